@@ -1,0 +1,72 @@
+// The `netlens` command line. Each subcommand is a small module; this file only dispatches.
+//   netlens web [--port N] [--host ADDR] [--no-open]
+//   netlens dump <dataset> [--json]
+//   netlens parse FILE [--format auto|NAME] [--json]
+import { APP_NAME, APP_VERSION } from './app-info.js';
+import { webCommand } from './commands/web.js';
+
+export interface Command {
+  summary: string;
+  usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const commands: Record<string, Command> = {
+  web: webCommand,
+};
+
+function help(): string {
+  const lines = [
+    `${APP_NAME} ${APP_VERSION}: live connections, routes, interfaces and protocol statistics.`,
+    '',
+    'Usage: netlens <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(commands).map(([name, c]) => `  ${c.usage.padEnd(44)} ${c.summary}`),
+    '',
+    'Options:',
+    '  --help, -h                                   show this help',
+    '  --version, -v                                print the version',
+    '',
+    'Without a command, `npm start` opens the desktop app (or the browser host where Electron is missing).',
+  ];
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    console.log(help());
+    return first === undefined ? 2 : 0;
+  }
+  if (first === '--version' || first === '-v') {
+    console.log(APP_VERSION);
+    return 0;
+  }
+  const command = commands[first];
+  if (!command) {
+    console.error(`netlens: unknown command '${first}'\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`Usage: netlens ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  return command.run(rest);
+}
+
+// Run only as the entry point (the bundled out/main/cli.cjs), not when a test imports this module.
+if (typeof require !== 'undefined' && require.main === module) runCli();
+
+function runCli(): void {
+  main(process.argv.slice(2)).then(
+  (code) => {
+    // A server command keeps the process alive itself; others exit with their code.
+    if (code !== -1) process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`netlens: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+  );
+}

@@ -1,0 +1,18 @@
+// What a host sees of the monitor. The monitor itself runs in a worker thread (electron/monitor/worker.ts);
+// this handle lives on the host's thread and only relays messages, so the host never waits on a collector.
+import type { HistoryPoint, ServerMessage, StreamMessage } from '../../shared/protocol.js';
+
+export interface MonitorClient {
+  /** A stream message (subscribe, ack, resync, setInterval, pause, visibility), already validated. */
+  handle(message: StreamMessage): void;
+  /** The client went away: drop its subscriptions and pending diffs. */
+  detach(): void;
+}
+
+export interface Monitor {
+  /** Registers a client; everything for it (snapshots, diffs, status, notices, collector errors) goes to send. */
+  attach(send: (message: ServerMessage) => void): MonitorClient;
+  /** Up to 10 minutes of per-second rates of one interface. */
+  history(iface: string): Promise<HistoryPoint[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,61 @@
+// Builds everything NetLens runs: the Node side with esbuild (CommonJS bundles: Electron's sandboxed preload
+// cannot be ESM, and one format keeps main, worker and CLI alike) and the renderer with Vite.
+//   node scripts/build.mjs              build all
+//   node scripts/build.mjs --if-needed  only when a source is newer than the last build
+//   node scripts/build.mjs --quiet      print nothing on success
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { readdirSync, statSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const quiet = args.has('--quiet');
+const stamp = join(root, 'out', '.build-stamp');
+const log = (...m) => { if (!quiet) console.log(...m); };
+
+function newestSource() {
+  let newest = 0;
+  const visit = (p) => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const e of readdirSync(p)) if (e !== 'node_modules') visit(join(p, e));
+    } else if (!/\.test\.tsx?$/.test(p)) newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const p of ['electron', 'shared', 'renderer', 'package.json', 'vite.config.ts', 'scripts/build.mjs']) {
+    if (existsSync(join(root, p))) visit(join(root, p));
+  }
+  return newest;
+}
+
+if (args.has('--if-needed') && existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource()) {
+  process.exit(0);
+}
+
+const started = Date.now();
+rmSync(join(root, 'out'), { recursive: true, force: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['electron'],
+  logLevel: 'warning',
+  sourcemap: false,
+  legalComments: 'none',
+  define: { 'process.env.NETLENS_BUILD': '"production"' },
+};
+
+await Promise.all([
+  esbuild({ ...common, entryPoints: { main: 'electron/main.ts', worker: 'electron/monitor/worker.ts' }, outdir: join(root, 'out/main'), outExtension: { '.js': '.cjs' } }),
+  esbuild({ ...common, entryPoints: { cli: 'electron/cli.ts' }, outdir: join(root, 'out/main'), outExtension: { '.js': '.cjs' }, banner: { js: '#!/usr/bin/env node' } }),
+  // The preload runs sandboxed: only `electron` may be required, everything else is bundled in.
+  esbuild({ ...common, platform: 'browser', target: 'chrome150', entryPoints: { preload: 'electron/preload.ts' }, outdir: join(root, 'out/preload'), outExtension: { '.js': '.cjs' } }),
+  viteBuild({ configFile: join(root, 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' }),
+]);
+
+mkdirSync(join(root, 'out'), { recursive: true });
+writeFileSync(stamp, new Date().toISOString() + '\n');
+log(`built out/ in ${Date.now() - started} ms`);

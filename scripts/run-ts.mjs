@@ -1,0 +1,31 @@
+// Runs a TypeScript script (benchmarks, tools) on plain Node 20: bundles it with esbuild to a temporary
+// CommonJS file and runs that, passing the remaining arguments through.
+//   node scripts/run-ts.mjs bench/collect.ts [args...]
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, basename } from 'node:path';
+
+const [entry, ...rest] = process.argv.slice(2);
+if (!entry) {
+  console.error('usage: node scripts/run-ts.mjs FILE.ts [args...]');
+  process.exit(2);
+}
+const dir = mkdtempSync(join(tmpdir(), 'netlens-run-'));
+const outfile = join(dir, basename(entry).replace(/\.tsx?$/, '.cjs'));
+await build({
+  entryPoints: [resolve(entry)],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['electron', 'playwright-core', 'esbuild', 'vite'],
+  logLevel: 'warning',
+  // Lets bundled code find the checkout (built renderer, worker bundle) as it would from out/main.
+  define: { 'process.env.NETLENS_ROOT': JSON.stringify(process.cwd()) },
+});
+const r = spawnSync(process.execPath, ['--expose-gc', outfile, ...rest], { stdio: 'inherit' });
+rmSync(dir, { recursive: true, force: true });
+process.exit(r.status ?? 1);

@@ -1,0 +1,270 @@
+// The one contract between a client (the renderer, in Electron or a browser) and the Node side.
+// Every message a client sends is validated here, at the door, by validateClientMessage(); nothing that
+// fails validation is acted on. Messages the Node side sends are typed but not re-validated.
+import * as v from 'valibot';
+import { DATASETS, type Dataset, type Diagnostics, type RowTypes } from './types.js';
+
+export const PROTOCOL_VERSION = 1;
+export const INTERVALS_MS = [500, 1000, 2000, 5000, 10000] as const;
+export type IntervalMs = (typeof INTERVALS_MS)[number];
+export const DEFAULT_INTERVAL_MS: IntervalMs = 1000;
+
+/** Channel names for the Electron host: kept in one place (Mattermost's communication.ts). */
+export const IPC = {
+  /** renderer -> main (invoke): ask for a MessagePort; main answers on PORT_DELIVERY. */
+  connect: 'netlens:connect',
+  /** main -> preload: the port itself, forwarded to the page with window.postMessage. */
+  portDelivery: 'netlens:port',
+  /** main -> renderer: menu commands (Open capture..., etc.). */
+  menu: 'netlens:menu',
+} as const;
+/** The window.postMessage tag the preload uses to hand the port to the page. */
+export const PORT_MESSAGE_TAG = 'netlens:port';
+
+// ---------------------------------------------------------------------------------------------
+// Schemas for what clients may send
+
+const datasetSchema = v.picklist(DATASETS);
+const seqSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+const pidSchema = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(2 ** 32 - 1));
+const portSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535));
+// Addresses are only ever passed as separate argv entries, never through a shell; still, keep them to the
+// characters a numeric IPv4/IPv6 address (with an optional zone) can contain.
+const addressSchema = v.pipe(v.string(), v.maxLength(64), v.regex(/^[0-9A-Fa-f:.]+(%[\w.-]{1,32})?$/));
+const requestId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+
+export const MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
+
+export const requestSchemas = {
+  hostInfo: v.strictObject({}),
+  capabilities: v.strictObject({}),
+  kill: v.strictObject({
+    pid: pidSchema,
+    /** The start time of the process as the UI saw it; the backend refuses when it changed. */
+    startTime: v.nullable(v.pipe(v.number(), v.finite())),
+    signal: v.picklist(['TERM', 'KILL']),
+    /** Ask the OS for administrator rights (pkexec, osascript, UAC) after a permission error. */
+    elevate: v.optional(v.boolean(), false),
+  }),
+  closeConnection: v.strictObject({
+    proto: v.literal('tcp'),
+    family: v.picklist(['inet', 'inet6']),
+    localAddress: addressSchema,
+    localPort: portSchema,
+    remoteAddress: addressSchema,
+    remotePort: portSchema,
+  }),
+  actionLog: v.strictObject({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), 50) }),
+  history: v.strictObject({ iface: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),
+  parseCapture: v.strictObject({
+    name: v.pipe(v.string(), v.maxLength(512)),
+    text: v.pipe(v.string(), v.maxLength(MAX_CAPTURE_BYTES)),
+    format: v.optional(v.pipe(v.string(), v.maxLength(64)), 'auto'),
+  }),
+} as const;
+
+export type Method = keyof typeof requestSchemas;
+export const METHODS = Object.keys(requestSchemas) as Method[];
+export type RequestParams<M extends Method> = v.InferOutput<(typeof requestSchemas)[M]>;
+
+const requestSchema = v.strictObject({
+  type: v.literal('request'),
+  id: requestId,
+  method: v.picklist(METHODS as [Method, ...Method[]]),
+  params: v.unknown(),
+});
+
+export const clientMessageSchema = v.variant('type', [
+  v.strictObject({ type: v.literal('subscribe'), dataset: datasetSchema }),
+  v.strictObject({ type: v.literal('unsubscribe'), dataset: datasetSchema }),
+  /** The client applied everything up to seq; lets the monitor send more (backpressure). */
+  v.strictObject({ type: v.literal('ack'), dataset: datasetSchema, seq: seqSchema }),
+  /** The client saw a gap in sequence numbers: it wants a fresh snapshot. */
+  v.strictObject({ type: v.literal('resync'), dataset: datasetSchema }),
+  v.strictObject({ type: v.literal('setInterval'), intervalMs: v.picklist(INTERVALS_MS) }),
+  v.strictObject({ type: v.literal('pause'), paused: v.boolean() }),
+  /** Which datasets the client shows now, and whether its window or page is hidden. */
+  v.strictObject({
+    type: v.literal('visibility'),
+    hidden: v.boolean(),
+    visible: v.pipe(v.array(datasetSchema), v.maxLength(DATASETS.length)),
+  }),
+  requestSchema,
+]);
+
+export type ClientMessage = v.InferOutput<typeof clientMessageSchema>;
+export type StreamMessage = Exclude<ClientMessage, { type: 'request' }>;
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  const first = issues[0];
+  if (!first) return 'invalid message';
+  const path = first.path?.map((p) => String(p.key)).join('.') ?? '';
+  return path ? `${path}: ${first.message}` : first.message;
+}
+
+/** The door: every message from a client passes here before anything acts on it. */
+export function validateClientMessage(raw: unknown): Validated<ClientMessage> {
+  const r = v.safeParse(clientMessageSchema, raw);
+  if (!r.success) return { ok: false, error: `rejected message: ${describeIssues(r.issues)}` };
+  if (r.output.type === 'request') {
+    const p = v.safeParse(requestSchemas[r.output.method], r.output.params ?? {});
+    if (!p.success) return { ok: false, error: `rejected ${r.output.method} request: ${describeIssues(p.issues)}` };
+    return { ok: true, value: { ...r.output, params: p.output } };
+  }
+  return { ok: true, value: r.output };
+}
+
+export function validateParams<M extends Method>(method: M, raw: unknown): Validated<RequestParams<M>> {
+  const p = v.safeParse(requestSchemas[method], raw ?? {});
+  if (!p.success) return { ok: false, error: `rejected ${method} request: ${describeIssues(p.issues)}` };
+  return { ok: true, value: p.output as RequestParams<M> };
+}
+
+/** Arguments of the Electron `netlens:connect` invoke: the protocol version the page speaks. */
+export const connectArgsSchema = v.strictTuple([v.literal(PROTOCOL_VERSION)]);
+
+export function validateConnectArgs(args: unknown[]): Validated<[number]> {
+  const r = v.safeParse(connectArgsSchema, args);
+  if (!r.success) return { ok: false, error: `rejected connect: ${describeIssues(r.issues)}` };
+  return { ok: true, value: r.output };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the Node side sends
+
+export interface TickInfo {
+  /** When the tick's collection started (ms since epoch). */
+  at: number;
+  /** How long the collection took. */
+  durationMs: number;
+  /** Ticks skipped so far because the previous one was still running. */
+  lagCount: number;
+  intervalMs: IntervalMs;
+}
+
+/** A row change: the id plus only the fields that changed. */
+export type RowPatch<Row> = Partial<Row> & { id: string };
+
+export interface Diff<Row> {
+  added: Row[];
+  removed: string[];
+  changed: RowPatch<Row>[];
+}
+
+export type SnapshotMessage<D extends Dataset = Dataset> = {
+  type: 'snapshot';
+  dataset: D;
+  seq: number;
+  rows: RowTypes[D][];
+  diagnostics: Diagnostics;
+  tick: TickInfo | null;
+};
+
+export type DiffMessage<D extends Dataset = Dataset> = {
+  type: 'diff';
+  dataset: D;
+  seq: number;
+  diff: Diff<RowTypes[D]>;
+  diagnostics: Diagnostics;
+  tick: TickInfo;
+};
+
+export interface MonitorStatus {
+  intervalMs: IntervalMs;
+  paused: boolean;
+  hidden: boolean;
+  /** Datasets being polled right now. */
+  polling: Dataset[];
+}
+
+export type ServerMessage =
+  | { [D in Dataset]: SnapshotMessage<D> }[Dataset]
+  | { [D in Dataset]: DiffMessage<D> }[Dataset]
+  | { type: 'status'; status: MonitorStatus }
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; code: string; text: string }
+  | { type: 'collectorError'; dataset: Dataset; message: string; at: number }
+  | { type: 'response'; id: number; ok: true; result: unknown }
+  | { type: 'response'; id: number; ok: false; error: string };
+
+// ---------------------------------------------------------------------------------------------
+// Results of requests
+
+export type HostKind = 'electron' | 'browser';
+
+export interface HostInfo {
+  host: HostKind;
+  appName: string;
+  appVersion: string;
+  platform: string;
+  arch: string;
+  osRelease: string;
+  hostname: string;
+  /** Whether the backend runs with full privileges (root / administrator). */
+  privileged: boolean;
+  pid: number;
+  /** A read-only capture host has no live data (none yet: reserved for `netlens parse --serve`). */
+  live: boolean;
+}
+
+export interface Capability {
+  available: boolean;
+  /** Why not, when not available. */
+  reason: string | null;
+}
+
+export interface Capabilities {
+  kill: Capability;
+  killElevated: Capability;
+  closeConnection: Capability;
+}
+
+export type KillOutcome = 'killed' | 'gone' | 'denied' | 'refused' | 'alive' | 'failed';
+
+export interface KillResult {
+  outcome: KillOutcome;
+  message: string;
+  /** On 'denied': whether "Kill as administrator…" can be offered, or why not. */
+  elevation?: Capability;
+}
+
+export interface CloseResult {
+  outcome: 'closed' | 'gone' | 'denied' | 'unsupported' | 'failed';
+  message: string;
+}
+
+export interface ActionLogEntry {
+  time: number;
+  action: string;
+  pid: number | null;
+  name: string | null;
+  startTime: number | null;
+  target: string | null;
+  outcome: string;
+  message: string;
+}
+
+export interface HistoryPoint {
+  t: number;
+  rx: number;
+  tx: number;
+}
+
+export interface CaptureResult {
+  label: string;
+  format: string;
+  dataset: Dataset;
+  rows: RowTypes[Dataset][];
+  diagnostics: Diagnostics;
+}
+
+export interface MethodResults {
+  hostInfo: HostInfo;
+  capabilities: Capabilities;
+  kill: KillResult;
+  closeConnection: CloseResult;
+  actionLog: ActionLogEntry[];
+  history: HistoryPoint[];
+  parseCapture: CaptureResult;
+}

@@ -1,0 +1,239 @@
+// The typed rows every collector produces and every client receives, whatever the OS or the host.
+// Collectors fill the plain fields; the monitor adds the derived ones (rates, first-seen, closed).
+
+export const DATASETS = ['connections', 'routes', 'interfaces', 'statistics', 'multicast'] as const;
+export type Dataset = (typeof DATASETS)[number];
+
+/** What a collector could not read or parse. Never thrown: counted and shown. */
+export interface Diagnostics {
+  /** Lines (or records) skipped because they were malformed, truncated or of an unknown format. */
+  skipped: number;
+  /** Up to a handful of examples of skipped input, with the reason, for the UI and bug reports. */
+  samples: { source: string; line: string; reason: string }[];
+  /** Sources that do not exist here (a kernel without IPv6, no raw tables) and why. */
+  missing: { source: string; reason: string }[];
+  /** Other facts worth showing ("process information limited: not root"). */
+  notes: string[];
+}
+
+export interface DatasetResult<Row> {
+  rows: Row[];
+  diagnostics: Diagnostics;
+}
+
+export function emptyDiagnostics(): Diagnostics {
+  return { skipped: 0, samples: [], missing: [], notes: [] };
+}
+
+/** Keeps the sample list short: the count is what matters, samples help explain it. */
+export const MAX_DIAGNOSTIC_SAMPLES = 5;
+
+export function recordSkip(d: Diagnostics, source: string, line: string, reason: string): void {
+  d.skipped++;
+  if (d.samples.length < MAX_DIAGNOSTIC_SAMPLES) d.samples.push({ source, line: line.slice(0, 200), reason });
+}
+
+export function mergeDiagnostics(into: Diagnostics, from: Diagnostics): Diagnostics {
+  into.skipped += from.skipped;
+  for (const s of from.samples) if (into.samples.length < MAX_DIAGNOSTIC_SAMPLES) into.samples.push(s);
+  into.missing.push(...from.missing);
+  into.notes.push(...from.notes);
+  return into;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connections
+
+export type Protocol = 'tcp' | 'udp' | 'udplite' | 'raw' | 'unix';
+export type Family = 'inet' | 'inet6' | 'unix';
+
+export interface ProcessInfo {
+  pid: number;
+  /** Short name (Linux comm, Windows image name). */
+  name: string;
+  /** Full command line, arguments joined by spaces; '' when unreadable. */
+  cmdline: string;
+  /** Executable path, or null when unreadable (other users' processes without privileges). */
+  exe: string | null;
+  user: string | null;
+  /** Process start time in ms since the epoch; used to refuse a kill when the PID was reused. */
+  startTime: number | null;
+}
+
+/**
+ * Whether the owning process is known.
+ * - 'known': processes[] lists every process holding the socket.
+ * - 'none': no process holds it (TIME_WAIT, kernel sockets, a process that just exited).
+ * - 'denied': it belongs to a process this user may not inspect ("unknown: needs privileges").
+ */
+export type OwnerStatus = 'known' | 'none' | 'denied';
+
+export interface Connection {
+  /** Stable key: protocol, family, local and remote endpoint and inode. */
+  id: string;
+  proto: Protocol;
+  family: Family;
+  /** Numeric address ('0.0.0.0', '::', '::ffff:10.0.2.15'); for unix sockets, ''. */
+  localAddress: string;
+  /** Port; 0 when unspecified. For raw sockets the IP protocol number, as netstat prints it. */
+  localPort: number;
+  remoteAddress: string;
+  remotePort: number;
+  /** TCP: ESTABLISHED, LISTEN...; UDP: UNCONN or ESTABLISHED; unix: LISTENING, CONNECTED, UNCONNECTED...;
+   *  unknown codes kept as UNKNOWN(0xNN). */
+  state: string;
+  recvQ: number;
+  sendQ: number;
+  uid: number | null;
+  user: string | null;
+  inode: number | null;
+  processes: ProcessInfo[];
+  ownerStatus: OwnerStatus;
+  /** Unix sockets: the path ('@name' for abstract sockets), or '' when unnamed. */
+  path?: string;
+  /** Unix sockets: STREAM, DGRAM, SEQPACKET. */
+  socketType?: string;
+  /** Set by the monitor: when this connection was first seen and last changed (ms since epoch). */
+  firstSeen?: number;
+  lastChanged?: number;
+  /** Set by the monitor: when the connection disappeared; closed rows linger a few seconds. */
+  closedAt?: number | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+
+export interface Route {
+  /** Stable key: table, family, destination/prefix, gateway, interface, metric. */
+  id: string;
+  family: 'inet' | 'inet6';
+  /** Destination network address without the prefix ('0.0.0.0' for default). */
+  destination: string;
+  prefixLength: number;
+  gateway: string | null;
+  /** netstat -r letters: U G H R D M A C ! (and more on BSD). */
+  flags: string;
+  metric: number | null;
+  iface: string | null;
+  /** Routing table name or number ('main', 'local', '255'...). */
+  table: string;
+  /** Who installed it: kernel, boot, static, dhcp, ra... */
+  protocol: string | null;
+  scope: string | null;
+  /** Preferred source address. */
+  source: string | null;
+  /** unicast, local, broadcast, multicast, unreachable, prohibit, blackhole, anycast, throw, nat. */
+  type: string;
+  isDefault: boolean;
+  mtu?: number | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interfaces
+
+export interface InterfaceCounters {
+  rxBytes: number;
+  rxPackets: number;
+  rxErrors: number;
+  rxDropped: number;
+  rxFifo: number;
+  rxFrame: number;
+  rxCompressed: number;
+  rxMulticast: number;
+  txBytes: number;
+  txPackets: number;
+  txErrors: number;
+  txDropped: number;
+  txFifo: number;
+  txCollisions: number;
+  txCarrier: number;
+  txCompressed: number;
+}
+
+export const INTERFACE_COUNTER_NAMES: readonly (keyof InterfaceCounters)[] = [
+  'rxBytes', 'rxPackets', 'rxErrors', 'rxDropped', 'rxFifo', 'rxFrame', 'rxCompressed', 'rxMulticast',
+  'txBytes', 'txPackets', 'txErrors', 'txDropped', 'txFifo', 'txCollisions', 'txCarrier', 'txCompressed',
+];
+
+export interface InterfaceAddress {
+  family: 'inet' | 'inet6';
+  address: string;
+  prefixLength: number | null;
+  /** global, link, host, site. */
+  scope: string | null;
+}
+
+export interface InterfaceRates {
+  rxBytesPerSec: number;
+  txBytesPerSec: number;
+  rxPacketsPerSec: number;
+  txPacketsPerSec: number;
+}
+
+export interface NetInterface {
+  /** The interface name. */
+  id: string;
+  name: string;
+  index: number | null;
+  /** up, down, unknown, dormant, lowerlayerdown, notpresent, testing. */
+  operState: string;
+  carrier: boolean | null;
+  mtu: number | null;
+  mac: string | null;
+  speedMbps: number | null;
+  duplex: string | null;
+  /** ether, loopback, ppp, tunnel, ... (from the ARPHRD type) */
+  type: string | null;
+  /** IFF_* flag names: UP, BROADCAST, LOOPBACK, RUNNING, MULTICAST, ... */
+  flags: string[];
+  addresses: InterfaceAddress[];
+  /** Counters as the OS reports them; null where the OS has no such counter. */
+  counters: InterfaceCounters;
+  /** Set by the monitor: per-second rates over the last tick; null until two samples exist. */
+  rates?: InterfaceRates | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
+
+export interface Counter {
+  /** Stable key: `${group}.${name}`. */
+  id: string;
+  /** The section as netstat -s shows it: Ip, Icmp, IcmpMsg, Tcp, Udp, UdpLite, TcpExt, IpExt, MPTcpExt,
+   *  Ip6, Icmp6, Udp6, UdpLite6, Sockets... */
+  group: string;
+  name: string;
+  value: number;
+  /** Plain-English description, as netstat -s would say it; null where netstat -s has none. */
+  description: string | null;
+  /** 'counter' only grows (rates make sense); 'gauge' is a current value (sockets in use, RtoMin). */
+  kind: 'counter' | 'gauge';
+  /** Errors, drops, retransmissions: highlighted when they rise. */
+  isError: boolean;
+  /** Set by the monitor: per-second rate over the last tick (counters only); null until two samples. */
+  rate?: number | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Multicast
+
+export interface MulticastGroup {
+  /** Stable key: interface, family, group. */
+  id: string;
+  iface: string;
+  ifindex: number | null;
+  /** 'inet' (IGMP), 'inet6' (MLD) or 'link' (link-layer groups from dev_mcast). */
+  family: 'inet' | 'inet6' | 'link';
+  group: string;
+  users: number | null;
+}
+
+export interface RowTypes {
+  connections: Connection;
+  routes: Route;
+  interfaces: NetInterface;
+  statistics: Counter;
+  multicast: MulticastGroup;
+}
+
+export type AnyRow = RowTypes[Dataset];
