@@ -1,0 +1,205 @@
+// Killing the process behind a row: the one action that can hurt. Every path goes through the same guard
+// (a valid pid, never pid 0/1, never NetLens itself, never a kernel thread, and the same process the UI saw,
+// judged by its start time re-read just before signalling), then signals without any shell.
+import type { Capability, KillResult, RequestParams } from '../../shared/protocol.js';
+import type { RunCommand } from './command.js';
+import { elevatedKillCommand, interpretElevatedResult, type KillSignal } from './elevate.js';
+import type { ProcessIdentity } from './process-identity.js';
+import { isValidPid } from './validation.js';
+
+export interface KillDeps {
+  platform: NodeJS.Platform;
+  /** Every pid of NetLens itself, this process included. */
+  ownPids: () => number[];
+  identity: (pid: number) => Promise<ProcessIdentity | null>;
+  elevation: () => Promise<Capability>;
+  run: RunCommand;
+  /** The path of pkexec when known (Linux). */
+  pkexecPath?: () => Promise<string | null>;
+  /** How long to wait for a process to exit after a signal. */
+  graceMs: number;
+  pollMs: number;
+}
+
+/** What the action log needs besides the result. */
+export interface KillReport {
+  result: KillResult;
+  identity: ProcessIdentity | null;
+}
+
+const SIGNAL_NAMES: Record<KillSignal, NodeJS.Signals> = { TERM: 'SIGTERM', KILL: 'SIGKILL' };
+
+function label(id: ProcessIdentity): string {
+  return `${id.name} (PID ${id.pid})`;
+}
+
+function owner(id: ProcessIdentity): string {
+  if (id.user) return ` (it belongs to ${id.user})`;
+  if (id.uid !== null) return ` (it belongs to uid ${id.uid})`;
+  return '';
+}
+
+/** pids that must never be signalled on this OS, with why. */
+function reservedPidReason(platform: NodeJS.Platform, pid: number): string | null {
+  if (pid === 0) return 'PID 0 is not a process that can be killed';
+  if (platform === 'win32') {
+    if (pid === 4) return 'PID 4 is the Windows System process and cannot be killed';
+    return null;
+  }
+  if (pid === 1) {
+    const init = platform === 'darwin' ? 'launchd' : 'init';
+    return `PID 1 is ${init}, the first process of the system: killing it would bring the system down`;
+  }
+  return null;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+type Liveness = 'alive' | 'exited';
+
+/** Whether the process we identified is still there (same pid AND same start time, not a zombie). */
+async function liveness(deps: KillDeps, target: ProcessIdentity): Promise<Liveness> {
+  if (deps.platform === 'linux') {
+    // /proc tells a zombie and a reused pid apart from our process, which kill(pid, 0) cannot.
+    const now = await deps.identity(target.pid).catch(() => target);
+    if (now === null || now.zombie) return 'exited';
+    return now.startTime === target.startTime ? 'alive' : 'exited';
+  }
+  // Elsewhere re-reading the identity means a ps or PowerShell run per poll; existence is enough for a few
+  // seconds of waiting.
+  try {
+    process.kill(target.pid, 0);
+    return 'alive';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH' ? 'exited' : 'alive';
+  }
+}
+
+async function waitForExit(deps: KillDeps, target: ProcessIdentity): Promise<Liveness> {
+  const deadline = Date.now() + deps.graceMs;
+  for (;;) {
+    if ((await liveness(deps, target)) === 'exited') return 'exited';
+    if (Date.now() >= deadline) return 'alive';
+    await sleep(deps.pollMs);
+  }
+}
+
+async function afterSignal(deps: KillDeps, target: ProcessIdentity, signal: KillSignal, how: string): Promise<KillResult> {
+  const state = await waitForExit(deps, target);
+  if (state === 'exited') {
+    return { outcome: 'killed', message: signal === 'TERM' ? `${label(target)} exited after ${how}` : `${label(target)} was killed (${how})` };
+  }
+  if (signal === 'TERM') return { outcome: 'alive', message: `${label(target)} is still running after ${how}: Force kill?` };
+  return { outcome: 'alive', message: `${label(target)} is still running after ${how} (it may be stuck in the kernel)` };
+}
+
+/** The guard: returns the process to signal, or the result that refuses it. */
+async function checkTarget(deps: KillDeps, params: RequestParams<'kill'>): Promise<KillReport | ProcessIdentity> {
+  const { pid, startTime } = params;
+  const refuse = (message: string, identity: ProcessIdentity | null = null): KillReport => ({
+    result: { outcome: 'refused', message },
+    identity,
+  });
+  if (!isValidPid(pid)) return refuse(`invalid pid ${JSON.stringify(pid)}: a pid is a positive integer`);
+  if (params.signal !== 'TERM' && params.signal !== 'KILL') return refuse(`unknown signal ${JSON.stringify(params.signal)}`);
+  if (startTime !== null && (typeof startTime !== 'number' || !Number.isFinite(startTime))) {
+    return refuse('invalid start time');
+  }
+  const reserved = reservedPidReason(deps.platform, pid);
+  if (reserved) return refuse(reserved);
+  if (deps.ownPids().includes(pid)) return refuse(`PID ${pid} is part of NetLens itself`);
+
+  let current: ProcessIdentity | null;
+  try {
+    current = await deps.identity(pid);
+  } catch (err) {
+    return { result: { outcome: 'failed', message: `cannot check PID ${pid}: ${(err as Error).message}` }, identity: null };
+  }
+  if (current === null) return { result: { outcome: 'gone', message: 'the process has exited' }, identity: null };
+  if (current.kernelThread) {
+    return refuse(`${label(current)} is a kernel thread: it cannot be killed from user space`, current);
+  }
+  if (startTime === null) {
+    return refuse(
+      `the start time of PID ${pid} was unknown when it was listed, so NetLens cannot make sure it is still the same process; refresh and try again`,
+      current,
+    );
+  }
+  if (current.startTime === null) {
+    return refuse(`cannot read the start time of PID ${pid} to make sure it is the same process`, current);
+  }
+  if (current.startTime !== startTime) {
+    return refuse(`the process has exited; PID ${pid} now belongs to ${current.name}`, current);
+  }
+  if (current.zombie) {
+    return { result: { outcome: 'gone', message: `${label(current)} has already exited (it waits for its parent to collect it)` }, identity: current };
+  }
+  return current;
+}
+
+async function deniedResult(deps: KillDeps, target: ProcessIdentity): Promise<KillResult> {
+  const elevation = await deps.elevation();
+  const offer = elevation.available ? '' : ` Kill as administrator is not available: ${elevation.reason ?? 'unknown reason'}.`;
+  return {
+    outcome: 'denied',
+    message: `permission denied: NetLens may not signal ${label(target)}${owner(target)}.${offer}`,
+    elevation,
+  };
+}
+
+async function killElevated(deps: KillDeps, target: ProcessIdentity, signal: KillSignal): Promise<KillResult> {
+  const elevation = await deps.elevation();
+  if (!elevation.available) {
+    return { outcome: 'denied', message: `Kill as administrator is not available: ${elevation.reason ?? 'unknown reason'}`, elevation };
+  }
+  const pkexec = (await deps.pkexecPath?.()) ?? 'pkexec';
+  const cmd = elevatedKillCommand(deps.platform, target.pid, signal, pkexec);
+  // No timeout worth speaking of: the user may take a while to type a password.
+  const r = await deps.run(cmd.file, cmd.args, { timeoutMs: 5 * 60_000, ...(cmd.env ? { env: cmd.env } : {}) });
+  const o = interpretElevatedResult(deps.platform, r);
+  if (o.kind === 'gone') return { outcome: 'gone', message: 'the process has exited' };
+  if (o.kind === 'cancelled') return { outcome: 'denied', message: o.message, elevation };
+  if (o.kind === 'failed') return { outcome: 'failed', message: `Kill as administrator failed: ${o.message}` };
+  return afterSignal(deps, target, signal, `${SIGNAL_NAMES[signal]} as administrator`);
+}
+
+/** taskkill: graceful asks windows to close (WM_CLOSE); /T /F terminates the tree. */
+export function windowsKillArgs(pid: number, signal: KillSignal): string[] {
+  if (!isValidPid(pid)) throw new Error(`invalid pid ${String(pid)}`);
+  return signal === 'KILL' ? ['/PID', String(pid), '/T', '/F'] : ['/PID', String(pid)];
+}
+
+async function killWindows(deps: KillDeps, target: ProcessIdentity, signal: KillSignal): Promise<KillResult> {
+  const r = await deps.run('taskkill.exe', windowsKillArgs(target.pid, signal));
+  if (r.error) return { outcome: 'failed', message: `taskkill could not run: ${r.error.message}` };
+  const text = `${r.stderr}\n${r.stdout}`;
+  if (r.code === 128) return { outcome: 'gone', message: 'the process has exited' };
+  if (r.code !== 0) {
+    // taskkill's messages are localized; "Access is denied" is checked in English, and a survivor that we
+    // may not even open is what "denied" means anyway.
+    if (/access is denied/i.test(text)) return deniedResult(deps, target);
+    if (signal === 'TERM' && /forcefully|\/F/i.test(text)) {
+      return { outcome: 'alive', message: `${label(target)} has no window to close and ignores a graceful request: Force kill?` };
+    }
+    return { outcome: 'failed', message: `taskkill failed: ${(r.stderr.trim() || r.stdout.trim()).slice(0, 300)}` };
+  }
+  return afterSignal(deps, target, signal, signal === 'TERM' ? 'a close request' : 'a forced kill');
+}
+
+export async function killProcess(deps: KillDeps, params: RequestParams<'kill'>): Promise<KillReport> {
+  const checked = await checkTarget(deps, params);
+  if (!('pid' in checked)) return checked;
+  const target = checked;
+  const signal = params.signal;
+  if (params.elevate) return { result: await killElevated(deps, target, signal), identity: target };
+  if (deps.platform === 'win32') return { result: await killWindows(deps, target, signal), identity: target };
+  try {
+    process.kill(target.pid, SIGNAL_NAMES[signal]);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH') return { result: { outcome: 'gone', message: 'the process has exited' }, identity: target };
+    if (code === 'EPERM') return { result: await deniedResult(deps, target), identity: target };
+    return { result: { outcome: 'failed', message: `could not signal ${label(target)}: ${(err as Error).message}` }, identity: target };
+  }
+  return { result: await afterSignal(deps, target, signal, SIGNAL_NAMES[signal]), identity: target };
+}

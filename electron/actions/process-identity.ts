@@ -1,0 +1,295 @@
+// Who a pid is right now: its name, its start time and its owner. The start time is what tells a process
+// apart from a later one that got the same pid, so the collectors (which put ProcessInfo.startTime in the
+// rows the UI shows) and the kill action (which re-reads it just before signalling) must compute it with
+// the very same functions: linuxStartTimeMs / parseDarwinPsLine / parseWindowsIdentity below.
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { runCommand, type RunCommand } from './command.js';
+import { isValidPid } from './validation.js';
+
+export interface ProcessIdentity {
+  pid: number;
+  /** Linux comm, macOS executable base name, Windows image name. */
+  name: string;
+  /** ms since the epoch, or null when this OS would not tell. */
+  startTime: number | null;
+  ppid: number | null;
+  uid: number | null;
+  user: string | null;
+  /** A kernel thread (Linux), or a kernel pseudo-process (Windows System, macOS kernel_task). */
+  kernelThread: boolean;
+  /** Exited but not yet reaped by its parent: signals no longer do anything to it. */
+  zombie: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linux: /proc/[pid]/stat
+
+/** USER_HZ: the unit of /proc/[pid]/stat starttime. Fixed at 100 by the kernel ABI on every architecture. */
+export const LINUX_CLK_TCK = 100;
+/** PF_KTHREAD in /proc/[pid]/stat field 9 (flags). */
+export const PF_KTHREAD = 0x00200000;
+/** kthreadd: the parent of every kernel thread. */
+const KTHREADD_PID = 2;
+
+export interface LinuxStat {
+  pid: number;
+  comm: string;
+  state: string;
+  ppid: number;
+  flags: number;
+  /** Field 22: clock ticks after boot. */
+  startTicks: number;
+}
+
+/**
+ * Parses one /proc/[pid]/stat line. comm (field 2) is in parentheses and may itself contain spaces and
+ * parentheses ("a) b (c"), so it runs from the first '(' to the LAST ')'.
+ */
+export function parseLinuxStat(line: string): LinuxStat | null {
+  const open = line.indexOf('(');
+  const close = line.lastIndexOf(')');
+  if (open < 1 || close < open) return null;
+  const pid = Number(line.slice(0, open).trim());
+  const rest = line.slice(close + 1).trim().split(/\s+/);
+  // rest[0] is field 3 (state), so field N is rest[N - 3].
+  const state = rest[0];
+  const ppid = Number(rest[1]);
+  const flags = Number(rest[6]);
+  const startTicks = Number(rest[19]);
+  if (!Number.isSafeInteger(pid) || state === undefined || !/^[A-Za-z]$/.test(state)) return null;
+  if (!Number.isSafeInteger(ppid) || !Number.isSafeInteger(flags) || !Number.isSafeInteger(startTicks)) return null;
+  return { pid, comm: line.slice(open + 1, close), state, ppid, flags, startTicks };
+}
+
+/** The boot time in seconds since the epoch, from the `btime` line of /proc/stat. */
+export function parseBtime(procStat: string): number | null {
+  const m = /^btime\s+(\d+)\s*$/m.exec(procStat);
+  return m ? Number(m[1]) : null;
+}
+
+/** Start time in ms since the epoch from clock ticks after boot: the one formula both sides use. */
+export function linuxStartTimeFromTicks(ticks: number, btime: number): number {
+  return btime * 1000 + Math.round((ticks * 1000) / LINUX_CLK_TCK);
+}
+
+/** Start time in ms since the epoch of the process a /proc/[pid]/stat line describes, or null if malformed. */
+export function linuxStartTimeMs(statLine: string, btime: number): number | null {
+  const stat = parseLinuxStat(statLine);
+  return stat ? linuxStartTimeFromTicks(stat.startTicks, btime) : null;
+}
+
+export function isLinuxKernelThread(stat: LinuxStat): boolean {
+  return (stat.flags & PF_KTHREAD) !== 0 || stat.pid === KTHREADD_PID || stat.ppid === KTHREADD_PID;
+}
+
+/** The real uid from the Uid: line of /proc/[pid]/status. */
+export function parseStatusUid(status: string): number | null {
+  const m = /^Uid:\s+(\d+)/m.exec(status);
+  return m ? Number(m[1]) : null;
+}
+
+/** uid -> name from /etc/passwd text; malformed lines are ignored. */
+export function userFromPasswd(passwd: string, uid: number): string | null {
+  for (const line of passwd.split('\n')) {
+    const f = line.split(':');
+    if (f.length >= 3 && f[2] === String(uid) && f[0]) return f[0];
+  }
+  return null;
+}
+
+let btimeCache: number | null = null;
+
+/** btime never changes while the machine is up, so it is read once. */
+export async function readLinuxBtime(): Promise<number | null> {
+  if (btimeCache !== null) return btimeCache;
+  try {
+    btimeCache = parseBtime(await readFile('/proc/stat', 'utf8'));
+  } catch {
+    return null;
+  }
+  return btimeCache;
+}
+
+function isGoneError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  // ESRCH: the process exited between opening and reading /proc/[pid]/stat.
+  return code === 'ENOENT' || code === 'ESRCH';
+}
+
+async function readLinuxIdentity(pid: number): Promise<ProcessIdentity | null> {
+  let statLine: string;
+  try {
+    statLine = await readFile(`/proc/${pid}/stat`, 'utf8');
+  } catch (err) {
+    if (isGoneError(err)) return null;
+    throw err;
+  }
+  const stat = parseLinuxStat(statLine);
+  if (!stat) throw new Error(`unreadable /proc/${pid}/stat`);
+  const btime = await readLinuxBtime();
+  let uid: number | null = null;
+  try {
+    uid = parseStatusUid(await readFile(`/proc/${pid}/status`, 'utf8'));
+  } catch (err) {
+    if (!isGoneError(err)) throw err;
+  }
+  let user: string | null = null;
+  if (uid !== null) {
+    try {
+      user = userFromPasswd(await readFile('/etc/passwd', 'utf8'), uid);
+    } catch {
+      user = null; // no passwd file (a minimal container): the uid alone still identifies the owner
+    }
+  }
+  return {
+    pid,
+    name: stat.comm,
+    startTime: btime === null ? null : linuxStartTimeFromTicks(stat.startTicks, btime),
+    ppid: stat.ppid,
+    uid,
+    user,
+    kernelThread: isLinuxKernelThread(stat),
+    zombie: stat.state === 'Z' || stat.state === 'X',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// macOS: ps
+
+/** The argv of the ps call; LC_ALL=C keeps lstart in English ("Sat Nov 28 00:57:39 2026"). */
+export function darwinPsArgs(pid: number): string[] {
+  return ['-o', 'pid=,ppid=,uid=,user=,state=,lstart=,comm=', '-p', String(pid)];
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** ps -o lstart (local time, second precision) -> ms since the epoch. */
+export function parseLstart(tokens: readonly string[]): number | null {
+  const [, mon, day, time, year] = tokens;
+  const month = MONTHS.indexOf(mon ?? '');
+  const hms = /^(\d{1,2}):(\d{2}):(\d{2})$/.exec(time ?? '');
+  if (month < 0 || !hms || !/^\d{1,2}$/.test(day ?? '') || !/^\d{4}$/.test(year ?? '')) return null;
+  return new Date(Number(year), month, Number(day), Number(hms[1]), Number(hms[2]), Number(hms[3])).getTime();
+}
+
+/** One line of `ps -o pid=,ppid=,uid=,user=,state=,lstart=,comm=`; comm (a path) may contain spaces. */
+export function parseDarwinPsLine(line: string): ProcessIdentity | null {
+  const t = line.trim().split(/\s+/);
+  const [pid, ppid, uid, user, state] = t;
+  const startTime = parseLstart(t.slice(5, 10));
+  // comm is cut from the original line so runs of spaces inside its path survive.
+  const commStart = nthFieldOffset(line, 10);
+  if (!/^\d+$/.test(pid ?? '') || !/^\d+$/.test(ppid ?? '') || !/^\d+$/.test(uid ?? '')) return null;
+  if (startTime === null || commStart === null) return null;
+  return {
+    pid: Number(pid),
+    name: basename(line.slice(commStart).trimEnd()),
+    startTime,
+    ppid: Number(ppid),
+    uid: Number(uid),
+    user: user ?? null,
+    kernelThread: Number(pid) === 0,
+    zombie: (state ?? '').startsWith('Z'),
+  };
+}
+
+function nthFieldOffset(line: string, n: number): number | null {
+  const re = /\S+/g;
+  let m: RegExpExecArray | null;
+  let i = 0;
+  while ((m = re.exec(line)) !== null) {
+    if (i === n) return m.index;
+    i++;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Windows: Win32_Process through PowerShell
+
+/**
+ * A constant script: the pid arrives in the NETLENS_PID environment variable and is cast with [uint32], so
+ * no request value is ever part of PowerShell source. CreationDate has sub-ms precision; it is truncated
+ * to whole ms by ToUnixTimeMilliseconds on both sides.
+ */
+export const WINDOWS_IDENTITY_SCRIPT = [
+  "$ErrorActionPreference = 'Stop'",
+  '$id = [uint32]$env:NETLENS_PID',
+  '$p = Get-CimInstance -ClassName Win32_Process -Filter ("ProcessId = " + $id)',
+  "if ($null -eq $p) { Write-Output 'null'; exit 0 }",
+  '$start = $null',
+  'if ($null -ne $p.CreationDate) { $start = ([DateTimeOffset]$p.CreationDate).ToUnixTimeMilliseconds() }',
+  '[pscustomobject]@{ pid = $p.ProcessId; ppid = $p.ParentProcessId; name = $p.Name; start = $start } | ConvertTo-Json -Compress',
+].join('; ');
+
+export function windowsIdentityCommand(pid: number): { file: string; args: string[]; env: Record<string, string> } {
+  return {
+    file: 'powershell.exe',
+    args: ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', WINDOWS_IDENTITY_SCRIPT],
+    env: { NETLENS_PID: String(pid) },
+  };
+}
+
+/** The Windows kernel's pseudo-processes: System Idle (0) and System (4). */
+export const WINDOWS_KERNEL_PIDS: readonly number[] = [0, 4];
+
+export function parseWindowsIdentity(json: string): ProcessIdentity | null {
+  let o: unknown;
+  try {
+    o = JSON.parse(json.trim());
+  } catch {
+    return null;
+  }
+  if (o === null || typeof o !== 'object') return null;
+  const r = o as { pid?: unknown; ppid?: unknown; name?: unknown; start?: unknown };
+  if (typeof r.pid !== 'number' || typeof r.name !== 'string') return null;
+  return {
+    pid: r.pid,
+    name: r.name,
+    startTime: typeof r.start === 'number' ? r.start : null,
+    ppid: typeof r.ppid === 'number' ? r.ppid : null,
+    uid: null,
+    user: null,
+    kernelThread: WINDOWS_KERNEL_PIDS.includes(r.pid),
+    zombie: false,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface IdentityOptions {
+  platform?: NodeJS.Platform;
+  run?: RunCommand;
+}
+
+/**
+ * The process behind pid now, or null when no such process exists. Throws only when the OS answered
+ * something this code cannot read (the caller reports that as a failure, never as "gone").
+ */
+export async function readProcessIdentity(pid: number, options: IdentityOptions = {}): Promise<ProcessIdentity | null> {
+  if (!isValidPid(pid)) throw new Error(`invalid pid ${String(pid)}`);
+  const platform = options.platform ?? process.platform;
+  const run = options.run ?? runCommand;
+  if (platform === 'linux') return readLinuxIdentity(pid);
+  if (platform === 'darwin') {
+    const r = await run('/bin/ps', darwinPsArgs(pid), { env: { LC_ALL: 'C' } });
+    if (r.error) throw new Error(`ps could not run: ${r.error.message}`);
+    const line = r.stdout.split('\n').find((l) => l.trim() !== '');
+    // ps exits 1 with no output when the pid does not exist.
+    if (line === undefined) return null;
+    const id = parseDarwinPsLine(line);
+    if (!id) throw new Error(`unreadable ps output for pid ${pid}`);
+    return id;
+  }
+  if (platform === 'win32') {
+    const c = windowsIdentityCommand(pid);
+    const r = await run(c.file, c.args, { env: c.env });
+    if (r.error || r.code !== 0) throw new Error(`PowerShell could not read process ${pid}: ${(r.error?.message ?? r.stderr).trim()}`);
+    if (r.stdout.trim() === 'null') return null;
+    const id = parseWindowsIdentity(r.stdout);
+    if (!id) throw new Error(`unreadable process information for pid ${pid}`);
+    return id;
+  }
+  throw new Error(`process actions are not supported on ${platform}`);
+}
