@@ -34,8 +34,8 @@ function label(id: ProcessIdentity): string {
 }
 
 function owner(id: ProcessIdentity): string {
-  if (id.user) return ` (it belongs to ${id.user})`;
-  if (id.uid !== null) return ` (it belongs to uid ${id.uid})`;
+  if (id.user) return `, which belongs to ${id.user}`;
+  if (id.uid !== null) return `, which belongs to uid ${id.uid}`;
   return '';
 }
 
@@ -100,6 +100,8 @@ async function checkTarget(deps: KillDeps, params: RequestParams<'kill'>): Promi
     result: { outcome: 'refused', message },
     identity,
   });
+  // pid 0 would otherwise only fail the integer check; it deserves its own reason (kill(0) = our group).
+  if (pid === 0) return refuse(reservedPidReason(deps.platform, 0) ?? 'PID 0 cannot be killed');
   if (!isValidPid(pid)) return refuse(`invalid pid ${JSON.stringify(pid)}: a pid is a positive integer`);
   if (params.signal !== 'TERM' && params.signal !== 'KILL') return refuse(`unknown signal ${JSON.stringify(params.signal)}`);
   if (startTime !== null && (typeof startTime !== 'number' || !Number.isFinite(startTime))) {
