@@ -1,0 +1,381 @@
+// Connections on Linux: /proc/net/{tcp,udp,udplite,raw}{,6} and /proc/net/unix, read in-process (no ss or
+// netstat child per tick), with owners found through the cached /proc/<pid>/fd walk in ../linux/socket-owners.
+import type { Collector } from '../collector.js';
+import type { Connection, DatasetResult, Diagnostics } from '../../../shared/types.js';
+import { emptyDiagnostics, mergeDiagnostics, recordSkip } from '../../../shared/types.js';
+import {
+  HOST_LITTLE_ENDIAN,
+  decodeHostOrderIPv4,
+  decodeHostWordsIPv6,
+  parseDecRange,
+  parseHexRange,
+} from '../linux/addresses.js';
+import { readProcText } from '../linux/proc-files.js';
+import { SocketOwners } from '../linux/socket-owners.js';
+import { UserNames } from '../linux/users.js';
+
+export type InetProto = 'tcp' | 'udp' | 'udplite' | 'raw';
+
+/** Kernel TCP states (include/net/tcp_states.h), named as netstat names them. */
+const TCP_STATES: readonly string[] = [
+  '',
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
+  'NEW_SYN_RECV',
+  'BOUND_INACTIVE',
+];
+
+function unknownState(code: number): string {
+  return `UNKNOWN(0x${code.toString(16).toUpperCase().padStart(2, '0')})`;
+}
+
+export function inetStateName(proto: InetProto, code: number): string {
+  // UDP, UDP-Lite and raw sockets reuse TCP_CLOSE (7) for "not connected"; ss and netstat say UNCONN.
+  if (proto !== 'tcp' && code === 7) return 'UNCONN';
+  return (code > 0 && TCP_STATES[code]) || unknownState(code);
+}
+
+/** Column positions in one data line, found from the header's names. */
+interface InetColumns {
+  local: number;
+  remote: number;
+  st: number;
+  queues: number;
+  uid: number;
+  inode: number;
+  last: number;
+}
+
+// The header names two fields where the data has one ("tx_queue rx_queue" over "00000000:00000000",
+// "tr tm->when" over "00:00000000"); merge them so header positions match data positions.
+function inetColumns(header: string): InetColumns | null {
+  const raw = header.trim().split(/\s+/);
+  const names: string[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const name = raw[i] ?? '';
+    const next = raw[i + 1];
+    if ((name === 'tx_queue' && next === 'rx_queue') || (name === 'tr' && next === 'tm->when')) i++;
+    names.push(name);
+  }
+  const local = names.indexOf('local_address');
+  const remote = Math.max(names.indexOf('rem_address'), names.indexOf('remote_address'));
+  const st = names.indexOf('st');
+  const queues = names.indexOf('tx_queue');
+  const uid = names.indexOf('uid');
+  const inode = names.indexOf('inode');
+  if (local < 0 || remote < 0 || st < 0 || queues < 0 || uid < 0 || inode < 0) return null;
+  return { local, remote, st, queues, uid, inode, last: Math.max(local, remote, st, queues, uid, inode) };
+}
+
+const MAX_FIELDS = 64;
+const starts = new Int32Array(MAX_FIELDS);
+const ends = new Int32Array(MAX_FIELDS);
+
+/** Finds up to `want` whitespace-separated fields of text[from, to) into starts/ends; returns the count. */
+function scanFields(text: string, from: number, to: number, want: number): number {
+  let n = 0;
+  let i = from;
+  while (i < to && n < want) {
+    let c = text.charCodeAt(i);
+    while (i < to && (c === 32 || c === 9 || c === 13)) c = text.charCodeAt(++i);
+    if (i >= to) break;
+    starts[n] = i;
+    while (i < to && c !== 32 && c !== 9 && c !== 13) c = text.charCodeAt(++i);
+    ends[n++] = i;
+  }
+  return n;
+}
+
+function lineEnd(text: string, from: number): number {
+  const nl = text.indexOf('\n', from);
+  return nl < 0 ? text.length : nl;
+}
+
+/**
+ * Parses /proc/net/{tcp,udp,udplite,raw}{,6}. Rows come without owners (ownerStatus 'none', no processes,
+ * user null): the collector attaches those. Never throws; malformed lines are skipped and counted.
+ */
+export function parseProcNetInet(
+  text: string,
+  proto: InetProto,
+  family: 'inet' | 'inet6',
+  littleEndian = HOST_LITTLE_ENDIAN,
+): DatasetResult<Connection> {
+  const diagnostics = emptyDiagnostics();
+  const rows: Connection[] = [];
+  const source = `/proc/net/${proto}${family === 'inet6' ? '6' : ''}`;
+  const addrLen = family === 'inet6' ? 32 : 8;
+  let cols: InetColumns | null = null;
+  let headerSeen = false;
+  for (let pos = 0; pos < text.length; ) {
+    const end = lineEnd(text, pos);
+    const lineStart = pos;
+    pos = end + 1;
+    if (!headerSeen) {
+      const line = text.slice(lineStart, end);
+      if (line.trim() === '') continue;
+      if (line.includes('local_address')) {
+        headerSeen = true;
+        cols = inetColumns(line);
+        if (!cols) recordSkip(diagnostics, source, line, 'unrecognised header');
+      } else {
+        recordSkip(diagnostics, source, line, 'text before the header');
+      }
+      continue;
+    }
+    const n = scanFields(text, lineStart, end, cols ? cols.last + 1 : 0);
+    if (n === 0) continue; // blank line
+    const reason = cols ? parseInetLine(text, cols, n, proto, family, addrLen, littleEndian, rows) : 'unrecognised header';
+    if (reason !== null) recordSkip(diagnostics, source, text.slice(lineStart, end), reason);
+  }
+  if (!headerSeen && text.trim() !== '') recordSkip(diagnostics, source, text.slice(0, 200), 'no header line');
+  return { rows, diagnostics };
+}
+
+/** Appends one row, or returns why the line was skipped. */
+function parseInetLine(
+  text: string,
+  cols: InetColumns,
+  n: number,
+  proto: InetProto,
+  family: 'inet' | 'inet6',
+  addrLen: number,
+  littleEndian: boolean,
+  rows: Connection[],
+): string | null {
+  if (n <= cols.last) return 'too few fields';
+  const ls = starts[cols.local] ?? 0;
+  const rs = starts[cols.remote] ?? 0;
+  if ((ends[cols.local] ?? 0) - ls !== addrLen + 5 || text.charCodeAt(ls + addrLen) !== 58) return 'bad local address';
+  if ((ends[cols.remote] ?? 0) - rs !== addrLen + 5 || text.charCodeAt(rs + addrLen) !== 58) return 'bad remote address';
+  const decode = family === 'inet6' ? decodeHostWordsIPv6 : decodeHostOrderIPv4;
+  const localAddress = decode(text, ls, littleEndian);
+  const remoteAddress = decode(text, rs, littleEndian);
+  const localPort = parseHexRange(text, ls + addrLen + 1, ls + addrLen + 5);
+  const remotePort = parseHexRange(text, rs + addrLen + 1, rs + addrLen + 5);
+  if (localAddress === null || remoteAddress === null || localPort < 0 || remotePort < 0) return 'bad address';
+  const st = parseHexRange(text, starts[cols.st] ?? 0, ends[cols.st] ?? 0);
+  if (st < 0 || st > 0xff) return 'bad state';
+  const qs = starts[cols.queues] ?? 0;
+  const qe = ends[cols.queues] ?? 0;
+  const colon = text.indexOf(':', qs);
+  if (colon < 0 || colon >= qe) return 'bad queues';
+  const sendQ = parseHexRange(text, qs, colon);
+  const recvQ = parseHexRange(text, colon + 1, qe);
+  const uid = parseDecRange(text, starts[cols.uid] ?? 0, ends[cols.uid] ?? 0);
+  const inode = parseDecRange(text, starts[cols.inode] ?? 0, ends[cols.inode] ?? 0);
+  if (sendQ < 0 || recvQ < 0) return 'bad queues';
+  if (uid < 0 || inode < 0) return 'bad uid or inode';
+  rows.push({
+    id: `${proto}|${family}|${localAddress}|${localPort}|${remoteAddress}|${remotePort}|${inode}`,
+    proto,
+    family,
+    localAddress,
+    localPort,
+    remoteAddress,
+    remotePort,
+    state: inetStateName(proto, st),
+    recvQ,
+    sendQ,
+    uid,
+    user: null,
+    // TIME_WAIT and other sockets without a file print inode 0: there is no inode to show.
+    inode: inode === 0 ? null : inode,
+    processes: [],
+    ownerStatus: 'none',
+  });
+  return null;
+}
+
+const UNIX_TYPES: Record<number, string> = { 1: 'STREAM', 2: 'DGRAM', 3: 'RAW', 4: 'RDM', 5: 'SEQPACKET' };
+const UNIX_STATES: Record<number, string> = { 1: 'UNCONNECTED', 2: 'CONNECTING', 3: 'CONNECTED', 4: 'DISCONNECTING' };
+/** __SO_ACCEPTCON: the socket is listening. */
+const UNIX_FLAG_LISTENING = 0x10000;
+
+/**
+ * Parses /proc/net/unix. The path is everything after the inode (it may contain spaces); abstract names
+ * start with '@'. Never throws.
+ */
+export function parseProcNetUnix(text: string): DatasetResult<Connection> {
+  const diagnostics = emptyDiagnostics();
+  const rows: Connection[] = [];
+  const source = '/proc/net/unix';
+  let cols: { flags: number; type: number; st: number; inode: number } | null = null;
+  let headerSeen = false;
+  for (let pos = 0; pos < text.length; ) {
+    const end = lineEnd(text, pos);
+    const lineStart = pos;
+    pos = end + 1;
+    if (!headerSeen) {
+      const line = text.slice(lineStart, end);
+      if (line.trim() === '') continue;
+      if (/^Num\s/.test(line) && line.includes('Inode')) {
+        headerSeen = true;
+        const names = line.trim().split(/\s+/);
+        const c = { flags: names.indexOf('Flags'), type: names.indexOf('Type'), st: names.indexOf('St'), inode: names.indexOf('Inode') };
+        cols = c.flags < 0 || c.type < 0 || c.st < 0 || c.inode < 0 ? null : c;
+        if (!cols) recordSkip(diagnostics, source, line, 'unrecognised header');
+      } else {
+        recordSkip(diagnostics, source, line, 'text before the header');
+      }
+      continue;
+    }
+    const lineEndNoCr = end > lineStart && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    if (!cols) {
+      if (text.slice(lineStart, end).trim() !== '') recordSkip(diagnostics, source, text.slice(lineStart, end), 'unrecognised header');
+      continue;
+    }
+    const last = Math.max(cols.flags, cols.type, cols.st, cols.inode);
+    const n = scanFields(text, lineStart, lineEndNoCr, last + 1);
+    if (n === 0) continue;
+    const line = () => text.slice(lineStart, end);
+    if (n <= last || text.charCodeAt((ends[0] ?? 1) - 1) !== 58) {
+      recordSkip(diagnostics, source, line(), 'too few fields');
+      continue;
+    }
+    const flags = parseHexRange(text, starts[cols.flags] ?? 0, ends[cols.flags] ?? 0);
+    const type = parseHexRange(text, starts[cols.type] ?? 0, ends[cols.type] ?? 0);
+    const st = parseHexRange(text, starts[cols.st] ?? 0, ends[cols.st] ?? 0);
+    const inode = parseDecRange(text, starts[cols.inode] ?? 0, ends[cols.inode] ?? 0);
+    if (flags < 0 || type < 0 || st < 0 || inode < 0) {
+      recordSkip(diagnostics, source, line(), 'bad number');
+      continue;
+    }
+    // The kernel prints " <path>" after the inode; a path keeps its inner and trailing spaces.
+    const afterInode = ends[cols.inode] ?? lineEndNoCr;
+    const path = afterInode < lineEndNoCr ? text.slice(afterInode + 1, lineEndNoCr) : '';
+    const state = flags & UNIX_FLAG_LISTENING ? 'LISTENING' : (UNIX_STATES[st] ?? unknownState(st));
+    rows.push({
+      id: `unix|unix|${path}|${inode}`,
+      proto: 'unix',
+      family: 'unix',
+      localAddress: '',
+      localPort: 0,
+      remoteAddress: '',
+      remotePort: 0,
+      state,
+      recvQ: 0,
+      sendQ: 0,
+      uid: null,
+      user: null,
+      inode: inode === 0 ? null : inode,
+      processes: [],
+      ownerStatus: 'none',
+      path,
+      socketType: UNIX_TYPES[type] ?? `UNKNOWN(${type})`,
+    });
+  }
+  if (!headerSeen && text.trim() !== '') recordSkip(diagnostics, source, text.slice(0, 200), 'no header line');
+  return { rows, diagnostics };
+}
+
+const INET_TABLES: readonly { file: string; proto: InetProto; family: 'inet' | 'inet6' }[] = [
+  { file: 'tcp', proto: 'tcp', family: 'inet' },
+  { file: 'tcp6', proto: 'tcp', family: 'inet6' },
+  { file: 'udp', proto: 'udp', family: 'inet' },
+  { file: 'udp6', proto: 'udp', family: 'inet6' },
+  { file: 'udplite', proto: 'udplite', family: 'inet' },
+  { file: 'udplite6', proto: 'udplite', family: 'inet6' },
+  { file: 'raw', proto: 'raw', family: 'inet' },
+  { file: 'raw6', proto: 'raw', family: 'inet6' },
+];
+
+export interface LinuxConnectionsOptions {
+  /** Where /proc is; a test may point it elsewhere. */
+  procRoot?: string;
+  /** Tables to read, by file name under net/ (default: all of tcp, udp, udplite, raw, both families, unix). */
+  tables?: readonly string[];
+  /** Whether to attribute sockets to processes (the /proc/<pid>/fd walk). */
+  attributeOwners?: boolean;
+}
+
+export class LinuxConnectionsCollector implements Collector<Connection> {
+  private readonly users = new UserNames();
+  private readonly owners: SocketOwners;
+  private readonly procRoot: string;
+  private readonly tables: ReadonlySet<string> | null;
+  private readonly attributeOwners: boolean;
+  private readonly myUid = typeof process.getuid === 'function' ? process.getuid() : -1;
+
+  constructor(options: LinuxConnectionsOptions = {}) {
+    this.procRoot = options.procRoot ?? '/proc';
+    this.tables = options.tables ? new Set(options.tables) : null;
+    this.attributeOwners = options.attributeOwners ?? true;
+    this.owners = new SocketOwners(this.users, this.procRoot);
+  }
+
+  get ownerStats() {
+    return this.owners.stats;
+  }
+
+  async read(): Promise<DatasetResult<Connection>> {
+    const diagnostics: Diagnostics = emptyDiagnostics();
+    const wanted = (file: string) => this.tables === null || this.tables.has(file);
+    const inet = INET_TABLES.filter((t) => wanted(t.file));
+    const [texts, unixText] = await Promise.all([
+      Promise.all(inet.map((t) => readProcText(`${this.procRoot}/net/${t.file}`))),
+      wanted('unix') ? readProcText(`${this.procRoot}/net/unix`) : Promise.resolve(null),
+      this.users.refresh(),
+    ]);
+    let rows: Connection[] = [];
+    inet.forEach((t, i) => {
+      const r = texts[i];
+      if (!r) return;
+      if (!r.ok) {
+        diagnostics.missing.push({ source: `/proc/net/${t.file}`, reason: r.reason });
+        return;
+      }
+      const parsed = parseProcNetInet(r.text, t.proto, t.family);
+      mergeDiagnostics(diagnostics, parsed.diagnostics);
+      rows = rows.length === 0 ? parsed.rows : rows.concat(parsed.rows);
+    });
+    if (unixText) {
+      if (unixText.ok) {
+        const parsed = parseProcNetUnix(unixText.text);
+        mergeDiagnostics(diagnostics, parsed.diagnostics);
+        rows = rows.concat(parsed.rows);
+      } else {
+        diagnostics.missing.push({ source: '/proc/net/unix', reason: unixText.reason });
+      }
+    }
+    if (this.attributeOwners) this.attachOwners(rows, diagnostics);
+    else for (const row of rows) row.user = this.users.name(row.uid);
+    return { rows, diagnostics };
+  }
+
+  private attachOwners(rows: Connection[], diagnostics: Diagnostics): void {
+    const inodes = new Array<number>(rows.length);
+    for (let i = 0; i < rows.length; i++) inodes[i] = rows[i]?.inode ?? 0;
+    this.owners.update(inodes);
+    const someDenied = this.owners.someDenied;
+    let denied = 0;
+    for (const row of rows) {
+      row.user = this.users.name(row.uid);
+      if (row.inode === null) continue;
+      const processes = this.owners.processesOf(row.inode);
+      if (processes.length > 0) {
+        row.processes = processes;
+        row.ownerStatus = 'known';
+        if (row.uid === null) row.user = processes[0]?.user ?? null;
+      } else if (someDenied && row.uid !== this.myUid) {
+        row.ownerStatus = 'denied';
+        denied++;
+      }
+    }
+    if (denied > 0) {
+      diagnostics.notes.push(
+        `${denied} socket${denied === 1 ? '' : 's'} may belong to processes of other users: ` +
+          'their owners are unknown without privileges',
+      );
+    }
+  }
+}

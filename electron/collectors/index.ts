@@ -1,0 +1,22 @@
+// Picks the collectors for the OS this process runs on.
+import type { Collectors } from './collector.js';
+import { LinuxConnectionsCollector } from './connections/linux.js';
+import { LinuxInterfacesCollector } from './interfaces/linux.js';
+import { LinuxMulticastCollector } from './multicast/linux.js';
+import { LinuxRoutesCollector } from './routes/linux.js';
+import { LinuxStatisticsCollector } from './statistics/linux.js';
+
+export function createCollectors(platform: NodeJS.Platform = process.platform): Collectors {
+  switch (platform) {
+    case 'linux':
+      return {
+        connections: new LinuxConnectionsCollector(),
+        routes: new LinuxRoutesCollector(),
+        interfaces: new LinuxInterfacesCollector(),
+        statistics: new LinuxStatisticsCollector(),
+        multicast: new LinuxMulticastCollector(),
+      };
+    default:
+      throw new Error(`NetLens does not support this platform yet: ${platform}`);
+  }
+}

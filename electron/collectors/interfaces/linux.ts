@@ -1,0 +1,206 @@
+// Interfaces on Linux: counters from /proc/net/dev, link facts from /sys/class/net/<if>/, IPv4 addresses
+// from getifaddrs (os.networkInterfaces) and IPv6 addresses with their scope from /proc/net/if_inet6.
+import os from 'node:os';
+import type { Collector } from '../collector.js';
+import type { DatasetResult, Diagnostics, InterfaceAddress, InterfaceCounters, NetInterface } from '../../../shared/types.js';
+import { emptyDiagnostics, mergeDiagnostics, recordSkip } from '../../../shared/types.js';
+import { decodeNetworkIPv6 } from '../linux/addresses.js';
+import { readProcText, readSysAttr } from '../linux/proc-files.js';
+
+const RX_NAMES: Record<string, keyof InterfaceCounters> = {
+  bytes: 'rxBytes', packets: 'rxPackets', errs: 'rxErrors', drop: 'rxDropped',
+  fifo: 'rxFifo', frame: 'rxFrame', compressed: 'rxCompressed', multicast: 'rxMulticast',
+};
+const TX_NAMES: Record<string, keyof InterfaceCounters> = {
+  bytes: 'txBytes', packets: 'txPackets', errs: 'txErrors', drop: 'txDropped',
+  fifo: 'txFifo', colls: 'txCollisions', carrier: 'txCarrier', compressed: 'txCompressed',
+};
+
+export function zeroCounters(): InterfaceCounters {
+  return {
+    rxBytes: 0, rxPackets: 0, rxErrors: 0, rxDropped: 0, rxFifo: 0, rxFrame: 0, rxCompressed: 0, rxMulticast: 0,
+    txBytes: 0, txPackets: 0, txErrors: 0, txDropped: 0, txFifo: 0, txCollisions: 0, txCarrier: 0, txCompressed: 0,
+  };
+}
+
+function blankInterface(name: string, counters: InterfaceCounters): NetInterface {
+  return {
+    id: name, name, index: null, operState: 'unknown', carrier: null, mtu: null, mac: null, speedMbps: null,
+    duplex: null, type: null, flags: [], addresses: [], counters,
+  };
+}
+
+/**
+ * /proc/net/dev. Column names come from the second header line (the part after the first '|' is receive,
+ * after the second transmit). The name ends at the colon, which old kernels glue to the first number
+ * ("lo:38547981"). Counters are 64-bit; JavaScript numbers hold them exactly up to 2^53. Never throws.
+ */
+export function parseProcNetDev(text: string): DatasetResult<NetInterface> {
+  const diagnostics = emptyDiagnostics();
+  const rows: NetInterface[] = [];
+  const source = '/proc/net/dev';
+  let order: (keyof InterfaceCounters)[] | null = null;
+  for (const rawLine of text.split('\n')) {
+    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    if (line.trim() === '') continue;
+    const colon = line.indexOf(':');
+    const bar = line.indexOf('|');
+    if (bar >= 0 && (colon < 0 || colon > bar)) {
+      // A header line: the first says "Receive | Transmit", the second names the columns.
+      const parts = line.split('|');
+      if (parts.length >= 3 && /bytes/.test(parts[1] ?? '')) {
+        const rx = (parts[1] ?? '').trim().split(/\s+/).map((n) => RX_NAMES[n]);
+        const tx = (parts[2] ?? '').trim().split(/\s+/).map((n) => TX_NAMES[n]);
+        if (rx.some((n) => n === undefined) || tx.some((n) => n === undefined)) {
+          recordSkip(diagnostics, source, line, 'unknown counter name in header');
+          order = null;
+        } else {
+          order = [...rx, ...tx] as (keyof InterfaceCounters)[];
+        }
+      }
+      continue;
+    }
+    if (!order) {
+      recordSkip(diagnostics, source, line, 'no header before this line');
+      continue;
+    }
+    const name = colon > 0 ? line.slice(0, colon).trim() : '';
+    const values = line.slice(colon + 1).trim().split(/\s+/);
+    if (!name || /\s/.test(name) || values.length !== order.length) {
+      recordSkip(diagnostics, source, line, 'malformed interface line');
+      continue;
+    }
+    const counters = zeroCounters();
+    let ok = true;
+    for (let i = 0; i < order.length; i++) {
+      const v = values[i] ?? '';
+      const key = order[i];
+      if (!/^\d+$/.test(v) || key === undefined) {
+        ok = false;
+        break;
+      }
+      counters[key] = Number(v);
+    }
+    if (!ok) {
+      recordSkip(diagnostics, source, line, 'counter is not a number');
+      continue;
+    }
+    rows.push(blankInterface(name, counters));
+  }
+  return { rows, diagnostics };
+}
+
+/** if_inet6 scope values (IPV6_ADDR_SCOPE_*). */
+const IF_INET6_SCOPES: Record<number, string> = { 0x00: 'global', 0x10: 'host', 0x20: 'link', 0x40: 'site' };
+
+/** /proc/net/if_inet6: address (network order), ifindex, prefix, scope, flags, device. Never throws. */
+export function parseIfInet6(text: string): DatasetResult<InterfaceAddress & { iface: string }> {
+  const diagnostics = emptyDiagnostics();
+  const rows: (InterfaceAddress & { iface: string })[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const [addr, , prefix, scope, , dev] = line.trim().split(/\s+/);
+    const address = decodeNetworkIPv6(addr ?? '');
+    const prefixLength = Number.parseInt(prefix ?? '', 16);
+    const scopeValue = Number.parseInt(scope ?? '', 16);
+    if (!address || !dev || !Number.isInteger(prefixLength) || !Number.isInteger(scopeValue)) {
+      recordSkip(diagnostics, '/proc/net/if_inet6', line, 'malformed address line');
+      continue;
+    }
+    rows.push({ iface: dev, family: 'inet6', address, prefixLength, scope: IF_INET6_SCOPES[scopeValue & 0xf0] ?? null });
+  }
+  return { rows, diagnostics };
+}
+
+/** ARPHRD_* names for the common link types (include/uapi/linux/if_arp.h). */
+const ARPHRD: Record<number, string> = {
+  1: 'ether', 24: 'ieee1394', 32: 'infiniband', 256: 'slip', 512: 'ppp', 768: 'ipip', 769: 'ip6tnl', 772: 'loopback',
+  776: 'sit', 778: 'gre', 801: 'ieee80211', 803: 'ieee80211_radiotap', 823: 'ip6gre', 65534: 'none',
+};
+
+/** IFF_* bits in /sys/class/net/<if>/flags, by bit position (include/uapi/linux/if.h). */
+const IFF_NAMES = [
+  'UP', 'BROADCAST', 'DEBUG', 'LOOPBACK', 'POINTOPOINT', 'NOTRAILERS', 'RUNNING', 'NOARP', 'PROMISC', 'ALLMULTI',
+  'MASTER', 'SLAVE', 'MULTICAST', 'PORTSEL', 'AUTOMEDIA', 'DYNAMIC',
+];
+
+export function interfaceFlagNames(flags: number): string[] {
+  const out: string[] = [];
+  IFF_NAMES.forEach((name, bit) => {
+    if (flags & (1 << bit)) out.push(name);
+  });
+  return out;
+}
+
+function ipv4Scope(address: string): string {
+  if (address.startsWith('127.')) return 'host';
+  if (address.startsWith('169.254.')) return 'link';
+  return 'global';
+}
+
+export class LinuxInterfacesCollector implements Collector<NetInterface> {
+  constructor(
+    private readonly procRoot = '/proc',
+    private readonly sysNet = '/sys/class/net',
+  ) {}
+
+  async read(): Promise<DatasetResult<NetInterface>> {
+    const diagnostics: Diagnostics = emptyDiagnostics();
+    const [dev, inet6] = await Promise.all([
+      readProcText(`${this.procRoot}/net/dev`),
+      readProcText(`${this.procRoot}/net/if_inet6`),
+    ]);
+    if (!dev.ok) {
+      diagnostics.missing.push({ source: '/proc/net/dev', reason: dev.reason });
+      return { rows: [], diagnostics };
+    }
+    const parsed = parseProcNetDev(dev.text);
+    mergeDiagnostics(diagnostics, parsed.diagnostics);
+    const v6 = inet6.ok ? parseIfInet6(inet6.text) : null;
+    if (v6) mergeDiagnostics(diagnostics, v6.diagnostics);
+    // getifaddrs fails only in odd sandboxes; addresses are then left out rather than failing the table.
+    let v4: NodeJS.Dict<os.NetworkInterfaceInfo[]> = {};
+    try {
+      v4 = os.networkInterfaces();
+    } catch (err) {
+      diagnostics.missing.push({ source: 'getifaddrs', reason: err instanceof Error ? err.message : String(err) });
+    }
+    await Promise.all(parsed.rows.map((row) => this.fillFromSysfs(row)));
+    for (const row of parsed.rows) {
+      for (const [label, infos] of Object.entries(v4)) {
+        // Alias labels ("eth0:1") belong to their device.
+        if (label !== row.name && !label.startsWith(`${row.name}:`)) continue;
+        for (const info of infos ?? []) {
+          if (info.family !== 'IPv4') continue;
+          const prefix = info.cidr ? Number(info.cidr.split('/')[1]) : null;
+          row.addresses.push({ family: 'inet', address: info.address, prefixLength: prefix, scope: ipv4Scope(info.address) });
+        }
+      }
+      for (const a of v6?.rows ?? []) {
+        if (a.iface === row.name) row.addresses.push({ family: a.family, address: a.address, prefixLength: a.prefixLength, scope: a.scope });
+      }
+    }
+    return { rows: parsed.rows, diagnostics };
+  }
+
+  /** Unreadable attributes (EINVAL for a down link's speed, a vanished device) stay null/'unknown'. */
+  private async fillFromSysfs(row: NetInterface): Promise<void> {
+    const base = `${this.sysNet}/${row.name}`;
+    const [operstate, carrier, mtu, address, speed, duplex, type, flags, ifindex] = await Promise.all(
+      ['operstate', 'carrier', 'mtu', 'address', 'speed', 'duplex', 'type', 'flags', 'ifindex'].map((a) => readSysAttr(`${base}/${a}`)),
+    );
+    const int = (s: string | null | undefined) => (s != null && /^-?\d+$/.test(s) ? Number(s) : null);
+    if (operstate) row.operState = operstate;
+    row.carrier = carrier === '1' ? true : carrier === '0' ? false : null;
+    row.mtu = int(mtu);
+    row.mac = address && address !== '' ? address : null;
+    const mbps = int(speed);
+    row.speedMbps = mbps !== null && mbps > 0 ? mbps : null;
+    row.duplex = duplex && duplex !== 'unknown' ? duplex : null;
+    const t = int(type);
+    row.type = t === null ? null : (ARPHRD[t] ?? `arphrd-${t}`);
+    const f = flags && /^0x[0-9a-fA-F]+$/.test(flags) ? Number.parseInt(flags, 16) : null;
+    row.flags = f === null ? [] : interfaceFlagNames(f);
+    row.index = int(ifindex);
+  }
+}

@@ -1,0 +1,71 @@
+// Reading /proc and /sys text without throwing: a missing table (no IPv6, no raw) or an unreadable file is
+// a reason to report, not a failure of the whole collector.
+import { promises as fsp } from 'node:fs';
+import type { DatasetResult, Diagnostics } from '../../../shared/types.js';
+import { emptyDiagnostics, mergeDiagnostics } from '../../../shared/types.js';
+
+export type ReadOutcome = { ok: true; text: string } | { ok: false; code: string; reason: string };
+
+function errnoCode(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : 'EIO';
+}
+
+export function describeReadError(code: string): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'not present on this system (kernel without this protocol or feature)';
+    case 'EACCES':
+    case 'EPERM':
+      return 'not readable: needs privileges';
+    case 'EINVAL':
+      return 'not available for this device';
+    default:
+      return `unreadable (${code})`;
+  }
+}
+
+/** Reads a whole procfs/sysfs file as latin1 text (the kernel prints ASCII; latin1 keeps every byte). */
+export async function readProcText(path: string): Promise<ReadOutcome> {
+  try {
+    return { ok: true, text: await fsp.readFile(path, 'latin1') };
+  } catch (err) {
+    const code = errnoCode(err);
+    return { ok: false, code, reason: describeReadError(code) };
+  }
+}
+
+/** One short sysfs attribute, trimmed; null when unreadable (EINVAL for a down link's speed is normal). */
+export async function readSysAttr(path: string): Promise<string | null> {
+  try {
+    return (await fsp.readFile(path, 'latin1')).trim();
+  } catch {
+    return null;
+  }
+}
+
+export { errnoCode };
+
+export interface ProcSource<Row> {
+  /** File name under <procRoot>/net/. */
+  file: string;
+  parse(text: string): { rows: Row[]; diagnostics: Diagnostics };
+}
+
+/** Reads several /proc/net files at once and concatenates their parsed rows; missing files are listed. */
+export async function readProcNetSources<Row>(procRoot: string, sources: readonly ProcSource<Row>[]): Promise<DatasetResult<Row>> {
+  const diagnostics = emptyDiagnostics();
+  const texts = await Promise.all(sources.map((s) => readProcText(`${procRoot}/net/${s.file}`)));
+  const rows: Row[] = [];
+  sources.forEach((s, i) => {
+    const r = texts[i];
+    if (!r) return;
+    if (!r.ok) {
+      diagnostics.missing.push({ source: `/proc/net/${s.file}`, reason: r.reason });
+      return;
+    }
+    const parsed = s.parse(r.text);
+    for (const row of parsed.rows) rows.push(row);
+    mergeDiagnostics(diagnostics, parsed.diagnostics);
+  });
+  return { rows, diagnostics };
+}

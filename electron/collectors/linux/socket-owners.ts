@@ -1,0 +1,327 @@
+// Which processes hold which socket inodes, found the way ss -p and netstat -p find them: by reading the
+// /proc/<pid>/fd/* links ("socket:[12345]"). That walk costs one readlink per open fd of every process,
+// so it is cached across ticks and redone only where something may have changed:
+//  - pids that are new since the last tick (a fork shares its parent's sockets);
+//  - pids whose fd count (st_size of /proc/<pid>/fd, Linux 6.2+) changed, checked for socket holders every
+//    tick and for every pid when a socket appears that nobody is known to hold;
+//  - pids that lost a socket while a new one appeared (an fd number reused for a new socket);
+//  - and, at most once per fullScanIntervalMs, every pid, for sockets still unexplained after that.
+// Sockets still unexplained after a full scan (kernel sockets, orphans) are remembered so they do not
+// trigger another one.
+//
+// The walk uses synchronous fs calls on purpose: it is thousands of tiny procfs syscalls, and a thread-pool
+// round trip per readlink costs several times the syscall itself. Collectors run in the monitor's worker
+// thread, so this blocks no UI.
+import fs from 'node:fs';
+import type { ProcessInfo } from '../../../shared/types.js';
+import type { UserNames } from './users.js';
+
+/** Linux USER_HZ: the unit of /proc/<pid>/stat start times. 100 on every mainstream architecture. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** Shared by every row without owners; frozen so no consumer can add to it by accident. */
+const NO_PROCESSES: ProcessInfo[] = Object.freeze([]) as unknown as ProcessInfo[];
+
+interface PidEntry {
+  inodes: number[];
+  fdCount: number;
+  denied: boolean;
+  info: ProcessInfo | null;
+  /** Sockets of this pid seen in the current tick's tables. */
+  seen: number;
+  seenTick: number;
+  walkedTick: number;
+}
+
+interface OwnerEntry {
+  pids: number[];
+  tick: number;
+  /** The pids' ProcessInfo, built once and shared by every row of this socket until the owners change. */
+  infos: ProcessInfo[] | null;
+}
+
+export interface OwnerStats {
+  walkedPids: number;
+  fullScans: number;
+  deniedPids: number;
+}
+
+function code(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+}
+
+export class SocketOwners {
+  private readonly pids = new Map<number, PidEntry>();
+  private readonly owners = new Map<number, OwnerEntry>();
+  /** Inodes that a full scan could not attribute, with the tick they were last seen. */
+  private readonly orphans = new Map<number, number>();
+  private tick = 0;
+  private lastFullScan = -Infinity;
+  private bootTimeMs: number | null = null;
+  readonly stats: OwnerStats = { walkedPids: 0, fullScans: 0, deniedPids: 0 };
+
+  constructor(
+    private readonly users: UserNames,
+    private readonly procRoot = '/proc',
+    private readonly fullScanIntervalMs = 10_000,
+  ) {}
+
+  /**
+   * Brings the inode -> pids map up to date for the sockets in this tick's tables.
+   * `inodes` may contain duplicates and zeros (TIME_WAIT sockets have no inode).
+   */
+  update(inodes: readonly number[], now = Date.now()): void {
+    const tick = ++this.tick;
+    const first = this.lastFullScan === -Infinity;
+    const listing = this.listPids();
+    if (first || listing === null) {
+      if (listing !== null) this.fullScan(listing, now);
+      return;
+    }
+
+    const listed = new Set(listing);
+    for (const pid of this.pids.keys()) if (!listed.has(pid)) this.forget(pid);
+    for (const pid of listing) if (!this.pids.has(pid)) this.walk(pid);
+
+    // Mark what the tables still hold; collect sockets nobody is known to hold.
+    let unknown = this.mark(inodes, tick);
+
+    // Socket holders whose fd count moved may have opened, closed or passed sockets.
+    for (const [pid, entry] of this.pids) {
+      if (entry.walkedTick !== tick && entry.inodes.length > 0 && this.fdCountChanged(pid, entry)) this.walk(pid);
+    }
+    if (unknown.length > 0) {
+      for (const [pid, entry] of this.pids) {
+        if (entry.walkedTick === tick) continue;
+        const lostSome = entry.inodes.length > 0 && (entry.seenTick !== tick || entry.seen < entry.inodes.length);
+        if (lostSome || (entry.inodes.length === 0 && this.fdCountChanged(pid, entry))) this.walk(pid);
+      }
+      unknown = this.stillUnknown(unknown);
+      if (unknown.length > 0 && now - this.lastFullScan >= this.fullScanIntervalMs) {
+        this.fullScan(listing, now);
+        unknown = this.stillUnknown(unknown);
+        for (const inode of unknown) this.orphans.set(inode, tick);
+      }
+    }
+    for (const [inode, seenTick] of this.orphans) if (seenTick !== tick) this.orphans.delete(inode);
+  }
+
+  /** The processes holding a socket, or an empty list. */
+  processesOf(inode: number): ProcessInfo[] {
+    const owner = this.owners.get(inode);
+    if (!owner) return NO_PROCESSES;
+    if (owner.infos) return owner.infos;
+    const out: ProcessInfo[] = [];
+    for (const pid of owner.pids) {
+      const entry = this.pids.get(pid);
+      if (entry?.info) out.push(entry.info);
+    }
+    owner.infos = out;
+    return out;
+  }
+
+  /** True when some process could not be inspected (not root), so an unattributed socket may be theirs. */
+  get someDenied(): boolean {
+    return this.stats.deniedPids > 0;
+  }
+
+  /** Number of pids currently cached; for the benchmark and tests. */
+  get cachedPids(): number {
+    return this.pids.size;
+  }
+
+  private mark(inodes: readonly number[], tick: number): number[] {
+    const unknown: number[] = [];
+    for (const inode of inodes) {
+      if (inode === 0) continue;
+      const owner = this.owners.get(inode);
+      if (owner) {
+        if (owner.tick === tick) continue;
+        owner.tick = tick;
+        for (const pid of owner.pids) {
+          const entry = this.pids.get(pid);
+          if (!entry) continue;
+          if (entry.seenTick !== tick) {
+            entry.seenTick = tick;
+            entry.seen = 0;
+          }
+          entry.seen++;
+        }
+      } else if (this.orphans.has(inode)) {
+        this.orphans.set(inode, tick);
+      } else {
+        unknown.push(inode);
+      }
+    }
+    return unknown;
+  }
+
+  private stillUnknown(inodes: number[]): number[] {
+    return inodes.filter((inode) => !this.owners.has(inode));
+  }
+
+  private listPids(): number[] | null {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.procRoot);
+    } catch {
+      return null;
+    }
+    const pids: number[] = [];
+    for (const name of names) {
+      const c = name.charCodeAt(0);
+      if (c >= 48 && c <= 57) {
+        const pid = Number(name);
+        if (Number.isInteger(pid)) pids.push(pid);
+      }
+    }
+    return pids;
+  }
+
+  private fullScan(listing: number[], now: number): void {
+    this.lastFullScan = now;
+    this.stats.fullScans++;
+    const listed = new Set(listing);
+    for (const pid of this.pids.keys()) if (!listed.has(pid)) this.forget(pid);
+    for (const pid of listing) this.walk(pid);
+  }
+
+  private fdCount(pid: number): number {
+    try {
+      return fs.statSync(`${this.procRoot}/${pid}/fd`).size;
+    } catch {
+      return -1;
+    }
+  }
+
+  private fdCountChanged(pid: number, entry: PidEntry): boolean {
+    // Kernels before 6.2 report 0 for every fd directory; there the other triggers have to do.
+    if (entry.fdCount <= 0) return false;
+    return this.fdCount(pid) !== entry.fdCount;
+  }
+
+  private forget(pid: number): void {
+    const entry = this.pids.get(pid);
+    if (!entry) return;
+    if (entry.denied) this.stats.deniedPids--;
+    this.detachInodes(pid, entry.inodes);
+    this.pids.delete(pid);
+  }
+
+  private detachInodes(pid: number, inodes: readonly number[]): void {
+    for (const inode of inodes) {
+      const owner = this.owners.get(inode);
+      if (!owner) continue;
+      const i = owner.pids.indexOf(pid);
+      if (i >= 0) owner.pids.splice(i, 1);
+      owner.infos = null;
+      if (owner.pids.length === 0) this.owners.delete(inode);
+    }
+  }
+
+  /** Reads every fd link of one pid and replaces what the cache knew about it. */
+  private walk(pid: number): void {
+    this.stats.walkedPids++;
+    const dir = `${this.procRoot}/${pid}/fd`;
+    const fdCount = this.fdCount(pid);
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch (err) {
+      const c = code(err);
+      if (c === 'EACCES' || c === 'EPERM') {
+        const old = this.pids.get(pid);
+        if (old) this.detachInodes(pid, old.inodes);
+        if (!old?.denied) this.stats.deniedPids++;
+        this.pids.set(pid, { inodes: [], fdCount, denied: true, info: null, seen: 0, seenTick: 0, walkedTick: this.tick });
+      } else {
+        // ENOENT/ESRCH: the process exited between the listing and now.
+        this.forget(pid);
+      }
+      return;
+    }
+    const inodes: number[] = [];
+    for (const name of names) {
+      let target: string;
+      try {
+        target = fs.readlinkSync(`${dir}/${name}`);
+      } catch {
+        continue; // the fd was closed meanwhile
+      }
+      // "socket:[12345]"
+      if (target.length > 9 && target.charCodeAt(0) === 115 && target.startsWith('socket:[')) {
+        const inode = Number(target.slice(8, -1));
+        if (Number.isInteger(inode) && inode > 0) inodes.push(inode);
+      }
+    }
+    const old = this.pids.get(pid);
+    if (old) {
+      if (old.denied) this.stats.deniedPids--;
+      this.detachInodes(pid, old.inodes);
+    }
+    const unique = inodes.length > 1 ? [...new Set(inodes)] : inodes;
+    for (const inode of unique) {
+      let owner = this.owners.get(inode);
+      if (!owner) {
+        owner = { pids: [], tick: 0, infos: null };
+        this.owners.set(inode, owner);
+      }
+      owner.pids.push(pid);
+      owner.infos = null;
+      this.orphans.delete(inode);
+    }
+    const info = unique.length > 0 ? this.readInfo(pid) : null;
+    this.pids.set(pid, { inodes: unique, fdCount, denied: false, info, seen: 0, seenTick: 0, walkedTick: this.tick });
+  }
+
+  private readInfo(pid: number): ProcessInfo {
+    const base = `${this.procRoot}/${pid}`;
+    let name = '';
+    let cmdline = '';
+    let exe: string | null = null;
+    let user: string | null = null;
+    let startTime: number | null = null;
+    try {
+      name = fs.readFileSync(`${base}/comm`, 'utf8').replace(/\n$/, '');
+    } catch {
+      /* exited or hidden: keep the empty name */
+    }
+    try {
+      cmdline = fs.readFileSync(`${base}/cmdline`, 'utf8').replace(/\0+$/, '').replaceAll('\0', ' ');
+    } catch {
+      /* as above */
+    }
+    try {
+      exe = fs.readlinkSync(`${base}/exe`);
+    } catch {
+      exe = null; // kernel threads have none; other users' processes need privileges
+    }
+    try {
+      user = this.users.name(fs.statSync(base).uid);
+    } catch {
+      user = null;
+    }
+    try {
+      const stat = fs.readFileSync(`${base}/stat`, 'latin1');
+      // Field 22, counted after the command name, which may itself contain spaces and parentheses.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[19]);
+      const boot = this.bootTime();
+      if (Number.isFinite(ticks) && boot !== null) startTime = boot + (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      startTime = null;
+    }
+    return { pid, name, cmdline, exe, user, startTime };
+  }
+
+  private bootTime(): number | null {
+    if (this.bootTimeMs !== null) return this.bootTimeMs;
+    try {
+      const m = /^btime\s+(\d+)/m.exec(fs.readFileSync(`${this.procRoot}/stat`, 'latin1'));
+      this.bootTimeMs = m?.[1] ? Number(m[1]) * 1000 : null;
+    } catch {
+      this.bootTimeMs = null;
+    }
+    return this.bootTimeMs;
+  }
+}

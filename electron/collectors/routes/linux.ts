@@ -1,0 +1,337 @@
+// Routes on Linux. `ip -j route show table all` sees every table, policy routing, multipath and who
+// installed each route; /proc/net/route (main IPv4 table only) and /proc/net/ipv6_route are the fallback
+// for systems without iproute2.
+import { execFile } from 'node:child_process';
+import type { Collector } from '../collector.js';
+import type { DatasetResult, Diagnostics, Route } from '../../../shared/types.js';
+import { emptyDiagnostics, mergeDiagnostics, recordSkip } from '../../../shared/types.js';
+import {
+  HOST_LITTLE_ENDIAN,
+  decodeNetworkIPv6,
+  hostOrderWordToIPv4,
+  hostOrderWordToNetwork,
+  parseHexRange,
+  prefixFromMask,
+} from '../linux/addresses.js';
+import { readProcText } from '../linux/proc-files.js';
+
+// <linux/route.h> and <linux/ipv6_route.h> flags.
+const RTF_UP = 0x1;
+const RTF_GATEWAY = 0x2;
+const RTF_HOST = 0x4;
+const RTF_REINSTATE = 0x8;
+const RTF_DYNAMIC = 0x10;
+const RTF_MODIFIED = 0x20;
+const RTF_REJECT = 0x200;
+const RTF_DEFAULT = 0x10000;
+const RTF_ADDRCONF = 0x40000;
+const RTF_ANYCAST = 0x100000;
+const RTF_NONEXTHOP = 0x200000;
+const RTF_EXPIRES = 0x400000;
+const RTF_CACHE = 0x1000000;
+const RTF_LOCAL = 0x80000000;
+
+/** netstat -rn letters for an IPv4 route (net-tools order). */
+export function ipv4FlagLetters(flags: number): string {
+  let s = '';
+  if (flags & RTF_UP) s += 'U';
+  if (flags & RTF_GATEWAY) s += 'G';
+  if (flags & RTF_HOST) s += 'H';
+  if (flags & RTF_REINSTATE) s += 'R';
+  if (flags & RTF_DYNAMIC) s += 'D';
+  if (flags & RTF_MODIFIED) s += 'M';
+  if (flags & RTF_REJECT) s += '!';
+  return s;
+}
+
+/** netstat -6rn letters for an IPv6 route. */
+export function ipv6FlagLetters(flags: number): string {
+  let s = '';
+  if (flags & RTF_UP) s += 'U';
+  if (flags & RTF_REJECT) s += '!';
+  if (flags & RTF_GATEWAY) s += 'G';
+  if (flags & RTF_HOST) s += 'H';
+  if (flags & RTF_DEFAULT) s += 'D';
+  if (flags & RTF_ADDRCONF) s += 'A';
+  if (flags & RTF_CACHE) s += 'C';
+  if (flags & RTF_EXPIRES) s += 'e';
+  if (flags & RTF_NONEXTHOP) s += 'n';
+  return s;
+}
+
+export function routeId(r: Omit<Route, 'id'>): string {
+  return `${r.table}|${r.family}|${r.destination}/${r.prefixLength}|${r.gateway ?? ''}|${r.iface ?? ''}|${r.metric ?? ''}`;
+}
+
+function makeRoute(r: Omit<Route, 'id'>): Route {
+  return { id: routeId(r), ...r };
+}
+
+function splitLines(text: string): string[] {
+  return text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+}
+
+/** /proc/net/route: the main IPv4 table, tab separated, addresses as host-order hex words. Never throws. */
+export function parseProcNetRoute(text: string, littleEndian = HOST_LITTLE_ENDIAN): DatasetResult<Route> {
+  const diagnostics = emptyDiagnostics();
+  const rows: Route[] = [];
+  const source = '/proc/net/route';
+  let cols: Record<string, number> | null = null;
+  for (const line of splitLines(text)) {
+    if (line.trim() === '') continue;
+    const fields = line.trim().split(/\s+/);
+    if (!cols) {
+      if (fields[0] === 'Iface') {
+        cols = Object.fromEntries(fields.map((name, i) => [name, i]));
+        if (['Destination', 'Gateway', 'Flags', 'Metric', 'Mask'].some((n) => cols?.[n] === undefined)) {
+          recordSkip(diagnostics, source, line, 'unrecognised header');
+          cols = null;
+          return { rows, diagnostics };
+        }
+      } else {
+        recordSkip(diagnostics, source, line, 'text before the header');
+      }
+      continue;
+    }
+    const get = (name: string) => fields[cols?.[name] ?? -1] ?? '';
+    const hex = (name: string) => {
+      const v = get(name);
+      return /^[0-9A-Fa-f]{1,8}$/.test(v) ? parseHexRange(v, 0, v.length) : -1;
+    };
+    const dest = hex('Destination');
+    const gw = hex('Gateway');
+    const flags = hex('Flags');
+    const mask = hex('Mask');
+    const metric = Number(get('Metric'));
+    const iface = get('Iface');
+    if (fields.length < Object.keys(cols).length - 1 || dest < 0 || gw < 0 || flags < 0 || mask < 0 || !Number.isInteger(metric)) {
+      recordSkip(diagnostics, source, line, 'malformed route line');
+      continue;
+    }
+    const prefixLength = prefixFromMask(hostOrderWordToNetwork(mask, littleEndian));
+    if (prefixLength === null) {
+      recordSkip(diagnostics, source, line, 'non-contiguous netmask');
+      continue;
+    }
+    const destination = hostOrderWordToIPv4(dest, littleEndian);
+    rows.push(
+      makeRoute({
+        family: 'inet',
+        destination,
+        prefixLength,
+        gateway: flags & RTF_GATEWAY ? hostOrderWordToIPv4(gw, littleEndian) : null,
+        flags: ipv4FlagLetters(flags),
+        metric,
+        iface: iface === '*' ? null : iface,
+        table: 'main',
+        protocol: null,
+        scope: null,
+        source: null,
+        type: flags & RTF_REJECT ? 'unreachable' : 'unicast',
+        isDefault: prefixLength === 0,
+        mtu: Number(get('MTU')) || null,
+      }),
+    );
+  }
+  if (!cols && text.trim() !== '') recordSkip(diagnostics, source, text.slice(0, 200), 'no header line');
+  return { rows, diagnostics };
+}
+
+/**
+ * /proc/net/ipv6_route: dest, dest prefix, src, src prefix, next hop, metric, refcnt, use, flags, device;
+ * addresses in network order. The file mixes the kernel's tables without naming them: local and anycast
+ * routes are attributed to 'local', the rest to 'main'. Never throws.
+ */
+export function parseProcNetIpv6Route(text: string): DatasetResult<Route> {
+  const diagnostics = emptyDiagnostics();
+  const rows: Route[] = [];
+  const source = '/proc/net/ipv6_route';
+  for (const line of splitLines(text)) {
+    if (line.trim() === '') continue;
+    const f = line.trim().split(/\s+/);
+    const [destHex, prefHex, , , nextHex, metricHex, , , flagsHex, dev] = f;
+    const destination = decodeNetworkIPv6(destHex ?? '');
+    const nextHop = decodeNetworkIPv6(nextHex ?? '');
+    const prefixLength = prefHex && /^[0-9a-fA-F]{2}$/.test(prefHex) ? parseHexRange(prefHex, 0, 2) : -1;
+    const metric = metricHex && /^[0-9a-fA-F]{8}$/.test(metricHex) ? parseHexRange(metricHex, 0, 8) : -1;
+    const flags = flagsHex && /^[0-9a-fA-F]{8}$/.test(flagsHex) ? parseHexRange(flagsHex, 0, 8) : -1;
+    if (f.length !== 10 || !destination || !nextHop || prefixLength < 0 || prefixLength > 128 || metric < 0 || flags < 0 || !dev) {
+      recordSkip(diagnostics, source, line, 'malformed route line');
+      continue;
+    }
+    const type =
+      flags & RTF_REJECT ? 'unreachable' : flags & RTF_LOCAL ? 'local' : flags & RTF_ANYCAST ? 'anycast' : destination.startsWith('ff') ? 'multicast' : 'unicast';
+    rows.push(
+      makeRoute({
+        family: 'inet6',
+        destination,
+        prefixLength,
+        gateway: flags & RTF_GATEWAY ? nextHop : null,
+        flags: ipv6FlagLetters(flags),
+        metric,
+        iface: dev,
+        table: type === 'local' || type === 'anycast' || type === 'multicast' ? 'local' : 'main',
+        protocol: null,
+        scope: null,
+        source: null,
+        type,
+        isDefault: prefixLength === 0,
+      }),
+    );
+  }
+  return { rows, diagnostics };
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+const REJECT_TYPES = new Set(['unreachable', 'prohibit', 'blackhole', 'throw']);
+
+/**
+ * The JSON of `ip -j route show table all` (one family per call; `family` names it, since 'default' alone
+ * does not say). Text before the JSON (a shell prompt in a saved capture) is ignored. Never throws.
+ */
+export function parseIpJsonRoutes(jsonText: string, family?: 'inet' | 'inet6'): DatasetResult<Route> {
+  const diagnostics = emptyDiagnostics();
+  const rows: Route[] = [];
+  const source = 'ip -j route show table all';
+  const start = jsonText.search(/^\s*\[/m);
+  let data: unknown;
+  try {
+    data = JSON.parse(start < 0 ? jsonText : jsonText.slice(start));
+  } catch {
+    recordSkip(diagnostics, source, jsonText.slice(0, 200), 'not valid JSON');
+    return { rows, diagnostics };
+  }
+  if (!Array.isArray(data)) {
+    recordSkip(diagnostics, source, jsonText.slice(0, 200), 'not a JSON array');
+    return { rows, diagnostics };
+  }
+  for (const entry of data) {
+    if (typeof entry !== 'object' || entry === null) {
+      recordSkip(diagnostics, source, JSON.stringify(entry) ?? '', 'not an object');
+      continue;
+    }
+    const e = entry as Record<string, unknown>;
+    const dst = str(e.dst);
+    if (dst === null) {
+      recordSkip(diagnostics, source, JSON.stringify(e), 'route without dst');
+      continue;
+    }
+    const nexthops = Array.isArray(e.nexthops)
+      ? (e.nexthops as unknown[]).filter((h): h is Record<string, unknown> => typeof h === 'object' && h !== null)
+      : [e];
+    const fam =
+      family ??
+      (dst.includes(':') || nexthops.some((h) => String(h.gateway ?? '').includes(':')) || str(e.prefsrc)?.includes(':')
+        ? 'inet6'
+        : 'inet');
+    const isDefault = dst === 'default';
+    const slash = dst.indexOf('/');
+    const destination = isDefault ? (fam === 'inet6' ? '::' : '0.0.0.0') : slash < 0 ? dst : dst.slice(0, slash);
+    const prefixLength = isDefault ? 0 : slash < 0 ? (fam === 'inet6' ? 128 : 32) : Number(dst.slice(slash + 1));
+    if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > (fam === 'inet6' ? 128 : 32)) {
+      recordSkip(diagnostics, source, JSON.stringify(e), 'bad prefix');
+      continue;
+    }
+    const type = str(e.type) ?? 'unicast';
+    const metrics = Array.isArray(e.metrics) ? (e.metrics as unknown[]) : [];
+    const mtuEntry = metrics.find((m): m is { mtu: number } => typeof m === 'object' && m !== null && 'mtu' in m);
+    const routeFlags = Array.isArray(e.flags) ? (e.flags as unknown[]).map(String) : [];
+    for (const hop of nexthops) {
+      const gateway = str(hop.gateway);
+      const hopFlags = Array.isArray(hop.flags) ? (hop.flags as unknown[]).map(String) : routeFlags;
+      const down = hopFlags.includes('linkdown') || hopFlags.includes('dead');
+      let letters = down ? '' : 'U';
+      if (REJECT_TYPES.has(type)) letters += '!';
+      if (gateway) letters += 'G';
+      if (prefixLength === (fam === 'inet6' ? 128 : 32) && type === 'unicast') letters += 'H';
+      rows.push(
+        makeRoute({
+          family: fam,
+          destination,
+          prefixLength,
+          gateway,
+          flags: letters,
+          // ip leaves out what is default: metric 0, table main, protocol boot, scope universe.
+          metric: num(e.metric) ?? 0,
+          iface: str(hop.dev) ?? str(e.dev),
+          table: str(e.table) ?? (typeof e.table === 'number' ? String(e.table) : 'main'),
+          protocol: str(e.protocol) ?? 'boot',
+          scope: str(e.scope) ?? 'global',
+          source: str(e.prefsrc),
+          type,
+          isDefault,
+          mtu: mtuEntry ? num(mtuEntry.mtu) : null,
+        }),
+      );
+    }
+  }
+  return { rows, diagnostics };
+}
+
+function runIp(args: string[]): Promise<{ ok: true; stdout: string } | { ok: false; reason: string; missing: boolean }> {
+  return new Promise((resolve) => {
+    execFile('ip', args, { timeout: 5000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C' } }, (err, stdout, stderr) => {
+      if (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        resolve({ ok: false, missing: code === 'ENOENT', reason: code === 'ENOENT' ? 'ip (iproute2) is not installed' : String(stderr || err.message).trim() });
+      } else {
+        resolve({ ok: true, stdout });
+      }
+    });
+  });
+}
+
+export class LinuxRoutesCollector implements Collector<Route> {
+  /** Set once ip turns out to be missing or too old for JSON, so later ticks go straight to /proc. */
+  private ipUnusable: string | null = null;
+
+  constructor(private readonly procRoot = '/proc') {}
+
+  async read(): Promise<DatasetResult<Route>> {
+    const diagnostics: Diagnostics = emptyDiagnostics();
+    if (this.ipUnusable === null) {
+      const [v4, v6] = await Promise.all([
+        runIp(['-j', '-4', 'route', 'show', 'table', 'all']),
+        runIp(['-j', '-6', 'route', 'show', 'table', 'all']),
+      ]);
+      if (v4.ok) {
+        const a = parseIpJsonRoutes(v4.stdout, 'inet');
+        const rows = a.rows;
+        mergeDiagnostics(diagnostics, a.diagnostics);
+        if (v6.ok) {
+          const b = parseIpJsonRoutes(v6.stdout, 'inet6');
+          rows.push(...b.rows);
+          mergeDiagnostics(diagnostics, b.diagnostics);
+        } else {
+          diagnostics.missing.push({ source: 'ip -j -6 route show table all', reason: v6.reason });
+        }
+        if (a.diagnostics.skipped === 0 || rows.length > 0) return { rows, diagnostics };
+      }
+      this.ipUnusable = v4.ok ? 'ip printed no JSON (iproute2 older than 4.17?)' : v4.reason;
+    }
+    diagnostics.notes.push(`Routes from /proc (main IPv4 table only): ${this.ipUnusable}`);
+    const [route, route6] = await Promise.all([
+      readProcText(`${this.procRoot}/net/route`),
+      readProcText(`${this.procRoot}/net/ipv6_route`),
+    ]);
+    const rows: Route[] = [];
+    if (route.ok) {
+      const r = parseProcNetRoute(route.text);
+      rows.push(...r.rows);
+      mergeDiagnostics(diagnostics, r.diagnostics);
+    } else diagnostics.missing.push({ source: '/proc/net/route', reason: route.reason });
+    if (route6.ok) {
+      const r = parseProcNetIpv6Route(route6.text);
+      rows.push(...r.rows);
+      mergeDiagnostics(diagnostics, r.diagnostics);
+    } else diagnostics.missing.push({ source: '/proc/net/ipv6_route', reason: route6.reason });
+    return { rows, diagnostics };
+  }
+}

@@ -1,0 +1,103 @@
+// macOS protocol statistics from `netstat -s` (one process, every protocol). The output is English
+// sentences from printf formats that change between releases (`\t\t1509288 data packets (741004496
+// bytes)`), so nothing is matched by exact wording: every number becomes a counter named after the words
+// around it, nested lines are named after their parent (`packets sent: data packets`), and lines with no
+// number are kept as notes instead of being dropped. Linux `netstat -s` captures have the same shape
+// (with `Key: value` lines under TcpExt/IcmpMsg) and use this parser too.
+import type { Collector } from '../collector.js';
+import type { Counter, DatasetResult } from '../../../shared/types.js';
+import { emptyDiagnostics } from '../../../shared/types.js';
+import { commandCollector } from '../run-command.js';
+import { textLines, uniqueIds } from '../connections/endpoints.js';
+
+const SOURCE = 'netstat -s';
+
+const ERROR_WORDS = /error|drop|discard|bad|fail|retrans|overflow|timeout|invalid|reset|unreach|refused|lost|prun|collaps|abort|checksum|too short|too long|no port|no route|dup|out-of-order|rejected|overflow/i;
+const GAUGE_WORDS = /current|in use|currently|^rto(min|max|algorithm)$|^maxconn$|^forwarding$|^defaultttl$|\binuse\b/i;
+
+export function makeCounter(group: string, name: string, value: number, description: string | null): Counter {
+  return {
+    id: `${group}.${name}`,
+    group,
+    name,
+    value,
+    description,
+    kind: GAUGE_WORDS.test(name) ? 'gauge' : 'counter',
+    isError: ERROR_WORDS.test(name),
+  };
+}
+
+function indentOf(line: string): number {
+  const m = /^[\t ]*/.exec(line);
+  const ws = m ? m[0] : '';
+  // Tabs (BSD) are one level each; Linux indents with four spaces per level.
+  let level = 0;
+  let spaces = 0;
+  for (const ch of ws) {
+    if (ch === '\t') level++;
+    else spaces++;
+  }
+  return level + Math.ceil(spaces / 4);
+}
+
+function tidy(s: string): string {
+  return s.replace(/\s+/g, ' ').replace(/\s+([,:)])/g, '$1').replace(/\(\s+/g, '(').trim();
+}
+
+/** The counters one sentence holds: the leading number names the sentence, each `(N words)` adds one. */
+function sentenceCounters(text: string): { name: string; value: number }[] {
+  const kv = /^([^:]+):\s*(-?\d+)$/.exec(text);
+  if (kv) return [{ name: tidy(kv[1] ?? ''), value: Number(kv[2]) }];
+  const lead = /^(-?\d+)\s+(.*)$/.exec(text);
+  if (lead) {
+    const rest = lead[2] ?? '';
+    const base = tidy(rest.replace(/\([^)]*\d[^)]*\)/g, '').replace(/\s+/g, ' '));
+    const out = [{ name: base, value: Number(lead[1]) }];
+    for (const m of rest.matchAll(/\((?:[^)\d]*?)(\d+)\s*([^)]*)\)/g)) {
+      const words = tidy((m[2] ?? '').replace(/\d+/g, '#'));
+      out.push({ name: `${base} (${words || '#'})`, value: Number(m[1]) });
+    }
+    return out;
+  }
+  const numbers = [...text.matchAll(/(?<![\w.])(\d+)(?![\w.])/g)];
+  if (numbers.length === 0) return [];
+  const template = tidy(text.replace(/(?<![\w.])\d+(?![\w.])/g, '#'));
+  return numbers.map((m, i) => ({ name: numbers.length === 1 ? template : `${template} [${i + 1}]`, value: Number(m[1]) }));
+}
+
+/** Parses `netstat -s` sentences (macOS, BSD, Linux net-tools). */
+export function parseNetstatSentences(text: string, source = SOURCE): DatasetResult<Counter> {
+  const d = emptyDiagnostics();
+  const rows: Counter[] = [];
+  let group = '';
+  // The names of the enclosing lines, by depth, for nested sentences.
+  const parents: string[] = [];
+  for (const raw of textLines(text)) {
+    if (raw.trim() === '') continue;
+    const depth = indentOf(raw);
+    const body = raw.trim();
+    if (depth === 0 && /^[^\d].*:$/.test(body)) {
+      group = body.slice(0, -1).trim();
+      parents.length = 0;
+      continue;
+    }
+    parents.length = Math.max(0, depth - 1);
+    const parent = parents.filter((p) => p !== '').join(': ');
+    const counters = sentenceCounters(body);
+    if (counters.length === 0) {
+      if (body.endsWith(':')) parents[depth - 1] = tidy(body.slice(0, -1));
+      else d.notes.push(`${group ? `${group}: ` : ''}${body}`);
+      continue;
+    }
+    parents[depth - 1] = counters[0]?.name ?? '';
+    for (const c of counters) {
+      const name = parent ? `${parent}: ${c.name}` : c.name;
+      rows.push(makeCounter(group || 'netstat', name, c.value, body));
+    }
+  }
+  return { rows: uniqueIds(rows), diagnostics: d };
+}
+
+export function createDarwinStatisticsCollector(): Collector<Counter> {
+  return commandCollector('netstat', ['-s'], (text) => parseNetstatSentences(text));
+}
