@@ -165,8 +165,13 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
     await loop.start();
     const p = await loop.pair();
     const params = tupleOf(p.client.socket, 'inet');
+    // The server closes first, so the lingering TIME-WAIT is on its side and the client's tuple is gone.
+    p.server.socket.destroy();
+    await p.client.fate;
     p.client.socket.destroy();
-    await p.server.fate;
+    // Let the client's LAST-ACK finish so the tuple has really left the kernel's tables.
+    const listed = () => spawnSync('ss', ['-H', '-n', '-t', 'state', 'all', 'sport', '=', `:${params.localPort}`], { encoding: 'utf8' }).stdout.trim();
+    for (let i = 0; i < 100 && listed() !== ''; i++) await new Promise((r) => setTimeout(r, 20));
     const dir = mkdtempSync(join(tmpdir(), 'netlens-close-log-'));
     try {
       const actions = createActions({ dataDir: dir });
@@ -180,6 +185,21 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('explains that a connection in TIME-WAIT cannot be closed', async () => {
+    const loop = new Loopback('127.0.0.1');
+    loops.push(loop);
+    await loop.start();
+    const p = await loop.pair();
+    const params = tupleOf(p.client.socket, 'inet');
+    // The client closes first: its end of the tuple lingers in TIME-WAIT.
+    p.client.socket.end();
+    await p.server.fate;
+    const r = await createActions({ dataDir }).closeConnection(params);
+    expect(r.outcome).toBe('failed');
+    // TIME-WAIT once the server's FIN arrived; FIN-WAIT-1/2 if the test asks a moment sooner.
+    expect(r.message).toMatch(/is in state (TIME-WAIT|FIN-WAIT-1|FIN-WAIT-2): only established connections can be closed/);
   });
 
   it('the self-owned probe detects SOCK_DESTROY support empirically, agreeing with the kernel config', async () => {

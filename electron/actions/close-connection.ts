@@ -45,22 +45,23 @@ function ssHost(a: ParsedAddress): string {
   return a.family === 'inet6' ? `[${a.address}]` : a.address;
 }
 
-/** The ss filter for exactly this connection: `state established src A sport = :P dst B dport = :Q`. */
-export function linuxSsFilter(t: Tuple): string[] {
-  return [
-    t.family === 'inet' ? '-4' : '-6',
-    'state', 'established',
-    'src', ssHost(t.local), 'sport', '=', `:${t.localPort}`,
-    'dst', ssHost(t.remote), 'dport', '=', `:${t.remotePort}`,
-  ];
+/** The ss expression for exactly this connection: `src A sport = :P dst B dport = :Q`. */
+function ssTupleExpression(t: Tuple): string[] {
+  return ['src', ssHost(t.local), 'sport', '=', `:${t.localPort}`, 'dst', ssHost(t.remote), 'dport', '=', `:${t.remotePort}`];
 }
 
+function ssFamily(t: Tuple): string {
+  return t.family === 'inet' ? '-4' : '-6';
+}
+
+/** Destroys the socket with this four-tuple, if it is established: `ss -K ... state established <tuple>`. */
 export function linuxCloseArgs(t: Tuple): string[] {
-  return ['-K', '-H', '-n', '-t', ...linuxSsFilter(t)];
+  return ['-K', '-H', '-n', '-t', ssFamily(t), 'state', 'established', ...ssTupleExpression(t)];
 }
 
+/** Lists the socket with this four-tuple in any state, the state first: to explain why nothing was closed. */
 export function linuxListArgs(t: Tuple): string[] {
-  return ['-H', '-n', '-t', ...linuxSsFilter(t)];
+  return ['-H', '-n', '-t', ssFamily(t), 'state', 'all', ...ssTupleExpression(t)];
 }
 
 const CAP_NET_ADMIN = 12;
@@ -167,8 +168,10 @@ async function closeLinux(run: RunCommand, support: LinuxCloseSupport, t: Tuple)
   if (/not permitted/i.test(r.stderr)) return { outcome: 'denied', message: `permission denied closing ${describe(t)}` };
   if (r.code !== 0) return { outcome: 'failed', message: `ss failed: ${r.stderr.trim().slice(0, 300)}` };
   const still = await run(support.ssPath, linuxListArgs(t), { timeoutMs: 10_000 });
-  if (still.stdout.trim() !== '') return { outcome: 'failed', message: `the kernel did not close ${describe(t)}` };
-  return { outcome: 'gone', message: `${describe(t)} no longer exists` };
+  const state = still.stdout.trim().split(/\s+/)[0];
+  if (!state) return { outcome: 'gone', message: `${describe(t)} no longer exists` };
+  if (state === 'ESTAB') return { outcome: 'failed', message: `the kernel did not close ${describe(t)}` };
+  return { outcome: 'failed', message: `${describe(t)} is in state ${state}: only established connections can be closed` };
 }
 
 function endpoint(a: ParsedAddress, port: number): string {
