@@ -9,7 +9,7 @@
 import type { Collector } from '../collector.js';
 import type { Connection, DatasetResult, Diagnostics, Family } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
-import { runCommand } from '../run-command.js';
+import { missingSource, runCommand } from '../run-command.js';
 import {
   makeConnection, normalizeTcpState, splitDotEndpoint, textLines, toCount, uniqueIds, type Endpoint,
 } from './endpoints.js';
@@ -272,9 +272,7 @@ export function createDarwinConnectionsCollector(): Collector<Connection> {
     async read() {
       const out = await runCommand('netstat', ['-anv']);
       if (!out.ok) {
-        const d = emptyDiagnostics();
-        d.missing.push({ source: SOURCE, reason: out.error });
-        return { rows: [], diagnostics: d };
+        return missingSource(SOURCE, out.error);
       }
       const result = parseBsdNetstatConnections(out.text);
       const unnamed = result.rows.some((r) => r.processes.some((p) => p.name === '' && !names.has(p.pid)));

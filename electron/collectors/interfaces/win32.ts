@@ -4,6 +4,7 @@
 import type { Collector } from '../collector.js';
 import type { DatasetResult, NetInterface } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
+import { missingSource } from '../run-command.js';
 import { asArray, type PowerShellHelper } from '../win32-powershell.js';
 import { emptyInterface } from './darwin.js';
 
@@ -75,9 +76,7 @@ export function createWin32InterfacesCollector(ps: PowerShellHelper): Collector<
     async read() {
       const r = await ps.run(INTERFACES_SCRIPT);
       if (r.ok) return parsePowerShellInterfaces(r.value);
-      const d = emptyDiagnostics();
-      d.missing.push({ source: SOURCE, reason: r.error });
-      return { rows: [], diagnostics: d };
+      return missingSource(SOURCE, r.error);
     },
   };
 }

@@ -5,6 +5,7 @@
 import type { Collector } from '../collector.js';
 import type { DatasetResult, Route } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
+import { missingSource } from '../run-command.js';
 import { asArray, type PowerShellHelper } from '../win32-powershell.js';
 import { textLines, uniqueIds } from '../connections/endpoints.js';
 import { routeId } from './darwin.js';
@@ -167,9 +168,7 @@ export function createWin32RoutesCollector(ps: PowerShellHelper): Collector<Rout
     async read() {
       const r = await ps.run(ROUTES_SCRIPT);
       if (r.ok) return parsePowerShellRoutes(r.value);
-      const d = emptyDiagnostics();
-      d.missing.push({ source: PS_SOURCE, reason: r.error });
-      return { rows: [], diagnostics: d };
+      return missingSource(PS_SOURCE, r.error);
     },
   };
 }
