@@ -115,12 +115,16 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
   afterEach(() => {
     for (const l of loops.splice(0)) l.stop();
   });
+  async function startLoop(host: string): Promise<Loopback> {
+    const loop = new Loopback(host);
+    loops.push(loop);
+    await loop.start();
+    return loop;
+  }
 
   for (const [host, family] of [['127.0.0.1', 'inet'], ['::1', 'inet6']] as const) {
     it(`resets exactly the chosen ${family} connection; the others stay up`, async () => {
-      const loop = new Loopback(host);
-      loops.push(loop);
-      await loop.start();
+      const loop = await startLoop(host);
       const target = await loop.pair();
       const others = [await loop.pair(), await loop.pair()];
       const actions = createActions({ dataDir });
@@ -143,9 +147,7 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
   }
 
   it('closes an IPv4-mapped connection from the IPv6 side', async () => {
-    const loop = new Loopback('::');
-    loops.push(loop);
-    await loop.start();
+    const loop = await startLoop('::');
     const socket = connect(loop.port, '127.0.0.1');
     const client = watch(socket);
     await once(socket, 'connect');
@@ -160,9 +162,7 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
   });
 
   it('answers "gone" for a connection that no longer exists, and logs both', async () => {
-    const loop = new Loopback('127.0.0.1');
-    loops.push(loop);
-    await loop.start();
+    const loop = await startLoop('127.0.0.1');
     const p = await loop.pair();
     const params = tupleOf(p.client.socket, 'inet');
     // The server closes first, so the lingering TIME-WAIT is on its side and the client's tuple is gone.
@@ -188,9 +188,7 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
   });
 
   it('explains that a connection in TIME-WAIT cannot be closed', async () => {
-    const loop = new Loopback('127.0.0.1');
-    loops.push(loop);
-    await loop.start();
+    const loop = await startLoop('127.0.0.1');
     const p = await loop.pair();
     const params = tupleOf(p.client.socket, 'inet');
     // The client closes first: its end of the tuple lingers in TIME-WAIT.
