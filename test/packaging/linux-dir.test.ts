@@ -1,0 +1,151 @@
+// An offline `electron-builder --linux dir` of the built app, then a look inside the app.asar it made: the
+// real check of the `files:` globs and the `main` entry, short of the installers (AppImage, deb and dmg need
+// tools that electron-builder downloads, so they cannot be built here).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const require = createRequire(import.meta.url);
+const asar = require('@electron/asar') as {
+  listPackage(archive: string, options: { isPack: boolean }): string[];
+  extractFile(archive: string, filename: string): Buffer;
+  statFile(archive: string, filename: string): object;
+};
+
+// What scripts/build.mjs writes and the app needs at run time. `npm test` builds before vitest runs.
+const REQUIRED_BUILD_FILES = [
+  'out/main/main.cjs',
+  'out/main/worker.cjs',
+  'out/main/cli.cjs',
+  'out/preload/preload.cjs',
+  'out/renderer/index.html',
+];
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((name) => join(dir, name))
+    .filter((path) => statSync(path).isFile());
+}
+
+// Everything under out/ that the package should hold: all of it but build bookkeeping and source maps.
+const shippedBuildFiles = () =>
+  filesUnder(join(root, 'out'))
+    .map((path) => relative(root, path).split(sep).join('/'))
+    .filter((path) => path !== 'out/.build-stamp' && !path.endsWith('.map'));
+
+let work = '';
+let unpacked = '';
+let archive = '';
+let entries: string[] = [];
+
+beforeAll(() => {
+  const missing = REQUIRED_BUILD_FILES.filter((file) => !existsSync(join(root, file)));
+  if (missing.length > 0) {
+    throw new Error(
+      `The packaging test needs the built app, and ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} ` +
+        'missing. Run `node scripts/build.mjs` first (`npm test` does).',
+    );
+  }
+
+  work = mkdtempSync(join(tmpdir(), 'netlens-pack-'));
+  // A stand-in for the Electron binary: electron-builder copies an unpacked electronDist folder as is and
+  // reads the version from it, so nothing is downloaded.
+  const electronDist = join(work, 'electron-dist');
+  mkdirSync(electronDist);
+  writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\necho "stand-in for the Electron binary" >&2\nexit 1\n', {
+    mode: 0o755,
+  });
+  const electronVersion = (require('electron/package.json') as { version: string }).version;
+  writeFileSync(join(electronDist, 'version'), `${electronVersion}\n`);
+  writeFileSync(join(electronDist, 'LICENSE'), 'Stand-in for the Electron license in the packaging test.\n');
+
+  // The repo's config, with three overrides for this check only. electronFuses: null, because fuses are
+  // flipped by patching sentinels inside the real Electron binary, and a stand-in has none ("Could not find
+  // sentinel"); builder-config.test.ts checks the fuse settings instead. electronDist: the stand-in.
+  // directories.output: a temp folder, not the repo's release/.
+  const override = join(work, 'electron-builder.override.json');
+  writeFileSync(
+    override,
+    JSON.stringify({
+      extends: `file:${join(root, 'electron-builder.yml')}`,
+      electronFuses: null,
+      electronDist,
+      directories: { output: join(work, 'release') },
+    }),
+  );
+
+  // Every place electron-builder or @electron/get could fetch from points at a closed loopback port, and the
+  // cache is empty: a download attempt fails the build (and so the test) at once instead of being hidden by
+  // a warm cache or hanging on the network.
+  const nowhere = 'http://127.0.0.1:9/';
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ELECTRON_BUILDER_CACHE: join(work, 'cache'),
+    ELECTRON_BUILDER_BINARIES_MIRROR: nowhere,
+    ELECTRON_BUILDER_BINARIES_DOWNLOAD_OVERRIDE_URL: nowhere,
+    ELECTRON_MIRROR: nowhere,
+    npm_config_electron_mirror: nowhere,
+    ELECTRON_CACHE: join(work, 'cache'),
+    electron_config_cache: join(work, 'cache'),
+    CSC_IDENTITY_AUTO_DISCOVERY: 'false',
+  };
+  const result = spawnSync(
+    process.execPath,
+    [require.resolve('electron-builder/cli.js'), '--linux', 'dir', '--x64', '--config', override, '--publish', 'never'],
+    { cwd: root, env, encoding: 'utf8', timeout: 240_000 },
+  );
+  if (result.status !== 0) {
+    throw new Error(`electron-builder --linux dir failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+  }
+  unpacked = join(work, 'release', 'linux-unpacked');
+  archive = join(unpacked, 'resources', 'app.asar');
+  entries = asar.listPackage(archive, { isPack: false }).map((entry) => entry.split(sep).join('/').replace(/^\//, ''));
+}, 300_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('electron-builder --linux dir (offline, stand-in Electron)', () => {
+  it('names the executable after the config and keeps the whole app in app.asar', () => {
+    expect(existsSync(join(unpacked, 'netlens'))).toBe(true);
+    // Nothing unpacked beside the archive: it would escape the asar integrity check.
+    expect(readdirSync(join(unpacked, 'resources')).sort()).toEqual(['app.asar']);
+  });
+
+  it('holds the built main, worker, CLI, preload and renderer', () => {
+    for (const file of REQUIRED_BUILD_FILES) expect(entries, file).toContain(file);
+    const rendererAssets = entries.filter((entry) => entry.startsWith('out/renderer/assets/'));
+    expect(rendererAssets.some((entry) => entry.endsWith('.js')), 'a renderer script bundle').toBe(true);
+  });
+
+  it('holds exactly the build output (less maps) and package.json', () => {
+    const files = entries.filter((entry) => !('files' in asar.statFile(archive, entry)));
+    expect(files.sort()).toEqual([...shippedBuildFiles(), 'package.json'].sort());
+  });
+
+  it('holds no tests, source maps, TypeScript sources or node_modules', () => {
+    const forbidden = entries.filter(
+      (entry) =>
+        /\.(test|spec)\.[cm]?[jt]sx?$/.test(entry) ||
+        entry.endsWith('.map') ||
+        /\.(ts|tsx|mts|cts)$/.test(entry) ||
+        entry.split('/').includes('node_modules'),
+    );
+    expect(forbidden).toEqual([]);
+  });
+
+  it('packs a package.json whose main is in the archive and that needs no runtime dependencies', () => {
+    const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8')) as {
+      main?: string;
+      dependencies?: Record<string, string>;
+    };
+    expect(pkg.main).toBeDefined();
+    expect(entries).toContain(pkg.main?.replace(/^\.\//, ''));
+    expect(Object.keys(pkg.dependencies ?? {})).toEqual([]);
+  });
+});
