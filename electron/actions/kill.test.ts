@@ -253,4 +253,16 @@ describe('kill through the injected runner', () => {
     const system = await killProcess(fakeDeps('win32', run), { pid: 4, startTime: 0, signal: 'KILL', elevate: false });
     expect(system.result.message).toMatch(/System process/);
   });
+
+  it('Windows critical processes are refused even as administrator, and taskkill never runs', async () => {
+    const { calls, run } = recorder(() => ok());
+    const deps = fakeDeps('win32', run);
+    const csrss = await killProcess(
+      { ...deps, identity: async (pid) => ({ pid, name: 'csrss.exe', startTime: 5, ppid: 600, uid: null, user: null, kernelThread: false, zombie: false }) },
+      { pid: 700, startTime: 5, signal: 'KILL', elevate: true },
+    );
+    expect(csrss.result.outcome).toBe('refused');
+    expect(csrss.result.message).toMatch(/critical Windows process/);
+    expect(calls).toEqual([]);
+  });
 });

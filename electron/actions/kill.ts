@@ -53,6 +53,15 @@ function reservedPidReason(platform: NodeJS.Platform, pid: number): string | nul
   return null;
 }
 
+/**
+ * Windows processes whose end is the end of the session or of the machine (a bugcheck for csrss, wininit,
+ * smss and services; a logoff for winlogon); an administrator could otherwise terminate them.
+ */
+export const WINDOWS_CRITICAL_PROCESSES: readonly string[] = [
+  'csrss.exe', 'smss.exe', 'wininit.exe', 'winlogon.exe', 'services.exe', 'lsass.exe', 'lsaiso.exe',
+  'Registry', 'Memory Compression', 'Secure System',
+];
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 type Liveness = 'alive' | 'exited';
@@ -120,6 +129,9 @@ async function checkTarget(deps: KillDeps, params: RequestParams<'kill'>): Promi
   if (current === null) return { result: { outcome: 'gone', message: 'the process has exited' }, identity: null };
   if (current.kernelThread) {
     return refuse(`${label(current)} is a kernel thread: it cannot be killed from user space`, current);
+  }
+  if (deps.platform === 'win32' && WINDOWS_CRITICAL_PROCESSES.some((n) => n.toLowerCase() === current.name.toLowerCase())) {
+    return refuse(`${label(current)} is a critical Windows process: ending it would crash or log off the system`, current);
   }
   if (startTime === null) {
     return refuse(
