@@ -63,10 +63,11 @@ beforeAll(() => {
   writeFileSync(join(electronDist, 'version'), `${electronVersion}\n`);
   writeFileSync(join(electronDist, 'LICENSE'), 'Stand-in for the Electron license in the packaging test.\n');
 
-  // The repo's config, with three overrides for this check only. electronFuses: null, because fuses are
+  // The repo's config, with four overrides for this check only. electronFuses: null, because fuses are
   // flipped by patching sentinels inside the real Electron binary, and a stand-in has none ("Could not find
   // sentinel"); builder-config.test.ts checks the fuse settings instead. electronDist: the stand-in.
-  // directories.output: a temp folder, not the repo's release/.
+  // directories.output: a temp folder, not the repo's release/. afterPack: writes the desktop entry and icon
+  // set the AppImage and deb targets would install (linux-desktop-hook.cjs).
   const override = join(work, 'electron-builder.override.json');
   writeFileSync(
     override,
@@ -75,6 +76,7 @@ beforeAll(() => {
       electronFuses: null,
       electronDist,
       directories: { output: join(work, 'release') },
+      afterPack: join(import.meta.dirname, 'linux-desktop-hook.cjs'),
     }),
   );
 
@@ -148,4 +150,30 @@ describe('electron-builder --linux dir (offline, stand-in Electron)', () => {
     expect(entries).toContain(pkg.main?.replace(/^\.\//, ''));
     expect(Object.keys(pkg.dependencies ?? {})).toEqual([]);
   });
+
+  it('gives AppImage and deb a desktop entry in Network;System; with a comment and a window class', () => {
+    const { desktopEntry } = linuxDesktop();
+    const lines = desktopEntry.trim().split('\n');
+    expect(lines[0]).toBe('[Desktop Entry]');
+    const entry = new Map(lines.slice(1).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+    expect(lines.slice(1).every((line) => /^[A-Za-z][A-Za-z0-9-]*=\S/.test(line)), desktopEntry).toBe(true);
+    expect(entry.size, 'no key twice').toBe(lines.length - 1);
+    expect(entry.get('Type')).toBe('Application');
+    expect(entry.get('Name')).toBe('NetLens');
+    expect(entry.get('Icon')).toBe('netlens');
+    expect(entry.get('Exec')).toMatch(/\/netlens %U$/);
+    expect(entry.get('Categories')).toBe('Network;System;');
+    expect(entry.get('Comment')?.length).toBeGreaterThan(10);
+    expect(entry.get('StartupWMClass')).toBe('netlens');
+  });
+
+  it('installs the icon set from assets/icons, every size from 16 to 1024', () => {
+    const { icons } = linuxDesktop();
+    expect(icons.map((icon) => icon.size)).toEqual([16, 24, 32, 48, 64, 128, 256, 512, 1024]);
+    for (const icon of icons) expect(relative(root, icon.file)).toBe(join('assets', 'icons', `${icon.size}x${icon.size}.png`));
+  });
 });
+
+function linuxDesktop(): { desktopEntry: string; icons: { file: string; size: number }[] } {
+  return JSON.parse(readFileSync(join(work, 'release', 'linux-desktop.json'), 'utf8')) as ReturnType<typeof linuxDesktop>;
+}
