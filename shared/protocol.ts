@@ -21,6 +21,17 @@ export const IPC = {
 /** The window.postMessage tag the preload uses to hand the port to the page. */
 export const PORT_MESSAGE_TAG = 'netlens:port';
 
+/** Menu commands main sends to the page (the page owns the file picker, so both hosts share one path). */
+export const MENU_COMMANDS = ['openCapture', 'focusFilter', 'showTab:connections', 'showTab:routes', 'showTab:interfaces', 'showTab:statistics'] as const;
+
+/** What the Electron preload exposes as window.netlens: nothing more. */
+export interface NetlensBridge {
+  host: 'electron';
+  /** Asks main for the data port; it arrives as a window message tagged PORT_MESSAGE_TAG. */
+  connect(): Promise<void>;
+  onMenuCommand(callback: (command: string) => void): () => void;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Schemas for what clients may send
 
@@ -34,6 +45,7 @@ const addressSchema = v.pipe(v.string(), v.maxLength(64), v.regex(/^[0-9A-Fa-f:.
 const requestId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 
 export const MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
+export const MAX_SETTINGS_BYTES = 256 * 1024;
 
 export const requestSchemas = {
   hostInfo: v.strictObject({}),
@@ -56,6 +68,15 @@ export const requestSchemas = {
   }),
   actionLog: v.strictObject({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), 50) }),
   history: v.strictObject({ iface: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),
+  /** The renderer's settings (columns, toggles, theme...), kept by the Node side so they survive the
+   *  browser host's per-launch port. */
+  loadSettings: v.strictObject({}),
+  saveSettings: v.strictObject({
+    settings: v.pipe(
+      v.record(v.pipe(v.string(), v.maxLength(64)), v.unknown()),
+      v.check((s) => JSON.stringify(s).length <= MAX_SETTINGS_BYTES, 'settings are too large'),
+    ),
+  }),
   parseCapture: v.strictObject({
     name: v.pipe(v.string(), v.maxLength(512)),
     text: v.pipe(v.string(), v.maxLength(MAX_CAPTURE_BYTES)),
@@ -66,6 +87,8 @@ export const requestSchemas = {
 export type Method = keyof typeof requestSchemas;
 export const METHODS = Object.keys(requestSchemas) as Method[];
 export type RequestParams<M extends Method> = v.InferOutput<(typeof requestSchemas)[M]>;
+/** What a caller passes (optional fields may be left out). */
+export type RequestInput<M extends Method> = v.InferInput<(typeof requestSchemas)[M]>;
 
 const requestSchema = v.strictObject({
   type: v.literal('request'),
@@ -267,4 +290,6 @@ export interface MethodResults {
   actionLog: ActionLogEntry[];
   history: HistoryPoint[];
   parseCapture: CaptureResult;
+  loadSettings: Record<string, unknown>;
+  saveSettings: { saved: true };
 }

@@ -1,0 +1,42 @@
+// `netlens web`: the browser host, for machines without the Electron binary or for a browser by choice.
+import { parseArgs } from 'node:util';
+import type { Command } from '../cli.js';
+import { startWebHost } from '../web.js';
+import { startMonitor } from '../monitor/host.js';
+import { builtPaths } from '../paths.js';
+import { LOOPBACK_HOSTS } from '../web.js';
+
+export const webCommand: Command = {
+  summary: 'serve the NetLens UI to a browser on 127.0.0.1, with a per-launch token',
+  usage: 'web [--port N] [--host ADDR]',
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: { port: { type: 'string' }, host: { type: 'string' } },
+      allowPositionals: false,
+    });
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      console.error(`netlens web: --port wants a number from 0 to 65535, not ${JSON.stringify(values.port)}`);
+      return 2;
+    }
+    const host = values.host ?? '127.0.0.1';
+    if (!LOOPBACK_HOSTS.has(host)) {
+      console.warn(
+        `WARNING: --host ${host} exposes NetLens beyond this machine. Anyone who can reach ${host} and has the ` +
+          'token can see every connection and process here and kill processes as this user. Use it only on a ' +
+          'network you trust.',
+      );
+    }
+    const monitor = startMonitor({ workerPath: builtPaths.worker });
+    const web = await startWebHost({ monitor, port, host });
+    console.log(`NetLens is serving at ${web.url}`);
+    console.log('Open that address in a browser (the token in it is required). Press Ctrl+C to stop.');
+    const stop = () => {
+      void web.close().then(() => monitor.close()).finally(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return -1;
+  },
+};

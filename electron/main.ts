@@ -1,0 +1,186 @@
+// The Electron host: one hardened window serving the built renderer from app://netlens, a monitor in a
+// worker thread, and the service behind a MessagePort. See docs/architecture.md and the security checklist
+// in README.md.
+import { app, BrowserWindow, Menu, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { IPC } from '../shared/protocol.js';
+import { APP_NAME, APP_VERSION } from './app-info.js';
+import { createService } from './service.js';
+import { registerIpc, APP_ORIGIN } from './ipc.js';
+import { startMonitor } from './monitor/host.js';
+import { createActions } from './actions/index.js';
+import { parseCapture } from './capture/index.js';
+import { hostInfo } from './host-info.js';
+import { createSettingsStore } from './settings-store.js';
+import { builtPaths } from './paths.js';
+import { contentSecurityPolicy } from './web.js';
+import { loadWindowState, trackWindowState } from './window-state.js';
+
+const isDev = process.env.NETLENS_DEV === '1';
+const log = (line: string) => console.warn(`[netlens] ${line}`);
+
+// Before ready: app:// behaves like a secure, standard origin (fetch, CSP 'self', localStorage).
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const win = BrowserWindow.getAllWindows()[0];
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.whenReady().then(start, (err: unknown) => {
+    log(`startup failed: ${String(err)}`);
+    app.exit(1);
+  });
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+function serveRenderer(): void {
+  const root = builtPaths.renderer;
+  protocol.handle('app', async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== 'netlens') return new Response('not found', { status: 404 });
+    const rel = url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname);
+    const file = normalize(join(root, rel));
+    if (!file.startsWith(root + sep)) return new Response('not found', { status: 404 });
+    try {
+      const body = await readFile(file);
+      return new Response(new Uint8Array(body), {
+        headers: {
+          'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+          'Content-Security-Policy': contentSecurityPolicy(),
+          'X-Content-Type-Options': 'nosniff',
+        },
+      });
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+  });
+}
+
+function hardenSessions(): void {
+  // Deny every permission (camera, notifications, display-capture, ...): NetLens needs none.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      // Links to documentation open in the user's browser; nothing opens inside NetLens.
+      if (/^https:\/\//.test(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+}
+
+function buildMenu(send: (command: string) => void): Menu {
+  const mac = process.platform === 'darwin';
+  const template: MenuItemConstructorOptions[] = [
+    ...(mac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: '&File',
+      submenu: [
+        { label: 'Open Capture…', accelerator: 'CmdOrCtrl+O', click: () => send('openCapture') },
+        { type: 'separator' },
+        mac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    {
+      label: '&Edit',
+      submenu: [
+        { role: 'copy' },
+        { role: 'selectAll' },
+        { type: 'separator' },
+        { label: 'Find…', accelerator: 'CmdOrCtrl+F', click: () => send('focusFilter') },
+      ],
+    },
+    {
+      label: '&View',
+      submenu: [
+        { label: 'Connections', accelerator: 'CmdOrCtrl+1', click: () => send('showTab:connections') },
+        { label: 'Routes', accelerator: 'CmdOrCtrl+2', click: () => send('showTab:routes') },
+        { label: 'Interfaces', accelerator: 'CmdOrCtrl+3', click: () => send('showTab:interfaces') },
+        { label: 'Statistics', accelerator: 'CmdOrCtrl+4', click: () => send('showTab:statistics') },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+        ...(isDev ? [{ type: 'separator' as const }, { role: 'reload' as const }, { role: 'toggleDevTools' as const }] : []),
+      ],
+    },
+    {
+      role: 'help',
+      submenu: [{ label: `About ${APP_NAME}`, role: 'about' }],
+    },
+  ];
+  return Menu.buildFromTemplate(template);
+}
+
+async function start(): Promise<void> {
+  app.setAboutPanelOptions({ applicationName: APP_NAME, applicationVersion: APP_VERSION });
+  hardenSessions();
+  serveRenderer();
+
+  const monitor = startMonitor({ workerPath: builtPaths.worker });
+  const service = createService({
+    hostInfo: () => hostInfo('electron'),
+    monitor,
+    actions: createActions({ dataDir: app.getPath('userData'), ownPids: () => app.getAppMetrics().map((m) => m.pid) }),
+    parseCapture,
+    settings: createSettingsStore(app.getPath('userData')),
+    log,
+  });
+  registerIpc(service, log);
+
+  const statePath = join(app.getPath('userData'), 'window-state.json');
+  const state = await loadWindowState(statePath);
+  const win = new BrowserWindow({
+    ...state.bounds,
+    minWidth: 720,
+    minHeight: 420,
+    title: APP_NAME,
+    show: false,
+    backgroundColor: '#1e1f22',
+    webPreferences: {
+      preload: builtPaths.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      spellcheck: false,
+      devTools: isDev,
+    },
+  });
+  if (state.maximized) win.maximize();
+  trackWindowState(win, statePath);
+  win.once('ready-to-show', () => win.show());
+
+  Menu.setApplicationMenu(buildMenu((command) => win.webContents.send(IPC.menu, command)));
+  await win.loadURL(`${APP_ORIGIN}/index.html`);
+
+  app.on('window-all-closed', () => {
+    void monitor.close().finally(() => app.quit());
+  });
+}

@@ -1,0 +1,116 @@
+// The service is the one door back up: every message is validated before anything acts on it.
+import { describe, expect, it } from 'vitest';
+import type { ServerMessage, StreamMessage } from '../shared/protocol.js';
+import { createService } from './service.js';
+import type { Actions } from './actions/api.js';
+import type { Monitor } from './monitor/api.js';
+
+function setup() {
+  const handled: StreamMessage[] = [];
+  const calls: string[] = [];
+  let detached = 0;
+  const monitor: Monitor = {
+    attach: () => ({ handle: (m) => handled.push(m), detach: () => void detached++ }),
+    history: async (iface) => {
+      calls.push(`history ${iface}`);
+      return [];
+    },
+    close: async () => undefined,
+  };
+  const actions: Actions = {
+    capabilities: async () => ({ kill: { available: true, reason: null }, killElevated: { available: false, reason: 'test' }, closeConnection: { available: false, reason: 'test' } }),
+    kill: async (p) => {
+      calls.push(`kill ${p.pid} ${p.signal}`);
+      return { outcome: 'killed', message: 'ok' };
+    },
+    closeConnection: async () => {
+      calls.push('close');
+      return { outcome: 'closed', message: 'ok' };
+    },
+    actionLog: async () => [],
+  };
+  const logged: string[] = [];
+  const service = createService({
+    hostInfo: () => ({ host: 'browser', appName: 'NetLens', appVersion: '0', platform: 'linux', arch: 'x64', osRelease: '', hostname: 'h', privileged: true, pid: 1, live: true }),
+    monitor,
+    actions,
+    parseCapture: () => {
+      throw new Error('unknown format');
+    },
+    settings: { load: async () => ({ theme: 'dark' }), save: async () => undefined },
+    log: (l) => logged.push(l),
+  });
+  const sent: ServerMessage[] = [];
+  const session = service.connect((m) => sent.push(m), 'test');
+  const flush = () => new Promise((r) => setTimeout(r, 10));
+  return { session, sent, handled, calls, logged, flush, detached: () => detached };
+}
+
+describe('service', () => {
+  it('passes valid stream messages to the monitor and answers valid requests', async () => {
+    const t = setup();
+    t.session.receive({ type: 'subscribe', dataset: 'connections' });
+    t.session.receive({ type: 'setInterval', intervalMs: 2000 });
+    t.session.receive({ type: 'request', id: 1, method: 'kill', params: { pid: 4242, startTime: 1, signal: 'TERM' } });
+    t.session.receive({ type: 'request', id: 2, method: 'loadSettings', params: {} });
+    await t.flush();
+    expect(t.handled).toEqual([{ type: 'subscribe', dataset: 'connections' }, { type: 'setInterval', intervalMs: 2000 }]);
+    expect(t.calls).toEqual(['kill 4242 TERM']);
+    expect(t.sent).toContainEqual({ type: 'response', id: 1, ok: true, result: { outcome: 'killed', message: 'ok' } });
+    expect(t.sent).toContainEqual({ type: 'response', id: 2, ok: true, result: { theme: 'dark' } });
+  });
+
+  it('rejects hostile or malformed messages, logs them and acts on none', async () => {
+    const t = setup();
+    const hostile: unknown[] = [
+      null,
+      42,
+      'subscribe',
+      [],
+      {},
+      { type: 'subscribe' },
+      { type: 'subscribe', dataset: 'passwords' },
+      { type: 'subscribe', dataset: 'connections', extra: true },
+      { type: 'setInterval', intervalMs: 1 },
+      { type: 'ack', dataset: 'routes', seq: -1 },
+      { type: 'ack', dataset: 'routes', seq: 1.5 },
+      { type: 'visibility', hidden: 'no', visible: [] },
+      { type: 'eval', code: 'process.exit()' },
+      JSON.parse('{"type":"pause","paused":true,"__proto__":{"polluted":1}}'),
+    ];
+    for (const m of hostile) t.session.receive(m);
+    const badRequests: unknown[] = [
+      { type: 'request', id: 10, method: 'kill', params: { pid: 0, startTime: null, signal: 'TERM' } },
+      { type: 'request', id: 11, method: 'kill', params: { pid: 1.5, startTime: null, signal: 'TERM' } },
+      { type: 'request', id: 12, method: 'kill', params: { pid: '1234', startTime: null, signal: 'TERM' } },
+      { type: 'request', id: 13, method: 'kill', params: { pid: -5, startTime: null, signal: 'TERM' } },
+      { type: 'request', id: 14, method: 'kill', params: { pid: 1234, startTime: null, signal: 'HUP' } },
+      { type: 'request', id: 15, method: 'kill', params: { pid: 1234, startTime: null, signal: 'TERM', command: 'rm -rf /' } },
+      { type: 'request', id: 16, method: 'closeConnection', params: { proto: 'tcp', family: 'inet', localAddress: '1.2.3.4; reboot', localPort: 1, remoteAddress: '5.6.7.8', remotePort: 2 } },
+      { type: 'request', id: 17, method: 'closeConnection', params: { proto: 'udp', family: 'inet', localAddress: '1.2.3.4', localPort: 1, remoteAddress: '5.6.7.8', remotePort: 2 } },
+      { type: 'request', id: 18, method: 'shell', params: {} },
+      { type: 'request', id: 19, method: 'history', params: { iface: '' } },
+    ];
+    for (const m of badRequests) t.session.receive(m);
+    await t.flush();
+    expect(t.handled).toEqual([]);
+    expect(t.calls).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(t.logged).toHaveLength(hostile.length + badRequests.length);
+    const responses = t.sent.filter((m): m is Extract<ServerMessage, { type: 'response' }> => m.type === 'response');
+    expect(responses.map((r) => r.id).sort((a, b) => a - b)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    expect(responses.every((r) => !r.ok && /rejected/.test(r.error))).toBe(true);
+    expect(t.sent.filter((m) => m.type === 'notice')).toHaveLength(hostile.length);
+  });
+
+  it('answers a failing request with its error, and stops after close', async () => {
+    const t = setup();
+    t.session.receive({ type: 'request', id: 3, method: 'parseCapture', params: { name: 'x.txt', text: 'hello' } });
+    await t.flush();
+    expect(t.sent).toContainEqual({ type: 'response', id: 3, ok: false, error: 'unknown format' });
+    t.session.close();
+    t.session.receive({ type: 'subscribe', dataset: 'routes' });
+    expect(t.handled).toEqual([]);
+    expect(t.detached()).toBe(1);
+  });
+});

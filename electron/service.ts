@@ -1,0 +1,106 @@
+// The transport-agnostic service both hosts call: the Electron host feeds it MessagePort messages, the
+// browser host WebSocket messages. It is the one door back up: every message is validated against
+// shared/protocol.ts before anything acts on it, and invalid input is rejected, logged and answered.
+import {
+  validateClientMessage,
+  type ClientMessage,
+  type HostInfo,
+  type Method,
+  type MethodResults,
+  type RequestParams,
+  type ServerMessage,
+} from '../shared/protocol.js';
+import type { Actions } from './actions/api.js';
+import type { Monitor } from './monitor/api.js';
+import type { SettingsStore } from './settings-store.js';
+
+export interface ServiceOptions {
+  hostInfo: () => HostInfo;
+  monitor: Monitor;
+  actions: Actions;
+  parseCapture: (name: string, text: string, format: string) => MethodResults['parseCapture'];
+  settings: SettingsStore;
+  /** Where rejected messages and failed requests are reported (the host's log). */
+  log?: (line: string) => void;
+}
+
+export interface Session {
+  /** One raw message from the client, exactly as the transport delivered it (parsed JSON or a clone). */
+  receive(raw: unknown): void;
+  close(): void;
+}
+
+export interface Service {
+  connect(send: (message: ServerMessage) => void, label: string): Session;
+}
+
+type Handlers = { [M in Method]: (params: RequestParams<M>) => Promise<MethodResults[M]> | MethodResults[M] };
+
+export function createService(options: ServiceOptions): Service {
+  const log = options.log ?? ((line: string) => console.warn(line));
+  const handlers: Handlers = {
+    hostInfo: () => options.hostInfo(),
+    capabilities: () => options.actions.capabilities(),
+    kill: (p) => options.actions.kill(p),
+    closeConnection: (p) => options.actions.closeConnection(p),
+    actionLog: (p) => options.actions.actionLog(p.limit),
+    history: (p) => options.monitor.history(p.iface),
+    parseCapture: (p) => options.parseCapture(p.name, p.text, p.format),
+    loadSettings: () => options.settings.load(),
+    saveSettings: async (p) => {
+      await options.settings.save(p.settings);
+      return { saved: true } as const;
+    },
+  };
+
+  return {
+    connect(send, label) {
+      let open = true;
+      const safeSend = (m: ServerMessage) => {
+        if (open) send(m);
+      };
+      const client = options.monitor.attach(safeSend);
+
+      async function answer(message: Extract<ClientMessage, { type: 'request' }>): Promise<void> {
+        const handler = handlers[message.method] as (p: unknown) => Promise<unknown> | unknown;
+        try {
+          const result = await handler(message.params);
+          safeSend({ type: 'response', id: message.id, ok: true, result });
+        } catch (err) {
+          const text = err instanceof Error ? err.message : String(err);
+          log(`[${label}] ${message.method} failed: ${text}`);
+          safeSend({ type: 'response', id: message.id, ok: false, error: text });
+        }
+      }
+
+      return {
+        receive(raw) {
+          if (!open) return;
+          const checked = validateClientMessage(raw);
+          if (!checked.ok) {
+            log(`[${label}] ${checked.error}`);
+            const id = requestIdOf(raw);
+            if (id !== null) safeSend({ type: 'response', id, ok: false, error: checked.error });
+            else safeSend({ type: 'notice', level: 'error', code: 'rejected', text: checked.error });
+            return;
+          }
+          const message = checked.value;
+          if (message.type === 'request') void answer(message);
+          else client.handle(message);
+        },
+        close() {
+          if (!open) return;
+          open = false;
+          client.detach();
+        },
+      };
+    },
+  };
+}
+
+/** A rejected request still gets an answer, so the client's promise settles with the reason. */
+function requestIdOf(raw: unknown): number | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const r = raw as { type?: unknown; id?: unknown };
+  return r.type === 'request' && Number.isSafeInteger(r.id) && (r.id as number) >= 0 ? (r.id as number) : null;
+}

@@ -1,0 +1,248 @@
+// The browser host: the same renderer and the same API as the Electron host, served over HTTP and a
+// WebSocket on 127.0.0.1, for machines without the Electron binary (and for people who prefer a browser).
+//
+// Security, as Jupyter does it: a random per-launch token, printed in the URL, is required on every HTTP
+// request and WebSocket upgrade (query `?token=` or the cookie the first page load sets), compared in
+// constant time. Host and Origin must name the bound address (DNS rebinding and cross-site defence).
+// Loopback only, unless --host is given explicitly.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import type { AddressInfo, Socket } from 'node:net';
+import { hostname as osHostname } from 'node:os';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_CAPTURE_BYTES, type ServerMessage } from '../shared/protocol.js';
+import { createService, type Service } from './service.js';
+import type { Monitor } from './monitor/api.js';
+import type { Actions } from './actions/api.js';
+import { hostInfo } from './host-info.js';
+import { builtPaths } from './paths.js';
+import { parseCapture as defaultParseCapture } from './capture/index.js';
+import { createActions } from './actions/index.js';
+import { defaultDataDir } from './data-dir.js';
+import { createSettingsStore } from './settings-store.js';
+
+export interface WebHostOptions {
+  monitor: Monitor;
+  /** Defaults to 0: a free port. */
+  port?: number;
+  /** Defaults to 127.0.0.1. Anything else is exposed beyond this machine: the caller warns. */
+  host?: string;
+  actions?: Actions;
+  rendererDir?: string;
+  dataDir?: string;
+  /** A fixed token (tests); by default a random one per launch. */
+  token?: string;
+  log?: (line: string) => void;
+}
+
+export interface WebHost {
+  url: string;
+  token: string;
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** Constant-time comparison: hashing first makes the lengths equal, so nothing leaks through timing. */
+export function tokenMatches(expected: string, given: string | null | undefined): boolean {
+  if (typeof given !== 'string' || given.length === 0) return false;
+  const a = createHash('sha256').update(expected).digest();
+  const b = createHash('sha256').update(given).digest();
+  return timingSafeEqual(a, b);
+}
+
+function cookieValue(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}
+
+export function contentSecurityPolicy(): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const log = options.log ?? ((line: string) => console.warn(line));
+  const bindHost = options.host ?? '127.0.0.1';
+  const token = options.token ?? randomBytes(24).toString('hex');
+  const rendererDir = options.rendererDir ?? builtPaths.renderer;
+  const dataDir = options.dataDir ?? defaultDataDir();
+  const actions = options.actions ?? createActions({ dataDir });
+  const service: Service = createService({
+    hostInfo: () => hostInfo('browser'),
+    monitor: options.monitor,
+    actions,
+    parseCapture: defaultParseCapture,
+    settings: createSettingsStore(dataDir),
+    log,
+  });
+
+  await stat(join(rendererDir, 'index.html')).catch(() => {
+    throw new Error(`the renderer is not built (${join(rendererDir, 'index.html')} is missing): run npm run build`);
+  });
+
+  let port = 0;
+  const cookieName = () => `netlens-token-${port}`;
+
+  /** Host names this server answers to: the bound address, and the loopback names when bound to loopback. */
+  function allowedHosts(): Set<string> {
+    const names = new Set<string>();
+    const add = (h: string) => names.add(h.includes(':') && !h.startsWith('[') ? `[${h}]:${port}` : `${h}:${port}`);
+    add(bindHost);
+    if (LOOPBACK_HOSTS.has(bindHost)) for (const h of LOOPBACK_HOSTS) add(h);
+    if (bindHost === '0.0.0.0' || bindHost === '::') {
+      for (const h of LOOPBACK_HOSTS) add(h);
+      add(osHostname());
+    }
+    return names;
+  }
+
+  /** 403 for a foreign Host or Origin, 401 for a missing or wrong token, null when the request may pass. */
+  function refuse(req: IncomingMessage): { status: 401 | 403; reason: string } | null {
+    const hosts = allowedHosts();
+    const host = (req.headers.host ?? '').toLowerCase();
+    if (!hosts.has(host)) return { status: 403, reason: `Host ${JSON.stringify(host)} is not this server` };
+    const origin = req.headers.origin;
+    if (origin !== undefined && !(origin.startsWith('http://') && hosts.has(origin.slice('http://'.length).toLowerCase()))) {
+      return { status: 403, reason: `Origin ${JSON.stringify(origin)} is not this server` };
+    }
+    const url = new URL(req.url ?? '/', 'http://x');
+    const given = url.searchParams.get('token') ?? cookieValue(req.headers.cookie, cookieName());
+    if (!tokenMatches(token, given)) return { status: 401, reason: 'missing or wrong token' };
+    return null;
+  }
+
+  const securityHeaders = {
+    'Content-Security-Policy': contentSecurityPolicy(),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cache-Control': 'no-store',
+  };
+
+  async function serveFile(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    let rel = decodeURIComponent(url.pathname);
+    if (rel === '/' || rel === '') rel = '/index.html';
+    const file = normalize(join(rendererDir, rel));
+    if (!file.startsWith(rendererDir + sep)) {
+      res.writeHead(404, securityHeaders).end('not found');
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      const headers: Record<string, string> = { ...securityHeaders, 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' };
+      if (url.searchParams.has('token')) {
+        // The page may drop the token from its URL: the cookie carries it for assets and the WebSocket.
+        headers['Set-Cookie'] = `${cookieName()}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+      }
+      res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      res.writeHead(404, securityHeaders).end('not found');
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const refused = refuse(req);
+    if (refused) {
+      log(`web: refused ${req.method} ${(req.url ?? '').replace(/token=[^&]*/, 'token=…')}: ${refused.reason}`);
+      res.writeHead(refused.status, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(refused.status === 401
+        ? 'NetLens: this page needs the address with its token, as `netlens web` printed it.\n'
+        : 'NetLens: this request does not come from this server\'s own address.\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...securityHeaders, Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    void serveFile(req, res);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CAPTURE_BYTES * 2 });
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const refused = refuse(req);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (refused || path !== '/ws') {
+      const status = refused?.status ?? 404;
+      log(`web: refused WebSocket upgrade: ${refused?.reason ?? 'unknown path'}`);
+      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, req));
+  });
+
+  let clientCount = 0;
+  function onSocket(ws: WebSocket, req: IncomingMessage): void {
+    const label = `ws#${++clientCount} ${req.socket.remoteAddress ?? ''}`;
+    const session = service.connect((message: ServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    }, label);
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        session.receive(undefined);
+        return;
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data.toString());
+      } catch {
+        parsed = { malformed: 'not JSON' };
+      }
+      session.receive(parsed);
+    });
+    ws.on('close', () => session.close());
+    ws.on('error', () => session.close());
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, bindHost, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost === '0.0.0.0' ? '127.0.0.1' : bindHost;
+  const url = `http://${urlHost}:${port}/?token=${token}`;
+
+  return {
+    url,
+    token,
+    host: bindHost,
+    port,
+    async close() {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

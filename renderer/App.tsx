@@ -1,0 +1,233 @@
+// The app frame: toolbar, the four tabs (ARIA tablist), the active tab's panel, notices and the status bar.
+import { useEffect, useState, type KeyboardEvent } from 'react';
+import { INTERVALS_MS, MENU_COMMANDS, type HostInfo, type IntervalMs } from '../shared/protocol.js';
+import { api } from './api/client.js';
+import { electronBridge } from './api/transport.js';
+import { connectStore, dismissNotice, useData } from './store/data.js';
+import { loadSettings, updateSettings, useSettings, type ThemeChoice } from './store/settings.js';
+import { captureStore, openCaptureFile, useCapture } from './store/capture.js';
+import { useView } from './store/view.js';
+import { ConnectionsTab } from './tabs/Connections/ConnectionsTab.js';
+import { RoutesTab } from './tabs/Routes/RoutesTab.js';
+import { InterfacesTab } from './tabs/Interfaces/InterfacesTab.js';
+import { StatisticsTab } from './tabs/Statistics/StatisticsTab.js';
+import { StatusBar } from './components/StatusBar.js';
+import { TABS, type TabId } from './tabs/tabs.js';
+
+const client = api();
+connectStore(client);
+
+function useTheme(choice: ThemeChoice): void {
+  useEffect(() => {
+    const root = document.documentElement;
+    if (choice === 'system') delete root.dataset.theme;
+    else root.dataset.theme = choice;
+  }, [choice]);
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
+}
+
+export function App() {
+  const [info, setInfo] = useState<HostInfo | null>(null);
+  const [ready, setReady] = useState(false);
+  const activeTab = useSettings((s) => s.activeTab) as TabId;
+  const theme = useSettings((s) => s.theme);
+  const intervalMs = useSettings((s) => s.intervalMs);
+  const status = useData((s) => s.status);
+  const notices = useData((s) => s.notices);
+  const connection = useData((s) => s.connection);
+  const capture = useCapture();
+  useTheme(theme);
+
+  // Start: settings first (they hold the interval), then every dataset. The monitor polls only what a
+  // visible tab shows, so subscribing to all of them keeps tab switches instant at no polling cost.
+  useEffect(() => {
+    void loadSettings(client).then((s) => {
+      client.send({ type: 'setInterval', intervalMs: s.intervalMs });
+      for (const t of TABS) for (const d of t.datasets) client.subscribe(d);
+      setReady(true);
+    });
+    return client.onState((s) => {
+      if (s === 'open') client.request('hostInfo', {}).then(setInfo, () => undefined);
+    });
+  }, []);
+
+  // Tell the monitor what is on screen, so nothing that nobody sees is polled.
+  useEffect(() => {
+    const report = () => {
+      const tab = TABS.find((t) => t.id === activeTab) ?? TABS[0]!;
+      client.send({ type: 'visibility', hidden: document.hidden, visible: capture ? [] : tab.datasets });
+    };
+    report();
+    document.addEventListener('visibilitychange', report);
+    return () => document.removeEventListener('visibilitychange', report);
+  }, [activeTab, capture]);
+
+  const selectTab = (id: TabId) => updateSettings({ activeTab: id });
+
+  // Global keys: Ctrl+1..4 switch tabs, Space pauses (outside text fields), Ctrl+F focuses the filter,
+  // Ctrl+O opens a capture.
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && /^[1-4]$/.test(e.key)) {
+        selectTab(TABS[Number(e.key) - 1]!.id);
+        e.preventDefault();
+      } else if (mod && e.key.toLowerCase() === 'f') {
+        const box = document.querySelector<HTMLInputElement>('[role="tabpanel"] input[type="search"]');
+        if (box) {
+          box.focus();
+          box.select();
+          e.preventDefault();
+        }
+      } else if (mod && e.key.toLowerCase() === 'o') {
+        openCaptureFile();
+        e.preventDefault();
+      } else if (e.key === ' ' && !mod && !isTyping(e.target) && !(e.target instanceof HTMLButtonElement) && !document.querySelector('[role="dialog"], [role="menu"]')) {
+        client.send({ type: 'pause', paused: !(status?.paused ?? false) });
+        e.preventDefault();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [status?.paused]);
+
+  // Electron's application menu sends the same commands the keyboard does.
+  useEffect(() => {
+    const bridge = electronBridge();
+    if (!bridge) return;
+    return bridge.onMenuCommand((command) => {
+      if (!(MENU_COMMANDS as readonly string[]).includes(command)) return;
+      if (command === 'openCapture') openCaptureFile();
+      else if (command === 'focusFilter') document.querySelector<HTMLInputElement>('[role="tabpanel"] input[type="search"]')?.focus();
+      else if (command.startsWith('showTab:')) selectTab(command.slice('showTab:'.length) as TabId);
+    });
+  }, []);
+
+  const onTabKey = (e: KeyboardEvent) => {
+    const i = TABS.findIndex((t) => t.id === activeTab);
+    let next = -1;
+    if (e.key === 'ArrowRight') next = (i + 1) % TABS.length;
+    else if (e.key === 'ArrowLeft') next = (i - 1 + TABS.length) % TABS.length;
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = TABS.length - 1;
+    if (next < 0) return;
+    e.preventDefault();
+    selectTab(TABS[next]!.id);
+    document.getElementById(`tab-${TABS[next]!.id}`)?.focus();
+  };
+
+  const paused = status?.paused ?? false;
+  const { panel } = useView();
+
+  return (
+    <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={(e) => {
+      e.preventDefault();
+      const file = e.dataTransfer.files[0];
+      if (file) void captureStore.getState().open(file);
+    }}>
+      <header className="toolbar" role="toolbar" aria-label="NetLens">
+        <div className="brand" aria-hidden="true">
+          <img src="./icon.svg" alt="" width={20} height={20} />
+          NetLens
+        </div>
+        <div role="tablist" aria-label="Views" className="tabs" onKeyDown={onTabKey}>
+          {TABS.map((t, i) => (
+            <button
+              key={t.id}
+              id={`tab-${t.id}`}
+              role="tab"
+              type="button"
+              aria-selected={t.id === activeTab}
+              aria-controls={`panel-${t.id}`}
+              tabIndex={t.id === activeTab ? 0 : -1}
+              className="tab"
+              title={`${t.label} (Ctrl+${i + 1})`}
+              onClick={() => selectTab(t.id)}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+        <div className="toolbar-spacer" />
+        <label className="field">
+          <span>Refresh</span>
+          <select
+            aria-label="Refresh interval"
+            value={status?.intervalMs ?? intervalMs}
+            onChange={(e) => {
+              const v = Number(e.target.value) as IntervalMs;
+              updateSettings({ intervalMs: v });
+              client.send({ type: 'setInterval', intervalMs: v });
+            }}
+          >
+            {INTERVALS_MS.map((ms) => (
+              <option key={ms} value={ms}>{ms < 1000 ? `${ms / 1000} s` : `${ms / 1000} s`}</option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className={paused ? 'primary' : ''} aria-pressed={paused} title="Pause or resume live updates (Space)" onClick={() => client.send({ type: 'pause', paused: !paused })}>
+          {paused ? 'Resume' : 'Pause'}
+        </button>
+        <button type="button" title="Open a saved netstat, ss, ip or route output (Ctrl+O)" onClick={() => openCaptureFile()}>
+          Open capture…
+        </button>
+        <label className="field">
+          <span>Theme</span>
+          <select aria-label="Theme" value={theme} onChange={(e) => updateSettings({ theme: e.target.value as ThemeChoice })}>
+            <option value="system">System</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+        </label>
+      </header>
+
+      {notices.length > 0 ? (
+        <div className="notices" role="log" aria-live="polite">
+          {notices.map((n) => (
+            <div key={n.id} className={`notice ${n.level}`} role={n.level === 'error' ? 'alert' : 'status'}>
+              <span>{n.text}</span>
+              <button type="button" className="small" aria-label="Dismiss" onClick={() => dismissNotice(n.id)}>×</button>
+            </div>
+          ))}
+        </div>
+      ) : null}
+      {connection === 'closed' ? (
+        <div className="notice error" role="alert">Lost the connection to NetLens; reconnecting…</div>
+      ) : null}
+
+      <main className="panels">
+        {TABS.map((t) => (
+          <section
+            key={t.id}
+            id={`panel-${t.id}`}
+            role="tabpanel"
+            aria-labelledby={`tab-${t.id}`}
+            hidden={t.id !== activeTab}
+            className="panel"
+          >
+            {t.id === activeTab && ready ? <TabContent id={t.id} /> : null}
+            {t.id === activeTab && !ready ? <div className="loading" role="status">Connecting to NetLens…</div> : null}
+          </section>
+        ))}
+      </main>
+
+      <StatusBar info={info} activeTab={activeTab} panel={panel} />
+    </div>
+  );
+}
+
+function TabContent({ id }: { id: TabId }) {
+  switch (id) {
+    case 'connections':
+      return <ConnectionsTab />;
+    case 'routes':
+      return <RoutesTab />;
+    case 'interfaces':
+      return <InterfacesTab />;
+    case 'statistics':
+      return <StatisticsTab />;
+  }
+}

@@ -1,0 +1,112 @@
+// One client interface over either transport: requests with promises, dataset subscriptions that survive
+// reconnects, and a listener for everything the host streams.
+import type {
+  Method,
+  MethodResults,
+  RequestInput,
+  ServerMessage,
+  StreamMessage,
+} from '../../shared/protocol.js';
+import type { Dataset } from '../../shared/types.js';
+import { createTransport, type Transport } from './transport.js';
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+export class NetlensClient {
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+  private listeners = new Set<(m: ServerMessage) => void>();
+  private stateListeners = new Set<(s: ConnectionState, reason?: string) => void>();
+  private subscriptions = new Set<Dataset>();
+  /** Stream settings re-sent after a reconnect, so a restarted host resumes where the user left it. */
+  private sticky = new Map<string, StreamMessage>();
+  state: ConnectionState = 'connecting';
+
+  constructor(private readonly transport: Transport) {
+    transport.onMessage = (m) => this.dispatch(m);
+    transport.onOpen = () => {
+      this.setState('open');
+      for (const m of this.sticky.values()) transport.send(m);
+      for (const d of this.subscriptions) transport.send({ type: 'subscribe', dataset: d });
+    };
+    transport.onClose = (reason) => {
+      for (const p of this.pending.values()) p.reject(new Error(`connection to NetLens lost: ${reason}`));
+      this.pending.clear();
+      this.setState('closed', reason);
+    };
+  }
+
+  get hostKind(): 'electron' | 'browser' {
+    return this.transport.kind;
+  }
+
+  start(): void {
+    this.transport.start();
+  }
+
+  request<M extends Method>(method: M, params: RequestInput<M>): Promise<MethodResults[M]> {
+    const id = this.nextId++;
+    return new Promise<MethodResults[M]>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.transport.send({ type: 'request', id, method, params });
+    });
+  }
+
+  subscribe(dataset: Dataset): void {
+    if (this.subscriptions.has(dataset)) return;
+    this.subscriptions.add(dataset);
+    this.transport.send({ type: 'subscribe', dataset });
+  }
+
+  unsubscribe(dataset: Dataset): void {
+    if (!this.subscriptions.delete(dataset)) return;
+    this.transport.send({ type: 'unsubscribe', dataset });
+  }
+
+  send(message: StreamMessage): void {
+    if (message.type === 'setInterval' || message.type === 'pause' || message.type === 'visibility') {
+      this.sticky.set(message.type, message);
+    }
+    this.transport.send(message);
+  }
+
+  onMessage(listener: (m: ServerMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onState(listener: (s: ConnectionState, reason?: string) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  private setState(s: ConnectionState, reason?: string): void {
+    this.state = s;
+    for (const l of this.stateListeners) l(s, reason);
+  }
+
+  private dispatch(m: ServerMessage): void {
+    if (m.type === 'response') {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.ok) p.resolve(m.result);
+      else p.reject(new Error(m.error));
+      return;
+    }
+    for (const l of this.listeners) l(m);
+  }
+}
+
+let client: NetlensClient | null = null;
+
+/** The app's single client, created on first use. */
+export function api(): NetlensClient {
+  if (!client) {
+    client = new NetlensClient(createTransport());
+    client.start();
+  }
+  return client;
+}

@@ -1,0 +1,116 @@
+// How the renderer talks to the Node side: the Electron bridge's MessagePort when the preload is there,
+// a WebSocket to the browser host otherwise. Both carry the same shared/protocol.ts messages.
+import { PORT_MESSAGE_TAG, type ClientMessage, type NetlensBridge, type ServerMessage } from '../../shared/protocol.js';
+
+export interface Transport {
+  readonly kind: 'electron' | 'browser';
+  send(message: ClientMessage): void;
+  /** Called for every message from the host. */
+  onMessage: ((message: ServerMessage) => void) | null;
+  /** Called when the connection is up (again): the client re-subscribes. */
+  onOpen: (() => void) | null;
+  /** Called when the connection dropped; the transport retries by itself. */
+  onClose: ((reason: string) => void) | null;
+  start(): void;
+}
+
+declare global {
+  interface Window {
+    netlens?: NetlensBridge;
+  }
+}
+
+export function electronBridge(): NetlensBridge | null {
+  const b = window.netlens;
+  return b && b.host === 'electron' ? b : null;
+}
+
+class PortTransport implements Transport {
+  readonly kind = 'electron' as const;
+  onMessage: Transport['onMessage'] = null;
+  onOpen: Transport['onOpen'] = null;
+  onClose: Transport['onClose'] = null;
+  private port: MessagePort | null = null;
+  private queue: ClientMessage[] = [];
+
+  constructor(private readonly bridge: NetlensBridge) {}
+
+  start(): void {
+    const onWindowMessage = (event: MessageEvent) => {
+      // Only the preload, in this same window, posts the tagged port.
+      if (event.source !== window || event.data !== PORT_MESSAGE_TAG || !event.ports[0]) return;
+      window.removeEventListener('message', onWindowMessage);
+      const port = event.ports[0];
+      this.port = port;
+      port.onmessage = (e: MessageEvent<ServerMessage>) => this.onMessage?.(e.data);
+      port.start();
+      for (const m of this.queue.splice(0)) port.postMessage(m);
+      this.onOpen?.();
+    };
+    window.addEventListener('message', onWindowMessage);
+    this.bridge.connect().catch((err: unknown) => this.onClose?.(String(err)));
+  }
+
+  send(message: ClientMessage): void {
+    if (this.port) this.port.postMessage(message);
+    else this.queue.push(message);
+  }
+}
+
+class WebSocketTransport implements Transport {
+  readonly kind = 'browser' as const;
+  onMessage: Transport['onMessage'] = null;
+  onOpen: Transport['onOpen'] = null;
+  onClose: Transport['onClose'] = null;
+  private ws: WebSocket | null = null;
+  private retryMs = 500;
+
+  constructor(private readonly token: string | null) {}
+
+  start(): void {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const query = this.token ? `?token=${encodeURIComponent(this.token)}` : '';
+    const ws = new WebSocket(`${scheme}://${location.host}/ws${query}`);
+    this.ws = ws;
+    ws.onopen = () => {
+      this.retryMs = 500;
+      this.onOpen?.();
+    };
+    ws.onmessage = (e: MessageEvent<string>) => {
+      let parsed: ServerMessage;
+      try {
+        parsed = JSON.parse(e.data) as ServerMessage;
+      } catch {
+        return;
+      }
+      this.onMessage?.(parsed);
+    };
+    ws.onclose = (e) => {
+      this.ws = null;
+      this.onClose?.(e.reason || `connection closed (code ${e.code})`);
+      // The host may be restarting; retry with a growing delay, capped.
+      setTimeout(() => this.start(), this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, 10_000);
+    };
+  }
+
+  send(message: ClientMessage): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  }
+}
+
+/** The page may be opened with ?token=...: keep it in memory and drop it from the address bar. */
+function takeTokenFromUrl(): string | null {
+  const url = new URL(location.href);
+  const token = url.searchParams.get('token');
+  if (token) {
+    url.searchParams.delete('token');
+    history.replaceState(null, '', url.pathname + url.search + url.hash);
+  }
+  return token;
+}
+
+export function createTransport(): Transport {
+  const bridge = electronBridge();
+  return bridge ? new PortTransport(bridge) : new WebSocketTransport(takeTokenFromUrl());
+}

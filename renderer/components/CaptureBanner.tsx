@@ -1,0 +1,18 @@
+// Shown above a tab that displays an opened capture instead of live data.
+import type { OpenCapture } from '../store/capture.js';
+import { captureStore } from '../store/capture.js';
+
+export function CaptureBanner({ capture }: { capture: OpenCapture }) {
+  const notes = capture.diagnostics.notes.join(' ');
+  return (
+    <div className="capture-banner" role="region" aria-label="Capture">
+      <strong data-testid="capture-label">{capture.label}</strong>
+      <span className="muted"> · {capture.format} · read-only{capture.diagnostics.skipped ? ` · ${capture.diagnostics.skipped} lines skipped` : ''}</span>
+      {notes ? <span className="muted"> · {notes}</span> : null}
+      <div className="toolbar-spacer" />
+      <button type="button" className="small" onClick={() => captureStore.getState().close()}>
+        Back to live data
+      </button>
+    </div>
+  );
+}

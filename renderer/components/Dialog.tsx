@@ -1,0 +1,37 @@
+// A modal dialog: focus moves in and stays in, Escape closes, focus returns to where it was.
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+
+export function Dialog(props: { title: string; onClose: () => void; children: ReactNode; actions: ReactNode; describedBy?: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const previous = document.activeElement;
+    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>('button');
+    first?.focus();
+    return () => {
+      if (previous instanceof HTMLElement) previous.focus();
+    };
+  }, []);
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      props.onClose();
+    } else if (e.key === 'Tab') {
+      const focusable = Array.from(ref.current?.querySelectorAll<HTMLElement>('button, input, select, [tabindex="0"]') ?? []).filter((el) => !el.hasAttribute('disabled'));
+      if (focusable.length === 0) return;
+      const i = focusable.indexOf(document.activeElement as HTMLElement);
+      const next = e.shiftKey ? (i <= 0 ? focusable.length - 1 : i - 1) : (i + 1) % focusable.length;
+      focusable[next]!.focus();
+      e.preventDefault();
+    }
+  };
+  return (
+    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
+      <div ref={ref} className="dialog" role="dialog" aria-modal="true" aria-label={props.title} aria-describedby={props.describedBy} onKeyDown={onKeyDown}>
+        <h2 className="dialog-title">{props.title}</h2>
+        <div className="dialog-body">{props.children}</div>
+        <div className="dialog-actions">{props.actions}</div>
+      </div>
+    </div>
+  );
+}

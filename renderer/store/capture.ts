@@ -1,0 +1,79 @@
+// An opened capture file (saved netstat, ss, ip or route output from any machine), shown read-only in the
+// tab that matches its rows. The Node side detects the format and parses it with the same parsers as the
+// live collectors.
+import { createStore, useStore } from 'zustand';
+import { MAX_CAPTURE_BYTES, type CaptureResult } from '../../shared/protocol.js';
+import type { Dataset } from '../../shared/types.js';
+import { api } from '../api/client.js';
+import { pushNotice } from './data.js';
+import { updateSettings } from './settings.js';
+
+export interface OpenCapture extends CaptureResult {
+  fileName: string;
+}
+
+interface CaptureState {
+  capture: OpenCapture | null;
+  open(file: File): Promise<void>;
+  close(): void;
+}
+
+const TAB_OF: Record<Dataset, 'connections' | 'routes' | 'interfaces' | 'statistics'> = {
+  connections: 'connections',
+  routes: 'routes',
+  interfaces: 'interfaces',
+  multicast: 'interfaces',
+  statistics: 'statistics',
+};
+
+export const captureStore = createStore<CaptureState>((set) => ({
+  capture: null,
+  async open(file: File) {
+    if (file.size > MAX_CAPTURE_BYTES) {
+      pushNotice('error', 'capture', `${file.name} is too large to open (${Math.round(file.size / 1048576)} MiB; the limit is ${MAX_CAPTURE_BYTES / 1048576} MiB).`);
+      return;
+    }
+    try {
+      const text = await file.text();
+      const result = await api().request('parseCapture', { name: file.name, text });
+      set({ capture: { ...result, fileName: file.name } });
+      updateSettings({ activeTab: TAB_OF[result.dataset] });
+      const skipped = result.diagnostics.skipped;
+      pushNotice('info', 'capture', `Opened ${file.name}: ${result.rows.length} rows of ${result.format}${skipped ? `, ${skipped} lines skipped` : ''}.`);
+    } catch (err) {
+      pushNotice('error', 'capture', `Could not open ${file.name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  },
+  close() {
+    set({ capture: null });
+  },
+}));
+
+export function useCapture(): OpenCapture | null {
+  return useStore(captureStore, (s) => s.capture);
+}
+
+/** The capture's rows when it belongs to this dataset, else null (the tab shows live data). */
+export function useCaptureFor(dataset: Dataset): OpenCapture | null {
+  return useStore(captureStore, (s) => (s.capture && s.capture.dataset === dataset ? s.capture : null));
+}
+
+let input: HTMLInputElement | null = null;
+
+/** File → Open capture… (menu, Ctrl+O, toolbar): the page's own file picker, in Electron and browsers alike. */
+export function openCaptureFile(): void {
+  if (!input) {
+    input = document.createElement('input');
+    input.type = 'file';
+    input.accept = '.txt,.out,.log,.json,text/plain';
+    input.style.display = 'none';
+    input.setAttribute('data-testid', 'capture-input');
+    input.addEventListener('change', () => {
+      const file = input?.files?.[0];
+      if (file) void captureStore.getState().open(file);
+      if (input) input.value = '';
+    });
+    document.body.appendChild(input);
+  }
+  input.click();
+}

@@ -1,0 +1,176 @@
+// The live tables, as the host streams them. Rows live in a mutable Map per dataset (copying 50,000 rows
+// per diff would cost more than the diff itself); each applied batch bumps the dataset's `version` once per
+// animation frame, and components subscribe to that number. Sequence numbers are checked: a gap asks the
+// host for a fresh snapshot. Acks go back after a batch is applied, which is the host's backpressure signal.
+import { createStore, useStore } from 'zustand';
+import type { DiffMessage, MonitorStatus, ServerMessage, SnapshotMessage, TickInfo } from '../../shared/protocol.js';
+import { DATASETS, type Dataset, type Diagnostics, type RowTypes } from '../../shared/types.js';
+import { applyDiff } from '../../shared/diff.js';
+import type { ConnectionState, NetlensClient } from '../api/client.js';
+
+/** How long new and changed rows stay highlighted. */
+export const HIGHLIGHT_MS = 3000;
+
+export interface Mark {
+  kind: 'new' | 'changed';
+  at: number;
+}
+
+export interface DatasetState<Row> {
+  rows: Map<string, Row>;
+  /** Bumped once per applied batch; subscribe to this. */
+  version: number;
+  /** Sequence number of the last applied message; null while waiting for a snapshot. */
+  seq: number | null;
+  received: boolean;
+  diagnostics: Diagnostics | null;
+  tick: TickInfo | null;
+  /** The collector's last error, cleared by the next successful message. */
+  error: { message: string; at: number } | null;
+  /** Rows added or changed recently (client-side arrival time), for TCPView-style highlights. */
+  marks: Map<string, Mark>;
+}
+
+export interface Notice {
+  id: number;
+  level: 'info' | 'warning' | 'error';
+  code: string;
+  text: string;
+  at: number;
+}
+
+export interface DataState {
+  datasets: { [D in Dataset]: DatasetState<RowTypes[D]> };
+  status: MonitorStatus | null;
+  connection: ConnectionState;
+  connectionReason: string | null;
+  notices: Notice[];
+}
+
+function emptyDataset<Row>(): DatasetState<Row> {
+  return { rows: new Map(), version: 0, seq: null, received: false, diagnostics: null, tick: null, error: null, marks: new Map() };
+}
+
+export const dataStore = createStore<DataState>(() => ({
+  datasets: Object.fromEntries(DATASETS.map((d) => [d, emptyDataset()])) as DataState['datasets'],
+  status: null,
+  connection: 'connecting',
+  connectionReason: null,
+  notices: [],
+}));
+
+export function useData<T>(selector: (s: DataState) => T): T {
+  return useStore(dataStore, selector);
+}
+
+/** Fields whose change is news to a person (TCPView marks state changes, not queue churn). */
+const QUIET_FIELDS: Partial<Record<Dataset, ReadonlySet<string>>> = {
+  connections: new Set(['id', 'recvQ', 'sendQ', 'lastChanged']),
+};
+/** Datasets whose rows get new/changed highlights. Counters change every tick: they show rates instead. */
+const MARKED: ReadonlySet<Dataset> = new Set(['connections', 'routes', 'multicast']);
+
+let noticeId = 0;
+export function pushNotice(level: Notice['level'], code: string, text: string): void {
+  const notice: Notice = { id: ++noticeId, level, code, text, at: Date.now() };
+  dataStore.setState((s) => ({ notices: [...s.notices.filter((n) => n.code !== code || code === 'rejected'), notice].slice(-5) }));
+}
+
+export function dismissNotice(id: number): void {
+  dataStore.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+}
+
+type StreamData = SnapshotMessage | DiffMessage;
+
+/** Wires a client to the store: queues stream messages and applies them once per frame. */
+export function connectStore(client: NetlensClient, now: () => number = Date.now): void {
+  const queue: StreamData[] = [];
+  let scheduled = false;
+
+  const flush = () => {
+    scheduled = false;
+    const batch = queue.splice(0);
+    const touched = new Set<Dataset>();
+    const state = dataStore.getState();
+    const t = now();
+    for (const m of batch) {
+      const ds = state.datasets[m.dataset] as DatasetState<RowTypes[Dataset]>;
+      if (m.type === 'snapshot') {
+        ds.rows = new Map(m.rows.map((r) => [r.id, r]));
+        ds.marks.clear();
+        ds.seq = m.seq;
+      } else {
+        if (ds.seq === null) continue; // a resync is on its way
+        if (m.seq !== ds.seq + 1) {
+          ds.seq = null;
+          client.send({ type: 'resync', dataset: m.dataset });
+          continue;
+        }
+        if (MARKED.has(m.dataset)) markChanges(ds, m, t);
+        applyDiff(ds.rows, m.diff as never);
+        ds.seq = m.seq;
+      }
+      ds.received = true;
+      ds.diagnostics = m.diagnostics;
+      ds.tick = m.tick;
+      ds.error = null;
+      touched.add(m.dataset);
+    }
+    if (touched.size === 0) return;
+    const datasets = { ...state.datasets };
+    for (const d of touched) {
+      const ds = datasets[d] as DatasetState<RowTypes[Dataset]>;
+      for (const [id, mark] of ds.marks) if (t - mark.at > HIGHLIGHT_MS) ds.marks.delete(id);
+      (datasets as Record<Dataset, DatasetState<RowTypes[Dataset]>>)[d] = { ...ds, version: ds.version + 1 };
+      if (ds.seq !== null) client.send({ type: 'ack', dataset: d, seq: ds.seq });
+    }
+    dataStore.setState({ datasets });
+  };
+
+  client.onMessage((m: ServerMessage) => {
+    switch (m.type) {
+      case 'snapshot':
+      case 'diff':
+        queue.push(m);
+        if (!scheduled) {
+          scheduled = true;
+          requestAnimationFrame(flush);
+        }
+        break;
+      case 'status':
+        dataStore.setState({ status: m.status });
+        break;
+      case 'notice':
+        pushNotice(m.level, m.code, m.text);
+        break;
+      case 'collectorError': {
+        const s = dataStore.getState();
+        const ds = s.datasets[m.dataset];
+        dataStore.setState({ datasets: { ...s.datasets, [m.dataset]: { ...ds, error: { message: m.message, at: m.at } } } });
+        break;
+      }
+      default:
+        break;
+    }
+  });
+  client.onState((connection, reason) => {
+    if (connection === 'open') {
+      // After a reconnect every dataset starts again from a snapshot.
+      const s = dataStore.getState();
+      for (const d of DATASETS) s.datasets[d].seq = null;
+    }
+    dataStore.setState({ connection, connectionReason: reason ?? null });
+  });
+}
+
+function markChanges(ds: DatasetState<RowTypes[Dataset]>, m: DiffMessage, t: number): void {
+  const quiet = QUIET_FIELDS[m.dataset];
+  for (const r of m.diff.added) ds.marks.set(r.id, { kind: 'new', at: t });
+  for (const id of m.diff.removed) ds.marks.delete(id);
+  for (const patch of m.diff.changed) {
+    if (quiet && Object.keys(patch).every((k) => quiet.has(k))) continue;
+    if ('closedAt' in patch) continue; // closing shows through row.closedAt, in red
+    if (ds.marks.get(patch.id)?.kind === 'new') continue;
+    ds.marks.set(patch.id, { kind: 'changed', at: t });
+  }
+}

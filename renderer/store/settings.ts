@@ -1,0 +1,149 @@
+// Settings that persist between launches: theme, refresh interval, highlights, quick toggles and each
+// grid's columns (order, visibility, widths) and sort. The host keeps them in a file (the browser host's
+// origin changes port at every launch, so localStorage would forget them). Loaded values are merged over
+// the defaults field by field: a corrupt or older file never breaks the app.
+import { createStore, useStore } from 'zustand';
+import { DEFAULT_INTERVAL_MS, INTERVALS_MS, type IntervalMs } from '../../shared/protocol.js';
+import type { Dataset } from '../../shared/types.js';
+import type { ConnectionToggles } from '../../shared/filter.js';
+
+export type { ConnectionToggles };
+import type { NetlensClient } from '../api/client.js';
+
+export type ThemeChoice = 'system' | 'light' | 'dark';
+
+export interface GridSettings {
+  order: string[];
+  hidden: string[];
+  sizes: Record<string, number>;
+  sort: { id: string; desc: boolean }[];
+}
+
+export interface Settings {
+  theme: ThemeChoice;
+  intervalMs: IntervalMs;
+  highlights: boolean;
+  showProcessList: boolean;
+  toggles: ConnectionToggles;
+  grids: Record<string, GridSettings>;
+  activeTab: Dataset;
+  selectedInterface: string | null;
+}
+
+export const DEFAULT_TOGGLES: ConnectionToggles = {
+  tcp: true,
+  udp: true,
+  raw: true,
+  unix: false,
+  inet: true,
+  inet6: true,
+  mode: 'all',
+  hideLoopback: false,
+};
+
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'system',
+  intervalMs: DEFAULT_INTERVAL_MS,
+  highlights: true,
+  showProcessList: true,
+  toggles: DEFAULT_TOGGLES,
+  grids: {},
+  activeTab: 'connections',
+  selectedInterface: null,
+};
+
+const TABS: readonly Dataset[] = ['connections', 'routes', 'interfaces', 'statistics'];
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function stringArray(x: unknown): string[] | null {
+  return Array.isArray(x) && x.every((s) => typeof s === 'string') ? (x as string[]) : null;
+}
+
+function sanitizeGrid(x: unknown): GridSettings | null {
+  if (!isRecord(x)) return null;
+  const sizes: Record<string, number> = {};
+  if (isRecord(x.sizes)) {
+    for (const [k, v] of Object.entries(x.sizes)) if (typeof v === 'number' && v >= 30 && v <= 2000) sizes[k] = v;
+  }
+  const sort = Array.isArray(x.sort)
+    ? x.sort.filter((s): s is { id: string; desc: boolean } => isRecord(s) && typeof s.id === 'string' && typeof s.desc === 'boolean').slice(0, 3)
+    : [];
+  return { order: stringArray(x.order) ?? [], hidden: stringArray(x.hidden) ?? [], sizes, sort };
+}
+
+export function sanitizeSettings(raw: unknown): Settings {
+  const s: Settings = structuredClone(DEFAULT_SETTINGS);
+  if (!isRecord(raw)) return s;
+  if (raw.theme === 'light' || raw.theme === 'dark' || raw.theme === 'system') s.theme = raw.theme;
+  if (INTERVALS_MS.includes(raw.intervalMs as IntervalMs)) s.intervalMs = raw.intervalMs as IntervalMs;
+  if (typeof raw.highlights === 'boolean') s.highlights = raw.highlights;
+  if (typeof raw.showProcessList === 'boolean') s.showProcessList = raw.showProcessList;
+  if (TABS.includes(raw.activeTab as Dataset)) s.activeTab = raw.activeTab as Dataset;
+  if (typeof raw.selectedInterface === 'string') s.selectedInterface = raw.selectedInterface;
+  if (isRecord(raw.toggles)) {
+    const t = raw.toggles;
+    for (const k of ['tcp', 'udp', 'raw', 'unix', 'inet', 'inet6', 'hideLoopback'] as const) {
+      if (typeof t[k] === 'boolean') s.toggles[k] = t[k];
+    }
+    if (t.mode === 'all' || t.mode === 'listening' || t.mode === 'connected') s.toggles.mode = t.mode;
+  }
+  if (isRecord(raw.grids)) {
+    for (const [id, g] of Object.entries(raw.grids)) {
+      const clean = sanitizeGrid(g);
+      if (clean) s.grids[id] = clean;
+    }
+  }
+  return s;
+}
+
+interface SettingsState {
+  settings: Settings;
+  loaded: boolean;
+}
+
+export const settingsStore = createStore<SettingsState>(() => ({ settings: DEFAULT_SETTINGS, loaded: false }));
+
+export function useSettings<T>(selector: (s: Settings) => T): T {
+  return useStore(settingsStore, (s) => selector(s.settings));
+}
+
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+let clientRef: NetlensClient | null = null;
+
+export function updateSettings(change: Partial<Settings> | ((s: Settings) => Partial<Settings>)): void {
+  const current = settingsStore.getState().settings;
+  const patch = typeof change === 'function' ? change(current) : change;
+  settingsStore.setState({ settings: { ...current, ...patch } });
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => {
+    const c = clientRef;
+    if (c && settingsStore.getState().loaded) {
+      c.request('saveSettings', { settings: settingsStore.getState().settings as unknown as Record<string, unknown> }).catch(() => {
+        // Not fatal: the next change tries again.
+      });
+    }
+  }, 400);
+}
+
+export function updateGrid(id: string, change: Partial<GridSettings>): void {
+  updateSettings((s) => {
+    const prev = s.grids[id] ?? { order: [], hidden: [], sizes: {}, sort: [] };
+    return { grids: { ...s.grids, [id]: { ...prev, ...change } } };
+  });
+}
+
+export async function loadSettings(client: NetlensClient): Promise<Settings> {
+  clientRef = client;
+  let raw: unknown = {};
+  try {
+    raw = await client.request('loadSettings', {});
+  } catch {
+    // Keep the defaults; the status bar shows the connection problem.
+  }
+  const settings = sanitizeSettings(raw);
+  settingsStore.setState({ settings, loaded: true });
+  return settings;
+}

@@ -1,0 +1,61 @@
+// Close connection…: resets one established TCP connection without killing its process (TCPView's
+// "Close Connection"; on Linux through sock_diag destroy).
+import { useState } from 'react';
+import type { CloseResult } from '../../../shared/protocol.js';
+import type { Connection } from '../../../shared/types.js';
+import { api } from '../../api/client.js';
+import { Dialog } from '../../components/Dialog.js';
+import { endpointText, processText } from './columns.js';
+
+export function CloseDialog(props: { row: Connection; onClose: () => void }) {
+  const r = props.row;
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<CloseResult | null>(null);
+  const run = async () => {
+    if (r.family === 'unix') return;
+    setBusy(true);
+    try {
+      setResult(
+        await api().request('closeConnection', {
+          proto: 'tcp',
+          family: r.family,
+          localAddress: r.localAddress,
+          localPort: r.localPort,
+          remoteAddress: r.remoteAddress,
+          remotePort: r.remotePort,
+        }),
+      );
+    } catch (err) {
+      setResult({ outcome: 'failed', message: err instanceof Error ? err.message : String(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const local = endpointText(r.localAddress, r.localPort, r.proto);
+  const remote = endpointText(r.remoteAddress, r.remotePort, r.proto);
+  return (
+    <Dialog
+      title="Close this connection?"
+      onClose={props.onClose}
+      actions={
+        <>
+          {result?.outcome !== 'closed' ? (
+            <button type="button" className="danger" disabled={busy} onClick={run} data-autofocus>
+              Close connection
+            </button>
+          ) : null}
+          <button type="button" onClick={props.onClose}>{result?.outcome === 'closed' ? 'Done' : 'Cancel'}</button>
+        </>
+      }
+    >
+      <p>
+        {local} ⇄ {remote} ({processText(r) || 'no process'}). Both ends see the connection reset; the process keeps running.
+      </p>
+      {result ? (
+        <div className={`result ${result.outcome}`} role="alert" data-outcome={result.outcome}>
+          {result.message}
+        </div>
+      ) : null}
+    </Dialog>
+  );
+}

@@ -1,0 +1,216 @@
+// The Connections tab: every socket with its owning process, as netstat -anp shows it, made live, with
+// TCPView's highlights, CurrPorts' filters and a context menu to kill the process or close the connection.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Capabilities } from '../../../shared/protocol.js';
+import type { Connection } from '../../../shared/types.js';
+import { isListening, parseFilter, quoteFilterValue, togglesPredicate } from '../../../shared/filter.js';
+import { api } from '../../api/client.js';
+import { DataGrid } from '../../components/DataGrid.js';
+import { Menu, type MenuItem } from '../../components/Menu.js';
+import { copyText } from '../../components/clipboard.js';
+import { useData, HIGHLIGHT_MS } from '../../store/data.js';
+import { updateSettings, useSettings, type ConnectionToggles } from '../../store/settings.js';
+import { reportPanel } from '../../store/view.js';
+import { useCaptureFor } from '../../store/capture.js';
+import { CaptureBanner } from '../../components/CaptureBanner.js';
+import { connectionColumns, endpointText, rowText } from './columns.js';
+import { KillDialog } from './KillDialog.js';
+import { CloseDialog } from './CloseDialog.js';
+import { ProcessList, summarizeProcesses } from './ProcessList.js';
+import { FilterBox } from './FilterBox.js';
+import { ActionLogDialog } from './ActionLogDialog.js';
+
+type Dialogs = { kind: 'kill'; row: Connection } | { kind: 'close'; row: Connection } | { kind: 'log' } | null;
+
+const TOGGLE_BUTTONS: { key: keyof ConnectionToggles; label: string; title: string }[] = [
+  { key: 'tcp', label: 'TCP', title: 'Show TCP sockets' },
+  { key: 'udp', label: 'UDP', title: 'Show UDP and UDP-Lite sockets' },
+  { key: 'raw', label: 'RAW', title: 'Show raw sockets' },
+  { key: 'unix', label: 'UNIX', title: 'Show unix domain sockets' },
+  { key: 'inet', label: 'IPv4', title: 'Show IPv4 sockets' },
+  { key: 'inet6', label: 'IPv6', title: 'Show IPv6 sockets' },
+];
+
+export function ConnectionsTab() {
+  const live = useData((s) => s.datasets.connections);
+  const capture = useCaptureFor('connections');
+  const toggles = useSettings((s) => s.toggles);
+  const highlights = useSettings((s) => s.highlights);
+  const showProcessList = useSettings((s) => s.showProcessList);
+  const [query, setQuery] = useState('');
+  const [processFilter, setProcessFilter] = useState<string | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [menu, setMenu] = useState<{ row: Connection; at: { x: number; y: number } } | null>(null);
+  const [dialog, setDialog] = useState<Dialogs>(null);
+  const [caps, setCaps] = useState<Capabilities | null>(null);
+
+  useEffect(() => {
+    api().request('capabilities', {}).then(setCaps, () => setCaps(null));
+  }, []);
+
+  // All rows of the table, once per applied batch (or the opened capture's rows).
+  const all = useMemo(
+    () => (capture ? (capture.rows as Connection[]) : Array.from(live.rows.values())),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [live.version, capture],
+  );
+
+  const parsed = useMemo(() => parseFilter(query), [query]);
+  const byToggles = useMemo(() => all.filter(togglesPredicate(toggles)), [all, toggles]);
+  const shown = useMemo(() => {
+    let rows = byToggles;
+    if (processFilter !== null) rows = rows.filter((r) => matchesProcess(r, processFilter));
+    if (parsed.ok && parsed.terms > 0) rows = rows.filter(parsed.predicate);
+    return rows;
+  }, [byToggles, processFilter, parsed]);
+  const processes = useMemo(() => summarizeProcesses(byToggles, isListening), [byToggles]);
+
+  const denied = useMemo(() => (capture ? 0 : all.reduce((n, r) => n + (r.ownerStatus === 'denied' ? 1 : 0), 0)), [all, capture]);
+  useEffect(() => {
+    reportPanel({ shown: shown.length, total: all.length, noun: 'sockets', denied });
+  }, [shown.length, all.length, denied]);
+  useEffect(() => () => reportPanel(null), []);
+
+  const onProcessClick = useCallback((name: string) => setProcessFilter(name), []);
+  const columns = useMemo(() => connectionColumns(onProcessClick), [onProcessClick]);
+
+  const marks = live.marks;
+  const now = Date.now();
+  const rowClass = useCallback(
+    (r: Connection) => {
+      if (r.closedAt) return highlights ? 'closed' : 'closed-quiet';
+      if (!highlights || capture) return '';
+      const m = marks.get(r.id);
+      if (!m || now - m.at > HIGHLIGHT_MS) return '';
+      return m.kind === 'new' ? 'hl-new' : 'hl-changed';
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [highlights, marks, live.version, capture],
+  );
+
+  const connectionCount = useCallback(
+    (pid: number) => all.reduce((n, r) => n + (r.closedAt ? 0 : r.processes.some((p) => p.pid === pid) ? 1 : 0), 0),
+    [all],
+  );
+
+  const menuItems = (row: Connection): MenuItem[] => {
+    const owner = row.processes[0];
+    const killReason = capture
+      ? 'a capture is read-only'
+      : row.ownerStatus === 'denied'
+        ? 'the owner is unknown: run NetLens as administrator to see it'
+        : !owner
+          ? 'no process holds this socket'
+          : caps && !caps.kill.available
+            ? (caps.kill.reason ?? 'not available')
+            : row.closedAt
+              ? 'the connection has closed'
+              : undefined;
+    const closeReason = capture
+      ? 'a capture is read-only'
+      : row.proto !== 'tcp' || row.state !== 'ESTABLISHED'
+        ? 'only an established TCP connection can be closed'
+        : caps && !caps.closeConnection.available
+          ? (caps.closeConnection.reason ?? 'not available')
+          : undefined;
+    const hasRemote = row.proto !== 'unix' && row.remoteAddress !== '' && row.remoteAddress !== '0.0.0.0' && row.remoteAddress !== '::';
+    return [
+      { id: 'kill', label: 'Kill process…', danger: true, disabled: killReason !== undefined, reason: killReason, onSelect: () => setDialog({ kind: 'kill', row }) },
+      { id: 'close', label: 'Close connection…', disabled: closeReason !== undefined, reason: closeReason, onSelect: () => setDialog({ kind: 'close', row }) },
+      {
+        id: 'filter-process',
+        label: owner ? `Filter to ${owner.name}` : 'Filter to this process',
+        separatorBefore: true,
+        disabled: !owner,
+        reason: owner ? undefined : 'no known process',
+        onSelect: () => owner && setProcessFilter(owner.name),
+      },
+      {
+        id: 'filter-remote',
+        label: hasRemote ? `Filter to ${row.remoteAddress}` : 'Filter to this remote address',
+        disabled: !hasRemote,
+        reason: hasRemote ? undefined : 'no remote address',
+        onSelect: () => setQuery((q) => `${q.trim()} raddr:${quoteFilterValue(row.remoteAddress)}`.trim()),
+      },
+      { id: 'copy-row', label: 'Copy row', separatorBefore: true, onSelect: () => void copyText(rowText(row)) },
+      { id: 'copy-local', label: 'Copy local address', onSelect: () => void copyText(row.proto === 'unix' ? (row.path ?? '') : endpointText(row.localAddress, row.localPort, row.proto)) },
+      { id: 'copy-remote', label: 'Copy remote address', disabled: !hasRemote, reason: hasRemote ? undefined : 'no remote address', onSelect: () => void copyText(endpointText(row.remoteAddress, row.remotePort, row.proto)) },
+    ];
+  };
+
+  const setToggle = (change: Partial<ConnectionToggles>) => updateSettings((s) => ({ toggles: { ...s.toggles, ...change } }));
+  const loading = !capture && !live.received;
+
+  return (
+    <div className="tab-body">
+      {capture ? <CaptureBanner capture={capture} /> : null}
+      <div className="tab-toolbar" role="toolbar" aria-label="Connection filters">
+        <div className="segmented" role="group" aria-label="Protocols and families">
+          {TOGGLE_BUTTONS.map((b) => (
+            <button key={b.key} type="button" className="toggle" aria-pressed={toggles[b.key] as boolean} title={b.title} onClick={() => setToggle({ [b.key]: !toggles[b.key] })}>
+              {b.label}
+            </button>
+          ))}
+        </div>
+        <div className="segmented" role="radiogroup" aria-label="Listening or connected">
+          {(['all', 'listening', 'connected'] as const).map((m) => (
+            <button key={m} type="button" role="radio" aria-checked={toggles.mode === m} className="toggle" onClick={() => setToggle({ mode: m })}>
+              {m === 'all' ? 'All' : m === 'listening' ? 'Listening' : 'Connected'}
+            </button>
+          ))}
+        </div>
+        <button type="button" className="toggle" aria-pressed={toggles.hideLoopback} onClick={() => setToggle({ hideLoopback: !toggles.hideLoopback })} title="Hide sockets that only talk to this machine">
+          Hide loopback
+        </button>
+        <FilterBox query={query} onChange={setQuery} parsed={parsed} />
+        {processFilter !== null ? (
+          <span className="chip" data-testid="process-filter">
+            Process: {processFilter}
+            <button type="button" className="chip-clear" aria-label={`Clear the process filter ${processFilter}`} onClick={() => setProcessFilter(null)}>×</button>
+          </span>
+        ) : null}
+        <div className="toolbar-spacer" />
+        <button type="button" className="toggle" aria-pressed={highlights} onClick={() => updateSettings({ highlights: !highlights })} title="Green: new; yellow: changed; red: closed">
+          Highlights
+        </button>
+        <button type="button" className="toggle" aria-pressed={showProcessList} onClick={() => updateSettings({ showProcessList: !showProcessList })}>
+          Processes
+        </button>
+        <button type="button" onClick={() => setDialog({ kind: 'log' })} title="What NetLens killed or closed, and when">
+          Action log
+        </button>
+      </div>
+      <div className="split">
+        {showProcessList ? <ProcessList entries={processes} selected={processFilter} onSelect={setProcessFilter} /> : null}
+        <DataGrid
+          gridId="connections"
+          label="Connections"
+          columns={columns}
+          rows={shown}
+          defaultSort={[{ id: 'process', desc: false }]}
+          rowClass={rowClass}
+          selectedId={selectedId}
+          onSelect={setSelectedId}
+          onContextMenu={(row, at) => setMenu({ row, at })}
+          empty={
+            loading
+              ? 'Reading this machine’s sockets…'
+              : all.length === 0
+                ? 'No sockets.'
+                : `No socket matches${query ? ` “${query}”` : ''}${processFilter ? ` for ${processFilter}` : ''} with these toggles.`
+          }
+        />
+      </div>
+      {menu ? <Menu label="Connection" items={menuItems(menu.row)} at={menu.at} onClose={() => setMenu(null)} /> : null}
+      {dialog?.kind === 'kill' ? <KillDialog processes={dialog.row.processes} connectionCount={connectionCount} onClose={() => setDialog(null)} /> : null}
+      {dialog?.kind === 'close' ? <CloseDialog row={dialog.row} onClose={() => setDialog(null)} /> : null}
+      {dialog?.kind === 'log' ? <ActionLogDialog onClose={() => setDialog(null)} /> : null}
+    </div>
+  );
+}
+
+function matchesProcess(r: Connection, name: string): boolean {
+  if (name === '(needs privileges)') return r.ownerStatus === 'denied';
+  if (name === '(no process)') return r.ownerStatus !== 'denied' && r.processes.length === 0;
+  return r.processes.some((p) => p.name === name);
+}

@@ -1,0 +1,106 @@
+// Kill process…: who it is (name, PID, user, command line, how many connections it holds), Terminate or
+// Force kill, then what happened: killed, already gone, still running, or permission denied (with
+// "Kill as administrator…" where the OS allows it). The backend refuses a PID that now belongs to another
+// process: the request carries the start time the UI saw.
+import { useState } from 'react';
+import type { KillResult } from '../../../shared/protocol.js';
+import type { ProcessInfo } from '../../../shared/types.js';
+import { formatDateTime } from '../../../shared/format.js';
+import { api } from '../../api/client.js';
+import { Dialog } from '../../components/Dialog.js';
+
+const OUTCOME_TITLE: Record<KillResult['outcome'], string> = {
+  killed: 'Killed',
+  gone: 'Already gone',
+  denied: 'Permission denied',
+  refused: 'Refused',
+  alive: 'Still running',
+  failed: 'Failed',
+};
+
+export function KillDialog(props: { processes: ProcessInfo[]; connectionCount: (pid: number) => number; onClose: () => void }) {
+  const [pid, setPid] = useState(props.processes[0]!.pid);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [result, setResult] = useState<KillResult | null>(null);
+  const [lastSignal, setLastSignal] = useState<'TERM' | 'KILL'>('TERM');
+  const proc = props.processes.find((p) => p.pid === pid) ?? props.processes[0]!;
+
+  const run = async (signal: 'TERM' | 'KILL', elevate = false) => {
+    setBusy(signal === 'TERM' ? 'Terminating…' : 'Killing…');
+    setLastSignal(signal);
+    try {
+      setResult(await api().request('kill', { pid: proc.pid, startTime: proc.startTime, signal, elevate }));
+    } catch (err) {
+      setResult({ outcome: 'failed', message: err instanceof Error ? err.message : String(err) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const done = result && (result.outcome === 'killed' || result.outcome === 'gone');
+  return (
+    <Dialog
+      title={`Kill ${proc.name} (PID ${proc.pid})?`}
+      onClose={props.onClose}
+      describedBy="kill-details"
+      actions={
+        <>
+          {!done ? (
+            <>
+              <button type="button" className="danger" disabled={busy !== null} onClick={() => run('TERM')} data-autofocus={result === null || undefined} title="Ask the process to exit (SIGTERM)">
+                Terminate
+              </button>
+              <button type="button" className="danger" disabled={busy !== null} onClick={() => run('KILL')} title="Stop the process at once (SIGKILL); it cannot clean up">
+                Force kill
+              </button>
+              {result?.outcome === 'denied' && result.elevation?.available ? (
+                <button type="button" disabled={busy !== null} onClick={() => run(lastSignal, true)}>
+                  Kill as administrator…
+                </button>
+              ) : null}
+            </>
+          ) : null}
+          <button type="button" onClick={props.onClose} data-autofocus={done || undefined}>
+            {done ? 'Close' : 'Cancel'}
+          </button>
+        </>
+      }
+    >
+      <dl id="kill-details" className="details">
+        {props.processes.length > 1 ? (
+          <>
+            <dt>Process</dt>
+            <dd>
+              <select aria-label="Process to kill" value={pid} onChange={(e) => { setPid(Number(e.target.value)); setResult(null); }}>
+                {props.processes.map((p) => (
+                  <option key={p.pid} value={p.pid}>{`${p.name} (${p.pid})`}</option>
+                ))}
+              </select>
+            </dd>
+          </>
+        ) : null}
+        <dt>Name</dt>
+        <dd>{proc.name}</dd>
+        <dt>PID</dt>
+        <dd>{proc.pid}</dd>
+        <dt>User</dt>
+        <dd>{proc.user ?? 'unknown'}</dd>
+        <dt>Started</dt>
+        <dd>{proc.startTime ? formatDateTime(proc.startTime) : 'unknown'}</dd>
+        <dt>Command line</dt>
+        <dd className="cmdline">{proc.cmdline || proc.exe || '(not readable)'}</dd>
+        <dt>Connections</dt>
+        <dd>{props.connectionCount(proc.pid)}</dd>
+      </dl>
+      {busy ? <p role="status">{busy}</p> : null}
+      {result ? (
+        <div className={`result ${result.outcome}`} role="alert" data-outcome={result.outcome}>
+          <strong>{OUTCOME_TITLE[result.outcome]}:</strong> {result.message}
+          {result.outcome === 'denied' && result.elevation && !result.elevation.available && result.elevation.reason ? (
+            <p className="muted">Kill as administrator is not available: {result.elevation.reason}</p>
+          ) : null}
+        </div>
+      ) : null}
+    </Dialog>
+  );
+}

@@ -1,0 +1,97 @@
+// The Connections grid's columns, in netstat's order and conventions: `*` for an unspecified address or
+// port, protoN for IPv6, numeric addresses, and the owning process.
+import { compareAddresses } from '../../../shared/address.js';
+import { formatAddress, formatClock, formatDateTime, formatPort } from '../../../shared/format.js';
+import type { Connection } from '../../../shared/types.js';
+import type { GridColumn } from '../../components/DataGrid.js';
+
+export function protoLabel(r: Connection): string {
+  return r.family === 'inet6' ? `${r.proto}6` : r.proto;
+}
+
+export function localText(r: Connection): string {
+  return r.proto === 'unix' ? (r.path ?? '') : formatAddress(r.localAddress);
+}
+
+export function pidsText(r: Connection): string {
+  if (r.ownerStatus === 'denied') return '?';
+  return r.processes.map((p) => p.pid).join(', ');
+}
+
+export function processText(r: Connection): string {
+  if (r.ownerStatus === 'denied') return 'unknown: needs privileges';
+  return [...new Set(r.processes.map((p) => p.name))].join(', ');
+}
+
+export function userText(r: Connection): string {
+  return r.user ?? r.processes[0]?.user ?? (r.uid !== null ? String(r.uid) : '');
+}
+
+/** One line per connection, tab-separated, as Copy row puts it on the clipboard. */
+export function rowText(r: Connection): string {
+  return [protoLabel(r), localText(r), formatPort(r.localPort, r.proto), formatAddress(r.remoteAddress), formatPort(r.remotePort, r.proto), r.state, pidsText(r), processText(r), userText(r)].join('\t');
+}
+
+export function endpointText(address: string, port: number, proto: string): string {
+  const a = formatAddress(address);
+  const p = formatPort(port, proto);
+  return a.includes(':') ? `[${a}]:${p}` : `${a}:${p}`;
+}
+
+export function connectionColumns(onProcessClick: (name: string) => void): GridColumn<Connection>[] {
+  return [
+    { id: 'proto', header: 'Proto', width: 64, sortValue: protoLabel, text: protoLabel, description: 'Protocol (tcp6, udp6: IPv6)' },
+    {
+      id: 'localAddress',
+      header: 'Local Address',
+      width: 170,
+      sortValue: localText,
+      compare: (a, b) => compareAddresses(a.localAddress, b.localAddress) || localText(a).localeCompare(localText(b)),
+      text: localText,
+      description: 'Local address (* = any); the path for unix sockets',
+    },
+    { id: 'localPort', header: 'Local Port', width: 80, align: 'right', sortValue: (r) => (r.proto === 'unix' ? null : r.localPort), text: (r) => formatPort(r.localPort, r.proto) },
+    {
+      id: 'remoteAddress',
+      header: 'Foreign Address',
+      width: 170,
+      sortValue: (r) => r.remoteAddress,
+      compare: (a, b) => compareAddresses(a.remoteAddress, b.remoteAddress),
+      text: (r) => (r.proto === 'unix' ? '' : formatAddress(r.remoteAddress)),
+    },
+    { id: 'remotePort', header: 'Foreign Port', width: 90, align: 'right', sortValue: (r) => (r.proto === 'unix' ? null : r.remotePort), text: (r) => formatPort(r.remotePort, r.proto) },
+    { id: 'state', header: 'State', width: 110, sortValue: (r) => r.state, text: (r) => r.state },
+    { id: 'pid', header: 'PID', width: 70, align: 'right', sortValue: (r) => r.processes[0]?.pid ?? null, text: pidsText },
+    {
+      id: 'process',
+      header: 'Process',
+      width: 150,
+      sortValue: (r) => (r.ownerStatus === 'denied' ? '\uffff' : (r.processes[0]?.name.toLowerCase() ?? null)),
+      text: processText,
+      render: (r) =>
+        r.processes.length === 0 ? (
+          <span className="muted">{processText(r)}</span>
+        ) : (
+          <button type="button" className="link" title={`Filter to ${r.processes[0]!.name}`} onMouseDown={(e) => e.stopPropagation()} onClick={() => onProcessClick(r.processes[0]!.name)}>
+            {processText(r)}
+          </button>
+        ),
+      description: 'Owning process; click a name to filter to it',
+    },
+    { id: 'user', header: 'User', width: 90, sortValue: userText, text: userText },
+    { id: 'recvQ', header: 'Recv-Q', width: 70, align: 'right', sortValue: (r) => r.recvQ, text: (r) => String(r.recvQ), description: 'Bytes received but not yet read by the process' },
+    { id: 'sendQ', header: 'Send-Q', width: 70, align: 'right', sortValue: (r) => r.sendQ, text: (r) => String(r.sendQ), description: 'Bytes sent but not yet acknowledged by the peer' },
+    {
+      id: 'firstSeen',
+      header: 'First seen',
+      width: 84,
+      sortValue: (r) => r.firstSeen ?? null,
+      text: (r) => formatClock(r.firstSeen),
+      render: (r) => <span title={formatDateTime(r.firstSeen)}>{formatClock(r.firstSeen)}</span>,
+      description: 'When NetLens first saw this connection',
+    },
+    { id: 'cmdline', header: 'Command line', width: 320, hiddenByDefault: true, sortValue: (r) => r.processes[0]?.cmdline ?? null, text: (r) => r.processes.map((p) => p.cmdline).join(' | ') },
+    { id: 'inode', header: 'Inode', width: 90, align: 'right', hiddenByDefault: true, sortValue: (r) => r.inode, text: (r) => (r.inode === null ? '' : String(r.inode)) },
+    { id: 'exe', header: 'Executable', width: 220, hiddenByDefault: true, sortValue: (r) => r.processes[0]?.exe ?? null, text: (r) => r.processes.map((p) => p.exe ?? '').join(' | ') },
+  ];
+}

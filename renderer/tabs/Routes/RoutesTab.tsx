@@ -1,0 +1,80 @@
+// The Routes tab: netstat -r made live, IPv4 and IPv6 grouped, default routes marked, every table.
+import { useEffect, useMemo, useState } from 'react';
+import { compareAddresses } from '../../../shared/address.js';
+import type { Route } from '../../../shared/types.js';
+import { DataGrid, type GridColumn } from '../../components/DataGrid.js';
+import { CaptureBanner } from '../../components/CaptureBanner.js';
+import { useData } from '../../store/data.js';
+import { reportPanel } from '../../store/view.js';
+import { useCaptureFor } from '../../store/capture.js';
+
+function destinationText(r: Route): string {
+  if (r.isDefault) return 'default';
+  const full = r.family === 'inet' ? 32 : 128;
+  return r.prefixLength === full ? r.destination : `${r.destination}/${r.prefixLength}`;
+}
+
+const columns: GridColumn<Route>[] = [
+  {
+    id: 'destination',
+    header: 'Destination',
+    width: 210,
+    sortValue: destinationText,
+    compare: (a, b) => compareAddresses(a.destination, b.destination) || a.prefixLength - b.prefixLength,
+    text: destinationText,
+    render: (r) => (r.isDefault ? <span className="default-route" title="Default route">default</span> : destinationText(r)),
+  },
+  { id: 'gateway', header: 'Gateway', width: 170, sortValue: (r) => r.gateway, compare: (a, b) => compareAddresses(a.gateway ?? '', b.gateway ?? ''), text: (r) => r.gateway ?? '*' },
+  { id: 'flags', header: 'Flags', width: 64, sortValue: (r) => r.flags, text: (r) => r.flags, description: 'U up, G gateway, H host, R reinstate, D dynamic, M modified, ! reject' },
+  { id: 'metric', header: 'Metric', width: 70, align: 'right', sortValue: (r) => r.metric, text: (r) => (r.metric === null ? '' : String(r.metric)) },
+  { id: 'iface', header: 'Interface', width: 110, sortValue: (r) => r.iface, text: (r) => r.iface ?? '' },
+  { id: 'table', header: 'Table', width: 80, sortValue: (r) => r.table, text: (r) => r.table },
+  { id: 'type', header: 'Type', width: 90, sortValue: (r) => r.type, text: (r) => r.type },
+  { id: 'protocol', header: 'Protocol', width: 80, sortValue: (r) => r.protocol, text: (r) => r.protocol ?? '', description: 'Who installed the route (kernel, boot, static, dhcp, ra...)' },
+  { id: 'scope', header: 'Scope', width: 70, sortValue: (r) => r.scope, text: (r) => r.scope ?? '' },
+  { id: 'source', header: 'Source', width: 150, sortValue: (r) => r.source, text: (r) => r.source ?? '', description: 'Preferred source address' },
+  { id: 'mtu', header: 'MTU', width: 60, align: 'right', hiddenByDefault: true, sortValue: (r) => r.mtu ?? null, text: (r) => (r.mtu ? String(r.mtu) : '') },
+];
+
+export function RoutesTab() {
+  const live = useData((s) => s.datasets.routes);
+  const capture = useCaptureFor('routes');
+  const [selected, setSelected] = useState<string | null>(null);
+  const [showLocal, setShowLocal] = useState(false);
+  const all = useMemo(
+    () => (capture ? (capture.rows as Route[]) : Array.from(live.rows.values())),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [live.version, capture],
+  );
+  // The kernel's `local` table (every address of this machine) is long and rarely what people look for.
+  const rows = useMemo(() => (showLocal ? all : all.filter((r) => r.table !== 'local')), [all, showLocal]);
+  const v4 = useMemo(() => rows.filter((r) => r.family === 'inet'), [rows]);
+  const v6 = useMemo(() => rows.filter((r) => r.family === 'inet6'), [rows]);
+  useEffect(() => reportPanel({ shown: rows.length, total: all.length, noun: 'routes' }), [rows.length, all.length]);
+  useEffect(() => () => reportPanel(null), []);
+  const hasLocal = all.some((r) => r.table === 'local');
+  const empty = !capture && !live.received ? 'Reading the routing table…' : 'No routes.';
+  const rowClass = (r: Route) => (r.isDefault ? 'default' : '');
+  return (
+    <div className="tab-body">
+      {capture ? <CaptureBanner capture={capture} /> : null}
+      <div className="tab-toolbar" role="toolbar" aria-label="Route options">
+        {hasLocal ? (
+          <button type="button" className="toggle" aria-pressed={showLocal} onClick={() => setShowLocal(!showLocal)} title="Show the kernel's local and broadcast routes (table local)">
+            Local table
+          </button>
+        ) : null}
+      </div>
+      <div className="stack">
+        <section className="group" aria-label="IPv4 routes">
+          <h3>IPv4 <span className="muted">({v4.length})</span></h3>
+          <DataGrid gridId="routes" label="IPv4 routes" columns={columns} rows={v4} rowClass={rowClass} selectedId={selected} onSelect={setSelected} empty={empty} defaultSort={[{ id: 'table', desc: false }, { id: 'destination', desc: false }]} />
+        </section>
+        <section className="group" aria-label="IPv6 routes">
+          <h3>IPv6 <span className="muted">({v6.length})</span></h3>
+          <DataGrid gridId="routes" label="IPv6 routes" columns={columns} rows={v6} rowClass={rowClass} selectedId={selected} onSelect={setSelected} empty={empty} defaultSort={[{ id: 'table', desc: false }, { id: 'destination', desc: false }]} />
+        </section>
+      </div>
+    </div>
+  );
+}

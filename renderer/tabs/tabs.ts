@@ -1,0 +1,11 @@
+// The four tabs, mirroring the four choices of Network Utility's Netstat tab, and the datasets each shows.
+import type { Dataset } from '../../shared/types.js';
+
+export type TabId = 'connections' | 'routes' | 'interfaces' | 'statistics';
+
+export const TABS: { id: TabId; label: string; datasets: Dataset[] }[] = [
+  { id: 'connections', label: 'Connections', datasets: ['connections'] },
+  { id: 'routes', label: 'Routes', datasets: ['routes'] },
+  { id: 'interfaces', label: 'Interfaces', datasets: ['interfaces', 'multicast'] },
+  { id: 'statistics', label: 'Statistics', datasets: ['statistics'] },
+];

@@ -1,0 +1,146 @@
+// Numeric IP addresses as bytes: parsing, ordering (address order, not string order), CIDR membership and
+// the loopback/unspecified tests netstat's conventions need. No DNS, no node: imports.
+
+export interface ParsedIp {
+  family: 4 | 6;
+  /** 4 or 16 bytes, network order. */
+  bytes: Uint8Array;
+}
+
+export function parseIpv4(s: string): Uint8Array | null {
+  const parts = s.split('.');
+  if (parts.length !== 4) return null;
+  const out = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i]!;
+    if (!/^\d{1,3}$/.test(p)) return null;
+    const n = Number(p);
+    if (n > 255) return null;
+    out[i] = n;
+  }
+  return out;
+}
+
+export function parseIpv6(input: string): Uint8Array | null {
+  let s = input;
+  const zone = s.indexOf('%');
+  if (zone >= 0) s = s.slice(0, zone);
+  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
+  if (!s.includes(':')) return null;
+  const out = new Uint8Array(16);
+  // An embedded IPv4 tail (::ffff:10.0.2.15) counts as two groups.
+  let tail: Uint8Array | null = null;
+  const lastColon = s.lastIndexOf(':');
+  if (s.slice(lastColon + 1).includes('.')) {
+    tail = parseIpv4(s.slice(lastColon + 1));
+    if (!tail) return null;
+    s = s.slice(0, lastColon + 1) + '0:0';
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return null;
+  const parseGroups = (h: string): number[] | null => {
+    if (h === '') return [];
+    const groups = h.split(':');
+    const nums: number[] = [];
+    for (const g of groups) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
+      nums.push(parseInt(g, 16));
+    }
+    return nums;
+  };
+  const head = parseGroups(halves[0]!);
+  const rest = halves.length === 2 ? parseGroups(halves[1]!) : [];
+  if (!head || !rest) return null;
+  if (halves.length === 1 && head.length !== 8) return null;
+  if (halves.length === 2 && head.length + rest.length > 7) return null;
+  const groups = [...head, ...new Array<number>(8 - head.length - rest.length).fill(0), ...rest];
+  groups.forEach((g, i) => {
+    out[i * 2] = g >> 8;
+    out[i * 2 + 1] = g & 0xff;
+  });
+  if (tail) out.set(tail, 12);
+  return out;
+}
+
+export function parseIp(s: string): ParsedIp | null {
+  const v4 = parseIpv4(s);
+  if (v4) return { family: 4, bytes: v4 };
+  const v6 = parseIpv6(s);
+  return v6 ? { family: 6, bytes: v6 } : null;
+}
+
+/** Address order: IPv4 before IPv6, then byte by byte; unparseable strings last, in string order. */
+export function compareAddresses(a: string, b: string): number {
+  if (a === b) return 0;
+  const pa = parseIp(a);
+  const pb = parseIp(b);
+  if (!pa || !pb) {
+    if (pa) return -1;
+    if (pb) return 1;
+    return a < b ? -1 : 1;
+  }
+  if (pa.family !== pb.family) return pa.family - pb.family;
+  for (let i = 0; i < pa.bytes.length; i++) {
+    const d = pa.bytes[i]! - pb.bytes[i]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export interface Cidr {
+  family: 4 | 6;
+  bytes: Uint8Array;
+  prefix: number;
+}
+
+export function parseCidr(s: string): Cidr | null {
+  const slash = s.indexOf('/');
+  const ip = parseIp(slash >= 0 ? s.slice(0, slash) : s);
+  if (!ip) return null;
+  const max = ip.family === 4 ? 32 : 128;
+  let prefix = max;
+  if (slash >= 0) {
+    const p = s.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(p)) return null;
+    prefix = Number(p);
+    if (prefix > max) return null;
+  }
+  return { family: ip.family, bytes: ip.bytes, prefix };
+}
+
+function prefixMatches(bytes: Uint8Array, net: Uint8Array, prefix: number): boolean {
+  let bits = prefix;
+  for (let i = 0; bits > 0; i++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if ((bytes[i]! & mask) !== (net[i]! & mask)) return false;
+  }
+  return true;
+}
+
+export function inCidr(address: string, cidr: Cidr): boolean {
+  const ip = parseIp(address);
+  if (!ip) return false;
+  if (ip.family === cidr.family) return prefixMatches(ip.bytes, cidr.bytes, cidr.prefix);
+  // An IPv4-mapped IPv6 address belongs to the IPv4 network it maps.
+  if (ip.family === 6 && cidr.family === 4 && isV4Mapped(ip.bytes)) return prefixMatches(ip.bytes.subarray(12), cidr.bytes, cidr.prefix);
+  return false;
+}
+
+function isV4Mapped(b: Uint8Array): boolean {
+  for (let i = 0; i < 10; i++) if (b[i] !== 0) return false;
+  return b[10] === 0xff && b[11] === 0xff;
+}
+
+export function isLoopback(address: string): boolean {
+  const ip = parseIp(address);
+  if (!ip) return false;
+  if (ip.family === 4) return ip.bytes[0] === 127;
+  if (isV4Mapped(ip.bytes)) return ip.bytes[12] === 127;
+  return ip.bytes.every((b, i) => (i === 15 ? b === 1 : b === 0));
+}
+
+export function isUnspecified(address: string): boolean {
+  if (address === '' || address === '*') return true;
+  const ip = parseIp(address);
+  return ip !== null && ip.bytes.every((b) => b === 0);
+}

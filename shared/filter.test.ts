@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { parseFilter, togglesPredicate, type ConnectionToggles } from './filter.js';
+import type { Connection } from './types.js';
+
+function conn(p: Partial<Connection>): Connection {
+  return {
+    id: Math.random().toString(36),
+    proto: 'tcp',
+    family: 'inet',
+    localAddress: '127.0.0.1',
+    localPort: 0,
+    remoteAddress: '0.0.0.0',
+    remotePort: 0,
+    state: 'LISTEN',
+    recvQ: 0,
+    sendQ: 0,
+    uid: 0,
+    user: 'root',
+    inode: 1,
+    processes: [],
+    ownerStatus: 'none',
+    ...p,
+  };
+}
+
+const proc = (pid: number, name: string, cmdline = name) => ({ pid, name, cmdline, exe: null, user: 'alice', startTime: 1 });
+
+const rows = [
+  conn({ localPort: 443, state: 'LISTEN', processes: [proc(100, 'nginx', 'nginx: master process')] }),
+  conn({ localAddress: '10.1.2.3', localPort: 51000, remoteAddress: '93.184.216.34', remotePort: 443, state: 'ESTABLISHED', processes: [proc(200, 'firefox')], user: 'alice', uid: 1000 }),
+  conn({ proto: 'udp', family: 'inet6', localAddress: '::', localPort: 5353, state: 'UNCONN', processes: [proc(300, 'Web Content')] }),
+  conn({ proto: 'tcp', family: 'inet6', localAddress: '::1', localPort: 8080, remoteAddress: '::1', remotePort: 40000, state: 'TIME_WAIT' }),
+  conn({ proto: 'unix', family: 'unix', localAddress: '', remoteAddress: '', state: 'LISTENING', path: '/run/my socket', inode: 777 }),
+];
+
+const match = (q: string) => {
+  const f = parseFilter(q);
+  if (!f.ok) throw new Error(f.error);
+  return rows.filter(f.predicate).length;
+};
+
+describe('parseFilter', () => {
+  it('matches free text against any column, case-insensitively', () => {
+    expect(match('')).toBe(5);
+    expect(match('FIREFOX')).toBe(1);
+    expect(match('443')).toBe(2);
+  });
+  it('narrows by field', () => {
+    expect(match('proc:nginx')).toBe(1);
+    expect(match('pid:200')).toBe(1);
+    expect(match('pid:100,300')).toBe(2);
+    expect(match('port:443')).toBe(2);
+    expect(match('lport:443')).toBe(1);
+    expect(match('rport:443')).toBe(1);
+    expect(match('port:5000-6000')).toBe(1);
+    expect(match('addr:10.0.0.0/8')).toBe(1);
+    expect(match('raddr:93.184.216.34')).toBe(1);
+    expect(match('addr:::1')).toBe(1);
+    expect(match('state:established')).toBe(1);
+    expect(match('state:time-wait')).toBe(1);
+    expect(match('user:alice')).toBe(3);
+    expect(match('proto:udp')).toBe(1);
+    expect(match('proto:tcp6')).toBe(1);
+    expect(match('cmd:master')).toBe(1);
+    expect(match('inode:777')).toBe(1);
+    expect(match('path:"my socket"')).toBe(1);
+  });
+  it('negates with - and combines terms with AND', () => {
+    expect(match('-proto:unix')).toBe(4);
+    expect(match('proto:tcp -state:listen')).toBe(2);
+    expect(match('proc:"Web Content"')).toBe(1);
+  });
+  it('marks invalid queries with a reason and a position, never throwing', () => {
+    for (const [q, part] of [
+      ['foo:bar', 'unknown field'],
+      ['port:99999', 'not a port'],
+      ['pid:abc', 'not a process id'],
+      ['addr:10.0.0.0/40', 'not an address'],
+      ['proc:"unterminated', 'unterminated'],
+      ['proto:sctp', 'not one of'],
+      ['state:', 'needs a value'],
+    ] as const) {
+      const f = parseFilter(q);
+      expect(f.ok, q).toBe(false);
+      if (!f.ok) expect(f.error).toContain(part);
+    }
+  });
+});
+
+describe('togglesPredicate', () => {
+  const all: ConnectionToggles = { tcp: true, udp: true, raw: true, unix: true, inet: true, inet6: true, mode: 'all', hideLoopback: false };
+  const count = (t: Partial<ConnectionToggles>) => rows.filter(togglesPredicate({ ...all, ...t })).length;
+  it('filters by protocol, family, listening or connected, and loopback', () => {
+    expect(count({})).toBe(5);
+    expect(count({ unix: false })).toBe(4);
+    expect(count({ tcp: false })).toBe(2);
+    expect(count({ inet6: false })).toBe(3);
+    expect(count({ mode: 'listening' })).toBe(3); // LISTEN, UNCONN, unix LISTENING
+    expect(count({ mode: 'connected' })).toBe(2);
+    expect(count({ hideLoopback: true })).toBe(3); // 127.0.0.1 listener and the ::1 pair are hidden
+  });
+});

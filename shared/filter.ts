@@ -1,0 +1,241 @@
+// The Connections filter language. Terms are separated by spaces and all must match:
+//   firefox                 free text: any column contains it (case-insensitive)
+//   proc:firefox            process name contains
+//   pid:1234                owning process id
+//   port:443  port:8000-8100  port:80,443   local or remote port (ranges, lists)
+//   lport:22  rport:443     local / remote port only
+//   addr:10.0.0.0/8         local or remote address in a network, or equal to an address
+//   laddr:  raddr:          local / remote address only
+//   state:established       state begins with (listen, est, time_wait...)
+//   user:root  proto:tcp  cmd:--port  inode:12345  path:/run
+//   -term                   negates any term;  "quoted values" may hold spaces
+import { inCidr, isLoopback, parseCidr, parseIp, type Cidr } from './address.js';
+import type { Connection } from './types.js';
+
+export const FILTER_FIELDS = {
+  proc: 'process name contains',
+  pid: 'owning process id (list with commas)',
+  port: 'local or remote port (80, 8000-8100, 80,443)',
+  lport: 'local port',
+  rport: 'remote (foreign) port',
+  addr: 'local or remote address, or a network in CIDR form (10.0.0.0/8)',
+  laddr: 'local address or network',
+  raddr: 'remote (foreign) address or network',
+  state: 'state begins with (listen, established, time_wait, unconn...)',
+  user: 'user name or uid',
+  proto: 'protocol: tcp, udp, udplite, raw, unix (tcp6, udp6 for IPv6 only)',
+  cmd: 'command line contains',
+  inode: 'socket inode',
+  path: 'unix socket path contains',
+} as const;
+
+export type FilterField = keyof typeof FILTER_FIELDS;
+
+export type Predicate = (row: Connection) => boolean;
+
+export type ParsedFilter =
+  | { ok: true; predicate: Predicate; terms: number }
+  | { ok: false; error: string; at: number };
+
+interface Token {
+  negate: boolean;
+  field: string | null;
+  value: string;
+  at: number;
+}
+
+function tokenize(query: string): Token[] | { error: string; at: number } {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < query.length) {
+    while (i < query.length && /\s/.test(query[i]!)) i++;
+    if (i >= query.length) break;
+    const at = i;
+    let negate = false;
+    if (query[i] === '-' && i + 1 < query.length && !/\s/.test(query[i + 1]!)) {
+      negate = true;
+      i++;
+    }
+    let field: string | null = null;
+    const m = /^([a-zA-Z]+):/.exec(query.slice(i));
+    if (m) {
+      field = m[1]!.toLowerCase();
+      i += m[0].length;
+    }
+    let value = '';
+    if (query[i] === '"' || query[i] === "'") {
+      const quote = query[i]!;
+      const end = query.indexOf(quote, i + 1);
+      if (end < 0) return { error: `unterminated ${quote} quote`, at: i };
+      value = query.slice(i + 1, end);
+      i = end + 1;
+    } else {
+      const start = i;
+      while (i < query.length && !/\s/.test(query[i]!)) i++;
+      value = query.slice(start, i);
+    }
+    if (field !== null && value === '') return { error: `${field}: needs a value`, at };
+    tokens.push({ negate, field, value, at });
+  }
+  return tokens;
+}
+
+type Range = [number, number];
+
+function parseRanges(value: string, max: number): Range[] | null {
+  const out: Range[] = [];
+  for (const part of value.split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!m) return null;
+    const lo = Number(m[1]);
+    const hi = m[2] === undefined ? lo : Number(m[2]);
+    if (lo > max || hi > max || lo > hi) return null;
+    out.push([lo, hi]);
+  }
+  return out;
+}
+
+const inRanges = (n: number, ranges: Range[]) => ranges.some(([lo, hi]) => n >= lo && n <= hi);
+
+function addressMatcher(value: string): ((a: string) => boolean) | null {
+  if (value.includes('/')) {
+    const cidr: Cidr | null = parseCidr(value);
+    return cidr ? (a) => inCidr(a, cidr) : null;
+  }
+  if (parseIp(value)) {
+    const cidr = parseCidr(value)!;
+    return (a) => inCidr(a, cidr);
+  }
+  // A partial address ("192.168.", "fe80:") matches as a prefix.
+  if (/^[0-9a-fA-F:.]+$/.test(value)) {
+    const v = value.toLowerCase();
+    return (a) => a.toLowerCase().startsWith(v);
+  }
+  return null;
+}
+
+const lower = (s: string | null | undefined) => (s ?? '').toLowerCase();
+
+/** Everything free text looks at, lower-cased once per row object. */
+const haystacks = new WeakMap<Connection, string>();
+function haystack(r: Connection): string {
+  let h = haystacks.get(r);
+  if (h === undefined) {
+    const procs = r.processes.map((p) => `${p.name} ${p.pid} ${p.cmdline}`).join(' ');
+    h = `${r.proto} ${r.localAddress}:${r.localPort} ${r.remoteAddress}:${r.remotePort} ${r.state} ${r.user ?? ''} ${r.uid ?? ''} ${r.path ?? ''} ${procs}`.toLowerCase();
+    haystacks.set(r, h);
+  }
+  return h;
+}
+
+function termPredicate(t: Token): Predicate | string {
+  const v = t.value;
+  const lv = v.toLowerCase();
+  switch (t.field) {
+    case null:
+      return (r) => haystack(r).includes(lv);
+    case 'proc':
+      return (r) => r.processes.some((p) => lower(p.name).includes(lv));
+    case 'cmd':
+      return (r) => r.processes.some((p) => lower(p.cmdline).includes(lv));
+    case 'pid': {
+      const ranges = parseRanges(v, 2 ** 32);
+      if (!ranges) return `pid: '${v}' is not a process id`;
+      return (r) => r.processes.some((p) => inRanges(p.pid, ranges));
+    }
+    case 'port':
+    case 'lport':
+    case 'rport': {
+      const ranges = parseRanges(v, 65535);
+      if (!ranges) return `${t.field}: '${v}' is not a port, range or list (0-65535)`;
+      if (t.field === 'lport') return (r) => r.proto !== 'unix' && inRanges(r.localPort, ranges);
+      if (t.field === 'rport') return (r) => r.proto !== 'unix' && inRanges(r.remotePort, ranges);
+      return (r) => r.proto !== 'unix' && (inRanges(r.localPort, ranges) || inRanges(r.remotePort, ranges));
+    }
+    case 'addr':
+    case 'laddr':
+    case 'raddr': {
+      const m = addressMatcher(v);
+      if (!m) return `${t.field}: '${v}' is not an address or network`;
+      if (t.field === 'laddr') return (r) => m(r.localAddress);
+      if (t.field === 'raddr') return (r) => m(r.remoteAddress);
+      return (r) => m(r.localAddress) || m(r.remoteAddress);
+    }
+    case 'state': {
+      const want = lv.replace(/-/g, '_');
+      return (r) => r.state.toLowerCase().startsWith(want);
+    }
+    case 'user':
+      return (r) => lower(r.user) === lv || String(r.uid ?? '') === v || r.processes.some((p) => lower(p.user) === lv);
+    case 'proto': {
+      const m = /^(tcp|udp|udplite|raw|unix)(6|4)?$/.exec(lv);
+      if (!m) return `proto: '${v}' is not one of tcp, udp, udplite, raw, unix (add 4 or 6 for a family)`;
+      const family = m[2] === '6' ? 'inet6' : m[2] === '4' ? 'inet' : null;
+      return (r) => r.proto === m[1] && (family === null || r.family === family);
+    }
+    case 'inode': {
+      if (!/^\d+$/.test(v)) return `inode: '${v}' is not a number`;
+      const n = Number(v);
+      return (r) => r.inode === n;
+    }
+    case 'path':
+      return (r) => lower(r.path).includes(lv);
+    default:
+      return `unknown field '${t.field}:' (known: ${Object.keys(FILTER_FIELDS).join(', ')})`;
+  }
+}
+
+export function parseFilter(query: string): ParsedFilter {
+  const tokens = tokenize(query);
+  if (!Array.isArray(tokens)) return { ok: false, ...tokens };
+  const preds: Predicate[] = [];
+  for (const t of tokens) {
+    const p = termPredicate(t);
+    if (typeof p === 'string') return { ok: false, error: p, at: t.at };
+    preds.push(t.negate ? (r) => !p(r) : p);
+  }
+  if (preds.length === 0) return { ok: true, predicate: () => true, terms: 0 };
+  return { ok: true, predicate: (r) => preds.every((p) => p(r)), terms: preds.length };
+}
+
+/** Quotes a value for the filter box when it holds spaces or quotes (a process name like "Web Content"). */
+export function quoteFilterValue(value: string): string {
+  if (/^[^\s"']+$/.test(value)) return value;
+  return value.includes('"') ? `'${value}'` : `"${value}"`;
+}
+
+/** The Connections tab's quick toggles: protocols, families, listening/connected, loopback. */
+export interface ConnectionToggles {
+  tcp: boolean;
+  udp: boolean;
+  raw: boolean;
+  unix: boolean;
+  inet: boolean;
+  inet6: boolean;
+  mode: 'all' | 'listening' | 'connected';
+  hideLoopback: boolean;
+}
+
+const LISTENING_STATES = new Set(['LISTEN', 'LISTENING', 'UNCONN']);
+
+/** A socket "listens" when it waits for peers: TCP LISTEN, unix LISTENING, and unconnected UDP/raw. */
+export function isListening(r: Connection): boolean {
+  if (r.proto === 'unix') return r.state === 'LISTENING';
+  return LISTENING_STATES.has(r.state);
+}
+
+export function togglesPredicate(t: ConnectionToggles): Predicate {
+  return (r) => {
+    if (r.proto === 'tcp' ? !t.tcp : r.proto === 'udp' || r.proto === 'udplite' ? !t.udp : r.proto === 'raw' ? !t.raw : !t.unix) return false;
+    if (r.family === 'inet' && !t.inet) return false;
+    if (r.family === 'inet6' && !t.inet6) return false;
+    if (t.mode === 'listening' && !isListening(r)) return false;
+    if (t.mode === 'connected' && isListening(r)) return false;
+    if (t.hideLoopback && r.proto !== 'unix' && (isLoopback(r.localAddress) && (isLoopback(r.remoteAddress) || isUnspecifiedAddr(r.remoteAddress)))) return false;
+    return true;
+  };
+}
+
+function isUnspecifiedAddr(a: string): boolean {
+  return a === '' || a === '0.0.0.0' || a === '::';
+}

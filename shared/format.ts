@@ -1,0 +1,62 @@
+// How values read in tables: netstat's conventions for endpoints, human units for bytes and rates.
+import { isUnspecified } from './address.js';
+
+/** netstat prints `*` for an unspecified address (0.0.0.0, ::) or port (0). */
+export function formatAddress(address: string): string {
+  return isUnspecified(address) ? '*' : address;
+}
+
+export function formatPort(port: number, proto: string): string {
+  if (proto === 'unix') return '';
+  return port === 0 ? '*' : String(port);
+}
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '';
+  if (n < 1024) return `${Math.round(n)} B`;
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${UNITS[u]}`;
+}
+
+export function formatRate(bytesPerSec: number | null | undefined): string {
+  if (bytesPerSec === null || bytesPerSec === undefined || !Number.isFinite(bytesPerSec)) return '';
+  return `${formatBytes(bytesPerSec)}/s`;
+}
+
+const grouped = new Intl.NumberFormat('en-US');
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '';
+  return grouped.format(n);
+}
+
+export function formatPerSecond(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '';
+  if (n === 0) return '0/s';
+  return `${n >= 100 ? Math.round(n).toLocaleString('en-US') : n >= 1 ? n.toFixed(1) : n.toFixed(2)}/s`;
+}
+
+export function formatClock(ms: number | null | undefined): string {
+  if (!ms) return '';
+  const d = new Date(ms);
+  const p = (x: number) => String(x).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function formatDateTime(ms: number | null | undefined): string {
+  if (!ms) return '';
+  const d = new Date(ms);
+  const p = (x: number) => String(x).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${formatClock(ms)}`;
+}
+
+export function formatSpeed(mbps: number | null | undefined): string {
+  if (mbps === null || mbps === undefined || mbps <= 0) return '';
+  return mbps >= 1000 ? `${mbps / 1000} Gb/s` : `${mbps} Mb/s`;
+}

@@ -1,0 +1,124 @@
+// The browser host's security model: a per-launch token on every request and upgrade, Host and Origin
+// checks, loopback only; and the API door rejects malformed requests over the WebSocket.
+import { request } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startHost, until, type RunningHost } from './support.js';
+
+let host: RunningHost;
+beforeAll(async () => {
+  host = await startHost();
+});
+afterAll(async () => {
+  await host?.stop();
+});
+
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, headers: { Host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function upgrade(path: string, headers: Record<string, string> = {}): Promise<{ opened: boolean; status: number | null }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}${path}`, { headers });
+    ws.on('open', () => {
+      ws.close();
+      resolve({ opened: true, status: null });
+    });
+    ws.on('unexpected-response', (_req, res) => resolve({ opened: false, status: res.statusCode ?? null }));
+    ws.on('error', () => resolve({ opened: false, status: null }));
+  });
+}
+
+describe('browser host security', () => {
+  it('serves the page with the token and sets the token cookie and a strict CSP', async () => {
+    const r = await get(`/?token=${host.token}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('<div id="root">');
+    expect(String(r.headers['set-cookie'])).toContain('HttpOnly');
+    const csp = String(r.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).not.toMatch(/https?:/);
+  });
+
+  it('accepts the cookie in place of the query token', async () => {
+    const r = await get('/', { Cookie: `netlens-token-${host.port}=${host.token}` });
+    expect(r.status).toBe(200);
+  });
+
+  it('answers 401 to a missing or wrong token, on pages and assets', async () => {
+    expect((await get('/')).status).toBe(401);
+    expect((await get('/index.html')).status).toBe(401);
+    expect((await get('/?token=wrong')).status).toBe(401);
+    expect((await get(`/?token=${host.token.slice(0, -1)}`)).status).toBe(401);
+    expect((await get('/', { Cookie: `netlens-token-${host.port}=nope` })).status).toBe(401);
+  });
+
+  it('answers 403 to a foreign Host or Origin even with the right token', async () => {
+    expect((await get(`/?token=${host.token}`, { Host: 'evil.example' })).status).toBe(403);
+    expect((await get(`/?token=${host.token}`, { Host: `attacker.example:${host.port}` })).status).toBe(403);
+    expect((await get(`/?token=${host.token}`, { Origin: 'http://evil.example' })).status).toBe(403);
+    expect((await get(`/?token=${host.token}`, { Origin: `http://127.0.0.1:${host.port + 1}` })).status).toBe(403);
+    expect((await get(`/?token=${host.token}`, { Host: `localhost:${host.port}` })).status).toBe(200);
+  });
+
+  it('refuses WebSocket upgrades without the token or from a foreign origin', async () => {
+    expect(await upgrade('/ws')).toEqual({ opened: false, status: 401 });
+    expect(await upgrade('/ws?token=wrong')).toEqual({ opened: false, status: 401 });
+    expect(await upgrade(`/ws?token=${host.token}`, { Origin: 'http://evil.example' })).toEqual({ opened: false, status: 403 });
+    expect((await upgrade(`/ws?token=${host.token}`)).opened).toBe(true);
+  });
+
+  it('listens on 127.0.0.1 only', async () => {
+    const listening = execFileSync('ss', ['-ltnH', `sport = :${host.port}`], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/)[3]);
+    expect(listening).toEqual([`127.0.0.1:${host.port}`]);
+    const refused = await new Promise<string>((resolve) => {
+      const s = connect({ host: '127.0.0.2', port: host.port });
+      s.on('connect', () => {
+        s.destroy();
+        resolve('connected');
+      });
+      s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    });
+    expect(refused).toBe('ECONNREFUSED');
+  });
+
+  it('rejects malformed requests over the WebSocket with an answer, and keeps serving', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`);
+    const messages: { type: string; id?: number; ok?: boolean; error?: string; code?: string }[] = [];
+    ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
+    await new Promise((r) => ws.on('open', r));
+    const send = (m: unknown) => ws.send(typeof m === 'string' ? m : JSON.stringify(m));
+    send('not json');
+    send({ type: 'request', id: 1, method: 'kill', params: { pid: 'self', startTime: null, signal: 'TERM' } });
+    send({ type: 'request', id: 2, method: 'kill', params: { pid: 0, startTime: null, signal: 'KILL' } });
+    send({ type: 'request', id: 3, method: 'kill', params: { pid: 12, startTime: null, signal: 'TERM', shell: 'true' } });
+    send({ type: 'request', id: 4, method: 'closeConnection', params: { proto: 'tcp', family: 'inet', localAddress: '$(reboot)', localPort: 1, remoteAddress: '127.0.0.1', remotePort: 2 } });
+    send({ type: 'request', id: 5, method: 'hostInfo', params: {} });
+    const answers = await until('answers', () => {
+      const r = messages.filter((m) => m.type === 'response');
+      return r.length >= 5 ? r : null;
+    });
+    const byId = new Map(answers.map((a) => [a.id, a]));
+    for (const id of [1, 2, 3, 4]) {
+      expect(byId.get(id)!.ok, `request ${id}`).toBe(false);
+      expect(byId.get(id)!.error).toMatch(/rejected/);
+    }
+    expect(byId.get(5)!.ok).toBe(true);
+    expect(messages.some((m) => m.type === 'notice' && m.code === 'rejected')).toBe(true);
+    ws.close();
+  });
+});
