@@ -1,0 +1,64 @@
+// Ten minutes of per-second receive/transmit byte rates per interface, so a chart opened later has history.
+// Fed by every interfaces read (the monitor reads interfaces once a second even when nobody shows them: it is
+// cheap), rates measured between samples at least SAMPLE_MS apart.
+import type { HistoryPoint } from '../../shared/protocol.js';
+import type { InterfaceCounters, NetInterface } from '../../shared/types.js';
+import { MAX_BYTES_PER_SEC, perSecond } from './rates.js';
+
+export const HISTORY_MS = 10 * 60 * 1000;
+export const SAMPLE_MS = 1000;
+/** Reads come from two timers; one a little early still counts as the next second. */
+const SAMPLE_SLACK_MS = 100;
+
+interface Series {
+  last: { at: number; counters: Pick<InterfaceCounters, 'rxBytes' | 'txBytes'> };
+  points: HistoryPoint[];
+}
+
+export class InterfaceHistory {
+  private series = new Map<string, Series>();
+  private lastRecordAt = -Infinity;
+
+  constructor(private readonly spanMs = HISTORY_MS) {}
+
+  /** Whether a read at `at` would add a point (lets the scheduler skip a redundant read). */
+  due(at: number): boolean {
+    return at - this.lastRecordAt >= SAMPLE_MS - SAMPLE_SLACK_MS;
+  }
+
+  record(at: number, rows: readonly NetInterface[]): void {
+    if (!this.due(at)) return;
+    this.lastRecordAt = at;
+    for (const row of rows) {
+      const s = this.series.get(row.id);
+      const counters = { rxBytes: row.counters.rxBytes, txBytes: row.counters.txBytes };
+      if (!s) {
+        this.series.set(row.id, { last: { at, counters }, points: [] });
+        continue;
+      }
+      const dt = at - s.last.at;
+      if (dt < SAMPLE_MS - SAMPLE_SLACK_MS) continue;
+      const rx = perSecond(s.last.counters.rxBytes, counters.rxBytes, dt, MAX_BYTES_PER_SEC);
+      const tx = perSecond(s.last.counters.txBytes, counters.txBytes, dt, MAX_BYTES_PER_SEC);
+      // A reset leaves a gap in the chart rather than a spike or a dip below zero.
+      if (rx !== null && tx !== null) s.points.push({ t: at, rx, tx });
+      s.last = { at, counters };
+    }
+    this.trim(at);
+  }
+
+  get(iface: string): HistoryPoint[] {
+    return this.series.get(iface)?.points.slice() ?? [];
+  }
+
+  private trim(now: number): void {
+    const oldest = now - this.spanMs;
+    for (const [name, s] of this.series) {
+      let drop = 0;
+      while (drop < s.points.length && s.points[drop]!.t < oldest) drop++;
+      if (drop > 0) s.points.splice(0, drop);
+      // An interface gone for the whole span has nothing left to show.
+      if (s.points.length === 0 && s.last.at < oldest) this.series.delete(name);
+    }
+  }
+}

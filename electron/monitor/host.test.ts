@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Connection } from '../../shared/types.js';
+import { startMonitor } from './host.js';
+import { TestClient } from './testing/test-client.js';
+
+// The host runs a real worker thread: a bundle of testing/synthetic-worker.ts (synthetic collectors, and a
+// hook that makes the first worker exit abruptly on a chosen read).
+let dir = '';
+let workerPath = '';
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'netlens-monitor-test-'));
+  workerPath = join(dir, 'synthetic-worker.cjs');
+  await build({
+    entryPoints: [fileURLToPath(new URL('./testing/synthetic-worker.ts', import.meta.url))],
+    outfile: workerPath,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Rows not marked closed (closed ones linger a few seconds). */
+function openRows(client: TestClient): number {
+  return [...(client.tables.get('connections')?.values() ?? [])].filter((r) => (r as Connection).closedAt == null).length;
+}
+
+describe('startMonitor (worker thread)', () => {
+  it('streams snapshots and diffs from the worker and answers history requests', async () => {
+    const monitor = startMonitor({ workerPath, workerData: { rows: 50, churn: 0.1 }, log: () => {} });
+    const client = new TestClient(monitor);
+    client.handle({ type: 'setInterval', intervalMs: 500 });
+    client.handle({ type: 'subscribe', dataset: 'connections' });
+    await until(() => client.of('diff').length >= 3, 'three diffs');
+    expect(client.of('snapshot')).toHaveLength(1);
+    expect(client.gaps).toEqual([]);
+    expect(client.of('status')[0]!.status.intervalMs).toBe(1000);
+    expect(client.of('status').at(-1)!.status).toMatchObject({ intervalMs: 500, polling: ['connections'] });
+    expect(openRows(client)).toBe(50);
+    // Interfaces are sampled once a second in the background, so history fills without a subscriber.
+    let points: Awaited<ReturnType<typeof monitor.history>> = [];
+    for (;;) {
+      points = await monitor.history('lo');
+      if (points.length >= 1) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(points[0]!.rx).toBeGreaterThan(0);
+    await monitor.close();
+    await expect(monitor.history('lo')).rejects.toThrow(/closed/);
+  });
+
+  it('restarts a worker that dies, tells every client and sends fresh snapshots of what each subscribed to', async () => {
+    const logs: string[] = [];
+    const monitor = startMonitor({ workerPath, workerData: { rows: 40, churn: 0.1, exitOnRead: 4 }, log: (l) => logs.push(l) });
+    const a = new TestClient(monitor);
+    const b = new TestClient(monitor);
+    a.handle({ type: 'setInterval', intervalMs: 500 });
+    a.handle({ type: 'subscribe', dataset: 'connections' });
+    b.handle({ type: 'subscribe', dataset: 'statistics' });
+    b.handle({ type: 'visibility', hidden: false, visible: ['statistics'] });
+    await until(() => monitor.restarts === 1, 'a restart');
+    for (const c of [a, b]) {
+      await until(() => c.of('notice').length === 1, 'the notice');
+      expect(c.of('notice')[0]).toMatchObject({ type: 'notice', level: 'warning', code: 'monitor-restarted' });
+    }
+    // Each client gets a snapshot of its own dataset after the notice, and diffs go on from it.
+    await until(() => a.of('snapshot').length === 2 && b.of('snapshot').length === 2, 'fresh snapshots');
+    const noticeAt = a.messages.findIndex((m) => m.type === 'notice');
+    expect(a.messages.findIndex((m, i) => i > noticeAt && m.type === 'snapshot')).toBeGreaterThan(noticeAt);
+    expect(a.of('snapshot').every((m) => m.dataset === 'connections')).toBe(true);
+    expect(b.of('snapshot').every((m) => m.dataset === 'statistics')).toBe(true);
+    const diffsAfter = a.of('diff').length;
+    await until(() => a.of('diff').length >= diffsAfter + 2, 'diffs after the restart');
+    expect(a.gaps).toEqual([]);
+    expect(openRows(a)).toBe(40);
+    // The global interval chosen before the crash survives it.
+    expect(a.of('status').at(-1)!.status.intervalMs).toBe(500);
+    expect(logs.some((l) => /exited \(code 7\)/.test(l))).toBe(true);
+    await monitor.close();
+    expect(monitor.restarts).toBe(1);
+  });
+});

@@ -1,0 +1,176 @@
+// The host's handle on the monitor worker. It only relays messages, so the host's thread never waits on a
+// collector. It remembers what each client asked for (subscriptions, visibility) and the global interval and
+// pause, so that when the worker dies it can start a new one, tell every client (a 'monitor-restarted'
+// notice) and replay their requests: each client gets fresh snapshots of what it subscribed to.
+import { Worker } from 'node:worker_threads';
+import type { HistoryPoint, ServerMessage, StreamMessage } from '../../shared/protocol.js';
+import type { Dataset } from '../../shared/types.js';
+import type { Monitor, MonitorClient } from './api.js';
+import type { FromWorker, ToWorker } from './worker-protocol.js';
+
+export interface StartMonitorOptions {
+  /** The bundled worker (out/main/worker.cjs in a build). */
+  workerPath: string;
+  /** Handed to the worker as workerData, with `generation` added: 0 for the first worker, +1 per restart. */
+  workerData?: Record<string, unknown>;
+  log?: (line: string) => void;
+  /** Wait before starting a new worker; doubles (up to 10 s) while workers keep dying soon after starting. */
+  restartDelayMs?: number;
+}
+
+export interface MonitorHandle extends Monitor {
+  /** Workers started after the first one died. */
+  readonly restarts: number;
+}
+
+interface ClientRecord {
+  send: (message: ServerMessage) => void;
+  subscriptions: Set<Dataset>;
+  visibility: StreamMessage | null;
+}
+
+const STABLE_AFTER_MS = 5000;
+const MAX_RESTART_DELAY_MS = 10_000;
+const CLOSE_TIMEOUT_MS = 2000;
+
+export function startMonitor(options: StartMonitorOptions): MonitorHandle {
+  const log = options.log ?? ((line: string) => console.warn(line));
+  const baseDelay = options.restartDelayMs ?? 100;
+  const clients = new Map<number, ClientRecord>();
+  const historyRequests = new Map<number, { iface: string; resolve: (points: HistoryPoint[]) => void; reject: (err: Error) => void }>();
+  let nextClient = 0;
+  let nextRequest = 0;
+  let generation = 0;
+  let delay = baseDelay;
+  let intervalMessage: StreamMessage | null = null;
+  let pauseMessage: StreamMessage | null = null;
+  let worker: Worker | null = null;
+  let startedAt = 0;
+  let closing = false;
+  let restartTimer: ReturnType<typeof setTimeout> | null = null;
+  let onClosed: (() => void) | null = null;
+
+  const post = (message: ToWorker) => worker?.postMessage(message);
+
+  function spawn(): void {
+    startedAt = Date.now();
+    const w = new Worker(options.workerPath, { workerData: { ...options.workerData, generation } });
+    worker = w;
+    w.on('message', (message: FromWorker) => {
+      if (worker !== w) return;
+      switch (message.type) {
+        case 'send':
+          clients.get(message.client)?.send(message.message);
+          break;
+        case 'history': {
+          const request = historyRequests.get(message.id);
+          historyRequests.delete(message.id);
+          request?.resolve(message.points);
+          break;
+        }
+        case 'log':
+          log(message.line);
+          break;
+        case 'closed':
+          onClosed?.();
+          break;
+      }
+    });
+    w.on('error', (err) => log(`monitor worker failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
+    w.on('exit', (code) => {
+      if (worker !== w) return;
+      worker = null;
+      if (closing) {
+        onClosed?.();
+        return;
+      }
+      died(code);
+    });
+    // Replay what the clients asked for, so the new worker serves them as the old one did.
+    if (intervalMessage) post({ type: 'message', client: 0, message: intervalMessage });
+    if (pauseMessage) post({ type: 'message', client: 0, message: pauseMessage });
+    for (const [id, c] of clients) replayClient(id, c);
+    for (const [id, r] of historyRequests) post({ type: 'history', id, iface: r.iface });
+  }
+
+  function replayClient(id: number, c: ClientRecord): void {
+    post({ type: 'attach', client: id });
+    if (c.visibility) post({ type: 'message', client: id, message: c.visibility });
+    for (const dataset of c.subscriptions) post({ type: 'message', client: id, message: { type: 'subscribe', dataset } });
+  }
+
+  function died(code: number): void {
+    const quick = Date.now() - startedAt < STABLE_AFTER_MS;
+    delay = quick ? Math.min(Math.max(delay * 2, baseDelay), MAX_RESTART_DELAY_MS) : baseDelay;
+    log(`monitor worker exited (code ${code}); restarting in ${delay} ms`);
+    const notice: ServerMessage = {
+      type: 'notice',
+      level: 'warning',
+      code: 'monitor-restarted',
+      text: 'The monitor stopped unexpectedly and was restarted; the tables were reloaded.',
+    };
+    for (const c of clients.values()) c.send(notice);
+    restartTimer = setTimeout(() => {
+      restartTimer = null;
+      if (closing) return;
+      generation++;
+      spawn();
+    }, delay);
+  }
+
+  spawn();
+
+  return {
+    get restarts() {
+      return generation;
+    },
+    attach(send): MonitorClient {
+      const id = ++nextClient;
+      const record: ClientRecord = { send, subscriptions: new Set(), visibility: null };
+      clients.set(id, record);
+      post({ type: 'attach', client: id });
+      return {
+        handle(message) {
+          if (!clients.has(id)) return;
+          if (message.type === 'subscribe') record.subscriptions.add(message.dataset);
+          else if (message.type === 'unsubscribe') record.subscriptions.delete(message.dataset);
+          else if (message.type === 'visibility') record.visibility = message;
+          else if (message.type === 'setInterval') intervalMessage = message;
+          else if (message.type === 'pause') pauseMessage = message;
+          post({ type: 'message', client: id, message });
+        },
+        detach() {
+          if (clients.delete(id)) post({ type: 'detach', client: id });
+        },
+      };
+    },
+    history(iface) {
+      if (closing) return Promise.reject(new Error('the monitor is closed'));
+      const id = ++nextRequest;
+      return new Promise<HistoryPoint[]>((resolve, reject) => {
+        historyRequests.set(id, { iface, resolve, reject });
+        post({ type: 'history', id, iface });
+      });
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      for (const r of historyRequests.values()) r.reject(new Error('the monitor is closed'));
+      historyRequests.clear();
+      const w = worker;
+      if (!w) return;
+      // Let the worker dispose its collectors (a PowerShell child, say), but never hang the host on it.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+        onClosed = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        w.postMessage({ type: 'close' } satisfies ToWorker);
+      });
+      worker = null;
+      await w.terminate();
+    },
+  };
+}

@@ -1,0 +1,350 @@
+// The monitor proper: schedules reads, derives rates and connection lifetimes, diffs each table once per tick
+// and streams the result to every client at its own pace. It knows nothing of threads or transports: the
+// worker (worker.ts) runs it off the host's thread; tests run it in-thread with fake collectors.
+//
+// Scheduling rules:
+// - A dataset is read only while some attached client subscribes to it and shows it (a client that never
+//   reported visibility shows everything it subscribes to; a hidden window shows nothing).
+// - Interval and pause are global. A change restarts the timer, so it takes effect within one tick.
+// - Reads of one dataset never overlap: a tick that finds the previous read of a dataset still running skips
+//   it and counts the lag. Each dataset is published as soon as its own read finishes, so a slow connections
+//   read never holds back interfaces.
+// - Interfaces are also read once a second whatever is shown, for the 10-minute rate history (cheap).
+import { diffRows } from '../../shared/diff.js';
+import {
+  DEFAULT_INTERVAL_MS,
+  type Diff,
+  type HistoryPoint,
+  type IntervalMs,
+  type MonitorStatus,
+  type ServerMessage,
+  type StreamMessage,
+  type TickInfo,
+} from '../../shared/protocol.js';
+import {
+  DATASETS,
+  emptyDiagnostics,
+  type AnyRow,
+  type Connection,
+  type Counter,
+  type Dataset,
+  type DatasetResult,
+  type Diagnostics,
+  type NetInterface,
+} from '../../shared/types.js';
+import type { Collectors } from '../collectors/collector.js';
+import type { Monitor } from './api.js';
+import { DatasetStream } from './clients.js';
+import { CLOSED_LINGER_MS, nextConnections, stampChanged } from './connections.js';
+import { InterfaceHistory, SAMPLE_MS } from './history.js';
+import { CounterRateTracker, InterfaceRateTracker } from './rates.js';
+
+export type ClientId = number;
+
+export interface MonitorCoreOptions {
+  collectors: Collectors;
+  intervalMs?: IntervalMs;
+  /** How long a closed connection stays in the table. */
+  closedLingerMs?: number;
+  /** Where internal failures are reported (the worker forwards them to the host's log). */
+  log?: (line: string) => void;
+}
+
+interface ClientState {
+  send: (message: ServerMessage) => void;
+  streams: Map<Dataset, DatasetStream>;
+  /** null until the client reports visibility: it then counts as showing all it subscribes to. */
+  visibility: { hidden: boolean; visible: Set<Dataset> } | null;
+}
+
+interface DatasetState {
+  /** The published table: what every client's view converges to. null until the first read. */
+  table: Map<string, AnyRow> | null;
+  diagnostics: Diagnostics;
+  tick: TickInfo | null;
+  /** A tick's read of this dataset is running (the next tick skips it). */
+  polling: boolean;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function isResult(value: unknown): value is DatasetResult<AnyRow> {
+  return typeof value === 'object' && value !== null && Array.isArray((value as DatasetResult<AnyRow>).rows);
+}
+
+export class MonitorCore {
+  private readonly clients = new Map<ClientId, ClientState>();
+  private readonly datasets = new Map<Dataset, DatasetState>();
+  /** In-flight collector reads, shared by whoever asks meanwhile (the tick and the history sampler). */
+  private readonly reads = new Map<Dataset, Promise<DatasetResult<AnyRow>>>();
+  private readonly interfaceRates = new InterfaceRateTracker();
+  private readonly counterRates = new CounterRateTracker();
+  private readonly interfaceHistory = new InterfaceHistory();
+  private intervalMs: IntervalMs;
+  private paused = false;
+  private lagCount = 0;
+  private tickTimer: ReturnType<typeof setInterval> | null = null;
+  private historyTimer: ReturnType<typeof setInterval> | null = null;
+  private lastStatus = '';
+  private lastActive = new Set<Dataset>();
+  private closed = false;
+  private readonly lingerMs: number;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: MonitorCoreOptions) {
+    this.intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
+    this.lingerMs = options.closedLingerMs ?? CLOSED_LINGER_MS;
+    this.log = options.log ?? ((line) => console.warn(line));
+    for (const d of DATASETS) this.datasets.set(d, { table: null, diagnostics: emptyDiagnostics(), tick: null, polling: false });
+    this.historyTimer = setInterval(() => this.sampleHistory(), SAMPLE_MS);
+    this.schedule();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Clients
+
+  attach(id: ClientId, send: (message: ServerMessage) => void): void {
+    this.clients.set(id, { send, streams: new Map(), visibility: null });
+    send({ type: 'status', status: this.status() });
+  }
+
+  detach(id: ClientId): void {
+    if (this.clients.delete(id)) this.activityChanged();
+  }
+
+  handle(id: ClientId, message: StreamMessage): void {
+    if (this.closed) return;
+    if (message.type === 'setInterval' || message.type === 'pause') {
+      this.setGlobal(message);
+      return;
+    }
+    const client = this.clients.get(id);
+    if (!client) return;
+    switch (message.type) {
+      case 'subscribe':
+      case 'resync': {
+        let stream = client.streams.get(message.dataset);
+        if (!stream) {
+          stream = new DatasetStream(message.dataset, client.send);
+          client.streams.set(message.dataset, stream);
+        }
+        const ds = this.datasets.get(message.dataset)!;
+        // A table read earlier (even a while ago) is sent at once; the next read follows with a diff.
+        if (ds.table !== null) stream.snapshot(Array.from(ds.table.values()), ds.diagnostics, ds.tick);
+        else stream.awaitingSnapshot = true;
+        if (message.type === 'subscribe') this.activityChanged();
+        if (ds.table === null && !ds.polling) void this.poll(message.dataset, Date.now());
+        break;
+      }
+      case 'unsubscribe':
+        if (client.streams.delete(message.dataset)) this.activityChanged();
+        break;
+      case 'ack':
+        client.streams.get(message.dataset)?.ack(message.seq);
+        break;
+      case 'visibility':
+        client.visibility = { hidden: message.hidden, visible: new Set(message.visible) };
+        this.activityChanged();
+        break;
+    }
+  }
+
+  /** Interval and pause are global: whichever client sets them, all see it (and the host replays them to a
+   *  restarted worker without any client). */
+  setGlobal(message: Extract<StreamMessage, { type: 'setInterval' | 'pause' }>): void {
+    if (message.type === 'setInterval') {
+      if (message.intervalMs === this.intervalMs) return;
+      this.intervalMs = message.intervalMs;
+      this.schedule();
+      this.refreshStatus();
+    } else {
+      if (message.paused === this.paused) return;
+      this.paused = message.paused;
+      this.schedule();
+      this.refreshStatus();
+      // Resuming shows fresh data now rather than one interval later.
+      if (!this.paused) this.tick();
+    }
+  }
+
+  history(iface: string): HistoryPoint[] {
+    return this.interfaceHistory.get(iface);
+  }
+
+  /** Rows held for a client that is behind on one dataset (for tests and diagnostics). */
+  pendingSize(id: ClientId, dataset: Dataset): number {
+    return this.clients.get(id)?.streams.get(dataset)?.pendingSize ?? 0;
+  }
+
+  status(): MonitorStatus {
+    const clients = [...this.clients.values()];
+    return {
+      intervalMs: this.intervalMs,
+      paused: this.paused,
+      hidden: clients.length > 0 && clients.every((c) => c.visibility?.hidden === true),
+      polling: this.paused ? [] : this.activeDatasets(),
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.historyTimer) clearInterval(this.historyTimer);
+    this.tickTimer = this.historyTimer = null;
+    for (const d of DATASETS) {
+      try {
+        this.options.collectors[d].dispose?.();
+      } catch (err) {
+        this.log(`monitor: disposing the ${d} collector failed: ${errorText(err)}`);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Scheduling
+
+  private activeDatasets(): Dataset[] {
+    return DATASETS.filter((d) => {
+      for (const c of this.clients.values()) {
+        if (!c.streams.has(d)) continue;
+        if (c.visibility === null || (!c.visibility.hidden && c.visibility.visible.has(d))) return true;
+      }
+      return false;
+    });
+  }
+
+  private activityChanged(): void {
+    const active = this.activeDatasets();
+    const before = this.lastActive;
+    this.lastActive = new Set(active);
+    this.refreshStatus();
+    if (this.paused) return;
+    // A tab that just became visible gets fresh data now rather than one interval later.
+    const at = Date.now();
+    for (const d of active) if (!before.has(d) && !this.datasets.get(d)!.polling) void this.poll(d, at);
+  }
+
+  private refreshStatus(): void {
+    const status = this.status();
+    const text = JSON.stringify(status);
+    if (text === this.lastStatus) return;
+    this.lastStatus = text;
+    for (const c of this.clients.values()) c.send({ type: 'status', status });
+  }
+
+  private schedule(): void {
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.tickTimer = null;
+    if (!this.paused && !this.closed) this.tickTimer = setInterval(() => this.tick(), this.intervalMs);
+  }
+
+  /** One tick: starts a read of every shown dataset whose previous read has finished. */
+  tick(): void {
+    if (this.closed || this.paused) return;
+    const at = Date.now();
+    let late = false;
+    for (const d of this.activeDatasets()) {
+      if (this.datasets.get(d)!.polling) late = true;
+      else void this.poll(d, at);
+    }
+    if (late) this.lagCount++;
+  }
+
+  private read(d: Dataset): Promise<DatasetResult<AnyRow>> {
+    let p = this.reads.get(d);
+    if (!p) {
+      const collector = this.options.collectors[d] as { read(): Promise<DatasetResult<AnyRow>> };
+      // Promise.resolve().then: a collector that throws synchronously rejects like one that rejects.
+      const started = Promise.resolve().then(() => collector.read());
+      p = started.finally(() => {
+        if (this.reads.get(d) === p) this.reads.delete(d);
+      });
+      this.reads.set(d, p);
+    }
+    return p;
+  }
+
+  private sampleHistory(): void {
+    const at = Date.now();
+    if (this.closed || this.reads.has('interfaces') || !this.interfaceHistory.due(at)) return;
+    this.read('interfaces').then(
+      (result) => {
+        if (isResult(result)) this.interfaceHistory.record(at, result.rows as NetInterface[]);
+      },
+      // The history has a gap; a shown interfaces tab reports the error through its own read.
+      () => {},
+    );
+  }
+
+  private async poll(d: Dataset, at: number): Promise<void> {
+    const ds = this.datasets.get(d)!;
+    ds.polling = true;
+    const started = Date.now();
+    try {
+      const result = await this.read(d);
+      if (!isResult(result)) throw new Error(`the ${d} collector returned no rows`);
+      if (this.closed) return;
+      this.publish(d, result, { at, durationMs: Date.now() - started, lagCount: this.lagCount, intervalMs: this.intervalMs });
+    } catch (err) {
+      if (this.closed) return;
+      const message: ServerMessage = { type: 'collectorError', dataset: d, message: errorText(err), at: Date.now() };
+      for (const c of this.clients.values()) if (c.streams.has(d)) c.send(message);
+    } finally {
+      ds.polling = false;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Derive, diff, deliver
+
+  private publish(d: Dataset, result: DatasetResult<AnyRow>, tick: TickInfo): void {
+    const ds = this.datasets.get(d)!;
+    const prev = ds.table;
+    const next = this.derive(d, prev, result.rows, tick.at);
+    const diff = diffRows<AnyRow>(prev ?? new Map<string, AnyRow>(), next);
+    if (d === 'connections') stampChanged(diff as Diff<Connection>, next as Map<string, Connection>, tick.at);
+    ds.table = next;
+    ds.diagnostics = result.diagnostics ?? emptyDiagnostics();
+    ds.tick = tick;
+    let rows: AnyRow[] | null = null;
+    for (const c of this.clients.values()) {
+      const stream = c.streams.get(d);
+      if (!stream) continue;
+      if (stream.awaitingSnapshot) stream.snapshot((rows ??= Array.from(next.values())), ds.diagnostics, tick);
+      else stream.diff(diff, ds.diagnostics, tick);
+    }
+  }
+
+  private derive(d: Dataset, prev: Map<string, AnyRow> | null, rows: AnyRow[], at: number): Map<string, AnyRow> {
+    if (d === 'connections') {
+      return nextConnections(prev as Map<string, Connection> | null, rows as Connection[], at, this.lingerMs);
+    }
+    if (d === 'interfaces') {
+      this.interfaceRates.apply(rows as NetInterface[], at);
+      this.interfaceHistory.record(at, rows as NetInterface[]);
+    } else if (d === 'statistics') {
+      this.counterRates.apply(rows as Counter[], at);
+    }
+    const table = new Map<string, AnyRow>();
+    for (const row of rows) table.set(row.id, row);
+    return table;
+  }
+}
+
+/** The monitor on the caller's own thread: for tests, benchmarks and the worker itself. */
+export function createInThreadMonitor(options: MonitorCoreOptions): Monitor & { core: MonitorCore } {
+  const core = new MonitorCore(options);
+  let nextId = 0;
+  return {
+    core,
+    attach(send) {
+      const id = ++nextId;
+      core.attach(id, send);
+      return { handle: (message) => core.handle(id, message), detach: () => core.detach(id) };
+    },
+    history: async (iface) => core.history(iface),
+    close: async () => core.close(),
+  };
+}

@@ -1,0 +1,134 @@
+// Synthetic tables for tests and the pipeline benchmark: deterministic (seeded) connection churn of a chosen
+// size and rate, and collectors built on it. Never used by product code.
+import type { Collector, Collectors } from '../../collectors/collector.js';
+import {
+  emptyDiagnostics,
+  INTERFACE_COUNTER_NAMES,
+  type Connection,
+  type Counter,
+  type DatasetResult,
+  type InterfaceCounters,
+  type NetInterface,
+} from '../../../shared/types.js';
+
+/** mulberry32: a tiny seeded PRNG, so a failing run can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const STATES = ['ESTABLISHED', 'TIME_WAIT', 'CLOSE_WAIT', 'FIN_WAIT1', 'SYN_SENT', 'LISTEN'];
+
+function connection(serial: number, random: () => number): Connection {
+  const local = `10.${(serial >> 16) & 255}.${(serial >> 8) & 255}.${serial & 255}`;
+  const localPort = 1024 + (serial % 60000);
+  const remote = `192.168.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}`;
+  const remotePort = [443, 80, 22, 5432][serial % 4]!;
+  const inode = 100000 + serial;
+  const pid = 1000 + (serial % 300);
+  return {
+    id: `tcp|inet|${local}:${localPort}|${remote}:${remotePort}|${inode}`,
+    proto: 'tcp',
+    family: 'inet',
+    localAddress: local,
+    localPort,
+    remoteAddress: remote,
+    remotePort,
+    state: 'ESTABLISHED',
+    recvQ: 0,
+    sendQ: Math.floor(random() * 100),
+    uid: 1000,
+    user: 'user',
+    inode,
+    processes: [{ pid, name: `proc${pid % 40}`, cmdline: `/usr/bin/proc${pid % 40} --serve`, exe: `/usr/bin/proc${pid % 40}`, user: 'user', startTime: 1_700_000_000_000 + pid }],
+    ownerStatus: 'known',
+  };
+}
+
+/**
+ * A connections table of `size` rows where each next() changes `churn` of them (a fraction): half change
+ * state or queues, a quarter close, and as many new ones open, so the size stays put. Every call returns
+ * fresh row objects, as a real collector does.
+ */
+export class SyntheticConnections {
+  private rows: Connection[] = [];
+  private serial = 0;
+  private readonly random: () => number;
+
+  constructor(
+    readonly size: number,
+    private readonly churn: number,
+    seed = 1,
+  ) {
+    this.random = seededRandom(seed);
+    for (let i = 0; i < size; i++) this.rows.push(connection(this.serial++, this.random));
+  }
+
+  next(): Connection[] {
+    const touches = Math.round(this.size * this.churn);
+    for (let i = 0; i < touches; i++) {
+      const at = Math.floor(this.random() * this.rows.length);
+      const row = this.rows[at]!;
+      if (i % 4 < 2) {
+        this.rows[at] = { ...row, state: STATES[Math.floor(this.random() * STATES.length)]!, sendQ: Math.floor(this.random() * 5000) };
+      } else if (i % 4 === 2) {
+        this.rows[at] = connection(this.serial++, this.random);
+      } else {
+        this.rows[at] = { ...row, recvQ: row.recvQ + 1 + Math.floor(this.random() * 100) };
+      }
+    }
+    return this.rows.map((r) => ({ ...r }));
+  }
+}
+
+function zeroCounters(): InterfaceCounters {
+  return Object.fromEntries(INTERFACE_COUNTER_NAMES.map((n) => [n, 0])) as unknown as InterfaceCounters;
+}
+
+export function syntheticInterface(name: string, counters: Partial<InterfaceCounters>): NetInterface {
+  return {
+    id: name, name, index: 1, operState: 'up', carrier: true, mtu: 1500, mac: null, speedMbps: null, duplex: null,
+    type: 'ether', flags: ['UP', 'RUNNING'], addresses: [], counters: { ...zeroCounters(), ...counters },
+  };
+}
+
+export function syntheticCounter(group: string, name: string, value: number, kind: Counter['kind'] = 'counter'): Counter {
+  return { id: `${group}.${name}`, group, name, value, description: null, kind, isError: false };
+}
+
+export function result<Row>(rows: Row[]): DatasetResult<Row> {
+  return { rows, diagnostics: emptyDiagnostics() };
+}
+
+/** A collector whose read() runs the given function and counts its calls. */
+export function countingCollector<Row>(produce: () => Row[] | Promise<Row[]>): Collector<Row> & { reads: number } {
+  const c = {
+    reads: 0,
+    async read() {
+      c.reads++;
+      return result(await produce());
+    },
+  };
+  return c;
+}
+
+/** Collectors for every dataset: synthetic connections and small steady tables for the rest. */
+export function syntheticCollectors(connections: SyntheticConnections) {
+  let bytes = 0;
+  return {
+    connections: countingCollector(() => connections.next()),
+    routes: countingCollector(() => []),
+    interfaces: countingCollector(() => {
+      bytes += 1500;
+      return [syntheticInterface('lo', { rxBytes: bytes, txBytes: bytes, rxPackets: bytes / 1500, txPackets: bytes / 1500 })];
+    }),
+    statistics: countingCollector(() => [syntheticCounter('Tcp', 'ActiveOpens', bytes / 1500), syntheticCounter('Tcp', 'CurrEstab', 3, 'gauge')]),
+    multicast: countingCollector(() => []),
+  } satisfies Collectors;
+}

@@ -1,0 +1,33 @@
+// The worker side of the monitor: runs MonitorCore with the given collectors and speaks worker-protocol.ts
+// with the host. Kept apart from worker.ts so a test worker can serve fake collectors through the same code.
+import type { MessagePort } from 'node:worker_threads';
+import type { Collectors } from '../collectors/collector.js';
+import { MonitorCore } from './monitor.js';
+import type { FromWorker, ToWorker } from './worker-protocol.js';
+
+export function serveMonitor(port: MessagePort, collectors: Collectors): MonitorCore {
+  const post = (message: FromWorker) => port.postMessage(message);
+  const core = new MonitorCore({ collectors, log: (line) => post({ type: 'log', line }) });
+  port.on('message', (message: ToWorker) => {
+    switch (message.type) {
+      case 'attach':
+        core.attach(message.client, (m) => post({ type: 'send', client: message.client, message: m }));
+        break;
+      case 'detach':
+        core.detach(message.client);
+        break;
+      case 'message':
+        core.handle(message.client, message.message);
+        break;
+      case 'history':
+        post({ type: 'history', id: message.id, points: core.history(message.iface) });
+        break;
+      case 'close':
+        core.close();
+        post({ type: 'closed' });
+        port.close();
+        break;
+    }
+  });
+  return core;
+}
