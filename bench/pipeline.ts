@@ -1,0 +1,160 @@
+// The live pipeline at scale: a synthetic 50,000-row connections table with 1% of rows changing per tick.
+// Prints one JSON line:
+//   diffMedianMs          diffRows of the previous and next table (target <= 10 ms)
+//   tickWorkMedianMs      everything the monitor does per tick on that table: first-seen/closed derivation,
+//                         diff, last-changed stamps
+//   snapshotJsonMedianMs  the peer: serializing the full table once, as a snapshot would be sent
+//   diffVsSnapshotTime    diffMedianMs / snapshotJsonMedianMs
+//   bytesPerTickFraction  median JSON bytes of a tick's diff message / JSON bytes of a full snapshot message
+//                         (target <= 0.02)
+//   wsLatencyMedianMs     from the start of a tick (collection included) to the diff applied in a client over
+//                         the browser host's WebSocket, with the monitor in its worker thread
+//   wsPipelineMedianMs    the same minus the collection time: derive, diff, worker -> host -> WebSocket -> apply
+//
+// Run with `npm run bench:pipeline`.
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { applyDiff, diffRows } from '../shared/diff.js';
+import type { Diff, ServerMessage, StreamMessage } from '../shared/protocol.js';
+import type { AnyRow, Connection } from '../shared/types.js';
+import { emptyDiagnostics } from '../shared/types.js';
+import { nextConnections, stampChanged } from '../electron/monitor/connections.js';
+import { startMonitor } from '../electron/monitor/host.js';
+import { SyntheticConnections } from '../electron/monitor/testing/synthetic.js';
+import { startWebHost } from '../electron/web.js';
+
+const ROWS = 50_000;
+const CHURN = 0.01;
+const TICKS = 25;
+const WS_TICKS = 20;
+
+const root = process.env.NETLENS_ROOT ?? process.cwd();
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const collectGarbage = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
+const round = (n: number, digits = 3) => Number(n.toFixed(digits));
+
+function inProcessFigures() {
+  const source = new SyntheticConnections(ROWS, CHURN, 42);
+  let at = Date.now();
+  let table = nextConnections(null, source.next(), at);
+  const diffMs: number[] = [];
+  const tickMs: number[] = [];
+  const snapshotMs: number[] = [];
+  const fractions: number[] = [];
+  const tick = { at, durationMs: 0, lagCount: 0, intervalMs: 1000 as const };
+  for (let i = 0; i < TICKS; i++) {
+    at += 1000;
+    const rows = source.next();
+    // Collect the garbage of the previous iteration first (run-ts passes --expose-gc), so the figures are this
+    // tick's own work and not a collection owed by the 20 MB snapshot strings below.
+    collectGarbage();
+    const t0 = performance.now();
+    const next = nextConnections(table, rows, at);
+    const t1 = performance.now();
+    const diff = diffRows(table, next);
+    const t2 = performance.now();
+    stampChanged(diff, next, at);
+    const t3 = performance.now();
+    diffMs.push(t2 - t1);
+    tickMs.push(t3 - t0);
+    table = next;
+
+    const s0 = performance.now();
+    const snapshotJson = JSON.stringify({ type: 'snapshot', dataset: 'connections', seq: i + 1, rows: Array.from(table.values()), diagnostics: emptyDiagnostics(), tick });
+    snapshotMs.push(performance.now() - s0);
+    const diffJson = JSON.stringify({ type: 'diff', dataset: 'connections', seq: i + 2, diff, diagnostics: emptyDiagnostics(), tick: { ...tick, at } });
+    fractions.push(Buffer.byteLength(diffJson) / Buffer.byteLength(snapshotJson));
+  }
+  // The first ticks warm the JIT up; they are kept out of the medians.
+  const warm = (a: number[]) => a.slice(5);
+  return {
+    diffMedianMs: median(warm(diffMs)),
+    tickWorkMedianMs: median(warm(tickMs)),
+    snapshotJsonMedianMs: median(warm(snapshotMs)),
+    bytesPerTickFraction: median(warm(fractions)),
+  };
+}
+
+async function webSocketFigures(): Promise<{ wsLatencyMedianMs: number; wsPipelineMedianMs: number; ticks: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'netlens-bench-pipeline-'));
+  const workerPath = join(dir, 'synthetic-worker.cjs');
+  await build({
+    entryPoints: [join(root, 'electron/monitor/testing/synthetic-worker.ts')],
+    outfile: workerPath,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  const monitor = startMonitor({ workerPath, workerData: { rows: ROWS, churn: CHURN } });
+  const web = await startWebHost({ monitor, port: 0, dataDir: dir, log: () => {} });
+  const wsUrl = `${web.url.replace(/^http/, 'ws').replace(/\/(\?.*)?$/, '')}/ws?token=${encodeURIComponent(web.token)}`;
+  const ws = new WebSocket(wsUrl);
+  const send = (m: StreamMessage) => ws.send(JSON.stringify(m));
+  const latencies: number[] = [];
+  const pipeline: number[] = [];
+  const table = new Map<string, AnyRow>();
+  let seq = 0;
+  await new Promise<void>((resolve, reject) => {
+    ws.on('error', reject);
+    ws.on('open', () => send({ type: 'subscribe', dataset: 'connections' }));
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data)) as ServerMessage;
+      if (m.type === 'snapshot') {
+        table.clear();
+        for (const row of m.rows) table.set(row.id, row);
+        seq = m.seq;
+      } else if (m.type === 'diff') {
+        if (m.seq !== seq + 1) {
+          send({ type: 'resync', dataset: m.dataset });
+          return;
+        }
+        applyDiff(table, m.diff as Diff<AnyRow>);
+        seq = m.seq;
+        const now = Date.now();
+        send({ type: 'ack', dataset: m.dataset, seq });
+        latencies.push(now - m.tick.at);
+        pipeline.push(now - m.tick.at - m.tick.durationMs);
+        if (latencies.length >= WS_TICKS) resolve();
+      }
+    });
+  });
+  ws.close();
+  await web.close();
+  await monitor.close();
+  rmSync(dir, { recursive: true, force: true });
+  // The first diffs follow the 50,000-row snapshot and a cold JIT.
+  const warm = (a: number[]) => a.slice(3);
+  return { wsLatencyMedianMs: median(warm(latencies)), wsPipelineMedianMs: median(warm(pipeline)), ticks: latencies.length };
+}
+
+const local = inProcessFigures();
+const remote = await webSocketFigures();
+console.log(
+  JSON.stringify({
+    bench: 'pipeline',
+    rows: ROWS,
+    churnPerTick: CHURN,
+    diffMedianMs: round(local.diffMedianMs),
+    tickWorkMedianMs: round(local.tickWorkMedianMs),
+    snapshotJsonMedianMs: round(local.snapshotJsonMedianMs),
+    diffVsSnapshotTime: round(local.diffMedianMs / local.snapshotJsonMedianMs),
+    bytesPerTickFraction: round(local.bytesPerTickFraction, 5),
+    wsLatencyMedianMs: round(remote.wsLatencyMedianMs, 1),
+    wsPipelineMedianMs: round(remote.wsPipelineMedianMs, 1),
+    wsTicks: remote.ticks,
+    targets: { diffMedianMs: 10, bytesPerTickFraction: 0.02 },
+  }),
+);
