@@ -12,7 +12,6 @@
 //   wsPipelineMedianMs    the same minus the collection time: derive, diff, worker -> host -> WebSocket -> apply
 //
 // Run with `npm run bench:pipeline`.
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +24,7 @@ import { emptyDiagnostics } from '../shared/types.js';
 import { nextConnections, stampChanged } from '../electron/monitor/connections.js';
 import { startMonitor } from '../electron/monitor/host.js';
 import { SyntheticConnections } from '../electron/monitor/testing/synthetic.js';
+import { buildSyntheticWorker } from '../electron/monitor/testing/build-synthetic-worker.js';
 import { startWebHost } from '../electron/web.js';
 
 const ROWS = 50_000;
@@ -88,16 +88,8 @@ function inProcessFigures() {
 
 async function webSocketFigures(): Promise<{ wsLatencyMedianMs: number; wsPipelineMedianMs: number; ticks: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'netlens-bench-pipeline-'));
-  const workerPath = join(dir, 'synthetic-worker.cjs');
-  await build({
-    entryPoints: [join(root, 'electron/monitor/testing/synthetic-worker.ts')],
-    outfile: workerPath,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'warning',
-  });
+  // import.meta.url means nothing inside the run-ts bundle: name the entry from the checkout root.
+  const workerPath = await buildSyntheticWorker(dir, join(root, 'electron/monitor/testing/synthetic-worker.ts'));
   const monitor = startMonitor({ workerPath, workerData: { rows: ROWS, churn: CHURN } });
   const web = await startWebHost({ monitor, port: 0, dataDir: dir, log: () => {} });
   const wsUrl = `${web.url.replace(/^http/, 'ws').replace(/\/(\?.*)?$/, '')}/ws?token=${encodeURIComponent(web.token)}`;

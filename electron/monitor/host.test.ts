@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Connection } from '../../shared/types.js';
 import { startMonitor } from './host.js';
+import { buildSyntheticWorker } from './testing/build-synthetic-worker.js';
 import { TestClient } from './testing/test-client.js';
 
 // The host runs a real worker thread: a bundle of testing/synthetic-worker.ts (synthetic collectors, and a
@@ -15,16 +14,7 @@ let workerPath = '';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'netlens-monitor-test-'));
-  workerPath = join(dir, 'synthetic-worker.cjs');
-  await build({
-    entryPoints: [fileURLToPath(new URL('./testing/synthetic-worker.ts', import.meta.url))],
-    outfile: workerPath,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'warning',
-  });
+  workerPath = await buildSyntheticWorker(dir);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

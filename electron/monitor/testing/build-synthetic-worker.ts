@@ -1,0 +1,11 @@
+// Bundles testing/synthetic-worker.ts to a CommonJS file a worker thread can load (tests and the benchmark run
+// from TypeScript sources, which a Worker cannot load on Node 20).
+import { build } from 'esbuild';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export async function buildSyntheticWorker(outDir: string, entry = fileURLToPath(new URL('./synthetic-worker.ts', import.meta.url))): Promise<string> {
+  const outfile = join(outDir, 'synthetic-worker.cjs');
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  return outfile;
+}
