@@ -107,7 +107,9 @@ export function normalizeTcpState(text: string): string | null {
   return TCP_STATES[text.toUpperCase()] ?? TCP_STATES[foldAccents(text)] ?? null;
 }
 
-export function connectionId(c: Pick<Connection, 'proto' | 'family' | 'localAddress' | 'localPort' | 'remoteAddress' | 'remotePort' | 'inode'>): string {
+/** The Linux collector's key, so a capture and a live table key the same socket alike. */
+export function connectionId(c: Pick<Connection, 'proto' | 'family' | 'localAddress' | 'localPort' | 'remoteAddress' | 'remotePort' | 'inode' | 'path'>): string {
+  if (c.proto === 'unix') return `unix|unix|${c.path ?? ''}|${c.inode}`;
   return `${c.proto}|${c.family}|${c.localAddress}|${c.localPort}|${c.remoteAddress}|${c.remotePort}|${c.inode}`;
 }
 

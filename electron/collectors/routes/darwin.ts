@@ -8,12 +8,9 @@ import type { DatasetResult, Diagnostics, Route } from '../../../shared/types.js
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { commandCollector } from '../run-command.js';
 import { textLines, uniqueIds } from '../connections/endpoints.js';
+import { routeId } from './linux.js';
 
 const SOURCE = 'netstat -rn';
-
-export function routeId(r: Pick<Route, 'table' | 'family' | 'destination' | 'prefixLength' | 'gateway' | 'iface' | 'metric'>): string {
-  return `${r.table}|${r.family}|${r.destination}/${r.prefixLength}|${r.gateway}|${r.iface}|${r.metric}`;
-}
 
 /** `127` -> 127.0.0.0/8, `192.168.50` -> /24, `224.0.0/4` -> 224.0.0.0/4, `10.1.2.3` -> /32 (host). */
 function ipv4Destination(text: string, hostFlag: boolean): { destination: string; prefixLength: number } | null {

@@ -8,7 +8,7 @@ import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { missingSource } from '../run-command.js';
 import { asArray, type PowerShellHelper } from '../win32-powershell.js';
 import { textLines, uniqueIds } from '../connections/endpoints.js';
-import { routeId } from './darwin.js';
+import { routeId } from './linux.js';
 
 const PRINT_SOURCE = 'route print';
 const PS_SOURCE = 'Get-NetRoute';

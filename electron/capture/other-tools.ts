@@ -1,0 +1,205 @@
+// Saved output of tools NetLens never runs live but users paste: lsof -i, nstat, ifconfig (Linux old and
+// new style, macOS, FreeBSD), Windows ipconfig, and /proc/net/if_inet6 grouped per interface.
+import type { Connection, Counter, DatasetResult, InterfaceCounters, NetInterface } from '../../shared/types.js';
+import { emptyDiagnostics, recordSkip } from '../../shared/types.js';
+import {
+  makeConnection, normalizeTcpState, splitColonEndpoint, textLines, uniqueIds,
+} from '../collectors/connections/endpoints.js';
+import { emptyInterface } from '../collectors/interfaces/darwin.js';
+import { parseIfInet6 } from '../collectors/interfaces/linux.js';
+import { maskToPrefix } from '../collectors/routes/win32.js';
+import { makeCounter } from '../collectors/statistics/darwin.js';
+
+/** `lsof -i [-nP]`: one row per open file; NAME is `local[->remote] [(STATE)]`. */
+export function parseLsof(text: string, source = 'lsof -i'): DatasetResult<Connection> {
+  const d = emptyDiagnostics();
+  const rows: Connection[] = [];
+  for (const raw of textLines(text)) {
+    const line = raw.trim();
+    if (line === '' || /^COMMAND\s/.test(line)) continue;
+    const t = line.split(/\s+/);
+    const typeAt = t.findIndex((x) => /^IPv[46]$/.test(x));
+    const pid = Number(t[1]);
+    const protoText = (t[typeAt + 3] ?? '').toUpperCase();
+    const nameParts = t.slice(typeAt + 4);
+    if (typeAt < 0 || !Number.isInteger(pid) || (protoText !== 'TCP' && protoText !== 'UDP') || nameParts.length === 0) {
+      recordSkip(d, source, raw, 'not an IPv4/IPv6 TCP or UDP file');
+      continue;
+    }
+    const family = t[typeAt] === 'IPv6' ? 'inet6' : 'inet';
+    const wildcard = family === 'inet6' ? '::' : '0.0.0.0';
+    const [localText = '', remoteText] = (nameParts[0] ?? '').split('->');
+    const local = splitColonEndpoint(localText, wildcard);
+    const remote = remoteText === undefined ? { address: wildcard, port: 0 } : splitColonEndpoint(remoteText, wildcard);
+    if (!local || !remote) {
+      recordSkip(d, source, raw, 'unreadable address');
+      continue;
+    }
+    const stateText = /^\((.+)\)$/.exec(nameParts[1] ?? '')?.[1];
+    const proto = protoText === 'TCP' ? 'tcp' : 'udp';
+    const state = proto === 'tcp'
+      ? normalizeTcpState(stateText ?? '') ?? stateText ?? 'UNKNOWN'
+      : remoteText === undefined ? 'UNCONN' : 'ESTABLISHED';
+    rows.push(makeConnection({
+      proto, family, local, remote, state, pid, processName: (t[0] ?? '').replace(/\\x20/g, ' '), user: t[2] ?? null,
+    }));
+  }
+  return { rows: uniqueIds(rows), diagnostics: d };
+}
+
+// nstat names are the /proc/net/snmp and netstat group glued to the field name (`TcpExtTCPHPHits`).
+const NSTAT_GROUPS = ['MPTcpExt', 'TcpExt', 'IpExt', 'IcmpMsg', 'UdpLite6', 'UdpLite', 'Icmp6', 'Udp6', 'Ip6', 'Icmp', 'Tcp', 'Udp', 'Ip', 'Sctp'];
+
+/** `nstat [-a] [-z]`: `Name value rate` lines after a `#kernel` line. */
+export function parseNstat(text: string, source = 'nstat'): DatasetResult<Counter> {
+  const d = emptyDiagnostics();
+  const rows: Counter[] = [];
+  for (const raw of textLines(text)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^([A-Za-z][A-Za-z0-9_]*)\s+(\d+)(?:\s+[\d.]+)?$/.exec(line);
+    if (!m) {
+      recordSkip(d, source, raw, 'not a "Name value rate" line');
+      continue;
+    }
+    const full = m[1] ?? '';
+    const group = NSTAT_GROUPS.find((g) => full.startsWith(g) && full.length > g.length) ?? 'Other';
+    rows.push(makeCounter(group, group === 'Other' ? full : full.slice(group.length), Number(m[2]), null));
+  }
+  return { rows: uniqueIds(rows), diagnostics: d };
+}
+
+const IFCONFIG_COUNTERS: Record<string, Record<string, keyof InterfaceCounters>> = {
+  RX: { packets: 'rxPackets', bytes: 'rxBytes', errors: 'rxErrors', dropped: 'rxDropped', overruns: 'rxFifo', frame: 'rxFrame' },
+  TX: { packets: 'txPackets', bytes: 'txBytes', errors: 'txErrors', dropped: 'txDropped', overruns: 'txFifo', carrier: 'txCarrier', collisions: 'txCollisions' },
+};
+
+function hexMaskPrefix(mask: string): number | null {
+  if (/^0x[0-9a-f]{8}$/i.test(mask)) {
+    const n = parseInt(mask.slice(2), 16);
+    return maskToPrefix([24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.'));
+  }
+  return maskToPrefix(mask);
+}
+
+/** ifconfig from Linux net-tools (both layouts), macOS and FreeBSD. */
+export function parseIfconfig(text: string, source = 'ifconfig'): DatasetResult<NetInterface> {
+  const d = emptyDiagnostics();
+  const rows: NetInterface[] = [];
+  let row: NetInterface | null = null;
+  for (const raw of textLines(text)) {
+    if (raw.trim() === '') continue;
+    if (!/^\s/.test(raw)) {
+      const modern = /^([^\s:]+(?::\d+)?):\s+flags=\d+<([^>]*)>(?:.*?\bmtu\s+(\d+))?/.exec(raw);
+      const old = /^(\S+)\s+Link encap:(.*?)(?:\s+HWaddr\s+(\S+))?\s*$/.exec(raw);
+      if (!modern && !old) {
+        recordSkip(d, source, raw, 'not an interface header');
+        row = null;
+        continue;
+      }
+      row = emptyInterface((modern ? modern[1] : old?.[1]) ?? '');
+      if (modern) {
+        row.flags = (modern[2] ?? '').split(',').filter((f) => f !== '');
+        row.mtu = modern[3] !== undefined ? Number(modern[3]) : null;
+      } else if (old) {
+        row.type = /Loopback/i.test(old[2] ?? '') ? 'loopback' : 'ether';
+        row.mac = old[3]?.toLowerCase() ?? null;
+      }
+      row.operState = row.flags.includes('UP') ? 'up' : row.flags.length > 0 ? 'down' : 'unknown';
+      if (row.flags.includes('LOOPBACK')) row.type = 'loopback';
+      rows.push(row);
+      continue;
+    }
+    if (!row) continue;
+    const line = raw.trim();
+    let m: RegExpExecArray | null;
+    if ((m = /^inet (?:addr:)?([\d.]+)(?:.*?(?:netmask|Mask:)\s*(\S+))?/.exec(line))) {
+      row.addresses.push({ family: 'inet', address: m[1] ?? '', prefixLength: m[2] ? hexMaskPrefix(m[2]) : null, scope: (m[1] ?? '').startsWith('127.') ? 'host' : 'global' });
+    } else if ((m = /^inet6 (?:addr:\s*)?([0-9a-f:]+)(?:%\S+)?(?:\/(\d+))?(?:.*?prefixlen (\d+))?(?:.*?(?:Scope:|scopeid 0x[0-9a-f]+<)(\w+))?/i.exec(line))) {
+      const address = m[1] ?? '';
+      const len = m[2] ?? m[3];
+      const scope = (m[4] ?? (/^fe80/i.test(address) ? 'link' : address === '::1' ? 'host' : 'global')).toLowerCase();
+      row.addresses.push({ family: 'inet6', address, prefixLength: len !== undefined ? Number(len) : null, scope });
+    } else if ((m = /^ether ([0-9a-f:]{11,17})/i.exec(line))) {
+      row.mac = m[1]?.toLowerCase() ?? null;
+      row.type = 'ether';
+    } else if (/^loop\b/.test(line)) {
+      row.type = 'loopback';
+    } else if ((m = /^status: (\w+)/.exec(line))) {
+      row.operState = m[1] === 'active' ? 'up' : 'down';
+      row.carrier = m[1] === 'active';
+    } else if (/^[A-Z]+( [A-Z]+)*\s+MTU:\d+/.test(line)) {
+      // Old net-tools: `UP BROADCAST RUNNING MULTICAST  MTU:1500  Metric:1`.
+      row.flags = line.replace(/\s+MTU:.*$/, '').split(/\s+/);
+      row.mtu = Number(/MTU:(\d+)/.exec(line)?.[1]);
+      row.operState = row.flags.includes('UP') ? 'up' : 'down';
+    } else if (/^(RX|TX|collisions)/.test(line)) {
+      for (const seg of line.split(/(?=\b[RT]X )/)) {
+        const dir = seg.startsWith('TX') ? 'TX' : seg.startsWith('RX') ? 'RX' : 'TX';
+        for (const kv of seg.matchAll(/([a-z]+)[: ](\d+)/g)) {
+          const field = IFCONFIG_COUNTERS[dir]?.[kv[1] ?? ''];
+          if (field) row.counters[field] = Number(kv[2]);
+        }
+      }
+    }
+    // options, nd6, media, txqueuelen and module lines carry nothing a row holds.
+  }
+  return { rows, diagnostics: d };
+}
+
+/** Windows ipconfig [/all]: one block per adapter, `Key . . . : value` lines, continuation values indented. */
+export function parseIpconfig(text: string, source = 'ipconfig'): DatasetResult<NetInterface> {
+  const d = emptyDiagnostics();
+  const rows: NetInterface[] = [];
+  let row: NetInterface | null = null;
+  for (const raw of textLines(text)) {
+    if (raw.trim() === '') continue;
+    if (!/^\s/.test(raw)) {
+      const m = /^(.*?\badapter)\s+(.+):\s*$/i.exec(raw.trim());
+      if (m) {
+        row = emptyInterface(m[2] ?? '');
+        row.operState = 'up';
+        row.type = /Wireless|Wi-Fi/i.test(m[1] ?? '') ? 'wlan' : /Tunnel/i.test(m[1] ?? '') ? 'tunnel' : 'ether';
+        rows.push(row);
+      } else if (!/^Windows IP Configuration/i.test(raw.trim())) {
+        recordSkip(d, source, raw, 'not an adapter title');
+        row = null;
+      } else row = null;
+      continue;
+    }
+    const kv = /^\s*(.+?)[\s.]*:\s*(.*)$/.exec(raw);
+    if (!row || !kv) continue;
+    const key = (kv[1] ?? '').toLowerCase();
+    const value = (kv[2] ?? '').replace(/\((Preferred|Deprecated|Tentative|Duplicate)\)$/i, '').trim();
+    if (key === 'media state' && /disconnected/i.test(value)) {
+      row.operState = 'down';
+      row.carrier = false;
+    } else if (key === 'physical address' && /^([0-9A-F]{2}-){5}[0-9A-F]{2}$/i.test(value)) {
+      row.mac = value.replace(/-/g, ':').toLowerCase();
+    } else if ((key === 'ipv4 address' || key === 'ip address' || key === 'autoconfiguration ipv4 address') && /^[\d.]+$/.test(value)) {
+      row.addresses.push({ family: 'inet', address: value, prefixLength: null, scope: value.startsWith('169.254.') ? 'link' : 'global' });
+    } else if (key === 'subnet mask') {
+      const last = [...row.addresses].reverse().find((a) => a.family === 'inet');
+      if (last && last.prefixLength === null) last.prefixLength = maskToPrefix(value);
+    } else if (/ipv6 address$/.test(key) && value.includes(':')) {
+      const address = value.replace(/%.*$/, '');
+      row.addresses.push({ family: 'inet6', address, prefixLength: null, scope: /^fe80/i.test(address) ? 'link' : 'global' });
+    }
+  }
+  return { rows, diagnostics: d };
+}
+
+/** /proc/net/if_inet6 as interface rows holding only their IPv6 addresses. */
+export function parseIfInet6Capture(text: string): DatasetResult<NetInterface> {
+  const parsed = parseIfInet6(text);
+  const byName = new Map<string, NetInterface>();
+  for (const a of parsed.rows) {
+    let row = byName.get(a.iface);
+    if (!row) {
+      row = emptyInterface(a.iface);
+      byName.set(a.iface, row);
+    }
+    row.addresses.push({ family: a.family, address: a.address, prefixLength: a.prefixLength, scope: a.scope });
+  }
+  return { rows: [...byName.values()], diagnostics: parsed.diagnostics };
+}

@@ -1,0 +1,147 @@
+// Saved `ss` output (-tanp, -tulpen, -a, -H, -O...). With more than one protocol selected ss prints a
+// Netid column; with -H there is no header; a state filter (`state established`) drops the State column.
+// Unix sockets print `path inode` as their address; netlink and packet sockets are not connections and
+// are counted in a note. Old ss (iproute2 3.x) wrote the IPv4 wildcard as `*` and IPv6 without brackets;
+// newer ss brackets IPv6 and uses `*` for a dual-stack IPv6 socket, so `*` is read by the capture's style.
+import type { Connection, DatasetResult, Diagnostics, ProcessInfo } from '../../shared/types.js';
+import { emptyDiagnostics, recordSkip } from '../../shared/types.js';
+import {
+  familyOfAddress, makeConnection, normalizeTcpState, splitColonEndpoint, textLines, toCount, uniqueIds,
+} from '../collectors/connections/endpoints.js';
+
+const INET_NETIDS: Record<string, 'tcp' | 'udp' | 'raw' | 'udplite'> = {
+  tcp: 'tcp', udp: 'udp', raw: 'raw', icmp6: 'raw', udplite: 'udplite', mptcp: 'tcp',
+};
+const UNIX_NETIDS: Record<string, string> = { u_str: 'STREAM', u_dgr: 'DGRAM', u_seq: 'SEQPACKET' };
+const UNIX_STATES: Record<string, string> = { LISTEN: 'LISTENING', ESTAB: 'CONNECTED', UNCONN: 'UNCONNECTED', 'SYN-SENT': 'CONNECTING' };
+const SS_STATES = new Set(['ESTAB', 'LISTEN', 'UNCONN', 'TIME-WAIT', 'SYN-SENT', 'SYN-RECV', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'LAST-ACK', 'CLOSING', 'CLOSED', 'UNKNOWN']);
+
+/** `users:(("sshd",pid=1231,fd=3),("sshd",pid=1300,fd=4))`, or the old `users:(("sshd",1231,3))`. */
+export function parseSsUsers(text: string): ProcessInfo[] {
+  const out: ProcessInfo[] = [];
+  const seen = new Set<number>();
+  for (const m of text.matchAll(/\("((?:[^"\\]|\\.)*)",(?:pid=)?(\d+),(?:fd=)?\d+\)/g)) {
+    const pid = Number(m[2]);
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    out.push({ pid, name: m[1] ?? '', cmdline: '', exe: null, user: null, startTime: null });
+  }
+  return out;
+}
+
+interface Layout {
+  netid: boolean;
+  state: boolean;
+}
+
+function layoutOf(t: string[], header: Layout | null): Layout {
+  if (header) return header;
+  // Headerless (-H): the first token tells which leading columns are there.
+  const first = t[0] ?? '';
+  if (first in INET_NETIDS || first in UNIX_NETIDS || /^(nl|p_raw|p_dgr|v_str|v_dgr|tipc|xdp)$/.test(first)) return { netid: true, state: SS_STATES.has(t[1] ?? '') };
+  return { netid: false, state: SS_STATES.has(first) };
+}
+
+/** Parses saved `ss` output into connection rows. `defaultProto` is the protocol of captures without a
+ *  Netid column (`ss -t...`). */
+export function parseSs(text: string, source = 'ss', defaultProto: 'tcp' | 'udp' = 'tcp'): DatasetResult<Connection> {
+  const d = emptyDiagnostics();
+  const rows: Connection[] = [];
+  let header: Layout | null = null;
+  const others = new Map<string, number>();
+  const lines = textLines(text);
+  const bracketStyle = lines.some((l) => /\[[0-9a-f:.]*\]:/i.test(l));
+  for (const raw of lines) {
+    if (raw.trim() === '' || /^\s/.test(raw)) continue; // continuation lines (-i, -m) belong to the row above
+    const line = raw.trim();
+    if (/^(Netid\s+)?State\s+Recv-Q/i.test(line) || /^Netid\s/i.test(line) || /^Recv-Q\s+Send-Q/i.test(line)) {
+      header = { netid: /^Netid/i.test(line), state: /\bState\b/i.test(line) };
+      continue;
+    }
+    const t = line.split(/\s+/);
+    const layout = layoutOf(t, header);
+    let i = 0;
+    const netid = layout.netid ? t[i++] ?? '' : defaultProto;
+    const stateText = layout.state ? t[i++] ?? '' : null;
+    const recvQ = toCount(t[i++]);
+    const sendQ = toCount(t[i++]);
+    if (recvQ === null || sendQ === null) {
+      recordSkip(d, source, raw, 'no Recv-Q/Send-Q columns');
+      continue;
+    }
+    const unixType = UNIX_NETIDS[netid];
+    const proto = INET_NETIDS[netid];
+    if (!unixType && !proto) {
+      others.set(netid, (others.get(netid) ?? 0) + 1);
+      continue;
+    }
+    const tail = t.slice(i);
+    if (unixType) {
+      parseUnix(tail, unixType, stateText, recvQ, sendQ, rows, d, source, raw);
+      continue;
+    }
+    parseInet(tail, proto as 'tcp' | 'udp' | 'raw' | 'udplite', stateText, recvQ, sendQ, bracketStyle, rows, d, source, raw);
+  }
+  for (const [netid, count] of others) d.notes.push(`also held ${count} ${netid} sockets (netlink, packet...), which are not connections`);
+  return { rows: uniqueIds(rows), diagnostics: d };
+}
+
+function extras(tokens: string[]): { processes: ProcessInfo[]; uid: number | null; inode: number | null } {
+  const joined = tokens.join(' ');
+  const uid = /(?:^|\s)uid:(\d+)/.exec(joined);
+  const ino = /(?:^|\s)ino:(\d+)/.exec(joined);
+  return { processes: parseSsUsers(joined), uid: uid ? Number(uid[1]) : null, inode: ino ? Number(ino[1]) : null };
+}
+
+function parseInet(
+  tail: string[], proto: 'tcp' | 'udp' | 'raw' | 'udplite', stateText: string | null, recvQ: number, sendQ: number,
+  bracketStyle: boolean, rows: Connection[], d: Diagnostics, source: string, raw: string,
+): void {
+  const localText = tail[0] ?? '';
+  const peerText = tail[1] ?? '';
+  const hostOf = (s: string): string => s.replace(/:[^:\]]*$/, '');
+  const localHost = hostOf(localText);
+  // `*` is the IPv4 wildcard in old ss and the dual-stack IPv6 wildcard in bracket-style ss.
+  const family = localHost.startsWith('[') ? 'inet6' : localHost === '*' ? (bracketStyle ? 'inet6' : 'inet') : familyOfAddress(localHost.replace(/%.*$/, ''));
+  const wildcard = family === 'inet6' ? '::' : '0.0.0.0';
+  const local = splitColonEndpoint(localText, wildcard);
+  const remote = splitColonEndpoint(peerText, wildcard);
+  if (!local || !remote) {
+    recordSkip(d, source, raw, 'unreadable address');
+    return;
+  }
+  let state: string;
+  if (stateText === null) state = 'UNKNOWN';
+  else if (proto === 'tcp') state = stateText === 'UNCONN' ? 'CLOSE' : normalizeTcpState(stateText) ?? stateText;
+  else state = stateText === 'ESTAB' ? 'ESTABLISHED' : stateText === 'UNCONN' ? 'UNCONN' : normalizeTcpState(stateText) ?? stateText;
+  const x = extras(tail.slice(2));
+  const row = makeConnection({ proto, family, local, remote, state, recvQ, sendQ, uid: x.uid, inode: x.inode });
+  row.processes = x.processes;
+  row.ownerStatus = x.processes.length > 0 ? 'known' : 'none';
+  rows.push(row);
+}
+
+function parseUnix(
+  tail: string[], socketType: string, stateText: string | null, recvQ: number, sendQ: number,
+  rows: Connection[], d: Diagnostics, source: string, raw: string,
+): void {
+  // `path inode peer peer-inode`; an unnamed socket's path is `*`.
+  const path = tail[0] ?? '';
+  const inode = toCount(tail[1]);
+  if (inode === null) {
+    recordSkip(d, source, raw, 'unix row without an inode');
+    return;
+  }
+  const x = extras(tail.slice(4));
+  const row = makeConnection({
+    proto: 'unix', family: 'unix',
+    local: { address: '', port: 0 }, remote: { address: '', port: 0 },
+    state: stateText === null ? 'UNKNOWN' : UNIX_STATES[stateText] ?? stateText,
+    recvQ, sendQ, inode, uid: x.uid,
+    path: path === '*' ? '' : path,
+    socketType,
+  });
+  row.processes = x.processes;
+  row.ownerStatus = x.processes.length > 0 ? 'known' : 'none';
+  rows.push(row);
+}
