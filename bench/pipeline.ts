@@ -24,7 +24,7 @@ import { emptyDiagnostics } from '../shared/types.js';
 import { nextConnections, stampChanged } from '../electron/monitor/connections.js';
 import { startMonitor } from '../electron/monitor/host.js';
 import { SyntheticConnections } from '../electron/monitor/testing/synthetic.js';
-import { buildSyntheticWorker } from '../electron/monitor/testing/build-synthetic-worker.js';
+import { bundleWorker } from '../electron/monitor/testing/bundle-worker.js';
 import { startWebHost } from '../electron/web.js';
 
 const ROWS = 50_000;
@@ -89,7 +89,7 @@ function inProcessFigures() {
 async function webSocketFigures(): Promise<{ wsLatencyMedianMs: number; wsPipelineMedianMs: number; ticks: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'netlens-bench-pipeline-'));
   // import.meta.url means nothing inside the run-ts bundle: name the entry from the checkout root.
-  const workerPath = await buildSyntheticWorker(dir, join(root, 'electron/monitor/testing/synthetic-worker.ts'));
+  const workerPath = await bundleWorker(dir, join(root, 'electron/monitor/testing/synthetic-worker.ts'));
   const monitor = startMonitor({ workerPath, workerData: { rows: ROWS, churn: CHURN } });
   const web = await startWebHost({ monitor, port: 0, dataDir: dir, log: () => {} });
   const wsUrl = `${web.url.replace(/^http/, 'ws').replace(/\/(\?.*)?$/, '')}/ws?token=${encodeURIComponent(web.token)}`;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from '../../shared/types.js';
 import { startMonitor } from './host.js';
-import { buildSyntheticWorker } from './testing/build-synthetic-worker.js';
+import { bundleWorker } from './testing/bundle-worker.js';
 import { TestClient } from './testing/test-client.js';
 
 // The host runs a real worker thread: a bundle of testing/synthetic-worker.ts (synthetic collectors, and a
@@ -14,7 +14,7 @@ let workerPath = '';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'netlens-monitor-test-'));
-  workerPath = await buildSyntheticWorker(dir);
+  workerPath = await bundleWorker(dir);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

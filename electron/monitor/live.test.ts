@@ -1,0 +1,75 @@
+// The production worker (electron/monitor/worker.ts with the real collectors) against real sockets: a loopback
+// connection this test opens appears, and after it closes it is marked closed, then removed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Connection } from '../../shared/types.js';
+import { startMonitor, type MonitorHandle } from './host.js';
+import { bundleWorker } from './testing/bundle-worker.js';
+import { TestClient } from './testing/test-client.js';
+
+let dir = '';
+let monitor: MonitorHandle;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'netlens-monitor-live-'));
+  const workerPath = await bundleWorker(dir, fileURLToPath(new URL('./worker.ts', import.meta.url)));
+  monitor = startMonitor({ workerPath, log: () => {} });
+});
+
+afterAll(async () => {
+  await monitor?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function until<T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe.runIf(process.platform === 'linux')('live monitor (real collectors, worker thread)', () => {
+  it('shows a loopback connection this test opens, then marks it closed, then removes it', async () => {
+    const client = new TestClient(monitor);
+    client.handle({ type: 'setInterval', intervalMs: 500 });
+    client.handle({ type: 'subscribe', dataset: 'connections' });
+    await until(() => client.of('snapshot').length > 0, 'the first snapshot');
+
+    const accepted: Socket[] = [];
+    const server: Server = createServer((s) => accepted.push(s));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const socket = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    const localPort = socket.localPort!;
+
+    const rows = () => [...(client.tables.get('connections')?.values() ?? [])] as Connection[];
+    const ours = (r: Connection) =>
+      r.proto === 'tcp' && r.localAddress === '127.0.0.1' && r.localPort === localPort && r.remotePort === port;
+    const row = await until(() => rows().find((r) => ours(r) && r.state === 'ESTABLISHED'), 'our connection');
+    expect(row.closedAt).toBeNull();
+    expect(row.firstSeen).toBeGreaterThan(0);
+    expect(row.lastChanged).toBeGreaterThanOrEqual(row.firstSeen!);
+
+    // The listener closes first so our end does not linger in TIME_WAIT under the same endpoints.
+    for (const s of accepted) s.destroy();
+    socket.destroy();
+    server.close();
+    const closed = await until(() => {
+      const r = client.tables.get('connections')?.get(row.id) as Connection | undefined;
+      return r && r.closedAt != null ? r : undefined;
+    }, 'the connection marked closed');
+    expect(closed.closedAt).toBeGreaterThanOrEqual(row.firstSeen!);
+    await until(() => !client.tables.get('connections')?.has(row.id), 'the closed connection removed');
+    expect(client.gaps).toEqual([]);
+    expect(client.of('collectorError')).toEqual([]);
+    client.client!.detach();
+  });
+});
