@@ -49,8 +49,10 @@ export function App() {
       for (const t of TABS) for (const d of t.datasets) client.subscribe(d);
       setReady(true);
     });
+    const fetchInfo = () => client.request('hostInfo', {}).then(setInfo, () => undefined);
+    if (client.state === 'open') void fetchInfo();
     return client.onState((s) => {
-      if (s === 'open') client.request('hostInfo', {}).then(setInfo, () => undefined);
+      if (s === 'open') void fetchInfo();
     });
   }, []);
 

@@ -64,6 +64,8 @@ class WebSocketTransport implements Transport {
   onClose: Transport['onClose'] = null;
   private ws: WebSocket | null = null;
   private retryMs = 500;
+  /** Messages sent before the socket opened; delivered on open (requests made at startup). */
+  private queue: ClientMessage[] = [];
 
   constructor(private readonly token: string | null) {}
 
@@ -74,6 +76,7 @@ class WebSocketTransport implements Transport {
     this.ws = ws;
     ws.onopen = () => {
       this.retryMs = 500;
+      for (const m of this.queue.splice(0)) ws.send(JSON.stringify(m));
       this.onOpen?.();
     };
     ws.onmessage = (e: MessageEvent<string>) => {
@@ -87,6 +90,8 @@ class WebSocketTransport implements Transport {
     };
     ws.onclose = (e) => {
       this.ws = null;
+      // What was queued belonged to the lost session; the client re-subscribes on the next open.
+      this.queue = [];
       this.onClose?.(e.reason || `connection closed (code ${e.code})`);
       // The host may be restarting; retry with a growing delay, capped.
       setTimeout(() => this.start(), this.retryMs);
@@ -96,6 +101,7 @@ class WebSocketTransport implements Transport {
 
   send(message: ClientMessage): void {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+    else this.queue.push(message);
   }
 }
 

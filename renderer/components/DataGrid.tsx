@@ -18,6 +18,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { updateGrid, useSettings, type GridSettings } from '../store/settings.js';
 import { ColumnChooser } from './ColumnChooser.js';
+import { SortedView, type SortSpec } from '../../shared/sorted-view.js';
 
 export const ROW_HEIGHT = 24;
 
@@ -44,8 +45,10 @@ export interface GridProps<Row extends { id: string }> {
   gridId: string;
   label: string;
   columns: GridColumn<Row>[];
-  /** The rows to show (already filtered); the grid sorts them. */
+  /** The rows to show (already filtered). The grid sorts them, unless `presorted` says the caller did
+   *  (live tables follow changes with a SortedView, see useGridSort). */
   rows: Row[];
+  presorted?: boolean;
   defaultSort?: { id: string; desc: boolean }[];
   rowClass?: (row: Row) => string;
   selectedId: string | null;
@@ -59,41 +62,36 @@ export interface GridProps<Row extends { id: string }> {
 
 const features = tableFeatures({ columnVisibilityFeature, columnOrderingFeature, columnSizingFeature, columnResizingFeature });
 
-type SortSpec = { id: string; desc: boolean };
+export type SortState = { id: string; desc: boolean }[];
 
-/** Sorts with keys computed once per row, not once per comparison; stable (ties keep input order). */
-export function sortRows<Row>(rows: Row[], columns: GridColumn<Row>[], sort: SortSpec[]): Row[] {
-  const specs = sort.map((s) => ({ s, col: columns.find((c) => c.id === s.id) })).filter((x) => x.col);
-  if (specs.length === 0) return rows;
-  const n = rows.length;
-  const keys = specs.map(({ col }) => (col!.compare ? null : rows.map((r) => col!.sortValue(r))));
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  const ordered = Array.from(idx).sort((a, b) => {
-    for (let k = 0; k < specs.length; k++) {
-      const { s, col } = specs[k]!;
-      let d: number;
-      const kk = keys[k];
-      if (kk) {
-        const x = kk[a]!;
-        const y = kk[b]!;
-        if (x === y) d = 0;
-        else if (x === null) d = 1;
-        else if (y === null) d = -1;
-        else d = x < y ? -1 : 1;
-        if (x !== null && y !== null && s.desc) d = -d;
-      } else {
-        d = col!.compare!(rows[a]!, rows[b]!);
-        if (s.desc) d = -d;
-      }
-      if (d !== 0) return d;
-    }
-    return a - b;
-  });
-  return ordered.map((i) => rows[i]!);
+/** The grid's sort, as SortedView specs: keys from the columns, custom comparators where a column has one. */
+export function sortSpecs<Row>(columns: GridColumn<Row>[], sort: SortState): SortSpec[] {
+  const out: SortSpec[] = [];
+  for (const s of sort) {
+    const col = columns.find((c) => c.id === s.id);
+    if (!col) continue;
+    out.push(col.compare ? { compare: col.compare as SortSpec['compare'], desc: s.desc } : { key: col.sortValue as SortSpec['key'], desc: s.desc });
+  }
+  return out;
 }
 
-function gridState(settings: GridSettings | undefined, columns: GridColumn<unknown>[], defaultSort: SortSpec[]) {
+/** Sorts rows once (tables that are not live, or small). Live tables keep a SortedView across changes. */
+export function sortRows<Row extends { id: string }>(rows: Row[], columns: GridColumn<Row>[], sort: SortState): Row[] {
+  if (sort.length === 0) return rows;
+  return new SortedView<Row>(sortSpecs(columns, sort), () => true).reset(rows);
+}
+
+/** The sort a grid shows: what the user chose (persisted), else the grid's default. */
+export function useGridSort(gridId: string, columns: GridColumn<never>[] | GridColumn<any>[], defaultSort: SortState): SortState {
+  const saved = useSettings((s) => s.grids[gridId]?.sort);
+  return useMemo(() => {
+    const known = new Set(columns.map((c) => c.id));
+    return (saved && saved.length ? saved : defaultSort).filter((x) => known.has(x.id));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [saved, columns]);
+}
+
+function gridState(settings: GridSettings | undefined, columns: GridColumn<unknown>[], defaultSort: SortState) {
   const known = new Set(columns.map((c) => c.id));
   const saved = (settings?.order ?? []).filter((id) => known.has(id));
   const order = [...saved, ...columns.map((c) => c.id).filter((id) => !saved.includes(id))];
@@ -118,7 +116,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const [liveSizing, setLiveSizing] = useState<ColumnSizingState>(state.sizing);
   useEffect(() => setLiveSizing(state.sizing), [state.sizing]);
 
-  const sorted = useMemo(() => sortRows(rows, columns, state.sort), [rows, columns, state.sort]);
+  const sorted = useMemo(() => (props.presorted ? rows : sortRows(rows, columns, state.sort)), [rows, columns, state.sort, props.presorted]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -167,7 +165,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const setSort = (id: string, additive: boolean) => {
     const current = state.sort;
     const existing = current.find((s) => s.id === id);
-    let next: SortSpec[];
+    let next: SortState;
     if (!existing) next = additive ? [...current, { id, desc: false }] : [{ id, desc: false }];
     else if (!existing.desc) next = current.map((s) => (s.id === id ? { id, desc: true } : s)).filter((s) => additive || s.id === id);
     else next = additive ? current.filter((s) => s.id !== id) : [];

@@ -6,6 +6,7 @@ import { createStore, useStore } from 'zustand';
 import type { DiffMessage, MonitorStatus, ServerMessage, SnapshotMessage, TickInfo } from '../../shared/protocol.js';
 import { DATASETS, type Dataset, type Diagnostics, type RowTypes } from '../../shared/types.js';
 import { applyDiff } from '../../shared/diff.js';
+import type { TableChange } from '../../shared/sorted-view.js';
 import type { ConnectionState, NetlensClient } from '../api/client.js';
 
 /** How long new and changed rows stay highlighted. */
@@ -29,7 +30,13 @@ export interface DatasetState<Row> {
   error: { message: string; at: number } | null;
   /** Rows added or changed recently (client-side arrival time), for TCPView-style highlights. */
   marks: Map<string, Mark>;
+  /** What each recent version changed, so views can follow incrementally (SortedView); a snapshot
+   *  clears it, which tells views to rebuild. */
+  changes: { version: number; change: TableChange<Row> }[];
 }
+
+/** How many versions of changes to keep: views more than this far behind rebuild from the table. */
+const MAX_CHANGES = 16;
 
 export interface Notice {
   id: number;
@@ -48,7 +55,7 @@ export interface DataState {
 }
 
 function emptyDataset<Row>(): DatasetState<Row> {
-  return { rows: new Map(), version: 0, seq: null, received: false, diagnostics: null, tick: null, error: null, marks: new Map() };
+  return { rows: new Map(), version: 0, seq: null, received: false, diagnostics: null, tick: null, error: null, marks: new Map(), changes: [] };
 }
 
 export const dataStore = createStore<DataState>(() => ({
@@ -91,6 +98,7 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
     scheduled = false;
     const batch = queue.splice(0);
     const touched = new Set<Dataset>();
+    const pending = new Map<Dataset, { upserts: Map<string, RowTypes[Dataset]>; removed: Set<string> } | 'reset'>();
     const state = dataStore.getState();
     const t = now();
     for (const m of batch) {
@@ -99,6 +107,7 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
         ds.rows = new Map(m.rows.map((r) => [r.id, r]));
         ds.marks.clear();
         ds.seq = m.seq;
+        pending.set(m.dataset, 'reset');
       } else {
         if (ds.seq === null) continue; // a resync is on its way
         if (m.seq !== ds.seq + 1) {
@@ -109,6 +118,19 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
         if (MARKED.has(m.dataset)) markChanges(ds, m, t);
         applyDiff(ds.rows, m.diff as never);
         ds.seq = m.seq;
+        let p = pending.get(m.dataset);
+        if (p === undefined) pending.set(m.dataset, (p = { upserts: new Map(), removed: new Set() }));
+        if (p !== 'reset') {
+          for (const id of m.diff.removed) {
+            p.upserts.delete(id);
+            p.removed.add(id);
+          }
+          for (const r of m.diff.added) p.upserts.set(r.id, r);
+          for (const c of m.diff.changed) {
+            const now = ds.rows.get(c.id);
+            if (now) p.upserts.set(c.id, now);
+          }
+        }
       }
       ds.received = true;
       ds.diagnostics = m.diagnostics;
@@ -121,7 +143,14 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
     for (const d of touched) {
       const ds = datasets[d] as DatasetState<RowTypes[Dataset]>;
       for (const [id, mark] of ds.marks) if (t - mark.at > HIGHLIGHT_MS) ds.marks.delete(id);
-      (datasets as Record<Dataset, DatasetState<RowTypes[Dataset]>>)[d] = { ...ds, version: ds.version + 1 };
+      const version = ds.version + 1;
+      const p = pending.get(d);
+      if (p === 'reset' || p === undefined) ds.changes = [];
+      else {
+        ds.changes.push({ version, change: { upserts: [...p.upserts.values()], removed: [...p.removed] } });
+        if (ds.changes.length > MAX_CHANGES) ds.changes.shift();
+      }
+      (datasets as Record<Dataset, DatasetState<RowTypes[Dataset]>>)[d] = { ...ds, version };
       if (ds.seq !== null) client.send({ type: 'ack', dataset: d, seq: ds.seq });
     }
     dataStore.setState({ datasets });

@@ -5,7 +5,8 @@ import type { Capabilities } from '../../../shared/protocol.js';
 import type { Connection } from '../../../shared/types.js';
 import { isListening, parseFilter, quoteFilterValue, togglesPredicate } from '../../../shared/filter.js';
 import { api } from '../../api/client.js';
-import { DataGrid } from '../../components/DataGrid.js';
+import { DataGrid, useGridSort } from '../../components/DataGrid.js';
+import { useLiveRows } from '../../store/live-rows.js';
 import { Menu, type MenuItem } from '../../components/Menu.js';
 import { copyText } from '../../components/clipboard.js';
 import { useData, HIGHLIGHT_MS } from '../../store/data.js';
@@ -19,6 +20,8 @@ import { CloseDialog } from './CloseDialog.js';
 import { ProcessList, summarizeProcesses } from './ProcessList.js';
 import { FilterBox } from './FilterBox.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
+
+const DEFAULT_SORT = [{ id: 'process', desc: false }];
 
 type Dialogs = { kind: 'kill'; row: Connection } | { kind: 'close'; row: Connection } | { kind: 'log' } | null;
 
@@ -48,31 +51,40 @@ export function ConnectionsTab() {
     api().request('capabilities', {}).then(setCaps, () => setCaps(null));
   }, []);
 
-  // All rows of the table, once per applied batch (or the opened capture's rows).
-  const all = useMemo(
-    () => (capture ? (capture.rows as Connection[]) : Array.from(live.rows.values())),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [live.version, capture],
-  );
-
+  const fixed = capture ? (capture.rows as Connection[]) : null;
   const parsed = useMemo(() => parseFilter(query), [query]);
-  const byToggles = useMemo(() => all.filter(togglesPredicate(toggles)), [all, toggles]);
-  const shown = useMemo(() => {
-    let rows = byToggles;
-    if (processFilter !== null) rows = rows.filter((r) => matchesProcess(r, processFilter));
-    if (parsed.ok && parsed.terms > 0) rows = rows.filter(parsed.predicate);
-    return rows;
+  const byToggles = useMemo(() => togglesPredicate(toggles), [toggles]);
+  // One predicate for the whole filter; a new one (new query, toggle or process) rebuilds the view once.
+  const predicate = useMemo(() => {
+    const q = parsed.ok && parsed.terms > 0 ? parsed.predicate : null;
+    const pf = processFilter;
+    return (r: Connection) => byToggles(r) && (pf === null || matchesProcess(r, pf)) && (q === null || q(r));
   }, [byToggles, processFilter, parsed]);
-  const processes = useMemo(() => summarizeProcesses(byToggles, isListening), [byToggles]);
-
-  const denied = useMemo(() => (capture ? 0 : all.reduce((n, r) => n + (r.ownerStatus === 'denied' ? 1 : 0), 0)), [all, capture]);
-  useEffect(() => {
-    reportPanel({ shown: shown.length, total: all.length, noun: 'sockets', denied });
-  }, [shown.length, all.length, denied]);
-  useEffect(() => () => reportPanel(null), []);
 
   const onProcessClick = useCallback((name: string) => setProcessFilter(name), []);
   const columns = useMemo(() => connectionColumns(onProcessClick), [onProcessClick]);
+  const sort = useGridSort('connections', columns, DEFAULT_SORT);
+  const shown = useLiveRows<'connections'>(live, columns, sort, predicate, fixed);
+
+  // The process list and the "needs privileges" count look at every row: one pass per applied batch.
+  const { processes, denied, total } = useMemo(() => {
+    const rows = fixed ?? live.rows.values();
+    const counted: Connection[] = [];
+    let deniedCount = 0;
+    let n = 0;
+    for (const r of rows) {
+      n++;
+      if (r.ownerStatus === 'denied' && !r.closedAt) deniedCount++;
+      if (showProcessList && byToggles(r)) counted.push(r);
+    }
+    return { processes: showProcessList ? summarizeProcesses(counted, isListening) : [], denied: fixed ? 0 : deniedCount, total: n };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [live.version, fixed, byToggles, showProcessList]);
+
+  useEffect(() => {
+    reportPanel({ shown: shown.length, total, noun: 'sockets', denied });
+  }, [shown.length, total, denied]);
+  useEffect(() => () => reportPanel(null), []);
 
   const marks = live.marks;
   const now = Date.now();
@@ -89,8 +101,12 @@ export function ConnectionsTab() {
   );
 
   const connectionCount = useCallback(
-    (pid: number) => all.reduce((n, r) => n + (r.closedAt ? 0 : r.processes.some((p) => p.pid === pid) ? 1 : 0), 0),
-    [all],
+    (pid: number) => {
+      let n = 0;
+      for (const r of fixed ?? live.rows.values()) if (!r.closedAt && r.processes.some((p) => p.pid === pid)) n++;
+      return n;
+    },
+    [fixed, live.rows],
   );
 
   const menuItems = (row: Connection): MenuItem[] => {
@@ -187,7 +203,8 @@ export function ConnectionsTab() {
           label="Connections"
           columns={columns}
           rows={shown}
-          defaultSort={[{ id: 'process', desc: false }]}
+          presorted
+          defaultSort={DEFAULT_SORT}
           rowClass={rowClass}
           selectedId={selectedId}
           onSelect={setSelectedId}
@@ -195,7 +212,7 @@ export function ConnectionsTab() {
           empty={
             loading
               ? 'Reading this machine’s sockets…'
-              : all.length === 0
+              : total === 0
                 ? 'No sockets.'
                 : `No socket matches${query ? ` “${query}”` : ''}${processFilter ? ` for ${processFilter}` : ''} with these toggles.`
           }

@@ -12,10 +12,20 @@ export interface ProcessEntry {
   listening: number;
 }
 
+const DENIED = ['(needs privileges)'];
+const NONE = ['(no process)'];
+
 export function summarizeProcesses(rows: Connection[], isListening: (r: Connection) => boolean): ProcessEntry[] {
   const byName = new Map<string, ProcessEntry>();
   for (const r of rows) {
-    const names = r.ownerStatus === 'denied' ? ['(needs privileges)'] : r.processes.length ? [...new Set(r.processes.map((p) => p.name))] : ['(no process)'];
+    const names =
+      r.ownerStatus === 'denied'
+        ? DENIED
+        : r.processes.length === 0
+          ? NONE
+          : r.processes.length === 1
+            ? [r.processes[0]!.name]
+            : [...new Set(r.processes.map((p) => p.name))];
     for (const name of names) {
       let e = byName.get(name);
       if (!e) {

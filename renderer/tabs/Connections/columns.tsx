@@ -50,7 +50,7 @@ export function connectionColumns(onProcessClick: (name: string) => void): GridC
       text: localText,
       description: 'Local address (* = any); the path for unix sockets',
     },
-    { id: 'localPort', header: 'Local Port', width: 80, align: 'right', sortValue: (r) => (r.proto === 'unix' ? null : r.localPort), text: (r) => formatPort(r.localPort, r.proto) },
+    { id: 'localPort', header: 'Local Port', width: 88, align: 'right', sortValue: (r) => (r.proto === 'unix' ? null : r.localPort), text: (r) => formatPort(r.localPort, r.proto) },
     {
       id: 'remoteAddress',
       header: 'Foreign Address',
@@ -59,7 +59,7 @@ export function connectionColumns(onProcessClick: (name: string) => void): GridC
       compare: (a, b) => compareAddresses(a.remoteAddress, b.remoteAddress),
       text: (r) => (r.proto === 'unix' ? '' : formatAddress(r.remoteAddress)),
     },
-    { id: 'remotePort', header: 'Foreign Port', width: 90, align: 'right', sortValue: (r) => (r.proto === 'unix' ? null : r.remotePort), text: (r) => formatPort(r.remotePort, r.proto) },
+    { id: 'remotePort', header: 'Foreign Port', width: 100, align: 'right', sortValue: (r) => (r.proto === 'unix' ? null : r.remotePort), text: (r) => formatPort(r.remotePort, r.proto) },
     { id: 'state', header: 'State', width: 110, sortValue: (r) => r.state, text: (r) => r.state },
     { id: 'pid', header: 'PID', width: 70, align: 'right', sortValue: (r) => r.processes[0]?.pid ?? null, text: pidsText },
     {

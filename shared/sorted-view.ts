@@ -1,0 +1,100 @@
+// A filtered, sorted view of a keyed table that follows the table's changes incrementally. At 50,000 rows a
+// full filter-and-sort costs tens of milliseconds; a tick that changes 1% of the rows costs one pass to drop
+// the touched rows and one merge to put their new versions back: O(n + k log k), a few milliseconds.
+//
+// Sort keys are computed once per row object (rows are immutable: a changed row is a new object), and ties
+// are broken by id, so the order is total and the incremental result equals a full rebuild exactly.
+
+export type SortKey = number | string | null;
+
+export interface SortSpec {
+  /** Key of a row for this sort level. */
+  key?: (row: never) => SortKey;
+  /** Or a comparator of its own (addresses in address order). */
+  compare?: (a: never, b: never) => number;
+  desc: boolean;
+}
+
+export interface TableChange<Row> {
+  /** Rows added or changed (their new objects). */
+  upserts: Row[];
+  /** Ids of rows removed. */
+  removed: string[];
+}
+
+function compareKeys(x: SortKey, y: SortKey): number {
+  if (x === y) return 0;
+  // Empty values sort last whatever the direction, as spreadsheets do.
+  if (x === null) return 1;
+  if (y === null) return -1;
+  return x < y ? -1 : 1;
+}
+
+export class SortedView<Row extends { id: string }> {
+  rows: Row[] = [];
+  private keys = new WeakMap<Row, SortKey[]>();
+
+  constructor(
+    private readonly specs: readonly SortSpec[],
+    private readonly predicate: (row: Row) => boolean,
+  ) {}
+
+  private keysOf(row: Row): SortKey[] {
+    let k = this.keys.get(row);
+    if (!k) {
+      k = this.specs.map((s) => (s.key ? (s.key as (r: Row) => SortKey)(row) : null));
+      this.keys.set(row, k);
+    }
+    return k;
+  }
+
+  readonly compare = (a: Row, b: Row): number => {
+    if (a === b) return 0;
+    const ka = this.keysOf(a);
+    const kb = this.keysOf(b);
+    for (let i = 0; i < this.specs.length; i++) {
+      const s = this.specs[i]!;
+      let d: number;
+      if (s.compare) {
+        d = (s.compare as (x: Row, y: Row) => number)(a, b);
+        if (s.desc) d = -d;
+      } else {
+        const x = ka[i]!;
+        const y = kb[i]!;
+        d = compareKeys(x, y);
+        if (s.desc && x !== null && y !== null) d = -d;
+      }
+      if (d !== 0) return d;
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  };
+
+  /** Rebuilds from every row of the table. */
+  reset(all: Iterable<Row>): Row[] {
+    const out: Row[] = [];
+    for (const r of all) if (this.predicate(r)) out.push(r);
+    out.sort(this.compare);
+    this.rows = out;
+    return out;
+  }
+
+  /** Follows one change of the table; returns the new rows array (a new object when anything changed). */
+  update(change: TableChange<Row>): Row[] {
+    if (change.upserts.length === 0 && change.removed.length === 0) return this.rows;
+    const touched = new Set<string>(change.removed);
+    for (const r of change.upserts) touched.add(r.id);
+    const incoming = change.upserts.filter(this.predicate).sort(this.compare);
+    const prev = this.rows;
+    const out: Row[] = [];
+    let j = 0;
+    for (let i = 0; i < prev.length; i++) {
+      const r = prev[i]!;
+      if (touched.has(r.id)) continue;
+      while (j < incoming.length && this.compare(incoming[j]!, r) < 0) out.push(incoming[j++]!);
+      out.push(r);
+    }
+    while (j < incoming.length) out.push(incoming[j++]!);
+    this.rows = out;
+    return out;
+  }
+}

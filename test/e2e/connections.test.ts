@@ -1,0 +1,225 @@
+// The Connections tab end to end: headless Chromium against the browser host and the real backend, with
+// real processes. A listener opened by a child with a distinctive name appears with its PID and name;
+// filtering narrows as documented; a new connection is highlighted; Kill process… → Cancel leaves the child
+// running, → Terminate kills it and its rows leave; Close connection… resets one TCP connection.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, startHost, until, ROOT, type RunningHost } from './support.js';
+
+let host: RunningHost;
+let browser: Browser;
+let page: Page;
+const binDir = mkdtempSync(join(tmpdir(), 'netlens-probe-'));
+const children: ChildProcess[] = [];
+
+/** A node child whose process name (comm) is `name`: exec'd through a symlink of that name. */
+function probe(name: string, script: string): Promise<{ child: ChildProcess; lines: string[]; next: () => Promise<string> }> {
+  const link = join(binDir, name);
+  symlinkSync(process.execPath, link);
+  const child = spawn(link, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const lines: string[] = [];
+  let read = 0;
+  child.stdout!.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
+  const next = () => until(`a line from ${name}`, () => (lines.length > read ? lines[read++]! : null));
+  // Resolves once the child printed its first line (it is ready); next() then returns the lines after it.
+  return next().then(() => ({ child, lines, next }));
+}
+
+const grid = () => page.locator('[role="grid"][aria-label="Connections"]');
+const dataRows = () => grid().locator('[role="row"][data-row-id]');
+const filterBox = () => page.getByRole('searchbox', { name: 'Filter connections' });
+const cell = (row: ReturnType<Page['locator']>, column: string) => row.locator(`[role="gridcell"][data-column="${column}"]`);
+
+async function setFilter(q: string): Promise<void> {
+  await filterBox().fill(q);
+}
+
+async function rowCount(): Promise<number> {
+  return dataRows().count();
+}
+
+beforeAll(async () => {
+  host = await startHost();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
+  await page.goto(host.url);
+  await grid().waitFor();
+  await page.getByRole('combobox', { name: 'Refresh interval' }).selectOption('500');
+});
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await browser?.close();
+  await host?.stop();
+  rmSync(binDir, { recursive: true, force: true });
+});
+
+describe('Connections tab', () => {
+  const name = `nlprobe${process.pid % 10000}`;
+  let listener: Awaited<ReturnType<typeof probe>>;
+  let port = 0;
+
+  it('shows a child’s listener with its PID and process name', async () => {
+    listener = await probe(
+      name,
+      `const net = require('net');
+       const server = net.createServer((s) => s.on('error', () => {}));
+       server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+       process.stdin.resume();
+       process.on('message', () => {});
+       setInterval(() => {}, 1000);
+       globalThis.peer = null;
+       process.on('SIGUSR2', () => { peer = net.connect(server.address().port, '127.0.0.1', () => console.log('connected ' + peer.localPort)); peer.on('error', () => {}); });`,
+    );
+    port = Number(listener.lines[0]);
+    expect(port).toBeGreaterThan(0);
+    await setFilter(`lport:${port}`);
+    const row = dataRows().first();
+    await until('the listener row', async () => (await rowCount()) === 1 && (await cell(row, 'state').textContent()) === 'LISTEN');
+    expect(await cell(row, 'pid').textContent()).toBe(String(listener.child.pid));
+    expect(await cell(row, 'process').textContent()).toBe(name);
+    expect(await cell(row, 'localAddress').textContent()).toBe('127.0.0.1');
+    expect(await cell(row, 'remoteAddress').textContent()).toBe('*');
+    expect(await cell(row, 'remotePort').textContent()).toBe('*');
+  });
+
+  it('filters to the process by clicking its name, and clears in one click', async () => {
+    await cell(dataRows().first(), 'process').getByRole('button').click();
+    const chip = page.getByTestId('process-filter');
+    expect(await chip.textContent()).toContain(name);
+    await setFilter('');
+    await until('only the child’s rows', async () => (await rowCount()) >= 1);
+    const processes = await grid().locator('[role="gridcell"][data-column="process"]').allTextContents();
+    expect(processes.length).toBeGreaterThan(0);
+    expect(new Set(processes)).toEqual(new Set([name]));
+    await chip.getByRole('button').click();
+    await until('the process filter to clear', async () => (await page.getByTestId('process-filter').count()) === 0);
+  });
+
+  it('highlights a connection opened during the test', async () => {
+    await setFilter(`proc:${name}`);
+    await until('one row', async () => (await rowCount()) === 1);
+    listener.child.kill('SIGUSR2');
+    const line = await listener.next();
+    const clientPort = Number(/connected (\d+)/.exec(line)![1]);
+    const row = grid().locator(`[role="row"][data-row-id*="|${clientPort}|"]`);
+    await until('the new connection row', async () => (await row.count()) > 0);
+    expect(await row.first().getAttribute('class')).toMatch(/hl-new/);
+    expect(await cell(row.first(), 'state').textContent()).toBe('ESTABLISHED');
+  });
+
+  it('narrows with the query language as documented', async () => {
+    await setFilter(`proc:${name}`);
+    await until('three rows (listener and both ends)', async () => (await rowCount()) === 3);
+    await setFilter(`proc:${name} state:listen`);
+    await until('the listener only', async () => (await rowCount()) === 1);
+    await setFilter(`proc:${name} -state:listen`);
+    await until('the two ends', async () => (await rowCount()) === 2);
+    await setFilter(`pid:${listener.child.pid} rport:${port}`);
+    await until('the client end', async () => (await rowCount()) === 1);
+    await setFilter(`"${name}" addr:127.0.0.0/8 port:${port}`);
+    await until('all three again', async () => (await rowCount()) === 3);
+    await setFilter(`proc:${name} addr:10.0.0.0/8`);
+    await until('none', async () => (await rowCount()) === 0);
+    // An invalid query is marked and leaves the last good view.
+    await setFilter(`proc:${name} port:99999`);
+    expect(await filterBox().getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#filter-error').textContent()).toContain('not a port');
+    await setFilter(`proc:${name}`);
+    await until('three rows', async () => (await rowCount()) === 3);
+    mkdirSync(join(ROOT, 'test-results/screenshots'), { recursive: true });
+    await setFilter('');
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: join(ROOT, 'test-results/screenshots/connections.png') });
+    await setFilter(`proc:${name}`);
+  });
+
+  it('Kill process… then Cancel leaves the process running', async () => {
+    const row = dataRows().first();
+    await row.click({ button: 'right' });
+    const menu = page.getByRole('menu', { name: 'Connection' });
+    await menu.getByRole('menuitem', { name: 'Kill process…' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.textContent()).toContain(String(listener.child.pid));
+    expect(await dialog.textContent()).toContain(name);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(listener.child.exitCode).toBeNull();
+    expect(() => process.kill(listener.child.pid!, 0)).not.toThrow();
+  });
+
+  it('opens the menu from the keyboard and closes it with Escape', async () => {
+    await grid().focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+F10');
+    const menu = page.getByRole('menu', { name: 'Connection' });
+    await menu.waitFor();
+    expect(await menu.getByRole('menuitem').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('Kill process…'), expect.stringContaining('Copy row'), expect.stringContaining('Copy remote address')]),
+    );
+    await page.keyboard.press('Escape');
+    expect(await page.getByRole('menu').count()).toBe(0);
+  });
+
+  it('Kill process… then Terminate kills it, and its rows leave', async () => {
+    const exited = new Promise<number | null>((r) => listener.child.once('exit', (code, signal) => r(signal === 'SIGTERM' ? 15 : code)));
+    await dataRows().first().click({ button: 'right' });
+    await page.getByRole('menu', { name: 'Connection' }).getByRole('menuitem', { name: 'Kill process…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Terminate' }).click();
+    const result = dialog.locator('[data-outcome]');
+    await result.waitFor();
+    expect(await result.getAttribute('data-outcome')).toBe('killed');
+    expect(await exited).toBe(15);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    // Its rows turn closed (red), then leave.
+    await until('rows marked closed or gone', async () => {
+      const n = await rowCount();
+      if (n === 0) return true;
+      const classes = await dataRows().evaluateAll((els) => els.map((e) => e.className));
+      return classes.every((c) => c.includes('closed'));
+    });
+    await until('rows gone', async () => (await rowCount()) === 0, 20_000);
+  });
+});
+
+describe('Close connection…', () => {
+  it('resets one established connection and the row turns closed', async () => {
+    const pair = await probe(
+      `nlpair${process.pid % 10000}`,
+      `const net = require('net');
+       const server = net.createServer((s) => { s.on('error', (e) => console.log('server-end ' + e.code)); s.on('close', () => console.log('server-end closed')); });
+       server.listen(0, '127.0.0.1', () => {
+         const c = net.connect(server.address().port, '127.0.0.1', () => console.log('ready ' + server.address().port + ' ' + c.localPort));
+         c.on('error', (e) => console.log('client-end ' + e.code));
+         c.on('close', () => console.log('client-end closed'));
+       });
+       setInterval(() => {}, 1000);`,
+    );
+    const [, serverPort, clientPort] = /ready (\d+) (\d+)/.exec(pair.lines[0]!)!.map(Number) as [number, number, number];
+    await setFilter(`lport:${clientPort} rport:${serverPort}`);
+    const row = dataRows().first();
+    await until('the client end', async () => (await rowCount()) === 1 && (await cell(row, 'state').textContent()) === 'ESTABLISHED');
+    await row.click({ button: 'right' });
+    await page.getByRole('menu', { name: 'Connection' }).getByRole('menuitem', { name: 'Close connection…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Close connection' }).click();
+    const result = dialog.locator('[data-outcome]');
+    await result.waitFor();
+    expect(await result.getAttribute('data-outcome')).toBe('closed');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await until('both ends to see it', () => pair.lines.some((l) => l.startsWith('client-end')) && pair.lines.some((l) => l.startsWith('server-end')));
+    await until('the row to turn closed', async () => {
+      if ((await rowCount()) === 0) return false;
+      return /closed/.test((await dataRows().first().getAttribute('class')) ?? '');
+    });
+    expect(pair.child.exitCode).toBeNull();
+    pair.child.kill('SIGKILL');
+  });
+});
