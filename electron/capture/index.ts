@@ -1,7 +1,7 @@
 // Opening a saved capture: find which tool printed it, parse it with the matching parser, and label the
 // result. Used by the app (File → Open capture…, drop on the window) and by `netlens parse`.
 import type { CaptureResult } from '../../shared/protocol.js';
-import { textLines } from '../collectors/connections/endpoints.js';
+import { textLines, uniqueIds } from '../collectors/connections/endpoints.js';
 import { FOREIGN_FORMATS, FORMATS, type CaptureContext, type CaptureFormat } from './formats.js';
 
 const PROMPT = /^(?:.*?(?:[$#%>]|PS [^>]*>)\s*)?(?:sudo\s+)?((?:netstat|ss|ip|route|ifconfig|ipconfig|cat|nstat|lsof|arp)(?:\s.*)?)$/i;
@@ -90,6 +90,8 @@ export function parseCapture(name: string, text: string, format = 'auto'): Captu
     chosen = format;
   }
   const result = parser.parse(ctx, chosen);
+  // A capture may list one socket or route twice (two reads glued together); rows still need distinct keys.
+  uniqueIds(result.rows);
   const diagnostics = result.diagnostics;
   if (ctx.command) diagnostics.notes.unshift(`command: ${ctx.command}`);
   if (result.rows.length === 0 && ctx.lines.length > 1 && diagnostics.skipped >= ctx.lines.length - 1) {

@@ -53,9 +53,9 @@ function sentenceCounters(text: string): { name: string; value: number }[] {
     const rest = lead[2] ?? '';
     const base = tidy(rest.replace(/\([^)]*\d[^)]*\)/g, '').replace(/\s+/g, ' '));
     const out = [{ name: base, value: Number(lead[1]) }];
-    for (const m of rest.matchAll(/\((?:[^)\d]*?)(\d+)\s*([^)]*)\)/g)) {
-      const words = tidy((m[2] ?? '').replace(/\d+/g, '#'));
-      out.push({ name: `${base} (${words || '#'})`, value: Number(m[1]) });
+    for (const m of rest.matchAll(/\(([^)\d]*?)(\d+)\s*([^)]*)\)/g)) {
+      const words = tidy(`${m[1] ?? ''} ${(m[3] ?? '').replace(/\d+/g, '#')}`);
+      out.push({ name: `${base} (${words || '#'})`, value: Number(m[2]) });
     }
     return out;
   }

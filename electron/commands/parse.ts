@@ -1,0 +1,65 @@
+// `netlens parse FILE [--format auto|NAME] [--json]`: reads a saved netstat/ss/ip/route/ifconfig/...
+// capture from any OS, names its format, and prints its rows as a table (or --json).
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Command } from '../cli.js';
+import { parseCapture, supportedFormats } from '../capture/index.js';
+import { decodeCaptureBytes } from '../collectors/oem-codepage.js';
+import { MAX_CAPTURE_BYTES } from '../../shared/protocol.js';
+import type { Dataset, RowTypes } from '../../shared/types.js';
+import { formatRows } from './text-table.js';
+
+export const parseCommand: Command = {
+  summary: 'parse a saved netstat/ss/ip/route/ifconfig capture from any OS (table, or --json rows)',
+  usage: 'parse FILE [--format auto|NAME] [--json]',
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, options: { json: { type: 'boolean' }, format: { type: 'string', default: 'auto' } }, allowPositionals: true });
+    } catch (err) {
+      console.error(`netlens parse: ${err instanceof Error ? err.message : String(err)}`);
+      return 2;
+    }
+    const file = parsed.positionals[0];
+    if (file === undefined || parsed.positionals.length > 1) {
+      console.error(`Usage: netlens ${this.usage}\nFormats: ${supportedFormats().join(', ')}`);
+      return 2;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      console.error(`netlens parse: cannot read ${file}${code === 'ENOENT' ? ': no such file' : code === 'EACCES' ? ': permission denied' : `: ${String(err)}`}`);
+      return 1;
+    }
+    if (bytes.length > MAX_CAPTURE_BYTES) {
+      console.error(`netlens parse: ${file} is larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MB`);
+      return 1;
+    }
+    const { text, encoding } = decodeCaptureBytes(bytes);
+    let result;
+    try {
+      result = parseCapture(basename(file), text, parsed.values.format ?? 'auto');
+    } catch (err) {
+      console.error(`netlens parse: ${err instanceof Error ? err.message : String(err)}`);
+      return 1;
+    }
+    if (encoding !== 'utf-8') result.diagnostics.notes.push(`decoded as ${encoding}`);
+    if (parsed.values.json) {
+      console.log(JSON.stringify(result, null, 2));
+      return 0;
+    }
+    console.log(`${basename(file)}: ${result.format} (${result.dataset}, ${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`);
+    console.log(formatRows(result.dataset as Dataset, result.rows as RowTypes[Dataset][]));
+    const d = result.diagnostics;
+    const remarks = [
+      ...(d.skipped > 0 ? [`${d.skipped} line(s) could not be read, e.g. ${d.samples.map((s) => `"${s.line}" (${s.reason})`).join('; ')}`] : []),
+      ...d.missing.map((m) => `${m.source}: ${m.reason}`),
+      ...d.notes,
+    ];
+    for (const r of remarks) console.error(`note: ${r}`);
+    return 0;
+  },
+};
