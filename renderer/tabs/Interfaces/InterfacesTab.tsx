@@ -1,63 +1,230 @@
-// The Interfaces tab: netstat -i and -e made live.
-import { useEffect, useMemo, useState } from 'react';
-import type { NetInterface } from '../../../shared/types.js';
-import { formatBytes, formatCount, formatRate, formatSpeed } from '../../../shared/format.js';
-import { DataGrid, type GridColumn } from '../../components/DataGrid.js';
+// The Interfaces tab: netstat -i and -e made live, a sparkline per interface, and for the selected one a
+// ten-minute throughput chart and its multicast groups (netstat -g).
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { MulticastGroup, NetInterface } from '../../../shared/types.js';
+import { formatRate } from '../../../shared/format.js';
+import { DataGrid, ROW_HEIGHT } from '../../components/DataGrid.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
+import { RateChart } from '../../components/RateChart.js';
+import { api } from '../../api/client.js';
 import { useData } from '../../store/data.js';
 import { reportPanel } from '../../store/view.js';
 import { useCaptureFor } from '../../store/capture.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
+import { captureInterfaceColumns, liveInterfaceColumns, multicastCaptureColumns, multicastColumns } from './columns.js';
+import { appendSample, busiestInterface, rateRings, seriesFromHistory, type ChartSeries } from './rate-series.js';
+import '../tabs-extra.css';
 
-const num = (n: number | null | undefined) => formatCount(n ?? null);
+/** A sparkline older than this (the tab was hidden, so nothing fed it) is refilled from the host's history. */
+const STALE_SPARK_MS = 15_000;
 
-export const interfaceColumns: GridColumn<NetInterface>[] = [
-  { id: 'name', header: 'Name', width: 110, sortValue: (r) => r.name, text: (r) => r.name },
-  { id: 'state', header: 'State', width: 80, sortValue: (r) => r.operState, text: (r) => r.operState },
-  { id: 'mtu', header: 'MTU', width: 64, align: 'right', sortValue: (r) => r.mtu, text: (r) => (r.mtu === null ? '' : String(r.mtu)) },
-  { id: 'mac', header: 'MAC', width: 140, sortValue: (r) => r.mac, text: (r) => r.mac ?? '' },
-  { id: 'addresses', header: 'Addresses', width: 240, sortValue: (r) => r.addresses[0]?.address ?? null, text: (r) => r.addresses.map((a) => `${a.address}${a.prefixLength !== null ? `/${a.prefixLength}` : ''}`).join(', ') },
-  { id: 'speed', header: 'Speed', width: 80, align: 'right', sortValue: (r) => r.speedMbps, text: (r) => formatSpeed(r.speedMbps) },
-  { id: 'rxRate', header: 'RX rate', width: 90, align: 'right', sortValue: (r) => r.rates?.rxBytesPerSec ?? null, text: (r) => formatRate(r.rates?.rxBytesPerSec) },
-  { id: 'txRate', header: 'TX rate', width: 90, align: 'right', sortValue: (r) => r.rates?.txBytesPerSec ?? null, text: (r) => formatRate(r.rates?.txBytesPerSec) },
-  { id: 'rxBytes', header: 'RX bytes', width: 90, align: 'right', sortValue: (r) => r.counters.rxBytes, text: (r) => formatBytes(r.counters.rxBytes) },
-  { id: 'txBytes', header: 'TX bytes', width: 90, align: 'right', sortValue: (r) => r.counters.txBytes, text: (r) => formatBytes(r.counters.txBytes) },
-  { id: 'rxPackets', header: 'RX packets', width: 100, align: 'right', sortValue: (r) => r.counters.rxPackets, text: (r) => num(r.counters.rxPackets) },
-  { id: 'txPackets', header: 'TX packets', width: 100, align: 'right', sortValue: (r) => r.counters.txPackets, text: (r) => num(r.counters.txPackets) },
-  { id: 'rxErrors', header: 'RX errs', width: 70, align: 'right', sortValue: (r) => r.counters.rxErrors, text: (r) => num(r.counters.rxErrors) },
-  { id: 'txErrors', header: 'TX errs', width: 70, align: 'right', sortValue: (r) => r.counters.txErrors, text: (r) => num(r.counters.txErrors) },
-  { id: 'rxDropped', header: 'RX drop', width: 70, align: 'right', sortValue: (r) => r.counters.rxDropped, text: (r) => num(r.counters.rxDropped) },
-  { id: 'txDropped', header: 'TX drop', width: 70, align: 'right', sortValue: (r) => r.counters.txDropped, text: (r) => num(r.counters.txDropped) },
-];
+/** Column header, footer and borders around the interface grid's rows. */
+const LIST_CHROME = 27 + 31 + 4;
+
+type HistoryState = { iface: string; status: 'loading' | 'ready' | 'error'; error?: string };
+
+/** The selected interface's last ten minutes: the host's history, then each live tick appended. */
+function useRateHistory(iface: string | null, row: NetInterface | undefined, tickAt: number | null, live: boolean) {
+  const seriesRef = useRef<ChartSeries>({ t: [], rx: [], tx: [] });
+  const [state, setState] = useState<HistoryState | null>(null);
+  const [revision, setRevision] = useState(0);
+
+  useEffect(() => {
+    if (!iface || !live) {
+      setState(null);
+      return;
+    }
+    let cancelled = false;
+    // Live ticks that arrive while the history loads are kept and merged after it.
+    seriesRef.current = { t: [], rx: [], tx: [] };
+    setState({ iface, status: 'loading' });
+    api()
+      .request('history', { iface })
+      .then(
+        (points) => {
+          if (cancelled) return;
+          const pending = seriesRef.current;
+          const next = seriesFromHistory(points);
+          for (let i = 0; i < pending.t.length; i++) appendSample(next, pending.t[i]! * 1000, pending.rx[i]!, pending.tx[i]!);
+          seriesRef.current = next;
+          setState({ iface, status: 'ready' });
+          setRevision((r) => r + 1);
+        },
+        (err: unknown) => {
+          if (!cancelled) setState({ iface, status: 'error', error: err instanceof Error ? err.message : String(err) });
+        },
+      );
+    return () => {
+      cancelled = true;
+    };
+  }, [iface, live]);
+
+  useEffect(() => {
+    if (!live || tickAt === null || !row?.rates) return;
+    if (appendSample(seriesRef.current, tickAt, row.rates.rxBytesPerSec, row.rates.txBytesPerSec)) setRevision((r) => r + 1);
+    // Only a new tick adds a point.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tickAt, live]);
+
+  return { series: seriesRef.current, revision, state };
+}
 
 export function InterfacesTab() {
   const live = useData((s) => s.datasets.interfaces);
+  const multicast = useData((s) => s.datasets.multicast);
   const capture = useCaptureFor('interfaces');
-  const selected = useSettings((s) => s.selectedInterface);
-  const all = useMemo(
+  const multicastCapture = useCaptureFor('multicast');
+  const chosen = useSettings((s) => s.selectedInterface);
+
+  const rows = useMemo(
     () => (capture ? (capture.rows as NetInterface[]) : Array.from(live.rows.values())),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [live.version, capture],
   );
-  useEffect(() => reportPanel({ shown: all.length, total: all.length, noun: 'interfaces' }), [all.length]);
+  const tickAt = capture ? null : (live.tick?.at ?? null);
+
+  // Sparklines: one sample per tick. Done during render (not in an effect) so the rows drawn in this very
+  // render already include the tick's sample; feed() ignores a tick it has seen.
+  if (!capture && tickAt !== null) rateRings.feed(tickAt, live.rows.values());
+
+  // Refill sparklines that went stale while the tab was hidden, from the host's per-second history.
+  const names = useMemo(() => rows.map((r) => r.id).join('\n'), [rows]);
+  const [, setSeeded] = useState(0);
+  useEffect(() => {
+    if (capture || !names) return;
+    let cancelled = false;
+    const now = Date.now();
+    const stale = names.split('\n').filter((id) => rateRings.staleAfter(id, now, STALE_SPARK_MS));
+    for (const id of stale) {
+      api()
+        .request('history', { iface: id })
+        .then((points) => {
+          if (cancelled) return;
+          rateRings.seed(id, points);
+          setSeeded((n) => n + 1);
+        }, () => undefined);
+    }
+    return () => {
+      cancelled = true;
+    };
+  }, [names, capture]);
+
+  // The chart follows the user's choice; until there is one, the busiest interface that is not loopback,
+  // fixed once picked so the chart does not hop between interfaces as traffic shifts.
+  const fallbackRef = useRef<string | null>(null);
+  const byId = useMemo(() => new Map(rows.map((r) => [r.id, r])), [rows]);
+  let selected: string | null = chosen && byId.has(chosen) ? chosen : null;
+  if (!selected) {
+    if (!fallbackRef.current || !byId.has(fallbackRef.current)) fallbackRef.current = busiestInterface(rows)?.id ?? null;
+    selected = fallbackRef.current;
+  }
+  const selectedRow = selected ? byId.get(selected) : undefined;
+
+  const history = useRateHistory(selected, selectedRow, tickAt, !capture && selected !== null);
+
+  const groups = useMemo(() => {
+    if (multicastCapture) return multicastCapture.rows as MulticastGroup[];
+    if (capture || !selected) return [];
+    return Array.from(multicast.rows.values()).filter((g) => g.iface === selected);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [multicast.version, selected, capture, multicastCapture]);
+
+  useEffect(() => reportPanel({ shown: rows.length, total: rows.length, noun: 'interfaces' }), [rows.length]);
   useEffect(() => () => reportPanel(null), []);
-  const [sel, setSel] = useState<string | null>(selected);
+
+  const [selectedGroup, setSelectedGroup] = useState<string | null>(null);
+
   return (
     <div className="tab-body">
       {capture ? <CaptureBanner capture={capture} /> : null}
-      <DataGrid
-        gridId="interfaces"
-        label="Interfaces"
-        columns={interfaceColumns}
-        rows={all}
-        defaultSort={[{ id: 'name', desc: false }]}
-        selectedId={sel}
-        onSelect={(id) => {
-          setSel(id);
-          updateSettings({ selectedInterface: id });
-        }}
-        empty={!capture && !live.received ? 'Reading interfaces…' : 'No interfaces.'}
-      />
+      {multicastCapture ? <CaptureBanner capture={multicastCapture} /> : null}
+      <div className="iface-layout">
+        {/* As tall as its rows (a few interfaces leave the chart more room), at most half the tab. */}
+        <div className="iface-list" style={{ height: LIST_CHROME + Math.max(rows.length, 3) * ROW_HEIGHT }}>
+          <DataGrid
+            gridId="interfaces"
+            label="Interfaces"
+            columns={capture ? captureInterfaceColumns : liveInterfaceColumns}
+            rows={rows}
+            defaultSort={[{ id: 'name', desc: false }]}
+            rowClass={(r) => (r.operState === 'down' ? 'iface-down' : '')}
+            selectedId={selected}
+            onSelect={(id) => {
+              if (id) updateSettings({ selectedInterface: id });
+            }}
+            empty={!capture && !live.received ? 'Reading interfaces…' : 'No interfaces.'}
+          />
+        </div>
+        <div className="iface-detail">
+          <section className="iface-chart" aria-label={selected ? `Throughput of ${selected}` : 'Throughput'}>
+            <h3>
+              {selected ? (
+                <>
+                  <span className="iface-name">{selected}</span> · last 10 minutes
+                  {selectedRow?.rates ? (
+                    <span className="iface-now">
+                      <span className="swatch rx" aria-hidden="true" /> RX {formatRate(selectedRow.rates.rxBytesPerSec)}
+                      <span className="swatch tx" aria-hidden="true" /> TX {formatRate(selectedRow.rates.txBytesPerSec)}
+                    </span>
+                  ) : null}
+                </>
+              ) : (
+                'Throughput'
+              )}
+            </h3>
+            <ChartArea
+              selected={selected}
+              capture={capture !== null}
+              received={live.received}
+              history={history}
+            />
+          </section>
+          <section className="iface-multicast" aria-label="Multicast groups">
+            <h3>
+              {multicastCapture ? 'Multicast groups (capture)' : `Multicast groups${selected ? ` of ${selected}` : ''}`}{' '}
+              <span className="muted">({groups.length})</span>
+            </h3>
+            <DataGrid
+              gridId={multicastCapture ? 'multicast-capture' : 'multicast'}
+              label={multicastCapture ? 'Multicast groups in the capture' : `Multicast groups of ${selected ?? 'the selected interface'}`}
+              columns={multicastCapture ? multicastCaptureColumns : multicastColumns}
+              rows={groups}
+              defaultSort={[{ id: 'family', desc: false }, { id: 'group', desc: false }]}
+              selectedId={selectedGroup}
+              onSelect={setSelectedGroup}
+              empty={
+                capture
+                  ? 'A capture of interfaces has no multicast groups.'
+                  : !multicast.received
+                    ? 'Reading multicast groups…'
+                    : selected
+                      ? `${selected} has joined no multicast group.`
+                      : 'Select an interface.'
+              }
+            />
+          </section>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function ChartArea({ selected, capture, received, history }: {
+  selected: string | null;
+  capture: boolean;
+  received: boolean;
+  history: ReturnType<typeof useRateHistory>;
+}) {
+  if (capture) return <div className="chart-state" role="status">A capture is a single reading: it has no rates or history.</div>;
+  if (!selected) return <div className="chart-state" role="status">{received ? 'Select an interface to chart it.' : 'Reading interfaces…'}</div>;
+  const st = history.state;
+  if (!st || st.status === 'loading') return <div className="chart-state" role="status">Loading the last 10 minutes of {selected}…</div>;
+  if (st.status === 'error') return <div className="chart-state error" role="alert">Could not load the history of {selected}: {st.error}</div>;
+  const waiting = history.series.t.length < 2;
+  return (
+    <div className="chart-box">
+      <RateChart data={history.series} revision={history.revision} label={`Receive and transmit rates of ${selected} over the last 10 minutes`} />
+      {waiting ? <div className="chart-overlay" role="status">Waiting for rate samples: a rate needs two readings a second apart…</div> : null}
     </div>
   );
 }

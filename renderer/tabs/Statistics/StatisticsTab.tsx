@@ -1,36 +1,241 @@
-// The Statistics tab: netstat -s made live.
-import { useEffect, useMemo, useState } from 'react';
+// The Statistics tab: netstat -s made live. One small grid per section, in netstat's order, each counter
+// with its description, value, per-second rate and delta since a baseline the user can reset; counters that
+// moved in the last tick are marked, error counters that rose are highlighted.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { createStore, useStore } from 'zustand';
 import type { Counter } from '../../../shared/types.js';
-import { formatCount, formatPerSecond } from '../../../shared/format.js';
-import { DataGrid, type GridColumn } from '../../components/DataGrid.js';
+import { formatClock, formatCount, formatPerSecond } from '../../../shared/format.js';
+import { DataGrid, ROW_HEIGHT, type GridColumn } from '../../components/DataGrid.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { useData } from '../../store/data.js';
 import { reportPanel } from '../../store/view.js';
 import { useCaptureFor } from '../../store/capture.js';
+import {
+  CounterWatch,
+  GROUP_TITLE,
+  compareGroups,
+  counterMatches,
+  deriveRows,
+  extendBaseline,
+  takeBaseline,
+  type Baseline,
+  type StatRow,
+} from './counter-groups.js';
+import '../tabs-extra.css';
 
-const columns: GridColumn<Counter>[] = [
-  { id: 'group', header: 'Group', width: 90, sortValue: (r) => r.group, text: (r) => r.group },
-  { id: 'name', header: 'Counter', width: 200, sortValue: (r) => r.name, text: (r) => r.name },
-  { id: 'description', header: 'Description', width: 380, sortValue: (r) => r.description, text: (r) => r.description ?? '' },
-  { id: 'value', header: 'Value', width: 110, align: 'right', sortValue: (r) => r.value, text: (r) => formatCount(r.value) },
-  { id: 'rate', header: 'Per second', width: 90, align: 'right', sortValue: (r) => r.rate ?? null, text: (r) => (r.kind === 'counter' ? formatPerSecond(r.rate) : '') },
-];
+// In memory only, and kept across tab switches: a baseline is about this session.
+const baselineStore = createStore<{ baseline: Baseline | null; reset: boolean }>(() => ({ baseline: null, reset: false }));
+const watch = new CounterWatch();
+
+function signed(n: number): string {
+  return n > 0 ? `+${formatCount(n)}` : formatCount(n);
+}
+
+const nameColumn: GridColumn<StatRow> = {
+  id: 'name',
+  header: 'Counter',
+  width: 210,
+  sortValue: (r) => r.name,
+  text: (r) => r.name,
+  render: (r) => (
+    <>
+      <span className={`moved-dot ${r.moved ? 'on' : ''}`} aria-hidden="true" />
+      {r.name}
+      {r.moved ? <span className="stat-sr-only"> (changed in the last tick)</span> : null}
+    </>
+  ),
+};
+
+const descriptionColumn: GridColumn<StatRow> = {
+  id: 'description',
+  header: 'Description',
+  width: 440,
+  sortValue: (r) => r.description,
+  text: (r) => r.description ?? '',
+};
+
+const valueColumn: GridColumn<StatRow> = {
+  id: 'value',
+  header: 'Value',
+  description: 'The current value: a count since boot, or for a gauge a current level',
+  width: 120,
+  align: 'right',
+  sortValue: (r) => r.value,
+  text: (r) => formatCount(r.value),
+  render: (r) => <span className="stat-value">{formatCount(r.value)}</span>,
+};
+
+const rateColumn: GridColumn<StatRow> = {
+  id: 'rate',
+  header: 'Per second',
+  description: 'Change per second over the last tick (counters only)',
+  width: 96,
+  align: 'right',
+  sortValue: (r) => (r.kind === 'counter' ? (r.rate ?? null) : null),
+  text: (r) => (r.kind === 'counter' ? formatPerSecond(r.rate) : ''),
+  render: (r) => (r.kind === 'counter' && r.rate ? formatPerSecond(r.rate) : <span className="muted">{r.kind === 'counter' ? formatPerSecond(r.rate) : ''}</span>),
+};
+
+const deltaColumn: GridColumn<StatRow> = {
+  id: 'delta',
+  header: 'Since baseline',
+  description: 'Change since the baseline (Reset baseline sets it to now)',
+  width: 128,
+  align: 'right',
+  sortValue: (r) => r.delta,
+  text: (r) => (r.delta === null ? '' : signed(r.delta)),
+  render: (r) =>
+    r.delta === null ? '' : <span className={r.delta !== 0 ? (r.isError && r.delta > 0 ? 'delta-error' : 'delta-moved') : 'muted'}>{signed(r.delta)}</span>,
+};
+
+const kindColumn: GridColumn<StatRow> = {
+  id: 'kind',
+  header: 'Kind',
+  description: 'counter: only grows; gauge: a current level',
+  width: 70,
+  hiddenByDefault: true,
+  sortValue: (r) => r.kind,
+  text: (r) => r.kind,
+};
+
+const LIVE_COLUMNS = [nameColumn, descriptionColumn, valueColumn, rateColumn, deltaColumn, kindColumn];
+const CAPTURE_COLUMNS = [nameColumn, descriptionColumn, valueColumn, kindColumn];
+
+const rowClass = (r: StatRow) => `${r.moved ? 'stat-moved' : ''} ${r.alarm ? 'stat-alarm' : ''}`;
+
+/** Grid height for n rows, so every section shows whole and the page scrolls as one. */
+const HEADER_HEIGHT = 27;
+const FOOTER_HEIGHT = 28;
+const gridHeight = (n: number, withFooter: boolean) => HEADER_HEIGHT + Math.max(1, n) * ROW_HEIGHT + 2 + (withFooter ? FOOTER_HEIGHT : 0);
 
 export function StatisticsTab() {
   const live = useData((s) => s.datasets.statistics);
   const capture = useCaptureFor('statistics');
+  const { baseline, reset } = useStore(baselineStore);
+  const [filter, setFilter] = useState('');
+  const [hideZero, setHideZero] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
-  const all = useMemo(
+  const stackRef = useRef<HTMLDivElement>(null);
+
+  const counters = useMemo(
     () => (capture ? (capture.rows as Counter[]) : Array.from(live.rows.values())),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [live.version, capture],
   );
-  useEffect(() => reportPanel({ shown: all.length, total: all.length, noun: 'counters' }), [all.length]);
+  const tickAt = live.tick?.at ?? null;
+
+  // Once per tick, during render so this render's rows carry it: what moved, and the first baseline.
+  if (!capture && tickAt !== null && counters.length > 0) {
+    watch.observe(tickAt, counters);
+    if (baseline) extendBaseline(baseline, counters);
+  }
+  useEffect(() => {
+    if (!capture && !baseline && counters.length > 0) baselineStore.setState({ baseline: takeBaseline(counters, Date.now()), reset: false });
+  }, [capture, baseline, counters]);
+
+  const rows = useMemo(
+    () => deriveRows(counters, capture ? null : watch, capture ? null : baseline, Date.now()),
+    [counters, capture, baseline],
+  );
+
+  const shownRows = useMemo(
+    () => rows.filter((r) => counterMatches(r, filter.trim()) && !(hideZero && r.value === 0 && !r.delta)),
+    [rows, filter, hideZero],
+  );
+  const groups = useMemo(() => {
+    const by = new Map<string, StatRow[]>();
+    for (const r of shownRows) {
+      let list = by.get(r.group);
+      if (!list) by.set(r.group, (list = []));
+      list.push(r);
+    }
+    return [...by.entries()].sort(([a], [b]) => compareGroups(a, b));
+  }, [shownRows]);
+
+  useEffect(() => reportPanel({ shown: shownRows.length, total: rows.length, noun: 'counters' }), [shownRows.length, rows.length]);
   useEffect(() => () => reportPanel(null), []);
+
+  const columns = capture ? CAPTURE_COLUMNS : LIVE_COLUMNS;
+  const received = capture !== null || live.received;
+  const jumpTo = (group: string) => {
+    stackRef.current?.querySelector(`[data-group="${CSS.escape(group)}"]`)?.scrollIntoView({ block: 'start' });
+  };
+
   return (
     <div className="tab-body">
       {capture ? <CaptureBanner capture={capture} /> : null}
-      <DataGrid gridId="statistics" label="Statistics" columns={columns} rows={all} selectedId={selected} onSelect={setSelected} empty={!capture && !live.received ? 'Reading protocol statistics…' : 'No counters.'} />
+      <div className="tab-toolbar" role="toolbar" aria-label="Statistics options">
+        <input
+          type="search"
+          className="stat-filter"
+          aria-label="Filter counters"
+          placeholder="Filter by counter, section or description"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && filter) {
+              setFilter('');
+              e.stopPropagation();
+            }
+          }}
+        />
+        <button type="button" className="toggle" aria-pressed={hideZero} onClick={() => setHideZero(!hideZero)} title="Hide counters whose value is zero, as netstat -ss does">
+          Hide zero counters
+        </button>
+        <label className="field">
+          <span>Section</span>
+          <select aria-label="Go to section" value="" onChange={(e) => e.target.value && jumpTo(e.target.value)}>
+            <option value="">Go to…</option>
+            {groups.map(([g]) => (
+              <option key={g} value={g}>{g}</option>
+            ))}
+          </select>
+        </label>
+        <div className="toolbar-spacer" />
+        {capture ? null : (
+          <>
+            <span className="muted baseline-time" data-testid="baseline-time">
+              {baseline ? `Deltas since ${formatClock(baseline.at)}${reset ? '' : ' (when NetLens started)'}` : 'No baseline yet'}
+            </span>
+            <button
+              type="button"
+              disabled={counters.length === 0}
+              title="Take the current values as the baseline: deltas start again from zero"
+              onClick={() => baselineStore.setState({ baseline: takeBaseline(live.rows.values(), Date.now()), reset: true })}
+            >
+              Reset baseline
+            </button>
+          </>
+        )}
+      </div>
+      <div className="stat-stack" ref={stackRef}>
+        {!received ? <div className="loading" role="status">Reading protocol statistics…</div> : null}
+        {received && rows.length === 0 ? <div className="loading" role="status">No counters: this system reported no protocol statistics.</div> : null}
+        {received && rows.length > 0 && groups.length === 0 ? (
+          <div className="loading" role="status">No counter matches “{filter}”{hideZero ? ' among the non-zero ones' : ''}.</div>
+        ) : null}
+        {groups.map(([group, list], i) => (
+          <section key={group} className="stat-group" data-group={group} aria-labelledby={`stat-h-${group}`}>
+            <h3 id={`stat-h-${group}`}>
+              {group}
+              {GROUP_TITLE[group] && GROUP_TITLE[group].toLowerCase() !== group.toLowerCase() ? <span className="stat-group-title">{GROUP_TITLE[group]}</span> : null}
+              <span className="muted">({list.length})</span>
+            </h3>
+            <div className="stat-grid" style={{ height: gridHeight(list.length, i === 0) }}>
+              <DataGrid
+                gridId="statistics"
+                label={`${group} counters`}
+                columns={columns}
+                rows={list}
+                rowClass={rowClass}
+                selectedId={selected}
+                onSelect={setSelected}
+                empty="No counters."
+              />
+            </div>
+          </section>
+        ))}
+      </div>
     </div>
   );
 }

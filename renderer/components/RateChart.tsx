@@ -1,0 +1,144 @@
+// A receive/transmit throughput chart drawn with uPlot (canvas, fast with 600 points and one update per
+// tick). uPlot paints on a canvas, which cannot read CSS custom properties, so the colours are read from the
+// stylesheet when the chart is built and the chart is rebuilt when the theme changes.
+import { useEffect, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { formatClock, formatRate } from '../../shared/format.js';
+
+export interface RateSeries {
+  /** Seconds since the epoch. */
+  t: number[];
+  rx: number[];
+  tx: number[];
+}
+
+export interface RateChartProps {
+  data: RateSeries;
+  /** Bumped whenever `data` (mutated in place) has new points. */
+  revision: number;
+  label: string;
+}
+
+interface Palette {
+  fg: string;
+  muted: string;
+  border: string;
+  rx: string;
+  tx: string;
+}
+
+function readPalette(): Palette {
+  const css = getComputedStyle(document.documentElement);
+  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  return {
+    fg: v('--fg', '#1d1f23'),
+    muted: v('--muted', '#6b7280'),
+    border: v('--border', '#d9dce1'),
+    rx: v('--chart-rx', '#2563eb'),
+    tx: v('--chart-tx', '#d97706'),
+  };
+}
+
+/** '#rrggbb' with an alpha channel, for the area under a line; other colour syntaxes get no fill. */
+function translucent(color: string, alpha: number): string | undefined {
+  return /^#[0-9a-f]{6}$/i.test(color) ? color + Math.round(alpha * 255).toString(16).padStart(2, '0') : undefined;
+}
+
+/** Changes whenever the effective theme does: the app's override (html[data-theme]) or the OS setting. */
+function useThemeRevision(): number {
+  const [rev, setRev] = useState(0);
+  useEffect(() => {
+    const bump = () => setRev((r) => r + 1);
+    const observer = new MutationObserver(bump);
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    const media = matchMedia('(prefers-color-scheme: dark)');
+    media.addEventListener('change', bump);
+    return () => {
+      observer.disconnect();
+      media.removeEventListener('change', bump);
+    };
+  }, []);
+  return rev;
+}
+
+/** The legend shows the point under the cursor, and the newest point when the cursor is elsewhere. */
+function legendValue(u: uPlot, v: number | null, series: number, idx: number | null, format: (n: number) => string): string {
+  const column = u.data[series] as (number | null | undefined)[] | undefined;
+  const value = idx === null ? column?.[column.length - 1] : v;
+  return value === null || value === undefined ? '–' : format(value);
+}
+const rateValue = (u: uPlot, v: number | null, s: number, idx: number | null) => legendValue(u, v, s, idx, formatRate);
+const timeValue = (u: uPlot, v: number | null, s: number, idx: number | null) => legendValue(u, v, s, idx, (t) => formatClock(t * 1000));
+
+function options(p: Palette, width: number, height: number): uPlot.Options {
+  const axis = {
+    stroke: p.muted,
+    grid: { stroke: p.border, width: 1 },
+    ticks: { stroke: p.border, width: 1 },
+    font: '11px system-ui, sans-serif',
+    labelFont: '11px system-ui, sans-serif',
+  };
+  return {
+    width,
+    height,
+    legend: { show: true, live: true },
+    cursor: { drag: { x: false, y: false } },
+    scales: {
+      x: { time: true },
+      // Rates start at zero; an idle interface still gets a readable 0..1 KiB/s scale.
+      y: { range: (_u, _min, max) => [0, Math.max(1024, max) * 1.1] },
+    },
+    axes: [
+      { ...axis },
+      {
+        ...axis,
+        label: 'Bytes per second',
+        labelSize: 16,
+        size: 78,
+        values: (_u, splits) => splits.map((v) => formatRate(v)),
+      },
+    ],
+    series: [
+      { label: 'Time', value: timeValue },
+      { label: 'RX', stroke: p.rx, width: 1.5, fill: translucent(p.rx, 0.15), value: rateValue, points: { show: false } },
+      { label: 'TX', stroke: p.tx, width: 1.5, fill: translucent(p.tx, 0.12), value: rateValue, points: { show: false } },
+    ],
+  };
+}
+
+export function RateChart({ data, revision, label }: RateChartProps) {
+  const boxRef = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<uPlot | null>(null);
+  const theme = useThemeRevision();
+
+  // Build (and rebuild on a theme change); follow the box's size.
+  useEffect(() => {
+    const box = boxRef.current;
+    if (!box) return;
+    const legendRoom = () => plotRef.current?.root.querySelector<HTMLElement>('.u-legend')?.offsetHeight ?? 28;
+    const size = () => ({ width: Math.max(120, box.clientWidth), height: Math.max(80, box.clientHeight - legendRoom()) });
+    const { width, height } = size();
+    const plot = new uPlot(options(readPalette(), width, height), [data.t, data.rx, data.tx], box);
+    plotRef.current = plot;
+    plot.setSize(size());
+    const observer = new ResizeObserver(() => {
+      const next = size();
+      if (next.width !== plot.width || next.height !== plot.height) plot.setSize(next);
+    });
+    observer.observe(box);
+    return () => {
+      observer.disconnect();
+      plot.destroy();
+      plotRef.current = null;
+    };
+    // `data` is read at build time; later points arrive through `revision`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [theme]);
+
+  useEffect(() => {
+    plotRef.current?.setData([data.t, data.rx, data.tx]);
+  }, [data, revision]);
+
+  return <div ref={boxRef} className="rate-chart" role="figure" aria-label={label} />;
+}

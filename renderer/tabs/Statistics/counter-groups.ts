@@ -1,0 +1,128 @@
+// How netstat -s orders and names its sections, and the per-row facts the Statistics tab derives on each
+// tick: the delta since the user's baseline, whether the counter moved, whether an error counter rose.
+import type { Counter } from '../../../shared/types.js';
+
+/** netstat -s prints /proc/net/snmp (Ip, Icmp, IcmpMsg, Tcp, Udp, UdpLite), then /proc/net/netstat
+ *  (TcpExt, IpExt, MPTcpExt); IPv6 and socket summaries follow. */
+export const GROUP_ORDER = [
+  'Ip', 'Icmp', 'IcmpMsg', 'Tcp', 'Udp', 'UdpLite',
+  'TcpExt', 'IpExt', 'MPTcpExt',
+  'Ip6', 'Icmp6', 'Udp6', 'UdpLite6',
+  'Sockets', 'Sockets6',
+] as const;
+
+export const GROUP_TITLE: Record<string, string> = {
+  Ip: 'IPv4',
+  Icmp: 'ICMP',
+  IcmpMsg: 'ICMP messages by type',
+  Tcp: 'TCP',
+  Udp: 'UDP',
+  UdpLite: 'UDP-Lite',
+  TcpExt: 'TCP extensions',
+  IpExt: 'IP extensions',
+  MPTcpExt: 'Multipath TCP',
+  Ip6: 'IPv6',
+  Icmp6: 'ICMPv6',
+  Udp6: 'UDP over IPv6',
+  UdpLite6: 'UDP-Lite over IPv6',
+  Sockets: 'Sockets in use (sockstat)',
+  Sockets6: 'IPv6 sockets in use (sockstat6)',
+};
+
+const RANK = new Map<string, number>(GROUP_ORDER.map((g, i) => [g, i]));
+
+/** Known sections in netstat's order, unknown ones after them alphabetically. */
+export function compareGroups(a: string, b: string): number {
+  const ra = RANK.get(a) ?? GROUP_ORDER.length;
+  const rb = RANK.get(b) ?? GROUP_ORDER.length;
+  return ra - rb || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+export interface StatRow extends Counter {
+  /** value − baseline value; null without a baseline (a capture). */
+  delta: number | null;
+  /** Changed since the previous tick. */
+  moved: boolean;
+  /** An error counter that rose within the last few seconds. */
+  alarm: boolean;
+}
+
+export interface Baseline {
+  at: number;
+  values: Map<string, number>;
+}
+
+export function takeBaseline(rows: Iterable<Counter>, at: number): Baseline {
+  const values = new Map<string, number>();
+  for (const r of rows) values.set(r.id, r.value);
+  return { at, values };
+}
+
+/** Counters first seen after the baseline (a module loaded later) start their delta where they appeared. */
+export function extendBaseline(b: Baseline, rows: Iterable<Counter>): void {
+  for (const r of rows) if (!b.values.has(r.id)) b.values.set(r.id, r.value);
+}
+
+/** Case-insensitive match on the name, the section or the description. */
+export function counterMatches(row: Counter, needle: string): boolean {
+  if (!needle) return true;
+  const n = needle.toLowerCase();
+  return (
+    row.name.toLowerCase().includes(n) ||
+    row.group.toLowerCase().includes(n) ||
+    (GROUP_TITLE[row.group]?.toLowerCase().includes(n) ?? false) ||
+    (row.description?.toLowerCase().includes(n) ?? false)
+  );
+}
+
+/** How long an error counter's rise stays highlighted: long enough to be seen at any refresh interval. */
+export const ALARM_MS = 10_000;
+
+/**
+ * Follows the counters tick by tick: what moved since the previous tick and when each error counter last
+ * rose. Keyed on the tick time so a re-render never counts as a tick.
+ */
+export class CounterWatch {
+  private previous = new Map<string, number>();
+  private movedIds = new Set<string>();
+  private roseAt = new Map<string, number>();
+  private lastTick = -Infinity;
+
+  observe(tickAt: number, rows: Iterable<Counter>): void {
+    if (tickAt <= this.lastTick) return;
+    const first = this.previous.size === 0;
+    this.lastTick = tickAt;
+    this.movedIds = new Set();
+    const next = new Map<string, number>();
+    for (const r of rows) {
+      next.set(r.id, r.value);
+      const before = this.previous.get(r.id);
+      if (first || before === undefined || before === r.value) continue;
+      this.movedIds.add(r.id);
+      if (r.isError && r.value > before) this.roseAt.set(r.id, tickAt);
+    }
+    this.previous = next;
+    for (const [id, at] of this.roseAt) if (tickAt - at > ALARM_MS) this.roseAt.delete(id);
+  }
+
+  moved(id: string): boolean {
+    return this.movedIds.has(id);
+  }
+
+  alarm(id: string, now: number): boolean {
+    const at = this.roseAt.get(id);
+    return at !== undefined && now - at <= ALARM_MS;
+  }
+}
+
+export function deriveRows(rows: readonly Counter[], watch: CounterWatch | null, baseline: Baseline | null, now: number): StatRow[] {
+  return rows.map((r) => {
+    const base = baseline?.values.get(r.id);
+    return {
+      ...r,
+      delta: baseline ? r.value - (base ?? r.value) : null,
+      moved: watch?.moved(r.id) ?? false,
+      alarm: watch?.alarm(r.id, now) ?? false,
+    };
+  });
+}

@@ -1,0 +1,260 @@
+// The Interfaces and Statistics tabs in headless Chromium against the real browser host and this machine's
+// real data: interface names from /sys/class/net, lo's address and multicast groups as `ip` reports them,
+// loopback traffic this test generates showing up as an RX rate, a chart and moving TCP counters, and an
+// error counter (Udp NoPorts, provoked by datagrams to a closed port) highlighted when it rises.
+import { execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ROOT, launchChromium, startHost, until, type RunningHost } from './support.js';
+
+const SHOTS = join(ROOT, 'docs/screenshots');
+const FIXTURES = join(ROOT, 'test/fixtures/linux');
+
+let host: RunningHost;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  host = await startHost();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+  await page.goto(host.url);
+  await page.locator('[role="tablist"]').waitFor();
+});
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+/** A loopback TCP pair that keeps sending until stopped: the echo server returns every byte. */
+async function loopbackTraffic(): Promise<{ stop: () => Promise<void> }> {
+  const server: Server = createServer((s) => s.pipe(s));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const client: Socket = connect(port, '127.0.0.1');
+  await new Promise<void>((r) => client.once('connect', () => r()));
+  client.on('data', () => undefined);
+  const chunk = Buffer.alloc(256 * 1024, 0x61);
+  const timer = setInterval(() => {
+    // Four MiB a second, in steps, so every tick sees traffic.
+    client.write(chunk);
+  }, 60);
+  return {
+    async stop() {
+      clearInterval(timer);
+      client.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+const panel = () => page.locator('[role="tabpanel"]:not([hidden])');
+const cell = (grid: string, rowId: string, column: string) =>
+  panel().locator(`[role="grid"][aria-label="${grid}"] [role="row"][data-row-id="${rowId}"] [role="gridcell"][data-column="${column}"]`);
+
+/** Opens a saved capture through the toolbar's file picker, as a user would. */
+async function openCapture(file: string): Promise<void> {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Open capture…' }).click()]);
+  await chooser.setFiles(file);
+  await panel().getByRole('region', { name: 'Capture' }).waitFor();
+}
+
+async function backToLive(): Promise<void> {
+  await panel().getByRole('button', { name: 'Back to live data' }).click();
+  await until('the capture banner to go', async () => (await panel().getByRole('region', { name: 'Capture' }).count()) === 0);
+}
+
+/** "1.23 MiB/s" → bytes per second; "" (no rate yet) → null. */
+function parseRate(text: string): number | null {
+  const m = /^([\d.]+) (B|KiB|MiB|GiB)\/s$/.exec(text.trim());
+  if (!m) return null;
+  const unit = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[m[2] as 'B'];
+  return Number(m[1]) * unit;
+}
+
+describe('Interfaces tab', () => {
+  it("lists this machine's interfaces, with lo's IPv4 address", async () => {
+    await page.getByRole('tab', { name: 'Interfaces' }).click();
+    const grid = panel().getByRole('grid', { name: 'Interfaces' });
+    const expected = readdirSync('/sys/class/net').sort();
+    const names = await until('every interface', async () => {
+      const shown = (await grid.locator('[role="gridcell"][data-column="name"]').allTextContents()).sort();
+      return shown.length === expected.length ? shown : null;
+    });
+    expect(names).toEqual(expected);
+    expect(await cell('Interfaces', 'lo', 'addresses').textContent()).toContain('127.0.0.1');
+    for (const role of ['columnheader', 'row', 'gridcell']) expect(await grid.getByRole(role as 'row').count()).toBeGreaterThan(0);
+    const n = expected.length;
+    expect(await page.locator('[data-status="rows"]').textContent()).toBe(`${n} of ${n} interfaces`);
+  });
+
+  it('shows a non-zero RX rate for lo under loopback traffic, a sparkline and its chart when selected', async () => {
+    const traffic = await loopbackTraffic();
+    try {
+      const rate = await until(
+        'a non-zero RX rate on lo',
+        async () => {
+          const r = parseRate((await cell('Interfaces', 'lo', 'rxRate').textContent()) ?? '');
+          // The page's own WebSocket runs over loopback too: only the test's megabytes reach 1 MiB/s.
+          return r !== null && r > 1024 * 1024 ? r : null;
+        },
+        20_000,
+      );
+      expect(rate).toBeGreaterThan(1024 * 1024);
+      // The sparkline has drawn at least one segment of lo's receive rate.
+      await until('lo sparkline', () => cell('Interfaces', 'lo', 'activity').locator('svg polyline.spark-rx').count());
+
+      await cell('Interfaces', 'lo', 'name').click();
+      expect(await panel().locator('[role="row"][data-row-id="lo"]').getAttribute('aria-selected')).toBe('true');
+      const chart = panel().getByRole('region', { name: 'Throughput of lo' });
+      await until('the uPlot canvas for lo', () => chart.locator('.uplot canvas').count());
+      // Live points keep arriving: the chart's legend names both series.
+      const legend = (await chart.locator('.u-legend').textContent()) ?? '';
+      expect(legend).toContain('RX');
+      expect(legend).toContain('TX');
+      await until('the overlay to go once two samples exist', async () => (await chart.locator('.chart-overlay').count()) === 0, 20_000);
+      await page.waitForTimeout(1500);
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: join(SHOTS, 'interfaces.png') });
+    } finally {
+      await traffic.stop();
+    }
+  });
+
+  it("lists lo's multicast groups as ip maddr reports them", async () => {
+    const report = JSON.parse(execFileSync('ip', ['-j', 'maddr', 'show', 'dev', 'lo'], { encoding: 'utf8' })) as { maddr?: { family: string; address: string }[] }[];
+    const expected = (report[0]?.maddr ?? []).filter((m) => m.family === 'inet' || m.family === 'inet6').map((m) => m.address);
+    const grid = panel().getByRole('grid', { name: 'Multicast groups of lo' });
+    const shown = await until('lo multicast groups', async () => {
+      const groups = await grid.locator('[role="gridcell"][data-column="group"]').allTextContents();
+      return expected.every((g) => groups.includes(g)) ? groups : null;
+    });
+    expect(shown.length).toBeGreaterThanOrEqual(expected.length);
+  });
+});
+
+describe('Interfaces tab with an opened capture', () => {
+  it("shows the capture's interfaces read-only, without rates or chart", async () => {
+    const file = join(FIXTURES, 'proc-net-dev.jc.txt');
+    const expected = readFileSync(file, 'utf8').split('\n').filter((l) => /^\s*[\w.-]+:\s*\d/.test(l)).map((l) => l.split(':')[0]!.trim()).sort();
+    await openCapture(file);
+    const grid = panel().getByRole('grid', { name: 'Interfaces' });
+    const names = await until('the capture rows', async () => {
+      const shown = (await grid.locator('[role="gridcell"][data-column="name"]').allTextContents()).sort();
+      return shown.join() === expected.join() ? shown : null;
+    });
+    expect(names).toEqual(expected);
+    expect(await grid.locator('[role="columnheader"] [data-column="rxRate"]').count()).toBe(0);
+    expect(await panel().locator('.uplot').count()).toBe(0);
+    expect(await panel().getByText('A capture is a single reading').count()).toBe(1);
+    await backToLive();
+    await until('live lo again', () => cell('Interfaces', 'lo', 'rxRate').count());
+  });
+});
+
+describe('Statistics tab', () => {
+  const visibleNames = async (grid: string) =>
+    panel().locator(`[role="grid"][aria-label="${grid}"] [role="gridcell"][data-column="name"]`).allTextContents();
+
+  it("groups counters by protocol in netstat's order, with descriptions", async () => {
+    await page.getByRole('tab', { name: 'Statistics' }).click();
+    await panel().getByRole('grid', { name: 'Tcp counters' }).waitFor();
+    const order = await panel().locator('section[data-group]').evaluateAll((els) => els.map((e) => e.getAttribute('data-group')));
+    for (const g of ['Ip', 'Icmp', 'Tcp', 'Udp', 'TcpExt', 'IpExt']) expect(order).toContain(g);
+    expect(order.indexOf('Ip')).toBeLessThan(order.indexOf('Tcp'));
+    expect(order.indexOf('Tcp')).toBeLessThan(order.indexOf('Udp'));
+    expect(order.indexOf('Udp')).toBeLessThan(order.indexOf('TcpExt'));
+    expect(await cell('Tcp counters', 'Tcp.ActiveOpens', 'description').textContent()).toMatch(/\w+/);
+    expect(await cell('Udp counters', 'Udp.InDatagrams', 'description').textContent()).toMatch(/\w+/);
+    // The numbers are this machine's: Tcp InSegs never goes below what nstat read a moment before.
+    const nstat = JSON.parse(execFileSync('nstat', ['-a', '-z', '-j', '-s', 'TcpInSegs'], { encoding: 'utf8' })) as { kernel: Record<string, number> };
+    await page.waitForTimeout(1200);
+    const shown = Number(((await cell('Tcp counters', 'Tcp.InSegs', 'value').textContent()) ?? '').replace(/,/g, ''));
+    expect(shown).toBeGreaterThanOrEqual(nstat.kernel.TcpInSegs!);
+  });
+
+  it('narrows with the filter (name, section or description, any case)', async () => {
+    const before = await panel().locator('[role="gridcell"][data-column="name"]').count();
+    await panel().getByRole('searchbox', { name: 'Filter counters' }).fill('RETRANS');
+    await until('the filter to apply', async () => (await panel().locator('[role="gridcell"][data-column="name"]').count()) < before);
+    expect(await visibleNames('Tcp counters')).toContain('RetransSegs');
+    const rows = await panel().locator('[role="row"][data-row-id]').evaluateAll((els) =>
+      els.map((e) => `${e.getAttribute('data-row-id')} ${e.querySelector('[data-column="description"]')?.textContent ?? ''}`),
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r.toLowerCase()).toContain('retrans');
+    expect(await panel().getByRole('grid', { name: 'Udp counters' }).count()).toBe(0);
+    await panel().getByRole('searchbox', { name: 'Filter counters' }).fill('');
+    await panel().getByRole('grid', { name: 'Udp counters' }).waitFor();
+  });
+
+  it('Reset baseline starts deltas from zero; traffic then moves TCP counters with a positive rate', async () => {
+    // Paused, nothing moves between the reset and the read.
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Resume' }).waitFor();
+    await page.waitForTimeout(500);
+    await panel().getByRole('button', { name: 'Reset baseline' }).click();
+    expect(await panel().getByTestId('baseline-time').textContent()).not.toContain('when NetLens started');
+    const deltas = await panel().locator('[role="gridcell"][data-column="delta"]').allTextContents();
+    expect(deltas.length).toBeGreaterThan(20);
+    expect(new Set(deltas)).toEqual(new Set(['0']));
+    await page.getByRole('button', { name: 'Resume' }).click();
+
+    const traffic = await loopbackTraffic();
+    try {
+      // Rates shown while paused are the last tick's: wait for ticks after the reset, seen in the deltas.
+      const moved = await until(
+        'Tcp InSegs and OutSegs to move with a positive rate',
+        async () => {
+          const num = async (id: string, col: string) => Number.parseFloat(((await cell('Tcp counters', id, col).textContent()) ?? '').replace(/[,+]/g, ''));
+          const [rate, inDelta, outDelta] = [await num('Tcp.InSegs', 'rate'), await num('Tcp.InSegs', 'delta'), await num('Tcp.OutSegs', 'delta')];
+          return rate > 0 && inDelta > 0 && outDelta > 0 ? { rate, inDelta, outDelta } : null;
+        },
+        20_000,
+      );
+      expect(moved.rate).toBeGreaterThan(0);
+      expect(await cell('Tcp counters', 'Tcp.OutSegs', 'delta').textContent()).toMatch(/^\+[\d,]+$/);
+      await until('the moved mark on Tcp InSegs', () => cell('Tcp counters', 'Tcp.InSegs', 'name').locator('.moved-dot.on').count());
+    } finally {
+      await traffic.stop();
+    }
+  });
+
+  it("shows an opened /proc/net/snmp capture's values, without rates or baseline", async () => {
+    const file = join(FIXTURES, 'proc-net-snmp.rhel-5.3.txt');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const tcp = lines.filter((l) => l.startsWith('Tcp:'));
+    const names = tcp[0]!.split(/\s+/).slice(1);
+    const values = tcp[1]!.split(/\s+/).slice(1);
+    const inSegs = Number(values[names.indexOf('InSegs')]);
+    await openCapture(file);
+    await until('the captured Tcp InSegs', async () => Number(((await cell('Tcp counters', 'Tcp.InSegs', 'value').textContent()) ?? '').replace(/,/g, '')) === inSegs);
+    expect(await panel().getByRole('button', { name: 'Reset baseline' }).count()).toBe(0);
+    expect(await panel().locator('[role="gridcell"][data-column="delta"], [role="gridcell"][data-column="rate"]').count()).toBe(0);
+    await backToLive();
+    await panel().getByRole('button', { name: 'Reset baseline' }).waitFor();
+  });
+
+  it('highlights an error counter when it rises (Udp NoPorts, from datagrams to a closed port)', async () => {
+    const closed = createSocket('udp4');
+    await new Promise<void>((r) => closed.bind(0, '127.0.0.1', () => r()));
+    const port = closed.address().port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const sender = createSocket('udp4');
+    const timer = setInterval(() => sender.send(Buffer.from('netlens'), port, '127.0.0.1', () => undefined), 100);
+    try {
+      const row = panel().locator('[role="grid"][aria-label="Udp counters"] [role="row"][data-row-id="Udp.NoPorts"]');
+      await until('Udp NoPorts highlighted', async () => /\bstat-alarm\b/.test((await row.getAttribute('class')) ?? ''), 20_000);
+      expect(await cell('Udp counters', 'Udp.NoPorts', 'delta').textContent()).toMatch(/^\+[\d,]+$/);
+      await panel().getByRole('grid', { name: 'Udp counters' }).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SHOTS, 'statistics.png') });
+    } finally {
+      clearInterval(timer);
+      sender.close();
+    }
+  });
+});
