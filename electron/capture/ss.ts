@@ -51,8 +51,15 @@ export function parseSs(text: string, source = 'ss', defaultProto: 'tcp' | 'udp'
   const others = new Map<string, number>();
   const lines = textLines(text);
   const bracketStyle = lines.some((l) => /\[[0-9a-f:.]*\]:/i.test(l));
-  for (const raw of lines) {
+  for (let n = 0; n < lines.length; n++) {
+    let raw = lines[n] ?? '';
     if (raw.trim() === '' || /^\s/.test(raw)) continue; // continuation lines (-i, -m) belong to the row above
+    // ss wraps a row whose addresses do not fit the line width: they continue on the next, indented line.
+    const next = lines[n + 1];
+    if (next !== undefined && /^\s/.test(next) && !/:/.test(raw.replace(/^\S+\s+\S+/, '')) && /^\s*\S+:\S+\s+\S+:\S+/.test(next)) {
+      raw = `${raw.trimEnd()} ${next.trim()}`;
+      n++;
+    }
     const line = raw.trim();
     if (/^(Netid\s+)?State\s+Recv-Q/i.test(line) || /^Netid\s/i.test(line) || /^Recv-Q\s+Send-Q/i.test(line)) {
       header = { netid: /^Netid/i.test(line), state: /\bState\b/i.test(line) };
