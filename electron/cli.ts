@@ -4,6 +4,7 @@
 //   netlens parse FILE [--format auto|NAME] [--json]
 import { APP_NAME, APP_VERSION } from './app-info.js';
 import { webCommand } from './commands/web.js';
+import { parseCommand } from './commands/parse.js';
 
 export interface Command {
   summary: string;
@@ -13,6 +14,7 @@ export interface Command {
 
 const commands: Record<string, Command> = {
   web: webCommand,
+  parse: parseCommand,
 };
 
 function help(): string {
