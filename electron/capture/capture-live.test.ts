@@ -82,3 +82,19 @@ describe.skipIf(!linux || !hasTool('ss') || !hasTool('netstat'))('live round tri
     collectors.connections.dispose?.();
   });
 });
+
+describe.skipIf(!linux || !hasTool('ip'))('live ip route text against ip -j route', () => {
+  it('`ip route show table all` parses to the rows of its JSON form', () => {
+    for (const args of [['route', 'show', 'table', 'all'], ['-6', 'route', 'show', 'table', 'all']]) {
+      const text = spawnSync('ip', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout;
+      const json = spawnSync('ip', ['-j', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout;
+      const fromText = parseCapture('ip-route.txt', text);
+      const fromJson = parseCapture('ip-j-route.txt', json);
+      expect(fromText.format).toBe('ip-route');
+      expect(fromJson.format).toBe('ip-j-route');
+      expect(fromText.diagnostics.skipped).toBe(0);
+      expect(fromText.rows.length).toBeGreaterThan(0);
+      expect(fromText.rows).toEqual(fromJson.rows);
+    }
+  });
+});
