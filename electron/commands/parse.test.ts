@@ -1,0 +1,45 @@
+// `netlens parse`: names the format, prints a table or JSON rows, and exits non-zero with a clear message
+// for error texts, unknown formats and missing files.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { parseCommand } from './parse.js';
+
+const file = (p: string): string => fileURLToPath(new URL(`../../test/fixtures/captures/${p}`, import.meta.url));
+
+function capture(): { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((s: unknown) => void out.push(String(s)));
+  vi.spyOn(console, 'error').mockImplementation((s: unknown) => void err.push(String(s)));
+  return { out, err };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('netlens parse', () => {
+  it('prints the detected format and a table', async () => {
+    const io = capture();
+    expect(await parseCommand.run([file('freebsd/netstat-r.freebsd-12.txt')])).toBe(0);
+    expect(io.out[0]).toBe('netstat-r.freebsd-12.txt: freebsd-netstat-r (routes, 13 rows)');
+    expect(io.out[1]).toMatch(/192\.168\.71\.2/);
+  });
+
+  it('prints JSON rows with --json and honours --format', async () => {
+    const io = capture();
+    expect(await parseCommand.run([file('linux/ss-tupna.rhel-insights.txt'), '--json', '--format', 'ss-tulpen'])).toBe(0);
+    const result = JSON.parse(io.out.join('\n')) as { format: string; dataset: string; rows: unknown[] };
+    expect(result).toMatchObject({ format: 'ss-tulpen', dataset: 'connections' });
+    expect(result.rows).toHaveLength(33);
+  });
+
+  it('fails clearly on an error text, an unknown format name and a missing file', async () => {
+    const io = capture();
+    expect(await parseCommand.run([file('windows/netstat-vb.error-not-elevated.txt')])).toBe(1);
+    expect(io.err.join('\n')).toMatch(/requires elevation/);
+    expect(await parseCommand.run([file('windows/netstat-ano.win10.txt'), '--format', 'nope'])).toBe(1);
+    expect(io.err.join('\n')).toMatch(/Unknown format 'nope'/);
+    expect(await parseCommand.run(['/netlens/no/such/file.txt'])).toBe(1);
+    expect(io.err.join('\n')).toMatch(/no such file/);
+    expect(await parseCommand.run([])).toBe(2);
+  });
+});
