@@ -68,6 +68,15 @@ function legendValue(u: uPlot, v: number | null, series: number, idx: number | n
   const value = idx === null ? column?.[column.length - 1] : v;
   return value === null || value === undefined ? '–' : format(value);
 }
+/** Tick steps of 1, 2 and 5 times powers of 1024, so the axis reads 5 MiB/s rather than 4.77 MiB/s; below
+ *  a KiB, quarters and halves of it, so the ticks meet 1 KiB/s. */
+const BINARY_INCRS = [1, 2, 5, 10, 20, 50, 100, 256, 512, ...[1, 2, 3, 4].flatMap((k) => [1, 2, 5, 10, 20, 50, 100, 200, 500].map((m) => m * 1024 ** k))];
+
+/** An axis label: the rate without trailing zeros ("5 MiB/s", "2.5 KiB/s"). */
+function axisRate(v: number): string {
+  return formatRate(v).replace(/(\.\d*?)0+ /, '$1 ').replace('. ', ' ');
+}
+
 const rateValue = (u: uPlot, v: number | null, s: number, idx: number | null) => legendValue(u, v, s, idx, formatRate);
 const timeValue = (u: uPlot, v: number | null, s: number, idx: number | null) => legendValue(u, v, s, idx, (t) => formatClock(t * 1000));
 
@@ -85,7 +94,9 @@ function options(p: Palette, width: number, height: number): uPlot.Options {
     legend: { show: true, live: true },
     cursor: { drag: { x: false, y: false } },
     scales: {
-      x: { time: true },
+      // At least a minute wide, so a fresh start reads as a chart filling up, not two points stretched
+      // across the whole width with millisecond ticks.
+      x: { time: true, range: (_u, min, max) => [Math.min(min, max - 60), max] },
       // Rates start at zero; an idle interface still gets a readable 0..1 KiB/s scale.
       y: { range: (_u, _min, max) => [0, Math.max(1024, max) * 1.1] },
     },
@@ -96,13 +107,15 @@ function options(p: Palette, width: number, height: number): uPlot.Options {
         label: 'Bytes per second',
         labelSize: 16,
         size: 78,
-        values: (_u, splits) => splits.map((v) => formatRate(v)),
+        incrs: BINARY_INCRS,
+        values: (_u, splits) => splits.map(axisRate),
       },
     ],
     series: [
       { label: 'Time', value: timeValue },
       { label: 'RX', stroke: p.rx, width: 1.5, fill: translucent(p.rx, 0.15), value: rateValue, points: { show: false } },
-      { label: 'TX', stroke: p.tx, width: 1.5, fill: translucent(p.tx, 0.12), value: rateValue, points: { show: false } },
+      // Dashed, so that equal receive and transmit rates (loopback) still show both lines.
+      { label: 'TX', stroke: p.tx, width: 1.5, dash: [6, 3], fill: translucent(p.tx, 0.12), value: rateValue, points: { show: false } },
     ],
   };
 }

@@ -38,10 +38,11 @@ async function loopbackTraffic(): Promise<{ stop: () => Promise<void> }> {
   const client: Socket = connect(port, '127.0.0.1');
   await new Promise<void>((r) => client.once('connect', () => r()));
   client.on('data', () => undefined);
-  const chunk = Buffer.alloc(256 * 1024, 0x61);
+  const started = Date.now();
   const timer = setInterval(() => {
-    // Four MiB a second, in steps, so every tick sees traffic.
-    client.write(chunk);
+    // 1 to 7 MiB a second, swelling and ebbing over a few seconds, in steps so every tick sees traffic.
+    const swell = 1 + 3 * (1 + Math.sin((Date.now() - started) / 1500));
+    client.write(Buffer.alloc(Math.round(swell * 64 * 1024), 0x61));
   }, 60);
   return {
     async stop() {
@@ -117,7 +118,8 @@ describe('Interfaces tab', () => {
       expect(legend).toContain('RX');
       expect(legend).toContain('TX');
       await until('the overlay to go once two samples exist', async () => (await chart.locator('.chart-overlay').count()) === 0, 20_000);
-      await page.waitForTimeout(1500);
+      // A few more seconds of traffic so the saved screenshot shows a chart, not two points.
+      await page.waitForTimeout(8000);
       mkdirSync(SHOTS, { recursive: true });
       await page.screenshot({ path: join(SHOTS, 'interfaces.png') });
     } finally {
@@ -250,7 +252,8 @@ describe('Statistics tab', () => {
       const row = panel().locator('[role="grid"][aria-label="Udp counters"] [role="row"][data-row-id="Udp.NoPorts"]');
       await until('Udp NoPorts highlighted', async () => /\bstat-alarm\b/.test((await row.getAttribute('class')) ?? ''), 20_000);
       expect(await cell('Udp counters', 'Udp.NoPorts', 'delta').textContent()).toMatch(/^\+[\d,]+$/);
-      await panel().getByRole('grid', { name: 'Udp counters' }).scrollIntoViewIfNeeded();
+      for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click();
+      await panel().locator('section[data-group="Tcp"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await page.screenshot({ path: join(SHOTS, 'statistics.png') });
     } finally {
       clearInterval(timer);
