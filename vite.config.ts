@@ -12,6 +12,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('./out/renderer', import.meta.url)),
     emptyOutDir: true,
     sourcemap: false,
+    // NETLENS_PROFILE=1 keeps names readable for a CPU profile (bench:renderer with BENCH_PROFILE).
+    minify: process.env.NETLENS_PROFILE !== '1',
     target: 'chrome130',
     // One small app: a single chunk loads fastest from disk and keeps the CSP simple.
     chunkSizeWarningLimit: 2000,

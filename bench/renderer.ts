@@ -10,7 +10,7 @@ import type { ServerMessage, StreamMessage } from '../shared/protocol.js';
 import type { Connection, Diagnostics } from '../shared/types.js';
 import { startWebHost } from '../electron/web.js';
 import { createActions } from '../electron/actions/index.js';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
@@ -167,9 +167,18 @@ async function main(): Promise<void> {
   await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().waitFor({ timeout: 60_000 });
   // The process list is a second view of the same rows; the bench measures the main grid with it shown, as
   // users see it by default.
+  const cdp = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   const start = Date.now();
   while (monitor.ticksSent() < TICKS && Date.now() - start < TICKS * TICK_MS * 4) await new Promise((r) => setTimeout(r, 200));
   await page.waitForTimeout(500);
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+  }
   const perf = await page.evaluate(() => (window as unknown as { __perf: { commit: number; paint: number }[] }).__perf);
   const domRows = await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').count();
   const totalText = await page.locator('[data-status="rows"]').textContent();

@@ -3,8 +3,7 @@
 //   node scripts/run-ts.mjs bench/collect.ts [args...]
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve, basename } from 'node:path';
 
 const [entry, ...rest] = process.argv.slice(2);
@@ -12,7 +11,10 @@ if (!entry) {
   console.error('usage: node scripts/run-ts.mjs FILE.ts [args...]');
   process.exit(2);
 }
-const dir = mkdtempSync(join(tmpdir(), 'netlens-run-'));
+// Inside the checkout, so that the packages left external (playwright-core, esbuild) resolve from it.
+const cache = join(process.cwd(), 'node_modules', '.cache');
+mkdirSync(cache, { recursive: true });
+const dir = mkdtempSync(join(cache, 'netlens-run-'));
 const outfile = join(dir, basename(entry).replace(/\.tsx?$/, '.cjs'));
 await build({
   entryPoints: [resolve(entry)],

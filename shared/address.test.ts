@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareAddresses, inCidr, isLoopback, isUnspecified, parseCidr, parseIp } from './address.js';
+import { addressSortKey, compareAddresses, inCidr, isLoopback, isUnspecified, parseCidr, parseIp } from './address.js';
 
 describe('parseIp', () => {
   it('reads IPv4, IPv6, compressed forms, zones and IPv4-mapped tails', () => {
@@ -41,5 +41,13 @@ describe('CIDR and classes', () => {
     expect(isUnspecified('0.0.0.0')).toBe(true);
     expect(isUnspecified('::')).toBe(true);
     expect(isUnspecified('::1')).toBe(false);
+  });
+});
+
+describe('addressSortKey', () => {
+  it('sorts as compareAddresses does', () => {
+    const xs = ['10.0.0.10', '::1', '10.0.0.9', '9.255.255.255', 'fe80::1', '127.0.0.1', '/run/x.sock', '::ffff:1.2.3.4'];
+    const byKey = [...xs].sort((a, b) => (addressSortKey(a) < addressSortKey(b) ? -1 : 1));
+    expect(byKey).toEqual([...xs].sort(compareAddresses));
   });
 });

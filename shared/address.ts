@@ -144,3 +144,15 @@ export function isUnspecified(address: string): boolean {
   const ip = parseIp(address);
   return ip !== null && ip.bytes.every((b) => b === 0);
 }
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** A string that sorts in address order (IPv4 before IPv6, then numerically), for precomputed sort keys;
+ *  strings that are not addresses sort after all addresses, in string order. */
+export function addressSortKey(address: string): string {
+  const ip = parseIp(address);
+  if (!ip) return `9${address}`;
+  let out = ip.family === 4 ? '4' : '6';
+  for (const b of ip.bytes) out += HEX[b];
+  return out;
+}

@@ -18,7 +18,8 @@ describe('SortedView', () => {
         fc.array(fc.record({ upserts: fc.array(row, { maxLength: 8 }), removed: fc.array(fc.constantFrom(...Array.from({ length: 40 }, (_, i) => `r${i}`)), { maxLength: 5 }) }), { maxLength: 12 }),
         fc.boolean(),
         fc.boolean(),
-        (initial, changes, desc, bySecond) => {
+        fc.boolean(),
+        (initial, changes, desc, bySecond, withPrevious) => {
           const specs: SortSpec[] = [{ key: (r: R) => r.n, desc }, ...(bySecond ? [{ key: (r: R) => r.s, desc: !desc }] : [])];
           const pred = (r: R) => r.s !== 'c';
           const table = new Map<string, R>();
@@ -29,9 +30,10 @@ describe('SortedView', () => {
             // A change never both upserts and removes the same id (as a diff never does).
             const upserts = [...new Map(c.upserts.map((r) => [r.id, { ...r }])).values()];
             const removed = c.removed.filter((id) => !upserts.some((u) => u.id === id) && table.has(id));
+            const previous = [...removed, ...upserts.map((u) => u.id)].map((id) => table.get(id)).filter((r): r is R => r !== undefined);
             for (const id of removed) table.delete(id);
             for (const r of upserts) table.set(r.id, r);
-            view.update({ upserts, removed });
+            view.update(withPrevious ? { upserts, removed, previous } : { upserts, removed });
             const full = new SortedView<R>(specs, pred).reset(table.values());
             expect(view.rows.map((r) => r.id)).toEqual(full.map((r) => r.id));
           }

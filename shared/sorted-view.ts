@@ -20,6 +20,9 @@ export interface TableChange<Row> {
   upserts: Row[];
   /** Ids of rows removed. */
   removed: string[];
+  /** The objects the changed and removed rows had before this change. With them a view finds each touched
+   *  row by binary search instead of scanning every row. */
+  previous?: Row[];
 }
 
 function compareKeys(x: SortKey, y: SortKey): number {
@@ -78,9 +81,57 @@ export class SortedView<Row extends { id: string }> {
     return out;
   }
 
+  /** Index of the first row not ordered before `row` (its position, if present). */
+  private lowerBound(row: Row): number {
+    let lo = 0;
+    let hi = this.rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compare(this.rows[mid]!, row) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** Follows one change of the table; returns the new rows array (a new object when anything changed). */
   update(change: TableChange<Row>): Row[] {
     if (change.upserts.length === 0 && change.removed.length === 0) return this.rows;
+    if (change.previous) return this.updateByPosition(change, change.previous);
+    return this.updateByScan(change);
+  }
+
+  /** O(k log n) comparisons and one native copy of the array: what a live tick costs at 50,000 rows. */
+  private updateByPosition(change: TableChange<Row>, previous: Row[]): Row[] {
+    const prev = this.rows;
+    const drop: number[] = [];
+    for (const old of new Set(previous)) {
+      if (!this.predicate(old)) continue;
+      const i = this.lowerBound(old);
+      // The row is there unless the view was built after it changed: then fall back to a scan.
+      if (prev[i] !== old) return this.updateByScan(change);
+      drop.push(i);
+    }
+    const incoming = change.upserts.filter(this.predicate).sort(this.compare);
+    const inserts = incoming.map((r) => this.lowerBound(r));
+    drop.sort((a, b) => a - b);
+    const out: Row[] = new Array(prev.length - drop.length + incoming.length);
+    let o = 0;
+    let d = 0;
+    let k = 0;
+    for (let i = 0; i <= prev.length; i++) {
+      while (k < incoming.length && inserts[k] === i) out[o++] = incoming[k++]!;
+      if (i === prev.length) break;
+      if (d < drop.length && drop[d] === i) {
+        d++;
+        continue;
+      }
+      out[o++] = prev[i]!;
+    }
+    this.rows = out;
+    return out;
+  }
+
+  private updateByScan(change: TableChange<Row>): Row[] {
     const touched = new Set<string>(change.removed);
     for (const r of change.upserts) touched.add(r.id);
     const incoming = change.upserts.filter(this.predicate).sort(this.compare);

@@ -126,7 +126,6 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     overscan: 8,
   });
   const items = virtualizer.getVirtualItems();
-  const visibleRows = useMemo(() => items.map((it) => sorted[it.index]!), [items, sorted]);
 
   const columnDefs = useMemo(() => {
     const helper = createColumnHelper<typeof features, Row>();
@@ -136,8 +135,8 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const table = useTable({
     features,
     columns: columnDefs,
-    data: visibleRows,
-    getRowId: (r: Row) => r.id,
+    // Table supplies the column model only (order, visibility, widths); rows are rendered by GridRow.
+    data: NO_ROWS as Row[],
     columnResizeMode: 'onChange',
     state: { columnOrder: state.order, columnVisibility: state.visibility, columnSizing: liveSizing },
     onColumnOrderChange: (u: ColumnOrderState | ((o: ColumnOrderState) => ColumnOrderState)) => {
@@ -160,6 +159,25 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const visibleColumns = table.getVisibleLeafColumns();
   const colById = useMemo(() => new Map(columns.map((c) => [c.id, c])), [columns]);
   const template = visibleColumns.map((c) => `${c.getSize()}px`).join(' ');
+  const visibleIds = visibleColumns.map((c) => c.id).join('\u0000');
+  const cells = useMemo(
+    () => visibleIds.split('\u0000').map((id) => colById.get(id)!).filter(Boolean) as GridColumn<Row>[],
+    [visibleIds, colById],
+  );
+  // Handlers read the latest props through a ref, so rows need not re-render when a parent re-renders.
+  const latest = useRef(props);
+  latest.current = props;
+  const rowEvents = useMemo<RowEvents<Row>>(
+    () => ({
+      select: (id) => latest.current.onSelect(id),
+      activate: (r) => latest.current.onActivate?.(r),
+      menu: (r, at) => {
+        latest.current.onSelect(r.id);
+        latest.current.onContextMenu?.(r, at);
+      },
+    }),
+    [],
+  );
   const totalWidth = visibleColumns.reduce((s, c) => s + c.getSize(), 0);
 
   const setSort = (id: string, additive: boolean) => {
@@ -271,38 +289,21 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
           </div>
         </div>
         <div className="grid-body" role="rowgroup" style={{ height: virtualizer.getTotalSize(), width: totalWidth }}>
-          {table.getRowModel().rows.map((row, i) => {
-            const it = items[i]!;
-            const r = row.original;
-            const selected = r.id === selectedId;
+          {items.map((it) => {
+            const r = sorted[it.index]!;
             return (
-              <div
+              <GridRow
                 key={r.id}
-                id={rowDomId(r.id)}
-                role="row"
-                aria-rowindex={it.index + 2}
-                aria-selected={selected}
-                className={`grid-row ${it.index % 2 ? 'odd' : ''} ${selected ? 'selected' : ''} ${props.rowClass?.(r) ?? ''}`}
-                style={{ gridTemplateColumns: template, transform: `translateY(${it.start}px)` }}
-                data-row-id={r.id}
-                onMouseDown={() => onSelect(r.id)}
-                onDoubleClick={() => props.onActivate?.(r)}
-                onContextMenu={(e) => {
-                  e.preventDefault();
-                  onSelect(r.id);
-                  props.onContextMenu?.(r, { x: e.clientX, y: e.clientY });
-                }}
-              >
-                {row.getVisibleCells().map((cell) => {
-                  const col = colById.get(cell.column.id)!;
-                  const text = col.text(r);
-                  return (
-                    <div key={cell.id} role="gridcell" className={`grid-cell ${col.align === 'right' ? 'right' : ''}`} title={text} data-column={col.id}>
-                      {col.render ? col.render(r) : text}
-                    </div>
-                  );
-                })}
-              </div>
+                row={r}
+                index={it.index}
+                start={it.start}
+                domId={rowDomId(r.id)}
+                selected={r.id === selectedId}
+                extraClass={props.rowClass?.(r) ?? ''}
+                cells={cells}
+                template={template}
+                events={rowEvents}
+              />
             );
           })}
         </div>
@@ -321,6 +322,59 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     </div>
   );
 }
+
+const NO_ROWS: never[] = [];
+
+interface RowEvents<Row> {
+  select: (id: string) => void;
+  activate: (row: Row) => void;
+  menu: (row: Row, at: { x: number; y: number }) => void;
+}
+
+interface GridRowProps<Row extends { id: string }> {
+  row: Row;
+  index: number;
+  start: number;
+  domId: string;
+  selected: boolean;
+  extraClass: string;
+  cells: GridColumn<Row>[];
+  template: string;
+  events: RowEvents<Row>;
+}
+
+/** One row; re-renders only when its row object, position, selection, highlight or columns change. */
+function GridRowInner<Row extends { id: string }>(p: GridRowProps<Row>) {
+  const r = p.row;
+  return (
+    <div
+      id={p.domId}
+      role="row"
+      aria-rowindex={p.index + 2}
+      aria-selected={p.selected}
+      className={`grid-row ${p.index % 2 ? 'odd' : ''} ${p.selected ? 'selected' : ''} ${p.extraClass}`}
+      style={{ gridTemplateColumns: p.template, transform: `translateY(${p.start}px)` }}
+      data-row-id={r.id}
+      onMouseDown={() => p.events.select(r.id)}
+      onDoubleClick={() => p.events.activate(r)}
+      onContextMenu={(e) => {
+        e.preventDefault();
+        p.events.menu(r, { x: e.clientX, y: e.clientY });
+      }}
+    >
+      {p.cells.map((col) => {
+        const text = col.text(r);
+        return (
+          <div key={col.id} role="gridcell" className={`grid-cell ${col.align === 'right' ? 'right' : ''}`} title={text} data-column={col.id}>
+            {col.render ? col.render(r) : text}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+const GridRow = memo(GridRowInner) as typeof GridRowInner;
 
 function cssSafe(id: string): string {
   let h = 0;

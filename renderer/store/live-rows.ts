@@ -42,3 +42,52 @@ export function useLiveRows<D extends Dataset>(
   }
   return st.view.rows;
 }
+
+/** A summary of a table kept up to date row by row (counts per process, rows needing privileges). */
+export interface Aggregate<Row, Out> {
+  add(row: Row): void;
+  remove(row: Row): void;
+  result(): Out;
+}
+
+interface AggregateState<Row, Out> {
+  agg: Aggregate<Row, Out>;
+  version: number;
+  source: unknown;
+  create: () => Aggregate<Row, Out>;
+  out: Out;
+}
+
+/** Follows the table's changes like useLiveRows: the rows a change replaced leave, the new ones join. */
+export function useLiveAggregate<D extends Dataset, Out>(
+  ds: DatasetState<RowTypes[D]>,
+  create: () => Aggregate<RowTypes[D], Out>,
+  fixed: RowTypes[D][] | null = null,
+): Out {
+  type Row = RowTypes[D];
+  const ref = useRef<AggregateState<Row, Out> | null>(null);
+  const source = fixed ?? ds.rows;
+  let st = ref.current;
+  if (!st || st.create !== create || st.source !== source) {
+    const agg = create();
+    st = { agg, version: -1, source, create, out: agg.result() };
+    ref.current = st;
+  }
+  if (st.version !== ds.version || st.version === -1) {
+    const pending = fixed ? null : ds.changes.filter((c) => c.version > st.version);
+    const contiguous =
+      pending !== null && st.version >= 0 && pending.length === ds.version - st.version && pending.every((c) => c.change.previous !== undefined);
+    if (contiguous) {
+      for (const c of pending) {
+        for (const old of c.change.previous!) st.agg.remove(old);
+        for (const r of c.change.upserts) st.agg.add(r);
+      }
+    } else {
+      st.agg = create();
+      for (const r of fixed ?? ds.rows.values()) st.agg.add(r);
+    }
+    st.version = ds.version;
+    st.out = st.agg.result();
+  }
+  return st.out;
+}

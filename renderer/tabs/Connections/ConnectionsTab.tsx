@@ -6,7 +6,7 @@ import type { Connection } from '../../../shared/types.js';
 import { isListening, parseFilter, quoteFilterValue, togglesPredicate } from '../../../shared/filter.js';
 import { api } from '../../api/client.js';
 import { DataGrid, useGridSort } from '../../components/DataGrid.js';
-import { useLiveRows } from '../../store/live-rows.js';
+import { useLiveAggregate, useLiveRows, type Aggregate } from '../../store/live-rows.js';
 import { Menu, type MenuItem } from '../../components/Menu.js';
 import { copyText } from '../../components/clipboard.js';
 import { useData, HIGHLIGHT_MS } from '../../store/data.js';
@@ -17,7 +17,7 @@ import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { connectionColumns, endpointText, rowText } from './columns.js';
 import { KillDialog } from './KillDialog.js';
 import { CloseDialog } from './CloseDialog.js';
-import { ProcessList, summarizeProcesses } from './ProcessList.js';
+import { ProcessList, matchesProcess, processTally, type ProcessEntry } from './ProcessList.js';
 import { FilterBox } from './FilterBox.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
 
@@ -66,20 +66,11 @@ export function ConnectionsTab() {
   const sort = useGridSort('connections', columns, DEFAULT_SORT);
   const shown = useLiveRows<'connections'>(live, columns, sort, predicate, fixed);
 
-  // The process list and the "needs privileges" count look at every row: one pass per applied batch.
-  const { processes, denied, total } = useMemo(() => {
-    const rows = fixed ?? live.rows.values();
-    const counted: Connection[] = [];
-    let deniedCount = 0;
-    let n = 0;
-    for (const r of rows) {
-      n++;
-      if (r.ownerStatus === 'denied' && !r.closedAt) deniedCount++;
-      if (showProcessList && byToggles(r)) counted.push(r);
-    }
-    return { processes: showProcessList ? summarizeProcesses(counted, isListening) : [], denied: fixed ? 0 : deniedCount, total: n };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [live.version, fixed, byToggles, showProcessList]);
+  // The process list and the "needs privileges" count follow the table row by row, like the grid.
+  const tally = useMemo(() => () => processTally(byToggles, isListening), [byToggles]);
+  const processes = useLiveAggregate<'connections', ProcessEntry[]>(live, tally, fixed);
+  const denied = useLiveAggregate<'connections', number>(live, countDenied, fixed);
+  const total = fixed ? fixed.length : live.rows.size;
 
   useEffect(() => {
     reportPanel({ shown: shown.length, total, noun: 'sockets', denied });
@@ -226,8 +217,11 @@ export function ConnectionsTab() {
   );
 }
 
-function matchesProcess(r: Connection, name: string): boolean {
-  if (name === '(needs privileges)') return r.ownerStatus === 'denied';
-  if (name === '(no process)') return r.ownerStatus !== 'denied' && r.processes.length === 0;
-  return r.processes.some((p) => p.name === name);
+function countDenied(): Aggregate<Connection, number> {
+  let n = 0;
+  return {
+    add: (r) => void (r.ownerStatus === 'denied' && !r.closedAt && n++),
+    remove: (r) => void (r.ownerStatus === 'denied' && !r.closedAt && n--),
+    result: () => n,
+  };
 }

@@ -3,6 +3,7 @@
 import { useMemo, useState } from 'react';
 import type { Connection } from '../../../shared/types.js';
 import { DataGrid, type GridColumn } from '../../components/DataGrid.js';
+import type { Aggregate } from '../../store/live-rows.js';
 
 export interface ProcessEntry {
   id: string;
@@ -12,32 +13,53 @@ export interface ProcessEntry {
   listening: number;
 }
 
-const DENIED = ['(needs privileges)'];
-const NONE = ['(no process)'];
+const DENIED = '(needs privileges)';
+const NONE = '(no process)';
 
-export function summarizeProcesses(rows: Connection[], isListening: (r: Connection) => boolean): ProcessEntry[] {
-  const byName = new Map<string, ProcessEntry>();
-  for (const r of rows) {
-    const names =
-      r.ownerStatus === 'denied'
-        ? DENIED
-        : r.processes.length === 0
-          ? NONE
-          : r.processes.length === 1
-            ? [r.processes[0]!.name]
-            : [...new Set(r.processes.map((p) => p.name))];
-    for (const name of names) {
-      let e = byName.get(name);
-      if (!e) {
-        e = { id: name, name, pids: [], connections: 0, listening: 0 };
-        byName.set(name, e);
+/** The name a row counts under in the process list (and filters by). */
+function namesOf(r: Connection): readonly string[] {
+  if (r.ownerStatus === 'denied') return [DENIED];
+  if (r.processes.length === 0) return [NONE];
+  if (r.processes.length === 1) return [r.processes[0]!.name];
+  return [...new Set(r.processes.map((p) => p.name))];
+}
+
+export function matchesProcess(r: Connection, name: string): boolean {
+  return namesOf(r).includes(name);
+}
+
+interface Tally {
+  connections: number;
+  listening: number;
+  pids: Map<number, number>;
+}
+
+/** Counts sockets per process name, row by row, so a tick costs what it changed (useLiveAggregate). */
+export function processTally(include: (r: Connection) => boolean, isListening: (r: Connection) => boolean): Aggregate<Connection, ProcessEntry[]> {
+  const byName = new Map<string, Tally>();
+  const apply = (r: Connection, sign: 1 | -1) => {
+    if (r.closedAt || !include(r)) return;
+    const listening = isListening(r) ? sign : 0;
+    for (const name of namesOf(r)) {
+      let t = byName.get(name);
+      if (!t) byName.set(name, (t = { connections: 0, listening: 0, pids: new Map() }));
+      t.connections += sign;
+      t.listening += listening;
+      for (const p of r.processes) {
+        if (p.name !== name) continue;
+        const n = (t.pids.get(p.pid) ?? 0) + sign;
+        if (n > 0) t.pids.set(p.pid, n);
+        else t.pids.delete(p.pid);
       }
-      e.connections++;
-      if (isListening(r)) e.listening++;
-      for (const p of r.processes) if (p.name === name && !e.pids.includes(p.pid)) e.pids.push(p.pid);
+      if (t.connections <= 0) byName.delete(name);
     }
-  }
-  return [...byName.values()];
+  };
+  return {
+    add: (r) => apply(r, 1),
+    remove: (r) => apply(r, -1),
+    result: () =>
+      [...byName].map(([name, t]) => ({ id: name, name, pids: [...t.pids.keys()].sort((a, b) => a - b), connections: t.connections, listening: t.listening })),
+  };
 }
 
 const columns: GridColumn<ProcessEntry>[] = [

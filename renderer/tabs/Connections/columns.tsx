@@ -1,6 +1,6 @@
 // The Connections grid's columns, in netstat's order and conventions: `*` for an unspecified address or
 // port, protoN for IPv6, numeric addresses, and the owning process.
-import { compareAddresses } from '../../../shared/address.js';
+import { addressSortKey } from '../../../shared/address.js';
 import { formatAddress, formatClock, formatDateTime, formatPort } from '../../../shared/format.js';
 import type { Connection } from '../../../shared/types.js';
 import type { GridColumn } from '../../components/DataGrid.js';
@@ -45,8 +45,7 @@ export function connectionColumns(onProcessClick: (name: string) => void): GridC
       id: 'localAddress',
       header: 'Local Address',
       width: 170,
-      sortValue: localText,
-      compare: (a, b) => compareAddresses(a.localAddress, b.localAddress) || localText(a).localeCompare(localText(b)),
+      sortValue: (r) => (r.proto === 'unix' ? `~${r.path ?? ''}` : addressSortKey(r.localAddress)),
       text: localText,
       description: 'Local address (* = any); the path for unix sockets',
     },
@@ -55,8 +54,7 @@ export function connectionColumns(onProcessClick: (name: string) => void): GridC
       id: 'remoteAddress',
       header: 'Foreign Address',
       width: 170,
-      sortValue: (r) => r.remoteAddress,
-      compare: (a, b) => compareAddresses(a.remoteAddress, b.remoteAddress),
+      sortValue: (r) => (r.proto === 'unix' ? null : addressSortKey(r.remoteAddress)),
       text: (r) => (r.proto === 'unix' ? '' : formatAddress(r.remoteAddress)),
     },
     { id: 'remotePort', header: 'Foreign Port', width: 100, align: 'right', sortValue: (r) => (r.proto === 'unix' ? null : r.remotePort), text: (r) => formatPort(r.remotePort, r.proto) },

@@ -1,6 +1,6 @@
 // The Routes tab: netstat -r made live, IPv4 and IPv6 grouped, default routes marked, every table.
 import { useEffect, useMemo, useState } from 'react';
-import { compareAddresses } from '../../../shared/address.js';
+import { addressSortKey } from '../../../shared/address.js';
 import type { Route } from '../../../shared/types.js';
 import { DataGrid, type GridColumn } from '../../components/DataGrid.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
@@ -19,12 +19,11 @@ const columns: GridColumn<Route>[] = [
     id: 'destination',
     header: 'Destination',
     width: 210,
-    sortValue: destinationText,
-    compare: (a, b) => compareAddresses(a.destination, b.destination) || a.prefixLength - b.prefixLength,
+    sortValue: (r) => `${addressSortKey(r.destination)}/${String(r.prefixLength).padStart(3, '0')}`,
     text: destinationText,
     render: (r) => (r.isDefault ? <span className="default-route" title="Default route">default</span> : destinationText(r)),
   },
-  { id: 'gateway', header: 'Gateway', width: 170, sortValue: (r) => r.gateway, compare: (a, b) => compareAddresses(a.gateway ?? '', b.gateway ?? ''), text: (r) => r.gateway ?? '*' },
+  { id: 'gateway', header: 'Gateway', width: 170, sortValue: (r) => (r.gateway === null ? null : addressSortKey(r.gateway)), text: (r) => r.gateway ?? '*' },
   { id: 'flags', header: 'Flags', width: 64, sortValue: (r) => r.flags, text: (r) => r.flags, description: 'U up, G gateway, H host, R reinstate, D dynamic, M modified, ! reject' },
   { id: 'metric', header: 'Metric', width: 70, align: 'right', sortValue: (r) => r.metric, text: (r) => (r.metric === null ? '' : String(r.metric)) },
   { id: 'iface', header: 'Interface', width: 110, sortValue: (r) => r.iface, text: (r) => r.iface ?? '' },
