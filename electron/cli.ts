@@ -5,6 +5,7 @@
 import { APP_NAME, APP_VERSION } from './app-info.js';
 import { webCommand } from './commands/web.js';
 import { parseCommand } from './commands/parse.js';
+import { dumpCommand } from './commands/dump.js';
 
 export interface Command {
   summary: string;
@@ -15,6 +16,7 @@ export interface Command {
 const commands: Record<string, Command> = {
   web: webCommand,
   parse: parseCommand,
+  dump: dumpCommand,
 };
 
 function help(): string {

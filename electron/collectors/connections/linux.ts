@@ -10,7 +10,7 @@ import {
   parseDecRange,
   parseHexRange,
 } from '../linux/addresses.js';
-import { readProcText } from '../linux/proc-files.js';
+import { readProcTextSync } from '../linux/proc-files.js';
 import { SocketOwners } from '../linux/socket-owners.js';
 import { UserNames } from '../linux/users.js';
 
@@ -321,11 +321,9 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     const diagnostics: Diagnostics = emptyDiagnostics();
     const wanted = (file: string) => this.tables === null || this.tables.has(file);
     const inet = INET_TABLES.filter((t) => wanted(t.file));
-    const [texts, unixText] = await Promise.all([
-      Promise.all(inet.map((t) => readProcText(`${this.procRoot}/net/${t.file}`))),
-      wanted('unix') ? readProcText(`${this.procRoot}/net/unix`) : Promise.resolve(null),
-      this.users.refresh(),
-    ]);
+    await this.users.refresh();
+    const texts = inet.map((t) => readProcTextSync(`${this.procRoot}/net/${t.file}`));
+    const unixText = wanted('unix') ? readProcTextSync(`${this.procRoot}/net/unix`) : null;
     let rows: Connection[] = [];
     inet.forEach((t, i) => {
       const r = texts[i];

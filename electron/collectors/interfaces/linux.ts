@@ -124,6 +124,9 @@ const IFF_NAMES = [
   'MASTER', 'SLAVE', 'MULTICAST', 'PORTSEL', 'AUTOMEDIA', 'DYNAMIC',
 ];
 
+const IFF_UP = 0x1;
+const IFF_RUNNING = 0x40;
+
 export function interfaceFlagNames(flags: number): string[] {
   const out: string[] = [];
   IFF_NAMES.forEach((name, bit) => {
@@ -199,7 +202,10 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
     row.duplex = duplex && duplex !== 'unknown' ? duplex : null;
     const t = int(type);
     row.type = t === null ? null : (ARPHRD[t] ?? `arphrd-${t}`);
-    const f = flags && /^0x[0-9a-fA-F]+$/.test(flags) ? Number.parseInt(flags, 16) : null;
+    let f = flags && /^0x[0-9a-fA-F]+$/.test(flags) ? Number.parseInt(flags, 16) : null;
+    // sysfs shows dev->flags, which never has RUNNING: SIOCGIFFLAGS (what netstat and ifconfig show) adds
+    // it for an up device whose operational state is up or unknown (netif_oper_up).
+    if (f !== null && f & IFF_UP && (row.operState === 'up' || row.operState === 'unknown')) f |= IFF_RUNNING;
     row.flags = f === null ? [] : interfaceFlagNames(f);
     row.index = int(ifindex);
   }

@@ -27,14 +27,12 @@ interface PidEntry {
   fdCount: number;
   denied: boolean;
   info: ProcessInfo | null;
-  /** Sockets of this pid seen in the current tick's tables. */
-  seen: number;
-  seenTick: number;
   walkedTick: number;
 }
 
 interface OwnerEntry {
   pids: number[];
+  /** The last tick whose tables listed this socket; 0 while it has never been listed (netlink, packet). */
   tick: number;
   /** The pids' ProcessInfo, built once and shared by every row of this socket until the owners change. */
   infos: ProcessInfo[] | null;
@@ -44,6 +42,10 @@ export interface OwnerStats {
   walkedPids: number;
   fullScans: number;
   deniedPids: number;
+}
+
+function sameProcess(a: ProcessInfo, b: ProcessInfo): boolean {
+  return a.pid === b.pid && a.name === b.name && a.cmdline === b.cmdline && a.exe === b.exe && a.user === b.user && a.startTime === b.startTime;
 }
 
 function code(err: unknown): string {
@@ -93,8 +95,7 @@ export class SocketOwners {
     if (unknown.length > 0) {
       for (const [pid, entry] of this.pids) {
         if (entry.walkedTick === tick) continue;
-        const lostSome = entry.inodes.length > 0 && (entry.seenTick !== tick || entry.seen < entry.inodes.length);
-        if (lostSome || (entry.inodes.length === 0 && this.fdCountChanged(pid, entry))) this.walk(pid);
+        if (this.lostSocket(entry, tick) || (entry.inodes.length === 0 && this.fdCountChanged(pid, entry))) this.walk(pid);
       }
       unknown = this.stillUnknown(unknown);
       if (unknown.length > 0 && now - this.lastFullScan >= this.fullScanIntervalMs) {
@@ -104,6 +105,30 @@ export class SocketOwners {
       }
     }
     for (const [inode, seenTick] of this.orphans) if (seenTick !== tick) this.orphans.delete(inode);
+    this.pruneClosed(tick);
+  }
+
+  /** Whether a socket this pid held, and that the tables listed before, is gone from them now. */
+  private lostSocket(entry: PidEntry, tick: number): boolean {
+    for (const inode of entry.inodes) {
+      const t = this.owners.get(inode)?.tick ?? 0;
+      if (t !== 0 && t !== tick) return true;
+    }
+    return false;
+  }
+
+  /** Forgets sockets that the tables listed before and no longer do (closed), so they are lost only once. */
+  private pruneClosed(tick: number): void {
+    for (const [pid, entry] of this.pids) {
+      if (entry.walkedTick === tick || !this.lostSocket(entry, tick)) continue;
+      const closed = entry.inodes.filter((inode) => {
+        const t = this.owners.get(inode)?.tick ?? 0;
+        return t !== 0 && t !== tick;
+      });
+      this.detachInodes(pid, closed);
+      const gone = new Set(closed);
+      entry.inodes = entry.inodes.filter((inode) => !gone.has(inode));
+    }
   }
 
   /** The processes holding a socket, or an empty list. */
@@ -136,17 +161,7 @@ export class SocketOwners {
       if (inode === 0) continue;
       const owner = this.owners.get(inode);
       if (owner) {
-        if (owner.tick === tick) continue;
         owner.tick = tick;
-        for (const pid of owner.pids) {
-          const entry = this.pids.get(pid);
-          if (!entry) continue;
-          if (entry.seenTick !== tick) {
-            entry.seenTick = tick;
-            entry.seen = 0;
-          }
-          entry.seen++;
-        }
       } else if (this.orphans.has(inode)) {
         this.orphans.set(inode, tick);
       } else {
@@ -233,7 +248,7 @@ export class SocketOwners {
         const old = this.pids.get(pid);
         if (old) this.detachInodes(pid, old.inodes);
         if (!old?.denied) this.stats.deniedPids++;
-        this.pids.set(pid, { inodes: [], fdCount, denied: true, info: null, seen: 0, seenTick: 0, walkedTick: this.tick });
+        this.pids.set(pid, { inodes: [], fdCount, denied: true, info: null, walkedTick: this.tick });
       } else {
         // ENOENT/ESRCH: the process exited between the listing and now.
         this.forget(pid);
@@ -254,13 +269,15 @@ export class SocketOwners {
         if (Number.isInteger(inode) && inode > 0) inodes.push(inode);
       }
     }
-    const old = this.pids.get(pid);
-    if (old) {
-      if (old.denied) this.stats.deniedPids--;
-      this.detachInodes(pid, old.inodes);
-    }
     const unique = inodes.length > 1 ? [...new Set(inodes)] : inodes;
+    // Sockets kept since the last walk keep their owner entry (and its last-listed tick).
+    const old = this.pids.get(pid);
+    if (old?.denied) this.stats.deniedPids--;
+    const now = new Set(unique);
+    if (old) this.detachInodes(pid, old.inodes.filter((inode) => !now.has(inode)));
+    const before = new Set(old?.inodes);
     for (const inode of unique) {
+      if (before.has(inode) && this.owners.get(inode)?.pids.includes(pid)) continue;
       let owner = this.owners.get(inode);
       if (!owner) {
         owner = { pids: [], tick: 0, infos: null };
@@ -270,8 +287,16 @@ export class SocketOwners {
       owner.infos = null;
       this.orphans.delete(inode);
     }
-    const info = unique.length > 0 ? this.readInfo(pid) : null;
-    this.pids.set(pid, { inodes: unique, fdCount, denied: false, info, seen: 0, seenTick: 0, walkedTick: this.tick });
+    const fresh = unique.length > 0 ? this.readInfo(pid) : null;
+    // Keep the old object when nothing changed, so rows of unchanged sockets stay identical across ticks.
+    const info = fresh && old?.info && sameProcess(fresh, old.info) ? old.info : fresh;
+    if (info !== old?.info) {
+      for (const inode of unique) {
+        const owner = this.owners.get(inode);
+        if (owner) owner.infos = null;
+      }
+    }
+    this.pids.set(pid, { inodes: unique, fdCount, denied: false, info, walkedTick: this.tick });
   }
 
   private readInfo(pid: number): ProcessInfo {

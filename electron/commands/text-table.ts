@@ -1,0 +1,149 @@
+// Rows printed the way netstat prints them: -tanp (plus -x for unix sockets), -rn, -i, -s and -g.
+// Shared by `netlens dump` (live rows) and `netlens parse` (rows from a saved file).
+import type { Connection, Counter, Dataset, MulticastGroup, NetInterface, Route, RowTypes } from '../../shared/types.js';
+
+/** Left-aligned columns, each as wide as its widest cell, two spaces apart; trailing spaces trimmed. */
+function columns(header: readonly string[], body: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...body.map(line)];
+}
+
+/** netstat's "address:port", with '*' for an unspecified port (so IPv6 any reads ":::*"). */
+function endpoint(address: string, port: number, wildcardPort: boolean): string {
+  return `${address}:${wildcardPort && port === 0 ? '*' : String(port)}`;
+}
+
+function owner(c: Connection): string {
+  const p = c.processes[0];
+  if (p) return `${p.pid}/${p.name}${c.processes.length > 1 ? ` (+${c.processes.length - 1})` : ''}`;
+  return c.ownerStatus === 'denied' ? '?' : '-';
+}
+
+function formatConnections(rows: readonly Connection[]): string {
+  const inet = rows.filter((r) => r.proto !== 'unix');
+  const unix = rows.filter((r) => r.proto === 'unix');
+  const out: string[] = [];
+  out.push('Active Internet connections (servers and established)');
+  out.push(
+    ...columns(
+      ['Proto', 'Recv-Q', 'Send-Q', 'Local Address', 'Foreign Address', 'State', 'PID/Program name'],
+      inet.map((r) => [
+        r.family === 'inet6' ? `${r.proto}6` : r.proto,
+        String(r.recvQ),
+        String(r.sendQ),
+        endpoint(r.localAddress, r.localPort, r.proto !== 'raw'),
+        endpoint(r.remoteAddress, r.remotePort, true),
+        r.state,
+        owner(r),
+      ]),
+    ),
+  );
+  if (unix.length > 0) {
+    out.push('Active UNIX domain sockets (servers and established)');
+    out.push(
+      ...columns(
+        ['Proto', 'Type', 'State', 'I-Node', 'PID/Program name', 'Path'],
+        unix.map((r) => ['unix', r.socketType ?? '', r.state, r.inode === null ? '-' : String(r.inode), owner(r), r.path ?? '']),
+      ),
+    );
+  }
+  return out.join('\n');
+}
+
+function netmask(prefix: number): string {
+  const m = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return `${m >>> 24}.${(m >>> 16) & 0xff}.${(m >>> 8) & 0xff}.${m & 0xff}`;
+}
+
+function formatRoutes(rows: readonly Route[]): string {
+  const v4 = rows.filter((r) => r.family === 'inet');
+  const v6 = rows.filter((r) => r.family === 'inet6');
+  const out: string[] = ['Kernel IP routing table'];
+  out.push(
+    ...columns(
+      ['Destination', 'Gateway', 'Genmask', 'Flags', 'Metric', 'Iface', 'Table', 'Type'],
+      v4.map((r) => [r.destination, r.gateway ?? '0.0.0.0', netmask(r.prefixLength), r.flags, String(r.metric ?? 0), r.iface ?? '*', r.table, r.type]),
+    ),
+  );
+  if (v6.length > 0) {
+    out.push('Kernel IPv6 routing table');
+    out.push(
+      ...columns(
+        ['Destination', 'Next Hop', 'Flag', 'Met', 'If', 'Table', 'Type'],
+        v6.map((r) => [`${r.destination}/${r.prefixLength}`, r.gateway ?? '::', r.flags, String(r.metric ?? 0), r.iface ?? '*', r.table, r.type]),
+      ),
+    );
+  }
+  return out.join('\n');
+}
+
+// netstat -i's Flg letters.
+const FLAG_LETTERS: [string, string][] = [
+  ['ALLMULTI', 'A'], ['BROADCAST', 'B'], ['LOOPBACK', 'L'], ['MULTICAST', 'M'], ['NOARP', 'O'], ['POINTOPOINT', 'P'],
+  ['RUNNING', 'R'], ['UP', 'U'],
+];
+
+function formatInterfaces(rows: readonly NetInterface[]): string {
+  const out = ['Kernel Interface table'];
+  out.push(
+    ...columns(
+      ['Iface', 'MTU', 'RX-OK', 'RX-ERR', 'RX-DRP', 'RX-OVR', 'TX-OK', 'TX-ERR', 'TX-DRP', 'TX-OVR', 'Flg'],
+      rows.map((r) => {
+        const c = r.counters;
+        const flg = FLAG_LETTERS.filter(([name]) => r.flags.includes(name)).map(([, l]) => l).join('');
+        return [r.name, r.mtu === null ? '-' : String(r.mtu), c.rxPackets, c.rxErrors, c.rxDropped, c.rxFifo, c.txPackets, c.txErrors, c.txDropped, c.txFifo]
+          .map(String)
+          .concat(flg);
+      }),
+    ),
+  );
+  return out.join('\n');
+}
+
+function formatStatistics(rows: readonly Counter[]): string {
+  const out: string[] = [];
+  let group: string | null = null;
+  for (const r of rows) {
+    if (r.group !== group) {
+      group = r.group;
+      out.push(`${group}:`);
+    }
+    out.push(r.description ? `    ${r.value} ${r.description}` : `    ${r.name}: ${r.value}`);
+  }
+  return out.join('\n');
+}
+
+function formatMulticast(rows: readonly MulticastGroup[]): string {
+  const out = ['IPv6/IPv4 Group Memberships'];
+  const table = columns(
+    ['Interface', 'RefCnt', 'Group'],
+    rows.map((r) => [r.iface, r.users === null ? '-' : String(r.users), r.group]),
+  );
+  const widths = ['Interface', 'RefCnt', 'Group'].map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => [r.iface, r.users === null ? '-' : String(r.users), r.group][i]?.length ?? 0)),
+  );
+  out.push(table[0] ?? '', widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1));
+  return out.join('\n');
+}
+
+export function formatRows<D extends Dataset>(dataset: D, rows: RowTypes[D][]): string {
+  switch (dataset) {
+    case 'connections':
+      return formatConnections(rows as Connection[]);
+    case 'routes':
+      return formatRoutes(rows as Route[]);
+    case 'interfaces':
+      return formatInterfaces(rows as NetInterface[]);
+    case 'statistics':
+      return formatStatistics(rows as Counter[]);
+    case 'multicast':
+      return formatMulticast(rows as MulticastGroup[]);
+    default:
+      return '';
+  }
+}
