@@ -1,0 +1,73 @@
+// Opening a saved capture in the app: File → Open capture… (here the toolbar button, which the Electron menu
+// and Ctrl+O also use) and dropping a file on the window. The rows appear read-only in the matching tab,
+// labelled with the file name and the detected format; sorting and filtering work as on live data.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, startHost, until, ROOT, type RunningHost } from './support.js';
+
+const FIXTURES = join(ROOT, 'test/fixtures/captures');
+let host: RunningHost;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  host = await startHost();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1300, height: 800 } });
+  await page.goto(host.url);
+  await page.locator('[role="grid"][aria-label="Connections"]').waitFor();
+});
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+describe('captures in the app', () => {
+  it('opens a Windows netstat -ano capture in the Connections tab, labelled and filterable', async () => {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Open capture…' }).click();
+    await (await chooser).setFiles(join(FIXTURES, 'windows/netstat-ano.win10.txt'));
+    const label = page.getByTestId('capture-label');
+    await label.waitFor();
+    expect(await label.textContent()).toContain('netstat-ano.win10.txt');
+    expect(await page.locator('.capture-banner').textContent()).toContain('windows-netstat-ano');
+    expect(await page.getByRole('tab', { selected: true }).textContent()).toBe('Connections');
+    await until('208 rows in the status bar', async () => /of 208 sockets/.test((await page.locator('[data-status="rows"]').textContent()) ?? ''));
+    // Filtering works on the capture as on live data.
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill('state:listen lport:135');
+    await until('the RPC listener', async () => (await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').count()) >= 1);
+    const states = await page.locator('[role="grid"][aria-label="Connections"] [role="gridcell"][data-column="state"]').allTextContents();
+    expect(new Set(states)).toEqual(new Set(['LISTEN']));
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill('');
+    await page.getByRole('button', { name: 'Back to live data' }).click();
+    expect(await page.getByTestId('capture-label').count()).toBe(0);
+  });
+
+  it('opens a dropped route print capture in the Routes tab', async () => {
+    const text = readFileSync(join(FIXTURES, 'windows/route-print.win10.txt'), 'utf8');
+    await page.evaluate((content) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([content], 'route-print.win10.txt', { type: 'text/plain' }));
+      document.querySelector('.app')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, text);
+    const label = page.getByTestId('capture-label');
+    await label.waitFor();
+    expect(await label.textContent()).toContain('route-print.win10.txt');
+    expect(await page.getByRole('tab', { selected: true }).textContent()).toBe('Routes');
+    const rows = page.locator('[role="grid"][aria-label="IPv4 routes"] [role="row"][data-row-id]');
+    await until('IPv4 routes', async () => (await rows.count()) > 0);
+    expect(await rows.first().locator('[data-column="destination"]').textContent()).toBe('default');
+  });
+
+  it('says what is wrong with a file that is not a capture', async () => {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Open capture…' }).click();
+    await (await chooser).setFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just some notes\nnothing like netstat\n') });
+    const notice = page.locator('.notice.error');
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/Could not open notes\.txt/);
+    expect(await notice.textContent()).toMatch(/netstat/);
+  });
+});
