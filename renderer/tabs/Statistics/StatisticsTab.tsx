@@ -152,6 +152,11 @@ export function StatisticsTab() {
     return [...by.entries()].sort(([a], [b]) => compareGroups(a, b));
   }, [shownRows]);
 
+  // The sections do not scroll themselves (the stack does): keep a row chosen with the keyboard in view.
+  useEffect(() => {
+    if (selected) stackRef.current?.querySelector(`[data-row-id="${CSS.escape(selected)}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
+
   useEffect(() => reportPanel({ shown: shownRows.length, total: rows.length, noun: 'counters' }), [shownRows.length, rows.length]);
   useEffect(() => () => reportPanel(null), []);
 
