@@ -1,7 +1,7 @@
 // The Electron host: one hardened window serving the built renderer from app://netlens, a monitor in a
 // worker thread, and the service behind a MessagePort. See docs/architecture.md and the security checklist
 // in README.md.
-import { app, BrowserWindow, Menu, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, Menu, protocol, session, type MenuItemConstructorOptions } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { IPC } from '../shared/protocol.js';
@@ -86,11 +86,8 @@ function hardenSessions(): void {
       if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(({ url }) => {
-      // Links to documentation open in the user's browser; nothing opens inside NetLens.
-      if (/^https:\/\//.test(url)) void shell.openExternal(url);
-      return { action: 'deny' };
-    });
+    // NetLens opens no windows and follows no links.
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
 }
 
@@ -171,6 +168,8 @@ async function start(): Promise<void> {
       experimentalFeatures: false,
       spellcheck: false,
       devTools: isDev,
+      // Middle-click must not open links in new windows (electronegativity AUXCLICK_JS_CHECK).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   if (state.maximized) win.maximize();
