@@ -1,0 +1,57 @@
+// The command line and `npm start` as a user meets them on a machine without the Electron binary.
+import { execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import pkg from '../../package.json' with { type: 'json' };
+import { CLI, ROOT, requireBuild, until } from './support.js';
+
+function cli(args: string[]): { code: number; out: string } {
+  try {
+    return { code: 0, out: execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+  } catch (err) {
+    const e = err as { status: number; stdout: string; stderr: string };
+    return { code: e.status, out: e.stdout + e.stderr };
+  }
+}
+
+describe('netlens command', () => {
+  it('prints its version and help', () => {
+    requireBuild();
+    expect(cli(['--version'])).toEqual({ code: 0, out: `${pkg.version}\n` });
+    const help = cli(['--help']);
+    expect(help.code).toBe(0);
+    for (const c of ['web', 'dump', 'parse']) expect(help.out).toContain(`  ${c} `);
+  });
+
+  it('refuses an unknown command or a bad port with exit code 2', () => {
+    const unknown = cli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.out).toContain("unknown command 'frobnicate'");
+    const badPort = cli(['web', '--port', 'http']);
+    expect(badPort.code).toBe(2);
+    expect(badPort.out).toContain('--port wants a number');
+  });
+});
+
+describe('npm start without the Electron binary', () => {
+  it('says why the window cannot open and serves the UI at a working URL', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs')], {
+      // Points Electron's lookup at a folder without the binary, whatever this machine has installed.
+      env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent-electron-dist' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      const url = await until('the URL', () => /serving at (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out)?.[1], 60_000);
+      expect(out).toContain('cannot open its desktop window here: the Electron binary is not installed');
+      const res = await fetch(url);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('<div id="root">');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+});
