@@ -252,7 +252,9 @@ export function parseProcNetUnix(text: string): DatasetResult<Connection> {
     }
     // The kernel prints " <path>" after the inode; a path keeps its inner and trailing spaces.
     const afterInode = ends[cols.inode] ?? lineEndNoCr;
-    const path = afterInode < lineEndNoCr ? text.slice(afterInode + 1, lineEndNoCr) : '';
+    let path = afterInode < lineEndNoCr ? text.slice(afterInode + 1, lineEndNoCr) : '';
+    // Old kernels print an abstract name's NUL padding raw; newer ones print '@' for each NUL, as here.
+    if (path.includes('\0')) path = path.replaceAll('\0', '@');
     const state = flags & UNIX_FLAG_LISTENING ? 'LISTENING' : (UNIX_STATES[st] ?? unknownState(st));
     rows.push({
       id: `unix|unix|${path}|${inode}`,

@@ -78,6 +78,7 @@ export class SocketOwners {
     const listing = this.listPids();
     if (first || listing === null) {
       if (listing !== null) this.fullScan(listing, now);
+      this.mark(inodes, tick);
       return;
     }
 
@@ -86,7 +87,8 @@ export class SocketOwners {
     for (const pid of listing) if (!this.pids.has(pid)) this.walk(pid);
 
     // Mark what the tables still hold; collect sockets nobody is known to hold.
-    let unknown = this.mark(inodes, tick);
+    const fresh = this.mark(inodes, tick);
+    let unknown = fresh;
 
     // Socket holders whose fd count moved may have opened, closed or passed sockets.
     for (const [pid, entry] of this.pids) {
@@ -103,6 +105,12 @@ export class SocketOwners {
         unknown = this.stillUnknown(unknown);
         for (const inode of unknown) this.orphans.set(inode, tick);
       }
+    }
+    // Sockets found by this tick's walks are listed in this tick's tables: record that, so that closing
+    // them later counts as a loss (the fd-reuse trigger above).
+    for (const inode of fresh) {
+      const owner = this.owners.get(inode);
+      if (owner) owner.tick = tick;
     }
     for (const [inode, seenTick] of this.orphans) if (seenTick !== tick) this.orphans.delete(inode);
     this.pruneClosed(tick);
