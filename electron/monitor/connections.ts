@@ -1,5 +1,6 @@
 // What the monitor adds to connections: when each was first seen and last changed, and closed rows that
 // linger a few seconds (marked closedAt) so the UI can show them leaving, as TCPView shows them in red.
+import { RowComparer, valueEqual } from '../../shared/diff.js';
 import type { Diff } from '../../shared/protocol.js';
 import type { Connection } from '../../shared/types.js';
 
@@ -7,34 +8,101 @@ export const CLOSED_LINGER_MS = 5000;
 
 const DERIVED_FIELDS = new Set(['id', 'firstSeen', 'lastChanged', 'closedAt']);
 
-/**
- * The next table from a fresh read. Rows still present carry their firstSeen and lastChanged over (the diff
- * then tells which really changed: see stampChanged); a row that reappears after closing counts as new.
- * Vanished rows stay, closed, until `lingerMs` after they closed.
- */
-export function nextConnections(
-  prev: ReadonlyMap<string, Connection> | null,
-  rows: readonly Connection[],
-  now: number,
-  lingerMs = CLOSED_LINGER_MS,
-): Map<string, Connection> {
-  const next = new Map<string, Connection>();
-  for (const row of rows) {
-    const before = prev?.get(row.id);
-    const known = before !== undefined && before.closedAt == null && before.firstSeen !== undefined;
-    const firstSeen = known ? before.firstSeen! : now;
-    const lastChanged = known ? (before.lastChanged ?? firstSeen) : now;
-    next.set(row.id, withLifecycle(row, firstSeen, lastChanged));
-  }
-  if (prev) {
-    for (const [id, before] of prev) {
-      if (next.has(id)) continue;
-      if (before.closedAt == null) next.set(id, { ...before, closedAt: now });
-      else if (now - before.closedAt < lingerMs) next.set(id, before);
-    }
-  }
-  return next;
+interface Entry {
+  row: Connection;
+  /** The last update that saw this connection in a read. */
+  seen: number;
 }
+
+/**
+ * The published connections table, updated in place from each read, producing the diff as it goes. At 50,000
+ * rows the cost of a tick is mostly hash lookups and objects kept alive, so each row costs one lookup, and a
+ * row that did not change keeps its old object.
+ * - A row still open keeps its firstSeen; lastChanged moves to `now` when its own fields changed.
+ * - A new row, or one that reappears after closing, is first seen now.
+ * - A vanished row stays, with closedAt set, until `lingerMs` after it closed; then it is removed.
+ * Duplicate ids in one read (collectors avoid them): the first wins.
+ */
+export class ConnectionTable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly compare = new RowComparer();
+  private generation = 0;
+
+  constructor(private readonly lingerMs = CLOSED_LINGER_MS) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(id: string): Connection | undefined {
+    return this.entries.get(id)?.row;
+  }
+
+  rows(): Connection[] {
+    const out: Connection[] = new Array(this.entries.size);
+    let i = 0;
+    for (const e of this.entries.values()) out[i++] = e.row;
+    return out;
+  }
+
+  update(fresh: readonly Connection[], now: number): Diff<Connection> {
+    const gen = ++this.generation;
+    const diff: Diff<Connection> = { added: [], removed: [], changed: [] };
+    const sizeBefore = this.entries.size;
+    let seenBefore = 0;
+    for (const f of fresh) {
+      const e = this.entries.get(f.id);
+      if (e === undefined) {
+        const row = withLifecycle(f, now, now);
+        this.entries.set(row.id, { row, seen: gen });
+        diff.added.push(row);
+        continue;
+      }
+      if (e.seen === gen) continue;
+      e.seen = gen;
+      seenBefore++;
+      const before = e.row;
+      const open = before.closedAt == null && before.firstSeen !== undefined;
+      if (open && sameConnection(before, f)) continue;
+      const row = open ? withLifecycle(f, before.firstSeen!, before.lastChanged ?? before.firstSeen!) : withLifecycle(f, now, now);
+      const patch = this.compare.patch(before, row);
+      if (patch === null) continue;
+      e.row = row;
+      if (ownFieldsChanged(patch)) row.lastChanged = patch.lastChanged = now;
+      diff.changed.push(patch);
+    }
+    if (seenBefore !== sizeBefore) {
+      for (const [id, e] of this.entries) {
+        if (e.seen === gen) continue;
+        const before = e.row;
+        if (before.closedAt == null) {
+          e.row = { ...before, closedAt: now };
+          diff.changed.push({ id, closedAt: now });
+        } else if (now - before.closedAt >= this.lingerMs) {
+          this.entries.delete(id);
+          diff.removed.push(id);
+        }
+      }
+    }
+    return diff;
+  }
+}
+
+function ownFieldsChanged(patch: object): boolean {
+  for (const k in patch) if (!DERIVED_FIELDS.has(k)) return true;
+  return false;
+}
+
+/** Every field a collector fills. withLifecycle and sameConnection name each one; the check below makes a
+ *  field added to Connection a type error here until it is handled. */
+type CollectedField = Exclude<keyof Connection, 'firstSeen' | 'lastChanged' | 'closedAt'>;
+const COLLECTED_FIELDS = [
+  'id', 'proto', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'recvQ', 'sendQ',
+  'uid', 'user', 'inode', 'processes', 'ownerStatus', 'path', 'socketType',
+] as const satisfies readonly CollectedField[];
+type Unhandled = Exclude<CollectedField, (typeof COLLECTED_FIELDS)[number]>;
+const allFieldsHandled: [Unhandled] extends [never] ? true : Unhandled = true;
+void allFieldsHandled;
 
 /**
  * The row with its lifecycle fields, built as one literal: every row then has the same shape with all fields
@@ -55,20 +123,13 @@ function withLifecycle(r: Connection, firstSeen: number, lastChanged: number): C
   return row;
 }
 
-/** A connection whose own fields changed (state, queues, owner...) gets lastChanged = now, in the table and
- *  in the patch that carries the change. */
-export function stampChanged(diff: Diff<Connection>, table: ReadonlyMap<string, Connection>, now: number): void {
-  for (const patch of diff.changed) {
-    let own = false;
-    for (const k in patch) {
-      if (!DERIVED_FIELDS.has(k)) {
-        own = true;
-        break;
-      }
-    }
-    if (!own) continue;
-    const row = table.get(patch.id);
-    if (row) row.lastChanged = now;
-    patch.lastChanged = now;
-  }
+/** Whether a fresh read of a connection says the same as the row in the table: the common case, decided
+ *  without building a row. */
+function sameConnection(a: Connection, b: Connection): boolean {
+  return a.state === b.state && a.recvQ === b.recvQ && a.sendQ === b.sendQ
+    && a.localAddress === b.localAddress && a.localPort === b.localPort
+    && a.remoteAddress === b.remoteAddress && a.remotePort === b.remotePort
+    && a.proto === b.proto && a.family === b.family && a.uid === b.uid && a.user === b.user && a.inode === b.inode
+    && a.ownerStatus === b.ownerStatus && a.path === b.path && a.socketType === b.socketType
+    && (a.processes === b.processes || valueEqual(a.processes, b.processes));
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Connection } from '../../shared/types.js';
 import { startMonitor } from './host.js';
 import { bundleWorker } from './testing/bundle-worker.js';
@@ -14,7 +15,7 @@ let workerPath = '';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'netlens-monitor-test-'));
-  workerPath = await bundleWorker(dir);
+  workerPath = await bundleWorker(dir, fileURLToPath(new URL('./testing/synthetic-worker.ts', import.meta.url)));
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,10 +10,8 @@
 //   it and counts the lag. Each dataset is published as soon as its own read finishes, so a slow connections
 //   read never holds back interfaces.
 // - Interfaces are also read once a second whatever is shown, for the 10-minute rate history (cheap).
-import { diffRows } from '../../shared/diff.js';
 import {
   DEFAULT_INTERVAL_MS,
-  type Diff,
   type HistoryPoint,
   type IntervalMs,
   type MonitorStatus,
@@ -25,8 +23,6 @@ import {
   DATASETS,
   emptyDiagnostics,
   type AnyRow,
-  type Connection,
-  type Counter,
   type Dataset,
   type DatasetResult,
   type Diagnostics,
@@ -35,9 +31,9 @@ import {
 import type { Collectors } from '../collectors/collector.js';
 import type { Monitor } from './api.js';
 import { DatasetStream } from './clients.js';
-import { CLOSED_LINGER_MS, nextConnections, stampChanged } from './connections.js';
+import { CLOSED_LINGER_MS } from './connections.js';
+import { createTable, type Table } from './tables.js';
 import { InterfaceHistory, SAMPLE_MS } from './history.js';
-import { CounterRateTracker, InterfaceRateTracker } from './rates.js';
 
 export type ClientId = number;
 
@@ -58,8 +54,10 @@ interface ClientState {
 }
 
 interface DatasetState {
-  /** The published table: what every client's view converges to. null until the first read. */
-  table: Map<string, AnyRow> | null;
+  /** The published table: what every client's view converges to. */
+  table: Table;
+  /** Whether the table was ever read (until then, subscribers wait for their snapshot). */
+  loaded: boolean;
   diagnostics: Diagnostics;
   tick: TickInfo | null;
   /** A tick's read of this dataset is running (the next tick skips it). */
@@ -79,8 +77,6 @@ export class MonitorCore {
   private readonly datasets = new Map<Dataset, DatasetState>();
   /** In-flight collector reads, shared by whoever asks meanwhile (the tick and the history sampler). */
   private readonly reads = new Map<Dataset, Promise<DatasetResult<AnyRow>>>();
-  private readonly interfaceRates = new InterfaceRateTracker();
-  private readonly counterRates = new CounterRateTracker();
   private readonly interfaceHistory = new InterfaceHistory();
   private intervalMs: IntervalMs;
   private paused = false;
@@ -97,7 +93,10 @@ export class MonitorCore {
     this.intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
     this.lingerMs = options.closedLingerMs ?? CLOSED_LINGER_MS;
     this.log = options.log ?? ((line) => console.warn(line));
-    for (const d of DATASETS) this.datasets.set(d, { table: null, diagnostics: emptyDiagnostics(), tick: null, polling: false });
+    for (const d of DATASETS) {
+      const table = createTable(d, { lingerMs: this.lingerMs, history: this.interfaceHistory });
+      this.datasets.set(d, { table, loaded: false, diagnostics: emptyDiagnostics(), tick: null, polling: false });
+    }
     this.historyTimer = setInterval(() => this.sampleHistory(), SAMPLE_MS);
     this.schedule();
   }
@@ -132,10 +131,10 @@ export class MonitorCore {
         }
         const ds = this.datasets.get(message.dataset)!;
         // A table read earlier (even a while ago) is sent at once; the next read follows with a diff.
-        if (ds.table !== null) stream.snapshot(Array.from(ds.table.values()), ds.diagnostics, ds.tick);
+        if (ds.loaded) stream.snapshot(ds.table.rows(), ds.diagnostics, ds.tick);
         else stream.awaitingSnapshot = true;
         if (message.type === 'subscribe') this.activityChanged();
-        if (ds.table === null && !ds.polling) void this.poll(message.dataset, Date.now());
+        if (!ds.loaded && !ds.polling) void this.poll(message.dataset, Date.now());
         break;
       }
       case 'unsubscribe':
@@ -301,35 +300,17 @@ export class MonitorCore {
 
   private publish(d: Dataset, result: DatasetResult<AnyRow>, tick: TickInfo): void {
     const ds = this.datasets.get(d)!;
-    const prev = ds.table;
-    const next = this.derive(d, prev, result.rows, tick.at);
-    const diff = diffRows<AnyRow>(prev ?? new Map<string, AnyRow>(), next);
-    if (d === 'connections') stampChanged(diff as Diff<Connection>, next as Map<string, Connection>, tick.at);
-    ds.table = next;
+    const diff = ds.table.update(result.rows, tick.at);
+    ds.loaded = true;
     ds.diagnostics = result.diagnostics ?? emptyDiagnostics();
     ds.tick = tick;
     let rows: AnyRow[] | null = null;
     for (const c of this.clients.values()) {
       const stream = c.streams.get(d);
       if (!stream) continue;
-      if (stream.awaitingSnapshot) stream.snapshot((rows ??= Array.from(next.values())), ds.diagnostics, tick);
+      if (stream.awaitingSnapshot) stream.snapshot((rows ??= ds.table.rows()), ds.diagnostics, tick);
       else stream.diff(diff, ds.diagnostics, tick);
     }
-  }
-
-  private derive(d: Dataset, prev: Map<string, AnyRow> | null, rows: AnyRow[], at: number): Map<string, AnyRow> {
-    if (d === 'connections') {
-      return nextConnections(prev as Map<string, Connection> | null, rows as Connection[], at, this.lingerMs);
-    }
-    if (d === 'interfaces') {
-      this.interfaceRates.apply(rows as NetInterface[], at);
-      this.interfaceHistory.record(at, rows as NetInterface[]);
-    } else if (d === 'statistics') {
-      this.counterRates.apply(rows as Counter[], at);
-    }
-    const table = new Map<string, AnyRow>();
-    for (const row of rows) table.set(row.id, row);
-    return table;
   }
 }
 

@@ -1,6 +1,8 @@
 // Synthetic tables for tests and the pipeline benchmark: deterministic (seeded) connection churn of a chosen
-// size and rate, and collectors built on it. Never used by product code.
+// size and rate, collectors built on it, and a worker serving them. Never used by product code.
+import { parentPort, workerData } from 'node:worker_threads';
 import type { Collector, Collectors } from '../../collectors/collector.js';
+import { serveMonitor } from '../worker-runtime.js';
 import {
   emptyDiagnostics,
   INTERFACE_COUNTER_NAMES,
@@ -131,4 +133,29 @@ export function syntheticCollectors(connections: SyntheticConnections) {
     statistics: countingCollector(() => [syntheticCounter('Tcp', 'ActiveOpens', bytes / 1500), syntheticCounter('Tcp', 'CurrEstab', 3, 'gauge')]),
     multicast: countingCollector(() => []),
   } satisfies Collectors;
+}
+
+export interface SyntheticWorkerData {
+  rows?: number;
+  churn?: number;
+  /** With this, the first worker (generation 0) exits abruptly on that connections read, as a crash would. */
+  exitOnRead?: number;
+  /** Set by the host: 0 for the first worker, +1 per restart. */
+  generation?: number;
+}
+
+/** Runs this thread as a monitor worker over synthetic collectors, configured by workerData. */
+export function serveSynthetic(): void {
+  const data = (workerData ?? {}) as SyntheticWorkerData;
+  const collectors = syntheticCollectors(new SyntheticConnections(data.rows ?? 100, data.churn ?? 0.05));
+  const exitOnRead = data.exitOnRead;
+  if (exitOnRead !== undefined && data.generation === 0) {
+    const read = collectors.connections.read.bind(collectors.connections);
+    collectors.connections.read = async () => {
+      if (collectors.connections.reads + 1 >= exitOnRead) process.exit(7);
+      return read();
+    };
+  }
+  if (!parentPort) throw new Error('serveSynthetic runs in a worker thread');
+  serveMonitor(parentPort, collectors);
 }

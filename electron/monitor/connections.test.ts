@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { applyDiff, valueEqual } from '../../shared/diff.js';
+import type { Connection } from '../../shared/types.js';
+import { CLOSED_LINGER_MS, ConnectionTable } from './connections.js';
+
+function conn(id: number, state: string, sendQ: number, pids: number[], unix: boolean): Connection {
+  return {
+    id: `c${id}`, proto: unix ? 'unix' : 'tcp', family: unix ? 'unix' : 'inet',
+    localAddress: unix ? '' : '127.0.0.1', localPort: unix ? 0 : 1000 + id, remoteAddress: unix ? '' : '127.0.0.1', remotePort: unix ? 0 : 80,
+    state, recvQ: 0, sendQ, uid: 0, user: 'root', inode: 100 + id,
+    processes: pids.map((pid) => ({ pid, name: `p${pid}`, cmdline: '', exe: null, user: 'root', startTime: pid })),
+    ownerStatus: pids.length ? 'known' : 'none',
+    ...(unix ? { path: `/run/s${id}`, socketType: 'STREAM' } : {}),
+  };
+}
+
+const readArb = fc.array(
+  fc.record({
+    id: fc.integer({ min: 0, max: 12 }),
+    state: fc.constantFrom('ESTABLISHED', 'CLOSE_WAIT'),
+    sendQ: fc.integer({ min: 0, max: 2 }),
+    pids: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }),
+  }),
+  { maxLength: 12 },
+).map((specs) => specs.map((s) => conn(s.id, s.state, s.sendQ, s.pids, s.id % 4 === 0)));
+
+const sequenceArb = fc.array(fc.tuple(readArb, fc.integer({ min: 0, max: 4000 })), { minLength: 1, maxLength: 12 });
+
+describe('ConnectionTable', () => {
+  it('yields diffs that keep a client equal to the table, with lifecycle fields that hold', () => {
+    fc.assert(
+      fc.property(sequenceArb, (reads) => {
+        const table = new ConnectionTable();
+        const client = new Map<string, Connection>();
+        let now = 1_000_000;
+        for (const [rows, step] of reads) {
+          now += step;
+          applyDiff(client, table.update(rows, now));
+          const published = table.rows();
+          expect(client.size).toBe(published.length);
+          for (const row of published) expect(valueEqual(client.get(row.id), row)).toBe(true);
+          const inRead = new Set(rows.map((r) => r.id));
+          for (const row of published) {
+            expect(row.firstSeen).toBeLessThanOrEqual(row.lastChanged!);
+            if (inRead.has(row.id)) expect(row.closedAt).toBeNull();
+            else {
+              expect(row.closedAt).not.toBeNull();
+              expect(now - row.closedAt!).toBeLessThan(CLOSED_LINGER_MS);
+            }
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('moves lastChanged only when a collected field changed, and keeps firstSeen', () => {
+    const table = new ConnectionTable();
+    table.update([conn(1, 'ESTABLISHED', 0, [5], false)], 1000);
+    // The same socket, read again as new objects with equal nested values: nothing to send.
+    expect(table.update([conn(1, 'ESTABLISHED', 0, [5], false)], 2000)).toEqual({ added: [], removed: [], changed: [] });
+    const diff = table.update([conn(1, 'CLOSE_WAIT', 0, [5], false)], 3000);
+    expect(diff.changed).toEqual([{ id: 'c1', state: 'CLOSE_WAIT', lastChanged: 3000 }]);
+    expect(table.get('c1')).toMatchObject({ firstSeen: 1000, lastChanged: 3000, closedAt: null });
+  });
+
+  it('counts a connection that comes back after closing as new', () => {
+    const table = new ConnectionTable();
+    table.update([conn(1, 'ESTABLISHED', 0, [], false)], 1000);
+    expect(table.update([], 2000).changed).toEqual([{ id: 'c1', closedAt: 2000 }]);
+    const back = table.update([conn(1, 'ESTABLISHED', 0, [], false)], 3000);
+    expect(back.changed).toEqual([{ id: 'c1', firstSeen: 3000, lastChanged: 3000, closedAt: null }]);
+  });
+});

@@ -1,0 +1,58 @@
+// The published tables of the monitor, one per dataset: each read updates one and yields the diff every
+// client is sent. Connections have their own (connections.ts: lifecycle, in-place updates at scale); the
+// others are small and are rebuilt from each read, with their derived fields set first.
+import { diffRows } from '../../shared/diff.js';
+import type { Diff } from '../../shared/protocol.js';
+import type { AnyRow, Connection, Counter, Dataset, NetInterface } from '../../shared/types.js';
+import { ConnectionTable } from './connections.js';
+import type { InterfaceHistory } from './history.js';
+import { CounterRateTracker, InterfaceRateTracker } from './rates.js';
+
+export interface Table {
+  update(rows: readonly AnyRow[], at: number): Diff<AnyRow>;
+  rows(): AnyRow[];
+}
+
+class KeyedTable implements Table {
+  private map = new Map<string, AnyRow>();
+
+  constructor(private readonly derive: (rows: readonly AnyRow[], at: number) => void = () => {}) {}
+
+  update(rows: readonly AnyRow[], at: number): Diff<AnyRow> {
+    this.derive(rows, at);
+    const next = new Map<string, AnyRow>();
+    for (const row of rows) next.set(row.id, row);
+    const diff = diffRows(this.map, next);
+    this.map = next;
+    return diff;
+  }
+
+  rows(): AnyRow[] {
+    return Array.from(this.map.values());
+  }
+}
+
+export function createTable(dataset: Dataset, options: { lingerMs: number; history: InterfaceHistory }): Table {
+  switch (dataset) {
+    case 'connections': {
+      const table = new ConnectionTable(options.lingerMs);
+      return {
+        update: (rows, at) => table.update(rows as Connection[], at) as Diff<AnyRow>,
+        rows: () => table.rows(),
+      };
+    }
+    case 'interfaces': {
+      const rates = new InterfaceRateTracker();
+      return new KeyedTable((rows, at) => {
+        rates.apply(rows as NetInterface[], at);
+        options.history.record(at, rows as NetInterface[]);
+      });
+    }
+    case 'statistics': {
+      const rates = new CounterRateTracker();
+      return new KeyedTable((rows, at) => rates.apply(rows as Counter[], at));
+    }
+    default:
+      return new KeyedTable();
+  }
+}
