@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/fixtures/linux/fixture.js';
+import type { NetInterface } from '../../../shared/types.js';
+import { LinuxInterfacesCollector, interfaceFlagNames, parseIfInet6, parseProcNetDev } from './linux.js';
+
+describe('interface parsers on real captures', () => {
+  it('splits names glued to the first number (old kernels) and keeps 64-bit counters', () => {
+    const { rows, diagnostics } = parseProcNetDev(fixture('proc-net-dev.rhel-5.3.txt'));
+    expect(diagnostics.skipped).toBe(0);
+    expect(rows.map((r) => r.name)).toEqual(['lo', 'eth0', 'eth1', 'sit0']);
+    expect(rows[0]?.counters).toMatchObject({ rxBytes: 38547981, rxPackets: 5779, txBytes: 38547981 });
+    expect(rows[1]?.counters).toMatchObject({ rxBytes: 8144002186412, rxPackets: 10129721832, rxMulticast: 4632261, txBytes: 14148537267133, txPackets: 11634529610 });
+    expect(rows[1]?.counters.rxBytes).toBeGreaterThan(2 ** 32);
+    expect(rows[1]).toMatchObject({ id: 'eth0', operState: 'unknown', mtu: null, flags: [], addresses: [] });
+  });
+
+  it('reads a long name touching the colon (docker veth)', () => {
+    const { rows } = parseProcNetDev(fixture('proc-net-dev.procfs-docker.txt'));
+    expect(rows[0]).toMatchObject({ name: 'vethf345468', counters: expect.objectContaining({ rxBytes: 648, txPackets: 5 }) });
+    expect(rows.map((r) => r.name)).toEqual(['vethf345468', 'lo', 'docker0', 'eth0']);
+    expect(parseProcNetDev(fixture('proc-net-dev.jc.txt')).rows.find((r) => r.name === 'ens33')?.counters.rxBytes).toBe(60600053);
+  });
+
+  it('skips a truncated line and counts it', () => {
+    const lines = fixture('proc-net-dev.jc.txt').split('\n');
+    const r = parseProcNetDev([lines[0], lines[1], (lines[2] ?? '').slice(0, 30), lines[3]].join('\n'));
+    expect(r.rows).toHaveLength(1);
+    expect(r.diagnostics.skipped).toBe(1);
+  });
+
+  it('reads if_inet6 addresses in network order with their scope', () => {
+    const { rows } = parseIfInet6(fixture('proc-net-if_inet6.jc.txt'));
+    expect(rows).toEqual([
+      { iface: 'ens33', family: 'inet6', address: 'fe80::20c:29ff:fea4:e315', prefixLength: 64, scope: 'link' },
+      { iface: 'lo', family: 'inet6', address: '::1', prefixLength: 128, scope: 'host' },
+    ]);
+  });
+
+  it('names IFF flags', () => {
+    expect(interfaceFlagNames(0x1003)).toEqual(['UP', 'BROADCAST', 'MULTICAST']);
+  });
+});
+
+type IpLink = { ifname: string; mtu: number; address?: string; operstate: string; stats64: { rx: Record<string, number>; tx: Record<string, number> } };
+
+describe.skipIf(process.platform !== 'linux')('LinuxInterfacesCollector against ip -j -s link', () => {
+  it('agrees on names, MTU, MAC and every counter within the traffic between the reads', async () => {
+    const collector = new LinuxInterfacesCollector();
+    const before = new Map((await collector.read()).rows.map((r) => [r.name, r]));
+    const links = JSON.parse(execFileSync('ip', ['-j', '-s', 'link'], { encoding: 'utf8' })) as IpLink[];
+    const after = new Map((await collector.read()).rows.map((r) => [r.name, r]));
+    expect([...before.keys()].sort()).toEqual(links.map((l) => l.ifname).sort());
+    const pairs: [string, keyof NetInterface['counters']][] = [
+      ['rx.bytes', 'rxBytes'], ['rx.packets', 'rxPackets'], ['rx.errors', 'rxErrors'], ['rx.dropped', 'rxDropped'],
+      ['rx.multicast', 'rxMulticast'], ['tx.bytes', 'txBytes'], ['tx.packets', 'txPackets'], ['tx.errors', 'txErrors'],
+      ['tx.dropped', 'txDropped'], ['tx.carrier_errors', 'txCarrier'], ['tx.collisions', 'txCollisions'],
+    ];
+    for (const link of links) {
+      const a = before.get(link.ifname);
+      const b = after.get(link.ifname);
+      expect(a?.mtu).toBe(link.mtu);
+      expect(a?.mac).toBe(link.address ?? null);
+      expect(a?.operState.toUpperCase()).toBe(link.operstate);
+      for (const [path, ours] of pairs) {
+        const [dir, name] = path.split('.') as ['rx' | 'tx', string];
+        const v = link.stats64[dir][name];
+        if (v === undefined) continue;
+        expect(v, `${link.ifname} ${path}`).toBeGreaterThanOrEqual(a?.counters[ours] ?? NaN);
+        expect(v, `${link.ifname} ${path}`).toBeLessThanOrEqual(b?.counters[ours] ?? NaN);
+      }
+    }
+    const lo = before.get('lo');
+    expect(lo).toMatchObject({ type: 'loopback', flags: expect.arrayContaining(['UP', 'LOOPBACK', 'RUNNING']) });
+    expect(lo?.addresses).toContainEqual({ family: 'inet', address: '127.0.0.1', prefixLength: 8, scope: 'host' });
+  });
+});

@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/fixtures/linux/fixture.js';
+import type { Counter } from '../../../shared/types.js';
+import { LinuxStatisticsCollector, parseNetstat, parseSnmp, parseSnmp6, parseSockstat } from './linux.js';
+
+const byId = (rows: Counter[]) => new Map(rows.map((r) => [r.id, r]));
+
+describe('statistics parsers on real captures', () => {
+  it('zips snmp header and value lines by name, values past 2^32 intact', () => {
+    const { rows, diagnostics } = parseSnmp(fixture('proc-net-snmp.rhel-5.3.txt'));
+    expect(diagnostics.skipped).toBe(0);
+    const m = byId(rows);
+    expect(m.get('Ip.InReceives')).toMatchObject({ value: 10027332782, group: 'Ip', kind: 'counter', description: 'total packets received' });
+    expect(m.get('Ip.Forwarding')?.kind).toBe('gauge');
+    expect(m.get('Tcp.RetransSegs')).toMatchObject({ isError: true, description: 'segments retransmitted' });
+    expect(m.get('Tcp.MaxConn')?.value).toBe(-1);
+  });
+
+  it('takes fields that newer kernels added (InCsumErrors, IgnoredMulti) by name', () => {
+    const older = byId(parseSnmp(fixture('proc-net-snmp.arm-2.6.16.txt')).rows);
+    const newer = byId(parseSnmp(fixture('proc-net-snmp.node_exporter.txt')).rows);
+    expect(older.has('Tcp.InCsumErrors')).toBe(false);
+    expect(newer.has('Tcp.InCsumErrors')).toBe(true);
+    // Udp's NoPorts stays NoPorts whatever came before it.
+    const header = fixture('proc-net-snmp.node_exporter.txt').split('\n').find((l) => l.startsWith('Udp: In'))?.split(/\s+/) ?? [];
+    const values = fixture('proc-net-snmp.node_exporter.txt').split('\n').filter((l) => l.startsWith('Udp: '))[1]?.split(/\s+/) ?? [];
+    expect(newer.get('Udp.NoPorts')?.value).toBe(Number(values[header.indexOf('NoPorts')]));
+  });
+
+  it('reads TcpExt, IpExt and MPTcpExt sections of /proc/net/netstat', () => {
+    const { rows, diagnostics } = parseNetstat(fixture('proc-net-netstat.jc.txt'));
+    expect(diagnostics.skipped).toBe(0);
+    const groups = new Set(rows.map((r) => r.group));
+    expect([...groups]).toEqual(expect.arrayContaining(['TcpExt', 'IpExt', 'MPTcpExt']));
+    expect(byId(rows).get('TcpExt.ListenOverflows')).toMatchObject({ isError: true, description: 'times the listen queue of a socket overflowed' });
+    const old = parseNetstat(fixture('proc-net-netstat.rhel-5.3.txt'));
+    expect(old.rows.some((r) => r.value > 2 ** 32)).toBe(true);
+  });
+
+  it('groups snmp6 names by their section prefix', () => {
+    for (const name of ['proc-net-snmp6.rhel-5.3.txt', 'proc-net-snmp6.node_exporter.txt', 'proc-net-snmp6.procfs.txt']) {
+      const { rows, diagnostics } = parseSnmp6(fixture(name));
+      expect(diagnostics.skipped).toBe(0);
+      expect(rows.length).toBeGreaterThan(50);
+    }
+    const m = byId(parseSnmp6(fixture('proc-net-snmp6.rhel-5.3.txt')).rows);
+    expect(m.get('Ip6.InReceives')).toMatchObject({ value: 574060, description: 'total packets received' });
+    expect(m.get('Icmp6.InEchos')?.group).toBe('Icmp6');
+    expect([...m.keys()].some((k) => k.startsWith('Udp6.'))).toBe(true);
+  });
+
+  it('reads sockstat and sockstat6 as gauges', () => {
+    const { rows } = parseSockstat(fixture('proc-net-sockstat.procfs.txt'), 'inet');
+    const m = byId(rows);
+    expect(m.get('Sockets.sockets_used')?.value).toBe(1602);
+    expect(m.get('Sockets.TCP_tw')).toMatchObject({ value: 4, kind: 'gauge', description: 'TCP sockets in TIME_WAIT' });
+    const six = byId(parseSockstat(fixture('proc-net-sockstat6.node_exporter.txt'), 'inet6').rows);
+    expect(six.get('Sockets6.TCP6_inuse')?.value).toBe(17);
+  });
+
+  it('skips a value line whose count does not match its header', () => {
+    const text = 'Tcp: RtoAlgorithm RtoMin\nTcp: 1 200 7\nUdp: InDatagrams\nUdp: 5\n';
+    const r = parseSnmp(text);
+    expect(r.rows.map((x) => x.id)).toEqual(['Udp.InDatagrams']);
+    expect(r.diagnostics.skipped).toBe(1);
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('LinuxStatisticsCollector against nstat', () => {
+  it('has every counter nstat -az prints, with a value between two readings', async () => {
+    const collector = new LinuxStatisticsCollector();
+    let problems: string[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = byId((await collector.read()).rows);
+      // -s: do not touch nstat's history file; -a: absolute values; -z: zeros too.
+      const out = execFileSync('nstat', ['-asz'], { encoding: 'utf8' });
+      const after = byId((await collector.read()).rows);
+      problems = [];
+      let compared = 0;
+      for (const line of out.split('\n')) {
+        const [name, value] = line.trim().split(/\s+/);
+        if (!name || name.startsWith('#') || value === undefined) continue;
+        const id = [...before.keys()].find((k) => k.replace('.', '') === name);
+        const v = Number(value);
+        const a = id ? before.get(id)?.value : undefined;
+        const b = id ? after.get(id)?.value : undefined;
+        compared++;
+        if (a === undefined || b === undefined) problems.push(`${name} missing`);
+        else if (v < Math.min(a, b) || v > Math.max(a, b)) problems.push(`${name}: nstat ${v}, ours ${a}..${b}`);
+      }
+      expect(compared).toBeGreaterThan(100);
+      if (problems.length === 0) return;
+    }
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,61 @@
+import net from 'node:net';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Connection, Counter } from '../../shared/types.js';
+import { dumpCommand } from './dump.js';
+
+async function run(argv: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+  try {
+    return { code: await dumpCommand.run(argv), out };
+  } finally {
+    spy.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe.skipIf(process.platform !== 'linux')('netlens dump', () => {
+  let server: net.Server | null = null;
+  afterEach(() => server?.close());
+
+  it('prints connections like netstat -tanp, with this process as the owner', async () => {
+    server = net.createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as net.AddressInfo).port;
+    const { code, out } = await run(['connections']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Active Internet connections \(servers and established\)\nProto +Recv-Q +Send-Q +Local Address +Foreign Address +State +PID\/Program name/);
+    const line = out.split('\n').find((l) => l.includes(`127.0.0.1:${port} `));
+    expect(line).toMatch(new RegExp(`^tcp +0 +0 +127\\.0\\.0\\.1:${port} +0\\.0\\.0\\.0:\\* +LISTEN +${process.pid}/`));
+  });
+
+  it('prints the typed rows with --json', async () => {
+    const { code, out } = await run(['connections', '--json']);
+    expect(code).toBe(0);
+    const rows = JSON.parse(out) as Connection[];
+    expect(rows.some((r) => r.processes.some((p) => p.pid === process.pid))).toBe(true);
+  });
+
+  it('prints statistics grouped in netstat -s sections', async () => {
+    const { out } = await run(['statistics']);
+    expect(out).toMatch(/^Ip:\n {4}\d+ /);
+    expect(out).toMatch(/\nTcp:\n(?: {4}.*\n)* {4}\d+ active connection openings\n/);
+    const json = JSON.parse((await run(['statistics', '--json'])).out) as Counter[];
+    expect(json.find((c) => c.id === 'Tcp.ActiveOpens')?.kind).toBe('counter');
+  });
+
+  it('prints routes, interfaces and multicast tables', async () => {
+    expect((await run(['routes'])).out).toMatch(/^Kernel IP routing table\nDestination +Gateway +Genmask +Flags/);
+    expect((await run(['interfaces'])).out).toMatch(/\nlo +65536 +\d+ +0/);
+    expect((await run(['multicast'])).out).toMatch(/\nlo +1 +224\.0\.0\.1\n/);
+  });
+
+  it('refuses an unknown dataset', async () => {
+    expect((await run(['sockets'])).code).toBe(2);
+  });
+});
