@@ -1,29 +1,51 @@
-// The production worker (electron/monitor/worker.ts with the real collectors) against real sockets: a loopback
-// connection this test opens appears, and after it closes it is marked closed, then removed.
+// The whole live pipeline against real sockets: the production worker (electron/monitor/worker.ts, real
+// collectors) behind the browser host, read by a client over its WebSocket. A loopback connection this test
+// opens appears, and after it closes it is marked closed, then removed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import type { ServerMessage } from '../../shared/protocol.js';
 import type { Connection } from '../../shared/types.js';
+import { startWebHost } from '../web.js';
 import { startMonitor, type MonitorHandle } from './host.js';
 import { bundleWorker } from './testing/bundle-worker.js';
 import { TestClient } from './testing/test-client.js';
 
 let dir = '';
 let monitor: MonitorHandle;
+let web: Awaited<ReturnType<typeof startWebHost>>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'netlens-monitor-live-'));
   const workerPath = await bundleWorker(dir, fileURLToPath(new URL('./worker.ts', import.meta.url)));
   monitor = startMonitor({ workerPath, log: () => {} });
+  // Only the WebSocket is used: an empty page keeps the test independent of the renderer build.
+  const rendererDir = join(dir, 'renderer');
+  mkdirSync(rendererDir);
+  writeFileSync(join(rendererDir, 'index.html'), '');
+  web = await startWebHost({ monitor, dataDir: dir, rendererDir, log: () => {} });
 });
 
 afterAll(async () => {
+  await web?.close();
   await monitor?.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+async function connectClient(): Promise<{ client: TestClient; ws: WebSocket }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${web.port}/ws?token=${encodeURIComponent(web.token)}`);
+  const client = new TestClient((m) => ws.send(JSON.stringify(m)));
+  ws.on('message', (data) => client.receive(JSON.parse(String(data)) as ServerMessage));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  return { client, ws };
+}
 
 async function until<T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -35,9 +57,9 @@ async function until<T>(probe: () => T | undefined | null | false, what: string,
   }
 }
 
-describe.runIf(process.platform === 'linux')('live monitor (real collectors, worker thread)', () => {
+describe.runIf(process.platform === 'linux')('live pipeline (real collectors, worker thread, browser host WebSocket)', () => {
   it('shows a loopback connection this test opens, then marks it closed, then removes it', async () => {
-    const client = new TestClient(monitor);
+    const { client, ws } = await connectClient();
     client.handle({ type: 'setInterval', intervalMs: 500 });
     client.handle({ type: 'subscribe', dataset: 'connections' });
     await until(() => client.of('snapshot').length > 0, 'the first snapshot');
@@ -70,6 +92,6 @@ describe.runIf(process.platform === 'linux')('live monitor (real collectors, wor
     await until(() => !client.tables.get('connections')?.has(row.id), 'the closed connection removed');
     expect(client.gaps).toEqual([]);
     expect(client.of('collectorError')).toEqual([]);
-    client.client!.detach();
+    ws.close();
   });
 });
