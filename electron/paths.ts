@@ -2,8 +2,14 @@
 // scripts/run-ts.mjs get NETLENS_ROOT; tests (vitest, ESM) run from the checkout root.
 import { join } from 'node:path';
 
+function packaged(): boolean {
+  return typeof __dirname !== 'undefined' && /\.asar([\\/]|$)/.test(__dirname);
+}
+
 function outDir(): string {
-  if (process.env.NETLENS_ROOT) return join(process.env.NETLENS_ROOT, 'out');
+  // A packaged app loads only from its own asar: an environment variable must not redirect it (that would
+  // get around the hardened fuses).
+  if (process.env.NETLENS_ROOT && !packaged()) return join(process.env.NETLENS_ROOT, 'out');
   if (typeof __dirname !== 'undefined' && /[\\/]out[\\/]main$/.test(__dirname)) return join(__dirname, '..');
   return join(process.cwd(), 'out');
 }
