@@ -87,4 +87,17 @@ describe('startMonitor (worker thread)', () => {
     await monitor.close();
     expect(monitor.restarts).toBe(1);
   });
+
+  it('gives up on a worker that dies as soon as it starts, and says so', async () => {
+    const monitor = startMonitor({ workerPath: join(dir, 'missing-worker.cjs'), restartDelayMs: 10, log: () => {} });
+    const client = new TestClient(monitor);
+    await until(() => client.of('notice').some((n) => n.code === 'monitor-failed'), 'the failure notice');
+    expect(monitor.restarts).toBe(4);
+    expect(client.of('notice').filter((n) => n.code === 'monitor-restarted')).toHaveLength(4);
+    await expect(monitor.history('lo')).rejects.toThrow(/not running/);
+    // A client arriving later is told too.
+    const late = new TestClient(monitor);
+    expect(late.of('notice').at(-1)).toMatchObject({ level: 'error', code: 'monitor-failed' });
+    await monitor.close();
+  });
 });

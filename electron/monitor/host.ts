@@ -30,6 +30,8 @@ interface ClientRecord {
 }
 
 const STABLE_AFTER_MS = 5000;
+/** Workers dying this many times in a row, each soon after starting, are not started again. */
+const MAX_QUICK_DEATHS = 5;
 const MAX_RESTART_DELAY_MS = 10_000;
 const CLOSE_TIMEOUT_MS = 2000;
 
@@ -42,6 +44,8 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   let nextRequest = 0;
   let generation = 0;
   let delay = baseDelay;
+  let quickDeaths = 0;
+  let failedNotice: ServerMessage | null = null;
   let intervalMessage: StreamMessage | null = null;
   let pauseMessage: StreamMessage | null = null;
   let worker: Worker | null = null;
@@ -101,6 +105,21 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
 
   function died(code: number): void {
     const quick = Date.now() - startedAt < STABLE_AFTER_MS;
+    quickDeaths = quick ? quickDeaths + 1 : 0;
+    if (quickDeaths >= MAX_QUICK_DEATHS) {
+      log(`monitor worker exited (code ${code}), ${quickDeaths} times in a row soon after starting; giving up`);
+      const failed: ServerMessage = {
+        type: 'notice',
+        level: 'error',
+        code: 'monitor-failed',
+        text: 'The monitor keeps stopping as soon as it starts; live data is unavailable. See the log for details.',
+      };
+      failedNotice = failed;
+      for (const c of clients.values()) c.send(failed);
+      for (const r of historyRequests.values()) r.reject(new Error('the monitor is not running'));
+      historyRequests.clear();
+      return;
+    }
     delay = quick ? Math.min(Math.max(delay * 2, baseDelay), MAX_RESTART_DELAY_MS) : baseDelay;
     log(`monitor worker exited (code ${code}); restarting in ${delay} ms`);
     const notice: ServerMessage = {
@@ -129,6 +148,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
       const record: ClientRecord = { send, subscriptions: new Set(), visibility: null };
       clients.set(id, record);
       post({ type: 'attach', client: id });
+      if (failedNotice) send(failedNotice);
       return {
         handle(message) {
           if (!clients.has(id)) return;
@@ -146,6 +166,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
     },
     history(iface) {
       if (closing) return Promise.reject(new Error('the monitor is closed'));
+      if (failedNotice) return Promise.reject(new Error('the monitor is not running'));
       const id = ++nextRequest;
       return new Promise<HistoryPoint[]>((resolve, reject) => {
         historyRequests.set(id, { iface, resolve, reject });

@@ -1,8 +1,20 @@
 // The monitor worker's entry (bundled to out/main/worker.cjs): the real collectors for this OS, served to the
 // host through worker-runtime.ts. All collector I/O happens on this thread.
 import { parentPort } from 'node:worker_threads';
+import { DATASETS } from '../../shared/types.js';
+import type { Collectors } from '../collectors/collector.js';
 import { createCollectors } from '../collectors/index.js';
 import { serveMonitor } from './worker-runtime.js';
 
 if (!parentPort) throw new Error('the monitor worker must run as a worker thread (see electron/monitor/host.ts)');
-serveMonitor(parentPort, createCollectors());
+
+let collectors: Collectors;
+try {
+  collectors = createCollectors();
+} catch (err) {
+  // No collectors here (an unsupported OS): every dataset reports why, instead of the worker dying and being
+  // restarted over and over.
+  const reason = err instanceof Error ? err.message : String(err);
+  collectors = Object.fromEntries(DATASETS.map((d) => [d, { read: () => Promise.reject(new Error(reason)) }])) as unknown as Collectors;
+}
+serveMonitor(parentPort, collectors);
