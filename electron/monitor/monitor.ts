@@ -126,6 +126,8 @@ export class MonitorCore {
       case 'resync': {
         let stream = client.streams.get(message.dataset);
         if (!stream) {
+          // A resync of something never subscribed to asks for nothing.
+          if (message.type === 'resync') break;
           stream = new DatasetStream(message.dataset, client.send);
           client.streams.set(message.dataset, stream);
         }
