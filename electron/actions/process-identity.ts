@@ -2,6 +2,7 @@
 // apart from a later one that got the same pid, so the collectors (which put ProcessInfo.startTime in the
 // rows the UI shows) and the kill action (which re-reads it just before signalling) must compute it with
 // the very same functions: linuxStartTimeMs / parseDarwinPsLine / parseWindowsIdentity below.
+import { LINUX_CLK_TCK, linuxStartTimeFromTicks } from '../collectors/linux/process-start-time.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { runCommand, type RunCommand } from './command.js';
@@ -25,8 +26,7 @@ export interface ProcessIdentity {
 // ---------------------------------------------------------------------------------------------
 // Linux: /proc/[pid]/stat
 
-/** USER_HZ: the unit of /proc/[pid]/stat starttime. Fixed at 100 by the kernel ABI on every architecture. */
-export const LINUX_CLK_TCK = 100;
+export { LINUX_CLK_TCK, linuxStartTimeFromTicks };
 /** PF_KTHREAD in /proc/[pid]/stat field 9 (flags). */
 export const PF_KTHREAD = 0x00200000;
 /** kthreadd: the parent of every kernel thread. */
@@ -68,10 +68,6 @@ export function parseBtime(procStat: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/** Start time in ms since the epoch from clock ticks after boot: the one formula both sides use. */
-export function linuxStartTimeFromTicks(ticks: number, btime: number): number {
-  return btime * 1000 + Math.round((ticks * 1000) / LINUX_CLK_TCK);
-}
 
 /** Start time in ms since the epoch of the process a /proc/[pid]/stat line describes, or null if malformed. */
 export function linuxStartTimeMs(statLine: string, btime: number): number | null {

@@ -1,5 +1,7 @@
 // Picks the collectors for the OS this process runs on.
 import type { Collectors } from './collector.js';
+import { createDarwinCollectors } from './darwin.js';
+import { createWin32Collectors } from './win32.js';
 import { LinuxConnectionsCollector } from './connections/linux.js';
 import { LinuxInterfacesCollector } from './interfaces/linux.js';
 import { LinuxMulticastCollector } from './multicast/linux.js';
@@ -16,6 +18,10 @@ export function createCollectors(platform: NodeJS.Platform = process.platform): 
         statistics: new LinuxStatisticsCollector(),
         multicast: new LinuxMulticastCollector(),
       };
+    case 'darwin':
+      return createDarwinCollectors();
+    case 'win32':
+      return createWin32Collectors();
     default:
       throw new Error(`NetLens does not support this platform yet: ${platform}`);
   }

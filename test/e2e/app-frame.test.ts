@@ -2,24 +2,21 @@
 // keyboard (ARIA tablist), and the status bar shows the host kind, the platform and the version, fetched
 // through the API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { platform } from 'node:os';
-import { launchChromium, startHost, type RunningHost } from './support.js';
+import { type RunningHost, openApp, type OpenApp } from './support.js';
 import pkg from '../../package.json' with { type: 'json' };
 
+let app: OpenApp;
 let host: RunningHost;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  host = await startHost();
-  browser = await launchChromium();
-  page = await browser.newPage();
-  await page.goto(host.url);
+  app = await openApp();
+  ({ host, page } = app);
 });
 afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
+  await app?.close();
 });
 
 const selectedTab = () => page.locator('[role="tab"][aria-selected="true"]').textContent();

@@ -4,24 +4,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, startHost, until, ROOT, type RunningHost } from './support.js';
+import type { Page } from 'playwright-core';
+import { until, ROOT, type RunningHost, openApp, type OpenApp } from './support.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/captures');
+let app: OpenApp;
 let host: RunningHost;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  host = await startHost();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1300, height: 800 } });
-  await page.goto(host.url);
+  app = await openApp({ width: 1300, height: 800 });
+  ({ host, page } = app);
   await page.locator('[role="grid"][aria-label="Connections"]').waitFor();
 });
 afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
+  await app?.close();
 });
 
 describe('captures in the app', () => {

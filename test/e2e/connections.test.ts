@@ -3,15 +3,15 @@
 // filtering narrows as documented; a new connection is highlighted; Kill process… → Cancel leaves the child
 // running, → Terminate kills it and its rows leave; Close connection… resets one TCP connection.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, startHost, until, ROOT, type RunningHost } from './support.js';
+import type { Page } from 'playwright-core';
+import { until, SCREENSHOTS, type RunningHost, openApp, type OpenApp } from './support.js';
 
+let app: OpenApp;
 let host: RunningHost;
-let browser: Browser;
 let page: Page;
 const binDir = mkdtempSync(join(tmpdir(), 'netlens-probe-'));
 const children: ChildProcess[] = [];
@@ -44,18 +44,15 @@ async function rowCount(): Promise<number> {
 }
 
 beforeAll(async () => {
-  host = await startHost();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
-  await page.goto(host.url);
+  app = await openApp({ width: 1400, height: 820 });
+  ({ host, page } = app);
   await grid().waitFor();
   await page.getByRole('combobox', { name: 'Refresh interval' }).selectOption('500');
 });
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  await browser?.close();
-  await host?.stop();
+  await app?.close();
   rmSync(binDir, { recursive: true, force: true });
 });
 
@@ -132,10 +129,9 @@ describe('Connections tab', () => {
     expect(await page.locator('#filter-error').textContent()).toContain('not a port');
     await setFilter(`proc:${name}`);
     await until('three rows', async () => (await rowCount()) === 3);
-    mkdirSync(join(ROOT, 'test-results/screenshots'), { recursive: true });
     await setFilter('');
     await page.waitForTimeout(600);
-    await page.screenshot({ path: join(ROOT, 'test-results/screenshots/connections.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'connections.png') });
     await setFilter(`proc:${name}`);
   });
 

@@ -8,26 +8,23 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ROOT, launchChromium, startHost, until, type RunningHost } from './support.js';
+import type { Page } from 'playwright-core';
+import { ROOT, SCREENSHOTS, until, type RunningHost, openApp, type OpenApp } from './support.js';
 
-const SHOTS = join(ROOT, 'docs/screenshots');
+const SHOTS = SCREENSHOTS;
 const FIXTURES = join(ROOT, 'test/fixtures/linux');
 
+let app: OpenApp;
 let host: RunningHost;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  host = await startHost();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-  await page.goto(host.url);
+  app = await openApp({ width: 1360, height: 860 });
+  ({ host, page } = app);
   await page.locator('[role="tablist"]').waitFor();
 });
 afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
+  await app?.close();
 });
 
 /** A loopback TCP pair that keeps sending until stopped: the echo server returns every byte. */

@@ -1,10 +1,10 @@
 // Shared by the end-to-end tests: start the real browser host (the built CLI, as a user would) and a
 // headless Debian Chromium driven by playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const ROOT = process.cwd();
 export const CLI = join(ROOT, 'out/main/cli.cjs');
@@ -104,4 +104,32 @@ export async function until<T>(what: string, probe: () => Promise<T | null | und
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** Where browser tests save their screenshots (a test artifact; docs/screenshots holds curated copies). */
+export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+
+export interface OpenApp {
+  host: RunningHost;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** The browser host, a headless Chromium and the app's page, opened with the host's token. */
+export async function openApp(viewport = { width: 1360, height: 840 }): Promise<OpenApp> {
+  const host = await startHost();
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  await page.goto(host.url);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    host,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await host.stop();
+    },
+  };
 }

@@ -12,12 +12,12 @@
 // The walk uses synchronous fs calls on purpose: it is thousands of tiny procfs syscalls, and a thread-pool
 // round trip per readlink costs several times the syscall itself. Collectors run in the monitor's worker
 // thread, so this blocks no UI.
+import { linuxStartTimeFromTicks } from './process-start-time.js';
 import fs from 'node:fs';
 import type { ProcessInfo } from '../../../shared/types.js';
 import type { UserNames } from './users.js';
 
 /** Linux USER_HZ: the unit of /proc/<pid>/stat start times. 100 on every mainstream architecture. */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Shared by every row without owners; frozen so no consumer can add to it by accident. */
 const NO_PROCESSES: ProcessInfo[] = Object.freeze([]) as unknown as ProcessInfo[];
@@ -59,7 +59,7 @@ export class SocketOwners {
   private readonly orphans = new Map<number, number>();
   private tick = 0;
   private lastFullScan = -Infinity;
-  private bootTimeMs: number | null = null;
+  private bootTimeSeconds: number | null = null;
   readonly stats: OwnerStats = { walkedPids: 0, fullScans: 0, deniedPids: 0 };
 
   constructor(
@@ -340,7 +340,7 @@ export class SocketOwners {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const ticks = Number(fields[19]);
       const boot = this.bootTime();
-      if (Number.isFinite(ticks) && boot !== null) startTime = boot + (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+      if (Number.isFinite(ticks) && boot !== null) startTime = linuxStartTimeFromTicks(ticks, boot);
     } catch {
       startTime = null;
     }
@@ -348,13 +348,13 @@ export class SocketOwners {
   }
 
   private bootTime(): number | null {
-    if (this.bootTimeMs !== null) return this.bootTimeMs;
+    if (this.bootTimeSeconds !== null) return this.bootTimeSeconds;
     try {
       const m = /^btime\s+(\d+)/m.exec(fs.readFileSync(`${this.procRoot}/stat`, 'latin1'));
-      this.bootTimeMs = m?.[1] ? Number(m[1]) * 1000 : null;
+      this.bootTimeSeconds = m?.[1] ? Number(m[1]) : null;
     } catch {
-      this.bootTimeMs = null;
+      this.bootTimeSeconds = null;
     }
-    return this.bootTimeMs;
+    return this.bootTimeSeconds;
   }
 }
