@@ -58,6 +58,11 @@ export interface GridProps<Row extends { id: string }> {
   empty: ReactNode;
   /** Extra toolbar content placed next to the column chooser. */
   footer?: ReactNode;
+  /** Where the Columns… bar goes; 'none' for all but one of several grids sharing a gridId. */
+  columnBar?: 'bottom' | 'top' | 'none';
+  /** Make the grid as tall as its rows (no inner vertical scrolling): for short tables stacked in a page
+   *  that scrolls as one. */
+  fitRows?: boolean;
 }
 
 const features = tableFeatures({ columnVisibilityFeature, columnOrderingFeature, columnSizingFeature, columnResizingFeature });
@@ -232,10 +237,24 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   };
 
   const rowDomId = (id: string) => `${gridId}-row-${cssSafe(id)}`;
+  const bar = props.columnBar ?? 'bottom';
+  const columnBar = (
+    <div className={`grid-footer ${bar}`}>
+      <ColumnChooser
+        columns={columns.map((c) => ({ id: c.id, header: c.header }))}
+        order={state.order}
+        visibility={state.visibility}
+        onToggle={(id, visible) => table.setColumnVisibility((v) => ({ ...v, [id]: visible }))}
+        onReset={() => updateGrid(gridId, { order: [], hidden: columns.filter((c) => c.hiddenByDefault).map((c) => c.id), sizes: {}, sort: [] })}
+      />
+      {props.footer}
+    </div>
+  );
   const hg = table.getHeaderGroups()[0];
 
   return (
-    <div className="grid-wrap">
+    <div className={`grid-wrap ${props.fitRows ? 'fit-rows' : ''}`}>
+      {bar === 'top' ? columnBar : null}
       <div
         ref={scrollRef}
         className="grid-scroll"
@@ -309,16 +328,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
         </div>
         {sorted.length === 0 ? <div className="grid-empty" role="status">{props.empty}</div> : null}
       </div>
-      <div className="grid-footer">
-        <ColumnChooser
-          columns={columns.map((c) => ({ id: c.id, header: c.header }))}
-          order={state.order}
-          visibility={state.visibility}
-          onToggle={(id, visible) => table.setColumnVisibility((v) => ({ ...v, [id]: visible }))}
-          onReset={() => updateGrid(gridId, { order: [], hidden: columns.filter((c) => c.hiddenByDefault).map((c) => c.id), sizes: {}, sort: [] })}
-        />
-        {props.footer}
-      </div>
+      {bar === 'bottom' ? columnBar : null}
     </div>
   );
 }

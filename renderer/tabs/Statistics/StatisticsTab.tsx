@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { createStore, useStore } from 'zustand';
 import type { Counter } from '../../../shared/types.js';
 import { formatClock, formatCount, formatPerSecond } from '../../../shared/format.js';
-import { DataGrid, ROW_HEIGHT, type GridColumn } from '../../components/DataGrid.js';
+import { DataGrid, type GridColumn } from '../../components/DataGrid.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { useData } from '../../store/data.js';
 import { reportPanel } from '../../store/view.js';
@@ -103,10 +103,6 @@ const CAPTURE_COLUMNS = [nameColumn, descriptionColumn, valueColumn, kindColumn]
 
 const rowClass = (r: StatRow) => `${r.moved ? 'stat-moved' : ''} ${r.alarm ? 'stat-alarm' : ''}`;
 
-/** Grid height for n rows, so every section shows whole and the page scrolls as one. */
-const HEADER_HEIGHT = 27;
-const FOOTER_HEIGHT = 28;
-const gridHeight = (n: number, withFooter: boolean) => HEADER_HEIGHT + Math.max(1, n) * ROW_HEIGHT + 2 + (withFooter ? FOOTER_HEIGHT : 0);
 
 export function StatisticsTab() {
   const live = useData((s) => s.datasets.statistics);
@@ -226,18 +222,18 @@ export function StatisticsTab() {
               {GROUP_TITLE[group] && GROUP_TITLE[group].toLowerCase() !== group.toLowerCase() ? <span className="stat-group-title">{GROUP_TITLE[group]}</span> : null}
               <span className="muted">({list.length})</span>
             </h3>
-            <div className="stat-grid" style={{ height: gridHeight(list.length, i === 0) }}>
-              <DataGrid
-                gridId="statistics"
-                label={`${group} counters`}
-                columns={columns}
-                rows={list}
-                rowClass={rowClass}
-                selectedId={selected}
-                onSelect={setSelected}
-                empty="No counters."
-              />
-            </div>
+            <DataGrid
+              gridId="statistics"
+              label={`${group} counters`}
+              columns={columns}
+              rows={list}
+              rowClass={rowClass}
+              selectedId={selected}
+              onSelect={setSelected}
+              empty="No counters."
+              fitRows
+              columnBar={i === 0 ? 'top' : 'none'}
+            />
           </section>
         ))}
       </div>
