@@ -2,8 +2,7 @@
 // worker thread, and the service behind a MessagePort. See docs/architecture.md and the security checklist
 // in README.md.
 import { app, BrowserWindow, Menu, protocol, session, type MenuItemConstructorOptions } from 'electron';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { IPC } from '../shared/protocol.js';
 import { APP_NAME, APP_VERSION } from './app-info.js';
 import { createService } from './service.js';
@@ -14,7 +13,7 @@ import { parseCapture } from './capture/index.js';
 import { hostInfo } from './host-info.js';
 import { createSettingsStore } from './settings-store.js';
 import { builtPaths } from './paths.js';
-import { contentSecurityPolicy } from './web.js';
+import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
 import { loadWindowState, trackWindowState } from './window-state.js';
 
 const isDev = process.env.NETLENS_DEV === '1';
@@ -41,36 +40,15 @@ if (!app.requestSingleInstanceLock()) {
   });
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
-
 function serveRenderer(): void {
   const root = builtPaths.renderer;
   protocol.handle('app', async (request) => {
     const url = new URL(request.url);
-    if (url.host !== 'netlens') return new Response('not found', { status: 404 });
-    const rel = url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname);
-    const file = normalize(join(root, rel));
-    if (!file.startsWith(root + sep)) return new Response('not found', { status: 404 });
-    try {
-      const body = await readFile(file);
-      return new Response(new Uint8Array(body), {
-        headers: {
-          'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-          'Content-Security-Policy': contentSecurityPolicy(),
-          'X-Content-Type-Options': 'nosniff',
-        },
-      });
-    } catch {
-      return new Response('not found', { status: 404 });
-    }
+    const file = url.host === 'netlens' ? await readRendererFile(root, url.pathname) : null;
+    if (!file) return new Response('not found', { status: 404 });
+    return new Response(new Uint8Array(file.body), {
+      headers: { 'Content-Type': file.contentType, 'Content-Security-Policy': contentSecurityPolicy(), 'X-Content-Type-Options': 'nosniff' },
+    });
   });
 }
 

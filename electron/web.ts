@@ -7,8 +7,8 @@
 // Loopback only, unless --host is given explicitly.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -18,6 +18,7 @@ import type { Monitor } from './monitor/api.js';
 import type { Actions } from './actions/api.js';
 import { hostInfo } from './host-info.js';
 import { builtPaths } from './paths.js';
+import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
 import { parseCapture as defaultParseCapture } from './capture/index.js';
 import { createActions } from './actions/index.js';
 import { defaultDataDir } from './data-dir.js';
@@ -45,17 +46,6 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
-
 export const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /** Constant-time comparison: hashing first makes the lengths equal, so nothing leaks through timing. */
@@ -73,21 +63,6 @@ function cookieValue(header: string | undefined, name: string): string | null {
     if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
   }
   return null;
-}
-
-export function contentSecurityPolicy(): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
 }
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
@@ -152,24 +127,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   async function serveFile(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
-    let rel = decodeURIComponent(url.pathname);
-    if (rel === '/' || rel === '') rel = '/index.html';
-    const file = normalize(join(rendererDir, rel));
-    if (!file.startsWith(rendererDir + sep)) {
+    const file = await readRendererFile(rendererDir, url.pathname);
+    if (!file) {
       res.writeHead(404, securityHeaders).end('not found');
       return;
     }
-    try {
-      const body = await readFile(file);
-      const headers: Record<string, string> = { ...securityHeaders, 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' };
-      if (url.searchParams.has('token')) {
-        // The page may drop the token from its URL: the cookie carries it for assets and the WebSocket.
-        headers['Set-Cookie'] = `${cookieName()}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
-      }
-      res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
-    } catch {
-      res.writeHead(404, securityHeaders).end('not found');
+    const headers: Record<string, string> = { ...securityHeaders, 'Content-Type': file.contentType };
+    if (url.searchParams.has('token')) {
+      // The page may drop the token from its URL: the cookie carries it for assets and the WebSocket.
+      headers['Set-Cookie'] = `${cookieName()}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
     }
+    res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : file.body);
   }
 
   const server = createServer((req, res) => {

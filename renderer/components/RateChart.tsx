@@ -29,20 +29,33 @@ interface Palette {
 }
 
 function readPalette(): Palette {
-  const css = getComputedStyle(document.documentElement);
-  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
-  return {
+  // Custom properties hold light-dark(...) pairs and var() references; a probe element resolves them to
+  // the colour the theme actually uses, which a canvas understands.
+  const probe = document.createElement('span');
+  probe.style.display = 'none';
+  document.body.appendChild(probe);
+  const v = (name: string, fallback: string) => {
+    probe.style.color = fallback;
+    probe.style.color = `var(${name}, ${fallback})`;
+    return getComputedStyle(probe).color || fallback;
+  };
+  const palette = {
     fg: v('--fg', '#1d1f23'),
     muted: v('--muted', '#6b7280'),
     border: v('--border', '#d9dce1'),
     rx: v('--chart-rx', '#2563eb'),
     tx: v('--chart-tx', '#d97706'),
   };
+  probe.remove();
+  return palette;
 }
 
-/** '#rrggbb' with an alpha channel, for the area under a line; other colour syntaxes get no fill. */
+/** A resolved colour ('#rrggbb' or 'rgb(r, g, b)') with an alpha channel, for the area under a line;
+ *  other syntaxes get no fill. */
 function translucent(color: string, alpha: number): string | undefined {
-  return /^#[0-9a-f]{6}$/i.test(color) ? color + Math.round(alpha * 255).toString(16).padStart(2, '0') : undefined;
+  if (/^#[0-9a-f]{6}$/i.test(color)) return color + Math.round(alpha * 255).toString(16).padStart(2, '0');
+  const m = /^rgb\((\d+),\s*(\d+),\s*(\d+)\)$/.exec(color);
+  return m ? `rgba(${m[1]}, ${m[2]}, ${m[3]}, ${alpha})` : undefined;
 }
 
 /** Changes whenever the effective theme does: the app's override (html[data-theme]) or the OS setting. */
