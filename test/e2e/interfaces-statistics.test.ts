@@ -81,7 +81,8 @@ describe('Interfaces tab', () => {
     const expected = readdirSync('/sys/class/net').sort();
     const names = await until('every interface', async () => {
       const shown = (await grid.locator('[role="gridcell"][data-column="name"]').allTextContents()).sort();
-      return shown.length === expected.length ? shown : null;
+      if (shown.length !== expected.length) throw new Error(`the grid shows [${shown.join(', ')}], /sys/class/net has [${expected.join(', ')}]`);
+      return shown;
     });
     expect(names).toEqual(expected);
     expect(await cell('Interfaces', 'lo', 'addresses').textContent()).toContain('127.0.0.1');
