@@ -67,3 +67,33 @@ describe('app frame', () => {
     expect(text).toContain(`NetLens ${pkg.version}`);
   });
 });
+
+describe('settings', () => {
+  it('remember the theme, hidden columns and the sort across a reload', async () => {
+    await page.getByRole('tab', { name: 'Connections' }).click();
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    const grid = page.getByRole('grid', { name: 'Connections' });
+    await grid.getByRole('columnheader', { name: /Local Port/ }).getByRole('button').click();
+    expect(await grid.getByRole('columnheader', { name: /Local Port/ }).getAttribute('aria-sort')).toBe('ascending');
+    await page.locator('.split > .grid-wrap').getByRole('button', { name: 'Columns…' }).click();
+    await page.getByRole('menu', { name: 'Columns' }).getByRole('menuitemcheckbox', { name: 'User' }).click();
+    expect(await grid.getByRole('columnheader', { name: 'User' }).count()).toBe(0);
+    // Settings are saved by the host (debounced), so they survive the browser host's new port next launch.
+    await page.waitForTimeout(1200);
+    await page.reload();
+    await grid.waitFor();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await grid.getByRole('columnheader', { name: 'User' }).count()).toBe(0);
+    expect(await grid.getByRole('columnheader', { name: /Local Port/ }).getAttribute('aria-sort')).toBe('ascending');
+  });
+
+  it('pauses and resumes with Space', async () => {
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('Space');
+    await page.locator('[data-status="paused"]').waitFor();
+    expect(await page.getByRole('button', { name: 'Resume' }).getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('Space');
+    await page.locator('[data-status="paused"]').waitFor({ state: 'detached' });
+  });
+});
