@@ -34,8 +34,8 @@ function connection(serial: number, random: () => number): Connection {
   const remotePort = [443, 80, 22, 5432][serial % 4]!;
   const inode = 100000 + serial;
   const pid = 1000 + (serial % 300);
-  return {
-    id: `tcp|inet|${local}:${localPort}|${remote}:${remotePort}|${inode}`,
+  const row: Connection = {
+    id: '',
     proto: 'tcp',
     family: 'inet',
     localAddress: local,
@@ -51,12 +51,19 @@ function connection(serial: number, random: () => number): Connection {
     processes: [{ pid, name: `proc${pid % 40}`, cmdline: `/usr/bin/proc${pid % 40} --serve`, exe: `/usr/bin/proc${pid % 40}`, user: 'user', startTime: 1_700_000_000_000 + pid }],
     ownerStatus: 'known',
   };
+  row.id = connectionId(row);
+  return row;
+}
+
+/** Built afresh on every read, as a collector parsing /proc does: a new string each time, never the old one. */
+function connectionId(r: Connection): string {
+  return `${r.proto}|${r.family}|${r.localAddress}:${r.localPort}|${r.remoteAddress}:${r.remotePort}|${r.inode}`;
 }
 
 /**
  * A connections table of `size` rows where each next() changes `churn` of them (a fraction): half change
  * state or queues, a quarter close, and as many new ones open, so the size stays put. Every call returns
- * fresh row objects, as a real collector does.
+ * fresh row objects with fresh id strings, as a real collector does.
  */
 export class SyntheticConnections {
   private rows: Connection[] = [];
@@ -85,7 +92,7 @@ export class SyntheticConnections {
         this.rows[at] = { ...row, recvQ: row.recvQ + 1 + Math.floor(this.random() * 100) };
       }
     }
-    return this.rows.map((r) => ({ ...r }));
+    return this.rows.map((r) => ({ ...r, id: connectionId(r) }));
   }
 }
 
