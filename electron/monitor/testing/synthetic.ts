@@ -55,9 +55,16 @@ function connection(serial: number, random: () => number): Connection {
   return row;
 }
 
-/** Built afresh on every read, as a collector parsing /proc does: a new string each time, never the old one. */
-function connectionId(r: Connection): string {
-  return `${r.proto}|${r.family}|${r.localAddress}:${r.localPort}|${r.remoteAddress}:${r.remotePort}|${r.inode}`;
+/**
+ * Built afresh on every read, as a collector parsing /proc does: a new string each time, never the old one.
+ * 'template' builds it as the Linux collector does (a template literal: a rope the first reader must flatten);
+ * 'join' builds it flat with Array.join (what the benchmark compares it with).
+ */
+export type IdStyle = 'template' | 'join';
+
+function connectionId(r: Connection, style: IdStyle = 'template'): string {
+  if (style === 'join') return [r.proto, r.family, r.localAddress, r.localPort, r.remoteAddress, r.remotePort, r.inode].join('|');
+  return `${r.proto}|${r.family}|${r.localAddress}|${r.localPort}|${r.remoteAddress}|${r.remotePort}|${r.inode}`;
 }
 
 /**
@@ -74,6 +81,7 @@ export class SyntheticConnections {
     readonly size: number,
     private readonly churn: number,
     seed = 1,
+    private readonly idStyle: IdStyle = 'template',
   ) {
     this.random = seededRandom(seed);
     for (let i = 0; i < size; i++) this.rows.push(connection(this.serial++, this.random));
@@ -92,7 +100,7 @@ export class SyntheticConnections {
         this.rows[at] = { ...row, recvQ: row.recvQ + 1 + Math.floor(this.random() * 100) };
       }
     }
-    return this.rows.map((r) => ({ ...r, id: connectionId(r) }));
+    return this.rows.map((r) => ({ ...r, id: connectionId(r, this.idStyle) }));
   }
 }
 
