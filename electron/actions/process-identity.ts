@@ -2,7 +2,7 @@
 // apart from a later one that got the same pid, so the collectors (which put ProcessInfo.startTime in the
 // rows the UI shows) and the kill action (which re-reads it just before signalling) must compute it with
 // the very same functions: linuxStartTimeMs / parseDarwinPsLine / parseWindowsIdentity below.
-import { LINUX_CLK_TCK, linuxStartTimeFromTicks } from '../collectors/linux/process-start-time.js';
+import { LINUX_CLK_TCK, WINDOWS_START_MS, linuxStartTimeFromTicks, parseLstart } from '../collectors/process-start-time.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { runCommand, type RunCommand } from './command.js';
@@ -26,7 +26,7 @@ export interface ProcessIdentity {
 // ---------------------------------------------------------------------------------------------
 // Linux: /proc/[pid]/stat
 
-export { LINUX_CLK_TCK, linuxStartTimeFromTicks };
+export { LINUX_CLK_TCK, linuxStartTimeFromTicks, parseLstart };
 /** PF_KTHREAD in /proc/[pid]/stat field 9 (flags). */
 export const PF_KTHREAD = 0x00200000;
 /** kthreadd: the parent of every kernel thread. */
@@ -158,17 +158,6 @@ export function darwinPsArgs(pid: number): string[] {
   return ['-o', 'pid=,ppid=,uid=,user=,state=,lstart=,comm=', '-p', String(pid)];
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** ps -o lstart (local time, second precision) -> ms since the epoch. */
-export function parseLstart(tokens: readonly string[]): number | null {
-  const [, mon, day, time, year] = tokens;
-  const month = MONTHS.indexOf(mon ?? '');
-  const hms = /^(\d{1,2}):(\d{2}):(\d{2})$/.exec(time ?? '');
-  if (month < 0 || !hms || !/^\d{1,2}$/.test(day ?? '') || !/^\d{4}$/.test(year ?? '')) return null;
-  return new Date(Number(year), month, Number(day), Number(hms[1]), Number(hms[2]), Number(hms[3])).getTime();
-}
-
 /** One line of `ps -o pid=,ppid=,uid=,user=,state=,lstart=,comm=`; comm (a path) may contain spaces. */
 export function parseDarwinPsLine(line: string): ProcessIdentity | null {
   const t = line.trim().split(/\s+/);
@@ -214,8 +203,7 @@ export const WINDOWS_IDENTITY_SCRIPT = [
   '$id = [uint32]$env:NETLENS_PID',
   '$p = Get-CimInstance -ClassName Win32_Process -Filter ("ProcessId = " + $id)',
   "if ($null -eq $p) { Write-Output 'null'; exit 0 }",
-  '$start = $null',
-  'if ($null -ne $p.CreationDate) { $start = ([DateTimeOffset]$p.CreationDate).ToUnixTimeMilliseconds() }',
+  `$start = ${WINDOWS_START_MS}`,
   '[pscustomobject]@{ pid = $p.ProcessId; ppid = $p.ParentProcessId; name = $p.Name; start = $start } | ConvertTo-Json -Compress',
 ].join('; ');
 

@@ -6,6 +6,7 @@
 // (10.14), then `rxbytes txbytes` before rhiwat and `gencnt flags ...` after (15), then `process:pid`
 // in place of `pid epid` with the name right-aligned, possibly with spaces (26). UDP rows have no state
 // word, so every column after the foreign address is one token earlier on them.
+import { parseLstart } from '../process-start-time.js';
 import type { Collector } from '../collector.js';
 import type { Connection, DatasetResult, Diagnostics, Family } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
@@ -249,24 +250,32 @@ export function parseBsdNetstatConnections(text: string, source = SOURCE): Datas
   return { rows: uniqueIds(ctx.rows), diagnostics: ctx.d };
 }
 
-/** `ps -axo pid=,comm=`: pid -> short name (the last path element of comm). */
-export function parsePsNames(text: string): Map<number, string> {
-  const names = new Map<number, string>();
-  for (const line of textLines(text)) {
-    const m = /^\s*(\d+)\s+(.+?)\s*$/.exec(line);
-    if (!m) continue;
-    const comm = m[2] ?? '';
-    names.set(Number(m[1]), comm.slice(comm.lastIndexOf('/') + 1));
-  }
-  return names;
+export interface PsProcess {
+  name: string;
+  /** ms since the epoch, as the kill action computes it (ps lstart), or null when unreadable. */
+  startTime: number | null;
 }
 
-// Names are refreshed only when a pid without a name shows up, and at most this often: a `ps` per tick
-// would double the processes the collector forks.
+/** `ps -axo pid=,lstart=,comm=` (LC_ALL=C): pid -> short name (last path element of comm) and start time. */
+export function parsePsProcesses(text: string): Map<number, PsProcess> {
+  const procs = new Map<number, PsProcess>();
+  for (const line of textLines(text)) {
+    // pid, then lstart's five tokens ("Sat Nov 28 00:57:39 2026"), then comm, which may hold spaces.
+    const m = /^\s*(\d+)\s+(\S+\s+\S+\s+\S+\s+\S+\s+\S+)\s+(.+?)\s*$/.exec(line);
+    if (!m) continue;
+    const comm = m[3] ?? '';
+    procs.set(Number(m[1]), { name: comm.slice(comm.lastIndexOf('/') + 1), startTime: parseLstart((m[2] ?? '').split(/\s+/)) });
+  }
+  return procs;
+}
+
+// Names and start times are refreshed only when an unknown pid shows up, and at most this often: a
+// `ps` per tick would double the processes the collector forks. A pid reused in between keeps the old start
+// time, so the kill action refuses it (it re-reads the start time before signalling) rather than hit it.
 const PS_MIN_INTERVAL_MS = 5000;
 
 export function createDarwinConnectionsCollector(): Collector<Connection> {
-  let names = new Map<number, string>();
+  let procs = new Map<number, PsProcess>();
   let lastPs = 0;
   return {
     async read() {
@@ -275,14 +284,20 @@ export function createDarwinConnectionsCollector(): Collector<Connection> {
         return missingSource(SOURCE, out.error);
       }
       const result = parseBsdNetstatConnections(out.text);
-      const unnamed = result.rows.some((r) => r.processes.some((p) => p.name === '' && !names.has(p.pid)));
-      if (unnamed && Date.now() - lastPs >= PS_MIN_INTERVAL_MS) {
+      const unknown = result.rows.some((r) => r.processes.some((p) => !procs.has(p.pid)));
+      if (unknown && Date.now() - lastPs >= PS_MIN_INTERVAL_MS) {
         lastPs = Date.now();
-        const ps = await runCommand('ps', ['-axo', 'pid=,comm=']);
-        if (ps.ok) names = parsePsNames(ps.text);
+        const ps = await runCommand('ps', ['-axo', 'pid=,lstart=,comm=']);
+        if (ps.ok) procs = parsePsProcesses(ps.text);
         else result.diagnostics.notes.push(`process names unavailable: ${ps.error}`);
       }
-      for (const row of result.rows) for (const p of row.processes) if (p.name === '') p.name = names.get(p.pid) ?? '';
+      for (const row of result.rows) {
+        for (const p of row.processes) {
+          const known = procs.get(p.pid);
+          if (p.name === '') p.name = known?.name ?? '';
+          p.startTime = known?.startTime ?? null;
+        }
+      }
       return result;
     },
   };

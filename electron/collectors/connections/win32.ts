@@ -3,6 +3,7 @@
 // fallback when PowerShell is unavailable: `netstat -ano` text, whose UDP rows have no state, whose IPv6
 // addresses are bracketed with a zone id and may overflow their column, whose state words are localized,
 // and which `-b` interleaves with `[image.exe]` / service-name / "Can not obtain ownership" lines.
+import { WINDOWS_START_MS } from '../process-start-time.js';
 import type { Collector } from '../collector.js';
 import type { Connection, DatasetResult } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
@@ -103,7 +104,8 @@ const PS_STATES: Record<string, string> = {
 export const CONNECTIONS_SCRIPT = [
   `$t = @(Get-NetTCPConnection -ErrorAction SilentlyContinue | ForEach-Object { @{ a = $_.LocalAddress; p = [int]$_.LocalPort; ra = $_.RemoteAddress; rp = [int]$_.RemotePort; s = $_.State.ToString(); o = [int]$_.OwningProcess } })`,
   `$u = @(Get-NetUDPEndpoint -ErrorAction SilentlyContinue | ForEach-Object { @{ a = $_.LocalAddress; p = [int]$_.LocalPort; o = [int]$_.OwningProcess } })`,
-  `$n = @(Get-Process -ErrorAction SilentlyContinue | ForEach-Object { @{ i = $_.Id; n = $_.ProcessName } })`,
+  // Win32_Process, as the kill action reads it: the same CreationDate gives the same start time to the ms.
+  `$n = @(Get-CimInstance -ClassName Win32_Process -ErrorAction SilentlyContinue | ForEach-Object { $p = $_; @{ i = [int]$p.ProcessId; n = $p.Name; s = (${WINDOWS_START_MS}); c = $p.CommandLine; e = $p.ExecutablePath } })`,
   `@{ tcp = $t; udp = $u; procs = $n }`,
 ].join('; ');
 
@@ -119,10 +121,10 @@ export function parsePowerShellConnections(value: unknown): DatasetResult<Connec
   const d = emptyDiagnostics();
   const rows: Connection[] = [];
   const obj = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  const names = new Map<number, string>();
+  const procs = new Map<number, { name: string; startTime: number | null; cmdline: string; exe: string | null }>();
   for (const p of asArray(obj.procs)) {
     const id = num(p.i);
-    if (id !== null) names.set(id, str(p.n));
+    if (id !== null) procs.set(id, { name: str(p.n), startTime: num(p.s), cmdline: str(p.c), exe: str(p.e) || null });
   }
   const add = (proto: 'tcp' | 'udp', e: Record<string, unknown>): void => {
     const address = str(e.a);
@@ -138,15 +140,19 @@ export function parsePowerShellConnections(value: unknown): DatasetResult<Connec
     const remotePort = proto === 'tcp' ? num(e.rp) ?? 0 : 0;
     const stateName = str(e.s);
     const state = proto === 'udp' ? 'UNCONN' : PS_STATES[stateName] ?? (stateName || 'UNKNOWN');
-    rows.push(makeConnection({
+    const row = makeConnection({
       proto, family,
       local: { address: stripZone(address), port },
       remote: { address: stripZone(remoteAddress), port: remotePort },
       state,
       pid,
-      processName: pid !== null ? names.get(pid) ?? '' : '',
+      processName: pid !== null ? procs.get(pid)?.name ?? '' : '',
       ownerStatus: pid !== null && pid > 0 ? 'known' : 'none',
-    }));
+    });
+    const owner = row.processes[0];
+    const known = pid !== null ? procs.get(pid) : undefined;
+    if (owner && known) Object.assign(owner, { startTime: known.startTime, cmdline: known.cmdline, exe: known.exe });
+    rows.push(row);
   };
   for (const e of asArray(obj.tcp)) add('tcp', e);
   for (const e of asArray(obj.udp)) add('udp', e);

@@ -12,7 +12,7 @@
 // The walk uses synchronous fs calls on purpose: it is thousands of tiny procfs syscalls, and a thread-pool
 // round trip per readlink costs several times the syscall itself. Collectors run in the monitor's worker
 // thread, so this blocks no UI.
-import { linuxStartTimeFromTicks } from './process-start-time.js';
+import { linuxStartTimeFromTicks } from '../process-start-time.js';
 import fs from 'node:fs';
 import type { ProcessInfo } from '../../../shared/types.js';
 import type { UserNames } from './users.js';
