@@ -1,9 +1,8 @@
 // The live pipeline at scale: a synthetic 50,000-row connections table with 1% of rows changing per tick.
 // Prints one JSON line:
 //   diffMedianMs          the monitor's diff of that table per tick (ConnectionTable.update: the diff, with the
-//                         first-seen, last-changed and closed derivation done in the same pass; target <= 10 ms)
-//   diffFlatIdsMedianMs   the same with the row ids built flat (Array.join) rather than as template literals:
-//                         the first code to read 50,000 fresh rope strings pays to flatten them
+//                         first-seen, last-changed and closed derivation done in the same pass; target <= 10 ms),
+//                         on rows whose ids are built afresh each read by the collectors' key function
 //   genericDiffMedianMs   shared/diff.ts diffRows of the same two tables (how the other datasets are diffed)
 //   snapshotJsonMedianMs  the peer: serializing the full table once, as a snapshot would be sent
 //   diffVsSnapshotTime    diffMedianMs / snapshotJsonMedianMs (the ratio is steadier than the times on a
@@ -27,7 +26,7 @@ import type { AnyRow } from '../shared/types.js';
 import { emptyDiagnostics } from '../shared/types.js';
 import { ConnectionTable } from '../electron/monitor/connections.js';
 import { startMonitor } from '../electron/monitor/host.js';
-import { serveSynthetic, SyntheticConnections, type IdStyle } from '../electron/monitor/testing/synthetic.js';
+import { serveSynthetic, SyntheticConnections } from '../electron/monitor/testing/synthetic.js';
 import { startWebHost } from '../electron/web.js';
 
 const ROWS = 50_000;
@@ -50,11 +49,11 @@ function inProcessFigures() {
   // is that step's own work and not a collection owed by the one before.
   const warm = (a: number[]) => a.slice(5);
 
-  // The monitor's work per tick, alone, as the worker does it: with ids built as the Linux collector builds
-  // them (template literals), and built flat (Array.join), since the first to read a rope pays to flatten it.
-  const tickWork = (idStyle: IdStyle) => {
+  // The monitor's work per tick, alone, as the worker does it, on rows whose ids are built afresh each read
+  // with the collectors' own key function.
+  const tickWork = () => {
     const times: number[] = [];
-    const source = new SyntheticConnections(ROWS, CHURN, 42, idStyle);
+    const source = new SyntheticConnections(ROWS, CHURN, 42);
     const table = new ConnectionTable();
     let at = Date.now();
     table.update(source.next(), at);
@@ -68,8 +67,7 @@ function inProcessFigures() {
     }
     return times;
   };
-  const tickMs = tickWork('template');
-  const tickFlatMs = tickWork('join');
+  const tickMs = tickWork();
 
   // The generic diff of the same tables, the snapshot peer, and the bytes of each.
   const diffMs: number[] = [];
@@ -103,7 +101,6 @@ function inProcessFigures() {
   }
   return {
     diffMedianMs: median(warm(tickMs)),
-    diffFlatIdsMedianMs: median(warm(tickFlatMs)),
     genericDiffMedianMs: median(warm(diffMs)),
     snapshotJsonMedianMs: median(warm(snapshotMs)),
     bytesPerTickFraction: median(warm(fractions)),
@@ -169,7 +166,6 @@ async function main(): Promise<void> {
       rows: ROWS,
       churnPerTick: CHURN,
       diffMedianMs: round(local.diffMedianMs),
-      diffFlatIdsMedianMs: round(local.diffFlatIdsMedianMs),
       genericDiffMedianMs: round(local.genericDiffMedianMs),
       snapshotJsonMedianMs: round(local.snapshotJsonMedianMs),
       diffVsSnapshotTime: round(local.diffMedianMs / local.snapshotJsonMedianMs),

@@ -2,6 +2,7 @@
 // saved Linux netstat/ss captures). Each OS prints "address + port" its own way; these turn them into the
 // numeric address and port the Connection row carries, with the same id scheme as the Linux collector.
 import type { Connection, Family, Protocol } from '../../../shared/types.js';
+import { inetConnectionKey, unixConnectionKey } from './keys.js';
 
 export interface Endpoint {
   address: string;
@@ -109,8 +110,8 @@ export function normalizeTcpState(text: string): string | null {
 
 /** The Linux collector's key, so a capture and a live table key the same socket alike. */
 export function connectionId(c: Pick<Connection, 'proto' | 'family' | 'localAddress' | 'localPort' | 'remoteAddress' | 'remotePort' | 'inode' | 'path'>): string {
-  if (c.proto === 'unix') return `unix|unix|${c.path ?? ''}|${c.inode}`;
-  return `${c.proto}|${c.family}|${c.localAddress}|${c.localPort}|${c.remoteAddress}|${c.remotePort}|${c.inode}`;
+  if (c.proto === 'unix') return unixConnectionKey(c.path ?? '', c.inode);
+  return inetConnectionKey(c.proto, c.family, c.localAddress, c.localPort, c.remoteAddress, c.remotePort, c.inode);
 }
 
 export interface ConnectionFields {

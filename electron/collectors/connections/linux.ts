@@ -11,6 +11,7 @@ import {
   parseHexRange,
 } from '../linux/addresses.js';
 import { readProcTextSync } from '../linux/proc-files.js';
+import { inetConnectionKey, unixConnectionKey } from './keys.js';
 import { SocketOwners } from '../linux/socket-owners.js';
 import { UserNames } from '../linux/users.js';
 
@@ -176,7 +177,7 @@ function parseInetLine(
   if (sendQ < 0 || recvQ < 0) return 'bad queues';
   if (uid < 0 || inode < 0) return 'bad uid or inode';
   rows.push({
-    id: `${proto}|${family}|${localAddress}|${localPort}|${remoteAddress}|${remotePort}|${inode}`,
+    id: inetConnectionKey(proto, family, localAddress, localPort, remoteAddress, remotePort, inode),
     proto,
     family,
     localAddress,
@@ -257,7 +258,7 @@ export function parseProcNetUnix(text: string): DatasetResult<Connection> {
     if (path.includes('\0')) path = path.replaceAll('\0', '@');
     const state = flags & UNIX_FLAG_LISTENING ? 'LISTENING' : (UNIX_STATES[st] ?? unknownState(st));
     rows.push({
-      id: `unix|unix|${path}|${inode}`,
+      id: unixConnectionKey(path, inode),
       proto: 'unix',
       family: 'unix',
       localAddress: '',

@@ -1,5 +1,6 @@
 // Synthetic tables for tests and the pipeline benchmark: deterministic (seeded) connection churn of a chosen
 // size and rate, collectors built on it, and a worker serving them. Never used by product code.
+import { inetConnectionKey } from '../../collectors/connections/keys.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Collector, Collectors } from '../../collectors/collector.js';
 import { serveMonitor } from '../worker-runtime.js';
@@ -55,16 +56,10 @@ function connection(serial: number, random: () => number): Connection {
   return row;
 }
 
-/**
- * Built afresh on every read, as a collector parsing /proc does: a new string each time, never the old one.
- * 'template' builds it as the Linux collector does (a template literal: a rope the first reader must flatten);
- * 'join' builds it flat with Array.join (what the benchmark compares it with).
- */
-export type IdStyle = 'template' | 'join';
-
-function connectionId(r: Connection, style: IdStyle = 'template'): string {
-  if (style === 'join') return [r.proto, r.family, r.localAddress, r.localPort, r.remoteAddress, r.remotePort, r.inode].join('|');
-  return `${r.proto}|${r.family}|${r.localAddress}|${r.localPort}|${r.remoteAddress}|${r.remotePort}|${r.inode}`;
+/** Built afresh on every read with the collectors' own key function, as a collector parsing /proc does: a
+ *  new string each time, never the old one. */
+function connectionId(r: Connection): string {
+  return inetConnectionKey(r.proto, r.family, r.localAddress, r.localPort, r.remoteAddress, r.remotePort, r.inode);
 }
 
 /**
@@ -81,7 +76,6 @@ export class SyntheticConnections {
     readonly size: number,
     private readonly churn: number,
     seed = 1,
-    private readonly idStyle: IdStyle = 'template',
   ) {
     this.random = seededRandom(seed);
     for (let i = 0; i < size; i++) this.rows.push(connection(this.serial++, this.random));
@@ -100,7 +94,7 @@ export class SyntheticConnections {
         this.rows[at] = { ...row, recvQ: row.recvQ + 1 + Math.floor(this.random() * 100) };
       }
     }
-    return this.rows.map((r) => ({ ...r, id: connectionId(r, this.idStyle) }));
+    return this.rows.map((r) => ({ ...r, id: connectionId(r) }));
   }
 }
 
