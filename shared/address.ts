@@ -147,12 +147,23 @@ export function isUnspecified(address: string): boolean {
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/** Sort keys of addresses seen lately: tables repeat a few addresses over and over (a sort of 50,000
+ *  connections parses each distinct address once). Cleared when it grows past its cap. */
+const sortKeys = new Map<string, string>();
+const SORT_KEY_CACHE_MAX = 65_536;
+
 /** A string that sorts in address order (IPv4 before IPv6, then numerically), for precomputed sort keys;
  *  strings that are not addresses sort after all addresses, in string order. */
 export function addressSortKey(address: string): string {
+  let key = sortKeys.get(address);
+  if (key !== undefined) return key;
   const ip = parseIp(address);
-  if (!ip) return `9${address}`;
-  let out = ip.family === 4 ? '4' : '6';
-  for (const b of ip.bytes) out += HEX[b];
-  return out;
+  if (!ip) key = `9${address}`;
+  else {
+    key = ip.family === 4 ? '4' : '6';
+    for (const b of ip.bytes) key += HEX[b];
+  }
+  if (sortKeys.size >= SORT_KEY_CACHE_MAX) sortKeys.clear();
+  sortKeys.set(address, key);
+  return key;
 }
