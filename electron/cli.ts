@@ -1,5 +1,5 @@
 // The `netlens` command line. Each subcommand is a small module; this file only dispatches.
-//   netlens web [--port N] [--host ADDR] [--no-open]
+//   netlens web [--port N] [--host ADDR]
 //   netlens dump <dataset> [--json]
 //   netlens parse FILE [--format auto|NAME] [--json]
 import { APP_NAME, APP_VERSION } from './app-info.js';

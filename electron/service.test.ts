@@ -114,3 +114,23 @@ describe('service', () => {
     expect(t.detached()).toBe(1);
   });
 });
+
+describe('service, hostile shapes', () => {
+  it('rejects cyclic and absurdly deep messages without throwing', async () => {
+    const t = setup();
+    const cyclic: Record<string, unknown> = { type: 'request', id: 40, method: 'saveSettings' };
+    const settings: Record<string, unknown> = {};
+    settings.self = settings;
+    cyclic.params = { settings };
+    let deep: unknown = [];
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(() => t.session.receive(cyclic)).not.toThrow();
+    expect(() => t.session.receive({ type: 'request', id: 41, method: 'saveSettings', params: { settings: { x: deep } } })).not.toThrow();
+    await t.flush();
+    const answers = t.sent.filter((m): m is Extract<ServerMessage, { type: 'response' }> => m.type === 'response');
+    expect(answers.map((a) => [a.id, a.ok])).toEqual([
+      [40, false],
+      [41, false],
+    ]);
+  });
+});

@@ -76,7 +76,13 @@ export function createService(options: ServiceOptions): Service {
       return {
         receive(raw) {
           if (!open) return;
-          const checked = validateClientMessage(raw);
+          let checked: ReturnType<typeof validateClientMessage>;
+          try {
+            checked = validateClientMessage(raw);
+          } catch (err) {
+            // Whatever a client sends (a cyclic or absurdly deep object) must not take the host down.
+            checked = { ok: false, error: `rejected message: ${err instanceof Error ? err.message : String(err)}` };
+          }
           if (!checked.ok) {
             log(`[${label}] ${checked.error}`);
             const id = requestIdOf(raw);

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
-import { hostname as osHostname } from 'node:os';
+import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CAPTURE_BYTES, type ServerMessage } from '../shared/protocol.js';
 import { createService, type Service } from './service.js';
@@ -40,6 +40,8 @@ export interface WebHostOptions {
 
 export interface WebHost {
   url: string;
+  /** With a wildcard --host: the same page at each of this machine's addresses. */
+  otherUrls: string[];
   token: string;
   host: string;
   port: number;
@@ -47,6 +49,16 @@ export interface WebHost {
 }
 
 export const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+const isWildcard = (host: string) => host === '0.0.0.0' || host === '::';
+
+/** This machine's addresses, by which other machines reach a server bound to a wildcard address. */
+function interfaceAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((a): a is NonNullable<typeof a> => a !== undefined && !(a.family === 'IPv6' && a.scopeid))
+    .map((a) => a.address);
+}
 
 /** Constant-time comparison: hashing first makes the lengths equal, so nothing leaks through timing. */
 export function tokenMatches(expected: string, given: string | null | undefined): boolean {
@@ -60,9 +72,24 @@ function cookieValue(header: string | undefined, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return null; // a malformed cookie is no token
+      }
+    }
   }
   return null;
+}
+
+/** The request's URL, or null when it cannot be parsed (`//`, bad escapes): answered 400, never a crash. */
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://x');
+  } catch {
+    return null;
+  }
 }
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
@@ -94,15 +121,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const add = (h: string) => names.add(h.includes(':') && !h.startsWith('[') ? `[${h}]:${port}` : `${h}:${port}`);
     add(bindHost);
     if (LOOPBACK_HOSTS.has(bindHost)) for (const h of LOOPBACK_HOSTS) add(h);
-    if (bindHost === '0.0.0.0' || bindHost === '::') {
+    if (isWildcard(bindHost)) {
       for (const h of LOOPBACK_HOSTS) add(h);
       add(osHostname());
+      for (const a of interfaceAddresses()) add(a);
     }
     return names;
   }
 
   /** 403 for a foreign Host or Origin, 401 for a missing or wrong token, null when the request may pass. */
-  function refuse(req: IncomingMessage): { status: 401 | 403; reason: string } | null {
+  function refuse(req: IncomingMessage): { status: 400 | 401 | 403; reason: string } | null {
     const hosts = allowedHosts();
     const host = (req.headers.host ?? '').toLowerCase();
     if (!hosts.has(host)) return { status: 403, reason: `Host ${JSON.stringify(host)} is not this server` };
@@ -110,7 +138,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (origin !== undefined && !(origin.startsWith('http://') && hosts.has(origin.slice('http://'.length).toLowerCase()))) {
       return { status: 403, reason: `Origin ${JSON.stringify(origin)} is not this server` };
     }
-    const url = new URL(req.url ?? '/', 'http://x');
+    const url = requestUrl(req);
+    if (!url) return { status: 400, reason: 'unparseable request URL' };
     const given = url.searchParams.get('token') ?? cookieValue(req.headers.cookie, cookieName());
     if (!tokenMatches(token, given)) return { status: 401, reason: 'missing or wrong token' };
     return null;
@@ -125,8 +154,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     'Cache-Control': 'no-store',
   };
 
-  async function serveFile(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://x');
+  async function serveFile(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const file = await readRendererFile(rendererDir, url.pathname);
     if (!file) {
       res.writeHead(404, securityHeaders).end('not found');
@@ -145,26 +173,35 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (refused) {
       log(`web: refused ${req.method} ${(req.url ?? '').replace(/token=[^&]*/, 'token=…')}: ${refused.reason}`);
       res.writeHead(refused.status, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end(refused.status === 401
-        ? 'NetLens: this page needs the address with its token, as `netlens web` printed it.\n'
-        : 'NetLens: this request does not come from this server\'s own address.\n');
+      res.end(
+        refused.status === 401
+          ? 'NetLens: this page needs the address with its token, as `netlens web` printed it.\n'
+          : refused.status === 403
+            ? "NetLens: this request does not come from this server's own address.\n"
+            : 'NetLens: bad request.\n',
+      );
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...securityHeaders, Allow: 'GET, HEAD' }).end();
       return;
     }
-    void serveFile(req, res);
+    serveFile(req, res, requestUrl(req)!).catch((err: unknown) => {
+      log(`web: serving ${req.url ?? ''} failed: ${String(err)}`);
+      if (!res.headersSent) res.writeHead(500, securityHeaders);
+      res.end();
+    });
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CAPTURE_BYTES * 2 });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const refused = refuse(req);
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const path = requestUrl(req)?.pathname;
     if (refused || path !== '/ws') {
       const status = refused?.status ?? 404;
       log(`web: refused WebSocket upgrade: ${refused?.reason ?? 'unknown path'}`);
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status];
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, req));
@@ -201,8 +238,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost === '0.0.0.0' ? '127.0.0.1' : bindHost;
   const url = `http://${urlHost}:${port}/?token=${token}`;
 
+  const otherUrls = isWildcard(bindHost)
+    ? interfaceAddresses()
+        .filter((a) => !LOOPBACK_HOSTS.has(a))
+        .map((a) => `http://${a.includes(':') ? `[${a}]` : a}:${port}/?token=${token}`)
+    : [];
+
   return {
     url,
+    otherUrls,
     token,
     host: bindHost,
     port,

@@ -47,6 +47,15 @@ const requestId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Numb
 export const MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
 export const MAX_SETTINGS_BYTES = 256 * 1024;
 
+/** JSON size of a value, or Infinity for what JSON cannot hold (cycles, nesting too deep for the stack). */
+function serializedSize(value: unknown): number {
+  try {
+    return JSON.stringify(value).length;
+  } catch {
+    return Infinity;
+  }
+}
+
 export const requestSchemas = {
   hostInfo: v.strictObject({}),
   capabilities: v.strictObject({}),
@@ -74,7 +83,7 @@ export const requestSchemas = {
   saveSettings: v.strictObject({
     settings: v.pipe(
       v.record(v.pipe(v.string(), v.maxLength(64)), v.unknown()),
-      v.check((s) => JSON.stringify(s).length <= MAX_SETTINGS_BYTES, 'settings are too large'),
+      v.check((s) => serializedSize(s) <= MAX_SETTINGS_BYTES, 'settings are too large or not plain data'),
     ),
   }),
   parseCapture: v.strictObject({

@@ -93,3 +93,38 @@ describe('line endings', () => {
     expect(run(crlf)).toEqual(run(lf));
   });
 });
+
+describe('hostile words', () => {
+  // Every token of every fixture replaced in turn by a name that lives on Object.prototype: lookups keyed by
+  // input words must not reach it, and every parsed row must cross a structured clone (the app's channels).
+  const PROTO_WORDS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+  const hasFunction = (v: unknown): boolean =>
+    typeof v === 'function' || (typeof v === 'object' && v !== null && Object.values(v).some(hasFunction));
+  it('never put Object.prototype members into rows', () => {
+    let parsed = 0;
+    for (const { name, text } of TEXTS) {
+      const lines = text.split('\n');
+      for (let i = 0; i < Math.min(lines.length, 40); i++) {
+        const tokens = (lines[i] ?? '').split(/(\s+|:|\.)/);
+        for (let t = 0; t < tokens.length; t += 2) {
+          const word = PROTO_WORDS[(i + t) % PROTO_WORDS.length]!;
+          const copy = [...lines];
+          copy[i] = [...tokens.slice(0, t), word, ...tokens.slice(t + 1)].join('');
+          const format = detectFormat(text, name);
+          if (!format) continue;
+          let result;
+          try {
+            result = parseCapture(name, copy.join('\n'), format);
+          } catch (err) {
+            expect(String(err)).toMatch(OWN_MESSAGES);
+            continue;
+          }
+          parsed++;
+          expect(hasFunction(result.rows), `${name} line ${i} token ${t}`).toBe(false);
+          expect(() => structuredClone(result)).not.toThrow();
+        }
+      }
+    }
+    expect(parsed).toBeGreaterThan(5000);
+  });
+});

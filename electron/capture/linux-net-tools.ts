@@ -1,6 +1,7 @@
 // Saved output of the Linux net-tools commands, which have no live collector (NetLens reads /proc):
 // `netstat -tanp/-anp/-lnp/-aeep/-p` socket lists, `netstat -r`/`route -n` routing tables (IPv4 and
 // `route -6`), and `netstat -i`. Columns are found from each table's header.
+import { lookup } from '../collectors/lookup.js';
 import type { Connection, DatasetResult, Diagnostics, NetInterface, Route } from '../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../shared/types.js';
 import {
@@ -259,14 +260,14 @@ export function parseLinuxNetstatInterfaces(text: string, source = 'netstat -i')
     const name = t[0] ?? '';
     const row = emptyInterface(name);
     const flagText = t.length === cols.length ? t[t.length - 1] ?? '' : '';
-    row.flags = [...flagText].map((c) => FLG[c]).filter((f): f is string => f !== undefined);
+    row.flags = [...flagText].map((c) => lookup(FLG, c)).filter((f): f is string => f !== undefined);
     row.operState = row.flags.includes('UP') ? 'up' : 'down';
     if (row.flags.includes('LOOPBACK')) row.type = 'loopback';
     let ok = true;
     cols.forEach((c, i) => {
       const v = t[i];
       if (c === 'mtu' && v !== undefined) row.mtu = /^\d+$/.test(v) ? Number(v) : null;
-      const field = NETSTAT_I[c];
+      const field = lookup(NETSTAT_I, c);
       if (field && v !== undefined) {
         if (/^\d+$/.test(v)) row.counters[field] = Number(v);
         else ok = false;

@@ -1,5 +1,6 @@
 // Saved output of tools NetLens never runs live but users paste: lsof -i, nstat, ifconfig (Linux old and
 // new style, macOS, FreeBSD), Windows ipconfig, and /proc/net/if_inet6 grouped per interface.
+import { lookup } from '../collectors/lookup.js';
 import type { Connection, Counter, DatasetResult, InterfaceCounters, NetInterface } from '../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../shared/types.js';
 import {
@@ -137,7 +138,8 @@ export function parseIfconfig(text: string, source = 'ifconfig'): DatasetResult<
       for (const seg of line.split(/(?=\b[RT]X )/)) {
         const dir = seg.startsWith('TX') ? 'TX' : seg.startsWith('RX') ? 'RX' : 'TX';
         for (const kv of seg.matchAll(/([a-z]+)[: ](\d+)/g)) {
-          const field = IFCONFIG_COUNTERS[dir]?.[kv[1] ?? ''];
+          const counters = lookup(IFCONFIG_COUNTERS, dir);
+          const field = counters ? lookup(counters, kv[1] ?? '') : undefined;
           if (field) row.counters[field] = Number(kv[2]);
         }
       }

@@ -3,6 +3,7 @@
 // Unix sockets print `path inode` as their address; netlink and packet sockets are not connections and
 // are counted in a note. Old ss (iproute2 3.x) wrote the IPv4 wildcard as `*` and IPv6 without brackets;
 // newer ss brackets IPv6 and uses `*` for a dual-stack IPv6 socket, so `*` is read by the capture's style.
+import { lookup } from '../collectors/lookup.js';
 import type { Connection, DatasetResult, Diagnostics, ProcessInfo } from '../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../shared/types.js';
 import {
@@ -76,8 +77,8 @@ export function parseSs(text: string, source = 'ss', defaultProto: 'tcp' | 'udp'
       recordSkip(d, source, raw, 'no Recv-Q/Send-Q columns');
       continue;
     }
-    const unixType = UNIX_NETIDS[netid];
-    const proto = INET_NETIDS[netid];
+    const unixType = lookup(UNIX_NETIDS, netid);
+    const proto = lookup(INET_NETIDS, netid);
     if (!unixType && !proto) {
       others.set(netid, (others.get(netid) ?? 0) + 1);
       continue;
@@ -143,7 +144,7 @@ function parseUnix(
   const row = makeConnection({
     proto: 'unix', family: 'unix',
     local: { address: '', port: 0 }, remote: { address: '', port: 0 },
-    state: stateText === null ? 'UNKNOWN' : UNIX_STATES[stateText] ?? stateText,
+    state: stateText === null ? 'UNKNOWN' : lookup(UNIX_STATES, stateText) ?? stateText,
     recvQ, sendQ, inode, uid: x.uid,
     path: path === '*' ? '' : path,
     socketType,

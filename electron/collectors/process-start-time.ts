@@ -23,5 +23,7 @@ export function parseLstart(tokens: readonly string[]): number | null {
   return new Date(Number(year), month, Number(day), Number(hms[1]), Number(hms[2]), Number(hms[3])).getTime();
 }
 
-/** PowerShell expression for a Win32_Process object `$p`: its creation time in whole ms, or $null. */
-export const WINDOWS_START_MS = 'if ($null -ne $p.CreationDate) { ([DateTimeOffset]$p.CreationDate).ToUnixTimeMilliseconds() } else { $null }';
+/** PowerShell for a Win32_Process object `$p`: its creation time in whole ms, or $null. A subexpression
+ *  $(...), because an `if` statement is not an expression: inside plain parentheses PowerShell would run
+ *  `if` as a command and fail. */
+export const WINDOWS_START_MS = '$(if ($null -ne $p.CreationDate) { ([DateTimeOffset]$p.CreationDate).ToUnixTimeMilliseconds() } else { $null })';

@@ -23,17 +23,31 @@ export const webCommand: Command = {
     const host = values.host ?? '127.0.0.1';
     if (!LOOPBACK_HOSTS.has(host)) {
       console.warn(
-        `WARNING: --host ${host} exposes NetLens beyond this machine. Anyone who can reach ${host} and has the ` +
+        `WARNING: --host ${host} exposes NetLens beyond this machine. Anyone who can reach it there and has the ` +
           'token can see every connection and process here and kill processes as this user. Use it only on a ' +
           'network you trust.',
       );
     }
     const monitor = startMonitor({ workerPath: builtPaths.worker });
-    const web = await startWebHost({ monitor, port, host });
+    let web;
+    try {
+      web = await startWebHost({ monitor, port, host });
+    } catch (err) {
+      await monitor.close();
+      const code = (err as NodeJS.ErrnoException).code;
+      console.error(
+        code === 'EADDRINUSE'
+          ? `netlens web: port ${port} on ${host} is in use; choose another with --port, or leave it out for a free one`
+          : `netlens web: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      return 1;
+    }
     console.log(`NetLens is serving at ${web.url}`);
+    for (const other of web.otherUrls) console.log(`  and at ${other}`);
     console.log('Open that address in a browser (the token in it is required). Press Ctrl+C to stop.');
+    const running = web;
     const stop = () => {
-      void web.close().then(() => monitor.close()).finally(() => process.exit(0));
+      void running.close().then(() => monitor.close()).finally(() => process.exit(0));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

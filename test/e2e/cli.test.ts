@@ -1,5 +1,6 @@
 // The command line and `npm start` as a user meets them on a machine without the Electron binary.
 import { execFileSync, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pkg from '../../package.json' with { type: 'json' };
@@ -30,6 +31,19 @@ describe('netlens command', () => {
     const badPort = cli(['web', '--port', 'http']);
     expect(badPort.code).toBe(2);
     expect(badPort.out).toContain('--port wants a number');
+  });
+
+  it('says so and exits when the port is taken', async () => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const busy = cli(['web', '--port', String(port)]);
+      expect(busy.code).toBe(1);
+      expect(busy.out).toContain(`port ${port} on 127.0.0.1 is in use`);
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -72,7 +72,16 @@ describe('browser host security', () => {
     expect((await get(`/?token=${host.token}`, { Host: `localhost:${host.port}` })).status).toBe(200);
   });
 
+  it('survives malformed requests: an unparseable URL, a broken cookie (400/401, and it keeps serving)', async () => {
+    expect((await get('//')).status).toBe(400);
+    expect((await get('/%', {})).status).toBe(401);
+    expect((await get('/', { Cookie: `netlens-token-${host.port}=%E0%A4%A` })).status).toBe(401);
+    expect((await get(`/?token=${host.token}`)).status).toBe(200);
+    expect(host.child.exitCode).toBeNull();
+  });
+
   it('refuses WebSocket upgrades without the token or from a foreign origin', async () => {
+    expect(await upgrade(`/ws?token=${host.token}`, { Host: 'evil.example' })).toEqual({ opened: false, status: 403 });
     expect(await upgrade('/ws')).toEqual({ opened: false, status: 401 });
     expect(await upgrade('/ws?token=wrong')).toEqual({ opened: false, status: 401 });
     expect(await upgrade(`/ws?token=${host.token}`, { Origin: 'http://evil.example' })).toEqual({ opened: false, status: 403 });

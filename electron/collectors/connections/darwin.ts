@@ -6,6 +6,7 @@
 // (10.14), then `rxbytes txbytes` before rhiwat and `gencnt flags ...` after (15), then `process:pid`
 // in place of `pid epid` with the name right-aligned, possibly with spaces (26). UDP rows have no state
 // word, so every column after the foreign address is one token earlier on them.
+import { lookup } from '../lookup.js';
 import { parseLstart } from '../process-start-time.js';
 import type { Collector } from '../collector.js';
 import type { Connection, DatasetResult, Diagnostics, Family } from '../../../shared/types.js';
@@ -180,7 +181,7 @@ const UNIX_TYPES: Record<string, string> = { stream: 'STREAM', dgram: 'DGRAM', s
 
 function parseUnixRow(line: string, h: UnixHeader, ctx: ParseContext): void {
   const t = line.trim().split(/\s+/);
-  const socketType = UNIX_TYPES[(t[h.type] ?? '').toLowerCase()];
+  const socketType = lookup(UNIX_TYPES, (t[h.type] ?? '').toLowerCase());
   if (socketType === undefined || t.length < h.addr) {
     recordSkip(ctx.d, ctx.source, line, 'malformed unix socket row');
     return;

@@ -1,6 +1,7 @@
 // Endpoint and row helpers shared by the text parsers of netstat-like output (macOS, BSD, Windows, and the
 // saved Linux netstat/ss captures). Each OS prints "address + port" its own way; these turn them into the
 // numeric address and port the Connection row carries, with the same id scheme as the Linux collector.
+import { lookup } from '../lookup.js';
 import type { Connection, Family, Protocol } from '../../../shared/types.js';
 import { inetConnectionKey, unixConnectionKey } from './keys.js';
 
@@ -30,7 +31,7 @@ export function portNumber(text: string): { port: number; unresolved?: string } 
     const n = Number(text);
     return n <= 65535 ? { port: n } : null;
   }
-  const known = SERVICE_PORTS[text.toLowerCase()];
+  const known = lookup(SERVICE_PORTS, text.toLowerCase());
   if (known !== undefined) return { port: known };
   if (/^[\w.+-]+$/.test(text)) return { port: 0, unresolved: text };
   return null;
@@ -105,7 +106,7 @@ function foldAccents(s: string): string {
 /** One spelling per TCP state across OSes (Linux /proc names: LISTEN, SYN_RECV, FIN_WAIT1, CLOSE). Returns
  *  null for text that is no state at all, so callers can tell a missing state column from an odd one. */
 export function normalizeTcpState(text: string): string | null {
-  return TCP_STATES[text.toUpperCase()] ?? TCP_STATES[foldAccents(text)] ?? null;
+  return lookup(TCP_STATES, text.toUpperCase()) ?? lookup(TCP_STATES, foldAccents(text)) ?? null;
 }
 
 /** The Linux collector's key, so a capture and a live table key the same socket alike. */

@@ -30,6 +30,12 @@ describe('Windows: Win32_Process CreationDate', () => {
     expect(WINDOWS_IDENTITY_SCRIPT).toContain(WINDOWS_START_MS);
   });
 
+  it('never puts an if statement where PowerShell wants an expression', () => {
+    // `(if ...)` and `= if` inside a hashtable make PowerShell look for a command named `if`.
+    for (const script of [CONNECTIONS_SCRIPT, WINDOWS_IDENTITY_SCRIPT]) expect(script).not.toMatch(/(\(|=\s*)if\s*\(/);
+    expect(WINDOWS_START_MS).toMatch(/^\$\(if .*\)$/);
+  });
+
   it('attaches name, start time, command line and executable to each owner', () => {
     const result = parsePowerShellConnections({
       tcp: [{ a: '127.0.0.1', p: 5000, ra: '127.0.0.1', rp: 6000, s: 'Established', o: 1234 }],

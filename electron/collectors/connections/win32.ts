@@ -3,6 +3,7 @@
 // fallback when PowerShell is unavailable: `netstat -ano` text, whose UDP rows have no state, whose IPv6
 // addresses are bracketed with a zone id and may overflow their column, whose state words are localized,
 // and which `-b` interleaves with `[image.exe]` / service-name / "Can not obtain ownership" lines.
+import { lookup } from '../lookup.js';
 import { WINDOWS_START_MS } from '../process-start-time.js';
 import type { Collector } from '../collector.js';
 import type { Connection, DatasetResult } from '../../../shared/types.js';
@@ -105,7 +106,7 @@ export const CONNECTIONS_SCRIPT = [
   `$t = @(Get-NetTCPConnection -ErrorAction SilentlyContinue | ForEach-Object { @{ a = $_.LocalAddress; p = [int]$_.LocalPort; ra = $_.RemoteAddress; rp = [int]$_.RemotePort; s = $_.State.ToString(); o = [int]$_.OwningProcess } })`,
   `$u = @(Get-NetUDPEndpoint -ErrorAction SilentlyContinue | ForEach-Object { @{ a = $_.LocalAddress; p = [int]$_.LocalPort; o = [int]$_.OwningProcess } })`,
   // Win32_Process, as the kill action reads it: the same CreationDate gives the same start time to the ms.
-  `$n = @(Get-CimInstance -ClassName Win32_Process -ErrorAction SilentlyContinue | ForEach-Object { $p = $_; @{ i = [int]$p.ProcessId; n = $p.Name; s = (${WINDOWS_START_MS}); c = $p.CommandLine; e = $p.ExecutablePath } })`,
+  `$n = @(Get-CimInstance -ClassName Win32_Process -ErrorAction SilentlyContinue | ForEach-Object { $p = $_; @{ i = [int]$p.ProcessId; n = $p.Name; s = ${WINDOWS_START_MS}; c = $p.CommandLine; e = $p.ExecutablePath } })`,
   `@{ tcp = $t; udp = $u; procs = $n }`,
 ].join('; ');
 
@@ -139,7 +140,7 @@ export function parsePowerShellConnections(value: unknown): DatasetResult<Connec
     const remoteAddress = proto === 'tcp' ? str(e.ra) || wildcard : wildcard;
     const remotePort = proto === 'tcp' ? num(e.rp) ?? 0 : 0;
     const stateName = str(e.s);
-    const state = proto === 'udp' ? 'UNCONN' : PS_STATES[stateName] ?? (stateName || 'UNKNOWN');
+    const state = proto === 'udp' ? 'UNCONN' : lookup(PS_STATES, stateName) ?? (stateName || 'UNKNOWN');
     const row = makeConnection({
       proto, family,
       local: { address: stripZone(address), port },

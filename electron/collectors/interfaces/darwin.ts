@@ -2,6 +2,7 @@
 // `<Link#N>` row, `*` after the name when the interface is down, and an Address column that may be empty
 // (utun, gif). Counter columns are read from the header, right-aligned, so a missing address does not
 // shift them. FreeBSD's `netstat -i[b]` has the same shape and uses this parser too.
+import { lookup } from '../lookup.js';
 import type { Collector } from '../collector.js';
 import type { DatasetResult, InterfaceAddress, InterfaceCounters, NetInterface } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
@@ -93,7 +94,7 @@ export function parseBsdNetstatInterfaces(text: string, source = SOURCE): Datase
       if (MAC.test(address)) row.mac = address.toLowerCase();
       // The link row carries the interface's own counters; address rows repeat them (or parts of them).
       counterNames.forEach((col, i) => {
-        const field = COUNTER_COLUMNS[col];
+        const field = lookup(COUNTER_COLUMNS, col);
         const value = counterTexts[i];
         if (field && value !== undefined && value !== '-') row.counters[field] = Number(value);
       });

@@ -1,5 +1,6 @@
 // Interfaces on Linux: counters from /proc/net/dev, link facts from /sys/class/net/<if>/, IPv4 addresses
 // from getifaddrs (os.networkInterfaces) and IPv6 addresses with their scope from /proc/net/if_inet6.
+import { lookup } from '../lookup.js';
 import os from 'node:os';
 import type { Collector } from '../collector.js';
 import type { DatasetResult, Diagnostics, InterfaceAddress, InterfaceCounters, NetInterface } from '../../../shared/types.js';
@@ -49,8 +50,8 @@ export function parseProcNetDev(text: string): DatasetResult<NetInterface> {
       // A header line: the first says "Receive | Transmit", the second names the columns.
       const parts = line.split('|');
       if (parts.length >= 3 && /bytes/.test(parts[1] ?? '')) {
-        const rx = (parts[1] ?? '').trim().split(/\s+/).map((n) => RX_NAMES[n]);
-        const tx = (parts[2] ?? '').trim().split(/\s+/).map((n) => TX_NAMES[n]);
+        const rx = (parts[1] ?? '').trim().split(/\s+/).map((n) => lookup(RX_NAMES, n));
+        const tx = (parts[2] ?? '').trim().split(/\s+/).map((n) => lookup(TX_NAMES, n));
         if (rx.some((n) => n === undefined) || tx.some((n) => n === undefined)) {
           recordSkip(diagnostics, source, line, 'unknown counter name in header');
           order = null;

@@ -1,6 +1,7 @@
 // Windows interfaces from Get-NetAdapter, Get-NetAdapterStatistics and Get-NetIPAddress, in one request
 // to the shared PowerShell helper (64-bit counters, per adapter; `netstat -e` only has totals). Adapters
 // are matched to their statistics by name inside PowerShell, where both cmdlets agree on it.
+import { lookup } from '../lookup.js';
 import type { Collector } from '../collector.js';
 import type { DatasetResult, NetInterface } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
@@ -37,7 +38,7 @@ export function parsePowerShellInterfaces(value: unknown): DatasetResult<NetInte
     const row = emptyInterface(name);
     row.index = typeof a.x === 'number' ? a.x : null;
     const status = typeof a.st === 'string' ? a.st : '';
-    row.operState = OPER[status] ?? 'unknown';
+    row.operState = lookup(OPER, status) ?? 'unknown';
     row.carrier = status === 'Up' ? true : status === 'Disconnected' ? false : null;
     row.mac = typeof a.mac === 'string' && a.mac !== '' ? a.mac.replace(/-/g, ':').toLowerCase() : null;
     row.mtu = typeof a.mtu === 'number' && a.mtu > 0 ? a.mtu : null;

@@ -2,6 +2,7 @@
 // no leading number), with each counter's kind and whether a rise means trouble. Keyed by the section and
 // the counter name as the OS names them; Linux names today, reusable by the macOS and Windows collectors
 // once they map their counters onto the same sections.
+import { lookup } from '../lookup.js';
 
 export interface CounterMeta {
   description: string | null;
@@ -294,14 +295,15 @@ function icmpMsgDescription(name: string): string | null {
 export function describeCounter(group: string, name: string): CounterMeta {
   if (group === 'Sockets' || group === 'Sockets6') {
     const [proto, field] = name.split('_');
-    const what = SOCKSTAT_FIELDS[field ?? ''];
+    const what = lookup(SOCKSTAT_FIELDS, field ?? '');
     return {
       description: what ? (proto === 'sockets' ? 'sockets in use, all protocols' : `${proto} ${what}`) : null,
       kind: 'gauge',
       isError: false,
     };
   }
-  let description = SECTION_TABLES[group]?.[name] ?? null;
+  const section = lookup(SECTION_TABLES, group);
+  let description = (section ? lookup(section, name) : undefined) ?? null;
   if (description === null && (group === 'IcmpMsg' || group === 'Icmp6')) description = icmpMsgDescription(name);
   const kind = GAUGES.has(`${group}.${name}`) ? 'gauge' : 'counter';
   return { description, kind, isError: kind === 'counter' && ERROR_PATTERN.test(name) };
