@@ -1,7 +1,7 @@
 // The Electron host: one hardened window serving the built renderer from app://netlens, a monitor in a
-// worker thread, and the service behind a MessagePort. See docs/architecture.md and the security checklist
-// in README.md.
-import { app, BrowserWindow, Menu, protocol, session, type MenuItemConstructorOptions } from 'electron';
+// worker thread, and the service behind a MessagePort. README.md describes the architecture and the
+// security checklist this follows.
+import { app, BrowserWindow, Menu, protocol, screen, session, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import { IPC } from '../shared/protocol.js';
 import { APP_NAME, APP_VERSION } from './app-info.js';
@@ -14,9 +14,10 @@ import { hostInfo } from './host-info.js';
 import { createSettingsStore } from './settings-store.js';
 import { builtPaths } from './paths.js';
 import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
-import { loadWindowState, trackWindowState } from './window-state.js';
+import { loadWindowState, trackWindowState, type WindowState } from './window-state.js';
 
-const isDev = process.env.NETLENS_DEV === '1';
+// Reload and DevTools for development only: a packaged app ignores the variable (as it ignores NETLENS_ROOT).
+const isDev = !app.isPackaged && process.env.NETLENS_DEV === '1';
 const log = (line: string) => console.warn(`[netlens] ${line}`);
 
 // Before ready: app:// behaves like a secure, standard origin (fetch, CSP 'self', localStorage).
@@ -83,8 +84,14 @@ function buildMenu(send: (command: string) => void): Menu {
     },
     {
       label: '&Edit',
+      // The full set of edit roles: on macOS, Cmd+X/C/V/Z in the filter box work only through them.
       submenu: [
+        { role: 'undo' },
+        { role: 'redo' },
+        { type: 'separator' },
+        { role: 'cut' },
         { role: 'copy' },
+        { role: 'paste' },
         { role: 'selectAll' },
         { type: 'separator' },
         { label: 'Find…', accelerator: 'CmdOrCtrl+F', click: () => send('focusFilter') },
@@ -110,6 +117,15 @@ function buildMenu(send: (command: string) => void): Menu {
   return Menu.buildFromTemplate(template);
 }
 
+/** A window last placed on a display that is gone opens where the OS puts it, not out of sight. */
+function onScreen(state: WindowState): WindowState {
+  const { x, y, width, height } = state.bounds;
+  if (x === undefined || y === undefined) return state;
+  const area = screen.getDisplayMatching({ x, y, width, height }).workArea;
+  const visible = x < area.x + area.width && x + width > area.x && y < area.y + area.height && y + height > area.y;
+  return visible ? state : { ...state, bounds: { width, height } };
+}
+
 async function start(): Promise<void> {
   app.setAboutPanelOptions({ applicationName: APP_NAME, applicationVersion: APP_VERSION });
   hardenSessions();
@@ -127,7 +143,7 @@ async function start(): Promise<void> {
   registerIpc(service, log);
 
   const statePath = join(app.getPath('userData'), 'window-state.json');
-  const state = await loadWindowState(statePath);
+  const state = onScreen(await loadWindowState(statePath));
   const win = new BrowserWindow({
     ...state.bounds,
     minWidth: 720,

@@ -22,8 +22,9 @@ export function createSettingsStore(dataDir: string): SettingsStore {
       }
     },
     save(settings) {
-      // Serialise writes: the last one wins, none interleave.
-      writing = writing.then(async () => {
+      // Serialise writes: the last one wins, none interleave, and one failed write (disk full) does not fail
+      // every later one.
+      writing = writing.catch(() => undefined).then(async () => {
         await mkdir(dataDir, { recursive: true });
         const tmp = `${file}.${process.pid}.tmp`;
         await writeFile(tmp, JSON.stringify(settings, null, 1));

@@ -6,10 +6,13 @@ import { useData } from '../store/data.js';
 import type { PanelStats } from '../store/view.js';
 import { useCapture } from '../store/capture.js';
 import { TABS, type TabId } from '../tabs/tabs.js';
+import type { Dataset } from '../../shared/types.js';
 
 export function StatusBar({ info, activeTab, panel }: { info: HostInfo | null; activeTab: TabId; panel: PanelStats | null }) {
-  const dataset = TABS.find((t) => t.id === activeTab)!.datasets[0]!;
+  const [dataset, secondary] = TABS.find((t) => t.id === activeTab)!.datasets as [Dataset, Dataset | undefined];
   const ds = useData((s) => s.datasets[dataset]);
+  // A tab may show a second dataset (Interfaces shows multicast): its collector's errors count too.
+  const secondaryError = useData((s) => (secondary ? s.datasets[secondary].error : null));
   const status = useData((s) => s.status);
   const capture = useCapture();
   const diag = ds.diagnostics;
@@ -42,6 +45,11 @@ export function StatusBar({ info, activeTab, panel }: { info: HostInfo | null; a
       {ds.error ? (
         <span className="badge error" title={ds.error.message} data-status="collector-error">
           Collector error: {ds.error.message}
+        </span>
+      ) : null}
+      {secondaryError && secondary ? (
+        <span className="badge error" title={secondaryError.message} data-status="collector-error">
+          {secondary} collector error: {secondaryError.message}
         </span>
       ) : null}
       {panel?.denied ? (
