@@ -237,3 +237,11 @@ export interface RowTypes {
 }
 
 export type AnyRow = RowTypes[Dataset];
+
+/** Counters are JavaScript numbers: exact up to 2^53 (9 PB of bytes). Beyond that a value is kept, rounded,
+ *  and the diagnostics say so once per read, so nobody mistakes it for an exact count. */
+export function noteInexactCounter(d: Diagnostics, source: string, name: string, value: number): void {
+  if (value <= Number.MAX_SAFE_INTEGER) return;
+  const note = `${source}: ${name} exceeds 2^53 and is shown rounded`;
+  if (!d.notes.includes(note)) d.notes.push(note);
+}

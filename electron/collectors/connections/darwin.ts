@@ -280,7 +280,8 @@ export function createDarwinConnectionsCollector(): Collector<Connection> {
   let lastPs = 0;
   return {
     async read() {
-      const out = await runCommand('netstat', ['-anv']);
+      // -l: full IPv6 addresses (narrow columns would truncate them on older releases).
+      const out = await runCommand('netstat', ['-anvl']);
       if (!out.ok) {
         return missingSource(SOURCE, out.error);
       }

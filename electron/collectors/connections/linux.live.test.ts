@@ -38,8 +38,8 @@ describe.skipIf(!linux)('LinuxConnectionsCollector on this machine', () => {
     udpConnected = dgram.createSocket('udp4');
     udpConnected.connect(udpBound.address().port, '127.0.0.1');
     await once(udpConnected, 'connect');
-    // A path with spaces: /proc/net/unix prints it raw, and the parser must keep it whole.
-    unixPath = join(dir, 'control socket');
+    // A path with spaces and a non-ASCII letter: /proc/net/unix prints it raw (UTF-8), and it must stay whole.
+    unixPath = join(dir, 'contrôle socket');
     const unixServer = net.createServer().listen(unixPath);
     await once(unixServer, 'listening');
     closers.push(() => unixServer.close());

@@ -326,7 +326,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     const inet = INET_TABLES.filter((t) => wanted(t.file));
     await this.users.refresh();
     const texts = inet.map((t) => readProcTextSync(`${this.procRoot}/net/${t.file}`));
-    const unixText = wanted('unix') ? readProcTextSync(`${this.procRoot}/net/unix`) : null;
+    // Unix socket paths are file names, UTF-8 on every current system; the other tables are plain ASCII.
+    const unixText = wanted('unix') ? readProcTextSync(`${this.procRoot}/net/unix`, 'utf8') : null;
     let rows: Connection[] = [];
     inet.forEach((t, i) => {
       const r = texts[i];

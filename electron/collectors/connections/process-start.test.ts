@@ -32,7 +32,7 @@ describe('Windows: Win32_Process CreationDate', () => {
 
   it('never puts an if statement where PowerShell wants an expression', () => {
     // `(if ...)` and `= if` inside a hashtable make PowerShell look for a command named `if`.
-    for (const script of [CONNECTIONS_SCRIPT, WINDOWS_IDENTITY_SCRIPT]) expect(script).not.toMatch(/(\(|=\s*)if\s*\(/);
+    for (const script of [CONNECTIONS_SCRIPT, WINDOWS_IDENTITY_SCRIPT]) expect(script).not.toMatch(/(?<!\$)\(if\s*\(|=\s*if\s*\(/);
     expect(WINDOWS_START_MS).toMatch(/^\$\(if .*\)$/);
   });
 

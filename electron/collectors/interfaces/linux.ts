@@ -4,7 +4,7 @@ import { lookup } from '../lookup.js';
 import os from 'node:os';
 import type { Collector } from '../collector.js';
 import type { DatasetResult, Diagnostics, InterfaceAddress, InterfaceCounters, NetInterface } from '../../../shared/types.js';
-import { emptyDiagnostics, mergeDiagnostics, recordSkip } from '../../../shared/types.js';
+import { emptyDiagnostics, noteInexactCounter, mergeDiagnostics, recordSkip } from '../../../shared/types.js';
 import { decodeNetworkIPv6 } from '../linux/addresses.js';
 import { readProcText, readSysAttr } from '../linux/proc-files.js';
 
@@ -81,6 +81,7 @@ export function parseProcNetDev(text: string): DatasetResult<NetInterface> {
         break;
       }
       counters[key] = Number(v);
+      noteInexactCounter(diagnostics, source, `${name} ${key}`, counters[key]);
     }
     if (!ok) {
       recordSkip(diagnostics, source, line, 'counter is not a number');

@@ -40,9 +40,9 @@ export async function readProcText(path: string): Promise<ReadOutcome> {
  * kernel formats the text either way, the thread-pool hop only adds to it. The connections collector runs
  * in the monitor's worker thread, so blocking it for the read blocks no UI.
  */
-export function readProcTextSync(path: string): ReadOutcome {
+export function readProcTextSync(path: string, encoding: 'latin1' | 'utf8' = 'latin1'): ReadOutcome {
   try {
-    return { ok: true, text: fs.readFileSync(path, 'latin1') };
+    return { ok: true, text: fs.readFileSync(path, encoding) };
   } catch (err) {
     const code = errnoCode(err);
     return { ok: false, code, reason: describeReadError(code) };

@@ -6,7 +6,7 @@ import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { commandCollector } from '../run-command.js';
 import { textLines, uniqueIds } from '../connections/endpoints.js';
 
-const SOURCE = 'netstat -g';
+const SOURCE = 'netstat -gn';
 
 export function multicastId(g: Pick<MulticastGroup, 'iface' | 'family' | 'group'>): string {
   return `${g.iface}|${g.family}|${g.group}`;
@@ -39,5 +39,6 @@ export function parseNetstatGroups(text: string, source = SOURCE): DatasetResult
 }
 
 export function createDarwinMulticastCollector(): Collector<MulticastGroup> {
-  return commandCollector('netstat', ['-g'], (text) => parseNetstatGroups(text));
+  // -n: numeric groups and interfaces; without it netstat may look names up, slowly.
+  return commandCollector('netstat', ['-g', '-n'], (text) => parseNetstatGroups(text));
 }

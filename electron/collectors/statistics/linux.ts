@@ -3,7 +3,7 @@
 // /proc/net/sockstat{,6} (socket counts).
 import type { Collector } from '../collector.js';
 import type { Counter, DatasetResult } from '../../../shared/types.js';
-import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
+import { emptyDiagnostics, noteInexactCounter, recordSkip } from '../../../shared/types.js';
 import { readProcNetSources, type ProcSource } from '../linux/proc-files.js';
 import { describeCounter } from './descriptions.js';
 
@@ -50,7 +50,9 @@ function parsePairs(text: string, source: string): DatasetResult<Counter> {
       const id = `${group}.${name}`;
       if (seen.has(id)) return;
       seen.add(id);
-      rows.push(counter(group, name, Number(fields[i])));
+      const value = Number(fields[i]);
+      noteInexactCounter(diagnostics, source, id, value);
+      rows.push(counter(group, name, value));
     });
     header = null;
   }
