@@ -288,34 +288,64 @@ function runIp(args: string[]): Promise<{ ok: true; stdout: string } | { ok: fal
   });
 }
 
+/** How long an `ip` answer is reused while the kernel's own route files stay the same. */
+const IP_REUSE_MS = 10_000;
+
 export class LinuxRoutesCollector implements Collector<Route> {
   /** Set once ip turns out to be missing or too old for JSON, so later ticks go straight to /proc. */
   private ipUnusable: string | null = null;
+  /** The last answer from ip, with the /proc route files it was read beside and when. */
+  private lastIp: { result: DatasetResult<Route>; fingerprint: string; at: number } | null = null;
 
   constructor(private readonly procRoot = '/proc') {}
 
+  /** /proc/net/route and ipv6_route, cheap to read in-process: when they have not changed, neither has the
+   *  routing (bar another IPv4 policy table, which IP_REUSE_MS bounds), and ip need not run this tick. */
+  private async fingerprint(): Promise<string> {
+    const [a, b] = await Promise.all([readProcText(`${this.procRoot}/net/route`), readProcText(`${this.procRoot}/net/ipv6_route`)]);
+    return `${a.ok ? a.text : ''}\u0000${b.ok ? b.text : ''}`;
+  }
+
   async read(): Promise<DatasetResult<Route>> {
-    const diagnostics: Diagnostics = emptyDiagnostics();
     if (this.ipUnusable === null) {
-      const [v4, v6] = await Promise.all([
-        runIp(['-j', '-4', 'route', 'show', 'table', 'all']),
-        runIp(['-j', '-6', 'route', 'show', 'table', 'all']),
-      ]);
-      if (v4.ok) {
-        const a = parseIpJsonRoutes(v4.stdout, 'inet');
-        const rows = a.rows;
-        mergeDiagnostics(diagnostics, a.diagnostics);
-        if (v6.ok) {
-          const b = parseIpJsonRoutes(v6.stdout, 'inet6');
-          rows.push(...b.rows);
-          mergeDiagnostics(diagnostics, b.diagnostics);
-        } else {
-          diagnostics.missing.push({ source: 'ip -j -6 route show table all', reason: v6.reason });
-        }
-        if (a.diagnostics.skipped === 0 || rows.length > 0) return { rows, diagnostics };
+      const fingerprint = await this.fingerprint();
+      const last = this.lastIp;
+      if (last && last.fingerprint === fingerprint && Date.now() - last.at < IP_REUSE_MS) return structuredClone(last.result);
+      const result = await this.readWithIp();
+      if (result) {
+        this.lastIp = { result: structuredClone(result), fingerprint, at: Date.now() };
+        return result;
       }
-      this.ipUnusable = v4.ok ? 'ip printed no JSON (iproute2 older than 4.17?)' : v4.reason;
     }
+    return this.readFromProc();
+  }
+
+  /** Routes of every table from `ip -j`, or null when ip cannot give them (then /proc it is, for good). */
+  private async readWithIp(): Promise<DatasetResult<Route> | null> {
+    const diagnostics: Diagnostics = emptyDiagnostics();
+    const [v4, v6] = await Promise.all([
+      runIp(['-j', '-4', 'route', 'show', 'table', 'all']),
+      runIp(['-j', '-6', 'route', 'show', 'table', 'all']),
+    ]);
+    if (v4.ok) {
+      const a = parseIpJsonRoutes(v4.stdout, 'inet');
+      const rows = a.rows;
+      mergeDiagnostics(diagnostics, a.diagnostics);
+      if (v6.ok) {
+        const b = parseIpJsonRoutes(v6.stdout, 'inet6');
+        rows.push(...b.rows);
+        mergeDiagnostics(diagnostics, b.diagnostics);
+      } else {
+        diagnostics.missing.push({ source: 'ip -j -6 route show table all', reason: v6.reason });
+      }
+      if (a.diagnostics.skipped === 0 || rows.length > 0) return { rows, diagnostics };
+    }
+    this.ipUnusable = v4.ok ? 'ip printed no JSON (iproute2 older than 4.17?)' : v4.reason;
+    return null;
+  }
+
+  private async readFromProc(): Promise<DatasetResult<Route>> {
+    const diagnostics: Diagnostics = emptyDiagnostics();
     diagnostics.notes.push(`Routes from /proc (main IPv4 table only): ${this.ipUnusable}`);
     const [route, route6] = await Promise.all([
       readProcText(`${this.procRoot}/net/route`),
