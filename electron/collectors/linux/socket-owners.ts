@@ -52,6 +52,10 @@ function code(err: unknown): string {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
 }
 
+/** On kernels before 6.2 (fd directories report size 0), how soon a new unknown socket may trigger a full
+ *  rescan: a socket opened by an already known process has no cheaper way to be found there. */
+const FULL_SCAN_WITHOUT_FD_COUNTS_MS = 2_000;
+
 export class SocketOwners {
   private readonly pids = new Map<number, PidEntry>();
   private readonly owners = new Map<number, OwnerEntry>();
@@ -59,6 +63,9 @@ export class SocketOwners {
   private readonly orphans = new Map<number, number>();
   private tick = 0;
   private lastFullScan = -Infinity;
+  /** Whether this kernel reports fd counts (6.2 and later); without them new sockets of known processes
+   *  are found only by a full rescan, so rescans may come sooner (FULL_SCAN_WITHOUT_FD_COUNTS_MS). */
+  private fdCountsWork = false;
   private bootTimeSeconds: number | null = null;
   readonly stats: OwnerStats = { walkedPids: 0, fullScans: 0, deniedPids: 0 };
 
@@ -100,7 +107,8 @@ export class SocketOwners {
         if (this.lostSocket(entry, tick) || (entry.inodes.length === 0 && this.fdCountChanged(pid, entry))) this.walk(pid);
       }
       unknown = this.stillUnknown(unknown);
-      if (unknown.length > 0 && now - this.lastFullScan >= this.fullScanIntervalMs) {
+      const interval = this.fdCountsWork ? this.fullScanIntervalMs : Math.min(this.fullScanIntervalMs, FULL_SCAN_WITHOUT_FD_COUNTS_MS);
+      if (unknown.length > 0 && now - this.lastFullScan >= interval) {
         this.fullScan(listing, now);
         unknown = this.stillUnknown(unknown);
         for (const inode of unknown) this.orphans.set(inode, tick);
@@ -211,7 +219,9 @@ export class SocketOwners {
 
   private fdCount(pid: number): number {
     try {
-      return fs.statSync(`${this.procRoot}/${pid}/fd`).size;
+      const size = fs.statSync(`${this.procRoot}/${pid}/fd`).size;
+      if (size > 0) this.fdCountsWork = true;
+      return size;
     } catch {
       return -1;
     }
