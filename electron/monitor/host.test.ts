@@ -88,6 +88,19 @@ describe('startMonitor (worker thread)', () => {
     expect(monitor.restarts).toBe(1);
   });
 
+  it('restarts a worker that hangs, as one that died', async () => {
+    const logs: string[] = [];
+    const monitor = startMonitor({ workerPath, workerData: { rows: 30, churn: 0.1, hangOnRead: 3 }, hangTimeoutMs: 1500, log: (l) => logs.push(l) });
+    const a = new TestClient(monitor);
+    a.handle({ type: 'setInterval', intervalMs: 500 });
+    a.handle({ type: 'subscribe', dataset: 'connections' });
+    await until(() => monitor.restarts === 1, 'a restart of the hung worker');
+    await until(() => a.of('notice').some((n) => n.code === 'monitor-restarted'), 'the notice');
+    await until(() => a.of('snapshot').length === 2, 'a fresh snapshot');
+    expect(logs.some((l) => /unresponsive/.test(l))).toBe(true);
+    await monitor.close();
+  });
+
   it('gives up on a worker that dies as soon as it starts, and says so', async () => {
     const monitor = startMonitor({ workerPath: join(dir, 'missing-worker.cjs'), restartDelayMs: 10, log: () => {} });
     const client = new TestClient(monitor);

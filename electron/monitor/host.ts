@@ -16,6 +16,9 @@ export interface StartMonitorOptions {
   log?: (line: string) => void;
   /** Wait before starting a new worker; doubles (up to 10 s) while workers keep dying soon after starting. */
   restartDelayMs?: number;
+  /** A worker silent this long (no heartbeat: its event loop is stuck, a parser in a loop) is terminated
+   *  and restarted like one that died. */
+  hangTimeoutMs?: number;
 }
 
 export interface MonitorHandle extends Monitor {
@@ -30,6 +33,7 @@ interface ClientRecord {
 }
 
 const STABLE_AFTER_MS = 5000;
+const HANG_TIMEOUT_MS = 15_000;
 /** Workers dying this many times in a row, each soon after starting, are not started again. */
 const MAX_QUICK_DEATHS = 5;
 const MAX_RESTART_DELAY_MS = 10_000;
@@ -58,11 +62,15 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
 
   function spawn(): void {
     startedAt = Date.now();
+    lastBeat = Date.now();
     const w = new Worker(options.workerPath, { workerData: { ...options.workerData, generation } });
     worker = w;
     w.on('message', (message: FromWorker) => {
       if (worker !== w) return;
+      lastBeat = Date.now();
       switch (message.type) {
+        case 'heartbeat':
+          break;
         case 'send':
           clients.get(message.client)?.send(message.message);
           break;
@@ -137,6 +145,17 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
     }, delay);
   }
 
+  // The watchdog: a worker that stops answering is as good as dead; terminating it takes the restart path.
+  let lastBeat = Date.now();
+  const hangTimeoutMs = options.hangTimeoutMs ?? HANG_TIMEOUT_MS;
+  const watchdog = setInterval(() => {
+    if (!worker || closing || Date.now() - lastBeat < hangTimeoutMs) return;
+    log(`monitor worker unresponsive for ${Math.round((Date.now() - lastBeat) / 1000)} s; restarting it`);
+    lastBeat = Date.now();
+    void worker.terminate();
+  }, Math.min(1000, hangTimeoutMs / 2));
+  watchdog.unref();
+
   spawn();
 
   return {
@@ -177,6 +196,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
       if (closing) return;
       closing = true;
       if (restartTimer) clearTimeout(restartTimer);
+      clearInterval(watchdog);
       for (const r of historyRequests.values()) r.reject(new Error('the monitor is closed'));
       historyRequests.clear();
       const w = worker;

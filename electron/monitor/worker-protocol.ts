@@ -13,4 +13,8 @@ export type FromWorker =
   | { type: 'send'; client: number; message: ServerMessage }
   | { type: 'history'; id: number; points: HistoryPoint[] }
   | { type: 'log'; line: string }
+  /** Sent every HEARTBEAT_MS while the worker's event loop turns: the host restarts a worker that hangs. */
+  | { type: 'heartbeat' }
   | { type: 'closed' };
+
+export const HEARTBEAT_MS = 1000;

@@ -3,11 +3,12 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Collectors } from '../collectors/collector.js';
 import { MonitorCore } from './monitor.js';
-import type { FromWorker, ToWorker } from './worker-protocol.js';
+import { HEARTBEAT_MS, type FromWorker, type ToWorker } from './worker-protocol.js';
 
 export function serveMonitor(port: MessagePort, collectors: Collectors): MonitorCore {
   const post = (message: FromWorker) => port.postMessage(message);
   const core = new MonitorCore({ collectors, log: (line) => post({ type: 'log', line }) });
+  const heartbeat = setInterval(() => post({ type: 'heartbeat' }), HEARTBEAT_MS);
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
       case 'attach':
@@ -23,6 +24,7 @@ export function serveMonitor(port: MessagePort, collectors: Collectors): Monitor
         post({ type: 'history', id: message.id, points: core.history(message.iface) });
         break;
       case 'close':
+        clearInterval(heartbeat);
         core.close();
         post({ type: 'closed' });
         port.close();

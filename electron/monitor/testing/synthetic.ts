@@ -149,6 +149,8 @@ export interface SyntheticWorkerData {
   churn?: number;
   /** With this, the first worker (generation 0) exits abruptly on that connections read, as a crash would. */
   exitOnRead?: number;
+  /** With this, the first worker hangs (a busy loop, as a parser stuck on bad input would) on that read. */
+  hangOnRead?: number;
   /** Set by the host: 0 for the first worker, +1 per restart. */
   generation?: number;
 }
@@ -162,6 +164,14 @@ export function serveSynthetic(): void {
     const read = collectors.connections.read.bind(collectors.connections);
     collectors.connections.read = async () => {
       if (collectors.connections.reads + 1 >= exitOnRead) process.exit(7);
+      return read();
+    };
+  }
+  const hangOnRead = data.hangOnRead;
+  if (hangOnRead !== undefined && data.generation === 0) {
+    const read = collectors.connections.read.bind(collectors.connections);
+    collectors.connections.read = async () => {
+      if (collectors.connections.reads + 1 >= hangOnRead) for (;;);
       return read();
     };
   }
