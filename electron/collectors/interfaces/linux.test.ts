@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/fixtures/linux/fixture.js';
 import type { NetInterface } from '../../../shared/types.js';
-import { LinuxInterfacesCollector, interfaceFlagNames, parseIfInet6, parseProcNetDev } from './linux.js';
+import { LinuxInterfacesCollector, interfaceFlagNames, parseIfInet6, parseIpJsonAddresses, parseProcNetDev } from './linux.js';
 
 describe('interface parsers on real captures', () => {
   it('splits names glued to the first number (old kernels) and keeps 64-bit counters', () => {
@@ -73,5 +73,15 @@ describe.skipIf(process.platform !== 'linux')('LinuxInterfacesCollector against 
     const lo = before.get('lo');
     expect(lo).toMatchObject({ type: 'loopback', flags: expect.arrayContaining(['UP', 'LOOPBACK', 'RUNNING']) });
     expect(lo?.addresses).toContainEqual({ family: 'inet', address: '127.0.0.1', prefixLength: 8, scope: 'host' });
+  });
+});
+
+describe('parseIpJsonAddresses', () => {
+  it('reads this machine’s `ip -j -4 addr show`: lo holds 127.0.0.1/8, scope host', () => {
+    const byName = parseIpJsonAddresses(execFileSync('ip', ['-j', '-4', 'addr', 'show'], { encoding: 'utf8' }));
+    expect(byName.get('lo')).toContainEqual({ family: 'inet', address: '127.0.0.1', prefixLength: 8, scope: 'host' });
+  });
+  it('gives nothing, not an exception, for what is not its JSON', () => {
+    for (const bad of ['', 'not json', '{}', '[{"ifname":1}]', '[null]']) expect(parseIpJsonAddresses(bad).size).toBe(0);
   });
 });

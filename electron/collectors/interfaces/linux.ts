@@ -1,5 +1,6 @@
 // Interfaces on Linux: counters from /proc/net/dev, link facts from /sys/class/net/<if>/, IPv4 addresses
 // from getifaddrs (os.networkInterfaces) and IPv6 addresses with their scope from /proc/net/if_inet6.
+import { execFile } from 'node:child_process';
 import { lookup } from '../lookup.js';
 import os from 'node:os';
 import type { Collector } from '../collector.js';
@@ -143,11 +144,59 @@ function ipv4Scope(address: string): string {
   return 'global';
 }
 
+/** How long `ip -4 addr` output is reused while the set of down interfaces stays the same. */
+const DOWN_ADDRESSES_REUSE_MS = 30_000;
+
+/** `ip -j -4 addr show` -> interface name -> its IPv4 addresses with prefix and scope. */
+export function parseIpJsonAddresses(jsonText: string): Map<string, InterfaceAddress[]> {
+  const out = new Map<string, InterfaceAddress[]>();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(jsonText);
+  } catch {
+    return out;
+  }
+  if (!Array.isArray(parsed)) return out;
+  for (const link of parsed as { ifname?: unknown; addr_info?: unknown }[]) {
+    if (typeof link?.ifname !== 'string' || !Array.isArray(link.addr_info)) continue;
+    const list: InterfaceAddress[] = [];
+    for (const a of link.addr_info as { family?: unknown; local?: unknown; prefixlen?: unknown; scope?: unknown }[]) {
+      if (a?.family !== 'inet' || typeof a.local !== 'string') continue;
+      list.push({
+        family: 'inet',
+        address: a.local,
+        prefixLength: typeof a.prefixlen === 'number' ? a.prefixlen : null,
+        scope: typeof a.scope === 'string' ? a.scope : null,
+      });
+    }
+    out.set(link.ifname, list);
+  }
+  return out;
+}
+
 export class LinuxInterfacesCollector implements Collector<NetInterface> {
+  /** IPv4 addresses of interfaces that are not up and running, which getifaddrs (os.networkInterfaces) leaves
+   *  out: asked of `ip` only when that set of interfaces changes, or every DOWN_ADDRESSES_REUSE_MS. */
+  private downAddresses: { key: string; at: number; byName: Map<string, InterfaceAddress[]> } | null = null;
+
   constructor(
     private readonly procRoot = '/proc',
     private readonly sysNet = '/sys/class/net',
   ) {}
+
+  private async addressesOfDown(names: string[]): Promise<Map<string, InterfaceAddress[]>> {
+    const key = names.join(' ');
+    const cached = this.downAddresses;
+    if (names.length === 0) return new Map();
+    if (cached && cached.key === key && Date.now() - cached.at < DOWN_ADDRESSES_REUSE_MS) return cached.byName;
+    const byName = await new Promise<Map<string, InterfaceAddress[]>>((resolve) => {
+      execFile('ip', ['-j', '-4', 'addr', 'show'], { timeout: 5000, env: { ...process.env, LC_ALL: 'C' } }, (err, stdout) =>
+        resolve(err ? new Map() : parseIpJsonAddresses(stdout)),
+      );
+    });
+    this.downAddresses = { key, at: Date.now(), byName };
+    return byName;
+  }
 
   async read(): Promise<DatasetResult<NetInterface>> {
     const diagnostics: Diagnostics = emptyDiagnostics();
@@ -171,7 +220,10 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
       diagnostics.missing.push({ source: 'getifaddrs', reason: err instanceof Error ? err.message : String(err) });
     }
     await Promise.all(parsed.rows.map((row) => this.fillFromSysfs(row)));
+    const notRunning = parsed.rows.filter((r) => !(r.flags.includes('UP') && r.flags.includes('RUNNING'))).map((r) => r.name);
+    const downV4 = await this.addressesOfDown(notRunning);
     for (const row of parsed.rows) {
+      row.addresses.push(...(downV4.get(row.name) ?? []));
       for (const [label, infos] of Object.entries(v4)) {
         // Alias labels ("eth0:1") belong to their device.
         if (label !== row.name && !label.startsWith(`${row.name}:`)) continue;
@@ -184,6 +236,14 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
       for (const a of v6?.rows ?? []) {
         if (a.iface === row.name) row.addresses.push({ family: a.family, address: a.address, prefixLength: a.prefixLength, scope: a.scope });
       }
+      // An interface whose flags were unreadable is asked of both sources: list each address once.
+      const seen = new Set<string>();
+      row.addresses = row.addresses.filter((a) => {
+        const k = `${a.address}/${a.prefixLength}`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
     }
     return { rows: parsed.rows, diagnostics };
   }
