@@ -74,6 +74,8 @@ export const requestSchemas = {
     localPort: portSchema,
     remoteAddress: addressSchema,
     remotePort: portSchema,
+    /** The owner as the UI saw it, for the action log only (the connection is found by its endpoints). */
+    owner: v.optional(v.strictObject({ pid: pidSchema, name: v.pipe(v.string(), v.maxLength(256)), startTime: v.nullable(v.pipe(v.number(), v.finite())) })),
   }),
   actionLog: v.strictObject({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), 50) }),
   history: v.strictObject({ iface: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),

@@ -89,7 +89,16 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
 
     async closeConnection(params: RequestParams<'closeConnection'>): Promise<CloseResult> {
       const { result, target } = await closeConnection(closeDeps, params);
-      await record({ action: 'close-connection', pid: null, name: null, startTime: null, target, outcome: result.outcome, message: result.message });
+      const owner = params.owner ?? null;
+      await record({
+        action: 'close-connection',
+        pid: owner?.pid ?? null,
+        name: owner?.name ?? null,
+        startTime: owner?.startTime ?? null,
+        target,
+        outcome: result.outcome,
+        message: result.message,
+      });
       return result;
     },
 

@@ -17,6 +17,7 @@ export function ColumnChooser(props: {
       id: `toggle-${id}`,
       label: byId.get(id)!.header,
       checked: props.visibility[id] !== false,
+      keepOpen: true,
       onSelect: () => props.onToggle(id, props.visibility[id] === false),
     }));
   items.push({ id: 'reset', label: 'Reset columns', separatorBefore: true, onSelect: props.onReset });

@@ -21,6 +21,8 @@ import { ColumnChooser } from './ColumnChooser.js';
 import { SortedView, type SortSpec } from '../../shared/sorted-view.js';
 
 export const ROW_HEIGHT = 24;
+/** The header row's height with its border (styles.css .header-cell and .grid-header). */
+const HEADER_HEIGHT = 27;
 
 export interface GridColumn<Row> {
   id: string;
@@ -101,7 +103,7 @@ function gridState(settings: GridSettings | undefined, columns: GridColumn<unkno
   const saved = (settings?.order ?? []).filter((id) => known.has(id));
   const order = [...saved, ...columns.map((c) => c.id).filter((id) => !saved.includes(id))];
   const visibility: ColumnVisibilityState = {};
-  const hidden = settings ? new Set(settings.hidden) : null;
+  const hidden = settings?.hidden ? new Set(settings.hidden) : null;
   for (const c of columns) visibility[c.id] = hidden ? !hidden.has(c.id) : !c.hiddenByDefault;
   const sizing: ColumnSizingState = {};
   for (const c of columns) sizing[c.id] = settings?.sizes[c.id] ?? c.width;
@@ -124,13 +126,18 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const sorted = useMemo(() => (props.presorted ? rows : sortRows(rows, columns, state.sort)), [rows, columns, state.sort, props.presorted]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  // A grid as tall as its rows (short tables stacked in a page) renders every row itself, with no
+  // virtualizer whose measurements could lag a change of rows; long tables render only what is on screen.
+  const fitRows = props.fitRows === true;
+  const fitHeight = fitRows ? HEADER_HEIGHT + Math.max(1, sorted.length) * ROW_HEIGHT : undefined;
   const virtualizer = useVirtualizer({
-    count: sorted.length,
+    count: props.fitRows ? 0 : sorted.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
   });
-  const items = virtualizer.getVirtualItems();
+  const items = props.fitRows ? sorted.map((_, index) => ({ index, start: index * ROW_HEIGHT })) : virtualizer.getVirtualItems();
+  const bodyHeight = props.fitRows ? sorted.length * ROW_HEIGHT : virtualizer.getTotalSize();
 
   const columnDefs = useMemo(() => {
     const helper = createColumnHelper<typeof features, Row>();
@@ -203,9 +210,10 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
       if (sorted.length === 0) return;
       const i = Math.max(0, Math.min(sorted.length - 1, index));
       onSelect(sorted[i]!.id);
-      virtualizer.scrollToIndex(i, { align: 'auto' });
+      if (fitRows) scrollRef.current?.querySelector(`[data-row-id="${CSS.escape(sorted[i]!.id)}"]`)?.scrollIntoView({ block: 'nearest' });
+      else virtualizer.scrollToIndex(i, { align: 'auto' });
     },
-    [sorted, onSelect, virtualizer],
+    [sorted, onSelect, virtualizer, fitRows],
   );
   const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
   const openMenuFor = (row: Row, el: Element | null) => {
@@ -245,7 +253,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
         order={state.order}
         visibility={state.visibility}
         onToggle={(id, visible) => table.setColumnVisibility((v) => ({ ...v, [id]: visible }))}
-        onReset={() => updateGrid(gridId, { order: [], hidden: columns.filter((c) => c.hiddenByDefault).map((c) => c.id), sizes: {}, sort: [] })}
+        onReset={() => updateGrid(gridId, { order: [], hidden: undefined, sizes: {}, sort: [] })}
       />
       {props.footer}
     </div>
@@ -258,6 +266,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
       <div
         ref={scrollRef}
         className="grid-scroll"
+        style={fitHeight !== undefined ? { height: fitHeight } : undefined}
         role="grid"
         aria-label={props.label}
         aria-rowcount={sorted.length + 1}
@@ -307,7 +316,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
             })}
           </div>
         </div>
-        <div className="grid-body" role="rowgroup" style={{ height: virtualizer.getTotalSize(), width: totalWidth }}>
+        <div className="grid-body" role="rowgroup" style={{ height: bodyHeight, width: totalWidth }}>
           {items.map((it) => {
             const r = sorted[it.index]!;
             return (

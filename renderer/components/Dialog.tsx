@@ -3,14 +3,22 @@ import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 
 export function Dialog(props: { title: string; onClose: () => void; children: ReactNode; actions: ReactNode; describedBy?: string }) {
   const ref = useRef<HTMLDivElement>(null);
+  const focusInside = () => {
+    const el = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>('button');
+    el?.focus();
+  };
   useEffect(() => {
     const previous = document.activeElement;
-    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>('button');
-    first?.focus();
+    focusInside();
     return () => {
       if (previous instanceof HTMLElement) previous.focus();
     };
   }, []);
+  // When the dialog's buttons change (an action finished and its buttons went away), focus would fall to
+  // the page: keep it in the dialog, so Escape and Tab go on working.
+  useEffect(() => {
+    if (!ref.current?.contains(document.activeElement)) focusInside();
+  });
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape') {
       e.preventDefault();

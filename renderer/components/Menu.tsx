@@ -12,6 +12,8 @@ export interface MenuItem {
   checked?: boolean;
   separatorBefore?: boolean;
   danger?: boolean;
+  /** Leave the menu open after choosing it (checkboxes in a list of several). */
+  keepOpen?: boolean;
 }
 
 export function Menu(props: { label: string; items: MenuItem[]; at: { x: number; y: number }; onClose: () => void; footer?: ReactNode }) {
@@ -30,11 +32,15 @@ export function Menu(props: { label: string; items: MenuItem[]; at: { x: number;
     el.querySelector<HTMLElement>('[role^="menuitem"]:not([aria-disabled="true"])')?.focus();
   }, [props.at]);
 
+  // The parent re-renders on every live update: read onClose through a ref so this runs once, on open and
+  // close, and focus goes back where it was only when the menu really closes.
+  const onClose = useRef(props.onClose);
+  onClose.current = props.onClose;
   useEffect(() => {
     const close = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) props.onClose();
+      if (!ref.current?.contains(e.target as Node)) onClose.current();
     };
-    const closeOnBlur = () => props.onClose();
+    const closeOnBlur = () => onClose.current();
     window.addEventListener('mousedown', close, true);
     window.addEventListener('blur', closeOnBlur);
     const previous = returnFocus.current;
@@ -43,7 +49,7 @@ export function Menu(props: { label: string; items: MenuItem[]; at: { x: number;
       window.removeEventListener('blur', closeOnBlur);
       if (previous instanceof HTMLElement) previous.focus();
     };
-  }, [props]);
+  }, []);
 
   const onKeyDown = (e: KeyboardEvent) => {
     const items = Array.from(ref.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]') ?? []);
@@ -74,20 +80,22 @@ export function Menu(props: { label: string; items: MenuItem[]; at: { x: number;
             data-item={item.id}
             onClick={() => {
               if (item.disabled) return;
-              props.onClose();
+              if (!item.keepOpen) props.onClose();
               item.onSelect?.();
             }}
             onKeyDown={(e) => {
               if ((e.key === 'Enter' || e.key === ' ') && !item.disabled) {
                 e.preventDefault();
-                props.onClose();
+                if (!item.keepOpen) props.onClose();
                 item.onSelect?.();
               }
             }}
           >
             {item.checked !== undefined ? <span className="check" aria-hidden="true">{item.checked ? '✓' : ''}</span> : null}
-            {item.label}
-            {item.disabled && item.reason ? <span className="menu-reason">{item.reason}</span> : null}
+            <span className="menu-text">
+              {item.label}
+              {item.disabled && item.reason ? <span className="menu-reason">{item.reason}</span> : null}
+            </span>
           </div>
         </div>
       ))}

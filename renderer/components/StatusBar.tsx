@@ -19,7 +19,8 @@ export function StatusBar({ info, activeTab, panel }: { info: HostInfo | null; a
   const skippedTitle = diag?.samples.map((x) => `${x.source}: ${x.reason}: ${x.line}`).join('\n') ?? '';
   const missingTitle = diag?.missing.map((m) => `${m.source}: ${m.reason}`).join('\n') ?? '';
   return (
-    <footer className="statusbar" role="status" aria-label="Status">
+    // Not a live region: it changes every tick, and announcing each would drown everything else out.
+    <footer className="statusbar" aria-label="Status">
       {panel ? (
         <span data-status="rows">
           {formatCount(panel.shown)} of {formatCount(panel.total)} {panel.noun}

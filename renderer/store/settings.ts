@@ -14,7 +14,8 @@ export type ThemeChoice = 'system' | 'light' | 'dark';
 
 export interface GridSettings {
   order: string[];
-  hidden: string[];
+  /** Hidden columns; absent until the user first shows or hides one (then the grid's defaults apply). */
+  hidden?: string[];
   sizes: Record<string, number>;
   sort: { id: string; desc: boolean }[];
 }
@@ -71,7 +72,8 @@ function sanitizeGrid(x: unknown): GridSettings | null {
   const sort = Array.isArray(x.sort)
     ? x.sort.filter((s): s is { id: string; desc: boolean } => isRecord(s) && typeof s.id === 'string' && typeof s.desc === 'boolean').slice(0, 3)
     : [];
-  return { order: stringArray(x.order) ?? [], hidden: stringArray(x.hidden) ?? [], sizes, sort };
+  const hidden = stringArray(x.hidden);
+  return { order: stringArray(x.order) ?? [], ...(hidden ? { hidden } : {}), sizes, sort };
 }
 
 export function sanitizeSettings(raw: unknown): Settings {
@@ -130,7 +132,7 @@ export function updateSettings(change: Partial<Settings> | ((s: Settings) => Par
 
 export function updateGrid(id: string, change: Partial<GridSettings>): void {
   updateSettings((s) => {
-    const prev = s.grids[id] ?? { order: [], hidden: [], sizes: {}, sort: [] };
+    const prev: GridSettings = s.grids[id] ?? { order: [], sizes: {}, sort: [] };
     return { grids: { ...s.grids, [id]: { ...prev, ...change } } };
   });
 }

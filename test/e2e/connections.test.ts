@@ -216,6 +216,12 @@ describe('Close connection…', () => {
       return /closed/.test((await dataRows().first().getAttribute('class')) ?? '');
     });
     expect(pair.child.exitCode).toBeNull();
+    // The action log names what was closed and whose it was.
+    await page.getByRole('button', { name: 'Action log' }).click();
+    const log = page.getByRole('dialog', { name: 'Action log' });
+    await until('the log entry', async () => ((await log.textContent()) ?? '').includes('close-connection'));
+    expect(await log.textContent()).toContain(`nlpair${process.pid % 10000} (${pair.child.pid})`);
+    await page.keyboard.press('Escape');
     pair.child.kill('SIGKILL');
   });
 });

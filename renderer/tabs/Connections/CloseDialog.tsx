@@ -23,6 +23,7 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
           localPort: r.localPort,
           remoteAddress: r.remoteAddress,
           remotePort: r.remotePort,
+          ...(r.processes[0] ? { owner: { pid: r.processes[0].pid, name: r.processes[0].name, startTime: r.processes[0].startTime } } : {}),
         }),
       );
     } catch (err) {

@@ -69,7 +69,9 @@ export function ConnectionsTab() {
   // The process list and the "needs privileges" count follow the table row by row, like the grid.
   const tally = useMemo(() => () => processTally(byToggles, isListening), [byToggles]);
   const processes = useLiveAggregate<'connections', ProcessEntry[]>(live, tally, fixed);
-  const denied = useLiveAggregate<'connections', number>(live, countDenied, fixed);
+  // Counted over what the toggles show, as the process list is.
+  const deniedCounter = useMemo(() => () => countDenied(byToggles), [byToggles]);
+  const denied = useLiveAggregate<'connections', number>(live, deniedCounter, fixed);
   const total = fixed ? fixed.length : live.rows.size;
 
   useEffect(() => {
@@ -217,11 +219,12 @@ export function ConnectionsTab() {
   );
 }
 
-function countDenied(): Aggregate<Connection, number> {
+function countDenied(include: (r: Connection) => boolean): Aggregate<Connection, number> {
   let n = 0;
+  const counts = (r: Connection) => r.ownerStatus === 'denied' && !r.closedAt && include(r);
   return {
-    add: (r) => void (r.ownerStatus === 'denied' && !r.closedAt && n++),
-    remove: (r) => void (r.ownerStatus === 'denied' && !r.closedAt && n--),
+    add: (r) => void (counts(r) && n++),
+    remove: (r) => void (counts(r) && n--),
     result: () => n,
   };
 }

@@ -7,7 +7,15 @@ export function FilterBox(props: { query: string; onChange: (q: string) => void;
   const [help, setHelp] = useState(false);
   const invalid = !props.parsed.ok;
   return (
-    <div className="filter">
+    <div
+      className="filter"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && help) {
+          setHelp(false);
+          e.stopPropagation();
+        }
+      }}
+    >
       <input
         type="search"
         className={invalid ? 'invalid' : ''}
@@ -18,7 +26,7 @@ export function FilterBox(props: { query: string; onChange: (q: string) => void;
         value={props.query}
         onChange={(e) => props.onChange(e.target.value)}
         onKeyDown={(e) => {
-          if (e.key === 'Escape' && props.query) {
+          if (e.key === 'Escape' && props.query && !help) {
             props.onChange('');
             e.stopPropagation();
           }
@@ -34,7 +42,7 @@ export function FilterBox(props: { query: string; onChange: (q: string) => void;
         </span>
       ) : null}
       {help ? (
-        <div id="filter-help" className="popover" role="dialog" aria-label="Filter syntax" onKeyDown={(e) => e.key === 'Escape' && setHelp(false)}>
+        <div id="filter-help" className="popover" role="dialog" aria-label="Filter syntax">
           <p>
             Words are matched anywhere (case-insensitive); all terms must match. <code>-term</code> negates a term;
             <code>"quoted values"</code> may hold spaces.

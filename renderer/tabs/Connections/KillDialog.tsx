@@ -40,7 +40,7 @@ export function KillDialog(props: { processes: ProcessInfo[]; connectionCount: (
   const done = result && (result.outcome === 'killed' || result.outcome === 'gone');
   return (
     <Dialog
-      title={`Kill ${proc.name} (PID ${proc.pid})?`}
+      title={done ? `${proc.name} (PID ${proc.pid})` : `Kill ${proc.name} (PID ${proc.pid})?`}
       onClose={props.onClose}
       describedBy="kill-details"
       actions={
