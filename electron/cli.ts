@@ -26,7 +26,7 @@ function help(): string {
     'Usage: netlens <command> [options]',
     '',
     'Commands:',
-    ...Object.entries(commands).map(([name, c]) => `  ${c.usage.padEnd(44)} ${c.summary}`),
+    ...Object.values(commands).map((c) => `  ${c.usage.padEnd(44)} ${c.summary}`),
     '',
     'Options:',
     '  --help, -h                                   show this help',

@@ -4,16 +4,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { platform } from 'node:os';
-import { type RunningHost, openApp, type OpenApp } from './support.js';
+import { openApp, type OpenApp } from './support.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 let app: OpenApp;
-let host: RunningHost;
 let page: Page;
 
 beforeAll(async () => {
   app = await openApp();
-  ({ host, page } = app);
+  page = app.page;
 });
 afterAll(async () => {
   await app?.close();

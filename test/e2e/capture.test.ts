@@ -5,16 +5,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { until, ROOT, type RunningHost, openApp, type OpenApp } from './support.js';
+import { until, ROOT, openApp, type OpenApp } from './support.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/captures');
 let app: OpenApp;
-let host: RunningHost;
 let page: Page;
 
 beforeAll(async () => {
   app = await openApp({ width: 1300, height: 800 });
-  ({ host, page } = app);
+  page = app.page;
   await page.locator('[role="grid"][aria-label="Connections"]').waitFor();
 });
 afterAll(async () => {

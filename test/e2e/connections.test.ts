@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { until, SCREENSHOTS, type RunningHost, openApp, type OpenApp } from './support.js';
+import { until, SCREENSHOTS, openApp, type OpenApp } from './support.js';
 
 let app: OpenApp;
-let host: RunningHost;
 let page: Page;
 const binDir = mkdtempSync(join(tmpdir(), 'netlens-probe-'));
 const children: ChildProcess[] = [];
@@ -45,7 +44,7 @@ async function rowCount(): Promise<number> {
 
 beforeAll(async () => {
   app = await openApp({ width: 1400, height: 820 });
-  ({ host, page } = app);
+  page = app.page;
   await grid().waitFor();
   await page.getByRole('combobox', { name: 'Refresh interval' }).selectOption('500');
 });

@@ -4,23 +4,21 @@
 // error counter (Udp NoPorts, provoked by datagrams to a closed port) highlighted when it rises.
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ROOT, SCREENSHOTS, until, type RunningHost, openApp, type OpenApp } from './support.js';
+import { ROOT, SCREENSHOTS, until, openApp, type OpenApp } from './support.js';
 
-const SHOTS = SCREENSHOTS;
 const FIXTURES = join(ROOT, 'test/fixtures/linux');
 
 let app: OpenApp;
-let host: RunningHost;
 let page: Page;
 
 beforeAll(async () => {
   app = await openApp({ width: 1360, height: 860 });
-  ({ host, page } = app);
+  page = app.page;
   await page.locator('[role="tablist"]').waitFor();
 });
 afterAll(async () => {
@@ -118,8 +116,7 @@ describe('Interfaces tab', () => {
       await until('the overlay to go once two samples exist', async () => (await chart.locator('.chart-overlay').count()) === 0, 20_000);
       // A few more seconds of traffic so the saved screenshot shows a chart, not two points.
       await page.waitForTimeout(8000);
-      mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: join(SHOTS, 'interfaces.png') });
+      await page.screenshot({ path: join(SCREENSHOTS, 'interfaces.png') });
     } finally {
       await traffic.stop();
     }
@@ -262,7 +259,7 @@ describe('Statistics tab', () => {
       expect(delta).toMatch(/^\+[\d,]+$/);
       for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click();
       await panel().locator('section[data-group="Tcp"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
-      await page.screenshot({ path: join(SHOTS, 'statistics.png') });
+      await page.screenshot({ path: join(SCREENSHOTS, 'statistics.png') });
     } finally {
       clearInterval(timer);
       sender.close();
