@@ -2,10 +2,12 @@
 //   netlens web [--port N] [--host ADDR]
 //   netlens dump <dataset> [--json]
 //   netlens parse FILE [--format auto|NAME] [--json]
+//   netlens watch <dataset>... [--interval S] --json
 import { APP_NAME, APP_VERSION } from './app-info.js';
 import { webCommand } from './commands/web.js';
 import { parseCommand } from './commands/parse.js';
 import { dumpCommand } from './commands/dump.js';
+import { watchCommand } from './commands/watch.js';
 
 export interface Command {
   summary: string;
@@ -17,6 +19,7 @@ const commands: Record<string, Command> = {
   web: webCommand,
   parse: parseCommand,
   dump: dumpCommand,
+  watch: watchCommand,
 };
 
 function help(): string {

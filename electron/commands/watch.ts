@@ -1,0 +1,135 @@
+// `netlens watch <dataset>... [--interval S] --json`: the monitor's stream as newline-delimited JSON, for
+// scripts and other tools. Each line is one message exactly as the renderer receives it (shared/protocol.ts
+// SnapshotMessage / DiffMessage, plus collectorError and notice lines): first a snapshot of each dataset, then
+// one diff per tick, until SIGINT/SIGTERM or until the reader goes away (EPIPE), all of which exit 0.
+//
+// The monitor runs on this thread (the CLI has nothing else to do). A diff is acknowledged once its line has
+// been written out, so a reader that falls behind gets later ticks folded into one diff (the monitor's
+// backpressure, electron/monitor/README.md) rather than an ever-growing buffer here.
+import { parseArgs } from 'node:util';
+import type { Writable } from 'node:stream';
+import type { IntervalMs, ServerMessage } from '../../shared/protocol.js';
+import { DATASETS, type Dataset } from '../../shared/types.js';
+import type { Command } from '../cli.js';
+import type { Collectors } from '../collectors/collector.js';
+import { createCollectors } from '../collectors/index.js';
+import { createInThreadMonitor } from '../monitor/monitor.js';
+
+export const MIN_INTERVAL_S = 0.5;
+export const MAX_INTERVAL_S = 3600;
+
+export interface WatchOptions {
+  collectors: Collectors;
+  datasets: readonly Dataset[];
+  intervalMs: number;
+  out: Writable;
+  /** Resolves (or aborts) when the stream should stop: the command wires SIGINT and SIGTERM to it. */
+  stop: AbortSignal;
+}
+
+/** Streams until `stop` aborts or `out` fails (EPIPE: the reader went away). Resolves with the exit code. */
+export function streamWatch(options: WatchOptions): Promise<number> {
+  const { out, stop } = options;
+  // The monitor's interval list is what the UI offers; a script may want any interval, and the monitor only
+  // hands the value to setInterval and back in TickInfo.
+  const monitor = createInThreadMonitor({ collectors: options.collectors, intervalMs: options.intervalMs as IntervalMs, log: () => {} });
+  return new Promise<number>((resolve) => {
+    let done = false;
+    const finish = (code: number) => {
+      if (done) return;
+      done = true;
+      client.detach();
+      stop.removeEventListener('abort', onAbort);
+      out.off('error', onError);
+      // Later writes (none are made) and a late EPIPE must not become an unhandled 'error'.
+      out.on('error', () => {});
+      void monitor.close().then(() => resolve(code));
+    };
+    const onAbort = () => finish(0);
+    const onError = (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') process.stderr.write(`netlens watch: cannot write: ${err.message}\n`);
+      finish(err.code === 'EPIPE' ? 0 : 1);
+    };
+    const client = monitor.attach((message: ServerMessage) => {
+      if (done) return;
+      switch (message.type) {
+        case 'snapshot':
+        case 'diff':
+        case 'collectorError':
+        case 'notice': {
+          const line = `${JSON.stringify(message)}\n`;
+          if (message.type === 'diff') {
+            const { dataset, seq } = message;
+            // Acknowledged once written out: a slow reader holds back the acks, and the monitor folds diffs.
+            out.write(line, (err) => {
+              if (!err && !done) client.handle({ type: 'ack', dataset, seq });
+            });
+          } else {
+            out.write(line);
+          }
+          break;
+        }
+        default:
+          // status and responses are the interactive clients' business.
+          break;
+      }
+    });
+    out.on('error', onError);
+    if (stop.aborted) {
+      finish(0);
+      return;
+    }
+    stop.addEventListener('abort', onAbort);
+    for (const dataset of options.datasets) client.handle({ type: 'subscribe', dataset });
+  });
+}
+
+function isDataset(s: string): s is Dataset {
+  return (DATASETS as readonly string[]).includes(s);
+}
+
+export const watchCommand: Command = {
+  summary: 'stream datasets as newline-delimited JSON: a snapshot, then one diff per tick',
+  usage: `watch <${DATASETS.join('|')}>... [--interval S] --json`,
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, options: { json: { type: 'boolean' }, interval: { type: 'string' } }, allowPositionals: true });
+    } catch (err) {
+      console.error(`netlens watch: ${err instanceof Error ? err.message : String(err)}`);
+      return 2;
+    }
+    const datasets = [...new Set(parsed.positionals)];
+    const unknown = datasets.filter((d) => !isDataset(d));
+    if (datasets.length === 0 || unknown.length > 0) {
+      if (unknown.length > 0) console.error(`netlens watch: unknown dataset ${JSON.stringify(unknown[0])}`);
+      console.error(`Usage: netlens ${watchCommand.usage}`);
+      return 2;
+    }
+    if (!parsed.values.json) {
+      console.error('netlens watch: --json is required (the stream is newline-delimited JSON; `netlens dump` prints tables)');
+      return 2;
+    }
+    const seconds = parsed.values.interval === undefined ? 1 : Number(parsed.values.interval);
+    if (!Number.isFinite(seconds) || seconds < MIN_INTERVAL_S || seconds > MAX_INTERVAL_S) {
+      console.error(`netlens watch: --interval wants seconds from ${MIN_INTERVAL_S} to ${MAX_INTERVAL_S}, not ${JSON.stringify(parsed.values.interval)}`);
+      return 2;
+    }
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      return await streamWatch({
+        collectors: createCollectors(),
+        datasets: datasets as Dataset[],
+        intervalMs: Math.round(seconds * 1000),
+        out: process.stdout,
+        stop: stop.signal,
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  },
+};
