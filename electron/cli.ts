@@ -3,11 +3,13 @@
 //   netlens dump <dataset> [--json]
 //   netlens parse FILE [--format auto|NAME] [--json]
 //   netlens watch <dataset>... [--interval S] --json
+//   netlens history [--since …] [--until …] [--changes] [--json|--format csv]
 import { APP_NAME, APP_VERSION } from './app-info.js';
 import { webCommand } from './commands/web.js';
 import { parseCommand } from './commands/parse.js';
 import { dumpCommand } from './commands/dump.js';
 import { watchCommand } from './commands/watch.js';
+import { historyCommand } from './commands/history.js';
 
 export interface Command {
   summary: string;
@@ -20,6 +22,7 @@ const commands: Record<string, Command> = {
   parse: parseCommand,
   dump: dumpCommand,
   watch: watchCommand,
+  history: historyCommand,
 };
 
 function help(): string {

@@ -13,6 +13,7 @@ import { parseCapture } from './capture/index.js';
 import { hostInfo } from './host-info.js';
 import { createSettingsStore } from './settings-store.js';
 import { builtPaths } from './paths.js';
+import { applyRecordOptions, loadRecordingConfig, recordFile, type RecordOptionValues } from './monitor/record/config.js';
 import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
 import { loadWindowState, trackWindowState, type WindowState } from './window-state.js';
 
@@ -117,6 +118,19 @@ function buildMenu(send: (command: string) => void): Menu {
   return Menu.buildFromTemplate(template);
 }
 
+/** --no-record, --retention=DAYS, --history-max-mb=N on the desktop app's command line (Chromium's own
+ *  switches are ignored). */
+function recordSwitches(argv: readonly string[]): RecordOptionValues {
+  const values: RecordOptionValues = {};
+  for (const arg of argv) {
+    if (arg === '--no-record') values['no-record'] = true;
+    else if (arg === '--record') values.record = true;
+    else if (arg.startsWith('--retention=')) values.retention = arg.slice('--retention='.length);
+    else if (arg.startsWith('--history-max-mb=')) values['history-max-mb'] = arg.slice('--history-max-mb='.length);
+  }
+  return values;
+}
+
 /** A window last placed on a display that is gone opens where the OS puts it, not out of sight. */
 function onScreen(state: WindowState): WindowState {
   const { x, y, width, height } = state.bounds;
@@ -131,7 +145,12 @@ async function start(): Promise<void> {
   hardenSessions();
   serveRenderer();
 
-  const monitor = startMonitor({ workerPath: builtPaths.worker });
+  const dataDir = app.getPath('userData');
+  const recordConfig = applyRecordOptions(await loadRecordingConfig(dataDir), recordSwitches(process.argv));
+  const monitor = startMonitor({
+    workerPath: builtPaths.worker,
+    workerData: { record: { file: recordFile(dataDir), config: typeof recordConfig === 'string' ? await loadRecordingConfig(dataDir) : recordConfig } },
+  });
   const service = createService({
     hostInfo: () => hostInfo('electron'),
     monitor,

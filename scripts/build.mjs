@@ -5,7 +5,7 @@
 //   node scripts/build.mjs --quiet      print nothing on success
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
-import { readdirSync, statSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync, mkdirSync, rmSync, existsSync, copyFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,6 +56,8 @@ await Promise.all([
   viteBuild({ configFile: join(root, 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' }),
 ]);
 
+// SQLite for the record (node-sqlite3-wasm): its loader looks for the .wasm beside the bundle that required it.
+copyFileSync(join(root, 'node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm'), join(root, 'out/main/node-sqlite3-wasm.wasm'));
 mkdirSync(join(root, 'out'), { recursive: true });
 writeFileSync(stamp, new Date().toISOString() + '\n');
 log(`built out/ in ${Date.now() - started} ms`);

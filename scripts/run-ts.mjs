@@ -23,7 +23,8 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['electron', 'playwright-core', 'esbuild', 'vite'],
+  // node-sqlite3-wasm finds its .wasm beside its own file, so it stays in node_modules.
+  external: ['electron', 'playwright-core', 'esbuild', 'vite', 'node-sqlite3-wasm'],
   logLevel: 'warning',
   // Lets bundled code find the checkout (built renderer, worker bundle) as it would from out/main.
   define: { 'process.env.NETLENS_ROOT': JSON.stringify(process.cwd()) },

@@ -3,6 +3,7 @@
 // fails validation is acted on. Messages the Node side sends are typed but not re-validated.
 import * as v from 'valibot';
 import { DATASETS, type Dataset, type Diagnostics, type RowTypes } from './types.js';
+import type { RecordingStatus } from './record.js';
 
 export const PROTOCOL_VERSION = 1;
 export const INTERVALS_MS = [500, 1000, 2000, 5000, 10000] as const;
@@ -55,6 +56,12 @@ function serializedSize(value: unknown): number {
     return Infinity;
   }
 }
+
+export const recordingConfigSchema = v.strictObject({
+  enabled: v.boolean(),
+  retentionDays: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365)),
+  maxMb: v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(10_000)),
+});
 
 export const requestSchemas = {
   hostInfo: v.strictObject({}),
@@ -211,6 +218,8 @@ export interface MonitorStatus {
   hidden: boolean;
   /** Datasets being polled right now. */
   polling: Dataset[];
+  /** The connection record (null where this monitor does not record: tests, the CLI). */
+  recording?: RecordingStatus | null;
 }
 
 export type ServerMessage =

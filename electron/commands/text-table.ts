@@ -3,7 +3,7 @@
 import type { Connection, Counter, Dataset, MulticastGroup, NetInterface, Route, RowTypes } from '../../shared/types.js';
 
 /** Left-aligned columns, each as wide as its widest cell, two spaces apart; trailing spaces trimmed. */
-function columns(header: readonly string[], body: readonly (readonly string[])[]): string[] {
+export function columns(header: readonly string[], body: readonly (readonly string[])[]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells

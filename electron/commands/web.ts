@@ -5,16 +5,24 @@ import { startWebHost } from '../web.js';
 import { startMonitor } from '../monitor/host.js';
 import { builtPaths } from '../paths.js';
 import { LOOPBACK_HOSTS } from '../web.js';
+import { defaultDataDir } from '../data-dir.js';
+import { applyRecordOptions, loadRecordingConfig, RECORD_OPTIONS, RECORD_USAGE, recordFile } from '../monitor/record/config.js';
 
 export const webCommand: Command = {
   summary: 'serve the NetLens UI to a browser on 127.0.0.1, with a per-launch token',
-  usage: 'web [--port N] [--host ADDR]',
+  usage: `web [--port N] [--host ADDR] ${RECORD_USAGE}`,
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: { port: { type: 'string' }, host: { type: 'string' } },
-      allowPositionals: false,
-    });
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: argv,
+        options: { port: { type: 'string' }, host: { type: 'string' }, ...RECORD_OPTIONS },
+        allowPositionals: false,
+      }));
+    } catch (err) {
+      console.error(`netlens web: ${err instanceof Error ? err.message : String(err)}`);
+      return 2;
+    }
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       console.error(`netlens web: --port wants a number from 0 to 65535, not ${JSON.stringify(values.port)}`);
@@ -28,10 +36,16 @@ export const webCommand: Command = {
           'network you trust.',
       );
     }
-    const monitor = startMonitor({ workerPath: builtPaths.worker });
+    const dataDir = defaultDataDir();
+    const config = applyRecordOptions(await loadRecordingConfig(dataDir), values);
+    if (typeof config === 'string') {
+      console.error(`netlens web: ${config}`);
+      return 2;
+    }
+    const monitor = startMonitor({ workerPath: builtPaths.worker, workerData: { record: { file: recordFile(dataDir), config } } });
     let web;
     try {
-      web = await startWebHost({ monitor, port, host });
+      web = await startWebHost({ monitor, port, host, dataDir });
     } catch (err) {
       await monitor.close();
       const code = (err as NodeJS.ErrnoException).code;

@@ -12,6 +12,7 @@
 // - Interfaces are also read once a second whatever is shown, for the 10-minute rate history (cheap).
 import {
   DEFAULT_INTERVAL_MS,
+  type Diff,
   type HistoryPoint,
   type IntervalMs,
   type MonitorStatus,
@@ -25,6 +26,7 @@ import {
   type AnyRow,
   type Dataset,
   type DatasetResult,
+  type Connection,
   type Diagnostics,
   type NetInterface,
 } from '../../shared/types.js';
@@ -34,6 +36,8 @@ import { DatasetStream } from './clients.js';
 import { CLOSED_LINGER_MS } from './connections.js';
 import { createTable, type Table } from './tables.js';
 import { InterfaceHistory, SAMPLE_MS } from './history.js';
+import { Recorder } from './record/recorder.js';
+import type { RecordingConfig } from '../../shared/record.js';
 
 export type ClientId = number;
 
@@ -44,6 +48,8 @@ export interface MonitorCoreOptions {
   closedLingerMs?: number;
   /** Where internal failures are reported (the worker forwards them to the host's log). */
   log?: (line: string) => void;
+  /** Record connections and traffic to this database (electron/monitor/record/). */
+  record?: { file: string; config: RecordingConfig; flushMs?: number };
 }
 
 interface ClientState {
@@ -88,6 +94,7 @@ export class MonitorCore {
   private closed = false;
   private readonly lingerMs: number;
   private readonly log: (line: string) => void;
+  private recorder: Recorder | null = null;
 
   constructor(private readonly options: MonitorCoreOptions) {
     this.intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
@@ -98,7 +105,26 @@ export class MonitorCore {
       this.datasets.set(d, { table, loaded: false, diagnostics: emptyDiagnostics(), tick: null, polling: false });
     }
     this.historyTimer = setInterval(() => this.sampleHistory(), SAMPLE_MS);
+    if (options.record) {
+      const connections = this.datasets.get('connections')!.table;
+      this.recorder = new Recorder({
+        ...options.record,
+        liveRows: () => connections.rows() as Connection[],
+        notify: (level, code, text) => this.broadcast({ type: 'notice', level, code, text }),
+        changed: () => this.activityChanged(),
+        log: this.log,
+      });
+    }
     this.schedule();
+  }
+
+  /** The recorder, when this monitor records (for the worker's record requests and the benchmark). */
+  get record(): Recorder | null {
+    return this.recorder;
+  }
+
+  private broadcast(message: ServerMessage): void {
+    for (const c of this.clients.values()) c.send(message);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -107,6 +133,11 @@ export class MonitorCore {
   attach(id: ClientId, send: (message: ServerMessage) => void): void {
     this.clients.set(id, { send, streams: new Map(), visibility: null });
     send({ type: 'status', status: this.status() });
+    // A recording paused before this client came (a read-only folder at startup) is still news to it.
+    const recording = this.recorder?.status();
+    if (recording?.state === 'paused' && recording.message) {
+      send({ type: 'notice', level: 'warning', code: 'record-paused', text: `Recording is paused: ${recording.message}.` });
+    }
   }
 
   detach(id: ClientId): void {
@@ -186,6 +217,7 @@ export class MonitorCore {
       paused: this.paused,
       hidden: clients.length > 0 && clients.every((c) => c.visibility?.hidden === true),
       polling: this.paused ? [] : this.activeDatasets(),
+      recording: this.recorder?.status() ?? null,
     };
   }
 
@@ -194,6 +226,7 @@ export class MonitorCore {
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.historyTimer) clearInterval(this.historyTimer);
     this.tickTimer = this.historyTimer = null;
+    this.recorder?.close();
     for (const d of DATASETS) {
       try {
         this.options.collectors[d].dispose?.();
@@ -207,7 +240,10 @@ export class MonitorCore {
   // Scheduling
 
   private activeDatasets(): Dataset[] {
+    // Recording keeps connections read whatever the clients show (and with no client at all).
+    const recording = this.recorder?.wantsConnections === true;
     return DATASETS.filter((d) => {
+      if (d === 'connections' && recording) return true;
       for (const c of this.clients.values()) {
         if (!c.streams.has(d)) continue;
         if (c.visibility === null || (!c.visibility.hidden && c.visibility.visible.has(d))) return true;
@@ -272,7 +308,9 @@ export class MonitorCore {
     if (this.closed || this.reads.has('interfaces') || !this.interfaceHistory.due(at)) return;
     this.read('interfaces').then(
       (result) => {
-        if (isResult(result)) this.interfaceHistory.record(at, result.rows as NetInterface[]);
+        if (!isResult(result)) return;
+        this.interfaceHistory.record(at, result.rows as NetInterface[]);
+        this.recorder?.interfaces(result.rows as NetInterface[], at);
       },
       // The history has a gap; a shown interfaces tab reports the error through its own read.
       () => {},
@@ -303,6 +341,9 @@ export class MonitorCore {
   private publish(d: Dataset, result: DatasetResult<AnyRow>, tick: TickInfo): void {
     const ds = this.datasets.get(d)!;
     const diff = ds.table.update(result.rows, tick.at);
+    // The recorder only notes the changes here; it writes them later, in its own batch.
+    if (d === 'connections') this.recorder?.connections(diff as Diff<Connection>, (id) => ds.table.get?.(id) as Connection | undefined);
+    else if (d === 'interfaces') this.recorder?.interfaces(result.rows as NetInterface[], tick.at);
     ds.loaded = true;
     ds.diagnostics = result.diagnostics ?? emptyDiagnostics();
     ds.tick = tick;

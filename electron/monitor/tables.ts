@@ -11,6 +11,8 @@ import { CounterRateTracker, InterfaceRateTracker } from './rates.js';
 export interface Table {
   update(rows: readonly AnyRow[], at: number): Diff<AnyRow>;
   rows(): AnyRow[];
+  /** One row by id (connections: the recorder asks for a reopened row). */
+  get?(id: string): AnyRow | undefined;
 }
 
 class KeyedTable implements Table {
@@ -39,6 +41,7 @@ export function createTable(dataset: Dataset, options: { lingerMs: number; histo
       return {
         update: (rows, at) => table.update(rows as Connection[], at) as Diff<AnyRow>,
         rows: () => table.rows(),
+        get: (id) => table.get(id),
       };
     }
     case 'interfaces': {

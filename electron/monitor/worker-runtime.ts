@@ -2,12 +2,12 @@
 // with the host. Kept apart from worker.ts so a test worker can serve fake collectors through the same code.
 import type { MessagePort } from 'node:worker_threads';
 import type { Collectors } from '../collectors/collector.js';
-import { MonitorCore } from './monitor.js';
+import { MonitorCore, type MonitorCoreOptions } from './monitor.js';
 import { HEARTBEAT_MS, type FromWorker, type ToWorker } from './worker-protocol.js';
 
-export function serveMonitor(port: MessagePort, collectors: Collectors): MonitorCore {
+export function serveMonitor(port: MessagePort, collectors: Collectors, options: Pick<MonitorCoreOptions, 'record'> = {}): MonitorCore {
   const post = (message: FromWorker) => port.postMessage(message);
-  const core = new MonitorCore({ collectors, log: (line) => post({ type: 'log', line }) });
+  const core = new MonitorCore({ collectors, log: (line) => post({ type: 'log', line }), ...options });
   const heartbeat = setInterval(() => post({ type: 'heartbeat' }), HEARTBEAT_MS);
   port.on('message', (message: ToWorker) => {
     switch (message.type) {

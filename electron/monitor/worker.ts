@@ -1,10 +1,11 @@
 // The monitor worker's entry (bundled to out/main/worker.cjs): the real collectors for this OS, served to the
 // host through worker-runtime.ts. All collector I/O happens on this thread.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { DATASETS } from '../../shared/types.js';
 import type { Collectors } from '../collectors/collector.js';
 import { createCollectors } from '../collectors/index.js';
 import { serveMonitor } from './worker-runtime.js';
+import type { RecordWorkerData } from './record/config.js';
 
 if (!parentPort) throw new Error('the monitor worker must run as a worker thread (see electron/monitor/host.ts)');
 
@@ -17,4 +18,6 @@ try {
   const reason = err instanceof Error ? err.message : String(err);
   collectors = Object.fromEntries(DATASETS.map((d) => [d, { read: () => Promise.reject(new Error(reason)) }])) as unknown as Collectors;
 }
-serveMonitor(parentPort, collectors);
+// The hosts pass where to record and how (electron/monitor/record/config.ts); without it nothing is recorded.
+const record = (workerData as { record?: RecordWorkerData } | null)?.record;
+serveMonitor(parentPort, collectors, record ? { record } : {});

@@ -1,0 +1,159 @@
+// `netlens history`: what the recorder kept (electron/monitor/record/), read straight from the database in
+// the data folder, whether or not NetLens is running.
+//   netlens history [--since DURATION|TIME] [--until DURATION|TIME] [--json | --format table|csv|json]
+//   netlens history --changes [--since …] [--until …] [--json]
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseMoment, type ChangesSummary, type RecordedConnection } from '../../shared/record.js';
+import type { Command } from '../cli.js';
+import { defaultDataDir } from '../data-dir.js';
+import { recordFile } from '../monitor/record/config.js';
+import { busy, errorText, openRecord } from '../monitor/record/database.js';
+import { changes, connectionsBetween, type RecordedRows } from '../monitor/record/queries.js';
+import { columns } from './text-table.js';
+
+const USAGE = 'history [--since DURATION|TIME] [--until …] [--changes] [--json|--format table|csv|json] [--db FILE]';
+
+/** OS strings (process names, unix paths) printed inert: no control or bidi characters reach the terminal. */
+function inert(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
+
+function time(t: number | null): string {
+  if (t === null) return '-';
+  const d = new Date(t);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+const endpoint = (address: string, port: number) => (address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`);
+const where = (c: RecordedConnection) => (c.proto === 'unix' ? c.path || '(unnamed)' : endpoint(c.localAddress, c.localPort));
+const owner = (c: RecordedConnection) => (c.pid === null ? c.process ?? '-' : `${c.pid}/${c.process ?? '?'}`);
+const ended = (c: RecordedConnection) => (c.closedAt !== null ? time(c.closedAt) : `open at ${time(c.lastSeen)}`);
+
+const CSV_HEADER = ['proto', 'family', 'local_address', 'local_port', 'remote_address', 'remote_port', 'states', 'listener', 'pid', 'process', 'user', 'exe', 'path', 'first_seen', 'last_seen', 'closed_at', 'bytes_sent', 'bytes_received'];
+
+/** A CSV cell: quoted when needed; a leading = + - @ is defused so a spreadsheet never runs it as a formula. */
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let s = String(value);
+  if (/^[=+\-@\t\r]/.test(s) && typeof value === 'string') s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function csv(rows: RecordedConnection[]): string {
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  return [
+    CSV_HEADER.join(','),
+    ...rows.map((c) =>
+      [c.proto, c.family, c.localAddress, c.localPort, c.remoteAddress, c.remotePort, c.states.join(' '), c.listener ? 1 : 0, c.pid, c.process, c.user, c.exe, c.path,
+        iso(c.firstSeen), iso(c.lastSeen), iso(c.closedAt), c.bytesSent, c.bytesReceived].map(csvCell).join(','),
+    ),
+  ].join('\n');
+}
+
+function table(result: RecordedRows, from: number, to: number): string {
+  const out = [`Recorded connections from ${time(from)} to ${time(to)}`];
+  const inet = result.rows.filter((c) => !c.listener);
+  out.push(
+    ...columns(
+      ['Proto', 'Local Address', 'Foreign Address', 'States', 'PID/Program name', 'First seen', 'Closed'],
+      inet.map((c) => [c.family === 'inet6' ? `${c.proto}6` : c.proto, inert(where(c)), c.proto === 'unix' ? '' : endpoint(c.remoteAddress, c.remotePort), c.states.join('>'), inert(owner(c)), time(c.firstSeen), ended(c)]),
+    ),
+  );
+  // Listener events, in time order: each listener's appearance and disappearance within the range.
+  const events: [number, string[]][] = [];
+  for (const l of result.rows.filter((c) => c.listener)) {
+    const cells = (what: string): string[] => [what, l.family === 'inet6' ? `${l.proto}6` : l.proto, inert(where(l)), inert(owner(l)), l.user === null ? '-' : inert(l.user)];
+    if (l.firstSeen >= from) events.push([l.firstSeen, [time(l.firstSeen), ...cells('listen')]]);
+    if (l.closedAt !== null && l.closedAt <= to) events.push([l.closedAt, [time(l.closedAt), ...cells('closed')]]);
+    if (l.firstSeen < from && (l.closedAt === null || l.closedAt > to)) events.push([l.firstSeen, [time(l.firstSeen), ...cells('listening')]]);
+  }
+  events.sort((a, b) => a[0] - b[0]);
+  out.push('', 'Listener events');
+  out.push(...columns(['Time', 'Event', 'Proto', 'Local Address', 'PID/Program name', 'User'], events.map((e) => e[1])));
+  if (result.omitted > 0) out.push('', `(${result.omitted} more rows not shown: narrow --since/--until)`);
+  return out.join('\n');
+}
+
+function changesText(c: ChangesSummary): string {
+  const out = [`What changed from ${time(c.from)} to ${time(c.to)}`];
+  const section = (title: string, lines: string[]) => out.push('', `${title} (${lines.length})`, ...(lines.length ? lines.map((l) => `  ${l}`) : ['  none']));
+  const listener = (l: RecordedConnection) => `${l.family === 'inet6' ? `${l.proto}6` : l.proto} ${inert(where(l))}  ${inert(owner(l))}  since ${time(l.firstSeen)}`;
+  section('New listeners', c.newListeners.map(listener));
+  section('Gone listeners', c.goneListeners.map((l) => `${listener(l)}  until ${ended(l)}`));
+  section('New remote hosts', c.newRemoteHosts.map((h) => `${h.address}  (${h.network})  ${inert(h.process ?? '-')}  first ${time(h.firstSeen)}`));
+  section('New networks', c.newNetworks);
+  section('Processes that started using the network', c.startedProcesses.map((p) => `${inert(p.process)}  first ${time(p.firstSeen)}`));
+  section('Processes that stopped using the network', c.stoppedProcesses.map((p) => `${inert(p.process)}  last ${time(p.lastSeen)}`));
+  return out.join('\n');
+}
+
+export const historyCommand: Command = {
+  summary: 'print recorded connections and listener events (or --changes) from the connection record',
+  usage: USAGE,
+  async run(argv) {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: argv,
+        options: {
+          since: { type: 'string', default: '1h' },
+          until: { type: 'string' },
+          changes: { type: 'boolean' },
+          json: { type: 'boolean' },
+          format: { type: 'string' },
+          db: { type: 'string' },
+        },
+        allowPositionals: false,
+      }));
+    } catch (err) {
+      console.error(`netlens history: ${errorText(err)}\nUsage: netlens ${USAGE}`);
+      return 2;
+    }
+    const now = Date.now();
+    const from = parseMoment(values.since, now);
+    const to = values.until === undefined ? now : parseMoment(values.until, now);
+    const format = values.json ? 'json' : (values.format ?? 'table');
+    if (from === null || to === null || !['table', 'csv', 'json'].includes(format) || from > to) {
+      console.error(
+        from === null || to === null
+          ? `netlens history: --since and --until take a duration back from now (90s, 15m, 1h, 7d) or a time (14:05, 2026-11-30 14:05)`
+          : from !== null && to !== null && from > to
+            ? 'netlens history: --since is after --until'
+            : `netlens history: --format takes table, csv or json`,
+      );
+      return 2;
+    }
+    const file = values.db ?? recordFile(defaultDataDir());
+    if (!existsSync(file)) {
+      console.error(`netlens history: no record at ${file} (NetLens records while the desktop app or \`netlens web\` runs)`);
+      return 1;
+    }
+    let opened;
+    try {
+      opened = openRecord(file, { create: false });
+    } catch (err) {
+      console.error(`netlens history: cannot read ${file}: ${errorText(err)}`);
+      return 1;
+    }
+    const db = opened.db;
+    try {
+      if (values.changes) {
+        const summary = busy(file, () => changes(db, from, to));
+        process.stdout.write(format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : `${changesText(summary)}\n`);
+        return 0;
+      }
+      const result = busy(file, () => connectionsBetween(db, from, to));
+      if (format === 'json') process.stdout.write(`${JSON.stringify({ from, to, ...result }, null, 2)}\n`);
+      else if (format === 'csv') process.stdout.write(`${csv(result.rows)}\n`);
+      else process.stdout.write(`${table(result, from, to)}\n`);
+      return 0;
+    } catch (err) {
+      console.error(`netlens history: reading ${file} failed: ${errorText(err)}`);
+      return 1;
+    } finally {
+      db.close();
+    }
+  },
+};

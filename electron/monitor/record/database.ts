@@ -1,0 +1,141 @@
+// The record's SQLite database: opening it (schema, pragmas, a corrupt file moved aside), and waiting out a
+// lock held by another process. SQLite is node-sqlite3-wasm: a WebAssembly build whose VFS does file I/O
+// through Node's fs, so the same code runs in plain Node and inside Electron with nothing to rebuild.
+//
+// What that VFS offers decides the journal: it has no shared-memory methods (xShm*), so WAL is refused
+// (`PRAGMA journal_mode=WAL` answers 'delete'), and a lock is a directory `<file>.lock` made with mkdir: one
+// holder at a time, readers included, and no sleeping busy handler (busy_timeout returns at once). Hence:
+// - a rollback journal (TRUNCATE: no unlink and directory sync per commit). A kill -9 mid-transaction leaves a
+//   hot journal that the next open rolls back: at most the last batch is lost.
+// - a lock directory left by a killed process is stale once older than STALE_LOCK_MS (transactions here last
+//   milliseconds; the recorder keeps them small) and is removed.
+// - `busy()` retries a statement that met another process's lock, for up to BUSY_WAIT_MS.
+import { Database } from 'node-sqlite3-wasm';
+import { existsSync, renameSync, rmdirSync, statSync } from 'node:fs';
+
+export const STALE_LOCK_MS = 15_000;
+const BUSY_WAIT_MS = 5000;
+const BUSY_STEP_MS = 25;
+export const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+-- One run of a recorder: rows it left open ended no later than its last write (alive).
+CREATE TABLE IF NOT EXISTS sessions (id INTEGER PRIMARY KEY, started INTEGER NOT NULL, alive INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS conns (
+  id INTEGER PRIMARY KEY,
+  session INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  proto TEXT NOT NULL, family TEXT NOT NULL,
+  local_addr TEXT NOT NULL, local_port INTEGER NOT NULL, remote_addr TEXT NOT NULL, remote_port INTEGER NOT NULL,
+  states TEXT NOT NULL,
+  listener INTEGER NOT NULL,
+  pid INTEGER, process TEXT, user TEXT, exe TEXT, path TEXT,
+  first_seen INTEGER NOT NULL,
+  closed_at INTEGER,
+  bytes_sent INTEGER, bytes_received INTEGER
+);
+CREATE INDEX IF NOT EXISTS conns_first ON conns (first_seen);
+CREATE INDEX IF NOT EXISTS conns_open ON conns (closed_at);
+CREATE INDEX IF NOT EXISTS conns_remote ON conns (remote_addr, first_seen);
+CREATE INDEX IF NOT EXISTS conns_process ON conns (process, first_seen);
+CREATE TABLE IF NOT EXISTS iface_minutes (minute INTEGER NOT NULL, iface TEXT NOT NULL, rx INTEGER NOT NULL, tx INTEGER NOT NULL,
+  PRIMARY KEY (minute, iface)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS process_minutes (minute INTEGER NOT NULL, process TEXT NOT NULL, rx INTEGER NOT NULL, tx INTEGER NOT NULL,
+  PRIMARY KEY (minute, process)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS alerts (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS alerts_at ON alerts (at);
+CREATE TABLE IF NOT EXISTS known (kind TEXT NOT NULL, subject TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (kind, subject)) WITHOUT ROWID;
+`;
+
+export type RecordDatabase = Database;
+
+/** What kind of failure an SQLite error is: the recorder moves a corrupt file aside, pauses on I/O errors. */
+export function failureKind(err: unknown): 'corrupt' | 'busy' | 'io' {
+  const text = err instanceof Error ? err.message : String(err);
+  if (/malformed|not a database|corrupt/i.test(text)) return 'corrupt';
+  if (/database is locked|database table is locked|\bbusy\b/i.test(text)) return 'busy';
+  return 'io';
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Removes the lock directory a killed process left behind (see the header). */
+export function clearStaleLock(file: string, now = Date.now()): boolean {
+  const lock = `${file}.lock`;
+  try {
+    if (now - statSync(lock).mtimeMs < STALE_LOCK_MS) return false;
+    rmdirSync(lock);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `fn`, retrying while another process holds the database's lock (up to BUSY_WAIT_MS). */
+export function busy<T>(file: string, fn: () => T): T {
+  const deadline = Date.now() + BUSY_WAIT_MS;
+  for (;;) {
+    try {
+      return fn();
+    } catch (err) {
+      if (failureKind(err) !== 'busy' || Date.now() > deadline) throw err;
+      clearStaleLock(file);
+      // A synchronous sleep: the database API is synchronous, and this runs in the worker or the CLI.
+      Atomics.wait(sleeper, 0, 0, BUSY_STEP_MS);
+    }
+  }
+}
+
+function stamp(at: number): string {
+  return new Date(at).toISOString().replace(/[:.]/g, '-');
+}
+
+export interface Opened {
+  db: RecordDatabase;
+  /** Set when the file was corrupt: where it was moved. */
+  movedAside: string | null;
+}
+
+function openChecked(file: string, create: boolean): RecordDatabase {
+  clearStaleLock(file);
+  const db = new Database(file, { fileMustExist: !create });
+  try {
+    busy(file, () => {
+      // auto_vacuum must be set before the first table: pruning then gives pages back to the file system.
+      db.exec('PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF');
+      const check = db.all('PRAGMA quick_check(1)') as { quick_check: string }[];
+      if (check[0]?.quick_check !== 'ok') throw new Error(`database disk image is malformed (${String(check[0]?.quick_check)})`);
+      db.exec(`BEGIN IMMEDIATE; ${SCHEMA} COMMIT`);
+      const version = db.get("SELECT value FROM meta WHERE key = 'version'") as { value: string } | null;
+      if (version === null) db.run("INSERT INTO meta (key, value) VALUES ('version', ?)", [String(SCHEMA_VERSION)]);
+      else if (Number(version.value) > SCHEMA_VERSION) throw new Error(`the record was written by a newer NetLens (schema ${version.value})`);
+    });
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
+/**
+ * Opens (or creates) the record. A file that is not a database, or fails SQLite's quick check (a truncated
+ * or overwritten file), is moved aside as `<file>.corrupt-<time>` with its journal, and a fresh one started.
+ * Other failures (permission denied, a read-only folder, a full disk) are thrown for the caller to report.
+ */
+export function openRecord(file: string, options: { create: boolean; now?: number }): Opened {
+  try {
+    return { db: openChecked(file, options.create), movedAside: null };
+  } catch (err) {
+    if (failureKind(err) !== 'corrupt' || !options.create) throw err;
+    const aside = `${file}.corrupt-${stamp(options.now ?? Date.now())}`;
+    renameSync(file, aside);
+    if (existsSync(`${file}-journal`)) renameSync(`${file}-journal`, `${aside}-journal`);
+    return { db: openChecked(file, true), movedAside: aside };
+  }
+}

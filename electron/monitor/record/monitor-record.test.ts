@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_RECORDING } from '../../../shared/record.js';
+import { createInThreadMonitor } from '../monitor.js';
+import { SyntheticConnections, syntheticCollectors } from '../testing/synthetic.js';
+import { TestClient } from '../testing/test-client.js';
+import { connectionsBetween, timeline } from './queries.js';
+
+let dir = '';
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'history-monitor-'));
+  vi.useFakeTimers({ now: 1_800_000_000_000 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the monitor while recording', () => {
+  it('keeps connections read whatever the clients show, and records them', async () => {
+    const collectors = syntheticCollectors(new SyntheticConnections(50, 0.1));
+    const monitor = createInThreadMonitor({ collectors, log: () => {}, record: { file: join(dir, 'history.sqlite'), config: DEFAULT_RECORDING } });
+    const client = new TestClient(monitor);
+    // A hidden window that shows nothing.
+    client.handle({ type: 'visibility', hidden: true, visible: [] });
+    await vi.advanceTimersByTimeAsync(5000);
+    const status = client.of('status').at(-1)!.status;
+    expect(status.polling).toEqual(['connections']);
+    expect(status.recording).toMatchObject({ state: 'recording', config: DEFAULT_RECORDING });
+    expect(collectors.connections.reads).toBeGreaterThanOrEqual(4);
+    const db = monitor.core.record!.database!;
+    expect(connectionsBetween(db, 0, Date.now()).rows.length).toBeGreaterThanOrEqual(50);
+    // Interfaces, read once a second for the rate history, feed the per-minute traffic too.
+    expect(timeline(db, 0, Date.now()).some((p) => p.rxBytes > 0)).toBe(true);
+    await monitor.close();
+  });
+
+  it('switched off, polls only what is shown', async () => {
+    const collectors = syntheticCollectors(new SyntheticConnections(50, 0.1));
+    const monitor = createInThreadMonitor({
+      collectors,
+      log: () => {},
+      record: { file: join(dir, 'history.sqlite'), config: { ...DEFAULT_RECORDING, enabled: false } },
+    });
+    const client = new TestClient(monitor);
+    client.handle({ type: 'visibility', hidden: true, visible: [] });
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(client.of('status').at(-1)!.status).toMatchObject({ polling: [], recording: { state: 'off' } });
+    expect(collectors.connections.reads).toBe(0);
+    await monitor.close();
+  });
+});

@@ -1,0 +1,192 @@
+// Reading the record: connections and listeners as they were at a moment or over a range, the activity
+// timeline, and "what changed" between two moments. Shared by the monitor worker (for the UI) and the CLI,
+// which opens the file itself.
+import {
+  networkOf,
+  type ChangesSummary,
+  type RecordedConnection,
+  type TimelinePoint,
+} from '../../../shared/record.js';
+import type { Family, Protocol } from '../../../shared/types.js';
+import type { RecordDatabase } from './database.js';
+
+/** At most this many rows per answer: the rest is counted, not sent. */
+export const MAX_RECORDED_ROWS = 20_000;
+/** At most this many minutes per timeline (a week). */
+export const MAX_TIMELINE_MINUTES = 7 * 24 * 60;
+const MINUTE_MS = 60_000;
+
+export interface RecordedRows {
+  rows: RecordedConnection[];
+  /** Rows that matched beyond MAX_RECORDED_ROWS. */
+  omitted: number;
+}
+
+interface ConnRow {
+  id: number;
+  proto: string;
+  family: string;
+  local_addr: string;
+  local_port: number;
+  remote_addr: string;
+  remote_port: number;
+  states: string;
+  listener: number;
+  pid: number | null;
+  process: string | null;
+  user: string | null;
+  exe: string | null;
+  path: string | null;
+  first_seen: number;
+  closed_at: number | null;
+  ended: number;
+  bytes_sent: number | null;
+  bytes_received: number | null;
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function toRecorded(r: ConnRow): RecordedConnection {
+  return {
+    id: String(r.id),
+    proto: r.proto as Protocol,
+    family: r.family as Family,
+    localAddress: r.local_addr,
+    localPort: Number(r.local_port),
+    remoteAddress: r.remote_addr,
+    remotePort: Number(r.remote_port),
+    states: r.states.split(' ').filter(Boolean),
+    listener: Number(r.listener) === 1,
+    pid: num(r.pid),
+    process: r.process,
+    user: r.user,
+    exe: r.exe,
+    path: r.path,
+    firstSeen: Number(r.first_seen),
+    lastSeen: Number(r.ended),
+    closedAt: num(r.closed_at),
+    bytesSent: num(r.bytes_sent),
+    bytesReceived: num(r.bytes_received),
+  };
+}
+
+// A row ended at its close, or (left open when its recording stopped) at its session's last write.
+const SELECT = `SELECT c.*, COALESCE(c.closed_at, s.alive) AS ended FROM conns c JOIN sessions s ON s.id = c.session`;
+
+/** Connections and listeners open at some moment in [from, to] (from = to: as they were at that moment). */
+export function connectionsBetween(db: RecordDatabase, from: number, to: number, options: { listenersOnly?: boolean } = {}): RecordedRows {
+  const where = `c.first_seen <= ? AND COALESCE(c.closed_at, s.alive) >= ?${options.listenersOnly ? ' AND c.listener = 1' : ''}`;
+  const rows = db.all(`${SELECT} WHERE ${where} ORDER BY c.first_seen, c.id LIMIT ${MAX_RECORDED_ROWS + 1}`, [to, from]) as unknown as ConnRow[];
+  let omitted = 0;
+  if (rows.length > MAX_RECORDED_ROWS) {
+    rows.length = MAX_RECORDED_ROWS;
+    const count = db.get(`SELECT count(*) AS n FROM conns c JOIN sessions s ON s.id = c.session WHERE ${where}`, [to, from]) as { n: number };
+    omitted = Number(count.n) - MAX_RECORDED_ROWS;
+  }
+  return { rows: rows.map(toRecorded), omitted };
+}
+
+/** Activity per minute over [from, to]: connections first seen, and bytes over all interfaces. */
+export function timeline(db: RecordDatabase, from: number, to: number): TimelinePoint[] {
+  // The latest week of the range at most.
+  const first = Math.max(from, to - MAX_TIMELINE_MINUTES * MINUTE_MS);
+  const start = first - (first % MINUTE_MS);
+  const end = to;
+  const points = new Map<number, TimelinePoint>();
+  const at = (t: number) => {
+    let p = points.get(t);
+    if (!p) points.set(t, (p = { t, opened: 0, rxBytes: 0, txBytes: 0 }));
+    return p;
+  };
+  const opened = db.all(
+    `SELECT (first_seen / ${MINUTE_MS}) * ${MINUTE_MS} AS t, count(*) AS n FROM conns WHERE first_seen >= ? AND first_seen <= ? GROUP BY 1`,
+    [start, end],
+  ) as { t: number; n: number }[];
+  for (const o of opened) at(Number(o.t)).opened = Number(o.n);
+  const traffic = db.all('SELECT minute AS t, sum(rx) AS rx, sum(tx) AS tx FROM iface_minutes WHERE minute >= ? AND minute <= ? GROUP BY minute', [start, end]) as {
+    t: number;
+    rx: number;
+    tx: number;
+  }[];
+  for (const x of traffic) {
+    const p = at(Number(x.t));
+    p.rxBytes = Number(x.rx);
+    p.txBytes = Number(x.tx);
+  }
+  return [...points.values()].sort((a, b) => a.t - b.t);
+}
+
+/** A listener's identity across rows: what it listens on and who listens. */
+const listenerKey = (c: RecordedConnection) => `${c.proto}|${c.family}|${c.localAddress}|${c.localPort}|${c.path ?? ''}|${c.process ?? ''}`;
+
+function byKey(rows: RecordedConnection[]): Map<string, RecordedConnection> {
+  const m = new Map<string, RecordedConnection>();
+  for (const r of rows) if (!m.has(listenerKey(r))) m.set(listenerKey(r), r);
+  return m;
+}
+
+const UNSPECIFIED = new Set(['', '0.0.0.0', '::', '*']);
+
+/**
+ * What changed from `from` to `to`: listeners present at one moment and not the other; remote hosts, their
+ * networks, and processes active in (from, to] and never before `from` in the record; processes with
+ * connections open at `from` and none at `to`.
+ */
+export function changes(db: RecordDatabase, from: number, asked: number): ChangesSummary {
+  // "Now" while nothing records (the CLI after the app quit) means as last recorded, not "everything gone".
+  const last = db.get('SELECT max(alive) AS t FROM sessions') as { t: number | null };
+  const to = last.t === null ? asked : Math.max(from, Math.min(asked, Number(last.t)));
+  const before = byKey(connectionsBetween(db, from, from, { listenersOnly: true }).rows);
+  const after = byKey(connectionsBetween(db, to, to, { listenersOnly: true }).rows);
+  const newListeners = [...after].filter(([k]) => !before.has(k)).map(([, r]) => r);
+  const goneListeners = [...before].filter(([k]) => !after.has(k)).map(([, r]) => r);
+
+  const hosts = db.all(
+    `SELECT remote_addr AS address, min(first_seen) AS first, (SELECT process FROM conns d WHERE d.remote_addr = c.remote_addr AND d.first_seen > ? ORDER BY d.first_seen LIMIT 1) AS process
+       FROM conns c WHERE first_seen > ? AND first_seen <= ? AND proto != 'unix' AND listener = 0
+       AND NOT EXISTS (SELECT 1 FROM conns e WHERE e.remote_addr = c.remote_addr AND e.first_seen <= ?)
+       GROUP BY remote_addr ORDER BY first LIMIT ${MAX_RECORDED_ROWS}`,
+    [from, from, to, from],
+  ) as { address: string; first: number; process: string | null }[];
+  const newRemoteHosts = hosts
+    .filter((h) => !UNSPECIFIED.has(h.address))
+    .map((h) => ({ address: h.address, network: networkOf(h.address), process: h.process, firstSeen: Number(h.first) }));
+  const knownNetworks = new Set<string>();
+  const earlier = db.all("SELECT DISTINCT remote_addr AS a FROM conns WHERE first_seen <= ? AND proto != 'unix'", [from]) as { a: string }[];
+  for (const e of earlier) knownNetworks.add(networkOf(e.a));
+  const newNetworks = [...new Set(newRemoteHosts.map((h) => h.network))].filter((n) => !knownNetworks.has(n));
+
+  const started = db.all(
+    `SELECT process, min(first_seen) AS first FROM conns c WHERE first_seen > ? AND first_seen <= ? AND process IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM conns e WHERE e.process = c.process AND e.first_seen <= ?)
+       GROUP BY process ORDER BY first`,
+    [from, to, from],
+  ) as { process: string; first: number }[];
+  const openAt = (t: number) =>
+    db.all(
+      `SELECT c.process AS process, max(COALESCE(c.closed_at, s.alive)) AS last FROM conns c JOIN sessions s ON s.id = c.session
+        WHERE c.process IS NOT NULL AND c.first_seen <= ? AND COALESCE(c.closed_at, s.alive) >= ? GROUP BY c.process`,
+      [t, t],
+    ) as { process: string; last: number }[];
+  const openAfter = new Set(openAt(to).map((p) => p.process));
+  const lastSeen = new Map(
+    (db.all('SELECT c.process AS process, max(COALESCE(c.closed_at, s.alive)) AS last FROM conns c JOIN sessions s ON s.id = c.session WHERE c.process IS NOT NULL AND c.first_seen <= ? GROUP BY c.process', [to]) as {
+      process: string;
+      last: number;
+    }[]).map((p) => [p.process, Number(p.last)]),
+  );
+  const stoppedProcesses = openAt(from)
+    .filter((p) => !openAfter.has(p.process))
+    .map((p) => ({ process: p.process, lastSeen: lastSeen.get(p.process) ?? Number(p.last) }));
+
+  return {
+    from,
+    to,
+    newListeners,
+    goneListeners,
+    newRemoteHosts,
+    newNetworks,
+    startedProcesses: started.map((s) => ({ process: s.process, firstSeen: Number(s.first) })),
+    stoppedProcesses,
+  };
+}

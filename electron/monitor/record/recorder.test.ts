@@ -1,0 +1,318 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Connection } from '../../../shared/types.js';
+import { ConnectionTable } from '../connections.js';
+import { syntheticInterface, SyntheticConnections } from '../testing/synthetic.js';
+import { openRecord } from './database.js';
+import { changes, connectionsBetween, timeline } from './queries.js';
+import { PRUNE_BATCH, Recorder, type NoticeLevel } from './recorder.js';
+
+const dirs: string[] = [];
+
+/** A testing script bundled to run as a process of its own (inside the checkout, so node-sqlite3-wasm resolves). */
+async function bundle(entry: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const dir = mkdtempSync(join(process.cwd(), 'node_modules', '.cache', 'history-'));
+  dirs.push(dir);
+  const outfile = join(dir, 'script.cjs');
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['node-sqlite3-wasm'], logLevel: 'warning' });
+  return outfile;
+}
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'history-test-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) {
+    try {
+      chmodSync(d, 0o755);
+    } catch {
+      // already gone
+    }
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
+function conn(id: number, over: Partial<Connection> = {}): Connection {
+  return {
+    id: `tcp|${id}`, proto: 'tcp', family: 'inet', localAddress: '127.0.0.1', localPort: 40000 + id,
+    remoteAddress: '10.1.2.3', remotePort: 443, state: 'ESTABLISHED', recvQ: 0, sendQ: 0, uid: 1000, user: 'ann',
+    inode: id, processes: [{ pid: 100 + id, name: `app${id}`, cmdline: '', exe: `/usr/bin/app${id}`, user: 'ann', startTime: 1 }],
+    ownerStatus: 'known', ...over,
+  };
+}
+
+/** A recorder fed through the monitor's own ConnectionTable, with a clock the test moves. */
+function rig(file: string, options: Partial<ConstructorParameters<typeof Recorder>[0]> = {}) {
+  const table = new ConnectionTable(0);
+  const notices: { level: NoticeLevel; code: string; text: string }[] = [];
+  let now = Date.parse('2026-11-30T10:00:00Z');
+  const recorder = new Recorder({
+    file,
+    liveRows: () => table.rows(),
+    notify: (level, code, text) => notices.push({ level, code, text }),
+    log: () => {},
+    now: () => now,
+    flushMs: 1_000_000,
+    retryMs: 20,
+    ...options,
+  });
+  return {
+    table, recorder, notices,
+    get now() {
+      return now;
+    },
+    tick(rows: Connection[], advance = 1000) {
+      now += advance;
+      recorder.connections(table.update(rows, now), (id) => table.get(id));
+    },
+    advance(ms: number) {
+      now += ms;
+    },
+  };
+}
+
+describe('the recorder', () => {
+  it('records each connection once, with its states, owner, close and byte totals', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const r = rig(file);
+    const a = conn(1, { state: 'SYN_SENT' });
+    const listener = conn(2, { state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0 });
+    r.tick([a, listener]);
+    const opened = r.now;
+    r.tick([{ ...a, state: 'ESTABLISHED' }, listener]);
+    r.recorder.flush();
+    // Byte totals as the traffic collector reports them (fields the monitor passes through once they exist).
+    const bytes = (sent: number, received: number) => ({ id: a.id, bytesSent: sent, bytesReceived: received }) as Partial<Connection> & { id: string };
+    r.recorder.connections({ added: [], removed: [], changed: [bytes(100, 50)] }, (id) => r.table.get(id));
+    r.recorder.connections({ added: [], removed: [], changed: [bytes(1500, 9050)] }, (id) => r.table.get(id));
+    r.tick([listener]);
+    const closed = r.now;
+    r.advance(1000);
+    r.recorder.flush();
+    const db = r.recorder.database!;
+    const rows = connectionsBetween(db, opened, r.now).rows;
+    expect(rows).toHaveLength(2);
+    const rec = rows.find((x) => x.localPort === 40001)!;
+    expect(rec).toMatchObject({ states: ['SYN_SENT', 'ESTABLISHED'], pid: 101, process: 'app1', user: 'ann', exe: '/usr/bin/app1',
+      firstSeen: opened, closedAt: closed, lastSeen: closed, bytesSent: 1500, bytesReceived: 9050, listener: false });
+    expect(rows.find((x) => x.localPort === 40002)).toMatchObject({ listener: true, closedAt: null, lastSeen: r.now });
+    // As they were: before the connection opened, only nothing; after it closed, only the listener.
+    expect(connectionsBetween(db, opened - 1, opened - 1).rows).toHaveLength(0);
+    expect(connectionsBetween(db, closed + 1, closed + 1).rows.map((x) => x.localPort)).toEqual([40002]);
+    // Per-process traffic per minute from the byte totals' growth.
+    const minutes = db.all('SELECT process, rx, tx FROM process_minutes') as { process: string; rx: number; tx: number }[];
+    expect(minutes).toEqual([{ process: 'app1', rx: 9000, tx: 1400 }]);
+    r.recorder.close();
+  });
+
+  it('sums interface bytes per minute, ignoring a counter reset', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const r = rig(file);
+    const t0 = Math.ceil(r.now / 60_000) * 60_000;
+    r.recorder.interfaces([syntheticInterface('eth0', { rxBytes: 1000, txBytes: 10 })], t0 + 1000);
+    r.recorder.interfaces([syntheticInterface('eth0', { rxBytes: 5000, txBytes: 30 })], t0 + 2000);
+    r.recorder.interfaces([syntheticInterface('eth0', { rxBytes: 100, txBytes: 5 })], t0 + 3000);
+    r.recorder.interfaces([syntheticInterface('eth0', { rxBytes: 400, txBytes: 15 })], t0 + 61_000);
+    r.tick([conn(1)], t0 + 61_000 - r.now);
+    r.recorder.flush();
+    const points = timeline(r.recorder.database!, t0, t0 + 120_000);
+    expect(points).toEqual([
+      { t: t0, opened: 0, rxBytes: 4000, txBytes: 20 },
+      { t: t0 + 60_000, opened: 1, rxBytes: 300, txBytes: 10 },
+    ]);
+    r.recorder.close();
+  });
+
+  it('keeps what it recorded across restarts: rows left open end at their session\'s last write', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const first = rig(file);
+    first.tick([conn(1), conn(2, { state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0 })]);
+    first.recorder.close();
+    const second = rig(file);
+    second.advance(3_600_000);
+    second.tick([conn(3, { state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0 })]);
+    second.recorder.flush();
+    const db = second.recorder.database!;
+    const all = connectionsBetween(db, 0, second.now).rows;
+    expect(all.map((x) => x.localPort).sort()).toEqual([40001, 40002, 40003]);
+    expect(all.find((x) => x.localPort === 40001)!.closedAt).toBeNull();
+    const summary = changes(db, first.now, second.now);
+    expect(summary.newListeners.map((l) => l.localPort)).toEqual([40003]);
+    expect(summary.goneListeners.map((l) => l.localPort)).toEqual([40002]);
+    expect(summary.startedProcesses.map((p) => p.process)).toEqual(['app3']);
+    expect(summary.stoppedProcesses.map((p) => p.process).sort()).toEqual(['app1', 'app2']);
+    second.recorder.close();
+  });
+
+  it('prunes past retention in small batches, then over the size cap, oldest first', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const r = rig(file, { config: { enabled: true, retentionDays: 1, maxMb: 200 } });
+    const n = PRUNE_BATCH * 2 + 100;
+    r.tick(Array.from({ length: n }, (_, i) => conn(i)));
+    r.tick([]);
+    r.recorder.flush();
+    r.advance(2 * 86_400_000);
+    r.tick([conn(100_000)]);
+    const counts: number[] = [];
+    const count = () => Number((r.recorder.database!.get('SELECT count(*) AS n FROM conns') as { n: number }).n);
+    for (let i = 0; i < 5; i++) {
+      r.recorder.flush();
+      counts.push(count());
+    }
+    // One batch per flush: the old rows go over three flushes, the recent one stays.
+    expect(counts).toEqual([n + 1 - PRUNE_BATCH, n + 1 - 2 * PRUNE_BATCH, 1, 1, 1]);
+    r.recorder.close();
+
+    const capped = rig(join(tempDir(), 'history.sqlite'), { config: { enabled: true, retentionDays: 30, maxMb: 0.2 } });
+    const big = Array.from({ length: 3000 }, (_, i) => conn(i, { remoteAddress: `10.9.${i >> 8}.${i & 255}` }));
+    capped.tick(big);
+    capped.tick([]);
+    capped.recorder.flush();
+    const before = Number((capped.recorder.database!.get('SELECT count(*) AS n FROM conns') as { n: number }).n);
+    for (let i = 0; i < 10; i++) {
+      capped.advance(61_000);
+      capped.tick([]);
+      capped.recorder.flush();
+    }
+    const db = capped.recorder.database!;
+    const after = Number((db.get('SELECT count(*) AS n FROM conns') as { n: number }).n);
+    expect(after).toBeLessThan(before);
+    expect(capped.recorder.status().sizeBytes).toBeLessThanOrEqual(0.2 * 1024 * 1024);
+    // The newest rows are the ones kept.
+    expect(Number((db.get('SELECT min(local_port) AS p FROM conns') as { p: number }).p)).toBeGreaterThan(40000);
+    capped.recorder.close();
+  });
+
+  it('moves a file that is not a database aside, says so, and starts afresh', () => {
+    const dir = tempDir();
+    const file = join(dir, 'history.sqlite');
+    writeFileSync(file, 'this is not a database at all, just some text '.repeat(200));
+    const r = rig(file);
+    expect(r.recorder.status().state).toBe('recording');
+    expect(r.notices.map((n) => n.code)).toEqual(['record-reset']);
+    expect(readdirSync(dir).some((f) => f.startsWith('history.sqlite.corrupt-'))).toBe(true);
+    r.tick([conn(1)]);
+    r.recorder.flush();
+    expect(connectionsBetween(r.recorder.database!, 0, r.now).rows).toHaveLength(1);
+    r.recorder.close();
+  });
+
+  it('moves a truncated database aside and starts afresh', () => {
+    const dir = tempDir();
+    const file = join(dir, 'history.sqlite');
+    const first = rig(file);
+    first.tick(Array.from({ length: 3000 }, (_, i) => conn(i)));
+    first.recorder.close();
+    truncateSync(file, Math.floor(statSync(file).size / 2));
+    const second = rig(file);
+    expect(second.notices.map((n) => n.code)).toEqual(['record-reset']);
+    expect(second.recorder.status()).toMatchObject({ state: 'recording' });
+    expect(second.recorder.status().message).toMatch(/moved aside/);
+    second.recorder.close();
+  });
+
+  it('survives kill -9 during heavy writes: the file opens, with at most the last batch lost', async () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const writer = await bundle('electron/monitor/record/testing/writer.ts');
+    for (let round = 0; round < 3; round++) {
+      const child = spawn(process.execPath, [writer, file, '3000', '0.3'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let committed = 0;
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const all = [...out.matchAll(/committed (\d+)\n/g)];
+          committed = Number(all.at(-1)?.[1] ?? 0);
+          // Several flushes in, at a moment that varies with each round: mid-write as often as not.
+          if (all.length >= 8 + round * 5) {
+            child.kill('SIGKILL');
+            resolve();
+          }
+        });
+        child.on('exit', (code) => (code === 0 ? resolve() : code !== null ? reject(new Error(`writer exited ${code}: ${err}`)) : undefined));
+      });
+      await new Promise((r) => child.once('exit', r).once('close', r));
+      // The recorder of the next run takes the file over: stale lock removed, hot journal rolled back.
+      const next = rig(file);
+      expect(next.notices).toEqual([]);
+      expect(next.recorder.status().state).toBe('recording');
+      const db = next.recorder.database!;
+      expect((db.all('PRAGMA integrity_check') as { integrity_check: string }[])[0]!.integrity_check).toBe('ok');
+      expect(Number((db.get('SELECT count(*) AS n FROM conns') as { n: number }).n)).toBeGreaterThanOrEqual(committed);
+      next.recorder.close();
+    }
+  }, 120_000);
+
+  it('pauses on a write error (a full disk) with a notice, and resumes when there is room again', async () => {
+    if (process.getuid?.() !== 0 || process.platform !== 'linux') return; // needs a small tmpfs
+    const mount = tempDir();
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'history-full', mount]);
+    try {
+      const file = join(mount, 'history.sqlite');
+      const r = rig(file);
+      expect(r.recorder.status().state).toBe('recording');
+      let i = 0;
+      while (r.recorder.status().state === 'recording' && i < 200) {
+        r.tick(Array.from({ length: 100 }, (_, k) => conn(i * 100 + k, { remoteAddress: `10.${i}.${k}.1`, path: 'x'.repeat(200) })));
+        r.recorder.flush();
+        i++;
+      }
+      expect(r.recorder.status().state).toBe('paused');
+      expect(r.recorder.status().message).toMatch(/writing .* failed/);
+      expect(r.notices.at(-1)).toMatchObject({ level: 'warning', code: 'record-paused' });
+      // Observing while paused is a no-op, never a throw.
+      r.tick([conn(1)]);
+      // Room again: the retry reopens, and the connections open now are recorded afresh.
+      rmSync(file);
+      rmSync(`${file}-journal`, { force: true });
+      await new Promise((res) => setTimeout(res, 100));
+      expect(r.recorder.status().state).toBe('recording');
+      expect(r.notices.at(-1)).toMatchObject({ level: 'info', code: 'record-resumed' });
+      r.recorder.flush();
+      expect(connectionsBetween(r.recorder.database!, 0, r.now).rows.length).toBeGreaterThan(0);
+      r.recorder.close();
+    } finally {
+      execFileSync('umount', [mount]);
+    }
+  });
+
+  it('a second recorder on the same file while the first runs waits its turn', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const first = rig(file);
+    writeFileSync(`${file}.pid`, `${process.ppid}\n`);
+    const second = rig(file);
+    expect(second.recorder.status()).toMatchObject({ state: 'paused' });
+    expect(second.recorder.status().message).toMatch(/another NetLens process/);
+    second.recorder.close();
+    first.recorder.close();
+    expect(existsSync(file)).toBe(true);
+  });
+});
+
+describe('opening the record', () => {
+  it('refuses a missing file without creating it when asked only to read', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    expect(() => openRecord(file, { create: false })).toThrow();
+    expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe('the synthetic load', () => {
+  it('feeds the recorder without errors at 1% churn', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const r = rig(file);
+    const source = new SyntheticConnections(2000, 0.01, 3);
+    for (let i = 0; i < 10; i++) r.tick(source.next());
+    r.recorder.flush();
+    expect(r.recorder.stats.rowsWritten).toBeGreaterThan(2000);
+    r.recorder.close();
+  });
+});

@@ -1,0 +1,519 @@
+// The recorder: turns each tick's connection diff and each interfaces read into rows of the record (see
+// database.ts), off the collector's path. Observing costs a map lookup per changed row; the writing happens
+// in one transaction every FLUSH_MS (a batch), so a kill -9 loses at most that batch.
+//
+// - A connection is inserted when first seen (with the monitor's own firstSeen), updated when its state,
+//   owner or byte totals change, and closed when the monitor marks it closed. Rows still open when a
+//   recording ends (quit, crash, pause) keep closed_at NULL; their session's `alive` bounds them.
+// - Per-interface bytes per minute are summed from counter deltas (a reset adds nothing); per-process bytes
+//   per minute from the connections' byte totals where the collector reports them (bytesSent/bytesReceived).
+// - Pruning (retention, size cap) deletes one small batch per flush, so no flush blocks a tick for long.
+// - Failures never reach the monitor: a corrupt file is moved aside and a fresh one started; any other write
+//   or open failure (a full disk, a read-only folder) pauses recording with a notice, retried every RETRY_MS;
+//   on resuming, the connections open now are recorded afresh.
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Diff, RowPatch } from '../../../shared/protocol.js';
+import {
+  DEFAULT_RECORDING,
+  MAX_STATES,
+  type RecordingConfig,
+  type RecordingState,
+  type RecordingStatus,
+} from '../../../shared/record.js';
+import type { Connection, NetInterface } from '../../../shared/types.js';
+import { clearStaleLock, errorText, failureKind, openRecord, type RecordDatabase } from './database.js';
+
+export const FLUSH_MS = 2000;
+export const RETRY_MS = 60_000;
+export const PRUNE_EVERY_MS = 60_000;
+/** Rows deleted per pruning batch: a few milliseconds of work. */
+export const PRUNE_BATCH = 500;
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+export type NoticeLevel = 'info' | 'warning' | 'error';
+
+export interface RecorderOptions {
+  file: string;
+  config?: RecordingConfig;
+  /** The connections open now (the monitor's table): recorded afresh after a pause or when switched on. */
+  liveRows: () => readonly Connection[];
+  /** A notice for every client (recording paused, resumed, a corrupt file moved aside). */
+  notify: (level: NoticeLevel, code: string, text: string) => void;
+  /** The status changed (the monitor re-sends its status). */
+  changed?: () => void;
+  log?: (line: string) => void;
+  now?: () => number;
+  flushMs?: number;
+  retryMs?: number;
+}
+
+interface OpenConnection {
+  /** The row number in conns, or null until the next flush inserts it. */
+  rowid: number | null;
+  row: Connection;
+  states: string[];
+  closedAt: number | null;
+  bytesSent: number | null;
+  bytesReceived: number | null;
+}
+
+interface Traffic {
+  rx: number;
+  tx: number;
+}
+
+function isListener(row: Connection): boolean {
+  if (row.proto === 'tcp') return row.state === 'LISTEN';
+  if (row.proto === 'unix') return row.state === 'LISTENING';
+  return row.state === 'UNCONN' && row.remotePort === 0;
+}
+
+/** Byte totals, once the collector reports them (the traffic collector adds these fields). */
+function bytesOf(row: object, field: 'bytesSent' | 'bytesReceived'): number | null | undefined {
+  if (!(field in row)) return undefined;
+  const value = (row as Record<string, unknown>)[field];
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+const minuteOf = (at: number) => at - (at % MINUTE_MS);
+
+export class Recorder {
+  private config: RecordingConfig;
+  private db: RecordDatabase | null = null;
+  private session = 0;
+  private state: RecordingState = 'off';
+  private message: string | null = null;
+  private readonly open = new Map<string, OpenConnection>();
+  private readonly dirty = new Set<OpenConnection>();
+  private readonly ifaceLast = new Map<string, { rx: number; tx: number }>();
+  /** `${minute}\n${name}` -> bytes not yet written. */
+  private readonly ifaceMinutes = new Map<string, Traffic>();
+  private readonly processMinutes = new Map<string, Traffic>();
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastPrune = 0;
+  private pruning = false;
+  private sizeBytes = 0;
+  private oldest: number | null = null;
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+  /** Flushes done and the time they took (the benchmark reads these). */
+  readonly stats = { flushes: 0, flushMs: 0, rowsWritten: 0, pruned: 0 };
+
+  constructor(private readonly options: RecorderOptions) {
+    this.config = options.config ?? DEFAULT_RECORDING;
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? ((line) => console.warn(line));
+    if (this.config.enabled) this.start(false);
+  }
+
+  /** Whether the monitor should keep connections polled for the recorder. */
+  get wantsConnections(): boolean {
+    return this.state === 'recording';
+  }
+
+  status(): RecordingStatus {
+    return {
+      state: this.state,
+      config: { ...this.config },
+      file: this.options.file,
+      message: this.message,
+      sizeBytes: this.sizeBytes,
+      oldest: this.oldest,
+    };
+  }
+
+  /** The open database, for queries (null while off or paused). */
+  get database(): RecordDatabase | null {
+    return this.db;
+  }
+
+  configure(config: RecordingConfig): void {
+    const was = this.config;
+    this.config = { ...config };
+    if (config.enabled && !was.enabled) {
+      this.start(true);
+    } else if (!config.enabled && was.enabled) {
+      this.stop();
+      this.setState('off', null);
+    } else {
+      // New retention or cap: prune at the next flush.
+      this.lastPrune = 0;
+      this.options.changed?.();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Observing (called by the monitor on each publish: cheap, no I/O)
+
+  connections(diff: Diff<Connection>, get: (id: string) => Connection | undefined): void {
+    if (this.state !== 'recording') return;
+    for (const row of diff.added) if (row.closedAt == null) this.opened(row);
+    for (const patch of diff.changed) this.patched(patch, get);
+    // diff.removed: rows whose linger ended; their close was recorded when closedAt was set.
+    this.schedule();
+  }
+
+  interfaces(rows: readonly NetInterface[], at: number): void {
+    if (this.state !== 'recording') return;
+    const minute = minuteOf(at);
+    for (const row of rows) {
+      const now = { rx: row.counters.rxBytes, tx: row.counters.txBytes };
+      const last = this.ifaceLast.get(row.id);
+      this.ifaceLast.set(row.id, now);
+      if (!last) continue;
+      // A counter reset (driver reload, 32-bit wrap) adds nothing rather than a bogus spike.
+      this.addTraffic(this.ifaceMinutes, minute, row.id, Math.max(0, now.rx - last.rx), Math.max(0, now.tx - last.tx));
+    }
+    this.schedule();
+  }
+
+  private opened(row: Connection): void {
+    const previous = this.open.get(row.id);
+    if (previous && previous.closedAt === null) return;
+    const entry: OpenConnection = {
+      rowid: null,
+      row,
+      states: [row.state],
+      closedAt: null,
+      bytesSent: bytesOf(row, 'bytesSent') ?? null,
+      bytesReceived: bytesOf(row, 'bytesReceived') ?? null,
+    };
+    // A connection that closed and reopened before the flush: the closed one is still written (it is in
+    // `dirty`), the new one gets its own row.
+    this.open.set(row.id, entry);
+    this.dirty.add(entry);
+  }
+
+  private patched(patch: RowPatch<Connection>, get: (id: string) => Connection | undefined): void {
+    const entry = this.open.get(patch.id);
+    if (patch.closedAt === null || !entry || entry.closedAt !== null) {
+      // Reopened after closing (a fresh firstSeen), or never seen open: record it as new.
+      const row = get(patch.id);
+      if (row && row.closedAt == null) this.opened(row);
+      return;
+    }
+    if (typeof patch.closedAt === 'number') {
+      entry.closedAt = patch.closedAt;
+      this.dirty.add(entry);
+      return;
+    }
+    let touched = false;
+    if (patch.state !== undefined && patch.state !== entry.states[entry.states.length - 1]) {
+      entry.states.push(patch.state);
+      // Bounded: the first states and the latest one.
+      if (entry.states.length > MAX_STATES) entry.states.splice(MAX_STATES - 1, entry.states.length - MAX_STATES);
+      touched = true;
+    }
+    if (patch.processes !== undefined && patch.processes.length > 0 && entry.row.processes.length === 0) {
+      entry.row = { ...entry.row, processes: patch.processes, user: patch.user ?? entry.row.user };
+      touched = true;
+    }
+    const sent = bytesOf(patch, 'bytesSent');
+    const received = bytesOf(patch, 'bytesReceived');
+    if (sent !== undefined || received !== undefined) {
+      const process = entry.row.processes[0]?.name ?? null;
+      const dtx = sent != null && entry.bytesSent != null ? Math.max(0, sent - entry.bytesSent) : 0;
+      const drx = received != null && entry.bytesReceived != null ? Math.max(0, received - entry.bytesReceived) : 0;
+      if (process !== null && (dtx > 0 || drx > 0)) this.addTraffic(this.processMinutes, minuteOf(this.now()), process, drx, dtx);
+      if (sent !== undefined) entry.bytesSent = sent;
+      if (received !== undefined) entry.bytesReceived = received;
+      touched = true;
+    }
+    if (touched) this.dirty.add(entry);
+  }
+
+  private addTraffic(into: Map<string, Traffic>, minute: number, name: string, rx: number, tx: number): void {
+    if (rx === 0 && tx === 0) return;
+    const key = `${minute}\n${name}`;
+    const t = into.get(key);
+    if (t) {
+      t.rx += rx;
+      t.tx += tx;
+    } else into.set(key, { rx, tx });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Writing
+
+  private schedule(): void {
+    if (this.flushTimer !== null || this.state !== 'recording') return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      this.flush();
+    }, this.options.flushMs ?? FLUSH_MS);
+  }
+
+  /** Writes everything observed since the last flush in one transaction, then one pruning batch if due. */
+  flush(): void {
+    const db = this.db;
+    if (!db || this.state !== 'recording') return;
+    const started = performance.now();
+    const at = this.now();
+    let written = 0;
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      written = this.writeConnections(db, at) + this.writeTraffic(db, 'iface_minutes', this.ifaceMinutes)
+        + this.writeTraffic(db, 'process_minutes', this.processMinutes);
+      db.run('UPDATE sessions SET alive = ? WHERE id = ?', [at, this.session]);
+      db.exec('COMMIT');
+    } catch (err) {
+      this.writeFailed(err);
+      return;
+    }
+    for (const entry of this.dirty) if (entry.closedAt !== null && this.open.get(entry.row.id) === entry) this.open.delete(entry.row.id);
+    this.dirty.clear();
+    this.ifaceMinutes.clear();
+    this.processMinutes.clear();
+    this.stats.flushes++;
+    this.stats.rowsWritten += written;
+    if (this.pruning || at - this.lastPrune >= PRUNE_EVERY_MS) this.pruneBatch(db, at);
+    this.stats.flushMs += performance.now() - started;
+  }
+
+  private writeConnections(db: RecordDatabase, at: number): number {
+    if (this.dirty.size === 0) return 0;
+    const insert = db.prepare(`INSERT INTO conns (session, key, proto, family, local_addr, local_port, remote_addr, remote_port,
+      states, listener, pid, process, user, exe, path, first_seen, closed_at, bytes_sent, bytes_received)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const update = db.prepare(`UPDATE conns SET states = ?, pid = ?, process = ?, user = ?, exe = ?, closed_at = ?,
+      bytes_sent = ?, bytes_received = ? WHERE id = ?`);
+    try {
+      for (const e of this.dirty) {
+        const r = e.row;
+        const p = r.processes[0];
+        const owner = [p?.pid ?? null, p?.name ?? null, p?.user ?? r.user, p?.exe ?? null];
+        if (e.rowid === null) {
+          const result = insert.run([this.session, r.id, r.proto, r.family, r.localAddress, r.localPort, r.remoteAddress,
+            r.remotePort, e.states.join(' '), isListener(r) ? 1 : 0, ...owner, r.path ?? null, r.firstSeen ?? at,
+            e.closedAt, e.bytesSent, e.bytesReceived]);
+          e.rowid = Number(result.lastInsertRowid);
+        } else {
+          update.run([e.states.join(' '), ...owner, e.closedAt, e.bytesSent, e.bytesReceived, e.rowid]);
+        }
+      }
+    } finally {
+      insert.finalize();
+      update.finalize();
+    }
+    return this.dirty.size;
+  }
+
+  private writeTraffic(db: RecordDatabase, table: 'iface_minutes' | 'process_minutes', from: Map<string, Traffic>): number {
+    if (from.size === 0) return 0;
+    const name = table === 'iface_minutes' ? 'iface' : 'process';
+    const upsert = db.prepare(`INSERT INTO ${table} (minute, ${name}, rx, tx) VALUES (?, ?, ?, ?)
+      ON CONFLICT (minute, ${name}) DO UPDATE SET rx = rx + excluded.rx, tx = tx + excluded.tx`);
+    try {
+      for (const [key, t] of from) {
+        const cut = key.indexOf('\n');
+        upsert.run([Number(key.slice(0, cut)), key.slice(cut + 1), t.rx, t.tx]);
+      }
+    } finally {
+      upsert.finalize();
+    }
+    return from.size;
+  }
+
+  /** One small batch: rows past retention first, then (over the size cap) the oldest rows whatever their age. */
+  private pruneBatch(db: RecordDatabase, at: number): void {
+    this.lastPrune = at;
+    try {
+      const pageSize = Number((db.get('PRAGMA page_size') as { page_size: number }).page_size);
+      const used = () =>
+        (Number((db.get('PRAGMA page_count') as { page_count: number }).page_count) -
+          Number((db.get('PRAGMA freelist_count') as { freelist_count: number }).freelist_count)) * pageSize;
+      const cutoff = at - this.config.retentionDays * DAY_MS;
+      const overCap = used() > this.config.maxMb * 1024 * 1024;
+      db.exec('BEGIN IMMEDIATE');
+      let deleted = db.run(`DELETE FROM conns WHERE id IN (SELECT id FROM conns WHERE closed_at < ? LIMIT ${PRUNE_BATCH})`, [cutoff]).changes;
+      // Rows left open by a recording that ended before the cutoff.
+      deleted += db.run(
+        `DELETE FROM conns WHERE id IN (SELECT c.id FROM conns c JOIN sessions s ON s.id = c.session
+          WHERE c.closed_at IS NULL AND s.alive < ? AND c.session != ? LIMIT ${PRUNE_BATCH})`,
+        [cutoff, this.session],
+      ).changes;
+      if (deleted === 0 && overCap) {
+        deleted = db.run(`DELETE FROM conns WHERE id IN (SELECT id FROM conns WHERE closed_at IS NOT NULL ORDER BY id LIMIT ${PRUNE_BATCH})`).changes;
+      }
+      const oldestMinute = (table: string) => Number((db.get(`SELECT min(minute) AS m FROM ${table}`) as { m: number | null }).m ?? Infinity);
+      for (const table of ['iface_minutes', 'process_minutes']) {
+        // An hour of minutes per batch: a handful of rows per interface or process.
+        const hour = oldestMinute(table) + 3_600_000;
+        if (Number.isFinite(hour)) deleted += db.run(`DELETE FROM ${table} WHERE minute < ?`, [overCap ? hour : Math.min(cutoff, hour)]).changes;
+      }
+      deleted += db.run(`DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE at < ? LIMIT ${PRUNE_BATCH})`, [cutoff]).changes;
+      db.run('DELETE FROM sessions WHERE alive < ? AND id != ? AND NOT EXISTS (SELECT 1 FROM conns WHERE session = sessions.id)', [cutoff, this.session]);
+      db.exec('COMMIT');
+      // Give freed pages back to the file system, a few at a time.
+      db.exec('PRAGMA incremental_vacuum(256)');
+      this.stats.pruned += deleted;
+      this.pruning = deleted > 0;
+      this.sizeBytes = used();
+      const oldest = db.get('SELECT min(first_seen) AS t FROM conns') as { t: number | null };
+      this.oldest = oldest.t === null ? null : Number(oldest.t);
+    } catch (err) {
+      this.writeFailed(err);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Starting, stopping, failing
+
+  private start(seed: boolean): void {
+    const file = this.options.file;
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      // SQLite would say only "unable to open database file": ask first, for a message that says why.
+      accessSync(dirname(file), constants.W_OK);
+      const other = claimWriter(file);
+      if (other !== null) {
+        this.pause(`another NetLens process (pid ${other}) is recording to ${file}`);
+        return;
+      }
+      const { db, movedAside } = openRecord(file, { create: true, now: this.now() });
+      const at = this.now();
+      this.db = db;
+      this.session = Number(db.run('INSERT INTO sessions (started, alive) VALUES (?, ?)', [at, at]).lastInsertRowid);
+      this.lastPrune = 0;
+      this.setState('recording', movedAside ? `The record was damaged and was moved aside to ${movedAside}; a new one was started.` : null);
+      if (movedAside) {
+        this.options.notify('warning', 'record-reset', `The connection record was damaged; it was moved aside (${movedAside}) and a new one started.`);
+      }
+      if (seed) for (const row of this.options.liveRows()) if (row.closedAt == null) this.opened(row);
+      this.pruneBatch(db, at);
+      this.schedule();
+    } catch (err) {
+      this.closeDb();
+      this.pause(`cannot open ${file}: ${describe(err)}`);
+    }
+  }
+
+  private writeFailed(err: unknown): void {
+    const db = this.db;
+    try {
+      if (db?.inTransaction) db.exec('ROLLBACK');
+    } catch {
+      // The rollback failing too changes nothing: the connection is closed next.
+    }
+    const kind = failureKind(err);
+    if (kind === 'busy') {
+      // Another process (`netlens history`) holds the lock: what was observed stays and goes with the next flush.
+      clearStaleLock(this.options.file);
+      this.schedule();
+      return;
+    }
+    this.stop();
+    if (kind === 'corrupt') {
+      const aside = `${this.options.file}.corrupt-${new Date(this.now()).toISOString().replace(/[:.]/g, '-')}`;
+      try {
+        renameSync(this.options.file, aside);
+        if (existsSync(`${this.options.file}-journal`)) renameSync(`${this.options.file}-journal`, `${aside}-journal`);
+        this.options.notify('warning', 'record-reset', `The connection record was damaged; it was moved aside (${aside}) and a new one started.`);
+        this.start(true);
+        return;
+      } catch (moveErr) {
+        this.pause(`the record is damaged and could not be moved aside: ${describe(moveErr)}`);
+        return;
+      }
+    }
+    this.pause(`writing ${this.options.file} failed: ${describe(err)}`);
+  }
+
+  private pause(reason: string): void {
+    this.log(`recorder: ${reason}`);
+    this.setState('paused', reason);
+    this.options.notify('warning', 'record-paused', `Recording is paused: ${reason}. NetLens keeps running and retries every minute.`);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.config.enabled || this.state !== 'paused') return;
+      this.start(true);
+      if ((this.state as RecordingState) === 'recording') this.options.notify('info', 'record-resumed', 'Recording resumed.');
+    }, this.options.retryMs ?? RETRY_MS);
+  }
+
+  /** Drops what was observed and closes the database (after a failure or when switched off). */
+  private stop(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.flushTimer = this.retryTimer = null;
+    this.open.clear();
+    this.dirty.clear();
+    this.ifaceMinutes.clear();
+    this.processMinutes.clear();
+    this.ifaceLast.clear();
+    this.closeDb();
+  }
+
+  private closeDb(): void {
+    try {
+      this.db?.close();
+    } catch (err) {
+      this.log(`recorder: closing the record failed: ${errorText(err)}`);
+    }
+    this.db = null;
+  }
+
+  private setState(state: RecordingState, message: string | null): void {
+    this.state = state;
+    this.message = message;
+    this.options.changed?.();
+  }
+
+  /** Writes what is pending and closes the database. */
+  close(): void {
+    if (this.state === 'recording') this.flush();
+    this.stop();
+    if (this.state === 'recording') releaseWriter(this.options.file);
+    this.state = 'off';
+  }
+}
+
+/** `<file>.pid` names the process recording to the file: one recorder per file. */
+const writerFile = (file: string) => `${file}.pid`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Becomes the file's recorder, or returns the pid of the live process that is. A lock directory left by a
+ * recorder that is gone (killed, or a worker of this very process that died mid-write) is removed: nobody else
+ * writes, and the hot journal it left is rolled back by the next open.
+ */
+function claimWriter(file: string): number | null {
+  let previous: number | null = null;
+  try {
+    previous = Number.parseInt(readFileSync(writerFile(file), 'utf8'), 10);
+  } catch {
+    previous = null;
+  }
+  if (previous !== null && Number.isSafeInteger(previous) && previous !== process.pid && alive(previous)) return previous;
+  if (previous !== null) clearStaleLock(file, Infinity);
+  writeFileSync(writerFile(file), `${process.pid}\n`);
+  return null;
+}
+
+function releaseWriter(file: string): void {
+  try {
+    if (readFileSync(writerFile(file), 'utf8').trim() === String(process.pid)) unlinkSync(writerFile(file));
+  } catch {
+    // Already gone.
+  }
+}
+
+function describe(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied (the data folder is read-only)';
+  if (code === 'ENOSPC') return 'the disk is full';
+  const text = errorText(err);
+  // SQLite reports the OS error only as "disk I/O error" or "unable to open database file".
+  return text;
+}

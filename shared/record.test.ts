@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { networkOf, parseDuration, parseMoment } from './record.js';
+
+describe('record helpers', () => {
+  it('reads durations and refuses anything else', () => {
+    expect(parseDuration('90s')).toBe(90_000);
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration('7d')).toBe(7 * 86_400_000);
+    for (const bad of ['', 'h', '1x', '1h 2m', '-1h', '1.5h']) expect(parseDuration(bad)).toBeNull();
+  });
+
+  it('reads moments: a duration back, a clock time today (or yesterday), a date', () => {
+    const now = new Date(2026, 10, 30, 15, 0, 0).getTime();
+    expect(parseMoment('1h', now)).toBe(now - 3_600_000);
+    expect(parseMoment('14:05', now)).toBe(new Date(2026, 10, 30, 14, 5).getTime());
+    expect(parseMoment('16:00', now)).toBe(new Date(2026, 10, 29, 16, 0).getTime());
+    expect(parseMoment('2026-11-30 14:05', now)).toBe(new Date(2026, 10, 30, 14, 5).getTime());
+    expect(parseMoment('2026-11-30T14:05:00Z', now)).toBe(Date.UTC(2026, 10, 30, 14, 5));
+    expect(parseMoment('yesterday', now)).toBeNull();
+    expect(parseMoment('2026-13-45', now)).toBeNull();
+  });
+
+  it('names the network of an address', () => {
+    expect(networkOf('93.184.216.34')).toBe('93.184.216.0/24');
+    expect(networkOf('::ffff:10.0.2.15')).toBe('10.0.2.0/24');
+    expect(networkOf('2a00:1450:4001:82a::200e')).toBe('2a00:1450:4001::/48');
+    expect(networkOf('fe80::1%eth0')).toBe('fe80:0:0::/48');
+  });
+});

@@ -1,0 +1,118 @@
+// The connection record: what the recorder keeps on disk (electron/monitor/record/) and what clients, the
+// CLI and the History view get back from it. Types and pure helpers only.
+import type { Connection } from './types.js';
+
+export type RecordingState = 'off' | 'recording' | 'paused' | 'failed';
+
+export interface RecordingConfig {
+  enabled: boolean;
+  /** Rows older than this are pruned (whole days, 1..365). */
+  retentionDays: number;
+  /** The database is pruned, oldest first, while it holds more than this (MB, 10..10000). */
+  maxMb: number;
+}
+
+export const DEFAULT_RECORDING: RecordingConfig = { enabled: true, retentionDays: 7, maxMb: 200 };
+
+export interface RecordingStatus {
+  state: RecordingState;
+  config: RecordingConfig;
+  /** The database file, or null when there is none. */
+  file: string | null;
+  /** Why it is paused or failed, or what happened last (a corrupt file moved aside). */
+  message: string | null;
+  /** Bytes in use in the database (pages minus free pages). */
+  sizeBytes: number;
+  /** The oldest moment recorded, or null for an empty record. */
+  oldest: number | null;
+}
+
+/** One connection's lifetime as recorded. */
+export interface RecordedConnection
+  extends Pick<Connection, 'proto' | 'family' | 'localAddress' | 'localPort' | 'remoteAddress' | 'remotePort'> {
+  /** The recording's row number: unique in the record. */
+  id: string;
+  /** The states it went through, first to last (at most MAX_STATES, the last one kept). */
+  states: string[];
+  /** A listening or bound-but-unconnected socket (tcp LISTEN, udp UNCONN, unix LISTENING). */
+  listener: boolean;
+  pid: number | null;
+  process: string | null;
+  user: string | null;
+  exe: string | null;
+  /** Unix sockets: the path. */
+  path: string | null;
+  firstSeen: number;
+  /** The last moment it was known open: its close, or the last write of the recording that saw it. */
+  lastSeen: number;
+  /** When it closed, or null if recording stopped while it was open (closed some time after lastSeen). */
+  closedAt: number | null;
+  /** Final byte totals, where the collector reports them. */
+  bytesSent: number | null;
+  bytesReceived: number | null;
+}
+
+export const MAX_STATES = 16;
+
+export interface TimelinePoint {
+  /** Start of the minute (ms since epoch). */
+  t: number;
+  /** Connections first seen in that minute. */
+  opened: number;
+  /** Bytes received and sent over all interfaces in that minute. */
+  rxBytes: number;
+  txBytes: number;
+}
+
+export interface ChangesSummary {
+  from: number;
+  to: number;
+  newListeners: RecordedConnection[];
+  goneListeners: RecordedConnection[];
+  /** Remote addresses talked to in (from, to] and never before `from` in the record. */
+  newRemoteHosts: { address: string; network: string; process: string | null; firstSeen: number }[];
+  /** Networks (/24, /48) of those hosts that are new too. */
+  newNetworks: string[];
+  /** Processes using the network in (from, to] and never before `from` in the record. */
+  startedProcesses: { process: string; firstSeen: number }[];
+  /** Processes with connections open at `from` and none open at `to`. */
+  stoppedProcesses: { process: string; lastSeen: number }[];
+}
+
+/** The network a remote address belongs to, as "what changed" groups them: /24 for IPv4, /48 for IPv6. */
+export function networkOf(address: string): string {
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/i.exec(address);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  if (!address.includes(':')) return address;
+  const zoneless = address.split('%')[0]!;
+  const [head = '', tail = ''] = zoneless.split('::');
+  const headParts = head ? head.split(':') : [];
+  const tailParts = tail ? tail.split(':') : [];
+  const missing = zoneless.includes('::') ? 8 - headParts.length - tailParts.length : 0;
+  const groups = [...headParts, ...Array<string>(Math.max(0, missing)).fill('0'), ...tailParts];
+  return `${groups.slice(0, 3).map((g) => (parseInt(g || '0', 16) || 0).toString(16)).join(':')}::/48`;
+}
+
+/** Durations as the CLI and the view accept them: 90s, 15m, 1h, 7d (and combinations: 1h30m). */
+export function parseDuration(text: string): number | null {
+  const m = /^(?:(\d{1,5})d)?(?:(\d{1,5})h)?(?:(\d{1,6})m)?(?:(\d{1,7})s)?$/.exec(text.trim());
+  if (!m || text.trim() === '') return null;
+  const [, d = '0', h = '0', min = '0', s = '0'] = m;
+  return ((Number(d) * 24 + Number(h)) * 60 + Number(min)) * 60_000 + Number(s) * 1000;
+}
+
+/** A moment as the CLI accepts it: a duration back from `now` ("1h"), or a date/time ("2026-11-30 14:05",
+ *  an ISO string, or "14:05" for today). Null when it is neither. */
+export function parseMoment(text: string, now: number): number | null {
+  const ago = parseDuration(text);
+  if (ago !== null) return now - ago;
+  const clock = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
+  if (clock) {
+    const d = new Date(now);
+    d.setHours(Number(clock[1]), Number(clock[2]), Number(clock[3] ?? 0), 0);
+    return d.getTime() > now ? d.getTime() - 86_400_000 : d.getTime();
+  }
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text.trim())) return null;
+  const t = Date.parse(text.trim().replace(' ', 'T'));
+  return Number.isFinite(t) ? t : null;
+}

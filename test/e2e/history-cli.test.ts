@@ -1,0 +1,115 @@
+// The connection record end to end: the browser host records (whatever is shown: no browser here at all),
+// survives a restart, and `netlens history` finds what happened; a read-only data folder pauses recording
+// and nothing else.
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RecordedConnection } from '../../shared/record.js';
+import { CLI, startHost, until, type RunningHost } from './support.js';
+
+const dirs: string[] = [];
+const hosts: RunningHost[] = [];
+afterEach(async () => {
+  for (const h of hosts.splice(0)) await h.stop();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function history(dataDir: string, args: string[]): { code: number; out: string; err: string } {
+  try {
+    const out = execFileSync(process.execPath, [CLI, 'history', ...args], { env: { ...process.env, NETLENS_DATA_DIR: dataDir }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return { code: 0, out, err: '' };
+  } catch (err) {
+    const e = err as { status: number; stdout: string; stderr: string };
+    return { code: e.status, out: e.stdout, err: e.stderr };
+  }
+}
+
+/** A process that listens on loopback, connects to itself, holds both ends a moment, and exits. */
+async function probe(): Promise<{ pid: number; port: number }> {
+  const child = spawn(process.execPath, ['-e', `
+    const net = require('node:net');
+    const server = net.createServer((s) => s.on('error', () => {})).listen(0, '127.0.0.1', () => {
+      const port = server.address().port;
+      const c = net.connect(port, '127.0.0.1', () => {
+        console.log(port);
+        setTimeout(() => { c.destroy(); server.close(); process.exit(0); }, 2500);
+      });
+    });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((r) => child.once('exit', r));
+  return { pid: child.pid!, port: Number(out.trim()) };
+}
+
+describe('netlens history', () => {
+  it('finds a probe that listened, connected and exited, after the host restarts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'history-e2e-'));
+    dirs.push(dataDir);
+    const first = await startHost([], { NETLENS_DATA_DIR: dataDir });
+    hosts.push(first);
+    const p = await probe();
+    const rows = () => JSON.parse(history(dataDir, ['--since', '10m', '--json']).out || '{"rows":[]}').rows as RecordedConnection[];
+    // Written within a flush (2 s) of being seen, its close too (the probe has exited).
+    await until('the probe in the record', () => rows().some((r) => r.listener && r.localPort === p.port && r.pid === p.pid && r.closedAt !== null));
+    await first.stop();
+    const second = await startHost([], { NETLENS_DATA_DIR: dataDir });
+    hosts.push(second);
+    await second.stop();
+
+    const recorded = rows();
+    const listener = recorded.find((r) => r.listener && r.localPort === p.port)!;
+    expect(listener).toMatchObject({ proto: 'tcp', localAddress: '127.0.0.1', pid: p.pid, process: 'node', states: ['LISTEN'] });
+    expect(listener.closedAt).not.toBeNull();
+    const outgoing = recorded.find((r) => r.remotePort === p.port && r.remoteAddress === '127.0.0.1')!;
+    expect(outgoing).toMatchObject({ pid: p.pid, listener: false });
+    expect(outgoing.states[0]).toBe('ESTABLISHED');
+
+    const table = history(dataDir, ['--since', '10m']);
+    expect(table.code).toBe(0);
+    expect(table.out).toMatch(new RegExp(`\\d\\d:\\d\\d:\\d\\d  listen +tcp +127\\.0\\.0\\.1:${p.port} +${p.pid}/node`));
+    expect(table.out).toMatch(new RegExp(`\\d\\d:\\d\\d:\\d\\d  closed +tcp +127\\.0\\.0\\.1:${p.port} +${p.pid}/node`));
+    const csv = history(dataDir, ['--since', '10m', '--format', 'csv']).out.split('\n');
+    expect(csv[0]).toBe('proto,family,local_address,local_port,remote_address,remote_port,states,listener,pid,process,user,exe,path,first_seen,last_seen,closed_at,bytes_sent,bytes_received');
+    expect(csv.some((l) => l.startsWith(`tcp,inet,127.0.0.1,${p.port},0.0.0.0,0,LISTEN,1,${p.pid},node,`))).toBe(true);
+    // Before the probe listened, and after it went, its listener is a change.
+    const since = Math.floor((listener.firstSeen - 1000 - Date.now()) / -1000);
+    const changes = JSON.parse(history(dataDir, ['--changes', '--since', `${since}s`, '--until', new Date(listener.firstSeen + 500).toISOString(), '--json']).out);
+    expect(changes.newListeners.some((l: RecordedConnection) => l.localPort === p.port)).toBe(true);
+  }, 90_000);
+
+  it('refuses bad moments and says where a missing record would be', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'history-e2e-'));
+    dirs.push(dataDir);
+    expect(history(dataDir, ['--since', 'yesterday-ish'])).toMatchObject({ code: 2 });
+    expect(history(dataDir, ['--format', 'xml'])).toMatchObject({ code: 2 });
+    const missing = history(dataDir, []);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain(`no record at ${join(dataDir, 'history.sqlite')}`);
+  });
+
+  it('with a read-only data folder, pauses recording with a notice and serves as usual', async () => {
+    if (process.getuid?.() !== 0) return; // needs setpriv to run the host as another user
+    const dataDir = mkdtempSync(join(tmpdir(), 'history-ro-'));
+    dirs.push(dataDir);
+    chmodSync(dataDir, 0o555);
+    const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'web', '--port', '0'], {
+      env: { ...process.env, NETLENS_DATA_DIR: dataDir, HOME: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      const url = await until('the host serving', () => /serving at (http:\/\/\S+)/.exec(out)?.[1]);
+      await until('the recorder to say why it paused', () => /recorder: cannot open .*permission denied/.test(out));
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(child.exitCode).toBeNull();
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }, 60_000);
+});
