@@ -21,6 +21,8 @@ const REQUIRED_BUILD_FILES = [
   'out/main/main.cjs',
   'out/main/worker.cjs',
   'out/main/cli.cjs',
+  // SQLite's WebAssembly, loaded from beside the bundles (the record)
+  'out/main/node-sqlite3-wasm.wasm',
   'out/preload/preload.cjs',
   'out/renderer/index.html',
 ];
