@@ -74,8 +74,8 @@ describe('netlens history', () => {
     expect(csv[0]).toBe('proto,family,local_address,local_port,remote_address,remote_port,states,listener,pid,process,user,exe,path,first_seen,last_seen,closed_at,bytes_sent,bytes_received');
     expect(csv.some((l) => l.startsWith(`tcp,inet,127.0.0.1,${p.port},0.0.0.0,0,LISTEN,1,${p.pid},node,`))).toBe(true);
     // Before the probe listened, and after it went, its listener is a change.
-    const since = Math.floor((listener.firstSeen - 1000 - Date.now()) / -1000);
-    const changes = JSON.parse(history(dataDir, ['--changes', '--since', `${since}s`, '--until', new Date(listener.firstSeen + 500).toISOString(), '--json']).out);
+    const moment = (t: number) => new Date(t).toISOString();
+    const changes = JSON.parse(history(dataDir, ['--changes', '--since', moment(listener.firstSeen - 1000), '--until', moment(listener.firstSeen + 500), '--json']).out);
     expect(changes.newListeners.some((l: RecordedConnection) => l.localPort === p.port)).toBe(true);
   }, 90_000);
 
