@@ -126,9 +126,16 @@ export function inCidr(address: string, cidr: Cidr): boolean {
   return false;
 }
 
-function isV4Mapped(b: Uint8Array): boolean {
+/** Whether 16 address bytes are an IPv4-mapped IPv6 address (::ffff:10.0.2.15). */
+export function isV4Mapped(b: Uint8Array): boolean {
+  if (b.length !== 16) return false;
   for (let i = 0; i < 10; i++) if (b[i] !== 0) return false;
   return b[10] === 0xff && b[11] === 0xff;
+}
+
+/** Four address bytes from `at` as an unsigned 32-bit number. */
+export function ipv4Number(b: Uint8Array, at = 0): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 }
 
 export function isLoopback(address: string): boolean {
@@ -140,7 +147,11 @@ export function isLoopback(address: string): boolean {
 }
 
 export function isUnspecified(address: string): boolean {
-  if (address === '' || address === '*') return true;
+  if (address === '' || address === '*' || address === '0.0.0.0' || address === '::') return true;
+  // Any other spelling of an unspecified address starts with 0, a colon or a bracket: skip the parse for the
+  // rest (this runs once per connection per tick in the names collector).
+  const c = address.charCodeAt(0);
+  if (c !== 0x30 && c !== 0x3a && c !== 0x5b) return false;
   const ip = parseIp(address);
   return ip !== null && ip.bytes.every((b) => b === 0);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFilter, togglesPredicate, type ConnectionToggles } from './filter.js';
-import type { Connection } from './types.js';
+import type { Connection, NameEntry } from './types.js';
+import type { NameLookup } from './names.js';
 
 function conn(p: Partial<Connection>): Connection {
   return {
@@ -84,6 +85,64 @@ describe('parseFilter', () => {
       expect(f.ok, q).toBe(false);
       if (!f.ok) expect(f.error).toContain(part);
     }
+  });
+});
+
+describe('parseFilter on names and places', () => {
+  const entry = (id: string, e: Partial<NameEntry>): NameEntry => ({ id, service: null, host: null, country: null, asn: null, asOrg: null, ...e });
+  const table = new Map<string, NameEntry>(
+    [
+      entry('tcp/443', { service: 'https' }),
+      entry('udp/5353', { service: 'mdns' }),
+      entry('93.184.216.34', { host: 'example.com', country: 'US', asn: 15133, asOrg: 'Edgecast Inc.' }),
+      entry('::1', { host: 'localhost', country: 'loopback' }),
+    ].map((e) => [e.id, e]),
+  );
+  const names: NameLookup = table;
+  const count = (q: string) => {
+    const f = parseFilter(q, names);
+    if (!f.ok) throw new Error(f.error);
+    return rows.filter(f.predicate).length;
+  };
+
+  it('matches ports by service name, alone or in lists with numbers', () => {
+    expect(count('port:https')).toBe(2);
+    expect(count('lport:https')).toBe(1);
+    expect(count('rport:https')).toBe(1);
+    expect(count('port:mdns')).toBe(1);
+    expect(count('port:mdns,8080')).toBe(2);
+    expect(count('port:gopher')).toBe(0);
+    // Without names, a service name matches nothing (it is not an error: names may still arrive).
+    expect(rows.filter((parseFilter('port:https') as { predicate: (r: Connection) => boolean }).predicate)).toHaveLength(0);
+  });
+
+  it('matches host, country, AS number and organisation of the remote address', () => {
+    expect(count('host:example')).toBe(1);
+    expect(count('host:EXAMPLE.COM')).toBe(1);
+    expect(count('country:us')).toBe(1);
+    expect(count('country:loopback')).toBe(1);
+    expect(count('-country:US')).toBe(4);
+    expect(count('asn:15133')).toBe(1);
+    expect(count('asn:AS15133,1')).toBe(1);
+    expect(count('asn:15169')).toBe(0);
+    expect(count('org:edgecast')).toBe(1);
+  });
+
+  it('lets free text find names, places and services', () => {
+    expect(count('example.com')).toBe(1);
+    expect(count('edgecast')).toBe(1);
+    expect(count('mdns')).toBe(1);
+    expect(count('as15133')).toBe(1);
+    expect(count('"united states"')).toBe(1);
+  });
+
+  it('says whether a query depends on names, and rejects a bad AS number', () => {
+    const p = (q: string) => parseFilter(q, names) as { ok: true; usesNames: boolean };
+    expect(p('proc:nginx').usesNames).toBe(false);
+    expect(p('host:x').usesNames).toBe(true);
+    expect(p('firefox').usesNames).toBe(true);
+    const bad = parseFilter('asn:google', names);
+    expect(bad.ok).toBe(false);
   });
 });
 

@@ -2,20 +2,24 @@
 //   firefox                 free text: any column contains it (case-insensitive)
 //   proc:firefox            process name contains
 //   pid:1234                owning process id
-//   port:443  port:8000-8100  port:80,443   local or remote port (ranges, lists)
+//   port:443  port:8000-8100  port:80,443  port:https   local or remote port (ranges, lists, service names)
 //   lport:22  rport:443     local / remote port only
 //   addr:10.0.0.0/8         local or remote address in a network, or equal to an address
 //   laddr:  raddr:          local / remote address only
 //   state:established       state begins with (listen, est, time_wait...)
 //   user:root  proto:tcp  cmd:--port  inode:12345  path:/run
+//   host:github.com         remote host name contains (reverse DNS, when names are resolved)
+//   country:US  country:LAN remote address's country code or range label
+//   asn:15169  org:google   remote address's autonomous system number / organisation
 //   -term                   negates any term;  "quoted values" may hold spaces
 import { inCidr, isLoopback, parseCidr, parseIp, type Cidr } from './address.js';
+import { countryName, NO_NAMES, remoteEntry, serviceName, type NameLookup } from './names.js';
 import type { Connection } from './types.js';
 
 export const FILTER_FIELDS = {
   proc: 'process name contains',
   pid: 'owning process id (list with commas)',
-  port: 'local or remote port (80, 8000-8100, 80,443)',
+  port: 'local or remote port (80, 8000-8100, 80,443) or service name (https)',
   lport: 'local port',
   rport: 'remote (foreign) port',
   addr: 'local or remote address, or a network in CIDR form (10.0.0.0/8)',
@@ -27,14 +31,21 @@ export const FILTER_FIELDS = {
   cmd: 'command line contains',
   inode: 'socket inode',
   path: 'unix socket path contains',
+  host: 'remote host name contains (when names are resolved)',
+  country: 'remote country code (US) or range (LAN, loopback, link-local, CGNAT, multicast...)',
+  asn: 'remote autonomous system number (15169, AS15169, lists with commas)',
+  org: 'remote autonomous system organisation contains',
 } as const;
+
+/** Fields whose answer depends on the names dataset: a view filtered by them follows name changes. */
+const NAME_FIELDS: ReadonlySet<string> = new Set(['host', 'country', 'asn', 'org', 'port', 'lport', 'rport']);
 
 export type FilterField = keyof typeof FILTER_FIELDS;
 
 export type Predicate = (row: Connection) => boolean;
 
 export type ParsedFilter =
-  | { ok: true; predicate: Predicate; terms: number }
+  | { ok: true; predicate: Predicate; terms: number; usesNames: boolean }
   | { ok: false; error: string; at: number };
 
 interface Token {
@@ -128,12 +139,37 @@ function haystack(r: Connection): string {
   return h;
 }
 
-function termPredicate(t: Token): Predicate | string {
+/** What free text finds besides the row's own fields: its names and places (they change, so never cached). */
+function namesText(r: Connection, names: NameLookup): string {
+  const e = remoteEntry(names, r);
+  const local = serviceName(names, r.proto, r.localPort);
+  const remote = serviceName(names, r.proto, r.remotePort);
+  if (!e && local === null && remote === null) return '';
+  return `${e?.host ?? ''} ${e?.country ?? ''} ${countryName(e?.country ?? null)} ${e?.asn === null || e?.asn === undefined ? '' : `as${e.asn}`} ${e?.asOrg ?? ''} ${local ?? ''} ${remote ?? ''}`.toLowerCase();
+}
+
+/** A port term's value: numbers, ranges and service names, comma-separated ("80,https,8000-8100"). */
+function parsePortTerm(value: string): { ranges: Range[]; services: Set<string> } | null {
+  const ranges: Range[] = [];
+  const services = new Set<string>();
+  for (const part of value.split(',')) {
+    const p = part.trim().toLowerCase();
+    if (/^[a-z][a-z0-9._+-]*$/.test(p) && p.length <= 64) services.add(p);
+    else {
+      const r = parseRanges(p, 65535);
+      if (!r) return null;
+      ranges.push(...r);
+    }
+  }
+  return { ranges, services };
+}
+
+function termPredicate(t: Token, names: NameLookup): Predicate | string {
   const v = t.value;
   const lv = v.toLowerCase();
   switch (t.field) {
     case null:
-      return (r) => haystack(r).includes(lv);
+      return (r) => haystack(r).includes(lv) || namesText(r, names).includes(lv);
     case 'proc':
       return (r) => r.processes.some((p) => lower(p.name).includes(lv));
     case 'cmd':
@@ -146,12 +182,29 @@ function termPredicate(t: Token): Predicate | string {
     case 'port':
     case 'lport':
     case 'rport': {
-      const ranges = parseRanges(v, 65535);
-      if (!ranges) return `${t.field}: '${v}' is not a port, range or list (0-65535)`;
-      if (t.field === 'lport') return (r) => r.proto !== 'unix' && inRanges(r.localPort, ranges);
-      if (t.field === 'rport') return (r) => r.proto !== 'unix' && inRanges(r.remotePort, ranges);
-      return (r) => r.proto !== 'unix' && (inRanges(r.localPort, ranges) || inRanges(r.remotePort, ranges));
+      const term = parsePortTerm(v);
+      if (!term) return `${t.field}: '${v}' is not a port, range, list (0-65535) or service name`;
+      const { ranges, services } = term;
+      const matches = (r: Connection, port: number) =>
+        inRanges(port, ranges) || (services.size > 0 && services.has(serviceName(names, r.proto, port) ?? ''));
+      if (t.field === 'lport') return (r) => r.proto !== 'unix' && matches(r, r.localPort);
+      if (t.field === 'rport') return (r) => r.proto !== 'unix' && matches(r, r.remotePort);
+      return (r) => r.proto !== 'unix' && (matches(r, r.localPort) || matches(r, r.remotePort));
     }
+    case 'host':
+      return (r) => lower(remoteEntry(names, r)?.host).includes(lv);
+    case 'country':
+      return (r) => lower(remoteEntry(names, r)?.country) === lv;
+    case 'asn': {
+      const ranges = parseRanges(lv.replace(/(^|,)as/g, '$1'), 2 ** 32 - 1);
+      if (!ranges) return `asn: '${v}' is not an AS number or list (15169, AS15169)`;
+      return (r) => {
+        const asn = remoteEntry(names, r)?.asn;
+        return asn !== null && asn !== undefined && inRanges(asn, ranges);
+      };
+    }
+    case 'org':
+      return (r) => lower(remoteEntry(names, r)?.asOrg).includes(lv);
     case 'addr':
     case 'laddr':
     case 'raddr': {
@@ -185,17 +238,20 @@ function termPredicate(t: Token): Predicate | string {
   }
 }
 
-export function parseFilter(query: string): ParsedFilter {
+/** Parses a query. `names` answers the terms about names and places (host:, country:, port:https, free
+ *  text); it is read when the predicate runs, so the same predicate follows names as they arrive. */
+export function parseFilter(query: string, names: NameLookup = NO_NAMES): ParsedFilter {
   const tokens = tokenize(query);
   if (!Array.isArray(tokens)) return { ok: false, ...tokens };
   const preds: Predicate[] = [];
   for (const t of tokens) {
-    const p = termPredicate(t);
+    const p = termPredicate(t, names);
     if (typeof p === 'string') return { ok: false, error: p, at: t.at };
     preds.push(t.negate ? (r) => !p(r) : p);
   }
-  if (preds.length === 0) return { ok: true, predicate: () => true, terms: 0 };
-  return { ok: true, predicate: (r) => preds.every((p) => p(r)), terms: preds.length };
+  const usesNames = tokens.some((t) => t.field === null || NAME_FIELDS.has(t.field));
+  if (preds.length === 0) return { ok: true, predicate: () => true, terms: 0, usesNames: false };
+  return { ok: true, predicate: (r) => preds.every((p) => p(r)), terms: preds.length, usesNames };
 }
 
 /** Quotes a value for the filter box when it holds spaces or quotes (a process name like "Web Content"). */

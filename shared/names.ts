@@ -1,0 +1,101 @@
+// How a connection's numbers meet their names: the key of a port's service entry, the lookup that the
+// renderer (over the `names` dataset), the CLI and captures (over a local table) all answer, and the JSON
+// fields `netlens dump --json` and `netlens parse --json` add to each connection.
+import { isUnspecified } from './address.js';
+import type { Connection, NameEntry, Protocol } from './types.js';
+
+/** The services database has tcp and udp entries; UDP-Lite uses udp's. Raw and unix sockets have none. */
+export function serviceProto(proto: Protocol): 'tcp' | 'udp' | null {
+  if (proto === 'tcp') return 'tcp';
+  if (proto === 'udp' || proto === 'udplite') return 'udp';
+  return null;
+}
+
+/** The id of a port's entry in the `names` dataset: `tcp/443`; null where a port has no service. */
+export function serviceKey(proto: Protocol, port: number): string | null {
+  const p = serviceProto(proto);
+  return p === null || port <= 0 ? null : `${p}/${port}`;
+}
+
+/** Whether a remote address is one the names dataset describes (a real endpoint, not `*`). */
+export function hasRemoteAddress(r: Connection): boolean {
+  return r.proto !== 'unix' && !isUnspecified(r.remoteAddress);
+}
+
+/** Names and places by key: the `names` dataset's entries, wherever they came from. */
+export interface NameLookup {
+  get(id: string): NameEntry | undefined;
+}
+
+export const NO_NAMES: NameLookup = { get: () => undefined };
+
+export function serviceName(names: NameLookup, proto: Protocol, port: number): string | null {
+  const key = serviceKey(proto, port);
+  return key === null ? null : (names.get(key)?.service ?? null);
+}
+
+export function remoteEntry(names: NameLookup, r: Connection): NameEntry | undefined {
+  return hasRemoteAddress(r) ? names.get(r.remoteAddress) : undefined;
+}
+
+/** The fields `--json` rows of connections carry besides the Connection's own. */
+export interface ConnectionNames {
+  localService: string | null;
+  remoteService: string | null;
+  /** null until resolved, when the address has no name, or when resolution is off. */
+  remoteHost: string | null;
+  /** ISO code or a range label ('LAN', 'loopback'...). */
+  remoteCountry: string | null;
+  remoteAsn: number | null;
+  remoteAsOrg: string | null;
+}
+
+export function connectionNames(names: NameLookup, r: Connection): ConnectionNames {
+  const remote = remoteEntry(names, r);
+  return {
+    localService: serviceName(names, r.proto, r.localPort),
+    remoteService: hasRemoteAddress(r) ? serviceName(names, r.proto, r.remotePort) : null,
+    remoteHost: remote?.host ?? null,
+    remoteCountry: remote?.country ?? null,
+    remoteAsn: remote?.asn ?? null,
+    remoteAsOrg: remote?.asOrg ?? null,
+  };
+}
+
+/** A host name as netstat shows it without -f: the first label. Addresses stay whole. */
+export function shortHost(host: string): string {
+  const dot = host.indexOf('.');
+  return dot > 0 ? host.slice(0, dot) : host;
+}
+
+/** `AS15169 Google LLC`, or '' when unknown. */
+export function networkText(e: NameEntry | undefined): string {
+  if (!e || e.asn === null) return '';
+  return e.asOrg ? `AS${e.asn} ${e.asOrg}` : `AS${e.asn}`;
+}
+
+let regionNames: Intl.DisplayNames | null | undefined;
+const countryNames = new Map<string, string>();
+
+/** The English name of an ISO 3166-1 alpha-2 code ('United States'); '' for a range label or an unknown code. */
+export function countryName(code: string | null): string {
+  if (code === null || !/^[A-Z]{2}$/.test(code)) return '';
+  const known = countryNames.get(code);
+  if (known !== undefined) return known;
+  if (regionNames === undefined) {
+    try {
+      regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+    } catch {
+      regionNames = null; // a runtime without ICU region names: codes alone
+    }
+  }
+  let name = '';
+  try {
+    name = regionNames?.of(code) ?? '';
+  } catch {
+    // an unknown code: no name
+  }
+  if (name === code) name = '';
+  countryNames.set(code, name); // at most 26 * 26 codes
+  return name;
+}
