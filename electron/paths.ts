@@ -24,4 +24,8 @@ export const builtPaths = {
   get preload(): string {
     return join(outDir(), 'preload', 'preload.cjs');
   },
+  /** The places databases (country.mmdb, asn.bin), written by scripts/build-places.mjs. */
+  get data(): string {
+    return join(outDir(), 'data');
+  },
 };

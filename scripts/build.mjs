@@ -8,6 +8,7 @@ import { build as viteBuild } from 'vite';
 import { readdirSync, statSync, writeFileSync, mkdirSync, rmSync, existsSync, copyFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildPlaces } from './build-places.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -23,7 +24,7 @@ function newestSource() {
       for (const e of readdirSync(p)) if (e !== 'node_modules') visit(join(p, e));
     } else if (!/\.test\.tsx?$/.test(p)) newest = Math.max(newest, st.mtimeMs);
   };
-  for (const p of ['electron', 'shared', 'renderer', 'package.json', 'vite.config.ts', 'scripts/build.mjs']) {
+  for (const p of ['electron', 'shared', 'renderer', 'package.json', 'vite.config.ts', 'scripts/build.mjs', 'scripts/build-places.mjs']) {
     if (existsSync(join(root, p))) visit(join(root, p));
   }
   return newest;
@@ -55,6 +56,8 @@ await Promise.all([
   esbuild({ ...common, platform: 'browser', target: 'chrome150', entryPoints: { preload: 'electron/preload.ts' }, outdir: join(root, 'out/preload'), outExtension: { '.js': '.cjs' } }),
   viteBuild({ configFile: join(root, 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' }),
 ]);
+// The places databases (country, autonomous systems) the names collector reads from out/data.
+buildPlaces(join(root, 'out'));
 
 // SQLite for the record (node-sqlite3-wasm): its loader looks for the .wasm beside the bundle that required it.
 copyFileSync(join(root, 'node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm'), join(root, 'out/main/node-sqlite3-wasm.wasm'));

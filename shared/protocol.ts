@@ -2,7 +2,7 @@
 // Every message a client sends is validated here, at the door, by validateClientMessage(); nothing that
 // fails validation is acted on. Messages the Node side sends are typed but not re-validated.
 import * as v from 'valibot';
-import { DATASETS, type Dataset, type Diagnostics, type RowTypes } from './types.js';
+import { DATASETS, type Dataset, type Diagnostics, type NameEntry, type RowTypes } from './types.js';
 import type { RecordingStatus } from './record.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -23,7 +23,7 @@ export const IPC = {
 export const PORT_MESSAGE_TAG = 'netlens:port';
 
 /** Menu commands main sends to the page (the page owns the file picker, so both hosts share one path). */
-export const MENU_COMMANDS = ['openCapture', 'focusFilter', 'showTab:connections', 'showTab:routes', 'showTab:interfaces', 'showTab:statistics'] as const;
+export const MENU_COMMANDS = ['openCapture', 'focusFilter', 'showTab:connections', 'showTab:routes', 'showTab:interfaces', 'showTab:statistics', 'showAbout'] as const;
 
 /** What the Electron preload exposes as window.netlens: nothing more. */
 export interface NetlensBridge {
@@ -300,6 +300,9 @@ export interface CaptureResult {
   dataset: Dataset;
   rows: RowTypes[Dataset][];
   diagnostics: Diagnostics;
+  /** Connections captures: the service names and places of their ports and remote addresses (never host
+   *  names: a capture is resolved by nobody). */
+  names?: NameEntry[];
 }
 
 export interface MethodResults {

@@ -1,7 +1,7 @@
 // The typed rows every collector produces and every client receives, whatever the OS or the host.
 // Collectors fill the plain fields; the monitor adds the derived ones (rates, first-seen, closed).
 
-export const DATASETS = ['connections', 'routes', 'interfaces', 'statistics', 'multicast'] as const;
+export const DATASETS = ['connections', 'routes', 'interfaces', 'statistics', 'multicast', 'names'] as const;
 export type Dataset = (typeof DATASETS)[number];
 
 /** What a collector could not read or parse. Never thrown: counted and shown. */
@@ -228,12 +228,36 @@ export interface MulticastGroup {
   users: number | null;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Names and places: what the connections' numbers stand for, kept apart from the rows (a name arriving
+// changes one entry, not every row that shows the address).
+
+/**
+ * One entry of the `names` dataset. Either an address seen as a remote endpoint (its id is the numeric
+ * address) or a port with a service name (its id is `tcp/443` or `udp/53`, see serviceKey()).
+ */
+export interface NameEntry {
+  id: string;
+  /** Service entries: the name from the services database ('https'); null for address entries. */
+  service: string | null;
+  /** Reverse DNS name, fully qualified without the trailing dot; null until resolved, when the address
+   *  has no name, or while resolution is off. */
+  host: string | null;
+  /** ISO 3166-1 alpha-2 code of a public address, or the label of a special range ('LAN', 'loopback'...);
+   *  null when unknown. */
+  country: string | null;
+  /** Autonomous system number and organisation of a public address; null when unknown. */
+  asn: number | null;
+  asOrg: string | null;
+}
+
 export interface RowTypes {
   connections: Connection;
   routes: Route;
   interfaces: NetInterface;
   statistics: Counter;
   multicast: MulticastGroup;
+  names: NameEntry;
 }
 
 export type AnyRow = RowTypes[Dataset];

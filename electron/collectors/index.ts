@@ -1,5 +1,6 @@
 // Picks the collectors for the OS this process runs on.
 import type { Collectors } from './collector.js';
+import { withNames } from './names/index.js';
 import { createDarwinCollectors } from './darwin.js';
 import { createWin32Collectors } from './win32.js';
 import { LinuxConnectionsCollector } from './connections/linux.js';
@@ -9,6 +10,10 @@ import { LinuxRoutesCollector } from './routes/linux.js';
 import { LinuxStatisticsCollector } from './statistics/linux.js';
 
 export function createCollectors(platform: NodeJS.Platform = process.platform): Collectors {
+  return withNames(createOsCollectors(platform));
+}
+
+function createOsCollectors(platform: NodeJS.Platform) {
   switch (platform) {
     case 'linux':
       return {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../../shared/types.js';
 import { commandCollector, runCommand } from './run-command.js';
-import { createDarwinCollectors } from './darwin.js';
+import { createCollectors } from './index.js';
 import { createWin32Collectors } from './win32.js';
 import { parseLinuxRouteTable } from '../capture/linux-net-tools.js';
 
@@ -33,7 +33,7 @@ describe('runCommand', () => {
 
 describe('collector sets', () => {
   it('macOS and Windows provide every dataset', () => {
-    for (const set of [createDarwinCollectors(), createWin32Collectors()]) {
+    for (const set of [createCollectors('darwin'), createCollectors('win32')]) {
       for (const d of DATASETS) expect(typeof set[d].read).toBe('function');
       for (const d of DATASETS) set[d].dispose?.();
     }

@@ -1,6 +1,6 @@
 // The Windows collectors. Connections, routes and interfaces share one long-lived PowerShell (locale-free
 // JSON); statistics run `netstat -e -s`, decoded from the OEM code page that PowerShell reports once.
-import type { Collectors } from './collector.js';
+import type { OsCollectors } from './names/index.js';
 import { PowerShellHelper } from './win32-powershell.js';
 import { supportedCodePage } from './oem-codepage.js';
 import { createWin32ConnectionsCollector } from './connections/win32.js';
@@ -9,7 +9,7 @@ import { createWin32InterfacesCollector } from './interfaces/win32.js';
 import { createWin32StatisticsCollector } from './statistics/win32.js';
 import { createWin32MulticastCollector } from './multicast/win32.js';
 
-export function createWin32Collectors(): Collectors {
+export function createWin32Collectors(): OsCollectors {
   const ps = new PowerShellHelper();
   let codePage: Promise<number> | null = null;
   // Asked once: the OEM page only changes with the system locale, which needs a reboot.

@@ -25,6 +25,9 @@ const REQUIRED_BUILD_FILES = [
   'out/main/node-sqlite3-wasm.wasm',
   'out/preload/preload.cjs',
   'out/renderer/index.html',
+  // The places databases the names collector reads (scripts/build-places.mjs).
+  'out/data/country.mmdb',
+  'out/data/asn.bin',
 ];
 
 function filesUnder(dir: string): string[] {

@@ -1,0 +1,56 @@
+// The `names` dataset: service names, places and host names of what the connections collector reads.
+// It is not read from the OS on its own: it follows the connections collector (withNames wraps its read),
+// and each read of names describes the connections of the read in flight, or of the last one.
+import type { Connection, DatasetResult, NameEntry } from '../../../shared/types.js';
+import type { Collector, Collectors } from '../collector.js';
+import { NameBook } from './book.js';
+
+export class NamesCollector implements Collector<NameEntry> {
+  private rows: readonly Connection[] = [];
+  private pending: Promise<void> | null = null;
+
+  constructor(readonly book: NameBook = new NameBook()) {}
+
+  /** A connections read has started: the next names read waits for it and describes its rows. */
+  follow(read: Promise<DatasetResult<Connection>>): void {
+    const p: Promise<void> = read.then(
+      (r) => {
+        this.rows = r.rows;
+      },
+      // The connections dataset reports its own failure; names keep describing the last good read.
+      () => {},
+    ).finally(() => {
+      if (this.pending === p) this.pending = null;
+    });
+    this.pending = p;
+  }
+
+  async read(): Promise<DatasetResult<NameEntry>> {
+    if (this.pending) await this.pending;
+    const rows = this.book.update(this.rows);
+    return { rows, diagnostics: this.book.diagnostics() };
+  }
+
+  dispose(): void {
+    this.rows = [];
+  }
+}
+
+export type OsCollectors = Omit<Collectors, 'names'>;
+
+/** Adds the names dataset to an OS's collectors, following their connections collector. */
+export function withNames(os: OsCollectors, names: NamesCollector = new NamesCollector()): Collectors {
+  const connections = os.connections;
+  return {
+    ...os,
+    connections: {
+      read() {
+        const read = connections.read();
+        names.follow(read);
+        return read;
+      },
+      dispose: () => connections.dispose?.(),
+    },
+    names,
+  };
+}

@@ -1,0 +1,176 @@
+// Service names, places and the names dataset: the services(5) parser and its fallback, the offline
+// country and AS databases (lazily loaded, cached, bounded), and the entries the names collector publishes.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Connection, DatasetResult } from '../../../shared/types.js';
+import { emptyDiagnostics } from '../../../shared/types.js';
+import { NameBook } from './book.js';
+import { NamesCollector, withNames } from './index.js';
+import { Places, PLACE_CACHE_MAX } from './places.js';
+import { bundledServices, loadServices, parseServices, servicesPath } from './services.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'names-services-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function conn(p: Partial<Connection>): Connection {
+  return {
+    id: `${p.proto ?? 'tcp'}|${p.localAddress ?? '192.168.1.2'}|${p.localPort ?? 0}|${p.remoteAddress ?? '0.0.0.0'}|${p.remotePort ?? 0}`,
+    proto: 'tcp',
+    family: 'inet',
+    localAddress: '192.168.1.2',
+    localPort: 0,
+    remoteAddress: '0.0.0.0',
+    remotePort: 0,
+    state: 'ESTABLISHED',
+    recvQ: 0,
+    sendQ: 0,
+    uid: null,
+    user: null,
+    inode: null,
+    processes: [],
+    ownerStatus: 'none',
+    ...p,
+  };
+}
+
+describe('services(5)', () => {
+  it('parses names per protocol, first name wins, comments and aliases ignored, bad lines counted', () => {
+    const t = parseServices(
+      [
+        '# Network services, Internet style',
+        'ssh\t\t22/tcp\t\t\t\t# SSH Remote Login Protocol',
+        'domain\t\t53/tcp',
+        'domain\t\t53/udp',
+        'http\t\t80/tcp\t\twww\t\t# WorldWideWeb HTTP',
+        'www-alt\t\t80/tcp',
+        'rtmp\t\t1/ddp\t\t\t# Routing Table Maintenance Protocol',
+        'sctp-thing\t9/sctp',
+        'not an entry',
+        'toolarge\t70000/tcp',
+        '',
+      ].join('\n'),
+      'test',
+    );
+    expect(t.tcp.get(22)).toBe('ssh');
+    expect(t.tcp.get(53)).toBe('domain');
+    expect(t.udp.get(53)).toBe('domain');
+    expect(t.tcp.get(80)).toBe('http');
+    expect(t.tcp.has(1)).toBe(false);
+    expect(t.tcp.has(9)).toBe(false);
+    expect(t.diagnostics.skipped).toBe(2);
+  });
+
+  it('reads the OS database where it exists, else falls back to the bundled IANA registry and says so', () => {
+    expect(servicesPath('win32', { SystemRoot: 'C:\\Windows' })).toBe(join('C:\\Windows', 'System32', 'drivers', 'etc', 'services'));
+    if (existsSync('/etc/services')) {
+      const os = loadServices('/etc/services');
+      expect(os.source).toBe('/etc/services');
+      expect(os.tcp.get(22)).toBe('ssh');
+      expect(os.diagnostics.notes).toEqual([]);
+    }
+    const missing = loadServices(join(tmp, 'no-such-services'));
+    expect(missing.source).toMatch(/IANA/);
+    expect(missing.diagnostics.notes[0]).toMatch(/bundled IANA registry: .*no-such-services is unreadable \(ENOENT\)/);
+    expect(missing.tcp.get(443)).toBe('https');
+    const empty = join(tmp, 'empty-services');
+    writeFileSync(empty, '# nothing here\n');
+    expect(loadServices(empty).diagnostics.notes[0]).toMatch(/lists no tcp or udp services/);
+  });
+
+  it('bundles thousands of IANA names for both protocols', () => {
+    const b = bundledServices();
+    expect(b.tcp.size).toBeGreaterThan(5000);
+    expect(b.udp.size).toBeGreaterThan(5000);
+    expect([b.tcp.get(22), b.tcp.get(443), b.udp.get(53), b.udp.get(5353)]).toEqual(['ssh', 'https', 'domain', 'mdns']);
+  });
+});
+
+describe('places', () => {
+  it('labels special ranges without loading the databases, then loads them on the first public address', () => {
+    const p = new Places();
+    expect(p.lookup('10.0.0.1')).toEqual({ country: 'LAN', asn: null, asOrg: null });
+    expect(p.lookup('127.0.0.1').country).toBe('loopback');
+    expect(p.lookup('fe80::1%eth0').country).toBe('link-local');
+    expect(p.lookup('100.64.3.4').country).toBe('CGNAT');
+    expect(p.lookup('224.0.0.251').country).toBe('multicast');
+    expect(p.lookup('192.0.2.1').country).toBe('documentation');
+    expect(p.loaded).toBe(false);
+    expect(p.lookup('8.8.8.8')).toEqual({ country: 'US', asn: 15169, asOrg: 'Google LLC' });
+    expect(p.loaded).toBe(true);
+    expect(p.problems).toEqual([]);
+  });
+
+  it('finds IPv6 and IPv4-mapped public addresses', () => {
+    const p = new Places();
+    expect(p.lookup('2001:4860:4860::8888')).toMatchObject({ country: 'US', asn: 15169 });
+    expect(p.lookup('::ffff:8.8.8.8')).toMatchObject({ country: 'US', asn: 15169 });
+    expect(p.lookup('1.1.1.1').asn).toBe(13335);
+  });
+
+  it('reports a missing database once and answers with nothing rather than failing', () => {
+    const p = new Places(join(tmp, 'no-data'));
+    expect(p.lookup('8.8.8.8')).toEqual({ country: null, asn: null, asOrg: null });
+    expect(p.problems.join('\n')).toMatch(/country\.mmdb is missing[\s\S]*asn\.bin is missing/);
+  });
+
+  it('keeps at most PLACE_CACHE_MAX answers, and a cached lookup costs a Map lookup', () => {
+    const p = new Places();
+    const addresses = Array.from({ length: PLACE_CACHE_MAX + 1000 }, (_, i) => `11.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+    for (const a of addresses) p.lookup(a);
+    expect(p.cacheSize).toBe(PLACE_CACHE_MAX);
+    // The figure the issue asks for (under 1 µs per cached address), printed, never asserted: timings
+    // belong to benchmarks (npm run bench:names prints the same against a plain Map).
+    const warm = addresses.slice(-10_000);
+    for (const a of warm) p.lookup(a);
+    const started = performance.now();
+    const rounds = 20;
+    for (let r = 0; r < rounds; r++) for (const a of warm) p.lookup(a);
+    const ns = ((performance.now() - started) * 1e6) / (rounds * warm.length);
+    console.log(`places: cached lookup ${ns.toFixed(0)} ns per address`);
+    expect(p.lookup(warm[0]!).country).toBe('US');
+  });
+});
+
+describe('the names dataset', () => {
+  const rows = [
+    conn({ localPort: 22, state: 'LISTEN' }),
+    conn({ localPort: 51000, remoteAddress: '8.8.8.8', remotePort: 53, proto: 'udp' }),
+    conn({ localPort: 51001, remoteAddress: '8.8.8.8', remotePort: 443 }),
+    conn({ localPort: 51002, remoteAddress: '192.168.1.1', remotePort: 80 }),
+    conn({ proto: 'unix', family: 'unix', localAddress: '', remoteAddress: '', path: '/run/x' }),
+  ];
+
+  it('has one entry per named port and per remote address, and keeps unchanged entries as they were', () => {
+    const book = new NameBook({ services: bundledServices });
+    const first = book.update(rows);
+    const byId = new Map(first.map((e) => [e.id, e]));
+    expect([...byId.keys()].sort()).toEqual(['192.168.1.1', '8.8.8.8', 'tcp/22', 'tcp/443', 'tcp/80', 'udp/53']);
+    expect(byId.get('8.8.8.8')).toEqual({ id: '8.8.8.8', service: null, host: null, country: 'US', asn: 15169, asOrg: 'Google LLC' });
+    expect(byId.get('192.168.1.1')?.country).toBe('LAN');
+    expect(byId.get('udp/53')?.service).toBe('domain');
+    const second = book.update(rows.map((r) => ({ ...r })));
+    for (const e of second) expect(e).toBe(byId.get(e.id));
+    expect(book.update(rows.slice(0, 1)).map((e) => e.id)).toEqual(['tcp/22']);
+  });
+
+  it('follows the connections read in flight', async () => {
+    let release: (r: DatasetResult<Connection>) => void = () => {};
+    const os = {
+      connections: { read: () => new Promise<DatasetResult<Connection>>((resolve) => (release = resolve)) },
+      routes: { read: async () => ({ rows: [], diagnostics: emptyDiagnostics() }) },
+      interfaces: { read: async () => ({ rows: [], diagnostics: emptyDiagnostics() }) },
+      statistics: { read: async () => ({ rows: [], diagnostics: emptyDiagnostics() }) },
+      multicast: { read: async () => ({ rows: [], diagnostics: emptyDiagnostics() }) },
+    };
+    const names = new NamesCollector(new NameBook({ services: bundledServices }));
+    const collectors = withNames(os, names);
+    const connections = collectors.connections.read();
+    const entries = collectors.names.read();
+    release({ rows, diagnostics: emptyDiagnostics() });
+    await connections;
+    expect((await entries).rows.map((e) => e.id)).toContain('8.8.8.8');
+  });
+});

@@ -1,0 +1,74 @@
+// Port -> service name, per protocol, from the OS's services database (services(5): /etc/services, and
+// %SystemRoot%\System32\drivers\etc\services on Windows, in the same format), with IANA's registry bundled
+// as the fallback where the file is missing or unreadable. Read once, on first use.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { emptyDiagnostics, recordSkip, type Diagnostics } from '../../../shared/types.js';
+import bundled from './iana-services.json';
+
+export interface ServiceTable {
+  tcp: Map<number, string>;
+  udp: Map<number, string>;
+  /** Where the names came from: the file's path, or the bundled registry. */
+  source: string;
+  diagnostics: Diagnostics;
+}
+
+// name  port/proto  [aliases...]  [# comment]; names are letters, digits and . _ + - (services(5)).
+const LINE = /^([A-Za-z0-9][\w.+-]*)\s+(\d{1,5})\/([A-Za-z]+)(?:\s|$)/;
+
+/** Parses a services(5) file. The first name listed for a port and protocol wins, as getservbyport(3)
+ *  returns it; lines that are not entries are counted, never fatal. */
+export function parseServices(text: string, source = 'services'): ServiceTable {
+  const table: ServiceTable = { tcp: new Map(), udp: new Map(), source, diagnostics: emptyDiagnostics() };
+  for (const raw of text.split('\n')) {
+    const hash = raw.indexOf('#');
+    const line = (hash >= 0 ? raw.slice(0, hash) : raw).trim();
+    if (line === '') continue;
+    const m = LINE.exec(line);
+    const port = m ? Number(m[2]) : NaN;
+    if (!m || port > 65535) {
+      recordSkip(table.diagnostics, source, raw, 'not a "name port/protocol" entry');
+      continue;
+    }
+    const proto = m[3]!.toLowerCase();
+    // ddp, sctp and other protocols have no sockets NetLens names.
+    if (proto !== 'tcp' && proto !== 'udp') continue;
+    if (!table[proto].has(port)) table[proto].set(port, m[1]!);
+  }
+  return table;
+}
+
+export function bundledServices(): ServiceTable {
+  const table: ServiceTable = { tcp: new Map(), udp: new Map(), source: bundled.source, diagnostics: emptyDiagnostics() };
+  for (const proto of ['tcp', 'udp'] as const) {
+    for (const [port, name] of Object.entries(bundled[proto] as Record<string, string>)) table[proto].set(Number(port), name);
+  }
+  return table;
+}
+
+/** Where this OS keeps its services database. */
+export function servicesPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+  if (platform === 'win32') return join(env.SystemRoot ?? env.windir ?? 'C:\\Windows', 'System32', 'drivers', 'etc', 'services');
+  return '/etc/services';
+}
+
+/** Reads the OS's database; falls back to the bundled registry, saying why, when it cannot. */
+export function loadServices(path: string = servicesPath()): ServiceTable {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const table = bundledServices();
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    table.diagnostics.notes.push(`service names from the bundled IANA registry: ${path} is unreadable (${code})`);
+    return table;
+  }
+  const table = parseServices(text, path);
+  if (table.tcp.size === 0 && table.udp.size === 0) {
+    const fallback = bundledServices();
+    fallback.diagnostics.notes.push(`service names from the bundled IANA registry: ${path} lists no tcp or udp services`);
+    return fallback;
+  }
+  return table;
+}
