@@ -3,6 +3,11 @@
 import type { CaptureResult } from '../../shared/protocol.js';
 import { textLines, uniqueIds } from '../collectors/connections/endpoints.js';
 import { FOREIGN_FORMATS, FORMATS, type CaptureContext, type CaptureFormat } from './formats.js';
+import { NameBook } from '../collectors/names/book.js';
+import type { Connection } from '../../shared/types.js';
+
+/** One book for every capture opened: the places databases load once and their answers stay cached. */
+let captureBook: NameBook | null = null;
 
 const PROMPT = /^(?:.*?(?:[$#%>]|PS [^>]*>)\s*)?(?:sudo\s+)?((?:netstat|ss|ip|route|ifconfig|ipconfig|cat|nstat|lsof|arp)(?:\s.*)?)$/i;
 
@@ -97,7 +102,10 @@ export function parseCapture(name: string, text: string, format = 'auto'): Captu
   if (result.rows.length === 0 && ctx.lines.length > 1 && diagnostics.skipped >= ctx.lines.length - 1) {
     diagnostics.notes.push(`no line could be read as ${chosen}: is this the right format?`);
   }
-  return { label: name ? `${name} (${chosen})` : chosen, format: chosen, dataset: parser.dataset, rows: result.rows, diagnostics };
+  const captured = { label: name ? `${name} (${chosen})` : chosen, format: chosen, dataset: parser.dataset, rows: result.rows, diagnostics };
+  if (parser.dataset !== 'connections') return captured;
+  // Service names and places (never host names: nobody resolves a capture's addresses).
+  return { ...captured, names: (captureBook ??= new NameBook()).update(result.rows as Connection[]) };
 }
 
 export { FORMATS } from './formats.js';

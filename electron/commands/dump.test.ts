@@ -41,6 +41,25 @@ describe.skipIf(process.platform !== 'linux')('netlens dump', () => {
     expect(rows.some((r) => r.processes.some((p) => p.pid === process.pid))).toBe(true);
   });
 
+  it('gives --json connections their service names and places, and lists the names dataset', async () => {
+    server = net.createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as net.AddressInfo).port;
+    const client = net.connect(port, '127.0.0.1');
+    await once(client, 'connect');
+    try {
+      const rows = JSON.parse((await run(['connections', '--json'])).out) as (Connection & Record<string, unknown>)[];
+      for (const r of rows) expect(Object.keys(r)).toEqual(expect.arrayContaining(['localService', 'remoteService', 'remoteHost', 'remoteCountry', 'remoteAsn', 'remoteAsOrg']));
+      const mine = rows.find((r) => r.remotePort === port && r.remoteAddress === '127.0.0.1');
+      expect(mine).toMatchObject({ remoteHost: null, remoteCountry: 'loopback', remoteAsn: null });
+      const names = await run(['names']);
+      expect(names.out).toMatch(/^Port +Service\n/);
+      expect(names.out).toMatch(/\nAddress +Host +Country +Network\n(?:.*\n)*127\.0\.0\.1 +- +loopback +-/);
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('prints statistics grouped in netstat -s sections', async () => {
     const { out } = await run(['statistics']);
     expect(out).toMatch(/^Ip:\n {4}\d+ /);

@@ -1,7 +1,8 @@
 // `netlens dump <dataset> [--json]`: one reading of a collector, as netstat would print it or as the typed
 // rows the UI receives.
 import { parseArgs } from 'node:util';
-import { DATASETS, type Dataset, type Diagnostics } from '../../shared/types.js';
+import { connectionNames } from '../../shared/names.js';
+import { DATASETS, type AnyRow, type Connection, type Dataset, type Diagnostics, type NameEntry } from '../../shared/types.js';
 import type { Command } from '../cli.js';
 import { createCollectors } from '../collectors/index.js';
 import { formatRows } from './text-table.js';
@@ -37,10 +38,17 @@ export const dumpCommand: Command = {
     }
     const collectors = createCollectors();
     try {
-      const result = await collectors[dataset].read();
-      process.stdout.write(
-        parsed.values.json ? `${JSON.stringify(result.rows, null, 2)}\n` : `${formatRows(dataset, result.rows)}\n`,
-      );
+      // Names describe the connections of the read before them: read those first.
+      const connections = dataset === 'connections' || dataset === 'names' ? await collectors.connections.read() : null;
+      const result = dataset === 'connections' ? connections! : await collectors[dataset].read();
+      let rows: AnyRow[] = result.rows;
+      if (dataset === 'connections' && parsed.values.json) {
+        const names = await collectors.names.read();
+        const lookup = new Map<string, NameEntry>(names.rows.map((e) => [e.id, e]));
+        rows = (rows as Connection[]).map((r) => ({ ...r, ...connectionNames(lookup, r) }));
+        result.diagnostics.notes.push(...describeDiagnostics(names.diagnostics));
+      }
+      process.stdout.write(parsed.values.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatRows(dataset, rows as never)}\n`);
       for (const line of describeDiagnostics(result.diagnostics)) console.error(`netlens dump: ${line}`);
       return 0;
     } finally {

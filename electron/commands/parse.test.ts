@@ -32,6 +32,24 @@ describe('netlens parse', () => {
     expect(result.rows).toHaveLength(33);
   });
 
+  it('gives connections their service names and places (8.8.8.8 is Google, US, AS15169)', async () => {
+    const io = capture();
+    expect(await parseCommand.run([file('names/ss-tn.public-peers.txt'), '--json'])).toBe(0);
+    const rows = (JSON.parse(io.out.join('\n')) as { rows: Record<string, unknown>[] }).rows;
+    const peer = (address: string) => rows.find((r) => r.remoteAddress === address);
+    expect(peer('8.8.8.8')).toMatchObject({ remoteService: 'domain', remoteHost: null, remoteCountry: 'US', remoteAsn: 15169, remoteAsOrg: 'Google LLC' });
+    expect(peer('2001:4860:4860::8888')).toMatchObject({ remoteService: 'https', remoteCountry: 'US', remoteAsn: 15169 });
+    expect(peer('1.1.1.1')).toMatchObject({ remoteAsn: 13335 });
+    expect(peer('100.64.3.4')).toMatchObject({ remoteService: 'ssh', remoteCountry: 'CGNAT', remoteAsn: null });
+    expect(peer('127.0.0.1')).toMatchObject({ localService: null, remoteCountry: 'loopback' });
+    expect(peer('192.168.1.1')).toMatchObject({ remoteService: 'http', remoteCountry: 'LAN' });
+    // A real capture: Firefox talking to a Google address (RedHatInsights/insights-core, SOURCES.md).
+    io.out.length = 0;
+    expect(await parseCommand.run([file('linux/ss-tupna.rhel-insights.txt'), '--json'])).toBe(0);
+    const real = (JSON.parse(io.out.join('\n')) as { rows: Record<string, unknown>[] }).rows;
+    expect(real.find((r) => r.remoteAddress === '74.125.200.17')).toMatchObject({ remoteService: 'https', remoteAsn: 15169 });
+  });
+
   it('fails clearly on an error text, an unknown format name and a missing file', async () => {
     const io = capture();
     expect(await parseCommand.run([file('windows/netstat-vb.error-not-elevated.txt')])).toBe(1);

@@ -7,7 +7,8 @@ import type { Command } from '../cli.js';
 import { parseCapture, supportedFormats } from '../capture/index.js';
 import { decodeCaptureBytes } from '../collectors/oem-codepage.js';
 import { MAX_CAPTURE_BYTES } from '../../shared/protocol.js';
-import type { Dataset, RowTypes } from '../../shared/types.js';
+import { connectionNames } from '../../shared/names.js';
+import type { Connection, Dataset, RowTypes } from '../../shared/types.js';
 import { formatRows } from './text-table.js';
 
 export const parseCommand: Command = {
@@ -48,7 +49,11 @@ export const parseCommand: Command = {
     }
     if (encoding !== 'utf-8') result.diagnostics.notes.push(`decoded as ${encoding}`);
     if (parsed.values.json) {
-      console.log(JSON.stringify(result, null, 2));
+      // Connections carry their service names and places, as `netlens dump connections --json` rows do.
+      const { names, ...rest } = result;
+      const lookup = new Map((names ?? []).map((e) => [e.id, e]));
+      const rows = result.dataset === 'connections' ? (result.rows as Connection[]).map((r) => ({ ...r, ...connectionNames(lookup, r) })) : result.rows;
+      console.log(JSON.stringify({ ...rest, rows }, null, 2));
       return 0;
     }
     console.log(`${basename(file)}: ${result.format} (${result.dataset}, ${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`);

@@ -1,6 +1,7 @@
 // Rows printed the way netstat prints them: -tanp (plus -x for unix sockets), -rn, -i, -s and -g.
 // Shared by `netlens dump` (live rows) and `netlens parse` (rows from a saved file).
-import type { Connection, Counter, Dataset, MulticastGroup, NetInterface, Route, RowTypes } from '../../shared/types.js';
+import { networkText } from '../../shared/names.js';
+import type { Connection, Counter, Dataset, MulticastGroup, NameEntry, NetInterface, Route, RowTypes } from '../../shared/types.js';
 
 /** Left-aligned columns, each as wide as its widest cell, two spaces apart; trailing spaces trimmed. */
 export function columns(header: readonly string[], body: readonly (readonly string[])[]): string[] {
@@ -131,6 +132,17 @@ function formatMulticast(rows: readonly MulticastGroup[]): string {
   return out.join('\n');
 }
 
+/** The names dataset: service names of ports in use, then what is known of each remote address. */
+function formatNames(rows: readonly NameEntry[]): string {
+  const services = rows.filter((r) => r.service !== null);
+  const addresses = rows.filter((r) => r.service === null);
+  return [
+    ...columns(['Port', 'Service'], services.map((r) => [r.id, r.service ?? ''])),
+    '',
+    ...columns(['Address', 'Host', 'Country', 'Network'], addresses.map((r) => [r.id, r.host ?? '-', r.country ?? '-', networkText(r) || '-'])),
+  ].join('\n');
+}
+
 export function formatRows<D extends Dataset>(dataset: D, rows: RowTypes[D][]): string {
   switch (dataset) {
     case 'connections':
@@ -143,6 +155,8 @@ export function formatRows<D extends Dataset>(dataset: D, rows: RowTypes[D][]): 
       return formatStatistics(rows as Counter[]);
     case 'multicast':
       return formatMulticast(rows as MulticastGroup[]);
+    case 'names':
+      return formatNames(rows as NameEntry[]);
     default:
       return '';
   }
