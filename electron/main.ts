@@ -112,7 +112,7 @@ function buildMenu(send: (command: string) => void): Menu {
     },
     {
       role: 'help',
-      submenu: [{ label: `About ${APP_NAME}`, role: 'about' }],
+      submenu: [{ label: `About ${APP_NAME}…`, click: () => send('showAbout') }],
     },
   ];
   return Menu.buildFromTemplate(template);

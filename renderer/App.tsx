@@ -12,6 +12,7 @@ import { RoutesTab } from './tabs/Routes/RoutesTab.js';
 import { InterfacesTab } from './tabs/Interfaces/InterfacesTab.js';
 import { StatisticsTab } from './tabs/Statistics/StatisticsTab.js';
 import { StatusBar } from './components/StatusBar.js';
+import { AboutDialog } from './components/AboutDialog.js';
 import { TABS, type TabId } from './tabs/tabs.js';
 
 const client = api();
@@ -32,6 +33,7 @@ function isTyping(target: EventTarget | null): boolean {
 export function App() {
   const [info, setInfo] = useState<HostInfo | null>(null);
   const [ready, setReady] = useState(false);
+  const [about, setAbout] = useState(false);
   const activeTab = useSettings((s) => s.activeTab) as TabId;
   const theme = useSettings((s) => s.theme);
   const intervalMs = useSettings((s) => s.intervalMs);
@@ -104,6 +106,7 @@ export function App() {
       if (!(MENU_COMMANDS as readonly string[]).includes(command)) return;
       if (command === 'openCapture') openCaptureFile();
       else if (command === 'focusFilter') document.querySelector<HTMLInputElement>('[role="tabpanel"] input[type="search"]')?.focus();
+      else if (command === 'showAbout') setAbout(true);
       else if (command.startsWith('showTab:')) selectTab(command.slice('showTab:'.length) as TabId);
     });
   }, []);
@@ -184,7 +187,11 @@ export function App() {
             <option value="dark">Dark</option>
           </select>
         </label>
+        <button type="button" aria-label="About NetLens" title="About NetLens: version and data credits" onClick={() => setAbout(true)}>
+          ?
+        </button>
       </header>
+      {about ? <AboutDialog info={info} onClose={() => setAbout(false)} /> : null}
 
       {notices.length > 0 ? (
         <div className="notices" role="log" aria-live="polite">

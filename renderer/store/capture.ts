@@ -24,6 +24,7 @@ const TAB_OF: Record<Dataset, 'connections' | 'routes' | 'interfaces' | 'statist
   interfaces: 'interfaces',
   multicast: 'interfaces',
   statistics: 'statistics',
+  names: 'connections',
 };
 
 export const captureStore = createStore<CaptureState>((set) => ({

@@ -4,7 +4,8 @@ import type { Dataset } from '../../shared/types.js';
 export type TabId = 'connections' | 'routes' | 'interfaces' | 'statistics';
 
 export const TABS: { id: TabId; label: string; datasets: Dataset[] }[] = [
-  { id: 'connections', label: 'Connections', datasets: ['connections'] },
+  // Connections are drawn with their names and places (the names dataset follows the connections read).
+  { id: 'connections', label: 'Connections', datasets: ['connections', 'names'] },
   { id: 'routes', label: 'Routes', datasets: ['routes'] },
   { id: 'interfaces', label: 'Interfaces', datasets: ['interfaces', 'multicast'] },
   { id: 'statistics', label: 'Statistics', datasets: ['statistics'] },

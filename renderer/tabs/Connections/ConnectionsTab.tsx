@@ -14,7 +14,8 @@ import { updateSettings, useSettings, type ConnectionToggles } from '../../store
 import { reportPanel } from '../../store/view.js';
 import { useCaptureFor } from '../../store/capture.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
-import { connectionColumns, endpointText, rowText } from './columns.js';
+import { connectionColumns, endpointText, NAME_COLUMNS, rowText } from './columns.js';
+import { useNames } from '../../store/names.js';
 import { KillDialog } from './KillDialog.js';
 import { CloseDialog } from './CloseDialog.js';
 import { ProcessList, matchesProcess, processTally, type ProcessEntry } from './ProcessList.js';
@@ -52,19 +53,27 @@ export function ConnectionsTab() {
   }, []);
 
   const fixed = capture ? (capture.rows as Connection[]) : null;
-  const parsed = useMemo(() => parseFilter(query), [query]);
+  const { names, epoch: namesEpoch } = useNames(capture);
+  const parsed = useMemo(() => parseFilter(query, names), [query, names]);
   const byToggles = useMemo(() => togglesPredicate(toggles), [toggles]);
-  // One predicate for the whole filter; a new one (new query, toggle or process) rebuilds the view once.
+  // One predicate for the whole filter; a new one (new query, toggle or process) rebuilds the view once. A
+  // query about names (host:, country:, free text) is rebuilt when names change too.
+  const filterNamesEpoch = parsed.ok && parsed.usesNames ? namesEpoch : 0;
   const predicate = useMemo(() => {
     const q = parsed.ok && parsed.terms > 0 ? parsed.predicate : null;
     const pf = processFilter;
     return (r: Connection) => byToggles(r) && (pf === null || matchesProcess(r, pf)) && (q === null || q(r));
-  }, [byToggles, processFilter, parsed]);
+  }, [byToggles, processFilter, parsed, filterNamesEpoch]);
 
   const onProcessClick = useCallback((name: string) => setProcessFilter(name), []);
-  const columns = useMemo(() => connectionColumns(onProcessClick), [onProcessClick]);
-  const sort = useGridSort('connections', columns, DEFAULT_SORT);
-  const shown = useLiveRows<'connections'>(live, columns, sort, predicate, fixed);
+  const sortColumns = useMemo(() => connectionColumns(onProcessClick, names), [onProcessClick, names]);
+  // A new array when names change, so the rows on screen (memoised on their columns) draw the new names.
+  const columns = useMemo(() => [...sortColumns], [sortColumns, namesEpoch]);
+  const chosenSort = useGridSort('connections', sortColumns, DEFAULT_SORT);
+  // Likewise a sort by a names column (Country, Network) is redone when names change.
+  const sortNamesEpoch = chosenSort.some((s) => NAME_COLUMNS.has(s.id)) ? namesEpoch : 0;
+  const sort = useMemo(() => [...chosenSort], [chosenSort, sortNamesEpoch]);
+  const shown = useLiveRows<'connections'>(live, sortColumns, sort, predicate, fixed);
 
   // The process list and the "needs privileges" count follow the table row by row, like the grid.
   const tally = useMemo(() => () => processTally(byToggles, isListening), [byToggles]);

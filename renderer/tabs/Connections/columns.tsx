@@ -2,6 +2,7 @@
 // port, protoN for IPv6, numeric addresses, and the owning process.
 import { addressSortKey } from '../../../shared/address.js';
 import { formatAddress, formatClock, formatDateTime, formatPort } from '../../../shared/format.js';
+import { countryName, hasRemoteAddress, networkText, remoteEntry, serviceName, type NameLookup } from '../../../shared/names.js';
 import type { Connection } from '../../../shared/types.js';
 import type { GridColumn } from '../../components/DataGrid.js';
 
@@ -38,7 +39,21 @@ export function endpointText(address: string, port: number, proto: string): stri
   return a.includes(':') ? `[${a}]:${p}` : `${a}:${p}`;
 }
 
-export function connectionColumns(onProcessClick: (name: string) => void): GridColumn<Connection>[] {
+/** A port with its service name, as `443 (https)`; the number alone where there is none. */
+export function portText(names: NameLookup, r: Connection, port: number): string {
+  const text = formatPort(port, r.proto);
+  const service = serviceName(names, r.proto, port);
+  return service === null ? text : `${text} (${service})`;
+}
+
+function countryText(names: NameLookup, r: Connection): string {
+  return remoteEntry(names, r)?.country ?? '';
+}
+
+/** Columns whose values come from the names dataset: a sort by them follows names as they arrive. */
+export const NAME_COLUMNS: ReadonlySet<string> = new Set(['country', 'network']);
+
+export function connectionColumns(onProcessClick: (name: string) => void, names: NameLookup): GridColumn<Connection>[] {
   return [
     { id: 'proto', header: 'Proto', width: 64, sortValue: protoLabel, text: protoLabel, description: 'Protocol (tcp6, udp6: IPv6)' },
     {
@@ -49,7 +64,15 @@ export function connectionColumns(onProcessClick: (name: string) => void): GridC
       text: localText,
       description: 'Local address (* = any); the path for unix sockets',
     },
-    { id: 'localPort', header: 'Local Port', width: 88, align: 'right', sortValue: (r) => (r.proto === 'unix' ? null : r.localPort), text: (r) => formatPort(r.localPort, r.proto) },
+    {
+      id: 'localPort',
+      header: 'Local Port',
+      width: 110,
+      align: 'right',
+      sortValue: (r) => (r.proto === 'unix' ? null : r.localPort),
+      text: (r) => portText(names, r, r.localPort),
+      description: 'Local port, with its service name from the services database',
+    },
     {
       id: 'remoteAddress',
       header: 'Foreign Address',
@@ -57,7 +80,44 @@ export function connectionColumns(onProcessClick: (name: string) => void): GridC
       sortValue: (r) => (r.proto === 'unix' ? null : addressSortKey(r.remoteAddress)),
       text: (r) => (r.proto === 'unix' ? '' : formatAddress(r.remoteAddress)),
     },
-    { id: 'remotePort', header: 'Foreign Port', width: 100, align: 'right', sortValue: (r) => (r.proto === 'unix' ? null : r.remotePort), text: (r) => formatPort(r.remotePort, r.proto) },
+    {
+      id: 'remotePort',
+      header: 'Foreign Port',
+      width: 110,
+      align: 'right',
+      sortValue: (r) => (r.proto === 'unix' ? null : r.remotePort),
+      text: (r) => (hasRemoteAddress(r) ? portText(names, r, r.remotePort) : formatPort(r.remotePort, r.proto)),
+      description: 'Remote port, with its service name from the services database',
+    },
+    {
+      id: 'country',
+      header: 'Country',
+      width: 150,
+      sortValue: (r) => countryText(names, r) || null,
+      text: (r) => countryText(names, r),
+      render: (r) => {
+        const code = countryText(names, r);
+        const name = countryName(code);
+        // Flag emoji are not drawn everywhere (Windows shows letters, Linux without an emoji font boxes):
+        // the code and the name are.
+        return name ? (
+          <span title={name}>
+            {code} <span className="muted">{name}</span>
+          </span>
+        ) : (
+          <span className="muted">{code}</span>
+        );
+      },
+      description: 'Country of the remote address (offline database), or its range: LAN, loopback, link-local, CGNAT, multicast…',
+    },
+    {
+      id: 'network',
+      header: 'Network',
+      width: 200,
+      sortValue: (r) => remoteEntry(names, r)?.asn ?? null,
+      text: (r) => networkText(remoteEntry(names, r)),
+      description: 'Autonomous system of the remote address: number and organisation (offline database)',
+    },
     { id: 'state', header: 'State', width: 110, sortValue: (r) => r.state, text: (r) => r.state },
     { id: 'pid', header: 'PID', width: 70, align: 'right', sortValue: (r) => r.processes[0]?.pid ?? null, text: pidsText },
     {

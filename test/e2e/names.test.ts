@@ -1,0 +1,88 @@
+// Names and places in the app: service names beside ports, the Country and Network columns filled from
+// the offline databases (live loopback rows and a capture with well-known public peers), filters and sorts
+// on them, and the About box's data credits.
+import { join } from 'node:path';
+import net from 'node:net';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { until, ROOT, openApp, SCREENSHOTS, type OpenApp } from './support.js';
+
+let app: OpenApp;
+let page: Page;
+let server: net.Server;
+let port = 0;
+const GRID = '[role="grid"][aria-label="Connections"]';
+
+beforeAll(async () => {
+  server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  port = (server.address() as net.AddressInfo).port;
+  app = await openApp({ width: 1500, height: 800 });
+  page = app.page;
+  await page.locator(GRID).waitFor();
+});
+afterAll(async () => {
+  await app?.close();
+  server?.close();
+});
+
+const cells = (column: string) => page.locator(`${GRID} [role="row"][data-row-id] [data-column="${column}"]`).allTextContents();
+const filter = (q: string) => page.getByRole('searchbox', { name: 'Filter connections' }).fill(q);
+
+describe('names and places', () => {
+  it('labels live loopback peers as loopback, from the names dataset', async () => {
+    const client = net.connect(port, '127.0.0.1');
+    await once(client, 'connect');
+    try {
+      await filter(`rport:${port}`);
+      await until('the client row labelled loopback', async () => (await cells('country')).includes('loopback'));
+    } finally {
+      client.destroy();
+      await filter('');
+    }
+  });
+
+  it('shows service names, countries and networks of a capture, and filters and sorts by them', async () => {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Open capture…' }).click();
+    await (await chooser).setFiles(join(ROOT, 'test/fixtures/captures/names/ss-tn.public-peers.txt'));
+    await page.getByTestId('capture-label').waitFor();
+    await until('six rows', async () => (await page.locator(`${GRID} [role="row"][data-row-id]`).count()) === 6);
+    const google = page.locator(`${GRID} [role="row"][data-row-id*="8.8.8.8"]`);
+    expect(await google.locator('[data-column="remotePort"]').textContent()).toBe('53 (domain)');
+    expect(await google.locator('[data-column="country"]').textContent()).toBe('US United States');
+    expect(await google.locator('[data-column="network"]').textContent()).toBe('AS15169 Google LLC');
+    await page.screenshot({ path: join(SCREENSHOTS, 'names-capture.png') });
+
+    await filter('country:US');
+    await until('the two Google rows', async () => (await cells('network')).join('|') === 'AS15169 Google LLC|AS15169 Google LLC');
+    await filter('asn:13335');
+    await until('the Cloudflare row', async () => (await cells('network')).join('|') === 'AS13335 Cloudflare, Inc.');
+    await filter('port:ssh');
+    await until('the CGNAT row', async () => (await cells('country')).join('|') === 'CGNAT');
+    await filter('google');
+    await until('free text finds the AS organisation', async () => (await cells('network')).length === 2);
+    await filter('');
+
+    await page.locator(GRID).getByRole('columnheader', { name: /Country/ }).getByRole('button').click();
+    await until('sorted by country', async () => {
+      const c = await cells('country');
+      return c.length === 6 && c.join('|') === [...c].sort().join('|');
+    });
+    await page.getByRole('button', { name: 'Back to live data' }).click();
+  });
+
+  it('credits the data in the About box', async () => {
+    await page.getByRole('button', { name: 'About NetLens' }).click();
+    const credits = page.getByTestId('data-credits');
+    await credits.waitFor();
+    const text = (await credits.textContent()) ?? '';
+    expect(text).toMatch(/ip-location-db/);
+    expect(text).toMatch(/CC BY 4\.0/);
+    expect(text).toMatch(/DB-IP/);
+    expect(text).toMatch(/IANA/);
+    await page.keyboard.press('Escape');
+    expect(await page.getByRole('dialog', { name: 'About NetLens' }).count()).toBe(0);
+  });
+});
