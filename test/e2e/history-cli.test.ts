@@ -18,7 +18,8 @@ afterEach(async () => {
 
 function history(dataDir: string, args: string[]): { code: number; out: string; err: string } {
   try {
-    const out = execFileSync(process.execPath, [CLI, 'history', ...args], { env: { ...process.env, NETLENS_DATA_DIR: dataDir }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    // The record holds every socket of this machine (other tests' too): more than execFileSync's default 1 MiB.
+    const out = execFileSync(process.execPath, [CLI, 'history', ...args], { env: { ...process.env, NETLENS_DATA_DIR: dataDir }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
     return { code: 0, out, err: '' };
   } catch (err) {
     const e = err as { status: number; stdout: string; stderr: string };
