@@ -8,6 +8,7 @@ import { APP_NAME, APP_VERSION } from './app-info.js';
 import { webCommand } from './commands/web.js';
 import { parseCommand } from './commands/parse.js';
 import { dumpCommand } from './commands/dump.js';
+import { agentCommand } from './commands/agent.js';
 import { watchCommand } from './commands/watch.js';
 import { historyCommand } from './commands/history.js';
 
@@ -21,6 +22,7 @@ const commands: Record<string, Command> = {
   web: webCommand,
   parse: parseCommand,
   dump: dumpCommand,
+  agent: agentCommand,
   watch: watchCommand,
   history: historyCommand,
 };

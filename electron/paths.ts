@@ -21,6 +21,10 @@ export const builtPaths = {
   get worker(): string {
     return join(outDir(), 'main', 'worker.cjs');
   },
+  /** The CLI bundle: also the privileged agent's entry where a Node runs it (`netlens agent`). */
+  get cli(): string {
+    return join(outDir(), 'main', 'cli.cjs');
+  },
   get preload(): string {
     return join(outDir(), 'preload', 'preload.cjs');
   },

@@ -2,6 +2,7 @@
 // browser host WebSocket messages. It is the one door back up: every message is validated against
 // shared/protocol.ts before anything acts on it, and invalid input is rejected, logged and answered.
 import {
+  type AgentStatus,
   validateClientMessage,
   type ClientMessage,
   type HostInfo,
@@ -11,6 +12,7 @@ import {
   type ServerMessage,
 } from '../shared/protocol.js';
 import type { Actions } from './actions/api.js';
+import type { AgentManager } from './agent/manager.js';
 import type { Monitor } from './monitor/api.js';
 import type { SettingsStore } from './settings-store.js';
 
@@ -20,6 +22,8 @@ export interface ServiceOptions {
   actions: Actions;
   parseCapture: (name: string, text: string, format: string) => MethodResults['parseCapture'];
   settings: SettingsStore;
+  /** The privileged helper of this host's session ("Show all processes…"); absent where none can run. */
+  agent?: AgentManager;
   /** Where rejected messages and failed requests are reported (the host's log). */
   log?: (line: string) => void;
 }
@@ -34,6 +38,13 @@ export interface Service {
   connect(send: (message: ServerMessage) => void, label: string): Session;
 }
 
+const NO_AGENT: AgentStatus = {
+  state: 'off',
+  elevation: { available: false, reason: 'this host has no administrator helper' },
+  message: null,
+  rejectedLines: 0,
+};
+
 type Handlers = { [M in Method]: (params: RequestParams<M>) => Promise<MethodResults[M]> | MethodResults[M] };
 
 export function createService(options: ServiceOptions): Service {
@@ -44,6 +55,8 @@ export function createService(options: ServiceOptions): Service {
     kill: (p) => options.actions.kill(p),
     closeConnection: (p) => options.actions.closeConnection(p),
     actionLog: (p) => options.actions.actionLog(p.limit),
+    elevate: () => (options.agent ? options.agent.elevate() : NO_AGENT),
+    agentStatus: () => (options.agent ? options.agent.status() : NO_AGENT),
     history: (p) => options.monitor.history(p.iface),
     parseCapture: (p) => options.parseCapture(p.name, p.text, p.format),
     loadSettings: () => options.settings.load(),

@@ -14,6 +14,7 @@ import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CAPTURE_BYTES, type ServerMessage } from '../shared/protocol.js';
 import { createService, type Service } from './service.js';
+import type { AgentManager } from './agent/manager.js';
 import type { Monitor } from './monitor/api.js';
 import type { Actions } from './actions/api.js';
 import { hostInfo } from './host-info.js';
@@ -31,6 +32,8 @@ export interface WebHostOptions {
   /** Defaults to 127.0.0.1. Anything else is exposed beyond this machine: the caller warns. */
   host?: string;
   actions?: Actions;
+  /** The privileged helper of this session ("Show all processes…"). */
+  agent?: AgentManager;
   rendererDir?: string;
   dataDir?: string;
   /** A fixed token (tests); by default a random one per launch. */
@@ -98,13 +101,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('hex');
   const rendererDir = options.rendererDir ?? builtPaths.renderer;
   const dataDir = options.dataDir ?? defaultDataDir();
-  const actions = options.actions ?? createActions({ dataDir });
+  const agent = options.agent;
+  const actions = options.actions ?? createActions({ dataDir, ...(agent ? { agent: () => agent.actions() } : {}) });
   const service: Service = createService({
     hostInfo: () => hostInfo('browser'),
     monitor: options.monitor,
     actions,
     parseCapture: defaultParseCapture,
     settings: createSettingsStore(dataDir),
+    ...(agent ? { agent } : {}),
     log,
   });
 

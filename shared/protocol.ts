@@ -84,6 +84,9 @@ export const requestSchemas = {
     /** The owner as the UI saw it, for the action log only (the connection is found by its endpoints). */
     owner: v.optional(v.strictObject({ pid: pidSchema, name: v.pipe(v.string(), v.maxLength(256)), startTime: v.nullable(v.pipe(v.number(), v.finite())) })),
   }),
+  /** Start the privileged helper (the OS's administrator prompt) so that every process's sockets show. */
+  elevate: v.strictObject({}),
+  agentStatus: v.strictObject({}),
   actionLog: v.strictObject({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), 50) }),
   history: v.strictObject({ iface: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),
   /** The renderer's settings (columns, toggles, theme...), kept by the Node side so they survive the
@@ -288,6 +291,20 @@ export interface ActionLogEntry {
   message: string;
 }
 
+/**
+ * The privileged helper ("Show all processes…"), for this host's whole session.
+ * - 'off': not started; 'starting': waiting for the administrator prompt; 'running': owners of every process
+ *   show; 'failed': refused, dismissed or stopped (message says why), and may be tried again.
+ */
+export interface AgentStatus {
+  state: 'off' | 'starting' | 'running' | 'failed';
+  /** Whether "Show all processes…" can be offered here, or why not. */
+  elevation: Capability;
+  message: string | null;
+  /** Lines from the agent dropped as invalid. */
+  rejectedLines: number;
+}
+
 export interface HistoryPoint {
   t: number;
   rx: number;
@@ -310,6 +327,8 @@ export interface MethodResults {
   capabilities: Capabilities;
   kill: KillResult;
   closeConnection: CloseResult;
+  elevate: AgentStatus;
+  agentStatus: AgentStatus;
   actionLog: ActionLogEntry[];
   history: HistoryPoint[];
   parseCapture: CaptureResult;

@@ -140,7 +140,8 @@ export function linuxCloseCapability(s: LinuxCloseSupport): Capability {
   return { available: true, reason: null };
 }
 
-export async function probeLinuxCloseSupport(run: RunCommand): Promise<LinuxCloseSupport> {
+/** socketProbe false: never open the loopback pair (the privileged agent opens no socket at all). */
+export async function probeLinuxCloseSupport(run: RunCommand, socketProbe = true): Promise<LinuxCloseSupport> {
   const ssPath = await findExecutable('ss');
   let netAdmin = false;
   try {
@@ -151,7 +152,7 @@ export async function probeLinuxCloseSupport(run: RunCommand): Promise<LinuxClos
   let destroy: boolean | null = null;
   if (ssPath !== null && netAdmin) {
     destroy = await kernelConfigSays();
-    if (destroy === null) destroy = await probeSockDestroy(run, ssPath).catch(() => null);
+    if (destroy === null && socketProbe) destroy = await probeSockDestroy(run, ssPath).catch(() => null);
   }
   return { ssPath, netAdmin, destroy };
 }

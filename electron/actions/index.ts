@@ -11,8 +11,9 @@ import { killProcess } from './kill.js';
 import { readProcessIdentity } from './process-identity.js';
 
 export interface ActionsOptions {
-  /** The app's data folder; the action log lives in <dataDir>/actions.log. */
-  dataDir: string;
+  /** The app's data folder; the action log lives in <dataDir>/actions.log. null: no log (the privileged
+   *  agent, whose parent records what it asked for). */
+  dataDir: string | null;
   /** NetLens's other processes (renderer, GPU, utility, worker processes): never killed. */
   ownPids?: () => number[];
   platform?: NodeJS.Platform;
@@ -22,6 +23,11 @@ export interface ActionsOptions {
   graceMs?: number;
   pollMs?: number;
   now?: () => number;
+  /** Whether Close connection may find out by trying on a loopback pair of its own when the kernel config
+   *  is unreadable (default true; the agent, which opens no socket, says false). */
+  socketProbe?: boolean;
+  /** The privileged helper, when one runs (electron/agent): what this process may not do, it asks of it. */
+  agent?: () => Pick<Actions, 'kill' | 'closeConnection' | 'capabilities'> | null;
 }
 
 /** When this code runs in an Electron child process (utility process), its parent is NetLens's main. */
@@ -31,21 +37,23 @@ function electronParentPid(): number[] {
   return electron && type !== 'browser' ? [process.ppid] : [];
 }
 
-export function createActions(options: ActionsOptions): Actions & { readonly log: ActionLog } {
+export function createActions(options: ActionsOptions): Actions & { readonly log: ActionLog | null } {
   const platform = options.platform ?? process.platform;
   const run = options.run ?? runCommand;
   const now = options.now ?? Date.now;
-  const log = createActionLog(options.dataDir);
+  const log = options.dataDir === null ? null : createActionLog(options.dataDir);
+  const agent = () => options.agent?.() ?? null;
   const ownPids = () => [process.pid, ...electronParentPid(), ...(options.ownPids?.() ?? [])];
   // The polkit agent may start or stop with the session: re-check now and then. Privileges and the kernel
   // do not change while NetLens runs.
   const elevation = cached(() => elevationCapability(platform), 15_000, now);
-  const linuxSupport = cached(() => probeLinuxCloseSupport(run), Infinity, now);
+  const linuxSupport = cached(() => probeLinuxCloseSupport(run, options.socketProbe ?? true), Infinity, now);
   const pkexecPath = cached(() => findExecutable('pkexec'), Infinity, now);
   const closeDeps = { platform, run, linuxSupport };
   const capabilities = cached(() => readCapabilities({ platform, run, elevation, linuxSupport }), 15_000, now);
 
   async function record(entry: Omit<ActionLogEntry, 'time'>): Promise<void> {
+    if (!log) return;
     try {
       await log.append({ time: now(), ...entry });
     } catch (err) {
@@ -56,12 +64,20 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
 
   return {
     log,
-    capabilities(): Promise<Capabilities> {
-      return capabilities();
+    async capabilities(): Promise<Capabilities> {
+      const own = await capabilities();
+      const helper = agent();
+      if (!helper || own.closeConnection.available) return own;
+      // What the agent can do, this process can ask of it.
+      const theirs = await helper.capabilities().catch(() => null);
+      return theirs?.closeConnection.available ? { ...own, closeConnection: theirs.closeConnection } : own;
     },
 
     async kill(params: RequestParams<'kill'>): Promise<KillResult> {
-      const { result, identity } = await killProcess(
+      const helper = agent();
+      // With the privileged helper running, "as administrator" means asking it (same guard, signalled as
+      // root), not a new pkexec prompt.
+      const report = await killProcess(
         {
           platform,
           ownPids,
@@ -72,11 +88,17 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
           graceMs: options.graceMs ?? 3000,
           pollMs: options.pollMs ?? 50,
         },
-        params,
+        helper ? { ...params, elevate: false } : params,
       );
-      const action = `${params.elevate ? 'kill-elevated' : 'kill'}:${params.signal === 'KILL' ? 'KILL' : 'TERM'}`;
+      let { result } = report;
+      let how = params.elevate ? 'kill-elevated' : 'kill';
+      if (helper && result.outcome === 'denied') {
+        result = await helper.kill({ ...params, elevate: false }).catch((err: unknown) => ({ outcome: 'failed' as const, message: `the NetLens agent failed: ${String(err)}` }));
+        how = 'kill-agent';
+      }
+      const identity = report.identity;
       await record({
-        action,
+        action: `${how}:${params.signal === 'KILL' ? 'KILL' : 'TERM'}`,
         pid: typeof params.pid === 'number' && Number.isFinite(params.pid) ? params.pid : null,
         name: identity?.name ?? null,
         startTime: identity?.startTime ?? (typeof params.startTime === 'number' ? params.startTime : null),
@@ -88,10 +110,19 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
     },
 
     async closeConnection(params: RequestParams<'closeConnection'>): Promise<CloseResult> {
-      const { result, target } = await closeConnection(closeDeps, params);
+      const closed = await closeConnection(closeDeps, params);
+      let result = closed.result;
+      const target = closed.target;
+      let action = 'close-connection';
+      const helper = agent();
+      // Without CAP_NET_ADMIN here, the helper (root) may close it.
+      if (helper && result.outcome === 'denied') {
+        result = await helper.closeConnection(params).catch((err: unknown) => ({ outcome: 'failed' as const, message: `the NetLens agent failed: ${String(err)}` }));
+        action = 'close-connection-agent';
+      }
       const owner = params.owner ?? null;
       await record({
-        action: 'close-connection',
+        action,
         pid: owner?.pid ?? null,
         name: owner?.name ?? null,
         startTime: owner?.startTime ?? null,
@@ -102,11 +133,10 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
       return result;
     },
 
-    actionLog(limit: number): Promise<ActionLogEntry[]> {
-      return log.recent(limit);
+    async actionLog(limit: number): Promise<ActionLogEntry[]> {
+      return log ? log.recent(limit) : [];
     },
   };
 }
-
 export type { Actions } from './api.js';
 export { linuxStartTimeMs, linuxStartTimeFromTicks, parseLinuxStat, readProcessIdentity, type ProcessIdentity } from './process-identity.js';

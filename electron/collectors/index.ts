@@ -8,16 +8,22 @@ import { LinuxInterfacesCollector } from './interfaces/linux.js';
 import { LinuxMulticastCollector } from './multicast/linux.js';
 import { LinuxRoutesCollector } from './routes/linux.js';
 import { LinuxStatisticsCollector } from './statistics/linux.js';
+import type { PrivilegedOwners } from './linux/socket-owners.js';
 
-export function createCollectors(platform: NodeJS.Platform = process.platform): Collectors {
-  return withNames(createOsCollectors(platform));
+export interface CollectorOptions {
+  /** Linux: who to ask for the owners of sockets this process may not inspect (the privileged agent). */
+  privilegedOwners?: PrivilegedOwners;
 }
 
-function createOsCollectors(platform: NodeJS.Platform) {
+export function createCollectors(platform: NodeJS.Platform = process.platform, options: CollectorOptions = {}): Collectors {
+  return withNames(createOsCollectors(platform, options));
+}
+
+function createOsCollectors(platform: NodeJS.Platform, options: CollectorOptions) {
   switch (platform) {
     case 'linux':
       return {
-        connections: new LinuxConnectionsCollector(),
+        connections: new LinuxConnectionsCollector(options.privilegedOwners ? { privilegedOwners: options.privilegedOwners } : {}),
         routes: new LinuxRoutesCollector(),
         interfaces: new LinuxInterfacesCollector(),
         statistics: new LinuxStatisticsCollector(),

@@ -1,11 +1,12 @@
-// `netlens dump <dataset> [--json]`: one reading of a collector, as netstat would print it or as the typed
-// rows the UI receives.
+// `netlens dump <dataset> [--json] [--elevate]`: one reading of a collector, as netstat would print it or as
+// the typed rows the UI receives; --elevate asks the privileged helper for other users' processes.
 import { parseArgs } from 'node:util';
 import { connectionNames } from '../../shared/names.js';
 import { DATASETS, type AnyRow, type Connection, type Dataset, type Diagnostics, type NameEntry } from '../../shared/types.js';
 import type { Command } from '../cli.js';
 import { createCollectors } from '../collectors/index.js';
 import { formatRows } from './text-table.js';
+import { startAgentFor } from '../agent/for-command.js';
 
 function isDataset(s: string | undefined): s is Dataset {
   return (DATASETS as readonly string[]).includes(s ?? '');
@@ -22,11 +23,11 @@ function describeDiagnostics(d: Diagnostics): string[] {
 
 export const dumpCommand: Command = {
   summary: 'print what a collector sees now (netstat-style table, or --json rows)',
-  usage: `dump <${DATASETS.join('|')}> [--json]`,
+  usage: `dump <${DATASETS.join('|')}> [--json] [--elevate]`,
   async run(argv) {
     let parsed;
     try {
-      parsed = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });
+      parsed = parseArgs({ args: argv, options: { json: { type: 'boolean' }, elevate: { type: 'boolean' } }, allowPositionals: true });
     } catch (err) {
       console.error(`netlens dump: ${err instanceof Error ? err.message : String(err)}`);
       return 2;
@@ -36,7 +37,8 @@ export const dumpCommand: Command = {
       console.error(`Usage: netlens ${dumpCommand.usage}`);
       return 2;
     }
-    const collectors = createCollectors();
+    const agent = parsed.values.elevate ? await startAgentFor('dump') : null;
+    const collectors = createCollectors(process.platform, agent ? { privilegedOwners: agent.owners } : {});
     try {
       // Names describe the connections of the read before them: read those first.
       const connections = dataset === 'connections' || dataset === 'names' ? await collectors.connections.read() : null;
@@ -53,6 +55,7 @@ export const dumpCommand: Command = {
       return 0;
     } finally {
       for (const c of Object.values(collectors)) c.dispose?.();
+      agent?.stop();
     }
   },
 };

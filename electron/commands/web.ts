@@ -7,6 +7,8 @@ import { builtPaths } from '../paths.js';
 import { LOOPBACK_HOSTS } from '../web.js';
 import { defaultDataDir } from '../data-dir.js';
 import { applyRecordOptions, loadRecordingConfig, RECORD_OPTIONS, RECORD_USAGE, recordFile } from '../monitor/record/config.js';
+import { createAgentManager } from '../agent/manager.js';
+import { agentInvocation } from '../agent/elevation.js';
 
 export const webCommand: Command = {
   summary: 'serve the NetLens UI to a browser on 127.0.0.1, with a per-launch token',
@@ -43,10 +45,16 @@ export const webCommand: Command = {
       return 2;
     }
     const monitor = startMonitor({ workerPath: builtPaths.worker, workerData: { record: { file: recordFile(dataDir), config } } });
+    const agent = createAgentManager({
+      invocation: () => agentInvocation(),
+      setOwnerSource: (source) => monitor.setOwnerSource(source),
+      notify: (message) => monitor.notify(message),
+    });
     let web;
     try {
-      web = await startWebHost({ monitor, port, host, dataDir });
+      web = await startWebHost({ monitor, port, host, dataDir, agent });
     } catch (err) {
+      agent.stop();
       await monitor.close();
       const code = (err as NodeJS.ErrnoException).code;
       console.error(
@@ -61,6 +69,7 @@ export const webCommand: Command = {
     console.log('Open that address in a browser (the token in it is required). Press Ctrl+C to stop.');
     const running = web;
     const stop = () => {
+      agent.stop();
       void running.close().then(() => monitor.close()).finally(() => process.exit(0));
     };
     process.once('SIGINT', stop);

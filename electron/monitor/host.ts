@@ -7,6 +7,7 @@ import type { HistoryPoint, ServerMessage, StreamMessage } from '../../shared/pr
 import type { Dataset } from '../../shared/types.js';
 import type { Monitor, MonitorClient } from './api.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
+import type { PrivilegedOwners } from '../collectors/linux/socket-owners.js';
 
 export interface StartMonitorOptions {
   /** The bundled worker (out/main/worker.cjs in a build). */
@@ -24,6 +25,10 @@ export interface StartMonitorOptions {
 export interface MonitorHandle extends Monitor {
   /** Workers started after the first one died. */
   readonly restarts: number;
+  /** Where the worker's collectors ask about sockets they may not inspect (the privileged agent), or null. */
+  setOwnerSource(source: PrivilegedOwners | null): void;
+  /** A notice for every client (the agent started, stopped...). */
+  notify(message: ServerMessage): void;
 }
 
 interface ClientRecord {
@@ -57,6 +62,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   let closing = false;
   let restartTimer: ReturnType<typeof setTimeout> | null = null;
   let onClosed: (() => void) | null = null;
+  let ownerSource: PrivilegedOwners | null = null;
 
   const post = (message: ToWorker) => worker?.postMessage(message);
 
@@ -83,6 +89,14 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
         case 'log':
           log(message.line);
           break;
+        case 'owners': {
+          const asked = message;
+          const source = ownerSource;
+          void (source ? source.owners(asked.inodes).catch(() => null) : Promise.resolve(null)).then((owners) => {
+            if (worker === w) w.postMessage({ type: 'owners', id: asked.id, owners } satisfies ToWorker);
+          });
+          break;
+        }
         case 'closed':
           onClosed?.();
           break;
@@ -99,6 +113,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
       died(code);
     });
     // Replay what the clients asked for, so the new worker serves them as the old one did.
+    if (ownerSource) post({ type: 'agent', active: true });
     if (intervalMessage) post({ type: 'message', client: 0, message: intervalMessage });
     if (pauseMessage) post({ type: 'message', client: 0, message: pauseMessage });
     for (const [id, c] of clients) replayClient(id, c);
@@ -161,6 +176,13 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   return {
     get restarts() {
       return generation;
+    },
+    setOwnerSource(source) {
+      ownerSource = source;
+      post({ type: 'agent', active: source !== null });
+    },
+    notify(message) {
+      for (const c of clients.values()) c.send(message);
     },
     attach(send): MonitorClient {
       const id = ++nextClient;

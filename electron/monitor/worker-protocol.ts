@@ -1,18 +1,25 @@
 // Messages between the host's thread (host.ts) and the monitor worker (worker-runtime.ts). Client messages
 // are validated by the host's service before they get here.
 import type { HistoryPoint, ServerMessage, StreamMessage } from '../../shared/protocol.js';
+import type { InodeOwners } from '../collectors/linux/socket-owners.js';
 
 export type ToWorker =
   | { type: 'attach'; client: number }
   | { type: 'detach'; client: number }
   | { type: 'message'; client: number; message: StreamMessage }
   | { type: 'history'; id: number; iface: string }
+  /** Whether the privileged agent runs (the host replays this to a restarted worker). */
+  | { type: 'agent'; active: boolean }
+  /** The agent's answer to an 'owners' question, or null. */
+  | { type: 'owners'; id: number; owners: InodeOwners | null }
   | { type: 'close' };
 
 export type FromWorker =
   | { type: 'send'; client: number; message: ServerMessage }
   | { type: 'history'; id: number; points: HistoryPoint[] }
   | { type: 'log'; line: string }
+  /** The collector asks the agent, through the host, who holds these socket inodes. */
+  | { type: 'owners'; id: number; inodes: number[] }
   /** Sent every HEARTBEAT_MS while the worker's event loop turns: the host restarts a worker that hangs. */
   | { type: 'heartbeat' }
   | { type: 'closed' };

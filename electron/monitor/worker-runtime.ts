@@ -3,9 +3,15 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Collectors } from '../collectors/collector.js';
 import { MonitorCore, type MonitorCoreOptions } from './monitor.js';
+import type { WorkerOwnerRelay } from './owner-relay.js';
 import { HEARTBEAT_MS, type FromWorker, type ToWorker } from './worker-protocol.js';
 
-export function serveMonitor(port: MessagePort, collectors: Collectors, options: Pick<MonitorCoreOptions, 'record'> = {}): MonitorCore {
+export function serveMonitor(
+  port: MessagePort,
+  collectors: Collectors,
+  options: Pick<MonitorCoreOptions, 'record'> = {},
+  relay?: WorkerOwnerRelay,
+): MonitorCore {
   const post = (message: FromWorker) => port.postMessage(message);
   const core = new MonitorCore({ collectors, log: (line) => post({ type: 'log', line }), ...options });
   const heartbeat = setInterval(() => post({ type: 'heartbeat' }), HEARTBEAT_MS);
@@ -23,7 +29,14 @@ export function serveMonitor(port: MessagePort, collectors: Collectors, options:
       case 'history':
         post({ type: 'history', id: message.id, points: core.history(message.iface) });
         break;
+      case 'agent':
+        relay?.setActive(message.active);
+        break;
+      case 'owners':
+        relay?.answer(message.id, message.owners);
+        break;
       case 'close':
+        relay?.setActive(false);
         clearInterval(heartbeat);
         core.close();
         post({ type: 'closed' });

@@ -6,12 +6,16 @@ import type { Collectors } from '../collectors/collector.js';
 import { createCollectors } from '../collectors/index.js';
 import { serveMonitor } from './worker-runtime.js';
 import type { RecordWorkerData } from './record/config.js';
+import { WorkerOwnerRelay } from './owner-relay.js';
 
 if (!parentPort) throw new Error('the monitor worker must run as a worker thread (see electron/monitor/host.ts)');
 
+const port = parentPort;
+// The Linux connections collector asks the privileged agent (through the host) about sockets it may not inspect.
+const relay = new WorkerOwnerRelay((message) => port.postMessage(message));
 let collectors: Collectors;
 try {
-  collectors = createCollectors();
+  collectors = createCollectors(process.platform, { privilegedOwners: relay });
 } catch (err) {
   // No collectors here (an unsupported OS): every dataset reports why, instead of the worker dying and being
   // restarted over and over.
@@ -20,4 +24,4 @@ try {
 }
 // The hosts pass where to record and how (electron/monitor/record/config.ts); without it nothing is recorded.
 const record = (workerData as { record?: RecordWorkerData } | null)?.record;
-serveMonitor(parentPort, collectors, record ? { record } : {});
+serveMonitor(port, collectors, record ? { record } : {}, relay);

@@ -7,6 +7,39 @@ import type { PanelStats } from '../store/view.js';
 import { useCapture } from '../store/capture.js';
 import { TABS, type TabId } from '../tabs/tabs.js';
 import type { Dataset } from '../../shared/types.js';
+import { useEffect } from 'react';
+import { isAgentNotice, useAgent } from '../store/agent.js';
+
+/** "N sockets without an owner" and, where the host can start its administrator helper, the way to see them. */
+function DeniedOwners({ denied }: { denied: number }) {
+  const agent = useAgent();
+  const lastNotice = useData((s) => s.notices[s.notices.length - 1]);
+  const agentNoticeId = lastNotice && isAgentNotice(lastNotice.code) ? lastNotice.id : 0;
+  useEffect(() => {
+    void useAgent.getState().refresh();
+  }, [agentNoticeId]);
+  const status = agent.status;
+  const starting = agent.busy || status?.state === 'starting';
+  const offer = status?.elevation.available && status.state !== 'running';
+  const why = status && !status.elevation.available ? status.elevation.reason ?? '' : status?.message ?? '';
+  return (
+    <span className="badge warn" data-status="denied" title={why}>
+      {formatCount(denied)} sockets without an owner
+      {starting ? (
+        ' · asking for administrator rights…'
+      ) : offer ? (
+        <>
+          {' · '}
+          <button type="button" className="link-button" data-action="show-all-processes" onClick={() => void agent.elevate()}>
+            Show all processes…
+          </button>
+        </>
+      ) : status?.state === 'running' ? null : (
+        ': run as administrator to see them'
+      )}
+    </span>
+  );
+}
 
 export function StatusBar({ info, activeTab, panel }: { info: HostInfo | null; activeTab: TabId; panel: PanelStats | null }) {
   const [dataset, secondary] = TABS.find((t) => t.id === activeTab)!.datasets as [Dataset, Dataset | undefined];
@@ -15,6 +48,7 @@ export function StatusBar({ info, activeTab, panel }: { info: HostInfo | null; a
   const secondaryError = useData((s) => (secondary ? s.datasets[secondary].error : null));
   const status = useData((s) => s.status);
   const capture = useCapture();
+  const agentRunning = useAgent((a) => a.status?.state === 'running');
   const diag = ds.diagnostics;
   const skippedTitle = diag?.samples.map((x) => `${x.source}: ${x.reason}: ${x.line}`).join('\n') ?? '';
   const missingTitle = diag?.missing.map((m) => `${m.source}: ${m.reason}`).join('\n') ?? '';
@@ -53,9 +87,10 @@ export function StatusBar({ info, activeTab, panel }: { info: HostInfo | null; a
           {secondary} collector error: {secondaryError.message}
         </span>
       ) : null}
-      {panel?.denied ? (
-        <span className="badge warn" data-status="denied">
-          {formatCount(panel.denied)} sockets without an owner: run as administrator to see them
+      {panel?.denied ? <DeniedOwners denied={panel.denied} /> : null}
+      {agentRunning && !capture ? (
+        <span className="badge" data-status="agent" title="The administrator helper attributes every process's sockets for this session">
+          all processes
         </span>
       ) : null}
       <span className="statusbar-spacer" />

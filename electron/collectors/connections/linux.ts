@@ -1,7 +1,7 @@
 // Connections on Linux: /proc/net/{tcp,udp,udplite,raw}{,6} and /proc/net/unix, read in-process (no ss or
 // netstat child per tick), with owners found through the cached /proc/<pid>/fd walk in ../linux/socket-owners.
 import type { Collector } from '../collector.js';
-import type { Connection, DatasetResult, Diagnostics } from '../../../shared/types.js';
+import type { Connection, DatasetResult, Diagnostics, ProcessInfo } from '../../../shared/types.js';
 import { emptyDiagnostics, mergeDiagnostics, recordSkip } from '../../../shared/types.js';
 import {
   HOST_LITTLE_ENDIAN,
@@ -12,7 +12,7 @@ import {
 } from '../linux/addresses.js';
 import { readProcTextSync } from '../linux/proc-files.js';
 import { inetConnectionKey, unixConnectionKey } from './keys.js';
-import { SocketOwners } from '../linux/socket-owners.js';
+import { SocketOwners, type InodeOwners, type PrivilegedOwners } from '../linux/socket-owners.js';
 import { UserNames } from '../linux/users.js';
 
 export type InetProto = 'tcp' | 'udp' | 'udplite' | 'raw';
@@ -299,6 +299,8 @@ export interface LinuxConnectionsOptions {
   tables?: readonly string[];
   /** Whether to attribute sockets to processes (the /proc/<pid>/fd walk). */
   attributeOwners?: boolean;
+  /** Asked for the owners of sockets this process may not attribute (the privileged agent, when it runs). */
+  privilegedOwners?: PrivilegedOwners;
 }
 
 export class LinuxConnectionsCollector implements Collector<Connection> {
@@ -307,12 +309,14 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   private readonly procRoot: string;
   private readonly tables: ReadonlySet<string> | null;
   private readonly attributeOwners: boolean;
+  private readonly privileged: PrivilegedOwners | null;
   private readonly myUid = typeof process.getuid === 'function' ? process.getuid() : -1;
 
   constructor(options: LinuxConnectionsOptions = {}) {
     this.procRoot = options.procRoot ?? '/proc';
     this.tables = options.tables ? new Set(options.tables) : null;
     this.attributeOwners = options.attributeOwners ?? true;
+    this.privileged = options.privilegedOwners ?? null;
     this.owners = new SocketOwners(this.users, this.procRoot);
   }
 
@@ -349,17 +353,26 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
         diagnostics.missing.push({ source: '/proc/net/unix', reason: unixText.reason });
       }
     }
-    if (this.attributeOwners) this.attachOwners(rows, diagnostics);
-    else for (const row of rows) row.user = this.users.name(row.uid);
+    if (this.attributeOwners) {
+      let denied = this.attachOwners(rows);
+      if (denied.length > 0 && this.privileged) denied = await this.askPrivileged(denied, diagnostics);
+      if (denied.length > 0) {
+        diagnostics.notes.push(
+          `${denied.length} socket${denied.length === 1 ? '' : 's'} may belong to processes of other users: ` +
+            'their owners are unknown without privileges',
+        );
+      }
+    } else for (const row of rows) row.user = this.users.name(row.uid);
     return { rows, diagnostics };
   }
 
-  private attachOwners(rows: Connection[], diagnostics: Diagnostics): void {
+  /** Attaches the owners this process can see; returns the rows whose owners it may not inspect. */
+  private attachOwners(rows: Connection[]): Connection[] {
     const inodes = new Array<number>(rows.length);
     for (let i = 0; i < rows.length; i++) inodes[i] = rows[i]?.inode ?? 0;
     this.owners.update(inodes);
     const someDenied = this.owners.someDenied;
-    let denied = 0;
+    const denied: Connection[] = [];
     for (const row of rows) {
       row.user = this.users.name(row.uid);
       if (row.inode === null) continue;
@@ -370,14 +383,38 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
         if (row.uid === null) row.user = processes[0]?.user ?? null;
       } else if (someDenied && row.uid !== this.myUid) {
         row.ownerStatus = 'denied';
-        denied++;
+        denied.push(row);
       }
     }
-    if (denied > 0) {
-      diagnostics.notes.push(
-        `${denied} socket${denied === 1 ? '' : 's'} may belong to processes of other users: ` +
-          'their owners are unknown without privileges',
-      );
+    return denied;
+  }
+
+  /**
+   * Owners from the privileged agent for the rows this process could not attribute. It sees every process,
+   * so a socket it does not attribute has none ('none'). Without an answer the rows stay 'denied'.
+   */
+  private async askPrivileged(denied: Connection[], diagnostics: Diagnostics): Promise<Connection[]> {
+    let answer: InodeOwners | null = null;
+    try {
+      answer = await this.privileged!.owners(denied.map((r) => r.inode!));
+    } catch (err) {
+      diagnostics.notes.push(`the NetLens agent did not answer: ${err instanceof Error ? err.message : String(err)}`);
     }
+    if (!answer) return denied;
+    const byInode = new Map<number, ProcessInfo[]>();
+    for (const [inode, indices] of answer.owners) {
+      byInode.set(inode, indices.map((i) => answer.processes[i]!));
+    }
+    for (const row of denied) {
+      const processes = byInode.get(row.inode!);
+      if (processes && processes.length > 0) {
+        row.processes = processes;
+        row.ownerStatus = 'known';
+        if (row.uid === null) row.user = processes[0]?.user ?? null;
+      } else {
+        row.ownerStatus = 'none';
+      }
+    }
+    return [];
   }
 }

@@ -17,7 +17,18 @@ import fs from 'node:fs';
 import type { ProcessInfo } from '../../../shared/types.js';
 import type { UserNames } from './users.js';
 
-/** Linux USER_HZ: the unit of /proc/<pid>/stat start times. 100 on every mainstream architecture. */
+/** Owners of some socket inodes, each process listed once and inodes pointing at them by index: the
+ *  privileged helper's answer (electron/agent), compact for the thousands of root-owned unix sockets. */
+export interface InodeOwners {
+  processes: ProcessInfo[];
+  owners: [number, number[]][];
+}
+
+/** Who can tell the owners of sockets this process may not inspect (the agent, running as root); null when
+ *  it cannot now (not running, no answer). */
+export interface PrivilegedOwners {
+  owners(inodes: number[]): Promise<InodeOwners | null>;
+}
 
 /** Shared by every row without owners; frozen so no consumer can add to it by accident. */
 const NO_PROCESSES: ProcessInfo[] = Object.freeze([]) as unknown as ProcessInfo[];

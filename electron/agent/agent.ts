@@ -1,0 +1,153 @@
+// The privileged helper's side (`netlens agent`, README.md here). It reads requests from its stdin and answers
+// on its stdout, and has no other input: it opens no socket, reads no file it is told to, and runs nothing it
+// is told to. It attributes sockets with the collector's own SocketOwners (the /proc/<pid>/fd walk), and
+// kills or closes through the same createActions guards as the unprivileged backend. It exits when its stdin
+// closes, when its parent process changes (the parent died and it was re-parented) or when the NetLens process
+// that started it (--parent, which may sit behind sudo) is gone.
+import type { Actions } from '../actions/api.js';
+import { createActions } from '../actions/index.js';
+import { SocketOwners } from '../collectors/linux/socket-owners.js';
+import { UserNames } from '../collectors/linux/users.js';
+import type { ProcessInfo } from '../../shared/types.js';
+import {
+  AGENT_PROTOCOL_VERSION,
+  LineSplitter,
+  encodeLine,
+  parseAgentRequest,
+  type AgentRequest,
+  type InodeOwners,
+} from './protocol.js';
+
+/** After this many refused lines the agent stops: a parent that speaks garbage is not one to serve. */
+export const MAX_REJECTED_LINES = 100;
+const PARENT_CHECK_MS = 1000;
+
+export interface AgentOptions {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  /** The NetLens process that asked for the agent (it may not be the direct parent: sudo sits between). */
+  parentPid: number | null;
+  appVersion: string;
+  platform?: NodeJS.Platform;
+  /** Diagnostics for whoever reads the agent's stderr. */
+  log?: (line: string) => void;
+  procRoot?: string;
+  parentCheckMs?: number;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Owner lookups over the collector's own cache; the agent keeps it warm across the parent's ticks. */
+export class OwnerLookup {
+  private readonly users = new UserNames();
+  private readonly owners: SocketOwners;
+  constructor(procRoot = '/proc') {
+    this.owners = new SocketOwners(this.users, procRoot);
+  }
+
+  async lookup(inodes: readonly number[]): Promise<InodeOwners> {
+    await this.users.refresh();
+    this.owners.update(inodes);
+    const index = new Map<ProcessInfo, number>();
+    const processes: ProcessInfo[] = [];
+    const owners: [number, number[]][] = [];
+    for (const inode of new Set(inodes)) {
+      const found = this.owners.processesOf(inode);
+      if (found.length === 0) continue;
+      owners.push([
+        inode,
+        found.map((p) => {
+          let i = index.get(p);
+          if (i === undefined) {
+            i = processes.push(p) - 1;
+            index.set(p, i);
+          }
+          return i;
+        }),
+      ]);
+    }
+    return { processes, owners };
+  }
+}
+
+/** Serves requests until stdin closes or the parent goes; resolves with the exit code. */
+export function runAgent(options: AgentOptions): Promise<number> {
+  const platform = options.platform ?? process.platform;
+  const log = options.log ?? ((line: string) => process.stderr.write(`[netlens agent] ${line}\n`));
+  const parentPid = options.parentPid;
+  const firstPpid = process.ppid;
+  const lookup = platform === 'linux' ? new OwnerLookup(options.procRoot) : null;
+  // No action log here: the NetLens process that asked records every action in the user's log.
+  const actions: Actions = createActions({ dataDir: null, platform, socketProbe: false, ownPids: () => [firstPpid, ...(parentPid ? [parentPid] : [])] });
+  let rejected = 0;
+
+  return new Promise((resolve) => {
+    let done = false;
+    const write = (message: unknown) => {
+      if (!done) options.output.write(encodeLine(message));
+    };
+    const finish = (code: number, why: string) => {
+      if (done) return;
+      done = true;
+      clearInterval(watch);
+      log(`exiting: ${why}`);
+      resolve(code);
+    };
+    const reject = (error: string) => {
+      rejected++;
+      write({ v: AGENT_PROTOCOL_VERSION, type: 'rejected', error });
+      if (rejected >= MAX_REJECTED_LINES) finish(2, `${rejected} invalid lines from the parent`);
+    };
+
+    async function answer(request: AgentRequest): Promise<void> {
+      try {
+        const result = await perform(request);
+        write({ v: AGENT_PROTOCOL_VERSION, type: 'result', id: request.id, ok: true, result });
+      } catch (err) {
+        write({ v: AGENT_PROTOCOL_VERSION, type: 'result', id: request.id, ok: false, error: (err instanceof Error ? err.message : String(err)).slice(0, 2000) });
+      }
+    }
+
+    function perform(request: AgentRequest): Promise<unknown> {
+      switch (request.method) {
+        case 'owners':
+          if (!lookup) throw new Error(`socket owners are not read by the agent on ${platform}`);
+          return lookup.lookup(request.params.inodes);
+        case 'kill':
+          return actions.kill(request.params);
+        case 'closeConnection':
+          return actions.closeConnection(request.params);
+        case 'capabilities':
+          return actions.capabilities();
+      }
+    }
+
+    const splitter = new LineSplitter(
+      (line) => {
+        const checked = parseAgentRequest(line);
+        if (checked.ok) void answer(checked.value);
+        else reject(checked.error);
+      },
+      () => reject('line too long'),
+    );
+    options.input.on('data', (chunk: Buffer) => splitter.push(chunk));
+    options.input.on('end', () => finish(0, 'stdin closed'));
+    options.input.on('close', () => finish(0, 'stdin closed'));
+    options.input.on('error', () => finish(0, 'stdin failed'));
+    options.output.on('error', () => finish(0, 'stdout closed'));
+
+    const watch = setInterval(() => {
+      if (process.ppid !== firstPpid) finish(0, `parent ${firstPpid} went away`);
+      else if (parentPid !== null && !alive(parentPid)) finish(0, `NetLens (pid ${parentPid}) went away`);
+    }, options.parentCheckMs ?? PARENT_CHECK_MS);
+
+    write({ v: AGENT_PROTOCOL_VERSION, type: 'hello', pid: process.pid, uid: process.getuid?.() ?? -1, appVersion: options.appVersion });
+  });
+}

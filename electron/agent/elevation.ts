@@ -1,0 +1,60 @@
+// How the privileged helper is started: its own invocation (which depends on the host: Node for the browser
+// host and the CLI, the app binary in a headless mode for Electron) behind an elevation prefix. The prefix is
+// NETLENS_ELEVATE_COMMAND when set (split on spaces, never given to a shell: `sudo -n`, `doas`), else the OS's
+// own prompt. Only argv arrays are built here; the OS-specific prompts that cannot pass stdin and stdout
+// through (macOS, Windows) are described in README.md and not offered.
+import type { Capability } from '../../shared/protocol.js';
+import { linuxElevationCapability, probeLinuxElevation } from '../actions/elevate.js';
+import { builtPaths } from '../paths.js';
+
+/** The polkit action (Linux) that names the agent, installed by the deb package (see polkit.ts). */
+export const POLKIT_ACTION_ID = 'org.netlens.NetLens.agent';
+
+export type ElevationPlan =
+  | { available: true; prefix: string[]; via: string }
+  | { available: false; reason: string };
+
+export interface ElevationDeps {
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+  uid: number;
+  /** The Linux probe (pkexec path, polkit agent, graphical session). */
+  linuxProbe?: typeof probeLinuxElevation;
+}
+
+/** NETLENS_ELEVATE_COMMAND as argv: words split on white space; quoting is not interpreted (no shell). */
+export function parseElevateCommand(value: string | undefined): string[] | null {
+  const words = (value ?? '').trim().split(/\s+/).filter(Boolean);
+  return words.length > 0 ? words : null;
+}
+
+export async function elevationPlan(deps: ElevationDeps): Promise<ElevationPlan> {
+  const custom = parseElevateCommand(deps.env.NETLENS_ELEVATE_COMMAND);
+  if (custom) return { available: true, prefix: custom, via: custom.join(' ') };
+  if (deps.uid === 0) return { available: false, reason: 'NetLens already runs as root and sees every process' };
+  if (deps.platform === 'linux') {
+    const probe = await (deps.linuxProbe ?? probeLinuxElevation)(deps.env);
+    const cap: Capability = linuxElevationCapability(probe);
+    if (!cap.available || probe.pkexecPath === null) return { available: false, reason: cap.reason ?? 'pkexec is not available' };
+    return { available: true, prefix: [probe.pkexecPath], via: 'pkexec' };
+  }
+  if (deps.platform === 'darwin') {
+    return {
+      available: false,
+      reason:
+        'macOS shows every process\'s sockets to an administrator account already; otherwise set NETLENS_ELEVATE_COMMAND="sudo" (the macOS password prompt cannot pass the helper\'s input and output through)',
+    };
+  }
+  if (deps.platform === 'win32') {
+    return {
+      available: false,
+      reason: 'Windows lists the owning process of every TCP and UDP socket without administrator rights; run NetLens as administrator to act on other users\' processes',
+    };
+  }
+  return { available: false, reason: `not supported on ${deps.platform}` };
+}
+
+/** The agent as a plain Node script: how the browser host and the CLI start it in a checkout or npm install. */
+export function agentInvocation(parentPid = process.pid): string[] {
+  return [process.execPath, builtPaths.cli, 'agent', '--parent', String(parentPid)];
+}

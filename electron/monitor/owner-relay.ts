@@ -1,0 +1,40 @@
+// The worker's way to the privileged agent: the agent's client lives on the host's thread (it is shared with
+// the actions and outlives a restarted worker), so the Linux connections collector, which runs here, asks
+// through the host. Each question waits at most timeoutMs; no answer means "unknown", never a stuck tick.
+import type { InodeOwners, PrivilegedOwners } from '../collectors/linux/socket-owners.js';
+import type { FromWorker } from './worker-protocol.js';
+
+export class WorkerOwnerRelay implements PrivilegedOwners {
+  private active = false;
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (o: InodeOwners | null) => void; timer: ReturnType<typeof setTimeout> }>();
+
+  constructor(
+    private readonly post: (message: FromWorker) => void,
+    private readonly timeoutMs = 5000,
+  ) {}
+
+  /** The host says whether an agent runs; while none does, nothing is asked. */
+  setActive(active: boolean): void {
+    this.active = active;
+    if (!active) for (const id of [...this.pending.keys()]) this.answer(id, null);
+  }
+
+  owners(inodes: number[]): Promise<InodeOwners | null> {
+    if (!this.active) return Promise.resolve(null);
+    const id = ++this.nextId;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.answer(id, null), this.timeoutMs);
+      this.pending.set(id, { resolve, timer });
+      this.post({ type: 'owners', id, inodes });
+    });
+  }
+
+  answer(id: number, owners: InodeOwners | null): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    p.resolve(owners);
+  }
+}
