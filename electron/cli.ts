@@ -4,6 +4,7 @@
 //   netlens parse FILE [--format auto|NAME] [--json]
 //   netlens watch <dataset>... [--interval S] --json
 //   netlens history [--since …] [--until …] [--changes] [--json|--format csv]
+//   netlens metrics [--port N] [--host ADDR] [--token-file FILE]
 import { APP_NAME, APP_VERSION } from './app-info.js';
 import { webCommand } from './commands/web.js';
 import { parseCommand } from './commands/parse.js';
@@ -11,6 +12,7 @@ import { dumpCommand } from './commands/dump.js';
 import { agentCommand } from './commands/agent.js';
 import { watchCommand } from './commands/watch.js';
 import { historyCommand } from './commands/history.js';
+import { metricsCommand } from './commands/metrics.js';
 
 export interface Command {
   summary: string;
@@ -25,6 +27,7 @@ const commands: Record<string, Command> = {
   agent: agentCommand,
   watch: watchCommand,
   history: historyCommand,
+  metrics: metricsCommand,
 };
 
 function help(): string {

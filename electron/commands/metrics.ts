@@ -1,0 +1,98 @@
+// `netlens metrics [--port N] [--host ADDR] [--token-file FILE]`: serves /metrics in the Prometheus text
+// format (electron/metrics/). Loopback without a token; any other address with a bearer token, printed at
+// start or kept in --token-file (the same file Prometheus's `credentials_file` can read).
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Command } from '../cli.js';
+import { createCollectors } from '../collectors/index.js';
+import { startMetricsServer } from '../metrics/server.js';
+import { LOOPBACK_HOSTS } from '../web.js';
+
+export const DEFAULT_METRICS_PORT = 9858;
+const MIN_TOKEN_LENGTH = 16;
+
+/** The token in `file`, or a new random one written there (owner-only) when the file does not exist. */
+function tokenFromFile(file: string): { token: string; created: boolean } {
+  try {
+    const token = readFileSync(file, 'utf8').trim();
+    if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
+      throw new Error(`${file} must hold one token of at least ${MIN_TOKEN_LENGTH} characters, without spaces`);
+    }
+    return { token, created: false };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const token = randomBytes(24).toString('hex');
+    writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
+    return { token, created: true };
+  }
+}
+
+export const metricsCommand: Command = {
+  summary: 'serve /metrics for Prometheus (netstat -s counters, interfaces, sockets by state)',
+  usage: 'metrics [--port N] [--host ADDR] [--token-file FILE]',
+  async run(argv) {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: argv,
+        options: { port: { type: 'string' }, host: { type: 'string' }, 'token-file': { type: 'string' } },
+        allowPositionals: false,
+      }));
+    } catch (err) {
+      console.error(`netlens metrics: ${err instanceof Error ? err.message : String(err)}`);
+      return 2;
+    }
+    const port = values.port === undefined ? DEFAULT_METRICS_PORT : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      console.error(`netlens metrics: --port wants a number from 0 to 65535, not ${JSON.stringify(values.port)}`);
+      return 2;
+    }
+    const host = values.host ?? '127.0.0.1';
+    const loopback = LOOPBACK_HOSTS.has(host);
+    let token: string | undefined;
+    if (!loopback && values['token-file'] !== undefined) {
+      try {
+        const t = tokenFromFile(values['token-file']);
+        token = t.token;
+        if (t.created) console.log(`Wrote a new bearer token to ${values['token-file']} (readable by you only).`);
+      } catch (err) {
+        console.error(`netlens metrics: ${err instanceof Error ? err.message : String(err)}`);
+        return 2;
+      }
+    }
+    const collectors = createCollectors();
+    let server;
+    try {
+      server = await startMetricsServer({ collectors, host, port, token });
+    } catch (err) {
+      for (const c of Object.values(collectors)) c.dispose?.();
+      const code = (err as NodeJS.ErrnoException).code;
+      console.error(
+        code === 'EADDRINUSE'
+          ? `netlens metrics: port ${port} on ${host} is in use; choose another with --port`
+          : `netlens metrics: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      return 1;
+    }
+    console.log(`NetLens metrics at ${server.url}`);
+    if (server.token === null) {
+      console.log('Loopback only: no token needed. Press Ctrl+C to stop.');
+    } else {
+      console.warn(`WARNING: --host ${host} exposes this machine's connections, interfaces and counters beyond it; the token is required.`);
+      if (values['token-file'] !== undefined) console.log(`Bearer token: in ${values['token-file']}`);
+      else console.log(`Bearer token: ${server.token}`);
+      console.log('Send it as "Authorization: Bearer <token>" (Prometheus: authorization.credentials). Press Ctrl+C to stop.');
+    }
+    const running = server;
+    const stop = () => {
+      void running.close().finally(() => {
+        for (const c of Object.values(collectors)) c.dispose?.();
+        process.exit(0);
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return -1;
+  },
+};

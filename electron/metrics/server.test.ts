@@ -1,0 +1,152 @@
+// The /metrics server over synthetic collectors: what it exports, how often it reads the collectors, how many
+// scrapes it serves at once, and who may scrape (Host on loopback, bearer token elsewhere).
+import { gunzipSync } from 'node:zlib';
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Connection } from '../../shared/types.js';
+import { countingCollector, syntheticCounter, syntheticInterface } from '../monitor/testing/synthetic.js';
+import { startMetricsServer, MIN_SCRAPE_INTERVAL_MS, type MetricsServer } from './server.js';
+
+function connection(proto: Connection['proto'], family: Connection['family'], state: string, port: number): Connection {
+  return {
+    id: `${proto}|${family}|${port}`, proto, family, localAddress: '127.0.0.1', localPort: port, remoteAddress: '0.0.0.0',
+    remotePort: 0, state, recvQ: 0, sendQ: 0, uid: 0, user: 'root', inode: port, processes: [], ownerStatus: 'none',
+  };
+}
+
+function collectors(gate?: Promise<void>) {
+  let value = 0;
+  return {
+    statistics: countingCollector(async () => {
+      await gate;
+      value += 10;
+      return [syntheticCounter('Tcp', 'ActiveOpens', value), syntheticCounter('Tcp', 'CurrEstab', 3, 'gauge')];
+    }),
+    interfaces: countingCollector(() => [syntheticInterface('we"ird\\if\nname', { rxBytes: 1234, txErrors: 2 })]),
+    connections: countingCollector(() => [
+      connection('tcp', 'inet', 'LISTEN', 1), connection('tcp', 'inet', 'LISTEN', 2), connection('tcp', 'inet6', 'ESTABLISHED', 3),
+      connection('unix', 'unix', 'CONNECTED', 4),
+    ]),
+  };
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+function get(server: MetricsServer, path = '/metrics', headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: server.host, port: server.port, path, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+let server: MetricsServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+describe('netlens metrics server', () => {
+  it('exports netstat counters and gauges, interface counters with escaped names, and sockets by state', async () => {
+    server = await startMetricsServer({ collectors: collectors() });
+    const r = await get(server);
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = r.body.toString();
+    expect(text).toContain('# TYPE netlens_netstat_tcp_active_opens_total counter\nnetlens_netstat_tcp_active_opens_total 10\n');
+    expect(text).toContain('# TYPE netlens_netstat_tcp_curr_estab gauge\nnetlens_netstat_tcp_curr_estab 3\n');
+    expect(text).toContain('netlens_interface_receive_bytes_total{interface="we\\"ird\\\\if\\nname"} 1234\n');
+    expect(text).toContain('netlens_interface_transmit_errors_total{interface="we\\"ird\\\\if\\nname"} 2\n');
+    expect(text).toContain('netlens_sockets{family="inet",protocol="tcp",state="LISTEN"} 2\n');
+    expect(text).toContain('netlens_sockets{family="inet6",protocol="tcp",state="ESTABLISHED"} 1\n');
+    expect(text).toContain('netlens_sockets{family="unix",protocol="unix",state="CONNECTED"} 1\n');
+    expect(text).toContain('netlens_collector_success{dataset="statistics"} 1\n');
+    // gzip when asked, HEAD without a body.
+    const gz = await get(server, '/metrics', { 'Accept-Encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).toString()).toBe(text);
+    const head = await get(server, '/metrics', {}, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+  });
+
+  it('reads the collectors at most once per interval, however many scrapes come', async () => {
+    let clock = 1_000_000;
+    const c = collectors();
+    server = await startMetricsServer({ collectors: c, now: () => clock });
+    const values = async () => /netlens_netstat_tcp_active_opens_total (\d+)/.exec((await get(server!)).body.toString())![1];
+    expect(await values()).toBe('10');
+    expect(await values()).toBe('10');
+    clock += MIN_SCRAPE_INTERVAL_MS - 1;
+    expect(await values()).toBe('10');
+    expect(server.readings).toBe(1);
+    clock += 1;
+    expect(await values()).toBe('20');
+    expect(server.readings).toBe(2);
+    expect(c.statistics.reads).toBe(2);
+  });
+
+  it('serves a bounded number of scrapes at once; the rest get 503 and share nothing out of the host', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const c = collectors(gate);
+    server = await startMetricsServer({ collectors: c, maxConcurrent: 3 });
+    const answers = Array.from({ length: 10 }, () => get(server!));
+    // The seven beyond the limit are answered at once, while the reading is still held up.
+    const settled: number[] = [];
+    for (const a of answers) void a.then((r) => settled.push(r.status));
+    while (settled.length < 7) await new Promise((r) => setTimeout(r, 10));
+    expect(settled).toEqual(Array(7).fill(503));
+    open();
+    const all = await Promise.all(answers);
+    expect(all.filter((a) => a.status === 200)).toHaveLength(3);
+    expect(all.find((a) => a.status === 503)!.headers['retry-after']).toBe('1');
+    expect(c.statistics.reads).toBe(1);
+  });
+
+  it('reports a failing collector and goes on with the others', async () => {
+    const c = collectors();
+    const broken = { ...c, connections: { read: () => Promise.reject(new Error('no /proc here')) } };
+    const logged: string[] = [];
+    server = await startMetricsServer({ collectors: broken, log: (l) => logged.push(l) });
+    const text = (await get(server)).body.toString();
+    expect(text).toContain('netlens_collector_success{dataset="connections"} 0\n');
+    expect(text).toContain('netlens_netstat_tcp_active_opens_total 10\n');
+    expect(text).not.toContain('netlens_sockets{');
+    expect(logged.join('\n')).toContain('no /proc here');
+  });
+
+  it('on loopback asks no token but refuses a foreign Host (DNS rebinding)', async () => {
+    server = await startMetricsServer({ collectors: collectors() });
+    expect(server.token).toBeNull();
+    expect((await get(server, '/metrics', { Host: `localhost:${server.port}` })).status).toBe(200);
+    expect((await get(server, '/metrics', { Host: `evil.example:${server.port}` })).status).toBe(403);
+    expect((await get(server, '/')).status).toBe(404);
+    expect((await get(server, '/metrics', {}, 'POST')).status).toBe(405);
+  });
+
+  it('elsewhere requires the bearer token on every request', async () => {
+    // 127.0.0.2 is not one of the loopback names the server trusts without a token.
+    server = await startMetricsServer({ collectors: collectors(), host: '127.0.0.2' });
+    const token = server.token!;
+    expect(token).toMatch(/^[0-9a-f]{48}$/);
+    const none = await get(server);
+    expect(none.status).toBe(401);
+    expect(none.headers['www-authenticate']).toBe('Bearer realm="netlens"');
+    expect(none.body.toString()).not.toContain('netlens_');
+    expect((await get(server, '/metrics', { Authorization: `Bearer ${token}x` })).status).toBe(401);
+    expect((await get(server, '/metrics', { Authorization: `Basic ${token}` })).status).toBe(401);
+    expect((await get(server, '/', {})).status).toBe(401);
+    const ok = await get(server, '/metrics', { Authorization: `Bearer ${token}` });
+    expect(ok.status).toBe(200);
+    expect(ok.body.toString()).toContain('netlens_sockets{');
+  });
+});
