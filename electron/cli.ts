@@ -30,6 +30,9 @@ const commands: Record<string, Command> = {
   metrics: metricsCommand,
 };
 
+/** The first arguments that make the app binary run the CLI headless instead of a window (headless.ts). */
+export const COMMAND_NAMES: readonly string[] = Object.keys(commands);
+
 function help(): string {
   const lines = [
     `${APP_NAME} ${APP_VERSION}: live connections, routes, interfaces and protocol statistics.`,
@@ -70,8 +73,9 @@ export async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
-// Run only as the entry point (the bundled out/main/cli.cjs), not when a test imports this module.
-if (typeof require !== 'undefined' && require.main === module) runCli();
+// Run only as the entry point (the bundled out/main/cli.cjs), not when a test imports this module, and not
+// inside Electron, where main.ts bundles this file and dispatches headless commands itself.
+if (typeof require !== 'undefined' && require.main === module && !process.versions.electron) runCli();
 
 function runCli(): void {
   main(process.argv.slice(2)).then(

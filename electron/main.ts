@@ -16,23 +16,52 @@ import { builtPaths } from './paths.js';
 import { applyRecordOptions, loadRecordingConfig, recordFile, type RecordOptionValues } from './monitor/record/config.js';
 import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
 import { loadWindowState, trackWindowState, type WindowState } from './window-state.js';
+import { main as cliMain } from './cli.js';
+import { headlessCommand } from './headless.js';
+import { agentInvocation } from './agent/elevation.js';
+import { createAgentManager } from './agent/manager.js';
+import { createTray, type NetlensTray } from './tray.js';
 
 // Reload and DevTools for development only: a packaged app ignores the variable (as it ignores NETLENS_ROOT).
 const isDev = !app.isPackaged && process.env.NETLENS_DEV === '1';
 const log = (line: string) => console.warn(`[netlens] ${line}`);
 
-// Before ready: app:// behaves like a secure, standard origin (fetch, CSP 'self', localStorage).
-protocol.registerSchemesAsPrivileged([
-  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
-]);
+// `netlens dump …`, `netlens agent …`: the binary as the CLI or the privileged helper, with no window
+// (headless.ts says why it is the binary's own job); anything else opens the desktop window.
+const headless = headlessCommand(process.argv, Boolean(process.defaultApp));
+if (headless) runHeadless(headless);
+else startDesktop();
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
+function runHeadless(args: string[]): void {
+  app.dock?.hide();
+  cliMain(args).then(
+    // A server command (web) keeps running; the others leave with their code once their output is out (a
+    // pipe takes it asynchronously, and app.exit would cut it short).
+    (code) => {
+      if (code !== -1) process.stdout.write('', () => process.stderr.write('', () => app.exit(code)));
+    },
+    (err: unknown) => {
+      console.error(`netlens: ${err instanceof Error ? err.message : String(err)}`);
+      app.exit(1);
+    },
+  );
+}
+
+function startDesktop(): void {
+  // Before ready: app:// behaves like a secure, standard origin (fetch, CSP 'self', localStorage).
+  protocol.registerSchemesAsPrivileged([
+    { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
+
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
   app.on('second-instance', () => {
     const win = BrowserWindow.getAllWindows()[0];
     if (win) {
       if (win.isMinimized()) win.restore();
+      win.show();
       win.focus();
     }
   });
@@ -151,10 +180,18 @@ async function start(): Promise<void> {
     workerPath: builtPaths.worker,
     workerData: { record: { file: recordFile(dataDir), config: typeof recordConfig === 'string' ? await loadRecordingConfig(dataDir) : recordConfig } },
   });
+  // "Show all processes…": the app's own binary in agent mode, behind the OS prompt (electron/agent).
+  const agent = createAgentManager({
+    invocation: () => agentInvocation(),
+    setOwnerSource: (source) => monitor.setOwnerSource(source),
+    notify: (message) => monitor.notify(message),
+    log,
+  });
   const service = createService({
     hostInfo: () => hostInfo('electron'),
     monitor,
-    actions: createActions({ dataDir: app.getPath('userData'), ownPids: () => app.getAppMetrics().map((m) => m.pid) }),
+    agent,
+    actions: createActions({ dataDir: app.getPath('userData'), ownPids: () => app.getAppMetrics().map((m) => m.pid), agent: () => agent.actions() }),
     parseCapture,
     settings: createSettingsStore(app.getPath('userData')),
     log,
@@ -187,12 +224,50 @@ async function start(): Promise<void> {
   });
   if (state.maximized) win.maximize();
   trackWindowState(win, statePath);
+
+  // The tray, and whether closing the window leaves NetLens running there (a setting of its own, beside the
+  // renderer's: off by default, since some Linux desktops show no tray icons to come back through).
+  const desktopSettings = createSettingsStore(join(app.getPath('userData'), 'desktop'));
+  let closeToTray = (await desktopSettings.load()).closeToTray === true;
+  let quitting = false;
+  let tray: NetlensTray | null = null;
+  try {
+    tray = createTray({
+      monitor,
+      iconPath: builtPaths.trayIcon,
+      showWindow: () => {
+        win.show();
+        win.focus();
+      },
+      quit: () => app.quit(),
+      closeToTray: {
+        get: () => closeToTray,
+        set: (value) => {
+          closeToTray = value;
+          void desktopSettings.save({ closeToTray: value }).catch((err: unknown) => log(`could not save the tray setting: ${String(err)}`));
+        },
+      },
+    });
+  } catch (err) {
+    log(`no tray icon: ${String(err)}`);
+  }
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  win.on('close', (event) => {
+    if (tray && closeToTray && !quitting) {
+      event.preventDefault();
+      win.hide();
+    }
+  });
   win.once('ready-to-show', () => win.show());
 
   Menu.setApplicationMenu(buildMenu((command) => win.webContents.send(IPC.menu, command)));
   await win.loadURL(`${APP_ORIGIN}/index.html`);
 
   app.on('window-all-closed', () => {
+    tray?.destroy();
+    agent.stop();
     void monitor.close().finally(() => app.quit());
   });
 }

@@ -25,6 +25,10 @@ export const builtPaths = {
   get cli(): string {
     return join(outDir(), 'main', 'cli.cjs');
   },
+  /** The tray icon (16 px; Electron picks tray-icon@2x.png beside it on HiDPI screens). */
+  get trayIcon(): string {
+    return join(outDir(), 'main', 'tray-icon.png');
+  },
   get preload(): string {
     return join(outDir(), 'preload', 'preload.cjs');
   },

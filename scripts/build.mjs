@@ -62,5 +62,8 @@ buildPlaces(join(root, 'out'));
 // SQLite for the record (node-sqlite3-wasm): its loader looks for the .wasm beside the bundle that required it.
 copyFileSync(join(root, 'node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm'), join(root, 'out/main/node-sqlite3-wasm.wasm'));
 mkdirSync(join(root, 'out'), { recursive: true });
+// The tray icon of the desktop app (electron/tray.ts), at 1x and 2x.
+copyFileSync(join(root, 'assets/icons/16x16.png'), join(root, 'out/main/tray-icon.png'));
+copyFileSync(join(root, 'assets/icons/32x32.png'), join(root, 'out/main/tray-icon@2x.png'));
 writeFileSync(stamp, new Date().toISOString() + '\n');
 log(`built out/ in ${Date.now() - started} ms`);

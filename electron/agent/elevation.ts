@@ -7,9 +7,6 @@ import type { Capability } from '../../shared/protocol.js';
 import { linuxElevationCapability, probeLinuxElevation } from '../actions/elevate.js';
 import { builtPaths } from '../paths.js';
 
-/** The polkit action (Linux) that names the agent, installed by the deb package (see polkit.ts). */
-export const POLKIT_ACTION_ID = 'org.netlens.NetLens.agent';
-
 export type ElevationPlan =
   | { available: true; prefix: string[]; via: string }
   | { available: false; reason: string };
@@ -54,7 +51,26 @@ export async function elevationPlan(deps: ElevationDeps): Promise<ElevationPlan>
   return { available: false, reason: `not supported on ${deps.platform}` };
 }
 
-/** The agent as a plain Node script: how the browser host and the CLI start it in a checkout or npm install. */
+/**
+ * Chromium switches put before a headless command of the app binary (electron/headless.ts drops them from
+ * its arguments): Chromium refuses to start as root without --no-sandbox (harmless: there is no renderer to
+ * sandbox), and pkexec and sudo clear DISPLAY, so the headless Ozone platform keeps it from looking for one.
+ */
+export const HEADLESS_SWITCHES: readonly string[] = ['--no-sandbox', '--ozone-platform=headless', '--disable-gpu'];
+
+/** The app binary (and, unpackaged, its app folder) in its headless agent mode. */
+export function electronAgentInvocation(execPath: string, appPath: string | null, parentPid: number): string[] {
+  return [execPath, ...HEADLESS_SWITCHES, ...(appPath ? [appPath] : []), 'agent', '--parent', String(parentPid)];
+}
+
+/**
+ * How this process starts the agent. Under Node (the browser host, the CLI of a checkout or npm install): the
+ * CLI script. Inside Electron (the desktop app, or the packaged binary's own headless CLI), where the
+ * RunAsNode fuse is off: the binary in agent mode; an unpackaged run names its app folder, the first
+ * argument after the binary that is not a switch.
+ */
 export function agentInvocation(parentPid = process.pid): string[] {
-  return [process.execPath, builtPaths.cli, 'agent', '--parent', String(parentPid)];
+  if (!process.versions.electron) return [process.execPath, builtPaths.cli, 'agent', '--parent', String(parentPid)];
+  const appPath = (process as NodeJS.Process & { defaultApp?: boolean }).defaultApp ? (process.argv.slice(1).find((a) => !a.startsWith('-')) ?? null) : null;
+  return electronAgentInvocation(process.execPath, appPath, parentPid);
 }

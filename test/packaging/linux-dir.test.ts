@@ -1,7 +1,8 @@
 // An offline `electron-builder --linux dir` of the built app, then a look inside the app.asar it made: the
 // real check of the `files:` globs and the `main` entry, short of the installers (AppImage, deb and dmg need
 // tools that electron-builder downloads, so they cannot be built here).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
 const asar = require('@electron/asar') as {
+  extractAll(archive: string, dest: string): void;
   listPackage(archive: string, options: { isPack: boolean }): string[];
   extractFile(archive: string, filename: string): Buffer;
   statFile(archive: string, filename: string): object;
@@ -182,3 +184,109 @@ describe('electron-builder --linux dir (offline, stand-in Electron)', () => {
 function linuxDesktop(): { desktopEntry: string; icons: { file: string; size: number }[] } {
   return JSON.parse(readFileSync(join(work, 'release', 'linux-desktop.json'), 'utf8')) as ReturnType<typeof linuxDesktop>;
 }
+
+// The packaged binary is the only executable a packaged install has, and RunAsNode is off: the CLI and the
+// privileged agent are that binary in a headless mode (electron/headless.ts). The stand-in Electron cannot run,
+// so the packaged main.cjs runs here in Node the way the binary would run it (argv without a script, Electron's
+// version set), against a stand-in `electron` module whose window APIs end the process with code 3 when
+// touched: a headless command must not reach them, the desktop launch must.
+describe('the packaged binary\'s headless modes', () => {
+  let extracted = '';
+  const FAKE_ELECTRON = `
+    const windowCode = (what) => { process.stderr.write('window code reached: ' + what + '\\n'); process.exit(3); };
+    const gui = (name) => new Proxy({}, { get: (_, p) => (p === 'then' ? undefined : () => windowCode(name + '.' + String(p))) });
+    module.exports = new Proxy({
+      app: new Proxy({ isPackaged: true, exit: (code) => process.exit(code), dock: undefined }, { get: (t, p) => (p in t ? t[p] : () => windowCode('app.' + String(p))) }),
+    }, { get: (t, p) => (p in t ? t[p] : gui(String(p))) });
+  `;
+  const PRELOAD = `
+    Object.defineProperty(process.versions, 'electron', { value: '0.0.0-stand-in', enumerable: true });
+    process.argv.splice(1, 1); // the packaged binary sees [binary, ...arguments]
+  `;
+
+  beforeAll(() => {
+    extracted = join(work, 'extracted');
+    asar.extractAll(archive, extracted);
+    mkdirSync(join(extracted, 'node_modules', 'electron'), { recursive: true });
+    writeFileSync(join(extracted, 'node_modules', 'electron', 'index.js'), FAKE_ELECTRON);
+    writeFileSync(join(work, 'as-binary.cjs'), PRELOAD);
+  });
+
+  const main = () => {
+    const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8')) as { main: string };
+    return join(extracted, pkg.main);
+  };
+  const asBinary = (args: string[]) =>
+    spawnSync(process.execPath, ['-r', join(work, 'as-binary.cjs'), main(), ...args], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+
+  it('`netlens dump connections --json` runs the CLI from app.asar and touches no window code', () => {
+    const r = asBinary(['dump', 'connections', '--json']);
+    expect(r.stderr).not.toContain('window code reached');
+    expect(r.status, r.stderr).toBe(0);
+    expect(Array.isArray(JSON.parse(r.stdout))).toBe(true);
+    expect(asBinary(['--version']).stdout.trim()).toBe((require('../../package.json') as { version: string }).version);
+  });
+
+  it('`netlens --no-sandbox … agent --parent PID` speaks the agent protocol and exits when its input closes', async () => {
+    const child = spawn(process.execPath, ['-r', join(work, 'as-binary.cjs'), main(), '--no-sandbox', '--ozone-platform=headless', '--disable-gpu', 'agent', '--parent', String(process.pid)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdin.write('{"v":1,"id":1,"method":"owners","params":{"inodes":[1]}}\n');
+    const exited = once(child, 'exit');
+    setTimeout(() => child.stdin.end(), 500);
+    const [code] = (await exited) as [number];
+    expect(err).not.toContain('window code reached');
+    expect(code, err).toBe(0);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; id?: number; ok?: boolean });
+    expect(lines[0]).toMatchObject({ type: 'hello' });
+    expect(lines[1]).toMatchObject({ type: 'result', id: 1, ok: true });
+  });
+
+  it('`dump --elevate` starts the agent as the binary in agent mode, not as a script the binary cannot run', () => {
+    // An elevation prefix that records what it was asked to run, then refuses.
+    const recorder = join(work, 'record-elevation');
+    const record = join(work, 'elevation-argv');
+    writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\n' "$@" > '${record}'\necho refused >&2\nexit 1\n`, { mode: 0o755 });
+    const r = spawnSync(process.execPath, ['-r', join(work, 'as-binary.cjs'), main(), 'dump', 'connections', '--json', '--elevate'], {
+      encoding: 'utf8',
+      env: { ...process.env, NETLENS_ELEVATE_COMMAND: recorder },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('the administrator helper did not start (the helper exited with code 1: refused)');
+    const argv = readFileSync(record, 'utf8').trim().split('\n');
+    expect(argv).toEqual([process.execPath, '--no-sandbox', '--ozone-platform=headless', '--disable-gpu', 'agent', '--parent', expect.stringMatching(/^\d+$/)]);
+  });
+
+  it('without a command it is the desktop app, which reaches the window code', () => {
+    const r = asBinary([]);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain('window code reached: protocol.registerSchemesAsPrivileged');
+  });
+});
+
+describe('the polkit action the deb installs for the agent', () => {
+  const POLICY = join(root, 'build', 'polkit', 'org.netlens.NetLens.agent.policy');
+
+  it('is generated by the build with the path of the binary the deb installs and runs', () => {
+    const policy = readFileSync(POLICY, 'utf8');
+    const exec = /<annotate key="org\.freedesktop\.policykit\.exec\.path">([^<]+)<\/annotate>/.exec(policy)?.[1];
+    const entryExec = new Map(linuxDesktop().desktopEntry.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])).get('Exec');
+    expect(exec).toBe('/opt/NetLens/netlens');
+    expect(entryExec).toBe(`${exec} %U`);
+    expect(policy).toContain('<action id="org.netlens.NetLens.agent">');
+    expect(policy).toMatch(/<allow_active>auth_admin_keep<\/allow_active>/);
+    expect(policy).toMatch(/<allow_any>auth_admin<\/allow_any>/);
+    expect(policy.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+  });
+
+  it('is mapped by the deb into /usr/share/polkit-1/actions', () => {
+    const config = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
+    expect(config).toContain('- build/polkit/org.netlens.NetLens.agent.policy=/usr/share/polkit-1/actions/org.netlens.NetLens.agent.policy');
+    expect(config).toMatch(/^beforePack: scripts\/polkit-policy\.cjs$/m);
+  });
+});
