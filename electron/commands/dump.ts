@@ -1,5 +1,6 @@
-// `netlens dump <dataset> [--json] [--elevate]`: one reading of a collector, as netstat would print it or as
-// the typed rows the UI receives; --elevate asks the privileged helper for other users' processes.
+// `netlens dump <dataset> [--json] [--elevate] [--host DEST [--ssh-config FILE]]`: one reading of a collector,
+// as netstat would print it or as the typed rows the UI receives; --elevate asks the privileged helper for
+// other users' processes; --host reads a remote Linux host over ssh instead (electron/remote/).
 import { parseArgs } from 'node:util';
 import { connectionNames } from '../../shared/names.js';
 import { DATASETS, type AnyRow, type Connection, type Dataset, type Diagnostics, type NameEntry } from '../../shared/types.js';
@@ -7,6 +8,7 @@ import type { Command } from '../cli.js';
 import { createCollectors } from '../collectors/index.js';
 import { formatRows } from './text-table.js';
 import { startAgentFor } from '../agent/for-command.js';
+import { checkDestination, RemoteHost, remoteCollectors } from '../remote/host.js';
 
 function isDataset(s: string | undefined): s is Dataset {
   return (DATASETS as readonly string[]).includes(s ?? '');
@@ -23,11 +25,15 @@ function describeDiagnostics(d: Diagnostics): string[] {
 
 export const dumpCommand: Command = {
   summary: 'print what a collector sees now (netstat-style table, or --json rows)',
-  usage: `dump <${DATASETS.join('|')}> [--json] [--elevate]`,
+  usage: `dump <${DATASETS.join('|')}> [--json] [--elevate] [--host DEST] [--ssh-config FILE]`,
   async run(argv) {
     let parsed;
     try {
-      parsed = parseArgs({ args: argv, options: { json: { type: 'boolean' }, elevate: { type: 'boolean' } }, allowPositionals: true });
+      parsed = parseArgs({
+        args: argv,
+        options: { json: { type: 'boolean' }, elevate: { type: 'boolean' }, host: { type: 'string' }, 'ssh-config': { type: 'string' } },
+        allowPositionals: true,
+      });
     } catch (err) {
       console.error(`netlens dump: ${err instanceof Error ? err.message : String(err)}`);
       return 2;
@@ -37,8 +43,18 @@ export const dumpCommand: Command = {
       console.error(`Usage: netlens ${dumpCommand.usage}`);
       return 2;
     }
-    const agent = parsed.values.elevate ? await startAgentFor('dump') : null;
-    const collectors = createCollectors(process.platform, agent ? { privilegedOwners: agent.owners } : {});
+    const { host, 'ssh-config': sshConfig, elevate } = parsed.values;
+    const bad =
+      host === undefined
+        ? sshConfig === undefined ? null : '--ssh-config goes with --host'
+        : elevate ? '--elevate is for this machine; on a remote host log in as root or allow sudo -n ss' : checkDestination(host);
+    if (bad) {
+      console.error(`netlens dump: ${bad}`);
+      return 2;
+    }
+    const remote = host === undefined ? null : new RemoteHost({ destination: host, sshConfig, intervalMs: 1000, frames: 1, reconnect: false });
+    const agent = elevate ? await startAgentFor('dump') : null;
+    const collectors = remote ? remoteCollectors(remote) : createCollectors(process.platform, agent ? { privilegedOwners: agent.owners } : {});
     try {
       // Names describe the connections of the read before them: read those first.
       const connections = dataset === 'connections' || dataset === 'names' ? await collectors.connections.read() : null;
@@ -53,9 +69,15 @@ export const dumpCommand: Command = {
       process.stdout.write(parsed.values.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatRows(dataset, rows as never)}\n`);
       for (const line of describeDiagnostics(result.diagnostics)) console.error(`netlens dump: ${line}`);
       return 0;
+    } catch (err) {
+      // A remote host that cannot be read (refused key, no route, not Linux) is a message, not a crash.
+      if (!remote) throw err;
+      console.error(`netlens dump: ${err instanceof Error ? err.message : String(err)}`);
+      return 1;
     } finally {
       for (const c of Object.values(collectors)) c.dispose?.();
       agent?.stop();
+      await remote?.close();
     }
   },
 };

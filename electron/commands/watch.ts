@@ -1,7 +1,8 @@
-// `netlens watch <dataset>... [--interval S] --json`: the monitor's stream as newline-delimited JSON, for
+// `netlens watch <dataset>... [--interval S] [--host DEST [--ssh-config FILE]] --json`: the monitor's stream as newline-delimited JSON, for
 // scripts and other tools. Each line is one message exactly as the renderer receives it (shared/protocol.ts
 // SnapshotMessage / DiffMessage, plus collectorError and notice lines): first a snapshot of each dataset, then
-// one diff per tick, until SIGINT/SIGTERM or until the reader goes away (EPIPE), all of which exit 0.
+// one diff per tick, until SIGINT/SIGTERM or until the reader goes away (EPIPE), all of which exit 0. With
+// --host the collectors are a remote host's (electron/remote/); its connection state comes as notice lines.
 //
 // The monitor runs on this thread (the CLI has nothing else to do). A diff is acknowledged once its line has
 // been written out, so a reader that falls behind gets later ticks folded into one diff (the monitor's
@@ -14,6 +15,7 @@ import type { Command } from '../cli.js';
 import type { Collectors } from '../collectors/collector.js';
 import { createCollectors } from '../collectors/index.js';
 import { createInThreadMonitor } from '../monitor/monitor.js';
+import { checkDestination, RemoteHost, remoteCollectors, type RemoteStatus } from '../remote/host.js';
 
 export const MIN_INTERVAL_S = 0.5;
 export const MAX_INTERVAL_S = 3600;
@@ -25,6 +27,17 @@ export interface WatchOptions {
   out: Writable;
   /** Resolves (or aborts) when the stream should stop: the command wires SIGINT and SIGTERM to it. */
   stop: AbortSignal;
+  /** Lets the caller add lines to the stream (a remote host's connection state as notices). */
+  notices?: (emit: (message: ServerMessage) => void) => void;
+}
+
+/** A remote host's state as a notice line: `remote-connected` (info) or `remote-disconnected` (warning). */
+export function remoteNotice(destination: string, status: RemoteStatus): ServerMessage | null {
+  if (status.state === 'connected') return { type: 'notice', level: 'info', code: 'remote-connected', text: `${destination}: connected` };
+  if (status.state === 'disconnected') {
+    return { type: 'notice', level: 'warning', code: 'remote-disconnected', text: `${destination}: disconnected: ${status.reason ?? 'closed'}` };
+  }
+  return null;
 }
 
 /** Streams until `stop` aborts or `out` fails (EPIPE: the reader went away). Resolves with the exit code. */
@@ -50,7 +63,7 @@ export function streamWatch(options: WatchOptions): Promise<number> {
       if (err.code !== 'EPIPE') process.stderr.write(`netlens watch: cannot write: ${err.message}\n`);
       finish(err.code === 'EPIPE' ? 0 : 1);
     };
-    const client = monitor.attach((message: ServerMessage) => {
+    const emit = (message: ServerMessage) => {
       if (done) return;
       switch (message.type) {
         case 'snapshot':
@@ -73,7 +86,9 @@ export function streamWatch(options: WatchOptions): Promise<number> {
           // status and responses are the interactive clients' business.
           break;
       }
-    });
+    };
+    const client = monitor.attach(emit);
+    options.notices?.(emit);
     out.on('error', onError);
     if (stop.aborted) {
       finish(0);
@@ -90,11 +105,15 @@ function isDataset(s: string): s is Dataset {
 
 export const watchCommand: Command = {
   summary: 'stream datasets as newline-delimited JSON: a snapshot, then one diff per tick',
-  usage: `watch <${DATASETS.join('|')}>... [--interval S] --json`,
+  usage: `watch <${DATASETS.join('|')}>... [--interval S] [--host DEST] [--ssh-config FILE] --json`,
   async run(argv) {
     let parsed;
     try {
-      parsed = parseArgs({ args: argv, options: { json: { type: 'boolean' }, interval: { type: 'string' } }, allowPositionals: true });
+      parsed = parseArgs({
+        args: argv,
+        options: { json: { type: 'boolean' }, interval: { type: 'string' }, host: { type: 'string' }, 'ssh-config': { type: 'string' } },
+        allowPositionals: true,
+      });
     } catch (err) {
       console.error(`netlens watch: ${err instanceof Error ? err.message : String(err)}`);
       return 2;
@@ -115,19 +134,43 @@ export const watchCommand: Command = {
       console.error(`netlens watch: --interval wants seconds from ${MIN_INTERVAL_S} to ${MAX_INTERVAL_S}, not ${JSON.stringify(parsed.values.interval)}`);
       return 2;
     }
+    const { host, 'ssh-config': sshConfig } = parsed.values;
+    const bad = host === undefined ? (sshConfig === undefined ? null : '--ssh-config goes with --host') : checkDestination(host);
+    if (bad) {
+      console.error(`netlens watch: ${bad}`);
+      return 2;
+    }
+    const intervalMs = Math.round(seconds * 1000);
     const stop = new AbortController();
     const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    let remote: RemoteHost | null = null;
     try {
+      let notices: WatchOptions['notices'];
+      if (host !== undefined) {
+        let emit: ((m: ServerMessage) => void) | null = null;
+        remote = new RemoteHost({
+          destination: host,
+          sshConfig,
+          intervalMs,
+          onStatus: (status) => {
+            const notice = remoteNotice(host, status);
+            if (notice && emit) emit(notice);
+          },
+        });
+        notices = (e) => (emit = e);
+      }
       return await streamWatch({
-        collectors: createCollectors(),
+        collectors: remote ? remoteCollectors(remote) : createCollectors(),
         datasets: datasets as Dataset[],
-        intervalMs: Math.round(seconds * 1000),
+        intervalMs,
         out: process.stdout,
         stop: stop.signal,
+        notices,
       });
     } finally {
+      await remote?.close();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }

@@ -10,7 +10,7 @@ import {
   parseDecRange,
   parseHexRange,
 } from '../linux/addresses.js';
-import { readProcTextSync } from '../linux/proc-files.js';
+import { readProcTextSync, type ReadOutcome } from '../linux/proc-files.js';
 import { inetConnectionKey, unixConnectionKey } from './keys.js';
 import { SocketOwners, type InodeOwners, type PrivilegedOwners } from '../linux/socket-owners.js';
 import { UserNames } from '../linux/users.js';
@@ -281,7 +281,7 @@ export function parseProcNetUnix(text: string): DatasetResult<Connection> {
   return { rows, diagnostics };
 }
 
-const INET_TABLES: readonly { file: string; proto: InetProto; family: 'inet' | 'inet6' }[] = [
+export const INET_TABLES: readonly { file: string; proto: InetProto; family: 'inet' | 'inet6' }[] = [
   { file: 'tcp', proto: 'tcp', family: 'inet' },
   { file: 'tcp6', proto: 'tcp', family: 'inet6' },
   { file: 'udp', proto: 'udp', family: 'inet' },
@@ -291,6 +291,41 @@ const INET_TABLES: readonly { file: string; proto: InetProto; family: 'inet' | '
   { file: 'raw', proto: 'raw', family: 'inet' },
   { file: 'raw6', proto: 'raw', family: 'inet6' },
 ];
+
+/**
+ * The rows of the socket tables, owners not yet attached, from texts that `text(file, encoding)` reads (here
+ * from /proc, for a remote host from its frame). Unix socket paths are file names, UTF-8 on every current
+ * system; the other tables are plain ASCII.
+ */
+export function connectionsFromTables(
+  text: (file: string, encoding: 'latin1' | 'utf8') => ReadOutcome,
+  wanted: (file: string) => boolean = () => true,
+): DatasetResult<Connection> {
+  const diagnostics: Diagnostics = emptyDiagnostics();
+  let rows: Connection[] = [];
+  for (const t of INET_TABLES) {
+    if (!wanted(t.file)) continue;
+    const r = text(t.file, 'latin1');
+    if (!r.ok) {
+      diagnostics.missing.push({ source: `/proc/net/${t.file}`, reason: r.reason });
+      continue;
+    }
+    const parsed = parseProcNetInet(r.text, t.proto, t.family);
+    mergeDiagnostics(diagnostics, parsed.diagnostics);
+    rows = rows.length === 0 ? parsed.rows : rows.concat(parsed.rows);
+  }
+  if (wanted('unix')) {
+    const r = text('unix', 'utf8');
+    if (r.ok) {
+      const parsed = parseProcNetUnix(r.text);
+      mergeDiagnostics(diagnostics, parsed.diagnostics);
+      rows = rows.concat(parsed.rows);
+    } else {
+      diagnostics.missing.push({ source: '/proc/net/unix', reason: r.reason });
+    }
+  }
+  return { rows, diagnostics };
+}
 
 export interface LinuxConnectionsOptions {
   /** Where /proc is; a test may point it elsewhere. */
@@ -325,34 +360,9 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   }
 
   async read(): Promise<DatasetResult<Connection>> {
-    const diagnostics: Diagnostics = emptyDiagnostics();
     const wanted = (file: string) => this.tables === null || this.tables.has(file);
-    const inet = INET_TABLES.filter((t) => wanted(t.file));
     await this.users.refresh();
-    const texts = inet.map((t) => readProcTextSync(`${this.procRoot}/net/${t.file}`));
-    // Unix socket paths are file names, UTF-8 on every current system; the other tables are plain ASCII.
-    const unixText = wanted('unix') ? readProcTextSync(`${this.procRoot}/net/unix`, 'utf8') : null;
-    let rows: Connection[] = [];
-    inet.forEach((t, i) => {
-      const r = texts[i];
-      if (!r) return;
-      if (!r.ok) {
-        diagnostics.missing.push({ source: `/proc/net/${t.file}`, reason: r.reason });
-        return;
-      }
-      const parsed = parseProcNetInet(r.text, t.proto, t.family);
-      mergeDiagnostics(diagnostics, parsed.diagnostics);
-      rows = rows.length === 0 ? parsed.rows : rows.concat(parsed.rows);
-    });
-    if (unixText) {
-      if (unixText.ok) {
-        const parsed = parseProcNetUnix(unixText.text);
-        mergeDiagnostics(diagnostics, parsed.diagnostics);
-        rows = rows.concat(parsed.rows);
-      } else {
-        diagnostics.missing.push({ source: '/proc/net/unix', reason: unixText.reason });
-      }
-    }
+    const { rows, diagnostics } = connectionsFromTables((file, encoding) => readProcTextSync(`${this.procRoot}/net/${file}`, encoding), wanted);
     if (this.attributeOwners) {
       let denied = this.attachOwners(rows);
       if (denied.length > 0 && this.privileged) denied = await this.askPrivileged(denied, diagnostics);

@@ -147,6 +147,17 @@ function ipv4Scope(address: string): string {
 /** How long `ip -4 addr` output is reused while the set of down interfaces stays the same. */
 const DOWN_ADDRESSES_REUSE_MS = 30_000;
 
+/** Adds addresses to a row, each address/prefix once (one may come from two sources). */
+export function addAddresses(row: NetInterface, addresses: readonly InterfaceAddress[]): void {
+  const seen = new Set<string>();
+  row.addresses = [...row.addresses, ...addresses].filter((a) => {
+    const k = `${a.address}/${a.prefixLength}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
 /** `ip -j -4 addr show` -> interface name -> its IPv4 addresses with prefix and scope. */
 export function parseIpJsonAddresses(jsonText: string): Map<string, InterfaceAddress[]> {
   const out = new Map<string, InterfaceAddress[]>();
@@ -237,13 +248,7 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
         if (a.iface === row.name) row.addresses.push({ family: a.family, address: a.address, prefixLength: a.prefixLength, scope: a.scope });
       }
       // An interface whose flags were unreadable is asked of both sources: list each address once.
-      const seen = new Set<string>();
-      row.addresses = row.addresses.filter((a) => {
-        const k = `${a.address}/${a.prefixLength}`;
-        if (seen.has(k)) return false;
-        seen.add(k);
-        return true;
-      });
+      addAddresses(row, []);
     }
     return { rows: parsed.rows, diagnostics };
   }
@@ -251,24 +256,31 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
   /** Unreadable attributes (EINVAL for a down link's speed, a vanished device) stay null/'unknown'. */
   private async fillFromSysfs(row: NetInterface): Promise<void> {
     const base = `${this.sysNet}/${row.name}`;
-    const [operstate, carrier, mtu, address, speed, duplex, type, flags, ifindex] = await Promise.all(
-      ['operstate', 'carrier', 'mtu', 'address', 'speed', 'duplex', 'type', 'flags', 'ifindex'].map((a) => readSysAttr(`${base}/${a}`)),
-    );
-    const int = (s: string | null | undefined) => (s != null && /^-?\d+$/.test(s) ? Number(s) : null);
-    if (operstate) row.operState = operstate;
-    row.carrier = carrier === '1' ? true : carrier === '0' ? false : null;
-    row.mtu = int(mtu);
-    row.mac = address && address !== '' ? address : null;
-    const mbps = int(speed);
-    row.speedMbps = mbps !== null && mbps > 0 ? mbps : null;
-    row.duplex = duplex && duplex !== 'unknown' ? duplex : null;
-    const t = int(type);
-    row.type = t === null ? null : (ARPHRD[t] ?? `arphrd-${t}`);
-    let f = flags && /^0x[0-9a-fA-F]+$/.test(flags) ? Number.parseInt(flags, 16) : null;
-    // sysfs shows dev->flags, which never has RUNNING: SIOCGIFFLAGS (what netstat and ifconfig show) adds
-    // it for an up device whose operational state is up or unknown (netif_oper_up).
-    if (f !== null && f & IFF_UP && (row.operState === 'up' || row.operState === 'unknown')) f |= IFF_RUNNING;
-    row.flags = f === null ? [] : interfaceFlagNames(f);
-    row.index = int(ifindex);
+    const values = await Promise.all(SYSFS_ATTRIBUTES.map((a) => readSysAttr(`${base}/${a}`)));
+    applySysfsAttributes(row, (a) => values[SYSFS_ATTRIBUTES.indexOf(a)] ?? null);
   }
+}
+
+/** The sysfs attributes of an interface that its row is made of (/sys/class/net/<if>/<attribute>). */
+export const SYSFS_ATTRIBUTES = ['operstate', 'carrier', 'mtu', 'address', 'speed', 'duplex', 'type', 'flags', 'ifindex'] as const;
+
+/** Sets a row's link facts from its sysfs attributes as `attr` gives them (null: unreadable). */
+export function applySysfsAttributes(row: NetInterface, attr: (name: (typeof SYSFS_ATTRIBUTES)[number]) => string | null): void {
+  const [operstate, carrier, mtu, address, speed, duplex, type, flags, ifindex] = SYSFS_ATTRIBUTES.map(attr);
+  const int = (s: string | null | undefined) => (s != null && /^-?\d+$/.test(s) ? Number(s) : null);
+  if (operstate) row.operState = operstate;
+  row.carrier = carrier === '1' ? true : carrier === '0' ? false : null;
+  row.mtu = int(mtu);
+  row.mac = address && address !== '' ? address : null;
+  const mbps = int(speed);
+  row.speedMbps = mbps !== null && mbps > 0 ? mbps : null;
+  row.duplex = duplex && duplex !== 'unknown' ? duplex : null;
+  const t = int(type);
+  row.type = t === null ? null : (ARPHRD[t] ?? `arphrd-${t}`);
+  let f = flags && /^0x[0-9a-fA-F]+$/.test(flags) ? Number.parseInt(flags, 16) : null;
+  // sysfs shows dev->flags, which never has RUNNING: SIOCGIFFLAGS (what netstat and ifconfig show) adds
+  // it for an up device whose operational state is up or unknown (netif_oper_up).
+  if (f !== null && f & IFF_UP && (row.operState === 'up' || row.operState === 'unknown')) f |= IFF_RUNNING;
+  row.flags = f === null ? [] : interfaceFlagNames(f);
+  row.index = int(ifindex);
 }

@@ -68,12 +68,16 @@ export interface ProcSource<Row> {
 
 /** Reads several /proc/net files at once and concatenates their parsed rows; missing files are listed. */
 export async function readProcNetSources<Row>(procRoot: string, sources: readonly ProcSource<Row>[]): Promise<DatasetResult<Row>> {
-  const diagnostics = emptyDiagnostics();
   const texts = await Promise.all(sources.map((s) => readProcText(`${procRoot}/net/${s.file}`)));
+  return parseProcNetSources(sources, (_file, i) => texts[i]!);
+}
+
+/** The same from texts already read (here, or on a remote host): `text(file, index)` gives each source's. */
+export function parseProcNetSources<Row>(sources: readonly ProcSource<Row>[], text: (file: string, index: number) => ReadOutcome): DatasetResult<Row> {
+  const diagnostics = emptyDiagnostics();
   const rows: Row[] = [];
   sources.forEach((s, i) => {
-    const r = texts[i];
-    if (!r) return;
+    const r = text(s.file, i);
     if (!r.ok) {
       diagnostics.missing.push({ source: `/proc/net/${s.file}`, reason: r.reason });
       return;

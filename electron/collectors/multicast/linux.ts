@@ -74,7 +74,7 @@ export function parseDevMcast(text: string): DatasetResult<MulticastGroup> {
   return { rows, diagnostics };
 }
 
-const SOURCES: readonly ProcSource<MulticastGroup>[] = [
+export const MULTICAST_SOURCES: readonly ProcSource<MulticastGroup>[] = [
   { file: 'igmp', parse: (t) => parseIgmp(t) },
   { file: 'igmp6', parse: parseIgmp6 },
   { file: 'dev_mcast', parse: parseDevMcast },
@@ -84,6 +84,6 @@ export class LinuxMulticastCollector implements Collector<MulticastGroup> {
   constructor(private readonly procRoot = '/proc') {}
 
   read(): Promise<DatasetResult<MulticastGroup>> {
-    return readProcNetSources(this.procRoot, SOURCES);
+    return readProcNetSources(this.procRoot, MULTICAST_SOURCES);
   }
 }

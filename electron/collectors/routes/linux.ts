@@ -13,7 +13,7 @@ import {
   parseHexRange,
   prefixFromMask,
 } from '../linux/addresses.js';
-import { readProcText } from '../linux/proc-files.js';
+import { readProcText, type ReadOutcome } from '../linux/proc-files.js';
 
 // <linux/route.h> and <linux/ipv6_route.h> flags.
 const RTF_UP = 0x1;
@@ -322,46 +322,58 @@ export class LinuxRoutesCollector implements Collector<Route> {
 
   /** Routes of every table from `ip -j`, or null when ip cannot give them (then /proc it is, for good). */
   private async readWithIp(): Promise<DatasetResult<Route> | null> {
-    const diagnostics: Diagnostics = emptyDiagnostics();
     const [v4, v6] = await Promise.all([
       runIp(['-j', '-4', 'route', 'show', 'table', 'all']),
       runIp(['-j', '-6', 'route', 'show', 'table', 'all']),
     ]);
-    if (v4.ok) {
-      const a = parseIpJsonRoutes(v4.stdout, 'inet');
-      const rows = a.rows;
-      mergeDiagnostics(diagnostics, a.diagnostics);
-      if (v6.ok) {
-        const b = parseIpJsonRoutes(v6.stdout, 'inet6');
-        rows.push(...b.rows);
-        mergeDiagnostics(diagnostics, b.diagnostics);
-      } else {
-        diagnostics.missing.push({ source: 'ip -j -6 route show table all', reason: v6.reason });
-      }
-      if (a.diagnostics.skipped === 0 || rows.length > 0) return { rows, diagnostics };
-    }
-    this.ipUnusable = v4.ok ? 'ip printed no JSON (iproute2 older than 4.17?)' : v4.reason;
-    return null;
+    const text = (r: typeof v4): ReadOutcome => (r.ok ? { ok: true, text: r.stdout } : { ok: false, code: 'EIO', reason: r.reason });
+    const { result, why } = routesFromIpJson(text(v4), text(v6));
+    if (result === null) this.ipUnusable = why;
+    return result;
   }
 
   private async readFromProc(): Promise<DatasetResult<Route>> {
-    const diagnostics: Diagnostics = emptyDiagnostics();
-    diagnostics.notes.push(`Routes from /proc (main IPv4 table only): ${this.ipUnusable}`);
     const [route, route6] = await Promise.all([
       readProcText(`${this.procRoot}/net/route`),
       readProcText(`${this.procRoot}/net/ipv6_route`),
     ]);
-    const rows: Route[] = [];
-    if (route.ok) {
-      const r = parseProcNetRoute(route.text);
-      rows.push(...r.rows);
-      mergeDiagnostics(diagnostics, r.diagnostics);
-    } else diagnostics.missing.push({ source: '/proc/net/route', reason: route.reason });
-    if (route6.ok) {
-      const r = parseProcNetIpv6Route(route6.text);
-      rows.push(...r.rows);
-      mergeDiagnostics(diagnostics, r.diagnostics);
-    } else diagnostics.missing.push({ source: '/proc/net/ipv6_route', reason: route6.reason });
-    return { rows, diagnostics };
+    return routesFromProc(route, route6, this.ipUnusable ?? 'ip is not usable');
   }
+}
+
+/** Routes from the output of `ip -j -4/-6 route show table all`; null with the reason when ip gave none. */
+export function routesFromIpJson(v4: ReadOutcome, v6: ReadOutcome): { result: DatasetResult<Route> | null; why: string } {
+  const diagnostics: Diagnostics = emptyDiagnostics();
+  if (v4.ok) {
+    const a = parseIpJsonRoutes(v4.text, 'inet');
+    const rows = a.rows;
+    mergeDiagnostics(diagnostics, a.diagnostics);
+    if (v6.ok) {
+      const b = parseIpJsonRoutes(v6.text, 'inet6');
+      rows.push(...b.rows);
+      mergeDiagnostics(diagnostics, b.diagnostics);
+    } else {
+      diagnostics.missing.push({ source: 'ip -j -6 route show table all', reason: v6.reason });
+    }
+    if (a.diagnostics.skipped === 0 || rows.length > 0) return { result: { rows, diagnostics }, why: '' };
+  }
+  return { result: null, why: v4.ok ? 'ip printed no JSON (iproute2 older than 4.17?)' : v4.reason };
+}
+
+/** Routes from /proc/net/route and ipv6_route, where ip cannot help (`why`). */
+export function routesFromProc(route: ReadOutcome, route6: ReadOutcome, why: string): DatasetResult<Route> {
+  const diagnostics: Diagnostics = emptyDiagnostics();
+  diagnostics.notes.push(`Routes from /proc (main IPv4 table only): ${why}`);
+  const rows: Route[] = [];
+  if (route.ok) {
+    const r = parseProcNetRoute(route.text);
+    rows.push(...r.rows);
+    mergeDiagnostics(diagnostics, r.diagnostics);
+  } else diagnostics.missing.push({ source: '/proc/net/route', reason: route.reason });
+  if (route6.ok) {
+    const r = parseProcNetIpv6Route(route6.text);
+    rows.push(...r.rows);
+    mergeDiagnostics(diagnostics, r.diagnostics);
+  } else diagnostics.missing.push({ source: '/proc/net/ipv6_route', reason: route6.reason });
+  return { rows, diagnostics };
 }

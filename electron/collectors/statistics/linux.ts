@@ -128,7 +128,7 @@ export function parseSockstat(text: string, family: 'inet' | 'inet6'): DatasetRe
   return { rows, diagnostics };
 }
 
-const SOURCES: readonly ProcSource<Counter>[] = [
+export const STATISTICS_SOURCES: readonly ProcSource<Counter>[] = [
   { file: 'snmp', parse: parseSnmp },
   { file: 'netstat', parse: parseNetstat },
   { file: 'snmp6', parse: parseSnmp6 },
@@ -140,6 +140,6 @@ export class LinuxStatisticsCollector implements Collector<Counter> {
   constructor(private readonly procRoot = '/proc') {}
 
   read(): Promise<DatasetResult<Counter>> {
-    return readProcNetSources(this.procRoot, SOURCES);
+    return readProcNetSources(this.procRoot, STATISTICS_SOURCES);
   }
 }

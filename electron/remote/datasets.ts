@@ -1,0 +1,135 @@
+// A remote host's frame (script.ts) as the rows of each dataset, parsed here with the Linux collectors' own
+// functions: the same parsers and the same assembly as for this machine, fed the remote's text instead of
+// local reads. What only the remote knows (process owners, user names) comes from its own ss and /etc/passwd.
+import type { Connection, DatasetResult, NetInterface, ProcessInfo, RowTypes } from '../../shared/types.js';
+import { emptyDiagnostics, mergeDiagnostics } from '../../shared/types.js';
+import { parseSs } from '../capture/ss.js';
+import { connectionsFromTables } from '../collectors/connections/linux.js';
+import { addAddresses, applySysfsAttributes, parseIfInet6, parseIpJsonAddresses, parseProcNetDev } from '../collectors/interfaces/linux.js';
+import { MULTICAST_SOURCES } from '../collectors/multicast/linux.js';
+import { parseProcNetSources, type ReadOutcome } from '../collectors/linux/proc-files.js';
+import { parsePasswd } from '../collectors/linux/users.js';
+import { routesFromIpJson, routesFromProc } from '../collectors/routes/linux.js';
+import { STATISTICS_SOURCES } from '../collectors/statistics/linux.js';
+import type { Frame, Hello } from './frames.js';
+import type { OsCollectors } from '../collectors/names/index.js';
+
+export interface RemoteReading {
+  /** The name the user gave (ssh destination), for notes. */
+  host: string;
+  hello: Hello;
+  frame: Frame;
+}
+
+function section(r: RemoteReading, name: string, encoding: BufferEncoding = 'latin1'): ReadOutcome {
+  const s = r.frame.sections.get(name);
+  if (!s) return { ok: false, code: 'ENOENT', reason: `not sent by ${r.host}` };
+  if (!s.ok) return { ok: false, code: 'EIO', reason: `not present or not readable on ${r.host}` };
+  return { ok: true, text: s.data.toString(encoding) };
+}
+
+function connections(r: RemoteReading): DatasetResult<Connection> {
+  const result = connectionsFromTables((file, encoding) => section(r, `net/${file}`, encoding));
+  const passwd = section(r, 'passwd', 'utf8');
+  const users = passwd.ok ? parsePasswd(passwd.text) : new Map<number, string>();
+  const ss = r.hello.hasSs ? section(r, 'ss', 'utf8') : null;
+  const owners = new Map<number, ProcessInfo[]>();
+  if (ss?.ok) {
+    // Only the owners are taken from ss; the rows themselves are /proc's, as on this machine.
+    for (const row of parseSs(ss.text, `ss on ${r.host}`).rows) {
+      if (row.inode !== null && row.inode !== 0 && row.processes.length > 0) owners.set(row.inode, row.processes);
+    }
+  }
+  const privileged = r.hello.uid === 0 || r.hello.sudo;
+  let denied = 0;
+  for (const row of result.rows) {
+    row.user = row.uid === null ? null : (users.get(row.uid) ?? null);
+    const processes = row.inode === null ? undefined : owners.get(row.inode);
+    if (processes) {
+      row.processes = processes.map((p) => ({ ...p, user: row.user }));
+      row.ownerStatus = 'known';
+    } else if (ss?.ok && !privileged && row.uid !== r.hello.uid && row.inode !== 0) {
+      row.ownerStatus = 'denied';
+      denied++;
+    }
+  }
+  if (!r.hello.hasSs) result.diagnostics.notes.push(`process owners unknown: ss (iproute2) is not installed on ${r.host}`);
+  else if (!ss?.ok) result.diagnostics.notes.push(`process owners unknown: ss failed on ${r.host}`);
+  else if (denied > 0) {
+    result.diagnostics.notes.push(
+      `${denied} socket${denied === 1 ? '' : 's'} on ${r.host} may belong to processes of other users: their owners ` +
+        'need root there (log in as root, or allow this user `sudo -n ss`)',
+    );
+  }
+  return result;
+}
+
+function routes(r: RemoteReading): DatasetResult<RowTypes['routes']> {
+  if (r.hello.hasIp) {
+    const fromIp = routesFromIpJson(section(r, 'ip-route4'), section(r, 'ip-route6'));
+    if (fromIp.result) return fromIp.result;
+    return routesFromProc(section(r, 'net/route'), section(r, 'net/ipv6_route'), fromIp.why);
+  }
+  return routesFromProc(section(r, 'net/route'), section(r, 'net/ipv6_route'), `ip (iproute2) is not installed on ${r.host}`);
+}
+
+/** "attr iface value" lines of the sysfs section. */
+function sysfsAttributes(text: string): Map<string, Map<string, string>> {
+  const byIface = new Map<string, Map<string, string>>();
+  for (const line of text.split('\n')) {
+    const a = line.indexOf(' ');
+    const b = line.indexOf(' ', a + 1);
+    if (a <= 0 || b <= a + 1) continue;
+    const iface = line.slice(a + 1, b);
+    let attrs = byIface.get(iface);
+    if (!attrs) byIface.set(iface, (attrs = new Map()));
+    attrs.set(line.slice(0, a), line.slice(b + 1).trim());
+  }
+  return byIface;
+}
+
+function interfaces(r: RemoteReading): DatasetResult<NetInterface> {
+  const diagnostics = emptyDiagnostics();
+  const dev = section(r, 'net/dev');
+  if (!dev.ok) {
+    diagnostics.missing.push({ source: '/proc/net/dev', reason: dev.reason });
+    return { rows: [], diagnostics };
+  }
+  const parsed = parseProcNetDev(dev.text);
+  mergeDiagnostics(diagnostics, parsed.diagnostics);
+  const sysfs = section(r, 'sysfs');
+  const attrs = sysfs.ok ? sysfsAttributes(sysfs.text) : new Map<string, Map<string, string>>();
+  const ipAddr = r.hello.hasIp ? section(r, 'ip-addr') : null;
+  const v4 = ipAddr?.ok ? parseIpJsonAddresses(ipAddr.text) : new Map();
+  if (!ipAddr?.ok) diagnostics.missing.push({ source: 'ip -j addr', reason: `IPv4 addresses unknown: ip is not usable on ${r.host}` });
+  const inet6 = section(r, 'net/if_inet6');
+  const v6 = inet6.ok ? parseIfInet6(inet6.text) : null;
+  if (v6) mergeDiagnostics(diagnostics, v6.diagnostics);
+  for (const row of parsed.rows) {
+    const mine = attrs.get(row.name);
+    applySysfsAttributes(row, (a) => mine?.get(a) ?? null);
+    addAddresses(row, [
+      ...(v4.get(row.name) ?? []),
+      ...(v6?.rows ?? []).filter((a) => a.iface === row.name).map((a) => ({ family: a.family, address: a.address, prefixLength: a.prefixLength, scope: a.scope })),
+    ]);
+  }
+  return { rows: parsed.rows, diagnostics };
+}
+
+/** One dataset's rows from a remote reading. */
+export function remoteRows<D extends keyof OsCollectors>(dataset: D, r: RemoteReading): DatasetResult<RowTypes[D]> {
+  switch (dataset) {
+    case 'connections':
+      return connections(r) as DatasetResult<RowTypes[D]>;
+    case 'routes':
+      return routes(r) as DatasetResult<RowTypes[D]>;
+    case 'interfaces':
+      return interfaces(r) as DatasetResult<RowTypes[D]>;
+    case 'statistics':
+      return parseProcNetSources(STATISTICS_SOURCES, (file) => section(r, `net/${file}`)) as DatasetResult<RowTypes[D]>;
+    case 'multicast':
+      return parseProcNetSources(MULTICAST_SOURCES, (file) => section(r, `net/${file}`)) as DatasetResult<RowTypes[D]>;
+    default:
+      throw new Error(`unknown dataset ${String(dataset)}`);
+  }
+}

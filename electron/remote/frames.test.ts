@@ -1,0 +1,111 @@
+// The framed stream of the remote script: whole frames in any chunking, a cut-off frame never emitted, a
+// stream that lost its place or grows past the limits refused; and the real script run by sh on this machine
+// gives frames that the Linux parsers read like local data.
+import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FrameReader, MAX_SECTION_BYTES, type FrameEvent } from './frames.js';
+import { PROC_NET_FILES, REMOTE_SCRIPT } from './script.js';
+import { classifySshFailure, checkDestination } from './host.js';
+import { remoteRows } from './datasets.js';
+import { createCollectors } from '../collectors/index.js';
+
+function frame(seq: number, sections: [string, string, boolean?][]): string {
+  const body = sections.map(([name, data, ok]) => `NETLENS-SECTION ${name} ${ok === false ? 'fail' : 'ok'} ${Buffer.byteLength(data)}\n${data}`).join('');
+  return `NETLENS-BEGIN ${seq} ${sections.length}\n${body}NETLENS-END ${seq}\n`;
+}
+
+const HELLO = 'NETLENS-HELLO 1 0 0 1 1\n';
+
+function feed(chunks: Buffer[]): FrameEvent[] {
+  const reader = new FrameReader();
+  return chunks.flatMap((c) => reader.push(c));
+}
+
+describe('FrameReader', () => {
+  it('reads hello and whole frames however the bytes are cut', () => {
+    const text = HELLO + frame(1, [['net/tcp', 'a\nb\n'], ['passwd', 'root:x:0:0::/root:/bin/sh\n'], ['ss', '', false]]) + frame(2, [['net/tcp', 'ünï\n']]);
+    const bytes = Buffer.from(text);
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 20 }), (cuts) => {
+      const points = [...new Set(cuts)].sort((a, b) => a - b);
+      const chunks = [0, ...points].map((p, i) => bytes.subarray(p, points[i] ?? bytes.length));
+      const events = feed(chunks);
+      expect(events.map((e) => e.type)).toEqual(['hello', 'frame', 'frame']);
+      const [, f1, f2] = events as [FrameEvent, Extract<FrameEvent, { type: 'frame' }>, Extract<FrameEvent, { type: 'frame' }>];
+      expect(f1.frame.sections.get('net/tcp')!.data.toString()).toBe('a\nb\n');
+      expect(f1.frame.sections.get('ss')).toEqual({ ok: false, data: Buffer.alloc(0) });
+      expect(f2.frame.sections.get('net/tcp')!.data.toString('utf8')).toBe('ünï\n');
+    }));
+  });
+
+  it('never emits a frame cut off by the connection closing', () => {
+    const whole = Buffer.from(HELLO + frame(1, [['net/tcp', 'abc\n']]) + frame(2, [['net/tcp', 'def\n']]));
+    for (let end = HELLO.length; end < whole.length; end++) {
+      const frames = feed([whole.subarray(0, end)]).filter((e) => e.type === 'frame');
+      expect(frames.length).toBe(end >= whole.length - frame(2, [['net/tcp', 'def\n']]).length ? 1 : 0);
+    }
+  });
+
+  it('refuses a stream that lost its place, a wrong count, a wrong end, or a section past the limit', () => {
+    const errors = (text: string) => feed([Buffer.from(text)]).filter((e) => e.type === 'error').map((e) => (e as { message: string }).message);
+    // A length that is one byte short: the next header is not where it should be.
+    expect(errors(`${HELLO}NETLENS-BEGIN 1 1\nNETLENS-SECTION net/tcp ok 2\nabc\nNETLENS-END 1\n`)[0]).toMatch(/lost its place/);
+    expect(errors(`${HELLO}NETLENS-BEGIN 1 2\nNETLENS-SECTION net/tcp ok 0\nNETLENS-END 1\n`)[0]).toMatch(/1 sections, not 2/);
+    expect(errors(`${HELLO}NETLENS-BEGIN 1 0\nNETLENS-END 7\n`)[0]).toMatch(/ended as 7/);
+    expect(errors(`${HELLO}NETLENS-BEGIN 1 1\nNETLENS-SECTION net/tcp ok ${MAX_SECTION_BYTES + 1}\n`)[0]).toMatch(/larger than/);
+    expect(errors('Welcome to my server!\n')[0]).toMatch(/unexpected output/);
+    expect(errors('x'.repeat(10_000))[0]).toMatch(/not a NetLens header/);
+    // After an error nothing more is read.
+    const reader = new FrameReader();
+    reader.push(Buffer.from('garbage\n'));
+    expect(reader.push(Buffer.from(HELLO + frame(1, [])))).toEqual([]);
+  });
+
+  it('says when the remote is not Linux', () => {
+    expect(feed([Buffer.from('NETLENS-NOT-LINUX FreeBSD\n')])).toEqual([{ type: 'notLinux', system: 'FreeBSD' }]);
+  });
+});
+
+describe('ssh around it', () => {
+  it('names the reasons ssh fails, keeping its text inert', () => {
+    expect(classifySshFailure('@@@@\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\nHost key verification failed.\n', 255)).toMatch(/^host key changed/);
+    expect(classifySshFailure('Host key verification failed.\n', 255)).toMatch(/^host key not trusted/);
+    expect(classifySshFailure('root@10.0.0.1: Permission denied (publickey).\n', 255)).toBe('authentication failed');
+    expect(classifySshFailure('ssh: connect to host 10.0.0.1 port 22: Connection timed out\n', 255)).toBe('timeout');
+    expect(classifySshFailure('ssh: connect to host x port 22: Connection refused\n', 255)).toBe('connection refused');
+    expect(classifySshFailure('odd \u001b[31mred\u202e text\n', 1)).toBe('ssh exited with code 1: odd ?[31mred? text');
+  });
+
+  it('refuses destinations ssh would read as options', () => {
+    expect(checkDestination('user@web1')).toBeNull();
+    expect(checkDestination('-oProxyCommand=x')).toMatch(/cannot start with "-"/);
+    expect(checkDestination('a b')).toMatch(/spaces/);
+    expect(checkDestination('')).toMatch(/1 to 255/);
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('the remote script on this machine', () => {
+  it('frames every source, and the Linux parsers read them as the local collectors do', async () => {
+    const r = spawnSync('sh', ['-s', '--', '0.1', '1'], { input: REMOTE_SCRIPT, maxBuffer: 512 * 1024 * 1024 });
+    expect(r.status).toBe(0);
+    const events = feed([r.stdout]);
+    expect(events.map((e) => e.type)).toEqual(['hello', 'frame']);
+    const hello = (events[0] as Extract<FrameEvent, { type: 'hello' }>).hello;
+    const f = (events[1] as Extract<FrameEvent, { type: 'frame' }>).frame;
+    for (const file of PROC_NET_FILES) expect(f.sections.has(`net/${file}`)).toBe(true);
+    expect(f.sections.get('net/snmp')!.ok).toBe(true);
+    const reading = { host: 'here', hello, frame: f };
+    // Steady datasets equal the local collectors' reading.
+    const local = createCollectors();
+    try {
+      const multicast = await local.multicast.read();
+      expect(remoteRows('multicast', reading).rows).toEqual(multicast.rows);
+      const localIfaces = (await local.interfaces.read()).rows;
+      const strip = (rows: typeof localIfaces) => rows.map(({ counters: _c, addresses, ...rest }) => ({ ...rest, addresses: addresses.map((a) => a.address).sort() }));
+      expect(strip(remoteRows('interfaces', reading).rows)).toEqual(strip(localIfaces));
+      expect(remoteRows('statistics', reading).rows.map((c) => c.id)).toEqual((await local.statistics.read()).rows.map((c) => c.id));
+    } finally {
+      for (const c of Object.values(local)) c.dispose?.();
+    }
+  });
+});

@@ -1,0 +1,237 @@
+// One remote Linux host over the user's own OpenSSH: the ssh child running the frame loop (script.ts), its
+// frames (frames.ts), its state, and reconnecting with backoff. Collectors for it (remoteCollectors) answer
+// from its latest frame with the Linux parsers (datasets.ts), so the monitor diffs it like local data.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DatasetResult, RowTypes } from '../../shared/types.js';
+import type { Collectors } from '../collectors/collector.js';
+import { withNames, type OsCollectors } from '../collectors/names/index.js';
+import { remoteRows, type RemoteReading } from './datasets.js';
+import { FrameReader, type Frame, type Hello } from './frames.js';
+import { REMOTE_SCRIPT } from './script.js';
+
+export type RemoteState = 'connecting' | 'connected' | 'disconnected';
+
+export interface RemoteStatus {
+  state: RemoteState;
+  /** Why it is disconnected: 'host key changed', 'authentication failed', 'timeout', ... */
+  reason: string | null;
+  since: number;
+  /** When the last frame came, or null. */
+  lastFrameAt: number | null;
+}
+
+export interface RemoteHostOptions {
+  /** Anything ssh accepts: user@host, a Host alias of the ssh config. */
+  destination: string;
+  /** Passed as `ssh -F FILE`. */
+  sshConfig?: string;
+  intervalMs: number;
+  /** Frames to ask for (dump asks for 1); default 0: until closed. */
+  frames?: number;
+  /** Reconnect after a drop (watch, the app); dump does not. Default true. */
+  reconnect?: boolean;
+  /** The ssh program (tests may wrap it). */
+  ssh?: string;
+  onStatus?: (status: RemoteStatus) => void;
+}
+
+/** A destination ssh would take as an option, or that could not be a host name at all, is refused. */
+export function checkDestination(dest: string): string | null {
+  if (dest === '' || dest.length > 255) return 'a host must be 1 to 255 characters';
+  if (dest.startsWith('-')) return 'a host cannot start with "-"';
+  if (/[\s\u0000-\u001f\u007f]/.test(dest)) return 'a host cannot contain spaces or control characters';
+  return null;
+}
+
+/** ssh's complaint as a short reason; its text (which the remote's banner can shape) is kept inert. */
+export function classifySshFailure(stderr: string, code: number | null): string {
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED/.test(stderr)) return 'host key changed (refused; check known_hosts)';
+  if (/Host key verification failed/.test(stderr)) return 'host key not trusted (unknown or changed; check known_hosts)';
+  if (/Permission denied/.test(stderr)) return 'authentication failed';
+  if (/timed out|Timeout/i.test(stderr)) return 'timeout';
+  if (/Connection refused/.test(stderr)) return 'connection refused';
+  if (/Could not resolve hostname/.test(stderr)) return 'unknown host name';
+  if (/No route to host|Network is unreachable/.test(stderr)) return 'host unreachable';
+  if (/Connection (closed|reset)|Broken pipe/.test(stderr)) return 'connection lost';
+  const last = stderr.trim().split('\n').pop() ?? '';
+  const inert = last.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?').slice(0, 160);
+  return inert ? `ssh exited with code ${code}: ${inert}` : `connection lost (ssh exited with code ${code})`;
+}
+
+const MAX_STDERR = 16 * 1024;
+const BACKOFF_MS = [1000, 2000, 5000, 10_000, 30_000];
+
+export class RemoteHost {
+  readonly destination: string;
+  private child: ChildProcess | null = null;
+  private readonly controlDir: string;
+  private hello: Hello | null = null;
+  private latest: RemoteReading | null = null;
+  private waiters: { resolve: (r: RemoteReading) => void; reject: (e: Error) => void }[] = [];
+  private statusValue: RemoteStatus = { state: 'connecting', reason: null, since: Date.now(), lastFrameAt: null };
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
+  private closed = false;
+  /** A one-shot (`frames`) host that got all its frames: its last one stays readable. */
+  private finished = false;
+  /** Bytes of the last frame, for the benchmark. */
+  lastFrameBytes = 0;
+
+  constructor(private readonly options: RemoteHostOptions) {
+    this.destination = options.destination;
+    // The ControlMaster socket lives in a directory only this user can enter (mkdtemp makes it 0700).
+    this.controlDir = mkdtempSync(join(tmpdir(), 'netlens-ssh-'));
+    this.connect();
+    // A connection that stays open but sends nothing (a host that froze, a network that drops packets
+    // silently) is given up after three intervals, at least 15 s.
+    const silence = Math.max(15_000, 3 * options.intervalMs);
+    this.watchdog = setInterval(() => {
+      const s = this.statusValue;
+      const lastSign = s.lastFrameAt ?? s.since;
+      if (this.child && s.state !== 'disconnected' && Date.now() - lastSign > silence) {
+        this.pendingReason = `timeout: nothing from ${this.destination} for ${Math.round(silence / 1000)} s`;
+        this.child.kill('SIGTERM');
+      }
+    }, 1000);
+    this.watchdog.unref?.();
+  }
+
+  private pendingReason: string | null = null;
+
+  get status(): RemoteStatus {
+    return this.statusValue;
+  }
+
+  private setStatus(state: RemoteState, reason: string | null): void {
+    if (state === this.statusValue.state && reason === this.statusValue.reason) return;
+    this.statusValue = { state, reason, since: Date.now(), lastFrameAt: this.statusValue.lastFrameAt };
+    this.options.onStatus?.(this.statusValue);
+  }
+
+  sshArgs(): string[] {
+    const args = [
+      '-T',
+      '-o', 'BatchMode=yes',
+      '-o', 'ConnectTimeout=10',
+      '-o', 'ServerAliveInterval=5',
+      '-o', 'ServerAliveCountMax=3',
+      '-o', 'ControlMaster=auto',
+      '-o', `ControlPath=${join(this.controlDir, '%C')}`,
+      '-o', 'ControlPersist=60',
+    ];
+    if (this.options.sshConfig !== undefined) args.unshift('-F', this.options.sshConfig);
+    return args;
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    this.setStatus('connecting', this.statusValue.reason);
+    this.hello = null;
+    this.pendingReason = null;
+    const seconds = (this.options.intervalMs / 1000).toFixed(3);
+    const child = spawn(this.options.ssh ?? 'ssh', [...this.sshArgs(), '--', this.destination, `exec sh -s -- ${seconds} ${this.options.frames ?? 0}`], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const reader = new FrameReader();
+    let stderr = '';
+    child.stdin!.on('error', () => {}); // ssh gone before the script was written: its exit says why
+    child.stdin!.end(REMOTE_SCRIPT);
+    child.stderr!.on('data', (d: Buffer) => {
+      if (stderr.length < MAX_STDERR) stderr += d.toString('utf8');
+    });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      for (const e of reader.push(chunk)) {
+        if (e.type === 'hello') this.hello = e.hello;
+        else if (e.type === 'notLinux') this.pendingReason = `remote is not Linux (${e.system})`;
+        else if (e.type === 'error') {
+          this.pendingReason = e.message;
+          child.kill('SIGTERM');
+        } else if (this.hello) this.onFrame(e.frame, this.hello);
+        else {
+          this.pendingReason = 'a frame came before the remote said hello';
+          child.kill('SIGTERM');
+        }
+      }
+    });
+    child.on('error', (err) => {
+      this.pendingReason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'ssh is not installed' : err.message;
+    });
+    child.on('close', (code) => {
+      if (this.child === child) this.child = null;
+      const finished = this.options.frames !== undefined && this.options.frames > 0 && code === 0 && this.latest !== null;
+      this.finished = finished;
+      const reason = this.pendingReason ?? (finished ? null : classifySshFailure(stderr, code));
+      this.setStatus('disconnected', reason);
+      this.failWaiters(new Error(`${this.destination}: ${reason ?? 'closed'}`));
+      if (!this.closed && !finished && (this.options.reconnect ?? true)) {
+        const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)]!;
+        this.attempt++;
+        this.retryTimer = setTimeout(() => this.connect(), delay);
+      }
+    });
+  }
+
+  private onFrame(frame: Frame, hello: Hello): void {
+    this.attempt = 0;
+    this.lastFrameBytes = frame.bytes;
+    this.latest = { host: this.destination, hello, frame };
+    this.statusValue = { ...this.statusValue, lastFrameAt: Date.now() };
+    this.setStatus('connected', null);
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w.resolve(this.latest);
+  }
+
+  private failWaiters(err: Error): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w.reject(err);
+  }
+
+  /** The latest frame; the first one is waited for. A disconnected host rejects with the reason. */
+  reading(): Promise<RemoteReading> {
+    if (this.closed) return Promise.reject(new Error(`${this.destination}: closed`));
+    if ((this.statusValue.state === 'connected' || this.finished) && this.latest) return Promise.resolve(this.latest);
+    if (this.statusValue.state === 'disconnected') {
+      return Promise.reject(new Error(`${this.destination} is disconnected: ${this.statusValue.reason ?? 'closed'}`));
+    }
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  async read<D extends keyof OsCollectors>(dataset: D): Promise<DatasetResult<RowTypes[D]>> {
+    return remoteRows(dataset, await this.reading());
+  }
+
+  /** Stops the loop, the ssh master of this host, and removes the control directory. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.failWaiters(new Error(`${this.destination}: closed`));
+    const child = this.child;
+    if (child) {
+      const exited = new Promise((r) => child.once('close', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await new Promise<void>((resolve) => {
+      const stop = spawn(this.options.ssh ?? 'ssh', [...this.sshArgs(), '-O', 'exit', '--', this.destination], { stdio: 'ignore' });
+      stop.on('error', () => resolve());
+      stop.on('close', () => resolve());
+    });
+    rmSync(this.controlDir, { recursive: true, force: true });
+  }
+}
+
+const OS_DATASETS = ['connections', 'routes', 'interfaces', 'statistics', 'multicast'] as const satisfies readonly (keyof OsCollectors)[];
+
+/** Collectors that answer from a remote host's frames, with names (services, places) of its connections. */
+export function remoteCollectors(host: RemoteHost): Collectors {
+  return withNames(Object.fromEntries(OS_DATASETS.map((d) => [d, { read: () => host.read(d) }])) as unknown as OsCollectors);
+}

@@ -1,0 +1,75 @@
+// What runs on a remote host: one POSIX sh loop, sent over ssh's stdin to `sh -s` (so it works whatever the
+// login shell), installing nothing. Per tick it prints one frame of what the local Linux collectors read:
+//
+//   NETLENS-BEGIN <seq> <sections>
+//   NETLENS-SECTION <name> <ok|fail> <bytes>\n<exactly that many bytes>     (once per section)
+//   NETLENS-END <seq>
+//
+// The byte counts and the end marker let the reader (frames.ts) tell a frame cut off by a dropped connection
+// from a whole one, and refuse a stream that lost its place. Before the first frame one line says who runs it:
+//   NETLENS-HELLO 1 <uid> <sudo 0|1> <ip 0|1> <ss 0|1>       or     NETLENS-NOT-LINUX <uname -s>
+
+import { SYSFS_ATTRIBUTES } from '../collectors/interfaces/linux.js';
+
+/** Files under /proc/net that the Linux collectors read. */
+export const PROC_NET_FILES = [
+  'tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6', 'unix',
+  'snmp', 'snmp6', 'netstat', 'sockstat', 'sockstat6',
+  'dev', 'if_inet6', 'route', 'ipv6_route',
+  'igmp', 'igmp6', 'dev_mcast',
+] as const;
+
+
+/**
+ * The script. Arguments: $1 seconds between frames (a decimal: `sleep` takes fractions on Linux), $2 how many
+ * frames (0: until the connection goes). LC_ALL=C makes ${#var} count bytes. Each command reads /dev/null, not
+ * the script on stdin. $(...) drops trailing newlines, so each output is closed with an 'x' that is then cut.
+ */
+export const REMOTE_SCRIPT = `
+LC_ALL=C; export LC_ALL
+PATH=$PATH:/usr/sbin:/sbin:/usr/bin:/bin
+case "$(uname -s 2>/dev/null)" in
+Linux) ;;
+*) printf 'NETLENS-NOT-LINUX %s\\n' "$(uname -s 2>/dev/null | tr -cd 'A-Za-z0-9._-')"; exit 3 ;;
+esac
+uid=$(id -u)
+sudo=; hassudo=0
+if [ "$uid" != 0 ] && command -v sudo >/dev/null 2>&1 && sudo -n true </dev/null >/dev/null 2>&1; then sudo='sudo -n'; hassudo=1; fi
+hasip=0; command -v ip >/dev/null 2>&1 && hasip=1
+hasss=0; command -v ss >/dev/null 2>&1 && hasss=1
+printf 'NETLENS-HELLO 1 %s %s %s %s\\n' "$uid" "$hassudo" "$hasip" "$hasss"
+section() {
+  name=$1; shift
+  if out=$("$@" </dev/null 2>/dev/null && printf x); then st=ok; else st=fail; fi
+  case $out in *x) out=\${out%x} ;; *) st=fail ;; esac
+  printf 'NETLENS-SECTION %s %s %s\\n%s' "$name" "$st" "\${#out}" "$out"
+}
+sysattrs() {
+  for a in ${SYSFS_ATTRIBUTES.join(' ')}; do
+    for f in /sys/class/net/*/$a; do
+      [ -r "$f" ] || continue
+      v=$(cat "$f" 2>/dev/null) || continue
+      i=\${f#/sys/class/net/}
+      printf '%s %s %s\\n' "$a" "\${i%/$a}" "$v"
+    done
+  done
+}
+sections=$(( ${PROC_NET_FILES.length} + 2 + 3 * hasip + hasss ))
+seq=0
+while :; do
+  seq=$((seq + 1))
+  printf 'NETLENS-BEGIN %s %s\\n' "$seq" "$sections"
+  for f in ${PROC_NET_FILES.join(' ')}; do section "net/$f" cat "/proc/net/$f"; done
+  section passwd cat /etc/passwd
+  section sysfs sysattrs
+  if [ $hasip = 1 ]; then
+    section ip-route4 ip -j -4 route show table all
+    section ip-route6 ip -j -6 route show table all
+    section ip-addr ip -j addr show
+  fi
+  if [ $hasss = 1 ]; then section ss $sudo ss -tuwxanpeH; fi
+  printf 'NETLENS-END %s\\n' "$seq"
+  if [ "$2" != 0 ] && [ "$seq" -ge "$2" ]; then exit 0; fi
+  sleep "$1"
+done
+`;
