@@ -15,6 +15,8 @@ const PROMETHEUS = '/usr/bin/prometheus';
 const PROMTOOL = '/usr/bin/promtool';
 const NS = `fleetm${process.pid}`;
 const isRoot = process.getuid?.() === 0;
+/** Test timeouts generous enough for a machine loaded by other work. */
+const TEST_MS = 180_000;
 
 interface Running {
   child: ChildProcess;
@@ -43,7 +45,7 @@ function run(argv: string[]): Running {
 /** Starts `netlens metrics` and waits for its URL (and token, when it prints one). */
 async function startMetrics(args: string[], prefix: string[] = []): Promise<Running & { url: string; token: string | null }> {
   const r = run([...prefix, process.execPath, CLI, 'metrics', '--port', '0', ...args]);
-  const url = await until('the metrics URL', () => /metrics at (http:\/\/\S+)/.exec(r.output())?.[1], 20_000);
+  const url = await until('the metrics URL', () => /metrics at (http:\/\/\S+)/.exec(r.output())?.[1], 60_000);
   const token = /Bearer token: ([0-9a-f]+)/.exec(r.output())?.[1] ?? null;
   return { ...r, url, token };
 }
@@ -95,7 +97,7 @@ describe.skipIf(process.platform !== 'linux')('netlens metrics', () => {
     const counters = JSON.parse(execFileSync('ip', ['netns', 'exec', NS, process.execPath, CLI, 'dump', 'statistics', '--json'], { encoding: 'utf8' })) as unknown[];
     expect(text.match(/^# TYPE netlens_netstat_/gm)).toHaveLength(counters.length);
     await m.stop();
-  });
+  }, TEST_MS);
 
   it('keeps its token in --token-file (created owner-only) and refuses bad arguments', async () => {
     requireBuild();
@@ -124,7 +126,7 @@ describe.skipIf(process.platform !== 'linux')('netlens metrics', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, TEST_MS);
 
   it.skipIf(!existsSync(PROMETHEUS))('is scraped by a real Prometheus, with and without the token', async () => {
     requireBuild();
@@ -167,7 +169,7 @@ describe.skipIf(process.platform !== 'linux')('netlens metrics', () => {
       for (const job of ['open', 'guarded']) {
         const up = await until(`${job} scraped`, async () => (await query(`up{job="${job}"}`)).find((r) => r.value[1] === '1'), 90_000);
         expect(up.metric.job).toBe(job);
-        const [rx] = await until(`lo's bytes from ${job}`, () => query(`netlens_interface_receive_bytes_total{job="${job}",interface="lo"}`).then((r) => r.length > 0 && r), 30_000);
+        const [rx] = await until(`lo's bytes from ${job}`, () => query(`netlens_interface_receive_bytes_total{job="${job}",interface="lo"}`).then((r) => r.length > 0 && r), 90_000);
         const value = Number(rx!.value[1]);
         // Scraped after `before` was read and before now: the counter lies between the two readings.
         expect(value).toBeGreaterThanOrEqual(before);
@@ -179,5 +181,5 @@ describe.skipIf(process.platform !== 'linux')('netlens metrics', () => {
       await prometheus.stop();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, TEST_MS);
 });

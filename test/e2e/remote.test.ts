@@ -13,6 +13,9 @@ import { CLI, requireBuild, until } from './support.js';
 import { SSHD, SshLab, type NamespaceHost } from './ssh-namespaces.js';
 
 const isRoot = process.getuid?.() === 0;
+/** Waits and test timeouts generous enough for a machine loaded by other work. */
+const WAIT_MS = 60_000;
+const TEST_MS = 180_000;
 
 /** Endpoints, state, inode and owners: what a row says about a socket. */
 function socketKey(c: Connection): string {
@@ -70,7 +73,7 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
     expect(remote.filter((c) => c.localPort === 7000 || c.remotePort === 7000)).toHaveLength(5);
     expect(remote.find((c) => c.localPort === 7001)).toMatchObject({ proto: 'udp', family: 'inet6', ownerStatus: 'known', user: 'root' });
     expect(remote.every((c) => c.processes[0]?.name === 'node')).toBe(true);
-  });
+  }, TEST_MS);
 
   it('dumps routes, interfaces and statistics of the namespace, not of this machine', () => {
     const routes = JSON.parse(cli(['dump', 'routes', '--host', one.alias, '--json']).stdout) as Route[];
@@ -87,7 +90,7 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
     expect(estab.value).toBeGreaterThanOrEqual(4);
     const table = cli(['dump', 'connections', '--host', one.alias]);
     expect(table.stdout).toMatch(/tcp\s+\d+\s+\d+\s+0\.0\.0\.0:7000\s+0\.0\.0\.0:\*\s+LISTEN\s+\d+\/node/);
-  });
+  }, TEST_MS);
 
   it('refuses a host whose key is not the one known', () => {
     lab.trust([two]);
@@ -101,7 +104,7 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
     }
     expect(cli(['dump', 'routes', '--host', two.alias]).status).toBe(0);
     expect(cli(['dump', 'routes', '--host', '-oProxyCommand=evil']).status).toBe(2);
-  });
+  }, TEST_MS);
 
   it('watches a host, shows it disconnected when torn down, and follows it back', async () => {
     const child = spawn(process.execPath, [CLI, 'watch', 'connections', '--host', two.alias, '--ssh-config', lab.config, '--interval', '0.5', '--json'], {
@@ -126,26 +129,26 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
     });
     const open = () => [...table.values()].filter((c) => c.closedAt == null && c.proto === 'tcp' && notSsh(c));
     try {
-      await until('the first rows', () => table.size > 0, 30_000);
+      await until('the first rows', () => table.size > 0, WAIT_MS);
       expect(notices).toContain(`${two.alias}: connected`);
       // A listener opened in the namespace shows up.
       programs.push(two.spawn(process.execPath, ['-e', "require('net').createServer().listen(7100, '127.0.0.1')"]));
-      await until('the new listener', () => open().some((c) => c.localPort === 7100 && c.state === 'LISTEN'), 20_000);
+      await until('the new listener', () => open().some((c) => c.localPort === 7100 && c.state === 'LISTEN'), WAIT_MS);
       const ss = parseSs(two.exec('ss', ['-tanpeH']), 'ss').rows.filter(notSsh);
       expect(open().map(socketKey).sort()).toEqual(ss.map(socketKey).sort());
       // Torn down: disconnected with a reason, and reads fail with it.
       await two.down();
-      await until('the disconnection', () => notices.some((n) => n.startsWith(`${two.alias}: disconnected: `)), 30_000);
-      await until('a failing read', () => errors.some((e) => e.includes(`${two.alias} is disconnected`)), 10_000);
+      await until('the disconnection', () => notices.some((n) => n.startsWith(`${two.alias}: disconnected: `)), WAIT_MS);
+      await until('a failing read', () => errors.some((e) => e.includes(`${two.alias} is disconnected`)), WAIT_MS);
       // Made again: connected again, and the stream goes on from what it had.
       await two.up();
       const before = notices.filter((n) => n === `${two.alias}: connected`).length;
-      await until('the reconnection', () => notices.filter((n) => n === `${two.alias}: connected`).length > before, 60_000);
-      await until('the listener gone (a new namespace)', () => !open().some((c) => c.localPort === 7100), 20_000);
+      await until('the reconnection', () => notices.filter((n) => n === `${two.alias}: connected`).length > before, 2 * WAIT_MS);
+      await until('the listener gone (a new namespace)', () => !open().some((c) => c.localPort === 7100), WAIT_MS);
     } finally {
       child.kill('SIGINT');
       await new Promise((r) => child.once('exit', r));
     }
     expect(child.exitCode).toBe(0);
-  }, 120_000);
+  }, TEST_MS);
 });

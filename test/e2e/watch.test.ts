@@ -15,6 +15,9 @@ import { CLI, requireBuild, until } from './support.js';
 
 const NS = `fleetw${process.pid}`;
 const isRoot = process.getuid?.() === 0;
+/** How long to wait for the stream to show a change: generous, for a machine loaded by other work. */
+const WAIT_MS = 60_000;
+const TEST_MS = 180_000;
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** A running `netlens watch`, its lines parsed and applied as they arrive. */
@@ -72,7 +75,7 @@ async function sameAsDump(what: string, streamed: () => unknown, dumped: () => u
   await until(what, () => {
     last = [streamed(), dumped()];
     return isDeepStrictEqual(last[0], last[1]);
-  }, 10_000).catch(() => {});
+  }, WAIT_MS).catch(() => {});
   expect(last[0]).toEqual(last[1]);
 }
 
@@ -118,18 +121,18 @@ describe.skipIf(process.platform !== 'linux' || !isRoot)('netlens watch --json',
         await sameAsDump('interfaces', () => byId(watch.rows('interfaces')).map(stillInterface), () => byId(dump('interfaces', inNs)).map(stillInterface));
       };
       const hasRoute = (dest: string) => watch.rows('routes').some((r) => 'destination' in r && r.destination === dest);
-      await until('both snapshots', () => watch.seqs.has('routes') && watch.seqs.has('interfaces'));
+      await until('both snapshots', () => watch.seqs.has('routes') && watch.seqs.has('interfaces'), WAIT_MS);
       await same();
       // Added rows: a route and an address; a changed row: the MTU.
       ip('-n', NS, 'route', 'add', '10.78.0.0/16', 'via', '10.77.0.2');
       ip('-n', NS, 'addr', 'add', '10.77.0.5/24', 'dev', 'fleetd0');
       ip('-n', NS, 'link', 'set', 'fleetd0', 'mtu', '1400');
-      await until('the new route and MTU', () => hasRoute('10.78.0.0') && watch.rows('interfaces').some((r) => (r as NetInterface).mtu === 1400));
-      await until('the new address', () => watch.rows('interfaces').some((r) => (r as NetInterface).addresses.some((a) => a.address === '10.77.0.5')));
+      await until('the new route and MTU', () => hasRoute('10.78.0.0') && watch.rows('interfaces').some((r) => (r as NetInterface).mtu === 1400), WAIT_MS);
+      await until('the new address', () => watch.rows('interfaces').some((r) => (r as NetInterface).addresses.some((a) => a.address === '10.77.0.5')), WAIT_MS);
       await same();
       // Removed rows.
       ip('-n', NS, 'route', 'del', '10.78.0.0/16');
-      await until('the route gone', () => !hasRoute('10.78.0.0'));
+      await until('the route gone', () => !hasRoute('10.78.0.0'), WAIT_MS);
       await same();
       expect(watch.seqs.get('routes')).toBeGreaterThan(2);
     } finally {
@@ -138,7 +141,7 @@ describe.skipIf(process.platform !== 'linux' || !isRoot)('netlens watch --json',
       expect(rest).toBe('');
       expect(watch.stderr).toBe('');
     }
-  });
+  }, TEST_MS);
 
   it('replays to dump for connections this test opens and closes; SIGTERM exits 0', async () => {
     const servers: net.Server[] = [];
@@ -155,9 +158,9 @@ describe.skipIf(process.platform !== 'linux' || !isRoot)('netlens watch --json',
     for (let i = 0; i < 3; i++) ports.add(await listen());
     const watch = new Watch(['connections']);
     try {
-      await until('the snapshot', () => watch.seqs.has('connections'));
+      await until('the snapshot', () => watch.seqs.has('connections'), WAIT_MS);
       const listening = () => ours(watch.rows('connections')).filter((c) => c.state === 'LISTEN').length;
-      await until('three listeners', () => listening() === 3);
+      await until('three listeners', () => listening() === 3, WAIT_MS);
       // One more listener, a connection to the first, and the second listener closed.
       ports.add(await listen());
       const client = net.connect((servers[0]!.address() as net.AddressInfo).port, '127.0.0.1');
@@ -165,7 +168,7 @@ describe.skipIf(process.platform !== 'linux' || !isRoot)('netlens watch --json',
       sockets.push(client);
       const closedPort = (servers[1]!.address() as net.AddressInfo).port;
       await new Promise((r) => servers[1]!.close(r));
-      await until('the change', () => listening() === 3 && ours(watch.rows('connections')).some((c) => c.state === 'ESTABLISHED'));
+      await until('the change', () => listening() === 3 && ours(watch.rows('connections')).some((c) => c.state === 'ESTABLISHED'), WAIT_MS);
       // Three listeners and both ends of the connection.
       expect(ours(watch.rows('connections'))).toHaveLength(5);
       await sameAsDump('connections', () => ours(watch.rows('connections')), () => ours(dump('connections')));
@@ -180,7 +183,7 @@ describe.skipIf(process.platform !== 'linux' || !isRoot)('netlens watch --json',
       expect(code).toBe(0);
       expect(rest).toBe('');
     }
-  });
+  }, TEST_MS);
 
   it('exits 0 without a word when its reader goes away (EPIPE)', () => {
     const r = spawnSync('bash', ['-c', `"$0" "$1" watch routes --interval 0.5 --json | head -n 2 >/dev/null; echo "\${PIPESTATUS[0]}"`, process.execPath, CLI], { encoding: 'utf8' });
