@@ -45,7 +45,9 @@ function run(argv: string[]): Running {
 /** Starts `netlens metrics` and waits for its URL (and token, when it prints one). */
 async function startMetrics(args: string[], prefix: string[] = []): Promise<Running & { url: string; token: string | null }> {
   const r = run([...prefix, process.execPath, CLI, 'metrics', '--port', '0', ...args]);
-  const url = await until('the metrics URL', () => /metrics at (http:\/\/\S+)/.exec(r.output())?.[1], 60_000);
+  // The last line of the start-up text says how to stop it: by then the URL and any token are printed.
+  await until('the start-up text', () => r.output().includes('Press Ctrl+C'), 60_000);
+  const url = /metrics at (http:\/\/\S+)/.exec(r.output())![1]!;
   const token = /Bearer token: ([0-9a-f]+)/.exec(r.output())?.[1] ?? null;
   return { ...r, url, token };
 }
