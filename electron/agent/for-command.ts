@@ -25,7 +25,7 @@ export async function startAgentFor(command: string): Promise<CommandAgent | nul
     return null;
   }
   return {
-    owners: { owners: (inodes) => client.owners(inodes) },
+    owners: { owners: (inodes) => client.owners(inodes), available: () => client.running },
     stop() {
       client.stop();
       const n = client.stats.rejected;

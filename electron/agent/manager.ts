@@ -132,6 +132,7 @@ export function createAgentManager(options: AgentManagerOptions): AgentManager {
         const c = client;
         return c?.running ? c.owners(inodes) : Promise.resolve(null);
       },
+      available: () => client?.running ?? false,
     },
     stop() {
       stopping = true;

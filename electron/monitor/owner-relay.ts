@@ -20,6 +20,10 @@ export class WorkerOwnerRelay implements PrivilegedOwners {
     if (!active) for (const id of [...this.pending.keys()]) this.answer(id, null);
   }
 
+  available(): boolean {
+    return this.active;
+  }
+
   owners(inodes: number[]): Promise<InodeOwners | null> {
     if (!this.active) return Promise.resolve(null);
     const id = ++this.nextId;

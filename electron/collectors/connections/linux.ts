@@ -12,7 +12,8 @@ import {
 } from '../linux/addresses.js';
 import { readProcTextSync, type ReadOutcome } from '../linux/proc-files.js';
 import { inetConnectionKey, unixConnectionKey } from './keys.js';
-import { SocketOwners, type InodeOwners, type PrivilegedOwners } from '../linux/socket-owners.js';
+import { SocketOwners, type PrivilegedOwners } from '../linux/socket-owners.js';
+import { PrivilegedOwnerCache } from '../linux/privileged-owners.js';
 import { UserNames } from '../linux/users.js';
 
 export type InetProto = 'tcp' | 'udp' | 'udplite' | 'raw';
@@ -344,14 +345,14 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   private readonly procRoot: string;
   private readonly tables: ReadonlySet<string> | null;
   private readonly attributeOwners: boolean;
-  private readonly privileged: PrivilegedOwners | null;
+  private readonly privileged: PrivilegedOwnerCache | null;
   private readonly myUid = typeof process.getuid === 'function' ? process.getuid() : -1;
 
   constructor(options: LinuxConnectionsOptions = {}) {
     this.procRoot = options.procRoot ?? '/proc';
     this.tables = options.tables ? new Set(options.tables) : null;
     this.attributeOwners = options.attributeOwners ?? true;
-    this.privileged = options.privilegedOwners ?? null;
+    this.privileged = options.privilegedOwners ? new PrivilegedOwnerCache(options.privilegedOwners) : null;
     this.owners = new SocketOwners(this.users, this.procRoot);
   }
 
@@ -404,19 +405,15 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
    * so a socket it does not attribute has none ('none'). Without an answer the rows stay 'denied'.
    */
   private async askPrivileged(denied: Connection[], diagnostics: Diagnostics): Promise<Connection[]> {
-    let answer: InodeOwners | null = null;
+    let owners: ReadonlyMap<number, ProcessInfo[]> | null = null;
     try {
-      answer = await this.privileged!.owners(denied.map((r) => r.inode!));
+      owners = await this.privileged!.lookup(denied.map((r) => r.inode!));
     } catch (err) {
       diagnostics.notes.push(`the NetLens agent did not answer: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (!answer) return denied;
-    const byInode = new Map<number, ProcessInfo[]>();
-    for (const [inode, indices] of answer.owners) {
-      byInode.set(inode, indices.map((i) => answer.processes[i]!));
-    }
+    if (!owners) return denied;
     for (const row of denied) {
-      const processes = byInode.get(row.inode!);
+      const processes = owners.get(row.inode!);
       if (processes && processes.length > 0) {
         row.processes = processes;
         row.ownerStatus = 'known';
@@ -427,4 +424,5 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     }
     return [];
   }
+
 }

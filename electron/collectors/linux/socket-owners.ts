@@ -28,6 +28,8 @@ export interface InodeOwners {
  *  it cannot now (not running, no answer). */
 export interface PrivilegedOwners {
   owners(inodes: number[]): Promise<InodeOwners | null>;
+  /** Whether it can answer now (an agent runs); when absent, asking is the only way to find out. */
+  available?(): boolean;
 }
 
 /** Shared by every row without owners; frozen so no consumer can add to it by accident. */
