@@ -104,3 +104,23 @@ describe('refusal reasons and inert text', () => {
     expect(inertText('x'.repeat(500), 10)).toBe(`${'x'.repeat(10)}…`);
   });
 });
+
+describe('an agent that stops reading', () => {
+  it('is stopped once its unread requests pass the bound, and the request says why', async () => {
+    // Says hello, then never reads stdin again.
+    const client = new AgentClient({
+      command: [process.execPath, '-e', `process.stdout.write(${JSON.stringify(HELLO)} + '\\n'); process.stdin.pause(); setInterval(() => {}, 1000);`],
+      log: () => {},
+    });
+    await client.ready;
+    const big = Array.from({ length: 190_000 }, (_, i) => i + 1_000_000_000);
+    const outcomes: string[] = [];
+    for (let i = 0; i < 40 && client.running; i++) {
+      client.owners(big).catch((e: Error) => outcomes.push(e.message));
+      await new Promise((r) => setImmediate(r));
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(outcomes).toContain('the NetLens agent stopped reading its requests');
+    expect(client.running).toBe(false);
+  });
+});

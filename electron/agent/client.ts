@@ -22,6 +22,8 @@ export const MAX_REJECTED_FROM_AGENT = 50;
 const HELLO_TIMEOUT_MS = 5 * 60_000;
 const REQUEST_TIMEOUT_MS: Record<AgentMethod, number> = { owners: 10_000, kill: 30_000, closeConnection: 30_000, capabilities: 30_000 };
 const STDERR_KEEP = 4096;
+/** Requests written but not yet read by the agent, at most (beyond it the agent is taken for stuck). */
+const MAX_UNREAD_BYTES = 16 * 1024 * 1024;
 
 export interface AgentClientOptions {
   /** The whole argv: elevation prefix, then the agent's own invocation. */
@@ -70,23 +72,24 @@ export class AgentClient {
   private hello: { pid: number; uid: number } | null = null;
   private stderr = '';
   private exited: string | null = null;
+  private settleReady!: { resolve: (h: { pid: number; uid: number }) => void; reject: (e: Error) => void };
+  private helloTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: AgentClientOptions) {
     this.log = options.log ?? ((line) => console.warn(`[agent] ${line}`));
     const [file, ...args] = options.command;
     if (!file) throw new Error('no agent command');
-    let settleReady!: { resolve: (h: { pid: number; uid: number }) => void; reject: (e: Error) => void };
-    this.ready = new Promise((resolve, reject) => (settleReady = { resolve, reject }));
+    this.ready = new Promise((resolve, reject) => (this.settleReady = { resolve, reject }));
     // A rejection nobody awaits yet must not become an unhandled one.
     this.ready.catch(() => {});
     this.child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env, windowsHide: true });
-    const helloTimer = setTimeout(() => {
+    this.helloTimer = setTimeout(() => {
       this.stop();
-      settleReady.reject(new Error('the administrator prompt got no answer in time'));
+      this.gone('the administrator prompt got no answer in time');
     }, options.helloTimeoutMs ?? HELLO_TIMEOUT_MS);
 
     const splitter = new LineSplitter(
-      (line) => this.receive(line, settleReady, helloTimer),
+      (line) => this.receive(line),
       () => this.rejectLine('line too long'),
     );
     this.child.stdout!.on('data', (chunk: Buffer) => splitter.push(chunk));
@@ -95,12 +98,12 @@ export class AgentClient {
     });
     // Writing to an agent that just died raises EPIPE on stdin: the exit handler says what happened.
     this.child.stdin!.on('error', () => {});
-    this.child.once('error', (err) => this.gone(`could not start the helper: ${err.message}`, settleReady, helloTimer));
+    this.child.once('error', (err) => this.gone(`could not start the helper: ${err.message}`));
     this.child.once('exit', (code, signal) => {
       const reason = this.hello
         ? `the NetLens agent exited (${signal ?? `code ${String(code)}`})${this.stderr.trim() ? `: ${inertText(this.stderr.trim().split('\n').slice(-1)[0] ?? '')}` : ''}`
         : refusalReason(code, signal, this.stderr);
-      this.gone(reason, settleReady, helloTimer);
+      this.gone(reason);
     });
   }
 
@@ -145,6 +148,14 @@ export class AgentClient {
 
   private call<M extends AgentMethod>(method: M, params: Extract<AgentRequest, { method: M }>['params']): Promise<AgentResults[M]> {
     if (!this.running) return Promise.reject(new Error(this.exited ?? 'the NetLens agent is not running'));
+    // An agent that stops reading must not make NetLens buffer requests without end.
+    if (this.child.stdin!.writableLength > MAX_UNREAD_BYTES) {
+      const reason = 'the NetLens agent stopped reading its requests';
+      this.log(`${reason}; stopping it`);
+      this.stop();
+      this.gone(reason);
+      return Promise.reject(new Error(reason));
+    }
     const id = this.nextId++;
     this.stats.requests++;
     return new Promise<AgentResults[M]>((resolve, reject) => {
@@ -157,19 +168,15 @@ export class AgentClient {
     });
   }
 
-  private receive(
-    line: string,
-    settleReady: { resolve: (h: { pid: number; uid: number }) => void },
-    helloTimer: ReturnType<typeof setTimeout>,
-  ): void {
+  private receive(line: string): void {
     const checked = parseAgentMessage(line);
     if (!checked.ok) return this.rejectLine(checked.error);
     const m = checked.value;
     if (m.type === 'hello') {
       if (this.hello) return this.rejectLine('a second hello');
-      clearTimeout(helloTimer);
+      clearTimeout(this.helloTimer);
       this.hello = { pid: m.pid, uid: m.uid };
-      settleReady.resolve(this.hello);
+      this.settleReady.resolve(this.hello);
       return;
     }
     if (!this.hello) return this.rejectLine(`${m.type} before hello`);
@@ -204,11 +211,11 @@ export class AgentClient {
     }
   }
 
-  private gone(reason: string, settleReady: { reject: (e: Error) => void }, helloTimer: ReturnType<typeof setTimeout>): void {
+  private gone(reason: string): void {
     if (this.exited !== null) return;
     this.exited = reason;
-    clearTimeout(helloTimer);
-    settleReady.reject(new Error(reason));
+    clearTimeout(this.helloTimer);
+    this.settleReady.reject(new Error(reason));
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       p.reject(new Error(reason));
