@@ -88,6 +88,30 @@ describe('agent manager', () => {
     expect(status.message).toBe('the NetLens agent exited (code 3)');
   });
 
+  it('invalid lines from the agent are counted in its status, with a notice at 1, 10 and 100 of them', async () => {
+    const garbage = `${FAKE_AGENT}; let n = 0; const t = setInterval(() => { process.stdout.write('garbage ' + (++n) + '\\n'); if (n === 12) clearInterval(t); }, 5);`;
+    const { manager, notices } = setup([process.execPath, '-e', garbage]);
+    try {
+      await manager.elevate();
+      await new Promise<void>((r) => {
+        const t = setInterval(async () => {
+          if ((await manager.status()).rejectedLines === 12) {
+            clearInterval(t);
+            r();
+          }
+        }, 20);
+      });
+      const texts = notices.flatMap((n) => (n.type === 'notice' && n.code === 'agent-rejected' ? [n.text] : []));
+      expect(texts).toEqual([
+        'The NetLens administrator helper sent 1 invalid message; it was ignored.',
+        'The NetLens administrator helper sent 10 invalid messages; they were ignored.',
+      ]);
+      expect((await manager.status()).state).toBe('running');
+    } finally {
+      manager.stop();
+    }
+  });
+
   it('no way to elevate: a failed state with the reason, nothing started', async () => {
     const manager = createAgentManager({ invocation: () => ['x'], plan: async () => ({ available: false, reason: 'pkexec is not installed' }), log: () => {} });
     expect(await manager.elevate()).toMatchObject({ state: 'failed', message: 'pkexec is not installed', elevation: { available: false, reason: 'pkexec is not installed' } });
