@@ -197,7 +197,7 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
     const r = await createActions({ dataDir }).closeConnection(params);
     expect(r.outcome).toBe('failed');
     // TIME-WAIT once the server's FIN arrived; FIN-WAIT-1/2 if the test asks a moment sooner.
-    expect(r.message).toMatch(/is in state (TIME-WAIT|FIN-WAIT-1|FIN-WAIT-2): only established connections can be closed/);
+    expect(r.message).toMatch(/is in state (TIME_WAIT|FIN_WAIT1|FIN_WAIT2): only established connections can be closed/);
   });
 
   it('the self-owned probe detects SOCK_DESTROY support empirically, agreeing with the kernel config', async () => {

@@ -9,6 +9,7 @@ import { release } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import type { Capability, CloseResult, RequestParams } from '../../shared/protocol.js';
 import type { RunCommand } from './command.js';
+import { normalizeTcpState } from '../collectors/connections/endpoints.js';
 import { findExecutable } from './elevate.js';
 import { isUnspecifiedAddress, isValidPort, parseNumericAddress, type ParsedAddress } from './validation.js';
 
@@ -165,14 +166,14 @@ async function closeLinux(run: RunCommand, support: LinuxCloseSupport, t: Tuple)
   const r = await run(support.ssPath, linuxCloseArgs(t), { timeoutMs: 10_000 });
   if (r.error) return { outcome: 'failed', message: `ss could not run: ${r.error.message}` };
   // ss prints each socket it destroyed; a refusal only shows on stderr (and the exit code stays 0).
-  if (r.stdout.trim() !== '') return { outcome: 'closed', message: `closed ${describe(t)}` };
-  if (/not permitted/i.test(r.stderr)) return { outcome: 'denied', message: `permission denied closing ${describe(t)}` };
+  if (r.stdout.trim() !== '') return { outcome: 'closed', message: `Closed ${describe(t)}` };
+  if (/not permitted/i.test(r.stderr)) return { outcome: 'denied', message: `Permission denied closing ${describe(t)}` };
   if (r.code !== 0) return { outcome: 'failed', message: `ss failed: ${r.stderr.trim().slice(0, 300)}` };
   const still = await run(support.ssPath, linuxListArgs(t), { timeoutMs: 10_000 });
   const state = still.stdout.trim().split(/\s+/)[0];
   if (!state) return { outcome: 'gone', message: `${describe(t)} no longer exists` };
-  if (state === 'ESTAB') return { outcome: 'failed', message: `the kernel did not close ${describe(t)}` };
-  return { outcome: 'failed', message: `${describe(t)} is in state ${state}: only established connections can be closed` };
+  if (state === 'ESTAB') return { outcome: 'failed', message: `The kernel did not close ${describe(t)}` };
+  return { outcome: 'failed', message: `${describe(t)} is in state ${normalizeTcpState(state) ?? state}: only established connections can be closed` };
 }
 
 function endpoint(a: ParsedAddress, port: number): string {
@@ -180,7 +181,7 @@ function endpoint(a: ParsedAddress, port: number): string {
 }
 
 export function describe(t: Tuple): string {
-  return `the connection ${endpoint(t.local, t.localPort)} -> ${endpoint(t.remote, t.remotePort)}`;
+  return `${endpoint(t.local, t.localPort)} → ${endpoint(t.remote, t.remotePort)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,7 +235,7 @@ const ERROR_NOT_FOUND = 1168;
 export function interpretWindowsClose(t: Tuple, stdout: string): CloseResult {
   const code = Number(stdout.trim().split(/\s+/).pop());
   if (!Number.isInteger(code)) return { outcome: 'failed', message: `unexpected answer from SetTcpEntry: ${stdout.trim().slice(0, 200)}` };
-  if (code === 0) return { outcome: 'closed', message: `closed ${describe(t)}` };
+  if (code === 0) return { outcome: 'closed', message: `Closed ${describe(t)}` };
   if (code === ERROR_ACCESS_DENIED || code === ERROR_MR_MID_NOT_FOUND) {
     return { outcome: 'denied', message: 'closing a connection needs NetLens to run as administrator' };
   }

@@ -111,16 +111,18 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
 
     async closeConnection(params: RequestParams<'closeConnection'>): Promise<CloseResult> {
       const closed = await closeConnection(closeDeps, params);
-      let result = closed.result;
+      let raw = closed.result;
       const target = closed.target;
       let action = 'close-connection';
       const helper = agent();
       // Without CAP_NET_ADMIN here, the helper (root) may close it.
-      if (helper && result.outcome === 'denied') {
-        result = await helper.closeConnection(params).catch((err: unknown) => ({ outcome: 'failed' as const, message: `the NetLens agent failed: ${String(err)}` }));
+      if (helper && raw.outcome === 'denied') {
+        raw = await helper.closeConnection(params).catch((err: unknown) => ({ outcome: 'failed' as const, message: `the NetLens agent failed: ${String(err)}` }));
         action = 'close-connection-agent';
       }
       const owner = params.owner ?? null;
+      // Whose connection it was, in the result and the log: "Closed a:1 → b:2 (owner: curl)".
+      const result = raw.outcome === 'closed' && owner ? { ...raw, message: `${raw.message} (owner: ${owner.name})` } : raw;
       await record({
         action,
         pid: owner?.pid ?? null,

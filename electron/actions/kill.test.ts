@@ -58,7 +58,7 @@ describe.runIf(linux)('kill, on real processes', () => {
     const child = await startChild(false);
     const r = await actions.kill(params({ pid: child.pid!, startTime: await startTimeOf(child.pid!) }));
     expect(r.outcome).toBe('killed');
-    expect(r.message).toContain('SIGTERM');
+    expect(r.message).toMatch(new RegExp(`^Terminated \\S+ \\(PID ${child.pid}\\)$`));
     await exited(child);
     expect(child.signalCode).toBe('SIGTERM');
   });

@@ -96,7 +96,10 @@ async function waitForExit(deps: KillDeps, target: ProcessIdentity): Promise<Liv
 async function afterSignal(deps: KillDeps, target: ProcessIdentity, signal: KillSignal, how: string): Promise<KillResult> {
   const state = await waitForExit(deps, target);
   if (state === 'exited') {
-    return { outcome: 'killed', message: signal === 'TERM' ? `${label(target)} exited after ${how}` : `${label(target)} was killed (${how})` };
+    // Plain words for the dialog and the action log ("Terminated nginx (PID 812)"); the log's Action column
+    // names the signal.
+    const elevated = how.endsWith('as administrator') ? ' as administrator' : '';
+    return { outcome: 'killed', message: `${signal === 'TERM' ? 'Terminated' : 'Force-killed'} ${label(target)}${elevated}` };
   }
   if (signal === 'TERM') return { outcome: 'alive', message: `${label(target)} is still running after ${how}: Force kill?` };
   return { outcome: 'alive', message: `${label(target)} is still running after ${how} (it may be stuck in the kernel)` };
