@@ -51,7 +51,7 @@ export function parseSs(text: string, source = 'ss', defaultProto: 'tcp' | 'udp'
   let header: Layout | null = null;
   const others = new Map<string, number>();
   const lines = textLines(text);
-  const bracketStyle = lines.some((l) => /\[[0-9a-f:.]*\]:/i.test(l));
+  const bracketStyle = lines.some((l) => /\[[0-9a-f:.]*\](?:%[\w.-]+)?:/i.test(l));
   for (let n = 0; n < lines.length; n++) {
     let raw = lines[n] ?? '';
     if (raw.trim() === '' || /^\s/.test(raw)) continue; // continuation lines (-i, -m) belong to the row above

@@ -43,17 +43,21 @@ function endpoint(address: string, portText: string): Endpoint | null {
   return p.unresolved === undefined ? { address, port: p.port } : { address, port: p.port, unresolvedPort: p.unresolved };
 }
 
-/** `0.0.0.0:135`, `[::1]:631`, `[fe80::1%6]:1900`, `*:*`, `:::22`, `::1:25`, `127.0.0.53%lo:53`, `host:https`.
- *  The port is after the last colon; brackets are removed. */
+/** `0.0.0.0:135`, `[::1]:631`, `[fe80::1%6]:1900`, `[fe80::1]%eth0:53731` (ss), `*:*`, `:::22`, `::1:25`,
+ *  `127.0.0.53%lo:53`, `host:https`. The port is after the last colon; brackets are removed, an IPv6 zone
+ *  is kept on the address (`fe80::1%eth0`). */
 export function splitColonEndpoint(text: string, wildcard: string): Endpoint | null {
   if (text === '*:*' || text === '*') return { address: wildcard, port: 0 };
-  const bracket = /^\[([^\]]*)\]:(.*)$/.exec(text);
-  if (bracket) return endpoint(stripZone(bracket[1] ?? '') || wildcard, bracket[2] ?? '');
+  const bracket = /^\[([^\]]*)\](%[^:%\s]+)?:(.*)$/.exec(text);
+  if (bracket) {
+    const inner = bracket[1] ?? '';
+    return endpoint(inner ? withZone(inner + (inner.includes('%') ? '' : (bracket[2] ?? ''))) : wildcard, bracket[3] ?? '');
+  }
   const i = text.lastIndexOf(':');
   if (i < 0) return null;
   let address = text.slice(0, i);
   if (address === '*' || address === '') address = wildcard;
-  return endpoint(stripZone(address), text.slice(i + 1));
+  return endpoint(withZone(address), text.slice(i + 1));
 }
 
 /** BSD style: `192.168.1.221.5486`, `*.*`, `*.80`, `::1.631`, `fe80::1%lo0.5353`. The port is after the
@@ -64,14 +68,16 @@ export function splitDotEndpoint(text: string, wildcard: string): Endpoint | nul
   if (i <= 0) return null;
   let address = text.slice(0, i);
   if (address === '*') address = wildcard;
-  return endpoint(stripZone(address), text.slice(i + 1));
+  return endpoint(withZone(address), text.slice(i + 1));
 }
 
-/** Scope suffixes (`%lo0`, `%6`, `%virbr0`) name the interface, not the address; the Linux collector
- *  reports bare addresses, so captures do too. */
-export function stripZone(address: string): string {
+/** An IPv6 address keeps its zone (`fe80::1%eth0`, `fe80::1%6`): a link-local address means nothing
+ *  without its link, and the live collector shows it the same way. On an IPv4 address `%lo` is the device
+ *  the socket is bound to (ss), not part of the address: it is dropped. */
+export function withZone(address: string): string {
   const i = address.indexOf('%');
-  return i < 0 ? address : address.slice(0, i);
+  if (i < 0) return address;
+  return address.slice(0, i).includes(':') ? address : address.slice(0, i);
 }
 
 export function familyOfAddress(address: string): 'inet' | 'inet6' {

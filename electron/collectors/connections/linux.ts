@@ -15,6 +15,7 @@ import { inetConnectionKey, unixConnectionKey } from './keys.js';
 import { SocketOwners, type PrivilegedOwners } from '../linux/socket-owners.js';
 import { PrivilegedOwnerCache } from '../linux/privileged-owners.js';
 import { UserNames } from '../linux/users.js';
+import { parseIpv6 } from '../../../shared/address.js';
 
 export type InetProto = 'tcp' | 'udp' | 'udplite' | 'raw';
 
@@ -282,6 +283,47 @@ export function parseProcNetUnix(text: string): DatasetResult<Connection> {
   return { rows, diagnostics };
 }
 
+/** fe80::/10, whose addresses are only unique within one link. */
+function isLinkLocal6(bytes: Uint8Array): boolean {
+  return bytes[0] === 0xfe && (bytes[1]! & 0xc0) === 0x80;
+}
+
+function hex32(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+/**
+ * Gives link-local IPv6 rows their zone (`fe80::1%eth0`), as ss shows them: /proc/net/tcp6 has no scope,
+ * but the local address belongs to one interface (/proc/net/if_inet6 lists address and name), and a
+ * link-local peer is on that same link. An address held by several interfaces stays bare (which one is
+ * not knowable from /proc). Returns whether any row changed.
+ */
+export function attachZones(rows: Connection[], ifInet6: string): boolean {
+  const owners = new Map<string, string | null>();
+  for (const line of ifInet6.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 6 || !/^[0-9a-f]{32}$/i.test(f[0]!)) continue;
+    const key = f[0]!.toLowerCase();
+    owners.set(key, owners.has(key) && owners.get(key) !== f[5] ? null : f[5]!);
+  }
+  let changed = false;
+  for (const r of rows) {
+    if (r.family !== 'inet6' || r.localAddress.includes('%')) continue;
+    const local = parseIpv6(r.localAddress);
+    if (!local || !isLinkLocal6(local)) continue;
+    const zone = owners.get(hex32(local));
+    if (!zone) continue;
+    r.localAddress = `${r.localAddress}%${zone}`;
+    const remote = parseIpv6(r.remoteAddress);
+    if (remote && isLinkLocal6(remote)) r.remoteAddress = `${r.remoteAddress}%${zone}`;
+    r.id = inetConnectionKey(r.proto as InetProto, 'inet6', r.localAddress, r.localPort, r.remoteAddress, r.remotePort, r.inode ?? 0);
+    changed = true;
+  }
+  return changed;
+}
+
 export const INET_TABLES: readonly { file: string; proto: InetProto; family: 'inet' | 'inet6' }[] = [
   { file: 'tcp', proto: 'tcp', family: 'inet' },
   { file: 'tcp6', proto: 'tcp', family: 'inet6' },
@@ -364,6 +406,11 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     const wanted = (file: string) => this.tables === null || this.tables.has(file);
     await this.users.refresh();
     const { rows, diagnostics } = connectionsFromTables((file, encoding) => readProcTextSync(`${this.procRoot}/net/${file}`, encoding), wanted);
+    // Link-local sockets are rare: if_inet6 is read only when there is one.
+    if (rows.some((r) => r.family === 'inet6' && /^fe[89ab]/i.test(r.localAddress))) {
+      const ifs = readProcTextSync(`${this.procRoot}/net/if_inet6`);
+      if (ifs.ok) attachZones(rows, ifs.text);
+    }
     if (this.attributeOwners) {
       let denied = this.attachOwners(rows);
       if (denied.length > 0 && this.privileged) denied = await this.askPrivileged(denied, diagnostics);

@@ -12,7 +12,7 @@ import { runCommand } from '../run-command.js';
 import { decodeCodePage } from '../oem-codepage.js';
 import { asArray, type PowerShellHelper } from '../win32-powershell.js';
 import {
-  familyOfAddress, makeConnection, normalizeTcpState, splitColonEndpoint, stripZone, textLines, toCount, uniqueIds,
+  familyOfAddress, makeConnection, normalizeTcpState, splitColonEndpoint, withZone, textLines, toCount, uniqueIds,
 } from './endpoints.js';
 
 const NETSTAT_SOURCE = 'netstat -ano';
@@ -82,8 +82,8 @@ export function parseWindowsNetstat(text: string, source = NETSTAT_SOURCE): Data
     rows.push(makeConnection({
       proto,
       family,
-      local: { address: stripZone(local.address), port: local.port },
-      remote: { address: remote.address === '*' ? wildcard : stripZone(remote.address), port: remote.port },
+      local: { address: withZone(local.address), port: local.port },
+      remote: { address: remote.address === '*' ? wildcard : withZone(remote.address), port: remote.port },
       state,
       pid,
       // PID 0 is the System Idle pseudo-process: TIME_WAIT sockets no process holds.
@@ -143,8 +143,8 @@ export function parsePowerShellConnections(value: unknown): DatasetResult<Connec
     const state = proto === 'udp' ? 'UNCONN' : lookup(PS_STATES, stateName) ?? (stateName || 'UNKNOWN');
     const row = makeConnection({
       proto, family,
-      local: { address: stripZone(address), port },
-      remote: { address: stripZone(remoteAddress), port: remotePort },
+      local: { address: withZone(address), port },
+      remote: { address: withZone(remoteAddress), port: remotePort },
       state,
       pid,
       processName: pid !== null ? procs.get(pid)?.name ?? '' : '',
