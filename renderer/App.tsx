@@ -89,7 +89,7 @@ export function App() {
       } else if (mod && e.key.toLowerCase() === 'o') {
         openCaptureFile();
         e.preventDefault();
-      } else if (e.key === ' ' && !mod && !isTyping(e.target) && !(e.target instanceof HTMLButtonElement) && !document.querySelector('[role="dialog"], [role="menu"]')) {
+      } else if (e.key === ' ' && !mod && !captureStore.getState().capture && !isTyping(e.target) && !(e.target instanceof HTMLButtonElement) && !document.querySelector('[role="dialog"], [role="menu"]')) {
         client.send({ type: 'pause', paused: !(status?.paused ?? false) });
         e.preventDefault();
       }
@@ -161,6 +161,8 @@ export function App() {
           <span>Refresh</span>
           <select
             aria-label="Refresh interval"
+            disabled={capture !== null}
+            title={capture ? 'A capture is a single reading: go back to live data to refresh' : undefined}
             value={status?.intervalMs ?? intervalMs}
             onChange={(e) => {
               const v = Number(e.target.value) as IntervalMs;
@@ -173,7 +175,14 @@ export function App() {
             ))}
           </select>
         </label>
-        <button type="button" className={paused ? 'primary' : ''} aria-pressed={paused} title="Pause or resume live updates (Space)" onClick={() => client.send({ type: 'pause', paused: !paused })}>
+        <button
+          type="button"
+          className={paused ? 'primary' : ''}
+          aria-pressed={paused}
+          disabled={capture !== null}
+          title={capture ? 'A capture does not update: nothing to pause' : 'Pause or resume live updates (Space)'}
+          onClick={() => client.send({ type: 'pause', paused: !paused })}
+        >
           {paused ? 'Resume' : 'Pause'}
         </button>
         <button type="button" title="Open a saved netstat, ss, ip or route output (Ctrl+O)" onClick={() => openCaptureFile()}>
@@ -197,7 +206,17 @@ export function App() {
         <div className="notices" role="log" aria-live="polite">
           {notices.map((n) => (
             <div key={n.id} className={`notice ${n.level}`} role={n.level === 'error' ? 'alert' : 'status'}>
-              <span>{n.text}</span>
+              <span>
+                {n.text}
+                {n.details ? (
+                  <details className="notice-details">
+                    <summary>{n.details.summary}</summary>
+                    <ul>
+                      {n.details.items.map((item) => <li key={item}>{item}</li>)}
+                    </ul>
+                  </details>
+                ) : null}
+              </span>
               <button type="button" className="small" aria-label="Dismiss" onClick={() => dismissNotice(n.id)}>×</button>
             </div>
           ))}

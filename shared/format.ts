@@ -36,10 +36,12 @@ export function formatCount(n: number | null | undefined): string {
   return grouped.format(n);
 }
 
+/** Events per second, one format everywhere: one decimal below 100 ("0.0/s", "7.0/s"), whole numbers with
+ *  separators above ("1,234/s"); a rate too small for one decimal reads "<0.1/s", never a false zero. */
 export function formatPerSecond(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '';
-  if (n === 0) return '0/s';
-  return `${n >= 100 ? Math.round(n).toLocaleString('en-US') : n >= 1 ? n.toFixed(1) : n.toFixed(2)}/s`;
+  if (n > 0 && n < 0.05) return '<0.1/s';
+  return `${Math.abs(n) >= 99.95 ? grouped.format(Math.round(n)) : n.toFixed(1)}/s`;
 }
 
 export function formatClock(ms: number | null | undefined): string {

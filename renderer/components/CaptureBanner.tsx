@@ -6,7 +6,8 @@ export function CaptureBanner({ capture }: { capture: OpenCapture }) {
   const notes = capture.diagnostics.notes.join(' ');
   return (
     <div className="capture-banner" role="region" aria-label="Capture">
-      <strong data-testid="capture-label">{capture.label}</strong>
+      {/* The label is "file (format)": the banner names the file, then the format once. */}
+      <strong data-testid="capture-label">{capture.fileName}</strong>
       <span className="muted"> · {capture.format} · read-only{capture.diagnostics.skipped ? ` · ${capture.diagnostics.skipped} lines skipped` : ''}</span>
       {notes ? <span className="muted"> · {notes}</span> : null}
       <div className="toolbar-spacer" />

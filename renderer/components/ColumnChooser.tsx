@@ -8,6 +8,8 @@ export function ColumnChooser(props: {
   visibility: Record<string, boolean>;
   onToggle: (id: string, visible: boolean) => void;
   onReset: () => void;
+  /** Full size in a tab's toolbar; small in a grid's bottom bar. */
+  size?: 'small' | 'normal';
 }) {
   const [at, setAt] = useState<{ x: number; y: number } | null>(null);
   const byId = new Map(props.columns.map((c) => [c.id, c]));
@@ -25,12 +27,13 @@ export function ColumnChooser(props: {
     <>
       <button
         type="button"
-        className="small"
+        className={props.size === 'normal' ? '' : 'small'}
         aria-haspopup="menu"
         aria-expanded={at !== null}
         onClick={(e) => {
           const r = e.currentTarget.getBoundingClientRect();
-          setAt({ x: r.left, y: r.top - 8 - 26 * (items.length + 1) });
+          // Opens downwards from a toolbar, upwards from a grid's bottom bar.
+          setAt({ x: r.left, y: r.top < window.innerHeight / 2 ? r.bottom + 4 : r.top - 8 - 26 * (items.length + 1) });
         }}
       >
         Columns…

@@ -111,6 +111,26 @@ function gridState(settings: GridSettings | undefined, columns: GridColumn<unkno
   return { order, visibility, sizing, sort };
 }
 
+/** The Columns… button for a grid whose column bar lives elsewhere (a tab's toolbar): the same chooser,
+ *  reading and writing the grid's saved layout. */
+export function ColumnsButton<Row>(props: { gridId: string; columns: GridColumn<Row>[] }) {
+  const saved = useSettings((s) => s.grids[props.gridId]);
+  const state = useMemo(() => gridState(saved, props.columns as GridColumn<unknown>[], []), [saved, props.columns]);
+  return (
+    <ColumnChooser
+      columns={props.columns.map((c) => ({ id: c.id, header: c.header }))}
+      order={state.order}
+      visibility={state.visibility}
+      onToggle={(id, visible) => {
+        const next = { ...state.visibility, [id]: visible };
+        updateGrid(props.gridId, { hidden: Object.entries(next).filter(([, v]) => !v).map(([k]) => k) });
+      }}
+      onReset={() => updateGrid(props.gridId, { order: [], hidden: undefined, sizes: {}, sort: [] })}
+      size="normal"
+    />
+  );
+}
+
 function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const { gridId, columns, rows, selectedId, onSelect } = props;
   const saved = useSettings((s) => s.grids[gridId]);
@@ -135,8 +155,14 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
+    // The rows start below the sticky header inside the same scroller: scrolling a row into view (arrows,
+    // Page Up/Down) must count the header, or the row lands under it or past the bottom edge.
+    scrollMargin: HEADER_HEIGHT,
+    scrollPaddingStart: HEADER_HEIGHT,
   });
-  const items = props.fitRows ? sorted.map((_, index) => ({ index, start: index * ROW_HEIGHT })) : virtualizer.getVirtualItems();
+  const items = props.fitRows
+    ? sorted.map((_, index) => ({ index, start: index * ROW_HEIGHT }))
+    : virtualizer.getVirtualItems().map((it) => ({ index: it.index, start: it.start - HEADER_HEIGHT }));
   const bodyHeight = props.fitRows ? sorted.length * ROW_HEIGHT : virtualizer.getTotalSize();
 
   const columnDefs = useMemo(() => {
@@ -215,7 +241,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     },
     [sorted, onSelect, virtualizer, fitRows],
   );
-  const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
+  const page = Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? 400) - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
   const openMenuFor = (row: Row, el: Element | null) => {
     const rect = el?.getBoundingClientRect();
     props.onContextMenu?.(row, { x: rect ? rect.left + 40 : 100, y: rect ? rect.bottom : 100 });

@@ -114,7 +114,8 @@ function options(p: Palette, width: number, height: number): uPlot.Options {
       y: { range: (_u, _min, max) => [0, Math.max(1024, max) * 1.1] },
     },
     axes: [
-      { ...axis },
+      // The app's 24-hour clock, as in the tables and tooltips (uPlot's default reads "8:25am").
+      { ...axis, size: 36, values: (_u, splits) => splits.map((t) => formatClock(t * 1000)) },
       {
         ...axis,
         label: 'Bytes per second',

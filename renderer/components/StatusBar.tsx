@@ -1,7 +1,7 @@
 // The status bar: rows shown and total, the last tick's duration, what the collector skipped, limited
 // process information, and which host, platform and version this is.
 import type { HostInfo } from '../../shared/protocol.js';
-import { formatCount } from '../../shared/format.js';
+import { formatClock, formatCount } from '../../shared/format.js';
 import { useData } from '../store/data.js';
 import type { PanelStats } from '../store/view.js';
 import { useCapture } from '../store/capture.js';
@@ -61,7 +61,7 @@ export function StatusBar({ info, activeTab, panel }: { info: HostInfo | null; a
         </span>
       ) : null}
       {capture ? null : ds.tick ? (
-        <span data-status="tick" title={`Last collection at ${new Date(ds.tick.at).toLocaleTimeString()}`}>
+        <span data-status="tick" title={`Last collection at ${formatClock(ds.tick.at)}`}>
           tick {ds.tick.durationMs.toFixed(ds.tick.durationMs < 10 ? 1 : 0)} ms
           {ds.tick.lagCount > 0 ? ` · ${ds.tick.lagCount} late ticks skipped` : ''}
         </span>

@@ -42,7 +42,11 @@ export const captureStore = createStore<CaptureState>((set) => ({
       const skipped = result.diagnostics.skipped;
       pushNotice('info', 'capture', `Opened ${file.name}: ${result.rows.length} rows of ${result.format}${skipped ? `, ${skipped} lines skipped` : ''}.`);
     } catch (err) {
-      pushNotice('error', 'capture', `Could not open ${file.name}: ${err instanceof Error ? err.message : String(err)}`);
+      // "…not recognised. Supported formats:\n  id: description\n…": one sentence, the list on demand.
+      const message = err instanceof Error ? err.message : String(err);
+      const [sentence = message, list] = message.split(/\s*Supported formats:\n/);
+      const items = list ? list.split('\n').map((l) => l.trim()).filter(Boolean) : [];
+      pushNotice('error', 'capture', `Could not open ${file.name}: ${sentence}`, items.length ? { summary: `Formats NetLens can open (${items.length})`, items } : undefined);
     }
   },
   close() {

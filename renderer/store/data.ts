@@ -44,6 +44,8 @@ export interface Notice {
   code: string;
   text: string;
   at: number;
+  /** A list the user may expand (the capture formats NetLens knows). */
+  details?: { summary: string; items: string[] };
 }
 
 export interface DataState {
@@ -78,8 +80,8 @@ const QUIET_FIELDS: Partial<Record<Dataset, ReadonlySet<string>>> = {
 const MARKED: ReadonlySet<Dataset> = new Set(['connections', 'routes', 'multicast']);
 
 let noticeId = 0;
-export function pushNotice(level: Notice['level'], code: string, text: string): void {
-  const notice: Notice = { id: ++noticeId, level, code, text, at: Date.now() };
+export function pushNotice(level: Notice['level'], code: string, text: string, details?: Notice['details']): void {
+  const notice: Notice = { id: ++noticeId, level, code, text, at: Date.now(), ...(details ? { details } : {}) };
   dataStore.setState((s) => ({ notices: [...s.notices.filter((n) => n.code !== code || code === 'rejected'), notice].slice(-5) }));
 }
 

@@ -114,27 +114,45 @@ export function useSettings<T>(selector: (s: Settings) => T): T {
 
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 let clientRef: NetlensClient | null = null;
+/** What changed since the last save: top-level keys, and for `grids` the grids by id. The host merges a
+ *  save into its file key by key, so another window's changes to other keys survive ours. */
+const dirty = new Set<keyof Settings>();
+const dirtyGrids = new Set<string>();
 
-export function updateSettings(change: Partial<Settings> | ((s: Settings) => Partial<Settings>)): void {
-  const current = settingsStore.getState().settings;
-  const patch = typeof change === 'function' ? change(current) : change;
-  settingsStore.setState({ settings: { ...current, ...patch } });
+function scheduleSave(): void {
   clearTimeout(saveTimer);
   saveTimer = setTimeout(() => {
     const c = clientRef;
-    if (c && settingsStore.getState().loaded) {
-      c.request('saveSettings', { settings: settingsStore.getState().settings as unknown as Record<string, unknown> }).catch(() => {
-        // Not fatal: the next change tries again.
-      });
-    }
+    if (!c || !settingsStore.getState().loaded) return;
+    const s = settingsStore.getState().settings;
+    const changes: Record<string, unknown> = {};
+    for (const k of dirty) changes[k] = s[k];
+    if (dirtyGrids.size > 0) changes.grids = Object.fromEntries([...dirtyGrids].map((id) => [id, s.grids[id]]));
+    dirty.clear();
+    dirtyGrids.clear();
+    if (Object.keys(changes).length === 0) return;
+    c.request('saveSettings', { settings: changes }).catch(() => {
+      // Not fatal: the keys count as changed again, and the next change tries again.
+      for (const k of Object.keys(changes)) if (k !== 'grids') dirty.add(k as keyof Settings);
+      for (const id of Object.keys((changes.grids as object | undefined) ?? {})) dirtyGrids.add(id);
+    });
   }, 400);
 }
 
+export function updateSettings(change: Partial<Omit<Settings, 'grids'>> | ((s: Settings) => Partial<Omit<Settings, 'grids'>>)): void {
+  const current = settingsStore.getState().settings;
+  const patch = typeof change === 'function' ? change(current) : change;
+  settingsStore.setState({ settings: { ...current, ...patch } });
+  for (const k of Object.keys(patch)) dirty.add(k as keyof Settings);
+  scheduleSave();
+}
+
 export function updateGrid(id: string, change: Partial<GridSettings>): void {
-  updateSettings((s) => {
-    const prev: GridSettings = s.grids[id] ?? { order: [], sizes: {}, sort: [] };
-    return { grids: { ...s.grids, [id]: { ...prev, ...change } } };
-  });
+  const current = settingsStore.getState().settings;
+  const prev: GridSettings = current.grids[id] ?? { order: [], sizes: {}, sort: [] };
+  settingsStore.setState({ settings: { ...current, grids: { ...current.grids, [id]: { ...prev, ...change } } } });
+  dirtyGrids.add(id);
+  scheduleSave();
 }
 
 export async function loadSettings(client: NetlensClient): Promise<Settings> {

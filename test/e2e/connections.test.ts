@@ -2,32 +2,17 @@
 // real processes. A listener opened by a child with a distinctive name appears with its PID and name;
 // filtering narrows as documented; a new connection is highlighted; Kill process… → Cancel leaves the child
 // running, → Terminate kills it and its rows leave; Close connection… resets one TCP connection.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { until, SCREENSHOTS, openApp, type OpenApp } from './support.js';
+import { until, SCREENSHOTS, fastConnectionsSession } from './support.js';
 
-let app: OpenApp;
+const session = fastConnectionsSession();
+const probe: typeof session.probe = (...a) => session.probe(...a);
 let page: Page;
-const binDir = mkdtempSync(join(tmpdir(), 'netlens-probe-'));
-const children: ChildProcess[] = [];
-
-/** A node child whose process name (comm) is `name`: exec'd through a symlink of that name. */
-function probe(name: string, script: string): Promise<{ child: ChildProcess; lines: string[]; next: () => Promise<string> }> {
-  const link = join(binDir, name);
-  symlinkSync(process.execPath, link);
-  const child = spawn(link, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  const lines: string[] = [];
-  let read = 0;
-  child.stdout!.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
-  const next = () => until(`a line from ${name}`, () => (lines.length > read ? lines[read++]! : null));
-  // Resolves once the child printed its first line (it is ready); next() then returns the lines after it.
-  return next().then(() => ({ child, lines, next }));
-}
+beforeAll(() => {
+  page = session.page;
+});
 
 const grid = () => page.locator('[role="grid"][aria-label="Connections"]');
 const dataRows = () => grid().locator('[role="row"][data-row-id]');
@@ -42,18 +27,6 @@ async function rowCount(): Promise<number> {
   return dataRows().count();
 }
 
-beforeAll(async () => {
-  app = await openApp({ width: 1400, height: 820 });
-  page = app.page;
-  await grid().waitFor();
-  await page.getByRole('combobox', { name: 'Refresh interval' }).selectOption('500');
-});
-
-afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  await app?.close();
-  rmSync(binDir, { recursive: true, force: true });
-});
 
 describe('Connections tab', () => {
   const name = `nlprobe${process.pid % 10000}`;
@@ -218,8 +191,8 @@ describe('Close connection…', () => {
     // The action log names what was closed and whose it was.
     await page.getByRole('button', { name: 'Action log' }).click();
     const log = page.getByRole('dialog', { name: 'Action log' });
-    await until('the log entry', async () => ((await log.textContent()) ?? '').includes('close-connection'));
-    expect(await log.textContent()).toContain(`nlpair${process.pid % 10000} (${pair.child.pid})`);
+    await until('the log entry', async () => ((await log.textContent()) ?? '').includes('Close connection'));
+    expect(await log.textContent()).toContain(`nlpair${process.pid % 10000} (PID ${pair.child.pid})`);
     await page.keyboard.press('Escape');
     pair.child.kill('SIGKILL');
   });

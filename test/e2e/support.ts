@@ -1,10 +1,11 @@
 // Shared by the end-to-end tests: start the real browser host (the built CLI, as a user would) and a
 // headless Debian Chromium driven by playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = process.cwd();
 export const CLI = join(ROOT, 'out/main/cli.cjs');
@@ -132,4 +133,53 @@ export async function openApp(viewport = { width: 1360, height: 840 }): Promise<
       await host.stop();
     },
   };
+}
+
+export interface Probe {
+  child: ChildProcess;
+  lines: string[];
+  /** The next line the child prints after the ones already taken. */
+  next: () => Promise<string>;
+}
+
+/** Starts node children whose process name (comm) is chosen: each is exec'd through a symlink of that name
+ *  in a temporary folder. Each probe resolves once the child printed its first line (it is ready). */
+export function probes(): { start(name: string, script: string): Promise<Probe>; cleanup(): void } {
+  const binDir = mkdtempSync(join(tmpdir(), 'netlens-probe-'));
+  const children: ChildProcess[] = [];
+  return {
+    start(name, script) {
+      const link = join(binDir, name);
+      symlinkSync(process.execPath, link);
+      const child = spawn(link, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      children.push(child);
+      const lines: string[] = [];
+      let read = 0;
+      child.stdout!.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
+      const next = () => until(`a line from ${name}`, () => (lines.length > read ? lines[read++]! : null));
+      return next().then(() => ({ child, lines, next }));
+    },
+    cleanup() {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      rmSync(binDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** For a test file: the app on its Connections tab, refreshing every 500 ms (tests that watch sockets come
+ *  and go), opened before the file's tests and closed after them with every probe they started. */
+export function fastConnectionsSession(viewport = { width: 1400, height: 820 }) {
+  const started = probes();
+  const session = { app: null as unknown as OpenApp, page: null as unknown as Page, probe: started.start };
+  beforeAll(async () => {
+    session.app = await openApp(viewport);
+    session.page = session.app.page;
+    await session.page.locator('[role="grid"][aria-label="Connections"]').waitFor();
+    await session.page.getByRole('combobox', { name: 'Refresh interval' }).selectOption('500');
+  });
+  afterAll(async () => {
+    started.cleanup();
+    await session.app?.close();
+  });
+  return session;
 }

@@ -5,6 +5,25 @@ import { formatDateTime } from '../../../shared/format.js';
 import { api } from '../../api/client.js';
 import { Dialog } from '../../components/Dialog.js';
 
+/** The log's action ids ("kill:TERM", "close-connection") in words. */
+const ACTION_WORDS: Record<string, string> = {
+  'kill:TERM': 'Terminate',
+  'kill:KILL': 'Force kill',
+  'kill-elevated:TERM': 'Terminate as administrator',
+  'kill-elevated:KILL': 'Force kill as administrator',
+  'close-connection': 'Close connection',
+};
+
+/** Outcomes other than success, as a word before the message. */
+const FAILURE_WORDS: Record<string, string> = {
+  gone: 'Already gone',
+  denied: 'Permission denied',
+  refused: 'Refused',
+  alive: 'Still running',
+  failed: 'Failed',
+  unsupported: 'Not supported',
+};
+
 export function ActionLogDialog(props: { onClose: () => void }) {
   const [entries, setEntries] = useState<ActionLogEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -25,9 +44,12 @@ export function ActionLogDialog(props: { onClose: () => void }) {
             {entries.map((e, i) => (
               <tr key={i}>
                 <td>{formatDateTime(e.time)}</td>
-                <td>{e.action}</td>
-                <td>{e.pid !== null ? `${e.name ?? '?'} (${e.pid})` : (e.target ?? '')}</td>
-                <td title={e.message}>{e.outcome}: {e.message}</td>
+                <td>{ACTION_WORDS[e.action] ?? e.action}</td>
+                <td>{e.pid !== null ? `${e.name ?? 'unknown'} (PID ${e.pid})` : (e.target ?? '')}</td>
+                <td title={e.message} data-outcome={e.outcome}>
+                  {FAILURE_WORDS[e.outcome] && !e.message.startsWith(FAILURE_WORDS[e.outcome]!) ? `${FAILURE_WORDS[e.outcome]}: ` : ''}
+                  {e.message}
+                </td>
               </tr>
             ))}
           </tbody>

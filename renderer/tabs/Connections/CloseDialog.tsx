@@ -36,16 +36,16 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
   const remote = endpointText(r.remoteAddress, r.remotePort, r.proto);
   return (
     <Dialog
-      title="Close this connection?"
+      title={result?.outcome === 'closed' ? 'Connection closed' : result?.outcome === 'gone' ? 'Connection already gone' : 'Close this connection?'}
       onClose={props.onClose}
       actions={
         <>
           {result?.outcome !== 'closed' ? (
-            <button type="button" className="danger" disabled={busy} onClick={run} data-autofocus>
+            <button type="button" className="danger" disabled={busy} onClick={run}>
               Close connection
             </button>
           ) : null}
-          <button type="button" onClick={props.onClose}>{result?.outcome === 'closed' ? 'Done' : 'Cancel'}</button>
+          <button type="button" onClick={props.onClose} data-autofocus>{result?.outcome === 'closed' ? 'Done' : 'Cancel'}</button>
         </>
       }
     >

@@ -1,9 +1,9 @@
 // The Connections tab: every socket with its owning process, as netstat -anp shows it, made live, with
 // TCPView's highlights, CurrPorts' filters and a context menu to kill the process or close the connection.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Capabilities } from '../../../shared/protocol.js';
 import type { Connection } from '../../../shared/types.js';
-import { isListening, parseFilter, quoteFilterValue, togglesPredicate } from '../../../shared/filter.js';
+import { isListening, parseFilter, quoteFilterValue, togglesPredicate, type ParsedFilter } from '../../../shared/filter.js';
 import { api } from '../../api/client.js';
 import { DataGrid, useGridSort } from '../../components/DataGrid.js';
 import { useLiveAggregate, useLiveRows, type Aggregate } from '../../store/live-rows.js';
@@ -55,15 +55,20 @@ export function ConnectionsTab() {
   const fixed = capture ? (capture.rows as Connection[]) : null;
   const { names, epoch: namesEpoch } = useNames(capture);
   const parsed = useMemo(() => parseFilter(query, names), [query, names]);
+  // A half-typed or invalid query (`port:`) keeps the last valid filter: the view does not flash to every
+  // row while a term is being typed.
+  const lastValid = useRef<ParsedFilter>(parsed);
+  if (parsed.ok) lastValid.current = parsed;
+  const effective = parsed.ok ? parsed : lastValid.current;
   const byToggles = useMemo(() => togglesPredicate(toggles), [toggles]);
   // One predicate for the whole filter; a new one (new query, toggle or process) rebuilds the view once. A
   // query about names (host:, country:, free text) is rebuilt when names change too.
-  const filterNamesEpoch = parsed.ok && parsed.usesNames ? namesEpoch : 0;
+  const filterNamesEpoch = effective.ok && effective.usesNames ? namesEpoch : 0;
   const predicate = useMemo(() => {
-    const q = parsed.ok && parsed.terms > 0 ? parsed.predicate : null;
+    const q = effective.ok && effective.terms > 0 ? effective.predicate : null;
     const pf = processFilter;
     return (r: Connection) => byToggles(r) && (pf === null || matchesProcess(r, pf)) && (q === null || q(r));
-  }, [byToggles, processFilter, parsed, filterNamesEpoch]);
+  }, [byToggles, processFilter, effective, filterNamesEpoch]);
 
   const onProcessClick = useCallback((name: string) => setProcessFilter(name), []);
   const sortColumns = useMemo(() => connectionColumns(onProcessClick, names), [onProcessClick, names]);
@@ -126,11 +131,15 @@ export function ConnectionsTab() {
               : undefined;
     const closeReason = capture
       ? 'a capture is read-only'
-      : row.proto !== 'tcp' || row.state !== 'ESTABLISHED'
-        ? 'only an established TCP connection can be closed'
-        : caps && !caps.closeConnection.available
-          ? (caps.closeConnection.reason ?? 'not available')
-          : undefined;
+      : row.closedAt
+        ? 'the connection has already closed'
+        : row.proto !== 'tcp'
+          ? 'only a TCP connection can be closed'
+          : row.state !== 'ESTABLISHED'
+            ? `the connection is ${row.state}: only an established one can be closed`
+            : caps && !caps.closeConnection.available
+              ? (caps.closeConnection.reason ?? 'not available')
+              : undefined;
     const hasRemote = row.proto !== 'unix' && row.remoteAddress !== '' && row.remoteAddress !== '0.0.0.0' && row.remoteAddress !== '::';
     return [
       { id: 'kill', label: 'Kill process…', danger: true, disabled: killReason !== undefined, reason: killReason, onSelect: () => setDialog({ kind: 'kill', row }) },

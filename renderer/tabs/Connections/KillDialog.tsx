@@ -40,14 +40,14 @@ export function KillDialog(props: { processes: ProcessInfo[]; connectionCount: (
   const done = result && (result.outcome === 'killed' || result.outcome === 'gone');
   return (
     <Dialog
-      title={done ? `${proc.name} (PID ${proc.pid})` : `Kill ${proc.name} (PID ${proc.pid})?`}
+      title={done ? (result.outcome === 'gone' ? 'Process already gone' : lastSignal === 'TERM' ? 'Process terminated' : 'Process killed') : `Kill ${proc.name} (PID ${proc.pid})?`}
       onClose={props.onClose}
       describedBy="kill-details"
       actions={
         <>
           {!done ? (
             <>
-              <button type="button" className="danger" disabled={busy !== null} onClick={() => run('TERM')} data-autofocus={result === null || undefined} title="Ask the process to exit (SIGTERM)">
+              <button type="button" className="danger" disabled={busy !== null} onClick={() => run('TERM')} title="Ask the process to exit (SIGTERM)">
                 Terminate
               </button>
               <button type="button" className="danger" disabled={busy !== null} onClick={() => run('KILL')} title="Stop the process at once (SIGKILL); it cannot clean up">
@@ -60,7 +60,8 @@ export function KillDialog(props: { processes: ProcessInfo[]; connectionCount: (
               ) : null}
             </>
           ) : null}
-          <button type="button" onClick={props.onClose} data-autofocus={done || undefined}>
+          {/* Focus starts on Cancel: Enter on a freshly opened dialog must never kill anything. */}
+          <button type="button" onClick={props.onClose} data-autofocus>
             {done ? 'Close' : 'Cancel'}
           </button>
         </>
@@ -95,7 +96,8 @@ export function KillDialog(props: { processes: ProcessInfo[]; connectionCount: (
       {busy ? <p role="status">{busy}</p> : null}
       {result ? (
         <div className={`result ${result.outcome}`} role="alert" data-outcome={result.outcome}>
-          <strong>{OUTCOME_TITLE[result.outcome]}:</strong> {result.message}
+          {result.outcome === 'killed' ? null : <strong>{OUTCOME_TITLE[result.outcome]}: </strong>}
+          {result.message}
           {result.outcome === 'denied' && result.elevation && !result.elevation.available && result.elevation.reason ? (
             <p className="muted">Kill as administrator is not available: {result.elevation.reason}</p>
           ) : null}

@@ -2,6 +2,7 @@
 // Connections grid to it.
 import { useMemo, useState } from 'react';
 import type { Connection } from '../../../shared/types.js';
+import { formatCount } from '../../../shared/format.js';
 import { DataGrid, type GridColumn } from '../../components/DataGrid.js';
 import type { Aggregate } from '../../store/live-rows.js';
 
@@ -65,8 +66,8 @@ export function processTally(include: (r: Connection) => boolean, isListening: (
 const columns: GridColumn<ProcessEntry>[] = [
   { id: 'name', header: 'Process', width: 130, sortValue: (p) => p.name.toLowerCase(), text: (p) => p.name },
   { id: 'pids', header: 'PIDs', width: 70, align: 'right', sortValue: (p) => p.pids[0] ?? null, text: (p) => (p.pids.length > 3 ? `${p.pids.slice(0, 3).join(', ')}…` : p.pids.join(', ')) },
-  { id: 'connections', header: 'Conns', width: 56, align: 'right', sortValue: (p) => p.connections, text: (p) => String(p.connections), description: 'Sockets this process holds (as filtered by the toggles)' },
-  { id: 'listening', header: 'Listen', width: 52, align: 'right', sortValue: (p) => p.listening, text: (p) => String(p.listening), hiddenByDefault: true },
+  { id: 'connections', header: 'Conns', width: 56, align: 'right', sortValue: (p) => p.connections, text: (p) => formatCount(p.connections), description: 'Sockets this process holds (as filtered by the toggles)' },
+  { id: 'listening', header: 'Listen', width: 52, align: 'right', sortValue: (p) => p.listening, text: (p) => formatCount(p.listening), hiddenByDefault: true },
 ];
 
 export function ProcessList(props: { entries: ProcessEntry[]; selected: string | null; onSelect: (name: string | null) => void }) {

@@ -1,7 +1,7 @@
 // The Connections grid's columns, in netstat's order and conventions: `*` for an unspecified address or
 // port, protoN for IPv6, numeric addresses, and the owning process.
 import { addressSortKey } from '../../../shared/address.js';
-import { formatAddress, formatClock, formatDateTime, formatPort } from '../../../shared/format.js';
+import { formatAddress, formatClock, formatCount, formatDateTime, formatPort } from '../../../shared/format.js';
 import { countryName, hasRemoteAddress, networkText, remoteEntry, serviceName, type NameLookup } from '../../../shared/names.js';
 import type { Connection } from '../../../shared/types.js';
 import type { GridColumn } from '../../components/DataGrid.js';
@@ -28,9 +28,14 @@ export function userText(r: Connection): string {
   return r.user ?? r.processes[0]?.user ?? (r.uid !== null ? String(r.uid) : '');
 }
 
+/** A closed row (lingering, red) says so instead of its last live state. */
+export function stateText(r: Connection): string {
+  return r.closedAt ? 'CLOSED' : r.state;
+}
+
 /** One line per connection, tab-separated, as Copy row puts it on the clipboard. */
 export function rowText(r: Connection): string {
-  return [protoLabel(r), localText(r), formatPort(r.localPort, r.proto), formatAddress(r.remoteAddress), formatPort(r.remotePort, r.proto), r.state, pidsText(r), processText(r), userText(r)].join('\t');
+  return [protoLabel(r), localText(r), formatPort(r.localPort, r.proto), formatAddress(r.remoteAddress), formatPort(r.remotePort, r.proto), stateText(r), pidsText(r), processText(r), userText(r)].join('\t');
 }
 
 export function endpointText(address: string, port: number, proto: string): string {
@@ -118,7 +123,7 @@ export function connectionColumns(onProcessClick: (name: string) => void, names:
       text: (r) => networkText(remoteEntry(names, r)),
       description: 'Autonomous system of the remote address: number and organisation (offline database)',
     },
-    { id: 'state', header: 'State', width: 110, sortValue: (r) => r.state, text: (r) => r.state },
+    { id: 'state', header: 'State', width: 110, sortValue: stateText, text: stateText },
     { id: 'pid', header: 'PID', width: 70, align: 'right', sortValue: (r) => r.processes[0]?.pid ?? null, text: pidsText },
     {
       id: 'process',
@@ -137,8 +142,8 @@ export function connectionColumns(onProcessClick: (name: string) => void, names:
       description: 'Owning process; click a name to filter to it',
     },
     { id: 'user', header: 'User', width: 90, sortValue: userText, text: userText },
-    { id: 'recvQ', header: 'Recv-Q', width: 70, align: 'right', sortValue: (r) => r.recvQ, text: (r) => String(r.recvQ), description: 'Bytes received but not yet read by the process' },
-    { id: 'sendQ', header: 'Send-Q', width: 70, align: 'right', sortValue: (r) => r.sendQ, text: (r) => String(r.sendQ), description: 'Bytes sent but not yet acknowledged by the peer' },
+    { id: 'recvQ', header: 'Recv-Q', width: 70, align: 'right', sortValue: (r) => r.recvQ, text: (r) => formatCount(r.recvQ), description: 'Bytes received but not yet read by the process' },
+    { id: 'sendQ', header: 'Send-Q', width: 70, align: 'right', sortValue: (r) => r.sendQ, text: (r) => formatCount(r.sendQ), description: 'Bytes sent but not yet acknowledged by the peer' },
     {
       id: 'firstSeen',
       header: 'First seen',

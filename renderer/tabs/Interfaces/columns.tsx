@@ -92,7 +92,7 @@ const FAMILY_LABEL: Record<MulticastGroup['family'], string> = { inet: 'IPv4', i
 const multicastBase: GridColumn<MulticastGroup>[] = [
   { id: 'family', header: 'Family', width: 82, sortValue: (r) => r.family, text: (r) => FAMILY_LABEL[r.family] ?? r.family },
   { id: 'group', header: 'Group', width: 220, sortValue: (r) => r.group, text: (r) => r.group },
-  { id: 'users', header: 'Users', width: 60, align: 'right', sortValue: (r) => r.users, text: (r) => (r.users === null ? '' : String(r.users)), description: 'Sockets or subsystems that joined the group (netstat -g "RefCnt")' },
+  { id: 'users', header: 'Users', width: 60, align: 'right', sortValue: (r) => r.users, text: (r) => (r.users === null ? '' : formatCount(r.users)), description: 'Sockets or subsystems that joined the group (netstat -g "RefCnt")' },
 ];
 
 export const multicastColumns = multicastBase;

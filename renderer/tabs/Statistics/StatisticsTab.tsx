@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { createStore, useStore } from 'zustand';
 import type { Counter } from '../../../shared/types.js';
 import { formatClock, formatCount, formatPerSecond } from '../../../shared/format.js';
-import { DataGrid, type GridColumn } from '../../components/DataGrid.js';
+import { ColumnsButton, DataGrid, type GridColumn } from '../../components/DataGrid.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { useData } from '../../store/data.js';
 import { reportPanel } from '../../store/view.js';
@@ -192,11 +192,12 @@ export function StatisticsTab() {
             ))}
           </select>
         </label>
+        <ColumnsButton gridId="statistics" columns={columns} />
         <div className="toolbar-spacer" />
         {capture ? null : (
           <>
             <span className="muted baseline-time" data-testid="baseline-time">
-              {baseline ? `Deltas since ${formatClock(baseline.at)}${reset ? '' : ' (when NetLens started)'}` : 'No baseline yet'}
+              {baseline ? `Deltas since ${formatClock(baseline.at)}${reset ? '' : ' (first reading)'}` : 'No baseline yet'}
             </span>
             <button
               type="button"
@@ -215,7 +216,7 @@ export function StatisticsTab() {
         {received && rows.length > 0 && groups.length === 0 ? (
           <div className="loading" role="status">No counter matches “{filter}”{hideZero ? ' among the non-zero ones' : ''}.</div>
         ) : null}
-        {groups.map(([group, list], i) => (
+        {groups.map(([group, list]) => (
           <section key={group} className="stat-group" data-group={group} aria-labelledby={`stat-h-${group}`}>
             <h3 id={`stat-h-${group}`}>
               {group}
@@ -232,7 +233,7 @@ export function StatisticsTab() {
               onSelect={setSelected}
               empty="No counters."
               fitRows
-              columnBar={i === 0 ? 'top' : 'none'}
+              columnBar="none"
             />
           </section>
         ))}

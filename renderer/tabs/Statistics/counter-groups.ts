@@ -39,7 +39,7 @@ export function compareGroups(a: string, b: string): number {
 }
 
 export interface StatRow extends Counter {
-  /** value − baseline value; null without a baseline (a capture). */
+  /** value − baseline value; null without a baseline (a capture) and for gauges. */
   delta: number | null;
   /** Changed since the previous tick. */
   moved: boolean;
@@ -120,7 +120,8 @@ export function deriveRows(rows: readonly Counter[], watch: CounterWatch | null,
     const base = baseline?.values.get(r.id);
     return {
       ...r,
-      delta: baseline ? r.value - (base ?? r.value) : null,
+      // A gauge (sockets in use) or a fixed value (DefaultTTL, RtoMax) is a level, not a count: no delta.
+      delta: baseline && r.kind === 'counter' ? r.value - (base ?? r.value) : null,
       moved: watch?.moved(r.id) ?? false,
       alarm: watch?.alarm(r.id, now) ?? false,
     };

@@ -1,0 +1,329 @@
+// Issue 13, "safe by default", "one formatting language" and the smaller things, in headless Chromium
+// against the browser host with real processes: the Kill dialog starts on Cancel, Close connection… is
+// refused (with the reason) where it cannot work, results speak plain words, counts have separators, one
+// rate and one clock format, IPv6 zones are kept, a half-typed query keeps the last filter, settings from
+// two tabs both survive, captures explain themselves, one focus ring, Page Down keeps the selection in view
+// and closed rows linger behind a dialog.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { until, fastConnectionsSession, SCREENSHOTS, type Probe } from './support.js';
+
+const session = fastConnectionsSession();
+const started = { start: (...a: Parameters<typeof session.probe>) => session.probe(...a) };
+let page: Page;
+beforeAll(() => {
+  page = session.page;
+});
+const tag = process.pid % 10000;
+
+const grid = () => page.locator('[role="grid"][aria-label="Connections"]');
+const dataRows = () => grid().locator('[role="row"][data-row-id]');
+const filterBox = () => page.getByRole('searchbox', { name: 'Filter connections' });
+const cell = (row: Locator, column: string) => row.locator(`[role="gridcell"][data-column="${column}"]`);
+const menu = () => page.getByRole('menu', { name: 'Connection' });
+
+async function rowsFor(query: string, n: number): Promise<void> {
+  await filterBox().fill(query);
+  await until(`${n} rows for ${query}`, async () => (await dataRows().count()) === n);
+}
+
+/** A server on loopback that never reads what it is sent (its Recv-Q fills), and a client connected to it. */
+const PAIR = `const net = require('net');
+  const server = net.createServer({ pauseOnConnect: true }, (s) => { s.on('error', () => {}); });
+  server.listen(0, '127.0.0.1', () => {
+    const c = net.connect(server.address().port, '127.0.0.1', () => {
+      c.write(Buffer.alloc(20000, 120));
+      console.log('ready ' + server.address().port + ' ' + c.localPort);
+    });
+    c.on('error', () => {});
+    process.on('SIGUSR2', () => c.destroy());
+  });
+  setInterval(() => {}, 1000);`;
+
+
+describe('safe by default', () => {
+  let pair: Probe;
+  let serverPort = 0;
+  let clientPort = 0;
+  const name = `nlsafe${tag}`;
+
+  it('the Kill dialog opens on Cancel: Shift+F10, Enter, Enter kills nothing', async () => {
+    pair = await started.start(name, PAIR);
+    [, serverPort, clientPort] = /ready (\d+) (\d+)/.exec(pair.lines[0]!)!.map(Number) as [number, number, number];
+    await rowsFor(`proc:${name}`, 3);
+    await grid().focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+F10');
+    await menu().waitFor();
+    await page.keyboard.press('Enter'); // Kill process…, the first item
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await page.keyboard.press('Enter');
+    await until('the dialog to close', async () => (await page.getByRole('dialog').count()) === 0);
+    expect(pair.child.exitCode).toBeNull();
+    expect(() => process.kill(pair.child.pid!, 0)).not.toThrow();
+  });
+
+  it('Close connection… is disabled with the reason on a listening row', async () => {
+    await rowsFor(`proc:${name} state:listen`, 1);
+    await dataRows().first().click({ button: 'right' });
+    const item = menu().getByRole('menuitem', { name: /Close connection…/ });
+    expect(await item.getAttribute('aria-disabled')).toBe('true');
+    expect(await item.textContent()).toContain('the connection is LISTEN: only an established one can be closed');
+    await page.keyboard.press('Escape');
+  });
+
+  it('counts and queues have thousands separators', async () => {
+    // The server end holds the 20,000 bytes it never read.
+    await rowsFor(`proc:${name} lport:${serverPort} rport:${clientPort}`, 1);
+    await until('a Recv-Q of thousands', async () => /^\d{1,3}(,\d{3})+$/.test((await cell(dataRows().first(), 'recvQ').textContent()) ?? ''));
+  });
+
+  it('closing a connection speaks plain words, retitles the dialog, and the row says CLOSED', async () => {
+    await rowsFor(`proc:${name} lport:${clientPort}`, 1);
+    await dataRows().first().click({ button: 'right' });
+    await menu().getByRole('menuitem', { name: 'Close connection…' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.getAttribute('aria-label')).toBe('Close this connection?');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await dialog.getByRole('button', { name: 'Close connection' }).click();
+    await dialog.locator('[data-outcome="closed"]').waitFor();
+    expect(await dialog.locator('[data-outcome]').textContent()).toBe(`Closed 127.0.0.1:${clientPort} → 127.0.0.1:${serverPort} (owner: ${name})`);
+    expect(await page.getByRole('dialog').getAttribute('aria-label')).toBe('Connection closed');
+    expect(await dialog.locator('.dialog-title').textContent()).toBe('Connection closed');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    // The closed row lingers in red, says CLOSED, and cannot be closed again.
+    const row = dataRows().first();
+    await until('the row to say CLOSED', async () => (await dataRows().count()) === 1 && (await cell(row, 'state').textContent()) === 'CLOSED');
+    expect(await row.getAttribute('class')).toMatch(/closed/);
+    await row.click({ button: 'right' });
+    const item = menu().getByRole('menuitem', { name: /Close connection…/ });
+    expect(await item.getAttribute('aria-disabled')).toBe('true');
+    expect(await item.textContent()).toContain('already closed');
+    await page.keyboard.press('Escape');
+  });
+
+  it('terminating speaks plain words and retitles the dialog; the action log too', async () => {
+    await rowsFor(`proc:${name} state:listen`, 1);
+    await dataRows().first().click({ button: 'right' });
+    await menu().getByRole('menuitem', { name: 'Kill process…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Terminate' }).click();
+    await dialog.locator('[data-outcome="killed"]').waitFor();
+    expect((await dialog.locator('[data-outcome]').textContent())?.trim()).toBe(`Terminated ${name} (PID ${pair.child.pid})`);
+    expect(await dialog.locator('.dialog-title').textContent()).toBe('Process terminated');
+    // Behind the dialog, its rows turn red and stay for their linger time.
+    await until('its rows to turn closed behind the dialog', async () => (await grid().locator('[role="row"].closed').count()) >= 1);
+    expect(await page.getByRole('dialog').count()).toBe(1);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Action log' }).click();
+    const log = page.getByRole('dialog', { name: 'Action log' });
+    await until('two entries', async () => (await log.locator('tbody tr').count()) >= 2);
+    const rows = await log.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).slice(1).map((td) => td.textContent?.trim())));
+    expect(rows).toContainEqual(['Terminate', `${name} (PID ${pair.child.pid})`, `Terminated ${name} (PID ${pair.child.pid})`]);
+    expect(rows).toContainEqual(['Close connection', `${name} (PID ${pair.child.pid})`, `Closed 127.0.0.1:${clientPort} → 127.0.0.1:${serverPort} (owner: ${name})`]);
+    expect(await log.textContent()).not.toMatch(/kill:TERM|close-connection|->/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'action-log.png') });
+    await page.keyboard.press('Escape');
+  });
+
+  it('closed rows linger in red while a dialog is open', async () => {
+    const other = await started.start(`nllinger${tag}`, PAIR);
+    const [, , port] = /ready (\d+) (\d+)/.exec(other.lines[0]!)!.map(Number) as [number, number, number];
+    await rowsFor(`lport:${port}`, 1);
+    await page.getByRole('button', { name: 'Action log' }).click();
+    await page.getByRole('dialog', { name: 'Action log' }).waitFor();
+    other.child.kill('SIGUSR2'); // the client end closes (its socket goes on as an ownerless TIME_WAIT row)
+    const closed = grid().locator('[role="row"][data-row-id].closed');
+    await until('the row, closed, behind the dialog', async () => (await closed.count()) === 1);
+    expect(await cell(closed, 'state').textContent()).toBe('CLOSED');
+    expect(await page.getByRole('dialog', { name: 'Action log' }).count()).toBe(1);
+    await page.keyboard.press('Escape');
+  });
+});
+
+describe('one formatting language', () => {
+  it('one per-second format, one 24-hour clock in tooltips and on chart axes', async () => {
+    await page.getByRole('tab', { name: 'Statistics' }).click();
+    const rates = page.locator('[role="grid"][aria-label="Tcp counters"] [role="gridcell"][data-column="rate"]');
+    await until('rates', async () => (await rates.allTextContents()).some((t) => t !== ''));
+    const texts = (await page.locator('[role="gridcell"][data-column="rate"]').allTextContents()).filter(Boolean);
+    expect(texts.length).toBeGreaterThan(10);
+    for (const t of texts) expect(t).toMatch(/^(<0\.1|\d{1,2}\.\d|\d{1,3}(,\d{3})*)\/s$/);
+    expect(await page.locator('[data-status="tick"]').getAttribute('title')).toMatch(/^Last collection at \d\d:\d\d:\d\d$/);
+    // The chart draws on a canvas: record what it writes.
+    await page.getByRole('tab', { name: 'Interfaces' }).click();
+    await page.locator('.rate-chart canvas').waitFor();
+    await page.evaluate(() => {
+      const w = window as unknown as { drawn: string[] };
+      w.drawn = [];
+      const original = CanvasRenderingContext2D.prototype.fillText;
+      CanvasRenderingContext2D.prototype.fillText = function (text: string, x: number, y: number, max?: number) {
+        w.drawn.push(String(text));
+        return original.call(this, text, x, y, max);
+      };
+    });
+    const drawn = () => page.evaluate(() => (window as unknown as { drawn: string[] }).drawn);
+    await until('axis labels', async () => (await drawn()).some((t) => /\d\d:\d\d/.test(t)));
+    const times = (await drawn()).filter((t) => /\d:\d\d/.test(t));
+    for (const t of times) expect(t).toMatch(/^\d\d:\d\d:\d\d$/);
+    expect((await drawn()).join(' ')).not.toMatch(/am|pm|\/\d\d/);
+  });
+});
+
+describe('IPv6 zones', () => {
+  const link = `polish-v${tag % 100}`;
+  const peer = `polish-w${tag % 100}`;
+  let ssText = '';
+
+  afterAll(() => {
+    try {
+      execFileSync('ip', ['link', 'del', link], { stdio: 'ignore' });
+    } catch {
+      // already gone
+    }
+  });
+
+  it('a live link-local listener shows its zone', async () => {
+    // A veth pair that carries nothing: it only gives this machine a link-local address to listen on.
+    execFileSync('ip', ['link', 'add', link, 'type', 'veth', 'peer', 'name', peer]);
+    execFileSync('ip', ['link', 'set', link, 'up']);
+    execFileSync('ip', ['-6', 'addr', 'add', 'fe80::abcd/64', 'dev', link, 'nodad']);
+    const zoned = await started.start(
+      `nlzone${tag}`,
+      `const s = require('net').createServer().listen({ host: 'fe80::abcd%${link}', port: 0 }, () => console.log(s.address().port)); setInterval(() => {}, 1000);`,
+    );
+    const port = Number(zoned.lines[0]);
+    await page.getByRole('tab', { name: 'Connections' }).click();
+    await rowsFor(`lport:${port}`, 1);
+    expect(await cell(dataRows().first(), 'localAddress').textContent()).toBe(`fe80::abcd%${link}`);
+    ssText = execFileSync('ss', ['-tln', `sport = :${port}`], { encoding: 'utf8' });
+    expect(ssText).toContain(`[fe80::abcd]%${link}:${port}`);
+  });
+
+  it('a captured ss line keeps it too, without brackets', async () => {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Open capture…' }).click();
+    await (await chooser).setFiles({ name: 'ss-zone.txt', mimeType: 'text/plain', buffer: Buffer.from(ssText) });
+    await page.getByTestId('capture-label').waitFor();
+    await filterBox().fill('');
+    await until('one row', async () => (await dataRows().count()) === 1);
+    const row = dataRows().first();
+    expect(await cell(row, 'localAddress').textContent()).toBe(`fe80::abcd%${link}`);
+    expect(Number(await cell(row, 'localPort').textContent())).toBeGreaterThan(0);
+  });
+
+  it('in capture mode Refresh and Pause are disabled, and the banner names the format once', async () => {
+    expect(await page.getByRole('combobox', { name: 'Refresh interval' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Pause' }).isDisabled()).toBe(true);
+    const banner = (await page.locator('.capture-banner').textContent()) ?? '';
+    expect(banner).toContain('ss-zone.txt');
+    expect(banner.match(/ss-tanp/g)?.length).toBe(1);
+    await page.getByRole('button', { name: 'Back to live data' }).click();
+    expect(await page.getByRole('button', { name: 'Pause' }).isDisabled()).toBe(false);
+  });
+});
+
+describe('smaller things', () => {
+  it('a half-typed or invalid query keeps the last valid filter', async () => {
+    const p = await started.start(`nlquery${tag}`, `const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log(s.address().port)); setInterval(() => {}, 1000);`);
+    await rowsFor(`lport:${p.lines[0]}`, 1);
+    await filterBox().fill(`lport:${p.lines[0]} port:`);
+    expect(await filterBox().getAttribute('aria-invalid')).toBe('true');
+    await page.waitForTimeout(1200); // two ticks: the view must not widen meanwhile
+    expect(await dataRows().count()).toBe(1);
+    await filterBox().fill(`lport:${p.lines[0]} "unterminated`);
+    await page.waitForTimeout(600);
+    expect(await dataRows().count()).toBe(1);
+  });
+
+  it('an unrecognised capture says one sentence, with the formats behind a disclosure', async () => {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Open capture…' }).click();
+    await (await chooser).setFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just some notes\nnothing like netstat\n') });
+    const notice = page.locator('.notice.error').filter({ hasText: 'notes.txt' });
+    await notice.waitFor();
+    const details = notice.locator('details');
+    expect(await details.count()).toBe(1);
+    expect(await details.getAttribute('open')).toBeNull();
+    const box = await notice.boundingBox();
+    expect(box!.height).toBeLessThan(60); // one line, not a banner of ids
+    await details.locator('summary').click();
+    expect(await details.locator('li').count()).toBeGreaterThan(5);
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+  });
+
+  it('one focus ring, on the selected row; Page Down and Up keep the selection in view', async () => {
+    const many = await started.start(
+      `nlmany${tag}`,
+      `const net = require('net'); let n = 0;
+       for (let i = 0; i < 80; i++) net.createServer().listen(0, '127.0.0.1', () => { if (++n === 80) console.log('ready'); });
+       setInterval(() => {}, 1000);`,
+    );
+    expect(many.lines[0]).toBe('ready');
+    await page.setViewportSize({ width: 1100, height: 700 });
+    await filterBox().fill(`proc:nlmany${tag}`);
+    await until('80 rows (the grid renders those on screen)', async () => /^80 of /.test((await page.locator('[data-status="rows"]').textContent()) ?? ''));
+    await grid().focus();
+    await page.keyboard.press('Home');
+    const scroller = await grid().boundingBox();
+    const header = (await grid().locator('.grid-header').boundingBox())!;
+    const inView = async () => {
+      const sel = grid().locator('[role="row"][aria-selected="true"]');
+      if ((await sel.count()) !== 1) return false;
+      const b = (await sel.boundingBox())!;
+      // Below the sticky header, above the bottom edge (and its horizontal scroll bar).
+      return b.y >= header.y + header.height - 0.5 && b.y + b.height <= scroller!.y + scroller!.height + 0.5;
+    };
+    for (const key of ['PageDown', 'PageDown', 'PageDown', 'PageUp', 'End', 'PageUp', 'Home']) {
+      await page.keyboard.press(key);
+      await until(`the selection in view after ${key}`, inView, 3000).catch(async (e) => {
+        const sel = grid().locator('[role="row"][aria-selected="true"]');
+        throw new Error(`${String(e)} ${JSON.stringify({ n: await sel.count(), box: await sel.first().boundingBox().catch(() => null), scroller, top: await grid().evaluate((g) => g.scrollTop) })}`);
+      });
+    }
+    const outlines = await page.evaluate(() => {
+      const g = document.querySelector('[role="grid"][aria-label="Connections"]')!;
+      const sel = g.querySelector('[aria-selected="true"]')!;
+      return { grid: getComputedStyle(g).outlineStyle, row: getComputedStyle(sel).outlineStyle };
+    });
+    expect(outlines).toEqual({ grid: 'none', row: 'solid' });
+    await page.setViewportSize({ width: 1400, height: 820 });
+  });
+
+  it('settings changed in two tabs at once are both kept', async () => {
+    const second = await session.app.browser.newPage({ viewport: { width: 1100, height: 700 } });
+    await second.goto(session.app.host.url);
+    await second.locator('[role="grid"][aria-label="Connections"]').waitFor();
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+    await second.getByRole('button', { name: 'UNIX' }).click();
+    await page.waitForTimeout(1000); // both saves go out (400 ms debounce)
+    const third = await session.app.browser.newPage();
+    await third.goto(session.app.host.url);
+    await third.locator('[role="grid"][aria-label="Connections"]').waitFor();
+    expect(await third.getByRole('combobox', { name: 'Theme' }).inputValue()).toBe('dark');
+    expect(await third.getByRole('button', { name: 'UNIX' }).getAttribute('aria-pressed')).toBe('true');
+    await second.close();
+    await third.close();
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('system');
+  });
+
+  it('Statistics: the baseline says when it was taken, gauges have no delta, Columns… sits in the toolbar', async () => {
+    await page.getByRole('tab', { name: 'Statistics' }).click();
+    const label = page.getByTestId('baseline-time');
+    await until('a baseline', async () => /^Deltas since \d\d:\d\d:\d\d/.test((await label.textContent()) ?? ''));
+    expect(await label.textContent()).not.toContain('NetLens started');
+    const toolbar = page.getByRole('toolbar', { name: 'Statistics options' });
+    expect(await toolbar.getByRole('button', { name: 'Columns…' }).count()).toBe(1);
+    expect(await page.locator('.stat-stack').getByRole('button', { name: 'Columns…' }).count()).toBe(0);
+    const ttl = page.locator('[role="grid"][aria-label="Ip counters"] [role="row"]').filter({ hasText: 'DefaultTTL' });
+    await ttl.first().waitFor();
+    expect(await cell(ttl.first(), 'delta').textContent()).toBe('');
+    const inSegs = page.locator('[role="grid"][aria-label="Tcp counters"] [role="row"]').filter({ hasText: 'InSegs' });
+    expect(await cell(inSegs.first(), 'delta').textContent()).toMatch(/^\+?[\d,]+$/);
+    await page.getByRole('tab', { name: 'Connections' }).click();
+  });
+});
