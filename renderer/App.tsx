@@ -12,6 +12,7 @@ import { RoutesTab } from './tabs/Routes/RoutesTab.js';
 import { InterfacesTab } from './tabs/Interfaces/InterfacesTab.js';
 import { StatisticsTab } from './tabs/Statistics/StatisticsTab.js';
 import { StatusBar } from './components/StatusBar.js';
+import { OverflowBar } from './components/OverflowBar.js';
 import { AboutDialog } from './components/AboutDialog.js';
 import { TABS, type TabId } from './tabs/tabs.js';
 
@@ -29,6 +30,12 @@ function useTheme(choice: ThemeChoice): void {
 function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
 }
+
+const THEMES: [ThemeChoice, string][] = [
+  ['system', 'System'],
+  ['light', 'Light'],
+  ['dark', 'Dark'],
+];
 
 export function App() {
   const [info, setInfo] = useState<HostInfo | null>(null);
@@ -125,6 +132,12 @@ export function App() {
   };
 
   const paused = status?.paused ?? false;
+  const togglePause = () => client.send({ type: 'pause', paused: !paused });
+  const currentInterval = status?.intervalMs ?? intervalMs;
+  const setIntervalMs = (v: IntervalMs) => {
+    updateSettings({ intervalMs: v });
+    client.send({ type: 'setInterval', intervalMs: v });
+  };
   const { panel } = useView();
 
   return (
@@ -133,7 +146,7 @@ export function App() {
       const file = e.dataTransfer.files[0];
       if (file) void captureStore.getState().open(file);
     }}>
-      <header className="toolbar" role="toolbar" aria-label="NetLens">
+      <header className="toolbar">
         <div className="brand" aria-hidden="true">
           <img src="./icon.svg" alt="" width={20} height={20} />
           NetLens
@@ -156,49 +169,87 @@ export function App() {
             </button>
           ))}
         </div>
-        <div className="toolbar-spacer" />
-        <label className="field">
-          <span>Refresh</span>
-          <select
-            aria-label="Refresh interval"
-            disabled={capture !== null}
-            title={capture ? 'A capture is a single reading: go back to live data to refresh' : undefined}
-            value={status?.intervalMs ?? intervalMs}
-            onChange={(e) => {
-              const v = Number(e.target.value) as IntervalMs;
-              updateSettings({ intervalMs: v });
-              client.send({ type: 'setInterval', intervalMs: v });
-            }}
-          >
-            {INTERVALS_MS.map((ms) => (
-              <option key={ms} value={ms}>{ms < 1000 ? `${ms / 1000} s` : `${ms / 1000} s`}</option>
-            ))}
-          </select>
-        </label>
-        <button
-          type="button"
-          className={paused ? 'primary' : ''}
-          aria-pressed={paused}
-          disabled={capture !== null}
-          title={capture ? 'A capture does not update: nothing to pause' : 'Pause or resume live updates (Space)'}
-          onClick={() => client.send({ type: 'pause', paused: !paused })}
-        >
-          {paused ? 'Resume' : 'Pause'}
-        </button>
-        <button type="button" title="Open a saved netstat, ss, ip or route output (Ctrl+O)" onClick={() => openCaptureFile()}>
-          Open capture…
-        </button>
-        <label className="field">
-          <span>Theme</span>
-          <select aria-label="Theme" value={theme} onChange={(e) => updateSettings({ theme: e.target.value as ThemeChoice })}>
-            <option value="system">System</option>
-            <option value="light">Light</option>
-            <option value="dark">Dark</option>
-          </select>
-        </label>
-        <button type="button" aria-label="About NetLens" title="About NetLens: version and data credits" onClick={() => setAbout(true)}>
-          ?
-        </button>
+        <OverflowBar
+          label="NetLens"
+          className="app-actions"
+          items={[
+            null,
+            {
+              id: 'refresh',
+              node: (
+                <label className="field">
+                  <span>Refresh</span>
+                  <select
+                    aria-label="Refresh interval"
+                    disabled={capture !== null}
+                    title={capture ? 'A capture is a single reading: go back to live data to refresh' : undefined}
+                    value={currentInterval}
+                    onChange={(e) => setIntervalMs(Number(e.target.value) as IntervalMs)}
+                  >
+                    {INTERVALS_MS.map((ms) => (
+                      <option key={ms} value={ms}>{`${ms / 1000} s`}</option>
+                    ))}
+                  </select>
+                </label>
+              ),
+              menu: INTERVALS_MS.map((ms, i) => ({
+                id: `refresh-${ms}`,
+                label: `Refresh every ${ms / 1000} s`,
+                checked: currentInterval === ms,
+                separatorBefore: i === 0,
+                disabled: capture !== null,
+                reason: capture ? 'a capture does not refresh' : undefined,
+                onSelect: () => setIntervalMs(ms),
+              })),
+            },
+            {
+              id: 'pause',
+              node: (
+                <button
+                  type="button"
+                  className={paused ? 'primary' : ''}
+                  aria-pressed={paused}
+                  disabled={capture !== null}
+                  title={capture ? 'A capture does not update: nothing to pause' : 'Pause or resume live updates (Space)'}
+                  onClick={togglePause}
+                >
+                  {paused ? 'Resume' : 'Pause'}
+                </button>
+              ),
+              menu: [{ id: 'pause', label: paused ? 'Resume (Space)' : 'Pause (Space)', disabled: capture !== null, reason: capture ? 'a capture does not update' : undefined, onSelect: togglePause }],
+            },
+            {
+              id: 'open',
+              node: (
+                <button type="button" title="Open a saved netstat, ss, ip or route output (Ctrl+O)" onClick={() => openCaptureFile()}>
+                  Open capture…
+                </button>
+              ),
+              menu: [{ id: 'open', label: 'Open capture… (Ctrl+O)', onSelect: () => openCaptureFile() }],
+            },
+            {
+              id: 'theme',
+              node: (
+                <label className="field">
+                  <span>Theme</span>
+                  <select aria-label="Theme" value={theme} onChange={(e) => updateSettings({ theme: e.target.value as ThemeChoice })}>
+                    {THEMES.map(([value, label]) => (
+                      <option key={value} value={value}>{label}</option>
+                    ))}
+                  </select>
+                </label>
+              ),
+              menu: THEMES.map(([value, label], i) => ({
+                id: `theme-${value}`,
+                label: `Theme: ${label}`,
+                checked: theme === value,
+                separatorBefore: i === 0,
+                keepOpen: false,
+                onSelect: () => updateSettings({ theme: value }),
+              })),
+            },
+          ]}
+        />
       </header>
       {about ? <AboutDialog info={info} onClose={() => setAbout(false)} /> : null}
 

@@ -16,11 +16,14 @@ import {
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { updateGrid, useSettings, type GridSettings } from '../store/settings.js';
+import { settingsStore, updateGrid, useSettings, type GridSettings } from '../store/settings.js';
 import { ColumnChooser } from './ColumnChooser.js';
+import { fitWidth } from './column-fit.js';
 import { SortedView, type SortSpec } from '../../shared/sorted-view.js';
 
 export const ROW_HEIGHT = 24;
+/** The narrowest a growing column (grow) becomes before the grid scrolls sideways. */
+const GROW_MIN = 180;
 /** The header row's height with its border (styles.css .header-cell and .grid-header). */
 const HEADER_HEIGHT = 27;
 
@@ -40,6 +43,12 @@ export interface GridColumn<Row> {
   /** Richer cell content; defaults to text(). */
   render?: (row: Row) => ReactNode;
   hiddenByDefault?: boolean;
+  /** Takes the grid's free width (a description column), instead of leaving blank space beside it. */
+  grow?: boolean;
+  /** Cap on the width fitted to the content (px). */
+  maxWidth?: number;
+  /** Keeps its width whatever the content (a drawing, such as a sparkline). */
+  fixedWidth?: boolean;
 }
 
 export interface GridProps<Row extends { id: string }> {
@@ -65,6 +74,8 @@ export interface GridProps<Row extends { id: string }> {
   /** Make the grid as tall as its rows (no inner vertical scrolling): for short tables stacked in a page
    *  that scrolls as one. */
   fitRows?: boolean;
+  /** The rows column widths are fitted to, when not the grid's own (grids sharing a gridId fit alike). */
+  fitTo?: Row[];
 }
 
 const features = tableFeatures({ columnVisibilityFeature, columnOrderingFeature, columnSizingFeature, columnResizingFeature });
@@ -98,7 +109,7 @@ export function useGridSort(gridId: string, columns: GridColumn<never>[] | GridC
   }, [saved, columns]);
 }
 
-function gridState(settings: GridSettings | undefined, columns: GridColumn<unknown>[], defaultSort: SortState) {
+function gridState(settings: GridSettings | undefined, columns: GridColumn<unknown>[], defaultSort: SortState, fitted: Record<string, number> = {}) {
   const known = new Set(columns.map((c) => c.id));
   const saved = (settings?.order ?? []).filter((id) => known.has(id));
   const order = [...saved, ...columns.map((c) => c.id).filter((id) => !saved.includes(id))];
@@ -106,7 +117,8 @@ function gridState(settings: GridSettings | undefined, columns: GridColumn<unkno
   const hidden = settings?.hidden ? new Set(settings.hidden) : null;
   for (const c of columns) visibility[c.id] = hidden ? !hidden.has(c.id) : !c.hiddenByDefault;
   const sizing: ColumnSizingState = {};
-  for (const c of columns) sizing[c.id] = settings?.sizes[c.id] ?? c.width;
+  // A width the user chose, else the width fitted to the content, else the column's default.
+  for (const c of columns) sizing[c.id] = settings?.sizes[c.id] ?? fitted[c.id] ?? c.width;
   const sort = (settings?.sort.length ? settings.sort : defaultSort).filter((s) => known.has(s.id));
   return { order, visibility, sizing, sort };
 }
@@ -135,10 +147,21 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const { gridId, columns, rows, selectedId, onSelect } = props;
   const saved = useSettings((s) => s.grids[gridId]);
   const defaultSort = props.defaultSort ?? [];
+  // Widths fitted to the content once, when the first rows arrive (and again after Reset columns): fitting
+  // on every change would make columns jump as rows come and go.
+  const fitSource = props.fitTo ?? rows;
+  const fittedRef = useRef<{ ids: string; sizes: Record<string, number> } | null>(null);
+  const columnIds = columns.map((c) => c.id).join('\u0000');
+  if (fitSource.length > 0 && fittedRef.current?.ids !== columnIds) {
+    const sizes: Record<string, number> = {};
+    for (const c of columns) if (!c.fixedWidth) sizes[c.id] = fitWidth(c, fitSource);
+    fittedRef.current = { ids: columnIds, sizes };
+  }
+  const fitted = fittedRef.current?.sizes;
   const state = useMemo(
-    () => gridState(saved, columns as GridColumn<unknown>[], defaultSort),
+    () => gridState(saved, columns as GridColumn<unknown>[], defaultSort, fitted),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [saved, columns],
+    [saved, columns, fitted],
   );
   const [liveSizing, setLiveSizing] = useState<ColumnSizingState>(state.sizing);
   useEffect(() => setLiveSizing(state.sizing), [state.sizing]);
@@ -188,7 +211,9 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     onColumnSizingChange: (u: ColumnSizingState | ((o: ColumnSizingState) => ColumnSizingState)) => {
       setLiveSizing((prev) => {
         const next = typeof u === 'function' ? u(prev) : u;
-        updateGrid(gridId, { sizes: next });
+        // Only the widths the user changed are remembered; the others keep following the content.
+        const changed = Object.fromEntries(Object.entries(next).filter(([k, v]) => prev[k] !== v));
+        if (Object.keys(changed).length > 0) updateGrid(gridId, { sizes: { ...(settingsStore.getState().settings.grids[gridId]?.sizes ?? {}), ...changed } });
         return next;
       });
     },
@@ -196,7 +221,10 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
 
   const visibleColumns = table.getVisibleLeafColumns();
   const colById = useMemo(() => new Map(columns.map((c) => [c.id, c])), [columns]);
-  const template = visibleColumns.map((c) => `${c.getSize()}px`).join(' ');
+  // A growing column takes the free width and gives it back first when the window narrows (down to
+  // GROW_MIN), so the columns after it stay on screen.
+  const widthOf = (c: { id: string; getSize: () => number }) => (colById.get(c.id)?.grow ? Math.min(GROW_MIN, c.getSize()) : c.getSize());
+  const template = visibleColumns.map((c) => (colById.get(c.id)?.grow ? `minmax(${widthOf(c)}px, 1fr)` : `${c.getSize()}px`)).join(' ');
   const visibleIds = visibleColumns.map((c) => c.id).join('\u0000');
   const cells = useMemo(
     () => visibleIds.split('\u0000').map((id) => colById.get(id)!).filter(Boolean) as GridColumn<Row>[],
@@ -216,7 +244,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     }),
     [],
   );
-  const totalWidth = visibleColumns.reduce((s, c) => s + c.getSize(), 0);
+  const totalWidth = visibleColumns.reduce((s, c) => s + widthOf(c), 0);
 
   const setSort = (id: string, additive: boolean) => {
     const current = state.sort;
@@ -262,6 +290,41 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   };
 
   const [dragging, setDragging] = useState<string | null>(null);
+  // A resize in progress (mouse down on a header's edge until mouse up): the header must not start a drag.
+  const resizing = useRef(false);
+  useEffect(() => {
+    const done = () => {
+      resizing.current = false;
+    };
+    window.addEventListener('mouseup', done);
+    return () => window.removeEventListener('mouseup', done);
+  }, []);
+  const setWidth = (id: string, width: number) => table.setColumnSizing((old) => ({ ...old, [id]: Math.max(36, Math.min(2000, Math.round(width))) }));
+  /** Double-click on a header's edge: the column as wide as its header and every row's text. */
+  const autoFit = (col: GridColumn<Row>) => setWidth(col.id, fitWidth({ ...col, maxWidth: 2000 }, props.fitTo ?? sorted));
+  const moveColumn = (id: string, by: -1 | 1) => {
+    const visible = visibleColumns.map((c) => c.id);
+    const target = visible[visible.indexOf(id) + by];
+    if (!target) return;
+    const order = state.order.filter((x) => x !== id);
+    order.splice(order.indexOf(target) + (by > 0 ? 1 : 0), 0, id);
+    table.setColumnOrder(order);
+  };
+  // Keyboard parity for the header: Alt+←/→ narrows or widens, Alt+Shift+←/→ moves, Alt+Home fits.
+  const onHeaderKey = (e: KeyboardEvent, col: GridColumn<Row>) => {
+    if (!e.altKey) return;
+    const size = liveSizing[col.id] ?? col.width;
+    if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+      const by = e.key === 'ArrowLeft' ? -1 : 1;
+      if (e.shiftKey) moveColumn(col.id, by);
+      else setWidth(col.id, size + by * 16);
+    } else if (e.key === 'Home') autoFit(col);
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+    // Moving re-renders the header: keep the focus on this column's button.
+    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`.sort-button[data-column="${CSS.escape(col.id)}"]`)?.focus());
+  };
   const dropOn = (targetId: string) => {
     if (!dragging || dragging === targetId) return;
     const order = state.order.filter((id) => id !== dragging);
@@ -279,7 +342,10 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
         order={state.order}
         visibility={state.visibility}
         onToggle={(id, visible) => table.setColumnVisibility((v) => ({ ...v, [id]: visible }))}
-        onReset={() => updateGrid(gridId, { order: [], hidden: undefined, sizes: {}, sort: [] })}
+        onReset={() => {
+          fittedRef.current = null;
+          updateGrid(gridId, { order: [], hidden: undefined, sizes: {}, sort: [] });
+        }}
       />
       {props.footer}
     </div>
@@ -303,7 +369,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
         onKeyDown={onKeyDown}
         data-grid={gridId}
       >
-        <div className="grid-header" role="rowgroup" style={{ width: totalWidth }}>
+        <div className="grid-header" role="rowgroup" style={{ width: `max(100%, ${totalWidth}px)` }}>
           <div className="grid-row header" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
             {hg?.headers.map((h) => {
               const col = colById.get(h.column.id)!;
@@ -315,8 +381,13 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
                   aria-sort={s ? (s.desc ? 'descending' : 'ascending') : 'none'}
                   className={`grid-cell header-cell ${col.align === 'right' ? 'right' : ''} ${dragging === col.id ? 'dragging' : ''}`}
                   title={col.description ?? col.header}
+                  // The header's body drags to reorder; its edge (the resizer) only resizes.
                   draggable
                   onDragStart={(e) => {
+                    if (resizing.current) {
+                      e.preventDefault();
+                      return;
+                    }
                     e.dataTransfer.setData('text/plain', col.id);
                     setDragging(col.id);
                   }}
@@ -324,25 +395,43 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
                   onDrop={() => dropOn(col.id)}
                   onDragEnd={() => setDragging(null)}
                 >
-                  <button type="button" className="sort-button" onClick={(e) => setSort(col.id, e.shiftKey)} data-column={col.id}>
+                  <button
+                    type="button"
+                    className="sort-button"
+                    onClick={(e) => setSort(col.id, e.shiftKey)}
+                    onKeyDown={(e) => onHeaderKey(e, col)}
+                    data-column={col.id}
+                    aria-keyshortcuts="Alt+ArrowLeft Alt+ArrowRight Alt+Shift+ArrowLeft Alt+Shift+ArrowRight Alt+Home"
+                  >
                     <span className="header-label">{col.header}</span>
-                    {s ? <span className="sort-mark" aria-hidden="true">{s.desc ? '▼' : '▲'}</span> : null}
+                    {s ? (
+                      <span className="sort-mark" aria-hidden="true">
+                        {s.desc ? '▼' : '▲'}
+                        {state.sort.length > 1 ? <span className="sort-priority" data-priority>{state.sort.indexOf(s) + 1}</span> : null}
+                      </span>
+                    ) : null}
                   </button>
                   <div
                     className={`resizer ${h.column.getIsResizing() ? 'resizing' : ''}`}
-                    onMouseDown={h.getResizeHandler()}
+                    draggable={false}
+                    onMouseDown={(e) => {
+                      resizing.current = true;
+                      e.stopPropagation();
+                      h.getResizeHandler()(e);
+                    }}
                     onTouchStart={h.getResizeHandler()}
-                    onDoubleClick={() => table.setColumnSizing((old) => ({ ...old, [col.id]: col.width }))}
+                    onDoubleClick={() => autoFit(col)}
                     role="separator"
                     aria-orientation="vertical"
                     aria-label={`Resize ${col.header}`}
+                    title="Drag to resize; double-click to fit the content"
                   />
                 </div>
               );
             })}
           </div>
         </div>
-        <div className="grid-body" role="rowgroup" style={{ height: bodyHeight, width: totalWidth }}>
+        <div className="grid-body" role="rowgroup" style={{ height: bodyHeight, width: `max(100%, ${totalWidth}px)` }}>
           {items.map((it) => {
             const r = sorted[it.index]!;
             return (

@@ -115,7 +115,7 @@ function options(p: Palette, width: number, height: number): uPlot.Options {
     },
     axes: [
       // The app's 24-hour clock, as in the tables and tooltips (uPlot's default reads "8:25am").
-      { ...axis, size: 36, values: (_u, splits) => splits.map((t) => formatClock(t * 1000)) },
+      { ...axis, size: 36, space: 80, values: (_u, splits) => splits.map((t) => formatClock(t * 1000)) },
       {
         ...axis,
         label: 'Bytes per second',

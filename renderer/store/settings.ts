@@ -24,7 +24,8 @@ export interface Settings {
   theme: ThemeChoice;
   intervalMs: IntervalMs;
   highlights: boolean;
-  showProcessList: boolean;
+  /** The process side list; null until the user chooses (then it follows the window's width). */
+  showProcessList: boolean | null;
   toggles: ConnectionToggles;
   grids: Record<string, GridSettings>;
   activeTab: Dataset;
@@ -46,7 +47,7 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   intervalMs: DEFAULT_INTERVAL_MS,
   highlights: true,
-  showProcessList: true,
+  showProcessList: null,
   toggles: DEFAULT_TOGGLES,
   grids: {},
   activeTab: 'connections',

@@ -20,11 +20,31 @@ import { KillDialog } from './KillDialog.js';
 import { CloseDialog } from './CloseDialog.js';
 import { ProcessList, matchesProcess, processTally, type ProcessEntry } from './ProcessList.js';
 import { FilterBox } from './FilterBox.js';
+import { OverflowBar } from '../../components/OverflowBar.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
 
 const DEFAULT_SORT = [{ id: 'process', desc: false }];
 
 type Dialogs = { kind: 'kill'; row: Connection } | { kind: 'close'; row: Connection } | { kind: 'log' } | null;
+
+const MODES: ['all' | 'listening' | 'connected', string][] = [
+  ['all', 'All'],
+  ['listening', 'Listening'],
+  ['connected', 'Connected'],
+];
+
+/** Narrower windows start with the process list collapsed. */
+const PROCESS_LIST_MIN_WINDOW = 1200;
+
+function useWindowWidth(): number {
+  const [width, setWidth] = useState(window.innerWidth);
+  useEffect(() => {
+    const onResize = () => setWidth(window.innerWidth);
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
+  return width;
+}
 
 const TOGGLE_BUTTONS: { key: keyof ConnectionToggles; label: string; title: string }[] = [
   { key: 'tcp', label: 'TCP', title: 'Show TCP sockets' },
@@ -40,7 +60,12 @@ export function ConnectionsTab() {
   const capture = useCaptureFor('connections');
   const toggles = useSettings((s) => s.toggles);
   const highlights = useSettings((s) => s.highlights);
-  const showProcessList = useSettings((s) => s.showProcessList);
+  // The side list: the user's choice, else shown only when the window is wide enough for it and the
+  // grid's main columns (collapsed by default below about 1100 px).
+  const processListChoice = useSettings((s) => s.showProcessList);
+  const wide = useWindowWidth() >= PROCESS_LIST_MIN_WINDOW;
+  const showProcessList = processListChoice ?? wide;
+  const toggleProcessList = () => updateSettings({ showProcessList: !showProcessList });
   const [query, setQuery] = useState('');
   const [processFilter, setProcessFilter] = useState<string | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -171,42 +196,89 @@ export function ConnectionsTab() {
   return (
     <div className="tab-body">
       {capture ? <CaptureBanner capture={capture} /> : null}
-      <div className="tab-toolbar" role="toolbar" aria-label="Connection filters">
-        <div className="segmented" role="group" aria-label="Protocols and families">
-          {TOGGLE_BUTTONS.map((b) => (
-            <button key={b.key} type="button" className="toggle" aria-pressed={toggles[b.key] as boolean} title={b.title} onClick={() => setToggle({ [b.key]: !toggles[b.key] })}>
-              {b.label}
-            </button>
-          ))}
-        </div>
-        <div className="segmented" role="radiogroup" aria-label="Listening or connected">
-          {(['all', 'listening', 'connected'] as const).map((m) => (
-            <button key={m} type="button" role="radio" aria-checked={toggles.mode === m} className="toggle" onClick={() => setToggle({ mode: m })}>
-              {m === 'all' ? 'All' : m === 'listening' ? 'Listening' : 'Connected'}
-            </button>
-          ))}
-        </div>
-        <button type="button" className="toggle" aria-pressed={toggles.hideLoopback} onClick={() => setToggle({ hideLoopback: !toggles.hideLoopback })} title="Hide sockets that only talk to this machine">
-          Hide loopback
-        </button>
-        <FilterBox query={query} onChange={setQuery} parsed={parsed} />
-        {processFilter !== null ? (
-          <span className="chip" data-testid="process-filter">
-            Process: {processFilter}
-            <button type="button" className="chip-clear" aria-label={`Clear the process filter ${processFilter}`} onClick={() => setProcessFilter(null)}>×</button>
-          </span>
-        ) : null}
-        <div className="toolbar-spacer" />
-        <button type="button" className="toggle" aria-pressed={highlights} onClick={() => updateSettings({ highlights: !highlights })} title="Green: new; yellow: changed; red: closed">
-          Highlights
-        </button>
-        <button type="button" className="toggle" aria-pressed={showProcessList} onClick={() => updateSettings({ showProcessList: !showProcessList })}>
-          Processes
-        </button>
-        <button type="button" onClick={() => setDialog({ kind: 'log' })} title="What NetLens killed or closed, and when">
-          Action log
-        </button>
-      </div>
+      <OverflowBar
+        label="Connection filters"
+        className="tab-toolbar"
+        items={[
+          {
+            id: 'protocols',
+            node: (
+              <div className="segmented" role="group" aria-label="Protocols and families">
+                {TOGGLE_BUTTONS.map((b) => (
+                  <button key={b.key} type="button" className="toggle" aria-pressed={toggles[b.key] as boolean} title={b.title} onClick={() => setToggle({ [b.key]: !toggles[b.key] })}>
+                    {b.label}
+                  </button>
+                ))}
+              </div>
+            ),
+            menu: TOGGLE_BUTTONS.map((b) => ({ id: `toggle-${b.key}`, label: b.title, checked: toggles[b.key] as boolean, keepOpen: true, onSelect: () => setToggle({ [b.key]: !toggles[b.key] }) })),
+          },
+          {
+            id: 'mode',
+            node: (
+              <div className="segmented" role="radiogroup" aria-label="Listening or connected">
+                {MODES.map(([m, label]) => (
+                  <button key={m} type="button" role="radio" aria-checked={toggles.mode === m} className="toggle" onClick={() => setToggle({ mode: m })}>
+                    {label}
+                  </button>
+                ))}
+              </div>
+            ),
+            menu: MODES.map(([m, label]) => ({ id: `mode-${m}`, label: `Show ${label.toLowerCase()}`, checked: toggles.mode === m, onSelect: () => setToggle({ mode: m }) })),
+          },
+          {
+            id: 'loopback',
+            node: (
+              <button type="button" className="toggle" aria-pressed={toggles.hideLoopback} onClick={() => setToggle({ hideLoopback: !toggles.hideLoopback })} title="Hide sockets that only talk to this machine">
+                Hide loopback
+              </button>
+            ),
+            menu: [{ id: 'loopback', label: 'Hide loopback', checked: toggles.hideLoopback, onSelect: () => setToggle({ hideLoopback: !toggles.hideLoopback }) }],
+          },
+          { id: 'filter', pinned: true, node: <FilterBox query={query} onChange={setQuery} parsed={parsed} />, menu: [] },
+          processFilter !== null
+            ? {
+                id: 'chip',
+                pinned: true,
+                node: (
+                  <span className="chip" data-testid="process-filter" title={`Process: ${processFilter}`}>
+                    <span className="chip-text">Process: {processFilter}</span>
+                    <button type="button" className="chip-clear" aria-label={`Clear the process filter ${processFilter}`} onClick={() => setProcessFilter(null)}>×</button>
+                  </span>
+                ),
+                menu: [],
+              }
+            : null,
+          null,
+          {
+            id: 'highlights',
+            node: (
+              <button type="button" className="toggle" aria-pressed={highlights} onClick={() => updateSettings({ highlights: !highlights })} title="Green: new; yellow: changed; red: closed">
+                Highlights
+              </button>
+            ),
+            menu: [{ id: 'highlights', label: 'Highlights', checked: highlights, onSelect: () => updateSettings({ highlights: !highlights }) }],
+          },
+          {
+            id: 'processes',
+            node: (
+              <button type="button" className="toggle" aria-pressed={showProcessList} aria-controls="process-list" onClick={toggleProcessList} title="Show or hide the list of processes">
+                Processes
+              </button>
+            ),
+            menu: [{ id: 'processes', label: 'Process list', checked: showProcessList, onSelect: toggleProcessList }],
+          },
+          {
+            id: 'log',
+            node: (
+              <button type="button" onClick={() => setDialog({ kind: 'log' })} title="What NetLens killed or closed, and when">
+                Action log
+              </button>
+            ),
+            menu: [{ id: 'log', label: 'Action log…', onSelect: () => setDialog({ kind: 'log' }) }],
+          },
+        ]}
+      />
       <div className="split">
         {showProcessList ? <ProcessList entries={processes} selected={processFilter} onSelect={setProcessFilter} /> : null}
         <DataGrid

@@ -64,8 +64,8 @@ export function processTally(include: (r: Connection) => boolean, isListening: (
 }
 
 const columns: GridColumn<ProcessEntry>[] = [
-  { id: 'name', header: 'Process', width: 130, sortValue: (p) => p.name.toLowerCase(), text: (p) => p.name },
-  { id: 'pids', header: 'PIDs', width: 70, align: 'right', sortValue: (p) => p.pids[0] ?? null, text: (p) => (p.pids.length > 3 ? `${p.pids.slice(0, 3).join(', ')}…` : p.pids.join(', ')) },
+  { id: 'name', header: 'Process', width: 130, maxWidth: 150, sortValue: (p) => p.name.toLowerCase(), text: (p) => p.name },
+  { id: 'pids', header: 'PIDs', width: 70, maxWidth: 80, align: 'right', sortValue: (p) => p.pids[0] ?? null, text: (p) => (p.pids.length > 3 ? `${p.pids.slice(0, 3).join(', ')}…` : p.pids.join(', ')) },
   { id: 'connections', header: 'Conns', width: 56, align: 'right', sortValue: (p) => p.connections, text: (p) => formatCount(p.connections), description: 'Sockets this process holds (as filtered by the toggles)' },
   { id: 'listening', header: 'Listen', width: 52, align: 'right', sortValue: (p) => p.listening, text: (p) => formatCount(p.listening), hiddenByDefault: true },
 ];
@@ -77,7 +77,7 @@ export function ProcessList(props: { entries: ProcessEntry[]; selected: string |
     return q ? props.entries.filter((e) => e.name.toLowerCase().includes(q) || e.pids.some((p) => String(p).startsWith(q))) : props.entries;
   }, [props.entries, search]);
   return (
-    <aside className="process-list" aria-label="Processes">
+    <aside id="process-list" className="process-list" aria-label="Processes">
       <input type="text" className="process-search" placeholder="Search processes" aria-label="Search processes" value={search} onChange={(e) => setSearch(e.target.value)} />
       <DataGrid
         gridId="processes"

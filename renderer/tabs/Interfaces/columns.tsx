@@ -28,6 +28,7 @@ const activity: GridColumn<NetInterface> = {
   header: 'Activity',
   description: 'Receive (blue) and transmit (orange) rate over the last minute or so',
   width: 112,
+  fixedWidth: true,
   sortValue: (r) => {
     const ring = rateRings.get(r.id);
     return peak(ring.rx) + peak(ring.tx);

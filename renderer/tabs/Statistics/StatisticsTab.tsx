@@ -7,6 +7,7 @@ import type { Counter } from '../../../shared/types.js';
 import { formatClock, formatCount, formatPerSecond } from '../../../shared/format.js';
 import { ColumnsButton, DataGrid, type GridColumn } from '../../components/DataGrid.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
+import { OverflowBar } from '../../components/OverflowBar.js';
 import { useData } from '../../store/data.js';
 import { reportPanel } from '../../store/view.js';
 import { useCaptureFor } from '../../store/capture.js';
@@ -50,6 +51,7 @@ const descriptionColumn: GridColumn<StatRow> = {
   id: 'description',
   header: 'Description',
   width: 440,
+  grow: true,
   sortValue: (r) => r.description,
   text: (r) => r.description ?? '',
 };
@@ -157,6 +159,8 @@ export function StatisticsTab() {
   useEffect(() => () => reportPanel(null), []);
 
   const columns = capture ? CAPTURE_COLUMNS : LIVE_COLUMNS;
+  const baselineText = baseline ? `Deltas since ${formatClock(baseline.at)}${reset ? '' : ' (first reading)'}` : 'No baseline yet';
+  const resetBaseline = () => baselineStore.setState({ baseline: takeBaseline(live.rows.values(), Date.now()), reset: true });
   const received = capture !== null || live.received;
   const jumpTo = (group: string) => {
     stackRef.current?.querySelector(`[data-group="${CSS.escape(group)}"]`)?.scrollIntoView({ block: 'start' });
@@ -165,51 +169,82 @@ export function StatisticsTab() {
   return (
     <div className="tab-body">
       {capture ? <CaptureBanner capture={capture} /> : null}
-      <div className="tab-toolbar" role="toolbar" aria-label="Statistics options">
-        <input
-          type="search"
-          className="stat-filter"
-          aria-label="Filter counters"
-          placeholder="Filter by counter, section or description"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape' && filter) {
-              setFilter('');
-              e.stopPropagation();
-            }
-          }}
-        />
-        <button type="button" className="toggle" aria-pressed={hideZero} onClick={() => setHideZero(!hideZero)} title="Hide counters whose value is zero, as netstat -ss does">
-          Hide zero counters
-        </button>
-        <label className="field">
-          <span>Section</span>
-          <select aria-label="Go to section" value="" onChange={(e) => e.target.value && jumpTo(e.target.value)}>
-            <option value="">Go to…</option>
-            {groups.map(([g]) => (
-              <option key={g} value={g}>{g}</option>
-            ))}
-          </select>
-        </label>
-        <ColumnsButton gridId="statistics" columns={columns} />
-        <div className="toolbar-spacer" />
-        {capture ? null : (
-          <>
-            <span className="muted baseline-time" data-testid="baseline-time">
-              {baseline ? `Deltas since ${formatClock(baseline.at)}${reset ? '' : ' (first reading)'}` : 'No baseline yet'}
-            </span>
-            <button
-              type="button"
-              disabled={counters.length === 0}
-              title="Take the current values as the baseline: deltas start again from zero"
-              onClick={() => baselineStore.setState({ baseline: takeBaseline(live.rows.values(), Date.now()), reset: true })}
-            >
-              Reset baseline
-            </button>
-          </>
-        )}
-      </div>
+      <OverflowBar
+        label="Statistics options"
+        className="tab-toolbar"
+        items={[
+          {
+            id: 'filter',
+            pinned: true,
+            node: (
+              <input
+                type="search"
+                className="stat-filter"
+                aria-label="Filter counters"
+                placeholder="Filter counters"
+                title="Matches the counter, its section or its description"
+                value={filter}
+                onChange={(e) => setFilter(e.target.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Escape' && filter) {
+                    setFilter('');
+                    e.stopPropagation();
+                  }
+                }}
+              />
+            ),
+            menu: [],
+          },
+          {
+            id: 'zero',
+            node: (
+              <button type="button" className="toggle" aria-pressed={hideZero} onClick={() => setHideZero(!hideZero)} title="Hide counters whose value is zero, as netstat -ss does">
+                Hide zero counters
+              </button>
+            ),
+            menu: [{ id: 'zero', label: 'Hide zero counters', checked: hideZero, onSelect: () => setHideZero(!hideZero) }],
+          },
+          {
+            id: 'section',
+            node: (
+              <label className="field">
+                <span>Section</span>
+                <select aria-label="Go to section" value="" onChange={(e) => e.target.value && jumpTo(e.target.value)}>
+                  <option value="">Go to…</option>
+                  {groups.map(([g]) => (
+                    <option key={g} value={g}>{g}</option>
+                  ))}
+                </select>
+              </label>
+            ),
+            menu: groups.map(([g], i) => ({ id: `section-${g}`, label: `Go to ${g}`, separatorBefore: i === 0, onSelect: () => jumpTo(g) })),
+          },
+          { id: 'columns', pinned: true, node: <ColumnsButton gridId="statistics" columns={columns} />, menu: [] },
+          null,
+          ...(capture
+            ? []
+            : [
+                {
+                  id: 'baseline-time',
+                  node: (
+                    <span className="muted baseline-time" data-testid="baseline-time">
+                      {baselineText}
+                    </span>
+                  ),
+                  menu: [{ id: 'baseline-time', label: baselineText, disabled: true }],
+                },
+                {
+                  id: 'reset',
+                  node: (
+                    <button type="button" disabled={counters.length === 0} title="Take the current values as the baseline: deltas start again from zero" onClick={resetBaseline}>
+                      Reset baseline
+                    </button>
+                  ),
+                  menu: [{ id: 'reset', label: 'Reset baseline', disabled: counters.length === 0, onSelect: resetBaseline }],
+                },
+              ]),
+        ]}
+      />
       <div className="stat-stack" ref={stackRef}>
         {!received ? <div className="loading" role="status">Reading protocol statistics…</div> : null}
         {received && rows.length === 0 ? <div className="loading" role="status">No counters: this system reported no protocol statistics.</div> : null}
@@ -233,6 +268,7 @@ export function StatisticsTab() {
               onSelect={setSelected}
               empty="No counters."
               fitRows
+              fitTo={rows}
               columnBar="none"
             />
           </section>

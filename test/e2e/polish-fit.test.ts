@@ -1,0 +1,234 @@
+// Issue 13, "fit the window": at 900×600 nothing clips, wraps or scrolls the page sideways (toolbars move
+// what does not fit into a More menu); at 1100×700 the Connections grid shows its eight main columns
+// without scrolling; columns are fitted to their content, headers and cells are not cut while there is
+// room, a header's edge resizes (double-click fits) and its body reorders, multi-column sorts number their
+// keys. Screenshots of every tab at each size, light and dark, go to test-results/screenshots/fit.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { until, openApp, SCREENSHOTS, type OpenApp } from './support.js';
+
+let app: OpenApp;
+let page: Page;
+const SHOTS = join(SCREENSHOTS, 'fit');
+const TABS = ['Connections', 'Routes', 'Interfaces', 'Statistics'] as const;
+const MAIN = ['proto', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'pid', 'process'];
+
+const grid = () => page.locator('[role="grid"][aria-label="Connections"]');
+const header = (column: string) => grid().locator(`[role="columnheader"]:has(> button[data-column="${column}"])`);
+
+async function show(tab: (typeof TABS)[number]): Promise<void> {
+  await page.getByRole('tab', { name: tab }).click();
+  await until(`${tab} rows`, async () => (await page.locator('[role="tabpanel"]:not([hidden]) [role="row"][data-row-id]').count()) > 0);
+}
+
+/** Controls of the visible toolbars that stick out of their bar or sit on a second row. */
+function toolbarProblems(): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const bar of document.querySelectorAll<HTMLElement>('[role="toolbar"]')) {
+      if (!bar.offsetParent) continue;
+      const b = bar.getBoundingClientRect();
+      const items = Array.from(bar.querySelectorAll<HTMLElement>(':scope > .bar-item, :scope > button')).filter((e) => e.offsetParent);
+      const tops = new Set(items.map((e) => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2)));
+      if (tops.size > 1 && Math.max(...tops) - Math.min(...tops) > 4) out.push(`${bar.getAttribute('aria-label')}: two rows`);
+      for (const e of items) {
+        const r = e.getBoundingClientRect();
+        if (r.right > b.right + 1 || r.left < b.left - 1) out.push(`${bar.getAttribute('aria-label')}: ${e.textContent?.trim()} clipped`);
+      }
+    }
+    if (document.documentElement.scrollWidth > window.innerWidth) out.push('the page scrolls sideways');
+    return out;
+  });
+}
+
+/** Header labels and cells shown cut (ellipsis) in the visible grids. */
+function truncated(selector: string): Promise<string[]> {
+  return page.evaluate((sel) => {
+    return Array.from(document.querySelectorAll<HTMLElement>(sel))
+      .filter((e) => e.offsetParent && e.scrollWidth > e.clientWidth + 1)
+      .map((e) => e.textContent ?? '');
+  }, selector);
+}
+
+beforeAll(async () => {
+  app = await openApp({ width: 1100, height: 700 });
+  page = app.page;
+  await grid().waitFor();
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('fit the window', () => {
+  it('at 1100×700 Connections shows its eight main columns without scrolling; the process list starts collapsed', async () => {
+    await show('Connections');
+    expect(await page.locator('#process-list').count()).toBe(0);
+    const right = (await grid().boundingBox())!;
+    for (const id of MAIN) {
+      const box = (await header(id).boundingBox())!;
+      expect(box.x + box.width, `${id} ends inside the grid`).toBeLessThanOrEqual(right.x + right.width);
+    }
+    expect(await grid().evaluate((g) => g.scrollLeft)).toBe(0);
+  });
+
+  it('at 1400 wide the process list is shown; the choice is the user’s once made', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await until('the process list', async () => (await page.locator('#process-list').count()) === 1);
+    await page.getByRole('button', { name: 'Processes' }).click();
+    expect(await page.locator('#process-list').count()).toBe(0);
+    await page.getByRole('button', { name: 'Processes' }).click();
+    await page.setViewportSize({ width: 1100, height: 700 });
+    await page.waitForTimeout(200);
+    expect(await page.locator('#process-list').count()).toBe(1); // chosen: stays
+    // At this width the toggle sits in the toolbar's More menu.
+    await page.getByRole('button', { name: 'More connection filters' }).click();
+    const item = page.getByRole('menu', { name: 'More connection filters' }).getByRole('menuitemcheckbox', { name: 'Process list' });
+    expect(await item.getAttribute('aria-checked')).toBe('true');
+    await item.click();
+    expect(await page.locator('#process-list').count()).toBe(0);
+  });
+
+  it('at 900×600 no toolbar wraps or clips and the page never scrolls sideways; the rest is in More', async () => {
+    await page.setViewportSize({ width: 900, height: 600 });
+    for (const tab of TABS) {
+      await show(tab);
+      await until(`${tab} toolbars to fit`, async () => (await toolbarProblems()).length === 0, 3000).catch(async () => {
+        throw new Error(`${tab}: ${(await toolbarProblems()).join('; ')}`);
+      });
+    }
+    await show('Connections');
+    const more = page.getByRole('button', { name: 'More connection filters' });
+    await more.click();
+    const menu = page.getByRole('menu', { name: 'More connection filters' });
+    expect(await menu.getByRole('menuitem', { name: 'Action log…' }).count()).toBe(1);
+    await page.keyboard.press('Escape');
+    // The app's own toolbar keeps Theme reachable.
+    await page.getByRole('button', { name: 'More netlens' }).click();
+    await page.getByRole('menu', { name: 'More netlens' }).getByRole('menuitemcheckbox', { name: 'Theme: Dark' }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.getByRole('button', { name: 'More netlens' }).click();
+    await page.getByRole('menu', { name: 'More netlens' }).getByRole('menuitemcheckbox', { name: 'Theme: System' }).click();
+  });
+
+  it('a process chip never pushes controls onto a second row', async () => {
+    const bar = page.getByRole('toolbar', { name: 'Connection filters' });
+    const before = (await bar.boundingBox())!.height;
+    await grid().locator('[role="gridcell"][data-column="process"] button').first().click();
+    await page.getByTestId('process-filter').waitFor();
+    expect((await bar.boundingBox())!.height).toBe(before);
+    expect(await toolbarProblems()).toEqual([]);
+    await page.getByTestId('process-filter').getByRole('button').click();
+  });
+
+  it('headers and cells are not cut while there is room (1400×900)', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    for (const tab of TABS) {
+      await show(tab);
+      await page.waitForTimeout(300);
+      expect(await truncated('[role="tabpanel"]:not([hidden]) .header-label'), `${tab} headers`).toEqual([]);
+    }
+    // Statistics: descriptions have the width beside them.
+    expect(await truncated('[role="tabpanel"]:not([hidden]) [role="gridcell"][data-column="description"]')).toEqual([]);
+  });
+
+  it('a full IPv6 address is readable: the column fits it', async () => {
+    const ss = [
+      'State  Recv-Q Send-Q Local Address:Port                                   Peer Address:Port Process',
+      'ESTAB  0      0      [2001:db8:85a3:1234:5678:8a2e:370:7334]:443           [2001:db8:ffff:eeee:dddd:cccc:bbbb:aaaa]:51234',
+      'LISTEN 0      128    0.0.0.0:22                                           0.0.0.0:*',
+    ].join('\n');
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Open capture…' }).click();
+    await (await chooser).setFiles({ name: 'ss-v6.txt', mimeType: 'text/plain', buffer: Buffer.from(ss) });
+    await page.getByTestId('capture-label').waitFor();
+    await until('two rows', async () => (await grid().locator('[role="row"][data-row-id]').count()) === 2);
+    expect(await truncated('[role="grid"][aria-label="Connections"] [role="gridcell"][data-column$="Address"]')).toEqual([]);
+    await page.getByRole('button', { name: 'Back to live data' }).click();
+  });
+
+  it('dragging a header’s edge resizes and never moves it; double-click fits; dragging its body reorders', async () => {
+    await show('Connections');
+    const order = () => grid().locator('[role="columnheader"] > button').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-column')));
+    const before = await order();
+    const state = (await header('state').boundingBox())!;
+    // Edge: from the resizer to 60 px left.
+    const edgeX = state.x + state.width - 2;
+    await page.mouse.move(edgeX, state.y + state.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(edgeX - 30, state.y + state.height / 2, { steps: 5 });
+    await page.mouse.move(edgeX - 60, state.y + state.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const narrowed = (await header('state').boundingBox())!;
+    expect(narrowed.width).toBeLessThan(state.width - 40);
+    expect(await order()).toEqual(before);
+    // Double-click on the edge: as wide as its widest state again.
+    await page.mouse.dblclick(narrowed.x + narrowed.width - 2, narrowed.y + narrowed.height / 2);
+    await until('the column to fit', async () => (await header('state').boundingBox())!.width >= state.width - 1);
+    expect(await truncated('[role="grid"][aria-label="Connections"] [role="gridcell"][data-column="state"]')).toEqual([]);
+    expect(await order()).toEqual(before);
+    // Body: drag Local Port onto Proto.
+    await header('localPort').locator('.header-label').dragTo(header('proto').locator('.header-label'));
+    await until('Local Port first', async () => (await order())[0] === 'localPort');
+    // Keyboard: Alt+Shift+→ moves it back, Alt+→ widens.
+    const lp = header('localPort').locator('button');
+    await lp.focus();
+    await page.keyboard.press('Alt+Shift+ArrowRight');
+    await until('Local Port second', async () => (await order())[1] === 'localPort');
+    const w = (await header('localPort').boundingBox())!.width;
+    await page.keyboard.press('Alt+ArrowRight');
+    await until('Local Port wider', async () => (await header('localPort').boundingBox())!.width > w + 10);
+    // Reset columns puts everything back.
+    await page.getByRole('button', { name: 'Columns…' }).last().click();
+    await page.getByRole('menu', { name: 'Columns' }).getByRole('menuitem', { name: 'Reset columns' }).click();
+    await until('the default order', async () => JSON.stringify(await order()) === JSON.stringify(before));
+  });
+
+  it('a multi-column sort numbers its keys on the headers', async () => {
+    await header('state').locator('button').click();
+    await header('localPort').locator('button').click({ modifiers: ['Shift'] });
+    expect(await header('state').locator('[data-priority]').textContent()).toBe('1');
+    expect(await header('localPort').locator('[data-priority]').textContent()).toBe('2');
+    await header('process').locator('button').click(); // back to one key: no numbers
+    expect(await grid().locator('[data-priority]').count()).toBe(0);
+  });
+
+  it('Routes: the sections and the shown sort agree (IPv4 and IPv6 sections, keys numbered)', async () => {
+    await show('Routes');
+    const headings = await page.locator('[role="tabpanel"]:not([hidden]) .group > h3').allTextContents();
+    expect(headings.map((h) => h.replace(/\s*\(\d+\)/, ''))).toEqual(['IPv4', 'IPv6']);
+    const v4 = page.locator('[role="grid"][aria-label="IPv4 routes"]');
+    expect(await v4.locator('[role="columnheader"]:has(> button[data-column="table"]) [data-priority]').textContent()).toBe('1');
+    expect(await v4.locator('[role="columnheader"]:has(> button[data-column="destination"]) [data-priority]').textContent()).toBe('2');
+  });
+
+  it('screenshots at 900×600, 1100×700, 1400×900 and 1920×1080, light and dark', async () => {
+    for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click();
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await show('Connections');
+    // As a new user sees it: the process list beside the grid from 1400 wide (the tests above hid it).
+    if ((await page.getByRole('button', { name: 'Processes' }).getAttribute('aria-pressed')) === 'false') await page.getByRole('button', { name: 'Processes' }).click();
+    for (const theme of ['light', 'dark']) {
+      await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
+      for (const [w, h] of [[900, 600], [1100, 700], [1400, 900], [1920, 1080]] as const) {
+        await page.setViewportSize({ width: w, height: h });
+        for (const tab of TABS) {
+          await show(tab);
+          const processes = page.getByRole('button', { name: 'Processes' });
+          if (tab === 'Connections' && w < 1400 && (await page.locator('#process-list').count()) > 0) {
+            await page.getByRole('button', { name: 'More connection filters' }).click();
+            await page.getByRole('menuitemcheckbox', { name: 'Process list' }).click();
+          }
+          if (tab === 'Connections' && w >= 1400 && (await page.locator('#process-list').count()) === 0) await processes.click();
+          if (tab === 'Connections') await until('the process list as wanted', async () => (await page.locator('#process-list').count()) === (w >= 1400 ? 1 : 0), 3000);
+          await page.waitForTimeout(400);
+          expect(await toolbarProblems(), `${tab} at ${w}×${h}`).toEqual([]);
+          await page.screenshot({ path: join(SHOTS, `${tab.toLowerCase()}-${w}x${h}-${theme}.png`) });
+        }
+      }
+    }
+  });
+});
