@@ -34,6 +34,28 @@ describe.skipIf(process.platform !== 'linux')('netlens dump', () => {
     expect(line).toMatch(new RegExp(`^tcp +0 +0 +127\\.0\\.0\\.1:${port} +0\\.0\\.0\\.0:\\* +LISTEN +${process.pid}/`));
   });
 
+  it('prints CSV with --format csv: a header line, one line per socket', async () => {
+    server = net.createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as net.AddressInfo).port;
+    const { code, out } = await run(['connections', '--format', 'csv']);
+    expect(code).toBe(0);
+    const lines = out.trimEnd().split('\r\n');
+    const header = lines[0]!.split(',');
+    expect(header).toEqual(expect.arrayContaining(['proto', 'localAddress', 'localPort', 'state', 'processes', 'remoteCountry']));
+    const mine = lines.find((l) => l.includes(`,127.0.0.1,${port},`));
+    expect(mine).toBeDefined();
+    expect(mine!.split(',')[header.indexOf('state')]).toBe('LISTEN');
+  });
+
+  it('--format json is --json; --format table is the default; a wrong format is refused', async () => {
+    const json = JSON.parse((await run(['routes', '--format', 'json'])).out) as unknown[];
+    expect(json.length).toBeGreaterThan(0);
+    expect((await run(['routes', '--format', 'table'])).out).toMatch(/^Kernel IP routing table\n/);
+    expect((await run(['routes', '--format', 'xml'])).code).toBe(2);
+    expect((await run(['routes', '--json', '--format', 'csv'])).code).toBe(2);
+  });
+
   it('prints the typed rows with --json', async () => {
     const { code, out } = await run(['connections', '--json']);
     expect(code).toBe(0);

@@ -1,6 +1,8 @@
-// `netlens dump <dataset> [--json] [--elevate] [--host DEST [--ssh-config FILE]]`: one reading of a collector,
-// as netstat would print it or as the typed rows the UI receives; --elevate asks the privileged helper for
-// other users' processes; --host reads a remote Linux host over ssh instead (electron/remote/).
+// `netlens dump <dataset> [--format table|json|csv] [--elevate] [--host DEST [--ssh-config FILE]]`: one
+// reading of a collector, as netstat would print it, as the typed rows the UI receives (--json is short for
+// --format json), or as CSV (the rows flattened, one column per field, safe to open in a spreadsheet);
+// --elevate asks the privileged helper for other users' processes; --host reads a remote Linux host over ssh
+// instead (electron/remote/).
 import { parseArgs } from 'node:util';
 import { connectionNames } from '../../shared/names.js';
 import { DATASETS, type AnyRow, type Connection, type Dataset, type Diagnostics, type NameEntry } from '../../shared/types.js';
@@ -9,6 +11,10 @@ import { createCollectors } from '../collectors/index.js';
 import { formatRows } from './text-table.js';
 import { startAgentFor } from '../agent/for-command.js';
 import { checkDestination, RemoteHost, remoteCollectors } from '../remote/host.js';
+import { flattenRows, toCsv } from '../../shared/export.js';
+
+const FORMATS = ['table', 'json', 'csv'] as const;
+type DumpFormat = (typeof FORMATS)[number];
 
 function isDataset(s: string | undefined): s is Dataset {
   return (DATASETS as readonly string[]).includes(s ?? '');
@@ -24,14 +30,14 @@ function describeDiagnostics(d: Diagnostics): string[] {
 }
 
 export const dumpCommand: Command = {
-  summary: 'print what a collector sees now (netstat-style table, or --json rows)',
-  usage: `dump <${DATASETS.join('|')}> [--json] [--elevate] [--host DEST] [--ssh-config FILE]`,
+  summary: 'print what a collector sees now (netstat-style table, JSON rows or CSV)',
+  usage: `dump <${DATASETS.join('|')}> [--format ${FORMATS.join('|')}] [--json] [--elevate] [--host DEST] [--ssh-config FILE]`,
   async run(argv) {
     let parsed;
     try {
       parsed = parseArgs({
         args: argv,
-        options: { json: { type: 'boolean' }, elevate: { type: 'boolean' }, host: { type: 'string' }, 'ssh-config': { type: 'string' } },
+        options: { json: { type: 'boolean' }, format: { type: 'string' }, elevate: { type: 'boolean' }, host: { type: 'string' }, 'ssh-config': { type: 'string' } },
         allowPositionals: true,
       });
     } catch (err) {
@@ -39,6 +45,12 @@ export const dumpCommand: Command = {
       return 2;
     }
     const [dataset, ...extra] = parsed.positionals;
+    const requested = parsed.values.format ?? (parsed.values.json ? 'json' : 'table');
+    if (!(FORMATS as readonly string[]).includes(requested) || (parsed.values.json && requested !== 'json')) {
+      console.error(`netlens dump: --format is one of ${FORMATS.join(', ')}${parsed.values.json ? ' (and --json means json)' : ''}`);
+      return 2;
+    }
+    const format = requested as DumpFormat;
     if (!isDataset(dataset) || extra.length > 0) {
       console.error(`Usage: netlens ${dumpCommand.usage}`);
       return 2;
@@ -60,13 +72,18 @@ export const dumpCommand: Command = {
       const connections = dataset === 'connections' || dataset === 'names' ? await collectors.connections.read() : null;
       const result = dataset === 'connections' ? connections! : await collectors[dataset].read();
       let rows: AnyRow[] = result.rows;
-      if (dataset === 'connections' && parsed.values.json) {
+      if (dataset === 'connections' && format !== 'table') {
         const names = await collectors.names.read();
         const lookup = new Map<string, NameEntry>(names.rows.map((e) => [e.id, e]));
         rows = (rows as Connection[]).map((r) => ({ ...r, ...connectionNames(lookup, r) }));
         result.diagnostics.notes.push(...describeDiagnostics(names.diagnostics));
       }
-      process.stdout.write(parsed.values.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatRows(dataset, rows as never)}\n`);
+      if (format === 'csv') {
+        const flat = flattenRows(rows);
+        process.stdout.write(toCsv(flat.columns, flat.rows));
+      } else {
+        process.stdout.write(format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : `${formatRows(dataset, rows as never)}\n`);
+      }
       for (const line of describeDiagnostics(result.diagnostics)) console.error(`netlens dump: ${line}`);
       return 0;
     } catch (err) {

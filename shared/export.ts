@@ -1,0 +1,126 @@
+// Exporting a table: CSV (RFC 4180, safe to open in a spreadsheet), JSON and a self-contained HTML report
+// (CurrPorts' "HTML report" is the model: a title, when and where it was made, the filter and sort, then
+// the table). The app exports what a tab shows (its visible columns in order, filtered and sorted, every
+// row); `netlens dump --format csv` exports a collector's rows flattened. Everything a row holds is text
+// here: it is quoted for CSV and escaped for HTML, never interpreted.
+
+export interface ExportTable {
+  /** What the table is ("Connections"). */
+  title: string;
+  /** Column headers, in order. */
+  columns: string[];
+  /** One array of cell texts per row, in the columns' order. */
+  rows: string[][];
+  /** Lines describing the view: host, time, filter, sort. */
+  notes?: string[];
+}
+
+/** A CSV cell: quoted when it holds a quote, comma or line break. A text a spreadsheet would run as a
+ *  formula (=, +, -, @, tab or CR first, and not a number) gets a leading apostrophe; other control
+ *  characters become U+FFFD. */
+export function csvCell(text: string): string {
+  // Control characters (a terminal escape in a process name) never reach a file or a terminal as such.
+  // eslint-disable-next-line no-control-regex
+  let t = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\ufffd');
+  if (/^[=+\-@\t\r]/.test(t) && !/^[+-]?\d+(\.\d+)?$/.test(t)) t = `'${t}`;
+  return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+}
+
+export function toCsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {
+  const lines = [columns.map(csvCell).join(',')];
+  for (const r of rows) lines.push(r.map(csvCell).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Tab-separated text with a header line, as Copy puts rows on the clipboard: tabs and line breaks inside
+ *  a cell become spaces, so every row stays one line. */
+export function toTsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {
+  const clean = (s: string) => s.replace(/[\t\r\n]+/g, ' ');
+  return [columns, ...rows].map((r) => r.map(clean).join('\t')).join('\n');
+}
+
+/** The view as JSON: an array of objects keyed by column header. */
+export function toJson(t: ExportTable): string {
+  const objects = t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? ''])));
+  return `${JSON.stringify(objects, null, 2)}\n`;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/** A self-contained HTML report: inline styles, no scripts, no external resources. */
+export function toHtml(t: ExportTable): string {
+  const head = t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
+  const notes = (t.notes ?? []).map((n) => `<p>${escapeHtml(n)}</p>`).join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>${escapeHtml(t.title)}</title>
+<style>
+body { font: 13px/1.4 system-ui, sans-serif; margin: 16px; color: #1d1f23; background: #fff; }
+h1 { font-size: 18px; margin: 0 0 6px; }
+p { margin: 2px 0; color: #555; }
+table { border-collapse: collapse; margin-top: 12px; }
+th, td { border: 1px solid #ccd; padding: 3px 8px; text-align: left; white-space: nowrap; font-variant-numeric: tabular-nums; }
+th { background: #eef0f4; position: sticky; top: 0; }
+tr:nth-child(even) td { background: #f7f8fa; }
+</style>
+</head>
+<body>
+<h1>${escapeHtml(t.title)}</h1>
+${notes}
+<p>${t.rows.length} ${t.rows.length === 1 ? 'row' : 'rows'}</p>
+<table>
+<thead><tr>${head}</tr></thead>
+<tbody>
+${body}
+</tbody>
+</table>
+</body>
+</html>
+`;
+}
+
+export type ExportFormat = 'csv' | 'json' | 'html';
+
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'html'];
+
+export function exportText(format: ExportFormat, t: ExportTable): string {
+  if (format === 'csv') return toCsv(t.columns, t.rows);
+  if (format === 'json') return toJson(t);
+  return toHtml(t);
+}
+
+export const EXPORT_MIME: Record<ExportFormat, string> = { csv: 'text/csv', json: 'application/json', html: 'text/html' };
+
+/** A collector's typed rows as columns and cell texts: nested objects flatten to dotted names
+ *  (counters.rxBytes), lists join with "; ", lists of objects (a socket's processes) read as JSON. */
+export function flattenRows(rows: readonly object[]): { columns: string[]; rows: string[][] } {
+  const columns: string[] = [];
+  const known = new Set<string>();
+  const flat = rows.map((row) => {
+    const out = new Map<string, string>();
+    const walk = (value: unknown, key: string, depth: number) => {
+      if (value === null || value === undefined) out.set(key, '');
+      else if (Array.isArray(value)) out.set(key, value.every((v) => typeof v !== 'object' || v === null) ? value.join('; ') : JSON.stringify(value));
+      else if (typeof value === 'object' && depth < 3) for (const [k, v] of Object.entries(value)) walk(v, key ? `${key}.${k}` : k, depth + 1);
+      else if (typeof value === 'object') out.set(key, JSON.stringify(value));
+      else out.set(key, String(value));
+    };
+    walk(row, '', 0);
+    for (const k of out.keys()) {
+      if (!known.has(k)) {
+        known.add(k);
+        columns.push(k);
+      }
+    }
+    return out;
+  });
+  return { columns, rows: flat.map((m) => columns.map((c) => m.get(c) ?? '')) };
+}
