@@ -1,8 +1,9 @@
 // The Electron host: one hardened window serving the built renderer from app://netlens, a monitor in a
 // worker thread, and the service behind a MessagePort. README.md describes the architecture and the
 // security checklist this follows.
-import { app, BrowserWindow, Menu, protocol, screen, session, type MenuItemConstructorOptions } from 'electron';
-import { join } from 'node:path';
+import { app, BrowserWindow, dialog, Menu, protocol, screen, session, type MenuItemConstructorOptions } from 'electron';
+import { writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
 import { IPC } from '../shared/protocol.js';
 import { APP_NAME, APP_VERSION } from './app-info.js';
 import { createService } from './service.js';
@@ -108,6 +109,7 @@ function buildMenu(send: (command: string) => void): Menu {
       label: '&File',
       submenu: [
         { label: 'Open Capture…', accelerator: 'CmdOrCtrl+O', click: () => send('openCapture') },
+        { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: () => send('export') },
         { type: 'separator' },
         mac ? { role: 'close' } : { role: 'quit' },
       ],
@@ -169,6 +171,21 @@ function onScreen(state: WindowState): WindowState {
   return visible ? state : { ...state, bounds: { width, height } };
 }
 
+/** File → Export…: the user picks where (a save dialog over the window); the renderer only suggests a name,
+ *  already checked against EXPORT_FILE_NAME. */
+async function saveExport(fileName: string, text: string): Promise<{ path: string | null }> {
+  const ext = extname(fileName).slice(1);
+  const options = {
+    defaultPath: join(app.getPath('documents'), basename(fileName)),
+    filters: [{ name: ext.toUpperCase(), extensions: [ext] }],
+  };
+  const win = BrowserWindow.getFocusedWindow();
+  const choice = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+  if (choice.canceled || !choice.filePath) return { path: null };
+  await writeFile(choice.filePath, text);
+  return { path: choice.filePath };
+}
+
 async function start(): Promise<void> {
   app.setAboutPanelOptions({ applicationName: APP_NAME, applicationVersion: APP_VERSION });
   hardenSessions();
@@ -194,6 +211,7 @@ async function start(): Promise<void> {
     actions: createActions({ dataDir: app.getPath('userData'), ownPids: () => app.getAppMetrics().map((m) => m.pid), agent: () => agent.actions() }),
     parseCapture,
     settings: createSettingsStore(app.getPath('userData')),
+    saveExport: (fileName, text) => saveExport(fileName, text),
     log,
   });
   registerIpc(service, log);

@@ -5,7 +5,7 @@ import { createService } from './service.js';
 import type { Actions } from './actions/api.js';
 import type { Monitor } from './monitor/api.js';
 
-function setup() {
+function setup(saveExport?: (fileName: string, text: string) => Promise<{ path: string | null }>) {
   const handled: StreamMessage[] = [];
   const calls: string[] = [];
   let detached = 0;
@@ -38,6 +38,7 @@ function setup() {
       throw new Error('unknown format');
     },
     settings: { load: async () => ({ theme: 'dark' }), save: async () => undefined },
+    ...(saveExport ? { saveExport } : {}),
     log: (l) => logged.push(l),
   });
   const sent: ServerMessage[] = [];
@@ -45,6 +46,30 @@ function setup() {
   const flush = () => new Promise((r) => setTimeout(r, 10));
   return { session, sent, handled, calls, logged, flush, detached: () => detached };
 }
+
+describe('saveExport (File → Export… in the Electron host)', () => {
+  it('hands a validated name and the text to the host, which chooses where', async () => {
+    const saved: string[] = [];
+    const t = setup(async (name, text) => {
+      saved.push(`${name}:${text.length}`);
+      return { path: `/home/u/${name}` };
+    });
+    t.session.receive({ type: 'request', id: 1, method: 'saveExport', params: { fileName: 'netlens-connections-2026-11-30-105600.csv', text: 'a,b\r\n' } });
+    t.session.receive({ type: 'request', id: 2, method: 'saveExport', params: { fileName: '../../.bashrc', text: 'x' } });
+    t.session.receive({ type: 'request', id: 3, method: 'saveExport', params: { fileName: 'x.exe', text: 'x' } });
+    await t.flush();
+    expect(saved).toEqual(['netlens-connections-2026-11-30-105600.csv:5']);
+    expect(t.sent).toContainEqual({ type: 'response', id: 1, ok: true, result: { path: '/home/u/netlens-connections-2026-11-30-105600.csv' } });
+    expect(t.sent.filter((m) => m.type === 'response' && !m.ok).map((m) => (m as { id: number }).id)).toEqual([2, 3]);
+  });
+
+  it('is refused where the page downloads exports itself (the browser host)', async () => {
+    const t = setup();
+    t.session.receive({ type: 'request', id: 1, method: 'saveExport', params: { fileName: 'a.csv', text: 'x' } });
+    await t.flush();
+    expect(t.sent).toContainEqual(expect.objectContaining({ type: 'response', id: 1, ok: false }));
+  });
+});
 
 describe('service', () => {
   it('passes valid stream messages to the monitor and answers valid requests', async () => {

@@ -24,6 +24,9 @@ export interface ServiceOptions {
   settings: SettingsStore;
   /** The privileged helper of this host's session ("Show all processes…"); absent where none can run. */
   agent?: AgentManager;
+  /** Saves an export where the user chooses (the Electron host's save dialog); a browser downloads exports
+   *  itself, so the browser host has none. */
+  saveExport?: (fileName: string, text: string) => Promise<{ path: string | null }>;
   /** Where rejected messages and failed requests are reported (the host's log). */
   log?: (line: string) => void;
 }
@@ -60,6 +63,10 @@ export function createService(options: ServiceOptions): Service {
     history: (p) => options.monitor.history(p.iface),
     parseCapture: (p) => options.parseCapture(p.name, p.text, p.format),
     loadSettings: () => options.settings.load(),
+    saveExport: (p) => {
+      if (!options.saveExport) throw new Error('this host has no save dialog: the page downloads the export itself');
+      return options.saveExport(p.fileName, p.text);
+    },
     saveSettings: async (p) => {
       await options.settings.save(p.settings);
       return { saved: true } as const;

@@ -13,6 +13,9 @@ import { InterfacesTab } from './tabs/Interfaces/InterfacesTab.js';
 import { StatisticsTab } from './tabs/Statistics/StatisticsTab.js';
 import { StatusBar } from './components/StatusBar.js';
 import { OverflowBar } from './components/OverflowBar.js';
+import { ExportDialog } from './components/ExportDialog.js';
+import { tabView } from './store/exports.js';
+import { formatDateTime } from '../shared/format.js';
 import { AboutDialog } from './components/AboutDialog.js';
 import { TABS, type TabId } from './tabs/tabs.js';
 
@@ -40,6 +43,7 @@ const THEMES: [ThemeChoice, string][] = [
 export function App() {
   const [info, setInfo] = useState<HostInfo | null>(null);
   const [ready, setReady] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const [about, setAbout] = useState(false);
   const activeTab = useSettings((s) => s.activeTab) as TabId;
   const theme = useSettings((s) => s.theme);
@@ -96,6 +100,9 @@ export function App() {
       } else if (mod && e.key.toLowerCase() === 'o') {
         openCaptureFile();
         e.preventDefault();
+      } else if (mod && e.key.toLowerCase() === 'e') {
+        setExporting(true);
+        e.preventDefault();
       } else if (e.key === ' ' && !mod && !captureStore.getState().capture && !isTyping(e.target) && !(e.target instanceof HTMLButtonElement) && !document.querySelector('[role="dialog"], [role="menu"]')) {
         client.send({ type: 'pause', paused: !(status?.paused ?? false) });
         e.preventDefault();
@@ -112,6 +119,7 @@ export function App() {
     return bridge.onMenuCommand((command) => {
       if (!(MENU_COMMANDS as readonly string[]).includes(command)) return;
       if (command === 'openCapture') openCaptureFile();
+      else if (command === 'export') setExporting(true);
       else if (command === 'focusFilter') document.querySelector<HTMLInputElement>('[role="tabpanel"] input[type="search"]')?.focus();
       else if (command === 'showAbout') setAbout(true);
       else if (command.startsWith('showTab:')) selectTab(command.slice('showTab:'.length) as TabId);
@@ -228,6 +236,15 @@ export function App() {
               menu: [{ id: 'open', label: 'Open capture… (Ctrl+O)', onSelect: () => openCaptureFile() }],
             },
             {
+              id: 'export',
+              node: (
+                <button type="button" title="Export this tab's view as CSV, JSON or an HTML report (Ctrl+E)" onClick={() => setExporting(true)}>
+                  Export…
+                </button>
+              ),
+              menu: [{ id: 'export', label: 'Export… (Ctrl+E)', onSelect: () => setExporting(true) }],
+            },
+            {
               id: 'theme',
               node: (
                 <label className="field">
@@ -294,6 +311,17 @@ export function App() {
       </main>
 
       <StatusBar info={info} activeTab={activeTab} panel={panel} />
+      {exporting ? (
+        <ExportDialog
+          tab={activeTab}
+          view={() => {
+            const label = TABS.find((t) => t.id === activeTab)?.label ?? activeTab;
+            const where = info ? `${info.appName} ${info.appVersion} on ${info.platform} ${info.arch}` : 'NetLens';
+            return tabView(activeTab, `${label} — NetLens`, [`Exported ${formatDateTime(Date.now())} from ${where}`]);
+          }}
+          onClose={() => setExporting(false)}
+        />
+      ) : null}
     </div>
   );
 }

@@ -23,7 +23,7 @@ export const IPC = {
 export const PORT_MESSAGE_TAG = 'netlens:port';
 
 /** Menu commands main sends to the page (the page owns the file picker, so both hosts share one path). */
-export const MENU_COMMANDS = ['openCapture', 'focusFilter', 'showTab:connections', 'showTab:routes', 'showTab:interfaces', 'showTab:statistics', 'showAbout'] as const;
+export const MENU_COMMANDS = ['openCapture', 'export', 'focusFilter', 'showTab:connections', 'showTab:routes', 'showTab:interfaces', 'showTab:statistics', 'showAbout'] as const;
 
 /** What the Electron preload exposes as window.netlens: nothing more. */
 export interface NetlensBridge {
@@ -47,6 +47,9 @@ const requestId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Numb
 
 export const MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
 export const MAX_SETTINGS_BYTES = 256 * 1024;
+export const MAX_EXPORT_BYTES = 64 * 1024 * 1024;
+/** A suggested export file name: letters, digits, spaces, dots, dashes, parentheses; a known extension. */
+export const EXPORT_FILE_NAME = /^[\w][\w .()-]{0,100}\.(csv|json|html)$/;
 
 /** JSON size of a value, or Infinity for what JSON cannot hold (cycles, nesting too deep for the stack). */
 function serializedSize(value: unknown): number {
@@ -102,6 +105,12 @@ export const requestSchemas = {
     name: v.pipe(v.string(), v.maxLength(512)),
     text: v.pipe(v.string(), v.maxLength(MAX_CAPTURE_BYTES)),
     format: v.optional(v.pipe(v.string(), v.maxLength(64)), 'auto'),
+  }),
+  /** File → Export… in the Electron host: the host asks where to save (a save dialog) and writes the text.
+   *  The name is only the dialog's suggestion; the renderer never chooses a path. */
+  saveExport: v.strictObject({
+    fileName: v.pipe(v.string(), v.regex(EXPORT_FILE_NAME)),
+    text: v.pipe(v.string(), v.maxLength(MAX_EXPORT_BYTES)),
   }),
 } as const;
 
@@ -334,4 +343,6 @@ export interface MethodResults {
   parseCapture: CaptureResult;
   loadSettings: Record<string, unknown>;
   saveSettings: { saved: true };
+  /** Where the file went; null when the user cancelled the dialog. */
+  saveExport: { path: string | null };
 }

@@ -19,6 +19,9 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardE
 import { settingsStore, updateGrid, useSettings, type GridSettings } from '../store/settings.js';
 import { ColumnChooser } from './ColumnChooser.js';
 import { fitWidth } from './column-fit.js';
+import { copyText } from './clipboard.js';
+import { toTsv } from '../../shared/export.js';
+import { registerGridView, type GridView } from '../store/exports.js';
 import { SortedView, type SortSpec } from '../../shared/sorted-view.js';
 
 export const ROW_HEIGHT = 24;
@@ -64,7 +67,11 @@ export interface GridProps<Row extends { id: string }> {
   rowClass?: (row: Row) => string;
   selectedId: string | null;
   onSelect: (id: string | null) => void;
-  onContextMenu?: (row: Row, at: { x: number; y: number }) => void;
+  /** The row the menu is for, and every selected row (with multiSelect; else just that row). */
+  onContextMenu?: (row: Row, at: { x: number; y: number }, selection: Row[], copy: () => void) => void;
+  /** Several rows may be selected: click, Shift+click, Ctrl/Cmd+click, Ctrl/Cmd+A, Shift+arrows.
+   *  `selectedId` is then the focused row. */
+  multiSelect?: boolean;
   onActivate?: (row: Row) => void;
   empty: ReactNode;
   /** Extra toolbar content placed next to the column chooser. */
@@ -76,6 +83,8 @@ export interface GridProps<Row extends { id: string }> {
   fitRows?: boolean;
   /** The rows column widths are fitted to, when not the grid's own (grids sharing a gridId fit alike). */
   fitTo?: Row[];
+  /** The tab whose File → Export… writes this grid's view. */
+  exportTab?: string;
 }
 
 const features = tableFeatures({ columnVisibilityFeature, columnOrderingFeature, columnSizingFeature, columnResizingFeature });
@@ -230,19 +239,66 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     () => visibleIds.split('\u0000').map((id) => colById.get(id)!).filter(Boolean) as GridColumn<Row>[],
     [visibleIds, colById],
   );
+  // File → Export… reads the view as it is at that moment: visible columns in order, every sorted row.
+  const viewRef = useRef<() => GridView>(() => ({ label: '', columns: [], rows: [], sort: '' }));
+  viewRef.current = () => ({
+    label: props.label,
+    columns: cells.map((c) => c.header),
+    rows: sorted.map((r) => cells.map((c) => c.text(r))),
+    sort: state.sort.map((x) => `${colById.get(x.id)?.header ?? x.id} ${x.desc ? 'descending' : 'ascending'}`).join(', then '),
+  });
+  useEffect(() => (props.exportTab ? registerGridView(props.exportTab, props.label, () => viewRef.current()) : undefined), [props.exportTab, props.label]);
   // Handlers read the latest props through a ref, so rows need not re-render when a parent re-renders.
   const latest = useRef(props);
   latest.current = props;
+  // The selection: with multiSelect a set of ids (the focused row is selectedId), else the one row.
+  const multi = props.multiSelect === true;
+  const [picked, setPicked] = useState<ReadonlySet<string>>(NO_IDS);
+  const anchor = useRef<string | null>(null);
+  const isPicked = (id: string) => (multi ? picked.has(id) : id === selectedId);
+  const pickedRows = () => (multi ? sorted.filter((r) => picked.has(r.id)) : sorted.filter((r) => r.id === selectedId));
+  const sortedRef = useRef(sorted);
+  sortedRef.current = sorted;
+  const pickedRef = useRef(picked);
+  pickedRef.current = picked;
+  /** Ids from the anchor to `id`, in the order shown. */
+  const range = (id: string): Set<string> => {
+    const list = sortedRef.current;
+    const a = list.findIndex((r) => r.id === (anchor.current ?? id));
+    const b = list.findIndex((r) => r.id === id);
+    if (a < 0 || b < 0) return new Set([id]);
+    return new Set(list.slice(Math.min(a, b), Math.max(a, b) + 1).map((r) => r.id));
+  };
+  const choose = useCallback((id: string, how: { extend?: boolean; toggle?: boolean } = {}) => {
+    if (multi) {
+      if (how.extend) setPicked(range(id));
+      else if (how.toggle) {
+        const next = new Set(pickedRef.current);
+        if (next.has(id)) next.delete(id);
+        else next.add(id);
+        setPicked(next);
+        anchor.current = id;
+      } else {
+        setPicked(new Set([id]));
+        anchor.current = id;
+      }
+    }
+    latest.current.onSelect(id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [multi]);
   const rowEvents = useMemo<RowEvents<Row>>(
     () => ({
-      select: (id) => latest.current.onSelect(id),
+      select: (id, e) => choose(id, { extend: e.shiftKey, toggle: e.ctrlKey || e.metaKey }),
       activate: (r) => latest.current.onActivate?.(r),
       menu: (r, at) => {
-        latest.current.onSelect(r.id);
-        latest.current.onContextMenu?.(r, at);
+        // A right click inside the selection keeps it; elsewhere it selects that row alone.
+        if (!multi || !pickedRef.current.has(r.id)) choose(r.id);
+        else latest.current.onSelect(r.id);
+        const selection = multi && pickedRef.current.has(r.id) ? sortedRef.current.filter((x) => pickedRef.current.has(x.id)) : [r];
+        latest.current.onContextMenu?.(r, at, selection, () => copyRef.current(selection));
       },
     }),
-    [],
+    [choose, multi],
   );
   const totalWidth = visibleColumns.reduce((s, c) => s + widthOf(c), 0);
 
@@ -260,31 +316,43 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   // the row's context menu.
   const selectedIndex = useMemo(() => (selectedId === null ? -1 : sorted.findIndex((r) => r.id === selectedId)), [sorted, selectedId]);
   const moveTo = useCallback(
-    (index: number) => {
+    (index: number, extend = false) => {
       if (sorted.length === 0) return;
       const i = Math.max(0, Math.min(sorted.length - 1, index));
-      onSelect(sorted[i]!.id);
+      choose(sorted[i]!.id, { extend });
       if (fitRows) scrollRef.current?.querySelector(`[data-row-id="${CSS.escape(sorted[i]!.id)}"]`)?.scrollIntoView({ block: 'nearest' });
       else virtualizer.scrollToIndex(i, { align: 'auto' });
     },
-    [sorted, onSelect, virtualizer, fitRows],
+    [sorted, choose, virtualizer, fitRows],
   );
   const page = Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? 400) - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
   const openMenuFor = (row: Row, el: Element | null) => {
     const rect = el?.getBoundingClientRect();
-    props.onContextMenu?.(row, { x: rect ? rect.left + 40 : 100, y: rect ? rect.bottom : 100 });
+    const inSelection = multi && picked.has(row.id);
+    const selection = inSelection ? pickedRows() : [row];
+    props.onContextMenu?.(row, { x: rect ? rect.left + 40 : 100, y: rect ? rect.bottom : 100 }, selection, () => copyRef.current(selection));
   };
+  /** Copy (Ctrl/Cmd+C, or the menu): rows as tab-separated text, the visible columns' headers first. */
+  const copyRef = useRef<(list: Row[]) => void>(() => undefined);
+  copyRef.current = (list) => {
+    if (list.length > 0) void copyText(toTsv(cells.map((c) => c.header), list.map((r) => cells.map((c) => c.text(r)))));
+  };
+  const copySelection = () => copyRef.current(pickedRows());
   const onKeyDown = (e: KeyboardEvent) => {
     const key = e.key;
-    if (key === 'ArrowDown') moveTo(selectedIndex + 1);
-    else if (key === 'ArrowUp') moveTo(selectedIndex <= 0 ? 0 : selectedIndex - 1);
-    else if (key === 'PageDown') moveTo(selectedIndex + page);
-    else if (key === 'PageUp') moveTo(selectedIndex - page);
-    else if (key === 'Home') moveTo(0);
-    else if (key === 'End') moveTo(sorted.length - 1);
+    const mod = e.ctrlKey || e.metaKey;
+    const extend = multi && e.shiftKey;
+    if (key === 'ArrowDown') moveTo(selectedIndex + 1, extend);
+    else if (key === 'ArrowUp') moveTo(selectedIndex <= 0 ? 0 : selectedIndex - 1, extend);
+    else if (key === 'PageDown') moveTo(selectedIndex + page, extend);
+    else if (key === 'PageUp') moveTo(selectedIndex - page, extend);
+    else if (key === 'Home') moveTo(0, extend);
+    else if (key === 'End') moveTo(sorted.length - 1, extend);
+    else if (mod && key.toLowerCase() === 'a' && multi) setPicked(new Set(sorted.map((r) => r.id)));
+    else if (mod && key.toLowerCase() === 'c') copySelection();
     else if (key === 'Enter' && selectedIndex >= 0) props.onActivate?.(sorted[selectedIndex]!);
     else if ((key === 'ContextMenu' || (key === 'F10' && e.shiftKey)) && selectedIndex >= 0) {
-      openMenuFor(sorted[selectedIndex]!, scrollRef.current?.querySelector('[aria-selected="true"]') ?? null);
+      openMenuFor(sorted[selectedIndex]!, scrollRef.current?.querySelector('.grid-row.active') ?? null);
     } else return;
     e.preventDefault();
   };
@@ -363,7 +431,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
         aria-label={props.label}
         aria-rowcount={sorted.length + 1}
         aria-colcount={visibleColumns.length}
-        aria-multiselectable={false}
+        aria-multiselectable={multi}
         aria-activedescendant={selectedIndex >= 0 ? rowDomId(selectedId!) : undefined}
         tabIndex={0}
         onKeyDown={onKeyDown}
@@ -441,7 +509,8 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
                 index={it.index}
                 start={it.start}
                 domId={rowDomId(r.id)}
-                selected={r.id === selectedId}
+                selected={isPicked(r.id)}
+                active={r.id === selectedId}
                 extraClass={props.rowClass?.(r) ?? ''}
                 cells={cells}
                 template={template}
@@ -458,9 +527,10 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
 }
 
 const NO_ROWS: never[] = [];
+const NO_IDS: ReadonlySet<string> = new Set();
 
 interface RowEvents<Row> {
-  select: (id: string) => void;
+  select: (id: string, modifiers: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }) => void;
   activate: (row: Row) => void;
   menu: (row: Row, at: { x: number; y: number }) => void;
 }
@@ -471,6 +541,8 @@ interface GridRowProps<Row extends { id: string }> {
   start: number;
   domId: string;
   selected: boolean;
+  /** The focused row (the keyboard's position); with one selection, the selected row. */
+  active: boolean;
   extraClass: string;
   cells: GridColumn<Row>[];
   template: string;
@@ -486,10 +558,14 @@ function GridRowInner<Row extends { id: string }>(p: GridRowProps<Row>) {
       role="row"
       aria-rowindex={p.index + 2}
       aria-selected={p.selected}
-      className={`grid-row ${p.index % 2 ? 'odd' : ''} ${p.selected ? 'selected' : ''} ${p.extraClass}`}
+      className={`grid-row ${p.index % 2 ? 'odd' : ''} ${p.selected ? 'selected' : ''} ${p.active ? 'active' : ''} ${p.extraClass}`}
       style={{ gridTemplateColumns: p.template, transform: `translateY(${p.start}px)` }}
       data-row-id={r.id}
-      onMouseDown={() => p.events.select(r.id)}
+      onMouseDown={(e) => {
+        if (e.button !== 0) return; // a right click is the menu's (which keeps a selection it falls in)
+        if (e.shiftKey) e.preventDefault(); // no text selection on Shift+click
+        p.events.select(r.id, e);
+      }}
       onDoubleClick={() => p.events.activate(r)}
       onContextMenu={(e) => {
         e.preventDefault();

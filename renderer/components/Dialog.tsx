@@ -43,3 +43,13 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
     </div>
   );
 }
+
+/** A dialog's Cancel (Close once its action is done). It has the focus when the dialog opens: Enter on a
+ *  freshly opened Kill or Close dialog must never kill or close anything. */
+export function DismissButton(props: { done: boolean; onClose: () => void; doneLabel?: string }) {
+  return (
+    <button type="button" onClick={props.onClose} data-autofocus>
+      {props.done ? (props.doneLabel ?? 'Close') : 'Cancel'}
+    </button>
+  );
+}

@@ -205,7 +205,7 @@ describe('fit the window', () => {
     expect(await v4.locator('[role="columnheader"]:has(> button[data-column="destination"]) [data-priority]').textContent()).toBe('2');
   });
 
-  it('screenshots at 900×600, 1100×700, 1400×900 and 1920×1080, light and dark', async () => {
+  it('screenshots at 900×600, 1100×700, 1400×900 and 1920×1080, light and dark', { timeout: 180_000 }, async () => {
     for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click();
     await page.setViewportSize({ width: 1400, height: 900 });
     await show('Connections');

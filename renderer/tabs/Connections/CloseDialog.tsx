@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { CloseResult } from '../../../shared/protocol.js';
 import type { Connection } from '../../../shared/types.js';
 import { api } from '../../api/client.js';
-import { Dialog } from '../../components/Dialog.js';
+import { Dialog, DismissButton } from '../../components/Dialog.js';
 import { endpointText, processText } from './columns.js';
 
 export function CloseDialog(props: { row: Connection; onClose: () => void }) {
@@ -45,7 +45,7 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
               Close connection
             </button>
           ) : null}
-          <button type="button" onClick={props.onClose} data-autofocus>{result?.outcome === 'closed' ? 'Done' : 'Cancel'}</button>
+          <DismissButton done={result?.outcome === 'closed'} doneLabel="Done" onClose={props.onClose} />
         </>
       }
     >

@@ -2,7 +2,7 @@
 // TCPView's highlights, CurrPorts' filters and a context menu to kill the process or close the connection.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Capabilities } from '../../../shared/protocol.js';
-import type { Connection } from '../../../shared/types.js';
+import type { Connection, ProcessInfo } from '../../../shared/types.js';
 import { isListening, parseFilter, quoteFilterValue, togglesPredicate, type ParsedFilter } from '../../../shared/filter.js';
 import { api } from '../../api/client.js';
 import { DataGrid, useGridSort } from '../../components/DataGrid.js';
@@ -14,18 +14,38 @@ import { updateSettings, useSettings, type ConnectionToggles } from '../../store
 import { reportPanel } from '../../store/view.js';
 import { useCaptureFor } from '../../store/capture.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
-import { connectionColumns, endpointText, NAME_COLUMNS, rowText } from './columns.js';
+import { connectionColumns, endpointText, NAME_COLUMNS } from './columns.js';
 import { useNames } from '../../store/names.js';
 import { KillDialog } from './KillDialog.js';
+import { MultiKillDialog } from './MultiKillDialog.js';
 import { CloseDialog } from './CloseDialog.js';
 import { ProcessList, matchesProcess, processTally, type ProcessEntry } from './ProcessList.js';
 import { FilterBox } from './FilterBox.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
+import { registerViewDescription } from '../../store/exports.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
 
 const DEFAULT_SORT = [{ id: 'process', desc: false }];
 
-type Dialogs = { kind: 'kill'; row: Connection } | { kind: 'close'; row: Connection } | { kind: 'log' } | null;
+type Dialogs =
+  | { kind: 'kill'; row: Connection }
+  | { kind: 'killMany'; processes: ProcessInfo[] }
+  | { kind: 'close'; row: Connection }
+  | { kind: 'log' }
+  | null;
+
+type MenuState = { row: Connection; at: { x: number; y: number }; selection: Connection[]; copy: () => void };
+
+/** The distinct live processes behind some rows (one entry per PID), only those named `name` if given (a
+ *  socket may be shared with a parent of another name). */
+function processesOf(rows: Iterable<Connection>, name?: string): ProcessInfo[] {
+  const byPid = new Map<number, ProcessInfo>();
+  for (const r of rows) {
+    if (r.closedAt || r.ownerStatus !== 'known') continue;
+    for (const p of r.processes) if ((name === undefined || p.name === name) && !byPid.has(p.pid)) byPid.set(p.pid, p);
+  }
+  return [...byPid.values()];
+}
 
 const MODES: ['all' | 'listening' | 'connected', string][] = [
   ['all', 'All'],
@@ -69,7 +89,8 @@ export function ConnectionsTab() {
   const [query, setQuery] = useState('');
   const [processFilter, setProcessFilter] = useState<string | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [menu, setMenu] = useState<{ row: Connection; at: { x: number; y: number } } | null>(null);
+  const [menu, setMenu] = useState<MenuState | null>(null);
+  const [processMenu, setProcessMenu] = useState<{ entry: ProcessEntry; at: { x: number; y: number }; copy: () => void } | null>(null);
   const [dialog, setDialog] = useState<Dialogs>(null);
   const [caps, setCaps] = useState<Capabilities | null>(null);
 
@@ -141,7 +162,46 @@ export function ConnectionsTab() {
     [fixed, live.rows],
   );
 
-  const menuItems = (row: Connection): MenuItem[] => {
+  const killUnavailable = capture ? 'a capture is read-only' : caps && !caps.kill.available ? (caps.kill.reason ?? 'not available') : undefined;
+
+  /** The menu of several selected rows: kill the processes behind them, copy them. */
+  const selectionItems = (m: MenuState): MenuItem[] => {
+    const procs = processesOf(m.selection);
+    const reason = killUnavailable ?? (procs.length === 0 ? 'no live process holds these sockets' : undefined);
+    return [
+      {
+        id: 'kill-many',
+        label: procs.length === 1 ? `Kill ${procs[0]!.name} (PID ${procs[0]!.pid})…` : `Kill ${procs.length} processes…`,
+        danger: true,
+        disabled: reason !== undefined,
+        reason,
+        onSelect: () => setDialog(procs.length === 1 ? { kind: 'kill', row: { ...m.row, processes: procs } } : { kind: 'killMany', processes: procs }),
+      },
+      { id: 'copy-rows', label: `Copy ${m.selection.length} rows`, separatorBefore: true, onSelect: m.copy },
+    ];
+  };
+
+  /** The process side list's menu: filter to it, kill every process of that name, copy it. */
+  const processItems = (entry: ProcessEntry, copy: () => void): MenuItem[] => {
+    const rows = fixed ?? [...live.rows.values()];
+    const procs = processesOf(rows.filter((r) => byToggles(r) && matchesProcess(r, entry.name)), entry.name);
+    const reason = killUnavailable ?? (procs.length === 0 ? 'no live process of this name holds a socket' : undefined);
+    return [
+      { id: 'filter', label: `Filter to ${entry.name}`, onSelect: () => setProcessFilter(entry.name) },
+      {
+        id: 'kill',
+        label: procs.length > 1 ? `Kill ${procs.length} ${entry.name} processes…` : `Kill ${entry.name}…`,
+        danger: true,
+        separatorBefore: true,
+        disabled: reason !== undefined,
+        reason,
+        onSelect: () => setDialog({ kind: 'killMany', processes: procs }),
+      },
+      { id: 'copy', label: 'Copy', separatorBefore: true, onSelect: copy },
+    ];
+  };
+
+  const menuItems = (row: Connection, copy: () => void): MenuItem[] => {
     const owner = row.processes[0];
     const killReason = capture
       ? 'a capture is read-only'
@@ -184,11 +244,21 @@ export function ConnectionsTab() {
         reason: hasRemote ? undefined : 'no remote address',
         onSelect: () => setQuery((q) => `${q.trim()} raddr:${quoteFilterValue(row.remoteAddress)}`.trim()),
       },
-      { id: 'copy-row', label: 'Copy row', separatorBefore: true, onSelect: () => void copyText(rowText(row)) },
+      { id: 'copy-row', label: 'Copy row', separatorBefore: true, onSelect: copy },
       { id: 'copy-local', label: 'Copy local address', onSelect: () => void copyText(row.proto === 'unix' ? (row.path ?? '') : endpointText(row.localAddress, row.localPort, row.proto)) },
       { id: 'copy-remote', label: 'Copy remote address', disabled: !hasRemote, reason: hasRemote ? undefined : 'no remote address', onSelect: () => void copyText(endpointText(row.remoteAddress, row.remotePort, row.proto)) },
     ];
   };
+
+  // What Export writes under the title: the filter that made this view.
+  const describe = useRef<() => string[]>(() => []);
+  describe.current = () => [
+    `Filter: ${effective.ok && effective.terms > 0 ? query.trim() : '(none)'}`,
+    ...(processFilter !== null ? [`Process: ${processFilter}`] : []),
+    `Showing: ${TOGGLE_BUTTONS.filter((b) => toggles[b.key]).map((b) => b.label).join(', ')}; ${toggles.mode}${toggles.hideLoopback ? '; loopback hidden' : ''}`,
+    ...(capture ? [`Capture: ${capture.fileName} (${capture.format})`] : []),
+  ];
+  useEffect(() => registerViewDescription('connections', () => describe.current()), []);
 
   const setToggle = (change: Partial<ConnectionToggles>) => updateSettings((s) => ({ toggles: { ...s.toggles, ...change } }));
   const loading = !capture && !live.received;
@@ -280,10 +350,13 @@ export function ConnectionsTab() {
         ]}
       />
       <div className="split">
-        {showProcessList ? <ProcessList entries={processes} selected={processFilter} onSelect={setProcessFilter} /> : null}
+        {showProcessList ? (
+          <ProcessList entries={processes} selected={processFilter} onSelect={setProcessFilter} onContextMenu={(entry, at, copy) => setProcessMenu({ entry, at, copy })} />
+        ) : null}
         <DataGrid
           gridId="connections"
           label="Connections"
+          exportTab="connections"
           columns={columns}
           rows={shown}
           presorted
@@ -291,7 +364,8 @@ export function ConnectionsTab() {
           rowClass={rowClass}
           selectedId={selectedId}
           onSelect={setSelectedId}
-          onContextMenu={(row, at) => setMenu({ row, at })}
+          multiSelect
+          onContextMenu={(row, at, selection, copy) => setMenu({ row, at, selection, copy })}
           empty={
             loading
               ? 'Reading this machine’s sockets…'
@@ -301,7 +375,16 @@ export function ConnectionsTab() {
           }
         />
       </div>
-      {menu ? <Menu label="Connection" items={menuItems(menu.row)} at={menu.at} onClose={() => setMenu(null)} /> : null}
+      {menu ? (
+        <Menu
+          label={menu.selection.length > 1 ? `${menu.selection.length} connections` : 'Connection'}
+          items={menu.selection.length > 1 ? selectionItems(menu) : menuItems(menu.row, menu.copy)}
+          at={menu.at}
+          onClose={() => setMenu(null)}
+        />
+      ) : null}
+      {processMenu ? <Menu label="Process" items={processItems(processMenu.entry, processMenu.copy)} at={processMenu.at} onClose={() => setProcessMenu(null)} /> : null}
+      {dialog?.kind === 'killMany' ? <MultiKillDialog processes={dialog.processes} connectionCount={connectionCount} onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === 'kill' ? <KillDialog processes={dialog.row.processes} connectionCount={connectionCount} onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === 'close' ? <CloseDialog row={dialog.row} onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === 'log' ? <ActionLogDialog onClose={() => setDialog(null)} /> : null}

@@ -7,7 +7,7 @@ import type { KillResult } from '../../../shared/protocol.js';
 import type { ProcessInfo } from '../../../shared/types.js';
 import { formatDateTime } from '../../../shared/format.js';
 import { api } from '../../api/client.js';
-import { Dialog } from '../../components/Dialog.js';
+import { Dialog, DismissButton } from '../../components/Dialog.js';
 
 const OUTCOME_TITLE: Record<KillResult['outcome'], string> = {
   killed: 'Killed',
@@ -60,10 +60,7 @@ export function KillDialog(props: { processes: ProcessInfo[]; connectionCount: (
               ) : null}
             </>
           ) : null}
-          {/* Focus starts on Cancel: Enter on a freshly opened dialog must never kill anything. */}
-          <button type="button" onClick={props.onClose} data-autofocus>
-            {done ? 'Close' : 'Cancel'}
-          </button>
+          <DismissButton done={Boolean(done)} onClose={props.onClose} />
         </>
       }
     >

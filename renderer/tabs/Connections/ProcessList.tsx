@@ -70,7 +70,13 @@ const columns: GridColumn<ProcessEntry>[] = [
   { id: 'listening', header: 'Listen', width: 52, align: 'right', sortValue: (p) => p.listening, text: (p) => formatCount(p.listening), hiddenByDefault: true },
 ];
 
-export function ProcessList(props: { entries: ProcessEntry[]; selected: string | null; onSelect: (name: string | null) => void }) {
+export function ProcessList(props: {
+  entries: ProcessEntry[];
+  selected: string | null;
+  onSelect: (name: string | null) => void;
+  /** Right click, the Menu key or Shift+F10 on a process. */
+  onContextMenu?: (entry: ProcessEntry, at: { x: number; y: number }, copy: () => void) => void;
+}) {
   const [search, setSearch] = useState('');
   const shown = useMemo(() => {
     const q = search.trim().toLowerCase();
@@ -87,6 +93,7 @@ export function ProcessList(props: { entries: ProcessEntry[]; selected: string |
         defaultSort={[{ id: 'connections', desc: true }]}
         selectedId={props.selected}
         onSelect={(id) => props.onSelect(id)}
+        onContextMenu={(entry, at, _selection, copy) => props.onContextMenu?.(entry, at, copy)}
         empty={search ? 'No process matches.' : 'No processes.'}
       />
     </aside>

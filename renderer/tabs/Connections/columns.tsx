@@ -33,11 +33,6 @@ export function stateText(r: Connection): string {
   return r.closedAt ? 'CLOSED' : r.state;
 }
 
-/** One line per connection, tab-separated, as Copy row puts it on the clipboard. */
-export function rowText(r: Connection): string {
-  return [protoLabel(r), localText(r), formatPort(r.localPort, r.proto), formatAddress(r.remoteAddress), formatPort(r.remotePort, r.proto), stateText(r), pidsText(r), processText(r), userText(r)].join('\t');
-}
-
 export function endpointText(address: string, port: number, proto: string): string {
   const a = formatAddress(address);
   const p = formatPort(port, proto);

@@ -144,6 +144,7 @@ export function InterfacesTab() {
           <DataGrid
             gridId="interfaces"
             label="Interfaces"
+            exportTab="interfaces"
             columns={capture ? captureInterfaceColumns : liveInterfaceColumns}
             rows={rows}
             defaultSort={[{ id: 'name', desc: false }]}

@@ -67,11 +67,11 @@ export function RoutesTab() {
       <div className="stack">
         <section className="group" aria-label="IPv4 routes">
           <h3>IPv4 <span className="muted">({v4.length})</span></h3>
-          <DataGrid gridId="routes" label="IPv4 routes" columns={columns} rows={v4} fitTo={rows} rowClass={rowClass} selectedId={selected} onSelect={setSelected} empty={empty} defaultSort={[{ id: 'table', desc: false }, { id: 'destination', desc: false }]} columnBar="none" />
+          <DataGrid gridId="routes" label="IPv4 routes" exportTab="routes" columns={columns} rows={v4} fitTo={rows} rowClass={rowClass} selectedId={selected} onSelect={setSelected} empty={empty} defaultSort={[{ id: 'table', desc: false }, { id: 'destination', desc: false }]} columnBar="none" />
         </section>
         <section className="group" aria-label="IPv6 routes">
           <h3>IPv6 <span className="muted">({v6.length})</span></h3>
-          <DataGrid gridId="routes" label="IPv6 routes" columns={columns} rows={v6} fitTo={rows} rowClass={rowClass} selectedId={selected} onSelect={setSelected} empty={empty} defaultSort={[{ id: 'table', desc: false }, { id: 'destination', desc: false }]} />
+          <DataGrid gridId="routes" label="IPv6 routes" exportTab="routes" columns={columns} rows={v6} fitTo={rows} rowClass={rowClass} selectedId={selected} onSelect={setSelected} empty={empty} defaultSort={[{ id: 'table', desc: false }, { id: 'destination', desc: false }]} />
         </section>
       </div>
     </div>

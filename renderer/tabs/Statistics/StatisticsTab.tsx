@@ -261,6 +261,7 @@ export function StatisticsTab() {
             <DataGrid
               gridId="statistics"
               label={`${group} counters`}
+              exportTab="statistics"
               columns={columns}
               rows={list}
               rowClass={rowClass}

@@ -1,0 +1,52 @@
+// What File → Export… writes: the active tab's view as it is on screen (its grids' visible columns in
+// their order, filtered and sorted, every row, not only those scrolled into view) and the words that
+// describe it (filter, sort). Grids and tabs register a getter here; nothing is copied until an export.
+import type { ExportTable } from '../../shared/export.js';
+
+export interface GridView {
+  label: string;
+  columns: string[];
+  rows: string[][];
+  /** "State ascending, then Local Port descending". */
+  sort: string;
+}
+
+const grids = new Map<string, Map<string, () => GridView>>();
+const describers = new Map<string, () => string[]>();
+
+/** A grid of a tab offers its view; returns the function that withdraws it. */
+export function registerGridView(tab: string, key: string, get: () => GridView): () => void {
+  let byKey = grids.get(tab);
+  if (!byKey) grids.set(tab, (byKey = new Map()));
+  byKey.set(key, get);
+  return () => {
+    if (byKey.get(key) === get) byKey.delete(key);
+  };
+}
+
+/** A tab says what filters its view (the query, the toggles, a process). */
+export function registerViewDescription(tab: string, describe: () => string[]): () => void {
+  describers.set(tab, describe);
+  return () => {
+    if (describers.get(tab) === describe) describers.delete(tab);
+  };
+}
+
+/** The tab's view as one table. Grids with the same columns (IPv4 and IPv6 routes, the Statistics
+ *  sections) are joined, each row saying which it came from; otherwise the first grid (the tab's main
+ *  one) is the view. Null when the tab shows no grid. */
+export function tabView(tab: string, title: string, context: string[]): ExportTable | null {
+  const views = [...(grids.get(tab)?.values() ?? [])].map((get) => get());
+  const first = views[0];
+  if (!first) return null;
+  const same = views.filter((v) => v.columns.join('\u0000') === first.columns.join('\u0000'));
+  const joined = same.length > 1;
+  const notes = [...context, ...(describers.get(tab)?.() ?? [])];
+  if (first.sort) notes.push(`Sorted by ${first.sort}`);
+  return {
+    title,
+    columns: joined ? ['Table', ...first.columns] : first.columns,
+    rows: joined ? same.flatMap((v) => v.rows.map((r) => [v.label, ...r])) : first.rows,
+    notes,
+  };
+}

@@ -1,0 +1,86 @@
+// Kill on a multi-selection (or on a process name in the side list): the distinct processes behind the rows,
+// listed once for one confirmation, then killed one by one through the same request as a single Kill, each
+// with its start time so a PID that now belongs to another process is refused. Focus starts on Cancel.
+import { useState } from 'react';
+import type { KillResult } from '../../../shared/protocol.js';
+import type { ProcessInfo } from '../../../shared/types.js';
+import { api } from '../../api/client.js';
+import { Dialog, DismissButton } from '../../components/Dialog.js';
+
+type Outcome = KillResult | { outcome: 'pending'; message: string };
+
+export function MultiKillDialog(props: { processes: ProcessInfo[]; connectionCount: (pid: number) => number; onClose: () => void }) {
+  const [results, setResults] = useState<Map<number, Outcome> | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [signal, setSignal] = useState<'TERM' | 'KILL'>('TERM');
+  const n = props.processes.length;
+
+  const run = async (sig: 'TERM' | 'KILL') => {
+    setBusy(true);
+    setSignal(sig);
+    const next = new Map<number, Outcome>(props.processes.map((p) => [p.pid, { outcome: 'pending', message: 'waiting…' }]));
+    setResults(new Map(next));
+    for (const p of props.processes) {
+      let r: KillResult;
+      try {
+        r = await api().request('kill', { pid: p.pid, startTime: p.startTime, signal: sig, elevate: false });
+      } catch (err) {
+        r = { outcome: 'failed', message: err instanceof Error ? err.message : String(err) };
+      }
+      next.set(p.pid, r);
+      setResults(new Map(next));
+    }
+    setBusy(false);
+  };
+
+  const done = results !== null && !busy;
+  const ended = done ? [...results.values()].filter((r) => r.outcome === 'killed' || r.outcome === 'gone').length : 0;
+  const one = props.processes[0]!;
+  const what = n === 1 ? `${one.name} (PID ${one.pid})` : `${n} processes`;
+  const title = !done
+    ? `Kill ${what}?`
+    : ended === n
+      ? `${signal === 'TERM' ? 'Terminated' : 'Force-killed'} ${what}`
+      : `${ended} of ${n} processes ended`;
+  return (
+    <Dialog
+      title={title}
+      onClose={props.onClose}
+      actions={
+        <>
+          {!done || ended < n ? (
+            <>
+              <button type="button" className="danger" disabled={busy} onClick={() => void run('TERM')} title="Ask each process to exit (SIGTERM)">
+                {n === 1 ? 'Terminate' : `Terminate ${n}`}
+              </button>
+              <button type="button" className="danger" disabled={busy} onClick={() => void run('KILL')} title="Stop each process at once (SIGKILL)">
+                {n === 1 ? 'Force kill' : `Force kill ${n}`}
+              </button>
+            </>
+          ) : null}
+          <DismissButton done={Boolean(done)} onClose={props.onClose} />
+        </>
+      }
+    >
+      <table className="log-table" aria-label="Processes to kill">
+        <thead>
+          <tr><th>Process</th><th>PID</th><th>User</th><th>Connections</th>{results ? <th>Result</th> : null}</tr>
+        </thead>
+        <tbody>
+          {props.processes.map((p) => {
+            const r = results?.get(p.pid);
+            return (
+              <tr key={p.pid} data-pid={p.pid}>
+                <td>{p.name}</td>
+                <td>{p.pid}</td>
+                <td>{p.user ?? 'unknown'}</td>
+                <td>{props.connectionCount(p.pid)}</td>
+                {results ? <td data-outcome={r?.outcome}>{r?.message ?? ''}</td> : null}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </Dialog>
+  );
+}

@@ -1,0 +1,195 @@
+// Issue 13, "selecting, copying, exporting": multi-select in the Connections grid (click, Shift+click,
+// Ctrl+click, Ctrl+A, Shift+arrows), Copy as tab-separated text with a header line, Kill on a selection
+// (the distinct processes, one confirmation, Cancel first), the process list's own menu, and Export of the
+// view as CSV, JSON and an HTML report that escapes what processes call themselves.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { until, fastConnectionsSession, type Probe } from './support.js';
+
+const session = fastConnectionsSession();
+let page: Page;
+beforeAll(async () => {
+  page = session.page;
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: session.app.host.origin });
+});
+
+const tag = process.pid % 10000;
+const grid = () => page.locator('[role="grid"][aria-label="Connections"]');
+const dataRows = () => grid().locator('[role="row"][data-row-id]');
+const selected = () => grid().locator('[role="row"][aria-selected="true"]');
+const filterBox = () => page.getByRole('searchbox', { name: 'Filter connections' });
+const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+
+/** A process (named `name`) listening on loopback, connected to itself `links` times. */
+function listener(name: string, links: number): Promise<Probe> {
+  return session.probe(
+    name,
+    `const net = require('net');
+     const server = net.createServer((s) => s.on('error', () => {}));
+     server.listen(0, '127.0.0.1', () => {
+       let n = 0;
+       if (${links} === 0) console.log(server.address().port);
+       for (let i = 0; i < ${links}; i++) net.connect(server.address().port, '127.0.0.1', () => { if (++n === ${links}) console.log(server.address().port); }).on('error', () => {});
+     });
+     setInterval(() => {}, 1000);`,
+  );
+}
+
+describe('selecting and copying', () => {
+  let a: Probe;
+  let b: Probe;
+
+  it('click, Shift+click, Ctrl+click, Ctrl+A and Shift+arrows select rows; the grid says it is multi-select', async () => {
+    a = await listener(`nlsela${tag}`, 1);
+    b = await listener(`nlselb${tag}`, 0);
+    await filterBox().fill(`nlsel`);
+    await until('four rows', async () => (await dataRows().count()) === 4);
+    expect(await grid().getAttribute('aria-multiselectable')).toBe('true');
+    await dataRows().nth(0).click();
+    expect(await selected().count()).toBe(1);
+    await dataRows().nth(2).click({ modifiers: ['Shift'] });
+    expect(await selected().count()).toBe(3);
+    await dataRows().nth(1).click({ modifiers: ['ControlOrMeta'] });
+    expect(await selected().count()).toBe(2);
+    await page.keyboard.press('ControlOrMeta+a');
+    expect(await selected().count()).toBe(4);
+    await dataRows().nth(0).click();
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    expect(await selected().count()).toBe(3);
+    await page.keyboard.press('ArrowDown');
+    expect(await selected().count()).toBe(1);
+  });
+
+  it('Copy puts the selected rows on the clipboard as TSV with a header line', async () => {
+    await dataRows().nth(0).click();
+    await dataRows().nth(1).click({ modifiers: ['Shift'] });
+    await page.keyboard.press('ControlOrMeta+c');
+    const text = await until('the clipboard', async () => {
+      const t = await clipboard();
+      return t.startsWith('Proto\t') ? t : null;
+    });
+    const lines = text.split('\n');
+    const headers = await grid().locator('[role="columnheader"] .header-label').allTextContents();
+    expect(lines[0]).toBe(headers.join('\t'));
+    expect(lines).toHaveLength(3);
+    for (const l of lines.slice(1)) expect(l.split('\t')).toHaveLength(headers.length);
+    // The menu's Copy does the same for what it was opened on.
+    await dataRows().nth(0).click({ button: 'right' });
+    await page.getByRole('menu', { name: '2 connections' }).getByRole('menuitem', { name: 'Copy 2 rows' }).click();
+    expect((await clipboard()).split('\n')).toHaveLength(3);
+  });
+
+  it('Kill on a selection lists the distinct processes once, starts on Cancel, and kills them all', async () => {
+    await dataRows().nth(0).click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await dataRows().nth(1).click({ button: 'right' });
+    await page.getByRole('menu', { name: '4 connections' }).getByRole('menuitem', { name: 'Kill 2 processes…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Kill 2 processes?' });
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    const pids = await dialog.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-pid'))).sort());
+    expect(pids).toEqual([a.child.pid, b.child.pid].sort());
+    const exits = [a, b].map((p) => new Promise((r) => p.child.once('exit', r)));
+    await dialog.getByRole('button', { name: 'Terminate 2' }).click();
+    await page.getByRole('dialog', { name: 'Terminated 2 processes' }).waitFor();
+    await Promise.all(exits);
+    expect(await page.getByRole('dialog').locator('td[data-outcome="killed"]').count()).toBe(2);
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+  });
+});
+
+describe('the process list menu', () => {
+  it('offers Filter to, Kill… and Copy', async () => {
+    const p = await listener(`nlplist${tag}`, 0);
+    await filterBox().fill('');
+    const list = page.locator('[role="grid"][aria-label="Processes"]');
+    const row = list.locator('[role="row"][data-row-id]', { hasText: `nlplist${tag}` });
+    await until('the process in the side list', async () => (await row.count()) === 1);
+    await row.click({ button: 'right' });
+    const menu = page.getByRole('menu', { name: 'Process' });
+    expect(await menu.getByRole('menuitem').allTextContents()).toEqual([`Filter to nlplist${tag}`, `Kill nlplist${tag}…`, 'Copy']);
+    await menu.getByRole('menuitem', { name: 'Copy' }).click();
+    expect((await clipboard()).split('\n')[1]).toContain(`nlplist${tag}\t${p.child.pid}`);
+    await row.click({ button: 'right' });
+    await menu.getByRole('menuitem', { name: `Kill nlplist${tag}…` }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.textContent()).toContain(String(p.child.pid));
+    await page.keyboard.press('Enter'); // Cancel has the focus
+    expect(p.child.exitCode).toBeNull();
+    await row.click({ button: 'right' });
+    await menu.getByRole('menuitem', { name: `Filter to nlplist${tag}` }).click();
+    expect(await page.getByTestId('process-filter').textContent()).toContain(`nlplist${tag}`);
+    await page.getByTestId('process-filter').getByRole('button').click();
+  });
+});
+
+describe('Export', () => {
+  const hostile = `=x<i>${tag}`;
+
+  async function exportAs(label: string): Promise<string> {
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export this view' });
+    await dialog.getByRole('radio', { name: new RegExp(label) }).check();
+    const download = page.waitForEvent('download');
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    const file = await (await download).path();
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    return readFileSync(file, 'utf8');
+  }
+
+  it('writes the view (visible columns in order, filter and sort, every row) as CSV, JSON and HTML', async () => {
+    const p = await listener(hostile, 1);
+    await filterBox().fill(`pid:${p.child.pid}`);
+    await until('three rows', async () => (await dataRows().count()) === 3);
+    // Hide User: the export follows the visible columns.
+    await page.getByRole('button', { name: 'Columns…' }).last().click();
+    await page.getByRole('menu', { name: 'Columns' }).getByRole('menuitemcheckbox', { name: 'User' }).click();
+    await page.keyboard.press('Escape');
+    const headers = await grid().locator('[role="columnheader"] .header-label').allTextContents();
+    expect(headers).not.toContain('User');
+
+    const csv = (await exportAs('CSV')).trimEnd().split('\r\n');
+    expect(csv[0]).toBe(headers.map((h) => (h.includes(',') ? `"${h}"` : h)).join(','));
+    expect(csv).toHaveLength(4);
+    const processCol = headers.indexOf('Process');
+    // A name a spreadsheet would run as a formula is defused.
+    expect(csv.slice(1).every((l) => l.split(',')[processCol] === `'${hostile}`)).toBe(true);
+
+    const json = JSON.parse(await exportAs('JSON')) as Record<string, string>[];
+    expect(json).toHaveLength(3);
+    expect(Object.keys(json[0]!)).toEqual(headers);
+    expect(json.map((r) => r.PID)).toEqual([String(p.child.pid), String(p.child.pid), String(p.child.pid)]);
+
+    const html = await exportAs('HTML');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain(`=x&lt;i&gt;${tag}`);
+    expect(html).not.toContain(`<i>${tag}`);
+    expect(html).toContain(`Filter: pid:${p.child.pid}`);
+    expect(html).toMatch(/Sorted by Process ascending/);
+    expect((html.match(/<tr>/g) ?? []).length).toBe(4);
+
+    await page.getByRole('button', { name: 'Columns…' }).last().click();
+    await page.getByRole('menu', { name: 'Columns' }).getByRole('menuitem', { name: 'Reset columns' }).click();
+  });
+
+  it('exports every row, not only those on screen, and other tabs too (Ctrl+E)', async () => {
+    await filterBox().fill('');
+    const total = Number(/^([\d,]+) of/.exec((await page.locator('[data-status="rows"]').textContent()) ?? '')![1]!.replace(/,/g, ''));
+    await page.getByRole('tab', { name: 'Statistics' }).click();
+    await page.locator('[role="grid"][aria-label="Tcp counters"]').waitFor();
+    await page.keyboard.press('ControlOrMeta+e');
+    const dialog = page.getByRole('dialog', { name: 'Export this view' });
+    await dialog.getByRole('radio', { name: /JSON/ }).check();
+    const download = page.waitForEvent('download');
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    const stats = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as Record<string, string>[];
+    const counters = Number(/of ([\d,]+) counters/.exec((await page.locator('[data-status="rows"]').textContent()) ?? '')![1]!.replace(/,/g, ''));
+    expect(stats).toHaveLength(counters);
+    expect(stats.some((r) => r.Table === 'Tcp counters' && r.Counter === 'InSegs')).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByRole('tab', { name: 'Connections' }).click();
+    expect(total).toBeGreaterThan(0);
+  });
+});
