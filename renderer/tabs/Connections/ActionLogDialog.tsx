@@ -11,7 +11,10 @@ const ACTION_WORDS: Record<string, string> = {
   'kill:KILL': 'Force kill',
   'kill-elevated:TERM': 'Terminate as administrator',
   'kill-elevated:KILL': 'Force kill as administrator',
+  'kill-agent:TERM': 'Terminate (through the NetLens agent)',
+  'kill-agent:KILL': 'Force kill (through the NetLens agent)',
   'close-connection': 'Close connection',
+  'close-connection-agent': 'Close connection (through the NetLens agent)',
 };
 
 /** Outcomes other than success, as a word before the message. */
