@@ -265,6 +265,15 @@ export function App() {
                 onSelect: () => updateSettings({ theme: value }),
               })),
             },
+            {
+              id: 'about',
+              node: (
+                <button type="button" aria-label="About NetLens" title="About NetLens: version and data credits" onClick={() => setAbout(true)}>
+                  ?
+                </button>
+              ),
+              menu: [{ id: 'about', label: 'About NetLens…', onSelect: () => setAbout(true) }],
+            },
           ]}
         />
       </header>
