@@ -10,7 +10,7 @@ import { createService } from './service.js';
 import { registerIpc, APP_ORIGIN } from './ipc.js';
 import { startMonitor } from './monitor/host.js';
 import { createActions } from './actions/index.js';
-import { parseCapture } from './capture/index.js';
+import { createCaptureParser } from './capture/off-thread.js';
 import { hostInfo } from './host-info.js';
 import { createSettingsStore } from './settings-store.js';
 import { builtPaths } from './paths.js';
@@ -204,12 +204,14 @@ async function start(): Promise<void> {
     notify: (message) => monitor.notify(message),
     log,
   });
+  // Captures are parsed in worker threads: the main process (and with it every window) never waits on one.
+  const captureParser = createCaptureParser({ workerPath: builtPaths.captureWorker });
   const service = createService({
     hostInfo: () => hostInfo('electron'),
     monitor,
     agent,
     actions: createActions({ dataDir: app.getPath('userData'), ownPids: () => app.getAppMetrics().map((m) => m.pid), agent: () => agent.actions() }),
-    parseCapture,
+    parseCapture: (name, text, format) => captureParser.parse(name, text, format),
     settings: createSettingsStore(app.getPath('userData')),
     saveExport: (fileName, text) => saveExport(fileName, text),
     log,
@@ -286,6 +288,6 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     tray?.destroy();
     agent.stop();
-    void monitor.close().finally(() => app.quit());
+    void Promise.all([monitor.close(), captureParser.close()]).finally(() => app.quit());
   });
 }

@@ -29,6 +29,9 @@ export const builtPaths = {
   get trayIcon(): string {
     return join(outDir(), 'main', 'tray-icon.png');
   },
+  get captureWorker(): string {
+    return join(outDir(), 'main', 'capture-worker.cjs');
+  },
   get preload(): string {
     return join(outDir(), 'preload', 'preload.cjs');
   },

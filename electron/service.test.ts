@@ -1,11 +1,16 @@
 // The service is the one door back up: every message is validated before anything acts on it.
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage, StreamMessage } from '../shared/protocol.js';
-import { createService } from './service.js';
+import { createService, type ServiceOptions } from './service.js';
 import type { Actions } from './actions/api.js';
 import type { Monitor } from './monitor/api.js';
 
-function setup(saveExport?: (fileName: string, text: string) => Promise<{ path: string | null }>) {
+function setup(
+  saveExport?: (fileName: string, text: string) => Promise<{ path: string | null }>,
+  parseCapture: ServiceOptions['parseCapture'] = () => {
+    throw new Error('unknown format');
+  },
+) {
   const handled: StreamMessage[] = [];
   const calls: string[] = [];
   let detached = 0;
@@ -34,9 +39,7 @@ function setup(saveExport?: (fileName: string, text: string) => Promise<{ path: 
     hostInfo: () => ({ host: 'browser', appName: 'NetLens', appVersion: '0', platform: 'linux', arch: 'x64', osRelease: '', hostname: 'h', privileged: true, pid: 1, live: true }),
     monitor,
     actions,
-    parseCapture: () => {
-      throw new Error('unknown format');
-    },
+    parseCapture,
     settings: { load: async () => ({ theme: 'dark' }), save: async () => undefined },
     ...(saveExport ? { saveExport } : {}),
     log: (l) => logged.push(l),
@@ -137,6 +140,30 @@ describe('service', () => {
     t.session.receive({ type: 'subscribe', dataset: 'routes' });
     expect(t.handled).toEqual([]);
     expect(t.detached()).toBe(1);
+  });
+});
+
+describe('service, heavy requests', () => {
+  it('runs one capture parse at a time per client: a second is refused at once, with a clear answer', async () => {
+    const finish: (() => void)[] = [];
+    const t = setup(undefined, () => new Promise((resolve) => finish.push(() => resolve({ label: 'x', format: 'ss-H', dataset: 'connections', rows: [], diagnostics: { skipped: 0, samples: [], missing: [], notes: [] } }))));
+    const request = (id: number) => ({ type: 'request', id, method: 'parseCapture', params: { name: 'x.txt', text: 'x' } });
+    t.session.receive(request(1));
+    t.session.receive(request(2));
+    t.session.receive({ type: 'request', id: 3, method: 'hostInfo', params: {} });
+    await t.flush();
+    const answers = () => t.sent.filter((m): m is Extract<ServerMessage, { type: 'response' }> => m.type === 'response');
+    expect(answers().map((a) => [a.id, a.ok])).toEqual([[2, false], [3, true]]);
+    expect(answers()[0]).toMatchObject({ error: expect.stringMatching(/parseCapture request from this window is still running/) });
+    expect(finish).toHaveLength(1);
+    finish[0]!();
+    await t.flush();
+    t.session.receive(request(4));
+    await t.flush();
+    expect(finish).toHaveLength(2);
+    finish[1]!();
+    await t.flush();
+    expect(answers().map((a) => [a.id, a.ok])).toEqual([[2, false], [3, true], [1, true], [4, true]]);
   });
 });
 

@@ -20,7 +20,7 @@ export interface ServiceOptions {
   hostInfo: () => HostInfo;
   monitor: Monitor;
   actions: Actions;
-  parseCapture: (name: string, text: string, format: string) => MethodResults['parseCapture'];
+  parseCapture: (name: string, text: string, format: string) => Promise<MethodResults['parseCapture']> | MethodResults['parseCapture'];
   settings: SettingsStore;
   /** The privileged helper of this host's session ("Show all processes…"); absent where none can run. */
   agent?: AgentManager;
@@ -47,6 +47,9 @@ const NO_AGENT: AgentStatus = {
   message: null,
   rejectedLines: 0,
 };
+
+/** Requests that cost real time and memory on the Node side. */
+const HEAVY_METHODS: ReadonlySet<Method> = new Set<Method>(['parseCapture']);
 
 type Handlers = { [M in Method]: (params: RequestParams<M>) => Promise<MethodResults[M]> | MethodResults[M] };
 
@@ -81,8 +84,20 @@ export function createService(options: ServiceOptions): Service {
       };
       const client = options.monitor.attach(safeSend);
 
+      // Heavy requests (a capture of up to 32 MB) run one at a time per client: a second one is refused,
+      // never queued, so one client cannot pile up work or memory (the parser also caps them globally).
+      const heavyRunning = new Set<Method>();
+
       async function answer(message: Extract<ClientMessage, { type: 'request' }>): Promise<void> {
         const handler = handlers[message.method] as (p: unknown) => Promise<unknown> | unknown;
+        const heavy = HEAVY_METHODS.has(message.method);
+        if (heavy && heavyRunning.has(message.method)) {
+          const error = `a ${message.method} request from this window is still running; wait for it to finish`;
+          log(`[${label}] ${message.method} refused: ${error}`);
+          safeSend({ type: 'response', id: message.id, ok: false, error });
+          return;
+        }
+        if (heavy) heavyRunning.add(message.method);
         try {
           const result = await handler(message.params);
           safeSend({ type: 'response', id: message.id, ok: true, result });
@@ -90,6 +105,8 @@ export function createService(options: ServiceOptions): Service {
           const text = err instanceof Error ? err.message : String(err);
           log(`[${label}] ${message.method} failed: ${text}`);
           safeSend({ type: 'response', id: message.id, ok: false, error: text });
+        } finally {
+          if (heavy) heavyRunning.delete(message.method);
         }
       }
 

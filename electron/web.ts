@@ -1,10 +1,16 @@
 // The browser host: the same renderer and the same API as the Electron host, served over HTTP and a
 // WebSocket on 127.0.0.1, for machines without the Electron binary (and for people who prefer a browser).
 //
-// Security, as Jupyter does it: a random per-launch token, printed in the URL, is required on every HTTP
-// request and WebSocket upgrade (query `?token=` or the cookie the first page load sets), compared in
-// constant time. Host and Origin must name the bound address (DNS rebinding and cross-site defence).
-// Loopback only, unless --host is given explicitly.
+// Security: a random per-launch token, printed in the URL, is required on every WebSocket upgrade and every
+// HTTP request, compared in constant time. Host and Origin must name the bound address (DNS rebinding and
+// cross-site defence). Loopback only, unless --host is given explicitly.
+//
+// No cookie carries the token: cookies are not port-scoped, so a browser would send it to every other
+// server on 127.0.0.1, including one another local user runs (issue 10). Instead `/?token=T` redirects
+// to `/P/#token=T`, where P is a second random per-launch path prefix that authorises only the page's
+// static files; the page moves T from the fragment (never sent to a server) into sessionStorage (scoped
+// to this origin, port included) and offers it as a WebSocket subprotocol. Reloading keeps working; a
+// copied `/P/` address without the token gets the files but no data.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { stat } from 'node:fs/promises';
@@ -12,15 +18,15 @@ import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_CAPTURE_BYTES, type ServerMessage } from '../shared/protocol.js';
-import { createService, type Service } from './service.js';
+import { MAX_CAPTURE_BYTES, WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, type ServerMessage } from '../shared/protocol.js';
+import { createService, type Service, type ServiceOptions } from './service.js';
 import type { AgentManager } from './agent/manager.js';
 import type { Monitor } from './monitor/api.js';
 import type { Actions } from './actions/api.js';
 import { hostInfo } from './host-info.js';
 import { builtPaths } from './paths.js';
 import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
-import { parseCapture as defaultParseCapture } from './capture/index.js';
+import { createCaptureParser } from './capture/off-thread.js';
 import { createActions } from './actions/index.js';
 import { defaultDataDir } from './data-dir.js';
 import { createSettingsStore } from './settings-store.js';
@@ -38,7 +44,11 @@ export interface WebHostOptions {
   dataDir?: string;
   /** A fixed token (tests); by default a random one per launch. */
   token?: string;
+  /** A fixed page path prefix (tests); by default a random one per launch. */
+  pagePrefix?: string;
   log?: (line: string) => void;
+  /** Defaults to parsing in a worker thread per capture (electron/capture/off-thread.ts). */
+  parseCapture?: ServiceOptions['parseCapture'];
 }
 
 export interface WebHost {
@@ -46,12 +56,18 @@ export interface WebHost {
   /** With a wildcard --host: the same page at each of this machine's addresses. */
   otherUrls: string[];
   token: string;
+  /** The per-launch path (`/<random>/`) under which the page's files are served without the token. */
+  pagePath: string;
   host: string;
   port: number;
   close(): Promise<void>;
 }
 
 export const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** What may wait unread on one client's socket before the client is disconnected: several full snapshots
+ *  of a busy machine's connections (about 2 MB each for 5,000 sockets). */
+export const MAX_UNREAD_BYTES = 32 * 1024 * 1024;
 
 const isWildcard = (host: string) => host === '0.0.0.0' || host === '::';
 
@@ -71,17 +87,12 @@ export function tokenMatches(expected: string, given: string | null | undefined)
   return timingSafeEqual(a, b);
 }
 
-function cookieValue(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return null; // a malformed cookie is no token
-      }
-    }
+/** The token a page offers as a WebSocket subprotocol (`netlens-token.<token>`), if any. */
+function protocolToken(header: string | string[] | undefined): string | null {
+  const value = Array.isArray(header) ? header.join(',') : header ?? '';
+  for (const p of value.split(',')) {
+    const name = p.trim();
+    if (name.startsWith(WS_TOKEN_PROTOCOL_PREFIX)) return name.slice(WS_TOKEN_PROTOCOL_PREFIX.length);
   }
   return null;
 }
@@ -99,15 +110,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const log = options.log ?? ((line: string) => console.warn(line));
   const bindHost = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('hex');
+  const pagePath = `/${options.pagePrefix ?? randomBytes(24).toString('hex')}/`;
   const rendererDir = options.rendererDir ?? builtPaths.renderer;
   const dataDir = options.dataDir ?? defaultDataDir();
   const agent = options.agent;
   const actions = options.actions ?? createActions({ dataDir, ...(agent ? { agent: () => agent.actions() } : {}) });
+  const captureParser = options.parseCapture ? null : createCaptureParser({ workerPath: builtPaths.captureWorker });
   const service: Service = createService({
     hostInfo: () => hostInfo('browser'),
     monitor: options.monitor,
     actions,
-    parseCapture: defaultParseCapture,
+    parseCapture: options.parseCapture ?? ((name, text, format) => captureParser!.parse(name, text, format)),
     settings: createSettingsStore(dataDir),
     ...(agent ? { agent } : {}),
     log,
@@ -118,7 +131,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   let port = 0;
-  const cookieName = () => `netlens-token-${port}`;
 
   /** Host names this server answers to: the bound address, and the loopback names when bound to loopback. */
   function allowedHosts(): Set<string> {
@@ -134,8 +146,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     return names;
   }
 
-  /** 403 for a foreign Host or Origin, 401 for a missing or wrong token, null when the request may pass. */
-  function refuse(req: IncomingMessage): { status: 400 | 401 | 403; reason: string } | null {
+  /** 403 for a foreign Host or Origin, 401 for a missing or wrong token, null when the request may pass.
+   *  `pageFiles`: an HTTP request for a file under the per-launch page path passes without the token. */
+  function refuse(req: IncomingMessage, pageFiles: boolean): { status: 400 | 401 | 403; reason: string } | null {
     const hosts = allowedHosts();
     const host = (req.headers.host ?? '').toLowerCase();
     if (!hosts.has(host)) return { status: 403, reason: `Host ${JSON.stringify(host)} is not this server` };
@@ -145,7 +158,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     const url = requestUrl(req);
     if (!url) return { status: 400, reason: 'unparseable request URL' };
-    const given = url.searchParams.get('token') ?? cookieValue(req.headers.cookie, cookieName());
+    if (pageFiles && url.pathname.startsWith(pagePath)) return null;
+    const given = url.searchParams.get('token') ?? protocolToken(req.headers['sec-websocket-protocol']);
     if (!tokenMatches(token, given)) return { status: 401, reason: 'missing or wrong token' };
     return null;
   }
@@ -160,21 +174,22 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 
   async function serveFile(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const file = await readRendererFile(rendererDir, url.pathname);
+    if (url.pathname === '/' && url.searchParams.has('token')) {
+      // The address `netlens web` printed: on to the page path, the token in the fragment for the page.
+      res.writeHead(303, { ...securityHeaders, Location: `${pagePath}#token=${encodeURIComponent(token)}` }).end();
+      return;
+    }
+    const path = url.pathname.startsWith(pagePath) ? url.pathname.slice(pagePath.length - 1) : url.pathname;
+    const file = await readRendererFile(rendererDir, path);
     if (!file) {
       res.writeHead(404, securityHeaders).end('not found');
       return;
     }
-    const headers: Record<string, string> = { ...securityHeaders, 'Content-Type': file.contentType };
-    if (url.searchParams.has('token')) {
-      // The page may drop the token from its URL: the cookie carries it for assets and the WebSocket.
-      headers['Set-Cookie'] = `${cookieName()}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
-    }
-    res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : file.body);
+    res.writeHead(200, { ...securityHeaders, 'Content-Type': file.contentType }).end(req.method === 'HEAD' ? undefined : file.body);
   }
 
   const server = createServer((req, res) => {
-    const refused = refuse(req);
+    const refused = refuse(req, true);
     if (refused) {
       log(`web: refused ${req.method} ${(req.url ?? '').replace(/token=[^&]*/, 'token=…')}: ${refused.reason}`);
       res.writeHead(refused.status, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
@@ -198,9 +213,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CAPTURE_BYTES * 2 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_CAPTURE_BYTES * 2,
+    // Never echo the token protocol back: answer with the plain one when the page offered it.
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    const refused = refuse(req);
+    const refused = refuse(req, false);
     const path = requestUrl(req)?.pathname;
     if (refused || path !== '/ws') {
       const status = refused?.status ?? 404;
@@ -216,7 +236,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   function onSocket(ws: WebSocket, req: IncomingMessage): void {
     const label = `ws#${++clientCount} ${req.socket.remoteAddress ?? ''}`;
     const session = service.connect((message: ServerMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+      if (ws.readyState !== ws.OPEN) return;
+      // A client that does not read its socket would make the host queue without end (issue 10: 10,000
+      // resyncs took it to 2.6 GB). Past the bound it is disconnected; its page reconnects and resyncs.
+      if (ws.bufferedAmount > MAX_UNREAD_BYTES) {
+        log(`web: [${label}] disconnected: ${Math.round(ws.bufferedAmount / 1048576)} MB sent to it are still unread (it fell too far behind)`);
+        session.close();
+        ws.terminate();
+        return;
+      }
+      ws.send(JSON.stringify(message));
     }, label);
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
@@ -253,6 +282,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     url,
     otherUrls,
     token,
+    pagePath,
     host: bindHost,
     port,
     async close() {
@@ -260,6 +290,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await captureParser?.close();
     },
   };
 }

@@ -50,7 +50,7 @@ const common = {
 };
 
 await Promise.all([
-  esbuild({ ...common, entryPoints: { main: 'electron/main.ts', worker: 'electron/monitor/worker.ts' }, outdir: join(root, 'out/main'), outExtension: { '.js': '.cjs' } }),
+  esbuild({ ...common, entryPoints: { main: 'electron/main.ts', worker: 'electron/monitor/worker.ts', 'capture-worker': 'electron/capture/parse-worker.ts' }, outdir: join(root, 'out/main'), outExtension: { '.js': '.cjs' } }),
   esbuild({ ...common, entryPoints: { cli: 'electron/cli.ts' }, outdir: join(root, 'out/main'), outExtension: { '.js': '.cjs' }, banner: { js: '#!/usr/bin/env node' } }),
   // The preload runs sandboxed: only `electron` may be required, everything else is bundled in.
   esbuild({ ...common, platform: 'browser', target: 'chrome150', entryPoints: { preload: 'electron/preload.ts' }, outdir: join(root, 'out/preload'), outExtension: { '.js': '.cjs' } }),

@@ -21,10 +21,14 @@ export function parseIpv4(s: string): Uint8Array | null {
   return out;
 }
 
+/** An address without its `%zone` (`fe80::1%eth0` -> `fe80::1`); an indexOf, never a backtracking regex. */
+export function withoutZone(address: string): string {
+  const zone = address.indexOf('%');
+  return zone < 0 ? address : address.slice(0, zone);
+}
+
 export function parseIpv6(input: string): Uint8Array | null {
-  let s = input;
-  const zone = s.indexOf('%');
-  if (zone >= 0) s = s.slice(0, zone);
+  let s = withoutZone(input);
   if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
   if (!s.includes(':')) return null;
   const out = new Uint8Array(16);

@@ -19,6 +19,11 @@ export const IPC = {
   /** main -> renderer: menu commands (Open capture..., etc.). */
   menu: 'netlens:menu',
 } as const;
+/** The browser host's WebSocket subprotocol, and the prefix of the second one the page offers to carry the
+ *  token (`netlens-token.<token>`): the token never goes into a URL or a cookie. */
+export const WS_PROTOCOL = 'netlens';
+export const WS_TOKEN_PROTOCOL_PREFIX = 'netlens-token.';
+
 /** The window.postMessage tag the preload uses to hand the port to the page. */
 export const PORT_MESSAGE_TAG = 'netlens:port';
 

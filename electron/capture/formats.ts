@@ -56,7 +56,7 @@ const majority = (ctx: CaptureContext, re: RegExp): boolean => ctx.lines.length 
 // ss -i/-m/-e print details on indented continuation lines; only the rows proper count.
 const rowLines = (ctx: CaptureContext): string[] => ctx.lines.filter((l) => /^\S/.test(l));
 
-const WIN_ROW = /^\s*(TCP|UDP)\s+\S+:\S+\s+\S+/;
+const WIN_ROW = /^\s*(TCP|UDP)\s+\S(?:[^\s:]*:)+[^\s:]+\s+\S/;
 const LINUX_INET_ROW = /^(tcp|udp|udpl|raw)6?\s+\d+\s+\d+\s+\S*:(\d+|\*|[A-Za-z][\w-]*)\s/;
 const LINUX_UNIX_ROW = /^unix\s+\d+\s+\[/;
 const BSD_INET_ROW = /^(?:[0-9a-f]+\s+(?:[0-9a-f]+\s+)?)?(tcp|udp|icm)(4|6|46)\s/;
@@ -250,8 +250,8 @@ export const FORMATS: CaptureFormat[] = [
     name: 'linux-ifconfig', variants: ['macos-ifconfig', 'freebsd-ifconfig'], dataset: 'interfaces', description: 'ifconfig (Linux net-tools old and new style, macOS, FreeBSD)',
     detect: (ctx) => has(ctx, IFCONFIG_HEAD) || has(ctx, /^\S+\s+Link encap:/),
     variant: (ctx) => {
-      if (has(ctx, /^\S+\s+Link encap:/) || has(ctx, /flags=\d+<[^>]*>\s{2}mtu/)) return 'linux-ifconfig';
-      return has(ctx, /flags=\d+<[^>]*>\s+metric \d+ mtu/) ? 'freebsd-ifconfig' : 'macos-ifconfig';
+      if (has(ctx, /^\S+\s+Link encap:/) || has(ctx, /flags=\d+<[^<>]*>\s{2}mtu/)) return 'linux-ifconfig';
+      return has(ctx, /flags=\d+<[^<>]*> +metric \d+ mtu/) ? 'freebsd-ifconfig' : 'macos-ifconfig';
     },
     parse: (ctx) => sockets(parseIfconfig(ctx.text)),
   },
@@ -263,7 +263,7 @@ export const FORMATS: CaptureFormat[] = [
   {
     name: 'windows-netstat-s', variants: ['windows-netstat-e', 'windows-netstat-es'], dataset: 'statistics',
     description: 'Windows netstat -s / -e / -es',
-    detect: (ctx) => has(ctx, /^\s*(IPv4|IPv6|ICMPv4|ICMPv6|Interface) Statistics\s*$/) || has(ctx, /^\s*(TCP|UDP) Statistics for IPv[46]/) || (count(ctx, /^\s*[A-Z][\w ]+?\s+=\s+\d+$/) > 3),
+    detect: (ctx) => has(ctx, /^\s*(IPv4|IPv6|ICMPv4|ICMPv6|Interface) Statistics\s*$/) || has(ctx, /^\s*(TCP|UDP) Statistics for IPv[46]/) || (count(ctx, /^\s*[A-Z][\w ]* =\s+\d+$/) > 3),
     variant: (ctx) => {
       const e = has(ctx, /^\s*Interface Statistics/);
       const s = has(ctx, /\s=\s+\d+$/);

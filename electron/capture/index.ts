@@ -9,7 +9,10 @@ import type { Connection } from '../../shared/types.js';
 /** One book for every capture opened: the places databases load once and their answers stay cached. */
 let captureBook: NameBook | null = null;
 
-const PROMPT = /^(?:.*?(?:[$#%>]|PS [^>]*>)\s*)?(?:sudo\s+)?((?:netstat|ss|ip|route|ifconfig|ipconfig|cat|nstat|lsof|arp)(?:\s.*)?)$/i;
+// The command starts the line or follows the first prompt character (`$ `, `# `, `C:\\>`, `PS C:\\>`) after
+// which a known tool name stands. Written so that no two quantifiers compete for the same characters: the
+// leftmost match is found in one pass (a lazy `.*?` prefix here was quadratic on a long first line).
+const PROMPT = /(?:^|[$#%>]\s*)(?:sudo\s+)?((?:netstat|ss|ip|route|ifconfig|ipconfig|cat|nstat|lsof|arp)(?:\s[^]*)?)$/i;
 
 /** A first line such as `$ netstat -anv`, `C:\>netstat -ano` or `root@host:/proc/net# cat raw` is the
  *  command, not output: it is removed, and kept as a hint (which /proc file, which ss protocol). */

@@ -12,26 +12,28 @@ const KEYED = new Set(['via', 'dev', 'proto', 'scope', 'src', 'metric', 'table',
 
 /** One `ip route` line (with its `nexthop` continuation lines) as an `ip -j route` object. */
 function routeObject(words: string[], nexthops: string[][]): Record<string, unknown> | null {
-  const w = [...words];
+  // Read with a cursor: Array#shift copies a long array each time, quadratic on a hostile line of words.
+  let at = 0;
+  const next = (): string | undefined => (at < words.length ? words[at++] : undefined);
   const e: Record<string, unknown> = {};
-  if (ROUTE_TYPES.has(w[0] ?? '') && w.length > 1) e.type = w.shift();
-  const dst = w.shift();
+  if (ROUTE_TYPES.has(words[0] ?? '') && words.length > 1) e.type = next();
+  const dst = next();
   if (dst === undefined) return null;
   e.dst = dst;
   const flags: string[] = [];
-  while (w.length > 0) {
-    const key = w.shift() ?? '';
+  while (at < words.length) {
+    const key = next() ?? '';
     if (KEYED.has(key) && key !== 'onlink') {
-      const value = w.shift();
+      const value = next();
       if (value === undefined) return null;
-      if (key === 'via') e.gateway = value === 'inet6' || value === 'inet' ? w.shift() : value;
+      if (key === 'via') e.gateway = value === 'inet6' || value === 'inet' ? next() : value;
       else if (key === 'dev') e.dev = value;
       else if (key === 'proto') e.protocol = value;
       else if (key === 'scope') e.scope = value;
       else if (key === 'src') e.prefsrc = value;
       else if (key === 'metric') e.metric = Number(value);
       else if (key === 'table') e.table = value;
-      else if (key === 'mtu') e.metrics = [{ mtu: Number(value === 'lock' ? w.shift() : value) }];
+      else if (key === 'mtu') e.metrics = [{ mtu: Number(value === 'lock' ? next() : value) }];
     } else if (key === 'linkdown' || key === 'dead' || key === 'onlink' || key === 'pervasive' || key === 'offload') {
       flags.push(key);
     }
@@ -131,13 +133,14 @@ export function parseIpLinkText(text: string, source = 'ip link'): DatasetResult
       if (link[1] === 'loopback') current.mac = link[2] ?? null;
       continue;
     }
-    const addr = /^(inet6?)\s+([0-9a-f.:]+)(?:\/(\d+))?.*?\bscope (\w+)/.exec(line);
-    if (addr) {
+    const addr = /^(inet6?)\s+([0-9a-f.:]+)(?:\/(\d+))?/.exec(line);
+    const scope = addr ? /\bscope (\w+)/.exec(line.slice(addr[0].length)) : null;
+    if (addr && scope) {
       current.addresses.push({
         family: addr[1] === 'inet6' ? 'inet6' : 'inet',
         address: addr[2] ?? '',
         prefixLength: addr[3] !== undefined ? Number(addr[3]) : null,
-        scope: addr[4] === 'universe' ? 'global' : addr[4] ?? null,
+        scope: scope[1] === 'universe' ? 'global' : scope[1] ?? null,
       });
     }
     // valid_lft, alias, altname, vf and detail lines carry nothing a row holds.

@@ -87,6 +87,22 @@ function parseInetRow(line: string, cols: InetColumns, rows: Connection[], d: Di
 
 const UNIX_ROW = /^unix\s+(\d+)\s+\[([^\]]*)\]\s+(\S+)\s+(?:(LISTENING|CONNECTED|CONNECTING|DISCONNECTING|FREE|UNKNOWN)\s+)?(\d+)\s*(.*)$/;
 
+/** `PID/Program` (or `-`) and the rest of a unix row: the program ends at the first run of spaces that is
+ *  followed by `/` or `@`, is two or more long, or ends the line. One pass over the runs of spaces (a lazy
+ *  `.*?` regex with competing `\s` quantifiers was quadratic on a long line). */
+function splitOwnerColumn(rest: string): [owner: string, path: string] | null {
+  const lead = /^(?:-|\d+\/)/.exec(rest);
+  if (!lead) return null;
+  const spaces = /\s+|$/g;
+  spaces.lastIndex = lead[0].length;
+  for (let m = spaces.exec(rest); m; m = spaces.exec(rest)) {
+    const end = m.index + m[0].length;
+    if (m[0].length >= 2 || end === rest.length || rest[end] === '/' || rest[end] === '@') return [rest.slice(0, m.index), rest.slice(end)];
+    if (lead[0] === '-') return null;
+  }
+  return null;
+}
+
 function parseUnixRow(line: string, cols: InetColumns, rows: Connection[], d: Diagnostics, source: string): void {
   const m = UNIX_ROW.exec(line.trim());
   if (!m) {
@@ -100,13 +116,13 @@ function parseUnixRow(line: string, cols: InetColumns, rows: Connection[], d: Di
   if (cols.pid) {
     // The program column is at most 20 characters and may hold spaces (`sshd: kbrazil`); the path starts
     // at the next `/` or `@`, or after a run of spaces.
-    const owner = /^(-|\d+\/.*?)(?:\s+(?=[/@])|\s{2,}|\s*$)(.*)$/.exec(rest);
+    const owner = splitOwnerColumn(rest);
     if (owner) {
-      const po = pidProgram(owner[1] ?? '');
+      const po = pidProgram(owner[0]);
       pid = po.pid;
       processName = po.name;
       if (pid === null) ownerStatus = 'denied';
-      rest = owner[2] ?? '';
+      rest = owner[1];
     }
   }
   const flags = m[2] ?? '';

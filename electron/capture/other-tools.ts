@@ -1,5 +1,6 @@
 // Saved output of tools NetLens never runs live but users paste: lsof -i, nstat, ifconfig (Linux old and
 // new style, macOS, FreeBSD), Windows ipconfig, and /proc/net/if_inet6 grouped per interface.
+import { withoutZone } from '../../shared/address.js';
 import { lookup } from '../collectors/lookup.js';
 import type { Connection, Counter, DatasetResult, InterfaceCounters, NetInterface } from '../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../shared/types.js';
@@ -92,19 +93,19 @@ export function parseIfconfig(text: string, source = 'ifconfig'): DatasetResult<
     if (raw.trim() === '') continue;
     if (!/^\s/.test(raw)) {
       const modern = /^([^\s:]+(?::\d+)?):\s+flags=\d+<([^>]*)>(?:.*?\bmtu\s+(\d+))?/.exec(raw);
-      const old = /^(\S+)\s+Link encap:(.*?)(?:\s+HWaddr\s+(\S+))?\s*$/.exec(raw);
+      const old = oldIfconfigHeader(raw);
       if (!modern && !old) {
         recordSkip(d, source, raw, 'not an interface header');
         row = null;
         continue;
       }
-      row = emptyInterface((modern ? modern[1] : old?.[1]) ?? '');
+      row = emptyInterface((modern ? modern[1] : old?.name) ?? '');
       if (modern) {
         row.flags = (modern[2] ?? '').split(',').filter((f) => f !== '');
         row.mtu = modern[3] !== undefined ? Number(modern[3]) : null;
       } else if (old) {
-        row.type = /Loopback/i.test(old[2] ?? '') ? 'loopback' : 'ether';
-        row.mac = old[3]?.toLowerCase() ?? null;
+        row.type = /Loopback/i.test(old.encap) ? 'loopback' : 'ether';
+        row.mac = old.mac?.toLowerCase() ?? null;
       }
       row.operState = row.flags.includes('UP') ? 'up' : row.flags.length > 0 ? 'down' : 'unknown';
       if (row.flags.includes('LOOPBACK')) row.type = 'loopback';
@@ -131,13 +132,13 @@ export function parseIfconfig(text: string, source = 'ifconfig'): DatasetResult<
       row.carrier = m[1] === 'active';
     } else if (/^[A-Z]+( [A-Z]+)*\s+MTU:\d+/.test(line)) {
       // Old net-tools: `UP BROADCAST RUNNING MULTICAST  MTU:1500  Metric:1`.
-      row.flags = line.replace(/\s+MTU:.*$/, '').split(/\s+/);
+      row.flags = line.slice(0, line.indexOf('MTU:')).trim().split(/\s+/);
       row.mtu = Number(/MTU:(\d+)/.exec(line)?.[1]);
       row.operState = row.flags.includes('UP') ? 'up' : 'down';
     } else if (/^(RX|TX|collisions)/.test(line)) {
       for (const seg of line.split(/(?=\b[RT]X )/)) {
         const dir = seg.startsWith('TX') ? 'TX' : seg.startsWith('RX') ? 'RX' : 'TX';
-        for (const kv of seg.matchAll(/([a-z]+)[: ](\d+)/g)) {
+        for (const kv of seg.matchAll(/(?<![a-z])([a-z]+)[: ](\d+)/g)) {
           const counters = lookup(IFCONFIG_COUNTERS, dir);
           const field = counters ? lookup(counters, kv[1] ?? '') : undefined;
           if (field) row.counters[field] = Number(kv[2]);
@@ -149,6 +150,37 @@ export function parseIfconfig(text: string, source = 'ifconfig'): DatasetResult<
   return { rows, diagnostics: d };
 }
 
+/** Old net-tools `eth0      Link encap:Ethernet  HWaddr 00:0c:29:..`: name, encapsulation and MAC, read by
+ *  tokens (a regex with a lazy middle and optional HWaddr tail was quadratic on a long line). */
+function oldIfconfigHeader(raw: string): { name: string; encap: string; mac: string | null } | null {
+  const m = /^(\S+)\s+Link encap:/.exec(raw);
+  if (!m) return null;
+  const words = raw.slice(m[0].length).trim().split(/\s+/);
+  const hw = words.lastIndexOf('HWaddr');
+  const mac = hw >= 0 && hw === words.length - 2 ? words[hw + 1] ?? null : null;
+  return { name: m[1] ?? '', encap: (mac !== null ? words.slice(0, hw) : words).join(' '), mac };
+}
+
+/** `Ethernet adapter Local Area Connection:` -> the kind (up to `adapter`) and the name. */
+function adapterTitle(line: string): { kind: string; name: string } | null {
+  if (!line.endsWith(':')) return null;
+  const m = /\badapter\s/i.exec(line);
+  if (!m) return null;
+  const name = line.slice(m.index + m[0].length, -1).trim();
+  return name === '' ? null : { kind: line.slice(0, m.index + 'adapter'.length), name };
+}
+
+/** `   IPv4 Address. . . . . : 192.168.1.5`: the key (dots and spaces dropped) and the value after the first
+ *  colon. By index, not by regex: `/^\s*(.+?)[\s.]*:\s*(.*)$/` took a minute on 6 KB of spaces (issue 10). */
+function ipconfigKeyValue(raw: string): { key: string; value: string } | null {
+  const colon = raw.indexOf(':');
+  if (colon < 0) return null;
+  let end = colon;
+  while (end > 0 && (raw[end - 1] === '.' || /\s/.test(raw[end - 1] ?? ''))) end--;
+  const key = raw.slice(0, end).trim();
+  return key === '' ? null : { key, value: raw.slice(colon + 1).trim() };
+}
+
 /** Windows ipconfig [/all]: one block per adapter, `Key . . . : value` lines, continuation values indented. */
 export function parseIpconfig(text: string, source = 'ipconfig'): DatasetResult<NetInterface> {
   const d = emptyDiagnostics();
@@ -157,11 +189,11 @@ export function parseIpconfig(text: string, source = 'ipconfig'): DatasetResult<
   for (const raw of textLines(text)) {
     if (raw.trim() === '') continue;
     if (!/^\s/.test(raw)) {
-      const m = /^(.*?\badapter)\s+(.+):\s*$/i.exec(raw.trim());
+      const m = adapterTitle(raw.trim());
       if (m) {
-        row = emptyInterface(m[2] ?? '');
+        row = emptyInterface(m.name);
         row.operState = 'up';
-        row.type = /Wireless|Wi-Fi/i.test(m[1] ?? '') ? 'wlan' : /Tunnel/i.test(m[1] ?? '') ? 'tunnel' : 'ether';
+        row.type = /Wireless|Wi-Fi/i.test(m.kind) ? 'wlan' : /Tunnel/i.test(m.kind) ? 'tunnel' : 'ether';
         rows.push(row);
       } else if (!/^Windows IP Configuration/i.test(raw.trim())) {
         recordSkip(d, source, raw, 'not an adapter title');
@@ -169,10 +201,10 @@ export function parseIpconfig(text: string, source = 'ipconfig'): DatasetResult<
       } else row = null;
       continue;
     }
-    const kv = /^\s*(.+?)[\s.]*:\s*(.*)$/.exec(raw);
+    const kv = ipconfigKeyValue(raw);
     if (!row || !kv) continue;
-    const key = (kv[1] ?? '').toLowerCase();
-    const value = (kv[2] ?? '').replace(/\((Preferred|Deprecated|Tentative|Duplicate)\)$/i, '').trim();
+    const key = kv.key.toLowerCase();
+    const value = kv.value.replace(/\((Preferred|Deprecated|Tentative|Duplicate)\)$/i, '').trim();
     if (key === 'media state' && /disconnected/i.test(value)) {
       row.operState = 'down';
       row.carrier = false;
@@ -184,7 +216,7 @@ export function parseIpconfig(text: string, source = 'ipconfig'): DatasetResult<
       const last = [...row.addresses].reverse().find((a) => a.family === 'inet');
       if (last && last.prefixLength === null) last.prefixLength = maskToPrefix(value);
     } else if (/ipv6 address$/.test(key) && value.includes(':')) {
-      const address = value.replace(/%.*$/, '');
+      const address = withoutZone(value);
       row.addresses.push({ family: 'inet6', address, prefixLength: null, scope: /^fe80/i.test(address) ? 'link' : 'global' });
     }
   }

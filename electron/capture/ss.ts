@@ -3,6 +3,7 @@
 // Unix sockets print `path inode` as their address; netlink and packet sockets are not connections and
 // are counted in a note. Old ss (iproute2 3.x) wrote the IPv4 wildcard as `*` and IPv6 without brackets;
 // newer ss brackets IPv6 and uses `*` for a dual-stack IPv6 socket, so `*` is read by the capture's style.
+import { withoutZone } from '../../shared/address.js';
 import { lookup } from '../collectors/lookup.js';
 import type { Connection, DatasetResult, Diagnostics, ProcessInfo } from '../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../shared/types.js';
@@ -57,7 +58,7 @@ export function parseSs(text: string, source = 'ss', defaultProto: 'tcp' | 'udp'
     if (raw.trim() === '' || /^\s/.test(raw)) continue; // continuation lines (-i, -m) belong to the row above
     // ss wraps a row whose addresses do not fit the line width: they continue on the next, indented line.
     const next = lines[n + 1];
-    if (next !== undefined && /^\s/.test(next) && !/:/.test(raw.replace(/^\S+\s+\S+/, '')) && /^\s*\S+:\S+\s+\S+:\S+/.test(next)) {
+    if (next !== undefined && /^\s/.test(next) && !/:/.test(raw.replace(/^\S+\s+\S+/, '')) && /^\s*\S(?:[^\s:]*:)+[^\s:]+\s+\S(?:[^\s:]*:)+[^\s:]/.test(next)) {
       raw = `${raw.trimEnd()} ${next.trim()}`;
       n++;
     }
@@ -110,7 +111,7 @@ function parseInet(
   const hostOf = (s: string): string => s.replace(/:[^:\]]*$/, '');
   const localHost = hostOf(localText);
   // `*` is the IPv4 wildcard in old ss and the dual-stack IPv6 wildcard in bracket-style ss.
-  const family = localHost.startsWith('[') ? 'inet6' : localHost === '*' ? (bracketStyle ? 'inet6' : 'inet') : familyOfAddress(localHost.replace(/%.*$/, ''));
+  const family = localHost.startsWith('[') ? 'inet6' : localHost === '*' ? (bracketStyle ? 'inet6' : 'inet') : familyOfAddress(withoutZone(localHost));
   const wildcard = family === 'inet6' ? '::' : '0.0.0.0';
   const local = splitColonEndpoint(localText, wildcard);
   const remote = splitColonEndpoint(peerText, wildcard);

@@ -35,6 +35,9 @@ interface ClientRecord {
   send: (message: ServerMessage) => void;
   subscriptions: Set<Dataset>;
   visibility: StreamMessage | null;
+  /** Resyncs passed to the worker whose snapshot has not come back yet: more for the same dataset are
+   *  folded into that one (a client repeating resync cannot make the worker queue snapshot after snapshot). */
+  resyncing: Set<Dataset>;
 }
 
 const STABLE_AFTER_MS = 5000;
@@ -77,9 +80,12 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
       switch (message.type) {
         case 'heartbeat':
           break;
-        case 'send':
-          clients.get(message.client)?.send(message.message);
+        case 'send': {
+          const client = clients.get(message.client);
+          if (client && message.message.type === 'snapshot') client.resyncing.delete(message.message.dataset);
+          client?.send(message.message);
           break;
+        }
         case 'history': {
           const request = historyRequests.get(message.id);
           historyRequests.delete(message.id);
@@ -121,6 +127,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   }
 
   function replayClient(id: number, c: ClientRecord): void {
+    c.resyncing.clear();
     post({ type: 'attach', client: id });
     if (c.visibility) post({ type: 'message', client: id, message: c.visibility });
     for (const dataset of c.subscriptions) post({ type: 'message', client: id, message: { type: 'subscribe', dataset } });
@@ -186,15 +193,23 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
     },
     attach(send): MonitorClient {
       const id = ++nextClient;
-      const record: ClientRecord = { send, subscriptions: new Set(), visibility: null };
+      const record: ClientRecord = { send, subscriptions: new Set(), visibility: null, resyncing: new Set() };
       clients.set(id, record);
       post({ type: 'attach', client: id });
       if (failedNotice) send(failedNotice);
       return {
         handle(message) {
           if (!clients.has(id)) return;
+          if (message.type === 'resync') {
+            // Nothing to resync, or a snapshot already on its way: that one answers this request too.
+            if (!record.subscriptions.has(message.dataset) || record.resyncing.has(message.dataset)) return;
+            record.resyncing.add(message.dataset);
+          }
           if (message.type === 'subscribe') record.subscriptions.add(message.dataset);
-          else if (message.type === 'unsubscribe') record.subscriptions.delete(message.dataset);
+          else if (message.type === 'unsubscribe') {
+            record.subscriptions.delete(message.dataset);
+            record.resyncing.delete(message.dataset);
+          }
           else if (message.type === 'visibility') record.visibility = message;
           else if (message.type === 'setInterval') intervalMessage = message;
           else if (message.type === 'pause') pauseMessage = message;

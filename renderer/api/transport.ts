@@ -1,6 +1,6 @@
 // How the renderer talks to the Node side: the Electron bridge's MessagePort when the preload is there,
 // a WebSocket to the browser host otherwise. Both carry the same shared/protocol.ts messages.
-import { PORT_MESSAGE_TAG, type ClientMessage, type NetlensBridge, type ServerMessage } from '../../shared/protocol.js';
+import { PORT_MESSAGE_TAG, WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, type ClientMessage, type NetlensBridge, type ServerMessage } from '../../shared/protocol.js';
 
 export interface Transport {
   readonly kind: 'electron' | 'browser';
@@ -71,8 +71,10 @@ class WebSocketTransport implements Transport {
 
   start(): void {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const query = this.token ? `?token=${encodeURIComponent(this.token)}` : '';
-    const ws = new WebSocket(`${scheme}://${location.host}/ws${query}`);
+    // The token travels as a subprotocol of this one connection: never in a URL, never in a cookie (which
+    // the browser would also send to every other server on this host, whatever its port).
+    const protocols = this.token ? [WS_PROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${this.token}`] : [WS_PROTOCOL];
+    const ws = new WebSocket(`${scheme}://${location.host}/ws`, protocols);
     this.ws = ws;
     ws.onopen = () => {
       this.retryMs = 500;
@@ -105,18 +107,33 @@ class WebSocketTransport implements Transport {
   }
 }
 
-/** The page may be opened with ?token=...: keep it in memory and drop it from the address bar. */
-function takeTokenFromUrl(): string | null {
+const TOKEN_KEY = 'netlens-token';
+
+/** The browser host sends the page to `/<page path>/#token=...`: keep the token in this tab's
+ *  sessionStorage (scoped to this origin, port included, and kept across a reload) and drop it from the
+ *  address bar. `?token=` is read too, for an address typed by hand. */
+function takeToken(): string | null {
   const url = new URL(location.href);
-  const token = url.searchParams.get('token');
-  if (token) {
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  const given = fragment.get('token') ?? url.searchParams.get('token');
+  if (given) {
     url.searchParams.delete('token');
-    history.replaceState(null, '', url.pathname + url.search + url.hash);
+    history.replaceState(null, '', url.pathname + url.search);
+    try {
+      sessionStorage.setItem(TOKEN_KEY, given);
+    } catch {
+      /* storage disabled: the token lives in memory until the tab closes */
+    }
+    return given;
   }
-  return token;
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
 }
 
 export function createTransport(): Transport {
   const bridge = electronBridge();
-  return bridge ? new PortTransport(bridge) : new WebSocketTransport(takeTokenFromUrl());
+  return bridge ? new PortTransport(bridge) : new WebSocketTransport(takeToken());
 }

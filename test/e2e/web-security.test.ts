@@ -40,20 +40,47 @@ function upgrade(path: string, headers: Record<string, string> = {}): Promise<{ 
 }
 
 describe('browser host security', () => {
-  it('serves the page with the token and sets the token cookie and a strict CSP', async () => {
+  it('sends the token address to the per-launch page path, token in the fragment, no cookie, a strict CSP', async () => {
     const r = await get(`/?token=${host.token}`);
-    expect(r.status).toBe(200);
-    expect(r.body).toContain('<div id="root">');
-    expect(String(r.headers['set-cookie'])).toContain('HttpOnly');
-    const csp = String(r.headers['content-security-policy']);
+    expect(r.status).toBe(303);
+    expect(r.headers['set-cookie']).toBeUndefined();
+    const location = String(r.headers.location);
+    expect(location).toMatch(new RegExp(`^/[0-9a-f]{48}/#token=${host.token}$`));
+    const page = await get(location.split('#')[0]!);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<div id="root">');
+    expect(page.headers['set-cookie']).toBeUndefined();
+    const asset = /src="\.\/(assets\/[^"]+\.js)"/.exec(page.body)?.[1];
+    expect((await get(`${location.split('#')[0]}${asset}`)).status).toBe(200);
+    expect((await get(`/${asset}`)).status).toBe(401);
+    const csp = String(page.headers['content-security-policy']);
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-eval');
     expect(csp).not.toMatch(/https?:/);
   });
 
-  it('accepts the cookie in place of the query token', async () => {
-    const r = await get('/', { Cookie: `netlens-token-${host.port}=${host.token}` });
-    expect(r.status).toBe(200);
+  it('takes no cookie as a credential (a cookie would reach every port on this host)', async () => {
+    expect((await get('/', { Cookie: `netlens-token-${host.port}=${host.token}` })).status).toBe(401);
+    expect((await get('/index.html', { Cookie: `netlens-token=${host.token}` })).status).toBe(401);
+  });
+
+  it('accepts the token as a WebSocket subprotocol, answering with the plain protocol only', async () => {
+    const accepted = await new Promise<string>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, ['netlens', `netlens-token.${host.token}`]);
+      ws.on('open', () => {
+        resolve(ws.protocol);
+        ws.close();
+      });
+      ws.on('error', reject);
+    });
+    expect(accepted).toBe('netlens');
+    const refused = await new Promise<number | null>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, ['netlens', 'netlens-token.wrong']);
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? null));
+      ws.on('open', () => resolve(0));
+      ws.on('error', () => resolve(null));
+    });
+    expect(refused).toBe(401);
   });
 
   it('answers 401 to a missing or wrong token, on pages and assets', async () => {
@@ -69,14 +96,14 @@ describe('browser host security', () => {
     expect((await get(`/?token=${host.token}`, { Host: `attacker.example:${host.port}` })).status).toBe(403);
     expect((await get(`/?token=${host.token}`, { Origin: 'http://evil.example' })).status).toBe(403);
     expect((await get(`/?token=${host.token}`, { Origin: `http://127.0.0.1:${host.port + 1}` })).status).toBe(403);
-    expect((await get(`/?token=${host.token}`, { Host: `localhost:${host.port}` })).status).toBe(200);
+    expect((await get(`/?token=${host.token}`, { Host: `localhost:${host.port}` })).status).toBe(303);
   });
 
   it('survives malformed requests: an unparseable URL, a broken cookie (400/401, and it keeps serving)', async () => {
     expect((await get('//')).status).toBe(400);
     expect((await get('/%', {})).status).toBe(401);
     expect((await get('/', { Cookie: `netlens-token-${host.port}=%E0%A4%A` })).status).toBe(401);
-    expect((await get(`/?token=${host.token}`)).status).toBe(200);
+    expect((await get(`/?token=${host.token}`)).status).toBe(303);
     expect(host.child.exitCode).toBeNull();
   });
 

@@ -2,6 +2,7 @@
 // `<Link#N>` row, `*` after the name when the interface is down, and an Address column that may be empty
 // (utun, gif). Counter columns are read from the header, right-aligned, so a missing address does not
 // shift them. FreeBSD's `netstat -i[b]` has the same shape and uses this parser too.
+import { withoutZone } from '../../../shared/address.js';
 import { lookup } from '../lookup.js';
 import type { Collector } from '../collector.js';
 import type { DatasetResult, InterfaceAddress, InterfaceCounters, NetInterface } from '../../../shared/types.js';
@@ -40,7 +41,7 @@ function addressOf(network: string, address: string): InterfaceAddress | null {
   const slash = /\/(\d+)$/.exec(network);
   if (slash) prefixLength = Number(slash[1]);
   else if (family === 'inet' && /^\d{1,3}(\.\d{1,3}){0,3}$/.test(network)) prefixLength = network.split('.').length * 8;
-  const bare = address.replace(/%.*$/, '');
+  const bare = withoutZone(address);
   const scope = family === 'inet6' && /^fe80/i.test(bare) ? 'link' : bare === '::1' || bare.startsWith('127.') ? 'host' : 'global';
   return { family, address: bare, prefixLength, scope };
 }

@@ -1,6 +1,7 @@
 // Windows interfaces from Get-NetAdapter, Get-NetAdapterStatistics and Get-NetIPAddress, in one request
 // to the shared PowerShell helper (64-bit counters, per adapter; `netstat -e` only has totals). Adapters
 // are matched to their statistics by name inside PowerShell, where both cmdlets agree on it.
+import { withoutZone } from '../../../shared/address.js';
 import { lookup } from '../lookup.js';
 import type { Collector } from '../collector.js';
 import type { DatasetResult, NetInterface } from '../../../shared/types.js';
@@ -61,7 +62,7 @@ export function parsePowerShellInterfaces(value: unknown): DatasetResult<NetInte
   }
   for (const ip of asArray(obj.addresses)) {
     const row = typeof ip.x === 'number' ? byIndex.get(ip.x) : undefined;
-    const address = typeof ip.a === 'string' ? ip.a.replace(/%.*$/, '') : '';
+    const address = typeof ip.a === 'string' ? withoutZone(ip.a) : '';
     if (!row || address === '') continue;
     const family = address.includes(':') ? 'inet6' : 'inet';
     row.addresses.push({

@@ -343,7 +343,10 @@ export class SocketOwners {
       /* exited or hidden: keep the empty name */
     }
     try {
-      cmdline = fs.readFileSync(`${base}/cmdline`, 'utf8').replace(/\0+$/, '').replaceAll('\0', ' ');
+      const raw = fs.readFileSync(`${base}/cmdline`, 'utf8');
+      let end = raw.length;
+      while (end > 0 && raw.charCodeAt(end - 1) === 0) end--; // the trailing NULs, without a backtracking regex
+      cmdline = raw.slice(0, end).replaceAll('\0', ' ');
     } catch {
       /* as above */
     }

@@ -1,5 +1,6 @@
 // macOS multicast memberships from `netstat -g` (one process): three sections (link-layer, IPv4, IPv6),
 // each `Group<TAB>Link-layer Address<TAB>Netif`, one membership per row.
+import { withoutZone } from '../../../shared/address.js';
 import type { Collector } from '../collector.js';
 import type { DatasetResult, MulticastGroup } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
@@ -29,7 +30,7 @@ export function parseNetstatGroups(text: string, source = SOURCE): DatasetResult
       recordSkip(d, source, raw, family ? 'expected group, link-layer address and interface' : 'line before any section');
       continue;
     }
-    const group = (t[0] ?? '').replace(/%.*$/, '');
+    const group = withoutZone(t[0] ?? '');
     const iface = t[t.length - 1] ?? '';
     const row: MulticastGroup = { id: '', iface, ifindex: null, family, group, users: null };
     row.id = multicastId(row);

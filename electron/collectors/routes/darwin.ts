@@ -3,6 +3,7 @@
 // Expire`, columns vary by release and flags), abbreviated IPv4 networks (`127`, `192.168.1` = /8, /24),
 // and gateways that are addresses, `link#N` or MAC addresses. FreeBSD prints the same, so FreeBSD
 // captures use this parser too.
+import { withoutZone } from '../../../shared/address.js';
 import type { Collector } from '../collector.js';
 import type { DatasetResult, Diagnostics, Route } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
@@ -26,7 +27,7 @@ function ipv4Destination(text: string, hostFlag: boolean): { destination: string
 
 function ipv6Destination(text: string, hostFlag: boolean): { destination: string; prefixLength: number } | null {
   const [addr = '', maskText] = text.split('/');
-  const bare = addr.replace(/%.*$/, '');
+  const bare = withoutZone(addr);
   if (!bare.includes(':')) return null;
   const prefixLength = maskText !== undefined ? Number(maskText) : hostFlag ? 128 : 128;
   if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > 128) return null;
@@ -71,7 +72,7 @@ function parseRow(line: string, h: Header, family: 'inet' | 'inet6', d: Diagnost
   else dest = family === 'inet' ? ipv4Destination(destText, host) : ipv6Destination(destText, host);
   // Without -n destinations are host names; keep the name so the row still shows.
   if (!dest) dest = { destination: destText, prefixLength: host ? (family === 'inet' ? 32 : 128) : 0 };
-  const gateway = gatewayText === '' || /^link#\d+$/.test(gatewayText) ? null : gatewayText.replace(/%.*$/, '');
+  const gateway = gatewayText === '' || /^link#\d+$/.test(gatewayText) ? null : withoutZone(gatewayText);
   const mtu = h.mtu >= 0 ? Number(t[h.mtu]) : NaN;
   const route: Route = {
     id: '',

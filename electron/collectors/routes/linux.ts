@@ -200,7 +200,7 @@ export function parseIpJsonRoutes(jsonText: string, family?: 'inet' | 'inet6'): 
   const diagnostics = emptyDiagnostics();
   const rows: Route[] = [];
   const source = 'ip -j route show table all';
-  const start = jsonText.search(/^\s*\[/m);
+  const start = jsonText.search(/^[ \t]*\[/m);
   let data: unknown;
   try {
     data = JSON.parse(start < 0 ? jsonText : jsonText.slice(start));

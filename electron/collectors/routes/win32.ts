@@ -2,6 +2,7 @@
 // (also `netstat -r`), whose sections are found by shape rather than by their localized titles: the IPv4
 // table has five columns with a netmask, the IPv6 table starts with the interface index and wraps a long
 // destination so that the gateway sits alone on the next line, and `Persistent Routes:` may say `None`.
+import { withoutZone } from '../../../shared/address.js';
 import { lookup } from '../lookup.js';
 import type { Collector } from '../collector.js';
 import type { DatasetResult, Route } from '../../../shared/types.js';
@@ -52,7 +53,7 @@ function makeRoute(family: 'inet' | 'inet6', destination: string, prefixLength: 
 
 function gatewayOf(text: string): string | null {
   // `On-link` is localized (`Auf Verbindung`), but it is the only gateway that is not an address.
-  return IPV4.test(text) || text.includes(':') ? text.replace(/%.*$/, '') : null;
+  return IPV4.test(text) || text.includes(':') ? withoutZone(text) : null;
 }
 
 /** Parses `route print` / Windows `netstat -r`. */
@@ -66,18 +67,18 @@ export function parseRoutePrint(text: string, source = PRINT_SOURCE): DatasetRes
   const ifaceName = (index: number): string => ifNames.get(index) ?? String(index);
   const pushV6 = (p: { ifIndex: number; metric: number; dest: string }, gw: string): void => {
     const [addr = '', len = '128'] = p.dest.split('/');
-    rows.push(makeRoute('inet6', addr.replace(/%.*$/, ''), Number(len), gatewayOf(gw), ifaceName(p.ifIndex), p.metric, part === 'persistent' ? 'persistent' : 'main', null));
+    rows.push(makeRoute('inet6', withoutZone(addr), Number(len), gatewayOf(gw), ifaceName(p.ifIndex), p.metric, part === 'persistent' ? 'persistent' : 'main', null));
   };
   for (const raw of textLines(text)) {
     const line = raw.trim();
     if (line === '' || /^=+$/.test(line)) continue;
     if (/^Interface List/i.test(line) || /^\d+\s*\.{3}/.test(line)) {
-      const m = /^(\d+)\s*\.{3}(?:[0-9a-f]{2}\s)*[0-9a-f]{2}\s*\.+(.*)$/i.exec(line) ?? /^(\d+)\s*\.+(.*)$/.exec(line);
+      const m = /^(\d+)\s*\.{3}(?:[0-9a-f]{2}\s)*[0-9a-f]{2}\s*\.+([^]*)$/i.exec(line) ?? /^(\d+)\s*\.+([^]*)$/.exec(line);
       if (m) ifNames.set(Number(m[1]), (m[2] ?? '').trim());
       part = 'interfaces';
       continue;
     }
-    if (/IPv4/.test(line) && !/\d+\.\d+/.test(line)) {
+    if (/IPv4/.test(line) && !/\d\.\d/.test(line)) {
       family = 'inet';
       part = null;
       continue;

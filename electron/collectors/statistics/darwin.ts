@@ -6,11 +6,14 @@
 // (with `Key: value` lines under TcpExt/IcmpMsg) and use this parser too.
 import type { Collector } from '../collector.js';
 import type { Counter, DatasetResult } from '../../../shared/types.js';
-import { emptyDiagnostics } from '../../../shared/types.js';
+import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { commandCollector } from '../run-command.js';
 import { textLines, uniqueIds } from '../connections/endpoints.js';
 
 const SOURCE = 'netstat -s';
+/** Real sentences hold a few numbers (`N packets (M bytes)`); every counter of a line is named after the
+ *  whole line, so a line of thousands of numbers would cost time and memory quadratic in its length. */
+const MAX_NUMBERS_PER_SENTENCE = 16;
 
 const ERROR_WORDS = /error|drop|discard|bad|fail|retrans|overflow|timeout|invalid|reset|unreach|refused|lost|prun|collaps|abort|checksum|too short|too long|no port|no route|dup|out-of-order|rejected|overflow/i;
 const GAUGE_WORDS = /current|in use|currently|^rto(min|max|algorithm)$|^maxconn$|^forwarding$|^defaultttl$|\binuse\b/i;
@@ -41,19 +44,23 @@ function indentOf(line: string): number {
 }
 
 function tidy(s: string): string {
-  return s.replace(/\s+/g, ' ').replace(/\s+([,:)])/g, '$1').replace(/\(\s+/g, '(').trim();
+  // Runs of spaces are one space after the first replace, so the later ones need no competing quantifier.
+  return s.replace(/\s+/g, ' ').replace(/ ([,:)])/g, '$1').replace(/\( /g, '(').trim();
 }
 
 /** The counters one sentence holds: the leading number names the sentence, each `(N words)` adds one. */
 function sentenceCounters(text: string): { name: string; value: number }[] {
   const kv = /^([^:]+):\s*(-?\d+)$/.exec(text);
   if (kv) return [{ name: tidy(kv[1] ?? ''), value: Number(kv[2]) }];
-  const lead = /^(-?\d+)\s+(.*)$/.exec(text);
+  const lead = /^(-?\d+)\s+([^]*)$/.exec(text);
   if (lead) {
     const rest = lead[2] ?? '';
-    const base = tidy(rest.replace(/\([^)]*\d[^)]*\)/g, '').replace(/\s+/g, ' '));
+    // Parenthesised groups never nest in netstat -s; excluding `(` keeps each scan to one group (linear).
+    const base = tidy(rest.replace(/\([^()\d]*\d[^()]*\)/g, '').replace(/\s+/g, ' '));
     const out = [{ name: base, value: Number(lead[1]) }];
-    for (const m of rest.matchAll(/\(([^)\d]*?)(\d+)\s*([^)]*)\)/g)) {
+    for (const group of rest.matchAll(/\(([^()]*)\)/g)) {
+      const m = /^([^\d]*)(\d+)\s*([^]*)$/.exec(group[1] ?? '');
+      if (!m) continue;
       const words = tidy(`${m[1] ?? ''} ${(m[3] ?? '').replace(/\d+/g, '#')}`);
       out.push({ name: `${base} (${words || '#'})`, value: Number(m[2]) });
     }
@@ -79,6 +86,10 @@ export function parseNetstatSentences(text: string, source = SOURCE): DatasetRes
     if (depth === 0 && /^[^\d].*:$/.test(body)) {
       group = body.slice(0, -1).trim();
       parents.length = 0;
+      continue;
+    }
+    if ((body.match(/\d+/g)?.length ?? 0) > MAX_NUMBERS_PER_SENTENCE) {
+      recordSkip(d, source, raw, `more than ${MAX_NUMBERS_PER_SENTENCE} numbers: not a netstat -s sentence`);
       continue;
     }
     parents.length = Math.max(0, depth - 1);

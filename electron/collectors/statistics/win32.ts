@@ -37,10 +37,10 @@ export function parseWindowsNetstatStatistics(text: string, source = SOURCE): Da
   for (const raw of textLines(text)) {
     const line = raw.trim();
     if (line === '') continue;
-    const kv = /^(.+?)\s*=\s*(\d+)$/.exec(line);
+    const kv = /^([^=]+)=\s*(\d+)$/.exec(line);
     if (kv) {
       if (!group) recordSkip(d, source, raw, 'counter before any section title');
-      else rows.push(makeCounter(group, kv[1] ?? '', Number(kv[2]), line));
+      else rows.push(makeCounter(group, (kv[1] ?? '').trim(), Number(kv[2]), line));
       continue;
     }
     const table = /^(.*?[^\d\s])\s+(\d+)(?:\s+(\d+))?$/.exec(line);
