@@ -146,6 +146,26 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
     });
   }
 
+  it('logs the owner a client names only when the OS confirms it holds the socket (issue 10)', async () => {
+    const loop = await startLoop('127.0.0.1');
+    const dir = mkdtempSync(join(tmpdir(), 'security-close-owner-'));
+    try {
+      const actions = createActions({ dataDir: dir });
+      const me = readFileSync('/proc/self/comm', 'utf8').trim();
+      const truthful = await loop.pair();
+      await actions.closeConnection({ ...tupleOf(truthful.client.socket, 'inet'), owner: { pid: process.pid, name: 'whatever the UI showed', startTime: null } });
+      expect((await actions.actionLog(1))[0]).toMatchObject({ outcome: 'closed', pid: process.pid, name: me });
+      // A client claiming that PID 1 ("sshd") held a connection this process holds: not written as such.
+      const forged = await loop.pair();
+      await actions.closeConnection({ ...tupleOf(forged.client.socket, 'inet'), owner: { pid: 1, name: 'sshd', startTime: null } });
+      const [entry] = await actions.actionLog(1);
+      expect(entry).toMatchObject({ outcome: 'closed', pid: null, name: null, message: expect.stringMatching(/owner not verified: the client named PID 1\)$/) });
+      expect(JSON.stringify(entry)).not.toContain('sshd');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('closes an IPv4-mapped connection from the IPv6 side', async () => {
     const loop = await startLoop('::');
     const socket = connect(loop.port, '127.0.0.1');

@@ -3,7 +3,7 @@
 // from a constant PowerShell script that takes the tuple from environment variables. macOS has no
 // interface for it.
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, readlink } from 'node:fs/promises';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { release } from 'node:os';
 import { gunzipSync } from 'node:zlib';
@@ -11,6 +11,7 @@ import type { Capability, CloseResult, RequestParams } from '../../shared/protoc
 import type { RunCommand } from './command.js';
 import { normalizeTcpState } from '../collectors/connections/endpoints.js';
 import { findExecutable } from './elevate.js';
+import type { ProcessIdentity } from './process-identity.js';
 import { isUnspecifiedAddress, isValidPort, parseNumericAddress, type ParsedAddress } from './validation.js';
 
 export type CloseParams = RequestParams<'closeConnection'>;
@@ -63,6 +64,49 @@ export function linuxCloseArgs(t: Tuple): string[] {
 /** Lists the socket with this four-tuple in any state, the state first: to explain why nothing was closed. */
 export function linuxListArgs(t: Tuple): string[] {
   return ['-H', '-n', '-t', ssFamily(t), 'state', 'all', ...ssTupleExpression(t)];
+}
+
+/** The socket with this four-tuple with its inode (`ino:N`): no process names, which any user can choose. */
+export function linuxInodeArgs(t: Tuple): string[] {
+  return ['-H', '-n', '-t', '-e', ssFamily(t), 'state', 'all', ...ssTupleExpression(t)];
+}
+
+/** Whether pid has the socket with this inode open, from its fd links (not from a client's word). */
+async function holdsSocket(pid: number, inode: number): Promise<boolean> {
+  let fds: string[];
+  try {
+    fds = await readdir(`/proc/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  for (const fd of fds) {
+    const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    if (link === `socket:[${inode}]`) return true;
+  }
+  return false;
+}
+
+/**
+ * The owner a client names for the action log, checked before the connection is closed: the pid must hold
+ * this very socket (Linux: the inode ss reports, found among the pid's fds), and its name and start time
+ * are then read from the OS, never taken from the client. null when it cannot be verified.
+ */
+export async function verifiedCloseOwner(
+  deps: CloseDeps,
+  params: CloseParams,
+  identity: (pid: number) => Promise<ProcessIdentity | null>,
+): Promise<{ pid: number; name: string; startTime: number | null } | null> {
+  const claimed = params.owner;
+  const t = checkTuple(params);
+  if (!claimed || typeof t === 'string' || deps.platform !== 'linux') return null;
+  const support = await deps.linuxSupport();
+  if (support.ssPath === null) return null;
+  const r = await deps.run(support.ssPath, linuxInodeArgs(t), { timeoutMs: 10_000 });
+  const inode = Number(/\bino:(\d+)\b/.exec(r.stdout)?.[1] ?? 0);
+  if (!(inode > 0) || !(await holdsSocket(claimed.pid, inode))) return null;
+  const id = await identity(claimed.pid).catch(() => null);
+  if (!id || (claimed.startTime !== null && id.startTime !== claimed.startTime)) return null;
+  return { pid: id.pid, name: id.name, startTime: id.startTime };
 }
 
 const CAP_NET_ADMIN = 12;

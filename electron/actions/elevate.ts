@@ -27,13 +27,34 @@ export const WINDOWS_ELEVATED_KILL_SCRIPT = [
   'exit $p.ExitCode',
 ].join('; ');
 
+/**
+ * Linux: a constant script run as root by pkexec, its values as positional arguments (never source). The
+ * password prompt may take minutes, in which the process may exit and its pid be reused: right before
+ * signalling, as root, it re-reads the start time (field 22 of /proc/PID/stat, after the last `) ` since
+ * comm may hold anything) and Tgid, and refuses with exit 3 unless both still match. Pure sh, no tools.
+ */
+export const LINUX_ELEVATED_KILL_SCRIPT = [
+  'p=$1; want=$2; sig=$3; t=',
+  's=$(cat "/proc/$p/stat" 2>/dev/null) || { echo "kill: ($p) - No such process" >&2; exit 1; }',
+  'while read -r k v rest; do [ "$k" = "Tgid:" ] && t=$v; done < "/proc/$p/status"',
+  's=${s##*) }',
+  'set -f; set -- $s',
+  'if [ "${20}" != "$want" ] || [ "$t" != "$p" ]; then echo "netlens: PID $p is no longer the process that was confirmed" >&2; exit 3; fi',
+  'exec kill -s "$sig" "$p"',
+].join('\n');
+/** The exit code of LINUX_ELEVATED_KILL_SCRIPT when the process changed while the prompt was open. */
+export const ELEVATED_PROCESS_CHANGED = 3;
+
 function assertPid(pid: number): void {
   if (!isValidPid(pid)) throw new Error(`invalid pid ${String(pid)}`);
 }
 
-export function elevatedKillCommand(platform: NodeJS.Platform, pid: number, signal: KillSignal, pkexecPath = 'pkexec'): ElevatedCommand {
+export function elevatedKillCommand(platform: NodeJS.Platform, pid: number, signal: KillSignal, pkexecPath = 'pkexec', startTicks?: number): ElevatedCommand {
   assertPid(pid);
-  if (platform === 'linux') return { file: pkexecPath, args: ['kill', `-${signal}`, String(pid)] };
+  if (platform === 'linux') {
+    if (startTicks === undefined || !Number.isSafeInteger(startTicks)) return { file: pkexecPath, args: ['kill', `-${signal}`, String(pid)] };
+    return { file: pkexecPath, args: ['/bin/sh', '-c', LINUX_ELEVATED_KILL_SCRIPT, 'netlens-kill', String(pid), String(startTicks), signal] };
+  }
   if (platform === 'darwin') {
     const line = `do shell script "/bin/kill -${signal} ${String(Math.trunc(pid))}" with administrator privileges`;
     return { file: '/usr/bin/osascript', args: ['-e', line] };
@@ -50,6 +71,7 @@ export function elevatedKillCommand(platform: NodeJS.Platform, pid: number, sign
 
 export type ElevatedOutcome =
   | { kind: 'done' }
+  | { kind: 'changed'; message: string }
   | { kind: 'gone' }
   | { kind: 'cancelled'; message: string }
   | { kind: 'failed'; message: string };
@@ -66,6 +88,7 @@ export function interpretElevatedResult(platform: NodeJS.Platform, r: CommandRes
   if (platform === 'linux') {
     if (r.code === 126) return { kind: 'cancelled', message: 'administrator authentication was dismissed or not authorized' };
     if (r.code === 127) return { kind: 'failed', message: `pkexec could not authenticate: ${tail(r)}` };
+    if (r.code === ELEVATED_PROCESS_CHANGED && /no longer the process/.test(text)) return { kind: 'changed', message: 'the process changed while the administrator prompt was open (it exited and its PID was reused); nothing was signalled' };
     if (/no such process/i.test(text)) return { kind: 'gone' };
   }
   if (platform === 'darwin') {

@@ -4,7 +4,7 @@ import type { ActionLogEntry, Capabilities, CloseResult, KillResult, RequestPara
 import type { Actions } from './api.js';
 import { createActionLog, type ActionLog } from './action-log.js';
 import { cached, readCapabilities } from './capabilities.js';
-import { closeConnection, probeLinuxCloseSupport } from './close-connection.js';
+import { closeConnection, probeLinuxCloseSupport, verifiedCloseOwner } from './close-connection.js';
 import { runCommand, type RunCommand } from './command.js';
 import { elevationCapability, findExecutable } from './elevate.js';
 import { killProcess } from './kill.js';
@@ -110,6 +110,9 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
     },
 
     async closeConnection(params: RequestParams<'closeConnection'>): Promise<CloseResult> {
+      // The owner a client names goes into the log only once the OS confirms it (checked before closing,
+      // while the socket exists); otherwise the claim is logged as unverified, without its name.
+      const owner = await verifiedCloseOwner(closeDeps, params, (pid) => readProcessIdentity(pid, { platform, run }));
       const closed = await closeConnection(closeDeps, params);
       let raw = closed.result;
       const target = closed.target;
@@ -120,8 +123,8 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
         raw = await helper.closeConnection(params).catch((err: unknown) => ({ outcome: 'failed' as const, message: `the NetLens agent failed: ${String(err)}` }));
         action = 'close-connection-agent';
       }
-      const owner = params.owner ?? null;
-      // Whose connection it was, in the result and the log: "Closed a:1 → b:2 (owner: curl)".
+      const unverified = params.owner && !owner ? ` (owner not verified: the client named PID ${params.owner.pid})` : '';
+      // Whose connection it was, in the result and the log, as the OS names it: "Closed a:1 → b:2 (owner: curl)".
       const result = raw.outcome === 'closed' && owner ? { ...raw, message: `${raw.message} (owner: ${owner.name})` } : raw;
       await record({
         action,
@@ -130,7 +133,7 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
         startTime: owner?.startTime ?? null,
         target,
         outcome: result.outcome,
-        message: result.message,
+        message: result.message + unverified,
       });
       return result;
     },

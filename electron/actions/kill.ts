@@ -121,7 +121,8 @@ async function checkTarget(deps: KillDeps, params: RequestParams<'kill'>): Promi
   }
   const reserved = reservedPidReason(deps.platform, pid);
   if (reserved) return refuse(reserved);
-  if (deps.ownPids().includes(pid)) return refuse(`PID ${pid} is part of NetLens itself`);
+  const own = deps.ownPids();
+  if (own.includes(pid)) return refuse(`PID ${pid} is part of NetLens itself`);
 
   let current: ProcessIdentity | null;
   try {
@@ -130,6 +131,15 @@ async function checkTarget(deps: KillDeps, params: RequestParams<'kill'>): Promi
     return { result: { outcome: 'failed', message: `cannot check PID ${pid}: ${(err as Error).message}` }, identity: null };
   }
   if (current === null) return { result: { outcome: 'gone', message: 'the process has exited' }, identity: null };
+  // A thread id answers in /proc like a process; the rules above apply to its thread group, and only a
+  // group's leader (the process itself) is ever signalled: a signal to a thread id reaches its whole process.
+  const group = current.tgid ?? pid;
+  if (group !== pid) {
+    const groupReserved = reservedPidReason(deps.platform, group);
+    if (groupReserved) return refuse(`PID ${pid} is a thread of PID ${group}: ${groupReserved}`, current);
+    if (own.includes(group)) return refuse(`PID ${pid} is a thread of NetLens itself (PID ${group})`, current);
+    return refuse(`PID ${pid} is a thread of process ${group}, not a process: kill the process instead`, current);
+  }
   if (current.kernelThread) {
     return refuse(`${label(current)} is a kernel thread: it cannot be killed from user space`, current);
   }
@@ -170,12 +180,14 @@ async function killElevated(deps: KillDeps, target: ProcessIdentity, signal: Kil
     return { outcome: 'denied', message: `Kill as administrator is not available: ${elevation.reason ?? 'unknown reason'}`, elevation };
   }
   const pkexec = (await deps.pkexecPath?.()) ?? 'pkexec';
-  const cmd = elevatedKillCommand(deps.platform, target.pid, signal, pkexec);
+  // On Linux the helper re-checks, as root and after the prompt, that the pid is still this process.
+  const cmd = elevatedKillCommand(deps.platform, target.pid, signal, pkexec, target.startTicks);
   // No timeout worth speaking of: the user may take a while to type a password.
   const r = await deps.run(cmd.file, cmd.args, { timeoutMs: 5 * 60_000, ...(cmd.env ? { env: cmd.env } : {}) });
   const o = interpretElevatedResult(deps.platform, r);
   if (o.kind === 'gone') return { outcome: 'gone', message: 'the process has exited' };
   if (o.kind === 'cancelled') return { outcome: 'denied', message: o.message, elevation };
+  if (o.kind === 'changed') return { outcome: 'refused', message: o.message };
   if (o.kind === 'failed') return { outcome: 'failed', message: `Kill as administrator failed: ${o.message}` };
   return afterSignal(deps, target, signal, `${SIGNAL_NAMES[signal]} as administrator`);
 }

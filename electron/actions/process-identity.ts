@@ -21,6 +21,11 @@ export interface ProcessIdentity {
   kernelThread: boolean;
   /** Exited but not yet reaped by its parent: signals no longer do anything to it. */
   zombie: boolean;
+  /** Linux: the thread group (process) this id belongs to. /proc/<TID> answers for any thread too, so a
+   *  thread id looks like a process unless Tgid is compared with the id. */
+  tgid?: number | null;
+  /** Linux: field 22 of /proc/<pid>/stat as read, for an exact re-check by the elevated helper. */
+  startTicks?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -79,6 +84,12 @@ export function isLinuxKernelThread(stat: LinuxStat): boolean {
   return (stat.flags & PF_KTHREAD) !== 0 || stat.pid === KTHREADD_PID || stat.ppid === KTHREADD_PID;
 }
 
+/** The thread group id from the Tgid: line of /proc/[pid]/status (equal to the pid for a process). */
+export function parseStatusTgid(status: string): number | null {
+  const m = /^Tgid:\s+(\d+)/m.exec(status);
+  return m ? Number(m[1]) : null;
+}
+
 /** The real uid from the Uid: line of /proc/[pid]/status. */
 export function parseStatusUid(status: string): number | null {
   const m = /^Uid:\s+(\d+)/m.exec(status);
@@ -125,8 +136,11 @@ async function readLinuxIdentity(pid: number): Promise<ProcessIdentity | null> {
   if (!stat) throw new Error(`unreadable /proc/${pid}/stat`);
   const btime = await readLinuxBtime();
   let uid: number | null = null;
+  let tgid: number | null = null;
   try {
-    uid = parseStatusUid(await readFile(`/proc/${pid}/status`, 'utf8'));
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    uid = parseStatusUid(status);
+    tgid = parseStatusTgid(status);
   } catch (err) {
     if (!isGoneError(err)) throw err;
   }
@@ -147,6 +161,8 @@ async function readLinuxIdentity(pid: number): Promise<ProcessIdentity | null> {
     user,
     kernelThread: isLinuxKernelThread(stat),
     zombie: stat.state === 'Z' || stat.state === 'X',
+    tgid,
+    startTicks: stat.startTicks,
   };
 }
 
