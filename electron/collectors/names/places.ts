@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Reader, type Response } from 'mmdb-lib';
-import { isV4Mapped, parseIp } from '../../../shared/address.js';
+import { isV4Mapped, parseIp, withoutZone } from '../../../shared/address.js';
 import { rangeLabel } from '../../../shared/ranges.js';
 import { builtPaths } from '../../paths.js';
 import { AsnTable } from './asn-table.js';
@@ -61,7 +61,7 @@ export class Places {
     const db = (this.databases ??= this.load());
     // The database files IPv4 under its IPv4 subtree: an IPv4-mapped address is looked up as what it maps.
     const b = ip.bytes;
-    const text = isV4Mapped(b) ? b.subarray(12).join('.') : address.replace(/%.*$/, '');
+    const text = isV4Mapped(b) ? b.subarray(12).join('.') : withoutZone(address);
     let country: string | null = null;
     try {
       // ip-location-db's country databases hold one field per network: { country_code: 'US' }.
