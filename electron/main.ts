@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { IPC } from '../shared/protocol.js';
 import { APP_NAME, APP_VERSION } from './app-info.js';
+import { hostLog } from './log-lines.js';
 import { createService } from './service.js';
 import { registerIpc, APP_ORIGIN } from './ipc.js';
 import { startMonitor } from './monitor/host.js';
@@ -25,7 +26,7 @@ import { createTray, type NetlensTray } from './tray.js';
 
 // Reload and DevTools for development only: a packaged app ignores the variable (as it ignores NETLENS_ROOT).
 const isDev = !app.isPackaged && process.env.NETLENS_DEV === '1';
-const log = (line: string) => console.warn(`[netlens] ${line}`);
+const log = hostLog((line: string) => console.warn(`[netlens] ${line}`));
 
 // `netlens dump …`, `netlens agent …`: the binary as the CLI or the privileged helper, with no window
 // (headless.ts says why it is the binary's own job); anything else opens the desktop window.

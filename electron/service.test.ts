@@ -124,7 +124,8 @@ describe('service', () => {
     expect(t.handled).toEqual([]);
     expect(t.calls).toEqual([]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(t.logged).toHaveLength(hostile.length + badRequests.length);
+    // Every one is answered; the log takes the first 10 of a kind per minute (a flood cannot fill it).
+    expect(t.logged).toHaveLength(10);
     const responses = t.sent.filter((m): m is Extract<ServerMessage, { type: 'response' }> => m.type === 'response');
     expect(responses.map((r) => r.id).sort((a, b) => a - b)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
     expect(responses.every((r) => !r.ok && /rejected/.test(r.error))).toBe(true);

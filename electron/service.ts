@@ -11,6 +11,7 @@ import {
   type RequestParams,
   type ServerMessage,
 } from '../shared/protocol.js';
+import { asHostLog } from './log-lines.js';
 import type { Actions } from './actions/api.js';
 import type { AgentManager } from './agent/manager.js';
 import type { Monitor } from './monitor/api.js';
@@ -54,7 +55,7 @@ const HEAVY_METHODS: ReadonlySet<Method> = new Set<Method>(['parseCapture']);
 type Handlers = { [M in Method]: (params: RequestParams<M>) => Promise<MethodResults[M]> | MethodResults[M] };
 
 export function createService(options: ServiceOptions): Service {
-  const log = options.log ?? ((line: string) => console.warn(line));
+  const log = asHostLog(options.log ?? ((line: string) => console.warn(line)));
   const handlers: Handlers = {
     hostInfo: () => options.hostInfo(),
     capabilities: () => options.actions.capabilities(),
@@ -93,7 +94,7 @@ export function createService(options: ServiceOptions): Service {
         const heavy = HEAVY_METHODS.has(message.method);
         if (heavy && heavyRunning.has(message.method)) {
           const error = `a ${message.method} request from this window is still running; wait for it to finish`;
-          log(`[${label}] ${message.method} refused: ${error}`);
+          log.limited(`${label} refused`, `[${label}] ${message.method} refused: ${error}`);
           safeSend({ type: 'response', id: message.id, ok: false, error });
           return;
         }
@@ -121,7 +122,7 @@ export function createService(options: ServiceOptions): Service {
             checked = { ok: false, error: `rejected message: ${err instanceof Error ? err.message : String(err)}` };
           }
           if (!checked.ok) {
-            log(`[${label}] ${checked.error}`);
+            log.limited(`${label} rejected`, `[${label}] ${checked.error}`);
             const id = requestIdOf(raw);
             if (id !== null) safeSend({ type: 'response', id, ok: false, error: checked.error });
             else safeSend({ type: 'notice', level: 'error', code: 'rejected', text: checked.error });

@@ -19,6 +19,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CAPTURE_BYTES, WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, type ServerMessage } from '../shared/protocol.js';
+import { asHostLog } from './log-lines.js';
 import { createService, type Service, type ServiceOptions } from './service.js';
 import type { AgentManager } from './agent/manager.js';
 import type { Monitor } from './monitor/api.js';
@@ -107,7 +108,7 @@ function requestUrl(req: IncomingMessage): URL | null {
 }
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
-  const log = options.log ?? ((line: string) => console.warn(line));
+  const log = asHostLog(options.log ?? ((line: string) => console.warn(line)));
   const bindHost = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('hex');
   const pagePath = `/${options.pagePrefix ?? randomBytes(24).toString('hex')}/`;
@@ -191,7 +192,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const server = createServer((req, res) => {
     const refused = refuse(req, true);
     if (refused) {
-      log(`web: refused ${req.method} ${(req.url ?? '').replace(/token=[^&]*/, 'token=…')}: ${refused.reason}`);
+      log.limited(`refused ${refused.status}`, `web: refused ${req.method ?? ''} ${(req.url ?? '').replace(/token=[^&]*/, 'token=…')}: ${refused.reason}`);
       res.writeHead(refused.status, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(
         refused.status === 401
@@ -224,7 +225,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const path = requestUrl(req)?.pathname;
     if (refused || path !== '/ws') {
       const status = refused?.status ?? 404;
-      log(`web: refused WebSocket upgrade: ${refused?.reason ?? 'unknown path'}`);
+      log.limited('refused upgrade', `web: refused WebSocket upgrade: ${refused?.reason ?? 'unknown path'}`);
       const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status];
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;

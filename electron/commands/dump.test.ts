@@ -1,6 +1,10 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { Connection, Counter } from '../../shared/types.js';
 import { dumpCommand } from './dump.js';
 
@@ -98,5 +102,33 @@ describe.skipIf(process.platform !== 'linux')('netlens dump', () => {
 
   it('refuses an unknown dataset', async () => {
     expect((await run(['sockets'])).code).toBe(2);
+  });
+});
+
+// `netlens dump` never prints a raw control or bidi character (issue 10): a process that names itself
+// ESC[2J + U+202E, listening on a unix socket whose path holds a newline and an OSC title sequence, shows
+// up with both escaped, on one line each.
+const hostileDir = mkdtempSync(join(tmpdir(), 'security-dump-'));
+let hostile: ChildProcess | null = null;
+afterAll(() => {
+  hostile?.kill('SIGKILL');
+  rmSync(hostileDir, { recursive: true, force: true });
+});
+
+describe.runIf(process.platform === 'linux')('netlens dump and hostile names', () => {
+  it('escapes a process name and a unix socket path chosen to attack the terminal', async () => {
+    const path = join(hostileDir, 'a\nFORGED\x1b]0;title\x07');
+    // The child renames itself (comm, 15 bytes at most) and listens on the unix socket.
+    const script = `require('fs').writeFileSync('/proc/self/comm', '\\x1b[2J\\u202egnp'); require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('ready'))`;
+    hostile = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((r) => hostile!.stdout!.once('data', r));
+    const { code, out } = await run(['connections']);
+    expect(code).toBe(0);
+    expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f\u202e]/);
+    const row = out.split('\n').find((l) => l.includes('FORGED'));
+    expect(row).toMatch(/^unix +STREAM +LISTENING/);
+    expect(row).toContain(`${hostile!.pid}/\\x1b[2J\\u202egnp`);
+    expect(row).toContain('a\\nFORGED\\x1b]0;title\\x07');
+    expect(out.split('\n').some((l) => l.startsWith('FORGED'))).toBe(false);
   });
 });

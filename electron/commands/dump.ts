@@ -3,6 +3,7 @@
 // --format json), or as CSV (the rows flattened, one column per field, safe to open in a spreadsheet);
 // --elevate asks the privileged helper for other users' processes; --host reads a remote Linux host over ssh
 // instead (electron/remote/).
+import { inertExcerpt } from '../../shared/inert-text.js';
 import { parseArgs } from 'node:util';
 import { connectionNames } from '../../shared/names.js';
 import { DATASETS, type AnyRow, type Connection, type Dataset, type Diagnostics, type NameEntry } from '../../shared/types.js';
@@ -84,7 +85,7 @@ export const dumpCommand: Command = {
       } else {
         process.stdout.write(format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : `${formatRows(dataset, rows as never)}\n`);
       }
-      for (const line of describeDiagnostics(result.diagnostics)) console.error(`netlens dump: ${line}`);
+      for (const line of describeDiagnostics(result.diagnostics)) console.error(`netlens dump: ${inertExcerpt(line, 500)}`);
       return 0;
     } catch (err) {
       // A remote host that cannot be read (refused key, no route, not Linux) is a message, not a crash.

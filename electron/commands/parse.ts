@@ -1,5 +1,6 @@
 // `netlens parse FILE [--format auto|NAME] [--json]`: reads a saved netstat/ss/ip/route/ifconfig/...
 // capture from any OS, names its format, and prints its rows as a table (or --json).
+import { inertExcerpt, inertText } from '../../shared/inert-text.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -56,7 +57,7 @@ export const parseCommand: Command = {
       console.log(JSON.stringify({ ...rest, rows }, null, 2));
       return 0;
     }
-    console.log(`${basename(file)}: ${result.format} (${result.dataset}, ${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`);
+    console.log(`${inertText(basename(file))}: ${result.format} (${result.dataset}, ${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`);
     console.log(formatRows(result.dataset as Dataset, result.rows as RowTypes[Dataset][]));
     const d = result.diagnostics;
     const remarks = [
@@ -64,7 +65,7 @@ export const parseCommand: Command = {
       ...d.missing.map((m) => `${m.source}: ${m.reason}`),
       ...d.notes,
     ];
-    for (const r of remarks) console.error(`note: ${r}`);
+    for (const r of remarks) console.error(`note: ${inertExcerpt(r, 500)}`);
     return 0;
   },
 };

@@ -1,10 +1,14 @@
 // Rows printed the way netstat prints them: -tanp (plus -x for unix sockets), -rn, -i, -s and -g.
 // Shared by `netlens dump` (live rows) and `netlens parse` (rows from a saved file).
+import { inertText } from '../../shared/inert-text.js';
 import { networkText } from '../../shared/names.js';
 import type { Connection, Counter, Dataset, MulticastGroup, NameEntry, NetInterface, Route, RowTypes } from '../../shared/types.js';
 
 /** Left-aligned columns, each as wide as its widest cell, two spaces apart; trailing spaces trimmed. */
-export function columns(header: readonly string[], body: readonly (readonly string[])[]): string[] {
+export function columns(header: readonly string[], rawBody: readonly (readonly string[])[]): string[] {
+  // Names and paths come from any user: shown inert (`\x1b`, `\u202e`, `\n`), so no cell can drive the
+  // terminal, reorder what is shown or split a row; widths are those of what is printed.
+  const body = rawBody.map((r) => r.map(inertText));
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
@@ -144,6 +148,11 @@ function formatNames(rows: readonly NameEntry[]): string {
 }
 
 export function formatRows<D extends Dataset>(dataset: D, rows: RowTypes[D][]): string {
+  // Lines outside the tables (group titles, notes) are made inert too; table cells already are.
+  return tableText(dataset, rows).split('\n').map(inertText).join('\n');
+}
+
+function tableText<D extends Dataset>(dataset: D, rows: RowTypes[D][]): string {
   switch (dataset) {
     case 'connections':
       return formatConnections(rows as Connection[]);

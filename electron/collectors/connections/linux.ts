@@ -204,13 +204,37 @@ const UNIX_STATES: Record<number, string> = { 1: 'UNCONNECTED', 2: 'CONNECTING',
 /** __SO_ACCEPTCON: the socket is listening. */
 const UNIX_FLAG_LISTENING = 0x10000;
 
+/** sun_path is 108 bytes; the kernel prints it (abstract names with '@' for their leading NUL) raw. */
+const UNIX_PATH_MAX = 108;
+
+interface UnixCandidate {
+  row: Connection;
+  line: string;
+  /** Could this line be part of the previous row's name (a name holding a newline)? */
+  suspect: boolean;
+  /** The Num column (a kernel pointer) is all zeros: hidden by kptr_restrict. */
+  zeroNum: boolean;
+  /** Lines after this one that are the rest of its name. */
+  tail: string;
+}
+
 /**
  * Parses /proc/net/unix. The path is everything after the inode (it may contain spaces); abstract names
  * start with '@'. Never throws.
+ *
+ * The kernel prints names raw, newlines included, so anyone can bind a socket whose name holds a newline
+ * and a line that looks like a row (issue 10: a LISTENING `/run/FORGED…` shown as owned by whichever
+ * process held the inode it named). A line that fits in the previous row's name (108 bytes, measured in
+ * characters so that it never undercounts what could fit) is only a suspect; it is folded back into that
+ * name, not shown as a row, when it contradicts the table: an inode that another row (or, through
+ * `foreignInodes`, an inet socket) has, or a Num column unlike every certain row's. So a forged line can
+ * never borrow a real socket's owner. Lines that fit and do not parse at all are the name's continuation.
  */
-export function parseProcNetUnix(text: string): DatasetResult<Connection> {
+export function parseProcNetUnix(text: string, foreignInodes: ReadonlySet<number> = new Set()): DatasetResult<Connection> {
   const diagnostics = emptyDiagnostics();
-  const rows: Connection[] = [];
+  const candidates: UnixCandidate[] = [];
+  /** The shortest the name of the row before this line can be, over the ways the lines so far can be read. */
+  let chain = Infinity;
   const source = '/proc/net/unix';
   let cols: { flags: number; type: number; st: number; inode: number } | null = null;
   let headerSeen = false;
@@ -238,11 +262,19 @@ export function parseProcNetUnix(text: string): DatasetResult<Connection> {
       continue;
     }
     const last = Math.max(cols.flags, cols.type, cols.st, cols.inode);
+    const fits = chain + 1 + (lineEndNoCr - lineStart) <= UNIX_PATH_MAX;
+    const previous = candidates[candidates.length - 1];
     const n = scanFields(text, lineStart, lineEndNoCr, last + 1);
-    if (n === 0) continue;
     const line = () => text.slice(lineStart, end);
     if (n <= last || text.charCodeAt((ends[0] ?? 1) - 1) !== 58) {
-      recordSkip(diagnostics, source, line(), 'too few fields');
+      if (fits && previous) {
+        // Not a row, and short enough to be the rest of the previous row's name: it is.
+        previous.row.path = `${previous.row.path ?? ''}\n${text.slice(lineStart, lineEndNoCr)}`;
+        previous.tail += `\n${text.slice(lineStart, lineEndNoCr)}`;
+        chain += 1 + (lineEndNoCr - lineStart);
+      } else if (n > 0) {
+        recordSkip(diagnostics, source, line(), 'too few fields');
+      }
       continue;
     }
     const flags = parseHexRange(text, starts[cols.flags] ?? 0, ends[cols.flags] ?? 0);
@@ -259,8 +291,11 @@ export function parseProcNetUnix(text: string): DatasetResult<Connection> {
     // Old kernels print an abstract name's NUL padding raw; newer ones print '@' for each NUL, as here.
     if (path.includes('\0')) path = path.replaceAll('\0', '@');
     const state = flags & UNIX_FLAG_LISTENING ? 'LISTENING' : (UNIX_STATES[st] ?? unknownState(st));
-    rows.push({
-      id: unixConnectionKey(path, inode),
+    const suspect = fits && previous !== undefined;
+    // As a row its name starts fresh; as part of the previous name the chain grows.
+    chain = suspect ? Math.min(path.length, chain + 1 + (lineEndNoCr - lineStart)) : path.length;
+    const row: Connection = {
+      id: '',
       proto: 'unix',
       family: 'unix',
       localAddress: '',
@@ -277,10 +312,42 @@ export function parseProcNetUnix(text: string): DatasetResult<Connection> {
       ownerStatus: 'none',
       path,
       socketType: UNIX_TYPES[type] ?? `UNKNOWN(${type})`,
-    });
+    };
+    candidates.push({ row, line: text.slice(lineStart, lineEndNoCr), suspect, zeroNum: /^0+:$/.test(text.slice(starts[0] ?? 0, ends[0] ?? 0)), tail: '' });
   }
   if (!headerSeen && text.trim() !== '') recordSkip(diagnostics, source, text.slice(0, 200), 'no header line');
-  return { rows, diagnostics };
+  return { rows: unforgedUnixRows(candidates, foreignInodes, diagnostics), diagnostics };
+}
+
+/** The candidates that are rows, with suspects that contradict the table folded back into the name before. */
+function unforgedUnixRows(candidates: UnixCandidate[], foreignInodes: ReadonlySet<number>, diagnostics: Diagnostics): Connection[] {
+  const certain = candidates.filter((c) => !c.suspect);
+  const zeroNums = certain.length > 0 && certain.every((c) => c.zeroNum);
+  const realNums = certain.length > 0 && certain.every((c) => !c.zeroNum);
+  // First the suspects that contradict the table by themselves: an inet socket's inode, an unlike Num.
+  const contradicts = (c: UnixCandidate) =>
+    c.suspect && ((c.row.inode !== null && foreignInodes.has(c.row.inode)) || (zeroNums && !c.zeroNum) || (realNums && c.zeroNum));
+  // Then repeated inodes among the rest: a suspect yields to a certain row; when all are suspects, none
+  // can be told apart from the forgery, so none is shown (each counted as skipped).
+  const byInode = new Map<number, UnixCandidate[]>();
+  for (const c of candidates) {
+    if (c.row.inode === null || contradicts(c)) continue;
+    byInode.set(c.row.inode, [...(byInode.get(c.row.inode) ?? []), c]);
+  }
+  const repeatedSuspect = (c: UnixCandidate) => c.suspect && c.row.inode !== null && (byInode.get(c.row.inode)?.length ?? 0) > 1;
+  const rows: Connection[] = [];
+  for (const c of candidates) {
+    const forged = contradicts(c) || repeatedSuspect(c);
+    const previous = rows[rows.length - 1];
+    if (forged && previous) {
+      previous.path = `${previous.path ?? ''}\n${c.line}${c.tail}`;
+      recordSkip(diagnostics, '/proc/net/unix', c.line, 'a line inside a socket name that imitates a row (not shown as one)');
+      continue;
+    }
+    rows.push(c.row);
+  }
+  for (const r of rows) r.id = unixConnectionKey(r.path ?? '', r.inode ?? 0);
+  return rows;
 }
 
 /** fe80::/10, whose addresses are only unique within one link. */
@@ -360,7 +427,8 @@ export function connectionsFromTables(
   if (wanted('unix')) {
     const r = text('unix', 'utf8');
     if (r.ok) {
-      const parsed = parseProcNetUnix(r.text);
+      // Inet sockets' inodes: a line forged inside a unix socket name may not borrow one of theirs.
+      const parsed = parseProcNetUnix(r.text, new Set(rows.map((row) => row.inode ?? 0)));
       mergeDiagnostics(diagnostics, parsed.diagnostics);
       rows = rows.concat(parsed.rows);
     } else {

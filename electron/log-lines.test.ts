@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { hostLog } from './log-lines.js';
+
+describe('host log lines', () => {
+  it('writes every line inert and cut short', () => {
+    const lines: string[] = [];
+    const log = hostLog((l) => lines.push(l), { maxLength: 40 });
+    log('rejected: "\x1b]0;pwned\x07\x1b[2J"\n[netlens] forged line');
+    log(`huge: ${'x'.repeat(64 * 1024 * 1024)}`);
+    expect(lines[0]).toBe('rejected: "\\x1b]0;pwned\\x07\\x1b[2J"\\n[netlens] for… (8 more characters)');
+    expect(lines[1]!.length).toBeLessThan(100);
+    expect(lines.join('')).not.toMatch(/[\x00-\x1f]/);
+  });
+
+  it('rate-limits a kind of line anyone can repeat, and reports how many were left out', () => {
+    const lines: string[] = [];
+    let t = 0;
+    const log = hostLog((l) => lines.push(l), { perWindow: 3, windowMs: 1000, now: () => t });
+    for (let i = 0; i < 1000; i++) log.limited('refused 401', `refused ${i}`);
+    log.limited('refused 403', 'other kind');
+    expect(lines).toEqual(['refused 0', 'refused 1', 'refused 2', 'other kind']);
+    t = 1000;
+    log.limited('refused 401', 'refused later');
+    expect(lines.at(-1)).toBe('refused later (and 997 more like it in the last 1 s, not logged)');
+    log('an ordinary line is never limited');
+    expect(lines.at(-1)).toBe('an ordinary line is never limited');
+  });
+});

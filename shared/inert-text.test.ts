@@ -1,0 +1,49 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { inertExcerpt, inertText, isInert } from './inert-text.js';
+
+// What must never reach a terminal or a log raw.
+const DANGEROUS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
+const anyText = fc.string({ unit: fc.oneof(fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c)), fc.constantFrom('\x1b', '\n', '\r', '\u202e', '\u2066', '\u200f', '\x07', '\x9b', 'a', ' ')), maxLength: 60 });
+
+describe('inertText', () => {
+  it('shows controls and bidi characters as escapes', () => {
+    expect(inertText('\x1b]0;owned\x07')).toBe('\\x1b]0;owned\\x07');
+    expect(inertText('\u202egnp.exe')).toBe('\\u202egnp.exe');
+    expect(inertText('a\nb\tc\r')).toBe('a\\nb\\tc\\r');
+    expect(inertText('\x9b2J')).toBe('\\x9b2J');
+    expect(inertText('\u2066x\u2069')).toBe('\\u2066x\\u2069');
+  });
+
+  it('leaves ordinary text alone: letters of any script, emoji, paths', () => {
+    for (const s of ['firefox', 'Служба', '東京', 'عربى', '🦊 fox', '/run/user/1000/bus', 'C:\\Program Files\\x.exe']) {
+      expect(inertText(s)).toBe(s);
+      expect(isInert(s)).toBe(true);
+    }
+  });
+
+  it('never lets a dangerous character through, for any string (fast-check)', () => {
+    fc.assert(
+      fc.property(anyText, (s) => {
+        const out = inertText(s);
+        expect(DANGEROUS.test(out)).toBe(false);
+        expect(isInert(out)).toBe(true);
+        // Escaping is idempotent: escaped text is safe text.
+        expect(inertText(out)).toBe(out);
+        // One line in, one line out.
+        expect(out.includes('\n')).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('excerpts cut long values and say how much was left out', () => {
+    expect(inertExcerpt('x'.repeat(1000), 10)).toBe('xxxxxxxxxx… (990 more characters)');
+    expect(inertExcerpt('\x1b[2J', 10)).toBe('\\x1b[2J');
+    fc.assert(
+      fc.property(anyText, fc.integer({ min: 1, max: 40 }), (s, max) => {
+        expect(inertExcerpt(s, max).length).toBeLessThanOrEqual(max * 6 + 40);
+      }),
+    );
+  });
+});
