@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { IPC } from '../shared/protocol.js';
 import { APP_NAME, APP_VERSION } from './app-info.js';
+import { hardenContents, hardenSession, type HardenableContents, type HardenableSession } from './hardening.js';
 import { hostLog } from './log-lines.js';
 import { createService } from './service.js';
 import { registerIpc, APP_ORIGIN } from './ipc.js';
@@ -86,20 +87,8 @@ function serveRenderer(): void {
 }
 
 function hardenSessions(): void {
-  // Deny every permission (camera, notifications, display-capture, ...): NetLens needs none.
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event, url) => {
-      if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
-    });
-    contents.on('will-redirect', (event, url) => {
-      if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
-    });
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    // NetLens opens no windows and follows no links.
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  });
+  hardenSession(session.defaultSession as unknown as HardenableSession);
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents as unknown as HardenableContents, APP_ORIGIN));
 }
 
 function buildMenu(send: (command: string) => void): Menu {

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +22,20 @@ describe('readRendererFile', () => {
       expect(await readRendererFile(root, p), p).toBeNull();
     }
   });
+  it('serves no symlink that leads out of the folder, and nothing but regular files (issue 10)', async () => {
+    symlinkSync('/etc/shadow', join(root, 'shadow.js'));
+    symlinkSync(join(base, 'secret.txt'), join(root, 'assets', 'secret.js'));
+    symlinkSync(base, join(root, 'up'));
+    execFileSync('mkfifo', [join(root, 'pipe.js')]);
+    mkdirSync(join(root, 'folder.js'));
+    for (const p of ['/shadow.js', '/assets/secret.js', '/up/secret.txt', '/pipe.js', '/folder.js']) {
+      expect(await readRendererFile(root, p), p).toBeNull();
+    }
+    // A symlink that stays inside the folder is still fine.
+    symlinkSync(join(root, 'assets', 'app.js'), join(root, 'alias.js'));
+    expect((await readRendererFile(root, '/alias.js'))?.body.toString()).toBe('console.log(1)');
+  });
+
   it('has a CSP without eval or remote origins', () => {
     const csp = contentSecurityPolicy();
     expect(csp).toContain("script-src 'self'");

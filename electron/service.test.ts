@@ -169,6 +169,46 @@ describe('service, heavy requests', () => {
 });
 
 describe('service, hostile shapes', () => {
+  it('refuses arrays where objects are meant: params: [], settings: [], an owner or a message that is an array', async () => {
+    const t = setup();
+    const array = <T extends object>(props: T) => Object.assign([], props);
+    const shapes: unknown[] = [
+      { type: 'request', id: 50, method: 'hostInfo', params: [] },
+      { type: 'request', id: 51, method: 'saveSettings', params: { settings: [] } },
+      { type: 'request', id: 52, method: 'saveSettings', params: { settings: array({ theme: 'dark' }) } },
+      { type: 'request', id: 53, method: 'kill', params: array({ pid: 1234, startTime: 5, signal: 'TERM' }) },
+      { type: 'request', id: 54, method: 'closeConnection', params: { proto: 'tcp', family: 'inet', localAddress: '127.0.0.1', localPort: 1, remoteAddress: '127.0.0.1', remotePort: 2, owner: array({ pid: 1, name: 'x', startTime: null }) } },
+      array({ type: 'request', id: 55, method: 'hostInfo', params: {} }),
+    ];
+    for (const m of shapes) t.session.receive(m);
+    await t.flush();
+    const answers = t.sent.filter((m): m is Extract<ServerMessage, { type: 'response' }> => m.type === 'response');
+    expect(answers.map((a) => [a.id, a.ok])).toEqual([[50, false], [51, false], [52, false], [53, false], [54, false], [55, false]]);
+    expect(answers.every((a) => !a.ok && /expected an object/.test(a.error))).toBe(true);
+    expect(t.calls).toEqual([]);
+  });
+
+  it('never lets prototype keys or ss filter syntax through (probe cases that held, kept held)', async () => {
+    const t = setup();
+    const tuple = { proto: 'tcp', family: 'inet', localPort: 1, remoteAddress: '127.0.0.1', remotePort: 2 };
+    const messages: unknown[] = [
+      JSON.parse('{"type":"request","id":60,"method":"kill","params":{"pid":1234,"startTime":5,"signal":"TERM","__proto__":{"elevate":true}}}'),
+      JSON.parse('{"type":"request","id":61,"method":"saveSettings","params":{"settings":{"__proto__":{"polluted":1}}}}'),
+      { type: 'request', id: 62, method: 'constructor', params: {} },
+      { type: 'request', id: 63, method: '__proto__', params: {} },
+      { type: 'request', id: 64, method: 'kill', params: { pid: 1234, startTime: 5, signal: 'TERM', constructor: { prototype: {} } } },
+      ...['127.0.0.1 or sport = :22', '127.0.0.1)', '-K', '127.0.0.1\nstate all', '::1%eth0 dst 0/0', '$(id)'].map((localAddress, i) => ({ type: 'request', id: 70 + i, method: 'closeConnection', params: { ...tuple, localAddress } })),
+    ];
+    for (const m of messages) t.session.receive(m);
+    await t.flush();
+    const answers = t.sent.filter((m): m is Extract<ServerMessage, { type: 'response' }> => m.type === 'response');
+    const byId = new Map(answers.map((a) => [a.id, a]));
+    for (const id of [60, 62, 63, 64, 70, 71, 72, 73, 74, 75]) expect(byId.get(id)?.ok, `request ${id}`).toBe(false);
+    // A __proto__ key inside settings is data JSON.parse made an own property; it never reaches a prototype.
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(t.calls).toEqual([]);
+  });
+
   it('rejects cyclic and absurdly deep messages without throwing', async () => {
     const t = setup();
     const cyclic: Record<string, unknown> = { type: 'request', id: 40, method: 'saveSettings' };

@@ -189,7 +189,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     res.writeHead(200, { ...securityHeaders, 'Content-Type': file.contentType }).end(req.method === 'HEAD' ? undefined : file.body);
   }
 
-  const server = createServer((req, res) => {
+  // A client that trickles its headers (slowloris) is cut off after 10 s; Node checks every 2 s.
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 2_000 }, (req, res) => {
     const refused = refuse(req, true);
     if (refused) {
       log.limited(`refused ${refused.status}`, `web: refused ${req.method ?? ''} ${(req.url ?? '').replace(/token=[^&]*/, 'token=…')}: ${refused.reason}`);

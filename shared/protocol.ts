@@ -71,10 +71,22 @@ export const recordingConfigSchema = v.strictObject({
   maxMb: v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(10_000)),
 });
 
+/** A strict object that is also a plain object: valibot's object schemas accept an array with the right
+ *  keys, and `params: []` or `settings: []` must be refused where an object is meant (issue 10). */
+function isPlainObject(x: unknown): boolean {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+function plainObject<const E extends v.ObjectEntries>(entries: E) {
+  return v.pipe(v.custom<Record<string, unknown>>(isPlainObject, 'expected an object'), v.strictObject(entries));
+}
+const plainRecord = v.custom<Record<string, unknown>>(isPlainObject, 'expected an object');
+
 export const requestSchemas = {
-  hostInfo: v.strictObject({}),
-  capabilities: v.strictObject({}),
-  kill: v.strictObject({
+  hostInfo: plainObject({}),
+  capabilities: plainObject({}),
+  kill: plainObject({
     pid: pidSchema,
     /** The start time of the process as the UI saw it; the backend refuses when it changed. */
     startTime: v.nullable(v.pipe(v.number(), v.finite())),
@@ -82,7 +94,7 @@ export const requestSchemas = {
     /** Ask the OS for administrator rights (pkexec, osascript, UAC) after a permission error. */
     elevate: v.optional(v.boolean(), false),
   }),
-  closeConnection: v.strictObject({
+  closeConnection: plainObject({
     proto: v.literal('tcp'),
     family: v.picklist(['inet', 'inet6']),
     localAddress: addressSchema,
@@ -90,23 +102,24 @@ export const requestSchemas = {
     remoteAddress: addressSchema,
     remotePort: portSchema,
     /** The owner as the UI saw it, for the action log only (the connection is found by its endpoints). */
-    owner: v.optional(v.strictObject({ pid: pidSchema, name: v.pipe(v.string(), v.maxLength(256)), startTime: v.nullable(v.pipe(v.number(), v.finite())) })),
+    owner: v.optional(plainObject({ pid: pidSchema, name: v.pipe(v.string(), v.maxLength(256)), startTime: v.nullable(v.pipe(v.number(), v.finite())) })),
   }),
   /** Start the privileged helper (the OS's administrator prompt) so that every process's sockets show. */
-  elevate: v.strictObject({}),
-  agentStatus: v.strictObject({}),
-  actionLog: v.strictObject({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), 50) }),
-  history: v.strictObject({ iface: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),
+  elevate: plainObject({}),
+  agentStatus: plainObject({}),
+  actionLog: plainObject({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), 50) }),
+  history: plainObject({ iface: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),
   /** The renderer's settings (columns, toggles, theme...), kept by the Node side so they survive the
    *  browser host's per-launch port. */
-  loadSettings: v.strictObject({}),
-  saveSettings: v.strictObject({
+  loadSettings: plainObject({}),
+  saveSettings: plainObject({
     settings: v.pipe(
+      plainRecord,
       v.record(v.pipe(v.string(), v.maxLength(64)), v.unknown()),
       v.check((s) => serializedSize(s) <= MAX_SETTINGS_BYTES, 'settings are too large or not plain data'),
     ),
   }),
-  parseCapture: v.strictObject({
+  parseCapture: plainObject({
     name: v.pipe(v.string(), v.maxLength(512)),
     text: v.pipe(v.string(), v.maxLength(MAX_CAPTURE_BYTES)),
     format: v.optional(v.pipe(v.string(), v.maxLength(64)), 'auto'),
@@ -164,6 +177,7 @@ function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
 
 /** The door: every message from a client passes here before anything acts on it. */
 export function validateClientMessage(raw: unknown): Validated<ClientMessage> {
+  if (!isPlainObject(raw)) return { ok: false, error: 'rejected message: expected an object' };
   const r = v.safeParse(clientMessageSchema, raw);
   if (!r.success) return { ok: false, error: `rejected message: ${describeIssues(r.issues)}` };
   if (r.output.type === 'request') {

@@ -115,6 +115,51 @@ describe('browser host security', () => {
     expect((await upgrade(`/ws?token=${host.token}`)).opened).toBe(true);
   });
 
+  it('refuses traversal in any encoding, on the page path too', async () => {
+    const page = String((await get(`/?token=${host.token}`)).headers.location).split('#')[0]!;
+    for (const p of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/%252e%252e/etc/passwd', '/..%2f..%2fetc/passwd', '/%2e%2e%5c%2e%2e%5cetc%5cpasswd', '/assets/%00']) {
+      for (const path of [`${p}?token=${host.token}`, `${page}${p.slice(1)}`]) {
+        const r = await get(path);
+        expect([400, 401, 404], path).toContain(r.status);
+        expect(r.body, path).not.toContain('root:');
+      }
+    }
+  });
+
+  it('compares tokens in constant time: any length, any content, never a throw', async () => {
+    const { tokenMatches } = await import('../../electron/web.js');
+    expect(tokenMatches(host.token, host.token)).toBe(true);
+    for (const given of ['', 'x', host.token.slice(1), `${host.token}x`, host.token.toUpperCase(), '\u0000'.repeat(48), null, undefined]) {
+      expect(tokenMatches(host.token, given)).toBe(false);
+    }
+  });
+
+  it('cuts off a client that trickles its headers (slowloris), and serves others meanwhile', async () => {
+    const slow = connect({ host: '127.0.0.1', port: host.port });
+    await new Promise((r) => slow.once('connect', r));
+    slow.write(`GET /?token=${host.token} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nX-Slow: `);
+    const trickle = setInterval(() => slow.write('a'), 500);
+    const closed = new Promise<void>((r) => slow.once('close', () => r()));
+    slow.on('error', () => undefined);
+    expect((await get(`/?token=${host.token}`)).status).toBe(303);
+    await until('the server to close the slow connection', () => Promise.race([closed.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 200))]), 30_000);
+    clearInterval(trickle);
+  });
+
+  it('keeps serving with 500 connections open', async () => {
+    const sockets = await Promise.all(
+      Array.from({ length: 500 }, () => new Promise<ReturnType<typeof connect>>((resolve, reject) => {
+        const s = connect({ host: '127.0.0.1', port: host.port });
+        s.once('connect', () => resolve(s));
+        s.once('error', reject);
+      })),
+    );
+    expect((await get(`/?token=${host.token}`)).status).toBe(303);
+    expect(await upgrade(`/ws?token=${host.token}`)).toEqual({ opened: true, status: null });
+    for (const s of sockets) s.destroy();
+    expect(host.child.exitCode).toBeNull();
+  });
+
   it('listens on 127.0.0.1 only', async () => {
     const listening = execFileSync('ss', ['-ltnH', `sport = :${host.port}`], { encoding: 'utf8' })
       .trim()
