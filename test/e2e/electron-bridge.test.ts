@@ -33,7 +33,9 @@ beforeAll(async () => {
         async connect() {
           stats.connects++;
           const channel = new MessageChannel();
-          const ws = new NativeWebSocket(`ws://${location.host}/ws`);
+          // The browser host's token, as the page was given it (the bridge stands in for main's port).
+          const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+          const ws = new NativeWebSocket(`ws://${location.host}/ws`, ['netlens', `netlens-token.${token}`]);
           await new Promise((r) => (ws.onopen = r));
           channel.port1.onmessage = (e) => ws.send(JSON.stringify(e.data));
           ws.onmessage = (e) => channel.port1.postMessage(JSON.parse(e.data as string));
