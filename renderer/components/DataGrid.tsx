@@ -2,6 +2,8 @@
 // model (visibility, order, widths, resizing); NetLens sorts and filters the rows itself, once per change,
 // and hands Table only the rows on screen: at 50,000 rows Table's own row models cost 90-140 ms per update
 // (ELECTRON-NOTES.md), a plain sort with precomputed keys a fraction of that.
+import { inertText } from '../../shared/inert-text.js';
+import { clampText } from './Inert.js';
 import {
   columnOrderingFeature,
   columnResizingFeature,
@@ -575,8 +577,8 @@ function GridRowInner<Row extends { id: string }>(p: GridRowProps<Row>) {
       {p.cells.map((col) => {
         const text = col.text(r);
         return (
-          <div key={col.id} role="gridcell" className={`grid-cell ${col.align === 'right' ? 'right' : ''}`} title={text} data-column={col.id}>
-            {col.render ? col.render(r) : text}
+          <div key={col.id} role="gridcell" className={`grid-cell ${col.align === 'right' ? 'right' : ''}`} title={clampText(inertText(text), 4000)} data-column={col.id}>
+            {col.render ? col.render(r) : <bdi>{inertText(text)}</bdi>}
           </div>
         );
       })}

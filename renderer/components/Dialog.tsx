@@ -1,7 +1,9 @@
 // A modal dialog: focus moves in and stays in, Escape closes, focus returns to where it was.
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 
-export function Dialog(props: { title: string; onClose: () => void; children: ReactNode; actions: ReactNode; describedBy?: string }) {
+/** `title` names the dialog for assistive technology; `heading`, when given, is what is shown (it may hold
+ *  isolated, escaped names: see Inert.tsx). */
+export function Dialog(props: { title: string; heading?: ReactNode; onClose: () => void; children: ReactNode; actions: ReactNode; describedBy?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const focusInside = () => {
     const el = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>('button');
@@ -36,7 +38,7 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
       <div ref={ref} className="dialog" role="dialog" aria-modal="true" aria-label={props.title} aria-describedby={props.describedBy} onKeyDown={onKeyDown}>
-        <h2 className="dialog-title">{props.title}</h2>
+        <h2 className="dialog-title">{props.heading ?? props.title}</h2>
         <div className="dialog-body">{props.children}</div>
         <div className="dialog-actions">{props.actions}</div>
       </div>

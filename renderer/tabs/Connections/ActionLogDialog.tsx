@@ -1,4 +1,5 @@
 // The recent actions (kills, closed connections) from the action log in the app's data folder.
+import { Inert } from '../../components/Inert.js';
 import { useEffect, useState } from 'react';
 import type { ActionLogEntry } from '../../../shared/protocol.js';
 import { formatDateTime } from '../../../shared/format.js';
@@ -48,7 +49,7 @@ export function ActionLogDialog(props: { onClose: () => void }) {
               <tr key={i}>
                 <td>{formatDateTime(e.time)}</td>
                 <td>{ACTION_WORDS[e.action] ?? e.action}</td>
-                <td>{e.pid !== null ? `${e.name ?? 'unknown'} (PID ${e.pid})` : (e.target ?? '')}</td>
+                <td>{e.pid !== null ? <><Inert text={e.name ?? 'unknown'} max={60} /> (PID {e.pid})</> : <Inert text={e.target ?? ''} />}</td>
                 <td title={e.message} data-outcome={e.outcome}>
                   {FAILURE_WORDS[e.outcome] && !e.message.startsWith(FAILURE_WORDS[e.outcome]!) ? `${FAILURE_WORDS[e.outcome]}: ` : ''}
                   {e.message}

@@ -1,5 +1,6 @@
 // The Connections tab: every socket with its owning process, as netstat -anp shows it, made live, with
 // TCPView's highlights, CurrPorts' filters and a context menu to kill the process or close the connection.
+import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Capabilities } from '../../../shared/protocol.js';
 import type { Connection, ProcessInfo } from '../../../shared/types.js';
@@ -311,9 +312,9 @@ export function ConnectionsTab() {
                 id: 'chip',
                 pinned: true,
                 node: (
-                  <span className="chip" data-testid="process-filter" title={`Process: ${processFilter}`}>
-                    <span className="chip-text">Process: {processFilter}</span>
-                    <button type="button" className="chip-clear" aria-label={`Clear the process filter ${processFilter}`} onClick={() => setProcessFilter(null)}>×</button>
+                  <span className="chip" data-testid="process-filter" title={`Process: ${isolated(inertLabel(processFilter, 4000))}`}>
+                    <span className="chip-text">Process: <Inert text={processFilter} max={40} /></span>
+                    <button type="button" className="chip-clear" aria-label={`Clear the process filter ${isolated(inertLabel(processFilter))}`} onClick={() => setProcessFilter(null)}>×</button>
                   </span>
                 ),
                 menu: [],

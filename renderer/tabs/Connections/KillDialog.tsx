@@ -8,6 +8,7 @@ import type { ProcessInfo } from '../../../shared/types.js';
 import { formatDateTime } from '../../../shared/format.js';
 import { api } from '../../api/client.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
+import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 
 const OUTCOME_TITLE: Record<KillResult['outcome'], string> = {
   killed: 'Killed',
@@ -40,7 +41,16 @@ export function KillDialog(props: { processes: ProcessInfo[]; connectionCount: (
   const done = result && (result.outcome === 'killed' || result.outcome === 'gone');
   return (
     <Dialog
-      title={done ? (result.outcome === 'gone' ? 'Process already gone' : lastSignal === 'TERM' ? 'Process terminated' : 'Process killed') : `Kill ${proc.name} (PID ${proc.pid})?`}
+      title={done ? (result.outcome === 'gone' ? 'Process already gone' : lastSignal === 'TERM' ? 'Process terminated' : 'Process killed') : `Kill ${isolated(inertLabel(proc.name, 60))} (PID ${proc.pid})?`}
+      heading={
+        // The name is escaped, clamped and isolated; the PID stands outside the isolation, so no name can
+        // reorder it or push it out of sight.
+        done ? undefined : (
+          <>
+            Kill <Inert text={proc.name} max={60} className="kill-name" /> <span className="kill-pid">(PID {proc.pid})</span>?
+          </>
+        )
+      }
       onClose={props.onClose}
       describedBy="kill-details"
       actions={
@@ -71,22 +81,24 @@ export function KillDialog(props: { processes: ProcessInfo[]; connectionCount: (
             <dd>
               <select aria-label="Process to kill" value={pid} onChange={(e) => { setPid(Number(e.target.value)); setResult(null); }}>
                 {props.processes.map((p) => (
-                  <option key={p.pid} value={p.pid}>{`${p.name} (${p.pid})`}</option>
+                  <option key={p.pid} value={p.pid}>{`${isolated(inertLabel(p.name))} (${p.pid})`}</option>
                 ))}
               </select>
             </dd>
           </>
         ) : null}
         <dt>Name</dt>
-        <dd>{proc.name}</dd>
+        <dd><Inert text={proc.name} /></dd>
         <dt>PID</dt>
         <dd>{proc.pid}</dd>
         <dt>User</dt>
-        <dd>{proc.user ?? 'unknown'}</dd>
+        <dd>{proc.user === null ? 'unknown' : <Inert text={proc.user} max={64} />}</dd>
         <dt>Started</dt>
         <dd>{proc.startTime ? formatDateTime(proc.startTime) : 'unknown'}</dd>
         <dt>Command line</dt>
-        <dd className="cmdline">{proc.cmdline || proc.exe || '(not readable)'}</dd>
+        <dd className="cmdline" tabIndex={0} aria-label="Command line (scrolls when long)">
+          {proc.cmdline || proc.exe ? <Inert text={proc.cmdline || proc.exe || ''} /> : '(not readable)'}
+        </dd>
         <dt>Connections</dt>
         <dd>{props.connectionCount(proc.pid)}</dd>
       </dl>

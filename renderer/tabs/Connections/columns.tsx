@@ -1,5 +1,6 @@
 // The Connections grid's columns, in netstat's order and conventions: `*` for an unspecified address or
 // port, protoN for IPv6, numeric addresses, and the owning process.
+import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 import { addressSortKey } from '../../../shared/address.js';
 import { formatAddress, formatClock, formatCount, formatDateTime, formatPort } from '../../../shared/format.js';
 import { countryName, hasRemoteAddress, networkText, remoteEntry, serviceName, type NameLookup } from '../../../shared/names.js';
@@ -130,8 +131,8 @@ export function connectionColumns(onProcessClick: (name: string) => void, names:
         r.processes.length === 0 ? (
           <span className="muted">{processText(r)}</span>
         ) : (
-          <button type="button" className="link" title={`Filter to ${r.processes[0]!.name}`} onMouseDown={(e) => e.stopPropagation()} onClick={() => onProcessClick(r.processes[0]!.name)}>
-            {processText(r)}
+          <button type="button" className="link" title={`Filter to ${isolated(inertLabel(r.processes[0]!.name))}`} onMouseDown={(e) => e.stopPropagation()} onClick={() => onProcessClick(r.processes[0]!.name)}>
+            <Inert text={processText(r)} />
           </button>
         ),
       description: 'Owning process; click a name to filter to it',

@@ -1,5 +1,6 @@
 // The Interfaces tab: netstat -i and -e made live, a sparkline per interface, and for the selected one a
 // ten-minute throughput chart and its multicast groups (netstat -g).
+import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MulticastGroup, NetInterface } from '../../../shared/types.js';
 import { formatRate } from '../../../shared/format.js';
@@ -161,7 +162,7 @@ export function InterfacesTab() {
             <h3>
               {selected ? (
                 <>
-                  <span className="iface-name">{selected}</span> · last 10 minutes
+                  <Inert text={selected} max={40} className="iface-name" /> · last 10 minutes
                   {selectedRow?.rates ? (
                     <span className="iface-now">
                       <span className="swatch rx" aria-hidden="true" /> RX {formatRate(selectedRow.rates.rxBytesPerSec)}
@@ -182,7 +183,7 @@ export function InterfacesTab() {
           </section>
           <section className="iface-multicast" aria-label="Multicast groups">
             <h3>
-              {multicastCapture ? 'Multicast groups (capture)' : `Multicast groups${selected ? ` of ${selected}` : ''}`}{' '}
+              {multicastCapture ? 'Multicast groups (capture)' : `Multicast groups${selected ? ` of ${isolated(inertLabel(selected))}` : ''}`}{' '}
               <span className="muted">({groups.length})</span>
             </h3>
             <DataGrid
@@ -199,7 +200,7 @@ export function InterfacesTab() {
                   : !multicast.received
                     ? 'Reading multicast groups…'
                     : selected
-                      ? `${selected} has joined no multicast group.`
+                      ? `${isolated(inertLabel(selected))} has joined no multicast group.`
                       : 'Select an interface.'
               }
             />

@@ -1,4 +1,5 @@
 // The Interfaces table's columns: netstat -i and -e, plus live rates and a sparkline of recent activity.
+import { inertLabel, isolated } from '../../components/Inert.js';
 import type { MulticastGroup, NetInterface } from '../../../shared/types.js';
 import { formatBytes, formatCount, formatRate, formatSpeed } from '../../../shared/format.js';
 import type { GridColumn } from '../../components/DataGrid.js';
@@ -36,7 +37,7 @@ const activity: GridColumn<NetInterface> = {
   text: activityText,
   render: (r) => {
     const ring = rateRings.get(r.id);
-    return <Sparkline rx={ring.rx} tx={ring.tx} label={`${r.name} activity: ${activityText(r)}`} />;
+    return <Sparkline rx={ring.rx} tx={ring.tx} label={`${isolated(inertLabel(r.name))} activity: ${activityText(r)}`} />;
   },
 };
 

@@ -1,0 +1,34 @@
+// Text from the OS or another user (process names, command lines, paths, interface names) shown so that it
+// cannot spoof what is around it: control and bidi characters appear as escapes (`\u202e`, `\x1b`; the same
+// shared/inert-text.ts the CLI and logs use), the text is isolated with <bdi> so that even natural
+// right-to-left text cannot reorder a PID or a label next to it, and long text is clamped with the whole of
+// it in the tooltip.
+import { inertText } from '../../shared/inert-text.js';
+
+/** Tooltips get the whole text, up to this much (a 100 KB command line still has a readable tooltip). */
+const TOOLTIP_MAX = 4000;
+
+export function clampText(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** The escaped text, clamped to `max` characters, as it should go into a title or an <option>. */
+export function inertLabel(text: string, max = 80): string {
+  return clampText(inertText(text), max);
+}
+
+/** First-strong-isolate … pop-directional-isolate: <bdi> for places that take only text (<option>, title). */
+export function isolated(text: string): string {
+  return `\u2068${text}\u2069`;
+}
+
+export function Inert(props: { text: string; max?: number; className?: string }) {
+  const safe = inertText(props.text);
+  const max = props.max ?? Infinity;
+  const clamped = safe.length > max;
+  return (
+    <bdi className={props.className} title={clamped || safe !== props.text ? clampText(safe, TOOLTIP_MAX) : undefined}>
+      {clamped ? clampText(safe, max) : safe}
+    </bdi>
+  );
+}

@@ -1,0 +1,68 @@
+// Display spoofing (issue 10): a process named "\u202egnp.exe" showed as "exe.png" and the Kill dialog's
+// title rendered its PID reversed; a 100 KB command line pushed the name and PID out of the dialog. In
+// Chromium against the real backend: a child that renames itself (/proc/self/comm) with U+202E and carries
+// a 100 KB argument shows escaped and isolated in the table and the Kill dialog, with name and PID in view
+// and the whole command line reachable.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApp, until, type OpenApp } from './support.js';
+
+let app: OpenApp;
+let child: ChildProcess;
+let port = 0;
+
+beforeAll(async () => {
+  const script = `require('fs').writeFileSync('/proc/self/comm', '\\u202egnp.exe');
+    const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log(s.address().port));`;
+  child = spawn(process.execPath, ['-e', script, 'A'.repeat(100_000)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  port = Number(await new Promise<string>((r) => child.stdout!.once('data', (d: Buffer) => r(d.toString().trim()))));
+  app = await openApp({ width: 1200, height: 760 });
+});
+
+afterAll(async () => {
+  child?.kill('SIGKILL');
+  await app?.close();
+});
+
+const SPOOF = '\u202e';
+
+describe('user-controlled text in the UI', () => {
+  it('shows the name escaped and isolated in the table, never as "exe.png"', async () => {
+    const { page } = app;
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`lport:${port}`);
+    const row = page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first();
+    const processCell = row.locator('[role="gridcell"][data-column="process"]');
+    await until('the child row', async () => ((await processCell.textContent()) ?? '').includes('gnp.exe'));
+    const text = (await processCell.textContent()) ?? '';
+    expect(text).toBe('\\u202egnp.exe');
+    expect(text).not.toContain(SPOOF);
+    expect(await processCell.locator('bdi').count()).toBeGreaterThan(0);
+  });
+
+  it('keeps name and PID in view in the Kill dialog, the PID outside the name, the command line scrollable', async () => {
+    const { page } = app;
+    await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().click({ button: 'right' });
+    await page.getByRole('menu', { name: 'Connection' }).getByRole('menuitem', { name: 'Kill process…' }).click();
+    const dialog = page.getByRole('dialog');
+    const heading = dialog.locator('.dialog-title');
+    expect(await heading.textContent()).toBe(`Kill \\u202egnp.exe (PID ${child.pid})?`);
+    // The PID is not inside the isolated name, and both are on screen.
+    expect(await heading.locator('bdi').textContent()).toBe('\\u202egnp.exe');
+    const viewport = page.viewportSize()!;
+    for (const part of [heading.locator('bdi'), heading.locator('.kill-pid')]) {
+      const box = (await part.boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
+      expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
+    }
+    const dialogBox = (await dialog.boundingBox())!;
+    expect(dialogBox.height).toBeLessThan(viewport.height);
+    // The 100 KB command line is in a box that scrolls: all of it is there to read.
+    const cmdline = dialog.locator('.cmdline');
+    const { scroll, client, length } = await cmdline.evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight, length: el.textContent?.length ?? 0 }));
+    expect(scroll).toBeGreaterThan(client);
+    expect(length).toBeGreaterThan(100_000);
+    expect((await dialog.textContent()) ?? '').not.toContain(SPOOF);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(child.exitCode).toBeNull();
+  });
+});
