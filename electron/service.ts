@@ -66,6 +66,7 @@ export function createService(options: ServiceOptions): Service {
     agentStatus: () => (options.agent ? options.agent.status() : NO_AGENT),
     history: (p) => options.monitor.history(p.iface),
     parseCapture: (p) => options.parseCapture(p.name, p.text, p.format),
+    retryMonitor: () => ({ retrying: options.monitor.retry?.() ?? false }),
     loadSettings: () => options.settings.load(),
     saveExport: (p) => {
       if (!options.saveExport) throw new Error('this host has no save dialog: the page downloads the export itself');

@@ -294,6 +294,11 @@ export function App() {
                   </details>
                 ) : null}
               </span>
+              {n.code === 'monitor-failed' ? (
+                <button type="button" className="small" onClick={() => void api().request('retryMonitor', {}).catch(() => undefined)}>
+                  Retry now
+                </button>
+              ) : null}
               <button type="button" className="small" aria-label="Dismiss" onClick={() => dismissNotice(n.id)}>×</button>
             </div>
           ))}

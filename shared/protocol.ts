@@ -119,6 +119,8 @@ export const requestSchemas = {
       v.check((s) => serializedSize(s) <= MAX_SETTINGS_BYTES, 'settings are too large or not plain data'),
     ),
   }),
+  /** Start the monitor again now, after it gave up (the banner's Retry button). */
+  retryMonitor: plainObject({}),
   parseCapture: plainObject({
     name: v.pipe(v.string(), v.maxLength(512)),
     text: v.pipe(v.string(), v.maxLength(MAX_CAPTURE_BYTES)),
@@ -126,7 +128,7 @@ export const requestSchemas = {
   }),
   /** File → Export… in the Electron host: the host asks where to save (a save dialog) and writes the text.
    *  The name is only the dialog's suggestion; the renderer never chooses a path. */
-  saveExport: v.strictObject({
+  saveExport: plainObject({
     fileName: v.pipe(v.string(), v.regex(EXPORT_FILE_NAME)),
     text: v.pipe(v.string(), v.maxLength(MAX_EXPORT_BYTES)),
   }),
@@ -364,4 +366,5 @@ export interface MethodResults {
   saveSettings: { saved: true };
   /** Where the file went; null when the user cancelled the dialog. */
   saveExport: { path: string | null };
+  retryMonitor: { retrying: boolean };
 }

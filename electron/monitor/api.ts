@@ -14,5 +14,8 @@ export interface Monitor {
   attach(send: (message: ServerMessage) => void): MonitorClient;
   /** Up to 10 minutes of per-second rates of one interface. */
   history(iface: string): Promise<HistoryPoint[]>;
+  /** After the monitor gave up (workers dying as soon as they start): try again now. False when it had not
+   *  given up. Optional: a monitor that cannot fail this way has none. */
+  retry?(): boolean;
   close(): Promise<void>;
 }

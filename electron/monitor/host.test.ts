@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +111,36 @@ describe('startMonitor (worker thread)', () => {
     // A client arriving later is told too.
     const late = new TestClient(monitor);
     expect(late.of('notice').at(-1)).toMatchObject({ level: 'error', code: 'monitor-failed' });
+    await monitor.close();
+  });
+
+  it('after giving up, keeps retrying slowly (the wait doubles) rather than never', async () => {
+    const logs: string[] = [];
+    const monitor = startMonitor({ workerPath: join(dir, 'still-missing.cjs'), restartDelayMs: 10, failedRetryDelayMs: 100, log: (l) => logs.push(l) });
+    const client = new TestClient(monitor);
+    await until(() => client.of('notice').filter((n) => n.code === 'monitor-failed').length >= 3, 'three failures');
+    const codes = client.of('notice').map((n) => n.code).filter((c) => c !== 'monitor-restarted');
+    expect(codes.slice(0, 5)).toEqual(['monitor-failed', 'monitor-retrying', 'monitor-failed', 'monitor-retrying', 'monitor-failed']);
+    // One more quick death after a retry gives up again at once (no new burst of fast restarts).
+    expect(logs.filter((l) => /retrying in/.test(l)).map((l) => /retrying in ([\d.]+) s/.exec(l)?.[1]).slice(0, 3)).toEqual(['0.1', '0.2', '0.4']);
+    await monitor.close();
+  });
+
+  it('Retry starts the monitor again at once; once it runs, clients hear it is back and get their data', async () => {
+    const path = join(dir, 'appears-later.cjs');
+    const monitor = startMonitor({ workerPath: path, workerData: { rows: 5, churn: 0 }, restartDelayMs: 10, log: () => {} });
+    const client = new TestClient(monitor);
+    client.handle({ type: 'subscribe', dataset: 'connections' });
+    await until(() => client.of('notice').some((n) => n.code === 'monitor-failed'), 'the failure notice');
+    expect(monitor.retry()).toBe(true);
+    await until(() => client.of('notice').filter((n) => n.code === 'monitor-failed').length >= 2, 'the retry to fail too');
+    // The cause goes away (here: the worker file appears), and the user presses Retry.
+    copyFileSync(workerPath, path);
+    expect(monitor.retry()).toBe(true);
+    await until(() => client.of('snapshot').length >= 1, 'a snapshot from the new worker');
+    expect(openRows(client)).toBe(5);
+    await until(() => client.of('notice').some((n) => n.code === 'monitor-recovered'), 'the recovered notice', 30_000);
+    expect(monitor.retry()).toBe(false); // nothing to retry while it runs
     await monitor.close();
   });
 });

@@ -20,11 +20,15 @@ export interface StartMonitorOptions {
   /** A worker silent this long (no heartbeat: its event loop is stuck, a parser in a loop) is terminated
    *  and restarted like one that died. */
   hangTimeoutMs?: number;
+  /** After workers kept dying as soon as they started, the first slow retry comes after this long; each
+   *  failed one doubles it, up to 60 s. A client may ask for one at once (`retry()`). */
+  failedRetryDelayMs?: number;
 }
 
 export interface MonitorHandle extends Monitor {
   /** Workers started after the first one died. */
   readonly restarts: number;
+  retry(): boolean;
   /** Where the worker's collectors ask about sockets they may not inspect (the privileged agent), or null. */
   setOwnerSource(source: PrivilegedOwners | null): void;
   /** A notice for every client (the agent started, stopped...). */
@@ -45,6 +49,8 @@ const HANG_TIMEOUT_MS = 15_000;
 /** Workers dying this many times in a row, each soon after starting, are not started again. */
 const MAX_QUICK_DEATHS = 5;
 const MAX_RESTART_DELAY_MS = 10_000;
+const FAILED_RETRY_DELAY_MS = 15_000;
+const MAX_FAILED_RETRY_DELAY_MS = 60_000;
 const CLOSE_TIMEOUT_MS = 2000;
 
 export function startMonitor(options: StartMonitorOptions): MonitorHandle {
@@ -64,6 +70,10 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   let startedAt = 0;
   let closing = false;
   let restartTimer: ReturnType<typeof setTimeout> | null = null;
+  const firstFailedDelay = options.failedRetryDelayMs ?? FAILED_RETRY_DELAY_MS;
+  let failedDelay = firstFailedDelay;
+  /** A retry after giving up is running: once its worker has lived STABLE_AFTER_MS, clients hear so. */
+  let recovering = false;
   let onClosed: (() => void) | null = null;
   let ownerSource: PrivilegedOwners | null = null;
 
@@ -77,6 +87,12 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
     w.on('message', (message: FromWorker) => {
       if (worker !== w) return;
       lastBeat = Date.now();
+      if (recovering && lastBeat - startedAt >= STABLE_AFTER_MS) {
+        recovering = false;
+        failedDelay = firstFailedDelay;
+        log('monitor worker running again');
+        broadcast({ type: 'notice', level: 'info', code: 'monitor-recovered', text: 'The monitor is running again; live data is back.' });
+      }
       switch (message.type) {
         case 'heartbeat':
           break;
@@ -137,17 +153,26 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
     const quick = Date.now() - startedAt < STABLE_AFTER_MS;
     quickDeaths = quick ? quickDeaths + 1 : 0;
     if (quickDeaths >= MAX_QUICK_DEATHS) {
-      log(`monitor worker exited (code ${code}), ${quickDeaths} times in a row soon after starting; giving up`);
+      // Not for good: the cause (a missing file, a full disk, a permission) may go away. Retry slowly, and
+      // at once when a client asks (the Retry button of the banner this notice shows).
+      const seconds = (failedDelay / 1000).toFixed(failedDelay < 10_000 ? 1 : 0);
+      log(`monitor worker exited (code ${code}), ${quickDeaths} times in a row soon after starting; retrying in ${seconds} s`);
       const failed: ServerMessage = {
         type: 'notice',
         level: 'error',
         code: 'monitor-failed',
-        text: 'The monitor keeps stopping as soon as it starts; live data is unavailable. See the log for details.',
+        text: `The monitor keeps stopping as soon as it starts; live data is unavailable. NetLens tries again in ${seconds} s; see the log for details.`,
       };
       failedNotice = failed;
-      for (const c of clients.values()) c.send(failed);
+      recovering = false;
+      broadcast(failed);
       for (const r of historyRequests.values()) r.reject(new Error('the monitor is not running'));
       historyRequests.clear();
+      restartTimer = setTimeout(() => {
+        restartTimer = null;
+        retryNow('scheduled');
+      }, failedDelay);
+      failedDelay = Math.min(failedDelay * 2, MAX_FAILED_RETRY_DELAY_MS);
       return;
     }
     delay = quick ? Math.min(Math.max(delay * 2, baseDelay), MAX_RESTART_DELAY_MS) : baseDelay;
@@ -165,6 +190,25 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
       generation++;
       spawn();
     }, delay);
+  }
+
+  function broadcast(message: ServerMessage): void {
+    for (const c of clients.values()) c.send(message);
+  }
+
+  /** Starts a worker again after giving up. One more quick death gives up again (no burst of restarts). */
+  function retryNow(why: 'scheduled' | 'requested'): boolean {
+    if (closing || failedNotice === null) return false;
+    if (restartTimer) clearTimeout(restartTimer);
+    restartTimer = null;
+    failedNotice = null;
+    quickDeaths = MAX_QUICK_DEATHS - 1;
+    recovering = true;
+    log(`monitor: retrying (${why})`);
+    broadcast({ type: 'notice', level: 'info', code: 'monitor-retrying', text: 'Starting the monitor again…' });
+    generation++;
+    spawn();
+    return true;
   }
 
   // The watchdog: a worker that stops answering is as good as dead; terminating it takes the restart path.
@@ -189,7 +233,10 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
       post({ type: 'agent', active: source !== null });
     },
     notify(message) {
-      for (const c of clients.values()) c.send(message);
+      broadcast(message);
+    },
+    retry() {
+      return retryNow('requested');
     },
     attach(send): MonitorClient {
       const id = ++nextClient;

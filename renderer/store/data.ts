@@ -80,9 +80,13 @@ const QUIET_FIELDS: Partial<Record<Dataset, ReadonlySet<string>>> = {
 const MARKED: ReadonlySet<Dataset> = new Set(['connections', 'routes', 'multicast']);
 
 let noticeId = 0;
+/** The monitor's states, each replacing the others: failed (with Retry), retrying, running again. */
+const MONITOR_STATES: ReadonlySet<string> = new Set(['monitor-failed', 'monitor-retrying', 'monitor-recovered']);
+
 export function pushNotice(level: Notice['level'], code: string, text: string, details?: Notice['details']): void {
   const notice: Notice = { id: ++noticeId, level, code, text, at: Date.now(), ...(details ? { details } : {}) };
-  dataStore.setState((s) => ({ notices: [...s.notices.filter((n) => n.code !== code || code === 'rejected'), notice].slice(-5) }));
+  const replaces = (n: Notice) => (n.code === code && code !== 'rejected') || (MONITOR_STATES.has(code) && MONITOR_STATES.has(n.code));
+  dataStore.setState((s) => ({ notices: [...s.notices.filter((n) => !replaces(n)), notice].slice(-5) }));
 }
 
 export function dismissNotice(id: number): void {
