@@ -1,7 +1,7 @@
 // The Electron host: one hardened window serving the built renderer from app://netlens, a monitor in a
 // worker thread, and the service behind a MessagePort. README.md describes the architecture and the
 // security checklist this follows.
-import { app, BrowserWindow, dialog, Menu, protocol, screen, session, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, Notification, protocol, screen, session, type MenuItemConstructorOptions } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { IPC } from '../shared/protocol.js';
@@ -16,6 +16,8 @@ import { createCaptureParser } from './capture/off-thread.js';
 import { hostInfo } from './host-info.js';
 import { createSettingsStore } from './settings-store.js';
 import { builtPaths } from './paths.js';
+import { checkFirewall } from './firewall.js';
+import { ALERT_TITLES } from '../shared/record.js';
 import { applyRecordOptions, loadRecordingConfig, recordFile, type RecordOptionValues } from './monitor/record/config.js';
 import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
 import { loadWindowState, trackWindowState, type WindowState } from './window-state.js';
@@ -126,6 +128,7 @@ function buildMenu(send: (command: string) => void): Menu {
         { label: 'Routes', accelerator: 'CmdOrCtrl+2', click: () => send('showTab:routes') },
         { label: 'Interfaces', accelerator: 'CmdOrCtrl+3', click: () => send('showTab:interfaces') },
         { label: 'Statistics', accelerator: 'CmdOrCtrl+4', click: () => send('showTab:statistics') },
+        { label: 'History', accelerator: 'CmdOrCtrl+5', click: () => send('showTab:history') },
         { type: 'separator' },
         { role: 'togglefullscreen' },
         ...(isDev ? [{ type: 'separator' as const }, { role: 'reload' as const }, { role: 'toggleDevTools' as const }] : []),
@@ -204,9 +207,17 @@ async function start(): Promise<void> {
     parseCapture: (name, text, format) => captureParser.parse(name, text, format),
     settings: createSettingsStore(app.getPath('userData')),
     saveExport: (fileName, text) => saveExport(fileName, text),
+    firewall: (ports) => checkFirewall(ports),
     log,
   });
   registerIpc(service, log);
+  // Alerts the user opted into (the recorder's) come as desktop notifications: the page's own Notification
+  // API is denied with every other permission (hardenSessions).
+  monitor.attach((message) => {
+    if (message.type === 'alert' && Notification.isSupported()) {
+      new Notification({ title: `${APP_NAME}: ${ALERT_TITLES[message.alert.kind]}`, body: message.alert.text }).show();
+    }
+  });
 
   const statePath = join(app.getPath('userData'), 'window-state.json');
   const state = onScreen(await loadWindowState(statePath));

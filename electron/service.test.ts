@@ -16,6 +16,10 @@ function setup(
   let detached = 0;
   const monitor: Monitor = {
     attach: () => ({ handle: (m) => handled.push(m), detach: () => void detached++ }),
+    record: async (method) => {
+      calls.push(`record ${method}`);
+      return { state: 'off' } as never;
+    },
     history: async (iface) => {
       calls.push(`history ${iface}`);
       return [];
@@ -86,6 +90,21 @@ describe('service', () => {
     expect(t.calls).toEqual(['kill 4242 TERM']);
     expect(t.sent).toContainEqual({ type: 'response', id: 1, ok: true, result: { outcome: 'killed', message: 'ok' } });
     expect(t.sent).toContainEqual({ type: 'response', id: 2, ok: true, result: { theme: 'dark' } });
+  });
+
+  it('passes record requests to the monitor only when their arguments are sound', async () => {
+    const t = setup();
+    t.session.receive({ type: 'request', id: 1, method: 'recordConnections', params: { from: 1000, to: 2000 } });
+    t.session.receive({ type: 'request', id: 2, method: 'recordConnections', params: { from: 2000, to: 1000 } });
+    t.session.receive({ type: 'request', id: 3, method: 'recordChanges', params: { from: -5, to: 1000 } });
+    t.session.receive({ type: 'request', id: 4, method: 'recordConfigure', params: { config: { enabled: true, retentionDays: 0, maxMb: 200 } } });
+    t.session.receive({ type: 'request', id: 5, method: 'recordMarkKnown', params: { kind: 'everything', subject: 'x' } });
+    t.session.receive({ type: 'request', id: 6, method: 'recordConfigure', params: { config: { enabled: false, retentionDays: 3, maxMb: 50 } } });
+    t.session.receive({ type: 'request', id: 7, method: 'firewall', params: { ports: [{ proto: 'sctp', family: 'inet', port: 1 }] } });
+    await t.flush();
+    expect(t.calls).toEqual(['record recordConnections', 'record recordConfigure']);
+    for (const id of [2, 3, 4, 5, 7]) expect(t.sent).toContainEqual(expect.objectContaining({ type: 'response', id, ok: false }));
+    expect(t.sent.find((m) => m.type === 'response' && m.id === 2)).toMatchObject({ error: expect.stringContaining('from is after to') });
   });
 
   it('rejects hostile or malformed messages, logs them and acts on none', async () => {

@@ -28,6 +28,8 @@ export interface ServiceOptions {
   /** Saves an export where the user chooses (the Electron host's save dialog); a browser downloads exports
    *  itself, so the browser host has none. */
   saveExport?: (fileName: string, text: string) => Promise<{ path: string | null }>;
+  /** Whether the host firewall is likely to admit listening ports (electron/firewall.ts). */
+  firewall?: (ports: RequestParams<'firewall'>['ports']) => Promise<MethodResults['firewall']>;
   /** Where rejected messages and failed requests are reported (the host's log). */
   log?: (line: string) => void;
 }
@@ -65,6 +67,14 @@ export function createService(options: ServiceOptions): Service {
     elevate: () => (options.agent ? options.agent.elevate() : NO_AGENT),
     agentStatus: () => (options.agent ? options.agent.status() : NO_AGENT),
     history: (p) => options.monitor.history(p.iface),
+    recordStatus: (p) => options.monitor.record('recordStatus', p),
+    recordConfigure: (p) => options.monitor.record('recordConfigure', p),
+    recordTimeline: (p) => options.monitor.record('recordTimeline', p),
+    recordConnections: (p) => options.monitor.record('recordConnections', p),
+    recordChanges: (p) => options.monitor.record('recordChanges', p),
+    recordAlerts: (p) => options.monitor.record('recordAlerts', p),
+    recordMarkKnown: (p) => options.monitor.record('recordMarkKnown', p),
+    firewall: (p) => (options.firewall ? options.firewall(p.ports) : { source: 'none', readable: false, verdicts: {} }),
     parseCapture: (p) => options.parseCapture(p.name, p.text, p.format),
     retryMonitor: () => ({ retrying: options.monitor.retry?.() ?? false }),
     loadSettings: () => options.settings.load(),

@@ -31,6 +31,7 @@ import { createCaptureParser } from './capture/off-thread.js';
 import { createActions } from './actions/index.js';
 import { defaultDataDir } from './data-dir.js';
 import { createSettingsStore } from './settings-store.js';
+import { checkFirewall } from './firewall.js';
 
 export interface WebHostOptions {
   monitor: Monitor;
@@ -124,6 +125,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     parseCapture: options.parseCapture ?? ((name, text, format) => captureParser!.parse(name, text, format)),
     settings: createSettingsStore(dataDir),
     ...(agent ? { agent } : {}),
+    firewall: (ports) => checkFirewall(ports),
     log,
   });
 

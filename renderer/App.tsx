@@ -11,6 +11,7 @@ import { ConnectionsTab } from './tabs/Connections/ConnectionsTab.js';
 import { RoutesTab } from './tabs/Routes/RoutesTab.js';
 import { InterfacesTab } from './tabs/Interfaces/InterfacesTab.js';
 import { StatisticsTab } from './tabs/Statistics/StatisticsTab.js';
+import { HistoryTab } from './tabs/History/HistoryTab.js';
 import { StatusBar } from './components/StatusBar.js';
 import { OverflowBar } from './components/OverflowBar.js';
 import { ExportDialog } from './components/ExportDialog.js';
@@ -82,12 +83,12 @@ export function App() {
 
   const selectTab = (id: TabId) => updateSettings({ activeTab: id });
 
-  // Global keys: Ctrl+1..4 switch tabs, Space pauses (outside text fields), Ctrl+F focuses the filter,
+  // Global keys: Ctrl+1..5 switch tabs, Space pauses (outside text fields), Ctrl+F focuses the filter,
   // Ctrl+O opens a capture.
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && /^[1-4]$/.test(e.key)) {
+      if (mod && /^[1-5]$/.test(e.key)) {
         selectTab(TABS[Number(e.key) - 1]!.id);
         e.preventDefault();
       } else if (mod && e.key.toLowerCase() === 'f') {
@@ -350,5 +351,7 @@ function TabContent({ id }: { id: TabId }) {
       return <InterfacesTab />;
     case 'statistics':
       return <StatisticsTab />;
+    case 'history':
+      return <HistoryTab />;
   }
 }

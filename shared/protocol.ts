@@ -3,7 +3,7 @@
 // fails validation is acted on. Messages the Node side sends are typed but not re-validated.
 import * as v from 'valibot';
 import { DATASETS, type Dataset, type Diagnostics, type NameEntry, type RowTypes } from './types.js';
-import type { RecordingStatus } from './record.js';
+import { ALERT_KINDS, type Alert, type ChangesSummary, type RecordedConnection, type RecordingStatus, type TimelinePoint } from './record.js';
 
 export const PROTOCOL_VERSION = 1;
 export const INTERVALS_MS = [500, 1000, 2000, 5000, 10000] as const;
@@ -28,7 +28,7 @@ export const WS_TOKEN_PROTOCOL_PREFIX = 'netlens-token.';
 export const PORT_MESSAGE_TAG = 'netlens:port';
 
 /** Menu commands main sends to the page (the page owns the file picker, so both hosts share one path). */
-export const MENU_COMMANDS = ['openCapture', 'export', 'focusFilter', 'showTab:connections', 'showTab:routes', 'showTab:interfaces', 'showTab:statistics', 'showAbout'] as const;
+export const MENU_COMMANDS = ['openCapture', 'export', 'focusFilter', 'showTab:connections', 'showTab:routes', 'showTab:interfaces', 'showTab:statistics', 'showTab:history', 'showAbout'] as const;
 
 /** What the Electron preload exposes as window.netlens: nothing more. */
 export interface NetlensBridge {
@@ -69,7 +69,18 @@ export const recordingConfigSchema = v.strictObject({
   enabled: v.boolean(),
   retentionDays: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365)),
   maxMb: v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(10_000)),
+  alerts: v.optional(v.strictObject({ listener: v.boolean(), process: v.boolean(), network: v.boolean() }), {
+    listener: false,
+    process: false,
+    network: false,
+  }),
 });
+const momentSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8_640_000_000_000_000));
+// plainObject is a function declaration below: hoisted.
+const rangeSchema = v.pipe(
+  plainObject({ from: momentSchema, to: momentSchema }),
+  v.check((r) => r.from <= r.to, 'from is after to'),
+);
 
 /** A strict object that is also a plain object: valibot's object schemas accept an array with the right
  *  keys, and `params: []` or `settings: []` must be refused where an object is meant (issue 10). */
@@ -121,6 +132,23 @@ export const requestSchemas = {
   }),
   /** Start the monitor again now, after it gave up (the banner's Retry button). */
   retryMonitor: plainObject({}),
+  /** The connection record (electron/monitor/record/). */
+  recordStatus: plainObject({}),
+  recordConfigure: plainObject({ config: recordingConfigSchema }),
+  recordTimeline: rangeSchema,
+  /** Connections and listeners open at some moment of the range (from = to: as they were then). */
+  recordConnections: rangeSchema,
+  recordChanges: rangeSchema,
+  recordAlerts: plainObject({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), 100) }),
+  recordMarkKnown: plainObject({ kind: v.picklist(ALERT_KINDS), subject: v.pipe(v.string(), v.minLength(1), v.maxLength(512)) }),
+  /** Whether the host firewall is likely to admit connections to these listening ports. */
+  firewall: plainObject({
+    ports: v.pipe(
+      v.array(v.strictObject({ proto: v.picklist(['tcp', 'udp']), family: v.picklist(['inet', 'inet6']), port: portSchema })),
+      v.maxLength(4096),
+    ),
+  }),
+
   parseCapture: plainObject({
     name: v.pipe(v.string(), v.maxLength(512)),
     text: v.pipe(v.string(), v.maxLength(MAX_CAPTURE_BYTES)),
@@ -261,6 +289,8 @@ export type ServerMessage =
   | { type: 'status'; status: MonitorStatus }
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; code: string; text: string }
   | { type: 'collectorError'; dataset: Dataset; message: string; at: number }
+  /** Something new the user asked to be alerted about (recorded in the record too). */
+  | { type: 'alert'; alert: Alert }
   | { type: 'response'; id: number; ok: true; result: unknown }
   | { type: 'response'; id: number; ok: false; error: string };
 
@@ -352,6 +382,22 @@ export interface CaptureResult {
   names?: NameEntry[];
 }
 
+export interface RecordedRows {
+  rows: RecordedConnection[];
+  /** Rows that matched beyond the answer's limit. */
+  omitted: number;
+}
+
+export type FirewallVerdict = 'admitted' | 'blocked' | 'cannot tell';
+
+export interface FirewallResult {
+  /** What was read (the nftables ruleset), or why nothing could be. */
+  source: string;
+  readable: boolean;
+  /** One per asked port, in order: `${proto}/${family}/${port}`. */
+  verdicts: Record<string, { verdict: FirewallVerdict; reason: string }>;
+}
+
 export interface MethodResults {
   hostInfo: HostInfo;
   capabilities: Capabilities;
@@ -362,6 +408,14 @@ export interface MethodResults {
   actionLog: ActionLogEntry[];
   history: HistoryPoint[];
   parseCapture: CaptureResult;
+  recordStatus: RecordingStatus;
+  recordConfigure: RecordingStatus;
+  recordTimeline: TimelinePoint[];
+  recordConnections: RecordedRows;
+  recordChanges: ChangesSummary;
+  recordAlerts: Alert[];
+  recordMarkKnown: { known: true };
+  firewall: FirewallResult;
   loadSettings: Record<string, unknown>;
   saveSettings: { saved: true };
   /** Where the file went; null when the user cancelled the dialog. */

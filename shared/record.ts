@@ -4,15 +4,44 @@ import type { Connection } from './types.js';
 
 export type RecordingState = 'off' | 'recording' | 'paused' | 'failed';
 
+/** What an alert is about: a new listener reachable beyond loopback, a process using the network for the first
+ *  time, a connection to a network (/24, /48) never seen before. */
+export const ALERT_KINDS = ['listener', 'process', 'network'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export const ALERT_TITLES: Record<AlertKind, string> = {
+  listener: 'new listener beyond loopback',
+  process: 'a process uses the network for the first time',
+  network: 'a new network',
+};
+
 export interface RecordingConfig {
   enabled: boolean;
   /** Rows older than this are pruned (whole days, 1..365). */
   retentionDays: number;
   /** The database is pruned, oldest first, while it holds more than this (MB, 10..10000). */
   maxMb: number;
+  /** Alerts, opt-in per kind. */
+  alerts: Record<AlertKind, boolean>;
 }
 
-export const DEFAULT_RECORDING: RecordingConfig = { enabled: true, retentionDays: 7, maxMb: 200 };
+export const DEFAULT_RECORDING: RecordingConfig = {
+  enabled: true,
+  retentionDays: 7,
+  maxMb: 200,
+  alerts: { listener: false, process: false, network: false },
+};
+
+export interface Alert {
+  id: number;
+  at: number;
+  kind: AlertKind;
+  /** What is new: "tcp 0.0.0.0:8080 nc", a process name, a network. Marking it known silences it. */
+  subject: string;
+  text: string;
+  /** Marked as known since. */
+  known: boolean;
+}
 
 export interface RecordingStatus {
   state: RecordingState;
@@ -115,4 +144,12 @@ export function parseMoment(text: string, now: number): number | null {
   if (!/^\d{4}-\d{2}-\d{2}/.test(text.trim())) return null;
   const t = Date.parse(text.trim().replace(' ', 'T'));
   return Number.isFinite(t) ? t : null;
+}
+
+/** A CSV cell: quoted when needed; a leading = + - @ is defused so a spreadsheet never runs it as a formula. */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let s = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -4,7 +4,7 @@
 //   netlens history --changes [--since …] [--until …] [--json]
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseMoment, type ChangesSummary, type RecordedConnection } from '../../shared/record.js';
+import { csvCell, parseMoment, type ChangesSummary, type RecordedConnection } from '../../shared/record.js';
 import type { Command } from '../cli.js';
 import { defaultDataDir } from '../data-dir.js';
 import { recordFile } from '../monitor/record/config.js';
@@ -32,14 +32,6 @@ const owner = (c: RecordedConnection) => (c.pid === null ? c.process ?? '-' : `$
 const ended = (c: RecordedConnection) => (c.closedAt !== null ? time(c.closedAt) : `open at ${time(c.lastSeen)}`);
 
 const CSV_HEADER = ['proto', 'family', 'local_address', 'local_port', 'remote_address', 'remote_port', 'states', 'listener', 'pid', 'process', 'user', 'exe', 'path', 'first_seen', 'last_seen', 'closed_at', 'bytes_sent', 'bytes_received'];
-
-/** A CSV cell: quoted when needed; a leading = + - @ is defused so a spreadsheet never runs it as a formula. */
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s) && typeof value === 'string') s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 function csv(rows: RecordedConnection[]): string {
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());

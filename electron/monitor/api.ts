@@ -1,6 +1,7 @@
 // What a host sees of the monitor. The monitor itself runs in a worker thread (electron/monitor/worker.ts);
 // this handle lives on the host's thread and only relays messages, so the host never waits on a collector.
-import type { HistoryPoint, ServerMessage, StreamMessage } from '../../shared/protocol.js';
+import type { HistoryPoint, MethodResults, RequestParams, ServerMessage, StreamMessage } from '../../shared/protocol.js';
+import type { RecordMethod } from './record/requests.js';
 
 export interface MonitorClient {
   /** A stream message (subscribe, ack, resync, setInterval, pause, visibility), already validated. */
@@ -17,5 +18,8 @@ export interface Monitor {
   /** After the monitor gave up (workers dying as soon as they start): try again now. False when it had not
    *  given up. Optional: a monitor that cannot fail this way has none. */
   retry?(): boolean;
+  /** A request about the connection record, answered by the worker (record/requests.ts); absent where no
+   *  monitor records (stand-ins in tests). */
+  record?<M extends RecordMethod>(method: M, params: RequestParams<M>): Promise<MethodResults[M]>;
   close(): Promise<void>;
 }

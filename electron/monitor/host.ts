@@ -3,7 +3,8 @@
 // pause, so that when the worker dies it can start a new one, tell every client (a 'monitor-restarted'
 // notice) and replay their requests: each client gets fresh snapshots of what it subscribed to.
 import { Worker } from 'node:worker_threads';
-import type { HistoryPoint, ServerMessage, StreamMessage } from '../../shared/protocol.js';
+import type { HistoryPoint, RequestParams, ServerMessage, StreamMessage } from '../../shared/protocol.js';
+import type { RecordMethod } from './record/requests.js';
 import type { Dataset } from '../../shared/types.js';
 import type { Monitor, MonitorClient } from './api.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
@@ -58,6 +59,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   const baseDelay = options.restartDelayMs ?? 100;
   const clients = new Map<number, ClientRecord>();
   const historyRequests = new Map<number, { iface: string; resolve: (points: HistoryPoint[]) => void; reject: (err: Error) => void }>();
+  const recordRequests = new Map<number, { method: RecordMethod; params: unknown; resolve: (result: unknown) => void; reject: (err: Error) => void }>();
   let nextClient = 0;
   let nextRequest = 0;
   let generation = 0;
@@ -108,6 +110,13 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
           request?.resolve(message.points);
           break;
         }
+        case 'record': {
+          const request = recordRequests.get(message.id);
+          recordRequests.delete(message.id);
+          if (message.ok) request?.resolve(message.result);
+          else request?.reject(new Error(message.error));
+          break;
+        }
         case 'log':
           log(message.line);
           break;
@@ -140,6 +149,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
     if (pauseMessage) post({ type: 'message', client: 0, message: pauseMessage });
     for (const [id, c] of clients) replayClient(id, c);
     for (const [id, r] of historyRequests) post({ type: 'history', id, iface: r.iface });
+    for (const [id, r] of recordRequests) post({ type: 'record', id, method: r.method, params: r.params });
   }
 
   function replayClient(id: number, c: ClientRecord): void {
@@ -166,8 +176,9 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
       failedNotice = failed;
       recovering = false;
       broadcast(failed);
-      for (const r of historyRequests.values()) r.reject(new Error('the monitor is not running'));
+      for (const r of [...historyRequests.values(), ...recordRequests.values()]) r.reject(new Error('the monitor is not running'));
       historyRequests.clear();
+      recordRequests.clear();
       restartTimer = setTimeout(() => {
         restartTimer = null;
         retryNow('scheduled');
@@ -276,13 +287,26 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
         post({ type: 'history', id, iface });
       });
     },
+    record(method, params) {
+      if (closing) return Promise.reject(new Error('the monitor is closed'));
+      if (failedNotice) return Promise.reject(new Error('the monitor is not running'));
+      // A restarted worker starts with the settings last asked for.
+      const record = options.workerData?.record as { config?: unknown } | undefined;
+      if (method === 'recordConfigure' && record) record.config = (params as RequestParams<'recordConfigure'>).config;
+      const id = ++nextRequest;
+      return new Promise((resolve, reject) => {
+        recordRequests.set(id, { method, params, resolve: resolve as (result: unknown) => void, reject });
+        post({ type: 'record', id, method, params });
+      });
+    },
     async close() {
       if (closing) return;
       closing = true;
       if (restartTimer) clearTimeout(restartTimer);
       clearInterval(watchdog);
-      for (const r of historyRequests.values()) r.reject(new Error('the monitor is closed'));
+      for (const r of [...historyRequests.values(), ...recordRequests.values()]) r.reject(new Error('the monitor is closed'));
       historyRequests.clear();
+      recordRequests.clear();
       const w = worker;
       if (!w) return;
       // Let the worker dispose its collectors (a PowerShell child, say), but never hang the host on it.

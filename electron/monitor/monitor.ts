@@ -15,7 +15,9 @@ import {
   type Diff,
   type HistoryPoint,
   type IntervalMs,
+  type MethodResults,
   type MonitorStatus,
+  type RequestParams,
   type ServerMessage,
   type StreamMessage,
   type TickInfo,
@@ -37,6 +39,7 @@ import { CLOSED_LINGER_MS } from './connections.js';
 import { createTable, type Table } from './tables.js';
 import { InterfaceHistory, SAMPLE_MS } from './history.js';
 import { Recorder } from './record/recorder.js';
+import { answerRecordRequest, type RecordMethod } from './record/requests.js';
 import type { RecordingConfig } from '../../shared/record.js';
 
 export type ClientId = number;
@@ -112,6 +115,7 @@ export class MonitorCore {
         liveRows: () => connections.rows() as Connection[],
         notify: (level, code, text) => this.broadcast({ type: 'notice', level, code, text }),
         changed: () => this.activityChanged(),
+        alert: (alert) => this.broadcast({ type: 'alert', alert }),
         log: this.log,
       });
     }
@@ -121,6 +125,13 @@ export class MonitorCore {
   /** The recorder, when this monitor records (for the worker's record requests and the benchmark). */
   get record(): Recorder | null {
     return this.recorder;
+  }
+
+  async recordRequest<M extends RecordMethod>(method: M, params: RequestParams<M>): Promise<MethodResults[M]> {
+    const result = await answerRecordRequest(this.recorder, method, params);
+    // Switching recording on or off changes what is polled, and the status says so.
+    if (method === 'recordConfigure') this.activityChanged();
+    return result;
   }
 
   private broadcast(message: ServerMessage): void {
@@ -369,6 +380,7 @@ export function createInThreadMonitor(options: MonitorCoreOptions): Monitor & { 
       return { handle: (message) => core.handle(id, message), detach: () => core.detach(id) };
     },
     history: async (iface) => core.history(iface),
+    record: (method, params) => core.recordRequest(method, params),
     close: async () => core.close(),
   };
 }

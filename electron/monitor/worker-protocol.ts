@@ -2,6 +2,7 @@
 // are validated by the host's service before they get here.
 import type { HistoryPoint, ServerMessage, StreamMessage } from '../../shared/protocol.js';
 import type { InodeOwners } from '../collectors/linux/socket-owners.js';
+import type { RecordMethod } from './record/requests.js';
 
 export type ToWorker =
   | { type: 'attach'; client: number }
@@ -12,11 +13,15 @@ export type ToWorker =
   | { type: 'agent'; active: boolean }
   /** The agent's answer to an 'owners' question, or null. */
   | { type: 'owners'; id: number; owners: InodeOwners | null }
+  /** A request about the connection record (record/requests.ts), validated by the host's service. */
+  | { type: 'record'; id: number; method: RecordMethod; params: unknown }
   | { type: 'close' };
 
 export type FromWorker =
   | { type: 'send'; client: number; message: ServerMessage }
   | { type: 'history'; id: number; points: HistoryPoint[] }
+  | { type: 'record'; id: number; ok: true; result: unknown }
+  | { type: 'record'; id: number; ok: false; error: string }
   | { type: 'log'; line: string }
   /** The collector asks the agent, through the host, who holds these socket inodes. */
   | { type: 'owners'; id: number; inodes: number[] }

@@ -35,6 +35,12 @@ export function serveMonitor(
       case 'owners':
         relay?.answer(message.id, message.owners);
         break;
+      case 'record':
+        core.recordRequest(message.method, message.params as never).then(
+          (result) => post({ type: 'record', id: message.id, ok: true, result }),
+          (err: unknown) => post({ type: 'record', id: message.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+        );
+        break;
       case 'close':
         relay?.setActive(false);
         clearInterval(heartbeat);

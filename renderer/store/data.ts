@@ -6,6 +6,7 @@ import { createStore, useStore } from 'zustand';
 import type { DiffMessage, MonitorStatus, ServerMessage, SnapshotMessage, TickInfo } from '../../shared/protocol.js';
 import { DATASETS, type Dataset, type Diagnostics, type RowTypes } from '../../shared/types.js';
 import { applyDiff } from '../../shared/diff.js';
+import { ALERT_TITLES, type Alert } from '../../shared/record.js';
 import type { TableChange } from '../../shared/sorted-view.js';
 import type { ConnectionState, NetlensClient } from '../api/client.js';
 
@@ -48,12 +49,16 @@ export interface Notice {
   details?: { summary: string; items: string[] };
 }
 
+const MAX_ALERTS = 100;
+
 export interface DataState {
   datasets: { [D in Dataset]: DatasetState<RowTypes[D]> };
   status: MonitorStatus | null;
   connection: ConnectionState;
   connectionReason: string | null;
   notices: Notice[];
+  /** Alerts that arrived while this page was open, newest first (the record keeps them all). */
+  alerts: Alert[];
 }
 
 function emptyDataset<Row>(): DatasetState<Row> {
@@ -66,6 +71,7 @@ export const dataStore = createStore<DataState>(() => ({
   connection: 'connecting',
   connectionReason: null,
   notices: [],
+  alerts: [],
 }));
 
 export function useData<T>(selector: (s: DataState) => T): T {
@@ -202,6 +208,15 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
         break;
       case 'notice':
         pushNotice(m.level, m.code, m.text);
+        break;
+      case 'alert':
+        dataStore.setState((s) => ({ alerts: [m.alert, ...s.alerts].slice(0, MAX_ALERTS) }));
+        pushNotice('warning', `alert-${m.alert.kind}`, m.alert.text);
+        // The desktop host notifies through Electron (main.ts); a browser through the Notification API, once
+        // the user allowed it (the History tab asks when an alert is switched on).
+        if (client.hostKind === 'browser' && typeof Notification !== 'undefined' && Notification.permission === 'granted') {
+          new Notification(`NetLens: ${ALERT_TITLES[m.alert.kind]}`, { body: m.alert.text, tag: `netlens-${m.alert.id}` });
+        }
         break;
       case 'collectorError': {
         const s = dataStore.getState();

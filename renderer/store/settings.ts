@@ -28,7 +28,7 @@ export interface Settings {
   showProcessList: boolean | null;
   toggles: ConnectionToggles;
   grids: Record<string, GridSettings>;
-  activeTab: Dataset;
+  activeTab: Dataset | 'history';
   selectedInterface: string | null;
 }
 
@@ -54,7 +54,7 @@ export const DEFAULT_SETTINGS: Settings = {
   selectedInterface: null,
 };
 
-const TABS: readonly Dataset[] = ['connections', 'routes', 'interfaces', 'statistics'];
+const TABS: readonly Settings['activeTab'][] = ['connections', 'routes', 'interfaces', 'statistics', 'history'];
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -84,7 +84,7 @@ export function sanitizeSettings(raw: unknown): Settings {
   if (INTERVALS_MS.includes(raw.intervalMs as IntervalMs)) s.intervalMs = raw.intervalMs as IntervalMs;
   if (typeof raw.highlights === 'boolean') s.highlights = raw.highlights;
   if (typeof raw.showProcessList === 'boolean') s.showProcessList = raw.showProcessList;
-  if (TABS.includes(raw.activeTab as Dataset)) s.activeTab = raw.activeTab as Dataset;
+  if (TABS.includes(raw.activeTab as Dataset)) s.activeTab = raw.activeTab as Settings['activeTab'];
   if (typeof raw.selectedInterface === 'string') s.selectedInterface = raw.selectedInterface;
   if (isRecord(raw.toggles)) {
     const t = raw.toggles;

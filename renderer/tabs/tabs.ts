@@ -1,7 +1,8 @@
-// The four tabs, mirroring the four choices of Network Utility's Netstat tab, and the datasets each shows.
+// The four tabs of Network Utility's Netstat tab, then History (the connection record), and the datasets each
+// shows (History compares the record with the live connections and interfaces).
 import type { Dataset } from '../../shared/types.js';
 
-export type TabId = 'connections' | 'routes' | 'interfaces' | 'statistics';
+export type TabId = 'connections' | 'routes' | 'interfaces' | 'statistics' | 'history';
 
 export const TABS: { id: TabId; label: string; datasets: Dataset[] }[] = [
   // Connections are drawn with their names and places (the names dataset follows the connections read).
@@ -9,4 +10,5 @@ export const TABS: { id: TabId; label: string; datasets: Dataset[] }[] = [
   { id: 'routes', label: 'Routes', datasets: ['routes'] },
   { id: 'interfaces', label: 'Interfaces', datasets: ['interfaces', 'multicast'] },
   { id: 'statistics', label: 'Statistics', datasets: ['statistics'] },
+  { id: 'history', label: 'History', datasets: ['connections', 'interfaces'] },
 ];

@@ -8,7 +8,9 @@ import {
   type TimelinePoint,
 } from '../../../shared/record.js';
 import type { Family, Protocol } from '../../../shared/types.js';
+import type { RecordedRows } from '../../../shared/protocol.js';
 import type { RecordDatabase } from './database.js';
+import { isUnspecified } from '../../../shared/address.js';
 
 /** At most this many rows per answer: the rest is counted, not sent. */
 export const MAX_RECORDED_ROWS = 20_000;
@@ -16,11 +18,7 @@ export const MAX_RECORDED_ROWS = 20_000;
 export const MAX_TIMELINE_MINUTES = 7 * 24 * 60;
 const MINUTE_MS = 60_000;
 
-export interface RecordedRows {
-  rows: RecordedConnection[];
-  /** Rows that matched beyond MAX_RECORDED_ROWS. */
-  omitted: number;
-}
+export type { RecordedRows };
 
 interface ConnRow {
   id: number;
@@ -125,8 +123,6 @@ function byKey(rows: RecordedConnection[]): Map<string, RecordedConnection> {
   return m;
 }
 
-const UNSPECIFIED = new Set(['', '0.0.0.0', '::', '*']);
-
 /**
  * What changed from `from` to `to`: listeners present at one moment and not the other; remote hosts, their
  * networks, and processes active in (from, to] and never before `from` in the record; processes with
@@ -149,7 +145,7 @@ export function changes(db: RecordDatabase, from: number, asked: number): Change
     [from, from, to, from],
   ) as { address: string; first: number; process: string | null }[];
   const newRemoteHosts = hosts
-    .filter((h) => !UNSPECIFIED.has(h.address))
+    .filter((h) => !isUnspecified(h.address))
     .map((h) => ({ address: h.address, network: networkOf(h.address), process: h.process, firstSeen: Number(h.first) }));
   const knownNetworks = new Set<string>();
   const earlier = db.all("SELECT DISTINCT remote_addr AS a FROM conns WHERE first_seen <= ? AND proto != 'unix'", [from]) as { a: string }[];

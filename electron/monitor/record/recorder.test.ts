@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../../shared/types.js';
+import { DEFAULT_RECORDING, type Alert } from '../../../shared/record.js';
 import { ConnectionTable } from '../connections.js';
 import { syntheticInterface, SyntheticConnections } from '../testing/synthetic.js';
 import { openRecord } from './database.js';
@@ -151,7 +152,7 @@ describe('the recorder', () => {
 
   it('prunes past retention in small batches, then over the size cap, oldest first', () => {
     const file = join(tempDir(), 'history.sqlite');
-    const r = rig(file, { config: { enabled: true, retentionDays: 1, maxMb: 200 } });
+    const r = rig(file, { config: { ...DEFAULT_RECORDING, retentionDays: 1 } });
     const n = PRUNE_BATCH * 2 + 100;
     r.tick(Array.from({ length: n }, (_, i) => conn(i)));
     r.tick([]);
@@ -168,7 +169,7 @@ describe('the recorder', () => {
     expect(counts).toEqual([n + 1 - PRUNE_BATCH, n + 1 - 2 * PRUNE_BATCH, 1, 1, 1]);
     r.recorder.close();
 
-    const capped = rig(join(tempDir(), 'history.sqlite'), { config: { enabled: true, retentionDays: 30, maxMb: 0.2 } });
+    const capped = rig(join(tempDir(), 'history.sqlite'), { config: { ...DEFAULT_RECORDING, retentionDays: 30, maxMb: 0.2 } });
     const big = Array.from({ length: 3000 }, (_, i) => conn(i, { remoteAddress: `10.9.${i >> 8}.${i & 255}` }));
     capped.tick(big);
     capped.tick([]);
@@ -294,6 +295,43 @@ describe('the recorder', () => {
     second.recorder.close();
     first.recorder.close();
     expect(existsSync(file)).toBe(true);
+  });
+});
+
+describe('alerts', () => {
+  it('are opt-in per kind, quiet about the baseline, recorded, and silenced by marking as known', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const alerts: Alert[] = [];
+    const config = { ...DEFAULT_RECORDING, alerts: { listener: true, process: true, network: false } };
+    const r = rig(file, { config, alert: (a) => alerts.push(a) });
+    // What is open at start is the baseline.
+    r.tick([conn(1), conn(2, { state: 'LISTEN', localAddress: '0.0.0.0', remoteAddress: '0.0.0.0', remotePort: 0 })]);
+    expect(alerts).toEqual([]);
+    const wide = conn(3, { state: 'LISTEN', localAddress: '0.0.0.0', remoteAddress: '0.0.0.0', remotePort: 0 });
+    const local = conn(4, { state: 'LISTEN', localAddress: '127.0.0.1', remoteAddress: '0.0.0.0', remotePort: 0, processes: conn(1).processes });
+    const elsewhere = conn(5, { remoteAddress: '203.0.113.9', processes: conn(1).processes });
+    r.tick([conn(1), wide, local, elsewhere]);
+    expect(alerts.map((a) => [a.kind, a.subject])).toEqual([
+      ['listener', 'tcp 0.0.0.0:40003 app3'],
+      ['process', 'app3'],
+    ]);
+    // Off: no network alert for 203.0.113.0/24. On, a new network is news once.
+    r.recorder.configure({ ...config, alerts: { ...config.alerts, network: true } });
+    r.tick([conn(1), wide, local, elsewhere, conn(6, { remoteAddress: '198.51.100.7', processes: conn(1).processes })]);
+    expect(alerts.at(-1)).toMatchObject({ kind: 'network', subject: '198.51.100.0/24' });
+    // The listener coming back is news again, until marked known.
+    r.tick([conn(1)]);
+    r.tick([conn(1), wide]);
+    expect(alerts.filter((a) => a.kind === 'listener')).toHaveLength(2);
+    r.recorder.markKnown('listener', 'tcp 0.0.0.0:40003 app3');
+    r.tick([conn(1)]);
+    r.tick([conn(1), wide]);
+    expect(alerts.filter((a) => a.kind === 'listener')).toHaveLength(2);
+    const recorded = r.recorder.alerts(10);
+    expect(recorded).toHaveLength(4);
+    expect(recorded.find((a) => a.kind === 'listener')!.known).toBe(true);
+    expect(recorded.find((a) => a.kind === 'process')!.known).toBe(false);
+    r.recorder.close();
   });
 });
 

@@ -17,11 +17,15 @@ import type { Diff, RowPatch } from '../../../shared/protocol.js';
 import {
   DEFAULT_RECORDING,
   MAX_STATES,
+  networkOf,
+  type Alert,
+  type AlertKind,
   type RecordingConfig,
   type RecordingState,
   type RecordingStatus,
 } from '../../../shared/record.js';
 import type { Connection, NetInterface } from '../../../shared/types.js';
+import { isLoopback, isUnspecified } from '../../../shared/address.js';
 import { clearStaleLock, errorText, failureKind, openRecord, type RecordDatabase } from './database.js';
 
 export const FLUSH_MS = 2000;
@@ -43,6 +47,8 @@ export interface RecorderOptions {
   notify: (level: NoticeLevel, code: string, text: string) => void;
   /** The status changed (the monitor re-sends its status). */
   changed?: () => void;
+  /** Something new the user asked to be alerted about (already in the record). */
+  alert?: (alert: Alert) => void;
   log?: (line: string) => void;
   now?: () => number;
   flushMs?: number;
@@ -62,6 +68,13 @@ interface OpenConnection {
 interface Traffic {
   rx: number;
   tx: number;
+}
+
+
+function listenerSubject(row: Connection): string {
+  const proto = row.family === 'inet6' ? `${row.proto}6` : row.proto;
+  const local = row.localAddress.includes(':') ? `[${row.localAddress}]` : row.localAddress;
+  return `${proto} ${local}:${row.localPort} ${row.processes[0]?.name ?? '(unknown process)'}`;
 }
 
 function isListener(row: Connection): boolean {
@@ -99,6 +112,13 @@ export class Recorder {
   private oldest: number | null = null;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
+  /** What alerts compare with: processes and networks in the record or marked known, listeners marked known.
+   *  Loaded when an alert kind is switched on; null while none is. */
+  private knownSets: Record<AlertKind, Set<string>> | null = null;
+  /** The first diff after starting is the connections open at that moment: a baseline, not news. */
+  private baseline = true;
+  /** A database opened for reading while recording is off or paused (the History view still reads). */
+  private reader: RecordDatabase | null = null;
   /** Flushes done and the time they took (the benchmark reads these). */
   readonly stats = { flushes: 0, flushMs: 0, rowsWritten: 0, pruned: 0 };
 
@@ -132,7 +152,9 @@ export class Recorder {
 
   configure(config: RecordingConfig): void {
     const was = this.config;
-    this.config = { ...config };
+    this.config = { ...config, alerts: { ...config.alerts } };
+    if (!Object.values(config.alerts).some(Boolean)) this.knownSets = null;
+    else if (this.db && !this.knownSets) this.loadKnown(this.db);
     if (config.enabled && !was.enabled) {
       this.start(true);
     } else if (!config.enabled && was.enabled) {
@@ -152,6 +174,7 @@ export class Recorder {
     if (this.state !== 'recording') return;
     for (const row of diff.added) if (row.closedAt == null) this.opened(row);
     for (const patch of diff.changed) this.patched(patch, get);
+    this.baseline = false;
     // diff.removed: rows whose linger ended; their close was recorded when closedAt was set.
     this.schedule();
   }
@@ -185,6 +208,91 @@ export class Recorder {
     // `dirty`), the new one gets its own row.
     this.open.set(row.id, entry);
     this.dirty.add(entry);
+    if (this.knownSets) this.checkAlerts(row);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Alerts
+
+  private loadKnown(db: RecordDatabase): void {
+    const sets: Record<AlertKind, Set<string>> = { listener: new Set(), process: new Set(), network: new Set() };
+    for (const r of db.all('SELECT DISTINCT process AS p FROM conns WHERE process IS NOT NULL') as { p: string }[]) sets.process.add(r.p);
+    for (const r of db.all("SELECT DISTINCT remote_addr AS a FROM conns WHERE proto != 'unix'") as { a: string }[]) sets.network.add(networkOf(r.a));
+    for (const r of db.all('SELECT kind, subject FROM known') as { kind: AlertKind; subject: string }[]) sets[r.kind]?.add(r.subject);
+    // And what was seen but not written yet.
+    for (const e of this.open.values()) {
+      if (e.row.processes[0]) sets.process.add(e.row.processes[0].name);
+      if (e.row.proto !== 'unix') sets.network.add(networkOf(e.row.remoteAddress));
+    }
+    this.knownSets = sets;
+  }
+
+  private checkAlerts(row: Connection): void {
+    const sets = this.knownSets!;
+    const process = row.processes[0]?.name ?? null;
+    const news: [AlertKind, string, string][] = [];
+    if (isListener(row) && row.proto !== 'unix' && !isLoopback(row.localAddress)) {
+      const subject = listenerSubject(row);
+      // Each appearance of a listener not marked known is news (a service that comes back is worth a look).
+      if (!sets.listener.has(subject)) news.push(['listener', subject, `New listener reachable beyond this machine: ${subject}`]);
+    }
+    if (process !== null && !sets.process.has(process)) {
+      sets.process.add(process);
+      news.push(['process', process, `${process} is using the network for the first time`]);
+    }
+    if (row.proto !== 'unix' && !isListener(row) && !isUnspecified(row.remoteAddress) && row.remoteAddress !== '' && !isLoopback(row.remoteAddress)) {
+      const network = networkOf(row.remoteAddress);
+      if (!sets.network.has(network)) {
+        sets.network.add(network);
+        news.push(['network', network, `First connection to the network ${network} (${row.remoteAddress}${process ? `, ${process}` : ''})`]);
+      }
+    }
+    if (this.baseline || !this.db) return;
+    for (const [kind, subject, text] of news) {
+      if (!this.config.alerts[kind]) continue;
+      const at = this.now();
+      try {
+        const id = Number(this.db.run('INSERT INTO alerts (at, kind, subject, text) VALUES (?, ?, ?, ?)', [at, kind, subject, text]).lastInsertRowid);
+        this.options.alert?.({ id, at, kind, subject, text, known: false });
+      } catch (err) {
+        // Busy (a reader) or a write error: the next flush meets it too and handles it; the alert still goes out.
+        this.log(`recorder: recording an alert failed: ${errorText(err)}`);
+        this.options.alert?.({ id: 0, at, kind, subject, text, known: false });
+      }
+    }
+  }
+
+  /** Accepts something as known: no more alerts for it. */
+  markKnown(kind: AlertKind, subject: string): void {
+    const db = this.readable();
+    if (!db) throw new Error('the record is not available');
+    db.run('INSERT OR REPLACE INTO known (kind, subject, at) VALUES (?, ?, ?)', [kind, subject, this.now()]);
+    this.knownSets?.[kind].add(subject);
+  }
+
+  alerts(limit: number): Alert[] {
+    const db = this.readable();
+    if (!db) return [];
+    const rows = db.all(
+      `SELECT a.id, a.at, a.kind, a.subject, a.text, EXISTS (SELECT 1 FROM known k WHERE k.kind = a.kind AND k.subject = a.subject) AS known
+         FROM alerts a ORDER BY a.id DESC LIMIT ?`,
+      [limit],
+    ) as { id: number; at: number; kind: AlertKind; subject: string; text: string; known: number }[];
+    return rows.map((r) => ({ id: Number(r.id), at: Number(r.at), kind: r.kind, subject: r.subject, text: r.text, known: Number(r.known) === 1 }));
+  }
+
+  /** The database for queries: the recording one, or (off or paused) the file opened for reading. */
+  readable(): RecordDatabase | null {
+    if (this.db) return this.db;
+    if (this.reader) return this.reader;
+    if (!existsSync(this.options.file)) return null;
+    try {
+      this.reader = openRecord(this.options.file, { create: false }).db;
+    } catch (err) {
+      this.log(`recorder: cannot read ${this.options.file}: ${errorText(err)}`);
+      return null;
+    }
+    return this.reader;
   }
 
   private patched(patch: RowPatch<Connection>, get: (id: string) => Connection | undefined): void {
@@ -378,6 +486,9 @@ export class Recorder {
       this.db = db;
       this.session = Number(db.run('INSERT INTO sessions (started, alive) VALUES (?, ?)', [at, at]).lastInsertRowid);
       this.lastPrune = 0;
+      this.closeReader();
+      this.baseline = true;
+      if (Object.values(this.config.alerts).some(Boolean)) this.loadKnown(db);
       this.setState('recording', movedAside ? `The record was damaged and was moved aside to ${movedAside}; a new one was started.` : null);
       if (movedAside) {
         this.options.notify('warning', 'record-reset', `The connection record was damaged; it was moved aside (${movedAside}) and a new one started.`);
@@ -447,6 +558,15 @@ export class Recorder {
     this.closeDb();
   }
 
+  private closeReader(): void {
+    try {
+      this.reader?.close();
+    } catch {
+      // Closing a reader cannot lose anything.
+    }
+    this.reader = null;
+  }
+
   private closeDb(): void {
     try {
       this.db?.close();
@@ -467,6 +587,7 @@ export class Recorder {
     if (this.state === 'recording') this.flush();
     this.stop();
     if (this.state === 'recording') releaseWriter(this.options.file);
+    this.closeReader();
     this.state = 'off';
   }
 }

@@ -5,6 +5,7 @@
 import { ConnectionTable } from '../../connections.js';
 import { SyntheticConnections } from '../../testing/synthetic.js';
 import { Recorder } from '../recorder.js';
+import { DEFAULT_RECORDING } from '../../../../shared/record.js';
 
 const [file, rows = '2000', churn = '0.2'] = process.argv.slice(2);
 if (!file) throw new Error('usage: writer.ts FILE [ROWS] [CHURN]');
@@ -12,7 +13,7 @@ const source = new SyntheticConnections(Number(rows), Number(churn), 7);
 const table = new ConnectionTable(0);
 const recorder = new Recorder({
   file,
-  config: { enabled: true, retentionDays: 7, maxMb: 200 },
+  config: DEFAULT_RECORDING,
   liveRows: () => table.rows(),
   notify: (level, code, text) => console.error(`${level} ${code} ${text}`),
   flushMs: 1_000_000,

@@ -1,0 +1,73 @@
+// The record's requests, answered in the monitor worker where the database is open: status and settings,
+// the timeline, connections as they were, what changed, alerts and the known baseline.
+import { dirname } from 'node:path';
+import type { MethodResults, RequestParams } from '../../../shared/protocol.js';
+import { saveRecordingConfig } from './config.js';
+import { busy } from './database.js';
+import { changes, connectionsBetween, timeline } from './queries.js';
+import type { Recorder } from './recorder.js';
+
+export const RECORD_METHODS = [
+  'recordStatus',
+  'recordConfigure',
+  'recordTimeline',
+  'recordConnections',
+  'recordChanges',
+  'recordAlerts',
+  'recordMarkKnown',
+] as const;
+export type RecordMethod = (typeof RECORD_METHODS)[number];
+
+export function isRecordMethod(method: string): method is RecordMethod {
+  return (RECORD_METHODS as readonly string[]).includes(method);
+}
+
+export async function answerRecordRequest<M extends RecordMethod>(
+  recorder: Recorder | null,
+  method: M,
+  params: RequestParams<M>,
+): Promise<MethodResults[M]> {
+  if (!recorder) throw new Error('this NetLens does not keep a connection record');
+  const file = recorder.status().file!;
+  // A reader (`netlens history`) may hold the lock for a moment.
+  const read = <T>(empty: T, query: (db: NonNullable<ReturnType<Recorder['readable']>>) => T): T => {
+    // Write what was observed first: the record is then current to this moment ("now" includes what is open
+    // now, and what closed a second ago is closed).
+    recorder.flush();
+    const db = recorder.readable();
+    return db ? busy(file, () => query(db)) : empty;
+  };
+  const answer = async (): Promise<unknown> => {
+    switch (method) {
+      case 'recordStatus':
+        return recorder.status();
+      case 'recordConfigure': {
+        const { config } = params as RequestParams<'recordConfigure'>;
+        recorder.configure(config);
+        await saveRecordingConfig(dirname(file), config);
+        return recorder.status();
+      }
+      case 'recordTimeline': {
+        const p = params as RequestParams<'recordTimeline'>;
+        return read([], (db) => timeline(db, p.from, p.to));
+      }
+      case 'recordConnections': {
+        const p = params as RequestParams<'recordConnections'>;
+        return read({ rows: [], omitted: 0 }, (db) => connectionsBetween(db, p.from, p.to));
+      }
+      case 'recordChanges': {
+        const p = params as RequestParams<'recordChanges'>;
+        const empty = { from: p.from, to: p.to, newListeners: [], goneListeners: [], newRemoteHosts: [], newNetworks: [], startedProcesses: [], stoppedProcesses: [] };
+        return read(empty, (db) => changes(db, p.from, p.to));
+      }
+      case 'recordAlerts':
+        return recorder.alerts((params as RequestParams<'recordAlerts'>).limit);
+      case 'recordMarkKnown': {
+        const p = params as RequestParams<'recordMarkKnown'>;
+        busy(file, () => recorder.markKnown(p.kind, p.subject));
+        return { known: true };
+      }
+    }
+  };
+  return (await answer()) as MethodResults[M];
+}

@@ -1,0 +1,82 @@
+// Alerts: opt-in per kind, the alerts recorded, and "Mark as known" to accept something into the baseline
+// (like a firewall's learning mode): it is not alerted again.
+import { useEffect, useState } from 'react';
+import { formatDateTime } from '../../../shared/format.js';
+import { ALERT_KINDS, ALERT_TITLES, type Alert, type AlertKind, type RecordingStatus } from '../../../shared/record.js';
+import { api } from '../../api/client.js';
+import { pushNotice, useData } from '../../store/data.js';
+
+export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s: RecordingStatus) => void }) {
+  const live = useData((s) => s.alerts);
+  const [alerts, setAlerts] = useState<Alert[]>([]);
+  const [refresh, setRefresh] = useState(0);
+  useEffect(() => {
+    let on = true;
+    api().request('recordAlerts', { limit: 200 }).then((a) => on && setAlerts(a), () => undefined);
+    return () => {
+      on = false;
+    };
+  }, [refresh, live.length]);
+
+  const config = props.status?.config ?? null;
+  const setKind = async (kind: AlertKind, enabled: boolean) => {
+    if (!config) return;
+    // A browser shows notifications only with the user's leave: ask when an alert is switched on.
+    if (enabled && api().hostKind === 'browser' && typeof Notification !== 'undefined' && Notification.permission === 'default') {
+      await Notification.requestPermission().catch(() => 'denied');
+    }
+    try {
+      props.onConfigured(await api().request('recordConfigure', { config: { ...config, alerts: { ...config.alerts, [kind]: enabled } } }));
+    } catch (e) {
+      pushNotice('error', 'record-configure', `Could not change the alerts: ${(e as Error).message}`);
+    }
+  };
+  const markKnown = async (a: Alert) => {
+    try {
+      await api().request('recordMarkKnown', { kind: a.kind, subject: a.subject });
+      setRefresh((n) => n + 1);
+    } catch (e) {
+      pushNotice('error', 'record-known', `Could not mark it as known: ${(e as Error).message}`);
+    }
+  };
+
+  return (
+    <div className="history-view scroll" data-testid="alerts">
+      <fieldset className="alert-kinds">
+        <legend>Alert me about</legend>
+        {ALERT_KINDS.map((k) => (
+          <label key={k} className="check">
+            <input type="checkbox" checked={config?.alerts[k] ?? false} disabled={!config} onChange={(e) => void setKind(k, e.target.checked)} />
+            {ALERT_TITLES[k]}
+          </label>
+        ))}
+        <p className="muted">
+          Alerts come while recording is on, as {api().hostKind === 'browser' ? 'browser notifications (when allowed) and' : 'desktop notifications and'} notices here; each is kept in the record.
+        </p>
+      </fieldset>
+      {alerts.length === 0 ? (
+        <p className="muted">No alerts recorded.</p>
+      ) : (
+        <table className="change-table">
+          <thead>
+            <tr><th scope="col">When</th><th scope="col">Kind</th><th scope="col">What</th><th scope="col" /></tr>
+          </thead>
+          <tbody>
+            {alerts.map((a) => (
+              <tr key={a.id} className={a.known ? '' : 'hl-new'}>
+                <td>{formatDateTime(a.at)}</td>
+                <td>{a.kind}</td>
+                <td>{a.text}</td>
+                <td>
+                  <button type="button" className="small" disabled={a.known} onClick={() => void markKnown(a)} aria-label={`Mark ${a.subject} as known`}>
+                    {a.known ? 'Known' : 'Mark as known'}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

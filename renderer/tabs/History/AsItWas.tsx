@@ -1,0 +1,174 @@
+// "As it was": a moment or a range picked on the timeline or typed, and the connections and listeners open
+// then, in the Connections grid with its filter language, and exportable.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { parseFilter } from '../../../shared/filter.js';
+import { formatBytes, formatDateTime } from '../../../shared/format.js';
+import type { TimelinePoint } from '../../../shared/record.js';
+import { api } from '../../api/client.js';
+import { DataGrid, type GridColumn } from '../../components/DataGrid.js';
+import { reportPanel } from '../../store/view.js';
+import { connectionColumns } from '../Connections/columns.js';
+import { FilterBox } from '../Connections/FilterBox.js';
+import { download, fromLocalInput, historyCsv, historyJson, toHistoryRow, toLocalInput, type HistoryRow } from './rows.js';
+import { TimelineStrip } from './Timeline.js';
+
+const SPANS = [
+  { label: '15 min', ms: 15 * 60_000 },
+  { label: '1 hour', ms: 3_600_000 },
+  { label: '6 hours', ms: 6 * 3_600_000 },
+  { label: '24 hours', ms: 86_400_000 },
+  { label: '7 days', ms: 7 * 86_400_000 },
+];
+
+function historyColumns(onProcessClick: (name: string) => void): GridColumn<HistoryRow>[] {
+  const base = (connectionColumns(onProcessClick) as unknown as GridColumn<HistoryRow>[]).filter((c) => c.id !== 'recvQ' && c.id !== 'sendQ' && c.id !== 'inode' && c.id !== 'cmdline');
+  const at = (t: number | null) => (t === null ? '' : formatDateTime(t));
+  return [
+    ...base.map((c) => (c.id === 'state' ? { ...c, header: 'Last state' } : c)),
+    { id: 'states', header: 'States', width: 200, sortValue: (r) => r.recorded.states.join(' '), text: (r) => r.recorded.states.join(' → '), description: 'The states it went through' },
+    {
+      id: 'closed',
+      header: 'Closed',
+      width: 150,
+      sortValue: (r) => r.recorded.closedAt ?? r.recorded.lastSeen,
+      text: (r) => (r.recorded.closedAt !== null ? at(r.recorded.closedAt) : `open at ${at(r.recorded.lastSeen)}`),
+      description: 'When it closed; "open at" when recording stopped while it was open',
+    },
+    { id: 'bytesSent', header: 'Sent', width: 80, align: 'right', hiddenByDefault: true, sortValue: (r) => r.recorded.bytesSent, text: (r) => formatBytes(r.recorded.bytesSent) },
+    { id: 'bytesReceived', header: 'Received', width: 80, align: 'right', hiddenByDefault: true, sortValue: (r) => r.recorded.bytesReceived, text: (r) => formatBytes(r.recorded.bytesReceived) },
+  ];
+}
+
+const DEFAULT_SORT = [{ id: 'firstSeen', desc: true }];
+
+export function AsItWas() {
+  const [span, setSpan] = useState(SPANS[1]!.ms);
+  const [now, setNow] = useState(() => Date.now());
+  const [points, setPoints] = useState<TimelinePoint[]>([]);
+  const [selection, setSelection] = useState(() => ({ from: Date.now() - 5 * 60_000, to: Date.now() - 5 * 60_000 }));
+  const [rows, setRows] = useState<HistoryRow[]>([]);
+  const [omitted, setOmitted] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [query, setQuery] = useState('');
+  const [mode, setMode] = useState<'all' | 'listening' | 'connected'>('all');
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+
+  // The strip follows the clock every 30 s.
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  const from = now - span;
+  useEffect(() => {
+    let live = true;
+    api().request('recordTimeline', { from, to: now }).then((p) => live && setPoints(p), (e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [from, now]);
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    api()
+      .request('recordConnections', { from: Math.round(selection.from), to: Math.round(selection.to) })
+      .then(
+        (r) => {
+          if (!live) return;
+          setRows(r.rows.map(toHistoryRow));
+          setOmitted(r.omitted);
+          setError(null);
+        },
+        (e: Error) => live && setError(e.message),
+      )
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [selection]);
+
+  const parsed = useMemo(() => parseFilter(query), [query]);
+  const onProcessClick = useCallback((name: string) => setQuery((q) => `${q.trim()} proc:${/\s/.test(name) ? `"${name}"` : name}`.trim()), []);
+  const columns = useMemo(() => historyColumns(onProcessClick), [onProcessClick]);
+  const shown = useMemo(() => {
+    const q = parsed.ok && parsed.terms > 0 ? parsed.predicate : null;
+    return rows.filter((r) => (mode === 'all' || (mode === 'listening') === r.recorded.listener) && (q === null || q(r)));
+  }, [rows, parsed, mode]);
+  useEffect(() => reportPanel({ shown: shown.length, total: rows.length + omitted, noun: 'recorded sockets', denied: 0 }), [shown.length, rows.length, omitted]);
+  useEffect(() => () => reportPanel(null), []);
+
+  const pick = (t: number, extend: boolean) =>
+    setSelection((s) => (extend ? { from: Math.min(s.from, t), to: Math.max(s.to, t) } : { from: t, to: t }));
+  const isRange = selection.to !== selection.from;
+  const stamp = toLocalInput(selection.from).replace(/[:T]/g, '-');
+
+  return (
+    <div className="history-view">
+      <div className="tab-toolbar" role="toolbar" aria-label="Timeline">
+        <label className="field">
+          <span>Span</span>
+          <select aria-label="Timeline span" value={span} onChange={(e) => setSpan(Number(e.target.value))}>
+            {SPANS.map((s) => (
+              <option key={s.ms} value={s.ms}>{`last ${s.label}`}</option>
+            ))}
+          </select>
+        </label>
+        <div className="segmented" role="radiogroup" aria-label="Moment or range">
+          <button type="button" role="radio" className="toggle" aria-checked={!isRange} onClick={() => setSelection((s) => ({ from: s.from, to: s.from }))}>
+            At a moment
+          </button>
+          <button type="button" role="radio" className="toggle" aria-checked={isRange} onClick={() => setSelection((s) => ({ from: s.from, to: Math.max(s.to, Math.min(Date.now(), s.from + 15 * 60_000)) }))}>
+            Over a range
+          </button>
+        </div>
+        <label className="field">
+          <span>{isRange ? 'From' : 'At'}</span>
+          <input type="datetime-local" step={1} aria-label={isRange ? 'From' : 'Moment'} value={toLocalInput(selection.from)} onChange={(e) => {
+            const t = fromLocalInput(e.target.value);
+            if (t !== null) setSelection((s) => (isRange ? { from: t, to: Math.max(t, s.to) } : { from: t, to: t }));
+          }} />
+        </label>
+        {isRange ? (
+          <label className="field">
+            <span>To</span>
+            <input type="datetime-local" step={1} aria-label="To" value={toLocalInput(selection.to)} onChange={(e) => {
+              const t = fromLocalInput(e.target.value);
+              if (t !== null) setSelection((s) => ({ from: Math.min(s.from, t), to: t }));
+            }} />
+          </label>
+        ) : null}
+        <button type="button" onClick={() => setSelection({ from: Date.now(), to: Date.now() })} title="Connections open now, as recorded">Now</button>
+      </div>
+      <TimelineStrip points={points} from={from} to={now} selection={selection} onPick={pick} />
+      <div className="tab-toolbar" role="toolbar" aria-label="Recorded connection filters">
+        <div className="segmented" role="radiogroup" aria-label="Listening or connected">
+          {(['all', 'listening', 'connected'] as const).map((m) => (
+            <button key={m} type="button" role="radio" aria-checked={mode === m} className="toggle" onClick={() => setMode(m)}>
+              {m === 'all' ? 'All' : m === 'listening' ? 'Listening' : 'Connected'}
+            </button>
+          ))}
+        </div>
+        <FilterBox query={query} onChange={setQuery} parsed={parsed} />
+        <div className="toolbar-spacer" />
+        <span className="muted" data-testid="history-caption">
+          {isRange ? `Open between ${formatDateTime(selection.from)} and ${formatDateTime(selection.to)}` : `Open at ${formatDateTime(selection.from)}`}
+          {omitted > 0 ? ` (${omitted} more not shown: narrow the range)` : ''}
+        </span>
+        <button type="button" onClick={() => download(`netlens-history-${stamp}.csv`, 'text/csv', historyCsv(shown))} disabled={shown.length === 0}>Export CSV</button>
+        <button type="button" onClick={() => download(`netlens-history-${stamp}.json`, 'application/json', historyJson(shown))} disabled={shown.length === 0}>Export JSON</button>
+      </div>
+      {error ? <div className="notice error" role="alert">{error}</div> : null}
+      <DataGrid
+        gridId="history"
+        label="Recorded connections"
+        columns={columns}
+        rows={shown}
+        defaultSort={DEFAULT_SORT}
+        rowClass={(r) => (r.recorded.closedAt !== null && r.recorded.closedAt <= selection.to ? 'closed-quiet' : '')}
+        selectedId={selectedId}
+        onSelect={setSelectedId}
+        empty={loading ? 'Reading the record…' : rows.length === 0 ? 'Nothing recorded then.' : `Nothing recorded then matches${query ? ` “${query}”` : ''}.`}
+      />
+    </div>
+  );
+}

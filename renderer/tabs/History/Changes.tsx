@@ -1,0 +1,132 @@
+// "What changed": now against a moment, or two moments. New things are marked as new rows are live (green),
+// gone ones as closed rows are (red).
+import { useEffect, useState, type ReactNode } from 'react';
+import { formatDateTime } from '../../../shared/format.js';
+import type { ChangesSummary, RecordedConnection } from '../../../shared/record.js';
+import { api } from '../../api/client.js';
+import { fromLocalInput, toLocalInput } from './rows.js';
+
+const AGO = [
+  { label: '1 hour ago', ms: 3_600_000 },
+  { label: '24 hours ago', ms: 86_400_000 },
+  { label: '7 days ago', ms: 7 * 86_400_000 },
+];
+
+function endpoint(r: RecordedConnection): string {
+  const proto = r.family === 'inet6' ? `${r.proto}6` : r.proto;
+  if (r.proto === 'unix') return `${proto} ${r.path ?? ''}`;
+  return `${proto} ${r.localAddress.includes(':') ? `[${r.localAddress}]` : r.localAddress}:${r.localPort}`;
+}
+
+const owner = (r: RecordedConnection) => (r.process === null ? '—' : `${r.process}${r.pid !== null ? ` (${r.pid})` : ''}`);
+
+function Section(props: { title: string; kind: 'new' | 'gone'; count: number; children: ReactNode; headers: string[] }) {
+  return (
+    <section className="change-section" aria-label={props.title}>
+      <h3>
+        {props.title} <span className="muted">({props.count})</span>
+      </h3>
+      {props.count === 0 ? (
+        <p className="muted">None.</p>
+      ) : (
+        <table className={`change-table ${props.kind}`}>
+          <thead>
+            <tr>{props.headers.map((h) => <th key={h} scope="col">{h}</th>)}</tr>
+          </thead>
+          <tbody>{props.children}</tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function Changes() {
+  const [twoMoments, setTwoMoments] = useState(false);
+  const [a, setA] = useState(() => Date.now() - 3_600_000);
+  const [b, setB] = useState(() => Date.now());
+  const [summary, setSummary] = useState<ChangesSummary | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [asked, setAsked] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    const to = twoMoments ? b : Date.now();
+    const from = Math.min(a, to);
+    api().request('recordChanges', { from, to }).then(
+      (s) => {
+        if (!live) return;
+        setSummary(s);
+        setError(null);
+      },
+      (e: Error) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [a, b, twoMoments, asked]);
+
+  const input = (label: string, value: number, set: (t: number) => void) => (
+    <label className="field">
+      <span>{label}</span>
+      <input type="datetime-local" step={1} aria-label={label} value={toLocalInput(value)} onChange={(e) => {
+        const t = fromLocalInput(e.target.value);
+        if (t !== null) set(t);
+      }} />
+    </label>
+  );
+
+  return (
+    <div className="history-view scroll">
+      <div className="tab-toolbar" role="toolbar" aria-label="What changed">
+        <div className="segmented" role="radiogroup" aria-label="Compare">
+          <button type="button" role="radio" className="toggle" aria-checked={!twoMoments} onClick={() => setTwoMoments(false)}>Now vs a moment</button>
+          <button type="button" role="radio" className="toggle" aria-checked={twoMoments} onClick={() => setTwoMoments(true)}>Two moments</button>
+        </div>
+        {input(twoMoments ? 'First moment' : 'Since', a, setA)}
+        {AGO.map((x) => (
+          <button key={x.ms} type="button" onClick={() => setA(Date.now() - x.ms)}>{x.label}</button>
+        ))}
+        {twoMoments ? input('Second moment', b, setB) : <button type="button" onClick={() => setAsked((n) => n + 1)} title="Compare with this very moment">Refresh</button>}
+      </div>
+      {error ? <div className="notice error" role="alert">{error}</div> : null}
+      {summary ? (
+        <div className="changes" data-testid="changes">
+          <p className="muted">
+            From {formatDateTime(summary.from)} to {formatDateTime(summary.to)}
+            {!twoMoments && Date.now() - summary.to > 60_000 ? ' (the last moment recorded)' : ''}
+          </p>
+          <Section title="New listeners" kind="new" count={summary.newListeners.length} headers={['Listening on', 'Process', 'User', 'Since']}>
+            {summary.newListeners.map((l) => (
+              <tr key={l.id} className="hl-new"><td>{endpoint(l)}</td><td>{owner(l)}</td><td>{l.user ?? ''}</td><td>{formatDateTime(l.firstSeen)}</td></tr>
+            ))}
+          </Section>
+          <Section title="Gone listeners" kind="gone" count={summary.goneListeners.length} headers={['Listened on', 'Process', 'User', 'Until']}>
+            {summary.goneListeners.map((l) => (
+              <tr key={l.id} className="closed"><td>{endpoint(l)}</td><td>{owner(l)}</td><td>{l.user ?? ''}</td><td>{formatDateTime(l.closedAt ?? l.lastSeen)}</td></tr>
+            ))}
+          </Section>
+          <Section title="New remote hosts" kind="new" count={summary.newRemoteHosts.length} headers={['Address', 'Network', 'Process', 'First seen']}>
+            {summary.newRemoteHosts.map((h) => (
+              <tr key={h.address} className="hl-new"><td>{h.address}</td><td>{h.network}</td><td>{h.process ?? '—'}</td><td>{formatDateTime(h.firstSeen)}</td></tr>
+            ))}
+          </Section>
+          <Section title="New networks" kind="new" count={summary.newNetworks.length} headers={['Network']}>
+            {summary.newNetworks.map((n) => (
+              <tr key={n} className="hl-new"><td>{n}</td></tr>
+            ))}
+          </Section>
+          <Section title="Processes that started using the network" kind="new" count={summary.startedProcesses.length} headers={['Process', 'First seen']}>
+            {summary.startedProcesses.map((p) => (
+              <tr key={p.process} className="hl-new"><td>{p.process}</td><td>{formatDateTime(p.firstSeen)}</td></tr>
+            ))}
+          </Section>
+          <Section title="Processes that stopped using the network" kind="gone" count={summary.stoppedProcesses.length} headers={['Process', 'Last seen']}>
+            {summary.stoppedProcesses.map((p) => (
+              <tr key={p.process} className="closed"><td>{p.process}</td><td>{formatDateTime(p.lastSeen)}</td></tr>
+            ))}
+          </Section>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+// Exposure: the listeners open now, grouped by who can reach them, with process, user, since when, and what
+// the host firewall is likely to do with a connection from elsewhere.
+import { useEffect, useMemo, useState } from 'react';
+import { EXPOSURE_GROUPS, exposure } from '../../../shared/exposure.js';
+import { formatDateTime } from '../../../shared/format.js';
+import type { FirewallResult } from '../../../shared/protocol.js';
+import { api } from '../../api/client.js';
+import { useData } from '../../store/data.js';
+import { processText, userText } from '../Connections/columns.js';
+
+const VERDICT_TEXT = { admitted: 'likely admitted', blocked: 'likely blocked', 'cannot tell': 'cannot tell' } as const;
+
+export function Exposure() {
+  const connections = useData((s) => s.datasets.connections);
+  const interfaces = useData((s) => s.datasets.interfaces);
+  const list = useMemo(
+    () => exposure(connections.rows.values(), interfaces.rows.values()),
+    // The tables mutate in place; their version says when they changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [connections.version, interfaces.version],
+  );
+  const ports = useMemo(() => {
+    const seen = new Map<string, { proto: 'tcp' | 'udp'; family: 'inet' | 'inet6'; port: number }>();
+    for (const e of list) {
+      if (e.group === 'loopback') continue;
+      const proto = e.row.proto === 'tcp' ? 'tcp' : 'udp';
+      const family = e.row.family === 'inet6' ? 'inet6' : 'inet';
+      seen.set(`${proto}/${family}/${e.row.localPort}`, { proto, family, port: e.row.localPort });
+    }
+    return [...seen.values()].sort((x, y) => x.port - y.port);
+  }, [list]);
+  const portsKey = ports.map((p) => `${p.proto}/${p.family}/${p.port}`).join(' ');
+  const [firewall, setFirewall] = useState<FirewallResult | null>(null);
+  useEffect(() => {
+    let live = true;
+    api().request('firewall', { ports }).then((f) => live && setFirewall(f), () => live && setFirewall(null));
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [portsKey]);
+
+  const unreadable = firewall && !firewall.readable ? Object.values(firewall.verdicts)[0]?.reason ?? firewall.source : null;
+  return (
+    <div className="history-view scroll" data-testid="exposure">
+      <p className="muted">
+        {firewall === null ? 'Reading the firewall…' : firewall.readable ? `Firewall: read from ${firewall.source}; verdicts are for a new connection from another machine.` : `Firewall: cannot tell${unreadable ? ` (${unreadable})` : ''}.`}
+      </p>
+      {!connections.received ? <p className="muted">Reading this machine’s sockets…</p> : null}
+      {EXPOSURE_GROUPS.map((g) => {
+        const rows = list.filter((e) => e.group === g.id).sort((x, y) => x.row.localPort - y.row.localPort);
+        return (
+          <section key={g.id} className="change-section" aria-label={g.label}>
+            <h3 title={g.description}>
+              {g.label} <span className="muted">({rows.length})</span>
+            </h3>
+            <p className="muted">{g.description}</p>
+            {rows.length === 0 ? null : (
+              <table className="change-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Listening on</th><th scope="col">Interface</th><th scope="col">Process</th><th scope="col">User</th><th scope="col">Since</th><th scope="col">Firewall</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map(({ row, iface }) => {
+                    const proto = row.proto === 'tcp' ? 'tcp' : 'udp';
+                    const v = g.id === 'loopback' ? null : firewall?.verdicts[`${proto}/${row.family}/${row.localPort}`];
+                    const address = row.localAddress.includes(':') ? `[${row.localAddress}]` : row.localAddress;
+                    return (
+                      <tr key={row.id} data-port={row.localPort}>
+                        <td>{`${row.family === 'inet6' ? `${row.proto}6` : row.proto} ${address}:${row.localPort}`}</td>
+                        <td>{g.id === 'interface' ? (iface ?? 'unknown') : g.id === 'loopback' ? 'lo' : 'all'}</td>
+                        <td>{processText(row) || '—'}{row.processes[0] ? ` (${row.processes[0].pid})` : ''}</td>
+                        <td>{userText(row)}</td>
+                        <td>{formatDateTime(row.firstSeen)}</td>
+                        <td title={v?.reason ?? ''} data-verdict={v?.verdict ?? 'n/a'}>{g.id === 'loopback' ? 'not needed' : v ? VERDICT_TEXT[v.verdict] : '…'}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            )}
+          </section>
+        );
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+// The History tab: the connection record the monitor keeps (electron/monitor/record/). As it was (a moment
+// or a range on a timeline), What changed, Exposure, Alerts, and the recording's own settings.
+import { useEffect, useState } from 'react';
+import { formatBytes, formatDateTime } from '../../../shared/format.js';
+import type { RecordingStatus } from '../../../shared/record.js';
+import { api } from '../../api/client.js';
+import { pushNotice, useData } from '../../store/data.js';
+import { Alerts } from './Alerts.js';
+import { AsItWas } from './AsItWas.js';
+import { Changes } from './Changes.js';
+import { Exposure } from './Exposure.js';
+import './history.css';
+
+const VIEWS = [
+  { id: 'timeline', label: 'As it was' },
+  { id: 'changes', label: 'What changed' },
+  { id: 'exposure', label: 'Exposure' },
+  { id: 'alerts', label: 'Alerts' },
+] as const;
+type View = (typeof VIEWS)[number]['id'];
+
+const STATE_TEXT = { recording: 'Recording', off: 'Recording is off', paused: 'Recording is paused', failed: 'Recording failed' } as const;
+
+function RecordingBar(props: { status: RecordingStatus | null; onConfigured: (s: RecordingStatus) => void }) {
+  const s = props.status;
+  const [days, setDays] = useState('');
+  const [mb, setMb] = useState('');
+  useEffect(() => {
+    if (!s) return;
+    setDays(String(s.config.retentionDays));
+    setMb(String(s.config.maxMb));
+  }, [s?.config.retentionDays, s?.config.maxMb]);
+  if (!s) return <span className="muted">This NetLens keeps no record.</span>;
+  const apply = async (change: Partial<RecordingStatus['config']>) => {
+    try {
+      props.onConfigured(await api().request('recordConfigure', { config: { ...s.config, ...change } }));
+    } catch (e) {
+      pushNotice('error', 'record-configure', `Could not change recording: ${(e as Error).message}`);
+    }
+  };
+  return (
+    <div className="recording-bar" data-state={s.state}>
+      <label className="check">
+        <input type="checkbox" checked={s.config.enabled} onChange={(e) => void apply({ enabled: e.target.checked })} />
+        Record connections
+      </label>
+      <span className={`recording-state ${s.state}`} data-testid="recording-state" title={s.message ?? s.file ?? ''}>
+        {STATE_TEXT[s.state]}
+        {s.state === 'recording' ? ` · ${formatBytes(s.sizeBytes)}${s.oldest ? ` since ${formatDateTime(s.oldest)}` : ''}` : ''}
+        {s.message && s.state !== 'recording' ? `: ${s.message}` : ''}
+      </span>
+      <label className="field">
+        <span>Keep</span>
+        <input type="number" min={1} max={365} aria-label="Keep days" value={days} onChange={(e) => setDays(e.target.value)} onBlur={() => {
+          const n = Number(days);
+          if (Number.isInteger(n) && n >= 1 && n <= 365 && n !== s.config.retentionDays) void apply({ retentionDays: n });
+        }} />
+        <span>days, at most</span>
+        <input type="number" min={10} max={10000} aria-label="Size cap in MB" value={mb} onChange={(e) => setMb(e.target.value)} onBlur={() => {
+          const n = Number(mb);
+          if (Number.isInteger(n) && n >= 10 && n <= 10000 && n !== s.config.maxMb) void apply({ maxMb: n });
+        }} />
+        <span>MB</span>
+      </label>
+    </div>
+  );
+}
+
+export function HistoryTab() {
+  const [view, setView] = useState<View>('timeline');
+  const streamed = useData((s) => s.status?.recording ?? null);
+  const [status, setStatus] = useState<RecordingStatus | null>(streamed);
+  useEffect(() => {
+    api().request('recordStatus', {}).then(setStatus, () => setStatus(null));
+  }, []);
+  // The monitor's status carries the recording's state as it changes (paused, resumed).
+  useEffect(() => {
+    if (streamed) setStatus(streamed);
+  }, [streamed]);
+  return (
+    <div className="tab-body">
+      <div className="tab-toolbar" role="toolbar" aria-label="History">
+        <div className="segmented" role="tablist" aria-label="History views">
+          {VIEWS.map((v) => (
+            <button key={v.id} type="button" role="tab" id={`history-${v.id}`} aria-selected={view === v.id} className="toggle" aria-pressed={view === v.id} onClick={() => setView(v.id)}>
+              {v.label}
+            </button>
+          ))}
+        </div>
+        <div className="toolbar-spacer" />
+        <RecordingBar status={status} onConfigured={setStatus} />
+      </div>
+      <div className="history-body" role="tabpanel" aria-labelledby={`history-${view}`}>
+        {view === 'timeline' ? <AsItWas /> : view === 'changes' ? <Changes /> : view === 'exposure' ? <Exposure /> : <Alerts status={status} onConfigured={setStatus} />}
+      </div>
+    </div>
+  );
+}

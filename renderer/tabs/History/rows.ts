@@ -1,0 +1,76 @@
+// Recorded connections as the grid and the filter language know rows: a Connection as it was, with what the
+// record adds (states, last seen, byte totals). Exports of what the view shows.
+import { csvCell, type RecordedConnection } from '../../../shared/record.js';
+import type { Connection } from '../../../shared/types.js';
+
+export interface HistoryRow extends Connection {
+  recorded: RecordedConnection;
+}
+
+export function toHistoryRow(r: RecordedConnection): HistoryRow {
+  const known = r.pid !== null || r.process !== null;
+  return {
+    id: r.id,
+    proto: r.proto,
+    family: r.family,
+    localAddress: r.localAddress,
+    localPort: r.localPort,
+    remoteAddress: r.remoteAddress,
+    remotePort: r.remotePort,
+    state: r.states[r.states.length - 1] ?? '',
+    recvQ: 0,
+    sendQ: 0,
+    uid: null,
+    user: r.user,
+    inode: null,
+    processes: known ? [{ pid: r.pid ?? 0, name: r.process ?? '?', cmdline: '', exe: r.exe, user: r.user, startTime: null }] : [],
+    ownerStatus: known ? 'known' : 'none',
+    ...(r.path !== null ? { path: r.path } : {}),
+    firstSeen: r.firstSeen,
+    lastChanged: r.lastSeen,
+    closedAt: r.closedAt,
+    recorded: r,
+  };
+}
+
+const FIELDS: (keyof RecordedConnection)[] = [
+  'proto', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'states', 'listener', 'pid', 'process', 'user', 'exe',
+  'path', 'firstSeen', 'lastSeen', 'closedAt', 'bytesSent', 'bytesReceived',
+];
+
+export function historyCsv(rows: readonly HistoryRow[]): string {
+  const iso = (t: unknown) => (typeof t === 'number' ? new Date(t).toISOString() : t);
+  const lines = rows.map((r) =>
+    FIELDS.map((f) => {
+      const v = r.recorded[f];
+      return csvCell(f === 'states' ? (v as string[]).join(' ') : f === 'firstSeen' || f === 'lastSeen' || f === 'closedAt' ? iso(v) : v);
+    }).join(','),
+  );
+  return [FIELDS.join(','), ...lines].join('\r\n');
+}
+
+export function historyJson(rows: readonly HistoryRow[]): string {
+  return JSON.stringify(rows.map((r) => r.recorded), null, 1);
+}
+
+/** Saves text as a file through the browser's download (both hosts: Electron shows its save dialog). */
+export function download(name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** datetime-local input values, in local time to the second. */
+export function toLocalInput(ms: number): string {
+  const d = new Date(ms);
+  const p = (x: number) => String(x).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function fromLocalInput(value: string): number | null {
+  const t = new Date(value).getTime();
+  return Number.isFinite(t) ? t : null;
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { exposure } from './exposure.js';
+import type { Connection, NetInterface } from './types.js';
+
+const listener = (proto: Connection['proto'], family: Connection['family'], localAddress: string, localPort: number, state = 'LISTEN'): Connection => ({
+  id: `${proto}|${localAddress}|${localPort}`, proto, family, localAddress, localPort, remoteAddress: family === 'inet6' ? '::' : '0.0.0.0', remotePort: 0,
+  state, recvQ: 0, sendQ: 0, uid: 0, user: 'root', inode: 1, processes: [], ownerStatus: 'none',
+});
+
+describe('exposure', () => {
+  it('groups listeners by who can reach them', () => {
+    const eth0 = { name: 'eth0', addresses: [{ family: 'inet', address: '192.168.1.5', prefixLength: 24, scope: 'global' }] } as unknown as NetInterface;
+    const rows = [
+      listener('tcp', 'inet', '127.0.0.1', 631),
+      listener('tcp', 'inet6', '::1', 631),
+      listener('tcp', 'inet', '0.0.0.0', 22),
+      listener('tcp', 'inet6', '::', 22),
+      listener('udp', 'inet', '192.168.1.5', 5353, 'UNCONN'),
+      listener('tcp', 'inet', '10.9.9.9', 80),
+      { ...listener('tcp', 'inet', '0.0.0.0', 8080), closedAt: 1 },
+      { ...listener('tcp', 'inet', '10.0.0.1', 5000, 'ESTABLISHED'), remoteAddress: '10.0.0.2', remotePort: 4000 },
+      listener('unix', 'unix', '', 0, 'LISTENING'),
+    ];
+    expect(exposure(rows, [eth0]).map((e) => [e.row.localPort, e.group, e.iface])).toEqual([
+      [631, 'loopback', null],
+      [631, 'loopback', null],
+      [22, 'all-ipv4', null],
+      [22, 'all-ipv6', null],
+      [5353, 'interface', 'eth0'],
+      [80, 'interface', null],
+    ]);
+  });
+});

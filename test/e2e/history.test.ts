@@ -1,0 +1,176 @@
+// The History tab end to end: headless Chromium against the browser host, which records. A probe process
+// listens (loopback and all IPv4 interfaces) and connects; the tab finds it as it was, on the timeline, in
+// "What changed" between two moments, in Exposure, and alerts about a new listener beyond loopback.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SCREENSHOTS, openApp, until, type OpenApp } from './support.js';
+
+let app: OpenApp;
+let page: Page;
+const binDir = mkdtempSync(join(tmpdir(), 'history-probe-'));
+const children: ChildProcess[] = [];
+
+/** A node child named `name` that listens on 127.0.0.1 and 0.0.0.0, connects to the first, and waits. */
+async function probe(name: string): Promise<{ child: ChildProcess; loopback: number; wildcard: number }> {
+  const link = join(binDir, name);
+  symlinkSync(process.execPath, link);
+  const child = spawn(link, ['-e', `
+    const net = require('node:net');
+    const a = net.createServer((s) => s.on('error', () => {})).listen(0, '127.0.0.1', () => {
+      const b = net.createServer().listen(0, '0.0.0.0', () => {
+        net.connect(a.address().port, '127.0.0.1', () => console.log(a.address().port + ' ' + b.address().port));
+      });
+    });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const line = await until(`${name} ready`, () => (out.includes('\n') ? out.trim() : null));
+  const [loopback, wildcard] = line.split(' ').map(Number) as [number, number];
+  return { child, loopback, wildcard };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Waits for a condition in the page (vitest's own default of one second is too short on a busy machine). */
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000 });
+const grid = () => page.locator('[role="grid"][aria-label="Recorded connections"]');
+const rowsWith = (text: string) => grid().locator('[role="row"][data-row-id]', { hasText: text });
+const localInput = (ms: number) => {
+  const d = new Date(ms);
+  const p = (x: number) => String(x).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+};
+
+let first: Awaited<ReturnType<typeof probe>>;
+let before = 0;
+let during = 0;
+
+beforeAll(async () => {
+  app = await openApp({ width: 1400, height: 860 });
+  page = app.page;
+  await page.getByRole('tab', { name: 'Connections' }).waitFor();
+  before = Date.now();
+  await new Promise((r) => setTimeout(r, 1500));
+  first = await probe('historyprobe');
+});
+
+afterAll(async () => {
+  for (const c of children) await stop(c);
+  await app?.close();
+  rmSync(binDir, { recursive: true, force: true });
+});
+
+describe('the History tab', () => {
+  it('opens with Ctrl+5 and shows a probe as it was, on the timeline, filtered and exported', async () => {
+    await page.keyboard.press('Control+5');
+    await poll(() => page.getByRole('tab', { name: 'History' }).getAttribute('aria-selected')).toBe('true');
+    await poll(() => page.getByTestId('recording-state').textContent()).toMatch(/^Recording/);
+    // Recorded within a flush of being seen: ask for "now" until the probe's rows are there.
+    await until('the probe in the record', async () => {
+      await page.getByRole('button', { name: 'Now', exact: true }).click();
+      return (await rowsWith(`${first.wildcard}`).count()) > 0;
+    });
+    // A moment the probe was surely open, a whole second after it was first seen (the pickers have seconds).
+    await new Promise((r) => setTimeout(r, 1100));
+    during = Date.now();
+    await stop(first.child);
+    // The timeline has bars for the minutes with connections opened.
+    await poll(() => page.getByTestId('timeline').locator('rect[data-minute]').count()).toBeGreaterThan(0);
+
+    // After the probe exited, its moment still shows it, with the filter language.
+    await page.getByRole('textbox', { name: 'Moment' }).fill(localInput(during));
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill('proc:historyprobe');
+    await until('the probe at that moment', async () => (await rowsWith(`${first.loopback}`).count()) >= 2);
+    const listening = rowsWith(`${first.wildcard}`).first();
+    await poll(() => listening.locator('[data-column="state"]').textContent()).toBe('LISTEN');
+    await poll(() => listening.locator('[data-column="process"]').textContent()).toBe('historyprobe');
+    await page.getByRole('radio', { name: 'Listening' }).click();
+    await poll(() => grid().locator('[role="row"][data-row-id]').count()).toBe(2);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^netlens-history-.*\.csv$/);
+    const csv = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      file.createReadStream().then((s) => {
+        s.on('data', (d: Buffer) => (text += d.toString()));
+        s.on('end', () => resolve(text));
+      }, reject);
+    });
+    expect(csv.split('\r\n')).toHaveLength(3);
+    expect(csv).toContain(`tcp,inet,0.0.0.0,${first.wildcard},0.0.0.0,0,LISTEN,true,${first.child.pid},historyprobe,`);
+    // Before the probe started, nothing of it.
+    await page.getByRole('textbox', { name: 'Moment' }).fill(localInput(before));
+    await poll(() => grid().locator('[role="row"][data-row-id]').count()).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'history-as-it-was.png') });
+  });
+
+  it('says what changed between two moments: new listeners in green, gone ones in red', async () => {
+    await page.getByRole('tab', { name: 'What changed' }).click();
+    await page.getByRole('radio', { name: 'Two moments' }).click();
+    await page.getByRole('textbox', { name: 'First moment' }).fill(localInput(before));
+    await page.getByRole('textbox', { name: 'Second moment' }).fill(localInput(during));
+    const added = page.getByRole('region', { name: 'New listeners' }).locator('tr.hl-new', { hasText: `0.0.0.0:${first.wildcard}` });
+    await poll(() => added.count()).toBe(1);
+    await poll(() => added.textContent()).toContain('historyprobe');
+    const started = page.getByRole('region', { name: 'Processes that started using the network' }).locator('tr.hl-new', { hasText: 'historyprobe' });
+    await poll(() => started.count()).toBe(1);
+    // From the probe's time to now (it has exited): its listeners are gone.
+    await page.getByRole('radio', { name: 'Now vs a moment' }).click();
+    await page.getByRole('textbox', { name: 'Since' }).fill(localInput(during));
+    await until('the probe listeners gone', async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      return (await page.getByRole('region', { name: 'Gone listeners' }).locator('tr.closed', { hasText: `127.0.0.1:${first.loopback}` }).count()) === 1;
+    });
+    await poll(() => page.getByRole('region', { name: 'Processes that stopped using the network' }).locator('tr.closed', { hasText: 'historyprobe' }).count()).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOTS, 'history-what-changed.png') });
+  });
+
+  it('groups live listeners by exposure and alerts about a new one beyond loopback, until marked known', async () => {
+    await page.getByRole('tab', { name: 'Alerts' }).click();
+    await page.context().grantPermissions(['notifications']);
+    // Record the page's notifications (the browser host delivers alerts through the Notification API).
+    await page.evaluate(() => {
+      const shown: string[] = [];
+      (window as unknown as { shownNotifications: string[] }).shownNotifications = shown;
+      const Original = window.Notification;
+      class Recording extends Original {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          shown.push(`${title}: ${options?.body ?? ''}`);
+        }
+      }
+      Object.defineProperty(Recording, 'permission', { get: () => Original.permission });
+      window.Notification = Recording as typeof Notification;
+    });
+    await page.getByRole('checkbox', { name: 'new listener beyond loopback' }).click();
+    await poll(() => page.getByRole('checkbox', { name: 'new listener beyond loopback' }).isChecked()).toBe(true);
+    const second = await probe('historyprobe2');
+    const subject = `tcp 0.0.0.0:${second.wildcard} historyprobe2`;
+    await until('the alert notice', () => page.locator('.notice', { hasText: subject }).count());
+    await until('the browser notification', () =>
+      page.evaluate((s) => (window as unknown as { shownNotifications: string[] }).shownNotifications.some((n) => n.includes(s)), subject),
+    );
+    const mark = page.getByRole('button', { name: `Mark ${subject} as known` });
+    await mark.click();
+    await poll(() => page.getByRole('button', { name: `Mark ${subject} as known` }).textContent()).toBe('Known');
+
+    await page.getByRole('tab', { name: 'Exposure' }).click();
+    const all = page.getByRole('region', { name: 'All interfaces, IPv4' }).locator(`tr[data-port="${second.wildcard}"]`);
+    await poll(() => all.textContent()).toContain('historyprobe2');
+    await poll(() => all.locator('[data-verdict]').getAttribute('data-verdict')).toMatch(/^(admitted|blocked|cannot tell)$/);
+    const loop = page.getByRole('region', { name: 'Loopback only' }).locator(`tr[data-port="${second.loopback}"]`);
+    await poll(() => loop.textContent()).toContain('not needed');
+    await page.screenshot({ path: join(SCREENSHOTS, 'history-exposure.png') });
+    await stop(second.child);
+  });
+});
