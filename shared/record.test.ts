@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { networkOf, parseDuration, parseMoment } from './record.js';
+import { csvCell, networkOf, parseDuration, parseMoment } from './record.js';
 
 describe('record helpers', () => {
   it('reads durations and refuses anything else', () => {
@@ -25,5 +25,12 @@ describe('record helpers', () => {
     expect(networkOf('::ffff:10.0.2.15')).toBe('10.0.2.0/24');
     expect(networkOf('2a00:1450:4001:82a::200e')).toBe('2a00:1450:4001::/48');
     expect(networkOf('fe80::1%eth0')).toBe('fe80:0:0::/48');
+  });
+
+  it('writes CSV cells that a spreadsheet reads as text', () => {
+    expect(csvCell('=cmd|calc')).toBe("'=cmd|calc");
+    expect(csvCell('a,"b"')).toBe('"a,""b"""');
+    expect(csvCell(-5)).toBe('-5');
+    expect(csvCell(null)).toBe('');
   });
 });
