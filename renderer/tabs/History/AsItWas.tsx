@@ -7,6 +7,8 @@ import type { TimelinePoint } from '../../../shared/record.js';
 import { api } from '../../api/client.js';
 import { DataGrid, type GridColumn } from '../../components/DataGrid.js';
 import { reportPanel } from '../../store/view.js';
+import { useNames } from '../../store/names.js';
+import type { NameLookup } from '../../../shared/names.js';
 import { connectionColumns } from '../Connections/columns.js';
 import { FilterBox } from '../Connections/FilterBox.js';
 import { download, fromLocalInput, historyCsv, historyJson, toHistoryRow, toLocalInput, type HistoryRow } from './rows.js';
@@ -20,8 +22,8 @@ const SPANS = [
   { label: '7 days', ms: 7 * 86_400_000 },
 ];
 
-function historyColumns(onProcessClick: (name: string) => void): GridColumn<HistoryRow>[] {
-  const base = (connectionColumns(onProcessClick) as unknown as GridColumn<HistoryRow>[]).filter((c) => c.id !== 'recvQ' && c.id !== 'sendQ' && c.id !== 'inode' && c.id !== 'cmdline');
+function historyColumns(onProcessClick: (name: string) => void, names: NameLookup): GridColumn<HistoryRow>[] {
+  const base = (connectionColumns(onProcessClick, names) as unknown as GridColumn<HistoryRow>[]).filter((c) => c.id !== 'recvQ' && c.id !== 'sendQ' && c.id !== 'inode' && c.id !== 'cmdline');
   const at = (t: number | null) => (t === null ? '' : formatDateTime(t));
   return [
     ...base.map((c) => (c.id === 'state' ? { ...c, header: 'Last state' } : c)),
@@ -87,9 +89,13 @@ export function AsItWas() {
     };
   }, [selection]);
 
-  const parsed = useMemo(() => parseFilter(query), [query]);
+  // Service names, host names and places as they are known now (the record keeps addresses and ports).
+  const { names, epoch } = useNames(null);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const parsed = useMemo(() => parseFilter(query, names), [query, names, epoch]);
   const onProcessClick = useCallback((name: string) => setQuery((q) => `${q.trim()} proc:${/\s/.test(name) ? `"${name}"` : name}`.trim()), []);
-  const columns = useMemo(() => historyColumns(onProcessClick), [onProcessClick]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const columns = useMemo(() => historyColumns(onProcessClick, names), [onProcessClick, names, epoch]);
   const shown = useMemo(() => {
     const q = parsed.ok && parsed.terms > 0 ? parsed.predicate : null;
     return rows.filter((r) => (mode === 'all' || (mode === 'listening') === r.recorded.listener) && (q === null || q(r)));
