@@ -117,10 +117,16 @@ describe('the History tab', () => {
   it('says what changed between two moments: new listeners in green, gone ones in red', async () => {
     await page.getByRole('tab', { name: 'What changed' }).click();
     await page.getByRole('radio', { name: 'Two moments' }).click();
-    await page.getByRole('textbox', { name: 'First moment' }).fill(localInput(before));
-    await page.getByRole('textbox', { name: 'Second moment' }).fill(localInput(during));
     const added = page.getByRole('region', { name: 'New listeners' }).locator('tr.hl-new', { hasText: `0.0.0.0:${first.wildcard}` });
-    await poll(() => added.count()).toBe(1);
+    // The answer names the moments it compares: wait for the one asked (not an earlier answer) to be shown.
+    const caption = (from: number, to: number) => `From ${localInput(from).replace('T', ' ')} to ${localInput(to).replace('T', ' ')}`;
+    await until('the changes between the two moments', async () => {
+      const shown = (await page.getByTestId('changes').locator('p').first().textContent()) ?? '';
+      if (shown.startsWith(caption(Math.floor(before / 1000) * 1000, Math.floor(during / 1000) * 1000))) return (await added.count()) === 1;
+      await page.getByRole('textbox', { name: 'First moment' }).fill(localInput(before));
+      await page.getByRole('textbox', { name: 'Second moment' }).fill(localInput(during));
+      return false;
+    });
     await poll(() => added.textContent()).toContain('historyprobe');
     const started = page.getByRole('region', { name: 'Processes that started using the network' }).locator('tr.hl-new', { hasText: 'historyprobe' });
     await poll(() => started.count()).toBe(1);
