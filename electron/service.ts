@@ -15,6 +15,7 @@ import { asHostLog } from './log-lines.js';
 import type { Actions } from './actions/api.js';
 import type { AgentManager } from './agent/manager.js';
 import type { Monitor } from './monitor/api.js';
+import type { RecordMethod } from './monitor/record/requests.js';
 import type { SettingsStore } from './settings-store.js';
 
 export interface ServiceOptions {
@@ -58,6 +59,8 @@ type Handlers = { [M in Method]: (params: RequestParams<M>) => Promise<MethodRes
 
 export function createService(options: ServiceOptions): Service {
   const log = asHostLog(options.log ?? ((line: string) => console.warn(line)));
+  const record = <M extends RecordMethod>(method: M, params: RequestParams<M>): Promise<MethodResults[M]> =>
+    options.monitor.record ? options.monitor.record(method, params) : Promise.reject(new Error('this NetLens keeps no connection record'));
   const handlers: Handlers = {
     hostInfo: () => options.hostInfo(),
     capabilities: () => options.actions.capabilities(),
@@ -67,13 +70,13 @@ export function createService(options: ServiceOptions): Service {
     elevate: () => (options.agent ? options.agent.elevate() : NO_AGENT),
     agentStatus: () => (options.agent ? options.agent.status() : NO_AGENT),
     history: (p) => options.monitor.history(p.iface),
-    recordStatus: (p) => options.monitor.record('recordStatus', p),
-    recordConfigure: (p) => options.monitor.record('recordConfigure', p),
-    recordTimeline: (p) => options.monitor.record('recordTimeline', p),
-    recordConnections: (p) => options.monitor.record('recordConnections', p),
-    recordChanges: (p) => options.monitor.record('recordChanges', p),
-    recordAlerts: (p) => options.monitor.record('recordAlerts', p),
-    recordMarkKnown: (p) => options.monitor.record('recordMarkKnown', p),
+    recordStatus: (p) => record('recordStatus', p),
+    recordConfigure: (p) => record('recordConfigure', p),
+    recordTimeline: (p) => record('recordTimeline', p),
+    recordConnections: (p) => record('recordConnections', p),
+    recordChanges: (p) => record('recordChanges', p),
+    recordAlerts: (p) => record('recordAlerts', p),
+    recordMarkKnown: (p) => record('recordMarkKnown', p),
     firewall: (p) => (options.firewall ? options.firewall(p.ports) : { source: 'none', readable: false, verdicts: {} }),
     parseCapture: (p) => options.parseCapture(p.name, p.text, p.format),
     retryMonitor: () => ({ retrying: options.monitor.retry?.() ?? false }),
