@@ -1,4 +1,4 @@
-// The app frame in headless Chromium against the real browser host: the four tabs switch by click and by
+// The app frame in headless Chromium against the real browser host: the five tabs switch by click and by
 // keyboard (ARIA tablist), and the status bar shows the host kind, the platform and the version, fetched
 // through the API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,14 +26,14 @@ describe('app frame', () => {
     expect(page.url()).not.toContain('token=');
   });
 
-  it('shows four tabs in a tablist, one panel visible', async () => {
+  it('shows five tabs in a tablist, one panel visible', async () => {
     const tabs = page.locator('[role="tablist"] [role="tab"]');
-    expect(await tabs.allTextContents()).toEqual(['Connections', 'Routes', 'Interfaces', 'Statistics']);
+    expect(await tabs.allTextContents()).toEqual(['Connections', 'Routes', 'Interfaces', 'Statistics', 'History']);
     expect(await page.locator('[role="tabpanel"]:not([hidden])').count()).toBe(1);
   });
 
   it('switches tabs by click', async () => {
-    for (const name of ['Routes', 'Interfaces', 'Statistics', 'Connections']) {
+    for (const name of ['Routes', 'Interfaces', 'Statistics', 'History', 'Connections']) {
       await page.getByRole('tab', { name }).click();
       expect(await selectedTab()).toBe(name);
       const panel = page.locator('[role="tabpanel"]:not([hidden])');
@@ -41,15 +41,17 @@ describe('app frame', () => {
     }
   });
 
-  it('switches tabs by keyboard: arrows in the tablist, Ctrl+1..4 anywhere', async () => {
+  it('switches tabs by keyboard: arrows in the tablist, Ctrl+1..5 anywhere', async () => {
     await page.getByRole('tab', { name: 'Connections' }).focus();
     await page.keyboard.press('ArrowRight');
     expect(await selectedTab()).toBe('Routes');
     await page.keyboard.press('End');
-    expect(await selectedTab()).toBe('Statistics');
+    expect(await selectedTab()).toBe('History');
     await page.keyboard.press('ArrowRight');
     expect(await selectedTab()).toBe('Connections');
     await page.keyboard.press('ArrowLeft');
+    expect(await selectedTab()).toBe('History');
+    await page.keyboard.press('Control+4');
     expect(await selectedTab()).toBe('Statistics');
     await page.keyboard.press('Control+3');
     expect(await selectedTab()).toBe('Interfaces');

@@ -115,7 +115,7 @@ describe('the History tab', () => {
   });
 
   it('says what changed between two moments: new listeners in green, gone ones in red', async () => {
-    await page.getByRole('tab', { name: 'What changed' }).click();
+    await page.getByRole('radio', { name: 'What changed' }).click();
     await page.getByRole('radio', { name: 'Two moments' }).click();
     const added = page.getByRole('region', { name: 'New listeners' }).locator('tr.hl-new', { hasText: `0.0.0.0:${first.wildcard}` });
     // The answer names the moments it compares: wait for the one asked (not an earlier answer) to be shown.
@@ -142,7 +142,7 @@ describe('the History tab', () => {
   });
 
   it('groups live listeners by exposure and alerts about a new one beyond loopback, until marked known', async () => {
-    await page.getByRole('tab', { name: 'Alerts' }).click();
+    await page.getByRole('radio', { name: 'Alerts' }).click();
     await page.context().grantPermissions(['notifications']);
     // Record the page's notifications (the browser host delivers alerts through the Notification API).
     await page.evaluate(() => {
@@ -170,7 +170,7 @@ describe('the History tab', () => {
     await mark.click();
     await poll(() => page.getByRole('button', { name: `Mark ${subject} as known` }).textContent()).toBe('Known');
 
-    await page.getByRole('tab', { name: 'Exposure' }).click();
+    await page.getByRole('radio', { name: 'Exposure' }).click();
     const all = page.getByRole('region', { name: 'All interfaces, IPv4' }).locator(`tr[data-port="${second.wildcard}"]`);
     await poll(() => all.textContent()).toContain('historyprobe2');
     await poll(() => all.locator('[data-verdict]').getAttribute('data-verdict')).toMatch(/^(admitted|blocked|cannot tell)$/);

@@ -80,9 +80,9 @@ export function HistoryTab() {
   return (
     <div className="tab-body">
       <div className="tab-toolbar" role="toolbar" aria-label="History">
-        <div className="segmented" role="tablist" aria-label="History views">
+        <div className="segmented" role="radiogroup" aria-label="History views">
           {VIEWS.map((v) => (
-            <button key={v.id} type="button" role="tab" id={`history-${v.id}`} aria-selected={view === v.id} className="toggle" aria-pressed={view === v.id} onClick={() => setView(v.id)}>
+            <button key={v.id} type="button" role="radio" id={`history-${v.id}`} aria-checked={view === v.id} className="toggle" onClick={() => setView(v.id)}>
               {v.label}
             </button>
           ))}
@@ -90,7 +90,7 @@ export function HistoryTab() {
         <div className="toolbar-spacer" />
         <RecordingBar status={status} onConfigured={setStatus} />
       </div>
-      <div className="history-body" role="tabpanel" aria-labelledby={`history-${view}`}>
+      <div className="history-body" role="region" aria-labelledby={`history-${view}`}>
         {view === 'timeline' ? <AsItWas /> : view === 'changes' ? <Changes /> : view === 'exposure' ? <Exposure /> : <Alerts status={status} onConfigured={setStatus} />}
       </div>
     </div>
