@@ -3,7 +3,8 @@
 // connections opened there; a wrong host key is refused; a host torn down shows as disconnected, with the
 // reason, and comes back when it is made again.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDiff } from '../../shared/diff.js';
 import type { ServerMessage } from '../../shared/protocol.js';
@@ -104,6 +105,14 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
     }
     expect(cli(['dump', 'routes', '--host', two.alias]).status).toBe(0);
     expect(cli(['dump', 'routes', '--host', '-oProxyCommand=evil']).status).toBe(2);
+    // A key the host does not authorize: refused with the reason, no prompt (BatchMode).
+    const stranger = join(lab.dir, 'stranger');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', stranger]);
+    const config = join(lab.dir, 'stranger_config');
+    writeFileSync(config, readFileSync(lab.config, 'utf8').replaceAll(`IdentityFile ${join(lab.dir, 'id')}`, `IdentityFile ${stranger}`));
+    const denied = spawnSync(process.execPath, [CLI, 'dump', 'routes', '--host', two.alias, '--ssh-config', config], { encoding: 'utf8', timeout: 60_000 });
+    expect(denied.status).toBe(1);
+    expect(denied.stderr).toMatch(/authentication failed/);
   }, TEST_MS);
 
   it('watches a host, shows it disconnected when torn down, and follows it back', async () => {

@@ -1,0 +1,86 @@
+// RemoteHost with a stand-in for ssh (a shell script that runs the remote script locally, or misbehaves on
+// purpose): reasons for a remote that is not Linux, a frame cut off mid-way, garbage instead of frames; the
+// private control directory; and the reconnection after a drop.
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RemoteHost, type RemoteStatus } from './host.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fleet-fake-ssh-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A fake ssh: ignores its arguments (ssh's options, the destination, the remote command) and runs `body`. */
+function fakeSsh(name: string, body: string): string {
+  const path = join(dir, name);
+  // `-O exit` (closing the master) is answered at once.
+  writeFileSync(path, `#!/bin/sh\nfor a in "$@"; do [ "$a" = -O ] && exit 0; done\n${body}\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+async function until<T>(probe: () => T | null | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function host(ssh: string, extra: Partial<ConstructorParameters<typeof RemoteHost>[0]> = {}): { host: RemoteHost; states: RemoteStatus[] } {
+  const states: RemoteStatus[] = [];
+  const h = new RemoteHost({ destination: 'fake', intervalMs: 200, ssh, reconnect: false, onStatus: (s) => states.push(s), ...extra });
+  return { host: h, states };
+}
+
+describe.skipIf(process.platform !== 'linux')('RemoteHost', () => {
+  it('reads frames through ssh from a private control directory, and removes it when closed', async () => {
+    const { host: h } = host(fakeSsh('ok', 'exec sh -s -- 0.2 0'));
+    const controlPath = h.sshArgs().find((a) => a.startsWith('ControlPath='))!.slice('ControlPath='.length);
+    const controlDir = controlPath.slice(0, controlPath.lastIndexOf('/'));
+    expect(statSync(controlDir).mode & 0o777).toBe(0o700);
+    expect(h.sshArgs()).toEqual(expect.arrayContaining(['BatchMode=yes', 'ControlMaster=auto', 'ControlPersist=60']));
+    const routes = await h.read('routes');
+    expect(routes.rows.length).toBeGreaterThan(0);
+    expect(h.status.state).toBe('connected');
+    await h.close();
+    expect(existsSync(controlDir)).toBe(false);
+  });
+
+  it('says when the remote is not Linux', async () => {
+    // uname answers FreeBSD: the script stops before its first frame.
+    writeFileSync(join(dir, 'uname'), '#!/bin/sh\necho FreeBSD\n');
+    chmodSync(join(dir, 'uname'), 0o755);
+    const { host: h } = host(fakeSsh('bsd', `PATH=${dir}:$PATH exec sh -s -- 0.2 0`));
+    await expect(h.read('connections')).rejects.toThrow('fake: remote is not Linux (FreeBSD)');
+    expect(h.status).toMatchObject({ state: 'disconnected', reason: 'remote is not Linux (FreeBSD)' });
+    await h.close();
+  });
+
+  it('never uses a frame cut off by the connection, and names what ssh said', async () => {
+    const cut = fakeSsh('cut', `printf 'NETLENS-HELLO 1 0 0 0 0\\nNETLENS-BEGIN 1 2\\nNETLENS-SECTION net/tcp ok 4\\nabcd'; echo 'Connection reset by peer' >&2; exit 255`);
+    const { host: h } = host(cut);
+    await expect(h.read('connections')).rejects.toThrow('fake: connection lost');
+    await h.close();
+  });
+
+  it('drops a stream that is not frames', async () => {
+    const { host: h } = host(fakeSsh('garbage', `echo 'Welcome to our server!'; exec sleep 30`));
+    await expect(h.read('statistics')).rejects.toThrow(/unexpected output from the remote/);
+    await h.close();
+  });
+
+  it('reconnects after a drop, with the reason shown meanwhile', async () => {
+    // The first connection dies after one frame; the next ones live.
+    const marker = join(dir, 'dropped-once');
+    const flaky = fakeSsh('flaky', `if [ ! -e ${marker} ]; then touch ${marker}; exec sh -s -- 0.2 1; fi\nexec sh -s -- 0.2 0`);
+    const { host: h, states } = host(flaky, { reconnect: true });
+    await until(() => states.filter((s) => s.state === 'connected').length >= 2);
+    const drop = states.find((s) => s.state === 'disconnected');
+    expect(drop?.reason).toMatch(/connection lost|exited/);
+    expect((await h.read('multicast')).diagnostics).toBeDefined();
+    await h.close();
+  });
+});
