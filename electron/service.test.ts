@@ -122,6 +122,9 @@ describe('service', () => {
       { type: 'ack', dataset: 'routes', seq: -1 },
       { type: 'ack', dataset: 'routes', seq: 1.5 },
       { type: 'visibility', hidden: 'no', visible: [] },
+      { type: 'visibility', hidden: false, visible: ['connections'], extras: ['keylogger'] },
+      { type: 'visibility', hidden: false, visible: ['connections'], extras: ['traffic', 'traffic', 'traffic'] },
+      { type: 'visibility', hidden: false, visible: ['connections'], extras: 'traffic' },
       { type: 'eval', code: 'process.exit()' },
       JSON.parse('{"type":"pause","paused":true,"__proto__":{"polluted":1}}'),
     ];

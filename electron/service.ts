@@ -78,6 +78,7 @@ export function createService(options: ServiceOptions): Service {
     recordAlerts: (p) => record('recordAlerts', p),
     recordMarkKnown: (p) => record('recordMarkKnown', p),
     firewall: (p) => (options.firewall ? options.firewall(p.ports) : { source: 'none', readable: false, verdicts: {} }),
+    processHistory: (p) => options.monitor.history(p.name, 'process'),
     parseCapture: (p) => options.parseCapture(p.name, p.text, p.format),
     retryMonitor: () => ({ retrying: options.monitor.retry?.() ?? false }),
     loadSettings: () => options.settings.load(),

@@ -8,6 +8,7 @@ import { loadSettings, updateSettings, useSettings, type ThemeChoice } from './s
 import { captureStore, openCaptureFile, useCapture } from './store/capture.js';
 import { useView } from './store/view.js';
 import { ConnectionsTab } from './tabs/Connections/ConnectionsTab.js';
+import { connectionExtras } from './tabs/Connections/columns.js';
 import { RoutesTab } from './tabs/Routes/RoutesTab.js';
 import { InterfacesTab } from './tabs/Interfaces/InterfacesTab.js';
 import { StatisticsTab } from './tabs/Statistics/StatisticsTab.js';
@@ -51,6 +52,10 @@ export function App() {
   const intervalMs = useSettings((s) => s.intervalMs);
   const status = useData((s) => s.status);
   const notices = useData((s) => s.notices);
+  // Traffic is collected only while something on screen shows it (a traffic column of the Connections grid).
+  const connectionsGrid = useSettings((s) => s.grids.connections);
+  const extrasKey = connectionExtras(connectionsGrid).join(',');
+  const showProcessList = useSettings((s) => s.showProcessList);
   const connection = useData((s) => s.connection);
   const capture = useCapture();
   useTheme(theme);
@@ -74,12 +79,14 @@ export function App() {
   useEffect(() => {
     const report = () => {
       const tab = TABS.find((t) => t.id === activeTab) ?? TABS[0]!;
-      client.send({ type: 'visibility', hidden: document.hidden, visible: capture ? [] : tab.datasets });
+      const visible = capture ? [] : tab.datasets.filter((d) => d !== 'processes' || showProcessList !== false);
+      const extras = visible.includes('connections') && extrasKey ? (extrasKey.split(',') as ReturnType<typeof connectionExtras>) : [];
+      client.send({ type: 'visibility', hidden: document.hidden, visible, extras });
     };
     report();
     document.addEventListener('visibilitychange', report);
     return () => document.removeEventListener('visibilitychange', report);
-  }, [activeTab, capture]);
+  }, [activeTab, capture, extrasKey, showProcessList]);
 
   const selectTab = (id: TabId) => updateSettings({ activeTab: id });
 

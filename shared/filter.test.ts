@@ -146,6 +146,47 @@ describe('parseFilter on names and places', () => {
   });
 });
 
+describe('traffic terms', () => {
+  const MiB = 1024 * 1024;
+  const traffic = [
+    conn({ id: 'big', state: 'ESTABLISHED', bytesSent: 8 * MiB, bytesReceived: MiB, sendRate: 2 * MiB, recvRate: 0, rttMs: 150, retrans: 3 }),
+    conn({ id: 'small', state: 'ESTABLISHED', bytesSent: 1000, bytesReceived: 24, sendRate: 0, recvRate: 10, rttMs: 0.05, retrans: 0 }),
+    conn({ id: 'udp', proto: 'udp', state: 'UNCONN', bytesSent: null, bytesReceived: null, sendRate: null, recvRate: null, rttMs: null, retrans: null, trafficNote: 'n/a' }),
+    conn({ id: 'off', state: 'ESTABLISHED' }),
+  ];
+  const ids = (q: string) => {
+    const f = parseFilter(q);
+    if (!f.ok) throw new Error(f.error);
+    return traffic.filter(f.predicate).map((r) => r.id);
+  };
+
+  it('compares bytes, rates, RTT and retransmits in binary units; rows without counters never match', () => {
+    expect(ids('bytes:>8M')).toEqual(['big']);
+    expect(ids('bytes:>9M')).toEqual([]);
+    expect(ids('bytes:>=9MiB')).toEqual(['big']);
+    expect(ids('sent:>1K')).toEqual(['big']);
+    expect(ids('sent:<=1000')).toEqual(['small']);
+    expect(ids('sent:1000B')).toEqual(['big', 'small']); // no comparison means at least
+    expect(ids('recv:=24')).toEqual(['small']);
+    expect(ids('rate:>1MB')).toEqual(['big']);
+    expect(ids('rate:>1MB/s')).toEqual(['big']);
+    expect(ids('rate:<1KB/s')).toEqual(['small']);
+    expect(ids('rtt:>100ms')).toEqual(['big']);
+    expect(ids('rtt:<0.1s')).toEqual(['small']);
+    expect(ids('rtt:>100us')).toEqual(['big']);
+    expect(ids('retrans:>0')).toEqual(['big']);
+    expect(ids('-bytes:>0')).toEqual(['udp', 'off']);
+  });
+
+  it('rejects comparisons it cannot read', () => {
+    for (const q of ['bytes:lots', 'rate:>1parsec', 'rtt:>5MB', 'retrans:>1K', 'sent:>>1', 'rtt:1ms/s']) {
+      const f = parseFilter(q);
+      expect(f.ok, q).toBe(false);
+      if (!f.ok) expect(f.error).toContain('is not a comparison');
+    }
+  });
+});
+
 describe('togglesPredicate', () => {
   const all: ConnectionToggles = { tcp: true, udp: true, raw: true, unix: true, inet: true, inet6: true, mode: 'all', hideLoopback: false };
   const count = (t: Partial<ConnectionToggles>) => rows.filter(togglesPredicate({ ...all, ...t })).length;

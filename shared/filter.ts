@@ -11,6 +11,10 @@
 //   host:github.com         remote host name contains (reverse DNS, when names are resolved)
 //   country:US  country:LAN remote address's country code or range label
 //   asn:15169  org:google   remote address's autonomous system number / organisation
+//   bytes:>10M  sent:>1G  recv:<1K  rate:>1MB  rtt:>100ms  retrans:>0
+//                           traffic (TCP): a comparison (> >= < <= =; none means >=) and a number with a unit;
+//                           sizes are binary as the columns show them (K = 1024); rows without counters
+//                           (UDP, unix, traffic not collected) never match
 //   -term                   negates any term;  "quoted values" may hold spaces
 import { inCidr, isLoopback, parseCidr, parseIp, type Cidr } from './address.js';
 import { countryName, NO_NAMES, remoteEntry, serviceName, type NameLookup } from './names.js';
@@ -35,6 +39,12 @@ export const FILTER_FIELDS = {
   country: 'remote country code (US) or range (LAN, loopback, link-local, CGNAT, multicast...)',
   asn: 'remote autonomous system number (15169, AS15169, lists with commas)',
   org: 'remote autonomous system organisation contains',
+  bytes: 'bytes sent + received (>10M, <=512K)',
+  sent: 'bytes sent (>1G)',
+  recv: 'bytes received (>100M)',
+  rate: 'send + receive rate per second (>1MB)',
+  rtt: 'round-trip time (>100ms, <1s)',
+  retrans: 'segments retransmitted (>0)',
 } as const;
 
 /** Fields whose answer depends on the names dataset: a view filtered by them follows name changes. */
@@ -164,6 +174,50 @@ function parsePortTerm(value: string): { ranges: Range[]; services: Set<string> 
   return { ranges, services };
 }
 
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
+const TIME_UNITS: Record<string, number> = { '': 1, ms: 1, us: 0.001, 'µs': 0.001, s: 1000, m: 60_000 };
+
+/** `>10M`, `<=1.5KiB`, `=0`, `1MB/s`, `>100ms`: a comparison against a number in the field's unit. */
+function comparison(value: string, kind: 'size' | 'time' | 'count'): ((n: number) => boolean) | null {
+  const m = /^(>=|<=|>|<|=)?(\d+(?:\.\d+)?)([a-zµ]*)(\/s)?$/i.exec(value);
+  if (!m) return null;
+  let unit = (m[3] ?? '').toLowerCase();
+  let scale: number | undefined;
+  if (kind === 'size') {
+    // K, KB, KiB all mean 1024: the columns print binary units.
+    unit = unit.replace(/i?b$/, '');
+    scale = unit === '' && /b$/i.test(m[3] ?? '') ? 1 : SIZE_UNITS[unit];
+  } else if (kind === 'time') {
+    scale = TIME_UNITS[unit];
+  } else {
+    scale = unit === '' ? 1 : undefined;
+  }
+  if (scale === undefined || (m[4] && kind !== 'size')) return null;
+  const x = Number(m[2]) * scale;
+  switch (m[1] ?? '>=') {
+    case '>': return (n) => n > x;
+    case '<': return (n) => n < x;
+    case '<=': return (n) => n <= x;
+    case '=': return (n) => n === x;
+    default: return (n) => n >= x;
+  }
+}
+
+type TrafficValue = (r: Connection) => number | null | undefined;
+const TRAFFIC_TERMS: Record<string, { kind: 'size' | 'time' | 'count'; value: TrafficValue; example: string }> = {
+  bytes: { kind: 'size', value: (r) => sum(r.bytesSent, r.bytesReceived), example: '>10M' },
+  sent: { kind: 'size', value: (r) => r.bytesSent, example: '>1M' },
+  recv: { kind: 'size', value: (r) => r.bytesReceived, example: '>1M' },
+  rate: { kind: 'size', value: (r) => sum(r.sendRate, r.recvRate), example: '>1MB' },
+  rtt: { kind: 'time', value: (r) => r.rttMs, example: '>100ms' },
+  retrans: { kind: 'count', value: (r) => r.retrans, example: '>0' },
+};
+
+function sum(a: number | null | undefined, b: number | null | undefined): number | null {
+  return a === null || a === undefined || b === null || b === undefined ? null : a + b;
+}
+
 function termPredicate(t: Token, names: NameLookup): Predicate | string {
   const v = t.value;
   const lv = v.toLowerCase();
@@ -233,6 +287,20 @@ function termPredicate(t: Token, names: NameLookup): Predicate | string {
     }
     case 'path':
       return (r) => lower(r.path).includes(lv);
+    case 'bytes':
+    case 'sent':
+    case 'recv':
+    case 'rate':
+    case 'rtt':
+    case 'retrans': {
+      const term = TRAFFIC_TERMS[t.field]!;
+      const test = comparison(v, term.kind);
+      if (!test) return `${t.field}: '${v}' is not a comparison such as ${t.field}:${term.example}`;
+      return (r) => {
+        const n = term.value(r);
+        return n !== null && n !== undefined && test(n);
+      };
+    }
     default:
       return `unknown field '${t.field}:' (known: ${Object.keys(FILTER_FIELDS).join(', ')})`;
   }

@@ -44,6 +44,13 @@ export function formatPerSecond(n: number | null | undefined): string {
   return `${Math.abs(n) >= 99.95 ? grouped.format(Math.round(n)) : n.toFixed(1)}/s`;
 }
 
+/** A duration in milliseconds as ss prints round-trip times: `0.48 ms`, `36.8 ms`, `1.2 s`. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '';
+  if (ms >= 1000) return `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s`;
+  return `${ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)} ms`;
+}
+
 export function formatClock(ms: number | null | undefined): string {
   if (!ms) return '';
   const d = new Date(ms);

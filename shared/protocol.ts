@@ -2,7 +2,7 @@
 // Every message a client sends is validated here, at the door, by validateClientMessage(); nothing that
 // fails validation is acted on. Messages the Node side sends are typed but not re-validated.
 import * as v from 'valibot';
-import { DATASETS, type Dataset, type Diagnostics, type NameEntry, type RowTypes } from './types.js';
+import { COLLECT_EXTRAS, DATASETS, type CollectExtra, type Dataset, type Diagnostics, type NameEntry, type RowTypes } from './types.js';
 import { ALERT_KINDS, type Alert, type ChangesSummary, type RecordedConnection, type RecordingStatus, type TimelinePoint } from './record.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -120,6 +120,8 @@ export const requestSchemas = {
   agentStatus: plainObject({}),
   actionLog: plainObject({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), 50) }),
   history: plainObject({ iface: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),
+  /** Ten minutes of a process name's send/receive rates (the process chart). */
+  processHistory: plainObject({ name: v.pipe(v.string(), v.minLength(1), v.maxLength(256)) }),
   /** The renderer's settings (columns, toggles, theme...), kept by the Node side so they survive the
    *  browser host's per-launch port. */
   loadSettings: plainObject({}),
@@ -184,11 +186,13 @@ export const clientMessageSchema = v.variant('type', [
   v.strictObject({ type: v.literal('resync'), dataset: datasetSchema }),
   v.strictObject({ type: v.literal('setInterval'), intervalMs: v.picklist(INTERVALS_MS) }),
   v.strictObject({ type: v.literal('pause'), paused: v.boolean() }),
-  /** Which datasets the client shows now, and whether its window or page is hidden. */
+  /** Which datasets the client shows now, and whether its window or page is hidden. `extras`: optional
+   *  per-row data on screen (traffic columns, socket memory); left out, none is collected for this client. */
   v.strictObject({
     type: v.literal('visibility'),
     hidden: v.boolean(),
     visible: v.pipe(v.array(datasetSchema), v.maxLength(DATASETS.length)),
+    extras: v.optional(v.pipe(v.array(v.picklist(COLLECT_EXTRAS)), v.maxLength(COLLECT_EXTRAS.length))),
   }),
   requestSchema,
 ]);
@@ -281,6 +285,8 @@ export interface MonitorStatus {
   polling: Dataset[];
   /** The connection record (null where this monitor does not record: tests, the CLI). */
   recording?: RecordingStatus | null;
+  /** Extras collected with them now (traffic counters, socket memory); absent from older monitors. */
+  extras?: CollectExtra[];
 }
 
 export type ServerMessage =
@@ -407,6 +413,7 @@ export interface MethodResults {
   agentStatus: AgentStatus;
   actionLog: ActionLogEntry[];
   history: HistoryPoint[];
+  processHistory: HistoryPoint[];
   parseCapture: CaptureResult;
   recordStatus: RecordingStatus;
   recordConfigure: RecordingStatus;

@@ -1,7 +1,7 @@
 // The typed rows every collector produces and every client receives, whatever the OS or the host.
 // Collectors fill the plain fields; the monitor adds the derived ones (rates, first-seen, closed).
 
-export const DATASETS = ['connections', 'routes', 'interfaces', 'statistics', 'multicast', 'names'] as const;
+export const DATASETS = ['connections', 'routes', 'interfaces', 'statistics', 'multicast', 'names', 'processes'] as const;
 export type Dataset = (typeof DATASETS)[number];
 
 /** What a collector could not read or parse. Never thrown: counted and shown. */
@@ -19,6 +19,15 @@ export interface Diagnostics {
 export interface DatasetResult<Row> {
   rows: Row[];
   diagnostics: Diagnostics;
+  /** Connections only: sockets that closed since the last read, with their final traffic (Linux destroy
+   *  events). `row` is set for a socket no read ever listed (it opened and closed between two reads). */
+  closed?: ClosedSocket[];
+}
+
+export interface ClosedSocket {
+  id: string;
+  traffic: ConnectionTraffic;
+  row: Connection | null;
 }
 
 export function emptyDiagnostics(): Diagnostics {
@@ -68,7 +77,81 @@ export interface ProcessInfo {
  */
 export type OwnerStatus = 'known' | 'none' | 'denied';
 
-export interface Connection {
+/** Socket memory as `ss -m` prints it (skmem): bytes the kernel holds for this socket. */
+export interface SocketMemory {
+  /** r: receive queue memory in use; rb: receive buffer size. */
+  rmemAlloc: number;
+  rcvBuf: number;
+  /** t: transmit memory in use; tb: send buffer size. */
+  wmemAlloc: number;
+  sndBuf: number;
+  /** f: forward-allocated; w: queued for sending; o: option memory; bl: backlog; d: packets dropped. */
+  fwdAlloc: number;
+  wmemQueued: number;
+  optMem: number;
+  backlog: number;
+  drops: number;
+}
+
+/**
+ * Per-socket traffic and TCP health (Linux tcp_info through `ss -tie`; macOS nettop). Present on a row only
+ * while traffic is collected (a traffic column, process rates or the process chart is on screen, or `dump`).
+ * null where the OS cannot say; `trafficNote` then says why (UDP and raw sockets have no byte counters).
+ */
+export interface ConnectionTraffic {
+  /** Data bytes sent since the socket opened, retransmissions not counted twice. */
+  bytesSent?: number | null;
+  /** Bytes the peer acknowledged (the SYN and FIN count one each, as the kernel counts them). */
+  bytesAcked?: number | null;
+  bytesReceived?: number | null;
+  /** Bytes sent again (retransmissions). */
+  bytesRetrans?: number | null;
+  /** Set by the monitor from the change between ticks (bytes per second); null after a reset or at first sight. */
+  sendRate?: number | null;
+  recvRate?: number | null;
+  /** Smoothed round-trip time, its variance and the minimum seen, in milliseconds. */
+  rttMs?: number | null;
+  rttVarMs?: number | null;
+  minRttMs?: number | null;
+  /** Segments retransmitted over the socket's life. */
+  retrans?: number | null;
+  /** Congestion window, in segments. */
+  cwnd?: number | null;
+  /** When data was last sent / received (ms since the epoch, to the second: the kernel reports an age,
+   *  and a time that stays put keeps idle rows unchanged from tick to tick). */
+  lastSendAt?: number | null;
+  lastRecvAt?: number | null;
+  segsOut?: number | null;
+  segsIn?: number | null;
+  /** The kernel's estimate of the delivery rate, bytes per second. */
+  deliveryRate?: number | null;
+  /** Socket memory (`ss -m`); only while a socket-memory column is shown. */
+  skmem?: SocketMemory | null;
+  /** Why the counters are null ("n/a: the kernel keeps no per-socket UDP byte counts"), else null. */
+  trafficNote?: string | null;
+}
+
+/** The traffic fields a collector fills (the rates are the monitor's). */
+export const TRAFFIC_FIELDS = [
+  'bytesSent', 'bytesAcked', 'bytesReceived', 'bytesRetrans', 'rttMs', 'rttVarMs', 'minRttMs', 'retrans', 'cwnd',
+  'lastSendAt', 'lastRecvAt', 'segsOut', 'segsIn', 'deliveryRate', 'skmem', 'trafficNote',
+] as const satisfies readonly (keyof ConnectionTraffic)[];
+
+/** Copies a reading's traffic onto a row, field by field (every row then has the same shape, which keeps a
+ *  large table's diff fast); the rates start null: the monitor sets them. */
+export function assignTraffic(row: ConnectionTraffic, t: ConnectionTraffic): void {
+  const into = row as Record<string, unknown>;
+  const from = t as Record<string, unknown>;
+  for (const k of TRAFFIC_FIELDS) into[k] = from[k];
+  row.sendRate = null;
+  row.recvRate = null;
+}
+
+/** Optional extras a client may ask the monitor to collect for the rows it shows (visibility message). */
+export const COLLECT_EXTRAS = ['traffic', 'socketMemory'] as const;
+export type CollectExtra = (typeof COLLECT_EXTRAS)[number];
+
+export interface Connection extends ConnectionTraffic {
   /** Stable key: protocol, family, local and remote endpoint and inode. */
   id: string;
   proto: Protocol;
@@ -251,6 +334,34 @@ export interface NameEntry {
   asOrg: string | null;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Processes: traffic per process ("top talkers")
+
+/** The process rows that gather sockets no single process can be named for. */
+export const OTHER_USERS = '(other users)';
+export const NO_PROCESS = '(no process)';
+
+export interface ProcessTraffic {
+  /** Stable key: `pid@startTime`, or OTHER_USERS / NO_PROCESS. */
+  id: string;
+  pid: number | null;
+  name: string;
+  user: string | null;
+  /** Sockets it holds now (all protocols). */
+  connections: number;
+  /** TCP bytes over the lives of the connections NetLens has seen, including those that closed since it
+   *  started; null when it has had no TCP connection (UDP and raw sockets have no byte counters). */
+  bytesSent: number | null;
+  bytesReceived: number | null;
+  /** TCP connections of it that closed while NetLens watched. */
+  closedConnections: number;
+  /** Set by the monitor: bytes per second over the last tick. */
+  sendRate?: number | null;
+  recvRate?: number | null;
+  /** Why the totals are null or partial, else null. */
+  note: string | null;
+}
+
 export interface RowTypes {
   connections: Connection;
   routes: Route;
@@ -258,6 +369,7 @@ export interface RowTypes {
   statistics: Counter;
   multicast: MulticastGroup;
   names: NameEntry;
+  processes: ProcessTraffic;
 }
 
 export type AnyRow = RowTypes[Dataset];

@@ -18,6 +18,7 @@ import { parseNetstat, parseSnmp, parseSnmp6, parseSockstat } from '../collector
 import { parseDevMcast, parseIgmp, parseIgmp6 } from '../collectors/multicast/linux.js';
 import { parseLinuxNetstatConnections, parseLinuxNetstatInterfaces, parseLinuxRouteTable } from './linux-net-tools.js';
 import { parseSs } from './ss.js';
+import { parseNettopConnections, parseNettopProcesses } from '../collectors/connections/nettop.js';
 import { parseIpLinkText, parseIpRouteText } from './iproute.js';
 import { parseIfconfig, parseIfInet6Capture, parseIpconfig, parseLsof, parseNstat } from './other-tools.js';
 
@@ -64,6 +65,8 @@ const SS_STATE = '(ESTAB|LISTEN|UNCONN|TIME-WAIT|SYN-SENT|SYN-RECV|FIN-WAIT-1|FI
 const SS_HEADER = /^(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local Address:Port/;
 const SS_ROW = new RegExp(`^((tcp|udp|raw|u_str|u_dgr|u_seq|nl|p_raw|p_dgr|icmp6|mptcp)\\s+)?${SS_STATE}\\s+\\d+\\s+\\d+\\s+\\S+`);
 const SS_NOSTATE_ROW = /^\d+\s+\d+\s+(\[[0-9a-f:.]+\]|[0-9.]+(%\S+)?|\*):\d+\s+\S+:\S+/i;
+const NETTOP_HEADER = /^(time)?,[^,]*,?(interface,state,)?bytes_in,bytes_out/;
+const NETTOP_CONNECTION = /^(?:[^,]*,)?(tcp|udp)[46] \S+<->\S+,/;
 const PROC_INET_HEADER = /^\s*sl\s+local_address\s+rem(ote)?_address\s+st\s/;
 const LINK_HEAD = /^\d+:\s+[^:\s]+:\s+<[^>]*>/;
 const IFCONFIG_HEAD = /^[^\s:]+:\s+flags=\d+<[^>]*>/;
@@ -132,6 +135,18 @@ export const FORMATS: CaptureFormat[] = [
     detect: (ctx) => has(ctx, LINUX_INET_ROW) || has(ctx, LINUX_UNIX_ROW) || has(ctx, /^Active Internet connections \((servers and established|only servers|w\/o servers)\)/),
     variant: linuxNetstatVariant,
     parse: (ctx) => sockets(parseLinuxNetstatConnections(ctx.text)),
+  },
+  {
+    name: 'nettop-m-tcp', dataset: 'connections',
+    description: 'macOS nettop -L (-m tcp, -x): connections under their process, with bytes each way',
+    detect: (ctx) => has(ctx, NETTOP_HEADER) && has(ctx, NETTOP_CONNECTION),
+    parse: (ctx) => sockets(parseNettopConnections(ctx.text)),
+  },
+  {
+    name: 'nettop-P', dataset: 'processes',
+    description: 'macOS nettop -P -L (-x, -J bytes_in,bytes_out): bytes per process',
+    detect: (ctx) => has(ctx, NETTOP_HEADER) && !has(ctx, NETTOP_CONNECTION),
+    parse: (ctx) => sockets(parseNettopProcesses(ctx.text)),
   },
   {
     name: 'ss-tanp', variants: ['ss-tulpen', 'ss-a', 'ss-H'], dataset: 'connections',

@@ -6,10 +6,11 @@
 import { withoutZone } from '../../shared/address.js';
 import { lookup } from '../collectors/lookup.js';
 import type { Connection, DatasetResult, Diagnostics, ProcessInfo } from '../../shared/types.js';
-import { emptyDiagnostics, recordSkip } from '../../shared/types.js';
+import { assignTraffic, emptyDiagnostics, recordSkip } from '../../shared/types.js';
 import {
   familyOfAddress, makeConnection, normalizeTcpState, splitColonEndpoint, textLines, toCount, uniqueIds,
 } from '../collectors/connections/endpoints.js';
+import { hasTcpInfo, parseTcpInfoText, TRAFFIC_NOTES, trafficGap, unknownTraffic } from '../collectors/connections/tcp-info.js';
 
 const INET_NETIDS: Record<string, 'tcp' | 'udp' | 'raw' | 'udplite'> = {
   tcp: 'tcp', udp: 'udp', raw: 'raw', icmp6: 'raw', udplite: 'udplite', mptcp: 'tcp',
@@ -53,6 +54,8 @@ export function parseSs(text: string, source = 'ss', defaultProto: 'tcp' | 'udp'
   const others = new Map<string, number>();
   const lines = textLines(text);
   const bracketStyle = lines.some((l) => /\[[0-9a-f:.]*\](?:%[\w.-]+)?:/i.test(l));
+  // A capture taken with -i (or -m) carries tcp_info: its rows get the same traffic columns as live ones.
+  const traffic = hasTcpInfo(text);
   for (let n = 0; n < lines.length; n++) {
     let raw = lines[n] ?? '';
     if (raw.trim() === '' || /^\s/.test(raw)) continue; // continuation lines (-i, -m) belong to the row above
@@ -87,12 +90,32 @@ export function parseSs(text: string, source = 'ss', defaultProto: 'tcp' | 'udp'
     const tail = t.slice(i);
     if (unixType) {
       parseUnix(tail, unixType, stateText, recvQ, sendQ, rows, d, source, raw);
+      const row = rows.at(-1);
+      if (traffic && row?.proto === 'unix' && row.bytesSent === undefined) assignTraffic(row, unknownTraffic(TRAFFIC_NOTES.unix));
       continue;
     }
+    const before = rows.length;
     parseInet(tail, proto as 'tcp' | 'udp' | 'raw' | 'udplite', stateText, recvQ, sendQ, bracketStyle, rows, d, source, raw);
+    const row = rows[before];
+    if (traffic && row) {
+      // The details: what follows the addresses on a one-line (-O) row, and the indented lines under it.
+      let detail = tail.slice(2).join(' ');
+      for (let k = n + 1; k < lines.length && /^\s+\S/.test(lines[k] ?? ''); k++) detail += ` ${lines[k]}`;
+      setCaptureTraffic(row, detail, d, source, raw);
+    }
   }
   for (const [netid, count] of others) d.notes.push(`also held ${count} ${netid} sockets (netlink, packet...), which are not connections`);
   return { rows: uniqueIds(rows), diagnostics: d };
+}
+
+function setCaptureTraffic(row: Connection, detail: string, d: Diagnostics, source: string, raw: string): void {
+  const gap = trafficGap(row.proto, row.state);
+  let t = gap === null ? parseTcpInfoText(detail) : unknownTraffic(gap);
+  if ('reason' in t) {
+    recordSkip(d, source, raw, t.reason);
+    t = unknownTraffic(TRAFFIC_NOTES.unreadable);
+  }
+  assignTraffic(row, t);
 }
 
 function extras(tokens: string[]): { processes: ProcessInfo[]; uid: number | null; inode: number | null } {

@@ -9,6 +9,7 @@ import { LinuxMulticastCollector } from './multicast/linux.js';
 import { LinuxRoutesCollector } from './routes/linux.js';
 import { LinuxStatisticsCollector } from './statistics/linux.js';
 import type { PrivilegedOwners } from './linux/socket-owners.js';
+import { LinuxProcessesCollector } from './processes/linux.js';
 
 export interface CollectorOptions {
   /** Linux: who to ask for the owners of sockets this process may not inspect (the privileged agent). */
@@ -21,14 +22,17 @@ export function createCollectors(platform: NodeJS.Platform = process.platform, o
 
 function createOsCollectors(platform: NodeJS.Platform, options: CollectorOptions) {
   switch (platform) {
-    case 'linux':
+    case 'linux': {
+      const connections = new LinuxConnectionsCollector(options.privilegedOwners ? { privilegedOwners: options.privilegedOwners } : {});
       return {
-        connections: new LinuxConnectionsCollector(options.privilegedOwners ? { privilegedOwners: options.privilegedOwners } : {}),
+        connections,
         routes: new LinuxRoutesCollector(),
         interfaces: new LinuxInterfacesCollector(),
         statistics: new LinuxStatisticsCollector(),
         multicast: new LinuxMulticastCollector(),
+        processes: new LinuxProcessesCollector(connections),
       };
+    }
     case 'darwin':
       return createDarwinCollectors();
     case 'win32':

@@ -68,6 +68,8 @@ export const dumpCommand: Command = {
     const remote = host === undefined ? null : new RemoteHost({ destination: host, sshConfig, intervalMs: 1000, frames: 1, reconnect: false });
     const agent = elevate ? await startAgentFor('dump') : null;
     const collectors = remote ? remoteCollectors(remote) : createCollectors(process.platform, agent ? { privilegedOwners: agent.owners } : {});
+    // Connections carry their traffic (bytes, TCP health; null where the OS keeps none).
+    if (dataset === 'connections' || dataset === 'processes') collectors.connections.setExtras?.(['traffic']);
     try {
       // Names describe the connections of the read before them: read those first.
       const connections = dataset === 'connections' || dataset === 'names' ? await collectors.connections.read() : null;

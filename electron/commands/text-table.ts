@@ -2,7 +2,7 @@
 // Shared by `netlens dump` (live rows) and `netlens parse` (rows from a saved file).
 import { inertText } from '../../shared/inert-text.js';
 import { networkText } from '../../shared/names.js';
-import type { Connection, Counter, Dataset, MulticastGroup, NameEntry, NetInterface, Route, RowTypes } from '../../shared/types.js';
+import type { Connection, Counter, Dataset, MulticastGroup, NameEntry, NetInterface, ProcessTraffic, Route, RowTypes } from '../../shared/types.js';
 
 /** Left-aligned columns, each as wide as its widest cell, two spaces apart; trailing spaces trimmed. */
 export function columns(header: readonly string[], rawBody: readonly (readonly string[])[]): string[] {
@@ -147,6 +147,17 @@ function formatNames(rows: readonly NameEntry[]): string {
   ].join('\n');
 }
 
+/** Top talkers first: most bytes moved. */
+function formatProcesses(rows: readonly ProcessTraffic[]): string {
+  const total = (r: ProcessTraffic) => (r.bytesSent ?? -1) + (r.bytesReceived ?? -1);
+  const sorted = [...rows].sort((a, b) => total(b) - total(a) || a.name.localeCompare(b.name));
+  const n = (v: number | null) => (v === null ? '-' : String(v));
+  return columns(
+    ['PID', 'Process', 'User', 'Conns', 'Sent', 'Received', 'Closed'],
+    sorted.map((r) => [r.pid === null ? '-' : String(r.pid), r.name, r.user ?? '-', String(r.connections), n(r.bytesSent), n(r.bytesReceived), String(r.closedConnections)]),
+  ).join('\n');
+}
+
 export function formatRows<D extends Dataset>(dataset: D, rows: RowTypes[D][]): string {
   // Lines outside the tables (group titles, notes) are made inert too; table cells already are.
   return tableText(dataset, rows).split('\n').map(inertText).join('\n');
@@ -166,6 +177,8 @@ function tableText<D extends Dataset>(dataset: D, rows: RowTypes[D][]): string {
       return formatMulticast(rows as MulticastGroup[]);
     case 'names':
       return formatNames(rows as NameEntry[]);
+    case 'processes':
+      return formatProcesses(rows as ProcessTraffic[]);
     default:
       return '';
   }

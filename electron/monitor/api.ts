@@ -3,6 +3,8 @@
 import type { HistoryPoint, MethodResults, RequestParams, ServerMessage, StreamMessage } from '../../shared/protocol.js';
 import type { RecordMethod } from './record/requests.js';
 
+export type HistoryOf = 'interface' | 'process';
+
 export interface MonitorClient {
   /** A stream message (subscribe, ack, resync, setInterval, pause, visibility), already validated. */
   handle(message: StreamMessage): void;
@@ -13,8 +15,8 @@ export interface MonitorClient {
 export interface Monitor {
   /** Registers a client; everything for it (snapshots, diffs, status, notices, collector errors) goes to send. */
   attach(send: (message: ServerMessage) => void): MonitorClient;
-  /** Up to 10 minutes of per-second rates of one interface. */
-  history(iface: string): Promise<HistoryPoint[]>;
+  /** Up to 10 minutes of per-second rates of one interface, or (of 'process') of one process name. */
+  history(iface: string, of?: HistoryOf): Promise<HistoryPoint[]>;
   /** After the monitor gave up (workers dying as soon as they start): try again now. False when it had not
    *  given up. Optional: a monitor that cannot fail this way has none. */
   retry?(): boolean;

@@ -75,3 +75,68 @@ describe('ConnectionTable', () => {
     expect(back.changed).toEqual([{ id: 'c1', firstSeen: 3000, lastChanged: 3000, closedAt: null }]);
   });
 });
+
+describe('ConnectionTable traffic', () => {
+  const withBytes = (sent: number, received: number, extra: Partial<Connection> = {}): Connection => ({
+    ...conn(1, 'ESTABLISHED', 0, [], false),
+    bytesSent: sent, bytesAcked: sent, bytesReceived: received, bytesRetrans: 0, sendRate: null, recvRate: null, rttMs: 1, rttVarMs: 0.5,
+    minRttMs: 0.1, retrans: 0, cwnd: 10, lastSendAt: 0, lastRecvAt: 0, segsOut: 1, segsIn: 1, deliveryRate: null, skmem: null, trafficNote: null,
+    ...extra,
+  });
+
+  it('derives send and receive rates from the change between reads, without touching lastChanged', () => {
+    const table = new ConnectionTable();
+    table.update([withBytes(1000, 0)], 1000);
+    expect(table.get('c1')).toMatchObject({ sendRate: null, recvRate: null });
+    const d = table.update([withBytes(3000, 500)], 2000);
+    expect(d.changed).toEqual([{ id: 'c1', bytesSent: 3000, bytesAcked: 3000, bytesReceived: 500, sendRate: 2000, recvRate: 500 }]);
+    expect(table.get('c1')!.lastChanged).toBe(1000);
+    // Half a second later, 1000 more bytes: 2000 B/s.
+    table.update([withBytes(4000, 500)], 2500);
+    expect(table.get('c1')).toMatchObject({ sendRate: 2000, recvRate: 0 });
+    // Nothing moved: the rates fall to zero once, then the row stays as it is.
+    expect(table.update([withBytes(4000, 500)], 3500).changed).toEqual([{ id: 'c1', sendRate: 0 }]);
+    expect(table.update([withBytes(4000, 500)], 4500).changed).toEqual([]);
+  });
+
+  it('gives no rate when a counter goes back, or while traffic is not collected', () => {
+    const table = new ConnectionTable();
+    table.update([withBytes(5000, 5000)], 1000);
+    table.update([withBytes(100, 6000)], 2000);
+    expect(table.get('c1')).toMatchObject({ sendRate: null, recvRate: 1000 });
+    table.update([conn(1, 'ESTABLISHED', 0, [], false)], 3000);
+    expect(table.get('c1')!.bytesSent).toBeUndefined();
+    table.update([withBytes(200, 6000)], 4000);
+    expect(table.get('c1')).toMatchObject({ bytesSent: 200, sendRate: null, recvRate: null });
+  });
+
+  it('keeps the last counters on a closed row', () => {
+    const table = new ConnectionTable();
+    table.update([withBytes(1000, 2000)], 1000);
+    table.update([], 2000);
+    expect(table.get('c1')).toMatchObject({ bytesSent: 1000, bytesReceived: 2000, closedAt: 2000 });
+  });
+});
+
+describe('ConnectionTable closed sockets', () => {
+  const traffic = (sent: number) => ({
+    bytesSent: sent, bytesAcked: sent, bytesReceived: 7, bytesRetrans: 0, sendRate: null, recvRate: null, rttMs: 1, rttVarMs: 1, minRttMs: 1,
+    retrans: 0, cwnd: 10, lastSendAt: null, lastRecvAt: null, segsOut: 1, segsIn: 1, deliveryRate: null, skmem: null, trafficNote: null,
+  });
+
+  it('puts final counters on the closed row, and adds a closed row for a socket no read listed', () => {
+    const table = new ConnectionTable();
+    table.update([{ ...conn(1, 'ESTABLISHED', 0, [], false), ...traffic(100) }], 1000);
+    table.update([], 2000);
+    const d = table.update([], 3000, [
+      { id: 'c1', traffic: traffic(5000), row: null },
+      { id: 'x', traffic: traffic(9), row: { ...conn(9, 'CLOSE', 0, [7], false), id: 'short', ...traffic(9) } },
+    ]);
+    expect(d.changed).toContainEqual({ id: 'c1', bytesSent: 5000, bytesAcked: 5000 });
+    expect(table.get('c1')).toMatchObject({ bytesSent: 5000, closedAt: 2000 });
+    expect(d.added).toHaveLength(1);
+    expect(d.added[0]).toMatchObject({ id: 'short', firstSeen: 3000, closedAt: 3000, bytesSent: 9 });
+    // It lingers like any closed row, then goes.
+    expect(table.update([], 3000 + CLOSED_LINGER_MS).removed).toEqual(expect.arrayContaining(['short', 'c1']));
+  });
+});

@@ -1,12 +1,16 @@
 // What the monitor adds to connections: when each was first seen and last changed, and closed rows that
 // linger a few seconds (marked closedAt) so the UI can show them leaving, as TCPView shows them in red.
+// Traffic (bytes, rates, TCP health) rides along when the collector reads it: the rates come from the change
+// of each row's counters between two reads, and counters moving are not news (they do not touch lastChanged).
 import { RowComparer, valueEqual } from '../../shared/diff.js';
 import type { Diff } from '../../shared/protocol.js';
-import type { Connection } from '../../shared/types.js';
+import { assignTraffic, TRAFFIC_FIELDS, type ClosedSocket, type Connection } from '../../shared/types.js';
+import { MAX_BYTES_PER_SEC, perSecond } from './rates.js';
 
 export const CLOSED_LINGER_MS = 5000;
 
-const DERIVED_FIELDS = new Set(['id', 'firstSeen', 'lastChanged', 'closedAt']);
+/** Fields whose change does not move lastChanged: the monitor's own, and traffic, which moves all the time. */
+const DERIVED_FIELDS = new Set<string>(['id', 'firstSeen', 'lastChanged', 'closedAt', 'sendRate', 'recvRate', ...TRAFFIC_FIELDS]);
 
 interface Entry {
   row: Connection;
@@ -31,6 +35,8 @@ export class ConnectionTable {
   private order: Entry[] = [];
   private readonly compare = new RowComparer();
   private generation = 0;
+  /** When the previous read was applied: the rates' time base. */
+  private lastUpdate: number | null = null;
 
   constructor(private readonly lingerMs = CLOSED_LINGER_MS) {}
 
@@ -49,7 +55,8 @@ export class ConnectionTable {
     return out;
   }
 
-  update(fresh: readonly Connection[], now: number): Diff<Connection> {
+  /** `closed`: sockets that closed since the last read with their final traffic (see DatasetResult). */
+  update(fresh: readonly Connection[], now: number, closed?: readonly ClosedSocket[]): Diff<Connection> {
     const gen = ++this.generation;
     const diff: Diff<Connection> = { added: [], removed: [], changed: [] };
     const sizeBefore = this.entries.size;
@@ -60,6 +67,8 @@ export class ConnectionTable {
     const order: Entry[] = new Array(fresh.length);
     let expected = 0;
     let count = 0;
+    const dt = this.lastUpdate === null ? 0 : now - this.lastUpdate;
+    this.lastUpdate = now;
     for (const f of fresh) {
       let e: Entry | undefined = previous[expected];
       if (e !== undefined && e.seen !== gen && e.row.id === f.id) {
@@ -82,8 +91,18 @@ export class ConnectionTable {
       seenBefore++;
       const before = e.row;
       const open = before.closedAt == null && before.firstSeen !== undefined;
-      if (open && sameConnection(before, f)) continue;
+      let sendRate: number | null = null;
+      let recvRate: number | null = null;
+      if (open && f.bytesSent !== undefined) {
+        sendRate = rateOf(before.bytesSent, f.bytesSent, dt);
+        recvRate = rateOf(before.bytesReceived, f.bytesReceived, dt);
+      }
+      if (open && sameConnection(before, f) && sameTraffic(before, f, sendRate, recvRate)) continue;
       const row = open ? withLifecycle(f, before.firstSeen!, before.lastChanged ?? before.firstSeen!) : withLifecycle(f, now, now);
+      if (row.bytesSent !== undefined) {
+        row.sendRate = sendRate;
+        row.recvRate = recvRate;
+      }
       const patch = this.compare.patch(before, row);
       if (patch === null) continue;
       e.row = row;
@@ -106,7 +125,28 @@ export class ConnectionTable {
         }
       }
     }
+    if (closed) for (const c of closed) this.closeWith(c, now, gen, diff);
     return diff;
+  }
+
+  /** A closed socket's final counters land on its row; one no read listed gets a closed row of its own. */
+  private closeWith(c: ClosedSocket, now: number, gen: number, diff: Diff<Connection>): void {
+    const e = this.entries.get(c.id);
+    if (c.row) {
+      if (e) return;
+      const row = withLifecycle(c.row, now, now);
+      row.closedAt = now;
+      this.entries.set(row.id, { row, seen: gen, index: -1 });
+      diff.added.push(row);
+      return;
+    }
+    if (!e) return;
+    const row = { ...e.row };
+    assignTraffic(row, c.traffic);
+    const patch = this.compare.patch(e.row, row);
+    if (patch === null) return;
+    e.row = row;
+    diff.changed.push(patch);
   }
 }
 
@@ -117,10 +157,10 @@ function ownFieldsChanged(patch: object): boolean {
 
 /** Every field a collector fills. withLifecycle and sameConnection name each one; the check below makes a
  *  field added to Connection a type error here until it is handled. */
-type CollectedField = Exclude<keyof Connection, 'firstSeen' | 'lastChanged' | 'closedAt'>;
+type CollectedField = Exclude<keyof Connection, 'firstSeen' | 'lastChanged' | 'closedAt' | 'sendRate' | 'recvRate'>;
 const COLLECTED_FIELDS = [
   'id', 'proto', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'recvQ', 'sendQ',
-  'uid', 'user', 'inode', 'processes', 'ownerStatus', 'path', 'socketType',
+  'uid', 'user', 'inode', 'processes', 'ownerStatus', 'path', 'socketType', ...TRAFFIC_FIELDS,
 ] as const satisfies readonly CollectedField[];
 type Unhandled = Exclude<CollectedField, (typeof COLLECTED_FIELDS)[number]>;
 const allFieldsHandled: [Unhandled] extends [never] ? true : Unhandled = true;
@@ -142,7 +182,26 @@ function withLifecycle(r: Connection, firstSeen: number, lastChanged: number): C
   // Unix sockets only: inet rows keep the smaller shape.
   if (r.path !== undefined) row.path = r.path;
   if (r.socketType !== undefined) row.socketType = r.socketType;
+  // Traffic only while it is collected: without it, rows keep the smaller shape and the tick costs nothing more.
+  if (r.bytesSent !== undefined) assignTraffic(row, r);
   return row;
+}
+
+/** Bytes per second between two readings; null at first sight, without counters, or when the counter went
+ *  back (a socket reused under the same key). */
+function rateOf(before: number | null | undefined, now: number | null | undefined, dtMs: number): number | null {
+  if (before === null || before === undefined || now === null || now === undefined) return null;
+  return perSecond(before, now, dtMs, MAX_BYTES_PER_SEC);
+}
+
+/** Whether the traffic of a fresh read (with the rates it gives) is what the row already shows. */
+function sameTraffic(a: Connection, b: Connection, sendRate: number | null, recvRate: number | null): boolean {
+  if (b.bytesSent === undefined) return a.bytesSent === undefined;
+  return a.bytesSent === b.bytesSent && a.bytesReceived === b.bytesReceived && a.sendRate === sendRate && a.recvRate === recvRate
+    && a.bytesAcked === b.bytesAcked && a.bytesRetrans === b.bytesRetrans && a.rttMs === b.rttMs && a.rttVarMs === b.rttVarMs
+    && a.minRttMs === b.minRttMs && a.retrans === b.retrans && a.cwnd === b.cwnd && a.lastSendAt === b.lastSendAt
+    && a.lastRecvAt === b.lastRecvAt && a.segsOut === b.segsOut && a.segsIn === b.segsIn && a.deliveryRate === b.deliveryRate
+    && a.trafficNote === b.trafficNote && (a.skmem === b.skmem || valueEqual(a.skmem, b.skmem));
 }
 
 /** Whether a fresh read of a connection says the same as the row in the table: the common case, decided

@@ -1,6 +1,7 @@
 // Ten minutes of per-second receive/transmit byte rates per interface, so a chart opened later has history.
 // Fed by every interfaces read (the monitor reads interfaces once a second even when nobody shows them: it is
-// cheap), rates measured between samples at least SAMPLE_MS apart.
+// cheap), rates measured between samples at least SAMPLE_MS apart. The process chart keeps one more, fed
+// with each process name's byte totals.
 import type { HistoryPoint } from '../../shared/protocol.js';
 import type { InterfaceCounters, NetInterface } from '../../shared/types.js';
 import { MAX_BYTES_PER_SEC, perSecond } from './rates.js';
@@ -15,6 +16,13 @@ interface Series {
   points: HistoryPoint[];
 }
 
+/** Cumulative received and sent bytes of one thing (an interface, a process name). */
+export interface ByteTotals {
+  id: string;
+  rxBytes: number;
+  txBytes: number;
+}
+
 export class InterfaceHistory {
   private series = new Map<string, Series>();
   private lastRecordAt = -Infinity;
@@ -27,11 +35,15 @@ export class InterfaceHistory {
   }
 
   record(at: number, rows: readonly NetInterface[]): void {
+    this.recordTotals(at, rows.map((r) => ({ id: r.id, rxBytes: r.counters.rxBytes, txBytes: r.counters.txBytes })));
+  }
+
+  recordTotals(at: number, rows: Iterable<ByteTotals>): void {
     if (!this.due(at)) return;
     this.lastRecordAt = at;
     for (const row of rows) {
       const s = this.series.get(row.id);
-      const counters = { rxBytes: row.counters.rxBytes, txBytes: row.counters.txBytes };
+      const counters = { rxBytes: row.rxBytes, txBytes: row.txBytes };
       if (!s) {
         this.series.set(row.id, { last: { at, counters }, points: [] });
         continue;

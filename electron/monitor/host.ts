@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { HistoryPoint, RequestParams, ServerMessage, StreamMessage } from '../../shared/protocol.js';
 import type { RecordMethod } from './record/requests.js';
 import type { Dataset } from '../../shared/types.js';
-import type { Monitor, MonitorClient } from './api.js';
+import type { HistoryOf, Monitor, MonitorClient } from './api.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 import type { PrivilegedOwners } from '../collectors/linux/socket-owners.js';
 
@@ -58,7 +58,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   const log = options.log ?? ((line: string) => console.warn(line));
   const baseDelay = options.restartDelayMs ?? 100;
   const clients = new Map<number, ClientRecord>();
-  const historyRequests = new Map<number, { iface: string; resolve: (points: HistoryPoint[]) => void; reject: (err: Error) => void }>();
+  const historyRequests = new Map<number, { iface: string; of?: HistoryOf; resolve: (points: HistoryPoint[]) => void; reject: (err: Error) => void }>();
   const recordRequests = new Map<number, { method: RecordMethod; params: unknown; resolve: (result: unknown) => void; reject: (err: Error) => void }>();
   let nextClient = 0;
   let nextRequest = 0;
@@ -148,7 +148,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
     if (intervalMessage) post({ type: 'message', client: 0, message: intervalMessage });
     if (pauseMessage) post({ type: 'message', client: 0, message: pauseMessage });
     for (const [id, c] of clients) replayClient(id, c);
-    for (const [id, r] of historyRequests) post({ type: 'history', id, iface: r.iface });
+    for (const [id, r] of historyRequests) post({ type: 'history', id, iface: r.iface, of: r.of });
     for (const [id, r] of recordRequests) post({ type: 'record', id, method: r.method, params: r.params });
   }
 
@@ -278,13 +278,13 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
         },
       };
     },
-    history(iface) {
+    history(iface, of) {
       if (closing) return Promise.reject(new Error('the monitor is closed'));
       if (failedNotice) return Promise.reject(new Error('the monitor is not running'));
       const id = ++nextRequest;
       return new Promise<HistoryPoint[]>((resolve, reject) => {
-        historyRequests.set(id, { iface, resolve, reject });
-        post({ type: 'history', id, iface });
+        historyRequests.set(id, { iface, of, resolve, reject });
+        post({ type: 'history', id, iface, of });
       });
     },
     record(method, params) {

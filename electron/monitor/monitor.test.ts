@@ -214,6 +214,37 @@ describe('scheduling', () => {
     await monitor.close();
   });
 
+  it('collects traffic only while a client shows it with the connections, and reads at once when it starts', async () => {
+    const { monitor, collectors } = setup();
+    const asked: string[][] = [];
+    Object.assign(collectors.connections, { setExtras: (e: readonly string[]) => asked.push([...e]) });
+    const a = new TestClient(monitor);
+    a.handle({ type: 'subscribe', dataset: 'connections' });
+    a.handle({ type: 'subscribe', dataset: 'routes' });
+    // A client that never reported visibility shows everything: traffic and socket memory too.
+    await tick(0);
+    expect(asked.at(-1)).toEqual(['traffic', 'socketMemory']);
+    // An older client's visibility without extras asks for none.
+    a.handle({ type: 'visibility', hidden: false, visible: ['connections'] });
+    expect(asked.at(-1)).toEqual([]);
+    expect(a.of('status').at(-1)!.status).toMatchObject({ polling: ['connections'], extras: [] });
+    await tick(1000);
+    const reads = collectors.connections.reads;
+    a.handle({ type: 'visibility', hidden: false, visible: ['connections'], extras: ['traffic'] });
+    expect(asked.at(-1)).toEqual(['traffic']);
+    await tick(0);
+    expect(collectors.connections.reads).toBe(reads + 1);
+    // Traffic columns on another tab, or a hidden window, collect nothing.
+    a.handle({ type: 'visibility', hidden: false, visible: ['routes'], extras: ['traffic'] });
+    expect(asked.at(-1)).toEqual([]);
+    a.handle({ type: 'visibility', hidden: true, visible: ['connections'], extras: ['traffic'] });
+    expect(asked.at(-1)).toEqual([]);
+    const calls = asked.length;
+    a.handle({ type: 'visibility', hidden: true, visible: ['connections'], extras: ['traffic'] });
+    expect(asked.length).toBe(calls);
+    await monitor.close();
+  });
+
   it('keeps sampling interfaces once a second for the history, shown or not', async () => {
     const { monitor, collectors } = setup();
     await tick(10_000);

@@ -23,8 +23,10 @@ import {
   type TickInfo,
 } from '../../shared/protocol.js';
 import {
+  COLLECT_EXTRAS,
   DATASETS,
   emptyDiagnostics,
+  type CollectExtra,
   type AnyRow,
   type Dataset,
   type DatasetResult,
@@ -33,7 +35,7 @@ import {
   type NetInterface,
 } from '../../shared/types.js';
 import type { Collectors } from '../collectors/collector.js';
-import type { Monitor } from './api.js';
+import type { HistoryOf, Monitor } from './api.js';
 import { DatasetStream } from './clients.js';
 import { CLOSED_LINGER_MS } from './connections.js';
 import { createTable, type Table } from './tables.js';
@@ -59,7 +61,7 @@ interface ClientState {
   send: (message: ServerMessage) => void;
   streams: Map<Dataset, DatasetStream>;
   /** null until the client reports visibility: it then counts as showing all it subscribes to. */
-  visibility: { hidden: boolean; visible: Set<Dataset> } | null;
+  visibility: { hidden: boolean; visible: Set<Dataset>; extras: Set<CollectExtra> } | null;
 }
 
 interface DatasetState {
@@ -87,6 +89,8 @@ export class MonitorCore {
   /** In-flight collector reads, shared by whoever asks meanwhile (the tick and the history sampler). */
   private readonly reads = new Map<Dataset, Promise<DatasetResult<AnyRow>>>();
   private readonly interfaceHistory = new InterfaceHistory();
+  /** Ten minutes of per-second send/receive rates per process name, for the process chart. */
+  private readonly processHistory = new InterfaceHistory();
   private intervalMs: IntervalMs;
   private paused = false;
   private lagCount = 0;
@@ -94,6 +98,8 @@ export class MonitorCore {
   private historyTimer: ReturnType<typeof setInterval> | null = null;
   private lastStatus = '';
   private lastActive = new Set<Dataset>();
+  /** Extras the connections collector was last asked for. */
+  private extras: CollectExtra[] = [];
   private closed = false;
   private readonly lingerMs: number;
   private readonly log: (line: string) => void;
@@ -104,8 +110,14 @@ export class MonitorCore {
     this.lingerMs = options.closedLingerMs ?? CLOSED_LINGER_MS;
     this.log = options.log ?? ((line) => console.warn(line));
     for (const d of DATASETS) {
-      const table = createTable(d, { lingerMs: this.lingerMs, history: this.interfaceHistory });
+      const table = createTable(d, { lingerMs: this.lingerMs, history: this.interfaceHistory, processHistory: this.processHistory });
       this.datasets.set(d, { table, loaded: false, diagnostics: emptyDiagnostics(), tick: null, polling: false });
+    }
+    // A collector's own notices (a long-lived reader restarted) go to every client, as the host's do.
+    for (const d of DATASETS) {
+      this.options.collectors[d]?.setNoticeSink?.((level, code, text) => {
+        for (const c of this.clients.values()) c.send({ type: 'notice', level, code, text });
+      });
     }
     this.historyTimer = setInterval(() => this.sampleHistory(), SAMPLE_MS);
     if (options.record) {
@@ -188,7 +200,7 @@ export class MonitorCore {
         client.streams.get(message.dataset)?.ack(message.seq);
         break;
       case 'visibility':
-        client.visibility = { hidden: message.hidden, visible: new Set(message.visible) };
+        client.visibility = { hidden: message.hidden, visible: new Set(message.visible), extras: new Set(message.extras ?? []) };
         this.activityChanged();
         break;
     }
@@ -212,8 +224,8 @@ export class MonitorCore {
     }
   }
 
-  history(iface: string): HistoryPoint[] {
-    return this.interfaceHistory.get(iface);
+  history(key: string, of: HistoryOf = 'interface'): HistoryPoint[] {
+    return (of === 'process' ? this.processHistory : this.interfaceHistory).get(key);
   }
 
   /** Rows held for a client that is behind on one dataset (for tests and diagnostics). */
@@ -229,6 +241,7 @@ export class MonitorCore {
       hidden: clients.length > 0 && clients.every((c) => c.visibility?.hidden === true),
       polling: this.paused ? [] : this.activeDatasets(),
       recording: this.recorder?.status() ?? null,
+      extras: this.paused ? [] : this.extras,
     };
   }
 
@@ -255,23 +268,45 @@ export class MonitorCore {
     const recording = this.recorder?.wantsConnections === true;
     return DATASETS.filter((d) => {
       if (d === 'connections' && recording) return true;
-      for (const c of this.clients.values()) {
-        if (!c.streams.has(d)) continue;
-        if (c.visibility === null || (!c.visibility.hidden && c.visibility.visible.has(d))) return true;
-      }
+      for (const c of this.clients.values()) if (shows(c, d)) return true;
       return false;
     });
+  }
+
+  /** Extras some client shows with its connections; a client that never reported visibility shows them all. */
+  private wantedExtras(): CollectExtra[] {
+    const wanted = new Set<CollectExtra>();
+    for (const c of this.clients.values()) {
+      // Process rates and totals are traffic.
+      if (shows(c, 'processes')) wanted.add('traffic');
+      if (!shows(c, 'connections')) continue;
+      for (const e of c.visibility?.extras ?? COLLECT_EXTRAS) wanted.add(e);
+    }
+    return COLLECT_EXTRAS.filter((e) => wanted.has(e));
   }
 
   private activityChanged(): void {
     const active = this.activeDatasets();
     const before = this.lastActive;
     this.lastActive = new Set(active);
+    const extras = this.wantedExtras();
+    const moreExtras = extras.some((e) => !this.extras.includes(e));
+    if (extras.length !== this.extras.length || moreExtras) {
+      this.extras = extras;
+      try {
+        this.options.collectors.connections.setExtras?.(extras);
+      } catch (err) {
+        this.log(`monitor: setting the connections collector's extras failed: ${errorText(err)}`);
+      }
+    }
     this.refreshStatus();
     if (this.paused) return;
-    // A tab that just became visible gets fresh data now rather than one interval later.
+    // A tab that just became visible, or a column that needs more data, gets fresh data now rather than one
+    // interval later.
     const at = Date.now();
-    for (const d of active) if (!before.has(d) && !this.datasets.get(d)!.polling) void this.poll(d, at);
+    for (const d of active) {
+      if ((!before.has(d) || ((d === 'connections' || d === 'processes') && moreExtras)) && !this.datasets.get(d)!.polling) void this.poll(d, at);
+    }
   }
 
   private refreshStatus(): void {
@@ -351,7 +386,7 @@ export class MonitorCore {
 
   private publish(d: Dataset, result: DatasetResult<AnyRow>, tick: TickInfo): void {
     const ds = this.datasets.get(d)!;
-    const diff = ds.table.update(result.rows, tick.at);
+    const diff = ds.table.update(result.rows, tick.at, result.closed);
     // The recorder only notes the changes here; it writes them later, in its own batch.
     if (d === 'connections') this.recorder?.connections(diff as Diff<Connection>, (id) => ds.table.get?.(id) as Connection | undefined);
     else if (d === 'interfaces') this.recorder?.interfaces(result.rows as NetInterface[], tick.at);
@@ -368,6 +403,10 @@ export class MonitorCore {
   }
 }
 
+function shows(c: ClientState, d: Dataset): boolean {
+  return c.streams.has(d) && (c.visibility === null || (!c.visibility.hidden && c.visibility.visible.has(d)));
+}
+
 /** The monitor on the caller's own thread: for tests, benchmarks and the worker itself. */
 export function createInThreadMonitor(options: MonitorCoreOptions): Monitor & { core: MonitorCore } {
   const core = new MonitorCore(options);
@@ -379,7 +418,7 @@ export function createInThreadMonitor(options: MonitorCoreOptions): Monitor & { 
       core.attach(id, send);
       return { handle: (message) => core.handle(id, message), detach: () => core.detach(id) };
     },
-    history: async (iface) => core.history(iface),
+    history: async (iface, of) => core.history(iface, of),
     record: (method, params) => core.recordRequest(method, params),
     close: async () => core.close(),
   };

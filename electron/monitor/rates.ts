@@ -2,6 +2,7 @@
 // numbers. A counter that went down (a reset: the interface was re-created, the module reloaded; or a 32-bit
 // wrap) gives no rate for that tick rather than a negative or absurd one.
 import {
+  type ProcessTraffic,
   type Counter,
   type InterfaceCounters,
   type InterfaceRates,
@@ -65,6 +66,23 @@ export class CounterRateTracker {
       const before = this.prev.get(row.id);
       row.rate = before ? perSecond(before.value, row.value, at - before.at, MAX_COUNTER_PER_SEC) : null;
       next.set(row.id, { at, value: row.value });
+    }
+    this.prev = next;
+  }
+}
+
+/** Sets each process's send and receive rates from the growth of its byte totals. */
+export class ProcessRateTracker {
+  private prev = new Map<string, Sample<{ sent: number | null; received: number | null }>>();
+
+  apply(rows: ProcessTraffic[], at: number): void {
+    const next = new Map<string, Sample<{ sent: number | null; received: number | null }>>();
+    for (const row of rows) {
+      const before = this.prev.get(row.id);
+      const dt = before ? at - before.at : 0;
+      row.sendRate = before && before.value.sent !== null && row.bytesSent !== null ? perSecond(before.value.sent, row.bytesSent, dt, MAX_BYTES_PER_SEC) : null;
+      row.recvRate = before && before.value.received !== null && row.bytesReceived !== null ? perSecond(before.value.received, row.bytesReceived, dt, MAX_BYTES_PER_SEC) : null;
+      next.set(row.id, { at, value: { sent: row.bytesSent, received: row.bytesReceived } });
     }
     this.prev = next;
   }

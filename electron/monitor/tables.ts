@@ -3,13 +3,13 @@
 // others are small and are rebuilt from each read, with their derived fields set first.
 import { diffRows } from '../../shared/diff.js';
 import type { Diff } from '../../shared/protocol.js';
-import type { AnyRow, Connection, Counter, Dataset, NetInterface } from '../../shared/types.js';
+import type { AnyRow, ClosedSocket, Connection, Counter, Dataset, NetInterface, ProcessTraffic } from '../../shared/types.js';
 import { ConnectionTable } from './connections.js';
-import type { InterfaceHistory } from './history.js';
-import { CounterRateTracker, InterfaceRateTracker } from './rates.js';
+import type { ByteTotals, InterfaceHistory } from './history.js';
+import { CounterRateTracker, InterfaceRateTracker, ProcessRateTracker } from './rates.js';
 
 export interface Table {
-  update(rows: readonly AnyRow[], at: number): Diff<AnyRow>;
+  update(rows: readonly AnyRow[], at: number, closed?: readonly ClosedSocket[]): Diff<AnyRow>;
   rows(): AnyRow[];
   /** One row by id (connections: the recorder asks for a reopened row). */
   get?(id: string): AnyRow | undefined;
@@ -34,12 +34,12 @@ class KeyedTable implements Table {
   }
 }
 
-export function createTable(dataset: Dataset, options: { lingerMs: number; history: InterfaceHistory }): Table {
+export function createTable(dataset: Dataset, options: { lingerMs: number; history: InterfaceHistory; processHistory?: InterfaceHistory }): Table {
   switch (dataset) {
     case 'connections': {
       const table = new ConnectionTable(options.lingerMs);
       return {
-        update: (rows, at) => table.update(rows as Connection[], at) as Diff<AnyRow>,
+        update: (rows, at, closed) => table.update(rows as Connection[], at, closed) as Diff<AnyRow>,
         rows: () => table.rows(),
         get: (id) => table.get(id),
       };
@@ -55,7 +55,30 @@ export function createTable(dataset: Dataset, options: { lingerMs: number; histo
       const rates = new CounterRateTracker();
       return new KeyedTable((rows, at) => rates.apply(rows as Counter[], at));
     }
+    case 'processes': {
+      const rates = new ProcessRateTracker();
+      return new KeyedTable((rows, at) => {
+        rates.apply(rows as ProcessTraffic[], at);
+        options.processHistory?.recordTotals(at, totalsByName(rows as ProcessTraffic[]));
+      });
+    }
     default:
       return new KeyedTable();
   }
+}
+
+/** The process chart follows a name (the side list's entries), so each name's processes are summed. */
+function totalsByName(rows: readonly ProcessTraffic[]): ByteTotals[] {
+  const byName = new Map<string, ByteTotals>();
+  for (const r of rows) {
+    if (r.bytesSent === null || r.bytesReceived === null) continue;
+    const t = byName.get(r.name);
+    if (t) {
+      t.rxBytes += r.bytesReceived;
+      t.txBytes += r.bytesSent;
+    } else {
+      byName.set(r.name, { id: r.name, rxBytes: r.bytesReceived, txBytes: r.bytesSent });
+    }
+  }
+  return [...byName.values()];
 }

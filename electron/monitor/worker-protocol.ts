@@ -3,12 +3,13 @@
 import type { HistoryPoint, ServerMessage, StreamMessage } from '../../shared/protocol.js';
 import type { InodeOwners } from '../collectors/linux/socket-owners.js';
 import type { RecordMethod } from './record/requests.js';
+import type { HistoryOf } from './api.js';
 
 export type ToWorker =
   | { type: 'attach'; client: number }
   | { type: 'detach'; client: number }
   | { type: 'message'; client: number; message: StreamMessage }
-  | { type: 'history'; id: number; iface: string }
+  | { type: 'history'; id: number; iface: string; of?: HistoryOf }
   /** Whether the privileged agent runs (the host replays this to a restarted worker). */
   | { type: 'agent'; active: boolean }
   /** The agent's answer to an 'owners' question, or null. */

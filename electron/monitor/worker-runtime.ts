@@ -27,7 +27,7 @@ export function serveMonitor(
         core.handle(message.client, message.message);
         break;
       case 'history':
-        post({ type: 'history', id: message.id, points: core.history(message.iface) });
+        post({ type: 'history', id: message.id, points: core.history(message.iface, message.of) });
         break;
       case 'agent':
         relay?.setActive(message.active);

@@ -11,6 +11,7 @@ import { withNames, type OsCollectors } from '../collectors/names/index.js';
 import { remoteRows, type RemoteReading } from './datasets.js';
 import { FrameReader, type Frame, type Hello } from './frames.js';
 import { REMOTE_SCRIPT } from './script.js';
+import { unavailableCollector } from '../collectors/run-command.js';
 
 export type RemoteState = 'connecting' | 'connected' | 'disconnected';
 
@@ -233,5 +234,8 @@ const OS_DATASETS = ['connections', 'routes', 'interfaces', 'statistics', 'multi
 
 /** Collectors that answer from a remote host's frames, with names (services, places) of its connections. */
 export function remoteCollectors(host: RemoteHost): Collectors {
-  return withNames(Object.fromEntries(OS_DATASETS.map((d) => [d, { read: () => host.read(d) }])) as unknown as OsCollectors);
+  const os = Object.fromEntries(OS_DATASETS.map((d) => [d, { read: () => host.read(d) }])) as unknown as OsCollectors;
+  // Per-process traffic needs the destroy-event stream and the owners on that host: not read remotely.
+  os.processes = unavailableCollector('per-process traffic', 'not read from remote hosts');
+  return withNames(os);
 }

@@ -120,13 +120,17 @@ export function useGridSort(gridId: string, columns: GridColumn<never>[] | GridC
   }, [saved, columns]);
 }
 
+/** Whether a column shows: as the user chose, else as the column's default. */
+export function isColumnVisible(settings: GridSettings | undefined, column: Pick<GridColumn<never>, 'id' | 'hiddenByDefault'>): boolean {
+  return settings?.hidden ? !settings.hidden.includes(column.id) : !column.hiddenByDefault;
+}
+
 function gridState(settings: GridSettings | undefined, columns: GridColumn<unknown>[], defaultSort: SortState, fitted: Record<string, number> = {}) {
   const known = new Set(columns.map((c) => c.id));
   const saved = (settings?.order ?? []).filter((id) => known.has(id));
   const order = [...saved, ...columns.map((c) => c.id).filter((id) => !saved.includes(id))];
   const visibility: ColumnVisibilityState = {};
-  const hidden = settings?.hidden ? new Set(settings.hidden) : null;
-  for (const c of columns) visibility[c.id] = hidden ? !hidden.has(c.id) : !c.hiddenByDefault;
+  for (const c of columns) visibility[c.id] = isColumnVisible(settings, c);
   const sizing: ColumnSizingState = {};
   // A width the user chose, else the width fitted to the content, else the column's default.
   for (const c of columns) sizing[c.id] = settings?.sizes[c.id] ?? fitted[c.id] ?? c.width;

@@ -18,6 +18,8 @@ export interface RateChartProps {
   /** Bumped whenever `data` (mutated in place) has new points. */
   revision: number;
   label: string;
+  /** The two series' names in the legend (RX and TX unless said otherwise). */
+  labels?: { rx: string; tx: string };
 }
 
 interface Palette {
@@ -93,7 +95,7 @@ function axisRate(v: number): string {
 const rateValue = (u: uPlot, v: number | null, s: number, idx: number | null) => legendValue(u, v, s, idx, formatRate);
 const timeValue = (u: uPlot, v: number | null, s: number, idx: number | null) => legendValue(u, v, s, idx, (t) => formatClock(t * 1000));
 
-function options(p: Palette, width: number, height: number): uPlot.Options {
+function options(p: Palette, width: number, height: number, labels = { rx: 'RX', tx: 'TX' }): uPlot.Options {
   const axis = {
     stroke: p.muted,
     grid: { stroke: p.border, width: 1 },
@@ -127,14 +129,14 @@ function options(p: Palette, width: number, height: number): uPlot.Options {
     ],
     series: [
       { label: 'Time', value: timeValue },
-      { label: 'RX', stroke: p.rx, width: 1.5, fill: translucent(p.rx, 0.15), value: rateValue, points: { show: false } },
+      { label: labels.rx, stroke: p.rx, width: 1.5, fill: translucent(p.rx, 0.15), value: rateValue, points: { show: false } },
       // Dashed, so that equal receive and transmit rates (loopback) still show both lines.
-      { label: 'TX', stroke: p.tx, width: 1.5, dash: [6, 3], fill: translucent(p.tx, 0.12), value: rateValue, points: { show: false } },
+      { label: labels.tx, stroke: p.tx, width: 1.5, dash: [6, 3], fill: translucent(p.tx, 0.12), value: rateValue, points: { show: false } },
     ],
   };
 }
 
-export function RateChart({ data, revision, label }: RateChartProps) {
+export function RateChart({ data, revision, label, labels }: RateChartProps) {
   const boxRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const theme = useThemeRevision();
@@ -146,7 +148,7 @@ export function RateChart({ data, revision, label }: RateChartProps) {
     const legendRoom = () => plotRef.current?.root.querySelector<HTMLElement>('.u-legend')?.offsetHeight ?? 28;
     const size = () => ({ width: Math.max(120, box.clientWidth), height: Math.max(80, box.clientHeight - legendRoom()) });
     const { width, height } = size();
-    const plot = new uPlot(options(readPalette(), width, height), [data.t, data.rx, data.tx], box);
+    const plot = new uPlot(options(readPalette(), width, height, labels), [data.t, data.rx, data.tx], box);
     plotRef.current = plot;
     plot.setSize(size());
     const observer = new ResizeObserver(() => {

@@ -25,6 +25,7 @@ const TAB_OF: Record<Dataset, 'connections' | 'routes' | 'interfaces' | 'statist
   multicast: 'interfaces',
   statistics: 'statistics',
   names: 'connections',
+  processes: 'connections',
 };
 
 export const captureStore = createStore<CaptureState>((set) => ({

@@ -4,7 +4,7 @@
 // host for a fresh snapshot. Acks go back after a batch is applied, which is the host's backpressure signal.
 import { createStore, useStore } from 'zustand';
 import type { DiffMessage, MonitorStatus, ServerMessage, SnapshotMessage, TickInfo } from '../../shared/protocol.js';
-import { DATASETS, type Dataset, type Diagnostics, type RowTypes } from '../../shared/types.js';
+import { DATASETS, TRAFFIC_FIELDS, type Dataset, type Diagnostics, type RowTypes } from '../../shared/types.js';
 import { applyDiff } from '../../shared/diff.js';
 import { ALERT_TITLES, type Alert } from '../../shared/record.js';
 import type { TableChange } from '../../shared/sorted-view.js';
@@ -80,7 +80,7 @@ export function useData<T>(selector: (s: DataState) => T): T {
 
 /** Fields whose change is news to a person (TCPView marks state changes, not queue churn). */
 const QUIET_FIELDS: Partial<Record<Dataset, ReadonlySet<string>>> = {
-  connections: new Set(['id', 'recvQ', 'sendQ', 'lastChanged']),
+  connections: new Set(['id', 'recvQ', 'sendQ', 'lastChanged', 'sendRate', 'recvRate', ...TRAFFIC_FIELDS]),
 };
 /** Datasets whose rows get new/changed highlights. Counters change every tick: they show rates instead. */
 const MARKED: ReadonlySet<Dataset> = new Set(['connections', 'routes', 'multicast']);

@@ -50,6 +50,9 @@ export function withNames(os: OsCollectors, names: NamesCollector = new NamesCol
         return read;
       },
       dispose: () => connections.dispose?.(),
+      // Traffic extras and notices belong to the collector underneath.
+      setExtras: (extras) => connections.setExtras?.(extras),
+      setNoticeSink: (sink) => connections.setNoticeSink?.(sink),
     },
     names,
   };

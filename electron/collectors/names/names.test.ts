@@ -164,6 +164,7 @@ describe('the names dataset', () => {
       interfaces: { read: async () => ({ rows: [], diagnostics: emptyDiagnostics() }) },
       statistics: { read: async () => ({ rows: [], diagnostics: emptyDiagnostics() }) },
       multicast: { read: async () => ({ rows: [], diagnostics: emptyDiagnostics() }) },
+      processes: { read: async () => ({ rows: [], diagnostics: emptyDiagnostics() }) },
     };
     const names = new NamesCollector(new NameBook({ services: bundledServices }));
     const collectors = withNames(os, names);

@@ -144,6 +144,7 @@ export function syntheticCollectors(connections: SyntheticConnections) {
     multicast: countingCollector(() => []),
     // The monitor's tests are about streaming, not names: the names collector has its own (collectors/names).
     names: countingCollector<NameEntry>(() => []),
+    processes: countingCollector(() => []),
   } satisfies Collectors;
 }
 

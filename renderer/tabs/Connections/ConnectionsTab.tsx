@@ -3,7 +3,7 @@
 import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Capabilities } from '../../../shared/protocol.js';
-import type { Connection, ProcessInfo } from '../../../shared/types.js';
+import type { Connection, ProcessInfo, ProcessTraffic } from '../../../shared/types.js';
 import { isListening, parseFilter, quoteFilterValue, togglesPredicate, type ParsedFilter } from '../../../shared/filter.js';
 import { api } from '../../api/client.js';
 import { DataGrid, useGridSort } from '../../components/DataGrid.js';
@@ -20,13 +20,16 @@ import { useNames } from '../../store/names.js';
 import { KillDialog } from './KillDialog.js';
 import { MultiKillDialog } from './MultiKillDialog.js';
 import { CloseDialog } from './CloseDialog.js';
-import { ProcessList, matchesProcess, processTally, type ProcessEntry } from './ProcessList.js';
+import { ProcessList, matchesProcess, processTally, trafficByName, withTraffic, type ProcessEntry } from './ProcessList.js';
+import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.js';
 import { FilterBox } from './FilterBox.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
 import { registerViewDescription } from '../../store/exports.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
 
 const DEFAULT_SORT = [{ id: 'process', desc: false }];
+
+const loadProcessHistory = (name: string) => api().request('processHistory', { name });
 
 type Dialogs =
   | { kind: 'kill'; row: Connection }
@@ -79,6 +82,8 @@ const TOGGLE_BUTTONS: { key: keyof ConnectionToggles; label: string; title: stri
 export function ConnectionsTab() {
   const live = useData((s) => s.datasets.connections);
   const capture = useCaptureFor('connections');
+  // A capture of per-process totals (macOS nettop -P) shows in the side list, with no sockets in the grid.
+  const processCapture = useCaptureFor('processes');
   const toggles = useSettings((s) => s.toggles);
   const highlights = useSettings((s) => s.highlights);
   // The side list: the user's choice, else shown only when the window is wide enough for it and the
@@ -99,7 +104,7 @@ export function ConnectionsTab() {
     api().request('capabilities', {}).then(setCaps, () => setCaps(null));
   }, []);
 
-  const fixed = capture ? (capture.rows as Connection[]) : null;
+  const fixed = capture ? (capture.rows as Connection[]) : processCapture ? [] : null;
   const { names, epoch: namesEpoch } = useNames(capture);
   const parsed = useMemo(() => parseFilter(query, names), [query, names]);
   // A half-typed or invalid query (`port:`) keeps the last valid filter: the view does not flash to every
@@ -129,7 +134,18 @@ export function ConnectionsTab() {
 
   // The process list and the "needs privileges" count follow the table row by row, like the grid.
   const tally = useMemo(() => () => processTally(byToggles, isListening), [byToggles]);
-  const processes = useLiveAggregate<'connections', ProcessEntry[]>(live, tally, fixed);
+  const tallied = useLiveAggregate<'connections', ProcessEntry[]>(live, tally, fixed);
+  // Rates and totals per process name, from the processes dataset (live only: a capture has none).
+  const procLive = useData((s) => s.datasets.processes);
+  const traffic = useMemo(
+    () => (processCapture ? trafficByName(processCapture.rows as ProcessTraffic[]) : capture || !procLive.received ? null : trafficByName(procLive.rows.values())),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [procLive.version, capture, processCapture],
+  );
+  const processes = useMemo(() => withTraffic(tallied, traffic, processCapture !== null), [tallied, traffic, processCapture]);
+  const selectedTraffic = processFilter !== null ? traffic?.get(processFilter) : undefined;
+  const chartRates = selectedTraffic && selectedTraffic.recvRate !== null && selectedTraffic.sendRate !== null ? { rx: selectedTraffic.recvRate, tx: selectedTraffic.sendRate } : null;
+  const processHistory = useRateHistory(processFilter, loadProcessHistory, chartRates, procLive.tick?.at ?? null, !capture && !processCapture && showProcessList && processFilter !== null);
   // Counted over what the toggles show, as the process list is.
   const deniedCounter = useMemo(() => () => countDenied(byToggles), [byToggles]);
   const denied = useLiveAggregate<'connections', number>(live, deniedCounter, fixed);
@@ -262,11 +278,11 @@ export function ConnectionsTab() {
   useEffect(() => registerViewDescription('connections', () => describe.current()), []);
 
   const setToggle = (change: Partial<ConnectionToggles>) => updateSettings((s) => ({ toggles: { ...s.toggles, ...change } }));
-  const loading = !capture && !live.received;
+  const loading = !capture && !processCapture && !live.received;
 
   return (
     <div className="tab-body">
-      {capture ? <CaptureBanner capture={capture} /> : null}
+      {capture ? <CaptureBanner capture={capture} /> : processCapture ? <CaptureBanner capture={processCapture} /> : null}
       <OverflowBar
         label="Connection filters"
         className="tab-toolbar"
@@ -352,7 +368,19 @@ export function ConnectionsTab() {
       />
       <div className="split">
         {showProcessList ? (
-          <ProcessList entries={processes} selected={processFilter} onSelect={setProcessFilter} onContextMenu={(entry, at, copy) => setProcessMenu({ entry, at, copy })} />
+          <ProcessList
+            entries={processes}
+            selected={processFilter}
+            onSelect={setProcessFilter}
+            onContextMenu={(entry, at, copy) => setProcessMenu({ entry, at, copy })}
+            chart={
+              processFilter !== null && !capture && !processCapture ? (
+                <section className="process-chart" aria-label={`Traffic of ${processFilter}`}>
+                  <RateHistoryChart selected={processFilter} history={processHistory} labels={{ rx: 'Received', tx: 'Sent' }} />
+                </section>
+              ) : null
+            }
+          />
         ) : null}
         <DataGrid
           gridId="connections"
@@ -370,7 +398,9 @@ export function ConnectionsTab() {
           empty={
             loading
               ? 'Reading this machine’s sockets…'
-              : total === 0
+              : processCapture
+                ? 'This capture holds bytes per process, not sockets: they are in the process list.'
+                : total === 0
                 ? 'No sockets.'
                 : `No socket matches${query ? ` “${query}”` : ''}${processFilter ? ` for ${processFilter}` : ''} with these toggles.`
           }

@@ -1,8 +1,8 @@
-// The side list of processes with their connection counts: sortable, searchable; selecting one filters the
-// Connections grid to it.
-import { useMemo, useState } from 'react';
-import type { Connection } from '../../../shared/types.js';
-import { formatCount } from '../../../shared/format.js';
+// The side list of processes with their connection counts and traffic ("top talkers"): sortable, searchable;
+// selecting one filters the Connections grid to it and charts its last 10 minutes.
+import { useMemo, useState, type ReactNode } from 'react';
+import { NO_PROCESS, OTHER_USERS, type Connection, type ProcessTraffic } from '../../../shared/types.js';
+import { formatBytes, formatCount, formatRate } from '../../../shared/format.js';
 import { DataGrid, type GridColumn } from '../../components/DataGrid.js';
 import type { Aggregate } from '../../store/live-rows.js';
 
@@ -12,10 +12,20 @@ export interface ProcessEntry {
   pids: number[];
   connections: number;
   listening: number;
+  /** Traffic of the processes of this name (the processes dataset): undefined while none was read. */
+  traffic?: NameTraffic;
 }
 
-const DENIED = '(needs privileges)';
-const NONE = '(no process)';
+export interface NameTraffic {
+  sendRate: number | null;
+  recvRate: number | null;
+  bytesSent: number | null;
+  bytesReceived: number | null;
+  note: string | null;
+}
+
+const DENIED = OTHER_USERS;
+const NONE = NO_PROCESS;
 
 /** The name a row counts under in the process list (and filters by). */
 function namesOf(r: Connection): readonly string[] {
@@ -63,10 +73,62 @@ export function processTally(include: (r: Connection) => boolean, isListening: (
   };
 }
 
+/** Sums each name's processes, as the list shows names (several pids of one program are one entry). */
+export function trafficByName(rows: Iterable<ProcessTraffic>): Map<string, NameTraffic> {
+  const add = (a: number | null, b: number | null | undefined) => (a === null || b === null || b === undefined ? a ?? b ?? null : a + b);
+  const out = new Map<string, NameTraffic>();
+  for (const r of rows) {
+    const t = out.get(r.name);
+    if (!t) {
+      out.set(r.name, { sendRate: r.sendRate ?? null, recvRate: r.recvRate ?? null, bytesSent: r.bytesSent, bytesReceived: r.bytesReceived, note: r.note });
+      continue;
+    }
+    t.sendRate = add(t.sendRate, r.sendRate);
+    t.recvRate = add(t.recvRate, r.recvRate);
+    t.bytesSent = add(t.bytesSent, r.bytesSent);
+    t.bytesReceived = add(t.bytesReceived, r.bytesReceived);
+  }
+  return out;
+}
+
+/** The tally's entries with their traffic, and the names whose sockets all closed but whose totals remain
+ *  (`all`: every name, even without bytes: a capture of per-process totals). */
+export function withTraffic(entries: ProcessEntry[], traffic: Map<string, NameTraffic> | null, all = false): ProcessEntry[] {
+  if (!traffic) return entries;
+  const seen = new Set<string>();
+  const out = entries.map((e) => {
+    seen.add(e.name);
+    const t = traffic.get(e.name);
+    return t ? { ...e, traffic: t } : e;
+  });
+  for (const [name, t] of traffic) {
+    if (seen.has(name) || (!all && (t.bytesSent ?? 0) + (t.bytesReceived ?? 0) === 0)) continue;
+    out.push({ id: name, name, pids: [], connections: 0, listening: 0, traffic: t });
+  }
+  return out;
+}
+
+function trafficColumn(id: string, header: string, width: number, value: (t: NameTraffic) => number | null, format: (n: number) => string, description: string): GridColumn<ProcessEntry> {
+  const text = (p: ProcessEntry) => {
+    const v = p.traffic ? value(p.traffic) : undefined;
+    return v === undefined ? '' : v === null ? (p.traffic?.note ? 'n/a' : '') : format(v);
+  };
+  return {
+    id, header, width, align: 'right', description,
+    sortValue: (p) => (p.traffic ? value(p.traffic) : null),
+    text,
+    render: (p) => (p.traffic && value(p.traffic) === null && p.traffic.note ? <span className="muted" title={p.traffic.note}>n/a</span> : text(p)),
+  };
+}
+
 const columns: GridColumn<ProcessEntry>[] = [
-  { id: 'name', header: 'Process', width: 130, maxWidth: 150, sortValue: (p) => p.name.toLowerCase(), text: (p) => p.name },
-  { id: 'pids', header: 'PIDs', width: 70, maxWidth: 80, align: 'right', sortValue: (p) => p.pids[0] ?? null, text: (p) => (p.pids.length > 3 ? `${p.pids.slice(0, 3).join(', ')}…` : p.pids.join(', ')) },
-  { id: 'connections', header: 'Conns', width: 56, align: 'right', sortValue: (p) => p.connections, text: (p) => formatCount(p.connections), description: 'Sockets this process holds (as filtered by the toggles)' },
+  { id: 'name', header: 'Process', width: 100, maxWidth: 150, sortValue: (p) => p.name.toLowerCase(), text: (p) => p.name, render: (p) => <span title={p.traffic?.note ?? undefined}>{p.name}</span> },
+  { id: 'pids', header: 'PIDs', width: 50, maxWidth: 80, align: 'right', sortValue: (p) => p.pids[0] ?? null, text: (p) => (p.pids.length > 3 ? `${p.pids.slice(0, 3).join(', ')}…` : p.pids.join(', ')) },
+  { id: 'connections', header: 'Conns', width: 44, align: 'right', sortValue: (p) => p.connections, text: (p) => formatCount(p.connections), description: 'Sockets this process holds (as filtered by the toggles)' },
+  trafficColumn('recvRate', 'Recv/s', 78, (t) => t.recvRate, formatRate, 'Bytes received per second over the last tick (TCP)'),
+  trafficColumn('sendRate', 'Send/s', 78, (t) => t.sendRate, formatRate, 'Bytes sent per second over the last tick (TCP)'),
+  trafficColumn('bytesReceived', 'Recv', 70, (t) => t.bytesReceived, formatBytes, 'TCP bytes received by the connections NetLens has seen, including those that closed since it started'),
+  trafficColumn('bytesSent', 'Sent', 70, (t) => t.bytesSent, formatBytes, 'TCP bytes sent by the connections NetLens has seen, including those that closed since it started'),
   { id: 'listening', header: 'Listen', width: 52, align: 'right', sortValue: (p) => p.listening, text: (p) => formatCount(p.listening), hiddenByDefault: true },
 ];
 
@@ -76,6 +138,8 @@ export function ProcessList(props: {
   onSelect: (name: string | null) => void;
   /** Right click, the Menu key or Shift+F10 on a process. */
   onContextMenu?: (entry: ProcessEntry, at: { x: number; y: number }, copy: () => void) => void;
+  /** Shown under the list: the selected process's chart. */
+  chart?: ReactNode;
 }) {
   const [search, setSearch] = useState('');
   const shown = useMemo(() => {
@@ -96,6 +160,7 @@ export function ProcessList(props: {
         onContextMenu={(entry, at, _selection, copy) => props.onContextMenu?.(entry, at, copy)}
         empty={search ? 'No process matches.' : 'No processes.'}
       />
+      {props.chart}
     </aside>
   );
 }

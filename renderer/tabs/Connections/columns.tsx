@@ -1,11 +1,13 @@
 // The Connections grid's columns, in netstat's order and conventions: `*` for an unspecified address or
 // port, protoN for IPv6, numeric addresses, and the owning process.
+import type { ReactNode } from 'react';
 import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 import { addressSortKey } from '../../../shared/address.js';
-import { formatAddress, formatClock, formatCount, formatDateTime, formatPort } from '../../../shared/format.js';
+import { formatAddress, formatBytes, formatClock, formatCount, formatDateTime, formatMs, formatPort, formatRate } from '../../../shared/format.js';
 import { countryName, hasRemoteAddress, networkText, remoteEntry, serviceName, type NameLookup } from '../../../shared/names.js';
-import type { Connection } from '../../../shared/types.js';
-import type { GridColumn } from '../../components/DataGrid.js';
+import type { CollectExtra, Connection, SocketMemory } from '../../../shared/types.js';
+import { isColumnVisible, type GridColumn } from '../../components/DataGrid.js';
+import type { GridSettings } from '../../store/settings.js';
 
 export function protoLabel(r: Connection): string {
   return r.family === 'inet6' ? `${r.proto}6` : r.proto;
@@ -138,6 +140,8 @@ export function connectionColumns(onProcessClick: (name: string) => void, names:
       description: 'Owning process; click a name to filter to it',
     },
     { id: 'user', header: 'User', width: 90, sortValue: userText, text: userText },
+    // Bytes and rates where they are seen without scrolling; the TCP health and memory columns come last.
+    ...TRAFFIC_COLUMNS.filter((c) => !c.hiddenByDefault),
     { id: 'recvQ', header: 'Recv-Q', width: 70, align: 'right', sortValue: (r) => r.recvQ, text: (r) => formatCount(r.recvQ), description: 'Bytes received but not yet read by the process' },
     { id: 'sendQ', header: 'Send-Q', width: 70, align: 'right', sortValue: (r) => r.sendQ, text: (r) => formatCount(r.sendQ), description: 'Bytes sent but not yet acknowledged by the peer' },
     {
@@ -152,5 +156,62 @@ export function connectionColumns(onProcessClick: (name: string) => void, names:
     { id: 'cmdline', header: 'Command line', width: 320, hiddenByDefault: true, sortValue: (r) => r.processes[0]?.cmdline ?? null, text: (r) => r.processes.map((p) => p.cmdline).join(' | ') },
     { id: 'inode', header: 'Inode', width: 90, align: 'right', hiddenByDefault: true, sortValue: (r) => r.inode, text: (r) => (r.inode === null ? '' : String(r.inode)) },
     { id: 'exe', header: 'Executable', width: 220, hiddenByDefault: true, sortValue: (r) => r.processes[0]?.exe ?? null, text: (r) => r.processes.map((p) => p.exe ?? '').join(' | ') },
+    ...TRAFFIC_COLUMNS.filter((c) => c.hiddenByDefault),
   ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Traffic: counters the kernel keeps per TCP socket. A row without them (UDP, raw, unix, listening) shows
+// "n/a" with the reason as its tooltip, never a zero; a row read while traffic was off shows nothing.
+
+type Numeric = number | null | undefined;
+
+function trafficText(r: Connection, value: Numeric, format: (n: number) => string): string {
+  if (value === undefined) return '';
+  if (value === null) return r.trafficNote ? 'n/a' : '';
+  return format(value);
+}
+
+function trafficColumn(
+  id: string, header: string, width: number, value: (r: Connection) => Numeric, format: (n: number) => string,
+  description: string, hiddenByDefault = false,
+): GridColumn<Connection> {
+  const text = (r: Connection) => trafficText(r, value(r), format);
+  return {
+    id, header, width, align: 'right', hiddenByDefault, description,
+    sortValue: (r) => value(r) ?? null,
+    text,
+    render: (r): ReactNode => (value(r) === null && r.trafficNote ? <span className="muted" title={r.trafficNote}>n/a</span> : text(r)),
+  };
+}
+
+const memory = (pick: (m: SocketMemory) => number) => (r: Connection): Numeric => (r.skmem === undefined ? undefined : r.skmem === null ? null : pick(r.skmem));
+
+export const TRAFFIC_COLUMNS: GridColumn<Connection>[] = [
+  trafficColumn('bytesSent', 'Sent', 84, (r) => r.bytesSent, formatBytes, 'Data bytes sent since the socket opened (retransmissions counted once)'),
+  trafficColumn('bytesReceived', 'Received', 84, (r) => r.bytesReceived, formatBytes, 'Data bytes received since the socket opened'),
+  trafficColumn('sendRate', 'Send rate', 90, (r) => r.sendRate, formatRate, 'Bytes sent per second over the last tick'),
+  trafficColumn('recvRate', 'Receive rate', 96, (r) => r.recvRate, formatRate, 'Bytes received per second over the last tick'),
+  trafficColumn('rtt', 'RTT', 70, (r) => r.rttMs, formatMs, 'Smoothed round-trip time the kernel measures', true),
+  trafficColumn('retrans', 'Retransmits', 84, (r) => r.retrans, formatCount, 'Segments sent again over the socket’s life', true),
+  trafficColumn('cwnd', 'Cwnd', 60, (r) => r.cwnd, formatCount, 'Congestion window, in segments', true),
+  trafficColumn('lastSend', 'Last send', 80, (r) => r.lastSendAt, formatClock, 'When data was last sent (to the second)', true),
+  trafficColumn('lastRecv', 'Last receive', 90, (r) => r.lastRecvAt, formatClock, 'When data was last received (to the second)', true),
+  trafficColumn('recvBuffer', 'Recv mem', 84, memory((m) => m.rmemAlloc), formatBytes, 'Receive queue memory in use (ss -m: r)', true),
+  trafficColumn('sendBuffer', 'Send mem', 84, memory((m) => m.wmemAlloc + m.wmemQueued), formatBytes, 'Send memory in use and queued (ss -m: t + w)', true),
+  trafficColumn('rcvBuf', 'Rcvbuf', 80, memory((m) => m.rcvBuf), formatBytes, 'Receive buffer size (ss -m: rb)', true),
+  trafficColumn('sndBuf', 'Sndbuf', 80, memory((m) => m.sndBuf), formatBytes, 'Send buffer size (ss -m: tb)', true),
+  trafficColumn('drops', 'Drops', 64, memory((m) => m.drops), formatCount, 'Packets dropped before reaching the socket (ss -m: d)', true),
+];
+
+/** Which extra each traffic column needs the monitor to collect. */
+const COLUMN_EXTRAS: Record<string, CollectExtra> = Object.fromEntries(
+  TRAFFIC_COLUMNS.map((c) => [c.id, ['recvBuffer', 'sendBuffer', 'rcvBuf', 'sndBuf', 'drops'].includes(c.id) ? 'socketMemory' : 'traffic']),
+);
+
+/** The extras the Connections grid's visible columns need, from its saved column settings. */
+export function connectionExtras(grid: GridSettings | undefined): CollectExtra[] {
+  const out = new Set<CollectExtra>();
+  for (const c of TRAFFIC_COLUMNS) if (isColumnVisible(grid, c)) out.add(COLUMN_EXTRAS[c.id]!);
+  return [...out];
 }

@@ -6,15 +6,17 @@ import type { MulticastGroup, NetInterface } from '../../../shared/types.js';
 import { formatRate } from '../../../shared/format.js';
 import { DataGrid, ROW_HEIGHT } from '../../components/DataGrid.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
-import { RateChart } from '../../components/RateChart.js';
+import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.js';
 import { api } from '../../api/client.js';
 import { useData } from '../../store/data.js';
 import { reportPanel } from '../../store/view.js';
 import { useCaptureFor } from '../../store/capture.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
 import { captureInterfaceColumns, liveInterfaceColumns, multicastCaptureColumns, multicastColumns } from './columns.js';
-import { appendSample, busiestInterface, rateRings, seriesFromHistory, type ChartSeries } from './rate-series.js';
+import { busiestInterface, rateRings } from './rate-series.js';
 import '../tabs-extra.css';
+
+const loadInterfaceHistory = (iface: string) => api().request('history', { iface });
 
 /** A sparkline older than this (the tab was hidden, so nothing fed it) is refilled from the host's history. */
 const STALE_SPARK_MS = 15_000;
@@ -22,53 +24,6 @@ const STALE_SPARK_MS = 15_000;
 /** Column header, footer and borders around the interface grid's rows. */
 const LIST_CHROME = 27 + 31 + 4;
 
-type HistoryState = { iface: string; status: 'loading' | 'ready' | 'error'; error?: string };
-
-/** The selected interface's last ten minutes: the host's history, then each live tick appended. */
-function useRateHistory(iface: string | null, row: NetInterface | undefined, tickAt: number | null, live: boolean) {
-  const seriesRef = useRef<ChartSeries>({ t: [], rx: [], tx: [] });
-  const [state, setState] = useState<HistoryState | null>(null);
-  const [revision, setRevision] = useState(0);
-
-  useEffect(() => {
-    if (!iface || !live) {
-      setState(null);
-      return;
-    }
-    let cancelled = false;
-    // Live ticks that arrive while the history loads are kept and merged after it.
-    seriesRef.current = { t: [], rx: [], tx: [] };
-    setState({ iface, status: 'loading' });
-    api()
-      .request('history', { iface })
-      .then(
-        (points) => {
-          if (cancelled) return;
-          const pending = seriesRef.current;
-          const next = seriesFromHistory(points);
-          for (let i = 0; i < pending.t.length; i++) appendSample(next, pending.t[i]! * 1000, pending.rx[i]!, pending.tx[i]!);
-          seriesRef.current = next;
-          setState({ iface, status: 'ready' });
-          setRevision((r) => r + 1);
-        },
-        (err: unknown) => {
-          if (!cancelled) setState({ iface, status: 'error', error: err instanceof Error ? err.message : String(err) });
-        },
-      );
-    return () => {
-      cancelled = true;
-    };
-  }, [iface, live]);
-
-  useEffect(() => {
-    if (!live || tickAt === null || !row?.rates) return;
-    if (appendSample(seriesRef.current, tickAt, row.rates.rxBytesPerSec, row.rates.txBytesPerSec)) setRevision((r) => r + 1);
-    // Only a new tick adds a point.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [tickAt, live]);
-
-  return { series: seriesRef.current, revision, state };
-}
 
 export function InterfacesTab() {
   const live = useData((s) => s.datasets.interfaces);
@@ -121,7 +76,8 @@ export function InterfacesTab() {
   }
   const selectedRow = selected ? byId.get(selected) : undefined;
 
-  const history = useRateHistory(selected, selectedRow, tickAt, !capture && selected !== null);
+  const rates = selectedRow?.rates ? { rx: selectedRow.rates.rxBytesPerSec, tx: selectedRow.rates.txBytesPerSec } : null;
+  const history = useRateHistory(selected, loadInterfaceHistory, rates, tickAt, !capture && selected !== null);
 
   const groups = useMemo(() => {
     if (multicastCapture) return multicastCapture.rows as MulticastGroup[];
@@ -174,12 +130,13 @@ export function InterfacesTab() {
                 'Throughput'
               )}
             </h3>
-            <ChartArea
-              selected={selected}
-              capture={capture !== null}
-              received={live.received}
-              history={history}
-            />
+            {capture ? (
+              <div className="chart-state" role="status">A capture is a single reading: it has no rates or history.</div>
+            ) : !selected ? (
+              <div className="chart-state" role="status">{live.received ? 'Select an interface to chart it.' : 'Reading interfaces…'}</div>
+            ) : (
+              <RateHistoryChart selected={selected} history={history} />
+            )}
           </section>
           <section className="iface-multicast" aria-label="Multicast groups">
             <h3>
@@ -207,26 +164,6 @@ export function InterfacesTab() {
           </section>
         </div>
       </div>
-    </div>
-  );
-}
-
-function ChartArea({ selected, capture, received, history }: {
-  selected: string | null;
-  capture: boolean;
-  received: boolean;
-  history: ReturnType<typeof useRateHistory>;
-}) {
-  if (capture) return <div className="chart-state" role="status">A capture is a single reading: it has no rates or history.</div>;
-  if (!selected) return <div className="chart-state" role="status">{received ? 'Select an interface to chart it.' : 'Reading interfaces…'}</div>;
-  const st = history.state;
-  if (!st || st.status === 'loading') return <div className="chart-state" role="status">Loading the last 10 minutes of {selected}…</div>;
-  if (st.status === 'error') return <div className="chart-state error" role="alert">Could not load the history of {selected}: {st.error}</div>;
-  const waiting = history.series.t.length < 2;
-  return (
-    <div className="chart-box">
-      <RateChart data={history.series} revision={history.revision} label={`Receive and transmit rates of ${selected} over the last 10 minutes`} />
-      {waiting ? <div className="chart-overlay" role="status">Waiting for rate samples: a rate needs two readings a second apart…</div> : null}
     </div>
   );
 }

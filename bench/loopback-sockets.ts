@@ -1,0 +1,86 @@
+// The benchmarks' loopback sockets: child processes that each hold `count` established TCP connections to
+// themselves (both ends, so 2 × count sockets per child), with the fd limit raised for the child alone.
+// Shared by bench:collect and bench:traffic. Bench support only.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+
+// Each child: a listener on 127.0.0.1 and `count` connections to it, kept open until stdin closes.
+const CHILD_SCRIPT = `
+const net = require('node:net');
+const count = Number(process.argv[1]);
+const held = [];
+const server = net.createServer((s) => { held.push(s); s.on('error', () => {}); });
+server.maxConnections = count + 10;
+server.listen(0, '127.0.0.1', async () => {
+  const port = server.address().port;
+  let open = 0;
+  const batch = 200;
+  for (let i = 0; i < count; i += batch) {
+    await Promise.all(Array.from({ length: Math.min(batch, count - i) }, () => new Promise((resolve, reject) => {
+      const c = net.connect(port, '127.0.0.1', () => { open++; resolve(); });
+      c.on('error', reject);
+      held.push(c);
+    })));
+  }
+  // Wait until the server side has accepted every connection too.
+  while (held.length < 2 * count) await new Promise((r) => setTimeout(r, 20));
+  process.stdout.write('ready ' + open + '\\n');
+});
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+`;
+
+export async function startChild(count: number): Promise<ChildProcess> {
+  // prlimit raises the fd limit for the child alone (2 fds per connection plus node's own).
+  const child = spawn('prlimit', [`--nofile=${2 * count + 1024}`, process.execPath, '-e', CHILD_SCRIPT, String(count)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => ['exited'])])) as string[];
+  if (!line?.startsWith('ready')) throw new Error(`bench child failed to start: ${line}`);
+  return child;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+}
+
+export function timeCommand(cmd: string, args: string[]): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
+  return ms;
+}
+
+export const round2 = (x: number) => Math.round(x * 100) / 100;
+
+export async function stopChildren(children: ChildProcess[]): Promise<void> {
+  for (const c of children) {
+    c.stdin?.end();
+    if (c.exitCode === null) c.kill('SIGTERM');
+  }
+  await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? once(c, 'exit') : null)));
+}
+
+/** Runs a benchmark over `connections` loopback connections held by `children` children: prints the JSON
+ *  line its body returns, and stops the children whatever happens. */
+export function benchWithSockets(connections: number, children: number, body: (pids: Set<number | undefined>) => Promise<object>): void {
+  const run = async () => {
+    const held: ChildProcess[] = [];
+    try {
+      const per = Math.ceil(connections / children);
+      for (let i = 0; i < children; i++) held.push(await startChild(per));
+      console.log(JSON.stringify(await body(new Set(held.map((c) => c.pid)))));
+    } finally {
+      await stopChildren(held);
+    }
+  };
+  run().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

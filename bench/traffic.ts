@@ -1,0 +1,197 @@
+// Benchmark of traffic collection (issue 12) on the collect bench's 20,000 loopback TCP sockets, against
+// `ss -tin` measured in the same run:
+//   - a tick with traffic: the connections collector with `ss -tinHe` joined to its rows, and the monitor's
+//     table update (rates, diff), against `ss -tin` alone (target: at most 1.2 ×);
+//   - a tick with traffic hidden, against a collector that never collected traffic (target: adds nothing);
+//   - destroy events while a child opens and closes 2,000 loopback connections a second for 5 s: every close
+//     must arrive (both ends: 2 events per connection), none dropped, and how late (lag after each batch).
+// Prints one JSON line. The machine is shared and loaded: read the ratios, not the milliseconds.
+//   npm run bench:traffic [-- --connections N --rounds N]
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { TcpDestroyStream } from '../electron/collectors/connections/tcp-events.js';
+import { LinuxConnectionsCollector } from '../electron/collectors/connections/linux.js';
+import { ConnectionTable } from '../electron/monitor/connections.js';
+import { benchWithSockets, median, round2, timeCommand } from './loopback-sockets.js';
+
+const { values } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '10000' },
+    children: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '11' },
+    'closes-per-second': { type: 'string', default: '2000' },
+    'close-seconds': { type: 'string', default: '5' },
+  },
+});
+const CLOSES_PER_SECOND = Number(values['closes-per-second']);
+const CLOSE_SECONDS = Number(values['close-seconds']);
+const CONNECTIONS = Number(values.connections);
+const CHILDREN = Number(values.children);
+const ROUNDS = Number(values.rounds);
+
+// Opens and closes `rate` connections a second to its own listener for `seconds`, in batches every 10 ms;
+// prints the listener's port, then "batch <closed so far> <ms since epoch>" as each batch has closed.
+const CHURN_SCRIPT = `
+const net = require('node:net');
+const [rate, seconds] = process.argv.slice(1).map(Number);
+const server = net.createServer((s) => { s.on('error', () => {}); s.on('end', () => s.end()); s.resume(); });
+server.listen(0, '127.0.0.1', async () => {
+  console.log('port ' + server.address().port);
+  await new Promise((r) => process.stdin.once('data', r));
+  const perBatch = Math.max(1, Math.round(rate / 100));
+  const batches = Math.round((rate * seconds) / perBatch);
+  const start = Date.now();
+  let closed = 0;
+  for (let b = 0; b < batches; b++) {
+    await Promise.all(Array.from({ length: perBatch }, () => new Promise((resolve) => {
+      const c = net.connect(server.address().port, '127.0.0.1', () => c.end('x'));
+      c.on('error', resolve);
+      c.on('close', resolve);
+      c.resume();
+    })));
+    closed += perBatch;
+    console.log('batch ' + closed + ' ' + Date.now());
+    const wait = start + ((b + 1) * 1000 * perBatch) / rate - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  console.log('done ' + closed + ' ' + (Date.now() - start));
+});
+`;
+
+/** Destroy events under churn: how many arrive, how many are lost, how late. */
+async function destroyEvents(): Promise<Record<string, unknown>> {
+  const stream = new TcpDestroyStream();
+  stream.start();
+  const child = spawn(process.execPath, ['-e', CHURN_SCRIPT, String(CLOSES_PER_SECOND), String(CLOSE_SECONDS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const batches: { closed: number; at: number }[] = [];
+  let port = 0;
+  let done: { closed: number; ms: number } | null = null;
+  const ready = new Promise<void>((resolve) => {
+    lines.on('line', (line) => {
+      const [kind, a, b] = line.split(' ');
+      if (kind === 'port') {
+        port = Number(a);
+        resolve();
+      } else if (kind === 'batch') batches.push({ closed: Number(a), at: Number(b) });
+      else if (kind === 'done') done = { closed: Number(a), ms: Number(b) };
+    });
+  });
+  await ready;
+  // Let the reader start before the first close.
+  const t0 = Date.now();
+  while (!stream.stats.running && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+  // Running is not yet subscribed: ss opens its netlink socket after it starts.
+  await new Promise((r) => setTimeout(r, 500));
+  child.stdin!.write('go\n');
+  // Each event's arrival, for the bench's port only (both ends of each connection).
+  const arrivals: number[] = [];
+  const take = () => {
+    for (const e of stream.take()) if (e.localPort === port || e.remotePort === port) if (e.remotePort !== 0) arrivals.push(e.at);
+  };
+  const deadline = Date.now() + CLOSE_SECONDS * 1000 + 20_000;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 50));
+    take();
+    const finished = done as { closed: number } | null;
+    if (finished && arrivals.length >= 2 * finished.closed) break;
+    if (Date.now() > deadline) break;
+  }
+  // What arrives within 2 s after the last close counts; later is lost.
+  await new Promise((r) => setTimeout(r, 2000));
+  take();
+  child.stdin!.end();
+  child.kill();
+  stream.stop();
+  const finished = (done ?? { closed: batches.at(-1)?.closed ?? 0, ms: NaN }) as { closed: number; ms: number };
+  const expected = 2 * finished.closed;
+  // Lag: for each batch, from its last close to the arrival of the events that complete it.
+  arrivals.sort((a, b) => a - b);
+  const lags: number[] = [];
+  for (const batch of batches) {
+    const need = 2 * batch.closed;
+    if (need <= arrivals.length) lags.push(Math.max(0, arrivals[need - 1]! - batch.at));
+  }
+  lags.sort((a, b) => a - b);
+  const pct = (p: number) => (lags.length ? lags[Math.min(lags.length - 1, Math.floor(p * lags.length))]! : null);
+  return {
+    connectionsClosed: finished.closed,
+    closesPerSecondAchieved: round2(finished.closed / (finished.ms / 1000)),
+    eventsExpected: expected,
+    eventsReceived: Math.min(arrivals.length, expected),
+    eventsMissing: Math.max(0, expected - arrivals.length),
+    dropped: stream.stats.dropped,
+    parseFailures: stream.stats.parseFailures,
+    lagMs: { p50: pct(0.5), p95: pct(0.95), max: lags.at(-1) ?? null },
+    keptUp: arrivals.length >= expected && stream.stats.dropped === 0 && (pct(0.95) ?? Infinity) < 1000,
+  };
+}
+
+/** One monitor tick of the connections dataset: the collector's read and the table's update. */
+async function timeTick(c: LinuxConnectionsCollector, table: ConnectionTable): Promise<{ ms: number; rows: number; withBytes: number }> {
+  const t0 = process.hrtime.bigint();
+  const r = await c.read();
+  table.update(r.rows, Date.now());
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  let withBytes = 0;
+  for (const row of r.rows) if (typeof row.bytesSent === 'number') withBytes++;
+  return { ms, rows: r.rows.length, withBytes };
+}
+
+benchWithSockets(CONNECTIONS, CHILDREN, async () => {
+
+  // TCP only, both families: what `ss -tin` shows, so the comparison is like for like.
+  const tcpOnly = { tables: ['tcp', 'tcp6'] as const };
+  const traffic = { collector: new LinuxConnectionsCollector(tcpOnly), table: new ConnectionTable() };
+  traffic.collector.setExtras(['traffic']);
+  // Traffic shown once, then hidden: what a user who closed the columns pays.
+  const hidden = { collector: new LinuxConnectionsCollector(tcpOnly), table: new ConnectionTable() };
+  hidden.collector.setExtras(['traffic']);
+  await timeTick(hidden.collector, hidden.table);
+  hidden.collector.setExtras([]);
+  const never = { collector: new LinuxConnectionsCollector(tcpOnly), table: new ConnectionTable() };
+  for (const t of [traffic, hidden, never]) {
+    await timeTick(t.collector, t.table);
+    await timeTick(t.collector, t.table);
+  }
+
+  const times = { ssTin: [] as number[], traffic: [] as number[], hidden: [] as number[], never: [] as number[] };
+  let check = { rows: 0, withBytes: 0 };
+  for (let round = 0; round < ROUNDS; round++) {
+    times.ssTin.push(timeCommand('ss', ['-tin']));
+    const t = await timeTick(traffic.collector, traffic.table);
+    times.traffic.push(t.ms);
+    check = { rows: t.rows, withBytes: t.withBytes };
+    times.hidden.push((await timeTick(hidden.collector, hidden.table)).ms);
+    times.never.push((await timeTick(never.collector, never.table)).ms);
+  }
+  const m = {
+    ssTinMs: median(times.ssTin),
+    tickWithTrafficMs: median(times.traffic),
+    tickTrafficHiddenMs: median(times.hidden),
+    tickNeverTrafficMs: median(times.never),
+  };
+  const out = {
+    bench: 'traffic',
+    sockets: check.rows,
+    socketsWithBytes: check.withBytes,
+    rounds: ROUNDS,
+    medians: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, round2(v)])),
+    ratios: {
+      trafficTickVsSsTin: round2(m.tickWithTrafficMs / m.ssTinMs),
+      // What traffic adds to a tick, in units of `ss -tin`: the tick also reads /proc and walks fds, which
+      // ss -tin does not.
+      trafficAddedVsSsTin: round2((m.tickWithTrafficMs - m.tickNeverTrafficMs) / m.ssTinMs),
+      hiddenVsNever: round2(m.tickTrafficHiddenMs / m.tickNeverTrafficMs),
+    },
+    targets: {
+      trafficAtMost1_2xSsTin: m.tickWithTrafficMs <= 1.2 * m.ssTinMs,
+      // "Adds nothing": within the noise of a shared machine.
+      hiddenAddsNothing: m.tickTrafficHiddenMs <= 1.1 * m.tickNeverTrafficMs,
+    },
+    note: 'measured on a shared, loaded 2-core machine',
+  };
+  for (const t of [traffic, hidden, never]) t.collector.dispose();
+  return { ...out, destroyEvents: await destroyEvents() };
+});

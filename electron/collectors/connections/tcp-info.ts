@@ -1,0 +1,433 @@
+// TCP traffic and health from iproute2 `ss -i` (tcp_info) and `-m` (skmem), one parser for the live Linux
+// collector (`ss -tinHe`, read once per tick while traffic is shown) and for saved `ss -ti` captures.
+//
+// ss prints a counter only when it is not zero (misc/ss.c tcp_show_info: `if (s->bytes_acked) out(...)`), so
+// a socket with a tcp_info line and no `bytes_received:` has received nothing. Kernels before 4.19 have no
+// bytes_sent; there the bytes the peer acknowledged stand in for it.
+import type { Connection, ConnectionTraffic, Diagnostics, SocketMemory } from '../../../shared/types.js';
+import type { Collector } from '../collector.js';
+import { assignTraffic, recordSkip } from '../../../shared/types.js';
+import { splitColonEndpoint } from './endpoints.js';
+import { lookup } from '../lookup.js';
+
+/** Why rows have no counters: shown in the UI instead of a zero. */
+export const TRAFFIC_NOTES = {
+  udp: 'n/a: the kernel keeps no per-socket UDP byte counts',
+  raw: 'n/a: the kernel keeps no per-socket byte counts for raw sockets',
+  unix: 'n/a: the kernel keeps no per-socket byte counts for unix sockets',
+  listen: 'n/a: a listening socket carries no data',
+  noInfo: 'n/a: the kernel gave no tcp_info for this socket (time-wait and half-open sockets have none)',
+  unreadable: 'n/a: ss printed an unreadable line for this socket (counted in diagnostics)',
+} as const;
+
+/** The traffic fields of a row whose counters are unknown, all null, with the reason. */
+export function unknownTraffic(note: string): ConnectionTraffic {
+  return {
+    bytesSent: null, bytesAcked: null, bytesReceived: null, bytesRetrans: null, sendRate: null, recvRate: null,
+    rttMs: null, rttVarMs: null, minRttMs: null, retrans: null, cwnd: null, lastSendAt: null, lastRecvAt: null,
+    segsOut: null, segsIn: null, deliveryRate: null, skmem: null, trafficNote: note,
+  };
+}
+
+/** A connections collector of an OS whose counters NetLens cannot read: while traffic is asked for, every row
+ *  says why its traffic columns are empty (Windows: administrator rights; macOS: nettop not read live). */
+export function withoutTraffic(collector: Collector<Connection>, note: string): Collector<Connection> {
+  const gap = unknownTraffic(note);
+  let asked = false;
+  return {
+    read: async () => {
+      const r = await collector.read();
+      if (asked) for (const row of r.rows) assignTraffic(row, gap);
+      return r;
+    },
+    setExtras: (extras) => {
+      asked = extras.length > 0;
+      collector.setExtras?.(extras);
+    },
+    dispose: () => collector.dispose?.(),
+  };
+}
+
+/** The reason a row of this protocol and state has no counters, or null for a TCP socket that may have some. */
+export function trafficGap(proto: string, state: string): string | null {
+  switch (proto) {
+    case 'tcp':
+      return state === 'LISTEN' ? TRAFFIC_NOTES.listen : null;
+    case 'udp':
+    case 'udplite':
+      return TRAFFIC_NOTES.udp;
+    case 'raw':
+      return TRAFFIC_NOTES.raw;
+    default:
+      return TRAFFIC_NOTES.unix;
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10;
+}
+
+/** A decimal number of text[s, e), or NaN. */
+function numberAt(text: string, s: number, e: number): number {
+  if (e <= s) return NaN;
+  // Integers (nearly every field) without making a string: this runs ~15 times per socket.
+  let n = 0;
+  let i = s;
+  for (; i < e && i - s < 15; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+  }
+  if (i === e) return n;
+  const c = text.charCodeAt(s);
+  if (c < 48 || c > 57) return NaN;
+  return Number(text.slice(s, e));
+}
+
+const RATE_UNITS: Record<string, number> = { '': 1, K: 1e3, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+
+/** `270032984bps` (ss -n) or `2.7Mbps` (without -n), as bytes per second; NaN when unreadable. */
+function bitsPerSecondAt(text: string, s: number, e: number): number {
+  const m = /^(\d+(?:\.\d+)?)([kKMGT]?)bps$/.exec(text.slice(s, e));
+  return m ? (Number(m[1]) * (RATE_UNITS[m[2] ?? ''] ?? 1)) / 8 : NaN;
+}
+
+const SKMEM_KEYS: Record<string, keyof SocketMemory> = {
+  r: 'rmemAlloc', rb: 'rcvBuf', t: 'wmemAlloc', tb: 'sndBuf', f: 'fwdAlloc', w: 'wmemQueued', o: 'optMem', bl: 'backlog', d: 'drops',
+};
+
+/** `(r0,rb2045297,t0,tb3939840,f0,w0,o0,bl0,d1)` */
+function parseSkmem(value: string): SocketMemory | null {
+  if (!value.startsWith('(') || !value.endsWith(')')) return null;
+  const m: SocketMemory = { rmemAlloc: 0, rcvBuf: 0, wmemAlloc: 0, sndBuf: 0, fwdAlloc: 0, wmemQueued: 0, optMem: 0, backlog: 0, drops: 0 };
+  for (const part of value.slice(1, -1).split(',')) {
+    const at = /^([a-z]+)(\d+)$/.exec(part);
+    if (!at) return null;
+    const key = lookup(SKMEM_KEYS, at[1]!);
+    if (key) m[key] = Number(at[2]);
+  }
+  return m;
+}
+
+/** What the tokens of one socket said, before ss's "absent means zero" is applied. */
+interface RawInfo {
+  bytesSent: number | null;
+  bytesAcked: number | null;
+  bytesReceived: number | null;
+  bytesRetrans: number | null;
+  rtt: number | null;
+  rttVar: number | null;
+  minRtt: number | null;
+  retrans: number | null;
+  cwnd: number | null;
+  lastSnd: number | null;
+  lastRcv: number | null;
+  segsOut: number | null;
+  segsIn: number | null;
+  delivery: number | null;
+  skmem: SocketMemory | null;
+  /** Whether a tcp_info field was seen at all (a socket line with none has no tcp_info). */
+  any: boolean;
+}
+
+function rawInfo(): RawInfo {
+  return {
+    bytesSent: null, bytesAcked: null, bytesReceived: null, bytesRetrans: null, rtt: null, rttVar: null, minRtt: null,
+    retrans: null, cwnd: null, lastSnd: null, lastRcv: null, segsOut: null, segsIn: null, delivery: null, skmem: null, any: false,
+  };
+}
+
+/** One scratch RawInfo serves a whole read. */
+function resetInfo(r: RawInfo): void {
+  r.bytesSent = r.bytesAcked = r.bytesReceived = r.bytesRetrans = r.rtt = r.rttVar = r.minRtt = null;
+  r.retrans = r.cwnd = r.lastSnd = r.lastRcv = r.segsOut = r.segsIn = r.delivery = null;
+  r.skmem = null;
+  r.any = false;
+}
+
+/** The tcp_info keys read (0: any other). */
+const K = { bytesSent: 1, bytesAcked: 2, bytesReceived: 3, bytesRetrans: 4, segsOut: 5, segsIn: 6, cwnd: 7, lastSnd: 8, lastRcv: 9, rtt: 10, minRtt: 11, retrans: 12, skmem: 13 } as const;
+const KEY_NAMES: [string, number][] = [
+  ['bytes_sent', K.bytesSent], ['bytes_acked', K.bytesAcked], ['bytes_received', K.bytesReceived], ['bytes_retrans', K.bytesRetrans],
+  ['segs_out', K.segsOut], ['segs_in', K.segsIn], ['cwnd', K.cwnd], ['lastsnd', K.lastSnd], ['lastrcv', K.lastRcv], ['rtt', K.rtt],
+  ['minrtt', K.minRtt], ['retrans', K.retrans], ['skmem', K.skmem],
+];
+/** Candidates by key length, so most tokens are dismissed by their length and first letter. */
+const KEYS_BY_LENGTH: [string, number][][] = [];
+for (const entry of KEY_NAMES) (KEYS_BY_LENGTH[entry[0].length] ??= []).push(entry);
+
+function keyAt(text: string, s: number, length: number): number {
+  const candidates = KEYS_BY_LENGTH[length];
+  if (candidates === undefined) return 0;
+  const c = text.charCodeAt(s);
+  for (const [name, key] of candidates) if (name.charCodeAt(0) === c && text.startsWith(name, s)) return key;
+  return 0;
+}
+
+/**
+ * Reads the tcp_info tokens of text[from, to) into `info`. Unknown tokens are ignored (every iproute2
+ * release adds some); returns why the text is unreadable (a known field with a value that is no number), or null.
+ */
+function readTokens(text: string, from: number, to: number, info: RawInfo): string | null {
+  let i = from;
+  let pendingRate: 'delivery' | null = null;
+  while (i < to) {
+    while (i < to && isSpace(text.charCodeAt(i))) i++;
+    if (i >= to) break;
+    const s = i;
+    while (i < to && !isSpace(text.charCodeAt(i))) i++;
+    const e = i;
+    if (pendingRate !== null) {
+      const v = bitsPerSecondAt(text, s, e);
+      if (!Number.isFinite(v)) return `unreadable ${pendingRate}_rate`;
+      info.delivery = v;
+      pendingRate = null;
+      continue;
+    }
+    // Find the colon and name the key without making a string of it: this runs ~40 times per socket.
+    let colon = s;
+    while (colon < e && text.charCodeAt(colon) !== 58) colon++;
+    if (colon >= e) {
+      if (e - s === 13 && text.startsWith('delivery_rate', s)) pendingRate = 'delivery';
+      continue;
+    }
+    const key = keyAt(text, s, colon - s);
+    if (key === 0) continue;
+    const vs = colon + 1;
+    let n: number;
+    switch (key) {
+      case K.bytesSent:
+      case K.bytesAcked:
+      case K.bytesReceived:
+      case K.bytesRetrans:
+      case K.segsOut:
+      case K.segsIn:
+      case K.cwnd:
+      case K.lastSnd:
+      case K.lastRcv:
+        n = numberAt(text, vs, e);
+        if (!Number.isFinite(n)) return `unreadable ${text.slice(s, colon)}`;
+        info.any = true;
+        if (key === K.bytesSent) info.bytesSent = n;
+        else if (key === K.bytesAcked) info.bytesAcked = n;
+        else if (key === K.bytesReceived) info.bytesReceived = n;
+        else if (key === K.bytesRetrans) info.bytesRetrans = n;
+        else if (key === K.segsOut) info.segsOut = n;
+        else if (key === K.segsIn) info.segsIn = n;
+        else if (key === K.cwnd) info.cwnd = n;
+        else if (key === K.lastSnd) info.lastSnd = n;
+        else info.lastRcv = n;
+        break;
+      case K.rtt: {
+        let slash = vs;
+        while (slash < e && text.charCodeAt(slash) !== 47) slash++;
+        n = numberAt(text, vs, slash);
+        const varN = slash < e ? numberAt(text, slash + 1, e) : NaN;
+        if (!Number.isFinite(n)) return 'unreadable rtt';
+        info.any = true;
+        info.rtt = n;
+        info.rttVar = Number.isFinite(varN) ? varN : null;
+        break;
+      }
+      case K.minRtt:
+        n = numberAt(text, vs, e);
+        if (!Number.isFinite(n)) return 'unreadable minrtt';
+        info.minRtt = n;
+        break;
+      case K.retrans: {
+        // `retrans:<in flight>/<total>`
+        let slash = vs;
+        while (slash < e && text.charCodeAt(slash) !== 47) slash++;
+        n = slash >= e ? NaN : numberAt(text, slash + 1, e);
+        if (!Number.isFinite(n)) return 'unreadable retrans';
+        info.retrans = n;
+        break;
+      }
+      case K.skmem: {
+        const m = parseSkmem(text.slice(vs, e));
+        if (!m) return 'unreadable skmem';
+        info.skmem = m;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return null;
+}
+
+/** An age the kernel reported, as a time to the second; null without the time of the reading (a capture). */
+function instant(at: number | null, ageMs: number | null): number | null {
+  return at === null ? null : Math.floor((at - (ageMs ?? 0)) / 1000) * 1000;
+}
+
+/** Writes what ss printed at `at` (ms since the epoch, null for a capture) into a row's traffic fields, in
+ *  TRAFFIC_FIELDS order (so every row gets the same shape): counters it left out are zero (see the header). */
+function writeTraffic(t: ConnectionTraffic, r: RawInfo, at: number | null): void {
+  if (!r.any) {
+    assignTraffic(t, NO_INFO);
+    t.skmem = r.skmem;
+    return;
+  }
+  const retransBytes = r.bytesRetrans ?? 0;
+  // Before 4.19 there is no bytes_sent: the acknowledged bytes (less the SYN) are the best there is.
+  t.bytesSent = r.bytesSent !== null ? Math.max(0, r.bytesSent - retransBytes) : r.bytesAcked !== null ? Math.max(0, r.bytesAcked - 1) : 0;
+  t.bytesAcked = r.bytesAcked ?? 0;
+  t.bytesReceived = r.bytesReceived ?? 0;
+  t.bytesRetrans = retransBytes;
+  t.rttMs = r.rtt;
+  t.rttVarMs = r.rttVar;
+  t.minRttMs = r.minRtt;
+  t.retrans = r.retrans ?? 0;
+  t.cwnd = r.cwnd;
+  t.lastSendAt = instant(at, r.lastSnd);
+  t.lastRecvAt = instant(at, r.lastRcv);
+  t.segsOut = r.segsOut ?? 0;
+  t.segsIn = r.segsIn ?? 0;
+  t.deliveryRate = r.delivery;
+  t.skmem = r.skmem;
+  t.trafficNote = null;
+  t.sendRate = null;
+  t.recvRate = null;
+}
+
+const NO_INFO = unknownTraffic(TRAFFIC_NOTES.noInfo);
+const UNREADABLE = unknownTraffic(TRAFFIC_NOTES.unreadable);
+
+/** The traffic of one socket from the detail text ss printed for it (continuation lines, or the tail of a
+ *  one-line `-O` row); `{ reason }` when a known field is unreadable. */
+export function parseTcpInfoText(text: string): ConnectionTraffic | { reason: string } {
+  const info = rawInfo();
+  const reason = readTokens(text, 0, text.length, info);
+  if (reason !== null) return { reason };
+  const t: ConnectionTraffic = {};
+  writeTraffic(t, info, null);
+  return t;
+}
+
+/** Whether text holds tcp_info at all (a capture taken with -i or -m). */
+export function hasTcpInfo(text: string): boolean {
+  return /(?:^|\s)(?:rtt:|bytes_(?:acked|received|sent):|cwnd:|skmem:\()/m.test(text);
+}
+
+/** Where a socket's traffic goes: the row of that inode, or (sockets orphaned after close, inode 0) of those
+ *  endpoints; undefined when no row wants it (the socket opened after the rows were read). */
+export interface TrafficTargets {
+  /** `cookie`: the kernel's socket cookie (`sk:`, printed with -e), which outlives the inode. */
+  byInode(inode: number, cookie: string | null): ConnectionTraffic | undefined;
+  byEndpoints(key: string, cookie: string | null): ConnectionTraffic | undefined;
+}
+
+export function endpointsKey(localAddress: string, localPort: number, remoteAddress: string, remotePort: number): string {
+  return `${localAddress}|${localPort}|${remoteAddress}|${remotePort}`;
+}
+
+const STATE_WORDS = new Set(['ESTAB', 'SYN-SENT', 'SYN-RECV', 'FIN-WAIT-1', 'FIN-WAIT-2', 'TIME-WAIT', 'CLOSE-WAIT', 'LAST-ACK', 'CLOSING', 'LISTEN', 'UNCONN', 'CLOSED', 'UNKNOWN']);
+
+/**
+ * Reads `ss -tinHe` (optionally with -m, or one-line -O) into the rows `targets` names, writing each socket's
+ * fields straight into its row (at 20,000 sockets an object per socket is garbage the tick pays for). A
+ * socket is its row line (`State Recv-Q Send-Q Local Peer ... ino:N ...`) and the indented lines under it.
+ * Lines that are neither are skipped and counted, as are sockets whose tcp_info is unreadable (their row
+ * says so). Returns how many sockets were read.
+ */
+export function parseSsTraffic(text: string, diagnostics: Diagnostics, at: number | null, targets: TrafficTargets, source = 'ss -tinHe'): number {
+  let sockets = 0;
+  const info = rawInfo();
+  let pos = 0;
+  const len = text.length;
+  while (pos < len) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = len;
+    const start = pos;
+    pos = end + 1;
+    if (end === start) continue;
+    const c = text.charCodeAt(start);
+    if (isSpace(c)) {
+      // Detail lines are read with their socket's row; one here has no row above it.
+      if (text.slice(start, end).trim() !== '') recordSkip(diagnostics, source, text.slice(start, end), 'detail line without a socket line');
+      continue;
+    }
+    // The socket's detail: indented lines that follow.
+    let detailEnd = end;
+    while (pos < len && (text.charCodeAt(pos) === 9 || text.charCodeAt(pos) === 32)) {
+      let e = text.indexOf('\n', pos);
+      if (e < 0) e = len;
+      detailEnd = e;
+      pos = e + 1;
+    }
+    const reason = readSocket(text, start, end, detailEnd, at, targets, info);
+    if (reason === null) sockets++;
+    else recordSkip(diagnostics, source, text.slice(start, Math.min(detailEnd, start + 200)), reason);
+  }
+  return sockets;
+}
+
+/** The table form, for tests and tools: every socket's traffic by inode and by endpoints. */
+export function ssTrafficTable(text: string, diagnostics: Diagnostics, at: number | null): { byInode: Map<number, ConnectionTraffic>; byEndpoints: Map<string, ConnectionTraffic>; sockets: number } {
+  const byInode = new Map<number, ConnectionTraffic>();
+  const byEndpoints = new Map<string, ConnectionTraffic>();
+  const fresh = <K>(map: Map<K, ConnectionTraffic>, key: K) => {
+    const t: ConnectionTraffic = {};
+    map.set(key, t);
+    return t;
+  };
+  const sockets = parseSsTraffic(text, diagnostics, at, { byInode: (i) => fresh(byInode, i), byEndpoints: (k) => fresh(byEndpoints, k) });
+  return { byInode, byEndpoints, sockets };
+}
+
+const fieldStarts = new Int32Array(5);
+const fieldEnds = new Int32Array(5);
+
+function readSocket(text: string, start: number, end: number, detailEnd: number, at: number | null, targets: TrafficTargets, info: RawInfo): string | null {
+  // State Recv-Q Send-Q Local Peer
+  let i = start;
+  for (let f = 0; f < 5; f++) {
+    while (i < end && isSpace(text.charCodeAt(i))) i++;
+    if (i >= end) return 'too few fields';
+    fieldStarts[f] = i;
+    while (i < end && !isSpace(text.charCodeAt(i))) i++;
+    fieldEnds[f] = i;
+  }
+  if (!STATE_WORDS.has(text.slice(fieldStarts[0]!, fieldEnds[0]!))) return 'no socket state';
+  if (!Number.isFinite(numberAt(text, fieldStarts[1]!, fieldEnds[1]!)) || !Number.isFinite(numberAt(text, fieldStarts[2]!, fieldEnds[2]!))) return 'bad queues';
+  // ` ino:N` and ` sk:COOKIE` on the row line (-e)
+  let inode = 0;
+  let cookie: string | null = null;
+  for (let k = i; k + 4 <= end; k++) {
+    const c = text.charCodeAt(k);
+    if ((c !== 105 && c !== 115) || text.charCodeAt(k - 1) !== 32) continue;
+    const isInode = c === 105 && text.startsWith('ino:', k);
+    if (!isInode && !(c === 115 && text.startsWith('sk:', k))) continue;
+    const vs = k + (isInode ? 4 : 3);
+    let e = vs;
+    while (e < end && !isSpace(text.charCodeAt(e))) e++;
+    if (isInode) {
+      inode = numberAt(text, vs, e);
+      if (!Number.isFinite(inode)) return 'bad inode';
+    } else {
+      cookie = text.slice(vs, e);
+      break;
+    }
+    k = e;
+  }
+  let target: ConnectionTraffic | undefined;
+  if (inode > 0) {
+    target = targets.byInode(inode, cookie);
+  } else {
+    const local = splitColonEndpoint(text.slice(fieldStarts[3]!, fieldEnds[3]!), '0.0.0.0');
+    const peer = splitColonEndpoint(text.slice(fieldStarts[4]!, fieldEnds[4]!), '0.0.0.0');
+    if (!local || !peer) return 'unreadable address';
+    target = targets.byEndpoints(endpointsKey(local.address, local.port, peer.address, peer.port), cookie);
+  }
+  // A socket no row wants (opened after the rows were read) is not even read.
+  if (target === undefined) return null;
+  resetInfo(info);
+  const reason = readTokens(text, i, detailEnd, info);
+  if (reason !== null) {
+    assignTraffic(target, UNREADABLE);
+    return reason;
+  }
+  writeTraffic(target, info, at);
+  return null;
+}

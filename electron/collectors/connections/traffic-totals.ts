@@ -1,0 +1,199 @@
+// Per-process TCP traffic totals: what each process's connections moved over their lives, including those
+// that closed while NetLens watched, so a process's totals survive its connections closing.
+//
+// Sockets are followed by their kernel cookie (`sk:`), which stays the same when a closed socket loses its
+// inode (FIN-WAIT after close): a row key would change there and count the socket twice. Each reading adds
+// the growth of each socket's counters to the owner it had; a destroy event adds what grew since the last
+// reading. A socket never seen open (it opened and closed between two readings) is credited to the process
+// whose listener it was accepted on; other such sockets (outgoing ones) to NO_PROCESS, or to OTHER_USERS when
+// they belong to another user: the kernel reports their uid, not their process.
+import { assignTraffic, NO_PROCESS, OTHER_USERS, type ClosedSocket, type Connection, type ProcessInfo, type ProcessTraffic } from '../../../shared/types.js';
+import type { DestroyedSocket } from './tcp-events.js';
+import { inetConnectionKey } from './keys.js';
+
+interface Owner {
+  key: string;
+  pid: number | null;
+  name: string;
+  user: string | null;
+  info: ProcessInfo | null;
+}
+
+interface Counted {
+  sent: number;
+  received: number;
+  owner: Owner;
+  rowId: string;
+  /** The last reading that listed it. */
+  seen: number;
+}
+
+interface Totals extends Owner {
+  sent: number;
+  received: number;
+  closed: number;
+  lastActive: number;
+}
+
+/** At most this many processes are remembered; those with no socket open and idle longest go first. */
+export const MAX_PROCESSES = 2000;
+
+const OTHER: Owner = { key: OTHER_USERS, pid: null, name: OTHER_USERS, user: null, info: null };
+const NOBODY: Owner = { key: NO_PROCESS, pid: null, name: NO_PROCESS, user: null, info: null };
+
+/** One Owner per ProcessInfo: the attribution cache shares those objects across rows and ticks. */
+const owners = new WeakMap<ProcessInfo, Owner>();
+function ownerOf(p: ProcessInfo): Owner {
+  let o = owners.get(p);
+  if (!o) owners.set(p, (o = { key: `${p.pid}@${p.startTime ?? ''}`, pid: p.pid, name: p.name, user: p.user, info: p }));
+  return o;
+}
+
+/** Who a row's traffic is credited to now; null when the row names nobody (keep the owner it had). */
+function rowOwner(row: Connection): Owner | null {
+  const p = row.processes[0];
+  if (p) return ownerOf(p);
+  if (row.ownerStatus === 'denied') return OTHER;
+  return null;
+}
+
+export class TrafficTotals {
+  private readonly sockets = new Map<string, Counted>();
+  private readonly totals = new Map<string, Totals>();
+  private reading = 0;
+
+  constructor(private readonly myUid: number) {}
+
+  /**
+   * One reading: `cookies` gives the cookie of each TCP row that has counters; rows without one (traffic
+   * not read) are skipped. Then the destroy events since the last reading: they return the closed sockets
+   * whose final counters the connections table should show.
+   */
+  update(rows: readonly Connection[], cookies: ReadonlyMap<Connection, string>, destroyed: readonly DestroyedSocket[], now: number): ClosedSocket[] {
+    const reading = ++this.reading;
+    for (const row of rows) {
+      const cookie = cookies.get(row);
+      if (cookie === undefined || typeof row.bytesSent !== 'number' || typeof row.bytesReceived !== 'number') continue;
+      let c = this.sockets.get(cookie);
+      const owner = rowOwner(row) ?? c?.owner ?? NOBODY;
+      if (!c) {
+        c = { sent: 0, received: 0, owner, rowId: row.id, seen: reading };
+        this.sockets.set(cookie, c);
+      }
+      c.owner = owner;
+      c.rowId = row.id;
+      c.seen = reading;
+      this.add(c, row.bytesSent, row.bytesReceived, now);
+    }
+    const closed: ClosedSocket[] = [];
+    let listeners: Map<number, Owner> | null = null;
+    for (const ev of destroyed) {
+      // A listener closing carries no data.
+      if (ev.remotePort === 0) continue;
+      const sent = ev.traffic.bytesSent ?? 0;
+      const received = ev.traffic.bytesReceived ?? 0;
+      let c = this.sockets.get(ev.cookie);
+      if (c) {
+        closed.push({ id: c.rowId, traffic: ev.traffic, row: null });
+        this.sockets.delete(ev.cookie);
+      } else {
+        listeners ??= listenerOwners(rows);
+        const owner = listeners.get(ev.localPort) ?? (this.myUid !== 0 && ev.uid !== this.myUid ? OTHER : NOBODY);
+        c = { sent: 0, received: 0, owner, rowId: '', seen: reading };
+        closed.push({ id: '', traffic: ev.traffic, row: closedRow(ev, owner) });
+      }
+      this.add(c, sent, received, ev.at);
+      const t = this.totals.get(c.owner.key);
+      if (t) t.closed++;
+    }
+    // Sockets gone without an event (the reader was down): what they moved so far is counted; forget them
+    // one reading later, in case their event is still on its way.
+    for (const [cookie, c] of this.sockets) if (reading - c.seen > 1) this.sockets.delete(cookie);
+    for (const c of closed) if (c.row) c.id = c.row.id;
+    return closed;
+  }
+
+  /** Credits what a socket's counters grew since they were last counted. */
+  private add(c: Counted, sent: number, received: number, now: number): void {
+    // A counter that went back is a different socket under a reused cookie: start again from it.
+    const ds = sent >= c.sent ? sent - c.sent : sent;
+    const dr = received >= c.received ? received - c.received : received;
+    c.sent = sent;
+    c.received = received;
+    let t = this.totals.get(c.owner.key);
+    if (!t) {
+      t = { ...c.owner, sent: 0, received: 0, closed: 0, lastActive: now };
+      this.totals.set(c.owner.key, t);
+      this.evict();
+    }
+    t.sent += ds;
+    t.received += dr;
+    if (ds > 0 || dr > 0) t.lastActive = now;
+  }
+
+  private evict(): void {
+    if (this.totals.size <= MAX_PROCESSES) return;
+    const owning = new Set<string>();
+    for (const c of this.sockets.values()) owning.add(c.owner.key);
+    let oldest: Totals | null = null;
+    for (const t of this.totals.values()) if (!owning.has(t.key) && (oldest === null || t.lastActive < oldest.lastActive)) oldest = t;
+    if (oldest) this.totals.delete(oldest.key);
+  }
+
+  /** One row per process that holds sockets now or moved TCP bytes since NetLens started. */
+  rows(open: readonly Connection[]): ProcessTraffic[] {
+    const counts = new Map<string, { owner: Owner; n: number }>();
+    for (const row of open) {
+      const owner = rowOwner(row) ?? NOBODY;
+      const e = counts.get(owner.key);
+      if (e) e.n++;
+      else counts.set(owner.key, { owner, n: 1 });
+    }
+    const out: ProcessTraffic[] = [];
+    for (const t of this.totals.values()) {
+      const n = counts.get(t.key)?.n ?? 0;
+      out.push(processRow(t, n, t.sent, t.received, t.closed, null));
+    }
+    for (const [key, e] of counts) {
+      if (this.totals.has(key)) continue;
+      out.push(processRow(e.owner, e.n, null, null, 0, 'n/a: no TCP connection (UDP, raw and unix sockets have no byte counters)'));
+    }
+    return out;
+  }
+}
+
+function processRow(o: Owner, connections: number, sent: number | null, received: number | null, closed: number, note: string | null): ProcessTraffic {
+  const gathered = o.key === OTHER_USERS
+    ? 'sockets of processes this user may not inspect: their bytes, without their processes'
+    : o.key === NO_PROCESS ? 'sockets no process holds, or outgoing connections that closed before a reading could name their process' : null;
+  return {
+    id: o.key, pid: o.pid, name: o.name, user: o.user, connections, bytesSent: sent, bytesReceived: received,
+    closedConnections: closed, note: note ?? gathered,
+  };
+}
+
+/** Listening TCP ports and the process holding each: an accepted connection that closed before any reading
+ *  listed it belonged to the process that accepted it. */
+function listenerOwners(rows: readonly Connection[]): Map<number, Owner> {
+  const out = new Map<number, Owner>();
+  for (const row of rows) {
+    if (row.proto !== 'tcp' || row.state !== 'LISTEN') continue;
+    const owner = rowOwner(row);
+    if (owner && !out.has(row.localPort)) out.set(row.localPort, owner);
+  }
+  return out;
+}
+
+/** The row of a socket that opened and closed between two readings, as the destroy event describes it. */
+function closedRow(ev: DestroyedSocket, owner: Owner): Connection {
+  const processes: ProcessInfo[] = owner.info ? [owner.info] : [];
+  const row: Connection = {
+    id: `${inetConnectionKey('tcp', ev.family, ev.localAddress, ev.localPort, ev.remoteAddress, ev.remotePort, null)}|sk:${ev.cookie}`,
+    proto: 'tcp', family: ev.family,
+    localAddress: ev.localAddress, localPort: ev.localPort, remoteAddress: ev.remoteAddress, remotePort: ev.remotePort,
+    state: 'CLOSE', recvQ: 0, sendQ: 0, uid: ev.uid, user: null, inode: null, processes,
+    ownerStatus: owner === OTHER ? 'denied' : processes.length > 0 ? 'known' : 'none',
+  };
+  assignTraffic(row, ev.traffic);
+  return row;
+}
