@@ -66,7 +66,7 @@ const SS_HEADER = /^(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local Address:Port/;
 const SS_ROW = new RegExp(`^((tcp|udp|raw|u_str|u_dgr|u_seq|nl|p_raw|p_dgr|icmp6|mptcp)\\s+)?${SS_STATE}\\s+\\d+\\s+\\d+\\s+\\S+`);
 const SS_NOSTATE_ROW = /^\d+\s+\d+\s+(\[[0-9a-f:.]+\]|[0-9.]+(%\S+)?|\*):\d+\s+\S+:\S+/i;
 const NETTOP_HEADER = /^(time)?,[^,]*,?(interface,state,)?bytes_in,bytes_out/;
-const NETTOP_CONNECTION = /^(?:[^,]*,)?(tcp|udp)[46] \S+<->\S+,/;
+const NETTOP_CONNECTION = /^(?:[^,]*,)?(tcp|udp)[46] [^\s<]+<->[^\s,]+,/;
 const PROC_INET_HEADER = /^\s*sl\s+local_address\s+rem(ote)?_address\s+st\s/;
 const LINK_HEAD = /^\d+:\s+[^:\s]+:\s+<[^>]*>/;
 const IFCONFIG_HEAD = /^[^\s:]+:\s+flags=\d+<[^>]*>/;

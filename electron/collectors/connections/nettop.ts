@@ -71,7 +71,8 @@ function processOf(id: string): { name: string; pid: number } | null {
 /** Fields nettop does not print (cwnd, segments...) stay null; what it does print is set over them. */
 const NO_COUNTS = { ...unknownTraffic(''), trafficNote: null };
 
-const CONNECTION_ROW = /^(tcp|udp)([46])\s+(\S+)<->(\S+)$/;
+// The local endpoint stops at '<': with `\S+` on both sides of `<->` the match would backtrack polynomially.
+const CONNECTION_ROW = /^(tcp|udp)([46])\s+([^\s<]+)<->(\S+)$/;
 
 const STATES: Record<string, string> = {
   Listen: 'LISTEN', SynSent: 'SYN_SENT', SynReceived: 'SYN_RECV', Established: 'ESTABLISHED', CloseWait: 'CLOSE_WAIT',
