@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDiff } from '../../shared/diff.js';
 import type { ConnectionNames } from '../../shared/names.js';
 import type { ServerMessage } from '../../shared/protocol.js';
-import type { AnyRow, Connection, Dataset, NetInterface } from '../../shared/types.js';
+import { TRAFFIC_FIELDS, type AnyRow, type Connection, type Dataset, type NetInterface } from '../../shared/types.js';
 import { CLI, requireBuild, until } from './support.js';
 
 const NS = `fleetw${process.pid}`;
@@ -87,11 +87,14 @@ function stillInterface(r: AnyRow): Omit<NetInterface, 'counters' | 'rates'> {
   return rest;
 }
 
-/** A connection as a collector reports it: without the monitor's lifecycle fields. */
+/** A connection as a collector reports it: without the monitor's lifecycle fields, and without its traffic
+ *  (counters and RTT move by themselves, rates are the monitor's, socket memory only the stream asks for). */
 function collected(r: AnyRow): Connection {
-  const { firstSeen: _f, lastChanged: _l, closedAt: _c, ...rest } = r as Connection;
+  const { firstSeen: _f, lastChanged: _l, closedAt: _c, sendRate: _sr, recvRate: _rr, ...withTraffic } = r as Connection;
+  const rest: Record<string, unknown> = { ...withTraffic };
+  for (const k of TRAFFIC_FIELDS) delete rest[k];
   // dump's JSON connections also carry their names and places, which the stream keeps in the names dataset.
-  const { localService: _ls, remoteService: _rs, remoteHost: _h, remoteCountry: _co, remoteAsn: _a, remoteAsOrg: _o, ...own } = rest as Connection & Partial<ConnectionNames>;
+  const { localService: _ls, remoteService: _rs, remoteHost: _h, remoteCountry: _co, remoteAsn: _a, remoteAsOrg: _o, ...own } = rest as unknown as Connection & Partial<ConnectionNames>;
   return own as Connection;
 }
 
