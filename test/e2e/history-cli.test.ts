@@ -52,8 +52,8 @@ describe('netlens history', () => {
     hosts.push(first);
     const p = await probe();
     const rows = () => JSON.parse(history(dataDir, ['--since', '10m', '--json']).out || '{"rows":[]}').rows as RecordedConnection[];
-    // Written within a flush (2 s) of being seen, its close too (the probe has exited).
-    await until('the probe in the record', () => rows().some((r) => r.listener && r.localPort === p.port && r.pid === p.pid && r.closedAt !== null));
+    // Written within a batch (5 s) of being seen, its close too (the probe has exited).
+    await until('the probe in the record', () => rows().some((r) => r.listener && r.localPort === p.port && r.pid === p.pid && r.closedAt !== null), 30_000);
     await first.stop();
     const second = await startHost([], { NETLENS_DATA_DIR: dataDir });
     hosts.push(second);

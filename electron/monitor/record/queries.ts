@@ -138,26 +138,20 @@ export function changes(db: RecordDatabase, from: number, asked: number): Change
   const goneListeners = [...before].filter(([k]) => !after.has(k)).map(([, r]) => r);
 
   const hosts = db.all(
-    `SELECT remote_addr AS address, min(first_seen) AS first, (SELECT process FROM conns d WHERE d.remote_addr = c.remote_addr AND d.first_seen > ? ORDER BY d.first_seen LIMIT 1) AS process
-       FROM conns c WHERE first_seen > ? AND first_seen <= ? AND proto != 'unix' AND listener = 0
-       AND NOT EXISTS (SELECT 1 FROM conns e WHERE e.remote_addr = c.remote_addr AND e.first_seen <= ?)
-       GROUP BY remote_addr ORDER BY first LIMIT ${MAX_RECORDED_ROWS}`,
-    [from, from, to, from],
+    `SELECT address, first_seen AS first, process FROM remotes WHERE first_seen > ? AND first_seen <= ? ORDER BY first_seen LIMIT ${MAX_RECORDED_ROWS}`,
+    [from, to],
   ) as { address: string; first: number; process: string | null }[];
   const newRemoteHosts = hosts
     .filter((h) => !isUnspecified(h.address))
     .map((h) => ({ address: h.address, network: networkOf(h.address), process: h.process, firstSeen: Number(h.first) }));
   const knownNetworks = new Set<string>();
-  const earlier = db.all("SELECT DISTINCT remote_addr AS a FROM conns WHERE first_seen <= ? AND proto != 'unix'", [from]) as { a: string }[];
-  for (const e of earlier) knownNetworks.add(networkOf(e.a));
+  for (const e of db.all('SELECT address FROM remotes WHERE first_seen <= ?', [from]) as { address: string }[]) knownNetworks.add(networkOf(e.address));
   const newNetworks = [...new Set(newRemoteHosts.map((h) => h.network))].filter((n) => !knownNetworks.has(n));
 
-  const started = db.all(
-    `SELECT process, min(first_seen) AS first FROM conns c WHERE first_seen > ? AND first_seen <= ? AND process IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM conns e WHERE e.process = c.process AND e.first_seen <= ?)
-       GROUP BY process ORDER BY first`,
-    [from, to, from],
-  ) as { process: string; first: number }[];
+  const started = db.all('SELECT name AS process, first_seen AS first FROM processes WHERE first_seen > ? AND first_seen <= ? ORDER BY first_seen', [from, to]) as {
+    process: string;
+    first: number;
+  }[];
   const openAt = (t: number) =>
     db.all(
       `SELECT c.process AS process, max(COALESCE(c.closed_at, s.alive)) AS last FROM conns c JOIN sessions s ON s.id = c.session

@@ -336,6 +336,26 @@ describe('alerts', () => {
 });
 
 describe('opening the record', () => {
+  it('brings a record of schema 1 up to date: indexes dropped, first sightings filled in', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const { db } = openRecord(file, { create: true });
+    // What schema 1 had that 2 has not: three more indexes on conns and a key column.
+    db.exec(`ALTER TABLE conns ADD COLUMN key TEXT NOT NULL DEFAULT '';
+      CREATE INDEX conns_open ON conns (closed_at); CREATE INDEX conns_remote ON conns (remote_addr, first_seen);
+      CREATE INDEX conns_process ON conns (process, first_seen); DELETE FROM processes; DELETE FROM remotes;
+      INSERT INTO sessions (started, alive) VALUES (1000, 2000);
+      INSERT INTO conns (session, key, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener, process, first_seen)
+        VALUES (1, 'k', 'tcp', 'inet', '10.0.0.1', 4000, '192.0.2.7', 443, 'ESTABLISHED', 0, 'curl', 1500);
+      UPDATE meta SET value = '1' WHERE key = 'version'`);
+    db.close();
+    const reopened = openRecord(file, { create: true }).db;
+    expect(reopened.get("SELECT value FROM meta WHERE key = 'version'")).toEqual({ value: '2' });
+    expect(reopened.all("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'conns' AND sql IS NOT NULL")).toEqual([{ name: 'conns_first' }]);
+    expect(reopened.all('SELECT name, first_seen FROM processes')).toEqual([{ name: 'curl', first_seen: 1500 }]);
+    expect(reopened.all('SELECT address, process FROM remotes')).toEqual([{ address: '192.0.2.7', process: 'curl' }]);
+    reopened.close();
+  });
+
   it('refuses a missing file without creating it when asked only to read', () => {
     const file = join(tempDir(), 'history.sqlite');
     expect(() => openRecord(file, { create: false })).toThrow();

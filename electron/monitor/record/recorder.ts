@@ -26,9 +26,13 @@ import {
 } from '../../../shared/record.js';
 import type { Connection, NetInterface } from '../../../shared/types.js';
 import { isLoopback, isUnspecified } from '../../../shared/address.js';
+import type { Statement } from 'node-sqlite3-wasm';
 import { clearStaleLock, errorText, failureKind, openRecord, type RecordDatabase } from './database.js';
 
-export const FLUSH_MS = 2000;
+/** One batch (transaction) per this long: what a kill -9 may lose. */
+export const FLUSH_MS = 5000;
+/** States and byte totals of connections still open are written at most this often (and always at close). */
+export const CHECKPOINT_MS = 5 * 60_000;
 export const RETRY_MS = 60_000;
 export const PRUNE_EVERY_MS = 60_000;
 /** Rows deleted per pruning batch: a few milliseconds of work. */
@@ -63,6 +67,8 @@ interface OpenConnection {
   closedAt: number | null;
   bytesSent: number | null;
   bytesReceived: number | null;
+  /** States or byte totals not yet written: they go with the close, or the next checkpoint. */
+  pending: boolean;
 }
 
 interface Traffic {
@@ -107,6 +113,11 @@ export class Recorder {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private lastPrune = 0;
+  private lastCheckpoint = 0;
+  /** Statements prepared once per open database (preparing costs as much as running them). */
+  private statements: Record<'insert' | 'update' | 'process' | 'remote', ReturnType<RecordDatabase['prepare']>> | null = null;
+  /** Process names and remote addresses already in the record's first-sighting tables. */
+  private sightings: { process: Set<string>; remote: Set<string> } | null = null;
   private pruning = false;
   private sizeBytes = 0;
   private oldest: number | null = null;
@@ -203,6 +214,7 @@ export class Recorder {
       closedAt: null,
       bytesSent: bytesOf(row, 'bytesSent') ?? null,
       bytesReceived: bytesOf(row, 'bytesReceived') ?? null,
+      pending: false,
     };
     // A connection that closed and reopened before the flush: the closed one is still written (it is in
     // `dirty`), the new one gets its own row.
@@ -216,8 +228,8 @@ export class Recorder {
 
   private loadKnown(db: RecordDatabase): void {
     const sets: Record<AlertKind, Set<string>> = { listener: new Set(), process: new Set(), network: new Set() };
-    for (const r of db.all('SELECT DISTINCT process AS p FROM conns WHERE process IS NOT NULL') as { p: string }[]) sets.process.add(r.p);
-    for (const r of db.all("SELECT DISTINCT remote_addr AS a FROM conns WHERE proto != 'unix'") as { a: string }[]) sets.network.add(networkOf(r.a));
+    for (const name of this.sightings?.process ?? []) sets.process.add(name);
+    for (const address of this.sightings?.remote ?? []) sets.network.add(networkOf(address));
     for (const r of db.all('SELECT kind, subject FROM known') as { kind: AlertKind; subject: string }[]) sets[r.kind]?.add(r.subject);
     // And what was seen but not written yet.
     for (const e of this.open.values()) {
@@ -309,11 +321,12 @@ export class Recorder {
       return;
     }
     let touched = false;
+    let pending = false;
     if (patch.state !== undefined && patch.state !== entry.states[entry.states.length - 1]) {
       entry.states.push(patch.state);
       // Bounded: the first states and the latest one.
       if (entry.states.length > MAX_STATES) entry.states.splice(MAX_STATES - 1, entry.states.length - MAX_STATES);
-      touched = true;
+      pending = true;
     }
     if (patch.processes !== undefined && patch.processes.length > 0 && entry.row.processes.length === 0) {
       entry.row = { ...entry.row, processes: patch.processes, user: patch.user ?? entry.row.user };
@@ -328,8 +341,11 @@ export class Recorder {
       if (process !== null && (dtx > 0 || drx > 0)) this.addTraffic(this.processMinutes, minuteOf(this.now()), process, drx, dtx);
       if (sent !== undefined) entry.bytesSent = sent;
       if (received !== undefined) entry.bytesReceived = received;
-      touched = true;
+      pending = true;
     }
+    // An owner found late is written with the next batch; states and totals wait for the close or a
+    // checkpoint (at 1% churn they are half the writes, and what matters most of them is the last).
+    if (pending) entry.pending = true;
     if (touched) this.dirty.add(entry);
   }
 
@@ -361,6 +377,10 @@ export class Recorder {
     const started = performance.now();
     const at = this.now();
     let written = 0;
+    if (at - this.lastCheckpoint >= CHECKPOINT_MS) {
+      this.lastCheckpoint = at;
+      for (const e of this.open.values()) if (e.pending) this.dirty.add(e);
+    }
     try {
       db.exec('BEGIN IMMEDIATE');
       written = this.writeConnections(db, at) + this.writeTraffic(db, 'iface_minutes', this.ifaceMinutes)
@@ -383,30 +403,47 @@ export class Recorder {
 
   private writeConnections(db: RecordDatabase, at: number): number {
     if (this.dirty.size === 0) return 0;
-    const insert = db.prepare(`INSERT INTO conns (session, key, proto, family, local_addr, local_port, remote_addr, remote_port,
-      states, listener, pid, process, user, exe, path, first_seen, closed_at, bytes_sent, bytes_received)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const update = db.prepare(`UPDATE conns SET states = ?, pid = ?, process = ?, user = ?, exe = ?, closed_at = ?,
-      bytes_sent = ?, bytes_received = ? WHERE id = ?`);
-    try {
-      for (const e of this.dirty) {
-        const r = e.row;
-        const p = r.processes[0];
-        const owner = [p?.pid ?? null, p?.name ?? null, p?.user ?? r.user, p?.exe ?? null];
-        if (e.rowid === null) {
-          const result = insert.run([this.session, r.id, r.proto, r.family, r.localAddress, r.localPort, r.remoteAddress,
-            r.remotePort, e.states.join(' '), isListener(r) ? 1 : 0, ...owner, r.path ?? null, r.firstSeen ?? at,
-            e.closedAt, e.bytesSent, e.bytesReceived]);
-          e.rowid = Number(result.lastInsertRowid);
-        } else {
-          update.run([e.states.join(' '), ...owner, e.closedAt, e.bytesSent, e.bytesReceived, e.rowid]);
-        }
+    const { insert, update, process, remote } = (this.statements ??= {
+      process: db.prepare('INSERT OR IGNORE INTO processes (name, first_seen) VALUES (?, ?)'),
+      remote: db.prepare('INSERT OR IGNORE INTO remotes (address, first_seen, process) VALUES (?, ?, ?)'),
+      insert: db.prepare(`INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port,
+        states, listener, pid, process, user, exe, path, first_seen, closed_at, bytes_sent, bytes_received)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      update: db.prepare(`UPDATE conns SET states = ?, pid = ?, process = ?, user = ?, exe = ?, closed_at = ?,
+        bytes_sent = ?, bytes_received = ? WHERE id = ?`),
+    });
+    for (const e of this.dirty) {
+      const r = e.row;
+      const p = r.processes[0];
+      const owner = [p?.pid ?? null, p?.name ?? null, p?.user ?? r.user, p?.exe ?? null];
+      if (e.rowid === null) {
+        const result = insert.run([this.session, r.proto, r.family, r.localAddress, r.localPort, r.remoteAddress,
+          r.remotePort, e.states.join(' '), isListener(r) ? 1 : 0, ...owner, r.path ?? null, r.firstSeen ?? at,
+          e.closedAt, e.bytesSent, e.bytesReceived]);
+        e.rowid = Number(result.lastInsertRowid);
+        this.sighted(r, process, remote, at);
+      } else {
+        update.run([e.states.join(' '), ...owner, e.closedAt, e.bytesSent, e.bytesReceived, e.rowid]);
+        this.sighted(r, process, remote, at);
       }
-    } finally {
-      insert.finalize();
-      update.finalize();
+      e.pending = false;
     }
     return this.dirty.size;
+  }
+
+  /** First sightings of a process and a remote address: a row in a small table, once each. */
+  private sighted(r: Connection, process: Statement, remote: Statement, at: number): void {
+    const seen = this.sightings!;
+    const name = r.processes[0]?.name;
+    const first = r.firstSeen ?? at;
+    if (name !== undefined && !seen.process.has(name)) {
+      process.run([name, first]);
+      seen.process.add(name);
+    }
+    if (r.proto !== 'unix' && !isListener(r) && !isUnspecified(r.remoteAddress) && !seen.remote.has(r.remoteAddress)) {
+      remote.run([r.remoteAddress, first, name ?? null]);
+      seen.remote.add(r.remoteAddress);
+    }
   }
 
   private writeTraffic(db: RecordDatabase, table: 'iface_minutes' | 'process_minutes', from: Map<string, Traffic>): number {
@@ -436,15 +473,19 @@ export class Recorder {
       const cutoff = at - this.config.retentionDays * DAY_MS;
       const overCap = used() > this.config.maxMb * 1024 * 1024;
       db.exec('BEGIN IMMEDIATE');
-      let deleted = db.run(`DELETE FROM conns WHERE id IN (SELECT id FROM conns WHERE closed_at < ? LIMIT ${PRUNE_BATCH})`, [cutoff]).changes;
+      // A row closed before the cutoff was first seen before it too: the first_seen index finds them.
+      let deleted = db.run(`DELETE FROM conns WHERE id IN (SELECT id FROM conns WHERE first_seen < ? AND closed_at < ? LIMIT ${PRUNE_BATCH})`, [cutoff, cutoff]).changes;
       // Rows left open by a recording that ended before the cutoff.
       deleted += db.run(
         `DELETE FROM conns WHERE id IN (SELECT c.id FROM conns c JOIN sessions s ON s.id = c.session
-          WHERE c.closed_at IS NULL AND s.alive < ? AND c.session != ? LIMIT ${PRUNE_BATCH})`,
-        [cutoff, this.session],
+          WHERE c.first_seen < ? AND c.closed_at IS NULL AND s.alive < ? AND c.session != ? LIMIT ${PRUNE_BATCH})`,
+        [cutoff, cutoff, this.session],
       ).changes;
       if (deleted === 0 && overCap) {
+        // Over the cap: the oldest connections go, and the oldest first sightings with them (those are kept
+        // beyond the retention otherwise).
         deleted = db.run(`DELETE FROM conns WHERE id IN (SELECT id FROM conns WHERE closed_at IS NOT NULL ORDER BY id LIMIT ${PRUNE_BATCH})`).changes;
+        deleted += db.run(`DELETE FROM remotes WHERE address IN (SELECT address FROM remotes ORDER BY first_seen LIMIT ${PRUNE_BATCH})`).changes;
       }
       const oldestMinute = (table: string) => Number((db.get(`SELECT min(minute) AS m FROM ${table}`) as { m: number | null }).m ?? Infinity);
       for (const table of ['iface_minutes', 'process_minutes']) {
@@ -486,6 +527,11 @@ export class Recorder {
       this.db = db;
       this.session = Number(db.run('INSERT INTO sessions (started, alive) VALUES (?, ?)', [at, at]).lastInsertRowid);
       this.lastPrune = 0;
+      this.lastCheckpoint = at;
+      this.sightings = {
+        process: new Set((db.all('SELECT name FROM processes') as { name: string }[]).map((r) => r.name)),
+        remote: new Set((db.all('SELECT address FROM remotes') as { address: string }[]).map((r) => r.address)),
+      };
       this.closeReader();
       this.baseline = true;
       if (Object.values(this.config.alerts).some(Boolean)) this.loadKnown(db);
@@ -569,6 +615,12 @@ export class Recorder {
 
   private closeDb(): void {
     try {
+      for (const st of Object.values(this.statements ?? {})) st.finalize();
+    } catch {
+      // Finalizing cannot lose data.
+    }
+    this.statements = null;
+    try {
       this.db?.close();
     } catch (err) {
       this.log(`recorder: closing the record failed: ${errorText(err)}`);
@@ -584,6 +636,8 @@ export class Recorder {
 
   /** Writes what is pending and closes the database. */
   close(): void {
+    // The last flush writes every open connection's latest states and totals too.
+    this.lastCheckpoint = -Infinity;
     if (this.state === 'recording') this.flush();
     this.stop();
     if (this.state === 'recording') releaseWriter(this.options.file);
