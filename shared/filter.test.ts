@@ -200,3 +200,16 @@ describe('togglesPredicate', () => {
     expect(count({ hideLoopback: true })).toBe(3); // 127.0.0.1 listener and the ::1 pair are hidden
   });
 });
+
+describe('parseDnsServer', () => {
+  it('accepts numeric addresses with an optional port, and nothing else', async () => {
+    const { parseDnsServer, formatDnsServer } = await import('./names.js');
+    expect(parseDnsServer('192.0.2.53')).toEqual({ address: '192.0.2.53', port: 53 });
+    expect(parseDnsServer('127.0.0.1:5353')).toEqual({ address: '127.0.0.1', port: 5353 });
+    expect(parseDnsServer('::1')).toEqual({ address: '::1', port: 53 });
+    expect(parseDnsServer('[::1]:5353')).toEqual({ address: '::1', port: 5353 });
+    for (const bad of ['', 'dns.example', '127.0.0.1:0', '127.0.0.1:70000', '[127.0.0.1]:53', 'fe80::1%eth0', '1.2.3.4:53:53', ' 1.2.3.4 ; x']) expect(parseDnsServer(bad), bad).toBeNull();
+    expect(formatDnsServer({ address: '::1', port: 5353 })).toBe('[::1]:5353');
+    expect(formatDnsServer({ address: '192.0.2.53', port: 53 })).toBe('192.0.2.53');
+  });
+});

@@ -1,7 +1,7 @@
 // How a connection's numbers meet their names: the key of a port's service entry, the lookup that the
 // renderer (over the `names` dataset), the CLI and captures (over a local table) all answer, and the JSON
 // fields `netlens dump --json` and `netlens parse --json` add to each connection.
-import { isUnspecified } from './address.js';
+import { isUnspecified, parseIp } from './address.js';
 import type { Connection, NameEntry, Protocol } from './types.js';
 
 /** The services database has tcp and udp entries; UDP-Lite uses udp's. Raw and unix sockets have none. */
@@ -98,4 +98,38 @@ export function countryName(code: string | null): string {
   if (name === code) name = '';
   countryNames.set(code, name); // at most 26 * 26 codes
   return name;
+}
+
+/** A DNS server the user named (`--dns-server`, the setting): a numeric address and a port. */
+export interface DnsServer {
+  address: string;
+  port: number;
+}
+
+/** Parses `ADDR[:PORT]`: `192.0.2.53`, `127.0.0.1:5353`, `::1`, `[::1]:5353`. Numeric addresses only (a
+ *  name would need a resolver to find the resolver). null when it is not one. */
+export function parseDnsServer(text: string): DnsServer | null {
+  const s = text.trim();
+  if (s === '' || s.length > 64) return null;
+  let address = s;
+  let port = 53;
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(s);
+  if (bracketed) {
+    address = bracketed[1]!;
+    if (bracketed[2] !== undefined) port = Number(bracketed[2]);
+  } else if (s.split(':').length === 2) {
+    const colon = s.indexOf(':');
+    address = s.slice(0, colon);
+    port = /^\d{1,5}$/.test(s.slice(colon + 1)) ? Number(s.slice(colon + 1)) : -1;
+  }
+  const ip = parseIp(address);
+  if (!ip || address.includes('%') || port < 1 || port > 65535) return null;
+  if (bracketed && ip.family !== 6) return null;
+  return { address, port };
+}
+
+/** How c-ares and people write a server: `127.0.0.1:5353`, `[::1]:5353`, and the address alone on port 53. */
+export function formatDnsServer(server: DnsServer): string {
+  const host = server.address.includes(':') ? `[${server.address}]` : server.address;
+  return server.port === 53 ? server.address : `${host}:${server.port}`;
 }

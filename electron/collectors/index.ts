@@ -1,6 +1,6 @@
 // Picks the collectors for the OS this process runs on.
 import type { Collectors } from './collector.js';
-import { withNames } from './names/index.js';
+import { withNames, type NamesCollector } from './names/index.js';
 import { createDarwinCollectors } from './darwin.js';
 import { createWin32Collectors } from './win32.js';
 import { LinuxConnectionsCollector } from './connections/linux.js';
@@ -14,10 +14,12 @@ import { LinuxProcessesCollector } from './processes/linux.js';
 export interface CollectorOptions {
   /** Linux: who to ask for the owners of sockets this process may not inspect (the privileged agent). */
   privilegedOwners?: PrivilegedOwners;
+  /** Describes what the connections collector reads; without one, service names and places only. */
+  names?: NamesCollector;
 }
 
 export function createCollectors(platform: NodeJS.Platform = process.platform, options: CollectorOptions = {}): Collectors {
-  return withNames(createOsCollectors(platform, options));
+  return withNames(createOsCollectors(platform, options), options.names);
 }
 
 function createOsCollectors(platform: NodeJS.Platform, options: CollectorOptions) {

@@ -1,15 +1,36 @@
 // The `names` dataset: service names, places and host names of what the connections collector reads.
 // It is not read from the OS on its own: it follows the connections collector (withNames wraps its read),
 // and each read of names describes the connections of the read in flight, or of the last one.
+import { parseDnsServer, type DnsServer } from '../../../shared/names.js';
 import type { Connection, DatasetResult, NameEntry } from '../../../shared/types.js';
 import type { Collector, Collectors } from '../collector.js';
 import { NameBook } from './book.js';
+import { HostResolver, type ResolverOptions } from './resolver.js';
 
 export class NamesCollector implements Collector<NameEntry> {
   private rows: readonly Connection[] = [];
   private pending: Promise<void> | null = null;
 
+  /** The server named when the process started (--dns-server), asked when a client names none. */
+
   constructor(readonly book: NameBook = new NameBook()) {}
+
+  /** The client's choice (resolve or not, which server): applies to the host resolver, if there is one. A
+   *  null server means the one the process started with. */
+  configure(settings: { resolve: boolean; dnsServer: string | null }): void {
+    const hosts = this.book.hosts;
+    if (!(hosts instanceof HostResolver)) return;
+    hosts.configure({ enabled: settings.resolve, server: settings.dnsServer === null ? this.defaultServer : parseDnsServer(settings.dnsServer) });
+  }
+
+  private defaultServer: DnsServer | null = null;
+
+  /** Names with reverse DNS, off until a client turns it on (configure), asking `server` if given. */
+  static withResolver(options: ResolverOptions = {}): NamesCollector {
+    const names = new NamesCollector(new NameBook({ hosts: new HostResolver(options) }));
+    names.defaultServer = options.server ?? null;
+    return names;
+  }
 
   /** A connections read has started: the next names read waits for it and describes its rows. */
   follow(read: Promise<DatasetResult<Connection>>): void {

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Connection, DatasetResult } from '../../../shared/types.js';
 import { emptyDiagnostics } from '../../../shared/types.js';
 import { NameBook } from './book.js';
+import { testConnection } from './testing/connections.js';
 import { NamesCollector, withNames } from './index.js';
 import { Places, PLACE_CACHE_MAX } from './places.js';
 import { bundledServices, loadServices, parseServices, servicesPath } from './services.js';
@@ -15,26 +16,7 @@ import { bundledServices, loadServices, parseServices, servicesPath } from './se
 const tmp = mkdtempSync(join(tmpdir(), 'names-services-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function conn(p: Partial<Connection>): Connection {
-  return {
-    id: `${p.proto ?? 'tcp'}|${p.localAddress ?? '192.168.1.2'}|${p.localPort ?? 0}|${p.remoteAddress ?? '0.0.0.0'}|${p.remotePort ?? 0}`,
-    proto: 'tcp',
-    family: 'inet',
-    localAddress: '192.168.1.2',
-    localPort: 0,
-    remoteAddress: '0.0.0.0',
-    remotePort: 0,
-    state: 'ESTABLISHED',
-    recvQ: 0,
-    sendQ: 0,
-    uid: null,
-    user: null,
-    inode: null,
-    processes: [],
-    ownerStatus: 'none',
-    ...p,
-  };
-}
+const conn = testConnection;
 
 describe('services(5)', () => {
   it('parses names per protocol, first name wins, comments and aliases ignored, bad lines counted', () => {
