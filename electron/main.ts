@@ -26,6 +26,7 @@ import { headlessCommand } from './headless.js';
 import { agentInvocation } from './agent/elevation.js';
 import { createAgentManager } from './agent/manager.js';
 import { createTray, type NetlensTray } from './tray.js';
+import { dnsServerOption } from './commands/names-options.js';
 
 // Reload and DevTools for development only: a packaged app ignores the variable (as it ignores NETLENS_ROOT).
 const isDev = !app.isPackaged && process.env.NETLENS_DEV === '1';
@@ -130,8 +131,11 @@ function buildMenu(send: (command: string) => void): Menu {
         { label: 'Statistics', accelerator: 'CmdOrCtrl+4', click: () => send('showTab:statistics') },
         { label: 'History', accelerator: 'CmdOrCtrl+5', click: () => send('showTab:history') },
         { type: 'separator' },
+        // Ctrl+R as in TCPView ("Resolve addresses"); the development reload moves to F5 so they never clash.
+        { label: 'Resolve Names', accelerator: 'CmdOrCtrl+R', click: () => send('toggleResolveNames') },
+        { type: 'separator' },
         { role: 'togglefullscreen' },
-        ...(isDev ? [{ type: 'separator' as const }, { role: 'reload' as const }, { role: 'toggleDevTools' as const }] : []),
+        ...(isDev ? [{ type: 'separator' as const }, { role: 'reload' as const, accelerator: 'F5' }, { role: 'toggleDevTools' as const }] : []),
       ],
     },
     {
@@ -186,9 +190,16 @@ async function start(): Promise<void> {
 
   const dataDir = app.getPath('userData');
   const recordConfig = applyRecordOptions(await loadRecordingConfig(dataDir), recordSwitches(process.argv));
+  // --dns-server=ADDR[:PORT] (or NETLENS_DNS_SERVER): the DNS server host names are asked of.
+  const dnsSwitch = process.argv.find((a) => a.startsWith('--dns-server='))?.slice('--dns-server='.length);
+  const dnsServer = dnsServerOption(dnsSwitch);
+  if (typeof dnsServer === 'string') log(dnsServer);
   const monitor = startMonitor({
     workerPath: builtPaths.worker,
-    workerData: { record: { file: recordFile(dataDir), config: typeof recordConfig === 'string' ? await loadRecordingConfig(dataDir) : recordConfig } },
+    workerData: {
+      record: { file: recordFile(dataDir), config: typeof recordConfig === 'string' ? await loadRecordingConfig(dataDir) : recordConfig },
+      dnsServer: typeof dnsServer === 'string' ? null : dnsServer,
+    },
   });
   // "Show all processes…": the app's own binary in agent mode, behind the OS prompt (electron/agent).
   const agent = createAgentManager({

@@ -83,10 +83,15 @@ describe('service', () => {
     const t = setup();
     t.session.receive({ type: 'subscribe', dataset: 'connections' });
     t.session.receive({ type: 'setInterval', intervalMs: 2000 });
+    t.session.receive({ type: 'setNames', resolve: true, dnsServer: '[::1]:5353' });
     t.session.receive({ type: 'request', id: 1, method: 'kill', params: { pid: 4242, startTime: 1, signal: 'TERM' } });
     t.session.receive({ type: 'request', id: 2, method: 'loadSettings', params: {} });
     await t.flush();
-    expect(t.handled).toEqual([{ type: 'subscribe', dataset: 'connections' }, { type: 'setInterval', intervalMs: 2000 }]);
+    expect(t.handled).toEqual([
+      { type: 'subscribe', dataset: 'connections' },
+      { type: 'setInterval', intervalMs: 2000 },
+      { type: 'setNames', resolve: true, dnsServer: '[::1]:5353' },
+    ]);
     expect(t.calls).toEqual(['kill 4242 TERM']);
     expect(t.sent).toContainEqual({ type: 'response', id: 1, ok: true, result: { outcome: 'killed', message: 'ok' } });
     expect(t.sent).toContainEqual({ type: 'response', id: 2, ok: true, result: { theme: 'dark' } });
@@ -119,6 +124,9 @@ describe('service', () => {
       { type: 'subscribe', dataset: 'passwords' },
       { type: 'subscribe', dataset: 'connections', extra: true },
       { type: 'setInterval', intervalMs: 1 },
+      { type: 'setNames', resolve: true, dnsServer: 'dns.example' },
+      { type: 'setNames', resolve: 'yes', dnsServer: null },
+      { type: 'setNames', resolve: true, dnsServer: '127.0.0.1:53; rm -rf /' },
       { type: 'ack', dataset: 'routes', seq: -1 },
       { type: 'ack', dataset: 'routes', seq: 1.5 },
       { type: 'visibility', hidden: 'no', visible: [] },

@@ -4,6 +4,7 @@
 import * as v from 'valibot';
 import { COLLECT_EXTRAS, DATASETS, type CollectExtra, type Dataset, type Diagnostics, type NameEntry, type RowTypes } from './types.js';
 import { ALERT_KINDS, type Alert, type ChangesSummary, type RecordedConnection, type RecordingStatus, type TimelinePoint } from './record.js';
+import { parseDnsServer } from './names.js';
 
 export const PROTOCOL_VERSION = 1;
 export const INTERVALS_MS = [500, 1000, 2000, 5000, 10000] as const;
@@ -28,7 +29,7 @@ export const WS_TOKEN_PROTOCOL_PREFIX = 'netlens-token.';
 export const PORT_MESSAGE_TAG = 'netlens:port';
 
 /** Menu commands main sends to the page (the page owns the file picker, so both hosts share one path). */
-export const MENU_COMMANDS = ['openCapture', 'export', 'focusFilter', 'showTab:connections', 'showTab:routes', 'showTab:interfaces', 'showTab:statistics', 'showTab:history', 'showAbout'] as const;
+export const MENU_COMMANDS = ['openCapture', 'export', 'focusFilter', 'showTab:connections', 'showTab:routes', 'showTab:interfaces', 'showTab:statistics', 'showTab:history', 'showAbout', 'toggleResolveNames'] as const;
 
 /** What the Electron preload exposes as window.netlens: nothing more. */
 export interface NetlensBridge {
@@ -185,6 +186,13 @@ export const clientMessageSchema = v.variant('type', [
   /** The client saw a gap in sequence numbers: it wants a fresh snapshot. */
   v.strictObject({ type: v.literal('resync'), dataset: datasetSchema }),
   v.strictObject({ type: v.literal('setInterval'), intervalMs: v.picklist(INTERVALS_MS) }),
+  /** Host names: resolve them or not, and which DNS server to ask (null: the one NetLens started with, from
+   *  --dns-server, else the system's). Global, like the interval. */
+  v.strictObject({
+    type: v.literal('setNames'),
+    resolve: v.boolean(),
+    dnsServer: v.nullable(v.pipe(v.string(), v.maxLength(64), v.check((s) => parseDnsServer(s) !== null, 'not a numeric ADDR[:PORT]'))),
+  }),
   v.strictObject({ type: v.literal('pause'), paused: v.boolean() }),
   /** Which datasets the client shows now, and whether its window or page is hidden. `extras`: optional
    *  per-row data on screen (traffic columns, socket memory); left out, none is collected for this client. */

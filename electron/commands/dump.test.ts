@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { Connection, Counter } from '../../shared/types.js';
 import { dumpCommand } from './dump.js';
+import { startDnsmasq } from '../collectors/names/testing/dns-servers.js';
 
 async function run(argv: string[]): Promise<{ code: number; out: string }> {
   let out = '';
@@ -83,6 +84,30 @@ describe.skipIf(process.platform !== 'linux')('netlens dump', () => {
       expect(names.out).toMatch(/\nAddress +Host +Country +Network\n(?:.*\n)*127\.0\.0\.1 +- +loopback +-/);
     } finally {
       client.destroy();
+    }
+  });
+
+  it('resolves host names only with --resolve, asking the --dns-server named (dnsmasq)', async () => {
+    const dnsmasq = await startDnsmasq({ ptr: [['127.0.0.2', 'peer.names.test']] });
+    server = net.createServer().listen(0, '127.0.0.2');
+    await once(server, 'listening');
+    const port = (server.address() as net.AddressInfo).port;
+    const client = net.connect(port, '127.0.0.2');
+    await once(client, 'connect');
+    try {
+      const toPeer = (rows: (Connection & Record<string, unknown>)[]) => rows.find((r) => r.remoteAddress === '127.0.0.2' && r.remotePort === port);
+      const numeric = JSON.parse((await run(['connections', '--json', '--dns-server', dnsmasq.server])).out) as (Connection & Record<string, unknown>)[];
+      expect(toPeer(numeric)).toMatchObject({ remoteHost: null, remoteCountry: 'loopback' });
+      const resolved = JSON.parse((await run(['connections', '--json', '--resolve', '--dns-server', dnsmasq.server])).out) as (Connection & Record<string, unknown>)[];
+      expect(toPeer(resolved)).toMatchObject({ remoteHost: 'peer.names.test', remoteCountry: 'loopback' });
+      const short = (await run(['connections', '--resolve', '--dns-server', dnsmasq.server])).out;
+      expect(short).toMatch(new RegExp(` peer:${port} +ESTABLISHED `));
+      const full = (await run(['connections', '--resolve', '--fqdn', '--dns-server', dnsmasq.server])).out;
+      expect(full).toMatch(new RegExp(` peer\\.names\\.test:${port} +ESTABLISHED `));
+      expect((await run(['connections', '--dns-server', 'dns.example'])).code).toBe(2);
+    } finally {
+      client.destroy();
+      await dnsmasq.stop();
     }
   });
 

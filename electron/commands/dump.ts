@@ -16,6 +16,9 @@ import { flattenRows, toCsv } from '../../shared/export.js';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
 type DumpFormat = (typeof FORMATS)[number];
+import { DNS_SERVER_OPTION, DNS_SERVER_USAGE, dnsServerOption } from './names-options.js';
+import { NamesCollector } from '../collectors/names/index.js';
+import type { HostResolver } from '../collectors/names/resolver.js';
 
 function isDataset(s: string | undefined): s is Dataset {
   return (DATASETS as readonly string[]).includes(s ?? '');
@@ -32,13 +35,13 @@ function describeDiagnostics(d: Diagnostics): string[] {
 
 export const dumpCommand: Command = {
   summary: 'print what a collector sees now (netstat-style table, JSON rows or CSV)',
-  usage: `dump <${DATASETS.join('|')}> [--format ${FORMATS.join('|')}] [--json] [--elevate] [--host DEST] [--ssh-config FILE]`,
+  usage: `dump <${DATASETS.join('|')}> [--format ${FORMATS.join('|')}] [--json] [--elevate] [--host DEST] [--ssh-config FILE] [--resolve [--fqdn]] ${DNS_SERVER_USAGE}`,
   async run(argv) {
     let parsed;
     try {
       parsed = parseArgs({
         args: argv,
-        options: { json: { type: 'boolean' }, format: { type: 'string' }, elevate: { type: 'boolean' }, host: { type: 'string' }, 'ssh-config': { type: 'string' } },
+        options: { json: { type: 'boolean' }, format: { type: 'string' }, elevate: { type: 'boolean' }, host: { type: 'string' }, 'ssh-config': { type: 'string' }, resolve: { type: 'boolean' }, fqdn: { type: 'boolean' }, ...DNS_SERVER_OPTION },
         allowPositionals: true,
       });
     } catch (err) {
@@ -65,27 +68,41 @@ export const dumpCommand: Command = {
       console.error(`netlens dump: ${bad}`);
       return 2;
     }
+    const server = dnsServerOption(parsed.values['dns-server']);
+    if (typeof server === 'string') {
+      console.error(`netlens dump: ${server}`);
+      return 2;
+    }
+    // Numeric unless --resolve, as netstat -n; one reading waits for every name it asked (each query has a
+    // timeout), with a queue long enough for all of them.
+    const resolve = parsed.values.resolve === true;
+    const names = resolve ? NamesCollector.withResolver({ server, maxQueue: 65_536 }) : new NamesCollector();
+    names.configure({ resolve, dnsServer: null });
     const remote = host === undefined ? null : new RemoteHost({ destination: host, sshConfig, intervalMs: 1000, frames: 1, reconnect: false });
     const agent = elevate ? await startAgentFor('dump') : null;
-    const collectors = remote ? remoteCollectors(remote) : createCollectors(process.platform, agent ? { privilegedOwners: agent.owners } : {});
+    const collectors = remote ? remoteCollectors(remote) : createCollectors(process.platform, { names, ...(agent ? { privilegedOwners: agent.owners } : {}) });
     // Connections carry their traffic (bytes, TCP health; null where the OS keeps none).
     if (dataset === 'connections' || dataset === 'processes') collectors.connections.setExtras?.(['traffic']);
     try {
       // Names describe the connections of the read before them: read those first.
       const connections = dataset === 'connections' || dataset === 'names' ? await collectors.connections.read() : null;
-      const result = dataset === 'connections' ? connections! : await collectors[dataset].read();
-      let rows: AnyRow[] = result.rows;
-      if (dataset === 'connections' && format !== 'table') {
-        const names = await collectors.names.read();
-        const lookup = new Map<string, NameEntry>(names.rows.map((e) => [e.id, e]));
-        rows = (rows as Connection[]).map((r) => ({ ...r, ...connectionNames(lookup, r) }));
-        result.diagnostics.notes.push(...describeDiagnostics(names.diagnostics));
+      let named = connections ? await collectors.names.read() : null;
+      if (named && resolve && names.book.hosts) {
+        await (names.book.hosts as HostResolver).settle();
+        named = await collectors.names.read();
       }
+      const result = dataset === 'connections' ? connections! : dataset === 'names' ? named! : await collectors[dataset].read();
+      let rows: AnyRow[] = result.rows;
+      const lookup = new Map<string, NameEntry>((named?.rows ?? []).map((e) => [e.id, e]));
+      if (dataset === 'connections' && format !== 'table') {
+        rows = (rows as Connection[]).map((r) => ({ ...r, ...connectionNames(lookup, r) }));
+      }
+      if (dataset === 'connections' && named) result.diagnostics.notes.push(...describeDiagnostics(named.diagnostics));
       if (format === 'csv') {
         const flat = flattenRows(rows);
         process.stdout.write(toCsv(flat.columns, flat.rows));
       } else {
-        process.stdout.write(format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : `${formatRows(dataset, rows as never)}\n`);
+        process.stdout.write(format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : `${formatRows(dataset, rows as never, resolve ? { names: lookup, fqdn: parsed.values.fqdn === true } : undefined)}\n`);
       }
       for (const line of describeDiagnostics(result.diagnostics)) console.error(`netlens dump: ${inertExcerpt(line, 500)}`);
       return 0;

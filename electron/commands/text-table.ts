@@ -1,7 +1,7 @@
 // Rows printed the way netstat prints them: -tanp (plus -x for unix sockets), -rn, -i, -s and -g.
 // Shared by `netlens dump` (live rows) and `netlens parse` (rows from a saved file).
 import { inertText } from '../../shared/inert-text.js';
-import { networkText } from '../../shared/names.js';
+import { networkText, remoteEntry, serviceName, shortHost, type NameLookup } from '../../shared/names.js';
 import type { Connection, Counter, Dataset, MulticastGroup, NameEntry, NetInterface, ProcessTraffic, Route, RowTypes } from '../../shared/types.js';
 
 /** Left-aligned columns, each as wide as its widest cell, two spaces apart; trailing spaces trimmed. */
@@ -29,7 +29,23 @@ function owner(c: Connection): string {
   return c.ownerStatus === 'denied' ? '?' : '-';
 }
 
-function formatConnections(rows: readonly Connection[]): string {
+/** With names (dump --resolve): hosts and services in place of numbers, as netstat without -n. */
+export interface TextNames {
+  names: NameLookup;
+  /** Fully qualified host names; short (the first label) otherwise. */
+  fqdn: boolean;
+}
+
+function namedEndpoint(r: Connection, local: boolean, names: TextNames): string {
+  const address = local ? r.localAddress : r.remoteAddress;
+  const port = local ? r.localPort : r.remotePort;
+  const host = local ? null : (remoteEntry(names.names, r)?.host ?? null);
+  const shown = host === null ? address : names.fqdn ? host : shortHost(host);
+  const service = port === 0 ? null : serviceName(names.names, r.proto, port);
+  return endpoint(shown, port, true).replace(/:\d+$/, (m) => (service ? `:${service}` : m));
+}
+
+function formatConnections(rows: readonly Connection[], names?: TextNames): string {
   const inet = rows.filter((r) => r.proto !== 'unix');
   const unix = rows.filter((r) => r.proto === 'unix');
   const out: string[] = [];
@@ -41,8 +57,8 @@ function formatConnections(rows: readonly Connection[]): string {
         r.family === 'inet6' ? `${r.proto}6` : r.proto,
         String(r.recvQ),
         String(r.sendQ),
-        endpoint(r.localAddress, r.localPort, r.proto !== 'raw'),
-        endpoint(r.remoteAddress, r.remotePort, true),
+        names && r.proto !== 'raw' ? namedEndpoint(r, true, names) : endpoint(r.localAddress, r.localPort, r.proto !== 'raw'),
+        names && r.proto !== 'raw' ? namedEndpoint(r, false, names) : endpoint(r.remoteAddress, r.remotePort, true),
         r.state,
         owner(r),
       ]),
@@ -158,15 +174,15 @@ function formatProcesses(rows: readonly ProcessTraffic[]): string {
   ).join('\n');
 }
 
-export function formatRows<D extends Dataset>(dataset: D, rows: RowTypes[D][]): string {
+export function formatRows<D extends Dataset>(dataset: D, rows: RowTypes[D][], names?: TextNames): string {
   // Lines outside the tables (group titles, notes) are made inert too; table cells already are.
-  return tableText(dataset, rows).split('\n').map(inertText).join('\n');
+  return tableText(dataset, rows, names).split('\n').map(inertText).join('\n');
 }
 
-function tableText<D extends Dataset>(dataset: D, rows: RowTypes[D][]): string {
+function tableText<D extends Dataset>(dataset: D, rows: RowTypes[D][], names?: TextNames): string {
   switch (dataset) {
     case 'connections':
-      return formatConnections(rows as Connection[]);
+      return formatConnections(rows as Connection[], names);
     case 'routes':
       return formatRoutes(rows as Route[]);
     case 'interfaces':

@@ -6,19 +6,20 @@ import { startMonitor } from '../monitor/host.js';
 import { builtPaths } from '../paths.js';
 import { LOOPBACK_HOSTS } from '../web.js';
 import { defaultDataDir } from '../data-dir.js';
+import { DNS_SERVER_OPTION, DNS_SERVER_USAGE, dnsServerOption } from './names-options.js';
 import { applyRecordOptions, loadRecordingConfig, RECORD_OPTIONS, RECORD_USAGE, recordFile } from '../monitor/record/config.js';
 import { createAgentManager } from '../agent/manager.js';
 import { agentInvocation } from '../agent/elevation.js';
 
 export const webCommand: Command = {
   summary: 'serve the NetLens UI to a browser on 127.0.0.1, with a per-launch token',
-  usage: `web [--port N] [--host ADDR] ${RECORD_USAGE}`,
+  usage: `web [--port N] [--host ADDR] ${DNS_SERVER_USAGE} ${RECORD_USAGE}`,
   async run(argv) {
     let values;
     try {
       ({ values } = parseArgs({
         args: argv,
-        options: { port: { type: 'string' }, host: { type: 'string' }, ...RECORD_OPTIONS },
+        options: { port: { type: 'string' }, host: { type: 'string' }, ...DNS_SERVER_OPTION, ...RECORD_OPTIONS },
         allowPositionals: false,
       }));
     } catch (err) {
@@ -38,13 +39,18 @@ export const webCommand: Command = {
           'network you trust.',
       );
     }
+    const dnsServer = dnsServerOption(values['dns-server']);
+    if (typeof dnsServer === 'string') {
+      console.error(`netlens web: ${dnsServer}`);
+      return 2;
+    }
     const dataDir = defaultDataDir();
     const config = applyRecordOptions(await loadRecordingConfig(dataDir), values);
     if (typeof config === 'string') {
       console.error(`netlens web: ${config}`);
       return 2;
     }
-    const monitor = startMonitor({ workerPath: builtPaths.worker, workerData: { record: { file: recordFile(dataDir), config } } });
+    const monitor = startMonitor({ workerPath: builtPaths.worker, workerData: { record: { file: recordFile(dataDir), config }, dnsServer } });
     const agent = createAgentManager({
       invocation: () => agentInvocation(),
       setOwnerSource: (source) => monitor.setOwnerSource(source),

@@ -68,6 +68,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   let failedNotice: ServerMessage | null = null;
   let intervalMessage: StreamMessage | null = null;
   let pauseMessage: StreamMessage | null = null;
+  let namesMessage: StreamMessage | null = null;
   let worker: Worker | null = null;
   let startedAt = 0;
   let closing = false;
@@ -147,6 +148,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
     if (ownerSource) post({ type: 'agent', active: true });
     if (intervalMessage) post({ type: 'message', client: 0, message: intervalMessage });
     if (pauseMessage) post({ type: 'message', client: 0, message: pauseMessage });
+    if (namesMessage) post({ type: 'message', client: 0, message: namesMessage });
     for (const [id, c] of clients) replayClient(id, c);
     for (const [id, r] of historyRequests) post({ type: 'history', id, iface: r.iface, of: r.of });
     for (const [id, r] of recordRequests) post({ type: 'record', id, method: r.method, params: r.params });
@@ -271,6 +273,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
           else if (message.type === 'visibility') record.visibility = message;
           else if (message.type === 'setInterval') intervalMessage = message;
           else if (message.type === 'pause') pauseMessage = message;
+          else if (message.type === 'setNames') namesMessage = message;
           post({ type: 'message', client: id, message });
         },
         detach() {

@@ -173,6 +173,12 @@ export class MonitorCore {
       this.setGlobal(message);
       return;
     }
+    if (message.type === 'setNames') {
+      // Only the names collector resolves host names; the next read of names shows the change.
+      const names = this.options.collectors.names as { configure?(settings: { resolve: boolean; dnsServer: string | null }): void };
+      names.configure?.({ resolve: message.resolve, dnsServer: message.dnsServer });
+      return;
+    }
     const client = this.clients.get(id);
     if (!client) return;
     switch (message.type) {

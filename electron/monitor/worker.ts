@@ -4,6 +4,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { DATASETS } from '../../shared/types.js';
 import type { Collectors } from '../collectors/collector.js';
 import { createCollectors } from '../collectors/index.js';
+import { NamesCollector } from '../collectors/names/index.js';
+import type { DnsServer } from '../../shared/names.js';
 import { serveMonitor } from './worker-runtime.js';
 import type { RecordWorkerData } from './record/config.js';
 import { WorkerOwnerRelay } from './owner-relay.js';
@@ -15,7 +17,9 @@ const port = parentPort;
 const relay = new WorkerOwnerRelay((message) => port.postMessage(message));
 let collectors: Collectors;
 try {
-  collectors = createCollectors(process.platform, { privilegedOwners: relay });
+  // Host names are resolved once a client asks (setNames), of the server the host was started with, if any.
+  const dnsServer = (workerData as { dnsServer?: DnsServer | null } | null)?.dnsServer ?? null;
+  collectors = createCollectors(process.platform, { privilegedOwners: relay, names: NamesCollector.withResolver({ server: dnsServer }) });
 } catch (err) {
   // No collectors here (an unsupported OS): every dataset reports why, instead of the worker dying and being
   // restarted over and over.

@@ -66,7 +66,7 @@ export class NetlensClient {
   }
 
   send(message: StreamMessage): void {
-    if (message.type === 'setInterval' || message.type === 'pause' || message.type === 'visibility') {
+    if (message.type === 'setInterval' || message.type === 'pause' || message.type === 'visibility' || message.type === 'setNames') {
       this.sticky.set(message.type, message);
     }
     this.transport.send(message);
