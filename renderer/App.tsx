@@ -50,6 +50,8 @@ export function App() {
   const activeTab = useSettings((s) => s.activeTab) as TabId;
   const theme = useSettings((s) => s.theme);
   const intervalMs = useSettings((s) => s.intervalMs);
+  const resolveNames = useSettings((s) => s.resolveNames);
+  const dnsServer = useSettings((s) => s.dnsServer);
   const status = useData((s) => s.status);
   const notices = useData((s) => s.notices);
   // Traffic is collected only while something on screen shows it (a traffic column of the Connections grid).
@@ -88,6 +90,11 @@ export function App() {
     return () => document.removeEventListener('visibilitychange', report);
   }, [activeTab, capture, extrasKey, showProcessList]);
 
+  // Host names are resolved on the Node side only while the user wants them (and of the server they chose).
+  useEffect(() => {
+    if (ready) client.send({ type: 'setNames', resolve: resolveNames, dnsServer: dnsServer || null });
+  }, [ready, resolveNames, dnsServer]);
+
   const selectTab = (id: TabId) => updateSettings({ activeTab: id });
 
   // Global keys: Ctrl+1..5 switch tabs, Space pauses (outside text fields), Ctrl+F focuses the filter,
@@ -111,6 +118,10 @@ export function App() {
       } else if (mod && e.key.toLowerCase() === 'e') {
         setExporting(true);
         e.preventDefault();
+      } else if (mod && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'r') {
+        // Ctrl+R: Resolve names, as in TCPView (not a reload; the desktop app's development reload is F5).
+        toggleResolveNames();
+        e.preventDefault();
       } else if (e.key === ' ' && !mod && !captureStore.getState().capture && !isTyping(e.target) && !(e.target instanceof HTMLButtonElement) && !document.querySelector('[role="dialog"], [role="menu"]')) {
         client.send({ type: 'pause', paused: !(status?.paused ?? false) });
         e.preventDefault();
@@ -130,6 +141,7 @@ export function App() {
       else if (command === 'export') setExporting(true);
       else if (command === 'focusFilter') document.querySelector<HTMLInputElement>('[role="tabpanel"] input[type="search"]')?.focus();
       else if (command === 'showAbout') setAbout(true);
+      else if (command === 'toggleResolveNames') toggleResolveNames();
       else if (command.startsWith('showTab:')) selectTab(command.slice('showTab:'.length) as TabId);
     });
   }, []);
@@ -346,6 +358,10 @@ export function App() {
       ) : null}
     </div>
   );
+}
+
+function toggleResolveNames(): void {
+  updateSettings((s) => ({ resolveNames: !s.resolveNames }));
 }
 
 function TabContent({ id }: { id: TabId }) {

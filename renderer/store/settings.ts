@@ -6,6 +6,7 @@ import { createStore, useStore } from 'zustand';
 import { DEFAULT_INTERVAL_MS, INTERVALS_MS, type IntervalMs } from '../../shared/protocol.js';
 import type { Dataset } from '../../shared/types.js';
 import type { ConnectionToggles } from '../../shared/filter.js';
+import { parseDnsServer } from '../../shared/names.js';
 
 export type { ConnectionToggles };
 import type { NetlensClient } from '../api/client.js';
@@ -30,6 +31,12 @@ export interface Settings {
   grids: Record<string, GridSettings>;
   activeTab: Dataset | 'history';
   selectedInterface: string | null;
+  /** Show host names (reverse DNS) for remote addresses, as netstat and TCPView do unless told -n. */
+  resolveNames: boolean;
+  /** Fully qualified host names (netstat -f); the first label otherwise. */
+  fullHostNames: boolean;
+  /** A DNS server to ask instead of the system's (ADDR[:PORT]); '' for the default. */
+  dnsServer: string;
 }
 
 export const DEFAULT_TOGGLES: ConnectionToggles = {
@@ -52,6 +59,9 @@ export const DEFAULT_SETTINGS: Settings = {
   grids: {},
   activeTab: 'connections',
   selectedInterface: null,
+  resolveNames: true,
+  fullHostNames: false,
+  dnsServer: '',
 };
 
 const TABS: readonly Settings['activeTab'][] = ['connections', 'routes', 'interfaces', 'statistics', 'history'];
@@ -86,6 +96,9 @@ export function sanitizeSettings(raw: unknown): Settings {
   if (typeof raw.showProcessList === 'boolean') s.showProcessList = raw.showProcessList;
   if (TABS.includes(raw.activeTab as Dataset)) s.activeTab = raw.activeTab as Settings['activeTab'];
   if (typeof raw.selectedInterface === 'string') s.selectedInterface = raw.selectedInterface;
+  if (typeof raw.resolveNames === 'boolean') s.resolveNames = raw.resolveNames;
+  if (typeof raw.fullHostNames === 'boolean') s.fullHostNames = raw.fullHostNames;
+  if (typeof raw.dnsServer === 'string' && (raw.dnsServer === '' || parseDnsServer(raw.dnsServer))) s.dnsServer = raw.dnsServer;
   if (isRecord(raw.toggles)) {
     const t = raw.toggles;
     for (const k of ['tcp', 'udp', 'raw', 'unix', 'inet', 'inet6', 'hideLoopback'] as const) {

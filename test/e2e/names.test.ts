@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { until, ROOT, openApp, SCREENSHOTS, type OpenApp } from './support.js';
+import { startDnsmasq, type RunningDnsmasq } from '../../electron/collectors/names/testing/dns-servers.js';
 
 let app: OpenApp;
 let page: Page;
@@ -84,5 +85,73 @@ describe('names and places', () => {
     expect(text).toMatch(/IANA/);
     await page.keyboard.press('Escape');
     expect(await page.getByRole('dialog', { name: 'About NetLens' }).count()).toBe(0);
+  });
+});
+
+describe('host names in the app (dnsmasq on loopback as the DNS server)', () => {
+  let named: OpenApp;
+  let dnsmasq: RunningDnsmasq;
+  let peer: net.Server;
+  let client: net.Socket;
+  let peerPort = 0;
+  const grid = () => named.page.locator(GRID);
+  const foreign = () => grid().locator('[role="row"][data-row-id] [data-column="remoteAddress"]').allTextContents();
+
+  beforeAll(async () => {
+    dnsmasq = await startDnsmasq({ ptr: [['127.0.0.2', 'peer.names.test']] });
+    peer = net.createServer().listen(0, '127.0.0.2');
+    await once(peer, 'listening');
+    peerPort = (peer.address() as net.AddressInfo).port;
+    named = await openApp({ width: 1500, height: 800 }, ['--dns-server', dnsmasq.server]);
+    await grid().waitFor();
+    await named.page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+  });
+  afterAll(async () => {
+    client?.destroy();
+    peer?.close();
+    await named?.close();
+    await dnsmasq?.stop();
+  });
+
+  it('fills the name in when it arrives; short or fully qualified; Ctrl+R turns names off and on', async () => {
+    const page = named.page;
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`rport:${peerPort}`);
+    client = net.connect(peerPort, '127.0.0.2');
+    await once(client, 'connect');
+    await until('the name in place of 127.0.0.2', async () => (await foreign()).join('|') === 'peer');
+    const resolveButton = page.getByRole('button', { name: 'Resolve names' });
+    expect(await resolveButton.getAttribute('aria-pressed')).toBe('true');
+    await page.screenshot({ path: join(SCREENSHOTS, 'names-resolved.png') });
+
+    await page.getByRole('button', { name: 'Name settings…' }).click();
+    await page.getByLabel('Fully qualified names', { exact: false }).check();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await until('the fully qualified name', async () => (await foreign()).join('|') === 'peer.names.test');
+
+    // Filter and free text find names.
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`rport:${peerPort} host:names.test`);
+    await until('host: finds the row', async () => (await foreign()).length === 1);
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`rport:${peerPort} peer.names`);
+    await until('free text finds the row', async () => (await foreign()).length === 1);
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`rport:${peerPort}`);
+
+    await page.locator('body').click({ position: { x: 5, y: 790 } });
+    await page.keyboard.press('Control+r');
+    await until('numbers again', async () => (await foreign()).join('|') === '127.0.0.2');
+    expect(await resolveButton.getAttribute('aria-pressed')).toBe('false');
+    await page.keyboard.press('Control+r');
+    await until('the name again', async () => (await foreign()).join('|') === 'peer.names.test');
+    // Ctrl+R toggled names and did not reload the page.
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  });
+
+  it('keeps the choice across a reload of the page', async () => {
+    const page = named.page;
+    await page.getByRole('button', { name: 'Resolve names' }).click();
+    await new Promise((r) => setTimeout(r, 600)); // settings are saved 400 ms after the last change
+    await page.reload();
+    await grid().waitFor();
+    await until('the toggle restored off', async () => (await page.getByRole('button', { name: 'Resolve names' }).getAttribute('aria-pressed')) === 'false');
+    await page.getByRole('button', { name: 'Resolve names' }).click();
   });
 });

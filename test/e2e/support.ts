@@ -31,7 +31,9 @@ export async function startHost(args: string[] = [], env: NodeJS.ProcessEnv = {}
   requireBuild();
   const dataDir = mkdtempSync(join(tmpdir(), 'netlens-test-data-'));
   const child = spawn(process.execPath, [CLI, 'web', '--port', '0', ...args], {
-    env: { ...process.env, NETLENS_DATA_DIR: dataDir, ...env },
+    // Host names are asked of a closed port on loopback unless a test names a server (--dns-server): no test
+    // host sends a query to the machine's real DNS servers.
+    env: { ...process.env, NETLENS_DATA_DIR: dataDir, NETLENS_DNS_SERVER: process.env.NETLENS_DNS_SERVER ?? '127.0.0.1:9', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -118,8 +120,8 @@ export interface OpenApp {
 }
 
 /** The browser host, a headless Chromium and the app's page, opened with the host's token. */
-export async function openApp(viewport = { width: 1360, height: 840 }): Promise<OpenApp> {
-  const host = await startHost();
+export async function openApp(viewport = { width: 1360, height: 840 }, args: string[] = []): Promise<OpenApp> {
+  const host = await startHost(args);
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport });
   await page.goto(host.url);

@@ -15,7 +15,8 @@ import { updateSettings, useSettings, type ConnectionToggles } from '../../store
 import { reportPanel } from '../../store/view.js';
 import { useCaptureFor } from '../../store/capture.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
-import { connectionColumns, endpointText, NAME_COLUMNS } from './columns.js';
+import { connectionColumns, endpointText, nameColumns } from './columns.js';
+import { NamesDialog } from './NamesDialog.js';
 import { useNames } from '../../store/names.js';
 import { KillDialog } from './KillDialog.js';
 import { MultiKillDialog } from './MultiKillDialog.js';
@@ -36,6 +37,7 @@ type Dialogs =
   | { kind: 'killMany'; processes: ProcessInfo[] }
   | { kind: 'close'; row: Connection }
   | { kind: 'log' }
+  | { kind: 'names' }
   | null;
 
 type MenuState = { row: Connection; at: { x: number; y: number }; selection: Connection[]; copy: () => void };
@@ -123,12 +125,16 @@ export function ConnectionsTab() {
   }, [byToggles, processFilter, effective, filterNamesEpoch]);
 
   const onProcessClick = useCallback((name: string) => setProcessFilter(name), []);
-  const sortColumns = useMemo(() => connectionColumns(onProcessClick, names), [onProcessClick, names]);
+  const resolveNames = useSettings((s) => s.resolveNames);
+  const fullHostNames = useSettings((s) => s.fullHostNames);
+  const display = useMemo(() => ({ resolve: resolveNames && !capture, fqdn: fullHostNames }), [resolveNames, fullHostNames, capture]);
+  const sortColumns = useMemo(() => connectionColumns(onProcessClick, names, display), [onProcessClick, names, display]);
   // A new array when names change, so the rows on screen (memoised on their columns) draw the new names.
   const columns = useMemo(() => [...sortColumns], [sortColumns, namesEpoch]);
   const chosenSort = useGridSort('connections', sortColumns, DEFAULT_SORT);
   // Likewise a sort by a names column (Country, Network) is redone when names change.
-  const sortNamesEpoch = chosenSort.some((s) => NAME_COLUMNS.has(s.id)) ? namesEpoch : 0;
+  const byNames = nameColumns(display);
+  const sortNamesEpoch = chosenSort.some((s) => byNames.has(s.id)) ? namesEpoch : 0;
   const sort = useMemo(() => [...chosenSort], [chosenSort, sortNamesEpoch]);
   const shown = useLiveRows<'connections'>(live, sortColumns, sort, predicate, fixed);
 
@@ -322,6 +328,29 @@ export function ConnectionsTab() {
             ),
             menu: [{ id: 'loopback', label: 'Hide loopback', checked: toggles.hideLoopback, onSelect: () => setToggle({ hideLoopback: !toggles.hideLoopback }) }],
           },
+          {
+            id: 'names',
+            node: (
+              <div className="segmented" role="group" aria-label="Host names">
+                <button
+                  type="button"
+                  className="toggle"
+                  aria-pressed={resolveNames}
+                  onClick={() => updateSettings({ resolveNames: !resolveNames })}
+                  title={`Show host names (reverse DNS) instead of remote addresses (Ctrl+R)${capture ? '; a capture shows addresses' : ''}`}
+                >
+                  Resolve names
+                </button>
+                <button type="button" className="toggle" aria-label="Name settings…" title="Name settings: fully qualified names, DNS server" onClick={() => setDialog({ kind: 'names' })}>
+                  …
+                </button>
+              </div>
+            ),
+            menu: [
+              { id: 'resolve', label: 'Resolve names', checked: resolveNames, onSelect: () => updateSettings({ resolveNames: !resolveNames }) },
+              { id: 'names-settings', label: 'Name settings…', onSelect: () => setDialog({ kind: 'names' }) },
+            ],
+          },
           { id: 'filter', pinned: true, node: <FilterBox query={query} onChange={setQuery} parsed={parsed} />, menu: [] },
           processFilter !== null
             ? {
@@ -419,6 +448,7 @@ export function ConnectionsTab() {
       {dialog?.kind === 'kill' ? <KillDialog processes={dialog.row.processes} connectionCount={connectionCount} onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === 'close' ? <CloseDialog row={dialog.row} onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === 'log' ? <ActionLogDialog onClose={() => setDialog(null)} /> : null}
+      {dialog?.kind === 'names' ? <NamesDialog onClose={() => setDialog(null)} /> : null}
     </div>
   );
 }

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 import { addressSortKey } from '../../../shared/address.js';
 import { formatAddress, formatBytes, formatClock, formatCount, formatDateTime, formatMs, formatPort, formatRate } from '../../../shared/format.js';
-import { countryName, hasRemoteAddress, networkText, remoteEntry, serviceName, type NameLookup } from '../../../shared/names.js';
+import { countryName, hasRemoteAddress, networkText, remoteEntry, serviceName, shortHost, type NameLookup } from '../../../shared/names.js';
 import type { CollectExtra, Connection, SocketMemory } from '../../../shared/types.js';
 import { isColumnVisible, type GridColumn } from '../../components/DataGrid.js';
 import type { GridSettings } from '../../store/settings.js';
@@ -53,10 +53,25 @@ function countryText(names: NameLookup, r: Connection): string {
   return remoteEntry(names, r)?.country ?? '';
 }
 
-/** Columns whose values come from the names dataset: a sort by them follows names as they arrive. */
-export const NAME_COLUMNS: ReadonlySet<string> = new Set(['country', 'network']);
+/** How host names are shown: not at all (numbers, netstat -n), short, or fully qualified (-f). */
+export interface HostDisplay {
+  resolve: boolean;
+  fqdn: boolean;
+}
 
-export function connectionColumns(onProcessClick: (name: string) => void, names: NameLookup): GridColumn<Connection>[] {
+/** Columns whose values come from the names dataset: a sort by them follows names as they arrive. */
+export function nameColumns(display: HostDisplay): ReadonlySet<string> {
+  return new Set(display.resolve ? ['country', 'network', 'remoteAddress'] : ['country', 'network']);
+}
+
+/** The remote host's name as shown, or null where there is none (or names are off). */
+export function remoteHostText(names: NameLookup, r: Connection, display: HostDisplay): string | null {
+  if (!display.resolve) return null;
+  const host = remoteEntry(names, r)?.host ?? null;
+  return host === null ? null : display.fqdn ? host : shortHost(host);
+}
+
+export function connectionColumns(onProcessClick: (name: string) => void, names: NameLookup, display: HostDisplay = { resolve: false, fqdn: false }): GridColumn<Connection>[] {
   return [
     { id: 'proto', header: 'Proto', width: 64, sortValue: protoLabel, text: protoLabel, description: 'Protocol (tcp6, udp6: IPv6)' },
     {
@@ -80,8 +95,18 @@ export function connectionColumns(onProcessClick: (name: string) => void, names:
       id: 'remoteAddress',
       header: 'Foreign Address',
       width: 170,
-      sortValue: (r) => (r.proto === 'unix' ? null : addressSortKey(r.remoteAddress)),
-      text: (r) => (r.proto === 'unix' ? '' : formatAddress(r.remoteAddress)),
+      // Named hosts first, by name; the rest in address order.
+      sortValue: (r) => {
+        if (r.proto === 'unix') return null;
+        const host = remoteHostText(names, r, display);
+        return host === null ? `~${addressSortKey(r.remoteAddress)}` : host.toLowerCase();
+      },
+      text: (r) => (r.proto === 'unix' ? '' : (remoteHostText(names, r, display) ?? formatAddress(r.remoteAddress))),
+      render: (r) => {
+        const host = r.proto === 'unix' ? null : remoteHostText(names, r, display);
+        return host === null ? (r.proto === 'unix' ? '' : formatAddress(r.remoteAddress)) : <span title={`${host} (${r.remoteAddress})`}>{host}</span>;
+      },
+      description: 'Remote address (* = any), or its host name when names are resolved (Ctrl+R)',
     },
     {
       id: 'remotePort',
