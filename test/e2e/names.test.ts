@@ -102,7 +102,7 @@ describe('host names in the app (dnsmasq on loopback as the DNS server)', () => 
     peer = net.createServer().listen(0, '127.0.0.2');
     await once(peer, 'listening');
     peerPort = (peer.address() as net.AddressInfo).port;
-    named = await openApp({ width: 1500, height: 800 }, ['--dns-server', dnsmasq.server]);
+    named = await openApp({ width: 1700, height: 800 }, ['--dns-server', dnsmasq.server]);
     await grid().waitFor();
     await named.page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
   });

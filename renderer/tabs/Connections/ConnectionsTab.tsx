@@ -328,29 +328,6 @@ export function ConnectionsTab() {
             ),
             menu: [{ id: 'loopback', label: 'Hide loopback', checked: toggles.hideLoopback, onSelect: () => setToggle({ hideLoopback: !toggles.hideLoopback }) }],
           },
-          {
-            id: 'names',
-            node: (
-              <div className="segmented" role="group" aria-label="Host names">
-                <button
-                  type="button"
-                  className="toggle"
-                  aria-pressed={resolveNames}
-                  onClick={() => updateSettings({ resolveNames: !resolveNames })}
-                  title={`Show host names (reverse DNS) instead of remote addresses (Ctrl+R)${capture ? '; a capture shows addresses' : ''}`}
-                >
-                  Resolve names
-                </button>
-                <button type="button" className="toggle" aria-label="Name settings…" title="Name settings: fully qualified names, DNS server" onClick={() => setDialog({ kind: 'names' })}>
-                  …
-                </button>
-              </div>
-            ),
-            menu: [
-              { id: 'resolve', label: 'Resolve names', checked: resolveNames, onSelect: () => updateSettings({ resolveNames: !resolveNames }) },
-              { id: 'names-settings', label: 'Name settings…', onSelect: () => setDialog({ kind: 'names' }) },
-            ],
-          },
           { id: 'filter', pinned: true, node: <FilterBox query={query} onChange={setQuery} parsed={parsed} />, menu: [] },
           processFilter !== null
             ? {
@@ -392,6 +369,30 @@ export function ConnectionsTab() {
               </button>
             ),
             menu: [{ id: 'log', label: 'Action log…', onSelect: () => setDialog({ kind: 'log' }) }],
+          },
+          // Last: at narrow widths it is the first to move into the ⋯ menu (as Resolve names and Name settings…).
+          {
+            id: 'names',
+            node: (
+              <div className="segmented" role="group" aria-label="Host names">
+                <button
+                  type="button"
+                  className="toggle"
+                  aria-pressed={resolveNames}
+                  onClick={() => updateSettings({ resolveNames: !resolveNames })}
+                  title={`Show host names (reverse DNS) instead of remote addresses (Ctrl+R)${capture ? '; a capture shows addresses' : ''}`}
+                >
+                  Resolve names
+                </button>
+                <button type="button" className="toggle" aria-label="Name settings…" title="Name settings: fully qualified names, DNS server" onClick={() => setDialog({ kind: 'names' })}>
+                  …
+                </button>
+              </div>
+            ),
+            menu: [
+              { id: 'resolve', label: 'Resolve names', checked: resolveNames, onSelect: () => updateSettings({ resolveNames: !resolveNames }) },
+              { id: 'names-settings', label: 'Name settings…', onSelect: () => setDialog({ kind: 'names' }) },
+            ],
           },
         ]}
       />
