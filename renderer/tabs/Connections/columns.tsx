@@ -117,6 +117,26 @@ export function connectionColumns(onProcessClick: (name: string) => void, names:
       text: (r) => (hasRemoteAddress(r) ? portText(names, r, r.remotePort) : formatPort(r.remotePort, r.proto)),
       description: 'Remote port, with its service name from the services database',
     },
+    { id: 'state', header: 'State', width: 110, sortValue: stateText, text: stateText },
+    { id: 'pid', header: 'PID', width: 70, align: 'right', sortValue: (r) => r.processes[0]?.pid ?? null, text: pidsText },
+    {
+      id: 'process',
+      header: 'Process',
+      width: 150,
+      sortValue: (r) => (r.ownerStatus === 'denied' ? '\uffff' : (r.processes[0]?.name.toLowerCase() ?? null)),
+      text: processText,
+      render: (r) =>
+        r.processes.length === 0 ? (
+          <span className="muted">{processText(r)}</span>
+        ) : (
+          <button type="button" className="link" title={`Filter to ${isolated(inertLabel(r.processes[0]!.name))}`} onMouseDown={(e) => e.stopPropagation()} onClick={() => onProcessClick(r.processes[0]!.name)}>
+            <Inert text={processText(r)} />
+          </button>
+        ),
+      description: 'Owning process; click a name to filter to it',
+    },
+    { id: 'user', header: 'User', width: 90, sortValue: userText, text: userText },
+    // After the owner: at 1100×700 Proto to Process stay on screen; places follow (users may drag them nearer).
     {
       id: 'country',
       header: 'Country',
@@ -146,25 +166,6 @@ export function connectionColumns(onProcessClick: (name: string) => void, names:
       text: (r) => networkText(remoteEntry(names, r)),
       description: 'Autonomous system of the remote address: number and organisation (offline database)',
     },
-    { id: 'state', header: 'State', width: 110, sortValue: stateText, text: stateText },
-    { id: 'pid', header: 'PID', width: 70, align: 'right', sortValue: (r) => r.processes[0]?.pid ?? null, text: pidsText },
-    {
-      id: 'process',
-      header: 'Process',
-      width: 150,
-      sortValue: (r) => (r.ownerStatus === 'denied' ? '\uffff' : (r.processes[0]?.name.toLowerCase() ?? null)),
-      text: processText,
-      render: (r) =>
-        r.processes.length === 0 ? (
-          <span className="muted">{processText(r)}</span>
-        ) : (
-          <button type="button" className="link" title={`Filter to ${isolated(inertLabel(r.processes[0]!.name))}`} onMouseDown={(e) => e.stopPropagation()} onClick={() => onProcessClick(r.processes[0]!.name)}>
-            <Inert text={processText(r)} />
-          </button>
-        ),
-      description: 'Owning process; click a name to filter to it',
-    },
-    { id: 'user', header: 'User', width: 90, sortValue: userText, text: userText },
     // Bytes and rates where they are seen without scrolling; the TCP health and memory columns come last.
     ...TRAFFIC_COLUMNS.filter((c) => !c.hiddenByDefault),
     { id: 'recvQ', header: 'Recv-Q', width: 70, align: 'right', sortValue: (r) => r.recvQ, text: (r) => formatCount(r.recvQ), description: 'Bytes received but not yet read by the process' },
