@@ -51,7 +51,35 @@ function help(): string {
   return lines.join('\n');
 }
 
+let outputGuarded = false;
+let outputError = false;
+
+/**
+ * A reader that goes away (`netlens dump connections | head -1`) ends the output, as for every Unix tool: no
+ * "Unhandled 'error' event" stack trace (nor, in the packaged binary, Electron's error dialog). Any other failed
+ * write (a full disk) is said in one line and makes the exit code 1 (see {@link outputFailed}).
+ */
+function guardOutput(): void {
+  if (outputGuarded) return;
+  outputGuarded = true;
+  process.stderr.on('error', () => {
+    // Nowhere left to say anything.
+  });
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || outputError) return;
+    outputError = true;
+    process.exitCode = 1;
+    process.stderr.write(`netlens: cannot write the output: ${err.message}\n`);
+  });
+}
+
+/** Whether writing the output failed for another reason than the reader going away. */
+export function outputFailed(): boolean {
+  return outputError;
+}
+
 export async function main(argv: string[]): Promise<number> {
+  guardOutput();
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     console.log(help());
@@ -81,7 +109,7 @@ function runCli(): void {
   main(process.argv.slice(2)).then(
   (code) => {
     // A server command keeps the process alive itself; others exit with their code.
-    if (code !== -1) process.exitCode = code;
+    if (code !== -1) process.exitCode = code === 0 && outputFailed() ? 1 : code;
   },
   (err: unknown) => {
     console.error(`netlens: ${err instanceof Error ? err.message : String(err)}`);

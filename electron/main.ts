@@ -21,7 +21,7 @@ import { ALERT_TITLES } from '../shared/record.js';
 import { applyRecordOptions, loadRecordingConfig, recordFile, type RecordOptionValues } from './monitor/record/config.js';
 import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
 import { loadWindowState, trackWindowState, type WindowState } from './window-state.js';
-import { main as cliMain } from './cli.js';
+import { main as cliMain, outputFailed } from './cli.js';
 import { headlessCommand } from './headless.js';
 import { agentInvocation } from './agent/elevation.js';
 import { createAgentManager } from './agent/manager.js';
@@ -44,7 +44,7 @@ function runHeadless(args: string[]): void {
     // A server command (web) keeps running; the others leave with their code once their output is out (a
     // pipe takes it asynchronously, and app.exit would cut it short).
     (code) => {
-      if (code !== -1) process.stdout.write('', () => process.stderr.write('', () => app.exit(code)));
+      if (code !== -1) process.stdout.write('', () => process.stderr.write('', () => app.exit(code === 0 && outputFailed() ? 1 : code)));
     },
     (err: unknown) => {
       console.error(`netlens: ${err instanceof Error ? err.message : String(err)}`);
