@@ -9,3 +9,5 @@ export declare function installElectron(options: {
   log?: (line: string) => void;
   pollMs?: number;
 }): Promise<{ ok: true; path: string } | { ok: false; reason: string }>;
+export declare function installerError(stderr: string): string | null;
+export declare function unreachableWhy(env?: NodeJS.ProcessEnv): Promise<string>;
