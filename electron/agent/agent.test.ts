@@ -127,6 +127,19 @@ describe.runIf(linuxRoot)('netlens agent', () => {
     expect(() => process.kill(pid, 0)).toThrow();
   });
 
+  it('answers the requests it has read before its stdin closes, then exits', async () => {
+    requireBuild();
+    const child = track(spawn(process.execPath, [CLI, 'agent', '--parent', String(process.pid)], { stdio: ['pipe', 'pipe', 'ignore'] }));
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    // owners walks /proc (asynchronous): its answer is still to come when stdin ends right behind it.
+    child.stdin!.end('{"v":1,"id":1,"method":"owners","params":{"inodes":[1]}}\n{"v":1,"id":2,"method":"capabilities","params":{}}\n');
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(0);
+    const answered = out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; id?: number; ok?: boolean });
+    expect(answered.filter((l) => l.type === 'result').map((l) => [l.id, l.ok]).sort()).toEqual([[1, true], [2, true]]);
+  });
+
   it('exits when the NetLens process named by --parent goes, even while its stdin stays open (sudo in between)', async () => {
     const netlens = track(spawn('sleep', ['600'], { stdio: 'ignore' }));
     const client = startClient(agentCommand(netlens.pid!));

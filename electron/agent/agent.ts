@@ -90,6 +90,9 @@ export function runAgent(options: AgentOptions): Promise<number> {
 
   return new Promise((resolve) => {
     let done = false;
+    // Requests being performed, and whether stdin has ended: the answers to what was read still go out first.
+    let inFlight = 0;
+    let inputEnded = false;
     const write = (message: unknown) => {
       if (!done) options.output.write(encodeLine(message));
     };
@@ -107,13 +110,20 @@ export function runAgent(options: AgentOptions): Promise<number> {
     };
 
     async function answer(request: AgentRequest): Promise<void> {
+      inFlight++;
       try {
         const result = await perform(request);
         write({ v: AGENT_PROTOCOL_VERSION, type: 'result', id: request.id, ok: true, result });
       } catch (err) {
         write({ v: AGENT_PROTOCOL_VERSION, type: 'result', id: request.id, ok: false, error: (err instanceof Error ? err.message : String(err)).slice(0, 2000) });
       }
+      inFlight--;
+      if (inputEnded && inFlight === 0) finish(0, 'stdin closed');
     }
+    const endOfInput = () => {
+      inputEnded = true;
+      if (inFlight === 0) finish(0, 'stdin closed');
+    };
 
     function perform(request: AgentRequest): Promise<unknown> {
       switch (request.method) {
@@ -138,8 +148,8 @@ export function runAgent(options: AgentOptions): Promise<number> {
       () => reject('line too long'),
     );
     options.input.on('data', (chunk: Buffer) => splitter.push(chunk));
-    options.input.on('end', () => finish(0, 'stdin closed'));
-    options.input.on('close', () => finish(0, 'stdin closed'));
+    options.input.on('end', endOfInput);
+    options.input.on('close', endOfInput);
     options.input.on('error', () => finish(0, 'stdin failed'));
     options.output.on('error', () => finish(0, 'stdout closed'));
 
