@@ -48,39 +48,54 @@ function parse(text: string, format: string): void {
   }
 }
 
+/** Limit of the time ratio when the input doubles: a linear parser measures about 2, a quadratic one 4. */
+const LIMIT = 2.5;
+/** Measurements of one ratio before it counts as a failure. Noise from elsewhere (a collector tick, a garbage
+ *  collection that lands on one side) only ever raises a ratio, and a quadratic parser measures near 4 every
+ *  time, so the lowest of a few fresh measurements is the honest figure; a passing one ends the loop early. */
+const ATTEMPTS = 3;
+
+/** The time ratio of parsing `large` against `small`: best of interleaved repetitions, measured again while
+ *  above the limit. */
+function ratioOf(small: () => void, large: () => void): number {
+  let ratio = Infinity;
+  for (let attempt = 0; attempt < ATTEMPTS && ratio >= LIMIT; attempt++) {
+    let a = Infinity;
+    let b = Infinity;
+    // Interleaved, so a burst of load from elsewhere hits both sizes.
+    for (let round = 0; round < 5; round++) {
+      a = Math.min(a, bestTime(small, 2));
+      b = Math.min(b, bestTime(large, 2));
+    }
+    ratio = Math.min(ratio, b / a);
+  }
+  return ratio;
+}
+
 /** Time for `size` and `2 * size`, from a size at which one parse takes long enough to time (>= 30 ms). */
 function growth(format: string, capture: string): { size: number; ratio: number } {
   let size = 2000;
   while (size < 64_000 && bestTime(() => parse(hostile(capture, size), format), 1) < 30) size *= 2;
   const small = hostile(capture, size);
   const large = hostile(capture, size * 2);
-  let a = Infinity;
-  let b = Infinity;
-  // Interleaved, so a burst of load from elsewhere hits both sizes.
-  for (let round = 0; round < 5; round++) {
-    a = Math.min(a, bestTime(() => parse(small, format), 2));
-    b = Math.min(b, bestTime(() => parse(large, format), 2));
-  }
-  return { size, ratio: b / a };
+  return { size, ratio: ratioOf(() => parse(small, format), () => parse(large, format)) };
 }
 
 describe('capture parsing time on hostile input', () => {
   it.each([...BY_FORMAT.entries(), ['auto', 'windows/ipconfig.win10.txt']])('%s: doubling the input at most ~doubles the time', (format, file) => {
     const { size, ratio } = growth(format, fixture(file));
-    expect(ratio, `${format}: long lines of ${size} characters`).toBeLessThan(2.5);
+    expect(ratio, `${format}: long lines of ${size} characters`).toBeLessThan(LIMIT);
   });
 
   it("the issue's ipconfig capture (Windows IP Configuration, then a long run of spaces) grows linearly", () => {
     const text = (n: number) => `Windows IP Configuration\r\n\r\n${' '.repeat(n)}x`;
-    const a = bestTime(() => parse(text(200_000), 'auto'), 5);
-    const b = bestTime(() => parse(text(400_000), 'auto'), 5);
-    expect(b / a).toBeLessThan(2.5);
+    const [small, large] = [text(200_000), text(400_000)];
+    expect(ratioOf(() => parse(small, 'auto'), () => parse(large, 'auto'))).toBeLessThan(LIMIT);
   });
 
   it("the issue's netstat -s capture (Ip: then a line of numbers) grows linearly", () => {
     const text = (n: number) => `Ip:\n    ${'1 '.repeat(n)}\n`;
-    const a = bestTime(() => parse(text(100_000), 'auto'), 5);
-    const b = bestTime(() => parse(text(200_000), 'auto'), 5);
-    expect(b / a).toBeLessThan(2.5);
+    const [small, large] = [text(100_000), text(200_000)];
+    expect(ratioOf(() => parse(small, 'auto'), () => parse(large, 'auto'))).toBeLessThan(LIMIT);
   });
 });
