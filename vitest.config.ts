@@ -16,5 +16,8 @@ export default defineConfig({
     // and nstat; browser tests time the UI against them. Run as one file at a time, they never disturb
     // each other (in parallel on two cores, the Statistics browser test was seen to miss rows).
     fileParallelism: false,
+    // Every NetLens a test starts (browser host, CLI, agent) inherits this: reverse lookups go to a loopback
+    // port where nothing answers unless a test names its own server (dnsmasq), never to this machine's DNS.
+    env: { NETLENS_DNS_SERVER: '127.0.0.1:9' },
   },
 });
