@@ -25,6 +25,7 @@ describe('export', () => {
     expect(html).toContain('Filter: a&amp;b');
     expect(html).toContain("default-src 'none'");
     expect(escapeHtml(`'"`)).toBe('&#39;&quot;');
+    expect(toHtml({ title: 't', columns: ['Name', 'PID'], rows: [['a', '1']], rightAligned: [false, true] })).toContain('<td>a</td><td class="r">1</td>');
   });
 
   it('flattens typed rows to columns', () => {

@@ -13,6 +13,8 @@ export interface ExportTable {
   rows: string[][];
   /** Lines describing the view: host, time, filter, sort. */
   notes?: string[];
+  /** Columns of numbers, right-aligned in the HTML report as in the grid. */
+  rightAligned?: boolean[];
 }
 
 /** A CSV cell: quoted when it holds a quote, comma or line break. A text a spreadsheet would run as a
@@ -53,8 +55,9 @@ export function escapeHtml(text: string): string {
 
 /** A self-contained HTML report: inline styles, no scripts, no external resources. */
 export function toHtml(t: ExportTable): string {
-  const head = t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
-  const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
+  const cls = (i: number) => (t.rightAligned?.[i] ? ' class="r"' : '');
+  const head = t.columns.map((c, i) => `<th${cls(i)}>${escapeHtml(c)}</th>`).join('');
+  const body = t.rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
   const notes = (t.notes ?? []).map((n) => `<p>${escapeHtml(n)}</p>`).join('\n');
   return `<!doctype html>
 <html lang="en">
@@ -70,6 +73,7 @@ table { border-collapse: collapse; margin-top: 12px; }
 th, td { border: 1px solid #ccd; padding: 3px 8px; text-align: left; white-space: nowrap; font-variant-numeric: tabular-nums; }
 th { background: #eef0f4; position: sticky; top: 0; }
 tr:nth-child(even) td { background: #f7f8fa; }
+.r { text-align: right; }
 </style>
 </head>
 <body>

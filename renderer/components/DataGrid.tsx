@@ -246,12 +246,13 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     [visibleIds, colById],
   );
   // File → Export… reads the view as it is at that moment: visible columns in order, every sorted row.
-  const viewRef = useRef<() => GridView>(() => ({ label: '', columns: [], rows: [], sort: '' }));
+  const viewRef = useRef<() => GridView>(() => ({ label: '', columns: [], rows: [], sort: '', rightAligned: [] }));
   viewRef.current = () => ({
     label: props.label,
     columns: cells.map((c) => c.header),
     rows: sorted.map((r) => cells.map((c) => c.text(r))),
     sort: state.sort.map((x) => `${colById.get(x.id)?.header ?? x.id} ${x.desc ? 'descending' : 'ascending'}`).join(', then '),
+    rightAligned: cells.map((c) => c.align === 'right'),
   });
   useEffect(() => (props.exportTab ? registerGridView(props.exportTab, props.label, () => viewRef.current()) : undefined), [props.exportTab, props.label]);
   // Handlers read the latest props through a ref, so rows need not re-render when a parent re-renders.

@@ -9,6 +9,7 @@ export interface GridView {
   rows: string[][];
   /** "State ascending, then Local Port descending". */
   sort: string;
+  rightAligned: boolean[];
 }
 
 const grids = new Map<string, Map<string, () => GridView>>();
@@ -48,5 +49,6 @@ export function tabView(tab: string, title: string, context: string[]): ExportTa
     columns: joined ? ['Table', ...first.columns] : first.columns,
     rows: joined ? same.flatMap((v) => v.rows.map((r) => [v.label, ...r])) : first.rows,
     notes,
+    rightAligned: joined ? [false, ...first.rightAligned] : first.rightAligned,
   };
 }

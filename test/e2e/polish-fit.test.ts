@@ -211,8 +211,9 @@ describe('fit the window', () => {
     await show('Connections');
     // As a new user sees it: the process list beside the grid from 1400 wide (the tests above hid it).
     if ((await page.getByRole('button', { name: 'Processes' }).getAttribute('aria-pressed')) === 'false') await page.getByRole('button', { name: 'Processes' }).click();
-    for (const theme of ['light', 'dark']) {
-      await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
+    // Theme "System" following the OS's light or dark, as most people run it.
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
       for (const [w, h] of [[900, 600], [1100, 700], [1400, 900], [1920, 1080]] as const) {
         await page.setViewportSize({ width: w, height: h });
         for (const tab of TABS) {

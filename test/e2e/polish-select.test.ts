@@ -3,9 +3,10 @@
 // (the distinct processes, one confirmation, Cancel first), the process list's own menu, and Export of the
 // view as CSV, JSON and an HTML report that escapes what processes call themselves.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { until, fastConnectionsSession, type Probe } from './support.js';
+import { until, fastConnectionsSession, SCREENSHOTS, type Probe } from './support.js';
 
 const session = fastConnectionsSession();
 let page: Page;
@@ -169,6 +170,13 @@ describe('Export', () => {
     expect(html).toContain(`Filter: pid:${p.child.pid}`);
     expect(html).toMatch(/Sorted by Process ascending/);
     expect((html.match(/<tr>/g) ?? []).length).toBe(4);
+    // As a reader sees the report: no script runs, the hostile name reads as text.
+    const report = await session.app.browser.newPage({ viewport: { width: 1100, height: 420 } });
+    await report.setContent(html);
+    expect(await report.locator('td', { hasText: hostile }).count()).toBe(3);
+    expect(await report.locator('i').count()).toBe(0);
+    await report.screenshot({ path: join(SCREENSHOTS, 'export-report.png') });
+    await report.close();
 
     await page.getByRole('button', { name: 'Columns…' }).last().click();
     await page.getByRole('menu', { name: 'Columns' }).getByRole('menuitem', { name: 'Reset columns' }).click();
