@@ -60,4 +60,13 @@ describe('netlens parse', () => {
     expect(io.err.join('\n')).toMatch(/no such file/);
     expect(await parseCommand.run([])).toBe(2);
   });
+
+  it('ends with an error, not a hang or a full memory, on /dev/zero, a folder and a file past the size limit', async () => {
+    const io = capture();
+    expect(await parseCommand.run(['/dev/zero'])).toBe(1);
+    expect(io.err.at(-1)).toMatch(/\/dev\/zero is larger than 32 MB/);
+    expect(await parseCommand.run([fileURLToPath(new URL('.', import.meta.url))])).toBe(1);
+    expect(io.err.at(-1)).toMatch(/is a folder, not a capture file$/);
+    expect(io.err.join('\n')).not.toMatch(/Error: .*Error:/);
+  });
 });

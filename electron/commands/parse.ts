@@ -1,7 +1,7 @@
 // `netlens parse FILE [--format auto|NAME] [--json]`: reads a saved netstat/ss/ip/route/ifconfig/...
 // capture from any OS, names its format, and prints its rows as a table (or --json).
 import { inertExcerpt, inertText } from '../../shared/inert-text.js';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
@@ -28,18 +28,12 @@ export const parseCommand: Command = {
       console.error(`Usage: netlens ${this.usage}\nFormats: ${supportedFormats().join(', ')}`);
       return 2;
     }
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(file);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      console.error(`netlens parse: cannot read ${file}${code === 'ENOENT' ? ': no such file' : code === 'EACCES' ? ': permission denied' : `: ${String(err)}`}`);
+    const read = await readCapture(file);
+    if (!read.ok) {
+      console.error(`netlens parse: ${inertText(read.error)}`);
       return 1;
     }
-    if (bytes.length > MAX_CAPTURE_BYTES) {
-      console.error(`netlens parse: ${file} is larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MB`);
-      return 1;
-    }
+    const bytes = read.bytes;
     const { text, encoding } = decodeCaptureBytes(bytes);
     let result;
     try {
@@ -69,3 +63,42 @@ export const parseCommand: Command = {
     return 0;
   },
 };
+
+/** Reads at most MAX_CAPTURE_BYTES (+1 to tell a larger file), so a device such as /dev/zero or a file that
+ *  keeps growing ends with an error instead of filling memory; a folder or a device is refused by name. */
+async function readCapture(file: string): Promise<{ ok: true; bytes: Buffer } | { ok: false; error: string }> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    return { ok: false, error: `cannot read ${file}: ${reason(err)}` };
+  }
+  try {
+    const st = await handle.stat();
+    if (st.isDirectory()) return { ok: false, error: `${file} is a folder, not a capture file` };
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const limit = MAX_CAPTURE_BYTES + 1;
+    while (total < limit) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, limit - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    if (total > MAX_CAPTURE_BYTES) return { ok: false, error: `${file} is larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MB` };
+    return { ok: true, bytes: Buffer.concat(chunks, total) };
+  } catch (err) {
+    return { ok: false, error: `cannot read ${file}: ${reason(err)}` };
+  } finally {
+    await handle.close();
+  }
+}
+
+function reason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  return err instanceof Error ? err.message : String(err);
+}
