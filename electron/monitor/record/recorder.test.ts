@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,7 +16,10 @@ const dirs: string[] = [];
 /** A testing script bundled to run as a process of its own (inside the checkout, so node-sqlite3-wasm resolves). */
 async function bundle(entry: string): Promise<string> {
   const { build } = await import('esbuild');
-  const dir = mkdtempSync(join(process.cwd(), 'node_modules', '.cache', 'history-'));
+  // node_modules/.cache is not there after a fresh `npm ci`.
+  const cache = join(process.cwd(), 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'history-'));
   dirs.push(dir);
   const outfile = join(dir, 'script.cjs');
   await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['node-sqlite3-wasm'], logLevel: 'warning' });
