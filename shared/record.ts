@@ -137,11 +137,17 @@ export function parseMoment(text: string, now: number): number | null {
   if (ago !== null) return now - ago;
   const clock = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
   if (clock) {
+    // 25:99 or 11:60 is a typo, not a time to roll over into the next hour or day.
+    if (Number(clock[1]) > 23 || Number(clock[2]) > 59 || Number(clock[3] ?? 0) > 59) return null;
     const d = new Date(now);
     d.setHours(Number(clock[1]), Number(clock[2]), Number(clock[3] ?? 0), 0);
     return d.getTime() > now ? d.getTime() - 86_400_000 : d.getTime();
   }
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text.trim())) return null;
+  const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(text.trim());
+  if (!date) return null;
+  // Date.parse rolls 2026-02-31 over into March: a day the month does not have is refused instead.
+  const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return null;
   const t = Date.parse(text.trim().replace(' ', 'T'));
   return Number.isFinite(t) ? t : null;
 }
