@@ -63,7 +63,7 @@ export function StatusBar({ info, activeTab, panel }: { info: HostInfo | null; a
       {capture ? null : ds.tick ? (
         <span data-status="tick" title={`Last collection at ${formatClock(ds.tick.at)}`}>
           tick {ds.tick.durationMs.toFixed(ds.tick.durationMs < 10 ? 1 : 0)} ms
-          {ds.tick.lagCount > 0 ? ` · ${ds.tick.lagCount} late ticks skipped` : ''}
+          {ds.tick.lagCount > 0 ? ` · ${ds.tick.lagCount} late tick${ds.tick.lagCount === 1 ? '' : 's'} skipped` : ''}
         </span>
       ) : null}
       {status?.paused ? <span className="badge warn" data-status="paused">Paused</span> : null}
