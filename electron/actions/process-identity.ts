@@ -8,6 +8,17 @@ import { basename } from 'node:path';
 import { runCommand, type RunCommand } from './command.js';
 import { isValidPid } from './validation.js';
 
+/** Whether a process with this pid exists: signal 0 probes without signalling, and EPERM means it exists
+ *  but belongs to someone else. (It cannot tell a reused pid apart: readIdentity's start time does that.) */
+export function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export interface ProcessIdentity {
   pid: number;
   /** Linux comm, macOS executable base name, Windows image name. */

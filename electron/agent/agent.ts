@@ -6,6 +6,7 @@
 // that started it (--parent, which may sit behind sudo) is gone.
 import type { Actions } from '../actions/api.js';
 import { createActions } from '../actions/index.js';
+import { pidExists } from '../actions/process-identity.js';
 import { SocketOwners } from '../collectors/linux/socket-owners.js';
 import { UserNames } from '../collectors/linux/users.js';
 import type { ProcessInfo } from '../../shared/types.js';
@@ -33,15 +34,6 @@ export interface AgentOptions {
   log?: (line: string) => void;
   procRoot?: string;
   parentCheckMs?: number;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Owner lookups over the collector's own cache; the agent keeps it warm across the parent's ticks. */
@@ -155,7 +147,7 @@ export function runAgent(options: AgentOptions): Promise<number> {
 
     const watch = setInterval(() => {
       if (process.ppid !== firstPpid) finish(0, `parent ${firstPpid} went away`);
-      else if (parentPid !== null && !alive(parentPid)) finish(0, `NetLens (pid ${parentPid}) went away`);
+      else if (parentPid !== null && !pidExists(parentPid)) finish(0, `NetLens (pid ${parentPid}) went away`);
     }, options.parentCheckMs ?? PARENT_CHECK_MS);
 
     write({ v: AGENT_PROTOCOL_VERSION, type: 'hello', pid: process.pid, uid: process.getuid?.() ?? -1, appVersion: options.appVersion });

@@ -13,6 +13,7 @@
 //   on resuming, the connections open now are recorded afresh.
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { pidExists } from '../../actions/process-identity.js';
 import type { Diff, RowPatch } from '../../../shared/protocol.js';
 import {
   DEFAULT_RECORDING,
@@ -649,15 +650,6 @@ export class Recorder {
 /** `<file>.pid` names the process recording to the file: one recorder per file. */
 const writerFile = (file: string) => `${file}.pid`;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Becomes the file's recorder, or returns the pid of the live process that is. A lock directory left by a
  * recorder that is gone (killed, or a worker of this very process that died mid-write) is removed: nobody else
@@ -670,7 +662,7 @@ function claimWriter(file: string): number | null {
   } catch {
     previous = null;
   }
-  if (previous !== null && Number.isSafeInteger(previous) && previous !== process.pid && alive(previous)) return previous;
+  if (previous !== null && Number.isSafeInteger(previous) && previous !== process.pid && pidExists(previous)) return previous;
   if (previous !== null) clearStaleLock(file, Infinity);
   writeFileSync(writerFile(file), `${process.pid}\n`);
   return null;
