@@ -33,7 +33,6 @@ async function timeRead(c: LinuxConnectionsCollector): Promise<{ ms: number; row
 }
 
 benchWithSockets(CONNECTIONS, CHILDREN, async (childPids) => {
-
   // The collector reads only what `ss -tanp` shows (TCP, both families) so the comparison is like for like.
   const tcpOnly = { tables: ['tcp', 'tcp6'] as const };
   const steady = new LinuxConnectionsCollector(tcpOnly);
@@ -43,7 +42,14 @@ benchWithSockets(CONNECTIONS, CHILDREN, async (childPids) => {
   const everything = new LinuxConnectionsCollector();
   await everything.read();
 
-  const times = { all: [] as number[], cold: [] as number[], steady: [] as number[], ss: [] as number[], netstat: [] as number[], cat: [] as number[] };
+  const times = {
+    all: [] as number[],
+    cold: [] as number[],
+    steady: [] as number[],
+    ss: [] as number[],
+    netstat: [] as number[],
+    cat: [] as number[],
+  };
   let check = { rows: 0, owned: 0 };
   for (let round = 0; round < ROUNDS; round++) {
     times.ss.push(timeCommand('ss', ['-tanp']));
@@ -58,7 +64,9 @@ benchWithSockets(CONNECTIONS, CHILDREN, async (childPids) => {
   }
 
   // Attribution check on the bench's own sockets: every one of the 20,000 must name its child.
-  const ownedByChildren = (await steady.read()).rows.filter((r) => r.processes.some((p) => childPids.has(p.pid))).length;
+  const ownedByChildren = (await steady.read()).rows.filter((r) =>
+    r.processes.some((p) => childPids.has(p.pid)),
+  ).length;
 
   // Heap growth over many steady ticks, measured between two full collections.
   const gc = (globalThis as { gc?: () => void }).gc;

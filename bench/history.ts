@@ -111,7 +111,12 @@ function overhead() {
     recorder.close();
     const tick = median(baseCycles);
     const extra = median(extraCycles);
-    return { tickMs: round(tick), recordingMsPerTick: round(extra), recordingVsTick: round(extra / tick), flushMedianMs: round(median(flushMs)) };
+    return {
+      tickMs: round(tick),
+      recordingMsPerTick: round(extra),
+      recordingVsTick: round(extra / tick),
+      flushMedianMs: round(median(flushMs)),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -131,7 +136,10 @@ function desktopGrowth() {
       at += INTERVAL_MS;
       bytes += 50_000;
       recorder.connections(table.update(source.next(), at), (id) => table.get(id));
-      recorder.interfaces(ifaces.map((n) => syntheticInterface(n, { rxBytes: bytes, txBytes: bytes / 2 })), at);
+      recorder.interfaces(
+        ifaces.map((n) => syntheticInterface(n, { rxBytes: bytes, txBytes: bytes / 2 })),
+        at,
+      );
     };
     // The first minute: the rows open at start (the baseline), then an hour of ticks.
     for (let i = 0; i < 60; i++) {
@@ -149,7 +157,11 @@ function desktopGrowth() {
     const grown = statSync(file).size - start;
     const rows = Number((recorder.database!.get('SELECT count(*) AS n FROM conns') as { n: number }).n);
     recorder.close();
-    return { desktopBytesPerHour: grown, desktopRowsPerHour: rows, desktopRowWritesPerHour: recorder.stats.rowsWritten - rowsBefore };
+    return {
+      desktopBytesPerHour: grown,
+      desktopRowsPerHour: rows,
+      desktopRowWritesPerHour: recorder.stats.rowsWritten - rowsBefore,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -157,4 +169,14 @@ function desktopGrowth() {
 
 const figures = overhead();
 const growth = desktopGrowth();
-console.log(JSON.stringify({ bench: 'history', rows: ROWS, churn: CHURN, ticks: TICKS, ticksPerFlush: TICKS_PER_FLUSH, ...figures, ...growth }));
+console.log(
+  JSON.stringify({
+    bench: 'history',
+    rows: ROWS,
+    churn: CHURN,
+    ticks: TICKS,
+    ticksPerFlush: TICKS_PER_FLUSH,
+    ...figures,
+    ...growth,
+  }),
+);

@@ -33,9 +33,13 @@ process.stdin.resume();
 
 export async function startChild(count: number): Promise<ChildProcess> {
   // prlimit raises the fd limit for the child alone (2 fds per connection plus node's own).
-  const child = spawn('prlimit', [`--nofile=${2 * count + 1024}`, process.execPath, '-e', CHILD_SCRIPT, String(count)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    'prlimit',
+    [`--nofile=${2 * count + 1024}`, process.execPath, '-e', CHILD_SCRIPT, String(count)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => ['exited'])])) as string[];
   if (!line?.startsWith('ready')) throw new Error(`bench child failed to start: ${line}`);
@@ -68,7 +72,11 @@ export async function stopChildren(children: ChildProcess[]): Promise<void> {
 
 /** Runs a benchmark over `connections` loopback connections held by `children` children: prints the JSON
  *  line its body returns, and stops the children whatever happens. */
-export function benchWithSockets(connections: number, children: number, body: (pids: Set<number | undefined>) => Promise<object>): void {
+export function benchWithSockets(
+  connections: number,
+  children: number,
+  body: (pids: Set<number | undefined>) => Promise<object>,
+): void {
   const run = async () => {
     const held: ChildProcess[] = [];
     try {

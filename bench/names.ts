@@ -23,7 +23,9 @@ const round = (n: number) => Number(n.toFixed(1));
 
 function address(i: number): string {
   // Public space in both families: 11.0.0.0/8 and Google's 2001:4860::/32.
-  return i % 4 === 3 ? `2001:4860:${(i >> 8).toString(16)}::${(i & 255).toString(16)}` : `11.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+  return i % 4 === 3
+    ? `2001:4860:${(i >> 8).toString(16)}::${(i & 255).toString(16)}`
+    : `11.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 }
 
 function rows(): Connection[] {

@@ -87,16 +87,34 @@ function inProcessFigures() {
     const t1 = performance.now();
     const generic = diffRows(before, after);
     diffMs.push(performance.now() - t1);
-    if (generic.changed.length !== diff.changed.length || generic.added.length !== diff.added.length || generic.removed.length !== diff.removed.length) {
+    if (
+      generic.changed.length !== diff.changed.length ||
+      generic.added.length !== diff.added.length ||
+      generic.removed.length !== diff.removed.length
+    ) {
       throw new Error('the connections table and the generic diff disagree');
     }
     before = after;
 
     collectGarbage();
     const s0 = performance.now();
-    const snapshotJson = JSON.stringify({ type: 'snapshot', dataset: 'connections', seq: i + 1, rows: table.rows(), diagnostics: emptyDiagnostics(), tick });
+    const snapshotJson = JSON.stringify({
+      type: 'snapshot',
+      dataset: 'connections',
+      seq: i + 1,
+      rows: table.rows(),
+      diagnostics: emptyDiagnostics(),
+      tick,
+    });
     snapshotMs.push(performance.now() - s0);
-    const diffJson = JSON.stringify({ type: 'diff', dataset: 'connections', seq: i + 2, diff, diagnostics: emptyDiagnostics(), tick: { ...tick, at } });
+    const diffJson = JSON.stringify({
+      type: 'diff',
+      dataset: 'connections',
+      seq: i + 2,
+      diff,
+      diagnostics: emptyDiagnostics(),
+      tick: { ...tick, at },
+    });
     fractions.push(Buffer.byteLength(diffJson) / Buffer.byteLength(snapshotJson));
   }
   return {
@@ -154,7 +172,11 @@ async function webSocketFigures(): Promise<{ wsLatencyMedianMs: number; wsPipeli
   rmSync(dir, { recursive: true, force: true });
   // The first diffs follow the 50,000-row snapshot and a cold JIT.
   const warm = (a: number[]) => a.slice(3);
-  return { wsLatencyMedianMs: median(warm(latencies)), wsPipelineMedianMs: median(warm(pipeline)), ticks: latencies.length };
+  return {
+    wsLatencyMedianMs: median(warm(latencies)),
+    wsPipelineMedianMs: median(warm(pipeline)),
+    ticks: latencies.length,
+  };
 }
 
 async function main(): Promise<void> {

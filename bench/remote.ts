@@ -21,7 +21,9 @@ import { createInThreadMonitor } from '../electron/monitor/monitor.js';
 import { RemoteHost, remoteCollectors } from '../electron/remote/host.js';
 import { SshLab, type NamespaceHost } from '../test/e2e/ssh-namespaces.js';
 
-const { values } = parseArgs({ options: { hosts: { type: 'string', default: '20' }, seconds: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: { hosts: { type: 'string', default: '20' }, seconds: { type: 'string', default: '20' } },
+});
 const HOSTS = Number(values.hosts);
 const SECONDS = Number(values.seconds);
 const INTERVAL_MS = 1000;
@@ -70,7 +72,10 @@ function monitorOver(collectors: Collectors): { stop: () => Promise<void>; ticks
   return { stop: () => monitor.close(), ticks: () => diffs };
 }
 
-async function measure(run: () => Promise<void> | void, seconds: number): Promise<{ cpuMs: number; sshMs: number; wallMs: number }> {
+async function measure(
+  run: () => Promise<void> | void,
+  seconds: number,
+): Promise<{ cpuMs: number; sshMs: number; wallMs: number }> {
   await run();
   const cpu0 = cpuMsOfProcess();
   const ssh0 = sshCpuMs();
@@ -103,7 +108,8 @@ async function main(): Promise<void> {
     }
     // Until every host has delivered, then a little more for the monitors to settle.
     const deadline = Date.now() + 60_000;
-    while (remotes.some((r) => r.status.state !== 'connected') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while (remotes.some((r) => r.status.state !== 'connected') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 3000));
     const frameBytes: number[] = [];
     const sampler = setInterval(() => {

@@ -19,7 +19,18 @@ const TICK_MS = 500;
 const TICKS = Number(process.env.BENCH_TICKS ?? 40);
 const FRAME_MS = 1000 / 60;
 
-const names = ['firefox', 'chrome', 'sshd', 'postgres', 'nginx', 'node', 'Web Content', 'systemd-resolve', 'redis-server', 'java'];
+const names = [
+  'firefox',
+  'chrome',
+  'sshd',
+  'postgres',
+  'nginx',
+  'node',
+  'Web Content',
+  'systemd-resolve',
+  'redis-server',
+  'java',
+];
 let nextId = 0;
 function makeRow(i: number): Connection {
   const pid = 1000 + (i % 997);
@@ -42,7 +53,16 @@ function makeRow(i: number): Connection {
     uid: 1000,
     user: 'bench',
     inode: 100000 + i,
-    processes: [{ pid, name, cmdline: `/usr/bin/${name} --bench ${pid}`, exe: `/usr/bin/${name}`, user: 'bench', startTime: 1_700_000_000_000 + pid }],
+    processes: [
+      {
+        pid,
+        name,
+        cmdline: `/usr/bin/${name} --bench ${pid}`,
+        exe: `/usr/bin/${name}`,
+        user: 'bench',
+        startTime: 1_700_000_000_000 + pid,
+      },
+    ],
     ownerStatus: 'known',
     firstSeen: Date.now(),
     lastChanged: Date.now(),
@@ -89,7 +109,11 @@ function syntheticMonitor(): Monitor & { ticksSent: () => number; skipped: () =>
                   rows[i] = fresh;
                   added.push(fresh);
                 } else if (!removed.includes(r.id) && !changed.some((c) => c.id === r.id) && !added.includes(r)) {
-                  const next = { ...r, recvQ: r.recvQ + 1, state: r.state === 'ESTABLISHED' ? 'CLOSE_WAIT' : 'ESTABLISHED' };
+                  const next = {
+                    ...r,
+                    recvQ: r.recvQ + 1,
+                    state: r.state === 'ESTABLISHED' ? 'CLOSE_WAIT' : 'ESTABLISHED',
+                  };
                   rows[i] = next;
                   changed.push({ id: r.id, recvQ: next.recvQ, state: next.state });
                 }
@@ -132,10 +156,22 @@ async function main(): Promise<void> {
   const root = process.env.NETLENS_ROOT ?? process.cwd();
   const monitor = syntheticMonitor();
   const dataDir = mkdtempSync(join(tmpdir(), 'netlens-bench-'));
-  const host = await startWebHost({ monitor, rendererDir: join(root, 'out/renderer'), dataDir, actions: createActions({ dataDir }), log: () => undefined });
+  const host = await startWebHost({
+    monitor,
+    rendererDir: join(root, 'out/renderer'),
+    dataDir,
+    actions: createActions({ dataDir }),
+    log: () => undefined,
+  });
   const browser = await chromium.launch({
     executablePath: process.env.NETLENS_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   // Time every diff from its arrival to the committed DOM (a frame callback queued after the app's own,
@@ -165,7 +201,10 @@ async function main(): Promise<void> {
     });
   });
   await page.goto(host.url);
-  await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().waitFor({ timeout: 60_000 });
+  await page
+    .locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]')
+    .first()
+    .waitFor({ timeout: 60_000 });
   // The process list is a second view of the same rows; the bench measures the main grid with it shown, as
   // users see it by default.
   const cdp = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
@@ -174,7 +213,8 @@ async function main(): Promise<void> {
     await cdp.send('Profiler.start');
   }
   const start = Date.now();
-  while (monitor.ticksSent() < TICKS && Date.now() - start < TICKS * TICK_MS * 4) await new Promise((r) => setTimeout(r, 200));
+  while (monitor.ticksSent() < TICKS && Date.now() - start < TICKS * TICK_MS * 4)
+    await new Promise((r) => setTimeout(r, 200));
   await page.waitForTimeout(500);
   if (cdp) {
     const { profile } = await cdp.send('Profiler.stop');
@@ -189,7 +229,9 @@ async function main(): Promise<void> {
   const sortColumns = ['localPort', 'remoteAddress', 'state', 'pid', 'process', 'localPort'];
   for (const column of sortColumns) {
     const ms = await page.evaluate(async (col) => {
-      const button = document.querySelector<HTMLButtonElement>(`[role="grid"][aria-label="Connections"] .sort-button[data-column="${col}"]`)!;
+      const button = document.querySelector<HTMLButtonElement>(
+        `[role="grid"][aria-label="Connections"] .sort-button[data-column="${col}"]`,
+      )!;
       const t0 = performance.now();
       button.click();
       await new Promise((r) => requestAnimationFrame(() => r(null)));

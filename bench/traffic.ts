@@ -63,7 +63,9 @@ server.listen(0, '127.0.0.1', async () => {
 async function destroyEvents(): Promise<Record<string, unknown>> {
   const stream = new TcpDestroyStream();
   stream.start();
-  const child = spawn(process.execPath, ['-e', CHURN_SCRIPT, String(CLOSES_PER_SECOND), String(CLOSE_SECONDS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', CHURN_SCRIPT, String(CLOSES_PER_SECOND), String(CLOSE_SECONDS)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   const batches: { closed: number; at: number }[] = [];
   let port = 0;
@@ -88,7 +90,8 @@ async function destroyEvents(): Promise<Record<string, unknown>> {
   // Each event's arrival, for the bench's port only (both ends of each connection).
   const arrivals: number[] = [];
   const take = () => {
-    for (const e of stream.take()) if (e.localPort === port || e.remotePort === port) if (e.remotePort !== 0) arrivals.push(e.at);
+    for (const e of stream.take())
+      if (e.localPort === port || e.remotePort === port) if (e.remotePort !== 0) arrivals.push(e.at);
   };
   const deadline = Date.now() + CLOSE_SECONDS * 1000 + 20_000;
   for (;;) {
@@ -129,7 +132,10 @@ async function destroyEvents(): Promise<Record<string, unknown>> {
 }
 
 /** One monitor tick of the connections dataset: the collector's read and the table's update. */
-async function timeTick(c: LinuxConnectionsCollector, table: ConnectionTable): Promise<{ ms: number; rows: number; withBytes: number }> {
+async function timeTick(
+  c: LinuxConnectionsCollector,
+  table: ConnectionTable,
+): Promise<{ ms: number; rows: number; withBytes: number }> {
   const t0 = process.hrtime.bigint();
   const r = await c.read();
   table.update(r.rows, Date.now());
@@ -140,7 +146,6 @@ async function timeTick(c: LinuxConnectionsCollector, table: ConnectionTable): P
 }
 
 benchWithSockets(CONNECTIONS, CHILDREN, async () => {
-
   // TCP only, both families: what `ss -tin` shows, so the comparison is like for like.
   const tcpOnly = { tables: ['tcp', 'tcp6'] as const };
   const traffic = { collector: new LinuxConnectionsCollector(tcpOnly), table: new ConnectionTable() };

@@ -107,13 +107,13 @@ if (typeof require !== 'undefined' && require.main === module && !process.versio
 
 function runCli(): void {
   main(process.argv.slice(2)).then(
-  (code) => {
-    // A server command keeps the process alive itself; others exit with their code.
-    if (code !== -1) process.exitCode = code === 0 && outputFailed() ? 1 : code;
-  },
-  (err: unknown) => {
-    console.error(`netlens: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 1;
-  },
+    (code) => {
+      // A server command keeps the process alive itself; others exit with their code.
+      if (code !== -1) process.exitCode = code === 0 && outputFailed() ? 1 : code;
+    },
+    (err: unknown) => {
+      console.error(`netlens: ${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = 1;
+    },
   );
 }

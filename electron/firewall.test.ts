@@ -37,13 +37,23 @@ describe.skipIf(!canRun)('firewall verdicts from nftables', () => {
   it('admits everything where no input chain filters', async () => {
     const r = await checkFirewall([{ proto: 'tcp', family: 'inet', port: 80 }], nftIn);
     expect(r.readable).toBe(true);
-    expect(r.verdicts['tcp/inet/80']).toEqual({ verdict: 'admitted', reason: 'no nftables input chain filters this traffic' });
+    expect(r.verdicts['tcp/inet/80']).toEqual({
+      verdict: 'admitted',
+      reason: 'no nftables input chain filters this traffic',
+    });
   });
 
   it('walks the input chain: accepted ports, jumps, the drop policy, and rules that depend on the source', async () => {
     execFileSync('ip', ['netns', 'exec', NS, 'nft', '-f', '-'], { input: RULESET });
-    const ports = [22, 8080, 80, 9000, 1500, 1600, 1700].map((port) => ({ proto: 'tcp' as const, family: 'inet' as const, port }));
-    const r = await checkFirewall([...ports, { proto: 'udp', family: 'inet6', port: 5353 }, { proto: 'udp', family: 'inet', port: 22 }], nftIn);
+    const ports = [22, 8080, 80, 9000, 1500, 1600, 1700].map((port) => ({
+      proto: 'tcp' as const,
+      family: 'inet' as const,
+      port,
+    }));
+    const r = await checkFirewall(
+      [...ports, { proto: 'udp', family: 'inet6', port: 5353 }, { proto: 'udp', family: 'inet', port: 22 }],
+      nftIn,
+    );
     const v = Object.fromEntries(Object.entries(r.verdicts).map(([k, x]) => [k, x.verdict]));
     expect(v).toEqual({
       'tcp/inet/22': 'admitted',
@@ -63,9 +73,14 @@ describe.skipIf(!canRun)('firewall verdicts from nftables', () => {
 
 describe('firewall verdicts when the ruleset cannot be read', () => {
   it('says it cannot tell, and why', async () => {
-    const r = await checkFirewall([{ proto: 'tcp', family: 'inet', port: 22 }], { file: 'history-no-such-nft', args: [] });
+    const r = await checkFirewall([{ proto: 'tcp', family: 'inet', port: 22 }], {
+      file: 'history-no-such-nft',
+      args: [],
+    });
     expect(r.readable).toBe(false);
     expect(r.verdicts['tcp/inet/22']!.verdict).toBe('cannot tell');
-    expect(r.verdicts['tcp/inet/22']!.reason).toMatch(process.platform === 'linux' ? /history-no-such-nft is not installed/ : /Linux only/);
+    expect(r.verdicts['tcp/inet/22']!.reason).toMatch(
+      process.platform === 'linux' ? /history-no-such-nft is not installed/ : /Linux only/,
+    );
   });
 });

@@ -37,7 +37,8 @@ function contains(right: unknown, value: string | number): boolean | null {
     if (v === value) return true;
     if (typeof v === 'object' && v !== null && 'range' in v) {
       const [lo, hi] = (v as { range: [unknown, unknown] }).range;
-      if (typeof lo === 'number' && typeof hi === 'number' && typeof value === 'number' && value >= lo && value <= hi) return true;
+      if (typeof lo === 'number' && typeof hi === 'number' && typeof value === 'number' && value >= lo && value <= hi)
+        return true;
     } else if (typeof v === 'object' && v !== null) unknown = true;
   }
   return unknown ? null : false;
@@ -52,7 +53,8 @@ function matchOne(m: { op?: string; left?: Expr; right?: unknown }, p: Port): Ma
     if (payload.field === 'dport' && (payload.protocol === 'tcp' || payload.protocol === 'udp')) {
       return payload.protocol !== p.proto ? (negate ? 'maybe' : 'no') : decide(contains(m.right, p.port));
     }
-    if ((payload.protocol === 'ip' && p.family === 'inet6') || (payload.protocol === 'ip6' && p.family === 'inet')) return negate ? 'yes' : 'no';
+    if ((payload.protocol === 'ip' && p.family === 'inet6') || (payload.protocol === 'ip6' && p.family === 'inet'))
+      return negate ? 'yes' : 'no';
     return 'maybe'; // source address, ports of the peer...
   }
   if ('meta' in left) {
@@ -117,7 +119,11 @@ function walk(chain: Chain, chains: Map<string, Chain>, p: Port, depth: number):
 }
 
 function familyApplies(chainFamily: string, p: Port): boolean {
-  return chainFamily === 'inet' || (chainFamily === 'ip' && p.family === 'inet') || (chainFamily === 'ip6' && p.family === 'inet6');
+  return (
+    chainFamily === 'inet' ||
+    (chainFamily === 'ip' && p.family === 'inet') ||
+    (chainFamily === 'ip6' && p.family === 'inet6')
+  );
 }
 
 /** The verdicts for these ports from `nft -j list ruleset` output. Pure: tested on rulesets made in a netns. */
@@ -166,15 +172,27 @@ export function nftVerdicts(json: string, ports: readonly Port[]): FirewallResul
 }
 
 /** Reads the ruleset and answers for each port; without nft or the right to read it, "cannot tell". */
-export async function checkFirewall(ports: readonly Port[], nft: { file: string; args: string[] } = { file: 'nft', args: [] }): Promise<FirewallResult> {
+export async function checkFirewall(
+  ports: readonly Port[],
+  nft: { file: string; args: string[] } = { file: 'nft', args: [] },
+): Promise<FirewallResult> {
   const cannot = (source: string, reason: string): FirewallResult => ({
     source,
     readable: false,
     verdicts: Object.fromEntries(ports.map((p) => [portKey(p), { verdict: 'cannot tell' as const, reason }])),
   });
   if (process.platform !== 'linux') return cannot('none', 'the host firewall is read on Linux only');
-  const r = await runCommand(nft.file, [...nft.args, '-j', 'list', 'ruleset'], { timeoutMs: 5000, maxBytes: 16 * 1024 * 1024 });
-  if (!r.ok) return cannot('nft', /EACCES|Operation not permitted|ENOENT|not found/i.test(r.error) ? `cannot read the nftables ruleset (${r.error.slice(0, 200)})` : r.error.slice(0, 200));
+  const r = await runCommand(nft.file, [...nft.args, '-j', 'list', 'ruleset'], {
+    timeoutMs: 5000,
+    maxBytes: 16 * 1024 * 1024,
+  });
+  if (!r.ok)
+    return cannot(
+      'nft',
+      /EACCES|Operation not permitted|ENOENT|not found/i.test(r.error)
+        ? `cannot read the nftables ruleset (${r.error.slice(0, 200)})`
+        : r.error.slice(0, 200),
+    );
   try {
     return { source: 'nft list ruleset', readable: true, verdicts: nftVerdicts(r.text, ports) };
   } catch (err) {

@@ -6,14 +6,24 @@
 type Listener = (...args: never[]) => void;
 
 export interface HardenableSession {
-  setPermissionRequestHandler(handler: (wc: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
+  setPermissionRequestHandler(
+    handler: (wc: unknown, permission: string, callback: (granted: boolean) => void) => void,
+  ): void;
   setPermissionCheckHandler(handler: () => boolean): void;
   setDevicePermissionHandler(handler: () => boolean): void;
   on(event: 'select-hid-device' | 'select-usb-device' | 'select-serial-port', listener: Listener): unknown;
 }
 
 export interface HardenableContents {
-  on(event: 'will-navigate' | 'will-frame-navigate' | 'will-redirect' | 'will-attach-webview' | 'select-bluetooth-device', listener: Listener): unknown;
+  on(
+    event:
+      | 'will-navigate'
+      | 'will-frame-navigate'
+      | 'will-redirect'
+      | 'will-attach-webview'
+      | 'select-bluetooth-device',
+    listener: Listener,
+  ): unknown;
   setWindowOpenHandler(handler: () => { action: 'deny' }): void;
 }
 
@@ -45,7 +55,12 @@ export function hardenSession(session: HardenableSession): void {
   }) as Listener;
   session.on('select-hid-device', cancel);
   session.on('select-usb-device', cancel);
-  session.on('select-serial-port', ((event: PreventableEvent, _ports: unknown, _wc: unknown, callback: (id: string) => void) => {
+  session.on('select-serial-port', ((
+    event: PreventableEvent,
+    _ports: unknown,
+    _wc: unknown,
+    callback: (id: string) => void,
+  ) => {
     event.preventDefault();
     callback('');
   }) as Listener);
@@ -60,7 +75,11 @@ export function hardenContents(contents: HardenableContents, origin: string): vo
   contents.on('will-frame-navigate', guard);
   contents.on('will-redirect', guard);
   contents.on('will-attach-webview', ((event: PreventableEvent) => event.preventDefault()) as Listener);
-  contents.on('select-bluetooth-device', ((event: PreventableEvent, _devices: unknown, callback: (id: string) => void) => {
+  contents.on('select-bluetooth-device', ((
+    event: PreventableEvent,
+    _devices: unknown,
+    callback: (id: string) => void,
+  ) => {
     event.preventDefault();
     callback('');
   }) as Listener);

@@ -6,7 +6,11 @@ import { headlessCommand } from './headless.js';
 
 describe('headlessCommand', () => {
   it('packaged: a first argument naming a command runs it; anything else opens the window', () => {
-    expect(headlessCommand(['/opt/NetLens/netlens', 'dump', 'connections', '--json'], false)).toEqual(['dump', 'connections', '--json']);
+    expect(headlessCommand(['/opt/NetLens/netlens', 'dump', 'connections', '--json'], false)).toEqual([
+      'dump',
+      'connections',
+      '--json',
+    ]);
     expect(headlessCommand(['/opt/NetLens/netlens', '--version'], false)).toEqual(['--version']);
     expect(headlessCommand(['/opt/NetLens/netlens'], false)).toBeNull();
     expect(headlessCommand(['/opt/NetLens/netlens', '/home/u/capture.txt'], false)).toBeNull();

@@ -23,7 +23,9 @@ class FakePort extends EventEmitter {
 }
 
 vi.mock('electron', () => ({
-  ipcMain: { handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => handlers.set(channel, fn) },
+  ipcMain: {
+    handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => handlers.set(channel, fn),
+  },
   MessageChannelMain: class {
     port1 = new FakePort();
     port2 = new FakePort();
@@ -37,7 +39,13 @@ const { registerIpc, isTrustedFrame } = await import('./ipc.js');
 const { IPC, PROTOCOL_VERSION } = await import('../shared/protocol.js');
 
 function fakeEvent(url: string, parent: unknown = null) {
-  const sender = Object.assign(new EventEmitter(), { id: 7, posted: [] as unknown[], postMessage(channel: string, _m: unknown, ports: unknown[]) { this.posted.push({ channel, ports }); } });
+  const sender = Object.assign(new EventEmitter(), {
+    id: 7,
+    posted: [] as unknown[],
+    postMessage(channel: string, _m: unknown, ports: unknown[]) {
+      this.posted.push({ channel, ports });
+    },
+  });
   return { senderFrame: { url, parent }, sender };
 }
 
@@ -72,7 +80,9 @@ describe('registerIpc', () => {
       expect(() => handler(fakeEvent(url), PROTOCOL_VERSION)).toThrow(/untrusted sender/);
     }
     // An iframe inside our own page is not trusted either.
-    expect(() => handler(fakeEvent('app://netlens/index.html', { url: 'app://netlens/' }), PROTOCOL_VERSION)).toThrow(/untrusted/);
+    expect(() => handler(fakeEvent('app://netlens/index.html', { url: 'app://netlens/' }), PROTOCOL_VERSION)).toThrow(
+      /untrusted/,
+    );
     expect(() => handler({ senderFrame: null, sender: {} }, PROTOCOL_VERSION)).toThrow(/untrusted/);
     expect(sessions).toBe(0);
     expect(logged.length).toBe(6);

@@ -31,7 +31,10 @@ export function registerIpc(service: Service, log: (line: string) => void): void
       throw new Error(`netlens: ${checked.error}`);
     }
     const { port1, port2 } = new MessageChannelMain();
-    const session = service.connect((message: ServerMessage) => port1.postMessage(message), `renderer#${event.sender.id}`);
+    const session = service.connect(
+      (message: ServerMessage) => port1.postMessage(message),
+      `renderer#${event.sender.id}`,
+    );
     port1.on('message', (e) => session.receive(e.data));
     port1.on('close', () => session.close());
     event.sender.once('destroyed', () => {

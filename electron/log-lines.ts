@@ -37,7 +37,8 @@ export function hostLog(sink: LogLine, options: HostLogOptions = {}): HostLog {
       const suppressed = k?.suppressed ?? 0;
       k = { start: t, written: 0, suppressed: 0 };
       kinds.set(kind, k);
-      if (suppressed > 0) line = `${line} (and ${suppressed} more like it in the last ${Math.round(windowMs / 1000)} s, not logged)`;
+      if (suppressed > 0)
+        line = `${line} (and ${suppressed} more like it in the last ${Math.round(windowMs / 1000)} s, not logged)`;
     }
     if (k.written >= perWindow) {
       k.suppressed++;

@@ -1,7 +1,17 @@
 // The Electron host: one hardened window serving the built renderer from app://netlens, a monitor in a
 // worker thread, and the service behind a MessagePort. README.md describes the architecture and the
 // security checklist this follows.
-import { app, BrowserWindow, dialog, Menu, Notification, protocol, screen, session, type MenuItemConstructorOptions } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  Menu,
+  Notification,
+  protocol,
+  screen,
+  session,
+  type MenuItemConstructorOptions,
+} from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { IPC } from '../shared/protocol.js';
@@ -18,7 +28,12 @@ import { createSettingsStore } from './settings-store.js';
 import { builtPaths } from './paths.js';
 import { checkFirewall } from './firewall.js';
 import { ALERT_TITLES } from '../shared/record.js';
-import { applyRecordOptions, loadRecordingConfig, recordFile, type RecordOptionValues } from './monitor/record/config.js';
+import {
+  applyRecordOptions,
+  loadRecordingConfig,
+  recordFile,
+  type RecordOptionValues,
+} from './monitor/record/config.js';
 import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
 import { loadWindowState, trackWindowState, type WindowState } from './window-state.js';
 import { main as cliMain, outputFailed } from './cli.js';
@@ -44,7 +59,10 @@ function runHeadless(args: string[]): void {
     // A server command (web) keeps running; the others leave with their code once their output is out (a
     // pipe takes it asynchronously, and app.exit would cut it short).
     (code) => {
-      if (code !== -1) process.stdout.write('', () => process.stderr.write('', () => app.exit(code === 0 && outputFailed() ? 1 : code)));
+      if (code !== -1)
+        process.stdout.write('', () =>
+          process.stderr.write('', () => app.exit(code === 0 && outputFailed() ? 1 : code)),
+        );
     },
     (err: unknown) => {
       console.error(`netlens: ${err instanceof Error ? err.message : String(err)}`);
@@ -84,14 +102,20 @@ function serveRenderer(): void {
     const file = url.host === 'netlens' ? await readRendererFile(root, url.pathname) : null;
     if (!file) return new Response('not found', { status: 404 });
     return new Response(new Uint8Array(file.body), {
-      headers: { 'Content-Type': file.contentType, 'Content-Security-Policy': contentSecurityPolicy(), 'X-Content-Type-Options': 'nosniff' },
+      headers: {
+        'Content-Type': file.contentType,
+        'Content-Security-Policy': contentSecurityPolicy(),
+        'X-Content-Type-Options': 'nosniff',
+      },
     });
   });
 }
 
 function hardenSessions(): void {
   hardenSession(session.defaultSession as unknown as HardenableSession);
-  app.on('web-contents-created', (_event, contents) => hardenContents(contents as unknown as HardenableContents, APP_ORIGIN));
+  app.on('web-contents-created', (_event, contents) =>
+    hardenContents(contents as unknown as HardenableContents, APP_ORIGIN),
+  );
 }
 
 function buildMenu(send: (command: string) => void): Menu {
@@ -135,7 +159,13 @@ function buildMenu(send: (command: string) => void): Menu {
         { label: 'Resolve Names', accelerator: 'CmdOrCtrl+R', click: () => send('toggleResolveNames') },
         { type: 'separator' },
         { role: 'togglefullscreen' },
-        ...(isDev ? [{ type: 'separator' as const }, { role: 'reload' as const, accelerator: 'F5' }, { role: 'toggleDevTools' as const }] : []),
+        ...(isDev
+          ? [
+              { type: 'separator' as const },
+              { role: 'reload' as const, accelerator: 'F5' },
+              { role: 'toggleDevTools' as const },
+            ]
+          : []),
       ],
     },
     {
@@ -197,7 +227,10 @@ async function start(): Promise<void> {
   const monitor = startMonitor({
     workerPath: builtPaths.worker,
     workerData: {
-      record: { file: recordFile(dataDir), config: typeof recordConfig === 'string' ? await loadRecordingConfig(dataDir) : recordConfig },
+      record: {
+        file: recordFile(dataDir),
+        config: typeof recordConfig === 'string' ? await loadRecordingConfig(dataDir) : recordConfig,
+      },
       dnsServer: typeof dnsServer === 'string' ? null : dnsServer,
     },
   });
@@ -214,7 +247,11 @@ async function start(): Promise<void> {
     hostInfo: () => hostInfo('electron'),
     monitor,
     agent,
-    actions: createActions({ dataDir: app.getPath('userData'), ownPids: () => app.getAppMetrics().map((m) => m.pid), agent: () => agent.actions() }),
+    actions: createActions({
+      dataDir: app.getPath('userData'),
+      ownPids: () => app.getAppMetrics().map((m) => m.pid),
+      agent: () => agent.actions(),
+    }),
     parseCapture: (name, text, format) => captureParser.parse(name, text, format),
     settings: createSettingsStore(app.getPath('userData')),
     saveExport: (fileName, text) => saveExport(fileName, text),
@@ -276,7 +313,9 @@ async function start(): Promise<void> {
         get: () => closeToTray,
         set: (value) => {
           closeToTray = value;
-          void desktopSettings.save({ closeToTray: value }).catch((err: unknown) => log(`could not save the tray setting: ${String(err)}`));
+          void desktopSettings
+            .save({ closeToTray: value })
+            .catch((err: unknown) => log(`could not save the tray setting: ${String(err)}`));
         },
       },
     });

@@ -34,7 +34,10 @@ export function contentSecurityPolicy(): string {
 /** A file of the built renderer for a URL path, or null when there is none, the path leaves the folder, or
  *  it is not a regular file whose real path (symlinks resolved) is inside the folder: a symlink in the
  *  folder to /etc/shadow is not served (issue 10). */
-export async function readRendererFile(root: string, pathname: string): Promise<{ body: Buffer; contentType: string } | null> {
+export async function readRendererFile(
+  root: string,
+  pathname: string,
+): Promise<{ body: Buffer; contentType: string } | null> {
   let rel: string;
   try {
     rel = decodeURIComponent(pathname);

@@ -27,7 +27,11 @@ function setup(
     close: async () => undefined,
   };
   const actions: Actions = {
-    capabilities: async () => ({ kill: { available: true, reason: null }, killElevated: { available: false, reason: 'test' }, closeConnection: { available: false, reason: 'test' } }),
+    capabilities: async () => ({
+      kill: { available: true, reason: null },
+      killElevated: { available: false, reason: 'test' },
+      closeConnection: { available: false, reason: 'test' },
+    }),
     kill: async (p) => {
       calls.push(`kill ${p.pid} ${p.signal}`);
       return { outcome: 'killed', message: 'ok' };
@@ -40,7 +44,18 @@ function setup(
   };
   const logged: string[] = [];
   const service = createService({
-    hostInfo: () => ({ host: 'browser', appName: 'NetLens', appVersion: '0', platform: 'linux', arch: 'x64', osRelease: '', hostname: 'h', privileged: true, pid: 1, live: true }),
+    hostInfo: () => ({
+      host: 'browser',
+      appName: 'NetLens',
+      appVersion: '0',
+      platform: 'linux',
+      arch: 'x64',
+      osRelease: '',
+      hostname: 'h',
+      privileged: true,
+      pid: 1,
+      live: true,
+    }),
     monitor,
     actions,
     parseCapture,
@@ -61,12 +76,27 @@ describe('saveExport (File → Export… in the Electron host)', () => {
       saved.push(`${name}:${text.length}`);
       return { path: `/home/u/${name}` };
     });
-    t.session.receive({ type: 'request', id: 1, method: 'saveExport', params: { fileName: 'netlens-connections-2026-11-30-105600.csv', text: 'a,b\r\n' } });
-    t.session.receive({ type: 'request', id: 2, method: 'saveExport', params: { fileName: '../../.bashrc', text: 'x' } });
+    t.session.receive({
+      type: 'request',
+      id: 1,
+      method: 'saveExport',
+      params: { fileName: 'netlens-connections-2026-11-30-105600.csv', text: 'a,b\r\n' },
+    });
+    t.session.receive({
+      type: 'request',
+      id: 2,
+      method: 'saveExport',
+      params: { fileName: '../../.bashrc', text: 'x' },
+    });
     t.session.receive({ type: 'request', id: 3, method: 'saveExport', params: { fileName: 'x.exe', text: 'x' } });
     await t.flush();
     expect(saved).toEqual(['netlens-connections-2026-11-30-105600.csv:5']);
-    expect(t.sent).toContainEqual({ type: 'response', id: 1, ok: true, result: { path: '/home/u/netlens-connections-2026-11-30-105600.csv' } });
+    expect(t.sent).toContainEqual({
+      type: 'response',
+      id: 1,
+      ok: true,
+      result: { path: '/home/u/netlens-connections-2026-11-30-105600.csv' },
+    });
     expect(t.sent.filter((m) => m.type === 'response' && !m.ok).map((m) => (m as { id: number }).id)).toEqual([2, 3]);
   });
 
@@ -102,14 +132,37 @@ describe('service', () => {
     t.session.receive({ type: 'request', id: 1, method: 'recordConnections', params: { from: 1000, to: 2000 } });
     t.session.receive({ type: 'request', id: 2, method: 'recordConnections', params: { from: 2000, to: 1000 } });
     t.session.receive({ type: 'request', id: 3, method: 'recordChanges', params: { from: -5, to: 1000 } });
-    t.session.receive({ type: 'request', id: 4, method: 'recordConfigure', params: { config: { enabled: true, retentionDays: 0, maxMb: 200 } } });
-    t.session.receive({ type: 'request', id: 5, method: 'recordMarkKnown', params: { kind: 'everything', subject: 'x' } });
-    t.session.receive({ type: 'request', id: 6, method: 'recordConfigure', params: { config: { enabled: false, retentionDays: 3, maxMb: 50 } } });
-    t.session.receive({ type: 'request', id: 7, method: 'firewall', params: { ports: [{ proto: 'sctp', family: 'inet', port: 1 }] } });
+    t.session.receive({
+      type: 'request',
+      id: 4,
+      method: 'recordConfigure',
+      params: { config: { enabled: true, retentionDays: 0, maxMb: 200 } },
+    });
+    t.session.receive({
+      type: 'request',
+      id: 5,
+      method: 'recordMarkKnown',
+      params: { kind: 'everything', subject: 'x' },
+    });
+    t.session.receive({
+      type: 'request',
+      id: 6,
+      method: 'recordConfigure',
+      params: { config: { enabled: false, retentionDays: 3, maxMb: 50 } },
+    });
+    t.session.receive({
+      type: 'request',
+      id: 7,
+      method: 'firewall',
+      params: { ports: [{ proto: 'sctp', family: 'inet', port: 1 }] },
+    });
     await t.flush();
     expect(t.calls).toEqual(['record recordConnections', 'record recordConfigure']);
-    for (const id of [2, 3, 4, 5, 7]) expect(t.sent).toContainEqual(expect.objectContaining({ type: 'response', id, ok: false }));
-    expect(t.sent.find((m) => m.type === 'response' && m.id === 2)).toMatchObject({ error: expect.stringContaining('from is after to') });
+    for (const id of [2, 3, 4, 5, 7])
+      expect(t.sent).toContainEqual(expect.objectContaining({ type: 'response', id, ok: false }));
+    expect(t.sent.find((m) => m.type === 'response' && m.id === 2)).toMatchObject({
+      error: expect.stringContaining('from is after to'),
+    });
   });
 
   it('rejects hostile or malformed messages, logs them and acts on none', async () => {
@@ -143,9 +196,38 @@ describe('service', () => {
       { type: 'request', id: 12, method: 'kill', params: { pid: '1234', startTime: null, signal: 'TERM' } },
       { type: 'request', id: 13, method: 'kill', params: { pid: -5, startTime: null, signal: 'TERM' } },
       { type: 'request', id: 14, method: 'kill', params: { pid: 1234, startTime: null, signal: 'HUP' } },
-      { type: 'request', id: 15, method: 'kill', params: { pid: 1234, startTime: null, signal: 'TERM', command: 'rm -rf /' } },
-      { type: 'request', id: 16, method: 'closeConnection', params: { proto: 'tcp', family: 'inet', localAddress: '1.2.3.4; reboot', localPort: 1, remoteAddress: '5.6.7.8', remotePort: 2 } },
-      { type: 'request', id: 17, method: 'closeConnection', params: { proto: 'udp', family: 'inet', localAddress: '1.2.3.4', localPort: 1, remoteAddress: '5.6.7.8', remotePort: 2 } },
+      {
+        type: 'request',
+        id: 15,
+        method: 'kill',
+        params: { pid: 1234, startTime: null, signal: 'TERM', command: 'rm -rf /' },
+      },
+      {
+        type: 'request',
+        id: 16,
+        method: 'closeConnection',
+        params: {
+          proto: 'tcp',
+          family: 'inet',
+          localAddress: '1.2.3.4; reboot',
+          localPort: 1,
+          remoteAddress: '5.6.7.8',
+          remotePort: 2,
+        },
+      },
+      {
+        type: 'request',
+        id: 17,
+        method: 'closeConnection',
+        params: {
+          proto: 'udp',
+          family: 'inet',
+          localAddress: '1.2.3.4',
+          localPort: 1,
+          remoteAddress: '5.6.7.8',
+          remotePort: 2,
+        },
+      },
       { type: 'request', id: 18, method: 'shell', params: {} },
       { type: 'request', id: 19, method: 'history', params: { iface: '' } },
     ];
@@ -177,15 +259,40 @@ describe('service', () => {
 describe('service, heavy requests', () => {
   it('runs one capture parse at a time per client: a second is refused at once, with a clear answer', async () => {
     const finish: (() => void)[] = [];
-    const t = setup(undefined, () => new Promise((resolve) => finish.push(() => resolve({ label: 'x', format: 'ss-H', dataset: 'connections', rows: [], diagnostics: { skipped: 0, samples: [], missing: [], notes: [] } }))));
-    const request = (id: number) => ({ type: 'request', id, method: 'parseCapture', params: { name: 'x.txt', text: 'x' } });
+    const t = setup(
+      undefined,
+      () =>
+        new Promise((resolve) =>
+          finish.push(() =>
+            resolve({
+              label: 'x',
+              format: 'ss-H',
+              dataset: 'connections',
+              rows: [],
+              diagnostics: { skipped: 0, samples: [], missing: [], notes: [] },
+            }),
+          ),
+        ),
+    );
+    const request = (id: number) => ({
+      type: 'request',
+      id,
+      method: 'parseCapture',
+      params: { name: 'x.txt', text: 'x' },
+    });
     t.session.receive(request(1));
     t.session.receive(request(2));
     t.session.receive({ type: 'request', id: 3, method: 'hostInfo', params: {} });
     await t.flush();
-    const answers = () => t.sent.filter((m): m is Extract<ServerMessage, { type: 'response' }> => m.type === 'response');
-    expect(answers().map((a) => [a.id, a.ok])).toEqual([[2, false], [3, true]]);
-    expect(answers()[0]).toMatchObject({ error: expect.stringMatching(/parseCapture request from this window is still running/) });
+    const answers = () =>
+      t.sent.filter((m): m is Extract<ServerMessage, { type: 'response' }> => m.type === 'response');
+    expect(answers().map((a) => [a.id, a.ok])).toEqual([
+      [2, false],
+      [3, true],
+    ]);
+    expect(answers()[0]).toMatchObject({
+      error: expect.stringMatching(/parseCapture request from this window is still running/),
+    });
     expect(finish).toHaveLength(1);
     finish[0]!();
     await t.flush();
@@ -194,7 +301,12 @@ describe('service, heavy requests', () => {
     expect(finish).toHaveLength(2);
     finish[1]!();
     await t.flush();
-    expect(answers().map((a) => [a.id, a.ok])).toEqual([[2, false], [3, true], [1, true], [4, true]]);
+    expect(answers().map((a) => [a.id, a.ok])).toEqual([
+      [2, false],
+      [3, true],
+      [1, true],
+      [4, true],
+    ]);
   });
 });
 
@@ -207,13 +319,33 @@ describe('service, hostile shapes', () => {
       { type: 'request', id: 51, method: 'saveSettings', params: { settings: [] } },
       { type: 'request', id: 52, method: 'saveSettings', params: { settings: array({ theme: 'dark' }) } },
       { type: 'request', id: 53, method: 'kill', params: array({ pid: 1234, startTime: 5, signal: 'TERM' }) },
-      { type: 'request', id: 54, method: 'closeConnection', params: { proto: 'tcp', family: 'inet', localAddress: '127.0.0.1', localPort: 1, remoteAddress: '127.0.0.1', remotePort: 2, owner: array({ pid: 1, name: 'x', startTime: null }) } },
+      {
+        type: 'request',
+        id: 54,
+        method: 'closeConnection',
+        params: {
+          proto: 'tcp',
+          family: 'inet',
+          localAddress: '127.0.0.1',
+          localPort: 1,
+          remoteAddress: '127.0.0.1',
+          remotePort: 2,
+          owner: array({ pid: 1, name: 'x', startTime: null }),
+        },
+      },
       array({ type: 'request', id: 55, method: 'hostInfo', params: {} }),
     ];
     for (const m of shapes) t.session.receive(m);
     await t.flush();
     const answers = t.sent.filter((m): m is Extract<ServerMessage, { type: 'response' }> => m.type === 'response');
-    expect(answers.map((a) => [a.id, a.ok])).toEqual([[50, false], [51, false], [52, false], [53, false], [54, false], [55, false]]);
+    expect(answers.map((a) => [a.id, a.ok])).toEqual([
+      [50, false],
+      [51, false],
+      [52, false],
+      [53, false],
+      [54, false],
+      [55, false],
+    ]);
     expect(answers.every((a) => !a.ok && /expected an object/.test(a.error))).toBe(true);
     expect(t.calls).toEqual([]);
   });
@@ -222,12 +354,28 @@ describe('service, hostile shapes', () => {
     const t = setup();
     const tuple = { proto: 'tcp', family: 'inet', localPort: 1, remoteAddress: '127.0.0.1', remotePort: 2 };
     const messages: unknown[] = [
-      JSON.parse('{"type":"request","id":60,"method":"kill","params":{"pid":1234,"startTime":5,"signal":"TERM","__proto__":{"elevate":true}}}'),
-      JSON.parse('{"type":"request","id":61,"method":"saveSettings","params":{"settings":{"__proto__":{"polluted":1}}}}'),
+      JSON.parse(
+        '{"type":"request","id":60,"method":"kill","params":{"pid":1234,"startTime":5,"signal":"TERM","__proto__":{"elevate":true}}}',
+      ),
+      JSON.parse(
+        '{"type":"request","id":61,"method":"saveSettings","params":{"settings":{"__proto__":{"polluted":1}}}}',
+      ),
       { type: 'request', id: 62, method: 'constructor', params: {} },
       { type: 'request', id: 63, method: '__proto__', params: {} },
-      { type: 'request', id: 64, method: 'kill', params: { pid: 1234, startTime: 5, signal: 'TERM', constructor: { prototype: {} } } },
-      ...['127.0.0.1 or sport = :22', '127.0.0.1)', '-K', '127.0.0.1\nstate all', '::1%eth0 dst 0/0', '$(id)'].map((localAddress, i) => ({ type: 'request', id: 70 + i, method: 'closeConnection', params: { ...tuple, localAddress } })),
+      {
+        type: 'request',
+        id: 64,
+        method: 'kill',
+        params: { pid: 1234, startTime: 5, signal: 'TERM', constructor: { prototype: {} } },
+      },
+      ...['127.0.0.1 or sport = :22', '127.0.0.1)', '-K', '127.0.0.1\nstate all', '::1%eth0 dst 0/0', '$(id)'].map(
+        (localAddress, i) => ({
+          type: 'request',
+          id: 70 + i,
+          method: 'closeConnection',
+          params: { ...tuple, localAddress },
+        }),
+      ),
     ];
     for (const m of messages) t.session.receive(m);
     await t.flush();
@@ -248,7 +396,9 @@ describe('service, hostile shapes', () => {
     let deep: unknown = [];
     for (let i = 0; i < 200_000; i++) deep = [deep];
     expect(() => t.session.receive(cyclic)).not.toThrow();
-    expect(() => t.session.receive({ type: 'request', id: 41, method: 'saveSettings', params: { settings: { x: deep } } })).not.toThrow();
+    expect(() =>
+      t.session.receive({ type: 'request', id: 41, method: 'saveSettings', params: { settings: { x: deep } } }),
+    ).not.toThrow();
     await t.flush();
     const answers = t.sent.filter((m): m is Extract<ServerMessage, { type: 'response' }> => m.type === 'response');
     expect(answers.map((a) => [a.id, a.ok])).toEqual([

@@ -22,7 +22,11 @@ export interface ServiceOptions {
   hostInfo: () => HostInfo;
   monitor: Monitor;
   actions: Actions;
-  parseCapture: (name: string, text: string, format: string) => Promise<MethodResults['parseCapture']> | MethodResults['parseCapture'];
+  parseCapture: (
+    name: string,
+    text: string,
+    format: string,
+  ) => Promise<MethodResults['parseCapture']> | MethodResults['parseCapture'];
   settings: SettingsStore;
   /** The privileged helper of this host's session ("Show all processes…"); absent where none can run. */
   agent?: AgentManager;
@@ -60,7 +64,9 @@ type Handlers = { [M in Method]: (params: RequestParams<M>) => Promise<MethodRes
 export function createService(options: ServiceOptions): Service {
   const log = asHostLog(options.log ?? ((line: string) => console.warn(line)));
   const record = <M extends RecordMethod>(method: M, params: RequestParams<M>): Promise<MethodResults[M]> =>
-    options.monitor.record ? options.monitor.record(method, params) : Promise.reject(new Error('this NetLens keeps no connection record'));
+    options.monitor.record
+      ? options.monitor.record(method, params)
+      : Promise.reject(new Error('this NetLens keeps no connection record'));
   const handlers: Handlers = {
     hostInfo: () => options.hostInfo(),
     capabilities: () => options.actions.capabilities(),

@@ -21,28 +21,43 @@ describe('settings store', () => {
     const a = createSettingsStore(d);
     const b = createSettingsStore(d);
     await a.save({ theme: 'dark', grids: { connections: { order: ['pid'], sizes: {}, sort: [] } } });
-    await Promise.all([b.save({ intervalMs: 500 }), a.save({ grids: { routes: { order: [], sizes: { gateway: 200 }, sort: [] } } })]);
+    await Promise.all([
+      b.save({ intervalMs: 500 }),
+      a.save({ grids: { routes: { order: [], sizes: { gateway: 200 }, sort: [] } } }),
+    ]);
     const saved = await createSettingsStore(d).load();
     expect(saved).toEqual({
       theme: 'dark',
       intervalMs: 500,
-      grids: { connections: { order: ['pid'], sizes: {}, sort: [] }, routes: { order: [], sizes: { gateway: 200 }, sort: [] } },
+      grids: {
+        connections: { order: ['pid'], sizes: {}, sort: [] },
+        routes: { order: [], sizes: { gateway: 200 }, sort: [] },
+      },
     });
   });
 
   it('replaces a key changed twice with the last value, one level down for objects', () => {
-    expect(mergeSettings({ toggles: { tcp: true, udp: true }, theme: 'light' }, { toggles: { udp: false }, theme: 'dark' })).toEqual({
+    expect(
+      mergeSettings({ toggles: { tcp: true, udp: true }, theme: 'light' }, { toggles: { udp: false }, theme: 'dark' }),
+    ).toEqual({
       toggles: { tcp: true, udp: false },
       theme: 'dark',
     });
-    expect(mergeSettings({ grids: { a: { order: ['x'] } } }, { grids: { a: { order: [] } } })).toEqual({ grids: { a: { order: [] } } });
+    expect(mergeSettings({ grids: { a: { order: ['x'] } } }, { grids: { a: { order: [] } } })).toEqual({
+      grids: { a: { order: [] } },
+    });
   });
 
   it('ignores prototype keys and a corrupt file', async () => {
     const d = dir();
     writeFileSync(join(d, 'settings.json'), '{not json');
     const s = createSettingsStore(d);
-    await s.save(JSON.parse('{"__proto__": {"polluted": true}, "grids": {"__proto__": {"x": 1}}, "theme": "dark"}') as Record<string, unknown>);
+    await s.save(
+      JSON.parse('{"__proto__": {"polluted": true}, "grids": {"__proto__": {"x": 1}}, "theme": "dark"}') as Record<
+        string,
+        unknown
+      >,
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(JSON.parse(readFileSync(join(d, 'settings.json'), 'utf8'))).toEqual({ theme: 'dark', grids: {} });
   });

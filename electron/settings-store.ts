@@ -33,7 +33,10 @@ function clean(value: unknown): unknown {
 
 /** `changes` over `saved`: each top-level key replaces the saved one, except that an object merges into a
  *  saved object one level down. Neither input is modified. */
-export function mergeSettings(saved: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
+export function mergeSettings(
+  saved: Record<string, unknown>,
+  changes: Record<string, unknown>,
+): Record<string, unknown> {
   const out = clean(saved) as Record<string, unknown>;
   for (const [key, value] of Object.entries(clean(changes) as Record<string, unknown>)) {
     const before = out[key];
@@ -61,14 +64,16 @@ export function createSettingsStore(dataDir: string): SettingsStore {
     save(changes) {
       // Serialise writes: each merges into what the one before it wrote, none interleave, and one failed
       // write (disk full) does not fail every later one.
-      const next = (queues.get(file) ?? Promise.resolve()).catch(() => undefined).then(async () => {
-        const text = JSON.stringify(mergeSettings(await load(), changes), null, 1);
-        if (text.length > MAX_SETTINGS_BYTES * 2) throw new Error('settings would grow too large');
-        await mkdir(dataDir, { recursive: true });
-        const tmp = `${file}.${process.pid}.${++tmpCounter}.tmp`;
-        await writeFile(tmp, text);
-        await rename(tmp, file);
-      });
+      const next = (queues.get(file) ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(async () => {
+          const text = JSON.stringify(mergeSettings(await load(), changes), null, 1);
+          if (text.length > MAX_SETTINGS_BYTES * 2) throw new Error('settings would grow too large');
+          await mkdir(dataDir, { recursive: true });
+          const tmp = `${file}.${process.pid}.${++tmpCounter}.tmp`;
+          await writeFile(tmp, text);
+          await rename(tmp, file);
+        });
       queues.set(file, next);
       return next;
     },

@@ -7,8 +7,18 @@ import { InterfaceFeed, totalRates, trayMenu, trayText } from './tray-model.js';
 
 function iface(id: string, rx: number | null, tx = 0, loopback = false): NetInterface {
   return {
-    id, name: id, index: 1, operState: 'up', carrier: true, mtu: 1500, mac: null, speedMbps: null, duplex: null,
-    type: loopback ? 'loopback' : 'ether', flags: loopback ? ['UP', 'LOOPBACK'] : ['UP'], addresses: [],
+    id,
+    name: id,
+    index: 1,
+    operState: 'up',
+    carrier: true,
+    mtu: 1500,
+    mac: null,
+    speedMbps: null,
+    duplex: null,
+    type: loopback ? 'loopback' : 'ether',
+    flags: loopback ? ['UP', 'LOOPBACK'] : ['UP'],
+    addresses: [],
     counters: {} as NetInterface['counters'],
     rates: rx === null ? null : { rxBytesPerSec: rx, txBytesPerSec: tx, rxPacketsPerSec: 0, txPacketsPerSec: 0 },
   };
@@ -19,7 +29,10 @@ const diag = { skipped: 0, samples: [], missing: [], notes: [] };
 
 describe('tray text', () => {
   it('sums every interface but loopback, and says when nothing is measured yet', () => {
-    expect(totalRates([iface('eth0', 1000, 10), iface('wlan0', 24, 6), iface('lo', 1e9, 1e9, true)])).toEqual({ rx: 1024, tx: 16 });
+    expect(totalRates([iface('eth0', 1000, 10), iface('wlan0', 24, 6), iface('lo', 1e9, 1e9, true)])).toEqual({
+      rx: 1024,
+      tx: 16,
+    });
     expect(totalRates([iface('eth0', null), iface('lo', 5, 5, true)])).toBeNull();
     expect(trayText({ rx: 1536, tx: 2 * 1024 * 1024 }, false)).toEqual({
       tooltip: 'NetLens: receiving 1.50 KiB/s, sending 2.00 MiB/s',
@@ -31,8 +44,17 @@ describe('tray text', () => {
 
   it('offers show, pause or resume, the close-to-tray setting and quit', () => {
     const running = trayMenu({ paused: false, closeToTray: false });
-    expect(running.map((i) => (i.type === 'separator' ? '-' : `${i.label}${i.type === 'checkbox' ? `[${i.checked ? 'x' : ' '}]` : ''}`))).toEqual([
-      'Show NetLens', 'Pause', '-', 'Keep running in the tray when the window closes[ ]', '-', 'Quit NetLens',
+    expect(
+      running.map((i) =>
+        i.type === 'separator' ? '-' : `${i.label}${i.type === 'checkbox' ? `[${i.checked ? 'x' : ' '}]` : ''}`,
+      ),
+    ).toEqual([
+      'Show NetLens',
+      'Pause',
+      '-',
+      'Keep running in the tray when the window closes[ ]',
+      '-',
+      'Quit NetLens',
     ]);
     const paused = trayMenu({ paused: true, closeToTray: true });
     expect(paused[1]).toEqual({ type: 'normal', label: 'Resume', command: 'togglePause' });
@@ -45,12 +67,29 @@ describe('InterfaceFeed', () => {
     const feed = new InterfaceFeed();
     const sent: StreamMessage[] = [];
     const send = (m: StreamMessage) => sent.push(m);
-    const snapshot: ServerMessage = { type: 'snapshot', dataset: 'interfaces', seq: 4, rows: [iface('eth0', 100, 1), iface('lo', 9, 9, true)], diagnostics: diag, tick };
+    const snapshot: ServerMessage = {
+      type: 'snapshot',
+      dataset: 'interfaces',
+      seq: 4,
+      rows: [iface('eth0', 100, 1), iface('lo', 9, 9, true)],
+      diagnostics: diag,
+      tick,
+    };
     expect(feed.receive(snapshot, send)).toBe(true);
     expect(feed.totals()).toEqual({ rx: 100, tx: 1 });
     const diff: ServerMessage = {
-      type: 'diff', dataset: 'interfaces', seq: 5, diagnostics: diag, tick,
-      diff: { added: [iface('wlan0', 50, 2)], removed: [], changed: [{ id: 'eth0', rates: { rxBytesPerSec: 300, txBytesPerSec: 3, rxPacketsPerSec: 0, txPacketsPerSec: 0 } }] },
+      type: 'diff',
+      dataset: 'interfaces',
+      seq: 5,
+      diagnostics: diag,
+      tick,
+      diff: {
+        added: [iface('wlan0', 50, 2)],
+        removed: [],
+        changed: [
+          { id: 'eth0', rates: { rxBytesPerSec: 300, txBytesPerSec: 3, rxPacketsPerSec: 0, txPacketsPerSec: 0 } },
+        ],
+      },
     };
     expect(feed.receive(diff, send)).toBe(true);
     expect(feed.totals()).toEqual({ rx: 350, tx: 5 });
@@ -66,11 +105,16 @@ describe('InterfaceFeed', () => {
   it('follows pause from status messages and ignores other datasets and notices', () => {
     const feed = new InterfaceFeed();
     const send = () => {};
-    const status = (paused: boolean): ServerMessage => ({ type: 'status', status: { intervalMs: 1000, paused, hidden: false, polling: [] } });
+    const status = (paused: boolean): ServerMessage => ({
+      type: 'status',
+      status: { intervalMs: 1000, paused, hidden: false, polling: [] },
+    });
     expect(feed.receive(status(true), send)).toBe(true);
     expect(feed.paused).toBe(true);
     expect(feed.receive(status(true), send)).toBe(false);
-    expect(feed.receive({ type: 'snapshot', dataset: 'routes', seq: 1, rows: [], diagnostics: diag, tick }, send)).toBe(false);
+    expect(feed.receive({ type: 'snapshot', dataset: 'routes', seq: 1, rows: [], diagnostics: diag, tick }, send)).toBe(
+      false,
+    );
     expect(feed.receive({ type: 'notice', level: 'info', code: 'x', text: 'y' }, send)).toBe(false);
   });
 });

@@ -48,7 +48,12 @@ export function trayMenu(state: { paused: boolean; closeToTray: boolean }): Tray
     { type: 'normal', label: `Show ${APP_NAME}`, command: 'show' },
     { type: 'normal', label: state.paused ? 'Resume' : 'Pause', command: 'togglePause' },
     { type: 'separator' },
-    { type: 'checkbox', label: 'Keep running in the tray when the window closes', command: 'toggleCloseToTray', checked: state.closeToTray },
+    {
+      type: 'checkbox',
+      label: 'Keep running in the tray when the window closes',
+      command: 'toggleCloseToTray',
+      checked: state.closeToTray,
+    },
     { type: 'separator' },
     { type: 'normal', label: `Quit ${APP_NAME}`, command: 'quit' },
   ];

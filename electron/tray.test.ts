@@ -62,12 +62,36 @@ describe('the tray', () => {
     });
     const tray = trays.at(-1)!;
     expect(tray.image).toEqual({ path: '/x/tray-icon.png' });
-    expect(handled).toEqual([{ type: 'subscribe', dataset: 'interfaces' }, { type: 'visibility', hidden: false, visible: ['interfaces'] }]);
+    expect(handled).toEqual([
+      { type: 'subscribe', dataset: 'interfaces' },
+      { type: 'visibility', hidden: false, visible: ['interfaces'] },
+    ]);
     expect(tray.tooltip).toBe('NetLens: measuring…');
 
     send({
-      type: 'snapshot', dataset: 'interfaces', seq: 1, tick, diagnostics: { skipped: 0, samples: [], missing: [], notes: [] },
-      rows: [{ id: 'eth0', name: 'eth0', index: 2, operState: 'up', carrier: true, mtu: 1500, mac: null, speedMbps: null, duplex: null, type: 'ether', flags: ['UP'], addresses: [], counters: {} as never, rates: { rxBytesPerSec: 2048, txBytesPerSec: 512, rxPacketsPerSec: 0, txPacketsPerSec: 0 } }],
+      type: 'snapshot',
+      dataset: 'interfaces',
+      seq: 1,
+      tick,
+      diagnostics: { skipped: 0, samples: [], missing: [], notes: [] },
+      rows: [
+        {
+          id: 'eth0',
+          name: 'eth0',
+          index: 2,
+          operState: 'up',
+          carrier: true,
+          mtu: 1500,
+          mac: null,
+          speedMbps: null,
+          duplex: null,
+          type: 'ether',
+          flags: ['UP'],
+          addresses: [],
+          counters: {} as never,
+          rates: { rxBytesPerSec: 2048, txBytesPerSec: 512, rxPacketsPerSec: 0, txPacketsPerSec: 0 },
+        },
+      ],
     });
     expect(tray.tooltip).toBe('NetLens: receiving 2.00 KiB/s, sending 512 B/s');
     expect(handled.at(-1)).toEqual({ type: 'ack', dataset: 'interfaces', seq: 1 });

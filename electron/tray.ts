@@ -33,7 +33,14 @@ export function createTray(options: TrayOptions): NetlensTray {
   };
 
   const toElectron = (item: TrayItem): MenuItemConstructorOptions =>
-    item.type === 'separator' ? { type: 'separator' } : { type: item.type, label: item.label, ...(item.type === 'checkbox' ? { checked: item.checked } : {}), click: commands[item.command] };
+    item.type === 'separator'
+      ? { type: 'separator' }
+      : {
+          type: item.type,
+          label: item.label,
+          ...(item.type === 'checkbox' ? { checked: item.checked } : {}),
+          click: commands[item.command],
+        };
 
   function render(): void {
     const text = trayText(feed.totals(), feed.paused);

@@ -91,7 +91,7 @@ export function tokenMatches(expected: string, given: string | null | undefined)
 
 /** The token a page offers as a WebSocket subprotocol (`netlens-token.<token>`), if any. */
 function protocolToken(header: string | string[] | undefined): string | null {
-  const value = Array.isArray(header) ? header.join(',') : header ?? '';
+  const value = Array.isArray(header) ? header.join(',') : (header ?? '');
   for (const p of value.split(',')) {
     const name = p.trim();
     if (name.startsWith(WS_TOKEN_PROTOCOL_PREFIX)) return name.slice(WS_TOKEN_PROTOCOL_PREFIX.length);
@@ -156,7 +156,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const host = (req.headers.host ?? '').toLowerCase();
     if (!hosts.has(host)) return { status: 403, reason: `Host ${JSON.stringify(host)} is not this server` };
     const origin = req.headers.origin;
-    if (origin !== undefined && !(origin.startsWith('http://') && hosts.has(origin.slice('http://'.length).toLowerCase()))) {
+    if (
+      origin !== undefined &&
+      !(origin.startsWith('http://') && hosts.has(origin.slice('http://'.length).toLowerCase()))
+    ) {
       return { status: 403, reason: `Origin ${JSON.stringify(origin)} is not this server` };
     }
     const url = requestUrl(req);
@@ -188,34 +191,42 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(404, securityHeaders).end('not found');
       return;
     }
-    res.writeHead(200, { ...securityHeaders, 'Content-Type': file.contentType }).end(req.method === 'HEAD' ? undefined : file.body);
+    res
+      .writeHead(200, { ...securityHeaders, 'Content-Type': file.contentType })
+      .end(req.method === 'HEAD' ? undefined : file.body);
   }
 
   // A client that trickles its headers (slowloris) is cut off after 10 s; Node checks every 2 s.
-  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 2_000 }, (req, res) => {
-    const refused = refuse(req, true);
-    if (refused) {
-      log.limited(`refused ${refused.status}`, `web: refused ${req.method ?? ''} ${(req.url ?? '').replace(/token=[^&]*/, 'token=…')}: ${refused.reason}`);
-      res.writeHead(refused.status, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end(
-        refused.status === 401
-          ? 'NetLens: this page needs the address with its token, as `netlens web` printed it.\n'
-          : refused.status === 403
-            ? "NetLens: this request does not come from this server's own address.\n"
-            : 'NetLens: bad request.\n',
-      );
-      return;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { ...securityHeaders, Allow: 'GET, HEAD' }).end();
-      return;
-    }
-    serveFile(req, res, requestUrl(req)!).catch((err: unknown) => {
-      log(`web: serving ${req.url ?? ''} failed: ${String(err)}`);
-      if (!res.headersSent) res.writeHead(500, securityHeaders);
-      res.end();
-    });
-  });
+  const server = createServer(
+    { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 2_000 },
+    (req, res) => {
+      const refused = refuse(req, true);
+      if (refused) {
+        log.limited(
+          `refused ${refused.status}`,
+          `web: refused ${req.method ?? ''} ${(req.url ?? '').replace(/token=[^&]*/, 'token=…')}: ${refused.reason}`,
+        );
+        res.writeHead(refused.status, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end(
+          refused.status === 401
+            ? 'NetLens: this page needs the address with its token, as `netlens web` printed it.\n'
+            : refused.status === 403
+              ? "NetLens: this request does not come from this server's own address.\n"
+              : 'NetLens: bad request.\n',
+        );
+        return;
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { ...securityHeaders, Allow: 'GET, HEAD' }).end();
+        return;
+      }
+      serveFile(req, res, requestUrl(req)!).catch((err: unknown) => {
+        log(`web: serving ${req.url ?? ''} failed: ${String(err)}`);
+        if (!res.headersSent) res.writeHead(500, securityHeaders);
+        res.end();
+      });
+    },
+  );
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -244,7 +255,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       // A client that does not read its socket would make the host queue without end (issue 10: 10,000
       // resyncs took it to 2.6 GB). Past the bound it is disconnected; its page reconnects and resyncs.
       if (ws.bufferedAmount > MAX_UNREAD_BYTES) {
-        log(`web: [${label}] disconnected: ${Math.round(ws.bufferedAmount / 1048576)} MB sent to it are still unread (it fell too far behind)`);
+        log(
+          `web: [${label}] disconnected: ${Math.round(ws.bufferedAmount / 1048576)} MB sent to it are still unread (it fell too far behind)`,
+        );
         session.close();
         ws.terminate();
         return;

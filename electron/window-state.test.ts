@@ -20,8 +20,12 @@ describe('loadWindowState', () => {
     const def = { bounds: { width: 1280, height: 800 }, maximized: false };
     expect(await loadWindowState(join(dir, 'missing.json'))).toEqual(def);
     expect(await loadWindowState(file('corrupt.json', '{"bounds":'))).toEqual(def);
-    expect(await loadWindowState(file('tiny.json', JSON.stringify({ bounds: { width: 10, height: 10 } })))).toEqual(def);
-    expect(await loadWindowState(file('nan.json', JSON.stringify({ bounds: { width: 'wide', height: 700 } })))).toEqual(def);
+    expect(await loadWindowState(file('tiny.json', JSON.stringify({ bounds: { width: 10, height: 10 } })))).toEqual(
+      def,
+    );
+    expect(await loadWindowState(file('nan.json', JSON.stringify({ bounds: { width: 'wide', height: 700 } })))).toEqual(
+      def,
+    );
   });
   it('keeps the size but drops a position far off any screen', async () => {
     const p = file('far.json', JSON.stringify({ bounds: { x: 1e9, y: 0, width: 900, height: 700 } }));

@@ -15,7 +15,8 @@ export async function loadWindowState(path: string): Promise<WindowState> {
   try {
     const raw = JSON.parse(await readFile(path, 'utf8')) as Partial<WindowState>;
     const b: Partial<Rectangle> = raw.bounds ?? {};
-    const ok = (n: unknown, min: number, max: number) => typeof n === 'number' && Number.isFinite(n) && n >= min && n <= max;
+    const ok = (n: unknown, min: number, max: number) =>
+      typeof n === 'number' && Number.isFinite(n) && n >= min && n <= max;
     if (!ok(b.width, 400, 20000) || !ok(b.height, 300, 20000)) return DEFAULT_STATE;
     const bounds: WindowState['bounds'] = { width: b.width!, height: b.height! };
     if (ok(b.x, -20000, 20000) && ok(b.y, -20000, 20000)) {

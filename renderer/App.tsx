@@ -33,7 +33,13 @@ function useTheme(choice: ThemeChoice): void {
 }
 
 function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
+  return (
+    target instanceof HTMLElement &&
+    (target.tagName === 'INPUT' ||
+      target.tagName === 'SELECT' ||
+      target.tagName === 'TEXTAREA' ||
+      target.isContentEditable)
+  );
 }
 
 const THEMES: [ThemeChoice, string][] = [
@@ -82,7 +88,10 @@ export function App() {
     const report = () => {
       const tab = TABS.find((t) => t.id === activeTab) ?? TABS[0]!;
       const visible = capture ? [] : tab.datasets.filter((d) => d !== 'processes' || showProcessList !== false);
-      const extras = visible.includes('connections') && extrasKey ? (extrasKey.split(',') as ReturnType<typeof connectionExtras>) : [];
+      const extras =
+        visible.includes('connections') && extrasKey
+          ? (extrasKey.split(',') as ReturnType<typeof connectionExtras>)
+          : [];
       client.send({ type: 'visibility', hidden: document.hidden, visible, extras });
     };
     report();
@@ -122,7 +131,14 @@ export function App() {
         // Ctrl+R: Resolve names, as in TCPView (not a reload; the desktop app's development reload is F5).
         toggleResolveNames();
         e.preventDefault();
-      } else if (e.key === ' ' && !mod && !captureStore.getState().capture && !isTyping(e.target) && !(e.target instanceof HTMLButtonElement) && !document.querySelector('[role="dialog"], [role="menu"]')) {
+      } else if (
+        e.key === ' ' &&
+        !mod &&
+        !captureStore.getState().capture &&
+        !isTyping(e.target) &&
+        !(e.target instanceof HTMLButtonElement) &&
+        !document.querySelector('[role="dialog"], [role="menu"]')
+      ) {
         client.send({ type: 'pause', paused: !(status?.paused ?? false) });
         e.preventDefault();
       }
@@ -139,7 +155,8 @@ export function App() {
       if (!(MENU_COMMANDS as readonly string[]).includes(command)) return;
       if (command === 'openCapture') openCaptureFile();
       else if (command === 'export') setExporting(true);
-      else if (command === 'focusFilter') document.querySelector<HTMLInputElement>('[role="tabpanel"] input[type="search"]')?.focus();
+      else if (command === 'focusFilter')
+        document.querySelector<HTMLInputElement>('[role="tabpanel"] input[type="search"]')?.focus();
       else if (command === 'showAbout') setAbout(true);
       else if (command === 'toggleResolveNames') toggleResolveNames();
       else if (command.startsWith('showTab:')) selectTab(command.slice('showTab:'.length) as TabId);
@@ -169,11 +186,15 @@ export function App() {
   const { panel } = useView();
 
   return (
-    <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={(e) => {
-      e.preventDefault();
-      const file = e.dataTransfer.files[0];
-      if (file) void captureStore.getState().open(file);
-    }}>
+    <div
+      className="app"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        const file = e.dataTransfer.files[0];
+        if (file) void captureStore.getState().open(file);
+      }}
+    >
       <header className="toolbar">
         <div className="brand" aria-hidden="true">
           <img src="./icon.svg" alt="" width={20} height={20} />
@@ -238,18 +259,32 @@ export function App() {
                   className={paused ? 'primary' : ''}
                   aria-pressed={paused}
                   disabled={capture !== null}
-                  title={capture ? 'A capture does not update: nothing to pause' : 'Pause or resume live updates (Space)'}
+                  title={
+                    capture ? 'A capture does not update: nothing to pause' : 'Pause or resume live updates (Space)'
+                  }
                   onClick={togglePause}
                 >
                   {paused ? 'Resume' : 'Pause'}
                 </button>
               ),
-              menu: [{ id: 'pause', label: paused ? 'Resume (Space)' : 'Pause (Space)', disabled: capture !== null, reason: capture ? 'a capture does not update' : undefined, onSelect: togglePause }],
+              menu: [
+                {
+                  id: 'pause',
+                  label: paused ? 'Resume (Space)' : 'Pause (Space)',
+                  disabled: capture !== null,
+                  reason: capture ? 'a capture does not update' : undefined,
+                  onSelect: togglePause,
+                },
+              ],
             },
             {
               id: 'open',
               node: (
-                <button type="button" title="Open a saved netstat, ss, ip or route output (Ctrl+O)" onClick={() => openCaptureFile()}>
+                <button
+                  type="button"
+                  title="Open a saved netstat, ss, ip or route output (Ctrl+O)"
+                  onClick={() => openCaptureFile()}
+                >
                   Open capture…
                 </button>
               ),
@@ -258,7 +293,11 @@ export function App() {
             {
               id: 'export',
               node: (
-                <button type="button" title="Export this tab's view as CSV, JSON or an HTML report (Ctrl+E)" onClick={() => setExporting(true)}>
+                <button
+                  type="button"
+                  title="Export this tab's view as CSV, JSON or an HTML report (Ctrl+E)"
+                  onClick={() => setExporting(true)}
+                >
                   Export…
                 </button>
               ),
@@ -269,9 +308,15 @@ export function App() {
               node: (
                 <label className="field">
                   <span>Theme</span>
-                  <select aria-label="Theme" value={theme} onChange={(e) => updateSettings({ theme: e.target.value as ThemeChoice })}>
+                  <select
+                    aria-label="Theme"
+                    value={theme}
+                    onChange={(e) => updateSettings({ theme: e.target.value as ThemeChoice })}
+                  >
                     {THEMES.map(([value, label]) => (
-                      <option key={value} value={value}>{label}</option>
+                      <option key={value} value={value}>
+                        {label}
+                      </option>
                     ))}
                   </select>
                 </label>
@@ -288,7 +333,12 @@ export function App() {
             {
               id: 'about',
               node: (
-                <button type="button" aria-label="About NetLens" title="About NetLens: version and data credits" onClick={() => setAbout(true)}>
+                <button
+                  type="button"
+                  aria-label="About NetLens"
+                  title="About NetLens: version and data credits"
+                  onClick={() => setAbout(true)}
+                >
                   ?
                 </button>
               ),
@@ -309,23 +359,37 @@ export function App() {
                   <details className="notice-details">
                     <summary>{n.details.summary}</summary>
                     <ul>
-                      {n.details.items.map((item) => <li key={item}>{item}</li>)}
+                      {n.details.items.map((item) => (
+                        <li key={item}>{item}</li>
+                      ))}
                     </ul>
                   </details>
                 ) : null}
               </span>
               {n.code === 'monitor-failed' ? (
-                <button type="button" className="small" onClick={() => void api().request('retryMonitor', {}).catch(() => undefined)}>
+                <button
+                  type="button"
+                  className="small"
+                  onClick={() =>
+                    void api()
+                      .request('retryMonitor', {})
+                      .catch(() => undefined)
+                  }
+                >
                   Retry now
                 </button>
               ) : null}
-              <button type="button" className="small" aria-label="Dismiss" onClick={() => dismissNotice(n.id)}>×</button>
+              <button type="button" className="small" aria-label="Dismiss" onClick={() => dismissNotice(n.id)}>
+                ×
+              </button>
             </div>
           ))}
         </div>
       ) : null}
       {connection === 'closed' ? (
-        <div className="notice error" role="alert">Lost the connection to NetLens; reconnecting…</div>
+        <div className="notice error" role="alert">
+          Lost the connection to NetLens; reconnecting…
+        </div>
       ) : null}
 
       <main className="panels">
@@ -339,7 +403,11 @@ export function App() {
             className="panel"
           >
             {t.id === activeTab && ready ? <TabContent id={t.id} /> : null}
-            {t.id === activeTab && !ready ? <div className="loading" role="status">Connecting to NetLens…</div> : null}
+            {t.id === activeTab && !ready ? (
+              <div className="loading" role="status">
+                Connecting to NetLens…
+              </div>
+            ) : null}
           </section>
         ))}
       </main>

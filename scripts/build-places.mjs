@@ -31,9 +31,19 @@ function csvFields(line) {
       i++;
       for (;;) {
         const q = line.indexOf('"', i);
-        if (q < 0) { value += line.slice(i); i = line.length; break; }
+        if (q < 0) {
+          value += line.slice(i);
+          i = line.length;
+          break;
+        }
         value += line.slice(i, q);
-        if (line[q + 1] === '"') { value += '"'; i = q + 2; } else { i = q + 1; break; }
+        if (line[q + 1] === '"') {
+          value += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
       }
       out.push(value);
       i++; // the comma
@@ -93,15 +103,27 @@ function buildAsn(dir) {
   const buf = Buffer.alloc(8 + words * 4 + nameTotal);
   buf.write('NLASN1\0\0', 0, 'latin1');
   let o = 8;
-  const u32 = (n) => { buf.writeUInt32LE(n >>> 0, o); o += 4; };
-  u32(v4.length); u32(v6.length); u32(asNumbers.length); u32(nameTotal);
+  const u32 = (n) => {
+    buf.writeUInt32LE(n >>> 0, o);
+    o += 4;
+  };
+  u32(v4.length);
+  u32(v6.length);
+  u32(asNumbers.length);
+  u32(nameTotal);
   for (const col of [0, 1, 2]) for (const r of v4) u32(r[col]);
   for (const col of [0, 1, 2, 3, 4]) for (const r of v6) u32(r[col]);
   for (const n of asNumbers) u32(n);
   let offset = 0;
-  for (const b of nameBytes) { u32(offset); offset += b.length; }
+  for (const b of nameBytes) {
+    u32(offset);
+    offset += b.length;
+  }
   u32(offset);
-  for (const b of nameBytes) { b.copy(buf, o); o += b.length; }
+  for (const b of nameBytes) {
+    b.copy(buf, o);
+    o += b.length;
+  }
   return { buf, v4: v4.length, v6: v6.length, as: asNumbers.length };
 }
 
@@ -113,5 +135,10 @@ export function buildPlaces(outDir) {
   copyFileSync(country, join(data, 'country.mmdb'));
   const asn = buildAsn(packageDir(ASN_PACKAGE));
   writeFileSync(join(data, 'asn.bin'), asn.buf);
-  return { countryBytes: readFileSync(country).length, asnBytes: asn.buf.length, ranges: asn.v4 + asn.v6, systems: asn.as };
+  return {
+    countryBytes: readFileSync(country).length,
+    asnBytes: asn.buf.length,
+    ranges: asn.v4 + asn.v6,
+    systems: asn.as,
+  };
 }

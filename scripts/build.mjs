@@ -14,7 +14,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const quiet = args.has('--quiet');
 const stamp = join(root, 'out', '.build-stamp');
-const log = (...m) => { if (!quiet) console.log(...m); };
+const log = (...m) => {
+  if (!quiet) console.log(...m);
+};
 
 function newestSource() {
   let newest = 0;
@@ -24,7 +26,15 @@ function newestSource() {
       for (const e of readdirSync(p)) if (e !== 'node_modules') visit(join(p, e));
     } else if (!/\.test\.tsx?$/.test(p)) newest = Math.max(newest, st.mtimeMs);
   };
-  for (const p of ['electron', 'shared', 'renderer', 'package.json', 'vite.config.ts', 'scripts/build.mjs', 'scripts/build-places.mjs']) {
+  for (const p of [
+    'electron',
+    'shared',
+    'renderer',
+    'package.json',
+    'vite.config.ts',
+    'scripts/build.mjs',
+    'scripts/build-places.mjs',
+  ]) {
     if (existsSync(join(root, p))) visit(join(root, p));
   }
   return newest;
@@ -50,17 +60,42 @@ const common = {
 };
 
 await Promise.all([
-  esbuild({ ...common, entryPoints: { main: 'electron/main.ts', worker: 'electron/monitor/worker.ts', 'capture-worker': 'electron/capture/parse-worker.ts' }, outdir: join(root, 'out/main'), outExtension: { '.js': '.cjs' } }),
-  esbuild({ ...common, entryPoints: { cli: 'electron/cli.ts' }, outdir: join(root, 'out/main'), outExtension: { '.js': '.cjs' }, banner: { js: '#!/usr/bin/env node' } }),
+  esbuild({
+    ...common,
+    entryPoints: {
+      main: 'electron/main.ts',
+      worker: 'electron/monitor/worker.ts',
+      'capture-worker': 'electron/capture/parse-worker.ts',
+    },
+    outdir: join(root, 'out/main'),
+    outExtension: { '.js': '.cjs' },
+  }),
+  esbuild({
+    ...common,
+    entryPoints: { cli: 'electron/cli.ts' },
+    outdir: join(root, 'out/main'),
+    outExtension: { '.js': '.cjs' },
+    banner: { js: '#!/usr/bin/env node' },
+  }),
   // The preload runs sandboxed: only `electron` may be required, everything else is bundled in.
-  esbuild({ ...common, platform: 'browser', target: 'chrome150', entryPoints: { preload: 'electron/preload.ts' }, outdir: join(root, 'out/preload'), outExtension: { '.js': '.cjs' } }),
+  esbuild({
+    ...common,
+    platform: 'browser',
+    target: 'chrome150',
+    entryPoints: { preload: 'electron/preload.ts' },
+    outdir: join(root, 'out/preload'),
+    outExtension: { '.js': '.cjs' },
+  }),
   viteBuild({ configFile: join(root, 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' }),
 ]);
 // The places databases (country, autonomous systems) the names collector reads from out/data.
 buildPlaces(join(root, 'out'));
 
 // SQLite for the record (node-sqlite3-wasm): its loader looks for the .wasm beside the bundle that required it.
-copyFileSync(join(root, 'node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm'), join(root, 'out/main/node-sqlite3-wasm.wasm'));
+copyFileSync(
+  join(root, 'node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm'),
+  join(root, 'out/main/node-sqlite3-wasm.wasm'),
+);
 mkdirSync(join(root, 'out'), { recursive: true });
 // The tray icon of the desktop app (electron/tray.ts), at 1x and 2x.
 copyFileSync(join(root, 'assets/icons/16x16.png'), join(root, 'out/main/tray-icon.png'));

@@ -65,7 +65,13 @@ const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
  * Runs node_modules/electron/install.js (its output goes to this terminal) under the watchdog.
  * Resolves { ok: true, path } or { ok: false, reason } and never rejects.
  */
-export function installElectron({ pkgDir, env = process.env, idleMs = idleTimeoutMs(env), log = console.log, pollMs = 200 }) {
+export function installElectron({
+  pkgDir,
+  env = process.env,
+  idleMs = idleTimeoutMs(env),
+  log = console.log,
+  pollMs = 200,
+}) {
   const version = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version;
   const temp = mkdtempSync(join(tmpdir(), 'netlens-electron-download-'));
   const watched = [temp, join(pkgDir, 'dist')];
@@ -95,7 +101,8 @@ export function installElectron({ pkgDir, env = process.env, idleMs = idleTimeou
       }
       if (stopped === null && now - lastChange >= idleMs) {
         const s = Math.round(idleMs / 1000);
-        stopped = bytes === 0 ? `nothing arrived from the download server within ${s} s` : `the download stalled for ${s} s`;
+        stopped =
+          bytes === 0 ? `nothing arrived from the download server within ${s} s` : `the download stalled for ${s} s`;
         child.kill('SIGKILL');
       }
     }, pollMs);
@@ -111,14 +118,22 @@ export function installElectron({ pkgDir, env = process.env, idleMs = idleTimeou
       if (stopped !== null) return finish({ ok: false, reason: stopped });
       if (code !== 0) {
         const said = installerError(stderr.text());
-        if (!said) return finish({ ok: false, reason: `Electron's installer failed (${signal ?? `exit code ${code}`})` });
+        if (!said)
+          return finish({ ok: false, reason: `Electron's installer failed (${signal ?? `exit code ${code}`})` });
         if (said !== 'fetch failed') return finish({ ok: false, reason: `Electron's installer failed: ${said}` });
         return void unreachableWhy(env).then((why) =>
-          finish({ ok: false, reason: `Electron's installer failed: fetch failed (the download server could not be reached: ${why})` }),
+          finish({
+            ok: false,
+            reason: `Electron's installer failed: fetch failed (the download server could not be reached: ${why})`,
+          }),
         );
       }
       const path = installedElectron(pkgDir, env);
-      finish(path ? { ok: true, path } : { ok: false, reason: 'Electron\'s installer finished but the binary is not where it said' });
+      finish(
+        path
+          ? { ok: true, path }
+          : { ok: false, reason: "Electron's installer finished but the binary is not where it said" },
+      );
     });
   });
 }
@@ -150,7 +165,10 @@ export function installerError(stderr) {
   for (let i = lines.length - 1; i >= 0; i--) {
     const m = /^([A-Za-z]*Error)(?: \[[\w-]+\])?: (.+)$/.exec(lines[i].trim());
     if (!m) continue;
-    const text = (m[1] === 'TypeError' && m[2] === 'fetch failed' ? m[2] : `${m[1]}: ${m[2]}`).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+    const text = (m[1] === 'TypeError' && m[2] === 'fetch failed' ? m[2] : `${m[1]}: ${m[2]}`).replace(
+      /[\u0000-\u001f\u007f-\u009f]/g,
+      ' ',
+    );
     return text.length > 300 ? `${text.slice(0, 299)}…` : text;
   }
   return null;
@@ -158,7 +176,11 @@ export function installerError(stderr) {
 
 /** The download server as @electron/get picks it (the mirror settings it reads, else GitHub). */
 function downloadServer(env) {
-  const mirror = env.ELECTRON_MIRROR || env.npm_config_electron_mirror || env.NPM_CONFIG_ELECTRON_MIRROR || env.npm_package_config_electron_mirror;
+  const mirror =
+    env.ELECTRON_MIRROR ||
+    env.npm_config_electron_mirror ||
+    env.NPM_CONFIG_ELECTRON_MIRROR ||
+    env.npm_package_config_electron_mirror;
   try {
     const u = new URL(mirror || 'https://github.com/');
     return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port) || (u.protocol === 'http:' ? 80 : 443) };

@@ -53,5 +53,13 @@ exports.default = async function writePolkitPolicy(context) {
   const packager = context.packager;
   const file = join(packager.info.projectDir, POLICY_FILE);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, polkitPolicy({ executable: installedExecutable(packager), vendor: packager.platformSpecificBuildOptions.vendor ?? packager.appInfo.companyName ?? packager.appInfo.productName, icon: packager.executableName }));
+  writeFileSync(
+    file,
+    polkitPolicy({
+      executable: installedExecutable(packager),
+      vendor:
+        packager.platformSpecificBuildOptions.vendor ?? packager.appInfo.companyName ?? packager.appInfo.productName,
+      icon: packager.executableName,
+    }),
+  );
 };

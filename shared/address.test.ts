@@ -10,7 +10,17 @@ describe('parseIp', () => {
     expect(parseIp('2001:db8:0:0:0:0:0:1')).toEqual(parseIp('2001:db8::1'));
   });
   it('rejects what is not an address', () => {
-    for (const bad of ['', '1.2.3', '1.2.3.256', 'a.b.c.d', '1::2::3', '12345::', ':::', '1:2:3:4:5:6:7:8:9', 'localhost']) {
+    for (const bad of [
+      '',
+      '1.2.3',
+      '1.2.3.256',
+      'a.b.c.d',
+      '1::2::3',
+      '12345::',
+      ':::',
+      '1:2:3:4:5:6:7:8:9',
+      'localhost',
+    ]) {
       expect(parseIp(bad), bad).toBeNull();
     }
   });
@@ -46,7 +56,16 @@ describe('CIDR and classes', () => {
 
 describe('addressSortKey', () => {
   it('sorts as compareAddresses does', () => {
-    const xs = ['10.0.0.10', '::1', '10.0.0.9', '9.255.255.255', 'fe80::1', '127.0.0.1', '/run/x.sock', '::ffff:1.2.3.4'];
+    const xs = [
+      '10.0.0.10',
+      '::1',
+      '10.0.0.9',
+      '9.255.255.255',
+      'fe80::1',
+      '127.0.0.1',
+      '/run/x.sock',
+      '::ffff:1.2.3.4',
+    ];
     const byKey = [...xs].sort((a, b) => (addressSortKey(a) < addressSortKey(b) ? -1 : 1));
     expect(byKey).toEqual([...xs].sort(compareAddresses));
   });

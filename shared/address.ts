@@ -126,7 +126,8 @@ export function inCidr(address: string, cidr: Cidr): boolean {
   if (!ip) return false;
   if (ip.family === cidr.family) return prefixMatches(ip.bytes, cidr.bytes, cidr.prefix);
   // An IPv4-mapped IPv6 address belongs to the IPv4 network it maps.
-  if (ip.family === 6 && cidr.family === 4 && isV4Mapped(ip.bytes)) return prefixMatches(ip.bytes.subarray(12), cidr.bytes, cidr.prefix);
+  if (ip.family === 6 && cidr.family === 4 && isV4Mapped(ip.bytes))
+    return prefixMatches(ip.bytes.subarray(12), cidr.bytes, cidr.prefix);
   return false;
 }
 

@@ -9,7 +9,8 @@ export interface DataCredit {
 export const DATA_CREDITS: readonly DataCredit[] = [
   {
     what: 'Countries of IP addresses',
-    source: 'ip-location-db geo-whois-asn-country (sapics), from the five RIRs’ WHOIS and delegation data published by the NRO',
+    source:
+      'ip-location-db geo-whois-asn-country (sapics), from the five RIRs’ WHOIS and delegation data published by the NRO',
     licence: 'package CC0-1.0; data CC BY 4.0 by the Number Resource Organization (nro.net)',
     url: 'https://github.com/sapics/ip-location-db',
   },

@@ -121,7 +121,12 @@ describe('mergeDiffs / PendingDiff', () => {
         const k = split % diffs.length;
         const left = diffs.slice(0, k + 1).reduce((acc, d) => mergeDiffs(acc, d));
         const rightParts = diffs.slice(k + 1);
-        const regrouped = rightParts.length ? mergeDiffs(left, rightParts.reduce((acc, d) => mergeDiffs(acc, d))) : left;
+        const regrouped = rightParts.length
+          ? mergeDiffs(
+              left,
+              rightParts.reduce((acc, d) => mergeDiffs(acc, d)),
+            )
+          : left;
         expect(sameTable(applyDiff(start, regrouped), states.at(-1)!)).toBe(true);
       }),
       { numRuns: 300 },

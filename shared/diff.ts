@@ -72,7 +72,9 @@ function compileShape(keys: readonly string[]): ShapeCompare | null {
   const count = `let pk = 0; for (const _ in p) pk++; let nk = 0; for (const _ in n) nk++;
     if (pk !== ${keys.length} || nk !== ${keys.length}) return false;`;
   try {
-    return new Function('eq', `return function (p, n) { let a, b, c = null; ${lines.join('\n')} ${count} return c; };`)(valueEqual) as ShapeCompare;
+    return new Function('eq', `return function (p, n) { let a, b, c = null; ${lines.join('\n')} ${count} return c; };`)(
+      valueEqual,
+    ) as ShapeCompare;
   } catch {
     return null;
   }

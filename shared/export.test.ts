@@ -3,7 +3,15 @@ import { csvCell, escapeHtml, flattenRows, toCsv, toHtml, toJson, toTsv } from '
 
 describe('export', () => {
   it('CSV quotes what needs it and defuses formulas and control characters', () => {
-    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['line\nbreak', '42']])).toBe('a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak",42\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', 'say "hi"'],
+          ['line\nbreak', '42'],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak",42\r\n');
     expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
     expect(csvCell('-1')).toBe('-1');
     expect(csvCell('+cmd')).toBe("'+cmd");
@@ -11,25 +19,44 @@ describe('export', () => {
   });
 
   it('TSV has a header line and one line per row', () => {
-    expect(toTsv(['Proto', 'Process'], [['tcp', 'a\tb'], ['udp', 'c\nd']])).toBe('Proto\tProcess\ntcp\ta b\nudp\tc d');
+    expect(
+      toTsv(
+        ['Proto', 'Process'],
+        [
+          ['tcp', 'a\tb'],
+          ['udp', 'c\nd'],
+        ],
+      ),
+    ).toBe('Proto\tProcess\ntcp\ta b\nudp\tc d');
   });
 
   it('JSON keys each row by the column headers', () => {
-    expect(JSON.parse(toJson({ title: 't', columns: ['Proto', 'PID'], rows: [['tcp', '1']] }))).toEqual([{ Proto: 'tcp', PID: '1' }]);
+    expect(JSON.parse(toJson({ title: 't', columns: ['Proto', 'PID'], rows: [['tcp', '1']] }))).toEqual([
+      { Proto: 'tcp', PID: '1' },
+    ]);
   });
 
   it('the HTML report escapes every text and loads nothing', () => {
-    const html = toHtml({ title: '<script>alert(1)</script>', columns: ['A"'], rows: [['<img src=x onerror=alert(1)>']], notes: ['Filter: a&b'] });
+    const html = toHtml({
+      title: '<script>alert(1)</script>',
+      columns: ['A"'],
+      rows: [['<img src=x onerror=alert(1)>']],
+      notes: ['Filter: a&b'],
+    });
     expect(html).not.toMatch(/<script|<img/);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('Filter: a&amp;b');
     expect(html).toContain("default-src 'none'");
     expect(escapeHtml(`'"`)).toBe('&#39;&quot;');
-    expect(toHtml({ title: 't', columns: ['Name', 'PID'], rows: [['a', '1']], rightAligned: [false, true] })).toContain('<td>a</td><td class="r">1</td>');
+    expect(toHtml({ title: 't', columns: ['Name', 'PID'], rows: [['a', '1']], rightAligned: [false, true] })).toContain(
+      '<td>a</td><td class="r">1</td>',
+    );
   });
 
   it('flattens typed rows to columns', () => {
-    const flat = flattenRows([{ id: 'a', counters: { rx: 1, tx: 2 }, flags: ['UP', 'RUNNING'], processes: [{ pid: 1, name: 'x' }], gone: null }]);
+    const flat = flattenRows([
+      { id: 'a', counters: { rx: 1, tx: 2 }, flags: ['UP', 'RUNNING'], processes: [{ pid: 1, name: 'x' }], gone: null },
+    ]);
     expect(flat.columns).toEqual(['id', 'counters.rx', 'counters.tx', 'flags', 'processes', 'gone']);
     expect(flat.rows[0]).toEqual(['a', '1', '2', 'UP; RUNNING', '[{"pid":1,"name":"x"}]', '']);
   });

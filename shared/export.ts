@@ -57,7 +57,9 @@ export function escapeHtml(text: string): string {
 export function toHtml(t: ExportTable): string {
   const cls = (i: number) => (t.rightAligned?.[i] ? ' class="r"' : '');
   const head = t.columns.map((c, i) => `<th${cls(i)}>${escapeHtml(c)}</th>`).join('');
-  const body = t.rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
+  const body = t.rows
+    .map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${escapeHtml(c)}</td>`).join('')}</tr>`)
+    .join('\n');
   const notes = (t.notes ?? []).map((n) => `<p>${escapeHtml(n)}</p>`).join('\n');
   return `<!doctype html>
 <html lang="en">
@@ -101,7 +103,11 @@ export function exportText(format: ExportFormat, t: ExportTable): string {
   return toHtml(t);
 }
 
-export const EXPORT_MIME: Record<ExportFormat, string> = { csv: 'text/csv', json: 'application/json', html: 'text/html' };
+export const EXPORT_MIME: Record<ExportFormat, string> = {
+  csv: 'text/csv',
+  json: 'application/json',
+  html: 'text/html',
+};
 
 /** A collector's typed rows as columns and cell texts: nested objects flatten to dotted names
  *  (counters.rxBytes), lists join with "; ", lists of objects (a socket's processes) read as JSON. */
@@ -112,8 +118,13 @@ export function flattenRows(rows: readonly object[]): { columns: string[]; rows:
     const out = new Map<string, string>();
     const walk = (value: unknown, key: string, depth: number) => {
       if (value === null || value === undefined) out.set(key, '');
-      else if (Array.isArray(value)) out.set(key, value.every((v) => typeof v !== 'object' || v === null) ? value.join('; ') : JSON.stringify(value));
-      else if (typeof value === 'object' && depth < 3) for (const [k, v] of Object.entries(value)) walk(v, key ? `${key}.${k}` : k, depth + 1);
+      else if (Array.isArray(value))
+        out.set(
+          key,
+          value.every((v) => typeof v !== 'object' || v === null) ? value.join('; ') : JSON.stringify(value),
+        );
+      else if (typeof value === 'object' && depth < 3)
+        for (const [k, v] of Object.entries(value)) walk(v, key ? `${key}.${k}` : k, depth + 1);
       else if (typeof value === 'object') out.set(key, JSON.stringify(value));
       else out.set(key, String(value));
     };

@@ -2,14 +2,36 @@ import { describe, expect, it } from 'vitest';
 import { exposure } from './exposure.js';
 import type { Connection, NetInterface } from './types.js';
 
-const listener = (proto: Connection['proto'], family: Connection['family'], localAddress: string, localPort: number, state = 'LISTEN'): Connection => ({
-  id: `${proto}|${localAddress}|${localPort}`, proto, family, localAddress, localPort, remoteAddress: family === 'inet6' ? '::' : '0.0.0.0', remotePort: 0,
-  state, recvQ: 0, sendQ: 0, uid: 0, user: 'root', inode: 1, processes: [], ownerStatus: 'none',
+const listener = (
+  proto: Connection['proto'],
+  family: Connection['family'],
+  localAddress: string,
+  localPort: number,
+  state = 'LISTEN',
+): Connection => ({
+  id: `${proto}|${localAddress}|${localPort}`,
+  proto,
+  family,
+  localAddress,
+  localPort,
+  remoteAddress: family === 'inet6' ? '::' : '0.0.0.0',
+  remotePort: 0,
+  state,
+  recvQ: 0,
+  sendQ: 0,
+  uid: 0,
+  user: 'root',
+  inode: 1,
+  processes: [],
+  ownerStatus: 'none',
 });
 
 describe('exposure', () => {
   it('groups listeners by who can reach them', () => {
-    const eth0 = { name: 'eth0', addresses: [{ family: 'inet', address: '192.168.1.5', prefixLength: 24, scope: 'global' }] } as unknown as NetInterface;
+    const eth0 = {
+      name: 'eth0',
+      addresses: [{ family: 'inet', address: '192.168.1.5', prefixLength: 24, scope: 'global' }],
+    } as unknown as NetInterface;
     const rows = [
       listener('tcp', 'inet', '127.0.0.1', 631),
       listener('tcp', 'inet6', '::1', 631),

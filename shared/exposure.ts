@@ -7,14 +7,27 @@ import type { Connection, NetInterface } from './types.js';
 export type ExposureGroup = 'loopback' | 'interface' | 'all-ipv4' | 'all-ipv6';
 
 export const EXPOSURE_GROUPS: { id: ExposureGroup; label: string; description: string }[] = [
-  { id: 'all-ipv4', label: 'All interfaces, IPv4', description: 'Bound to 0.0.0.0: reachable at every IPv4 address of this machine' },
+  {
+    id: 'all-ipv4',
+    label: 'All interfaces, IPv4',
+    description: 'Bound to 0.0.0.0: reachable at every IPv4 address of this machine',
+  },
   {
     id: 'all-ipv6',
     label: 'All interfaces, IPv6',
-    description: 'Bound to ::: reachable at every IPv6 address, and on Linux at every IPv4 address too unless the socket is IPv6-only',
+    description:
+      'Bound to ::: reachable at every IPv6 address, and on Linux at every IPv4 address too unless the socket is IPv6-only',
   },
-  { id: 'interface', label: 'One interface’s address', description: 'Bound to one address: reachable from the networks of that interface' },
-  { id: 'loopback', label: 'Loopback only', description: 'Bound to 127.0.0.0/8 or ::1: reachable from this machine only' },
+  {
+    id: 'interface',
+    label: 'One interface’s address',
+    description: 'Bound to one address: reachable from the networks of that interface',
+  },
+  {
+    id: 'loopback',
+    label: 'Loopback only',
+    description: 'Bound to 127.0.0.0/8 or ::1: reachable from this machine only',
+  },
 ];
 
 export interface Exposed {
@@ -34,8 +47,14 @@ export function exposure(connections: Iterable<Connection>, interfaces: Iterable
     if (row.proto !== 'tcp' && !isUnspecified(row.remoteAddress)) continue;
     const address = row.localAddress.split('%')[0]!.toLowerCase();
     if (isLoopback(address)) out.push({ row, group: 'loopback', iface: null });
-    else if (isUnspecified(address)) out.push({ row, group: row.family === 'inet6' ? 'all-ipv6' : 'all-ipv4', iface: null });
-    else out.push({ row, group: 'interface', iface: owner.get(address) ?? owner.get(address.replace(/^::ffff:/, '')) ?? null });
+    else if (isUnspecified(address))
+      out.push({ row, group: row.family === 'inet6' ? 'all-ipv6' : 'all-ipv4', iface: null });
+    else
+      out.push({
+        row,
+        group: 'interface',
+        iface: owner.get(address) ?? owner.get(address.replace(/^::ffff:/, '')) ?? null,
+      });
   }
   return out;
 }

@@ -24,14 +24,53 @@ function conn(p: Partial<Connection>): Connection {
   };
 }
 
-const proc = (pid: number, name: string, cmdline = name) => ({ pid, name, cmdline, exe: null, user: 'alice', startTime: 1 });
+const proc = (pid: number, name: string, cmdline = name) => ({
+  pid,
+  name,
+  cmdline,
+  exe: null,
+  user: 'alice',
+  startTime: 1,
+});
 
 const rows = [
   conn({ localPort: 443, state: 'LISTEN', processes: [proc(100, 'nginx', 'nginx: master process')] }),
-  conn({ localAddress: '10.1.2.3', localPort: 51000, remoteAddress: '93.184.216.34', remotePort: 443, state: 'ESTABLISHED', processes: [proc(200, 'firefox')], user: 'alice', uid: 1000 }),
-  conn({ proto: 'udp', family: 'inet6', localAddress: '::', localPort: 5353, state: 'UNCONN', processes: [proc(300, 'Web Content')] }),
-  conn({ proto: 'tcp', family: 'inet6', localAddress: '::1', localPort: 8080, remoteAddress: '::1', remotePort: 40000, state: 'TIME_WAIT' }),
-  conn({ proto: 'unix', family: 'unix', localAddress: '', remoteAddress: '', state: 'LISTENING', path: '/run/my socket', inode: 777 }),
+  conn({
+    localAddress: '10.1.2.3',
+    localPort: 51000,
+    remoteAddress: '93.184.216.34',
+    remotePort: 443,
+    state: 'ESTABLISHED',
+    processes: [proc(200, 'firefox')],
+    user: 'alice',
+    uid: 1000,
+  }),
+  conn({
+    proto: 'udp',
+    family: 'inet6',
+    localAddress: '::',
+    localPort: 5353,
+    state: 'UNCONN',
+    processes: [proc(300, 'Web Content')],
+  }),
+  conn({
+    proto: 'tcp',
+    family: 'inet6',
+    localAddress: '::1',
+    localPort: 8080,
+    remoteAddress: '::1',
+    remotePort: 40000,
+    state: 'TIME_WAIT',
+  }),
+  conn({
+    proto: 'unix',
+    family: 'unix',
+    localAddress: '',
+    remoteAddress: '',
+    state: 'LISTENING',
+    path: '/run/my socket',
+    inode: 777,
+  }),
 ];
 
 const match = (q: string) => {
@@ -89,7 +128,15 @@ describe('parseFilter', () => {
 });
 
 describe('parseFilter on names and places', () => {
-  const entry = (id: string, e: Partial<NameEntry>): NameEntry => ({ id, service: null, host: null, country: null, asn: null, asOrg: null, ...e });
+  const entry = (id: string, e: Partial<NameEntry>): NameEntry => ({
+    id,
+    service: null,
+    host: null,
+    country: null,
+    asn: null,
+    asOrg: null,
+    ...e,
+  });
   const table = new Map<string, NameEntry>(
     [
       entry('tcp/443', { service: 'https' }),
@@ -113,7 +160,9 @@ describe('parseFilter on names and places', () => {
     expect(count('port:mdns,8080')).toBe(2);
     expect(count('port:gopher')).toBe(0);
     // Without names, a service name matches nothing (it is not an error: names may still arrive).
-    expect(rows.filter((parseFilter('port:https') as { predicate: (r: Connection) => boolean }).predicate)).toHaveLength(0);
+    expect(
+      rows.filter((parseFilter('port:https') as { predicate: (r: Connection) => boolean }).predicate),
+    ).toHaveLength(0);
   });
 
   it('matches host, country, AS number and organisation of the remote address', () => {
@@ -149,9 +198,38 @@ describe('parseFilter on names and places', () => {
 describe('traffic terms', () => {
   const MiB = 1024 * 1024;
   const traffic = [
-    conn({ id: 'big', state: 'ESTABLISHED', bytesSent: 8 * MiB, bytesReceived: MiB, sendRate: 2 * MiB, recvRate: 0, rttMs: 150, retrans: 3 }),
-    conn({ id: 'small', state: 'ESTABLISHED', bytesSent: 1000, bytesReceived: 24, sendRate: 0, recvRate: 10, rttMs: 0.05, retrans: 0 }),
-    conn({ id: 'udp', proto: 'udp', state: 'UNCONN', bytesSent: null, bytesReceived: null, sendRate: null, recvRate: null, rttMs: null, retrans: null, trafficNote: 'n/a' }),
+    conn({
+      id: 'big',
+      state: 'ESTABLISHED',
+      bytesSent: 8 * MiB,
+      bytesReceived: MiB,
+      sendRate: 2 * MiB,
+      recvRate: 0,
+      rttMs: 150,
+      retrans: 3,
+    }),
+    conn({
+      id: 'small',
+      state: 'ESTABLISHED',
+      bytesSent: 1000,
+      bytesReceived: 24,
+      sendRate: 0,
+      recvRate: 10,
+      rttMs: 0.05,
+      retrans: 0,
+    }),
+    conn({
+      id: 'udp',
+      proto: 'udp',
+      state: 'UNCONN',
+      bytesSent: null,
+      bytesReceived: null,
+      sendRate: null,
+      recvRate: null,
+      rttMs: null,
+      retrans: null,
+      trafficNote: 'n/a',
+    }),
     conn({ id: 'off', state: 'ESTABLISHED' }),
   ];
   const ids = (q: string) => {
@@ -188,7 +266,16 @@ describe('traffic terms', () => {
 });
 
 describe('togglesPredicate', () => {
-  const all: ConnectionToggles = { tcp: true, udp: true, raw: true, unix: true, inet: true, inet6: true, mode: 'all', hideLoopback: false };
+  const all: ConnectionToggles = {
+    tcp: true,
+    udp: true,
+    raw: true,
+    unix: true,
+    inet: true,
+    inet6: true,
+    mode: 'all',
+    hideLoopback: false,
+  };
   const count = (t: Partial<ConnectionToggles>) => rows.filter(togglesPredicate({ ...all, ...t })).length;
   it('filters by protocol, family, listening or connected, and loopback', () => {
     expect(count({})).toBe(5);
@@ -208,7 +295,17 @@ describe('parseDnsServer', () => {
     expect(parseDnsServer('127.0.0.1:5353')).toEqual({ address: '127.0.0.1', port: 5353 });
     expect(parseDnsServer('::1')).toEqual({ address: '::1', port: 53 });
     expect(parseDnsServer('[::1]:5353')).toEqual({ address: '::1', port: 5353 });
-    for (const bad of ['', 'dns.example', '127.0.0.1:0', '127.0.0.1:70000', '[127.0.0.1]:53', 'fe80::1%eth0', '1.2.3.4:53:53', ' 1.2.3.4 ; x']) expect(parseDnsServer(bad), bad).toBeNull();
+    for (const bad of [
+      '',
+      'dns.example',
+      '127.0.0.1:0',
+      '127.0.0.1:70000',
+      '[127.0.0.1]:53',
+      'fe80::1%eth0',
+      '1.2.3.4:53:53',
+      ' 1.2.3.4 ; x',
+    ])
+      expect(parseDnsServer(bad), bad).toBeNull();
     expect(formatDnsServer({ address: '::1', port: 5353 })).toBe('[::1]:5353');
     expect(formatDnsServer({ address: '192.0.2.53', port: 53 })).toBe('192.0.2.53');
   });

@@ -143,7 +143,8 @@ function haystack(r: Connection): string {
   let h = haystacks.get(r);
   if (h === undefined) {
     const procs = r.processes.map((p) => `${p.name} ${p.pid} ${p.cmdline}`).join(' ');
-    h = `${r.proto} ${r.localAddress}:${r.localPort} ${r.remoteAddress}:${r.remotePort} ${r.state} ${r.user ?? ''} ${r.uid ?? ''} ${r.path ?? ''} ${procs}`.toLowerCase();
+    h =
+      `${r.proto} ${r.localAddress}:${r.localPort} ${r.remoteAddress}:${r.remotePort} ${r.state} ${r.user ?? ''} ${r.uid ?? ''} ${r.path ?? ''} ${procs}`.toLowerCase();
     haystacks.set(r, h);
   }
   return h;
@@ -174,9 +175,16 @@ function parsePortTerm(value: string): { ranges: Range[]; services: Set<string> 
   return { ranges, services };
 }
 
-
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
-const TIME_UNITS: Record<string, number> = { '': 1, ms: 1, us: 0.001, 'µs': 0.001, s: 1000, m: 60_000 };
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+  t: 1024 ** 4,
+  p: 1024 ** 5,
+};
+const TIME_UNITS: Record<string, number> = { '': 1, ms: 1, us: 0.001, µs: 0.001, s: 1000, m: 60_000 };
 
 /** `>10M`, `<=1.5KiB`, `=0`, `1MB/s`, `>100ms`: a comparison against a number in the field's unit. */
 function comparison(value: string, kind: 'size' | 'time' | 'count'): ((n: number) => boolean) | null {
@@ -196,11 +204,16 @@ function comparison(value: string, kind: 'size' | 'time' | 'count'): ((n: number
   if (scale === undefined || (m[4] && kind !== 'size')) return null;
   const x = Number(m[2]) * scale;
   switch (m[1] ?? '>=') {
-    case '>': return (n) => n > x;
-    case '<': return (n) => n < x;
-    case '<=': return (n) => n <= x;
-    case '=': return (n) => n === x;
-    default: return (n) => n >= x;
+    case '>':
+      return (n) => n > x;
+    case '<':
+      return (n) => n < x;
+    case '<=':
+      return (n) => n <= x;
+    case '=':
+      return (n) => n === x;
+    default:
+      return (n) => n >= x;
   }
 }
 
@@ -350,12 +363,27 @@ export function isListening(r: Connection): boolean {
 
 export function togglesPredicate(t: ConnectionToggles): Predicate {
   return (r) => {
-    if (r.proto === 'tcp' ? !t.tcp : r.proto === 'udp' || r.proto === 'udplite' ? !t.udp : r.proto === 'raw' ? !t.raw : !t.unix) return false;
+    if (
+      r.proto === 'tcp'
+        ? !t.tcp
+        : r.proto === 'udp' || r.proto === 'udplite'
+          ? !t.udp
+          : r.proto === 'raw'
+            ? !t.raw
+            : !t.unix
+    )
+      return false;
     if (r.family === 'inet' && !t.inet) return false;
     if (r.family === 'inet6' && !t.inet6) return false;
     if (t.mode === 'listening' && !isListening(r)) return false;
     if (t.mode === 'connected' && isListening(r)) return false;
-    if (t.hideLoopback && r.proto !== 'unix' && (isLoopback(r.localAddress) && (isLoopback(r.remoteAddress) || isUnspecifiedAddr(r.remoteAddress)))) return false;
+    if (
+      t.hideLoopback &&
+      r.proto !== 'unix' &&
+      isLoopback(r.localAddress) &&
+      (isLoopback(r.remoteAddress) || isUnspecifiedAddr(r.remoteAddress))
+    )
+      return false;
     return true;
   };
 }

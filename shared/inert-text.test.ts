@@ -4,7 +4,13 @@ import { inertExcerpt, inertText, isInert } from './inert-text.js';
 
 // What must never reach a terminal or a log raw.
 const DANGEROUS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
-const anyText = fc.string({ unit: fc.oneof(fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c)), fc.constantFrom('\x1b', '\n', '\r', '\u202e', '\u2066', '\u200f', '\x07', '\x9b', 'a', ' ')), maxLength: 60 });
+const anyText = fc.string({
+  unit: fc.oneof(
+    fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c)),
+    fc.constantFrom('\x1b', '\n', '\r', '\u202e', '\u2066', '\u200f', '\x07', '\x9b', 'a', ' '),
+  ),
+  maxLength: 60,
+});
 
 describe('inertText', () => {
   it('shows controls and bidi characters as escapes', () => {

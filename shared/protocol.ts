@@ -2,8 +2,23 @@
 // Every message a client sends is validated here, at the door, by validateClientMessage(); nothing that
 // fails validation is acted on. Messages the Node side sends are typed but not re-validated.
 import * as v from 'valibot';
-import { COLLECT_EXTRAS, DATASETS, type CollectExtra, type Dataset, type Diagnostics, type NameEntry, type RowTypes } from './types.js';
-import { ALERT_KINDS, type Alert, type ChangesSummary, type RecordedConnection, type RecordingStatus, type TimelinePoint } from './record.js';
+import {
+  COLLECT_EXTRAS,
+  DATASETS,
+  type CollectExtra,
+  type Dataset,
+  type Diagnostics,
+  type NameEntry,
+  type RowTypes,
+} from './types.js';
+import {
+  ALERT_KINDS,
+  type Alert,
+  type ChangesSummary,
+  type RecordedConnection,
+  type RecordingStatus,
+  type TimelinePoint,
+} from './record.js';
 import { parseDnsServer } from './names.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -29,7 +44,18 @@ export const WS_TOKEN_PROTOCOL_PREFIX = 'netlens-token.';
 export const PORT_MESSAGE_TAG = 'netlens:port';
 
 /** Menu commands main sends to the page (the page owns the file picker, so both hosts share one path). */
-export const MENU_COMMANDS = ['openCapture', 'export', 'focusFilter', 'showTab:connections', 'showTab:routes', 'showTab:interfaces', 'showTab:statistics', 'showTab:history', 'showAbout', 'toggleResolveNames'] as const;
+export const MENU_COMMANDS = [
+  'openCapture',
+  'export',
+  'focusFilter',
+  'showTab:connections',
+  'showTab:routes',
+  'showTab:interfaces',
+  'showTab:statistics',
+  'showTab:history',
+  'showAbout',
+  'toggleResolveNames',
+] as const;
 
 /** What the Electron preload exposes as window.netlens: nothing more. */
 export interface NetlensBridge {
@@ -114,7 +140,13 @@ export const requestSchemas = {
     remoteAddress: addressSchema,
     remotePort: portSchema,
     /** The owner as the UI saw it, for the action log only (the connection is found by its endpoints). */
-    owner: v.optional(plainObject({ pid: pidSchema, name: v.pipe(v.string(), v.maxLength(256)), startTime: v.nullable(v.pipe(v.number(), v.finite())) })),
+    owner: v.optional(
+      plainObject({
+        pid: pidSchema,
+        name: v.pipe(v.string(), v.maxLength(256)),
+        startTime: v.nullable(v.pipe(v.number(), v.finite())),
+      }),
+    ),
   }),
   /** Start the privileged helper (the OS's administrator prompt) so that every process's sockets show. */
   elevate: plainObject({}),
@@ -142,12 +174,19 @@ export const requestSchemas = {
   /** Connections and listeners open at some moment of the range (from = to: as they were then). */
   recordConnections: rangeSchema,
   recordChanges: rangeSchema,
-  recordAlerts: plainObject({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), 100) }),
-  recordMarkKnown: plainObject({ kind: v.picklist(ALERT_KINDS), subject: v.pipe(v.string(), v.minLength(1), v.maxLength(512)) }),
+  recordAlerts: plainObject({
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), 100),
+  }),
+  recordMarkKnown: plainObject({
+    kind: v.picklist(ALERT_KINDS),
+    subject: v.pipe(v.string(), v.minLength(1), v.maxLength(512)),
+  }),
   /** Whether the host firewall is likely to admit connections to these listening ports. */
   firewall: plainObject({
     ports: v.pipe(
-      v.array(v.strictObject({ proto: v.picklist(['tcp', 'udp']), family: v.picklist(['inet', 'inet6']), port: portSchema })),
+      v.array(
+        v.strictObject({ proto: v.picklist(['tcp', 'udp']), family: v.picklist(['inet', 'inet6']), port: portSchema }),
+      ),
       v.maxLength(4096),
     ),
   }),
@@ -191,7 +230,13 @@ export const clientMessageSchema = v.variant('type', [
   v.strictObject({
     type: v.literal('setNames'),
     resolve: v.boolean(),
-    dnsServer: v.nullable(v.pipe(v.string(), v.maxLength(64), v.check((s) => parseDnsServer(s) !== null, 'not a numeric ADDR[:PORT]'))),
+    dnsServer: v.nullable(
+      v.pipe(
+        v.string(),
+        v.maxLength(64),
+        v.check((s) => parseDnsServer(s) !== null, 'not a numeric ADDR[:PORT]'),
+      ),
+    ),
   }),
   v.strictObject({ type: v.literal('pause'), paused: v.boolean() }),
   /** Which datasets the client shows now, and whether its window or page is hidden. `extras`: optional

@@ -3,9 +3,26 @@
 // as such instead of being looked up in the places database. Pure: no DNS, no node: imports.
 import { ipv4Number, isV4Mapped, parseIp } from './address.js';
 
-export type RangeLabel = 'loopback' | 'LAN' | 'link-local' | 'CGNAT' | 'multicast' | 'documentation' | 'reserved' | 'broadcast';
+export type RangeLabel =
+  | 'loopback'
+  | 'LAN'
+  | 'link-local'
+  | 'CGNAT'
+  | 'multicast'
+  | 'documentation'
+  | 'reserved'
+  | 'broadcast';
 
-export const RANGE_LABELS: readonly RangeLabel[] = ['loopback', 'LAN', 'link-local', 'CGNAT', 'multicast', 'documentation', 'reserved', 'broadcast'];
+export const RANGE_LABELS: readonly RangeLabel[] = [
+  'loopback',
+  'LAN',
+  'link-local',
+  'CGNAT',
+  'multicast',
+  'documentation',
+  'reserved',
+  'broadcast',
+];
 
 type V4Range = [first: number, prefix: number, label: RangeLabel];
 
@@ -31,7 +48,7 @@ const V4: V4Range[] = [
 function v4Label(n: number): RangeLabel | null {
   for (const [first, prefix, label] of V4) {
     const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-    if (((n & mask) >>> 0) === first) return label;
+    if ((n & mask) >>> 0 === first) return label;
   }
   return null;
 }

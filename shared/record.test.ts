@@ -19,7 +19,16 @@ describe('record helpers', () => {
     expect(parseMoment('yesterday', now)).toBeNull();
     expect(parseMoment('2026-13-45', now)).toBeNull();
     // Typos are refused, never rolled over into another hour or day.
-    for (const typo of ['25:99', '11:60', '24:00', '10:00:61', '2026-02-31', '2026-02-29 10:00', '2026-04-31', '2026-00-10'])
+    for (const typo of [
+      '25:99',
+      '11:60',
+      '24:00',
+      '10:00:61',
+      '2026-02-31',
+      '2026-02-29 10:00',
+      '2026-04-31',
+      '2026-00-10',
+    ])
       expect(parseMoment(typo, now), typo).toBeNull();
     expect(parseMoment('2028-02-29 10:00', now)).toBe(new Date(2028, 1, 29, 10, 0).getTime());
   });

@@ -119,7 +119,10 @@ export function networkOf(address: string): string {
   const tailParts = tail ? tail.split(':') : [];
   const missing = zoneless.includes('::') ? 8 - headParts.length - tailParts.length : 0;
   const groups = [...headParts, ...Array<string>(Math.max(0, missing)).fill('0'), ...tailParts];
-  return `${groups.slice(0, 3).map((g) => (parseInt(g || '0', 16) || 0).toString(16)).join(':')}::/48`;
+  return `${groups
+    .slice(0, 3)
+    .map((g) => (parseInt(g || '0', 16) || 0).toString(16))
+    .join(':')}::/48`;
 }
 
 /** Durations as the CLI and the view accept them: 90s, 15m, 1h, 7d (and combinations: 1h30m). */

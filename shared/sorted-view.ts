@@ -51,7 +51,8 @@ export class SortedView<Row extends { id: string }> {
     return k;
   }
 
-  readonly compare = (a: Row, b: Row): number => (a === b ? 0 : this.compareKeyed(a, this.keysOf(a), b, this.keysOf(b)));
+  readonly compare = (a: Row, b: Row): number =>
+    a === b ? 0 : this.compareKeyed(a, this.keysOf(a), b, this.keysOf(b));
 
   private compareKeyed(a: Row, ka: SortKey[], b: Row, kb: SortKey[]): number {
     for (let i = 0; i < this.specs.length; i++) {

@@ -1,7 +1,15 @@
 // The typed rows every collector produces and every client receives, whatever the OS or the host.
 // Collectors fill the plain fields; the monitor adds the derived ones (rates, first-seen, closed).
 
-export const DATASETS = ['connections', 'routes', 'interfaces', 'statistics', 'multicast', 'names', 'processes'] as const;
+export const DATASETS = [
+  'connections',
+  'routes',
+  'interfaces',
+  'statistics',
+  'multicast',
+  'names',
+  'processes',
+] as const;
 export type Dataset = (typeof DATASETS)[number];
 
 /** What a collector could not read or parse. Never thrown: counted and shown. */
@@ -133,8 +141,22 @@ export interface ConnectionTraffic {
 
 /** The traffic fields a collector fills (the rates are the monitor's). */
 export const TRAFFIC_FIELDS = [
-  'bytesSent', 'bytesAcked', 'bytesReceived', 'bytesRetrans', 'rttMs', 'rttVarMs', 'minRttMs', 'retrans', 'cwnd',
-  'lastSendAt', 'lastRecvAt', 'segsOut', 'segsIn', 'deliveryRate', 'skmem', 'trafficNote',
+  'bytesSent',
+  'bytesAcked',
+  'bytesReceived',
+  'bytesRetrans',
+  'rttMs',
+  'rttVarMs',
+  'minRttMs',
+  'retrans',
+  'cwnd',
+  'lastSendAt',
+  'lastRecvAt',
+  'segsOut',
+  'segsIn',
+  'deliveryRate',
+  'skmem',
+  'trafficNote',
 ] as const satisfies readonly (keyof ConnectionTraffic)[];
 
 /** Copies a reading's traffic onto a row, field by field (every row then has the same shape, which keeps a
@@ -234,8 +256,22 @@ export interface InterfaceCounters {
 }
 
 export const INTERFACE_COUNTER_NAMES: readonly (keyof InterfaceCounters)[] = [
-  'rxBytes', 'rxPackets', 'rxErrors', 'rxDropped', 'rxFifo', 'rxFrame', 'rxCompressed', 'rxMulticast',
-  'txBytes', 'txPackets', 'txErrors', 'txDropped', 'txFifo', 'txCollisions', 'txCarrier', 'txCompressed',
+  'rxBytes',
+  'rxPackets',
+  'rxErrors',
+  'rxDropped',
+  'rxFifo',
+  'rxFrame',
+  'rxCompressed',
+  'rxMulticast',
+  'txBytes',
+  'txPackets',
+  'txErrors',
+  'txDropped',
+  'txFifo',
+  'txCollisions',
+  'txCarrier',
+  'txCompressed',
 ];
 
 export interface InterfaceAddress {

@@ -22,7 +22,9 @@ function files(dir: string): string[] {
 function imports(file: string): string[] {
   const text = readFileSync(join(root, file), 'utf8');
   const out: string[] = [];
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+  for (const m of text.matchAll(
+    /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g,
+  )) {
     out.push((m[1] ?? m[2] ?? m[3])!);
   }
   return out;
@@ -32,19 +34,31 @@ function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
 }
 
-const ELECTRON_FILES = new Set(['electron/main.ts', 'electron/preload.ts', 'electron/ipc.ts', 'electron/window-state.ts', 'electron/tray.ts']);
+const ELECTRON_FILES = new Set([
+  'electron/main.ts',
+  'electron/preload.ts',
+  'electron/ipc.ts',
+  'electron/window-state.ts',
+  'electron/tray.ts',
+]);
 
 describe('process boundaries', () => {
   it('shared/ imports neither Node, electron nor anything outside shared/', () => {
     const bad = files('shared')
       .filter((f) => !f.endsWith('.test.ts'))
-      .flatMap((f) => imports(f).filter((i) => NODE_BUILTINS.has(i) || i === 'electron' || i.startsWith('../')).map((i) => `${f}: ${i}`));
+      .flatMap((f) =>
+        imports(f)
+          .filter((i) => NODE_BUILTINS.has(i) || i === 'electron' || i.startsWith('../'))
+          .map((i) => `${f}: ${i}`),
+      );
     expect(bad).toEqual([]);
   });
   it('shared/ does not touch the DOM', () => {
     const bad = files('shared')
       .filter((f) => !f.endsWith('.test.ts'))
-      .filter((f) => /\b(window|document|localStorage|navigator)\./.test(withoutComments(readFileSync(join(root, f), 'utf8'))));
+      .filter((f) =>
+        /\b(window|document|localStorage|navigator)\./.test(withoutComments(readFileSync(join(root, f), 'utf8'))),
+      );
     expect(bad).toEqual([]);
   });
   it('renderer/ imports neither Node nor electron nor electron/', () => {

@@ -2,5 +2,12 @@
 // replace it with vi.mock('electron', ...) and richer fakes; this default only makes an accidental import
 // fail loudly instead of downloading the Electron binary.
 const message = 'The real electron module is not available in tests; mock it with vi.mock("electron").';
-export const app = new Proxy({}, { get: () => { throw new Error(message); } });
+export const app = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error(message);
+    },
+  },
+);
 export default app;

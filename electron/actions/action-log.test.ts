@@ -6,7 +6,17 @@ import type { ActionLogEntry } from '../../shared/protocol.js';
 import { ACTION_LOG_FILE, createActionLog, parseActionLog } from './action-log.js';
 
 function entry(i: number, extra: Partial<ActionLogEntry> = {}): ActionLogEntry {
-  return { time: 1_800_000_000_000 + i, action: 'kill:TERM', pid: 1000 + i, name: `p${i}`, startTime: 1_799_000_000_000, target: null, outcome: 'killed', message: `m${i}`, ...extra };
+  return {
+    time: 1_800_000_000_000 + i,
+    action: 'kill:TERM',
+    pid: 1000 + i,
+    name: `p${i}`,
+    startTime: 1_799_000_000_000,
+    target: null,
+    outcome: 'killed',
+    message: `m${i}`,
+    ...extra,
+  };
 }
 
 describe('action log', () => {
@@ -19,9 +29,26 @@ describe('action log', () => {
   it('appends one JSON line per action, in a data folder it creates, readable only by its owner', async () => {
     const log = createActionLog(join(dir, 'nested', 'data'));
     await log.append(entry(1));
-    await log.append(entry(2, { action: 'close-connection', pid: null, name: null, startTime: null, target: '127.0.0.1:1 -> 127.0.0.1:2' }));
+    await log.append(
+      entry(2, {
+        action: 'close-connection',
+        pid: null,
+        name: null,
+        startTime: null,
+        target: '127.0.0.1:1 -> 127.0.0.1:2',
+      }),
+    );
     const lines = readFileSync(log.path, 'utf8').trimEnd().split('\n');
-    expect(lines.map((l) => JSON.parse(l))).toEqual([entry(1), entry(2, { action: 'close-connection', pid: null, name: null, startTime: null, target: '127.0.0.1:1 -> 127.0.0.1:2' })]);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      entry(1),
+      entry(2, {
+        action: 'close-connection',
+        pid: null,
+        name: null,
+        startTime: null,
+        target: '127.0.0.1:1 -> 127.0.0.1:2',
+      }),
+    ]);
     expect(statSync(log.path).mode & 0o777).toBe(0o600);
   });
 
@@ -36,7 +63,10 @@ describe('action log', () => {
   it('skips corrupt lines instead of failing', async () => {
     const log = createActionLog(dir);
     await log.append(entry(1));
-    appendFileSync(join(dir, ACTION_LOG_FILE), '{"time": 5, "action": "kill"\nnot json at all\n{"time":"x"}\n[]\nnull\n');
+    appendFileSync(
+      join(dir, ACTION_LOG_FILE),
+      '{"time": 5, "action": "kill"\nnot json at all\n{"time":"x"}\n[]\nnull\n',
+    );
     await log.append(entry(2));
     expect((await log.recent(10)).map((e) => e.pid)).toEqual([1002, 1001]);
     expect(parseActionLog('\n\n')).toEqual([]);

@@ -22,9 +22,15 @@ function isEntry(x: unknown): x is ActionLogEntry {
   const numOrNull = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
   const strOrNull = (v: unknown) => v === null || typeof v === 'string';
   return (
-    typeof e.time === 'number' && Number.isFinite(e.time) &&
-    typeof e.action === 'string' && typeof e.outcome === 'string' && typeof e.message === 'string' &&
-    numOrNull(e.pid) && numOrNull(e.startTime) && strOrNull(e.name) && strOrNull(e.target)
+    typeof e.time === 'number' &&
+    Number.isFinite(e.time) &&
+    typeof e.action === 'string' &&
+    typeof e.outcome === 'string' &&
+    typeof e.message === 'string' &&
+    numOrNull(e.pid) &&
+    numOrNull(e.startTime) &&
+    strOrNull(e.name) &&
+    strOrNull(e.target)
   );
 }
 
@@ -41,8 +47,14 @@ export function parseActionLog(text: string): ActionLogEntry[] {
     }
     if (isEntry(parsed)) {
       out.push({
-        time: parsed.time, action: parsed.action, pid: parsed.pid, name: parsed.name, startTime: parsed.startTime,
-        target: parsed.target, outcome: parsed.outcome, message: parsed.message,
+        time: parsed.time,
+        action: parsed.action,
+        pid: parsed.pid,
+        name: parsed.name,
+        startTime: parsed.startTime,
+        target: parsed.target,
+        outcome: parsed.outcome,
+        message: parsed.message,
       });
     }
   }
@@ -95,7 +107,9 @@ export function createActionLog(dataDir: string): ActionLog {
     async recent(limit) {
       await queue;
       const n = Number.isInteger(limit) && limit > 0 ? Math.min(limit, 1000) : 50;
-      return parseActionLog(await readTail(path)).slice(-n).reverse();
+      return parseActionLog(await readTail(path))
+        .slice(-n)
+        .reverse();
     },
   };
 }

@@ -2,12 +2,19 @@
 // of offering something that will fail.
 import type { Capabilities, Capability } from '../../shared/protocol.js';
 import type { RunCommand } from './command.js';
-import { DARWIN_CLOSE_REASON, linuxCloseCapability, windowsCloseCapability, type LinuxCloseSupport } from './close-connection.js';
+import {
+  DARWIN_CLOSE_REASON,
+  linuxCloseCapability,
+  windowsCloseCapability,
+  type LinuxCloseSupport,
+} from './close-connection.js';
 
 const SUPPORTED: readonly NodeJS.Platform[] = ['linux', 'darwin', 'win32'];
 
 export function killCapability(platform: NodeJS.Platform): Capability {
-  return SUPPORTED.includes(platform) ? { available: true, reason: null } : { available: false, reason: `not supported on ${platform}` };
+  return SUPPORTED.includes(platform)
+    ? { available: true, reason: null }
+    : { available: false, reason: `not supported on ${platform}` };
 }
 
 export interface CapabilityDeps {

@@ -98,9 +98,12 @@ async function echoes(socket: Socket): Promise<boolean> {
 
 function tupleOf(socket: Socket, family: 'inet' | 'inet6'): RequestParams<'closeConnection'> {
   return {
-    proto: 'tcp', family,
-    localAddress: socket.localAddress!, localPort: socket.localPort!,
-    remoteAddress: socket.remoteAddress!, remotePort: socket.remotePort!,
+    proto: 'tcp',
+    family,
+    localAddress: socket.localAddress!,
+    localPort: socket.localPort!,
+    remoteAddress: socket.remoteAddress!,
+    remotePort: socket.remotePort!,
   };
 }
 
@@ -122,7 +125,10 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
     return loop;
   }
 
-  for (const [host, family] of [['127.0.0.1', 'inet'], ['::1', 'inet6']] as const) {
+  for (const [host, family] of [
+    ['127.0.0.1', 'inet'],
+    ['::1', 'inet6'],
+  ] as const) {
     it(`resets exactly the chosen ${family} connection; the others stay up`, async () => {
       const loop = await startLoop(host);
       const target = await loop.pair();
@@ -136,7 +142,9 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
       expect(await target.client.fate).toBe('ECONNABORTED');
       expect(await target.server.fate).toBe('ECONNRESET');
       for (const o of others) expect(await echoes(o.client.socket)).toBe(true);
-      const ss = spawnSync('ss', ['-H', '-n', '-t', 'state', 'established', 'sport', '=', `:${loop.port}`], { encoding: 'utf8' });
+      const ss = spawnSync('ss', ['-H', '-n', '-t', 'state', 'established', 'sport', '=', `:${loop.port}`], {
+        encoding: 'utf8',
+      });
       expect(ss.stdout.trim().split('\n')).toHaveLength(others.length);
 
       const again = await actions.closeConnection(tupleOf(others[0]!.client.socket, family));
@@ -153,13 +161,24 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
       const actions = createActions({ dataDir: dir });
       const me = readFileSync('/proc/self/comm', 'utf8').trim();
       const truthful = await loop.pair();
-      await actions.closeConnection({ ...tupleOf(truthful.client.socket, 'inet'), owner: { pid: process.pid, name: 'whatever the UI showed', startTime: null } });
+      await actions.closeConnection({
+        ...tupleOf(truthful.client.socket, 'inet'),
+        owner: { pid: process.pid, name: 'whatever the UI showed', startTime: null },
+      });
       expect((await actions.actionLog(1))[0]).toMatchObject({ outcome: 'closed', pid: process.pid, name: me });
       // A client claiming that PID 1 ("sshd") held a connection this process holds: not written as such.
       const forged = await loop.pair();
-      await actions.closeConnection({ ...tupleOf(forged.client.socket, 'inet'), owner: { pid: 1, name: 'sshd', startTime: null } });
+      await actions.closeConnection({
+        ...tupleOf(forged.client.socket, 'inet'),
+        owner: { pid: 1, name: 'sshd', startTime: null },
+      });
       const [entry] = await actions.actionLog(1);
-      expect(entry).toMatchObject({ outcome: 'closed', pid: null, name: null, message: expect.stringMatching(/owner not verified: the client named PID 1\)$/) });
+      expect(entry).toMatchObject({
+        outcome: 'closed',
+        pid: null,
+        name: null,
+        message: expect.stringMatching(/owner not verified: the client named PID 1\)$/),
+      });
       expect(JSON.stringify(entry)).not.toContain('sshd');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -173,8 +192,12 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
     await once(socket, 'connect');
     const actions = createActions({ dataDir });
     const r = await actions.closeConnection({
-      proto: 'tcp', family: 'inet6',
-      localAddress: `::ffff:127.0.0.1`, localPort: loop.port, remoteAddress: '::ffff:127.0.0.1', remotePort: socket.localPort!,
+      proto: 'tcp',
+      family: 'inet6',
+      localAddress: `::ffff:127.0.0.1`,
+      localPort: loop.port,
+      remoteAddress: '::ffff:127.0.0.1',
+      remotePort: socket.localPort!,
     });
     expect(r.outcome).toBe('closed');
     expect(await client.fate).toBe('ECONNRESET');
@@ -190,7 +213,10 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
     await p.client.fate;
     p.client.socket.destroy();
     // Let the client's LAST-ACK finish so the tuple has really left the kernel's tables.
-    const listed = () => spawnSync('ss', ['-H', '-n', '-t', 'state', 'all', 'sport', '=', `:${params.localPort}`], { encoding: 'utf8' }).stdout.trim();
+    const listed = () =>
+      spawnSync('ss', ['-H', '-n', '-t', 'state', 'all', 'sport', '=', `:${params.localPort}`], {
+        encoding: 'utf8',
+      }).stdout.trim();
     for (let i = 0; i < 100 && listed() !== ''; i++) await new Promise((r) => setTimeout(r, 20));
     const dir = mkdtempSync(join(tmpdir(), 'netlens-close-log-'));
     try {
@@ -199,7 +225,9 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
       expect(r.outcome).toBe('gone');
       const [entry] = await actions.actionLog(1);
       expect(entry).toMatchObject({
-        action: 'close-connection', outcome: 'gone', pid: null,
+        action: 'close-connection',
+        outcome: 'gone',
+        pid: null,
         target: `127.0.0.1:${params.localPort} -> 127.0.0.1:${params.remotePort}`,
       });
     } finally {
@@ -217,7 +245,9 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
     const r = await createActions({ dataDir }).closeConnection(params);
     expect(r.outcome).toBe('failed');
     // TIME-WAIT once the server's FIN arrived; FIN-WAIT-1/2 if the test asks a moment sooner.
-    expect(r.message).toMatch(/is in state (TIME_WAIT|FIN_WAIT1|FIN_WAIT2): only established connections can be closed/);
+    expect(r.message).toMatch(
+      /is in state (TIME_WAIT|FIN_WAIT1|FIN_WAIT2): only established connections can be closed/,
+    );
   });
 
   it('the self-owned probe detects SOCK_DESTROY support empirically, agreeing with the kernel config', async () => {
@@ -229,7 +259,14 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
 });
 
 describe('Close connection: checks and per-OS commands', () => {
-  const base = { proto: 'tcp', family: 'inet', localAddress: '127.0.0.1', localPort: 5000, remoteAddress: '127.0.0.2', remotePort: 6000 } as const;
+  const base = {
+    proto: 'tcp',
+    family: 'inet',
+    localAddress: '127.0.0.1',
+    localPort: 5000,
+    remoteAddress: '127.0.0.2',
+    remotePort: 6000,
+  } as const;
 
   it('re-checks the four-tuple before using it', () => {
     expect(typeof checkTuple(base)).toBe('object');
@@ -248,11 +285,40 @@ describe('Close connection: checks and per-OS commands', () => {
 
   it('Linux: ss -K with each part of the four-tuple as its own argument', () => {
     expect(linuxCloseArgs(checkTuple(base) as Tuple)).toEqual([
-      '-K', '-H', '-n', '-t', '-4', 'state', 'established',
-      'src', '127.0.0.1', 'sport', '=', ':5000', 'dst', '127.0.0.2', 'dport', '=', ':6000',
+      '-K',
+      '-H',
+      '-n',
+      '-t',
+      '-4',
+      'state',
+      'established',
+      'src',
+      '127.0.0.1',
+      'sport',
+      '=',
+      ':5000',
+      'dst',
+      '127.0.0.2',
+      'dport',
+      '=',
+      ':6000',
     ]);
     const v6 = checkTuple({ ...base, family: 'inet6', localAddress: 'fe80::1%eth0', remoteAddress: '::1' }) as Tuple;
-    expect(linuxCloseArgs(v6).slice(4)).toEqual(['-6', 'state', 'established', 'src', '[fe80::1]', 'sport', '=', ':5000', 'dst', '[::1]', 'dport', '=', ':6000']);
+    expect(linuxCloseArgs(v6).slice(4)).toEqual([
+      '-6',
+      'state',
+      'established',
+      'src',
+      '[fe80::1]',
+      'sport',
+      '=',
+      ':5000',
+      'dst',
+      '[::1]',
+      'dport',
+      '=',
+      ':6000',
+    ]);
   });
 
   it('reads CAP_NET_ADMIN from CapEff and INET_DIAG_DESTROY from a kernel config', () => {
@@ -285,9 +351,20 @@ describe('Close connection: checks and per-OS commands', () => {
     expect(calls).toHaveLength(1);
     const call = calls[0]!;
     expect(call.file).toBe('powershell.exe');
-    expect(call.args.slice(0, 5)).toEqual(['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand']);
+    expect(call.args.slice(0, 5)).toEqual([
+      '-NoProfile',
+      '-NonInteractive',
+      '-ExecutionPolicy',
+      'Bypass',
+      '-EncodedCommand',
+    ]);
     expect(Buffer.from(call.args[5]!, 'base64').toString('utf16le')).toBe(WINDOWS_CLOSE_SCRIPT);
-    expect(call.env).toEqual({ NETLENS_LADDR: '127.0.0.1', NETLENS_LPORT: '5000', NETLENS_RADDR: '127.0.0.2', NETLENS_RPORT: '6000' });
+    expect(call.env).toEqual({
+      NETLENS_LADDR: '127.0.0.1',
+      NETLENS_LPORT: '5000',
+      NETLENS_RADDR: '127.0.0.2',
+      NETLENS_RPORT: '6000',
+    });
     expect(windowsCloseCommand(checkTuple(base) as Tuple).env).toEqual(call.env);
     expect(WINDOWS_CLOSE_SCRIPT).toContain('SetTcpEntry');
     expect(WINDOWS_CLOSE_SCRIPT).toContain('$row.dwState = 12');
@@ -300,7 +377,10 @@ describe('Close connection: checks and per-OS commands', () => {
     expect(interpretWindowsClose(t, '1168').outcome).toBe('gone');
     expect(interpretWindowsClose(t, '87')).toEqual({ outcome: 'failed', message: 'SetTcpEntry failed with error 87' });
     const { calls, run } = recorder({ code: 0, stdout: '0', stderr: '', error: null });
-    const v6 = await closeConnection({ platform: 'win32', run, linuxSupport: noLinux }, { ...base, family: 'inet6', localAddress: '::1', remoteAddress: '::1' });
+    const v6 = await closeConnection(
+      { platform: 'win32', run, linuxSupport: noLinux },
+      { ...base, family: 'inet6', localAddress: '::1', remoteAddress: '::1' },
+    );
     expect(v6.result.outcome).toBe('unsupported');
     expect(calls).toEqual([]);
   });
@@ -308,7 +388,10 @@ describe('Close connection: checks and per-OS commands', () => {
   it('macOS: unsupported, with the reason, and nothing runs', async () => {
     const { calls, run } = recorder({ code: 0, stdout: '', stderr: '', error: null });
     const r = await closeConnection({ platform: 'darwin', run, linuxSupport: noLinux }, base);
-    expect(r.result).toEqual({ outcome: 'unsupported', message: 'macOS has no public interface to close a single TCP connection' });
+    expect(r.result).toEqual({
+      outcome: 'unsupported',
+      message: 'macOS has no public interface to close a single TCP connection',
+    });
     expect(calls).toEqual([]);
   });
 });

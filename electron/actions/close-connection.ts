@@ -33,7 +33,12 @@ export function checkTuple(p: CloseParams): Tuple | string {
   if (!local || !remote) return 'the addresses must be numeric IPv4 or IPv6 addresses';
   if (local.family !== p.family || remote.family !== p.family) return `the addresses are not ${p.family} addresses`;
   if (!isValidPort(p.localPort) || !isValidPort(p.remotePort)) return 'ports must be integers from 0 to 65535';
-  if (p.localPort === 0 || p.remotePort === 0 || isUnspecifiedAddress(local.address) || isUnspecifiedAddress(remote.address)) {
+  if (
+    p.localPort === 0 ||
+    p.remotePort === 0 ||
+    isUnspecifiedAddress(local.address) ||
+    isUnspecifiedAddress(remote.address)
+  ) {
     return 'this is not an established connection (an address or port is unspecified)';
   }
   return { family: p.family, local, localPort: p.localPort, remote, remotePort: p.remotePort };
@@ -49,7 +54,18 @@ function ssHost(a: ParsedAddress): string {
 
 /** The ss expression for exactly this connection: `src A sport = :P dst B dport = :Q`. */
 function ssTupleExpression(t: Tuple): string[] {
-  return ['src', ssHost(t.local), 'sport', '=', `:${t.localPort}`, 'dst', ssHost(t.remote), 'dport', '=', `:${t.remotePort}`];
+  return [
+    'src',
+    ssHost(t.local),
+    'sport',
+    '=',
+    `:${t.localPort}`,
+    'dst',
+    ssHost(t.remote),
+    'dport',
+    '=',
+    `:${t.remotePort}`,
+  ];
 }
 
 function ssFamily(t: Tuple): string {
@@ -155,8 +171,12 @@ export async function probeSockDestroy(run: RunCommand, ssPath: string): Promise
     client.on('error', () => {}); // the probe expects to be reset
     await once(client, 'connect');
     const t = checkTuple({
-      proto: 'tcp', family: 'inet', localAddress: '127.0.0.1', localPort: client.localPort ?? 0,
-      remoteAddress: '127.0.0.1', remotePort: port,
+      proto: 'tcp',
+      family: 'inet',
+      localAddress: '127.0.0.1',
+      localPort: client.localPort ?? 0,
+      remoteAddress: '127.0.0.1',
+      remotePort: port,
     });
     if (typeof t === 'string') return false;
     const r = await run(ssPath, linuxCloseArgs(t), { timeoutMs: 5000 });
@@ -176,7 +196,10 @@ export interface LinuxCloseSupport {
 export function linuxCloseCapability(s: LinuxCloseSupport): Capability {
   if (s.ssPath === null) return { available: false, reason: 'ss (iproute2) is not installed' };
   if (!s.netAdmin) {
-    return { available: false, reason: 'closing a connection needs CAP_NET_ADMIN: run NetLens as root (or grant it that capability)' };
+    return {
+      available: false,
+      reason: 'closing a connection needs CAP_NET_ADMIN: run NetLens as root (or grant it that capability)',
+    };
   }
   if (s.destroy === false) {
     return { available: false, reason: 'this kernel cannot destroy sockets (built without CONFIG_INET_DIAG_DESTROY)' };
@@ -211,13 +234,17 @@ async function closeLinux(run: RunCommand, support: LinuxCloseSupport, t: Tuple)
   if (r.error) return { outcome: 'failed', message: `ss could not run: ${r.error.message}` };
   // ss prints each socket it destroyed; a refusal only shows on stderr (and the exit code stays 0).
   if (r.stdout.trim() !== '') return { outcome: 'closed', message: `Closed ${describe(t)}` };
-  if (/not permitted/i.test(r.stderr)) return { outcome: 'denied', message: `Permission denied closing ${describe(t)}` };
+  if (/not permitted/i.test(r.stderr))
+    return { outcome: 'denied', message: `Permission denied closing ${describe(t)}` };
   if (r.code !== 0) return { outcome: 'failed', message: `ss failed: ${r.stderr.trim().slice(0, 300)}` };
   const still = await run(support.ssPath, linuxListArgs(t), { timeoutMs: 10_000 });
   const state = still.stdout.trim().split(/\s+/)[0];
   if (!state) return { outcome: 'gone', message: `${describe(t)} no longer exists` };
   if (state === 'ESTAB') return { outcome: 'failed', message: `The kernel did not close ${describe(t)}` };
-  return { outcome: 'failed', message: `${describe(t)} is in state ${normalizeTcpState(state) ?? state}: only established connections can be closed` };
+  return {
+    outcome: 'failed',
+    message: `${describe(t)} is in state ${normalizeTcpState(state) ?? state}: only established connections can be closed`,
+  };
 }
 
 function endpoint(a: ParsedAddress, port: number): string {
@@ -262,7 +289,14 @@ export function encodePowerShell(script: string): string {
 export function windowsCloseCommand(t: Tuple): { file: string; args: string[]; env: Record<string, string> } {
   return {
     file: 'powershell.exe',
-    args: ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand', encodePowerShell(WINDOWS_CLOSE_SCRIPT)],
+    args: [
+      '-NoProfile',
+      '-NonInteractive',
+      '-ExecutionPolicy',
+      'Bypass',
+      '-EncodedCommand',
+      encodePowerShell(WINDOWS_CLOSE_SCRIPT),
+    ],
     env: {
       NETLENS_LADDR: t.local.address,
       NETLENS_LPORT: String(t.localPort),
@@ -278,7 +312,8 @@ const ERROR_NOT_FOUND = 1168;
 
 export function interpretWindowsClose(t: Tuple, stdout: string): CloseResult {
   const code = Number(stdout.trim().split(/\s+/).pop());
-  if (!Number.isInteger(code)) return { outcome: 'failed', message: `unexpected answer from SetTcpEntry: ${stdout.trim().slice(0, 200)}` };
+  if (!Number.isInteger(code))
+    return { outcome: 'failed', message: `unexpected answer from SetTcpEntry: ${stdout.trim().slice(0, 200)}` };
   if (code === 0) return { outcome: 'closed', message: `Closed ${describe(t)}` };
   if (code === ERROR_ACCESS_DENIED || code === ERROR_MR_MID_NOT_FOUND) {
     return { outcome: 'denied', message: 'closing a connection needs NetLens to run as administrator' };
@@ -289,7 +324,10 @@ export function interpretWindowsClose(t: Tuple, stdout: string): CloseResult {
 
 async function closeWindows(run: RunCommand, t: Tuple): Promise<CloseResult> {
   if (t.family !== 'inet') {
-    return { outcome: 'unsupported', message: 'Windows can only close IPv4 connections (SetTcpEntry has no IPv6 form)' };
+    return {
+      outcome: 'unsupported',
+      message: 'Windows can only close IPv4 connections (SetTcpEntry has no IPv6 form)',
+    };
   }
   const c = windowsCloseCommand(t);
   const r = await run(c.file, c.args, { env: c.env, timeoutMs: 30_000 });
@@ -303,8 +341,11 @@ export const WINDOWS_ADMIN_SCRIPT =
   '([Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent()).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)';
 
 export async function windowsCloseCapability(run: RunCommand): Promise<Capability> {
-  const r = await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', WINDOWS_ADMIN_SCRIPT], { timeoutMs: 30_000 });
-  if (r.error || r.code !== 0) return { available: false, reason: 'could not tell whether NetLens runs as administrator' };
+  const r = await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', WINDOWS_ADMIN_SCRIPT], {
+    timeoutMs: 30_000,
+  });
+  if (r.error || r.code !== 0)
+    return { available: false, reason: 'could not tell whether NetLens runs as administrator' };
   if (r.stdout.trim() === 'True') return { available: true, reason: null };
   return { available: false, reason: 'closing a connection needs NetLens to run as administrator (SetTcpEntry)' };
 }
@@ -319,7 +360,10 @@ export interface CloseDeps {
   linuxSupport: () => Promise<LinuxCloseSupport>;
 }
 
-export async function closeConnection(deps: CloseDeps, params: CloseParams): Promise<{ result: CloseResult; target: string | null }> {
+export async function closeConnection(
+  deps: CloseDeps,
+  params: CloseParams,
+): Promise<{ result: CloseResult; target: string | null }> {
   const t = checkTuple(params);
   if (typeof t === 'string') return { result: { outcome: 'failed', message: `refused: ${t}` }, target: null };
   const target = `${endpoint(t.local, t.localPort)} -> ${endpoint(t.remote, t.remotePort)}`;

@@ -13,7 +13,10 @@ describe('can Kill as administrator be offered (Linux)?', () => {
     const headless = linuxElevationCapability({ ...full, agentRunning: false, graphicalSession: false });
     expect(headless.available).toBe(false);
     expect(headless.reason).toMatch(/no polkit authentication agent/);
-    expect(linuxElevationCapability({ ...full, uid: 0 })).toEqual({ available: false, reason: 'NetLens already runs as root' });
+    expect(linuxElevationCapability({ ...full, uid: 0 })).toEqual({
+      available: false,
+      reason: 'NetLens already runs as root',
+    });
   });
 
   it('finds executables the way the shell would, without a shell', async () => {
@@ -32,16 +35,36 @@ describe('elevation helper exits', () => {
   it('pkexec: 126 dismissed, 127 no agent, kill "No such process" gone', () => {
     expect(interpretElevatedResult('linux', r(0)).kind).toBe('done');
     expect(interpretElevatedResult('linux', r(126)).kind).toBe('cancelled');
-    expect(interpretElevatedResult('linux', r(127, 'Error executing command as another user: No authentication agent found.'))).toEqual({
-      kind: 'failed', message: 'pkexec could not authenticate: Error executing command as another user: No authentication agent found.',
+    expect(
+      interpretElevatedResult(
+        'linux',
+        r(127, 'Error executing command as another user: No authentication agent found.'),
+      ),
+    ).toEqual({
+      kind: 'failed',
+      message: 'pkexec could not authenticate: Error executing command as another user: No authentication agent found.',
     });
     expect(interpretElevatedResult('linux', r(1, 'kill: (4242) - No such process')).kind).toBe('gone');
   });
   it('osascript: user canceled (-128); UAC cancelled; taskkill 128 gone', () => {
-    expect(interpretElevatedResult('darwin', r(1, '0:93: execution error: User canceled. (-128)')).kind).toBe('cancelled');
-    expect(interpretElevatedResult('win32', r(1, 'Start-Process : This command cannot be run due to the error: The operation was canceled by the user.')).kind).toBe('cancelled');
+    expect(interpretElevatedResult('darwin', r(1, '0:93: execution error: User canceled. (-128)')).kind).toBe(
+      'cancelled',
+    );
+    expect(
+      interpretElevatedResult(
+        'win32',
+        r(1, 'Start-Process : This command cannot be run due to the error: The operation was canceled by the user.'),
+      ).kind,
+    ).toBe('cancelled');
     expect(interpretElevatedResult('win32', r(128)).kind).toBe('gone');
-    expect(interpretElevatedResult('win32', { code: null, stdout: '', stderr: '', error: Object.assign(new Error('spawn powershell.exe ENOENT'), { code: 'ENOENT' }) }).kind).toBe('failed');
+    expect(
+      interpretElevatedResult('win32', {
+        code: null,
+        stdout: '',
+        stderr: '',
+        error: Object.assign(new Error('spawn powershell.exe ENOENT'), { code: 'ENOENT' }),
+      }).kind,
+    ).toBe('failed');
   });
 });
 
@@ -50,11 +73,15 @@ describe('cached probes', () => {
     let t = 0;
     let calls = 0;
     let fail = true;
-    const probe = cached(async () => {
-      calls++;
-      if (fail) throw new Error('first probe fails');
-      return calls;
-    }, 1000, () => t);
+    const probe = cached(
+      async () => {
+        calls++;
+        if (fail) throw new Error('first probe fails');
+        return calls;
+      },
+      1000,
+      () => t,
+    );
     await expect(probe()).rejects.toThrow(/fails/);
     fail = false;
     expect(await probe()).toBe(2);

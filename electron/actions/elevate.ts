@@ -49,11 +49,21 @@ function assertPid(pid: number): void {
   if (!isValidPid(pid)) throw new Error(`invalid pid ${String(pid)}`);
 }
 
-export function elevatedKillCommand(platform: NodeJS.Platform, pid: number, signal: KillSignal, pkexecPath = 'pkexec', startTicks?: number): ElevatedCommand {
+export function elevatedKillCommand(
+  platform: NodeJS.Platform,
+  pid: number,
+  signal: KillSignal,
+  pkexecPath = 'pkexec',
+  startTicks?: number,
+): ElevatedCommand {
   assertPid(pid);
   if (platform === 'linux') {
-    if (startTicks === undefined || !Number.isSafeInteger(startTicks)) return { file: pkexecPath, args: ['kill', `-${signal}`, String(pid)] };
-    return { file: pkexecPath, args: ['/bin/sh', '-c', LINUX_ELEVATED_KILL_SCRIPT, 'netlens-kill', String(pid), String(startTicks), signal] };
+    if (startTicks === undefined || !Number.isSafeInteger(startTicks))
+      return { file: pkexecPath, args: ['kill', `-${signal}`, String(pid)] };
+    return {
+      file: pkexecPath,
+      args: ['/bin/sh', '-c', LINUX_ELEVATED_KILL_SCRIPT, 'netlens-kill', String(pid), String(startTicks), signal],
+    };
   }
   if (platform === 'darwin') {
     const line = `do shell script "/bin/kill -${signal} ${String(Math.trunc(pid))}" with administrator privileges`;
@@ -86,17 +96,25 @@ export function interpretElevatedResult(platform: NodeJS.Platform, r: CommandRes
   if (r.code === 0) return { kind: 'done' };
   const text = `${r.stderr}\n${r.stdout}`;
   if (platform === 'linux') {
-    if (r.code === 126) return { kind: 'cancelled', message: 'administrator authentication was dismissed or not authorized' };
+    if (r.code === 126)
+      return { kind: 'cancelled', message: 'administrator authentication was dismissed or not authorized' };
     if (r.code === 127) return { kind: 'failed', message: `pkexec could not authenticate: ${tail(r)}` };
-    if (r.code === ELEVATED_PROCESS_CHANGED && /no longer the process/.test(text)) return { kind: 'changed', message: 'the process changed while the administrator prompt was open (it exited and its PID was reused); nothing was signalled' };
+    if (r.code === ELEVATED_PROCESS_CHANGED && /no longer the process/.test(text))
+      return {
+        kind: 'changed',
+        message:
+          'the process changed while the administrator prompt was open (it exited and its PID was reused); nothing was signalled',
+      };
     if (/no such process/i.test(text)) return { kind: 'gone' };
   }
   if (platform === 'darwin') {
-    if (/-128\b|user canceled/i.test(text)) return { kind: 'cancelled', message: 'the administrator password prompt was cancelled' };
+    if (/-128\b|user canceled/i.test(text))
+      return { kind: 'cancelled', message: 'the administrator password prompt was cancelled' };
     if (/no such process/i.test(text)) return { kind: 'gone' };
   }
   if (platform === 'win32') {
-    if (/cancel+ed by the user/i.test(text)) return { kind: 'cancelled', message: 'the administrator (UAC) prompt was cancelled' };
+    if (/cancel+ed by the user/i.test(text))
+      return { kind: 'cancelled', message: 'the administrator (UAC) prompt was cancelled' };
     // taskkill exits 128 when the pid does not exist.
     if (r.code === 128) return { kind: 'gone' };
   }
@@ -135,7 +153,9 @@ export function linuxElevationCapability(p: LinuxElevationProbe): Capability {
   const missing: string[] = [];
   if (p.pkexecPath === null) missing.push('pkexec is not installed (package polkit / pkexec)');
   if (!p.agentRunning && !p.graphicalSession) {
-    missing.push('no polkit authentication agent is running and there is no graphical session to show a password prompt');
+    missing.push(
+      'no polkit authentication agent is running and there is no graphical session to show a password prompt',
+    );
   }
   return missing.length === 0 ? { available: true, reason: null } : { available: false, reason: missing.join('; ') };
 }

@@ -93,7 +93,10 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
       let { result } = report;
       let how = params.elevate ? 'kill-elevated' : 'kill';
       if (helper && result.outcome === 'denied') {
-        result = await helper.kill({ ...params, elevate: false }).catch((err: unknown) => ({ outcome: 'failed' as const, message: `the NetLens agent failed: ${String(err)}` }));
+        result = await helper.kill({ ...params, elevate: false }).catch((err: unknown) => ({
+          outcome: 'failed' as const,
+          message: `the NetLens agent failed: ${String(err)}`,
+        }));
         how = 'kill-agent';
       }
       const identity = report.identity;
@@ -120,12 +123,17 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
       const helper = agent();
       // Without CAP_NET_ADMIN here, the helper (root) may close it.
       if (helper && raw.outcome === 'denied') {
-        raw = await helper.closeConnection(params).catch((err: unknown) => ({ outcome: 'failed' as const, message: `the NetLens agent failed: ${String(err)}` }));
+        raw = await helper.closeConnection(params).catch((err: unknown) => ({
+          outcome: 'failed' as const,
+          message: `the NetLens agent failed: ${String(err)}`,
+        }));
         action = 'close-connection-agent';
       }
-      const unverified = params.owner && !owner ? ` (owner not verified: the client named PID ${params.owner.pid})` : '';
+      const unverified =
+        params.owner && !owner ? ` (owner not verified: the client named PID ${params.owner.pid})` : '';
       // Whose connection it was, in the result and the log, as the OS names it: "Closed a:1 → b:2 (owner: curl)".
-      const result = raw.outcome === 'closed' && owner ? { ...raw, message: `${raw.message} (owner: ${owner.name})` } : raw;
+      const result =
+        raw.outcome === 'closed' && owner ? { ...raw, message: `${raw.message} (owner: ${owner.name})` } : raw;
       await record({
         action,
         pid: owner?.pid ?? null,
@@ -144,4 +152,10 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
   };
 }
 export type { Actions } from './api.js';
-export { linuxStartTimeMs, linuxStartTimeFromTicks, parseLinuxStat, readProcessIdentity, type ProcessIdentity } from './process-identity.js';
+export {
+  linuxStartTimeMs,
+  linuxStartTimeFromTicks,
+  parseLinuxStat,
+  readProcessIdentity,
+  type ProcessIdentity,
+} from './process-identity.js';

@@ -30,15 +30,23 @@ afterAll(async () => {
 
 /** The TIDs of a process's threads other than its leader. */
 function threadIds(pid: number): number[] {
-  return readdirSync(`/proc/${pid}/task`).map(Number).filter((tid) => tid !== pid);
+  return readdirSync(`/proc/${pid}/task`)
+    .map(Number)
+    .filter((tid) => tid !== pid);
 }
 
 /** A thread id of this process that belongs to a worker thread started here. */
 async function ownWorkerTid(): Promise<number> {
   const before = new Set(threadIds(process.pid));
-  worker = new Worker('setInterval(() => {}, 1000); require("node:worker_threads").parentPort.postMessage("up")', { eval: true });
+  worker = new Worker('setInterval(() => {}, 1000); require("node:worker_threads").parentPort.postMessage("up")', {
+    eval: true,
+  });
   await new Promise((r) => worker!.once('message', r));
-  const tid = threadIds(process.pid).find((t) => !before.has(t) && /^Name:\s+(node|WorkerThread|worker)/m.test(readFileSync(`/proc/${process.pid}/task/${t}/status`, 'utf8')));
+  const tid = threadIds(process.pid).find(
+    (t) =>
+      !before.has(t) &&
+      /^Name:\s+(node|WorkerThread|worker)/m.test(readFileSync(`/proc/${process.pid}/task/${t}/status`, 'utf8')),
+  );
   return tid ?? threadIds(process.pid).find((t) => !before.has(t))!;
 }
 
@@ -49,27 +57,42 @@ describe.runIf(linux)('kill guard and threads, on real threads', () => {
     expect(identity?.tgid).toBe(process.pid);
     const actions = createActions({ dataDir });
     const r = await actions.kill({ pid: tid, startTime: identity!.startTime, signal: 'KILL', elevate: false });
-    expect(r).toMatchObject({ outcome: 'refused', message: `PID ${tid} is a thread of NetLens itself (PID ${process.pid})` });
+    expect(r).toMatchObject({
+      outcome: 'refused',
+      message: `PID ${tid} is a thread of NetLens itself (PID ${process.pid})`,
+    });
     const log = await actions.actionLog(5);
     expect(log[0]).toMatchObject({ action: 'kill:KILL', pid: tid, outcome: 'refused' });
   });
 
   it("refuses another process's thread id: only the process (thread-group leader) is killed", async () => {
-    const child = spawn(process.execPath, ['-e', 'new (require("node:worker_threads").Worker)("setInterval(()=>{},1000)", { eval: true }); setInterval(() => {}, 1000); setTimeout(() => console.log("ready"), 200)'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        'new (require("node:worker_threads").Worker)("setInterval(()=>{},1000)", { eval: true }); setInterval(() => {}, 1000); setTimeout(() => console.log("ready"), 200)',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     children.push(child);
     await new Promise((r) => child.stdout!.once('data', r));
     const tid = threadIds(child.pid!)[0]!;
     const identity = await readProcessIdentity(tid);
     const actions = createActions({ dataDir });
     const r = await actions.kill({ pid: tid, startTime: identity!.startTime, signal: 'KILL', elevate: false });
-    expect(r).toMatchObject({ outcome: 'refused', message: `PID ${tid} is a thread of process ${child.pid}, not a process: kill the process instead` });
+    expect(r).toMatchObject({
+      outcome: 'refused',
+      message: `PID ${tid} is a thread of process ${child.pid}, not a process: kill the process instead`,
+    });
     expect(child.exitCode).toBeNull();
     expect(child.signalCode).toBeNull();
     expect((await actions.actionLog(1))[0]).toMatchObject({ pid: tid, outcome: 'refused' });
   });
 
   it('the elevated helper script signals only when start time and Tgid still match after the prompt', async () => {
-    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000); console.log("ready")'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000); console.log("ready")'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     children.push(child);
     await new Promise((r) => child.stdout!.once('data', r));
     const identity = await readProcessIdentity(child.pid!);
@@ -99,7 +122,17 @@ describe('kill guard rules on the thread group (injected identities)', () => {
   const deps = (tgid: number, ownPids = [process.pid]): KillDeps => ({
     platform: 'linux',
     ownPids: () => ownPids,
-    identity: async (pid) => ({ pid, name: 'systemd', startTime: 5, ppid: 0, uid: 0, user: 'root', kernelThread: false, zombie: false, tgid }),
+    identity: async (pid) => ({
+      pid,
+      name: 'systemd',
+      startTime: 5,
+      ppid: 0,
+      uid: 0,
+      user: 'root',
+      kernelThread: false,
+      zombie: false,
+      tgid,
+    }),
     elevation: async () => ({ available: true, reason: null }),
     run: async () => ({ code: 0, stdout: '', stderr: '', error: null }),
     graceMs: 0,
@@ -108,17 +141,36 @@ describe('kill guard rules on the thread group (injected identities)', () => {
 
   it('a thread of PID 1 is refused as PID 1', async () => {
     const r = await killProcess(deps(1), { pid: 4242, startTime: 5, signal: 'KILL', elevate: true });
-    expect(r.result).toMatchObject({ outcome: 'refused', message: expect.stringMatching(/^PID 4242 is a thread of PID 1: PID 1 is init/) });
+    expect(r.result).toMatchObject({
+      outcome: 'refused',
+      message: expect.stringMatching(/^PID 4242 is a thread of PID 1: PID 1 is init/),
+    });
   });
 
-  it('a thread of one of NetLens\'s other processes is refused as NetLens', async () => {
-    const r = await killProcess(deps(777, [process.pid, 777]), { pid: 4242, startTime: 5, signal: 'TERM', elevate: false });
+  it("a thread of one of NetLens's other processes is refused as NetLens", async () => {
+    const r = await killProcess(deps(777, [process.pid, 777]), {
+      pid: 4242,
+      startTime: 5,
+      signal: 'TERM',
+      elevate: false,
+    });
     expect(r.result.message).toBe('PID 4242 is a thread of NetLens itself (PID 777)');
   });
 
   it('an elevated kill whose process changed during the prompt is refused, not reported done', async () => {
-    const d = { ...deps(4242), run: async () => ({ code: 3, stdout: '', stderr: 'netlens: PID 4242 is no longer the process that was confirmed', error: null }) };
+    const d = {
+      ...deps(4242),
+      run: async () => ({
+        code: 3,
+        stdout: '',
+        stderr: 'netlens: PID 4242 is no longer the process that was confirmed',
+        error: null,
+      }),
+    };
     const r = await killProcess(d, { pid: 4242, startTime: 5, signal: 'KILL', elevate: true });
-    expect(r.result).toMatchObject({ outcome: 'refused', message: expect.stringMatching(/changed while the administrator prompt was open/) });
+    expect(r.result).toMatchObject({
+      outcome: 'refused',
+      message: expect.stringMatching(/changed while the administrator prompt was open/),
+    });
   });
 });

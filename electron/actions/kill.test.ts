@@ -114,9 +114,13 @@ describe.runIf(linux)('kill, on real processes', () => {
     expect(one.outcome).toBe('refused');
     expect(one.message).toMatch(/PID 1 is init/);
     expect((await actions.kill(params({ pid: 0, startTime: 0 }))).message).toMatch(/PID 0/);
-    const self = await actions.kill(params({ pid: process.pid, startTime: await startTimeOf(process.pid), signal: 'KILL' }));
+    const self = await actions.kill(
+      params({ pid: process.pid, startTime: await startTimeOf(process.pid), signal: 'KILL' }),
+    );
     expect(self).toEqual({ outcome: 'refused', message: `PID ${process.pid} is part of NetLens itself` });
-    const own = await actions.kill(params({ pid: sibling.pid!, startTime: await startTimeOf(sibling.pid!), signal: 'KILL' }));
+    const own = await actions.kill(
+      params({ pid: sibling.pid!, startTime: await startTimeOf(sibling.pid!), signal: 'KILL' }),
+    );
     expect(own.outcome).toBe('refused');
     expect(isAlive(sibling)).toBe(true);
     const kthreadd = await readProcessIdentity(2);
@@ -174,7 +178,10 @@ const ok = (stdout = ''): CommandResult => ({ code: 0, stdout, stderr: '', error
 
 describe('elevated kill command lines', () => {
   it('Linux: pkexec kill -SIGNAL pid, as separate arguments', () => {
-    expect(elevatedKillCommand('linux', 4242, 'TERM', '/usr/bin/pkexec')).toEqual({ file: '/usr/bin/pkexec', args: ['kill', '-TERM', '4242'] });
+    expect(elevatedKillCommand('linux', 4242, 'TERM', '/usr/bin/pkexec')).toEqual({
+      file: '/usr/bin/pkexec',
+      args: ['kill', '-TERM', '4242'],
+    });
     expect(elevatedKillCommand('linux', 4242, 'KILL').args).toEqual(['kill', '-KILL', '4242']);
   });
 
@@ -191,9 +198,18 @@ describe('elevated kill command lines', () => {
   it('Windows: Start-Process taskkill -Verb RunAs from a constant script, pid in the environment', () => {
     const c = elevatedKillCommand('win32', 4242, 'KILL');
     expect(c.file).toBe('powershell.exe');
-    expect(c.args).toEqual(['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', WINDOWS_ELEVATED_KILL_SCRIPT]);
+    expect(c.args).toEqual([
+      '-NoProfile',
+      '-NonInteractive',
+      '-ExecutionPolicy',
+      'Bypass',
+      '-Command',
+      WINDOWS_ELEVATED_KILL_SCRIPT,
+    ]);
     expect(c.env).toEqual({ NETLENS_PID: '4242', NETLENS_FORCE: '1' });
-    expect(WINDOWS_ELEVATED_KILL_SCRIPT).toContain("Start-Process -FilePath 'taskkill.exe' -ArgumentList $argv -Verb RunAs");
+    expect(WINDOWS_ELEVATED_KILL_SCRIPT).toContain(
+      "Start-Process -FilePath 'taskkill.exe' -ArgumentList $argv -Verb RunAs",
+    );
     expect(WINDOWS_ELEVATED_KILL_SCRIPT).toContain("@('/T', '/F')");
     expect(elevatedKillCommand('win32', 4242, 'TERM').env).toEqual({ NETLENS_PID: '4242', NETLENS_FORCE: '0' });
   });
@@ -203,7 +219,16 @@ function fakeDeps(platform: NodeJS.Platform, run: KillDeps['run'], startTime = 1
   return {
     platform,
     ownPids: () => [process.pid],
-    identity: async (pid) => ({ pid, name: 'victim', startTime, ppid: 1, uid: 501, user: 'alice', kernelThread: false, zombie: false }),
+    identity: async (pid) => ({
+      pid,
+      name: 'victim',
+      startTime,
+      ppid: 1,
+      uid: 501,
+      user: 'alice',
+      kernelThread: false,
+      zombie: false,
+    }),
     elevation: async () => ({ available: true, reason: null }),
     run,
     graceMs: 0,
@@ -237,18 +262,35 @@ describe('kill through the injected runner', () => {
   it('Windows Terminate is taskkill /PID n; Force kill adds /T /F', async () => {
     expect(windowsKillArgs(4242, 'TERM')).toEqual(['/PID', '4242']);
     expect(windowsKillArgs(4242, 'KILL')).toEqual(['/PID', '4242', '/T', '/F']);
-    const { calls, run } = recorder(() => ({ code: 128, stdout: '', stderr: 'ERROR: The process "4242" not found.', error: null }));
-    const r = await killProcess(fakeDeps('win32', run), { pid: 4242, startTime: 1_700_000_000_000, signal: 'KILL', elevate: false });
+    const { calls, run } = recorder(() => ({
+      code: 128,
+      stdout: '',
+      stderr: 'ERROR: The process "4242" not found.',
+      error: null,
+    }));
+    const r = await killProcess(fakeDeps('win32', run), {
+      pid: 4242,
+      startTime: 1_700_000_000_000,
+      signal: 'KILL',
+      elevate: false,
+    });
     expect(calls).toEqual([{ file: 'taskkill.exe', args: ['/PID', '4242', '/T', '/F'] }]);
     expect(r.result).toEqual({ outcome: 'gone', message: 'the process has exited' });
   });
 
   it('Windows "Access is denied" offers Kill as administrator; PID 4 is refused', async () => {
     const { run } = recorder(() => ({
-      code: 1, stdout: '', error: null,
+      code: 1,
+      stdout: '',
+      error: null,
       stderr: 'ERROR: The process with PID 4242 could not be terminated.\r\nReason: Access is denied.\r\n',
     }));
-    const r = await killProcess(fakeDeps('win32', run), { pid: 4242, startTime: 1_700_000_000_000, signal: 'TERM', elevate: false });
+    const r = await killProcess(fakeDeps('win32', run), {
+      pid: 4242,
+      startTime: 1_700_000_000_000,
+      signal: 'TERM',
+      elevate: false,
+    });
     expect(r.result).toMatchObject({ outcome: 'denied', elevation: { available: true, reason: null } });
     const system = await killProcess(fakeDeps('win32', run), { pid: 4, startTime: 0, signal: 'KILL', elevate: false });
     expect(system.result.message).toMatch(/System process/);
@@ -258,7 +300,19 @@ describe('kill through the injected runner', () => {
     const { calls, run } = recorder(() => ok());
     const deps = fakeDeps('win32', run);
     const csrss = await killProcess(
-      { ...deps, identity: async (pid) => ({ pid, name: 'csrss.exe', startTime: 5, ppid: 600, uid: null, user: null, kernelThread: false, zombie: false }) },
+      {
+        ...deps,
+        identity: async (pid) => ({
+          pid,
+          name: 'csrss.exe',
+          startTime: 5,
+          ppid: 600,
+          uid: null,
+          user: null,
+          kernelThread: false,
+          zombie: false,
+        }),
+      },
       { pid: 700, startTime: 5, signal: 'KILL', elevate: true },
     );
     expect(csrss.result.outcome).toBe('refused');

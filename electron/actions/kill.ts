@@ -58,8 +58,16 @@ function reservedPidReason(platform: NodeJS.Platform, pid: number): string | nul
  * smss and services; a logoff for winlogon); an administrator could otherwise terminate them.
  */
 export const WINDOWS_CRITICAL_PROCESSES: readonly string[] = [
-  'csrss.exe', 'smss.exe', 'wininit.exe', 'winlogon.exe', 'services.exe', 'lsass.exe', 'lsaiso.exe',
-  'Registry', 'Memory Compression', 'Secure System',
+  'csrss.exe',
+  'smss.exe',
+  'wininit.exe',
+  'winlogon.exe',
+  'services.exe',
+  'lsass.exe',
+  'lsaiso.exe',
+  'Registry',
+  'Memory Compression',
+  'Secure System',
 ];
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -93,16 +101,28 @@ async function waitForExit(deps: KillDeps, target: ProcessIdentity): Promise<Liv
   }
 }
 
-async function afterSignal(deps: KillDeps, target: ProcessIdentity, signal: KillSignal, how: string): Promise<KillResult> {
+async function afterSignal(
+  deps: KillDeps,
+  target: ProcessIdentity,
+  signal: KillSignal,
+  how: string,
+): Promise<KillResult> {
   const state = await waitForExit(deps, target);
   if (state === 'exited') {
     // Plain words for the dialog and the action log ("Terminated nginx (PID 812)"); the log's Action column
     // names the signal.
     const elevated = how.endsWith('as administrator') ? ' as administrator' : '';
-    return { outcome: 'killed', message: `${signal === 'TERM' ? 'Terminated' : 'Force-killed'} ${label(target)}${elevated}` };
+    return {
+      outcome: 'killed',
+      message: `${signal === 'TERM' ? 'Terminated' : 'Force-killed'} ${label(target)}${elevated}`,
+    };
   }
-  if (signal === 'TERM') return { outcome: 'alive', message: `${label(target)} is still running after ${how}: Force kill?` };
-  return { outcome: 'alive', message: `${label(target)} is still running after ${how} (it may be stuck in the kernel)` };
+  if (signal === 'TERM')
+    return { outcome: 'alive', message: `${label(target)} is still running after ${how}: Force kill?` };
+  return {
+    outcome: 'alive',
+    message: `${label(target)} is still running after ${how} (it may be stuck in the kernel)`,
+  };
 }
 
 /** The guard: returns the process to signal, or the result that refuses it. */
@@ -115,7 +135,8 @@ async function checkTarget(deps: KillDeps, params: RequestParams<'kill'>): Promi
   // pid 0 would otherwise only fail the integer check; it deserves its own reason (kill(0) = our group).
   if (pid === 0) return refuse(reservedPidReason(deps.platform, 0) ?? 'PID 0 cannot be killed');
   if (!isValidPid(pid)) return refuse(`invalid pid ${JSON.stringify(pid)}: a pid is a positive integer`);
-  if (params.signal !== 'TERM' && params.signal !== 'KILL') return refuse(`unknown signal ${JSON.stringify(params.signal)}`);
+  if (params.signal !== 'TERM' && params.signal !== 'KILL')
+    return refuse(`unknown signal ${JSON.stringify(params.signal)}`);
   if (startTime !== null && (typeof startTime !== 'number' || !Number.isFinite(startTime))) {
     return refuse('invalid start time');
   }
@@ -128,7 +149,10 @@ async function checkTarget(deps: KillDeps, params: RequestParams<'kill'>): Promi
   try {
     current = await deps.identity(pid);
   } catch (err) {
-    return { result: { outcome: 'failed', message: `cannot check PID ${pid}: ${(err as Error).message}` }, identity: null };
+    return {
+      result: { outcome: 'failed', message: `cannot check PID ${pid}: ${(err as Error).message}` },
+      identity: null,
+    };
   }
   if (current === null) return { result: { outcome: 'gone', message: 'the process has exited' }, identity: null };
   // A thread id answers in /proc like a process; the rules above apply to its thread group, and only a
@@ -143,8 +167,14 @@ async function checkTarget(deps: KillDeps, params: RequestParams<'kill'>): Promi
   if (current.kernelThread) {
     return refuse(`${label(current)} is a kernel thread: it cannot be killed from user space`, current);
   }
-  if (deps.platform === 'win32' && WINDOWS_CRITICAL_PROCESSES.some((n) => n.toLowerCase() === current.name.toLowerCase())) {
-    return refuse(`${label(current)} is a critical Windows process: ending it would crash or log off the system`, current);
+  if (
+    deps.platform === 'win32' &&
+    WINDOWS_CRITICAL_PROCESSES.some((n) => n.toLowerCase() === current.name.toLowerCase())
+  ) {
+    return refuse(
+      `${label(current)} is a critical Windows process: ending it would crash or log off the system`,
+      current,
+    );
   }
   if (startTime === null) {
     return refuse(
@@ -159,14 +189,22 @@ async function checkTarget(deps: KillDeps, params: RequestParams<'kill'>): Promi
     return refuse(`the process has exited; PID ${pid} now belongs to ${current.name}`, current);
   }
   if (current.zombie) {
-    return { result: { outcome: 'gone', message: `${label(current)} has already exited (it waits for its parent to collect it)` }, identity: current };
+    return {
+      result: {
+        outcome: 'gone',
+        message: `${label(current)} has already exited (it waits for its parent to collect it)`,
+      },
+      identity: current,
+    };
   }
   return current;
 }
 
 async function deniedResult(deps: KillDeps, target: ProcessIdentity): Promise<KillResult> {
   const elevation = await deps.elevation();
-  const offer = elevation.available ? '' : ` Kill as administrator is not available: ${elevation.reason ?? 'unknown reason'}.`;
+  const offer = elevation.available
+    ? ''
+    : ` Kill as administrator is not available: ${elevation.reason ?? 'unknown reason'}.`;
   return {
     outcome: 'denied',
     message: `permission denied: NetLens may not signal ${label(target)}${owner(target)}.${offer}`,
@@ -177,7 +215,11 @@ async function deniedResult(deps: KillDeps, target: ProcessIdentity): Promise<Ki
 async function killElevated(deps: KillDeps, target: ProcessIdentity, signal: KillSignal): Promise<KillResult> {
   const elevation = await deps.elevation();
   if (!elevation.available) {
-    return { outcome: 'denied', message: `Kill as administrator is not available: ${elevation.reason ?? 'unknown reason'}`, elevation };
+    return {
+      outcome: 'denied',
+      message: `Kill as administrator is not available: ${elevation.reason ?? 'unknown reason'}`,
+      elevation,
+    };
   }
   const pkexec = (await deps.pkexecPath?.()) ?? 'pkexec';
   // On Linux the helper re-checks, as root and after the prompt, that the pid is still this process.
@@ -208,7 +250,10 @@ async function killWindows(deps: KillDeps, target: ProcessIdentity, signal: Kill
     // may not even open is what "denied" means anyway.
     if (/access is denied/i.test(text)) return deniedResult(deps, target);
     if (signal === 'TERM' && /forcefully|\/F/i.test(text)) {
-      return { outcome: 'alive', message: `${label(target)} has no window to close and ignores a graceful request: Force kill?` };
+      return {
+        outcome: 'alive',
+        message: `${label(target)} has no window to close and ignores a graceful request: Force kill?`,
+      };
     }
     return { outcome: 'failed', message: `taskkill failed: ${(r.stderr.trim() || r.stdout.trim()).slice(0, 300)}` };
   }
@@ -228,7 +273,10 @@ export async function killProcess(deps: KillDeps, params: RequestParams<'kill'>)
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ESRCH') return { result: { outcome: 'gone', message: 'the process has exited' }, identity: target };
     if (code === 'EPERM') return { result: await deniedResult(deps, target), identity: target };
-    return { result: { outcome: 'failed', message: `could not signal ${label(target)}: ${(err as Error).message}` }, identity: target };
+    return {
+      result: { outcome: 'failed', message: `could not signal ${label(target)}: ${(err as Error).message}` },
+      identity: target,
+    };
   }
   return { result: await afterSignal(deps, target, signal, SIGNAL_NAMES[signal]), identity: target };
 }

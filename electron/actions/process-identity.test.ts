@@ -56,7 +56,10 @@ describe.runIf(linux)('Linux process identity, on real processes', () => {
     expect(id!.kernelThread).toBe(false);
     expect(id!.zombie).toBe(false);
     // ps prints lstart in whole local seconds, from the same boot time and tick count.
-    const ps = spawnSync('ps', ['-o', 'lstart=', '-p', String(child.pid)], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+    const ps = spawnSync('ps', ['-o', 'lstart=', '-p', String(child.pid)], {
+      encoding: 'utf8',
+      env: { ...process.env, LC_ALL: 'C' },
+    });
     const psMs = new Date(ps.stdout.trim()).getTime();
     expect(Number.isFinite(psMs)).toBe(true);
     expect(id!.startTime! - psMs).toBeGreaterThanOrEqual(0);
@@ -88,13 +91,16 @@ describe.runIf(linux)('Linux process identity, on real processes', () => {
     const kthreadd = await readProcessIdentity(2);
     if (kthreadd === null) return; // a pid namespace without kernel threads (containers)
     expect(kthreadd.kernelThread).toBe(true);
-    const children = readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => {
-      try {
-        return parseLinuxStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.ppid === 2;
-      } catch {
-        return false;
-      }
-    });
+    const children = readdirSync('/proc')
+      .filter((e) => /^\d+$/.test(e))
+      .map(Number)
+      .filter((pid) => {
+        try {
+          return parseLinuxStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.ppid === 2;
+        } catch {
+          return false;
+        }
+      });
     expect(children.length).toBeGreaterThan(0);
     for (const pid of children.slice(0, 5)) expect((await readProcessIdentity(pid))?.kernelThread ?? true).toBe(true);
     expect((await readProcessIdentity(process.pid))!.kernelThread).toBe(false);
@@ -129,7 +135,11 @@ describe('macOS and Windows identity: argv and parsing, through an injected runn
     const { calls, run } = recorder(() => ({ code: 1, stdout: '', stderr: '', error: null }));
     expect(await readProcessIdentity(4242, { platform: 'darwin', run })).toBeNull();
     expect(calls).toEqual([
-      { file: '/bin/ps', args: ['-o', 'pid=,ppid=,uid=,user=,state=,lstart=,comm=', '-p', '4242'], options: { env: { LC_ALL: 'C' } } },
+      {
+        file: '/bin/ps',
+        args: ['-o', 'pid=,ppid=,uid=,user=,state=,lstart=,comm=', '-p', '4242'],
+        options: { env: { LC_ALL: 'C' } },
+      },
     ]);
   });
 

@@ -2,7 +2,12 @@
 // apart from a later one that got the same pid, so the collectors (which put ProcessInfo.startTime in the
 // rows the UI shows) and the kill action (which re-reads it just before signalling) must compute it with
 // the very same functions: linuxStartTimeMs / parseDarwinPsLine / parseWindowsIdentity below.
-import { LINUX_CLK_TCK, WINDOWS_START_MS, linuxStartTimeFromTicks, parseLstart } from '../collectors/process-start-time.js';
+import {
+  LINUX_CLK_TCK,
+  WINDOWS_START_MS,
+  linuxStartTimeFromTicks,
+  parseLstart,
+} from '../collectors/process-start-time.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { runCommand, type RunCommand } from './command.js';
@@ -67,7 +72,10 @@ export function parseLinuxStat(line: string): LinuxStat | null {
   const close = line.lastIndexOf(')');
   if (open < 1 || close < open) return null;
   const pid = Number(line.slice(0, open).trim());
-  const rest = line.slice(close + 1).trim().split(/\s+/);
+  const rest = line
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   // rest[0] is field 3 (state), so field N is rest[N - 3].
   const state = rest[0];
   const ppid = Number(rest[1]);
@@ -83,7 +91,6 @@ export function parseBtime(procStat: string): number | null {
   const m = /^btime\s+(\d+)\s*$/m.exec(procStat);
   return m ? Number(m[1]) : null;
 }
-
 
 /** Start time in ms since the epoch of the process a /proc/[pid]/stat line describes, or null if malformed. */
 export function linuxStartTimeMs(statLine: string, btime: number): number | null {
@@ -296,7 +303,8 @@ export async function readProcessIdentity(pid: number, options: IdentityOptions 
   if (platform === 'win32') {
     const c = windowsIdentityCommand(pid);
     const r = await run(c.file, c.args, { env: c.env });
-    if (r.error || r.code !== 0) throw new Error(`PowerShell could not read process ${pid}: ${(r.error?.message ?? r.stderr).trim()}`);
+    if (r.error || r.code !== 0)
+      throw new Error(`PowerShell could not read process ${pid}: ${(r.error?.message ?? r.stderr).trim()}`);
     if (r.stdout.trim() === 'null') return null;
     const id = parseWindowsIdentity(r.stdout);
     if (!id) throw new Error(`unreadable process information for pid ${pid}`);

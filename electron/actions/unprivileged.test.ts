@@ -50,7 +50,12 @@ describe.runIf(prefix !== null)('actions as an unprivileged user (nobody)', () =
 
   it('Close connection is denied without CAP_NET_ADMIN and runs nothing', () => {
     const out = asUser.run('closeConnection', {
-      proto: 'tcp', family: 'inet', localAddress: '127.0.0.1', localPort: 40000, remoteAddress: '127.0.0.1', remotePort: 40001,
+      proto: 'tcp',
+      family: 'inet',
+      localAddress: '127.0.0.1',
+      localPort: 40000,
+      remoteAddress: '127.0.0.1',
+      remotePort: 40001,
     });
     expect((out.result as CloseResult).outcome).toBe('denied');
     expect(out.commands).toEqual([]);

@@ -39,11 +39,15 @@ function track(child: ChildProcess): ChildProcess {
 async function listenerOfNobody(): Promise<{ child: ChildProcess; port: number; inode: number }> {
   const prefix = dropPrivilegesPrefix()!;
   const code = "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port))";
-  const child = track(spawn(prefix[0]!, [...prefix.slice(1), process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] }));
+  const child = track(
+    spawn(prefix[0]!, [...prefix.slice(1), process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] }),
+  );
   const [data] = (await once(child.stdout!, 'data')) as [Buffer];
   const port = Number(data.toString().trim());
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  const line = readFileSync('/proc/net/tcp', 'utf8').split('\n').find((l) => l.includes(`0100007F:${hexPort} 00000000:0000 0A`));
+  const line = readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .find((l) => l.includes(`0100007F:${hexPort} 00000000:0000 0A`));
   const inode = Number(line!.trim().split(/\s+/)[9]);
   return { child, port, inode };
 }
@@ -60,7 +64,7 @@ function openFiles(pid: number): string[] {
 }
 
 describe.runIf(linuxRoot)('netlens agent', () => {
-  it('says hello as root and attributes the socket of another user\'s process', async () => {
+  it("says hello as root and attributes the socket of another user's process", async () => {
     const client = startClient();
     const hello = await client.ready;
     expect(hello.uid).toBe(0);
@@ -81,21 +85,37 @@ describe.runIf(linuxRoot)('netlens agent', () => {
     await client.capabilities();
     const refused = await client.kill({ pid: 1, startTime: 0, signal: 'TERM', elevate: false });
     expect(refused.outcome).toBe('refused');
-    await client.closeConnection({ proto: 'tcp', family: 'inet', localAddress: '127.0.0.1', localPort: 1, remoteAddress: '127.0.0.1', remotePort: 2 });
+    await client.closeConnection({
+      proto: 'tcp',
+      family: 'inet',
+      localAddress: '127.0.0.1',
+      localPort: 1,
+      remoteAddress: '127.0.0.1',
+      remotePort: 2,
+    });
     // Its only sockets are unnamed socketpairs: the stdin and stdout NetLens gave it (Node makes a child's
     // stdio pipes that way) and those it gives ss in turn. Unix sockets without a name cannot be connected to;
     // no inet socket, nothing listening.
-    const sockets = openFiles(pid).flatMap((f) => (/^socket:\[(\d+)\]$/.exec(f)?.[1] ? [Number(/^socket:\[(\d+)\]$/.exec(f)![1])] : []));
+    const sockets = openFiles(pid).flatMap((f) =>
+      /^socket:\[(\d+)\]$/.exec(f)?.[1] ? [Number(/^socket:\[(\d+)\]$/.exec(f)![1])] : [],
+    );
     const unix = new Map(
-      readFileSync(`/proc/${pid}/net/unix`, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => {
-        const t = l.trim().split(/\s+/);
-        return [Number(t[6]), { listening: (parseInt(t[3]!, 16) & 0x10000) !== 0, path: t[7] ?? '' }] as const;
-      }),
+      readFileSync(`/proc/${pid}/net/unix`, 'utf8')
+        .split('\n')
+        .slice(1)
+        .filter(Boolean)
+        .map((l) => {
+          const t = l.trim().split(/\s+/);
+          return [Number(t[6]), { listening: (parseInt(t[3]!, 16) & 0x10000) !== 0, path: t[7] ?? '' }] as const;
+        }),
     );
     for (const inode of sockets) expect(unix.get(inode), `socket ${inode}`).toEqual({ listening: false, path: '' });
     expect(sockets.length).toBeGreaterThan(0);
     expect(readlinkSync(`/proc/${pid}/fd/0`)).toBe(`socket:[${sockets[0]}]`);
-    const listening = execFileSync('ss', ['-lnpH', '-A', 'all'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const listening = execFileSync('ss', ['-lnpH', '-A', 'all'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     expect(listening.split('\n').filter((l) => l.includes(`pid=${pid},`))).toEqual([]);
   });
 
@@ -103,10 +123,14 @@ describe.runIf(linuxRoot)('netlens agent', () => {
     const client = startClient();
     await client.ready;
     const me = await readProcessIdentity(process.pid);
-    expect((await client.kill({ pid: process.pid, startTime: me!.startTime, signal: 'KILL', elevate: false })).message).toMatch(/part of NetLens/);
+    expect(
+      (await client.kill({ pid: process.pid, startTime: me!.startTime, signal: 'KILL', elevate: false })).message,
+    ).toMatch(/part of NetLens/);
     const { child } = await listenerOfNobody();
     const start = (await readProcessIdentity(child.pid!))!.startTime;
-    expect((await client.kill({ pid: child.pid!, startTime: start! - 5000, signal: 'KILL', elevate: false })).outcome).toBe('refused');
+    expect(
+      (await client.kill({ pid: child.pid!, startTime: start! - 5000, signal: 'KILL', elevate: false })).outcome,
+    ).toBe('refused');
     const killed = await client.kill({ pid: child.pid!, startTime: start, signal: 'KILL', elevate: false });
     expect(killed.outcome).toBe('killed');
   });
@@ -129,15 +153,30 @@ describe.runIf(linuxRoot)('netlens agent', () => {
 
   it('answers the requests it has read before its stdin closes, then exits', async () => {
     requireBuild();
-    const child = track(spawn(process.execPath, [CLI, 'agent', '--parent', String(process.pid)], { stdio: ['pipe', 'pipe', 'ignore'] }));
+    const child = track(
+      spawn(process.execPath, [CLI, 'agent', '--parent', String(process.pid)], { stdio: ['pipe', 'pipe', 'ignore'] }),
+    );
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     // owners walks /proc (asynchronous): its answer is still to come when stdin ends right behind it.
-    child.stdin!.end('{"v":1,"id":1,"method":"owners","params":{"inodes":[1]}}\n{"v":1,"id":2,"method":"capabilities","params":{}}\n');
+    child.stdin!.end(
+      '{"v":1,"id":1,"method":"owners","params":{"inodes":[1]}}\n{"v":1,"id":2,"method":"capabilities","params":{}}\n',
+    );
     const [code] = (await once(child, 'exit')) as [number];
     expect(code).toBe(0);
-    const answered = out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; id?: number; ok?: boolean });
-    expect(answered.filter((l) => l.type === 'result').map((l) => [l.id, l.ok]).sort()).toEqual([[1, true], [2, true]]);
+    const answered = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; id?: number; ok?: boolean });
+    expect(
+      answered
+        .filter((l) => l.type === 'result')
+        .map((l) => [l.id, l.ok])
+        .sort(),
+    ).toEqual([
+      [1, true],
+      [2, true],
+    ]);
   });
 
   it('exits when the NetLens process named by --parent goes, even while its stdin stays open (sudo in between)', async () => {
@@ -158,14 +197,20 @@ describe.runIf(linuxRoot)('netlens agent', () => {
     );
     const [data] = (await once(sh.stdout!, 'data')) as [Buffer];
     const pid = Number(data.toString().split('\n')[0]);
-    await until('the agent to say hello', () => statSync(`/proc/${pid}`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('agent'), 10_000);
+    await until(
+      'the agent to say hello',
+      () => statSync(`/proc/${pid}`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('agent'),
+      10_000,
+    );
     sh.kill('SIGKILL');
     await until('the re-parented agent to exit', () => !existsPid(pid), 10_000);
   });
 
   it(`answers each invalid line with a refusal and stops after ${MAX_REJECTED_LINES}`, async () => {
     requireBuild();
-    const child = track(spawn(process.execPath, [CLI, 'agent', '--parent', String(process.pid)], { stdio: ['pipe', 'pipe', 'ignore'] }));
+    const child = track(
+      spawn(process.execPath, [CLI, 'agent', '--parent', String(process.pid)], { stdio: ['pipe', 'pipe', 'ignore'] }),
+    );
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stdin!.write('{"v":1,"id":1,"method":"exec","params":{"argv":["id"]}}\n');
@@ -173,7 +218,10 @@ describe.runIf(linuxRoot)('netlens agent', () => {
     for (let i = 0; i < MAX_REJECTED_LINES; i++) child.stdin!.write('garbage\n');
     const [code] = (await once(child, 'exit')) as [number];
     expect(code).toBe(2);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; error?: string });
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; error?: string });
     expect(lines[0]!.type).toBe('hello');
     expect(lines.slice(1).every((l) => l.type === 'rejected')).toBe(true);
     expect(lines.length - 1).toBe(MAX_REJECTED_LINES);

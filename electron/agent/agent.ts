@@ -77,7 +77,12 @@ export function runAgent(options: AgentOptions): Promise<number> {
   const firstPpid = process.ppid;
   const lookup = platform === 'linux' ? new OwnerLookup(options.procRoot) : null;
   // No action log here: the NetLens process that asked records every action in the user's log.
-  const actions: Actions = createActions({ dataDir: null, platform, socketProbe: false, ownPids: () => [firstPpid, ...(parentPid ? [parentPid] : [])] });
+  const actions: Actions = createActions({
+    dataDir: null,
+    platform,
+    socketProbe: false,
+    ownPids: () => [firstPpid, ...(parentPid ? [parentPid] : [])],
+  });
   let rejected = 0;
 
   return new Promise((resolve) => {
@@ -107,7 +112,13 @@ export function runAgent(options: AgentOptions): Promise<number> {
         const result = await perform(request);
         write({ v: AGENT_PROTOCOL_VERSION, type: 'result', id: request.id, ok: true, result });
       } catch (err) {
-        write({ v: AGENT_PROTOCOL_VERSION, type: 'result', id: request.id, ok: false, error: (err instanceof Error ? err.message : String(err)).slice(0, 2000) });
+        write({
+          v: AGENT_PROTOCOL_VERSION,
+          type: 'result',
+          id: request.id,
+          ok: false,
+          error: (err instanceof Error ? err.message : String(err)).slice(0, 2000),
+        });
       }
       inFlight--;
       if (inputEnded && inFlight === 0) finish(0, 'stdin closed');
@@ -150,6 +161,12 @@ export function runAgent(options: AgentOptions): Promise<number> {
       else if (parentPid !== null && !pidExists(parentPid)) finish(0, `NetLens (pid ${parentPid}) went away`);
     }, options.parentCheckMs ?? PARENT_CHECK_MS);
 
-    write({ v: AGENT_PROTOCOL_VERSION, type: 'hello', pid: process.pid, uid: process.getuid?.() ?? -1, appVersion: options.appVersion });
+    write({
+      v: AGENT_PROTOCOL_VERSION,
+      type: 'hello',
+      pid: process.pid,
+      uid: process.getuid?.() ?? -1,
+      appVersion: options.appVersion,
+    });
   });
 }

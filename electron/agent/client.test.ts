@@ -70,15 +70,23 @@ describe('AgentClient against fake agents', () => {
   });
 
   it('a line before hello does not count as a hello; an agent that never says it is refused when it exits', async () => {
-    const client = fake(`out({ v: 1, type: 'result', id: 1, ok: true, result: {} }); process.stderr.write('sudo: a password is required\\n'); process.exit(1);`);
-    await expect(client.ready).rejects.toThrow(/sudo needs a password it cannot ask for here \(sudo: a password is required\)/);
+    const client = fake(
+      `out({ v: 1, type: 'result', id: 1, ok: true, result: {} }); process.stderr.write('sudo: a password is required\\n'); process.exit(1);`,
+    );
+    await expect(client.ready).rejects.toThrow(
+      /sudo needs a password it cannot ask for here \(sudo: a password is required\)/,
+    );
     expect(client.stats.rejected).toBe(1);
     await expect(client.owners([1])).rejects.toThrow(/password/);
   });
 
   it('an agent killed mid-request fails that request with the reason, without hanging', async () => {
     let exitReason = '';
-    const client = fake(`out(${JSON.stringify(HELLO)} + '\\n'); onLine = () => process.kill(process.pid, 'SIGKILL');`, undefined, (r) => (exitReason = r));
+    const client = fake(
+      `out(${JSON.stringify(HELLO)} + '\\n'); onLine = () => process.kill(process.pid, 'SIGKILL');`,
+      undefined,
+      (r) => (exitReason = r),
+    );
     await client.ready;
     await expect(client.owners([1])).rejects.toThrow('the NetLens agent exited (SIGKILL)');
     expect(exitReason).toBe('the NetLens agent exited (SIGKILL)');
@@ -86,15 +94,21 @@ describe('AgentClient against fake agents', () => {
 
   it('a helper that cannot start at all is a refusal with the reason', async () => {
     const client = new AgentClient({ command: ['/nonexistent/desktop-elevate'], log: () => {} });
-    await expect(client.ready).rejects.toThrow(/could not start the helper: spawn \/nonexistent\/desktop-elevate ENOENT/);
+    await expect(client.ready).rejects.toThrow(
+      /could not start the helper: spawn \/nonexistent\/desktop-elevate ENOENT/,
+    );
   });
 });
 
 describe('refusal reasons and inert text', () => {
   it('names the pkexec and sudo outcomes the way a user understands them', () => {
     expect(refusalReason(126, null, '')).toBe('the administrator prompt was dismissed or not authorized');
-    expect(refusalReason(127, null, 'Error executing command as another user: Not authorized')).toMatch(/^pkexec could not authenticate/);
-    expect(refusalReason(1, null, 'sudo: a terminal is required to read the password')).toMatch(/^sudo needs a password/);
+    expect(refusalReason(127, null, 'Error executing command as another user: Not authorized')).toMatch(
+      /^pkexec could not authenticate/,
+    );
+    expect(refusalReason(1, null, 'sudo: a terminal is required to read the password')).toMatch(
+      /^sudo needs a password/,
+    );
     expect(refusalReason(3, null, 'boom\n')).toBe('the helper exited with code 3: boom');
     expect(refusalReason(null, 'SIGTERM', '')).toBe('the helper was stopped by SIGTERM');
   });
@@ -109,7 +123,11 @@ describe('an agent that stops reading', () => {
   it('is stopped once its unread requests pass the bound, and the request says why', async () => {
     // Says hello, then never reads stdin again.
     const client = new AgentClient({
-      command: [process.execPath, '-e', `process.stdout.write(${JSON.stringify(HELLO)} + '\\n'); process.stdin.pause(); setInterval(() => {}, 1000);`],
+      command: [
+        process.execPath,
+        '-e',
+        `process.stdout.write(${JSON.stringify(HELLO)} + '\\n'); process.stdin.pause(); setInterval(() => {}, 1000);`,
+      ],
       log: () => {},
     });
     await client.ready;

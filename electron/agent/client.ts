@@ -20,7 +20,12 @@ import {
 export const MAX_REJECTED_FROM_AGENT = 50;
 /** The user may take a while with a password prompt. */
 const HELLO_TIMEOUT_MS = 5 * 60_000;
-const REQUEST_TIMEOUT_MS: Record<AgentMethod, number> = { owners: 10_000, kill: 30_000, closeConnection: 30_000, capabilities: 30_000 };
+const REQUEST_TIMEOUT_MS: Record<AgentMethod, number> = {
+  owners: 10_000,
+  kill: 30_000,
+  closeConnection: 30_000,
+  capabilities: 30_000,
+};
 const STDERR_KEEP = 4096;
 /** Requests written but not yet read by the agent, at most (beyond it the agent is taken for stuck). */
 const MAX_UNREAD_BYTES = 16 * 1024 * 1024;
@@ -43,7 +48,12 @@ export interface AgentStats {
   requests: number;
 }
 
-type Pending = { method: AgentMethod; resolve: (v: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> };
+type Pending = {
+  method: AgentMethod;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+};
 
 /** Printable, bounded text from an outside program (sudo, pkexec): no control characters reach a UI or log. */
 export function inertText(text: string, max = 300): string {
@@ -56,8 +66,10 @@ export function inertText(text: string, max = 300): string {
 export function refusalReason(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
   const last = inertText(stderr.trim().split('\n').filter(Boolean).slice(-2).join(' '));
   if (code === 126) return 'the administrator prompt was dismissed or not authorized';
-  if (code === 127 && /pkexec|polkit|authoriz/i.test(stderr)) return `pkexec could not authenticate${last ? `: ${last}` : ''}`;
-  if (/password is required|a terminal is required/i.test(stderr)) return `sudo needs a password it cannot ask for here${last ? ` (${last})` : ''}`;
+  if (code === 127 && /pkexec|polkit|authoriz/i.test(stderr))
+    return `pkexec could not authenticate${last ? `: ${last}` : ''}`;
+  if (/password is required|a terminal is required/i.test(stderr))
+    return `sudo needs a password it cannot ask for here${last ? ` (${last})` : ''}`;
   const how = signal ? `was stopped by ${signal}` : `exited with code ${String(code)}`;
   return `the helper ${how}${last ? `: ${last}` : ''}`;
 }
@@ -82,7 +94,11 @@ export class AgentClient {
     this.ready = new Promise((resolve, reject) => (this.settleReady = { resolve, reject }));
     // A rejection nobody awaits yet must not become an unhandled one.
     this.ready.catch(() => {});
-    this.child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env, windowsHide: true });
+    this.child = spawn(file, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
+      windowsHide: true,
+    });
     this.helloTimer = setTimeout(() => {
       this.stop();
       this.gone('the administrator prompt got no answer in time');
@@ -146,7 +162,10 @@ export class AgentClient {
     this.child.once('exit', () => clearTimeout(force));
   }
 
-  private call<M extends AgentMethod>(method: M, params: Extract<AgentRequest, { method: M }>['params']): Promise<AgentResults[M]> {
+  private call<M extends AgentMethod>(
+    method: M,
+    params: Extract<AgentRequest, { method: M }>['params'],
+  ): Promise<AgentResults[M]> {
     if (!this.running) return Promise.reject(new Error(this.exited ?? 'the NetLens agent is not running'));
     // An agent that stops reading must not make NetLens buffer requests without end.
     if (this.child.stdin!.writableLength > MAX_UNREAD_BYTES) {

@@ -7,9 +7,7 @@ import type { Capability } from '../../shared/protocol.js';
 import { linuxElevationCapability, probeLinuxElevation } from '../actions/elevate.js';
 import { builtPaths } from '../paths.js';
 
-export type ElevationPlan =
-  | { available: true; prefix: string[]; via: string }
-  | { available: false; reason: string };
+export type ElevationPlan = { available: true; prefix: string[]; via: string } | { available: false; reason: string };
 
 export interface ElevationDeps {
   platform: NodeJS.Platform;
@@ -32,7 +30,8 @@ export async function elevationPlan(deps: ElevationDeps): Promise<ElevationPlan>
   if (deps.platform === 'linux') {
     const probe = await (deps.linuxProbe ?? probeLinuxElevation)(deps.env);
     const cap: Capability = linuxElevationCapability(probe);
-    if (!cap.available || probe.pkexecPath === null) return { available: false, reason: cap.reason ?? 'pkexec is not available' };
+    if (!cap.available || probe.pkexecPath === null)
+      return { available: false, reason: cap.reason ?? 'pkexec is not available' };
     return { available: true, prefix: [probe.pkexecPath], via: 'pkexec' };
   }
   if (deps.platform === 'darwin') {
@@ -45,7 +44,8 @@ export async function elevationPlan(deps: ElevationDeps): Promise<ElevationPlan>
   if (deps.platform === 'win32') {
     return {
       available: false,
-      reason: 'Windows lists the owning process of every TCP and UDP socket without administrator rights; run NetLens as administrator to act on other users\' processes',
+      reason:
+        "Windows lists the owning process of every TCP and UDP socket without administrator rights; run NetLens as administrator to act on other users' processes",
     };
   }
   return { available: false, reason: `not supported on ${deps.platform}` };
@@ -71,6 +71,8 @@ export function electronAgentInvocation(execPath: string, appPath: string | null
  */
 export function agentInvocation(parentPid = process.pid): string[] {
   if (!process.versions.electron) return [process.execPath, builtPaths.cli, 'agent', '--parent', String(parentPid)];
-  const appPath = (process as NodeJS.Process & { defaultApp?: boolean }).defaultApp ? (process.argv.slice(1).find((a) => !a.startsWith('-')) ?? null) : null;
+  const appPath = (process as NodeJS.Process & { defaultApp?: boolean }).defaultApp
+    ? (process.argv.slice(1).find((a) => !a.startsWith('-')) ?? null)
+    : null;
   return electronAgentInvocation(process.execPath, appPath, parentPid);
 }

@@ -21,7 +21,9 @@ export async function startAgentFor(command: string): Promise<CommandAgent | nul
   try {
     await client.ready;
   } catch (err) {
-    warn(`the administrator helper did not start (${err instanceof Error ? err.message : String(err)}); other users' processes stay unknown`);
+    warn(
+      `the administrator helper did not start (${err instanceof Error ? err.message : String(err)}); other users' processes stay unknown`,
+    );
     return null;
   }
   return {

@@ -51,14 +51,17 @@ describe('agent manager', () => {
       expect(codes(notices)).toEqual(['agent-started']);
       expect(sources).toEqual([manager.owners]);
       expect((await manager.owners.owners([11]))?.owners).toEqual([[11, [0]]]);
-
     } finally {
       manager.stop();
     }
   });
 
   it('a refused start is a notice and a failed state that may be tried again', async () => {
-    const { manager, notices, sources } = setup([process.execPath, '-e', "process.stderr.write('sudo: a password is required\\n'); process.exit(1)"]);
+    const { manager, notices, sources } = setup([
+      process.execPath,
+      '-e',
+      "process.stderr.write('sudo: a password is required\\n'); process.exit(1)",
+    ]);
     const status = await manager.elevate();
     expect(status.state).toBe('failed');
     expect(status.message).toMatch(/sudo needs a password/);
@@ -71,7 +74,11 @@ describe('agent manager', () => {
   });
 
   it('an agent that dies is a notice; the owner source is withdrawn and the choice can be made again', async () => {
-    const { manager, notices, sources } = setup([process.execPath, '-e', `${FAKE_AGENT}; setTimeout(() => process.exit(3), 300)`]);
+    const { manager, notices, sources } = setup([
+      process.execPath,
+      '-e',
+      `${FAKE_AGENT}; setTimeout(() => process.exit(3), 300)`,
+    ]);
     await manager.elevate();
     await new Promise<void>((r) => {
       const t = setInterval(() => {
@@ -113,7 +120,15 @@ describe('agent manager', () => {
   });
 
   it('no way to elevate: a failed state with the reason, nothing started', async () => {
-    const manager = createAgentManager({ invocation: () => ['x'], plan: async () => ({ available: false, reason: 'pkexec is not installed' }), log: () => {} });
-    expect(await manager.elevate()).toMatchObject({ state: 'failed', message: 'pkexec is not installed', elevation: { available: false, reason: 'pkexec is not installed' } });
+    const manager = createAgentManager({
+      invocation: () => ['x'],
+      plan: async () => ({ available: false, reason: 'pkexec is not installed' }),
+      log: () => {},
+    });
+    expect(await manager.elevate()).toMatchObject({
+      state: 'failed',
+      message: 'pkexec is not installed',
+      elevation: { available: false, reason: 'pkexec is not installed' },
+    });
   });
 });

@@ -80,14 +80,22 @@ export function createAgentManager(options: AgentManagerOptions): AgentManager {
         message = reason;
         if (wasRunning && !stopping) {
           log(`agent stopped: ${reason}`);
-          notice('warning', 'agent-stopped', `The NetLens administrator helper stopped (${reason}). Processes of other users are hidden again; "Show all processes…" starts it again.`);
+          notice(
+            'warning',
+            'agent-stopped',
+            `The NetLens administrator helper stopped (${reason}). Processes of other users are hidden again; "Show all processes…" starts it again.`,
+          );
         }
       },
       onRejected: (count) => {
         // One notice for the first, then one per tenfold: visible, never a flood.
         if (count >= rejectedNoticeAt * 10 || rejectedNoticeAt === 0) {
           rejectedNoticeAt = Math.max(1, count);
-          notice('warning', 'agent-rejected', `The NetLens administrator helper sent ${count} invalid message${count === 1 ? '' : 's'}; ${count === 1 ? 'it was' : 'they were'} ignored.`);
+          notice(
+            'warning',
+            'agent-rejected',
+            `The NetLens administrator helper sent ${count} invalid message${count === 1 ? '' : 's'}; ${count === 1 ? 'it was' : 'they were'} ignored.`,
+          );
         }
       },
     });
@@ -104,7 +112,11 @@ export function createAgentManager(options: AgentManagerOptions): AgentManager {
       state = 'failed';
       message = reason;
       log(`agent did not start: ${reason}`);
-      notice('warning', 'agent-refused', `NetLens could not start its administrator helper (${reason}); it carries on with the processes it can see.`);
+      notice(
+        'warning',
+        'agent-refused',
+        `NetLens could not start its administrator helper (${reason}); it carries on with the processes it can see.`,
+      );
     }
     return status();
   }

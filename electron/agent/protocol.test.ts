@@ -2,12 +2,24 @@
 // memory, and every message checked against its schema (version, method, extra keys, sizes, indices).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AGENT_PROTOCOL_VERSION, LineSplitter, MAX_INODES, checkResult, encodeLine, parseAgentMessage, parseAgentRequest } from './protocol.js';
+import {
+  AGENT_PROTOCOL_VERSION,
+  LineSplitter,
+  MAX_INODES,
+  checkResult,
+  encodeLine,
+  parseAgentMessage,
+  parseAgentRequest,
+} from './protocol.js';
 
 function split(chunks: Buffer[], max?: number) {
   const lines: string[] = [];
   let oversize = 0;
-  const s = new LineSplitter((l) => lines.push(l), () => oversize++, max);
+  const s = new LineSplitter(
+    (l) => lines.push(l),
+    () => oversize++,
+    max,
+  );
   for (const c of chunks) s.push(c);
   return { lines, oversize };
 }
@@ -32,7 +44,11 @@ describe('LineSplitter', () => {
   });
 
   it('keeps memory bounded by the cap when a newline never comes', () => {
-    const s = new LineSplitter(() => {}, () => {}, 1024);
+    const s = new LineSplitter(
+      () => {},
+      () => {},
+      1024,
+    );
     for (let i = 0; i < 1000; i++) s.push(Buffer.alloc(4096, 120));
     expect((s as unknown as { size: number }).size).toBe(0);
   });
@@ -46,7 +62,17 @@ describe('agent requests', () => {
     expect(ok({ method: 'kill', params: { pid: 42, startTime: 5, signal: 'TERM', elevate: false } }).ok).toBe(true);
     expect(ok({ method: 'capabilities', params: {} }).ok).toBe(true);
     expect(
-      ok({ method: 'closeConnection', params: { proto: 'tcp', family: 'inet', localAddress: '127.0.0.1', localPort: 1, remoteAddress: '127.0.0.1', remotePort: 2 } }).ok,
+      ok({
+        method: 'closeConnection',
+        params: {
+          proto: 'tcp',
+          family: 'inet',
+          localAddress: '127.0.0.1',
+          localPort: 1,
+          remoteAddress: '127.0.0.1',
+          remotePort: 2,
+        },
+      }).ok,
     ).toBe(true);
   });
 
@@ -60,7 +86,17 @@ describe('agent requests', () => {
       ok({ method: 'owners', params: { inodes: Array.from({ length: MAX_INODES + 1 }, (_, i) => i + 1) } }),
       ok({ method: 'kill', params: { pid: '1; rm -rf /', startTime: null, signal: 'TERM' } }),
       ok({ method: 'kill', params: { pid: 42, startTime: null, signal: 'HUP' } }),
-      ok({ method: 'closeConnection', params: { proto: 'tcp', family: 'inet', localAddress: '$(reboot)', localPort: 1, remoteAddress: '127.0.0.1', remotePort: 2 } }),
+      ok({
+        method: 'closeConnection',
+        params: {
+          proto: 'tcp',
+          family: 'inet',
+          localAddress: '$(reboot)',
+          localPort: 1,
+          remoteAddress: '127.0.0.1',
+          remotePort: 2,
+        },
+      }),
       parseAgentRequest(JSON.stringify({ v: 1, id: 0, method: 'capabilities', params: {} })),
       parseAgentRequest(JSON.stringify({ v: 1, id: 1, method: 'capabilities', params: {}, extra: true })),
     ];
@@ -78,7 +114,10 @@ describe('agent messages and results', () => {
     expect(parseAgentMessage(JSON.stringify({ v: 1, type: 'shell', cmd: 'x' })).ok).toBe(false);
     const proc = { pid: 9, name: 'sshd', cmdline: 'sshd -D', exe: '/usr/sbin/sshd', user: 'root', startTime: 1 };
     expect(checkResult('owners', { processes: [proc], owners: [[77, [0]]] }).ok).toBe(true);
-    expect(checkResult('owners', { processes: [proc], owners: [[77, [1]]] })).toEqual({ ok: false, error: 'owners result: index out of range' });
+    expect(checkResult('owners', { processes: [proc], owners: [[77, [1]]] })).toEqual({
+      ok: false,
+      error: 'owners result: index out of range',
+    });
     expect(checkResult('owners', { processes: [{ ...proc, pid: -1 }], owners: [] }).ok).toBe(false);
     expect(checkResult('kill', { outcome: 'exploded', message: '' }).ok).toBe(false);
     expect(checkResult('kill', { outcome: 'killed', message: 'ok' }).ok).toBe(true);

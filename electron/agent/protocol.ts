@@ -21,7 +21,12 @@ const version = v.literal(AGENT_PROTOCOL_VERSION);
 // Parent -> agent
 
 export const agentRequestSchema = v.variant('method', [
-  v.strictObject({ v: version, id, method: v.literal('owners'), params: v.strictObject({ inodes: v.pipe(v.array(inode), v.maxLength(MAX_INODES)) }) }),
+  v.strictObject({
+    v: version,
+    id,
+    method: v.literal('owners'),
+    params: v.strictObject({ inodes: v.pipe(v.array(inode), v.maxLength(MAX_INODES)) }),
+  }),
   v.strictObject({ v: version, id, method: v.literal('kill'), params: requestSchemas.kill }),
   v.strictObject({ v: version, id, method: v.literal('closeConnection'), params: requestSchemas.closeConnection }),
   v.strictObject({ v: version, id, method: v.literal('capabilities'), params: v.strictObject({}) }),
@@ -60,8 +65,15 @@ const resultSchemas = {
     message: text(2000),
     elevation: v.optional(capabilitySchema),
   }),
-  closeConnection: v.strictObject({ outcome: v.picklist(['closed', 'gone', 'denied', 'unsupported', 'failed']), message: text(2000) }),
-  capabilities: v.strictObject({ kill: capabilitySchema, killElevated: capabilitySchema, closeConnection: capabilitySchema }),
+  closeConnection: v.strictObject({
+    outcome: v.picklist(['closed', 'gone', 'denied', 'unsupported', 'failed']),
+    message: text(2000),
+  }),
+  capabilities: v.strictObject({
+    kill: capabilitySchema,
+    killElevated: capabilitySchema,
+    closeConnection: capabilitySchema,
+  }),
 } as const;
 
 export interface AgentResults {
@@ -73,7 +85,13 @@ export interface AgentResults {
 
 export const agentMessageSchema = v.variant('type', [
   /** The first line: who answers. */
-  v.strictObject({ v: version, type: v.literal('hello'), pid, uid: v.pipe(v.number(), v.integer(), v.minValue(-1)), appVersion: text(64) }),
+  v.strictObject({
+    v: version,
+    type: v.literal('hello'),
+    pid,
+    uid: v.pipe(v.number(), v.integer(), v.minValue(-1)),
+    appVersion: text(64),
+  }),
   v.strictObject({ v: version, type: v.literal('result'), id, ok: v.literal(true), result: v.unknown() }),
   v.strictObject({ v: version, type: v.literal('result'), id, ok: v.literal(false), error: text(2000) }),
   /** The agent refused a line of ours (counted on its side too). */
@@ -109,7 +127,8 @@ export function checkResult<M extends AgentMethod>(method: M, result: unknown): 
   if (!r.success) return { ok: false, error: `${method} result: ${describe(r.issues)}` };
   if (method === 'owners') {
     const o = r.output as InodeOwners;
-    if (o.owners.some(([, idx]) => idx.some((i) => i >= o.processes.length))) return { ok: false, error: 'owners result: index out of range' };
+    if (o.owners.some(([, idx]) => idx.some((i) => i >= o.processes.length)))
+      return { ok: false, error: 'owners result: index out of range' };
   }
   return { ok: true, value: r.output as AgentResults[M] };
 }

@@ -31,8 +31,12 @@ describe('every capture fixture', () => {
   });
 
   it('lists the supported formats for unknown text and for an unknown --format', () => {
-    expect(() => parseCapture('notes.txt', 'hello\nthis is a shopping list\n')).toThrow(/not recognised. Supported formats:\n.*windows-netstat-ano.*\n.*linux-netstat-tanp/);
-    expect(() => parseCapture('x.txt', fixture('linux/ip-route.centos-7.7.txt'), 'bogus')).toThrow(/Unknown format 'bogus'. Supported formats:[\s\S]*ss-tulpen/);
+    expect(() => parseCapture('notes.txt', 'hello\nthis is a shopping list\n')).toThrow(
+      /not recognised. Supported formats:\n.*windows-netstat-ano.*\n.*linux-netstat-tanp/,
+    );
+    expect(() => parseCapture('x.txt', fixture('linux/ip-route.centos-7.7.txt'), 'bogus')).toThrow(
+      /Unknown format 'bogus'. Supported formats:[\s\S]*ss-tulpen/,
+    );
   });
 
   it('parses with a forced format as with detection', () => {
@@ -48,7 +52,15 @@ function rowsOf<T>(file: string, format = 'auto'): T[] {
 describe('spot checks', () => {
   it('macOS netstat -anv: pid column from the header, tcp46 as inet6', () => {
     const rows = rowsOf<Connection>('macos/netstat-anv.osx-10.11-era.find-process.txt');
-    expect(rows[0]).toMatchObject({ proto: 'tcp', family: 'inet', localAddress: '10.16.43.243', localPort: 55669, remoteAddress: '10.20.13.51', remotePort: 8000, state: 'ESTABLISHED' });
+    expect(rows[0]).toMatchObject({
+      proto: 'tcp',
+      family: 'inet',
+      localAddress: '10.16.43.243',
+      localPort: 55669,
+      remoteAddress: '10.20.13.51',
+      remotePort: 8000,
+      state: 'ESTABLISHED',
+    });
     expect(rows[0]?.processes[0]?.pid).toBe(422);
     expect(rows[3]).toMatchObject({ family: 'inet6', localAddress: '::', localPort: 443, state: 'LISTEN' });
     expect(rows[3]?.processes[0]?.pid).toBe(61044);
@@ -57,7 +69,13 @@ describe('spot checks', () => {
   it('macOS 15 without a header: pid is field 11, not the rhiwat column (systeminformation #951)', () => {
     const rows = rowsOf<Connection>('macos/netstat-natvln-grep.macos-15.1.systeminformation-951.txt');
     expect(rows.map((r) => r.processes[0]?.pid)).toEqual([2903, 5767, 75236, 74164]);
-    expect(rows[0]).toMatchObject({ localAddress: '192.168.1.233', localPort: 52137, remoteAddress: '34.117.41.85', remotePort: 443, sendQ: 126 });
+    expect(rows[0]).toMatchObject({
+      localAddress: '192.168.1.233',
+      localPort: 52137,
+      remoteAddress: '34.117.41.85',
+      remotePort: 443,
+      sendQ: 126,
+    });
   });
 
   it('macOS netstat -anv with epid: the pid, not the epid', () => {
@@ -77,7 +95,12 @@ describe('spot checks', () => {
     const rows = rowsOf<NetInterface>('macos/netstat-ibn.macos-2026-excerpt.txt');
     const en0 = rows.find((r) => r.name === 'en0');
     expect(en0).toMatchObject({ index: 14, mac: 'a2:ed:bf:52:e6:9a', mtu: 1500, operState: 'up' });
-    expect(en0?.counters).toMatchObject({ rxPackets: 99467531, rxBytes: 35450763500, txPackets: 147862344, txBytes: 143748137992 });
+    expect(en0?.counters).toMatchObject({
+      rxPackets: 99467531,
+      rxBytes: 35450763500,
+      txPackets: 147862344,
+      txBytes: 143748137992,
+    });
     expect(en0?.addresses.map((a) => a.address)).toContain('192.168.0.107');
     expect(rows.find((r) => r.name === 'gif0')?.operState).toBe('down');
     const drops = rowsOf<NetInterface>('macos/netstat-ibdnW.gopsutil.txt').find((r) => r.name === 'en0');
@@ -86,7 +109,13 @@ describe('spot checks', () => {
 
   it('macOS netstat -rn: abbreviated networks, link# gateways', () => {
     const rows = rowsOf<Route>('macos/netstat-nr.macos-11plus-inet-only.vagrant-notes.txt');
-    expect(rows[0]).toMatchObject({ destination: '0.0.0.0', prefixLength: 0, gateway: '192.168.50.1', iface: 'en0', isDefault: true });
+    expect(rows[0]).toMatchObject({
+      destination: '0.0.0.0',
+      prefixLength: 0,
+      gateway: '192.168.50.1',
+      iface: 'en0',
+      isDefault: true,
+    });
     expect(rows[1]).toMatchObject({ destination: '127.0.0.0', prefixLength: 8 });
     expect(rows.find((r) => r.destination === '169.254.0.0')).toMatchObject({ prefixLength: 16, gateway: null });
     expect(rows.find((r) => r.destination === '224.0.0.0')).toMatchObject({ prefixLength: 4, type: 'multicast' });
@@ -104,12 +133,22 @@ describe('spot checks', () => {
 
   it('macOS netstat -g: families from the section titles', () => {
     const rows = rowsOf<MulticastGroup>('macos/netstat-g.macos-13-applesilicon.solo1d.txt');
-    expect(rows.map((r) => r.id)).toEqual(['anpi0|link|33:33:0:0:0:fb', 'anpi0|link|33:33:0:0:0:1', 'lo0|inet|224.0.0.251']);
+    expect(rows.map((r) => r.id)).toEqual([
+      'anpi0|link|33:33:0:0:0:fb',
+      'anpi0|link|33:33:0:0:0:1',
+      'lo0|inet|224.0.0.251',
+    ]);
   });
 
   it('Windows netstat -ano: UDP without state, bracketed IPv6 with zone, PID 0 owns nothing', () => {
     const rows = rowsOf<Connection>('windows/netstat-ano.win10.txt');
-    expect(rows[0]).toMatchObject({ proto: 'tcp', localAddress: '0.0.0.0', localPort: 135, state: 'LISTEN', ownerStatus: 'known' });
+    expect(rows[0]).toMatchObject({
+      proto: 'tcp',
+      localAddress: '0.0.0.0',
+      localPort: 135,
+      state: 'LISTEN',
+      ownerStatus: 'known',
+    });
     expect(rows[0]?.processes[0]?.pid).toBe(1712);
     const udp6 = rows.find((r) => r.proto === 'udp' && r.family === 'inet6' && r.localAddress.startsWith('fe80'));
     expect(udp6?.localAddress).toMatch(/^fe80:[0-9a-f:]+%\d+$/);
@@ -127,7 +166,13 @@ describe('spot checks', () => {
   it('Windows route print: persistent routes, wrapped IPv6 rows, On-link', () => {
     const rows = rowsOf<Route>('windows/route-print.win10.txt');
     expect(rows.filter((r) => r.table === 'persistent')).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ destination: '0.0.0.0', prefixLength: 0, gateway: '192.168.31.1', iface: '192.168.31.221', metric: 30 });
+    expect(rows[0]).toMatchObject({
+      destination: '0.0.0.0',
+      prefixLength: 0,
+      gateway: '192.168.31.1',
+      iface: '192.168.31.221',
+      metric: 30,
+    });
     const wrapped = rows.find((r) => r.destination === 'fe80::244e:2f1e:2096:62b2');
     expect(wrapped).toMatchObject({ family: 'inet6', prefixLength: 128, gateway: null, metric: 286, iface: '9' });
     expect(rows.filter((r) => r.family === 'inet6')).toHaveLength(26);
@@ -144,15 +189,27 @@ describe('spot checks', () => {
   it('FreeBSD netstat -an: unix section and the IPv4 wildcard', () => {
     const rows = rowsOf<Connection>('freebsd/netstat-an.freebsd-12.txt');
     expect(rows.filter((r) => r.proto === 'unix')).toHaveLength(14);
-    expect(rows.find((r) => r.path === '/var/run/devd.pipe')).toMatchObject({ socketType: 'STREAM', state: 'LISTENING' });
+    expect(rows.find((r) => r.path === '/var/run/devd.pipe')).toMatchObject({
+      socketType: 'STREAM',
+      state: 'LISTENING',
+    });
     expect(rows[2]).toMatchObject({ localAddress: '0.0.0.0', localPort: 22, state: 'LISTEN' });
   });
 
   it('Linux netstat -lnp: program names with spaces, unix paths, raw numeric state', () => {
     const rows = rowsOf<Connection>('linux/netstat-lnp.ubuntu-18.04-space.txt');
-    expect(rows.find((r) => r.localPort === 22 && r.family === 'inet')?.processes[0]).toMatchObject({ pid: 600, name: 'sshd: /usr/sbin' });
+    expect(rows.find((r) => r.localPort === 22 && r.family === 'inet')?.processes[0]).toMatchObject({
+      pid: 600,
+      name: 'sshd: /usr/sbin',
+    });
     const aeep = rowsOf<Connection>('linux/netstat-aeep.centos-7.7.txt');
-    expect(aeep[0]).toMatchObject({ localAddress: 'localhost', localPort: 25, user: 'root', inode: 22606, state: 'LISTEN' });
+    expect(aeep[0]).toMatchObject({
+      localAddress: 'localhost',
+      localPort: 25,
+      user: 'root',
+      inode: 22606,
+      state: 'LISTEN',
+    });
     expect(aeep.find((r) => r.proto === 'raw')?.state).toBe('UNCONN');
     const sshdUnix = aeep.find((r) => r.proto === 'unix' && r.inode === 63240);
     expect(sshdUnix?.processes[0]).toMatchObject({ pid: 6492, name: 'sshd: kbrazil' });
@@ -171,14 +228,33 @@ describe('spot checks', () => {
 
   it('ip route, ip -s link, route -6n, netstat -i', () => {
     const routes = rowsOf<Route>('linux/ip-route-show.ntc-linkdown.txt');
-    expect(routes[0]).toMatchObject({ destination: '0.0.0.0', gateway: '192.168.1.1', iface: 'enp0s25', protocol: 'dhcp', metric: 100, source: '192.168.1.19' });
+    expect(routes[0]).toMatchObject({
+      destination: '0.0.0.0',
+      gateway: '192.168.1.1',
+      iface: 'enp0s25',
+      protocol: 'dhcp',
+      metric: 100,
+      source: '192.168.1.19',
+    });
     expect(routes[2]?.flags).not.toContain('U');
     const links = rowsOf<NetInterface>('linux/ip-s-link.openstack-insights.txt');
-    expect(links.find((l) => l.name === 'eno1')?.counters).toMatchObject({ rxBytes: 108341661705196, rxPackets: 87334303936, rxDropped: 5632499, rxMulticast: 7110182 });
+    expect(links.find((l) => l.name === 'eno1')?.counters).toMatchObject({
+      rxBytes: 108341661705196,
+      rxPackets: 87334303936,
+      rxDropped: 5632499,
+      rxMulticast: 7110182,
+    });
     const v6 = rowsOf<Route>('linux/route-6n.centos-7.7.txt');
-    expect(v6.find((r) => r.gateway === 'fe80::feae:34ff:fea1:3a80')).toMatchObject({ destination: '2600:1700:bab0:d40::', prefixLength: 60, metric: 100 });
+    expect(v6.find((r) => r.gateway === 'fe80::feae:34ff:fea1:3a80')).toMatchObject({
+      destination: '2600:1700:bab0:d40::',
+      prefixLength: 60,
+      metric: 100,
+    });
     const ni = rowsOf<NetInterface>('linux/netstat-i.centos-7.7.txt');
-    expect(ni.find((i) => i.name === 'ens33')).toMatchObject({ mtu: 1500, flags: ['BROADCAST', 'MULTICAST', 'RUNNING', 'UP'] });
+    expect(ni.find((i) => i.name === 'ens33')).toMatchObject({
+      mtu: 1500,
+      flags: ['BROADCAST', 'MULTICAST', 'RUNNING', 'UP'],
+    });
   });
 
   it('ifconfig and ipconfig: addresses, masks and MACs', () => {
@@ -189,6 +265,11 @@ describe('spot checks', () => {
     expect(mac?.addresses).toContainEqual({ family: 'inet', address: '127.0.0.1', prefixLength: 8, scope: 'host' });
     const win = rowsOf<NetInterface>('windows/ipconfig.win2016.txt')[0];
     expect(win).toMatchObject({ name: 'Ethernet0', mac: '00:0c:29:d6:12:2e' });
-    expect(win?.addresses).toContainEqual({ family: 'inet', address: '192.168.22.153', prefixLength: 24, scope: 'global' });
+    expect(win?.addresses).toContainEqual({
+      family: 'inet',
+      address: '192.168.22.153',
+      prefixLength: 24,
+      scope: 'global',
+    });
   });
 });

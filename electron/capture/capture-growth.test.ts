@@ -14,8 +14,36 @@ for (const [file, format] of PARSED) if (!BY_FORMAT.has(format)) BY_FORMAT.set(f
 
 // Units repeated to make one long line each: the attack strings a ReDoS checker (recheck) found for the
 // patterns these parsers used, plus the shapes of the issue's own examples.
-const UNITS = [' ', '\t', ':', ':D', '::', '.', '. ', '%', '(', '(0 ', '0', '0 ', 'a', 'a ', '\t@', '=', ' =',
-  'flags=0<', 'OUTE\tPS ', 'ADAPTER\t', '[', '-', '/', 'inet ', '0/', 'x:x ', ') ', '\u00a0'];
+const UNITS = [
+  ' ',
+  '\t',
+  ':',
+  ':D',
+  '::',
+  '.',
+  '. ',
+  '%',
+  '(',
+  '(0 ',
+  '0',
+  '0 ',
+  'a',
+  'a ',
+  '\t@',
+  '=',
+  ' =',
+  'flags=0<',
+  'OUTE\tPS ',
+  'ADAPTER\t',
+  '[',
+  '-',
+  '/',
+  'inet ',
+  '0/',
+  'x:x ',
+  ') ',
+  '\u00a0',
+];
 
 function hostile(capture: string, size: number): string {
   const lines: string[] = [capture];
@@ -78,24 +106,43 @@ function growth(format: string, capture: string): { size: number; ratio: number 
   while (size < 64_000 && bestTime(() => parse(hostile(capture, size), format), 1) < 30) size *= 2;
   const small = hostile(capture, size);
   const large = hostile(capture, size * 2);
-  return { size, ratio: ratioOf(() => parse(small, format), () => parse(large, format)) };
+  return {
+    size,
+    ratio: ratioOf(
+      () => parse(small, format),
+      () => parse(large, format),
+    ),
+  };
 }
 
 describe('capture parsing time on hostile input', () => {
-  it.each([...BY_FORMAT.entries(), ['auto', 'windows/ipconfig.win10.txt']])('%s: doubling the input at most ~doubles the time', (format, file) => {
-    const { size, ratio } = growth(format, fixture(file));
-    expect(ratio, `${format}: long lines of ${size} characters`).toBeLessThan(LIMIT);
-  });
+  it.each([...BY_FORMAT.entries(), ['auto', 'windows/ipconfig.win10.txt']])(
+    '%s: doubling the input at most ~doubles the time',
+    (format, file) => {
+      const { size, ratio } = growth(format, fixture(file));
+      expect(ratio, `${format}: long lines of ${size} characters`).toBeLessThan(LIMIT);
+    },
+  );
 
   it("the issue's ipconfig capture (Windows IP Configuration, then a long run of spaces) grows linearly", () => {
     const text = (n: number) => `Windows IP Configuration\r\n\r\n${' '.repeat(n)}x`;
     const [small, large] = [text(200_000), text(400_000)];
-    expect(ratioOf(() => parse(small, 'auto'), () => parse(large, 'auto'))).toBeLessThan(LIMIT);
+    expect(
+      ratioOf(
+        () => parse(small, 'auto'),
+        () => parse(large, 'auto'),
+      ),
+    ).toBeLessThan(LIMIT);
   });
 
   it("the issue's netstat -s capture (Ip: then a line of numbers) grows linearly", () => {
     const text = (n: number) => `Ip:\n    ${'1 '.repeat(n)}\n`;
     const [small, large] = [text(100_000), text(200_000)];
-    expect(ratioOf(() => parse(small, 'auto'), () => parse(large, 'auto'))).toBeLessThan(LIMIT);
+    expect(
+      ratioOf(
+        () => parse(small, 'auto'),
+        () => parse(large, 'auto'),
+      ),
+    ).toBeLessThan(LIMIT);
   });
 });

@@ -10,15 +10,23 @@ import { createCollectors } from '../collectors/index.js';
 import { parseCapture } from './index.js';
 
 const linux = process.platform === 'linux';
-const hasTool = (tool: string): boolean => linux && spawnSync(tool, ['--version'], { stdio: 'ignore' }).error === undefined;
+const hasTool = (tool: string): boolean =>
+  linux && spawnSync(tool, ['--version'], { stdio: 'ignore' }).error === undefined;
 
 function key(c: Connection): string {
-  const pids = c.processes.map((p) => p.pid).sort((a, b) => a - b).join(',');
+  const pids = c.processes
+    .map((p) => p.pid)
+    .sort((a, b) => a - b)
+    .join(',');
   return `${c.proto} ${c.localAddress}:${c.localPort} ${c.remoteAddress}:${c.remotePort} ${c.state} [${pids}]`;
 }
 
 function captured(tool: 'ss' | 'netstat'): Set<string> {
-  const out = spawnSync(tool, ['-tanp'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C' } });
+  const out = spawnSync(tool, ['-tanp'], {
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+    env: { ...process.env, LC_ALL: 'C' },
+  });
   expect(out.error).toBeUndefined();
   const r = parseCapture(`${tool}-tanp.txt`, out.stdout);
   expect(r.format).toBe(tool === 'ss' ? 'ss-tanp' : 'linux-netstat-tanp');
@@ -49,7 +57,7 @@ describe.skipIf(!linux || !hasTool('ss') || !hasTool('netstat'))('live round tri
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  it('ss -tanp and netstat -tanp parse to the collector\'s TCP sockets', async () => {
+  it("ss -tanp and netstat -tanp parse to the collector's TCP sockets", async () => {
     const collectors = createCollectors('linux');
     const live = async (): Promise<Set<string>> => {
       const r = await collectors.connections.read();
@@ -78,14 +86,18 @@ describe.skipIf(!linux || !hasTool('ss') || !hasTool('netstat'))('live round tri
         expect([...netstat].sort()).toEqual([...before].sort());
       }
     }
-    if (!quiet) console.warn('capture round trip: the machine never stayed quiet; only the test\'s own sockets were compared');
+    if (!quiet)
+      console.warn("capture round trip: the machine never stayed quiet; only the test's own sockets were compared");
     collectors.connections.dispose?.();
   });
 });
 
 describe.skipIf(!linux || !hasTool('ip'))('live ip route text against ip -j route', () => {
   it('`ip route show table all` parses to the rows of its JSON form', () => {
-    for (const args of [['route', 'show', 'table', 'all'], ['-6', 'route', 'show', 'table', 'all']]) {
+    for (const args of [
+      ['route', 'show', 'table', 'all'],
+      ['-6', 'route', 'show', 'table', 'all'],
+    ]) {
       const text = spawnSync('ip', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout;
       const json = spawnSync('ip', ['-j', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout;
       const fromText = parseCapture('ip-route.txt', text);

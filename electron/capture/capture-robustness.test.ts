@@ -21,13 +21,29 @@ function mutate(text: string, muts: Mutation[]): string {
     const tokens = line.split(/(\s+)/);
     const t = m.at % Math.max(1, tokens.length);
     switch (m.kind % 7) {
-      case 0: lines[i] = line.slice(0, m.at % (line.length + 1)); break; // truncation
-      case 1: tokens.splice(t, 1); lines[i] = tokens.join(''); break; // deleted token
-      case 2: tokens.splice(t, 0, tokens[t] ?? ''); lines[i] = tokens.join(''); break; // duplicated token
-      case 3: lines[i] = line.slice(0, m.at % (line.length + 1)) + m.extra + line.slice(m.at % (line.length + 1)); break; // random bytes
-      case 4: lines.splice(i, 0, line); break; // duplicated line
-      case 5: lines.splice(i, 1); break; // deleted line
-      default: lines[i] = `${line}${lines[i + 1] ?? ''}`; lines.splice(i + 1, 1); // two lines glued
+      case 0:
+        lines[i] = line.slice(0, m.at % (line.length + 1));
+        break; // truncation
+      case 1:
+        tokens.splice(t, 1);
+        lines[i] = tokens.join('');
+        break; // deleted token
+      case 2:
+        tokens.splice(t, 0, tokens[t] ?? '');
+        lines[i] = tokens.join('');
+        break; // duplicated token
+      case 3:
+        lines[i] = line.slice(0, m.at % (line.length + 1)) + m.extra + line.slice(m.at % (line.length + 1));
+        break; // random bytes
+      case 4:
+        lines.splice(i, 0, line);
+        break; // duplicated line
+      case 5:
+        lines.splice(i, 1);
+        break; // deleted line
+      default:
+        lines[i] = `${line}${lines[i + 1] ?? ''}`;
+        lines.splice(i + 1, 1); // two lines glued
     }
   }
   return lines.join('\n');
@@ -37,32 +53,64 @@ const mutation = fc.record({
   kind: fc.nat(),
   line: fc.nat(),
   at: fc.nat(),
-  extra: fc.string({ unit: fc.oneof(fc.constantFrom(' ', '\t', ':', '.', '[', ']', '%', '/', '(', ')', '0', '9', 'f', '*', '-', '=', '\r', '\u0000', '\uFFFD', 'é'), fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c >= 0xd800 && c <= 0xdfff ? 0x41 : c))), maxLength: 12 }),
+  extra: fc.string({
+    unit: fc.oneof(
+      fc.constantFrom(
+        ' ',
+        '\t',
+        ':',
+        '.',
+        '[',
+        ']',
+        '%',
+        '/',
+        '(',
+        ')',
+        '0',
+        '9',
+        'f',
+        '*',
+        '-',
+        '=',
+        '\r',
+        '\u0000',
+        '\uFFFD',
+        'é',
+      ),
+      fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c >= 0xd800 && c <= 0xdfff ? 0x41 : c)),
+    ),
+    maxLength: 12,
+  }),
 });
 
 describe('mutated captures', () => {
   it('never throw with the format forced, and refuse only with their own messages when auto-detected', () => {
     let lines = 0;
     fc.assert(
-      fc.property(fc.nat(TEXTS.length - 1), fc.nat(FORMATS.length - 1), fc.array(mutation, { minLength: 1, maxLength: 8 }), (fi, fo, muts) => {
-        const { name, text } = TEXTS[fi] ?? { name: '', text: '' };
-        const mutated = mutate(text, muts);
-        lines += muts.length;
-        try {
-          const forced = parseCapture(name, mutated, FORMATS[fo]);
-          expect(Array.isArray(forced.rows)).toBe(true);
-        } catch (err) {
-          // Even with a format forced, an error text in place of a table is reported as such.
-          expect((err as Error).message).toMatch(/holds an error message/);
-        }
-        try {
-          detectFormat(mutated, name);
-          parseCapture(name, mutated);
-        } catch (err) {
-          expect(err).toBeInstanceOf(Error);
-          expect((err as Error).message).toMatch(OWN_MESSAGES);
-        }
-      }),
+      fc.property(
+        fc.nat(TEXTS.length - 1),
+        fc.nat(FORMATS.length - 1),
+        fc.array(mutation, { minLength: 1, maxLength: 8 }),
+        (fi, fo, muts) => {
+          const { name, text } = TEXTS[fi] ?? { name: '', text: '' };
+          const mutated = mutate(text, muts);
+          lines += muts.length;
+          try {
+            const forced = parseCapture(name, mutated, FORMATS[fo]);
+            expect(Array.isArray(forced.rows)).toBe(true);
+          } catch (err) {
+            // Even with a format forced, an error text in place of a table is reported as such.
+            expect((err as Error).message).toMatch(/holds an error message/);
+          }
+          try {
+            detectFormat(mutated, name);
+            parseCapture(name, mutated);
+          } catch (err) {
+            expect(err).toBeInstanceOf(Error);
+            expect((err as Error).message).toMatch(OWN_MESSAGES);
+          }
+        },
+      ),
       { numRuns: 4000, seed: 20261128 },
     );
     expect(lines).toBeGreaterThan(10_000);

@@ -12,7 +12,8 @@ let captureBook: NameBook | null = null;
 // The command starts the line or follows the first prompt character (`$ `, `# `, `C:\\>`, `PS C:\\>`) after
 // which a known tool name stands. Written so that no two quantifiers compete for the same characters: the
 // leftmost match is found in one pass (a lazy `.*?` prefix here was quadratic on a long first line).
-const PROMPT = /(?:^|[$#%>]\s*)(?:sudo\s+)?((?:netstat|nettop|ss|ip|route|ifconfig|ipconfig|cat|nstat|lsof|arp)(?:\s[^]*)?)$/i;
+const PROMPT =
+  /(?:^|[$#%>]\s*)(?:sudo\s+)?((?:netstat|nettop|ss|ip|route|ifconfig|ipconfig|cat|nstat|lsof|arp)(?:\s[^]*)?)$/i;
 
 /** A first line such as `$ netstat -anv`, `C:\>netstat -ano` or `root@host:/proc/net# cat raw` is the
  *  command, not output: it is removed, and kept as a hint (which /proc file, which ss protocol). */
@@ -79,7 +80,9 @@ export function parseCapture(name: string, text: string, format = 'auto'): Captu
   const ctx = captureContext(text, name);
   const complaint = errorText(ctx);
   if (complaint !== null) {
-    throw new Error(`${name || 'The capture'} holds an error message, not a table: "${complaint}"${/elevation|access is denied|permission|not permitted/i.test(complaint) ? ' (run the command again as administrator/root)' : ''}`);
+    throw new Error(
+      `${name || 'The capture'} holds an error message, not a table: "${complaint}"${/elevation|access is denied|permission|not permitted/i.test(complaint) ? ' (run the command again as administrator/root)' : ''}`,
+    );
   }
   let chosen: string;
   let parser: CaptureFormat | undefined;
@@ -87,9 +90,14 @@ export function parseCapture(name: string, text: string, format = 'auto'): Captu
     parser = FORMATS.find((f) => f.detect(ctx));
     if (!parser) {
       const foreign = FOREIGN_FORMATS.find((f) => f.detect(ctx));
-      if (foreign) throw new Error(`${name || 'The capture'} looks like ${foreign.description} (${foreign.name}), which holds no connections, routes, interfaces, statistics or multicast groups NetLens can show.`);
+      if (foreign)
+        throw new Error(
+          `${name || 'The capture'} looks like ${foreign.description} (${foreign.name}), which holds no connections, routes, interfaces, statistics or multicast groups NetLens can show.`,
+        );
       if (ctx.lines.length === 0) throw new Error(`${name || 'The capture'} is empty.`);
-      throw new Error(`The format of ${name || 'the capture'} was not recognised. Supported formats:\n${supportedList()}`);
+      throw new Error(
+        `The format of ${name || 'the capture'} was not recognised. Supported formats:\n${supportedList()}`,
+      );
     }
     chosen = parser.variant ? parser.variant(ctx) : parser.name;
   } else {
@@ -105,7 +113,13 @@ export function parseCapture(name: string, text: string, format = 'auto'): Captu
   if (result.rows.length === 0 && ctx.lines.length > 1 && diagnostics.skipped >= ctx.lines.length - 1) {
     diagnostics.notes.push(`no line could be read as ${chosen}: is this the right format?`);
   }
-  const captured = { label: name ? `${name} (${chosen})` : chosen, format: chosen, dataset: parser.dataset, rows: result.rows, diagnostics };
+  const captured = {
+    label: name ? `${name} (${chosen})` : chosen,
+    format: chosen,
+    dataset: parser.dataset,
+    rows: result.rows,
+    diagnostics,
+  };
   if (parser.dataset !== 'connections') return captured;
   // Service names and places (never host names: nobody resolves a capture's addresses).
   return { ...captured, names: (captureBook ??= new NameBook()).update(result.rows as Connection[]) };

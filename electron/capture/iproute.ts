@@ -7,8 +7,36 @@ import { parseIpJsonRoutes } from '../collectors/routes/linux.js';
 import { emptyInterface } from '../collectors/interfaces/darwin.js';
 import { textLines } from '../collectors/connections/endpoints.js';
 
-const ROUTE_TYPES = new Set(['unicast', 'local', 'broadcast', 'multicast', 'throw', 'unreachable', 'prohibit', 'blackhole', 'nat', 'anycast']);
-const KEYED = new Set(['via', 'dev', 'proto', 'scope', 'src', 'metric', 'table', 'mtu', 'pref', 'expires', 'realm', 'weight', 'advmss', 'hoplimit', 'initcwnd', 'onlink']);
+const ROUTE_TYPES = new Set([
+  'unicast',
+  'local',
+  'broadcast',
+  'multicast',
+  'throw',
+  'unreachable',
+  'prohibit',
+  'blackhole',
+  'nat',
+  'anycast',
+]);
+const KEYED = new Set([
+  'via',
+  'dev',
+  'proto',
+  'scope',
+  'src',
+  'metric',
+  'table',
+  'mtu',
+  'pref',
+  'expires',
+  'realm',
+  'weight',
+  'advmss',
+  'hoplimit',
+  'initcwnd',
+  'onlink',
+]);
 
 /** One `ip route` line (with its `nexthop` continuation lines) as an `ip -j route` object. */
 function routeObject(words: string[], nexthops: string[][]): Record<string, unknown> | null {
@@ -39,7 +67,8 @@ function routeObject(words: string[], nexthops: string[][]): Record<string, unkn
     }
   }
   e.flags = flags;
-  if (nexthops.length > 0) e.nexthops = nexthops.map((h) => routeObject(['unicast', dst, ...h.filter((x) => x !== 'nexthop')], []) ?? {});
+  if (nexthops.length > 0)
+    e.nexthops = nexthops.map((h) => routeObject(['unicast', dst, ...h.filter((x) => x !== 'nexthop')], []) ?? {});
   return e;
 }
 
@@ -70,7 +99,13 @@ export function parseIpRouteText(text: string, source = 'ip route'): DatasetResu
 
 const LINK_HEAD = /^(\d+):\s+([^:@\s]+)(?:@[^:\s]+)?:\s+<([^>]*)>(.*)$/;
 
-function counterRow(header: string, values: string, into: InterfaceCounters, d: ReturnType<typeof emptyDiagnostics>, source: string): void {
+function counterRow(
+  header: string,
+  values: string,
+  into: InterfaceCounters,
+  d: ReturnType<typeof emptyDiagnostics>,
+  source: string,
+): void {
   const rx = header.startsWith('RX');
   const names = header.replace(/^[RT]X:\s*/, '').split(/\s+/);
   const nums = values.trim().split(/\s+/);
@@ -79,8 +114,23 @@ function counterRow(header: string, values: string, into: InterfaceCounters, d: 
     if (v === undefined || !/^\d+$/.test(v)) return;
     const n = Number(v);
     const map: Record<string, keyof InterfaceCounters> = rx
-      ? { bytes: 'rxBytes', packets: 'rxPackets', errors: 'rxErrors', dropped: 'rxDropped', overrun: 'rxFifo', mcast: 'rxMulticast', missed: 'rxFifo' }
-      : { bytes: 'txBytes', packets: 'txPackets', errors: 'txErrors', dropped: 'txDropped', carrier: 'txCarrier', collsns: 'txCollisions' };
+      ? {
+          bytes: 'rxBytes',
+          packets: 'rxPackets',
+          errors: 'rxErrors',
+          dropped: 'rxDropped',
+          overrun: 'rxFifo',
+          mcast: 'rxMulticast',
+          missed: 'rxFifo',
+        }
+      : {
+          bytes: 'txBytes',
+          packets: 'txPackets',
+          errors: 'txErrors',
+          dropped: 'txDropped',
+          carrier: 'txCarrier',
+          collsns: 'txCollisions',
+        };
     const field = map[name];
     if (field) into[field] = n;
   });
@@ -128,7 +178,7 @@ export function parseIpLinkText(text: string, source = 'ip link'): DatasetResult
     }
     const link = /^link\/(\S+)(?:\s+([0-9a-f:]{17}))?/.exec(line);
     if (link) {
-      current.type = link[1] === 'ether' ? 'ether' : link[1] ?? null;
+      current.type = link[1] === 'ether' ? 'ether' : (link[1] ?? null);
       if (link[2] && link[1] !== 'loopback') current.mac = link[2];
       if (link[1] === 'loopback') current.mac = link[2] ?? null;
       continue;
@@ -140,7 +190,7 @@ export function parseIpLinkText(text: string, source = 'ip link'): DatasetResult
         family: addr[1] === 'inet6' ? 'inet6' : 'inet',
         address: addr[2] ?? '',
         prefixLength: addr[3] !== undefined ? Number(addr[3]) : null,
-        scope: scope[1] === 'universe' ? 'global' : scope[1] ?? null,
+        scope: scope[1] === 'universe' ? 'global' : (scope[1] ?? null),
       });
     }
     // valid_lft, alias, altname, vf and detail lines carry nothing a row holds.

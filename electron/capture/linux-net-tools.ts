@@ -5,7 +5,12 @@ import { lookup } from '../collectors/lookup.js';
 import type { Connection, DatasetResult, Diagnostics, NetInterface, Route } from '../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../shared/types.js';
 import {
-  makeConnection, normalizeTcpState, splitColonEndpoint, textLines, toCount, uniqueIds,
+  makeConnection,
+  normalizeTcpState,
+  splitColonEndpoint,
+  textLines,
+  toCount,
+  uniqueIds,
 } from '../collectors/connections/endpoints.js';
 import { routeId } from '../collectors/routes/linux.js';
 import { maskToPrefix } from '../collectors/routes/win32.js';
@@ -53,7 +58,12 @@ function parseInetRow(line: string, cols: InetColumns, rows: Connection[], d: Di
     }
     state = tcpState;
     rest.shift();
-  } else if (proto === 'raw' && word !== undefined && /^\d+$/.test(word) && rest.length > (cols.userInode ? 2 : 0) + (cols.pid ? 1 : 0) - 1) {
+  } else if (
+    proto === 'raw' &&
+    word !== undefined &&
+    /^\d+$/.test(word) &&
+    rest.length > (cols.userInode ? 2 : 0) + (cols.pid ? 1 : 0) - 1
+  ) {
     // net-tools prints the raw socket's kernel state as a number; 7 is TCP_CLOSE, i.e. unconnected.
     state = word === '7' ? 'UNCONN' : word === '1' ? 'ESTABLISHED' : `UNKNOWN(${word})`;
     rest.shift();
@@ -76,16 +86,26 @@ function parseInetRow(line: string, cols: InetColumns, rows: Connection[], d: Di
     processName = owner.name;
     if (pid === null) ownerStatus = state === 'TIME_WAIT' ? 'none' : 'denied';
   }
-  rows.push(makeConnection({
-    proto, family, local, remote, state,
-    recvQ: toCount(t[1]) ?? 0,
-    sendQ: toCount(t[2]) ?? 0,
-    user, inode, pid, processName,
-    ...(ownerStatus ? { ownerStatus } : {}),
-  }));
+  rows.push(
+    makeConnection({
+      proto,
+      family,
+      local,
+      remote,
+      state,
+      recvQ: toCount(t[1]) ?? 0,
+      sendQ: toCount(t[2]) ?? 0,
+      user,
+      inode,
+      pid,
+      processName,
+      ...(ownerStatus ? { ownerStatus } : {}),
+    }),
+  );
 }
 
-const UNIX_ROW = /^unix\s+(\d+)\s+\[([^\]]*)\]\s+(\S+)\s+(?:(LISTENING|CONNECTED|CONNECTING|DISCONNECTING|FREE|UNKNOWN)\s+)?(\d+)\s*(.*)$/;
+const UNIX_ROW =
+  /^unix\s+(\d+)\s+\[([^\]]*)\]\s+(\S+)\s+(?:(LISTENING|CONNECTED|CONNECTING|DISCONNECTING|FREE|UNKNOWN)\s+)?(\d+)\s*(.*)$/;
 
 /** `PID/Program` (or `-`) and the rest of a unix row: the program ends at the first run of spaces that is
  *  followed by `/` or `@`, is two or more long, or ends the line. One pass over the runs of spaces (a lazy
@@ -97,7 +117,8 @@ function splitOwnerColumn(rest: string): [owner: string, path: string] | null {
   spaces.lastIndex = lead[0].length;
   for (let m = spaces.exec(rest); m; m = spaces.exec(rest)) {
     const end = m.index + m[0].length;
-    if (m[0].length >= 2 || end === rest.length || rest[end] === '/' || rest[end] === '@') return [rest.slice(0, m.index), rest.slice(end)];
+    if (m[0].length >= 2 || end === rest.length || rest[end] === '/' || rest[end] === '@')
+      return [rest.slice(0, m.index), rest.slice(end)];
     if (lead[0] === '-') return null;
   }
   return null;
@@ -128,16 +149,21 @@ function parseUnixRow(line: string, cols: InetColumns, rows: Connection[], d: Di
   const flags = m[2] ?? '';
   const typeText = (m[3] ?? '').toUpperCase();
   const stateText = m[4];
-  rows.push(makeConnection({
-    proto: 'unix', family: 'unix',
-    local: { address: '', port: 0 }, remote: { address: '', port: 0 },
-    state: stateText ?? (flags.includes('ACC') ? 'LISTENING' : 'UNCONNECTED'),
-    inode: Number(m[5]),
-    pid, processName,
-    ...(ownerStatus ? { ownerStatus } : {}),
-    path: rest.trim(),
-    socketType: typeText,
-  }));
+  rows.push(
+    makeConnection({
+      proto: 'unix',
+      family: 'unix',
+      local: { address: '', port: 0 },
+      remote: { address: '', port: 0 },
+      state: stateText ?? (flags.includes('ACC') ? 'LISTENING' : 'UNCONNECTED'),
+      inode: Number(m[5]),
+      pid,
+      processName,
+      ...(ownerStatus ? { ownerStatus } : {}),
+      path: rest.trim(),
+      socketType: typeText,
+    }),
+  );
 }
 
 /** Parses Linux `netstat` socket listings (any of -t -u -w -x -a -l -n -p -e). */
@@ -175,7 +201,8 @@ export function parseLinuxNetstatConnections(text: string, source = 'netstat'): 
     if (line.startsWith('unix')) parseUnixRow(line, unixCols, rows, d, source);
     else parseInetRow(line, inetCols, rows, d, source);
   }
-  if (skippedOther > 0) d.notes.push(`also held ${skippedOther} rows of Bluetooth/IPX/AX.25 sockets, which are not shown`);
+  if (skippedOther > 0)
+    d.notes.push(`also held ${skippedOther} rows of Bluetooth/IPX/AX.25 sockets, which are not shown`);
   return { rows: uniqueIds(rows), diagnostics: d };
 }
 
@@ -205,7 +232,10 @@ export function parseLinuxRouteTable(text: string, source = 'route -n'): Dataset
       continue;
     }
     if (/^Destination\s/.test(line)) {
-      cols = line.replace('Next Hop', 'NextHop').split(/\s+/).map((c) => c.toLowerCase());
+      cols = line
+        .replace('Next Hop', 'NextHop')
+        .split(/\s+/)
+        .map((c) => c.toLowerCase());
       continue;
     }
     const t = line.split(/\s+/);
@@ -242,18 +272,45 @@ export function parseLinuxRouteTable(text: string, source = 'route -n'): Dataset
       continue;
     }
     const r: Omit<Route, 'id'> = {
-      family, destination, prefixLength, gateway, flags, metric, iface, table: 'main',
-      protocol: null, scope: null, source: null, type: routeType(flags, family, destination), isDefault: prefixLength === 0,
+      family,
+      destination,
+      prefixLength,
+      gateway,
+      flags,
+      metric,
+      iface,
+      table: 'main',
+      protocol: null,
+      scope: null,
+      source: null,
+      type: routeType(flags, family, destination),
+      isDefault: prefixLength === 0,
     };
     rows.push({ id: routeId(r), ...r });
   }
   return { rows: uniqueIds(rows), diagnostics: d };
 }
 
-const FLG: Record<string, string> = { B: 'BROADCAST', L: 'LOOPBACK', M: 'MULTICAST', R: 'RUNNING', U: 'UP', O: 'NOARP', P: 'POINTOPOINT', N: 'NOTRAILERS', A: 'ALLMULTI' };
+const FLG: Record<string, string> = {
+  B: 'BROADCAST',
+  L: 'LOOPBACK',
+  M: 'MULTICAST',
+  R: 'RUNNING',
+  U: 'UP',
+  O: 'NOARP',
+  P: 'POINTOPOINT',
+  N: 'NOTRAILERS',
+  A: 'ALLMULTI',
+};
 const NETSTAT_I: Record<string, keyof NetInterface['counters']> = {
-  'rx-ok': 'rxPackets', 'rx-err': 'rxErrors', 'rx-drp': 'rxDropped', 'rx-ovr': 'rxFifo',
-  'tx-ok': 'txPackets', 'tx-err': 'txErrors', 'tx-drp': 'txDropped', 'tx-ovr': 'txFifo',
+  'rx-ok': 'rxPackets',
+  'rx-err': 'rxErrors',
+  'rx-drp': 'rxDropped',
+  'rx-ovr': 'rxFifo',
+  'tx-ok': 'txPackets',
+  'tx-err': 'txErrors',
+  'tx-drp': 'txDropped',
+  'tx-ovr': 'txFifo',
 };
 
 /** Linux `netstat -i` (Kernel Interface table). */
@@ -275,7 +332,7 @@ export function parseLinuxNetstatInterfaces(text: string, source = 'netstat -i')
     }
     const name = t[0] ?? '';
     const row = emptyInterface(name);
-    const flagText = t.length === cols.length ? t[t.length - 1] ?? '' : '';
+    const flagText = t.length === cols.length ? (t[t.length - 1] ?? '') : '';
     row.flags = [...flagText].map((c) => lookup(FLG, c)).filter((f): f is string => f !== undefined);
     row.operState = row.flags.includes('UP') ? 'up' : 'down';
     if (row.flags.includes('LOOPBACK')) row.type = 'loopback';

@@ -34,7 +34,9 @@ describe('capture parsing off the host thread', () => {
     const parser = createCaptureParser({ workerPath: stuckPath, timeoutMs: 500 });
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 20);
-    await expect(parser.parse('hostile.txt', 'x', 'auto')).rejects.toThrow(/Reading hostile.txt took longer than 1 s and was stopped/);
+    await expect(parser.parse('hostile.txt', 'x', 'auto')).rejects.toThrow(
+      /Reading hostile.txt took longer than 1 s and was stopped/,
+    );
     clearInterval(ticker);
     expect(ticks).toBeGreaterThan(3); // the event loop ran while the worker spun
     expect(parser.running).toBe(0);
@@ -46,7 +48,9 @@ describe('capture parsing off the host thread', () => {
     const second = parser.parse('b.txt', 'x', 'auto');
     first.catch(() => undefined);
     second.catch(() => undefined);
-    await expect(parser.parse('c.txt', 'x', 'auto')).rejects.toThrow(/already reading 2 captures; open c.txt again when one has finished/);
+    await expect(parser.parse('c.txt', 'x', 'auto')).rejects.toThrow(
+      /already reading 2 captures; open c.txt again when one has finished/,
+    );
     expect(parser.running).toBe(2);
     await parser.close();
     await expect(first).rejects.toThrow(/stopped unexpectedly/);
@@ -57,6 +61,8 @@ describe('capture parsing off the host thread', () => {
     const hog = join(dir, 'hog.cjs');
     writeFileSync(hog, 'const keep = []; for (;;) keep.push(new Array(1e6).fill(1));\n');
     const parser = createCaptureParser({ workerPath: hog, maxHeapMb: 64 });
-    await expect(parser.parse('big.txt', 'x', 'auto')).rejects.toThrow(/Reading big.txt failed: it needed more memory than NetLens allows a capture/);
+    await expect(parser.parse('big.txt', 'x', 'auto')).rejects.toThrow(
+      /Reading big.txt failed: it needed more memory than NetLens allows a capture/,
+    );
   });
 });

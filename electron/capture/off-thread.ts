@@ -47,7 +47,9 @@ export function createCaptureParser(options: CaptureParserOptions): CaptureParse
     parse(name, text, format) {
       const label = name || 'the capture';
       if (workers.size >= maxConcurrent) {
-        return Promise.reject(new Error(`NetLens is already reading ${workers.size} captures; open ${label} again when one has finished.`));
+        return Promise.reject(
+          new Error(`NetLens is already reading ${workers.size} captures; open ${label} again when one has finished.`),
+        );
       }
       const worker = new Worker(options.workerPath, {
         workerData: { name, text, format } satisfies CaptureJob,
@@ -65,13 +67,22 @@ export function createCaptureParser(options: CaptureParserOptions): CaptureParse
           outcome();
         };
         const timer = setTimeout(() => {
-          settle(() => reject(new Error(`Reading ${label} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped; is it really a netstat, ss, ip or ipconfig capture?`)));
+          settle(() =>
+            reject(
+              new Error(
+                `Reading ${label} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped; is it really a netstat, ss, ip or ipconfig capture?`,
+              ),
+            ),
+          );
         }, timeoutMs);
         worker.on('message', (reply: CaptureReply) => {
           settle(() => (reply.ok ? resolve(reply.result) : reject(new Error(reply.error))));
         });
         worker.on('error', (err: Error & { code?: string }) => {
-          const why = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'it needed more memory than NetLens allows a capture' : err.message;
+          const why =
+            err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+              ? 'it needed more memory than NetLens allows a capture'
+              : err.message;
           settle(() => reject(new Error(`Reading ${label} failed: ${why}`)));
         });
         worker.on('exit', (code) => {

@@ -5,7 +5,11 @@ import { lookup } from '../collectors/lookup.js';
 import type { Connection, Counter, DatasetResult, InterfaceCounters, NetInterface } from '../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../shared/types.js';
 import {
-  makeConnection, normalizeTcpState, splitColonEndpoint, textLines, uniqueIds,
+  makeConnection,
+  normalizeTcpState,
+  splitColonEndpoint,
+  textLines,
+  uniqueIds,
 } from '../collectors/connections/endpoints.js';
 import { emptyInterface } from '../collectors/interfaces/darwin.js';
 import { parseIfInet6 } from '../collectors/interfaces/linux.js';
@@ -24,7 +28,12 @@ export function parseLsof(text: string, source = 'lsof -i'): DatasetResult<Conne
     const pid = Number(t[1]);
     const protoText = (t[typeAt + 3] ?? '').toUpperCase();
     const nameParts = t.slice(typeAt + 4);
-    if (typeAt < 0 || !Number.isInteger(pid) || (protoText !== 'TCP' && protoText !== 'UDP') || nameParts.length === 0) {
+    if (
+      typeAt < 0 ||
+      !Number.isInteger(pid) ||
+      (protoText !== 'TCP' && protoText !== 'UDP') ||
+      nameParts.length === 0
+    ) {
       recordSkip(d, source, raw, 'not an IPv4/IPv6 TCP or UDP file');
       continue;
     }
@@ -39,18 +48,45 @@ export function parseLsof(text: string, source = 'lsof -i'): DatasetResult<Conne
     }
     const stateText = /^\((.+)\)$/.exec(nameParts[1] ?? '')?.[1];
     const proto = protoText === 'TCP' ? 'tcp' : 'udp';
-    const state = proto === 'tcp'
-      ? normalizeTcpState(stateText ?? '') ?? stateText ?? 'UNKNOWN'
-      : remoteText === undefined ? 'UNCONN' : 'ESTABLISHED';
-    rows.push(makeConnection({
-      proto, family, local, remote, state, pid, processName: (t[0] ?? '').replace(/\\x20/g, ' '), user: t[2] ?? null,
-    }));
+    const state =
+      proto === 'tcp'
+        ? (normalizeTcpState(stateText ?? '') ?? stateText ?? 'UNKNOWN')
+        : remoteText === undefined
+          ? 'UNCONN'
+          : 'ESTABLISHED';
+    rows.push(
+      makeConnection({
+        proto,
+        family,
+        local,
+        remote,
+        state,
+        pid,
+        processName: (t[0] ?? '').replace(/\\x20/g, ' '),
+        user: t[2] ?? null,
+      }),
+    );
   }
   return { rows: uniqueIds(rows), diagnostics: d };
 }
 
 // nstat names are the /proc/net/snmp and netstat group glued to the field name (`TcpExtTCPHPHits`).
-const NSTAT_GROUPS = ['MPTcpExt', 'TcpExt', 'IpExt', 'IcmpMsg', 'UdpLite6', 'UdpLite', 'Icmp6', 'Udp6', 'Ip6', 'Icmp', 'Tcp', 'Udp', 'Ip', 'Sctp'];
+const NSTAT_GROUPS = [
+  'MPTcpExt',
+  'TcpExt',
+  'IpExt',
+  'IcmpMsg',
+  'UdpLite6',
+  'UdpLite',
+  'Icmp6',
+  'Udp6',
+  'Ip6',
+  'Icmp',
+  'Tcp',
+  'Udp',
+  'Ip',
+  'Sctp',
+];
 
 /** `nstat [-a] [-z]`: `Name value rate` lines after a `#kernel` line. */
 export function parseNstat(text: string, source = 'nstat'): DatasetResult<Counter> {
@@ -72,8 +108,23 @@ export function parseNstat(text: string, source = 'nstat'): DatasetResult<Counte
 }
 
 const IFCONFIG_COUNTERS: Record<string, Record<string, keyof InterfaceCounters>> = {
-  RX: { packets: 'rxPackets', bytes: 'rxBytes', errors: 'rxErrors', dropped: 'rxDropped', overruns: 'rxFifo', frame: 'rxFrame' },
-  TX: { packets: 'txPackets', bytes: 'txBytes', errors: 'txErrors', dropped: 'txDropped', overruns: 'txFifo', carrier: 'txCarrier', collisions: 'txCollisions' },
+  RX: {
+    packets: 'rxPackets',
+    bytes: 'rxBytes',
+    errors: 'rxErrors',
+    dropped: 'rxDropped',
+    overruns: 'rxFifo',
+    frame: 'rxFrame',
+  },
+  TX: {
+    packets: 'txPackets',
+    bytes: 'txBytes',
+    errors: 'txErrors',
+    dropped: 'txDropped',
+    overruns: 'txFifo',
+    carrier: 'txCarrier',
+    collisions: 'txCollisions',
+  },
 };
 
 function hexMaskPrefix(mask: string): number | null {
@@ -116,8 +167,18 @@ export function parseIfconfig(text: string, source = 'ifconfig'): DatasetResult<
     const line = raw.trim();
     let m: RegExpExecArray | null;
     if ((m = /^inet (?:addr:)?([\d.]+)(?:.*?(?:netmask|Mask:)\s*(\S+))?/.exec(line))) {
-      row.addresses.push({ family: 'inet', address: m[1] ?? '', prefixLength: m[2] ? hexMaskPrefix(m[2]) : null, scope: (m[1] ?? '').startsWith('127.') ? 'host' : 'global' });
-    } else if ((m = /^inet6 (?:addr:\s*)?([0-9a-f:]+)(?:%\S+)?(?:\/(\d+))?(?:.*?prefixlen (\d+))?(?:.*?(?:Scope:|scopeid 0x[0-9a-f]+<)(\w+))?/i.exec(line))) {
+      row.addresses.push({
+        family: 'inet',
+        address: m[1] ?? '',
+        prefixLength: m[2] ? hexMaskPrefix(m[2]) : null,
+        scope: (m[1] ?? '').startsWith('127.') ? 'host' : 'global',
+      });
+    } else if (
+      (m =
+        /^inet6 (?:addr:\s*)?([0-9a-f:]+)(?:%\S+)?(?:\/(\d+))?(?:.*?prefixlen (\d+))?(?:.*?(?:Scope:|scopeid 0x[0-9a-f]+<)(\w+))?/i.exec(
+          line,
+        ))
+    ) {
       const address = m[1] ?? '';
       const len = m[2] ?? m[3];
       const scope = (m[4] ?? (/^fe80/i.test(address) ? 'link' : address === '::1' ? 'host' : 'global')).toLowerCase();
@@ -157,7 +218,7 @@ function oldIfconfigHeader(raw: string): { name: string; encap: string; mac: str
   if (!m) return null;
   const words = raw.slice(m[0].length).trim().split(/\s+/);
   const hw = words.lastIndexOf('HWaddr');
-  const mac = hw >= 0 && hw === words.length - 2 ? words[hw + 1] ?? null : null;
+  const mac = hw >= 0 && hw === words.length - 2 ? (words[hw + 1] ?? null) : null;
   return { name: m[1] ?? '', encap: (mac !== null ? words.slice(0, hw) : words).join(' '), mac };
 }
 
@@ -210,14 +271,27 @@ export function parseIpconfig(text: string, source = 'ipconfig'): DatasetResult<
       row.carrier = false;
     } else if (key === 'physical address' && /^([0-9A-F]{2}-){5}[0-9A-F]{2}$/i.test(value)) {
       row.mac = value.replace(/-/g, ':').toLowerCase();
-    } else if ((key === 'ipv4 address' || key === 'ip address' || key === 'autoconfiguration ipv4 address') && /^[\d.]+$/.test(value)) {
-      row.addresses.push({ family: 'inet', address: value, prefixLength: null, scope: value.startsWith('169.254.') ? 'link' : 'global' });
+    } else if (
+      (key === 'ipv4 address' || key === 'ip address' || key === 'autoconfiguration ipv4 address') &&
+      /^[\d.]+$/.test(value)
+    ) {
+      row.addresses.push({
+        family: 'inet',
+        address: value,
+        prefixLength: null,
+        scope: value.startsWith('169.254.') ? 'link' : 'global',
+      });
     } else if (key === 'subnet mask') {
       const last = [...row.addresses].reverse().find((a) => a.family === 'inet');
       if (last && last.prefixLength === null) last.prefixLength = maskToPrefix(value);
     } else if (/ipv6 address$/.test(key) && value.includes(':')) {
       const address = withoutZone(value);
-      row.addresses.push({ family: 'inet6', address, prefixLength: null, scope: /^fe80/i.test(address) ? 'link' : 'global' });
+      row.addresses.push({
+        family: 'inet6',
+        address,
+        prefixLength: null,
+        scope: /^fe80/i.test(address) ? 'link' : 'global',
+      });
     }
   }
   return { rows, diagnostics: d };

@@ -8,16 +8,52 @@ import { lookup } from '../collectors/lookup.js';
 import type { Connection, DatasetResult, Diagnostics, ProcessInfo } from '../../shared/types.js';
 import { assignTraffic, emptyDiagnostics, recordSkip } from '../../shared/types.js';
 import {
-  familyOfAddress, makeConnection, normalizeTcpState, splitColonEndpoint, textLines, toCount, uniqueIds,
+  familyOfAddress,
+  makeConnection,
+  normalizeTcpState,
+  splitColonEndpoint,
+  textLines,
+  toCount,
+  uniqueIds,
 } from '../collectors/connections/endpoints.js';
-import { hasTcpInfo, parseTcpInfoText, TRAFFIC_NOTES, trafficGap, unknownTraffic } from '../collectors/connections/tcp-info.js';
+import {
+  hasTcpInfo,
+  parseTcpInfoText,
+  TRAFFIC_NOTES,
+  trafficGap,
+  unknownTraffic,
+} from '../collectors/connections/tcp-info.js';
 
 const INET_NETIDS: Record<string, 'tcp' | 'udp' | 'raw' | 'udplite'> = {
-  tcp: 'tcp', udp: 'udp', raw: 'raw', icmp6: 'raw', udplite: 'udplite', mptcp: 'tcp',
+  tcp: 'tcp',
+  udp: 'udp',
+  raw: 'raw',
+  icmp6: 'raw',
+  udplite: 'udplite',
+  mptcp: 'tcp',
 };
 const UNIX_NETIDS: Record<string, string> = { u_str: 'STREAM', u_dgr: 'DGRAM', u_seq: 'SEQPACKET' };
-const UNIX_STATES: Record<string, string> = { LISTEN: 'LISTENING', ESTAB: 'CONNECTED', UNCONN: 'UNCONNECTED', 'SYN-SENT': 'CONNECTING' };
-const SS_STATES = new Set(['ESTAB', 'LISTEN', 'UNCONN', 'TIME-WAIT', 'SYN-SENT', 'SYN-RECV', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'LAST-ACK', 'CLOSING', 'CLOSED', 'UNKNOWN']);
+const UNIX_STATES: Record<string, string> = {
+  LISTEN: 'LISTENING',
+  ESTAB: 'CONNECTED',
+  UNCONN: 'UNCONNECTED',
+  'SYN-SENT': 'CONNECTING',
+};
+const SS_STATES = new Set([
+  'ESTAB',
+  'LISTEN',
+  'UNCONN',
+  'TIME-WAIT',
+  'SYN-SENT',
+  'SYN-RECV',
+  'FIN-WAIT-1',
+  'FIN-WAIT-2',
+  'CLOSE-WAIT',
+  'LAST-ACK',
+  'CLOSING',
+  'CLOSED',
+  'UNKNOWN',
+]);
 
 /** `users:(("sshd",pid=1231,fd=3),("sshd",pid=1300,fd=4))`, or the old `users:(("sshd",1231,3))`. */
 export function parseSsUsers(text: string): ProcessInfo[] {
@@ -41,7 +77,8 @@ function layoutOf(t: string[], header: Layout | null): Layout {
   if (header) return header;
   // Headerless (-H): the first token tells which leading columns are there.
   const first = t[0] ?? '';
-  if (first in INET_NETIDS || first in UNIX_NETIDS || /^(nl|p_raw|p_dgr|v_str|v_dgr|tipc|xdp)$/.test(first)) return { netid: true, state: SS_STATES.has(t[1] ?? '') };
+  if (first in INET_NETIDS || first in UNIX_NETIDS || /^(nl|p_raw|p_dgr|v_str|v_dgr|tipc|xdp)$/.test(first))
+    return { netid: true, state: SS_STATES.has(t[1] ?? '') };
   return { netid: false, state: SS_STATES.has(first) };
 }
 
@@ -61,7 +98,12 @@ export function parseSs(text: string, source = 'ss', defaultProto: 'tcp' | 'udp'
     if (raw.trim() === '' || /^\s/.test(raw)) continue; // continuation lines (-i, -m) belong to the row above
     // ss wraps a row whose addresses do not fit the line width: they continue on the next, indented line.
     const next = lines[n + 1];
-    if (next !== undefined && /^\s/.test(next) && !/:/.test(raw.replace(/^\S+\s+\S+/, '')) && /^\s*\S(?:[^\s:]*:)+[^\s:]+\s+\S(?:[^\s:]*:)+[^\s:]/.test(next)) {
+    if (
+      next !== undefined &&
+      /^\s/.test(next) &&
+      !/:/.test(raw.replace(/^\S+\s+\S+/, '')) &&
+      /^\s*\S(?:[^\s:]*:)+[^\s:]+\s+\S(?:[^\s:]*:)+[^\s:]/.test(next)
+    ) {
       raw = `${raw.trimEnd()} ${next.trim()}`;
       n++;
     }
@@ -73,8 +115,8 @@ export function parseSs(text: string, source = 'ss', defaultProto: 'tcp' | 'udp'
     const t = line.split(/\s+/);
     const layout = layoutOf(t, header);
     let i = 0;
-    const netid = layout.netid ? t[i++] ?? '' : defaultProto;
-    const stateText = layout.state ? t[i++] ?? '' : null;
+    const netid = layout.netid ? (t[i++] ?? '') : defaultProto;
+    const stateText = layout.state ? (t[i++] ?? '') : null;
     const recvQ = toCount(t[i++]);
     const sendQ = toCount(t[i++]);
     if (recvQ === null || sendQ === null) {
@@ -91,11 +133,23 @@ export function parseSs(text: string, source = 'ss', defaultProto: 'tcp' | 'udp'
     if (unixType) {
       parseUnix(tail, unixType, stateText, recvQ, sendQ, rows, d, source, raw);
       const row = rows.at(-1);
-      if (traffic && row?.proto === 'unix' && row.bytesSent === undefined) assignTraffic(row, unknownTraffic(TRAFFIC_NOTES.unix));
+      if (traffic && row?.proto === 'unix' && row.bytesSent === undefined)
+        assignTraffic(row, unknownTraffic(TRAFFIC_NOTES.unix));
       continue;
     }
     const before = rows.length;
-    parseInet(tail, proto as 'tcp' | 'udp' | 'raw' | 'udplite', stateText, recvQ, sendQ, bracketStyle, rows, d, source, raw);
+    parseInet(
+      tail,
+      proto as 'tcp' | 'udp' | 'raw' | 'udplite',
+      stateText,
+      recvQ,
+      sendQ,
+      bracketStyle,
+      rows,
+      d,
+      source,
+      raw,
+    );
     const row = rows[before];
     if (traffic && row) {
       // The details: what follows the addresses on a one-line (-O) row, and the indented lines under it.
@@ -104,7 +158,8 @@ export function parseSs(text: string, source = 'ss', defaultProto: 'tcp' | 'udp'
       setCaptureTraffic(row, detail, d, source, raw);
     }
   }
-  for (const [netid, count] of others) d.notes.push(`also held ${count} ${netid} sockets (netlink, packet...), which are not connections`);
+  for (const [netid, count] of others)
+    d.notes.push(`also held ${count} ${netid} sockets (netlink, packet...), which are not connections`);
   return { rows: uniqueIds(rows), diagnostics: d };
 }
 
@@ -126,15 +181,29 @@ function extras(tokens: string[]): { processes: ProcessInfo[]; uid: number | nul
 }
 
 function parseInet(
-  tail: string[], proto: 'tcp' | 'udp' | 'raw' | 'udplite', stateText: string | null, recvQ: number, sendQ: number,
-  bracketStyle: boolean, rows: Connection[], d: Diagnostics, source: string, raw: string,
+  tail: string[],
+  proto: 'tcp' | 'udp' | 'raw' | 'udplite',
+  stateText: string | null,
+  recvQ: number,
+  sendQ: number,
+  bracketStyle: boolean,
+  rows: Connection[],
+  d: Diagnostics,
+  source: string,
+  raw: string,
 ): void {
   const localText = tail[0] ?? '';
   const peerText = tail[1] ?? '';
   const hostOf = (s: string): string => s.replace(/:[^:\]]*$/, '');
   const localHost = hostOf(localText);
   // `*` is the IPv4 wildcard in old ss and the dual-stack IPv6 wildcard in bracket-style ss.
-  const family = localHost.startsWith('[') ? 'inet6' : localHost === '*' ? (bracketStyle ? 'inet6' : 'inet') : familyOfAddress(withoutZone(localHost));
+  const family = localHost.startsWith('[')
+    ? 'inet6'
+    : localHost === '*'
+      ? bracketStyle
+        ? 'inet6'
+        : 'inet'
+      : familyOfAddress(withoutZone(localHost));
   const wildcard = family === 'inet6' ? '::' : '0.0.0.0';
   const local = splitColonEndpoint(localText, wildcard);
   const remote = splitColonEndpoint(peerText, wildcard);
@@ -144,8 +213,14 @@ function parseInet(
   }
   let state: string;
   if (stateText === null) state = 'UNKNOWN';
-  else if (proto === 'tcp') state = stateText === 'UNCONN' ? 'CLOSE' : normalizeTcpState(stateText) ?? stateText;
-  else state = stateText === 'ESTAB' ? 'ESTABLISHED' : stateText === 'UNCONN' ? 'UNCONN' : normalizeTcpState(stateText) ?? stateText;
+  else if (proto === 'tcp') state = stateText === 'UNCONN' ? 'CLOSE' : (normalizeTcpState(stateText) ?? stateText);
+  else
+    state =
+      stateText === 'ESTAB'
+        ? 'ESTABLISHED'
+        : stateText === 'UNCONN'
+          ? 'UNCONN'
+          : (normalizeTcpState(stateText) ?? stateText);
   const x = extras(tail.slice(2));
   const row = makeConnection({ proto, family, local, remote, state, recvQ, sendQ, uid: x.uid, inode: x.inode });
   row.processes = x.processes;
@@ -154,8 +229,15 @@ function parseInet(
 }
 
 function parseUnix(
-  tail: string[], socketType: string, stateText: string | null, recvQ: number, sendQ: number,
-  rows: Connection[], d: Diagnostics, source: string, raw: string,
+  tail: string[],
+  socketType: string,
+  stateText: string | null,
+  recvQ: number,
+  sendQ: number,
+  rows: Connection[],
+  d: Diagnostics,
+  source: string,
+  raw: string,
 ): void {
   // `path inode peer peer-inode`; an unnamed socket's path is `*`.
   const path = tail[0] ?? '';
@@ -166,10 +248,15 @@ function parseUnix(
   }
   const x = extras(tail.slice(4));
   const row = makeConnection({
-    proto: 'unix', family: 'unix',
-    local: { address: '', port: 0 }, remote: { address: '', port: 0 },
-    state: stateText === null ? 'UNKNOWN' : lookup(UNIX_STATES, stateText) ?? stateText,
-    recvQ, sendQ, inode, uid: x.uid,
+    proto: 'unix',
+    family: 'unix',
+    local: { address: '', port: 0 },
+    remote: { address: '', port: 0 },
+    state: stateText === null ? 'UNKNOWN' : (lookup(UNIX_STATES, stateText) ?? stateText),
+    recvQ,
+    sendQ,
+    inode,
+    uid: x.uid,
     path: path === '*' ? '' : path,
     socketType,
   });

@@ -9,7 +9,8 @@ import { unavailableCollector } from './run-command.js';
 import { withoutTraffic } from './connections/tcp-info.js';
 
 /** nettop (no root) has these counts; NetLens parses its output from captures and does not run it live yet. */
-const DARWIN_TRAFFIC_REASON = 'NetLens reads macOS traffic from saved nettop output (File → Open capture…), not live yet';
+const DARWIN_TRAFFIC_REASON =
+  'NetLens reads macOS traffic from saved nettop output (File → Open capture…), not live yet';
 
 export function createDarwinCollectors(): OsCollectors {
   return {

@@ -18,14 +18,19 @@ export interface CollectorOptions {
   names?: NamesCollector;
 }
 
-export function createCollectors(platform: NodeJS.Platform = process.platform, options: CollectorOptions = {}): Collectors {
+export function createCollectors(
+  platform: NodeJS.Platform = process.platform,
+  options: CollectorOptions = {},
+): Collectors {
   return withNames(createOsCollectors(platform, options), options.names);
 }
 
 function createOsCollectors(platform: NodeJS.Platform, options: CollectorOptions) {
   switch (platform) {
     case 'linux': {
-      const connections = new LinuxConnectionsCollector(options.privilegedOwners ? { privilegedOwners: options.privilegedOwners } : {});
+      const connections = new LinuxConnectionsCollector(
+        options.privilegedOwners ? { privilegedOwners: options.privilegedOwners } : {},
+      );
       return {
         connections,
         routes: new LinuxRoutesCollector(),

@@ -15,9 +15,22 @@ const TABLES: Record<number, readonly string[]> = {
 
 // Code page -> WHATWG label, for the pages TextDecoder handles itself.
 const LABELS: Record<number, string> = {
-  866: 'ibm866', 874: 'windows-874', 932: 'shift_jis', 936: 'gbk', 949: 'euc-kr', 950: 'big5',
-  1250: 'windows-1250', 1251: 'windows-1251', 1252: 'windows-1252', 1253: 'windows-1253', 1254: 'windows-1254',
-  1255: 'windows-1255', 1256: 'windows-1256', 1257: 'windows-1257', 1258: 'windows-1258', 65001: 'utf-8',
+  866: 'ibm866',
+  874: 'windows-874',
+  932: 'shift_jis',
+  936: 'gbk',
+  949: 'euc-kr',
+  950: 'big5',
+  1250: 'windows-1250',
+  1251: 'windows-1251',
+  1252: 'windows-1252',
+  1253: 'windows-1253',
+  1254: 'windows-1254',
+  1255: 'windows-1255',
+  1256: 'windows-1256',
+  1257: 'windows-1257',
+  1258: 'windows-1258',
+  65001: 'utf-8',
 };
 
 export function supportedCodePage(codePage: number): boolean {
@@ -28,7 +41,7 @@ export function decodeCodePage(bytes: Uint8Array, codePage: number): string {
   const table = TABLES[codePage];
   if (table) {
     let out = '';
-    for (const b of bytes) out += b < 0x80 ? String.fromCharCode(b) : table[b - 0x80] ?? '\ufffd';
+    for (const b of bytes) out += b < 0x80 ? String.fromCharCode(b) : (table[b - 0x80] ?? '\ufffd');
     return out;
   }
   const label = LABELS[codePage];
@@ -45,8 +58,10 @@ export function decodeCodePage(bytes: Uint8Array, codePage: number): string {
 /** Text of a saved capture whose encoding is unknown: UTF-16 with a BOM (PowerShell's `>`), UTF-8 when
  *  the bytes are valid UTF-8, otherwise the western OEM page 850 (a `netstat > file` from cmd.exe). */
 export function decodeCaptureBytes(bytes: Uint8Array): { text: string; encoding: string } {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
   } catch {

@@ -26,4 +26,5 @@ export function parseLstart(tokens: readonly string[]): number | null {
 /** PowerShell for a Win32_Process object `$p`: its creation time in whole ms, or $null. A subexpression
  *  $(...), because an `if` statement is not an expression: inside plain parentheses PowerShell would run
  *  `if` as a command and fail. */
-export const WINDOWS_START_MS = '$(if ($null -ne $p.CreationDate) { ([DateTimeOffset]$p.CreationDate).ToUnixTimeMilliseconds() } else { $null })';
+export const WINDOWS_START_MS =
+  '$(if ($null -ne $p.CreationDate) { ([DateTimeOffset]$p.CreationDate).ToUnixTimeMilliseconds() } else { $null })';

@@ -14,7 +14,10 @@ describe('runCommand', () => {
   });
 
   it('reports a missing tool and a failing tool', async () => {
-    expect(await runCommand('netlens-no-such-tool', [])).toEqual({ ok: false, error: 'netlens-no-such-tool is not installed' });
+    expect(await runCommand('netlens-no-such-tool', [])).toEqual({
+      ok: false,
+      error: 'netlens-no-such-tool is not installed',
+    });
     const fail = await runCommand('ls', ['/netlens/does/not/exist']);
     expect(fail.ok).toBe(false);
   });
@@ -27,7 +30,9 @@ describe('runCommand', () => {
       expect(r.rows.length).toBeGreaterThan(0);
     } else expect(r.diagnostics.missing[0]?.reason).toMatch(/not installed/);
     const missing = await commandCollector('netlens-no-such-tool', ['-x'], (t) => parseLinuxRouteTable(t)).read();
-    expect(missing.diagnostics.missing).toEqual([{ source: 'netlens-no-such-tool -x', reason: 'netlens-no-such-tool is not installed' }]);
+    expect(missing.diagnostics.missing).toEqual([
+      { source: 'netlens-no-such-tool -x', reason: 'netlens-no-such-tool is not installed' },
+    ]);
   });
 });
 

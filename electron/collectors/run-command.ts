@@ -22,13 +22,22 @@ export interface RunOptions {
 }
 
 export function runCommand(file: string, args: string[], options: RunOptions = {}): Promise<CommandResult> {
-  const { timeoutMs = 10_000, decode = (b: Buffer) => b.toString('utf8'), maxBytes = 64 * 1024 * 1024, stdoutFile } = options;
+  const {
+    timeoutMs = 10_000,
+    decode = (b: Buffer) => b.toString('utf8'),
+    maxBytes = 64 * 1024 * 1024,
+    stdoutFile,
+  } = options;
   return new Promise((resolve) => {
     let child;
     let outFd: number | null = null;
     try {
       if (stdoutFile !== undefined) outFd = fs.openSync(stdoutFile, 'w', 0o600);
-      child = spawn(file, args, { stdio: ['ignore', outFd ?? 'pipe', 'pipe'], windowsHide: true, env: { ...process.env, LC_ALL: 'C' } });
+      child = spawn(file, args, {
+        stdio: ['ignore', outFd ?? 'pipe', 'pipe'],
+        windowsHide: true,
+        env: { ...process.env, LC_ALL: 'C' },
+      });
     } catch (err) {
       resolve({ ok: false, error: `${file}: ${err instanceof Error ? err.message : String(err)}` });
       return;
@@ -71,7 +80,10 @@ export function runCommand(file: string, args: string[], options: RunOptions = {
             fs.closeSync(fd);
           }
         } catch (e) {
-          finish({ ok: false, error: `${file}: reading its output failed: ${e instanceof Error ? e.message : String(e)}` });
+          finish({
+            ok: false,
+            error: `${file}: reading its output failed: ${e instanceof Error ? e.message : String(e)}`,
+          });
           return;
         }
       }
@@ -80,7 +92,8 @@ export function runCommand(file: string, args: string[], options: RunOptions = {
       const stderr = Buffer.concat(err).toString('utf8').trim();
       // Some tools print a usable table and still exit non-zero (netstat on a partly unreadable /proc); a
       // non-zero exit with no output is a failure.
-      if (code !== 0 && text.trim() === '') finish({ ok: false, error: `${file} exited with ${code}${stderr ? `: ${stderr}` : ''}` });
+      if (code !== 0 && text.trim() === '')
+        finish({ ok: false, error: `${file} exited with ${code}${stderr ? `: ${stderr}` : ''}` });
       else finish({ ok: true, text, stderr });
     });
   });
@@ -100,7 +113,10 @@ export function unavailableCollector<Row>(source: string, reason: string): Colle
 
 /** A collector that runs one command per read and parses its text. */
 export function commandCollector<Row>(
-  file: string, args: string[], parse: (text: string) => DatasetResult<Row>, options: () => Promise<RunOptions> | RunOptions = () => ({}),
+  file: string,
+  args: string[],
+  parse: (text: string) => DatasetResult<Row>,
+  options: () => Promise<RunOptions> | RunOptions = () => ({}),
 ): Collector<Row> {
   const source = [file, ...args].join(' ');
   return {

@@ -35,7 +35,11 @@ export function takeReplies(buffer: string): { replies: PsResult[]; rest: string
     const last = chunk.split(/\r?\n/).pop() ?? '';
     try {
       const parsed = JSON.parse(last) as { ok?: boolean; value?: unknown; error?: string };
-      replies.push(parsed.ok ? { ok: true, value: parsed.value ?? null } : { ok: false, error: String(parsed.error ?? 'PowerShell error') });
+      replies.push(
+        parsed.ok
+          ? { ok: true, value: parsed.value ?? null }
+          : { ok: false, error: String(parsed.error ?? 'PowerShell error') },
+      );
     } catch {
       replies.push({ ok: false, error: `unreadable PowerShell reply: ${last.slice(0, 120)}` });
     }
@@ -56,7 +60,10 @@ export class PowerShellHelper {
   private current: Pending | null = null;
   private disposed = false;
 
-  constructor(private readonly timeoutMs = 20_000, private readonly executable = 'powershell.exe') {}
+  constructor(
+    private readonly timeoutMs = 20_000,
+    private readonly executable = 'powershell.exe',
+  ) {}
 
   run(script: string): Promise<PsResult> {
     if (this.disposed) return Promise.resolve({ ok: false, error: 'PowerShell helper was disposed' });
@@ -80,7 +87,10 @@ export class PowerShellHelper {
   private start(): ChildProcessWithoutNullStreams | null {
     if (this.child) return this.child;
     try {
-      const child = spawn(this.executable, ['-NoProfile', '-NonInteractive', '-Command', '-'], { windowsHide: true, stdio: 'pipe' });
+      const child = spawn(this.executable, ['-NoProfile', '-NonInteractive', '-Command', '-'], {
+        windowsHide: true,
+        stdio: 'pipe',
+      });
       child.stdout.setEncoding('utf8');
       child.stdout.on('data', (s: string) => this.onData(s));
       child.stderr.on('data', () => {});
@@ -145,7 +155,8 @@ export class PowerShellHelper {
 
 /** PowerShell's ConvertTo-Json writes a single object instead of a one-element array. */
 export function asArray(value: unknown): Record<string, unknown>[] {
-  if (Array.isArray(value)) return value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null);
+  if (Array.isArray(value))
+    return value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null);
   if (typeof value === 'object' && value !== null) return [value as Record<string, unknown>];
   return [];
 }

@@ -45,9 +45,13 @@ describe('OEM code pages', () => {
 
 describe('PowerShell helper framing', () => {
   it('splits replies at the delimiter, ignores noise before the JSON and keeps a partial reply', () => {
-    const out = 'WARNING: something\r\n{"ok":true,"value":[{"a":1}]}\r\n#NETLENS-END#\r\n{"ok":false,"error":"Access denied"}\n#NETLENS-END#\n{"ok":tr';
+    const out =
+      'WARNING: something\r\n{"ok":true,"value":[{"a":1}]}\r\n#NETLENS-END#\r\n{"ok":false,"error":"Access denied"}\n#NETLENS-END#\n{"ok":tr';
     const { replies, rest } = takeReplies(out);
-    expect(replies).toEqual([{ ok: true, value: [{ a: 1 }] }, { ok: false, error: 'Access denied' }]);
+    expect(replies).toEqual([
+      { ok: true, value: [{ a: 1 }] },
+      { ok: false, error: 'Access denied' },
+    ]);
     expect(rest).toBe('{"ok":tr');
     expect(takeReplies('garbage\n#NETLENS-END#\n').replies[0]).toMatchObject({ ok: false });
   });

@@ -14,16 +14,17 @@ import { withoutTraffic } from './connections/tcp-info.js';
 /** Windows keeps per-connection byte counts only once extended statistics are switched on for a connection,
  *  which SetPerTcpConnectionEStats allows administrators alone (ERROR_ACCESS_DENIED otherwise), and they
  *  count from then on, not since the connection opened. */
-export const WIN32_TRAFFIC_REASON = 'per-connection byte counts need administrator rights on Windows (GetPerTcpConnectionEStats after SetPerTcpConnectionEStats)';
+export const WIN32_TRAFFIC_REASON =
+  'per-connection byte counts need administrator rights on Windows (GetPerTcpConnectionEStats after SetPerTcpConnectionEStats)';
 
 export function createWin32Collectors(): OsCollectors {
   const ps = new PowerShellHelper();
   let codePage: Promise<number> | null = null;
   // Asked once: the OEM page only changes with the system locale, which needs a reboot.
   const oemCodePage = (): Promise<number> => {
-    codePage ??= ps.run('[System.Globalization.CultureInfo]::CurrentCulture.TextInfo.OEMCodePage').then((r) =>
-      r.ok && typeof r.value === 'number' && supportedCodePage(r.value) ? r.value : 437,
-    );
+    codePage ??= ps
+      .run('[System.Globalization.CultureInfo]::CurrentCulture.TextInfo.OEMCodePage')
+      .then((r) => (r.ok && typeof r.value === 'number' && supportedCodePage(r.value) ? r.value : 437));
     return codePage;
   };
   const connections = createWin32ConnectionsCollector(ps, oemCodePage);

@@ -15,14 +15,17 @@ export const agentCommand: Command = {
       const { values } = parseArgs({ args: argv, options: { parent: { type: 'string' } }, allowPositionals: false });
       if (values.parent !== undefined) {
         parentPid = Number(values.parent);
-        if (!Number.isSafeInteger(parentPid) || parentPid < 1) throw new Error(`--parent wants a pid, not ${JSON.stringify(values.parent)}`);
+        if (!Number.isSafeInteger(parentPid) || parentPid < 1)
+          throw new Error(`--parent wants a pid, not ${JSON.stringify(values.parent)}`);
       }
     } catch (err) {
       console.error(`netlens agent: ${err instanceof Error ? err.message : String(err)}`);
       return 2;
     }
     if (process.stdin.isTTY) {
-      console.error('netlens agent: this is the helper NetLens starts for "Show all processes…" and `dump --elevate`; it speaks a line protocol on stdin and is not for use by hand');
+      console.error(
+        'netlens agent: this is the helper NetLens starts for "Show all processes…" and `dump --elevate`; it speaks a line protocol on stdin and is not for use by hand',
+      );
       return 2;
     }
     const code = await runAgent({ input: process.stdin, output: process.stdout, parentPid, appVersion: APP_VERSION });

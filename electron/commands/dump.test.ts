@@ -34,7 +34,9 @@ describe.skipIf(process.platform !== 'linux')('netlens dump', () => {
     const port = (server.address() as net.AddressInfo).port;
     const { code, out } = await run(['connections']);
     expect(code).toBe(0);
-    expect(out).toMatch(/^Active Internet connections \(servers and established\)\nProto +Recv-Q +Send-Q +Local Address +Foreign Address +State +PID\/Program name/);
+    expect(out).toMatch(
+      /^Active Internet connections \(servers and established\)\nProto +Recv-Q +Send-Q +Local Address +Foreign Address +State +PID\/Program name/,
+    );
     const line = out.split('\n').find((l) => l.includes(`127.0.0.1:${port} `));
     expect(line).toMatch(new RegExp(`^tcp +0 +0 +127\\.0\\.0\\.1:${port} +0\\.0\\.0\\.0:\\* +LISTEN +${process.pid}/`));
   });
@@ -47,7 +49,9 @@ describe.skipIf(process.platform !== 'linux')('netlens dump', () => {
     expect(code).toBe(0);
     const lines = out.trimEnd().split('\r\n');
     const header = lines[0]!.split(',');
-    expect(header).toEqual(expect.arrayContaining(['proto', 'localAddress', 'localPort', 'state', 'processes', 'remoteCountry']));
+    expect(header).toEqual(
+      expect.arrayContaining(['proto', 'localAddress', 'localPort', 'state', 'processes', 'remoteCountry']),
+    );
     const mine = lines.find((l) => l.includes(`,127.0.0.1,${port},`));
     expect(mine).toBeDefined();
     expect(mine!.split(',')[header.indexOf('state')]).toBe('LISTEN');
@@ -76,7 +80,17 @@ describe.skipIf(process.platform !== 'linux')('netlens dump', () => {
     await once(client, 'connect');
     try {
       const rows = JSON.parse((await run(['connections', '--json'])).out) as (Connection & Record<string, unknown>)[];
-      for (const r of rows) expect(Object.keys(r)).toEqual(expect.arrayContaining(['localService', 'remoteService', 'remoteHost', 'remoteCountry', 'remoteAsn', 'remoteAsOrg']));
+      for (const r of rows)
+        expect(Object.keys(r)).toEqual(
+          expect.arrayContaining([
+            'localService',
+            'remoteService',
+            'remoteHost',
+            'remoteCountry',
+            'remoteAsn',
+            'remoteAsOrg',
+          ]),
+        );
       const mine = rows.find((r) => r.remotePort === port && r.remoteAddress === '127.0.0.1');
       expect(mine).toMatchObject({ remoteHost: null, remoteCountry: 'loopback', remoteAsn: null });
       const names = await run(['names']);
@@ -95,10 +109,15 @@ describe.skipIf(process.platform !== 'linux')('netlens dump', () => {
     const client = net.connect(port, '127.0.0.2');
     await once(client, 'connect');
     try {
-      const toPeer = (rows: (Connection & Record<string, unknown>)[]) => rows.find((r) => r.remoteAddress === '127.0.0.2' && r.remotePort === port);
-      const numeric = JSON.parse((await run(['connections', '--json', '--dns-server', dnsmasq.server])).out) as (Connection & Record<string, unknown>)[];
+      const toPeer = (rows: (Connection & Record<string, unknown>)[]) =>
+        rows.find((r) => r.remoteAddress === '127.0.0.2' && r.remotePort === port);
+      const numeric = JSON.parse(
+        (await run(['connections', '--json', '--dns-server', dnsmasq.server])).out,
+      ) as (Connection & Record<string, unknown>)[];
       expect(toPeer(numeric)).toMatchObject({ remoteHost: null, remoteCountry: 'loopback' });
-      const resolved = JSON.parse((await run(['connections', '--json', '--resolve', '--dns-server', dnsmasq.server])).out) as (Connection & Record<string, unknown>)[];
+      const resolved = JSON.parse(
+        (await run(['connections', '--json', '--resolve', '--dns-server', dnsmasq.server])).out,
+      ) as (Connection & Record<string, unknown>)[];
       expect(toPeer(resolved)).toMatchObject({ remoteHost: 'peer.names.test', remoteCountry: 'loopback' });
       const short = (await run(['connections', '--resolve', '--dns-server', dnsmasq.server])).out;
       expect(short).toMatch(new RegExp(` peer:${port} +ESTABLISHED `));

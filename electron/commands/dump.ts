@@ -6,7 +6,14 @@
 import { inertExcerpt } from '../../shared/inert-text.js';
 import { parseArgs } from 'node:util';
 import { connectionNames } from '../../shared/names.js';
-import { DATASETS, type AnyRow, type Connection, type Dataset, type Diagnostics, type NameEntry } from '../../shared/types.js';
+import {
+  DATASETS,
+  type AnyRow,
+  type Connection,
+  type Dataset,
+  type Diagnostics,
+  type NameEntry,
+} from '../../shared/types.js';
 import type { Command } from '../cli.js';
 import { createCollectors } from '../collectors/index.js';
 import { formatRows } from './text-table.js';
@@ -41,7 +48,16 @@ export const dumpCommand: Command = {
     try {
       parsed = parseArgs({
         args: argv,
-        options: { json: { type: 'boolean' }, format: { type: 'string' }, elevate: { type: 'boolean' }, host: { type: 'string' }, 'ssh-config': { type: 'string' }, resolve: { type: 'boolean' }, fqdn: { type: 'boolean' }, ...DNS_SERVER_OPTION },
+        options: {
+          json: { type: 'boolean' },
+          format: { type: 'string' },
+          elevate: { type: 'boolean' },
+          host: { type: 'string' },
+          'ssh-config': { type: 'string' },
+          resolve: { type: 'boolean' },
+          fqdn: { type: 'boolean' },
+          ...DNS_SERVER_OPTION,
+        },
         allowPositionals: true,
       });
     } catch (err) {
@@ -51,7 +67,9 @@ export const dumpCommand: Command = {
     const [dataset, ...extra] = parsed.positionals;
     const requested = parsed.values.format ?? (parsed.values.json ? 'json' : 'table');
     if (!(FORMATS as readonly string[]).includes(requested) || (parsed.values.json && requested !== 'json')) {
-      console.error(`netlens dump: --format is one of ${FORMATS.join(', ')}${parsed.values.json ? ' (and --json means json)' : ''}`);
+      console.error(
+        `netlens dump: --format is one of ${FORMATS.join(', ')}${parsed.values.json ? ' (and --json means json)' : ''}`,
+      );
       return 2;
     }
     const format = requested as DumpFormat;
@@ -62,8 +80,12 @@ export const dumpCommand: Command = {
     const { host, 'ssh-config': sshConfig, elevate } = parsed.values;
     const bad =
       host === undefined
-        ? sshConfig === undefined ? null : '--ssh-config goes with --host'
-        : elevate ? '--elevate is for this machine; on a remote host log in as root or allow sudo -n ss' : checkDestination(host);
+        ? sshConfig === undefined
+          ? null
+          : '--ssh-config goes with --host'
+        : elevate
+          ? '--elevate is for this machine; on a remote host log in as root or allow sudo -n ss'
+          : checkDestination(host);
     if (bad) {
       console.error(`netlens dump: ${bad}`);
       return 2;
@@ -78,9 +100,14 @@ export const dumpCommand: Command = {
     const resolve = parsed.values.resolve === true;
     const names = resolve ? NamesCollector.withResolver({ server, maxQueue: 65_536 }) : new NamesCollector();
     names.configure({ resolve, dnsServer: null });
-    const remote = host === undefined ? null : new RemoteHost({ destination: host, sshConfig, intervalMs: 1000, frames: 1, reconnect: false });
+    const remote =
+      host === undefined
+        ? null
+        : new RemoteHost({ destination: host, sshConfig, intervalMs: 1000, frames: 1, reconnect: false });
     const agent = elevate ? await startAgentFor('dump') : null;
-    const collectors = remote ? remoteCollectors(remote) : createCollectors(process.platform, { names, ...(agent ? { privilegedOwners: agent.owners } : {}) });
+    const collectors = remote
+      ? remoteCollectors(remote)
+      : createCollectors(process.platform, { names, ...(agent ? { privilegedOwners: agent.owners } : {}) });
     // Connections carry their traffic (bytes, TCP health; null where the OS keeps none).
     if (dataset === 'connections' || dataset === 'processes') collectors.connections.setExtras?.(['traffic']);
     try {
@@ -91,7 +118,8 @@ export const dumpCommand: Command = {
         await (names.book.hosts as HostResolver).settle();
         named = await collectors.names.read();
       }
-      const result = dataset === 'connections' ? connections! : dataset === 'names' ? named! : await collectors[dataset].read();
+      const result =
+        dataset === 'connections' ? connections! : dataset === 'names' ? named! : await collectors[dataset].read();
       let rows: AnyRow[] = result.rows;
       const lookup = new Map<string, NameEntry>((named?.rows ?? []).map((e) => [e.id, e]));
       if (dataset === 'connections' && format !== 'table') {
@@ -102,9 +130,14 @@ export const dumpCommand: Command = {
         const flat = flattenRows(rows);
         process.stdout.write(toCsv(flat.columns, flat.rows));
       } else {
-        process.stdout.write(format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : `${formatRows(dataset, rows as never, resolve ? { names: lookup, fqdn: parsed.values.fqdn === true } : undefined)}\n`);
+        process.stdout.write(
+          format === 'json'
+            ? `${JSON.stringify(rows, null, 2)}\n`
+            : `${formatRows(dataset, rows as never, resolve ? { names: lookup, fqdn: parsed.values.fqdn === true } : undefined)}\n`,
+        );
       }
-      for (const line of describeDiagnostics(result.diagnostics)) console.error(`netlens dump: ${inertExcerpt(line, 500)}`);
+      for (const line of describeDiagnostics(result.diagnostics))
+        console.error(`netlens dump: ${inertExcerpt(line, 500)}`);
       return 0;
     } catch (err) {
       // A remote host that cannot be read (refused key, no route, not Linux) is a message, not a crash.

@@ -16,7 +16,10 @@ const USAGE = 'history [--since DURATION|TIME] [--until …] [--changes] [--json
 
 /** OS strings (process names, unix paths) printed inert: no control or bidi characters reach the terminal. */
 function inert(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`,
+  );
 }
 
 function time(t: number | null): string {
@@ -26,20 +29,61 @@ function time(t: number | null): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-const endpoint = (address: string, port: number) => (address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`);
-const where = (c: RecordedConnection) => (c.proto === 'unix' ? c.path || '(unnamed)' : endpoint(c.localAddress, c.localPort));
-const owner = (c: RecordedConnection) => (c.pid === null ? c.process ?? '-' : `${c.pid}/${c.process ?? '?'}`);
+const endpoint = (address: string, port: number) =>
+  address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+const where = (c: RecordedConnection) =>
+  c.proto === 'unix' ? c.path || '(unnamed)' : endpoint(c.localAddress, c.localPort);
+const owner = (c: RecordedConnection) => (c.pid === null ? (c.process ?? '-') : `${c.pid}/${c.process ?? '?'}`);
 const ended = (c: RecordedConnection) => (c.closedAt !== null ? time(c.closedAt) : `open at ${time(c.lastSeen)}`);
 
-const CSV_HEADER = ['proto', 'family', 'local_address', 'local_port', 'remote_address', 'remote_port', 'states', 'listener', 'pid', 'process', 'user', 'exe', 'path', 'first_seen', 'last_seen', 'closed_at', 'bytes_sent', 'bytes_received'];
+const CSV_HEADER = [
+  'proto',
+  'family',
+  'local_address',
+  'local_port',
+  'remote_address',
+  'remote_port',
+  'states',
+  'listener',
+  'pid',
+  'process',
+  'user',
+  'exe',
+  'path',
+  'first_seen',
+  'last_seen',
+  'closed_at',
+  'bytes_sent',
+  'bytes_received',
+];
 
 function csv(rows: RecordedConnection[]): string {
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
   return [
     CSV_HEADER.join(','),
     ...rows.map((c) =>
-      [c.proto, c.family, c.localAddress, c.localPort, c.remoteAddress, c.remotePort, c.states.join(' '), c.listener ? 1 : 0, c.pid, c.process, c.user, c.exe, c.path,
-        iso(c.firstSeen), iso(c.lastSeen), iso(c.closedAt), c.bytesSent, c.bytesReceived].map(csvCell).join(','),
+      [
+        c.proto,
+        c.family,
+        c.localAddress,
+        c.localPort,
+        c.remoteAddress,
+        c.remotePort,
+        c.states.join(' '),
+        c.listener ? 1 : 0,
+        c.pid,
+        c.process,
+        c.user,
+        c.exe,
+        c.path,
+        iso(c.firstSeen),
+        iso(c.lastSeen),
+        iso(c.closedAt),
+        c.bytesSent,
+        c.bytesReceived,
+      ]
+        .map(csvCell)
+        .join(','),
     ),
   ].join('\n');
 }
@@ -50,34 +94,68 @@ function table(result: RecordedRows, from: number, to: number): string {
   out.push(
     ...columns(
       ['Proto', 'Local Address', 'Foreign Address', 'States', 'PID/Program name', 'First seen', 'Closed'],
-      inet.map((c) => [c.family === 'inet6' ? `${c.proto}6` : c.proto, inert(where(c)), c.proto === 'unix' ? '' : endpoint(c.remoteAddress, c.remotePort), c.states.join('>'), inert(owner(c)), time(c.firstSeen), ended(c)]),
+      inet.map((c) => [
+        c.family === 'inet6' ? `${c.proto}6` : c.proto,
+        inert(where(c)),
+        c.proto === 'unix' ? '' : endpoint(c.remoteAddress, c.remotePort),
+        c.states.join('>'),
+        inert(owner(c)),
+        time(c.firstSeen),
+        ended(c),
+      ]),
     ),
   );
   // Listener events, in time order: each listener's appearance and disappearance within the range.
   const events: [number, string[]][] = [];
   for (const l of result.rows.filter((c) => c.listener)) {
-    const cells = (what: string): string[] => [what, l.family === 'inet6' ? `${l.proto}6` : l.proto, inert(where(l)), inert(owner(l)), l.user === null ? '-' : inert(l.user)];
+    const cells = (what: string): string[] => [
+      what,
+      l.family === 'inet6' ? `${l.proto}6` : l.proto,
+      inert(where(l)),
+      inert(owner(l)),
+      l.user === null ? '-' : inert(l.user),
+    ];
     if (l.firstSeen >= from) events.push([l.firstSeen, [time(l.firstSeen), ...cells('listen')]]);
     if (l.closedAt !== null && l.closedAt <= to) events.push([l.closedAt, [time(l.closedAt), ...cells('closed')]]);
-    if (l.firstSeen < from && (l.closedAt === null || l.closedAt > to)) events.push([l.firstSeen, [time(l.firstSeen), ...cells('listening')]]);
+    if (l.firstSeen < from && (l.closedAt === null || l.closedAt > to))
+      events.push([l.firstSeen, [time(l.firstSeen), ...cells('listening')]]);
   }
   events.sort((a, b) => a[0] - b[0]);
   out.push('', 'Listener events');
-  out.push(...columns(['Time', 'Event', 'Proto', 'Local Address', 'PID/Program name', 'User'], events.map((e) => e[1])));
+  out.push(
+    ...columns(
+      ['Time', 'Event', 'Proto', 'Local Address', 'PID/Program name', 'User'],
+      events.map((e) => e[1]),
+    ),
+  );
   if (result.omitted > 0) out.push('', `(${result.omitted} more rows not shown: narrow --since/--until)`);
   return out.join('\n');
 }
 
 function changesText(c: ChangesSummary): string {
   const out = [`What changed from ${time(c.from)} to ${time(c.to)}`];
-  const section = (title: string, lines: string[]) => out.push('', `${title} (${lines.length})`, ...(lines.length ? lines.map((l) => `  ${l}`) : ['  none']));
-  const listener = (l: RecordedConnection) => `${l.family === 'inet6' ? `${l.proto}6` : l.proto} ${inert(where(l))}  ${inert(owner(l))}  since ${time(l.firstSeen)}`;
+  const section = (title: string, lines: string[]) =>
+    out.push('', `${title} (${lines.length})`, ...(lines.length ? lines.map((l) => `  ${l}`) : ['  none']));
+  const listener = (l: RecordedConnection) =>
+    `${l.family === 'inet6' ? `${l.proto}6` : l.proto} ${inert(where(l))}  ${inert(owner(l))}  since ${time(l.firstSeen)}`;
   section('New listeners', c.newListeners.map(listener));
-  section('Gone listeners', c.goneListeners.map((l) => `${listener(l)}  until ${ended(l)}`));
-  section('New remote hosts', c.newRemoteHosts.map((h) => `${h.address}  (${h.network})  ${inert(h.process ?? '-')}  first ${time(h.firstSeen)}`));
+  section(
+    'Gone listeners',
+    c.goneListeners.map((l) => `${listener(l)}  until ${ended(l)}`),
+  );
+  section(
+    'New remote hosts',
+    c.newRemoteHosts.map((h) => `${h.address}  (${h.network})  ${inert(h.process ?? '-')}  first ${time(h.firstSeen)}`),
+  );
   section('New networks', c.newNetworks);
-  section('Processes that started using the network', c.startedProcesses.map((p) => `${inert(p.process)}  first ${time(p.firstSeen)}`));
-  section('Processes that stopped using the network', c.stoppedProcesses.map((p) => `${inert(p.process)}  last ${time(p.lastSeen)}`));
+  section(
+    'Processes that started using the network',
+    c.startedProcesses.map((p) => `${inert(p.process)}  first ${time(p.firstSeen)}`),
+  );
+  section(
+    'Processes that stopped using the network',
+    c.stoppedProcesses.map((p) => `${inert(p.process)}  last ${time(p.lastSeen)}`),
+  );
   return out.join('\n');
 }
 
@@ -119,7 +197,9 @@ export const historyCommand: Command = {
     }
     const file = values.db ?? recordFile(defaultDataDir());
     if (!existsSync(file)) {
-      console.error(`netlens history: no record at ${file} (NetLens records while the desktop app or \`netlens web\` runs)`);
+      console.error(
+        `netlens history: no record at ${file} (NetLens records while the desktop app or \`netlens web\` runs)`,
+      );
       return 1;
     }
     let opened;

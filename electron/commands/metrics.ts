@@ -79,10 +79,14 @@ export const metricsCommand: Command = {
     if (server.token === null) {
       console.log('Loopback only: no token needed. Press Ctrl+C to stop.');
     } else {
-      console.warn(`WARNING: --host ${host} exposes this machine's connections, interfaces and counters beyond it; the token is required.`);
+      console.warn(
+        `WARNING: --host ${host} exposes this machine's connections, interfaces and counters beyond it; the token is required.`,
+      );
       if (values['token-file'] !== undefined) console.log(`Bearer token: in ${values['token-file']}`);
       else console.log(`Bearer token: ${server.token}`);
-      console.log('Send it as "Authorization: Bearer <token>" (Prometheus: authorization.credentials). Press Ctrl+C to stop.');
+      console.log(
+        'Send it as "Authorization: Bearer <token>" (Prometheus: authorization.credentials). Press Ctrl+C to stop.',
+      );
     }
     const running = server;
     const stop = () => {

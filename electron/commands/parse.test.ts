@@ -26,7 +26,9 @@ describe('netlens parse', () => {
 
   it('prints JSON rows with --json and honours --format', async () => {
     const io = capture();
-    expect(await parseCommand.run([file('linux/ss-tupna.rhel-insights.txt'), '--json', '--format', 'ss-tulpen'])).toBe(0);
+    expect(await parseCommand.run([file('linux/ss-tupna.rhel-insights.txt'), '--json', '--format', 'ss-tulpen'])).toBe(
+      0,
+    );
     const result = JSON.parse(io.out.join('\n')) as { format: string; dataset: string; rows: unknown[] };
     expect(result).toMatchObject({ format: 'ss-tulpen', dataset: 'connections' });
     expect(result.rows).toHaveLength(33);
@@ -37,8 +39,18 @@ describe('netlens parse', () => {
     expect(await parseCommand.run([file('names/ss-tn.public-peers.txt'), '--json'])).toBe(0);
     const rows = (JSON.parse(io.out.join('\n')) as { rows: Record<string, unknown>[] }).rows;
     const peer = (address: string) => rows.find((r) => r.remoteAddress === address);
-    expect(peer('8.8.8.8')).toMatchObject({ remoteService: 'domain', remoteHost: null, remoteCountry: 'US', remoteAsn: 15169, remoteAsOrg: 'Google LLC' });
-    expect(peer('2001:4860:4860::8888')).toMatchObject({ remoteService: 'https', remoteCountry: 'US', remoteAsn: 15169 });
+    expect(peer('8.8.8.8')).toMatchObject({
+      remoteService: 'domain',
+      remoteHost: null,
+      remoteCountry: 'US',
+      remoteAsn: 15169,
+      remoteAsOrg: 'Google LLC',
+    });
+    expect(peer('2001:4860:4860::8888')).toMatchObject({
+      remoteService: 'https',
+      remoteCountry: 'US',
+      remoteAsn: 15169,
+    });
     expect(peer('1.1.1.1')).toMatchObject({ remoteAsn: 13335 });
     expect(peer('100.64.3.4')).toMatchObject({ remoteService: 'ssh', remoteCountry: 'CGNAT', remoteAsn: null });
     expect(peer('127.0.0.1')).toMatchObject({ localService: null, remoteCountry: 'loopback' });
@@ -47,7 +59,10 @@ describe('netlens parse', () => {
     io.out.length = 0;
     expect(await parseCommand.run([file('linux/ss-tupna.rhel-insights.txt'), '--json'])).toBe(0);
     const real = (JSON.parse(io.out.join('\n')) as { rows: Record<string, unknown>[] }).rows;
-    expect(real.find((r) => r.remoteAddress === '74.125.200.17')).toMatchObject({ remoteService: 'https', remoteAsn: 15169 });
+    expect(real.find((r) => r.remoteAddress === '74.125.200.17')).toMatchObject({
+      remoteService: 'https',
+      remoteAsn: 15169,
+    });
   });
 
   it('fails clearly on an error text, an unknown format name and a missing file', async () => {

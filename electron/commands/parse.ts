@@ -18,7 +18,11 @@ export const parseCommand: Command = {
   async run(argv) {
     let parsed;
     try {
-      parsed = parseArgs({ args: argv, options: { json: { type: 'boolean' }, format: { type: 'string', default: 'auto' } }, allowPositionals: true });
+      parsed = parseArgs({
+        args: argv,
+        options: { json: { type: 'boolean' }, format: { type: 'string', default: 'auto' } },
+        allowPositionals: true,
+      });
     } catch (err) {
       console.error(`netlens parse: ${err instanceof Error ? err.message : String(err)}`);
       return 2;
@@ -47,15 +51,24 @@ export const parseCommand: Command = {
       // Connections carry their service names and places, as `netlens dump connections --json` rows do.
       const { names, ...rest } = result;
       const lookup = new Map((names ?? []).map((e) => [e.id, e]));
-      const rows = result.dataset === 'connections' ? (result.rows as Connection[]).map((r) => ({ ...r, ...connectionNames(lookup, r) })) : result.rows;
+      const rows =
+        result.dataset === 'connections'
+          ? (result.rows as Connection[]).map((r) => ({ ...r, ...connectionNames(lookup, r) }))
+          : result.rows;
       console.log(JSON.stringify({ ...rest, rows }, null, 2));
       return 0;
     }
-    console.log(`${inertText(basename(file))}: ${result.format} (${result.dataset}, ${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`);
+    console.log(
+      `${inertText(basename(file))}: ${result.format} (${result.dataset}, ${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`,
+    );
     console.log(formatRows(result.dataset as Dataset, result.rows as RowTypes[Dataset][]));
     const d = result.diagnostics;
     const remarks = [
-      ...(d.skipped > 0 ? [`${d.skipped} line(s) could not be read, e.g. ${d.samples.map((s) => `"${s.line}" (${s.reason})`).join('; ')}`] : []),
+      ...(d.skipped > 0
+        ? [
+            `${d.skipped} line(s) could not be read, e.g. ${d.samples.map((s) => `"${s.line}" (${s.reason})`).join('; ')}`,
+          ]
+        : []),
       ...d.missing.map((m) => `${m.source}: ${m.reason}`),
       ...d.notes,
     ];
@@ -86,7 +99,8 @@ async function readCapture(file: string): Promise<{ ok: true; bytes: Buffer } | 
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
     }
-    if (total > MAX_CAPTURE_BYTES) return { ok: false, error: `${file} is larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MB` };
+    if (total > MAX_CAPTURE_BYTES)
+      return { ok: false, error: `${file} is larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MB` };
     return { ok: true, bytes: Buffer.concat(chunks, total) };
   } catch (err) {
     return { ok: false, error: `cannot read ${file}: ${reason(err)}` };

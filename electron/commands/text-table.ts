@@ -2,7 +2,17 @@
 // Shared by `netlens dump` (live rows) and `netlens parse` (rows from a saved file).
 import { inertText } from '../../shared/inert-text.js';
 import { networkText, remoteEntry, serviceName, shortHost, type NameLookup } from '../../shared/names.js';
-import type { Connection, Counter, Dataset, MulticastGroup, NameEntry, NetInterface, ProcessTraffic, Route, RowTypes } from '../../shared/types.js';
+import type {
+  Connection,
+  Counter,
+  Dataset,
+  MulticastGroup,
+  NameEntry,
+  NetInterface,
+  ProcessTraffic,
+  Route,
+  RowTypes,
+} from '../../shared/types.js';
 
 /** Left-aligned columns, each as wide as its widest cell, two spaces apart; trailing spaces trimmed. */
 export function columns(header: readonly string[], rawBody: readonly (readonly string[])[]): string[] {
@@ -57,7 +67,9 @@ function formatConnections(rows: readonly Connection[], names?: TextNames): stri
         r.family === 'inet6' ? `${r.proto}6` : r.proto,
         String(r.recvQ),
         String(r.sendQ),
-        names && r.proto !== 'raw' ? namedEndpoint(r, true, names) : endpoint(r.localAddress, r.localPort, r.proto !== 'raw'),
+        names && r.proto !== 'raw'
+          ? namedEndpoint(r, true, names)
+          : endpoint(r.localAddress, r.localPort, r.proto !== 'raw'),
         names && r.proto !== 'raw' ? namedEndpoint(r, false, names) : endpoint(r.remoteAddress, r.remotePort, true),
         r.state,
         owner(r),
@@ -69,7 +81,14 @@ function formatConnections(rows: readonly Connection[], names?: TextNames): stri
     out.push(
       ...columns(
         ['Proto', 'Type', 'State', 'I-Node', 'PID/Program name', 'Path'],
-        unix.map((r) => ['unix', r.socketType ?? '', r.state, r.inode === null ? '-' : String(r.inode), owner(r), r.path ?? '']),
+        unix.map((r) => [
+          'unix',
+          r.socketType ?? '',
+          r.state,
+          r.inode === null ? '-' : String(r.inode),
+          owner(r),
+          r.path ?? '',
+        ]),
       ),
     );
   }
@@ -88,7 +107,16 @@ function formatRoutes(rows: readonly Route[]): string {
   out.push(
     ...columns(
       ['Destination', 'Gateway', 'Genmask', 'Flags', 'Metric', 'Iface', 'Table', 'Type'],
-      v4.map((r) => [r.destination, r.gateway ?? '0.0.0.0', netmask(r.prefixLength), r.flags, String(r.metric ?? 0), r.iface ?? '*', r.table, r.type]),
+      v4.map((r) => [
+        r.destination,
+        r.gateway ?? '0.0.0.0',
+        netmask(r.prefixLength),
+        r.flags,
+        String(r.metric ?? 0),
+        r.iface ?? '*',
+        r.table,
+        r.type,
+      ]),
     ),
   );
   if (v6.length > 0) {
@@ -96,7 +124,15 @@ function formatRoutes(rows: readonly Route[]): string {
     out.push(
       ...columns(
         ['Destination', 'Next Hop', 'Flag', 'Met', 'If', 'Table', 'Type'],
-        v6.map((r) => [`${r.destination}/${r.prefixLength}`, r.gateway ?? '::', r.flags, String(r.metric ?? 0), r.iface ?? '*', r.table, r.type]),
+        v6.map((r) => [
+          `${r.destination}/${r.prefixLength}`,
+          r.gateway ?? '::',
+          r.flags,
+          String(r.metric ?? 0),
+          r.iface ?? '*',
+          r.table,
+          r.type,
+        ]),
       ),
     );
   }
@@ -105,8 +141,14 @@ function formatRoutes(rows: readonly Route[]): string {
 
 // netstat -i's Flg letters.
 const FLAG_LETTERS: [string, string][] = [
-  ['ALLMULTI', 'A'], ['BROADCAST', 'B'], ['LOOPBACK', 'L'], ['MULTICAST', 'M'], ['NOARP', 'O'], ['POINTOPOINT', 'P'],
-  ['RUNNING', 'R'], ['UP', 'U'],
+  ['ALLMULTI', 'A'],
+  ['BROADCAST', 'B'],
+  ['LOOPBACK', 'L'],
+  ['MULTICAST', 'M'],
+  ['NOARP', 'O'],
+  ['POINTOPOINT', 'P'],
+  ['RUNNING', 'R'],
+  ['UP', 'U'],
 ];
 
 function formatInterfaces(rows: readonly NetInterface[]): string {
@@ -116,8 +158,21 @@ function formatInterfaces(rows: readonly NetInterface[]): string {
       ['Iface', 'MTU', 'RX-OK', 'RX-ERR', 'RX-DRP', 'RX-OVR', 'TX-OK', 'TX-ERR', 'TX-DRP', 'TX-OVR', 'Flg'],
       rows.map((r) => {
         const c = r.counters;
-        const flg = FLAG_LETTERS.filter(([name]) => r.flags.includes(name)).map(([, l]) => l).join('');
-        return [r.name, r.mtu === null ? '-' : String(r.mtu), c.rxPackets, c.rxErrors, c.rxDropped, c.rxFifo, c.txPackets, c.txErrors, c.txDropped, c.txFifo]
+        const flg = FLAG_LETTERS.filter(([name]) => r.flags.includes(name))
+          .map(([, l]) => l)
+          .join('');
+        return [
+          r.name,
+          r.mtu === null ? '-' : String(r.mtu),
+          c.rxPackets,
+          c.rxErrors,
+          c.rxDropped,
+          c.rxFifo,
+          c.txPackets,
+          c.txErrors,
+          c.txDropped,
+          c.txFifo,
+        ]
           .map(String)
           .concat(flg);
       }),
@@ -146,7 +201,10 @@ function formatMulticast(rows: readonly MulticastGroup[]): string {
     rows.map((r) => [r.iface, r.users === null ? '-' : String(r.users), r.group]),
   );
   const widths = ['Interface', 'RefCnt', 'Group'].map((h, i) =>
-    Math.max(h.length, ...rows.map((r) => [r.iface, r.users === null ? '-' : String(r.users), r.group][i]?.length ?? 0)),
+    Math.max(
+      h.length,
+      ...rows.map((r) => [r.iface, r.users === null ? '-' : String(r.users), r.group][i]?.length ?? 0),
+    ),
   );
   out.push(table[0] ?? '', widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1));
   return out.join('\n');
@@ -157,9 +215,15 @@ function formatNames(rows: readonly NameEntry[]): string {
   const services = rows.filter((r) => r.service !== null);
   const addresses = rows.filter((r) => r.service === null);
   return [
-    ...columns(['Port', 'Service'], services.map((r) => [r.id, r.service ?? ''])),
+    ...columns(
+      ['Port', 'Service'],
+      services.map((r) => [r.id, r.service ?? '']),
+    ),
     '',
-    ...columns(['Address', 'Host', 'Country', 'Network'], addresses.map((r) => [r.id, r.host ?? '-', r.country ?? '-', networkText(r) || '-'])),
+    ...columns(
+      ['Address', 'Host', 'Country', 'Network'],
+      addresses.map((r) => [r.id, r.host ?? '-', r.country ?? '-', networkText(r) || '-']),
+    ),
   ].join('\n');
 }
 
@@ -170,7 +234,15 @@ function formatProcesses(rows: readonly ProcessTraffic[]): string {
   const n = (v: number | null) => (v === null ? '-' : String(v));
   return columns(
     ['PID', 'Process', 'User', 'Conns', 'Sent', 'Received', 'Closed'],
-    sorted.map((r) => [r.pid === null ? '-' : String(r.pid), r.name, r.user ?? '-', String(r.connections), n(r.bytesSent), n(r.bytesReceived), String(r.closedConnections)]),
+    sorted.map((r) => [
+      r.pid === null ? '-' : String(r.pid),
+      r.name,
+      r.user ?? '-',
+      String(r.connections),
+      n(r.bytesSent),
+      n(r.bytesReceived),
+      String(r.closedConnections),
+    ]),
   ).join('\n');
 }
 

@@ -20,13 +20,24 @@ function changingCollectors(freeze: number): { collectors: Collectors; last: () 
     if (collector.reads <= freeze) {
       const k = collector.reads;
       // One group joins, one changes its user count, one leaves (after a few reads).
-      rows = [...rows.filter((r) => r.id !== group(k - 3, 0).id).map((r) => (r.id === group(k - 1, 0).id ? { ...r, users: r.users! + 1 } : r)), group(k, 1)];
+      rows = [
+        ...rows
+          .filter((r) => r.id !== group(k - 3, 0).id)
+          .map((r) => (r.id === group(k - 1, 0).id ? { ...r, users: r.users! + 1 } : r)),
+        group(k, 1),
+      ];
     }
     return rows.map((r) => ({ ...r }));
   });
   const none = countingCollector(() => []);
   return {
-    collectors: { connections: none, routes: none, interfaces: none, statistics: none, multicast: collector } as unknown as Collectors,
+    collectors: {
+      connections: none,
+      routes: none,
+      interfaces: none,
+      statistics: none,
+      multicast: collector,
+    } as unknown as Collectors,
     last: () => rows,
   };
 }
@@ -121,7 +132,10 @@ describe('streamWatch', () => {
   });
 
   it('ends with 0 when the reader goes away (EPIPE), 1 on another write error', async () => {
-    for (const [code, expected] of [['EPIPE', 0], ['EIO', 1]] as const) {
+    for (const [code, expected] of [
+      ['EPIPE', 0],
+      ['EIO', 1],
+    ] as const) {
       const { collectors } = changingCollectors(3);
       const out = new Writable({
         write(_c, _e, cb) {
@@ -132,7 +146,15 @@ describe('streamWatch', () => {
       const write = process.stderr.write;
       process.stderr.write = ((s: string) => (errors.push(s), true)) as typeof process.stderr.write;
       try {
-        expect(await streamWatch({ collectors, datasets: ['multicast'], intervalMs: 20, out, stop: new AbortController().signal })).toBe(expected);
+        expect(
+          await streamWatch({
+            collectors,
+            datasets: ['multicast'],
+            intervalMs: 20,
+            out,
+            stop: new AbortController().signal,
+          }),
+        ).toBe(expected);
       } finally {
         process.stderr.write = write;
       }

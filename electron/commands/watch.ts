@@ -33,9 +33,15 @@ export interface WatchOptions {
 
 /** A remote host's state as a notice line: `remote-connected` (info) or `remote-disconnected` (warning). */
 export function remoteNotice(destination: string, status: RemoteStatus): ServerMessage | null {
-  if (status.state === 'connected') return { type: 'notice', level: 'info', code: 'remote-connected', text: `${destination}: connected` };
+  if (status.state === 'connected')
+    return { type: 'notice', level: 'info', code: 'remote-connected', text: `${destination}: connected` };
   if (status.state === 'disconnected') {
-    return { type: 'notice', level: 'warning', code: 'remote-disconnected', text: `${destination}: disconnected: ${status.reason ?? 'closed'}` };
+    return {
+      type: 'notice',
+      level: 'warning',
+      code: 'remote-disconnected',
+      text: `${destination}: disconnected: ${status.reason ?? 'closed'}`,
+    };
   }
   return null;
 }
@@ -45,7 +51,11 @@ export function streamWatch(options: WatchOptions): Promise<number> {
   const { out, stop } = options;
   // The monitor's interval list is what the UI offers; a script may want any interval, and the monitor only
   // hands the value to setInterval and back in TickInfo.
-  const monitor = createInThreadMonitor({ collectors: options.collectors, intervalMs: options.intervalMs as IntervalMs, log: () => {} });
+  const monitor = createInThreadMonitor({
+    collectors: options.collectors,
+    intervalMs: options.intervalMs as IntervalMs,
+    log: () => {},
+  });
   return new Promise<number>((resolve) => {
     let done = false;
     const finish = (code: number) => {
@@ -111,7 +121,12 @@ export const watchCommand: Command = {
     try {
       parsed = parseArgs({
         args: argv,
-        options: { json: { type: 'boolean' }, interval: { type: 'string' }, host: { type: 'string' }, 'ssh-config': { type: 'string' } },
+        options: {
+          json: { type: 'boolean' },
+          interval: { type: 'string' },
+          host: { type: 'string' },
+          'ssh-config': { type: 'string' },
+        },
         allowPositionals: true,
       });
     } catch (err) {
@@ -126,16 +141,21 @@ export const watchCommand: Command = {
       return 2;
     }
     if (!parsed.values.json) {
-      console.error('netlens watch: --json is required (the stream is newline-delimited JSON; `netlens dump` prints tables)');
+      console.error(
+        'netlens watch: --json is required (the stream is newline-delimited JSON; `netlens dump` prints tables)',
+      );
       return 2;
     }
     const seconds = parsed.values.interval === undefined ? 1 : Number(parsed.values.interval);
     if (!Number.isFinite(seconds) || seconds < MIN_INTERVAL_S || seconds > MAX_INTERVAL_S) {
-      console.error(`netlens watch: --interval wants seconds from ${MIN_INTERVAL_S} to ${MAX_INTERVAL_S}, not ${JSON.stringify(parsed.values.interval)}`);
+      console.error(
+        `netlens watch: --interval wants seconds from ${MIN_INTERVAL_S} to ${MAX_INTERVAL_S}, not ${JSON.stringify(parsed.values.interval)}`,
+      );
       return 2;
     }
     const { host, 'ssh-config': sshConfig } = parsed.values;
-    const bad = host === undefined ? (sshConfig === undefined ? null : '--ssh-config goes with --host') : checkDestination(host);
+    const bad =
+      host === undefined ? (sshConfig === undefined ? null : '--ssh-config goes with --host') : checkDestination(host);
     if (bad) {
       console.error(`netlens watch: ${bad}`);
       return 2;

@@ -7,7 +7,13 @@ import { builtPaths } from '../paths.js';
 import { LOOPBACK_HOSTS } from '../web.js';
 import { defaultDataDir } from '../data-dir.js';
 import { DNS_SERVER_OPTION, DNS_SERVER_USAGE, dnsServerOption } from './names-options.js';
-import { applyRecordOptions, loadRecordingConfig, RECORD_OPTIONS, RECORD_USAGE, recordFile } from '../monitor/record/config.js';
+import {
+  applyRecordOptions,
+  loadRecordingConfig,
+  RECORD_OPTIONS,
+  RECORD_USAGE,
+  recordFile,
+} from '../monitor/record/config.js';
 import { createAgentManager } from '../agent/manager.js';
 import { agentInvocation } from '../agent/elevation.js';
 
@@ -50,7 +56,10 @@ export const webCommand: Command = {
       console.error(`netlens web: ${config}`);
       return 2;
     }
-    const monitor = startMonitor({ workerPath: builtPaths.worker, workerData: { record: { file: recordFile(dataDir), config }, dnsServer } });
+    const monitor = startMonitor({
+      workerPath: builtPaths.worker,
+      workerData: { record: { file: recordFile(dataDir), config }, dnsServer },
+    });
     const agent = createAgentManager({
       invocation: () => agentInvocation(),
       setOwnerSource: (source) => monitor.setOwnerSource(source),
@@ -76,7 +85,10 @@ export const webCommand: Command = {
     const running = web;
     const stop = () => {
       agent.stop();
-      void running.close().then(() => monitor.close()).finally(() => process.exit(0));
+      void running
+        .close()
+        .then(() => monitor.close())
+        .finally(() => process.exit(0));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

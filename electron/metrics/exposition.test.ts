@@ -22,13 +22,15 @@ describe('exposition', () => {
   it('escapes label values (backslash, double quote, line feed) and HELP text (backslash, line feed)', () => {
     expect(escapeLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd');
     expect(escapeHelp('a\\b"c\nd')).toBe('a\\\\b"c\\nd');
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => {
-      const e = escapeLabelValue(s);
-      // No raw line feed, no unescaped quote: the value cannot end early or spill into the next line.
-      expect(e).not.toContain('\n');
-      expect(/(^|[^\\])(\\\\)*"/.test(e)).toBe(false);
-      expect(unescapeLabelValue(e)).toBe(s);
-    }));
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        const e = escapeLabelValue(s);
+        // No raw line feed, no unescaped quote: the value cannot end early or spill into the next line.
+        expect(e).not.toContain('\n');
+        expect(/(^|[^\\])(\\\\)*"/.test(e)).toBe(false);
+        expect(unescapeLabelValue(e)).toBe(s);
+      }),
+    );
   });
 
   it('names kernel counters in snake_case without unit abbreviations', () => {
@@ -55,7 +57,9 @@ describe('exposition', () => {
     out.sample('y', {}, NaN);
     out.family('empty', 'gauge', 'no samples: left out');
     expect(out.duplicates).toBe(1);
-    expect(out.render()).toBe('# HELP x_total X\n# TYPE x_total counter\nx_total{a="1",b="2"} 5\n# HELP y Y\n# TYPE y gauge\ny NaN\n');
+    expect(out.render()).toBe(
+      '# HELP x_total X\n# TYPE x_total counter\nx_total{a="1",b="2"} 5\n# HELP y Y\n# TYPE y gauge\ny NaN\n',
+    );
     expect([Infinity, -Infinity, 2 ** 70].map(formatValue)).toEqual(['+Inf', '-Inf', '1.1805916207174113e+21']);
   });
 

@@ -1,7 +1,14 @@
 // What `netlens metrics` exports, built from one reading of the collectors: every `netstat -s` counter (a
 // family per counter, the group as a name prefix, counters as counters and gauges as gauges), per-interface
 // counters, socket counts by protocol, family and state, and how each collector fared.
-import type { Connection, Counter, Dataset, DatasetResult, InterfaceCounters, NetInterface } from '../../shared/types.js';
+import type {
+  Connection,
+  Counter,
+  Dataset,
+  DatasetResult,
+  InterfaceCounters,
+  NetInterface,
+} from '../../shared/types.js';
 import { Exposition, snakeCase } from './exposition.js';
 
 export type Reading<Row> =
@@ -56,7 +63,10 @@ function netstatFamilies(out: Exposition, rows: readonly Counter[]): void {
 }
 
 function interfaceFamilies(out: Exposition, rows: readonly NetInterface[]): void {
-  for (const [key, [suffix, help]] of Object.entries(INTERFACE_COUNTERS) as [keyof InterfaceCounters, [string, string]][]) {
+  for (const [key, [suffix, help]] of Object.entries(INTERFACE_COUNTERS) as [
+    keyof InterfaceCounters,
+    [string, string],
+  ][]) {
     const name = `${PREFIX}_interface_${suffix}`;
     out.family(name, 'counter', `${help} (/proc/net/dev, netstat -i)`);
     for (const r of rows) {
@@ -66,14 +76,23 @@ function interfaceFamilies(out: Exposition, rows: readonly NetInterface[]): void
   }
   out.family(`${PREFIX}_interface_up`, 'gauge', 'Whether the interface is operationally up (1) or not (0)');
   out.family(`${PREFIX}_interface_mtu_bytes`, 'gauge', 'Maximum transmission unit');
-  out.family(`${PREFIX}_interface_speed_bytes`, 'gauge', 'Link speed in bytes per second, where the driver reports one');
+  out.family(
+    `${PREFIX}_interface_speed_bytes`,
+    'gauge',
+    'Link speed in bytes per second, where the driver reports one',
+  );
   out.family(`${PREFIX}_interface_info`, 'gauge', 'Interface facts as labels; the value is always 1');
   for (const r of rows) {
     const labels = { interface: r.name };
     out.sample(`${PREFIX}_interface_up`, labels, r.operState === 'up' ? 1 : 0);
     if (r.mtu !== null) out.sample(`${PREFIX}_interface_mtu_bytes`, labels, r.mtu);
-    if (r.speedMbps !== null && r.speedMbps > 0) out.sample(`${PREFIX}_interface_speed_bytes`, labels, (r.speedMbps * 1e6) / 8);
-    out.sample(`${PREFIX}_interface_info`, { ...labels, operstate: r.operState, type: r.type ?? '', mac: r.mac ?? '' }, 1);
+    if (r.speedMbps !== null && r.speedMbps > 0)
+      out.sample(`${PREFIX}_interface_speed_bytes`, labels, (r.speedMbps * 1e6) / 8);
+    out.sample(
+      `${PREFIX}_interface_info`,
+      { ...labels, operstate: r.operState, type: r.type ?? '', mac: r.mac ?? '' },
+      1,
+    );
   }
 }
 
@@ -97,9 +116,17 @@ export function renderMetrics(readings: MetricsReadings): string {
   if (statistics.ok) netstatFamilies(out, statistics.result.rows);
   if (interfaces.ok) interfaceFamilies(out, interfaces.result.rows);
   if (connections.ok) socketFamilies(out, connections.result.rows);
-  out.family(`${PREFIX}_collector_success`, 'gauge', 'Whether the last read of this dataset succeeded (1) or failed (0)');
+  out.family(
+    `${PREFIX}_collector_success`,
+    'gauge',
+    'Whether the last read of this dataset succeeded (1) or failed (0)',
+  );
   out.family(`${PREFIX}_collector_duration_seconds`, 'gauge', 'How long the last read of this dataset took');
-  out.family(`${PREFIX}_collector_skipped_lines`, 'gauge', 'Lines the last read of this dataset could not parse and skipped');
+  out.family(
+    `${PREFIX}_collector_skipped_lines`,
+    'gauge',
+    'Lines the last read of this dataset could not parse and skipped',
+  );
   for (const d of METRICS_DATASETS) {
     const r = readings[d];
     out.sample(`${PREFIX}_collector_success`, { dataset: d }, r.ok ? 1 : 0);

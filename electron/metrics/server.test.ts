@@ -9,8 +9,21 @@ import { startMetricsServer, MIN_SCRAPE_INTERVAL_MS, type MetricsServer } from '
 
 function connection(proto: Connection['proto'], family: Connection['family'], state: string, port: number): Connection {
   return {
-    id: `${proto}|${family}|${port}`, proto, family, localAddress: '127.0.0.1', localPort: port, remoteAddress: '0.0.0.0',
-    remotePort: 0, state, recvQ: 0, sendQ: 0, uid: 0, user: 'root', inode: port, processes: [], ownerStatus: 'none',
+    id: `${proto}|${family}|${port}`,
+    proto,
+    family,
+    localAddress: '127.0.0.1',
+    localPort: port,
+    remoteAddress: '0.0.0.0',
+    remotePort: 0,
+    state,
+    recvQ: 0,
+    sendQ: 0,
+    uid: 0,
+    user: 'root',
+    inode: port,
+    processes: [],
+    ownerStatus: 'none',
   };
 }
 
@@ -24,7 +37,9 @@ function collectors(gate?: Promise<void>) {
     }),
     interfaces: countingCollector(() => [syntheticInterface('we"ird\\if\nname', { rxBytes: 1234, txErrors: 2 })]),
     connections: countingCollector(() => [
-      connection('tcp', 'inet', 'LISTEN', 1), connection('tcp', 'inet', 'LISTEN', 2), connection('tcp', 'inet6', 'ESTABLISHED', 3),
+      connection('tcp', 'inet', 'LISTEN', 1),
+      connection('tcp', 'inet', 'LISTEN', 2),
+      connection('tcp', 'inet6', 'ESTABLISHED', 3),
       connection('unix', 'unix', 'CONNECTED', 4),
     ]),
   };
@@ -36,7 +51,12 @@ interface Answer {
   body: Buffer;
 }
 
-function get(server: MetricsServer, path = '/metrics', headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
+function get(
+  server: MetricsServer,
+  path = '/metrics',
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request({ host: server.host, port: server.port, path, method, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -61,7 +81,9 @@ describe('netlens metrics server', () => {
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     const text = r.body.toString();
-    expect(text).toContain('# TYPE netlens_netstat_tcp_active_opens_total counter\nnetlens_netstat_tcp_active_opens_total 10\n');
+    expect(text).toContain(
+      '# TYPE netlens_netstat_tcp_active_opens_total counter\nnetlens_netstat_tcp_active_opens_total 10\n',
+    );
     expect(text).toContain('# TYPE netlens_netstat_tcp_curr_estab gauge\nnetlens_netstat_tcp_curr_estab 3\n');
     expect(text).toContain('netlens_interface_receive_bytes_total{interface="we\\"ird\\\\if\\nname"} 1234\n');
     expect(text).toContain('netlens_interface_transmit_errors_total{interface="we\\"ird\\\\if\\nname"} 2\n');
@@ -82,7 +104,8 @@ describe('netlens metrics server', () => {
     let clock = 1_000_000;
     const c = collectors();
     server = await startMetricsServer({ collectors: c, now: () => clock });
-    const values = async () => /netlens_netstat_tcp_active_opens_total (\d+)/.exec((await get(server!)).body.toString())![1];
+    const values = async () =>
+      /netlens_netstat_tcp_active_opens_total (\d+)/.exec((await get(server!)).body.toString())![1];
     expect(await values()).toBe('10');
     expect(await values()).toBe('10');
     clock += MIN_SCRAPE_INTERVAL_MS - 1;

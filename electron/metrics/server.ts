@@ -75,7 +75,10 @@ class Readings {
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the ${d} collector took longer than ${COLLECT_TIMEOUT_MS / 1000} s`)), COLLECT_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`the ${d} collector took longer than ${COLLECT_TIMEOUT_MS / 1000} s`)),
+        COLLECT_TIMEOUT_MS,
+      );
     });
     try {
       const result = await Promise.race([p, timeout]);
@@ -146,13 +149,17 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       const auth = req.headers.authorization ?? '';
       const given = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : null;
       if (!tokenMatches(token, given)) {
-        return refuse(res, 401, 'netlens metrics: a bearer token is required', { 'WWW-Authenticate': 'Bearer realm="netlens"' });
+        return refuse(res, 401, 'netlens metrics: a bearer token is required', {
+          'WWW-Authenticate': 'Bearer realm="netlens"',
+        });
       }
     }
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/metrics') return refuse(res, 404, 'netlens metrics: the metrics are at /metrics');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'netlens metrics: GET or HEAD', { Allow: 'GET, HEAD' });
-    if (active >= maxConcurrent) return refuse(res, 503, 'netlens metrics: too many scrapes at once', { 'Retry-After': '1' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return refuse(res, 405, 'netlens metrics: GET or HEAD', { Allow: 'GET, HEAD' });
+    if (active >= maxConcurrent)
+      return refuse(res, 503, 'netlens metrics: too many scrapes at once', { 'Retry-After': '1' });
     active++;
     try {
       const rendered = await fresh();

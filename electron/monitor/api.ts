@@ -1,6 +1,12 @@
 // What a host sees of the monitor. The monitor itself runs in a worker thread (electron/monitor/worker.ts);
 // this handle lives on the host's thread and only relays messages, so the host never waits on a collector.
-import type { HistoryPoint, MethodResults, RequestParams, ServerMessage, StreamMessage } from '../../shared/protocol.js';
+import type {
+  HistoryPoint,
+  MethodResults,
+  RequestParams,
+  ServerMessage,
+  StreamMessage,
+} from '../../shared/protocol.js';
 import type { RecordMethod } from './record/requests.js';
 
 export type HistoryOf = 'interface' | 'process';

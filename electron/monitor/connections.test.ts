@@ -6,53 +6,75 @@ import { CLOSED_LINGER_MS, ConnectionTable } from './connections.js';
 
 function conn(id: number, state: string, sendQ: number, pids: number[], unix: boolean): Connection {
   return {
-    id: `c${id}`, proto: unix ? 'unix' : 'tcp', family: unix ? 'unix' : 'inet',
-    localAddress: unix ? '' : '127.0.0.1', localPort: unix ? 0 : 1000 + id, remoteAddress: unix ? '' : '127.0.0.1', remotePort: unix ? 0 : 80,
-    state, recvQ: 0, sendQ, uid: 0, user: 'root', inode: 100 + id,
+    id: `c${id}`,
+    proto: unix ? 'unix' : 'tcp',
+    family: unix ? 'unix' : 'inet',
+    localAddress: unix ? '' : '127.0.0.1',
+    localPort: unix ? 0 : 1000 + id,
+    remoteAddress: unix ? '' : '127.0.0.1',
+    remotePort: unix ? 0 : 80,
+    state,
+    recvQ: 0,
+    sendQ,
+    uid: 0,
+    user: 'root',
+    inode: 100 + id,
     processes: pids.map((pid) => ({ pid, name: `p${pid}`, cmdline: '', exe: null, user: 'root', startTime: pid })),
     ownerStatus: pids.length ? 'known' : 'none',
     ...(unix ? { path: `/run/s${id}`, socketType: 'STREAM' } : {}),
   };
 }
 
-const readArb = fc.array(
-  fc.record({
-    id: fc.integer({ min: 0, max: 12 }),
-    state: fc.constantFrom('ESTABLISHED', 'CLOSE_WAIT'),
-    sendQ: fc.integer({ min: 0, max: 2 }),
-    pids: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }),
-  }),
-  { maxLength: 12 },
-).map((specs) => specs.map((s) => conn(s.id, s.state, s.sendQ, s.pids, s.id % 4 === 0)));
+const readArb = fc
+  .array(
+    fc.record({
+      id: fc.integer({ min: 0, max: 12 }),
+      state: fc.constantFrom('ESTABLISHED', 'CLOSE_WAIT'),
+      sendQ: fc.integer({ min: 0, max: 2 }),
+      pids: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }),
+    }),
+    { maxLength: 12 },
+  )
+  .map((specs) => specs.map((s) => conn(s.id, s.state, s.sendQ, s.pids, s.id % 4 === 0)));
 
 const sequenceArb = fc.array(fc.tuple(readArb, fc.integer({ min: 0, max: 4000 })), { minLength: 1, maxLength: 12 });
 
 describe('ConnectionTable', () => {
   // Sorted reads keep their order from one read to the next, as a kernel mostly does (the table's fast path);
   // unsorted ones shuffle it (the lookup path).
-  it.each([['in random order', false], ['in a stable order', true]])('yields diffs that keep a client equal to the table, with lifecycle fields that hold (reads %s)', (_, sorted) => {
+  it.each([
+    ['in random order', false],
+    ['in a stable order', true],
+  ])('yields diffs that keep a client equal to the table, with lifecycle fields that hold (reads %s)', (_, sorted) => {
     fc.assert(
-      fc.property(sequenceArb.map((reads) => (sorted ? reads.map(([rows, step]) => [[...rows].sort((a, b) => a.id.localeCompare(b.id)), step] as const) : reads)), (reads) => {
-        const table = new ConnectionTable();
-        const client = new Map<string, Connection>();
-        let now = 1_000_000;
-        for (const [rows, step] of reads) {
-          now += step;
-          applyDiff(client, table.update(rows, now));
-          const published = table.rows();
-          expect(client.size).toBe(published.length);
-          for (const row of published) expect(valueEqual(client.get(row.id), row)).toBe(true);
-          const inRead = new Set(rows.map((r) => r.id));
-          for (const row of published) {
-            expect(row.firstSeen).toBeLessThanOrEqual(row.lastChanged!);
-            if (inRead.has(row.id)) expect(row.closedAt).toBeNull();
-            else {
-              expect(row.closedAt).not.toBeNull();
-              expect(now - row.closedAt!).toBeLessThan(CLOSED_LINGER_MS);
+      fc.property(
+        sequenceArb.map((reads) =>
+          sorted
+            ? reads.map(([rows, step]) => [[...rows].sort((a, b) => a.id.localeCompare(b.id)), step] as const)
+            : reads,
+        ),
+        (reads) => {
+          const table = new ConnectionTable();
+          const client = new Map<string, Connection>();
+          let now = 1_000_000;
+          for (const [rows, step] of reads) {
+            now += step;
+            applyDiff(client, table.update(rows, now));
+            const published = table.rows();
+            expect(client.size).toBe(published.length);
+            for (const row of published) expect(valueEqual(client.get(row.id), row)).toBe(true);
+            const inRead = new Set(rows.map((r) => r.id));
+            for (const row of published) {
+              expect(row.firstSeen).toBeLessThanOrEqual(row.lastChanged!);
+              if (inRead.has(row.id)) expect(row.closedAt).toBeNull();
+              else {
+                expect(row.closedAt).not.toBeNull();
+                expect(now - row.closedAt!).toBeLessThan(CLOSED_LINGER_MS);
+              }
             }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -61,7 +83,11 @@ describe('ConnectionTable', () => {
     const table = new ConnectionTable();
     table.update([conn(1, 'ESTABLISHED', 0, [5], false)], 1000);
     // The same socket, read again as new objects with equal nested values: nothing to send.
-    expect(table.update([conn(1, 'ESTABLISHED', 0, [5], false)], 2000)).toEqual({ added: [], removed: [], changed: [] });
+    expect(table.update([conn(1, 'ESTABLISHED', 0, [5], false)], 2000)).toEqual({
+      added: [],
+      removed: [],
+      changed: [],
+    });
     const diff = table.update([conn(1, 'CLOSE_WAIT', 0, [5], false)], 3000);
     expect(diff.changed).toEqual([{ id: 'c1', state: 'CLOSE_WAIT', lastChanged: 3000 }]);
     expect(table.get('c1')).toMatchObject({ firstSeen: 1000, lastChanged: 3000, closedAt: null });
@@ -79,8 +105,24 @@ describe('ConnectionTable', () => {
 describe('ConnectionTable traffic', () => {
   const withBytes = (sent: number, received: number, extra: Partial<Connection> = {}): Connection => ({
     ...conn(1, 'ESTABLISHED', 0, [], false),
-    bytesSent: sent, bytesAcked: sent, bytesReceived: received, bytesRetrans: 0, sendRate: null, recvRate: null, rttMs: 1, rttVarMs: 0.5,
-    minRttMs: 0.1, retrans: 0, cwnd: 10, lastSendAt: 0, lastRecvAt: 0, segsOut: 1, segsIn: 1, deliveryRate: null, skmem: null, trafficNote: null,
+    bytesSent: sent,
+    bytesAcked: sent,
+    bytesReceived: received,
+    bytesRetrans: 0,
+    sendRate: null,
+    recvRate: null,
+    rttMs: 1,
+    rttVarMs: 0.5,
+    minRttMs: 0.1,
+    retrans: 0,
+    cwnd: 10,
+    lastSendAt: 0,
+    lastRecvAt: 0,
+    segsOut: 1,
+    segsIn: 1,
+    deliveryRate: null,
+    skmem: null,
+    trafficNote: null,
     ...extra,
   });
 
@@ -89,7 +131,9 @@ describe('ConnectionTable traffic', () => {
     table.update([withBytes(1000, 0)], 1000);
     expect(table.get('c1')).toMatchObject({ sendRate: null, recvRate: null });
     const d = table.update([withBytes(3000, 500)], 2000);
-    expect(d.changed).toEqual([{ id: 'c1', bytesSent: 3000, bytesAcked: 3000, bytesReceived: 500, sendRate: 2000, recvRate: 500 }]);
+    expect(d.changed).toEqual([
+      { id: 'c1', bytesSent: 3000, bytesAcked: 3000, bytesReceived: 500, sendRate: 2000, recvRate: 500 },
+    ]);
     expect(table.get('c1')!.lastChanged).toBe(1000);
     // Half a second later, 1000 more bytes: 2000 B/s.
     table.update([withBytes(4000, 500)], 2500);
@@ -120,8 +164,24 @@ describe('ConnectionTable traffic', () => {
 
 describe('ConnectionTable closed sockets', () => {
   const traffic = (sent: number) => ({
-    bytesSent: sent, bytesAcked: sent, bytesReceived: 7, bytesRetrans: 0, sendRate: null, recvRate: null, rttMs: 1, rttVarMs: 1, minRttMs: 1,
-    retrans: 0, cwnd: 10, lastSendAt: null, lastRecvAt: null, segsOut: 1, segsIn: 1, deliveryRate: null, skmem: null, trafficNote: null,
+    bytesSent: sent,
+    bytesAcked: sent,
+    bytesReceived: 7,
+    bytesRetrans: 0,
+    sendRate: null,
+    recvRate: null,
+    rttMs: 1,
+    rttVarMs: 1,
+    minRttMs: 1,
+    retrans: 0,
+    cwnd: 10,
+    lastSendAt: null,
+    lastRecvAt: null,
+    segsOut: 1,
+    segsIn: 1,
+    deliveryRate: null,
+    skmem: null,
+    trafficNote: null,
   });
 
   it('puts final counters on the closed row, and adds a closed row for a socket no read listed', () => {

@@ -10,7 +10,15 @@ import { MAX_BYTES_PER_SEC, perSecond } from './rates.js';
 export const CLOSED_LINGER_MS = 5000;
 
 /** Fields whose change does not move lastChanged: the monitor's own, and traffic, which moves all the time. */
-const DERIVED_FIELDS = new Set<string>(['id', 'firstSeen', 'lastChanged', 'closedAt', 'sendRate', 'recvRate', ...TRAFFIC_FIELDS]);
+const DERIVED_FIELDS = new Set<string>([
+  'id',
+  'firstSeen',
+  'lastChanged',
+  'closedAt',
+  'sendRate',
+  'recvRate',
+  ...TRAFFIC_FIELDS,
+]);
 
 interface Entry {
   row: Connection;
@@ -98,7 +106,9 @@ export class ConnectionTable {
         recvRate = rateOf(before.bytesReceived, f.bytesReceived, dt);
       }
       if (open && sameConnection(before, f) && sameTraffic(before, f, sendRate, recvRate)) continue;
-      const row = open ? withLifecycle(f, before.firstSeen!, before.lastChanged ?? before.firstSeen!) : withLifecycle(f, now, now);
+      const row = open
+        ? withLifecycle(f, before.firstSeen!, before.lastChanged ?? before.firstSeen!)
+        : withLifecycle(f, now, now);
       if (row.bytesSent !== undefined) {
         row.sendRate = sendRate;
         row.recvRate = recvRate;
@@ -159,8 +169,24 @@ function ownFieldsChanged(patch: object): boolean {
  *  field added to Connection a type error here until it is handled. */
 type CollectedField = Exclude<keyof Connection, 'firstSeen' | 'lastChanged' | 'closedAt' | 'sendRate' | 'recvRate'>;
 const COLLECTED_FIELDS = [
-  'id', 'proto', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'recvQ', 'sendQ',
-  'uid', 'user', 'inode', 'processes', 'ownerStatus', 'path', 'socketType', ...TRAFFIC_FIELDS,
+  'id',
+  'proto',
+  'family',
+  'localAddress',
+  'localPort',
+  'remoteAddress',
+  'remotePort',
+  'state',
+  'recvQ',
+  'sendQ',
+  'uid',
+  'user',
+  'inode',
+  'processes',
+  'ownerStatus',
+  'path',
+  'socketType',
+  ...TRAFFIC_FIELDS,
 ] as const satisfies readonly CollectedField[];
 type Unhandled = Exclude<CollectedField, (typeof COLLECTED_FIELDS)[number]>;
 const allFieldsHandled: [Unhandled] extends [never] ? true : Unhandled = true;
@@ -173,11 +199,24 @@ void allFieldsHandled;
  */
 function withLifecycle(r: Connection, firstSeen: number, lastChanged: number): Connection {
   const row: Connection = {
-    id: r.id, proto: r.proto, family: r.family,
-    localAddress: r.localAddress, localPort: r.localPort, remoteAddress: r.remoteAddress, remotePort: r.remotePort,
-    state: r.state, recvQ: r.recvQ, sendQ: r.sendQ, uid: r.uid, user: r.user, inode: r.inode,
-    processes: r.processes, ownerStatus: r.ownerStatus,
-    firstSeen, lastChanged, closedAt: null,
+    id: r.id,
+    proto: r.proto,
+    family: r.family,
+    localAddress: r.localAddress,
+    localPort: r.localPort,
+    remoteAddress: r.remoteAddress,
+    remotePort: r.remotePort,
+    state: r.state,
+    recvQ: r.recvQ,
+    sendQ: r.sendQ,
+    uid: r.uid,
+    user: r.user,
+    inode: r.inode,
+    processes: r.processes,
+    ownerStatus: r.ownerStatus,
+    firstSeen,
+    lastChanged,
+    closedAt: null,
   };
   // Unix sockets only: inet rows keep the smaller shape.
   if (r.path !== undefined) row.path = r.path;
@@ -197,20 +236,47 @@ function rateOf(before: number | null | undefined, now: number | null | undefine
 /** Whether the traffic of a fresh read (with the rates it gives) is what the row already shows. */
 function sameTraffic(a: Connection, b: Connection, sendRate: number | null, recvRate: number | null): boolean {
   if (b.bytesSent === undefined) return a.bytesSent === undefined;
-  return a.bytesSent === b.bytesSent && a.bytesReceived === b.bytesReceived && a.sendRate === sendRate && a.recvRate === recvRate
-    && a.bytesAcked === b.bytesAcked && a.bytesRetrans === b.bytesRetrans && a.rttMs === b.rttMs && a.rttVarMs === b.rttVarMs
-    && a.minRttMs === b.minRttMs && a.retrans === b.retrans && a.cwnd === b.cwnd && a.lastSendAt === b.lastSendAt
-    && a.lastRecvAt === b.lastRecvAt && a.segsOut === b.segsOut && a.segsIn === b.segsIn && a.deliveryRate === b.deliveryRate
-    && a.trafficNote === b.trafficNote && (a.skmem === b.skmem || valueEqual(a.skmem, b.skmem));
+  return (
+    a.bytesSent === b.bytesSent &&
+    a.bytesReceived === b.bytesReceived &&
+    a.sendRate === sendRate &&
+    a.recvRate === recvRate &&
+    a.bytesAcked === b.bytesAcked &&
+    a.bytesRetrans === b.bytesRetrans &&
+    a.rttMs === b.rttMs &&
+    a.rttVarMs === b.rttVarMs &&
+    a.minRttMs === b.minRttMs &&
+    a.retrans === b.retrans &&
+    a.cwnd === b.cwnd &&
+    a.lastSendAt === b.lastSendAt &&
+    a.lastRecvAt === b.lastRecvAt &&
+    a.segsOut === b.segsOut &&
+    a.segsIn === b.segsIn &&
+    a.deliveryRate === b.deliveryRate &&
+    a.trafficNote === b.trafficNote &&
+    (a.skmem === b.skmem || valueEqual(a.skmem, b.skmem))
+  );
 }
 
 /** Whether a fresh read of a connection says the same as the row in the table: the common case, decided
  *  without building a row. */
 function sameConnection(a: Connection, b: Connection): boolean {
-  return a.state === b.state && a.recvQ === b.recvQ && a.sendQ === b.sendQ
-    && a.localAddress === b.localAddress && a.localPort === b.localPort
-    && a.remoteAddress === b.remoteAddress && a.remotePort === b.remotePort
-    && a.proto === b.proto && a.family === b.family && a.uid === b.uid && a.user === b.user && a.inode === b.inode
-    && a.ownerStatus === b.ownerStatus && a.path === b.path && a.socketType === b.socketType
-    && (a.processes === b.processes || valueEqual(a.processes, b.processes));
+  return (
+    a.state === b.state &&
+    a.recvQ === b.recvQ &&
+    a.sendQ === b.sendQ &&
+    a.localAddress === b.localAddress &&
+    a.localPort === b.localPort &&
+    a.remoteAddress === b.remoteAddress &&
+    a.remotePort === b.remotePort &&
+    a.proto === b.proto &&
+    a.family === b.family &&
+    a.uid === b.uid &&
+    a.user === b.user &&
+    a.inode === b.inode &&
+    a.ownerStatus === b.ownerStatus &&
+    a.path === b.path &&
+    a.socketType === b.socketType &&
+    (a.processes === b.processes || valueEqual(a.processes, b.processes))
+  );
 }

@@ -35,7 +35,10 @@ export class InterfaceHistory {
   }
 
   record(at: number, rows: readonly NetInterface[]): void {
-    this.recordTotals(at, rows.map((r) => ({ id: r.id, rxBytes: r.counters.rxBytes, txBytes: r.counters.txBytes })));
+    this.recordTotals(
+      at,
+      rows.map((r) => ({ id: r.id, rxBytes: r.counters.rxBytes, txBytes: r.counters.txBytes })),
+    );
   }
 
   recordTotals(at: number, rows: Iterable<ByteTotals>): void {

@@ -30,7 +30,8 @@ async function until(condition: () => boolean, what: string, timeoutMs = 20_000)
 
 /** Rows not marked closed (closed ones linger a few seconds). */
 function openRows(client: TestClient): number {
-  return [...(client.tables.get('connections')?.values() ?? [])].filter((r) => (r as Connection).closedAt == null).length;
+  return [...(client.tables.get('connections')?.values() ?? [])].filter((r) => (r as Connection).closedAt == null)
+    .length;
 }
 
 describe('startMonitor (worker thread)', () => {
@@ -59,7 +60,11 @@ describe('startMonitor (worker thread)', () => {
 
   it('restarts a worker that dies, tells every client and sends fresh snapshots of what each subscribed to', async () => {
     const logs: string[] = [];
-    const monitor = startMonitor({ workerPath, workerData: { rows: 40, churn: 0.1, exitOnRead: 4 }, log: (l) => logs.push(l) });
+    const monitor = startMonitor({
+      workerPath,
+      workerData: { rows: 40, churn: 0.1, exitOnRead: 4 },
+      log: (l) => logs.push(l),
+    });
     const a = new TestClient(monitor);
     const b = new TestClient(monitor);
     a.handle({ type: 'setInterval', intervalMs: 500 });
@@ -90,7 +95,12 @@ describe('startMonitor (worker thread)', () => {
 
   it('restarts a worker that hangs, as one that died', async () => {
     const logs: string[] = [];
-    const monitor = startMonitor({ workerPath, workerData: { rows: 30, churn: 0.1, hangOnRead: 3 }, hangTimeoutMs: 1500, log: (l) => logs.push(l) });
+    const monitor = startMonitor({
+      workerPath,
+      workerData: { rows: 30, churn: 0.1, hangOnRead: 3 },
+      hangTimeoutMs: 1500,
+      log: (l) => logs.push(l),
+    });
     const a = new TestClient(monitor);
     a.handle({ type: 'setInterval', intervalMs: 500 });
     a.handle({ type: 'subscribe', dataset: 'connections' });
@@ -116,24 +126,51 @@ describe('startMonitor (worker thread)', () => {
 
   it('after giving up, keeps retrying slowly (the wait doubles) rather than never', async () => {
     const logs: string[] = [];
-    const monitor = startMonitor({ workerPath: join(dir, 'still-missing.cjs'), restartDelayMs: 10, failedRetryDelayMs: 100, log: (l) => logs.push(l) });
+    const monitor = startMonitor({
+      workerPath: join(dir, 'still-missing.cjs'),
+      restartDelayMs: 10,
+      failedRetryDelayMs: 100,
+      log: (l) => logs.push(l),
+    });
     const client = new TestClient(monitor);
     await until(() => client.of('notice').filter((n) => n.code === 'monitor-failed').length >= 3, 'three failures');
-    const codes = client.of('notice').map((n) => n.code).filter((c) => c !== 'monitor-restarted');
-    expect(codes.slice(0, 5)).toEqual(['monitor-failed', 'monitor-retrying', 'monitor-failed', 'monitor-retrying', 'monitor-failed']);
+    const codes = client
+      .of('notice')
+      .map((n) => n.code)
+      .filter((c) => c !== 'monitor-restarted');
+    expect(codes.slice(0, 5)).toEqual([
+      'monitor-failed',
+      'monitor-retrying',
+      'monitor-failed',
+      'monitor-retrying',
+      'monitor-failed',
+    ]);
     // One more quick death after a retry gives up again at once (no new burst of fast restarts).
-    expect(logs.filter((l) => /retrying in/.test(l)).map((l) => /retrying in ([\d.]+) s/.exec(l)?.[1]).slice(0, 3)).toEqual(['0.1', '0.2', '0.4']);
+    expect(
+      logs
+        .filter((l) => /retrying in/.test(l))
+        .map((l) => /retrying in ([\d.]+) s/.exec(l)?.[1])
+        .slice(0, 3),
+    ).toEqual(['0.1', '0.2', '0.4']);
     await monitor.close();
   });
 
   it('Retry starts the monitor again at once; once it runs, clients hear it is back and get their data', async () => {
     const path = join(dir, 'appears-later.cjs');
-    const monitor = startMonitor({ workerPath: path, workerData: { rows: 5, churn: 0 }, restartDelayMs: 10, log: () => {} });
+    const monitor = startMonitor({
+      workerPath: path,
+      workerData: { rows: 5, churn: 0 },
+      restartDelayMs: 10,
+      log: () => {},
+    });
     const client = new TestClient(monitor);
     client.handle({ type: 'subscribe', dataset: 'connections' });
     await until(() => client.of('notice').some((n) => n.code === 'monitor-failed'), 'the failure notice');
     expect(monitor.retry()).toBe(true);
-    await until(() => client.of('notice').filter((n) => n.code === 'monitor-failed').length >= 2, 'the retry to fail too');
+    await until(
+      () => client.of('notice').filter((n) => n.code === 'monitor-failed').length >= 2,
+      'the retry to fail too',
+    );
     // The cause goes away (here: the worker file appears), and the user presses Retry.
     copyFileSync(workerPath, path);
     expect(monitor.retry()).toBe(true);

@@ -58,8 +58,14 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   const log = options.log ?? ((line: string) => console.warn(line));
   const baseDelay = options.restartDelayMs ?? 100;
   const clients = new Map<number, ClientRecord>();
-  const historyRequests = new Map<number, { iface: string; of?: HistoryOf; resolve: (points: HistoryPoint[]) => void; reject: (err: Error) => void }>();
-  const recordRequests = new Map<number, { method: RecordMethod; params: unknown; resolve: (result: unknown) => void; reject: (err: Error) => void }>();
+  const historyRequests = new Map<
+    number,
+    { iface: string; of?: HistoryOf; resolve: (points: HistoryPoint[]) => void; reject: (err: Error) => void }
+  >();
+  const recordRequests = new Map<
+    number,
+    { method: RecordMethod; params: unknown; resolve: (result: unknown) => void; reject: (err: Error) => void }
+  >();
   let nextClient = 0;
   let nextRequest = 0;
   let generation = 0;
@@ -94,7 +100,12 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
         recovering = false;
         failedDelay = firstFailedDelay;
         log('monitor worker running again');
-        broadcast({ type: 'notice', level: 'info', code: 'monitor-recovered', text: 'The monitor is running again; live data is back.' });
+        broadcast({
+          type: 'notice',
+          level: 'info',
+          code: 'monitor-recovered',
+          text: 'The monitor is running again; live data is back.',
+        });
       }
       switch (message.type) {
         case 'heartbeat':
@@ -134,7 +145,9 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
           break;
       }
     });
-    w.on('error', (err) => log(`monitor worker failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
+    w.on('error', (err) =>
+      log(`monitor worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    );
     w.on('exit', (code) => {
       if (worker !== w) return;
       worker = null;
@@ -158,7 +171,8 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
     c.resyncing.clear();
     post({ type: 'attach', client: id });
     if (c.visibility) post({ type: 'message', client: id, message: c.visibility });
-    for (const dataset of c.subscriptions) post({ type: 'message', client: id, message: { type: 'subscribe', dataset } });
+    for (const dataset of c.subscriptions)
+      post({ type: 'message', client: id, message: { type: 'subscribe', dataset } });
   }
 
   function died(code: number): void {
@@ -168,7 +182,9 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
       // Not for good: the cause (a missing file, a full disk, a permission) may go away. Retry slowly, and
       // at once when a client asks (the Retry button of the banner this notice shows).
       const seconds = (failedDelay / 1000).toFixed(failedDelay < 10_000 ? 1 : 0);
-      log(`monitor worker exited (code ${code}), ${quickDeaths} times in a row soon after starting; retrying in ${seconds} s`);
+      log(
+        `monitor worker exited (code ${code}), ${quickDeaths} times in a row soon after starting; retrying in ${seconds} s`,
+      );
       const failed: ServerMessage = {
         type: 'notice',
         level: 'error',
@@ -178,7 +194,8 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
       failedNotice = failed;
       recovering = false;
       broadcast(failed);
-      for (const r of [...historyRequests.values(), ...recordRequests.values()]) r.reject(new Error('the monitor is not running'));
+      for (const r of [...historyRequests.values(), ...recordRequests.values()])
+        r.reject(new Error('the monitor is not running'));
       historyRequests.clear();
       recordRequests.clear();
       restartTimer = setTimeout(() => {
@@ -227,12 +244,15 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   // The watchdog: a worker that stops answering is as good as dead; terminating it takes the restart path.
   let lastBeat = Date.now();
   const hangTimeoutMs = options.hangTimeoutMs ?? HANG_TIMEOUT_MS;
-  const watchdog = setInterval(() => {
-    if (!worker || closing || Date.now() - lastBeat < hangTimeoutMs) return;
-    log(`monitor worker unresponsive for ${Math.round((Date.now() - lastBeat) / 1000)} s; restarting it`);
-    lastBeat = Date.now();
-    void worker.terminate();
-  }, Math.min(1000, hangTimeoutMs / 2));
+  const watchdog = setInterval(
+    () => {
+      if (!worker || closing || Date.now() - lastBeat < hangTimeoutMs) return;
+      log(`monitor worker unresponsive for ${Math.round((Date.now() - lastBeat) / 1000)} s; restarting it`);
+      lastBeat = Date.now();
+      void worker.terminate();
+    },
+    Math.min(1000, hangTimeoutMs / 2),
+  );
   watchdog.unref();
 
   spawn();
@@ -269,8 +289,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
           else if (message.type === 'unsubscribe') {
             record.subscriptions.delete(message.dataset);
             record.resyncing.delete(message.dataset);
-          }
-          else if (message.type === 'visibility') record.visibility = message;
+          } else if (message.type === 'visibility') record.visibility = message;
           else if (message.type === 'setInterval') intervalMessage = message;
           else if (message.type === 'pause') pauseMessage = message;
           else if (message.type === 'setNames') namesMessage = message;
@@ -307,7 +326,8 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
       closing = true;
       if (restartTimer) clearTimeout(restartTimer);
       clearInterval(watchdog);
-      for (const r of [...historyRequests.values(), ...recordRequests.values()]) r.reject(new Error('the monitor is closed'));
+      for (const r of [...historyRequests.values(), ...recordRequests.values()])
+        r.reject(new Error('the monitor is closed'));
       historyRequests.clear();
       recordRequests.clear();
       const w = worker;

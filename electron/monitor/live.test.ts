@@ -57,41 +57,44 @@ async function until<T>(probe: () => T | undefined | null | false, what: string,
   }
 }
 
-describe.runIf(process.platform === 'linux')('live pipeline (real collectors, worker thread, browser host WebSocket)', () => {
-  it('shows a loopback connection this test opens, then marks it closed, then removes it', async () => {
-    const { client, ws } = await connectClient();
-    client.handle({ type: 'setInterval', intervalMs: 500 });
-    client.handle({ type: 'subscribe', dataset: 'connections' });
-    await until(() => client.of('snapshot').length > 0, 'the first snapshot');
+describe.runIf(process.platform === 'linux')(
+  'live pipeline (real collectors, worker thread, browser host WebSocket)',
+  () => {
+    it('shows a loopback connection this test opens, then marks it closed, then removes it', async () => {
+      const { client, ws } = await connectClient();
+      client.handle({ type: 'setInterval', intervalMs: 500 });
+      client.handle({ type: 'subscribe', dataset: 'connections' });
+      await until(() => client.of('snapshot').length > 0, 'the first snapshot');
 
-    const accepted: Socket[] = [];
-    const server: Server = createServer((s) => accepted.push(s));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as { port: number }).port;
-    const socket = connect(port, '127.0.0.1');
-    await new Promise<void>((resolve) => socket.once('connect', resolve));
-    const localPort = socket.localPort!;
+      const accepted: Socket[] = [];
+      const server: Server = createServer((s) => accepted.push(s));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const port = (server.address() as { port: number }).port;
+      const socket = connect(port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      const localPort = socket.localPort!;
 
-    const rows = () => [...(client.tables.get('connections')?.values() ?? [])] as Connection[];
-    const ours = (r: Connection) =>
-      r.proto === 'tcp' && r.localAddress === '127.0.0.1' && r.localPort === localPort && r.remotePort === port;
-    const row = await until(() => rows().find((r) => ours(r) && r.state === 'ESTABLISHED'), 'our connection');
-    expect(row.closedAt).toBeNull();
-    expect(row.firstSeen).toBeGreaterThan(0);
-    expect(row.lastChanged).toBeGreaterThanOrEqual(row.firstSeen!);
+      const rows = () => [...(client.tables.get('connections')?.values() ?? [])] as Connection[];
+      const ours = (r: Connection) =>
+        r.proto === 'tcp' && r.localAddress === '127.0.0.1' && r.localPort === localPort && r.remotePort === port;
+      const row = await until(() => rows().find((r) => ours(r) && r.state === 'ESTABLISHED'), 'our connection');
+      expect(row.closedAt).toBeNull();
+      expect(row.firstSeen).toBeGreaterThan(0);
+      expect(row.lastChanged).toBeGreaterThanOrEqual(row.firstSeen!);
 
-    // The listener closes first so our end does not linger in TIME_WAIT under the same endpoints.
-    for (const s of accepted) s.destroy();
-    socket.destroy();
-    server.close();
-    const closed = await until(() => {
-      const r = client.tables.get('connections')?.get(row.id) as Connection | undefined;
-      return r && r.closedAt != null ? r : undefined;
-    }, 'the connection marked closed');
-    expect(closed.closedAt).toBeGreaterThanOrEqual(row.firstSeen!);
-    await until(() => !client.tables.get('connections')?.has(row.id), 'the closed connection removed');
-    expect(client.gaps).toEqual([]);
-    expect(client.of('collectorError')).toEqual([]);
-    ws.close();
-  });
-});
+      // The listener closes first so our end does not linger in TIME_WAIT under the same endpoints.
+      for (const s of accepted) s.destroy();
+      socket.destroy();
+      server.close();
+      const closed = await until(() => {
+        const r = client.tables.get('connections')?.get(row.id) as Connection | undefined;
+        return r && r.closedAt != null ? r : undefined;
+      }, 'the connection marked closed');
+      expect(closed.closedAt).toBeGreaterThanOrEqual(row.firstSeen!);
+      await until(() => !client.tables.get('connections')?.has(row.id), 'the closed connection removed');
+      expect(client.gaps).toEqual([]);
+      expect(client.of('collectorError')).toEqual([]);
+      ws.close();
+    });
+  },
+);

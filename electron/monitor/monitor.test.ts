@@ -162,7 +162,9 @@ describe('scheduling', () => {
 
   it('never overlaps reads of a dataset: a late tick is skipped and counted', async () => {
     let release: (() => void) | null = null;
-    const slow = countingCollector<Connection>(() => new Promise<Connection[]>((resolve) => (release = () => resolve([])))); 
+    const slow = countingCollector<Connection>(
+      () => new Promise<Connection[]>((resolve) => (release = () => resolve([]))),
+    );
     const { monitor } = setup(10, 0, { connections: slow });
     const client = new TestClient(monitor);
     client.handle({ type: 'subscribe', dataset: 'connections' });
@@ -281,8 +283,13 @@ describe('derived data', () => {
     const values = [1000, 3000, 500, 2500, 2500];
     let i = 0;
     const seq = () => values[Math.min(i, values.length - 1)]!;
-    const interfaces = countingCollector<NetInterface>(() => [syntheticInterface('eth0', { rxBytes: seq(), txBytes: seq(), rxPackets: seq(), txPackets: seq() })]);
-    const statistics = countingCollector<Counter>(() => [syntheticCounter('Tcp', 'InSegs', seq()), syntheticCounter('Tcp', 'CurrEstab', seq(), 'gauge')]);
+    const interfaces = countingCollector<NetInterface>(() => [
+      syntheticInterface('eth0', { rxBytes: seq(), txBytes: seq(), rxPackets: seq(), txPackets: seq() }),
+    ]);
+    const statistics = countingCollector<Counter>(() => [
+      syntheticCounter('Tcp', 'InSegs', seq()),
+      syntheticCounter('Tcp', 'CurrEstab', seq(), 'gauge'),
+    ]);
     const { monitor } = setup(10, 0, { interfaces, statistics });
     const client = new TestClient(monitor);
     const seen: { rate: unknown; ifRate: unknown }[] = [];
@@ -298,7 +305,8 @@ describe('derived data', () => {
     for (i = 1; i < values.length; i++) await tick(2000);
     const stats = client.tables.get('statistics')!;
     expect((stats.get('Tcp.CurrEstab') as Counter).rate).toBeNull();
-    const rates = client.of('diff')
+    const rates = client
+      .of('diff')
       .filter((m) => m.dataset === 'statistics')
       .flatMap((m) => m.diff.changed.map((p) => (p as Partial<Counter>).rate))
       .filter((r) => r !== undefined);

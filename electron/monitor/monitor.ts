@@ -110,7 +110,11 @@ export class MonitorCore {
     this.lingerMs = options.closedLingerMs ?? CLOSED_LINGER_MS;
     this.log = options.log ?? ((line) => console.warn(line));
     for (const d of DATASETS) {
-      const table = createTable(d, { lingerMs: this.lingerMs, history: this.interfaceHistory, processHistory: this.processHistory });
+      const table = createTable(d, {
+        lingerMs: this.lingerMs,
+        history: this.interfaceHistory,
+        processHistory: this.processHistory,
+      });
       this.datasets.set(d, { table, loaded: false, diagnostics: emptyDiagnostics(), tick: null, polling: false });
     }
     // A collector's own notices (a long-lived reader restarted) go to every client, as the host's do.
@@ -159,7 +163,12 @@ export class MonitorCore {
     // A recording paused before this client came (a read-only folder at startup) is still news to it.
     const recording = this.recorder?.status();
     if (recording?.state === 'paused' && recording.message) {
-      send({ type: 'notice', level: 'warning', code: 'record-paused', text: `Recording is paused: ${recording.message}.` });
+      send({
+        type: 'notice',
+        level: 'warning',
+        code: 'record-paused',
+        text: `Recording is paused: ${recording.message}.`,
+      });
     }
   }
 
@@ -175,7 +184,9 @@ export class MonitorCore {
     }
     if (message.type === 'setNames') {
       // Only the names collector resolves host names; the next read of names shows the change.
-      const names = this.options.collectors.names as { configure?(settings: { resolve: boolean; dnsServer: string | null }): void };
+      const names = this.options.collectors.names as {
+        configure?(settings: { resolve: boolean; dnsServer: string | null }): void;
+      };
       names.configure?.({ resolve: message.resolve, dnsServer: message.dnsServer });
       return;
     }
@@ -206,7 +217,11 @@ export class MonitorCore {
         client.streams.get(message.dataset)?.ack(message.seq);
         break;
       case 'visibility':
-        client.visibility = { hidden: message.hidden, visible: new Set(message.visible), extras: new Set(message.extras ?? []) };
+        client.visibility = {
+          hidden: message.hidden,
+          visible: new Set(message.visible),
+          extras: new Set(message.extras ?? []),
+        };
         this.activityChanged();
         break;
     }
@@ -311,7 +326,11 @@ export class MonitorCore {
     // interval later.
     const at = Date.now();
     for (const d of active) {
-      if ((!before.has(d) || ((d === 'connections' || d === 'processes') && moreExtras)) && !this.datasets.get(d)!.polling) void this.poll(d, at);
+      if (
+        (!before.has(d) || ((d === 'connections' || d === 'processes') && moreExtras)) &&
+        !this.datasets.get(d)!.polling
+      )
+        void this.poll(d, at);
     }
   }
 
@@ -377,7 +396,12 @@ export class MonitorCore {
       const result = await this.read(d);
       if (!isResult(result)) throw new Error(`the ${d} collector returned no rows`);
       if (this.closed) return;
-      this.publish(d, result, { at, durationMs: Date.now() - started, lagCount: this.lagCount, intervalMs: this.intervalMs });
+      this.publish(d, result, {
+        at,
+        durationMs: Date.now() - started,
+        lagCount: this.lagCount,
+        intervalMs: this.intervalMs,
+      });
     } catch (err) {
       if (this.closed) return;
       const message: ServerMessage = { type: 'collectorError', dataset: d, message: errorText(err), at: Date.now() };
@@ -394,7 +418,8 @@ export class MonitorCore {
     const ds = this.datasets.get(d)!;
     const diff = ds.table.update(result.rows, tick.at, result.closed);
     // The recorder only notes the changes here; it writes them later, in its own batch.
-    if (d === 'connections') this.recorder?.connections(diff as Diff<Connection>, (id) => ds.table.get?.(id) as Connection | undefined);
+    if (d === 'connections')
+      this.recorder?.connections(diff as Diff<Connection>, (id) => ds.table.get?.(id) as Connection | undefined);
     else if (d === 'interfaces') this.recorder?.interfaces(result.rows as NetInterface[], tick.at);
     ds.loaded = true;
     ds.diagnostics = result.diagnostics ?? emptyDiagnostics();

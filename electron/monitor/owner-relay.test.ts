@@ -18,7 +18,10 @@ describe('WorkerOwnerRelay', () => {
     relay.setActive(true);
     const first = relay.owners([1]);
     const second = relay.owners([2]);
-    expect(posted).toEqual([{ type: 'owners', id: 1, inodes: [1] }, { type: 'owners', id: 2, inodes: [2] }]);
+    expect(posted).toEqual([
+      { type: 'owners', id: 1, inodes: [1] },
+      { type: 'owners', id: 2, inodes: [2] },
+    ]);
     const answer = { processes: [], owners: [] };
     relay.answer(2, answer);
     relay.answer(99, answer); // nobody asked: ignored

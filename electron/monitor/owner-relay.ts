@@ -7,7 +7,10 @@ import type { FromWorker } from './worker-protocol.js';
 export class WorkerOwnerRelay implements PrivilegedOwners {
   private active = false;
   private nextId = 0;
-  private readonly pending = new Map<number, { resolve: (o: InodeOwners | null) => void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (o: InodeOwners | null) => void; timer: ReturnType<typeof setTimeout> }
+  >();
 
   constructor(
     private readonly post: (message: FromWorker) => void,

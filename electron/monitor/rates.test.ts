@@ -6,18 +6,24 @@ import { syntheticCounter, syntheticInterface } from './testing/synthetic.js';
 describe('rates', () => {
   it('is never negative nor above the cap, whatever the counters do', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat({ max: 2 ** 53 - 1 }), fc.integer({ min: 0, max: 5000 })), { minLength: 2, maxLength: 20 }), (samples) => {
-        let prev: number | undefined;
-        for (const [value, dt] of samples) {
-          const r = perSecond(prev, value, dt, MAX_BYTES_PER_SEC);
-          if (r !== null) {
-            expect(r).toBeGreaterThanOrEqual(0);
-            expect(r).toBeLessThanOrEqual(MAX_BYTES_PER_SEC);
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: 2 ** 53 - 1 }), fc.integer({ min: 0, max: 5000 })), {
+          minLength: 2,
+          maxLength: 20,
+        }),
+        (samples) => {
+          let prev: number | undefined;
+          for (const [value, dt] of samples) {
+            const r = perSecond(prev, value, dt, MAX_BYTES_PER_SEC);
+            if (r !== null) {
+              expect(r).toBeGreaterThanOrEqual(0);
+              expect(r).toBeLessThanOrEqual(MAX_BYTES_PER_SEC);
+            }
+            if (prev !== undefined && value < prev) expect(r).toBeNull();
+            prev = value;
           }
-          if (prev !== undefined && value < prev) expect(r).toBeNull();
-          prev = value;
-        }
-      }),
+        },
+      ),
     );
   });
 
@@ -37,7 +43,10 @@ describe('rates', () => {
 
   it('rates counters only, never gauges', () => {
     const t = new CounterRateTracker();
-    const read = (v: number) => [syntheticCounter('Tcp', 'InSegs', v), syntheticCounter('Tcp', 'CurrEstab', v, 'gauge')];
+    const read = (v: number) => [
+      syntheticCounter('Tcp', 'InSegs', v),
+      syntheticCounter('Tcp', 'CurrEstab', v, 'gauge'),
+    ];
     t.apply(read(10), 0);
     const rows = read(30);
     t.apply(rows, 500);

@@ -80,8 +80,14 @@ export class ProcessRateTracker {
     for (const row of rows) {
       const before = this.prev.get(row.id);
       const dt = before ? at - before.at : 0;
-      row.sendRate = before && before.value.sent !== null && row.bytesSent !== null ? perSecond(before.value.sent, row.bytesSent, dt, MAX_BYTES_PER_SEC) : null;
-      row.recvRate = before && before.value.received !== null && row.bytesReceived !== null ? perSecond(before.value.received, row.bytesReceived, dt, MAX_BYTES_PER_SEC) : null;
+      row.sendRate =
+        before && before.value.sent !== null && row.bytesSent !== null
+          ? perSecond(before.value.sent, row.bytesSent, dt, MAX_BYTES_PER_SEC)
+          : null;
+      row.recvRate =
+        before && before.value.received !== null && row.bytesReceived !== null
+          ? perSecond(before.value.received, row.bytesReceived, dt, MAX_BYTES_PER_SEC)
+          : null;
       next.set(row.id, { at, value: { sent: row.bytesSent, received: row.bytesReceived } });
     }
     this.prev = next;

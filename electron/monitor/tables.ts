@@ -3,7 +3,15 @@
 // others are small and are rebuilt from each read, with their derived fields set first.
 import { diffRows } from '../../shared/diff.js';
 import type { Diff } from '../../shared/protocol.js';
-import type { AnyRow, ClosedSocket, Connection, Counter, Dataset, NetInterface, ProcessTraffic } from '../../shared/types.js';
+import type {
+  AnyRow,
+  ClosedSocket,
+  Connection,
+  Counter,
+  Dataset,
+  NetInterface,
+  ProcessTraffic,
+} from '../../shared/types.js';
 import { ConnectionTable } from './connections.js';
 import type { ByteTotals, InterfaceHistory } from './history.js';
 import { CounterRateTracker, InterfaceRateTracker, ProcessRateTracker } from './rates.js';
@@ -34,7 +42,10 @@ class KeyedTable implements Table {
   }
 }
 
-export function createTable(dataset: Dataset, options: { lingerMs: number; history: InterfaceHistory; processHistory?: InterfaceHistory }): Table {
+export function createTable(
+  dataset: Dataset,
+  options: { lingerMs: number; history: InterfaceHistory; processHistory?: InterfaceHistory },
+): Table {
   switch (dataset) {
     case 'connections': {
       const table = new ConnectionTable(options.lingerMs);

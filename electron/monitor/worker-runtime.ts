@@ -38,7 +38,13 @@ export function serveMonitor(
       case 'record':
         core.recordRequest(message.method, message.params as never).then(
           (result) => post({ type: 'record', id: message.id, ok: true, result }),
-          (err: unknown) => post({ type: 'record', id: message.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+          (err: unknown) =>
+            post({
+              type: 'record',
+              id: message.id,
+              ok: false,
+              error: err instanceof Error ? err.message : String(err),
+            }),
         );
         break;
       case 'close':

@@ -19,12 +19,17 @@ let collectors: Collectors;
 try {
   // Host names are resolved once a client asks (setNames), of the server the host was started with, if any.
   const dnsServer = (workerData as { dnsServer?: DnsServer | null } | null)?.dnsServer ?? null;
-  collectors = createCollectors(process.platform, { privilegedOwners: relay, names: NamesCollector.withResolver({ server: dnsServer }) });
+  collectors = createCollectors(process.platform, {
+    privilegedOwners: relay,
+    names: NamesCollector.withResolver({ server: dnsServer }),
+  });
 } catch (err) {
   // No collectors here (an unsupported OS): every dataset reports why, instead of the worker dying and being
   // restarted over and over.
   const reason = err instanceof Error ? err.message : String(err);
-  collectors = Object.fromEntries(DATASETS.map((d) => [d, { read: () => Promise.reject(new Error(reason)) }])) as unknown as Collectors;
+  collectors = Object.fromEntries(
+    DATASETS.map((d) => [d, { read: () => Promise.reject(new Error(reason)) }]),
+  ) as unknown as Collectors;
 }
 // The hosts pass where to record and how (electron/monitor/record/config.ts); without it nothing is recorded.
 const record = (workerData as { record?: RecordWorkerData } | null)?.record;

@@ -5,7 +5,13 @@ import type { Connection, DatasetResult, NetInterface, ProcessInfo, RowTypes } f
 import { emptyDiagnostics, mergeDiagnostics } from '../../shared/types.js';
 import { parseSs } from '../capture/ss.js';
 import { connectionsFromTables } from '../collectors/connections/linux.js';
-import { addAddresses, applySysfsAttributes, parseIfInet6, parseIpJsonAddresses, parseProcNetDev } from '../collectors/interfaces/linux.js';
+import {
+  addAddresses,
+  applySysfsAttributes,
+  parseIfInet6,
+  parseIpJsonAddresses,
+  parseProcNetDev,
+} from '../collectors/interfaces/linux.js';
 import { MULTICAST_SOURCES } from '../collectors/multicast/linux.js';
 import { parseProcNetSources, type ReadOutcome } from '../collectors/linux/proc-files.js';
 import { parsePasswd } from '../collectors/linux/users.js';
@@ -53,7 +59,8 @@ function connections(r: RemoteReading): DatasetResult<Connection> {
       denied++;
     }
   }
-  if (!r.hello.hasSs) result.diagnostics.notes.push(`process owners unknown: ss (iproute2) is not installed on ${r.host}`);
+  if (!r.hello.hasSs)
+    result.diagnostics.notes.push(`process owners unknown: ss (iproute2) is not installed on ${r.host}`);
   else if (!ss?.ok) result.diagnostics.notes.push(`process owners unknown: ss failed on ${r.host}`);
   else if (denied > 0) {
     result.diagnostics.notes.push(
@@ -70,7 +77,11 @@ function routes(r: RemoteReading): DatasetResult<RowTypes['routes']> {
     if (fromIp.result) return fromIp.result;
     return routesFromProc(section(r, 'net/route'), section(r, 'net/ipv6_route'), fromIp.why);
   }
-  return routesFromProc(section(r, 'net/route'), section(r, 'net/ipv6_route'), `ip (iproute2) is not installed on ${r.host}`);
+  return routesFromProc(
+    section(r, 'net/route'),
+    section(r, 'net/ipv6_route'),
+    `ip (iproute2) is not installed on ${r.host}`,
+  );
 }
 
 /** "attr iface value" lines of the sysfs section. */
@@ -101,7 +112,8 @@ function interfaces(r: RemoteReading): DatasetResult<NetInterface> {
   const attrs = sysfs.ok ? sysfsAttributes(sysfs.text) : new Map<string, Map<string, string>>();
   const ipAddr = r.hello.hasIp ? section(r, 'ip-addr') : null;
   const v4 = ipAddr?.ok ? parseIpJsonAddresses(ipAddr.text) : new Map();
-  if (!ipAddr?.ok) diagnostics.missing.push({ source: 'ip -j addr', reason: `IPv4 addresses unknown: ip is not usable on ${r.host}` });
+  if (!ipAddr?.ok)
+    diagnostics.missing.push({ source: 'ip -j addr', reason: `IPv4 addresses unknown: ip is not usable on ${r.host}` });
   const inet6 = section(r, 'net/if_inet6');
   const v6 = inet6.ok ? parseIfInet6(inet6.text) : null;
   if (v6) mergeDiagnostics(diagnostics, v6.diagnostics);
@@ -110,7 +122,9 @@ function interfaces(r: RemoteReading): DatasetResult<NetInterface> {
     applySysfsAttributes(row, (a) => mine?.get(a) ?? null);
     addAddresses(row, [
       ...(v4.get(row.name) ?? []),
-      ...(v6?.rows ?? []).filter((a) => a.iface === row.name).map((a) => ({ family: a.family, address: a.address, prefixLength: a.prefixLength, scope: a.scope })),
+      ...(v6?.rows ?? [])
+        .filter((a) => a.iface === row.name)
+        .map((a) => ({ family: a.family, address: a.address, prefixLength: a.prefixLength, scope: a.scope })),
     ]);
   }
   return { rows: parsed.rows, diagnostics };

@@ -11,7 +11,12 @@ import { remoteRows } from './datasets.js';
 import { createCollectors } from '../collectors/index.js';
 
 function frame(seq: number, sections: [string, string, boolean?][]): string {
-  const body = sections.map(([name, data, ok]) => `NETLENS-SECTION ${name} ${ok === false ? 'fail' : 'ok'} ${Buffer.byteLength(data)}\n${data}`).join('');
+  const body = sections
+    .map(
+      ([name, data, ok]) =>
+        `NETLENS-SECTION ${name} ${ok === false ? 'fail' : 'ok'} ${Buffer.byteLength(data)}\n${data}`,
+    )
+    .join('');
   return `NETLENS-BEGIN ${seq} ${sections.length}\n${body}NETLENS-END ${seq}\n`;
 }
 
@@ -24,18 +29,31 @@ function feed(chunks: Buffer[]): FrameEvent[] {
 
 describe('FrameReader', () => {
   it('reads hello and whole frames however the bytes are cut', () => {
-    const text = HELLO + frame(1, [['net/tcp', 'a\nb\n'], ['passwd', 'root:x:0:0::/root:/bin/sh\n'], ['ss', '', false]]) + frame(2, [['net/tcp', 'ünï\n']]);
+    const text =
+      HELLO +
+      frame(1, [
+        ['net/tcp', 'a\nb\n'],
+        ['passwd', 'root:x:0:0::/root:/bin/sh\n'],
+        ['ss', '', false],
+      ]) +
+      frame(2, [['net/tcp', 'ünï\n']]);
     const bytes = Buffer.from(text);
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 20 }), (cuts) => {
-      const points = [...new Set(cuts)].sort((a, b) => a - b);
-      const chunks = [0, ...points].map((p, i) => bytes.subarray(p, points[i] ?? bytes.length));
-      const events = feed(chunks);
-      expect(events.map((e) => e.type)).toEqual(['hello', 'frame', 'frame']);
-      const [, f1, f2] = events as [FrameEvent, Extract<FrameEvent, { type: 'frame' }>, Extract<FrameEvent, { type: 'frame' }>];
-      expect(f1.frame.sections.get('net/tcp')!.data.toString()).toBe('a\nb\n');
-      expect(f1.frame.sections.get('ss')).toEqual({ ok: false, data: Buffer.alloc(0) });
-      expect(f2.frame.sections.get('net/tcp')!.data.toString('utf8')).toBe('ünï\n');
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 20 }), (cuts) => {
+        const points = [...new Set(cuts)].sort((a, b) => a - b);
+        const chunks = [0, ...points].map((p, i) => bytes.subarray(p, points[i] ?? bytes.length));
+        const events = feed(chunks);
+        expect(events.map((e) => e.type)).toEqual(['hello', 'frame', 'frame']);
+        const [, f1, f2] = events as [
+          FrameEvent,
+          Extract<FrameEvent, { type: 'frame' }>,
+          Extract<FrameEvent, { type: 'frame' }>,
+        ];
+        expect(f1.frame.sections.get('net/tcp')!.data.toString()).toBe('a\nb\n');
+        expect(f1.frame.sections.get('ss')).toEqual({ ok: false, data: Buffer.alloc(0) });
+        expect(f2.frame.sections.get('net/tcp')!.data.toString('utf8')).toBe('ünï\n');
+      }),
+    );
   });
 
   it('never emits a frame cut off by the connection closing', () => {
@@ -47,12 +65,21 @@ describe('FrameReader', () => {
   });
 
   it('refuses a stream that lost its place, a wrong count, a wrong end, or a section past the limit', () => {
-    const errors = (text: string) => feed([Buffer.from(text)]).filter((e) => e.type === 'error').map((e) => (e as { message: string }).message);
+    const errors = (text: string) =>
+      feed([Buffer.from(text)])
+        .filter((e) => e.type === 'error')
+        .map((e) => (e as { message: string }).message);
     // A length that is one byte short: the next header is not where it should be.
-    expect(errors(`${HELLO}NETLENS-BEGIN 1 1\nNETLENS-SECTION net/tcp ok 2\nabc\nNETLENS-END 1\n`)[0]).toMatch(/lost its place/);
-    expect(errors(`${HELLO}NETLENS-BEGIN 1 2\nNETLENS-SECTION net/tcp ok 0\nNETLENS-END 1\n`)[0]).toMatch(/1 sections, not 2/);
+    expect(errors(`${HELLO}NETLENS-BEGIN 1 1\nNETLENS-SECTION net/tcp ok 2\nabc\nNETLENS-END 1\n`)[0]).toMatch(
+      /lost its place/,
+    );
+    expect(errors(`${HELLO}NETLENS-BEGIN 1 2\nNETLENS-SECTION net/tcp ok 0\nNETLENS-END 1\n`)[0]).toMatch(
+      /1 sections, not 2/,
+    );
     expect(errors(`${HELLO}NETLENS-BEGIN 1 0\nNETLENS-END 7\n`)[0]).toMatch(/ended as 7/);
-    expect(errors(`${HELLO}NETLENS-BEGIN 1 1\nNETLENS-SECTION net/tcp ok ${MAX_SECTION_BYTES + 1}\n`)[0]).toMatch(/larger than/);
+    expect(errors(`${HELLO}NETLENS-BEGIN 1 1\nNETLENS-SECTION net/tcp ok ${MAX_SECTION_BYTES + 1}\n`)[0]).toMatch(
+      /larger than/,
+    );
     expect(errors('Welcome to my server!\n')[0]).toMatch(/unexpected output/);
     expect(errors('x'.repeat(10_000))[0]).toMatch(/not a NetLens header/);
     // After an error nothing more is read.
@@ -68,7 +95,12 @@ describe('FrameReader', () => {
 
 describe('ssh around it', () => {
   it('names the reasons ssh fails, keeping its text inert', () => {
-    expect(classifySshFailure('@@@@\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\nHost key verification failed.\n', 255)).toMatch(/^host key changed/);
+    expect(
+      classifySshFailure(
+        '@@@@\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\nHost key verification failed.\n',
+        255,
+      ),
+    ).toMatch(/^host key changed/);
     expect(classifySshFailure('Host key verification failed.\n', 255)).toMatch(/^host key not trusted/);
     expect(classifySshFailure('root@10.0.0.1: Permission denied (publickey).\n', 255)).toBe('authentication failed');
     expect(classifySshFailure('ssh: connect to host 10.0.0.1 port 22: Connection timed out\n', 255)).toBe('timeout');
@@ -101,9 +133,15 @@ describe.skipIf(process.platform !== 'linux')('the remote script on this machine
       const multicast = await local.multicast.read();
       expect(remoteRows('multicast', reading).rows).toEqual(multicast.rows);
       const localIfaces = (await local.interfaces.read()).rows;
-      const strip = (rows: typeof localIfaces) => rows.map(({ counters: _c, addresses, ...rest }) => ({ ...rest, addresses: addresses.map((a) => a.address).sort() }));
+      const strip = (rows: typeof localIfaces) =>
+        rows.map(({ counters: _c, addresses, ...rest }) => ({
+          ...rest,
+          addresses: addresses.map((a) => a.address).sort(),
+        }));
       expect(strip(remoteRows('interfaces', reading).rows)).toEqual(strip(localIfaces));
-      expect(remoteRows('statistics', reading).rows.map((c) => c.id)).toEqual((await local.statistics.read()).rows.map((c) => c.id));
+      expect(remoteRows('statistics', reading).rows.map((c) => c.id)).toEqual(
+        (await local.statistics.read()).rows.map((c) => c.id),
+      );
     } finally {
       for (const c of Object.values(local)) c.dispose?.();
     }

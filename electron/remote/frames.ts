@@ -40,9 +40,7 @@ const BEGIN = /^NETLENS-BEGIN (\d{1,15}) (\d{1,4})$/;
 const SECTION = /^NETLENS-SECTION ([a-z0-9/_-]{1,64}) (ok|fail) (\d{1,12})$/;
 const END = /^NETLENS-END (\d{1,15})$/;
 
-type State =
-  | { kind: 'line' }
-  | { kind: 'section'; name: string; ok: boolean; length: number };
+type State = { kind: 'line' } | { kind: 'section'; name: string; ok: boolean; length: number };
 
 export class FrameReader {
   private chunks: Buffer[] = [];
@@ -93,7 +91,9 @@ export class FrameReader {
     }
     const line = this.line();
     if (line === null) {
-      return this.buffered > MAX_HEADER_BYTES ? { type: 'error', message: 'the remote sent a line that is not a NetLens header' } : null;
+      return this.buffered > MAX_HEADER_BYTES
+        ? { type: 'error', message: 'the remote sent a line that is not a NetLens header' }
+        : null;
     }
     if (this.frame) this.frame.bytes += line.length + 1;
     return this.header(line);
@@ -104,7 +104,12 @@ export class FrameReader {
     let offset = 0;
     for (const c of this.chunks) {
       const i = c.indexOf(10);
-      if (i >= 0) return offset + i > MAX_HEADER_BYTES ? null : this.take(offset + i + 1).toString('latin1').slice(0, -1);
+      if (i >= 0)
+        return offset + i > MAX_HEADER_BYTES
+          ? null
+          : this.take(offset + i + 1)
+              .toString('latin1')
+              .slice(0, -1);
       offset += c.length;
       if (offset > MAX_HEADER_BYTES) return null;
     }
@@ -119,15 +124,20 @@ export class FrameReader {
         return 'more';
       }
       if ((m = HELLO.exec(line))) {
-        return { type: 'hello', hello: { uid: Number(m[1]), sudo: m[2] === '1', hasIp: m[3] === '1', hasSs: m[4] === '1' } };
+        return {
+          type: 'hello',
+          hello: { uid: Number(m[1]), sudo: m[2] === '1', hasIp: m[3] === '1', hasSs: m[4] === '1' },
+        };
       }
       if ((m = NOT_LINUX.exec(line))) return { type: 'notLinux', system: m[1] || 'unknown' };
       return { type: 'error', message: `unexpected output from the remote: ${JSON.stringify(line.slice(0, 80))}` };
     }
     if ((m = SECTION.exec(line))) {
       const length = Number(m[3]);
-      if (length > MAX_SECTION_BYTES) return { type: 'error', message: `section ${m[1]} is larger than ${MAX_SECTION_BYTES / 1024 / 1024} MB` };
-      if (this.frame.bytes + length > MAX_FRAME_BYTES) return { type: 'error', message: `a frame is larger than ${MAX_FRAME_BYTES / 1024 / 1024} MB` };
+      if (length > MAX_SECTION_BYTES)
+        return { type: 'error', message: `section ${m[1]} is larger than ${MAX_SECTION_BYTES / 1024 / 1024} MB` };
+      if (this.frame.bytes + length > MAX_FRAME_BYTES)
+        return { type: 'error', message: `a frame is larger than ${MAX_FRAME_BYTES / 1024 / 1024} MB` };
       this.state = { kind: 'section', name: m[1]!, ok: m[2] === 'ok', length };
       return 'more';
     }
@@ -136,7 +146,10 @@ export class FrameReader {
       this.frame = null;
       if (Number(m[1]) !== frame.seq) return { type: 'error', message: `frame ${frame.seq} ended as ${m[1]}` };
       if (frame.sections.size !== frame.expected) {
-        return { type: 'error', message: `frame ${frame.seq} has ${frame.sections.size} sections, not ${frame.expected}` };
+        return {
+          type: 'error',
+          message: `frame ${frame.seq} has ${frame.sections.size} sections, not ${frame.expected}`,
+        };
       }
       return { type: 'frame', frame: { seq: frame.seq, sections: frame.sections, bytes: frame.bytes } };
     }

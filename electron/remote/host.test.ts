@@ -29,16 +29,29 @@ async function until<T>(probe: () => T | null | undefined | false, timeoutMs = 2
   }
 }
 
-function host(ssh: string, extra: Partial<ConstructorParameters<typeof RemoteHost>[0]> = {}): { host: RemoteHost; states: RemoteStatus[] } {
+function host(
+  ssh: string,
+  extra: Partial<ConstructorParameters<typeof RemoteHost>[0]> = {},
+): { host: RemoteHost; states: RemoteStatus[] } {
   const states: RemoteStatus[] = [];
-  const h = new RemoteHost({ destination: 'fake', intervalMs: 200, ssh, reconnect: false, onStatus: (s) => states.push(s), ...extra });
+  const h = new RemoteHost({
+    destination: 'fake',
+    intervalMs: 200,
+    ssh,
+    reconnect: false,
+    onStatus: (s) => states.push(s),
+    ...extra,
+  });
   return { host: h, states };
 }
 
 describe.skipIf(process.platform !== 'linux')('RemoteHost', () => {
   it('reads frames through ssh from a private control directory, and removes it when closed', async () => {
     const { host: h } = host(fakeSsh('ok', 'exec sh -s -- 0.2 0'));
-    const controlPath = h.sshArgs().find((a) => a.startsWith('ControlPath='))!.slice('ControlPath='.length);
+    const controlPath = h
+      .sshArgs()
+      .find((a) => a.startsWith('ControlPath='))!
+      .slice('ControlPath='.length);
     const controlDir = controlPath.slice(0, controlPath.lastIndexOf('/'));
     expect(statSync(controlDir).mode & 0o777).toBe(0o700);
     expect(h.sshArgs()).toEqual(expect.arrayContaining(['BatchMode=yes', 'ControlMaster=auto', 'ControlPersist=60']));
@@ -60,7 +73,10 @@ describe.skipIf(process.platform !== 'linux')('RemoteHost', () => {
   });
 
   it('never uses a frame cut off by the connection, and names what ssh said', async () => {
-    const cut = fakeSsh('cut', `printf 'NETLENS-HELLO 1 0 0 0 0\\nNETLENS-BEGIN 1 2\\nNETLENS-SECTION net/tcp ok 4\\nabcd'; echo 'Connection reset by peer' >&2; exit 255`);
+    const cut = fakeSsh(
+      'cut',
+      `printf 'NETLENS-HELLO 1 0 0 0 0\\nNETLENS-BEGIN 1 2\\nNETLENS-SECTION net/tcp ok 4\\nabcd'; echo 'Connection reset by peer' >&2; exit 255`,
+    );
     const { host: h } = host(cut);
     await expect(h.read('connections')).rejects.toThrow('fake: connection lost');
     await h.close();
@@ -75,7 +91,10 @@ describe.skipIf(process.platform !== 'linux')('RemoteHost', () => {
   it('reconnects after a drop, with the reason shown meanwhile', async () => {
     // The first connection dies after one frame; the next ones live.
     const marker = join(dir, 'dropped-once');
-    const flaky = fakeSsh('flaky', `if [ ! -e ${marker} ]; then touch ${marker}; exec sh -s -- 0.2 1; fi\nexec sh -s -- 0.2 0`);
+    const flaky = fakeSsh(
+      'flaky',
+      `if [ ! -e ${marker} ]; then touch ${marker}; exec sh -s -- 0.2 1; fi\nexec sh -s -- 0.2 0`,
+    );
     const { host: h, states } = host(flaky, { reconnect: true });
     await until(() => states.filter((s) => s.state === 'connected').length >= 2);
     const drop = states.find((s) => s.state === 'disconnected');

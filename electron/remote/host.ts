@@ -50,7 +50,8 @@ export function checkDestination(dest: string): string | null {
 /** ssh's complaint as a short reason; its text (which the remote's banner can shape) is kept inert. */
 export function classifySshFailure(stderr: string, code: number | null): string {
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED/.test(stderr)) return 'host key changed (refused; check known_hosts)';
-  if (/Host key verification failed/.test(stderr)) return 'host key not trusted (unknown or changed; check known_hosts)';
+  if (/Host key verification failed/.test(stderr))
+    return 'host key not trusted (unknown or changed; check known_hosts)';
   if (/Permission denied/.test(stderr)) return 'authentication failed';
   if (/timed out|Timeout/i.test(stderr)) return 'timeout';
   if (/Connection refused/.test(stderr)) return 'connection refused';
@@ -116,13 +117,20 @@ export class RemoteHost {
   sshArgs(): string[] {
     const args = [
       '-T',
-      '-o', 'BatchMode=yes',
-      '-o', 'ConnectTimeout=10',
-      '-o', 'ServerAliveInterval=5',
-      '-o', 'ServerAliveCountMax=3',
-      '-o', 'ControlMaster=auto',
-      '-o', `ControlPath=${join(this.controlDir, '%C')}`,
-      '-o', 'ControlPersist=60',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=10',
+      '-o',
+      'ServerAliveInterval=5',
+      '-o',
+      'ServerAliveCountMax=3',
+      '-o',
+      'ControlMaster=auto',
+      '-o',
+      `ControlPath=${join(this.controlDir, '%C')}`,
+      '-o',
+      'ControlPersist=60',
     ];
     if (this.options.sshConfig !== undefined) args.unshift('-F', this.options.sshConfig);
     return args;
@@ -134,9 +142,13 @@ export class RemoteHost {
     this.hello = null;
     this.pendingReason = null;
     const seconds = (this.options.intervalMs / 1000).toFixed(3);
-    const child = spawn(this.options.ssh ?? 'ssh', [...this.sshArgs(), '--', this.destination, `exec sh -s -- ${seconds} ${this.options.frames ?? 0}`], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      this.options.ssh ?? 'ssh',
+      [...this.sshArgs(), '--', this.destination, `exec sh -s -- ${seconds} ${this.options.frames ?? 0}`],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     this.child = child;
     const reader = new FrameReader();
     let stderr = '';
@@ -164,7 +176,8 @@ export class RemoteHost {
     });
     child.on('close', (code) => {
       if (this.child === child) this.child = null;
-      const finished = this.options.frames !== undefined && this.options.frames > 0 && code === 0 && this.latest !== null;
+      const finished =
+        this.options.frames !== undefined && this.options.frames > 0 && code === 0 && this.latest !== null;
       this.finished = finished;
       const reason = this.pendingReason ?? (finished ? null : classifySshFailure(stderr, code));
       this.setStatus('disconnected', reason);
@@ -222,7 +235,9 @@ export class RemoteHost {
       await exited;
     }
     await new Promise<void>((resolve) => {
-      const stop = spawn(this.options.ssh ?? 'ssh', [...this.sshArgs(), '-O', 'exit', '--', this.destination], { stdio: 'ignore' });
+      const stop = spawn(this.options.ssh ?? 'ssh', [...this.sshArgs(), '-O', 'exit', '--', this.destination], {
+        stdio: 'ignore',
+      });
       stop.on('error', () => resolve());
       stop.on('close', () => resolve());
     });
@@ -230,7 +245,13 @@ export class RemoteHost {
   }
 }
 
-const OS_DATASETS = ['connections', 'routes', 'interfaces', 'statistics', 'multicast'] as const satisfies readonly (keyof OsCollectors)[];
+const OS_DATASETS = [
+  'connections',
+  'routes',
+  'interfaces',
+  'statistics',
+  'multicast',
+] as const satisfies readonly (keyof OsCollectors)[];
 
 /** Collectors that answer from a remote host's frames, with names (services, places) of its connections. */
 export function remoteCollectors(host: RemoteHost): Collectors {

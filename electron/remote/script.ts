@@ -13,12 +13,28 @@ import { SYSFS_ATTRIBUTES } from '../collectors/interfaces/linux.js';
 
 /** Files under /proc/net that the Linux collectors read. */
 export const PROC_NET_FILES = [
-  'tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6', 'unix',
-  'snmp', 'snmp6', 'netstat', 'sockstat', 'sockstat6',
-  'dev', 'if_inet6', 'route', 'ipv6_route',
-  'igmp', 'igmp6', 'dev_mcast',
+  'tcp',
+  'tcp6',
+  'udp',
+  'udp6',
+  'udplite',
+  'udplite6',
+  'raw',
+  'raw6',
+  'unix',
+  'snmp',
+  'snmp6',
+  'netstat',
+  'sockstat',
+  'sockstat6',
+  'dev',
+  'if_inet6',
+  'route',
+  'ipv6_route',
+  'igmp',
+  'igmp6',
+  'dev_mcast',
 ] as const;
-
 
 /**
  * The script. Arguments: $1 seconds between frames (a decimal: `sleep` takes fractions on Linux), $2 how many

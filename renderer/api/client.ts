@@ -1,12 +1,6 @@
 // One client interface over either transport: requests with promises, dataset subscriptions that survive
 // reconnects, and a listener for everything the host streams.
-import type {
-  Method,
-  MethodResults,
-  RequestInput,
-  ServerMessage,
-  StreamMessage,
-} from '../../shared/protocol.js';
+import type { Method, MethodResults, RequestInput, ServerMessage, StreamMessage } from '../../shared/protocol.js';
 import type { Dataset } from '../../shared/types.js';
 import { createTransport, type Transport } from './transport.js';
 
@@ -66,7 +60,12 @@ export class NetlensClient {
   }
 
   send(message: StreamMessage): void {
-    if (message.type === 'setInterval' || message.type === 'pause' || message.type === 'visibility' || message.type === 'setNames') {
+    if (
+      message.type === 'setInterval' ||
+      message.type === 'pause' ||
+      message.type === 'visibility' ||
+      message.type === 'setNames'
+    ) {
       this.sticky.set(message.type, message);
     }
     this.transport.send(message);

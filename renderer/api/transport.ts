@@ -1,6 +1,13 @@
 // How the renderer talks to the Node side: the Electron bridge's MessagePort when the preload is there,
 // a WebSocket to the browser host otherwise. Both carry the same shared/protocol.ts messages.
-import { PORT_MESSAGE_TAG, WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, type ClientMessage, type NetlensBridge, type ServerMessage } from '../../shared/protocol.js';
+import {
+  PORT_MESSAGE_TAG,
+  WS_PROTOCOL,
+  WS_TOKEN_PROTOCOL_PREFIX,
+  type ClientMessage,
+  type NetlensBridge,
+  type ServerMessage,
+} from '../../shared/protocol.js';
 
 export interface Transport {
   readonly kind: 'electron' | 'browser';

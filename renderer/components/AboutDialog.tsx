@@ -6,12 +6,22 @@ import { Dialog } from './Dialog.js';
 export function AboutDialog(props: { info: HostInfo | null; onClose: () => void }) {
   const { info } = props;
   return (
-    <Dialog title="About NetLens" onClose={props.onClose} actions={<button type="button" onClick={props.onClose}>Close</button>}>
+    <Dialog
+      title="About NetLens"
+      onClose={props.onClose}
+      actions={
+        <button type="button" onClick={props.onClose}>
+          Close
+        </button>
+      }
+    >
       <p>
         NetLens {info?.appVersion ?? ''}: live connections, routes, interfaces and protocol statistics.
         {info ? ` ${info.platform} ${info.arch}, ${info.host} host.` : ''}
       </p>
-      <p>Places (country, network) are looked up offline in the databases below; no address leaves this machine for them.</p>
+      <p>
+        Places (country, network) are looked up offline in the databases below; no address leaves this machine for them.
+      </p>
       <ul className="credits" data-testid="data-credits">
         {DATA_CREDITS.map((c) => (
           <li key={c.what}>

@@ -8,7 +8,11 @@ export function CaptureBanner({ capture }: { capture: OpenCapture }) {
     <div className="capture-banner" role="region" aria-label="Capture">
       {/* The label is "file (format)": the banner names the file, then the format once. */}
       <strong data-testid="capture-label">{capture.fileName}</strong>
-      <span className="muted"> · {capture.format} · read-only{capture.diagnostics.skipped ? ` · ${capture.diagnostics.skipped} lines skipped` : ''}</span>
+      <span className="muted">
+        {' '}
+        · {capture.format} · read-only
+        {capture.diagnostics.skipped ? ` · ${capture.diagnostics.skipped} lines skipped` : ''}
+      </span>
       {notes ? <span className="muted"> · {notes}</span> : null}
       <div className="toolbar-spacer" />
       <button type="button" className="small" onClick={() => captureStore.getState().close()}>

@@ -44,7 +44,11 @@ export function ColumnChooser(props: {
           items={items}
           at={at}
           onClose={() => setAt(null)}
-          footer={<div className="menu-hint">Drag a column header to move it; drag its right edge to resize; double-click the edge to reset its width.</div>}
+          footer={
+            <div className="menu-hint">
+              Drag a column header to move it; drag its right edge to resize; double-click the edge to reset its width.
+            </div>
+          }
         />
       ) : null}
     </>

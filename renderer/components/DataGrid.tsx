@@ -89,7 +89,12 @@ export interface GridProps<Row extends { id: string }> {
   exportTab?: string;
 }
 
-const features = tableFeatures({ columnVisibilityFeature, columnOrderingFeature, columnSizingFeature, columnResizingFeature });
+const features = tableFeatures({
+  columnVisibilityFeature,
+  columnOrderingFeature,
+  columnSizingFeature,
+  columnResizingFeature,
+});
 
 export type SortState = { id: string; desc: boolean }[];
 
@@ -99,7 +104,11 @@ export function sortSpecs<Row>(columns: GridColumn<Row>[], sort: SortState): Sor
   for (const s of sort) {
     const col = columns.find((c) => c.id === s.id);
     if (!col) continue;
-    out.push(col.compare ? { compare: col.compare as SortSpec['compare'], desc: s.desc } : { key: col.sortValue as SortSpec['key'], desc: s.desc });
+    out.push(
+      col.compare
+        ? { compare: col.compare as SortSpec['compare'], desc: s.desc }
+        : { key: col.sortValue as SortSpec['key'], desc: s.desc },
+    );
   }
   return out;
 }
@@ -111,7 +120,11 @@ export function sortRows<Row extends { id: string }>(rows: Row[], columns: GridC
 }
 
 /** The sort a grid shows: what the user chose (persisted), else the grid's default. */
-export function useGridSort(gridId: string, columns: GridColumn<never>[] | GridColumn<any>[], defaultSort: SortState): SortState {
+export function useGridSort(
+  gridId: string,
+  columns: GridColumn<never>[] | GridColumn<any>[],
+  defaultSort: SortState,
+): SortState {
   const saved = useSettings((s) => s.grids[gridId]?.sort);
   return useMemo(() => {
     const known = new Set(columns.map((c) => c.id));
@@ -121,11 +134,19 @@ export function useGridSort(gridId: string, columns: GridColumn<never>[] | GridC
 }
 
 /** Whether a column shows: as the user chose, else as the column's default. */
-export function isColumnVisible(settings: GridSettings | undefined, column: Pick<GridColumn<never>, 'id' | 'hiddenByDefault'>): boolean {
+export function isColumnVisible(
+  settings: GridSettings | undefined,
+  column: Pick<GridColumn<never>, 'id' | 'hiddenByDefault'>,
+): boolean {
   return settings?.hidden ? !settings.hidden.includes(column.id) : !column.hiddenByDefault;
 }
 
-function gridState(settings: GridSettings | undefined, columns: GridColumn<unknown>[], defaultSort: SortState, fitted: Record<string, number> = {}) {
+function gridState(
+  settings: GridSettings | undefined,
+  columns: GridColumn<unknown>[],
+  defaultSort: SortState,
+  fitted: Record<string, number> = {},
+) {
   const known = new Set(columns.map((c) => c.id));
   const saved = (settings?.order ?? []).filter((id) => known.has(id));
   const order = [...saved, ...columns.map((c) => c.id).filter((id) => !saved.includes(id))];
@@ -150,7 +171,11 @@ export function ColumnsButton<Row>(props: { gridId: string; columns: GridColumn<
       visibility={state.visibility}
       onToggle={(id, visible) => {
         const next = { ...state.visibility, [id]: visible };
-        updateGrid(props.gridId, { hidden: Object.entries(next).filter(([, v]) => !v).map(([k]) => k) });
+        updateGrid(props.gridId, {
+          hidden: Object.entries(next)
+            .filter(([, v]) => !v)
+            .map(([k]) => k),
+        });
       }}
       onReset={() => updateGrid(props.gridId, { order: [], hidden: undefined, sizes: {}, sort: [] })}
       size="normal"
@@ -181,7 +206,10 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const [liveSizing, setLiveSizing] = useState<ColumnSizingState>(state.sizing);
   useEffect(() => setLiveSizing(state.sizing), [state.sizing]);
 
-  const sorted = useMemo(() => (props.presorted ? rows : sortRows(rows, columns, state.sort)), [rows, columns, state.sort, props.presorted]);
+  const sorted = useMemo(
+    () => (props.presorted ? rows : sortRows(rows, columns, state.sort)),
+    [rows, columns, state.sort, props.presorted],
+  );
 
   const scrollRef = useRef<HTMLDivElement>(null);
   // A grid as tall as its rows (short tables stacked in a page) renders every row itself, with no
@@ -205,7 +233,9 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
 
   const columnDefs = useMemo(() => {
     const helper = createColumnHelper<typeof features, Row>();
-    return columns.map((c) => helper.display({ id: c.id, header: c.header, size: c.width, minSize: 36, maxSize: 2000 }));
+    return columns.map((c) =>
+      helper.display({ id: c.id, header: c.header, size: c.width, minSize: 36, maxSize: 2000 }),
+    );
   }, [columns]);
 
   const table = useTable({
@@ -221,14 +251,21 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     },
     onColumnVisibilityChange: (u: ColumnVisibilityState | ((o: ColumnVisibilityState) => ColumnVisibilityState)) => {
       const next = typeof u === 'function' ? u(state.visibility) : u;
-      updateGrid(gridId, { hidden: Object.entries(next).filter(([, v]) => !v).map(([k]) => k) });
+      updateGrid(gridId, {
+        hidden: Object.entries(next)
+          .filter(([, v]) => !v)
+          .map(([k]) => k),
+      });
     },
     onColumnSizingChange: (u: ColumnSizingState | ((o: ColumnSizingState) => ColumnSizingState)) => {
       setLiveSizing((prev) => {
         const next = typeof u === 'function' ? u(prev) : u;
         // Only the widths the user changed are remembered; the others keep following the content.
         const changed = Object.fromEntries(Object.entries(next).filter(([k, v]) => prev[k] !== v));
-        if (Object.keys(changed).length > 0) updateGrid(gridId, { sizes: { ...(settingsStore.getState().settings.grids[gridId]?.sizes ?? {}), ...changed } });
+        if (Object.keys(changed).length > 0)
+          updateGrid(gridId, {
+            sizes: { ...(settingsStore.getState().settings.grids[gridId]?.sizes ?? {}), ...changed },
+          });
         return next;
       });
     },
@@ -238,11 +275,18 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const colById = useMemo(() => new Map(columns.map((c) => [c.id, c])), [columns]);
   // A growing column takes the free width and gives it back first when the window narrows (down to
   // GROW_MIN), so the columns after it stay on screen.
-  const widthOf = (c: { id: string; getSize: () => number }) => (colById.get(c.id)?.grow ? Math.min(GROW_MIN, c.getSize()) : c.getSize());
-  const template = visibleColumns.map((c) => (colById.get(c.id)?.grow ? `minmax(${widthOf(c)}px, 1fr)` : `${c.getSize()}px`)).join(' ');
+  const widthOf = (c: { id: string; getSize: () => number }) =>
+    colById.get(c.id)?.grow ? Math.min(GROW_MIN, c.getSize()) : c.getSize();
+  const template = visibleColumns
+    .map((c) => (colById.get(c.id)?.grow ? `minmax(${widthOf(c)}px, 1fr)` : `${c.getSize()}px`))
+    .join(' ');
   const visibleIds = visibleColumns.map((c) => c.id).join('\u0000');
   const cells = useMemo(
-    () => visibleIds.split('\u0000').map((id) => colById.get(id)!).filter(Boolean) as GridColumn<Row>[],
+    () =>
+      visibleIds
+        .split('\u0000')
+        .map((id) => colById.get(id)!)
+        .filter(Boolean) as GridColumn<Row>[],
     [visibleIds, colById],
   );
   // File → Export… reads the view as it is at that moment: visible columns in order, every sorted row.
@@ -251,10 +295,15 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     label: props.label,
     columns: cells.map((c) => c.header),
     rows: sorted.map((r) => cells.map((c) => c.text(r))),
-    sort: state.sort.map((x) => `${colById.get(x.id)?.header ?? x.id} ${x.desc ? 'descending' : 'ascending'}`).join(', then '),
+    sort: state.sort
+      .map((x) => `${colById.get(x.id)?.header ?? x.id} ${x.desc ? 'descending' : 'ascending'}`)
+      .join(', then '),
     rightAligned: cells.map((c) => c.align === 'right'),
   });
-  useEffect(() => (props.exportTab ? registerGridView(props.exportTab, props.label, () => viewRef.current()) : undefined), [props.exportTab, props.label]);
+  useEffect(
+    () => (props.exportTab ? registerGridView(props.exportTab, props.label, () => viewRef.current()) : undefined),
+    [props.exportTab, props.label],
+  );
   // Handlers read the latest props through a ref, so rows need not re-render when a parent re-renders.
   const latest = useRef(props);
   latest.current = props;
@@ -276,23 +325,26 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     if (a < 0 || b < 0) return new Set([id]);
     return new Set(list.slice(Math.min(a, b), Math.max(a, b) + 1).map((r) => r.id));
   };
-  const choose = useCallback((id: string, how: { extend?: boolean; toggle?: boolean } = {}) => {
-    if (multi) {
-      if (how.extend) setPicked(range(id));
-      else if (how.toggle) {
-        const next = new Set(pickedRef.current);
-        if (next.has(id)) next.delete(id);
-        else next.add(id);
-        setPicked(next);
-        anchor.current = id;
-      } else {
-        setPicked(new Set([id]));
-        anchor.current = id;
+  const choose = useCallback(
+    (id: string, how: { extend?: boolean; toggle?: boolean } = {}) => {
+      if (multi) {
+        if (how.extend) setPicked(range(id));
+        else if (how.toggle) {
+          const next = new Set(pickedRef.current);
+          if (next.has(id)) next.delete(id);
+          else next.add(id);
+          setPicked(next);
+          anchor.current = id;
+        } else {
+          setPicked(new Set([id]));
+          anchor.current = id;
+        }
       }
-    }
-    latest.current.onSelect(id);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [multi]);
+      latest.current.onSelect(id);
+      // eslint-disable-next-line react-hooks/exhaustive-deps
+    },
+    [multi],
+  );
   const rowEvents = useMemo<RowEvents<Row>>(
     () => ({
       select: (id, e) => choose(id, { extend: e.shiftKey, toggle: e.ctrlKey || e.metaKey }),
@@ -301,7 +353,8 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
         // A right click inside the selection keeps it; elsewhere it selects that row alone.
         if (!multi || !pickedRef.current.has(r.id)) choose(r.id);
         else latest.current.onSelect(r.id);
-        const selection = multi && pickedRef.current.has(r.id) ? sortedRef.current.filter((x) => pickedRef.current.has(x.id)) : [r];
+        const selection =
+          multi && pickedRef.current.has(r.id) ? sortedRef.current.filter((x) => pickedRef.current.has(x.id)) : [r];
         latest.current.onContextMenu?.(r, at, selection, () => copyRef.current(selection));
       },
     }),
@@ -314,20 +367,27 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     const existing = current.find((s) => s.id === id);
     let next: SortState;
     if (!existing) next = additive ? [...current, { id, desc: false }] : [{ id, desc: false }];
-    else if (!existing.desc) next = current.map((s) => (s.id === id ? { id, desc: true } : s)).filter((s) => additive || s.id === id);
+    else if (!existing.desc)
+      next = current.map((s) => (s.id === id ? { id, desc: true } : s)).filter((s) => additive || s.id === id);
     else next = additive ? current.filter((s) => s.id !== id) : [];
     updateGrid(gridId, { sort: next });
   };
 
   // Keyboard: arrows, Page Up/Down, Home/End move the selection; Enter activates; Menu or Shift+F10 opens
   // the row's context menu.
-  const selectedIndex = useMemo(() => (selectedId === null ? -1 : sorted.findIndex((r) => r.id === selectedId)), [sorted, selectedId]);
+  const selectedIndex = useMemo(
+    () => (selectedId === null ? -1 : sorted.findIndex((r) => r.id === selectedId)),
+    [sorted, selectedId],
+  );
   const moveTo = useCallback(
     (index: number, extend = false) => {
       if (sorted.length === 0) return;
       const i = Math.max(0, Math.min(sorted.length - 1, index));
       choose(sorted[i]!.id, { extend });
-      if (fitRows) scrollRef.current?.querySelector(`[data-row-id="${CSS.escape(sorted[i]!.id)}"]`)?.scrollIntoView({ block: 'nearest' });
+      if (fitRows)
+        scrollRef.current
+          ?.querySelector(`[data-row-id="${CSS.escape(sorted[i]!.id)}"]`)
+          ?.scrollIntoView({ block: 'nearest' });
       else virtualizer.scrollToIndex(i, { align: 'auto' });
     },
     [sorted, choose, virtualizer, fitRows],
@@ -337,12 +397,20 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     const rect = el?.getBoundingClientRect();
     const inSelection = multi && picked.has(row.id);
     const selection = inSelection ? pickedRows() : [row];
-    props.onContextMenu?.(row, { x: rect ? rect.left + 40 : 100, y: rect ? rect.bottom : 100 }, selection, () => copyRef.current(selection));
+    props.onContextMenu?.(row, { x: rect ? rect.left + 40 : 100, y: rect ? rect.bottom : 100 }, selection, () =>
+      copyRef.current(selection),
+    );
   };
   /** Copy (Ctrl/Cmd+C, or the menu): rows as tab-separated text, the visible columns' headers first. */
   const copyRef = useRef<(list: Row[]) => void>(() => undefined);
   copyRef.current = (list) => {
-    if (list.length > 0) void copyText(toTsv(cells.map((c) => c.header), list.map((r) => cells.map((c) => c.text(r)))));
+    if (list.length > 0)
+      void copyText(
+        toTsv(
+          cells.map((c) => c.header),
+          list.map((r) => cells.map((c) => c.text(r))),
+        ),
+      );
   };
   const copySelection = () => copyRef.current(pickedRows());
   const onKeyDown = (e: KeyboardEvent) => {
@@ -374,9 +442,11 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     window.addEventListener('mouseup', done);
     return () => window.removeEventListener('mouseup', done);
   }, []);
-  const setWidth = (id: string, width: number) => table.setColumnSizing((old) => ({ ...old, [id]: Math.max(36, Math.min(2000, Math.round(width))) }));
+  const setWidth = (id: string, width: number) =>
+    table.setColumnSizing((old) => ({ ...old, [id]: Math.max(36, Math.min(2000, Math.round(width))) }));
   /** Double-click on a header's edge: the column as wide as its header and every row's text. */
-  const autoFit = (col: GridColumn<Row>) => setWidth(col.id, fitWidth({ ...col, maxWidth: 2000 }, props.fitTo ?? sorted));
+  const autoFit = (col: GridColumn<Row>) =>
+    setWidth(col.id, fitWidth({ ...col, maxWidth: 2000 }, props.fitTo ?? sorted));
   const moveColumn = (id: string, by: -1 | 1) => {
     const visible = visibleColumns.map((c) => c.id);
     const target = visible[visible.indexOf(id) + by];
@@ -398,7 +468,9 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     e.preventDefault();
     e.stopPropagation();
     // Moving re-renders the header: keep the focus on this column's button.
-    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`.sort-button[data-column="${CSS.escape(col.id)}"]`)?.focus());
+    requestAnimationFrame(() =>
+      scrollRef.current?.querySelector<HTMLElement>(`.sort-button[data-column="${CSS.escape(col.id)}"]`)?.focus(),
+    );
   };
   const dropOn = (targetId: string) => {
     if (!dragging || dragging === targetId) return;
@@ -482,7 +554,11 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
                     {s ? (
                       <span className="sort-mark" aria-hidden="true">
                         {s.desc ? '▼' : '▲'}
-                        {state.sort.length > 1 ? <span className="sort-priority" data-priority>{state.sort.indexOf(s) + 1}</span> : null}
+                        {state.sort.length > 1 ? (
+                          <span className="sort-priority" data-priority>
+                            {state.sort.indexOf(s) + 1}
+                          </span>
+                        ) : null}
                       </span>
                     ) : null}
                   </button>
@@ -526,7 +602,11 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
             );
           })}
         </div>
-        {sorted.length === 0 ? <div className="grid-empty" role="status">{props.empty}</div> : null}
+        {sorted.length === 0 ? (
+          <div className="grid-empty" role="status">
+            {props.empty}
+          </div>
+        ) : null}
       </div>
       {bar === 'bottom' ? columnBar : null}
     </div>
@@ -582,7 +662,13 @@ function GridRowInner<Row extends { id: string }>(p: GridRowProps<Row>) {
       {p.cells.map((col) => {
         const text = col.text(r);
         return (
-          <div key={col.id} role="gridcell" className={`grid-cell ${col.align === 'right' ? 'right' : ''}`} title={clampText(inertText(text), 4000)} data-column={col.id}>
+          <div
+            key={col.id}
+            role="gridcell"
+            className={`grid-cell ${col.align === 'right' ? 'right' : ''}`}
+            title={clampText(inertText(text), 4000)}
+            data-column={col.id}
+          >
             {col.render ? col.render(r) : <bdi>{inertText(text)}</bdi>}
           </div>
         );

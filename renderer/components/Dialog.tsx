@@ -3,10 +3,18 @@ import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 
 /** `title` names the dialog for assistive technology; `heading`, when given, is what is shown (it may hold
  *  isolated, escaped names: see Inert.tsx). */
-export function Dialog(props: { title: string; heading?: ReactNode; onClose: () => void; children: ReactNode; actions: ReactNode; describedBy?: string }) {
+export function Dialog(props: {
+  title: string;
+  heading?: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+  actions: ReactNode;
+  describedBy?: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const focusInside = () => {
-    const el = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>('button');
+    const el =
+      ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>('button');
     el?.focus();
   };
   useEffect(() => {
@@ -27,7 +35,9 @@ export function Dialog(props: { title: string; heading?: ReactNode; onClose: () 
       e.stopPropagation();
       props.onClose();
     } else if (e.key === 'Tab') {
-      const focusable = Array.from(ref.current?.querySelectorAll<HTMLElement>('button, input, select, [tabindex="0"]') ?? []).filter((el) => !el.hasAttribute('disabled'));
+      const focusable = Array.from(
+        ref.current?.querySelectorAll<HTMLElement>('button, input, select, [tabindex="0"]') ?? [],
+      ).filter((el) => !el.hasAttribute('disabled'));
       if (focusable.length === 0) return;
       const i = focusable.indexOf(document.activeElement as HTMLElement);
       const next = e.shiftKey ? (i <= 0 ? focusable.length - 1 : i - 1) : (i + 1) % focusable.length;
@@ -37,7 +47,15 @@ export function Dialog(props: { title: string; heading?: ReactNode; onClose: () 
   };
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
-      <div ref={ref} className="dialog" role="dialog" aria-modal="true" aria-label={props.title} aria-describedby={props.describedBy} onKeyDown={onKeyDown}>
+      <div
+        ref={ref}
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-label={props.title}
+        aria-describedby={props.describedBy}
+        onKeyDown={onKeyDown}
+      >
         <h2 className="dialog-title">{props.heading ?? props.title}</h2>
         <div className="dialog-body">{props.children}</div>
         <div className="dialog-actions">{props.actions}</div>

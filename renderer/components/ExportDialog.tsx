@@ -68,7 +68,9 @@ export function ExportDialog(props: { tab: string; view: () => ExportTable | nul
           <button type="button" className="primary" disabled={busy} onClick={() => void run()} data-autofocus>
             Export
           </button>
-          <button type="button" onClick={props.onClose}>{status?.kind === 'done' ? 'Close' : 'Cancel'}</button>
+          <button type="button" onClick={props.onClose}>
+            {status?.kind === 'done' ? 'Close' : 'Cancel'}
+          </button>
         </>
       }
     >
@@ -76,13 +78,23 @@ export function ExportDialog(props: { tab: string; view: () => ExportTable | nul
       <div role="radiogroup" aria-label="Format" className="export-formats">
         {FORMATS.map((f) => (
           <label key={f.id}>
-            <input type="radio" name="export-format" value={f.id} checked={format === f.id} onChange={() => setFormat(f.id)} /> {f.label}{' '}
-            <span className="muted">{f.hint}</span>
+            <input
+              type="radio"
+              name="export-format"
+              value={f.id}
+              checked={format === f.id}
+              onChange={() => setFormat(f.id)}
+            />{' '}
+            {f.label} <span className="muted">{f.hint}</span>
           </label>
         ))}
       </div>
       {status ? (
-        <div className={`result ${status.kind === 'done' ? 'closed' : 'failed'}`} role="status" data-export-status={status.kind}>
+        <div
+          className={`result ${status.kind === 'done' ? 'closed' : 'failed'}`}
+          role="status"
+          data-export-status={status.kind}
+        >
           {status.text}
         </div>
       ) : null}

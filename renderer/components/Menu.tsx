@@ -16,7 +16,13 @@ export interface MenuItem {
   keepOpen?: boolean;
 }
 
-export function Menu(props: { label: string; items: MenuItem[]; at: { x: number; y: number }; onClose: () => void; footer?: ReactNode }) {
+export function Menu(props: {
+  label: string;
+  items: MenuItem[];
+  at: { x: number; y: number };
+  onClose: () => void;
+  footer?: ReactNode;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const [pos, setPos] = useState(props.at);
   const returnFocus = useRef<Element | null>(document.activeElement);
@@ -65,7 +71,14 @@ export function Menu(props: { label: string; items: MenuItem[]; at: { x: number;
   };
 
   return (
-    <div ref={ref} className="menu" role="menu" aria-label={props.label} style={{ left: pos.x, top: pos.y }} onKeyDown={onKeyDown}>
+    <div
+      ref={ref}
+      className="menu"
+      role="menu"
+      aria-label={props.label}
+      style={{ left: pos.x, top: pos.y }}
+      onKeyDown={onKeyDown}
+    >
       {props.items.map((item) => (
         <div key={item.id}>
           {item.separatorBefore ? <div className="menu-separator" role="separator" /> : null}
@@ -91,7 +104,11 @@ export function Menu(props: { label: string; items: MenuItem[]; at: { x: number;
               }
             }}
           >
-            {item.checked !== undefined ? <span className="check" aria-hidden="true">{item.checked ? '✓' : ''}</span> : null}
+            {item.checked !== undefined ? (
+              <span className="check" aria-hidden="true">
+                {item.checked ? '✓' : ''}
+              </span>
+            ) : null}
             <span className="menu-text">
               {item.label}
               {item.disabled && item.reason ? <span className="menu-reason">{item.reason}</span> : null}

@@ -77,7 +77,9 @@ export function OverflowBar(props: {
     return () => observer.disconnect();
   }, [ids]);
 
-  const menuItems = props.items.flatMap((item) => (item && hidden.has(item.id) ? item.menu.map((m, i) => (i === 0 ? { ...m, separatorBefore: true } : m)) : []));
+  const menuItems = props.items.flatMap((item) =>
+    item && hidden.has(item.id) ? item.menu.map((m, i) => (i === 0 ? { ...m, separatorBefore: true } : m)) : [],
+  );
   if (menuItems[0]) menuItems[0] = { ...menuItems[0], separatorBefore: false };
 
   return (
@@ -113,7 +115,14 @@ export function OverflowBar(props: {
       >
         ⋯
       </button>
-      {menuAt ? <Menu label={`More ${props.label.toLowerCase()}`} items={menuItems} at={menuAt} onClose={() => setMenuAt(null)} /> : null}
+      {menuAt ? (
+        <Menu
+          label={`More ${props.label.toLowerCase()}`}
+          items={menuItems}
+          at={menuAt}
+          onClose={() => setMenuAt(null)}
+        />
+      ) : null}
     </div>
   );
 }

@@ -55,7 +55,13 @@ function readPalette(): Palette {
 /** A resolved colour ('#rrggbb' or 'rgb(r, g, b)') with an alpha channel, for the area under a line;
  *  other syntaxes get no fill. */
 function translucent(color: string, alpha: number): string | undefined {
-  if (/^#[0-9a-f]{6}$/i.test(color)) return color + Math.round(alpha * 255).toString(16).padStart(2, '0');
+  if (/^#[0-9a-f]{6}$/i.test(color))
+    return (
+      color +
+      Math.round(alpha * 255)
+        .toString(16)
+        .padStart(2, '0')
+    );
   const m = /^rgb\((\d+),\s*(\d+),\s*(\d+)\)$/.exec(color);
   return m ? `rgba(${m[1]}, ${m[2]}, ${m[3]}, ${alpha})` : undefined;
 }
@@ -78,22 +84,42 @@ function useThemeRevision(): number {
 }
 
 /** The legend shows the point under the cursor, and the newest point when the cursor is elsewhere. */
-function legendValue(u: uPlot, v: number | null, series: number, idx: number | null, format: (n: number) => string): string {
+function legendValue(
+  u: uPlot,
+  v: number | null,
+  series: number,
+  idx: number | null,
+  format: (n: number) => string,
+): string {
   const column = u.data[series] as (number | null | undefined)[] | undefined;
   const value = idx === null ? column?.[column.length - 1] : v;
   return value === null || value === undefined ? '–' : format(value);
 }
 /** Tick steps of 1, 2 and 5 times powers of 1024, so the axis reads 5 MiB/s rather than 4.77 MiB/s; below
  *  a KiB, quarters and halves of it, so the ticks meet 1 KiB/s. */
-const BINARY_INCRS = [1, 2, 5, 10, 20, 50, 100, 256, 512, ...[1, 2, 3, 4].flatMap((k) => [1, 2, 5, 10, 20, 50, 100, 200, 500].map((m) => m * 1024 ** k))];
+const BINARY_INCRS = [
+  1,
+  2,
+  5,
+  10,
+  20,
+  50,
+  100,
+  256,
+  512,
+  ...[1, 2, 3, 4].flatMap((k) => [1, 2, 5, 10, 20, 50, 100, 200, 500].map((m) => m * 1024 ** k)),
+];
 
 /** An axis label: the rate without trailing zeros ("5 MiB/s", "2.5 KiB/s"). */
 function axisRate(v: number): string {
-  return formatRate(v).replace(/(\.\d*?)0+ /, '$1 ').replace('. ', ' ');
+  return formatRate(v)
+    .replace(/(\.\d*?)0+ /, '$1 ')
+    .replace('. ', ' ');
 }
 
 const rateValue = (u: uPlot, v: number | null, s: number, idx: number | null) => legendValue(u, v, s, idx, formatRate);
-const timeValue = (u: uPlot, v: number | null, s: number, idx: number | null) => legendValue(u, v, s, idx, (t) => formatClock(t * 1000));
+const timeValue = (u: uPlot, v: number | null, s: number, idx: number | null) =>
+  legendValue(u, v, s, idx, (t) => formatClock(t * 1000));
 
 function options(p: Palette, width: number, height: number, labels = { rx: 'RX', tx: 'TX' }): uPlot.Options {
   const axis = {
@@ -129,9 +155,24 @@ function options(p: Palette, width: number, height: number, labels = { rx: 'RX',
     ],
     series: [
       { label: 'Time', value: timeValue },
-      { label: labels.rx, stroke: p.rx, width: 1.5, fill: translucent(p.rx, 0.15), value: rateValue, points: { show: false } },
+      {
+        label: labels.rx,
+        stroke: p.rx,
+        width: 1.5,
+        fill: translucent(p.rx, 0.15),
+        value: rateValue,
+        points: { show: false },
+      },
       // Dashed, so that equal receive and transmit rates (loopback) still show both lines.
-      { label: labels.tx, stroke: p.tx, width: 1.5, dash: [6, 3], fill: translucent(p.tx, 0.12), value: rateValue, points: { show: false } },
+      {
+        label: labels.tx,
+        stroke: p.tx,
+        width: 1.5,
+        dash: [6, 3],
+        fill: translucent(p.tx, 0.12),
+        value: rateValue,
+        points: { show: false },
+      },
     ],
   };
 }
@@ -146,7 +187,10 @@ export function RateChart({ data, revision, label, labels }: RateChartProps) {
     const box = boxRef.current;
     if (!box) return;
     const legendRoom = () => plotRef.current?.root.querySelector<HTMLElement>('.u-legend')?.offsetHeight ?? 28;
-    const size = () => ({ width: Math.max(120, box.clientWidth), height: Math.max(80, box.clientHeight - legendRoom()) });
+    const size = () => ({
+      width: Math.max(120, box.clientWidth),
+      height: Math.max(80, box.clientHeight - legendRoom()),
+    });
     const { width, height } = size();
     const plot = new uPlot(options(readPalette(), width, height, labels), [data.t, data.rx, data.tx], box);
     plotRef.current = plot;

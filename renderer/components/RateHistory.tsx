@@ -40,7 +40,8 @@ export function useRateHistory(
         if (cancelled) return;
         const pending = seriesRef.current;
         const next = seriesFromHistory(points);
-        for (let i = 0; i < pending.t.length; i++) appendSample(next, pending.t[i]! * 1000, pending.rx[i]!, pending.tx[i]!);
+        for (let i = 0; i < pending.t.length; i++)
+          appendSample(next, pending.t[i]! * 1000, pending.rx[i]!, pending.tx[i]!);
         seriesRef.current = next;
         setState({ key, status: 'ready' });
         setRevision((r) => r + 1);
@@ -66,19 +67,42 @@ export function useRateHistory(
 }
 
 /** The chart, or what stands in its place (loading, an error, waiting for two samples). */
-export function RateHistoryChart({ selected, history, labels }: {
+export function RateHistoryChart({
+  selected,
+  history,
+  labels,
+}: {
   selected: string;
   history: RateHistory;
   labels?: { rx: string; tx: string };
 }) {
   const st = history.state;
-  if (!st || st.status === 'loading') return <div className="chart-state" role="status">Loading the last 10 minutes of {selected}…</div>;
-  if (st.status === 'error') return <div className="chart-state error" role="alert">Could not load the history of {selected}: {st.error}</div>;
+  if (!st || st.status === 'loading')
+    return (
+      <div className="chart-state" role="status">
+        Loading the last 10 minutes of {selected}…
+      </div>
+    );
+  if (st.status === 'error')
+    return (
+      <div className="chart-state error" role="alert">
+        Could not load the history of {selected}: {st.error}
+      </div>
+    );
   const waiting = history.series.t.length < 2;
   return (
     <div className="chart-box">
-      <RateChart data={history.series} revision={history.revision} labels={labels} label={`Receive and transmit rates of ${selected} over the last 10 minutes`} />
-      {waiting ? <div className="chart-overlay" role="status">Waiting for rate samples: a rate needs two readings a second apart…</div> : null}
+      <RateChart
+        data={history.series}
+        revision={history.revision}
+        labels={labels}
+        label={`Receive and transmit rates of ${selected} over the last 10 minutes`}
+      />
+      {waiting ? (
+        <div className="chart-overlay" role="status">
+          Waiting for rate samples: a rate needs two readings a second apart…
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -32,7 +32,14 @@ function SparklineInner({ rx, tx, width = 96, height = 18, floor = 1024, label }
   for (const v of rx) if (v > top) top = v;
   for (const v of tx) if (v > top) top = v;
   return (
-    <svg className="sparkline" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
+    <svg
+      className="sparkline"
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label={label}
+    >
       {rx.length > 1 ? <polyline className="spark-rx" points={points(rx, slots, width, height, top)} /> : null}
       {tx.length > 1 ? <polyline className="spark-tx" points={points(tx, slots, width, height, top)} /> : null}
     </svg>

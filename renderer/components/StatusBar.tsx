@@ -21,7 +21,7 @@ function DeniedOwners({ denied }: { denied: number }) {
   const status = agent.status;
   const starting = agent.busy || status?.state === 'starting';
   const offer = status?.elevation.available && status.state !== 'running';
-  const why = status && !status.elevation.available ? status.elevation.reason ?? '' : status?.message ?? '';
+  const why = status && !status.elevation.available ? (status.elevation.reason ?? '') : (status?.message ?? '');
   return (
     <span className="badge warn" data-status="denied" title={why}>
       {formatCount(denied)} sockets without an owner
@@ -30,7 +30,12 @@ function DeniedOwners({ denied }: { denied: number }) {
       ) : offer ? (
         <>
           {' · '}
-          <button type="button" className="link-button" data-action="show-all-processes" onClick={() => void agent.elevate()}>
+          <button
+            type="button"
+            className="link-button"
+            data-action="show-all-processes"
+            onClick={() => void agent.elevate()}
+          >
             Show all processes…
           </button>
         </>
@@ -41,7 +46,15 @@ function DeniedOwners({ denied }: { denied: number }) {
   );
 }
 
-export function StatusBar({ info, activeTab, panel }: { info: HostInfo | null; activeTab: TabId; panel: PanelStats | null }) {
+export function StatusBar({
+  info,
+  activeTab,
+  panel,
+}: {
+  info: HostInfo | null;
+  activeTab: TabId;
+  panel: PanelStats | null;
+}) {
   const [dataset, secondary] = TABS.find((t) => t.id === activeTab)!.datasets as [Dataset, Dataset | undefined];
   const ds = useData((s) => s.datasets[dataset]);
   // A tab may show a second dataset (Interfaces shows multicast): its collector's errors count too.
@@ -66,7 +79,11 @@ export function StatusBar({ info, activeTab, panel }: { info: HostInfo | null; a
           {ds.tick.lagCount > 0 ? ` · ${ds.tick.lagCount} late tick${ds.tick.lagCount === 1 ? '' : 's'} skipped` : ''}
         </span>
       ) : null}
-      {status?.paused ? <span className="badge warn" data-status="paused">Paused</span> : null}
+      {status?.paused ? (
+        <span className="badge warn" data-status="paused">
+          Paused
+        </span>
+      ) : null}
       {diag && diag.skipped > 0 ? (
         <span className="badge warn" title={skippedTitle} data-status="skipped">
           {formatCount(diag.skipped)} unreadable lines skipped
@@ -89,15 +106,19 @@ export function StatusBar({ info, activeTab, panel }: { info: HostInfo | null; a
       ) : null}
       {panel?.denied ? <DeniedOwners denied={panel.denied} /> : null}
       {agentRunning && !capture ? (
-        <span className="badge" data-status="agent" title="The administrator helper attributes every process's sockets for this session">
+        <span
+          className="badge"
+          data-status="agent"
+          title="The administrator helper attributes every process's sockets for this session"
+        >
           all processes
         </span>
       ) : null}
       <span className="statusbar-spacer" />
       {info ? (
         <span data-status="host">
-          {info.host === 'electron' ? 'Electron' : 'Browser'} host · <span data-status="platform">{info.platform}</span> {info.arch} ·{' '}
-          {info.appName} {info.appVersion}
+          {info.host === 'electron' ? 'Electron' : 'Browser'} host · <span data-status="platform">{info.platform}</span>{' '}
+          {info.arch} · {info.appName} {info.appVersion}
           {info.privileged ? ' · administrator' : ''}
         </span>
       ) : (

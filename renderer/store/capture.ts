@@ -32,7 +32,11 @@ export const captureStore = createStore<CaptureState>((set) => ({
   capture: null,
   async open(file: File) {
     if (file.size > MAX_CAPTURE_BYTES) {
-      pushNotice('error', 'capture', `${file.name} is too large to open (${Math.round(file.size / 1048576)} MiB; the limit is ${MAX_CAPTURE_BYTES / 1048576} MiB).`);
+      pushNotice(
+        'error',
+        'capture',
+        `${file.name} is too large to open (${Math.round(file.size / 1048576)} MiB; the limit is ${MAX_CAPTURE_BYTES / 1048576} MiB).`,
+      );
       return;
     }
     try {
@@ -41,13 +45,27 @@ export const captureStore = createStore<CaptureState>((set) => ({
       set({ capture: { ...result, fileName: file.name } });
       updateSettings({ activeTab: TAB_OF[result.dataset] });
       const skipped = result.diagnostics.skipped;
-      pushNotice('info', 'capture', `Opened ${file.name}: ${result.rows.length} rows of ${result.format}${skipped ? `, ${skipped} lines skipped` : ''}.`);
+      pushNotice(
+        'info',
+        'capture',
+        `Opened ${file.name}: ${result.rows.length} rows of ${result.format}${skipped ? `, ${skipped} lines skipped` : ''}.`,
+      );
     } catch (err) {
       // "…not recognised. Supported formats:\n  id: description\n…": one sentence, the list on demand.
       const message = err instanceof Error ? err.message : String(err);
       const [sentence = message, list] = message.split(/\s*Supported formats:\n/);
-      const items = list ? list.split('\n').map((l) => l.trim()).filter(Boolean) : [];
-      pushNotice('error', 'capture', `Could not open ${file.name}: ${sentence}`, items.length ? { summary: `Formats NetLens can open (${items.length})`, items } : undefined);
+      const items = list
+        ? list
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean)
+        : [];
+      pushNotice(
+        'error',
+        'capture',
+        `Could not open ${file.name}: ${sentence}`,
+        items.length ? { summary: `Formats NetLens can open (${items.length})`, items } : undefined,
+      );
     }
   },
   close() {

@@ -62,7 +62,17 @@ export interface DataState {
 }
 
 function emptyDataset<Row>(): DatasetState<Row> {
-  return { rows: new Map(), version: 0, seq: null, received: false, diagnostics: null, tick: null, error: null, marks: new Map(), changes: [] };
+  return {
+    rows: new Map(),
+    version: 0,
+    seq: null,
+    received: false,
+    diagnostics: null,
+    tick: null,
+    error: null,
+    marks: new Map(),
+    changes: [],
+  };
 }
 
 export const dataStore = createStore<DataState>(() => ({
@@ -91,7 +101,8 @@ const MONITOR_STATES: ReadonlySet<string> = new Set(['monitor-failed', 'monitor-
 
 export function pushNotice(level: Notice['level'], code: string, text: string, details?: Notice['details']): void {
   const notice: Notice = { id: ++noticeId, level, code, text, at: Date.now(), ...(details ? { details } : {}) };
-  const replaces = (n: Notice) => (n.code === code && code !== 'rejected') || (MONITOR_STATES.has(code) && MONITOR_STATES.has(n.code));
+  const replaces = (n: Notice) =>
+    (n.code === code && code !== 'rejected') || (MONITOR_STATES.has(code) && MONITOR_STATES.has(n.code));
   dataStore.setState((s) => ({ notices: [...s.notices.filter((n) => !replaces(n)), notice].slice(-5) }));
 }
 
@@ -140,7 +151,11 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
         }
         if (MARKED.has(m.dataset)) markChanges(ds, m, t);
         let p = pending.get(m.dataset);
-        if (p === undefined) pending.set(m.dataset, (p = { upserts: new Map(), removed: new Set(), previous: new Map(), born: new Set() }));
+        if (p === undefined)
+          pending.set(
+            m.dataset,
+            (p = { upserts: new Map(), removed: new Set(), previous: new Map(), born: new Set() }),
+          );
         if (p !== 'reset') {
           // Remember each touched row as it was before this batch, so views find it by binary search.
           const before = (id: string) => {
@@ -182,7 +197,10 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
       const p = pending.get(d);
       if (p === 'reset' || p === undefined) ds.changes = [];
       else {
-        ds.changes.push({ version, change: { upserts: [...p.upserts.values()], removed: [...p.removed], previous: [...p.previous.values()] } });
+        ds.changes.push({
+          version,
+          change: { upserts: [...p.upserts.values()], removed: [...p.removed], previous: [...p.previous.values()] },
+        });
         if (ds.changes.length > MAX_CHANGES) ds.changes.shift();
       }
       (datasets as Record<Dataset, DatasetState<RowTypes[Dataset]>>)[d] = { ...ds, version };
@@ -214,14 +232,23 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
         pushNotice('warning', `alert-${m.alert.kind}`, m.alert.text);
         // The desktop host notifies through Electron (main.ts); a browser through the Notification API, once
         // the user allowed it (the History tab asks when an alert is switched on).
-        if (client.hostKind === 'browser' && typeof Notification !== 'undefined' && Notification.permission === 'granted') {
-          new Notification(`NetLens: ${ALERT_TITLES[m.alert.kind]}`, { body: m.alert.text, tag: `netlens-${m.alert.id}` });
+        if (
+          client.hostKind === 'browser' &&
+          typeof Notification !== 'undefined' &&
+          Notification.permission === 'granted'
+        ) {
+          new Notification(`NetLens: ${ALERT_TITLES[m.alert.kind]}`, {
+            body: m.alert.text,
+            tag: `netlens-${m.alert.id}`,
+          });
         }
         break;
       case 'collectorError': {
         const s = dataStore.getState();
         const ds = s.datasets[m.dataset];
-        dataStore.setState({ datasets: { ...s.datasets, [m.dataset]: { ...ds, error: { message: m.message, at: m.at } } } });
+        dataStore.setState({
+          datasets: { ...s.datasets, [m.dataset]: { ...ds, error: { message: m.message, at: m.at } } },
+        });
         break;
       }
       default:

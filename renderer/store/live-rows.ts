@@ -35,7 +35,10 @@ export function useLiveRows<D extends Dataset>(
   if (st.version !== ds.version || fixed) {
     const pending = fixed ? null : ds.changes.filter((c) => c.version > st.version);
     const contiguous =
-      pending !== null && st.version >= 0 && pending.length === ds.version - st.version && pending.every((c, i) => c.version === st!.version + i + 1);
+      pending !== null &&
+      st.version >= 0 &&
+      pending.length === ds.version - st.version &&
+      pending.every((c, i) => c.version === st!.version + i + 1);
     if (contiguous) for (const c of pending) st.view.update(c.change);
     else if (st.version !== ds.version || st.view.rows.length === 0) st.view.reset(fixed ?? ds.rows.values());
     st.version = ds.version;
@@ -76,7 +79,10 @@ export function useLiveAggregate<D extends Dataset, Out>(
   if (st.version !== ds.version || st.version === -1) {
     const pending = fixed ? null : ds.changes.filter((c) => c.version > st.version);
     const contiguous =
-      pending !== null && st.version >= 0 && pending.length === ds.version - st.version && pending.every((c) => c.change.previous !== undefined);
+      pending !== null &&
+      st.version >= 0 &&
+      pending.length === ds.version - st.version &&
+      pending.every((c) => c.change.previous !== undefined);
     if (contiguous) {
       for (const c of pending) {
         for (const old of c.change.previous!) st.agg.remove(old);

@@ -27,7 +27,10 @@ function changedSince(ds: DatasetState<NameEntry>, seen: number): boolean {
 export function useNames(capture: OpenCapture | null): NamesView {
   const ds = useData((s) => s.datasets.names);
   const state = useRef({ version: -1, epoch: 0 });
-  const captured = useMemo<NameLookup | null>(() => (capture ? new Map((capture.names ?? []).map((e) => [e.id, e])) : null), [capture]);
+  const captured = useMemo<NameLookup | null>(
+    () => (capture ? new Map((capture.names ?? []).map((e) => [e.id, e])) : null),
+    [capture],
+  );
   const st = state.current;
   if (ds.version !== st.version) {
     if (changedSince(ds, st.version)) st.epoch++;

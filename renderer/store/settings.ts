@@ -81,7 +81,12 @@ function sanitizeGrid(x: unknown): GridSettings | null {
     for (const [k, v] of Object.entries(x.sizes)) if (typeof v === 'number' && v >= 30 && v <= 2000) sizes[k] = v;
   }
   const sort = Array.isArray(x.sort)
-    ? x.sort.filter((s): s is { id: string; desc: boolean } => isRecord(s) && typeof s.id === 'string' && typeof s.desc === 'boolean').slice(0, 3)
+    ? x.sort
+        .filter(
+          (s): s is { id: string; desc: boolean } =>
+            isRecord(s) && typeof s.id === 'string' && typeof s.desc === 'boolean',
+        )
+        .slice(0, 3)
     : [];
   const hidden = stringArray(x.hidden);
   return { order: stringArray(x.order) ?? [], ...(hidden ? { hidden } : {}), sizes, sort };
@@ -98,7 +103,8 @@ export function sanitizeSettings(raw: unknown): Settings {
   if (typeof raw.selectedInterface === 'string') s.selectedInterface = raw.selectedInterface;
   if (typeof raw.resolveNames === 'boolean') s.resolveNames = raw.resolveNames;
   if (typeof raw.fullHostNames === 'boolean') s.fullHostNames = raw.fullHostNames;
-  if (typeof raw.dnsServer === 'string' && (raw.dnsServer === '' || parseDnsServer(raw.dnsServer))) s.dnsServer = raw.dnsServer;
+  if (typeof raw.dnsServer === 'string' && (raw.dnsServer === '' || parseDnsServer(raw.dnsServer)))
+    s.dnsServer = raw.dnsServer;
   if (isRecord(raw.toggles)) {
     const t = raw.toggles;
     for (const k of ['tcp', 'udp', 'raw', 'unix', 'inet', 'inet6', 'hideLoopback'] as const) {
@@ -153,7 +159,9 @@ function scheduleSave(): void {
   }, 400);
 }
 
-export function updateSettings(change: Partial<Omit<Settings, 'grids'>> | ((s: Settings) => Partial<Omit<Settings, 'grids'>>)): void {
+export function updateSettings(
+  change: Partial<Omit<Settings, 'grids'>> | ((s: Settings) => Partial<Omit<Settings, 'grids'>>),
+): void {
   const current = settingsStore.getState().settings;
   const patch = typeof change === 'function' ? change(current) : change;
   settingsStore.setState({ settings: { ...current, ...patch } });

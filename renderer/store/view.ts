@@ -18,6 +18,14 @@ export function useView() {
 
 export function reportPanel(stats: PanelStats | null): void {
   const prev = viewStore.getState().panel;
-  if (prev && stats && prev.shown === stats.shown && prev.total === stats.total && prev.noun === stats.noun && prev.denied === stats.denied) return;
+  if (
+    prev &&
+    stats &&
+    prev.shown === stats.shown &&
+    prev.total === stats.total &&
+    prev.noun === stats.noun &&
+    prev.denied === stats.denied
+  )
+    return;
   viewStore.setState({ panel: stats });
 }

@@ -4,7 +4,19 @@
 // a killed agent brings a notice, the owners hide again and the host carries on; a user sudo refuses gets the
 // reason and the unprivileged view.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -17,9 +29,14 @@ const USER = 'desktop-e2e';
 const SUDOERS = '/etc/sudoers.d/desktop-agent-e2e';
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find(existsSync);
 const canRun =
-  process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/usr/bin/sudo') && SETPRIV !== undefined && existsSync('/usr/sbin/useradd');
+  process.platform === 'linux' &&
+  process.getuid?.() === 0 &&
+  existsSync('/usr/bin/sudo') &&
+  SETPRIV !== undefined &&
+  existsSync('/usr/sbin/useradd');
 
-const sh = (file: string, ...args: string[]) => execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const sh = (file: string, ...args: string[]) =>
+  execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 let work = '';
 let asUser: string[] = [];
@@ -50,10 +67,16 @@ beforeAll(async () => {
   // A root-owned listener with a name of its own (node exec'd through a symlink).
   const link = join(work, 'desktoplsn');
   symlinkSync(process.execPath, link);
-  listener = spawn(link, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port))"], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  port = await new Promise<number>((resolve) => listener.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+  listener = spawn(
+    link,
+    ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port))"],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  port = await new Promise<number>((resolve) =>
+    listener.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
+  );
 }, 60_000);
 
 afterAll(() => {
@@ -64,17 +87,22 @@ afterAll(() => {
 });
 
 function dump(prefix: string[], args: string[]): { code: number | null; rows: Connection[]; stderr: string } {
-  const r = spawnSync(prefix[0]!, [...prefix.slice(1), process.execPath, CLI, 'dump', 'connections', '--json', ...args], {
-    encoding: 'utf8',
-    cwd: '/',
-    env: { ...process.env, NETLENS_ELEVATE_COMMAND: 'sudo -n' },
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 60_000,
-  });
+  const r = spawnSync(
+    prefix[0]!,
+    [...prefix.slice(1), process.execPath, CLI, 'dump', 'connections', '--json', ...args],
+    {
+      encoding: 'utf8',
+      cwd: '/',
+      env: { ...process.env, NETLENS_ELEVATE_COMMAND: 'sudo -n' },
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 60_000,
+    },
+  );
   return { code: r.status, rows: r.status === 0 ? (JSON.parse(r.stdout) as Connection[]) : [], stderr: r.stderr };
 }
 
-const listenerRow = (rows: Connection[]) => rows.find((r) => r.proto === 'tcp' && r.localPort === port && r.state === 'LISTEN');
+const listenerRow = (rows: Connection[]) =>
+  rows.find((r) => r.proto === 'tcp' && r.localPort === port && r.state === 'LISTEN');
 
 describe.runIf(canRun)('the privileged agent for an unprivileged user', () => {
   it('dump --elevate attributes a root-owned listener; without it the owner stays hidden', () => {
@@ -128,7 +156,12 @@ describe.runIf(canRun)('the privileged agent for an unprivileged user', () => {
       host?.kill('SIGTERM');
     });
 
-    const pidCell = () => page.locator(`[role="grid"][aria-label="Connections"] [role="row"][data-row-id] [role="gridcell"][data-column="pid"]`).first();
+    const pidCell = () =>
+      page
+        .locator(
+          `[role="grid"][aria-label="Connections"] [role="row"][data-row-id] [role="gridcell"][data-column="pid"]`,
+        )
+        .first();
     const showAll = () => page.locator('[data-status="denied"] [data-action="show-all-processes"]');
 
     /** The agent: root's node running `cli.cjs agent --parent <host pid>`. */
@@ -137,7 +170,13 @@ describe.runIf(canRun)('the privileged agent for an unprivileged user', () => {
         if (!/^\d+$/.test(e)) continue;
         try {
           const cmd = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
-          if (cmd[0] === process.execPath && cmd[2] === 'agent' && cmd[4] === String(host.pid) && statSync(`/proc/${e}`).uid === 0) return Number(e);
+          if (
+            cmd[0] === process.execPath &&
+            cmd[2] === 'agent' &&
+            cmd[4] === String(host.pid) &&
+            statSync(`/proc/${e}`).uid === 0
+          )
+            return Number(e);
         } catch {
           // exited meanwhile
         }
@@ -151,9 +190,11 @@ describe.runIf(canRun)('the privileged agent for an unprivileged user', () => {
       mkdirSync(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: join(SCREENSHOTS, 'show-all-processes.png') });
       await showAll().click();
-      await until('the listener\'s pid', async () => (await pidCell().textContent()) === String(listener.pid), 20_000);
+      await until("the listener's pid", async () => (await pidCell().textContent()) === String(listener.pid), 20_000);
       await page.locator('[data-status="agent"]').waitFor();
-      expect(await page.locator('.notice').allTextContents()).toContainEqual(expect.stringContaining('processes of every user'));
+      expect(await page.locator('.notice').allTextContents()).toContainEqual(
+        expect.stringContaining('processes of every user'),
+      );
       expect(agentPid()).not.toBeNull();
       await page.screenshot({ path: join(SCREENSHOTS, 'all-processes.png') });
     });
@@ -161,7 +202,12 @@ describe.runIf(canRun)('the privileged agent for an unprivileged user', () => {
     it('a killed agent gives a notice, the owners hide again, the host carries on and offers it again', async () => {
       const pid = await until('the agent', () => agentPid());
       process.kill(pid, 'SIGKILL');
-      await until('the notice', async () => (await page.locator('.notice').allTextContents()).some((t) => t.includes('administrator helper stopped')), 20_000);
+      await until(
+        'the notice',
+        async () =>
+          (await page.locator('.notice').allTextContents()).some((t) => t.includes('administrator helper stopped')),
+        20_000,
+      );
       await until('the owner to hide again', async () => (await pidCell().textContent()) === '?', 20_000);
       await showAll().waitFor();
       expect(host.exitCode).toBeNull();
@@ -169,17 +215,26 @@ describe.runIf(canRun)('the privileged agent for an unprivileged user', () => {
     });
 
     it('with the agent running again, Kill process… ends a root-owned process through it', async () => {
-      const victim = spawn(join(work, 'desktoplsn'), ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port))"], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      const victimPort = await new Promise<number>((resolve) => victim.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+      const victim = spawn(
+        join(work, 'desktoplsn'),
+        ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port))"],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      const victimPort = await new Promise<number>((resolve) =>
+        victim.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
+      );
       const exited = new Promise<string | null>((r) => victim.once('exit', (_code, signal) => r(signal)));
       try {
         await showAll().click();
         await page.locator('[data-status="agent"]').waitFor();
         await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`lport:${victimPort}`);
-        await until('the victim\'s pid', async () => (await pidCell().textContent()) === String(victim.pid), 20_000);
-        await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().click({ button: 'right' });
+        await until("the victim's pid", async () => (await pidCell().textContent()) === String(victim.pid), 20_000);
+        await page
+          .locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]')
+          .first()
+          .click({ button: 'right' });
         await page.getByRole('menu', { name: 'Connection' }).getByRole('menuitem', { name: 'Kill process…' }).click();
         const dialog = page.getByRole('dialog');
         await dialog.getByRole('button', { name: 'Terminate' }).click();
@@ -188,7 +243,10 @@ describe.runIf(canRun)('the privileged agent for an unprivileged user', () => {
         expect(await result.getAttribute('data-outcome')).toBe('killed');
         expect(await exited).toBe('SIGTERM');
         // The user's own action log names the way it went.
-        const log = readFileSync(join(work, 'data', 'actions.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string; pid: number; outcome: string });
+        const log = readFileSync(join(work, 'data', 'actions.log'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { action: string; pid: number; outcome: string });
         expect(log.at(-1)).toMatchObject({ action: 'kill-agent:TERM', pid: victim.pid, outcome: 'killed' });
       } finally {
         victim.kill('SIGKILL');

@@ -75,7 +75,10 @@ describe('settings', () => {
     await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     const grid = page.getByRole('grid', { name: 'Connections' });
-    await grid.getByRole('columnheader', { name: /Local Port/ }).getByRole('button').click();
+    await grid
+      .getByRole('columnheader', { name: /Local Port/ })
+      .getByRole('button')
+      .click();
     expect(await grid.getByRole('columnheader', { name: /Local Port/ }).getAttribute('aria-sort')).toBe('ascending');
     await page.locator('.split > .grid-wrap').getByRole('button', { name: 'Columns…' }).click();
     await page.getByRole('menu', { name: 'Columns' }).getByRole('menuitemcheckbox', { name: 'User' }).click();

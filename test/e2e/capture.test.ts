@@ -30,11 +30,19 @@ describe('captures in the app', () => {
     expect(await label.textContent()).toContain('netstat-ano.win10.txt');
     expect(await page.locator('.capture-banner').textContent()).toContain('windows-netstat-ano');
     expect(await page.getByRole('tab', { selected: true }).textContent()).toBe('Connections');
-    await until('208 rows in the status bar', async () => /of 208 sockets/.test((await page.locator('[data-status="rows"]').textContent()) ?? ''));
+    await until('208 rows in the status bar', async () =>
+      /of 208 sockets/.test((await page.locator('[data-status="rows"]').textContent()) ?? ''),
+    );
     // Filtering works on the capture as on live data.
     await page.getByRole('searchbox', { name: 'Filter connections' }).fill('state:listen lport:135');
-    await until('the RPC listener', async () => (await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').count()) >= 1);
-    const states = await page.locator('[role="grid"][aria-label="Connections"] [role="gridcell"][data-column="state"]').allTextContents();
+    await until(
+      'the RPC listener',
+      async () =>
+        (await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').count()) >= 1,
+    );
+    const states = await page
+      .locator('[role="grid"][aria-label="Connections"] [role="gridcell"][data-column="state"]')
+      .allTextContents();
     expect(new Set(states)).toEqual(new Set(['LISTEN']));
     await page.getByRole('searchbox', { name: 'Filter connections' }).fill('');
     await page.getByRole('button', { name: 'Back to live data' }).click();
@@ -46,7 +54,9 @@ describe('captures in the app', () => {
     await page.evaluate((content) => {
       const dt = new DataTransfer();
       dt.items.add(new File([content], 'route-print.win10.txt', { type: 'text/plain' }));
-      document.querySelector('.app')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      document
+        .querySelector('.app')!
+        .dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, text);
     const label = page.getByTestId('capture-label');
     await label.waitFor();
@@ -60,7 +70,11 @@ describe('captures in the app', () => {
   it('says what is wrong with a file that is not a capture', async () => {
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Open capture…' }).click();
-    await (await chooser).setFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just some notes\nnothing like netstat\n') });
+    await (await chooser).setFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('just some notes\nnothing like netstat\n'),
+    });
     const notice = page.locator('.notice.error');
     await notice.waitFor();
     expect(await notice.textContent()).toMatch(/Could not open notes\.txt/);

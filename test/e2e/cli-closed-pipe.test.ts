@@ -8,7 +8,9 @@ import { CLI, requireBuild } from './support.js';
 
 function run(args: string[], stdout: 'closed' | number): Promise<{ code: number | null; stderr: string }> {
   requireBuild();
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', stdout === 'closed' ? 'pipe' : stdout, 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    stdio: ['ignore', stdout === 'closed' ? 'pipe' : stdout, 'pipe'],
+  });
   // The reader leaves before the command has written anything (collecting takes far longer than this).
   if (stdout === 'closed') child.stdout!.destroy();
   let stderr = '';
@@ -17,7 +19,10 @@ function run(args: string[], stdout: 'closed' | number): Promise<{ code: number 
 }
 
 describe('the CLI and a reader that goes away', () => {
-  for (const args of [['dump', 'connections'], ['dump', 'statistics', '--json']]) {
+  for (const args of [
+    ['dump', 'connections'],
+    ['dump', 'statistics', '--json'],
+  ]) {
     it(`\`netlens ${args.join(' ')} | head -0\` exits 0 without a stack trace`, async () => {
       const r = await run(args, 'closed');
       expect(r.stderr).not.toMatch(/Unhandled|EPIPE|node:events|\n\s+at /);

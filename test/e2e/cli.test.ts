@@ -8,7 +8,10 @@ import { CLI, ROOT, requireBuild, until } from './support.js';
 
 function cli(args: string[]): { code: number; out: string } {
   try {
-    return { code: 0, out: execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+    return {
+      code: 0,
+      out: execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    };
   } catch (err) {
     const e = err as { status: number; stdout: string; stderr: string };
     return { code: e.status, out: e.stdout + e.stderr };
@@ -58,8 +61,14 @@ describe('npm start without the Electron binary', () => {
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     try {
-      const url = await until('the URL', () => /serving at (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out)?.[1], 60_000);
-      expect(out.replace(/\s+/g, ' ')).toContain('cannot open its desktop window here: the Electron binary is not installed (ELECTRON_OVERRIDE_DIST_PATH names');
+      const url = await until(
+        'the URL',
+        () => /serving at (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out)?.[1],
+        60_000,
+      );
+      expect(out.replace(/\s+/g, ' ')).toContain(
+        'cannot open its desktop window here: the Electron binary is not installed (ELECTRON_OVERRIDE_DIST_PATH names',
+      );
       const res = await fetch(url);
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('<div id="root">');

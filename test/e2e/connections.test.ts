@@ -17,7 +17,8 @@ beforeAll(() => {
 const grid = () => page.locator('[role="grid"][aria-label="Connections"]');
 const dataRows = () => grid().locator('[role="row"][data-row-id]');
 const filterBox = () => page.getByRole('searchbox', { name: 'Filter connections' });
-const cell = (row: ReturnType<Page['locator']>, column: string) => row.locator(`[role="gridcell"][data-column="${column}"]`);
+const cell = (row: ReturnType<Page['locator']>, column: string) =>
+  row.locator(`[role="gridcell"][data-column="${column}"]`);
 
 async function setFilter(q: string): Promise<void> {
   await filterBox().fill(q);
@@ -26,7 +27,6 @@ async function setFilter(q: string): Promise<void> {
 async function rowCount(): Promise<number> {
   return dataRows().count();
 }
-
 
 describe('Connections tab', () => {
   const name = `nlprobe${process.pid % 10000}`;
@@ -49,7 +49,10 @@ describe('Connections tab', () => {
     expect(port).toBeGreaterThan(0);
     await setFilter(`lport:${port}`);
     const row = dataRows().first();
-    await until('the listener row', async () => (await rowCount()) === 1 && (await cell(row, 'state').textContent()) === 'LISTEN');
+    await until(
+      'the listener row',
+      async () => (await rowCount()) === 1 && (await cell(row, 'state').textContent()) === 'LISTEN',
+    );
     expect(await cell(row, 'pid').textContent()).toBe(String(listener.child.pid));
     expect(await cell(row, 'process').textContent()).toBe(name);
     expect(await cell(row, 'localAddress').textContent()).toBe('127.0.0.1');
@@ -129,14 +132,20 @@ describe('Connections tab', () => {
     const menu = page.getByRole('menu', { name: 'Connection' });
     await menu.waitFor();
     expect(await menu.getByRole('menuitem').allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringContaining('Kill process…'), expect.stringContaining('Copy row'), expect.stringContaining('Copy remote address')]),
+      expect.arrayContaining([
+        expect.stringContaining('Kill process…'),
+        expect.stringContaining('Copy row'),
+        expect.stringContaining('Copy remote address'),
+      ]),
     );
     await page.keyboard.press('Escape');
     expect(await page.getByRole('menu').count()).toBe(0);
   });
 
   it('Kill process… then Terminate kills it, and its rows leave', async () => {
-    const exited = new Promise<number | null>((r) => listener.child.once('exit', (code, signal) => r(signal === 'SIGTERM' ? 15 : code)));
+    const exited = new Promise<number | null>((r) =>
+      listener.child.once('exit', (code, signal) => r(signal === 'SIGTERM' ? 15 : code)),
+    );
     await dataRows().first().click({ button: 'right' });
     await page.getByRole('menu', { name: 'Connection' }).getByRole('menuitem', { name: 'Kill process…' }).click();
     const dialog = page.getByRole('dialog');
@@ -170,10 +179,17 @@ describe('Close connection…', () => {
        });
        setInterval(() => {}, 1000);`,
     );
-    const [, serverPort, clientPort] = /ready (\d+) (\d+)/.exec(pair.lines[0]!)!.map(Number) as [number, number, number];
+    const [, serverPort, clientPort] = /ready (\d+) (\d+)/.exec(pair.lines[0]!)!.map(Number) as [
+      number,
+      number,
+      number,
+    ];
     await setFilter(`lport:${clientPort} rport:${serverPort}`);
     const row = dataRows().first();
-    await until('the client end', async () => (await rowCount()) === 1 && (await cell(row, 'state').textContent()) === 'ESTABLISHED');
+    await until(
+      'the client end',
+      async () => (await rowCount()) === 1 && (await cell(row, 'state').textContent()) === 'ESTABLISHED',
+    );
     await row.click({ button: 'right' });
     await page.getByRole('menu', { name: 'Connection' }).getByRole('menuitem', { name: 'Close connection…' }).click();
     const dialog = page.getByRole('dialog');
@@ -182,7 +198,10 @@ describe('Close connection…', () => {
     await result.waitFor();
     expect(await result.getAttribute('data-outcome')).toBe('closed');
     await dialog.getByRole('button', { name: 'Done' }).click();
-    await until('both ends to see it', () => pair.lines.some((l) => l.startsWith('client-end')) && pair.lines.some((l) => l.startsWith('server-end')));
+    await until(
+      'both ends to see it',
+      () => pair.lines.some((l) => l.startsWith('client-end')) && pair.lines.some((l) => l.startsWith('server-end')),
+    );
     await until('the row to turn closed', async () => {
       if ((await rowCount()) === 0) return false;
       return /closed/.test((await dataRows().first().getAttribute('class')) ?? '');

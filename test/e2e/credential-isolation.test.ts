@@ -16,7 +16,9 @@ const seen: { url: string; headers: IncomingMessage['headers'] }[] = [];
 beforeAll(async () => {
   other = createServer((req, res) => {
     seen.push({ url: req.url ?? '', headers: req.headers });
-    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>other</title><p>another local server</p>');
+    res
+      .writeHead(200, { 'Content-Type': 'text/html' })
+      .end('<!doctype html><title>other</title><p>another local server</p>');
   });
   await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
   otherPort = (other.address() as AddressInfo).port;
@@ -49,7 +51,9 @@ describe('the browser-host credential', () => {
     const pagePath = new URL(page.url()).pathname;
     // The NetLens page asks the other port (an image and a no-cors fetch with credentials, as any page could).
     await page.evaluate(async (port) => {
-      await fetch(`http://127.0.0.1:${port}/from-netlens`, { mode: 'no-cors', credentials: 'include' }).catch(() => undefined);
+      await fetch(`http://127.0.0.1:${port}/from-netlens`, { mode: 'no-cors', credentials: 'include' }).catch(
+        () => undefined,
+      );
     }, otherPort);
     // The same tab then visits the other server (as a link would take it there).
     await page.goto(`http://127.0.0.1:${otherPort}/`);

@@ -21,7 +21,9 @@ beforeAll(async () => {
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { cspViolations: string[] }).cspViolations = seen;
-    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`),
+    );
   });
   await page.goto(host.url);
 });
@@ -40,10 +42,16 @@ describe('the renderer under its CSP', () => {
   });
 
   it('renders every tab and its charts with no CSP violation', async () => {
-    await until('connection rows', async () => (await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').count()) > 0);
+    await until(
+      'connection rows',
+      async () => (await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').count()) > 0,
+    );
     for (const name of ['Routes', 'Interfaces', 'Statistics', 'Connections']) {
       await page.getByRole('tab', { name }).click();
-      await until(`the ${name} tab`, async () => (await page.getByRole('tab', { selected: true }).textContent()) === name);
+      await until(
+        `the ${name} tab`,
+        async () => (await page.getByRole('tab', { selected: true }).textContent()) === name,
+      );
     }
     await page.getByRole('tab', { name: 'Interfaces' }).click();
     // Rows are laid out by TanStack Virtual through element.style: they have a size, so styles applied.

@@ -41,7 +41,10 @@ describe('user-controlled text in the UI', () => {
 
   it('keeps name and PID in view in the Kill dialog, the PID outside the name, the command line scrollable', async () => {
     const { page } = app;
-    await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().click({ button: 'right' });
+    await page
+      .locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]')
+      .first()
+      .click({ button: 'right' });
     await page.getByRole('menu', { name: 'Connection' }).getByRole('menuitem', { name: 'Kill process…' }).click();
     const dialog = page.getByRole('dialog');
     const heading = dialog.locator('.dialog-title');
@@ -58,7 +61,11 @@ describe('user-controlled text in the UI', () => {
     expect(dialogBox.height).toBeLessThan(viewport.height);
     // The 100 KB command line is in a box that scrolls: all of it is there to read.
     const cmdline = dialog.locator('.cmdline');
-    const { scroll, client, length } = await cmdline.evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight, length: el.textContent?.length ?? 0 }));
+    const { scroll, client, length } = await cmdline.evaluate((el) => ({
+      scroll: el.scrollHeight,
+      client: el.clientHeight,
+      length: el.textContent?.length ?? 0,
+    }));
     expect(scroll).toBeGreaterThan(client);
     expect(length).toBeGreaterThan(100_000);
     expect((await dialog.textContent()) ?? '').not.toContain(SPOOF);

@@ -17,7 +17,10 @@ beforeAll(async () => {
   page = await browser.newPage();
   await page.addInitScript(
     ({ tag }) => {
-      const w = window as unknown as { netlens: unknown; __bridge: { connects: number; menu: ((c: string) => void) | null; pageSockets: number } };
+      const w = window as unknown as {
+        netlens: unknown;
+        __bridge: { connects: number; menu: ((c: string) => void) | null; pageSockets: number };
+      };
       const stats = { connects: 0, menu: null as ((c: string) => void) | null, pageSockets: 0 };
       w.__bridge = stats;
       const NativeWebSocket = window.WebSocket;
@@ -58,16 +61,28 @@ afterAll(async () => {
 
 describe('the Electron bridge path', () => {
   it('connects once through the bridge and opens no WebSocket of its own', async () => {
-    await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().waitFor({ timeout: 20_000 });
-    const stats = await page.evaluate(() => (window as unknown as { __bridge: { connects: number; pageSockets: number } }).__bridge);
+    await page
+      .locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]')
+      .first()
+      .waitFor({ timeout: 20_000 });
+    const stats = await page.evaluate(
+      () => (window as unknown as { __bridge: { connects: number; pageSockets: number } }).__bridge,
+    );
     expect(stats.connects).toBe(1);
     expect(stats.pageSockets).toBe(0);
   });
 
   it('follows menu commands from main', async () => {
-    await page.evaluate(() => (window as unknown as { __bridge: { menu: (c: string) => void } }).__bridge.menu('showTab:statistics'));
-    await until('the Statistics tab', async () => (await page.getByRole('tab', { selected: true }).textContent()) === 'Statistics');
-    await page.evaluate(() => (window as unknown as { __bridge: { menu: (c: string) => void } }).__bridge.menu('not-a-command'));
+    await page.evaluate(() =>
+      (window as unknown as { __bridge: { menu: (c: string) => void } }).__bridge.menu('showTab:statistics'),
+    );
+    await until(
+      'the Statistics tab',
+      async () => (await page.getByRole('tab', { selected: true }).textContent()) === 'Statistics',
+    );
+    await page.evaluate(() =>
+      (window as unknown as { __bridge: { menu: (c: string) => void } }).__bridge.menu('not-a-command'),
+    );
     expect(await page.getByRole('tab', { selected: true }).textContent()).toBe('Statistics');
   });
 });

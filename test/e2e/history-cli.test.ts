@@ -19,7 +19,12 @@ afterEach(async () => {
 function history(dataDir: string, args: string[]): { code: number; out: string; err: string } {
   try {
     // The record holds every socket of this machine (other tests' too): more than execFileSync's default 1 MiB.
-    const out = execFileSync(process.execPath, [CLI, 'history', ...args], { env: { ...process.env, NETLENS_DATA_DIR: dataDir }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+    const out = execFileSync(process.execPath, [CLI, 'history', ...args], {
+      env: { ...process.env, NETLENS_DATA_DIR: dataDir },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 256 * 1024 * 1024,
+    });
     return { code: 0, out, err: '' };
   } catch (err) {
     const e = err as { status: number; stdout: string; stderr: string };
@@ -29,7 +34,11 @@ function history(dataDir: string, args: string[]): { code: number; out: string; 
 
 /** A process that listens on loopback, connects to itself, holds both ends a moment, and exits. */
 async function probe(): Promise<{ pid: number; port: number }> {
-  const child = spawn(process.execPath, ['-e', `
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `
     const net = require('node:net');
     const server = net.createServer((s) => s.on('error', () => {})).listen(0, '127.0.0.1', () => {
       const port = server.address().port;
@@ -37,7 +46,10 @@ async function probe(): Promise<{ pid: number; port: number }> {
         console.log(port);
         setTimeout(() => { c.destroy(); server.close(); process.exit(0); }, 2500);
       });
-    });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    });`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   await new Promise((r) => child.once('exit', r));
@@ -51,9 +63,14 @@ describe('netlens history', () => {
     const first = await startHost([], { NETLENS_DATA_DIR: dataDir });
     hosts.push(first);
     const p = await probe();
-    const rows = () => JSON.parse(history(dataDir, ['--since', '10m', '--json']).out || '{"rows":[]}').rows as RecordedConnection[];
+    const rows = () =>
+      JSON.parse(history(dataDir, ['--since', '10m', '--json']).out || '{"rows":[]}').rows as RecordedConnection[];
     // Written within a batch (5 s) of being seen, its close too (the probe has exited).
-    await until('the probe in the record', () => rows().some((r) => r.listener && r.localPort === p.port && r.pid === p.pid && r.closedAt !== null), 30_000);
+    await until(
+      'the probe in the record',
+      () => rows().some((r) => r.listener && r.localPort === p.port && r.pid === p.pid && r.closedAt !== null),
+      30_000,
+    );
     await first.stop();
     const second = await startHost([], { NETLENS_DATA_DIR: dataDir });
     hosts.push(second);
@@ -61,7 +78,13 @@ describe('netlens history', () => {
 
     const recorded = rows();
     const listener = recorded.find((r) => r.listener && r.localPort === p.port)!;
-    expect(listener).toMatchObject({ proto: 'tcp', localAddress: '127.0.0.1', pid: p.pid, process: 'node', states: ['LISTEN'] });
+    expect(listener).toMatchObject({
+      proto: 'tcp',
+      localAddress: '127.0.0.1',
+      pid: p.pid,
+      process: 'node',
+      states: ['LISTEN'],
+    });
     expect(listener.closedAt).not.toBeNull();
     const outgoing = recorded.find((r) => r.remotePort === p.port && r.remoteAddress === '127.0.0.1')!;
     expect(outgoing).toMatchObject({ pid: p.pid, listener: false });
@@ -69,14 +92,29 @@ describe('netlens history', () => {
 
     const table = history(dataDir, ['--since', '10m']);
     expect(table.code).toBe(0);
-    expect(table.out).toMatch(new RegExp(`\\d\\d:\\d\\d:\\d\\d  listen +tcp +127\\.0\\.0\\.1:${p.port} +${p.pid}/node`));
-    expect(table.out).toMatch(new RegExp(`\\d\\d:\\d\\d:\\d\\d  closed +tcp +127\\.0\\.0\\.1:${p.port} +${p.pid}/node`));
+    expect(table.out).toMatch(
+      new RegExp(`\\d\\d:\\d\\d:\\d\\d  listen +tcp +127\\.0\\.0\\.1:${p.port} +${p.pid}/node`),
+    );
+    expect(table.out).toMatch(
+      new RegExp(`\\d\\d:\\d\\d:\\d\\d  closed +tcp +127\\.0\\.0\\.1:${p.port} +${p.pid}/node`),
+    );
     const csv = history(dataDir, ['--since', '10m', '--format', 'csv']).out.split('\n');
-    expect(csv[0]).toBe('proto,family,local_address,local_port,remote_address,remote_port,states,listener,pid,process,user,exe,path,first_seen,last_seen,closed_at,bytes_sent,bytes_received');
+    expect(csv[0]).toBe(
+      'proto,family,local_address,local_port,remote_address,remote_port,states,listener,pid,process,user,exe,path,first_seen,last_seen,closed_at,bytes_sent,bytes_received',
+    );
     expect(csv.some((l) => l.startsWith(`tcp,inet,127.0.0.1,${p.port},0.0.0.0,0,LISTEN,1,${p.pid},node,`))).toBe(true);
     // Before the probe listened, and after it went, its listener is a change.
     const moment = (t: number) => new Date(t).toISOString();
-    const changes = JSON.parse(history(dataDir, ['--changes', '--since', moment(listener.firstSeen - 1000), '--until', moment(listener.firstSeen + 500), '--json']).out);
+    const changes = JSON.parse(
+      history(dataDir, [
+        '--changes',
+        '--since',
+        moment(listener.firstSeen - 1000),
+        '--until',
+        moment(listener.firstSeen + 500),
+        '--json',
+      ]).out,
+    );
     expect(changes.newListeners.some((l: RecordedConnection) => l.localPort === p.port)).toBe(true);
   }, 90_000);
 
@@ -95,10 +133,14 @@ describe('netlens history', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'history-ro-'));
     dirs.push(dataDir);
     chmodSync(dataDir, 0o555);
-    const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'web', '--port', '0'], {
-      env: { ...process.env, NETLENS_DATA_DIR: dataDir, HOME: dataDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'web', '--port', '0'],
+      {
+        env: { ...process.env, NETLENS_DATA_DIR: dataDir, HOME: dataDir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

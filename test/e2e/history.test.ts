@@ -18,13 +18,20 @@ const children: ChildProcess[] = [];
 async function probe(name: string): Promise<{ child: ChildProcess; loopback: number; wildcard: number }> {
   const link = join(binDir, name);
   symlinkSync(process.execPath, link);
-  const child = spawn(link, ['-e', `
+  const child = spawn(
+    link,
+    [
+      '-e',
+      `
     const net = require('node:net');
     const a = net.createServer((s) => s.on('error', () => {})).listen(0, '127.0.0.1', () => {
       const b = net.createServer().listen(0, '0.0.0.0', () => {
         net.connect(a.address().port, '127.0.0.1', () => console.log(a.address().port + ' ' + b.address().port));
       });
-    });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    });`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -117,27 +124,43 @@ describe('the History tab', () => {
   it('says what changed between two moments: new listeners in green, gone ones in red', async () => {
     await page.getByRole('radio', { name: 'What changed' }).click();
     await page.getByRole('radio', { name: 'Two moments' }).click();
-    const added = page.getByRole('region', { name: 'New listeners' }).locator('tr.hl-new', { hasText: `0.0.0.0:${first.wildcard}` });
+    const added = page
+      .getByRole('region', { name: 'New listeners' })
+      .locator('tr.hl-new', { hasText: `0.0.0.0:${first.wildcard}` });
     // The answer names the moments it compares: wait for the one asked (not an earlier answer) to be shown.
-    const caption = (from: number, to: number) => `From ${localInput(from).replace('T', ' ')} to ${localInput(to).replace('T', ' ')}`;
+    const caption = (from: number, to: number) =>
+      `From ${localInput(from).replace('T', ' ')} to ${localInput(to).replace('T', ' ')}`;
     await until('the changes between the two moments', async () => {
       const shown = (await page.getByTestId('changes').locator('p').first().textContent()) ?? '';
-      if (shown.startsWith(caption(Math.floor(before / 1000) * 1000, Math.floor(during / 1000) * 1000))) return (await added.count()) === 1;
+      if (shown.startsWith(caption(Math.floor(before / 1000) * 1000, Math.floor(during / 1000) * 1000)))
+        return (await added.count()) === 1;
       await page.getByRole('textbox', { name: 'First moment' }).fill(localInput(before));
       await page.getByRole('textbox', { name: 'Second moment' }).fill(localInput(during));
       return false;
     });
     await poll(() => added.textContent()).toContain('historyprobe');
-    const started = page.getByRole('region', { name: 'Processes that started using the network' }).locator('tr.hl-new', { hasText: 'historyprobe' });
+    const started = page
+      .getByRole('region', { name: 'Processes that started using the network' })
+      .locator('tr.hl-new', { hasText: 'historyprobe' });
     await poll(() => started.count()).toBe(1);
     // From the probe's time to now (it has exited): its listeners are gone.
     await page.getByRole('radio', { name: 'Now vs a moment' }).click();
     await page.getByRole('textbox', { name: 'Since' }).fill(localInput(during));
     await until('the probe listeners gone', async () => {
       await page.getByRole('button', { name: 'Refresh' }).click();
-      return (await page.getByRole('region', { name: 'Gone listeners' }).locator('tr.closed', { hasText: `127.0.0.1:${first.loopback}` }).count()) === 1;
+      return (
+        (await page
+          .getByRole('region', { name: 'Gone listeners' })
+          .locator('tr.closed', { hasText: `127.0.0.1:${first.loopback}` })
+          .count()) === 1
+      );
     });
-    await poll(() => page.getByRole('region', { name: 'Processes that stopped using the network' }).locator('tr.closed', { hasText: 'historyprobe' }).count()).toBe(1);
+    await poll(() =>
+      page
+        .getByRole('region', { name: 'Processes that stopped using the network' })
+        .locator('tr.closed', { hasText: 'historyprobe' })
+        .count(),
+    ).toBe(1);
     await page.screenshot({ path: join(SCREENSHOTS, 'history-what-changed.png') });
   });
 
@@ -162,20 +185,29 @@ describe('the History tab', () => {
     await poll(() => page.getByRole('checkbox', { name: 'new listener beyond loopback' }).isChecked()).toBe(true);
     const second = await probe('historyprobe2');
     // The subject names the owner the monitor knew at first sight (on a busy machine, maybe not yet).
-    const notice = page.locator('.notice', { hasText: `New listener reachable beyond this machine: tcp 0.0.0.0:${second.wildcard} ` });
+    const notice = page.locator('.notice', {
+      hasText: `New listener reachable beyond this machine: tcp 0.0.0.0:${second.wildcard} `,
+    });
     await until('the alert notice', () => notice.count());
     const subject = /: (tcp 0\.0\.0\.0:\d+ .+)$/.exec((await notice.locator('span').first().textContent()) ?? '')![1]!;
     await until('the browser notification', () =>
-      page.evaluate((s) => (window as unknown as { shownNotifications: string[] }).shownNotifications.some((n) => n.includes(s)), subject),
+      page.evaluate(
+        (s) => (window as unknown as { shownNotifications: string[] }).shownNotifications.some((n) => n.includes(s)),
+        subject,
+      ),
     );
     const mark = page.getByRole('button', { name: `Mark ${subject} as known` });
     await mark.click();
     await poll(() => page.getByRole('button', { name: `Mark ${subject} as known` }).textContent()).toBe('Known');
 
     await page.getByRole('radio', { name: 'Exposure' }).click();
-    const all = page.getByRole('region', { name: 'All interfaces, IPv4' }).locator(`tr[data-port="${second.wildcard}"]`);
+    const all = page
+      .getByRole('region', { name: 'All interfaces, IPv4' })
+      .locator(`tr[data-port="${second.wildcard}"]`);
     await poll(() => all.textContent()).toContain('historyprobe2');
-    await poll(() => all.locator('[data-verdict]').getAttribute('data-verdict')).toMatch(/^(admitted|blocked|cannot tell)$/);
+    await poll(() => all.locator('[data-verdict]').getAttribute('data-verdict')).toMatch(
+      /^(admitted|blocked|cannot tell)$/,
+    );
     const loop = page.getByRole('region', { name: 'Loopback only' }).locator(`tr[data-port="${second.loopback}"]`);
     await poll(() => loop.textContent()).toContain('not needed');
     await page.screenshot({ path: join(SCREENSHOTS, 'history-exposure.png') });

@@ -50,18 +50,26 @@ async function loopbackTraffic(): Promise<{ stop: () => Promise<void> }> {
 
 const panel = () => page.locator('[role="tabpanel"]:not([hidden])');
 const cell = (grid: string, rowId: string, column: string) =>
-  panel().locator(`[role="grid"][aria-label="${grid}"] [role="row"][data-row-id="${rowId}"] [role="gridcell"][data-column="${column}"]`);
+  panel().locator(
+    `[role="grid"][aria-label="${grid}"] [role="row"][data-row-id="${rowId}"] [role="gridcell"][data-column="${column}"]`,
+  );
 
 /** Opens a saved capture through the toolbar's file picker, as a user would. */
 async function openCapture(file: string): Promise<void> {
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Open capture…' }).click()]);
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.getByRole('button', { name: 'Open capture…' }).click(),
+  ]);
   await chooser.setFiles(file);
   await panel().getByRole('region', { name: 'Capture' }).waitFor();
 }
 
 async function backToLive(): Promise<void> {
   await panel().getByRole('button', { name: 'Back to live data' }).click();
-  await until('the capture banner to go', async () => (await panel().getByRole('region', { name: 'Capture' }).count()) === 0);
+  await until(
+    'the capture banner to go',
+    async () => (await panel().getByRole('region', { name: 'Capture' }).count()) === 0,
+  );
 }
 
 /** "1.23 MiB/s" → bytes per second; "" (no rate yet) → null. */
@@ -79,12 +87,14 @@ describe('Interfaces tab', () => {
     const expected = readdirSync('/sys/class/net').sort();
     const names = await until('every interface', async () => {
       const shown = (await grid.locator('[role="gridcell"][data-column="name"]').allTextContents()).sort();
-      if (shown.length !== expected.length) throw new Error(`the grid shows [${shown.join(', ')}], /sys/class/net has [${expected.join(', ')}]`);
+      if (shown.length !== expected.length)
+        throw new Error(`the grid shows [${shown.join(', ')}], /sys/class/net has [${expected.join(', ')}]`);
       return shown;
     });
     expect(names).toEqual(expected);
     expect(await cell('Interfaces', 'lo', 'addresses').textContent()).toContain('127.0.0.1');
-    for (const role of ['columnheader', 'row', 'gridcell']) expect(await grid.getByRole(role as 'row').count()).toBeGreaterThan(0);
+    for (const role of ['columnheader', 'row', 'gridcell'])
+      expect(await grid.getByRole(role as 'row').count()).toBeGreaterThan(0);
     const n = expected.length;
     expect(await page.locator('[data-status="rows"]').textContent()).toBe(`${n} of ${n} interfaces`);
   });
@@ -113,7 +123,11 @@ describe('Interfaces tab', () => {
       const legend = (await chart.locator('.u-legend').textContent()) ?? '';
       expect(legend).toContain('RX');
       expect(legend).toContain('TX');
-      await until('the overlay to go once two samples exist', async () => (await chart.locator('.chart-overlay').count()) === 0, 20_000);
+      await until(
+        'the overlay to go once two samples exist',
+        async () => (await chart.locator('.chart-overlay').count()) === 0,
+        20_000,
+      );
       // A few more seconds of traffic so the saved screenshot shows a chart, not two points.
       await page.waitForTimeout(8000);
       await page.screenshot({ path: join(SCREENSHOTS, 'interfaces.png') });
@@ -123,8 +137,12 @@ describe('Interfaces tab', () => {
   });
 
   it("lists lo's multicast groups as ip maddr reports them", async () => {
-    const report = JSON.parse(execFileSync('ip', ['-j', 'maddr', 'show', 'dev', 'lo'], { encoding: 'utf8' })) as { maddr?: { family: string; address: string }[] }[];
-    const expected = (report[0]?.maddr ?? []).filter((m) => m.family === 'inet' || m.family === 'inet6').map((m) => m.address);
+    const report = JSON.parse(execFileSync('ip', ['-j', 'maddr', 'show', 'dev', 'lo'], { encoding: 'utf8' })) as {
+      maddr?: { family: string; address: string }[];
+    }[];
+    const expected = (report[0]?.maddr ?? [])
+      .filter((m) => m.family === 'inet' || m.family === 'inet6')
+      .map((m) => m.address);
     const grid = panel().getByRole('grid', { name: 'Multicast groups of lo' });
     const shown = await until('lo multicast groups', async () => {
       const groups = await grid.locator('[role="gridcell"][data-column="group"]').allTextContents();
@@ -137,7 +155,11 @@ describe('Interfaces tab', () => {
 describe('Interfaces tab with an opened capture', () => {
   it("shows the capture's interfaces read-only, without rates or chart", async () => {
     const file = join(FIXTURES, 'proc-net-dev.jc.txt');
-    const expected = readFileSync(file, 'utf8').split('\n').filter((l) => /^\s*[\w.-]+:\s*\d/.test(l)).map((l) => l.split(':')[0]!.trim()).sort();
+    const expected = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => /^\s*[\w.-]+:\s*\d/.test(l))
+      .map((l) => l.split(':')[0]!.trim())
+      .sort();
     await openCapture(file);
     const grid = panel().getByRole('grid', { name: 'Interfaces' });
     const names = await until('the capture rows', async () => {
@@ -160,7 +182,9 @@ describe('Statistics tab', () => {
   it("groups counters by protocol in netstat's order, with descriptions", async () => {
     await page.getByRole('tab', { name: 'Statistics' }).click();
     await panel().getByRole('grid', { name: 'Tcp counters' }).waitFor();
-    const order = await panel().locator('section[data-group]').evaluateAll((els) => els.map((e) => e.getAttribute('data-group')));
+    const order = await panel()
+      .locator('section[data-group]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-group')));
     for (const g of ['Ip', 'Icmp', 'Tcp', 'Udp', 'TcpExt', 'IpExt']) expect(order).toContain(g);
     expect(order.indexOf('Ip')).toBeLessThan(order.indexOf('Tcp'));
     expect(order.indexOf('Tcp')).toBeLessThan(order.indexOf('Udp'));
@@ -168,7 +192,9 @@ describe('Statistics tab', () => {
     expect(await cell('Tcp counters', 'Tcp.ActiveOpens', 'description').textContent()).toMatch(/\w+/);
     expect(await cell('Udp counters', 'Udp.InDatagrams', 'description').textContent()).toMatch(/\w+/);
     // The numbers are this machine's: Tcp InSegs never goes below what nstat read a moment before.
-    const nstat = JSON.parse(execFileSync('nstat', ['-a', '-z', '-j', '-s', 'TcpInSegs'], { encoding: 'utf8' })) as { kernel: Record<string, number> };
+    const nstat = JSON.parse(execFileSync('nstat', ['-a', '-z', '-j', '-s', 'TcpInSegs'], { encoding: 'utf8' })) as {
+      kernel: Record<string, number>;
+    };
     await page.waitForTimeout(1200);
     const shown = Number(((await cell('Tcp counters', 'Tcp.InSegs', 'value').textContent()) ?? '').replace(/,/g, ''));
     expect(shown).toBeGreaterThanOrEqual(nstat.kernel.TcpInSegs!);
@@ -177,11 +203,19 @@ describe('Statistics tab', () => {
   it('narrows with the filter (name, section or description, any case)', async () => {
     const before = await panel().locator('[role="gridcell"][data-column="name"]').count();
     await panel().getByRole('searchbox', { name: 'Filter counters' }).fill('RETRANS');
-    await until('the filter to apply', async () => (await panel().locator('[role="gridcell"][data-column="name"]').count()) < before);
-    expect(await visibleNames('Tcp counters')).toContain('RetransSegs');
-    const rows = await panel().locator('[role="row"][data-row-id]').evaluateAll((els) =>
-      els.map((e) => `${e.getAttribute('data-row-id')} ${e.querySelector('[data-column="description"]')?.textContent ?? ''}`),
+    await until(
+      'the filter to apply',
+      async () => (await panel().locator('[role="gridcell"][data-column="name"]').count()) < before,
     );
+    expect(await visibleNames('Tcp counters')).toContain('RetransSegs');
+    const rows = await panel()
+      .locator('[role="row"][data-row-id]')
+      .evaluateAll((els) =>
+        els.map(
+          (e) =>
+            `${e.getAttribute('data-row-id')} ${e.querySelector('[data-column="description"]')?.textContent ?? ''}`,
+        ),
+      );
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(r.toLowerCase()).toContain('retrans');
     expect(await panel().getByRole('grid', { name: 'Udp counters' }).count()).toBe(0);
@@ -209,15 +243,22 @@ describe('Statistics tab', () => {
       const moved = await until(
         'Tcp InSegs and OutSegs to move with a positive rate',
         async () => {
-          const num = async (id: string, col: string) => Number.parseFloat(((await cell('Tcp counters', id, col).textContent()) ?? '').replace(/[,+]/g, ''));
-          const [rate, inDelta, outDelta] = [await num('Tcp.InSegs', 'rate'), await num('Tcp.InSegs', 'delta'), await num('Tcp.OutSegs', 'delta')];
+          const num = async (id: string, col: string) =>
+            Number.parseFloat(((await cell('Tcp counters', id, col).textContent()) ?? '').replace(/[,+]/g, ''));
+          const [rate, inDelta, outDelta] = [
+            await num('Tcp.InSegs', 'rate'),
+            await num('Tcp.InSegs', 'delta'),
+            await num('Tcp.OutSegs', 'delta'),
+          ];
           return rate > 0 && inDelta > 0 && outDelta > 0 ? { rate, inDelta, outDelta } : null;
         },
         20_000,
       );
       expect(moved.rate).toBeGreaterThan(0);
       expect(await cell('Tcp counters', 'Tcp.OutSegs', 'delta').textContent()).toMatch(/^\+[\d,]+$/);
-      await until('the moved mark on Tcp InSegs', () => cell('Tcp counters', 'Tcp.InSegs', 'name').locator('.moved-dot.on').count());
+      await until('the moved mark on Tcp InSegs', () =>
+        cell('Tcp counters', 'Tcp.InSegs', 'name').locator('.moved-dot.on').count(),
+      );
     } finally {
       await traffic.stop();
     }
@@ -231,9 +272,15 @@ describe('Statistics tab', () => {
     const values = tcp[1]!.split(/\s+/).slice(1);
     const inSegs = Number(values[names.indexOf('InSegs')]);
     await openCapture(file);
-    await until('the captured Tcp InSegs', async () => Number(((await cell('Tcp counters', 'Tcp.InSegs', 'value').textContent()) ?? '').replace(/,/g, '')) === inSegs);
+    await until(
+      'the captured Tcp InSegs',
+      async () =>
+        Number(((await cell('Tcp counters', 'Tcp.InSegs', 'value').textContent()) ?? '').replace(/,/g, '')) === inSegs,
+    );
     expect(await panel().getByRole('button', { name: 'Reset baseline' }).count()).toBe(0);
-    expect(await panel().locator('[role="gridcell"][data-column="delta"], [role="gridcell"][data-column="rate"]').count()).toBe(0);
+    expect(
+      await panel().locator('[role="gridcell"][data-column="delta"], [role="gridcell"][data-column="rate"]').count(),
+    ).toBe(0);
     await backToLive();
     await panel().getByRole('button', { name: 'Reset baseline' }).waitFor();
   });
@@ -260,7 +307,9 @@ describe('Statistics tab', () => {
       );
       expect(delta).toMatch(/^\+[\d,]+$/);
       for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click();
-      await panel().locator('section[data-group="Tcp"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await panel()
+        .locator('section[data-group="Tcp"]')
+        .evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await page.screenshot({ path: join(SCREENSHOTS, 'statistics.png') });
     } finally {
       clearInterval(timer);

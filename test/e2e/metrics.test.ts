@@ -43,7 +43,10 @@ function run(argv: string[]): Running {
 }
 
 /** Starts `netlens metrics` and waits for its URL (and token, when it prints one). */
-async function startMetrics(args: string[], prefix: string[] = []): Promise<Running & { url: string; token: string | null }> {
+async function startMetrics(
+  args: string[],
+  prefix: string[] = [],
+): Promise<Running & { url: string; token: string | null }> {
   const r = run([...prefix, process.execPath, CLI, 'metrics', '--port', '0', ...args]);
   // The last line of the start-up text says how to stop it: by then the URL and any token are printed.
   await until('the start-up text', () => r.output().includes('Press Ctrl+C'), 60_000);
@@ -66,7 +69,9 @@ function promtool(text: string): { status: number | null; output: string } {
 }
 
 function loRxBytes(): number {
-  const line = readFileSync('/proc/net/dev', 'utf8').split('\n').find((l) => l.trim().startsWith('lo:'))!;
+  const line = readFileSync('/proc/net/dev', 'utf8')
+    .split('\n')
+    .find((l) => l.trim().startsWith('lo:'))!;
   return Number(line.split(':')[1]!.trim().split(/\s+/)[0]);
 }
 
@@ -77,111 +82,145 @@ afterAll(async () => {
 });
 
 describe.skipIf(process.platform !== 'linux')('netlens metrics', () => {
-  it.skipIf(!existsSync(PROMTOOL) || !isRoot)('passes promtool check metrics, with a quote and a backslash in an interface name', async () => {
-    requireBuild();
-    spawnSync('ip', ['netns', 'del', NS]);
-    execFileSync('ip', ['netns', 'add', NS]);
-    execFileSync('ip', ['-n', NS, 'link', 'set', 'lo', 'up']);
-    const odd = 'fl"q\\x';
-    execFileSync('ip', ['-n', NS, 'link', 'add', odd, 'type', 'veth', 'peer', 'name', 'fleetp1']);
-    const m = await startMetrics([], ['ip', 'netns', 'exec', NS]);
-    started.push(m);
-    // Fetched from inside the namespace: its loopback is its own.
-    const fetchScript = 'fetch(process.argv[1]).then((r) => r.text()).then((t) => process.stdout.write(t))';
-    const text = execFileSync('ip', ['netns', 'exec', NS, process.execPath, '-e', fetchScript, m.url], { encoding: 'utf8' });
-    expect(text).toContain('netlens_interface_receive_bytes_total{interface="fl\\"q\\\\x"} 0\n');
-    expect(text).toMatch(/^netlens_netstat_ip_in_receives_total \d+$/m);
-    expect(text).toMatch(/^netlens_netstat_tcp_curr_estab \d+$/m);
-    const r = promtool(text);
-    expect(r.output).toBe('');
-    expect(r.status).toBe(0);
-    // Every netstat -s counter is there: as many netstat families as `dump statistics` has rows.
-    const counters = JSON.parse(execFileSync('ip', ['netns', 'exec', NS, process.execPath, CLI, 'dump', 'statistics', '--json'], { encoding: 'utf8' })) as unknown[];
-    expect(text.match(/^# TYPE netlens_netstat_/gm)).toHaveLength(counters.length);
-    await m.stop();
-  }, TEST_MS);
+  it.skipIf(!existsSync(PROMTOOL) || !isRoot)(
+    'passes promtool check metrics, with a quote and a backslash in an interface name',
+    async () => {
+      requireBuild();
+      spawnSync('ip', ['netns', 'del', NS]);
+      execFileSync('ip', ['netns', 'add', NS]);
+      execFileSync('ip', ['-n', NS, 'link', 'set', 'lo', 'up']);
+      const odd = 'fl"q\\x';
+      execFileSync('ip', ['-n', NS, 'link', 'add', odd, 'type', 'veth', 'peer', 'name', 'fleetp1']);
+      const m = await startMetrics([], ['ip', 'netns', 'exec', NS]);
+      started.push(m);
+      // Fetched from inside the namespace: its loopback is its own.
+      const fetchScript = 'fetch(process.argv[1]).then((r) => r.text()).then((t) => process.stdout.write(t))';
+      const text = execFileSync('ip', ['netns', 'exec', NS, process.execPath, '-e', fetchScript, m.url], {
+        encoding: 'utf8',
+      });
+      expect(text).toContain('netlens_interface_receive_bytes_total{interface="fl\\"q\\\\x"} 0\n');
+      expect(text).toMatch(/^netlens_netstat_ip_in_receives_total \d+$/m);
+      expect(text).toMatch(/^netlens_netstat_tcp_curr_estab \d+$/m);
+      const r = promtool(text);
+      expect(r.output).toBe('');
+      expect(r.status).toBe(0);
+      // Every netstat -s counter is there: as many netstat families as `dump statistics` has rows.
+      const counters = JSON.parse(
+        execFileSync('ip', ['netns', 'exec', NS, process.execPath, CLI, 'dump', 'statistics', '--json'], {
+          encoding: 'utf8',
+        }),
+      ) as unknown[];
+      expect(text.match(/^# TYPE netlens_netstat_/gm)).toHaveLength(counters.length);
+      await m.stop();
+    },
+    TEST_MS,
+  );
 
-  it('keeps its token in --token-file (created owner-only) and refuses bad arguments', async () => {
-    requireBuild();
-    const dir = mkdtempSync(join(tmpdir(), 'fleet-token-'));
-    const file = join(dir, 'token');
-    try {
-      const first = await startMetrics(['--host', '127.0.0.2', '--token-file', file]);
-      started.push(first);
-      expect(first.output()).toContain(`Bearer token: in ${file}`);
-      const token = readFileSync(file, 'utf8').trim();
-      expect(token).toMatch(/^[0-9a-f]{48}$/);
-      expect(statSync(file).mode & 0o777).toBe(0o600);
-      expect((await fetch(first.url, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
-      await first.stop();
-      // A second start reads the same token.
-      const second = await startMetrics(['--host', '127.0.0.2', '--token-file', file]);
-      started.push(second);
-      expect((await fetch(second.url, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
-      await second.stop();
-      writeFileSync(file, 'short\n');
-      for (const args of [['--host', '127.0.0.2', '--token-file', file], ['--port', 'x'], ['extra']]) {
-        const r = spawnSync(process.execPath, [CLI, 'metrics', ...args], { encoding: 'utf8' });
-        expect(r.status).toBe(2);
-        expect(r.stderr).toMatch(/netlens metrics: /);
+  it(
+    'keeps its token in --token-file (created owner-only) and refuses bad arguments',
+    async () => {
+      requireBuild();
+      const dir = mkdtempSync(join(tmpdir(), 'fleet-token-'));
+      const file = join(dir, 'token');
+      try {
+        const first = await startMetrics(['--host', '127.0.0.2', '--token-file', file]);
+        started.push(first);
+        expect(first.output()).toContain(`Bearer token: in ${file}`);
+        const token = readFileSync(file, 'utf8').trim();
+        expect(token).toMatch(/^[0-9a-f]{48}$/);
+        expect(statSync(file).mode & 0o777).toBe(0o600);
+        expect((await fetch(first.url, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+        await first.stop();
+        // A second start reads the same token.
+        const second = await startMetrics(['--host', '127.0.0.2', '--token-file', file]);
+        started.push(second);
+        expect((await fetch(second.url, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+        await second.stop();
+        writeFileSync(file, 'short\n');
+        for (const args of [['--host', '127.0.0.2', '--token-file', file], ['--port', 'x'], ['extra']]) {
+          const r = spawnSync(process.execPath, [CLI, 'metrics', ...args], { encoding: 'utf8' });
+          expect(r.status).toBe(2);
+          expect(r.stderr).toMatch(/netlens metrics: /);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, TEST_MS);
+    },
+    TEST_MS,
+  );
 
-  it.skipIf(!existsSync(PROMETHEUS))('is scraped by a real Prometheus, with and without the token', async () => {
-    requireBuild();
-    const before = loRxBytes();
-    const open = await startMetrics([]);
-    started.push(open);
-    const guarded = await startMetrics(['--host', '127.0.0.2']);
-    started.push(guarded);
-    expect(open.token).toBeNull();
-    expect(guarded.token).toMatch(/^[0-9a-f]{48}$/);
-    expect((await fetch(guarded.url)).status).toBe(401);
+  it.skipIf(!existsSync(PROMETHEUS))(
+    'is scraped by a real Prometheus, with and without the token',
+    async () => {
+      requireBuild();
+      const before = loRxBytes();
+      const open = await startMetrics([]);
+      started.push(open);
+      const guarded = await startMetrics(['--host', '127.0.0.2']);
+      started.push(guarded);
+      expect(open.token).toBeNull();
+      expect(guarded.token).toMatch(/^[0-9a-f]{48}$/);
+      expect((await fetch(guarded.url)).status).toBe(401);
 
-    const dir = mkdtempSync(join(tmpdir(), 'fleet-prometheus-'));
-    const port = await freePort();
-    const target = (u: string) => new URL(u).host;
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
-      [
-        'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-        'scrape_configs:',
-        `  - job_name: open`,
-        `    static_configs: [{ targets: ['${target(open.url)}'] }]`,
-        `  - job_name: guarded`,
-        `    authorization: { type: Bearer, credentials: '${guarded.token}' }`,
-        `    static_configs: [{ targets: ['${target(guarded.url)}'] }]`,
-        '',
-      ].join('\n'),
-    );
-    const prometheus = run([
-      PROMETHEUS, `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ]);
-    started.push(prometheus);
-    try {
-      const query = async (q: string) => {
-        const res = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(q)}`);
-        const body = (await res.json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
-        return body.status === 'success' ? body.data.result : [];
-      };
-      for (const job of ['open', 'guarded']) {
-        const up = await until(`${job} scraped`, async () => (await query(`up{job="${job}"}`)).find((r) => r.value[1] === '1'), 90_000);
-        expect(up.metric.job).toBe(job);
-        const [rx] = await until(`lo's bytes from ${job}`, () => query(`netlens_interface_receive_bytes_total{job="${job}",interface="lo"}`).then((r) => r.length > 0 && r), 90_000);
-        const value = Number(rx!.value[1]);
-        // Scraped after `before` was read and before now: the counter lies between the two readings.
-        expect(value).toBeGreaterThanOrEqual(before);
-        expect(value).toBeLessThanOrEqual(loRxBytes());
+      const dir = mkdtempSync(join(tmpdir(), 'fleet-prometheus-'));
+      const port = await freePort();
+      const target = (u: string) => new URL(u).host;
+      writeFileSync(
+        join(dir, 'prometheus.yml'),
+        [
+          'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+          'scrape_configs:',
+          `  - job_name: open`,
+          `    static_configs: [{ targets: ['${target(open.url)}'] }]`,
+          `  - job_name: guarded`,
+          `    authorization: { type: Bearer, credentials: '${guarded.token}' }`,
+          `    static_configs: [{ targets: ['${target(guarded.url)}'] }]`,
+          '',
+        ].join('\n'),
+      );
+      const prometheus = run([
+        PROMETHEUS,
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ]);
+      started.push(prometheus);
+      try {
+        const query = async (q: string) => {
+          const res = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(q)}`);
+          const body = (await res.json()) as {
+            status: string;
+            data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+          };
+          return body.status === 'success' ? body.data.result : [];
+        };
+        for (const job of ['open', 'guarded']) {
+          const up = await until(
+            `${job} scraped`,
+            async () => (await query(`up{job="${job}"}`)).find((r) => r.value[1] === '1'),
+            90_000,
+          );
+          expect(up.metric.job).toBe(job);
+          const [rx] = await until(
+            `lo's bytes from ${job}`,
+            () =>
+              query(`netlens_interface_receive_bytes_total{job="${job}",interface="lo"}`).then(
+                (r) => r.length > 0 && r,
+              ),
+            90_000,
+          );
+          const value = Number(rx!.value[1]);
+          // Scraped after `before` was read and before now: the counter lies between the two readings.
+          expect(value).toBeGreaterThanOrEqual(before);
+          expect(value).toBeLessThanOrEqual(loRxBytes());
+        }
+        const [ops] = await query('netlens_netstat_tcp_active_opens_total{job="open"}');
+        expect(Number(ops!.value[1])).toBeGreaterThan(0);
+      } finally {
+        await prometheus.stop();
+        rmSync(dir, { recursive: true, force: true });
       }
-      const [ops] = await query('netlens_netstat_tcp_active_opens_total{job="open"}');
-      expect(Number(ops!.value[1])).toBeGreaterThan(0);
-    } finally {
-      await prometheus.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, TEST_MS);
+    },
+    TEST_MS,
+  );
 });

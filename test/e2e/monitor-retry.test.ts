@@ -17,7 +17,8 @@ beforeAll(async () => {
   const out = join(ROOT, 'out');
   mkdirSync(join(root, 'out', 'main'), { recursive: true });
   for (const entry of readdirSync(out)) if (entry !== 'main') symlinkSync(join(out, entry), join(root, 'out', entry));
-  for (const file of readdirSync(join(out, 'main'))) if (file !== 'worker.cjs') symlinkSync(join(out, 'main', file), join(root, 'out', 'main', file));
+  for (const file of readdirSync(join(out, 'main')))
+    if (file !== 'worker.cjs') symlinkSync(join(out, 'main', file), join(root, 'out', 'main', file));
   host = await startHost([], { NETLENS_ROOT: root });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

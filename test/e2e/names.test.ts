@@ -28,7 +28,8 @@ afterAll(async () => {
   server?.close();
 });
 
-const cells = (column: string) => page.locator(`${GRID} [role="row"][data-row-id] [data-column="${column}"]`).allTextContents();
+const cells = (column: string) =>
+  page.locator(`${GRID} [role="row"][data-row-id] [data-column="${column}"]`).allTextContents();
 const filter = (q: string) => page.getByRole('searchbox', { name: 'Filter connections' }).fill(q);
 
 describe('names and places', () => {
@@ -57,7 +58,10 @@ describe('names and places', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'names-capture.png') });
 
     await filter('country:US');
-    await until('the two Google rows', async () => (await cells('network')).join('|') === 'AS15169 Google LLC|AS15169 Google LLC');
+    await until(
+      'the two Google rows',
+      async () => (await cells('network')).join('|') === 'AS15169 Google LLC|AS15169 Google LLC',
+    );
     await filter('asn:13335');
     await until('the Cloudflare row', async () => (await cells('network')).join('|') === 'AS13335 Cloudflare, Inc.');
     await filter('port:ssh');
@@ -66,7 +70,11 @@ describe('names and places', () => {
     await until('free text finds the AS organisation', async () => (await cells('network')).length === 2);
     await filter('');
 
-    await page.locator(GRID).getByRole('columnheader', { name: /Country/ }).getByRole('button').click();
+    await page
+      .locator(GRID)
+      .getByRole('columnheader', { name: /Country/ })
+      .getByRole('button')
+      .click();
     await until('sorted by country', async () => {
       const c = await cells('country');
       return c.length === 6 && c.join('|') === [...c].sort().join('|');
@@ -151,7 +159,10 @@ describe('host names in the app (dnsmasq on loopback as the DNS server)', () => 
     await new Promise((r) => setTimeout(r, 600)); // settings are saved 400 ms after the last change
     await page.reload();
     await grid().waitFor();
-    await until('the toggle restored off', async () => (await page.getByRole('button', { name: 'Resolve names' }).getAttribute('aria-pressed')) === 'false');
+    await until(
+      'the toggle restored off',
+      async () => (await page.getByRole('button', { name: 'Resolve names' }).getAttribute('aria-pressed')) === 'false',
+    );
     await page.getByRole('button', { name: 'Resolve names' }).click();
   });
 });

@@ -20,7 +20,10 @@ const header = (column: string) => grid().locator(`[role="columnheader"]:has(> b
 
 async function show(tab: (typeof TABS)[number]): Promise<void> {
   await page.getByRole('tab', { name: tab }).click();
-  await until(`${tab} rows`, async () => (await page.locator('[role="tabpanel"]:not([hidden]) [role="row"][data-row-id]').count()) > 0);
+  await until(
+    `${tab} rows`,
+    async () => (await page.locator('[role="tabpanel"]:not([hidden]) [role="row"][data-row-id]').count()) > 0,
+  );
 }
 
 /** Controls of the visible toolbars that stick out of their bar or sit on a second row. */
@@ -30,12 +33,18 @@ function toolbarProblems(): Promise<string[]> {
     for (const bar of document.querySelectorAll<HTMLElement>('[role="toolbar"]')) {
       if (!bar.offsetParent) continue;
       const b = bar.getBoundingClientRect();
-      const items = Array.from(bar.querySelectorAll<HTMLElement>(':scope > .bar-item, :scope > button')).filter((e) => e.offsetParent);
-      const tops = new Set(items.map((e) => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2)));
-      if (tops.size > 1 && Math.max(...tops) - Math.min(...tops) > 4) out.push(`${bar.getAttribute('aria-label')}: two rows`);
+      const items = Array.from(bar.querySelectorAll<HTMLElement>(':scope > .bar-item, :scope > button')).filter(
+        (e) => e.offsetParent,
+      );
+      const tops = new Set(
+        items.map((e) => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2)),
+      );
+      if (tops.size > 1 && Math.max(...tops) - Math.min(...tops) > 4)
+        out.push(`${bar.getAttribute('aria-label')}: two rows`);
       for (const e of items) {
         const r = e.getBoundingClientRect();
-        if (r.right > b.right + 1 || r.left < b.left - 1) out.push(`${bar.getAttribute('aria-label')}: ${e.textContent?.trim()} clipped`);
+        if (r.right > b.right + 1 || r.left < b.left - 1)
+          out.push(`${bar.getAttribute('aria-label')}: ${e.textContent?.trim()} clipped`);
       }
     }
     if (document.documentElement.scrollWidth > window.innerWidth) out.push('the page scrolls sideways');
@@ -86,7 +95,9 @@ describe('fit the window', () => {
     expect(await page.locator('#process-list').count()).toBe(1); // chosen: stays
     // At this width the toggle sits in the toolbar's More menu.
     await page.getByRole('button', { name: 'More connection filters' }).click();
-    const item = page.getByRole('menu', { name: 'More connection filters' }).getByRole('menuitemcheckbox', { name: 'Process list' });
+    const item = page
+      .getByRole('menu', { name: 'More connection filters' })
+      .getByRole('menuitemcheckbox', { name: 'Process list' });
     expect(await item.getAttribute('aria-checked')).toBe('true');
     await item.click();
     expect(await page.locator('#process-list').count()).toBe(0);
@@ -96,9 +107,11 @@ describe('fit the window', () => {
     await page.setViewportSize({ width: 900, height: 600 });
     for (const tab of TABS) {
       await show(tab);
-      await until(`${tab} toolbars to fit`, async () => (await toolbarProblems()).length === 0, 3000).catch(async () => {
-        throw new Error(`${tab}: ${(await toolbarProblems()).join('; ')}`);
-      });
+      await until(`${tab} toolbars to fit`, async () => (await toolbarProblems()).length === 0, 3000).catch(
+        async () => {
+          throw new Error(`${tab}: ${(await toolbarProblems()).join('; ')}`);
+        },
+      );
     }
     await show('Connections');
     const more = page.getByRole('button', { name: 'More connection filters' });
@@ -108,10 +121,16 @@ describe('fit the window', () => {
     await page.keyboard.press('Escape');
     // The app's own toolbar keeps Theme reachable.
     await page.getByRole('button', { name: 'More netlens' }).click();
-    await page.getByRole('menu', { name: 'More netlens' }).getByRole('menuitemcheckbox', { name: 'Theme: Dark' }).click();
+    await page
+      .getByRole('menu', { name: 'More netlens' })
+      .getByRole('menuitemcheckbox', { name: 'Theme: Dark' })
+      .click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.getByRole('button', { name: 'More netlens' }).click();
-    await page.getByRole('menu', { name: 'More netlens' }).getByRole('menuitemcheckbox', { name: 'Theme: System' }).click();
+    await page
+      .getByRole('menu', { name: 'More netlens' })
+      .getByRole('menuitemcheckbox', { name: 'Theme: System' })
+      .click();
   });
 
   it('a process chip never pushes controls onto a second row', async () => {
@@ -146,13 +165,18 @@ describe('fit the window', () => {
     await (await chooser).setFiles({ name: 'ss-v6.txt', mimeType: 'text/plain', buffer: Buffer.from(ss) });
     await page.getByTestId('capture-label').waitFor();
     await until('two rows', async () => (await grid().locator('[role="row"][data-row-id]').count()) === 2);
-    expect(await truncated('[role="grid"][aria-label="Connections"] [role="gridcell"][data-column$="Address"]')).toEqual([]);
+    expect(
+      await truncated('[role="grid"][aria-label="Connections"] [role="gridcell"][data-column$="Address"]'),
+    ).toEqual([]);
     await page.getByRole('button', { name: 'Back to live data' }).click();
   });
 
   it('dragging a header’s edge resizes and never moves it; double-click fits; dragging its body reorders', async () => {
     await show('Connections');
-    const order = () => grid().locator('[role="columnheader"] > button').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-column')));
+    const order = () =>
+      grid()
+        .locator('[role="columnheader"] > button')
+        .evaluateAll((bs) => bs.map((b) => b.getAttribute('data-column')));
     const before = await order();
     const state = (await header('state').boundingBox())!;
     // Edge: from the resizer to 60 px left.
@@ -168,7 +192,9 @@ describe('fit the window', () => {
     // Double-click on the edge: as wide as its widest state again.
     await page.mouse.dblclick(narrowed.x + narrowed.width - 2, narrowed.y + narrowed.height / 2);
     await until('the column to fit', async () => (await header('state').boundingBox())!.width >= state.width - 1);
-    expect(await truncated('[role="grid"][aria-label="Connections"] [role="gridcell"][data-column="state"]')).toEqual([]);
+    expect(await truncated('[role="grid"][aria-label="Connections"] [role="gridcell"][data-column="state"]')).toEqual(
+      [],
+    );
     expect(await order()).toEqual(before);
     // Body: drag Local Port onto Proto.
     await header('localPort').locator('.header-label').dragTo(header('proto').locator('.header-label'));
@@ -189,7 +215,9 @@ describe('fit the window', () => {
 
   it('a multi-column sort numbers its keys on the headers', async () => {
     await header('state').locator('button').click();
-    await header('localPort').locator('button').click({ modifiers: ['Shift'] });
+    await header('localPort')
+      .locator('button')
+      .click({ modifiers: ['Shift'] });
     expect(await header('state').locator('[data-priority]').textContent()).toBe('1');
     expect(await header('localPort').locator('[data-priority]').textContent()).toBe('2');
     await header('process').locator('button').click(); // back to one key: no numbers
@@ -201,8 +229,12 @@ describe('fit the window', () => {
     const headings = await page.locator('[role="tabpanel"]:not([hidden]) .group > h3').allTextContents();
     expect(headings.map((h) => h.replace(/\s*\(\d+\)/, ''))).toEqual(['IPv4', 'IPv6']);
     const v4 = page.locator('[role="grid"][aria-label="IPv4 routes"]');
-    expect(await v4.locator('[role="columnheader"]:has(> button[data-column="table"]) [data-priority]').textContent()).toBe('1');
-    expect(await v4.locator('[role="columnheader"]:has(> button[data-column="destination"]) [data-priority]').textContent()).toBe('2');
+    expect(
+      await v4.locator('[role="columnheader"]:has(> button[data-column="table"]) [data-priority]').textContent(),
+    ).toBe('1');
+    expect(
+      await v4.locator('[role="columnheader"]:has(> button[data-column="destination"]) [data-priority]').textContent(),
+    ).toBe('2');
   });
 
   it('screenshots at 900×600, 1100×700, 1400×900 and 1920×1080, light and dark', { timeout: 180_000 }, async () => {
@@ -210,11 +242,17 @@ describe('fit the window', () => {
     await page.setViewportSize({ width: 1400, height: 900 });
     await show('Connections');
     // As a new user sees it: the process list beside the grid from 1400 wide (the tests above hid it).
-    if ((await page.getByRole('button', { name: 'Processes' }).getAttribute('aria-pressed')) === 'false') await page.getByRole('button', { name: 'Processes' }).click();
+    if ((await page.getByRole('button', { name: 'Processes' }).getAttribute('aria-pressed')) === 'false')
+      await page.getByRole('button', { name: 'Processes' }).click();
     // Theme "System" following the OS's light or dark, as most people run it.
     for (const theme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: theme });
-      for (const [w, h] of [[900, 600], [1100, 700], [1400, 900], [1920, 1080]] as const) {
+      for (const [w, h] of [
+        [900, 600],
+        [1100, 700],
+        [1400, 900],
+        [1920, 1080],
+      ] as const) {
         await page.setViewportSize({ width: w, height: h });
         for (const tab of TABS) {
           await show(tab);
@@ -223,8 +261,14 @@ describe('fit the window', () => {
             await page.getByRole('button', { name: 'More connection filters' }).click();
             await page.getByRole('menuitemcheckbox', { name: 'Process list' }).click();
           }
-          if (tab === 'Connections' && w >= 1400 && (await page.locator('#process-list').count()) === 0) await processes.click();
-          if (tab === 'Connections') await until('the process list as wanted', async () => (await page.locator('#process-list').count()) === (w >= 1400 ? 1 : 0), 3000);
+          if (tab === 'Connections' && w >= 1400 && (await page.locator('#process-list').count()) === 0)
+            await processes.click();
+          if (tab === 'Connections')
+            await until(
+              'the process list as wanted',
+              async () => (await page.locator('#process-list').count()) === (w >= 1400 ? 1 : 0),
+              3000,
+            );
           await page.waitForTimeout(400);
           expect(await toolbarProblems(), `${tab} at ${w}×${h}`).toEqual([]);
           await page.screenshot({ path: join(SHOTS, `${tab.toLowerCase()}-${w}x${h}-${theme}.png`) });

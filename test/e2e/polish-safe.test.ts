@@ -38,7 +38,13 @@ async function watchClosedRows(): Promise<() => Promise<string[]>> {
         if (!w.closedSeen.includes(key)) w.closedSeen.push(key);
       }
     };
-    new MutationObserver(look).observe(grid, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'], characterData: true });
+    new MutationObserver(look).observe(grid, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['class'],
+      characterData: true,
+    });
     look();
   });
   return () => page.evaluate(() => (window as unknown as { closedSeen: string[] }).closedSeen);
@@ -61,7 +67,6 @@ const PAIR = `const net = require('net');
     process.on('SIGUSR2', () => c.destroy());
   });
   setInterval(() => {}, 1000);`;
-
 
 describe('safe by default', () => {
   let pair: Probe;
@@ -99,7 +104,9 @@ describe('safe by default', () => {
   it('counts and queues have thousands separators', async () => {
     // The server end holds the 20,000 bytes it never read.
     await rowsFor(`proc:${name} lport:${serverPort} rport:${clientPort}`, 1);
-    await until('a Recv-Q of thousands', async () => /^\d{1,3}(,\d{3})+$/.test((await cell(dataRows().first(), 'recvQ').textContent()) ?? ''));
+    await until('a Recv-Q of thousands', async () =>
+      /^\d{1,3}(,\d{3})+$/.test((await cell(dataRows().first(), 'recvQ').textContent()) ?? ''),
+    );
   });
 
   it('closing a connection speaks plain words, retitles the dialog, and the row says CLOSED', async () => {
@@ -112,7 +119,9 @@ describe('safe by default', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
     await dialog.getByRole('button', { name: 'Close connection' }).click();
     await dialog.locator('[data-outcome="closed"]').waitFor();
-    expect(await dialog.locator('[data-outcome]').textContent()).toBe(`Closed 127.0.0.1:${clientPort} → 127.0.0.1:${serverPort} (owner: ${name})`);
+    expect(await dialog.locator('[data-outcome]').textContent()).toBe(
+      `Closed 127.0.0.1:${clientPort} → 127.0.0.1:${serverPort} (owner: ${name})`,
+    );
     expect(await page.getByRole('dialog').getAttribute('aria-label')).toBe('Connection closed');
     expect(await dialog.locator('.dialog-title').textContent()).toBe('Connection closed');
     await dialog.getByRole('button', { name: 'Done' }).click();
@@ -139,18 +148,36 @@ describe('safe by default', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Terminate' }).click();
     await dialog.locator('[data-outcome="killed"]').waitFor();
-    expect((await dialog.locator('[data-outcome]').textContent())?.trim()).toBe(`Terminated ${name} (PID ${pair.child.pid})`);
+    expect((await dialog.locator('[data-outcome]').textContent())?.trim()).toBe(
+      `Terminated ${name} (PID ${pair.child.pid})`,
+    );
     expect(await dialog.locator('.dialog-title').textContent()).toBe('Process terminated');
     // Behind the dialog, its rows turn red (they stay for their linger time).
-    await until('its rows to turn closed behind the dialog', async () => (await closedRows()).some((k) => k.endsWith('=CLOSED')));
+    await until('its rows to turn closed behind the dialog', async () =>
+      (await closedRows()).some((k) => k.endsWith('=CLOSED')),
+    );
     expect(await page.getByRole('dialog').count()).toBe(1);
     await dialog.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('button', { name: 'Action log' }).click();
     const log = page.getByRole('dialog', { name: 'Action log' });
     await until('two entries', async () => (await log.locator('tbody tr').count()) >= 2);
-    const rows = await log.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).slice(1).map((td) => td.textContent?.trim())));
-    expect(rows).toContainEqual(['Terminate', `${name} (PID ${pair.child.pid})`, `Terminated ${name} (PID ${pair.child.pid})`]);
-    expect(rows).toContainEqual(['Close connection', `${name} (PID ${pair.child.pid})`, `Closed 127.0.0.1:${clientPort} → 127.0.0.1:${serverPort} (owner: ${name})`]);
+    const rows = await log.locator('tbody tr').evaluateAll((trs) =>
+      trs.map((tr) =>
+        Array.from(tr.querySelectorAll('td'))
+          .slice(1)
+          .map((td) => td.textContent?.trim()),
+      ),
+    );
+    expect(rows).toContainEqual([
+      'Terminate',
+      `${name} (PID ${pair.child.pid})`,
+      `Terminated ${name} (PID ${pair.child.pid})`,
+    ]);
+    expect(rows).toContainEqual([
+      'Close connection',
+      `${name} (PID ${pair.child.pid})`,
+      `Closed 127.0.0.1:${clientPort} → 127.0.0.1:${serverPort} (owner: ${name})`,
+    ]);
     expect(await log.textContent()).not.toMatch(/kill:TERM|close-connection|->/);
     await page.screenshot({ path: join(SCREENSHOTS, 'action-log.png') });
     await page.keyboard.press('Escape');
@@ -164,7 +191,9 @@ describe('safe by default', () => {
     await page.getByRole('dialog', { name: 'Action log' }).waitFor();
     const closedRows = await watchClosedRows();
     other.child.kill('SIGUSR2'); // the client end closes (its socket goes on as an ownerless TIME_WAIT row)
-    await until('the row, red and CLOSED, behind the dialog', async () => (await closedRows()).some((k) => k.endsWith('=CLOSED')));
+    await until('the row, red and CLOSED, behind the dialog', async () =>
+      (await closedRows()).some((k) => k.endsWith('=CLOSED')),
+    );
     expect(await page.getByRole('dialog', { name: 'Action log' }).count()).toBe(1);
     await page.keyboard.press('Escape');
   });
@@ -178,7 +207,9 @@ describe('one formatting language', () => {
     const texts = (await page.locator('[role="gridcell"][data-column="rate"]').allTextContents()).filter(Boolean);
     expect(texts.length).toBeGreaterThan(10);
     for (const t of texts) expect(t).toMatch(/^(<0\.1|\d{1,2}\.\d|\d{1,3}(,\d{3})*)\/s$/);
-    expect(await page.locator('[data-status="tick"]').getAttribute('title')).toMatch(/^Last collection at \d\d:\d\d:\d\d$/);
+    expect(await page.locator('[data-status="tick"]').getAttribute('title')).toMatch(
+      /^Last collection at \d\d:\d\d:\d\d$/,
+    );
     // The chart draws on a canvas: record what it writes.
     await page.getByRole('tab', { name: 'Interfaces' }).click();
     await page.locator('.rate-chart canvas').waitFor();
@@ -254,7 +285,10 @@ describe('IPv6 zones', () => {
 
 describe('smaller things', () => {
   it('a half-typed or invalid query keeps the last valid filter', async () => {
-    const p = await started.start(`nlquery${tag}`, `const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log(s.address().port)); setInterval(() => {}, 1000);`);
+    const p = await started.start(
+      `nlquery${tag}`,
+      `const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log(s.address().port)); setInterval(() => {}, 1000);`,
+    );
     await rowsFor(`lport:${p.lines[0]}`, 1);
     await filterBox().fill(`lport:${p.lines[0]} port:`);
     expect(await filterBox().getAttribute('aria-invalid')).toBe('true');
@@ -268,7 +302,11 @@ describe('smaller things', () => {
   it('an unrecognised capture says one sentence, with the formats behind a disclosure', async () => {
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Open capture…' }).click();
-    await (await chooser).setFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just some notes\nnothing like netstat\n') });
+    await (await chooser).setFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('just some notes\nnothing like netstat\n'),
+    });
     const notice = page.locator('.notice.error').filter({ hasText: 'notes.txt' });
     await notice.waitFor();
     const details = notice.locator('details');
@@ -291,7 +329,9 @@ describe('smaller things', () => {
     expect(many.lines[0]).toBe('ready');
     await page.setViewportSize({ width: 1100, height: 700 });
     await filterBox().fill(`proc:nlmany${tag}`);
-    await until('80 rows (the grid renders those on screen)', async () => /^80 of /.test((await page.locator('[data-status="rows"]').textContent()) ?? ''));
+    await until('80 rows (the grid renders those on screen)', async () =>
+      /^80 of /.test((await page.locator('[data-status="rows"]').textContent()) ?? ''),
+    );
     await grid().focus();
     await page.keyboard.press('Home');
     const scroller = await grid().boundingBox();
@@ -307,7 +347,17 @@ describe('smaller things', () => {
       await page.keyboard.press(key);
       await until(`the selection in view after ${key}`, inView, 3000).catch(async (e) => {
         const sel = grid().locator('[role="row"][aria-selected="true"]');
-        throw new Error(`${String(e)} ${JSON.stringify({ n: await sel.count(), box: await sel.first().boundingBox().catch(() => null), scroller, top: await grid().evaluate((g) => g.scrollTop) })}`);
+        throw new Error(
+          `${String(e)} ${JSON.stringify({
+            n: await sel.count(),
+            box: await sel
+              .first()
+              .boundingBox()
+              .catch(() => null),
+            scroller,
+            top: await grid().evaluate((g) => g.scrollTop),
+          })}`,
+        );
       });
     }
     const outlines = await page.evaluate(() => {

@@ -49,9 +49,13 @@ describe('selecting and copying', () => {
     expect(await grid().getAttribute('aria-multiselectable')).toBe('true');
     await dataRows().nth(0).click();
     expect(await selected().count()).toBe(1);
-    await dataRows().nth(2).click({ modifiers: ['Shift'] });
+    await dataRows()
+      .nth(2)
+      .click({ modifiers: ['Shift'] });
     expect(await selected().count()).toBe(3);
-    await dataRows().nth(1).click({ modifiers: ['ControlOrMeta'] });
+    await dataRows()
+      .nth(1)
+      .click({ modifiers: ['ControlOrMeta'] });
     expect(await selected().count()).toBe(2);
     await page.keyboard.press('ControlOrMeta+a');
     expect(await selected().count()).toBe(4);
@@ -65,7 +69,9 @@ describe('selecting and copying', () => {
 
   it('Copy puts the selected rows on the clipboard as TSV with a header line', async () => {
     await dataRows().nth(0).click();
-    await dataRows().nth(1).click({ modifiers: ['Shift'] });
+    await dataRows()
+      .nth(1)
+      .click({ modifiers: ['Shift'] });
     await page.keyboard.press('ControlOrMeta+c');
     const text = await until('the clipboard', async () => {
       const t = await clipboard();
@@ -86,11 +92,16 @@ describe('selecting and copying', () => {
     await dataRows().nth(0).click();
     await page.keyboard.press('ControlOrMeta+a');
     await dataRows().nth(1).click({ button: 'right' });
-    await page.getByRole('menu', { name: '4 connections' }).getByRole('menuitem', { name: 'Kill 2 processes…' }).click();
+    await page
+      .getByRole('menu', { name: '4 connections' })
+      .getByRole('menuitem', { name: 'Kill 2 processes…' })
+      .click();
     const dialog = page.getByRole('dialog', { name: 'Kill 2 processes?' });
     await dialog.waitFor();
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
-    const pids = await dialog.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-pid'))).sort());
+    const pids = await dialog
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-pid'))).sort());
     expect(pids).toEqual([a.child.pid, b.child.pid].sort());
     const exits = [a, b].map((p) => new Promise((r) => p.child.once('exit', r)));
     await dialog.getByRole('button', { name: 'Terminate 2' }).click();
@@ -110,7 +121,11 @@ describe('the process list menu', () => {
     await until('the process in the side list', async () => (await row.count()) === 1);
     await row.click({ button: 'right' });
     const menu = page.getByRole('menu', { name: 'Process' });
-    expect(await menu.getByRole('menuitem').allTextContents()).toEqual([`Filter to nlplist${tag}`, `Kill nlplist${tag}…`, 'Copy']);
+    expect(await menu.getByRole('menuitem').allTextContents()).toEqual([
+      `Filter to nlplist${tag}`,
+      `Kill nlplist${tag}…`,
+      'Copy',
+    ]);
     await menu.getByRole('menuitem', { name: 'Copy' }).click();
     expect((await clipboard()).split('\n')[1]).toContain(`nlplist${tag}\t${p.child.pid}`);
     await row.click({ button: 'right' });
@@ -184,7 +199,9 @@ describe('Export', () => {
 
   it('exports every row, not only those on screen, and other tabs too (Ctrl+E)', async () => {
     await filterBox().fill('');
-    const total = Number(/^([\d,]+) of/.exec((await page.locator('[data-status="rows"]').textContent()) ?? '')![1]!.replace(/,/g, ''));
+    const total = Number(
+      /^([\d,]+) of/.exec((await page.locator('[data-status="rows"]').textContent()) ?? '')![1]!.replace(/,/g, ''),
+    );
     await page.getByRole('tab', { name: 'Statistics' }).click();
     await page.locator('[role="grid"][aria-label="Tcp counters"]').waitFor();
     await page.keyboard.press('ControlOrMeta+e');
@@ -193,7 +210,11 @@ describe('Export', () => {
     const download = page.waitForEvent('download');
     await dialog.getByRole('button', { name: 'Export', exact: true }).click();
     const stats = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as Record<string, string>[];
-    const counters = Number(/of ([\d,]+) counters/.exec((await page.locator('[data-status="rows"]').textContent()) ?? '')![1]!.replace(/,/g, ''));
+    const counters = Number(
+      /of ([\d,]+) counters/
+        .exec((await page.locator('[data-status="rows"]').textContent()) ?? '')![1]!
+        .replace(/,/g, ''),
+    );
     expect(stats).toHaveLength(counters);
     expect(stats.some((r) => r.Table === 'Tcp counters' && r.Counter === 'InSegs')).toBe(true);
     await page.keyboard.press('Escape');

@@ -35,9 +35,18 @@ export class SshLab {
     const lines: string[] = [];
     for (const h of this.hosts) {
       lines.push(
-        `Host ${h.alias}`, `  HostName ${h.address}`, '  User root', `  IdentityFile ${join(this.dir, 'id')}`, '  IdentitiesOnly yes',
-        `  UserKnownHostsFile ${join(this.dir, 'known_hosts')}`, '  GlobalKnownHostsFile /dev/null', '  StrictHostKeyChecking yes',
-        '  ServerAliveInterval 1', '  ServerAliveCountMax 2', '  LogLevel ERROR', '',
+        `Host ${h.alias}`,
+        `  HostName ${h.address}`,
+        '  User root',
+        `  IdentityFile ${join(this.dir, 'id')}`,
+        '  IdentitiesOnly yes',
+        `  UserKnownHostsFile ${join(this.dir, 'known_hosts')}`,
+        '  GlobalKnownHostsFile /dev/null',
+        '  StrictHostKeyChecking yes',
+        '  ServerAliveInterval 1',
+        '  ServerAliveCountMax 2',
+        '  LogLevel ERROR',
+        '',
       );
     }
     writeFileSync(this.config, lines.join('\n'));
@@ -65,7 +74,10 @@ export class NamespaceHost {
   private sshd: ChildProcess | null = null;
   sshdLog = '';
 
-  constructor(private readonly lab: SshLab, readonly n: number) {
+  constructor(
+    private readonly lab: SshLab,
+    readonly n: number,
+  ) {
     this.ns = `fleetr${n}p${process.pid}`;
     this.alias = `fleet-${n}`;
     this.veth = `fleetv${n}p${process.pid % 10000}`.slice(0, 15);
@@ -100,21 +112,34 @@ export class NamespaceHost {
     writeFileSync(
       config,
       [
-        `ListenAddress ${this.address}`, 'Port 22', `HostKey ${join(this.dir, 'hostkey')}`,
-        `AuthorizedKeysFile ${join(this.lab.dir, 'authorized_keys')}`, 'PidFile none', 'StrictModes no', 'UsePAM no',
-        'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PermitRootLogin prohibit-password',
+        `ListenAddress ${this.address}`,
+        'Port 22',
+        `HostKey ${join(this.dir, 'hostkey')}`,
+        `AuthorizedKeysFile ${join(this.lab.dir, 'authorized_keys')}`,
+        'PidFile none',
+        'StrictModes no',
+        'UsePAM no',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PermitRootLogin prohibit-password',
         // The ssh master multiplexes; leave room for a few sessions at once.
-        'MaxSessions 20', 'MaxStartups 50', '',
+        'MaxSessions 20',
+        'MaxStartups 50',
+        '',
       ].join('\n'),
     );
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     this.sshdLog = '';
-    const sshd = spawn('ip', ['netns', 'exec', this.ns, SSHD, '-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const sshd = spawn('ip', ['netns', 'exec', this.ns, SSHD, '-D', '-e', '-f', config], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     sshd.stderr!.on('data', (d: Buffer) => (this.sshdLog += d.toString()));
     this.sshd = sshd;
     const end = Date.now() + 15_000;
     while (Date.now() < end) {
-      const listening = spawnSync('ip', ['netns', 'exec', this.ns, 'ss', '-tlnH', `sport = :22`], { encoding: 'utf8' }).stdout;
+      const listening = spawnSync('ip', ['netns', 'exec', this.ns, 'ss', '-tlnH', `sport = :22`], {
+        encoding: 'utf8',
+      }).stdout;
       if (listening.includes(this.address)) return;
       if (sshd.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 100));
@@ -124,7 +149,10 @@ export class NamespaceHost {
 
   /** `ip netns exec` this namespace. */
   exec(command: string, args: string[], options: { encoding: 'utf8' } = { encoding: 'utf8' }): string {
-    return execFileSync('ip', ['netns', 'exec', this.ns, command, ...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('ip', ['netns', 'exec', this.ns, command, ...args], {
+      ...options,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   }
 
   spawn(command: string, args: string[]): ChildProcess {
@@ -133,7 +161,9 @@ export class NamespaceHost {
 
   /** Tears the host down: every process in the namespace is killed (by pid), then the namespace and link. */
   async down(): Promise<void> {
-    const pids = spawnSync('ip', ['netns', 'pids', this.ns], { encoding: 'utf8' }).stdout.split('\n').filter((p) => /^\d+$/.test(p));
+    const pids = spawnSync('ip', ['netns', 'pids', this.ns], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((p) => /^\d+$/.test(p));
     for (const pid of pids) {
       try {
         process.kill(Number(pid), 'SIGKILL');

@@ -33,7 +33,12 @@ export async function startHost(args: string[] = [], env: NodeJS.ProcessEnv = {}
   const child = spawn(process.execPath, [CLI, 'web', '--port', '0', ...args], {
     // Host names are asked of a closed port on loopback unless a test names a server (--dns-server): no test
     // host sends a query to the machine's real DNS servers.
-    env: { ...process.env, NETLENS_DATA_DIR: dataDir, NETLENS_DNS_SERVER: process.env.NETLENS_DNS_SERVER ?? '127.0.0.1:9', ...env },
+    env: {
+      ...process.env,
+      NETLENS_DATA_DIR: dataDir,
+      NETLENS_DNS_SERVER: process.env.NETLENS_DNS_SERVER ?? '127.0.0.1:9',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -94,7 +99,11 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-export async function until<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 15_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs = 15_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown = null;
   while (Date.now() < end) {

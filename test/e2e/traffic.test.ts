@@ -17,7 +17,8 @@ const ports = { server: 0, client: 0, udp: 0 };
 const grid = () => page.locator('[role="grid"][aria-label="Connections"]');
 const dataRows = () => grid().locator('[role="row"][data-row-id]');
 const filterBox = () => page.getByRole('searchbox', { name: 'Filter connections' });
-const cell = (row: ReturnType<Page['locator']>, column: string) => row.locator(`[role="gridcell"][data-column="${column}"]`);
+const cell = (row: ReturnType<Page['locator']>, column: string) =>
+  row.locator(`[role="gridcell"][data-column="${column}"]`);
 
 const TRANSFER = `
 const net = require('net');
@@ -38,7 +39,9 @@ const NAME = `nltraffic${process.pid % 10000}`;
 beforeAll(async () => {
   symlinkSync(process.execPath, join(binDir, NAME));
   child = spawn(join(binDir, NAME), ['-e', TRANSFER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  const line = await new Promise<string>((resolve) =>
+    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())),
+  );
   [ports.server, ports.client, ports.udp] = line.split(' ').map(Number) as [number, number, number];
   app = await openApp({ width: 1600, height: 820 });
   page = app.page;
@@ -54,9 +57,14 @@ afterAll(async () => {
 describe('traffic columns', () => {
   it('show the bytes each end sent and received', async () => {
     await filterBox().fill(`port:${ports.server} state:est`);
-    await until('both ends with their bytes', async () => (await dataRows().count()) === 2 && (await cell(dataRows().first(), 'bytesSent').textContent()) !== '');
+    await until(
+      'both ends with their bytes',
+      async () =>
+        (await dataRows().count()) === 2 && (await cell(dataRows().first(), 'bytesSent').textContent()) !== '',
+    );
     const byPort = async (port: number) => {
-      for (const row of await dataRows().all()) if ((await cell(row, 'localPort').textContent()) === String(port)) return row;
+      for (const row of await dataRows().all())
+        if ((await cell(row, 'localPort').textContent()) === String(port)) return row;
       throw new Error(`no row for port ${port}`);
     };
     const clientEnd = await byPort(ports.client);
@@ -74,21 +82,41 @@ describe('traffic columns', () => {
     await filterBox().fill(`port:${ports.server} bytes:>8M`);
     await until('the two ends over 8 MiB', async () => (await dataRows().count()) === 2);
     await filterBox().fill(`port:${ports.server} sent:>4M`);
-    await until('only the sender', async () => (await dataRows().count()) === 1 && (await cell(dataRows().first(), 'localPort').textContent()) === String(ports.client));
+    await until(
+      'only the sender',
+      async () =>
+        (await dataRows().count()) === 1 &&
+        (await cell(dataRows().first(), 'localPort').textContent()) === String(ports.client),
+    );
     await filterBox().fill(`port:${ports.server} state:est`);
     const header = grid().getByRole('columnheader', { name: /^Sent/ });
     await header.getByRole('button').click();
     await until('sorted by Sent', async () => (await header.getAttribute('aria-sort')) === 'ascending');
-    await until('the smaller sender first', async () => (await cell(dataRows().first(), 'localPort').textContent()) === String(ports.server));
+    await until(
+      'the smaller sender first',
+      async () => (await cell(dataRows().first(), 'localPort').textContent()) === String(ports.server),
+    );
   });
 
   it('shows n/a with the reason where the kernel keeps no counters', async () => {
     await filterBox().fill(`lport:${ports.server} state:listen`);
-    await until('the listener', async () => (await dataRows().count()) === 1 && (await cell(dataRows().first(), 'bytesSent').textContent()) === 'n/a');
-    expect(await cell(dataRows().first(), 'bytesSent').locator('span').getAttribute('title')).toBe('n/a: a listening socket carries no data');
+    await until(
+      'the listener',
+      async () =>
+        (await dataRows().count()) === 1 && (await cell(dataRows().first(), 'bytesSent').textContent()) === 'n/a',
+    );
+    expect(await cell(dataRows().first(), 'bytesSent').locator('span').getAttribute('title')).toBe(
+      'n/a: a listening socket carries no data',
+    );
     await filterBox().fill(`proto:udp lport:${ports.udp}`);
-    await until('the UDP socket', async () => (await dataRows().count()) === 1 && (await cell(dataRows().first(), 'bytesReceived').textContent()) === 'n/a');
-    expect(await cell(dataRows().first(), 'bytesReceived').locator('span').getAttribute('title')).toBe('n/a: the kernel keeps no per-socket UDP byte counts');
+    await until(
+      'the UDP socket',
+      async () =>
+        (await dataRows().count()) === 1 && (await cell(dataRows().first(), 'bytesReceived').textContent()) === 'n/a',
+    );
+    expect(await cell(dataRows().first(), 'bytesReceived').locator('span').getAttribute('title')).toBe(
+      'n/a: the kernel keeps no per-socket UDP byte counts',
+    );
   });
 });
 
@@ -99,7 +127,12 @@ describe('process side list', () => {
     await page.getByRole('textbox', { name: 'Search processes' }).fill(NAME);
     const entry = list.locator('[role="row"][data-row-id]').first();
     // Both ends are the child's: 8 MiB + 1 MiB each way.
-    await until('the child’s totals', async () => (await list.locator('[role="row"][data-row-id]').count()) === 1 && (await cell(entry, 'bytesReceived').textContent()) === '9.00 MiB');
+    await until(
+      'the child’s totals',
+      async () =>
+        (await list.locator('[role="row"][data-row-id]').count()) === 1 &&
+        (await cell(entry, 'bytesReceived').textContent()) === '9.00 MiB',
+    );
     expect(await cell(entry, 'bytesSent').textContent()).toBe('9.00 MiB');
     await until('a rate', async () => (await cell(entry, 'recvRate').textContent()) === '0 B/s');
     await entry.click();

@@ -65,17 +65,23 @@ class Watch {
 
 function dump(dataset: Dataset, prefix: string[] = []): AnyRow[] {
   const argv = [...prefix, process.execPath, CLI, 'dump', dataset, '--json'];
-  return JSON.parse(execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as AnyRow[];
+  return JSON.parse(
+    execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+  ) as AnyRow[];
 }
 
 /** The stream's table equals dump's rows: checked again while either is still catching up with a change the
  *  kernel makes by itself (a veth carrier coming up), then asserted so a mismatch shows as a diff. */
 async function sameAsDump(what: string, streamed: () => unknown, dumped: () => unknown): Promise<void> {
   let last: [unknown, unknown] = [null, null];
-  await until(what, () => {
-    last = [streamed(), dumped()];
-    return isDeepStrictEqual(last[0], last[1]);
-  }, WAIT_MS).catch(() => {});
+  await until(
+    what,
+    () => {
+      last = [streamed(), dumped()];
+      return isDeepStrictEqual(last[0], last[1]);
+    },
+    WAIT_MS,
+  ).catch(() => {});
   expect(last[0]).toEqual(last[1]);
 }
 
@@ -90,11 +96,26 @@ function stillInterface(r: AnyRow): Omit<NetInterface, 'counters' | 'rates'> {
 /** A connection as a collector reports it: without the monitor's lifecycle fields, and without its traffic
  *  (counters and RTT move by themselves, rates are the monitor's, socket memory only the stream asks for). */
 function collected(r: AnyRow): Connection {
-  const { firstSeen: _f, lastChanged: _l, closedAt: _c, sendRate: _sr, recvRate: _rr, ...withTraffic } = r as Connection;
+  const {
+    firstSeen: _f,
+    lastChanged: _l,
+    closedAt: _c,
+    sendRate: _sr,
+    recvRate: _rr,
+    ...withTraffic
+  } = r as Connection;
   const rest: Record<string, unknown> = { ...withTraffic };
   for (const k of TRAFFIC_FIELDS) delete rest[k];
   // dump's JSON connections also carry their names and places, which the stream keeps in the names dataset.
-  const { localService: _ls, remoteService: _rs, remoteHost: _h, remoteCountry: _co, remoteAsn: _a, remoteAsOrg: _o, ...own } = rest as unknown as Connection & Partial<ConnectionNames>;
+  const {
+    localService: _ls,
+    remoteService: _rs,
+    remoteHost: _h,
+    remoteCountry: _co,
+    remoteAsn: _a,
+    remoteAsOrg: _o,
+    ...own
+  } = rest as unknown as Connection & Partial<ConnectionNames>;
   return own as Connection;
 }
 
@@ -116,80 +137,132 @@ describe.skipIf(process.platform !== 'linux' || !isRoot)('netlens watch --json',
     spawnSync('ip', ['netns', 'del', NS]);
   });
 
-  it('replays to dump for routes and interfaces of a namespace that changes', async () => {
-    const watch = new Watch(['routes', 'interfaces'], inNs);
-    try {
-      const same = async () => {
-        await sameAsDump('routes', () => byId(watch.rows('routes')), () => byId(dump('routes', inNs)));
-        await sameAsDump('interfaces', () => byId(watch.rows('interfaces')).map(stillInterface), () => byId(dump('interfaces', inNs)).map(stillInterface));
-      };
-      const hasRoute = (dest: string) => watch.rows('routes').some((r) => 'destination' in r && r.destination === dest);
-      await until('both snapshots', () => watch.seqs.has('routes') && watch.seqs.has('interfaces'), WAIT_MS);
-      await same();
-      // Added rows: a route and an address; a changed row: the MTU.
-      ip('-n', NS, 'route', 'add', '10.78.0.0/16', 'via', '10.77.0.2');
-      ip('-n', NS, 'addr', 'add', '10.77.0.5/24', 'dev', 'fleetd0');
-      ip('-n', NS, 'link', 'set', 'fleetd0', 'mtu', '1400');
-      await until('the new route and MTU', () => hasRoute('10.78.0.0') && watch.rows('interfaces').some((r) => (r as NetInterface).mtu === 1400), WAIT_MS);
-      await until('the new address', () => watch.rows('interfaces').some((r) => (r as NetInterface).addresses.some((a) => a.address === '10.77.0.5')), WAIT_MS);
-      await same();
-      // Removed rows.
-      ip('-n', NS, 'route', 'del', '10.78.0.0/16');
-      await until('the route gone', () => !hasRoute('10.78.0.0'), WAIT_MS);
-      await same();
-      expect(watch.seqs.get('routes')).toBeGreaterThan(2);
-    } finally {
-      const { code, rest } = await watch.stop('SIGINT');
-      expect(code).toBe(0);
-      expect(rest).toBe('');
-      expect(watch.stderr).toBe('');
-    }
-  }, TEST_MS);
+  it(
+    'replays to dump for routes and interfaces of a namespace that changes',
+    async () => {
+      const watch = new Watch(['routes', 'interfaces'], inNs);
+      try {
+        const same = async () => {
+          await sameAsDump(
+            'routes',
+            () => byId(watch.rows('routes')),
+            () => byId(dump('routes', inNs)),
+          );
+          await sameAsDump(
+            'interfaces',
+            () => byId(watch.rows('interfaces')).map(stillInterface),
+            () => byId(dump('interfaces', inNs)).map(stillInterface),
+          );
+        };
+        const hasRoute = (dest: string) =>
+          watch.rows('routes').some((r) => 'destination' in r && r.destination === dest);
+        await until('both snapshots', () => watch.seqs.has('routes') && watch.seqs.has('interfaces'), WAIT_MS);
+        await same();
+        // Added rows: a route and an address; a changed row: the MTU.
+        ip('-n', NS, 'route', 'add', '10.78.0.0/16', 'via', '10.77.0.2');
+        ip('-n', NS, 'addr', 'add', '10.77.0.5/24', 'dev', 'fleetd0');
+        ip('-n', NS, 'link', 'set', 'fleetd0', 'mtu', '1400');
+        await until(
+          'the new route and MTU',
+          () => hasRoute('10.78.0.0') && watch.rows('interfaces').some((r) => (r as NetInterface).mtu === 1400),
+          WAIT_MS,
+        );
+        await until(
+          'the new address',
+          () =>
+            watch.rows('interfaces').some((r) => (r as NetInterface).addresses.some((a) => a.address === '10.77.0.5')),
+          WAIT_MS,
+        );
+        await same();
+        // Removed rows.
+        ip('-n', NS, 'route', 'del', '10.78.0.0/16');
+        await until('the route gone', () => !hasRoute('10.78.0.0'), WAIT_MS);
+        await same();
+        expect(watch.seqs.get('routes')).toBeGreaterThan(2);
+      } finally {
+        const { code, rest } = await watch.stop('SIGINT');
+        expect(code).toBe(0);
+        expect(rest).toBe('');
+        expect(watch.stderr).toBe('');
+      }
+    },
+    TEST_MS,
+  );
 
-  it('replays to dump for connections this test opens and closes; SIGTERM exits 0', async () => {
-    const servers: net.Server[] = [];
-    const sockets: net.Socket[] = [];
-    const listen = async () => {
-      const s = net.createServer((c) => sockets.push(c)).listen(0, '127.0.0.1');
-      await once(s, 'listening');
-      servers.push(s);
-      return (s.address() as net.AddressInfo).port;
-    };
-    const ports = new Set<number>();
-    const ours = (rows: AnyRow[]) =>
-      byId(rows.filter((r) => { const c = r as Connection; return c.closedAt == null && (ports.has(c.localPort) || ports.has(c.remotePort)); }).map(collected));
-    for (let i = 0; i < 3; i++) ports.add(await listen());
-    const watch = new Watch(['connections']);
-    try {
-      await until('the snapshot', () => watch.seqs.has('connections'), WAIT_MS);
-      const listening = () => ours(watch.rows('connections')).filter((c) => c.state === 'LISTEN').length;
-      await until('three listeners', () => listening() === 3, WAIT_MS);
-      // One more listener, a connection to the first, and the second listener closed.
-      ports.add(await listen());
-      const client = net.connect((servers[0]!.address() as net.AddressInfo).port, '127.0.0.1');
-      await once(client, 'connect');
-      sockets.push(client);
-      const closedPort = (servers[1]!.address() as net.AddressInfo).port;
-      await new Promise((r) => servers[1]!.close(r));
-      await until('the change', () => listening() === 3 && ours(watch.rows('connections')).some((c) => c.state === 'ESTABLISHED'), WAIT_MS);
-      // Three listeners and both ends of the connection.
-      expect(ours(watch.rows('connections'))).toHaveLength(5);
-      await sameAsDump('connections', () => ours(watch.rows('connections')), () => ours(dump('connections')));
-      // The closed listener is still in the stream for a few seconds, marked closed (the renderer shows it
-      // leaving); dump, a single reading, has no such row.
-      const closed = watch.rows('connections').find((r) => (r as Connection).localPort === closedPort) as Connection | undefined;
-      expect(closed?.closedAt).toEqual(expect.any(Number));
-    } finally {
-      const { code, rest } = await watch.stop('SIGTERM');
-      for (const s of sockets) s.destroy();
-      for (const s of servers) s.close();
-      expect(code).toBe(0);
-      expect(rest).toBe('');
-    }
-  }, TEST_MS);
+  it(
+    'replays to dump for connections this test opens and closes; SIGTERM exits 0',
+    async () => {
+      const servers: net.Server[] = [];
+      const sockets: net.Socket[] = [];
+      const listen = async () => {
+        const s = net.createServer((c) => sockets.push(c)).listen(0, '127.0.0.1');
+        await once(s, 'listening');
+        servers.push(s);
+        return (s.address() as net.AddressInfo).port;
+      };
+      const ports = new Set<number>();
+      const ours = (rows: AnyRow[]) =>
+        byId(
+          rows
+            .filter((r) => {
+              const c = r as Connection;
+              return c.closedAt == null && (ports.has(c.localPort) || ports.has(c.remotePort));
+            })
+            .map(collected),
+        );
+      for (let i = 0; i < 3; i++) ports.add(await listen());
+      const watch = new Watch(['connections']);
+      try {
+        await until('the snapshot', () => watch.seqs.has('connections'), WAIT_MS);
+        const listening = () => ours(watch.rows('connections')).filter((c) => c.state === 'LISTEN').length;
+        await until('three listeners', () => listening() === 3, WAIT_MS);
+        // One more listener, a connection to the first, and the second listener closed.
+        ports.add(await listen());
+        const client = net.connect((servers[0]!.address() as net.AddressInfo).port, '127.0.0.1');
+        await once(client, 'connect');
+        sockets.push(client);
+        const closedPort = (servers[1]!.address() as net.AddressInfo).port;
+        await new Promise((r) => servers[1]!.close(r));
+        await until(
+          'the change',
+          () => listening() === 3 && ours(watch.rows('connections')).some((c) => c.state === 'ESTABLISHED'),
+          WAIT_MS,
+        );
+        // Three listeners and both ends of the connection.
+        expect(ours(watch.rows('connections'))).toHaveLength(5);
+        await sameAsDump(
+          'connections',
+          () => ours(watch.rows('connections')),
+          () => ours(dump('connections')),
+        );
+        // The closed listener is still in the stream for a few seconds, marked closed (the renderer shows it
+        // leaving); dump, a single reading, has no such row.
+        const closed = watch.rows('connections').find((r) => (r as Connection).localPort === closedPort) as
+          | Connection
+          | undefined;
+        expect(closed?.closedAt).toEqual(expect.any(Number));
+      } finally {
+        const { code, rest } = await watch.stop('SIGTERM');
+        for (const s of sockets) s.destroy();
+        for (const s of servers) s.close();
+        expect(code).toBe(0);
+        expect(rest).toBe('');
+      }
+    },
+    TEST_MS,
+  );
 
   it('exits 0 without a word when its reader goes away (EPIPE)', () => {
-    const r = spawnSync('bash', ['-c', `"$0" "$1" watch routes --interval 0.5 --json | head -n 2 >/dev/null; echo "\${PIPESTATUS[0]}"`, process.execPath, CLI], { encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"$0" "$1" watch routes --interval 0.5 --json | head -n 2 >/dev/null; echo "\${PIPESTATUS[0]}"`,
+        process.execPath,
+        CLI,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.stdout.trim()).toBe('0');
     expect(r.stderr).toBe('');
   });

@@ -62,15 +62,32 @@ describe('a client that never reads', () => {
     socket.write(frame(JSON.stringify({ type: 'subscribe', dataset: 'connections' })));
     socket.write(frame(JSON.stringify({ type: 'subscribe', dataset: 'statistics' })));
     const resyncs = Buffer.concat(
-      Array.from({ length: 10_000 }, (_, i) => frame(JSON.stringify({ type: 'resync', dataset: i % 2 ? 'connections' : 'statistics' }))),
+      Array.from({ length: 10_000 }, (_, i) =>
+        frame(JSON.stringify({ type: 'resync', dataset: i % 2 ? 'connections' : 'statistics' })),
+      ),
     );
     socket.write(resyncs);
     // A marker after the resyncs: once the settings file holds it, the host has handled everything before it.
-    socket.write(frame(JSON.stringify({ type: 'request', id: 1, method: 'saveSettings', params: { settings: { marker: 'after-resyncs' } } })));
-    await until('the host to have handled the resyncs', () => readFileSync(join(h.dataDir, 'settings.json'), 'utf8').includes('after-resyncs'), 60_000);
+    socket.write(
+      frame(
+        JSON.stringify({
+          type: 'request',
+          id: 1,
+          method: 'saveSettings',
+          params: { settings: { marker: 'after-resyncs' } },
+        }),
+      ),
+    );
+    await until(
+      'the host to have handled the resyncs',
+      () => readFileSync(join(h.dataDir, 'settings.json'), 'utf8').includes('after-resyncs'),
+      60_000,
+    );
     expect(memoryKb(pid, 'VmHWM') - before).toBeLessThan(400 * 1024);
     // Requests are answered too, and their answers wait unread: past the bound the client is disconnected.
-    const requests = Array.from({ length: 200_000 }, (_, i) => frame(JSON.stringify({ type: 'request', id: i + 2, method: 'hostInfo', params: {} })));
+    const requests = Array.from({ length: 200_000 }, (_, i) =>
+      frame(JSON.stringify({ type: 'request', id: i + 2, method: 'hostInfo', params: {} })),
+    );
     socket.write(Buffer.concat(requests));
     await until('the host to disconnect the client', () => /fell too far behind/.test(h.output()), 90_000);
     expect(await status(h, `/?token=${h.token}`)).toBe(303);
@@ -97,7 +114,9 @@ describe('a large capture to parse', () => {
     ws.on('error', () => undefined);
     await new Promise((r) => ws.once('open', r));
     ws.send(JSON.stringify({ type: 'request', id: 1, method: 'parseCapture', params: { name: 'big.txt', text } }));
-    ws.send(JSON.stringify({ type: 'request', id: 2, method: 'parseCapture', params: { name: 'again.txt', text: 'x' } }));
+    ws.send(
+      JSON.stringify({ type: 'request', id: 2, method: 'parseCapture', params: { name: 'again.txt', text: 'x' } }),
+    );
     expect(await status(h, `/?token=${h.token}`)).toBe(303);
     events.push('http');
     await until('the second parse to be refused', () => events.includes('second refused'));

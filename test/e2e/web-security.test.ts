@@ -15,19 +15,28 @@ afterAll(async () => {
   await host?.stop();
 });
 
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: host.port, path, headers: { Host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port: host.port, path, headers: { Host: `127.0.0.1:${host.port}`, ...headers } },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
 }
 
-function upgrade(path: string, headers: Record<string, string> = {}): Promise<{ opened: boolean; status: number | null }> {
+function upgrade(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ opened: boolean; status: number | null }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(`ws://127.0.0.1:${host.port}${path}`, { headers });
     ws.on('open', () => {
@@ -111,13 +120,23 @@ describe('browser host security', () => {
     expect(await upgrade(`/ws?token=${host.token}`, { Host: 'evil.example' })).toEqual({ opened: false, status: 403 });
     expect(await upgrade('/ws')).toEqual({ opened: false, status: 401 });
     expect(await upgrade('/ws?token=wrong')).toEqual({ opened: false, status: 401 });
-    expect(await upgrade(`/ws?token=${host.token}`, { Origin: 'http://evil.example' })).toEqual({ opened: false, status: 403 });
+    expect(await upgrade(`/ws?token=${host.token}`, { Origin: 'http://evil.example' })).toEqual({
+      opened: false,
+      status: 403,
+    });
     expect((await upgrade(`/ws?token=${host.token}`)).opened).toBe(true);
   });
 
   it('refuses traversal in any encoding, on the page path too', async () => {
     const page = String((await get(`/?token=${host.token}`)).headers.location).split('#')[0]!;
-    for (const p of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/%252e%252e/etc/passwd', '/..%2f..%2fetc/passwd', '/%2e%2e%5c%2e%2e%5cetc%5cpasswd', '/assets/%00']) {
+    for (const p of [
+      '/../../etc/passwd',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/%252e%252e/etc/passwd',
+      '/..%2f..%2fetc/passwd',
+      '/%2e%2e%5c%2e%2e%5cetc%5cpasswd',
+      '/assets/%00',
+    ]) {
       for (const path of [`${p}?token=${host.token}`, `${page}${p.slice(1)}`]) {
         const r = await get(path);
         expect([400, 401, 404], path).toContain(r.status);
@@ -129,7 +148,16 @@ describe('browser host security', () => {
   it('compares tokens in constant time: any length, any content, never a throw', async () => {
     const { tokenMatches } = await import('../../electron/web.js');
     expect(tokenMatches(host.token, host.token)).toBe(true);
-    for (const given of ['', 'x', host.token.slice(1), `${host.token}x`, host.token.toUpperCase(), '\u0000'.repeat(48), null, undefined]) {
+    for (const given of [
+      '',
+      'x',
+      host.token.slice(1),
+      `${host.token}x`,
+      host.token.toUpperCase(),
+      '\u0000'.repeat(48),
+      null,
+      undefined,
+    ]) {
       expect(tokenMatches(host.token, given)).toBe(false);
     }
   });
@@ -142,17 +170,25 @@ describe('browser host security', () => {
     const closed = new Promise<void>((r) => slow.once('close', () => r()));
     slow.on('error', () => undefined);
     expect((await get(`/?token=${host.token}`)).status).toBe(303);
-    await until('the server to close the slow connection', () => Promise.race([closed.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 200))]), 30_000);
+    await until(
+      'the server to close the slow connection',
+      () => Promise.race([closed.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 200))]),
+      30_000,
+    );
     clearInterval(trickle);
   });
 
   it('keeps serving with 500 connections open', async () => {
     const sockets = await Promise.all(
-      Array.from({ length: 500 }, () => new Promise<ReturnType<typeof connect>>((resolve, reject) => {
-        const s = connect({ host: '127.0.0.1', port: host.port });
-        s.once('connect', () => resolve(s));
-        s.once('error', reject);
-      })),
+      Array.from(
+        { length: 500 },
+        () =>
+          new Promise<ReturnType<typeof connect>>((resolve, reject) => {
+            const s = connect({ host: '127.0.0.1', port: host.port });
+            s.once('connect', () => resolve(s));
+            s.once('error', reject);
+          }),
+      ),
     );
     expect((await get(`/?token=${host.token}`)).status).toBe(303);
     expect(await upgrade(`/ws?token=${host.token}`)).toEqual({ opened: true, status: null });
@@ -186,8 +222,25 @@ describe('browser host security', () => {
     send('not json');
     send({ type: 'request', id: 1, method: 'kill', params: { pid: 'self', startTime: null, signal: 'TERM' } });
     send({ type: 'request', id: 2, method: 'kill', params: { pid: 0, startTime: null, signal: 'KILL' } });
-    send({ type: 'request', id: 3, method: 'kill', params: { pid: 12, startTime: null, signal: 'TERM', shell: 'true' } });
-    send({ type: 'request', id: 4, method: 'closeConnection', params: { proto: 'tcp', family: 'inet', localAddress: '$(reboot)', localPort: 1, remoteAddress: '127.0.0.1', remotePort: 2 } });
+    send({
+      type: 'request',
+      id: 3,
+      method: 'kill',
+      params: { pid: 12, startTime: null, signal: 'TERM', shell: 'true' },
+    });
+    send({
+      type: 'request',
+      id: 4,
+      method: 'closeConnection',
+      params: {
+        proto: 'tcp',
+        family: 'inet',
+        localAddress: '$(reboot)',
+        localPort: 1,
+        remoteAddress: '127.0.0.1',
+        remotePort: 2,
+      },
+    });
     send({ type: 'request', id: 5, method: 'hostInfo', params: {} });
     const answers = await until('answers', () => {
       const r = messages.filter((m) => m.type === 'response');

@@ -62,7 +62,10 @@ run(
     output,
     isSarif: false,
     customScan: [],
-    excludeFromScan: exclude.split(',').map((c) => c.trim()).filter(Boolean),
+    excludeFromScan: exclude
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean),
     isRelative: true,
     isVerbose: false,
     electronVersionOverride: electronVersion,

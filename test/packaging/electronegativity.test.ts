@@ -93,7 +93,9 @@ function scan(input: string, name: string): Finding[] {
     timeout: 120_000,
   });
   if (result.status !== 0) {
-    throw new Error(`electronegativity failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `electronegativity failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`,
+    );
   }
   const summary = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as {
     issues: number;
@@ -153,7 +155,12 @@ describe('electronegativity', () => {
     );
     const blocking = scan(input, 'unsafe').filter((f) => BLOCKING.has(f.severity));
     const issues = new Set(blocking.map((f) => f.issue));
-    const expected = ['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'WEB_SECURITY_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK'];
+    const expected = [
+      'CONTEXT_ISOLATION_JS_CHECK',
+      'SANDBOX_JS_CHECK',
+      'WEB_SECURITY_JS_CHECK',
+      'LIMIT_NAVIGATION_GLOBAL_CHECK',
+    ];
     for (const issue of expected) expect(issues, issue).toContain(issue);
     expect(blocking.every((f) => f.file === 'electron/main.ts' || f.file === 'N/A')).toBe(true);
   });

@@ -18,15 +18,20 @@ describe('engines', () => {
 
   it('admits no Node that a development dependency declares unsupported', () => {
     const narrower = Object.keys(pkg.devDependencies).flatMap((name) => {
-      const manifest = JSON.parse(readFileSync(join(process.cwd(), 'node_modules', name, 'package.json'), 'utf8')) as { engines?: { node?: string } };
+      const manifest = JSON.parse(readFileSync(join(process.cwd(), 'node_modules', name, 'package.json'), 'utf8')) as {
+        engines?: { node?: string };
+      };
       const theirs = manifest.engines?.node;
-      return theirs && !semver.subset(ours, theirs) && !DOCUMENTED_EXCEPTIONS.has(name) ? [`${name} wants ${theirs}`] : [];
+      return theirs && !semver.subset(ours, theirs) && !DOCUMENTED_EXCEPTIONS.has(name)
+        ? [`${name} wants ${theirs}`]
+        : [];
     });
     expect(narrower).toEqual([]);
   });
 
   it('admits the Node running these tests, and not the versions without require(esm) by default', () => {
     expect(semver.satisfies(process.versions.node, ours)).toBe(true);
-    for (const old of ['18.20.0', '20.18.3', '21.7.0', '22.11.0', '23.5.0']) expect(semver.satisfies(old, ours), old).toBe(false);
+    for (const old of ['18.20.0', '20.18.3', '21.7.0', '22.11.0', '23.5.0'])
+      expect(semver.satisfies(old, ours), old).toBe(false);
   });
 });

@@ -3,7 +3,16 @@
 // tools that electron-builder downloads, so they cannot be built here).
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -108,7 +117,9 @@ beforeAll(() => {
     { cwd: root, env, encoding: 'utf8', timeout: 240_000 },
   );
   if (result.status !== 0) {
-    throw new Error(`electron-builder --linux dir failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `electron-builder --linux dir failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`,
+    );
   }
   unpacked = join(work, 'release', 'linux-unpacked');
   archive = join(unpacked, 'resources', 'app.asar');
@@ -129,7 +140,10 @@ describe('electron-builder --linux dir (offline, stand-in Electron)', () => {
   it('holds the built main, worker, CLI, preload and renderer', () => {
     for (const file of REQUIRED_BUILD_FILES) expect(entries, file).toContain(file);
     const rendererAssets = entries.filter((entry) => entry.startsWith('out/renderer/assets/'));
-    expect(rendererAssets.some((entry) => entry.endsWith('.js')), 'a renderer script bundle').toBe(true);
+    expect(
+      rendererAssets.some((entry) => entry.endsWith('.js')),
+      'a renderer script bundle',
+    ).toBe(true);
   });
 
   it('holds exactly the build output (less maps) and package.json', () => {
@@ -162,8 +176,13 @@ describe('electron-builder --linux dir (offline, stand-in Electron)', () => {
     const { desktopEntry } = linuxDesktop();
     const lines = desktopEntry.trim().split('\n');
     expect(lines[0]).toBe('[Desktop Entry]');
-    const entry = new Map(lines.slice(1).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
-    expect(lines.slice(1).every((line) => /^[A-Za-z][A-Za-z0-9-]*=\S/.test(line)), desktopEntry).toBe(true);
+    const entry = new Map(
+      lines.slice(1).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    expect(
+      lines.slice(1).every((line) => /^[A-Za-z][A-Za-z0-9-]*=\S/.test(line)),
+      desktopEntry,
+    ).toBe(true);
     expect(entry.size, 'no key twice').toBe(lines.length - 1);
     expect(entry.get('Type')).toBe('Application');
     expect(entry.get('Name')).toBe('NetLens');
@@ -177,12 +196,15 @@ describe('electron-builder --linux dir (offline, stand-in Electron)', () => {
   it('installs the icon set from assets/icons, every size from 16 to 1024', () => {
     const { icons } = linuxDesktop();
     expect(icons.map((icon) => icon.size)).toEqual([16, 24, 32, 48, 64, 128, 256, 512, 1024]);
-    for (const icon of icons) expect(relative(root, icon.file)).toBe(join('assets', 'icons', `${icon.size}x${icon.size}.png`));
+    for (const icon of icons)
+      expect(relative(root, icon.file)).toBe(join('assets', 'icons', `${icon.size}x${icon.size}.png`));
   });
 });
 
 function linuxDesktop(): { desktopEntry: string; icons: { file: string; size: number }[] } {
-  return JSON.parse(readFileSync(join(work, 'release', 'linux-desktop.json'), 'utf8')) as ReturnType<typeof linuxDesktop>;
+  return JSON.parse(readFileSync(join(work, 'release', 'linux-desktop.json'), 'utf8')) as ReturnType<
+    typeof linuxDesktop
+  >;
 }
 
 // The packaged binary is the only executable a packaged install has, and RunAsNode is off: the CLI and the
@@ -190,7 +212,7 @@ function linuxDesktop(): { desktopEntry: string; icons: { file: string; size: nu
 // so the packaged main.cjs runs here in Node the way the binary would run it (argv without a script, Electron's
 // version set), against a stand-in `electron` module whose window APIs end the process with code 3 when
 // touched: a headless command must not reach them, the desktop launch must.
-describe('the packaged binary\'s headless modes', () => {
+describe("the packaged binary's headless modes", () => {
   let extracted = '';
   const FAKE_ELECTRON = `
     const windowCode = (what) => { process.stderr.write('window code reached: ' + what + '\\n'); process.exit(3); };
@@ -217,7 +239,11 @@ describe('the packaged binary\'s headless modes', () => {
     return join(extracted, pkg.main);
   };
   const asBinary = (args: string[]) =>
-    spawnSync(process.execPath, ['-r', join(work, 'as-binary.cjs'), main(), ...args], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+    spawnSync(process.execPath, ['-r', join(work, 'as-binary.cjs'), main(), ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
 
   it('`netlens dump connections --json` runs the CLI from app.asar and touches no window code', () => {
     const r = asBinary(['dump', 'connections', '--json']);
@@ -228,9 +254,23 @@ describe('the packaged binary\'s headless modes', () => {
   });
 
   it('`netlens --no-sandbox … agent --parent PID` speaks the agent protocol and exits when its input closes', async () => {
-    const child = spawn(process.execPath, ['-r', join(work, 'as-binary.cjs'), main(), '--no-sandbox', '--ozone-platform=headless', '--disable-gpu', 'agent', '--parent', String(process.pid)], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        join(work, 'as-binary.cjs'),
+        main(),
+        '--no-sandbox',
+        '--ozone-platform=headless',
+        '--disable-gpu',
+        'agent',
+        '--parent',
+        String(process.pid),
+      ],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -241,7 +281,10 @@ describe('the packaged binary\'s headless modes', () => {
     const [code] = (await exited) as [number];
     expect(err).not.toContain('window code reached');
     expect(code, err).toBe(0);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; id?: number; ok?: boolean });
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; id?: number; ok?: boolean });
     expect(lines[0]).toMatchObject({ type: 'hello' });
     expect(lines[1]).toMatchObject({ type: 'result', id: 1, ok: true });
   });
@@ -250,16 +293,30 @@ describe('the packaged binary\'s headless modes', () => {
     // An elevation prefix that records what it was asked to run, then refuses.
     const recorder = join(work, 'record-elevation');
     const record = join(work, 'elevation-argv');
-    writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\n' "$@" > '${record}'\necho refused >&2\nexit 1\n`, { mode: 0o755 });
-    const r = spawnSync(process.execPath, ['-r', join(work, 'as-binary.cjs'), main(), 'dump', 'connections', '--json', '--elevate'], {
-      encoding: 'utf8',
-      env: { ...process.env, NETLENS_ELEVATE_COMMAND: recorder },
-      maxBuffer: 64 * 1024 * 1024,
+    writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\n' "$@" > '${record}'\necho refused >&2\nexit 1\n`, {
+      mode: 0o755,
     });
+    const r = spawnSync(
+      process.execPath,
+      ['-r', join(work, 'as-binary.cjs'), main(), 'dump', 'connections', '--json', '--elevate'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, NETLENS_ELEVATE_COMMAND: recorder },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('the administrator helper did not start (the helper exited with code 1: refused)');
     const argv = readFileSync(record, 'utf8').trim().split('\n');
-    expect(argv).toEqual([process.execPath, '--no-sandbox', '--ozone-platform=headless', '--disable-gpu', 'agent', '--parent', expect.stringMatching(/^\d+$/)]);
+    expect(argv).toEqual([
+      process.execPath,
+      '--no-sandbox',
+      '--ozone-platform=headless',
+      '--disable-gpu',
+      'agent',
+      '--parent',
+      expect.stringMatching(/^\d+$/),
+    ]);
   });
 
   it('without a command it is the desktop app, which reaches the window code', () => {
@@ -275,7 +332,12 @@ describe('the polkit action the deb installs for the agent', () => {
   it('is generated by the build with the path of the binary the deb installs and runs', () => {
     const policy = readFileSync(POLICY, 'utf8');
     const exec = /<annotate key="org\.freedesktop\.policykit\.exec\.path">([^<]+)<\/annotate>/.exec(policy)?.[1];
-    const entryExec = new Map(linuxDesktop().desktopEntry.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])).get('Exec');
+    const entryExec = new Map(
+      linuxDesktop()
+        .desktopEntry.trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    ).get('Exec');
     expect(exec).toBe('/opt/NetLens/netlens');
     expect(entryExec).toBe(`${exec} %U`);
     expect(policy).toContain('<action id="org.netlens.NetLens.agent">');
@@ -286,7 +348,9 @@ describe('the polkit action the deb installs for the agent', () => {
 
   it('is mapped by the deb into /usr/share/polkit-1/actions', () => {
     const config = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
-    expect(config).toContain('- build/polkit/org.netlens.NetLens.agent.policy=/usr/share/polkit-1/actions/org.netlens.NetLens.agent.policy');
+    expect(config).toContain(
+      '- build/polkit/org.netlens.NetLens.agent.policy=/usr/share/polkit-1/actions/org.netlens.NetLens.agent.policy',
+    );
     expect(config).toMatch(/^beforePack: scripts\/polkit-policy\.cjs$/m);
   });
 });

@@ -22,7 +22,10 @@ describe('regular expressions over untrusted text', () => {
       // g and y only change where matching starts; recheck checks the expression as exec would run it.
       const r = checkSync(l.source, l.flags.replace(/[gy]/g, ''), { timeout: 20_000 });
       if (r.status !== 'safe') {
-        const attack = r.status === 'vulnerable' ? ` ${r.complexity.type}, attack ${JSON.stringify(r.attack.pattern)}` : ` ${r.status}`;
+        const attack =
+          r.status === 'vulnerable'
+            ? ` ${r.complexity.type}, attack ${JSON.stringify(r.attack.pattern)}`
+            : ` ${r.status}`;
         unsafe.push(`${l.file}:${l.line} /${l.source}/${l.flags}${attack}`);
       }
     }

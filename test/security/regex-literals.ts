@@ -25,7 +25,10 @@ export function regexLiterals(root: string, files: string[]): RegexLiteral[] {
   const found: RegexLiteral[] = [];
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
-    const ast = parse(text, { sourceType: 'module', plugins: ['typescript', ...(file.endsWith('x') ? (['jsx'] as const) : [])] });
+    const ast = parse(text, {
+      sourceType: 'module',
+      plugins: ['typescript', ...(file.endsWith('x') ? (['jsx'] as const) : [])],
+    });
     const visit = (node: unknown): void => {
       if (Array.isArray(node)) {
         for (const n of node) visit(n);
@@ -34,7 +37,12 @@ export function regexLiterals(root: string, files: string[]): RegexLiteral[] {
       if (typeof node !== 'object' || node === null) return;
       const n = node as { type?: string; pattern?: string; flags?: string; loc?: { start: { line: number } } };
       if (n.type === 'RegExpLiteral') {
-        found.push({ file: relative(root, file), line: n.loc?.start.line ?? 0, source: n.pattern ?? '', flags: n.flags ?? '' });
+        found.push({
+          file: relative(root, file),
+          line: n.loc?.start.line ?? 0,
+          source: n.pattern ?? '',
+          flags: n.flags ?? '',
+        });
       }
       for (const [key, value] of Object.entries(node)) if (key !== 'loc' && typeof value === 'object') visit(value);
     };

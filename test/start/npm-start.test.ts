@@ -8,7 +8,17 @@
 // that its request reached that server.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -110,8 +120,10 @@ function scratchCheckout(): string {
   symlinkSync(join(ROOT, 'out'), join(dir, 'out'));
   const pkg = join(dir, 'node_modules', 'electron');
   mkdirSync(pkg, { recursive: true });
-  for (const f of ['package.json', 'install.js', 'index.js', 'checksums.json']) copyFileSync(join(REAL_PKG, f), join(pkg, f));
-  for (const scope of ['@electron', '@electron-internal']) symlinkSync(join(ROOT, 'node_modules', scope), join(dir, 'node_modules', scope));
+  for (const f of ['package.json', 'install.js', 'index.js', 'checksums.json'])
+    copyFileSync(join(REAL_PKG, f), join(pkg, f));
+  for (const scope of ['@electron', '@electron-internal'])
+    symlinkSync(join(ROOT, 'node_modules', scope), join(dir, 'node_modules', scope));
   return dir;
 }
 
@@ -120,7 +132,12 @@ function mirrorEnv(mirror: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Proces
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     // npm passes .npmrc settings as npm_config_*; @electron/get reads them before ELECTRON_MIRROR.
-    if (!/electron_(mirror|nightly_mirror|custom_dir|custom_filename|custom_version|override_dist_path|config_cache)|electron_use_remote_checksums|force_no_cache/i.test(k)) env[k] = v;
+    if (
+      !/electron_(mirror|nightly_mirror|custom_dir|custom_filename|custom_version|override_dist_path|config_cache)|electron_use_remote_checksums|force_no_cache/i.test(
+        k,
+      )
+    )
+      env[k] = v;
   }
   return {
     ...env,
@@ -132,7 +149,10 @@ function mirrorEnv(mirror: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Proces
   };
 }
 
-function startApp(env: NodeJS.ProcessEnv, prefix: string[] = []): { output: () => string; exit: Promise<number | null> } {
+function startApp(
+  env: NodeJS.ProcessEnv,
+  prefix: string[] = [],
+): { output: () => string; exit: Promise<number | null> } {
   const argv = [...prefix, process.execPath, join(root, 'scripts', 'start.mjs'), '--port', '0'];
   const c = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child = c;
@@ -162,14 +182,17 @@ afterEach(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe('npm start fetches the Electron binary with Electron\'s installer', () => {
+describe("npm start fetches the Electron binary with Electron's installer", () => {
   it('downloads it from the mirror, checks it, unpacks it and opens the window with it', async () => {
     const argsFile = join(work, 'electron-args');
     const fake = `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\n`;
-    const mirror = new Mirror('serve', zip([
-      { name: 'electron', data: Buffer.from(fake), mode: 0o755 },
-      { name: 'version', data: Buffer.from(VERSION), mode: 0o644 },
-    ]));
+    const mirror = new Mirror(
+      'serve',
+      zip([
+        { name: 'electron', data: Buffer.from(fake), mode: 0o755 },
+        { name: 'version', data: Buffer.from(VERSION), mode: 0o644 },
+      ]),
+    );
     const url = await mirror.start();
     try {
       // The bundled checksums.json holds the real zips' sums; this stand-in is checked against the mirror's.
@@ -183,7 +206,9 @@ describe('npm start fetches the Electron binary with Electron\'s installer', () 
       expect(readFileSync(argsFile, 'utf8')).toBe(`${root}\n--port\n0\n`);
       expect(readFileSync(join(root, 'node_modules', 'electron', 'path.txt'), 'utf8')).toBe('electron');
       // Cached where electron_config_cache says, and the watchdog's temporary folder is gone.
-      expect(readdirSync(join(work, 'cache'), { recursive: true, encoding: 'utf8' }).some((f) => f.endsWith(ZIP_NAME))).toBe(true);
+      expect(
+        readdirSync(join(work, 'cache'), { recursive: true, encoding: 'utf8' }).some((f) => f.endsWith(ZIP_NAME)),
+      ).toBe(true);
       expect(readdirSync(join(work, 'tmp'))).toEqual([]);
     } finally {
       await mirror.stop();
@@ -233,7 +258,9 @@ describe('npm start fetches the Electron binary with Electron\'s installer', () 
       const app = startApp(mirrorEnv(url, { NETLENS_DOWNLOAD_TIMEOUT: '2' }));
       const serving = await until('the browser host', () => servingUrl(app.output()), 50_000);
       expect(mirror.requests).toEqual([`GET /v${VERSION}/${ZIP_NAME}`]);
-      expect(app.output().replace(/\s+/g, ' ')).toContain('(fetching it failed: nothing arrived from the download server within 2 s)');
+      expect(app.output().replace(/\s+/g, ' ')).toContain(
+        '(fetching it failed: nothing arrived from the download server within 2 s)',
+      );
       expect((await fetch(serving)).status).toBe(200);
       expect(readdirSync(join(work, 'tmp'))).toEqual([]);
     } finally {
@@ -249,7 +276,8 @@ const NETNS = 'desktop-npmstart';
 const canNetns = process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/usr/sbin/nft');
 
 describe.runIf(canNetns)('npm start on a network that drops packets', () => {
-  const sh = (...argv: string[]) => execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const sh = (...argv: string[]) =>
+    execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   beforeEach(() => {
     try {
       sh('ip', 'netns', 'del', NETNS);
@@ -258,16 +286,30 @@ describe.runIf(canNetns)('npm start on a network that drops packets', () => {
     }
     sh('ip', 'netns', 'add', NETNS);
     sh('ip', '-n', NETNS, 'link', 'set', 'lo', 'up');
-    sh('ip', 'netns', 'exec', NETNS, 'nft', 'add table inet desktop; add chain inet desktop in { type filter hook input priority 0; }; add rule inet desktop in tcp dport 9099 counter drop');
+    sh(
+      'ip',
+      'netns',
+      'exec',
+      NETNS,
+      'nft',
+      'add table inet desktop; add chain inet desktop in { type filter hook input priority 0; }; add rule inet desktop in tcp dport 9099 counter drop',
+    );
   });
   afterEach(() => {
     sh('ip', 'netns', 'del', NETNS);
   });
 
   it('gives up after NETLENS_DOWNLOAD_TIMEOUT seconds and serves the browser host', async () => {
-    const app = startApp(mirrorEnv('http://127.0.0.1:9099/', { NETLENS_DOWNLOAD_TIMEOUT: '2' }), ['ip', 'netns', 'exec', NETNS]);
+    const app = startApp(mirrorEnv('http://127.0.0.1:9099/', { NETLENS_DOWNLOAD_TIMEOUT: '2' }), [
+      'ip',
+      'netns',
+      'exec',
+      NETNS,
+    ]);
     await until('the browser host', () => servingUrl(app.output()), 50_000);
-    expect(app.output().replace(/\s+/g, ' ')).toContain('(fetching it failed: nothing arrived from the download server within 2 s)');
+    expect(app.output().replace(/\s+/g, ' ')).toContain(
+      '(fetching it failed: nothing arrived from the download server within 2 s)',
+    );
     // The installer did try: its SYNs were dropped.
     const counter = /counter packets (\d+)/.exec(sh('ip', 'netns', 'exec', NETNS, 'nft', 'list chain inet desktop in'));
     expect(Number(counter?.[1])).toBeGreaterThan(0);

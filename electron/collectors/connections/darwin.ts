@@ -13,7 +13,13 @@ import type { Connection, DatasetResult, Diagnostics, Family } from '../../../sh
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { missingSource, runCommand } from '../run-command.js';
 import {
-  makeConnection, normalizeTcpState, splitDotEndpoint, textLines, toCount, uniqueIds, type Endpoint,
+  makeConnection,
+  normalizeTcpState,
+  splitDotEndpoint,
+  textLines,
+  toCount,
+  uniqueIds,
+  type Endpoint,
 } from './endpoints.js';
 
 const SOURCE = 'netstat -anv';
@@ -32,7 +38,10 @@ interface InetHeader {
 
 function readInetHeader(line: string): InetHeader | null {
   const merged = line.replace(/Local Address/i, 'local').replace(/Foreign Address/i, 'foreign');
-  const columns = merged.trim().split(/\s+/).map((c) => c.toLowerCase());
+  const columns = merged
+    .trim()
+    .split(/\s+/)
+    .map((c) => c.toLowerCase());
   const proto = columns.indexOf('proto');
   const foreign = columns.indexOf('foreign');
   if (proto < 0 || foreign < 0 || columns.indexOf('local') !== foreign - 1) return null;
@@ -87,7 +96,13 @@ function parseInetRow(line: string, h: InetHeader, ctx: ParseContext): void {
     recordSkip(ctx.d, ctx.source, line, 'no local/foreign address');
     return;
   }
-  if (local.unresolvedPort !== undefined || remote.unresolvedPort !== undefined || !isNumeric(local) || !isNumeric(remote)) ctx.resolvedNames++;
+  if (
+    local.unresolvedPort !== undefined ||
+    remote.unresolvedPort !== undefined ||
+    !isNumeric(local) ||
+    !isNumeric(remote)
+  )
+    ctx.resolvedNames++;
   const foreignAt = i + 1;
   const stateText = t[foreignAt + 1];
   const state = stateText === undefined ? null : normalizeTcpState(stateText);
@@ -112,7 +127,8 @@ function parseInetRow(line: string, h: InetHeader, ctx: ParseContext): void {
   if (pf.proto !== 'tcp') {
     finalState = remote.port === 0 && isWildcard(remote.address) ? 'UNCONN' : 'ESTABLISHED';
   } else {
-    finalState = state ?? (stateText !== undefined && /^[A-Z_0-9]+$/.test(stateText) && h.state >= 0 ? stateText : 'UNKNOWN');
+    finalState =
+      state ?? (stateText !== undefined && /^[A-Z_0-9]+$/.test(stateText) && h.state >= 0 ? stateText : 'UNKNOWN');
   }
   const row = makeConnection({
     proto: pf.proto,
@@ -120,8 +136,8 @@ function parseInetRow(line: string, h: InetHeader, ctx: ParseContext): void {
     local,
     remote,
     state: finalState,
-    recvQ: h.recvQ >= 0 ? toCount(t[h.recvQ]) ?? 0 : 0,
-    sendQ: h.sendQ >= 0 ? toCount(t[h.sendQ]) ?? 0 : 0,
+    recvQ: h.recvQ >= 0 ? (toCount(t[h.recvQ]) ?? 0) : 0,
+    sendQ: h.sendQ >= 0 ? (toCount(t[h.sendQ]) ?? 0) : 0,
     pid,
     ...(processName !== undefined ? { processName } : {}),
   });
@@ -165,7 +181,10 @@ interface UnixHeader {
 }
 
 function readUnixHeader(line: string): UnixHeader | null {
-  const columns = line.trim().split(/\s+/).map((c) => c.toLowerCase());
+  const columns = line
+    .trim()
+    .split(/\s+/)
+    .map((c) => c.toLowerCase());
   const type = columns.indexOf('type');
   if (columns[0] !== 'address' || type < 0) return null;
   return {
@@ -177,7 +196,12 @@ function readUnixHeader(line: string): UnixHeader | null {
   };
 }
 
-const UNIX_TYPES: Record<string, string> = { stream: 'STREAM', dgram: 'DGRAM', seqpac: 'SEQPACKET', seqpacket: 'SEQPACKET' };
+const UNIX_TYPES: Record<string, string> = {
+  stream: 'STREAM',
+  dgram: 'DGRAM',
+  seqpac: 'SEQPACKET',
+  seqpacket: 'SEQPACKET',
+};
 
 function parseUnixRow(line: string, h: UnixHeader, ctx: ParseContext): void {
   const t = line.trim().split(/\s+/);
@@ -187,20 +211,22 @@ function parseUnixRow(line: string, h: UnixHeader, ctx: ParseContext): void {
     return;
   }
   const path = h.addr >= 0 ? t.slice(h.addr).join(' ') : '';
-  const conn = h.conn >= 0 ? t[h.conn] ?? '0' : '0';
+  const conn = h.conn >= 0 ? (t[h.conn] ?? '0') : '0';
   const connected = !/^0+$/.test(conn);
   const state = connected ? 'CONNECTED' : socketType !== 'DGRAM' && path !== '' ? 'LISTENING' : 'UNCONNECTED';
-  ctx.rows.push(makeConnection({
-    proto: 'unix',
-    family: 'unix',
-    local: { address: '', port: 0 },
-    remote: { address: '', port: 0 },
-    state,
-    recvQ: toCount(t[h.recvQ]) ?? 0,
-    sendQ: toCount(t[h.sendQ]) ?? 0,
-    path,
-    socketType,
-  }));
+  ctx.rows.push(
+    makeConnection({
+      proto: 'unix',
+      family: 'unix',
+      local: { address: '', port: 0 },
+      remote: { address: '', port: 0 },
+      state,
+      recvQ: toCount(t[h.recvQ]) ?? 0,
+      sendQ: toCount(t[h.sendQ]) ?? 0,
+      path,
+      socketType,
+    }),
+  );
 }
 
 /** Parses BSD-style `netstat -a[n][v]` text (macOS, FreeBSD) into connection rows. */
@@ -229,7 +255,8 @@ export function parseBsdNetstatConnections(text: string, source = SOURCE): Datas
       continue;
     }
     if (section === 'other') {
-      if (!/^(id|pcb)\b/i.test(line.trim())) ctx.otherSections.set(otherName, (ctx.otherSections.get(otherName) ?? 0) + 1);
+      if (!/^(id|pcb)\b/i.test(line.trim()))
+        ctx.otherSections.set(otherName, (ctx.otherSections.get(otherName) ?? 0) + 1);
       continue;
     }
     if (section !== 'unix' && /\bProto\b/.test(line) && /Local Address/i.test(line)) {
@@ -246,8 +273,12 @@ export function parseBsdNetstatConnections(text: string, source = SOURCE): Datas
     else if (guessInetHeader(line)) parseInetRow(line, guessInetHeader(line) as InetHeader, ctx);
     else recordSkip(ctx.d, source, line, 'line before any table header');
   }
-  if (ctx.resolvedNames > 0) ctx.d.notes.push(`${ctx.resolvedNames} rows show host or service names (output without -n): ports of unknown services are 0`);
-  for (const [name, count] of ctx.otherSections) ctx.d.notes.push(`also held ${count} rows of "${name}", which are not connections`);
+  if (ctx.resolvedNames > 0)
+    ctx.d.notes.push(
+      `${ctx.resolvedNames} rows show host or service names (output without -n): ports of unknown services are 0`,
+    );
+  for (const [name, count] of ctx.otherSections)
+    ctx.d.notes.push(`also held ${count} rows of "${name}", which are not connections`);
   return { rows: uniqueIds(ctx.rows), diagnostics: ctx.d };
 }
 
@@ -265,7 +296,10 @@ export function parsePsProcesses(text: string): Map<number, PsProcess> {
     const m = /^(\d+)\s+(\S+\s+\S+\s+\S+\s+\S+\s+\S+)\s+([^]+)$/.exec(line.trim());
     if (!m) continue;
     const comm = m[3] ?? '';
-    procs.set(Number(m[1]), { name: comm.slice(comm.lastIndexOf('/') + 1), startTime: parseLstart((m[2] ?? '').split(/\s+/)) });
+    procs.set(Number(m[1]), {
+      name: comm.slice(comm.lastIndexOf('/') + 1),
+      startTime: parseLstart((m[2] ?? '').split(/\s+/)),
+    });
   }
   return procs;
 }

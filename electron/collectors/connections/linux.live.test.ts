@@ -43,9 +43,16 @@ describe.skipIf(!linux)('LinuxConnectionsCollector on this machine', () => {
     const unixServer = net.createServer().listen(unixPath);
     await once(unixServer, 'listening');
     closers.push(() => unixServer.close());
-    child = spawn(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)"], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    child = spawn(
+      process.execPath,
+      [
+        '-e',
+        "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)",
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const [data] = (await once(child.stdout!, 'data')) as [Buffer];
     childPort = Number(String(data).trim());
   });
@@ -75,7 +82,12 @@ describe.skipIf(!linux)('LinuxConnectionsCollector on this machine', () => {
     const owner = { pid: process.pid, name: myName };
 
     const l4 = mine(rows, (r) => r.proto === 'tcp' && r.localPort === p4 && r.state === 'LISTEN');
-    expect(l4).toMatchObject({ family: 'inet', localAddress: '127.0.0.1', remoteAddress: '0.0.0.0', ownerStatus: 'known' });
+    expect(l4).toMatchObject({
+      family: 'inet',
+      localAddress: '127.0.0.1',
+      remoteAddress: '0.0.0.0',
+      ownerStatus: 'known',
+    });
     expect(l4.processes[0]).toMatchObject(owner);
     expect(l4.processes[0]?.user).toBe('root');
     expect(l4.processes[0]?.exe).toBe(readlinkSelf());
@@ -153,14 +165,34 @@ function readlinkSelf(): string {
 }
 
 const SS_STATES: Record<string, string> = {
-  ESTABLISHED: 'ESTAB', SYN_SENT: 'SYN-SENT', SYN_RECV: 'SYN-RECV', FIN_WAIT1: 'FIN-WAIT-1', FIN_WAIT2: 'FIN-WAIT-2',
-  TIME_WAIT: 'TIME-WAIT', CLOSE: 'UNCONN', CLOSE_WAIT: 'CLOSE-WAIT', LAST_ACK: 'LAST-ACK', LISTEN: 'LISTEN',
-  CLOSING: 'CLOSING', UNCONN: 'UNCONN',
+  ESTABLISHED: 'ESTAB',
+  SYN_SENT: 'SYN-SENT',
+  SYN_RECV: 'SYN-RECV',
+  FIN_WAIT1: 'FIN-WAIT-1',
+  FIN_WAIT2: 'FIN-WAIT-2',
+  TIME_WAIT: 'TIME-WAIT',
+  CLOSE: 'UNCONN',
+  CLOSE_WAIT: 'CLOSE-WAIT',
+  LAST_ACK: 'LAST-ACK',
+  LISTEN: 'LISTEN',
+  CLOSING: 'CLOSING',
+  UNCONN: 'UNCONN',
 };
 
 function ourKey(r: Connection): string {
-  const pids = r.processes.map((p) => p.pid).sort((a, b) => a - b).join(',');
-  return [r.proto, r.localAddress, r.localPort, r.remoteAddress, r.remotePort, SS_STATES[r.state] ?? r.state, pids].join(' ');
+  const pids = r.processes
+    .map((p) => p.pid)
+    .sort((a, b) => a - b)
+    .join(',');
+  return [
+    r.proto,
+    r.localAddress,
+    r.localPort,
+    r.remoteAddress,
+    r.remotePort,
+    SS_STATES[r.state] ?? r.state,
+    pids,
+  ].join(' ');
 }
 
 /** "[::1]:631", "127.0.0.53%lo:53", "*:22" -> [address, port] in our notation. */

@@ -8,14 +8,28 @@ describe('parseProcNetInet on real captures', () => {
     expect(diagnostics.skipped).toBe(0);
     // "0: 3500007F:0035 00000000:0000 0A ... 101 0 34000" = systemd-resolved on 127.0.0.53:53
     expect(rows[0]).toMatchObject({
-      proto: 'tcp', family: 'inet', localAddress: '127.0.0.53', localPort: 53, remoteAddress: '0.0.0.0', remotePort: 0,
-      state: 'LISTEN', uid: 101, inode: 34000, ownerStatus: 'none', processes: [],
+      proto: 'tcp',
+      family: 'inet',
+      localAddress: '127.0.0.53',
+      localPort: 53,
+      remoteAddress: '0.0.0.0',
+      remotePort: 0,
+      state: 'LISTEN',
+      uid: 101,
+      inode: 34000,
+      ownerStatus: 'none',
+      processes: [],
     });
     expect(rows[0]?.id).toBe('tcp|inet|127.0.0.53|53|0.0.0.0|0|34000');
     // "3: 802AA8C0:D450 2104C798:01BB 08 00000000:00000052" = CLOSE_WAIT to 152.199.4.33:443 with 0x52 unread
     expect(rows[3]).toMatchObject({
-      localAddress: '192.168.42.128', localPort: 0xd450, remoteAddress: '152.199.4.33', remotePort: 443,
-      state: 'CLOSE_WAIT', recvQ: 0x52, sendQ: 0,
+      localAddress: '192.168.42.128',
+      localPort: 0xd450,
+      remoteAddress: '152.199.4.33',
+      remotePort: 443,
+      state: 'CLOSE_WAIT',
+      recvQ: 0x52,
+      sendQ: 0,
     });
     // The capture is two concatenated reads: the second header is not a data line.
     expect(rows.every((r) => r.localAddress.split('.').length === 4)).toBe(true);
@@ -31,8 +45,13 @@ describe('parseProcNetInet on real captures', () => {
   it('keeps queues and states of a 32-bit kernel (android 2.6.29)', () => {
     const { rows } = parseProcNetInet(fixture('proc-net-tcp.android-2.6.29.txt'), 'tcp', 'inet', true);
     expect(rows[2]).toMatchObject({
-      localAddress: '10.0.2.15', localPort: 5555, remoteAddress: '10.0.2.2', remotePort: 0xe99d,
-      state: 'ESTABLISHED', sendQ: 0x18, recvQ: 0,
+      localAddress: '10.0.2.15',
+      localPort: 5555,
+      remoteAddress: '10.0.2.2',
+      remotePort: 0xe99d,
+      state: 'ESTABLISHED',
+      sendQ: 0x18,
+      recvQ: 0,
     });
   });
 
@@ -65,7 +84,12 @@ describe('parseProcNetInet on real captures', () => {
     expect(newer.diagnostics.skipped).toBe(1);
     expect(newer.diagnostics.samples[0]?.reason).toBe('text before the header');
     expect(newer.rows[1]).toMatchObject({ localAddress: '127.0.1.1', localPort: 53, uid: 0, inode: 15442 });
-    const aws = parseProcNetInet(fixture('proc-net-udp.ubuntu-18.04-kernel-5.4-aws.procfs-506.txt'), 'udp', 'inet', true);
+    const aws = parseProcNetInet(
+      fixture('proc-net-udp.ubuntu-18.04-kernel-5.4-aws.procfs-506.txt'),
+      'udp',
+      'inet',
+      true,
+    );
     expect(aws.rows.length).toBe(5);
   });
 
@@ -112,8 +136,13 @@ describe('parseProcNetUnix on real captures', () => {
     const { rows, diagnostics } = parseProcNetUnix(fixture('proc-net-unix.jc.txt'));
     expect(diagnostics.skipped).toBe(0);
     expect(rows[0]).toMatchObject({
-      proto: 'unix', family: 'unix', path: '/var/snap/lxd/common/lxd/unix.socket', socketType: 'STREAM',
-      state: 'LISTENING', inode: 42776, id: 'unix|unix|/var/snap/lxd/common/lxd/unix.socket|42776',
+      proto: 'unix',
+      family: 'unix',
+      path: '/var/snap/lxd/common/lxd/unix.socket',
+      socketType: 'STREAM',
+      state: 'LISTENING',
+      inode: 42776,
+      id: 'unix|unix|/var/snap/lxd/common/lxd/unix.socket|42776',
     });
     expect(rows.find((r) => r.inode === 29792)).toMatchObject({ socketType: 'SEQPACKET', path: '/run/udev/control' });
     expect(rows.find((r) => r.inode === 29777)?.path).toBe('@/org/kernel/linux/storage/multipathd');

@@ -1,8 +1,23 @@
 // Connections on Linux: /proc/net/{tcp,udp,udplite,raw}{,6} and /proc/net/unix, read in-process (no ss or
 // netstat child per tick), with owners found through the cached /proc/<pid>/fd walk in ../linux/socket-owners.
 import type { Collector, NoticeSink } from '../collector.js';
-import type { ClosedSocket, CollectExtra, Connection, ConnectionTraffic, DatasetResult, Diagnostics, ProcessInfo, ProcessTraffic } from '../../../shared/types.js';
-import { assignTraffic, emptyDiagnostics, MAX_DIAGNOSTIC_SAMPLES, mergeDiagnostics, recordSkip } from '../../../shared/types.js';
+import type {
+  ClosedSocket,
+  CollectExtra,
+  Connection,
+  ConnectionTraffic,
+  DatasetResult,
+  Diagnostics,
+  ProcessInfo,
+  ProcessTraffic,
+} from '../../../shared/types.js';
+import {
+  assignTraffic,
+  emptyDiagnostics,
+  MAX_DIAGNOSTIC_SAMPLES,
+  mergeDiagnostics,
+  recordSkip,
+} from '../../../shared/types.js';
 import { TcpDestroyStream, type DestroyStreamOptions } from './tcp-events.js';
 import { TrafficTotals } from './traffic-totals.js';
 import {
@@ -144,7 +159,9 @@ export function parseProcNetInet(
     }
     const n = scanFields(text, lineStart, end, cols ? cols.last + 1 : 0);
     if (n === 0) continue; // blank line
-    const reason = cols ? parseInetLine(text, cols, n, proto, family, addrLen, littleEndian, rows) : 'unrecognised header';
+    const reason = cols
+      ? parseInetLine(text, cols, n, proto, family, addrLen, littleEndian, rows)
+      : 'unrecognised header';
     if (reason !== null) recordSkip(diagnostics, source, text.slice(lineStart, end), reason);
   }
   if (!headerSeen && text.trim() !== '') recordSkip(diagnostics, source, text.slice(0, 200), 'no header line');
@@ -166,7 +183,8 @@ function parseInetLine(
   const ls = starts[cols.local] ?? 0;
   const rs = starts[cols.remote] ?? 0;
   if ((ends[cols.local] ?? 0) - ls !== addrLen + 5 || text.charCodeAt(ls + addrLen) !== 58) return 'bad local address';
-  if ((ends[cols.remote] ?? 0) - rs !== addrLen + 5 || text.charCodeAt(rs + addrLen) !== 58) return 'bad remote address';
+  if ((ends[cols.remote] ?? 0) - rs !== addrLen + 5 || text.charCodeAt(rs + addrLen) !== 58)
+    return 'bad remote address';
   const decode = family === 'inet6' ? decodeHostWordsIPv6 : decodeHostOrderIPv4;
   const localAddress = decode(text, ls, littleEndian);
   const remoteAddress = decode(text, rs, littleEndian);
@@ -237,7 +255,10 @@ interface UnixCandidate {
  * `foreignInodes`, an inet socket) has, or a Num column unlike every certain row's. So a forged line can
  * never borrow a real socket's owner. Lines that fit and do not parse at all are the name's continuation.
  */
-export function parseProcNetUnix(text: string, foreignInodes: ReadonlySet<number> = new Set()): DatasetResult<Connection> {
+export function parseProcNetUnix(
+  text: string,
+  foreignInodes: ReadonlySet<number> = new Set(),
+): DatasetResult<Connection> {
   const diagnostics = emptyDiagnostics();
   const candidates: UnixCandidate[] = [];
   /** The shortest the name of the row before this line can be, over the ways the lines so far can be read. */
@@ -255,7 +276,12 @@ export function parseProcNetUnix(text: string, foreignInodes: ReadonlySet<number
       if (/^Num\s/.test(line) && line.includes('Inode')) {
         headerSeen = true;
         const names = line.trim().split(/\s+/);
-        const c = { flags: names.indexOf('Flags'), type: names.indexOf('Type'), st: names.indexOf('St'), inode: names.indexOf('Inode') };
+        const c = {
+          flags: names.indexOf('Flags'),
+          type: names.indexOf('Type'),
+          st: names.indexOf('St'),
+          inode: names.indexOf('Inode'),
+        };
         cols = c.flags < 0 || c.type < 0 || c.st < 0 || c.inode < 0 ? null : c;
         if (!cols) recordSkip(diagnostics, source, line, 'unrecognised header');
       } else {
@@ -265,7 +291,8 @@ export function parseProcNetUnix(text: string, foreignInodes: ReadonlySet<number
     }
     const lineEndNoCr = end > lineStart && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
     if (!cols) {
-      if (text.slice(lineStart, end).trim() !== '') recordSkip(diagnostics, source, text.slice(lineStart, end), 'unrecognised header');
+      if (text.slice(lineStart, end).trim() !== '')
+        recordSkip(diagnostics, source, text.slice(lineStart, end), 'unrecognised header');
       continue;
     }
     const last = Math.max(cols.flags, cols.type, cols.st, cols.inode);
@@ -320,20 +347,31 @@ export function parseProcNetUnix(text: string, foreignInodes: ReadonlySet<number
       path,
       socketType: UNIX_TYPES[type] ?? `UNKNOWN(${type})`,
     };
-    candidates.push({ row, line: text.slice(lineStart, lineEndNoCr), suspect, zeroNum: /^0+:$/.test(text.slice(starts[0] ?? 0, ends[0] ?? 0)), tail: '' });
+    candidates.push({
+      row,
+      line: text.slice(lineStart, lineEndNoCr),
+      suspect,
+      zeroNum: /^0+:$/.test(text.slice(starts[0] ?? 0, ends[0] ?? 0)),
+      tail: '',
+    });
   }
   if (!headerSeen && text.trim() !== '') recordSkip(diagnostics, source, text.slice(0, 200), 'no header line');
   return { rows: unforgedUnixRows(candidates, foreignInodes, diagnostics), diagnostics };
 }
 
 /** The candidates that are rows, with suspects that contradict the table folded back into the name before. */
-function unforgedUnixRows(candidates: UnixCandidate[], foreignInodes: ReadonlySet<number>, diagnostics: Diagnostics): Connection[] {
+function unforgedUnixRows(
+  candidates: UnixCandidate[],
+  foreignInodes: ReadonlySet<number>,
+  diagnostics: Diagnostics,
+): Connection[] {
   const certain = candidates.filter((c) => !c.suspect);
   const zeroNums = certain.length > 0 && certain.every((c) => c.zeroNum);
   const realNums = certain.length > 0 && certain.every((c) => !c.zeroNum);
   // First the suspects that contradict the table by themselves: an inet socket's inode, an unlike Num.
   const contradicts = (c: UnixCandidate) =>
-    c.suspect && ((c.row.inode !== null && foreignInodes.has(c.row.inode)) || (zeroNums && !c.zeroNum) || (realNums && c.zeroNum));
+    c.suspect &&
+    ((c.row.inode !== null && foreignInodes.has(c.row.inode)) || (zeroNums && !c.zeroNum) || (realNums && c.zeroNum));
   // Then repeated inodes among the rest: a suspect yields to a certain row; when all are suspects, none
   // can be told apart from the forgery, so none is shown (each counted as skipped).
   const byInode = new Map<number, UnixCandidate[]>();
@@ -341,14 +379,20 @@ function unforgedUnixRows(candidates: UnixCandidate[], foreignInodes: ReadonlySe
     if (c.row.inode === null || contradicts(c)) continue;
     byInode.set(c.row.inode, [...(byInode.get(c.row.inode) ?? []), c]);
   }
-  const repeatedSuspect = (c: UnixCandidate) => c.suspect && c.row.inode !== null && (byInode.get(c.row.inode)?.length ?? 0) > 1;
+  const repeatedSuspect = (c: UnixCandidate) =>
+    c.suspect && c.row.inode !== null && (byInode.get(c.row.inode)?.length ?? 0) > 1;
   const rows: Connection[] = [];
   for (const c of candidates) {
     const forged = contradicts(c) || repeatedSuspect(c);
     const previous = rows[rows.length - 1];
     if (forged && previous) {
       previous.path = `${previous.path ?? ''}\n${c.line}${c.tail}`;
-      recordSkip(diagnostics, '/proc/net/unix', c.line, 'a line inside a socket name that imitates a row (not shown as one)');
+      recordSkip(
+        diagnostics,
+        '/proc/net/unix',
+        c.line,
+        'a line inside a socket name that imitates a row (not shown as one)',
+      );
       continue;
     }
     rows.push(c.row);
@@ -392,7 +436,15 @@ export function attachZones(rows: Connection[], ifInet6: string): boolean {
     r.localAddress = `${r.localAddress}%${zone}`;
     const remote = parseIpv6(r.remoteAddress);
     if (remote && isLinkLocal6(remote)) r.remoteAddress = `${r.remoteAddress}%${zone}`;
-    r.id = inetConnectionKey(r.proto as InetProto, 'inet6', r.localAddress, r.localPort, r.remoteAddress, r.remotePort, r.inode ?? 0);
+    r.id = inetConnectionKey(
+      r.proto as InetProto,
+      'inet6',
+      r.localAddress,
+      r.localPort,
+      r.remoteAddress,
+      r.remotePort,
+      r.inode ?? 0,
+    );
     changed = true;
   }
   return changed;
@@ -487,7 +539,10 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     this.privileged = options.privilegedOwners ? new PrivilegedOwnerCache(options.privilegedOwners) : null;
     this.owners = new SocketOwners(this.users, this.procRoot);
     this.totals = new TrafficTotals(this.myUid);
-    this.destroyed = new TcpDestroyStream({ ...options.destroyEvents, onNotice: (level, code, text) => this.notify(level, code, text) });
+    this.destroyed = new TcpDestroyStream({
+      ...options.destroyEvents,
+      onNotice: (level, code, text) => this.notify(level, code, text),
+    });
   }
 
   setNoticeSink(sink: NoticeSink): void {
@@ -545,7 +600,10 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     const ss = this.traffic ? this.readSs() : null;
     const wanted = (file: string) => this.tables === null || this.tables.has(file);
     await this.users.refresh();
-    const { rows, diagnostics } = connectionsFromTables((file, encoding) => readProcTextSync(`${this.procRoot}/net/${file}`, encoding), wanted);
+    const { rows, diagnostics } = connectionsFromTables(
+      (file, encoding) => readProcTextSync(`${this.procRoot}/net/${file}`, encoding),
+      wanted,
+    );
     // Link-local sockets are rare: if_inet6 is read only when there is one.
     if (rows.some((r) => r.family === 'inet6' && /^fe[89ab]/i.test(r.localAddress))) {
       const ifs = readProcTextSync(`${this.procRoot}/net/if_inet6`);
@@ -577,13 +635,19 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     const d = this.destroyed.diagnostics();
     if (d.skipped > this.reportedEventSkips) {
       diagnostics.skipped += d.skipped - this.reportedEventSkips;
-      for (const sample of d.samples) if (diagnostics.samples.length < MAX_DIAGNOSTIC_SAMPLES) diagnostics.samples.push(sample);
+      for (const sample of d.samples)
+        if (diagnostics.samples.length < MAX_DIAGNOSTIC_SAMPLES) diagnostics.samples.push(sample);
       this.reportedEventSkips = d.skipped;
     }
     const st = this.destroyed.stats;
-    if (!st.running && st.reason) diagnostics.missing.push({ source: 'ss -tinHeE (destroy events)', reason: st.reason });
-    if (st.restarts > 0) diagnostics.notes.push(`the destroy-event reader (ss -E) was restarted ${st.restarts} time${st.restarts === 1 ? '' : 's'}`);
-    if (st.dropped > 0) diagnostics.notes.push(`${st.dropped} destroy events dropped: they came faster than readings took them`);
+    if (!st.running && st.reason)
+      diagnostics.missing.push({ source: 'ss -tinHeE (destroy events)', reason: st.reason });
+    if (st.restarts > 0)
+      diagnostics.notes.push(
+        `the destroy-event reader (ss -E) was restarted ${st.restarts} time${st.restarts === 1 ? '' : 's'}`,
+      );
+    if (st.dropped > 0)
+      diagnostics.notes.push(`${st.dropped} destroy events dropped: they came faster than readings took them`);
   }
 
   /** Attaches the owners this process can see; returns the rows whose owners it may not inspect. */
@@ -633,7 +697,6 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     }
     return [];
   }
-
 }
 
 /** `ss -tinHe` prints about 700 bytes per socket; this allows several hundred thousand. */
@@ -648,7 +711,12 @@ function gapTraffic(note: string): ConnectionTraffic {
 
 /** Joins one `ss -tinHe` reading to the rows: by inode, else (sockets orphaned after close) by endpoints.
  *  Every row gets the fields, null with the reason where the kernel keeps no counters. */
-export function attachTraffic(rows: Connection[], out: CommandResult, at: number, diagnostics: Diagnostics): Map<Connection, string> {
+export function attachTraffic(
+  rows: Connection[],
+  out: CommandResult,
+  at: number,
+  diagnostics: Diagnostics,
+): Map<Connection, string> {
   const cookies = new Map<Connection, string>();
   if (!out.ok) {
     diagnostics.missing.push({ source: 'ss -tinHe', reason: out.error });
@@ -661,7 +729,11 @@ export function attachTraffic(rows: Connection[], out: CommandResult, at: number
   for (const row of rows) {
     if (row.proto !== 'tcp' || row.state === 'LISTEN') continue;
     if (row.inode !== null) byInode.set(row.inode, row);
-    else (byEndpoints ??= new Map()).set(endpointsKey(row.localAddress, row.localPort, row.remoteAddress, row.remotePort), row);
+    else
+      (byEndpoints ??= new Map()).set(
+        endpointsKey(row.localAddress, row.localPort, row.remoteAddress, row.remotePort),
+        row,
+      );
   }
   const withCookie = (row: Connection | undefined, cookie: string | null) => {
     if (row && cookie !== null) cookies.set(row, cookie);

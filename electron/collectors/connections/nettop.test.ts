@@ -21,8 +21,19 @@ describe('nettop', () => {
     expect(r.format).toBe('nettop-m-tcp');
     const [c] = r.rows as Connection[];
     expect(c).toMatchObject({
-      proto: 'tcp', family: 'inet', localAddress: '127.0.0.1', localPort: 57970, remoteAddress: '127.0.0.1', remotePort: 57969,
-      state: 'ESTABLISHED', bytesReceived: 322736, bytesSent: 229260, bytesRetrans: 0, rttMs: 1.22, cwnd: null, trafficNote: null,
+      proto: 'tcp',
+      family: 'inet',
+      localAddress: '127.0.0.1',
+      localPort: 57970,
+      remoteAddress: '127.0.0.1',
+      remotePort: 57969,
+      state: 'ESTABLISHED',
+      bytesReceived: 322736,
+      bytesSent: 229260,
+      bytesRetrans: 0,
+      rttMs: 1.22,
+      cwnd: null,
+      trafficNote: null,
       processes: [expect.objectContaining({ pid: 0, name: 'kernel_task' })],
     });
   });
@@ -39,9 +50,22 @@ describe('nettop', () => {
     ].join('\n');
     const r = parseNettopConnections(text);
     expect(r.rows).toHaveLength(1);
-    expect(r.rows[0]).toMatchObject({ family: 'inet6', localAddress: 'fe80::1%en0', localPort: 5000, remoteAddress: '2001:db8::1', remotePort: 443, bytesReceived: 1536, bytesSent: 2 * 1024 * 1024, bytesRetrans: 12, rttMs: 30.5 });
+    expect(r.rows[0]).toMatchObject({
+      family: 'inet6',
+      localAddress: 'fe80::1%en0',
+      localPort: 5000,
+      remoteAddress: '2001:db8::1',
+      remotePort: 443,
+      bytesReceived: 1536,
+      bytesSent: 2 * 1024 * 1024,
+      bytesRetrans: 12,
+      rttMs: 30.5,
+    });
     expect(r.diagnostics.notes).toContain('2 samples: the last is shown');
-    expect(r.diagnostics.samples.map((s) => s.reason)).toEqual(['unreadable address', 'neither a process nor a connection']);
+    expect(r.diagnostics.samples.map((s) => s.reason)).toEqual([
+      'unreadable address',
+      'neither a process nor a connection',
+    ]);
     expect(parseNettopProcesses('time,,bytes_in,bytes_out,\n1,a.1,x,2,\n').diagnostics.skipped).toBe(1);
     expect(parseNettopProcesses('nothing here').diagnostics.samples[0]?.reason).toMatch(/no nettop header/);
   });

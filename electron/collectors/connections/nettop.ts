@@ -27,7 +27,15 @@ function columnsOf(header: string): Columns | null {
   const bytesIn = names.indexOf('bytes_in');
   const bytesOut = names.indexOf('bytes_out');
   if (id < 0 || bytesIn < 0 || bytesOut < 0) return null;
-  return { id, bytesIn, bytesOut, interface: names.indexOf('interface'), state: names.indexOf('state'), retx: names.indexOf('re-tx'), rtt: names.indexOf('rtt_avg') };
+  return {
+    id,
+    bytesIn,
+    bytesOut,
+    interface: names.indexOf('interface'),
+    state: names.indexOf('state'),
+    retx: names.indexOf('re-tx'),
+    rtt: names.indexOf('rtt_avg'),
+  };
 }
 
 const isHeader = (line: string) => /(^|,)bytes_in,/.test(line) && !/^\S+\.\d+,/.test(line);
@@ -56,7 +64,15 @@ function bytes(text: string | undefined): number | null {
   const m = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)?$/.exec((text ?? '').trim());
   if (!m) return null;
   const unit = m[2] ?? 'B';
-  const scale = unit.startsWith('K') ? 1024 : unit.startsWith('M') ? 1024 ** 2 : unit.startsWith('G') ? 1024 ** 3 : unit.startsWith('T') ? 1024 ** 4 : 1;
+  const scale = unit.startsWith('K')
+    ? 1024
+    : unit.startsWith('M')
+      ? 1024 ** 2
+      : unit.startsWith('G')
+        ? 1024 ** 3
+        : unit.startsWith('T')
+          ? 1024 ** 4
+          : 1;
   return Math.round(Number(m[1]) * scale);
 }
 
@@ -75,8 +91,17 @@ const NO_COUNTS = { ...unknownTraffic(''), trafficNote: null };
 const CONNECTION_ROW = /^(tcp|udp)([46])\s+([^\s<]+)<->(\S+)$/;
 
 const STATES: Record<string, string> = {
-  Listen: 'LISTEN', SynSent: 'SYN_SENT', SynReceived: 'SYN_RECV', Established: 'ESTABLISHED', CloseWait: 'CLOSE_WAIT',
-  FinWait1: 'FIN_WAIT1', Closing: 'CLOSING', LastAck: 'LAST_ACK', FinWait2: 'FIN_WAIT2', TimeWait: 'TIME_WAIT', Closed: 'CLOSE',
+  Listen: 'LISTEN',
+  SynSent: 'SYN_SENT',
+  SynReceived: 'SYN_RECV',
+  Established: 'ESTABLISHED',
+  CloseWait: 'CLOSE_WAIT',
+  FinWait1: 'FIN_WAIT1',
+  Closing: 'CLOSING',
+  LastAck: 'LAST_ACK',
+  FinWait2: 'FIN_WAIT2',
+  TimeWait: 'TIME_WAIT',
+  Closed: 'CLOSE',
 };
 
 /** nettop writes `10.0.0.2:5000` for IPv4 and, like netstat, `fe80::1%en0.5000` for IPv6; `*:*` for none. */
@@ -94,7 +119,11 @@ function rttMs(text: string | undefined): number | null {
 }
 
 /** Each line of the last sample, split into fields, handed to `row` (which returns why it skipped it, or null). */
-function eachRow<Row>(text: string, source: string, row: (f: string[], cols: Columns, rows: Row[]) => string | null): DatasetResult<Row> {
+function eachRow<Row>(
+  text: string,
+  source: string,
+  row: (f: string[], cols: Columns, rows: Row[]) => string | null,
+): DatasetResult<Row> {
   const diagnostics = emptyDiagnostics();
   const rows: Row[] = [];
   const sample = lastSample(text, diagnostics, source);
@@ -121,7 +150,17 @@ export function parseNettopProcesses(text: string, source = 'nettop -P'): Datase
     const id = `${p.pid}@`;
     if (seen.has(id)) return null;
     seen.add(id);
-    rows.push({ id, pid: p.pid, name: p.name, user: null, connections: 0, bytesSent: bytesOut, bytesReceived: bytesIn, closedConnections: 0, note: null });
+    rows.push({
+      id,
+      pid: p.pid,
+      name: p.name,
+      user: null,
+      connections: 0,
+      bytesSent: bytesOut,
+      bytesReceived: bytesIn,
+      closedConnections: 0,
+      note: null,
+    });
     return null;
   });
 }
@@ -146,7 +185,7 @@ export function parseNettopConnections(text: string, source = 'nettop'): Dataset
     if (!local || !remote) return 'unreadable address';
     if (bytesIn === null || bytesOut === null) return 'unreadable byte count';
     const proto = conn[1] === 'udp' ? 'udp' : 'tcp';
-    const stateText = cols.state >= 0 ? f[cols.state] ?? '' : '';
+    const stateText = cols.state >= 0 ? (f[cols.state] ?? '') : '';
     const state = proto === 'udp' ? 'UNCONN' : (lookup(STATES, stateText) ?? (stateText.toUpperCase() || 'UNKNOWN'));
     const row = makeConnection({ proto, family, local, remote, state });
     // kernel_task is pid 0 on macOS: a real owner.

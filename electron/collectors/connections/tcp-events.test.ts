@@ -27,8 +27,19 @@ describe('TcpDestroyStream', () => {
     stream.start();
     const got: ReturnType<TcpDestroyStream['take']> = [];
     await until('both events', () => (got.push(...stream!.take()), got.length === 2));
-    expect(got[0]).toMatchObject({ cookie: 'c0d0', localPort: 36041, remotePort: 41154, uid: 0, traffic: { bytesReceived: 1048577, bytesSent: 0 } });
-    expect(got[1]).toMatchObject({ cookie: 'c0d1', family: 'inet', uid: 1000, traffic: { bytesSent: 1048576, bytesReceived: 1 } });
+    expect(got[0]).toMatchObject({
+      cookie: 'c0d0',
+      localPort: 36041,
+      remotePort: 41154,
+      uid: 0,
+      traffic: { bytesReceived: 1048577, bytesSent: 0 },
+    });
+    expect(got[1]).toMatchObject({
+      cookie: 'c0d1',
+      family: 'inet',
+      uid: 1000,
+      traffic: { bytesSent: 1048576, bytesReceived: 1 },
+    });
     expect(stream.stats).toMatchObject({ events: 2, parseFailures: 0, running: true });
   });
 
@@ -47,12 +58,21 @@ describe('TcpDestroyStream', () => {
     stream.start();
     await until('the good event', () => stream!.take().length === 1);
     expect(stream.stats.parseFailures).toBe(4);
-    expect(stream.diagnostics().samples.map((s) => s.reason)).toEqual(['detail line without a socket line', 'no socket cookie (sk:)', 'unreadable bytes_sent', 'line longer than 64 KiB']);
+    expect(stream.diagnostics().samples.map((s) => s.reason)).toEqual([
+      'detail line without a socket line',
+      'no socket cookie (sk:)',
+      'unreadable bytes_sent',
+      'line longer than 64 KiB',
+    ]);
   });
 
   it('restarts a child that dies, with a notice, and gives up after quick deaths in a row', async () => {
     const notices: { level: string; code: string }[] = [];
-    stream = new TcpDestroyStream({ command: child(`${EVENTS.join('\n')}\n`, 4096, 3), restartDelayMs: 10, onNotice: (level, code) => notices.push({ level, code }) });
+    stream = new TcpDestroyStream({
+      command: child(`${EVENTS.join('\n')}\n`, 4096, 3),
+      restartDelayMs: 10,
+      onNotice: (level, code) => notices.push({ level, code }),
+    });
     stream.start();
     await until('five quick deaths', () => notices.some((n) => n.code === 'traffic-events-failed'));
     expect(notices.filter((n) => n.code === 'traffic-events-restarted')).toHaveLength(4);

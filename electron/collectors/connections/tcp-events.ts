@@ -77,7 +77,14 @@ export class TcpDestroyStream {
   private readonly command: string[];
   private readonly maxQueue: number;
   private readonly restartDelayMs: number;
-  readonly stats: DestroyStreamStats = { events: 0, parseFailures: 0, dropped: 0, restarts: 0, running: false, reason: null };
+  readonly stats: DestroyStreamStats = {
+    events: 0,
+    parseFailures: 0,
+    dropped: 0,
+    restarts: 0,
+    running: false,
+    reason: null,
+  };
 
   constructor(private readonly options: DestroyStreamOptions = {}) {
     this.command = options.command ?? defaultCommand();
@@ -151,7 +158,9 @@ export class TcpDestroyStream {
     child.on('close', (code, signal) => {
       if (this.child !== child) return;
       this.finishPending(Date.now());
-      this.died(`ss -E ${signal ? `was killed (${signal})` : `exited with ${code}`}${stderr.trim() ? `: ${stderr.trim().slice(0, 200)}` : ''}`);
+      this.died(
+        `ss -E ${signal ? `was killed (${signal})` : `exited with ${code}`}${stderr.trim() ? `: ${stderr.trim().slice(0, 200)}` : ''}`,
+      );
     });
   }
 
@@ -163,10 +172,18 @@ export class TcpDestroyStream {
     this.quickDeaths = Date.now() - this.startedAt < QUICK_DEATH_MS ? this.quickDeaths + 1 : 1;
     if (this.quickDeaths >= MAX_QUICK_DEATHS) {
       this.stats.reason = `${reason}; stopped after ${MAX_QUICK_DEATHS} quick failures`;
-      this.options.onNotice?.('error', 'traffic-events-failed', `Connections that open and close between two readings are no longer counted: ${this.stats.reason}.`);
+      this.options.onNotice?.(
+        'error',
+        'traffic-events-failed',
+        `Connections that open and close between two readings are no longer counted: ${this.stats.reason}.`,
+      );
       return;
     }
-    this.options.onNotice?.('warning', 'traffic-events-restarted', `The destroy-event reader (ss -E) stopped (${reason}); restarting it. Connections closed meanwhile may be missing from the process totals.`);
+    this.options.onNotice?.(
+      'warning',
+      'traffic-events-restarted',
+      `The destroy-event reader (ss -E) stopped (${reason}); restarting it. Connections closed meanwhile may be missing from the process totals.`,
+    );
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       if (this.stopped) return;
@@ -273,8 +290,15 @@ export class TcpDestroyStream {
       return null;
     }
     this.queue.push({
-      cookie, family, localAddress: local.address, localPort: local.port, remoteAddress: remote.address, remotePort: remote.port,
-      uid, traffic, at,
+      cookie,
+      family,
+      localAddress: local.address,
+      localPort: local.port,
+      remoteAddress: remote.address,
+      remotePort: remote.port,
+      uid,
+      traffic,
+      at,
     });
     return null;
   }

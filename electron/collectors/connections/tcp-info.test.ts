@@ -16,19 +16,53 @@ describe('parseSsTraffic (ss -tinHe[m])', () => {
     expect(t.sockets).toBe(4);
     const sender = t.byInode.get(56308)!;
     // bytes_sent 8388608, no bytes_retrans: all of it is data sent once.
-    expect(sender).toMatchObject({ bytesSent: 8 * MiB, bytesAcked: 8 * MiB + 1, bytesReceived: MiB, bytesRetrans: 0, rttMs: 5.414, rttVarMs: 10.703, minRttMs: 0.024, cwnd: 12, retrans: 0, segsOut: 170, segsIn: 126, trafficNote: null });
+    expect(sender).toMatchObject({
+      bytesSent: 8 * MiB,
+      bytesAcked: 8 * MiB + 1,
+      bytesReceived: MiB,
+      bytesRetrans: 0,
+      rttMs: 5.414,
+      rttVarMs: 10.703,
+      minRttMs: 0.024,
+      cwnd: 12,
+      retrans: 0,
+      segsOut: 170,
+      segsIn: 126,
+      trafficNote: null,
+    });
     expect(sender.deliveryRate).toBe(12220960 / 8);
-    expect(sender.skmem).toEqual({ rmemAlloc: 0, rcvBuf: 420912, wmemAlloc: 0, sndBuf: 4194304, fwdAlloc: 0, wmemQueued: 0, optMem: 0, backlog: 0, drops: 0 });
+    expect(sender.skmem).toEqual({
+      rmemAlloc: 0,
+      rcvBuf: 420912,
+      wmemAlloc: 0,
+      sndBuf: 4194304,
+      fwdAlloc: 0,
+      wmemQueued: 0,
+      optMem: 0,
+      backlog: 0,
+      drops: 0,
+    });
     // lastsnd:912 ms before the reading, to the second.
     expect(sender.lastSendAt).toBe(Date.UTC(2026, 10, 30, 9, 59, 59));
     expect(t.byInode.get(56309)).toMatchObject({ bytesSent: MiB, bytesReceived: 8 * MiB });
     // An idle socket: ss leaves zero counters out; they are zeros, not unknowns.
-    expect(t.byInode.get(56357)).toMatchObject({ bytesSent: 0, bytesReceived: 0, bytesAcked: 0, retrans: 0, deliveryRate: null });
+    expect(t.byInode.get(56357)).toMatchObject({
+      bytesSent: 0,
+      bytesReceived: 0,
+      bytesAcked: 0,
+      retrans: 0,
+      deliveryRate: null,
+    });
   });
 
   it('takes retransmissions out of bytes_sent, reads retrans:<now>/<total>, and falls back to bytes_acked before 4.19', () => {
-    expect(parseTcpInfoText('bytes_sent:8403468 bytes_retrans:14860 bytes_acked:8388609 retrans:0/1 rtt:0.197/0.143')).toMatchObject({ bytesSent: 8388608, bytesRetrans: 14860, retrans: 1 });
-    expect(parseTcpInfoText('rtt:1/0.5 bytes_acked:1001 bytes_received:5')).toMatchObject({ bytesSent: 1000, bytesReceived: 5 });
+    expect(
+      parseTcpInfoText('bytes_sent:8403468 bytes_retrans:14860 bytes_acked:8388609 retrans:0/1 rtt:0.197/0.143'),
+    ).toMatchObject({ bytesSent: 8388608, bytesRetrans: 14860, retrans: 1 });
+    expect(parseTcpInfoText('rtt:1/0.5 bytes_acked:1001 bytes_received:5')).toMatchObject({
+      bytesSent: 1000,
+      bytesReceived: 5,
+    });
     expect(parseTcpInfoText('delivery_rate 2.5Mbps rtt:1/1')).toMatchObject({ deliveryRate: 312500 });
   });
 
@@ -53,7 +87,13 @@ describe('parseSsTraffic (ss -tinHe[m])', () => {
     expect(t.byEndpoints.get('10.0.0.1|22|10.0.0.2|5004')).toMatchObject({ bytesSent: 7 });
     expect(t.sockets).toBe(2);
     expect(d.skipped).toBe(6);
-    expect(d.samples.map((s) => s.reason)).toEqual(['detail line without a socket line', 'too few fields', 'no socket state', 'bad queues', 'unreadable bytes_sent']);
+    expect(d.samples.map((s) => s.reason)).toEqual([
+      'detail line without a socket line',
+      'too few fields',
+      'no socket state',
+      'bad queues',
+      'unreadable bytes_sent',
+    ]);
   });
 
   it('costs about the same per socket at twice the sockets', () => {
@@ -82,20 +122,51 @@ describe('ss -ti captures', () => {
     expect(r.diagnostics.skipped).toBe(0);
     const rows = r.rows as Connection[];
     const sender = rows.find((x) => x.localPort === 42162)!;
-    expect(sender).toMatchObject({ bytesSent: 8 * MiB, bytesReceived: MiB, rttMs: 5.414, cwnd: 12, trafficNote: null, lastSendAt: null });
+    expect(sender).toMatchObject({
+      bytesSent: 8 * MiB,
+      bytesReceived: MiB,
+      rttMs: 5.414,
+      cwnd: 12,
+      trafficNote: null,
+      lastSendAt: null,
+    });
     expect(rows.find((x) => x.localPort === 47002)).toMatchObject({ bytesSent: MiB, bytesReceived: 8 * MiB });
   });
 
   it('read the public -H and one-line -O captures', () => {
-    const docker = parseCapture('ss-H.txt', fixture('linux/ss-H-tinp-state-established.iproute2-6.9-dockerdesktop-vm.txt')).rows[0] as Connection;
-    expect(docker).toMatchObject({ bytesSent: 1222, bytesAcked: 1223, bytesReceived: 2443531, rttMs: 590.719, cwnd: 10, segsOut: 1173 });
-    const bbr = parseCapture('ss-O.txt', fixture('linux/ss-ito-nOH-state-established.bbr.dash_meas_aio.txt')).rows[0] as Connection;
-    expect(bbr).toMatchObject({ bytesSent: 128872, bytesAcked: 66608, bytesReceived: 37, rttMs: 36.788, cwnd: 44, minRttMs: 30.236 });
+    const docker = parseCapture(
+      'ss-H.txt',
+      fixture('linux/ss-H-tinp-state-established.iproute2-6.9-dockerdesktop-vm.txt'),
+    ).rows[0] as Connection;
+    expect(docker).toMatchObject({
+      bytesSent: 1222,
+      bytesAcked: 1223,
+      bytesReceived: 2443531,
+      rttMs: 590.719,
+      cwnd: 10,
+      segsOut: 1173,
+    });
+    const bbr = parseCapture('ss-O.txt', fixture('linux/ss-ito-nOH-state-established.bbr.dash_meas_aio.txt'))
+      .rows[0] as Connection;
+    expect(bbr).toMatchObject({
+      bytesSent: 128872,
+      bytesAcked: 66608,
+      bytesReceived: 37,
+      rttMs: 36.788,
+      cwnd: 44,
+      minRttMs: 30.236,
+    });
     expect(bbr.deliveryRate).toBe(4762720 / 8);
   });
 
   it('give rows without counters the reason, and leave captures without -i alone', () => {
-    const text = ['State Recv-Q Send-Q Local Address:Port Peer Address:Port', 'LISTEN 0 128 0.0.0.0:22 0.0.0.0:*', '\t cubic rto:1000 mss:536 cwnd:10', 'ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000', '\t cubic rtt:1/1 bytes_acked:10'].join('\n');
+    const text = [
+      'State Recv-Q Send-Q Local Address:Port Peer Address:Port',
+      'LISTEN 0 128 0.0.0.0:22 0.0.0.0:*',
+      '\t cubic rto:1000 mss:536 cwnd:10',
+      'ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000',
+      '\t cubic rtt:1/1 bytes_acked:10',
+    ].join('\n');
     const rows = parseCapture('ss-ti.txt', text).rows as Connection[];
     expect(rows[0]).toMatchObject({ bytesSent: null, trafficNote: TRAFFIC_NOTES.listen });
     expect(rows[1]).toMatchObject({ bytesSent: 9, bytesAcked: 10 });
@@ -107,9 +178,14 @@ describe('ss -ti captures', () => {
 describe('withoutTraffic', () => {
   it('gives every row the reason while traffic is asked for, and nothing otherwise', async () => {
     const rows = () => parseCapture('ss-a.txt', fixture('linux/ss-a.ubuntu-18.04.txt')).rows as Connection[];
-    const c = withoutTraffic({ read: async () => ({ rows: rows(), diagnostics: emptyDiagnostics() }) }, 'n/a: needs administrator rights');
+    const c = withoutTraffic(
+      { read: async () => ({ rows: rows(), diagnostics: emptyDiagnostics() }) },
+      'n/a: needs administrator rights',
+    );
     expect((await c.read()).rows.every((r) => r.bytesSent === undefined)).toBe(true);
     c.setExtras?.(['traffic']);
-    expect((await c.read()).rows.every((r) => r.bytesSent === null && r.trafficNote === 'n/a: needs administrator rights')).toBe(true);
+    expect(
+      (await c.read()).rows.every((r) => r.bytesSent === null && r.trafficNote === 'n/a: needs administrator rights'),
+    ).toBe(true);
   });
 });

@@ -23,9 +23,24 @@ export const TRAFFIC_NOTES = {
 /** The traffic fields of a row whose counters are unknown, all null, with the reason. */
 export function unknownTraffic(note: string): ConnectionTraffic {
   return {
-    bytesSent: null, bytesAcked: null, bytesReceived: null, bytesRetrans: null, sendRate: null, recvRate: null,
-    rttMs: null, rttVarMs: null, minRttMs: null, retrans: null, cwnd: null, lastSendAt: null, lastRecvAt: null,
-    segsOut: null, segsIn: null, deliveryRate: null, skmem: null, trafficNote: note,
+    bytesSent: null,
+    bytesAcked: null,
+    bytesReceived: null,
+    bytesRetrans: null,
+    sendRate: null,
+    recvRate: null,
+    rttMs: null,
+    rttVarMs: null,
+    minRttMs: null,
+    retrans: null,
+    cwnd: null,
+    lastSendAt: null,
+    lastRecvAt: null,
+    segsOut: null,
+    segsIn: null,
+    deliveryRate: null,
+    skmem: null,
+    trafficNote: note,
   };
 }
 
@@ -93,13 +108,31 @@ function bitsPerSecondAt(text: string, s: number, e: number): number {
 }
 
 const SKMEM_KEYS: Record<string, keyof SocketMemory> = {
-  r: 'rmemAlloc', rb: 'rcvBuf', t: 'wmemAlloc', tb: 'sndBuf', f: 'fwdAlloc', w: 'wmemQueued', o: 'optMem', bl: 'backlog', d: 'drops',
+  r: 'rmemAlloc',
+  rb: 'rcvBuf',
+  t: 'wmemAlloc',
+  tb: 'sndBuf',
+  f: 'fwdAlloc',
+  w: 'wmemQueued',
+  o: 'optMem',
+  bl: 'backlog',
+  d: 'drops',
 };
 
 /** `(r0,rb2045297,t0,tb3939840,f0,w0,o0,bl0,d1)` */
 function parseSkmem(value: string): SocketMemory | null {
   if (!value.startsWith('(') || !value.endsWith(')')) return null;
-  const m: SocketMemory = { rmemAlloc: 0, rcvBuf: 0, wmemAlloc: 0, sndBuf: 0, fwdAlloc: 0, wmemQueued: 0, optMem: 0, backlog: 0, drops: 0 };
+  const m: SocketMemory = {
+    rmemAlloc: 0,
+    rcvBuf: 0,
+    wmemAlloc: 0,
+    sndBuf: 0,
+    fwdAlloc: 0,
+    wmemQueued: 0,
+    optMem: 0,
+    backlog: 0,
+    drops: 0,
+  };
   for (const part of value.slice(1, -1).split(',')) {
     const at = /^([a-z]+)(\d+)$/.exec(part);
     if (!at) return null;
@@ -132,8 +165,22 @@ interface RawInfo {
 
 function rawInfo(): RawInfo {
   return {
-    bytesSent: null, bytesAcked: null, bytesReceived: null, bytesRetrans: null, rtt: null, rttVar: null, minRtt: null,
-    retrans: null, cwnd: null, lastSnd: null, lastRcv: null, segsOut: null, segsIn: null, delivery: null, skmem: null, any: false,
+    bytesSent: null,
+    bytesAcked: null,
+    bytesReceived: null,
+    bytesRetrans: null,
+    rtt: null,
+    rttVar: null,
+    minRtt: null,
+    retrans: null,
+    cwnd: null,
+    lastSnd: null,
+    lastRcv: null,
+    segsOut: null,
+    segsIn: null,
+    delivery: null,
+    skmem: null,
+    any: false,
   };
 }
 
@@ -146,11 +193,35 @@ function resetInfo(r: RawInfo): void {
 }
 
 /** The tcp_info keys read (0: any other). */
-const K = { bytesSent: 1, bytesAcked: 2, bytesReceived: 3, bytesRetrans: 4, segsOut: 5, segsIn: 6, cwnd: 7, lastSnd: 8, lastRcv: 9, rtt: 10, minRtt: 11, retrans: 12, skmem: 13 } as const;
+const K = {
+  bytesSent: 1,
+  bytesAcked: 2,
+  bytesReceived: 3,
+  bytesRetrans: 4,
+  segsOut: 5,
+  segsIn: 6,
+  cwnd: 7,
+  lastSnd: 8,
+  lastRcv: 9,
+  rtt: 10,
+  minRtt: 11,
+  retrans: 12,
+  skmem: 13,
+} as const;
 const KEY_NAMES: [string, number][] = [
-  ['bytes_sent', K.bytesSent], ['bytes_acked', K.bytesAcked], ['bytes_received', K.bytesReceived], ['bytes_retrans', K.bytesRetrans],
-  ['segs_out', K.segsOut], ['segs_in', K.segsIn], ['cwnd', K.cwnd], ['lastsnd', K.lastSnd], ['lastrcv', K.lastRcv], ['rtt', K.rtt],
-  ['minrtt', K.minRtt], ['retrans', K.retrans], ['skmem', K.skmem],
+  ['bytes_sent', K.bytesSent],
+  ['bytes_acked', K.bytesAcked],
+  ['bytes_received', K.bytesReceived],
+  ['bytes_retrans', K.bytesRetrans],
+  ['segs_out', K.segsOut],
+  ['segs_in', K.segsIn],
+  ['cwnd', K.cwnd],
+  ['lastsnd', K.lastSnd],
+  ['lastrcv', K.lastRcv],
+  ['rtt', K.rtt],
+  ['minrtt', K.minRtt],
+  ['retrans', K.retrans],
+  ['skmem', K.skmem],
 ];
 /** Candidates by key length, so most tokens are dismissed by their length and first letter. */
 const KEYS_BY_LENGTH: [string, number][][] = [];
@@ -271,7 +342,12 @@ function writeTraffic(t: ConnectionTraffic, r: RawInfo, at: number | null): void
   }
   const retransBytes = r.bytesRetrans ?? 0;
   // Before 4.19 there is no bytes_sent: the acknowledged bytes (less the SYN) are the best there is.
-  t.bytesSent = r.bytesSent !== null ? Math.max(0, r.bytesSent - retransBytes) : r.bytesAcked !== null ? Math.max(0, r.bytesAcked - 1) : 0;
+  t.bytesSent =
+    r.bytesSent !== null
+      ? Math.max(0, r.bytesSent - retransBytes)
+      : r.bytesAcked !== null
+        ? Math.max(0, r.bytesAcked - 1)
+        : 0;
   t.bytesAcked = r.bytesAcked ?? 0;
   t.bytesReceived = r.bytesReceived ?? 0;
   t.bytesRetrans = retransBytes;
@@ -318,11 +394,30 @@ export interface TrafficTargets {
   byEndpoints(key: string, cookie: string | null): ConnectionTraffic | undefined;
 }
 
-export function endpointsKey(localAddress: string, localPort: number, remoteAddress: string, remotePort: number): string {
+export function endpointsKey(
+  localAddress: string,
+  localPort: number,
+  remoteAddress: string,
+  remotePort: number,
+): string {
   return `${localAddress}|${localPort}|${remoteAddress}|${remotePort}`;
 }
 
-const STATE_WORDS = new Set(['ESTAB', 'SYN-SENT', 'SYN-RECV', 'FIN-WAIT-1', 'FIN-WAIT-2', 'TIME-WAIT', 'CLOSE-WAIT', 'LAST-ACK', 'CLOSING', 'LISTEN', 'UNCONN', 'CLOSED', 'UNKNOWN']);
+const STATE_WORDS = new Set([
+  'ESTAB',
+  'SYN-SENT',
+  'SYN-RECV',
+  'FIN-WAIT-1',
+  'FIN-WAIT-2',
+  'TIME-WAIT',
+  'CLOSE-WAIT',
+  'LAST-ACK',
+  'CLOSING',
+  'LISTEN',
+  'UNCONN',
+  'CLOSED',
+  'UNKNOWN',
+]);
 
 /**
  * Reads `ss -tinHe` (optionally with -m, or one-line -O) into the rows `targets` names, writing each socket's
@@ -331,7 +426,13 @@ const STATE_WORDS = new Set(['ESTAB', 'SYN-SENT', 'SYN-RECV', 'FIN-WAIT-1', 'FIN
  * Lines that are neither are skipped and counted, as are sockets whose tcp_info is unreadable (their row
  * says so). Returns how many sockets were read.
  */
-export function parseSsTraffic(text: string, diagnostics: Diagnostics, at: number | null, targets: TrafficTargets, source = 'ss -tinHe'): number {
+export function parseSsTraffic(
+  text: string,
+  diagnostics: Diagnostics,
+  at: number | null,
+  targets: TrafficTargets,
+  source = 'ss -tinHe',
+): number {
   let sockets = 0;
   const info = rawInfo();
   let pos = 0;
@@ -345,7 +446,8 @@ export function parseSsTraffic(text: string, diagnostics: Diagnostics, at: numbe
     const c = text.charCodeAt(start);
     if (isSpace(c)) {
       // Detail lines are read with their socket's row; one here has no row above it.
-      if (text.slice(start, end).trim() !== '') recordSkip(diagnostics, source, text.slice(start, end), 'detail line without a socket line');
+      if (text.slice(start, end).trim() !== '')
+        recordSkip(diagnostics, source, text.slice(start, end), 'detail line without a socket line');
       continue;
     }
     // The socket's detail: indented lines that follow.
@@ -364,7 +466,11 @@ export function parseSsTraffic(text: string, diagnostics: Diagnostics, at: numbe
 }
 
 /** The table form, for tests and tools: every socket's traffic by inode and by endpoints. */
-export function ssTrafficTable(text: string, diagnostics: Diagnostics, at: number | null): { byInode: Map<number, ConnectionTraffic>; byEndpoints: Map<string, ConnectionTraffic>; sockets: number } {
+export function ssTrafficTable(
+  text: string,
+  diagnostics: Diagnostics,
+  at: number | null,
+): { byInode: Map<number, ConnectionTraffic>; byEndpoints: Map<string, ConnectionTraffic>; sockets: number } {
   const byInode = new Map<number, ConnectionTraffic>();
   const byEndpoints = new Map<string, ConnectionTraffic>();
   const fresh = <K>(map: Map<K, ConnectionTraffic>, key: K) => {
@@ -372,14 +478,25 @@ export function ssTrafficTable(text: string, diagnostics: Diagnostics, at: numbe
     map.set(key, t);
     return t;
   };
-  const sockets = parseSsTraffic(text, diagnostics, at, { byInode: (i) => fresh(byInode, i), byEndpoints: (k) => fresh(byEndpoints, k) });
+  const sockets = parseSsTraffic(text, diagnostics, at, {
+    byInode: (i) => fresh(byInode, i),
+    byEndpoints: (k) => fresh(byEndpoints, k),
+  });
   return { byInode, byEndpoints, sockets };
 }
 
 const fieldStarts = new Int32Array(5);
 const fieldEnds = new Int32Array(5);
 
-function readSocket(text: string, start: number, end: number, detailEnd: number, at: number | null, targets: TrafficTargets, info: RawInfo): string | null {
+function readSocket(
+  text: string,
+  start: number,
+  end: number,
+  detailEnd: number,
+  at: number | null,
+  targets: TrafficTargets,
+  info: RawInfo,
+): string | null {
   // State Recv-Q Send-Q Local Peer
   let i = start;
   for (let f = 0; f < 5; f++) {
@@ -390,7 +507,11 @@ function readSocket(text: string, start: number, end: number, detailEnd: number,
     fieldEnds[f] = i;
   }
   if (!STATE_WORDS.has(text.slice(fieldStarts[0]!, fieldEnds[0]!))) return 'no socket state';
-  if (!Number.isFinite(numberAt(text, fieldStarts[1]!, fieldEnds[1]!)) || !Number.isFinite(numberAt(text, fieldStarts[2]!, fieldEnds[2]!))) return 'bad queues';
+  if (
+    !Number.isFinite(numberAt(text, fieldStarts[1]!, fieldEnds[1]!)) ||
+    !Number.isFinite(numberAt(text, fieldStarts[2]!, fieldEnds[2]!))
+  )
+    return 'bad queues';
   // ` ino:N` and ` sk:COOKIE` on the row line (-e)
   let inode = 0;
   let cookie: string | null = null;

@@ -4,20 +4,60 @@ import { unknownTraffic } from './tcp-info.js';
 import type { DestroyedSocket } from './tcp-events.js';
 import { TrafficTotals } from './traffic-totals.js';
 
-const proc = (pid: number, name: string): ProcessInfo => ({ pid, name, cmdline: '', exe: null, user: 'alice', startTime: 5 });
+const proc = (pid: number, name: string): ProcessInfo => ({
+  pid,
+  name,
+  cmdline: '',
+  exe: null,
+  user: 'alice',
+  startTime: 5,
+});
 
-function row(id: string, localPort: number, state: string, sent: number | null, received: number | null, owner: ProcessInfo | 'denied' | null, inode: number | null = 1): Connection {
+function row(
+  id: string,
+  localPort: number,
+  state: string,
+  sent: number | null,
+  received: number | null,
+  owner: ProcessInfo | 'denied' | null,
+  inode: number | null = 1,
+): Connection {
   return {
     ...unknownTraffic('x'),
-    id, proto: 'tcp', family: 'inet', localAddress: '127.0.0.1', localPort, remoteAddress: '127.0.0.1', remotePort: state === 'LISTEN' ? 0 : 9,
-    state, recvQ: 0, sendQ: 0, uid: 1000, user: 'alice', inode, processes: owner && owner !== 'denied' ? [owner] : [],
-    ownerStatus: owner === 'denied' ? 'denied' : owner ? 'known' : 'none', bytesSent: sent, bytesReceived: received, trafficNote: sent === null ? 'x' : null,
+    id,
+    proto: 'tcp',
+    family: 'inet',
+    localAddress: '127.0.0.1',
+    localPort,
+    remoteAddress: '127.0.0.1',
+    remotePort: state === 'LISTEN' ? 0 : 9,
+    state,
+    recvQ: 0,
+    sendQ: 0,
+    uid: 1000,
+    user: 'alice',
+    inode,
+    processes: owner && owner !== 'denied' ? [owner] : [],
+    ownerStatus: owner === 'denied' ? 'denied' : owner ? 'known' : 'none',
+    bytesSent: sent,
+    bytesReceived: received,
+    trafficNote: sent === null ? 'x' : null,
   };
 }
 
 function event(cookie: string, localPort: number, sent: number, received: number, uid = 1000): DestroyedSocket {
   const traffic = { ...unknownTraffic('x'), bytesSent: sent, bytesReceived: received, trafficNote: null };
-  return { cookie, family: 'inet', localAddress: '127.0.0.1', localPort, remoteAddress: '127.0.0.1', remotePort: 40000, uid, traffic, at: 1 };
+  return {
+    cookie,
+    family: 'inet',
+    localAddress: '127.0.0.1',
+    localPort,
+    remoteAddress: '127.0.0.1',
+    remotePort: 40000,
+    uid,
+    traffic,
+    at: 1,
+  };
 }
 
 describe('TrafficTotals', () => {
@@ -33,17 +73,35 @@ describe('TrafficTotals', () => {
     t.update([orphan], new Map([[orphan, 'c1']]), [], 3);
     const closed = t.update([], new Map(), [event('c1', 5000, 450, 31)], 4);
     expect(closed).toEqual([{ id: 'a-orphan', traffic: expect.objectContaining({ bytesSent: 450 }), row: null }]);
-    expect(t.rows([])).toEqual([expect.objectContaining({ id: '10@5', name: 'web', connections: 0, bytesSent: 450, bytesReceived: 31, closedConnections: 1 })]);
+    expect(t.rows([])).toEqual([
+      expect.objectContaining({
+        id: '10@5',
+        name: 'web',
+        connections: 0,
+        bytesSent: 450,
+        bytesReceived: 31,
+        closedConnections: 1,
+      }),
+    ]);
   });
 
   it('credits a socket no reading listed to the listener’s process, else to no process or other users', () => {
     const t = new TrafficTotals(1000);
     const listener = row('l', 8080, 'LISTEN', null, null, web);
-    const closed = t.update([listener], new Map(), [event('s1', 8080, 0, 1 << 20), event('s2', 41000, 1 << 20, 0), event('s3', 42000, 7, 0, 33)], 1);
+    const closed = t.update(
+      [listener],
+      new Map(),
+      [event('s1', 8080, 0, 1 << 20), event('s2', 41000, 1 << 20, 0), event('s3', 42000, 7, 0, 33)],
+      1,
+    );
     expect(closed.map((c) => c.row?.processes[0]?.name ?? null)).toEqual(['web', null, null]);
     expect(closed[2]!.row!.ownerStatus).toBe('denied');
     const rows = t.rows([listener]);
-    expect(rows.find((r) => r.name === 'web')).toMatchObject({ bytesReceived: 1 << 20, connections: 1, closedConnections: 1 });
+    expect(rows.find((r) => r.name === 'web')).toMatchObject({
+      bytesReceived: 1 << 20,
+      connections: 1,
+      closedConnections: 1,
+    });
     expect(rows.find((r) => r.id === NO_PROCESS)).toMatchObject({ bytesSent: 1 << 20 });
     expect(rows.find((r) => r.id === OTHER_USERS)).toMatchObject({ bytesSent: 7 });
   });
@@ -52,6 +110,13 @@ describe('TrafficTotals', () => {
     const t = new TrafficTotals(1000);
     const udp = { ...row('u', 53, 'UNCONN', null, null, proc(11, 'dns')), proto: 'udp' as const };
     t.update([udp], new Map(), [], 1);
-    expect(t.rows([udp])).toEqual([expect.objectContaining({ name: 'dns', connections: 1, bytesSent: null, note: expect.stringMatching(/^n\/a: no TCP/) })]);
+    expect(t.rows([udp])).toEqual([
+      expect.objectContaining({
+        name: 'dns',
+        connections: 1,
+        bytesSent: null,
+        note: expect.stringMatching(/^n\/a: no TCP/),
+      }),
+    ]);
   });
 });

@@ -7,7 +7,15 @@
 // reading. A socket never seen open (it opened and closed between two readings) is credited to the process
 // whose listener it was accepted on; other such sockets (outgoing ones) to NO_PROCESS, or to OTHER_USERS when
 // they belong to another user: the kernel reports their uid, not their process.
-import { assignTraffic, NO_PROCESS, OTHER_USERS, type ClosedSocket, type Connection, type ProcessInfo, type ProcessTraffic } from '../../../shared/types.js';
+import {
+  assignTraffic,
+  NO_PROCESS,
+  OTHER_USERS,
+  type ClosedSocket,
+  type Connection,
+  type ProcessInfo,
+  type ProcessTraffic,
+} from '../../../shared/types.js';
 import type { DestroyedSocket } from './tcp-events.js';
 import { inetConnectionKey } from './keys.js';
 
@@ -45,7 +53,8 @@ const NOBODY: Owner = { key: NO_PROCESS, pid: null, name: NO_PROCESS, user: null
 const owners = new WeakMap<ProcessInfo, Owner>();
 function ownerOf(p: ProcessInfo): Owner {
   let o = owners.get(p);
-  if (!o) owners.set(p, (o = { key: `${p.pid}@${p.startTime ?? ''}`, pid: p.pid, name: p.name, user: p.user, info: p }));
+  if (!o)
+    owners.set(p, (o = { key: `${p.pid}@${p.startTime ?? ''}`, pid: p.pid, name: p.name, user: p.user, info: p }));
   return o;
 }
 
@@ -69,7 +78,12 @@ export class TrafficTotals {
    * not read) are skipped. Then the destroy events since the last reading: they return the closed sockets
    * whose final counters the connections table should show.
    */
-  update(rows: readonly Connection[], cookies: ReadonlyMap<Connection, string>, destroyed: readonly DestroyedSocket[], now: number): ClosedSocket[] {
+  update(
+    rows: readonly Connection[],
+    cookies: ReadonlyMap<Connection, string>,
+    destroyed: readonly DestroyedSocket[],
+    now: number,
+  ): ClosedSocket[] {
     const reading = ++this.reading;
     for (const row of rows) {
       const cookie = cookies.get(row);
@@ -136,7 +150,8 @@ export class TrafficTotals {
     const owning = new Set<string>();
     for (const c of this.sockets.values()) owning.add(c.owner.key);
     let oldest: Totals | null = null;
-    for (const t of this.totals.values()) if (!owning.has(t.key) && (oldest === null || t.lastActive < oldest.lastActive)) oldest = t;
+    for (const t of this.totals.values())
+      if (!owning.has(t.key) && (oldest === null || t.lastActive < oldest.lastActive)) oldest = t;
     if (oldest) this.totals.delete(oldest.key);
   }
 
@@ -156,19 +171,45 @@ export class TrafficTotals {
     }
     for (const [key, e] of counts) {
       if (this.totals.has(key)) continue;
-      out.push(processRow(e.owner, e.n, null, null, 0, 'n/a: no TCP connection (UDP, raw and unix sockets have no byte counters)'));
+      out.push(
+        processRow(
+          e.owner,
+          e.n,
+          null,
+          null,
+          0,
+          'n/a: no TCP connection (UDP, raw and unix sockets have no byte counters)',
+        ),
+      );
     }
     return out;
   }
 }
 
-function processRow(o: Owner, connections: number, sent: number | null, received: number | null, closed: number, note: string | null): ProcessTraffic {
-  const gathered = o.key === OTHER_USERS
-    ? 'sockets of processes this user may not inspect: their bytes, without their processes'
-    : o.key === NO_PROCESS ? 'sockets no process holds, or outgoing connections that closed before a reading could name their process' : null;
+function processRow(
+  o: Owner,
+  connections: number,
+  sent: number | null,
+  received: number | null,
+  closed: number,
+  note: string | null,
+): ProcessTraffic {
+  const gathered =
+    o.key === OTHER_USERS
+      ? 'sockets of processes this user may not inspect: their bytes, without their processes'
+      : o.key === NO_PROCESS
+        ? 'sockets no process holds, or outgoing connections that closed before a reading could name their process'
+        : null;
   return {
-    id: o.key, pid: o.pid, name: o.name, user: o.user, connections, bytesSent: sent, bytesReceived: received,
-    closedConnections: closed, note: note ?? gathered,
+    id: o.key,
+    pid: o.pid,
+    name: o.name,
+    user: o.user,
+    connections,
+    bytesSent: sent,
+    bytesReceived: received,
+    closedConnections: closed,
+    note: note ?? gathered,
   };
 }
 
@@ -189,9 +230,19 @@ function closedRow(ev: DestroyedSocket, owner: Owner): Connection {
   const processes: ProcessInfo[] = owner.info ? [owner.info] : [];
   const row: Connection = {
     id: `${inetConnectionKey('tcp', ev.family, ev.localAddress, ev.localPort, ev.remoteAddress, ev.remotePort, null)}|sk:${ev.cookie}`,
-    proto: 'tcp', family: ev.family,
-    localAddress: ev.localAddress, localPort: ev.localPort, remoteAddress: ev.remoteAddress, remotePort: ev.remotePort,
-    state: 'CLOSE', recvQ: 0, sendQ: 0, uid: ev.uid, user: null, inode: null, processes,
+    proto: 'tcp',
+    family: ev.family,
+    localAddress: ev.localAddress,
+    localPort: ev.localPort,
+    remoteAddress: ev.remoteAddress,
+    remotePort: ev.remotePort,
+    state: 'CLOSE',
+    recvQ: 0,
+    sendQ: 0,
+    uid: ev.uid,
+    user: null,
+    inode: null,
+    processes,
     ownerStatus: owner === OTHER ? 'denied' : processes.length > 0 ? 'known' : 'none',
   };
   assignTraffic(row, ev.traffic);

@@ -68,7 +68,8 @@ describe.skipIf(process.platform !== 'linux')('traffic of a loopback transfer', 
     expect(clientEnd?.rttMs).toBeGreaterThan(0);
     const listener = r.rows.find((x) => x.proto === 'tcp' && x.localPort === serverPort && x.state === 'LISTEN');
     expect(listener).toMatchObject({ bytesSent: null, trafficNote: TRAFFIC_NOTES.listen });
-    for (const row of r.rows.filter((x) => x.proto === 'udp')) expect(row).toMatchObject({ bytesSent: null, bytesReceived: null, trafficNote: TRAFFIC_NOTES.udp });
+    for (const row of r.rows.filter((x) => x.proto === 'udp'))
+      expect(row).toMatchObject({ bytesSent: null, bytesReceived: null, trafficNote: TRAFFIC_NOTES.udp });
   });
 
   it('reads no traffic while none is asked for', async () => {
@@ -81,7 +82,9 @@ describe.skipIf(process.platform !== 'linux')('traffic of a loopback transfer', 
 
   it('shows the same bytes in `netlens dump connections --json`', async () => {
     requireBuild();
-    const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'dump', 'connections', '--json'], { maxBuffer: 256 * MiB });
+    const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'dump', 'connections', '--json'], {
+      maxBuffer: 256 * MiB,
+    });
     const rows = JSON.parse(stdout) as Connection[];
     const { clientEnd, serverEnd } = ends(rows);
     near(clientEnd?.bytesSent, UP);

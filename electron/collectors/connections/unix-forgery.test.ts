@@ -23,7 +23,8 @@ afterAll(() => {
 /** A Python child listening on an abstract socket with exactly this name (Node pads abstract names with
  *  NULs to the full 108 bytes; Python binds the bytes given, as an attacker's program would). */
 async function abstractListener(name: string): Promise<ChildProcess> {
-  const script = 'import socket,sys,time\ns=socket.socket(socket.AF_UNIX)\ns.bind(b"\\0"+sys.argv[1].encode())\ns.listen()\nprint("ready",flush=True)\ntime.sleep(600)';
+  const script =
+    'import socket,sys,time\ns=socket.socket(socket.AF_UNIX)\ns.bind(b"\\0"+sys.argv[1].encode())\ns.listen()\nprint("ready",flush=True)\ntime.sleep(600)';
   const child = spawn('python3', ['-c', script, name], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   await once(child.stdout!, 'data');
@@ -40,11 +41,14 @@ async function listen(path: string | number): Promise<Server> {
 
 /** The inode of the unix socket bound at `path`, from /proc/net/unix. */
 function unixInode(path: string): number {
-  const line = readFileSync('/proc/net/unix', 'utf8').split('\n').find((l) => l.endsWith(` ${path}`));
+  const line = readFileSync('/proc/net/unix', 'utf8')
+    .split('\n')
+    .find((l) => l.endsWith(` ${path}`));
   return Number(line?.trim().split(/\s+/)[6]);
 }
 
-const fakeRow = (inode: number, num = '0000000000000000') => `${num}: 00000002 00000000 00010000 0001 01 ${inode} /run/FORGED`;
+const fakeRow = (inode: number, num = '0000000000000000') =>
+  `${num}: 00000002 00000000 00010000 0001 01 ${inode} /run/FORGED`;
 
 describe.runIf(process.platform === 'linux')('unix socket names that imitate rows', () => {
   it("cannot forge a row borrowing a real socket's inode, and the real socket keeps its row and owner", async () => {
@@ -74,7 +78,9 @@ describe.runIf(process.platform === 'linux')('unix socket names that imitate row
     tcp.listen(0, '127.0.0.1');
     await once(tcp, 'listening');
     const port = (tcp.address() as { port: number }).port;
-    const tcpLine = readFileSync('/proc/net/tcp', 'utf8').split('\n').find((l) => l.includes(`:${port.toString(16).toUpperCase().padStart(4, '0')} 00000000:0000`));
+    const tcpLine = readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .find((l) => l.includes(`:${port.toString(16).toUpperCase().padStart(4, '0')} 00000000:0000`));
     const inode = Number(tcpLine?.trim().split(/\s+/)[9]);
     expect(inode).toBeGreaterThan(0);
     const name = `security-tcp-${process.pid}\n${fakeRow(inode, '00000000deadbeef')}`;
@@ -94,7 +100,8 @@ describe.runIf(process.platform === 'linux')('unix socket names that imitate row
 
   it('folds a suspect line that repeats an inode; a line that cannot fit in the name before it is certain', () => {
     const header = 'Num       RefCount Protocol Flags    Type St Inode Path';
-    const row = (inode: number, path: string) => `0000000000000000: 00000002 00000000 00010000 0001 01 ${inode} ${path}`;
+    const row = (inode: number, path: string) =>
+      `0000000000000000: 00000002 00000000 00010000 0001 01 ${inode} ${path}`;
     const long = `/${'x'.repeat(100)}`;
     const text = [header, row(11, '/real'), row(20, '@x'), fakeRow(11), row(30, long), fakeRow(31), ''].join('\n');
     const { rows, diagnostics } = parseProcNetUnix(text);

@@ -12,7 +12,14 @@ import { runCommand } from '../run-command.js';
 import { decodeCodePage } from '../oem-codepage.js';
 import { asArray, type PowerShellHelper } from '../win32-powershell.js';
 import {
-  familyOfAddress, makeConnection, normalizeTcpState, splitColonEndpoint, withZone, textLines, toCount, uniqueIds,
+  familyOfAddress,
+  makeConnection,
+  normalizeTcpState,
+  splitColonEndpoint,
+  withZone,
+  textLines,
+  toCount,
+  uniqueIds,
 } from './endpoints.js';
 
 const NETSTAT_SOURCE = 'netstat -ano';
@@ -56,7 +63,8 @@ export function parseWindowsNetstat(text: string, source = NETSTAT_SOURCE): Data
       recordSkip(d, source, raw, 'unreadable address');
       continue;
     }
-    if (local.unresolvedPort !== undefined || remote.unresolvedPort !== undefined || /[g-z]/i.test(remote.address)) resolved++;
+    if (local.unresolvedPort !== undefined || remote.unresolvedPort !== undefined || /[g-z]/i.test(remote.address))
+      resolved++;
     let state: string;
     let rest: string[];
     if (proto === 'tcp') {
@@ -79,27 +87,41 @@ export function parseWindowsNetstat(text: string, source = NETSTAT_SOURCE): Data
       recordSkip(d, source, raw, 'PID column is not a number');
       continue;
     }
-    rows.push(makeConnection({
-      proto,
-      family,
-      local: { address: withZone(local.address), port: local.port },
-      remote: { address: remote.address === '*' ? wildcard : withZone(remote.address), port: remote.port },
-      state,
-      pid,
-      // PID 0 is the System Idle pseudo-process: TIME_WAIT sockets no process holds.
-      ownerStatus: pid === null ? 'none' : pid > 0 ? 'known' : 'none',
-    }));
+    rows.push(
+      makeConnection({
+        proto,
+        family,
+        local: { address: withZone(local.address), port: local.port },
+        remote: { address: remote.address === '*' ? wildcard : withZone(remote.address), port: remote.port },
+        state,
+        pid,
+        // PID 0 is the System Idle pseudo-process: TIME_WAIT sockets no process holds.
+        ownerStatus: pid === null ? 'none' : pid > 0 ? 'known' : 'none',
+      }),
+    );
   }
-  if (resolved > 0) d.notes.push(`${resolved} rows show host or service names (netstat without -n): ports of unknown services are 0`);
-  if (unknownStates > 0) d.notes.push(`${unknownStates} rows have a state word this parser does not know; it is shown as printed`);
+  if (resolved > 0)
+    d.notes.push(`${resolved} rows show host or service names (netstat without -n): ports of unknown services are 0`);
+  if (unknownStates > 0)
+    d.notes.push(`${unknownStates} rows have a state word this parser does not know; it is shown as printed`);
   return { rows: uniqueIds(rows), diagnostics: d };
 }
 
 // State names of MSFT_NetTCPConnection, as PowerShell prints the enum.
 const PS_STATES: Record<string, string> = {
-  Closed: 'CLOSE', Listen: 'LISTEN', SynSent: 'SYN_SENT', SynReceived: 'SYN_RECV', Established: 'ESTABLISHED',
-  FinWait1: 'FIN_WAIT1', FinWait2: 'FIN_WAIT2', CloseWait: 'CLOSE_WAIT', Closing: 'CLOSING', LastAck: 'LAST_ACK',
-  TimeWait: 'TIME_WAIT', DeleteTCB: 'DELETE_TCB', Bound: 'BOUND',
+  Closed: 'CLOSE',
+  Listen: 'LISTEN',
+  SynSent: 'SYN_SENT',
+  SynReceived: 'SYN_RECV',
+  Established: 'ESTABLISHED',
+  FinWait1: 'FIN_WAIT1',
+  FinWait2: 'FIN_WAIT2',
+  CloseWait: 'CLOSE_WAIT',
+  Closing: 'CLOSING',
+  LastAck: 'LAST_ACK',
+  TimeWait: 'TIME_WAIT',
+  DeleteTCB: 'DELETE_TCB',
+  Bound: 'BOUND',
 };
 
 export const CONNECTIONS_SCRIPT = [
@@ -138,16 +160,17 @@ export function parsePowerShellConnections(value: unknown): DatasetResult<Connec
     const family = familyOfAddress(address);
     const wildcard = family === 'inet6' ? '::' : '0.0.0.0';
     const remoteAddress = proto === 'tcp' ? str(e.ra) || wildcard : wildcard;
-    const remotePort = proto === 'tcp' ? num(e.rp) ?? 0 : 0;
+    const remotePort = proto === 'tcp' ? (num(e.rp) ?? 0) : 0;
     const stateName = str(e.s);
-    const state = proto === 'udp' ? 'UNCONN' : lookup(PS_STATES, stateName) ?? (stateName || 'UNKNOWN');
+    const state = proto === 'udp' ? 'UNCONN' : (lookup(PS_STATES, stateName) ?? (stateName || 'UNKNOWN'));
     const row = makeConnection({
-      proto, family,
+      proto,
+      family,
       local: { address: withZone(address), port },
       remote: { address: withZone(remoteAddress), port: remotePort },
       state,
       pid,
-      processName: pid !== null ? procs.get(pid)?.name ?? '' : '',
+      processName: pid !== null ? (procs.get(pid)?.name ?? '') : '',
       ownerStatus: pid !== null && pid > 0 ? 'known' : 'none',
     });
     const owner = row.processes[0];
@@ -160,7 +183,10 @@ export function parsePowerShellConnections(value: unknown): DatasetResult<Connec
   return { rows: uniqueIds(rows), diagnostics: d };
 }
 
-export function createWin32ConnectionsCollector(ps: PowerShellHelper, oemCodePage: () => Promise<number>): Collector<Connection> {
+export function createWin32ConnectionsCollector(
+  ps: PowerShellHelper,
+  oemCodePage: () => Promise<number>,
+): Collector<Connection> {
   return {
     async read() {
       const r = await ps.run(CONNECTIONS_SCRIPT);

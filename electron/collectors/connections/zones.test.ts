@@ -29,7 +29,12 @@ describe('IPv6 zones', () => {
     ]);
     expect(rows[1]!.id).toContain('fe80::1%eth0|8080|fe80::2%eth0');
     // An address that two interfaces hold stays bare.
-    const { rows: other } = parseProcNetInet(tcp6.replace(/000080FE000000000000000001000000:1F90 0000/, '000080FE000000000000000009000000:1F90 0000'), 'tcp', 'inet6', true);
+    const { rows: other } = parseProcNetInet(
+      tcp6.replace(/000080FE000000000000000001000000:1F90 0000/, '000080FE000000000000000009000000:1F90 0000'),
+      'tcp',
+      'inet6',
+      true,
+    );
     attachZones(other, ifInet6);
     expect(other[0]!.localAddress).toBe('fe80::9');
   });
@@ -43,7 +48,13 @@ describe('IPv6 zones', () => {
     ].join('\n');
     const { rows } = parseSs(text);
     expect(rows[0]).toMatchObject({ family: 'inet6', localAddress: 'fe80::5054:ff:fe12:3456%eth0', localPort: 53731 });
-    expect(rows[1]).toMatchObject({ localAddress: 'fe80::1%eth0', localPort: 22, remoteAddress: 'fe80::2%eth0', remotePort: 40000, state: 'ESTABLISHED' });
+    expect(rows[1]).toMatchObject({
+      localAddress: 'fe80::1%eth0',
+      localPort: 22,
+      remoteAddress: 'fe80::2%eth0',
+      remotePort: 40000,
+      state: 'ESTABLISHED',
+    });
     expect(rows[2]).toMatchObject({ family: 'inet', localAddress: '127.0.0.53', localPort: 53 });
   });
 

@@ -14,22 +14,55 @@ const SOURCE = 'netstat -ibdn';
 
 export function zeroCounters(): InterfaceCounters {
   return {
-    rxBytes: 0, rxPackets: 0, rxErrors: 0, rxDropped: 0, rxFifo: 0, rxFrame: 0, rxCompressed: 0, rxMulticast: 0,
-    txBytes: 0, txPackets: 0, txErrors: 0, txDropped: 0, txFifo: 0, txCollisions: 0, txCarrier: 0, txCompressed: 0,
+    rxBytes: 0,
+    rxPackets: 0,
+    rxErrors: 0,
+    rxDropped: 0,
+    rxFifo: 0,
+    rxFrame: 0,
+    rxCompressed: 0,
+    rxMulticast: 0,
+    txBytes: 0,
+    txPackets: 0,
+    txErrors: 0,
+    txDropped: 0,
+    txFifo: 0,
+    txCollisions: 0,
+    txCarrier: 0,
+    txCompressed: 0,
   };
 }
 
 export function emptyInterface(name: string): NetInterface {
   return {
-    id: name, name, index: null, operState: 'unknown', carrier: null, mtu: null, mac: null, speedMbps: null,
-    duplex: null, type: null, flags: [], addresses: [], counters: zeroCounters(),
+    id: name,
+    name,
+    index: null,
+    operState: 'unknown',
+    carrier: null,
+    mtu: null,
+    mac: null,
+    speedMbps: null,
+    duplex: null,
+    type: null,
+    flags: [],
+    addresses: [],
+    counters: zeroCounters(),
   };
 }
 
 // BSD column names -> counter fields. `Drop` (macOS -d) counts output queue drops.
 const COUNTER_COLUMNS: Record<string, keyof InterfaceCounters> = {
-  ipkts: 'rxPackets', ierrs: 'rxErrors', idrop: 'rxDropped', ibytes: 'rxBytes',
-  opkts: 'txPackets', oerrs: 'txErrors', odrop: 'txDropped', obytes: 'txBytes', coll: 'txCollisions', drop: 'txDropped',
+  ipkts: 'rxPackets',
+  ierrs: 'rxErrors',
+  idrop: 'rxDropped',
+  ibytes: 'rxBytes',
+  opkts: 'txPackets',
+  oerrs: 'txErrors',
+  odrop: 'txDropped',
+  obytes: 'txBytes',
+  coll: 'txCollisions',
+  drop: 'txDropped',
 };
 
 const MAC = /^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/i;
@@ -42,7 +75,8 @@ function addressOf(network: string, address: string): InterfaceAddress | null {
   if (slash) prefixLength = Number(slash[1]);
   else if (family === 'inet' && /^\d{1,3}(\.\d{1,3}){0,3}$/.test(network)) prefixLength = network.split('.').length * 8;
   const bare = withoutZone(address);
-  const scope = family === 'inet6' && /^fe80/i.test(bare) ? 'link' : bare === '::1' || bare.startsWith('127.') ? 'host' : 'global';
+  const scope =
+    family === 'inet6' && /^fe80/i.test(bare) ? 'link' : bare === '::1' || bare.startsWith('127.') ? 'host' : 'global';
   return { family, address: bare, prefixLength, scope };
 }
 
@@ -75,7 +109,7 @@ export function parseBsdNetstatInterfaces(text: string, source = SOURCE): Datase
     const down = rawName.endsWith('*');
     const name = down ? rawName.slice(0, -1) : rawName;
     const network = t[2] ?? '';
-    const address = t.length === 4 + counterCount ? t[3] ?? '' : '';
+    const address = t.length === 4 + counterCount ? (t[3] ?? '') : '';
     let row = byName.get(name);
     if (!row) {
       row = emptyInterface(name);

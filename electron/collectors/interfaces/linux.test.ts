@@ -2,7 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/fixtures/linux/fixture.js';
 import type { NetInterface } from '../../../shared/types.js';
-import { LinuxInterfacesCollector, interfaceFlagNames, parseIfInet6, parseIpJsonAddresses, parseProcNetDev } from './linux.js';
+import {
+  LinuxInterfacesCollector,
+  interfaceFlagNames,
+  parseIfInet6,
+  parseIpJsonAddresses,
+  parseProcNetDev,
+} from './linux.js';
 
 describe('interface parsers on real captures', () => {
   it('splits names glued to the first number (old kernels) and keeps 64-bit counters', () => {
@@ -10,16 +16,27 @@ describe('interface parsers on real captures', () => {
     expect(diagnostics.skipped).toBe(0);
     expect(rows.map((r) => r.name)).toEqual(['lo', 'eth0', 'eth1', 'sit0']);
     expect(rows[0]?.counters).toMatchObject({ rxBytes: 38547981, rxPackets: 5779, txBytes: 38547981 });
-    expect(rows[1]?.counters).toMatchObject({ rxBytes: 8144002186412, rxPackets: 10129721832, rxMulticast: 4632261, txBytes: 14148537267133, txPackets: 11634529610 });
+    expect(rows[1]?.counters).toMatchObject({
+      rxBytes: 8144002186412,
+      rxPackets: 10129721832,
+      rxMulticast: 4632261,
+      txBytes: 14148537267133,
+      txPackets: 11634529610,
+    });
     expect(rows[1]?.counters.rxBytes).toBeGreaterThan(2 ** 32);
     expect(rows[1]).toMatchObject({ id: 'eth0', operState: 'unknown', mtu: null, flags: [], addresses: [] });
   });
 
   it('reads a long name touching the colon (docker veth)', () => {
     const { rows } = parseProcNetDev(fixture('proc-net-dev.procfs-docker.txt'));
-    expect(rows[0]).toMatchObject({ name: 'vethf345468', counters: expect.objectContaining({ rxBytes: 648, txPackets: 5 }) });
+    expect(rows[0]).toMatchObject({
+      name: 'vethf345468',
+      counters: expect.objectContaining({ rxBytes: 648, txPackets: 5 }),
+    });
     expect(rows.map((r) => r.name)).toEqual(['vethf345468', 'lo', 'docker0', 'eth0']);
-    expect(parseProcNetDev(fixture('proc-net-dev.jc.txt')).rows.find((r) => r.name === 'ens33')?.counters.rxBytes).toBe(60600053);
+    expect(parseProcNetDev(fixture('proc-net-dev.jc.txt')).rows.find((r) => r.name === 'ens33')?.counters.rxBytes).toBe(
+      60600053,
+    );
   });
 
   it('skips a truncated line and counts it', () => {
@@ -42,7 +59,13 @@ describe('interface parsers on real captures', () => {
   });
 });
 
-type IpLink = { ifname: string; mtu: number; address?: string; operstate: string; stats64: { rx: Record<string, number>; tx: Record<string, number> } };
+type IpLink = {
+  ifname: string;
+  mtu: number;
+  address?: string;
+  operstate: string;
+  stats64: { rx: Record<string, number>; tx: Record<string, number> };
+};
 
 describe.skipIf(process.platform !== 'linux')('LinuxInterfacesCollector against ip -j -s link', () => {
   it('agrees on names, MTU, MAC and every counter within the traffic between the reads', async () => {
@@ -52,9 +75,17 @@ describe.skipIf(process.platform !== 'linux')('LinuxInterfacesCollector against 
     const after = new Map((await collector.read()).rows.map((r) => [r.name, r]));
     expect([...before.keys()].sort()).toEqual(links.map((l) => l.ifname).sort());
     const pairs: [string, keyof NetInterface['counters']][] = [
-      ['rx.bytes', 'rxBytes'], ['rx.packets', 'rxPackets'], ['rx.errors', 'rxErrors'], ['rx.dropped', 'rxDropped'],
-      ['rx.multicast', 'rxMulticast'], ['tx.bytes', 'txBytes'], ['tx.packets', 'txPackets'], ['tx.errors', 'txErrors'],
-      ['tx.dropped', 'txDropped'], ['tx.carrier_errors', 'txCarrier'], ['tx.collisions', 'txCollisions'],
+      ['rx.bytes', 'rxBytes'],
+      ['rx.packets', 'rxPackets'],
+      ['rx.errors', 'rxErrors'],
+      ['rx.dropped', 'rxDropped'],
+      ['rx.multicast', 'rxMulticast'],
+      ['tx.bytes', 'txBytes'],
+      ['tx.packets', 'txPackets'],
+      ['tx.errors', 'txErrors'],
+      ['tx.dropped', 'txDropped'],
+      ['tx.carrier_errors', 'txCarrier'],
+      ['tx.collisions', 'txCollisions'],
     ];
     for (const link of links) {
       const a = before.get(link.ifname);
@@ -82,6 +113,7 @@ describe('parseIpJsonAddresses', () => {
     expect(byName.get('lo')).toContainEqual({ family: 'inet', address: '127.0.0.1', prefixLength: 8, scope: 'host' });
   });
   it('gives nothing, not an exception, for what is not its JSON', () => {
-    for (const bad of ['', 'not json', '{}', '[{"ifname":1}]', '[null]']) expect(parseIpJsonAddresses(bad).size).toBe(0);
+    for (const bad of ['', 'not json', '{}', '[{"ifname":1}]', '[null]'])
+      expect(parseIpJsonAddresses(bad).size).toBe(0);
   });
 });

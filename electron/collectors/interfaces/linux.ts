@@ -4,31 +4,74 @@ import { execFile } from 'node:child_process';
 import { lookup } from '../lookup.js';
 import os from 'node:os';
 import type { Collector } from '../collector.js';
-import type { DatasetResult, Diagnostics, InterfaceAddress, InterfaceCounters, NetInterface } from '../../../shared/types.js';
+import type {
+  DatasetResult,
+  Diagnostics,
+  InterfaceAddress,
+  InterfaceCounters,
+  NetInterface,
+} from '../../../shared/types.js';
 import { emptyDiagnostics, noteInexactCounter, mergeDiagnostics, recordSkip } from '../../../shared/types.js';
 import { decodeNetworkIPv6 } from '../linux/addresses.js';
 import { readProcText, readSysAttr } from '../linux/proc-files.js';
 
 const RX_NAMES: Record<string, keyof InterfaceCounters> = {
-  bytes: 'rxBytes', packets: 'rxPackets', errs: 'rxErrors', drop: 'rxDropped',
-  fifo: 'rxFifo', frame: 'rxFrame', compressed: 'rxCompressed', multicast: 'rxMulticast',
+  bytes: 'rxBytes',
+  packets: 'rxPackets',
+  errs: 'rxErrors',
+  drop: 'rxDropped',
+  fifo: 'rxFifo',
+  frame: 'rxFrame',
+  compressed: 'rxCompressed',
+  multicast: 'rxMulticast',
 };
 const TX_NAMES: Record<string, keyof InterfaceCounters> = {
-  bytes: 'txBytes', packets: 'txPackets', errs: 'txErrors', drop: 'txDropped',
-  fifo: 'txFifo', colls: 'txCollisions', carrier: 'txCarrier', compressed: 'txCompressed',
+  bytes: 'txBytes',
+  packets: 'txPackets',
+  errs: 'txErrors',
+  drop: 'txDropped',
+  fifo: 'txFifo',
+  colls: 'txCollisions',
+  carrier: 'txCarrier',
+  compressed: 'txCompressed',
 };
 
 export function zeroCounters(): InterfaceCounters {
   return {
-    rxBytes: 0, rxPackets: 0, rxErrors: 0, rxDropped: 0, rxFifo: 0, rxFrame: 0, rxCompressed: 0, rxMulticast: 0,
-    txBytes: 0, txPackets: 0, txErrors: 0, txDropped: 0, txFifo: 0, txCollisions: 0, txCarrier: 0, txCompressed: 0,
+    rxBytes: 0,
+    rxPackets: 0,
+    rxErrors: 0,
+    rxDropped: 0,
+    rxFifo: 0,
+    rxFrame: 0,
+    rxCompressed: 0,
+    rxMulticast: 0,
+    txBytes: 0,
+    txPackets: 0,
+    txErrors: 0,
+    txDropped: 0,
+    txFifo: 0,
+    txCollisions: 0,
+    txCarrier: 0,
+    txCompressed: 0,
   };
 }
 
 function blankInterface(name: string, counters: InterfaceCounters): NetInterface {
   return {
-    id: name, name, index: null, operState: 'unknown', carrier: null, mtu: null, mac: null, speedMbps: null,
-    duplex: null, type: null, flags: [], addresses: [], counters,
+    id: name,
+    name,
+    index: null,
+    operState: 'unknown',
+    carrier: null,
+    mtu: null,
+    mac: null,
+    speedMbps: null,
+    duplex: null,
+    type: null,
+    flags: [],
+    addresses: [],
+    counters,
   };
 }
 
@@ -51,8 +94,14 @@ export function parseProcNetDev(text: string): DatasetResult<NetInterface> {
       // A header line: the first says "Receive | Transmit", the second names the columns.
       const parts = line.split('|');
       if (parts.length >= 3 && /bytes/.test(parts[1] ?? '')) {
-        const rx = (parts[1] ?? '').trim().split(/\s+/).map((n) => lookup(RX_NAMES, n));
-        const tx = (parts[2] ?? '').trim().split(/\s+/).map((n) => lookup(TX_NAMES, n));
+        const rx = (parts[1] ?? '')
+          .trim()
+          .split(/\s+/)
+          .map((n) => lookup(RX_NAMES, n));
+        const tx = (parts[2] ?? '')
+          .trim()
+          .split(/\s+/)
+          .map((n) => lookup(TX_NAMES, n));
         if (rx.some((n) => n === undefined) || tx.some((n) => n === undefined)) {
           recordSkip(diagnostics, source, line, 'unknown counter name in header');
           order = null;
@@ -67,7 +116,10 @@ export function parseProcNetDev(text: string): DatasetResult<NetInterface> {
       continue;
     }
     const name = colon > 0 ? line.slice(0, colon).trim() : '';
-    const values = line.slice(colon + 1).trim().split(/\s+/);
+    const values = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
     if (!name || /\s/.test(name) || values.length !== order.length) {
       recordSkip(diagnostics, source, line, 'malformed interface line');
       continue;
@@ -110,21 +162,53 @@ export function parseIfInet6(text: string): DatasetResult<InterfaceAddress & { i
       recordSkip(diagnostics, '/proc/net/if_inet6', line, 'malformed address line');
       continue;
     }
-    rows.push({ iface: dev, family: 'inet6', address, prefixLength, scope: IF_INET6_SCOPES[scopeValue & 0xf0] ?? null });
+    rows.push({
+      iface: dev,
+      family: 'inet6',
+      address,
+      prefixLength,
+      scope: IF_INET6_SCOPES[scopeValue & 0xf0] ?? null,
+    });
   }
   return { rows, diagnostics };
 }
 
 /** ARPHRD_* names for the common link types (include/uapi/linux/if_arp.h). */
 const ARPHRD: Record<number, string> = {
-  1: 'ether', 24: 'ieee1394', 32: 'infiniband', 256: 'slip', 512: 'ppp', 768: 'ipip', 769: 'ip6tnl', 772: 'loopback',
-  776: 'sit', 778: 'gre', 801: 'ieee80211', 803: 'ieee80211_radiotap', 823: 'ip6gre', 65534: 'none',
+  1: 'ether',
+  24: 'ieee1394',
+  32: 'infiniband',
+  256: 'slip',
+  512: 'ppp',
+  768: 'ipip',
+  769: 'ip6tnl',
+  772: 'loopback',
+  776: 'sit',
+  778: 'gre',
+  801: 'ieee80211',
+  803: 'ieee80211_radiotap',
+  823: 'ip6gre',
+  65534: 'none',
 };
 
 /** IFF_* bits in /sys/class/net/<if>/flags, by bit position (include/uapi/linux/if.h). */
 const IFF_NAMES = [
-  'UP', 'BROADCAST', 'DEBUG', 'LOOPBACK', 'POINTOPOINT', 'NOTRAILERS', 'RUNNING', 'NOARP', 'PROMISC', 'ALLMULTI',
-  'MASTER', 'SLAVE', 'MULTICAST', 'PORTSEL', 'AUTOMEDIA', 'DYNAMIC',
+  'UP',
+  'BROADCAST',
+  'DEBUG',
+  'LOOPBACK',
+  'POINTOPOINT',
+  'NOTRAILERS',
+  'RUNNING',
+  'NOARP',
+  'PROMISC',
+  'ALLMULTI',
+  'MASTER',
+  'SLAVE',
+  'MULTICAST',
+  'PORTSEL',
+  'AUTOMEDIA',
+  'DYNAMIC',
 ];
 
 const IFF_UP = 0x1;
@@ -201,8 +285,11 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
     if (names.length === 0) return new Map();
     if (cached && cached.key === key && Date.now() - cached.at < DOWN_ADDRESSES_REUSE_MS) return cached.byName;
     const byName = await new Promise<Map<string, InterfaceAddress[]>>((resolve) => {
-      execFile('ip', ['-j', '-4', 'addr', 'show'], { timeout: 5000, env: { ...process.env, LC_ALL: 'C' } }, (err, stdout) =>
-        resolve(err ? new Map() : parseIpJsonAddresses(stdout)),
+      execFile(
+        'ip',
+        ['-j', '-4', 'addr', 'show'],
+        { timeout: 5000, env: { ...process.env, LC_ALL: 'C' } },
+        (err, stdout) => resolve(err ? new Map() : parseIpJsonAddresses(stdout)),
       );
     });
     this.downAddresses = { key, at: Date.now(), byName };
@@ -231,7 +318,9 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
       diagnostics.missing.push({ source: 'getifaddrs', reason: err instanceof Error ? err.message : String(err) });
     }
     await Promise.all(parsed.rows.map((row) => this.fillFromSysfs(row)));
-    const notRunning = parsed.rows.filter((r) => !(r.flags.includes('UP') && r.flags.includes('RUNNING'))).map((r) => r.name);
+    const notRunning = parsed.rows
+      .filter((r) => !(r.flags.includes('UP') && r.flags.includes('RUNNING')))
+      .map((r) => r.name);
     const downV4 = await this.addressesOfDown(notRunning);
     for (const row of parsed.rows) {
       row.addresses.push(...(downV4.get(row.name) ?? []));
@@ -241,11 +330,17 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
         for (const info of infos ?? []) {
           if (info.family !== 'IPv4') continue;
           const prefix = info.cidr ? Number(info.cidr.split('/')[1]) : null;
-          row.addresses.push({ family: 'inet', address: info.address, prefixLength: prefix, scope: ipv4Scope(info.address) });
+          row.addresses.push({
+            family: 'inet',
+            address: info.address,
+            prefixLength: prefix,
+            scope: ipv4Scope(info.address),
+          });
         }
       }
       for (const a of v6?.rows ?? []) {
-        if (a.iface === row.name) row.addresses.push({ family: a.family, address: a.address, prefixLength: a.prefixLength, scope: a.scope });
+        if (a.iface === row.name)
+          row.addresses.push({ family: a.family, address: a.address, prefixLength: a.prefixLength, scope: a.scope });
       }
       // An interface whose flags were unreadable is asked of both sources: list each address once.
       addAddresses(row, []);
@@ -262,10 +357,23 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
 }
 
 /** The sysfs attributes of an interface that its row is made of (/sys/class/net/<if>/<attribute>). */
-export const SYSFS_ATTRIBUTES = ['operstate', 'carrier', 'mtu', 'address', 'speed', 'duplex', 'type', 'flags', 'ifindex'] as const;
+export const SYSFS_ATTRIBUTES = [
+  'operstate',
+  'carrier',
+  'mtu',
+  'address',
+  'speed',
+  'duplex',
+  'type',
+  'flags',
+  'ifindex',
+] as const;
 
 /** Sets a row's link facts from its sysfs attributes as `attr` gives them (null: unreadable). */
-export function applySysfsAttributes(row: NetInterface, attr: (name: (typeof SYSFS_ATTRIBUTES)[number]) => string | null): void {
+export function applySysfsAttributes(
+  row: NetInterface,
+  attr: (name: (typeof SYSFS_ATTRIBUTES)[number]) => string | null,
+): void {
   const [operstate, carrier, mtu, address, speed, duplex, type, flags, ifindex] = SYSFS_ATTRIBUTES.map(attr);
   const int = (s: string | null | undefined) => (s != null && /^-?\d+$/.test(s) ? Number(s) : null);
   if (operstate) row.operState = operstate;

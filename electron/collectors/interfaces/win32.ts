@@ -23,7 +23,15 @@ function n(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
 
-const OPER: Record<string, string> = { Up: 'up', Disconnected: 'down', Disabled: 'down', NotPresent: 'notpresent', Testing: 'testing', Dormant: 'dormant', LowerLayerDown: 'lowerlayerdown' };
+const OPER: Record<string, string> = {
+  Up: 'up',
+  Disconnected: 'down',
+  Disabled: 'down',
+  NotPresent: 'notpresent',
+  Testing: 'testing',
+  Dormant: 'dormant',
+  LowerLayerDown: 'lowerlayerdown',
+};
 
 export function parsePowerShellInterfaces(value: unknown): DatasetResult<NetInterface> {
   const d = emptyDiagnostics();
@@ -66,7 +74,9 @@ export function parsePowerShellInterfaces(value: unknown): DatasetResult<NetInte
     if (!row || address === '') continue;
     const family = address.includes(':') ? 'inet6' : 'inet';
     row.addresses.push({
-      family, address, prefixLength: typeof ip.l === 'number' ? ip.l : null,
+      family,
+      address,
+      prefixLength: typeof ip.l === 'number' ? ip.l : null,
       scope: /^fe80/i.test(address) || address.startsWith('169.254.') ? 'link' : 'global',
     });
   }

@@ -85,7 +85,12 @@ describe('Linux parsers under mutated real input', () => {
           expect(r.diagnostics.skipped).toBeGreaterThanOrEqual(0);
           // Nothing is invented: never more rows plus skips than there are lines (routes via JSON and
           // multipath aside, where one line holds many rows).
-          if (prefix !== 'ip-j-route.' && !prefix.startsWith('proc-net-snmp') && !prefix.startsWith('proc-net-netstat') && !prefix.startsWith('proc-net-sockstat')) {
+          if (
+            prefix !== 'ip-j-route.' &&
+            !prefix.startsWith('proc-net-snmp') &&
+            !prefix.startsWith('proc-net-netstat') &&
+            !prefix.startsWith('proc-net-sockstat')
+          ) {
             expect(r.rows.length).toBeLessThanOrEqual(lines);
           }
         }),

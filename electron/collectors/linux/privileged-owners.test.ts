@@ -17,7 +17,12 @@ function source(held: Map<number, typeof sshd>) {
       asked.push([...inodes]);
       if (!up) return null;
       const processes = [...new Set(inodes.flatMap((i) => (held.has(i) ? [held.get(i)!] : [])))].map((p) => ({ ...p }));
-      return { processes, owners: inodes.filter((i) => held.has(i)).map((i) => [i, [processes.findIndex((p) => p.pid === held.get(i)!.pid)]]) };
+      return {
+        processes,
+        owners: inodes
+          .filter((i) => held.has(i))
+          .map((i) => [i, [processes.findIndex((p) => p.pid === held.get(i)!.pid)]]),
+      };
     },
   };
   return s;
@@ -25,7 +30,12 @@ function source(held: Map<number, typeof sshd>) {
 
 describe('PrivilegedOwnerCache', () => {
   it('asks about new sockets only, and about all of them again after the refresh interval', async () => {
-    const src = source(new Map([[10, sshd], [11, sshd]]));
+    const src = source(
+      new Map([
+        [10, sshd],
+        [11, sshd],
+      ]),
+    );
     const cache = new PrivilegedOwnerCache(src, 10_000);
     const first = await cache.lookup([10, 11, 12, 10], 0);
     expect(first?.get(10)?.[0]?.name).toBe('sshd');

@@ -35,7 +35,9 @@ export class PrivilegedOwnerCache {
       this.owners = new Map();
       this.refreshedAt = now;
     }
-    const found = new Map(answer.owners.map(([inode, indices]) => [inode, indices.map((i) => answer.processes[i]!)] as const));
+    const found = new Map(
+      answer.owners.map(([inode, indices]) => [inode, indices.map((i) => answer.processes[i]!)] as const),
+    );
     for (const inode of ask) {
       const next = found.get(inode) ?? NO_PROCESSES;
       const prev = previous.get(inode);

@@ -67,13 +67,19 @@ export interface ProcSource<Row> {
 }
 
 /** Reads several /proc/net files at once and concatenates their parsed rows; missing files are listed. */
-export async function readProcNetSources<Row>(procRoot: string, sources: readonly ProcSource<Row>[]): Promise<DatasetResult<Row>> {
+export async function readProcNetSources<Row>(
+  procRoot: string,
+  sources: readonly ProcSource<Row>[],
+): Promise<DatasetResult<Row>> {
   const texts = await Promise.all(sources.map((s) => readProcText(`${procRoot}/net/${s.file}`)));
   return parseProcNetSources(sources, (_file, i) => texts[i]!);
 }
 
 /** The same from texts already read (here, or on a remote host): `text(file, index)` gives each source's. */
-export function parseProcNetSources<Row>(sources: readonly ProcSource<Row>[], text: (file: string, index: number) => ReadOutcome): DatasetResult<Row> {
+export function parseProcNetSources<Row>(
+  sources: readonly ProcSource<Row>[],
+  text: (file: string, index: number) => ReadOutcome,
+): DatasetResult<Row> {
   const diagnostics = emptyDiagnostics();
   const rows: Row[] = [];
   sources.forEach((s, i) => {

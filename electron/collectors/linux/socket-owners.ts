@@ -58,7 +58,14 @@ export interface OwnerStats {
 }
 
 function sameProcess(a: ProcessInfo, b: ProcessInfo): boolean {
-  return a.pid === b.pid && a.name === b.name && a.cmdline === b.cmdline && a.exe === b.exe && a.user === b.user && a.startTime === b.startTime;
+  return (
+    a.pid === b.pid &&
+    a.name === b.name &&
+    a.cmdline === b.cmdline &&
+    a.exe === b.exe &&
+    a.user === b.user &&
+    a.startTime === b.startTime
+  );
 }
 
 function code(err: unknown): string {
@@ -117,10 +124,13 @@ export class SocketOwners {
     if (unknown.length > 0) {
       for (const [pid, entry] of this.pids) {
         if (entry.walkedTick === tick) continue;
-        if (this.lostSocket(entry, tick) || (entry.inodes.length === 0 && this.fdCountChanged(pid, entry))) this.walk(pid);
+        if (this.lostSocket(entry, tick) || (entry.inodes.length === 0 && this.fdCountChanged(pid, entry)))
+          this.walk(pid);
       }
       unknown = this.stillUnknown(unknown);
-      const interval = this.fdCountsWork ? this.fullScanIntervalMs : Math.min(this.fullScanIntervalMs, FULL_SCAN_WITHOUT_FD_COUNTS_MS);
+      const interval = this.fdCountsWork
+        ? this.fullScanIntervalMs
+        : Math.min(this.fullScanIntervalMs, FULL_SCAN_WITHOUT_FD_COUNTS_MS);
       if (unknown.length > 0 && now - this.lastFullScan >= interval) {
         this.fullScan(listing, now);
         unknown = this.stillUnknown(unknown);
@@ -305,7 +315,11 @@ export class SocketOwners {
     const old = this.pids.get(pid);
     if (old?.denied) this.stats.deniedPids--;
     const now = new Set(unique);
-    if (old) this.detachInodes(pid, old.inodes.filter((inode) => !now.has(inode)));
+    if (old)
+      this.detachInodes(
+        pid,
+        old.inodes.filter((inode) => !now.has(inode)),
+      );
     const before = new Set(old?.inodes);
     for (const inode of unique) {
       if (before.has(inode) && this.owners.get(inode)?.pids.includes(pid)) continue;

@@ -27,7 +27,12 @@ export function parseNetstatGroups(text: string, source = SOURCE): DatasetResult
     if (/^Group\s/i.test(line)) continue;
     const t = line.split(/\s+/);
     if (!family || t.length < 3) {
-      recordSkip(d, source, raw, family ? 'expected group, link-layer address and interface' : 'line before any section');
+      recordSkip(
+        d,
+        source,
+        raw,
+        family ? 'expected group, link-layer address and interface' : 'line before any section',
+      );
       continue;
     }
     const group = withoutZone(t[0] ?? '');

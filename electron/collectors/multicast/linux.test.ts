@@ -7,7 +7,14 @@ describe('multicast parsers on real captures', () => {
   it('reads IGMP groups under their device line, host-order hex', () => {
     const { rows, diagnostics } = parseIgmp(fixture('proc-net-igmp.rhel-5.3.txt'), true);
     expect(diagnostics.skipped).toBe(0);
-    expect(rows[0]).toEqual({ id: 'lo|inet|224.0.0.1', iface: 'lo', ifindex: 1, family: 'inet', group: '224.0.0.1', users: 1 });
+    expect(rows[0]).toEqual({
+      id: 'lo|inet|224.0.0.1',
+      iface: 'lo',
+      ifindex: 1,
+      family: 'inet',
+      group: '224.0.0.1',
+      users: 1,
+    });
     expect(rows.find((r) => r.group === '224.0.0.251')).toMatchObject({ iface: 'eth0', ifindex: 2 });
     expect(parseIgmp(fixture('proc-net-igmp.jc.txt'), true).diagnostics.skipped).toBe(0);
   });
@@ -15,14 +22,25 @@ describe('multicast parsers on real captures', () => {
   it('reads MLD groups in network order', () => {
     const { rows } = parseIgmp6(fixture('proc-net-igmp6.jc.txt'));
     expect(rows.map((r) => `${r.iface} ${r.group} ${r.users}`)).toEqual([
-      'lo ff02::1 1', 'lo ff01::1 1', 'ens33 ff02::1:ffa4:e315 1', 'ens33 ff02::1 2', 'ens33 ff01::1 1',
+      'lo ff02::1 1',
+      'lo ff01::1 1',
+      'ens33 ff02::1:ffa4:e315 1',
+      'ens33 ff02::1 2',
+      'ens33 ff01::1 1',
     ]);
     expect(parseIgmp6(fixture('proc-net-igmp6.rhel-5.3.txt')).diagnostics.skipped).toBe(0);
   });
 
   it('reads link-layer groups as MAC addresses', () => {
     const { rows } = parseDevMcast(fixture('proc-net-dev_mcast.jc.txt'));
-    expect(rows[1]).toEqual({ id: 'ens33|link|01:00:5e:00:00:01', iface: 'ens33', ifindex: 2, family: 'link', group: '01:00:5e:00:00:01', users: 1 });
+    expect(rows[1]).toEqual({
+      id: 'ens33|link|01:00:5e:00:00:01',
+      iface: 'ens33',
+      ifindex: 2,
+      family: 'link',
+      group: '01:00:5e:00:00:01',
+      users: 1,
+    });
     expect(parseDevMcast(fixture('proc-net-dev_mcast.rhel-5.3.txt')).diagnostics.skipped).toBe(0);
   });
 
@@ -36,7 +54,10 @@ describe('multicast parsers on real captures', () => {
 describe.skipIf(process.platform !== 'linux')('LinuxMulticastCollector on this machine', () => {
   it('lists the IP groups netstat -g lists', async () => {
     const { rows } = await new LinuxMulticastCollector().read();
-    const ours = rows.filter((r) => r.family !== 'link').map((r) => `${r.iface} ${r.group}`).sort();
+    const ours = rows
+      .filter((r) => r.family !== 'link')
+      .map((r) => `${r.iface} ${r.group}`)
+      .sort();
     const netstat = execFileSync('netstat', ['-gn'], { encoding: 'utf8' })
       .split('\n')
       .map((l) => l.trim().split(/\s+/))

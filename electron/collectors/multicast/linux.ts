@@ -7,7 +7,13 @@ import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { HOST_LITTLE_ENDIAN, decodeHostOrderIPv4, decodeNetworkIPv6 } from '../linux/addresses.js';
 import { readProcNetSources, type ProcSource } from '../linux/proc-files.js';
 
-function group(iface: string, ifindex: number | null, family: MulticastGroup['family'], address: string, users: number | null): MulticastGroup {
+function group(
+  iface: string,
+  ifindex: number | null,
+  family: MulticastGroup['family'],
+  address: string,
+  users: number | null,
+): MulticastGroup {
   return { id: `${iface}|${family}|${address}`, iface, ifindex, family, group: address, users };
 }
 
@@ -64,7 +70,15 @@ export function parseDevMcast(text: string): DatasetResult<MulticastGroup> {
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     const [index, dev, refs, , hex] = line.trim().split(/\s+/);
-    if (!index || !/^\d+$/.test(index) || !dev || !refs || !/^\d+$/.test(refs) || !hex || !/^([0-9a-fA-F]{2})+$/.test(hex)) {
+    if (
+      !index ||
+      !/^\d+$/.test(index) ||
+      !dev ||
+      !refs ||
+      !/^\d+$/.test(refs) ||
+      !hex ||
+      !/^([0-9a-fA-F]{2})+$/.test(hex)
+    ) {
       recordSkip(diagnostics, '/proc/net/dev_mcast', line, 'malformed group line');
       continue;
     }

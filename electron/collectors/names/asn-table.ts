@@ -27,7 +27,12 @@ export class AsnTable {
   constructor(buf: Buffer) {
     if (buf.length < 24 || buf.toString('latin1', 0, 8) !== MAGIC) throw new Error('not a NetLens AS table (asn.bin)');
     // One aligned copy of the numeric part: typed arrays need 4-byte alignment, a Buffer may not have it.
-    const [v4, v6, as, nameBytes] = [buf.readUInt32LE(8), buf.readUInt32LE(12), buf.readUInt32LE(16), buf.readUInt32LE(20)];
+    const [v4, v6, as, nameBytes] = [
+      buf.readUInt32LE(8),
+      buf.readUInt32LE(12),
+      buf.readUInt32LE(16),
+      buf.readUInt32LE(20),
+    ];
     const words = v4 * 3 + v6 * 5 + as * 2 + 1;
     if (buf.length !== 24 + words * 4 + nameBytes) throw new Error('the AS table (asn.bin) is truncated or corrupt');
     const all = new Uint32Array(words);

@@ -2,7 +2,13 @@
 // entry for each port with a service name, an address entry for each remote address. Entries that did not
 // change keep their object, so the monitor's diff of the names table costs an identity check per entry.
 import { hasRemoteAddress, serviceProto } from '../../../shared/names.js';
-import { emptyDiagnostics, mergeDiagnostics, type Connection, type Diagnostics, type NameEntry } from '../../../shared/types.js';
+import {
+  emptyDiagnostics,
+  mergeDiagnostics,
+  type Connection,
+  type Diagnostics,
+  type NameEntry,
+} from '../../../shared/types.js';
 import { Places } from './places.js';
 import { loadServices, type ServiceTable } from './services.js';
 

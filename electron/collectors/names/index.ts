@@ -20,7 +20,10 @@ export class NamesCollector implements Collector<NameEntry> {
   configure(settings: { resolve: boolean; dnsServer: string | null }): void {
     const hosts = this.book.hosts;
     if (!(hosts instanceof HostResolver)) return;
-    hosts.configure({ enabled: settings.resolve, server: settings.dnsServer === null ? this.defaultServer : parseDnsServer(settings.dnsServer) });
+    hosts.configure({
+      enabled: settings.resolve,
+      server: settings.dnsServer === null ? this.defaultServer : parseDnsServer(settings.dnsServer),
+    });
   }
 
   private defaultServer: DnsServer | null = null;
@@ -34,15 +37,17 @@ export class NamesCollector implements Collector<NameEntry> {
 
   /** A connections read has started: the next names read waits for it and describes its rows. */
   follow(read: Promise<DatasetResult<Connection>>): void {
-    const p: Promise<void> = read.then(
-      (r) => {
-        this.rows = r.rows;
-      },
-      // The connections dataset reports its own failure; names keep describing the last good read.
-      () => {},
-    ).finally(() => {
-      if (this.pending === p) this.pending = null;
-    });
+    const p: Promise<void> = read
+      .then(
+        (r) => {
+          this.rows = r.rows;
+        },
+        // The connections dataset reports its own failure; names keep describing the last good read.
+        () => {},
+      )
+      .finally(() => {
+        if (this.pending === p) this.pending = null;
+      });
     this.pending = p;
   }
 

@@ -81,7 +81,9 @@ export class Places {
         return make(readFileSync(path));
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        this.problems.push(`places: ${path} ${code === 'ENOENT' ? 'is missing (build with npm run build)' : `could not be read: ${err instanceof Error ? err.message : String(err)}`}`);
+        this.problems.push(
+          `places: ${path} ${code === 'ENOENT' ? 'is missing (build with npm run build)' : `could not be read: ${err instanceof Error ? err.message : String(err)}`}`,
+        );
         return null;
       }
     };

@@ -14,11 +14,20 @@ import { cleanHostName, HostResolver, parseHostsFile, reverseName } from './reso
 import { bundledServices } from './services.js';
 import { createInThreadMonitor } from '../../monitor/monitor.js';
 import { SyntheticConnections, syntheticCollectors } from '../../monitor/testing/synthetic.js';
-import { ptrName, startCountingResponder, startDnsmasq, startSilentServer, type RunningDnsmasq } from './testing/dns-servers.js';
+import {
+  ptrName,
+  startCountingResponder,
+  startDnsmasq,
+  startSilentServer,
+  type RunningDnsmasq,
+} from './testing/dns-servers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'names-resolver-'));
 const hostsFile = join(tmp, 'hosts');
-writeFileSync(hostsFile, '# test hosts\n127.0.0.1\tlocalhost.names.test localhost\n::1 ip6-localhost\n10.9.9.9 filed.names.test\nbad line\n127.0.0.7 \u202eevil\n');
+writeFileSync(
+  hostsFile,
+  '# test hosts\n127.0.0.1\tlocalhost.names.test localhost\n::1 ip6-localhost\n10.9.9.9 filed.names.test\nbad line\n127.0.0.7 \u202eevil\n',
+);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const server = (text: string) => parseDnsServer(text)!;
@@ -31,14 +40,25 @@ describe('host names from files and answers', () => {
   it('keeps only names DNS can hold', () => {
     expect(cleanHostName('dns.google.')).toBe('dns.google');
     expect(cleanHostName('a_b-c.example')).toBe('a_b-c.example');
-    for (const bad of ['', '.', 'has space.example', 'evil\u202e.example', 'x'.repeat(64) + '.example', 'a..b', `${'a.'.repeat(130)}b`]) expect(cleanHostName(bad), bad).toBeNull();
+    for (const bad of [
+      '',
+      '.',
+      'has space.example',
+      'evil\u202e.example',
+      'x'.repeat(64) + '.example',
+      'a..b',
+      `${'a.'.repeat(130)}b`,
+    ])
+      expect(cleanHostName(bad), bad).toBeNull();
   });
 
   it('asks for the PTR names of IPv4, IPv4-mapped and IPv6 addresses', () => {
     expect(reverseName('192.0.2.10')).toBe('10.2.0.192.in-addr.arpa');
     expect(reverseName('::ffff:192.0.2.10')).toBe('10.2.0.192.in-addr.arpa');
     expect(reverseName('2001:db8::1')).toBe('1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa');
-    expect(reverseName('fe80::1%eth0')).toBe('1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.e.f.ip6.arpa');
+    expect(reverseName('fe80::1%eth0')).toBe(
+      '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.e.f.ip6.arpa',
+    );
   });
 
   it('parses a hosts file: first name per address, whatever its spelling', () => {
@@ -75,7 +95,13 @@ describe('reverse DNS against dnsmasq', () => {
 
   it('asks again once an answer or a failure has expired, and forgets what another server said', async () => {
     let now = 1_000_000;
-    const r = new HostResolver({ enabled: true, server: server(dnsmasq.server), answerTtlMs: 1000, failureTtlMs: 500, now: () => now });
+    const r = new HostResolver({
+      enabled: true,
+      server: server(dnsmasq.server),
+      answerTtlMs: 1000,
+      failureTtlMs: 500,
+      now: () => now,
+    });
     r.host('127.0.0.2');
     r.host('127.0.0.9');
     await r.settle();
@@ -102,7 +128,10 @@ describe('reverse DNS against dnsmasq', () => {
     expect(first.diagnostics.notes.join('\n')).toMatch(/reverse DNS asked of 127\.0\.0\.1:\d+ for every address/);
     await r.settle();
     const second = await names.read();
-    expect(Object.fromEntries(second.rows.filter((e) => e.service === null).map((e) => [e.id, e.host]))).toEqual({ '127.0.0.2': 'peer.names.test', '127.0.0.3': 'web.names.test' });
+    expect(Object.fromEntries(second.rows.filter((e) => e.service === null).map((e) => [e.id, e.host]))).toEqual({
+      '127.0.0.2': 'peer.names.test',
+      '127.0.0.3': 'web.names.test',
+    });
     r.configure({ enabled: false, server: server(dnsmasq.server) });
     const third = await names.read();
     expect(third.rows.filter((e) => e.service === null).map((e) => e.host)).toEqual([null, null]);
@@ -110,7 +139,7 @@ describe('reverse DNS against dnsmasq', () => {
   });
 });
 
-describe('the client\'s choice reaches the resolver through the monitor', () => {
+describe("the client's choice reaches the resolver through the monitor", () => {
   it('turns resolution on and off, and names a server or goes back to the one the process started with', async () => {
     const names = NamesCollector.withResolver({ server: server('127.0.0.1:9') });
     const collectors = { ...syntheticCollectors(new SyntheticConnections(5, 0)), names };
@@ -137,11 +166,17 @@ describe('reverse DNS with the system resolver', () => {
   it('answers loopback and link-local from the hosts file alone and sends other addresses to the DNS server', async () => {
     const silent = await startSilentServer();
     try {
-      const r = new HostResolver({ enabled: true, hostsPath: hostsFile, systemServers: [silent.server], timeoutMs: 200 });
+      const r = new HostResolver({
+        enabled: true,
+        hostsPath: hostsFile,
+        systemServers: [silent.server],
+        timeoutMs: 200,
+      });
       expect(r.host('127.0.0.1')).toBe('localhost.names.test');
       expect(r.host('::1')).toBe('ip6-localhost');
       expect(r.host('10.9.9.9')).toBe('filed.names.test');
-      for (const local of ['127.0.0.5', '127.0.0.7', 'fe80::1%lo', '169.254.1.1', '0.0.0.0', '::']) expect(r.host(local), local).toBeNull();
+      for (const local of ['127.0.0.5', '127.0.0.7', 'fe80::1%lo', '169.254.1.1', '0.0.0.0', '::'])
+        expect(r.host(local), local).toBeNull();
       expect(r.host('192.0.2.10')).toBeNull();
       await r.settle();
       expect(silent.asked).toEqual([ptrName('192.0.2.10')]);
@@ -178,7 +213,12 @@ describe('reverse DNS under a burst of 10,000 distinct addresses', () => {
   it('runs at most 8 queries at once, never asks one address twice at once, and keeps the cache bounded', async () => {
     const responder = await startCountingResponder(2);
     try {
-      const r = new HostResolver({ enabled: true, server: server(responder.server), maxEntries: 1000, maxQueue: 20_000 });
+      const r = new HostResolver({
+        enabled: true,
+        server: server(responder.server),
+        maxEntries: 1000,
+        maxQueue: 20_000,
+      });
       for (const a of addresses) r.host(a);
       for (const a of addresses) r.host(a); // a second tick before any answer: nothing is asked twice
       expect(r.stats.queued + r.stats.inFlight).toBe(10_000);

@@ -74,7 +74,8 @@ interface Cached {
 }
 
 export function hostsPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
-  if (platform === 'win32') return join(env.SystemRoot ?? env.windir ?? 'C:\\Windows', 'System32', 'drivers', 'etc', 'hosts');
+  if (platform === 'win32')
+    return join(env.SystemRoot ?? env.windir ?? 'C:\\Windows', 'System32', 'drivers', 'etc', 'hosts');
   return '/etc/hosts';
 }
 
@@ -120,7 +121,8 @@ export function reverseName(address: string): string | null {
 }
 
 export class HostResolver implements HostSource {
-  private readonly options: Required<Omit<ResolverOptions, 'server' | 'systemServers' | 'enabled'>> & Pick<ResolverOptions, 'systemServers'>;
+  private readonly options: Required<Omit<ResolverOptions, 'server' | 'systemServers' | 'enabled'>> &
+    Pick<ResolverOptions, 'systemServers'>;
   private server: DnsServer | null;
   private enabled: boolean;
   private resolver: dns.Resolver;
@@ -131,7 +133,19 @@ export class HostResolver implements HostSource {
   private generation = 0;
   private hosts: { map: Map<string, string>; mtimeMs: number; checked: number } | null = null;
   private idle: (() => void)[] = [];
-  readonly stats: ResolverStats = { queries: 0, answered: 0, failed: 0, timedOut: 0, fromHosts: 0, dropped: 0, inFlight: 0, maxInFlight: 0, queued: 0, maxQueued: 0, cached: 0 };
+  readonly stats: ResolverStats = {
+    queries: 0,
+    answered: 0,
+    failed: 0,
+    timedOut: 0,
+    fromHosts: 0,
+    dropped: 0,
+    inFlight: 0,
+    maxInFlight: 0,
+    queued: 0,
+    maxQueued: 0,
+    cached: 0,
+  };
 
   constructor(options: ResolverOptions = {}) {
     this.options = {
@@ -152,7 +166,11 @@ export class HostResolver implements HostSource {
 
   /** Turns resolution on or off and chooses the server; a new server forgets what the old one said. */
   configure(settings: { enabled: boolean; server: DnsServer | null }): void {
-    const serverChanged = (settings.server === null) !== (this.server === null) || (settings.server !== null && this.server !== null && formatDnsServer(settings.server) !== formatDnsServer(this.server));
+    const serverChanged =
+      (settings.server === null) !== (this.server === null) ||
+      (settings.server !== null &&
+        this.server !== null &&
+        formatDnsServer(settings.server) !== formatDnsServer(this.server));
     this.enabled = settings.enabled;
     if (serverChanged) {
       this.server = settings.server;
@@ -210,7 +228,9 @@ export class HostResolver implements HostSource {
     d.notes.push(this.describe());
     const s = this.stats;
     if (this.enabled && s.queries > 0) {
-      d.notes.push(`reverse DNS: ${s.queries} queries, ${s.answered} named, ${s.failed} without a name, ${s.timedOut} timed out, ${s.inFlight} running, ${s.queued} waiting${s.dropped ? `, ${s.dropped} deferred (queue full)` : ''}`);
+      d.notes.push(
+        `reverse DNS: ${s.queries} queries, ${s.answered} named, ${s.failed} without a name, ${s.timedOut} timed out, ${s.inFlight} running, ${s.queued} waiting${s.dropped ? `, ${s.dropped} deferred (queue full)` : ''}`,
+      );
     }
     return d;
   }

@@ -40,16 +40,26 @@ export function parseServices(text: string, source = 'services'): ServiceTable {
 }
 
 export function bundledServices(): ServiceTable {
-  const table: ServiceTable = { tcp: new Map(), udp: new Map(), source: bundled.source, diagnostics: emptyDiagnostics() };
+  const table: ServiceTable = {
+    tcp: new Map(),
+    udp: new Map(),
+    source: bundled.source,
+    diagnostics: emptyDiagnostics(),
+  };
   for (const proto of ['tcp', 'udp'] as const) {
-    for (const [port, name] of Object.entries(bundled[proto] as Record<string, string>)) table[proto].set(Number(port), name);
+    for (const [port, name] of Object.entries(bundled[proto] as Record<string, string>))
+      table[proto].set(Number(port), name);
   }
   return table;
 }
 
 /** Where this OS keeps its services database. */
-export function servicesPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
-  if (platform === 'win32') return join(env.SystemRoot ?? env.windir ?? 'C:\\Windows', 'System32', 'drivers', 'etc', 'services');
+export function servicesPath(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  if (platform === 'win32')
+    return join(env.SystemRoot ?? env.windir ?? 'C:\\Windows', 'System32', 'drivers', 'etc', 'services');
   return '/etc/services';
 }
 
@@ -67,7 +77,9 @@ export function loadServices(path: string = servicesPath()): ServiceTable {
   const table = parseServices(text, path);
   if (table.tcp.size === 0 && table.udp.size === 0) {
     const fallback = bundledServices();
-    fallback.diagnostics.notes.push(`service names from the bundled IANA registry: ${path} lists no tcp or udp services`);
+    fallback.diagnostics.notes.push(
+      `service names from the bundled IANA registry: ${path} lists no tcp or udp services`,
+    );
     return fallback;
   }
   return table;

@@ -23,7 +23,10 @@ afterEach(() => {
 });
 
 /** A node child running `script`; resolves with it and its first line of output. */
-async function node(script: string, prefix: string[] = []): Promise<{ child: ChildProcess; first: string; lines: string[] }> {
+async function node(
+  script: string,
+  prefix: string[] = [],
+): Promise<{ child: ChildProcess; first: string; lines: string[] }> {
   const [file, ...args] = [...prefix, process.execPath, '-e', script];
   const child = spawn(file!, args, { stdio: ['pipe', 'pipe', 'inherit'], cwd: '/' });
   children.push(child);
@@ -71,10 +74,12 @@ describe.skipIf(!linux)('per-process traffic', () => {
   });
 
   const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
-  it.skipIf(!setpriv || process.getuid?.() !== 0)('gives another user’s process its bytes under (other users), without naming it', async () => {
-    requireBuild();
-    // The transfer runs as nobody and keeps its connection open; NetLens runs as yet another user.
-    const HOLD = `
+  it.skipIf(!setpriv || process.getuid?.() !== 0)(
+    'gives another user’s process its bytes under (other users), without naming it',
+    async () => {
+      requireBuild();
+      // The transfer runs as nobody and keeps its connection open; NetLens runs as yet another user.
+      const HOLD = `
 const net = require('net');
 const server = net.createServer((s) => s.on('data', () => {}));
 server.listen(0, '127.0.0.1', () => {
@@ -82,14 +87,19 @@ server.listen(0, '127.0.0.1', () => {
 });
 setInterval(() => {}, 1000);
 `;
-    const nobody = await node(HOLD, [setpriv!, '--reuid=65534', '--regid=65534', '--clear-groups']);
-    const { stdout } = await promisify(execFile)(setpriv!, ['--reuid=64212', '--regid=64212', '--clear-groups', process.execPath, CLI, 'dump', 'processes', '--json'], { cwd: '/', maxBuffer: 64 * MiB });
-    const rows = JSON.parse(stdout) as ProcessTraffic[];
-    const other = rows.find((r) => r.id === OTHER_USERS);
-    expect(other?.bytesSent ?? 0).toBeGreaterThanOrEqual(MiB);
-    expect(other?.note).toMatch(/may not inspect/);
-    expect(rows.some((r) => r.pid === nobody.child.pid)).toBe(false);
-  });
+      const nobody = await node(HOLD, [setpriv!, '--reuid=65534', '--regid=65534', '--clear-groups']);
+      const { stdout } = await promisify(execFile)(
+        setpriv!,
+        ['--reuid=64212', '--regid=64212', '--clear-groups', process.execPath, CLI, 'dump', 'processes', '--json'],
+        { cwd: '/', maxBuffer: 64 * MiB },
+      );
+      const rows = JSON.parse(stdout) as ProcessTraffic[];
+      const other = rows.find((r) => r.id === OTHER_USERS);
+      expect(other?.bytesSent ?? 0).toBeGreaterThanOrEqual(MiB);
+      expect(other?.note).toMatch(/may not inspect/);
+      expect(rows.some((r) => r.pid === nobody.child.pid)).toBe(false);
+    },
+  );
 
   it('restarts a killed destroy-event reader and says so to every client', async () => {
     // The real collectors, with the Linux connections collector at hand (createCollectors wraps it for names).
@@ -104,10 +114,19 @@ setInterval(() => {}, 1000);
     const first = await until('the reader to run', () => (stream.stats.running ? stream.pid : null));
     process.kill(first!, 'SIGKILL');
     await until('a notice', () => client.of('notice').find((n) => n.code === 'traffic-events-restarted'));
-    expect(client.of('notice').find((n) => n.code === 'traffic-events-restarted')?.text).toMatch(/ss -E.*SIGKILL.*restarting/);
-    const second = await until('the reader to run again', () => (stream.stats.running && stream.pid !== first ? stream.pid : null));
+    expect(client.of('notice').find((n) => n.code === 'traffic-events-restarted')?.text).toMatch(
+      /ss -E.*SIGKILL.*restarting/,
+    );
+    const second = await until('the reader to run again', () =>
+      stream.stats.running && stream.pid !== first ? stream.pid : null,
+    );
     expect(second).not.toBe(first);
     // The next reading's diagnostics say so too.
-    await until('a diagnostics note', () => client.of('diff').some((m) => m.diagnostics.notes.some((n) => n.includes('restarted 1 time'))) || client.of('snapshot').some((m) => m.diagnostics.notes.some((n) => n.includes('restarted 1 time'))));
+    await until(
+      'a diagnostics note',
+      () =>
+        client.of('diff').some((m) => m.diagnostics.notes.some((n) => n.includes('restarted 1 time'))) ||
+        client.of('snapshot').some((m) => m.diagnostics.notes.some((n) => n.includes('restarted 1 time'))),
+    );
   });
 });

@@ -38,7 +38,12 @@ function routeType(flags: string, destination: string, family: 'inet' | 'inet6')
   if (flags.includes('B')) return 'blackhole';
   if (flags.includes('R')) return 'unreachable';
   if (flags.includes('b')) return 'broadcast';
-  if (flags.includes('m') || (family === 'inet' && /^2(2[4-9]|3\d)\./.test(destination)) || (family === 'inet6' && /^ff/i.test(destination))) return 'multicast';
+  if (
+    flags.includes('m') ||
+    (family === 'inet' && /^2(2[4-9]|3\d)\./.test(destination)) ||
+    (family === 'inet6' && /^ff/i.test(destination))
+  )
+    return 'multicast';
   return 'unicast';
 }
 
@@ -51,9 +56,18 @@ interface Header {
 }
 
 function readHeader(line: string): Header | null {
-  const c = line.trim().split(/\s+/).map((s) => s.toLowerCase());
+  const c = line
+    .trim()
+    .split(/\s+/)
+    .map((s) => s.toLowerCase());
   if (c[0] !== 'destination') return null;
-  return { gateway: c.indexOf('gateway'), flags: c.indexOf('flags'), netif: c.indexOf('netif'), mtu: c.indexOf('mtu'), count: c.length };
+  return {
+    gateway: c.indexOf('gateway'),
+    flags: c.indexOf('flags'),
+    netif: c.indexOf('netif'),
+    mtu: c.indexOf('mtu'),
+    count: c.length,
+  };
 }
 
 function parseRow(line: string, h: Header, family: 'inet' | 'inet6', d: Diagnostics, source: string): Route | null {
@@ -84,7 +98,13 @@ function parseRow(line: string, h: Header, family: 'inet' | 'inet6', d: Diagnost
     metric: null,
     iface,
     table: 'main',
-    protocol: flags.includes('S') ? 'static' : flags.includes('D') ? 'redirect' : flags.includes('c') || flags.includes('C') ? 'kernel' : null,
+    protocol: flags.includes('S')
+      ? 'static'
+      : flags.includes('D')
+        ? 'redirect'
+        : flags.includes('c') || flags.includes('C')
+          ? 'kernel'
+          : null,
     scope: null,
     source: null,
     type: routeType(flags, dest.destination, family),

@@ -9,22 +9,46 @@ describe('route parsers on real captures', () => {
     const { rows, diagnostics } = parseProcNetRoute(fixture('proc-net-route.jc.txt'), true);
     expect(diagnostics.skipped).toBe(0);
     expect(rows[0]).toMatchObject({
-      family: 'inet', destination: '0.0.0.0', prefixLength: 0, gateway: '192.168.71.2', flags: 'UG', metric: 100,
-      iface: 'ens33', table: 'main', isDefault: true, id: 'main|inet|0.0.0.0/0|192.168.71.2|ens33|100',
+      family: 'inet',
+      destination: '0.0.0.0',
+      prefixLength: 0,
+      gateway: '192.168.71.2',
+      flags: 'UG',
+      metric: 100,
+      iface: 'ens33',
+      table: 'main',
+      isDefault: true,
+      id: 'main|inet|0.0.0.0/0|192.168.71.2|ens33|100',
     });
     expect(rows[1]).toMatchObject({ destination: '192.168.71.0', prefixLength: 24, gateway: null, flags: 'U' });
     expect(rows[2]).toMatchObject({ destination: '192.168.71.2', prefixLength: 32, flags: 'UH' });
     const rhel = parseProcNetRoute(fixture('proc-net-route.rhel-5.3.txt'), true);
-    expect(rhel.rows.map((r) => `${r.destination}/${r.prefixLength}`)).toEqual(['172.31.0.0/16', '169.254.0.0/16', '10.0.0.0/8', '0.0.0.0/0']);
+    expect(rhel.rows.map((r) => `${r.destination}/${r.prefixLength}`)).toEqual([
+      '172.31.0.0/16',
+      '169.254.0.0/16',
+      '10.0.0.0/8',
+      '0.0.0.0/0',
+    ]);
   });
 
   it('reads /proc/net/ipv6_route in network order, with reject and local routes', () => {
     const { rows, diagnostics } = parseProcNetIpv6Route(fixture('proc-net-ipv6_route.rhel-5.3.txt'));
     expect(diagnostics.skipped).toBe(0);
-    expect(rows.find((r) => r.destination === '2001:df0:92::' && r.prefixLength === 64)).toMatchObject({ iface: 'eth0', metric: 256 });
+    expect(rows.find((r) => r.destination === '2001:df0:92::' && r.prefixLength === 64)).toMatchObject({
+      iface: 'eth0',
+      metric: 256,
+    });
     // 0x00450003: UP, GATEWAY, DEFAULT (router advertisement), ADDRCONF, EXPIRES.
-    expect(rows.find((r) => r.isDefault && r.gateway)).toMatchObject({ gateway: 'fe80::da24:bdff:fe91:5d40', flags: 'UGDAe', metric: 1024 });
-    expect(rows.find((r) => r.destination === '::ffff:0.0.0.0')).toMatchObject({ prefixLength: 96, type: 'unreachable', flags: '!n' });
+    expect(rows.find((r) => r.isDefault && r.gateway)).toMatchObject({
+      gateway: 'fe80::da24:bdff:fe91:5d40',
+      flags: 'UGDAe',
+      metric: 1024,
+    });
+    expect(rows.find((r) => r.destination === '::ffff:0.0.0.0')).toMatchObject({
+      prefixLength: 96,
+      type: 'unreachable',
+      flags: '!n',
+    });
     expect(rows.find((r) => r.destination === '::1' && r.type === 'local')?.table).toBe('local');
     expect(parseProcNetIpv6Route(fixture('proc-net-ipv6_route.jc.txt')).rows).toHaveLength(7);
   });
@@ -34,8 +58,18 @@ describe('route parsers on real captures', () => {
     expect(diagnostics.skipped).toBe(0);
     expect(rows).toHaveLength(3);
     expect(rows[0]).toMatchObject({
-      family: 'inet', destination: '0.0.0.0', prefixLength: 0, gateway: '10.0.2.2', iface: 'eth0', protocol: 'dhcp',
-      source: '10.0.2.15', metric: 100, table: 'main', type: 'unicast', flags: 'UG', isDefault: true,
+      family: 'inet',
+      destination: '0.0.0.0',
+      prefixLength: 0,
+      gateway: '10.0.2.2',
+      iface: 'eth0',
+      protocol: 'dhcp',
+      source: '10.0.2.15',
+      metric: 100,
+      table: 'main',
+      type: 'unicast',
+      flags: 'UG',
+      isDefault: true,
     });
     expect(rows[2]).toMatchObject({ destination: '10.0.2.2', prefixLength: 32, scope: 'link', flags: 'UH' });
   });
@@ -51,13 +85,23 @@ describe.skipIf(process.platform !== 'linux')('LinuxRoutesCollector on this mach
   it('equals ip -j route show table all, both families', async () => {
     const { rows, diagnostics } = await new LinuxRoutesCollector().read();
     expect(diagnostics.skipped).toBe(0);
-    const ip = (fam: string) => JSON.parse(execFileSync('ip', ['-j', fam, 'route', 'show', 'table', 'all'], { encoding: 'utf8' })) as { dst: string; dev?: string; table?: string; type?: string }[];
+    const ip = (fam: string) =>
+      JSON.parse(execFileSync('ip', ['-j', fam, 'route', 'show', 'table', 'all'], { encoding: 'utf8' })) as {
+        dst: string;
+        dev?: string;
+        table?: string;
+        type?: string;
+      }[];
     const expected = [...ip('-4').map((r) => ({ ...r, f: 'inet' })), ...ip('-6').map((r) => ({ ...r, f: 'inet6' }))]
       .map((r) => `${r.f} ${r.table ?? 'main'} ${r.type ?? 'unicast'} ${r.dst} ${r.dev ?? ''}`)
       .sort();
     const ours = rows
       .map((r) => {
-        const dst = r.isDefault ? 'default' : r.prefixLength === (r.family === 'inet6' ? 128 : 32) ? r.destination : `${r.destination}/${r.prefixLength}`;
+        const dst = r.isDefault
+          ? 'default'
+          : r.prefixLength === (r.family === 'inet6' ? 128 : 32)
+            ? r.destination
+            : `${r.destination}/${r.prefixLength}`;
         return `${r.family} ${r.table} ${r.type} ${dst} ${r.iface ?? ''}`;
       })
       .sort();
@@ -66,9 +110,16 @@ describe.skipIf(process.platform !== 'linux')('LinuxRoutesCollector on this mach
 
   it('reads /proc/net/route the same as the main IPv4 table from ip', async () => {
     const proc = parseProcNetRoute(readFileSync('/proc/net/route', 'latin1'));
-    const fromIp = (await new LinuxRoutesCollector().read()).rows.filter((r) => r.family === 'inet' && r.table === 'main');
-    const key = (r: { destination: string; prefixLength: number; gateway: string | null; iface: string | null; metric: number | null }) =>
-      `${r.destination}/${r.prefixLength} ${r.gateway ?? '-'} ${r.iface} ${r.metric ?? 0}`;
+    const fromIp = (await new LinuxRoutesCollector().read()).rows.filter(
+      (r) => r.family === 'inet' && r.table === 'main',
+    );
+    const key = (r: {
+      destination: string;
+      prefixLength: number;
+      gateway: string | null;
+      iface: string | null;
+      metric: number | null;
+    }) => `${r.destination}/${r.prefixLength} ${r.gateway ?? '-'} ${r.iface} ${r.metric ?? 0}`;
     expect(proc.rows.map(key).sort()).toEqual(fromIp.map(key).sort());
   });
 });

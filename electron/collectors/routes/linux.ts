@@ -104,7 +104,14 @@ export function parseProcNetRoute(text: string, littleEndian = HOST_LITTLE_ENDIA
     const mask = hex('Mask');
     const metric = Number(get('Metric'));
     const iface = get('Iface');
-    if (fields.length < Object.keys(cols).length - 1 || dest < 0 || gw < 0 || flags < 0 || mask < 0 || !Number.isInteger(metric)) {
+    if (
+      fields.length < Object.keys(cols).length - 1 ||
+      dest < 0 ||
+      gw < 0 ||
+      flags < 0 ||
+      mask < 0 ||
+      !Number.isInteger(metric)
+    ) {
       recordSkip(diagnostics, source, line, 'malformed route line');
       continue;
     }
@@ -155,12 +162,29 @@ export function parseProcNetIpv6Route(text: string): DatasetResult<Route> {
     const prefixLength = prefHex && /^[0-9a-fA-F]{2}$/.test(prefHex) ? parseHexRange(prefHex, 0, 2) : -1;
     const metric = metricHex && /^[0-9a-fA-F]{8}$/.test(metricHex) ? parseHexRange(metricHex, 0, 8) : -1;
     const flags = flagsHex && /^[0-9a-fA-F]{8}$/.test(flagsHex) ? parseHexRange(flagsHex, 0, 8) : -1;
-    if (f.length !== 10 || !destination || !nextHop || prefixLength < 0 || prefixLength > 128 || metric < 0 || flags < 0 || !dev) {
+    if (
+      f.length !== 10 ||
+      !destination ||
+      !nextHop ||
+      prefixLength < 0 ||
+      prefixLength > 128 ||
+      metric < 0 ||
+      flags < 0 ||
+      !dev
+    ) {
       recordSkip(diagnostics, source, line, 'malformed route line');
       continue;
     }
     const type =
-      flags & RTF_REJECT ? 'unreachable' : flags & RTF_LOCAL ? 'local' : flags & RTF_ANYCAST ? 'anycast' : destination.startsWith('ff') ? 'multicast' : 'unicast';
+      flags & RTF_REJECT
+        ? 'unreachable'
+        : flags & RTF_LOCAL
+          ? 'local'
+          : flags & RTF_ANYCAST
+            ? 'anycast'
+            : destination.startsWith('ff')
+              ? 'multicast'
+              : 'unicast';
     rows.push(
       makeRoute({
         family: 'inet6',
@@ -275,16 +299,27 @@ export function parseIpJsonRoutes(jsonText: string, family?: 'inet' | 'inet6'): 
   return { rows, diagnostics };
 }
 
-function runIp(args: string[]): Promise<{ ok: true; stdout: string } | { ok: false; reason: string; missing: boolean }> {
+function runIp(
+  args: string[],
+): Promise<{ ok: true; stdout: string } | { ok: false; reason: string; missing: boolean }> {
   return new Promise((resolve) => {
-    execFile('ip', args, { timeout: 5000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C' } }, (err, stdout, stderr) => {
-      if (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        resolve({ ok: false, missing: code === 'ENOENT', reason: code === 'ENOENT' ? 'ip (iproute2) is not installed' : String(stderr || err.message).trim() });
-      } else {
-        resolve({ ok: true, stdout });
-      }
-    });
+    execFile(
+      'ip',
+      args,
+      { timeout: 5000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C' } },
+      (err, stdout, stderr) => {
+        if (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          resolve({
+            ok: false,
+            missing: code === 'ENOENT',
+            reason: code === 'ENOENT' ? 'ip (iproute2) is not installed' : String(stderr || err.message).trim(),
+          });
+        } else {
+          resolve({ ok: true, stdout });
+        }
+      },
+    );
   });
 }
 
@@ -302,7 +337,10 @@ export class LinuxRoutesCollector implements Collector<Route> {
   /** /proc/net/route and ipv6_route, cheap to read in-process: when they have not changed, neither has the
    *  routing (bar another IPv4 policy table, which IP_REUSE_MS bounds), and ip need not run this tick. */
   private async fingerprint(): Promise<string> {
-    const [a, b] = await Promise.all([readProcText(`${this.procRoot}/net/route`), readProcText(`${this.procRoot}/net/ipv6_route`)]);
+    const [a, b] = await Promise.all([
+      readProcText(`${this.procRoot}/net/route`),
+      readProcText(`${this.procRoot}/net/ipv6_route`),
+    ]);
     return `${a.ok ? a.text : ''}\u0000${b.ok ? b.text : ''}`;
   }
 
@@ -310,7 +348,8 @@ export class LinuxRoutesCollector implements Collector<Route> {
     if (this.ipUnusable === null) {
       const fingerprint = await this.fingerprint();
       const last = this.lastIp;
-      if (last && last.fingerprint === fingerprint && Date.now() - last.at < IP_REUSE_MS) return structuredClone(last.result);
+      if (last && last.fingerprint === fingerprint && Date.now() - last.at < IP_REUSE_MS)
+        return structuredClone(last.result);
       const result = await this.readWithIp();
       if (result) {
         this.lastIp = { result: structuredClone(result), fingerprint, at: Date.now() };
@@ -326,7 +365,8 @@ export class LinuxRoutesCollector implements Collector<Route> {
       runIp(['-j', '-4', 'route', 'show', 'table', 'all']),
       runIp(['-j', '-6', 'route', 'show', 'table', 'all']),
     ]);
-    const text = (r: typeof v4): ReadOutcome => (r.ok ? { ok: true, text: r.stdout } : { ok: false, code: 'EIO', reason: r.reason });
+    const text = (r: typeof v4): ReadOutcome =>
+      r.ok ? { ok: true, text: r.stdout } : { ok: false, code: 'EIO', reason: r.reason };
     const { result, why } = routesFromIpJson(text(v4), text(v6));
     if (result === null) this.ipUnusable = why;
     return result;
@@ -342,7 +382,10 @@ export class LinuxRoutesCollector implements Collector<Route> {
 }
 
 /** Routes from the output of `ip -j -4/-6 route show table all`; null with the reason when ip gave none. */
-export function routesFromIpJson(v4: ReadOutcome, v6: ReadOutcome): { result: DatasetResult<Route> | null; why: string } {
+export function routesFromIpJson(
+  v4: ReadOutcome,
+  v6: ReadOutcome,
+): { result: DatasetResult<Route> | null; why: string } {
   const diagnostics: Diagnostics = emptyDiagnostics();
   if (v4.ok) {
     const a = parseIpJsonRoutes(v4.text, 'inet');

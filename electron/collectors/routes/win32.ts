@@ -42,10 +42,31 @@ function typeOf(family: 'inet' | 'inet6', destination: string, prefixLength: num
   return 'unicast';
 }
 
-function makeRoute(family: 'inet' | 'inet6', destination: string, prefixLength: number, gateway: string | null, iface: string | null, metric: number | null, table: string, protocol: string | null): Route {
+function makeRoute(
+  family: 'inet' | 'inet6',
+  destination: string,
+  prefixLength: number,
+  gateway: string | null,
+  iface: string | null,
+  metric: number | null,
+  table: string,
+  protocol: string | null,
+): Route {
   const r: Route = {
-    id: '', family, destination, prefixLength, gateway, flags: gateway ? 'UG' : 'U', metric, iface, table, protocol,
-    scope: null, source: null, type: typeOf(family, destination, prefixLength), isDefault: prefixLength === 0,
+    id: '',
+    family,
+    destination,
+    prefixLength,
+    gateway,
+    flags: gateway ? 'UG' : 'U',
+    metric,
+    iface,
+    table,
+    protocol,
+    scope: null,
+    source: null,
+    type: typeOf(family, destination, prefixLength),
+    isDefault: prefixLength === 0,
   };
   r.id = routeId(r);
   return r;
@@ -67,13 +88,25 @@ export function parseRoutePrint(text: string, source = PRINT_SOURCE): DatasetRes
   const ifaceName = (index: number): string => ifNames.get(index) ?? String(index);
   const pushV6 = (p: { ifIndex: number; metric: number; dest: string }, gw: string): void => {
     const [addr = '', len = '128'] = p.dest.split('/');
-    rows.push(makeRoute('inet6', withoutZone(addr), Number(len), gatewayOf(gw), ifaceName(p.ifIndex), p.metric, part === 'persistent' ? 'persistent' : 'main', null));
+    rows.push(
+      makeRoute(
+        'inet6',
+        withoutZone(addr),
+        Number(len),
+        gatewayOf(gw),
+        ifaceName(p.ifIndex),
+        p.metric,
+        part === 'persistent' ? 'persistent' : 'main',
+        null,
+      ),
+    );
   };
   for (const raw of textLines(text)) {
     const line = raw.trim();
     if (line === '' || /^=+$/.test(line)) continue;
     if (/^Interface List/i.test(line) || /^\d+\s*\.{3}/.test(line)) {
-      const m = /^(\d+)\s*\.{3}(?:[0-9a-f]{2}\s)*[0-9a-f]{2}\s*\.+([^]*)$/i.exec(line) ?? /^(\d+)\s*\.+([^]*)$/.exec(line);
+      const m =
+        /^(\d+)\s*\.{3}(?:[0-9a-f]{2}\s)*[0-9a-f]{2}\s*\.+([^]*)$/i.exec(line) ?? /^(\d+)\s*\.+([^]*)$/.exec(line);
       if (m) ifNames.set(Number(m[1]), (m[2] ?? '').trim());
       part = 'interfaces';
       continue;
@@ -96,7 +129,8 @@ export function parseRoutePrint(text: string, source = PRINT_SOURCE): DatasetRes
     if (family === 'inet') {
       // Active: destination mask gateway interface metric. Persistent: destination mask gateway metric.
       if (!IPV4.test(t[0] ?? '') || !IPV4.test(t[1] ?? '')) {
-        if (!/^None$/i.test(line) && !/[A-Za-z]{3,}/.test(t[0] ?? '')) recordSkip(d, source, raw, 'not an IPv4 route row');
+        if (!/^None$/i.test(line) && !/[A-Za-z]{3,}/.test(t[0] ?? ''))
+          recordSkip(d, source, raw, 'not an IPv4 route row');
         continue;
       }
       const prefix = maskToPrefix(t[1] ?? '');
@@ -105,14 +139,25 @@ export function parseRoutePrint(text: string, source = PRINT_SOURCE): DatasetRes
         continue;
       }
       const persistent = part === 'persistent';
-      const iface = persistent ? null : t[3] ?? null;
+      const iface = persistent ? null : (t[3] ?? null);
       const metricText = persistent ? t[3] : t[4];
       const metric = metricText !== undefined && /^\d+$/.test(metricText) ? Number(metricText) : null;
       if (!persistent && (t.length !== 5 || metric === null)) {
         recordSkip(d, source, raw, 'expected five columns');
         continue;
       }
-      rows.push(makeRoute('inet', t[0] ?? '', prefix, gatewayOf(t[2] ?? ''), iface, metric, persistent ? 'persistent' : 'main', null));
+      rows.push(
+        makeRoute(
+          'inet',
+          t[0] ?? '',
+          prefix,
+          gatewayOf(t[2] ?? ''),
+          iface,
+          metric,
+          persistent ? 'persistent' : 'main',
+          null,
+        ),
+      );
       continue;
     }
     if (family === 'inet6') {
@@ -142,7 +187,13 @@ export function parseRoutePrint(text: string, source = PRINT_SOURCE): DatasetRes
 
 export const ROUTES_SCRIPT = `@(Get-NetRoute -PolicyStore ActiveStore -ErrorAction SilentlyContinue | ForEach-Object { @{ d = $_.DestinationPrefix; g = $_.NextHop; m = [int]$_.RouteMetric; im = [int]$_.InterfaceMetric; i = $_.InterfaceAlias; x = [int]$_.InterfaceIndex; p = $_.Protocol.ToString() } })`;
 
-const PS_PROTOCOLS: Record<string, string> = { NetMgmt: 'static', Local: 'kernel', Dhcp: 'dhcp', RouterAdvertisement: 'ra', Icmp: 'redirect' };
+const PS_PROTOCOLS: Record<string, string> = {
+  NetMgmt: 'static',
+  Local: 'kernel',
+  Dhcp: 'dhcp',
+  RouterAdvertisement: 'ra',
+  Icmp: 'redirect',
+};
 
 export function parsePowerShellRoutes(value: unknown): DatasetResult<Route> {
   const d = emptyDiagnostics();
@@ -159,8 +210,19 @@ export function parsePowerShellRoutes(value: unknown): DatasetResult<Route> {
     const next = typeof e.g === 'string' ? e.g : '';
     const gateway = next === '' || next === '0.0.0.0' || next === '::' ? null : next;
     const metric = (typeof e.m === 'number' ? e.m : 0) + (typeof e.im === 'number' ? e.im : 0);
-    const protocol = typeof e.p === 'string' ? lookup(PS_PROTOCOLS, e.p) ?? e.p : null;
-    rows.push(makeRoute(family, destination, Number(m[2]), gateway, typeof e.i === 'string' ? e.i : null, metric, 'main', protocol));
+    const protocol = typeof e.p === 'string' ? (lookup(PS_PROTOCOLS, e.p) ?? e.p) : null;
+    rows.push(
+      makeRoute(
+        family,
+        destination,
+        Number(m[2]),
+        gateway,
+        typeof e.i === 'string' ? e.i : null,
+        metric,
+        'main',
+        protocol,
+      ),
+    );
   }
   return { rows: uniqueIds(rows), diagnostics: d };
 }

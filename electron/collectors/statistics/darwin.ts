@@ -15,7 +15,8 @@ const SOURCE = 'netstat -s';
  *  whole line, so a line of thousands of numbers would cost time and memory quadratic in its length. */
 const MAX_NUMBERS_PER_SENTENCE = 16;
 
-const ERROR_WORDS = /error|drop|discard|bad|fail|retrans|overflow|timeout|invalid|reset|unreach|refused|lost|prun|collaps|abort|checksum|too short|too long|no port|no route|dup|out-of-order|rejected|overflow/i;
+const ERROR_WORDS =
+  /error|drop|discard|bad|fail|retrans|overflow|timeout|invalid|reset|unreach|refused|lost|prun|collaps|abort|checksum|too short|too long|no port|no route|dup|out-of-order|rejected|overflow/i;
 const GAUGE_WORDS = /current|in use|currently|^rto(min|max|algorithm)$|^maxconn$|^forwarding$|^defaultttl$|\binuse\b/i;
 
 export function makeCounter(group: string, name: string, value: number, description: string | null): Counter {
@@ -45,7 +46,11 @@ function indentOf(line: string): number {
 
 function tidy(s: string): string {
   // Runs of spaces are one space after the first replace, so the later ones need no competing quantifier.
-  return s.replace(/\s+/g, ' ').replace(/ ([,:)])/g, '$1').replace(/\( /g, '(').trim();
+  return s
+    .replace(/\s+/g, ' ')
+    .replace(/ ([,:)])/g, '$1')
+    .replace(/\( /g, '(')
+    .trim();
 }
 
 /** The counters one sentence holds: the leading number names the sentence, each `(N words)` adds one. */
@@ -69,7 +74,10 @@ function sentenceCounters(text: string): { name: string; value: number }[] {
   const numbers = [...text.matchAll(/(?<![\w.])(\d+)(?![\w.])/g)];
   if (numbers.length === 0) return [];
   const template = tidy(text.replace(/(?<![\w.])\d+(?![\w.])/g, '#'));
-  return numbers.map((m, i) => ({ name: numbers.length === 1 ? template : `${template} [${i + 1}]`, value: Number(m[1]) }));
+  return numbers.map((m, i) => ({
+    name: numbers.length === 1 ? template : `${template} [${i + 1}]`,
+    value: Number(m[1]),
+  }));
 }
 
 /** Parses `netstat -s` sentences (macOS, BSD, Linux net-tools). */

@@ -293,7 +293,13 @@ const SECTION_TABLES: Record<string, Record<string, string>> = {
 
 /** Current values, not running totals: a rate of these means nothing. */
 const GAUGES = new Set([
-  'Ip.Forwarding', 'Ip.DefaultTTL', 'Tcp.RtoAlgorithm', 'Tcp.RtoMin', 'Tcp.RtoMax', 'Tcp.MaxConn', 'Tcp.CurrEstab',
+  'Ip.Forwarding',
+  'Ip.DefaultTTL',
+  'Tcp.RtoAlgorithm',
+  'Tcp.RtoMin',
+  'Tcp.RtoMax',
+  'Tcp.MaxConn',
+  'Tcp.CurrEstab',
 ]);
 
 const ERROR_PATTERN =

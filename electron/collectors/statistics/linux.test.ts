@@ -11,7 +11,12 @@ describe('statistics parsers on real captures', () => {
     const { rows, diagnostics } = parseSnmp(fixture('proc-net-snmp.rhel-5.3.txt'));
     expect(diagnostics.skipped).toBe(0);
     const m = byId(rows);
-    expect(m.get('Ip.InReceives')).toMatchObject({ value: 10027332782, group: 'Ip', kind: 'counter', description: 'total packets received' });
+    expect(m.get('Ip.InReceives')).toMatchObject({
+      value: 10027332782,
+      group: 'Ip',
+      kind: 'counter',
+      description: 'total packets received',
+    });
     expect(m.get('Ip.Forwarding')?.kind).toBe('gauge');
     expect(m.get('Tcp.RetransSegs')).toMatchObject({ isError: true, description: 'segments retransmitted' });
     expect(m.get('Tcp.MaxConn')?.value).toBe(-1);
@@ -23,8 +28,16 @@ describe('statistics parsers on real captures', () => {
     expect(older.has('Tcp.InCsumErrors')).toBe(false);
     expect(newer.has('Tcp.InCsumErrors')).toBe(true);
     // Udp's NoPorts stays NoPorts whatever came before it.
-    const header = fixture('proc-net-snmp.node_exporter.txt').split('\n').find((l) => l.startsWith('Udp: In'))?.split(/\s+/) ?? [];
-    const values = fixture('proc-net-snmp.node_exporter.txt').split('\n').filter((l) => l.startsWith('Udp: '))[1]?.split(/\s+/) ?? [];
+    const header =
+      fixture('proc-net-snmp.node_exporter.txt')
+        .split('\n')
+        .find((l) => l.startsWith('Udp: In'))
+        ?.split(/\s+/) ?? [];
+    const values =
+      fixture('proc-net-snmp.node_exporter.txt')
+        .split('\n')
+        .filter((l) => l.startsWith('Udp: '))[1]
+        ?.split(/\s+/) ?? [];
     expect(newer.get('Udp.NoPorts')?.value).toBe(Number(values[header.indexOf('NoPorts')]));
   });
 
@@ -33,13 +46,20 @@ describe('statistics parsers on real captures', () => {
     expect(diagnostics.skipped).toBe(0);
     const groups = new Set(rows.map((r) => r.group));
     expect([...groups]).toEqual(expect.arrayContaining(['TcpExt', 'IpExt', 'MPTcpExt']));
-    expect(byId(rows).get('TcpExt.ListenOverflows')).toMatchObject({ isError: true, description: 'times the listen queue of a socket overflowed' });
+    expect(byId(rows).get('TcpExt.ListenOverflows')).toMatchObject({
+      isError: true,
+      description: 'times the listen queue of a socket overflowed',
+    });
     const old = parseNetstat(fixture('proc-net-netstat.rhel-5.3.txt'));
     expect(old.rows.some((r) => r.value > 2 ** 32)).toBe(true);
   });
 
   it('groups snmp6 names by their section prefix', () => {
-    for (const name of ['proc-net-snmp6.rhel-5.3.txt', 'proc-net-snmp6.node_exporter.txt', 'proc-net-snmp6.procfs.txt']) {
+    for (const name of [
+      'proc-net-snmp6.rhel-5.3.txt',
+      'proc-net-snmp6.node_exporter.txt',
+      'proc-net-snmp6.procfs.txt',
+    ]) {
       const { rows, diagnostics } = parseSnmp6(fixture(name));
       expect(diagnostics.skipped).toBe(0);
       expect(rows.length).toBeGreaterThan(50);

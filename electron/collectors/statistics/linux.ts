@@ -24,7 +24,11 @@ function parsePairs(text: string, source: string): DatasetResult<Counter> {
     if (line === '') continue;
     const colon = line.indexOf(':');
     const group = colon > 0 ? line.slice(0, colon) : '';
-    const fields = line.slice(colon + 1).trim().split(/\s+/).filter((f) => f !== '');
+    const fields = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .filter((f) => f !== '');
     if (!group || /\s/.test(group) || fields.length === 0) {
       recordSkip(diagnostics, source, line, 'not a "Section: fields" line');
       header = null;
@@ -107,7 +111,10 @@ export function parseSockstat(text: string, family: 'inet' | 'inet6'): DatasetRe
     if (line === '') continue;
     const colon = line.indexOf(':');
     const proto = colon > 0 ? line.slice(0, colon) : '';
-    const fields = line.slice(colon + 1).trim().split(/\s+/);
+    const fields = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
     if (!proto || /\s/.test(proto) || fields.length % 2 !== 0 || fields.length === 0) {
       recordSkip(diagnostics, source, line, 'not a "PROTO: name value ..." line');
       continue;

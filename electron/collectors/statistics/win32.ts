@@ -69,8 +69,13 @@ export function parseWindowsNetstatStatistics(text: string, source = SOURCE): Da
 }
 
 export function createWin32StatisticsCollector(oemCodePage: () => Promise<number>): Collector<Counter> {
-  return commandCollector('netstat', ['-e', '-s'], (text) => parseWindowsNetstatStatistics(text), async () => {
-    const cp = await oemCodePage();
-    return { decode: (b: Buffer) => decodeCodePage(b, cp) };
-  });
+  return commandCollector(
+    'netstat',
+    ['-e', '-s'],
+    (text) => parseWindowsNetstatStatistics(text),
+    async () => {
+      const cp = await oemCodePage();
+      return { decode: (b: Buffer) => decodeCodePage(b, cp) };
+    },
+  );
 }

@@ -60,7 +60,9 @@ function migrate(db: Database, from: number | null): void {
   db.exec('BEGIN IMMEDIATE');
   if (from === 1) {
     // Version 1 indexed conns three more ways; version 2 keeps first sightings in their own tables.
-    db.exec('DROP INDEX IF EXISTS conns_open; DROP INDEX IF EXISTS conns_remote; DROP INDEX IF EXISTS conns_process; ALTER TABLE conns DROP COLUMN key');
+    db.exec(
+      'DROP INDEX IF EXISTS conns_open; DROP INDEX IF EXISTS conns_remote; DROP INDEX IF EXISTS conns_process; ALTER TABLE conns DROP COLUMN key',
+    );
     db.exec(`INSERT OR IGNORE INTO processes (name, first_seen) SELECT process, min(first_seen) FROM conns WHERE process IS NOT NULL GROUP BY process;
       INSERT OR IGNORE INTO remotes (address, first_seen, process)
         SELECT remote_addr, min(first_seen), process FROM conns WHERE proto != 'unix' AND listener = 0 GROUP BY remote_addr`);
@@ -128,13 +130,18 @@ function openChecked(file: string, create: boolean): RecordDatabase {
       // auto_vacuum must be set before the first table: pruning then gives pages back to the file system.
       // A 16 MB page cache: with SQLite's default 2 MB, the pages a batch touches are read back through the VFS
       // (a syscall each) and a flush took twice as long (bench:history).
-      db.exec('PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -16384');
+      db.exec(
+        'PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -16384',
+      );
       const check = db.all('PRAGMA quick_check(1)') as { quick_check: string }[];
-      if (check[0]?.quick_check !== 'ok') throw new Error(`database disk image is malformed (${String(check[0]?.quick_check)})`);
+      if (check[0]?.quick_check !== 'ok')
+        throw new Error(`database disk image is malformed (${String(check[0]?.quick_check)})`);
       db.exec(`BEGIN IMMEDIATE; ${SCHEMA} COMMIT`);
       const version = db.get("SELECT value FROM meta WHERE key = 'version'") as { value: string } | null;
-      if (version !== null && Number(version.value) > SCHEMA_VERSION) throw new Error(`the record was written by a newer NetLens (schema ${version.value})`);
-      if (version === null || Number(version.value) < SCHEMA_VERSION) migrate(db, version === null ? null : Number(version.value));
+      if (version !== null && Number(version.value) > SCHEMA_VERSION)
+        throw new Error(`the record was written by a newer NetLens (schema ${version.value})`);
+      if (version === null || Number(version.value) < SCHEMA_VERSION)
+        migrate(db, version === null ? null : Number(version.value));
     });
   } catch (err) {
     if (db.inTransaction) db.exec('ROLLBACK');

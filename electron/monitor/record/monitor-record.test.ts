@@ -21,7 +21,11 @@ afterEach(() => {
 describe('the monitor while recording', () => {
   it('keeps connections read whatever the clients show, and records them', async () => {
     const collectors = syntheticCollectors(new SyntheticConnections(50, 0.1));
-    const monitor = createInThreadMonitor({ collectors, log: () => {}, record: { file: join(dir, 'history.sqlite'), config: DEFAULT_RECORDING } });
+    const monitor = createInThreadMonitor({
+      collectors,
+      log: () => {},
+      record: { file: join(dir, 'history.sqlite'), config: DEFAULT_RECORDING },
+    });
     const client = new TestClient(monitor);
     // A hidden window that shows nothing.
     client.handle({ type: 'visibility', hidden: true, visible: [] });

@@ -1,12 +1,7 @@
 // Reading the record: connections and listeners as they were at a moment or over a range, the activity
 // timeline, and "what changed" between two moments. Shared by the monitor worker (for the UI) and the CLI,
 // which opens the file itself.
-import {
-  networkOf,
-  type ChangesSummary,
-  type RecordedConnection,
-  type TimelinePoint,
-} from '../../../shared/record.js';
+import { networkOf, type ChangesSummary, type RecordedConnection, type TimelinePoint } from '../../../shared/record.js';
 import type { Family, Protocol } from '../../../shared/types.js';
 import type { RecordedRows } from '../../../shared/protocol.js';
 import type { RecordDatabase } from './database.js';
@@ -72,13 +67,24 @@ function toRecorded(r: ConnRow): RecordedConnection {
 const SELECT = `SELECT c.*, COALESCE(c.closed_at, s.alive) AS ended FROM conns c JOIN sessions s ON s.id = c.session`;
 
 /** Connections and listeners open at some moment in [from, to] (from = to: as they were at that moment). */
-export function connectionsBetween(db: RecordDatabase, from: number, to: number, options: { listenersOnly?: boolean } = {}): RecordedRows {
+export function connectionsBetween(
+  db: RecordDatabase,
+  from: number,
+  to: number,
+  options: { listenersOnly?: boolean } = {},
+): RecordedRows {
   const where = `c.first_seen <= ? AND COALESCE(c.closed_at, s.alive) >= ?${options.listenersOnly ? ' AND c.listener = 1' : ''}`;
-  const rows = db.all(`${SELECT} WHERE ${where} ORDER BY c.first_seen, c.id LIMIT ${MAX_RECORDED_ROWS + 1}`, [to, from]) as unknown as ConnRow[];
+  const rows = db.all(`${SELECT} WHERE ${where} ORDER BY c.first_seen, c.id LIMIT ${MAX_RECORDED_ROWS + 1}`, [
+    to,
+    from,
+  ]) as unknown as ConnRow[];
   let omitted = 0;
   if (rows.length > MAX_RECORDED_ROWS) {
     rows.length = MAX_RECORDED_ROWS;
-    const count = db.get(`SELECT count(*) AS n FROM conns c JOIN sessions s ON s.id = c.session WHERE ${where}`, [to, from]) as { n: number };
+    const count = db.get(`SELECT count(*) AS n FROM conns c JOIN sessions s ON s.id = c.session WHERE ${where}`, [
+      to,
+      from,
+    ]) as { n: number };
     omitted = Number(count.n) - MAX_RECORDED_ROWS;
   }
   return { rows: rows.map(toRecorded), omitted };
@@ -101,7 +107,10 @@ export function timeline(db: RecordDatabase, from: number, to: number): Timeline
     [start, end],
   ) as { t: number; n: number }[];
   for (const o of opened) at(Number(o.t)).opened = Number(o.n);
-  const traffic = db.all('SELECT minute AS t, sum(rx) AS rx, sum(tx) AS tx FROM iface_minutes WHERE minute >= ? AND minute <= ? GROUP BY minute', [start, end]) as {
+  const traffic = db.all(
+    'SELECT minute AS t, sum(rx) AS rx, sum(tx) AS tx FROM iface_minutes WHERE minute >= ? AND minute <= ? GROUP BY minute',
+    [start, end],
+  ) as {
     t: number;
     rx: number;
     tx: number;
@@ -115,7 +124,8 @@ export function timeline(db: RecordDatabase, from: number, to: number): Timeline
 }
 
 /** A listener's identity across rows: what it listens on and who listens. */
-const listenerKey = (c: RecordedConnection) => `${c.proto}|${c.family}|${c.localAddress}|${c.localPort}|${c.path ?? ''}|${c.process ?? ''}`;
+const listenerKey = (c: RecordedConnection) =>
+  `${c.proto}|${c.family}|${c.localAddress}|${c.localPort}|${c.path ?? ''}|${c.process ?? ''}`;
 
 function byKey(rows: RecordedConnection[]): Map<string, RecordedConnection> {
   const m = new Map<string, RecordedConnection>();
@@ -143,12 +153,21 @@ export function changes(db: RecordDatabase, from: number, asked: number): Change
   ) as { address: string; first: number; process: string | null }[];
   const newRemoteHosts = hosts
     .filter((h) => !isUnspecified(h.address))
-    .map((h) => ({ address: h.address, network: networkOf(h.address), process: h.process, firstSeen: Number(h.first) }));
+    .map((h) => ({
+      address: h.address,
+      network: networkOf(h.address),
+      process: h.process,
+      firstSeen: Number(h.first),
+    }));
   const knownNetworks = new Set<string>();
-  for (const e of db.all('SELECT address FROM remotes WHERE first_seen <= ?', [from]) as { address: string }[]) knownNetworks.add(networkOf(e.address));
+  for (const e of db.all('SELECT address FROM remotes WHERE first_seen <= ?', [from]) as { address: string }[])
+    knownNetworks.add(networkOf(e.address));
   const newNetworks = [...new Set(newRemoteHosts.map((h) => h.network))].filter((n) => !knownNetworks.has(n));
 
-  const started = db.all('SELECT name AS process, first_seen AS first FROM processes WHERE first_seen > ? AND first_seen <= ? ORDER BY first_seen', [from, to]) as {
+  const started = db.all(
+    'SELECT name AS process, first_seen AS first FROM processes WHERE first_seen > ? AND first_seen <= ? ORDER BY first_seen',
+    [from, to],
+  ) as {
     process: string;
     first: number;
   }[];
@@ -160,10 +179,15 @@ export function changes(db: RecordDatabase, from: number, asked: number): Change
     ) as { process: string; last: number }[];
   const openAfter = new Set(openAt(to).map((p) => p.process));
   const lastSeen = new Map(
-    (db.all('SELECT c.process AS process, max(COALESCE(c.closed_at, s.alive)) AS last FROM conns c JOIN sessions s ON s.id = c.session WHERE c.process IS NOT NULL AND c.first_seen <= ? GROUP BY c.process', [to]) as {
-      process: string;
-      last: number;
-    }[]).map((p) => [p.process, Number(p.last)]),
+    (
+      db.all(
+        'SELECT c.process AS process, max(COALESCE(c.closed_at, s.alive)) AS last FROM conns c JOIN sessions s ON s.id = c.session WHERE c.process IS NOT NULL AND c.first_seen <= ? GROUP BY c.process',
+        [to],
+      ) as {
+        process: string;
+        last: number;
+      }[]
+    ).map((p) => [p.process, Number(p.last)]),
   );
   const stoppedProcesses = openAt(from)
     .filter((p) => !openAfter.has(p.process))

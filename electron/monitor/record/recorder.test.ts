@@ -1,5 +1,15 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,7 +32,16 @@ async function bundle(entry: string): Promise<string> {
   const dir = mkdtempSync(join(cache, 'history-'));
   dirs.push(dir);
   const outfile = join(dir, 'script.cjs');
-  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['node-sqlite3-wasm'], logLevel: 'warning' });
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['node-sqlite3-wasm'],
+    logLevel: 'warning',
+  });
   return outfile;
 }
 function tempDir(): string {
@@ -43,10 +62,22 @@ afterEach(() => {
 
 function conn(id: number, over: Partial<Connection> = {}): Connection {
   return {
-    id: `tcp|${id}`, proto: 'tcp', family: 'inet', localAddress: '127.0.0.1', localPort: 40000 + id,
-    remoteAddress: '10.1.2.3', remotePort: 443, state: 'ESTABLISHED', recvQ: 0, sendQ: 0, uid: 1000, user: 'ann',
-    inode: id, processes: [{ pid: 100 + id, name: `app${id}`, cmdline: '', exe: `/usr/bin/app${id}`, user: 'ann', startTime: 1 }],
-    ownerStatus: 'known', ...over,
+    id: `tcp|${id}`,
+    proto: 'tcp',
+    family: 'inet',
+    localAddress: '127.0.0.1',
+    localPort: 40000 + id,
+    remoteAddress: '10.1.2.3',
+    remotePort: 443,
+    state: 'ESTABLISHED',
+    recvQ: 0,
+    sendQ: 0,
+    uid: 1000,
+    user: 'ann',
+    inode: id,
+    processes: [{ pid: 100 + id, name: `app${id}`, cmdline: '', exe: `/usr/bin/app${id}`, user: 'ann', startTime: 1 }],
+    ownerStatus: 'known',
+    ...over,
   };
 }
 
@@ -66,7 +97,9 @@ function rig(file: string, options: Partial<ConstructorParameters<typeof Recorde
     ...options,
   });
   return {
-    table, recorder, notices,
+    table,
+    recorder,
+    notices,
     get now() {
       return now;
     },
@@ -91,7 +124,8 @@ describe('the recorder', () => {
     r.tick([{ ...a, state: 'ESTABLISHED' }, listener]);
     r.recorder.flush();
     // Byte totals as the traffic collector reports them (fields the monitor passes through once they exist).
-    const bytes = (sent: number, received: number) => ({ id: a.id, bytesSent: sent, bytesReceived: received }) as Partial<Connection> & { id: string };
+    const bytes = (sent: number, received: number) =>
+      ({ id: a.id, bytesSent: sent, bytesReceived: received }) as Partial<Connection> & { id: string };
     r.recorder.connections({ added: [], removed: [], changed: [bytes(100, 50)] }, (id) => r.table.get(id));
     r.recorder.connections({ added: [], removed: [], changed: [bytes(1500, 9050)] }, (id) => r.table.get(id));
     r.tick([listener]);
@@ -102,14 +136,29 @@ describe('the recorder', () => {
     const rows = connectionsBetween(db, opened, r.now).rows;
     expect(rows).toHaveLength(2);
     const rec = rows.find((x) => x.localPort === 40001)!;
-    expect(rec).toMatchObject({ states: ['SYN_SENT', 'ESTABLISHED'], pid: 101, process: 'app1', user: 'ann', exe: '/usr/bin/app1',
-      firstSeen: opened, closedAt: closed, lastSeen: closed, bytesSent: 1500, bytesReceived: 9050, listener: false });
+    expect(rec).toMatchObject({
+      states: ['SYN_SENT', 'ESTABLISHED'],
+      pid: 101,
+      process: 'app1',
+      user: 'ann',
+      exe: '/usr/bin/app1',
+      firstSeen: opened,
+      closedAt: closed,
+      lastSeen: closed,
+      bytesSent: 1500,
+      bytesReceived: 9050,
+      listener: false,
+    });
     expect(rows.find((x) => x.localPort === 40002)).toMatchObject({ listener: true, closedAt: null, lastSeen: r.now });
     // As they were: before the connection opened, only nothing; after it closed, only the listener.
     expect(connectionsBetween(db, opened - 1, opened - 1).rows).toHaveLength(0);
     expect(connectionsBetween(db, closed + 1, closed + 1).rows.map((x) => x.localPort)).toEqual([40002]);
     // Per-process traffic per minute from the byte totals' growth.
-    const minutes = db.all('SELECT process, rx, tx FROM process_minutes') as { process: string; rx: number; tx: number }[];
+    const minutes = db.all('SELECT process, rx, tx FROM process_minutes') as {
+      process: string;
+      rx: number;
+      tx: number;
+    }[];
     expect(minutes).toEqual([{ process: 'app1', rx: 9000, tx: 1400 }]);
     r.recorder.close();
   });
@@ -132,7 +181,7 @@ describe('the recorder', () => {
     r.recorder.close();
   });
 
-  it('keeps what it recorded across restarts: rows left open end at their session\'s last write', () => {
+  it("keeps what it recorded across restarts: rows left open end at their session's last write", () => {
     const file = join(tempDir(), 'history.sqlite');
     const first = rig(file);
     first.tick([conn(1), conn(2, { state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0 })]);
@@ -172,7 +221,9 @@ describe('the recorder', () => {
     expect(counts).toEqual([n + 1 - PRUNE_BATCH, n + 1 - 2 * PRUNE_BATCH, 1, 1, 1]);
     r.recorder.close();
 
-    const capped = rig(join(tempDir(), 'history.sqlite'), { config: { ...DEFAULT_RECORDING, retentionDays: 30, maxMb: 0.2 } });
+    const capped = rig(join(tempDir(), 'history.sqlite'), {
+      config: { ...DEFAULT_RECORDING, retentionDays: 30, maxMb: 0.2 },
+    });
     const big = Array.from({ length: 3000 }, (_, i) => conn(i, { remoteAddress: `10.9.${i >> 8}.${i & 255}` }));
     capped.tick(big);
     capped.tick([]);
@@ -240,7 +291,9 @@ describe('the recorder', () => {
             resolve();
           }
         });
-        child.on('exit', (code) => (code === 0 ? resolve() : code !== null ? reject(new Error(`writer exited ${code}: ${err}`)) : undefined));
+        child.on('exit', (code) =>
+          code === 0 ? resolve() : code !== null ? reject(new Error(`writer exited ${code}: ${err}`)) : undefined,
+        );
       });
       await new Promise((r) => child.once('exit', r).once('close', r));
       // The recorder of the next run takes the file over: stale lock removed, hot journal rolled back.
@@ -265,7 +318,11 @@ describe('the recorder', () => {
       expect(r.recorder.status().state).toBe('recording');
       let i = 0;
       while (r.recorder.status().state === 'recording' && i < 200) {
-        r.tick(Array.from({ length: 100 }, (_, k) => conn(i * 100 + k, { remoteAddress: `10.${i}.${k}.1`, path: 'x'.repeat(200) })));
+        r.tick(
+          Array.from({ length: 100 }, (_, k) =>
+            conn(i * 100 + k, { remoteAddress: `10.${i}.${k}.1`, path: 'x'.repeat(200) }),
+          ),
+        );
         r.recorder.flush();
         i++;
       }
@@ -311,7 +368,13 @@ describe('alerts', () => {
     r.tick([conn(1), conn(2, { state: 'LISTEN', localAddress: '0.0.0.0', remoteAddress: '0.0.0.0', remotePort: 0 })]);
     expect(alerts).toEqual([]);
     const wide = conn(3, { state: 'LISTEN', localAddress: '0.0.0.0', remoteAddress: '0.0.0.0', remotePort: 0 });
-    const local = conn(4, { state: 'LISTEN', localAddress: '127.0.0.1', remoteAddress: '0.0.0.0', remotePort: 0, processes: conn(1).processes });
+    const local = conn(4, {
+      state: 'LISTEN',
+      localAddress: '127.0.0.1',
+      remoteAddress: '0.0.0.0',
+      remotePort: 0,
+      processes: conn(1).processes,
+    });
     const elsewhere = conn(5, { remoteAddress: '203.0.113.9', processes: conn(1).processes });
     r.tick([conn(1), wide, local, elsewhere]);
     expect(alerts.map((a) => [a.kind, a.subject])).toEqual([
@@ -353,7 +416,9 @@ describe('opening the record', () => {
     db.close();
     const reopened = openRecord(file, { create: true }).db;
     expect(reopened.get("SELECT value FROM meta WHERE key = 'version'")).toEqual({ value: '2' });
-    expect(reopened.all("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'conns' AND sql IS NOT NULL")).toEqual([{ name: 'conns_first' }]);
+    expect(
+      reopened.all("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'conns' AND sql IS NOT NULL"),
+    ).toEqual([{ name: 'conns_first' }]);
     expect(reopened.all('SELECT name, first_seen FROM processes')).toEqual([{ name: 'curl', first_seen: 1500 }]);
     expect(reopened.all('SELECT address, process FROM remotes')).toEqual([{ address: '192.0.2.7', process: 'curl' }]);
     reopened.close();

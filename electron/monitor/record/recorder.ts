@@ -11,7 +11,16 @@
 // - Failures never reach the monitor: a corrupt file is moved aside and a fresh one started; any other write
 //   or open failure (a full disk, a read-only folder) pauses recording with a notice, retried every RETRY_MS;
 //   on resuming, the connections open now are recorded afresh.
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { pidExists } from '../../actions/process-identity.js';
 import type { Diff, RowPatch } from '../../../shared/protocol.js';
@@ -77,7 +86,6 @@ interface Traffic {
   tx: number;
 }
 
-
 function listenerSubject(row: Connection): string {
   const proto = row.family === 'inet6' ? `${row.proto}6` : row.proto;
   const local = row.localAddress.includes(':') ? `[${row.localAddress}]` : row.localAddress;
@@ -116,7 +124,8 @@ export class Recorder {
   private lastPrune = 0;
   private lastCheckpoint = 0;
   /** Statements prepared once per open database (preparing costs as much as running them). */
-  private statements: Record<'insert' | 'update' | 'process' | 'remote', ReturnType<RecordDatabase['prepare']>> | null = null;
+  private statements: Record<'insert' | 'update' | 'process' | 'remote', ReturnType<RecordDatabase['prepare']>> | null =
+    null;
   /** Process names and remote addresses already in the record's first-sighting tables. */
   private sightings: { process: Set<string>; remote: Set<string> } | null = null;
   private pruning = false;
@@ -231,7 +240,8 @@ export class Recorder {
     const sets: Record<AlertKind, Set<string>> = { listener: new Set(), process: new Set(), network: new Set() };
     for (const name of this.sightings?.process ?? []) sets.process.add(name);
     for (const address of this.sightings?.remote ?? []) sets.network.add(networkOf(address));
-    for (const r of db.all('SELECT kind, subject FROM known') as { kind: AlertKind; subject: string }[]) sets[r.kind]?.add(r.subject);
+    for (const r of db.all('SELECT kind, subject FROM known') as { kind: AlertKind; subject: string }[])
+      sets[r.kind]?.add(r.subject);
     // And what was seen but not written yet.
     for (const e of this.open.values()) {
       if (e.row.processes[0]) sets.process.add(e.row.processes[0].name);
@@ -247,17 +257,28 @@ export class Recorder {
     if (isListener(row) && row.proto !== 'unix' && !isLoopback(row.localAddress)) {
       const subject = listenerSubject(row);
       // Each appearance of a listener not marked known is news (a service that comes back is worth a look).
-      if (!sets.listener.has(subject)) news.push(['listener', subject, `New listener reachable beyond this machine: ${subject}`]);
+      if (!sets.listener.has(subject))
+        news.push(['listener', subject, `New listener reachable beyond this machine: ${subject}`]);
     }
     if (process !== null && !sets.process.has(process)) {
       sets.process.add(process);
       news.push(['process', process, `${process} is using the network for the first time`]);
     }
-    if (row.proto !== 'unix' && !isListener(row) && !isUnspecified(row.remoteAddress) && row.remoteAddress !== '' && !isLoopback(row.remoteAddress)) {
+    if (
+      row.proto !== 'unix' &&
+      !isListener(row) &&
+      !isUnspecified(row.remoteAddress) &&
+      row.remoteAddress !== '' &&
+      !isLoopback(row.remoteAddress)
+    ) {
       const network = networkOf(row.remoteAddress);
       if (!sets.network.has(network)) {
         sets.network.add(network);
-        news.push(['network', network, `First connection to the network ${network} (${row.remoteAddress}${process ? `, ${process}` : ''})`]);
+        news.push([
+          'network',
+          network,
+          `First connection to the network ${network} (${row.remoteAddress}${process ? `, ${process}` : ''})`,
+        ]);
       }
     }
     if (this.baseline || !this.db) return;
@@ -265,7 +286,10 @@ export class Recorder {
       if (!this.config.alerts[kind]) continue;
       const at = this.now();
       try {
-        const id = Number(this.db.run('INSERT INTO alerts (at, kind, subject, text) VALUES (?, ?, ?, ?)', [at, kind, subject, text]).lastInsertRowid);
+        const id = Number(
+          this.db.run('INSERT INTO alerts (at, kind, subject, text) VALUES (?, ?, ?, ?)', [at, kind, subject, text])
+            .lastInsertRowid,
+        );
         this.options.alert?.({ id, at, kind, subject, text, known: false });
       } catch (err) {
         // Busy (a reader) or a write error: the next flush meets it too and handles it; the alert still goes out.
@@ -291,7 +315,14 @@ export class Recorder {
          FROM alerts a ORDER BY a.id DESC LIMIT ?`,
       [limit],
     ) as { id: number; at: number; kind: AlertKind; subject: string; text: string; known: number }[];
-    return rows.map((r) => ({ id: Number(r.id), at: Number(r.at), kind: r.kind, subject: r.subject, text: r.text, known: Number(r.known) === 1 }));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      at: Number(r.at),
+      kind: r.kind,
+      subject: r.subject,
+      text: r.text,
+      known: Number(r.known) === 1,
+    }));
   }
 
   /** The database for queries: the recording one, or (off or paused) the file opened for reading. */
@@ -339,7 +370,8 @@ export class Recorder {
       const process = entry.row.processes[0]?.name ?? null;
       const dtx = sent != null && entry.bytesSent != null ? Math.max(0, sent - entry.bytesSent) : 0;
       const drx = received != null && entry.bytesReceived != null ? Math.max(0, received - entry.bytesReceived) : 0;
-      if (process !== null && (dtx > 0 || drx > 0)) this.addTraffic(this.processMinutes, minuteOf(this.now()), process, drx, dtx);
+      if (process !== null && (dtx > 0 || drx > 0))
+        this.addTraffic(this.processMinutes, minuteOf(this.now()), process, drx, dtx);
       if (sent !== undefined) entry.bytesSent = sent;
       if (received !== undefined) entry.bytesReceived = received;
       pending = true;
@@ -384,15 +416,18 @@ export class Recorder {
     }
     try {
       db.exec('BEGIN IMMEDIATE');
-      written = this.writeConnections(db, at) + this.writeTraffic(db, 'iface_minutes', this.ifaceMinutes)
-        + this.writeTraffic(db, 'process_minutes', this.processMinutes);
+      written =
+        this.writeConnections(db, at) +
+        this.writeTraffic(db, 'iface_minutes', this.ifaceMinutes) +
+        this.writeTraffic(db, 'process_minutes', this.processMinutes);
       db.run('UPDATE sessions SET alive = ? WHERE id = ?', [at, this.session]);
       db.exec('COMMIT');
     } catch (err) {
       this.writeFailed(err);
       return;
     }
-    for (const entry of this.dirty) if (entry.closedAt !== null && this.open.get(entry.row.id) === entry) this.open.delete(entry.row.id);
+    for (const entry of this.dirty)
+      if (entry.closedAt !== null && this.open.get(entry.row.id) === entry) this.open.delete(entry.row.id);
     this.dirty.clear();
     this.ifaceMinutes.clear();
     this.processMinutes.clear();
@@ -418,9 +453,23 @@ export class Recorder {
       const p = r.processes[0];
       const owner = [p?.pid ?? null, p?.name ?? null, p?.user ?? r.user, p?.exe ?? null];
       if (e.rowid === null) {
-        const result = insert.run([this.session, r.proto, r.family, r.localAddress, r.localPort, r.remoteAddress,
-          r.remotePort, e.states.join(' '), isListener(r) ? 1 : 0, ...owner, r.path ?? null, r.firstSeen ?? at,
-          e.closedAt, e.bytesSent, e.bytesReceived]);
+        const result = insert.run([
+          this.session,
+          r.proto,
+          r.family,
+          r.localAddress,
+          r.localPort,
+          r.remoteAddress,
+          r.remotePort,
+          e.states.join(' '),
+          isListener(r) ? 1 : 0,
+          ...owner,
+          r.path ?? null,
+          r.firstSeen ?? at,
+          e.closedAt,
+          e.bytesSent,
+          e.bytesReceived,
+        ]);
         e.rowid = Number(result.lastInsertRowid);
         this.sighted(r, process, remote, at);
       } else {
@@ -447,7 +496,11 @@ export class Recorder {
     }
   }
 
-  private writeTraffic(db: RecordDatabase, table: 'iface_minutes' | 'process_minutes', from: Map<string, Traffic>): number {
+  private writeTraffic(
+    db: RecordDatabase,
+    table: 'iface_minutes' | 'process_minutes',
+    from: Map<string, Traffic>,
+  ): number {
     if (from.size === 0) return 0;
     const name = table === 'iface_minutes' ? 'iface' : 'process';
     const upsert = db.prepare(`INSERT INTO ${table} (minute, ${name}, rx, tx) VALUES (?, ?, ?, ?)
@@ -470,12 +523,16 @@ export class Recorder {
       const pageSize = Number((db.get('PRAGMA page_size') as { page_size: number }).page_size);
       const used = () =>
         (Number((db.get('PRAGMA page_count') as { page_count: number }).page_count) -
-          Number((db.get('PRAGMA freelist_count') as { freelist_count: number }).freelist_count)) * pageSize;
+          Number((db.get('PRAGMA freelist_count') as { freelist_count: number }).freelist_count)) *
+        pageSize;
       const cutoff = at - this.config.retentionDays * DAY_MS;
       const overCap = used() > this.config.maxMb * 1024 * 1024;
       db.exec('BEGIN IMMEDIATE');
       // A row closed before the cutoff was first seen before it too: the first_seen index finds them.
-      let deleted = db.run(`DELETE FROM conns WHERE id IN (SELECT id FROM conns WHERE first_seen < ? AND closed_at < ? LIMIT ${PRUNE_BATCH})`, [cutoff, cutoff]).changes;
+      let deleted = db.run(
+        `DELETE FROM conns WHERE id IN (SELECT id FROM conns WHERE first_seen < ? AND closed_at < ? LIMIT ${PRUNE_BATCH})`,
+        [cutoff, cutoff],
+      ).changes;
       // Rows left open by a recording that ended before the cutoff.
       deleted += db.run(
         `DELETE FROM conns WHERE id IN (SELECT c.id FROM conns c JOIN sessions s ON s.id = c.session
@@ -485,17 +542,28 @@ export class Recorder {
       if (deleted === 0 && overCap) {
         // Over the cap: the oldest connections go, and the oldest first sightings with them (those are kept
         // beyond the retention otherwise).
-        deleted = db.run(`DELETE FROM conns WHERE id IN (SELECT id FROM conns WHERE closed_at IS NOT NULL ORDER BY id LIMIT ${PRUNE_BATCH})`).changes;
-        deleted += db.run(`DELETE FROM remotes WHERE address IN (SELECT address FROM remotes ORDER BY first_seen LIMIT ${PRUNE_BATCH})`).changes;
+        deleted = db.run(
+          `DELETE FROM conns WHERE id IN (SELECT id FROM conns WHERE closed_at IS NOT NULL ORDER BY id LIMIT ${PRUNE_BATCH})`,
+        ).changes;
+        deleted += db.run(
+          `DELETE FROM remotes WHERE address IN (SELECT address FROM remotes ORDER BY first_seen LIMIT ${PRUNE_BATCH})`,
+        ).changes;
       }
-      const oldestMinute = (table: string) => Number((db.get(`SELECT min(minute) AS m FROM ${table}`) as { m: number | null }).m ?? Infinity);
+      const oldestMinute = (table: string) =>
+        Number((db.get(`SELECT min(minute) AS m FROM ${table}`) as { m: number | null }).m ?? Infinity);
       for (const table of ['iface_minutes', 'process_minutes']) {
         // An hour of minutes per batch: a handful of rows per interface or process.
         const hour = oldestMinute(table) + 3_600_000;
-        if (Number.isFinite(hour)) deleted += db.run(`DELETE FROM ${table} WHERE minute < ?`, [overCap ? hour : Math.min(cutoff, hour)]).changes;
+        if (Number.isFinite(hour))
+          deleted += db.run(`DELETE FROM ${table} WHERE minute < ?`, [overCap ? hour : Math.min(cutoff, hour)]).changes;
       }
-      deleted += db.run(`DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE at < ? LIMIT ${PRUNE_BATCH})`, [cutoff]).changes;
-      db.run('DELETE FROM sessions WHERE alive < ? AND id != ? AND NOT EXISTS (SELECT 1 FROM conns WHERE session = sessions.id)', [cutoff, this.session]);
+      deleted += db.run(`DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE at < ? LIMIT ${PRUNE_BATCH})`, [
+        cutoff,
+      ]).changes;
+      db.run(
+        'DELETE FROM sessions WHERE alive < ? AND id != ? AND NOT EXISTS (SELECT 1 FROM conns WHERE session = sessions.id)',
+        [cutoff, this.session],
+      );
       db.exec('COMMIT');
       // Give freed pages back to the file system, a few at a time.
       db.exec('PRAGMA incremental_vacuum(256)');
@@ -536,9 +604,16 @@ export class Recorder {
       this.closeReader();
       this.baseline = true;
       if (Object.values(this.config.alerts).some(Boolean)) this.loadKnown(db);
-      this.setState('recording', movedAside ? `The record was damaged and was moved aside to ${movedAside}; a new one was started.` : null);
+      this.setState(
+        'recording',
+        movedAside ? `The record was damaged and was moved aside to ${movedAside}; a new one was started.` : null,
+      );
       if (movedAside) {
-        this.options.notify('warning', 'record-reset', `The connection record was damaged; it was moved aside (${movedAside}) and a new one started.`);
+        this.options.notify(
+          'warning',
+          'record-reset',
+          `The connection record was damaged; it was moved aside (${movedAside}) and a new one started.`,
+        );
       }
       if (seed) for (const row of this.options.liveRows()) if (row.closedAt == null) this.opened(row);
       this.pruneBatch(db, at);
@@ -569,7 +644,11 @@ export class Recorder {
       try {
         renameSync(this.options.file, aside);
         if (existsSync(`${this.options.file}-journal`)) renameSync(`${this.options.file}-journal`, `${aside}-journal`);
-        this.options.notify('warning', 'record-reset', `The connection record was damaged; it was moved aside (${aside}) and a new one started.`);
+        this.options.notify(
+          'warning',
+          'record-reset',
+          `The connection record was damaged; it was moved aside (${aside}) and a new one started.`,
+        );
         this.start(true);
         return;
       } catch (moveErr) {
@@ -583,12 +662,17 @@ export class Recorder {
   private pause(reason: string): void {
     this.log(`recorder: ${reason}`);
     this.setState('paused', reason);
-    this.options.notify('warning', 'record-paused', `Recording is paused: ${reason}. NetLens keeps running and retries every minute.`);
+    this.options.notify(
+      'warning',
+      'record-paused',
+      `Recording is paused: ${reason}. NetLens keeps running and retries every minute.`,
+    );
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (!this.config.enabled || this.state !== 'paused') return;
       this.start(true);
-      if ((this.state as RecordingState) === 'recording') this.options.notify('info', 'record-resumed', 'Recording resumed.');
+      if ((this.state as RecordingState) === 'recording')
+        this.options.notify('info', 'record-resumed', 'Recording resumed.');
     }, this.options.retryMs ?? RETRY_MS);
   }
 
@@ -662,7 +746,8 @@ function claimWriter(file: string): number | null {
   } catch {
     previous = null;
   }
-  if (previous !== null && Number.isSafeInteger(previous) && previous !== process.pid && pidExists(previous)) return previous;
+  if (previous !== null && Number.isSafeInteger(previous) && previous !== process.pid && pidExists(previous))
+    return previous;
   if (previous !== null) clearStaleLock(file, Infinity);
   writeFileSync(writerFile(file), `${process.pid}\n`);
   return null;
@@ -678,7 +763,8 @@ function releaseWriter(file: string): void {
 
 function describe(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied (the data folder is read-only)';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+    return 'permission denied (the data folder is read-only)';
   if (code === 'ENOSPC') return 'the disk is full';
   const text = errorText(err);
   // SQLite reports the OS error only as "disk I/O error" or "unable to open database file".

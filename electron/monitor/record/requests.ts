@@ -57,7 +57,16 @@ export async function answerRecordRequest<M extends RecordMethod>(
       }
       case 'recordChanges': {
         const p = params as RequestParams<'recordChanges'>;
-        const empty = { from: p.from, to: p.to, newListeners: [], goneListeners: [], newRemoteHosts: [], newNetworks: [], startedProcesses: [], stoppedProcesses: [] };
+        const empty = {
+          from: p.from,
+          to: p.to,
+          newListeners: [],
+          goneListeners: [],
+          newRemoteHosts: [],
+          newNetworks: [],
+          startedProcesses: [],
+          stoppedProcesses: [],
+        };
         return read(empty, (db) => changes(db, p.from, p.to));
       }
       case 'recordAlerts':

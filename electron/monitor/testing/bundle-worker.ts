@@ -7,7 +7,15 @@ import { basename, dirname, join } from 'node:path';
 
 export async function bundleWorker(outDir: string, entry: string): Promise<string> {
   const outfile = join(outDir, basename(entry).replace(/\.ts$/, '.cjs'));
-  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  });
   // The record's SQLite loads its .wasm from beside the bundle, as scripts/build.mjs arranges for out/main.
   const sqlite = createRequire(import.meta.url).resolve('node-sqlite3-wasm');
   copyFileSync(join(dirname(sqlite), 'node-sqlite3-wasm.wasm'), join(outDir, 'node-sqlite3-wasm.wasm'));

@@ -50,7 +50,16 @@ function connection(serial: number, random: () => number): Connection {
     uid: 1000,
     user: 'user',
     inode,
-    processes: [{ pid, name: `proc${pid % 40}`, cmdline: `/usr/bin/proc${pid % 40} --serve`, exe: `/usr/bin/proc${pid % 40}`, user: 'user', startTime: 1_700_000_000_000 + pid }],
+    processes: [
+      {
+        pid,
+        name: `proc${pid % 40}`,
+        cmdline: `/usr/bin/proc${pid % 40} --serve`,
+        exe: `/usr/bin/proc${pid % 40}`,
+        user: 'user',
+        startTime: 1_700_000_000_000 + pid,
+      },
+    ],
     ownerStatus: 'known',
   };
   row.id = connectionId(row);
@@ -88,7 +97,11 @@ export class SyntheticConnections {
       const at = Math.floor(this.random() * this.rows.length);
       const row = this.rows[at]!;
       if (i % 4 < 2) {
-        this.rows[at] = { ...row, state: STATES[Math.floor(this.random() * STATES.length)]!, sendQ: Math.floor(this.random() * 5000) };
+        this.rows[at] = {
+          ...row,
+          state: STATES[Math.floor(this.random() * STATES.length)]!,
+          sendQ: Math.floor(this.random() * 5000),
+        };
       } else if (i % 4 === 2) {
         this.rows[at] = connection(this.serial++, this.random);
       } else {
@@ -105,12 +118,28 @@ function zeroCounters(): InterfaceCounters {
 
 export function syntheticInterface(name: string, counters: Partial<InterfaceCounters>): NetInterface {
   return {
-    id: name, name, index: 1, operState: 'up', carrier: true, mtu: 1500, mac: null, speedMbps: null, duplex: null,
-    type: 'ether', flags: ['UP', 'RUNNING'], addresses: [], counters: { ...zeroCounters(), ...counters },
+    id: name,
+    name,
+    index: 1,
+    operState: 'up',
+    carrier: true,
+    mtu: 1500,
+    mac: null,
+    speedMbps: null,
+    duplex: null,
+    type: 'ether',
+    flags: ['UP', 'RUNNING'],
+    addresses: [],
+    counters: { ...zeroCounters(), ...counters },
   };
 }
 
-export function syntheticCounter(group: string, name: string, value: number, kind: Counter['kind'] = 'counter'): Counter {
+export function syntheticCounter(
+  group: string,
+  name: string,
+  value: number,
+  kind: Counter['kind'] = 'counter',
+): Counter {
   return { id: `${group}.${name}`, group, name, value, description: null, kind, isError: false };
 }
 
@@ -138,9 +167,14 @@ export function syntheticCollectors(connections: SyntheticConnections) {
     routes: countingCollector(() => []),
     interfaces: countingCollector(() => {
       bytes += 1500;
-      return [syntheticInterface('lo', { rxBytes: bytes, txBytes: bytes, rxPackets: bytes / 1500, txPackets: bytes / 1500 })];
+      return [
+        syntheticInterface('lo', { rxBytes: bytes, txBytes: bytes, rxPackets: bytes / 1500, txPackets: bytes / 1500 }),
+      ];
     }),
-    statistics: countingCollector(() => [syntheticCounter('Tcp', 'ActiveOpens', bytes / 1500), syntheticCounter('Tcp', 'CurrEstab', 3, 'gauge')]),
+    statistics: countingCollector(() => [
+      syntheticCounter('Tcp', 'ActiveOpens', bytes / 1500),
+      syntheticCounter('Tcp', 'CurrEstab', 3, 'gauge'),
+    ]),
     multicast: countingCollector(() => []),
     // The monitor's tests are about streaming, not names: the names collector has its own (collectors/names).
     names: countingCollector<NameEntry>(() => []),

@@ -32,26 +32,51 @@ export function ActionLogDialog(props: { onClose: () => void }) {
   const [entries, setEntries] = useState<ActionLogEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api().request('actionLog', { limit: 100 }).then(setEntries, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    api()
+      .request('actionLog', { limit: 100 })
+      .then(setEntries, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, []);
   return (
-    <Dialog title="Action log" onClose={props.onClose} actions={<button type="button" onClick={props.onClose}>Close</button>}>
+    <Dialog
+      title="Action log"
+      onClose={props.onClose}
+      actions={
+        <button type="button" onClick={props.onClose}>
+          Close
+        </button>
+      }
+    >
       {error ? <p role="alert">{error}</p> : null}
       {entries === null && !error ? <p role="status">Loading…</p> : null}
       {entries && entries.length === 0 ? <p>No actions yet.</p> : null}
       {entries && entries.length > 0 ? (
         <table className="log-table">
           <thead>
-            <tr><th>Time</th><th>Action</th><th>Target</th><th>Result</th></tr>
+            <tr>
+              <th>Time</th>
+              <th>Action</th>
+              <th>Target</th>
+              <th>Result</th>
+            </tr>
           </thead>
           <tbody>
             {entries.map((e, i) => (
               <tr key={i}>
                 <td>{formatDateTime(e.time)}</td>
                 <td>{ACTION_WORDS[e.action] ?? e.action}</td>
-                <td>{e.pid !== null ? <><Inert text={e.name ?? 'unknown'} max={60} /> (PID {e.pid})</> : <Inert text={e.target ?? ''} />}</td>
+                <td>
+                  {e.pid !== null ? (
+                    <>
+                      <Inert text={e.name ?? 'unknown'} max={60} /> (PID {e.pid})
+                    </>
+                  ) : (
+                    <Inert text={e.target ?? ''} />
+                  )}
+                </td>
                 <td title={e.message} data-outcome={e.outcome}>
-                  {FAILURE_WORDS[e.outcome] && !e.message.startsWith(FAILURE_WORDS[e.outcome]!) ? `${FAILURE_WORDS[e.outcome]}: ` : ''}
+                  {FAILURE_WORDS[e.outcome] && !e.message.startsWith(FAILURE_WORDS[e.outcome]!)
+                    ? `${FAILURE_WORDS[e.outcome]}: `
+                    : ''}
                   {e.message}
                 </td>
               </tr>

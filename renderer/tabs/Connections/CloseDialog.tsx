@@ -23,7 +23,9 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
           localPort: r.localPort,
           remoteAddress: r.remoteAddress,
           remotePort: r.remotePort,
-          ...(r.processes[0] ? { owner: { pid: r.processes[0].pid, name: r.processes[0].name, startTime: r.processes[0].startTime } } : {}),
+          ...(r.processes[0]
+            ? { owner: { pid: r.processes[0].pid, name: r.processes[0].name, startTime: r.processes[0].startTime } }
+            : {}),
         }),
       );
     } catch (err) {
@@ -36,7 +38,13 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
   const remote = endpointText(r.remoteAddress, r.remotePort, r.proto);
   return (
     <Dialog
-      title={result?.outcome === 'closed' ? 'Connection closed' : result?.outcome === 'gone' ? 'Connection already gone' : 'Close this connection?'}
+      title={
+        result?.outcome === 'closed'
+          ? 'Connection closed'
+          : result?.outcome === 'gone'
+            ? 'Connection already gone'
+            : 'Close this connection?'
+      }
       onClose={props.onClose}
       actions={
         <>
@@ -50,7 +58,8 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
       }
     >
       <p>
-        {local} ⇄ {remote} ({processText(r) || 'no process'}). Both ends see the connection reset; the process keeps running.
+        {local} ⇄ {remote} ({processText(r) || 'no process'}). Both ends see the connection reset; the process keeps
+        running.
       </p>
       {result ? (
         <div className={`result ${result.outcome}`} role="alert" data-outcome={result.outcome}>

@@ -4,7 +4,13 @@ import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Capabilities } from '../../../shared/protocol.js';
 import type { Connection, ProcessInfo, ProcessTraffic } from '../../../shared/types.js';
-import { isListening, parseFilter, quoteFilterValue, togglesPredicate, type ParsedFilter } from '../../../shared/filter.js';
+import {
+  isListening,
+  parseFilter,
+  quoteFilterValue,
+  togglesPredicate,
+  type ParsedFilter,
+} from '../../../shared/filter.js';
 import { api } from '../../api/client.js';
 import { DataGrid, useGridSort } from '../../components/DataGrid.js';
 import { useLiveAggregate, useLiveRows, type Aggregate } from '../../store/live-rows.js';
@@ -21,7 +27,14 @@ import { useNames } from '../../store/names.js';
 import { KillDialog } from './KillDialog.js';
 import { MultiKillDialog } from './MultiKillDialog.js';
 import { CloseDialog } from './CloseDialog.js';
-import { ProcessList, matchesProcess, processTally, trafficByName, withTraffic, type ProcessEntry } from './ProcessList.js';
+import {
+  ProcessList,
+  matchesProcess,
+  processTally,
+  trafficByName,
+  withTraffic,
+  type ProcessEntry,
+} from './ProcessList.js';
 import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.js';
 import { FilterBox } from './FilterBox.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
@@ -98,12 +111,18 @@ export function ConnectionsTab() {
   const [processFilter, setProcessFilter] = useState<string | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [menu, setMenu] = useState<MenuState | null>(null);
-  const [processMenu, setProcessMenu] = useState<{ entry: ProcessEntry; at: { x: number; y: number }; copy: () => void } | null>(null);
+  const [processMenu, setProcessMenu] = useState<{
+    entry: ProcessEntry;
+    at: { x: number; y: number };
+    copy: () => void;
+  } | null>(null);
   const [dialog, setDialog] = useState<Dialogs>(null);
   const [caps, setCaps] = useState<Capabilities | null>(null);
 
   useEffect(() => {
-    api().request('capabilities', {}).then(setCaps, () => setCaps(null));
+    api()
+      .request('capabilities', {})
+      .then(setCaps, () => setCaps(null));
   }, []);
 
   const fixed = capture ? (capture.rows as Connection[]) : processCapture ? [] : null;
@@ -127,8 +146,14 @@ export function ConnectionsTab() {
   const onProcessClick = useCallback((name: string) => setProcessFilter(name), []);
   const resolveNames = useSettings((s) => s.resolveNames);
   const fullHostNames = useSettings((s) => s.fullHostNames);
-  const display = useMemo(() => ({ resolve: resolveNames && !capture, fqdn: fullHostNames }), [resolveNames, fullHostNames, capture]);
-  const sortColumns = useMemo(() => connectionColumns(onProcessClick, names, display), [onProcessClick, names, display]);
+  const display = useMemo(
+    () => ({ resolve: resolveNames && !capture, fqdn: fullHostNames }),
+    [resolveNames, fullHostNames, capture],
+  );
+  const sortColumns = useMemo(
+    () => connectionColumns(onProcessClick, names, display),
+    [onProcessClick, names, display],
+  );
   // A new array when names change, so the rows on screen (memoised on their columns) draw the new names.
   const columns = useMemo(() => [...sortColumns], [sortColumns, namesEpoch]);
   const chosenSort = useGridSort('connections', sortColumns, DEFAULT_SORT);
@@ -144,14 +169,31 @@ export function ConnectionsTab() {
   // Rates and totals per process name, from the processes dataset (live only: a capture has none).
   const procLive = useData((s) => s.datasets.processes);
   const traffic = useMemo(
-    () => (processCapture ? trafficByName(processCapture.rows as ProcessTraffic[]) : capture || !procLive.received ? null : trafficByName(procLive.rows.values())),
+    () =>
+      processCapture
+        ? trafficByName(processCapture.rows as ProcessTraffic[])
+        : capture || !procLive.received
+          ? null
+          : trafficByName(procLive.rows.values()),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [procLive.version, capture, processCapture],
   );
-  const processes = useMemo(() => withTraffic(tallied, traffic, processCapture !== null), [tallied, traffic, processCapture]);
+  const processes = useMemo(
+    () => withTraffic(tallied, traffic, processCapture !== null),
+    [tallied, traffic, processCapture],
+  );
   const selectedTraffic = processFilter !== null ? traffic?.get(processFilter) : undefined;
-  const chartRates = selectedTraffic && selectedTraffic.recvRate !== null && selectedTraffic.sendRate !== null ? { rx: selectedTraffic.recvRate, tx: selectedTraffic.sendRate } : null;
-  const processHistory = useRateHistory(processFilter, loadProcessHistory, chartRates, procLive.tick?.at ?? null, !capture && !processCapture && showProcessList && processFilter !== null);
+  const chartRates =
+    selectedTraffic && selectedTraffic.recvRate !== null && selectedTraffic.sendRate !== null
+      ? { rx: selectedTraffic.recvRate, tx: selectedTraffic.sendRate }
+      : null;
+  const processHistory = useRateHistory(
+    processFilter,
+    loadProcessHistory,
+    chartRates,
+    procLive.tick?.at ?? null,
+    !capture && !processCapture && showProcessList && processFilter !== null,
+  );
   // Counted over what the toggles show, as the process list is.
   const deniedCounter = useMemo(() => () => countDenied(byToggles), [byToggles]);
   const denied = useLiveAggregate<'connections', number>(live, deniedCounter, fixed);
@@ -185,7 +227,11 @@ export function ConnectionsTab() {
     [fixed, live.rows],
   );
 
-  const killUnavailable = capture ? 'a capture is read-only' : caps && !caps.kill.available ? (caps.kill.reason ?? 'not available') : undefined;
+  const killUnavailable = capture
+    ? 'a capture is read-only'
+    : caps && !caps.kill.available
+      ? (caps.kill.reason ?? 'not available')
+      : undefined;
 
   /** The menu of several selected rows: kill the processes behind them, copy them. */
   const selectionItems = (m: MenuState): MenuItem[] => {
@@ -194,11 +240,17 @@ export function ConnectionsTab() {
     return [
       {
         id: 'kill-many',
-        label: procs.length === 1 ? `Kill ${procs[0]!.name} (PID ${procs[0]!.pid})…` : `Kill ${procs.length} processes…`,
+        label:
+          procs.length === 1 ? `Kill ${procs[0]!.name} (PID ${procs[0]!.pid})…` : `Kill ${procs.length} processes…`,
         danger: true,
         disabled: reason !== undefined,
         reason,
-        onSelect: () => setDialog(procs.length === 1 ? { kind: 'kill', row: { ...m.row, processes: procs } } : { kind: 'killMany', processes: procs }),
+        onSelect: () =>
+          setDialog(
+            procs.length === 1
+              ? { kind: 'kill', row: { ...m.row, processes: procs } }
+              : { kind: 'killMany', processes: procs },
+          ),
       },
       { id: 'copy-rows', label: `Copy ${m.selection.length} rows`, separatorBefore: true, onSelect: m.copy },
     ];
@@ -207,7 +259,10 @@ export function ConnectionsTab() {
   /** The process side list's menu: filter to it, kill every process of that name, copy it. */
   const processItems = (entry: ProcessEntry, copy: () => void): MenuItem[] => {
     const rows = fixed ?? [...live.rows.values()];
-    const procs = processesOf(rows.filter((r) => byToggles(r) && matchesProcess(r, entry.name)), entry.name);
+    const procs = processesOf(
+      rows.filter((r) => byToggles(r) && matchesProcess(r, entry.name)),
+      entry.name,
+    );
     const reason = killUnavailable ?? (procs.length === 0 ? 'no live process of this name holds a socket' : undefined);
     return [
       { id: 'filter', label: `Filter to ${entry.name}`, onSelect: () => setProcessFilter(entry.name) },
@@ -248,10 +303,24 @@ export function ConnectionsTab() {
             : caps && !caps.closeConnection.available
               ? (caps.closeConnection.reason ?? 'not available')
               : undefined;
-    const hasRemote = row.proto !== 'unix' && row.remoteAddress !== '' && row.remoteAddress !== '0.0.0.0' && row.remoteAddress !== '::';
+    const hasRemote =
+      row.proto !== 'unix' && row.remoteAddress !== '' && row.remoteAddress !== '0.0.0.0' && row.remoteAddress !== '::';
     return [
-      { id: 'kill', label: 'Kill process…', danger: true, disabled: killReason !== undefined, reason: killReason, onSelect: () => setDialog({ kind: 'kill', row }) },
-      { id: 'close', label: 'Close connection…', disabled: closeReason !== undefined, reason: closeReason, onSelect: () => setDialog({ kind: 'close', row }) },
+      {
+        id: 'kill',
+        label: 'Kill process…',
+        danger: true,
+        disabled: killReason !== undefined,
+        reason: killReason,
+        onSelect: () => setDialog({ kind: 'kill', row }),
+      },
+      {
+        id: 'close',
+        label: 'Close connection…',
+        disabled: closeReason !== undefined,
+        reason: closeReason,
+        onSelect: () => setDialog({ kind: 'close', row }),
+      },
       {
         id: 'filter-process',
         label: owner ? `Filter to ${owner.name}` : 'Filter to this process',
@@ -268,8 +337,21 @@ export function ConnectionsTab() {
         onSelect: () => setQuery((q) => `${q.trim()} raddr:${quoteFilterValue(row.remoteAddress)}`.trim()),
       },
       { id: 'copy-row', label: 'Copy row', separatorBefore: true, onSelect: copy },
-      { id: 'copy-local', label: 'Copy local address', onSelect: () => void copyText(row.proto === 'unix' ? (row.path ?? '') : endpointText(row.localAddress, row.localPort, row.proto)) },
-      { id: 'copy-remote', label: 'Copy remote address', disabled: !hasRemote, reason: hasRemote ? undefined : 'no remote address', onSelect: () => void copyText(endpointText(row.remoteAddress, row.remotePort, row.proto)) },
+      {
+        id: 'copy-local',
+        label: 'Copy local address',
+        onSelect: () =>
+          void copyText(
+            row.proto === 'unix' ? (row.path ?? '') : endpointText(row.localAddress, row.localPort, row.proto),
+          ),
+      },
+      {
+        id: 'copy-remote',
+        label: 'Copy remote address',
+        disabled: !hasRemote,
+        reason: hasRemote ? undefined : 'no remote address',
+        onSelect: () => void copyText(endpointText(row.remoteAddress, row.remotePort, row.proto)),
+      },
     ];
   };
 
@@ -278,17 +360,24 @@ export function ConnectionsTab() {
   describe.current = () => [
     `Filter: ${effective.ok && effective.terms > 0 ? query.trim() : '(none)'}`,
     ...(processFilter !== null ? [`Process: ${processFilter}`] : []),
-    `Showing: ${TOGGLE_BUTTONS.filter((b) => toggles[b.key]).map((b) => b.label).join(', ')}; ${toggles.mode}${toggles.hideLoopback ? '; loopback hidden' : ''}`,
+    `Showing: ${TOGGLE_BUTTONS.filter((b) => toggles[b.key])
+      .map((b) => b.label)
+      .join(', ')}; ${toggles.mode}${toggles.hideLoopback ? '; loopback hidden' : ''}`,
     ...(capture ? [`Capture: ${capture.fileName} (${capture.format})`] : []),
   ];
   useEffect(() => registerViewDescription('connections', () => describe.current()), []);
 
-  const setToggle = (change: Partial<ConnectionToggles>) => updateSettings((s) => ({ toggles: { ...s.toggles, ...change } }));
+  const setToggle = (change: Partial<ConnectionToggles>) =>
+    updateSettings((s) => ({ toggles: { ...s.toggles, ...change } }));
   const loading = !capture && !processCapture && !live.received;
 
   return (
     <div className="tab-body">
-      {capture ? <CaptureBanner capture={capture} /> : processCapture ? <CaptureBanner capture={processCapture} /> : null}
+      {capture ? (
+        <CaptureBanner capture={capture} />
+      ) : processCapture ? (
+        <CaptureBanner capture={processCapture} />
+      ) : null}
       <OverflowBar
         label="Connection filters"
         className="tab-toolbar"
@@ -298,45 +387,101 @@ export function ConnectionsTab() {
             node: (
               <div className="segmented" role="group" aria-label="Protocols and families">
                 {TOGGLE_BUTTONS.map((b) => (
-                  <button key={b.key} type="button" className="toggle" aria-pressed={toggles[b.key] as boolean} title={b.title} onClick={() => setToggle({ [b.key]: !toggles[b.key] })}>
+                  <button
+                    key={b.key}
+                    type="button"
+                    className="toggle"
+                    aria-pressed={toggles[b.key] as boolean}
+                    title={b.title}
+                    onClick={() => setToggle({ [b.key]: !toggles[b.key] })}
+                  >
                     {b.label}
                   </button>
                 ))}
               </div>
             ),
-            menu: TOGGLE_BUTTONS.map((b) => ({ id: `toggle-${b.key}`, label: b.title, checked: toggles[b.key] as boolean, keepOpen: true, onSelect: () => setToggle({ [b.key]: !toggles[b.key] }) })),
+            menu: TOGGLE_BUTTONS.map((b) => ({
+              id: `toggle-${b.key}`,
+              label: b.title,
+              checked: toggles[b.key] as boolean,
+              keepOpen: true,
+              onSelect: () => setToggle({ [b.key]: !toggles[b.key] }),
+            })),
           },
           {
             id: 'mode',
             node: (
               <div className="segmented" role="radiogroup" aria-label="Listening or connected">
                 {MODES.map(([m, label]) => (
-                  <button key={m} type="button" role="radio" aria-checked={toggles.mode === m} className="toggle" onClick={() => setToggle({ mode: m })}>
+                  <button
+                    key={m}
+                    type="button"
+                    role="radio"
+                    aria-checked={toggles.mode === m}
+                    className="toggle"
+                    onClick={() => setToggle({ mode: m })}
+                  >
                     {label}
                   </button>
                 ))}
               </div>
             ),
-            menu: MODES.map(([m, label]) => ({ id: `mode-${m}`, label: `Show ${label.toLowerCase()}`, checked: toggles.mode === m, onSelect: () => setToggle({ mode: m }) })),
+            menu: MODES.map(([m, label]) => ({
+              id: `mode-${m}`,
+              label: `Show ${label.toLowerCase()}`,
+              checked: toggles.mode === m,
+              onSelect: () => setToggle({ mode: m }),
+            })),
           },
           {
             id: 'loopback',
             node: (
-              <button type="button" className="toggle" aria-pressed={toggles.hideLoopback} onClick={() => setToggle({ hideLoopback: !toggles.hideLoopback })} title="Hide sockets that only talk to this machine">
+              <button
+                type="button"
+                className="toggle"
+                aria-pressed={toggles.hideLoopback}
+                onClick={() => setToggle({ hideLoopback: !toggles.hideLoopback })}
+                title="Hide sockets that only talk to this machine"
+              >
                 Hide loopback
               </button>
             ),
-            menu: [{ id: 'loopback', label: 'Hide loopback', checked: toggles.hideLoopback, onSelect: () => setToggle({ hideLoopback: !toggles.hideLoopback }) }],
+            menu: [
+              {
+                id: 'loopback',
+                label: 'Hide loopback',
+                checked: toggles.hideLoopback,
+                onSelect: () => setToggle({ hideLoopback: !toggles.hideLoopback }),
+              },
+            ],
           },
-          { id: 'filter', pinned: true, node: <FilterBox query={query} onChange={setQuery} parsed={parsed} />, menu: [] },
+          {
+            id: 'filter',
+            pinned: true,
+            node: <FilterBox query={query} onChange={setQuery} parsed={parsed} />,
+            menu: [],
+          },
           processFilter !== null
             ? {
                 id: 'chip',
                 pinned: true,
                 node: (
-                  <span className="chip" data-testid="process-filter" title={`Process: ${isolated(inertLabel(processFilter, 4000))}`}>
-                    <span className="chip-text">Process: <Inert text={processFilter} max={40} /></span>
-                    <button type="button" className="chip-clear" aria-label={`Clear the process filter ${isolated(inertLabel(processFilter))}`} onClick={() => setProcessFilter(null)}>×</button>
+                  <span
+                    className="chip"
+                    data-testid="process-filter"
+                    title={`Process: ${isolated(inertLabel(processFilter, 4000))}`}
+                  >
+                    <span className="chip-text">
+                      Process: <Inert text={processFilter} max={40} />
+                    </span>
+                    <button
+                      type="button"
+                      className="chip-clear"
+                      aria-label={`Clear the process filter ${isolated(inertLabel(processFilter))}`}
+                      onClick={() => setProcessFilter(null)}
+                    >
+                      ×
+                    </button>
                   </span>
                 ),
                 menu: [],
@@ -346,16 +491,36 @@ export function ConnectionsTab() {
           {
             id: 'highlights',
             node: (
-              <button type="button" className="toggle" aria-pressed={highlights} onClick={() => updateSettings({ highlights: !highlights })} title="Green: new; yellow: changed; red: closed">
+              <button
+                type="button"
+                className="toggle"
+                aria-pressed={highlights}
+                onClick={() => updateSettings({ highlights: !highlights })}
+                title="Green: new; yellow: changed; red: closed"
+              >
                 Highlights
               </button>
             ),
-            menu: [{ id: 'highlights', label: 'Highlights', checked: highlights, onSelect: () => updateSettings({ highlights: !highlights }) }],
+            menu: [
+              {
+                id: 'highlights',
+                label: 'Highlights',
+                checked: highlights,
+                onSelect: () => updateSettings({ highlights: !highlights }),
+              },
+            ],
           },
           {
             id: 'processes',
             node: (
-              <button type="button" className="toggle" aria-pressed={showProcessList} aria-controls="process-list" onClick={toggleProcessList} title="Show or hide the list of processes">
+              <button
+                type="button"
+                className="toggle"
+                aria-pressed={showProcessList}
+                aria-controls="process-list"
+                onClick={toggleProcessList}
+                title="Show or hide the list of processes"
+              >
                 Processes
               </button>
             ),
@@ -364,7 +529,11 @@ export function ConnectionsTab() {
           {
             id: 'log',
             node: (
-              <button type="button" onClick={() => setDialog({ kind: 'log' })} title="What NetLens killed or closed, and when">
+              <button
+                type="button"
+                onClick={() => setDialog({ kind: 'log' })}
+                title="What NetLens killed or closed, and when"
+              >
                 Action log
               </button>
             ),
@@ -384,13 +553,24 @@ export function ConnectionsTab() {
                 >
                   Resolve names
                 </button>
-                <button type="button" className="toggle" aria-label="Name settings…" title="Name settings: fully qualified names, DNS server" onClick={() => setDialog({ kind: 'names' })}>
+                <button
+                  type="button"
+                  className="toggle"
+                  aria-label="Name settings…"
+                  title="Name settings: fully qualified names, DNS server"
+                  onClick={() => setDialog({ kind: 'names' })}
+                >
                   …
                 </button>
               </div>
             ),
             menu: [
-              { id: 'resolve', label: 'Resolve names', checked: resolveNames, onSelect: () => updateSettings({ resolveNames: !resolveNames }) },
+              {
+                id: 'resolve',
+                label: 'Resolve names',
+                checked: resolveNames,
+                onSelect: () => updateSettings({ resolveNames: !resolveNames }),
+              },
               { id: 'names-settings', label: 'Name settings…', onSelect: () => setDialog({ kind: 'names' }) },
             ],
           },
@@ -406,7 +586,11 @@ export function ConnectionsTab() {
             chart={
               processFilter !== null && !capture && !processCapture ? (
                 <section className="process-chart" aria-label={`Traffic of ${processFilter}`}>
-                  <RateHistoryChart selected={processFilter} history={processHistory} labels={{ rx: 'Received', tx: 'Sent' }} />
+                  <RateHistoryChart
+                    selected={processFilter}
+                    history={processHistory}
+                    labels={{ rx: 'Received', tx: 'Sent' }}
+                  />
                 </section>
               ) : null
             }
@@ -431,8 +615,8 @@ export function ConnectionsTab() {
               : processCapture
                 ? 'This capture holds bytes per process, not sockets: they are in the process list.'
                 : total === 0
-                ? 'No sockets.'
-                : `No socket matches${query ? ` “${query}”` : ''}${processFilter ? ` for ${processFilter}` : ''} with these toggles.`
+                  ? 'No sockets.'
+                  : `No socket matches${query ? ` “${query}”` : ''}${processFilter ? ` for ${processFilter}` : ''} with these toggles.`
           }
         />
       </div>
@@ -444,9 +628,28 @@ export function ConnectionsTab() {
           onClose={() => setMenu(null)}
         />
       ) : null}
-      {processMenu ? <Menu label="Process" items={processItems(processMenu.entry, processMenu.copy)} at={processMenu.at} onClose={() => setProcessMenu(null)} /> : null}
-      {dialog?.kind === 'killMany' ? <MultiKillDialog processes={dialog.processes} connectionCount={connectionCount} onClose={() => setDialog(null)} /> : null}
-      {dialog?.kind === 'kill' ? <KillDialog processes={dialog.row.processes} connectionCount={connectionCount} onClose={() => setDialog(null)} /> : null}
+      {processMenu ? (
+        <Menu
+          label="Process"
+          items={processItems(processMenu.entry, processMenu.copy)}
+          at={processMenu.at}
+          onClose={() => setProcessMenu(null)}
+        />
+      ) : null}
+      {dialog?.kind === 'killMany' ? (
+        <MultiKillDialog
+          processes={dialog.processes}
+          connectionCount={connectionCount}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
+      {dialog?.kind === 'kill' ? (
+        <KillDialog
+          processes={dialog.row.processes}
+          connectionCount={connectionCount}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
       {dialog?.kind === 'close' ? <CloseDialog row={dialog.row} onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === 'log' ? <ActionLogDialog onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === 'names' ? <NamesDialog onClose={() => setDialog(null)} /> : null}

@@ -33,7 +33,14 @@ export function FilterBox(props: { query: string; onChange: (q: string) => void;
         }}
         spellCheck={false}
       />
-      <button type="button" className="small" aria-expanded={help} aria-controls="filter-help" onClick={() => setHelp(!help)} title="Filter syntax">
+      <button
+        type="button"
+        className="small"
+        aria-expanded={help}
+        aria-controls="filter-help"
+        onClick={() => setHelp(!help)}
+        title="Filter syntax"
+      >
         ?
       </button>
       {!props.parsed.ok ? (
@@ -51,16 +58,21 @@ export function FilterBox(props: { query: string; onChange: (q: string) => void;
             <tbody>
               {Object.entries(FILTER_FIELDS).map(([k, v]) => (
                 <tr key={k}>
-                  <td><code>{k}:</code></td>
+                  <td>
+                    <code>{k}:</code>
+                  </td>
                   <td>{v}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           <p>
-            Examples: <code>proc:firefox state:est</code> · <code>port:80,443 -addr:127.0.0.0/8</code> · <code>user:root lport:1-1023</code>
+            Examples: <code>proc:firefox state:est</code> · <code>port:80,443 -addr:127.0.0.0/8</code> ·{' '}
+            <code>user:root lport:1-1023</code>
           </p>
-          <button type="button" className="small" onClick={() => setHelp(false)}>Close</button>
+          <button type="button" className="small" onClick={() => setHelp(false)}>
+            Close
+          </button>
         </div>
       ) : null}
     </div>

@@ -19,7 +19,11 @@ const OUTCOME_TITLE: Record<KillResult['outcome'], string> = {
   failed: 'Failed',
 };
 
-export function KillDialog(props: { processes: ProcessInfo[]; connectionCount: (pid: number) => number; onClose: () => void }) {
+export function KillDialog(props: {
+  processes: ProcessInfo[];
+  connectionCount: (pid: number) => number;
+  onClose: () => void;
+}) {
   const [pid, setPid] = useState(props.processes[0]!.pid);
   const [busy, setBusy] = useState<string | null>(null);
   const [result, setResult] = useState<KillResult | null>(null);
@@ -41,13 +45,22 @@ export function KillDialog(props: { processes: ProcessInfo[]; connectionCount: (
   const done = result && (result.outcome === 'killed' || result.outcome === 'gone');
   return (
     <Dialog
-      title={done ? (result.outcome === 'gone' ? 'Process already gone' : lastSignal === 'TERM' ? 'Process terminated' : 'Process killed') : `Kill ${isolated(inertLabel(proc.name, 60))} (PID ${proc.pid})?`}
+      title={
+        done
+          ? result.outcome === 'gone'
+            ? 'Process already gone'
+            : lastSignal === 'TERM'
+              ? 'Process terminated'
+              : 'Process killed'
+          : `Kill ${isolated(inertLabel(proc.name, 60))} (PID ${proc.pid})?`
+      }
       heading={
         // The name is escaped, clamped and isolated; the PID stands outside the isolation, so no name can
         // reorder it or push it out of sight.
         done ? undefined : (
           <>
-            Kill <Inert text={proc.name} max={60} className="kill-name" /> <span className="kill-pid">(PID {proc.pid})</span>?
+            Kill <Inert text={proc.name} max={60} className="kill-name" />{' '}
+            <span className="kill-pid">(PID {proc.pid})</span>?
           </>
         )
       }
@@ -57,10 +70,22 @@ export function KillDialog(props: { processes: ProcessInfo[]; connectionCount: (
         <>
           {!done ? (
             <>
-              <button type="button" className="danger" disabled={busy !== null} onClick={() => run('TERM')} title="Ask the process to exit (SIGTERM)">
+              <button
+                type="button"
+                className="danger"
+                disabled={busy !== null}
+                onClick={() => run('TERM')}
+                title="Ask the process to exit (SIGTERM)"
+              >
                 Terminate
               </button>
-              <button type="button" className="danger" disabled={busy !== null} onClick={() => run('KILL')} title="Stop the process at once (SIGKILL); it cannot clean up">
+              <button
+                type="button"
+                className="danger"
+                disabled={busy !== null}
+                onClick={() => run('KILL')}
+                title="Stop the process at once (SIGKILL); it cannot clean up"
+              >
                 Force kill
               </button>
               {result?.outcome === 'denied' && result.elevation?.available ? (
@@ -79,7 +104,14 @@ export function KillDialog(props: { processes: ProcessInfo[]; connectionCount: (
           <>
             <dt>Process</dt>
             <dd>
-              <select aria-label="Process to kill" value={pid} onChange={(e) => { setPid(Number(e.target.value)); setResult(null); }}>
+              <select
+                aria-label="Process to kill"
+                value={pid}
+                onChange={(e) => {
+                  setPid(Number(e.target.value));
+                  setResult(null);
+                }}
+              >
                 {props.processes.map((p) => (
                   <option key={p.pid} value={p.pid}>{`${isolated(inertLabel(p.name))} (${p.pid})`}</option>
                 ))}
@@ -88,7 +120,9 @@ export function KillDialog(props: { processes: ProcessInfo[]; connectionCount: (
           </>
         ) : null}
         <dt>Name</dt>
-        <dd><Inert text={proc.name} /></dd>
+        <dd>
+          <Inert text={proc.name} />
+        </dd>
         <dt>PID</dt>
         <dd>{proc.pid}</dd>
         <dt>User</dt>

@@ -9,7 +9,11 @@ import { Dialog, DismissButton } from '../../components/Dialog.js';
 
 type Outcome = KillResult | { outcome: 'pending'; message: string };
 
-export function MultiKillDialog(props: { processes: ProcessInfo[]; connectionCount: (pid: number) => number; onClose: () => void }) {
+export function MultiKillDialog(props: {
+  processes: ProcessInfo[];
+  connectionCount: (pid: number) => number;
+  onClose: () => void;
+}) {
   const [results, setResults] = useState<Map<number, Outcome> | null>(null);
   const [busy, setBusy] = useState(false);
   const [signal, setSignal] = useState<'TERM' | 'KILL'>('TERM');
@@ -18,7 +22,9 @@ export function MultiKillDialog(props: { processes: ProcessInfo[]; connectionCou
   const run = async (sig: 'TERM' | 'KILL') => {
     setBusy(true);
     setSignal(sig);
-    const next = new Map<number, Outcome>(props.processes.map((p) => [p.pid, { outcome: 'pending', message: 'waiting…' }]));
+    const next = new Map<number, Outcome>(
+      props.processes.map((p) => [p.pid, { outcome: 'pending', message: 'waiting…' }]),
+    );
     setResults(new Map(next));
     for (const p of props.processes) {
       let r: KillResult;
@@ -50,10 +56,22 @@ export function MultiKillDialog(props: { processes: ProcessInfo[]; connectionCou
         <>
           {!done || ended < n ? (
             <>
-              <button type="button" className="danger" disabled={busy} onClick={() => void run('TERM')} title="Ask each process to exit (SIGTERM)">
+              <button
+                type="button"
+                className="danger"
+                disabled={busy}
+                onClick={() => void run('TERM')}
+                title="Ask each process to exit (SIGTERM)"
+              >
                 {n === 1 ? 'Terminate' : `Terminate ${n}`}
               </button>
-              <button type="button" className="danger" disabled={busy} onClick={() => void run('KILL')} title="Stop each process at once (SIGKILL)">
+              <button
+                type="button"
+                className="danger"
+                disabled={busy}
+                onClick={() => void run('KILL')}
+                title="Stop each process at once (SIGKILL)"
+              >
                 {n === 1 ? 'Force kill' : `Force kill ${n}`}
               </button>
             </>
@@ -64,7 +82,13 @@ export function MultiKillDialog(props: { processes: ProcessInfo[]; connectionCou
     >
       <table className="log-table" aria-label="Processes to kill">
         <thead>
-          <tr><th>Process</th><th>PID</th><th>User</th><th>Connections</th>{results ? <th>Result</th> : null}</tr>
+          <tr>
+            <th>Process</th>
+            <th>PID</th>
+            <th>User</th>
+            <th>Connections</th>
+            {results ? <th>Result</th> : null}
+          </tr>
         </thead>
         <tbody>
           {props.processes.map((p) => {

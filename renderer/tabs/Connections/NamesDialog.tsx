@@ -34,16 +34,25 @@ export function NamesDialog(props: { onClose: () => void }) {
       }
     >
       <p id="names-help">
-        Host names come from the hosts file and reverse DNS, asked in the background. Loopback and link-local
-        addresses are named from the hosts file only, unless you name a DNS server below: it is asked about every
-        address. Country and network never leave this machine.
+        Host names come from the hosts file and reverse DNS, asked in the background. Loopback and link-local addresses
+        are named from the hosts file only, unless you name a DNS server below: it is asked about every address. Country
+        and network never leave this machine.
       </p>
       <label className="check">
-        <input type="checkbox" checked={resolveNames} onChange={() => updateSettings({ resolveNames: !resolveNames })} data-autofocus />
+        <input
+          type="checkbox"
+          checked={resolveNames}
+          onChange={() => updateSettings({ resolveNames: !resolveNames })}
+          data-autofocus
+        />
         Resolve names (Ctrl+R)
       </label>
       <label className="check">
-        <input type="checkbox" checked={fullHostNames} onChange={() => updateSettings({ fullHostNames: !fullHostNames })} />
+        <input
+          type="checkbox"
+          checked={fullHostNames}
+          onChange={() => updateSettings({ fullHostNames: !fullHostNames })}
+        />
         Fully qualified names (www.example.com rather than www)
       </label>
       <label className="field-block">

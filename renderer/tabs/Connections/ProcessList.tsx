@@ -46,7 +46,10 @@ interface Tally {
 }
 
 /** Counts sockets per process name, row by row, so a tick costs what it changed (useLiveAggregate). */
-export function processTally(include: (r: Connection) => boolean, isListening: (r: Connection) => boolean): Aggregate<Connection, ProcessEntry[]> {
+export function processTally(
+  include: (r: Connection) => boolean,
+  isListening: (r: Connection) => boolean,
+): Aggregate<Connection, ProcessEntry[]> {
   const byName = new Map<string, Tally>();
   const apply = (r: Connection, sign: 1 | -1) => {
     if (r.closedAt || !include(r)) return;
@@ -69,18 +72,31 @@ export function processTally(include: (r: Connection) => boolean, isListening: (
     add: (r) => apply(r, 1),
     remove: (r) => apply(r, -1),
     result: () =>
-      [...byName].map(([name, t]) => ({ id: name, name, pids: [...t.pids.keys()].sort((a, b) => a - b), connections: t.connections, listening: t.listening })),
+      [...byName].map(([name, t]) => ({
+        id: name,
+        name,
+        pids: [...t.pids.keys()].sort((a, b) => a - b),
+        connections: t.connections,
+        listening: t.listening,
+      })),
   };
 }
 
 /** Sums each name's processes, as the list shows names (several pids of one program are one entry). */
 export function trafficByName(rows: Iterable<ProcessTraffic>): Map<string, NameTraffic> {
-  const add = (a: number | null, b: number | null | undefined) => (a === null || b === null || b === undefined ? a ?? b ?? null : a + b);
+  const add = (a: number | null, b: number | null | undefined) =>
+    a === null || b === null || b === undefined ? (a ?? b ?? null) : a + b;
   const out = new Map<string, NameTraffic>();
   for (const r of rows) {
     const t = out.get(r.name);
     if (!t) {
-      out.set(r.name, { sendRate: r.sendRate ?? null, recvRate: r.recvRate ?? null, bytesSent: r.bytesSent, bytesReceived: r.bytesReceived, note: r.note });
+      out.set(r.name, {
+        sendRate: r.sendRate ?? null,
+        recvRate: r.recvRate ?? null,
+        bytesSent: r.bytesSent,
+        bytesReceived: r.bytesReceived,
+        note: r.note,
+      });
       continue;
     }
     t.sendRate = add(t.sendRate, r.sendRate);
@@ -93,7 +109,11 @@ export function trafficByName(rows: Iterable<ProcessTraffic>): Map<string, NameT
 
 /** The tally's entries with their traffic, and the names whose sockets all closed but whose totals remain
  *  (`all`: every name, even without bytes: a capture of per-process totals). */
-export function withTraffic(entries: ProcessEntry[], traffic: Map<string, NameTraffic> | null, all = false): ProcessEntry[] {
+export function withTraffic(
+  entries: ProcessEntry[],
+  traffic: Map<string, NameTraffic> | null,
+  all = false,
+): ProcessEntry[] {
   if (!traffic) return entries;
   const seen = new Set<string>();
   const out = entries.map((e) => {
@@ -108,28 +128,106 @@ export function withTraffic(entries: ProcessEntry[], traffic: Map<string, NameTr
   return out;
 }
 
-function trafficColumn(id: string, header: string, width: number, value: (t: NameTraffic) => number | null, format: (n: number) => string, description: string): GridColumn<ProcessEntry> {
+function trafficColumn(
+  id: string,
+  header: string,
+  width: number,
+  value: (t: NameTraffic) => number | null,
+  format: (n: number) => string,
+  description: string,
+): GridColumn<ProcessEntry> {
   const text = (p: ProcessEntry) => {
     const v = p.traffic ? value(p.traffic) : undefined;
     return v === undefined ? '' : v === null ? (p.traffic?.note ? 'n/a' : '') : format(v);
   };
   return {
-    id, header, width, align: 'right', description,
+    id,
+    header,
+    width,
+    align: 'right',
+    description,
     sortValue: (p) => (p.traffic ? value(p.traffic) : null),
     text,
-    render: (p) => (p.traffic && value(p.traffic) === null && p.traffic.note ? <span className="muted" title={p.traffic.note}>n/a</span> : text(p)),
+    render: (p) =>
+      p.traffic && value(p.traffic) === null && p.traffic.note ? (
+        <span className="muted" title={p.traffic.note}>
+          n/a
+        </span>
+      ) : (
+        text(p)
+      ),
   };
 }
 
 const columns: GridColumn<ProcessEntry>[] = [
-  { id: 'name', header: 'Process', width: 100, maxWidth: 150, sortValue: (p) => p.name.toLowerCase(), text: (p) => p.name, render: (p) => <span title={p.traffic?.note ?? undefined}>{p.name}</span> },
-  { id: 'pids', header: 'PIDs', width: 50, maxWidth: 80, align: 'right', sortValue: (p) => p.pids[0] ?? null, text: (p) => (p.pids.length > 3 ? `${p.pids.slice(0, 3).join(', ')}…` : p.pids.join(', ')) },
-  { id: 'connections', header: 'Conns', width: 44, align: 'right', sortValue: (p) => p.connections, text: (p) => formatCount(p.connections), description: 'Sockets this process holds (as filtered by the toggles)' },
-  trafficColumn('recvRate', 'Recv/s', 78, (t) => t.recvRate, formatRate, 'Bytes received per second over the last tick (TCP)'),
-  trafficColumn('sendRate', 'Send/s', 78, (t) => t.sendRate, formatRate, 'Bytes sent per second over the last tick (TCP)'),
-  trafficColumn('bytesReceived', 'Recv', 70, (t) => t.bytesReceived, formatBytes, 'TCP bytes received by the connections NetLens has seen, including those that closed since it started'),
-  trafficColumn('bytesSent', 'Sent', 70, (t) => t.bytesSent, formatBytes, 'TCP bytes sent by the connections NetLens has seen, including those that closed since it started'),
-  { id: 'listening', header: 'Listen', width: 52, align: 'right', sortValue: (p) => p.listening, text: (p) => formatCount(p.listening), hiddenByDefault: true },
+  {
+    id: 'name',
+    header: 'Process',
+    width: 100,
+    maxWidth: 150,
+    sortValue: (p) => p.name.toLowerCase(),
+    text: (p) => p.name,
+    render: (p) => <span title={p.traffic?.note ?? undefined}>{p.name}</span>,
+  },
+  {
+    id: 'pids',
+    header: 'PIDs',
+    width: 50,
+    maxWidth: 80,
+    align: 'right',
+    sortValue: (p) => p.pids[0] ?? null,
+    text: (p) => (p.pids.length > 3 ? `${p.pids.slice(0, 3).join(', ')}…` : p.pids.join(', ')),
+  },
+  {
+    id: 'connections',
+    header: 'Conns',
+    width: 44,
+    align: 'right',
+    sortValue: (p) => p.connections,
+    text: (p) => formatCount(p.connections),
+    description: 'Sockets this process holds (as filtered by the toggles)',
+  },
+  trafficColumn(
+    'recvRate',
+    'Recv/s',
+    78,
+    (t) => t.recvRate,
+    formatRate,
+    'Bytes received per second over the last tick (TCP)',
+  ),
+  trafficColumn(
+    'sendRate',
+    'Send/s',
+    78,
+    (t) => t.sendRate,
+    formatRate,
+    'Bytes sent per second over the last tick (TCP)',
+  ),
+  trafficColumn(
+    'bytesReceived',
+    'Recv',
+    70,
+    (t) => t.bytesReceived,
+    formatBytes,
+    'TCP bytes received by the connections NetLens has seen, including those that closed since it started',
+  ),
+  trafficColumn(
+    'bytesSent',
+    'Sent',
+    70,
+    (t) => t.bytesSent,
+    formatBytes,
+    'TCP bytes sent by the connections NetLens has seen, including those that closed since it started',
+  ),
+  {
+    id: 'listening',
+    header: 'Listen',
+    width: 52,
+    align: 'right',
+    sortValue: (p) => p.listening,
+    text: (p) => formatCount(p.listening),
+    hiddenByDefault: true,
+  },
 ];
 
 export function ProcessList(props: {
@@ -144,11 +242,20 @@ export function ProcessList(props: {
   const [search, setSearch] = useState('');
   const shown = useMemo(() => {
     const q = search.trim().toLowerCase();
-    return q ? props.entries.filter((e) => e.name.toLowerCase().includes(q) || e.pids.some((p) => String(p).startsWith(q))) : props.entries;
+    return q
+      ? props.entries.filter((e) => e.name.toLowerCase().includes(q) || e.pids.some((p) => String(p).startsWith(q)))
+      : props.entries;
   }, [props.entries, search]);
   return (
     <aside id="process-list" className="process-list" aria-label="Processes">
-      <input type="text" className="process-search" placeholder="Search processes" aria-label="Search processes" value={search} onChange={(e) => setSearch(e.target.value)} />
+      <input
+        type="text"
+        className="process-search"
+        placeholder="Search processes"
+        aria-label="Search processes"
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+      />
       <DataGrid
         gridId="processes"
         label="Processes"

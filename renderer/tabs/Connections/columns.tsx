@@ -3,8 +3,25 @@
 import type { ReactNode } from 'react';
 import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 import { addressSortKey } from '../../../shared/address.js';
-import { formatAddress, formatBytes, formatClock, formatCount, formatDateTime, formatMs, formatPort, formatRate } from '../../../shared/format.js';
-import { countryName, hasRemoteAddress, networkText, remoteEntry, serviceName, shortHost, type NameLookup } from '../../../shared/names.js';
+import {
+  formatAddress,
+  formatBytes,
+  formatClock,
+  formatCount,
+  formatDateTime,
+  formatMs,
+  formatPort,
+  formatRate,
+} from '../../../shared/format.js';
+import {
+  countryName,
+  hasRemoteAddress,
+  networkText,
+  remoteEntry,
+  serviceName,
+  shortHost,
+  type NameLookup,
+} from '../../../shared/names.js';
 import type { CollectExtra, Connection, SocketMemory } from '../../../shared/types.js';
 import { isColumnVisible, type GridColumn } from '../../components/DataGrid.js';
 import type { GridSettings } from '../../store/settings.js';
@@ -71,9 +88,20 @@ export function remoteHostText(names: NameLookup, r: Connection, display: HostDi
   return host === null ? null : display.fqdn ? host : shortHost(host);
 }
 
-export function connectionColumns(onProcessClick: (name: string) => void, names: NameLookup, display: HostDisplay = { resolve: false, fqdn: false }): GridColumn<Connection>[] {
+export function connectionColumns(
+  onProcessClick: (name: string) => void,
+  names: NameLookup,
+  display: HostDisplay = { resolve: false, fqdn: false },
+): GridColumn<Connection>[] {
   return [
-    { id: 'proto', header: 'Proto', width: 64, sortValue: protoLabel, text: protoLabel, description: 'Protocol (tcp6, udp6: IPv6)' },
+    {
+      id: 'proto',
+      header: 'Proto',
+      width: 64,
+      sortValue: protoLabel,
+      text: protoLabel,
+      description: 'Protocol (tcp6, udp6: IPv6)',
+    },
     {
       id: 'localAddress',
       header: 'Local Address',
@@ -104,7 +132,15 @@ export function connectionColumns(onProcessClick: (name: string) => void, names:
       text: (r) => (r.proto === 'unix' ? '' : (remoteHostText(names, r, display) ?? formatAddress(r.remoteAddress))),
       render: (r) => {
         const host = r.proto === 'unix' ? null : remoteHostText(names, r, display);
-        return host === null ? (r.proto === 'unix' ? '' : formatAddress(r.remoteAddress)) : <span title={`${host} (${r.remoteAddress})`}>{host}</span>;
+        return host === null ? (
+          r.proto === 'unix' ? (
+            ''
+          ) : (
+            formatAddress(r.remoteAddress)
+          )
+        ) : (
+          <span title={`${host} (${r.remoteAddress})`}>{host}</span>
+        );
       },
       description: 'Remote address (* = any), or its host name when names are resolved (Ctrl+R)',
     },
@@ -118,7 +154,14 @@ export function connectionColumns(onProcessClick: (name: string) => void, names:
       description: 'Remote port, with its service name from the services database',
     },
     { id: 'state', header: 'State', width: 110, sortValue: stateText, text: stateText },
-    { id: 'pid', header: 'PID', width: 70, align: 'right', sortValue: (r) => r.processes[0]?.pid ?? null, text: pidsText },
+    {
+      id: 'pid',
+      header: 'PID',
+      width: 70,
+      align: 'right',
+      sortValue: (r) => r.processes[0]?.pid ?? null,
+      text: pidsText,
+    },
     {
       id: 'process',
       header: 'Process',
@@ -129,7 +172,13 @@ export function connectionColumns(onProcessClick: (name: string) => void, names:
         r.processes.length === 0 ? (
           <span className="muted">{processText(r)}</span>
         ) : (
-          <button type="button" className="link" title={`Filter to ${isolated(inertLabel(r.processes[0]!.name))}`} onMouseDown={(e) => e.stopPropagation()} onClick={() => onProcessClick(r.processes[0]!.name)}>
+          <button
+            type="button"
+            className="link"
+            title={`Filter to ${isolated(inertLabel(r.processes[0]!.name))}`}
+            onMouseDown={(e) => e.stopPropagation()}
+            onClick={() => onProcessClick(r.processes[0]!.name)}
+          >
             <Inert text={processText(r)} />
           </button>
         ),
@@ -156,7 +205,8 @@ export function connectionColumns(onProcessClick: (name: string) => void, names:
           <span className="muted">{code}</span>
         );
       },
-      description: 'Country of the remote address (offline database), or its range: LAN, loopback, link-local, CGNAT, multicast…',
+      description:
+        'Country of the remote address (offline database), or its range: LAN, loopback, link-local, CGNAT, multicast…',
     },
     {
       id: 'network',
@@ -168,8 +218,24 @@ export function connectionColumns(onProcessClick: (name: string) => void, names:
     },
     // Bytes and rates where they are seen without scrolling; the TCP health and memory columns come last.
     ...TRAFFIC_COLUMNS.filter((c) => !c.hiddenByDefault),
-    { id: 'recvQ', header: 'Recv-Q', width: 70, align: 'right', sortValue: (r) => r.recvQ, text: (r) => formatCount(r.recvQ), description: 'Bytes received but not yet read by the process' },
-    { id: 'sendQ', header: 'Send-Q', width: 70, align: 'right', sortValue: (r) => r.sendQ, text: (r) => formatCount(r.sendQ), description: 'Bytes sent but not yet acknowledged by the peer' },
+    {
+      id: 'recvQ',
+      header: 'Recv-Q',
+      width: 70,
+      align: 'right',
+      sortValue: (r) => r.recvQ,
+      text: (r) => formatCount(r.recvQ),
+      description: 'Bytes received but not yet read by the process',
+    },
+    {
+      id: 'sendQ',
+      header: 'Send-Q',
+      width: 70,
+      align: 'right',
+      sortValue: (r) => r.sendQ,
+      text: (r) => formatCount(r.sendQ),
+      description: 'Bytes sent but not yet acknowledged by the peer',
+    },
     {
       id: 'firstSeen',
       header: 'First seen',
@@ -179,9 +245,31 @@ export function connectionColumns(onProcessClick: (name: string) => void, names:
       render: (r) => <span title={formatDateTime(r.firstSeen)}>{formatClock(r.firstSeen)}</span>,
       description: 'When NetLens first saw this connection',
     },
-    { id: 'cmdline', header: 'Command line', width: 320, hiddenByDefault: true, sortValue: (r) => r.processes[0]?.cmdline ?? null, text: (r) => r.processes.map((p) => p.cmdline).join(' | ') },
-    { id: 'inode', header: 'Inode', width: 90, align: 'right', hiddenByDefault: true, sortValue: (r) => r.inode, text: (r) => (r.inode === null ? '' : String(r.inode)) },
-    { id: 'exe', header: 'Executable', width: 220, hiddenByDefault: true, sortValue: (r) => r.processes[0]?.exe ?? null, text: (r) => r.processes.map((p) => p.exe ?? '').join(' | ') },
+    {
+      id: 'cmdline',
+      header: 'Command line',
+      width: 320,
+      hiddenByDefault: true,
+      sortValue: (r) => r.processes[0]?.cmdline ?? null,
+      text: (r) => r.processes.map((p) => p.cmdline).join(' | '),
+    },
+    {
+      id: 'inode',
+      header: 'Inode',
+      width: 90,
+      align: 'right',
+      hiddenByDefault: true,
+      sortValue: (r) => r.inode,
+      text: (r) => (r.inode === null ? '' : String(r.inode)),
+    },
+    {
+      id: 'exe',
+      header: 'Executable',
+      width: 220,
+      hiddenByDefault: true,
+      sortValue: (r) => r.processes[0]?.exe ?? null,
+      text: (r) => r.processes.map((p) => p.exe ?? '').join(' | '),
+    },
     ...TRAFFIC_COLUMNS.filter((c) => c.hiddenByDefault),
   ];
 }
@@ -199,40 +287,148 @@ function trafficText(r: Connection, value: Numeric, format: (n: number) => strin
 }
 
 function trafficColumn(
-  id: string, header: string, width: number, value: (r: Connection) => Numeric, format: (n: number) => string,
-  description: string, hiddenByDefault = false,
+  id: string,
+  header: string,
+  width: number,
+  value: (r: Connection) => Numeric,
+  format: (n: number) => string,
+  description: string,
+  hiddenByDefault = false,
 ): GridColumn<Connection> {
   const text = (r: Connection) => trafficText(r, value(r), format);
   return {
-    id, header, width, align: 'right', hiddenByDefault, description,
+    id,
+    header,
+    width,
+    align: 'right',
+    hiddenByDefault,
+    description,
     sortValue: (r) => value(r) ?? null,
     text,
-    render: (r): ReactNode => (value(r) === null && r.trafficNote ? <span className="muted" title={r.trafficNote}>n/a</span> : text(r)),
+    render: (r): ReactNode =>
+      value(r) === null && r.trafficNote ? (
+        <span className="muted" title={r.trafficNote}>
+          n/a
+        </span>
+      ) : (
+        text(r)
+      ),
   };
 }
 
-const memory = (pick: (m: SocketMemory) => number) => (r: Connection): Numeric => (r.skmem === undefined ? undefined : r.skmem === null ? null : pick(r.skmem));
+const memory =
+  (pick: (m: SocketMemory) => number) =>
+  (r: Connection): Numeric =>
+    r.skmem === undefined ? undefined : r.skmem === null ? null : pick(r.skmem);
 
 export const TRAFFIC_COLUMNS: GridColumn<Connection>[] = [
-  trafficColumn('bytesSent', 'Sent', 84, (r) => r.bytesSent, formatBytes, 'Data bytes sent since the socket opened (retransmissions counted once)'),
-  trafficColumn('bytesReceived', 'Received', 84, (r) => r.bytesReceived, formatBytes, 'Data bytes received since the socket opened'),
+  trafficColumn(
+    'bytesSent',
+    'Sent',
+    84,
+    (r) => r.bytesSent,
+    formatBytes,
+    'Data bytes sent since the socket opened (retransmissions counted once)',
+  ),
+  trafficColumn(
+    'bytesReceived',
+    'Received',
+    84,
+    (r) => r.bytesReceived,
+    formatBytes,
+    'Data bytes received since the socket opened',
+  ),
   trafficColumn('sendRate', 'Send rate', 90, (r) => r.sendRate, formatRate, 'Bytes sent per second over the last tick'),
-  trafficColumn('recvRate', 'Receive rate', 96, (r) => r.recvRate, formatRate, 'Bytes received per second over the last tick'),
+  trafficColumn(
+    'recvRate',
+    'Receive rate',
+    96,
+    (r) => r.recvRate,
+    formatRate,
+    'Bytes received per second over the last tick',
+  ),
   trafficColumn('rtt', 'RTT', 70, (r) => r.rttMs, formatMs, 'Smoothed round-trip time the kernel measures', true),
-  trafficColumn('retrans', 'Retransmits', 84, (r) => r.retrans, formatCount, 'Segments sent again over the socket’s life', true),
+  trafficColumn(
+    'retrans',
+    'Retransmits',
+    84,
+    (r) => r.retrans,
+    formatCount,
+    'Segments sent again over the socket’s life',
+    true,
+  ),
   trafficColumn('cwnd', 'Cwnd', 60, (r) => r.cwnd, formatCount, 'Congestion window, in segments', true),
-  trafficColumn('lastSend', 'Last send', 80, (r) => r.lastSendAt, formatClock, 'When data was last sent (to the second)', true),
-  trafficColumn('lastRecv', 'Last receive', 90, (r) => r.lastRecvAt, formatClock, 'When data was last received (to the second)', true),
-  trafficColumn('recvBuffer', 'Recv mem', 84, memory((m) => m.rmemAlloc), formatBytes, 'Receive queue memory in use (ss -m: r)', true),
-  trafficColumn('sendBuffer', 'Send mem', 84, memory((m) => m.wmemAlloc + m.wmemQueued), formatBytes, 'Send memory in use and queued (ss -m: t + w)', true),
-  trafficColumn('rcvBuf', 'Rcvbuf', 80, memory((m) => m.rcvBuf), formatBytes, 'Receive buffer size (ss -m: rb)', true),
-  trafficColumn('sndBuf', 'Sndbuf', 80, memory((m) => m.sndBuf), formatBytes, 'Send buffer size (ss -m: tb)', true),
-  trafficColumn('drops', 'Drops', 64, memory((m) => m.drops), formatCount, 'Packets dropped before reaching the socket (ss -m: d)', true),
+  trafficColumn(
+    'lastSend',
+    'Last send',
+    80,
+    (r) => r.lastSendAt,
+    formatClock,
+    'When data was last sent (to the second)',
+    true,
+  ),
+  trafficColumn(
+    'lastRecv',
+    'Last receive',
+    90,
+    (r) => r.lastRecvAt,
+    formatClock,
+    'When data was last received (to the second)',
+    true,
+  ),
+  trafficColumn(
+    'recvBuffer',
+    'Recv mem',
+    84,
+    memory((m) => m.rmemAlloc),
+    formatBytes,
+    'Receive queue memory in use (ss -m: r)',
+    true,
+  ),
+  trafficColumn(
+    'sendBuffer',
+    'Send mem',
+    84,
+    memory((m) => m.wmemAlloc + m.wmemQueued),
+    formatBytes,
+    'Send memory in use and queued (ss -m: t + w)',
+    true,
+  ),
+  trafficColumn(
+    'rcvBuf',
+    'Rcvbuf',
+    80,
+    memory((m) => m.rcvBuf),
+    formatBytes,
+    'Receive buffer size (ss -m: rb)',
+    true,
+  ),
+  trafficColumn(
+    'sndBuf',
+    'Sndbuf',
+    80,
+    memory((m) => m.sndBuf),
+    formatBytes,
+    'Send buffer size (ss -m: tb)',
+    true,
+  ),
+  trafficColumn(
+    'drops',
+    'Drops',
+    64,
+    memory((m) => m.drops),
+    formatCount,
+    'Packets dropped before reaching the socket (ss -m: d)',
+    true,
+  ),
 ];
 
 /** Which extra each traffic column needs the monitor to collect. */
 const COLUMN_EXTRAS: Record<string, CollectExtra> = Object.fromEntries(
-  TRAFFIC_COLUMNS.map((c) => [c.id, ['recvBuffer', 'sendBuffer', 'rcvBuf', 'sndBuf', 'drops'].includes(c.id) ? 'socketMemory' : 'traffic']),
+  TRAFFIC_COLUMNS.map((c) => [
+    c.id,
+    ['recvBuffer', 'sendBuffer', 'rcvBuf', 'sndBuf', 'drops'].includes(c.id) ? 'socketMemory' : 'traffic',
+  ]),
 );
 
 /** The extras the Connections grid's visible columns need, from its saved column settings. */

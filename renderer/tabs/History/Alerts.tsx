@@ -12,7 +12,12 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
   const [refresh, setRefresh] = useState(0);
   useEffect(() => {
     let on = true;
-    api().request('recordAlerts', { limit: 200 }).then((a) => on && setAlerts(a), () => undefined);
+    api()
+      .request('recordAlerts', { limit: 200 })
+      .then(
+        (a) => on && setAlerts(a),
+        () => undefined,
+      );
     return () => {
       on = false;
     };
@@ -22,11 +27,20 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
   const setKind = async (kind: AlertKind, enabled: boolean) => {
     if (!config) return;
     // A browser shows notifications only with the user's leave: ask when an alert is switched on.
-    if (enabled && api().hostKind === 'browser' && typeof Notification !== 'undefined' && Notification.permission === 'default') {
+    if (
+      enabled &&
+      api().hostKind === 'browser' &&
+      typeof Notification !== 'undefined' &&
+      Notification.permission === 'default'
+    ) {
       await Notification.requestPermission().catch(() => 'denied');
     }
     try {
-      props.onConfigured(await api().request('recordConfigure', { config: { ...config, alerts: { ...config.alerts, [kind]: enabled } } }));
+      props.onConfigured(
+        await api().request('recordConfigure', {
+          config: { ...config, alerts: { ...config.alerts, [kind]: enabled } },
+        }),
+      );
     } catch (e) {
       pushNotice('error', 'record-configure', `Could not change the alerts: ${(e as Error).message}`);
     }
@@ -46,12 +60,19 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
         <legend>Alert me about</legend>
         {ALERT_KINDS.map((k) => (
           <label key={k} className="check">
-            <input type="checkbox" checked={config?.alerts[k] ?? false} disabled={!config} onChange={(e) => void setKind(k, e.target.checked)} />
+            <input
+              type="checkbox"
+              checked={config?.alerts[k] ?? false}
+              disabled={!config}
+              onChange={(e) => void setKind(k, e.target.checked)}
+            />
             {ALERT_TITLES[k]}
           </label>
         ))}
         <p className="muted">
-          Alerts come while recording is on, as {api().hostKind === 'browser' ? 'browser notifications (when allowed) and' : 'desktop notifications and'} notices here; each is kept in the record.
+          Alerts come while recording is on, as{' '}
+          {api().hostKind === 'browser' ? 'browser notifications (when allowed) and' : 'desktop notifications and'}{' '}
+          notices here; each is kept in the record.
         </p>
       </fieldset>
       {alerts.length === 0 ? (
@@ -59,7 +80,12 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
       ) : (
         <table className="change-table">
           <thead>
-            <tr><th scope="col">When</th><th scope="col">Kind</th><th scope="col">What</th><th scope="col" /></tr>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Kind</th>
+              <th scope="col">What</th>
+              <th scope="col" />
+            </tr>
           </thead>
           <tbody>
             {alerts.map((a) => (
@@ -68,7 +94,13 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
                 <td>{a.kind}</td>
                 <td>{a.text}</td>
                 <td>
-                  <button type="button" className="small" disabled={a.known} onClick={() => void markKnown(a)} aria-label={`Mark ${a.subject} as known`}>
+                  <button
+                    type="button"
+                    className="small"
+                    disabled={a.known}
+                    onClick={() => void markKnown(a)}
+                    aria-label={`Mark ${a.subject} as known`}
+                  >
                     {a.known ? 'Known' : 'Mark as known'}
                   </button>
                 </td>

@@ -11,7 +11,15 @@ import { useNames } from '../../store/names.js';
 import type { NameLookup } from '../../../shared/names.js';
 import { connectionColumns } from '../Connections/columns.js';
 import { FilterBox } from '../Connections/FilterBox.js';
-import { download, fromLocalInput, historyCsv, historyJson, toHistoryRow, toLocalInput, type HistoryRow } from './rows.js';
+import {
+  download,
+  fromLocalInput,
+  historyCsv,
+  historyJson,
+  toHistoryRow,
+  toLocalInput,
+  type HistoryRow,
+} from './rows.js';
 import { TimelineStrip } from './Timeline.js';
 
 const SPANS = [
@@ -23,11 +31,20 @@ const SPANS = [
 ];
 
 function historyColumns(onProcessClick: (name: string) => void, names: NameLookup): GridColumn<HistoryRow>[] {
-  const base = (connectionColumns(onProcessClick, names) as unknown as GridColumn<HistoryRow>[]).filter((c) => c.id !== 'recvQ' && c.id !== 'sendQ' && c.id !== 'inode' && c.id !== 'cmdline');
+  const base = (connectionColumns(onProcessClick, names) as unknown as GridColumn<HistoryRow>[]).filter(
+    (c) => c.id !== 'recvQ' && c.id !== 'sendQ' && c.id !== 'inode' && c.id !== 'cmdline',
+  );
   const at = (t: number | null) => (t === null ? '' : formatDateTime(t));
   return [
     ...base.map((c) => (c.id === 'state' ? { ...c, header: 'Last state' } : c)),
-    { id: 'states', header: 'States', width: 200, sortValue: (r) => r.recorded.states.join(' '), text: (r) => r.recorded.states.join(' → '), description: 'The states it went through' },
+    {
+      id: 'states',
+      header: 'States',
+      width: 200,
+      sortValue: (r) => r.recorded.states.join(' '),
+      text: (r) => r.recorded.states.join(' → '),
+      description: 'The states it went through',
+    },
     {
       id: 'closed',
       header: 'Closed',
@@ -36,8 +53,24 @@ function historyColumns(onProcessClick: (name: string) => void, names: NameLooku
       text: (r) => (r.recorded.closedAt !== null ? at(r.recorded.closedAt) : `open at ${at(r.recorded.lastSeen)}`),
       description: 'When it closed; "open at" when recording stopped while it was open',
     },
-    { id: 'bytesSent', header: 'Sent', width: 80, align: 'right', hiddenByDefault: true, sortValue: (r) => r.recorded.bytesSent, text: (r) => formatBytes(r.recorded.bytesSent) },
-    { id: 'bytesReceived', header: 'Received', width: 80, align: 'right', hiddenByDefault: true, sortValue: (r) => r.recorded.bytesReceived, text: (r) => formatBytes(r.recorded.bytesReceived) },
+    {
+      id: 'bytesSent',
+      header: 'Sent',
+      width: 80,
+      align: 'right',
+      hiddenByDefault: true,
+      sortValue: (r) => r.recorded.bytesSent,
+      text: (r) => formatBytes(r.recorded.bytesSent),
+    },
+    {
+      id: 'bytesReceived',
+      header: 'Received',
+      width: 80,
+      align: 'right',
+      hiddenByDefault: true,
+      sortValue: (r) => r.recorded.bytesReceived,
+      text: (r) => formatBytes(r.recorded.bytesReceived),
+    },
   ];
 }
 
@@ -64,7 +97,12 @@ export function AsItWas() {
   const from = now - span;
   useEffect(() => {
     let live = true;
-    api().request('recordTimeline', { from, to: now }).then((p) => live && setPoints(p), (e: Error) => live && setError(e.message));
+    api()
+      .request('recordTimeline', { from, to: now })
+      .then(
+        (p) => live && setPoints(p),
+        (e: Error) => live && setError(e.message),
+      );
     return () => {
       live = false;
     };
@@ -93,14 +131,22 @@ export function AsItWas() {
   const { names, epoch } = useNames(null);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const parsed = useMemo(() => parseFilter(query, names), [query, names, epoch]);
-  const onProcessClick = useCallback((name: string) => setQuery((q) => `${q.trim()} proc:${/\s/.test(name) ? `"${name}"` : name}`.trim()), []);
+  const onProcessClick = useCallback(
+    (name: string) => setQuery((q) => `${q.trim()} proc:${/\s/.test(name) ? `"${name}"` : name}`.trim()),
+    [],
+  );
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const columns = useMemo(() => historyColumns(onProcessClick, names), [onProcessClick, names, epoch]);
   const shown = useMemo(() => {
     const q = parsed.ok && parsed.terms > 0 ? parsed.predicate : null;
-    return rows.filter((r) => (mode === 'all' || (mode === 'listening') === r.recorded.listener) && (q === null || q(r)));
+    return rows.filter(
+      (r) => (mode === 'all' || (mode === 'listening') === r.recorded.listener) && (q === null || q(r)),
+    );
   }, [rows, parsed, mode]);
-  useEffect(() => reportPanel({ shown: shown.length, total: rows.length + omitted, noun: 'recorded sockets', denied: 0 }), [shown.length, rows.length, omitted]);
+  useEffect(
+    () => reportPanel({ shown: shown.length, total: rows.length + omitted, noun: 'recorded sockets', denied: 0 }),
+    [shown.length, rows.length, omitted],
+  );
   useEffect(() => () => reportPanel(null), []);
 
   const pick = (t: number, extend: boolean) =>
@@ -120,36 +166,75 @@ export function AsItWas() {
           </select>
         </label>
         <div className="segmented" role="radiogroup" aria-label="Moment or range">
-          <button type="button" role="radio" className="toggle" aria-checked={!isRange} onClick={() => setSelection((s) => ({ from: s.from, to: s.from }))}>
+          <button
+            type="button"
+            role="radio"
+            className="toggle"
+            aria-checked={!isRange}
+            onClick={() => setSelection((s) => ({ from: s.from, to: s.from }))}
+          >
             At a moment
           </button>
-          <button type="button" role="radio" className="toggle" aria-checked={isRange} onClick={() => setSelection((s) => ({ from: s.from, to: Math.max(s.to, Math.min(Date.now(), s.from + 15 * 60_000)) }))}>
+          <button
+            type="button"
+            role="radio"
+            className="toggle"
+            aria-checked={isRange}
+            onClick={() =>
+              setSelection((s) => ({ from: s.from, to: Math.max(s.to, Math.min(Date.now(), s.from + 15 * 60_000)) }))
+            }
+          >
             Over a range
           </button>
         </div>
         <label className="field">
           <span>{isRange ? 'From' : 'At'}</span>
-          <input type="datetime-local" step={1} aria-label={isRange ? 'From' : 'Moment'} value={toLocalInput(selection.from)} onChange={(e) => {
-            const t = fromLocalInput(e.target.value);
-            if (t !== null) setSelection((s) => (isRange ? { from: t, to: Math.max(t, s.to) } : { from: t, to: t }));
-          }} />
+          <input
+            type="datetime-local"
+            step={1}
+            aria-label={isRange ? 'From' : 'Moment'}
+            value={toLocalInput(selection.from)}
+            onChange={(e) => {
+              const t = fromLocalInput(e.target.value);
+              if (t !== null) setSelection((s) => (isRange ? { from: t, to: Math.max(t, s.to) } : { from: t, to: t }));
+            }}
+          />
         </label>
         {isRange ? (
           <label className="field">
             <span>To</span>
-            <input type="datetime-local" step={1} aria-label="To" value={toLocalInput(selection.to)} onChange={(e) => {
-              const t = fromLocalInput(e.target.value);
-              if (t !== null) setSelection((s) => ({ from: Math.min(s.from, t), to: t }));
-            }} />
+            <input
+              type="datetime-local"
+              step={1}
+              aria-label="To"
+              value={toLocalInput(selection.to)}
+              onChange={(e) => {
+                const t = fromLocalInput(e.target.value);
+                if (t !== null) setSelection((s) => ({ from: Math.min(s.from, t), to: t }));
+              }}
+            />
           </label>
         ) : null}
-        <button type="button" onClick={() => setSelection({ from: Date.now(), to: Date.now() })} title="Connections open now, as recorded">Now</button>
+        <button
+          type="button"
+          onClick={() => setSelection({ from: Date.now(), to: Date.now() })}
+          title="Connections open now, as recorded"
+        >
+          Now
+        </button>
       </div>
       <TimelineStrip points={points} from={from} to={now} selection={selection} onPick={pick} />
       <div className="tab-toolbar" role="toolbar" aria-label="Recorded connection filters">
         <div className="segmented" role="radiogroup" aria-label="Listening or connected">
           {(['all', 'listening', 'connected'] as const).map((m) => (
-            <button key={m} type="button" role="radio" aria-checked={mode === m} className="toggle" onClick={() => setMode(m)}>
+            <button
+              key={m}
+              type="button"
+              role="radio"
+              aria-checked={mode === m}
+              className="toggle"
+              onClick={() => setMode(m)}
+            >
               {m === 'all' ? 'All' : m === 'listening' ? 'Listening' : 'Connected'}
             </button>
           ))}
@@ -157,13 +242,31 @@ export function AsItWas() {
         <FilterBox query={query} onChange={setQuery} parsed={parsed} />
         <div className="toolbar-spacer" />
         <span className="muted" data-testid="history-caption">
-          {isRange ? `Open between ${formatDateTime(selection.from)} and ${formatDateTime(selection.to)}` : `Open at ${formatDateTime(selection.from)}`}
+          {isRange
+            ? `Open between ${formatDateTime(selection.from)} and ${formatDateTime(selection.to)}`
+            : `Open at ${formatDateTime(selection.from)}`}
           {omitted > 0 ? ` (${omitted} more not shown: narrow the range)` : ''}
         </span>
-        <button type="button" onClick={() => download(`netlens-history-${stamp}.csv`, 'text/csv', historyCsv(shown))} disabled={shown.length === 0}>Export CSV</button>
-        <button type="button" onClick={() => download(`netlens-history-${stamp}.json`, 'application/json', historyJson(shown))} disabled={shown.length === 0}>Export JSON</button>
+        <button
+          type="button"
+          onClick={() => download(`netlens-history-${stamp}.csv`, 'text/csv', historyCsv(shown))}
+          disabled={shown.length === 0}
+        >
+          Export CSV
+        </button>
+        <button
+          type="button"
+          onClick={() => download(`netlens-history-${stamp}.json`, 'application/json', historyJson(shown))}
+          disabled={shown.length === 0}
+        >
+          Export JSON
+        </button>
       </div>
-      {error ? <div className="notice error" role="alert">{error}</div> : null}
+      {error ? (
+        <div className="notice error" role="alert">
+          {error}
+        </div>
+      ) : null}
       <DataGrid
         gridId="history"
         label="Recorded connections"
@@ -173,7 +276,13 @@ export function AsItWas() {
         rowClass={(r) => (r.recorded.closedAt !== null && r.recorded.closedAt <= selection.to ? 'closed-quiet' : '')}
         selectedId={selectedId}
         onSelect={setSelectedId}
-        empty={loading ? 'Reading the record…' : rows.length === 0 ? 'Nothing recorded then.' : `Nothing recorded then matches${query ? ` “${query}”` : ''}.`}
+        empty={
+          loading
+            ? 'Reading the record…'
+            : rows.length === 0
+              ? 'Nothing recorded then.'
+              : `Nothing recorded then matches${query ? ` “${query}”` : ''}.`
+        }
       />
     </div>
   );

@@ -18,9 +18,16 @@ function endpoint(r: RecordedConnection): string {
   return `${proto} ${r.localAddress.includes(':') ? `[${r.localAddress}]` : r.localAddress}:${r.localPort}`;
 }
 
-const owner = (r: RecordedConnection) => (r.process === null ? '—' : `${r.process}${r.pid !== null ? ` (${r.pid})` : ''}`);
+const owner = (r: RecordedConnection) =>
+  r.process === null ? '—' : `${r.process}${r.pid !== null ? ` (${r.pid})` : ''}`;
 
-function Section(props: { title: string; kind: 'new' | 'gone'; count: number; children: ReactNode; headers: string[] }) {
+function Section(props: {
+  title: string;
+  kind: 'new' | 'gone';
+  count: number;
+  children: ReactNode;
+  headers: string[];
+}) {
   return (
     <section className="change-section" aria-label={props.title}>
       <h3>
@@ -31,7 +38,13 @@ function Section(props: { title: string; kind: 'new' | 'gone'; count: number; ch
       ) : (
         <table className={`change-table ${props.kind}`}>
           <thead>
-            <tr>{props.headers.map((h) => <th key={h} scope="col">{h}</th>)}</tr>
+            <tr>
+              {props.headers.map((h) => (
+                <th key={h} scope="col">
+                  {h}
+                </th>
+              ))}
+            </tr>
           </thead>
           <tbody>{props.children}</tbody>
         </table>
@@ -52,14 +65,16 @@ export function Changes() {
     let live = true;
     const to = twoMoments ? b : Date.now();
     const from = Math.min(a, to);
-    api().request('recordChanges', { from, to }).then(
-      (s) => {
-        if (!live) return;
-        setSummary(s);
-        setError(null);
-      },
-      (e: Error) => live && setError(e.message),
-    );
+    api()
+      .request('recordChanges', { from, to })
+      .then(
+        (s) => {
+          if (!live) return;
+          setSummary(s);
+          setError(null);
+        },
+        (e: Error) => live && setError(e.message),
+      );
     return () => {
       live = false;
     };
@@ -68,10 +83,16 @@ export function Changes() {
   const input = (label: string, value: number, set: (t: number) => void) => (
     <label className="field">
       <span>{label}</span>
-      <input type="datetime-local" step={1} aria-label={label} value={toLocalInput(value)} onChange={(e) => {
-        const t = fromLocalInput(e.target.value);
-        if (t !== null) set(t);
-      }} />
+      <input
+        type="datetime-local"
+        step={1}
+        aria-label={label}
+        value={toLocalInput(value)}
+        onChange={(e) => {
+          const t = fromLocalInput(e.target.value);
+          if (t !== null) set(t);
+        }}
+      />
     </label>
   );
 
@@ -79,50 +100,126 @@ export function Changes() {
     <div className="history-view scroll">
       <div className="tab-toolbar" role="toolbar" aria-label="What changed">
         <div className="segmented" role="radiogroup" aria-label="Compare">
-          <button type="button" role="radio" className="toggle" aria-checked={!twoMoments} onClick={() => setTwoMoments(false)}>Now vs a moment</button>
-          <button type="button" role="radio" className="toggle" aria-checked={twoMoments} onClick={() => setTwoMoments(true)}>Two moments</button>
+          <button
+            type="button"
+            role="radio"
+            className="toggle"
+            aria-checked={!twoMoments}
+            onClick={() => setTwoMoments(false)}
+          >
+            Now vs a moment
+          </button>
+          <button
+            type="button"
+            role="radio"
+            className="toggle"
+            aria-checked={twoMoments}
+            onClick={() => setTwoMoments(true)}
+          >
+            Two moments
+          </button>
         </div>
         {input(twoMoments ? 'First moment' : 'Since', a, setA)}
         {AGO.map((x) => (
-          <button key={x.ms} type="button" onClick={() => setA(Date.now() - x.ms)}>{x.label}</button>
+          <button key={x.ms} type="button" onClick={() => setA(Date.now() - x.ms)}>
+            {x.label}
+          </button>
         ))}
-        {twoMoments ? input('Second moment', b, setB) : <button type="button" onClick={() => setAsked((n) => n + 1)} title="Compare with this very moment">Refresh</button>}
+        {twoMoments ? (
+          input('Second moment', b, setB)
+        ) : (
+          <button type="button" onClick={() => setAsked((n) => n + 1)} title="Compare with this very moment">
+            Refresh
+          </button>
+        )}
       </div>
-      {error ? <div className="notice error" role="alert">{error}</div> : null}
+      {error ? (
+        <div className="notice error" role="alert">
+          {error}
+        </div>
+      ) : null}
       {summary ? (
         <div className="changes" data-testid="changes">
           <p className="muted">
             From {formatDateTime(summary.from)} to {formatDateTime(summary.to)}
             {!twoMoments && Date.now() - summary.to > 60_000 ? ' (the last moment recorded)' : ''}
           </p>
-          <Section title="New listeners" kind="new" count={summary.newListeners.length} headers={['Listening on', 'Process', 'User', 'Since']}>
+          <Section
+            title="New listeners"
+            kind="new"
+            count={summary.newListeners.length}
+            headers={['Listening on', 'Process', 'User', 'Since']}
+          >
             {summary.newListeners.map((l) => (
-              <tr key={l.id} className="hl-new"><td>{endpoint(l)}</td><td>{owner(l)}</td><td>{l.user ?? ''}</td><td>{formatDateTime(l.firstSeen)}</td></tr>
+              <tr key={l.id} className="hl-new">
+                <td>{endpoint(l)}</td>
+                <td>{owner(l)}</td>
+                <td>{l.user ?? ''}</td>
+                <td>{formatDateTime(l.firstSeen)}</td>
+              </tr>
             ))}
           </Section>
-          <Section title="Gone listeners" kind="gone" count={summary.goneListeners.length} headers={['Listened on', 'Process', 'User', 'Until']}>
+          <Section
+            title="Gone listeners"
+            kind="gone"
+            count={summary.goneListeners.length}
+            headers={['Listened on', 'Process', 'User', 'Until']}
+          >
             {summary.goneListeners.map((l) => (
-              <tr key={l.id} className="closed"><td>{endpoint(l)}</td><td>{owner(l)}</td><td>{l.user ?? ''}</td><td>{formatDateTime(l.closedAt ?? l.lastSeen)}</td></tr>
+              <tr key={l.id} className="closed">
+                <td>{endpoint(l)}</td>
+                <td>{owner(l)}</td>
+                <td>{l.user ?? ''}</td>
+                <td>{formatDateTime(l.closedAt ?? l.lastSeen)}</td>
+              </tr>
             ))}
           </Section>
-          <Section title="New remote hosts" kind="new" count={summary.newRemoteHosts.length} headers={['Address', 'Network', 'Process', 'First seen']}>
+          <Section
+            title="New remote hosts"
+            kind="new"
+            count={summary.newRemoteHosts.length}
+            headers={['Address', 'Network', 'Process', 'First seen']}
+          >
             {summary.newRemoteHosts.map((h) => (
-              <tr key={h.address} className="hl-new"><td>{h.address}</td><td>{h.network}</td><td>{h.process ?? '—'}</td><td>{formatDateTime(h.firstSeen)}</td></tr>
+              <tr key={h.address} className="hl-new">
+                <td>{h.address}</td>
+                <td>{h.network}</td>
+                <td>{h.process ?? '—'}</td>
+                <td>{formatDateTime(h.firstSeen)}</td>
+              </tr>
             ))}
           </Section>
           <Section title="New networks" kind="new" count={summary.newNetworks.length} headers={['Network']}>
             {summary.newNetworks.map((n) => (
-              <tr key={n} className="hl-new"><td>{n}</td></tr>
+              <tr key={n} className="hl-new">
+                <td>{n}</td>
+              </tr>
             ))}
           </Section>
-          <Section title="Processes that started using the network" kind="new" count={summary.startedProcesses.length} headers={['Process', 'First seen']}>
+          <Section
+            title="Processes that started using the network"
+            kind="new"
+            count={summary.startedProcesses.length}
+            headers={['Process', 'First seen']}
+          >
             {summary.startedProcesses.map((p) => (
-              <tr key={p.process} className="hl-new"><td>{p.process}</td><td>{formatDateTime(p.firstSeen)}</td></tr>
+              <tr key={p.process} className="hl-new">
+                <td>{p.process}</td>
+                <td>{formatDateTime(p.firstSeen)}</td>
+              </tr>
             ))}
           </Section>
-          <Section title="Processes that stopped using the network" kind="gone" count={summary.stoppedProcesses.length} headers={['Process', 'Last seen']}>
+          <Section
+            title="Processes that stopped using the network"
+            kind="gone"
+            count={summary.stoppedProcesses.length}
+            headers={['Process', 'Last seen']}
+          >
             {summary.stoppedProcesses.map((p) => (
-              <tr key={p.process} className="closed"><td>{p.process}</td><td>{formatDateTime(p.lastSeen)}</td></tr>
+              <tr key={p.process} className="closed">
+                <td>{p.process}</td>
+                <td>{formatDateTime(p.lastSeen)}</td>
+              </tr>
             ))}
           </Section>
         </div>

@@ -33,18 +33,28 @@ export function Exposure() {
   const [firewall, setFirewall] = useState<FirewallResult | null>(null);
   useEffect(() => {
     let live = true;
-    api().request('firewall', { ports }).then((f) => live && setFirewall(f), () => live && setFirewall(null));
+    api()
+      .request('firewall', { ports })
+      .then(
+        (f) => live && setFirewall(f),
+        () => live && setFirewall(null),
+      );
     return () => {
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [portsKey]);
 
-  const unreadable = firewall && !firewall.readable ? Object.values(firewall.verdicts)[0]?.reason ?? firewall.source : null;
+  const unreadable =
+    firewall && !firewall.readable ? (Object.values(firewall.verdicts)[0]?.reason ?? firewall.source) : null;
   return (
     <div className="history-view scroll" data-testid="exposure">
       <p className="muted">
-        {firewall === null ? 'Reading the firewall…' : firewall.readable ? `Firewall: read from ${firewall.source}; verdicts are for a new connection from another machine.` : `Firewall: cannot tell${unreadable ? ` (${unreadable})` : ''}.`}
+        {firewall === null
+          ? 'Reading the firewall…'
+          : firewall.readable
+            ? `Firewall: read from ${firewall.source}; verdicts are for a new connection from another machine.`
+            : `Firewall: cannot tell${unreadable ? ` (${unreadable})` : ''}.`}
       </p>
       {!connections.received ? <p className="muted">Reading this machine’s sockets…</p> : null}
       {EXPOSURE_GROUPS.map((g) => {
@@ -59,22 +69,33 @@ export function Exposure() {
               <table className="change-table">
                 <thead>
                   <tr>
-                    <th scope="col">Listening on</th><th scope="col">Interface</th><th scope="col">Process</th><th scope="col">User</th><th scope="col">Since</th><th scope="col">Firewall</th>
+                    <th scope="col">Listening on</th>
+                    <th scope="col">Interface</th>
+                    <th scope="col">Process</th>
+                    <th scope="col">User</th>
+                    <th scope="col">Since</th>
+                    <th scope="col">Firewall</th>
                   </tr>
                 </thead>
                 <tbody>
                   {rows.map(({ row, iface }) => {
                     const proto = row.proto === 'tcp' ? 'tcp' : 'udp';
-                    const v = g.id === 'loopback' ? null : firewall?.verdicts[`${proto}/${row.family}/${row.localPort}`];
+                    const v =
+                      g.id === 'loopback' ? null : firewall?.verdicts[`${proto}/${row.family}/${row.localPort}`];
                     const address = row.localAddress.includes(':') ? `[${row.localAddress}]` : row.localAddress;
                     return (
                       <tr key={row.id} data-port={row.localPort}>
                         <td>{`${row.family === 'inet6' ? `${row.proto}6` : row.proto} ${address}:${row.localPort}`}</td>
                         <td>{g.id === 'interface' ? (iface ?? 'unknown') : g.id === 'loopback' ? 'lo' : 'all'}</td>
-                        <td>{processText(row) || '—'}{row.processes[0] ? ` (${row.processes[0].pid})` : ''}</td>
+                        <td>
+                          {processText(row) || '—'}
+                          {row.processes[0] ? ` (${row.processes[0].pid})` : ''}
+                        </td>
                         <td>{userText(row)}</td>
                         <td>{formatDateTime(row.firstSeen)}</td>
-                        <td title={v?.reason ?? ''} data-verdict={v?.verdict ?? 'n/a'}>{g.id === 'loopback' ? 'not needed' : v ? VERDICT_TEXT[v.verdict] : '…'}</td>
+                        <td title={v?.reason ?? ''} data-verdict={v?.verdict ?? 'n/a'}>
+                          {g.id === 'loopback' ? 'not needed' : v ? VERDICT_TEXT[v.verdict] : '…'}
+                        </td>
                       </tr>
                     );
                   })}

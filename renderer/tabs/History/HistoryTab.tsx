@@ -19,7 +19,12 @@ const VIEWS = [
 ] as const;
 type View = (typeof VIEWS)[number]['id'];
 
-const STATE_TEXT = { recording: 'Recording', off: 'Recording is off', paused: 'Recording is paused', failed: 'Recording failed' } as const;
+const STATE_TEXT = {
+  recording: 'Recording',
+  off: 'Recording is off',
+  paused: 'Recording is paused',
+  failed: 'Recording failed',
+} as const;
 
 function RecordingBar(props: { status: RecordingStatus | null; onConfigured: (s: RecordingStatus) => void }) {
   const s = props.status;
@@ -46,20 +51,39 @@ function RecordingBar(props: { status: RecordingStatus | null; onConfigured: (s:
       </label>
       <span className={`recording-state ${s.state}`} data-testid="recording-state" title={s.message ?? s.file ?? ''}>
         {STATE_TEXT[s.state]}
-        {s.state === 'recording' ? ` · ${formatBytes(s.sizeBytes)}${s.oldest ? ` since ${formatDateTime(s.oldest)}` : ''}` : ''}
+        {s.state === 'recording'
+          ? ` · ${formatBytes(s.sizeBytes)}${s.oldest ? ` since ${formatDateTime(s.oldest)}` : ''}`
+          : ''}
         {s.message && s.state !== 'recording' ? `: ${s.message}` : ''}
       </span>
       <label className="field">
         <span>Keep</span>
-        <input type="number" min={1} max={365} aria-label="Keep days" value={days} onChange={(e) => setDays(e.target.value)} onBlur={() => {
-          const n = Number(days);
-          if (Number.isInteger(n) && n >= 1 && n <= 365 && n !== s.config.retentionDays) void apply({ retentionDays: n });
-        }} />
+        <input
+          type="number"
+          min={1}
+          max={365}
+          aria-label="Keep days"
+          value={days}
+          onChange={(e) => setDays(e.target.value)}
+          onBlur={() => {
+            const n = Number(days);
+            if (Number.isInteger(n) && n >= 1 && n <= 365 && n !== s.config.retentionDays)
+              void apply({ retentionDays: n });
+          }}
+        />
         <span>days, at most</span>
-        <input type="number" min={10} max={10000} aria-label="Size cap in MB" value={mb} onChange={(e) => setMb(e.target.value)} onBlur={() => {
-          const n = Number(mb);
-          if (Number.isInteger(n) && n >= 10 && n <= 10000 && n !== s.config.maxMb) void apply({ maxMb: n });
-        }} />
+        <input
+          type="number"
+          min={10}
+          max={10000}
+          aria-label="Size cap in MB"
+          value={mb}
+          onChange={(e) => setMb(e.target.value)}
+          onBlur={() => {
+            const n = Number(mb);
+            if (Number.isInteger(n) && n >= 10 && n <= 10000 && n !== s.config.maxMb) void apply({ maxMb: n });
+          }}
+        />
         <span>MB</span>
       </label>
     </div>
@@ -71,7 +95,9 @@ export function HistoryTab() {
   const streamed = useData((s) => s.status?.recording ?? null);
   const [status, setStatus] = useState<RecordingStatus | null>(streamed);
   useEffect(() => {
-    api().request('recordStatus', {}).then(setStatus, () => setStatus(null));
+    api()
+      .request('recordStatus', {})
+      .then(setStatus, () => setStatus(null));
   }, []);
   // The monitor's status carries the recording's state as it changes (paused, resumed).
   useEffect(() => {
@@ -82,7 +108,15 @@ export function HistoryTab() {
       <div className="tab-toolbar" role="toolbar" aria-label="History">
         <div className="segmented" role="radiogroup" aria-label="History views">
           {VIEWS.map((v) => (
-            <button key={v.id} type="button" role="radio" id={`history-${v.id}`} aria-checked={view === v.id} className="toggle" onClick={() => setView(v.id)}>
+            <button
+              key={v.id}
+              type="button"
+              role="radio"
+              id={`history-${v.id}`}
+              aria-checked={view === v.id}
+              className="toggle"
+              onClick={() => setView(v.id)}
+            >
               {v.label}
             </button>
           ))}
@@ -91,7 +125,15 @@ export function HistoryTab() {
         <RecordingBar status={status} onConfigured={setStatus} />
       </div>
       <div className="history-body" role="region" aria-labelledby={`history-${view}`}>
-        {view === 'timeline' ? <AsItWas /> : view === 'changes' ? <Changes /> : view === 'exposure' ? <Exposure /> : <Alerts status={status} onConfigured={setStatus} />}
+        {view === 'timeline' ? (
+          <AsItWas />
+        ) : view === 'changes' ? (
+          <Changes />
+        ) : view === 'exposure' ? (
+          <Exposure />
+        ) : (
+          <Alerts status={status} onConfigured={setStatus} />
+        )}
       </div>
     </div>
   );

@@ -41,10 +41,23 @@ export function TimelineStrip(props: {
         <rect className="timeline-selection" x={selX} y={0} width={selW} height={64} />
         {points.map((p) => (
           <g key={p.t}>
-            <rect className="timeline-opened" x={x(p.t)} width={barWidth} y={30 - (p.opened / maxOpened) * 28} height={(p.opened / maxOpened) * 28} data-minute={p.t}>
+            <rect
+              className="timeline-opened"
+              x={x(p.t)}
+              width={barWidth}
+              y={30 - (p.opened / maxOpened) * 28}
+              height={(p.opened / maxOpened) * 28}
+              data-minute={p.t}
+            >
               <title>{`${formatDateTime(p.t)}: ${p.opened} opened, ${formatBytes(p.rxBytes)} in, ${formatBytes(p.txBytes)} out`}</title>
             </rect>
-            <rect className="timeline-traffic" x={x(p.t)} width={barWidth} y={34} height={((p.rxBytes + p.txBytes) / maxBytes) * 28} />
+            <rect
+              className="timeline-traffic"
+              x={x(p.t)}
+              width={barWidth}
+              y={34}
+              height={((p.rxBytes + p.txBytes) / maxBytes) * 28}
+            />
           </g>
         ))}
         <line className="timeline-axis" x1={0} x2={width} y1={32} y2={32} />

@@ -23,7 +23,9 @@ export function toHistoryRow(r: RecordedConnection): HistoryRow {
     uid: null,
     user: r.user,
     inode: null,
-    processes: known ? [{ pid: r.pid ?? 0, name: r.process ?? '?', cmdline: '', exe: r.exe, user: r.user, startTime: null }] : [],
+    processes: known
+      ? [{ pid: r.pid ?? 0, name: r.process ?? '?', cmdline: '', exe: r.exe, user: r.user, startTime: null }]
+      : [],
     ownerStatus: known ? 'known' : 'none',
     ...(r.path !== null ? { path: r.path } : {}),
     firstSeen: r.firstSeen,
@@ -34,8 +36,24 @@ export function toHistoryRow(r: RecordedConnection): HistoryRow {
 }
 
 const FIELDS: (keyof RecordedConnection)[] = [
-  'proto', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'states', 'listener', 'pid', 'process', 'user', 'exe',
-  'path', 'firstSeen', 'lastSeen', 'closedAt', 'bytesSent', 'bytesReceived',
+  'proto',
+  'family',
+  'localAddress',
+  'localPort',
+  'remoteAddress',
+  'remotePort',
+  'states',
+  'listener',
+  'pid',
+  'process',
+  'user',
+  'exe',
+  'path',
+  'firstSeen',
+  'lastSeen',
+  'closedAt',
+  'bytesSent',
+  'bytesReceived',
 ];
 
 export function historyCsv(rows: readonly HistoryRow[]): string {
@@ -43,14 +61,24 @@ export function historyCsv(rows: readonly HistoryRow[]): string {
   const lines = rows.map((r) =>
     FIELDS.map((f) => {
       const v = r.recorded[f];
-      return csvCell(f === 'states' ? (v as string[]).join(' ') : f === 'firstSeen' || f === 'lastSeen' || f === 'closedAt' ? iso(v) : v);
+      return csvCell(
+        f === 'states'
+          ? (v as string[]).join(' ')
+          : f === 'firstSeen' || f === 'lastSeen' || f === 'closedAt'
+            ? iso(v)
+            : v,
+      );
     }).join(','),
   );
   return [FIELDS.join(','), ...lines].join('\r\n');
 }
 
 export function historyJson(rows: readonly HistoryRow[]): string {
-  return JSON.stringify(rows.map((r) => r.recorded), null, 1);
+  return JSON.stringify(
+    rows.map((r) => r.recorded),
+    null,
+    1,
+  );
 }
 
 /** Saves text as a file through the browser's download (both hosts: Electron shows its save dialog). */

@@ -24,7 +24,6 @@ const STALE_SPARK_MS = 15_000;
 /** Column header, footer and borders around the interface grid's rows. */
 const LIST_CHROME = 27 + 31 + 4;
 
-
 export function InterfacesTab() {
   const live = useData((s) => s.datasets.interfaces);
   const multicast = useData((s) => s.datasets.multicast);
@@ -54,11 +53,14 @@ export function InterfacesTab() {
     for (const id of stale) {
       api()
         .request('history', { iface: id })
-        .then((points) => {
-          if (cancelled) return;
-          rateRings.seed(id, points);
-          setSeeded((n) => n + 1);
-        }, () => undefined);
+        .then(
+          (points) => {
+            if (cancelled) return;
+            rateRings.seed(id, points);
+            setSeeded((n) => n + 1);
+          },
+          () => undefined,
+        );
     }
     return () => {
       cancelled = true;
@@ -71,12 +73,15 @@ export function InterfacesTab() {
   const byId = useMemo(() => new Map(rows.map((r) => [r.id, r])), [rows]);
   let selected: string | null = chosen && byId.has(chosen) ? chosen : null;
   if (!selected) {
-    if (!fallbackRef.current || !byId.has(fallbackRef.current)) fallbackRef.current = busiestInterface(rows)?.id ?? null;
+    if (!fallbackRef.current || !byId.has(fallbackRef.current))
+      fallbackRef.current = busiestInterface(rows)?.id ?? null;
     selected = fallbackRef.current;
   }
   const selectedRow = selected ? byId.get(selected) : undefined;
 
-  const rates = selectedRow?.rates ? { rx: selectedRow.rates.rxBytesPerSec, tx: selectedRow.rates.txBytesPerSec } : null;
+  const rates = selectedRow?.rates
+    ? { rx: selectedRow.rates.rxBytesPerSec, tx: selectedRow.rates.txBytesPerSec }
+    : null;
   const history = useRateHistory(selected, loadInterfaceHistory, rates, tickAt, !capture && selected !== null);
 
   const groups = useMemo(() => {
@@ -131,24 +136,37 @@ export function InterfacesTab() {
               )}
             </h3>
             {capture ? (
-              <div className="chart-state" role="status">A capture is a single reading: it has no rates or history.</div>
+              <div className="chart-state" role="status">
+                A capture is a single reading: it has no rates or history.
+              </div>
             ) : !selected ? (
-              <div className="chart-state" role="status">{live.received ? 'Select an interface to chart it.' : 'Reading interfaces…'}</div>
+              <div className="chart-state" role="status">
+                {live.received ? 'Select an interface to chart it.' : 'Reading interfaces…'}
+              </div>
             ) : (
               <RateHistoryChart selected={selected} history={history} />
             )}
           </section>
           <section className="iface-multicast" aria-label="Multicast groups">
             <h3>
-              {multicastCapture ? 'Multicast groups (capture)' : `Multicast groups${selected ? ` of ${isolated(inertLabel(selected))}` : ''}`}{' '}
+              {multicastCapture
+                ? 'Multicast groups (capture)'
+                : `Multicast groups${selected ? ` of ${isolated(inertLabel(selected))}` : ''}`}{' '}
               <span className="muted">({groups.length})</span>
             </h3>
             <DataGrid
               gridId={multicastCapture ? 'multicast-capture' : 'multicast'}
-              label={multicastCapture ? 'Multicast groups in the capture' : `Multicast groups of ${selected ?? 'the selected interface'}`}
+              label={
+                multicastCapture
+                  ? 'Multicast groups in the capture'
+                  : `Multicast groups of ${selected ?? 'the selected interface'}`
+              }
               columns={multicastCapture ? multicastCaptureColumns : multicastColumns}
               rows={groups}
-              defaultSort={[{ id: 'family', desc: false }, { id: 'group', desc: false }]}
+              defaultSort={[
+                { id: 'family', desc: false },
+                { id: 'group', desc: false },
+              ]}
               selectedId={selectedGroup}
               onSelect={setSelectedGroup}
               empty={

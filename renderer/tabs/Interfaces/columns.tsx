@@ -37,7 +37,9 @@ const activity: GridColumn<NetInterface> = {
   text: activityText,
   render: (r) => {
     const ring = rateRings.get(r.id);
-    return <Sparkline rx={ring.rx} tx={ring.tx} label={`${isolated(inertLabel(r.name))} activity: ${activityText(r)}`} />;
+    return (
+      <Sparkline rx={ring.rx} tx={ring.tx} label={`${isolated(inertLabel(r.name))} activity: ${activityText(r)}`} />
+    );
   },
 };
 
@@ -67,34 +69,144 @@ const base: GridColumn<NetInterface>[] = [
 ];
 
 const rest: GridColumn<NetInterface>[] = [
-  { id: 'addresses', header: 'Addresses', width: 250, sortValue: (r) => r.addresses[0]?.address ?? null, text: addressText },
-  { id: 'mtu', header: 'MTU', width: 64, align: 'right', sortValue: (r) => r.mtu, text: (r) => (r.mtu === null ? '' : String(r.mtu)) },
+  {
+    id: 'addresses',
+    header: 'Addresses',
+    width: 250,
+    sortValue: (r) => r.addresses[0]?.address ?? null,
+    text: addressText,
+  },
+  {
+    id: 'mtu',
+    header: 'MTU',
+    width: 64,
+    align: 'right',
+    sortValue: (r) => r.mtu,
+    text: (r) => (r.mtu === null ? '' : String(r.mtu)),
+  },
   { id: 'mac', header: 'MAC', width: 136, sortValue: (r) => r.mac, text: (r) => r.mac ?? '' },
-  { id: 'speed', header: 'Speed', width: 76, align: 'right', sortValue: (r) => r.speedMbps, text: (r) => formatSpeed(r.speedMbps) },
-  { id: 'rxBytes', header: 'RX bytes', width: 90, align: 'right', sortValue: (r) => r.counters.rxBytes, text: (r) => formatBytes(r.counters.rxBytes) },
-  { id: 'txBytes', header: 'TX bytes', width: 90, align: 'right', sortValue: (r) => r.counters.txBytes, text: (r) => formatBytes(r.counters.txBytes) },
-  { id: 'rxPackets', header: 'RX packets', width: 100, align: 'right', sortValue: (r) => r.counters.rxPackets, text: (r) => num(r.counters.rxPackets) },
-  { id: 'txPackets', header: 'TX packets', width: 100, align: 'right', sortValue: (r) => r.counters.txPackets, text: (r) => num(r.counters.txPackets) },
-  { id: 'rxErrors', header: 'RX errs', width: 70, align: 'right', sortValue: (r) => r.counters.rxErrors, text: (r) => num(r.counters.rxErrors) },
-  { id: 'txErrors', header: 'TX errs', width: 70, align: 'right', sortValue: (r) => r.counters.txErrors, text: (r) => num(r.counters.txErrors) },
-  { id: 'rxDropped', header: 'RX drop', width: 70, align: 'right', sortValue: (r) => r.counters.rxDropped, text: (r) => num(r.counters.rxDropped) },
-  { id: 'txDropped', header: 'TX drop', width: 70, align: 'right', sortValue: (r) => r.counters.txDropped, text: (r) => num(r.counters.txDropped) },
+  {
+    id: 'speed',
+    header: 'Speed',
+    width: 76,
+    align: 'right',
+    sortValue: (r) => r.speedMbps,
+    text: (r) => formatSpeed(r.speedMbps),
+  },
+  {
+    id: 'rxBytes',
+    header: 'RX bytes',
+    width: 90,
+    align: 'right',
+    sortValue: (r) => r.counters.rxBytes,
+    text: (r) => formatBytes(r.counters.rxBytes),
+  },
+  {
+    id: 'txBytes',
+    header: 'TX bytes',
+    width: 90,
+    align: 'right',
+    sortValue: (r) => r.counters.txBytes,
+    text: (r) => formatBytes(r.counters.txBytes),
+  },
+  {
+    id: 'rxPackets',
+    header: 'RX packets',
+    width: 100,
+    align: 'right',
+    sortValue: (r) => r.counters.rxPackets,
+    text: (r) => num(r.counters.rxPackets),
+  },
+  {
+    id: 'txPackets',
+    header: 'TX packets',
+    width: 100,
+    align: 'right',
+    sortValue: (r) => r.counters.txPackets,
+    text: (r) => num(r.counters.txPackets),
+  },
+  {
+    id: 'rxErrors',
+    header: 'RX errs',
+    width: 70,
+    align: 'right',
+    sortValue: (r) => r.counters.rxErrors,
+    text: (r) => num(r.counters.rxErrors),
+  },
+  {
+    id: 'txErrors',
+    header: 'TX errs',
+    width: 70,
+    align: 'right',
+    sortValue: (r) => r.counters.txErrors,
+    text: (r) => num(r.counters.txErrors),
+  },
+  {
+    id: 'rxDropped',
+    header: 'RX drop',
+    width: 70,
+    align: 'right',
+    sortValue: (r) => r.counters.rxDropped,
+    text: (r) => num(r.counters.rxDropped),
+  },
+  {
+    id: 'txDropped',
+    header: 'TX drop',
+    width: 70,
+    align: 'right',
+    sortValue: (r) => r.counters.txDropped,
+    text: (r) => num(r.counters.txDropped),
+  },
   { id: 'type', header: 'Type', width: 80, hiddenByDefault: true, sortValue: (r) => r.type, text: (r) => r.type ?? '' },
-  { id: 'flags', header: 'Flags', width: 220, hiddenByDefault: true, sortValue: (r) => r.flags.join(','), text: (r) => r.flags.join(' ') },
-  { id: 'duplex', header: 'Duplex', width: 64, hiddenByDefault: true, sortValue: (r) => r.duplex, text: (r) => r.duplex ?? '' },
+  {
+    id: 'flags',
+    header: 'Flags',
+    width: 220,
+    hiddenByDefault: true,
+    sortValue: (r) => r.flags.join(','),
+    text: (r) => r.flags.join(' '),
+  },
+  {
+    id: 'duplex',
+    header: 'Duplex',
+    width: 64,
+    hiddenByDefault: true,
+    sortValue: (r) => r.duplex,
+    text: (r) => r.duplex ?? '',
+  },
 ];
 
 /** Live: rates and sparklines up front, since they are what changes. */
-export const liveInterfaceColumns: GridColumn<NetInterface>[] = [...base, rateColumn('rx'), rateColumn('tx'), activity, ...rest];
+export const liveInterfaceColumns: GridColumn<NetInterface>[] = [
+  ...base,
+  rateColumn('rx'),
+  rateColumn('tx'),
+  activity,
+  ...rest,
+];
 /** A capture is one reading: no rates. */
 export const captureInterfaceColumns: GridColumn<NetInterface>[] = [...base, ...rest];
 
 const FAMILY_LABEL: Record<MulticastGroup['family'], string> = { inet: 'IPv4', inet6: 'IPv6', link: 'Link' };
 
 const multicastBase: GridColumn<MulticastGroup>[] = [
-  { id: 'family', header: 'Family', width: 82, sortValue: (r) => r.family, text: (r) => FAMILY_LABEL[r.family] ?? r.family },
+  {
+    id: 'family',
+    header: 'Family',
+    width: 82,
+    sortValue: (r) => r.family,
+    text: (r) => FAMILY_LABEL[r.family] ?? r.family,
+  },
   { id: 'group', header: 'Group', width: 220, sortValue: (r) => r.group, text: (r) => r.group },
-  { id: 'users', header: 'Users', width: 60, align: 'right', sortValue: (r) => r.users, text: (r) => (r.users === null ? '' : formatCount(r.users)), description: 'Sockets or subsystems that joined the group (netstat -g "RefCnt")' },
+  {
+    id: 'users',
+    header: 'Users',
+    width: 60,
+    align: 'right',
+    sortValue: (r) => r.users,
+    text: (r) => (r.users === null ? '' : formatCount(r.users)),
+    description: 'Sockets or subsystems that joined the group (netstat -g "RefCnt")',
+  },
 ];
 
 export const multicastColumns = multicastBase;

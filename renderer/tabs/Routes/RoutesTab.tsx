@@ -21,18 +21,67 @@ const columns: GridColumn<Route>[] = [
     width: 210,
     sortValue: (r) => `${addressSortKey(r.destination)}/${String(r.prefixLength).padStart(3, '0')}`,
     text: destinationText,
-    render: (r) => (r.isDefault ? <span className="default-route" title="Default route">default</span> : destinationText(r)),
+    render: (r) =>
+      r.isDefault ? (
+        <span className="default-route" title="Default route">
+          default
+        </span>
+      ) : (
+        destinationText(r)
+      ),
   },
-  { id: 'gateway', header: 'Gateway', width: 170, sortValue: (r) => (r.gateway === null ? null : addressSortKey(r.gateway)), text: (r) => r.gateway ?? '*' },
-  { id: 'flags', header: 'Flags', width: 64, sortValue: (r) => r.flags, text: (r) => r.flags, description: 'U up, G gateway, H host, R reinstate, D dynamic, M modified, ! reject' },
-  { id: 'metric', header: 'Metric', width: 70, align: 'right', sortValue: (r) => r.metric, text: (r) => (r.metric === null ? '' : String(r.metric)) },
+  {
+    id: 'gateway',
+    header: 'Gateway',
+    width: 170,
+    sortValue: (r) => (r.gateway === null ? null : addressSortKey(r.gateway)),
+    text: (r) => r.gateway ?? '*',
+  },
+  {
+    id: 'flags',
+    header: 'Flags',
+    width: 64,
+    sortValue: (r) => r.flags,
+    text: (r) => r.flags,
+    description: 'U up, G gateway, H host, R reinstate, D dynamic, M modified, ! reject',
+  },
+  {
+    id: 'metric',
+    header: 'Metric',
+    width: 70,
+    align: 'right',
+    sortValue: (r) => r.metric,
+    text: (r) => (r.metric === null ? '' : String(r.metric)),
+  },
   { id: 'iface', header: 'Interface', width: 110, sortValue: (r) => r.iface, text: (r) => r.iface ?? '' },
   { id: 'table', header: 'Table', width: 80, sortValue: (r) => r.table, text: (r) => r.table },
   { id: 'type', header: 'Type', width: 90, sortValue: (r) => r.type, text: (r) => r.type },
-  { id: 'protocol', header: 'Protocol', width: 80, sortValue: (r) => r.protocol, text: (r) => r.protocol ?? '', description: 'Who installed the route (kernel, boot, static, dhcp, ra...)' },
+  {
+    id: 'protocol',
+    header: 'Protocol',
+    width: 80,
+    sortValue: (r) => r.protocol,
+    text: (r) => r.protocol ?? '',
+    description: 'Who installed the route (kernel, boot, static, dhcp, ra...)',
+  },
   { id: 'scope', header: 'Scope', width: 70, sortValue: (r) => r.scope, text: (r) => r.scope ?? '' },
-  { id: 'source', header: 'Source', width: 150, sortValue: (r) => r.source, text: (r) => r.source ?? '', description: 'Preferred source address' },
-  { id: 'mtu', header: 'MTU', width: 60, align: 'right', hiddenByDefault: true, sortValue: (r) => r.mtu ?? null, text: (r) => (r.mtu ? String(r.mtu) : '') },
+  {
+    id: 'source',
+    header: 'Source',
+    width: 150,
+    sortValue: (r) => r.source,
+    text: (r) => r.source ?? '',
+    description: 'Preferred source address',
+  },
+  {
+    id: 'mtu',
+    header: 'MTU',
+    width: 60,
+    align: 'right',
+    hiddenByDefault: true,
+    sortValue: (r) => r.mtu ?? null,
+    text: (r) => (r.mtu ? String(r.mtu) : ''),
+  },
 ];
 
 export function RoutesTab() {
@@ -59,19 +108,60 @@ export function RoutesTab() {
       {capture ? <CaptureBanner capture={capture} /> : null}
       <div className="tab-toolbar" role="toolbar" aria-label="Route options">
         {hasLocal ? (
-          <button type="button" className="toggle" aria-pressed={showLocal} onClick={() => setShowLocal(!showLocal)} title="Show the kernel's local and broadcast routes (table local)">
+          <button
+            type="button"
+            className="toggle"
+            aria-pressed={showLocal}
+            onClick={() => setShowLocal(!showLocal)}
+            title="Show the kernel's local and broadcast routes (table local)"
+          >
             Local table
           </button>
         ) : null}
       </div>
       <div className="stack">
         <section className="group" aria-label="IPv4 routes">
-          <h3>IPv4 <span className="muted">({v4.length})</span></h3>
-          <DataGrid gridId="routes" label="IPv4 routes" exportTab="routes" columns={columns} rows={v4} fitTo={rows} rowClass={rowClass} selectedId={selected} onSelect={setSelected} empty={empty} defaultSort={[{ id: 'table', desc: false }, { id: 'destination', desc: false }]} columnBar="none" />
+          <h3>
+            IPv4 <span className="muted">({v4.length})</span>
+          </h3>
+          <DataGrid
+            gridId="routes"
+            label="IPv4 routes"
+            exportTab="routes"
+            columns={columns}
+            rows={v4}
+            fitTo={rows}
+            rowClass={rowClass}
+            selectedId={selected}
+            onSelect={setSelected}
+            empty={empty}
+            defaultSort={[
+              { id: 'table', desc: false },
+              { id: 'destination', desc: false },
+            ]}
+            columnBar="none"
+          />
         </section>
         <section className="group" aria-label="IPv6 routes">
-          <h3>IPv6 <span className="muted">({v6.length})</span></h3>
-          <DataGrid gridId="routes" label="IPv6 routes" exportTab="routes" columns={columns} rows={v6} fitTo={rows} rowClass={rowClass} selectedId={selected} onSelect={setSelected} empty={empty} defaultSort={[{ id: 'table', desc: false }, { id: 'destination', desc: false }]} />
+          <h3>
+            IPv6 <span className="muted">({v6.length})</span>
+          </h3>
+          <DataGrid
+            gridId="routes"
+            label="IPv6 routes"
+            exportTab="routes"
+            columns={columns}
+            rows={v6}
+            fitTo={rows}
+            rowClass={rowClass}
+            selectedId={selected}
+            onSelect={setSelected}
+            empty={empty}
+            defaultSort={[
+              { id: 'table', desc: false },
+              { id: 'destination', desc: false },
+            ]}
+          />
         </section>
       </div>
     </div>

@@ -25,7 +25,10 @@ import {
 import '../tabs-extra.css';
 
 // In memory only, and kept across tab switches: a baseline is about this session.
-const baselineStore = createStore<{ baseline: Baseline | null; reset: boolean }>(() => ({ baseline: null, reset: false }));
+const baselineStore = createStore<{ baseline: Baseline | null; reset: boolean }>(() => ({
+  baseline: null,
+  reset: false,
+}));
 const watch = new CounterWatch();
 
 function signed(n: number): string {
@@ -75,7 +78,12 @@ const rateColumn: GridColumn<StatRow> = {
   align: 'right',
   sortValue: (r) => (r.kind === 'counter' ? (r.rate ?? null) : null),
   text: (r) => (r.kind === 'counter' ? formatPerSecond(r.rate) : ''),
-  render: (r) => (r.kind === 'counter' && r.rate ? formatPerSecond(r.rate) : <span className="muted">{r.kind === 'counter' ? formatPerSecond(r.rate) : ''}</span>),
+  render: (r) =>
+    r.kind === 'counter' && r.rate ? (
+      formatPerSecond(r.rate)
+    ) : (
+      <span className="muted">{r.kind === 'counter' ? formatPerSecond(r.rate) : ''}</span>
+    ),
 };
 
 const deltaColumn: GridColumn<StatRow> = {
@@ -87,7 +95,13 @@ const deltaColumn: GridColumn<StatRow> = {
   sortValue: (r) => r.delta,
   text: (r) => (r.delta === null ? '' : signed(r.delta)),
   render: (r) =>
-    r.delta === null ? '' : <span className={r.delta !== 0 ? (r.isError && r.delta > 0 ? 'delta-error' : 'delta-moved') : 'muted'}>{signed(r.delta)}</span>,
+    r.delta === null ? (
+      ''
+    ) : (
+      <span className={r.delta !== 0 ? (r.isError && r.delta > 0 ? 'delta-error' : 'delta-moved') : 'muted'}>
+        {signed(r.delta)}
+      </span>
+    ),
 };
 
 const kindColumn: GridColumn<StatRow> = {
@@ -104,7 +118,6 @@ const LIVE_COLUMNS = [nameColumn, descriptionColumn, valueColumn, rateColumn, de
 const CAPTURE_COLUMNS = [nameColumn, descriptionColumn, valueColumn, kindColumn];
 
 const rowClass = (r: StatRow) => `${r.moved ? 'stat-moved' : ''} ${r.alarm ? 'stat-alarm' : ''}`;
-
 
 export function StatisticsTab() {
   const live = useData((s) => s.datasets.statistics);
@@ -128,7 +141,8 @@ export function StatisticsTab() {
     if (baseline) extendBaseline(baseline, counters);
   }
   useEffect(() => {
-    if (!capture && !baseline && counters.length > 0) baselineStore.setState({ baseline: takeBaseline(counters, Date.now()), reset: false });
+    if (!capture && !baseline && counters.length > 0)
+      baselineStore.setState({ baseline: takeBaseline(counters, Date.now()), reset: false });
   }, [capture, baseline, counters]);
 
   const rows = useMemo(
@@ -152,15 +166,22 @@ export function StatisticsTab() {
 
   // The sections do not scroll themselves (the stack does): keep a row chosen with the keyboard in view.
   useEffect(() => {
-    if (selected) stackRef.current?.querySelector(`[data-row-id="${CSS.escape(selected)}"]`)?.scrollIntoView({ block: 'nearest' });
+    if (selected)
+      stackRef.current?.querySelector(`[data-row-id="${CSS.escape(selected)}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
 
-  useEffect(() => reportPanel({ shown: shownRows.length, total: rows.length, noun: 'counters' }), [shownRows.length, rows.length]);
+  useEffect(
+    () => reportPanel({ shown: shownRows.length, total: rows.length, noun: 'counters' }),
+    [shownRows.length, rows.length],
+  );
   useEffect(() => () => reportPanel(null), []);
 
   const columns = capture ? CAPTURE_COLUMNS : LIVE_COLUMNS;
-  const baselineText = baseline ? `Deltas since ${formatClock(baseline.at)}${reset ? '' : ' (first reading)'}` : 'No baseline yet';
-  const resetBaseline = () => baselineStore.setState({ baseline: takeBaseline(live.rows.values(), Date.now()), reset: true });
+  const baselineText = baseline
+    ? `Deltas since ${formatClock(baseline.at)}${reset ? '' : ' (first reading)'}`
+    : 'No baseline yet';
+  const resetBaseline = () =>
+    baselineStore.setState({ baseline: takeBaseline(live.rows.values(), Date.now()), reset: true });
   const received = capture !== null || live.received;
   const jumpTo = (group: string) => {
     stackRef.current?.querySelector(`[data-group="${CSS.escape(group)}"]`)?.scrollIntoView({ block: 'start' });
@@ -198,11 +219,19 @@ export function StatisticsTab() {
           {
             id: 'zero',
             node: (
-              <button type="button" className="toggle" aria-pressed={hideZero} onClick={() => setHideZero(!hideZero)} title="Hide counters whose value is zero, as netstat -ss does">
+              <button
+                type="button"
+                className="toggle"
+                aria-pressed={hideZero}
+                onClick={() => setHideZero(!hideZero)}
+                title="Hide counters whose value is zero, as netstat -ss does"
+              >
                 Hide zero counters
               </button>
             ),
-            menu: [{ id: 'zero', label: 'Hide zero counters', checked: hideZero, onSelect: () => setHideZero(!hideZero) }],
+            menu: [
+              { id: 'zero', label: 'Hide zero counters', checked: hideZero, onSelect: () => setHideZero(!hideZero) },
+            ],
           },
           {
             id: 'section',
@@ -212,12 +241,19 @@ export function StatisticsTab() {
                 <select aria-label="Go to section" value="" onChange={(e) => e.target.value && jumpTo(e.target.value)}>
                   <option value="">Go to…</option>
                   {groups.map(([g]) => (
-                    <option key={g} value={g}>{g}</option>
+                    <option key={g} value={g}>
+                      {g}
+                    </option>
                   ))}
                 </select>
               </label>
             ),
-            menu: groups.map(([g], i) => ({ id: `section-${g}`, label: `Go to ${g}`, separatorBefore: i === 0, onSelect: () => jumpTo(g) })),
+            menu: groups.map(([g], i) => ({
+              id: `section-${g}`,
+              label: `Go to ${g}`,
+              separatorBefore: i === 0,
+              onSelect: () => jumpTo(g),
+            })),
           },
           { id: 'columns', pinned: true, node: <ColumnsButton gridId="statistics" columns={columns} />, menu: [] },
           null,
@@ -236,26 +272,45 @@ export function StatisticsTab() {
                 {
                   id: 'reset',
                   node: (
-                    <button type="button" disabled={counters.length === 0} title="Take the current values as the baseline: deltas start again from zero" onClick={resetBaseline}>
+                    <button
+                      type="button"
+                      disabled={counters.length === 0}
+                      title="Take the current values as the baseline: deltas start again from zero"
+                      onClick={resetBaseline}
+                    >
                       Reset baseline
                     </button>
                   ),
-                  menu: [{ id: 'reset', label: 'Reset baseline', disabled: counters.length === 0, onSelect: resetBaseline }],
+                  menu: [
+                    { id: 'reset', label: 'Reset baseline', disabled: counters.length === 0, onSelect: resetBaseline },
+                  ],
                 },
               ]),
         ]}
       />
       <div className="stat-stack" ref={stackRef}>
-        {!received ? <div className="loading" role="status">Reading protocol statistics…</div> : null}
-        {received && rows.length === 0 ? <div className="loading" role="status">No counters: this system reported no protocol statistics.</div> : null}
+        {!received ? (
+          <div className="loading" role="status">
+            Reading protocol statistics…
+          </div>
+        ) : null}
+        {received && rows.length === 0 ? (
+          <div className="loading" role="status">
+            No counters: this system reported no protocol statistics.
+          </div>
+        ) : null}
         {received && rows.length > 0 && groups.length === 0 ? (
-          <div className="loading" role="status">No counter matches “{filter}”{hideZero ? ' among the non-zero ones' : ''}.</div>
+          <div className="loading" role="status">
+            No counter matches “{filter}”{hideZero ? ' among the non-zero ones' : ''}.
+          </div>
         ) : null}
         {groups.map(([group, list]) => (
           <section key={group} className="stat-group" data-group={group} aria-labelledby={`stat-h-${group}`}>
             <h3 id={`stat-h-${group}`}>
               {group}
-              {GROUP_TITLE[group] && GROUP_TITLE[group].toLowerCase() !== group.toLowerCase() ? <span className="stat-group-title">{GROUP_TITLE[group]}</span> : null}
+              {GROUP_TITLE[group] && GROUP_TITLE[group].toLowerCase() !== group.toLowerCase() ? (
+                <span className="stat-group-title">{GROUP_TITLE[group]}</span>
+              ) : null}
               <span className="muted">({list.length})</span>
             </h3>
             <DataGrid

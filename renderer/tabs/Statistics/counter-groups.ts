@@ -5,10 +5,21 @@ import type { Counter } from '../../../shared/types.js';
 /** netstat -s prints /proc/net/snmp (Ip, Icmp, IcmpMsg, Tcp, Udp, UdpLite), then /proc/net/netstat
  *  (TcpExt, IpExt, MPTcpExt); IPv6 and socket summaries follow. */
 export const GROUP_ORDER = [
-  'Ip', 'Icmp', 'IcmpMsg', 'Tcp', 'Udp', 'UdpLite',
-  'TcpExt', 'IpExt', 'MPTcpExt',
-  'Ip6', 'Icmp6', 'Udp6', 'UdpLite6',
-  'Sockets', 'Sockets6',
+  'Ip',
+  'Icmp',
+  'IcmpMsg',
+  'Tcp',
+  'Udp',
+  'UdpLite',
+  'TcpExt',
+  'IpExt',
+  'MPTcpExt',
+  'Ip6',
+  'Icmp6',
+  'Udp6',
+  'UdpLite6',
+  'Sockets',
+  'Sockets6',
 ] as const;
 
 export const GROUP_TITLE: Record<string, string> = {
@@ -115,7 +126,12 @@ export class CounterWatch {
   }
 }
 
-export function deriveRows(rows: readonly Counter[], watch: CounterWatch | null, baseline: Baseline | null, now: number): StatRow[] {
+export function deriveRows(
+  rows: readonly Counter[],
+  watch: CounterWatch | null,
+  baseline: Baseline | null,
+  now: number,
+): StatRow[] {
   return rows.map((r) => {
     const base = baseline?.values.get(r.id);
     return {

@@ -47,7 +47,10 @@ export interface RunningDnsmasq {
 
 /** Starts dnsmasq on a free loopback port answering only what it is given: `ptr` records (address → name)
  *  and `hosts` (name → address, which also answer the reverse). No upstream servers, no /etc/hosts. */
-export async function startDnsmasq(records: { ptr?: [string, string][]; hosts?: [string, string][] }): Promise<RunningDnsmasq> {
+export async function startDnsmasq(records: {
+  ptr?: [string, string][];
+  hosts?: [string, string][];
+}): Promise<RunningDnsmasq> {
   if (!existsSync(DNSMASQ)) throw new Error(`${DNSMASQ} is missing: apt-get install dnsmasq-base (.ci/run does it)`);
   const dir = mkdtempSync(join(tmpdir(), 'names-dnsmasq-'));
   const pidFile = join(dir, 'dnsmasq.pid');
