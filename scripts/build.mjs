@@ -100,5 +100,5 @@ mkdirSync(join(root, 'out'), { recursive: true });
 // The tray icon of the desktop app (electron/tray.ts), at 1x and 2x.
 copyFileSync(join(root, 'assets/icons/16x16.png'), join(root, 'out/main/tray-icon.png'));
 copyFileSync(join(root, 'assets/icons/32x32.png'), join(root, 'out/main/tray-icon@2x.png'));
-writeFileSync(stamp, new Date().toISOString() + '\n');
+writeFileSync(stamp, `${new Date().toISOString()}\n`);
 log(`built out/ in ${Date.now() - started} ms`);

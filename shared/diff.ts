@@ -18,7 +18,7 @@ export function valueEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
     // NaN equals NaN here: a counter that stays NaN has not changed.
-    return a !== a && b !== b;
+    return Number.isNaN(a) && Number.isNaN(b);
   }
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;

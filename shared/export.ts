@@ -22,7 +22,6 @@ export interface ExportTable {
  *  characters become U+FFFD. */
 export function csvCell(text: string): string {
   // Control characters (a terminal escape in a process name) never reach a file or a terminal as such.
-  // eslint-disable-next-line no-control-regex
   let t = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\ufffd');
   if (/^[=+\-@\t\r]/.test(t) && !/^[+-]?\d+(\.\d+)?$/.test(t)) t = `'${t}`;
   return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;

@@ -6,6 +6,7 @@
 /** C0 and C1 controls, DEL, bidi controls, zero-width and other invisible format characters, the line and
  *  paragraph separators, and lone surrogates. */
 const UNSAFE =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: the two surrogate ranges match lone surrogates, on purpose.
   /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\ufff9-\ufffb\udc00-\udfff\ud800-\udbff]/gu;
 
 const NAMED: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };

@@ -33,6 +33,7 @@ export const WINDOWS_ELEVATED_KILL_SCRIPT = [
  * signalling, as root, it re-reads the start time (field 22 of /proc/PID/stat, after the last `) ` since
  * comm may hold anything) and Tgid, and refuses with exit 3 unless both still match. Pure sh, no tools.
  */
+// biome-ignore-start lint/suspicious/noTemplateCurlyInString: a shell script, whose ${…} are shell expansions.
 export const LINUX_ELEVATED_KILL_SCRIPT = [
   'p=$1; want=$2; sig=$3; t=',
   's=$(cat "/proc/$p/stat" 2>/dev/null) || { echo "kill: ($p) - No such process" >&2; exit 1; }',
@@ -42,6 +43,7 @@ export const LINUX_ELEVATED_KILL_SCRIPT = [
   'if [ "${20}" != "$want" ] || [ "$t" != "$p" ]; then echo "netlens: PID $p is no longer the process that was confirmed" >&2; exit 3; fi',
   'exec kill -s "$sig" "$p"',
 ].join('\n');
+// biome-ignore-end lint/suspicious/noTemplateCurlyInString: the script ends here.
 /** The exit code of LINUX_ELEVATED_KILL_SCRIPT when the process changed while the prompt was open. */
 export const ELEVATED_PROCESS_CHANGED = 3;
 

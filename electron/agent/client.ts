@@ -57,7 +57,6 @@ type Pending = {
 
 /** Printable, bounded text from an outside program (sudo, pkexec): no control characters reach a UI or log. */
 export function inertText(text: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
@@ -189,22 +188,34 @@ export class AgentClient {
 
   private receive(line: string): void {
     const checked = parseAgentMessage(line);
-    if (!checked.ok) return this.rejectLine(checked.error);
+    if (!checked.ok) {
+      this.rejectLine(checked.error);
+      return;
+    }
     const m = checked.value;
     if (m.type === 'hello') {
-      if (this.hello) return this.rejectLine('a second hello');
+      if (this.hello) {
+        this.rejectLine('a second hello');
+        return;
+      }
       clearTimeout(this.helloTimer);
       this.hello = { pid: m.pid, uid: m.uid };
       this.settleReady.resolve(this.hello);
       return;
     }
-    if (!this.hello) return this.rejectLine(`${m.type} before hello`);
+    if (!this.hello) {
+      this.rejectLine(`${m.type} before hello`);
+      return;
+    }
     if (m.type === 'rejected') {
       this.log(`the agent refused a request: ${inertText(m.error)}`);
       return;
     }
     const p = this.pending.get(m.id);
-    if (!p) return this.rejectLine(`an answer to nothing asked (id ${m.id})`);
+    if (!p) {
+      this.rejectLine(`an answer to nothing asked (id ${m.id})`);
+      return;
+    }
     this.pending.delete(m.id);
     clearTimeout(p.timer);
     if (!m.ok) {

@@ -13,7 +13,7 @@ let captureBook: NameBook | null = null;
 // which a known tool name stands. Written so that no two quantifiers compete for the same characters: the
 // leftmost match is found in one pass (a lazy `.*?` prefix here was quadratic on a long first line).
 const PROMPT =
-  /(?:^|[$#%>]\s*)(?:sudo\s+)?((?:netstat|nettop|ss|ip|route|ifconfig|ipconfig|cat|nstat|lsof|arp)(?:\s[^]*)?)$/i;
+  /(?:^|[$#%>]\s*)(?:sudo\s+)?((?:netstat|nettop|ss|ip|route|ifconfig|ipconfig|cat|nstat|lsof|arp)(?:\s[\s\S]*)?)$/i;
 
 /** A first line such as `$ netstat -anv`, `C:\>netstat -ano` or `root@host:/proc/net# cat raw` is the
  *  command, not output: it is removed, and kept as a hint (which /proc file, which ss protocol). */

@@ -144,7 +144,10 @@ describe('streamWatch', () => {
       });
       const errors: string[] = [];
       const write = process.stderr.write;
-      process.stderr.write = ((s: string) => (errors.push(s), true)) as typeof process.stderr.write;
+      process.stderr.write = ((s: string) => {
+        errors.push(s);
+        return true;
+      }) as typeof process.stderr.write;
       try {
         expect(
           await streamWatch({

@@ -1,13 +1,7 @@
 // Per-second rates from cumulative counters, computed once in the monitor so every client sees the same
 // numbers. A counter that went down (a reset: the interface was re-created, the module reloaded; or a 32-bit
 // wrap) gives no rate for that tick rather than a negative or absurd one.
-import {
-  type ProcessTraffic,
-  type Counter,
-  type InterfaceCounters,
-  type InterfaceRates,
-  type NetInterface,
-} from '../../shared/types.js';
+import type { ProcessTraffic, Counter, InterfaceCounters, InterfaceRates, NetInterface } from '../../shared/types.js';
 
 /** Beyond these a delta is not traffic but a counter jumping (a wrap misread, a re-created device). */
 export const MAX_BYTES_PER_SEC = 1e12;

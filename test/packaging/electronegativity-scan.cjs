@@ -24,7 +24,7 @@ const gotStub = Object.assign(offline, { head: offline, get: offline, stream: of
 const gotStubPath = `${__filename}#got-offline`;
 require.cache[gotStubPath] = Object.assign(new Module(gotStubPath), { loaded: true, exports: gotStub });
 
-const inside = (parent, dir) => Boolean(parent && parent.filename && parent.filename.includes(`${sep}${dir}${sep}`));
+const inside = (parent, dir) => Boolean(parent?.filename?.includes(`${sep}${dir}${sep}`));
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, isMain, options) {
   if (inside(parent, '@typescript-eslint') && (request === 'typescript' || request.startsWith('typescript/'))) {
@@ -43,8 +43,9 @@ if (!input || !output || !electronVersion) {
 const fs = require('node:fs');
 const { resolve } = require('node:path');
 const writeFile = fs.writeFile;
-fs.writeFile = function (file, data, options, callback) {
-  if (typeof file !== 'string' || resolve(file) !== resolve(output)) return writeFile.apply(this, arguments);
+fs.writeFile = function (file, data, options, callback, ...more) {
+  if (typeof file !== 'string' || resolve(file) !== resolve(output))
+    return writeFile.call(this, file, data, options, callback, ...more);
   const done = typeof options === 'function' ? options : callback;
   try {
     fs.writeFileSync(file, data, typeof options === 'function' ? undefined : options);
@@ -81,7 +82,7 @@ run(
     });
   },
   (error) => {
-    console.error(error && error.stack ? error.stack : String(error));
+    console.error(error?.stack ? error.stack : String(error));
     process.exit(1);
   },
 );

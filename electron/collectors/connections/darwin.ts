@@ -293,7 +293,7 @@ export function parsePsProcesses(text: string): Map<number, PsProcess> {
   const procs = new Map<number, PsProcess>();
   for (const line of textLines(text)) {
     // pid, then lstart's five tokens ("Sat Nov 28 00:57:39 2026"), then comm, which may hold spaces.
-    const m = /^(\d+)\s+(\S+\s+\S+\s+\S+\s+\S+\s+\S+)\s+([^]+)$/.exec(line.trim());
+    const m = /^(\d+)\s+(\S+\s+\S+\s+\S+\s+\S+\s+\S+)\s+([\s\S]+)$/.exec(line.trim());
     if (!m) continue;
     const comm = m[3] ?? '';
     procs.set(Number(m[1]), {

@@ -26,7 +26,10 @@ describe('TcpDestroyStream', () => {
     stream = new TcpDestroyStream({ command: child(`${EVENTS.join('\n')}\n`, 7) });
     stream.start();
     const got: ReturnType<TcpDestroyStream['take']> = [];
-    await until('both events', () => (got.push(...stream!.take()), got.length === 2));
+    await until('both events', () => {
+      got.push(...stream!.take());
+      return got.length === 2;
+    });
     expect(got[0]).toMatchObject({
       cookie: 'c0d0',
       localPort: 36041,

@@ -146,7 +146,7 @@ export function parseProcNetDev(text: string): DatasetResult<NetInterface> {
 }
 
 /** if_inet6 scope values (IPV6_ADDR_SCOPE_*). */
-const IF_INET6_SCOPES: Record<number, string> = { 0x00: 'global', 0x10: 'host', 0x20: 'link', 0x40: 'site' };
+const IF_INET6_SCOPES: Record<number, string> = { 0: 'global', 16: 'host', 32: 'link', 64: 'site' };
 
 /** /proc/net/if_inet6: address (network order), ifindex, prefix, scope, flags, device. Never throws. */
 export function parseIfInet6(text: string): DatasetResult<InterfaceAddress & { iface: string }> {

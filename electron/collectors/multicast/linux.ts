@@ -37,7 +37,7 @@ export function parseIgmp(text: string, littleEndian = HOST_LITTLE_ENDIAN): Data
     }
     // "2	eth0      :     5      V2"
     const m = /^(\d+)\s+(\S+)\s*:\s*\d+\s+\S+\s*$/.exec(line);
-    if (!m || !m[1] || !m[2]) {
+    if (!m?.[1] || !m[2]) {
       recordSkip(diagnostics, source, line, 'malformed device line');
       device = null;
       continue;

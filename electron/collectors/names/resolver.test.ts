@@ -45,7 +45,7 @@ describe('host names from files and answers', () => {
       '.',
       'has space.example',
       'evil\u202e.example',
-      'x'.repeat(64) + '.example',
+      `${'x'.repeat(64)}.example`,
       'a..b',
       `${'a.'.repeat(130)}b`,
     ])

@@ -106,7 +106,8 @@ export function parseRoutePrint(text: string, source = PRINT_SOURCE): DatasetRes
     if (line === '' || /^=+$/.test(line)) continue;
     if (/^Interface List/i.test(line) || /^\d+\s*\.{3}/.test(line)) {
       const m =
-        /^(\d+)\s*\.{3}(?:[0-9a-f]{2}\s)*[0-9a-f]{2}\s*\.+([^]*)$/i.exec(line) ?? /^(\d+)\s*\.+([^]*)$/.exec(line);
+        /^(\d+)\s*\.{3}(?:[0-9a-f]{2}\s)*[0-9a-f]{2}\s*\.+([\s\S]*)$/i.exec(line) ??
+        /^(\d+)\s*\.+([\s\S]*)$/.exec(line);
       if (m) ifNames.set(Number(m[1]), (m[2] ?? '').trim());
       part = 'interfaces';
       continue;

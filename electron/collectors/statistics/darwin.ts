@@ -57,14 +57,14 @@ function tidy(s: string): string {
 function sentenceCounters(text: string): { name: string; value: number }[] {
   const kv = /^([^:]+):\s*(-?\d+)$/.exec(text);
   if (kv) return [{ name: tidy(kv[1] ?? ''), value: Number(kv[2]) }];
-  const lead = /^(-?\d+)\s+([^]*)$/.exec(text);
+  const lead = /^(-?\d+)\s+([\s\S]*)$/.exec(text);
   if (lead) {
     const rest = lead[2] ?? '';
     // Parenthesised groups never nest in netstat -s; excluding `(` keeps each scan to one group (linear).
     const base = tidy(rest.replace(/\([^()\d]*\d[^()]*\)/g, '').replace(/\s+/g, ' '));
     const out = [{ name: base, value: Number(lead[1]) }];
     for (const group of rest.matchAll(/\(([^()]*)\)/g)) {
-      const m = /^([^\d]*)(\d+)\s*([^]*)$/.exec(group[1] ?? '');
+      const m = /^([^\d]*)(\d+)\s*([\s\S]*)$/.exec(group[1] ?? '');
       if (!m) continue;
       const words = tidy(`${m[1] ?? ''} ${(m[3] ?? '').replace(/\d+/g, '#')}`);
       out.push({ name: `${base} (${words || '#'})`, value: Number(m[2]) });

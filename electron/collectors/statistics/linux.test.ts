@@ -119,7 +119,7 @@ describe.skipIf(process.platform !== 'linux')('LinuxStatisticsCollector against 
 describe('counters past 2^53', () => {
   it('keeps the value and says it is rounded', () => {
     const r = parseNetstat('TcpExt: TCPHugeCounter\nTcpExt: 18446744073709551615\n');
-    expect(r.rows[0]?.value).toBe(18446744073709551615);
+    expect(r.rows[0]?.value).toBe(Number('18446744073709551615'));
     expect(r.diagnostics.notes.join(' ')).toMatch(/TcpExt\.TCPHugeCounter exceeds 2\^53/);
   });
 });

@@ -85,7 +85,7 @@ export function parseSnmp6(text: string): DatasetResult<Counter> {
     if (line === '') continue;
     const [key, value, extra] = line.split(/\s+/);
     const m = SNMP6_NAME.exec(key ?? '');
-    if (!m || !m[1] || !m[2] || value === undefined || extra !== undefined || !INTEGER.test(value)) {
+    if (!m?.[1] || !m[2] || value === undefined || extra !== undefined || !INTEGER.test(value)) {
       recordSkip(diagnostics, '/proc/net/snmp6', line, 'not a "Name value" line');
       continue;
     }
