@@ -1,7 +1,7 @@
 // Opening a saved capture: find which tool printed it, parse it with the matching parser, and label the
 // result. Used by the app (File → Open capture…, drop on the window) and by `netlens parse`.
 import type { CaptureResult } from '../../shared/protocol.js';
-import { textLines, uniqueIds } from '../collectors/connections/endpoints.js';
+import { textLines, uniqueIds } from '../collectors/common.js';
 import { FOREIGN_FORMATS, FORMATS, type CaptureContext, type CaptureFormat } from './formats.js';
 import { NameBook } from '../collectors/names/book.js';
 import type { Connection } from '../../shared/types.js';

@@ -4,8 +4,8 @@
 import type { DatasetResult, InterfaceCounters, NetInterface, Route } from '../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../shared/types.js';
 import { parseIpJsonRoutes } from '../collectors/routes/linux.js';
-import { emptyInterface } from '../collectors/interfaces/darwin.js';
-import { textLines } from '../collectors/connections/endpoints.js';
+import { emptyInterface } from '../collectors/interfaces/common.js';
+import { textLines } from '../collectors/common.js';
 
 const ROUTE_TYPES = new Set([
   'unicast',

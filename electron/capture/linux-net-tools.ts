@@ -4,17 +4,11 @@
 import { lookup } from '../collectors/lookup.js';
 import type { Connection, DatasetResult, Diagnostics, NetInterface, Route } from '../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../shared/types.js';
-import {
-  makeConnection,
-  normalizeTcpState,
-  splitColonEndpoint,
-  textLines,
-  toCount,
-  uniqueIds,
-} from '../collectors/connections/endpoints.js';
-import { routeId } from '../collectors/routes/linux.js';
+import { makeConnection, normalizeTcpState, splitColonEndpoint } from '../collectors/connections/endpoints.js';
+import { textLines, toCount, uniqueIds } from '../collectors/common.js';
+import { routeId } from '../collectors/routes/common.js';
 import { maskToPrefix } from '../collectors/routes/win32.js';
-import { emptyInterface } from '../collectors/interfaces/darwin.js';
+import { emptyInterface } from '../collectors/interfaces/common.js';
 
 interface InetColumns {
   userInode: boolean;

@@ -4,17 +4,12 @@ import { withoutZone } from '../../shared/address.js';
 import { lookup } from '../collectors/lookup.js';
 import type { Connection, Counter, DatasetResult, InterfaceCounters, NetInterface } from '../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../shared/types.js';
-import {
-  makeConnection,
-  normalizeTcpState,
-  splitColonEndpoint,
-  textLines,
-  uniqueIds,
-} from '../collectors/connections/endpoints.js';
-import { emptyInterface } from '../collectors/interfaces/darwin.js';
+import { makeConnection, normalizeTcpState, splitColonEndpoint } from '../collectors/connections/endpoints.js';
+import { textLines, uniqueIds } from '../collectors/common.js';
+import { emptyInterface } from '../collectors/interfaces/common.js';
 import { parseIfInet6 } from '../collectors/interfaces/linux.js';
 import { maskToPrefix } from '../collectors/routes/win32.js';
-import { makeCounter } from '../collectors/statistics/darwin.js';
+import { makeCounter } from '../collectors/statistics/common.js';
 
 /** `lsof -i [-nP]`: one row per open file; NAME is `local[->remote] [(STATE)]`. */
 export function parseLsof(text: string, source = 'lsof -i'): DatasetResult<Connection> {

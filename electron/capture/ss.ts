@@ -12,10 +12,8 @@ import {
   makeConnection,
   normalizeTcpState,
   splitColonEndpoint,
-  textLines,
-  toCount,
-  uniqueIds,
 } from '../collectors/connections/endpoints.js';
+import { textLines, toCount, uniqueIds } from '../collectors/common.js';
 import {
   hasTcpInfo,
   parseTcpInfoText,

@@ -12,15 +12,8 @@ import type { Collector } from '../collector.js';
 import type { Connection, DatasetResult, Diagnostics, Family } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { missingSource, runCommand } from '../run-command.js';
-import {
-  makeConnection,
-  normalizeTcpState,
-  splitDotEndpoint,
-  textLines,
-  toCount,
-  uniqueIds,
-  type Endpoint,
-} from './endpoints.js';
+import { makeConnection, normalizeTcpState, splitDotEndpoint, type Endpoint } from './endpoints.js';
+import { textLines, toCount, uniqueIds } from '../common.js';
 
 const SOURCE = 'netstat -anv';
 

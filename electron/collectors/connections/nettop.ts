@@ -8,7 +8,8 @@
 import type { Connection, DatasetResult, Diagnostics, ProcessInfo, ProcessTraffic } from '../../../shared/types.js';
 import { assignTraffic, emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { lookup } from '../lookup.js';
-import { makeConnection, splitColonEndpoint, splitDotEndpoint, textLines, type Endpoint } from './endpoints.js';
+import { makeConnection, splitColonEndpoint, splitDotEndpoint, type Endpoint } from './endpoints.js';
+import { textLines } from '../common.js';
 import { unknownTraffic } from './tcp-info.js';
 
 interface Columns {

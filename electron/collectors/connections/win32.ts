@@ -11,16 +11,8 @@ import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { runCommand } from '../run-command.js';
 import { decodeCodePage } from '../oem-codepage.js';
 import { asArray, type PowerShellHelper } from '../win32-powershell.js';
-import {
-  familyOfAddress,
-  makeConnection,
-  normalizeTcpState,
-  splitColonEndpoint,
-  withZone,
-  textLines,
-  toCount,
-  uniqueIds,
-} from './endpoints.js';
+import { familyOfAddress, makeConnection, normalizeTcpState, splitColonEndpoint, withZone } from './endpoints.js';
+import { textLines, toCount, uniqueIds } from '../common.js';
 
 const NETSTAT_SOURCE = 'netstat -ano';
 const PS_SOURCE = 'Get-NetTCPConnection/Get-NetUDPEndpoint';

@@ -8,48 +8,10 @@ import type { Collector } from '../collector.js';
 import type { DatasetResult, InterfaceAddress, InterfaceCounters, NetInterface } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { commandCollector } from '../run-command.js';
-import { textLines } from '../connections/endpoints.js';
+import { emptyInterface } from './common.js';
+import { textLines } from '../common.js';
 
 const SOURCE = 'netstat -ibdn';
-
-export function zeroCounters(): InterfaceCounters {
-  return {
-    rxBytes: 0,
-    rxPackets: 0,
-    rxErrors: 0,
-    rxDropped: 0,
-    rxFifo: 0,
-    rxFrame: 0,
-    rxCompressed: 0,
-    rxMulticast: 0,
-    txBytes: 0,
-    txPackets: 0,
-    txErrors: 0,
-    txDropped: 0,
-    txFifo: 0,
-    txCollisions: 0,
-    txCarrier: 0,
-    txCompressed: 0,
-  };
-}
-
-export function emptyInterface(name: string): NetInterface {
-  return {
-    id: name,
-    name,
-    index: null,
-    operState: 'unknown',
-    carrier: null,
-    mtu: null,
-    mac: null,
-    speedMbps: null,
-    duplex: null,
-    type: null,
-    flags: [],
-    addresses: [],
-    counters: zeroCounters(),
-  };
-}
 
 // BSD column names -> counter fields. `Drop` (macOS -d) counts output queue drops.
 const COUNTER_COLUMNS: Record<string, keyof InterfaceCounters> = {

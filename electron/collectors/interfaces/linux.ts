@@ -14,6 +14,7 @@ import type {
 import { emptyDiagnostics, noteInexactCounter, mergeDiagnostics, recordSkip } from '../../../shared/types.js';
 import { decodeNetworkIPv6 } from '../linux/addresses.js';
 import { readProcText, readSysAttr } from '../linux/proc-files.js';
+import { emptyInterface, zeroCounters } from './common.js';
 
 const RX_NAMES: Record<string, keyof InterfaceCounters> = {
   bytes: 'rxBytes',
@@ -35,45 +36,6 @@ const TX_NAMES: Record<string, keyof InterfaceCounters> = {
   carrier: 'txCarrier',
   compressed: 'txCompressed',
 };
-
-export function zeroCounters(): InterfaceCounters {
-  return {
-    rxBytes: 0,
-    rxPackets: 0,
-    rxErrors: 0,
-    rxDropped: 0,
-    rxFifo: 0,
-    rxFrame: 0,
-    rxCompressed: 0,
-    rxMulticast: 0,
-    txBytes: 0,
-    txPackets: 0,
-    txErrors: 0,
-    txDropped: 0,
-    txFifo: 0,
-    txCollisions: 0,
-    txCarrier: 0,
-    txCompressed: 0,
-  };
-}
-
-function blankInterface(name: string, counters: InterfaceCounters): NetInterface {
-  return {
-    id: name,
-    name,
-    index: null,
-    operState: 'unknown',
-    carrier: null,
-    mtu: null,
-    mac: null,
-    speedMbps: null,
-    duplex: null,
-    type: null,
-    flags: [],
-    addresses: [],
-    counters,
-  };
-}
 
 /**
  * /proc/net/dev. Column names come from the second header line (the part after the first '|' is receive,
@@ -140,7 +102,7 @@ export function parseProcNetDev(text: string): DatasetResult<NetInterface> {
       recordSkip(diagnostics, source, line, 'counter is not a number');
       continue;
     }
-    rows.push(blankInterface(name, counters));
+    rows.push(emptyInterface(name, counters));
   }
   return { rows, diagnostics };
 }

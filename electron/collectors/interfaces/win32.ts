@@ -8,7 +8,7 @@ import type { DatasetResult, NetInterface } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { missingSource } from '../run-command.js';
 import { asArray, type PowerShellHelper } from '../win32-powershell.js';
-import { emptyInterface } from './darwin.js';
+import { emptyInterface } from './common.js';
 
 const SOURCE = 'Get-NetAdapter/Get-NetAdapterStatistics';
 

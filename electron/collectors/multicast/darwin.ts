@@ -5,7 +5,7 @@ import type { Collector } from '../collector.js';
 import type { DatasetResult, MulticastGroup } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { commandCollector } from '../run-command.js';
-import { textLines, uniqueIds } from '../connections/endpoints.js';
+import { textLines, uniqueIds } from '../common.js';
 
 const SOURCE = 'netstat -gn';
 

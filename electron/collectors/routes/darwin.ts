@@ -8,8 +8,8 @@ import type { Collector } from '../collector.js';
 import type { DatasetResult, Diagnostics, Route } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { commandCollector } from '../run-command.js';
-import { textLines, uniqueIds } from '../connections/endpoints.js';
-import { routeId } from './linux.js';
+import { textLines, uniqueIds } from '../common.js';
+import { routeId } from './common.js';
 
 const SOURCE = 'netstat -rn';
 

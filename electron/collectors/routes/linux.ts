@@ -14,6 +14,7 @@ import {
   prefixFromMask,
 } from '../linux/addresses.js';
 import { readProcText, type ReadOutcome } from '../linux/proc-files.js';
+import { routeId } from './common.js';
 
 // <linux/route.h> and <linux/ipv6_route.h> flags.
 const RTF_UP = 0x1;
@@ -57,10 +58,6 @@ export function ipv6FlagLetters(flags: number): string {
   if (flags & RTF_EXPIRES) s += 'e';
   if (flags & RTF_NONEXTHOP) s += 'n';
   return s;
-}
-
-export function routeId(r: Omit<Route, 'id'>): string {
-  return `${r.table}|${r.family}|${r.destination}/${r.prefixLength}|${r.gateway ?? ''}|${r.iface ?? ''}|${r.metric ?? ''}`;
 }
 
 function makeRoute(r: Omit<Route, 'id'>): Route {

@@ -9,8 +9,8 @@ import type { DatasetResult, Route } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { missingSource } from '../run-command.js';
 import { asArray, type PowerShellHelper } from '../win32-powershell.js';
-import { textLines, uniqueIds } from '../connections/endpoints.js';
-import { routeId } from './linux.js';
+import { textLines, uniqueIds } from '../common.js';
+import { routeId } from './common.js';
 
 const PRINT_SOURCE = 'route print';
 const PS_SOURCE = 'Get-NetRoute';

@@ -8,28 +8,13 @@ import type { Collector } from '../collector.js';
 import type { Counter, DatasetResult } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { commandCollector } from '../run-command.js';
-import { textLines, uniqueIds } from '../connections/endpoints.js';
+import { makeCounter } from './common.js';
+import { textLines, uniqueIds } from '../common.js';
 
 const SOURCE = 'netstat -s';
 /** Real sentences hold a few numbers (`N packets (M bytes)`); every counter of a line is named after the
  *  whole line, so a line of thousands of numbers would cost time and memory quadratic in its length. */
 const MAX_NUMBERS_PER_SENTENCE = 16;
-
-const ERROR_WORDS =
-  /error|drop|discard|bad|fail|retrans|overflow|timeout|invalid|reset|unreach|refused|lost|prun|collaps|abort|checksum|too short|too long|no port|no route|dup|out-of-order|rejected|overflow/i;
-const GAUGE_WORDS = /current|in use|currently|^rto(min|max|algorithm)$|^maxconn$|^forwarding$|^defaultttl$|\binuse\b/i;
-
-export function makeCounter(group: string, name: string, value: number, description: string | null): Counter {
-  return {
-    id: `${group}.${name}`,
-    group,
-    name,
-    value,
-    description,
-    kind: GAUGE_WORDS.test(name) ? 'gauge' : 'counter',
-    isError: ERROR_WORDS.test(name),
-  };
-}
 
 function indentOf(line: string): number {
   const m = /^[\t ]*/.exec(line);

@@ -7,8 +7,8 @@ import type { Counter, DatasetResult } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { commandCollector } from '../run-command.js';
 import { decodeCodePage } from '../oem-codepage.js';
-import { textLines, uniqueIds } from '../connections/endpoints.js';
-import { makeCounter } from './darwin.js';
+import { textLines, uniqueIds } from '../common.js';
+import { makeCounter } from './common.js';
 
 const SOURCE = 'netstat -e -s';
 
