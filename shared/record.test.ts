@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, networkOf, parseDuration, parseMoment } from './record.js';
+import { csvCell, networkNews, networkOf, parseDuration, parseMoment } from './record.js';
 
 describe('record helpers', () => {
   it('reads durations and refuses anything else', () => {
@@ -38,6 +38,28 @@ describe('record helpers', () => {
     expect(networkOf('::ffff:10.0.2.15')).toBe('10.0.2.0/24');
     expect(networkOf('2a00:1450:4001:82a::200e')).toBe('2a00:1450:4001::/48');
     expect(networkOf('fe80::1%eth0')).toBe('fe80:0:0::/48');
+  });
+
+  it('says what reaching an address is news about: its country and AS, else its prefix', () => {
+    expect(networkNews('curl', '2001:db8::1', { country: 'DE', asn: null, asOrg: null })).toEqual([
+      { subject: 'curl → country DE', text: 'curl reached Germany (DE) for the first time (2001:db8::1)' },
+    ]);
+    expect(networkNews(null, '11.0.0.1', { country: null, asn: 749, asOrg: null })).toEqual([
+      {
+        subject: '(unknown process) → AS749',
+        text: '(unknown process) reached the network AS749 for the first time (11.0.0.1)',
+      },
+    ]);
+    // A range label is no country; a public address the databases miss, or no places at all, neither.
+    expect(networkNews('nc', 'fd00:1:2:3::9', { country: 'LAN', asn: null, asOrg: null })[0]!.subject).toBe(
+      'nc → fd00:1:2::/48',
+    );
+    expect(networkNews('nc', '100.64.1.2', null)).toEqual([
+      {
+        subject: 'nc → 100.64.1.0/24',
+        text: 'nc reached 100.64.1.0/24 for the first time (100.64.1.2; no country or network known, so by prefix)',
+      },
+    ]);
   });
 
   it('writes CSV cells that a spreadsheet reads as text', () => {

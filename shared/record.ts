@@ -1,18 +1,19 @@
 // The connection record: what the recorder keeps on disk (electron/monitor/record/) and what clients, the
 // CLI and the History view get back from it. Types and pure helpers only.
-import type { Connection } from './types.js';
+import { countryName } from './names.js';
+import type { Connection, NameEntry } from './types.js';
 
 export type RecordingState = 'off' | 'recording' | 'paused' | 'failed';
 
 /** What an alert is about: a new listener reachable beyond loopback, a process using the network for the first
- *  time, a connection to a network (/24, /48) never seen before. */
+ *  time, a process reaching a country or an autonomous system it never reached before (networkNews). */
 export const ALERT_KINDS = ['listener', 'process', 'network'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export const ALERT_TITLES: Record<AlertKind, string> = {
   listener: 'new listener beyond loopback',
   process: 'a process uses the network for the first time',
-  network: 'a new network',
+  network: 'a process reaches a new country or network',
 };
 
 export interface RecordingConfig {
@@ -123,6 +124,52 @@ export function networkOf(address: string): string {
     .slice(0, 3)
     .map((g) => (parseInt(g || '0', 16) || 0).toString(16))
     .join(':')}::/48`;
+}
+
+/** A remote address's place, as the names dataset has it (electron/collectors/names/places.ts). */
+export type PlaceInfo = Pick<NameEntry, 'country' | 'asn' | 'asOrg'>;
+
+export interface NetworkNews {
+  /** What is new, and what "Mark as known" accepts: `curl → country DE`, `curl → AS15169`, `curl → 10.1.2.0/24`. */
+  subject: string;
+  text: string;
+}
+
+const isCountryCode = (code: string | null): code is string => code !== null && /^[A-Z]{2}$/.test(code);
+
+/**
+ * What a connection of `process` to `address` may be news about: the country and the autonomous system the
+ * places databases know for the address, each once per process. Where neither is known (LAN, CGNAT and other
+ * special ranges, or a public address the databases do not cover) the address's /24 or /48 stands in.
+ */
+export function networkNews(process: string | null, address: string, place: PlaceInfo | null): NetworkNews[] {
+  const who = process ?? '(unknown process)';
+  const country = place?.country ?? null;
+  const asn = place?.asn ?? null;
+  const news: NetworkNews[] = [];
+  if (isCountryCode(country)) {
+    const name = countryName(country);
+    news.push({
+      subject: `${who} → country ${country}`,
+      text: `${who} reached ${name ? `${name} (${country})` : country} for the first time (${address})`,
+    });
+  }
+  if (asn !== null) {
+    const as = place?.asOrg ? `AS${asn} ${place.asOrg}` : `AS${asn}`;
+    news.push({
+      subject: `${who} → AS${asn}`,
+      text: `${who} reached the network ${as} for the first time (${address}${isCountryCode(country) ? `, ${country}` : ''})`,
+    });
+  }
+  if (news.length === 0) {
+    const prefix = networkOf(address);
+    const why = country !== null ? `${country}: ` : '';
+    news.push({
+      subject: `${who} → ${prefix}`,
+      text: `${who} reached ${prefix} for the first time (${address}; ${why}no country or network known, so by prefix)`,
+    });
+  }
+  return news;
 }
 
 /** Durations as the CLI and the view accept them: 90s, 15m, 1h, 7d (and combinations: 1h30m). */

@@ -42,7 +42,7 @@ import { createTable, type Table } from './tables.js';
 import { InterfaceHistory, SAMPLE_MS } from './history.js';
 import { Recorder } from './record/recorder.js';
 import { answerRecordRequest, type RecordMethod } from './record/requests.js';
-import type { RecordingConfig } from '../../shared/record.js';
+import type { PlaceInfo, RecordingConfig } from '../../shared/record.js';
 
 export type ClientId = number;
 
@@ -126,12 +126,15 @@ export class MonitorCore {
     this.historyTimer = setInterval(() => this.sampleHistory(), SAMPLE_MS);
     if (options.record) {
       const connections = this.datasets.get('connections')!.table;
+      // Alerts about new countries and networks ask the names collector's places: one lookup and one cache.
+      const names = this.options.collectors.names as { place?(address: string): PlaceInfo | null };
       this.recorder = new Recorder({
         ...options.record,
         liveRows: () => connections.rows() as Connection[],
         notify: (level, code, text) => this.broadcast({ type: 'notice', level, code, text }),
         changed: () => this.activityChanged(),
         alert: (alert) => this.broadcast({ type: 'alert', alert }),
+        placeOf: names.place ? (address) => names.place!(address) : undefined,
         log: this.log,
       });
     }

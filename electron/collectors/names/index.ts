@@ -5,6 +5,7 @@ import { parseDnsServer, type DnsServer } from '../../../shared/names.js';
 import type { Connection, DatasetResult, NameEntry } from '../../../shared/types.js';
 import type { Collector, Collectors } from '../collector.js';
 import { NameBook } from './book.js';
+import type { Place } from './places.js';
 import { HostResolver, type ResolverOptions } from './resolver.js';
 
 export class NamesCollector implements Collector<NameEntry> {
@@ -49,6 +50,11 @@ export class NamesCollector implements Collector<NameEntry> {
         if (this.pending === p) this.pending = null;
       });
     this.pending = p;
+  }
+
+  /** The country and AS of an address, as this dataset's entries have them (the recorder's alerts ask). */
+  place(address: string): Place {
+    return this.book.places.lookup(address);
   }
 
   async read(): Promise<DatasetResult<NameEntry>> {

@@ -44,6 +44,9 @@ CREATE INDEX IF NOT EXISTS conns_first ON conns (first_seen);
 -- instead of searching every connection. Kept beyond the retention (names and addresses only).
 CREATE TABLE IF NOT EXISTS processes (name TEXT PRIMARY KEY, first_seen INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS remotes (address TEXT PRIMARY KEY, first_seen INTEGER NOT NULL, process TEXT) WITHOUT ROWID;
+-- Which process reached which country, autonomous system or (where neither is known) prefix: the subjects of
+-- shared/record.ts networkNews, so "new country or network" alerts compare per process. Kept like the above.
+CREATE TABLE IF NOT EXISTS reached (subject TEXT PRIMARY KEY, first_seen INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS iface_minutes (minute INTEGER NOT NULL, iface TEXT NOT NULL, rx INTEGER NOT NULL, tx INTEGER NOT NULL,
   PRIMARY KEY (minute, iface)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS process_minutes (minute INTEGER NOT NULL, process TEXT NOT NULL, rx INTEGER NOT NULL, tx INTEGER NOT NULL,

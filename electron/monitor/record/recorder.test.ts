@@ -17,6 +17,7 @@ import type { Connection } from '../../../shared/types.js';
 import { DEFAULT_RECORDING, type Alert } from '../../../shared/record.js';
 import { ConnectionTable } from '../connections.js';
 import { syntheticInterface, SyntheticConnections } from '../testing/synthetic.js';
+import { NamesCollector } from '../../collectors/names/index.js';
 import { openRecord } from './database.js';
 import { changes, connectionsBetween, timeline } from './queries.js';
 import { PRUNE_BATCH, Recorder, type NoticeLevel } from './recorder.js';
@@ -224,7 +225,10 @@ describe('the recorder', () => {
     const capped = rig(join(tempDir(), 'history.sqlite'), {
       config: { ...DEFAULT_RECORDING, retentionDays: 30, maxMb: 0.2 },
     });
-    const big = Array.from({ length: 3000 }, (_, i) => conn(i, { remoteAddress: `10.9.${i >> 8}.${i & 255}` }));
+    // One process: 3000 of them would fill the cap with first sightings (kept beyond retention) alone.
+    const big = Array.from({ length: 3000 }, (_, i) =>
+      conn(i, { remoteAddress: `10.9.${i >> 8}.${i & 255}`, processes: conn(1).processes }),
+    );
     capped.tick(big);
     capped.tick([]);
     capped.recorder.flush();
@@ -381,10 +385,10 @@ describe('alerts', () => {
       ['listener', 'tcp 0.0.0.0:40003 app3'],
       ['process', 'app3'],
     ]);
-    // Off: no network alert for 203.0.113.0/24. On, a new network is news once.
+    // Off: no network alert for 203.0.113.0/24. On, a new network is news once (no places here: by prefix).
     r.recorder.configure({ ...config, alerts: { ...config.alerts, network: true } });
     r.tick([conn(1), wide, local, elsewhere, conn(6, { remoteAddress: '198.51.100.7', processes: conn(1).processes })]);
-    expect(alerts.at(-1)).toMatchObject({ kind: 'network', subject: '198.51.100.0/24' });
+    expect(alerts.at(-1)).toMatchObject({ kind: 'network', subject: 'app1 → 198.51.100.0/24' });
     // The listener coming back is news again, until marked known.
     r.tick([conn(1)]);
     r.tick([conn(1), wide]);
@@ -397,6 +401,71 @@ describe('alerts', () => {
     expect(recorded).toHaveLength(4);
     expect(recorded.find((a) => a.kind === 'listener')!.known).toBe(true);
     expect(recorded.find((a) => a.kind === 'process')!.known).toBe(false);
+    r.recorder.close();
+  });
+});
+
+describe('alerts about new countries and networks', () => {
+  // The names collector's places (the bundled databases in out/data, as the monitor passes them): rows with
+  // public addresses are fed to the recorder, no traffic goes to them.
+  const names = new NamesCollector();
+  const placeOf = (address: string) => names.place(address);
+  const config = { ...DEFAULT_RECORDING, alerts: { listener: false, process: false, network: true } };
+  const to = (id: number, remoteAddress: string, name = 'app1') =>
+    conn(id, { remoteAddress, processes: [{ ...conn(1).processes[0]!, name }] });
+  const news = (alerts: Alert[]) => alerts.map((a) => [a.subject, a.text]);
+
+  it('fire once per process and country, and per process and AS, with the place in the text', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const alerts: Alert[] = [];
+    let r = rig(file, { config, alert: (a) => alerts.push(a), placeOf });
+    r.tick([to(1, '10.1.2.3')]);
+    r.tick([to(1, '10.1.2.3'), to(2, '8.8.8.8')]);
+    expect(news(alerts)).toEqual([
+      ['app1 → country US', 'app1 reached United States (US) for the first time (8.8.8.8)'],
+      ['app1 → AS15169', 'app1 reached the network AS15169 Google LLC for the first time (8.8.8.8, US)'],
+    ]);
+    // Another /24 of the same country and AS is nothing new; another AS in the same country is.
+    r.tick([to(1, '10.1.2.3'), to(2, '8.8.8.8'), to(3, '8.8.4.4'), to(4, '9.9.9.9')]);
+    expect(alerts.slice(2).map((a) => a.subject)).toEqual(['app1 → AS19281']);
+    // Per process: another process reaching the same places is news about that process.
+    r.tick([to(1, '10.1.2.3'), to(5, '8.8.8.8', 'app2')]);
+    expect(alerts.slice(3).map((a) => a.subject)).toEqual(['app2 → country US', 'app2 → AS15169']);
+    // No place for LAN addresses: their /24 stands in, and the text says why.
+    r.tick([to(1, '10.1.2.3'), to(6, '10.1.2.77'), to(7, '10.9.9.9')]);
+    expect(news(alerts.slice(5))).toEqual([
+      [
+        'app1 → 10.9.9.0/24',
+        'app1 reached 10.9.9.0/24 for the first time (10.9.9.9; LAN: no country or network known, so by prefix)',
+      ],
+    ]);
+    // Loopback is no place.
+    r.tick([to(1, '10.1.2.3'), to(8, '127.0.0.1')]);
+    expect(alerts).toHaveLength(6);
+    expect(r.recorder.alerts(10)[0]).toMatchObject({ kind: 'network', subject: 'app1 → 10.9.9.0/24' });
+    r.recorder.close();
+
+    // A restart remembers what each process reached; marking as known silences one place ahead of time.
+    r = rig(file, { config, alert: (a) => alerts.push(a), placeOf });
+    r.tick([to(1, '10.1.2.3')]);
+    r.recorder.markKnown('network', 'app1 → AS6724');
+    r.tick([to(1, '10.1.2.3'), to(2, '8.8.8.8'), to(3, '85.214.132.117')]);
+    expect(alerts.slice(6).map((a) => a.subject)).toEqual(['app1 → country DE']);
+    r.recorder.close();
+  });
+
+  it('take a record kept before places from its first sightings of remote addresses', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const { db } = openRecord(file, { create: true });
+    db.exec(
+      `INSERT INTO remotes (address, first_seen, process) VALUES ('8.8.8.8', 1000, 'app1'), ('10.1.2.3', 1001, 'app1')`,
+    );
+    db.close();
+    const alerts: Alert[] = [];
+    const r = rig(file, { config, alert: (a) => alerts.push(a), placeOf });
+    r.tick([]);
+    r.tick([to(2, '8.8.4.4'), to(3, '10.1.2.4'), to(4, '1.1.1.1')]);
+    expect(alerts.map((a) => a.subject)).toEqual(['app1 → country AU', 'app1 → AS13335']);
     r.recorder.close();
   });
 });

@@ -27,9 +27,11 @@ import type { Diff, RowPatch } from '../../../shared/protocol.js';
 import {
   DEFAULT_RECORDING,
   MAX_STATES,
-  networkOf,
+  networkNews,
   type Alert,
   type AlertKind,
+  type NetworkNews,
+  type PlaceInfo,
   type RecordingConfig,
   type RecordingState,
   type RecordingStatus,
@@ -63,6 +65,9 @@ export interface RecorderOptions {
   changed?: () => void;
   /** Something new the user asked to be alerted about (already in the record). */
   alert?: (alert: Alert) => void;
+  /** The country and AS of a remote address, from the names dataset's places (the same lookup and cache).
+   *  Without it every remote address is known by its /24 or /48 alone. */
+  placeOf?: (address: string) => PlaceInfo | null;
   log?: (line: string) => void;
   now?: () => number;
   flushMs?: number;
@@ -98,6 +103,17 @@ function isListener(row: Connection): boolean {
   return row.state === 'UNCONN' && row.remotePort === 0;
 }
 
+/** A connection to another machine: what "new country or network" is about. */
+function reachesOut(row: Connection): boolean {
+  return (
+    row.proto !== 'unix' &&
+    !isListener(row) &&
+    row.remoteAddress !== '' &&
+    !isUnspecified(row.remoteAddress) &&
+    !isLoopback(row.remoteAddress)
+  );
+}
+
 /** Byte totals, once the collector reports them (the traffic collector adds these fields). */
 function bytesOf(row: object, field: 'bytesSent' | 'bytesReceived'): number | null | undefined {
   if (!(field in row)) return undefined;
@@ -124,10 +140,13 @@ export class Recorder {
   private lastPrune = 0;
   private lastCheckpoint = 0;
   /** Statements prepared once per open database (preparing costs as much as running them). */
-  private statements: Record<'insert' | 'update' | 'process' | 'remote', ReturnType<RecordDatabase['prepare']>> | null =
-    null;
-  /** Process names and remote addresses already in the record's first-sighting tables. */
-  private sightings: { process: Set<string>; remote: Set<string> } | null = null;
+  private statements: Record<
+    'insert' | 'update' | 'process' | 'remote' | 'reached',
+    ReturnType<RecordDatabase['prepare']>
+  > | null = null;
+  /** Process names, remote addresses and places reached (networkNews subjects) already in the record's
+   *  first-sighting tables. */
+  private sightings: { process: Set<string>; remote: Set<string>; reached: Set<string> } | null = null;
   private pruning = false;
   private sizeBytes = 0;
   private oldest: number | null = null;
@@ -239,15 +258,22 @@ export class Recorder {
   private loadKnown(db: RecordDatabase): void {
     const sets: Record<AlertKind, Set<string>> = { listener: new Set(), process: new Set(), network: new Set() };
     for (const name of this.sightings?.process ?? []) sets.process.add(name);
-    for (const address of this.sightings?.remote ?? []) sets.network.add(networkOf(address));
+    for (const subject of this.sightings?.reached ?? []) sets.network.add(subject);
     for (const r of db.all('SELECT kind, subject FROM known') as { kind: AlertKind; subject: string }[])
       sets[r.kind]?.add(r.subject);
     // And what was seen but not written yet.
     for (const e of this.open.values()) {
       if (e.row.processes[0]) sets.process.add(e.row.processes[0].name);
-      if (e.row.proto !== 'unix') sets.network.add(networkOf(e.row.remoteAddress));
+      for (const n of this.reachedBy(e.row)) sets.network.add(n.subject);
     }
     this.knownSets = sets;
+  }
+
+  /** The places a connection reaches, as alert subjects (none for listeners, loopback and unix sockets). */
+  private reachedBy(row: Connection): NetworkNews[] {
+    if (!reachesOut(row)) return [];
+    const place = this.options.placeOf?.(row.remoteAddress) ?? null;
+    return networkNews(row.processes[0]?.name ?? null, row.remoteAddress, place);
   }
 
   private checkAlerts(row: Connection): void {
@@ -264,22 +290,10 @@ export class Recorder {
       sets.process.add(process);
       news.push(['process', process, `${process} is using the network for the first time`]);
     }
-    if (
-      row.proto !== 'unix' &&
-      !isListener(row) &&
-      !isUnspecified(row.remoteAddress) &&
-      row.remoteAddress !== '' &&
-      !isLoopback(row.remoteAddress)
-    ) {
-      const network = networkOf(row.remoteAddress);
-      if (!sets.network.has(network)) {
-        sets.network.add(network);
-        news.push([
-          'network',
-          network,
-          `First connection to the network ${network} (${row.remoteAddress}${process ? `, ${process}` : ''})`,
-        ]);
-      }
+    for (const { subject, text } of this.reachedBy(row)) {
+      if (sets.network.has(subject)) continue;
+      sets.network.add(subject);
+      news.push(['network', subject, text]);
     }
     if (this.baseline || !this.db) return;
     for (const [kind, subject, text] of news) {
@@ -439,15 +453,17 @@ export class Recorder {
 
   private writeConnections(db: RecordDatabase, at: number): number {
     if (this.dirty.size === 0) return 0;
-    const { insert, update, process, remote } = (this.statements ??= {
+    const statements = (this.statements ??= {
       process: db.prepare('INSERT OR IGNORE INTO processes (name, first_seen) VALUES (?, ?)'),
       remote: db.prepare('INSERT OR IGNORE INTO remotes (address, first_seen, process) VALUES (?, ?, ?)'),
+      reached: db.prepare('INSERT OR IGNORE INTO reached (subject, first_seen) VALUES (?, ?)'),
       insert: db.prepare(`INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port,
         states, listener, pid, process, user, exe, path, first_seen, closed_at, bytes_sent, bytes_received)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       update: db.prepare(`UPDATE conns SET states = ?, pid = ?, process = ?, user = ?, exe = ?, closed_at = ?,
         bytes_sent = ?, bytes_received = ? WHERE id = ?`),
     });
+    const { insert, update } = statements;
     for (const e of this.dirty) {
       const r = e.row;
       const p = r.processes[0];
@@ -471,28 +487,33 @@ export class Recorder {
           e.bytesReceived,
         ]);
         e.rowid = Number(result.lastInsertRowid);
-        this.sighted(r, process, remote, at);
+        this.sighted(r, statements, at);
       } else {
         update.run([e.states.join(' '), ...owner, e.closedAt, e.bytesSent, e.bytesReceived, e.rowid]);
-        this.sighted(r, process, remote, at);
+        this.sighted(r, statements, at);
       }
       e.pending = false;
     }
     return this.dirty.size;
   }
 
-  /** First sightings of a process and a remote address: a row in a small table, once each. */
-  private sighted(r: Connection, process: Statement, remote: Statement, at: number): void {
+  /** First sightings of a process, a remote address and a place reached: a row in a small table, once each. */
+  private sighted(r: Connection, st: Record<'process' | 'remote' | 'reached', Statement>, at: number): void {
     const seen = this.sightings!;
     const name = r.processes[0]?.name;
     const first = r.firstSeen ?? at;
     if (name !== undefined && !seen.process.has(name)) {
-      process.run([name, first]);
+      st.process.run([name, first]);
       seen.process.add(name);
     }
     if (r.proto !== 'unix' && !isListener(r) && !isUnspecified(r.remoteAddress) && !seen.remote.has(r.remoteAddress)) {
-      remote.run([r.remoteAddress, first, name ?? null]);
+      st.remote.run([r.remoteAddress, first, name ?? null]);
       seen.remote.add(r.remoteAddress);
+    }
+    for (const { subject } of this.reachedBy(r)) {
+      if (seen.reached.has(subject)) continue;
+      st.reached.run([subject, first]);
+      seen.reached.add(subject);
     }
   }
 
@@ -548,6 +569,9 @@ export class Recorder {
         deleted += db.run(
           `DELETE FROM remotes WHERE address IN (SELECT address FROM remotes ORDER BY first_seen LIMIT ${PRUNE_BATCH})`,
         ).changes;
+        deleted += db.run(
+          `DELETE FROM reached WHERE subject IN (SELECT subject FROM reached ORDER BY first_seen LIMIT ${PRUNE_BATCH})`,
+        ).changes;
       }
       const oldestMinute = (table: string) =>
         Number((db.get(`SELECT min(minute) AS m FROM ${table}`) as { m: number | null }).m ?? Infinity);
@@ -600,6 +624,7 @@ export class Recorder {
       this.sightings = {
         process: new Set((db.all('SELECT name FROM processes') as { name: string }[]).map((r) => r.name)),
         remote: new Set((db.all('SELECT address FROM remotes') as { address: string }[]).map((r) => r.address)),
+        reached: this.loadReached(db),
       };
       this.closeReader();
       this.baseline = true;
@@ -622,6 +647,36 @@ export class Recorder {
       this.closeDb();
       this.pause(`cannot open ${file}: ${describe(err)}`);
     }
+  }
+
+  /** The places reached so far. A record kept before places were (it has remote addresses but no places)
+   *  gets them from its first sightings of remote addresses, each with the process that first reached it. */
+  private loadReached(db: RecordDatabase): Set<string> {
+    const reached = new Set((db.all('SELECT subject FROM reached') as { subject: string }[]).map((r) => r.subject));
+    if (reached.size > 0) return reached;
+    const remotes = db.all('SELECT address, first_seen, process FROM remotes ORDER BY first_seen') as {
+      address: string;
+      first_seen: number;
+      process: string | null;
+    }[];
+    if (remotes.length === 0) return reached;
+    const insert = db.prepare('INSERT OR IGNORE INTO reached (subject, first_seen) VALUES (?, ?)');
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      for (const r of remotes) {
+        if (isLoopback(r.address)) continue;
+        const place = this.options.placeOf?.(r.address) ?? null;
+        for (const { subject } of networkNews(r.process, r.address, place)) {
+          if (reached.has(subject)) continue;
+          insert.run([subject, Number(r.first_seen)]);
+          reached.add(subject);
+        }
+      }
+      db.exec('COMMIT');
+    } finally {
+      insert.finalize();
+    }
+    return reached;
   }
 
   private writeFailed(err: unknown): void {

@@ -69,6 +69,11 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
             {ALERT_TITLES[k]}
           </label>
         ))}
+        <p className="muted" data-testid="network-alert-note">
+          New country or network: per process, by the country and the autonomous system the offline places databases
+          give the remote address; where they know neither (LAN, CGNAT and other special ranges, or an address they do
+          not cover), by its /24 (IPv4) or /48 (IPv6) prefix instead.
+        </p>
         <p className="muted">
           Alerts come while recording is on, as{' '}
           {api().hostKind === 'browser' ? 'browser notifications (when allowed) and' : 'desktop notifications and'}{' '}
