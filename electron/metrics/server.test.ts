@@ -2,10 +2,12 @@
 // scrapes it serves at once, and who may scrape (Host on loopback, bearer token elsewhere).
 import { gunzipSync } from 'node:zlib';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../test/e2e/support.js';
 import type { Connection } from '../../shared/types.js';
 import { countingCollector, syntheticCounter, syntheticInterface } from '../monitor/testing/synthetic.js';
-import { startMetricsServer, MIN_SCRAPE_INTERVAL_MS, type MetricsServer } from './server.js';
+import { startMetricsServer, MAX_CONNECTIONS_PER_PEER, MIN_SCRAPE_INTERVAL_MS, type MetricsServer } from './server.js';
 
 function connection(proto: Connection['proto'], family: Connection['family'], state: string, port: number): Connection {
   return {
@@ -56,9 +58,10 @@ function get(
   path = '/metrics',
   headers: Record<string, string> = {},
   method = 'GET',
+  localAddress?: string,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: server.host, port: server.port, path, method, headers }, (res) => {
+    const req = request({ host: server.host, port: server.port, path, method, headers, localAddress }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -68,8 +71,28 @@ function get(
   });
 }
 
+/** Idle TCP connections (nothing sent) from `localAddress`, each recording whether the server closed it. */
+async function idleConnections(server: MetricsServer, n: number, localAddress: string) {
+  const sockets: { socket: Socket; closed: boolean }[] = [];
+  for (let i = 0; i < n; i++) {
+    const socket = connect({ host: server.host, port: server.port, localAddress });
+    const entry = { socket, closed: false };
+    socket.on('error', () => undefined);
+    socket.on('close', () => (entry.closed = true));
+    socket.resume(); // read, so the server's 408 and end are seen
+    await new Promise<void>((r) => {
+      socket.once('connect', () => r());
+      socket.once('close', () => r());
+    });
+    sockets.push(entry);
+  }
+  return sockets;
+}
+
 let server: MetricsServer | null = null;
+const opened: Socket[] = [];
 afterEach(async () => {
+  for (const s of opened.splice(0)) s.destroy();
   await server?.close();
   server = null;
 });
@@ -122,7 +145,8 @@ describe('netlens metrics server', () => {
     const gate = new Promise<void>((r) => (open = r));
     const c = collectors(gate);
     server = await startMetricsServer({ collectors: c, maxConcurrent: 3 });
-    const answers = Array.from({ length: 10 }, () => get(server!));
+    // From ten addresses: one address may hold only MAX_CONNECTIONS_PER_PEER connections.
+    const answers = Array.from({ length: 10 }, (_, i) => get(server!, '/metrics', {}, 'GET', `127.0.0.${10 + i}`));
     // The seven beyond the limit are answered at once, while the reading is still held up.
     const settled: number[] = [];
     for (const a of answers) void a.then((r) => settled.push(r.status));
@@ -172,4 +196,20 @@ describe('netlens metrics server', () => {
     expect(ok.status).toBe(200);
     expect(ok.body.toString()).toContain('netlens_sockets{');
   });
+
+  it('cannot be starved by idle connections from one peer: its share is capped, and idle ones are closed', async () => {
+    server = await startMetricsServer({ collectors: collectors() });
+    // 64 connections that never send a request, all from one peer (127.0.0.3), used to fill the server's
+    // connection limit and refuse every scrape until the headers timeout, checked only every 30 s, ran out.
+    const idle = await idleConnections(server, 64, '127.0.0.3');
+    opened.push(...idle.map((i) => i.socket));
+    // Those beyond the per-peer share are closed at once; the scraper (another peer) is answered.
+    await until('the connections beyond the per-peer share to close', () =>
+      idle.filter((i) => i.closed).length >= 64 - MAX_CONNECTIONS_PER_PEER ? true : null,
+    );
+    expect((await get(server, '/metrics', {}, 'GET', '127.0.0.1')).status).toBe(200);
+    // The rest are closed for sending no request within the headers timeout (seconds, not a minute).
+    await until('the idle connections to be closed', () => idle.every((i) => i.closed), 12_000);
+    expect((await get(server, '/metrics', {}, 'GET', '127.0.0.3')).status).toBe(200);
+  }, 30_000);
 });

@@ -6,6 +6,10 @@
 // - On a loopback address no token is asked (the data is what local users can read from /proc anyway), but
 //   the Host header must name this server, so a web page cannot read it through DNS rebinding. Anywhere else
 //   a bearer token is required on every request, compared in constant time (web.ts tokenMatches).
+// - Connections are bounded so that whoever can connect cannot refuse scrapes: at most MAX_CONNECTIONS in
+//   all and MAX_CONNECTIONS_PER_PEER from one address (more are closed at once), and one that sends no
+//   complete request within HEADERS_TIMEOUT_MS is closed, checked every second (Node checks every 30 s unless
+//   told, which let 64 idle connections refuse every scrape for 35 s).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +24,13 @@ export const MIN_SCRAPE_INTERVAL_MS = 1000;
 export const MAX_CONCURRENT_SCRAPES = 4;
 /** A collector slower than this makes the scrape report it failed (netlens_collector_success 0). */
 export const COLLECT_TIMEOUT_MS = 8000;
+export const MAX_CONNECTIONS = 64;
+/** Below MAX_CONNECTIONS, so one address cannot take every connection from the scrapers. */
+export const MAX_CONNECTIONS_PER_PEER = 8;
+const HEADERS_TIMEOUT_MS = 5000;
+const REQUEST_TIMEOUT_MS = 10_000;
+/** Prometheus scrapes every 15 s or so by default: a connection kept between scrapes only holds a slot. */
+const KEEP_ALIVE_TIMEOUT_MS = 2000;
 
 export type MetricsCollectors = Pick<Collectors, (typeof METRICS_DATASETS)[number]>;
 
@@ -179,17 +190,38 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     }
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      log(`netlens metrics: ${errorText(err)}`);
-      if (!res.headersSent) refuse(res, 500, 'netlens metrics: internal error');
-      else res.destroy();
+  const server = createServer(
+    {
+      connectionsCheckingInterval: 1000,
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    },
+    (req, res) => {
+      handle(req, res).catch((err: unknown) => {
+        log(`netlens metrics: ${errorText(err)}`);
+        if (!res.headersSent) refuse(res, 500, 'netlens metrics: internal error');
+        else res.destroy();
+      });
+    },
+  );
+  server.maxHeadersCount = 50;
+  server.maxConnections = MAX_CONNECTIONS;
+  const perPeer = new Map<string, number>();
+  server.on('connection', (socket) => {
+    const peer = socket.remoteAddress ?? '';
+    const n = (perPeer.get(peer) ?? 0) + 1;
+    if (n > MAX_CONNECTIONS_PER_PEER) {
+      socket.destroy();
+      return;
+    }
+    perPeer.set(peer, n);
+    socket.once('close', () => {
+      const left = (perPeer.get(peer) ?? 1) - 1;
+      if (left > 0) perPeer.set(peer, left);
+      else perPeer.delete(peer);
     });
   });
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  server.maxHeadersCount = 50;
-  server.maxConnections = 64;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, bindHost, () => {
