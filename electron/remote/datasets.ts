@@ -13,7 +13,12 @@ import {
   parseProcNetDev,
 } from '../collectors/interfaces/linux.js';
 import { MULTICAST_SOURCES } from '../collectors/multicast/linux.js';
-import { parseProcNetSources, type ReadOutcome } from '../collectors/linux/proc-files.js';
+import {
+  decodeProcText,
+  parseProcNetSources,
+  type ProcTextEncoding,
+  type ReadOutcome,
+} from '../collectors/linux/proc-files.js';
 import { parsePasswd } from '../collectors/linux/users.js';
 import { routesFromIpJson, routesFromProc } from '../collectors/routes/linux.js';
 import { STATISTICS_SOURCES } from '../collectors/statistics/linux.js';
@@ -27,11 +32,13 @@ export interface RemoteReading {
   frame: Frame;
 }
 
-function section(r: RemoteReading, name: string, encoding: BufferEncoding = 'latin1'): ReadOutcome {
+/** A section's text: 'names' by default, as in readProcText, since most sections name interfaces (sysfs, ip -j
+ *  addr and route too); the socket tables ask for latin1 or utf8 as they do here. */
+function section(r: RemoteReading, name: string, encoding: ProcTextEncoding = 'names'): ReadOutcome {
   const s = r.frame.sections.get(name);
   if (!s) return { ok: false, code: 'ENOENT', reason: `not sent by ${r.host}` };
   if (!s.ok) return { ok: false, code: 'EIO', reason: `not present or not readable on ${r.host}` };
-  return { ok: true, text: s.data.toString(encoding) };
+  return { ok: true, text: decodeProcText(s.data, encoding) };
 }
 
 function connections(r: RemoteReading): DatasetResult<Connection> {

@@ -606,7 +606,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     );
     // Link-local sockets are rare: if_inet6 is read only when there is one.
     if (rows.some((r) => r.family === 'inet6' && /^fe[89ab]/i.test(r.localAddress))) {
-      const ifs = readProcTextSync(`${this.procRoot}/net/if_inet6`);
+      const ifs = readProcTextSync(`${this.procRoot}/net/if_inet6`, 'names');
       if (ifs.ok) attachZones(rows, ifs.text);
     }
     if (this.attributeOwners) {

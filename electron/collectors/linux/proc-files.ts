@@ -1,5 +1,6 @@
 // Reading /proc and /sys text without throwing: a missing table (no IPv6, no raw) or an unreadable file is
 // a reason to report, not a failure of the whole collector.
+import { isUtf8 } from 'node:buffer';
 import fs, { promises as fsp } from 'node:fs';
 import type { DatasetResult, Diagnostics } from '../../../shared/types.js';
 import { emptyDiagnostics, mergeDiagnostics } from '../../../shared/types.js';
@@ -24,10 +25,36 @@ export function describeReadError(code: string): string {
   }
 }
 
-/** Reads a whole procfs/sysfs file as latin1 text (the kernel prints ASCII; latin1 keeps every byte). */
-export async function readProcText(path: string): Promise<ReadOutcome> {
+/**
+ * How a procfs text is decoded. The kernel prints ASCII, latin1 keeps every byte, and that is all the socket
+ * tables need. But an interface name is whatever bytes its creator gave (`ip link add r\u202eevil`), most often
+ * UTF-8, and it is also the path of its sysfs folder: 'names' decodes each line as UTF-8 when it is valid
+ * UTF-8, else as latin1 (every byte kept, one odd name spoiling no other line). The numbers around a name are
+ * ASCII, the same either way. For files with interface names: dev, if_inet6, igmp, igmp6, dev_mcast, route,
+ * ipv6_route.
+ */
+export type ProcTextEncoding = 'latin1' | 'utf8' | 'names';
+
+export function decodeProcText(bytes: Buffer, encoding: ProcTextEncoding): string {
+  if (encoding !== 'names') return bytes.toString(encoding);
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  const lines: string[] = [];
+  let start = 0;
+  while (start <= bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    const line = bytes.subarray(start, end);
+    lines.push(line.toString(isUtf8(line) ? 'utf8' : 'latin1'));
+    start = end + 1;
+  }
+  return lines.join('\n');
+}
+
+/** Reads a whole procfs/sysfs file as text; 'names' by default, as most /proc/net files read here name
+ *  interfaces (the big socket tables are read by readProcTextSync, as latin1). */
+export async function readProcText(path: string, encoding: ProcTextEncoding = 'names'): Promise<ReadOutcome> {
   try {
-    return { ok: true, text: await fsp.readFile(path, 'latin1') };
+    return { ok: true, text: decodeProcText(await fsp.readFile(path), encoding) };
   } catch (err) {
     const code = errnoCode(err);
     return { ok: false, code, reason: describeReadError(code) };
@@ -40,9 +67,9 @@ export async function readProcText(path: string): Promise<ReadOutcome> {
  * kernel formats the text either way, the thread-pool hop only adds to it. The connections collector runs
  * in the monitor's worker thread, so blocking it for the read blocks no UI.
  */
-export function readProcTextSync(path: string, encoding: 'latin1' | 'utf8' = 'latin1'): ReadOutcome {
+export function readProcTextSync(path: string, encoding: ProcTextEncoding = 'latin1'): ReadOutcome {
   try {
-    return { ok: true, text: fs.readFileSync(path, encoding) };
+    return { ok: true, text: decodeProcText(fs.readFileSync(path), encoding) };
   } catch (err) {
     const code = errnoCode(err);
     return { ok: false, code, reason: describeReadError(code) };
