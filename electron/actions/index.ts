@@ -152,10 +152,4 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
   };
 }
 export type { Actions } from './api.js';
-export {
-  linuxStartTimeMs,
-  linuxStartTimeFromTicks,
-  parseLinuxStat,
-  readProcessIdentity,
-  type ProcessIdentity,
-} from './process-identity.js';
+export { readProcessIdentity, type ProcessIdentity } from './process-identity.js';

@@ -6,16 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandOptions, CommandResult } from './command.js';
 import {
   darwinPsArgs,
-  isLinuxKernelThread,
-  linuxStartTimeFromTicks,
-  linuxStartTimeMs,
-  parseBtime,
   parseDarwinPsLine,
-  parseLinuxStat,
   readProcessIdentity,
   windowsIdentityCommand,
   WINDOWS_IDENTITY_SCRIPT,
 } from './process-identity.js';
+import {
+  isLinuxKernelThread,
+  linuxStartTimeMs,
+  parseBtime,
+  parseLinuxStat,
+} from '../collectors/linux/process-facts.js';
+import { linuxStartTimeFromTicks } from '../collectors/process-start-time.js';
 
 const linux = process.platform === 'linux';
 // A real executable whose comm has spaces and both parentheses: the classic /proc/[pid]/stat trap.

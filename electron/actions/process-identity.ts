@@ -1,13 +1,17 @@
 // Who a pid is right now: its name, its start time and its owner. The start time is what tells a process
 // apart from a later one that got the same pid, so the collectors (which put ProcessInfo.startTime in the
 // rows the UI shows) and the kill action (which re-reads it just before signalling) must compute it with
-// the very same functions: linuxStartTimeMs / parseDarwinPsLine / parseWindowsIdentity below.
+// the very same functions: those of collectors/linux/process-facts.ts (which the socket owners use too),
+// parseDarwinPsLine and parseWindowsIdentity below.
+import { WINDOWS_START_MS, linuxStartTimeFromTicks, parseLstart } from '../collectors/process-start-time.js';
 import {
-  LINUX_CLK_TCK,
-  WINDOWS_START_MS,
-  linuxStartTimeFromTicks,
-  parseLstart,
-} from '../collectors/process-start-time.js';
+  isLinuxKernelThread,
+  parseBtime,
+  parseLinuxStat,
+  parseStatusTgid,
+  parseStatusUid,
+  userFromPasswd,
+} from '../collectors/linux/process-facts.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { runCommand, type RunCommand } from './command.js';
@@ -46,82 +50,6 @@ export interface ProcessIdentity {
 
 // ---------------------------------------------------------------------------------------------
 // Linux: /proc/[pid]/stat
-
-export { LINUX_CLK_TCK, linuxStartTimeFromTicks, parseLstart };
-/** PF_KTHREAD in /proc/[pid]/stat field 9 (flags). */
-export const PF_KTHREAD = 0x00200000;
-/** kthreadd: the parent of every kernel thread. */
-const KTHREADD_PID = 2;
-
-export interface LinuxStat {
-  pid: number;
-  comm: string;
-  state: string;
-  ppid: number;
-  flags: number;
-  /** Field 22: clock ticks after boot. */
-  startTicks: number;
-}
-
-/**
- * Parses one /proc/[pid]/stat line. comm (field 2) is in parentheses and may itself contain spaces and
- * parentheses ("a) b (c"), so it runs from the first '(' to the LAST ')'.
- */
-export function parseLinuxStat(line: string): LinuxStat | null {
-  const open = line.indexOf('(');
-  const close = line.lastIndexOf(')');
-  if (open < 1 || close < open) return null;
-  const pid = Number(line.slice(0, open).trim());
-  const rest = line
-    .slice(close + 1)
-    .trim()
-    .split(/\s+/);
-  // rest[0] is field 3 (state), so field N is rest[N - 3].
-  const state = rest[0];
-  const ppid = Number(rest[1]);
-  const flags = Number(rest[6]);
-  const startTicks = Number(rest[19]);
-  if (!Number.isSafeInteger(pid) || state === undefined || !/^[A-Za-z]$/.test(state)) return null;
-  if (!Number.isSafeInteger(ppid) || !Number.isSafeInteger(flags) || !Number.isSafeInteger(startTicks)) return null;
-  return { pid, comm: line.slice(open + 1, close), state, ppid, flags, startTicks };
-}
-
-/** The boot time in seconds since the epoch, from the `btime` line of /proc/stat. */
-export function parseBtime(procStat: string): number | null {
-  const m = /^btime\s+(\d+)\s*$/m.exec(procStat);
-  return m ? Number(m[1]) : null;
-}
-
-/** Start time in ms since the epoch of the process a /proc/[pid]/stat line describes, or null if malformed. */
-export function linuxStartTimeMs(statLine: string, btime: number): number | null {
-  const stat = parseLinuxStat(statLine);
-  return stat ? linuxStartTimeFromTicks(stat.startTicks, btime) : null;
-}
-
-export function isLinuxKernelThread(stat: LinuxStat): boolean {
-  return (stat.flags & PF_KTHREAD) !== 0 || stat.pid === KTHREADD_PID || stat.ppid === KTHREADD_PID;
-}
-
-/** The thread group id from the Tgid: line of /proc/[pid]/status (equal to the pid for a process). */
-export function parseStatusTgid(status: string): number | null {
-  const m = /^Tgid:\s+(\d+)/m.exec(status);
-  return m ? Number(m[1]) : null;
-}
-
-/** The real uid from the Uid: line of /proc/[pid]/status. */
-export function parseStatusUid(status: string): number | null {
-  const m = /^Uid:\s+(\d+)/m.exec(status);
-  return m ? Number(m[1]) : null;
-}
-
-/** uid -> name from /etc/passwd text; malformed lines are ignored. */
-export function userFromPasswd(passwd: string, uid: number): string | null {
-  for (const line of passwd.split('\n')) {
-    const f = line.split(':');
-    if (f.length >= 3 && f[2] === String(uid) && f[0]) return f[0];
-  }
-  return null;
-}
 
 let btimeCache: number | null = null;
 

@@ -19,7 +19,7 @@ import {
   type ProcTextEncoding,
   type ReadOutcome,
 } from '../collectors/linux/proc-files.js';
-import { parsePasswd } from '../collectors/linux/users.js';
+import { parsePasswd } from '../collectors/linux/process-facts.js';
 import { routesFromIpJson, routesFromProc } from '../collectors/routes/linux.js';
 import { STATISTICS_SOURCES } from '../collectors/statistics/linux.js';
 import type { Frame, Hello } from './frames.js';

@@ -12,7 +12,7 @@
 // The walk uses synchronous fs calls on purpose: it is thousands of tiny procfs syscalls, and a thread-pool
 // round trip per readlink costs several times the syscall itself. Collectors run in the monitor's worker
 // thread, so this blocks no UI.
-import { linuxStartTimeFromTicks } from '../process-start-time.js';
+import { linuxStartTimeMs, parseBtime } from './process-facts.js';
 import fs from 'node:fs';
 import type { ProcessInfo } from '../../../shared/types.js';
 import type { UserNames } from './users.js';
@@ -375,12 +375,8 @@ export class SocketOwners {
       user = null;
     }
     try {
-      const stat = fs.readFileSync(`${base}/stat`, 'latin1');
-      // Field 22, counted after the command name, which may itself contain spaces and parentheses.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = Number(fields[19]);
       const boot = this.bootTime();
-      if (Number.isFinite(ticks) && boot !== null) startTime = linuxStartTimeFromTicks(ticks, boot);
+      if (boot !== null) startTime = linuxStartTimeMs(fs.readFileSync(`${base}/stat`, 'latin1'), boot);
     } catch {
       startTime = null;
     }
@@ -390,8 +386,7 @@ export class SocketOwners {
   private bootTime(): number | null {
     if (this.bootTimeSeconds !== null) return this.bootTimeSeconds;
     try {
-      const m = /^btime\s+(\d+)/m.exec(fs.readFileSync(`${this.procRoot}/stat`, 'latin1'));
-      this.bootTimeSeconds = m?.[1] ? Number(m[1]) : null;
+      this.bootTimeSeconds = parseBtime(fs.readFileSync(`${this.procRoot}/stat`, 'latin1'));
     } catch {
       this.bootTimeSeconds = null;
     }

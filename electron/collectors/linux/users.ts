@@ -1,19 +1,7 @@
 // uid -> user name from /etc/passwd, re-read only when the file changes. No NSS (LDAP, sssd) here: that
 // would need a child process per lookup; such uids simply show as numbers in the UI.
 import { promises as fsp } from 'node:fs';
-
-export function parsePasswd(text: string): Map<number, string> {
-  const users = new Map<number, string>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const parts = line.split(':');
-    const name = parts[0];
-    const uid = Number(parts[2]);
-    if (!name || parts.length < 3 || !Number.isInteger(uid) || uid < 0) continue;
-    if (!users.has(uid)) users.set(uid, name);
-  }
-  return users;
-}
+import { parsePasswd } from './process-facts.js';
 
 export class UserNames {
   private users = new Map<number, string>();

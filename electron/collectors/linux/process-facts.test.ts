@@ -1,0 +1,75 @@
+// The socket owners (which put a start time in every row) and the kill action's PID-reuse guard (which reads
+// it again before signalling) must agree to the millisecond, or kill refuses every process as "restarted".
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../../test/e2e/support.js';
+import { readProcessIdentity } from '../../actions/process-identity.js';
+import { parsePasswd, userFromPasswd } from './process-facts.js';
+import { SocketOwners } from './socket-owners.js';
+import { UserNames } from './users.js';
+
+// A name with spaces and both parentheses: the classic /proc/[pid]/stat trap, for both readers.
+const TRICKY_NAME = 'core) x (y';
+
+function socketInodes(pid: number): number[] {
+  const out: number[] = [];
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) out.push(Number(m[1]));
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return out;
+}
+
+describe.runIf(process.platform === 'linux')('one reading of a Linux process', () => {
+  let dir: string;
+  let child: ChildProcess;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'core-process-facts-'));
+    const exe = join(dir, TRICKY_NAME);
+    copyFileSync('/usr/bin/socat', exe);
+    child = spawn(exe, [`UNIX-LISTEN:${join(dir, 'sock')}`, '/dev/null'], { stdio: 'ignore' });
+  });
+
+  afterAll(() => {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives the socket owners and the kill guard the same start time', async () => {
+    const pid = child.pid!;
+    const inodes = await until('the child listens', () => {
+      const found = socketInodes(pid);
+      return found.length > 0 ? found : null;
+    });
+    const users = new UserNames();
+    await users.refresh();
+    const owners = new SocketOwners(users);
+    owners.update(inodes);
+    const row = owners.processesOf(inodes[0]!).find((p) => p.pid === pid);
+    const identity = await readProcessIdentity(pid);
+    expect(row?.name).toBe(TRICKY_NAME);
+    expect(identity?.name).toBe(TRICKY_NAME);
+    expect(row?.startTime).not.toBeNull();
+    expect(row?.startTime).toBe(identity?.startTime);
+    expect(row?.user).toBe(identity?.user);
+  });
+
+  it('reads passwd the same way for both', () => {
+    const passwd =
+      '# comment\nroot:x:0:0::/root:/bin/sh\n:x:5:5::/:\nbad\nalice:x:1000:1000::/home/a:/bin/sh\nbob:x:1000:1::/:';
+    expect([...parsePasswd(passwd)]).toEqual([
+      [0, 'root'],
+      [1000, 'alice'],
+    ]);
+    expect(userFromPasswd(passwd, 1000)).toBe('alice');
+    expect(userFromPasswd(passwd, 5)).toBeNull();
+  });
+});

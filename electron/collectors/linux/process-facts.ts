@@ -1,0 +1,91 @@
+// What /proc and /etc/passwd say about a process, parsed in one place. The socket owners put a process's
+// start time in every row and the kill action's PID-reuse guard (actions/process-identity.ts) reads it again
+// and compares it exactly before signalling: the guard is only as good as the two agreeing, so both use
+// these functions (and process-start-time.ts for the arithmetic).
+import { linuxStartTimeFromTicks } from '../process-start-time.js';
+
+/** PF_KTHREAD in /proc/[pid]/stat field 9 (flags). */
+export const PF_KTHREAD = 0x00200000;
+/** kthreadd: the parent of every kernel thread. */
+const KTHREADD_PID = 2;
+
+export interface LinuxStat {
+  pid: number;
+  comm: string;
+  state: string;
+  ppid: number;
+  flags: number;
+  /** Field 22: clock ticks after boot. */
+  startTicks: number;
+}
+
+/**
+ * Parses one /proc/[pid]/stat line. comm (field 2) is in parentheses and may itself contain spaces and
+ * parentheses ("a) b (c"), so it runs from the first '(' to the LAST ')'.
+ */
+export function parseLinuxStat(line: string): LinuxStat | null {
+  const open = line.indexOf('(');
+  const close = line.lastIndexOf(')');
+  if (open < 1 || close < open) return null;
+  const pid = Number(line.slice(0, open).trim());
+  const rest = line
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
+  // rest[0] is field 3 (state), so field N is rest[N - 3].
+  const state = rest[0];
+  const ppid = Number(rest[1]);
+  const flags = Number(rest[6]);
+  const startTicks = Number(rest[19]);
+  if (!Number.isSafeInteger(pid) || state === undefined || !/^[A-Za-z]$/.test(state)) return null;
+  if (!Number.isSafeInteger(ppid) || !Number.isSafeInteger(flags) || !Number.isSafeInteger(startTicks)) return null;
+  return { pid, comm: line.slice(open + 1, close), state, ppid, flags, startTicks };
+}
+
+/** The boot time in seconds since the epoch, from the `btime` line of /proc/stat. */
+export function parseBtime(procStat: string): number | null {
+  const m = /^btime\s+(\d+)\s*$/m.exec(procStat);
+  return m ? Number(m[1]) : null;
+}
+
+/** Start time in ms since the epoch of the process a /proc/[pid]/stat line describes, or null if malformed. */
+export function linuxStartTimeMs(statLine: string, btime: number): number | null {
+  const stat = parseLinuxStat(statLine);
+  return stat ? linuxStartTimeFromTicks(stat.startTicks, btime) : null;
+}
+
+export function isLinuxKernelThread(stat: LinuxStat): boolean {
+  return (stat.flags & PF_KTHREAD) !== 0 || stat.pid === KTHREADD_PID || stat.ppid === KTHREADD_PID;
+}
+
+/** The thread group id from the Tgid: line of /proc/[pid]/status (equal to the pid for a process). */
+export function parseStatusTgid(status: string): number | null {
+  const m = /^Tgid:\s+(\d+)/m.exec(status);
+  return m ? Number(m[1]) : null;
+}
+
+/** The real uid from the Uid: line of /proc/[pid]/status. */
+export function parseStatusUid(status: string): number | null {
+  const m = /^Uid:\s+(\d+)/m.exec(status);
+  return m ? Number(m[1]) : null;
+}
+
+/** uid -> user name from /etc/passwd text: the first entry of each uid; comments and malformed lines are
+ *  skipped. */
+export function parsePasswd(text: string): Map<number, string> {
+  const users = new Map<number, string>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const parts = line.split(':');
+    const name = parts[0];
+    const uid = Number(parts[2]);
+    if (!name || parts.length < 3 || !Number.isInteger(uid) || uid < 0) continue;
+    if (!users.has(uid)) users.set(uid, name);
+  }
+  return users;
+}
+
+/** One uid's name from /etc/passwd text (the kill action reads the file once per request). */
+export function userFromPasswd(passwd: string, uid: number): string | null {
+  return parsePasswd(passwd).get(uid) ?? null;
+}
