@@ -16,6 +16,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
+import { isUnspecified } from '../shared/address.js';
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CAPTURE_BYTES, WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, type ServerMessage } from '../shared/protocol.js';
@@ -70,8 +71,6 @@ export const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 /** What may wait unread on one client's socket before the client is disconnected: several full snapshots
  *  of a busy machine's connections (about 2 MB each for 5,000 sockets). */
 export const MAX_UNREAD_BYTES = 32 * 1024 * 1024;
-
-const isWildcard = (host: string) => host === '0.0.0.0' || host === '::';
 
 /** This machine's addresses, by which other machines reach a server bound to a wildcard address. */
 function interfaceAddresses(): string[] {
@@ -141,7 +140,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const add = (h: string) => names.add(h.includes(':') && !h.startsWith('[') ? `[${h}]:${port}` : `${h}:${port}`);
     add(bindHost);
     if (LOOPBACK_HOSTS.has(bindHost)) for (const h of LOOPBACK_HOSTS) add(h);
-    if (isWildcard(bindHost)) {
+    if (isUnspecified(bindHost)) {
       for (const h of LOOPBACK_HOSTS) add(h);
       add(osHostname());
       for (const a of interfaceAddresses()) add(a);
@@ -289,7 +288,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost === '0.0.0.0' ? '127.0.0.1' : bindHost;
   const url = `http://${urlHost}:${port}/?token=${token}`;
 
-  const otherUrls = isWildcard(bindHost)
+  const otherUrls = isUnspecified(bindHost)
     ? interfaceAddresses()
         .filter((a) => !LOOPBACK_HOSTS.has(a))
         .map((a) => `http://${a.includes(':') ? `[${a}]` : a}:${port}/?token=${token}`)

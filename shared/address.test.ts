@@ -52,6 +52,12 @@ describe('CIDR and classes', () => {
     expect(isUnspecified('::')).toBe(true);
     expect(isUnspecified('::1')).toBe(false);
   });
+  it('is the one definition: every spelling of the unspecified address, and what tools print for it', () => {
+    for (const a of ['', '*', '0:0:0:0:0:0:0:0', '[::]', '::ffff:0.0.0.0', '::0', '0::0'])
+      expect(isUnspecified(a), a).toBe(true);
+    for (const a of ['0.0.0.1', '::ffff:0.0.0.1', '::ffff:10.0.0.1', '0a::', 'fe80::', 'localhost', '0'])
+      expect(isUnspecified(a), a).toBe(false);
+  });
 });
 
 describe('addressSortKey', () => {

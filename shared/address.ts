@@ -151,6 +151,9 @@ export function isLoopback(address: string): boolean {
   return ip.bytes.every((b, i) => (i === 15 ? b === 1 : b === 0));
 }
 
+/** 0.0.0.0, ::, any other spelling of them (0:0::0, [::], ::ffff:0.0.0.0), and the `*` or empty text that tools
+ *  print instead: what a listening or unconnected socket shows, and a wildcard bind. The one definition that
+ *  collectors, actions, hosts, filters and the UI use. */
 export function isUnspecified(address: string): boolean {
   if (address === '' || address === '*' || address === '0.0.0.0' || address === '::') return true;
   // Any other spelling of an unspecified address starts with 0, a colon or a bracket: skip the parse for the
@@ -158,7 +161,9 @@ export function isUnspecified(address: string): boolean {
   const c = address.charCodeAt(0);
   if (c !== 0x30 && c !== 0x3a && c !== 0x5b) return false;
   const ip = parseIp(address);
-  return ip?.bytes.every((b) => b === 0) === true;
+  if (!ip) return false;
+  const from = ip.family === 6 && isV4Mapped(ip.bytes) ? 12 : 0;
+  return ip.bytes.every((b, i) => i < from || b === 0);
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

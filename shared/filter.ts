@@ -16,7 +16,7 @@
 //                           sizes are binary as the columns show them (K = 1024); rows without counters
 //                           (UDP, unix, traffic not collected) never match
 //   -term                   negates any term;  "quoted values" may hold spaces
-import { inCidr, isLoopback, parseCidr, parseIp, type Cidr } from './address.js';
+import { inCidr, isLoopback, isUnspecified, parseCidr, parseIp, type Cidr } from './address.js';
 import { countryName, NO_NAMES, remoteEntry, serviceName, type NameLookup } from './names.js';
 import type { Connection } from './types.js';
 
@@ -381,13 +381,9 @@ export function togglesPredicate(t: ConnectionToggles): Predicate {
       t.hideLoopback &&
       r.proto !== 'unix' &&
       isLoopback(r.localAddress) &&
-      (isLoopback(r.remoteAddress) || isUnspecifiedAddr(r.remoteAddress))
+      (isLoopback(r.remoteAddress) || isUnspecified(r.remoteAddress))
     )
       return false;
     return true;
   };
-}
-
-function isUnspecifiedAddr(a: string): boolean {
-  return a === '' || a === '0.0.0.0' || a === '::';
 }

@@ -12,7 +12,8 @@ import type { RunCommand } from './command.js';
 import { normalizeTcpState } from '../collectors/connections/endpoints.js';
 import { findExecutable } from './elevate.js';
 import type { ProcessIdentity } from './process-identity.js';
-import { isUnspecifiedAddress, isValidPort, parseNumericAddress, type ParsedAddress } from './validation.js';
+import { isUnspecified } from '../../shared/address.js';
+import { isValidPort, parseNumericAddress, type ParsedAddress } from './validation.js';
 
 export type CloseParams = RequestParams<'closeConnection'>;
 
@@ -33,12 +34,7 @@ export function checkTuple(p: CloseParams): Tuple | string {
   if (!local || !remote) return 'the addresses must be numeric IPv4 or IPv6 addresses';
   if (local.family !== p.family || remote.family !== p.family) return `the addresses are not ${p.family} addresses`;
   if (!isValidPort(p.localPort) || !isValidPort(p.remotePort)) return 'ports must be integers from 0 to 65535';
-  if (
-    p.localPort === 0 ||
-    p.remotePort === 0 ||
-    isUnspecifiedAddress(local.address) ||
-    isUnspecifiedAddress(remote.address)
-  ) {
+  if (p.localPort === 0 || p.remotePort === 0 || isUnspecified(local.address) || isUnspecified(remote.address)) {
     return 'this is not an established connection (an address or port is unspecified)';
   }
   return { family: p.family, local, localPort: p.localPort, remote, remotePort: p.remotePort };

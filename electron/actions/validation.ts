@@ -34,8 +34,3 @@ export function parseNumericAddress(text: unknown): ParsedAddress | null {
   if (isIPv6(address) && (zone === null || ZONE.test(zone))) return { family: 'inet6', address, zone };
   return null;
 }
-
-/** 0.0.0.0, :: and friends: what a listening or unconnected socket shows, never one end of a connection. */
-export function isUnspecifiedAddress(address: string): boolean {
-  return address === '0.0.0.0' || /^[0:]+$/.test(address) || address.toLowerCase() === '::ffff:0.0.0.0';
-}

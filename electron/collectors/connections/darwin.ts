@@ -11,6 +11,7 @@ import { parseLstart } from '../process-start-time.js';
 import type { Collector } from '../collector.js';
 import type { Connection, DatasetResult, Diagnostics, Family } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
+import { isUnspecified } from '../../../shared/address.js';
 import { missingSource, runCommand } from '../run-command.js';
 import { makeConnection, normalizeTcpState, splitDotEndpoint, type Endpoint } from './endpoints.js';
 import { textLines, toCount, uniqueIds } from '../common.js';
@@ -118,7 +119,7 @@ function parseInetRow(line: string, h: InetHeader, ctx: ParseContext): void {
   }
   let finalState: string;
   if (pf.proto !== 'tcp') {
-    finalState = remote.port === 0 && isWildcard(remote.address) ? 'UNCONN' : 'ESTABLISHED';
+    finalState = remote.port === 0 && isUnspecified(remote.address) ? 'UNCONN' : 'ESTABLISHED';
   } else {
     finalState =
       state ?? (stateText !== undefined && /^[A-Z_0-9]+$/.test(stateText) && h.state >= 0 ? stateText : 'UNKNOWN');
@@ -135,10 +136,6 @@ function parseInetRow(line: string, h: InetHeader, ctx: ParseContext): void {
     ...(processName !== undefined ? { processName } : {}),
   });
   ctx.rows.push(row);
-}
-
-function isWildcard(address: string): boolean {
-  return address === '0.0.0.0' || address === '::' || address === '*';
 }
 
 function isNumeric(e: Endpoint): boolean {

@@ -2,7 +2,7 @@
 // (also `netstat -r`), whose sections are found by shape rather than by their localized titles: the IPv4
 // table has five columns with a netmask, the IPv6 table starts with the interface index and wraps a long
 // destination so that the gateway sits alone on the next line, and `Persistent Routes:` may say `None`.
-import { withoutZone } from '../../../shared/address.js';
+import { isUnspecified, withoutZone } from '../../../shared/address.js';
 import { lookup } from '../lookup.js';
 import type { Collector } from '../collector.js';
 import type { DatasetResult, Route } from '../../../shared/types.js';
@@ -209,7 +209,7 @@ export function parsePowerShellRoutes(value: unknown): DatasetResult<Route> {
     const destination = m[1] ?? '';
     const family = destination.includes(':') ? 'inet6' : 'inet';
     const next = typeof e.g === 'string' ? e.g : '';
-    const gateway = next === '' || next === '0.0.0.0' || next === '::' ? null : next;
+    const gateway = isUnspecified(next) ? null : next;
     const metric = (typeof e.m === 'number' ? e.m : 0) + (typeof e.im === 'number' ? e.im : 0);
     const protocol = typeof e.p === 'string' ? (lookup(PS_PROTOCOLS, e.p) ?? e.p) : null;
     rows.push(

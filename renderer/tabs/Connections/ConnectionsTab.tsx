@@ -4,6 +4,7 @@ import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Capabilities } from '../../../shared/protocol.js';
 import type { Connection, ProcessInfo, ProcessTraffic } from '../../../shared/types.js';
+import { hasRemoteAddress } from '../../../shared/names.js';
 import {
   isListening,
   parseFilter,
@@ -303,8 +304,7 @@ export function ConnectionsTab() {
             : caps && !caps.closeConnection.available
               ? (caps.closeConnection.reason ?? 'not available')
               : undefined;
-    const hasRemote =
-      row.proto !== 'unix' && row.remoteAddress !== '' && row.remoteAddress !== '0.0.0.0' && row.remoteAddress !== '::';
+    const hasRemote = hasRemoteAddress(row);
     return [
       {
         id: 'kill',
