@@ -1,8 +1,9 @@
 // Plain-English meaning of the protocol counters, in the spirit of `netstat -s` (phrased for a UI label:
-// no leading number), with each counter's kind and whether a rise means trouble. Keyed by the section and
+// no leading number), with its kind and error flag from common.ts classifyCounter. Keyed by the section and
 // the counter name as the OS names them; Linux names today, reusable by the macOS and Windows collectors
 // once they map their counters onto the same sections.
 import { lookup } from '../lookup.js';
+import { classifyCounter } from './common.js';
 
 export interface CounterMeta {
   description: string | null;
@@ -291,20 +292,6 @@ const SECTION_TABLES: Record<string, Record<string, string>> = {
   TcpExt: TCP_EXT,
 };
 
-/** Current values, not running totals: a rate of these means nothing. */
-const GAUGES = new Set([
-  'Ip.Forwarding',
-  'Ip.DefaultTTL',
-  'Tcp.RtoAlgorithm',
-  'Tcp.RtoMin',
-  'Tcp.RtoMax',
-  'Tcp.MaxConn',
-  'Tcp.CurrEstab',
-]);
-
-const ERROR_PATTERN =
-  /Err|Fail|Drop|Discard|Retrans|Overflow|Timeout|Rst|Reset|Prune|Collapsed|Lost|Reneg|Abort|NoPorts|NoRoutes|Unknown|OOM|Bad|Csum|Excd|Unreach|ParmProb|Loss|Spurious|Memory|NotFound|Unexpected|TooBig/;
-
 function icmpMsgDescription(name: string): string | null {
   const m = /^(In|Out)Type(\d+)$/.exec(name);
   return m ? `ICMP type ${m[2]} messages ${m[1] === 'In' ? 'received' : 'sent'}` : null;
@@ -316,13 +303,11 @@ export function describeCounter(group: string, name: string): CounterMeta {
     const what = lookup(SOCKSTAT_FIELDS, field ?? '');
     return {
       description: what ? (proto === 'sockets' ? 'sockets in use, all protocols' : `${proto} ${what}`) : null,
-      kind: 'gauge',
-      isError: false,
+      ...classifyCounter(group, name),
     };
   }
   const section = lookup(SECTION_TABLES, group);
   let description = (section ? lookup(section, name) : undefined) ?? null;
   if (description === null && (group === 'IcmpMsg' || group === 'Icmp6')) description = icmpMsgDescription(name);
-  const kind = GAUGES.has(`${group}.${name}`) ? 'gauge' : 'counter';
-  return { description, kind, isError: kind === 'counter' && ERROR_PATTERN.test(name) };
+  return { description, ...classifyCounter(group, name) };
 }
