@@ -2,7 +2,7 @@
 // format (electron/metrics/). Loopback without a token; any other address with a bearer token, printed at
 // start or kept in --token-file (the same file Prometheus's `credentials_file` can read).
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
 import { createCollectors } from '../collectors/index.js';
@@ -12,19 +12,55 @@ import { LOOPBACK_HOSTS } from '../web.js';
 export const DEFAULT_METRICS_PORT = 9858;
 const MIN_TOKEN_LENGTH = 16;
 
-/** The token in `file`, or a new random one written there (owner-only) when the file does not exist. */
-function tokenFromFile(file: string): { token: string; created: boolean } {
+const MAX_TOKEN_FILE_BYTES = 4096;
+
+function mode(m: number): string {
+  return `0${(m & 0o777).toString(8)}`;
+}
+
+/**
+ * The token in `file`, or a new random one written there (owner-only) when the file does not exist. Checked as
+ * ssh checks a private key: a file that other users can write (they could set the token), that another user
+ * owns, or that is not a regular file (a FIFO would hang the read) is refused; one that other users can read
+ * is used with a warning (mode 0640 with Prometheus's group is a fair way to share it).
+ */
+function tokenFromFile(file: string): { token: string; created: boolean; warning: string | null } {
+  let fd: number;
   try {
-    const token = readFileSync(file, 'utf8').trim();
-    if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
-      throw new Error(`${file} must hold one token of at least ${MIN_TOKEN_LENGTH} characters, without spaces`);
-    }
-    return { token, created: false };
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     const token = randomBytes(24).toString('hex');
     writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
-    return { token, created: true };
+    return { token, created: true, warning: null };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new Error(`${file} is not a regular file`);
+    const uid = process.getuid?.();
+    if (uid !== undefined && st.uid !== uid && st.uid !== 0) {
+      throw new Error(`${file} belongs to another user (uid ${st.uid}): it must be yours or root's`);
+    }
+    if (st.mode & 0o022) {
+      throw new Error(
+        `${file} can be changed by other users (mode ${mode(st.mode)}), who could set the token: chmod go-w ${file}`,
+      );
+    }
+    const bytes = Buffer.alloc(MAX_TOKEN_FILE_BYTES + 1);
+    const n = readSync(fd, bytes, 0, bytes.length, 0);
+    const token = bytes.toString('utf8', 0, n).trim();
+    if (n > MAX_TOKEN_FILE_BYTES || token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
+      throw new Error(`${file} must hold one token of at least ${MIN_TOKEN_LENGTH} characters, without spaces`);
+    }
+    const readers = [st.mode & 0o040 ? 'its group' : null, st.mode & 0o004 ? 'every user' : null].filter(Boolean);
+    const warning =
+      readers.length > 0
+        ? `WARNING: ${file} is readable by ${readers.join(' and ')} (mode ${mode(st.mode)}), who can then scrape ` +
+          `with its token; chmod 600 ${file} unless that is meant (640 to share it with Prometheus's group)`
+        : null;
+    return { token, created: false, warning };
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -56,6 +92,7 @@ export const metricsCommand: Command = {
         const t = tokenFromFile(values['token-file']);
         token = t.token;
         if (t.created) console.log(`Wrote a new bearer token to ${values['token-file']} (readable by you only).`);
+        if (t.warning) console.warn(t.warning);
       } catch (err) {
         console.error(`netlens metrics: ${err instanceof Error ? err.message : String(err)}`);
         return 2;

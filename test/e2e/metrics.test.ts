@@ -4,7 +4,7 @@
 // storage, scrapes it (once without a token on 127.0.0.1, once with the bearer token on 127.0.0.2) and
 // answers a query for a known counter with a value this test brackets by reading /proc/net/dev itself.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +136,30 @@ describe.skipIf(process.platform !== 'linux')('netlens metrics', () => {
         started.push(second);
         expect((await fetch(second.url, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
         await second.stop();
+        // Readable by others: used, with a warning as ssh gives.
+        chmodSync(file, 0o644);
+        const shared = await startMetrics(['--host', '127.0.0.2', '--token-file', file]);
+        started.push(shared);
+        expect(shared.output()).toContain(`WARNING: ${file} is readable by its group and every user (mode 0644)`);
+        await shared.stop();
+        // Writable by others, owned by another user, not a regular file: refused.
+        const refused = (f: string) =>
+          spawnSync(process.execPath, [CLI, 'metrics', '--host', '127.0.0.2', '--token-file', f], {
+            encoding: 'utf8',
+          });
+        chmodSync(file, 0o620);
+        expect(refused(file).stderr).toContain(`${file} can be changed by other users (mode 0620)`);
+        chmodSync(file, 0o600);
+        if (isRoot) {
+          chownSync(file, 65534, 65534);
+          expect(refused(file).stderr).toContain(`${file} belongs to another user (uid 65534)`);
+          chownSync(file, 0, 0);
+        }
+        const fifo = join(dir, 'fifo');
+        execFileSync('mkfifo', [fifo]);
+        const r = refused(fifo);
+        expect(r.status).toBe(2);
+        expect(r.stderr).toContain(`${fifo} is not a regular file`);
         writeFileSync(file, 'short\n');
         for (const args of [['--host', '127.0.0.2', '--token-file', file], ['--port', 'x'], ['extra']]) {
           const r = spawnSync(process.execPath, [CLI, 'metrics', ...args], { encoding: 'utf8' });
