@@ -195,6 +195,13 @@ describe('netlens metrics server', () => {
     const ok = await get(server, '/metrics', { Authorization: `Bearer ${token}` });
     expect(ok.status).toBe(200);
     expect(ok.body.toString()).toContain('netlens_sockets{');
+    // The scheme is case-insensitive (RFC 7235), the token is not.
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+      expect((await get(server, '/metrics', { Authorization: `${scheme} ${token}` })).status).toBe(200);
+    }
+    expect((await get(server, '/metrics', { Authorization: `Bearer ${token.toUpperCase()}` })).status).toBe(401);
+    expect((await get(server, '/metrics', { Authorization: `Bearer` })).status).toBe(401);
+    expect((await get(server, '/metrics', { Authorization: `Bearertoken ${token}` })).status).toBe(401);
   });
 
   it('cannot be starved by idle connections from one peer: its share is capped, and idle ones are closed', async () => {

@@ -157,8 +157,8 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     if (token === null) {
       if (!allowedHost(req.headers.host)) return refuse(res, 403, 'netlens metrics: this Host is not this server');
     } else {
-      const auth = req.headers.authorization ?? '';
-      const given = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : null;
+      // The scheme is case-insensitive (RFC 7235 section 2.1): Prometheus sends "Bearer", curl users type anything.
+      const given = /^bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
       if (!tokenMatches(token, given)) {
         return refuse(res, 401, 'netlens metrics: a bearer token is required', {
           'WWW-Authenticate': 'Bearer realm="netlens"',
