@@ -62,6 +62,13 @@ function netstatFamilies(out: Exposition, rows: readonly Counter[]): void {
   }
 }
 
+/** node_exporter's node_network_up is operstate == "up", which leaves lo (and other drivers that report no
+ *  operstate) down though they carry traffic; ip link shows those "state UNKNOWN" with UP and RUNNING set. */
+function isUp(r: NetInterface): boolean {
+  if (r.operState === 'up') return true;
+  return r.operState === 'unknown' && r.flags.includes('UP') && r.flags.includes('RUNNING');
+}
+
 function interfaceFamilies(out: Exposition, rows: readonly NetInterface[]): void {
   for (const [key, [suffix, help]] of Object.entries(INTERFACE_COUNTERS) as [
     keyof InterfaceCounters,
@@ -74,7 +81,11 @@ function interfaceFamilies(out: Exposition, rows: readonly NetInterface[]): void
       if (typeof value === 'number' && Number.isFinite(value)) out.sample(name, { interface: r.name }, value);
     }
   }
-  out.family(`${PREFIX}_interface_up`, 'gauge', 'Whether the interface is operationally up (1) or not (0)');
+  out.family(
+    `${PREFIX}_interface_up`,
+    'gauge',
+    'Whether the interface is up (1) or not (0): operstate up, or operstate unknown (drivers that report none, as lo) with the flags UP and RUNNING',
+  );
   out.family(`${PREFIX}_interface_mtu_bytes`, 'gauge', 'Maximum transmission unit');
   out.family(
     `${PREFIX}_interface_speed_bytes`,
@@ -84,7 +95,7 @@ function interfaceFamilies(out: Exposition, rows: readonly NetInterface[]): void
   out.family(`${PREFIX}_interface_info`, 'gauge', 'Interface facts as labels; the value is always 1');
   for (const r of rows) {
     const labels = { interface: r.name };
-    out.sample(`${PREFIX}_interface_up`, labels, r.operState === 'up' ? 1 : 0);
+    out.sample(`${PREFIX}_interface_up`, labels, isUp(r) ? 1 : 0);
     if (r.mtu !== null) out.sample(`${PREFIX}_interface_mtu_bytes`, labels, r.mtu);
     if (r.speedMbps !== null && r.speedMbps > 0)
       out.sample(`${PREFIX}_interface_speed_bytes`, labels, (r.speedMbps * 1e6) / 8);
