@@ -18,43 +18,19 @@ import {
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { settingsStore, updateGrid, useSettings, type GridSettings } from '../store/settings.js';
+import { settingsStore, updateGrid, useSettings } from '../store/settings.js';
 import { ColumnChooser } from './ColumnChooser.js';
 import { fitWidth } from './column-fit.js';
 import { copyText } from './clipboard.js';
 import { toTsv } from '../../shared/export.js';
 import { registerGridView, type GridView } from '../store/exports.js';
-import { SortedView, type SortSpec } from '../../shared/sorted-view.js';
+import { effectiveSort, gridLayout, sortRows, type GridColumn, type SortState } from '../store/grid-model.js';
 
 export const ROW_HEIGHT = 24;
 /** The narrowest a growing column (grow) becomes before the grid scrolls sideways. */
 const GROW_MIN = 180;
 /** The header row's height with its border (styles.css .header-cell and .grid-header). */
 const HEADER_HEIGHT = 27;
-
-export interface GridColumn<Row> {
-  id: string;
-  header: string;
-  /** Header tooltip: what the column means. */
-  description?: string;
-  width: number;
-  align?: 'left' | 'right';
-  /** The sort key: numbers sort as numbers, strings as strings; null sorts last. */
-  sortValue: (row: Row) => number | string | null;
-  /** A custom order (addresses in address order). */
-  compare?: (a: Row, b: Row) => number;
-  /** The cell's text, also its tooltip and what Copy puts on the clipboard. */
-  text: (row: Row) => string;
-  /** Richer cell content; defaults to text(). */
-  render?: (row: Row) => ReactNode;
-  hiddenByDefault?: boolean;
-  /** Takes the grid's free width (a description column), instead of leaving blank space beside it. */
-  grow?: boolean;
-  /** Cap on the width fitted to the content (px). */
-  maxWidth?: number;
-  /** Keeps its width whatever the content (a drawing, such as a sparkline). */
-  fixedWidth?: boolean;
-}
 
 export interface GridProps<Row extends { id: string }> {
   /** Settings key for this grid's columns and sort. */
@@ -96,74 +72,21 @@ const features = tableFeatures({
   columnResizingFeature,
 });
 
-export type SortState = { id: string; desc: boolean }[];
-
-/** The grid's sort, as SortedView specs: keys from the columns, custom comparators where a column has one. */
-export function sortSpecs<Row>(columns: GridColumn<Row>[], sort: SortState): SortSpec[] {
-  const out: SortSpec[] = [];
-  for (const s of sort) {
-    const col = columns.find((c) => c.id === s.id);
-    if (!col) continue;
-    out.push(
-      col.compare
-        ? { compare: col.compare as SortSpec['compare'], desc: s.desc }
-        : { key: col.sortValue as SortSpec['key'], desc: s.desc },
-    );
-  }
-  return out;
-}
-
-/** Sorts rows once (tables that are not live, or small). Live tables keep a SortedView across changes. */
-export function sortRows<Row extends { id: string }>(rows: Row[], columns: GridColumn<Row>[], sort: SortState): Row[] {
-  if (sort.length === 0) return rows;
-  return new SortedView<Row>(sortSpecs(columns, sort), () => true).reset(rows);
-}
-
 /** The sort a grid shows: what the user chose (persisted), else the grid's default. */
 export function useGridSort(
   gridId: string,
-  columns: GridColumn<never>[] | GridColumn<any>[],
+  columns: readonly Pick<GridColumn<never>, 'id'>[],
   defaultSort: SortState,
 ): SortState {
   const saved = useSettings((s) => s.grids[gridId]?.sort);
-  return useMemo(() => {
-    const known = new Set(columns.map((c) => c.id));
-    return (saved && saved.length ? saved : defaultSort).filter((x) => known.has(x.id));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [saved, columns]);
-}
-
-/** Whether a column shows: as the user chose, else as the column's default. */
-export function isColumnVisible(
-  settings: GridSettings | undefined,
-  column: Pick<GridColumn<never>, 'id' | 'hiddenByDefault'>,
-): boolean {
-  return settings?.hidden ? !settings.hidden.includes(column.id) : !column.hiddenByDefault;
-}
-
-function gridState(
-  settings: GridSettings | undefined,
-  columns: GridColumn<unknown>[],
-  defaultSort: SortState,
-  fitted: Record<string, number> = {},
-) {
-  const known = new Set(columns.map((c) => c.id));
-  const saved = (settings?.order ?? []).filter((id) => known.has(id));
-  const order = [...saved, ...columns.map((c) => c.id).filter((id) => !saved.includes(id))];
-  const visibility: ColumnVisibilityState = {};
-  for (const c of columns) visibility[c.id] = isColumnVisible(settings, c);
-  const sizing: ColumnSizingState = {};
-  // A width the user chose, else the width fitted to the content, else the column's default.
-  for (const c of columns) sizing[c.id] = settings?.sizes[c.id] ?? fitted[c.id] ?? c.width;
-  const sort = (settings?.sort.length ? settings.sort : defaultSort).filter((s) => known.has(s.id));
-  return { order, visibility, sizing, sort };
+  return useMemo(() => effectiveSort(saved, defaultSort, columns), [saved, defaultSort, columns]);
 }
 
 /** The Columns… button for a grid whose column bar lives elsewhere (a tab's toolbar): the same chooser,
  *  reading and writing the grid's saved layout. */
 export function ColumnsButton<Row>(props: { gridId: string; columns: GridColumn<Row>[] }) {
   const saved = useSettings((s) => s.grids[props.gridId]);
-  const state = useMemo(() => gridState(saved, props.columns as GridColumn<unknown>[], []), [saved, props.columns]);
+  const state = useMemo(() => gridLayout(saved, props.columns, []), [saved, props.columns]);
   return (
     <ColumnChooser
       columns={props.columns.map((c) => ({ id: c.id, header: c.header }))}
@@ -199,7 +122,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   }
   const fitted = fittedRef.current?.sizes;
   const state = useMemo(
-    () => gridState(saved, columns as GridColumn<unknown>[], defaultSort, fitted),
+    () => gridLayout(saved, columns, defaultSort, fitted),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [saved, columns, fitted],
   );

@@ -5,7 +5,7 @@
 import { useRef } from 'react';
 import { SortedView } from '../../shared/sorted-view.js';
 import type { Dataset, RowTypes } from '../../shared/types.js';
-import { sortSpecs, type GridColumn, type SortState } from '../components/DataGrid.js';
+import { sortSpecs, type GridColumn, type SortState } from './grid-model.js';
 import type { DatasetState } from './data.js';
 
 interface ViewState<Row extends { id: string }> {

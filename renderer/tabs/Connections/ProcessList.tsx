@@ -3,7 +3,8 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { NO_PROCESS, OTHER_USERS, type Connection, type ProcessTraffic } from '../../../shared/types.js';
 import { formatBytes, formatCount, formatRate } from '../../../shared/format.js';
-import { DataGrid, type GridColumn } from '../../components/DataGrid.js';
+import { DataGrid } from '../../components/DataGrid.js';
+import type { GridColumn } from '../../store/grid-model.js';
 import type { Aggregate } from '../../store/live-rows.js';
 
 export interface ProcessEntry {

@@ -23,7 +23,7 @@ import {
   type NameLookup,
 } from '../../../shared/names.js';
 import type { CollectExtra, Connection, SocketMemory } from '../../../shared/types.js';
-import { isColumnVisible, type GridColumn } from '../../components/DataGrid.js';
+import { isColumnVisible, type GridColumn } from '../../store/grid-model.js';
 import type { GridSettings } from '../../store/settings.js';
 
 export function protoLabel(r: Connection): string {

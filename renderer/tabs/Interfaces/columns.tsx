@@ -2,7 +2,7 @@
 import { inertLabel, isolated } from '../../components/Inert.js';
 import type { MulticastGroup, NetInterface } from '../../../shared/types.js';
 import { formatBytes, formatCount, formatRate, formatSpeed } from '../../../shared/format.js';
-import type { GridColumn } from '../../components/DataGrid.js';
+import type { GridColumn } from '../../store/grid-model.js';
 import { Sparkline } from '../../components/Sparkline.js';
 import { rateRings } from './rate-series.js';
 

@@ -2,7 +2,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { addressSortKey } from '../../../shared/address.js';
 import type { Route } from '../../../shared/types.js';
-import { DataGrid, type GridColumn } from '../../components/DataGrid.js';
+import { DataGrid } from '../../components/DataGrid.js';
+import type { GridColumn } from '../../store/grid-model.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { useData } from '../../store/data.js';
 import { reportPanel } from '../../store/view.js';
