@@ -1,43 +1,13 @@
-// The live tables, as the host streams them. Rows live in a mutable Map per dataset (copying 50,000 rows
-// per diff would cost more than the diff itself); each applied batch bumps the dataset's `version` once,
-// and components subscribe to that number. Sequence numbers are checked: a gap asks the
-// host for a fresh snapshot. Acks go back after a batch is applied, which is the host's backpressure signal.
+// The live tables, as the host streams them, and what else the host reports (status, notices, alerts, the
+// connection). Stream messages are queued and applied once per frame by applyBatch (tables.ts); each
+// applied batch bumps a dataset's `version` once, and components subscribe to that number. Sequence numbers
+// are checked: a gap asks the host for a fresh snapshot. Acks go back after a batch is applied, which is the
+// host's backpressure signal.
 import { createStore, useStore } from 'zustand';
-import type { DiffMessage, MonitorStatus, ServerMessage, SnapshotMessage, TickInfo } from '../../shared/protocol.js';
-import { DATASETS, TRAFFIC_FIELDS, type Dataset, type Diagnostics, type RowTypes } from '../../shared/types.js';
-import { applyDiff } from '../../shared/diff.js';
+import type { MonitorStatus, ServerMessage } from '../../shared/protocol.js';
 import { ALERT_TITLES, type Alert } from '../../shared/record.js';
-import type { TableChange } from '../../shared/sorted-view.js';
 import type { ConnectionState, NetlensClient } from '../api/client.js';
-
-/** How long new and changed rows stay highlighted. */
-export const HIGHLIGHT_MS = 3000;
-
-export interface Mark {
-  kind: 'new' | 'changed';
-  at: number;
-}
-
-export interface DatasetState<Row> {
-  rows: Map<string, Row>;
-  /** Bumped once per applied batch; subscribe to this. */
-  version: number;
-  /** Sequence number of the last applied message; null while waiting for a snapshot. */
-  seq: number | null;
-  received: boolean;
-  diagnostics: Diagnostics | null;
-  tick: TickInfo | null;
-  /** The collector's last error, cleared by the next successful message. */
-  error: { message: string; at: number } | null;
-  /** Rows added or changed recently (client-side arrival time), for TCPView-style highlights. */
-  marks: Map<string, Mark>;
-  /** What each recent version changed, so views can follow incrementally (SortedView); a snapshot
-   *  clears it, which tells views to rebuild. */
-  changes: { version: number; change: TableChange<Row> }[];
-}
-
-/** How many versions of changes to keep: views more than this far behind rebuild from the table. */
-const MAX_CHANGES = 16;
+import { applyBatch, awaitSnapshots, emptyTables, type StreamData, type Tables } from './tables.js';
 
 export interface Notice {
   id: number;
@@ -52,7 +22,7 @@ export interface Notice {
 const MAX_ALERTS = 100;
 
 export interface DataState {
-  datasets: { [D in Dataset]: DatasetState<RowTypes[D]> };
+  datasets: Tables;
   status: MonitorStatus | null;
   connection: ConnectionState;
   connectionReason: string | null;
@@ -61,22 +31,8 @@ export interface DataState {
   alerts: Alert[];
 }
 
-function emptyDataset<Row>(): DatasetState<Row> {
-  return {
-    rows: new Map(),
-    version: 0,
-    seq: null,
-    received: false,
-    diagnostics: null,
-    tick: null,
-    error: null,
-    marks: new Map(),
-    changes: [],
-  };
-}
-
 export const dataStore = createStore<DataState>(() => ({
-  datasets: Object.fromEntries(DATASETS.map((d) => [d, emptyDataset()])) as DataState['datasets'],
+  datasets: emptyTables(),
   status: null,
   connection: 'connecting',
   connectionReason: null,
@@ -87,13 +43,6 @@ export const dataStore = createStore<DataState>(() => ({
 export function useData<T>(selector: (s: DataState) => T): T {
   return useStore(dataStore, selector);
 }
-
-/** Fields whose change is news to a person (TCPView marks state changes, not queue churn). */
-const QUIET_FIELDS: Partial<Record<Dataset, ReadonlySet<string>>> = {
-  connections: new Set(['id', 'recvQ', 'sendQ', 'lastChanged', 'sendRate', 'recvRate', ...TRAFFIC_FIELDS]),
-};
-/** Datasets whose rows get new/changed highlights. Counters change every tick: they show rates instead. */
-const MARKED: ReadonlySet<Dataset> = new Set(['connections', 'routes', 'multicast']);
 
 let noticeId = 0;
 /** The monitor's states, each replacing the others: failed (with Retry), retrying, running again. */
@@ -110,17 +59,6 @@ export function dismissNotice(id: number): void {
   dataStore.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
 }
 
-type StreamData = SnapshotMessage | DiffMessage;
-
-interface PendingChange {
-  upserts: Map<string, RowTypes[Dataset]>;
-  removed: Set<string>;
-  /** Rows as they were before the batch, for the ids it touched. */
-  previous: Map<string, RowTypes[Dataset]>;
-  /** Ids the batch added that did not exist before it. */
-  born: Set<string>;
-}
-
 /** Wires a client to the store: queues stream messages and applies them once per frame. */
 export function connectStore(client: NetlensClient, now: () => number = Date.now): void {
   const queue: StreamData[] = [];
@@ -130,83 +68,10 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
 
   const flush = () => {
     scheduled = false;
-    const batch = queue.splice(0);
-    const touched = new Set<Dataset>();
-    const pending = new Map<Dataset, PendingChange | 'reset'>();
-    const state = dataStore.getState();
-    const t = now();
-    for (const m of batch) {
-      const ds = state.datasets[m.dataset] as DatasetState<RowTypes[Dataset]>;
-      if (m.type === 'snapshot') {
-        ds.rows = new Map(m.rows.map((r) => [r.id, r]));
-        ds.marks.clear();
-        ds.seq = m.seq;
-        pending.set(m.dataset, 'reset');
-      } else {
-        if (ds.seq === null) continue; // a resync is on its way
-        if (m.seq !== ds.seq + 1) {
-          ds.seq = null;
-          client.send({ type: 'resync', dataset: m.dataset });
-          continue;
-        }
-        if (MARKED.has(m.dataset)) markChanges(ds, m, t);
-        let p = pending.get(m.dataset);
-        if (p === undefined)
-          pending.set(
-            m.dataset,
-            (p = { upserts: new Map(), removed: new Set(), previous: new Map(), born: new Set() }),
-          );
-        if (p !== 'reset') {
-          // Remember each touched row as it was before this batch, so views find it by binary search.
-          const before = (id: string) => {
-            if (p.previous.has(id) || p.born.has(id)) return;
-            const old = ds.rows.get(id);
-            if (old) p.previous.set(id, old);
-            else p.born.add(id);
-          };
-          for (const id of m.diff.removed) before(id);
-          for (const r of m.diff.added) before(r.id);
-          for (const c of m.diff.changed) before(c.id);
-        }
-        applyDiff(ds.rows, m.diff as never);
-        ds.seq = m.seq;
-        if (p !== 'reset') {
-          for (const id of m.diff.removed) {
-            p.upserts.delete(id);
-            p.removed.add(id);
-          }
-          for (const r of m.diff.added) p.upserts.set(r.id, r);
-          for (const c of m.diff.changed) {
-            const now = ds.rows.get(c.id);
-            if (now) p.upserts.set(c.id, now);
-          }
-        }
-      }
-      ds.received = true;
-      ds.diagnostics = m.diagnostics;
-      ds.tick = m.tick;
-      ds.error = null;
-      touched.add(m.dataset);
-    }
-    if (touched.size === 0) return;
-    const datasets = { ...state.datasets };
-    for (const d of touched) {
-      const ds = datasets[d] as DatasetState<RowTypes[Dataset]>;
-      for (const [id, mark] of ds.marks) if (t - mark.at > HIGHLIGHT_MS) ds.marks.delete(id);
-      const version = ds.version + 1;
-      const p = pending.get(d);
-      if (p === 'reset' || p === undefined) ds.changes = [];
-      else {
-        ds.changes.push({
-          version,
-          change: { upserts: [...p.upserts.values()], removed: [...p.removed], previous: [...p.previous.values()] },
-        });
-        if (ds.changes.length > MAX_CHANGES) ds.changes.shift();
-      }
-      (datasets as Record<Dataset, DatasetState<RowTypes[Dataset]>>)[d] = { ...ds, version };
-      if (ds.seq !== null) client.send({ type: 'ack', dataset: d, seq: ds.seq });
-    }
-    dataStore.setState({ datasets });
+    const { datasets } = dataStore.getState();
+    const { tables, replies } = applyBatch(datasets, queue.splice(0), now());
+    for (const r of replies) client.send(r);
+    if (tables !== datasets) dataStore.setState({ datasets: tables });
   };
 
   client.onMessage((m: ServerMessage) => {
@@ -256,23 +121,11 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
     }
   });
   client.onState((connection, reason) => {
-    if (connection === 'open') {
+    dataStore.setState((s) => ({
+      connection,
+      connectionReason: reason ?? null,
       // After a reconnect every dataset starts again from a snapshot.
-      const s = dataStore.getState();
-      for (const d of DATASETS) s.datasets[d].seq = null;
-    }
-    dataStore.setState({ connection, connectionReason: reason ?? null });
+      ...(connection === 'open' ? { datasets: awaitSnapshots(s.datasets) } : {}),
+    }));
   });
-}
-
-function markChanges(ds: DatasetState<RowTypes[Dataset]>, m: DiffMessage, t: number): void {
-  const quiet = QUIET_FIELDS[m.dataset];
-  for (const r of m.diff.added) ds.marks.set(r.id, { kind: 'new', at: t });
-  for (const id of m.diff.removed) ds.marks.delete(id);
-  for (const patch of m.diff.changed) {
-    if (quiet && Object.keys(patch).every((k) => quiet.has(k))) continue;
-    if ('closedAt' in patch) continue; // closing shows through row.closedAt, in red
-    if (ds.marks.get(patch.id)?.kind === 'new') continue;
-    ds.marks.set(patch.id, { kind: 'changed', at: t });
-  }
 }

@@ -6,7 +6,7 @@ import { useRef } from 'react';
 import { SortedView } from '../../shared/sorted-view.js';
 import type { Dataset, RowTypes } from '../../shared/types.js';
 import { sortSpecs, type GridColumn, type SortState } from './grid-model.js';
-import type { DatasetState } from './data.js';
+import type { DatasetState } from './tables.js';
 
 interface ViewState<Row extends { id: string }> {
   view: SortedView<Row>;

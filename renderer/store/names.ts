@@ -5,7 +5,8 @@
 import { useMemo, useRef } from 'react';
 import type { NameLookup } from '../../shared/names.js';
 import type { NameEntry } from '../../shared/types.js';
-import { dataStore, useData, type DatasetState } from './data.js';
+import { dataStore, useData } from './data.js';
+import type { DatasetState } from './tables.js';
 import type { OpenCapture } from './capture.js';
 
 /** The live entries, read at call time: one object for the app's life, whatever snapshots replace. */
