@@ -1,9 +1,9 @@
 // The app frame: toolbar, the four tabs (ARIA tablist), the active tab's panel, notices and the status bar.
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { INTERVALS_MS, MENU_COMMANDS, type HostInfo, type IntervalMs } from '../shared/protocol.js';
-import { api } from './api/client.js';
+import { useClient } from './api/context.js';
 import { electronBridge } from './api/transport.js';
-import { connectStore, dismissNotice, useData } from './store/data.js';
+import { dismissNotice, useData } from './store/data.js';
 import { loadSettings, updateSettings, useSettings, type ThemeChoice } from './store/settings.js';
 import { captureStore, openCaptureFile, useCapture } from './store/capture.js';
 import { useView } from './store/view.js';
@@ -20,9 +20,6 @@ import { tabView } from './store/exports.js';
 import { formatDateTime } from '../shared/format.js';
 import { AboutDialog } from './components/AboutDialog.js';
 import { TABS, type TabId } from './tabs/tabs.js';
-
-const client = api();
-connectStore(client);
 
 function useTheme(choice: ThemeChoice): void {
   useEffect(() => {
@@ -49,6 +46,7 @@ const THEMES: [ThemeChoice, string][] = [
 ];
 
 export function App() {
+  const client = useClient();
   const [info, setInfo] = useState<HostInfo | null>(null);
   const [ready, setReady] = useState(false);
   const [exporting, setExporting] = useState(false);
@@ -81,7 +79,7 @@ export function App() {
     return client.onState((s) => {
       if (s === 'open') void fetchInfo();
     });
-  }, []);
+  }, [client]);
 
   // Tell the monitor what is on screen, so nothing that nobody sees is polled.
   useEffect(() => {
@@ -97,12 +95,12 @@ export function App() {
     report();
     document.addEventListener('visibilitychange', report);
     return () => document.removeEventListener('visibilitychange', report);
-  }, [activeTab, capture, extrasKey, showProcessList]);
+  }, [activeTab, capture, extrasKey, showProcessList, client]);
 
   // Host names are resolved on the Node side only while the user wants them (and of the server they chose).
   useEffect(() => {
     if (ready) client.send({ type: 'setNames', resolve: resolveNames, dnsServer: dnsServer || null });
-  }, [ready, resolveNames, dnsServer]);
+  }, [ready, resolveNames, dnsServer, client]);
 
   const selectTab = (id: TabId) => updateSettings({ activeTab: id });
 
@@ -122,7 +120,7 @@ export function App() {
           e.preventDefault();
         }
       } else if (mod && e.key.toLowerCase() === 'o') {
-        openCaptureFile();
+        openCaptureFile(client);
         e.preventDefault();
       } else if (mod && e.key.toLowerCase() === 'e') {
         setExporting(true);
@@ -145,7 +143,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [status?.paused]);
+  }, [status?.paused, client]);
 
   // Electron's application menu sends the same commands the keyboard does.
   useEffect(() => {
@@ -153,7 +151,7 @@ export function App() {
     if (!bridge) return;
     return bridge.onMenuCommand((command) => {
       if (!(MENU_COMMANDS as readonly string[]).includes(command)) return;
-      if (command === 'openCapture') openCaptureFile();
+      if (command === 'openCapture') openCaptureFile(client);
       else if (command === 'export') setExporting(true);
       else if (command === 'focusFilter')
         document.querySelector<HTMLInputElement>('[role="tabpanel"] input[type="search"]')?.focus();
@@ -161,7 +159,7 @@ export function App() {
       else if (command === 'toggleResolveNames') toggleResolveNames();
       else if (command.startsWith('showTab:')) selectTab(command.slice('showTab:'.length) as TabId);
     });
-  }, []);
+  }, [client]);
 
   const onTabKey = (e: KeyboardEvent) => {
     const i = TABS.findIndex((t) => t.id === activeTab);
@@ -192,7 +190,7 @@ export function App() {
       onDrop={(e) => {
         e.preventDefault();
         const file = e.dataTransfer.files[0];
-        if (file) void captureStore.getState().open(file);
+        if (file) void captureStore.getState().open(client, file);
       }}
     >
       <header className="toolbar">
@@ -283,12 +281,12 @@ export function App() {
                 <button
                   type="button"
                   title="Open a saved netstat, ss, ip or route output (Ctrl+O)"
-                  onClick={() => openCaptureFile()}
+                  onClick={() => openCaptureFile(client)}
                 >
                   Open capture…
                 </button>
               ),
-              menu: [{ id: 'open', label: 'Open capture… (Ctrl+O)', onSelect: () => openCaptureFile() }],
+              menu: [{ id: 'open', label: 'Open capture… (Ctrl+O)', onSelect: () => openCaptureFile(client) }],
             },
             {
               id: 'export',
@@ -370,11 +368,7 @@ export function App() {
                 <button
                   type="button"
                   className="small"
-                  onClick={() =>
-                    void api()
-                      .request('retryMonitor', {})
-                      .catch(() => undefined)
-                  }
+                  onClick={() => void client.request('retryMonitor', {}).catch(() => undefined)}
                 >
                   Retry now
                 </button>

@@ -2,7 +2,7 @@
 // reconnects, and a listener for everything the host streams.
 import type { Method, MethodResults, RequestInput, ServerMessage, StreamMessage } from '../../shared/protocol.js';
 import type { Dataset } from '../../shared/types.js';
-import { createTransport, type Transport } from './transport.js';
+import type { Transport } from './transport.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
@@ -97,15 +97,4 @@ export class NetlensClient {
     }
     for (const l of this.listeners) l(m);
   }
-}
-
-let client: NetlensClient | null = null;
-
-/** The app's single client, created on first use. */
-export function api(): NetlensClient {
-  if (!client) {
-    client = new NetlensClient(createTransport());
-    client.start();
-  }
-  return client;
 }

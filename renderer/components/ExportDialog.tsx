@@ -3,7 +3,7 @@
 // the page downloads it.
 import { useState } from 'react';
 import { EXPORT_MIME, exportText, type ExportFormat, type ExportTable } from '../../shared/export.js';
-import { api } from '../api/client.js';
+import { useClient } from '../api/context.js';
 import { electronBridge } from '../api/transport.js';
 import { Dialog } from './Dialog.js';
 
@@ -32,6 +32,7 @@ function download(fileName: string, text: string, format: ExportFormat): void {
 }
 
 export function ExportDialog(props: { tab: string; view: () => ExportTable | null; onClose: () => void }) {
+  const client = useClient();
   const [format, setFormat] = useState<ExportFormat>('csv');
   const [status, setStatus] = useState<{ kind: 'done' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -51,7 +52,7 @@ export function ExportDialog(props: { tab: string; view: () => ExportTable | nul
     }
     setBusy(true);
     try {
-      const r = await api().request('saveExport', { fileName, text });
+      const r = await client.request('saveExport', { fileName, text });
       setStatus(r.path ? { kind: 'done', text: `Saved ${rows} to ${r.path}.` } : null);
     } catch (err) {
       setStatus({ kind: 'error', text: `Could not save: ${err instanceof Error ? err.message : String(err)}` });

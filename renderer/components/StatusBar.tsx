@@ -9,15 +9,17 @@ import { TABS, type TabId } from '../tabs/tabs.js';
 import type { Dataset } from '../../shared/types.js';
 import { useEffect } from 'react';
 import { isAgentNotice, useAgent } from '../store/agent.js';
+import { useClient } from '../api/context.js';
 
 /** "N sockets without an owner" and, where the host can start its administrator helper, the way to see them. */
 function DeniedOwners({ denied }: { denied: number }) {
+  const client = useClient();
   const agent = useAgent();
   const lastNotice = useData((s) => s.notices[s.notices.length - 1]);
   const agentNoticeId = lastNotice && isAgentNotice(lastNotice.code) ? lastNotice.id : 0;
   useEffect(() => {
-    void useAgent.getState().refresh();
-  }, [agentNoticeId]);
+    void useAgent.getState().refresh(client);
+  }, [agentNoticeId, client]);
   const status = agent.status;
   const starting = agent.busy || status?.state === 'starting';
   const offer = status?.elevation.available && status.state !== 'running';
@@ -34,7 +36,7 @@ function DeniedOwners({ denied }: { denied: number }) {
             type="button"
             className="link-button"
             data-action="show-all-processes"
-            onClick={() => void agent.elevate()}
+            onClick={() => void agent.elevate(client)}
           >
             Show all processes…
           </button>

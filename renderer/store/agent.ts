@@ -3,34 +3,34 @@
 // refused, stopped). Pure state plus two requests; the host remembers the choice for the whole session.
 import { create } from 'zustand';
 import type { AgentStatus } from '../../shared/protocol.js';
-import { api } from '../api/client.js';
+import type { NetlensClient } from '../api/client.js';
 
 interface AgentStore {
   status: AgentStatus | null;
   /** A request is on its way (the administrator prompt may be open). */
   busy: boolean;
-  refresh(): Promise<void>;
-  elevate(): Promise<void>;
+  refresh(client: NetlensClient): Promise<void>;
+  elevate(client: NetlensClient): Promise<void>;
 }
 
 export const useAgent = create<AgentStore>((set, get) => ({
   status: null,
   busy: false,
-  async refresh() {
+  async refresh(client) {
     try {
-      set({ status: await api().request('agentStatus', {}) });
+      set({ status: await client.request('agentStatus', {}) });
     } catch {
       // An older host, or the connection dropped: nothing to offer.
       set({ status: null });
     }
   },
-  async elevate() {
+  async elevate(client) {
     if (get().busy) return;
     set({ busy: true, status: get().status ? { ...get().status!, state: 'starting' } : null });
     try {
-      set({ status: await api().request('elevate', {}) });
+      set({ status: await client.request('elevate', {}) });
     } catch {
-      await get().refresh();
+      await get().refresh(client);
     } finally {
       set({ busy: false });
     }

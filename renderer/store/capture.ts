@@ -4,7 +4,7 @@
 import { createStore, useStore } from 'zustand';
 import { MAX_CAPTURE_BYTES, type CaptureResult } from '../../shared/protocol.js';
 import type { Dataset } from '../../shared/types.js';
-import { api } from '../api/client.js';
+import type { NetlensClient } from '../api/client.js';
 import { pushNotice } from './data.js';
 import { updateSettings } from './settings.js';
 
@@ -14,7 +14,7 @@ export interface OpenCapture extends CaptureResult {
 
 interface CaptureState {
   capture: OpenCapture | null;
-  open(file: File): Promise<void>;
+  open(client: NetlensClient, file: File): Promise<void>;
   close(): void;
 }
 
@@ -30,7 +30,7 @@ const TAB_OF: Record<Dataset, 'connections' | 'routes' | 'interfaces' | 'statist
 
 export const captureStore = createStore<CaptureState>((set) => ({
   capture: null,
-  async open(file: File) {
+  async open(client: NetlensClient, file: File) {
     if (file.size > MAX_CAPTURE_BYTES) {
       pushNotice(
         'error',
@@ -41,7 +41,7 @@ export const captureStore = createStore<CaptureState>((set) => ({
     }
     try {
       const text = await file.text();
-      const result = await api().request('parseCapture', { name: file.name, text });
+      const result = await client.request('parseCapture', { name: file.name, text });
       set({ capture: { ...result, fileName: file.name } });
       updateSettings({ activeTab: TAB_OF[result.dataset] });
       const skipped = result.diagnostics.skipped;
@@ -85,7 +85,7 @@ export function useCaptureFor(dataset: Dataset): OpenCapture | null {
 let input: HTMLInputElement | null = null;
 
 /** File → Open capture… (menu, Ctrl+O, toolbar): the page's own file picker, in Electron and browsers alike. */
-export function openCaptureFile(): void {
+export function openCaptureFile(client: NetlensClient): void {
   if (!input) {
     input = document.createElement('input');
     input.type = 'file';
@@ -94,7 +94,7 @@ export function openCaptureFile(): void {
     input.setAttribute('data-testid', 'capture-input');
     input.addEventListener('change', () => {
       const file = input?.files?.[0];
-      if (file) void captureStore.getState().open(file);
+      if (file) void captureStore.getState().open(client, file);
       if (input) input.value = '';
     });
     document.body.appendChild(input);

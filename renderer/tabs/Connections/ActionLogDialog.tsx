@@ -3,7 +3,7 @@ import { Inert } from '../../components/Inert.js';
 import { useEffect, useState } from 'react';
 import type { ActionLogEntry } from '../../../shared/protocol.js';
 import { formatDateTime } from '../../../shared/format.js';
-import { api } from '../../api/client.js';
+import { useClient } from '../../api/context.js';
 import { Dialog } from '../../components/Dialog.js';
 
 /** The log's action ids ("kill:TERM", "close-connection") in words. */
@@ -29,13 +29,14 @@ const FAILURE_WORDS: Record<string, string> = {
 };
 
 export function ActionLogDialog(props: { onClose: () => void }) {
+  const client = useClient();
   const [entries, setEntries] = useState<ActionLogEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api()
+    client
       .request('actionLog', { limit: 100 })
       .then(setEntries, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, []);
+  }, [client]);
   return (
     <Dialog
       title="Action log"

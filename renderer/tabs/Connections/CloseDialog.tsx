@@ -3,11 +3,12 @@
 import { useState } from 'react';
 import type { CloseResult } from '../../../shared/protocol.js';
 import type { Connection } from '../../../shared/types.js';
-import { api } from '../../api/client.js';
+import { useClient } from '../../api/context.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
 import { endpointText, processText } from './columns.js';
 
 export function CloseDialog(props: { row: Connection; onClose: () => void }) {
+  const client = useClient();
   const r = props.row;
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<CloseResult | null>(null);
@@ -16,7 +17,7 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
     setBusy(true);
     try {
       setResult(
-        await api().request('closeConnection', {
+        await client.request('closeConnection', {
           proto: 'tcp',
           family: r.family,
           localAddress: r.localAddress,

@@ -12,7 +12,7 @@ import {
   togglesPredicate,
   type ParsedFilter,
 } from '../../../shared/filter.js';
-import { api } from '../../api/client.js';
+import { useClient } from '../../api/context.js';
 import { DataGrid, useGridSort } from '../../components/DataGrid.js';
 import { useLiveAggregate, useLiveRows, type Aggregate } from '../../store/live-rows.js';
 import { Menu, type MenuItem } from '../../components/Menu.js';
@@ -44,8 +44,6 @@ import { registerViewDescription } from '../../store/exports.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
 
 const DEFAULT_SORT = [{ id: 'process', desc: false }];
-
-const loadProcessHistory = (name: string) => api().request('processHistory', { name });
 
 type Dialogs =
   | { kind: 'kill'; row: Connection }
@@ -97,6 +95,8 @@ const TOGGLE_BUTTONS: { key: keyof ConnectionToggles; label: string; title: stri
 ];
 
 export function ConnectionsTab() {
+  const client = useClient();
+  const loadProcessHistory = useCallback((name: string) => client.request('processHistory', { name }), [client]);
   const live = useData((s) => s.datasets.connections);
   const capture = useCaptureFor('connections');
   // A capture of per-process totals (macOS nettop -P) shows in the side list, with no sockets in the grid.
@@ -122,10 +122,8 @@ export function ConnectionsTab() {
   const [caps, setCaps] = useState<Capabilities | null>(null);
 
   useEffect(() => {
-    api()
-      .request('capabilities', {})
-      .then(setCaps, () => setCaps(null));
-  }, []);
+    client.request('capabilities', {}).then(setCaps, () => setCaps(null));
+  }, [client]);
 
   const fixed = capture ? (capture.rows as Connection[]) : processCapture ? [] : null;
   const { names, epoch: namesEpoch } = useNames(capture);

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import type { KillResult } from '../../../shared/protocol.js';
 import type { ProcessInfo } from '../../../shared/types.js';
 import { formatDateTime } from '../../../shared/format.js';
-import { api } from '../../api/client.js';
+import { useClient } from '../../api/context.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
 import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 
@@ -24,6 +24,7 @@ export function KillDialog(props: {
   connectionCount: (pid: number) => number;
   onClose: () => void;
 }) {
+  const client = useClient();
   const [pid, setPid] = useState(props.processes[0]!.pid);
   const [busy, setBusy] = useState<string | null>(null);
   const [result, setResult] = useState<KillResult | null>(null);
@@ -34,7 +35,7 @@ export function KillDialog(props: {
     setBusy(signal === 'TERM' ? 'Terminating…' : 'Killing…');
     setLastSignal(signal);
     try {
-      setResult(await api().request('kill', { pid: proc.pid, startTime: proc.startTime, signal, elevate }));
+      setResult(await client.request('kill', { pid: proc.pid, startTime: proc.startTime, signal, elevate }));
     } catch (err) {
       setResult({ outcome: 'failed', message: err instanceof Error ? err.message : String(err) });
     } finally {

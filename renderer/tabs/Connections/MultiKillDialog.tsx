@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import type { KillResult } from '../../../shared/protocol.js';
 import type { ProcessInfo } from '../../../shared/types.js';
-import { api } from '../../api/client.js';
+import { useClient } from '../../api/context.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
 
 type Outcome = KillResult | { outcome: 'pending'; message: string };
@@ -14,6 +14,7 @@ export function MultiKillDialog(props: {
   connectionCount: (pid: number) => number;
   onClose: () => void;
 }) {
+  const client = useClient();
   const [results, setResults] = useState<Map<number, Outcome> | null>(null);
   const [busy, setBusy] = useState(false);
   const [signal, setSignal] = useState<'TERM' | 'KILL'>('TERM');
@@ -29,7 +30,7 @@ export function MultiKillDialog(props: {
     for (const p of props.processes) {
       let r: KillResult;
       try {
-        r = await api().request('kill', { pid: p.pid, startTime: p.startTime, signal: sig, elevate: false });
+        r = await client.request('kill', { pid: p.pid, startTime: p.startTime, signal: sig, elevate: false });
       } catch (err) {
         r = { outcome: 'failed', message: err instanceof Error ? err.message : String(err) };
       }

@@ -3,25 +3,24 @@
 import { useEffect, useState } from 'react';
 import { formatDateTime } from '../../../shared/format.js';
 import { ALERT_KINDS, ALERT_TITLES, type Alert, type AlertKind, type RecordingStatus } from '../../../shared/record.js';
-import { api } from '../../api/client.js';
+import { useClient } from '../../api/context.js';
 import { pushNotice, useData } from '../../store/data.js';
 
 export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s: RecordingStatus) => void }) {
+  const client = useClient();
   const live = useData((s) => s.alerts);
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [refresh, setRefresh] = useState(0);
   useEffect(() => {
     let on = true;
-    api()
-      .request('recordAlerts', { limit: 200 })
-      .then(
-        (a) => on && setAlerts(a),
-        () => undefined,
-      );
+    client.request('recordAlerts', { limit: 200 }).then(
+      (a) => on && setAlerts(a),
+      () => undefined,
+    );
     return () => {
       on = false;
     };
-  }, [refresh, live.length]);
+  }, [refresh, live.length, client]);
 
   const config = props.status?.config ?? null;
   const setKind = async (kind: AlertKind, enabled: boolean) => {
@@ -29,7 +28,7 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
     // A browser shows notifications only with the user's leave: ask when an alert is switched on.
     if (
       enabled &&
-      api().hostKind === 'browser' &&
+      client.hostKind === 'browser' &&
       typeof Notification !== 'undefined' &&
       Notification.permission === 'default'
     ) {
@@ -37,7 +36,7 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
     }
     try {
       props.onConfigured(
-        await api().request('recordConfigure', {
+        await client.request('recordConfigure', {
           config: { ...config, alerts: { ...config.alerts, [kind]: enabled } },
         }),
       );
@@ -47,7 +46,7 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
   };
   const markKnown = async (a: Alert) => {
     try {
-      await api().request('recordMarkKnown', { kind: a.kind, subject: a.subject });
+      await client.request('recordMarkKnown', { kind: a.kind, subject: a.subject });
       setRefresh((n) => n + 1);
     } catch (e) {
       pushNotice('error', 'record-known', `Could not mark it as known: ${(e as Error).message}`);
@@ -76,7 +75,7 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
         </p>
         <p className="muted">
           Alerts come while recording is on, as{' '}
-          {api().hostKind === 'browser' ? 'browser notifications (when allowed) and' : 'desktop notifications and'}{' '}
+          {client.hostKind === 'browser' ? 'browser notifications (when allowed) and' : 'desktop notifications and'}{' '}
           notices here; each is kept in the record.
         </p>
       </fieldset>

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { parseFilter } from '../../../shared/filter.js';
 import { formatBytes, formatDateTime } from '../../../shared/format.js';
 import type { TimelinePoint } from '../../../shared/record.js';
-import { api } from '../../api/client.js';
+import { useClient } from '../../api/context.js';
 import { DataGrid } from '../../components/DataGrid.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { reportPanel } from '../../store/view.js';
@@ -78,6 +78,7 @@ function historyColumns(onProcessClick: (name: string) => void, names: NameLooku
 const DEFAULT_SORT = [{ id: 'firstSeen', desc: true }];
 
 export function AsItWas() {
+  const client = useClient();
   const [span, setSpan] = useState(SPANS[1]!.ms);
   const [now, setNow] = useState(() => Date.now());
   const [points, setPoints] = useState<TimelinePoint[]>([]);
@@ -98,20 +99,18 @@ export function AsItWas() {
   const from = now - span;
   useEffect(() => {
     let live = true;
-    api()
-      .request('recordTimeline', { from, to: now })
-      .then(
-        (p) => live && setPoints(p),
-        (e: Error) => live && setError(e.message),
-      );
+    client.request('recordTimeline', { from, to: now }).then(
+      (p) => live && setPoints(p),
+      (e: Error) => live && setError(e.message),
+    );
     return () => {
       live = false;
     };
-  }, [from, now]);
+  }, [from, now, client]);
   useEffect(() => {
     let live = true;
     setLoading(true);
-    api()
+    client
       .request('recordConnections', { from: Math.round(selection.from), to: Math.round(selection.to) })
       .then(
         (r) => {
@@ -126,7 +125,7 @@ export function AsItWas() {
     return () => {
       live = false;
     };
-  }, [selection]);
+  }, [selection, client]);
 
   // Service names, host names and places as they are known now (the record keeps addresses and ports).
   const { names, epoch } = useNames(null);

@@ -3,7 +3,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { formatDateTime } from '../../../shared/format.js';
 import type { ChangesSummary, RecordedConnection } from '../../../shared/record.js';
-import { api } from '../../api/client.js';
+import { useClient } from '../../api/context.js';
 import { fromLocalInput, toLocalInput } from './rows.js';
 
 const AGO = [
@@ -54,6 +54,7 @@ function Section(props: {
 }
 
 export function Changes() {
+  const client = useClient();
   const [twoMoments, setTwoMoments] = useState(false);
   const [a, setA] = useState(() => Date.now() - 3_600_000);
   const [b, setB] = useState(() => Date.now());
@@ -65,20 +66,18 @@ export function Changes() {
     let live = true;
     const to = twoMoments ? b : Date.now();
     const from = Math.min(a, to);
-    api()
-      .request('recordChanges', { from, to })
-      .then(
-        (s) => {
-          if (!live) return;
-          setSummary(s);
-          setError(null);
-        },
-        (e: Error) => live && setError(e.message),
-      );
+    client.request('recordChanges', { from, to }).then(
+      (s) => {
+        if (!live) return;
+        setSummary(s);
+        setError(null);
+      },
+      (e: Error) => live && setError(e.message),
+    );
     return () => {
       live = false;
     };
-  }, [a, b, twoMoments, asked]);
+  }, [a, b, twoMoments, asked, client]);
 
   const input = (label: string, value: number, set: (t: number) => void) => (
     <label className="field">

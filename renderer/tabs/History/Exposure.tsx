@@ -4,13 +4,14 @@ import { useEffect, useMemo, useState } from 'react';
 import { EXPOSURE_GROUPS, exposure } from '../../../shared/exposure.js';
 import { formatDateTime } from '../../../shared/format.js';
 import type { FirewallResult } from '../../../shared/protocol.js';
-import { api } from '../../api/client.js';
+import { useClient } from '../../api/context.js';
 import { useData } from '../../store/data.js';
 import { processText, userText } from '../Connections/columns.js';
 
 const VERDICT_TEXT = { admitted: 'likely admitted', blocked: 'likely blocked', 'cannot tell': 'cannot tell' } as const;
 
 export function Exposure() {
+  const client = useClient();
   const connections = useData((s) => s.datasets.connections);
   const interfaces = useData((s) => s.datasets.interfaces);
   const list = useMemo(
@@ -33,17 +34,15 @@ export function Exposure() {
   const [firewall, setFirewall] = useState<FirewallResult | null>(null);
   useEffect(() => {
     let live = true;
-    api()
-      .request('firewall', { ports })
-      .then(
-        (f) => live && setFirewall(f),
-        () => live && setFirewall(null),
-      );
+    client.request('firewall', { ports }).then(
+      (f) => live && setFirewall(f),
+      () => live && setFirewall(null),
+    );
     return () => {
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [portsKey]);
+  }, [portsKey, client]);
 
   const unreadable =
     firewall && !firewall.readable ? (Object.values(firewall.verdicts)[0]?.reason ?? firewall.source) : null;

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { formatBytes, formatDateTime } from '../../../shared/format.js';
 import type { RecordingStatus } from '../../../shared/record.js';
-import { api } from '../../api/client.js';
+import { useClient } from '../../api/context.js';
 import { pushNotice, useData } from '../../store/data.js';
 import { Alerts } from './Alerts.js';
 import { AsItWas } from './AsItWas.js';
@@ -27,6 +27,7 @@ const STATE_TEXT = {
 } as const;
 
 function RecordingBar(props: { status: RecordingStatus | null; onConfigured: (s: RecordingStatus) => void }) {
+  const client = useClient();
   const s = props.status;
   const [days, setDays] = useState('');
   const [mb, setMb] = useState('');
@@ -38,7 +39,7 @@ function RecordingBar(props: { status: RecordingStatus | null; onConfigured: (s:
   if (!s) return <span className="muted">This NetLens keeps no record.</span>;
   const apply = async (change: Partial<RecordingStatus['config']>) => {
     try {
-      props.onConfigured(await api().request('recordConfigure', { config: { ...s.config, ...change } }));
+      props.onConfigured(await client.request('recordConfigure', { config: { ...s.config, ...change } }));
     } catch (e) {
       pushNotice('error', 'record-configure', `Could not change recording: ${(e as Error).message}`);
     }
@@ -91,14 +92,13 @@ function RecordingBar(props: { status: RecordingStatus | null; onConfigured: (s:
 }
 
 export function HistoryTab() {
+  const client = useClient();
   const [view, setView] = useState<View>('timeline');
   const streamed = useData((s) => s.status?.recording ?? null);
   const [status, setStatus] = useState<RecordingStatus | null>(streamed);
   useEffect(() => {
-    api()
-      .request('recordStatus', {})
-      .then(setStatus, () => setStatus(null));
-  }, []);
+    client.request('recordStatus', {}).then(setStatus, () => setStatus(null));
+  }, [client]);
   // The monitor's status carries the recording's state as it changes (paused, resumed).
   useEffect(() => {
     if (streamed) setStatus(streamed);

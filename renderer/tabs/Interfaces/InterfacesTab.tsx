@@ -1,13 +1,13 @@
 // The Interfaces tab: netstat -i and -e made live, a sparkline per interface, and for the selected one a
 // ten-minute throughput chart and its multicast groups (netstat -g).
 import { Inert, inertLabel, isolated } from '../../components/Inert.js';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MulticastGroup, NetInterface } from '../../../shared/types.js';
 import { formatRate } from '../../../shared/format.js';
 import { DataGrid, ROW_HEIGHT } from '../../components/DataGrid.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.js';
-import { api } from '../../api/client.js';
+import { useClient } from '../../api/context.js';
 import { useData } from '../../store/data.js';
 import { reportPanel } from '../../store/view.js';
 import { useCaptureFor } from '../../store/capture.js';
@@ -16,8 +16,6 @@ import { captureInterfaceColumns, liveInterfaceColumns, multicastCaptureColumns,
 import { busiestInterface, rateRings } from './rate-series.js';
 import '../tabs-extra.css';
 
-const loadInterfaceHistory = (iface: string) => api().request('history', { iface });
-
 /** A sparkline older than this (the tab was hidden, so nothing fed it) is refilled from the host's history. */
 const STALE_SPARK_MS = 15_000;
 
@@ -25,6 +23,8 @@ const STALE_SPARK_MS = 15_000;
 const LIST_CHROME = 27 + 31 + 4;
 
 export function InterfacesTab() {
+  const client = useClient();
+  const loadInterfaceHistory = useCallback((iface: string) => client.request('history', { iface }), [client]);
   const live = useData((s) => s.datasets.interfaces);
   const multicast = useData((s) => s.datasets.multicast);
   const capture = useCaptureFor('interfaces');
@@ -51,21 +51,19 @@ export function InterfacesTab() {
     const now = Date.now();
     const stale = names.split('\n').filter((id) => rateRings.staleAfter(id, now, STALE_SPARK_MS));
     for (const id of stale) {
-      api()
-        .request('history', { iface: id })
-        .then(
-          (points) => {
-            if (cancelled) return;
-            rateRings.seed(id, points);
-            setSeeded((n) => n + 1);
-          },
-          () => undefined,
-        );
+      client.request('history', { iface: id }).then(
+        (points) => {
+          if (cancelled) return;
+          rateRings.seed(id, points);
+          setSeeded((n) => n + 1);
+        },
+        () => undefined,
+      );
     }
     return () => {
       cancelled = true;
     };
-  }, [names, capture]);
+  }, [names, capture, client]);
 
   // The chart follows the user's choice; until there is one, the busiest interface that is not loopback,
   // fixed once picked so the chart does not hop between interfaces as traffic shifts.
