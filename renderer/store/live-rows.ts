@@ -1,19 +1,51 @@
 // A live table's rows, filtered and sorted, following the table's changes incrementally: on a tick that
 // changes 1% of 50,000 rows the view drops the touched rows and merges their new versions back
 // (shared/sorted-view.ts) instead of filtering and sorting everything again. A new filter, a new sort or
-// a snapshot rebuilds once.
+// a snapshot rebuilds once. followView and followAggregate do the work (tested without React); the hooks
+// keep their state between renders.
 import { useRef } from 'react';
 import { SortedView } from '../../shared/sorted-view.js';
 import type { Dataset, RowTypes } from '../../shared/types.js';
 import { sortSpecs, type GridColumn, type SortState } from './grid-model.js';
 import type { DatasetState } from './tables.js';
 
-interface ViewState<Row extends { id: string }> {
+export interface ViewState<Row extends { id: string }> {
   view: SortedView<Row>;
   version: number;
   source: unknown;
   sort: SortState;
   predicate: (row: Row) => boolean;
+}
+
+/** The changes since `version`, when the table still holds every one of them (else the view rebuilds). */
+function missedChanges<Row>(ds: DatasetState<Row>, version: number) {
+  const pending = ds.changes.filter((c) => c.version > version);
+  return version >= 0 && pending.length === ds.version - version ? pending : null;
+}
+
+/** Brings a view up to the table's version: `prev` followed by the changes it missed, or a new view when the
+ *  sort, the filter or the table itself (a snapshot, a capture) is another. `fixed`: rows shown instead. */
+export function followView<Row extends { id: string }>(
+  prev: ViewState<Row> | null,
+  ds: DatasetState<Row>,
+  columns: GridColumn<Row>[],
+  sort: SortState,
+  predicate: (row: Row) => boolean,
+  fixed: Row[] | null = null,
+): ViewState<Row> {
+  const source = fixed ?? ds.rows;
+  let st = prev;
+  if (!st || st.sort !== sort || st.predicate !== predicate || st.source !== source) {
+    st = { view: new SortedView<Row>(sortSpecs(columns, sort), predicate), version: -1, source, sort, predicate };
+  }
+  if (st.version !== ds.version || fixed) {
+    const pending = fixed ? null : missedChanges(ds, st.version);
+    const contiguous = pending?.every((c, i) => c.version === st.version + i + 1) ?? false;
+    if (contiguous) for (const c of pending!) st.view.update(c.change);
+    else if (st.version !== ds.version || st.view.rows.length === 0) st.view.reset(fixed ?? ds.rows.values());
+    st.version = ds.version;
+  }
+  return st;
 }
 
 export function useLiveRows<D extends Dataset>(
@@ -24,26 +56,9 @@ export function useLiveRows<D extends Dataset>(
   /** Rows of an opened capture to show instead of the live table. */
   fixed: RowTypes[D][] | null = null,
 ): RowTypes[D][] {
-  type Row = RowTypes[D];
-  const ref = useRef<ViewState<Row> | null>(null);
-  const source = fixed ?? ds.rows;
-  let st = ref.current;
-  if (!st || st.sort !== sort || st.predicate !== predicate || st.source !== source) {
-    st = { view: new SortedView<Row>(sortSpecs(columns, sort), predicate), version: -1, source, sort, predicate };
-    ref.current = st;
-  }
-  if (st.version !== ds.version || fixed) {
-    const pending = fixed ? null : ds.changes.filter((c) => c.version > st.version);
-    const contiguous =
-      pending !== null &&
-      st.version >= 0 &&
-      pending.length === ds.version - st.version &&
-      pending.every((c, i) => c.version === st!.version + i + 1);
-    if (contiguous) for (const c of pending) st.view.update(c.change);
-    else if (st.version !== ds.version || st.view.rows.length === 0) st.view.reset(fixed ?? ds.rows.values());
-    st.version = ds.version;
-  }
-  return st.view.rows;
+  const ref = useRef<ViewState<RowTypes[D]> | null>(null);
+  ref.current = followView(ref.current, ds, columns, sort, predicate, fixed);
+  return ref.current.view.rows;
 }
 
 /** A summary of a table kept up to date row by row (counts per process, rows needing privileges). */
@@ -53,7 +68,7 @@ export interface Aggregate<Row, Out> {
   result(): Out;
 }
 
-interface AggregateState<Row, Out> {
+export interface AggregateState<Row, Out> {
   agg: Aggregate<Row, Out>;
   version: number;
   source: unknown;
@@ -61,29 +76,22 @@ interface AggregateState<Row, Out> {
   out: Out;
 }
 
-/** Follows the table's changes like useLiveRows: the rows a change replaced leave, the new ones join. */
-export function useLiveAggregate<D extends Dataset, Out>(
-  ds: DatasetState<RowTypes[D]>,
-  create: () => Aggregate<RowTypes[D], Out>,
-  fixed: RowTypes[D][] | null = null,
-): Out {
-  type Row = RowTypes[D];
-  const ref = useRef<AggregateState<Row, Out> | null>(null);
+/** Follows the table's changes like followView: the rows a change replaced leave, the new ones join. */
+export function followAggregate<Row, Out>(
+  prev: AggregateState<Row, Out> | null,
+  ds: DatasetState<Row>,
+  create: () => Aggregate<Row, Out>,
+  fixed: Row[] | null = null,
+): AggregateState<Row, Out> {
   const source = fixed ?? ds.rows;
-  let st = ref.current;
+  let st = prev;
   if (!st || st.create !== create || st.source !== source) {
     const agg = create();
     st = { agg, version: -1, source, create, out: agg.result() };
-    ref.current = st;
   }
   if (st.version !== ds.version || st.version === -1) {
-    const pending = fixed ? null : ds.changes.filter((c) => c.version > st.version);
-    const contiguous =
-      pending !== null &&
-      st.version >= 0 &&
-      pending.length === ds.version - st.version &&
-      pending.every((c) => c.change.previous !== undefined);
-    if (contiguous) {
+    const pending = fixed ? null : missedChanges(ds, st.version);
+    if (pending?.every((c) => c.change.previous !== undefined)) {
       for (const c of pending) {
         for (const old of c.change.previous!) st.agg.remove(old);
         for (const r of c.change.upserts) st.agg.add(r);
@@ -95,5 +103,15 @@ export function useLiveAggregate<D extends Dataset, Out>(
     st.version = ds.version;
     st.out = st.agg.result();
   }
-  return st.out;
+  return st;
+}
+
+export function useLiveAggregate<D extends Dataset, Out>(
+  ds: DatasetState<RowTypes[D]>,
+  create: () => Aggregate<RowTypes[D], Out>,
+  fixed: RowTypes[D][] | null = null,
+): Out {
+  const ref = useRef<AggregateState<RowTypes[D], Out> | null>(null);
+  ref.current = followAggregate(ref.current, ds, create, fixed);
+  return ref.current.out;
 }

@@ -14,7 +14,7 @@ import {
 } from '../../../shared/filter.js';
 import { useClient } from '../../api/context.js';
 import { DataGrid, useGridSort } from '../../components/DataGrid.js';
-import { useLiveAggregate, useLiveRows, type Aggregate } from '../../store/live-rows.js';
+import { useLiveAggregate, useLiveRows } from '../../store/live-rows.js';
 import { Menu, type MenuItem } from '../../components/Menu.js';
 import { copyText } from '../../components/clipboard.js';
 import { useData } from '../../store/data.js';
@@ -42,6 +42,7 @@ import { FilterBox } from './FilterBox.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
 import { registerViewDescription } from '../../store/exports.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
+import { connectionPredicate, countDenied, effectiveFilter, processesOf } from './view.js';
 
 const DEFAULT_SORT = [{ id: 'process', desc: false }];
 
@@ -54,17 +55,6 @@ type Dialogs =
   | null;
 
 type MenuState = { row: Connection; at: { x: number; y: number }; selection: Connection[]; copy: () => void };
-
-/** The distinct live processes behind some rows (one entry per PID), only those named `name` if given (a
- *  socket may be shared with a parent of another name). */
-function processesOf(rows: Iterable<Connection>, name?: string): ProcessInfo[] {
-  const byPid = new Map<number, ProcessInfo>();
-  for (const r of rows) {
-    if (r.closedAt || r.ownerStatus !== 'known') continue;
-    for (const p of r.processes) if ((name === undefined || p.name === name) && !byPid.has(p.pid)) byPid.set(p.pid, p);
-  }
-  return [...byPid.values()];
-}
 
 const MODES: ['all' | 'listening' | 'connected', string][] = [
   ['all', 'All'],
@@ -128,20 +118,17 @@ export function ConnectionsTab() {
   const fixed = capture ? (capture.rows as Connection[]) : processCapture ? [] : null;
   const { names, epoch: namesEpoch } = useNames(capture);
   const parsed = useMemo(() => parseFilter(query, names), [query, names]);
-  // A half-typed or invalid query (`port:`) keeps the last valid filter: the view does not flash to every
-  // row while a term is being typed.
   const lastValid = useRef<ParsedFilter>(parsed);
-  if (parsed.ok) lastValid.current = parsed;
-  const effective = parsed.ok ? parsed : lastValid.current;
+  const effective = effectiveFilter(parsed, lastValid.current);
+  lastValid.current = effective;
   const byToggles = useMemo(() => togglesPredicate(toggles), [toggles]);
-  // One predicate for the whole filter; a new one (new query, toggle or process) rebuilds the view once. A
-  // query about names (host:, country:, free text) is rebuilt when names change too.
+  // A new predicate (new query, toggle or process) rebuilds the view once. A query about names (host:,
+  // country:, free text) is rebuilt when names change too.
   const filterNamesEpoch = effective.ok && effective.usesNames ? namesEpoch : 0;
-  const predicate = useMemo(() => {
-    const q = effective.ok && effective.terms > 0 ? effective.predicate : null;
-    const pf = processFilter;
-    return (r: Connection) => byToggles(r) && (pf === null || matchesProcess(r, pf)) && (q === null || q(r));
-  }, [byToggles, processFilter, effective, filterNamesEpoch]);
+  const predicate = useMemo(
+    () => connectionPredicate(byToggles, processFilter, effective),
+    [byToggles, processFilter, effective, filterNamesEpoch],
+  );
 
   const onProcessClick = useCallback((name: string) => setProcessFilter(name), []);
   const resolveNames = useSettings((s) => s.resolveNames);
@@ -654,14 +641,4 @@ export function ConnectionsTab() {
       {dialog?.kind === 'names' ? <NamesDialog onClose={() => setDialog(null)} /> : null}
     </div>
   );
-}
-
-function countDenied(include: (r: Connection) => boolean): Aggregate<Connection, number> {
-  let n = 0;
-  const counts = (r: Connection) => r.ownerStatus === 'denied' && !r.closedAt && include(r);
-  return {
-    add: (r) => void (counts(r) && n++),
-    remove: (r) => void (counts(r) && n--),
-    result: () => n,
-  };
 }
