@@ -8,7 +8,13 @@ export default defineConfig({
     alias: { electron: fileURLToPath(new URL('./test/electron-stub.ts', import.meta.url)) },
   },
   test: {
-    include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'shared/**/*.test.ts',
+      'electron/**/*.test.ts',
+      'renderer/**/*.test.ts',
+      'renderer/**/*.test.tsx',
+      'test/**/*.test.ts',
+    ],
     exclude: ['node_modules/**', 'out/**', 'release/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

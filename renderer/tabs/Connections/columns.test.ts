@@ -1,0 +1,40 @@
+// How the Connections grid writes a socket: netstat's conventions for addresses, ports, owners and states.
+import { describe, expect, it } from 'vitest';
+import type { Connection } from '../../../shared/types.js';
+import { conn } from '../../store/test-rows.js';
+import { endpointText, localText, pidsText, processText, protoLabel, stateText, userText } from './columns.js';
+
+const proc = (pid: number, name: string) => ({ pid, name, cmdline: '', exe: null, user: 'root', startTime: 1 });
+
+describe('connection cell text', () => {
+  it('writes endpoints as netstat does: * for unspecified, brackets around IPv6', () => {
+    expect(endpointText('10.0.0.1', 443, 'tcp')).toBe('10.0.0.1:443');
+    expect(endpointText('0.0.0.0', 0, 'tcp')).toBe('*:*');
+    expect(endpointText('fe80::1', 22, 'tcp')).toBe('[fe80::1]:22');
+  });
+  it('names the protocol with its family, and a unix socket by its path', () => {
+    expect(protoLabel(conn('a'))).toBe('tcp');
+    expect(protoLabel(conn('a', { proto: 'udp', family: 'inet6' }))).toBe('udp6');
+    expect(localText(conn('a', { proto: 'unix', family: 'unix' as Connection['family'], path: '/run/x.sock' }))).toBe(
+      '/run/x.sock',
+    );
+  });
+  it('owners: every PID, each name once; a hidden owner says why', () => {
+    const shared = conn('a', { processes: [proc(1, 'sshd'), proc(2, 'sshd'), proc(3, 'bash')] });
+    expect(pidsText(shared)).toBe('1, 2, 3');
+    expect(processText(shared)).toBe('sshd, bash');
+    const denied = conn('b', { ownerStatus: 'denied', user: null });
+    expect(pidsText(denied)).toBe('?');
+    expect(processText(denied)).toBe('unknown: needs privileges');
+  });
+  it('user: the socket user, else the process user, else the uid', () => {
+    expect(userText(conn('a', { user: 'me' }))).toBe('me');
+    expect(userText(conn('a', { user: null, processes: [proc(1, 'x')] }))).toBe('root');
+    expect(userText(conn('a', { user: null, uid: 1001 }))).toBe('1001');
+    expect(userText(conn('a', { user: null, uid: null }))).toBe('');
+  });
+  it('a closed row says CLOSED instead of its last state', () => {
+    expect(stateText(conn('a', { state: 'ESTABLISHED' }))).toBe('ESTABLISHED');
+    expect(stateText(conn('a', { state: 'ESTABLISHED', closedAt: 9 }))).toBe('CLOSED');
+  });
+});

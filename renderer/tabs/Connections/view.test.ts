@@ -1,0 +1,95 @@
+// The Connections grid's filter and menu targets, from the toggles, the process list and the query to the
+// rows shown.
+import { describe, expect, it } from 'vitest';
+import { parseFilter, togglesPredicate } from '../../../shared/filter.js';
+import type { Connection, ProcessInfo } from '../../../shared/types.js';
+import { DEFAULT_TOGGLES } from '../../store/settings.js';
+import { conn } from '../../store/test-rows.js';
+import { connectionPredicate, countDenied, effectiveFilter, processesOf } from './view.js';
+
+function proc(pid: number, name: string): ProcessInfo {
+  return { pid, name, cmdline: name, exe: null, user: 'me', startTime: 1 };
+}
+
+const rows: Connection[] = [
+  conn('web', {
+    localPort: 443,
+    state: 'LISTEN',
+    remoteAddress: '0.0.0.0',
+    remotePort: 0,
+    processes: [proc(10, 'nginx')],
+  }),
+  conn('ssh', { localPort: 22, remotePort: 51000, processes: [proc(20, 'sshd'), proc(21, 'sshd')] }),
+  conn('dns', {
+    proto: 'udp',
+    family: 'inet6',
+    localAddress: '::1',
+    localPort: 53,
+    state: 'UNCONN',
+    remoteAddress: '::',
+    remotePort: 0,
+    processes: [proc(30, 'dnsmasq')],
+  }),
+  conn('hidden', { ownerStatus: 'denied', localPort: 8080, remotePort: 40000 }),
+  conn('gone', { localPort: 9000, processes: [proc(40, 'curl')], closedAt: 5 }),
+  conn('sock', {
+    proto: 'unix',
+    family: 'unix' as Connection['family'],
+    localAddress: '',
+    remoteAddress: '',
+    state: 'CONNECTED',
+    path: '/run/x',
+  }),
+];
+
+function shown(query: string, processFilter: string | null = null, toggles = DEFAULT_TOGGLES): string[] {
+  const predicate = connectionPredicate(togglesPredicate(toggles), processFilter, parseFilter(query));
+  return rows.filter(predicate).map((r) => r.id);
+}
+
+describe('connectionPredicate', () => {
+  it('with no query: what the toggles let through (unix sockets are off by default)', () => {
+    expect(shown('')).toEqual(['web', 'ssh', 'dns', 'hidden', 'gone']);
+    expect(shown('', null, { ...DEFAULT_TOGGLES, unix: true, tcp: false })).toEqual(['dns', 'sock']);
+    expect(shown('', null, { ...DEFAULT_TOGGLES, mode: 'listening' })).toEqual(['web', 'dns']);
+  });
+  it('a query narrows the toggled rows', () => {
+    expect(shown('port:22')).toEqual(['ssh']);
+    expect(shown('proto:udp')).toEqual(['dns']);
+    expect(shown('port:22', null, { ...DEFAULT_TOGGLES, tcp: false })).toEqual([]);
+  });
+  it('the process chosen in the side list narrows it too, by name', () => {
+    expect(shown('', 'sshd')).toEqual(['ssh']);
+    expect(shown('port:443', 'sshd')).toEqual([]);
+  });
+  it('an invalid query keeps the last valid filter', () => {
+    const valid = parseFilter('port:22');
+    const typing = parseFilter('port:');
+    expect(typing.ok).toBe(false);
+    const effective = effectiveFilter(typing, valid);
+    expect(effective).toBe(valid);
+    expect(rows.filter(connectionPredicate(() => true, null, effective)).map((r) => r.id)).toEqual(['ssh']);
+    expect(effectiveFilter(parseFilter('port:53'), valid)).not.toBe(valid);
+  });
+});
+
+describe('processesOf', () => {
+  it('lists each live, known process once, of one name if asked', () => {
+    expect(processesOf(rows).map((p) => p.pid)).toEqual([10, 20, 21, 30]);
+    expect(processesOf(rows, 'sshd').map((p) => p.pid)).toEqual([20, 21]);
+    expect(processesOf([rows[1]!, rows[1]!]).map((p) => p.pid)).toEqual([20, 21]);
+  });
+});
+
+describe('countDenied', () => {
+  it('counts open sockets without a visible owner, among those included, as rows come and go', () => {
+    const agg = countDenied(togglesPredicate(DEFAULT_TOGGLES));
+    for (const r of rows) agg.add(r);
+    expect(agg.result()).toBe(1);
+    agg.add(conn('hidden6', { ownerStatus: 'denied', family: 'inet6' }));
+    agg.add(conn('hiddenClosed', { ownerStatus: 'denied', closedAt: 1 }));
+    expect(agg.result()).toBe(2);
+    agg.remove(rows[3]!);
+    expect(agg.result()).toBe(1);
+  });
+});
