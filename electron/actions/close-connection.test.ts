@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestParams } from '../../shared/protocol.js';
+import { until } from '../../test/until.js';
 import type { CommandOptions, CommandResult } from './command.js';
 import { runCommand } from './command.js';
 import {
@@ -73,7 +74,7 @@ class Loopback {
     const socket = connect(this.port, this.host);
     const client = watch(socket);
     await once(socket, 'connect');
-    while (this.accepted.length === before) await new Promise((r) => setTimeout(r, 5));
+    await until('the server to accept', () => this.accepted.length > before, 10_000, 5);
     const serverSide = this.accepted.find((s) => s.remotePort === socket.localPort)!;
     const p = { client, server: watch(serverSide) };
     this.pairs.push(p);
@@ -217,7 +218,7 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
       spawnSync('ss', ['-H', '-n', '-t', 'state', 'all', 'sport', '=', `:${params.localPort}`], {
         encoding: 'utf8',
       }).stdout.trim();
-    for (let i = 0; i < 100 && listed() !== ''; i++) await new Promise((r) => setTimeout(r, 20));
+    await until('the tuple to leave the kernel', () => listed() === '', 10_000, 20);
     const dir = mkdtempSync(join(tmpdir(), 'netlens-close-log-'));
     try {
       const actions = createActions({ dataDir: dir });

@@ -2,6 +2,7 @@
 // counted, never trusted or fatal; an agent that dies or never starts is reported with the reason; requests
 // in flight fail instead of hanging.
 import { describe, expect, it } from 'vitest';
+import { until } from '../../test/until.js';
 import { AgentClient, MAX_REJECTED_FROM_AGENT, inertText, refusalReason } from './client.js';
 
 const HELLO = JSON.stringify({ v: 1, type: 'hello', pid: 4242, uid: 0, appVersion: 'x' });
@@ -137,7 +138,7 @@ describe('an agent that stops reading', () => {
       client.owners(big).catch((e: Error) => outcomes.push(e.message));
       await new Promise((r) => setImmediate(r));
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await until('the stalled agent refused', () => outcomes.length > 0 && !client.running, 10_000, 10);
     expect(outcomes).toContain('the NetLens agent stopped reading its requests');
     expect(client.running).toBe(false);
   });

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../shared/types.js';
+import { until } from '../../test/until.js';
 import { createCollectors } from '../collectors/index.js';
 import { parseCapture } from './index.js';
 
@@ -48,7 +49,7 @@ describe.skipIf(!linux || !hasTool('ss') || !hasTool('netstat'))('live round tri
     port = (server.address() as net.AddressInfo).port;
     client = net.connect(port, '127.0.0.1');
     await new Promise<void>((resolve) => client.once('connect', resolve));
-    while (!accepted) await new Promise((r) => setTimeout(r, 5));
+    await until('the server to accept', () => accepted, 10_000, 5);
   });
 
   afterAll(async () => {

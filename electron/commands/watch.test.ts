@@ -7,6 +7,7 @@ import type { ServerMessage } from '../../shared/protocol.js';
 import type { MulticastGroup } from '../../shared/types.js';
 import type { Collectors } from '../collectors/collector.js';
 import { countingCollector } from '../monitor/testing/synthetic.js';
+import { until } from '../../test/until.js';
 import { streamWatch } from './watch.js';
 
 function group(n: number, users: number): MulticastGroup {
@@ -63,16 +64,6 @@ class Reader extends Writable {
   }
 }
 
-async function until<T>(probe: () => T | null | false | undefined, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 function replay(lines: string[]): { table: Map<string, MulticastGroup>; diffs: number } {
   let table = new Map<string, MulticastGroup>();
   let diffs = 0;
@@ -98,8 +89,8 @@ describe('streamWatch', () => {
     const out = new Reader();
     const stop = new AbortController();
     const done = streamWatch({ collectors, datasets: ['multicast'], intervalMs: 20, out, stop: stop.signal });
-    await until(() => (collectors.multicast as unknown as { reads: number }).reads > 10);
-    await until(() => replay(out.lines).table.size === last().length && replay(out.lines));
+    await until('eleven reads', () => (collectors.multicast as unknown as { reads: number }).reads > 10, 10_000, 10);
+    await until('the last rows replayed', () => replay(out.lines).table.size === last().length, 10_000, 10);
     stop.abort();
     expect(await done).toBe(0);
     expect(JSON.parse(out.lines[0]!)).toMatchObject({ type: 'snapshot', dataset: 'multicast', seq: 1 });
@@ -114,15 +105,20 @@ describe('streamWatch', () => {
     const out = new Reader();
     const stop = new AbortController();
     const done = streamWatch({ collectors, datasets: ['multicast'], intervalMs: 20, out, stop: stop.signal });
-    await until(() => out.lines.length >= 1);
+    await until('the snapshot', () => out.lines.length >= 1, 10_000, 10);
     out.stalled = true;
     const stalledAt = reads();
-    await until(() => reads() >= stalledAt + 8);
+    await until('eight reads while stalled', () => reads() >= stalledAt + 8, 10_000, 10);
     // Two unacknowledged diffs at most were handed to the stream while it stalled.
     const linesWhileStalled = out.lines.length;
     expect(linesWhileStalled).toBeLessThanOrEqual(3);
     out.release();
-    await until(() => reads() > 14 && sorted(replay(out.lines).table.values()).length === last().length);
+    await until(
+      'the rows after the stall',
+      () => reads() > 14 && sorted(replay(out.lines).table.values()).length === last().length,
+      10_000,
+      10,
+    );
     stop.abort();
     expect(await done).toBe(0);
     const { table, diffs } = replay(out.lines);

@@ -4,8 +4,8 @@ import { gunzipSync } from 'node:zlib';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { until } from '../../test/e2e/support.js';
 import type { Connection } from '../../shared/types.js';
+import { until } from '../../test/until.js';
 import { countingCollector, syntheticCounter, syntheticInterface } from '../monitor/testing/synthetic.js';
 import { startMetricsServer, MAX_CONNECTIONS_PER_PEER, MIN_SCRAPE_INTERVAL_MS, type MetricsServer } from './server.js';
 
@@ -150,7 +150,7 @@ describe('netlens metrics server', () => {
     // The seven beyond the limit are answered at once, while the reading is still held up.
     const settled: number[] = [];
     for (const a of answers) void a.then((r) => settled.push(r.status));
-    while (settled.length < 7) await new Promise((r) => setTimeout(r, 10));
+    await until('seven answers', () => settled.length >= 7, 10_000, 10);
     expect(settled).toEqual(Array(7).fill(503));
     open();
     const all = await Promise.all(answers);

@@ -7,6 +7,7 @@ import type { Connection } from '../../shared/types.js';
 import { startMonitor } from './host.js';
 import { bundleWorker } from './testing/bundle-worker.js';
 import { TestClient } from './testing/test-client.js';
+import { until } from '../../test/until.js';
 
 // The host runs a real worker thread: a bundle of testing/synthetic-worker.ts (synthetic collectors, and a
 // hook that makes the first worker exit abruptly on a chosen read).
@@ -20,14 +21,6 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Rows not marked closed (closed ones linger a few seconds). */
 function openRows(client: TestClient): number {
   return [...(client.tables.get('connections')?.values() ?? [])].filter((r) => (r as Connection).closedAt == null)
@@ -40,19 +33,22 @@ describe('startMonitor (worker thread)', () => {
     const client = new TestClient(monitor);
     client.handle({ type: 'setInterval', intervalMs: 500 });
     client.handle({ type: 'subscribe', dataset: 'connections' });
-    await until(() => client.of('diff').length >= 3, 'three diffs');
+    await until('three diffs', () => client.of('diff').length >= 3, 20_000, 20);
     expect(client.of('snapshot')).toHaveLength(1);
     expect(client.gaps).toEqual([]);
     expect(client.of('status')[0]!.status.intervalMs).toBe(1000);
     expect(client.of('status').at(-1)!.status).toMatchObject({ intervalMs: 500, polling: ['connections'] });
     expect(openRows(client)).toBe(50);
     // Interfaces are sampled once a second in the background, so history fills without a subscriber.
-    let points: Awaited<ReturnType<typeof monitor.history>> = [];
-    for (;;) {
-      points = await monitor.history('lo');
-      if (points.length >= 1) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const points = await until(
+      'a background sample of lo',
+      async () => {
+        const p = await monitor.history('lo');
+        return p.length >= 1 && p;
+      },
+      20_000,
+      200,
+    );
     expect(points[0]!.rx).toBeGreaterThan(0);
     await monitor.close();
     await expect(monitor.history('lo')).rejects.toThrow(/closed/);
@@ -71,19 +67,19 @@ describe('startMonitor (worker thread)', () => {
     a.handle({ type: 'subscribe', dataset: 'connections' });
     b.handle({ type: 'subscribe', dataset: 'statistics' });
     b.handle({ type: 'visibility', hidden: false, visible: ['statistics'] });
-    await until(() => monitor.restarts === 1, 'a restart');
+    await until('a restart', () => monitor.restarts === 1, 20_000, 20);
     for (const c of [a, b]) {
-      await until(() => c.of('notice').length === 1, 'the notice');
+      await until('the notice', () => c.of('notice').length === 1, 20_000, 20);
       expect(c.of('notice')[0]).toMatchObject({ type: 'notice', level: 'warning', code: 'monitor-restarted' });
     }
     // Each client gets a snapshot of its own dataset after the notice, and diffs go on from it.
-    await until(() => a.of('snapshot').length === 2 && b.of('snapshot').length === 2, 'fresh snapshots');
+    await until('fresh snapshots', () => a.of('snapshot').length === 2 && b.of('snapshot').length === 2, 20_000, 20);
     const noticeAt = a.messages.findIndex((m) => m.type === 'notice');
     expect(a.messages.findIndex((m, i) => i > noticeAt && m.type === 'snapshot')).toBeGreaterThan(noticeAt);
     expect(a.of('snapshot').every((m) => m.dataset === 'connections')).toBe(true);
     expect(b.of('snapshot').every((m) => m.dataset === 'statistics')).toBe(true);
     const diffsAfter = a.of('diff').length;
-    await until(() => a.of('diff').length >= diffsAfter + 2, 'diffs after the restart');
+    await until('diffs after the restart', () => a.of('diff').length >= diffsAfter + 2, 20_000, 20);
     expect(a.gaps).toEqual([]);
     expect(openRows(a)).toBe(40);
     // The global interval chosen before the crash survives it.
@@ -104,9 +100,9 @@ describe('startMonitor (worker thread)', () => {
     const a = new TestClient(monitor);
     a.handle({ type: 'setInterval', intervalMs: 500 });
     a.handle({ type: 'subscribe', dataset: 'connections' });
-    await until(() => monitor.restarts === 1, 'a restart of the hung worker');
-    await until(() => a.of('notice').some((n) => n.code === 'monitor-restarted'), 'the notice');
-    await until(() => a.of('snapshot').length === 2, 'a fresh snapshot');
+    await until('a restart of the hung worker', () => monitor.restarts === 1, 20_000, 20);
+    await until('the notice', () => a.of('notice').some((n) => n.code === 'monitor-restarted'), 20_000, 20);
+    await until('a fresh snapshot', () => a.of('snapshot').length === 2, 20_000, 20);
     expect(logs.some((l) => /unresponsive/.test(l))).toBe(true);
     await monitor.close();
   });
@@ -114,7 +110,7 @@ describe('startMonitor (worker thread)', () => {
   it('gives up on a worker that dies as soon as it starts, and says so', async () => {
     const monitor = startMonitor({ workerPath: join(dir, 'missing-worker.cjs'), restartDelayMs: 10, log: () => {} });
     const client = new TestClient(monitor);
-    await until(() => client.of('notice').some((n) => n.code === 'monitor-failed'), 'the failure notice');
+    await until('the failure notice', () => client.of('notice').some((n) => n.code === 'monitor-failed'), 20_000, 20);
     expect(monitor.restarts).toBe(4);
     expect(client.of('notice').filter((n) => n.code === 'monitor-restarted')).toHaveLength(4);
     await expect(monitor.history('lo')).rejects.toThrow(/not running/);
@@ -133,7 +129,12 @@ describe('startMonitor (worker thread)', () => {
       log: (l) => logs.push(l),
     });
     const client = new TestClient(monitor);
-    await until(() => client.of('notice').filter((n) => n.code === 'monitor-failed').length >= 3, 'three failures');
+    await until(
+      'three failures',
+      () => client.of('notice').filter((n) => n.code === 'monitor-failed').length >= 3,
+      20_000,
+      20,
+    );
     const codes = client
       .of('notice')
       .map((n) => n.code)
@@ -165,18 +166,25 @@ describe('startMonitor (worker thread)', () => {
     });
     const client = new TestClient(monitor);
     client.handle({ type: 'subscribe', dataset: 'connections' });
-    await until(() => client.of('notice').some((n) => n.code === 'monitor-failed'), 'the failure notice');
+    await until('the failure notice', () => client.of('notice').some((n) => n.code === 'monitor-failed'), 20_000, 20);
     expect(monitor.retry()).toBe(true);
     await until(
-      () => client.of('notice').filter((n) => n.code === 'monitor-failed').length >= 2,
       'the retry to fail too',
+      () => client.of('notice').filter((n) => n.code === 'monitor-failed').length >= 2,
+      20_000,
+      20,
     );
     // The cause goes away (here: the worker file appears), and the user presses Retry.
     copyFileSync(workerPath, path);
     expect(monitor.retry()).toBe(true);
-    await until(() => client.of('snapshot').length >= 1, 'a snapshot from the new worker');
+    await until('a snapshot from the new worker', () => client.of('snapshot').length >= 1, 20_000, 20);
     expect(openRows(client)).toBe(5);
-    await until(() => client.of('notice').some((n) => n.code === 'monitor-recovered'), 'the recovered notice', 30_000);
+    await until(
+      'the recovered notice',
+      () => client.of('notice').some((n) => n.code === 'monitor-recovered'),
+      30_000,
+      20,
+    );
     expect(monitor.retry()).toBe(false); // nothing to retry while it runs
     await monitor.close();
   });

@@ -14,6 +14,7 @@ import { startWebHost } from '../web.js';
 import { startMonitor, type MonitorHandle } from './host.js';
 import { bundleWorker } from './testing/bundle-worker.js';
 import { TestClient } from './testing/test-client.js';
+import { until } from '../../test/until.js';
 
 let dir = '';
 let monitor: MonitorHandle;
@@ -47,16 +48,6 @@ async function connectClient(): Promise<{ client: TestClient; ws: WebSocket }> {
   return { client, ws };
 }
 
-async function until<T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe.runIf(process.platform === 'linux')(
   'live pipeline (real collectors, worker thread, browser host WebSocket)',
   () => {
@@ -64,7 +55,7 @@ describe.runIf(process.platform === 'linux')(
       const { client, ws } = await connectClient();
       client.handle({ type: 'setInterval', intervalMs: 500 });
       client.handle({ type: 'subscribe', dataset: 'connections' });
-      await until(() => client.of('snapshot').length > 0, 'the first snapshot');
+      await until('the first snapshot', () => client.of('snapshot').length > 0, 20_000, 25);
 
       const accepted: Socket[] = [];
       const server: Server = createServer((s) => accepted.push(s));
@@ -77,7 +68,12 @@ describe.runIf(process.platform === 'linux')(
       const rows = () => [...(client.tables.get('connections')?.values() ?? [])] as Connection[];
       const ours = (r: Connection) =>
         r.proto === 'tcp' && r.localAddress === '127.0.0.1' && r.localPort === localPort && r.remotePort === port;
-      const row = await until(() => rows().find((r) => ours(r) && r.state === 'ESTABLISHED'), 'our connection');
+      const row = await until(
+        'our connection',
+        () => rows().find((r) => ours(r) && r.state === 'ESTABLISHED'),
+        20_000,
+        25,
+      );
       expect(row.closedAt).toBeNull();
       expect(row.firstSeen).toBeGreaterThan(0);
       expect(row.lastChanged).toBeGreaterThanOrEqual(row.firstSeen!);
@@ -86,12 +82,17 @@ describe.runIf(process.platform === 'linux')(
       for (const s of accepted) s.destroy();
       socket.destroy();
       server.close();
-      const closed = await until(() => {
-        const r = client.tables.get('connections')?.get(row.id) as Connection | undefined;
-        return r && r.closedAt != null ? r : undefined;
-      }, 'the connection marked closed');
+      const closed = await until(
+        'the connection marked closed',
+        () => {
+          const r = client.tables.get('connections')?.get(row.id) as Connection | undefined;
+          return r && r.closedAt != null ? r : undefined;
+        },
+        20_000,
+        25,
+      );
       expect(closed.closedAt).toBeGreaterThanOrEqual(row.firstSeen!);
-      await until(() => !client.tables.get('connections')?.has(row.id), 'the closed connection removed');
+      await until('the closed connection removed', () => !client.tables.get('connections')?.has(row.id), 20_000, 25);
       expect(client.gaps).toEqual([]);
       expect(client.of('collectorError')).toEqual([]);
       ws.close();

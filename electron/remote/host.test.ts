@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { until } from '../../test/until.js';
 import { RemoteHost, type RemoteStatus } from './host.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fleet-fake-ssh-'));
@@ -17,16 +18,6 @@ function fakeSsh(name: string, body: string): string {
   writeFileSync(path, `#!/bin/sh\nfor a in "$@"; do [ "$a" = -O ] && exit 0; done\n${body}\n`);
   chmodSync(path, 0o755);
   return path;
-}
-
-async function until<T>(probe: () => T | null | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function host(
@@ -96,7 +87,7 @@ describe.skipIf(process.platform !== 'linux')('RemoteHost', () => {
       `if [ ! -e ${marker} ]; then touch ${marker}; exec sh -s -- 0.2 1; fi\nexec sh -s -- 0.2 0`,
     );
     const { host: h, states } = host(flaky, { reconnect: true });
-    await until(() => states.filter((s) => s.state === 'connected').length >= 2);
+    await until('a second connection', () => states.filter((s) => s.state === 'connected').length >= 2, 20_000, 20);
     const drop = states.find((s) => s.state === 'disconnected');
     expect(drop?.reason).toMatch(/connection lost|exited/);
     expect((await h.read('multicast')).diagnostics).toBeDefined();

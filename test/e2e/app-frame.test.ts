@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { platform } from 'node:os';
-import { openApp, type OpenApp } from './support.js';
+import { openApp, savedSettings, until, type OpenApp } from './support.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 let app: OpenApp;
@@ -84,7 +84,10 @@ describe('settings', () => {
     await page.getByRole('menu', { name: 'Columns' }).getByRole('menuitemcheckbox', { name: 'User' }).click();
     expect(await grid.getByRole('columnheader', { name: 'User' }).count()).toBe(0);
     // Settings are saved by the host (debounced), so they survive the browser host's new port next launch.
-    await page.waitForTimeout(1200);
+    await until('the settings saved', () => {
+      const s = savedSettings(app.host);
+      return s?.theme === 'dark' && s.grids?.connections?.hidden?.includes('user') && s.grids.connections.sort?.length;
+    });
     await page.reload();
     await grid.waitFor();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');

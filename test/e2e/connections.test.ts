@@ -105,7 +105,7 @@ describe('Connections tab', () => {
     await setFilter(`proc:${name}`);
     await until('three rows', async () => (await rowCount()) === 3);
     await setFilter('');
-    await page.waitForTimeout(600);
+    await until('every row again', async () => (await rowCount()) > 3);
     await page.screenshot({ path: join(SCREENSHOTS, 'connections.png') });
     await setFilter(`proc:${name}`);
   });
@@ -120,6 +120,7 @@ describe('Connections tab', () => {
     expect(await dialog.textContent()).toContain(name);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await page.getByRole('dialog').count()).toBe(0);
+    // Time is what is tested here: a kill sent on Cancel would have landed within half a second.
     await new Promise((r) => setTimeout(r, 500));
     expect(listener.child.exitCode).toBeNull();
     expect(() => process.kill(listener.child.pid!, 0)).not.toThrow();

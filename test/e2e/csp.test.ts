@@ -4,7 +4,7 @@
 // tab, its charts and a dialog render with no CSP violation reported.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, startHost, until, type RunningHost } from './support.js';
+import { launchChromium, sparklinePoints, startHost, until, type RunningHost } from './support.js';
 
 let host: RunningHost;
 let browser: Browser;
@@ -57,7 +57,8 @@ describe('the renderer under its CSP', () => {
     // Rows are laid out by TanStack Virtual through element.style: they have a size, so styles applied.
     const box = await page.locator('[role="row"][data-row-id]').first().boundingBox();
     expect(box?.height ?? 0).toBeGreaterThan(0);
-    await page.waitForTimeout(1500); // let a chart draw a few ticks
+    // Let a chart draw a few ticks: lo's sparkline has three points.
+    await until('a sparkline of three points', async () => (await sparklinePoints(page.locator('body'))) >= 3);
     const violations = await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
     expect(violations).toEqual([]);
     expect(consoleErrors.filter((e) => /Content Security Policy|Refused to apply/i.test(e))).toEqual([]);

@@ -66,6 +66,7 @@ beforeAll(async () => {
   page = app.page;
   await page.getByRole('tab', { name: 'Connections' }).waitFor();
   before = Date.now();
+  // Time is what is tested: the moment pickers have whole seconds, so "before" is a second before the probe.
   await new Promise((r) => setTimeout(r, 1500));
   first = await probe('historyprobe');
 });
@@ -86,7 +87,8 @@ describe('the History tab', () => {
       await page.getByRole('button', { name: 'Now', exact: true }).click();
       return (await rowsWith(`${first.wildcard}`).count()) > 0;
     });
-    // A moment the probe was surely open, a whole second after it was first seen (the pickers have seconds).
+    // A moment the probe was surely open, a whole second after it was first seen (the pickers have seconds:
+    // time itself is what this waits for).
     await new Promise((r) => setTimeout(r, 1100));
     during = Date.now();
     await stop(first.child);

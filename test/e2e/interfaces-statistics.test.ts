@@ -9,7 +9,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ROOT, SCREENSHOTS, until, openApp, type OpenApp } from './support.js';
+import { ROOT, SCREENSHOTS, sparklinePoints, until, openApp, type OpenApp } from './support.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/linux');
 
@@ -128,8 +128,12 @@ describe('Interfaces tab', () => {
         async () => (await chart.locator('.chart-overlay').count()) === 0,
         20_000,
       );
-      // A few more seconds of traffic so the saved screenshot shows a chart, not two points.
-      await page.waitForTimeout(8000);
+      // More samples of traffic so the saved screenshot shows a chart, not two points.
+      await until(
+        'eight samples of lo',
+        async () => (await sparklinePoints(cell('Interfaces', 'lo', 'activity'))) >= 8,
+        20_000,
+      );
       await page.screenshot({ path: join(SCREENSHOTS, 'interfaces.png') });
     } finally {
       await traffic.stop();
@@ -195,9 +199,9 @@ describe('Statistics tab', () => {
     const nstat = JSON.parse(execFileSync('nstat', ['-a', '-z', '-j', '-s', 'TcpInSegs'], { encoding: 'utf8' })) as {
       kernel: Record<string, number>;
     };
-    await page.waitForTimeout(1200);
-    const shown = Number(((await cell('Tcp counters', 'Tcp.InSegs', 'value').textContent()) ?? '').replace(/,/g, ''));
-    expect(shown).toBeGreaterThanOrEqual(nstat.kernel.TcpInSegs!);
+    const shown = async () =>
+      Number(((await cell('Tcp counters', 'Tcp.InSegs', 'value').textContent()) ?? '').replace(/,/g, ''));
+    await expect.poll(shown, { timeout: 15_000 }).toBeGreaterThanOrEqual(nstat.kernel.TcpInSegs!);
   });
 
   it('narrows with the filter (name, section or description, any case)', async () => {
@@ -227,6 +231,8 @@ describe('Statistics tab', () => {
     // Paused, nothing moves between the reset and the read.
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.getByRole('button', { name: 'Resume' }).waitFor();
+    // A read started before the pause still lands (monitor.ts publishes it) and shows nothing when it has; a
+    // /proc read takes milliseconds, so half a second bounds it.
     await page.waitForTimeout(500);
     await panel().getByRole('button', { name: 'Reset baseline' }).click();
     expect(await panel().getByTestId('baseline-time').textContent()).not.toContain('when NetLens started');

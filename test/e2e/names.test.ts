@@ -6,7 +6,7 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { until, ROOT, openApp, SCREENSHOTS, type OpenApp } from './support.js';
+import { until, ROOT, openApp, savedSettings, SCREENSHOTS, type OpenApp } from './support.js';
 import { startDnsmasq, type RunningDnsmasq } from '../../electron/collectors/names/testing/dns-servers.js';
 
 let app: OpenApp;
@@ -156,7 +156,7 @@ describe('host names in the app (dnsmasq on loopback as the DNS server)', () => 
   it('keeps the choice across a reload of the page', async () => {
     const page = named.page;
     await page.getByRole('button', { name: 'Resolve names' }).click();
-    await new Promise((r) => setTimeout(r, 600)); // settings are saved 400 ms after the last change
+    await until('the choice saved', () => savedSettings(named.host)?.resolveNames === false);
     await page.reload();
     await grid().waitFor();
     await until(

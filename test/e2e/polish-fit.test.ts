@@ -91,7 +91,11 @@ describe('fit the window', () => {
     expect(await page.locator('#process-list').count()).toBe(0);
     await page.getByRole('button', { name: 'Processes' }).click();
     await page.setViewportSize({ width: 1100, height: 700 });
-    await page.waitForTimeout(200);
+    await until(
+      'the narrow toolbar',
+      async () => (await page.getByRole('button', { name: 'Processes' }).count()) === 0,
+      3000,
+    );
     expect(await page.locator('#process-list').count()).toBe(1); // chosen: stays
     // At this width the toggle sits in the toolbar's More menu.
     await page.getByRole('button', { name: 'More connection filters' }).click();
@@ -147,8 +151,12 @@ describe('fit the window', () => {
     await page.setViewportSize({ width: 1400, height: 900 });
     for (const tab of TABS) {
       await show(tab);
-      await page.waitForTimeout(300);
-      expect(await truncated('[role="tabpanel"]:not([hidden]) .header-label'), `${tab} headers`).toEqual([]);
+      await expect
+        .poll(() => truncated('[role="tabpanel"]:not([hidden]) .header-label'), {
+          message: `${tab} headers`,
+          timeout: 3000,
+        })
+        .toEqual([]);
     }
     // Statistics: descriptions have the width beside them.
     expect(await truncated('[role="tabpanel"]:not([hidden]) [role="gridcell"][data-column="description"]')).toEqual([]);
@@ -269,8 +277,7 @@ describe('fit the window', () => {
               async () => (await page.locator('#process-list').count()) === (w >= 1400 ? 1 : 0),
               3000,
             );
-          await page.waitForTimeout(400);
-          expect(await toolbarProblems(), `${tab} at ${w}×${h}`).toEqual([]);
+          await expect.poll(toolbarProblems, { message: `${tab} at ${w}×${h}`, timeout: 3000 }).toEqual([]);
           await page.screenshot({ path: join(SHOTS, `${tab.toLowerCase()}-${w}x${h}-${theme}.png`) });
         }
       }

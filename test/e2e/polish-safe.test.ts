@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { until, fastConnectionsSession, SCREENSHOTS, type Probe } from './support.js';
+import { afterTicks, until, fastConnectionsSession, savedSettings, SCREENSHOTS, type Probe } from './support.js';
 
 const session = fastConnectionsSession();
 const started = { start: (...a: Parameters<typeof session.probe>) => session.probe(...a) };
@@ -292,10 +292,10 @@ describe('smaller things', () => {
     await rowsFor(`lport:${p.lines[0]}`, 1);
     await filterBox().fill(`lport:${p.lines[0]} port:`);
     expect(await filterBox().getAttribute('aria-invalid')).toBe('true');
-    await page.waitForTimeout(1200); // two ticks: the view must not widen meanwhile
+    await afterTicks(page, 2); // the view must not widen meanwhile
     expect(await dataRows().count()).toBe(1);
     await filterBox().fill(`lport:${p.lines[0]} "unterminated`);
-    await page.waitForTimeout(600);
+    await afterTicks(page, 1);
     expect(await dataRows().count()).toBe(1);
   });
 
@@ -375,7 +375,10 @@ describe('smaller things', () => {
     await second.locator('[role="grid"][aria-label="Connections"]').waitFor();
     await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
     await second.getByRole('button', { name: 'UNIX' }).click();
-    await page.waitForTimeout(1000); // both saves go out (400 ms debounce)
+    await until('both saves', () => {
+      const s = savedSettings(session.app.host);
+      return s?.theme === 'dark' && s.toggles?.unix === true;
+    });
     const third = await session.app.browser.newPage();
     await third.goto(session.app.host.url);
     await third.locator('[role="grid"][aria-label="Connections"]').waitFor();

@@ -1,11 +1,14 @@
 // Shared by the end-to-end tests: start the real browser host (the built CLI, as a user would) and a
 // headless Debian Chromium driven by playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { until } from '../until.js';
+
+export { until };
 
 export const ROOT = process.cwd();
 export const CLI = join(ROOT, 'out/main/cli.cjs');
@@ -99,23 +102,44 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-export async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false> | T | null | undefined | false,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown = null;
-  while (Date.now() < end) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
+/** The part of settings.json the tests look at (renderer/store/settings.ts has the whole shape). */
+export interface SavedSettings {
+  theme?: string;
+  resolveNames?: boolean;
+  toggles?: { unix?: boolean };
+  grids?: Record<string, { hidden?: string[]; sort?: { id: string; desc: boolean }[] }>;
+}
+
+/** The settings the host last saved for the page (its settings.json), or null before the first save: what a
+ *  test waits on instead of the page's 400 ms save debounce. */
+export function savedSettings(host: RunningHost): SavedSettings | null {
+  try {
+    return JSON.parse(readFileSync(join(host.dataDir, 'settings.json'), 'utf8')) as SavedSettings;
+  } catch {
+    return null;
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** Resolves once the status bar reports `n` more collections than when called (each tick changes its title). */
+export async function afterTicks(page: Page, n: number): Promise<void> {
+  const tick = page.locator('footer[aria-label="Status"] [data-status="tick"]');
+  let last = await tick.getAttribute('title');
+  let seen = 0;
+  await until(`${n} ticks`, async () => {
+    const now = await tick.getAttribute('title');
+    if (now !== last) {
+      last = now;
+      seen++;
+    }
+    return seen >= n;
+  });
+}
+
+/** The most samples a receive sparkline (components/Sparkline.tsx) inside `scope` draws: one point each. */
+export function sparklinePoints(scope: Locator): Promise<number> {
+  return scope
+    .locator('svg polyline.spark-rx')
+    .evaluateAll((ls) => Math.max(0, ...ls.map((l) => (l.getAttribute('points') ?? '').trim().split(' ').length)));
 }
 
 /** Where browser tests save their screenshots (a test artifact; docs/screenshots holds curated copies). */

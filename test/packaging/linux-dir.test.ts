@@ -277,7 +277,10 @@ describe("the packaged binary's headless modes", () => {
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.stdin.write('{"v":1,"id":1,"method":"owners","params":{"inodes":[1]}}\n');
     const exited = once(child, 'exit');
-    setTimeout(() => child.stdin.end(), 500);
+    // Ends its input once it answered: the agent then exits by itself.
+    child.stdout.on('data', () => {
+      if (out.includes('"type":"result"')) child.stdin.end();
+    });
     const [code] = (await exited) as [number];
     expect(err).not.toContain('window code reached');
     expect(code, err).toBe(0);

@@ -1,7 +1,7 @@
 // The destroy-event reader with stand-in children that print what `ss -tinHeE` prints (copied from a real
 // run on this machine), in pieces, with bad records among them, and that die.
 import { afterEach, describe, expect, it } from 'vitest';
-import { until } from '../../../test/e2e/support.js';
+import { until } from '../../../test/until.js';
 import { MAX_LINE_BYTES, TcpDestroyStream } from './tcp-events.js';
 
 // Two destroy events as ss -tinHeE printed them for a 1 MiB transfer that closed (this machine, iproute2 6.1).

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '../../../test/e2e/support.js';
+import { until } from '../../../test/until.js';
 import { parseDnsServer } from '../../../shared/names.js';
 import { emptyDiagnostics, type Connection } from '../../../shared/types.js';
 import { NameBook } from './book.js';

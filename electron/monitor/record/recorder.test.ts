@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../../shared/types.js';
 import { DEFAULT_RECORDING, type Alert } from '../../../shared/record.js';
+import { until } from '../../../test/until.js';
 import { ConnectionTable } from '../connections.js';
 import { syntheticInterface, SyntheticConnections } from '../testing/synthetic.js';
 import { NamesCollector } from '../../collectors/names/index.js';
@@ -338,8 +339,7 @@ describe('the recorder', () => {
       // Room again: the retry reopens, and the connections open now are recorded afresh.
       rmSync(file);
       rmSync(`${file}-journal`, { force: true });
-      await new Promise((res) => setTimeout(res, 100));
-      expect(r.recorder.status().state).toBe('recording');
+      await until('the recorder to reopen', () => r.recorder.status().state === 'recording', 10_000, 10);
       expect(r.notices.at(-1)).toMatchObject({ level: 'info', code: 'record-resumed' });
       r.recorder.flush();
       expect(connectionsBetween(r.recorder.database!, 0, r.now).rows.length).toBeGreaterThan(0);
