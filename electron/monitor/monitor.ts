@@ -137,6 +137,9 @@ export class MonitorCore {
         placeOf: names.place ? (address) => names.place!(address) : undefined,
         log: this.log,
       });
+      // The recorder's start (above) told activityChanged before this.recorder was set: what it wants (connections
+      // with traffic) applies now, with no client at all.
+      this.activityChanged();
     }
     this.schedule();
   }
@@ -300,6 +303,9 @@ export class MonitorCore {
   /** Extras some client shows with its connections; a client that never reported visibility shows them all. */
   private wantedExtras(): CollectExtra[] {
     const wanted = new Set<CollectExtra>();
+    // The recorder keeps byte totals per connection and per process, whatever the clients show: it consumes
+    // the same read (one `ss -tinHe` per tick and the destroy-event reader), never one of its own.
+    if (this.recorder?.wantsConnections) wanted.add('traffic');
     for (const c of this.clients.values()) {
       // Process rates and totals are traffic.
       if (shows(c, 'processes')) wanted.add('traffic');

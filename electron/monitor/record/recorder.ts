@@ -212,7 +212,11 @@ export class Recorder {
 
   connections(diff: Diff<Connection>, get: (id: string) => Connection | undefined): void {
     if (this.state !== 'recording') return;
-    for (const row of diff.added) if (row.closedAt == null) this.opened(row);
+    // After the baseline, a row is new since the last read, and so are the bytes it has moved. A row added
+    // already closed is a socket born and gone between two reads (a destroy event gave its final totals).
+    const fresh = !this.baseline;
+    for (const row of diff.added)
+      if (row.closedAt == null || (fresh && !this.open.has(row.id))) this.opened(row, fresh);
     for (const patch of diff.changed) this.patched(patch, get);
     this.baseline = false;
     // diff.removed: rows whose linger ended; their close was recorded when closedAt was set.
@@ -233,18 +237,29 @@ export class Recorder {
     this.schedule();
   }
 
-  private opened(row: Connection): void {
+  /** A connection seen for the first time; `fresh`: since the last read (not open when recording began), so
+   *  its bytes so far count in its process's minute. */
+  private opened(row: Connection, fresh: boolean): void {
     const previous = this.open.get(row.id);
     if (previous && previous.closedAt === null) return;
     const entry: OpenConnection = {
       rowid: null,
       row,
       states: [row.state],
-      closedAt: null,
+      closedAt: row.closedAt ?? null,
       bytesSent: bytesOf(row, 'bytesSent') ?? null,
       bytesReceived: bytesOf(row, 'bytesReceived') ?? null,
       pending: false,
     };
+    const process = row.processes[0]?.name;
+    if (fresh && process !== undefined)
+      this.addTraffic(
+        this.processMinutes,
+        minuteOf(this.now()),
+        process,
+        entry.bytesReceived ?? 0,
+        entry.bytesSent ?? 0,
+      );
     // A connection that closed and reopened before the flush: the closed one is still written (it is in
     // `dirty`), the new one gets its own row.
     this.open.set(row.id, entry);
@@ -358,16 +373,17 @@ export class Recorder {
     if (patch.closedAt === null || !entry || entry.closedAt !== null) {
       // Reopened after closing (a fresh firstSeen), or never seen open: record it as new.
       const row = get(patch.id);
-      if (row && row.closedAt == null) this.opened(row);
+      if (row && row.closedAt == null) this.opened(row, true);
       return;
     }
+    // Bytes first: a closing patch may carry the final totals (a destroy event's).
+    let pending = this.bytesChanged(entry, patch);
     if (typeof patch.closedAt === 'number') {
       entry.closedAt = patch.closedAt;
       this.dirty.add(entry);
       return;
     }
     let touched = false;
-    let pending = false;
     if (patch.state !== undefined && patch.state !== entry.states[entry.states.length - 1]) {
       entry.states.push(patch.state);
       // Bounded: the first states and the latest one.
@@ -378,22 +394,24 @@ export class Recorder {
       entry.row = { ...entry.row, processes: patch.processes, user: patch.user ?? entry.row.user };
       touched = true;
     }
-    const sent = bytesOf(patch, 'bytesSent');
-    const received = bytesOf(patch, 'bytesReceived');
-    if (sent !== undefined || received !== undefined) {
-      const process = entry.row.processes[0]?.name ?? null;
-      const dtx = sent != null && entry.bytesSent != null ? Math.max(0, sent - entry.bytesSent) : 0;
-      const drx = received != null && entry.bytesReceived != null ? Math.max(0, received - entry.bytesReceived) : 0;
-      if (process !== null && (dtx > 0 || drx > 0))
-        this.addTraffic(this.processMinutes, minuteOf(this.now()), process, drx, dtx);
-      if (sent !== undefined) entry.bytesSent = sent;
-      if (received !== undefined) entry.bytesReceived = received;
-      pending = true;
-    }
     // An owner found late is written with the next batch; states and totals wait for the close or a
     // checkpoint (at 1% churn they are half the writes, and what matters most of them is the last).
     if (pending) entry.pending = true;
     if (touched) this.dirty.add(entry);
+  }
+
+  /** New byte totals in a patch: what they add goes to the process's minute. */
+  private bytesChanged(entry: OpenConnection, patch: RowPatch<Connection>): boolean {
+    const sent = bytesOf(patch, 'bytesSent');
+    const received = bytesOf(patch, 'bytesReceived');
+    if (sent === undefined && received === undefined) return false;
+    const process = entry.row.processes[0]?.name ?? null;
+    const dtx = sent != null && entry.bytesSent != null ? Math.max(0, sent - entry.bytesSent) : 0;
+    const drx = received != null && entry.bytesReceived != null ? Math.max(0, received - entry.bytesReceived) : 0;
+    if (process !== null) this.addTraffic(this.processMinutes, minuteOf(this.now()), process, drx, dtx);
+    if (sent !== undefined) entry.bytesSent = sent;
+    if (received !== undefined) entry.bytesReceived = received;
+    return true;
   }
 
   private addTraffic(into: Map<string, Traffic>, minute: number, name: string, rx: number, tx: number): void {
@@ -640,7 +658,7 @@ export class Recorder {
           `The connection record was damaged; it was moved aside (${movedAside}) and a new one started.`,
         );
       }
-      if (seed) for (const row of this.options.liveRows()) if (row.closedAt == null) this.opened(row);
+      if (seed) for (const row of this.options.liveRows()) if (row.closedAt == null) this.opened(row, false);
       this.pruneBatch(db, at);
       this.schedule();
     } catch (err) {
