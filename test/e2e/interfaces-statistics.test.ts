@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ROOT, SCREENSHOTS, sparklinePoints, until, openApp, type OpenApp } from './support.js';
 
-const FIXTURES = join(ROOT, 'test/fixtures/linux');
+const FIXTURES = join(ROOT, 'test/fixtures/captures/linux');
 
 let app: OpenApp;
 let page: Page;

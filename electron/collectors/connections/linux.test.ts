@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../../../test/fixtures/linux/fixture.js';
+import { linuxFixture as fixture } from '../../../test/fixtures/captures/fixtures.js';
 import { inetStateName, parseProcNetInet, parseProcNetUnix } from './linux.js';
 
 describe('parseProcNetInet on real captures', () => {

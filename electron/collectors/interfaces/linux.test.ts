@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../../../test/fixtures/linux/fixture.js';
+import { linuxFixture as fixture } from '../../../test/fixtures/captures/fixtures.js';
 import type { NetInterface } from '../../../shared/types.js';
 import {
   LinuxInterfacesCollector,

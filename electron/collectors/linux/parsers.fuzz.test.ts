@@ -2,7 +2,10 @@
 // and every input line must end up as a row or as a counted skip (or be blank/header).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fixture, fixturesStartingWith } from '../../../test/fixtures/linux/fixture.js';
+import {
+  linuxFixture as fixture,
+  linuxFixturesStartingWith as fixturesStartingWith,
+} from '../../../test/fixtures/captures/fixtures.js';
 import { parseProcNetInet, parseProcNetUnix } from '../connections/linux.js';
 import { parseProcNetDev } from '../interfaces/linux.js';
 import { parseDevMcast, parseIgmp, parseIgmp6 } from '../multicast/linux.js';

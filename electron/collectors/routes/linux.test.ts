@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../../../test/fixtures/linux/fixture.js';
+import { linuxFixture as fixture } from '../../../test/fixtures/captures/fixtures.js';
 import { LinuxRoutesCollector, parseIpJsonRoutes, parseProcNetIpv6Route, parseProcNetRoute } from './linux.js';
 
 describe('route parsers on real captures', () => {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../../../test/fixtures/linux/fixture.js';
+import { linuxFixture as fixture } from '../../../test/fixtures/captures/fixtures.js';
 import type { Counter } from '../../../shared/types.js';
 import { LinuxStatisticsCollector, parseNetstat, parseSnmp, parseSnmp6, parseSockstat } from './linux.js';
 
