@@ -77,11 +77,6 @@ export function useCapture(): OpenCapture | null {
   return useStore(captureStore, (s) => s.capture);
 }
 
-/** The capture's rows when it belongs to this dataset, else null (the tab shows live data). */
-export function useCaptureFor(dataset: Dataset): OpenCapture | null {
-  return useStore(captureStore, (s) => (s.capture && s.capture.dataset === dataset ? s.capture : null));
-}
-
 let input: HTMLInputElement | null = null;
 
 /** File → Open capture… (menu, Ctrl+O, toolbar): the page's own file picker, in Electron and browsers alike. */

@@ -24,25 +24,24 @@ function missedChanges<Row>(ds: DatasetState<Row>, version: number) {
 }
 
 /** Brings a view up to the table's version: `prev` followed by the changes it missed, or a new view when the
- *  sort, the filter or the table itself (a snapshot, a capture) is another. `fixed`: rows shown instead. */
+ *  sort, the filter or the table itself (a snapshot, a capture) is another. */
 export function followView<Row extends { id: string }>(
   prev: ViewState<Row> | null,
   ds: DatasetState<Row>,
   columns: GridColumn<Row>[],
   sort: SortState,
   predicate: (row: Row) => boolean,
-  fixed: Row[] | null = null,
 ): ViewState<Row> {
-  const source = fixed ?? ds.rows;
+  const source = ds.rows;
   let st = prev;
   if (!st || st.sort !== sort || st.predicate !== predicate || st.source !== source) {
     st = { view: new SortedView<Row>(sortSpecs(columns, sort), predicate), version: -1, source, sort, predicate };
   }
-  if (st.version !== ds.version || fixed) {
-    const pending = fixed ? null : missedChanges(ds, st.version);
+  if (st.version !== ds.version) {
+    const pending = missedChanges(ds, st.version);
     const contiguous = pending?.every((c, i) => c.version === st.version + i + 1) ?? false;
     if (contiguous) for (const c of pending!) st.view.update(c.change);
-    else if (st.version !== ds.version || st.view.rows.length === 0) st.view.reset(fixed ?? ds.rows.values());
+    else st.view.reset(ds.rows.values());
     st.version = ds.version;
   }
   return st;
@@ -53,11 +52,9 @@ export function useLiveRows<D extends Dataset>(
   columns: GridColumn<RowTypes[D]>[],
   sort: SortState,
   predicate: (row: RowTypes[D]) => boolean,
-  /** Rows of an opened capture to show instead of the live table. */
-  fixed: RowTypes[D][] | null = null,
 ): RowTypes[D][] {
   const ref = useRef<ViewState<RowTypes[D]> | null>(null);
-  ref.current = followView(ref.current, ds, columns, sort, predicate, fixed);
+  ref.current = followView(ref.current, ds, columns, sort, predicate);
   return ref.current.view.rows;
 }
 
@@ -81,16 +78,15 @@ export function followAggregate<Row, Out>(
   prev: AggregateState<Row, Out> | null,
   ds: DatasetState<Row>,
   create: () => Aggregate<Row, Out>,
-  fixed: Row[] | null = null,
 ): AggregateState<Row, Out> {
-  const source = fixed ?? ds.rows;
+  const source = ds.rows;
   let st = prev;
   if (!st || st.create !== create || st.source !== source) {
     const agg = create();
     st = { agg, version: -1, source, create, out: agg.result() };
   }
   if (st.version !== ds.version || st.version === -1) {
-    const pending = fixed ? null : missedChanges(ds, st.version);
+    const pending = missedChanges(ds, st.version);
     if (pending?.every((c) => c.change.previous !== undefined)) {
       for (const c of pending) {
         for (const old of c.change.previous!) st.agg.remove(old);
@@ -98,7 +94,7 @@ export function followAggregate<Row, Out>(
       }
     } else {
       st.agg = create();
-      for (const r of fixed ?? ds.rows.values()) st.agg.add(r);
+      for (const r of ds.rows.values()) st.agg.add(r);
     }
     st.version = ds.version;
     st.out = st.agg.result();
@@ -109,9 +105,8 @@ export function followAggregate<Row, Out>(
 export function useLiveAggregate<D extends Dataset, Out>(
   ds: DatasetState<RowTypes[D]>,
   create: () => Aggregate<RowTypes[D], Out>,
-  fixed: RowTypes[D][] | null = null,
 ): Out {
   const ref = useRef<AggregateState<RowTypes[D], Out> | null>(null);
-  ref.current = followAggregate(ref.current, ds, create, fixed);
+  ref.current = followAggregate(ref.current, ds, create);
   return ref.current.out;
 }

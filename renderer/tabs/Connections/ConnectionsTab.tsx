@@ -3,7 +3,7 @@
 import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Capabilities } from '../../../shared/protocol.js';
-import type { Connection, ProcessInfo, ProcessTraffic } from '../../../shared/types.js';
+import type { Connection, ProcessInfo } from '../../../shared/types.js';
 import { hasRemoteAddress } from '../../../shared/names.js';
 import {
   isListening,
@@ -17,11 +17,10 @@ import { DataGrid, useGridSort } from '../../components/DataGrid.js';
 import { useLiveAggregate, useLiveRows } from '../../store/live-rows.js';
 import { Menu, type MenuItem } from '../../components/Menu.js';
 import { copyText } from '../../components/clipboard.js';
-import { useData } from '../../store/data.js';
 import { HIGHLIGHT_MS } from '../../store/tables.js';
 import { updateSettings, useSettings, type ConnectionToggles } from '../../store/settings.js';
 import { reportPanel } from '../../store/view.js';
-import { useCaptureFor } from '../../store/capture.js';
+import { useDatasetSource } from '../../store/source.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { connectionColumns, endpointText, nameColumns } from './columns.js';
 import { NamesDialog } from './NamesDialog.js';
@@ -87,10 +86,10 @@ const TOGGLE_BUTTONS: { key: keyof ConnectionToggles; label: string; title: stri
 export function ConnectionsTab() {
   const client = useClient();
   const loadProcessHistory = useCallback((name: string) => client.request('processHistory', { name }), [client]);
-  const live = useData((s) => s.datasets.connections);
-  const capture = useCaptureFor('connections');
-  // A capture of per-process totals (macOS nettop -P) shows in the side list, with no sockets in the grid.
-  const processCapture = useCaptureFor('processes');
+  // A capture of sockets, or of per-process totals (macOS nettop -P: in the side list, no sockets in the grid).
+  const { table: live, capture } = useDatasetSource('connections');
+  const procSource = useDatasetSource('processes');
+  const processCapture = procSource.capture?.dataset === 'processes' ? procSource.capture : null;
   const toggles = useSettings((s) => s.toggles);
   const highlights = useSettings((s) => s.highlights);
   // The side list: the user's choice, else shown only when the window is wide enough for it and the
@@ -115,7 +114,6 @@ export function ConnectionsTab() {
     client.request('capabilities', {}).then(setCaps, () => setCaps(null));
   }, [client]);
 
-  const fixed = capture ? (capture.rows as Connection[]) : processCapture ? [] : null;
   const { names, epoch: namesEpoch } = useNames(capture);
   const parsed = useMemo(() => parseFilter(query, names), [query, names]);
   const lastValid = useRef<ParsedFilter>(parsed);
@@ -148,23 +146,14 @@ export function ConnectionsTab() {
   const byNames = nameColumns(display);
   const sortNamesEpoch = chosenSort.some((s) => byNames.has(s.id)) ? namesEpoch : 0;
   const sort = useMemo(() => [...chosenSort], [chosenSort, sortNamesEpoch]);
-  const shown = useLiveRows<'connections'>(live, sortColumns, sort, predicate, fixed);
+  const shown = useLiveRows<'connections'>(live, sortColumns, sort, predicate);
 
   // The process list and the "needs privileges" count follow the table row by row, like the grid.
   const tally = useMemo(() => () => processTally(byToggles, isListening), [byToggles]);
-  const tallied = useLiveAggregate<'connections', ProcessEntry[]>(live, tally, fixed);
-  // Rates and totals per process name, from the processes dataset (live only: a capture has none).
-  const procLive = useData((s) => s.datasets.processes);
-  const traffic = useMemo(
-    () =>
-      processCapture
-        ? trafficByName(processCapture.rows as ProcessTraffic[])
-        : capture || !procLive.received
-          ? null
-          : trafficByName(procLive.rows.values()),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [procLive.version, capture, processCapture],
-  );
+  const tallied = useLiveAggregate<'connections', ProcessEntry[]>(live, tally);
+  // Rates and totals per process name, from the processes dataset (or its capture; a capture of sockets has none).
+  const procTable = procSource.table;
+  const traffic = useMemo(() => (procTable.received ? trafficByName(procTable.rows.values()) : null), [procTable]);
   const processes = useMemo(
     () => withTraffic(tallied, traffic, processCapture !== null),
     [tallied, traffic, processCapture],
@@ -178,13 +167,13 @@ export function ConnectionsTab() {
     processFilter,
     loadProcessHistory,
     chartRates,
-    procLive.tick?.at ?? null,
-    !capture && !processCapture && showProcessList && processFilter !== null,
+    procTable.tick?.at ?? null,
+    !capture && showProcessList && processFilter !== null,
   );
   // Counted over what the toggles show, as the process list is.
   const deniedCounter = useMemo(() => () => countDenied(byToggles), [byToggles]);
-  const denied = useLiveAggregate<'connections', number>(live, deniedCounter, fixed);
-  const total = fixed ? fixed.length : live.rows.size;
+  const denied = useLiveAggregate<'connections', number>(live, deniedCounter);
+  const total = live.rows.size;
 
   useEffect(() => {
     reportPanel({ shown: shown.length, total, noun: 'sockets', denied });
@@ -196,22 +185,22 @@ export function ConnectionsTab() {
   const rowClass = useCallback(
     (r: Connection) => {
       if (r.closedAt) return highlights ? 'closed' : 'closed-quiet';
-      if (!highlights || capture) return '';
+      if (!highlights) return '';
       const m = marks.get(r.id);
       if (!m || now - m.at > HIGHLIGHT_MS) return '';
       return m.kind === 'new' ? 'hl-new' : 'hl-changed';
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [highlights, marks, live.version, capture],
+    [highlights, marks, live.version],
   );
 
   const connectionCount = useCallback(
     (pid: number) => {
       let n = 0;
-      for (const r of fixed ?? live.rows.values()) if (!r.closedAt && r.processes.some((p) => p.pid === pid)) n++;
+      for (const r of live.rows.values()) if (!r.closedAt && r.processes.some((p) => p.pid === pid)) n++;
       return n;
     },
-    [fixed, live.rows],
+    [live.rows],
   );
 
   const killUnavailable = capture
@@ -245,7 +234,7 @@ export function ConnectionsTab() {
 
   /** The process side list's menu: filter to it, kill every process of that name, copy it. */
   const processItems = (entry: ProcessEntry, copy: () => void): MenuItem[] => {
-    const rows = fixed ?? [...live.rows.values()];
+    const rows = [...live.rows.values()];
     const procs = processesOf(
       rows.filter((r) => byToggles(r) && matchesProcess(r, entry.name)),
       entry.name,
@@ -355,15 +344,11 @@ export function ConnectionsTab() {
 
   const setToggle = (change: Partial<ConnectionToggles>) =>
     updateSettings((s) => ({ toggles: { ...s.toggles, ...change } }));
-  const loading = !capture && !processCapture && !live.received;
+  const loading = !live.received;
 
   return (
     <div className="tab-body">
-      {capture ? (
-        <CaptureBanner capture={capture} />
-      ) : processCapture ? (
-        <CaptureBanner capture={processCapture} />
-      ) : null}
+      {capture ? <CaptureBanner capture={capture} /> : null}
       <OverflowBar
         label="Connection filters"
         className="tab-toolbar"
@@ -570,7 +555,7 @@ export function ConnectionsTab() {
             onSelect={setProcessFilter}
             onContextMenu={(entry, at, copy) => setProcessMenu({ entry, at, copy })}
             chart={
-              processFilter !== null && !capture && !processCapture ? (
+              processFilter !== null && !capture ? (
                 <section className="process-chart" aria-label={`Traffic of ${processFilter}`}>
                   <RateHistoryChart
                     selected={processFilter}

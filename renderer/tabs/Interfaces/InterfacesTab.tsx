@@ -2,15 +2,13 @@
 // ten-minute throughput chart and its multicast groups (netstat -g).
 import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { MulticastGroup, NetInterface } from '../../../shared/types.js';
 import { formatRate } from '../../../shared/format.js';
 import { DataGrid, ROW_HEIGHT } from '../../components/DataGrid.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.js';
 import { useClient } from '../../api/context.js';
-import { useData } from '../../store/data.js';
 import { reportPanel } from '../../store/view.js';
-import { useCaptureFor } from '../../store/capture.js';
+import { useDatasetSource, useRowArray } from '../../store/source.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
 import { captureInterfaceColumns, liveInterfaceColumns, multicastCaptureColumns, multicastColumns } from './columns.js';
 import { busiestInterface, rateRings } from './rate-series.js';
@@ -25,22 +23,19 @@ const LIST_CHROME = 27 + 31 + 4;
 export function InterfacesTab() {
   const client = useClient();
   const loadInterfaceHistory = useCallback((iface: string) => client.request('history', { iface }), [client]);
-  const live = useData((s) => s.datasets.interfaces);
-  const multicast = useData((s) => s.datasets.multicast);
-  const capture = useCaptureFor('interfaces');
-  const multicastCapture = useCaptureFor('multicast');
+  const { table, capture } = useDatasetSource('interfaces');
+  // A capture of interfaces leaves the multicast groups empty; a capture of groups shows them all.
+  const multicast = useDatasetSource('multicast');
+  const multicastCapture = multicast.capture?.dataset === 'multicast' ? multicast.capture : null;
   const chosen = useSettings((s) => s.selectedInterface);
 
-  const rows = useMemo(
-    () => (capture ? (capture.rows as NetInterface[]) : Array.from(live.rows.values())),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [live.version, capture],
-  );
-  const tickAt = capture ? null : (live.tick?.at ?? null);
+  const rows = useRowArray(table);
+  // A capture has no ticks.
+  const tickAt = table.tick?.at ?? null;
 
   // Sparklines: one sample per tick. Done during render (not in an effect) so the rows drawn in this very
   // render already include the tick's sample; feed() ignores a tick it has seen.
-  if (!capture && tickAt !== null) rateRings.feed(tickAt, live.rows.values());
+  if (tickAt !== null) rateRings.feed(tickAt, table.rows.values());
 
   // Refill sparklines that went stale while the tab was hidden, from the host's per-second history.
   const names = useMemo(() => rows.map((r) => r.id).join('\n'), [rows]);
@@ -82,12 +77,12 @@ export function InterfacesTab() {
     : null;
   const history = useRateHistory(selected, loadInterfaceHistory, rates, tickAt, !capture && selected !== null);
 
+  const groupTable = multicast.table;
   const groups = useMemo(() => {
-    if (multicastCapture) return multicastCapture.rows as MulticastGroup[];
-    if (capture || !selected) return [];
-    return Array.from(multicast.rows.values()).filter((g) => g.iface === selected);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [multicast.version, selected, capture, multicastCapture]);
+    const all = Array.from(groupTable.rows.values());
+    if (multicast.capture) return all;
+    return selected ? all.filter((g) => g.iface === selected) : [];
+  }, [groupTable, multicast.capture, selected]);
 
   useEffect(() => reportPanel({ shown: rows.length, total: rows.length, noun: 'interfaces' }), [rows.length]);
   useEffect(() => () => reportPanel(null), []);
@@ -113,7 +108,7 @@ export function InterfacesTab() {
             onSelect={(id) => {
               if (id) updateSettings({ selectedInterface: id });
             }}
-            empty={!capture && !live.received ? 'Reading interfaces…' : 'No interfaces.'}
+            empty={table.received ? 'No interfaces.' : 'Reading interfaces…'}
           />
         </div>
         <div className="iface-detail">
@@ -139,7 +134,7 @@ export function InterfacesTab() {
               </div>
             ) : !selected ? (
               <div className="chart-state" role="status">
-                {live.received ? 'Select an interface to chart it.' : 'Reading interfaces…'}
+                {table.received ? 'Select an interface to chart it.' : 'Reading interfaces…'}
               </div>
             ) : (
               <RateHistoryChart selected={selected} history={history} />
@@ -170,7 +165,7 @@ export function InterfacesTab() {
               empty={
                 capture
                   ? 'A capture of interfaces has no multicast groups.'
-                  : !multicast.received
+                  : !groupTable.received
                     ? 'Reading multicast groups…'
                     : selected
                       ? `${isolated(inertLabel(selected))} has joined no multicast group.`

@@ -5,9 +5,8 @@ import type { Route } from '../../../shared/types.js';
 import { DataGrid } from '../../components/DataGrid.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
-import { useData } from '../../store/data.js';
 import { reportPanel } from '../../store/view.js';
-import { useCaptureFor } from '../../store/capture.js';
+import { useDatasetSource, useRowArray } from '../../store/source.js';
 
 function destinationText(r: Route): string {
   if (r.isDefault) return 'default';
@@ -86,15 +85,10 @@ const columns: GridColumn<Route>[] = [
 ];
 
 export function RoutesTab() {
-  const live = useData((s) => s.datasets.routes);
-  const capture = useCaptureFor('routes');
+  const { table, capture } = useDatasetSource('routes');
   const [selected, setSelected] = useState<string | null>(null);
   const [showLocal, setShowLocal] = useState(false);
-  const all = useMemo(
-    () => (capture ? (capture.rows as Route[]) : Array.from(live.rows.values())),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [live.version, capture],
-  );
+  const all = useRowArray(table);
   // The kernel's `local` table (every address of this machine) is long and rarely what people look for.
   const rows = useMemo(() => (showLocal ? all : all.filter((r) => r.table !== 'local')), [all, showLocal]);
   const v4 = useMemo(() => rows.filter((r) => r.family === 'inet'), [rows]);
@@ -102,7 +96,7 @@ export function RoutesTab() {
   useEffect(() => reportPanel({ shown: rows.length, total: all.length, noun: 'routes' }), [rows.length, all.length]);
   useEffect(() => () => reportPanel(null), []);
   const hasLocal = all.some((r) => r.table === 'local');
-  const empty = !capture && !live.received ? 'Reading the routing table…' : 'No routes.';
+  const empty = table.received ? 'No routes.' : 'Reading the routing table…';
   const rowClass = (r: Route) => (r.isDefault ? 'default' : '');
   return (
     <div className="tab-body">

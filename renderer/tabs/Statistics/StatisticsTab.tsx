@@ -3,15 +3,13 @@
 // moved in the last tick are marked, error counters that rose are highlighted.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { createStore, useStore } from 'zustand';
-import type { Counter } from '../../../shared/types.js';
 import { formatClock, formatCount, formatPerSecond } from '../../../shared/format.js';
 import { ColumnsButton, DataGrid } from '../../components/DataGrid.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
-import { useData } from '../../store/data.js';
 import { reportPanel } from '../../store/view.js';
-import { useCaptureFor } from '../../store/capture.js';
+import { useDatasetSource, useRowArray } from '../../store/source.js';
 import {
   CounterWatch,
   GROUP_TITLE,
@@ -121,23 +119,19 @@ const CAPTURE_COLUMNS = [nameColumn, descriptionColumn, valueColumn, kindColumn]
 const rowClass = (r: StatRow) => `${r.moved ? 'stat-moved' : ''} ${r.alarm ? 'stat-alarm' : ''}`;
 
 export function StatisticsTab() {
-  const live = useData((s) => s.datasets.statistics);
-  const capture = useCaptureFor('statistics');
+  const { table, capture } = useDatasetSource('statistics');
   const { baseline, reset } = useStore(baselineStore);
   const [filter, setFilter] = useState('');
   const [hideZero, setHideZero] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
   const stackRef = useRef<HTMLDivElement>(null);
 
-  const counters = useMemo(
-    () => (capture ? (capture.rows as Counter[]) : Array.from(live.rows.values())),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [live.version, capture],
-  );
-  const tickAt = live.tick?.at ?? null;
+  const counters = useRowArray(table);
+  // A capture has no ticks.
+  const tickAt = table.tick?.at ?? null;
 
   // Once per tick, during render so this render's rows carry it: what moved, and the first baseline.
-  if (!capture && tickAt !== null && counters.length > 0) {
+  if (tickAt !== null && counters.length > 0) {
     watch.observe(tickAt, counters);
     if (baseline) extendBaseline(baseline, counters);
   }
@@ -182,8 +176,8 @@ export function StatisticsTab() {
     ? `Deltas since ${formatClock(baseline.at)}${reset ? '' : ' (first reading)'}`
     : 'No baseline yet';
   const resetBaseline = () =>
-    baselineStore.setState({ baseline: takeBaseline(live.rows.values(), Date.now()), reset: true });
-  const received = capture !== null || live.received;
+    baselineStore.setState({ baseline: takeBaseline(table.rows.values(), Date.now()), reset: true });
+  const received = table.received;
   const jumpTo = (group: string) => {
     stackRef.current?.querySelector(`[data-group="${CSS.escape(group)}"]`)?.scrollIntoView({ block: 'start' });
   };

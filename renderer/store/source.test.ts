@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { emptyDiagnostics, type Dataset } from '../../shared/types.js';
+import type { OpenCapture } from './capture.js';
+import { followView } from './live-rows.js';
+import { captureFor, capturedTable } from './source.js';
+import { route } from './test-rows.js';
+
+function capture(dataset: Dataset, rows: unknown[]): OpenCapture {
+  const diagnostics = { ...emptyDiagnostics(), skipped: 2 };
+  return { fileName: 'x.txt', format: 'test', dataset, rows, diagnostics } as unknown as OpenCapture;
+}
+
+describe('captureFor', () => {
+  it('a capture takes the place of its own dataset, and empties the ones shown beside it', () => {
+    const sockets = capture('connections', []);
+    expect(captureFor(sockets, 'connections')).toBe(sockets);
+    expect(captureFor(sockets, 'processes')).toBe(sockets);
+    expect(captureFor(sockets, 'routes')).toBeNull();
+    const totals = capture('processes', []);
+    expect(captureFor(totals, 'connections')).toBe(totals);
+    const groups = capture('multicast', []);
+    // A capture of multicast groups leaves the interfaces live; one of interfaces leaves no groups.
+    expect(captureFor(groups, 'interfaces')).toBeNull();
+    expect(captureFor(capture('interfaces', []), 'multicast')).not.toBeNull();
+    expect(captureFor(null, 'routes')).toBeNull();
+  });
+});
+
+describe('capturedTable', () => {
+  it('is a received table of the capture rows that never moves on, or an empty one for another dataset', () => {
+    const c = capture('routes', [route('a'), route('b')]);
+    const table = capturedTable(c, 'routes');
+    expect([...table.rows.keys()]).toEqual(['a', 'b']);
+    expect(table).toMatchObject({ received: true, version: 0, tick: null, changes: [] });
+    expect(table.diagnostics?.skipped).toBe(2);
+    expect(table.marks.size).toBe(0);
+    expect(capturedTable(c, 'interfaces').rows.size).toBe(0);
+    // The live views show it like any table.
+    const view = followView(
+      null,
+      table,
+      [{ id: 'id', header: 'Id', width: 9, sortValue: (r) => r.id, text: (r) => r.id }],
+      [{ id: 'id', desc: true }],
+      () => true,
+    );
+    expect(view.view.rows.map((r) => r.id)).toEqual(['b', 'a']);
+  });
+});
