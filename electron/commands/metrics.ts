@@ -65,7 +65,7 @@ function tokenFromFile(file: string): { token: string; created: boolean; warning
 }
 
 export const metricsCommand: Command = {
-  summary: 'serve /metrics for Prometheus (netstat -s counters, interfaces, sockets by state)',
+  summary: 'serve /metrics for Prometheus (netstat -s counters, interfaces, sockets by state, traffic per process)',
   usage: 'metrics [--port N] [--host ADDR] [--token-file FILE]',
   async run(argv) {
     let values;
@@ -99,6 +99,8 @@ export const metricsCommand: Command = {
       }
     }
     const collectors = createCollectors();
+    // Per-process traffic needs the connections' byte counters (ss -tie) and their destroy events.
+    collectors.connections.setExtras?.(['traffic']);
     let server;
     try {
       server = await startMetricsServer({ collectors, host, port, token });

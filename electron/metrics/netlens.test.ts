@@ -10,6 +10,7 @@ function readings(interfaces: NetInterface[]): MetricsReadings {
   return {
     statistics: failed,
     connections: failed,
+    processes: failed,
     interfaces: { ok: true, result: { rows: interfaces, diagnostics: emptyDiagnostics() }, durationMs: 1 },
   };
 }

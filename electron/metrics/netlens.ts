@@ -1,6 +1,7 @@
 // What `netlens metrics` exports, built from one reading of the collectors: every `netstat -s` counter (a
 // family per counter, the group as a name prefix, counters as counters and gauges as gauges), per-interface
-// counters, socket counts by protocol, family and state, and how each collector fared.
+// counters, socket counts by protocol, family and state, per-process traffic (processes.ts bounds its series)
+// and how each collector fared.
 import type {
   Connection,
   Counter,
@@ -8,8 +9,10 @@ import type {
   DatasetResult,
   InterfaceCounters,
   NetInterface,
+  ProcessTraffic,
 } from '../../shared/types.js';
 import { Exposition, snakeCase } from './exposition.js';
+import type { ProcessTrafficView } from './processes.js';
 
 export type Reading<Row> =
   | { ok: true; result: DatasetResult<Row>; durationMs: number }
@@ -19,9 +22,15 @@ export interface MetricsReadings {
   statistics: Reading<Counter>;
   interfaces: Reading<NetInterface>;
   connections: Reading<Connection>;
+  processes: Reading<ProcessTraffic>;
 }
 
-export const METRICS_DATASETS = ['statistics', 'interfaces', 'connections'] as const satisfies readonly Dataset[];
+export const METRICS_DATASETS = [
+  'statistics',
+  'interfaces',
+  'connections',
+  'processes',
+] as const satisfies readonly Dataset[];
 
 const PREFIX = 'netlens';
 
@@ -120,13 +129,41 @@ function socketFamilies(out: Exposition, rows: readonly Connection[]): void {
   for (const c of counts.values()) out.sample(name, { protocol: c.protocol, family: c.family, state: c.state }, c.n);
 }
 
-/** The exposition text of one set of readings. */
-export function renderMetrics(readings: MetricsReadings): string {
+function processFamilies(out: Exposition, view: ProcessTrafficView): void {
+  const since = 'since netlens metrics started';
+  for (const [dir, key] of [
+    ['sent', 'sent'],
+    ['received', 'received'],
+  ] as const) {
+    const name = `${PREFIX}_process_${dir}_bytes_total`;
+    out.family(
+      name,
+      'counter',
+      `TCP bytes ${dir} by the processes of this name ${since}; only the ${view.limit} names with the most ` +
+        `traffic, the rest in ${PREFIX}_process_others_${dir}_bytes_total`,
+    );
+    for (const p of view.top) out.sample(name, { process: p.name }, p[key]);
+    const others = `${PREFIX}_process_others_${dir}_bytes_total`;
+    out.family(others, 'counter', `TCP bytes ${dir} by the processes outside the top ${view.limit} names ${since}`);
+    out.sample(others, {}, view.others[key]);
+  }
+  out.family(
+    `${PREFIX}_process_other_names`,
+    'gauge',
+    `Process names with traffic outside the top ${view.limit}, counted in the others`,
+  );
+  out.sample(`${PREFIX}_process_other_names`, {}, view.otherNames);
+}
+
+/** The exposition text of one set of readings; `processes` is what the processes reading made of the
+ *  per-process series (ProcessTrafficMetrics), null when it failed. */
+export function renderMetrics(readings: MetricsReadings, processes: ProcessTrafficView | null = null): string {
   const out = new Exposition();
   const { statistics, interfaces, connections } = readings;
   if (statistics.ok) netstatFamilies(out, statistics.result.rows);
   if (interfaces.ok) interfaceFamilies(out, interfaces.result.rows);
   if (connections.ok) socketFamilies(out, connections.result.rows);
+  if (processes) processFamilies(out, processes);
   out.family(
     `${PREFIX}_collector_success`,
     'gauge',

@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Connection } from '../../shared/types.js';
+import type { Connection, ProcessTraffic } from '../../shared/types.js';
 import { until } from '../../test/until.js';
 import { countingCollector, syntheticCounter, syntheticInterface } from '../monitor/testing/synthetic.js';
 import { startMetricsServer, MAX_CONNECTIONS_PER_PEER, MIN_SCRAPE_INTERVAL_MS, type MetricsServer } from './server.js';
@@ -44,7 +44,18 @@ function collectors(gate?: Promise<void>) {
       connection('tcp', 'inet6', 'ESTABLISHED', 3),
       connection('unix', 'unix', 'CONNECTED', 4),
     ]),
+    processes: countingCollector<ProcessTraffic>(() => [
+      { ...processRow(1, 'nginx'), bytesSent: 500, bytesReceived: 70 },
+      { ...processRow(2, 'nginx'), bytesSent: 1, bytesReceived: 2 },
+      { ...processRow(3, 'cu"rl'), bytesSent: 10, bytesReceived: 9000 },
+      { ...processRow(4, 'ssh'), bytesSent: 5, bytesReceived: 5 },
+    ]),
   };
+}
+
+function processRow(pid: number, name: string): ProcessTraffic {
+  const row = { id: `${pid}@1`, pid, name, user: 'u', connections: 1, closedConnections: 0, note: null };
+  return { ...row, bytesSent: null, bytesReceived: null };
 }
 
 interface Answer {
@@ -99,7 +110,7 @@ afterEach(async () => {
 
 describe('netlens metrics server', () => {
   it('exports netstat counters and gauges, interface counters with escaped names, and sockets by state', async () => {
-    server = await startMetricsServer({ collectors: collectors() });
+    server = await startMetricsServer({ collectors: collectors(), topProcesses: 2 });
     const r = await get(server);
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
@@ -114,6 +125,12 @@ describe('netlens metrics server', () => {
     expect(text).toContain('netlens_sockets{family="inet6",protocol="tcp",state="ESTABLISHED"} 1\n');
     expect(text).toContain('netlens_sockets{family="unix",protocol="unix",state="CONNECTED"} 1\n');
     expect(text).toContain('netlens_collector_success{dataset="statistics"} 1\n');
+    // Traffic per process name, the top two here (topProcesses: 2), the rest in the others.
+    expect(text).toContain('netlens_process_sent_bytes_total{process="cu\\"rl"} 10\n');
+    expect(text).toContain('netlens_process_received_bytes_total{process="nginx"} 72\n');
+    expect(text).not.toContain('process="ssh"');
+    expect(text).toContain('netlens_process_others_sent_bytes_total 5\n');
+    expect(text).toContain('netlens_process_other_names 1\n');
     // gzip when asked, HEAD without a body.
     const gz = await get(server, '/metrics', { 'Accept-Encoding': 'gzip' });
     expect(gz.headers['content-encoding']).toBe('gzip');

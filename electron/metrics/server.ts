@@ -19,6 +19,7 @@ import type { DatasetResult } from '../../shared/types.js';
 import { LOOPBACK_HOSTS, tokenMatches } from '../web.js';
 import { CONTENT_TYPE } from './exposition.js';
 import { METRICS_DATASETS, renderMetrics, type MetricsReadings, type Reading } from './netlens.js';
+import { ProcessTrafficMetrics } from './processes.js';
 
 export const MIN_SCRAPE_INTERVAL_MS = 1000;
 export const MAX_CONCURRENT_SCRAPES = 4;
@@ -43,6 +44,8 @@ export interface MetricsServerOptions {
   /** The bearer token. Required (a random one is made) when the host is not loopback; unused on loopback. */
   token?: string;
   maxConcurrent?: number;
+  /** How many process names get their own traffic series (processes.ts); TOP_PROCESSES by default. */
+  topProcesses?: number;
   /** The clock that decides whether a reading is fresh (tests move it). */
   now?: () => number;
   log?: (line: string) => void;
@@ -102,8 +105,10 @@ class Readings {
   }
 
   async all(): Promise<MetricsReadings> {
-    const [statistics, interfaces, connections] = await Promise.all(METRICS_DATASETS.map((d) => this.one(d)));
-    return { statistics: statistics!, interfaces: interfaces!, connections: connections! };
+    const [statistics, interfaces, connections, processes] = await Promise.all(
+      METRICS_DATASETS.map((d) => this.one(d)),
+    );
+    return { statistics: statistics!, interfaces: interfaces!, connections: connections!, processes: processes! };
   }
 }
 
@@ -115,6 +120,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   const now = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => console.warn(line));
   const readings = new Readings(options.collectors);
+  const processes = new ProcessTrafficMetrics(options.topProcesses);
   let readingCount = 0;
   let last: Rendered | null = null;
   let pending: Promise<Rendered> | null = null;
@@ -133,7 +139,8 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
           const x = r[d];
           if (!x.ok) log(`netlens metrics: ${x.error}`);
         }
-        last = { at, text: renderMetrics(r), gzip: null };
+        const view = r.processes.ok ? processes.update(r.processes.result.rows) : null;
+        last = { at, text: renderMetrics(r, view), gzip: null };
         return last;
       })
       .finally(() => {

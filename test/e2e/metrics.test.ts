@@ -75,6 +75,9 @@ function loRxBytes(): number {
   return Number(line.split(':')[1]!.trim().split(/\s+/)[0]);
 }
 
+/** Prints the text at argv[1], run by node inside a namespace (its loopback is its own). */
+const FETCH_SCRIPT = 'fetch(process.argv[1]).then((r) => r.text()).then((t) => process.stdout.write(t))';
+
 const started: Running[] = [];
 afterAll(async () => {
   for (const r of started) await r.stop();
@@ -94,8 +97,7 @@ describe.skipIf(process.platform !== 'linux')('netlens metrics', () => {
       const m = await startMetrics([], ['ip', 'netns', 'exec', NS]);
       started.push(m);
       // Fetched from inside the namespace: its loopback is its own.
-      const fetchScript = 'fetch(process.argv[1]).then((r) => r.text()).then((t) => process.stdout.write(t))';
-      const text = execFileSync('ip', ['netns', 'exec', NS, process.execPath, '-e', fetchScript, m.url], {
+      const text = execFileSync('ip', ['netns', 'exec', NS, process.execPath, '-e', FETCH_SCRIPT, m.url], {
         encoding: 'utf8',
       });
       expect(text).toContain('netlens_interface_receive_bytes_total{interface="fl\\"q\\\\x"} 0\n');
@@ -112,6 +114,55 @@ describe.skipIf(process.platform !== 'linux')('netlens metrics', () => {
       ) as unknown[];
       expect(text.match(/^# TYPE netlens_netstat_/gm)).toHaveLength(counters.length);
       await m.stop();
+    },
+    TEST_MS,
+  );
+
+  it.skipIf(!existsSync(PROMTOOL) || !isRoot || !existsSync('/usr/bin/socat'))(
+    'exports TCP traffic per process name, which promtool passes',
+    async () => {
+      requireBuild();
+      const ns = `fleetmp${process.pid}`;
+      spawnSync('ip', ['netns', 'del', ns]);
+      execFileSync('ip', ['netns', 'add', ns]);
+      execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+      const inNs = (cmd: string[]) => run(['ip', 'netns', 'exec', ns, ...cmd]);
+      try {
+        const m = await startMetrics([], ['ip', 'netns', 'exec', ns]);
+        started.push(m);
+        const scrape = () =>
+          execFileSync('ip', ['netns', 'exec', ns, process.execPath, '-e', FETCH_SCRIPT, m.url], { encoding: 'utf8' });
+        // 20 MB from one socat to another over the namespace's loopback, the connection held open afterwards.
+        const BYTES = 20_000_000;
+        started.push(inNs(['socat', '-u', 'TCP-LISTEN:7777,bind=127.0.0.1', 'OPEN:/dev/null']));
+        await until('the listener', () =>
+          spawnSync('ip', ['netns', 'exec', ns, 'ss', '-tlnH', 'sport = :7777'], { encoding: 'utf8' }).stdout.trim(),
+        );
+        started.push(inNs(['sh', '-c', `{ head -c ${BYTES} /dev/zero; sleep 120; } | socat -u - TCP:127.0.0.1:7777`]));
+        const value = (text: string, family: string) =>
+          Number(new RegExp(`^${family}\\{process="socat"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? -1);
+        const text = await until(
+          "socat's bytes in /metrics",
+          () => {
+            const t = scrape();
+            return value(t, 'netlens_process_sent_bytes_total') >= BYTES &&
+              value(t, 'netlens_process_received_bytes_total') >= BYTES
+              ? t
+              : null;
+          },
+          60_000,
+        );
+        expect(text).toMatch(/^netlens_process_others_sent_bytes_total \d+$/m);
+        expect(text).toContain('netlens_collector_success{dataset="processes"} 1\n');
+        const r = promtool(text);
+        expect(r.output).toBe('');
+        expect(r.status).toBe(0);
+      } finally {
+        for (const pid of spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split('\n')) {
+          if (/^\d+$/.test(pid)) spawnSync('kill', ['-KILL', pid]);
+        }
+        spawnSync('ip', ['netns', 'del', ns]);
+      }
     },
     TEST_MS,
   );
