@@ -7,6 +7,7 @@
 //   - an OS file of electron/collectors/ (linux.ts, darwin/, win32-*.ts) never imports another OS's file; code
 //     that OSes share lives in a `common` module (collectors/common.ts, <resource>/common.ts) or another
 //     OS-neutral module. Only the dispatcher collectors/index.ts picks between OSes.
+//   - only the runner (collectors/run-command.ts) and the long-lived conversations start child processes.
 //   - shared/ does not touch the DOM.
 import { builtinModules } from 'node:module';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -227,7 +228,28 @@ function withoutComments(text: string): string {
 
 const SOURCES = ['shared', 'renderer', 'electron', 'bench', 'test'].flatMap(files);
 
+/** Who starts child processes: the one runner (a program run to completion), and the long-lived conversations
+ *  that stream (the Windows PowerShell helper, `ss -E`, the elevated agent, ssh). Tests and their helpers start
+ *  what they like. */
+const CHILD_PROCESS_FILES = new Set([
+  'electron/collectors/run-command.ts',
+  'electron/collectors/win32-powershell.ts',
+  'electron/collectors/connections/tcp-events.ts',
+  'electron/agent/client.ts',
+  'electron/remote/host.ts',
+]);
+
 describe('import boundaries', () => {
+  it('only the runner and the long-lived conversations start child processes', () => {
+    const bad = SOURCES.filter(
+      (f) =>
+        f.startsWith('electron/') &&
+        !/\.test\.ts$|\/(testing|test-support)\//.test(f) &&
+        !CHILD_PROCESS_FILES.has(f) &&
+        imports(f).some((i) => i === 'node:child_process' || i === 'child_process'),
+    );
+    expect(bad).toEqual([]);
+  });
   it('every import of every source file is one its rule allows', () => {
     const bad = SOURCES.flatMap((f) => imports(f).flatMap((i) => violation(f, i) ?? []));
     expect(bad).toEqual([]);

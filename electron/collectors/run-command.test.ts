@@ -2,7 +2,7 @@
 // throws; the macOS and Windows collector sets are complete.
 import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../../shared/types.js';
-import { commandCollector, runCommand } from './run-command.js';
+import { commandCollector, run, runCommand } from './run-command.js';
 import { createCollectors } from './index.js';
 import { createWin32Collectors } from './win32.js';
 import { parseLinuxRouteTable } from '../capture/linux-net-tools.js';
@@ -33,6 +33,35 @@ describe('runCommand', () => {
     expect(missing.diagnostics.missing).toEqual([
       { source: 'netlens-no-such-tool -x', reason: 'netlens-no-such-tool is not installed' },
     ]);
+  });
+});
+
+describe('run: one runner, typed results', () => {
+  it('gives the exit code and both streams, whatever the code', async () => {
+    const r = await run('sh', ['-c', 'printf out; printf err >&2; exit 3']);
+    expect(r).toEqual({ status: 'exited', code: 3, stdout: 'out', stderr: 'err', truncated: false });
+  });
+  it('says how a run failed: not installed, timed out, killed by a signal', async () => {
+    expect(await run('netlens-no-such-tool', [])).toMatchObject({
+      status: 'failed',
+      reason: 'not-installed',
+      errno: 'ENOENT',
+    });
+    // A child that ignores SIGTERM still ends the run at the timeout.
+    expect(await run('sh', ['-c', "trap '' TERM; sleep 5"], { timeoutMs: 200 })).toMatchObject({
+      status: 'failed',
+      reason: 'timeout',
+    });
+    expect(await run('sh', ['-c', 'kill -KILL $$'])).toMatchObject({ status: 'failed', reason: 'signal' });
+  });
+  it('caps the output, decodes it and passes environment entries as data', async () => {
+    const capped = await run('head', ['-c', '100000', '/dev/zero'], { maxBytes: 1000 });
+    expect(capped).toMatchObject({ status: 'exited', truncated: true });
+    expect(capped.stdout.length).toBe(1000);
+    const latin1 = await run('printf', ['\\374'], { decode: (b) => b.toString('latin1') });
+    expect(latin1.stdout).toBe('ü');
+    const env = await run('sh', ['-c', 'printf %s "$CORE_VALUE"'], { env: { CORE_VALUE: '$(id); `id`' } });
+    expect(env.stdout).toBe('$(id); `id`');
   });
 });
 

@@ -1,45 +1,92 @@
-// Runs a system command with an argument array (never through a shell) and returns its output as text.
-// Collectors call this for the tools they parse (netstat, route, ps...). A failure is a value, not a
-// throw: the collector reports it as a missing source.
+// The one way NetLens runs a program to completion and reads what it said: collectors (netstat, ss, ip, ps),
+// actions (kill, close, the elevated helpers that actions/elevate.ts builds as argv) and the firewall check all
+// come here. Always an argument array, never a shell, so no value from a request or a capture is ever parsed as
+// shell syntax. Nothing throws: every way a run can end is a case of RunResult, and the callers turn the
+// failures into diagnostics or action outcomes.
+//
+// Long-lived children that stream (the PowerShell helper, `ss -E`, the agent, ssh) are not run here: they are
+// conversations, not runs. Elevation is not an option either: each OS needs its own argv (pkexec with a
+// constant script, osascript, Start-Process -Verb RunAs) built from validated values in actions/elevate.ts,
+// which then runs here like any other program.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import type { Collector } from './collector.js';
 import type { DatasetResult } from '../../shared/types.js';
 import { emptyDiagnostics } from '../../shared/types.js';
 
-export type CommandResult = { ok: true; text: string; stderr: string } | { ok: false; error: string };
-
 export interface RunOptions {
+  /** Default 10 s; the child is killed after it. */
   timeoutMs?: number;
   /** Turns stdout bytes into text; UTF-8 unless the tool writes in another code page (Windows OEM). */
   decode?: (bytes: Buffer) => string;
-  /** Output beyond this is cut off (a runaway tool must not exhaust memory). */
+  /** Output beyond this is cut off (a runaway tool must not exhaust memory); the result says so. */
   maxBytes?: number;
   /** Write stdout to this file (created or truncated; the caller owns its folder) and read it back at the
    *  end. A pipe holds 64 KiB: a tool with megabytes to say waits on it whenever this thread is busy, so
    *  its run cannot overlap the caller's own work; a file never makes it wait. */
   stdoutFile?: string;
+  /** Entries added to this process's environment; values reach the program as data, never as code. */
+  env?: Record<string, string>;
 }
 
-export function runCommand(file: string, args: string[], options: RunOptions = {}): Promise<CommandResult> {
+/** Why a run produced no exit code. */
+export type RunFailure = 'not-installed' | 'not-started' | 'timeout' | 'signal' | 'output-unreadable';
+
+export type RunResult =
+  | {
+      status: 'exited';
+      code: number;
+      stdout: string;
+      stderr: string;
+      /** stdout was longer than maxBytes and was cut there. */
+      truncated: boolean;
+    }
+  | {
+      status: 'failed';
+      reason: RunFailure;
+      /** For a person: names the program and what went wrong. */
+      message: string;
+      /** The errno of a failure to start (ENOENT, EACCES), when there was one. */
+      errno?: string;
+      stdout: string;
+      stderr: string;
+    };
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+/** stderr is for messages: the first chunks are kept, the rest dropped. */
+const MAX_STDERR_CHUNKS = 64;
+
+export function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const {
-    timeoutMs = 10_000,
+    timeoutMs = DEFAULT_TIMEOUT_MS,
     decode = (b: Buffer) => b.toString('utf8'),
-    maxBytes = 64 * 1024 * 1024,
+    maxBytes = DEFAULT_MAX_BYTES,
     stdoutFile,
+    env,
   } = options;
+  const failed = (reason: RunFailure, message: string, extra: Partial<RunResult> = {}): RunResult => ({
+    stdout: '',
+    stderr: '',
+    ...extra,
+    status: 'failed',
+    reason,
+    message,
+  });
   return new Promise((resolve) => {
-    let child;
+    let child: ReturnType<typeof spawn>;
     let outFd: number | null = null;
     try {
       if (stdoutFile !== undefined) outFd = fs.openSync(stdoutFile, 'w', 0o600);
-      child = spawn(file, args, {
+      child = spawn(file, [...args], {
         stdio: ['ignore', outFd ?? 'pipe', 'pipe'],
+        shell: false,
         windowsHide: true,
-        env: { ...process.env, LC_ALL: 'C' },
+        env: env ? { ...process.env, ...env } : process.env,
       });
     } catch (err) {
-      resolve({ ok: false, error: `${file}: ${err instanceof Error ? err.message : String(err)}` });
+      const e = err as NodeJS.ErrnoException;
+      resolve(failed('not-started', `${file}: ${e instanceof Error ? e.message : String(e)}`, errnoOf(e)));
       return;
     } finally {
       // The child has its own copy of the descriptor.
@@ -49,54 +96,78 @@ export function runCommand(file: string, args: string[], options: RunOptions = {
     const err: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const finish = (r: CommandResult): void => {
+    const finish = (r: RunResult): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       resolve(r);
     };
+    // A child that ignores SIGTERM must not hold the caller: the run ends at the timeout, whatever the child does.
     const timer = setTimeout(() => {
       child.kill();
-      finish({ ok: false, error: `${file} did not finish within ${timeoutMs} ms` });
+      finish(failed('timeout', `${file} did not finish within ${timeoutMs} ms`));
     }, timeoutMs);
     child.stdout?.on('data', (b: Buffer) => {
       size += b.length;
       if (size <= maxBytes) out.push(b);
+      else if (size - b.length < maxBytes) out.push(b.subarray(0, maxBytes - (size - b.length)));
     });
     child.stderr?.on('data', (b: Buffer) => {
-      if (err.length < 64) err.push(b);
+      if (err.length < MAX_STDERR_CHUNKS) err.push(b);
     });
     child.on('error', (e: NodeJS.ErrnoException) => {
-      finish({ ok: false, error: e.code === 'ENOENT' ? `${file} is not installed` : `${file}: ${e.message}` });
+      if (e.code === 'ENOENT') finish(failed('not-installed', `${file} is not installed`, errnoOf(e)));
+      else finish(failed('not-started', `${file}: ${e.message}`, errnoOf(e)));
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
+      let truncated = size > maxBytes;
       if (stdoutFile !== undefined) {
         try {
           const fd = fs.openSync(stdoutFile, 'r');
           try {
-            const bytes = Buffer.allocUnsafe(Math.min(fs.fstatSync(fd).size, maxBytes));
+            const total = fs.fstatSync(fd).size;
+            truncated = total > maxBytes;
+            const bytes = Buffer.allocUnsafe(Math.min(total, maxBytes));
             out.push(bytes.subarray(0, fs.readSync(fd, bytes, 0, bytes.length, 0)));
           } finally {
             fs.closeSync(fd);
           }
         } catch (e) {
-          finish({
-            ok: false,
-            error: `${file}: reading its output failed: ${e instanceof Error ? e.message : String(e)}`,
-          });
+          finish(
+            failed(
+              'output-unreadable',
+              `${file}: reading its output failed: ${e instanceof Error ? e.message : String(e)}`,
+            ),
+          );
           return;
         }
       }
       // One chunk (the spool file) needs no concatenating copy: at 20,000 sockets it is 14 MB.
-      const text = decode(out.length === 1 ? out[0]! : Buffer.concat(out));
-      const stderr = Buffer.concat(err).toString('utf8').trim();
-      // Some tools print a usable table and still exit non-zero (netstat on a partly unreadable /proc); a
-      // non-zero exit with no output is a failure.
-      if (code !== 0 && text.trim() === '')
-        finish({ ok: false, error: `${file} exited with ${code}${stderr ? `: ${stderr}` : ''}` });
-      else finish({ ok: true, text, stderr });
+      const stdout = decode(out.length === 1 ? out[0]! : Buffer.concat(out));
+      const stderr = Buffer.concat(err).toString('utf8');
+      if (code === null) finish(failed('signal', `${file} was killed by ${signal ?? 'a signal'}`, { stdout, stderr }));
+      else finish({ status: 'exited', code, stdout, stderr, truncated });
     });
   });
+}
+
+function errnoOf(e: NodeJS.ErrnoException): { errno?: string } {
+  return typeof e.code === 'string' ? { errno: e.code } : {};
+}
+
+/** What a collector needs of a run: the text to parse, or why there is none. */
+export type CommandResult = { ok: true; text: string; stderr: string } | { ok: false; error: string };
+
+/** Runs a tool for a collector, in the C locale (the parsers read English headers and numbers). Some tools
+ *  print a usable table and still exit non-zero (netstat on a partly unreadable /proc): only a non-zero exit
+ *  with no output is a failure. */
+export async function runCommand(file: string, args: string[], options: RunOptions = {}): Promise<CommandResult> {
+  const r = await run(file, args, { ...options, env: { ...options.env, LC_ALL: 'C' } });
+  if (r.status === 'failed') return { ok: false, error: r.message };
+  const stderr = r.stderr.trim();
+  if (r.code !== 0 && r.stdout.trim() === '')
+    return { ok: false, error: `${file} exited with ${r.code}${stderr ? `: ${stderr}` : ''}` };
+  return { ok: true, text: r.stdout, stderr };
 }
 
 /** The rows of a failed source: none, and the reason listed as missing. */

@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { linuxFixture as fixture } from '../../../test/fixtures/captures/fixtures.js';
 import type { NetInterface } from '../../../shared/types.js';
@@ -115,5 +118,34 @@ describe('parseIpJsonAddresses', () => {
   it('gives nothing, not an exception, for what is not its JSON', () => {
     for (const bad of ['', 'not json', '{}', '[{"ifname":1}]', '[null]'])
       expect(parseIpJsonAddresses(bad).size).toBe(0);
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('addresses of interfaces that are down', () => {
+  it('names the source in diagnostics when ip cannot tell them, instead of dropping them silently', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'core-ifaces-'));
+    const savedPath = process.env.PATH;
+    try {
+      mkdirSync(join(root, 'proc', 'net'), { recursive: true });
+      mkdirSync(join(root, 'sys', 'core0'), { recursive: true });
+      writeFileSync(
+        join(root, 'proc', 'net', 'dev'),
+        'Inter-|   Receive                                                |  Transmit\n' +
+          ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n' +
+          ' core0:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0\n',
+      );
+      writeFileSync(join(root, 'sys', 'core0', 'flags'), '0x1002\n');
+      writeFileSync(join(root, 'sys', 'core0', 'operstate'), 'down\n');
+      // No ip on PATH: the run fails as "not installed".
+      process.env.PATH = join(root, 'empty');
+      const r = await new LinuxInterfacesCollector(join(root, 'proc'), join(root, 'sys')).read();
+      expect(r.rows.map((row) => row.name)).toEqual(['core0']);
+      expect(r.diagnostics.missing).toEqual([
+        { source: 'ip -j -4 addr show', reason: 'ip (iproute2) is not installed' },
+      ]);
+    } finally {
+      process.env.PATH = savedPath;
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,5 @@
 // Interfaces on Linux: counters from /proc/net/dev, link facts from /sys/class/net/<if>/, IPv4 addresses
 // from getifaddrs (os.networkInterfaces) and IPv6 addresses with their scope from /proc/net/if_inet6.
-import { execFile } from 'node:child_process';
 import { lookup } from '../lookup.js';
 import os from 'node:os';
 import type { Collector } from '../collector.js';
@@ -15,6 +14,7 @@ import { emptyDiagnostics, noteInexactCounter, mergeDiagnostics, recordSkip } fr
 import { decodeNetworkIPv6 } from '../linux/addresses.js';
 import { readProcText, readSysAttr } from '../linux/proc-files.js';
 import { emptyInterface, zeroCounters } from './common.js';
+import { runIp } from '../linux/ip.js';
 
 const RX_NAMES: Record<string, keyof InterfaceCounters> = {
   bytes: 'rxBytes',
@@ -192,6 +192,8 @@ function ipv4Scope(address: string): string {
 
 /** How long `ip -4 addr` output is reused while the set of down interfaces stays the same. */
 const DOWN_ADDRESSES_REUSE_MS = 30_000;
+/** IPv4 addresses of every interface, as JSON: the ones getifaddrs leaves out are picked from it. */
+const DOWN_ADDRESSES_ARGS = ['-j', '-4', 'addr', 'show'];
 
 /** Adds addresses to a row, each address/prefix once (one may come from two sources). */
 export function addAddresses(row: NetInterface, addresses: readonly InterfaceAddress[]): void {
@@ -234,28 +236,36 @@ export function parseIpJsonAddresses(jsonText: string): Map<string, InterfaceAdd
 export class LinuxInterfacesCollector implements Collector<NetInterface> {
   /** IPv4 addresses of interfaces that are not up and running, which getifaddrs (os.networkInterfaces) leaves
    *  out: asked of `ip` only when that set of interfaces changes, or every DOWN_ADDRESSES_REUSE_MS. */
-  private downAddresses: { key: string; at: number; byName: Map<string, InterfaceAddress[]> } | null = null;
+  private downAddresses: {
+    key: string;
+    at: number;
+    byName: Map<string, InterfaceAddress[]>;
+    /** Why ip could not tell them, shown in diagnostics for as long as this answer is reused. */
+    failure: string | null;
+  } | null = null;
 
   constructor(
     private readonly procRoot = '/proc',
     private readonly sysNet = '/sys/class/net',
   ) {}
 
-  private async addressesOfDown(names: string[]): Promise<Map<string, InterfaceAddress[]>> {
+  private async addressesOfDown(names: string[], diagnostics: Diagnostics): Promise<Map<string, InterfaceAddress[]>> {
     const key = names.join(' ');
-    const cached = this.downAddresses;
     if (names.length === 0) return new Map();
-    if (cached && cached.key === key && Date.now() - cached.at < DOWN_ADDRESSES_REUSE_MS) return cached.byName;
-    const byName = await new Promise<Map<string, InterfaceAddress[]>>((resolve) => {
-      execFile(
-        'ip',
-        ['-j', '-4', 'addr', 'show'],
-        { timeout: 5000, env: { ...process.env, LC_ALL: 'C' } },
-        (err, stdout) => resolve(err ? new Map() : parseIpJsonAddresses(stdout)),
-      );
-    });
-    this.downAddresses = { key, at: Date.now(), byName };
-    return byName;
+    let cached = this.downAddresses;
+    if (!cached || cached.key !== key || Date.now() - cached.at >= DOWN_ADDRESSES_REUSE_MS) {
+      const r = await runIp(DOWN_ADDRESSES_ARGS);
+      cached = {
+        key,
+        at: Date.now(),
+        byName: r.ok ? parseIpJsonAddresses(r.text) : new Map(),
+        failure: r.ok ? null : r.reason,
+      };
+      this.downAddresses = cached;
+    }
+    if (cached.failure !== null)
+      diagnostics.missing.push({ source: `ip ${DOWN_ADDRESSES_ARGS.join(' ')}`, reason: cached.failure });
+    return cached.byName;
   }
 
   async read(): Promise<DatasetResult<NetInterface>> {
@@ -283,7 +293,7 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
     const notRunning = parsed.rows
       .filter((r) => !(r.flags.includes('UP') && r.flags.includes('RUNNING')))
       .map((r) => r.name);
-    const downV4 = await this.addressesOfDown(notRunning);
+    const downV4 = await this.addressesOfDown(notRunning, diagnostics);
     for (const row of parsed.rows) {
       row.addresses.push(...(downV4.get(row.name) ?? []));
       for (const [label, infos] of Object.entries(v4)) {

@@ -1,7 +1,6 @@
 // Routes on Linux. `ip -j route show table all` sees every table, policy routing, multipath and who
 // installed each route; /proc/net/route (main IPv4 table only) and /proc/net/ipv6_route are the fallback
 // for systems without iproute2.
-import { execFile } from 'node:child_process';
 import type { Collector } from '../collector.js';
 import type { DatasetResult, Diagnostics, Route } from '../../../shared/types.js';
 import { emptyDiagnostics, mergeDiagnostics, recordSkip } from '../../../shared/types.js';
@@ -15,6 +14,7 @@ import {
 } from '../linux/addresses.js';
 import { readProcText, type ReadOutcome } from '../linux/proc-files.js';
 import { routeId } from './common.js';
+import { runIp } from '../linux/ip.js';
 
 // <linux/route.h> and <linux/ipv6_route.h> flags.
 const RTF_UP = 0x1;
@@ -296,30 +296,6 @@ export function parseIpJsonRoutes(jsonText: string, family?: 'inet' | 'inet6'): 
   return { rows, diagnostics };
 }
 
-function runIp(
-  args: string[],
-): Promise<{ ok: true; stdout: string } | { ok: false; reason: string; missing: boolean }> {
-  return new Promise((resolve) => {
-    execFile(
-      'ip',
-      args,
-      { timeout: 5000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C' } },
-      (err, stdout, stderr) => {
-        if (err) {
-          const code = (err as NodeJS.ErrnoException).code;
-          resolve({
-            ok: false,
-            missing: code === 'ENOENT',
-            reason: code === 'ENOENT' ? 'ip (iproute2) is not installed' : String(stderr || err.message).trim(),
-          });
-        } else {
-          resolve({ ok: true, stdout });
-        }
-      },
-    );
-  });
-}
-
 /** How long an `ip` answer is reused while the kernel's own route files stay the same. */
 const IP_REUSE_MS = 10_000;
 
@@ -362,9 +338,7 @@ export class LinuxRoutesCollector implements Collector<Route> {
       runIp(['-j', '-4', 'route', 'show', 'table', 'all']),
       runIp(['-j', '-6', 'route', 'show', 'table', 'all']),
     ]);
-    const text = (r: typeof v4): ReadOutcome =>
-      r.ok ? { ok: true, text: r.stdout } : { ok: false, code: 'EIO', reason: r.reason };
-    const { result, why } = routesFromIpJson(text(v4), text(v6));
+    const { result, why } = routesFromIpJson(v4, v6);
     if (result === null) this.ipUnusable = why;
     return result;
   }
