@@ -1,17 +1,7 @@
 // The Electron host: one hardened window serving the built renderer from app://netlens, a monitor in a
 // worker thread, and the service behind a MessagePort. README.md describes the architecture and the
 // security checklist this follows.
-import {
-  app,
-  BrowserWindow,
-  dialog,
-  Menu,
-  Notification,
-  protocol,
-  screen,
-  session,
-  type MenuItemConstructorOptions,
-} from 'electron';
+import { app, BrowserWindow, dialog, Menu, protocol, screen, session, type MenuItemConstructorOptions } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { IPC } from '../shared/protocol.js';
@@ -27,7 +17,6 @@ import { hostInfo } from './host-info.js';
 import { createSettingsStore } from './settings-store.js';
 import { builtPaths } from './paths.js';
 import { checkFirewall } from './firewall.js';
-import { ALERT_TITLES } from '../shared/record.js';
 import {
   applyRecordOptions,
   loadRecordingConfig,
@@ -40,7 +29,7 @@ import { main as cliMain, outputFailed } from './cli.js';
 import { headlessCommand } from './headless.js';
 import { agentInvocation } from './agent/elevation.js';
 import { createAgentManager } from './agent/manager.js';
-import { createTray, type NetlensTray } from './tray.js';
+import { createDesktopAlerts, createTray, type NetlensTray } from './tray.js';
 import { dnsServerOption } from './commands/names-options.js';
 
 // Reload and DevTools for development only: a packaged app ignores the variable (as it ignores NETLENS_ROOT).
@@ -259,13 +248,6 @@ async function start(): Promise<void> {
     log,
   });
   registerIpc(service, log);
-  // Alerts the user opted into (the recorder's) come as desktop notifications: the page's own Notification
-  // API is denied with every other permission (hardenSessions).
-  monitor.attach((message) => {
-    if (message.type === 'alert' && Notification.isSupported()) {
-      new Notification({ title: `${APP_NAME}: ${ALERT_TITLES[message.alert.kind]}`, body: message.alert.text }).show();
-    }
-  });
 
   const statePath = join(app.getPath('userData'), 'window-state.json');
   const state = onScreen(await loadWindowState(statePath));
@@ -294,6 +276,25 @@ async function start(): Promise<void> {
   if (state.maximized) win.maximize();
   trackWindowState(win, statePath);
 
+  const showWindow = () => {
+    win.show();
+    win.focus();
+  };
+  // Alerts the user opted into (the recorder's) come as desktop notifications (the page's own Notification API
+  // is denied with every other permission: hardenSessions), and count on the badge and the tray until the
+  // window comes to the front; a notification or the tray's Alerts item opens the History tab's Alerts.
+  const showAlerts = () => {
+    showWindow();
+    win.webContents.send(IPC.menu, 'showAlerts');
+    desktopAlerts.seen();
+  };
+  const desktopAlerts = createDesktopAlerts({
+    monitor,
+    showAlerts,
+    windowInFront: () => win.isVisible() && !win.isMinimized() && win.isFocused(),
+  });
+  win.on('focus', () => desktopAlerts.seen());
+
   // The tray, and whether closing the window leaves NetLens running there (a setting of its own, beside the
   // renderer's: off by default, since some Linux desktops show no tray icons to come back through).
   const desktopSettings = createSettingsStore(join(app.getPath('userData'), 'desktop'));
@@ -304,9 +305,13 @@ async function start(): Promise<void> {
     tray = createTray({
       monitor,
       iconPath: builtPaths.trayIcon,
-      showWindow: () => {
-        win.show();
-        win.focus();
+      showWindow,
+      alerts: {
+        get unseen() {
+          return desktopAlerts.unseen;
+        },
+        onChange: (listener) => desktopAlerts.onChange(listener),
+        show: showAlerts,
       },
       quit: () => app.quit(),
       closeToTray: {
@@ -338,6 +343,7 @@ async function start(): Promise<void> {
 
   app.on('window-all-closed', () => {
     tray?.destroy();
+    desktopAlerts.destroy();
     agent.stop();
     void Promise.all([monitor.close(), captureParser.close()]).finally(() => app.quit());
   });

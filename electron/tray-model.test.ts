@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage, StreamMessage, TickInfo } from '../shared/protocol.js';
 import type { NetInterface } from '../shared/types.js';
-import { InterfaceFeed, totalRates, trayMenu, trayText } from './tray-model.js';
+import { DEFAULT_RECORDING, type Alert } from '../shared/record.js';
+import { AlertFeed, InterfaceFeed, totalRates, trayMenu, trayText } from './tray-model.js';
 
 function iface(id: string, rx: number | null, tx = 0, loopback = false): NetInterface {
   return {
@@ -42,6 +43,15 @@ describe('tray text', () => {
     expect(trayText({ rx: 1, tx: 1 }, true)).toEqual({ tooltip: 'NetLens: paused', title: 'paused' });
   });
 
+  it('adds the alerts the user has not seen', () => {
+    expect(trayText({ rx: 1536, tx: 0 }, false, 1)).toEqual({
+      tooltip: 'NetLens: receiving 1.50 KiB/s, sending 0 B/s · 1 new alert',
+      title: '↓ 1.50 KiB/s  ↑ 0 B/s ⚠ 1',
+    });
+    expect(trayText(null, true, 3)).toEqual({ tooltip: 'NetLens: paused · 3 new alerts', title: 'paused ⚠ 3' });
+    expect(trayText(null, false, 150)).toEqual({ tooltip: 'NetLens: measuring… · 99+ new alerts', title: '⚠ 99+' });
+  });
+
   it('offers show, pause or resume, the close-to-tray setting and quit', () => {
     const running = trayMenu({ paused: false, closeToTray: false });
     expect(
@@ -50,15 +60,17 @@ describe('tray text', () => {
       ),
     ).toEqual([
       'Show NetLens',
+      'Alerts…',
       'Pause',
       '-',
       'Keep running in the tray when the window closes[ ]',
       '-',
       'Quit NetLens',
     ]);
-    const paused = trayMenu({ paused: true, closeToTray: true });
-    expect(paused[1]).toEqual({ type: 'normal', label: 'Resume', command: 'togglePause' });
-    expect(paused[3]).toMatchObject({ checked: true, command: 'toggleCloseToTray' });
+    const paused = trayMenu({ paused: true, closeToTray: true, unseen: 2 });
+    expect(paused[1]).toEqual({ type: 'normal', label: 'Alerts (2 new)…', command: 'showAlerts' });
+    expect(paused[2]).toEqual({ type: 'normal', label: 'Resume', command: 'togglePause' });
+    expect(paused[4]).toMatchObject({ checked: true, command: 'toggleCloseToTray' });
   });
 });
 
@@ -116,5 +128,64 @@ describe('InterfaceFeed', () => {
       false,
     );
     expect(feed.receive({ type: 'notice', level: 'info', code: 'x', text: 'y' }, send)).toBe(false);
+  });
+});
+
+describe('AlertFeed', () => {
+  const alert = (id: number): ServerMessage => ({
+    type: 'alert',
+    alert: {
+      id,
+      at: 0,
+      kind: 'network',
+      subject: 'curl → country DE',
+      text: 'curl reached Germany (DE) for the first time (192.0.2.1)',
+      known: false,
+    } satisfies Alert,
+  });
+  const status = (notify: boolean): ServerMessage => ({
+    type: 'status',
+    status: {
+      intervalMs: 1000,
+      paused: false,
+      hidden: false,
+      polling: [],
+      recording: {
+        state: 'recording',
+        config: { ...DEFAULT_RECORDING, notify },
+        file: null,
+        message: null,
+        sizeBytes: 0,
+        oldest: null,
+      },
+    },
+  });
+
+  it('notifies while the user wants notifications, and counts what came with the window not in front', () => {
+    const feed = new AlertFeed();
+    expect(feed.receive(alert(1), false)).toEqual({
+      notification: {
+        title: 'NetLens: a process reaches a new country or network',
+        body: 'curl reached Germany (DE) for the first time (192.0.2.1)',
+      },
+      changed: true,
+    });
+    // With the window in front, the notice in the window is seen: no count.
+    expect(feed.receive(alert(2), true).changed).toBe(false);
+    expect(feed.unseen).toBe(1);
+    // Notifications off (the recording settings, from the monitor's status): still counted, not shown.
+    expect(feed.receive(status(false), true)).toEqual({ notification: null, changed: false });
+    expect(feed.receive(alert(3), false)).toEqual({ notification: null, changed: true });
+    expect(feed.unseen).toBe(2);
+    expect(feed.seen()).toBe(true);
+    expect(feed.unseen).toBe(0);
+    expect(feed.seen()).toBe(false);
+    feed.receive(status(true), true);
+    expect(feed.receive(alert(4), false).notification).not.toBeNull();
+    // Other messages change nothing.
+    expect(feed.receive({ type: 'notice', level: 'info', code: 'x', text: 'y' }, false)).toEqual({
+      notification: null,
+      changed: false,
+    });
   });
 });

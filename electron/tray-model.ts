@@ -2,6 +2,7 @@
 // so it is unit-tested in Node. The tray is one more monitor client: it subscribes to interfaces, keeps their
 // rows with the same diffs the renderer applies, and sums the receive and send rates of the non-loopback ones.
 import type { ServerMessage, StreamMessage } from '../shared/protocol.js';
+import { ALERT_TITLES, DEFAULT_RECORDING } from '../shared/record.js';
 import type { NetInterface } from '../shared/types.js';
 import { applyDiff } from '../shared/diff.js';
 import { formatRate } from '../shared/format.js';
@@ -28,24 +29,41 @@ export function totalRates(rows: Iterable<NetInterface>): Totals | null {
   return any ? { rx, tx } : null;
 }
 
-/** The tooltip (every OS) and the menu bar title (macOS, where the rates sit next to the icon). */
-export function trayText(totals: Totals | null, paused: boolean): { tooltip: string; title: string } {
-  if (paused) return { tooltip: `${APP_NAME}: paused`, title: 'paused' };
-  if (!totals) return { tooltip: `${APP_NAME}: measuring…`, title: '' };
-  const rates = `↓ ${formatRate(totals.rx)}  ↑ ${formatRate(totals.tx)}`;
-  return { tooltip: `${APP_NAME}: receiving ${formatRate(totals.rx)}, sending ${formatRate(totals.tx)}`, title: rates };
+const count = (n: number) => (n > 99 ? '99+' : String(n));
+
+/** "3 new alerts" ('' for none; 99+ past 99). */
+export function unseenText(unseen: number): string {
+  if (unseen <= 0) return '';
+  return `${count(unseen)} new alert${unseen === 1 ? '' : 's'}`;
 }
 
-export type TrayCommand = 'show' | 'togglePause' | 'toggleCloseToTray' | 'quit';
+/** The tooltip (every OS) and the menu bar title (macOS, where the rates sit next to the icon), with the
+ *  alerts that came while the window was not in front. */
+export function trayText(totals: Totals | null, paused: boolean, unseen = 0): { tooltip: string; title: string } {
+  const alerts = unseenText(unseen);
+  const withAlerts = (text: string) => (alerts ? `${text} · ${alerts}` : text);
+  const badge = unseen > 0 ? ` ⚠ ${count(unseen)}` : '';
+  if (paused) return { tooltip: withAlerts(`${APP_NAME}: paused`), title: `paused${badge}` };
+  if (!totals) return { tooltip: withAlerts(`${APP_NAME}: measuring…`), title: badge.trim() };
+  const rates = `↓ ${formatRate(totals.rx)}  ↑ ${formatRate(totals.tx)}`;
+  return {
+    tooltip: withAlerts(`${APP_NAME}: receiving ${formatRate(totals.rx)}, sending ${formatRate(totals.tx)}`),
+    title: `${rates}${badge}`,
+  };
+}
+
+export type TrayCommand = 'show' | 'showAlerts' | 'togglePause' | 'toggleCloseToTray' | 'quit';
 
 export type TrayItem =
   | { type: 'separator' }
   | { type: 'normal'; label: string; command: TrayCommand }
   | { type: 'checkbox'; label: string; command: TrayCommand; checked: boolean };
 
-export function trayMenu(state: { paused: boolean; closeToTray: boolean }): TrayItem[] {
+export function trayMenu(state: { paused: boolean; closeToTray: boolean; unseen?: number }): TrayItem[] {
+  const unseen = state.unseen ?? 0;
   return [
     { type: 'normal', label: `Show ${APP_NAME}`, command: 'show' },
+    { type: 'normal', label: unseen > 0 ? `Alerts (${count(unseen)} new)…` : 'Alerts…', command: 'showAlerts' },
     { type: 'normal', label: state.paused ? 'Resume' : 'Pause', command: 'togglePause' },
     { type: 'separator' },
     {
@@ -92,5 +110,41 @@ export class InterfaceFeed {
 
   totals(): Totals | null {
     return totalRates(this.rows.values());
+  }
+}
+
+/**
+ * What the desktop does with the recorder's alerts (every client gets them): a notification for each while the
+ * user wants notifications (the recording settings' `notify`, from the monitor's status), and a count of those
+ * that came while the window was not in front, until the user looks (focuses the window or opens the alerts).
+ */
+export class AlertFeed {
+  private notify = DEFAULT_RECORDING.notify;
+  unseen = 0;
+
+  /** Applies one message: the notification to show, if any, and whether the count changed. */
+  receive(
+    message: ServerMessage,
+    windowInFront: boolean,
+  ): { notification: { title: string; body: string } | null; changed: boolean } {
+    if (message.type === 'status') {
+      const config = message.status.recording?.config;
+      if (config) this.notify = config.notify;
+    }
+    if (message.type !== 'alert') return { notification: null, changed: false };
+    if (!windowInFront) this.unseen++;
+    return {
+      notification: this.notify
+        ? { title: `${APP_NAME}: ${ALERT_TITLES[message.alert.kind]}`, body: message.alert.text }
+        : null,
+      changed: !windowInFront,
+    };
+  }
+
+  /** The user looked: returns whether there was anything to clear. */
+  seen(): boolean {
+    const had = this.unseen > 0;
+    this.unseen = 0;
+    return had;
   }
 }

@@ -1,8 +1,10 @@
-// The tray against a stand-in Electron (Tray, Menu, nativeImage) and a stand-in monitor: it subscribes to
-// interfaces for itself (visible even while the window is hidden), shows the rates it is sent, and its menu
-// shows the window, pauses the monitor, flips the close-to-tray setting and quits.
+// The tray against a stand-in Electron (Tray, Menu, nativeImage, Notification, app) and a stand-in monitor: it
+// subscribes to interfaces for itself (visible even while the window is hidden), shows the rates it is sent,
+// and its menu shows the window or the alerts, pauses the monitor, flips the close-to-tray setting and quits.
+// The desktop alerts notify, count on the badge and the tray, and open the alerts when clicked.
 import { describe, expect, it, vi } from 'vitest';
 import type { ServerMessage, StreamMessage, TickInfo } from '../shared/protocol.js';
+import { DEFAULT_RECORDING } from '../shared/record.js';
 
 const trays: FakeTray[] = [];
 class FakeTray {
@@ -28,13 +30,33 @@ class FakeTray {
   }
 }
 
+const notifications: FakeNotification[] = [];
+let notificationsSupported = true;
+class FakeNotification {
+  static isSupported = () => notificationsSupported;
+  handlers = new Map<string, () => void>();
+  shown = false;
+  constructor(readonly options: { title: string; body: string }) {
+    notifications.push(this);
+  }
+  on(event: string, f: () => void) {
+    this.handlers.set(event, f);
+  }
+  show() {
+    this.shown = true;
+  }
+}
+const badges: number[] = [];
+
 vi.mock('electron', () => ({
   Tray: FakeTray,
   Menu: { buildFromTemplate: (t: unknown) => t },
   nativeImage: { createFromPath: (p: string) => ({ path: p }) },
+  Notification: FakeNotification,
+  app: { setBadgeCount: (n: number) => badges.push(n) },
 }));
 
-const { createTray } = await import('./tray.js');
+const { createDesktopAlerts, createTray } = await import('./tray.js');
 
 const tick: TickInfo = { at: 0, durationMs: 1, lagCount: 0, intervalMs: 1000 };
 
@@ -57,6 +79,7 @@ describe('the tray', () => {
       monitor,
       iconPath: '/x/tray-icon.png',
       showWindow: () => calls.push('show'),
+      alerts: { unseen: 0, onChange: () => {}, show: () => calls.push('alerts') },
       quit: () => calls.push('quit'),
       closeToTray: { get: () => keep, set: (v) => (keep = v) },
     });
@@ -107,11 +130,116 @@ describe('the tray', () => {
     item('Keep running in the tray when the window closes').click!();
     expect(keep).toBe(true);
     expect(item('Keep running in the tray when the window closes').checked).toBe(true);
+    item('Alerts…').click!();
     item('Quit NetLens').click!();
-    expect(calls).toEqual(['show', 'show', 'quit']);
+    expect(calls).toEqual(['show', 'show', 'alerts', 'quit']);
 
     t.destroy();
     expect(detached).toBe(true);
     expect(tray.destroyed).toBe(true);
+  });
+});
+
+describe('desktop alerts', () => {
+  /** A monitor that sends what the test gives it to each client attached. */
+  function fakeMonitor() {
+    const clients = new Set<(m: ServerMessage) => void>();
+    return {
+      send: (m: ServerMessage) => {
+        for (const c of clients) c(m);
+      },
+      monitor: {
+        attach: (s: (m: ServerMessage) => void) => {
+          clients.add(s);
+          return { handle: () => {}, detach: () => clients.delete(s) };
+        },
+        history: async () => [],
+        close: async () => {},
+      },
+    };
+  }
+  const alert = (id: number): ServerMessage => ({
+    type: 'alert',
+    alert: { id, at: 0, kind: 'listener', subject: 'tcp 0.0.0.0:8080 nc', text: `listener ${id}`, known: false },
+  });
+
+  it('notify, count on the badge and in the tray until seen, and open the alerts when clicked', () => {
+    const { monitor, send } = fakeMonitor();
+    let inFront = false;
+    const opened: string[] = [];
+    const alerts = createDesktopAlerts({
+      monitor,
+      showAlerts: () => opened.push('alerts'),
+      windowInFront: () => inFront,
+    });
+    createTray({
+      monitor,
+      iconPath: '/x/tray-icon.png',
+      showWindow: () => {},
+      alerts: {
+        get unseen() {
+          return alerts.unseen;
+        },
+        onChange: (l) => alerts.onChange(l),
+        show: () => opened.push('tray'),
+      },
+      quit: () => {},
+      closeToTray: { get: () => false, set: () => {} },
+    });
+    const tray = trays.at(-1)!;
+    const before = notifications.length;
+    send(alert(1));
+    send(alert(2));
+    expect(notifications.slice(before).map((n) => [n.options.body, n.shown])).toEqual([
+      ['listener 1', true],
+      ['listener 2', true],
+    ]);
+    expect(notifications.at(-1)!.options.title).toBe('NetLens: new listener beyond loopback');
+    expect(badges.at(-1)).toBe(2);
+    expect(tray.tooltip).toBe('NetLens: measuring… · 2 new alerts');
+    expect(tray.menu.map((i) => i.label)).toContain('Alerts (2 new)…');
+    // Clicking a notification opens the alerts; looking clears the count, the badge and the tray's.
+    notifications.at(-1)!.handlers.get('click')!();
+    expect(opened).toEqual(['alerts']);
+    alerts.seen();
+    expect(badges.at(-1)).toBe(0);
+    expect(tray.tooltip).toBe('NetLens: measuring…');
+    // With the window in front the alert is seen where it shows; the notification still comes.
+    inFront = true;
+    send(alert(3));
+    expect(alerts.unseen).toBe(0);
+    expect(notifications.at(-1)!.options.body).toBe('listener 3');
+    // Notifications switched off in the recording settings, or unsupported by the OS: counted, not shown.
+    inFront = false;
+    const notify = (on: boolean): ServerMessage => ({
+      type: 'status',
+      status: {
+        intervalMs: 1000,
+        paused: false,
+        hidden: false,
+        polling: [],
+        recording: {
+          state: 'recording',
+          config: { ...DEFAULT_RECORDING, notify: on },
+          file: null,
+          message: null,
+          sizeBytes: 0,
+          oldest: null,
+        },
+      },
+    });
+    send(notify(false));
+    const count = notifications.length;
+    send(alert(4));
+    expect(notifications.length).toBe(count);
+    expect(alerts.unseen).toBe(1);
+    send(notify(true));
+    notificationsSupported = false;
+    send(alert(5));
+    expect(notifications.length).toBe(count);
+    expect(alerts.unseen).toBe(2);
+    alerts.destroy();
+    send(alert(6));
+    expect(alerts.unseen).toBe(2);
   });
 });

@@ -1,14 +1,83 @@
 // The tray icon (the menu bar on macOS): current receive and send rates in its tooltip (and, on macOS, its
-// title), and a menu to show the window, pause, choose whether closing the window keeps NetLens here, and
-// quit. Only the desktop host has one; what it shows and offers is tray-model.ts.
-import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
+// title), the alerts that came while the window was not in front, and a menu to show the window or the
+// alerts, pause, choose whether closing the window keeps NetLens here, and quit. And the alerts' desktop
+// notifications, which work with no tray too (some Linux desktops show none). Only the desktop host has
+// these; what they show and offer is tray-model.ts.
+import { Menu, Notification, Tray, app, nativeImage, type MenuItemConstructorOptions } from 'electron';
 import type { Monitor } from './monitor/api.js';
-import { InterfaceFeed, trayMenu, trayText, type TrayCommand, type TrayItem } from './tray-model.js';
+import { AlertFeed, InterfaceFeed, trayMenu, trayText, type TrayCommand, type TrayItem } from './tray-model.js';
+
+export interface DesktopAlertsOptions {
+  monitor: Monitor;
+  /** Brings the window to the front on the History tab's Alerts (a notification or the tray menu clicked). */
+  showAlerts(): void;
+  /** Whether the user sees the window now (visible, not minimised, focused): alerts then count as seen. */
+  windowInFront(): boolean;
+}
+
+export interface DesktopAlerts {
+  /** Alerts that came while the window was not in front, since the user last looked. */
+  readonly unseen: number;
+  /** The user looked (the window came to the front, or the alerts were opened). */
+  seen(): void;
+  onChange(listener: () => void): void;
+  destroy(): void;
+}
+
+/** Notifications kept referenced until clicked or closed (one collected early loses its click); at most this many. */
+const MAX_LIVE_NOTIFICATIONS = 20;
+
+/** The recorder's alerts on the desktop: an Electron Notification for each (while the user wants them and the
+ *  OS supports them), clicking it opens the alerts; the unseen count goes to the app's badge and the tray. */
+export function createDesktopAlerts(options: DesktopAlertsOptions): DesktopAlerts {
+  const feed = new AlertFeed();
+  const listeners = new Set<() => void>();
+  const live = new Set<Notification>();
+  const changed = () => {
+    // The dock (macOS) or launcher (Linux, Unity) badge, where there is one; elsewhere a no-op.
+    app.setBadgeCount(feed.unseen);
+    for (const listener of listeners) listener();
+  };
+  const client = options.monitor.attach((message) => {
+    const { notification, changed: countChanged } = feed.receive(message, options.windowInFront());
+    if (notification && Notification.isSupported()) {
+      const n = new Notification(notification);
+      const forget = () => live.delete(n);
+      n.on('click', () => {
+        forget();
+        options.showAlerts();
+      });
+      n.on('close', forget);
+      if (live.size >= MAX_LIVE_NOTIFICATIONS) live.delete(live.values().next().value!);
+      live.add(n);
+      n.show();
+    }
+    if (countChanged) changed();
+  });
+  return {
+    get unseen() {
+      return feed.unseen;
+    },
+    seen() {
+      if (feed.seen()) changed();
+    },
+    onChange(listener) {
+      listeners.add(listener);
+    },
+    destroy() {
+      client.detach();
+      listeners.clear();
+      live.clear();
+    },
+  };
+}
 
 export interface TrayOptions {
   monitor: Monitor;
   iconPath: string;
   showWindow(): void;
+  /** The alerts whose unseen count the tray shows, and what its Alerts item opens. */
+  alerts: Pick<DesktopAlerts, 'unseen' | 'onChange'> & { show(): void };
   quit(): void;
   closeToTray: { get(): boolean; set(value: boolean): void };
 }
@@ -24,6 +93,7 @@ export function createTray(options: TrayOptions): NetlensTray {
 
   const commands: Record<TrayCommand, () => void> = {
     show: () => options.showWindow(),
+    showAlerts: () => options.alerts.show(),
     togglePause: () => client.handle({ type: 'pause', paused: !feed.paused }),
     toggleCloseToTray: () => {
       options.closeToTray.set(!options.closeToTray.get());
@@ -43,10 +113,11 @@ export function createTray(options: TrayOptions): NetlensTray {
         };
 
   function render(): void {
-    const text = trayText(feed.totals(), feed.paused);
+    const unseen = options.alerts.unseen;
+    const text = trayText(feed.totals(), feed.paused, unseen);
     tray.setToolTip(text.tooltip);
     if (process.platform === 'darwin') tray.setTitle(text.title);
-    const items = trayMenu({ paused: feed.paused, closeToTray: options.closeToTray.get() });
+    const items = trayMenu({ paused: feed.paused, closeToTray: options.closeToTray.get(), unseen });
     const key = JSON.stringify(items);
     if (key !== lastMenu) {
       lastMenu = key;
@@ -62,6 +133,7 @@ export function createTray(options: TrayOptions): NetlensTray {
   client.handle({ type: 'visibility', hidden: false, visible: ['interfaces'] });
   // Linux and Windows: a click on the icon brings the window back (macOS opens the menu).
   tray.on('click', () => options.showWindow());
+  options.alerts.onChange(() => render());
   render();
 
   return {

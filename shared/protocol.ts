@@ -55,6 +55,8 @@ export const MENU_COMMANDS = [
   'showTab:history',
   'showAbout',
   'toggleResolveNames',
+  // A desktop alert (a notification, the tray's Alerts item) clicked: the History tab's Alerts.
+  'showAlerts',
 ] as const;
 
 /** What the Electron preload exposes as window.netlens: nothing more. */
@@ -101,6 +103,8 @@ export const recordingConfigSchema = v.strictObject({
     process: false,
     network: false,
   }),
+  // Optional: recording.json files written before this setting existed keep the rest of their settings.
+  notify: v.optional(v.boolean(), true),
 });
 const momentSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8_640_000_000_000_000));
 // plainObject is a function declaration below: hoisted.

@@ -24,6 +24,9 @@ export interface RecordingConfig {
   maxMb: number;
   /** Alerts, opt-in per kind. */
   alerts: Record<AlertKind, boolean>;
+  /** Alerts also as desktop notifications (Electron's, or the browser's once allowed); off, they are still
+   *  recorded, counted in the tray and shown as notices in the window. */
+  notify: boolean;
 }
 
 export const DEFAULT_RECORDING: RecordingConfig = {
@@ -31,6 +34,7 @@ export const DEFAULT_RECORDING: RecordingConfig = {
   retentionDays: 7,
   maxMb: 200,
   alerts: { listener: false, process: false, network: false },
+  notify: true,
 };
 
 export interface Alert {
