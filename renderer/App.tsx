@@ -6,7 +6,7 @@ import { electronBridge } from './api/transport.js';
 import { dismissNotice, useData } from './store/data.js';
 import { loadSettings, updateSettings, useSettings, type ThemeChoice } from './store/settings.js';
 import { captureStore, openCaptureFile, useCapture } from './store/capture.js';
-import { useView } from './store/view.js';
+import { showAlerts, useView } from './store/view.js';
 import { ConnectionsTab } from './tabs/Connections/ConnectionsTab.js';
 import { connectionExtras } from './tabs/Connections/columns.js';
 import { RoutesTab } from './tabs/Routes/RoutesTab.js';
@@ -157,6 +157,7 @@ export function App() {
         document.querySelector<HTMLInputElement>('[role="tabpanel"] input[type="search"]')?.focus();
       else if (command === 'showAbout') setAbout(true);
       else if (command === 'toggleResolveNames') toggleResolveNames();
+      else if (command === 'showAlerts') showAlerts();
       else if (command.startsWith('showTab:')) selectTab(command.slice('showTab:'.length) as TabId);
     });
   }, [client]);
@@ -364,6 +365,11 @@ export function App() {
                   </details>
                 ) : null}
               </span>
+              {n.code.startsWith('alert-') ? (
+                <button type="button" className="small" onClick={showAlerts}>
+                  Show alerts
+                </button>
+              ) : null}
               {n.code === 'monitor-failed' ? (
                 <button
                   type="button"

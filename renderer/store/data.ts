@@ -8,6 +8,7 @@ import type { MonitorStatus, ServerMessage } from '../../shared/protocol.js';
 import { ALERT_TITLES, type Alert } from '../../shared/record.js';
 import type { ConnectionState, NetlensClient } from '../api/client.js';
 import { applyBatch, awaitSnapshots, emptyTables, type StreamData, type Tables } from './tables.js';
+import { showAlerts } from './view.js';
 
 export interface Notice {
   id: number;
@@ -95,17 +96,24 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
       case 'alert':
         dataStore.setState((s) => ({ alerts: [m.alert, ...s.alerts].slice(0, MAX_ALERTS) }));
         pushNotice('warning', `alert-${m.alert.kind}`, m.alert.text);
-        // The desktop host notifies through Electron (main.ts); a browser through the Notification API, once
-        // the user allowed it (the History tab asks when an alert is switched on).
+        // The desktop host notifies through Electron (tray.ts); a browser through the Notification API, once
+        // the user allowed it (the History tab asks when an alert or notifications are switched on), unless
+        // notifications are off in the recording settings. The notice above is the in-app toast either way.
         if (
           client.hostKind === 'browser' &&
+          dataStore.getState().status?.recording?.config.notify !== false &&
           typeof Notification !== 'undefined' &&
           Notification.permission === 'granted'
         ) {
-          new Notification(`NetLens: ${ALERT_TITLES[m.alert.kind]}`, {
+          const n = new Notification(`NetLens: ${ALERT_TITLES[m.alert.kind]}`, {
             body: m.alert.text,
             tag: `netlens-${m.alert.id}`,
           });
+          n.onclick = () => {
+            window.focus();
+            showAlerts();
+            n.close();
+          };
         }
         break;
       case 'collectorError': {

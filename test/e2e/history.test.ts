@@ -172,12 +172,14 @@ describe('the History tab', () => {
     // Record the page's notifications (the browser host delivers alerts through the Notification API).
     await page.evaluate(() => {
       const shown: string[] = [];
-      (window as unknown as { shownNotifications: string[] }).shownNotifications = shown;
+      const instances: Notification[] = [];
+      Object.assign(window, { shownNotifications: shown, notificationInstances: instances });
       const Original = window.Notification;
       class Recording extends Original {
         constructor(title: string, options?: NotificationOptions) {
           super(title, options);
           shown.push(`${title}: ${options?.body ?? ''}`);
+          instances.push(this);
         }
       }
       Object.defineProperty(Recording, 'permission', { get: () => Original.permission });
@@ -214,5 +216,39 @@ describe('the History tab', () => {
     await poll(() => loop.textContent()).toContain('not needed');
     await page.screenshot({ path: join(SCREENSHOTS, 'history-exposure.png') });
     await stop(second.child);
+  });
+
+  it('opens the Alerts from a notification or a notice, and keeps to the notifications setting', async () => {
+    const shownCount = () =>
+      page.evaluate(() => (window as unknown as { shownNotifications: string[] }).shownNotifications.length);
+    const alertsView = page.getByTestId('alerts');
+    // A notification clicked from another tab brings the History tab's Alerts.
+    await page.getByRole('tab', { name: 'Connections' }).click();
+    await poll(() => alertsView.count()).toBe(0);
+    await page.evaluate(() => {
+      const n = (window as unknown as { notificationInstances: Notification[] }).notificationInstances.at(-1)!;
+      n.onclick?.(new Event('click'));
+    });
+    await poll(() => page.getByRole('tab', { name: 'History' }).getAttribute('aria-selected')).toBe('true');
+    await poll(() => alertsView.count()).toBe(1);
+    await poll(() => page.getByRole('radio', { name: 'Alerts' }).getAttribute('aria-checked')).toBe('true');
+
+    // Notifications off (saved with the recording settings): the alert still comes as a notice, whose button
+    // opens the Alerts too, and no notification is made.
+    const setting = page.getByRole('checkbox', { name: 'Also as browser notifications' });
+    await expect.poll(() => setting.isChecked()).toBe(true);
+    await setting.click();
+    await poll(() => setting.isChecked()).toBe(false);
+    const before = await shownCount();
+    await page.getByRole('radio', { name: 'Exposure' }).click();
+    const third = await probe('historyprobe3');
+    const notice = page.locator('.notice', { hasText: `tcp 0.0.0.0:${third.wildcard} ` });
+    await until('the alert notice', () => notice.count());
+    await notice.getByRole('button', { name: 'Show alerts' }).click();
+    await poll(() => alertsView.count()).toBe(1);
+    expect(await shownCount()).toBe(before);
+    await setting.click();
+    await poll(() => setting.isChecked()).toBe(true);
+    await stop(third.child);
   });
 });

@@ -1,8 +1,8 @@
 // Alerts: opt-in per kind, the alerts recorded, and "Mark as known" to accept something into the baseline
-// (like a firewall's learning mode): it is not alerted again.
+// (like a firewall's learning mode): it is not alerted again; and whether alerts come as desktop notifications too.
 import { useEffect, useState } from 'react';
 import { formatDateTime } from '../../../shared/format.js';
-import { ALERT_KINDS, ALERT_TITLES, type Alert, type AlertKind, type RecordingStatus } from '../../../shared/record.js';
+import { ALERT_KINDS, ALERT_TITLES, type Alert, type RecordingStatus } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
 import { pushNotice, useData } from '../../store/data.js';
 
@@ -23,11 +23,16 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
   }, [refresh, live.length, client]);
 
   const config = props.status?.config ?? null;
-  const setKind = async (kind: AlertKind, enabled: boolean) => {
+  /** Alerts per kind, and whether they come as desktop notifications too (saved with the recording settings). */
+  const configure = async (
+    change: (c: RecordingStatus['config']) => Partial<Pick<RecordingStatus['config'], 'alerts' | 'notify'>>,
+  ) => {
     if (!config) return;
-    // A browser shows notifications only with the user's leave: ask when an alert is switched on.
+    const next = { ...config, ...change(config) };
+    // A browser shows notifications only with the user's leave: ask when an alert or notifications are switched on.
     if (
-      enabled &&
+      next.notify &&
+      Object.values(next.alerts).some(Boolean) &&
       client.hostKind === 'browser' &&
       typeof Notification !== 'undefined' &&
       Notification.permission === 'default'
@@ -35,11 +40,7 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
       await Notification.requestPermission().catch(() => 'denied');
     }
     try {
-      props.onConfigured(
-        await client.request('recordConfigure', {
-          config: { ...config, alerts: { ...config.alerts, [kind]: enabled } },
-        }),
-      );
+      props.onConfigured(await client.request('recordConfigure', { config: next }));
     } catch (e) {
       pushNotice('error', 'record-configure', `Could not change the alerts: ${(e as Error).message}`);
     }
@@ -63,7 +64,7 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
               type="checkbox"
               checked={config?.alerts[k] ?? false}
               disabled={!config}
-              onChange={(e) => void setKind(k, e.target.checked)}
+              onChange={(e) => void configure((c) => ({ alerts: { ...c.alerts, [k]: e.target.checked } }))}
             />
             {ALERT_TITLES[k]}
           </label>
@@ -73,10 +74,23 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
           give the remote address; where they know neither (LAN, CGNAT and other special ranges, or an address they do
           not cover), by its /24 (IPv4) or /48 (IPv6) prefix instead.
         </p>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={config?.notify ?? true}
+            disabled={!config}
+            onChange={(e) => void configure(() => ({ notify: e.target.checked }))}
+          />
+          {client.hostKind === 'browser' ? 'Also as browser notifications' : 'Also as desktop notifications'}
+        </label>
         <p className="muted">
-          Alerts come while recording is on, as{' '}
-          {client.hostKind === 'browser' ? 'browser notifications (when allowed) and' : 'desktop notifications and'}{' '}
-          notices here; each is kept in the record.
+          Alerts come while recording is on, as notices here
+          {client.hostKind === 'browser'
+            ? typeof Notification !== 'undefined' && Notification.permission === 'denied'
+              ? ' (this browser blocks notifications from this page)'
+              : ' and, once this browser allows them, as notifications'
+            : ', counted on the tray icon until you look, and as desktop notifications'}
+          ; clicking one opens this list. Each is kept in the record.
         </p>
       </fieldset>
       {alerts.length === 0 ? (

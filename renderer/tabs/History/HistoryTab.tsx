@@ -1,23 +1,24 @@
 // The History tab: the connection record the monitor keeps (electron/monitor/record/). As it was (a moment
 // or a range on a timeline), What changed, Exposure, Alerts, and the recording's own settings.
 import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
 import { formatBytes, formatDateTime } from '../../../shared/format.js';
 import type { RecordingStatus } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
 import { pushNotice, useData } from '../../store/data.js';
+import { setHistoryView, viewStore, type HistoryView } from '../../store/view.js';
 import { Alerts } from './Alerts.js';
 import { AsItWas } from './AsItWas.js';
 import { Changes } from './Changes.js';
 import { Exposure } from './Exposure.js';
 import './history.css';
 
-const VIEWS = [
+const VIEWS: readonly { id: HistoryView; label: string }[] = [
   { id: 'timeline', label: 'As it was' },
   { id: 'changes', label: 'What changed' },
   { id: 'exposure', label: 'Exposure' },
   { id: 'alerts', label: 'Alerts' },
-] as const;
-type View = (typeof VIEWS)[number]['id'];
+];
 
 const STATE_TEXT = {
   recording: 'Recording',
@@ -93,7 +94,7 @@ function RecordingBar(props: { status: RecordingStatus | null; onConfigured: (s:
 
 export function HistoryTab() {
   const client = useClient();
-  const [view, setView] = useState<View>('timeline');
+  const view = useStore(viewStore, (s) => s.historyView);
   const streamed = useData((s) => s.status?.recording ?? null);
   const [status, setStatus] = useState<RecordingStatus | null>(streamed);
   useEffect(() => {
@@ -115,7 +116,7 @@ export function HistoryTab() {
               id={`history-${v.id}`}
               aria-checked={view === v.id}
               className="toggle"
-              onClick={() => setView(v.id)}
+              onClick={() => setHistoryView(v.id)}
             >
               {v.label}
             </button>
