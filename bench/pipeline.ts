@@ -28,6 +28,7 @@ import { ConnectionTable } from '../electron/monitor/connections.js';
 import { startMonitor } from '../electron/monitor/host.js';
 import { serveSynthetic, SyntheticConnections } from '../electron/monitor/testing/synthetic.js';
 import { startWebHost } from '../electron/web.js';
+import { createBackend } from '../electron/backend.js';
 
 const ROWS = 50_000;
 const CHURN = 0.01;
@@ -134,7 +135,8 @@ async function webSocketFigures(): Promise<{ wsLatencyMedianMs: number; wsPipeli
   const rendererDir = join(dir, 'renderer');
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '');
-  const web = await startWebHost({ monitor, port: 0, dataDir: dir, rendererDir, log: () => {} });
+  const backend = createBackend({ host: 'browser', monitor, dataDir: dir, log: () => {} });
+  const web = await startWebHost({ service: backend.service, port: 0, rendererDir, log: () => {} });
   const wsUrl = `${web.url.replace(/^http/, 'ws').replace(/\/(\?.*)?$/, '')}/ws?token=${encodeURIComponent(web.token)}`;
   const ws = new WebSocket(wsUrl);
   const send = (m: StreamMessage) => ws.send(JSON.stringify(m));
@@ -168,6 +170,7 @@ async function webSocketFigures(): Promise<{ wsLatencyMedianMs: number; wsPipeli
   });
   ws.close();
   await web.close();
+  await backend.close();
   await monitor.close();
   rmSync(dir, { recursive: true, force: true });
   // The first diffs follow the 50,000-row snapshot and a cold JIT.

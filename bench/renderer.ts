@@ -9,6 +9,7 @@ import type { Monitor, MonitorClient } from '../electron/monitor/api.js';
 import type { ServerMessage, StreamMessage } from '../shared/protocol.js';
 import type { Connection, Diagnostics } from '../shared/types.js';
 import { startWebHost } from '../electron/web.js';
+import { createBackend } from '../electron/backend.js';
 import { createActions } from '../electron/actions/index.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -156,11 +157,16 @@ async function main(): Promise<void> {
   const root = process.env.NETLENS_ROOT ?? process.cwd();
   const monitor = syntheticMonitor();
   const dataDir = mkdtempSync(join(tmpdir(), 'netlens-bench-'));
-  const host = await startWebHost({
+  const backend = createBackend({
+    host: 'browser',
     monitor,
-    rendererDir: join(root, 'out/renderer'),
     dataDir,
     actions: createActions({ dataDir }),
+    log: () => undefined,
+  });
+  const host = await startWebHost({
+    service: backend.service,
+    rendererDir: join(root, 'out/renderer'),
     log: () => undefined,
   });
   const browser = await chromium.launch({
@@ -264,6 +270,7 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
   await browser.close();
   await host.close();
+  await backend.close();
   await monitor.close();
 }
 

@@ -8,27 +8,15 @@ import { IPC } from '../shared/protocol.js';
 import { APP_NAME, APP_VERSION } from './app-info.js';
 import { hardenContents, hardenSession, type HardenableContents, type HardenableSession } from './hardening.js';
 import { hostLog } from './log-lines.js';
-import { createService } from './service.js';
 import { registerIpc, APP_ORIGIN } from './ipc.js';
-import { startMonitor } from './monitor/host.js';
-import { createActions } from './actions/index.js';
-import { createCaptureParser } from './capture/off-thread.js';
-import { hostInfo } from './host-info.js';
+import { createBackend } from './backend.js';
 import { createSettingsStore } from './settings-store.js';
 import { builtPaths } from './paths.js';
-import { checkFirewall } from './firewall.js';
-import {
-  applyRecordOptions,
-  loadRecordingConfig,
-  recordFile,
-  type RecordOptionValues,
-} from './monitor/record/config.js';
+import { applyRecordOptions, loadRecordingConfig, type RecordOptionValues } from './monitor/record/config.js';
 import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
 import { loadWindowState, trackWindowState, type WindowState } from './window-state.js';
 import { main as cliMain, outputFailed } from './cli.js';
 import { headlessCommand } from './headless.js';
-import { agentInvocation } from './agent/elevation.js';
-import { createAgentManager } from './agent/manager.js';
 import { createDesktopAlerts, createTray, type NetlensTray } from './tray.js';
 import { dnsServerOption } from './commands/names-options.js';
 
@@ -213,40 +201,18 @@ async function start(): Promise<void> {
   const dnsSwitch = process.argv.find((a) => a.startsWith('--dns-server='))?.slice('--dns-server='.length);
   const dnsServer = dnsServerOption(dnsSwitch);
   if (typeof dnsServer === 'string') log(dnsServer);
-  const monitor = startMonitor({
-    workerPath: builtPaths.worker,
-    workerData: {
-      record: {
-        file: recordFile(dataDir),
-        config: typeof recordConfig === 'string' ? await loadRecordingConfig(dataDir) : recordConfig,
-      },
+  const backend = createBackend({
+    host: 'electron',
+    dataDir,
+    worker: {
+      record: typeof recordConfig === 'string' ? await loadRecordingConfig(dataDir) : recordConfig,
       dnsServer: typeof dnsServer === 'string' ? null : dnsServer,
     },
-  });
-  // "Show all processes…": the app's own binary in agent mode, behind the OS prompt (electron/agent).
-  const agent = createAgentManager({
-    invocation: () => agentInvocation(),
-    setOwnerSource: (source) => monitor.setOwnerSource(source),
-    notify: (message) => monitor.notify(message),
-    log,
-  });
-  // Captures are parsed in worker threads: the main process (and with it every window) never waits on one.
-  const captureParser = createCaptureParser({ workerPath: builtPaths.captureWorker });
-  const service = createService({
-    hostInfo: () => hostInfo('electron'),
-    monitor,
-    agent,
-    actions: createActions({
-      dataDir: app.getPath('userData'),
-      ownPids: () => app.getAppMetrics().map((m) => m.pid),
-      agent: () => agent.actions(),
-    }),
-    parseCapture: (name, text, format) => captureParser.parse(name, text, format),
-    settings: createSettingsStore(app.getPath('userData')),
+    ownPids: () => app.getAppMetrics().map((m) => m.pid),
     saveExport: (fileName, text) => saveExport(fileName, text),
-    firewall: (ports) => checkFirewall(ports),
     log,
   });
+  const { service, monitor } = backend;
   registerIpc(service, log);
 
   const statePath = join(app.getPath('userData'), 'window-state.json');
@@ -344,7 +310,6 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     tray?.destroy();
     desktopAlerts.destroy();
-    agent.stop();
-    void Promise.all([monitor.close(), captureParser.close()]).finally(() => app.quit());
+    void backend.close().finally(() => app.quit());
   });
 }

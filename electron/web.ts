@@ -21,37 +21,23 @@ import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CAPTURE_BYTES, WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, type ServerMessage } from '../shared/protocol.js';
 import { asHostLog } from './log-lines.js';
-import { createService, type Service, type ServiceOptions } from './service.js';
-import type { AgentManager } from './agent/manager.js';
-import type { Monitor } from './monitor/api.js';
-import type { Actions } from './actions/api.js';
-import { hostInfo } from './host-info.js';
+import type { Service } from './service.js';
 import { builtPaths } from './paths.js';
 import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
-import { createCaptureParser } from './capture/off-thread.js';
-import { createActions } from './actions/index.js';
-import { defaultDataDir } from './data-dir.js';
-import { createSettingsStore } from './settings-store.js';
-import { checkFirewall } from './firewall.js';
 
 export interface WebHostOptions {
-  monitor: Monitor;
+  /** What the page talks to (electron/backend.ts builds it). */
+  service: Service;
   /** Defaults to 0: a free port. */
   port?: number;
   /** Defaults to 127.0.0.1. Anything else is exposed beyond this machine: the caller warns. */
   host?: string;
-  actions?: Actions;
-  /** The privileged helper of this session ("Show all processes…"). */
-  agent?: AgentManager;
   rendererDir?: string;
-  dataDir?: string;
   /** A fixed token (tests); by default a random one per launch. */
   token?: string;
   /** A fixed page path prefix (tests); by default a random one per launch. */
   pagePrefix?: string;
   log?: (line: string) => void;
-  /** Defaults to parsing in a worker thread per capture (electron/capture/off-thread.ts). */
-  parseCapture?: ServiceOptions['parseCapture'];
 }
 
 export interface WebHost {
@@ -113,20 +99,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('hex');
   const pagePath = `/${options.pagePrefix ?? randomBytes(24).toString('hex')}/`;
   const rendererDir = options.rendererDir ?? builtPaths.renderer;
-  const dataDir = options.dataDir ?? defaultDataDir();
-  const agent = options.agent;
-  const actions = options.actions ?? createActions({ dataDir, ...(agent ? { agent: () => agent.actions() } : {}) });
-  const captureParser = options.parseCapture ? null : createCaptureParser({ workerPath: builtPaths.captureWorker });
-  const service: Service = createService({
-    hostInfo: () => hostInfo('browser'),
-    monitor: options.monitor,
-    actions,
-    parseCapture: options.parseCapture ?? ((name, text, format) => captureParser!.parse(name, text, format)),
-    settings: createSettingsStore(dataDir),
-    ...(agent ? { agent } : {}),
-    firewall: (ports) => checkFirewall(ports),
-    log,
-  });
+  const { service } = options;
 
   await stat(join(rendererDir, 'index.html')).catch(() => {
     throw new Error(`the renderer is not built (${join(rendererDir, 'index.html')} is missing): run npm run build`);
@@ -306,7 +279,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await captureParser?.close();
     },
   };
 }

@@ -2,20 +2,11 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
 import { startWebHost } from '../web.js';
-import { startMonitor } from '../monitor/host.js';
-import { builtPaths } from '../paths.js';
+import { createBackend } from '../backend.js';
 import { LOOPBACK_HOSTS } from '../web.js';
 import { defaultDataDir } from '../data-dir.js';
 import { DNS_SERVER_OPTION, DNS_SERVER_USAGE, dnsServerOption } from './names-options.js';
-import {
-  applyRecordOptions,
-  loadRecordingConfig,
-  RECORD_OPTIONS,
-  RECORD_USAGE,
-  recordFile,
-} from '../monitor/record/config.js';
-import { createAgentManager } from '../agent/manager.js';
-import { agentInvocation } from '../agent/elevation.js';
+import { applyRecordOptions, loadRecordingConfig, RECORD_OPTIONS, RECORD_USAGE } from '../monitor/record/config.js';
 
 export const webCommand: Command = {
   summary: 'serve the NetLens UI to a browser on 127.0.0.1, with a per-launch token',
@@ -56,21 +47,12 @@ export const webCommand: Command = {
       console.error(`netlens web: ${config}`);
       return 2;
     }
-    const monitor = startMonitor({
-      workerPath: builtPaths.worker,
-      workerData: { record: { file: recordFile(dataDir), config }, dnsServer },
-    });
-    const agent = createAgentManager({
-      invocation: () => agentInvocation(),
-      setOwnerSource: (source) => monitor.setOwnerSource(source),
-      notify: (message) => monitor.notify(message),
-    });
+    const backend = createBackend({ host: 'browser', dataDir, worker: { record: config, dnsServer } });
     let web;
     try {
-      web = await startWebHost({ monitor, port, host, dataDir, agent });
+      web = await startWebHost({ service: backend.service, port, host });
     } catch (err) {
-      agent.stop();
-      await monitor.close();
+      await backend.close();
       const code = (err as NodeJS.ErrnoException).code;
       console.error(
         code === 'EADDRINUSE'
@@ -84,10 +66,9 @@ export const webCommand: Command = {
     console.log('Open that address in a browser (the token in it is required). Press Ctrl+C to stop.');
     const running = web;
     const stop = () => {
-      agent.stop();
       void running
         .close()
-        .then(() => monitor.close())
+        .then(() => backend.close())
         .finally(() => process.exit(0));
     };
     process.once('SIGINT', stop);

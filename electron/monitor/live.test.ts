@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import type { ServerMessage } from '../../shared/protocol.js';
 import type { Connection } from '../../shared/types.js';
 import { startWebHost } from '../web.js';
+import { createBackend, type Backend } from '../backend.js';
 import { startMonitor, type MonitorHandle } from './host.js';
 import { bundleWorker } from './testing/bundle-worker.js';
 import { TestClient } from './testing/test-client.js';
@@ -19,6 +20,7 @@ import { until } from '../../test/until.js';
 let dir = '';
 let monitor: MonitorHandle;
 let web: Awaited<ReturnType<typeof startWebHost>>;
+let backend: Backend;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'netlens-monitor-live-'));
@@ -28,11 +30,13 @@ beforeAll(async () => {
   const rendererDir = join(dir, 'renderer');
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '');
-  web = await startWebHost({ monitor, dataDir: dir, rendererDir, log: () => {} });
+  backend = createBackend({ host: 'browser', monitor, dataDir: dir, log: () => {} });
+  web = await startWebHost({ service: backend.service, rendererDir, log: () => {} });
 });
 
 afterAll(async () => {
   await web?.close();
+  await backend?.close();
   await monitor?.close();
   rmSync(dir, { recursive: true, force: true });
 });
