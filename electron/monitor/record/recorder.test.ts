@@ -443,6 +443,13 @@ describe('alerts about new countries and networks', () => {
     r.tick([to(1, '10.1.2.3'), to(8, '127.0.0.1')]);
     expect(alerts).toHaveLength(6);
     expect(r.recorder.alerts(10)[0]).toMatchObject({ kind: 'network', subject: 'app1 → 10.9.9.0/24' });
+    // A process name that would reword the text (a bidi override, a newline) shows escaped; the subject is kept.
+    r.tick([to(1, '10.1.2.3'), to(9, '10.5.5.5', 'x\u202egnp.exe\nfake')]);
+    expect(alerts.at(-1)!.text).toBe(
+      'x\\u202egnp.exe\\nfake reached 10.5.5.0/24 for the first time (10.5.5.5; LAN: no country or network known, so by prefix)',
+    );
+    expect(alerts.at(-1)!.subject).toBe('x\u202egnp.exe\nfake → 10.5.5.0/24');
+    alerts.pop();
     r.recorder.close();
 
     // A restart remembers what each process reached; marking as known silences one place ahead of time.

@@ -38,6 +38,7 @@ import {
 } from '../../../shared/record.js';
 import type { Connection, NetInterface } from '../../../shared/types.js';
 import { isLoopback, isUnspecified } from '../../../shared/address.js';
+import { inertText } from '../../../shared/inert-text.js';
 import type { Statement } from 'node-sqlite3-wasm';
 import { clearStaleLock, errorText, failureKind, openRecord, type RecordDatabase } from './database.js';
 
@@ -311,8 +312,11 @@ export class Recorder {
       news.push(['network', subject, text]);
     }
     if (this.baseline || !this.db) return;
-    for (const [kind, subject, text] of news) {
+    for (const [kind, subject, raw] of news) {
       if (!this.config.alerts[kind]) continue;
+      // Process names are anybody's choice: a bidi override or a newline must not reword a notification. The
+      // subject stays as it is (it is what "Mark as known" matches).
+      const text = inertText(raw);
       const at = this.now();
       try {
         const id = Number(
