@@ -100,7 +100,7 @@ function syntheticMonitor(): Monitor & { ticksSent: () => number; skipped: () =>
               const n = Math.round(ROWS * CHURN);
               const added: Connection[] = [];
               const removed: string[] = [];
-              const changed: { id: string; recvQ: number; state: string }[] = [];
+              const changed: { id: string; recvQ: number; state: Connection['state'] }[] = [];
               for (let k = 0; k < n; k++) {
                 const i = Math.floor(Math.random() * rows.length);
                 const r = rows[i]!;
@@ -113,7 +113,7 @@ function syntheticMonitor(): Monitor & { ticksSent: () => number; skipped: () =>
                   const next = {
                     ...r,
                     recvQ: r.recvQ + 1,
-                    state: r.state === 'ESTABLISHED' ? 'CLOSE_WAIT' : 'ESTABLISHED',
+                    state: r.state === 'ESTABLISHED' ? ('CLOSE_WAIT' as const) : ('ESTABLISHED' as const),
                   };
                   rows[i] = next;
                   changed.push({ id: r.id, recvQ: next.recvQ, state: next.state });

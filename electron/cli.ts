@@ -14,10 +14,15 @@ import { watchCommand } from './commands/watch.js';
 import { historyCommand } from './commands/history.js';
 import { metricsCommand } from './commands/metrics.js';
 
+/** How a command's run ends: an exit code, or SERVING when it started a server that keeps the process alive
+ *  until a signal (web, metrics), so the caller must not exit. */
+export const SERVING = 'serving';
+export type CommandEnd = number | typeof SERVING;
+
 export interface Command {
   summary: string;
   usage: string;
-  run(argv: string[]): Promise<number>;
+  run(argv: string[]): Promise<CommandEnd>;
 }
 
 const commands: Record<string, Command> = {
@@ -78,7 +83,7 @@ export function outputFailed(): boolean {
   return outputError;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<CommandEnd> {
   guardOutput();
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
@@ -109,7 +114,7 @@ function runCli(): void {
   main(process.argv.slice(2)).then(
     (code) => {
       // A server command keeps the process alive itself; others exit with their code.
-      if (code !== -1) process.exitCode = code === 0 && outputFailed() ? 1 : code;
+      if (code !== SERVING) process.exitCode = code === 0 && outputFailed() ? 1 : code;
     },
     (err: unknown) => {
       console.error(`netlens: ${err instanceof Error ? err.message : String(err)}`);

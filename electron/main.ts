@@ -4,7 +4,7 @@
 import { app, BrowserWindow, dialog, Menu, protocol, screen, session, type MenuItemConstructorOptions } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { IPC } from '../shared/protocol.js';
+import { IPC, type MenuCommand } from '../shared/protocol.js';
 import { APP_NAME, APP_VERSION } from './app-info.js';
 import { hardenContents, hardenSession, type HardenableContents, type HardenableSession } from './hardening.js';
 import { hostLog } from './log-lines.js';
@@ -15,7 +15,7 @@ import { builtPaths } from './paths.js';
 import { applyRecordOptions, loadRecordingConfig, type RecordOptionValues } from './monitor/record/config.js';
 import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
 import { loadWindowState, trackWindowState, type WindowState } from './window-state.js';
-import { main as cliMain, outputFailed } from './cli.js';
+import { main as cliMain, outputFailed, SERVING } from './cli.js';
 import { headlessCommand } from './headless.js';
 import { createDesktopAlerts, createTray, type NetlensTray } from './tray.js';
 import { dnsServerOption } from './commands/names-options.js';
@@ -36,7 +36,7 @@ function runHeadless(args: string[]): void {
     // A server command (web) keeps running; the others leave with their code once their output is out (a
     // pipe takes it asynchronously, and app.exit would cut it short).
     (code) => {
-      if (code !== -1)
+      if (code !== SERVING)
         process.stdout.write('', () =>
           process.stderr.write('', () => app.exit(code === 0 && outputFailed() ? 1 : code)),
         );
@@ -95,7 +95,7 @@ function hardenSessions(): void {
   );
 }
 
-function buildMenu(send: (command: string) => void): Menu {
+function buildMenu(send: (command: MenuCommand) => void): Menu {
   const mac = process.platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [
     ...(mac ? [{ role: 'appMenu' as const }] : []),
@@ -242,6 +242,7 @@ async function start(): Promise<void> {
   if (state.maximized) win.maximize();
   trackWindowState(win, statePath);
 
+  const sendMenu = (command: MenuCommand) => win.webContents.send(IPC.menu, command);
   const showWindow = () => {
     win.show();
     win.focus();
@@ -251,7 +252,7 @@ async function start(): Promise<void> {
   // window comes to the front; a notification or the tray's Alerts item opens the History tab's Alerts.
   const showAlerts = () => {
     showWindow();
-    win.webContents.send(IPC.menu, 'showAlerts');
+    sendMenu('showAlerts');
     desktopAlerts.seen();
   };
   const desktopAlerts = createDesktopAlerts({
@@ -304,7 +305,7 @@ async function start(): Promise<void> {
   });
   win.once('ready-to-show', () => win.show());
 
-  Menu.setApplicationMenu(buildMenu((command) => win.webContents.send(IPC.menu, command)));
+  Menu.setApplicationMenu(buildMenu(sendMenu));
   await win.loadURL(`${APP_ORIGIN}/index.html`);
 
   app.on('window-all-closed', () => {

@@ -3,7 +3,7 @@
 // The data channel is a MessagePort that main hands over; the preload forwards it to the page with
 // window.postMessage (as VS Code's ipcMessagePort does), so each message is copied once, not twice.
 import { contextBridge, ipcRenderer } from 'electron';
-import { IPC, PORT_MESSAGE_TAG, PROTOCOL_VERSION, type NetlensBridge } from '../shared/protocol.js';
+import { IPC, isMenuCommand, PORT_MESSAGE_TAG, PROTOCOL_VERSION, type NetlensBridge } from '../shared/protocol.js';
 
 ipcRenderer.on(IPC.portDelivery, (event) => {
   window.postMessage(PORT_MESSAGE_TAG, window.location.origin, event.ports);
@@ -16,7 +16,7 @@ const bridge: NetlensBridge = {
   },
   onMenuCommand(callback) {
     const listener = (_event: unknown, command: unknown) => {
-      if (typeof command === 'string') callback(command);
+      if (isMenuCommand(command)) callback(command);
     };
     ipcRenderer.on(IPC.menu, listener);
     return () => {

@@ -7,7 +7,7 @@ const listener = (
   family: Connection['family'],
   localAddress: string,
   localPort: number,
-  state = 'LISTEN',
+  state: Connection['state'] = 'LISTEN',
 ): Connection => ({
   id: `${proto}|${localAddress}|${localPort}`,
   proto,

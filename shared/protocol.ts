@@ -58,13 +58,19 @@ export const MENU_COMMANDS = [
   // A desktop alert (a notification, the tray's Alerts item) clicked: the History tab's Alerts.
   'showAlerts',
 ] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+/** Whether a value that crossed a process boundary is one of the menu commands. */
+export function isMenuCommand(value: unknown): value is MenuCommand {
+  return typeof value === 'string' && (MENU_COMMANDS as readonly string[]).includes(value);
+}
 
 /** What the Electron preload exposes as window.netlens: nothing more. */
 export interface NetlensBridge {
   host: 'electron';
   /** Asks main for the data port; it arrives as a window message tagged PORT_MESSAGE_TAG. */
   connect(): Promise<void>;
-  onMenuCommand(callback: (command: string) => void): () => void;
+  onMenuCommand(callback: (command: MenuCommand) => void): () => void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -389,7 +395,10 @@ export interface Capabilities {
   closeConnection: Capability;
 }
 
-export type KillOutcome = 'killed' | 'gone' | 'denied' | 'refused' | 'alive' | 'failed';
+export const KILL_OUTCOMES = ['killed', 'gone', 'denied', 'refused', 'alive', 'failed'] as const;
+export type KillOutcome = (typeof KILL_OUTCOMES)[number];
+export const CLOSE_OUTCOMES = ['closed', 'gone', 'denied', 'unsupported', 'failed'] as const;
+export type CloseOutcome = (typeof CLOSE_OUTCOMES)[number];
 
 export interface KillResult {
   outcome: KillOutcome;
@@ -399,18 +408,34 @@ export interface KillResult {
 }
 
 export interface CloseResult {
-  outcome: 'closed' | 'gone' | 'denied' | 'unsupported' | 'failed';
+  outcome: CloseOutcome;
   message: string;
 }
 
+/** What the action log records: how a process was signalled (directly, through the OS prompt, through the
+ *  agent) and with which signal, or how a connection was closed. */
+export const ACTION_KINDS = [
+  'kill:TERM',
+  'kill:KILL',
+  'kill-elevated:TERM',
+  'kill-elevated:KILL',
+  'kill-agent:TERM',
+  'kill-agent:KILL',
+  'close-connection',
+  'close-connection-agent',
+] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+export type ActionOutcome = KillOutcome | CloseOutcome;
+export const ACTION_OUTCOMES: readonly ActionOutcome[] = [...new Set([...KILL_OUTCOMES, ...CLOSE_OUTCOMES])];
+
 export interface ActionLogEntry {
   time: number;
-  action: string;
+  action: ActionKind;
   pid: number | null;
   name: string | null;
   startTime: number | null;
   target: string | null;
-  outcome: string;
+  outcome: ActionOutcome;
   message: string;
 }
 

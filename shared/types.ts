@@ -173,6 +173,54 @@ export function assignTraffic(row: ConnectionTraffic, t: ConnectionTraffic): voi
 export const COLLECT_EXTRAS = ['traffic', 'socketMemory'] as const;
 export type CollectExtra = (typeof COLLECT_EXTRAS)[number];
 
+/** The kernel's TCP states (include/net/tcp_states.h) as Linux netstat names them: every OS's spelling is
+ *  normalized to these (electron/collectors/connections/endpoints.ts normalizeTcpState). DELETE_TCB is Windows'
+ *  own; BOUND a socket bound and not listening (Windows, BSD). */
+export const TCP_STATES = [
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
+  'NEW_SYN_RECV',
+  'BOUND_INACTIVE',
+  'DELETE_TCB',
+  'BOUND',
+] as const;
+export type TcpState = (typeof TCP_STATES)[number];
+/** A UDP, UDP-Lite or raw socket that is not connected (ss and netstat say UNCONN). */
+export type UnconnectedState = 'UNCONN';
+/** Unix sockets (include/uapi/linux/net.h socket_state, with LISTENING for a listening one). */
+export type UnixState = 'LISTENING' | 'UNCONNECTED' | 'CONNECTING' | 'CONNECTED' | 'DISCONNECTING';
+/** A state this NetLens has no name for, kept as the source gave it (UNKNOWN(0x0E) from the kernel, the text
+ *  of a capture); bare UNKNOWN where the source gives none. */
+export type UnknownState = 'UNKNOWN' | `UNKNOWN(${string})`;
+export type ConnectionState = TcpState | UnconnectedState | UnixState | UnknownState;
+
+const KNOWN_STATES: ReadonlySet<string> = new Set<ConnectionState>([
+  ...TCP_STATES,
+  'UNCONN',
+  'LISTENING',
+  'UNCONNECTED',
+  'CONNECTING',
+  'CONNECTED',
+  'DISCONNECTING',
+  'UNKNOWN',
+]);
+
+/** A state as a tool printed it, once normalized: a name NetLens knows stays itself, any other text is kept
+ *  inside UNKNOWN(…). */
+export function connectionState(text: string): ConnectionState {
+  if (KNOWN_STATES.has(text) || (text.startsWith('UNKNOWN(') && text.endsWith(')'))) return text as ConnectionState;
+  return `UNKNOWN(${text})`;
+}
+
 export interface Connection extends ConnectionTraffic {
   /** Stable key: protocol, family, local and remote endpoint and inode. */
   id: string;
@@ -186,7 +234,7 @@ export interface Connection extends ConnectionTraffic {
   remotePort: number;
   /** TCP: ESTABLISHED, LISTEN...; UDP: UNCONN or ESTABLISHED; unix: LISTENING, CONNECTED, UNCONNECTED...;
    *  unknown codes kept as UNKNOWN(0xNN). */
-  state: string;
+  state: ConnectionState;
   recvQ: number;
   sendQ: number;
   uid: number | null;

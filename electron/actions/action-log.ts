@@ -1,8 +1,9 @@
 // The record of every action taken: one JSON line per action in <dataDir>/actions.log. The log is for the
-// user to read back; a line it cannot parse (a crash mid-write, a hand edit) is skipped, never fatal.
+// user to read back; a line it cannot parse (a crash mid-write, a hand edit, an action or outcome this version
+// does not know) is skipped, never fatal.
 import { mkdir, open, appendFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ActionLogEntry } from '../../shared/protocol.js';
+import { ACTION_KINDS, ACTION_OUTCOMES, type ActionLogEntry } from '../../shared/protocol.js';
 
 export const ACTION_LOG_FILE = 'actions.log';
 /** Past this size the log moves to actions.log.1 (replacing the previous one) and starts afresh. */
@@ -24,8 +25,8 @@ function isEntry(x: unknown): x is ActionLogEntry {
   return (
     typeof e.time === 'number' &&
     Number.isFinite(e.time) &&
-    typeof e.action === 'string' &&
-    typeof e.outcome === 'string' &&
+    (ACTION_KINDS as readonly unknown[]).includes(e.action) &&
+    (ACTION_OUTCOMES as readonly unknown[]).includes(e.outcome) &&
     typeof e.message === 'string' &&
     numOrNull(e.pid) &&
     numOrNull(e.startTime) &&

@@ -1,6 +1,13 @@
 // The process and connection actions, assembled for a host: createActions() is what electron/service.ts
 // calls through the Actions interface. Every action, whatever its outcome, is appended to the action log.
-import type { ActionLogEntry, Capabilities, CloseResult, KillResult, RequestParams } from '../../shared/protocol.js';
+import type {
+  ActionKind,
+  ActionLogEntry,
+  Capabilities,
+  CloseResult,
+  KillResult,
+  RequestParams,
+} from '../../shared/protocol.js';
 import type { Actions } from './api.js';
 import { createActionLog, type ActionLog } from './action-log.js';
 import { cached, readCapabilities } from './capabilities.js';
@@ -91,7 +98,7 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
         helper ? { ...params, elevate: false } : params,
       );
       let { result } = report;
-      let how = params.elevate ? 'kill-elevated' : 'kill';
+      let how: 'kill' | 'kill-elevated' | 'kill-agent' = params.elevate ? 'kill-elevated' : 'kill';
       if (helper && result.outcome === 'denied') {
         result = await helper.kill({ ...params, elevate: false }).catch((err: unknown) => ({
           outcome: 'failed' as const,
@@ -119,7 +126,7 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
       const closed = await closeConnection(closeDeps, params);
       let raw = closed.result;
       const target = closed.target;
-      let action = 'close-connection';
+      let action: ActionKind = 'close-connection';
       const helper = agent();
       // Without CAP_NET_ADMIN here, the helper (root) may close it.
       if (helper && raw.outcome === 'denied') {

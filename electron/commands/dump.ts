@@ -40,7 +40,7 @@ function describeDiagnostics(d: Diagnostics): string[] {
   return lines;
 }
 
-export const dumpCommand: Command = {
+export const dumpCommand = {
   summary: 'print what a collector sees now (netstat-style table, JSON rows or CSV)',
   usage: `dump <${DATASETS.join('|')}> [--format ${FORMATS.join('|')}] [--json] [--elevate] [--host DEST] [--ssh-config FILE] [--resolve [--fqdn]] ${DNS_SERVER_USAGE}`,
   async run(argv) {
@@ -150,4 +150,4 @@ export const dumpCommand: Command = {
       await remote?.close();
     }
   },
-};
+} satisfies Command;

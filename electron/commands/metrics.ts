@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Command } from '../cli.js';
+import { SERVING, type Command } from '../cli.js';
 import { createCollectors } from '../collectors/index.js';
 import { startMetricsServer } from '../metrics/server.js';
 import { LOOPBACK_HOSTS } from '../web.js';
@@ -136,6 +136,6 @@ export const metricsCommand: Command = {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    return -1;
+    return SERVING;
   },
 };

@@ -1,6 +1,6 @@
 // `netlens web`: the browser host, for machines without the Electron binary or for a browser by choice.
 import { parseArgs } from 'node:util';
-import type { Command } from '../cli.js';
+import { SERVING, type Command } from '../cli.js';
 import { startWebHost } from '../web.js';
 import { createBackend } from '../backend.js';
 import { LOOPBACK_HOSTS } from '../web.js';
@@ -73,6 +73,6 @@ export const webCommand: Command = {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    return -1;
+    return SERVING;
   },
 };

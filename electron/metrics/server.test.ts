@@ -9,7 +9,12 @@ import { until } from '../../test/until.js';
 import { countingCollector, syntheticCounter, syntheticInterface } from '../monitor/testing/synthetic.js';
 import { startMetricsServer, MAX_CONNECTIONS_PER_PEER, MIN_SCRAPE_INTERVAL_MS, type MetricsServer } from './server.js';
 
-function connection(proto: Connection['proto'], family: Connection['family'], state: string, port: number): Connection {
+function connection(
+  proto: Connection['proto'],
+  family: Connection['family'],
+  state: Connection['state'],
+  port: number,
+): Connection {
   return {
     id: `${proto}|${family}|${port}`,
     proto,

@@ -4,7 +4,7 @@ import { applyDiff, valueEqual } from '../../shared/diff.js';
 import type { Connection } from '../../shared/types.js';
 import { CLOSED_LINGER_MS, ConnectionTable } from './connections.js';
 
-function conn(id: number, state: string, sendQ: number, pids: number[], unix: boolean): Connection {
+function conn(id: number, state: Connection['state'], sendQ: number, pids: number[], unix: boolean): Connection {
   return {
     id: `c${id}`,
     proto: unix ? 'unix' : 'tcp',

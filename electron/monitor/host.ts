@@ -8,6 +8,7 @@ import type { RecordMethod } from './record/requests.js';
 import type { Dataset } from '../../shared/types.js';
 import type { HistoryOf, Monitor, MonitorClient } from './api.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
+import type { GlobalMessage } from './monitor.js';
 import type { PrivilegedOwners } from '../collectors/linux/socket-owners.js';
 
 export interface StartMonitorOptions {
@@ -72,9 +73,9 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   let delay = baseDelay;
   let quickDeaths = 0;
   let failedNotice: ServerMessage | null = null;
-  let intervalMessage: StreamMessage | null = null;
-  let pauseMessage: StreamMessage | null = null;
-  let namesMessage: StreamMessage | null = null;
+  let intervalMessage: Extract<GlobalMessage, { type: 'setInterval' }> | null = null;
+  let pauseMessage: Extract<GlobalMessage, { type: 'pause' }> | null = null;
+  let namesMessage: Extract<GlobalMessage, { type: 'setNames' }> | null = null;
   let worker: Worker | null = null;
   let startedAt = 0;
   let closing = false;
@@ -159,9 +160,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
     });
     // Replay what the clients asked for, so the new worker serves them as the old one did.
     if (ownerSource) post({ type: 'agent', active: true });
-    if (intervalMessage) post({ type: 'message', client: 0, message: intervalMessage });
-    if (pauseMessage) post({ type: 'message', client: 0, message: pauseMessage });
-    if (namesMessage) post({ type: 'message', client: 0, message: namesMessage });
+    for (const message of [intervalMessage, pauseMessage, namesMessage]) if (message) post({ type: 'global', message });
     for (const [id, c] of clients) replayClient(id, c);
     for (const [id, r] of historyRequests) post({ type: 'history', id, iface: r.iface, of: r.of });
     for (const [id, r] of recordRequests) post({ type: 'record', id, method: r.method, params: r.params });

@@ -334,7 +334,7 @@ describe('derived data', () => {
     const [a, b] = [base[0]!.id, base[1]!.id];
     expect(table().get(a)).toMatchObject({ firstSeen: t0, lastChanged: t0, closedAt: null });
     await tick(2000);
-    rows = base.map((r) => (r.id === a ? { ...r, state: 'CLOSE_WAIT' } : r)).filter((r) => r.id !== b);
+    rows = base.map((r) => (r.id === a ? { ...r, state: 'CLOSE_WAIT' as const } : r)).filter((r) => r.id !== b);
     await tick(1000);
     const t1 = Date.now();
     expect(table().get(a)).toMatchObject({ firstSeen: t0, lastChanged: t1, state: 'CLOSE_WAIT', closedAt: null });

@@ -46,6 +46,13 @@ import type { PlaceInfo, RecordingConfig } from '../../shared/record.js';
 
 export type ClientId = number;
 
+/** The stream messages that set something for every client rather than for the one that sent them. */
+export type GlobalMessage = Extract<StreamMessage, { type: 'setInterval' | 'pause' | 'setNames' }>;
+
+export function isGlobalMessage(message: StreamMessage): message is GlobalMessage {
+  return message.type === 'setInterval' || message.type === 'pause' || message.type === 'setNames';
+}
+
 export interface MonitorCoreOptions {
   collectors: Collectors;
   intervalMs?: IntervalMs;
@@ -184,16 +191,8 @@ export class MonitorCore {
 
   handle(id: ClientId, message: StreamMessage): void {
     if (this.closed) return;
-    if (message.type === 'setInterval' || message.type === 'pause') {
+    if (isGlobalMessage(message)) {
       this.setGlobal(message);
-      return;
-    }
-    if (message.type === 'setNames') {
-      // Only the names collector resolves host names; the next read of names shows the change.
-      const names = this.options.collectors.names as {
-        configure?(settings: { resolve: boolean; dnsServer: string | null }): void;
-      };
-      names.configure?.({ resolve: message.resolve, dnsServer: message.dnsServer });
       return;
     }
     const client = this.clients.get(id);
@@ -233,10 +232,17 @@ export class MonitorCore {
     }
   }
 
-  /** Interval and pause are global: whichever client sets them, all see it (and the host replays them to a
-   *  restarted worker without any client). */
-  setGlobal(message: Extract<StreamMessage, { type: 'setInterval' | 'pause' }>): void {
-    if (message.type === 'setInterval') {
+  /** Interval, pause and name lookups are global: whichever client sets them, all see it (and the host replays
+   *  them to a restarted worker without any client). */
+  setGlobal(message: GlobalMessage): void {
+    if (this.closed) return;
+    if (message.type === 'setNames') {
+      // Only the names collector resolves host names; the next read of names shows the change.
+      const names = this.options.collectors.names as {
+        configure?(settings: { resolve: boolean; dnsServer: string | null }): void;
+      };
+      names.configure?.({ resolve: message.resolve, dnsServer: message.dnsServer });
+    } else if (message.type === 'setInterval') {
       if (message.intervalMs === this.intervalMs) return;
       this.intervalMs = message.intervalMs;
       this.schedule();

@@ -1,6 +1,7 @@
 // Messages between the host's thread (host.ts) and the monitor worker (worker-runtime.ts). Client messages
 // are validated by the host's service before they get here.
 import type { HistoryPoint, ServerMessage, StreamMessage } from '../../shared/protocol.js';
+import type { GlobalMessage } from './monitor.js';
 import type { InodeOwners } from '../collectors/linux/socket-owners.js';
 import type { RecordMethod } from './record/requests.js';
 import type { HistoryOf } from './api.js';
@@ -9,6 +10,9 @@ export type ToWorker =
   | { type: 'attach'; client: number }
   | { type: 'detach'; client: number }
   | { type: 'message'; client: number; message: StreamMessage }
+  /** A setting for every client (interval, pause, name lookups), as the host replays it to a restarted worker:
+   *  from no client in particular. */
+  | { type: 'global'; message: GlobalMessage }
   | { type: 'history'; id: number; iface: string; of?: HistoryOf }
   /** Whether the privileged agent runs (the host replays this to a restarted worker). */
   | { type: 'agent'; active: boolean }

@@ -26,6 +26,9 @@ export function serveMonitor(
       case 'message':
         core.handle(message.client, message.message);
         break;
+      case 'global':
+        core.setGlobal(message.message);
+        break;
       case 'history':
         post({ type: 'history', id: message.id, points: core.history(message.iface, message.of) });
         break;

@@ -2,7 +2,7 @@
 // saved Linux netstat/ss captures). Each OS prints "address + port" its own way; these turn them into the
 // numeric address and port the Connection row carries, with the same id scheme as the Linux collector.
 import { lookup } from '../lookup.js';
-import type { Connection, Family, Protocol } from '../../../shared/types.js';
+import { connectionState, type Connection, type Family, type Protocol } from '../../../shared/types.js';
 import { inetConnectionKey, unixConnectionKey } from './keys.js';
 
 export interface Endpoint {
@@ -231,6 +231,7 @@ export interface ConnectionFields {
   family: Family;
   local: Endpoint;
   remote: Endpoint;
+  /** Normalized where the caller could (normalizeTcpState); other text ends up inside UNKNOWN(…). */
   state: string;
   recvQ?: number;
   sendQ?: number;
@@ -255,7 +256,7 @@ export function makeConnection(f: ConnectionFields): Connection {
     localPort: f.local.port,
     remoteAddress: f.remote.address,
     remotePort: f.remote.port,
-    state: f.state,
+    state: connectionState(f.state),
     recvQ: f.recvQ ?? 0,
     sendQ: f.sendQ ?? 0,
     uid: f.uid ?? null,

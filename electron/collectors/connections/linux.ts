@@ -4,6 +4,10 @@ import type { Collector, NoticeSink } from '../collector.js';
 import type {
   ClosedSocket,
   CollectExtra,
+  ConnectionState,
+  TcpState,
+  UnixState,
+  UnknownState,
   Connection,
   ConnectionTraffic,
   DatasetResult,
@@ -42,8 +46,8 @@ import { endpointsKey, parseSsTraffic, TRAFFIC_NOTES, trafficGap, unknownTraffic
 export type InetProto = 'tcp' | 'udp' | 'udplite' | 'raw';
 
 /** Kernel TCP states (include/net/tcp_states.h), named as netstat names them. */
-const TCP_STATES: readonly string[] = [
-  '',
+const TCP_STATES: readonly (TcpState | null)[] = [
+  null,
   'ESTABLISHED',
   'SYN_SENT',
   'SYN_RECV',
@@ -59,11 +63,11 @@ const TCP_STATES: readonly string[] = [
   'BOUND_INACTIVE',
 ];
 
-function unknownState(code: number): string {
+function unknownState(code: number): UnknownState {
   return `UNKNOWN(0x${code.toString(16).toUpperCase().padStart(2, '0')})`;
 }
 
-export function inetStateName(proto: InetProto, code: number): string {
+export function inetStateName(proto: InetProto, code: number): ConnectionState {
   // UDP, UDP-Lite and raw sockets reuse TCP_CLOSE (7) for "not connected"; ss and netstat say UNCONN.
   if (proto !== 'tcp' && code === 7) return 'UNCONN';
   return (code > 0 && TCP_STATES[code]) || unknownState(code);
@@ -225,7 +229,12 @@ function parseInetLine(
 }
 
 const UNIX_TYPES: Record<number, string> = { 1: 'STREAM', 2: 'DGRAM', 3: 'RAW', 4: 'RDM', 5: 'SEQPACKET' };
-const UNIX_STATES: Record<number, string> = { 1: 'UNCONNECTED', 2: 'CONNECTING', 3: 'CONNECTED', 4: 'DISCONNECTING' };
+const UNIX_STATES: Record<number, UnixState> = {
+  1: 'UNCONNECTED',
+  2: 'CONNECTING',
+  3: 'CONNECTED',
+  4: 'DISCONNECTING',
+};
 /** __SO_ACCEPTCON: the socket is listening. */
 const UNIX_FLAG_LISTENING = 0x10000;
 

@@ -16,7 +16,7 @@ const proc = (pid: number, name: string): ProcessInfo => ({
 function row(
   id: string,
   localPort: number,
-  state: string,
+  state: Connection['state'],
   sent: number | null,
   received: number | null,
   owner: ProcessInfo | 'denied' | null,

@@ -13,6 +13,7 @@ import {
   type InterfaceCounters,
   type NameEntry,
   type NetInterface,
+  type TcpState,
 } from '../../../shared/types.js';
 
 /** mulberry32: a tiny seeded PRNG, so a failing run can be replayed. */
@@ -27,7 +28,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const STATES = ['ESTABLISHED', 'TIME_WAIT', 'CLOSE_WAIT', 'FIN_WAIT1', 'SYN_SENT', 'LISTEN'];
+const STATES: TcpState[] = ['ESTABLISHED', 'TIME_WAIT', 'CLOSE_WAIT', 'FIN_WAIT1', 'SYN_SENT', 'LISTEN'];
 
 function connection(serial: number, random: () => number): Connection {
   const local = `10.${(serial >> 16) & 255}.${(serial >> 8) & 255}.${serial & 255}`;

@@ -1,7 +1,7 @@
 // Recorded connections as the grid and the filter language know rows: a Connection as it was, with what the
 // record adds (states, last seen, byte totals). Exports of what the view shows.
 import { csvCell, type RecordedConnection } from '../../../shared/record.js';
-import type { Connection } from '../../../shared/types.js';
+import { connectionState, type Connection } from '../../../shared/types.js';
 
 export interface HistoryRow extends Connection {
   recorded: RecordedConnection;
@@ -17,7 +17,7 @@ export function toHistoryRow(r: RecordedConnection): HistoryRow {
     localPort: r.localPort,
     remoteAddress: r.remoteAddress,
     remotePort: r.remotePort,
-    state: r.states[r.states.length - 1] ?? '',
+    state: connectionState(r.states[r.states.length - 1] ?? 'UNKNOWN'),
     recvQ: 0,
     sendQ: 0,
     uid: null,
