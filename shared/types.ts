@@ -173,9 +173,9 @@ export function assignTraffic(row: ConnectionTraffic, t: ConnectionTraffic): voi
 export const COLLECT_EXTRAS = ['traffic', 'socketMemory'] as const;
 export type CollectExtra = (typeof COLLECT_EXTRAS)[number];
 
-/** The kernel's TCP states (include/net/tcp_states.h) as Linux netstat names them: every OS's spelling is
- *  normalized to these (electron/collectors/connections/endpoints.ts normalizeTcpState). DELETE_TCB is Windows'
- *  own; BOUND a socket bound and not listening (Windows, BSD). */
+/** The kernel's TCP states (include/net/tcp_states.h, in its order: code = index + 1) as Linux netstat names
+ *  them: every OS's spelling is normalized to these (electron/collectors/connections/endpoints.ts
+ *  normalizeTcpState). Then DELETE_TCB, Windows' own, and BOUND, a socket bound and not listening (Windows, BSD). */
 export const TCP_STATES = [
   'ESTABLISHED',
   'SYN_SENT',

@@ -17,6 +17,7 @@ import type {
 } from '../../../shared/types.js';
 import {
   assignTraffic,
+  TCP_STATES,
   emptyDiagnostics,
   MAX_DIAGNOSTIC_SAMPLES,
   mergeDiagnostics,
@@ -45,23 +46,9 @@ import { endpointsKey, parseSsTraffic, TRAFFIC_NOTES, trafficGap, unknownTraffic
 
 export type InetProto = 'tcp' | 'udp' | 'udplite' | 'raw';
 
-/** Kernel TCP states (include/net/tcp_states.h), named as netstat names them. */
-const TCP_STATES: readonly (TcpState | null)[] = [
-  null,
-  'ESTABLISHED',
-  'SYN_SENT',
-  'SYN_RECV',
-  'FIN_WAIT1',
-  'FIN_WAIT2',
-  'TIME_WAIT',
-  'CLOSE',
-  'CLOSE_WAIT',
-  'LAST_ACK',
-  'LISTEN',
-  'CLOSING',
-  'NEW_SYN_RECV',
-  'BOUND_INACTIVE',
-];
+/** Kernel TCP states (include/net/tcp_states.h) by code: TCP_ESTABLISHED = 1 ... TCP_BOUND_INACTIVE = 13, named
+ *  as netstat names them (shared/types.ts lists them in this order). */
+const KERNEL_TCP_STATES: readonly TcpState[] = TCP_STATES.slice(0, TCP_STATES.indexOf('BOUND_INACTIVE') + 1);
 
 function unknownState(code: number): UnknownState {
   return `UNKNOWN(0x${code.toString(16).toUpperCase().padStart(2, '0')})`;
@@ -70,7 +57,7 @@ function unknownState(code: number): UnknownState {
 export function inetStateName(proto: InetProto, code: number): ConnectionState {
   // UDP, UDP-Lite and raw sockets reuse TCP_CLOSE (7) for "not connected"; ss and netstat say UNCONN.
   if (proto !== 'tcp' && code === 7) return 'UNCONN';
-  return (code > 0 && TCP_STATES[code]) || unknownState(code);
+  return KERNEL_TCP_STATES[code - 1] ?? unknownState(code);
 }
 
 /** Column positions in one data line, found from the header's names. */
