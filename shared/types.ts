@@ -266,6 +266,8 @@ export interface Route {
   gateway: string | null;
   /** netstat -r letters: U G H R D M A C ! (and more on BSD). */
   flags: string;
+  /** The kernel's metric, unsigned 32-bit: 4294967295 where Linux route prints -1 (reject routes), as /proc
+   *  and ip show it; null where the tool shows none. */
   metric: number | null;
   iface: string | null;
   /** Routing table name or number ('main', 'local', '255'...). */

@@ -209,7 +209,9 @@ export const FORMATS: CaptureFormat[] = [
     name: 'lsof-i',
     dataset: 'connections',
     description: 'lsof -i (macOS, Linux): TCP/UDP files with their processes',
-    detect: (ctx) => has(ctx, /^COMMAND\s+PID\s+USER\s+FD\s+TYPE\s+DEVICE\s+SIZE\/OFF\s+NODE\s+NAME/),
+    // Linux lsof 4.90+ puts TID and TASKCMD between PID and USER when it lists threads.
+    detect: (ctx) =>
+      has(ctx, /^COMMAND\s+PID\s+(?:TID\s+(?:TASKCMD\s+)?)?USER\s+FD\s+TYPE\s+DEVICE\s+SIZE\/OFF\s+NODE\s+NAME/),
     parse: (ctx) => sockets(parseLsof(ctx.text)),
   },
   {

@@ -207,6 +207,8 @@ function routeType(flags: string, family: 'inet' | 'inet6', destination: string)
 }
 
 /** `netstat -r[n][ee]`, `route [-n][-v][-ee]` (Kernel IP routing table) and `route -6` (Kernel IPv6). */
+const unbracket = (s: string): string => (s.startsWith('[') && s.endsWith(']') ? s.slice(1, -1) : s);
+
 export function parseLinuxRouteTable(text: string, source = 'route -n'): DatasetResult<Route> {
   const d = emptyDiagnostics();
   const rows: Route[] = [];
@@ -245,7 +247,12 @@ export function parseLinuxRouteTable(text: string, source = 'route -n'): Dataset
     const flags = col('flags') ?? col('flag') ?? '';
     const iface = col('iface') ?? col('if') ?? null;
     const metricText = col('metric') ?? col('met');
-    const metric = metricText !== undefined && /^\d+$/.test(metricText) ? Number(metricText) : null;
+    // The kernel's metric is unsigned 32-bit; route prints it signed, so /proc's and ip's 4294967295 (the
+    // reject routes' metric) shows as -1. Rows carry the kernel's value, whichever tool printed it.
+    const metric =
+      metricText !== undefined && /^-?\d+$/.test(metricText)
+        ? Number(metricText) + (metricText.startsWith('-') ? 2 ** 32 : 0)
+        : null;
     let destination: string;
     let prefixLength: number | null;
     let gateway: string | null;
@@ -255,10 +262,11 @@ export function parseLinuxRouteTable(text: string, source = 'route -n'): Dataset
       const gw = col('gateway') ?? '';
       gateway = gw === '0.0.0.0' || gw === '*' ? null : gw;
     } else {
+      // Without -n, route writes the unspecified address bracketed: `[::]/96`, next hop `[::]`.
       const [addr = '', len = '128'] = destText.split('/');
-      destination = addr;
+      destination = unbracket(addr);
       prefixLength = /^\d+$/.test(len) ? Number(len) : null;
-      const hop = col('nexthop') ?? '';
+      const hop = unbracket(col('nexthop') ?? '');
       gateway = hop === '::' ? null : hop;
     }
     if (prefixLength === null) {

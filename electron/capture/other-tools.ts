@@ -11,20 +11,33 @@ import { parseIfInet6 } from '../collectors/interfaces/linux.js';
 import { maskToPrefix } from '../collectors/routes/win32.js';
 import { makeCounter } from '../collectors/statistics/common.js';
 
-/** `lsof -i [-nP]`: one row per open file; NAME is `local[->remote] [(STATE)]`. */
+/** `lsof -i [-nP]`: one row per open file; NAME is `local[->remote] [(STATE)]`. Linux lsof 4.90 and later
+ *  adds TID and TASKCMD columns when it lists threads (by default, or with -K): the process's row has them
+ *  empty, and each thread repeats the process's files with them filled in. The columns are found from the
+ *  TYPE column (IPv4/IPv6) back: USER and FD are the two before it, whatever stands between PID and USER. */
 export function parseLsof(text: string, source = 'lsof -i'): DatasetResult<Connection> {
   const d = emptyDiagnostics();
   const rows: Connection[] = [];
+  // pid|fd|device of every file listed, so a thread's repeat of its process's file is folded into it.
+  const files = new Set<string>();
+  let threadRows = 0;
   for (const raw of textLines(text)) {
     const line = raw.trim();
     if (line === '' || /^COMMAND\s/.test(line)) continue;
     const t = line.split(/\s+/);
     const typeAt = t.findIndex((x) => /^IPv[46]$/.test(x));
+    // COMMAND PID [TID [TASKCMD]] USER FD TYPE: more than four tokens before TYPE make a thread's row.
+    const file = `${t[1]}|${t[typeAt - 1]}|${t[typeAt + 1]}`;
+    if (typeAt > 4 && files.has(file)) {
+      threadRows++;
+      continue;
+    }
+    files.add(file);
     const pid = Number(t[1]);
     const protoText = (t[typeAt + 3] ?? '').toUpperCase();
     const nameParts = t.slice(typeAt + 4);
     if (
-      typeAt < 0 ||
+      typeAt < 4 ||
       !Number.isInteger(pid) ||
       (protoText !== 'TCP' && protoText !== 'UDP') ||
       nameParts.length === 0
@@ -58,10 +71,12 @@ export function parseLsof(text: string, source = 'lsof -i'): DatasetResult<Conne
         state,
         pid,
         processName: (t[0] ?? '').replace(/\\x20/g, ' '),
-        user: t[2] ?? null,
+        user: t[typeAt - 2] ?? null,
       }),
     );
   }
+  if (threadRows > 0)
+    d.notes.push(`${threadRows} thread rows (lsof lists a process's files again for each of its threads) folded`);
   return { rows: uniqueIds(rows), diagnostics: d };
 }
 
@@ -264,7 +279,11 @@ export function parseIpconfig(text: string, source = 'ipconfig'): DatasetResult<
     if (key === 'media state' && /disconnected/i.test(value)) {
       row.operState = 'down';
       row.carrier = false;
-    } else if (key === 'physical address' && /^([0-9A-F]{2}-){5}[0-9A-F]{2}$/i.test(value)) {
+    } else if (
+      key === 'physical address' &&
+      /^(?:[0-9A-F]{2}-){5}(?:[0-9A-F]{2}-[0-9A-F]{2}-)?[0-9A-F]{2}$/i.test(value)
+    ) {
+      // 6 bytes, or 8 for the tunnel adapters (ISATAP, 6to4, Teredo: 00-00-00-00-00-00-00-E0).
       row.mac = value.replace(/-/g, ':').toLowerCase();
     } else if (
       (key === 'ipv4 address' || key === 'ip address' || key === 'autoconfiguration ipv4 address') &&

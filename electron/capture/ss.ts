@@ -139,6 +139,8 @@ export function parseSs(text: string, source = 'ss', defaultProto: 'tcp' | 'udp'
     parseInet(
       tail,
       proto as 'tcp' | 'udp' | 'raw' | 'udplite',
+      // icmp6 sockets are IPv6 whatever their address shows (`*%ens33:ipv6-icmp`).
+      netid === 'icmp6' ? 'inet6' : null,
       stateText,
       recvQ,
       sendQ,
@@ -181,6 +183,7 @@ function extras(tokens: string[]): { processes: ProcessInfo[]; uid: number | nul
 function parseInet(
   tail: string[],
   proto: 'tcp' | 'udp' | 'raw' | 'udplite',
+  knownFamily: 'inet6' | null,
   stateText: string | null,
   recvQ: number,
   sendQ: number,
@@ -195,13 +198,15 @@ function parseInet(
   const hostOf = (s: string): string => s.replace(/:[^:\]]*$/, '');
   const localHost = hostOf(localText);
   // `*` is the IPv4 wildcard in old ss and the dual-stack IPv6 wildcard in bracket-style ss.
-  const family = localHost.startsWith('[')
-    ? 'inet6'
-    : localHost === '*'
-      ? bracketStyle
-        ? 'inet6'
-        : 'inet'
-      : familyOfAddress(withoutZone(localHost));
+  const family = knownFamily
+    ? knownFamily
+    : localHost.startsWith('[')
+      ? 'inet6'
+      : localHost === '*'
+        ? bracketStyle
+          ? 'inet6'
+          : 'inet'
+        : familyOfAddress(withoutZone(localHost));
   const wildcard = family === 'inet6' ? '::' : '0.0.0.0';
   const local = splitColonEndpoint(localText, wildcard);
   const remote = splitColonEndpoint(peerText, wildcard);

@@ -68,3 +68,26 @@ export function decodeCaptureBytes(bytes: Uint8Array): { text: string; encoding:
     return { text: decodeCodePage(bytes, 850), encoding: 'cp850' };
   }
 }
+
+// Windows-1252's 0x80-0x9F, where it differs from Latin-1 (the five bytes it leaves undefined decode to
+// the C1 controls of the same value, as WHATWG's decoder does).
+const CP1252_80_9F = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+const CP1252_BYTES = new Map<string, number>([...CP1252_80_9F].map((c, i) => [c, 0x80 + i]));
+
+/**
+ * Undoes one common mix-up: OEM 850 bytes (a `netstat > file` from cmd.exe) read as Windows-1252 by an
+ * editor and saved again, so ABHÖREN shows as ABH™REN (Ö is 0x99 in 850, ™ is 0x99 in 1252). Returns the
+ * text as 850 would have shown it, or null when it holds a character 1252 has no byte for (it was not
+ * such a mix-up).
+ */
+export function undoCp1252ReadOfOem850(text: string): string | null {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    const code = c.charCodeAt(0);
+    const b = code < 0x80 || (code >= 0xa0 && code <= 0xff) ? code : CP1252_BYTES.get(c);
+    if (b === undefined) return null;
+    bytes[i] = b;
+  }
+  return decodeCodePage(bytes, 850);
+}

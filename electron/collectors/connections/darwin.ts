@@ -245,7 +245,8 @@ export function parseBsdNetstatConnections(text: string, source = SOURCE): Datas
       continue;
     }
     if (section === 'other') {
-      if (!/^(id|pcb)\b/i.test(line.trim()))
+      // Each section's column header (`id flags...`, `Proto Recv-Q...`, `Proto/ID Flags...`) is no row.
+      if (!/^(id|pcb|Proto)\b/i.test(line.trim()))
         ctx.otherSections.set(otherName, (ctx.otherSections.get(otherName) ?? 0) + 1);
       continue;
     }
@@ -268,7 +269,8 @@ export function parseBsdNetstatConnections(text: string, source = SOURCE): Datas
       `${ctx.resolvedNames} rows show host or service names (output without -n): ports of unknown services are 0`,
     );
   for (const [name, count] of ctx.otherSections)
-    ctx.d.notes.push(`also held ${count} rows of "${name}", which are not connections`);
+    if (count > 0)
+      ctx.d.notes.push(`also held ${count} row${count === 1 ? '' : 's'} of "${name}", which are not connections`);
   return { rows: uniqueIds(ctx.rows), diagnostics: ctx.d };
 }
 

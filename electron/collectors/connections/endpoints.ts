@@ -1,8 +1,10 @@
 // Endpoint and row helpers shared by the text parsers of netstat-like output (macOS, BSD, Windows, and the
 // saved Linux netstat/ss captures). Each OS prints "address + port" its own way; these turn them into the
 // numeric address and port the Connection row carries, with the same id scheme as the Linux collector.
+import { withoutZone } from '../../../shared/address.js';
 import { lookup } from '../lookup.js';
 import { connectionState, type Connection, type Family, type Protocol } from '../../../shared/types.js';
+import { undoCp1252ReadOfOem850 } from '../oem-codepage.js';
 import { inetConnectionKey, unixConnectionKey } from './keys.js';
 
 export interface Endpoint {
@@ -110,7 +112,8 @@ export function splitColonEndpoint(text: string, wildcard: string): Endpoint | n
   const i = text.lastIndexOf(':');
   if (i < 0) return null;
   let address = text.slice(0, i);
-  if (address === '*' || address === '') address = wildcard;
+  // `*%ens33` (ss): the wildcard bound to a device, which is a binding, not part of the address.
+  if (address === '' || withoutZone(address) === '*') address = wildcard;
   return endpoint(withZone(address), text.slice(i + 1));
 }
 
@@ -212,7 +215,11 @@ function foldAccents(s: string): string {
 /** One spelling per TCP state across OSes (Linux /proc names: LISTEN, SYN_RECV, FIN_WAIT1, CLOSE). Returns
  *  null for text that is no state at all, so callers can tell a missing state column from an odd one. */
 export function normalizeTcpState(text: string): string | null {
-  return lookup(TCP_STATES, text.toUpperCase()) ?? lookup(TCP_STATES, foldAccents(text)) ?? null;
+  const known = lookup(TCP_STATES, text.toUpperCase()) ?? lookup(TCP_STATES, foldAccents(text));
+  if (known || /^[\x20-\x7e]*$/.test(text)) return known ?? null;
+  // A German or French capture saved through a code-page mix-up (ABH™REN): read it back as OEM 850.
+  const repaired = undoCp1252ReadOfOem850(text);
+  return (repaired && lookup(TCP_STATES, foldAccents(repaired))) ?? null;
 }
 
 /** The Linux collector's key, so a capture and a live table key the same socket alike. */

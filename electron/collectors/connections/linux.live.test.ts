@@ -195,13 +195,14 @@ function ourKey(r: Connection): string {
   ].join(' ');
 }
 
-/** "[::1]:631", "127.0.0.53%lo:53", "*:22" -> [address, port] in our notation. */
+/** "[::1]:631", "[fe80::1]%eth0:22", "127.0.0.53%lo:53", "*:22" -> [address, port] in our notation. */
 function ssEndpoint(s: string): [string, number] {
   const colon = s.lastIndexOf(':');
   let addr = s.slice(0, colon);
   const port = s.slice(colon + 1);
-  if (addr.startsWith('[')) addr = addr.slice(1, -1);
+  // The zone goes first: ss writes a link-local address as `[fe80::1]%eth0:22`.
   addr = addr.replace(/%.*$/, '');
+  if (addr.startsWith('[')) addr = addr.slice(1, -1);
   if (addr === '*') addr = '::';
   return [addr, port === '*' ? 0 : Number(port)];
 }

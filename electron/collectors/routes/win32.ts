@@ -105,8 +105,10 @@ export function parseRoutePrint(text: string, source = PRINT_SOURCE): DatasetRes
     const line = raw.trim();
     if (line === '' || /^=+$/.test(line)) continue;
     if (/^Interface List/i.test(line) || /^\d+\s*\.{3}/.test(line)) {
+      // `8...00 ff 58 60 5f 61 ......TAP-Windows Adapter V9`; tunnel adapters (6to4, ISATAP, Teredo) have an
+      // 8-byte address and no dots before the name: `13...00 00 00 00 00 00 00 e0 Microsoft 6to4 Adapter`.
       const m =
-        /^(\d+)\s*\.{3}(?:[0-9a-f]{2}\s)*[0-9a-f]{2}\s*\.+([\s\S]*)$/i.exec(line) ??
+        /^(\d+)\s*\.{3}(?:[0-9a-f]{2} ){5}(?:[0-9a-f]{2} [0-9a-f]{2} )?[0-9a-f]{2}(?: \.*|\.+)([\s\S]*)$/i.exec(line) ??
         /^(\d+)\s*\.+([\s\S]*)$/.exec(line);
       if (m) ifNames.set(Number(m[1]), (m[2] ?? '').trim());
       part = 'interfaces';
