@@ -23,6 +23,8 @@ import { createSettingsStore } from './settings-store.js';
 export interface WorkerSettings {
   record: RecordingConfig | null;
   dnsServer: DnsServer | null;
+  /** `ssh -F FILE` for the remote hosts added in the UI (`netlens web --ssh-config`). */
+  sshConfig?: string;
 }
 
 export interface BackendOptions {
@@ -61,10 +63,14 @@ export function createBackend(options: BackendOptions): Backend {
   let monitor: Monitor;
   if (options.monitor) monitor = options.monitor;
   else if (options.worker) {
-    const { record, dnsServer } = options.worker;
+    const { record, dnsServer, sshConfig } = options.worker;
     started = startMonitor({
       workerPath: builtPaths.worker,
-      workerData: { ...(record ? { record: { file: recordFile(dataDir), config: record } } : {}), dnsServer },
+      workerData: {
+        ...(record ? { record: { file: recordFile(dataDir), config: record } } : {}),
+        dnsServer,
+        ...(sshConfig ? { sshConfig } : {}),
+      },
     });
     monitor = started;
   } else throw new Error('createBackend needs a monitor or the settings to start one');

@@ -24,6 +24,10 @@ function setup(
       calls.push(`history ${iface}`);
       return [];
     },
+    remote: async (request) => {
+      calls.push(`remote ${JSON.stringify(request)}`);
+      return [];
+    },
     close: async () => undefined,
   };
   const actions: Actions = {
@@ -163,6 +167,25 @@ describe('service', () => {
     expect(t.sent.find((m) => m.type === 'response' && m.id === 2)).toMatchObject({
       error: expect.stringContaining('from is after to'),
     });
+  });
+
+  it('passes remote hosts to the monitor only as ssh destinations, never as options or shell words', async () => {
+    const t = setup();
+    const bad = ['-oProxyCommand=touch /tmp/x', 'web1 -v', '', 'a\nb', 'x'.repeat(256), 42, null];
+    for (const [i, destination] of bad.entries())
+      t.session.receive({ type: 'request', id: i + 1, method: 'addRemoteHost', params: { destination } });
+    t.session.receive({ type: 'request', id: 20, method: 'addRemoteHost', params: { destination: 'root@web1' } });
+    t.session.receive({ type: 'request', id: 21, method: 'removeRemoteHost', params: { destination: 'web1' } });
+    t.session.receive({ type: 'request', id: 22, method: 'remoteHosts', params: {} });
+    t.session.receive({ type: 'request', id: 23, method: 'remoteHosts', params: { destination: 'x' } });
+    await t.flush();
+    expect(t.calls).toEqual([
+      'remote {"op":"add","destination":"root@web1"}',
+      'remote {"op":"remove","destination":"web1"}',
+      'remote {"op":"list"}',
+    ]);
+    for (const id of [...bad.keys()].map((i) => i + 1).concat(23))
+      expect(t.sent).toContainEqual(expect.objectContaining({ type: 'response', id, ok: false }));
   });
 
   it('rejects hostile or malformed messages, logs them and acts on none', async () => {

@@ -14,7 +14,7 @@ import {
 import { asHostLog } from './log-lines.js';
 import type { Actions } from './actions/api.js';
 import type { AgentManager } from './agent/manager.js';
-import type { Monitor } from './monitor/api.js';
+import type { Monitor, RemoteRequest } from './monitor/api.js';
 import type { RecordMethod } from './monitor/record/requests.js';
 import type { SettingsStore } from './settings-store.js';
 
@@ -67,6 +67,10 @@ export function createService(options: ServiceOptions): Service {
     options.monitor.record
       ? options.monitor.record(method, params)
       : Promise.reject(new Error('this NetLens keeps no connection record'));
+  const remote = (request: RemoteRequest) =>
+    options.monitor.remote
+      ? options.monitor.remote(request)
+      : Promise.reject(new Error('this NetLens shows no remote hosts'));
   const handlers: Handlers = {
     hostInfo: () => options.hostInfo(),
     capabilities: () => options.actions.capabilities(),
@@ -87,6 +91,9 @@ export function createService(options: ServiceOptions): Service {
     processHistory: (p) => options.monitor.history(p.name, 'process'),
     parseCapture: (p) => options.parseCapture(p.name, p.text, p.format),
     retryMonitor: () => ({ retrying: options.monitor.retry?.() ?? false }),
+    remoteHosts: () => remote({ op: 'list' }),
+    addRemoteHost: (p) => remote({ op: 'add', destination: p.destination }),
+    removeRemoteHost: (p) => remote({ op: 'remove', destination: p.destination }),
     loadSettings: () => options.settings.load(),
     saveExport: (p) => {
       if (!options.saveExport) throw new Error('this host has no save dialog: the page downloads the export itself');

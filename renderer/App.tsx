@@ -14,6 +14,7 @@ import { InterfacesTab } from './tabs/Interfaces/InterfacesTab.js';
 import { StatisticsTab } from './tabs/Statistics/StatisticsTab.js';
 import { HistoryTab } from './tabs/History/HistoryTab.js';
 import { StatusBar } from './components/StatusBar.js';
+import { HostSelector } from './components/HostSelector.js';
 import { OverflowBar } from './components/OverflowBar.js';
 import { ExportDialog } from './components/ExportDialog.js';
 import { tabView } from './store/exports.js';
@@ -217,6 +218,7 @@ export function App() {
             </button>
           ))}
         </div>
+        <HostSelector />
         <OverflowBar
           label="NetLens"
           className="app-actions"

@@ -20,6 +20,7 @@ import {
   type TimelinePoint,
 } from './record.js';
 import { parseDnsServer } from './names.js';
+import { checkDestination, type RemoteHostInfo } from './remote.js';
 
 export const PROTOCOL_VERSION = 1;
 export const INTERVALS_MS = [500, 1000, 2000, 5000, 10000] as const;
@@ -83,6 +84,11 @@ const portSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(655
 // Addresses are only ever passed as separate argv entries, never through a shell; still, keep them to the
 // characters a numeric IPv4/IPv6 address (with an optional zone) can contain.
 const addressSchema = v.pipe(v.string(), v.maxLength(64), v.regex(/^[0-9A-Fa-f:.]+(%[\w.-]{1,32})?$/));
+/** An ssh destination (user@host, a Host alias): never an option, never a shell word. */
+const destinationSchema = v.pipe(
+  v.string(),
+  v.check((s) => checkDestination(s) === null, 'not an ssh destination (1 to 255 characters, no spaces, no leading -)'),
+);
 const requestId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 
 export const MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
@@ -175,6 +181,10 @@ export const requestSchemas = {
       v.check((s) => serializedSize(s) <= MAX_SETTINGS_BYTES, 'settings are too large or not plain data'),
     ),
   }),
+  /** Remote Linux hosts shown beside this machine, over the user's ssh (electron/remote/fleet.ts). */
+  remoteHosts: plainObject({}),
+  addRemoteHost: plainObject({ destination: destinationSchema }),
+  removeRemoteHost: plainObject({ destination: destinationSchema }),
   /** Start the monitor again now, after it gave up (the banner's Retry button). */
   retryMonitor: plainObject({}),
   /** The connection record (electron/monitor/record/). */
@@ -510,4 +520,7 @@ export interface MethodResults {
   /** Where the file went; null when the user cancelled the dialog. */
   saveExport: { path: string | null };
   retryMonitor: { retrying: boolean };
+  remoteHosts: RemoteHostInfo[];
+  addRemoteHost: RemoteHostInfo[];
+  removeRemoteHost: RemoteHostInfo[];
 }

@@ -12,6 +12,12 @@ export const DATASETS = [
 ] as const;
 export type Dataset = (typeof DATASETS)[number];
 
+/** Rows read from a remote host over ssh (electron/remote/) say which; rows of this machine have no host.
+ *  Their ids are prefixed with it (shared/remote.ts remoteRowId), so they never meet this machine's. */
+export interface RemoteTagged {
+  host?: string;
+}
+
 /** What a collector could not read or parse. Never thrown: counted and shown. */
 export interface Diagnostics {
   /** Lines (or records) skipped because they were malformed, truncated or of an unknown format. */
@@ -221,7 +227,7 @@ export function connectionState(text: string): ConnectionState {
   return `UNKNOWN(${text})`;
 }
 
-export interface Connection extends ConnectionTraffic {
+export interface Connection extends ConnectionTraffic, RemoteTagged {
   /** Stable key: protocol, family, local and remote endpoint and inode. */
   id: string;
   proto: Protocol;
@@ -256,7 +262,7 @@ export interface Connection extends ConnectionTraffic {
 // ---------------------------------------------------------------------------------------------
 // Routes
 
-export interface Route {
+export interface Route extends RemoteTagged {
   /** Stable key: table, family, destination/prefix, gateway, interface, metric. */
   id: string;
   family: 'inet' | 'inet6';
@@ -339,7 +345,7 @@ export interface InterfaceRates {
   txPacketsPerSec: number;
 }
 
-export interface NetInterface {
+export interface NetInterface extends RemoteTagged {
   /** The interface name. */
   id: string;
   name: string;
@@ -365,7 +371,7 @@ export interface NetInterface {
 // ---------------------------------------------------------------------------------------------
 // Statistics
 
-export interface Counter {
+export interface Counter extends RemoteTagged {
   /** Stable key: `${group}.${name}`. */
   id: string;
   /** The section as netstat -s shows it: Ip, Icmp, IcmpMsg, Tcp, Udp, UdpLite, TcpExt, IpExt, MPTcpExt,
@@ -386,7 +392,7 @@ export interface Counter {
 // ---------------------------------------------------------------------------------------------
 // Multicast
 
-export interface MulticastGroup {
+export interface MulticastGroup extends RemoteTagged {
   /** Stable key: interface, family, group. */
   id: string;
   iface: string;

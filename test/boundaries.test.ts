@@ -99,6 +99,8 @@ const RULES: Rule[] = [
     files: /^electron\/monitor\//,
     may: [
       /^electron\/(monitor|collectors)\//,
+      // The worker reads the remote hosts a client added beside this machine's collectors.
+      /^electron\/remote\/fleet\.ts$/,
       /^electron\/actions\/process-identity\.ts$/,
       SHARED,
       NODE,

@@ -10,13 +10,20 @@ import { applyRecordOptions, loadRecordingConfig, RECORD_OPTIONS, RECORD_USAGE }
 
 export const webCommand: Command = {
   summary: 'serve the NetLens UI to a browser on 127.0.0.1, with a per-launch token',
-  usage: `web [--port N] [--host ADDR] ${DNS_SERVER_USAGE} ${RECORD_USAGE}`,
+  usage: `web [--port N] [--host ADDR] [--ssh-config FILE] ${DNS_SERVER_USAGE} ${RECORD_USAGE}`,
   async run(argv) {
     let values;
     try {
       ({ values } = parseArgs({
         args: argv,
-        options: { port: { type: 'string' }, host: { type: 'string' }, ...DNS_SERVER_OPTION, ...RECORD_OPTIONS },
+        options: {
+          port: { type: 'string' },
+          host: { type: 'string' },
+          // `ssh -F FILE` for the remote hosts added in the UI.
+          'ssh-config': { type: 'string' },
+          ...DNS_SERVER_OPTION,
+          ...RECORD_OPTIONS,
+        },
         allowPositionals: false,
       }));
     } catch (err) {
@@ -47,7 +54,11 @@ export const webCommand: Command = {
       console.error(`netlens web: ${config}`);
       return 2;
     }
-    const backend = createBackend({ host: 'browser', dataDir, worker: { record: config, dnsServer } });
+    const backend = createBackend({
+      host: 'browser',
+      dataDir,
+      worker: { record: config, dnsServer, ...(values['ssh-config'] ? { sshConfig: values['ssh-config'] } : {}) },
+    });
     let web;
     try {
       web = await startWebHost({ service: backend.service, port, host });

@@ -8,6 +8,15 @@ import type {
   StreamMessage,
 } from '../../shared/protocol.js';
 import type { RecordMethod } from './record/requests.js';
+import type { RemoteHostInfo } from '../../shared/remote.js';
+
+/** What a client may ask about the remote hosts shown beside this machine ('set' replays a list to a
+ *  restarted worker). */
+export type RemoteRequest =
+  | { op: 'list' }
+  | { op: 'add'; destination: string }
+  | { op: 'remove'; destination: string }
+  | { op: 'set'; destinations: string[] };
 
 export type HistoryOf = 'interface' | 'process';
 
@@ -29,5 +38,8 @@ export interface Monitor {
   /** A request about the connection record, answered by the worker (record/requests.ts); absent where no
    *  monitor records (stand-ins in tests). */
   record?<M extends RecordMethod>(method: M, params: RequestParams<M>): Promise<MethodResults[M]>;
+  /** The remote hosts shown beside this machine (electron/remote/fleet.ts), kept by the worker; absent where
+   *  none can be shown. */
+  remote?(request: RemoteRequest): Promise<RemoteHostInfo[]>;
   close(): Promise<void>;
 }

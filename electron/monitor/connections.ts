@@ -186,6 +186,7 @@ const COLLECTED_FIELDS = [
   'ownerStatus',
   'path',
   'socketType',
+  'host',
   ...TRAFFIC_FIELDS,
 ] as const satisfies readonly CollectedField[];
 type Unhandled = Exclude<CollectedField, (typeof COLLECTED_FIELDS)[number]>;
@@ -221,6 +222,7 @@ function withLifecycle(r: Connection, firstSeen: number, lastChanged: number): C
   // Unix sockets only: inet rows keep the smaller shape.
   if (r.path !== undefined) row.path = r.path;
   if (r.socketType !== undefined) row.socketType = r.socketType;
+  if (r.host !== undefined) row.host = r.host;
   // Traffic only while it is collected: without it, rows keep the smaller shape and the tick costs nothing more.
   if (r.bytesSent !== undefined) assignTraffic(row, r);
   return row;
@@ -277,6 +279,7 @@ function sameConnection(a: Connection, b: Connection): boolean {
     a.ownerStatus === b.ownerStatus &&
     a.path === b.path &&
     a.socketType === b.socketType &&
+    a.host === b.host &&
     (a.processes === b.processes || valueEqual(a.processes, b.processes))
   );
 }

@@ -6,7 +6,8 @@ import { Worker } from 'node:worker_threads';
 import type { HistoryPoint, RequestParams, ServerMessage, StreamMessage } from '../../shared/protocol.js';
 import type { RecordMethod } from './record/requests.js';
 import type { Dataset } from '../../shared/types.js';
-import type { HistoryOf, Monitor, MonitorClient } from './api.js';
+import type { HistoryOf, Monitor, MonitorClient, RemoteRequest } from './api.js';
+import type { RemoteHostInfo } from '../../shared/remote.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 import type { GlobalMessage } from './monitor.js';
 import type { PrivilegedOwners } from '../collectors/linux/socket-owners.js';
@@ -67,6 +68,12 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
     number,
     { method: RecordMethod; params: unknown; resolve: (result: unknown) => void; reject: (err: Error) => void }
   >();
+  const remoteRequests = new Map<
+    number,
+    { request: RemoteRequest; resolve: (hosts: RemoteHostInfo[]) => void; reject: (err: Error) => void }
+  >();
+  /** The remote hosts asked for, replayed to a restarted worker. */
+  const remoteHosts = new Set<string>();
   let nextClient = 0;
   let nextRequest = 0;
   let generation = 0;
@@ -130,6 +137,13 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
           else request?.reject(new Error(message.error));
           break;
         }
+        case 'remote': {
+          const request = remoteRequests.get(message.id);
+          remoteRequests.delete(message.id);
+          if (message.ok) request?.resolve(message.hosts);
+          else request?.reject(new Error(message.error));
+          break;
+        }
         case 'log':
           log(message.line);
           break;
@@ -164,6 +178,8 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
     for (const [id, c] of clients) replayClient(id, c);
     for (const [id, r] of historyRequests) post({ type: 'history', id, iface: r.iface, of: r.of });
     for (const [id, r] of recordRequests) post({ type: 'record', id, method: r.method, params: r.params });
+    if (remoteHosts.size > 0) post({ type: 'remote', id: 0, request: { op: 'set', destinations: [...remoteHosts] } });
+    for (const [id, r] of remoteRequests) post({ type: 'remote', id, request: r.request });
   }
 
   function replayClient(id: number, c: ClientRecord): void {
@@ -193,10 +209,11 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
       failedNotice = failed;
       recovering = false;
       broadcast(failed);
-      for (const r of [...historyRequests.values(), ...recordRequests.values()])
+      for (const r of [...historyRequests.values(), ...recordRequests.values(), ...remoteRequests.values()])
         r.reject(new Error('the monitor is not running'));
       historyRequests.clear();
       recordRequests.clear();
+      remoteRequests.clear();
       restartTimer = setTimeout(() => {
         restartTimer = null;
         retryNow('scheduled');
@@ -320,15 +337,27 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
         post({ type: 'record', id, method, params });
       });
     },
+    remote(request) {
+      if (closing) return Promise.reject(new Error('the monitor is closed'));
+      if (failedNotice) return Promise.reject(new Error('the monitor is not running'));
+      if (request.op === 'add') remoteHosts.add(request.destination);
+      else if (request.op === 'remove') remoteHosts.delete(request.destination);
+      const id = ++nextRequest;
+      return new Promise<RemoteHostInfo[]>((resolve, reject) => {
+        remoteRequests.set(id, { request, resolve, reject });
+        post({ type: 'remote', id, request });
+      });
+    },
     async close() {
       if (closing) return;
       closing = true;
       if (restartTimer) clearTimeout(restartTimer);
       clearInterval(watchdog);
-      for (const r of [...historyRequests.values(), ...recordRequests.values()])
+      for (const r of [...historyRequests.values(), ...recordRequests.values(), ...remoteRequests.values()])
         r.reject(new Error('the monitor is closed'));
       historyRequests.clear();
       recordRequests.clear();
+      remoteRequests.clear();
       const w = worker;
       if (!w) return;
       // Let the worker dispose its collectors (a PowerShell child, say), but never hang the host on it.

@@ -22,6 +22,7 @@ import {
   type StreamMessage,
   type TickInfo,
 } from '../../shared/protocol.js';
+import { isRemoteRowId } from '../../shared/remote.js';
 import {
   COLLECT_EXTRAS,
   DATASETS,
@@ -33,6 +34,7 @@ import {
   type Connection,
   type Diagnostics,
   type NetInterface,
+  type RemoteTagged,
 } from '../../shared/types.js';
 import type { Collectors } from '../collectors/collector.js';
 import type { HistoryOf, Monitor } from './api.js';
@@ -88,6 +90,22 @@ function errorText(err: unknown): string {
 
 function isResult(value: unknown): value is DatasetResult<AnyRow> {
   return typeof value === 'object' && value !== null && Array.isArray((value as DatasetResult<AnyRow>).rows);
+}
+
+/** This machine's rows only: the record is of this machine, not of the remote hosts shown beside it. */
+function localRows<Row extends RemoteTagged>(rows: Row[]): Row[] {
+  return rows.some((r) => r.host !== undefined) ? rows.filter((r) => r.host === undefined) : rows;
+}
+
+function localDiff(diff: Diff<Connection>): Diff<Connection> {
+  const remote = isRemoteRowId;
+  if (!diff.added.some((r) => remote(r.id)) && !diff.changed.some((r) => remote(r.id)) && !diff.removed.some(remote))
+    return diff;
+  return {
+    added: diff.added.filter((r) => !remote(r.id)),
+    changed: diff.changed.filter((r) => !remote(r.id)),
+    removed: diff.removed.filter((id) => !remote(id)),
+  };
 }
 
 export class MonitorCore {
@@ -396,7 +414,7 @@ export class MonitorCore {
       (result) => {
         if (!isResult(result)) return;
         this.interfaceHistory.record(at, result.rows as NetInterface[]);
-        this.recorder?.interfaces(result.rows as NetInterface[], at);
+        this.recorder?.interfaces(localRows(result.rows as NetInterface[]), at);
       },
       // The history has a gap; a shown interfaces tab reports the error through its own read.
       () => {},
@@ -434,8 +452,11 @@ export class MonitorCore {
     const diff = ds.table.update(result.rows, tick.at, result.closed);
     // The recorder only notes the changes here; it writes them later, in its own batch.
     if (d === 'connections')
-      this.recorder?.connections(diff as Diff<Connection>, (id) => ds.table.get?.(id) as Connection | undefined);
-    else if (d === 'interfaces') this.recorder?.interfaces(result.rows as NetInterface[], tick.at);
+      this.recorder?.connections(
+        localDiff(diff as Diff<Connection>),
+        (id) => ds.table.get?.(id) as Connection | undefined,
+      );
+    else if (d === 'interfaces') this.recorder?.interfaces(localRows(result.rows as NetInterface[]), tick.at);
     ds.loaded = true;
     ds.diagnostics = result.diagnostics ?? emptyDiagnostics();
     ds.tick = tick;

@@ -4,7 +4,8 @@ import type { HistoryPoint, ServerMessage, StreamMessage } from '../../shared/pr
 import type { GlobalMessage } from './monitor.js';
 import type { InodeOwners } from '../collectors/linux/socket-owners.js';
 import type { RecordMethod } from './record/requests.js';
-import type { HistoryOf } from './api.js';
+import type { HistoryOf, RemoteRequest } from './api.js';
+import type { RemoteHostInfo } from '../../shared/remote.js';
 
 export type ToWorker =
   | { type: 'attach'; client: number }
@@ -20,6 +21,8 @@ export type ToWorker =
   | { type: 'owners'; id: number; owners: InodeOwners | null }
   /** A request about the connection record (record/requests.ts), validated by the host's service. */
   | { type: 'record'; id: number; method: RecordMethod; params: unknown }
+  /** About the remote hosts (electron/remote/fleet.ts), validated by the host's service. */
+  | { type: 'remote'; id: number; request: RemoteRequest }
   | { type: 'close' };
 
 export type FromWorker =
@@ -27,6 +30,8 @@ export type FromWorker =
   | { type: 'history'; id: number; points: HistoryPoint[] }
   | { type: 'record'; id: number; ok: true; result: unknown }
   | { type: 'record'; id: number; ok: false; error: string }
+  | { type: 'remote'; id: number; ok: true; hosts: RemoteHostInfo[] }
+  | { type: 'remote'; id: number; ok: false; error: string }
   | { type: 'log'; line: string }
   /** The collector asks the agent, through the host, who holds these socket inodes. */
   | { type: 'owners'; id: number; inodes: number[] }

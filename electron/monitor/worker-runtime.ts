@@ -5,12 +5,15 @@ import type { Collectors } from '../collectors/collector.js';
 import { MonitorCore, type MonitorCoreOptions } from './monitor.js';
 import type { WorkerOwnerRelay } from './owner-relay.js';
 import { HEARTBEAT_MS, type FromWorker, type ToWorker } from './worker-protocol.js';
+import type { RemoteRequest } from './api.js';
+import type { RemoteHostInfo } from '../../shared/remote.js';
 
 export function serveMonitor(
   port: MessagePort,
   collectors: Collectors,
   options: Pick<MonitorCoreOptions, 'record'> = {},
   relay?: WorkerOwnerRelay,
+  remote?: (request: RemoteRequest) => Promise<RemoteHostInfo[]>,
 ): MonitorCore {
   const post = (message: FromWorker) => port.postMessage(message);
   const core = new MonitorCore({ collectors, log: (line) => post({ type: 'log', line }), ...options });
@@ -44,6 +47,18 @@ export function serveMonitor(
           (err: unknown) =>
             post({
               type: 'record',
+              id: message.id,
+              ok: false,
+              error: err instanceof Error ? err.message : String(err),
+            }),
+        );
+        break;
+      case 'remote':
+        (remote ? remote(message.request) : Promise.reject(new Error('this monitor shows no remote hosts'))).then(
+          (hosts) => post({ type: 'remote', id: message.id, ok: true, hosts }),
+          (err: unknown) =>
+            post({
+              type: 'remote',
               id: message.id,
               ok: false,
               error: err instanceof Error ? err.message : String(err),

@@ -9,6 +9,9 @@ import type { DnsServer } from '../../shared/names.js';
 import { serveMonitor } from './worker-runtime.js';
 import type { RecordWorkerData } from './record/config.js';
 import { WorkerOwnerRelay } from './owner-relay.js';
+import { RemoteFleet } from '../remote/fleet.js';
+import type { RemoteRequest } from './api.js';
+import { DEFAULT_INTERVAL_MS } from '../../shared/protocol.js';
 
 if (!parentPort) throw new Error('the monitor worker must run as a worker thread (see electron/monitor/host.ts)');
 
@@ -31,6 +34,28 @@ try {
     DATASETS.map((d) => [d, { read: () => Promise.reject(new Error(reason)) }]),
   ) as unknown as Collectors;
 }
+// Remote hosts the user adds are read here too, beside this machine (electron/remote/fleet.ts); `sshConfig`
+// is the host's --ssh-config.
+const sshConfig = (workerData as { sshConfig?: string } | null)?.sshConfig;
+const fleet = new RemoteFleet({ intervalMs: DEFAULT_INTERVAL_MS, ...(sshConfig ? { sshConfig } : {}) });
+collectors = fleet.wrap(collectors);
+async function remote(request: RemoteRequest) {
+  switch (request.op) {
+    case 'list':
+      return fleet.list();
+    case 'add':
+      return fleet.add(request.destination);
+    case 'remove':
+      return fleet.remove(request.destination);
+    case 'set':
+      for (const d of request.destinations) fleet.add(d);
+      return fleet.list();
+  }
+}
 // The hosts pass where to record and how (electron/monitor/record/config.ts); without it nothing is recorded.
 const record = (workerData as { record?: RecordWorkerData } | null)?.record;
-serveMonitor(port, collectors, record ? { record } : {}, relay);
+serveMonitor(port, collectors, record ? { record } : {}, relay, remote);
+// The hosts' ssh children end with the monitor.
+port.on('message', (message: { type?: string }) => {
+  if (message.type === 'close') void fleet.close();
+});

@@ -12,8 +12,11 @@ import { remoteRows, type RemoteReading } from './datasets.js';
 import { FrameReader, type Frame, type Hello } from './frames.js';
 import { REMOTE_SCRIPT } from './script.js';
 import { unavailableCollector } from '../collectors/run-command.js';
+import type { RemoteHostState } from '../../shared/remote.js';
 
-export type RemoteState = 'connecting' | 'connected' | 'disconnected';
+export { checkDestination } from '../../shared/remote.js';
+
+export type RemoteState = RemoteHostState;
 
 export interface RemoteStatus {
   state: RemoteState;
@@ -37,14 +40,6 @@ export interface RemoteHostOptions {
   /** The ssh program (tests may wrap it). */
   ssh?: string;
   onStatus?: (status: RemoteStatus) => void;
-}
-
-/** A destination ssh would take as an option, or that could not be a host name at all, is refused. */
-export function checkDestination(dest: string): string | null {
-  if (dest === '' || dest.length > 255) return 'a host must be 1 to 255 characters';
-  if (dest.startsWith('-')) return 'a host cannot start with "-"';
-  if (/[\s\u0000-\u001f\u007f]/.test(dest)) return 'a host cannot contain spaces or control characters';
-  return null;
 }
 
 /** ssh's complaint as a short reason; its text (which the remote's banner can shape) is kept inert. */

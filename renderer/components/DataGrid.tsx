@@ -24,6 +24,7 @@ import { fitWidth } from './column-fit.js';
 import { copyText } from './clipboard.js';
 import { toTsv } from '../../shared/export.js';
 import { registerGridView, type GridView } from '../store/exports.js';
+import { useHostGrid } from './HostColumn.js';
 import { effectiveSort, gridLayout, sortRows, type GridColumn, type SortState } from '../store/grid-model.js';
 
 export const ROW_HEIGHT = 24;
@@ -107,7 +108,9 @@ export function ColumnsButton<Row>(props: { gridId: string; columns: GridColumn<
 }
 
 function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
-  const { gridId, columns, rows, selectedId, onSelect } = props;
+  const { gridId, rows, selectedId, onSelect } = props;
+  // Rows of several hosts: a Host column, and rows of a host that stopped answering greyed.
+  const { columns, staleClass } = useHostGrid(props.columns, rows);
   const saved = useSettings((s) => s.grids[gridId]);
   const defaultSort = props.defaultSort ?? [];
   // Widths fitted to the content once, when the first rows arrive (and again after Reset columns): fitting
@@ -517,7 +520,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
                 domId={rowDomId(r.id)}
                 selected={isPicked(r.id)}
                 active={r.id === selectedId}
-                extraClass={props.rowClass?.(r) ?? ''}
+                extraClass={`${props.rowClass?.(r) ?? ''} ${staleClass(r)}`}
                 cells={cells}
                 template={template}
                 events={rowEvents}

@@ -3,11 +3,12 @@
 // (shared/sorted-view.ts) instead of filtering and sorting everything again. A new filter, a new sort or
 // a snapshot rebuilds once. followView and followAggregate do the work (tested without React); the hooks
 // keep their state between renders.
-import { useRef } from 'react';
+import { useMemo, useRef } from 'react';
 import { SortedView } from '../../shared/sorted-view.js';
 import type { Dataset, RowTypes } from '../../shared/types.js';
 import { sortSpecs, type GridColumn, type SortState } from './grid-model.js';
 import type { DatasetState } from './tables.js';
+import { rowShown, useHosts } from './hosts.js';
 
 export interface ViewState<Row extends { id: string }> {
   view: SortedView<Row>;
@@ -54,7 +55,13 @@ export function useLiveRows<D extends Dataset>(
   predicate: (row: RowTypes[D]) => boolean,
 ): RowTypes[D][] {
   const ref = useRef<ViewState<RowTypes[D]> | null>(null);
-  ref.current = followView(ref.current, ds, columns, sort, predicate);
+  // Of the hosts selected (store/hosts.ts): one predicate, so the view still follows changes row by row.
+  const selection = useHosts((s) => s.selection);
+  const shown = useMemo(
+    () => (selection.kind === 'all' ? predicate : (row: RowTypes[D]) => rowShown(selection, row) && predicate(row)),
+    [selection, predicate],
+  );
+  ref.current = followView(ref.current, ds, columns, sort, shown);
   return ref.current.view.rows;
 }
 

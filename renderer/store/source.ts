@@ -7,6 +7,7 @@ import type { Dataset, RowTypes } from '../../shared/types.js';
 import { captureStore, type OpenCapture } from './capture.js';
 import { useData } from './data.js';
 import { emptyDataset, type DatasetState } from './tables.js';
+import { rowShown, useHosts } from './hosts.js';
 
 export interface DatasetSource<Row> {
   /** The rows to show: the live table, or the capture's as a table that never changes. */
@@ -47,7 +48,11 @@ export function useDatasetSource<D extends Dataset>(dataset: D): DatasetSource<R
   return { table: captured ?? live, capture };
 }
 
-/** The table's rows as an array, a new one for each version (a capture's once). */
+/** The table's rows as an array, a new one for each version (a capture's once), of the hosts selected. */
 export function useRowArray<Row>(table: DatasetState<Row>): Row[] {
-  return useMemo(() => Array.from(table.rows.values()), [table]);
+  const selection = useHosts((s) => s.selection);
+  return useMemo(() => {
+    const rows = Array.from(table.rows.values());
+    return selection.kind === 'all' ? rows : rows.filter((r) => rowShown(selection, r));
+  }, [table, selection]);
 }

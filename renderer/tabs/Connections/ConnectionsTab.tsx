@@ -20,6 +20,7 @@ import { copyText } from '../../components/clipboard.js';
 import { HIGHLIGHT_MS } from '../../store/tables.js';
 import { updateSettings, useSettings, type ConnectionToggles } from '../../store/settings.js';
 import { reportPanel } from '../../store/view.js';
+import { rowShown, useHosts } from '../../store/hosts.js';
 import { useDatasetSource } from '../../store/source.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { connectionColumns, endpointText, nameColumns } from './columns.js';
@@ -119,7 +120,12 @@ export function ConnectionsTab() {
   const lastValid = useRef<ParsedFilter>(parsed);
   const effective = effectiveFilter(parsed, lastValid.current);
   lastValid.current = effective;
-  const byToggles = useMemo(() => togglesPredicate(toggles), [toggles]);
+  // The toggles, and the hosts selected (store/hosts.ts): the process list and the denied count follow both.
+  const hostSelection = useHosts((s) => s.selection);
+  const byToggles = useMemo(() => {
+    const toggled = togglesPredicate(toggles);
+    return hostSelection.kind === 'all' ? toggled : (r: Connection) => rowShown(hostSelection, r) && toggled(r);
+  }, [toggles, hostSelection]);
   // A new predicate (new query, toggle or process) rebuilds the view once. A query about names (host:,
   // country:, free text) is rebuilt when names change too.
   const filterNamesEpoch = effective.ok && effective.usesNames ? namesEpoch : 0;
@@ -153,7 +159,12 @@ export function ConnectionsTab() {
   const tallied = useLiveAggregate<'connections', ProcessEntry[]>(live, tally);
   // Rates and totals per process name, from the processes dataset (or its capture; a capture of sockets has none).
   const procTable = procSource.table;
-  const traffic = useMemo(() => (procTable.received ? trafficByName(procTable.rows.values()) : null), [procTable]);
+  // This machine's: a remote host's per-process traffic is not read.
+  const localTraffic = hostSelection.kind !== 'remote';
+  const traffic = useMemo(
+    () => (procTable.received && localTraffic ? trafficByName(procTable.rows.values()) : null),
+    [procTable, localTraffic],
+  );
   const processes = useMemo(
     () => withTraffic(tallied, traffic, processCapture !== null),
     [tallied, traffic, processCapture],

@@ -1,0 +1,89 @@
+// The remote hosts shown beside this machine (added by the user as ssh destinations; the Node side keeps them
+// and reads them, electron/remote/fleet.ts) and which hosts the tabs show. Their states are asked for every
+// few seconds while there are any, so a host that stops answering is shown as such within seconds, its rows
+// greyed with the time they are from: never silently old.
+import { create } from 'zustand';
+import { formatClock } from '../../shared/format.js';
+import { checkDestination, hostShown, type HostSelection, type RemoteHostInfo } from '../../shared/remote.js';
+import type { RemoteTagged } from '../../shared/types.js';
+import type { NetlensClient } from '../api/client.js';
+
+interface HostsStore {
+  hosts: RemoteHostInfo[];
+  selection: HostSelection;
+  /** The last request's failure, shown beside the selector. */
+  error: string | null;
+  refresh(client: NetlensClient): Promise<void>;
+  add(client: NetlensClient, destination: string): Promise<boolean>;
+  remove(client: NetlensClient, destination: string): Promise<void>;
+  select(selection: HostSelection): void;
+}
+
+export const ALL_HOSTS: HostSelection = { kind: 'all' };
+
+export const useHosts = create<HostsStore>((set, get) => {
+  const apply = (hosts: RemoteHostInfo[]) => {
+    const sel = get().selection;
+    // A removed host's selection falls back to all hosts.
+    const gone = sel.kind === 'remote' && !hosts.some((h) => h.destination === sel.destination);
+    set({ hosts, error: null, ...(gone ? { selection: ALL_HOSTS } : {}) });
+  };
+  const fail = (err: unknown) => set({ error: err instanceof Error ? err.message : String(err) });
+  return {
+    hosts: [],
+    selection: ALL_HOSTS,
+    error: null,
+    async refresh(client) {
+      try {
+        apply(await client.request('remoteHosts', {}));
+      } catch {
+        // An older host, or the connection dropped: nothing to show.
+      }
+    },
+    async add(client, destination) {
+      const why = checkDestination(destination);
+      if (why) {
+        set({ error: why });
+        return false;
+      }
+      try {
+        apply(await client.request('addRemoteHost', { destination }));
+        set({ selection: { kind: 'remote', destination } });
+        return true;
+      } catch (err) {
+        fail(err);
+        return false;
+      }
+    },
+    async remove(client, destination) {
+      try {
+        apply(await client.request('removeRemoteHost', { destination }));
+      } catch (err) {
+        fail(err);
+      }
+    },
+    select(selection) {
+      set({ selection });
+    },
+  };
+});
+
+/** Rows of a host that is not connected are as old as its last frame. */
+export function staleSince(info: RemoteHostInfo | undefined): number | null {
+  if (!info || info.state === 'connected') return null;
+  return info.lastFrameAt;
+}
+
+export function staleText(since: number): string {
+  return `stale since ${formatClock(since)}`;
+}
+
+/** Whether a row shows under the selection (this machine's rows have no host). */
+export function rowShown(selection: HostSelection, row: unknown): boolean {
+  return hostShown(selection, (row as RemoteTagged).host);
+}
+
+/** The Host column is shown when rows of more than one host may be on screen. */
+export function showsHostColumn(selection: HostSelection, hosts: readonly RemoteHostInfo[]): boolean {
+  return selection.kind === 'all' && hosts.length > 0;
+}

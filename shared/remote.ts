@@ -1,0 +1,43 @@
+// Remote hosts as every layer sees them: which destinations may be asked for (checked the same way at the
+// protocol's door and on the command line), how their rows are keyed, and what a client hears of each host.
+
+/** A destination ssh would take as an option, or that could not be a host name at all, is refused. */
+export function checkDestination(dest: string): string | null {
+  if (dest === '' || dest.length > 255) return 'a host must be 1 to 255 characters';
+  if (dest.startsWith('-')) return 'a host cannot start with "-"';
+  if (/[\s\u0000-\u001f\u007f]/.test(dest)) return 'a host cannot contain spaces or control characters';
+  return null;
+}
+
+/** A remote row's id: this machine's ids never start with "@", so the two never meet in one table. */
+export function remoteRowId(host: string, id: string): string {
+  return `@${host}/${id}`;
+}
+
+export function isRemoteRowId(id: string): boolean {
+  return id.startsWith('@');
+}
+
+export type RemoteHostState = 'connecting' | 'connected' | 'disconnected';
+
+/** One remote host as a client sees it (the `remoteHosts` request and those that change the list). */
+export interface RemoteHostInfo {
+  destination: string;
+  state: RemoteHostState;
+  /** Why it is disconnected ('host key changed', 'authentication failed', 'timeout', ...), else null. */
+  reason: string | null;
+  /** When it entered this state (ms since the epoch). */
+  since: number;
+  /** When its last frame came: its rows are as of then. Null before the first. */
+  lastFrameAt: number | null;
+}
+
+/** The hosts a client may choose to show: this machine, one remote host, or all of them. */
+export type HostSelection = { kind: 'local' } | { kind: 'all' } | { kind: 'remote'; destination: string };
+
+/** Whether a row (its `host`, absent for this machine) is shown under a selection. */
+export function hostShown(selection: HostSelection, host: string | undefined): boolean {
+  if (selection.kind === 'all') return true;
+  if (selection.kind === 'local') return host === undefined;
+  return host === selection.destination;
+}

@@ -1,0 +1,110 @@
+// The app shows a remote host beside this machine: added in the UI as an ssh destination (a host in a network
+// namespace with Debian's sshd, ssh-namespaces.ts), its rows with a Host column under "All hosts", only its
+// rows when it is selected, none under "This machine"; and when it stops answering, its chip says why and
+// its rows stay, greyed, with the time they are from.
+import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApp, requireBuild, SCREENSHOTS, until, type OpenApp } from './support.js';
+import { SSHD, SshLab, type NamespaceHost } from './ssh-namespaces.js';
+import { join } from 'node:path';
+
+const isRoot = process.getuid?.() === 0;
+const WAIT_MS = 60_000;
+const TEST_MS = 180_000;
+
+describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('remote hosts in the app', () => {
+  let lab: SshLab;
+  let host: NamespaceHost;
+  let app: OpenApp;
+  let page: Page;
+  const programs: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    requireBuild();
+    lab = new SshLab();
+    host = lab.add(5);
+    lab.trust();
+    await host.up();
+    // A listener only the remote host has.
+    programs.push(
+      host.spawn(process.execPath, ['-e', "require('net').createServer().listen(7005, () => console.log('ready'))"]),
+    );
+    await new Promise<void>((resolve) => programs[0]!.stdout!.once('data', () => resolve()));
+    app = await openApp({ width: 1500, height: 860 }, ['--ssh-config', lab.config]);
+    page = app.page;
+    await page.locator('[role="tablist"]').waitFor();
+  }, TEST_MS);
+
+  afterAll(async () => {
+    for (const p of programs) p.kill('SIGKILL');
+    await app?.close();
+    await lab?.cleanup();
+  });
+
+  const grid = '[role="grid"][aria-label="Connections"]';
+  const remoteRows = () => page.locator(`${grid} [role="row"][data-row-id^="@${host.alias}/"]`);
+  const localRows = () => page.locator(`${grid} [role="row"][data-row-id]:not([data-row-id^="@"])`);
+  const chip = () => page.getByRole('status', { name: `Host ${host.alias}` });
+
+  it(
+    'refuses a destination ssh would read as an option, then adds the host and shows its rows with a Host column',
+    async () => {
+      await page.getByRole('button', { name: 'Add host…' }).click();
+      const input = page.getByRole('textbox', { name: 'ssh destination' });
+      await input.fill('-oProxyCommand=touch /tmp/fleet-pwned');
+      await expect(page.getByRole('alert').textContent()).resolves.toContain('cannot start with "-"');
+      expect(await page.getByRole('button', { name: 'Add', exact: true }).isDisabled()).toBe(true);
+      await input.fill(host.alias);
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      await until('the host to connect', async () => (await chip().textContent())?.includes('connected'), WAIT_MS);
+      // The added host is selected: only its rows, among them its listener.
+      await until('its listener', async () => (await remoteRows().filter({ hasText: '7005' }).count()) > 0, WAIT_MS);
+      expect(await localRows().count()).toBe(0);
+      expect(await remoteRows().count()).toBeGreaterThan(0);
+      // All hosts: this machine's rows too, and a Host column that says whose each row is.
+      await page.getByRole('combobox', { name: 'Host', exact: true }).selectOption('all');
+      await until(
+        'rows of both hosts',
+        async () => (await localRows().count()) > 0 && (await remoteRows().count()) > 0,
+      );
+      const remoteHostCell = remoteRows().first().locator('[role="gridcell"][data-column="host"]');
+      expect(await remoteHostCell.textContent()).toBe(host.alias);
+      expect(await localRows().first().locator('[role="gridcell"][data-column="host"]').textContent()).toBe(
+        'this machine',
+      );
+      // This machine only: no remote rows, no Host column.
+      await page.getByRole('combobox', { name: 'Host', exact: true }).selectOption('local');
+      await until('no remote rows', async () => (await remoteRows().count()) === 0);
+      expect(await page.locator('[role="columnheader"]', { hasText: /^Host$/ }).count()).toBe(0);
+      await page.getByRole('combobox', { name: 'Host', exact: true }).selectOption('all');
+      await until('remote rows again', async () => (await remoteRows().count()) > 0);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'greys the rows of a host that stopped answering, with the time they are from',
+    async () => {
+      const before = await remoteRows().count();
+      await host.down();
+      const text = await until(
+        'the chip to say disconnected',
+        async () => {
+          const t = (await chip().textContent()) ?? '';
+          return t.includes('disconnected') && t;
+        },
+        WAIT_MS,
+      );
+      expect(text).toMatch(/stale since \d\d:\d\d:\d\d/);
+      // Its rows stay, greyed, each saying since when.
+      await until('stale rows', async () => (await remoteRows().and(page.locator('.stale')).count()) > 0, WAIT_MS);
+      expect(await remoteRows().count()).toBe(before);
+      const cell = await remoteRows().first().locator('[role="gridcell"][data-column="host"]').textContent();
+      expect(cell).toMatch(new RegExp(`^${host.alias} \\(stale since \\d\\d:\\d\\d:\\d\\d\\)$`));
+      await page.screenshot({ path: join(SCREENSHOTS, 'remote-host-stale.png') });
+    },
+    TEST_MS,
+  );
+});
