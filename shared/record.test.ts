@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, networkNews, networkOf, parseDuration, parseMoment } from './record.js';
+import { csvCell, networkNews, networkOf, parseDuration, parseMoment, placeText, splitReached } from './record.js';
 
 describe('record helpers', () => {
   it('reads durations and refuses anything else', () => {
@@ -60,6 +60,13 @@ describe('record helpers', () => {
         text: 'nc reached 100.64.1.0/24 for the first time (100.64.1.2; no country or network known, so by prefix)',
       },
     ]);
+  });
+
+  it('reads a place back out of a subject, and names countries', () => {
+    expect(splitReached('my → app → AS15169')).toEqual({ process: 'my → app', place: 'AS15169' });
+    expect(placeText(splitReached('curl → country DE').place)).toBe('Germany (DE)');
+    expect(placeText('AS15169')).toBe('AS15169');
+    expect(placeText('10.1.2.0/24')).toBe('10.1.2.0/24');
   });
 
   it('writes CSV cells that a spreadsheet reads as text', () => {

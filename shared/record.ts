@@ -107,6 +107,9 @@ export interface ChangesSummary {
   newRemoteHosts: { address: string; network: string; process: string | null; firstSeen: number }[];
   /** Networks (/24, /48) of those hosts that are new too. */
   newNetworks: string[];
+  /** Places processes reached in (from, to] for the first time in the record: a country (`country DE`), an
+   *  autonomous system (`AS15169`), or a /24 or /48 where neither is known (networkNews). */
+  newPlaces: { process: string; place: string; firstSeen: number }[];
   /** Processes using the network in (from, to] and never before `from` in the record. */
   startedProcesses: { process: string; firstSeen: number }[];
   /** Processes with connections open at `from` and none open at `to`. */
@@ -139,6 +142,24 @@ export interface NetworkNews {
   text: string;
 }
 
+const REACHES = ' → ';
+
+/** The process and the place of a networkNews subject (a process name may hold the arrow; a place never does). */
+export function splitReached(subject: string): { process: string; place: string } {
+  const cut = subject.lastIndexOf(REACHES);
+  return cut < 0
+    ? { process: '', place: subject }
+    : { process: subject.slice(0, cut), place: subject.slice(cut + REACHES.length) };
+}
+
+/** A place as people read it: `country DE` is "Germany (DE)"; an AS or a prefix stays as it is. */
+export function placeText(place: string): string {
+  const code = /^country ([A-Z]{2})$/.exec(place)?.[1];
+  if (code === undefined) return place;
+  const name = countryName(code);
+  return name ? `${name} (${code})` : code;
+}
+
 const isCountryCode = (code: string | null): code is string => code !== null && /^[A-Z]{2}$/.test(code);
 
 /**
@@ -154,14 +175,14 @@ export function networkNews(process: string | null, address: string, place: Plac
   if (isCountryCode(country)) {
     const name = countryName(country);
     news.push({
-      subject: `${who} → country ${country}`,
+      subject: `${who}${REACHES}country ${country}`,
       text: `${who} reached ${name ? `${name} (${country})` : country} for the first time (${address})`,
     });
   }
   if (asn !== null) {
     const as = place?.asOrg ? `AS${asn} ${place.asOrg}` : `AS${asn}`;
     news.push({
-      subject: `${who} → AS${asn}`,
+      subject: `${who}${REACHES}AS${asn}`,
       text: `${who} reached the network ${as} for the first time (${address}${isCountryCode(country) ? `, ${country}` : ''})`,
     });
   }
@@ -169,7 +190,7 @@ export function networkNews(process: string | null, address: string, place: Plac
     const prefix = networkOf(address);
     const why = country !== null ? `${country}: ` : '';
     news.push({
-      subject: `${who} → ${prefix}`,
+      subject: `${who}${REACHES}${prefix}`,
       text: `${who} reached ${prefix} for the first time (${address}; ${why}no country or network known, so by prefix)`,
     });
   }

@@ -4,7 +4,7 @@
 //   netlens history --changes [--since …] [--until …] [--json]
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { csvCell, parseMoment, type ChangesSummary, type RecordedConnection } from '../../shared/record.js';
+import { csvCell, parseMoment, placeText, type ChangesSummary, type RecordedConnection } from '../../shared/record.js';
 import type { Command } from '../cli.js';
 import { defaultDataDir } from '../data-dir.js';
 import { recordFile } from '../monitor/record/config.js';
@@ -148,6 +148,10 @@ function changesText(c: ChangesSummary): string {
     c.newRemoteHosts.map((h) => `${h.address}  (${h.network})  ${inert(h.process ?? '-')}  first ${time(h.firstSeen)}`),
   );
   section('New networks', c.newNetworks);
+  section(
+    'Places processes reached for the first time',
+    c.newPlaces.map((p) => `${inert(p.process)}  ${placeText(p.place)}  first ${time(p.firstSeen)}`),
+  );
   section(
     'Processes that started using the network',
     c.startedProcesses.map((p) => `${inert(p.process)}  first ${time(p.firstSeen)}`),

@@ -1,7 +1,13 @@
 // Reading the record: connections and listeners as they were at a moment or over a range, the activity
 // timeline, and "what changed" between two moments. Shared by the monitor worker (for the UI) and the CLI,
 // which opens the file itself.
-import { networkOf, type ChangesSummary, type RecordedConnection, type TimelinePoint } from '../../../shared/record.js';
+import {
+  networkOf,
+  splitReached,
+  type ChangesSummary,
+  type RecordedConnection,
+  type TimelinePoint,
+} from '../../../shared/record.js';
 import type { Family, Protocol } from '../../../shared/types.js';
 import type { RecordedRows } from '../../../shared/protocol.js';
 import type { RecordDatabase } from './database.js';
@@ -163,6 +169,12 @@ export function changes(db: RecordDatabase, from: number, asked: number): Change
   for (const e of db.all('SELECT address FROM remotes WHERE first_seen <= ?', [from]) as { address: string }[])
     knownNetworks.add(networkOf(e.address));
   const newNetworks = [...new Set(newRemoteHosts.map((h) => h.network))].filter((n) => !knownNetworks.has(n));
+  const newPlaces = (
+    db.all(
+      `SELECT subject, first_seen AS first FROM reached WHERE first_seen > ? AND first_seen <= ? ORDER BY first_seen, subject LIMIT ${MAX_RECORDED_ROWS}`,
+      [from, to],
+    ) as { subject: string; first: number }[]
+  ).map((r) => ({ ...splitReached(r.subject), firstSeen: Number(r.first) }));
 
   const started = db.all(
     'SELECT name AS process, first_seen AS first FROM processes WHERE first_seen > ? AND first_seen <= ? ORDER BY first_seen',
@@ -200,6 +212,7 @@ export function changes(db: RecordDatabase, from: number, asked: number): Change
     goneListeners,
     newRemoteHosts,
     newNetworks,
+    newPlaces,
     startedProcesses: started.map((s) => ({ process: s.process, firstSeen: Number(s.first) })),
     stoppedProcesses,
   };

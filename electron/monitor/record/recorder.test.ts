@@ -443,6 +443,17 @@ describe('alerts about new countries and networks', () => {
     r.tick([to(1, '10.1.2.3'), to(8, '127.0.0.1')]);
     expect(alerts).toHaveLength(6);
     expect(r.recorder.alerts(10)[0]).toMatchObject({ kind: 'network', subject: 'app1 → 10.9.9.0/24' });
+    // "What changed" lists the places each process reached for the first time (the baseline's too, after `from`).
+    r.recorder.flush();
+    const reached = changes(r.recorder.database!, Date.parse('2026-11-30T10:00:01.500Z'), r.now).newPlaces;
+    expect(reached.map((p) => `${p.process} ${p.place}`)).toEqual([
+      'app1 AS15169',
+      'app1 country US',
+      'app1 AS19281',
+      'app2 AS15169',
+      'app2 country US',
+      'app1 10.9.9.0/24',
+    ]);
     // A process name that would reword the text (a bidi override, a newline) shows escaped; the subject is kept.
     r.tick([to(1, '10.1.2.3'), to(9, '10.5.5.5', 'x\u202egnp.exe\nfake')]);
     expect(alerts.at(-1)!.text).toBe(

@@ -64,6 +64,7 @@ export async function answerRecordRequest<M extends RecordMethod>(
           goneListeners: [],
           newRemoteHosts: [],
           newNetworks: [],
+          newPlaces: [],
           startedProcesses: [],
           stoppedProcesses: [],
         };

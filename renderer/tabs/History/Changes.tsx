@@ -2,7 +2,7 @@
 // gone ones as closed rows are (red).
 import { useEffect, useState, type ReactNode } from 'react';
 import { formatDateTime } from '../../../shared/format.js';
-import type { ChangesSummary, RecordedConnection } from '../../../shared/record.js';
+import { placeText, type ChangesSummary, type RecordedConnection } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
 import { fromLocalInput, toLocalInput } from './rows.js';
 
@@ -192,6 +192,20 @@ export function Changes() {
             {summary.newNetworks.map((n) => (
               <tr key={n} className="hl-new">
                 <td>{n}</td>
+              </tr>
+            ))}
+          </Section>
+          <Section
+            title="Places processes reached for the first time"
+            kind="new"
+            count={summary.newPlaces.length}
+            headers={['Process', 'Country, AS or network', 'First seen']}
+          >
+            {summary.newPlaces.map((p) => (
+              <tr key={`${p.process}\n${p.place}`} className="hl-new">
+                <td>{p.process}</td>
+                <td>{placeText(p.place)}</td>
+                <td>{formatDateTime(p.firstSeen)}</td>
               </tr>
             ))}
           </Section>
