@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvCell, escapeHtml, flattenRows, toCsv, toHtml, toJson, toTsv } from './export.js';
+import { csvCell as historyCsvCell } from './record.js';
 
 describe('export', () => {
   it('CSV quotes what needs it and defuses formulas and control characters', () => {
@@ -15,7 +16,22 @@ describe('export', () => {
     expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
     expect(csvCell('-1')).toBe('-1');
     expect(csvCell('+cmd')).toBe("'+cmd");
-    expect(csvCell('evil\u001b[2Jname')).toBe('evil\ufffd[2Jname');
+    expect(csvCell('evil\u001b[2Jname')).toBe('evil\\x1b[2Jname');
+  });
+
+  it('writes bidi overrides and invisible characters as escapes, and other names as they are', () => {
+    // "\u202egnp.exe" reads as "exe.png" wherever the file is shown; the grid shows it escaped, so does the file.
+    const spoof = '\u202egnp.exe';
+    expect(csvCell(spoof)).toBe('\\u202egnp.exe');
+    expect(csvCell('a\u200bb\u2066c\u061c')).toBe('a\\u200bb\\u2066c\\u061c');
+    expect(toTsv(['Process'], [[spoof]])).toBe('Process\n\\u202egnp.exe');
+    expect(toHtml({ title: 't', columns: ['Process'], rows: [[spoof]] })).toContain('<td>\\u202egnp.exe</td>');
+    expect(historyCsvCell(spoof)).toBe('\\u202egnp.exe');
+    for (const name of ['Überwachung.exe', 'élan', '微信', 'تطبيق', 'пример', 'rocket🚀']) {
+      expect(csvCell(name)).toBe(name);
+      expect(toTsv(['Process'], [[name]])).toBe(`Process\n${name}`);
+      expect(historyCsvCell(name)).toBe(name);
+    }
   });
 
   it('TSV has a header line and one line per row', () => {

@@ -2,7 +2,9 @@
 // (CurrPorts' "HTML report" is the model: a title, when and where it was made, the filter and sort, then
 // the table). The app exports what a tab shows (its visible columns in order, filtered and sorted, every
 // row); `netlens dump --format csv` exports a collector's rows flattened. Everything a row holds is text
-// here: it is quoted for CSV and escaped for HTML, never interpreted.
+// here: it is quoted for CSV and escaped for HTML, never interpreted, and made inert (inert-text.ts) as the
+// app shows it: a control or bidi character (`\u202egnp.exe`) is written as its escape, never as itself.
+import { inertCell } from './inert-text.js';
 
 export interface ExportTable {
   /** What the table is ("Connections"). */
@@ -18,11 +20,11 @@ export interface ExportTable {
 }
 
 /** A CSV cell: quoted when it holds a quote, comma or line break. A text a spreadsheet would run as a
- *  formula (=, +, -, @, tab or CR first, and not a number) gets a leading apostrophe; other control
- *  characters become U+FFFD. */
+ *  formula (=, +, -, @, tab or CR first, and not a number) gets a leading apostrophe; other control, bidi
+ *  and invisible characters are written as escapes (inertCell). */
 export function csvCell(text: string): string {
-  // Control characters (a terminal escape in a process name) never reach a file or a terminal as such.
-  let t = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\ufffd');
+  // A terminal escape or a bidi override in a process name never reaches a file or a terminal as such.
+  let t = inertCell(text);
   if (/^[=+\-@\t\r]/.test(t) && !/^[+-]?\d+(\.\d+)?$/.test(t)) t = `'${t}`;
   return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
 }
@@ -36,7 +38,7 @@ export function toCsv(columns: readonly string[], rows: readonly (readonly strin
 /** Tab-separated text with a header line, as Copy puts rows on the clipboard: tabs and line breaks inside
  *  a cell become spaces, so every row stays one line. */
 export function toTsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {
-  const clean = (s: string) => s.replace(/[\t\r\n]+/g, ' ');
+  const clean = (s: string) => inertCell(s).replace(/[\t\r\n]+/g, ' ');
   return [columns, ...rows].map((r) => r.map(clean).join('\t')).join('\n');
 }
 
@@ -55,11 +57,10 @@ export function escapeHtml(text: string): string {
 /** A self-contained HTML report: inline styles, no scripts, no external resources. */
 export function toHtml(t: ExportTable): string {
   const cls = (i: number) => (t.rightAligned?.[i] ? ' class="r"' : '');
-  const head = t.columns.map((c, i) => `<th${cls(i)}>${escapeHtml(c)}</th>`).join('');
-  const body = t.rows
-    .map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${escapeHtml(c)}</td>`).join('')}</tr>`)
-    .join('\n');
-  const notes = (t.notes ?? []).map((n) => `<p>${escapeHtml(n)}</p>`).join('\n');
+  const text = (s: string) => escapeHtml(inertCell(s));
+  const head = t.columns.map((c, i) => `<th${cls(i)}>${text(c)}</th>`).join('');
+  const body = t.rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${text(c)}</td>`).join('')}</tr>`).join('\n');
+  const notes = (t.notes ?? []).map((n) => `<p>${text(n)}</p>`).join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>

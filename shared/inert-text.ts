@@ -24,6 +24,13 @@ export function inertText(text: string): string {
   return text.replace(UNSAFE, escapeChar);
 }
 
+/** inertText for a table cell written to a file (CSV, TSV, HTML): tabs and line breaks stay, for the format
+ *  to quote or replace; every other unsafe character is shown as its escape. Other non-ASCII text (Überwachung,
+ *  微信, emoji) is unchanged. */
+export function inertCell(text: string): string {
+  return text.replace(UNSAFE, (ch) => (ch === '\t' || ch === '\n' || ch === '\r' ? ch : escapeChar(ch)));
+}
+
 /** True when inertText would change nothing. */
 export function isInert(text: string): boolean {
   UNSAFE.lastIndex = 0;

@@ -1,5 +1,6 @@
 // The connection record: what the recorder keeps on disk (electron/monitor/record/) and what clients, the
 // CLI and the History view get back from it. Types and pure helpers only.
+import { csvCell as exportCsvCell } from './export.js';
 import { countryName } from './names.js';
 import type { Connection, NameEntry } from './types.js';
 
@@ -227,10 +228,8 @@ export function parseMoment(text: string, now: number): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
-/** A CSV cell: quoted when needed; a leading = + - @ is defused so a spreadsheet never runs it as a formula. */
+/** A CSV cell of a recorded value: empty for null, otherwise export.ts's cell (quoted, formulas defused, OS
+ *  text inert). */
 export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return value === null || value === undefined ? '' : exportCsvCell(String(value));
 }
