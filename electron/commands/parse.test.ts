@@ -1,6 +1,9 @@
 // `netlens parse`: names the format, prints a table or JSON rows, and exits non-zero with a clear message
 // for error texts, unknown formats and missing files.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommand } from './parse.js';
 
@@ -14,7 +17,18 @@ function capture(): { out: string[]; err: string[] } {
   return { out, err };
 }
 
-afterEach(() => vi.restoreAllMocks());
+/** A temporary folder for files a test writes, removed after the test. */
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'netlens-parse-test-'));
+  dirs.push(dir);
+  return dir;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('netlens parse', () => {
   it('prints the detected format and a table', async () => {
@@ -76,12 +90,36 @@ describe('netlens parse', () => {
     expect(await parseCommand.run([])).toBe(2);
   });
 
-  it('ends with an error, not a hang or a full memory, on /dev/zero, a folder and a file past the size limit', async () => {
+  it('ends with one sentence naming the file, not a hang or a full memory, on a folder, a device, an empty file and a file past the size limit', async () => {
     const io = capture();
-    expect(await parseCommand.run(['/dev/zero'])).toBe(1);
-    expect(io.err.at(-1)).toMatch(/\/dev\/zero is larger than 32 MB/);
-    expect(await parseCommand.run([fileURLToPath(new URL('.', import.meta.url))])).toBe(1);
-    expect(io.err.at(-1)).toMatch(/is a folder, not a capture file$/);
-    expect(io.err.join('\n')).not.toMatch(/Error: .*Error:/);
+    const dir = tempDir();
+    const empty = join(dir, 'empty.txt');
+    writeFileSync(empty, '');
+    // Sparse: 33 MB that take no disk.
+    const big = join(dir, 'big.txt');
+    writeFileSync(big, '');
+    truncateSync(big, 33 * 1024 * 1024);
+    const folder = fileURLToPath(new URL('.', import.meta.url));
+    for (const [path, message] of [
+      [folder, `${folder} is a folder, not a capture file`],
+      ['/dev/zero', '/dev/zero is a device, not a capture file'],
+      ['/dev/null', '/dev/null is a device, not a capture file'],
+      [empty, `${empty} is empty`],
+      [big, `${big} is larger than 32 MB`],
+    ] as const) {
+      io.err.length = 0;
+      expect(await parseCommand.run([path])).toBe(1);
+      expect(io.err).toEqual([`netlens parse: ${message}`]);
+    }
+  });
+
+  it('shows a hostile file name inert in its messages', async () => {
+    const io = capture();
+    const hostile = join(tempDir(), 'x\u001b[2J\u202etxt.exe');
+    writeFileSync(hostile, 'hello\nthis is a shopping list\n');
+    expect(await parseCommand.run([hostile])).toBe(1);
+    const said = io.err.join('\n');
+    expect(said).toMatch(/^netlens parse: The format of x\\x1b\[2J\\u202etxt\.exe was not recognised/);
+    expect(said).not.toMatch(/[\u001b\u202e]/);
   });
 });

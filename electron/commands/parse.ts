@@ -41,7 +41,8 @@ export const parseCommand: Command = {
     const { text, encoding } = decodeCaptureBytes(bytes);
     let result;
     try {
-      result = parseCapture(basename(file), text, parsed.values.format ?? 'auto');
+      // The name is inert before the parser sees it: it comes back in its messages and the label.
+      result = parseCapture(inertText(basename(file)), text, parsed.values.format ?? 'auto');
     } catch (err) {
       console.error(`netlens parse: ${err instanceof Error ? err.message : String(err)}`);
       return 1;
@@ -77,8 +78,9 @@ export const parseCommand: Command = {
   },
 };
 
-/** Reads at most MAX_CAPTURE_BYTES (+1 to tell a larger file), so a device such as /dev/zero or a file that
- *  keeps growing ends with an error instead of filling memory; a folder or a device is refused by name. */
+/** Reads at most MAX_CAPTURE_BYTES (+1 to tell a larger file), so a pipe or a file that keeps growing ends
+ *  with an error instead of filling memory; a folder, a device (/dev/zero) or an empty file is refused with
+ *  one sentence that names it. */
 async function readCapture(file: string): Promise<{ ok: true; bytes: Buffer } | { ok: false; error: string }> {
   let handle;
   try {
@@ -89,6 +91,8 @@ async function readCapture(file: string): Promise<{ ok: true; bytes: Buffer } | 
   try {
     const st = await handle.stat();
     if (st.isDirectory()) return { ok: false, error: `${file} is a folder, not a capture file` };
+    if (st.isCharacterDevice() || st.isBlockDevice())
+      return { ok: false, error: `${file} is a device, not a capture file` };
     const chunks: Buffer[] = [];
     let total = 0;
     const limit = MAX_CAPTURE_BYTES + 1;
@@ -101,6 +105,7 @@ async function readCapture(file: string): Promise<{ ok: true; bytes: Buffer } | 
     }
     if (total > MAX_CAPTURE_BYTES)
       return { ok: false, error: `${file} is larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MB` };
+    if (total === 0) return { ok: false, error: `${file} is empty` };
     return { ok: true, bytes: Buffer.concat(chunks, total) };
   } catch (err) {
     return { ok: false, error: `cannot read ${file}: ${reason(err)}` };
