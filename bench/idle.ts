@@ -1,0 +1,352 @@
+// bench:idle: what NetLens costs at rest. The browser host (the built CLI, `netlens web`, as a user starts it)
+// with about 500 loopback sockets open and nothing changing, and a headless Chromium showing each tab in turn,
+// then the same page hidden (its window minimised, or told so where headless Chromium ignores that). CPU time is read from /proc/<pid>/stat (utime + stime of
+// the process and of its reaped children) for the host and for every Chromium process, over a window of
+// BENCH_IDLE_SECONDS (60 by default) per phase, after a settle time. Prints one JSON line: each phase's share
+// of one core for the host and for Chromium (all its processes, and by process type), beside three peers from
+// the same run: the host with no page open; `netstat -tanpc` (netstat refreshing every second, what one would
+// otherwise leave running in a terminal); and the kernel's floor, a bare Node process reading the /proc/net
+// tables the connections collector reads, once a second.
+//   npm run bench:idle            BENCH_IDLE_SECONDS=10 npm run bench:idle   (a quick run)
+//   BENCH_IDLE_ARGS=--no-record npm run bench:idle                           (host options, e.g. no recording)
+//   BENCH_IDLE_NETNS=machine      measure in the machine's network namespace, not one of the bench's own
+//   BENCH_IDLE_PROFILE=/tmp/idle  writes the host's --cpu-prof files and a Chromium trace of each phase there
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../test/e2e/support.js';
+import { round2, startChild, stopChildren } from './loopback-sockets.js';
+
+const ROOT = process.env.NETLENS_ROOT ?? process.cwd();
+const SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+const SETTLE_MS = Number(process.env.BENCH_IDLE_SETTLE_MS ?? 5000);
+const CONNECTIONS = Number(process.env.BENCH_IDLE_CONNECTIONS ?? 250);
+const HOST_ARGS = (process.env.BENCH_IDLE_ARGS ?? '').split(' ').filter(Boolean);
+const PROFILE_DIR = process.env.BENCH_IDLE_PROFILE;
+// /proc/<pid>/stat counts in clock ticks; Linux reports USER_HZ = 100 to user space on every architecture.
+const TICKS_PER_SECOND = 100;
+
+const FLOOR_SCRIPT = `
+const fs = require('node:fs');
+const files = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6', 'unix'];
+setInterval(() => {
+  for (const f of files) {
+    try { fs.readFileSync('/proc/net/' + f, 'latin1'); } catch {}
+  }
+}, 1000);
+`;
+
+interface ProcCpu {
+  pid: number;
+  ppid: number;
+  ticks: number;
+}
+
+/** utime + stime + cutime + cstime of one process (its own threads and the children it reaped). */
+function readStat(pid: number): ProcCpu | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return null; // gone between the listing and the read
+  }
+  // The command name is in parentheses and may hold anything: fields are counted after its last ')'.
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // f[0] is field 3 (state): ppid is field 4, utime..cstime fields 14..17.
+  return { pid, ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) };
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** Every process below `root` (children, grandchildren…), read now. */
+function descendants(root: number): ProcCpu[] {
+  const all: ProcCpu[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const s = readStat(Number(name));
+    if (s) all.push(s);
+  }
+  const byParent = new Map<number, ProcCpu[]>();
+  for (const p of all) byParent.set(p.ppid, [...(byParent.get(p.ppid) ?? []), p]);
+  const out: ProcCpu[] = [];
+  const walk = (pid: number) => {
+    for (const c of byParent.get(pid) ?? []) {
+      out.push(c);
+      walk(c.pid);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** Chromium's processes by pid, with their type (browser, renderer, gpu-process, utility, zygote). */
+function chromiumProcesses(exclude: Set<number>): Map<number, string> {
+  const found = new Map<number, string>();
+  for (const p of descendants(process.pid)) {
+    if (exclude.has(p.pid) || exclude.has(p.ppid)) continue;
+    const cmd = cmdline(p.pid);
+    if (!/chrom/i.test(cmd)) continue;
+    found.set(p.pid, /--type=(\S+)/.exec(cmd)?.[1] ?? 'browser');
+  }
+  return found;
+}
+
+/** CPU ticks of a set of pids; a process that exited during the window keeps its last reading. */
+class CpuMeter {
+  private readonly last = new Map<number, number>();
+  constructor(private readonly pids: () => Map<number, string>) {}
+  read(): Map<number, { ticks: number; kind: string }> {
+    const out = new Map<number, { ticks: number; kind: string }>();
+    for (const [pid, kind] of this.pids()) {
+      const s = readStat(pid);
+      const ticks = s?.ticks ?? this.last.get(pid) ?? 0;
+      this.last.set(pid, ticks);
+      out.set(pid, { ticks, kind });
+    }
+    return out;
+  }
+}
+
+interface Share {
+  coreShare: number;
+  byKind?: Record<string, number>;
+}
+
+async function measure(meters: Record<string, CpuMeter>, seconds: number): Promise<Record<string, Share>> {
+  const before = Object.fromEntries(Object.entries(meters).map(([k, m]) => [k, m.read()]));
+  const t0 = process.hrtime.bigint();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const out: Record<string, Share> = {};
+  for (const [name, meter] of Object.entries(meters)) {
+    const after = meter.read();
+    const byKind: Record<string, number> = {};
+    let total = 0;
+    for (const [pid, { ticks, kind }] of after) {
+      // A process born during the window counts from zero.
+      const d = ticks - (before[name]!.get(pid)?.ticks ?? 0);
+      total += d;
+      byKind[kind] = (byKind[kind] ?? 0) + d;
+    }
+    const share = (t: number) => round2((100 * t) / TICKS_PER_SECOND / wallS);
+    out[name] = { coreShare: share(total) };
+    if (Object.keys(byKind).length > 1)
+      out[name].byKind = Object.fromEntries(Object.entries(byKind).map(([k, t]) => [k, share(t)]));
+  }
+  return out;
+}
+
+function startHost(dataDir: string, profileDir: string | undefined): Promise<{ child: ChildProcess; url: string }> {
+  const args = [
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    join(ROOT, 'out/main/cli.cjs'),
+    'web',
+    '--port',
+    '0',
+    ...HOST_ARGS,
+  ];
+  // As the end-to-end tests start it: its own data folder, names asked of a closed port (no real DNS).
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, NETLENS_DATA_DIR: dataDir, NETLENS_DNS_SERVER: '127.0.0.1:9' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`browser host did not start:\n${out}`)), 30_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /serving at (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1]! });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`browser host exited with ${code}:\n${out}`)));
+  });
+}
+
+async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+async function showTab(page: Page, id: string): Promise<void> {
+  await page.locator(`#tab-${id}`).click();
+  await page.locator(`#panel-${id}:not([hidden])`).waitFor();
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'netlens-bench-idle-'));
+  const held: ChildProcess[] = [];
+  let host: ChildProcess | null = null;
+  let browser: Browser | null = null;
+  try {
+    // The sockets first, so the host's first reads see them all: nothing changes after this.
+    held.push(await startChild(CONNECTIONS));
+    const profileDir = PROFILE_DIR ? join(PROFILE_DIR, 'host') : undefined;
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+    const started = await startHost(join(work, 'data'), profileDir);
+    host = started.child;
+    const hostPid = host.pid!;
+    const notChromium = new Set([hostPid, ...held.map((c) => c.pid!)]);
+    const meters: Record<string, CpuMeter> = {
+      host: new CpuMeter(() => new Map([[hostPid, 'host']])),
+    };
+    const phases: Record<string, Record<string, Share>> = {};
+
+    // Peer 1: the host with no page open (the monitor polls nothing that nobody shows).
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    phases.noPage = await measure(meters, SECONDS);
+
+    // Peers 2 and 3, over the same window in the same run: `netstat -tanpc`, and the kernel's floor: a bare
+    // Node process reading the socket tables the connections collector reads, once a second, and nothing else.
+    const netstat = spawn('netstat', ['-tanpc'], { stdio: ['ignore', 'ignore', 'ignore'] });
+    const floor = spawn(process.execPath, ['-e', FLOOR_SCRIPT], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const peerMeters = {
+      netstat: new CpuMeter(() => new Map([[netstat.pid!, 'netstat']])),
+      floor: new CpuMeter(() => new Map([[floor.pid!, 'floor']])),
+    };
+    await new Promise((r) => setTimeout(r, 1000));
+    const peer = await measure(peerMeters, SECONDS);
+    await stopProcess(netstat, 'SIGINT');
+    await stopProcess(floor);
+
+    browser = await launchChromium();
+    meters.chromium = new CpuMeter(() => chromiumProcesses(notChromium));
+    const page = await browser.newPage({ viewport: { width: 1360, height: 840 } });
+    await page.goto(started.url);
+    await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().waitFor();
+    // The refresh interval users get by default (1 s), stated rather than assumed.
+    await page.getByRole('combobox', { name: 'Refresh interval' }).selectOption('1000');
+    const cdp = await page.context().newCDPSession(page);
+    const trace = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+      if (!PROFILE_DIR) return f();
+      await browser!.startTracing(page, { path: join(PROFILE_DIR, `chromium-${name}.json`), screenshots: false });
+      try {
+        return await f();
+      } finally {
+        await browser!.stopTracing();
+      }
+    };
+
+    // Every tab the app shows, as its tab list names them.
+    const tabs = await page
+      .locator('[role="tablist"] [role="tab"]')
+      .evaluateAll((els) => els.map((e) => e.id.replace(/^tab-/, '')));
+    for (const tab of tabs) {
+      await showTab(page, tab);
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      phases[tab] = await trace(tab, () => measure(meters, SECONDS));
+    }
+
+    // Hidden: back on Connections (the default tab), then the window minimised, as a user leaves it.
+    await showTab(page, 'connections');
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const { windowId } = (await cdp.send('Browser.getWindowForTarget')) as { windowId: number };
+    await cdp.send('Browser.setWindowBounds', { windowId, bounds: { windowState: 'minimized' } });
+    await new Promise((r) => setTimeout(r, 500));
+    // Headless Chromium keeps its pages visible whatever the window's state (as of Chromium 156): then the
+    // page is told it is hidden, as a minimised window would tell it. Chromium's own savings for hidden pages
+    // (no frames, throttled timers) are not made then, so the Chromium figure is an upper bound.
+    let hiddenBy = 'minimised window';
+    if (!(await page.evaluate(() => document.hidden))) {
+      hiddenBy = 'document.hidden set by the bench (headless Chromium keeps minimised pages visible)';
+      await page.evaluate(() => {
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+        document.dispatchEvent(new Event('visibilitychange'));
+      });
+    }
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    phases.hidden = await trace('hidden', () => measure(meters, SECONDS));
+    await cdp.send('Browser.setWindowBounds', { windowId, bounds: { windowState: 'normal' } });
+
+    const shown = tabs.map((t) => phases[t]!);
+    const worst = (who: 'host' | 'chromium') => Math.max(...shown.map((p) => p[who]?.coreShare ?? 0));
+    const netstatShare = peer.netstat!.coreShare;
+    const result = {
+      bench: 'idle',
+      seconds: SECONDS,
+      sockets: 2 * CONNECTIONS,
+      hostArgs: HOST_ARGS,
+      // 'inside': a network namespace of the bench's own; otherwise the machine's, other work's sockets included.
+      netns: process.env.BENCH_IDLE_NETNS === 'inside' ? 'own' : 'machine',
+      hiddenBy,
+      // Percent of one core, per phase.
+      phases,
+      peers: {
+        hostWithNoPageShare: phases.noPage.host!.coreShare,
+        netstatTanpcShare: netstatShare,
+        procNetFloorShare: peer.floor!.coreShare,
+      },
+      worstShownTab: { host: worst('host'), chromium: worst('chromium') },
+      ratios: {
+        hostConnectionsVsNetstat: netstatShare ? round2(phases.connections!.host!.coreShare / netstatShare) : null,
+        hostConnectionsVsFloor: peer.floor!.coreShare
+          ? round2(phases.connections!.host!.coreShare / peer.floor!.coreShare)
+          : null,
+        hostHiddenVsNoPage: phases.noPage.host!.coreShare
+          ? round2(phases.hidden.host!.coreShare / phases.noPage.host!.coreShare)
+          : null,
+      },
+      targets: {
+        hostAtMostHalfPercent: worst('host') <= 0.5,
+        chromiumAtMostOnePercent: worst('chromium') <= 1,
+      },
+    };
+    console.log(JSON.stringify(result));
+    if (PROFILE_DIR) writeFileSync(join(PROFILE_DIR, 'result.json'), JSON.stringify(result, null, 2));
+  } finally {
+    await browser?.close();
+    if (host) await stopProcess(host);
+    await stopChildren(held);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Runs this very bench again in a network namespace of its own (loopback only), so that "nothing changing"
+ *  holds for the socket tables on a machine where other work opens and closes sockets. The kernel's TCP hash
+ *  is shared with the machine's (net.ipv4.tcp_child_ehash_entries is 0 unless set), so reading the tables
+ *  costs what it costs outside; processes and their fds are the machine's. Returns null when unshare fails. */
+function inOwnNetns(): Promise<number> | null {
+  const probe = spawnSync('unshare', ['--net', 'true'], { stdio: 'ignore' });
+  if (probe.status !== 0) return null;
+  const child = spawn(
+    'unshare',
+    [
+      '--net',
+      'sh',
+      '-c',
+      'ip link set lo up && exec "$0" "$@"',
+      process.execPath,
+      ...process.execArgv,
+      ...process.argv.slice(1),
+    ],
+    { stdio: 'inherit', env: { ...process.env, BENCH_IDLE_NETNS: 'inside' } },
+  );
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+}
+
+const netns = process.env.BENCH_IDLE_NETNS ?? 'own';
+const outer = netns === 'own' ? inOwnNetns() : null;
+if (netns === 'own' && !outer) console.error("bench:idle: unshare --net failed; measuring in the machine's namespace");
+(outer ?? main().then(() => 0)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
