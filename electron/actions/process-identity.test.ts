@@ -1,9 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandOptions, CommandResult } from './command.js';
+import { startNamedProcess, type NamedProcess } from './test-support/named-process.js';
 import {
   darwinPsArgs,
   parseDarwinPsLine,
@@ -24,21 +23,15 @@ const linux = process.platform === 'linux';
 const TRICKY_NAME = 'a) b (c';
 
 describe.runIf(linux)('Linux process identity, on real processes', () => {
-  let dir: string;
+  let named: NamedProcess;
   let child: ChildProcess;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'netlens-identity-'));
-    const exe = join(dir, TRICKY_NAME);
-    copyFileSync('/bin/sleep', exe);
-    spawnSync('chmod', ['755', exe]);
-    child = spawn(exe, ['60'], { stdio: 'ignore' });
+    named = startNamedProcess('/bin/sleep', TRICKY_NAME, () => ['60'], 'netlens-identity-');
+    child = named.child;
   });
 
-  afterAll(() => {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => named.stop());
 
   it('splits /proc/[pid]/stat at the last parenthesis', () => {
     const line = readFileSync(`/proc/${child.pid}/stat`, 'utf8');

@@ -1,12 +1,12 @@
 // The socket owners (which put a start time in every row) and the kill action's PID-reuse guard (which reads
 // it again before signalling) must agree to the millisecond, or kill refuses every process as "restarted".
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '../../../test/e2e/support.js';
+import { until } from '../../../test/until.js';
 import { readProcessIdentity } from '../../actions/process-identity.js';
+import { startNamedProcess, type NamedProcess } from '../../actions/test-support/named-process.js';
 import { parsePasswd, userFromPasswd } from './process-facts.js';
 import { SocketOwners } from './socket-owners.js';
 import { UserNames } from './users.js';
@@ -28,20 +28,20 @@ function socketInodes(pid: number): number[] {
 }
 
 describe.runIf(process.platform === 'linux')('one reading of a Linux process', () => {
-  let dir: string;
+  let named: NamedProcess;
   let child: ChildProcess;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'core-process-facts-'));
-    const exe = join(dir, TRICKY_NAME);
-    copyFileSync('/usr/bin/socat', exe);
-    child = spawn(exe, [`UNIX-LISTEN:${join(dir, 'sock')}`, '/dev/null'], { stdio: 'ignore' });
+    named = startNamedProcess(
+      '/usr/bin/socat',
+      TRICKY_NAME,
+      (dir) => [`UNIX-LISTEN:${join(dir, 'sock')}`, '/dev/null'],
+      'core-process-facts-',
+    );
+    child = named.child;
   });
 
-  afterAll(() => {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => named.stop());
 
   it('gives the socket owners and the kill guard the same start time', async () => {
     const pid = child.pid!;
