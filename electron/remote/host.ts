@@ -11,7 +11,7 @@ import { withNames, type OsCollectors } from '../collectors/names/index.js';
 import { remoteRows, type RemoteReading } from './datasets.js';
 import { FrameReader, type Frame, type Hello } from './frames.js';
 import { REMOTE_SCRIPT } from './script.js';
-import { unavailableCollector } from '../collectors/run-command.js';
+import { run, unavailableCollector } from '../collectors/run-command.js';
 import type { RemoteHostState } from '../../shared/remote.js';
 
 export { checkDestination } from '../../shared/remote.js';
@@ -229,13 +229,8 @@ export class RemoteHost {
       child.kill('SIGTERM');
       await exited;
     }
-    await new Promise<void>((resolve) => {
-      const stop = spawn(this.options.ssh ?? 'ssh', [...this.sshArgs(), '-O', 'exit', '--', this.destination], {
-        stdio: 'ignore',
-      });
-      stop.on('error', () => resolve());
-      stop.on('close', () => resolve());
-    });
+    // The master connection's exit; whatever ssh answers (or not, within the runner's timeout), the folder goes.
+    await run(this.options.ssh ?? 'ssh', [...this.sshArgs(), '-O', 'exit', '--', this.destination]);
     rmSync(this.controlDir, { recursive: true, force: true });
   }
 }
