@@ -34,8 +34,9 @@ export function createDesktopAlerts(options: DesktopAlertsOptions): DesktopAlert
   const listeners = new Set<() => void>();
   const live = new Set<Notification>();
   const changed = () => {
-    // The dock (macOS) or launcher (Linux, Unity) badge, where there is one; elsewhere a no-op.
-    app.setBadgeCount(feed.unseen);
+    // The dock (macOS) or launcher (Linux: Unity, with the .desktop file) badge; Electron has none on Windows,
+    // where the tray's tooltip says it.
+    if (process.platform !== 'win32') app.setBadgeCount(feed.unseen);
     for (const listener of listeners) listener();
   };
   const client = options.monitor.attach((message) => {
