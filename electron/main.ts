@@ -13,6 +13,7 @@ import { createBackend } from './backend.js';
 import { createSettingsStore } from './settings-store.js';
 import { builtPaths } from './paths.js';
 import { applyRecordOptions, loadRecordingConfig, type RecordOptionValues } from './monitor/record/config.js';
+import { showTabCommand, TABS } from '../shared/tabs.js';
 import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
 import { loadWindowState, trackWindowState, type WindowState } from './window-state.js';
 import { main as cliMain, outputFailed, SERVING } from './cli.js';
@@ -126,11 +127,11 @@ function buildMenu(send: (command: MenuCommand) => void): Menu {
     {
       label: '&View',
       submenu: [
-        { label: 'Connections', accelerator: 'CmdOrCtrl+1', click: () => send('showTab:connections') },
-        { label: 'Routes', accelerator: 'CmdOrCtrl+2', click: () => send('showTab:routes') },
-        { label: 'Interfaces', accelerator: 'CmdOrCtrl+3', click: () => send('showTab:interfaces') },
-        { label: 'Statistics', accelerator: 'CmdOrCtrl+4', click: () => send('showTab:statistics') },
-        { label: 'History', accelerator: 'CmdOrCtrl+5', click: () => send('showTab:history') },
+        ...TABS.map((t, i) => ({
+          label: t.label,
+          accelerator: `CmdOrCtrl+${i + 1}`,
+          click: () => send(showTabCommand(t.id)),
+        })),
         { type: 'separator' },
         // Ctrl+R as in TCPView ("Resolve addresses"); the development reload moves to F5 so they never clash.
         { label: 'Resolve Names', accelerator: 'CmdOrCtrl+R', click: () => send('toggleResolveNames') },

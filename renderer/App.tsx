@@ -1,5 +1,5 @@
-// The app frame: toolbar, the four tabs (ARIA tablist), the active tab's panel, notices and the status bar.
-import { useEffect, useState, type KeyboardEvent } from 'react';
+// The app frame: toolbar, the tabs (ARIA tablist), the active tab's panel, notices and the status bar.
+import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { INTERVALS_MS, MENU_COMMANDS, type HostInfo, type IntervalMs } from '../shared/protocol.js';
 import { useClient } from './api/context.js';
 import { electronBridge } from './api/transport.js';
@@ -20,7 +20,7 @@ import { ExportDialog } from './components/ExportDialog.js';
 import { tabView } from './store/exports.js';
 import { formatDateTime } from '../shared/format.js';
 import { AboutDialog } from './components/AboutDialog.js';
-import { TABS, type TabId } from './tabs/tabs.js';
+import { TABS, type TabId } from '../shared/tabs.js';
 
 function useTheme(choice: ThemeChoice): void {
   useEffect(() => {
@@ -52,7 +52,7 @@ export function App() {
   const [ready, setReady] = useState(false);
   const [exporting, setExporting] = useState(false);
   const [about, setAbout] = useState(false);
-  const activeTab = useSettings((s) => s.activeTab) as TabId;
+  const activeTab = useSettings((s) => s.activeTab);
   const theme = useSettings((s) => s.theme);
   const intervalMs = useSettings((s) => s.intervalMs);
   const resolveNames = useSettings((s) => s.resolveNames);
@@ -105,13 +105,14 @@ export function App() {
 
   const selectTab = (id: TabId) => updateSettings({ activeTab: id });
 
-  // Global keys: Ctrl+1..5 switch tabs, Space pauses (outside text fields), Ctrl+F focuses the filter,
+  // Global keys: Ctrl+1..N switch tabs, Space pauses (outside text fields), Ctrl+F focuses the filter,
   // Ctrl+O opens a capture.
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && /^[1-5]$/.test(e.key)) {
-        selectTab(TABS[Number(e.key) - 1]!.id);
+      const tab = mod && /^[1-9]$/.test(e.key) ? TABS[Number(e.key) - 1] : undefined;
+      if (tab) {
+        selectTab(tab.id);
         e.preventDefault();
       } else if (mod && e.key.toLowerCase() === 'f') {
         const box = document.querySelector<HTMLInputElement>('[role="tabpanel"] input[type="search"]');
@@ -434,17 +435,16 @@ function toggleResolveNames(): void {
   updateSettings((s) => ({ resolveNames: !s.resolveNames }));
 }
 
+/** Each tab's content (a tab added to shared/tabs.ts without one here is a type error). */
+const TAB_CONTENT: Record<TabId, () => ReactNode> = {
+  connections: ConnectionsTab,
+  routes: RoutesTab,
+  interfaces: InterfacesTab,
+  statistics: StatisticsTab,
+  history: HistoryTab,
+};
+
 function TabContent({ id }: { id: TabId }) {
-  switch (id) {
-    case 'connections':
-      return <ConnectionsTab />;
-    case 'routes':
-      return <RoutesTab />;
-    case 'interfaces':
-      return <InterfacesTab />;
-    case 'statistics':
-      return <StatisticsTab />;
-    case 'history':
-      return <HistoryTab />;
-  }
+  const Content = TAB_CONTENT[id];
+  return <Content />;
 }

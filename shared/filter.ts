@@ -341,17 +341,33 @@ export function quoteFilterValue(value: string): string {
   return value.includes('"') ? `'${value}'` : `"${value}"`;
 }
 
+/** The Connections tab's protocol and family toggles, in the toolbar's order: the one list the toolbar, its
+ *  menu, the saved settings and an export's description follow. */
+export const SOCKET_TOGGLES = [
+  { key: 'tcp', label: 'TCP', title: 'Show TCP sockets' },
+  { key: 'udp', label: 'UDP', title: 'Show UDP and UDP-Lite sockets' },
+  { key: 'raw', label: 'RAW', title: 'Show raw sockets' },
+  { key: 'unix', label: 'UNIX', title: 'Show unix domain sockets' },
+  { key: 'inet', label: 'IPv4', title: 'Show IPv4 sockets' },
+  { key: 'inet6', label: 'IPv6', title: 'Show IPv6 sockets' },
+] as const;
+
+export type SocketToggle = (typeof SOCKET_TOGGLES)[number]['key'];
+
+/** All sockets, only those waiting for peers, or only the others. */
+export const CONNECTION_MODES = [
+  { mode: 'all', label: 'All' },
+  { mode: 'listening', label: 'Listening' },
+  { mode: 'connected', label: 'Connected' },
+] as const;
+
+export type ConnectionMode = (typeof CONNECTION_MODES)[number]['mode'];
+
 /** The Connections tab's quick toggles: protocols, families, listening/connected, loopback. */
-export interface ConnectionToggles {
-  tcp: boolean;
-  udp: boolean;
-  raw: boolean;
-  unix: boolean;
-  inet: boolean;
-  inet6: boolean;
-  mode: 'all' | 'listening' | 'connected';
+export type ConnectionToggles = Record<SocketToggle, boolean> & {
+  mode: ConnectionMode;
   hideLoopback: boolean;
-}
+};
 
 const LISTENING_STATES = new Set(['LISTEN', 'LISTENING', 'UNCONN']);
 

@@ -21,6 +21,7 @@ import {
 } from './record.js';
 import { parseDnsServer } from './names.js';
 import { checkDestination, type RemoteHostInfo } from './remote.js';
+import { showTabCommand, TAB_IDS } from './tabs.js';
 
 export const PROTOCOL_VERSION = 1;
 export const INTERVALS_MS = [500, 1000, 2000, 5000, 10000] as const;
@@ -49,11 +50,7 @@ export const MENU_COMMANDS = [
   'openCapture',
   'export',
   'focusFilter',
-  'showTab:connections',
-  'showTab:routes',
-  'showTab:interfaces',
-  'showTab:statistics',
-  'showTab:history',
+  ...TAB_IDS.map(showTabCommand),
   'showAbout',
   'toggleResolveNames',
   // A desktop alert (a notification, the tray's Alerts item) clicked: the History tab's Alerts.

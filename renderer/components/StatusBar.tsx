@@ -5,7 +5,7 @@ import { formatClock, formatCount } from '../../shared/format.js';
 import { useData } from '../store/data.js';
 import type { PanelStats } from '../store/view.js';
 import { useCapture } from '../store/capture.js';
-import { TABS, type TabId } from '../tabs/tabs.js';
+import { TABS, type TabId } from '../../shared/tabs.js';
 import type { Dataset } from '../../shared/types.js';
 import { useEffect } from 'react';
 import { isAgentNotice, useAgent } from '../store/agent.js';

@@ -3,7 +3,7 @@
 // live collectors.
 import { createStore, useStore } from 'zustand';
 import { MAX_CAPTURE_BYTES, type CaptureResult } from '../../shared/protocol.js';
-import type { Dataset } from '../../shared/types.js';
+import { tabOf } from '../../shared/tabs.js';
 import type { NetlensClient } from '../api/client.js';
 import { pushNotice } from './data.js';
 import { updateSettings } from './settings.js';
@@ -17,16 +17,6 @@ interface CaptureState {
   open(client: NetlensClient, file: File): Promise<void>;
   close(): void;
 }
-
-const TAB_OF: Record<Dataset, 'connections' | 'routes' | 'interfaces' | 'statistics'> = {
-  connections: 'connections',
-  routes: 'routes',
-  interfaces: 'interfaces',
-  multicast: 'interfaces',
-  statistics: 'statistics',
-  names: 'connections',
-  processes: 'connections',
-};
 
 export const captureStore = createStore<CaptureState>((set) => ({
   capture: null,
@@ -43,7 +33,7 @@ export const captureStore = createStore<CaptureState>((set) => ({
       const text = await file.text();
       const result = await client.request('parseCapture', { name: file.name, text });
       set({ capture: { ...result, fileName: file.name } });
-      updateSettings({ activeTab: TAB_OF[result.dataset] });
+      updateSettings({ activeTab: tabOf(result.dataset) });
       const skipped = result.diagnostics.skipped;
       pushNotice(
         'info',

@@ -4,8 +4,8 @@
 // the defaults field by field: a corrupt or older file never breaks the app.
 import { createStore, useStore } from 'zustand';
 import { DEFAULT_INTERVAL_MS, INTERVALS_MS, type IntervalMs } from '../../shared/protocol.js';
-import type { Dataset } from '../../shared/types.js';
-import type { ConnectionToggles } from '../../shared/filter.js';
+import { isTabId, type TabId } from '../../shared/tabs.js';
+import { CONNECTION_MODES, SOCKET_TOGGLES, type ConnectionToggles } from '../../shared/filter.js';
 import { parseDnsServer } from '../../shared/names.js';
 
 export type { ConnectionToggles };
@@ -29,7 +29,7 @@ export interface Settings {
   showProcessList: boolean | null;
   toggles: ConnectionToggles;
   grids: Record<string, GridSettings>;
-  activeTab: Dataset | 'history';
+  activeTab: TabId;
   selectedInterface: string | null;
   /** Show host names (reverse DNS) for remote addresses, as netstat and TCPView do unless told -n. */
   resolveNames: boolean;
@@ -64,8 +64,6 @@ export const DEFAULT_SETTINGS: Settings = {
   dnsServer: '',
 };
 
-const TABS: readonly Settings['activeTab'][] = ['connections', 'routes', 'interfaces', 'statistics', 'history'];
-
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
@@ -99,7 +97,7 @@ export function sanitizeSettings(raw: unknown): Settings {
   if (INTERVALS_MS.includes(raw.intervalMs as IntervalMs)) s.intervalMs = raw.intervalMs as IntervalMs;
   if (typeof raw.highlights === 'boolean') s.highlights = raw.highlights;
   if (typeof raw.showProcessList === 'boolean') s.showProcessList = raw.showProcessList;
-  if (TABS.includes(raw.activeTab as Dataset)) s.activeTab = raw.activeTab as Settings['activeTab'];
+  if (isTabId(raw.activeTab)) s.activeTab = raw.activeTab;
   if (typeof raw.selectedInterface === 'string') s.selectedInterface = raw.selectedInterface;
   if (typeof raw.resolveNames === 'boolean') s.resolveNames = raw.resolveNames;
   if (typeof raw.fullHostNames === 'boolean') s.fullHostNames = raw.fullHostNames;
@@ -107,10 +105,11 @@ export function sanitizeSettings(raw: unknown): Settings {
     s.dnsServer = raw.dnsServer;
   if (isRecord(raw.toggles)) {
     const t = raw.toggles;
-    for (const k of ['tcp', 'udp', 'raw', 'unix', 'inet', 'inet6', 'hideLoopback'] as const) {
+    for (const k of [...SOCKET_TOGGLES.map((b) => b.key), 'hideLoopback'] as const) {
       if (typeof t[k] === 'boolean') s.toggles[k] = t[k];
     }
-    if (t.mode === 'all' || t.mode === 'listening' || t.mode === 'connected') s.toggles.mode = t.mode;
+    const mode = CONNECTION_MODES.find((m) => m.mode === t.mode);
+    if (mode) s.toggles.mode = mode.mode;
   }
   if (isRecord(raw.grids)) {
     for (const [id, g] of Object.entries(raw.grids)) {

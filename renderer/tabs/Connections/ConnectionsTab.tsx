@@ -6,8 +6,10 @@ import type { Capabilities } from '../../../shared/protocol.js';
 import type { Connection, ProcessInfo } from '../../../shared/types.js';
 import { hasRemoteAddress } from '../../../shared/names.js';
 import {
+  CONNECTION_MODES,
   isListening,
   parseFilter,
+  SOCKET_TOGGLES,
   quoteFilterValue,
   togglesPredicate,
   type ParsedFilter,
@@ -56,12 +58,6 @@ type Dialogs =
 
 type MenuState = { row: Connection; at: { x: number; y: number }; selection: Connection[]; copy: () => void };
 
-const MODES: ['all' | 'listening' | 'connected', string][] = [
-  ['all', 'All'],
-  ['listening', 'Listening'],
-  ['connected', 'Connected'],
-];
-
 /** Narrower windows start with the process list collapsed. */
 const PROCESS_LIST_MIN_WINDOW = 1200;
 
@@ -74,15 +70,6 @@ function useWindowWidth(): number {
   }, []);
   return width;
 }
-
-const TOGGLE_BUTTONS: { key: keyof ConnectionToggles; label: string; title: string }[] = [
-  { key: 'tcp', label: 'TCP', title: 'Show TCP sockets' },
-  { key: 'udp', label: 'UDP', title: 'Show UDP and UDP-Lite sockets' },
-  { key: 'raw', label: 'RAW', title: 'Show raw sockets' },
-  { key: 'unix', label: 'UNIX', title: 'Show unix domain sockets' },
-  { key: 'inet', label: 'IPv4', title: 'Show IPv4 sockets' },
-  { key: 'inet6', label: 'IPv6', title: 'Show IPv6 sockets' },
-];
 
 export function ConnectionsTab() {
   const client = useClient();
@@ -346,7 +333,7 @@ export function ConnectionsTab() {
   describe.current = () => [
     `Filter: ${effective.ok && effective.terms > 0 ? query.trim() : '(none)'}`,
     ...(processFilter !== null ? [`Process: ${processFilter}`] : []),
-    `Showing: ${TOGGLE_BUTTONS.filter((b) => toggles[b.key])
+    `Showing: ${SOCKET_TOGGLES.filter((b) => toggles[b.key])
       .map((b) => b.label)
       .join(', ')}; ${toggles.mode}${toggles.hideLoopback ? '; loopback hidden' : ''}`,
     ...(capture ? [`Capture: ${capture.fileName} (${capture.format})`] : []),
@@ -368,12 +355,12 @@ export function ConnectionsTab() {
             id: 'protocols',
             node: (
               <div className="segmented" role="group" aria-label="Protocols and families">
-                {TOGGLE_BUTTONS.map((b) => (
+                {SOCKET_TOGGLES.map((b) => (
                   <button
                     key={b.key}
                     type="button"
                     className="toggle"
-                    aria-pressed={toggles[b.key] as boolean}
+                    aria-pressed={toggles[b.key]}
                     title={b.title}
                     onClick={() => setToggle({ [b.key]: !toggles[b.key] })}
                   >
@@ -382,10 +369,10 @@ export function ConnectionsTab() {
                 ))}
               </div>
             ),
-            menu: TOGGLE_BUTTONS.map((b) => ({
+            menu: SOCKET_TOGGLES.map((b) => ({
               id: `toggle-${b.key}`,
               label: b.title,
-              checked: toggles[b.key] as boolean,
+              checked: toggles[b.key],
               keepOpen: true,
               onSelect: () => setToggle({ [b.key]: !toggles[b.key] }),
             })),
@@ -394,7 +381,7 @@ export function ConnectionsTab() {
             id: 'mode',
             node: (
               <div className="segmented" role="radiogroup" aria-label="Listening or connected">
-                {MODES.map(([m, label]) => (
+                {CONNECTION_MODES.map(({ mode: m, label }) => (
                   <button
                     key={m}
                     type="button"
@@ -408,7 +395,7 @@ export function ConnectionsTab() {
                 ))}
               </div>
             ),
-            menu: MODES.map(([m, label]) => ({
+            menu: CONNECTION_MODES.map(({ mode: m, label }) => ({
               id: `mode-${m}`,
               label: `Show ${label.toLowerCase()}`,
               checked: toggles.mode === m,
