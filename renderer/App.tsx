@@ -103,8 +103,6 @@ export function App() {
     if (ready) client.send({ type: 'setNames', resolve: resolveNames, dnsServer: dnsServer || null });
   }, [ready, resolveNames, dnsServer, client]);
 
-  const selectTab = (id: TabId) => updateSettings({ activeTab: id });
-
   // Global keys: Ctrl+1..N switch tabs, Space pauses (outside text fields), Ctrl+F focuses the filter,
   // Ctrl+O opens a capture.
   useEffect(() => {
@@ -147,6 +145,22 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [status?.paused, client]);
 
+  // A file dropped anywhere on the window opens as a capture.
+  useEffect(() => {
+    const over = (e: DragEvent) => e.preventDefault();
+    const drop = (e: DragEvent) => {
+      e.preventDefault();
+      const file = e.dataTransfer?.files[0];
+      if (file) void captureStore.getState().open(client, file);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('drop', drop);
+    };
+  }, [client]);
+
   // Electron's application menu sends the same commands the keyboard does.
   useEffect(() => {
     const bridge = electronBridge();
@@ -187,15 +201,7 @@ export function App() {
   const { panel } = useView();
 
   return (
-    <div
-      className="app"
-      onDragOver={(e) => e.preventDefault()}
-      onDrop={(e) => {
-        e.preventDefault();
-        const file = e.dataTransfer.files[0];
-        if (file) void captureStore.getState().open(client, file);
-      }}
-    >
+    <div className="app">
       <header className="toolbar">
         <div className="brand" aria-hidden="true">
           <img src="./icon.svg" alt="" width={20} height={20} />
@@ -429,6 +435,10 @@ export function App() {
       ) : null}
     </div>
   );
+}
+
+function selectTab(id: TabId): void {
+  updateSettings({ activeTab: id });
 }
 
 function toggleResolveNames(): void {

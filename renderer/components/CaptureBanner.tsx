@@ -5,7 +5,7 @@ import { captureStore } from '../store/capture.js';
 export function CaptureBanner({ capture }: { capture: OpenCapture }) {
   const notes = capture.diagnostics.notes.join(' ');
   return (
-    <div className="capture-banner" role="region" aria-label="Capture">
+    <section className="capture-banner" aria-label="Capture">
       {/* The label is "file (format)": the banner names the file, then the format once. */}
       <strong data-testid="capture-label">{capture.fileName}</strong>
       <span className="muted">
@@ -18,6 +18,6 @@ export function CaptureBanner({ capture }: { capture: OpenCapture }) {
       <button type="button" className="small" onClick={() => captureStore.getState().close()}>
         Back to live data
       </button>
-    </div>
+    </section>
   );
 }

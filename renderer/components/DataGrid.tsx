@@ -2,6 +2,8 @@
 // model (visibility, order, widths, resizing); NetLens sorts and filters the rows itself, once per change,
 // and hands Table only the rows on screen: at 50,000 rows Table's own row models cost 90-140 ms per update
 // (ELECTRON-NOTES.md), a plain sort with precomputed keys a fraction of that.
+// biome-ignore-all lint/a11y/useSemanticElements: an ARIA grid over a virtualized list: only the rows on screen exist, each placed at its offset, which <table> layout cannot do; the roles give it a table's semantics.
+// biome-ignore-all lint/a11y/useFocusableInteractive: the grid is one tab stop that points at the active row with aria-activedescendant (the ARIA grid pattern), so its rows, cells and headers take no focus themselves.
 import { inertText } from '../../shared/inert-text.js';
 import { clampText } from './Inert.js';
 import {
@@ -21,6 +23,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardE
 import { settingsStore, updateGrid, useSettings } from '../store/settings.js';
 import { ColumnChooser } from './ColumnChooser.js';
 import { fitWidth } from './column-fit.js';
+import { useSameWhile } from './same-while.js';
 import { copyText } from './clipboard.js';
 import { toTsv } from '../../shared/export.js';
 import { registerGridView, type GridView } from '../store/exports.js';
@@ -108,11 +111,13 @@ export function ColumnsButton<Row>(props: { gridId: string; columns: GridColumn<
 }
 
 function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
-  const { gridId, rows, selectedId, onSelect } = props;
+  const { gridId, rows, selectedId } = props;
   // Rows of several hosts: a Host column, and rows of a host that stopped answering greyed.
   const { columns, staleClass } = useHostGrid(props.columns, rows);
   const saved = useSettings((s) => s.grids[gridId]);
-  const defaultSort = props.defaultSort ?? [];
+  // Callers write their default sort inline: the same array while it says the same.
+  const givenSort = props.defaultSort ?? NO_SORT;
+  const defaultSort = useSameWhile(givenSort, givenSort.map((s) => `${s.id} ${s.desc}`).join(','));
   // Widths fitted to the content once, when the first rows arrive (and again after Reset columns): fitting
   // on every change would make columns jump as rows come and go.
   const fitSource = props.fitTo ?? rows;
@@ -124,11 +129,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     fittedRef.current = { ids: columnIds, sizes };
   }
   const fitted = fittedRef.current?.sizes;
-  const state = useMemo(
-    () => gridLayout(saved, columns, defaultSort, fitted),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [saved, columns, fitted],
-  );
+  const state = useMemo(() => gridLayout(saved, columns, defaultSort, fitted), [saved, columns, defaultSort, fitted]);
   const [liveSizing, setLiveSizing] = useState<ColumnSizingState>(state.sizing);
   useEffect(() => setLiveSizing(state.sizing), [state.sizing]);
 
@@ -243,18 +244,10 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   sortedRef.current = sorted;
   const pickedRef = useRef(picked);
   pickedRef.current = picked;
-  /** Ids from the anchor to `id`, in the order shown. */
-  const range = (id: string): Set<string> => {
-    const list = sortedRef.current;
-    const a = list.findIndex((r) => r.id === (anchor.current ?? id));
-    const b = list.findIndex((r) => r.id === id);
-    if (a < 0 || b < 0) return new Set([id]);
-    return new Set(list.slice(Math.min(a, b), Math.max(a, b) + 1).map((r) => r.id));
-  };
   const choose = useCallback(
     (id: string, how: { extend?: boolean; toggle?: boolean } = {}) => {
       if (multi) {
-        if (how.extend) setPicked(range(id));
+        if (how.extend) setPicked(idRange(sortedRef.current, anchor.current ?? id, id));
         else if (how.toggle) {
           const next = new Set(pickedRef.current);
           if (next.has(id)) next.delete(id);
@@ -267,7 +260,6 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
         }
       }
       latest.current.onSelect(id);
-      // eslint-disable-next-line react-hooks/exhaustive-deps
     },
     [multi],
   );
@@ -539,6 +531,15 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   );
 }
 
+/** Ids from `from` to `to`, in the order shown. */
+function idRange(list: readonly { id: string }[], from: string, to: string): Set<string> {
+  const a = list.findIndex((r) => r.id === from);
+  const b = list.findIndex((r) => r.id === to);
+  if (a < 0 || b < 0) return new Set([to]);
+  return new Set(list.slice(Math.min(a, b), Math.max(a, b) + 1).map((r) => r.id));
+}
+
+const NO_SORT: SortState = [];
 const NO_ROWS: never[] = [];
 const NO_IDS: ReadonlySet<string> = new Set();
 

@@ -1,6 +1,11 @@
 // A modal dialog: focus moves in and stays in, Escape closes, focus returns to where it was.
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 
+function focusInside(dialog: HTMLElement | null): void {
+  const el = dialog?.querySelector<HTMLElement>('[data-autofocus]') ?? dialog?.querySelector<HTMLElement>('button');
+  el?.focus();
+}
+
 /** `title` names the dialog for assistive technology; `heading`, when given, is what is shown (it may hold
  *  isolated, escaped names: see Inert.tsx). */
 export function Dialog(props: {
@@ -12,14 +17,9 @@ export function Dialog(props: {
   describedBy?: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
-  const focusInside = () => {
-    const el =
-      ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>('button');
-    el?.focus();
-  };
   useEffect(() => {
     const previous = document.activeElement;
-    focusInside();
+    focusInside(ref.current);
     return () => {
       if (previous instanceof HTMLElement) previous.focus();
     };
@@ -27,7 +27,7 @@ export function Dialog(props: {
   // When the dialog's buttons change (an action finished and its buttons went away), focus would fall to
   // the page: keep it in the dialog, so Escape and Tab go on working.
   useEffect(() => {
-    if (!ref.current?.contains(document.activeElement)) focusInside();
+    if (!ref.current?.contains(document.activeElement)) focusInside(ref.current);
   });
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape') {
@@ -46,6 +46,7 @@ export function Dialog(props: {
     }
   };
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: the backdrop is not a control: a press outside the dialog closes it, as Escape does from the keyboard (onKeyDown below).
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
       <div
         ref={ref}

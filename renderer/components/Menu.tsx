@@ -79,43 +79,50 @@ export function Menu(props: {
       style={{ left: pos.x, top: pos.y }}
       onKeyDown={onKeyDown}
     >
-      {props.items.map((item) => (
-        <div key={item.id}>
-          {item.separatorBefore ? <div className="menu-separator" role="separator" /> : null}
-          <div
-            role={item.checked === undefined ? 'menuitem' : 'menuitemcheckbox'}
-            aria-checked={item.checked}
-            aria-disabled={item.disabled || undefined}
-            aria-description={item.disabled ? item.reason : undefined}
-            title={item.disabled ? item.reason : undefined}
-            tabIndex={-1}
-            className={`menu-item ${item.danger ? 'danger' : ''}`}
-            data-item={item.id}
-            onClick={() => {
-              if (item.disabled) return;
-              if (!item.keepOpen) props.onClose();
-              item.onSelect?.();
-            }}
-            onKeyDown={(e) => {
-              if ((e.key === 'Enter' || e.key === ' ') && !item.disabled) {
-                e.preventDefault();
-                if (!item.keepOpen) props.onClose();
-                item.onSelect?.();
-              }
-            }}
-          >
-            {item.checked !== undefined ? (
-              <span className="check" aria-hidden="true">
-                {item.checked ? '✓' : ''}
-              </span>
-            ) : null}
-            <span className="menu-text">
-              {item.label}
-              {item.disabled && item.reason ? <span className="menu-reason">{item.reason}</span> : null}
-            </span>
+      {props.items.map((item) => {
+        const select = () => {
+          if (item.disabled) return;
+          if (!item.keepOpen) props.onClose();
+          item.onSelect?.();
+        };
+        const common = {
+          'aria-disabled': item.disabled || undefined,
+          'aria-description': item.disabled ? item.reason : undefined,
+          title: item.disabled ? item.reason : undefined,
+          className: `menu-item ${item.danger ? 'danger' : ''}`,
+          'data-item': item.id,
+          onClick: select,
+          onKeyDown: (e: KeyboardEvent) => {
+            if ((e.key === 'Enter' || e.key === ' ') && !item.disabled) {
+              e.preventDefault();
+              select();
+            }
+          },
+        };
+        const text = (
+          <span className="menu-text">
+            {item.label}
+            {item.disabled && item.reason ? <span className="menu-reason">{item.reason}</span> : null}
+          </span>
+        );
+        return (
+          <div key={item.id}>
+            {item.separatorBefore ? <hr className="menu-separator" /> : null}
+            {item.checked === undefined ? (
+              <div role="menuitem" tabIndex={-1} {...common}>
+                {text}
+              </div>
+            ) : (
+              <div role="menuitemcheckbox" aria-checked={item.checked} tabIndex={-1} {...common}>
+                <span className="check" aria-hidden="true">
+                  {item.checked ? '✓' : ''}
+                </span>
+                {text}
+              </div>
+            )}
           </div>
-        </div>
-      ))}
+        );
+      })}
       {props.footer}
     </div>
   );

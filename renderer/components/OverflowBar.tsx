@@ -27,6 +27,7 @@ export function OverflowBar(props: {
   hiddenRef.current = hidden;
   const ids = props.items.map((i) => (i ? `${i.id}${i.pinned ? '!' : ''}` : '|')).join(' ');
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: ids is the trigger: the effect measures and observes the bar's item elements, which React renders from the items; measure again when they change.
   useLayoutEffect(() => {
     const bar = barRef.current;
     if (!bar) return;
@@ -86,7 +87,8 @@ export function OverflowBar(props: {
     <div ref={barRef} className={`overflow-bar ${props.className ?? ''}`} role="toolbar" aria-label={props.label}>
       {props.items.map((item, i) =>
         item === null ? (
-          <div key={`spacer-${i}`} className="toolbar-spacer" />
+          // A spacer is known by the item before it.
+          <div key={`spacer-after-${props.items[i - 1]?.id ?? ''}`} className="toolbar-spacer" />
         ) : (
           <div
             key={item.id}

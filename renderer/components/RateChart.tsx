@@ -178,12 +178,18 @@ function options(p: Palette, width: number, height: number, labels = { rx: 'RX',
 }
 
 export function RateChart({ data, revision, label, labels }: RateChartProps) {
-  const boxRef = useRef<HTMLDivElement>(null);
+  const boxRef = useRef<HTMLElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const theme = useThemeRevision();
+  // What the build reads: `data` at build time (later points arrive through `revision`), the labels as they
+  // are then (a caller may pass a new object each render, which must not rebuild the chart).
+  const built = useRef({ data, labels });
+  built.current = { data, labels };
 
   // Build (and rebuild on a theme change); follow the box's size.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: theme is the trigger: the palette comes from CSS variables, which a theme change rewrites.
   useEffect(() => {
+    const { data, labels } = built.current;
     const box = boxRef.current;
     if (!box) return;
     const legendRoom = () => plotRef.current?.root.querySelector<HTMLElement>('.u-legend')?.offsetHeight ?? 28;
@@ -205,13 +211,12 @@ export function RateChart({ data, revision, label, labels }: RateChartProps) {
       plot.destroy();
       plotRef.current = null;
     };
-    // `data` is read at build time; later points arrive through `revision`.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [theme]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: revision counts the points appended to data in place.
   useEffect(() => {
     plotRef.current?.setData([data.t, data.rx, data.tx]);
   }, [data, revision]);
 
-  return <div ref={boxRef} className="rate-chart" role="figure" aria-label={label} />;
+  return <figure ref={boxRef} className="rate-chart" aria-label={label} />;
 }

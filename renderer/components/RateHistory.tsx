@@ -53,14 +53,15 @@ export function useRateHistory(
     return () => {
       cancelled = true;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, live]);
+  }, [key, live, load]);
 
+  // Only a new tick adds a point: the rates are read as they are at that tick (a new object each render).
+  const ratesRef = useRef(rates);
+  ratesRef.current = rates;
   useEffect(() => {
+    const rates = ratesRef.current;
     if (!live || tickAt === null || !rates) return;
     if (appendSample(seriesRef.current, tickAt, rates.rx, rates.tx)) setRevision((r) => r + 1);
-    // Only a new tick adds a point.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [tickAt, live]);
 
   return { series: seriesRef.current, revision, state };

@@ -17,6 +17,7 @@ function DeniedOwners({ denied }: { denied: number }) {
   const agent = useAgent();
   const lastNotice = useData((s) => s.notices[s.notices.length - 1]);
   const agentNoticeId = lastNotice && isAgentNotice(lastNotice.code) ? lastNotice.id : 0;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: agentNoticeId is the trigger: ask again each time the host reports that the helper started, was refused or stopped.
   useEffect(() => {
     void useAgent.getState().refresh(client);
   }, [agentNoticeId, client]);
@@ -69,7 +70,7 @@ export function StatusBar({
   const missingTitle = diag?.missing.map((m) => `${m.source}: ${m.reason}`).join('\n') ?? '';
   return (
     // Not a live region: it changes every tick, and announcing each would drown everything else out.
-    <footer className="statusbar" aria-label="Status">
+    <footer className="statusbar" role="contentinfo" aria-label="Status">
       {panel ? (
         <span data-status="rows">
           {formatCount(panel.shown)} of {formatCount(panel.total)} {panel.noun}

@@ -61,8 +61,8 @@ export function ActionLogDialog(props: { onClose: () => void }) {
             </tr>
           </thead>
           <tbody>
-            {entries.map((e, i) => (
-              <tr key={i}>
+            {entries.map((e) => (
+              <tr key={`${e.time} ${e.action} ${e.pid} ${e.target} ${e.outcome} ${e.message}`}>
                 <td>{formatDateTime(e.time)}</td>
                 <td>{ACTION_WORDS[e.action] ?? e.action}</td>
                 <td>

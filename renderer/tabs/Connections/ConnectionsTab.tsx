@@ -42,6 +42,7 @@ import {
 import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.js';
 import { FilterBox } from './FilterBox.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
+import { RadioButtons } from '../../components/RadioButtons.js';
 import { registerViewDescription } from '../../store/exports.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
 import { connectionPredicate, countDenied, effectiveFilter, processesOf } from './view.js';
@@ -116,6 +117,7 @@ export function ConnectionsTab() {
   // A new predicate (new query, toggle or process) rebuilds the view once. A query about names (host:,
   // country:, free text) is rebuilt when names change too.
   const filterNamesEpoch = effective.ok && effective.usesNames ? namesEpoch : 0;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: filterNamesEpoch stands for the entries of the live names lookup (one object whose content changes): a new predicate when they change rebuilds the view.
   const predicate = useMemo(
     () => connectionPredicate(byToggles, processFilter, effective),
     [byToggles, processFilter, effective, filterNamesEpoch],
@@ -133,11 +135,13 @@ export function ConnectionsTab() {
     [onProcessClick, names, display],
   );
   // A new array when names change, so the rows on screen (memoised on their columns) draw the new names.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: namesEpoch stands for the names' content, which the same columns read.
   const columns = useMemo(() => [...sortColumns], [sortColumns, namesEpoch]);
   const chosenSort = useGridSort('connections', sortColumns, DEFAULT_SORT);
   // Likewise a sort by a names column (Country, Network) is redone when names change.
   const byNames = nameColumns(display);
   const sortNamesEpoch = chosenSort.some((s) => byNames.has(s.id)) ? namesEpoch : 0;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: sortNamesEpoch stands for the names' content that the sort keys read.
   const sort = useMemo(() => [...chosenSort], [chosenSort, sortNamesEpoch]);
   const shown = useLiveRows<'connections'>(live, sortColumns, sort, predicate);
 
@@ -178,18 +182,16 @@ export function ConnectionsTab() {
   }, [shown.length, total, denied]);
   useEffect(() => () => reportPanel(null), []);
 
-  const marks = live.marks;
-  const now = Date.now();
+  // A new function for each version of the table (its marks change in place), so the rows redraw.
   const rowClass = useCallback(
     (r: Connection) => {
       if (r.closedAt) return highlights ? 'closed' : 'closed-quiet';
       if (!highlights) return '';
-      const m = marks.get(r.id);
-      if (!m || now - m.at > HIGHLIGHT_MS) return '';
+      const m = live.marks.get(r.id);
+      if (!m || Date.now() - m.at > HIGHLIGHT_MS) return '';
       return m.kind === 'new' ? 'hl-new' : 'hl-changed';
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [highlights, marks, live.version],
+    [highlights, live],
   );
 
   const connectionCount = useCallback(
@@ -354,6 +356,7 @@ export function ConnectionsTab() {
           {
             id: 'protocols',
             node: (
+              // biome-ignore lint/a11y/useSemanticElements: toggle buttons grouped in a toolbar, not a section of a form (a fieldset brings a legend and form layout).
               <div className="segmented" role="group" aria-label="Protocols and families">
                 {SOCKET_TOGGLES.map((b) => (
                   <button
@@ -380,20 +383,12 @@ export function ConnectionsTab() {
           {
             id: 'mode',
             node: (
-              <div className="segmented" role="radiogroup" aria-label="Listening or connected">
-                {CONNECTION_MODES.map(({ mode: m, label }) => (
-                  <button
-                    key={m}
-                    type="button"
-                    role="radio"
-                    aria-checked={toggles.mode === m}
-                    className="toggle"
-                    onClick={() => setToggle({ mode: m })}
-                  >
-                    {label}
-                  </button>
-                ))}
-              </div>
+              <RadioButtons
+                label="Listening or connected"
+                options={CONNECTION_MODES.map(({ mode, label }) => ({ value: mode, label }))}
+                value={toggles.mode}
+                onChange={(mode) => setToggle({ mode })}
+              />
             ),
             menu: CONNECTION_MODES.map(({ mode: m, label }) => ({
               id: `mode-${m}`,
@@ -512,6 +507,7 @@ export function ConnectionsTab() {
           {
             id: 'names',
             node: (
+              // biome-ignore lint/a11y/useSemanticElements: toggle buttons grouped in a toolbar, not a section of a form (a fieldset brings a legend and form layout).
               <div className="segmented" role="group" aria-label="Host names">
                 <button
                   type="button"

@@ -7,6 +7,7 @@ export function FilterBox(props: { query: string; onChange: (q: string) => void;
   const [help, setHelp] = useState(false);
   const invalid = !props.parsed.ok;
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: not a control: Escape bubbles here from the box, the help button and the help itself, and closes the help from any of them.
     <div
       className="filter"
       onKeyDown={(e) => {

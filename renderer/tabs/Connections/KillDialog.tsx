@@ -131,8 +131,11 @@ export function KillDialog(props: {
         <dt>Started</dt>
         <dd>{proc.startTime ? formatDateTime(proc.startTime) : 'unknown'}</dd>
         <dt>Command line</dt>
-        <dd className="cmdline" tabIndex={0} aria-label="Command line (scrolls when long)">
-          {proc.cmdline || proc.exe ? <Inert text={proc.cmdline || proc.exe || ''} /> : '(not readable)'}
+        <dd>
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a long command line scrolls, and a scrolling region must be reachable by keyboard to scroll it (WCAG 2.1.1). */}
+          <section className="cmdline" tabIndex={0} aria-label="Command line (scrolls when long)">
+            {proc.cmdline || proc.exe ? <Inert text={proc.cmdline || proc.exe || ''} /> : '(not readable)'}
+          </section>
         </dd>
         <dt>Connections</dt>
         <dd>{props.connectionCount(proc.pid)}</dd>

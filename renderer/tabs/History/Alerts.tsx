@@ -11,6 +11,7 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
   const live = useData((s) => s.alerts);
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [refresh, setRefresh] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: triggers: an alert that arrived (live.length) or a change made here (refresh) fetches the list again.
   useEffect(() => {
     let on = true;
     client.request('recordAlerts', { limit: 200 }).then(

@@ -1,10 +1,11 @@
 // "As it was": a moment or a range picked on the timeline or typed, and the connections and listeners open
 // then, in the Connections grid with its filter language, and exportable.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { parseFilter } from '../../../shared/filter.js';
+import { CONNECTION_MODES, parseFilter, type ConnectionMode } from '../../../shared/filter.js';
 import { formatBytes, formatDateTime } from '../../../shared/format.js';
 import type { TimelinePoint } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
+import { RadioButtons } from '../../components/RadioButtons.js';
 import { DataGrid } from '../../components/DataGrid.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { reportPanel } from '../../store/view.js';
@@ -77,6 +78,11 @@ function historyColumns(onProcessClick: (name: string) => void, names: NameLooku
 
 const DEFAULT_SORT = [{ id: 'firstSeen', desc: true }];
 
+const MOMENT_OR_RANGE = [
+  { value: 'moment', label: 'At a moment' },
+  { value: 'range', label: 'Over a range' },
+] as const;
+
 export function AsItWas() {
   const client = useClient();
   const [span, setSpan] = useState(SPANS[1]!.ms);
@@ -88,7 +94,7 @@ export function AsItWas() {
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [query, setQuery] = useState('');
-  const [mode, setMode] = useState<'all' | 'listening' | 'connected'>('all');
+  const [mode, setMode] = useState<ConnectionMode>('all');
   const [selectedId, setSelectedId] = useState<string | null>(null);
 
   // The strip follows the clock every 30 s.
@@ -129,13 +135,13 @@ export function AsItWas() {
 
   // Service names, host names and places as they are known now (the record keeps addresses and ports).
   const { names, epoch } = useNames(null);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // biome-ignore lint/correctness/useExhaustiveDependencies: epoch stands for the entries of the live names lookup (one object whose content changes), which the filter reads.
   const parsed = useMemo(() => parseFilter(query, names), [query, names, epoch]);
   const onProcessClick = useCallback(
     (name: string) => setQuery((q) => `${q.trim()} proc:${/\s/.test(name) ? `"${name}"` : name}`.trim()),
     [],
   );
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // biome-ignore lint/correctness/useExhaustiveDependencies: epoch stands for the names' content, which the columns draw.
   const columns = useMemo(() => historyColumns(onProcessClick, names), [onProcessClick, names, epoch]);
   const shown = useMemo(() => {
     const q = parsed.ok && parsed.terms > 0 ? parsed.predicate : null;
@@ -165,28 +171,18 @@ export function AsItWas() {
             ))}
           </select>
         </label>
-        <div className="segmented" role="radiogroup" aria-label="Moment or range">
-          <button
-            type="button"
-            role="radio"
-            className="toggle"
-            aria-checked={!isRange}
-            onClick={() => setSelection((s) => ({ from: s.from, to: s.from }))}
-          >
-            At a moment
-          </button>
-          <button
-            type="button"
-            role="radio"
-            className="toggle"
-            aria-checked={isRange}
-            onClick={() =>
-              setSelection((s) => ({ from: s.from, to: Math.max(s.to, Math.min(Date.now(), s.from + 15 * 60_000)) }))
-            }
-          >
-            Over a range
-          </button>
-        </div>
+        <RadioButtons
+          label="Moment or range"
+          options={MOMENT_OR_RANGE}
+          value={isRange ? 'range' : 'moment'}
+          onChange={(v) =>
+            setSelection((s) =>
+              v === 'moment'
+                ? { from: s.from, to: s.from }
+                : { from: s.from, to: Math.max(s.to, Math.min(Date.now(), s.from + 15 * 60_000)) },
+            )
+          }
+        />
         <label className="field">
           <span>{isRange ? 'From' : 'At'}</span>
           <input
@@ -225,20 +221,12 @@ export function AsItWas() {
       </div>
       <TimelineStrip points={points} from={from} to={now} selection={selection} onPick={pick} />
       <div className="tab-toolbar" role="toolbar" aria-label="Recorded connection filters">
-        <div className="segmented" role="radiogroup" aria-label="Listening or connected">
-          {(['all', 'listening', 'connected'] as const).map((m) => (
-            <button
-              key={m}
-              type="button"
-              role="radio"
-              aria-checked={mode === m}
-              className="toggle"
-              onClick={() => setMode(m)}
-            >
-              {m === 'all' ? 'All' : m === 'listening' ? 'Listening' : 'Connected'}
-            </button>
-          ))}
-        </div>
+        <RadioButtons
+          label="Listening or connected"
+          options={CONNECTION_MODES.map(({ mode, label }) => ({ value: mode, label }))}
+          value={mode}
+          onChange={setMode}
+        />
         <FilterBox query={query} onChange={setQuery} parsed={parsed} />
         <div className="toolbar-spacer" />
         <span className="muted" data-testid="history-caption">

@@ -4,6 +4,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { formatDateTime } from '../../../shared/format.js';
 import { placeText, type ChangesSummary, type RecordedConnection } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
+import { RadioButtons } from '../../components/RadioButtons.js';
 import { fromLocalInput, toLocalInput } from './rows.js';
 
 const AGO = [
@@ -53,6 +54,11 @@ function Section(props: {
   );
 }
 
+const COMPARE = [
+  { value: 'now', label: 'Now vs a moment' },
+  { value: 'two', label: 'Two moments' },
+] as const;
+
 export function Changes() {
   const client = useClient();
   const [twoMoments, setTwoMoments] = useState(false);
@@ -62,6 +68,7 @@ export function Changes() {
   const [error, setError] = useState<string | null>(null);
   const [asked, setAsked] = useState(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: asked is the trigger: Refresh asks again for the same moments.
   useEffect(() => {
     let live = true;
     const to = twoMoments ? b : Date.now();
@@ -98,26 +105,12 @@ export function Changes() {
   return (
     <div className="history-view scroll">
       <div className="tab-toolbar" role="toolbar" aria-label="What changed">
-        <div className="segmented" role="radiogroup" aria-label="Compare">
-          <button
-            type="button"
-            role="radio"
-            className="toggle"
-            aria-checked={!twoMoments}
-            onClick={() => setTwoMoments(false)}
-          >
-            Now vs a moment
-          </button>
-          <button
-            type="button"
-            role="radio"
-            className="toggle"
-            aria-checked={twoMoments}
-            onClick={() => setTwoMoments(true)}
-          >
-            Two moments
-          </button>
-        </div>
+        <RadioButtons
+          label="Compare"
+          options={COMPARE}
+          value={twoMoments ? 'two' : 'now'}
+          onChange={(v) => setTwoMoments(v === 'two')}
+        />
         {input(twoMoments ? 'First moment' : 'Since', a, setA)}
         {AGO.map((x) => (
           <button key={x.ms} type="button" onClick={() => setA(Date.now() - x.ms)}>

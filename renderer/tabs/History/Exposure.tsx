@@ -1,6 +1,7 @@
 // Exposure: the listeners open now, grouped by who can reach them, with process, user, since when, and what
 // the host firewall is likely to do with a connection from elsewhere.
 import { useEffect, useMemo, useState } from 'react';
+import { useSameWhile } from '../../components/same-while.js';
 import { EXPOSURE_GROUPS, exposure } from '../../../shared/exposure.js';
 import { formatDateTime } from '../../../shared/format.js';
 import type { FirewallResult } from '../../../shared/protocol.js';
@@ -14,13 +15,9 @@ export function Exposure() {
   const client = useClient();
   const connections = useData((s) => s.datasets.connections);
   const interfaces = useData((s) => s.datasets.interfaces);
-  const list = useMemo(
-    () => exposure(connections.rows.values(), interfaces.rows.values()),
-    // The tables mutate in place; their version says when they changed.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [connections.version, interfaces.version],
-  );
-  const ports = useMemo(() => {
+  // A table's state is a new object for each version (its rows change in place).
+  const list = useMemo(() => exposure(connections.rows.values(), interfaces.rows.values()), [connections, interfaces]);
+  const listening = useMemo(() => {
     const seen = new Map<string, { proto: 'tcp' | 'udp'; family: 'inet' | 'inet6'; port: number }>();
     for (const e of list) {
       if (e.group === 'loopback') continue;
@@ -30,7 +27,8 @@ export function Exposure() {
     }
     return [...seen.values()].sort((x, y) => x.port - y.port);
   }, [list]);
-  const portsKey = ports.map((p) => `${p.proto}/${p.family}/${p.port}`).join(' ');
+  // The same array while the same ports listen, so the firewall is asked again only when they change.
+  const ports = useSameWhile(listening, listening.map((p) => `${p.proto}/${p.family}/${p.port}`).join(' '));
   const [firewall, setFirewall] = useState<FirewallResult | null>(null);
   useEffect(() => {
     let live = true;
@@ -41,8 +39,7 @@ export function Exposure() {
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [portsKey, client]);
+  }, [ports, client]);
 
   const unreadable =
     firewall && !firewall.readable ? (Object.values(firewall.verdicts)[0]?.reason ?? firewall.source) : null;

@@ -5,6 +5,7 @@ import { useStore } from 'zustand';
 import { formatBytes, formatDateTime } from '../../../shared/format.js';
 import type { RecordingStatus } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
+import { RadioButtons } from '../../components/RadioButtons.js';
 import { pushNotice, useData } from '../../store/data.js';
 import { setHistoryView, viewStore, type HistoryView } from '../../store/view.js';
 import { Alerts } from './Alerts.js';
@@ -32,11 +33,13 @@ function RecordingBar(props: { status: RecordingStatus | null; onConfigured: (s:
   const s = props.status;
   const [days, setDays] = useState('');
   const [mb, setMb] = useState('');
+  const retentionDays = s?.config.retentionDays;
+  const maxMb = s?.config.maxMb;
   useEffect(() => {
-    if (!s) return;
-    setDays(String(s.config.retentionDays));
-    setMb(String(s.config.maxMb));
-  }, [s?.config.retentionDays, s?.config.maxMb]);
+    if (retentionDays === undefined || maxMb === undefined) return;
+    setDays(String(retentionDays));
+    setMb(String(maxMb));
+  }, [retentionDays, maxMb]);
   if (!s) return <span className="muted">This NetLens keeps no record.</span>;
   const apply = async (change: Partial<RecordingStatus['config']>) => {
     try {
@@ -107,25 +110,16 @@ export function HistoryTab() {
   return (
     <div className="tab-body">
       <div className="tab-toolbar" role="toolbar" aria-label="History">
-        <div className="segmented" role="radiogroup" aria-label="History views">
-          {VIEWS.map((v) => (
-            <button
-              key={v.id}
-              type="button"
-              role="radio"
-              id={`history-${v.id}`}
-              aria-checked={view === v.id}
-              className="toggle"
-              onClick={() => setHistoryView(v.id)}
-            >
-              {v.label}
-            </button>
-          ))}
-        </div>
+        <RadioButtons
+          label="History views"
+          options={VIEWS.map((v) => ({ value: v.id, label: v.label, id: `history-${v.id}` }))}
+          value={view}
+          onChange={setHistoryView}
+        />
         <div className="toolbar-spacer" />
         <RecordingBar status={status} onConfigured={setStatus} />
       </div>
-      <div className="history-body" role="region" aria-labelledby={`history-${view}`}>
+      <section className="history-body" aria-labelledby={`history-${view}`}>
         {view === 'timeline' ? (
           <AsItWas />
         ) : view === 'changes' ? (
@@ -135,7 +129,7 @@ export function HistoryTab() {
         ) : (
           <Alerts status={status} onConfigured={setStatus} />
         )}
-      </div>
+      </section>
     </div>
   );
 }

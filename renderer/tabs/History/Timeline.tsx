@@ -30,6 +30,7 @@ export function TimelineStrip(props: {
   const total = points.reduce((n, p) => n + p.opened, 0);
   return (
     <figure className="timeline" aria-label="Activity timeline">
+      {/* biome-ignore lint/a11y/useKeyWithClickEvents: a click picks the minute under the pointer; from the keyboard the From and To fields beside the timeline choose the same moments. */}
       <svg
         viewBox={`0 0 ${width} 64`}
         preserveAspectRatio="none"
