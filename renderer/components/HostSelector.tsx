@@ -23,9 +23,7 @@ function chipText(h: RemoteHostInfo): string {
   if (h.state === 'connected') return `${h.destination}: connected`;
   if (h.state === 'connecting' && h.lastFrameAt === null) return `${h.destination}: connecting…`;
   const since = staleSince(h);
-  return (
-    `${h.destination}: ${h.state}${h.reason ? ` (${h.reason})` : ''}` + (since === null ? '' : ` — ${staleText(since)}`)
-  );
+  return `${h.destination}: ${h.state}${h.reason ? ` (${h.reason})` : ''}${since === null ? '' : ` — ${staleText(since)}`}`;
 }
 
 function AddHostDialog(props: { onClose: () => void }) {
@@ -105,6 +103,7 @@ export function HostSelector() {
     return () => clearInterval(timer);
   }, [client]);
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a selector and host chips grouped in the toolbar, not a section of a form (a fieldset brings a legend and form layout).
     <div className="host-selector" role="group" aria-label="Hosts">
       {hosts.length > 0 ? (
         <label className="field">
