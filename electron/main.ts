@@ -251,17 +251,12 @@ async function start(): Promise<void> {
   // Alerts the user opted into (the recorder's) come as desktop notifications (the page's own Notification API
   // is denied with every other permission: hardenSessions), and count on the badge and the tray until the
   // window comes to the front; a notification or the tray's Alerts item opens the History tab's Alerts.
-  const showAlerts = () => {
-    showWindow();
-    sendMenu('showAlerts');
-    desktopAlerts.seen();
-  };
-  const desktopAlerts = createDesktopAlerts({
-    monitor,
-    showAlerts,
-    windowInFront: () => win.isVisible() && !win.isMinimized() && win.isFocused(),
+  const desktopAlerts = createDesktopAlerts(monitor, {
+    show: showWindow,
+    send: sendMenu,
+    inFront: () => win.isVisible() && !win.isMinimized() && win.isFocused(),
+    onFocus: (listener) => win.on('focus', listener),
   });
-  win.on('focus', () => desktopAlerts.seen());
 
   // The tray, and whether closing the window leaves NetLens running there (a setting of its own, beside the
   // renderer's: off by default, since some Linux desktops show no tray icons to come back through).
@@ -274,13 +269,7 @@ async function start(): Promise<void> {
       monitor,
       iconPath: builtPaths.trayIcon,
       showWindow,
-      alerts: {
-        get unseen() {
-          return desktopAlerts.unseen;
-        },
-        onChange: (listener) => desktopAlerts.onChange(listener),
-        show: showAlerts,
-      },
+      alerts: desktopAlerts,
       quit: () => app.quit(),
       closeToTray: {
         get: () => closeToTray,

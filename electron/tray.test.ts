@@ -166,23 +166,19 @@ describe('desktop alerts', () => {
   it('notify, count on the badge and in the tray until seen, and open the alerts when clicked', () => {
     const { monitor, send } = fakeMonitor();
     let inFront = false;
-    const opened: string[] = [];
-    const alerts = createDesktopAlerts({
-      monitor,
-      showAlerts: () => opened.push('alerts'),
-      windowInFront: () => inFront,
+    const windowCalls: string[] = [];
+    let focus = () => {};
+    const alerts = createDesktopAlerts(monitor, {
+      show: () => windowCalls.push('show'),
+      send: (command) => windowCalls.push(command),
+      inFront: () => inFront,
+      onFocus: (listener) => (focus = listener),
     });
     createTray({
       monitor,
       iconPath: '/x/tray-icon.png',
       showWindow: () => {},
-      alerts: {
-        get unseen() {
-          return alerts.unseen;
-        },
-        onChange: (l) => alerts.onChange(l),
-        show: () => opened.push('tray'),
-      },
+      alerts,
       quit: () => {},
       closeToTray: { get: () => false, set: () => {} },
     });
@@ -198,12 +194,21 @@ describe('desktop alerts', () => {
     expect(badges.at(-1)).toBe(2);
     expect(tray.tooltip).toBe('NetLens: measuring… · 2 new alerts');
     expect(tray.menu.map((i) => i.label)).toContain('Alerts (2 new)…');
-    // Clicking a notification opens the alerts; looking clears the count, the badge and the tray's.
+    // Clicking a notification brings the window with the alerts, which clears the count, the badge and the tray's.
     notifications.at(-1)!.handlers.get('click')!();
-    expect(opened).toEqual(['alerts']);
-    alerts.seen();
+    expect(windowCalls).toEqual(['show', 'showAlerts']);
     expect(badges.at(-1)).toBe(0);
     expect(tray.tooltip).toBe('NetLens: measuring…');
+    // The tray's Alerts item does the same; the window coming to the front clears the count too.
+    send(alert(21));
+    tray.menu.find((i) => i.label === 'Alerts (1 new)…')!.click!();
+    expect(windowCalls).toEqual(['show', 'showAlerts', 'show', 'showAlerts']);
+    expect(alerts.unseen).toBe(0);
+    send(alert(22));
+    expect(alerts.unseen).toBe(1);
+    focus();
+    expect(alerts.unseen).toBe(0);
+    expect(badges.at(-1)).toBe(0);
     // With the window in front the alert is seen where it shows; the notification still comes.
     inFront = true;
     send(alert(3));

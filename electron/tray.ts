@@ -7,19 +7,22 @@ import { Menu, Notification, Tray, app, nativeImage, type MenuItemConstructorOpt
 import type { Monitor } from './monitor/api.js';
 import { AlertFeed, InterfaceFeed, trayMenu, trayText, type TrayCommand, type TrayItem } from './tray-model.js';
 
-export interface DesktopAlertsOptions {
-  monitor: Monitor;
-  /** Brings the window to the front on the History tab's Alerts (a notification or the tray menu clicked). */
-  showAlerts(): void;
-  /** Whether the user sees the window now (visible, not minimised, focused): alerts then count as seen. */
-  windowInFront(): boolean;
+/** What the alerts need of the window (main.ts wraps the BrowserWindow). */
+export interface AlertWindow {
+  /** Shows and focuses it. */
+  show(): void;
+  /** Sends the page a menu command (the page then shows the History tab's Alerts). */
+  send(command: 'showAlerts'): void;
+  /** Whether the user sees it now (visible, not minimised, focused): alerts then count as seen. */
+  inFront(): boolean;
+  onFocus(listener: () => void): void;
 }
 
 export interface DesktopAlerts {
   /** Alerts that came while the window was not in front, since the user last looked. */
   readonly unseen: number;
-  /** The user looked (the window came to the front, or the alerts were opened). */
-  seen(): void;
+  /** Brings the window to the front on the History tab's Alerts (a notification or the tray's item clicked). */
+  show(): void;
   onChange(listener: () => void): void;
   destroy(): void;
 }
@@ -29,7 +32,7 @@ const MAX_LIVE_NOTIFICATIONS = 20;
 
 /** The recorder's alerts on the desktop: an Electron Notification for each (while the user wants them and the
  *  OS supports them), clicking it opens the alerts; the unseen count goes to the app's badge and the tray. */
-export function createDesktopAlerts(options: DesktopAlertsOptions): DesktopAlerts {
+export function createDesktopAlerts(monitor: Monitor, window: AlertWindow): DesktopAlerts {
   const feed = new AlertFeed();
   const listeners = new Set<() => void>();
   const live = new Set<Notification>();
@@ -39,14 +42,24 @@ export function createDesktopAlerts(options: DesktopAlertsOptions): DesktopAlert
     if (process.platform !== 'win32') app.setBadgeCount(feed.unseen);
     for (const listener of listeners) listener();
   };
-  const client = options.monitor.attach((message) => {
-    const { notification, changed: countChanged } = feed.receive(message, options.windowInFront());
+  // The user looked: the window came to the front, or the alerts were opened.
+  const seen = () => {
+    if (feed.seen()) changed();
+  };
+  const show = () => {
+    window.show();
+    window.send('showAlerts');
+    seen();
+  };
+  window.onFocus(seen);
+  const client = monitor.attach((message) => {
+    const { notification, changed: countChanged } = feed.receive(message, window.inFront());
     if (notification && Notification.isSupported()) {
       const n = new Notification(notification);
       const forget = () => live.delete(n);
       n.on('click', () => {
         forget();
-        options.showAlerts();
+        show();
       });
       n.on('close', forget);
       if (live.size >= MAX_LIVE_NOTIFICATIONS) live.delete(live.values().next().value!);
@@ -59,9 +72,7 @@ export function createDesktopAlerts(options: DesktopAlertsOptions): DesktopAlert
     get unseen() {
       return feed.unseen;
     },
-    seen() {
-      if (feed.seen()) changed();
-    },
+    show,
     onChange(listener) {
       listeners.add(listener);
     },
@@ -78,7 +89,7 @@ export interface TrayOptions {
   iconPath: string;
   showWindow(): void;
   /** The alerts whose unseen count the tray shows, and what its Alerts item opens. */
-  alerts: Pick<DesktopAlerts, 'unseen' | 'onChange'> & { show(): void };
+  alerts: Pick<DesktopAlerts, 'unseen' | 'onChange' | 'show'>;
   quit(): void;
   closeToTray: { get(): boolean; set(value: boolean): void };
 }
