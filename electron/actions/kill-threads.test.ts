@@ -70,7 +70,8 @@ describe.runIf(linux)('kill guard and threads, on real threads', () => {
       process.execPath,
       [
         '-e',
-        'new (require("node:worker_threads").Worker)("setInterval(()=>{},1000)", { eval: true }); setInterval(() => {}, 1000); setTimeout(() => console.log("ready"), 200)',
+        // Ready once the worker thread runs, so the process has a second thread id to refuse.
+        'new (require("node:worker_threads").Worker)("setInterval(()=>{},1000)", { eval: true }).on("online", () => console.log("ready")); setInterval(() => {}, 1000)',
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );

@@ -3,6 +3,7 @@
 // what this process may not do: test/e2e/agent.test.ts.)
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../shared/protocol.js';
+import { until } from '../../test/until.js';
 import type { PrivilegedOwners } from '../collectors/linux/socket-owners.js';
 import { AgentClient } from './client.js';
 import { createAgentManager } from './manager.js';
@@ -80,14 +81,7 @@ describe('agent manager', () => {
       `${FAKE_AGENT}; setTimeout(() => process.exit(3), 300)`,
     ]);
     await manager.elevate();
-    await new Promise<void>((r) => {
-      const t = setInterval(() => {
-        if (notices.length === 2) {
-          clearInterval(t);
-          r();
-        }
-      }, 20);
-    });
+    await until('the stop notice', () => notices.length === 2, 10_000, 20);
     expect(codes(notices)).toEqual(['agent-started', 'agent-stopped']);
     expect(sources).toEqual([manager.owners, null]);
     const status = await manager.status();
@@ -100,14 +94,7 @@ describe('agent manager', () => {
     const { manager, notices } = setup([process.execPath, '-e', garbage]);
     try {
       await manager.elevate();
-      await new Promise<void>((r) => {
-        const t = setInterval(async () => {
-          if ((await manager.status()).rejectedLines === 12) {
-            clearInterval(t);
-            r();
-          }
-        }, 20);
-      });
+      await until('12 rejected lines', async () => (await manager.status()).rejectedLines === 12, 10_000, 20);
       const texts = notices.flatMap((n) => (n.type === 'notice' && n.code === 'agent-rejected' ? [n.text] : []));
       expect(texts).toEqual([
         'The NetLens administrator helper sent 1 invalid message; it was ignored.',

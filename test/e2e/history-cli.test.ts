@@ -32,8 +32,8 @@ function history(dataDir: string, args: string[]): { code: number; out: string; 
   }
 }
 
-/** A process that listens on loopback, connects to itself, holds both ends a moment, and exits. */
-async function probe(): Promise<{ pid: number; port: number }> {
+/** A process that listens on loopback, connects to itself and holds both ends until `close()`. */
+async function probe(): Promise<{ pid: number; port: number; close: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
     [
@@ -42,18 +42,25 @@ async function probe(): Promise<{ pid: number; port: number }> {
     const net = require('node:net');
     const server = net.createServer((s) => s.on('error', () => {})).listen(0, '127.0.0.1', () => {
       const port = server.address().port;
-      const c = net.connect(port, '127.0.0.1', () => {
-        console.log(port);
-        setTimeout(() => { c.destroy(); server.close(); process.exit(0); }, 2500);
-      });
+      const c = net.connect(port, '127.0.0.1', () => console.log(port));
+      process.stdin.on('end', () => { c.destroy(); server.close(); process.exit(0); });
+      process.stdin.resume();
     });`,
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  await new Promise((r) => child.once('exit', r));
-  return { pid: child.pid!, port: Number(out.trim()) };
+  const port = Number(await until('the probe to connect', () => /^\d+\n/.test(out) && out.trim()));
+  const exited = new Promise((r) => child.once('exit', r));
+  return {
+    pid: child.pid!,
+    port,
+    async close() {
+      child.stdin!.end();
+      await exited;
+    },
+  };
 }
 
 describe('netlens history', () => {
@@ -65,12 +72,13 @@ describe('netlens history', () => {
     const p = await probe();
     const rows = () =>
       JSON.parse(history(dataDir, ['--since', '10m', '--json']).out || '{"rows":[]}').rows as RecordedConnection[];
-    // Written within a batch (5 s) of being seen, its close too (the probe has exited).
-    await until(
-      'the probe in the record',
-      () => rows().some((r) => r.listener && r.localPort === p.port && r.pid === p.pid && r.closedAt !== null),
-      30_000,
-    );
+    const inRecord = (closed: boolean) =>
+      rows().some((r) => r.listener && r.localPort === p.port && r.pid === p.pid && (r.closedAt !== null) === closed);
+    // Written within a batch (5 s) of being seen; the probe ends once the host has seen it, and its close is
+    // written within the next batch.
+    await until('the probe in the record', () => inRecord(false), 30_000, 500);
+    await p.close();
+    await until('its close in the record', () => inRecord(true), 30_000, 500);
     await first.stop();
     const second = await startHost([], { NETLENS_DATA_DIR: dataDir });
     hosts.push(second);
