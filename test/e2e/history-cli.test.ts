@@ -10,6 +10,7 @@ import type { RecordedConnection } from '../../shared/record.js';
 import { CLI, startHost, until, type RunningHost } from './support.js';
 
 const dirs: string[] = [];
+const SENT = 256 * 1024;
 const hosts: RunningHost[] = [];
 afterEach(async () => {
   for (const h of hosts.splice(0)) await h.stop();
@@ -32,7 +33,8 @@ function history(dataDir: string, args: string[]): { code: number; out: string; 
   }
 }
 
-/** A process that listens on loopback, connects to itself and holds both ends until `close()`. */
+/** A process that listens on loopback, connects to itself, sends itself SENT bytes and holds both ends until
+ *  `close()`. */
 async function probe(): Promise<{ pid: number; port: number; close: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
@@ -40,9 +42,12 @@ async function probe(): Promise<{ pid: number; port: number; close: () => Promis
       '-e',
       `
     const net = require('node:net');
-    const server = net.createServer((s) => s.on('error', () => {})).listen(0, '127.0.0.1', () => {
-      const port = server.address().port;
-      const c = net.connect(port, '127.0.0.1', () => console.log(port));
+    let got = 0;
+    const server = net.createServer((s) => { s.on('error', () => {}); s.on('data', (b) => { got += b.length; if (got === ${SENT}) console.log(port); }); });
+    let port = 0;
+    server.listen(0, '127.0.0.1', () => {
+      port = server.address().port;
+      const c = net.connect(port, '127.0.0.1', () => c.write(Buffer.alloc(${SENT})));
       process.stdin.on('end', () => { c.destroy(); server.close(); process.exit(0); });
       process.stdin.resume();
     });`,
@@ -97,6 +102,10 @@ describe('netlens history', () => {
     const outgoing = recorded.find((r) => r.remotePort === p.port && r.remoteAddress === '127.0.0.1')!;
     expect(outgoing).toMatchObject({ pid: p.pid, listener: false });
     expect(outgoing.states[0]).toBe('ESTABLISHED');
+    // Byte totals, with no client showing traffic (no browser at all): the recorder asks for them itself.
+    const accepted = recorded.find((r) => r.localPort === p.port && !r.listener)!;
+    const near = (n: number | null) => n !== null && Math.abs(n - SENT) <= SENT / 100;
+    expect([outgoing.bytesSent, accepted.bytesReceived].map(near)).toEqual([true, true]);
 
     const table = history(dataDir, ['--since', '10m']);
     expect(table.code).toBe(0);
