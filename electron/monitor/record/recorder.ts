@@ -6,7 +6,10 @@
 //   owner or byte totals change, and closed when the monitor marks it closed. Rows still open when a
 //   recording ends (quit, crash, pause) keep closed_at NULL; their session's `alive` bounds them.
 // - Per-interface bytes per minute are summed from counter deltas (a reset adds nothing); per-process bytes
-//   per minute from the connections' byte totals where the collector reports them (bytesSent/bytesReceived).
+//   per minute from the connections' byte totals where the collector reports them (bytesSent/bytesReceived:
+//   the monitor asks for traffic while recording), a connection new since the last read with all it moved.
+// - First sightings (processes, remote addresses, and the places each process reached: networkNews subjects
+//   from the names collector's places) are kept beyond the retention, so alerts and "what changed" know new.
 // - Pruning (retention, size cap) deletes one small batch per flush, so no flush blocks a tick for long.
 // - Failures never reach the monitor: a corrupt file is moved aside and a fresh one started; any other write
 //   or open failure (a full disk, a read-only folder) pauses recording with a notice, retried every RETRY_MS;
