@@ -92,6 +92,9 @@ export function createBackend(options: BackendOptions): Backend {
       dataDir,
       ...(options.ownPids ? { ownPids: options.ownPids } : {}),
       ...(agent ? { agent: () => agent.actions() } : {}),
+      ...(monitor.remote
+        ? { remoteRoute: (destination: string) => monitor.remote!({ op: 'route', destination }) }
+        : {}),
     });
   const service = createService({
     hostInfo: () => hostInfo(options.host),

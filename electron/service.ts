@@ -67,7 +67,7 @@ export function createService(options: ServiceOptions): Service {
     options.monitor.record
       ? options.monitor.record(method, params)
       : Promise.reject(new Error('this NetLens keeps no connection record'));
-  const remote = (request: RemoteRequest) =>
+  const remote = <R extends RemoteRequest>(request: R) =>
     options.monitor.remote
       ? options.monitor.remote(request)
       : Promise.reject(new Error('this NetLens shows no remote hosts'));

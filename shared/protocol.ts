@@ -144,6 +144,8 @@ export const requestSchemas = {
     signal: v.picklist(['TERM', 'KILL']),
     /** Ask the OS for administrator rights (pkexec, osascript, UAC) after a permission error. */
     elevate: v.optional(v.boolean(), false),
+    /** A remote host shown beside this machine: the process is there (electron/actions/remote.ts). */
+    host: v.optional(destinationSchema),
   }),
   closeConnection: plainObject({
     proto: v.literal('tcp'),
@@ -152,6 +154,8 @@ export const requestSchemas = {
     localPort: portSchema,
     remoteAddress: addressSchema,
     remotePort: portSchema,
+    /** A remote host shown beside this machine: the connection is there. */
+    host: v.optional(destinationSchema),
     /** The owner as the UI saw it, for the action log only (the connection is found by its endpoints). */
     owner: v.optional(
       plainObject({
@@ -444,6 +448,8 @@ export interface ActionLogEntry {
   target: string | null;
   outcome: ActionOutcome;
   message: string;
+  /** The remote host it was done on; absent for this machine. */
+  host?: string;
 }
 
 /**

@@ -31,7 +31,8 @@ function isEntry(x: unknown): x is ActionLogEntry {
     numOrNull(e.pid) &&
     numOrNull(e.startTime) &&
     strOrNull(e.name) &&
-    strOrNull(e.target)
+    strOrNull(e.target) &&
+    (e.host === undefined || typeof e.host === 'string')
   );
 }
 
@@ -56,6 +57,7 @@ export function parseActionLog(text: string): ActionLogEntry[] {
         target: parsed.target,
         outcome: parsed.outcome,
         message: parsed.message,
+        ...(parsed.host === undefined ? {} : { host: parsed.host }),
       });
     }
   }

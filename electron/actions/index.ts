@@ -16,6 +16,7 @@ import { runCommand, type RunCommand } from './command.js';
 import { elevationCapability, findExecutable } from './elevate.js';
 import { killProcess } from './kill.js';
 import { readProcessIdentity } from './process-identity.js';
+import { closeRemote, killRemote } from './remote.js';
 
 export interface ActionsOptions {
   /** The app's data folder; the action log lives in <dataDir>/actions.log. null: no log (the privileged
@@ -35,6 +36,9 @@ export interface ActionsOptions {
   socketProbe?: boolean;
   /** The privileged helper, when one runs (electron/agent): what this process may not do, it asks of it. */
   agent?: () => Pick<Actions, 'kill' | 'closeConnection' | 'capabilities'> | null;
+  /** The ssh argv that reaches a remote host shown beside this machine through its own connection (the
+   *  monitor's, electron/remote/fleet.ts); absent where none are shown. Kill and close with `host` go there. */
+  remoteRoute?: (destination: string) => Promise<string[]>;
 }
 
 /** When this code runs in an Electron child process (utility process), its parent is NetLens's main. */
@@ -69,6 +73,56 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
     }
   }
 
+  /** The route to a remote host, or why there is none (not shown, not connected): nothing is done then. */
+  async function routeTo(host: string): Promise<string[] | string> {
+    if (!options.remoteRoute) return 'this NetLens shows no remote hosts';
+    try {
+      return await options.remoteRoute(host);
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  async function killOnHost(host: string, params: RequestParams<'kill'>): Promise<KillResult> {
+    const route = await routeTo(host);
+    const { result, name } =
+      typeof route === 'string'
+        ? { result: { outcome: 'failed' as const, message: route }, name: null }
+        : await killRemote(run, route, host, params);
+    await record({
+      action: `kill:${params.signal === 'KILL' ? 'KILL' : 'TERM'}`,
+      pid: params.pid,
+      name,
+      startTime: params.startTime,
+      target: null,
+      outcome: result.outcome,
+      message: result.message,
+      host,
+    });
+    return result;
+  }
+
+  async function closeOnHost(host: string, params: RequestParams<'closeConnection'>): Promise<CloseResult> {
+    const route = await routeTo(host);
+    const { result, target } =
+      typeof route === 'string'
+        ? { result: { outcome: 'failed' as const, message: route }, target: null }
+        : await closeRemote(run, route, host, params);
+    // The owner as the client named it: on another host this side cannot check it.
+    const owner = params.owner;
+    await record({
+      action: 'close-connection',
+      pid: owner?.pid ?? null,
+      name: owner?.name ?? null,
+      startTime: owner?.startTime ?? null,
+      target,
+      outcome: result.outcome,
+      message: owner ? `${result.message} (owner as listed, not verified: PID ${owner.pid})` : result.message,
+      host,
+    });
+    return result;
+  }
+
   return {
     log,
     async capabilities(): Promise<Capabilities> {
@@ -81,6 +135,7 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
     },
 
     async kill(params: RequestParams<'kill'>): Promise<KillResult> {
+      if (params.host !== undefined) return killOnHost(params.host, params);
       const helper = agent();
       // With the privileged helper running, "as administrator" means asking it (same guard, signalled as
       // root), not a new pkexec prompt.
@@ -120,6 +175,7 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
     },
 
     async closeConnection(params: RequestParams<'closeConnection'>): Promise<CloseResult> {
+      if (params.host !== undefined) return closeOnHost(params.host, params);
       // The owner a client names goes into the log only once the OS confirms it (checked before closing,
       // while the socket exists); otherwise the claim is logged as unverified, without its name.
       const owner = await verifiedCloseOwner(closeDeps, params, (pid) => readProcessIdentity(pid, { platform, run }));

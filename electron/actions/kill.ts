@@ -40,7 +40,7 @@ function owner(id: ProcessIdentity): string {
 }
 
 /** pids that must never be signalled on this OS, with why. */
-function reservedPidReason(platform: NodeJS.Platform, pid: number): string | null {
+export function reservedPidReason(platform: NodeJS.Platform, pid: number): string | null {
   if (pid === 0) return 'PID 0 is not a process that can be killed';
   if (platform === 'win32') {
     if (pid === 4) return 'PID 4 is the Windows System process and cannot be killed';

@@ -16,7 +16,11 @@ export type RemoteRequest =
   | { op: 'list' }
   | { op: 'add'; destination: string }
   | { op: 'remove'; destination: string }
-  | { op: 'set'; destinations: string[] };
+  | { op: 'set'; destinations: string[] }
+  /** The ssh argv that reaches a connected host through its own connection (for kill and close there). */
+  | { op: 'route'; destination: string };
+
+export type RemoteAnswer<R extends RemoteRequest> = R extends { op: 'route' } ? string[] : RemoteHostInfo[];
 
 export type HistoryOf = 'interface' | 'process';
 
@@ -40,6 +44,6 @@ export interface Monitor {
   record?<M extends RecordMethod>(method: M, params: RequestParams<M>): Promise<MethodResults[M]>;
   /** The remote hosts shown beside this machine (electron/remote/fleet.ts), kept by the worker; absent where
    *  none can be shown. */
-  remote?(request: RemoteRequest): Promise<RemoteHostInfo[]>;
+  remote?<R extends RemoteRequest>(request: R): Promise<RemoteAnswer<R>>;
   close(): Promise<void>;
 }

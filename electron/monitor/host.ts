@@ -6,8 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { HistoryPoint, RequestParams, ServerMessage, StreamMessage } from '../../shared/protocol.js';
 import type { RecordMethod } from './record/requests.js';
 import type { Dataset } from '../../shared/types.js';
-import type { HistoryOf, Monitor, MonitorClient, RemoteRequest } from './api.js';
-import type { RemoteHostInfo } from '../../shared/remote.js';
+import type { HistoryOf, Monitor, MonitorClient, RemoteAnswer, RemoteRequest } from './api.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 import type { GlobalMessage } from './monitor.js';
 import type { PrivilegedOwners } from '../collectors/linux/socket-owners.js';
@@ -70,7 +69,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   >();
   const remoteRequests = new Map<
     number,
-    { request: RemoteRequest; resolve: (hosts: RemoteHostInfo[]) => void; reject: (err: Error) => void }
+    { request: RemoteRequest; resolve: (result: unknown) => void; reject: (err: Error) => void }
   >();
   /** The remote hosts asked for, replayed to a restarted worker. */
   const remoteHosts = new Set<string>();
@@ -140,7 +139,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
         case 'remote': {
           const request = remoteRequests.get(message.id);
           remoteRequests.delete(message.id);
-          if (message.ok) request?.resolve(message.hosts);
+          if (message.ok) request?.resolve(message.result);
           else request?.reject(new Error(message.error));
           break;
         }
@@ -337,14 +336,14 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
         post({ type: 'record', id, method, params });
       });
     },
-    remote(request) {
+    remote<R extends RemoteRequest>(request: R): Promise<RemoteAnswer<R>> {
       if (closing) return Promise.reject(new Error('the monitor is closed'));
       if (failedNotice) return Promise.reject(new Error('the monitor is not running'));
       if (request.op === 'add') remoteHosts.add(request.destination);
       else if (request.op === 'remove') remoteHosts.delete(request.destination);
       const id = ++nextRequest;
-      return new Promise<RemoteHostInfo[]>((resolve, reject) => {
-        remoteRequests.set(id, { request, resolve, reject });
+      return new Promise<RemoteAnswer<R>>((resolve, reject) => {
+        remoteRequests.set(id, { request, resolve: resolve as (result: unknown) => void, reject });
         post({ type: 'remote', id, request });
       });
     },

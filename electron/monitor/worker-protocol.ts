@@ -5,7 +5,6 @@ import type { GlobalMessage } from './monitor.js';
 import type { InodeOwners } from '../collectors/linux/socket-owners.js';
 import type { RecordMethod } from './record/requests.js';
 import type { HistoryOf, RemoteRequest } from './api.js';
-import type { RemoteHostInfo } from '../../shared/remote.js';
 
 export type ToWorker =
   | { type: 'attach'; client: number }
@@ -30,7 +29,7 @@ export type FromWorker =
   | { type: 'history'; id: number; points: HistoryPoint[] }
   | { type: 'record'; id: number; ok: true; result: unknown }
   | { type: 'record'; id: number; ok: false; error: string }
-  | { type: 'remote'; id: number; ok: true; hosts: RemoteHostInfo[] }
+  | { type: 'remote'; id: number; ok: true; result: unknown }
   | { type: 'remote'; id: number; ok: false; error: string }
   | { type: 'log'; line: string }
   /** The collector asks the agent, through the host, who holds these socket inodes. */

@@ -6,14 +6,13 @@ import { MonitorCore, type MonitorCoreOptions } from './monitor.js';
 import type { WorkerOwnerRelay } from './owner-relay.js';
 import { HEARTBEAT_MS, type FromWorker, type ToWorker } from './worker-protocol.js';
 import type { RemoteRequest } from './api.js';
-import type { RemoteHostInfo } from '../../shared/remote.js';
 
 export function serveMonitor(
   port: MessagePort,
   collectors: Collectors,
   options: Pick<MonitorCoreOptions, 'record'> = {},
   relay?: WorkerOwnerRelay,
-  remote?: (request: RemoteRequest) => Promise<RemoteHostInfo[]>,
+  remote?: (request: RemoteRequest) => Promise<unknown>,
 ): MonitorCore {
   const post = (message: FromWorker) => port.postMessage(message);
   const core = new MonitorCore({ collectors, log: (line) => post({ type: 'log', line }), ...options });
@@ -55,7 +54,7 @@ export function serveMonitor(
         break;
       case 'remote':
         (remote ? remote(message.request) : Promise.reject(new Error('this monitor shows no remote hosts'))).then(
-          (hosts) => post({ type: 'remote', id: message.id, ok: true, hosts }),
+          (result) => post({ type: 'remote', id: message.id, ok: true, result }),
           (err: unknown) =>
             post({
               type: 'remote',

@@ -50,6 +50,8 @@ async function remote(request: RemoteRequest) {
     case 'set':
       for (const d of request.destinations) fleet.add(d);
       return fleet.list();
+    case 'route':
+      return fleet.route(request.destination);
   }
 }
 // The hosts pass where to record and how (electron/monitor/record/config.ts); without it nothing is recorded.

@@ -19,7 +19,8 @@ import {
   type ProcTextEncoding,
   type ReadOutcome,
 } from '../collectors/linux/proc-files.js';
-import { parsePasswd } from '../collectors/linux/process-facts.js';
+import { parseLinuxStat, parsePasswd } from '../collectors/linux/process-facts.js';
+import { linuxStartTimeFromTicks } from '../collectors/process-start-time.js';
 import { routesFromIpJson, routesFromProc } from '../collectors/routes/linux.js';
 import { STATISTICS_SOURCES } from '../collectors/statistics/linux.js';
 import type { Frame, Hello } from './frames.js';
@@ -41,6 +42,20 @@ function section(r: RemoteReading, name: string, encoding: ProcTextEncoding = 'n
   return { ok: true, text: decodeProcText(s.data, encoding) };
 }
 
+/** pid -> start time (ms since the epoch) from the procstat section: a btime line, then stat lines. */
+function startTimes(procstat: ReadOutcome): Map<number, number> {
+  const out = new Map<number, number>();
+  if (!procstat.ok) return out;
+  const lines = procstat.text.split('\n');
+  const btime = Number(/^btime (\d+)$/m.exec(procstat.text)?.[1] ?? Number.NaN);
+  if (!Number.isSafeInteger(btime)) return out;
+  for (const line of lines) {
+    const stat = parseLinuxStat(line);
+    if (stat) out.set(stat.pid, linuxStartTimeFromTicks(stat.startTicks, btime));
+  }
+  return out;
+}
+
 function connections(r: RemoteReading): DatasetResult<Connection> {
   const result = connectionsFromTables((file, encoding) => section(r, `net/${file}`, encoding));
   const passwd = section(r, 'passwd', 'utf8');
@@ -48,9 +63,15 @@ function connections(r: RemoteReading): DatasetResult<Connection> {
   const ss = r.hello.hasSs ? section(r, 'ss', 'utf8') : null;
   const owners = new Map<number, ProcessInfo[]>();
   if (ss?.ok) {
-    // Only the owners are taken from ss; the rows themselves are /proc's, as on this machine.
+    // Only the owners are taken from ss; the rows themselves are /proc's, as on this machine. Their start
+    // times come from the remote's own /proc (procstat), as the kill guard there computes them.
+    const started = startTimes(section(r, 'procstat'));
     for (const row of parseSs(ss.text, `ss on ${r.host}`).rows) {
-      if (row.inode !== null && row.inode !== 0 && row.processes.length > 0) owners.set(row.inode, row.processes);
+      if (row.inode === null || row.inode === 0 || row.processes.length === 0) continue;
+      owners.set(
+        row.inode,
+        row.processes.map((p) => ({ ...p, startTime: started.get(p.pid) ?? null })),
+      );
     }
   }
   const privileged = r.hello.uid === 0 || r.hello.sudo;

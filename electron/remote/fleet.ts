@@ -45,9 +45,15 @@ export class RemoteFleet {
     return [...this.members].map(([destination, m]) => ({ destination, ...m.host.status }));
   }
 
-  /** The ssh connection of a host, for actions that run over it (electron/remote/actions.ts); null if none. */
-  host(destination: string): RemoteHost | null {
-    return this.members.get(destination)?.host ?? null;
+  /** The ssh argv that reaches a host through its own connection (its ControlMaster), for kill and close
+   *  there (electron/actions/remote.ts). Only a connected host: an action never opens a new connection. */
+  route(destination: string): string[] {
+    const m = this.members.get(destination);
+    if (!m) throw new Error(`${destination} is not one of the hosts shown`);
+    const s = m.host.status;
+    if (s.state !== 'connected')
+      throw new Error(`${destination} is ${s.state}${s.reason ? ` (${s.reason})` : ''}: nothing was done`);
+    return [...m.host.sshArgs(), '--', destination];
   }
 
   add(destination: string): RemoteHostInfo[] {

@@ -142,6 +142,17 @@ describe.skipIf(process.platform !== 'linux')('the remote script on this machine
       expect(remoteRows('statistics', reading).rows.map((c) => c.id)).toEqual(
         (await local.statistics.read()).rows.map((c) => c.id),
       );
+      // Owners carry the start times the local collector computes (the remote kill guard compares them).
+      if (hello.hasSs) {
+        const localStart = new Map(
+          (await local.connections.read()).rows.flatMap((c) => c.processes).map((p) => [p.pid, p.startTime]),
+        );
+        const both = remoteRows('connections', reading)
+          .rows.flatMap((c) => c.processes)
+          .filter((p) => localStart.has(p.pid));
+        expect(both.length).toBeGreaterThan(0);
+        for (const p of both) expect(p.startTime).toBe(localStart.get(p.pid));
+      }
     } finally {
       for (const c of Object.values(local)) c.dispose?.();
     }

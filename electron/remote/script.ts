@@ -8,6 +8,9 @@
 // The byte counts and the end marker let the reader (frames.ts) tell a frame cut off by a dropped connection
 // from a whole one, and refuse a stream that lost its place. Before the first frame one line says who runs it:
 //   NETLENS-HELLO 1 <uid> <sudo 0|1> <ip 0|1> <ss 0|1>       or     NETLENS-NOT-LINUX <uname -s>
+// With ss, `procstat` follows its section: btime and the /proc/<pid>/stat line of each process ss named (read
+// while $out still holds ss's output), so the rows carry start times computed there as here, for the kill
+// guard (electron/actions/remote.ts).
 
 import { SYSFS_ATTRIBUTES } from '../collectors/interfaces/linux.js';
 
@@ -70,7 +73,12 @@ sysattrs() {
     done
   done
 }
-sections=$(( ${PROC_NET_FILES.length} + 2 + 3 * hasip + hasss ))
+procstat() {
+  while read -r k v; do [ "$k" = btime ] && echo "btime $v"; done < /proc/stat
+  for p in $(printf '%s\\n' "$out" | grep -o 'pid=[0-9]*' | sort -u); do cat "/proc/\${p#pid=}/stat" 2>/dev/null; done
+  :
+}
+sections=$(( ${PROC_NET_FILES.length} + 2 + 3 * hasip + 2 * hasss ))
 seq=0
 while :; do
   seq=$((seq + 1))
@@ -83,7 +91,10 @@ while :; do
     section ip-route6 ip -j -6 route show table all
     section ip-addr ip -j addr show
   fi
-  if [ $hasss = 1 ]; then section ss $sudo ss -tuwxanpeH; fi
+  if [ $hasss = 1 ]; then
+    section ss $sudo ss -tuwxanpeH
+    section procstat procstat
+  fi
   printf 'NETLENS-END %s\\n' "$seq"
   if [ "$2" != 0 ] && [ "$seq" -ge "$2" ]; then exit 0; fi
   sleep "$1"

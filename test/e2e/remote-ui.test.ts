@@ -85,22 +85,72 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
   );
 
   it(
+    'kills a process and closes a connection on the host, after the same confirmation, logged with the host',
+    async () => {
+      // A listener to kill, and an established connection to close, both only on the remote host.
+      const victim = host.spawn('socat', ['-u', 'TCP-LISTEN:7006,bind=127.0.0.1', 'OPEN:/dev/null']);
+      programs.push(victim);
+      programs.push(host.spawn('socat', ['-u', 'TCP-LISTEN:7007,bind=127.0.0.1,fork', 'OPEN:/dev/null']));
+      await until('the second listener', () => host.exec('ss', ['-tlnH', 'sport = :7007']).trim());
+      programs.push(host.spawn('sh', ['-c', 'sleep 600 | socat -u - TCP:127.0.0.1:7007']));
+      const menu = () => page.getByRole('menu');
+      const row = (port: string, state: string) =>
+        remoteRows()
+          .filter({ has: page.locator('[data-column="localPort"]', { hasText: new RegExp(`^${port}$`) }) })
+          .filter({ hasText: state });
+      await until('the victim in the table', async () => (await row('7006', 'LISTEN').count()) === 1, WAIT_MS);
+      await row('7006', 'LISTEN').click({ button: 'right' });
+      await menu().getByRole('menuitem', { name: 'Kill process…' }).click();
+      const dialog = page.getByRole('dialog');
+      expect(await dialog.getByRole('heading').textContent()).toMatch(
+        new RegExp(`^Kill socat \\(PID ${victim.pid}\\) on ${host.alias}\\?$`),
+      );
+      await dialog.getByRole('button', { name: 'Terminate' }).click();
+      const result = dialog.locator('[data-outcome]');
+      await until('the kill result', async () => (await result.count()) > 0, WAIT_MS);
+      expect(await result.getAttribute('data-outcome')).toBe('killed');
+      expect(await result.textContent()).toContain(`Terminated socat (PID ${victim.pid}) on ${host.alias}`);
+      await until('the victim to exit', () => victim.exitCode !== null || victim.signalCode !== null);
+      await page.keyboard.press('Escape');
+      // Close: the established connection to 7007, on the host.
+      await until('the connection in the table', async () => (await row('7007', 'ESTABLISHED').count()) > 0, WAIT_MS);
+      await row('7007', 'ESTABLISHED').first().click({ button: 'right' });
+      await menu().getByRole('menuitem', { name: 'Close connection…' }).click();
+      expect(await dialog.textContent()).toContain(`on ${host.alias}`);
+      await dialog.getByRole('button', { name: 'Close connection' }).click();
+      await until('the close result', async () => (await dialog.locator('[data-outcome]').count()) > 0, WAIT_MS);
+      expect(await dialog.locator('[data-outcome]').getAttribute('data-outcome')).toBe('closed');
+      expect(await dialog.locator('[data-outcome]').textContent()).toMatch(
+        /^Closed 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+ on fleet-5/,
+      );
+      await page.keyboard.press('Escape');
+      // The action log names the host of both.
+      await page.getByRole('button', { name: 'Action log' }).click();
+      const log = page.getByRole('dialog');
+      await until('both actions in the log', async () => (await log.getByText(`on ${host.alias}`).count()) >= 2);
+      await page.keyboard.press('Escape');
+    },
+    TEST_MS,
+  );
+
+  it(
     'greys the rows of a host that stopped answering, with the time they are from',
     async () => {
-      const before = await remoteRows().count();
       await host.down();
+      // Disconnected, or trying again (with backoff): either way its data is stale, and the chip says why.
       const text = await until(
-        'the chip to say disconnected',
+        'the chip to say the rows are stale',
         async () => {
           const t = (await chip().textContent()) ?? '';
-          return t.includes('disconnected') && t;
+          return t.includes('stale since') && t;
         },
         WAIT_MS,
       );
-      expect(text).toMatch(/stale since \d\d:\d\d:\d\d/);
-      // Its rows stay, greyed, each saying since when.
-      await until('stale rows', async () => (await remoteRows().and(page.locator('.stale')).count()) > 0, WAIT_MS);
-      expect(await remoteRows().count()).toBe(before);
+      expect(text).toMatch(/^fleet-5: (disconnected|connecting) \(.+\) — stale since \d\d:\d\d:\d\d$/);
+      // Its rows stay (those of its last frame), every one greyed, each saying since when.
+      const stale = () => remoteRows().and(page.locator('.stale'));
+      await until('stale rows', async () => (await stale().count()) > 0, WAIT_MS);
+      expect(await remoteRows().count()).toBe(await stale().count());
       const cell = await remoteRows().first().locator('[role="gridcell"][data-column="host"]').textContent();
       expect(cell).toMatch(new RegExp(`^${host.alias} \\(stale since \\d\\d:\\d\\d:\\d\\d\\)$`));
       await page.screenshot({ path: join(SCREENSHOTS, 'remote-host-stale.png') });

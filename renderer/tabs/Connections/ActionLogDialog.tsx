@@ -73,6 +73,12 @@ export function ActionLogDialog(props: { onClose: () => void }) {
                   ) : (
                     <Inert text={e.target ?? ''} />
                   )}
+                  {e.host === undefined ? null : (
+                    <>
+                      {' on '}
+                      <Inert text={e.host} max={60} className="action-host" />
+                    </>
+                  )}
                 </td>
                 <td title={e.message} data-outcome={e.outcome}>
                   {FAILURE_WORDS[e.outcome] && !e.message.startsWith(FAILURE_WORDS[e.outcome]!)

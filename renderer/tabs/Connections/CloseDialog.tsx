@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { CloseResult } from '../../../shared/protocol.js';
 import type { Connection } from '../../../shared/types.js';
+import { Inert } from '../../components/Inert.js';
 import { useClient } from '../../api/context.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
 import { endpointText, processText } from './columns.js';
@@ -24,6 +25,7 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
           localPort: r.localPort,
           remoteAddress: r.remoteAddress,
           remotePort: r.remotePort,
+          ...(r.host === undefined ? {} : { host: r.host }),
           ...(r.processes[0]
             ? { owner: { pid: r.processes[0].pid, name: r.processes[0].name, startTime: r.processes[0].startTime } }
             : {}),
@@ -59,8 +61,14 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
       }
     >
       <p>
-        {local} ⇄ {remote} ({processText(r) || 'no process'}). Both ends see the connection reset; the process keeps
-        running.
+        {local} ⇄ {remote} ({processText(r) || 'no process'})
+        {r.host === undefined ? null : (
+          <>
+            {' on '}
+            <Inert text={r.host} max={60} />
+          </>
+        )}
+        . Both ends see the connection reset; the process keeps running.
       </p>
       {result ? (
         <div className={`result ${result.outcome}`} role="alert" data-outcome={result.outcome}>

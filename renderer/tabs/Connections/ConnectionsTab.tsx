@@ -51,7 +51,7 @@ const DEFAULT_SORT = [{ id: 'process', desc: false }];
 
 type Dialogs =
   | { kind: 'kill'; row: Connection }
-  | { kind: 'killMany'; processes: ProcessInfo[] }
+  | { kind: 'killMany'; processes: ProcessInfo[]; host: string | undefined }
   | { kind: 'close'; row: Connection }
   | { kind: 'log' }
   | { kind: 'names' }
@@ -208,11 +208,22 @@ export function ConnectionsTab() {
     : caps && !caps.kill.available
       ? (caps.kill.reason ?? 'not available')
       : undefined;
+  /** Why the processes behind these rows cannot be killed at once: they are on several hosts, or this
+   *  machine cannot kill (a remote host's processes are killed there, whatever this machine may do). */
+  const killManyUnavailable = (
+    rows: readonly Connection[],
+  ): { reason: string | undefined; host: string | undefined } => {
+    const hosts = new Set(rows.map((r) => r.host));
+    const host = hosts.size === 1 ? [...hosts][0] : undefined;
+    if (hosts.size > 1) return { reason: 'these are on more than one host: choose one in the Host selector', host };
+    return { reason: capture ? killUnavailable : host !== undefined ? undefined : killUnavailable, host };
+  };
 
   /** The menu of several selected rows: kill the processes behind them, copy them. */
   const selectionItems = (m: MenuState): MenuItem[] => {
     const procs = processesOf(m.selection);
-    const reason = killUnavailable ?? (procs.length === 0 ? 'no live process holds these sockets' : undefined);
+    const many = killManyUnavailable(m.selection);
+    const reason = many.reason ?? (procs.length === 0 ? 'no live process holds these sockets' : undefined);
     return [
       {
         id: 'kill-many',
@@ -225,7 +236,7 @@ export function ConnectionsTab() {
           setDialog(
             procs.length === 1
               ? { kind: 'kill', row: { ...m.row, processes: procs } }
-              : { kind: 'killMany', processes: procs },
+              : { kind: 'killMany', processes: procs, host: many.host },
           ),
       },
       { id: 'copy-rows', label: `Copy ${m.selection.length} rows`, separatorBefore: true, onSelect: m.copy },
@@ -234,12 +245,10 @@ export function ConnectionsTab() {
 
   /** The process side list's menu: filter to it, kill every process of that name, copy it. */
   const processItems = (entry: ProcessEntry, copy: () => void): MenuItem[] => {
-    const rows = [...live.rows.values()];
-    const procs = processesOf(
-      rows.filter((r) => byToggles(r) && matchesProcess(r, entry.name)),
-      entry.name,
-    );
-    const reason = killUnavailable ?? (procs.length === 0 ? 'no live process of this name holds a socket' : undefined);
+    const rows = [...live.rows.values()].filter((r) => byToggles(r) && matchesProcess(r, entry.name));
+    const procs = processesOf(rows, entry.name);
+    const many = killManyUnavailable(rows);
+    const reason = many.reason ?? (procs.length === 0 ? 'no live process of this name holds a socket' : undefined);
     return [
       { id: 'filter', label: `Filter to ${entry.name}`, onSelect: () => setProcessFilter(entry.name) },
       {
@@ -249,7 +258,7 @@ export function ConnectionsTab() {
         separatorBefore: true,
         disabled: reason !== undefined,
         reason,
-        onSelect: () => setDialog({ kind: 'killMany', processes: procs }),
+        onSelect: () => setDialog({ kind: 'killMany', processes: procs, host: many.host }),
       },
       { id: 'copy', label: 'Copy', separatorBefore: true, onSelect: copy },
     ];
@@ -263,7 +272,7 @@ export function ConnectionsTab() {
         ? 'the owner is unknown: run NetLens as administrator to see it'
         : !owner
           ? 'no process holds this socket'
-          : caps && !caps.kill.available
+          : row.host === undefined && caps && !caps.kill.available
             ? (caps.kill.reason ?? 'not available')
             : row.closedAt
               ? 'the connection has closed'
@@ -276,7 +285,7 @@ export function ConnectionsTab() {
           ? 'only a TCP connection can be closed'
           : row.state !== 'ESTABLISHED'
             ? `the connection is ${row.state}: only an established one can be closed`
-            : caps && !caps.closeConnection.available
+            : row.host === undefined && caps && !caps.closeConnection.available
               ? (caps.closeConnection.reason ?? 'not available')
               : undefined;
     const hasRemote = hasRemoteAddress(row);
@@ -604,6 +613,7 @@ export function ConnectionsTab() {
       {dialog?.kind === 'killMany' ? (
         <MultiKillDialog
           processes={dialog.processes}
+          host={dialog.host}
           connectionCount={connectionCount}
           onClose={() => setDialog(null)}
         />
@@ -611,6 +621,7 @@ export function ConnectionsTab() {
       {dialog?.kind === 'kill' ? (
         <KillDialog
           processes={dialog.row.processes}
+          host={dialog.row.host}
           connectionCount={connectionCount}
           onClose={() => setDialog(null)}
         />

@@ -21,6 +21,8 @@ const OUTCOME_TITLE: Record<KillResult['outcome'], string> = {
 
 export function KillDialog(props: {
   processes: ProcessInfo[];
+  /** The remote host the process is on (the kill runs there, over its ssh); undefined for this machine. */
+  host?: string | undefined;
   connectionCount: (pid: number) => number;
   onClose: () => void;
 }) {
@@ -35,7 +37,8 @@ export function KillDialog(props: {
     setBusy(signal === 'TERM' ? 'Terminating…' : 'Killing…');
     setLastSignal(signal);
     try {
-      setResult(await client.request('kill', { pid: proc.pid, startTime: proc.startTime, signal, elevate }));
+      const on = props.host === undefined ? {} : { host: props.host };
+      setResult(await client.request('kill', { pid: proc.pid, startTime: proc.startTime, signal, elevate, ...on }));
     } catch (err) {
       setResult({ outcome: 'failed', message: err instanceof Error ? err.message : String(err) });
     } finally {
@@ -53,7 +56,7 @@ export function KillDialog(props: {
             : lastSignal === 'TERM'
               ? 'Process terminated'
               : 'Process killed'
-          : `Kill ${isolated(inertLabel(proc.name, 60))} (PID ${proc.pid})?`
+          : `Kill ${isolated(inertLabel(proc.name, 60))} (PID ${proc.pid})${props.host === undefined ? '' : ` on ${isolated(inertLabel(props.host, 60))}`}?`
       }
       heading={
         // The name is escaped, clamped and isolated; the PID stands outside the isolation, so no name can
@@ -61,7 +64,14 @@ export function KillDialog(props: {
         done ? undefined : (
           <>
             Kill <Inert text={proc.name} max={60} className="kill-name" />{' '}
-            <span className="kill-pid">(PID {proc.pid})</span>?
+            <span className="kill-pid">(PID {proc.pid})</span>
+            {props.host === undefined ? null : (
+              <>
+                {' '}
+                on <Inert text={props.host} max={60} className="kill-host" />
+              </>
+            )}
+            ?
           </>
         )
       }
@@ -89,7 +99,7 @@ export function KillDialog(props: {
               >
                 Force kill
               </button>
-              {result?.outcome === 'denied' && result.elevation?.available ? (
+              {result?.outcome === 'denied' && result.elevation?.available && props.host === undefined ? (
                 <button type="button" disabled={busy !== null} onClick={() => run(lastSignal, true)}>
                   Kill as administrator…
                 </button>
@@ -120,6 +130,14 @@ export function KillDialog(props: {
             </dd>
           </>
         ) : null}
+        {props.host === undefined ? null : (
+          <>
+            <dt>Host</dt>
+            <dd>
+              <Inert text={props.host} />
+            </dd>
+          </>
+        )}
         <dt>Name</dt>
         <dd>
           <Inert text={proc.name} />

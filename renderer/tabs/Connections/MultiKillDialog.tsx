@@ -11,6 +11,8 @@ type Outcome = KillResult | { outcome: 'pending'; message: string };
 
 export function MultiKillDialog(props: {
   processes: ProcessInfo[];
+  /** The remote host they are on (the kill runs there); undefined for this machine. */
+  host: string | undefined;
   connectionCount: (pid: number) => number;
   onClose: () => void;
 }) {
@@ -30,7 +32,13 @@ export function MultiKillDialog(props: {
     for (const p of props.processes) {
       let r: KillResult;
       try {
-        r = await client.request('kill', { pid: p.pid, startTime: p.startTime, signal: sig, elevate: false });
+        r = await client.request('kill', {
+          pid: p.pid,
+          startTime: p.startTime,
+          signal: sig,
+          elevate: false,
+          ...(props.host === undefined ? {} : { host: props.host }),
+        });
       } catch (err) {
         r = { outcome: 'failed', message: err instanceof Error ? err.message : String(err) };
       }

@@ -1,0 +1,103 @@
+// The remote kill and close scripts, run here through a login shell as ssh would run them there (the
+// command string to `sh -c`): the guard refuses a start time that is not the process's, a thread and a pid
+// that is gone, and signals the process it confirmed; arguments that are not plain tokens never reach a shell.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import type { RunCommand } from './command.js';
+import { readProcessIdentity } from './process-identity.js';
+import { closeRemote, killRemote, remoteCommand } from './remote.js';
+
+/** Runs the remote command (the last argv entry ssh would send) with this machine's sh, as ssh's remote end. */
+const here: RunCommand = (_file, args) =>
+  new Promise((resolve) => {
+    const child = spawn('sh', ['-c', args[args.length - 1]!], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr, error: null }));
+  });
+
+function sleeper() {
+  const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return { child, exited };
+}
+
+describe.skipIf(process.platform !== 'linux')('remote actions', () => {
+  it('kills the process it confirmed on the host, and refuses one whose start time changed', async () => {
+    const { child, exited } = sleeper();
+    try {
+      const id = await readProcessIdentity(child.pid!);
+      const base = { pid: child.pid!, signal: 'TERM' as const, elevate: false };
+      const changed = await killRemote(here, [], 'web1', { ...base, startTime: id!.startTime! + 10 });
+      expect(changed.result.outcome).toBe('refused');
+      expect(changed.result.message).toBe(`the process has exited; PID ${child.pid} on web1 now belongs to sleep`);
+      expect(child.exitCode).toBeNull();
+      const unknown = await killRemote(here, [], 'web1', { ...base, startTime: null });
+      expect(unknown.result.outcome).toBe('refused');
+      const killed = await killRemote(here, [], 'web1', { ...base, startTime: id!.startTime });
+      expect(killed.result).toEqual({ outcome: 'killed', message: `Terminated sleep (PID ${child.pid}) on web1` });
+      expect(killed.name).toBe('sleep');
+      await exited;
+      const gone = await killRemote(here, [], 'web1', { ...base, startTime: id!.startTime });
+      expect(gone.result.outcome).toBe('gone');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses PID 1 and a thread, and says when the host cannot be reached', async () => {
+    const init = await killRemote(here, [], 'web1', { pid: 1, startTime: 0, signal: 'KILL', elevate: false });
+    expect(init.result.outcome).toBe('refused');
+    // A thread of this process (node's worker threads have their own tids).
+    const tid = (await import('node:fs'))
+      .readdirSync(`/proc/${process.pid}/task`)
+      .map(Number)
+      .find((t) => t !== process.pid)!;
+    const thread = await killRemote(here, [], 'web1', { pid: tid, startTime: 0, signal: 'TERM', elevate: false });
+    expect(thread.result.message).toBe(`PID ${tid} on web1 is a thread, not a process`);
+    const down: RunCommand = async () => ({
+      code: 255,
+      stdout: '',
+      stderr: 'ssh: connect to host web1: Connection refused',
+      error: null,
+    });
+    const failed = await killRemote(down, [], 'web1', { pid: 4242, startTime: 1, signal: 'TERM', elevate: false });
+    expect(failed.result).toEqual({
+      outcome: 'failed',
+      message: 'could not reach web1: ssh: connect to host web1: Connection refused',
+    });
+  });
+
+  it('puts only plain tokens into the command string', () => {
+    expect(remoteCommand('true', 'x', ['123', '[::1]', ':22', '='])).toBe("sh -c 'true' x '123' '[::1]' ':22' '='");
+    for (const bad of ["a'b", 'a b', '$(id)', '`id`', 'a;b', '', 'a\\b']) {
+      expect(() => remoteCommand('true', 'x', [bad])).toThrow(/not a safe argument/);
+    }
+  });
+
+  it('closes only an established connection, through ss there', async () => {
+    const bad = await closeRemote(here, [], 'web1', {
+      proto: 'tcp',
+      family: 'inet',
+      localAddress: '0.0.0.0',
+      localPort: 22,
+      remoteAddress: '10.0.0.1',
+      remotePort: 5000,
+    });
+    expect(bad.result.outcome).toBe('failed');
+    // A tuple no socket has: ss -K destroys nothing.
+    const none = await closeRemote(here, [], 'web1', {
+      proto: 'tcp',
+      family: 'inet',
+      localAddress: '127.0.0.1',
+      localPort: 1,
+      remoteAddress: '127.0.0.1',
+      remotePort: 2,
+    });
+    expect(none.result.outcome).toBe('gone');
+    expect(none.target).toBe('127.0.0.1:1 → 127.0.0.1:2');
+    expect(none.result.message).toBe('127.0.0.1:1 → 127.0.0.1:2 on web1 is not an established connection now');
+  });
+});
