@@ -10,7 +10,7 @@
 //   npm run bench:idle            BENCH_IDLE_SECONDS=10 npm run bench:idle   (a quick run)
 //   BENCH_IDLE_ARGS=--no-record npm run bench:idle                           (host options, e.g. no recording)
 //   BENCH_IDLE_NETNS=machine      measure in the machine's network namespace, not one of the bench's own
-//   BENCH_IDLE_PROFILE=/tmp/idle  writes the host's --cpu-prof files and a Chromium trace of each phase there
+//   BENCH_IDLE_PROFILE=/tmp/idle  writes the host's --cpu-prof files and the page's CPU profile of each phase there
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -232,13 +232,16 @@ async function main(): Promise<void> {
     // The refresh interval users get by default (1 s), stated rather than assumed.
     await page.getByRole('combobox', { name: 'Refresh interval' }).selectOption('1000');
     const cdp = await page.context().newCDPSession(page);
+    // The page's JavaScript profile of each phase (the sampling profiler costs less than a full trace).
     const trace = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
       if (!PROFILE_DIR) return f();
-      await browser!.startTracing(page, { path: join(PROFILE_DIR, `chromium-${name}.json`), screenshots: false });
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
       try {
         return await f();
       } finally {
-        await browser!.stopTracing();
+        const { profile } = await cdp.send('Profiler.stop');
+        writeFileSync(join(PROFILE_DIR, `chromium-${name}.cpuprofile`), JSON.stringify(profile));
       }
     };
 
