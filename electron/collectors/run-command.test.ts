@@ -1,5 +1,8 @@
 // Spawning tools with an argument array: output, a missing tool and a failing tool are values, never
 // throws; the macOS and Windows collector sets are complete.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../../shared/types.js';
 import { commandCollector, run, runCommand } from './run-command.js';
@@ -63,6 +66,31 @@ describe('run: one runner, typed results', () => {
     const env = await run('sh', ['-c', 'printf %s "$CORE_VALUE"'], { env: { CORE_VALUE: '$(id); `id`' } });
     expect(env.stdout).toBe('$(id); `id`');
   });
+  it.skipIf(process.platform !== 'linux')(
+    'spools stdout and stderr to files: the child gets no socket of this process (no pipe)',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'netlens-run-test-'));
+      try {
+        // The child lists what its stdout and stderr are: files, where a pipe would be a socket.
+        const script = 'readlink /proc/$$/fd/1; readlink /proc/$$/fd/2 >&2; printf more >&2; exit 2';
+        const r = await run('sh', ['-c', script], {
+          stdoutFile: join(dir, 'out'),
+          stderrFile: join(dir, 'err'),
+        });
+        expect(r).toEqual({
+          status: 'exited',
+          code: 2,
+          stdout: `${join(dir, 'out')}\n`,
+          stderr: `${join(dir, 'err')}\nmore`,
+          truncated: false,
+        });
+        const piped = await run('sh', ['-c', 'readlink /proc/$$/fd/2 >&2']);
+        expect(piped.stderr).toMatch(/^socket:\[\d+\]/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('collector sets', () => {

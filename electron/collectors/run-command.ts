@@ -25,6 +25,10 @@ export interface RunOptions {
    *  end. A pipe holds 64 KiB: a tool with megabytes to say waits on it whenever this thread is busy, so
    *  its run cannot overlap the caller's own work; a file never makes it wait. */
   stdoutFile?: string;
+  /** Write stderr to this file and read its start back at the end. A pipe to a child is a socket pair,
+   *  which a connections reading taken meanwhile lists as this process's own: a collector that runs a tool
+   *  every tick while connections are read (ss for traffic) would add one row of its own per tick. */
+  stderrFile?: string;
   /** Entries added to this process's environment; values reach the program as data, never as code. */
   env?: Record<string, string>;
 }
@@ -56,6 +60,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 /** stderr is for messages: the first chunks are kept, the rest dropped. */
 const MAX_STDERR_CHUNKS = 64;
+/** The same bound for a stderr spool file (64 chunks of a 64 KiB pipe). */
+const MAX_STDERR_BYTES = 64 * 64 * 1024;
 
 export function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const {
@@ -63,6 +69,7 @@ export function run(file: string, args: readonly string[], options: RunOptions =
     decode = (b: Buffer) => b.toString('utf8'),
     maxBytes = DEFAULT_MAX_BYTES,
     stdoutFile,
+    stderrFile,
     env,
   } = options;
   const failed = (reason: RunFailure, message: string, extra: Partial<RunResult> = {}): RunResult => ({
@@ -76,10 +83,12 @@ export function run(file: string, args: readonly string[], options: RunOptions =
   return new Promise((resolve) => {
     let child: ReturnType<typeof spawn>;
     let outFd: number | null = null;
+    let errFd: number | null = null;
     try {
       if (stdoutFile !== undefined) outFd = fs.openSync(stdoutFile, 'w', 0o600);
+      if (stderrFile !== undefined) errFd = fs.openSync(stderrFile, 'w', 0o600);
       child = spawn(file, [...args], {
-        stdio: ['ignore', outFd ?? 'pipe', 'pipe'],
+        stdio: ['ignore', outFd ?? 'pipe', errFd ?? 'pipe'],
         shell: false,
         windowsHide: true,
         env: env ? { ...process.env, ...env } : process.env,
@@ -89,8 +98,9 @@ export function run(file: string, args: readonly string[], options: RunOptions =
       resolve(failed('not-started', `${file}: ${e instanceof Error ? e.message : String(e)}`, errnoOf(e)));
       return;
     } finally {
-      // The child has its own copy of the descriptor.
+      // The child has its own copy of the descriptors.
       if (outFd !== null) fs.closeSync(outFd);
+      if (errFd !== null) fs.closeSync(errFd);
     }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -121,26 +131,21 @@ export function run(file: string, args: readonly string[], options: RunOptions =
     });
     child.on('close', (code, signal) => {
       let truncated = size > maxBytes;
-      if (stdoutFile !== undefined) {
-        try {
-          const fd = fs.openSync(stdoutFile, 'r');
-          try {
-            const total = fs.fstatSync(fd).size;
-            truncated = total > maxBytes;
-            const bytes = Buffer.allocUnsafe(Math.min(total, maxBytes));
-            out.push(bytes.subarray(0, fs.readSync(fd, bytes, 0, bytes.length, 0)));
-          } finally {
-            fs.closeSync(fd);
-          }
-        } catch (e) {
-          finish(
-            failed(
-              'output-unreadable',
-              `${file}: reading its output failed: ${e instanceof Error ? e.message : String(e)}`,
-            ),
-          );
-          return;
+      try {
+        if (stdoutFile !== undefined) {
+          const spooled = readSpool(stdoutFile, maxBytes);
+          truncated = spooled.truncated;
+          out.push(spooled.bytes);
         }
+        if (stderrFile !== undefined) err.push(readSpool(stderrFile, MAX_STDERR_BYTES).bytes);
+      } catch (e) {
+        finish(
+          failed(
+            'output-unreadable',
+            `${file}: reading its output failed: ${e instanceof Error ? e.message : String(e)}`,
+          ),
+        );
+        return;
       }
       // One chunk (the spool file) needs no concatenating copy: at 20,000 sockets it is 14 MB.
       const stdout = decode(out.length === 1 ? out[0]! : Buffer.concat(out));
@@ -149,6 +154,18 @@ export function run(file: string, args: readonly string[], options: RunOptions =
       else finish({ status: 'exited', code, stdout, stderr, truncated });
     });
   });
+}
+
+/** The start of a spool file (at most `max` bytes), and whether there was more. */
+function readSpool(file: string, max: number): { bytes: Buffer; truncated: boolean } {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const total = fs.fstatSync(fd).size;
+    const bytes = Buffer.allocUnsafe(Math.min(total, max));
+    return { bytes: bytes.subarray(0, fs.readSync(fd, bytes, 0, bytes.length, 0)), truncated: total > max };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function errnoOf(e: NodeJS.ErrnoException): { errno?: string } {

@@ -564,7 +564,9 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   }
 
   /** One `ss -tinHe` (with -m for socket memory). Its output goes to a file, so ss never waits for this
-   *  thread while it reads /proc: at 20,000 sockets that is 12 MB, and through a pipe the two would take turns. */
+   *  thread while it reads /proc: at 20,000 sockets that is 12 MB, and through a pipe the two would take turns.
+   *  Its stderr too: a pipe would be a socket of NetLens's own in the very reading ss runs beside, one new
+   *  row per tick (and one closed) on a machine where nothing else changes. */
   private readSs(): Promise<CommandResult> {
     const args = [this.socketMemory ? '-tinHem' : '-tinHe'];
     const options = { maxBytes: SS_MAX_BYTES, decode: (b: Buffer) => b.toString('latin1') };
@@ -573,7 +575,11 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     } catch {
       return runCommand('ss', args, options);
     }
-    return runCommand('ss', args, { ...options, stdoutFile: path.join(this.spoolDir, 'ss.out') });
+    return runCommand('ss', args, {
+      ...options,
+      stdoutFile: path.join(this.spoolDir, 'ss.out'),
+      stderrFile: path.join(this.spoolDir, 'ss.err'),
+    });
   }
 
   read(): Promise<DatasetResult<Connection>> {

@@ -12,7 +12,7 @@ import type {
 } from '../../../shared/types.js';
 import { emptyDiagnostics, noteInexactCounter, mergeDiagnostics, recordSkip } from '../../../shared/types.js';
 import { decodeNetworkIPv6 } from '../linux/addresses.js';
-import { readProcText, readSysAttr } from '../linux/proc-files.js';
+import { readProcTextSync, readSysAttr } from '../linux/proc-files.js';
 import { emptyInterface, zeroCounters } from './common.js';
 import { runIp } from '../linux/ip.js';
 
@@ -270,10 +270,9 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
 
   async read(): Promise<DatasetResult<NetInterface>> {
     const diagnostics: Diagnostics = emptyDiagnostics();
-    const [dev, inet6] = await Promise.all([
-      readProcText(`${this.procRoot}/net/dev`),
-      readProcText(`${this.procRoot}/net/if_inet6`),
-    ]);
+    // Small files, read synchronously as the sysfs attributes are (see readSysAttr).
+    const dev = readProcTextSync(`${this.procRoot}/net/dev`);
+    const inet6 = readProcTextSync(`${this.procRoot}/net/if_inet6`);
     if (!dev.ok) {
       diagnostics.missing.push({ source: '/proc/net/dev', reason: dev.reason });
       return { rows: [], diagnostics };
@@ -289,7 +288,7 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
     } catch (err) {
       diagnostics.missing.push({ source: 'getifaddrs', reason: err instanceof Error ? err.message : String(err) });
     }
-    await Promise.all(parsed.rows.map((row) => this.fillFromSysfs(row)));
+    for (const row of parsed.rows) this.fillFromSysfs(row);
     const notRunning = parsed.rows
       .filter((r) => !(r.flags.includes('UP') && r.flags.includes('RUNNING')))
       .map((r) => r.name);
@@ -321,9 +320,9 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
   }
 
   /** Unreadable attributes (EINVAL for a down link's speed, a vanished device) stay null/'unknown'. */
-  private async fillFromSysfs(row: NetInterface): Promise<void> {
+  private fillFromSysfs(row: NetInterface): void {
     const base = `${this.sysNet}/${row.name}`;
-    const values = await Promise.all(SYSFS_ATTRIBUTES.map((a) => readSysAttr(`${base}/${a}`)));
+    const values = SYSFS_ATTRIBUTES.map((a) => readSysAttr(`${base}/${a}`));
     applySysfsAttributes(row, (a) => values[SYSFS_ATTRIBUTES.indexOf(a)] ?? null);
   }
 }
