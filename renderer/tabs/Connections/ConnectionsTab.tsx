@@ -1,12 +1,10 @@
 // The Connections tab: every socket with its owning process, as netstat -anp shows it, made live, with
 // TCPView's highlights, CurrPorts' filters and a context menu to kill the process or close the connection.
-import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Capabilities } from '../../../shared/protocol.js';
 import type { Connection, ProcessInfo } from '../../../shared/types.js';
 import { hasRemoteAddress } from '../../../shared/names.js';
 import {
-  CONNECTION_MODES,
   isListening,
   parseFilter,
   SOCKET_TOGGLES,
@@ -20,7 +18,7 @@ import { useLiveAggregate, useLiveRows } from '../../store/live-rows.js';
 import { Menu, type MenuItem } from '../../components/Menu.js';
 import { copyText } from '../../components/clipboard.js';
 import { HIGHLIGHT_MS } from '../../store/tables.js';
-import { updateSettings, useSettings, type ConnectionToggles } from '../../store/settings.js';
+import { updateSettings, useSettings } from '../../store/settings.js';
 import { reportPanel } from '../../store/view.js';
 import { rowShown, useHosts } from '../../store/hosts.js';
 import { useDatasetSource } from '../../store/source.js';
@@ -40,11 +38,9 @@ import {
   type ProcessEntry,
 } from './ProcessList.js';
 import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.js';
-import { FilterBox } from './FilterBox.js';
-import { OverflowBar } from '../../components/OverflowBar.js';
-import { RadioButtons } from '../../components/RadioButtons.js';
 import { registerViewDescription } from '../../store/exports.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
+import { ConnectionsToolbar } from './Toolbar.js';
 import { connectionPredicate, countDenied, effectiveFilter, processesOf } from './view.js';
 
 const DEFAULT_SORT = [{ id: 'process', desc: false }];
@@ -351,204 +347,21 @@ export function ConnectionsTab() {
   ];
   useEffect(() => registerViewDescription('connections', () => describe.current()), []);
 
-  const setToggle = (change: Partial<ConnectionToggles>) =>
-    updateSettings((s) => ({ toggles: { ...s.toggles, ...change } }));
   const loading = !live.received;
 
   return (
     <div className="tab-body">
       {capture ? <CaptureBanner capture={capture} /> : null}
-      <OverflowBar
-        label="Connection filters"
-        className="tab-toolbar"
-        items={[
-          {
-            id: 'protocols',
-            node: (
-              // biome-ignore lint/a11y/useSemanticElements: toggle buttons grouped in a toolbar, not a section of a form (a fieldset brings a legend and form layout).
-              <div className="segmented" role="group" aria-label="Protocols and families">
-                {SOCKET_TOGGLES.map((b) => (
-                  <button
-                    key={b.key}
-                    type="button"
-                    className="toggle"
-                    aria-pressed={toggles[b.key]}
-                    title={b.title}
-                    onClick={() => setToggle({ [b.key]: !toggles[b.key] })}
-                  >
-                    {b.label}
-                  </button>
-                ))}
-              </div>
-            ),
-            menu: SOCKET_TOGGLES.map((b) => ({
-              id: `toggle-${b.key}`,
-              label: b.title,
-              checked: toggles[b.key],
-              keepOpen: true,
-              onSelect: () => setToggle({ [b.key]: !toggles[b.key] }),
-            })),
-          },
-          {
-            id: 'mode',
-            node: (
-              <RadioButtons
-                label="Listening or connected"
-                options={CONNECTION_MODES.map(({ mode, label }) => ({ value: mode, label }))}
-                value={toggles.mode}
-                onChange={(mode) => setToggle({ mode })}
-              />
-            ),
-            menu: CONNECTION_MODES.map(({ mode: m, label }) => ({
-              id: `mode-${m}`,
-              label: `Show ${label.toLowerCase()}`,
-              checked: toggles.mode === m,
-              onSelect: () => setToggle({ mode: m }),
-            })),
-          },
-          {
-            id: 'loopback',
-            node: (
-              <button
-                type="button"
-                className="toggle"
-                aria-pressed={toggles.hideLoopback}
-                onClick={() => setToggle({ hideLoopback: !toggles.hideLoopback })}
-                title="Hide sockets that only talk to this machine"
-              >
-                Hide loopback
-              </button>
-            ),
-            menu: [
-              {
-                id: 'loopback',
-                label: 'Hide loopback',
-                checked: toggles.hideLoopback,
-                onSelect: () => setToggle({ hideLoopback: !toggles.hideLoopback }),
-              },
-            ],
-          },
-          {
-            id: 'filter',
-            pinned: true,
-            node: <FilterBox query={query} onChange={setQuery} parsed={parsed} />,
-            menu: [],
-          },
-          processFilter !== null
-            ? {
-                id: 'chip',
-                pinned: true,
-                node: (
-                  <span
-                    className="chip"
-                    data-testid="process-filter"
-                    title={`Process: ${isolated(inertLabel(processFilter, 4000))}`}
-                  >
-                    <span className="chip-text">
-                      Process: <Inert text={processFilter} max={40} />
-                    </span>
-                    <button
-                      type="button"
-                      className="chip-clear"
-                      aria-label={`Clear the process filter ${isolated(inertLabel(processFilter))}`}
-                      onClick={() => setProcessFilter(null)}
-                    >
-                      ×
-                    </button>
-                  </span>
-                ),
-                menu: [],
-              }
-            : null,
-          null,
-          {
-            id: 'highlights',
-            node: (
-              <button
-                type="button"
-                className="toggle"
-                aria-pressed={highlights}
-                onClick={() => updateSettings({ highlights: !highlights })}
-                title="Green: new; yellow: changed; red: closed"
-              >
-                Highlights
-              </button>
-            ),
-            menu: [
-              {
-                id: 'highlights',
-                label: 'Highlights',
-                checked: highlights,
-                onSelect: () => updateSettings({ highlights: !highlights }),
-              },
-            ],
-          },
-          {
-            id: 'processes',
-            node: (
-              <button
-                type="button"
-                className="toggle"
-                aria-pressed={showProcessList}
-                aria-controls="process-list"
-                onClick={toggleProcessList}
-                title="Show or hide the list of processes"
-              >
-                Processes
-              </button>
-            ),
-            menu: [{ id: 'processes', label: 'Process list', checked: showProcessList, onSelect: toggleProcessList }],
-          },
-          {
-            id: 'log',
-            node: (
-              <button
-                type="button"
-                onClick={() => setDialog({ kind: 'log' })}
-                title="What NetLens killed or closed, and when"
-              >
-                Action log
-              </button>
-            ),
-            menu: [{ id: 'log', label: 'Action log…', onSelect: () => setDialog({ kind: 'log' }) }],
-          },
-          // Last: at narrow widths it is the first to move into the ⋯ menu (as Resolve names and Name settings…).
-          {
-            id: 'names',
-            node: (
-              // biome-ignore lint/a11y/useSemanticElements: toggle buttons grouped in a toolbar, not a section of a form (a fieldset brings a legend and form layout).
-              <div className="segmented" role="group" aria-label="Host names">
-                <button
-                  type="button"
-                  className="toggle"
-                  aria-pressed={resolveNames}
-                  onClick={() => updateSettings({ resolveNames: !resolveNames })}
-                  title={`Show host names (reverse DNS) instead of remote addresses (Ctrl+R)${capture ? '; a capture shows addresses' : ''}`}
-                >
-                  Resolve names
-                </button>
-                <button
-                  type="button"
-                  className="toggle"
-                  aria-label="Name settings…"
-                  title="Name settings: fully qualified names, DNS server"
-                  onClick={() => setDialog({ kind: 'names' })}
-                >
-                  …
-                </button>
-              </div>
-            ),
-            menu: [
-              {
-                id: 'resolve',
-                label: 'Resolve names',
-                checked: resolveNames,
-                onSelect: () => updateSettings({ resolveNames: !resolveNames }),
-              },
-              { id: 'names-settings', label: 'Name settings…', onSelect: () => setDialog({ kind: 'names' }) },
-            ],
-          },
-        ]}
+      <ConnectionsToolbar
+        query={query}
+        onQuery={setQuery}
+        parsed={parsed}
+        processFilter={processFilter}
+        onProcessFilter={setProcessFilter}
+        showProcessList={showProcessList}
+        onToggleProcessList={toggleProcessList}
+        capture={capture !== null}
+        onDialog={(kind) => setDialog({ kind })}
       />
       <div className="split">
         {showProcessList ? (
