@@ -1,9 +1,9 @@
 // The app frame: toolbar, the tabs (ARIA tablist), the active tab's panel, notices and the status bar.
-import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { INTERVALS_MS, MENU_COMMANDS, type HostInfo, type IntervalMs } from '../shared/protocol.js';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { isMenuCommand, type HostInfo, type IntervalMs } from '../shared/protocol.js';
 import { useClient } from './api/context.js';
 import { electronBridge } from './api/transport.js';
-import { dismissNotice, useData } from './store/data.js';
+import { useData } from './store/data.js';
 import { loadSettings, updateSettings, useSettings, type ThemeChoice } from './store/settings.js';
 import { captureStore, openCaptureFile, useCapture } from './store/capture.js';
 import { showAlerts, useView } from './store/view.js';
@@ -15,7 +15,9 @@ import { StatisticsTab } from './tabs/Statistics/StatisticsTab.js';
 import { HistoryTab } from './tabs/History/HistoryTab.js';
 import { StatusBar } from './components/StatusBar.js';
 import { HostSelector } from './components/HostSelector.js';
-import { OverflowBar } from './components/OverflowBar.js';
+import { AppActions } from './components/AppActions.js';
+import { Notices } from './components/Notices.js';
+import { isTyping, keyCommand, type AppCommand } from './commands.js';
 import { ExportDialog } from './components/ExportDialog.js';
 import { tabView } from './store/exports.js';
 import { formatDateTime } from '../shared/format.js';
@@ -30,22 +32,6 @@ function useTheme(choice: ThemeChoice): void {
   }, [choice]);
 }
 
-function isTyping(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLElement &&
-    (target.tagName === 'INPUT' ||
-      target.tagName === 'SELECT' ||
-      target.tagName === 'TEXTAREA' ||
-      target.isContentEditable)
-  );
-}
-
-const THEMES: [ThemeChoice, string][] = [
-  ['system', 'System'],
-  ['light', 'Light'],
-  ['dark', 'Dark'],
-];
-
 export function App() {
   const client = useClient();
   const [info, setInfo] = useState<HostInfo | null>(null);
@@ -58,12 +44,10 @@ export function App() {
   const resolveNames = useSettings((s) => s.resolveNames);
   const dnsServer = useSettings((s) => s.dnsServer);
   const status = useData((s) => s.status);
-  const notices = useData((s) => s.notices);
   // Traffic is collected only while something on screen shows it (a traffic column of the Connections grid).
   const connectionsGrid = useSettings((s) => s.grids.connections);
   const extrasKey = connectionExtras(connectionsGrid).join(',');
   const showProcessList = useSettings((s) => s.showProcessList);
-  const connection = useData((s) => s.connection);
   const capture = useCapture();
   useTheme(theme);
 
@@ -103,47 +87,44 @@ export function App() {
     if (ready) client.send({ type: 'setNames', resolve: resolveNames, dnsServer: dnsServer || null });
   }, [ready, resolveNames, dnsServer, client]);
 
-  // Global keys: Ctrl+1..N switch tabs, Space pauses (outside text fields), Ctrl+F focuses the filter,
-  // Ctrl+O opens a capture.
+  // The keyboard and Electron's application menu ask for the same commands.
+  const paused = status?.paused ?? false;
+  const run = useRef<(command: AppCommand) => boolean>(() => false);
+  run.current = (command) => {
+    if (command.startsWith('showTab:')) selectTab(command.slice('showTab:'.length) as TabId);
+    else if (command === 'focusFilter') {
+      const box = document.querySelector<HTMLInputElement>('[role="tabpanel"] input[type="search"]');
+      if (!box) return false;
+      box.focus();
+      box.select();
+    } else if (command === 'openCapture') openCaptureFile(client);
+    else if (command === 'export') setExporting(true);
+    else if (command === 'toggleResolveNames') toggleResolveNames();
+    else if (command === 'pause') client.send({ type: 'pause', paused: !paused });
+    else if (command === 'showAbout') setAbout(true);
+    else if (command === 'showAlerts') showAlerts();
+    return true;
+  };
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
-      const mod = e.ctrlKey || e.metaKey;
-      const tab = mod && /^[1-9]$/.test(e.key) ? TABS[Number(e.key) - 1] : undefined;
-      if (tab) {
-        selectTab(tab.id);
-        e.preventDefault();
-      } else if (mod && e.key.toLowerCase() === 'f') {
-        const box = document.querySelector<HTMLInputElement>('[role="tabpanel"] input[type="search"]');
-        if (box) {
-          box.focus();
-          box.select();
-          e.preventDefault();
-        }
-      } else if (mod && e.key.toLowerCase() === 'o') {
-        openCaptureFile(client);
-        e.preventDefault();
-      } else if (mod && e.key.toLowerCase() === 'e') {
-        setExporting(true);
-        e.preventDefault();
-      } else if (mod && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'r') {
-        // Ctrl+R: Resolve names, as in TCPView (not a reload; the desktop app's development reload is F5).
-        toggleResolveNames();
-        e.preventDefault();
-      } else if (
-        e.key === ' ' &&
-        !mod &&
-        !captureStore.getState().capture &&
-        !isTyping(e.target) &&
-        !(e.target instanceof HTMLButtonElement) &&
-        !document.querySelector('[role="dialog"], [role="menu"]')
-      ) {
-        client.send({ type: 'pause', paused: !(status?.paused ?? false) });
-        e.preventDefault();
-      }
+      const command = keyCommand(e, {
+        typing: isTyping(e.target),
+        onButton: e.target instanceof HTMLButtonElement,
+        overlayOpen: document.querySelector('[role="dialog"], [role="menu"]') !== null,
+        capture: captureStore.getState().capture !== null,
+      });
+      if (command && run.current(command)) e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [status?.paused, client]);
+    const bridge = electronBridge();
+    const offMenu = bridge?.onMenuCommand((command) => {
+      if (isMenuCommand(command)) run.current(command);
+    });
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      offMenu?.();
+    };
+  }, []);
 
   // A file dropped anywhere on the window opens as a capture.
   useEffect(() => {
@@ -161,23 +142,6 @@ export function App() {
     };
   }, [client]);
 
-  // Electron's application menu sends the same commands the keyboard does.
-  useEffect(() => {
-    const bridge = electronBridge();
-    if (!bridge) return;
-    return bridge.onMenuCommand((command) => {
-      if (!(MENU_COMMANDS as readonly string[]).includes(command)) return;
-      if (command === 'openCapture') openCaptureFile(client);
-      else if (command === 'export') setExporting(true);
-      else if (command === 'focusFilter')
-        document.querySelector<HTMLInputElement>('[role="tabpanel"] input[type="search"]')?.focus();
-      else if (command === 'showAbout') setAbout(true);
-      else if (command === 'toggleResolveNames') toggleResolveNames();
-      else if (command === 'showAlerts') showAlerts();
-      else if (command.startsWith('showTab:')) selectTab(command.slice('showTab:'.length) as TabId);
-    });
-  }, [client]);
-
   const onTabKey = (e: KeyboardEvent) => {
     const i = TABS.findIndex((t) => t.id === activeTab);
     let next = -1;
@@ -191,8 +155,7 @@ export function App() {
     document.getElementById(`tab-${TABS[next]!.id}`)?.focus();
   };
 
-  const paused = status?.paused ?? false;
-  const togglePause = () => client.send({ type: 'pause', paused: !paused });
+  const togglePause = () => run.current('pause');
   const currentInterval = status?.intervalMs ?? intervalMs;
   const setIntervalMs = (v: IntervalMs) => {
     updateSettings({ intervalMs: v });
@@ -226,180 +189,20 @@ export function App() {
           ))}
         </div>
         <HostSelector />
-        <OverflowBar
-          label="NetLens"
-          className="app-actions"
-          items={[
-            null,
-            {
-              id: 'refresh',
-              node: (
-                <label className="field">
-                  <span>Refresh</span>
-                  <select
-                    aria-label="Refresh interval"
-                    disabled={capture !== null}
-                    title={capture ? 'A capture is a single reading: go back to live data to refresh' : undefined}
-                    value={currentInterval}
-                    onChange={(e) => setIntervalMs(Number(e.target.value) as IntervalMs)}
-                  >
-                    {INTERVALS_MS.map((ms) => (
-                      <option key={ms} value={ms}>{`${ms / 1000} s`}</option>
-                    ))}
-                  </select>
-                </label>
-              ),
-              menu: INTERVALS_MS.map((ms, i) => ({
-                id: `refresh-${ms}`,
-                label: `Refresh every ${ms / 1000} s`,
-                checked: currentInterval === ms,
-                separatorBefore: i === 0,
-                disabled: capture !== null,
-                reason: capture ? 'a capture does not refresh' : undefined,
-                onSelect: () => setIntervalMs(ms),
-              })),
-            },
-            {
-              id: 'pause',
-              node: (
-                <button
-                  type="button"
-                  className={paused ? 'primary' : ''}
-                  aria-pressed={paused}
-                  disabled={capture !== null}
-                  title={
-                    capture ? 'A capture does not update: nothing to pause' : 'Pause or resume live updates (Space)'
-                  }
-                  onClick={togglePause}
-                >
-                  {paused ? 'Resume' : 'Pause'}
-                </button>
-              ),
-              menu: [
-                {
-                  id: 'pause',
-                  label: paused ? 'Resume (Space)' : 'Pause (Space)',
-                  disabled: capture !== null,
-                  reason: capture ? 'a capture does not update' : undefined,
-                  onSelect: togglePause,
-                },
-              ],
-            },
-            {
-              id: 'open',
-              node: (
-                <button
-                  type="button"
-                  title="Open a saved netstat, ss, ip or route output (Ctrl+O)"
-                  onClick={() => openCaptureFile(client)}
-                >
-                  Open capture…
-                </button>
-              ),
-              menu: [{ id: 'open', label: 'Open capture… (Ctrl+O)', onSelect: () => openCaptureFile(client) }],
-            },
-            {
-              id: 'export',
-              node: (
-                <button
-                  type="button"
-                  title="Export this tab's view as CSV, JSON or an HTML report (Ctrl+E)"
-                  onClick={() => setExporting(true)}
-                >
-                  Export…
-                </button>
-              ),
-              menu: [{ id: 'export', label: 'Export… (Ctrl+E)', onSelect: () => setExporting(true) }],
-            },
-            {
-              id: 'theme',
-              node: (
-                <label className="field">
-                  <span>Theme</span>
-                  <select
-                    aria-label="Theme"
-                    value={theme}
-                    onChange={(e) => updateSettings({ theme: e.target.value as ThemeChoice })}
-                  >
-                    {THEMES.map(([value, label]) => (
-                      <option key={value} value={value}>
-                        {label}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-              ),
-              menu: THEMES.map(([value, label], i) => ({
-                id: `theme-${value}`,
-                label: `Theme: ${label}`,
-                checked: theme === value,
-                separatorBefore: i === 0,
-                keepOpen: false,
-                onSelect: () => updateSettings({ theme: value }),
-              })),
-            },
-            {
-              id: 'about',
-              node: (
-                <button
-                  type="button"
-                  aria-label="About NetLens"
-                  title="About NetLens: version and data credits"
-                  onClick={() => setAbout(true)}
-                >
-                  ?
-                </button>
-              ),
-              menu: [{ id: 'about', label: 'About NetLens…', onSelect: () => setAbout(true) }],
-            },
-          ]}
+        <AppActions
+          paused={paused}
+          capture={capture !== null}
+          intervalMs={currentInterval}
+          onInterval={setIntervalMs}
+          onPause={togglePause}
+          onOpen={() => openCaptureFile(client)}
+          onExport={() => setExporting(true)}
+          onAbout={() => setAbout(true)}
         />
       </header>
       {about ? <AboutDialog info={info} onClose={() => setAbout(false)} /> : null}
 
-      {notices.length > 0 ? (
-        <div className="notices" role="log" aria-live="polite">
-          {notices.map((n) => (
-            <div key={n.id} className={`notice ${n.level}`} role={n.level === 'error' ? 'alert' : 'status'}>
-              <span>
-                {n.text}
-                {n.details ? (
-                  <details className="notice-details">
-                    <summary>{n.details.summary}</summary>
-                    <ul>
-                      {n.details.items.map((item) => (
-                        <li key={item}>{item}</li>
-                      ))}
-                    </ul>
-                  </details>
-                ) : null}
-              </span>
-              {n.code.startsWith('alert-') ? (
-                <button type="button" className="small" onClick={showAlerts}>
-                  Show alerts
-                </button>
-              ) : null}
-              {n.code === 'monitor-failed' ? (
-                <button
-                  type="button"
-                  className="small"
-                  onClick={() => void client.request('retryMonitor', {}).catch(() => undefined)}
-                >
-                  Retry now
-                </button>
-              ) : null}
-              <button type="button" className="small" aria-label="Dismiss" onClick={() => dismissNotice(n.id)}>
-                ×
-              </button>
-            </div>
-          ))}
-        </div>
-      ) : null}
-      {connection === 'closed' ? (
-        <div className="notice error" role="alert">
-          Lost the connection to NetLens; reconnecting…
-        </div>
-      ) : null}
+      <Notices />
 
       <main className="panels">
         {TABS.map((t) => (

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { keyCommand, type KeyContext, type KeyPress } from './commands.js';
+
+const press = (key: string, mods: Partial<KeyPress> = {}): KeyPress => ({
+  key,
+  ctrlKey: false,
+  metaKey: false,
+  shiftKey: false,
+  altKey: false,
+  ...mods,
+});
+const calm: KeyContext = { typing: false, onButton: false, overlayOpen: false, capture: false };
+
+describe('keyCommand', () => {
+  it('Ctrl or Cmd with a digit shows that tab, while there is one', () => {
+    expect(keyCommand(press('1', { ctrlKey: true }), calm)).toBe('showTab:connections');
+    expect(keyCommand(press('5', { metaKey: true }), calm)).toBe('showTab:history');
+    expect(keyCommand(press('6', { ctrlKey: true }), calm)).toBeNull();
+    expect(keyCommand(press('1'), calm)).toBeNull();
+  });
+  it('Ctrl with a letter: find, open, export, resolve names (not with Shift or Alt)', () => {
+    expect(keyCommand(press('F', { ctrlKey: true }), calm)).toBe('focusFilter');
+    expect(keyCommand(press('o', { ctrlKey: true }), calm)).toBe('openCapture');
+    expect(keyCommand(press('e', { metaKey: true }), calm)).toBe('export');
+    expect(keyCommand(press('r', { ctrlKey: true }), calm)).toBe('toggleResolveNames');
+    expect(keyCommand(press('R', { ctrlKey: true, shiftKey: true }), calm)).toBeNull();
+    expect(keyCommand(press('x', { ctrlKey: true }), calm)).toBeNull();
+  });
+  it('Space pauses, except in a field, on a button, under a dialog or menu, or on a capture', () => {
+    expect(keyCommand(press(' '), calm)).toBe('pause');
+    expect(keyCommand(press(' ', { ctrlKey: true }), calm)).toBeNull();
+    for (const k of ['typing', 'onButton', 'overlayOpen', 'capture'] as const)
+      expect(keyCommand(press(' '), { ...calm, [k]: true })).toBeNull();
+  });
+});
