@@ -18,6 +18,13 @@ export function isRemoteRowId(id: string): boolean {
   return id.startsWith('@');
 }
 
+/** The remote host a row is from, or undefined for this machine's rows (and for rows of other kinds, whose
+ *  `host` may mean something else: a name entry's reverse DNS name). */
+export function rowHost(row: unknown): string | undefined {
+  const r = row as { id?: unknown; host?: unknown };
+  return typeof r.id === 'string' && isRemoteRowId(r.id) && typeof r.host === 'string' ? r.host : undefined;
+}
+
 export type RemoteHostState = 'connecting' | 'connected' | 'disconnected';
 
 /** One remote host as a client sees it (the `remoteHosts` request and those that change the list). */

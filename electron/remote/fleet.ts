@@ -3,10 +3,20 @@
 // diffs and streams them like local data. A remote row carries `host` and an id prefixed with it.
 // - A host's read never holds up this machine's: a host that is not connected answers at once, from what it
 //   sent last (its rows as of its last frame, which the client greys as stale) or with nothing yet.
-// - Per-process traffic and names stay this machine's (remoteCollectors says why for a host alone).
-import { emptyDiagnostics, mergeDiagnostics, type DatasetResult, type RowTypes } from '../../shared/types.js';
+// - Per-process traffic stays this machine's (remoteCollectors says why for a host alone); names (services,
+//   places, host names if resolving is on) describe the remote hosts' connections too, looked up from here.
+import {
+  emptyDiagnostics,
+  mergeDiagnostics,
+  type Connection,
+  type DatasetResult,
+  type RowTypes,
+} from '../../shared/types.js';
 import { remoteRowId, type RemoteHostInfo } from '../../shared/remote.js';
 import type { Collector, Collectors } from '../collectors/collector.js';
+import type { NamesCollector } from '../collectors/names/index.js';
+import { formatClock } from '../../shared/format.js';
+import { remoteRows } from './datasets.js';
 import { RemoteHost } from './host.js';
 
 /** The datasets a remote host gives rows for. */
@@ -28,12 +38,6 @@ export interface RemoteFleetOptions {
 
 interface Member {
   host: RemoteHost;
-  /** Each dataset's last rows from this host, tagged, for when it stops answering. */
-  last: Map<RemoteDataset, DatasetResult<unknown>>;
-}
-
-function clock(ms: number): string {
-  return new Date(ms).toTimeString().slice(0, 8);
 }
 
 export class RemoteFleet {
@@ -66,7 +70,7 @@ export class RemoteFleet {
       ssh: this.options.ssh,
       onStatus: () => this.options.onChange?.(this.list()),
     });
-    this.members.set(destination, { host, last: new Map() });
+    this.members.set(destination, { host });
     return this.list();
   }
 
@@ -88,22 +92,31 @@ export class RemoteFleet {
   /** This machine's collectors with every remote host's rows added. */
   wrap(local: Collectors): Collectors {
     const out = { ...local } as Collectors;
+    // The names dataset describes the connections of the read in flight (collectors/names): with remote
+    // hosts, that is this read, so their addresses get services, places and host names too.
+    const names = local.names as Partial<Pick<NamesCollector, 'follow'>>;
     for (const d of REMOTE_DATASETS) {
       const own = local[d] as Collector<unknown>;
+      const combined = async (): Promise<DatasetResult<unknown>> => {
+        const [mine, ...theirs] = await Promise.all([
+          own.read(),
+          ...[...this.members].map(([dest, m]) => this.readHost(dest, m, d)),
+        ]);
+        if (theirs.length === 0) return mine!;
+        const rows = [...mine!.rows];
+        const diagnostics = structuredClone(mine!.diagnostics);
+        for (const r of theirs) {
+          for (const row of r.rows) rows.push(row);
+          mergeDiagnostics(diagnostics, r.diagnostics);
+        }
+        return { ...mine!, rows, diagnostics };
+      };
       const wrapped: Collector<unknown> = {
-        read: async () => {
-          const [mine, ...theirs] = await Promise.all([
-            own.read(),
-            ...[...this.members].map(([dest, m]) => this.readHost(dest, m, d)),
-          ]);
-          if (theirs.length === 0) return mine!;
-          const rows = [...mine!.rows];
-          const diagnostics = structuredClone(mine!.diagnostics);
-          for (const r of theirs) {
-            for (const row of r.rows) rows.push(row);
-            mergeDiagnostics(diagnostics, r.diagnostics);
-          }
-          return { ...mine!, rows, diagnostics };
+        read: () => {
+          const read = combined();
+          if (d === 'connections' && this.members.size > 0 && typeof names.follow === 'function')
+            names.follow(read as Promise<DatasetResult<Connection>>);
+          return read;
         },
       };
       // What else the collector underneath does (traffic extras, notices, disposal) stays its own.
@@ -116,30 +129,28 @@ export class RemoteFleet {
   }
 
   private async readHost(dest: string, m: Member, d: RemoteDataset): Promise<DatasetResult<unknown>> {
-    const status = m.host.status;
-    if (status.state === 'connected') {
+    const tag = (result: DatasetResult<RowTypes[RemoteDataset]>) => {
+      for (const row of result.rows) {
+        row.id = remoteRowId(dest, row.id);
+        row.host = dest;
+      }
+      return result;
+    };
+    if (m.host.status.state === 'connected') {
       try {
-        const result = (await m.host.read(d)) as DatasetResult<RowTypes[RemoteDataset]>;
-        for (const row of result.rows) {
-          row.id = remoteRowId(dest, row.id);
-          row.host = dest;
-        }
-        m.last.set(d, result);
-        return result;
+        return tag((await m.host.read(d)) as DatasetResult<RowTypes[RemoteDataset]>);
       } catch {
-        // Dropped meanwhile: the stale rows below, like any host that is not connected.
+        // Dropped meanwhile: its last frame below, like any host that is not connected.
       }
     }
-    const last = m.last.get(d);
+    // Not connected: the rows of its last frame (the client greys them, with their time), or none yet.
     const s = m.host.status;
+    const last = m.host.lastReading;
     const why =
-      s.state === 'connecting' && s.lastFrameAt === null
-        ? `${dest}: connecting`
-        : `${dest}: ${s.state}${s.reason ? ` (${s.reason})` : ''}` +
-          (s.lastFrameAt === null ? '' : `; its rows are as of ${clock(s.lastFrameAt)}`);
-    return {
-      rows: last?.rows ?? [],
-      diagnostics: { ...emptyDiagnostics(), notes: [why] },
-    };
+      last === null
+        ? `${dest}: ${s.state === 'connecting' ? 'connecting' : `${s.state}${s.reason ? ` (${s.reason})` : ''}`}`
+        : `${dest}: ${s.state}${s.reason ? ` (${s.reason})` : ''}; its rows are as of ${formatClock(s.lastFrameAt)}`;
+    const rows = last === null ? [] : tag(remoteRows(d, last) as DatasetResult<RowTypes[RemoteDataset]>).rows;
+    return { rows, diagnostics: { ...emptyDiagnostics(), notes: [why] } };
   }
 }

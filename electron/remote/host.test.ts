@@ -1,24 +1,17 @@
 // RemoteHost with a stand-in for ssh (a shell script that runs the remote script locally, or misbehaves on
 // purpose): reasons for a remote that is not Linux, a frame cut off mid-way, garbage instead of frames; the
 // private control directory; and the reconnection after a drop.
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { until } from '../../test/until.js';
 import { RemoteHost, type RemoteStatus } from './host.js';
+import { fakeSshFolder } from './testing/fake-ssh.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'fleet-fake-ssh-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A fake ssh: ignores its arguments (ssh's options, the destination, the remote command) and runs `body`. */
-function fakeSsh(name: string, body: string): string {
-  const path = join(dir, name);
-  // `-O exit` (closing the master) is answered at once.
-  writeFileSync(path, `#!/bin/sh\nfor a in "$@"; do [ "$a" = -O ] && exit 0; done\n${body}\n`);
-  chmodSync(path, 0o755);
-  return path;
-}
+const fakes = fakeSshFolder();
+const { dir } = fakes;
+const fakeSsh = fakes.make;
+afterAll(() => fakes.remove());
 
 function host(
   ssh: string,

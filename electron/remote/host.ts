@@ -202,6 +202,11 @@ export class RemoteHost {
     for (const w of waiters) w.reject(err);
   }
 
+  /** The last frame that came, whatever the state now (a host that went away: what it said last). */
+  get lastReading(): RemoteReading | null {
+    return this.latest;
+  }
+
   /** The latest frame; the first one is waited for. A disconnected host rejects with the reason. */
   reading(): Promise<RemoteReading> {
     if (this.closed) return Promise.reject(new Error(`${this.destination}: closed`));

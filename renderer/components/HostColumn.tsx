@@ -1,8 +1,7 @@
 // What a grid adds when rows of several hosts may be on screen (store/hosts.ts): a Host column, and rows of a
 // host that stopped answering greyed, their Host cell saying since when they are stale.
 import { useMemo } from 'react';
-import type { RemoteHostInfo } from '../../shared/remote.js';
-import type { RemoteTagged } from '../../shared/types.js';
+import { rowHost, type RemoteHostInfo } from '../../shared/remote.js';
 import type { GridColumn } from '../store/grid-model.js';
 import { showsHostColumn, staleSince, staleText, useHosts } from '../store/hosts.js';
 
@@ -10,7 +9,7 @@ export const THIS_MACHINE = 'this machine';
 
 function hostColumn<Row>(byName: Map<string, RemoteHostInfo>): GridColumn<Row> {
   const text = (row: Row) => {
-    const host = (row as RemoteTagged).host;
+    const host = rowHost(row);
     if (host === undefined) return THIS_MACHINE;
     const since = staleSince(byName.get(host));
     return since === null ? host : `${host} (${staleText(since)})`;
@@ -20,7 +19,7 @@ function hostColumn<Row>(byName: Map<string, RemoteHostInfo>): GridColumn<Row> {
     header: 'Host',
     description: 'The machine the row is from: this one, or a remote host read over ssh',
     width: 140,
-    sortValue: (row) => (row as RemoteTagged).host ?? '',
+    sortValue: (row) => rowHost(row) ?? '',
     text,
   };
 }
@@ -37,11 +36,11 @@ export function useHostGrid<Row>(
 } {
   const hosts = useHosts((s) => s.hosts);
   const selection = useHosts((s) => s.selection);
-  const tagged = showsHostColumn(selection, hosts) && rows.some((r) => (r as RemoteTagged).host !== undefined);
+  const tagged = showsHostColumn(selection, hosts) && rows.some((r) => rowHost(r) !== undefined);
   return useMemo(() => {
     const byName = new Map(hosts.map((h) => [h.destination, h]));
     const staleClass = (row: Row) => {
-      const host = (row as RemoteTagged).host;
+      const host = rowHost(row);
       return host !== undefined && staleSince(byName.get(host)) !== null ? 'stale' : '';
     };
     return {

@@ -4,8 +4,7 @@
 // greyed with the time they are from: never silently old.
 import { create } from 'zustand';
 import { formatClock } from '../../shared/format.js';
-import { checkDestination, hostShown, type HostSelection, type RemoteHostInfo } from '../../shared/remote.js';
-import type { RemoteTagged } from '../../shared/types.js';
+import { checkDestination, hostShown, rowHost, type HostSelection, type RemoteHostInfo } from '../../shared/remote.js';
 import type { NetlensClient } from '../api/client.js';
 
 interface HostsStore {
@@ -80,7 +79,7 @@ export function staleText(since: number): string {
 
 /** Whether a row shows under the selection (this machine's rows have no host). */
 export function rowShown(selection: HostSelection, row: unknown): boolean {
-  return hostShown(selection, (row as RemoteTagged).host);
+  return hostShown(selection, rowHost(row));
 }
 
 /** The Host column is shown when rows of more than one host may be on screen. */

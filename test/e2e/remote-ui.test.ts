@@ -85,6 +85,52 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
   );
 
   it(
+    'every tab shows the host: its interfaces, routes and counters, alone or beside this machine',
+    async () => {
+      const tab = (name: string) => page.getByRole('tab', { name }).click();
+      const select = (value: string) => page.getByRole('combobox', { name: 'Host', exact: true }).selectOption(value);
+      const ids = (selector: string) =>
+        page
+          .locator(`[role="tabpanel"]:not([hidden]) ${selector} [role="row"][data-row-id]`)
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row-id')!));
+      const mine = (all: string[]) => all.filter((id) => id.startsWith(`@${host.alias}/`));
+      const others = (all: string[]) => all.filter((id) => !id.startsWith('@'));
+      for (const [name, grid, expected] of [
+        ['Interfaces', '[role="grid"][aria-label="Interfaces"]', `@${host.alias}/eth0`],
+        ['Routes', '[role="grid"][aria-label="IPv4 routes"]', null],
+        ['Statistics', '', null],
+      ] as const) {
+        await tab(name);
+        await select(`remote:${host.alias}`);
+        const only = await until(`${name} of ${host.alias}`, async () => {
+          const all = await ids(grid);
+          return mine(all).length > 0 && all;
+        });
+        expect(others(only)).toEqual([]);
+        if (expected) expect(only).toContain(expected);
+        await page.screenshot({ path: join(SCREENSHOTS, `remote-host-${name.toLowerCase()}.png`) });
+        await select('all');
+        await until(`${name} of both hosts`, async () => {
+          const all = await ids(grid);
+          return mine(all).length > 0 && others(all).length > 0;
+        });
+        if (name === 'Interfaces') {
+          // Its interfaces have rates like this machine's, and its multicast groups are its own.
+          const rate = page.locator(`[role="row"][data-row-id="@${host.alias}/eth0"] [data-column="rxRate"]`);
+          await until('a rate for its eth0', async () => /\/s$/.test((await rate.textContent()) ?? ''));
+          await page.locator(`[role="row"][data-row-id="@${host.alias}/eth0"]`).click();
+          await until('its chart title', async () =>
+            ((await page.locator('.iface-chart h3').textContent()) ?? '').startsWith(`eth0 on ${host.alias}`),
+          );
+        }
+        await page.screenshot({ path: join(SCREENSHOTS, `remote-host-${name.toLowerCase()}-all.png`) });
+      }
+      await tab('Connections');
+    },
+    TEST_MS,
+  );
+
+  it(
     'kills a process and closes a connection on the host, after the same confirmation, logged with the host',
     async () => {
       // A listener to kill, and an established connection to close, both only on the remote host.

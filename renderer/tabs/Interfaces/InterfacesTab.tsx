@@ -71,6 +71,12 @@ export function InterfacesTab() {
     selected = fallbackRef.current;
   }
   const selectedRow = selected ? byId.get(selected) : undefined;
+  // What the user reads: the interface's name, and its host when it is a remote one (its id is @host/name).
+  const label = selectedRow
+    ? selectedRow.host
+      ? `${selectedRow.name} on ${selectedRow.host}`
+      : selectedRow.name
+    : selected;
 
   const rates = selectedRow?.rates
     ? { rx: selectedRow.rates.rxBytesPerSec, tx: selectedRow.rates.txBytesPerSec }
@@ -81,8 +87,8 @@ export function InterfacesTab() {
   const groups = useMemo(() => {
     const all = Array.from(groupTable.rows.values());
     if (multicast.capture) return all;
-    return selected ? all.filter((g) => g.iface === selected) : [];
-  }, [groupTable, multicast.capture, selected]);
+    return selectedRow ? all.filter((g) => g.iface === selectedRow.name && g.host === selectedRow.host) : [];
+  }, [groupTable, multicast.capture, selectedRow]);
 
   useEffect(() => reportPanel({ shown: rows.length, total: rows.length, noun: 'interfaces' }), [rows.length]);
   useEffect(() => () => reportPanel(null), []);
@@ -112,11 +118,11 @@ export function InterfacesTab() {
           />
         </div>
         <div className="iface-detail">
-          <section className="iface-chart" aria-label={selected ? `Throughput of ${selected}` : 'Throughput'}>
+          <section className="iface-chart" aria-label={label ? `Throughput of ${label}` : 'Throughput'}>
             <h3>
               {selected ? (
                 <>
-                  <Inert text={selected} max={40} className="iface-name" /> · last 10 minutes
+                  <Inert text={label ?? selected} max={40} className="iface-name" /> · last 10 minutes
                   {selectedRow?.rates ? (
                     <span className="iface-now">
                       <span className="swatch rx" aria-hidden="true" /> RX {formatRate(selectedRow.rates.rxBytesPerSec)}
@@ -137,14 +143,14 @@ export function InterfacesTab() {
                 {table.received ? 'Select an interface to chart it.' : 'Reading interfaces…'}
               </div>
             ) : (
-              <RateHistoryChart selected={selected} history={history} />
+              <RateHistoryChart selected={label ?? selected} history={history} />
             )}
           </section>
           <section className="iface-multicast" aria-label="Multicast groups">
             <h3>
               {multicastCapture
                 ? 'Multicast groups (capture)'
-                : `Multicast groups${selected ? ` of ${isolated(inertLabel(selected))}` : ''}`}{' '}
+                : `Multicast groups${label ? ` of ${isolated(inertLabel(label))}` : ''}`}{' '}
               <span className="muted">({groups.length})</span>
             </h3>
             <DataGrid
@@ -152,7 +158,7 @@ export function InterfacesTab() {
               label={
                 multicastCapture
                   ? 'Multicast groups in the capture'
-                  : `Multicast groups of ${selected ?? 'the selected interface'}`
+                  : `Multicast groups of ${label ?? 'the selected interface'}`
               }
               columns={multicastCapture ? multicastCaptureColumns : multicastColumns}
               rows={groups}
@@ -167,8 +173,8 @@ export function InterfacesTab() {
                   ? 'A capture of interfaces has no multicast groups.'
                   : !groupTable.received
                     ? 'Reading multicast groups…'
-                    : selected
-                      ? `${isolated(inertLabel(selected))} has joined no multicast group.`
+                    : label
+                      ? `${isolated(inertLabel(label))} has joined no multicast group.`
                       : 'Select an interface.'
               }
             />

@@ -1,0 +1,93 @@
+// RemoteFleet with a stand-in for ssh (a shell script running the remote script here): remote rows join this
+// machine's tagged with their host, through a monitor too (rates and all); a host that is not connected never
+// holds up a read, and its last rows stay, with a note saying since when; kill and close get a route only to
+// a connected host.
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { ServerMessage } from '../../shared/protocol.js';
+import type { NetInterface } from '../../shared/types.js';
+import { until } from '../../test/until.js';
+import { createInThreadMonitor } from '../monitor/monitor.js';
+import { SyntheticConnections, syntheticCollectors } from '../monitor/testing/synthetic.js';
+import { RemoteFleet } from './fleet.js';
+import { fakeSshFolder } from './testing/fake-ssh.js';
+
+const fakes = fakeSshFolder();
+const fakeSsh = fakes.make;
+afterAll(() => fakes.remove());
+
+let fleet: RemoteFleet | null = null;
+afterEach(async () => {
+  await fleet?.close();
+  fleet = null;
+});
+
+describe.skipIf(process.platform !== 'linux')('RemoteFleet', () => {
+  it("adds a host's rows, tagged, to this machine's; a monitor gives them rates like any row", async () => {
+    fleet = new RemoteFleet({ intervalMs: 200, ssh: fakeSsh('ok', 'exec sh -s -- 0.2 0') });
+    const local = syntheticCollectors(new SyntheticConnections(10, 0));
+    const collectors = fleet.wrap(local);
+    fleet.add('web1');
+    await until('web1 connected', () => fleet!.list()[0]?.state === 'connected');
+    const read = await collectors.interfaces.read();
+    const mine = read.rows.filter((r) => r.host === undefined);
+    const theirs = read.rows.filter((r) => r.host === 'web1');
+    expect(mine.map((r) => r.id)).toEqual(['lo']);
+    expect(theirs.length).toBeGreaterThan(0);
+    for (const r of theirs) expect(r.id).toBe(`@web1/${r.name}`);
+    expect((await collectors.connections.read()).rows.some((r) => r.host === 'web1')).toBe(true);
+    // Kill and close reach it through its own connection (its ControlMaster's socket).
+    const route = fleet.route('web1');
+    expect(route.slice(-2)).toEqual(['--', 'web1']);
+    expect(route.find((a) => a.startsWith('ControlPath='))).toBeDefined();
+
+    const monitor = createInThreadMonitor({ collectors, intervalMs: 500 });
+    const rows = new Map<string, NetInterface>();
+    const client = monitor.attach((m: ServerMessage) => {
+      if (m.type === 'snapshot' && m.dataset === 'interfaces')
+        for (const r of m.rows as NetInterface[]) rows.set(r.id, r);
+      if (m.type === 'diff' && m.dataset === 'interfaces') {
+        for (const r of m.diff.added as NetInterface[]) rows.set(r.id, r);
+        for (const p of m.diff.changed) rows.set(p.id, { ...rows.get(p.id)!, ...(p as Partial<NetInterface>) });
+        client.handle({ type: 'ack', dataset: 'interfaces', seq: m.seq });
+      }
+    });
+    try {
+      client.handle({ type: 'subscribe', dataset: 'interfaces' });
+      const remoteLo = `@web1/lo`;
+      await until('a rate for the remote lo', () => rows.get(remoteLo)?.rates, 15_000);
+      expect(rows.get(remoteLo)!.host).toBe('web1');
+    } finally {
+      client.detach();
+      await monitor.close();
+    }
+  });
+
+  it('never waits for a host that is not connected, and keeps the rows of one that went away', async () => {
+    // One host that never answers, one that sends one frame and goes.
+    fleet = new RemoteFleet({ intervalMs: 200, ssh: fakeSsh('mute', 'exec sleep 60') });
+    const collectors = fleet.wrap(syntheticCollectors(new SyntheticConnections(5, 0)));
+    fleet.add('mute');
+    const first = await collectors.routes.read();
+    expect(first.rows.every((r) => r.host === undefined)).toBe(true);
+    expect(first.diagnostics.notes).toContain('mute: connecting');
+    expect(() => fleet!.route('mute')).toThrow(/mute is connecting/);
+    expect(() => fleet!.route('nobody')).toThrow(/not one of the hosts shown/);
+    await fleet.close();
+
+    fleet = new RemoteFleet({ intervalMs: 200, ssh: fakeSsh('once', 'sh -s -- 0.2 1; exit 255') });
+    const wrapped = fleet.wrap(syntheticCollectors(new SyntheticConnections(5, 0)));
+    fleet.add('once');
+    await until('it to come and go', () => fleet!.list()[0]?.lastFrameAt && fleet!.list()[0]?.state === 'disconnected');
+    const after = await wrapped.routes.read();
+    // The routes of its one frame stay, under its name.
+    const theirs = after.rows.filter((r) => r.host === 'once');
+    expect(theirs.length).toBeGreaterThan(0);
+    for (const r of theirs) expect(r.id.startsWith('@once/')).toBe(true);
+    expect(after.diagnostics.notes.join('\n')).toMatch(
+      /^once: disconnected \(.+\); its rows are as of \d\d:\d\d:\d\d$/m,
+    );
+    expect(() => fleet!.route('once')).toThrow(/once is disconnected/);
+    expect((await fleet.remove('once')).map((h) => h.destination)).toEqual([]);
+    expect((await wrapped.routes.read()).rows.every((r) => r.host === undefined)).toBe(true);
+  });
+});
