@@ -2,9 +2,54 @@
 // not fit moves into the ⋯ menu (OverflowBar).
 import { INTERVALS_MS, type IntervalMs } from '../../shared/protocol.js';
 import { updateSettings, useSettings, type ThemeChoice } from '../store/settings.js';
-import { OverflowBar } from './OverflowBar.js';
+import { OverflowBar, type BarItem } from './OverflowBar.js';
 
-const THEMES: [ThemeChoice, string][] = [
+/** A choice of a few values: a labelled select on the bar, checkable items in the More menu. */
+function selectItem<T extends string | number>(c: {
+  id: string;
+  label: string;
+  ariaLabel: string;
+  options: readonly (readonly [T, string])[];
+  value: T;
+  onChange: (value: T) => void;
+  menuLabel: (label: string) => string;
+  disabled?: boolean;
+  title?: string;
+  reason?: string;
+}): BarItem {
+  return {
+    id: c.id,
+    node: (
+      <label className="field">
+        <span>{c.label}</span>
+        <select
+          aria-label={c.ariaLabel}
+          disabled={c.disabled}
+          title={c.title}
+          value={c.value}
+          onChange={(e) => c.onChange(c.options[e.target.selectedIndex]![0])}
+        >
+          {c.options.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+    ),
+    menu: c.options.map(([value, label], i) => ({
+      id: `${c.id}-${value}`,
+      label: c.menuLabel(label),
+      checked: c.value === value,
+      separatorBefore: i === 0,
+      disabled: c.disabled,
+      reason: c.reason,
+      onSelect: () => c.onChange(value),
+    })),
+  };
+}
+
+const THEMES: readonly (readonly [ThemeChoice, string])[] = [
   ['system', 'System'],
   ['light', 'Light'],
   ['dark', 'Dark'],
@@ -29,34 +74,18 @@ export function AppActions(props: {
       className="app-actions"
       items={[
         null,
-        {
+        selectItem({
           id: 'refresh',
-          node: (
-            <label className="field">
-              <span>Refresh</span>
-              <select
-                aria-label="Refresh interval"
-                disabled={capture}
-                title={capture ? 'A capture is a single reading: go back to live data to refresh' : undefined}
-                value={intervalMs}
-                onChange={(e) => props.onInterval(Number(e.target.value) as IntervalMs)}
-              >
-                {INTERVALS_MS.map((ms) => (
-                  <option key={ms} value={ms}>{`${ms / 1000} s`}</option>
-                ))}
-              </select>
-            </label>
-          ),
-          menu: INTERVALS_MS.map((ms, i) => ({
-            id: `refresh-${ms}`,
-            label: `Refresh every ${ms / 1000} s`,
-            checked: intervalMs === ms,
-            separatorBefore: i === 0,
-            disabled: capture,
-            reason: capture ? 'a capture does not refresh' : undefined,
-            onSelect: () => props.onInterval(ms),
-          })),
-        },
+          label: 'Refresh',
+          ariaLabel: 'Refresh interval',
+          options: INTERVALS_MS.map((ms) => [ms, `${ms / 1000} s`] as const),
+          value: intervalMs,
+          onChange: props.onInterval,
+          menuLabel: (label) => `Refresh every ${label}`,
+          disabled: capture,
+          title: capture ? 'A capture is a single reading: go back to live data to refresh' : undefined,
+          reason: capture ? 'a capture does not refresh' : undefined,
+        }),
         {
           id: 'pause',
           node: (
@@ -103,33 +132,15 @@ export function AppActions(props: {
           ),
           menu: [{ id: 'export', label: 'Export… (Ctrl+E)', onSelect: props.onExport }],
         },
-        {
+        selectItem({
           id: 'theme',
-          node: (
-            <label className="field">
-              <span>Theme</span>
-              <select
-                aria-label="Theme"
-                value={theme}
-                onChange={(e) => updateSettings({ theme: e.target.value as ThemeChoice })}
-              >
-                {THEMES.map(([value, label]) => (
-                  <option key={value} value={value}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            </label>
-          ),
-          menu: THEMES.map(([value, label], i) => ({
-            id: `theme-${value}`,
-            label: `Theme: ${label}`,
-            checked: theme === value,
-            separatorBefore: i === 0,
-            keepOpen: false,
-            onSelect: () => updateSettings({ theme: value }),
-          })),
-        },
+          label: 'Theme',
+          ariaLabel: 'Theme',
+          options: THEMES,
+          value: theme,
+          onChange: (theme) => updateSettings({ theme }),
+          menuLabel: (label) => `Theme: ${label}`,
+        }),
         {
           id: 'about',
           node: (
