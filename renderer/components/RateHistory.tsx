@@ -2,7 +2,7 @@
 // history first, then each live tick appended. Shared by the Interfaces tab and the process side list.
 import { useEffect, useRef, useState } from 'react';
 import type { HistoryPoint } from '../../shared/protocol.js';
-import { appendSample, seriesFromHistory, type ChartSeries } from '../tabs/Interfaces/rate-series.js';
+import { appendSample, seriesFromHistory, type ChartSeries } from './chart-series.js';
 import { RateChart } from './RateChart.js';
 import '../tabs/tabs-extra.css';
 

@@ -1,10 +1,9 @@
-// Interface rates kept in the renderer: a short ring per interface for the table's sparklines, and the
-// selected interface's ten-minute series for the chart. Module-level so switching tabs keeps them.
+// Interface rates kept in the renderer: a short ring per interface for the table's sparklines (module-level,
+// so switching tabs keeps them), and the interface the chart shows by default.
 import type { HistoryPoint } from '../../../shared/protocol.js';
 import type { NetInterface } from '../../../shared/types.js';
 
 export const SPARK_SAMPLES = 60;
-export const CHART_SPAN_S = 10 * 60;
 
 export interface Ring {
   /** Sample times, ms since the epoch. */
@@ -74,35 +73,6 @@ export class RateRings {
 }
 
 export const rateRings = new RateRings();
-
-/** The chart's series, in uPlot's aligned layout: seconds since the epoch, then one array per series. */
-export interface ChartSeries {
-  t: number[];
-  rx: number[];
-  tx: number[];
-}
-
-export function seriesFromHistory(points: readonly HistoryPoint[]): ChartSeries {
-  return { t: points.map((p) => p.t / 1000), rx: points.map((p) => p.rx), tx: points.map((p) => p.tx) };
-}
-
-/** Appends a live sample when it is newer than the last point, and drops what fell out of the span. */
-export function appendSample(s: ChartSeries, atMs: number, rx: number, tx: number): boolean {
-  const t = atMs / 1000;
-  const last = s.t[s.t.length - 1];
-  if (last !== undefined && t <= last) return false;
-  s.t.push(t);
-  s.rx.push(rx);
-  s.tx.push(tx);
-  let drop = 0;
-  while (drop < s.t.length && s.t[drop]! < t - CHART_SPAN_S) drop++;
-  if (drop > 0) {
-    s.t.splice(0, drop);
-    s.rx.splice(0, drop);
-    s.tx.splice(0, drop);
-  }
-  return true;
-}
 
 export function isLoopback(row: NetInterface): boolean {
   return row.type === 'loopback' || row.flags.includes('LOOPBACK') || row.name === 'lo';
