@@ -1,0 +1,76 @@
+// The process side list's numbers: sockets per process name (followed row by row) and traffic per name.
+import { describe, expect, it } from 'vitest';
+import { isListening } from '../../../shared/filter.js';
+import { NO_PROCESS, OTHER_USERS, type ProcessInfo, type ProcessTraffic } from '../../../shared/types.js';
+import { conn } from '../../store/test-rows.js';
+import { matchesProcess, processTally, trafficByName, withTraffic } from './ProcessList.js';
+
+const proc = (pid: number, name: string): ProcessInfo => ({
+  pid,
+  name,
+  cmdline: '',
+  exe: null,
+  user: null,
+  startTime: 1,
+});
+
+function traffic(pid: number, name: string, fields: Partial<ProcessTraffic> = {}): ProcessTraffic {
+  return {
+    id: `${pid}@1`,
+    pid,
+    name,
+    user: null,
+    connections: 1,
+    bytesSent: 0,
+    bytesReceived: 0,
+    closedConnections: 0,
+    note: null,
+    ...fields,
+  } as ProcessTraffic;
+}
+
+describe('processTally', () => {
+  it('counts sockets and listeners per name, each PID once, hidden owners together; rows leave as they came', () => {
+    const tally = processTally(() => true, isListening);
+    const web = conn('w', { state: 'LISTEN', processes: [proc(10, 'nginx'), proc(11, 'nginx')] });
+    const web2 = conn('w2', { processes: [proc(11, 'nginx')] });
+    const hidden = conn('h', { ownerStatus: 'denied' });
+    const orphan = conn('o', { processes: [] });
+    for (const r of [web, web2, hidden, orphan, conn('c', { closedAt: 1, processes: [proc(12, 'curl')] })])
+      tally.add(r);
+    const byName = new Map(tally.result().map((e) => [e.name, e]));
+    expect(byName.get('nginx')).toMatchObject({ connections: 2, listening: 1, pids: [10, 11] });
+    expect(byName.get(OTHER_USERS)?.connections).toBe(1);
+    expect(byName.get(NO_PROCESS)?.connections).toBe(1);
+    // Closed rows do not count.
+    expect(byName.has('curl')).toBe(false);
+    tally.remove(web);
+    expect(tally.result().find((e) => e.name === 'nginx')).toMatchObject({ connections: 1, listening: 0, pids: [11] });
+    expect(matchesProcess(hidden, OTHER_USERS)).toBe(true);
+    expect(matchesProcess(web, 'nginx')).toBe(true);
+  });
+});
+
+describe('traffic per name', () => {
+  it('sums the processes of a name; a rate unknown for one is the others’', () => {
+    const t = trafficByName([
+      traffic(1, 'curl', { bytesSent: 10, bytesReceived: 100, sendRate: 5, recvRate: null }),
+      traffic(2, 'curl', { bytesSent: 1, bytesReceived: null, sendRate: 2, recvRate: 7 }),
+    ]);
+    expect(t.get('curl')).toMatchObject({ bytesSent: 11, bytesReceived: 100, sendRate: 7, recvRate: 7 });
+  });
+  it('joins the tally; names with bytes but no socket left are listed too, all of them for a capture', () => {
+    const entries = [{ id: 'curl', name: 'curl', pids: [1], connections: 1, listening: 0 }];
+    const t = trafficByName([
+      traffic(1, 'curl', { bytesSent: 5 }),
+      traffic(2, 'wget', { bytesSent: 9, connections: 0 }),
+      traffic(3, 'idle', { connections: 0 }),
+    ]);
+    expect(withTraffic(entries, t).map((e) => [e.name, e.traffic?.bytesSent])).toEqual([
+      ['curl', 5],
+      ['wget', 9],
+    ]);
+    expect(withTraffic(entries, t, true).map((e) => e.name)).toEqual(['curl', 'wget', 'idle']);
+    expect(withTraffic(entries, null)).toBe(entries);
+  });
+});
