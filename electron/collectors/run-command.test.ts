@@ -1,11 +1,13 @@
 // Spawning tools with an argument array: output, a missing tool and a failing tool are values, never
 // throws; the macOS and Windows collector sets are complete.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../../shared/types.js';
-import { commandCollector, run, runCommand } from './run-command.js';
+import { until } from '../../test/until.js';
+import { pidExists } from '../actions/process-identity.js';
+import { KILL_GRACE_MS, commandCollector, run, runCommand } from './run-command.js';
 import { createCollectors } from './index.js';
 import { createWin32Collectors } from './win32.js';
 import { parseLinuxRouteTable } from '../capture/linux-net-tools.js';
@@ -56,6 +58,19 @@ describe('run: one runner, typed results', () => {
       reason: 'timeout',
     });
     expect(await run('sh', ['-c', 'kill -KILL $$'])).toMatchObject({ status: 'failed', reason: 'signal' });
+  });
+  it('does not leave a child that ignores SIGTERM running after the timeout: SIGKILL follows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'run-command-'));
+    try {
+      const pidFile = join(dir, 'pid');
+      // exec keeps the ignored SIGTERM: the pid written is the one that would linger for 60 s.
+      const r = await run('sh', ['-c', `trap '' TERM; printf $$ > ${pidFile}; exec sleep 60`], { timeoutMs: 300 });
+      expect(r).toMatchObject({ status: 'failed', reason: 'timeout' });
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      await until('the child killed', () => !pidExists(pid), 10 * KILL_GRACE_MS, 20);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('caps the output, decodes it and passes environment entries as data', async () => {
     const capped = await run('head', ['-c', '100000', '/dev/zero'], { maxBytes: 1000 });

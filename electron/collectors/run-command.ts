@@ -58,6 +58,8 @@ export type RunResult =
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+/** After the timeout's SIGTERM, how long a child has to end before SIGKILL. */
+export const KILL_GRACE_MS = 1000;
 /** stderr is for messages: the first chunks are kept, the rest dropped. */
 const MAX_STDERR_CHUNKS = 64;
 /** The same bound for a stderr spool file (64 chunks of a 64 KiB pipe). */
@@ -112,11 +114,15 @@ export function run(file: string, args: readonly string[], options: RunOptions =
       clearTimeout(timer);
       resolve(r);
     };
-    // A child that ignores SIGTERM must not hold the caller: the run ends at the timeout, whatever the child does.
+    // A child that ignores SIGTERM must not hold the caller: the run ends at the timeout, whatever the child does,
+    // and the child gets SIGKILL after KILL_GRACE_MS (else every timed-out read of a stuck tool leaves one behind).
+    let killTimer: ReturnType<typeof setTimeout> | undefined;
     const timer = setTimeout(() => {
       child.kill();
+      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
       finish(failed('timeout', `${file} did not finish within ${timeoutMs} ms`));
     }, timeoutMs);
+    child.once('exit', () => clearTimeout(killTimer));
     child.stdout?.on('data', (b: Buffer) => {
       size += b.length;
       if (size <= maxBytes) out.push(b);
