@@ -5,13 +5,14 @@ import { formatDateTime } from '../../../shared/format.js';
 import { ALERT_KINDS, ALERT_TITLES, type Alert, type RecordingStatus } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
 import { pushNotice, useData } from '../../store/data.js';
+import { alertsArrived } from './rows.js';
 
 export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s: RecordingStatus) => void }) {
   const client = useClient();
-  const live = useData((s) => s.alerts);
+  const arrived = useData(alertsArrived);
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [refresh, setRefresh] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: triggers: an alert that arrived (live.length) or a change made here (refresh) fetches the list again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: triggers: an alert that arrived (the newest one) or a change made here (refresh) fetches the list again.
   useEffect(() => {
     let on = true;
     client.request('recordAlerts', { limit: 200 }).then(
@@ -21,7 +22,7 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
     return () => {
       on = false;
     };
-  }, [refresh, live.length, client]);
+  }, [refresh, arrived, client]);
 
   const config = props.status?.config ?? null;
   /** Alerts per kind, and whether they come as desktop notifications too (saved with the recording settings). */

@@ -1,6 +1,6 @@
 // Recorded connections as the grid and the filter language know rows: a Connection as it was, with what the
 // record adds (states, last seen, byte totals). Exports of what the view shows.
-import { csvCell, type RecordedConnection } from '../../../shared/record.js';
+import { csvCell, type Alert, type RecordedConnection } from '../../../shared/record.js';
 import { connectionState, type Connection } from '../../../shared/types.js';
 
 export interface HistoryRow extends Connection {
@@ -102,3 +102,7 @@ export function fromLocalInput(value: string): number | null {
   const t = new Date(value).getTime();
   return Number.isFinite(t) ? t : null;
 }
+
+/** What makes the Alerts list fetch the record again: the newest alert that arrived. Not their number: the store
+ *  keeps only the newest ones, so past its cap the count stays the same while alerts keep coming. */
+export const alertsArrived = (s: { alerts: readonly Alert[] }): Alert | null => s.alerts[0] ?? null;
