@@ -5,6 +5,7 @@ import type { ServerMessage, StreamMessage, TickInfo } from '../shared/protocol.
 import type { NetInterface } from '../shared/types.js';
 import { DEFAULT_RECORDING, type Alert } from '../shared/record.js';
 import { AlertFeed, InterfaceFeed, totalRates, trayMenu, trayText } from './tray-model.js';
+import { NOTIFY_BURST, NOTIFY_WINDOW_MS } from '../shared/alert-notifications.js';
 
 function iface(id: string, rx: number | null, tx = 0, loopback = false): NetInterface {
   return {
@@ -187,5 +188,26 @@ describe('AlertFeed', () => {
       notification: null,
       changed: false,
     });
+  });
+
+  it('keeps an alert storm to a few notifications a minute, says so, and names what was held back', () => {
+    let now = 1_000_000;
+    const feed = new AlertFeed(() => now);
+    const shown: string[] = [];
+    // 1,000 alerts in one go (a scan reaching a new /24 with every connection): every one is counted...
+    for (let id = 1; id <= 1000; id++) {
+      const n = feed.receive(alert(id), false).notification;
+      if (n) shown.push(n.body);
+    }
+    expect(feed.unseen).toBe(1000);
+    // ...but only the first few become notifications, then one that says the rest are held back.
+    expect(shown).toHaveLength(NOTIFY_BURST + 1);
+    expect(shown.at(-1)).toMatch(/^More alerts are coming in: the next ones this minute are only counted/);
+    // A minute later the next alert is shown again, with the number held back meanwhile.
+    now += NOTIFY_WINDOW_MS;
+    const next = feed.receive(alert(1001), false).notification;
+    expect(next?.body).toBe(
+      `curl reached Germany (DE) for the first time (192.0.2.1) (and ${1000 - NOTIFY_BURST} more alerts before it: History → Alerts)`,
+    );
   });
 });

@@ -2,7 +2,8 @@
 // so it is unit-tested in Node. The tray is one more monitor client: it subscribes to interfaces, keeps their
 // rows with the same diffs the renderer applies, and sums the receive and send rates of the non-loopback ones.
 import type { ServerMessage, StreamMessage } from '../shared/protocol.js';
-import { ALERT_TITLES, DEFAULT_RECORDING } from '../shared/record.js';
+import { DEFAULT_RECORDING } from '../shared/record.js';
+import { NotificationBudget } from '../shared/alert-notifications.js';
 import type { NetInterface } from '../shared/types.js';
 import { applyDiff } from '../shared/diff.js';
 import { formatRate } from '../shared/format.js';
@@ -115,12 +116,16 @@ export class InterfaceFeed {
 
 /**
  * What the desktop does with the recorder's alerts (every client gets them): a notification for each while the
- * user wants notifications (the recording settings' `notify`, from the monitor's status), and a count of those
+ * user wants notifications (the recording settings' `notify`, from the monitor's status; a storm is rationed by
+ * NotificationBudget), and a count of those
  * that came while the window was not in front, until the user looks (focuses the window or opens the alerts).
  */
 export class AlertFeed {
   private notify = DEFAULT_RECORDING.notify;
+  private readonly budget = new NotificationBudget(APP_NAME);
   unseen = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   /** Applies one message: the notification to show, if any, and whether the count changed. */
   receive(
@@ -134,9 +139,7 @@ export class AlertFeed {
     if (message.type !== 'alert') return { notification: null, changed: false };
     if (!windowInFront) this.unseen++;
     return {
-      notification: this.notify
-        ? { title: `${APP_NAME}: ${ALERT_TITLES[message.alert.kind]}`, body: message.alert.text }
-        : null,
+      notification: this.notify ? this.budget.notification(message.alert, this.now()) : null,
       changed: !windowInFront,
     };
   }
