@@ -17,9 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../test/e2e/support.js';
+import { startHost, stopProcess } from './host-process.js';
 import { round2, startChild, stopChildren } from './loopback-sockets.js';
 
-const ROOT = process.env.NETLENS_ROOT ?? process.cwd();
 const SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const SETTLE_MS = Number(process.env.BENCH_IDLE_SETTLE_MS ?? 5000);
 const CONNECTIONS = Number(process.env.BENCH_IDLE_CONNECTIONS ?? 250);
@@ -144,45 +144,6 @@ async function measure(meters: Record<string, CpuMeter>, seconds: number): Promi
   return out;
 }
 
-function startHost(dataDir: string, profileDir: string | undefined): Promise<{ child: ChildProcess; url: string }> {
-  const args = [
-    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-    join(ROOT, 'out/main/cli.cjs'),
-    'web',
-    '--port',
-    '0',
-    ...HOST_ARGS,
-  ];
-  // As the end-to-end tests start it: its own data folder, names asked of a closed port (no real DNS).
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, NETLENS_DATA_DIR: dataDir, NETLENS_DNS_SERVER: '127.0.0.1:9' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`browser host did not start:\n${out}`)), 30_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /serving at (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]! });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`browser host exited with ${code}:\n${out}`)));
-  });
-}
-
-async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill(signal);
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-
 async function showTab(page: Page, id: string): Promise<void> {
   await page.locator(`#tab-${id}`).click();
   await page.locator(`#panel-${id}:not([hidden])`).waitFor();
@@ -198,7 +159,11 @@ async function main(): Promise<void> {
     held.push(await startChild(CONNECTIONS));
     const profileDir = PROFILE_DIR ? join(PROFILE_DIR, 'host') : undefined;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
-    const started = await startHost(join(work, 'data'), profileDir);
+    const started = await startHost(
+      join(work, 'data'),
+      HOST_ARGS,
+      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    );
     host = started.child;
     const hostPid = host.pid!;
     const notChromium = new Set([hostPid, ...held.map((c) => c.pid!)]);

@@ -5,37 +5,51 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
-// Each child: a listener on 127.0.0.1 and `count` connections to it, kept open until stdin closes.
+// Each child: a listener on 127.0.0.1 and `count` connections to it, kept open until stdin closes. With a
+// churn (argv[2], connections per second), that many connections close each second and as many new ones
+// open: 1 % churn of 10,000 connections is 100 a second.
 const CHILD_SCRIPT = `
 const net = require('node:net');
 const count = Number(process.argv[1]);
-const held = [];
-const server = net.createServer((s) => { held.push(s); s.on('error', () => {}); });
-server.maxConnections = count + 10;
+const churn = Number(process.argv[2] || 0);
+const clients = [];
+let accepted = 0;
+const server = net.createServer((s) => { accepted++; s.on('error', () => {}); s.on('close', () => accepted--); });
+server.maxConnections = count + churn + 10;
+const connect = (port) => new Promise((resolve, reject) => {
+  const c = net.connect(port, '127.0.0.1', () => resolve(c));
+  c.on('error', reject);
+});
 server.listen(0, '127.0.0.1', async () => {
   const port = server.address().port;
-  let open = 0;
   const batch = 200;
   for (let i = 0; i < count; i += batch) {
-    await Promise.all(Array.from({ length: Math.min(batch, count - i) }, () => new Promise((resolve, reject) => {
-      const c = net.connect(port, '127.0.0.1', () => { open++; resolve(); });
-      c.on('error', reject);
-      held.push(c);
-    })));
+    clients.push(...(await Promise.all(Array.from({ length: Math.min(batch, count - i) }, () => connect(port)))));
   }
   // Wait until the server side has accepted every connection too.
-  while (held.length < 2 * count) await new Promise((r) => setTimeout(r, 20));
-  process.stdout.write('ready ' + open + '\\n');
+  while (accepted < count) await new Promise((r) => setTimeout(r, 20));
+  process.stdout.write('ready ' + clients.length + '\\n');
+  if (churn > 0) setInterval(async () => {
+    for (let i = 0; i < churn; i++) clients.splice(Math.floor(Math.random() * clients.length), 1)[0].destroy();
+    clients.push(...(await Promise.all(Array.from({ length: churn }, () => connect(port).catch(() => null)))).filter(Boolean));
+  }, 1000);
 });
 process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();
 `;
 
-export async function startChild(count: number): Promise<ChildProcess> {
+export async function startChild(count: number, churnPerSecond = 0): Promise<ChildProcess> {
   // prlimit raises the fd limit for the child alone (2 fds per connection plus node's own).
   const child = spawn(
     'prlimit',
-    [`--nofile=${2 * count + 1024}`, process.execPath, '-e', CHILD_SCRIPT, String(count)],
+    [
+      `--nofile=${2 * (count + churnPerSecond) + 1024}`,
+      process.execPath,
+      '-e',
+      CHILD_SCRIPT,
+      String(count),
+      String(churnPerSecond),
+    ],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
