@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { memoryMB, startHost, stopProcess } from './host-process.js';
+import { inOwnNetns, netnsOfThisRun } from './netns.js';
 import { benchWithSockets, median, round2, startChild, stopChildren, timeCommand } from './loopback-sockets.js';
 
 const { values } = parseArgs({
@@ -46,8 +47,8 @@ async function timeRead(c: LinuxConnectionsCollector): Promise<{ ms: number; row
   return { ms, rows: r.rows.length, owned };
 }
 
-function twentyThousand(): void {
-  benchWithSockets(CONNECTIONS, CHILDREN, async (childPids) => {
+function twentyThousand(): Promise<void> {
+  return benchWithSockets(CONNECTIONS, CHILDREN, async (childPids) => {
     // The collector reads only what `ss -tanp` shows (TCP, both families) so the comparison is like for like.
     const tcpOnly = { tables: ['tcp', 'tcp6'] as const };
     const steady = new LinuxConnectionsCollector(tcpOnly);
@@ -107,6 +108,7 @@ function twentyThousand(): void {
     };
     const out = {
       bench: 'collect',
+      netns: netnsOfThisRun(),
       sockets: check.rows,
       attributedSockets: check.owned,
       ownedByBenchChildren: ownedByChildren,
@@ -132,11 +134,6 @@ function twentyThousand(): void {
   });
 }
 
-function fail(err: unknown): void {
-  console.error(err);
-  process.exitCode = 1;
-}
-
 /** The most connections one child holds: two fds each under the hard fd limit (20,000 on the machines this
  *  runs on, which prlimit may not raise without CAP_SYS_RESOURCE), and one ephemeral port each (28,000-odd
  *  in the default range) since they all go to one listener. */
@@ -148,6 +145,8 @@ async function point(rounds: number) {
   const steady = new LinuxConnectionsCollector(tcpOnly);
   await steady.read();
   await steady.read();
+  // A cold read first, so that no point pays for compiling the collector.
+  await new LinuxConnectionsCollector(tcpOnly).read();
   const t = { cold: [] as number[], steady: [] as number[], ss: [] as number[], cat: [] as number[] };
   let sockets = 0;
   for (let round = 0; round < rounds; round++) {
@@ -205,6 +204,7 @@ async function costCurve(sizes: number[]): Promise<void> {
     console.log(
       JSON.stringify({
         bench: 'collect-curve',
+        netns: netnsOfThisRun(),
         rounds: ROUNDS,
         points,
         host: { sockets: last.sockets, ...host },
@@ -232,6 +232,7 @@ async function hostAfterChurn(minutes: number): Promise<void> {
     console.log(
       JSON.stringify({
         bench: 'collect-churn',
+        netns: netnsOfThisRun(),
         sockets: 2 * perChild * CHILDREN,
         churnConnectionsPerSecond: churn * CHILDREN,
         minutes,
@@ -244,7 +245,10 @@ async function hostAfterChurn(minutes: number): Promise<void> {
   }
 }
 
-// Last, so that every constant above is set before a run starts.
-if (values.curve) void costCurve(values.curve.split(',').map(Number)).catch(fail);
-else if (values['churn-minutes']) void hostAfterChurn(Number(values['churn-minutes'])).catch(fail);
-else twentyThousand();
+// Last, so that every constant above is set before a run starts. In a network namespace of its own (see
+// netns.ts; BENCH_NETNS=machine for the machine's): on a shared machine, other work's sockets would be read too.
+inOwnNetns('bench:collect', async () => {
+  if (values.curve) await costCurve(values.curve.split(',').map(Number));
+  else if (values['churn-minutes']) await hostAfterChurn(Number(values['churn-minutes']));
+  else await twentyThousand();
+});

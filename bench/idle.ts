@@ -9,15 +9,16 @@
 // tables the connections collector reads, once a second.
 //   npm run bench:idle            BENCH_IDLE_SECONDS=10 npm run bench:idle   (a quick run)
 //   BENCH_IDLE_ARGS=--no-record npm run bench:idle                           (host options, e.g. no recording)
-//   BENCH_IDLE_NETNS=machine      measure in the machine's network namespace, not one of the bench's own
+//   BENCH_NETNS=machine           measure in the machine's network namespace, not one of the bench's own
 //   BENCH_IDLE_PROFILE=/tmp/idle  writes the host's --cpu-prof files and the page's CPU profile of each phase there
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../test/e2e/support.js';
 import { startHost, stopProcess } from './host-process.js';
+import { inOwnNetns, netnsOfThisRun } from './netns.js';
 import { round2, startChild, stopChildren } from './loopback-sockets.js';
 
 const SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
@@ -250,8 +251,7 @@ async function main(): Promise<void> {
       seconds: SECONDS,
       sockets: 2 * CONNECTIONS,
       hostArgs: HOST_ARGS,
-      // 'inside': a network namespace of the bench's own; otherwise the machine's, other work's sockets included.
-      netns: process.env.BENCH_IDLE_NETNS === 'inside' ? 'own' : 'machine',
+      netns: netnsOfThisRun(),
       hiddenBy,
       // Percent of one core, per phase.
       phases,
@@ -285,36 +285,4 @@ async function main(): Promise<void> {
   }
 }
 
-/** Runs this very bench again in a network namespace of its own (loopback only), so that "nothing changing"
- *  holds for the socket tables on a machine where other work opens and closes sockets. The kernel's TCP hash
- *  is shared with the machine's (net.ipv4.tcp_child_ehash_entries is 0 unless set), so reading the tables
- *  costs what it costs outside; processes and their fds are the machine's. Returns null when unshare fails. */
-function inOwnNetns(): Promise<number> | null {
-  const probe = spawnSync('unshare', ['--net', 'true'], { stdio: 'ignore' });
-  if (probe.status !== 0) return null;
-  const child = spawn(
-    'unshare',
-    [
-      '--net',
-      'sh',
-      '-c',
-      'ip link set lo up && exec "$0" "$@"',
-      process.execPath,
-      ...process.execArgv,
-      ...process.argv.slice(1),
-    ],
-    { stdio: 'inherit', env: { ...process.env, BENCH_IDLE_NETNS: 'inside' } },
-  );
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
-}
-
-const netns = process.env.BENCH_IDLE_NETNS ?? 'own';
-const outer = netns === 'own' ? inOwnNetns() : null;
-if (netns === 'own' && !outer) console.error("bench:idle: unshare --net failed; measuring in the machine's namespace");
-(outer ?? main().then(() => 0)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+inOwnNetns('bench:idle', main);

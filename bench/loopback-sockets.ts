@@ -90,7 +90,7 @@ export function benchWithSockets(
   connections: number,
   children: number,
   body: (pids: Set<number | undefined>) => Promise<object>,
-): void {
+): Promise<void> {
   const run = async () => {
     const held: ChildProcess[] = [];
     try {
@@ -101,7 +101,7 @@ export function benchWithSockets(
       await stopChildren(held);
     }
   };
-  run().catch((err: unknown) => {
+  return run().catch((err: unknown) => {
     console.error(err);
     process.exitCode = 1;
   });
