@@ -4,25 +4,30 @@ import { useEffect, useState } from 'react';
 import { formatDateTime } from '../../../shared/format.js';
 import { ALERT_KINDS, ALERT_TITLES, type Alert, type RecordingStatus } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
-import { pushNotice, useData } from '../../store/data.js';
-import { alertsArrived } from './rows.js';
+import { dataStore, pushNotice, useData } from '../../store/data.js';
+import { mergeAlerts } from './rows.js';
+
+/** Alerts the list shows, newest first. */
+const LIST_LIMIT = 200;
 
 export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s: RecordingStatus) => void }) {
   const client = useClient();
-  const arrived = useData(alertsArrived);
+  const live = useData((s) => s.alerts);
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [refresh, setRefresh] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: triggers: an alert that arrived (the newest one) or a change made here (refresh) fetches the list again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refresh is the trigger: a change made here (Mark as known) fetches the list again.
   useEffect(() => {
     let on = true;
-    client.request('recordAlerts', { limit: 200 }).then(
-      (a) => on && setAlerts(a),
+    client.request('recordAlerts', { limit: LIST_LIMIT }).then(
+      (a) => on && setAlerts(mergeAlerts(dataStore.getState().alerts, a, LIST_LIMIT)),
       () => undefined,
     );
     return () => {
       on = false;
     };
-  }, [refresh, arrived, client]);
+  }, [refresh, client]);
+  // Alerts that arrive join the list from the store: no request per alert (a storm would make thousands).
+  useEffect(() => setAlerts((list) => mergeAlerts(live, list, LIST_LIMIT)), [live]);
 
   const config = props.status?.config ?? null;
   /** Alerts per kind, and whether they come as desktop notifications too (saved with the recording settings). */

@@ -103,6 +103,13 @@ export function fromLocalInput(value: string): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
-/** What makes the Alerts list fetch the record again: the newest alert that arrived. Not their number: the store
- *  keeps only the newest ones, so past its cap the count stays the same while alerts keep coming. */
-export const alertsArrived = (s: { alerts: readonly Alert[] }): Alert | null => s.alerts[0] ?? null;
+/** The Alerts list with the alerts that arrived (the store's, newest first) that it does not hold yet on top, at
+ *  most `limit`. The list keeps them: the store holds only its newest alerts, a storm more. A list fetched from the
+ *  record holds its copy of an alert (it knows "known"): that one stays. No request per alert, only this merge. */
+export function mergeAlerts(live: readonly Alert[], list: readonly Alert[], limit: number): Alert[] {
+  const ids = new Set(list.map((a) => a.id));
+  const held = new Set(list);
+  // id 0: an alert the record could not store (busy, write error): shown once, never taken for another.
+  const newer = live.filter((a) => (a.id === 0 ? !held.has(a) : !ids.has(a.id)));
+  return newer.length === 0 ? (list as Alert[]) : [...newer, ...list].slice(0, limit);
+}
