@@ -41,7 +41,15 @@ import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.j
 import { registerViewDescription } from '../../store/exports.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
 import { ConnectionsToolbar } from './Toolbar.js';
-import { connectionPredicate, countDenied, effectiveFilter, processesOf } from './view.js';
+import {
+  closeBlocked,
+  connectionPredicate,
+  countDenied,
+  effectiveFilter,
+  killBlocked,
+  killManyBlocked,
+  processesOf,
+} from './view.js';
 
 const DEFAULT_SORT = [{ id: 'process', desc: false }];
 
@@ -199,26 +207,12 @@ export function ConnectionsTab() {
     [live.rows],
   );
 
-  const killUnavailable = capture
-    ? 'a capture is read-only'
-    : caps && !caps.kill.available
-      ? (caps.kill.reason ?? 'not available')
-      : undefined;
-  /** Why the processes behind these rows cannot be killed at once: they are on several hosts, or this
-   *  machine cannot kill (a remote host's processes are killed there, whatever this machine may do). */
-  const killManyUnavailable = (
-    rows: readonly Connection[],
-  ): { reason: string | undefined; host: string | undefined } => {
-    const hosts = new Set(rows.map((r) => r.host));
-    const host = hosts.size === 1 ? [...hosts][0] : undefined;
-    if (hosts.size > 1) return { reason: 'these are on more than one host: choose one in the Host selector', host };
-    return { reason: capture ? killUnavailable : host !== undefined ? undefined : killUnavailable, host };
-  };
+  const actions = { capture: capture !== null, caps };
 
   /** The menu of several selected rows: kill the processes behind them, copy them. */
   const selectionItems = (m: MenuState): MenuItem[] => {
     const procs = processesOf(m.selection);
-    const many = killManyUnavailable(m.selection);
+    const many = killManyBlocked(m.selection, actions);
     const reason = many.reason ?? (procs.length === 0 ? 'no live process holds these sockets' : undefined);
     return [
       {
@@ -243,7 +237,7 @@ export function ConnectionsTab() {
   const processItems = (entry: ProcessEntry, copy: () => void): MenuItem[] => {
     const rows = [...live.rows.values()].filter((r) => byToggles(r) && matchesProcess(r, entry.name));
     const procs = processesOf(rows, entry.name);
-    const many = killManyUnavailable(rows);
+    const many = killManyBlocked(rows, actions);
     const reason = many.reason ?? (procs.length === 0 ? 'no live process of this name holds a socket' : undefined);
     return [
       { id: 'filter', label: `Filter to ${entry.name}`, onSelect: () => setProcessFilter(entry.name) },
@@ -262,28 +256,8 @@ export function ConnectionsTab() {
 
   const menuItems = (row: Connection, copy: () => void): MenuItem[] => {
     const owner = row.processes[0];
-    const killReason = capture
-      ? 'a capture is read-only'
-      : row.ownerStatus === 'denied'
-        ? 'the owner is unknown: run NetLens as administrator to see it'
-        : !owner
-          ? 'no process holds this socket'
-          : row.host === undefined && caps && !caps.kill.available
-            ? (caps.kill.reason ?? 'not available')
-            : row.closedAt
-              ? 'the connection has closed'
-              : undefined;
-    const closeReason = capture
-      ? 'a capture is read-only'
-      : row.closedAt
-        ? 'the connection has already closed'
-        : row.proto !== 'tcp'
-          ? 'only a TCP connection can be closed'
-          : row.state !== 'ESTABLISHED'
-            ? `the connection is ${row.state}: only an established one can be closed`
-            : row.host === undefined && caps && !caps.closeConnection.available
-              ? (caps.closeConnection.reason ?? 'not available')
-              : undefined;
+    const killReason = killBlocked(row, actions);
+    const closeReason = closeBlocked(row, actions);
     const hasRemote = hasRemoteAddress(row);
     return [
       {

@@ -5,7 +5,17 @@ import { parseFilter, togglesPredicate } from '../../../shared/filter.js';
 import type { Connection, ProcessInfo } from '../../../shared/types.js';
 import { DEFAULT_TOGGLES } from '../../store/settings.js';
 import { conn } from '../../store/test-rows.js';
-import { connectionPredicate, countDenied, effectiveFilter, processesOf } from './view.js';
+import type { Capabilities, Capability } from '../../../shared/protocol.js';
+import {
+  closeBlocked,
+  connectionPredicate,
+  countDenied,
+  effectiveFilter,
+  killBlocked,
+  killManyBlocked,
+  processesOf,
+  type ActionContext,
+} from './view.js';
 
 function proc(pid: number, name: string): ProcessInfo {
   return { pid, name, cmdline: name, exe: null, user: 'me', startTime: 1 };
@@ -91,5 +101,45 @@ describe('countDenied', () => {
     expect(agg.result()).toBe(2);
     agg.remove(rows[3]!);
     expect(agg.result()).toBe(1);
+  });
+});
+
+describe('why Kill or Close is unavailable', () => {
+  const can: Capability = { available: true, reason: null };
+  const cannot: Capability = { available: false, reason: 'needs root' };
+  const caps = (kill = can, close = can): Capabilities => ({ kill, killElevated: can, closeConnection: close });
+  const here: ActionContext = { capture: false, caps: caps() };
+  const owned = conn('o', { processes: [proc(1, 'curl')] });
+
+  it('a live, owned, established TCP row can be killed and closed', () => {
+    expect(killBlocked(owned, here)).toBeUndefined();
+    expect(closeBlocked(owned, here)).toBeUndefined();
+  });
+  it('says why not, most fundamental reason first', () => {
+    expect(killBlocked(owned, { ...here, capture: true })).toBe('a capture is read-only');
+    expect(killBlocked(conn('d', { ownerStatus: 'denied' }), here)).toMatch(/administrator/);
+    expect(killBlocked(conn('n'), here)).toBe('no process holds this socket');
+    expect(killBlocked({ ...owned, closedAt: 1 }, here)).toBe('the connection has closed');
+    expect(closeBlocked({ ...owned, closedAt: 1 }, here)).toBe('the connection has already closed');
+    expect(closeBlocked({ ...owned, proto: 'udp' }, here)).toBe('only a TCP connection can be closed');
+    expect(closeBlocked({ ...owned, state: 'LISTEN' }, here)).toMatch(/LISTEN: only an established/);
+  });
+  it('this machine’s capabilities apply to its own rows, not to a remote host’s', () => {
+    const weak: ActionContext = { capture: false, caps: caps(cannot, cannot) };
+    expect(killBlocked(owned, weak)).toBe('needs root');
+    expect(closeBlocked(owned, weak)).toBe('needs root');
+    const remote = { ...owned, host: 'web1' };
+    expect(killBlocked(remote, weak)).toBeUndefined();
+    expect(closeBlocked(remote, weak)).toBeUndefined();
+  });
+  it('several rows: one host at a time', () => {
+    const weak: ActionContext = { capture: false, caps: caps(cannot) };
+    expect(killManyBlocked([owned, owned], here)).toEqual({ reason: undefined, host: undefined });
+    expect(killManyBlocked([owned], weak).reason).toBe('needs root');
+    expect(killManyBlocked([{ ...owned, host: 'web1' }], weak)).toEqual({ reason: undefined, host: 'web1' });
+    expect(killManyBlocked([owned, { ...owned, host: 'web1' }], here).reason).toMatch(/more than one host/);
+    expect(killManyBlocked([{ ...owned, host: 'web1' }], { ...weak, capture: true }).reason).toBe(
+      'a capture is read-only',
+    );
   });
 });

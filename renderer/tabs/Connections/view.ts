@@ -1,7 +1,8 @@
 // What the Connections grid shows, as plain functions: the row filter made of the toggles, the process
-// chosen in the side list and the query; the processes behind some rows (what Kill acts on); and the count
-// of sockets whose owner needs privileges.
+// chosen in the side list and the query; the processes behind some rows (what Kill acts on) and why Kill or
+// Close cannot act on them; and the count of sockets whose owner needs privileges.
 import type { ParsedFilter } from '../../../shared/filter.js';
+import type { Capabilities } from '../../../shared/protocol.js';
 import type { Connection, ProcessInfo } from '../../../shared/types.js';
 import type { Aggregate } from '../../store/live-rows.js';
 import { matchesProcess } from './ProcessList.js';
@@ -42,4 +43,53 @@ export function countDenied(include: (r: Connection) => boolean): Aggregate<Conn
     remove: (r) => void (counts(r) && n--),
     result: () => n,
   };
+}
+
+/** Where the rows come from and what this machine may do: why an action is unavailable depends on both. */
+export interface ActionContext {
+  /** A capture is shown: nothing in it can be acted on. */
+  capture: boolean;
+  /** This machine's capabilities (null until known); a remote host's processes are acted on there. */
+  caps: Capabilities | null;
+}
+
+const READ_ONLY = 'a capture is read-only';
+
+/** Why this machine cannot kill, if it cannot. */
+function killUnavailable(ctx: ActionContext): string | undefined {
+  if (ctx.capture) return READ_ONLY;
+  return ctx.caps && !ctx.caps.kill.available ? (ctx.caps.kill.reason ?? 'not available') : undefined;
+}
+
+/** Why Kill process… is unavailable for this row, if it is. */
+export function killBlocked(row: Connection, ctx: ActionContext): string | undefined {
+  if (ctx.capture) return READ_ONLY;
+  if (row.ownerStatus === 'denied') return 'the owner is unknown: run NetLens as administrator to see it';
+  if (!row.processes[0]) return 'no process holds this socket';
+  if (row.host === undefined && ctx.caps && !ctx.caps.kill.available) return ctx.caps.kill.reason ?? 'not available';
+  if (row.closedAt) return 'the connection has closed';
+  return undefined;
+}
+
+/** Why Close connection… is unavailable for this row, if it is. */
+export function closeBlocked(row: Connection, ctx: ActionContext): string | undefined {
+  if (ctx.capture) return READ_ONLY;
+  if (row.closedAt) return 'the connection has already closed';
+  if (row.proto !== 'tcp') return 'only a TCP connection can be closed';
+  if (row.state !== 'ESTABLISHED') return `the connection is ${row.state}: only an established one can be closed`;
+  if (row.host === undefined && ctx.caps && !ctx.caps.closeConnection.available)
+    return ctx.caps.closeConnection.reason ?? 'not available';
+  return undefined;
+}
+
+/** Why the processes behind these rows cannot be killed at once: they are on several hosts, or this machine
+ *  cannot kill (a remote host's processes are killed there, whatever this machine may do); and their host. */
+export function killManyBlocked(
+  rows: readonly Connection[],
+  ctx: ActionContext,
+): { reason: string | undefined; host: string | undefined } {
+  const hosts = new Set(rows.map((r) => r.host));
+  const host = hosts.size === 1 ? [...hosts][0] : undefined;
+  if (hosts.size > 1) return { reason: 'these are on more than one host: choose one in the Host selector', host };
+  return { reason: ctx.capture || host === undefined ? killUnavailable(ctx) : undefined, host };
 }
