@@ -14,7 +14,7 @@ import { InterfacesTab } from './tabs/Interfaces/InterfacesTab.js';
 import { StatisticsTab } from './tabs/Statistics/StatisticsTab.js';
 import { HistoryTab } from './tabs/History/HistoryTab.js';
 import { StatusBar } from './components/StatusBar.js';
-import { HostSelector } from './components/HostSelector.js';
+import { HostDialogs, useHostBarItems } from './components/HostSelector.js';
 import { AppActions } from './components/AppActions.js';
 import { Notices } from './components/Notices.js';
 import { isTyping, keyCommand, type AppCommand } from './commands.js';
@@ -162,6 +162,7 @@ export function App() {
     client.send({ type: 'setInterval', intervalMs: v });
   };
   const { panel } = useView();
+  const hostItems = useHostBarItems();
 
   return (
     <div className="app">
@@ -188,7 +189,6 @@ export function App() {
             </button>
           ))}
         </div>
-        <HostSelector />
         <AppActions
           paused={paused}
           capture={capture !== null}
@@ -198,8 +198,10 @@ export function App() {
           onOpen={() => openCaptureFile(client)}
           onExport={() => setExporting(true)}
           onAbout={() => setAbout(true)}
+          hosts={hostItems}
         />
       </header>
+      <HostDialogs />
       {about ? <AboutDialog info={info} onClose={() => setAbout(false)} /> : null}
 
       <Notices />

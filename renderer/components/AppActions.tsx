@@ -65,6 +65,9 @@ export function AppActions(props: {
   onOpen: () => void;
   onExport: () => void;
   onAbout: () => void;
+  /** The remote hosts' controls (HostSelector.tsx): the selector first, Add host… last, so that without
+   *  hosts it is the first to move into ⋯, and with hosts the selector the last. */
+  hosts: { selector: BarItem | null; add: BarItem };
 }) {
   const theme = useSettings((s) => s.theme);
   const { paused, capture, intervalMs } = props;
@@ -74,6 +77,8 @@ export function AppActions(props: {
       className="app-actions"
       items={[
         null,
+        // (A null would be a second spacer.)
+        ...(props.hosts.selector ? [props.hosts.selector] : []),
         selectItem({
           id: 'refresh',
           label: 'Refresh',
@@ -155,6 +160,7 @@ export function AppActions(props: {
           ),
           menu: [{ id: 'about', label: 'About NetLens…', onSelect: props.onAbout }],
         },
+        props.hosts.add,
       ]}
     />
   );

@@ -2,6 +2,7 @@
 // state (a disconnected one says why and since when its rows are stale), and Add host… / Remove host. The
 // Node side checks every destination again (shared/protocol.ts) and reads the hosts over the user's ssh.
 import { useEffect, useState } from 'react';
+import type { BarItem } from './OverflowBar.js';
 import { checkDestination, type HostSelection, type RemoteHostInfo } from '../../shared/remote.js';
 import { useClient } from '../api/context.js';
 import { staleSince, staleText, useHosts } from '../store/hosts.js';
@@ -89,11 +90,96 @@ function AddHostDialog(props: { onClose: () => void }) {
   );
 }
 
-export function HostSelector() {
+/** The toolbar's host controls, as items of the app's OverflowBar (what does not fit goes into ⋯, with the
+ *  hosts' states in the menu's labels). */
+export function useHostBarItems(): { selector: BarItem | null; add: BarItem } {
   const client = useClient();
   const hosts = useHosts((s) => s.hosts);
   const selection = useHosts((s) => s.selection);
-  const [adding, setAdding] = useState(false);
+  const { select, openAdd, remove } = useHosts.getState();
+  const current = selectionValue(selection);
+  const choices: [string, string][] = [
+    ['all', 'All hosts'],
+    ['local', 'This machine'],
+    ...hosts.map((h): [string, string] => [`remote:${h.destination}`, h.destination]),
+  ];
+  const selector: BarItem | null =
+    hosts.length === 0
+      ? null
+      : {
+          id: 'hosts',
+          node: (
+            <fieldset className="host-selector" aria-label="Hosts">
+              <label className="field">
+                <span>Host</span>
+                <select aria-label="Host" value={current} onChange={(e) => select(selectionOf(e.target.value))}>
+                  {choices.map(([value, label]) => (
+                    <option key={value} value={value}>
+                      {label}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {hosts.map((h) => (
+                <span
+                  key={h.destination}
+                  className={`host-chip ${h.state}`}
+                  role="status"
+                  aria-label={`Host ${h.destination}`}
+                  title={chipText(h)}
+                >
+                  <bdi>{chipText(h)}</bdi>
+                </span>
+              ))}
+              {selection.kind === 'remote' ? (
+                <button
+                  type="button"
+                  title={`Stop showing ${selection.destination} (closes its ssh connection)`}
+                  onClick={() => void remove(client, selection.destination)}
+                >
+                  Remove host
+                </button>
+              ) : null}
+            </fieldset>
+          ),
+          menu: [
+            ...choices.map(([value, label], i) => {
+              const h = hosts.find((x) => `remote:${x.destination}` === value);
+              return {
+                id: `host-${value}`,
+                label: h ? `Show ${chipText(h)}` : `Show ${label.toLowerCase()}`,
+                checked: value === current,
+                separatorBefore: i === 0,
+                onSelect: () => select(selectionOf(value)),
+              };
+            }),
+            ...(selection.kind === 'remote'
+              ? [
+                  {
+                    id: 'host-remove',
+                    label: `Remove ${selection.destination}`,
+                    onSelect: () => void remove(client, selection.destination),
+                  },
+                ]
+              : []),
+          ],
+        };
+  const add: BarItem = {
+    id: 'add-host',
+    node: (
+      <button type="button" title="Show a remote Linux host beside this machine, over ssh" onClick={openAdd}>
+        Add host…
+      </button>
+    ),
+    menu: [{ id: 'add-host', label: 'Add host…', separatorBefore: true, onSelect: openAdd }],
+  };
+  return { selector, add };
+}
+
+/** Keeps the hosts' states fresh while there are any, and shows the Add host dialog when asked. */
+export function HostDialogs() {
+  const client = useClient();
+  const adding = useHosts((s) => s.adding);
   useEffect(() => {
     const { refresh } = useHosts.getState();
     void refresh(client);
@@ -102,55 +188,5 @@ export function HostSelector() {
     }, POLL_MS);
     return () => clearInterval(timer);
   }, [client]);
-  return (
-    // biome-ignore lint/a11y/useSemanticElements: a selector and host chips grouped in the toolbar, not a section of a form (a fieldset brings a legend and form layout).
-    <div className="host-selector" role="group" aria-label="Hosts">
-      {hosts.length > 0 ? (
-        <label className="field">
-          <span>Host</span>
-          <select
-            aria-label="Host"
-            value={selectionValue(selection)}
-            onChange={(e) => useHosts.getState().select(selectionOf(e.target.value))}
-          >
-            <option value="all">All hosts</option>
-            <option value="local">This machine</option>
-            {hosts.map((h) => (
-              <option key={h.destination} value={`remote:${h.destination}`}>
-                {h.destination}
-              </option>
-            ))}
-          </select>
-        </label>
-      ) : null}
-      {hosts.map((h) => (
-        <span
-          key={h.destination}
-          className={`host-chip ${h.state}`}
-          role="status"
-          aria-label={`Host ${h.destination}`}
-          title={chipText(h)}
-        >
-          <bdi>{chipText(h)}</bdi>
-        </span>
-      ))}
-      <button
-        type="button"
-        title="Show a remote Linux host beside this machine, over ssh"
-        onClick={() => setAdding(true)}
-      >
-        Add host…
-      </button>
-      {selection.kind === 'remote' ? (
-        <button
-          type="button"
-          title={`Stop showing ${selection.destination} (closes its ssh connection)`}
-          onClick={() => void useHosts.getState().remove(client, selection.destination)}
-        >
-          Remove host
-        </button>
-      ) : null}
-      {adding ? <AddHostDialog onClose={() => setAdding(false)} /> : null}
-    </div>
-  );
+  return adding ? <AddHostDialog onClose={useHosts.getState().closeAdd} /> : null;
 }

@@ -12,6 +12,10 @@ interface HostsStore {
   selection: HostSelection;
   /** The last request's failure, shown beside the selector. */
   error: string | null;
+  /** The Add host dialog is open. */
+  adding: boolean;
+  openAdd(): void;
+  closeAdd(): void;
   refresh(client: NetlensClient): Promise<void>;
   add(client: NetlensClient, destination: string): Promise<boolean>;
   remove(client: NetlensClient, destination: string): Promise<void>;
@@ -32,6 +36,9 @@ export const useHosts = create<HostsStore>((set, get) => {
     hosts: [],
     selection: ALL_HOSTS,
     error: null,
+    adding: false,
+    openAdd: () => set({ adding: true, error: null }),
+    closeAdd: () => set({ adding: false }),
     async refresh(client) {
       try {
         apply(await client.request('remoteHosts', {}));
