@@ -328,7 +328,7 @@ export class MonitorCore {
   private wantedExtras(): CollectExtra[] {
     const wanted = new Set<CollectExtra>();
     // The recorder keeps byte totals per connection and per process, whatever the clients show: it consumes
-    // the same read (one `ss -tinHe` per tick and the destroy-event reader), never one of its own.
+    // the same read (one `ss -tainHe` per tick and the destroy-event reader), never one of its own.
     if (this.recorder?.wantsConnections) wanted.add('traffic');
     for (const c of this.clients.values()) {
       // Process rates and totals are traffic.

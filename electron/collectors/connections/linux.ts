@@ -1,5 +1,7 @@
 // Connections on Linux: /proc/net/{tcp,udp,udplite,raw}{,6} and /proc/net/unix, read in-process (no ss or
 // netstat child per tick), with owners found through the cached /proc/<pid>/fd walk in ../linux/socket-owners.
+// While traffic is collected, one `ss -tainHe` per tick gives the TCP rows with their counters instead of
+// /proc/net/tcp and tcp6 (linux-ss-rows.ts).
 import type { Collector, NoticeSink } from '../collector.js';
 import type {
   ClosedSocket,
@@ -42,7 +44,8 @@ import { PrivilegedOwnerCache } from '../linux/privileged-owners.js';
 import { UserNames } from '../linux/users.js';
 import { parseIpv6 } from '../../../shared/address.js';
 import { runCommand, type CommandResult } from '../run-command.js';
-import { endpointsKey, parseSsTraffic, TRAFFIC_NOTES, trafficGap, unknownTraffic } from './tcp-info.js';
+import { TRAFFIC_NOTES, trafficGap, unknownTraffic } from './tcp-info.js';
+import { tcpRowsFromSs, type SsTcpRows } from './linux-ss-rows.js';
 
 export type InetProto = 'tcp' | 'udp' | 'udplite' | 'raw';
 
@@ -465,9 +468,12 @@ export const INET_TABLES: readonly { file: string; proto: InetProto; family: 'in
 export function connectionsFromTables(
   text: (file: string, encoding: 'latin1' | 'utf8') => ReadOutcome,
   wanted: (file: string) => boolean = () => true,
+  given?: DatasetResult<Connection>,
 ): DatasetResult<Connection> {
   const diagnostics: Diagnostics = emptyDiagnostics();
-  let rows: Connection[] = [];
+  // Rows read elsewhere (TCP from ss) come first, as the tcp tables would.
+  let rows: Connection[] = given ? given.rows : [];
+  if (given) mergeDiagnostics(diagnostics, given.diagnostics);
   for (const t of INET_TABLES) {
     if (!wanted(t.file)) continue;
     const r = text(t.file, 'latin1');
@@ -563,12 +569,12 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     this.spoolDir = null;
   }
 
-  /** One `ss -tinHe` (with -m for socket memory). Its output goes to a file, so ss never waits for this
+  /** One `ss -tainHe` (with -m for socket memory): every TCP socket, the rows and their traffic. Its output goes to a file, so ss never waits for this
    *  thread while it reads /proc: at 20,000 sockets that is 12 MB, and through a pipe the two would take turns.
    *  Its stderr too: a pipe would be a socket of NetLens's own in the very reading ss runs beside, one new
    *  row per tick (and one closed) on a machine where nothing else changes. */
   private readSs(): Promise<CommandResult> {
-    const args = [this.socketMemory ? '-tinHem' : '-tinHe'];
+    const args = [this.socketMemory ? '-tainHem' : '-tainHe'];
     const options = { maxBytes: SS_MAX_BYTES, decode: (b: Buffer) => b.toString('latin1') };
     try {
       this.spoolDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-ss-'));
@@ -597,14 +603,24 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   }
 
   private async readNow(): Promise<DatasetResult<Connection>> {
-    // ss runs in its own process while this thread reads /proc: the tick costs the longer of the two, not both.
+    // While traffic is collected, ss gives the TCP rows with their counters: the kernel walks its TCP hash
+    // once per tick, not once for ss and again for /proc/net/tcp and tcp6.
+    const wanted = (file: string) => this.tables === null || this.tables.has(file);
     const ssAt = Date.now();
     const ss = this.traffic ? this.readSs() : null;
-    const wanted = (file: string) => this.tables === null || this.tables.has(file);
     await this.users.refresh();
+    let tcp: SsTcpRows | null = null;
+    let ssFailure: string | null = null;
+    const fromSs = emptyDiagnostics();
+    if (ss) {
+      const out = await ss;
+      if (out.ok) tcp = tcpRowsFromSs(out.text, fromSs, ssAt, (f) => wanted(f === 'inet' ? 'tcp' : 'tcp6'));
+      else ssFailure = out.error;
+    }
     const { rows, diagnostics } = connectionsFromTables(
       (file, encoding) => readProcTextSync(`${this.procRoot}/net/${file}`, encoding),
-      wanted,
+      tcp ? (file) => file !== 'tcp' && file !== 'tcp6' && wanted(file) : wanted,
+      tcp ? { rows: tcp.rows, diagnostics: fromSs } : undefined,
     );
     // Link-local sockets are rare: if_inet6 is read only when there is one.
     if (rows.some((r) => r.family === 'inet6' && /^fe[89ab]/i.test(r.localAddress))) {
@@ -623,8 +639,9 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     } else for (const row of rows) row.user = this.users.name(row.uid);
     let closed: ClosedSocket[] | undefined;
     if (ss) {
-      const cookies = attachTraffic(rows, await ss, ssAt, diagnostics);
-      closed = this.totals.update(rows, cookies, this.destroyed.take(), Date.now());
+      if (ssFailure !== null) trafficFailed(rows, ssFailure, diagnostics);
+      else fillTrafficGaps(rows);
+      closed = this.totals.update(rows, tcp?.cookies ?? new Map(), this.destroyed.take(), Date.now());
       this.reportDestroyStream(diagnostics);
     }
     this.lastRows = rows;
@@ -701,7 +718,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   }
 }
 
-/** `ss -tinHe` prints about 700 bytes per socket; this allows several hundred thousand. */
+/** `ss -tainHe` prints about 700 bytes per socket; this allows several hundred thousand. */
 const SS_MAX_BYTES = 512 * 1024 * 1024;
 
 const GAPS = new Map<string, ConnectionTraffic>();
@@ -711,45 +728,19 @@ function gapTraffic(note: string): ConnectionTraffic {
   return t;
 }
 
-/** Joins one `ss -tinHe` reading to the rows: by inode, else (sockets orphaned after close) by endpoints.
- *  Every row gets the fields, null with the reason where the kernel keeps no counters. */
-export function attachTraffic(
-  rows: Connection[],
-  out: CommandResult,
-  at: number,
-  diagnostics: Diagnostics,
-): Map<Connection, string> {
-  const cookies = new Map<Connection, string>();
-  if (!out.ok) {
-    diagnostics.missing.push({ source: 'ss -tinHe', reason: out.error });
-    const failed = gapTraffic(`n/a: ${out.error}`);
-    for (const row of rows) assignTraffic(row, failed);
-    return cookies;
-  }
-  const byInode = new Map<number, Connection>();
-  let byEndpoints: Map<string, Connection> | null = null;
-  for (const row of rows) {
-    if (row.proto !== 'tcp' || row.state === 'LISTEN') continue;
-    if (row.inode !== null) byInode.set(row.inode, row);
-    else
-      (byEndpoints ??= new Map()).set(
-        endpointsKey(row.localAddress, row.localPort, row.remoteAddress, row.remotePort),
-        row,
-      );
-  }
-  const withCookie = (row: Connection | undefined, cookie: string | null) => {
-    if (row && cookie !== null) cookies.set(row, cookie);
-    return row;
-  };
-  parseSsTraffic(out.text, diagnostics, at, {
-    byInode: (inode, cookie) => withCookie(byInode.get(inode), cookie),
-    byEndpoints: (key, cookie) => withCookie(byEndpoints?.get(key), cookie),
-  });
+/** Every row, when ss failed: the traffic fields null, with why. */
+function trafficFailed(rows: Connection[], error: string, diagnostics: Diagnostics): void {
+  diagnostics.missing.push({ source: 'ss -tainHe', reason: error });
+  const failed = gapTraffic(`n/a: ${error}`);
+  for (const row of rows) assignTraffic(row, failed);
+}
+
+/** The rows ss gave no counters (UDP, raw, unix), null with the reason: the kernel keeps none. */
+function fillTrafficGaps(rows: Connection[]): void {
   const missing = gapTraffic(TRAFFIC_NOTES.noInfo);
   for (const row of rows) {
     if (row.bytesSent !== undefined) continue;
     const gap = trafficGap(row.proto, row.state);
     assignTraffic(row, gap === null ? missing : gapTraffic(gap));
   }
-  return cookies;
 }

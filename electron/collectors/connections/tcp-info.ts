@@ -1,5 +1,6 @@
 // TCP traffic and health from iproute2 `ss -i` (tcp_info) and `-m` (skmem), one parser for the live Linux
-// collector (`ss -tinHe`, read once per tick while traffic is shown) and for saved `ss -ti` captures.
+// collector (`ss -tainHe`, read once per tick while traffic is shown: linux-ss-rows.ts makes its TCP rows)
+// and for saved `ss -ti` captures.
 //
 // ss prints a counter only when it is not zero (misc/ss.c tcp_show_info: `if (s->bytes_acked) out(...)`), so
 // a socket with a tcp_info line and no `bytes_received:` has received nothing. Kernels before 4.19 have no
@@ -83,7 +84,7 @@ function isSpace(c: number): boolean {
 }
 
 /** A decimal number of text[s, e), or NaN. */
-function numberAt(text: string, s: number, e: number): number {
+export function numberAt(text: string, s: number, e: number): number {
   if (e <= s) return NaN;
   // Integers (nearly every field) without making a string: this runs ~15 times per socket.
   let n = 0;
@@ -227,6 +228,11 @@ const KEY_NAMES: [string, number][] = [
 const KEYS_BY_LENGTH: [string, number][][] = [];
 for (const entry of KEY_NAMES) (KEYS_BY_LENGTH[entry[0].length] ??= []).push(entry);
 
+/** 1 at the first letters of the keys read (and of delivery_rate). */
+const KEY_FIRST = new Uint8Array(128);
+for (const [name] of KEY_NAMES) KEY_FIRST[name.charCodeAt(0)] = 1;
+KEY_FIRST['d'.charCodeAt(0)] = 1;
+
 function keyAt(text: string, s: number, length: number): number {
   const candidates = KEYS_BY_LENGTH[length];
   if (candidates === undefined) return 0;
@@ -239,14 +245,23 @@ function keyAt(text: string, s: number, length: number): number {
  * Reads the tcp_info tokens of text[from, to) into `info`. Unknown tokens are ignored (every iproute2
  * release adds some); returns why the text is unreadable (a known field with a value that is no number), or null.
  */
-function readTokens(text: string, from: number, to: number, info: RawInfo): string | null {
+function readTokens(text: string, from: number, until: number, info: RawInfo): string | null {
+  // ss pads every detail line to the widest one's length (half of its output at 20,000 sockets): the
+  // native trimEnd skips that padding faster than this loop would.
+  const to = from + text.slice(from, until).trimEnd().length;
   let i = from;
   let pendingRate: 'delivery' | null = null;
   while (i < to) {
-    while (i < to && isSpace(text.charCodeAt(i))) i++;
+    // Whitespace and control characters all sort below '!'.
+    while (i < to && text.charCodeAt(i) <= 32) i++;
     if (i >= to) break;
     const s = i;
-    while (i < to && !isSpace(text.charCodeAt(i))) i++;
+    if (pendingRate === null && KEY_FIRST[text.charCodeAt(s)] !== 1) {
+      // No key read here starts with this letter: the token is skipped in one pass.
+      while (i < to && text.charCodeAt(i) > 32) i++;
+      continue;
+    }
+    while (i < to && text.charCodeAt(i) > 32) i++;
     const e = i;
     if (pendingRate !== null) {
       const v = bitsPerSecondAt(text, s, e);
@@ -420,21 +435,17 @@ const STATE_WORDS = new Set([
 ]);
 
 /**
- * Reads `ss -tinHe` (optionally with -m, or one-line -O) into the rows `targets` names, writing each socket's
- * fields straight into its row (at 20,000 sockets an object per socket is garbage the tick pays for). A
- * socket is its row line (`State Recv-Q Send-Q Local Peer ... ino:N ...`) and the indented lines under it.
- * Lines that are neither are skipped and counted, as are sockets whose tcp_info is unreadable (their row
- * says so). Returns how many sockets were read.
+ * Calls `visit` with each socket of ss output: its row line text[start, end) (`State Recv-Q Send-Q Local
+ * Peer ...`) and the indented lines under it, up to detailEnd. Lines that are neither, and sockets `visit`
+ * finds unreadable (it returns why), are skipped and counted. Returns how many sockets were read.
  */
-export function parseSsTraffic(
+export function forEachSsSocket(
   text: string,
   diagnostics: Diagnostics,
-  at: number | null,
-  targets: TrafficTargets,
-  source = 'ss -tinHe',
+  source: string,
+  visit: (start: number, end: number, detailEnd: number) => string | null,
 ): number {
   let sockets = 0;
-  const info = rawInfo();
   let pos = 0;
   const len = text.length;
   while (pos < len) {
@@ -458,11 +469,28 @@ export function parseSsTraffic(
       detailEnd = e;
       pos = e + 1;
     }
-    const reason = readSocket(text, start, end, detailEnd, at, targets, info);
+    const reason = visit(start, end, detailEnd);
     if (reason === null) sockets++;
     else recordSkip(diagnostics, source, text.slice(start, Math.min(detailEnd, start + 200)), reason);
   }
   return sockets;
+}
+
+/**
+ * Reads `ss -tinHe` (optionally with -m, or one-line -O) into the rows `targets` names, writing each socket's
+ * fields straight into its row (at 20,000 sockets an object per socket is garbage the tick pays for).
+ * Sockets whose tcp_info is unreadable are counted (their row says so). Returns how many sockets were read.
+ */
+export function parseSsTraffic(
+  text: string,
+  diagnostics: Diagnostics,
+  at: number | null,
+  targets: TrafficTargets,
+  source = 'ss -tinHe',
+): number {
+  return forEachSsSocket(text, diagnostics, source, (start, end, detailEnd) =>
+    readSocket(text, start, end, detailEnd, at, targets),
+  );
 }
 
 /** The table form, for tests and tools: every socket's traffic by inode and by endpoints. */
@@ -485,8 +513,81 @@ export function ssTrafficTable(
   return { byInode, byEndpoints, sockets };
 }
 
-const fieldStarts = new Int32Array(5);
-const fieldEnds = new Int32Array(5);
+/** The five columns of the socket line last read by readSsHead (State Recv-Q Send-Q Local Peer). */
+export const ssFieldStarts = new Int32Array(5);
+export const ssFieldEnds = new Int32Array(5);
+/** What readSsHead found after the columns (-e): 0 where ss printed no `ino:` or `uid:` (it leaves zeros out). */
+export const ssHead = { inode: 0, uid: 0, cookie: null as string | null, end: 0 };
+
+/** Reads a socket line's columns and `uid:`, `ino:`, `sk:` into ssFieldStarts/ssFieldEnds and ssHead; returns
+ *  why the line is no socket line, or null. */
+export function readSsHead(text: string, start: number, end: number): string | null {
+  let i = start;
+  for (let f = 0; f < 5; f++) {
+    while (i < end && isSpace(text.charCodeAt(i))) i++;
+    if (i >= end) return 'too few fields';
+    ssFieldStarts[f] = i;
+    while (i < end && !isSpace(text.charCodeAt(i))) i++;
+    ssFieldEnds[f] = i;
+  }
+  if (!STATE_WORDS.has(text.slice(ssFieldStarts[0]!, ssFieldEnds[0]!))) return 'no socket state';
+  if (
+    !Number.isFinite(numberAt(text, ssFieldStarts[1]!, ssFieldEnds[1]!)) ||
+    !Number.isFinite(numberAt(text, ssFieldStarts[2]!, ssFieldEnds[2]!))
+  )
+    return 'bad queues';
+  ssHead.end = i;
+  // ` uid:N`, ` ino:N` and ` sk:COOKIE` on the row line (-e), in that order
+  let inode = 0;
+  let uid = 0;
+  let cookie: string | null = null;
+  for (let k = i; k + 4 <= end; k++) {
+    const c = text.charCodeAt(k);
+    if ((c !== 105 && c !== 115 && c !== 117) || text.charCodeAt(k - 1) !== 32) continue;
+    const isInode = c === 105 && text.startsWith('ino:', k);
+    const isUid = c === 117 && text.startsWith('uid:', k);
+    if (!isInode && !isUid && !(c === 115 && text.startsWith('sk:', k))) continue;
+    const vs = k + (c === 115 ? 3 : 4);
+    let e = vs;
+    while (e < end && !isSpace(text.charCodeAt(e))) e++;
+    if (isInode) {
+      inode = numberAt(text, vs, e);
+      if (!Number.isFinite(inode)) return 'bad inode';
+    } else if (isUid) {
+      uid = numberAt(text, vs, e);
+      if (!Number.isFinite(uid)) return 'bad uid';
+    } else {
+      cookie = text.slice(vs, e);
+      break;
+    }
+    k = e;
+  }
+  ssHead.inode = inode;
+  ssHead.uid = uid;
+  ssHead.cookie = cookie;
+  return null;
+}
+
+const scratch = rawInfo();
+
+/** Writes the tcp_info of text[from, to) (ss printed it at `at`) into `target`; returns why it is unreadable
+ *  (the target then says so), or null. */
+export function readSsInfo(
+  text: string,
+  from: number,
+  to: number,
+  at: number | null,
+  target: ConnectionTraffic,
+): string | null {
+  resetInfo(scratch);
+  const reason = readTokens(text, from, to, scratch);
+  if (reason !== null) {
+    assignTraffic(target, UNREADABLE);
+    return reason;
+  }
+  writeTraffic(target, scratch, at);
+  return null;
+}
 
 function readSocket(
   text: string,
@@ -495,60 +596,20 @@ function readSocket(
   detailEnd: number,
   at: number | null,
   targets: TrafficTargets,
-  info: RawInfo,
 ): string | null {
-  // State Recv-Q Send-Q Local Peer
-  let i = start;
-  for (let f = 0; f < 5; f++) {
-    while (i < end && isSpace(text.charCodeAt(i))) i++;
-    if (i >= end) return 'too few fields';
-    fieldStarts[f] = i;
-    while (i < end && !isSpace(text.charCodeAt(i))) i++;
-    fieldEnds[f] = i;
-  }
-  if (!STATE_WORDS.has(text.slice(fieldStarts[0]!, fieldEnds[0]!))) return 'no socket state';
-  if (
-    !Number.isFinite(numberAt(text, fieldStarts[1]!, fieldEnds[1]!)) ||
-    !Number.isFinite(numberAt(text, fieldStarts[2]!, fieldEnds[2]!))
-  )
-    return 'bad queues';
-  // ` ino:N` and ` sk:COOKIE` on the row line (-e)
-  let inode = 0;
-  let cookie: string | null = null;
-  for (let k = i; k + 4 <= end; k++) {
-    const c = text.charCodeAt(k);
-    if ((c !== 105 && c !== 115) || text.charCodeAt(k - 1) !== 32) continue;
-    const isInode = c === 105 && text.startsWith('ino:', k);
-    if (!isInode && !(c === 115 && text.startsWith('sk:', k))) continue;
-    const vs = k + (isInode ? 4 : 3);
-    let e = vs;
-    while (e < end && !isSpace(text.charCodeAt(e))) e++;
-    if (isInode) {
-      inode = numberAt(text, vs, e);
-      if (!Number.isFinite(inode)) return 'bad inode';
-    } else {
-      cookie = text.slice(vs, e);
-      break;
-    }
-    k = e;
-  }
+  const bad = readSsHead(text, start, end);
+  if (bad !== null) return bad;
+  const { inode, cookie } = ssHead;
   let target: ConnectionTraffic | undefined;
   if (inode > 0) {
     target = targets.byInode(inode, cookie);
   } else {
-    const local = splitColonEndpoint(text.slice(fieldStarts[3]!, fieldEnds[3]!), '0.0.0.0');
-    const peer = splitColonEndpoint(text.slice(fieldStarts[4]!, fieldEnds[4]!), '0.0.0.0');
+    const local = splitColonEndpoint(text.slice(ssFieldStarts[3]!, ssFieldEnds[3]!), '0.0.0.0');
+    const peer = splitColonEndpoint(text.slice(ssFieldStarts[4]!, ssFieldEnds[4]!), '0.0.0.0');
     if (!local || !peer) return 'unreadable address';
     target = targets.byEndpoints(endpointsKey(local.address, local.port, peer.address, peer.port), cookie);
   }
   // A socket no row wants (opened after the rows were read) is not even read.
   if (target === undefined) return null;
-  resetInfo(info);
-  const reason = readTokens(text, i, detailEnd, info);
-  if (reason !== null) {
-    assignTraffic(target, UNREADABLE);
-    return reason;
-  }
-  writeTraffic(target, info, at);
-  return null;
+  return readSsInfo(text, ssHead.end, detailEnd, at, target);
 }

@@ -1,0 +1,173 @@
+// The TCP rows of a Linux reading taken from `ss -tainHe` while traffic is collected: ss (sock_diag) already
+// reports every TCP socket with its state, queues, addresses, uid, inode and cookie, so reading
+// /proc/net/tcp and tcp6 as well would make the kernel walk its TCP hash table twice per tick. The rows come
+// out as parseProcNetInet makes them from /proc (the same state names, address text, queues, uid, inode and
+// id; linux-ss-rows.live.test.ts compares both on the same live sockets), with the traffic fields filled in.
+import { assignTraffic, type Connection, type Diagnostics, type TcpState } from '../../../shared/types.js';
+import { parseIpv4, parseIpv6 } from '../../../shared/address.js';
+import { formatIPv6 } from '../linux/addresses.js';
+import { inetConnectionKey } from './keys.js';
+import {
+  forEachSsSocket,
+  numberAt,
+  readSsHead,
+  readSsInfo,
+  ssFieldEnds,
+  ssFieldStarts,
+  ssHead,
+  TRAFFIC_NOTES,
+  unknownTraffic,
+} from './tcp-info.js';
+
+/** ss's state words (misc/ss.c sstate_name) named as /proc/net/tcp's codes are (UNCONN is TCP_CLOSE). */
+const SS_TCP_STATES = new Map<string, TcpState>([
+  ['ESTAB', 'ESTABLISHED'],
+  ['SYN-SENT', 'SYN_SENT'],
+  ['SYN-RECV', 'SYN_RECV'],
+  ['FIN-WAIT-1', 'FIN_WAIT1'],
+  ['FIN-WAIT-2', 'FIN_WAIT2'],
+  ['TIME-WAIT', 'TIME_WAIT'],
+  ['UNCONN', 'CLOSE'],
+  ['CLOSE-WAIT', 'CLOSE_WAIT'],
+  ['LAST-ACK', 'LAST_ACK'],
+  ['LISTEN', 'LISTEN'],
+  ['CLOSING', 'CLOSING'],
+]);
+
+interface Address {
+  address: string;
+  family: 'inet' | 'inet6';
+}
+
+/** ss's address text (without the port) as /proc's rows spell it, by that text: a machine has few addresses. */
+const addresses = new Map<string, Address | null>();
+const MAX_ADDRESSES = 4096;
+
+/**
+ * `127.0.0.1`, `127.0.0.53%lo`, `[::1]`, `[::ffff:10.0.0.1]`, `[fe80::1]%eth0`, `*`: IPv6 in the text of
+ * formatIPv6 (what the /proc reader prints, which differs from inet_ntop for IPv4-compatible addresses), and
+ * without the zone: ss's is the device the socket is bound to, and /proc has none; the collector gives
+ * link-local rows their zone from if_inet6, whichever table they came from.
+ */
+function addressOf(text: string): Address | null {
+  let a = addresses.get(text);
+  if (a !== undefined) return a;
+  a = null;
+  // ss prints the unspecified address of a dual-stack IPv6 socket (v6only:0) as `*`; of IPv4, 0.0.0.0.
+  if (text === '*') a = { address: '::', family: 'inet6' };
+  else if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    const bytes = close > 0 ? parseIpv6(text.slice(1, close)) : null;
+    if (bytes) {
+      const groups: number[] = [];
+      for (let g = 0; g < 16; g += 2) groups.push((bytes[g]! << 8) | bytes[g + 1]!);
+      a = { address: formatIPv6(groups), family: 'inet6' };
+    }
+  } else {
+    const zone = text.indexOf('%');
+    const v4 = zone < 0 ? text : text.slice(0, zone);
+    const bytes = parseIpv4(v4);
+    if (bytes) a = { address: bytes.join('.'), family: 'inet' };
+  }
+  if (addresses.size >= MAX_ADDRESSES) addresses.clear();
+  addresses.set(text, a);
+  return a;
+}
+
+/** The port after the last colon of text[s, e) (`*` is 0), with the address text before it. */
+function endpointAt(text: string, s: number, e: number): { address: Address; port: number } | null {
+  const colon = text.lastIndexOf(':', e - 1);
+  if (colon < s) return null;
+  const address = addressOf(text.slice(s, colon));
+  if (address === null) return null;
+  const port = e - colon === 2 && text.charCodeAt(colon + 1) === 42 ? 0 : numberAt(text, colon + 1, e);
+  if (!(port >= 0 && port <= 65535)) return null;
+  return { address, port };
+}
+
+const LISTEN_TRAFFIC = Object.freeze(unknownTraffic(TRAFFIC_NOTES.listen));
+
+export interface SsTcpRows {
+  rows: Connection[];
+  /** The kernel's cookie of each row that ss printed one for (the traffic totals follow sockets by it). */
+  cookies: Map<Connection, string>;
+}
+
+/**
+ * The TCP rows of `ss -tainHe` (every state; -m adds socket memory) read at `at`, owners not attached, with
+ * their traffic; only the families `wanted` keeps. Sockets whose line is unreadable are skipped and counted.
+ */
+export function tcpRowsFromSs(
+  text: string,
+  diagnostics: Diagnostics,
+  at: number,
+  wanted: (family: 'inet' | 'inet6') => boolean = () => true,
+  source = 'ss -tainHe',
+): SsTcpRows {
+  const rows: Connection[] = [];
+  const cookies = new Map<Connection, string>();
+  let synRecv = false;
+  forEachSsSocket(text, diagnostics, source, (start, end, detailEnd) => {
+    const bad = readSsHead(text, start, end);
+    if (bad !== null) return bad;
+    const state = SS_TCP_STATES.get(text.slice(ssFieldStarts[0]!, ssFieldEnds[0]!));
+    if (state === undefined) return 'no TCP state';
+    const local = endpointAt(text, ssFieldStarts[3]!, ssFieldEnds[3]!);
+    const remote = endpointAt(text, ssFieldStarts[4]!, ssFieldEnds[4]!);
+    if (local === null || remote === null) return 'unreadable address';
+    const family = local.address.family;
+    if (remote.address.family !== family) return 'unreadable address';
+    if (!wanted(family)) return null;
+    const { inode, uid, cookie } = ssHead;
+    const row: Connection = {
+      id: inetConnectionKey(
+        'tcp',
+        family,
+        local.address.address,
+        local.port,
+        remote.address.address,
+        remote.port,
+        inode,
+      ),
+      proto: 'tcp',
+      family,
+      localAddress: local.address.address,
+      localPort: local.port,
+      remoteAddress: remote.address.address,
+      remotePort: remote.port,
+      state,
+      recvQ: numberAt(text, ssFieldStarts[1]!, ssFieldEnds[1]!),
+      // A listener's Send-Q in ss is its backlog; /proc/net/tcp's tx_queue is the unsent bytes (none).
+      sendQ: state === 'LISTEN' ? 0 : numberAt(text, ssFieldStarts[2]!, ssFieldEnds[2]!),
+      uid,
+      user: null,
+      inode: inode === 0 ? null : inode,
+      processes: [],
+      ownerStatus: 'none',
+    };
+    rows.push(row);
+    if (cookie !== null) cookies.set(row, cookie);
+    if (state === 'SYN_RECV') synRecv = true;
+    if (state === 'LISTEN') {
+      assignTraffic(row, LISTEN_TRAFFIC);
+      return null;
+    }
+    return readSsInfo(text, ssHead.end, detailEnd, at, row);
+  });
+  if (synRecv) listenerUids(rows);
+  return { rows, cookies };
+}
+
+/** A half-open connection (a request socket, SYN_RECV with no inode) is its listener's: /proc/net/tcp prints
+ *  the listener's uid for it, sock_diag none. */
+function listenerUids(rows: Connection[]): void {
+  const uids = new Map<string, number | null>();
+  for (const r of rows) if (r.state === 'LISTEN') uids.set(`${r.family}|${r.localAddress}|${r.localPort}`, r.uid);
+  for (const r of rows) {
+    if (r.state !== 'SYN_RECV' || r.inode !== null) continue;
+    const wildcard = r.family === 'inet' ? '0.0.0.0' : '::';
+    const uid =
+      uids.get(`${r.family}|${r.localAddress}|${r.localPort}`) ?? uids.get(`${r.family}|${wildcard}|${r.localPort}`);
+    if (uid !== undefined) r.uid = uid;
+  }
+}
