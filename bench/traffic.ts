@@ -1,19 +1,21 @@
 // Benchmark of traffic collection (issue 12) on the collect bench's 20,000 loopback TCP sockets, against
 // `ss -tin` measured in the same run:
-//   - a tick with traffic: the connections collector with `ss -tinHe` joined to its rows, and the monitor's
-//     table update (rates, diff), against `ss -tin` alone (target: at most 1.2 ×);
+//   - a tick with traffic: the connections collector with `ss -tainHe` giving its TCP rows, and the monitor's
+//     table update (rates, diff), against `ss -tin` alone (target: at most 1.2 ×), in time and in CPU time;
 //   - a tick with traffic hidden, against a collector that never collected traffic (target: adds nothing);
 //   - destroy events while a child opens and closes 2,000 loopback connections a second for 5 s: every close
 //     must arrive (both ends: 2 events per connection), none dropped, and how late (lag after each batch).
 // Prints one JSON line. The machine is shared and loaded: read the ratios, not the milliseconds.
-//   npm run bench:traffic [-- --connections N --rounds N]
+//   npm run bench:traffic [-- --connections N --rounds N]   (BENCH_NETNS=machine: in the machine's network namespace)
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { TcpDestroyStream } from '../electron/collectors/connections/tcp-events.js';
 import { LinuxConnectionsCollector } from '../electron/collectors/connections/linux.js';
 import { ConnectionTable } from '../electron/monitor/connections.js';
 import { benchWithSockets, median, round2, timeCommand } from './loopback-sockets.js';
+import { inOwnNetns, netnsOfThisRun } from './netns.js';
 
 const { values } = parseArgs({
   options: {
@@ -131,21 +133,31 @@ async function destroyEvents(): Promise<Record<string, unknown>> {
   };
 }
 
+/** CPU time so far (ms) of this process and of its children that have exited (ss), from /proc/self/stat:
+ *  on a loaded machine, what a tick costs rather than how long it waited for a core. 10 ms resolution. */
+function cpuMs(): number {
+  const fields = fs.readFileSync('/proc/self/stat', 'latin1').split(') ')[1]!.split(' ');
+  // utime, stime, cutime, cstime (fields 14-17), in clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+}
+
 /** One monitor tick of the connections dataset: the collector's read and the table's update. */
 async function timeTick(
   c: LinuxConnectionsCollector,
   table: ConnectionTable,
-): Promise<{ ms: number; rows: number; withBytes: number }> {
+): Promise<{ ms: number; cpu: number; rows: number; withBytes: number }> {
+  const cpu0 = cpuMs();
   const t0 = process.hrtime.bigint();
   const r = await c.read();
   table.update(r.rows, Date.now());
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = cpuMs() - cpu0;
   let withBytes = 0;
   for (const row of r.rows) if (typeof row.bytesSent === 'number') withBytes++;
-  return { ms, rows: r.rows.length, withBytes };
+  return { ms, cpu, rows: r.rows.length, withBytes };
 }
 
-benchWithSockets(CONNECTIONS, CHILDREN, async () => {
+async function bench(): Promise<object> {
   // TCP only, both families: what `ss -tin` shows, so the comparison is like for like.
   const tcpOnly = { tables: ['tcp', 'tcp6'] as const };
   const traffic = { collector: new LinuxConnectionsCollector(tcpOnly), table: new ConnectionTable() };
@@ -162,11 +174,15 @@ benchWithSockets(CONNECTIONS, CHILDREN, async () => {
   }
 
   const times = { ssTin: [] as number[], traffic: [] as number[], hidden: [] as number[], never: [] as number[] };
+  const cpu = { ssTin: 0, traffic: 0 };
   let check = { rows: 0, withBytes: 0 };
   for (let round = 0; round < ROUNDS; round++) {
+    const cpu0 = cpuMs();
     times.ssTin.push(timeCommand('ss', ['-tin']));
+    cpu.ssTin += cpuMs() - cpu0;
     const t = await timeTick(traffic.collector, traffic.table);
     times.traffic.push(t.ms);
+    cpu.traffic += t.cpu;
     check = { rows: t.rows, withBytes: t.withBytes };
     times.hidden.push((await timeTick(hidden.collector, hidden.table)).ms);
     times.never.push((await timeTick(never.collector, never.table)).ms);
@@ -189,14 +205,22 @@ benchWithSockets(CONNECTIONS, CHILDREN, async () => {
       // ss -tin does not.
       trafficAddedVsSsTin: round2((m.tickWithTrafficMs - m.tickNeverTrafficMs) / m.ssTinMs),
       hiddenVsNever: round2(m.tickTrafficHiddenMs / m.tickNeverTrafficMs),
+      // CPU time (this process and ss, summed over the rounds): what the tick costs, not what it waited.
+      trafficTickCpuVsSsTinCpu: round2(cpu.traffic / cpu.ssTin),
     },
+    cpuMsPerRound: { ssTin: round2(cpu.ssTin / ROUNDS), tickWithTraffic: round2(cpu.traffic / ROUNDS) },
     targets: {
       trafficAtMost1_2xSsTin: m.tickWithTrafficMs <= 1.2 * m.ssTinMs,
       // "Adds nothing": within the noise of a shared machine.
       hiddenAddsNothing: m.tickTrafficHiddenMs <= 1.1 * m.tickNeverTrafficMs,
     },
+    netns: netnsOfThisRun(),
     note: 'measured on a shared, loaded 2-core machine',
   };
   for (const t of [traffic, hidden, never]) t.collector.dispose();
   return { ...out, destroyEvents: await destroyEvents() };
-});
+}
+
+// In a network namespace of its own (see netns.ts; BENCH_NETNS=machine for the machine's): ss -tin and the
+// tick then see the bench's sockets alone, not those of whatever else runs on the machine.
+inOwnNetns('bench:traffic', () => benchWithSockets(CONNECTIONS, CHILDREN, bench));
