@@ -1,7 +1,10 @@
 // Live: while traffic is collected the TCP rows come from `ss -tainHe`, otherwise from /proc/net/tcp and tcp6;
 // on the same sockets both give the same rows (every field but the traffic ones).
 import { once } from 'node:events';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRAFFIC_FIELDS, type Connection } from '../../../shared/types.js';
 import { until } from '../../../test/e2e/support.js';
@@ -93,5 +96,35 @@ describe.skipIf(process.platform !== 'linux')('TCP rows from ss and from /proc',
     const dualListener = [...ss.values()].find((r) => r.state === 'LISTEN' && r.localAddress === '::');
     expect(dualListener).toMatchObject({ family: 'inet6', remoteAddress: '::', remotePort: 0, sendQ: 0 });
     expect([...ss.values()].every((r) => r.ownerStatus === 'known' && r.uid === process.getuid!())).toBe(true);
+  });
+
+  it('reads the rows from /proc when ss fails part-way, its output being no complete table', async () => {
+    // An ss that prints one socket and then fails, as on a netlink error mid-dump.
+    const bin = mkdtempSync(join(tmpdir(), 'traffic-ss-'));
+    writeFileSync(
+      join(bin, 'ss'),
+      '#!/bin/sh\necho "ESTAB 0 0 127.0.0.1:1 127.0.0.1:2 ino:1 sk:1"\necho "Cannot receive nlmsg" >&2\nexit 1\n',
+    );
+    chmodSync(join(bin, 'ss'), 0o755);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    const collector = new LinuxConnectionsCollector({ tables: ['tcp', 'tcp6'], destroyEvents: { command: ['true'] } });
+    try {
+      collector.setExtras(['traffic']);
+      const r = await collector.read();
+      const mine = r.rows.filter((x) => ports.has(x.localPort) && x.processes.some((p) => p.pid === process.pid));
+      expect(mine).toHaveLength(9);
+      expect(
+        mine.every((x) => x.bytesSent === null && x.trafficNote === 'n/a: ss exited with 1: Cannot receive nlmsg'),
+      ).toBe(true);
+      expect(r.diagnostics.missing).toContainEqual({
+        source: 'ss -tainHe',
+        reason: 'ss exited with 1: Cannot receive nlmsg',
+      });
+    } finally {
+      collector.dispose();
+      process.env.PATH = path;
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });

@@ -43,7 +43,7 @@ import { SocketOwners, type PrivilegedOwners } from '../linux/socket-owners.js';
 import { PrivilegedOwnerCache } from '../linux/privileged-owners.js';
 import { UserNames } from '../linux/users.js';
 import { parseIpv6 } from '../../../shared/address.js';
-import { runCommand, type CommandResult } from '../run-command.js';
+import { run, type CommandResult, type RunResult } from '../run-command.js';
 import { TRAFFIC_NOTES, trafficGap, unknownTraffic } from './tcp-info.js';
 import { tcpRowsFromSs, type SsTcpRows } from './linux-ss-rows.js';
 
@@ -575,17 +575,19 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
    *  row per tick (and one closed) on a machine where nothing else changes. */
   private readSs(): Promise<CommandResult> {
     const args = [this.socketMemory ? '-tainHem' : '-tainHe'];
-    const options = { maxBytes: SS_MAX_BYTES, decode: (b: Buffer) => b.toString('latin1') };
+    const options = { maxBytes: SS_MAX_BYTES, decode: (b: Buffer) => b.toString('latin1'), env: { LC_ALL: 'C' } };
     try {
       this.spoolDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-ss-'));
     } catch {
-      return runCommand('ss', args, options);
+      return completeSs(run('ss', args, options));
     }
-    return runCommand('ss', args, {
-      ...options,
-      stdoutFile: path.join(this.spoolDir, 'ss.out'),
-      stderrFile: path.join(this.spoolDir, 'ss.err'),
-    });
+    return completeSs(
+      run('ss', args, {
+        ...options,
+        stdoutFile: path.join(this.spoolDir, 'ss.out'),
+        stderrFile: path.join(this.spoolDir, 'ss.err'),
+      }),
+    );
   }
 
   read(): Promise<DatasetResult<Connection>> {
@@ -726,6 +728,17 @@ function gapTraffic(note: string): ConnectionTraffic {
   let t = GAPS.get(note);
   if (!t) GAPS.set(note, (t = Object.freeze(unknownTraffic(note)) as ConnectionTraffic));
   return t;
+}
+
+/** ss's output is the TCP rows: one that failed or was cut short must not pass for all of them (the rows then
+ *  come from /proc, without traffic). */
+async function completeSs(running: Promise<RunResult>): Promise<CommandResult> {
+  const r = await running;
+  if (r.status === 'failed') return { ok: false, error: r.message };
+  const stderr = r.stderr.trim();
+  if (r.code !== 0) return { ok: false, error: `ss exited with ${r.code}${stderr ? `: ${stderr.slice(0, 200)}` : ''}` };
+  if (r.truncated) return { ok: false, error: `ss printed more than ${SS_MAX_BYTES / 1024 / 1024} MiB` };
+  return { ok: true, text: r.stdout, stderr };
 }
 
 /** Every row, when ss failed: the traffic fields null, with why. */
