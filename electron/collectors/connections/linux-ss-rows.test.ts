@@ -17,6 +17,7 @@ describe('tcpRowsFromSs', () => {
     'TIME-WAIT  0      0          127.0.0.1:40000       127.0.0.1:8080  timer:(timewait,59sec,0) ino:0 sk:a4',
     'UNCONN     0      0               *:8443               *:*    ino:2003 sk:a5 v6only:0 <->',
     'CLOSE-WAIT 1      0    [::ffff:10.0.0.1]:443 [::ffff:10.0.0.7]:5000 ino:2004 sk:a6 <->',
+    'LISTEN     0      5          *%eth0:53               *:*    ino:2005 sk:a9 v6only:0 <->',
     '\t rtt:1/1 bytes_received:1',
     'ESTAB      0      0          999.1.1.1:1          10.0.0.2:2 ino:9 sk:a7',
     'CLOSED     0      0          10.0.0.1:1          10.0.0.2:2 ino:10 sk:a8',
@@ -26,8 +27,16 @@ describe('tcpRowsFromSs', () => {
   it('names states, addresses and queues as /proc/net/tcp does, with the traffic', () => {
     const d = emptyDiagnostics();
     const { rows, cookies } = tcpRowsFromSs(text, d, AT);
-    expect(rows.map((r) => r.state)).toEqual(['LISTEN', 'SYN_RECV', 'ESTABLISHED', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT']);
-    const [listen, synRecv, estab, timeWait, unconn, mapped] = rows;
+    expect(rows.map((r) => r.state)).toEqual([
+      'LISTEN',
+      'SYN_RECV',
+      'ESTABLISHED',
+      'TIME_WAIT',
+      'CLOSE',
+      'CLOSE_WAIT',
+      'LISTEN',
+    ]);
+    const [listen, synRecv, estab, timeWait, unconn, mapped, bound] = rows;
     // ss's Send-Q of a listener is its backlog; /proc's is 0.
     expect(listen).toMatchObject({ family: 'inet', localAddress: '0.0.0.0', localPort: 22, remotePort: 0, uid: 105 });
     expect(listen).toMatchObject({ sendQ: 0, inode: 2001, bytesSent: null, trafficNote: TRAFFIC_NOTES.listen });
@@ -42,6 +51,8 @@ describe('tcpRowsFromSs', () => {
     expect(timeWait).toMatchObject({ uid: 0, inode: null, bytesSent: null, trafficNote: TRAFFIC_NOTES.noInfo });
     expect(unconn).toMatchObject({ family: 'inet6', localAddress: '::', localPort: 8443, remoteAddress: '::' });
     expect(mapped).toMatchObject({ localAddress: '::ffff:10.0.0.1', remoteAddress: '::ffff:10.0.0.7', recvQ: 1 });
+    // A dual-stack socket bound to a device: /proc shows ::, the device is no part of the address.
+    expect(bound).toMatchObject({ family: 'inet6', localAddress: '::', localPort: 53, remoteAddress: '::' });
     expect(cookies.get(estab!)).toBe('a3');
     expect(cookies.get(timeWait!)).toBe('a4');
     expect(d.samples.map((s) => s.reason)).toEqual(['unreadable address', 'no TCP state']);
@@ -50,6 +61,6 @@ describe('tcpRowsFromSs', () => {
 
   it('keeps only the families asked for', () => {
     const { rows } = tcpRowsFromSs(text, emptyDiagnostics(), AT, (f) => f === 'inet6');
-    expect(rows.map((r) => r.family)).toEqual(['inet6', 'inet6', 'inet6']);
+    expect(rows.map((r) => r.family)).toEqual(['inet6', 'inet6', 'inet6', 'inet6']);
   });
 });

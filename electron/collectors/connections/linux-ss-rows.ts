@@ -44,7 +44,7 @@ const addresses = new Map<string, Address | null>();
 const MAX_ADDRESSES = 4096;
 
 /**
- * `127.0.0.1`, `127.0.0.53%lo`, `[::1]`, `[::ffff:10.0.0.1]`, `[fe80::1]%eth0`, `*`: IPv6 in the text of
+ * `127.0.0.1`, `127.0.0.53%lo`, `[::1]`, `[::ffff:10.0.0.1]`, `[fe80::1]%eth0`, `*`, `*%eth0`: IPv6 in the text of
  * formatIPv6 (what the /proc reader prints, which differs from inet_ntop for IPv4-compatible addresses), and
  * without the zone: ss's is the device the socket is bound to, and /proc has none; the collector gives
  * link-local rows their zone from if_inet6, whichever table they came from.
@@ -53,8 +53,11 @@ function addressOf(text: string): Address | null {
   let a = addresses.get(text);
   if (a !== undefined) return a;
   a = null;
-  // ss prints the unspecified address of a dual-stack IPv6 socket (v6only:0) as `*`; of IPv4, 0.0.0.0.
-  if (text === '*') a = { address: '::', family: 'inet6' };
+  const zone = text.indexOf('%');
+  const bare = zone < 0 ? text : text.slice(0, zone);
+  // ss prints the unspecified address of a dual-stack IPv6 socket (v6only:0) as `*` (`*%eth0` bound to a
+  // device); of IPv4, 0.0.0.0.
+  if (bare === '*') a = { address: '::', family: 'inet6' };
   else if (text.startsWith('[')) {
     const close = text.indexOf(']');
     const bytes = close > 0 ? parseIpv6(text.slice(1, close)) : null;
@@ -64,9 +67,7 @@ function addressOf(text: string): Address | null {
       a = { address: formatIPv6(groups), family: 'inet6' };
     }
   } else {
-    const zone = text.indexOf('%');
-    const v4 = zone < 0 ? text : text.slice(0, zone);
-    const bytes = parseIpv4(v4);
+    const bytes = parseIpv4(bare);
     if (bytes) a = { address: bytes.join('.'), family: 'inet' };
   }
   if (addresses.size >= MAX_ADDRESSES) addresses.clear();
