@@ -472,6 +472,34 @@ describe('alerts about new countries and networks', () => {
     r.recorder.close();
   });
 
+  it('are about processes: the TIME_WAIT left when one closes (owned by no process) is not news', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const alerts: Alert[] = [];
+    const r = rig(file, { config, alert: (a) => alerts.push(a), placeOf });
+    r.tick([]);
+    r.tick([to(1, '8.8.8.8'), to(2, '10.1.2.3')]);
+    expect(alerts.map((a) => a.subject)).toEqual(['app1 → country US', 'app1 → AS15169', 'app1 → 10.1.2.0/24']);
+    // app1 closes both: the kernel keeps each socket in TIME_WAIT, a row of its own without an owner.
+    const orphan = (id: number, remoteAddress: string) =>
+      conn(id, { remoteAddress, state: 'TIME_WAIT', processes: [], ownerStatus: 'none', inode: 0 });
+    r.tick([orphan(11, '8.8.8.8'), orphan(12, '10.1.2.3')]);
+    expect(alerts).toHaveLength(3);
+    r.recorder.flush();
+    const reached = changes(r.recorder.database!, 0, r.now).newPlaces;
+    expect(reached.map((p) => `${p.process} ${p.place}`).sort()).toEqual([
+      'app1 10.1.2.0/24',
+      'app1 AS15169',
+      'app1 country US',
+    ]);
+    // A connection whose owner cannot be seen (another user's, without root) is still news, as "(unknown process)".
+    r.tick([conn(13, { remoteAddress: '9.9.9.9', processes: [], ownerStatus: 'denied' })]);
+    expect(alerts.slice(3).map((a) => a.subject)).toEqual([
+      '(unknown process) → country US',
+      '(unknown process) → AS19281',
+    ]);
+    r.recorder.close();
+  });
+
   it('take a record kept before places from its first sightings of remote addresses', () => {
     const file = join(tempDir(), 'history.sqlite');
     const { db } = openRecord(file, { create: true });

@@ -118,6 +118,14 @@ function reachesOut(row: Connection): boolean {
   );
 }
 
+/** States of a closing TCP socket that the kernel may keep after its process closed it or ended. */
+const CLOSING: ReadonlySet<string> = new Set(['FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSING', 'LAST_ACK', 'CLOSE']);
+
+/** A closing socket that no process owns (not one whose owner this user cannot see: that is 'denied'). */
+function isLeftBehind(row: Connection): boolean {
+  return row.processes.length === 0 && row.ownerStatus === 'none' && CLOSING.has(row.state);
+}
+
 /** Byte totals, once the collector reports them (the traffic collector adds these fields). */
 function bytesOf(row: object, field: 'bytesSent' | 'bytesReceived'): number | null | undefined {
   if (!(field in row)) return undefined;
@@ -291,9 +299,11 @@ export class Recorder {
     this.knownSets = sets;
   }
 
-  /** The places a connection reaches, as alert subjects (none for listeners, loopback and unix sockets). */
+  /** The places a connection reaches, as alert subjects (none for listeners, loopback and unix sockets, nor for
+   *  the tail the kernel keeps of a closed connection: a TIME_WAIT or orphaned FIN_WAIT socket is a row of its own
+   *  that no process owns, and would be "(unknown process)" news about every place a process just left). */
   private reachedBy(row: Connection): NetworkNews[] {
-    if (!reachesOut(row)) return [];
+    if (!reachesOut(row) || isLeftBehind(row)) return [];
     const place = this.options.placeOf?.(row.remoteAddress) ?? null;
     return networkNews(row.processes[0]?.name ?? null, row.remoteAddress, place);
   }
