@@ -11,7 +11,7 @@ import {
 import type { Family, Protocol } from '../../../shared/types.js';
 import type { RecordedRows } from '../../../shared/protocol.js';
 import type { RecordDatabase } from './database.js';
-import { isUnspecified } from '../../../shared/address.js';
+import { isLoopback, isUnspecified } from '../../../shared/address.js';
 
 /** At most this many rows per answer: the rest is counted, not sent. */
 export const MAX_RECORDED_ROWS = 20_000;
@@ -157,8 +157,9 @@ export function changes(db: RecordDatabase, from: number, asked: number): Change
     `SELECT address, first_seen AS first, process FROM remotes WHERE first_seen > ? AND first_seen <= ? ORDER BY first_seen LIMIT ${MAX_RECORDED_ROWS}`,
     [from, to],
   ) as { address: string; first: number; process: string | null }[];
+  // Records kept before loopback peers were left out of remotes still hold them: they are not remote hosts.
   const newRemoteHosts = hosts
-    .filter((h) => !isUnspecified(h.address))
+    .filter((h) => !isUnspecified(h.address) && !isLoopback(h.address))
     .map((h) => ({
       address: h.address,
       network: networkOf(h.address),

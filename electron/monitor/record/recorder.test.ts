@@ -405,6 +405,27 @@ describe('alerts', () => {
   });
 });
 
+describe('what changed', () => {
+  it('lists other machines as new remote hosts and networks, never a loopback peer', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const r = rig(file);
+    r.tick([]);
+    const peers = ['127.0.0.5', '127.0.1.9', '::1', '::ffff:127.0.0.1', '10.1.2.3', 'fd00::7'];
+    r.tick(peers.map((remoteAddress, i) => conn(i + 1, { remoteAddress })));
+    r.recorder.flush();
+    // A record kept before loopback peers were left out holds some.
+    r.recorder.database!.run('INSERT INTO remotes (address, first_seen, process) VALUES (?, ?, ?)', [
+      '127.0.2.2',
+      r.now,
+      'old',
+    ]);
+    const summary = changes(r.recorder.database!, 0, r.now);
+    expect(summary.newRemoteHosts.map((h) => h.address).sort()).toEqual(['10.1.2.3', 'fd00::7']);
+    expect(summary.newNetworks.sort()).toEqual(['10.1.2.0/24', 'fd00:0:0::/48']);
+    r.recorder.close();
+  });
+});
+
 describe('alerts about new countries and networks', () => {
   // The names collector's places (the bundled databases in out/data, as the monitor passes them): rows with
   // public addresses are fed to the recorder, no traffic goes to them.

@@ -559,7 +559,8 @@ export class Recorder {
       st.process.run([name, first]);
       seen.process.add(name);
     }
-    if (r.proto !== 'unix' && !isListener(r) && !isUnspecified(r.remoteAddress) && !seen.remote.has(r.remoteAddress)) {
+    // Remote hosts are other machines: a loopback peer (any of 127.0.0.0/8) is this one.
+    if (reachesOut(r) && !seen.remote.has(r.remoteAddress)) {
       st.remote.run([r.remoteAddress, first, name ?? null]);
       seen.remote.add(r.remoteAddress);
     }
