@@ -1,5 +1,6 @@
 // The process and connection actions, assembled for a host: createActions() is what electron/service.ts
 // calls through the Actions interface. Every action, whatever its outcome, is appended to the action log.
+import { inertText } from '../../shared/inert-text.js';
 import type {
   ActionKind,
   ActionLogEntry,
@@ -196,7 +197,9 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
         params.owner && !owner ? ` (owner not verified: the client named PID ${params.owner.pid})` : '';
       // Whose connection it was, in the result and the log, as the OS names it: "Closed a:1 → b:2 (owner: curl)".
       const result =
-        raw.outcome === 'closed' && owner ? { ...raw, message: `${raw.message} (owner: ${owner.name})` } : raw;
+        raw.outcome === 'closed' && owner
+          ? { ...raw, message: `${raw.message} (owner: ${inertText(owner.name)})` }
+          : raw;
       await record({
         action,
         pid: owner?.pid ?? null,

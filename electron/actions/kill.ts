@@ -1,6 +1,7 @@
 // Killing the process behind a row: the one action that can hurt. Every path goes through the same guard
 // (a valid pid, never pid 0/1, never NetLens itself, never a kernel thread, and the same process the UI saw,
 // judged by its start time re-read just before signalling), then signals without any shell.
+import { inertText } from '../../shared/inert-text.js';
 import type { Capability, KillResult, RequestParams } from '../../shared/protocol.js';
 import type { RunCommand } from './command.js';
 import { elevatedKillCommand, interpretElevatedResult, type KillSignal } from './elevate.js';
@@ -30,11 +31,12 @@ export interface KillReport {
 const SIGNAL_NAMES: Record<KillSignal, NodeJS.Signals> = { TERM: 'SIGTERM', KILL: 'SIGKILL' };
 
 function label(id: ProcessIdentity): string {
-  return `${id.name} (PID ${id.pid})`;
+  // Names and users are anyone's choice: escaped, so a bidi override or a newline cannot reshape the message.
+  return `${inertText(id.name)} (PID ${id.pid})`;
 }
 
 function owner(id: ProcessIdentity): string {
-  if (id.user) return `, which belongs to ${id.user}`;
+  if (id.user) return `, which belongs to ${inertText(id.user)}`;
   if (id.uid !== null) return `, which belongs to uid ${id.uid}`;
   return '';
 }
@@ -186,7 +188,7 @@ async function checkTarget(deps: KillDeps, params: RequestParams<'kill'>): Promi
     return refuse(`cannot read the start time of PID ${pid} to make sure it is the same process`, current);
   }
   if (current.startTime !== startTime) {
-    return refuse(`the process has exited; PID ${pid} now belongs to ${current.name}`, current);
+    return refuse(`the process has exited; PID ${pid} now belongs to ${inertText(current.name)}`, current);
   }
   if (current.zombie) {
     return {

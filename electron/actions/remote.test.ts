@@ -47,6 +47,46 @@ describe.skipIf(process.platform !== 'linux')('remote actions', () => {
     }
   });
 
+  it('is not fooled by a process name with a newline, and shows names inert', async () => {
+    // A process that ignores SIGTERM and names itself "x\nexited y" (its comm, as any user may set it).
+    const child = spawn(
+      'sh',
+      ['-c', `trap '' TERM; printf 'x\\nexited y' > /proc/$$/comm; echo ready; while :; do sleep 0.2; done`],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    try {
+      await new Promise<void>((r) => child.stdout!.once('data', () => r()));
+      const id = await readProcessIdentity(child.pid!);
+      expect(id!.name).toBe('x\nexited y');
+      const r = await killRemote(here, [], 'web1', {
+        pid: child.pid!,
+        startTime: id!.startTime,
+        signal: 'TERM',
+        elevate: false,
+      });
+      expect(r.result.outcome).toBe('alive');
+      expect(r.result.message).toBe(
+        `x\\nexited y (PID ${child.pid}) on web1 is still running after SIGTERM: Force kill?`,
+      );
+      // A name with a bidi override cannot reorder the sentence.
+      const bidi = spawn('sh', ['-c', `printf 'a\u202eb' > /proc/$$/comm; echo ready; while :; do sleep 1; done`], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      await new Promise<void>((r) => bidi.stdout!.once('data', () => r()));
+      const changed = await killRemote(here, [], 'web1', {
+        pid: bidi.pid!,
+        startTime: 1,
+        signal: 'TERM',
+        elevate: false,
+      }).finally(() => bidi.kill('SIGKILL'));
+      expect(changed.result.message).toBe(`the process has exited; PID ${bidi.pid} on web1 now belongs to a\\u202eb`);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('refuses PID 1 and a thread, and says when the host cannot be reached', async () => {
     const init = await killRemote(here, [], 'web1', { pid: 1, startTime: 0, signal: 'KILL', elevate: false });
     expect(init.result.outcome).toBe('refused');

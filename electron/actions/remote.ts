@@ -8,6 +8,7 @@
 // ssh hands the command to the remote user's login shell as one string: the scripts contain no single quote
 // and no backslash, and every argument is a checked token (digits, an address, ss syntax) in single quotes,
 // read alike by sh, bash, zsh and fish.
+import { inertText } from '../../shared/inert-text.js';
 import type { CloseResult, KillResult, RequestParams } from '../../shared/protocol.js';
 import { LINUX_CLK_TCK } from '../collectors/process-start-time.js';
 import { PF_KTHREAD } from '../collectors/linux/process-facts.js';
@@ -18,10 +19,13 @@ import { reservedPidReason } from './kill.js';
 /** How long the remote script waits for the process to end after the signal, in seconds. */
 const GRACE_S = 3;
 
-// Prints one line: a word (gone, thread, kthread, changed, zombie, denied, exited, alive) and the process name.
+// Prints its verdict on one line, NETLENS-RESULT and a word (gone, thread, kthread, changed, zombie, denied,
+// exited, alive), and after it the process name. The name is anyone's choice (a comm may hold a newline and
+// "exited"): it comes after the verdict, which is read from the first such line, never from the name.
 // biome-ignore-start lint/suspicious/noTemplateCurlyInString: shell parameter expansions, not templates.
 const KILL_SCRIPT = [
   'set -f; p=$1; want=$2; sig=$3; grace=$4',
+  'say() { echo "NETLENS-RESULT $1"; printf "%s" "$2"; exit 0; }',
   'bt=; while read -r k v; do [ "$k" = btime ] && bt=$v; done < /proc/stat',
   'ident() {',
   '  s=$(cat "/proc/$p/stat" 2>/dev/null) || return 1',
@@ -29,21 +33,21 @@ const KILL_SCRIPT = [
   '  set -- ${s##*) }',
   `  st=$1; pp=$2; fl=$7; ms=$((bt * 1000 + \${20} * ${1000 / LINUX_CLK_TCK}))`,
   '}',
-  'ident || { echo gone; exit 0; }',
+  'ident || say gone ""',
   't=; while read -r k v rest; do [ "$k" = Tgid: ] && t=$v; done < "/proc/$p/status"',
-  '[ "$t" = "$p" ] || { echo "thread $name"; exit 0; }',
-  `if [ $((fl & ${PF_KTHREAD})) != 0 ] || [ "$pp" = 2 ] || [ "$p" = 2 ]; then echo "kthread $name"; exit 0; fi`,
-  '[ "$ms" = "$want" ] || { echo "changed $name"; exit 0; }',
-  '[ "$st" = Z ] && { echo "zombie $name"; exit 0; }',
+  '[ "$t" = "$p" ] || say thread "$name"',
+  `if [ $((fl & ${PF_KTHREAD})) != 0 ] || [ "$pp" = 2 ] || [ "$p" = 2 ]; then say kthread "$name"; fi`,
+  '[ "$ms" = "$want" ] || say changed "$name"',
+  '[ "$st" = Z ] && say zombie "$name"',
   'if ! kill -s "$sig" "$p" 2>/dev/null; then',
-  '  if [ "$(id -u)" = 0 ] || ! sudo -n kill -s "$sig" "$p" </dev/null 2>/dev/null; then echo "denied $name"; exit 0; fi',
+  '  if [ "$(id -u)" = 0 ] || ! sudo -n kill -s "$sig" "$p" </dev/null 2>/dev/null; then say denied "$name"; fi',
   'fi',
   'first=$name; i=0',
   'while [ $i -lt $((grace * 10)) ]; do',
-  '  if ! ident || [ "$ms" != "$want" ] || [ "$st" = Z ]; then echo "exited $first"; exit 0; fi',
+  '  if ! ident || [ "$ms" != "$want" ] || [ "$st" = Z ]; then say exited "$first"; fi',
   '  sleep 0.1; i=$((i + 1))',
   'done',
-  'echo "alive $first"',
+  'say alive "$first"',
 ].join('\n');
 // biome-ignore-end lint/suspicious/noTemplateCurlyInString: the script ends here.
 
@@ -100,10 +104,13 @@ export async function killRemote(
     String(GRACE_S),
   ]);
   const r = await run('ssh', [...route, command], { timeoutMs: 30_000 });
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  const space = line.indexOf(' ');
-  const word = space < 0 ? line : line.slice(0, space);
-  const name = space < 0 ? null : line.slice(space + 1);
+  const lines = r.stdout.split('\n');
+  const at = lines.findIndex((l) => /^NETLENS-RESULT [a-z]+$/.test(l));
+  const word = at < 0 ? '' : lines[at]!.slice('NETLENS-RESULT '.length);
+  // Everything after the verdict is the name, newlines and all; shown escaped (a bidi override cannot
+  // reorder the sentence it is put in).
+  const raw = at < 0 ? '' : lines.slice(at + 1).join('\n');
+  const name = raw === '' ? null : inertText(raw);
   const who = onHost(name ?? 'the process', params.pid, host);
   const result = ((): KillResult => {
     switch (word) {
