@@ -241,4 +241,17 @@ describe('netlens metrics server', () => {
     await until('the idle connections to be closed', () => idle.every((i) => i.closed), 12_000);
     expect((await get(server, '/metrics', {}, 'GET', '127.0.0.3')).status).toBe(200);
   }, 30_000);
+
+  it('cannot be starved from many addresses either: a new connection pushes out the oldest idle one', async () => {
+    server = await startMetricsServer({ collectors: collectors() });
+    // Any local user may bind 127.0.1.1 ... 127.0.1.64: one idle connection from each fills the 64 in all.
+    const idle: Awaited<ReturnType<typeof idleConnections>> = [];
+    for (let n = 1; n <= 64; n++) idle.push(...(await idleConnections(server, 1, `127.0.1.${n}`)));
+    opened.push(...idle.map((i) => i.socket));
+    expect(idle.every((i) => !i.closed)).toBe(true);
+    // The scraper is answered; the oldest of the idle ones made room for it.
+    expect((await get(server, '/metrics', {}, 'GET', '127.0.0.1')).status).toBe(200);
+    await until('the oldest idle connection to be closed', () => idle[0]!.closed);
+    expect(idle.slice(1).filter((i) => i.closed).length).toBeLessThanOrEqual(1);
+  });
 });

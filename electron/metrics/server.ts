@@ -6,13 +6,14 @@
 // - On a loopback address no token is asked (the data is what local users can read from /proc anyway), but
 //   the Host header must name this server, so a web page cannot read it through DNS rebinding. Anywhere else
 //   a bearer token is required on every request, compared in constant time (web.ts tokenMatches).
-// - Connections are bounded so that whoever can connect cannot refuse scrapes: at most MAX_CONNECTIONS in
-//   all and MAX_CONNECTIONS_PER_PEER from one address (more are closed at once), and one that sends no
-//   complete request within HEADERS_TIMEOUT_MS is closed, checked every second (Node checks every 30 s unless
-//   told, which let 64 idle connections refuse every scrape for 35 s).
+// - Connections are bounded so that whoever can connect cannot refuse scrapes by holding them: at most
+//   MAX_CONNECTIONS_PER_PEER from one address (more are closed at once); at most MAX_CONNECTIONS in all, a new
+//   one pushing out the oldest that is not being answered (any local user can bind 127.0.1.1 to 127.0.1.64);
+//   and one that sends no complete request within HEADERS_TIMEOUT_MS is closed, checked every second (Node
+//   checks every 30 s unless told, which let 64 idle connections refuse every scrape for 35 s).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { Collectors } from '../collectors/collector.js';
 import type { DatasetResult } from '../../shared/types.js';
@@ -213,14 +214,39 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     },
   );
   server.maxHeadersCount = 50;
-  server.maxConnections = MAX_CONNECTIONS;
   const perPeer = new Map<string, number>();
-  server.on('connection', (socket) => {
+  // Every open connection, oldest first, and whether a request on it is being answered.
+  const open = new Map<Socket, { busy: boolean }>();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const state = open.get(req.socket);
+    if (!state) return;
+    state.busy = true;
+    res.once('close', () => {
+      state.busy = false;
+    });
+  });
+  server.on('connection', (socket: Socket) => {
     const peer = socket.remoteAddress ?? '';
     const n = (perPeer.get(peer) ?? 0) + 1;
     if (n > MAX_CONNECTIONS_PER_PEER) {
       socket.destroy();
       return;
+    }
+    open.set(socket, { busy: false });
+    socket.once('close', () => open.delete(socket));
+    if (open.size > MAX_CONNECTIONS) {
+      // Full: the oldest connection that is not being answered (one that never sent a whole request, or a
+      // keep-alive between requests) makes room, so holding connections from many addresses refuses no
+      // scraper; only when every one is busy is the new one refused.
+      let victim: Socket = socket;
+      for (const [s, state] of open) {
+        if (!state.busy && s !== socket) {
+          victim = s;
+          break;
+        }
+      }
+      victim.destroy();
+      if (victim === socket) return;
     }
     perPeer.set(peer, n);
     socket.once('close', () => {
