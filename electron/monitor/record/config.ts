@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as v from 'valibot';
 import { recordingConfigSchema } from '../../../shared/protocol.js';
 import { DEFAULT_RECORDING, type RecordingConfig } from '../../../shared/record.js';
+import { inertText } from '../../../shared/inert-text.js';
 
 export const RECORD_FILE = 'history.sqlite';
 const CONFIG_FILE = 'recording.json';
@@ -20,13 +21,41 @@ export function recordFile(dataDir: string): string {
   return join(dataDir, RECORD_FILE);
 }
 
-export async function loadRecordingConfig(dataDir: string): Promise<RecordingConfig> {
+/**
+ * The saved settings, field by field: a field that is missing or not valid (a hand edit, a value out of range)
+ * takes its default and `warn` says which, the others are kept. One bad field must not throw the whole file
+ * away: that would switch recording back on for someone who switched it off. A file that is not a JSON object
+ * means the defaults, with a warning; no file means the defaults, silently.
+ */
+export async function loadRecordingConfig(
+  dataDir: string,
+  warn: (line: string) => void = (line) => console.warn(line),
+): Promise<RecordingConfig> {
+  const file = join(dataDir, CONFIG_FILE);
+  let raw: unknown;
   try {
-    const parsed = v.safeParse(recordingConfigSchema, JSON.parse(await readFile(join(dataDir, CONFIG_FILE), 'utf8')));
-    return parsed.success ? parsed.output : { ...DEFAULT_RECORDING };
-  } catch {
-    return { ...DEFAULT_RECORDING };
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      warn(`${file}: not readable as JSON (${(err as Error).message}); recording with the default settings`);
+    return { ...DEFAULT_RECORDING, alerts: { ...DEFAULT_RECORDING.alerts } };
   }
+  const config: RecordingConfig = { ...DEFAULT_RECORDING, alerts: { ...DEFAULT_RECORDING.alerts } };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    warn(`${file}: not a JSON object; recording with the default settings`);
+    return config;
+  }
+  const fields = recordingConfigSchema.entries;
+  const bad: string[] = [];
+  for (const key of Object.keys(fields) as (keyof RecordingConfig)[]) {
+    const parsed = v.safeParse(fields[key], (raw as Record<string, unknown>)[key]);
+    if (parsed.success) (config as unknown as Record<string, unknown>)[key] = parsed.output;
+    else bad.push(`${key} (default ${JSON.stringify(DEFAULT_RECORDING[key])})`);
+  }
+  const unknown = Object.keys(raw).filter((k) => !(k in fields));
+  if (bad.length > 0) warn(`${file}: ${bad.join(', ')}: missing or not valid, the default is used`);
+  if (unknown.length > 0) warn(`${file}: ignored what NetLens does not know: ${unknown.map(inertText).join(', ')}`);
+  return config;
 }
 
 export async function saveRecordingConfig(dataDir: string, config: RecordingConfig): Promise<void> {
