@@ -426,6 +426,31 @@ describe('what changed', () => {
   });
 });
 
+describe('remote addresses', () => {
+  it('are remembered in bounded memory, and each keeps its first sighting in the record', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const r = rig(file, { maxRememberedRemotes: 50 });
+    const peer = (i: number) => `10.0.${i >> 8}.${i & 255}`;
+    r.tick([]);
+    const firstTick = r.now + 1000;
+    // 1,000 peers, 100 at a time (a public server meets millions), then the first 100 again.
+    for (let round = 0; round < 10; round++) {
+      r.tick(Array.from({ length: 100 }, (_, i) => conn(round * 100 + i, { remoteAddress: peer(round * 100 + i) })));
+      r.recorder.flush();
+      expect(r.recorder.rememberedRemotes).toBeLessThanOrEqual(50);
+    }
+    r.tick(Array.from({ length: 100 }, (_, i) => conn(5000 + i, { remoteAddress: peer(i) })));
+    r.recorder.flush();
+    const rows = r.recorder.database!.all('SELECT address, first_seen FROM remotes') as {
+      address: string;
+      first_seen: number;
+    }[];
+    expect(rows).toHaveLength(1000);
+    expect(Number(rows.find((x) => x.address === peer(0))!.first_seen)).toBe(firstTick);
+    r.recorder.close();
+  });
+});
+
 describe('alerts about new countries and networks', () => {
   // The names collector's places (the bundled databases in out/data, as the monitor passes them): rows with
   // public addresses are fed to the recorder, no traffic goes to them.

@@ -50,6 +50,8 @@ export const FLUSH_MS = 5000;
 /** States and byte totals of connections still open are written at most this often (and always at close). */
 export const CHECKPOINT_MS = 5 * 60_000;
 export const RETRY_MS = 60_000;
+/** Remote addresses remembered as already in the record (sighted): at most this many (~10 MB). */
+export const MAX_REMEMBERED_REMOTES = 100_000;
 export const PRUNE_EVERY_MS = 60_000;
 /** Rows deleted per pruning batch: a few milliseconds of work. */
 export const PRUNE_BATCH = 500;
@@ -76,6 +78,8 @@ export interface RecorderOptions {
   now?: () => number;
   flushMs?: number;
   retryMs?: number;
+  /** MAX_REMEMBERED_REMOTES, smaller in tests. */
+  maxRememberedRemotes?: number;
 }
 
 interface OpenConnection {
@@ -197,6 +201,11 @@ export class Recorder {
       sizeBytes: this.sizeBytes,
       oldest: this.oldest,
     };
+  }
+
+  /** How many remote addresses it remembers as already recorded (bounded: MAX_REMEMBERED_REMOTES). */
+  get rememberedRemotes(): number {
+    return this.sightings?.remote.size ?? 0;
   }
 
   /** The open database, for queries (null while off or paused). */
@@ -562,6 +571,9 @@ export class Recorder {
     // Remote hosts are other machines: a loopback peer (any of 127.0.0.0/8) is this one.
     if (reachesOut(r) && !seen.remote.has(r.remoteAddress)) {
       st.remote.run([r.remoteAddress, first, name ?? null]);
+      // A cache of what needs no INSERT (the table keeps the first sighting whatever it holds): bounded, as a
+      // public server meets millions of addresses.
+      if (seen.remote.size >= (this.options.maxRememberedRemotes ?? MAX_REMEMBERED_REMOTES)) seen.remote.clear();
       seen.remote.add(r.remoteAddress);
     }
     for (const { subject } of this.reachedBy(r)) {
@@ -677,7 +689,8 @@ export class Recorder {
       this.lastCheckpoint = at;
       this.sightings = {
         process: new Set((db.all('SELECT name FROM processes') as { name: string }[]).map((r) => r.name)),
-        remote: new Set((db.all('SELECT address FROM remotes') as { address: string }[]).map((r) => r.address)),
+        // Not read back: the table may hold millions (see sighted).
+        remote: new Set(),
         reached: this.loadReached(db),
       };
       this.closeReader();
