@@ -16,6 +16,7 @@ import type { Monitor } from './monitor/api.js';
 import { startMonitor, type MonitorHandle } from './monitor/host.js';
 import { recordFile } from './monitor/record/config.js';
 import { builtPaths } from './paths.js';
+import { savedHosts } from './remote/saved-hosts.js';
 import { createService, type Service, type ServiceOptions } from './service.js';
 import { createSettingsStore } from './settings-store.js';
 
@@ -64,7 +65,11 @@ export function createBackend(options: BackendOptions): Backend {
   if (options.monitor) monitor = options.monitor;
   else if (options.worker) {
     const { record, dnsServer, sshConfig } = options.worker;
+    // The remote hosts the user added last time come back (electron/remote/saved-hosts.ts).
+    const saved = savedHosts(dataDir, log);
     started = startMonitor({
+      remoteHosts: saved.load(),
+      onRemoteHosts: (destinations) => saved.save(destinations),
       workerPath: builtPaths.worker,
       workerData: {
         ...(record ? { record: { file: recordFile(dataDir), config: record } } : {}),

@@ -7,6 +7,7 @@ import type { HistoryPoint, RequestParams, ServerMessage, StreamMessage } from '
 import type { RecordMethod } from './record/requests.js';
 import type { Dataset } from '../../shared/types.js';
 import type { HistoryOf, Monitor, MonitorClient, RemoteAnswer, RemoteRequest } from './api.js';
+import type { RemoteHostInfo } from '../../shared/remote.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 import type { GlobalMessage } from './monitor.js';
 import type { PrivilegedOwners } from '../collectors/linux/socket-owners.js';
@@ -25,6 +26,10 @@ export interface StartMonitorOptions {
   /** After workers kept dying as soon as they started, the first slow retry comes after this long; each
    *  failed one doubles it, up to 60 s. A client may ask for one at once (`retry()`). */
   failedRetryDelayMs?: number;
+  /** Remote hosts to show from the start (those the user added before: electron/remote/saved-hosts.ts). */
+  remoteHosts?: readonly string[];
+  /** Told the remote hosts shown whenever a client added or removed one (to keep them for next time). */
+  onRemoteHosts?: (destinations: string[]) => void;
 }
 
 export interface MonitorHandle extends Monitor {
@@ -72,7 +77,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
     { request: RemoteRequest; resolve: (result: unknown) => void; reject: (err: Error) => void }
   >();
   /** The remote hosts asked for, replayed to a restarted worker. */
-  const remoteHosts = new Set<string>();
+  const remoteHosts = new Set<string>(options.remoteHosts ?? []);
   let nextClient = 0;
   let nextRequest = 0;
   let generation = 0;
@@ -339,12 +344,18 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
     remote<R extends RemoteRequest>(request: R): Promise<RemoteAnswer<R>> {
       if (closing) return Promise.reject(new Error('the monitor is closed'));
       if (failedNotice) return Promise.reject(new Error('the monitor is not running'));
-      if (request.op === 'add') remoteHosts.add(request.destination);
-      else if (request.op === 'remove') remoteHosts.delete(request.destination);
       const id = ++nextRequest;
-      return new Promise<RemoteAnswer<R>>((resolve, reject) => {
+      const answer = new Promise<RemoteAnswer<R>>((resolve, reject) => {
         remoteRequests.set(id, { request, resolve: resolve as (result: unknown) => void, reject });
         post({ type: 'remote', id, request });
+      });
+      if (request.op !== 'add' && request.op !== 'remove') return answer;
+      // The list a restarted worker gets, and the one kept for next time, is what the worker accepted.
+      return answer.then((hosts) => {
+        remoteHosts.clear();
+        for (const h of hosts as RemoteHostInfo[]) remoteHosts.add(h.destination);
+        options.onRemoteHosts?.([...remoteHosts]);
+        return hosts;
       });
     },
     async close() {

@@ -2,11 +2,11 @@
 // namespace with Debian's sshd, ssh-namespaces.ts), its rows with a Host column under "All hosts", only its
 // rows when it is selected, none under "This machine"; and when it stops answering, its chip says why and
 // its rows stay, greyed, with the time they are from.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApp, requireBuild, SCREENSHOTS, until, type OpenApp } from './support.js';
+import { openApp, requireBuild, SCREENSHOTS, startHost, until, type OpenApp } from './support.js';
 import { SSHD, SshLab, type NamespaceHost } from './ssh-namespaces.js';
 import { join } from 'node:path';
 
@@ -175,6 +175,31 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
       const log = page.getByRole('dialog');
       await until('both actions in the log', async () => (await log.getByText(`on ${host.alias}`).count()) >= 2);
       await page.keyboard.press('Escape');
+    },
+    TEST_MS,
+  );
+
+  it(
+    'comes back with the host the user added when NetLens starts again',
+    async () => {
+      expect(JSON.parse(readFileSync(join(app.host.dataDir, 'remote-hosts.json'), 'utf8'))).toEqual({
+        hosts: [host.alias],
+      });
+      // A second NetLens on the same data folder.
+      const again = await startHost(['--ssh-config', lab.config], { NETLENS_DATA_DIR: app.host.dataDir });
+      const second = await app.browser.newPage({ viewport: { width: 1500, height: 860 } });
+      try {
+        await second.goto(again.url);
+        const chip2 = second.getByRole('status', { name: `Host ${host.alias}` });
+        await until(
+          'the host, connected again',
+          async () => (await chip2.textContent())?.includes('connected'),
+          WAIT_MS,
+        );
+      } finally {
+        await second.close();
+        await again.stop();
+      }
     },
     TEST_MS,
   );
