@@ -5,7 +5,7 @@ import { formatDateTime } from '../../../shared/format.js';
 import { ALERT_KINDS, ALERT_TITLES, type Alert, type RecordingStatus } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
 import { dataStore, pushNotice, useData } from '../../store/data.js';
-import { mergeAlerts } from './rows.js';
+import { alertLabels, mergeAlerts } from './rows.js';
 
 /** Alerts the list shows, newest first. */
 const LIST_LIMIT = 200;
@@ -116,7 +116,7 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
             {alerts.map((a) => (
               <tr key={a.id} className={a.known ? '' : 'hl-new'}>
                 <td>{formatDateTime(a.at)}</td>
-                <td>{a.kind}</td>
+                <td>{alertLabels(a).kind}</td>
                 <td>{a.text}</td>
                 <td>
                   <button
@@ -124,7 +124,7 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
                     className="small"
                     disabled={a.known}
                     onClick={() => void markKnown(a)}
-                    aria-label={`Mark ${a.subject} as known`}
+                    aria-label={alertLabels(a).markKnown}
                   >
                     {a.known ? 'Known' : 'Mark as known'}
                   </button>

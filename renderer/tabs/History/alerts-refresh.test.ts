@@ -6,7 +6,7 @@ import type { Transport } from '../../api/transport.js';
 import type { ServerMessage } from '../../../shared/protocol.js';
 import type { Alert } from '../../../shared/record.js';
 import { connectStore, dataStore } from '../../store/data.js';
-import { mergeAlerts } from './rows.js';
+import { alertLabels, mergeAlerts } from './rows.js';
 
 const alert = (id: number, known = false): Alert => ({
   id,
@@ -54,5 +54,18 @@ describe('Alerts list', () => {
     const unstored = alert(0);
     expect(mergeAlerts([unstored], [alert(0, true)], 200)).toHaveLength(2);
     expect(mergeAlerts([unstored], [unstored], 200)).toHaveLength(1);
+  });
+});
+
+describe('Alerts list rows', () => {
+  it('name the kind in words and keep the subject inert in the button name', () => {
+    expect(alertLabels({ kind: 'network', subject: 'x\u202egnp.exe\nfake → country US' })).toEqual({
+      kind: 'New place',
+      markKnown: 'Mark x\\u202egnp.exe\\nfake → country US as known',
+    });
+    expect(alertLabels({ kind: 'listener', subject: 'tcp 0.0.0.0:8080 nc' })).toEqual({
+      kind: 'New listener',
+      markKnown: 'Mark tcp 0.0.0.0:8080 nc as known',
+    });
   });
 });

@@ -1,6 +1,7 @@
 // Recorded connections as the grid and the filter language know rows: a Connection as it was, with what the
 // record adds (states, last seen, byte totals). Exports of what the view shows.
-import { csvCell, type Alert, type RecordedConnection } from '../../../shared/record.js';
+import { csvCell, type Alert, type AlertKind, type RecordedConnection } from '../../../shared/record.js';
+import { inertText } from '../../../shared/inert-text.js';
 import { connectionState, type Connection } from '../../../shared/types.js';
 
 export interface HistoryRow extends Connection {
@@ -112,4 +113,16 @@ export function mergeAlerts(live: readonly Alert[], list: readonly Alert[], limi
   // id 0: an alert the record could not store (busy, write error): shown once, never taken for another.
   const newer = live.filter((a) => (a.id === 0 ? !held.has(a) : !ids.has(a.id)));
   return newer.length === 0 ? (list as Alert[]) : [...newer, ...list].slice(0, limit);
+}
+
+const KIND_LABELS: Record<AlertKind, string> = {
+  listener: 'New listener',
+  process: 'New process',
+  network: 'New place',
+};
+
+/** What a row of the Alerts list says of an alert beside its text: its kind in words, and its Mark as known
+ *  button's accessible name with the subject as inert as the text (a process name is anybody's choice). */
+export function alertLabels(a: Pick<Alert, 'kind' | 'subject'>): { kind: string; markKnown: string } {
+  return { kind: KIND_LABELS[a.kind], markKnown: `Mark ${inertText(a.subject)} as known` };
 }
