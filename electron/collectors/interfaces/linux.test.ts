@@ -149,3 +149,32 @@ describe.skipIf(process.platform !== 'linux')('addresses of interfaces that are 
     }
   });
 });
+
+describe.skipIf(process.platform !== 'linux')('interface names that are UTF-8', () => {
+  it('reads /proc/net/dev by the name the creator gave, so its sysfs folder is found', async () => {
+    const name = 'r\u202eevil';
+    const root = mkdtempSync(join(tmpdir(), 'lead-ifaces-'));
+    try {
+      mkdirSync(join(root, 'proc', 'net'), { recursive: true });
+      mkdirSync(join(root, 'sys', name), { recursive: true });
+      writeFileSync(
+        join(root, 'proc', 'net', 'dev'),
+        Buffer.from(
+          'Inter-|   Receive                                                |  Transmit\n' +
+            ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n' +
+            ` ${name}:       7       1    0    0    0     0          0         0        9       1    0    0    0     0       0          0\n`,
+          'utf8',
+        ),
+      );
+      writeFileSync(join(root, 'proc', 'net', 'if_inet6'), '');
+      writeFileSync(join(root, 'sys', name, 'address'), '02:00:00:00:00:01\n');
+      writeFileSync(join(root, 'sys', name, 'mtu'), '1400\n');
+      const r = await new LinuxInterfacesCollector(join(root, 'proc'), join(root, 'sys')).read();
+      const row = r.rows.find((x) => x.name === name);
+      expect(row?.mac).toBe('02:00:00:00:00:01');
+      expect(row?.mtu).toBe(1400);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -271,8 +271,8 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
   async read(): Promise<DatasetResult<NetInterface>> {
     const diagnostics: Diagnostics = emptyDiagnostics();
     // Small files, read synchronously as the sysfs attributes are (see readSysAttr).
-    const dev = readProcTextSync(`${this.procRoot}/net/dev`);
-    const inet6 = readProcTextSync(`${this.procRoot}/net/if_inet6`);
+    const dev = readProcTextSync(`${this.procRoot}/net/dev`, 'names');
+    const inet6 = readProcTextSync(`${this.procRoot}/net/if_inet6`, 'names');
     if (!dev.ok) {
       diagnostics.missing.push({ source: '/proc/net/dev', reason: dev.reason });
       return { rows: [], diagnostics };
