@@ -205,7 +205,7 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
   );
 
   it(
-    'greys the rows of a host that stopped answering, with the time they are from',
+    'greys the rows of a host that stopped answering, with the time they are from, until it comes back',
     async () => {
       await host.down();
       // Disconnected, or trying again (with backoff): either way its data is stale, and the chip says why.
@@ -225,7 +225,15 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
       const cell = await remoteRows().first().locator('[role="gridcell"][data-column="host"]').textContent();
       expect(cell).toMatch(new RegExp(`^${host.alias} \\(stale since \\d\\d:\\d\\d:\\d\\d\\)$`));
       await page.screenshot({ path: join(SCREENSHOTS, 'remote-host-stale.png') });
+      // Made again, it comes back (reconnecting with backoff) and its rows are live again.
+      await host.up();
+      await until(
+        'the host to come back',
+        async () => (await chip().textContent()) === `${host.alias}: connected`,
+        90_000,
+      );
+      await until('live rows again', async () => (await stale().count()) === 0 && (await remoteRows().count()) > 0);
     },
-    TEST_MS,
+    2 * TEST_MS,
   );
 });
