@@ -8,6 +8,11 @@ import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { reportPanel } from '../../store/view.js';
 import { useDatasetSource, useRowArray } from '../../store/source.js';
 
+const DEFAULT_SORT = [
+  { id: 'table', desc: false },
+  { id: 'destination', desc: false },
+];
+
 function destinationText(r: Route): string {
   if (r.isDefault) return 'default';
   const full = r.family === 'inet' ? 32 : 128;
@@ -115,49 +120,33 @@ export function RoutesTab() {
         ) : null}
       </div>
       <div className="stack">
-        <section className="group" aria-label="IPv4 routes">
-          <h3>
-            IPv4 <span className="muted">({v4.length})</span>
-          </h3>
-          <DataGrid
-            gridId="routes"
-            label="IPv4 routes"
-            exportTab="routes"
-            columns={columns}
-            rows={v4}
-            fitTo={rows}
-            rowClass={rowClass}
-            selectedId={selected}
-            onSelect={setSelected}
-            empty={empty}
-            defaultSort={[
-              { id: 'table', desc: false },
-              { id: 'destination', desc: false },
-            ]}
-            columnBar="none"
-          />
-        </section>
-        <section className="group" aria-label="IPv6 routes">
-          <h3>
-            IPv6 <span className="muted">({v6.length})</span>
-          </h3>
-          <DataGrid
-            gridId="routes"
-            label="IPv6 routes"
-            exportTab="routes"
-            columns={columns}
-            rows={v6}
-            fitTo={rows}
-            rowClass={rowClass}
-            selectedId={selected}
-            onSelect={setSelected}
-            empty={empty}
-            defaultSort={[
-              { id: 'table', desc: false },
-              { id: 'destination', desc: false },
-            ]}
-          />
-        </section>
+        {(
+          [
+            ['IPv4', v4],
+            ['IPv6', v6],
+          ] as const
+        ).map(([family, familyRows], i) => (
+          <section key={family} className="group" aria-label={`${family} routes`}>
+            <h3>
+              {family} <span className="muted">({familyRows.length})</span>
+            </h3>
+            <DataGrid
+              gridId="routes"
+              label={`${family} routes`}
+              exportTab="routes"
+              columns={columns}
+              rows={familyRows}
+              fitTo={rows}
+              rowClass={rowClass}
+              selectedId={selected}
+              onSelect={setSelected}
+              empty={empty}
+              defaultSort={DEFAULT_SORT}
+              // The two grids share one layout: the column bar sits once, on the second.
+              columnBar={i === 0 ? 'none' : undefined}
+            />
+          </section>
+        ))}
       </div>
     </div>
   );
