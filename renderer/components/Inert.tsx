@@ -32,3 +32,42 @@ export function Inert(props: { text: string; max?: number; className?: string })
     </bdi>
   );
 }
+
+/** A message made of our words and OS strings ("Terminated <name> (PID 5)"): the whole of it escaped, and
+ *  each occurrence of one of `names` (escaped the same way) cut out to be isolated on its own, so that neither
+ *  a control character nor right-to-left text in a name can reorder or break the words and PID around it. */
+export function inertParts(text: string, names: readonly string[]): { text: string; name: boolean }[] {
+  const safe = inertText(text);
+  const needles = [...new Set(names.map(inertText).filter((n) => n !== ''))];
+  const parts: { text: string; name: boolean }[] = [];
+  let at = 0;
+  while (at < safe.length) {
+    let best = -1;
+    let found = '';
+    for (const n of needles) {
+      const i = safe.indexOf(n, at);
+      if (i >= 0 && (best < 0 || i < best || (i === best && n.length > found.length))) {
+        best = i;
+        found = n;
+      }
+    }
+    if (best < 0) break;
+    if (best > at) parts.push({ text: safe.slice(at, best), name: false });
+    parts.push({ text: found, name: true });
+    at = best + found.length;
+  }
+  if (at < safe.length) parts.push({ text: safe.slice(at), name: false });
+  return parts;
+}
+
+/** A result or error message shown as inert text, with the names in it isolated (see inertParts). */
+export function InertMessage(props: { text: string; names: readonly string[] }) {
+  return (
+    <>
+      {inertParts(props.text, props.names).map((p, i) =>
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string, never reordered.
+        p.name ? <bdi key={i}>{p.text}</bdi> : <span key={i}>{p.text}</span>,
+      )}
+    </>
+  );
+}

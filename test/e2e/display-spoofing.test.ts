@@ -26,6 +26,16 @@ afterAll(async () => {
 
 const SPOOF = '\u202e';
 
+async function openKillDialog() {
+  const { page } = app;
+  await page
+    .locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]')
+    .first()
+    .click({ button: 'right' });
+  await page.getByRole('menu', { name: 'Connection' }).getByRole('menuitem', { name: 'Kill process…' }).click();
+  return page.getByRole('dialog');
+}
+
 describe('user-controlled text in the UI', () => {
   it('shows the name escaped and isolated in the table, never as "exe.png"', async () => {
     const { page } = app;
@@ -41,12 +51,7 @@ describe('user-controlled text in the UI', () => {
 
   it('keeps name and PID in view in the Kill dialog, the PID outside the name, the command line scrollable', async () => {
     const { page } = app;
-    await page
-      .locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]')
-      .first()
-      .click({ button: 'right' });
-    await page.getByRole('menu', { name: 'Connection' }).getByRole('menuitem', { name: 'Kill process…' }).click();
-    const dialog = page.getByRole('dialog');
+    const dialog = await openKillDialog();
     const heading = dialog.locator('.dialog-title');
     expect(await heading.textContent()).toBe(`Kill \\u202egnp.exe (PID ${child.pid})?`);
     // The PID is not inside the isolated name, and both are on screen.
@@ -71,5 +76,16 @@ describe('user-controlled text in the UI', () => {
     expect((await dialog.textContent()) ?? '').not.toContain(SPOOF);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(child.exitCode).toBeNull();
+  });
+
+  it('shows the kill result with the name escaped and isolated, the PID outside it', async () => {
+    const { page } = app;
+    const dialog = await openKillDialog();
+    await dialog.getByRole('button', { name: 'Terminate' }).click();
+    const result = dialog.locator('.result');
+    await until('the kill result', async () => (await result.count()) > 0);
+    expect(await result.textContent()).toBe(`Terminated \\u202egnp.exe (PID ${child.pid})`);
+    expect(await result.locator('bdi').allTextContents()).toEqual(['\\u202egnp.exe']);
+    await dialog.getByRole('button', { name: 'Close' }).click();
   });
 });

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import type { CloseResult } from '../../../shared/protocol.js';
 import type { Connection } from '../../../shared/types.js';
-import { Inert } from '../../components/Inert.js';
+import { Inert, InertMessage } from '../../components/Inert.js';
 import { useClient } from '../../api/context.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
 import { endpointText, processText } from './columns.js';
@@ -61,7 +61,7 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
       }
     >
       <p>
-        {local} ⇄ {remote} ({processText(r) || 'no process'})
+        {local} ⇄ {remote} ({processText(r) ? <Inert text={processText(r)} max={120} /> : 'no process'})
         {r.host === undefined ? null : (
           <>
             {' on '}
@@ -72,7 +72,10 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
       </p>
       {result ? (
         <div className={`result ${result.outcome}`} role="alert" data-outcome={result.outcome}>
-          {result.message}
+          <InertMessage
+            text={result.message}
+            names={[...r.processes.map((p) => p.name), ...(r.host === undefined ? [] : [r.host])]}
+          />
         </div>
       ) : null}
     </Dialog>

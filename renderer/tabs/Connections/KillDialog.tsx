@@ -8,7 +8,7 @@ import type { ProcessInfo } from '../../../shared/types.js';
 import { formatDateTime } from '../../../shared/format.js';
 import { useClient } from '../../api/context.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
-import { Inert, inertLabel, isolated } from '../../components/Inert.js';
+import { Inert, InertMessage, inertLabel, isolated } from '../../components/Inert.js';
 
 const OUTCOME_TITLE: Record<KillResult['outcome'], string> = {
   killed: 'Killed',
@@ -162,7 +162,10 @@ export function KillDialog(props: {
       {result ? (
         <div className={`result ${result.outcome}`} role="alert" data-outcome={result.outcome}>
           {result.outcome === 'killed' ? null : <strong>{OUTCOME_TITLE[result.outcome]}: </strong>}
-          {result.message}
+          <InertMessage
+            text={result.message}
+            names={props.host === undefined ? [proc.name] : [proc.name, props.host]}
+          />
           {result.outcome === 'denied' && result.elevation && !result.elevation.available && result.elevation.reason ? (
             <p className="muted">Kill as administrator is not available: {result.elevation.reason}</p>
           ) : null}
