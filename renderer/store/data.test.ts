@@ -1,6 +1,7 @@
 // The store wired to a client over a fake transport: what the host streams lands in the tables once per
 // task, and the replies (acks, resyncs) go back through the client; a reconnect waits for new snapshots.
 import { describe, expect, it, vi } from 'vitest';
+import { NOTIFY_BURST, NOTIFY_WINDOW_MS } from '../../shared/alert-notifications.js';
 import type { ClientMessage, ServerMessage } from '../../shared/protocol.js';
 import { NetlensClient } from '../api/client.js';
 import type { Transport } from '../api/transport.js';
@@ -26,7 +27,8 @@ class FakeTransport implements Transport {
 
 const transport = new FakeTransport();
 const client = new NetlensClient(transport);
-connectStore(client, () => 1000);
+let clock = 1000;
+connectStore(client, () => clock);
 client.start();
 
 const routes = () => dataStore.getState().datasets.routes;
@@ -74,5 +76,43 @@ describe('connectStore', () => {
     transport.host({ type: 'notice', level: 'info', code: 'capture', text: 'one' });
     transport.host({ type: 'notice', level: 'info', code: 'capture', text: 'two' });
     expect(dataStore.getState().notices.map((n) => n.text)).toEqual(['running again', 'two']);
+  });
+
+  it('applies an alert storm in one store update, and rations the browser notifications', async () => {
+    const shown: { title: string; body: string }[] = [];
+    vi.stubGlobal(
+      'Notification',
+      class {
+        static permission = 'granted';
+        onclick: (() => void) | null = null;
+        constructor(title: string, options: { body: string }) {
+          shown.push({ title, body: options.body });
+        }
+        close() {}
+      },
+    );
+    try {
+      let updates = 0;
+      const unsubscribe = dataStore.subscribe(() => updates++);
+      const alert = (id: number) => ({
+        type: 'alert' as const,
+        alert: { id, at: id, kind: 'network' as const, subject: `n${id}`, text: `nc reached n${id}`, known: false },
+      });
+      for (let id = 1; id <= 5000; id++) transport.host(alert(id));
+      await vi.waitFor(() => expect(dataStore.getState().alerts[0]?.id).toBe(5000));
+      unsubscribe();
+      expect(updates).toBe(1);
+      expect(dataStore.getState().alerts).toHaveLength(100);
+      expect(dataStore.getState().notices.at(-1)?.text).toBe('nc reached n5000 (and 4999 more: History → Alerts)');
+      expect(shown).toHaveLength(NOTIFY_BURST + 1);
+      expect(shown.at(-1)?.title).toBe('NetLens: more alerts');
+      clock += NOTIFY_WINDOW_MS;
+      transport.host(alert(5001));
+      expect(shown.at(-1)?.body).toBe(
+        `nc reached n5001 (and ${5000 - NOTIFY_BURST} more alerts before it: History → Alerts)`,
+      );
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -5,7 +5,8 @@
 // host's backpressure signal.
 import { createStore, useStore } from 'zustand';
 import type { MonitorStatus, ServerMessage } from '../../shared/protocol.js';
-import { ALERT_TITLES, type Alert } from '../../shared/record.js';
+import { NotificationBudget } from '../../shared/alert-notifications.js';
+import type { Alert } from '../../shared/record.js';
 import type { ConnectionState, NetlensClient } from '../api/client.js';
 import { applyBatch, awaitSnapshots, emptyTables, type StreamData, type Tables } from './tables.js';
 import { showAlerts } from './view.js';
@@ -49,11 +50,22 @@ let noticeId = 0;
 /** The monitor's states, each replacing the others: failed (with Retry), retrying, running again. */
 const MONITOR_STATES: ReadonlySet<string> = new Set(['monitor-failed', 'monitor-retrying', 'monitor-recovered']);
 
-export function pushNotice(level: Notice['level'], code: string, text: string, details?: Notice['details']): void {
+/** The notices with this one added: it replaces one of the same code (and a monitor state another); five kept. */
+function withNotice(
+  notices: Notice[],
+  level: Notice['level'],
+  code: string,
+  text: string,
+  details?: Notice['details'],
+) {
   const notice: Notice = { id: ++noticeId, level, code, text, at: Date.now(), ...(details ? { details } : {}) };
   const replaces = (n: Notice) =>
     (n.code === code && code !== 'rejected') || (MONITOR_STATES.has(code) && MONITOR_STATES.has(n.code));
-  dataStore.setState((s) => ({ notices: [...s.notices.filter((n) => !replaces(n)), notice].slice(-5) }));
+  return [...notices.filter((n) => !replaces(n)), notice].slice(-5);
+}
+
+export function pushNotice(level: Notice['level'], code: string, text: string, details?: Notice['details']): void {
+  dataStore.setState((s) => ({ notices: withNotice(s.notices, level, code, text, details) }));
 }
 
 export function dismissNotice(id: number): void {
@@ -63,16 +75,69 @@ export function dismissNotice(id: number): void {
 /** Wires a client to the store: queues stream messages and applies them once per frame. */
 export function connectStore(client: NetlensClient, now: () => number = Date.now): void {
   const queue: StreamData[] = [];
+  // Alerts are applied once per task too: a storm of 5,000 is one store update and one render, not 5,000.
+  // The queue keeps the newest MAX_ALERTS (all the store keeps); each kind's count and newest text make its notice.
+  const alertQueue: Alert[] = [];
+  const alertKinds = new Map<Alert['kind'], { count: number; text: string }>();
+  // A browser's notifications are rationed like the desktop's (tray-model.ts): a few a minute, then one that
+  // says the rest are held back, then the number held back on the next one.
+  const budget = new NotificationBudget('NetLens');
   let scheduled = false;
   const flushChannel = new MessageChannel();
   flushChannel.port1.onmessage = () => flush();
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    // Apply in the next task, not the next frame: the work then overlaps the wait for the frame instead of
+    // adding to it. Messages that arrived meanwhile are applied together.
+    flushChannel.port2.postMessage(null);
+  };
 
   const flush = () => {
     scheduled = false;
     const { datasets } = dataStore.getState();
     const { tables, replies } = applyBatch(datasets, queue.splice(0), now());
     for (const r of replies) client.send(r);
-    if (tables !== datasets) dataStore.setState({ datasets: tables });
+    const alerts = alertQueue.splice(0).reverse();
+    const kinds = [...alertKinds];
+    alertKinds.clear();
+    if (alerts.length > 0) {
+      dataStore.setState((s) => {
+        let notices = s.notices;
+        for (const [kind, { count, text }] of kinds) {
+          const more = count > 1 ? ` (and ${count - 1} more: History → Alerts)` : '';
+          notices = withNotice(notices, 'warning', `alert-${kind}`, `${text}${more}`);
+        }
+        return {
+          alerts: [...alerts, ...s.alerts].slice(0, MAX_ALERTS),
+          notices,
+          ...(tables !== datasets ? { datasets: tables } : {}),
+        };
+      });
+    } else if (tables !== datasets) dataStore.setState({ datasets: tables });
+  };
+
+  // The desktop host notifies through Electron (tray.ts); a browser through the Notification API, once the
+  // user allowed it (the History tab asks when an alert or notifications are switched on), unless
+  // notifications are off in the recording settings. The notice is the in-app toast either way.
+  // Every alert goes through the budget as it arrives (so the number held back is exact); at most a few a
+  // minute become a Notification.
+  const notify = (alert: Alert) => {
+    if (
+      client.hostKind !== 'browser' ||
+      dataStore.getState().status?.recording?.config.notify === false ||
+      typeof Notification === 'undefined' ||
+      Notification.permission !== 'granted'
+    )
+      return;
+    const shown = budget.notification(alert, now());
+    if (!shown) return;
+    const n = new Notification(shown.title, { body: shown.body, tag: `netlens-${alert.id}` });
+    n.onclick = () => {
+      window.focus();
+      showAlerts();
+      n.close();
+    };
   };
 
   client.onMessage((m: ServerMessage) => {
@@ -80,12 +145,7 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
       case 'snapshot':
       case 'diff':
         queue.push(m);
-        if (!scheduled) {
-          scheduled = true;
-          // Apply in the next task, not the next frame: the work then overlaps the wait for the frame
-          // instead of adding to it. Messages that arrived meanwhile are applied together.
-          flushChannel.port2.postMessage(null);
-        }
+        schedule();
         break;
       case 'status':
         dataStore.setState({ status: m.status });
@@ -94,27 +154,11 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
         pushNotice(m.level, m.code, m.text);
         break;
       case 'alert':
-        dataStore.setState((s) => ({ alerts: [m.alert, ...s.alerts].slice(0, MAX_ALERTS) }));
-        pushNotice('warning', `alert-${m.alert.kind}`, m.alert.text);
-        // The desktop host notifies through Electron (tray.ts); a browser through the Notification API, once
-        // the user allowed it (the History tab asks when an alert or notifications are switched on), unless
-        // notifications are off in the recording settings. The notice above is the in-app toast either way.
-        if (
-          client.hostKind === 'browser' &&
-          dataStore.getState().status?.recording?.config.notify !== false &&
-          typeof Notification !== 'undefined' &&
-          Notification.permission === 'granted'
-        ) {
-          const n = new Notification(`NetLens: ${ALERT_TITLES[m.alert.kind]}`, {
-            body: m.alert.text,
-            tag: `netlens-${m.alert.id}`,
-          });
-          n.onclick = () => {
-            window.focus();
-            showAlerts();
-            n.close();
-          };
-        }
+        alertQueue.push(m.alert);
+        if (alertQueue.length > MAX_ALERTS) alertQueue.shift();
+        alertKinds.set(m.alert.kind, { count: (alertKinds.get(m.alert.kind)?.count ?? 0) + 1, text: m.alert.text });
+        notify(m.alert);
+        schedule();
         break;
       case 'collectorError': {
         const s = dataStore.getState();
