@@ -42,16 +42,29 @@ function section(r: RemoteReading, name: string, encoding: ProcTextEncoding = 'n
   return { ok: true, text: decodeProcText(s.data, encoding) };
 }
 
-/** pid -> start time (ms since the epoch) from the procstat section: a btime line, then stat lines. */
-function startTimes(procstat: ReadOutcome): Map<number, number> {
+/**
+ * pid -> start time (ms since the epoch) from the procstat section (script.ts): a `btime N` line, then for each
+ * process `stat <pid> <bytes>`, that many bytes of its /proc/<pid>/stat, a newline. Read as latin1, one
+ * character per byte. A comm may hold a newline ("x\n666 (y"), so a stat is taken by its length and must
+ * name the pid its header names; anything out of place ends the reading there.
+ */
+export function procStartTimes(text: string): Map<number, number> {
   const out = new Map<number, number>();
-  if (!procstat.ok) return out;
-  const lines = procstat.text.split('\n');
-  const btime = Number(/^btime (\d+)$/m.exec(procstat.text)?.[1] ?? Number.NaN);
-  if (!Number.isSafeInteger(btime)) return out;
-  for (const line of lines) {
-    const stat = parseLinuxStat(line);
-    if (stat) out.set(stat.pid, linuxStartTimeFromTicks(stat.startTicks, btime));
+  const first = text.indexOf('\n');
+  const m = /^btime (\d+)$/.exec(first < 0 ? text : text.slice(0, first));
+  if (!m || first < 0) return out;
+  const btime = Number(m[1]);
+  let at = first + 1;
+  while (at < text.length) {
+    const eol = text.indexOf('\n', at);
+    const header = eol < 0 ? null : /^stat (\d+) (\d+)$/.exec(text.slice(at, eol));
+    if (!header) break;
+    const pid = Number(header[1]);
+    const end = eol + 1 + Number(header[2]);
+    if (end >= text.length || text[end] !== '\n') break;
+    const stat = parseLinuxStat(text.slice(eol + 1, end));
+    if (stat && stat.pid === pid) out.set(pid, linuxStartTimeFromTicks(stat.startTicks, btime));
+    at = end + 1;
   }
   return out;
 }
@@ -65,7 +78,8 @@ function connections(r: RemoteReading): DatasetResult<Connection> {
   if (ss?.ok) {
     // Only the owners are taken from ss; the rows themselves are /proc's, as on this machine. Their start
     // times come from the remote's own /proc (procstat), as the kill guard there computes them.
-    const started = startTimes(section(r, 'procstat'));
+    const procstat = section(r, 'procstat', 'latin1');
+    const started = procstat.ok ? procStartTimes(procstat.text) : new Map<number, number>();
     for (const row of parseSs(ss.text, `ss on ${r.host}`).rows) {
       if (row.inode === null || row.inode === 0 || row.processes.length === 0) continue;
       owners.set(

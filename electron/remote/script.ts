@@ -10,7 +10,8 @@
 //   NETLENS-HELLO 1 <uid> <sudo 0|1> <ip 0|1> <ss 0|1>       or     NETLENS-NOT-LINUX <uname -s>
 // With ss, `procstat` follows its section: btime and the /proc/<pid>/stat line of each process ss named (read
 // while $out still holds ss's output), so the rows carry start times computed there as here, for the kill
-// guard (electron/actions/remote.ts).
+// guard (electron/actions/remote.ts). Each stat comes after a `stat <pid> <bytes>` line: a process name may
+// hold a newline, so the text is taken by its length, never split into lines.
 
 import { SYSFS_ATTRIBUTES } from '../collectors/interfaces/linux.js';
 
@@ -75,7 +76,11 @@ sysattrs() {
 }
 procstat() {
   while read -r k v; do [ "$k" = btime ] && echo "btime $v"; done < /proc/stat
-  for p in $(printf '%s\\n' "$out" | grep -o 'pid=[0-9]*' | sort -u); do cat "/proc/\${p#pid=}/stat" 2>/dev/null; done
+  for p in $(printf '%s\\n' "$out" | grep -o 'pid=[0-9]*' | sort -u); do
+    p=\${p#pid=}
+    s=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+    printf 'stat %s %s\\n%s\\n' "$p" "\${#s}" "$s"
+  done
   :
 }
 sections=$(( ${PROC_NET_FILES.length} + 2 + 3 * hasip + 2 * hasss ))
