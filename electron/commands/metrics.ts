@@ -2,7 +2,8 @@
 // format (electron/metrics/). Loopback without a token; any other address with a bearer token, printed at
 // start or kept in --token-file (the same file Prometheus's `credentials_file` can read).
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SERVING, type Command } from '../cli.js';
 import { createCollectors } from '../collectors/index.js';
@@ -21,14 +22,24 @@ function mode(m: number): string {
 /**
  * The token in `file`, or a new random one written there (owner-only) when the file does not exist. Checked as
  * ssh checks a private key: a file that other users can write (they could set the token), that another user
- * owns, or that is not a regular file (a FIFO would hang the read) is refused; one that other users can read
- * is used with a warning (mode 0640 with Prometheus's group is a fair way to share it).
+ * owns, or that is not a regular file (a FIFO would hang the read) is refused, and so is a symbolic link (one
+ * planted in /tmp could point at a file every user can read) and a file in a folder that other users can
+ * write without the sticky bit (they could swap it); one that other users can read is used with a warning
+ * (mode 0640 with Prometheus's group is a fair way to share it).
  */
 function tokenFromFile(file: string): { token: string; created: boolean; warning: string | null } {
+  const folder = dirname(resolve(file));
+  const fst = statSync(folder);
+  if (fst.mode & 0o022 && !(fst.mode & 0o1000)) {
+    throw new Error(`${folder} can be changed by other users (mode ${mode(fst.mode)}), who could swap ${file}`);
+  }
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | constants.O_NOFOLLOW);
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new Error(`${file} is a symbolic link: name the file itself`);
+    }
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     const token = randomBytes(24).toString('hex');
     writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });

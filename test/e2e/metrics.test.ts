@@ -4,7 +4,18 @@
 // storage, scrapes it (once without a token on 127.0.0.1, once with the bearer token on 127.0.0.2) and
 // answers a query for a known counter with a value this test brackets by reading /proc/net/dev itself.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -206,6 +217,19 @@ describe.skipIf(process.platform !== 'linux')('netlens metrics', () => {
           expect(refused(file).stderr).toContain(`${file} belongs to another user (uid 65534)`);
           chownSync(file, 0, 0);
         }
+        // A symbolic link (to a file root owns and everyone reads), and a folder anyone may write: refused.
+        const link = join(dir, 'link');
+        symlinkSync('/etc/hostname', link);
+        expect(refused(link).stderr).toContain(`${link} is a symbolic link: name the file itself`);
+        const open = join(dir, 'open');
+        mkdirSync(open, { mode: 0o777 });
+        chmodSync(open, 0o777);
+        writeFileSync(join(open, 'token'), `${token}\n`, { mode: 0o600 });
+        expect(refused(join(open, 'token')).stderr).toContain(`${open} can be changed by other users (mode 0777)`);
+        // Sticky, as /tmp: others cannot swap the file, so the folder passes (and the next check speaks).
+        chmodSync(open, 0o1777);
+        writeFileSync(join(open, 'token'), 'short\n');
+        expect(refused(join(open, 'token')).stderr).toContain('must hold one token');
         const fifo = join(dir, 'fifo');
         execFileSync('mkfifo', [fifo]);
         const r = refused(fifo);
