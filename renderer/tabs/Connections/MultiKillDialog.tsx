@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { KillResult } from '../../../shared/protocol.js';
 import type { ProcessInfo } from '../../../shared/types.js';
 import { useClient } from '../../api/context.js';
+import { inertLabel, isolated } from '../../components/Inert.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
 
 type Outcome = KillResult | { outcome: 'pending'; message: string };
@@ -51,7 +52,9 @@ export function MultiKillDialog(props: {
   const done = results !== null && !busy;
   const ended = done ? [...results.values()].filter((r) => r.outcome === 'killed' || r.outcome === 'gone').length : 0;
   const one = props.processes[0]!;
-  const what = n === 1 ? `${one.name} (PID ${one.pid})` : `${n} processes`;
+  // On a remote host, the title says which (its name escaped and isolated, as the processes' names are).
+  const where = props.host === undefined ? '' : ` on ${isolated(inertLabel(props.host, 60))}`;
+  const what = `${n === 1 ? `${isolated(inertLabel(one.name, 60))} (PID ${one.pid})` : `${n} processes`}${where}`;
   const title = !done
     ? `Kill ${what}?`
     : ended === n
