@@ -15,6 +15,9 @@ export class DatasetStream {
   acked = 0;
   /** Subscribed before the dataset was ever read: the first read brings the snapshot. */
   awaitingSnapshot = true;
+  /** The client's window is hidden: diffs are folded, as for a client that does not ack, and sent (one)
+   *  when it shows again. A hidden window then does no work per tick for data nobody sees. */
+  private held = false;
   private pending: PendingDiff<AnyRow> | null = null;
   private pendingMeta: { diagnostics: Diagnostics; tick: TickInfo } | null = null;
 
@@ -44,7 +47,7 @@ export class DatasetStream {
 
   diff(diff: Diff<AnyRow>, diagnostics: Diagnostics, tick: TickInfo): void {
     if (this.awaitingSnapshot) return;
-    if (this.pending !== null || this.unacked >= MAX_UNACKED) {
+    if (this.held || this.pending !== null || this.unacked >= MAX_UNACKED) {
       (this.pending ??= new PendingDiff<AnyRow>()).push(diff);
       this.pendingMeta = { diagnostics, tick };
       return;
@@ -56,7 +59,17 @@ export class DatasetStream {
     // An ack for something never sent (a stale one from before a restart) acknowledges only what was sent.
     const upTo = Math.min(seq, this.seq);
     if (upTo > this.acked) this.acked = upTo;
-    if (this.pending !== null && this.pendingMeta !== null && this.unacked < MAX_UNACKED) {
+    this.flush();
+  }
+
+  /** Holds diffs while the client is hidden; showing again sends what was folded meanwhile. */
+  hold(held: boolean): void {
+    this.held = held;
+    this.flush();
+  }
+
+  private flush(): void {
+    if (!this.held && this.pending !== null && this.pendingMeta !== null && this.unacked < MAX_UNACKED) {
       const diff = this.pending.take();
       const { diagnostics, tick } = this.pendingMeta;
       this.pending = null;

@@ -203,12 +203,22 @@ describe('scheduling', () => {
     await tick(3000);
     expect(collectors.routes.reads).toBe(base.r + 3);
     expect(a.of('status').at(-1)!.status).toMatchObject({ hidden: true, polling: [] });
-    // Another client that shows connections makes it polled, and the first client (subscribed) gets its diffs.
+    // Another client that shows connections makes it polled; the first one, hidden, is sent nothing meanwhile
+    // (no work per tick in a window nobody sees), then, when it shows again, one diff that folds them all.
     const b = new TestClient(monitor);
     b.handle({ type: 'subscribe', dataset: 'connections' });
-    await tick(2000);
-    expect(collectors.connections.reads).toBeGreaterThanOrEqual(base.c + 2);
-    expect(a.of('diff').filter((m) => m.dataset === 'connections').length).toBeGreaterThan(0);
+    const diffsOfA = () => a.of('diff').filter((m) => m.dataset === 'connections').length;
+    const hiddenSince = diffsOfA();
+    await tick(3000);
+    expect(collectors.connections.reads).toBeGreaterThanOrEqual(base.c + 3);
+    expect(diffsOfA()).toBe(hiddenSince);
+    a.handle({ type: 'visibility', hidden: false, visible: ['routes'] });
+    expect(diffsOfA()).toBe(hiddenSince + 1);
+    expect(a.gaps).toEqual([]);
+    expect(sameTables(a.tables.get('connections'), b.tables.get('connections'))).toBe(true);
+    await tick(1000);
+    expect(diffsOfA()).toBe(hiddenSince + 2);
+    a.handle({ type: 'visibility', hidden: true, visible: ['routes', 'connections'] });
     b.client!.detach();
     const after = collectors.connections.reads;
     await tick(3000);

@@ -223,6 +223,7 @@ export class MonitorCore {
           // A resync of something never subscribed to asks for nothing.
           if (message.type === 'resync') break;
           stream = new DatasetStream(message.dataset, client.send);
+          stream.hold(client.visibility?.hidden === true);
           client.streams.set(message.dataset, stream);
         }
         const ds = this.datasets.get(message.dataset)!;
@@ -245,6 +246,8 @@ export class MonitorCore {
           visible: new Set(message.visible),
           extras: new Set(message.extras ?? []),
         };
+        // A hidden window gets no diffs (recording may keep connections read): one, folded, when it shows.
+        for (const stream of client.streams.values()) stream.hold(message.hidden);
         this.activityChanged();
         break;
     }
