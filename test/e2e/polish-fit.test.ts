@@ -2,17 +2,19 @@
 // what does not fit into a More menu); at 1100×700 the Connections grid shows its eight main columns
 // without scrolling; columns are fitted to their content, headers and cells are not cut while there is
 // room, a header's edge resizes (double-click fits) and its body reorders, multi-column sorts number their
-// keys. Screenshots of every tab at each size, light and dark, go to test-results/screenshots/fit.
+// keys. Screenshots of every tab (shared/tabs.ts) at each size, light and dark, go to test-results/screenshots/fit.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { TABS as APP_TABS } from '../../shared/tabs.js';
 import { until, openApp, SCREENSHOTS, type OpenApp } from './support.js';
 
 let app: OpenApp;
 let page: Page;
 const SHOTS = join(SCREENSHOTS, 'fit');
-const TABS = ['Connections', 'Routes', 'Interfaces', 'Statistics'] as const;
+// Every tab of the app (shared/tabs.ts), History at its default view.
+const TABS = APP_TABS.map((t) => t.label);
 const MAIN = ['proto', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'pid', 'process'];
 
 const grid = () => page.locator('[role="grid"][aria-label="Connections"]');
@@ -20,10 +22,11 @@ const header = (column: string) => grid().locator(`[role="columnheader"]:has(> b
 
 async function show(tab: (typeof TABS)[number]): Promise<void> {
   await page.getByRole('tab', { name: tab }).click();
-  await until(
-    `${tab} rows`,
-    async () => (await page.locator('[role="tabpanel"]:not([hidden]) [role="row"][data-row-id]').count()) > 0,
-  );
+  await until(`${tab} rows`, async () => {
+    // History shows the record at a moment: "Now" until what is open now has been recorded (a flush).
+    if (tab === 'History') await page.getByRole('button', { name: 'Now', exact: true }).click();
+    return (await page.locator('[role="tabpanel"]:not([hidden]) [role="row"][data-row-id]').count()) > 0;
+  });
 }
 
 /** Controls of the visible toolbars that stick out of their bar or sit on a second row. */

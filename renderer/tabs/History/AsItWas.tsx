@@ -5,6 +5,7 @@ import { CONNECTION_MODES, parseFilter, type ConnectionMode } from '../../../sha
 import { formatBytes, formatDateTime } from '../../../shared/format.js';
 import type { TimelinePoint } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
+import { OverflowBar } from '../../components/OverflowBar.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
 import { DataGrid } from '../../components/DataGrid.js';
 import type { GridColumn } from '../../store/grid-model.js';
@@ -160,6 +161,22 @@ export function AsItWas() {
   const isRange = selection.to !== selection.from;
   const stamp = toLocalInput(selection.from).replace(/[:T]/g, '-');
 
+  const caption = `${
+    isRange
+      ? `Open between ${formatDateTime(selection.from)} and ${formatDateTime(selection.to)}`
+      : `Open at ${formatDateTime(selection.from)}`
+  }${omitted > 0 ? ` (${omitted} more not shown: narrow the range)` : ''}`;
+  const exportCsv = () => download(`netlens-history-${stamp}.csv`, 'text/csv', historyCsv(shown));
+  const exportJson = () => download(`netlens-history-${stamp}.json`, 'application/json', historyJson(shown));
+  const exportItem = (id: string, label: string, run: () => void) => ({
+    id,
+    node: (
+      <button type="button" onClick={run} disabled={shown.length === 0}>
+        {label}
+      </button>
+    ),
+    menu: [{ id, label, onSelect: run, disabled: shown.length === 0 }],
+  });
   return (
     <div className="history-view">
       <div className="tab-toolbar" role="toolbar" aria-label="Timeline">
@@ -220,36 +237,47 @@ export function AsItWas() {
         </button>
       </div>
       <TimelineStrip points={points} from={from} to={now} selection={selection} onPick={pick} />
-      <div className="tab-toolbar" role="toolbar" aria-label="Recorded connection filters">
-        <RadioButtons
-          label="Listening or connected"
-          options={CONNECTION_MODES.map(({ mode, label }) => ({ value: mode, label }))}
-          value={mode}
-          onChange={setMode}
-        />
-        <FilterBox query={query} onChange={setQuery} parsed={parsed} />
-        <div className="toolbar-spacer" />
-        <span className="muted" data-testid="history-caption">
-          {isRange
-            ? `Open between ${formatDateTime(selection.from)} and ${formatDateTime(selection.to)}`
-            : `Open at ${formatDateTime(selection.from)}`}
-          {omitted > 0 ? ` (${omitted} more not shown: narrow the range)` : ''}
-        </span>
-        <button
-          type="button"
-          onClick={() => download(`netlens-history-${stamp}.csv`, 'text/csv', historyCsv(shown))}
-          disabled={shown.length === 0}
-        >
-          Export CSV
-        </button>
-        <button
-          type="button"
-          onClick={() => download(`netlens-history-${stamp}.json`, 'application/json', historyJson(shown))}
-          disabled={shown.length === 0}
-        >
-          Export JSON
-        </button>
-      </div>
+      <OverflowBar
+        label="Recorded connection filters"
+        className="tab-toolbar"
+        items={[
+          {
+            id: 'mode',
+            node: (
+              <RadioButtons
+                label="Listening or connected"
+                options={CONNECTION_MODES.map(({ mode, label }) => ({ value: mode, label }))}
+                value={mode}
+                onChange={setMode}
+              />
+            ),
+            menu: CONNECTION_MODES.map(({ mode: m, label }) => ({
+              id: `mode-${m}`,
+              label: `Show ${label.toLowerCase()}`,
+              checked: mode === m,
+              onSelect: () => setMode(m),
+            })),
+          },
+          {
+            id: 'filter',
+            pinned: true,
+            node: <FilterBox query={query} onChange={setQuery} parsed={parsed} />,
+            menu: [],
+          },
+          null,
+          {
+            id: 'caption',
+            node: (
+              <span className="muted" data-testid="history-caption">
+                {caption}
+              </span>
+            ),
+            menu: [{ id: 'caption', label: caption, disabled: true }],
+          },
+          exportItem('csv', 'Export CSV', exportCsv),
+          exportItem('json', 'Export JSON', exportJson),
+        ]}
+      />
       {error ? (
         <div className="notice error" role="alert">
           {error}
