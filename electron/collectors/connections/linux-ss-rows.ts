@@ -145,6 +145,26 @@ export function tcpRowsFromSs(
       inode: inode === 0 ? null : inode,
       processes: [],
       ownerStatus: 'none',
+      // The traffic fields in the order assignTraffic gives every other row, made here with the row: added
+      // one by one afterwards, each would move the row to a new shape (and its fields to a new store).
+      bytesSent: null,
+      bytesAcked: null,
+      bytesReceived: null,
+      bytesRetrans: null,
+      rttMs: null,
+      rttVarMs: null,
+      minRttMs: null,
+      retrans: null,
+      cwnd: null,
+      lastSendAt: null,
+      lastRecvAt: null,
+      segsOut: null,
+      segsIn: null,
+      deliveryRate: null,
+      skmem: null,
+      trafficNote: null,
+      sendRate: null,
+      recvRate: null,
     };
     rows.push(row);
     if (cookie !== null) cookies.set(row, cookie);

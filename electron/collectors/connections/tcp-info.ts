@@ -7,7 +7,7 @@
 // bytes_sent; there the bytes the peer acknowledged stand in for it.
 import type { Connection, ConnectionTraffic, Diagnostics, SocketMemory } from '../../../shared/types.js';
 import type { Collector } from '../collector.js';
-import { assignTraffic, recordSkip } from '../../../shared/types.js';
+import { assignTraffic, recordSkip, TRAFFIC_FIELDS } from '../../../shared/types.js';
 import { splitColonEndpoint } from './endpoints.js';
 import { lookup } from '../lookup.js';
 
@@ -23,26 +23,13 @@ export const TRAFFIC_NOTES = {
 
 /** The traffic fields of a row whose counters are unknown, all null, with the reason. */
 export function unknownTraffic(note: string): ConnectionTraffic {
-  return {
-    bytesSent: null,
-    bytesAcked: null,
-    bytesReceived: null,
-    bytesRetrans: null,
-    sendRate: null,
-    recvRate: null,
-    rttMs: null,
-    rttVarMs: null,
-    minRttMs: null,
-    retrans: null,
-    cwnd: null,
-    lastSendAt: null,
-    lastRecvAt: null,
-    segsOut: null,
-    segsIn: null,
-    deliveryRate: null,
-    skmem: null,
-    trafficNote: note,
-  };
+  // In the order assignTraffic writes them, the rates last.
+  const t: Record<string, unknown> = {};
+  for (const k of TRAFFIC_FIELDS) t[k] = null;
+  t.trafficNote = note;
+  t.sendRate = null;
+  t.recvRate = null;
+  return t as ConnectionTraffic;
 }
 
 /** A connections collector of an OS whose counters NetLens cannot read: while traffic is asked for, every row
@@ -246,9 +233,9 @@ function keyAt(text: string, s: number, length: number): number {
  * release adds some); returns why the text is unreadable (a known field with a value that is no number), or null.
  */
 function readTokens(text: string, from: number, until: number, info: RawInfo): string | null {
-  // ss pads every detail line to the widest one's length (half of its output at 20,000 sockets): the
-  // native trimEnd skips that padding faster than this loop would.
-  const to = from + text.slice(from, until).trimEnd().length;
+  // ss pads every detail line to the widest one's length (half of its output at 20,000 sockets).
+  let to = until;
+  while (to > from && text.charCodeAt(to - 1) <= 32) to--;
   let i = from;
   let pendingRate: 'delivery' | null = null;
   while (i < to) {
@@ -261,7 +248,14 @@ function readTokens(text: string, from: number, until: number, info: RawInfo): s
       while (i < to && text.charCodeAt(i) > 32) i++;
       continue;
     }
-    while (i < to && text.charCodeAt(i) > 32) i++;
+    // One pass to the token's end, noting its first colon: the key is named without making a string of it
+    // (this runs ~40 times per socket).
+    let colon = -1;
+    for (; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (c <= 32) break;
+      if (c === 58 && colon < 0) colon = i;
+    }
     const e = i;
     if (pendingRate !== null) {
       const v = bitsPerSecondAt(text, s, e);
@@ -270,10 +264,7 @@ function readTokens(text: string, from: number, until: number, info: RawInfo): s
       pendingRate = null;
       continue;
     }
-    // Find the colon and name the key without making a string of it: this runs ~40 times per socket.
-    let colon = s;
-    while (colon < e && text.charCodeAt(colon) !== 58) colon++;
-    if (colon >= e) {
+    if (colon < 0) {
       if (e - s === 13 && text.startsWith('delivery_rate', s)) pendingRate = 'delivery';
       continue;
     }
