@@ -8,7 +8,9 @@
 // Prints one JSON line. The machine is shared and loaded: read the ratios, not the milliseconds.
 //   npm run bench:traffic [-- --connections N --rounds N]   (BENCH_NETNS=machine: in the machine's network namespace)
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
+import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { TcpDestroyStream } from '../electron/collectors/connections/tcp-events.js';
@@ -61,6 +63,22 @@ server.listen(0, '127.0.0.1', async () => {
 });
 `;
 
+/** Opens and closes a connection to `port` until the stream reports its close (at most 10 s); drains what
+ *  it read meanwhile. Returns whether it did. */
+async function probeUntilHeard(stream: TcpDestroyStream, port: number): Promise<boolean> {
+  const until = Date.now() + 10_000;
+  while (Date.now() < until) {
+    const probe = net.connect(port, '127.0.0.1');
+    probe.on('error', () => {});
+    await once(probe, 'connect');
+    const probePort = probe.localPort;
+    probe.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    if (stream.take().some((e) => e.localPort === probePort || e.remotePort === probePort)) return true;
+  }
+  return false;
+}
+
 /** Destroy events under churn: how many arrive, how many are lost, how late. */
 async function destroyEvents(): Promise<Record<string, unknown>> {
   const stream = new TcpDestroyStream();
@@ -86,8 +104,10 @@ async function destroyEvents(): Promise<Record<string, unknown>> {
   // Let the reader start before the first close.
   const t0 = Date.now();
   while (!stream.stats.running && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
-  // Running is not yet subscribed: ss opens its netlink socket after it starts.
-  await new Promise((r) => setTimeout(r, 500));
+  // Running is not yet subscribed: ss opens its netlink socket some time after it starts (on a loaded machine
+  // a fixed wait was too short once: 981 of 8,000 events). A probe connection is closed until its close comes
+  // back; its events are not counted.
+  const subscribed = await probeUntilHeard(stream, port);
   child.stdin!.write('go\n');
   // Each event's arrival, for the bench's port only (both ends of each connection).
   const arrivals: number[] = [];
@@ -130,6 +150,8 @@ async function destroyEvents(): Promise<Record<string, unknown>> {
     parseFailures: stream.stats.parseFailures,
     lagMs: { p50: pct(0.5), p95: pct(0.95), max: lags.at(-1) ?? null },
     keptUp: arrivals.length >= expected && stream.stats.dropped === 0 && (pct(0.95) ?? Infinity) < 1000,
+    // Whether a probe's close came back before the churn started (the reader was subscribed).
+    readerSubscribedFirst: subscribed,
   };
 }
 
