@@ -168,23 +168,34 @@ const isCountryCode = (code: string | null): code is string => code !== null && 
  * places databases know for the address, each once per process. Where neither is known (LAN, CGNAT and other
  * special ranges, or a public address the databases do not cover) the address's /24 or /48 stands in.
  */
-export function networkNews(process: string | null, address: string, place: PlaceInfo | null): NetworkNews[] {
+export function networkNews(
+  process: string | null,
+  address: string,
+  place: PlaceInfo | null,
+  /** The peer connected to a listener of this machine (inbound), rather than the process reaching out: the same
+   *  subject, worded the other way round ("Germany (DE) connected to sshd for the first time"). */
+  inbound = false,
+): NetworkNews[] {
   const who = process ?? '(unknown process)';
   const country = place?.country ?? null;
   const asn = place?.asn ?? null;
   const news: NetworkNews[] = [];
+  const sentence = (where: string, detail: string) =>
+    inbound
+      ? `${where} connected to ${who} for the first time (${detail})`
+      : `${who} reached ${where} for the first time (${detail})`;
   if (isCountryCode(country)) {
     const name = countryName(country);
     news.push({
       subject: `${who}${REACHES}country ${country}`,
-      text: `${who} reached ${name ? `${name} (${country})` : country} for the first time (${address})`,
+      text: sentence(name ? `${name} (${country})` : country, address),
     });
   }
   if (asn !== null) {
     const as = place?.asOrg ? `AS${asn} ${place.asOrg}` : `AS${asn}`;
     news.push({
       subject: `${who}${REACHES}AS${asn}`,
-      text: `${who} reached the network ${as} for the first time (${address}${isCountryCode(country) ? `, ${country}` : ''})`,
+      text: sentence(`the network ${as}`, `${address}${isCountryCode(country) ? `, ${country}` : ''}`),
     });
   }
   if (news.length === 0) {
@@ -192,7 +203,7 @@ export function networkNews(process: string | null, address: string, place: Plac
     const why = country !== null ? `${country}: ` : '';
     news.push({
       subject: `${who}${REACHES}${prefix}`,
-      text: `${who} reached ${prefix} for the first time (${address}; ${why}no country or network known, so by prefix)`,
+      text: sentence(prefix, `${address}; ${why}no country or network known, so by prefix`),
     });
   }
   return news;

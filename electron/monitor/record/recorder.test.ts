@@ -518,6 +518,44 @@ describe('alerts about new countries and networks', () => {
     r.recorder.close();
   });
 
+  it('word a connection that came in (a peer connected to a listener here) as inbound, with the same subject', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const alerts: Alert[] = [];
+    const r = rig(file, { config, alert: (a) => alerts.push(a), placeOf });
+    const sshd = { ...conn(1).processes[0]!, name: 'sshd' };
+    const listener = conn(20, {
+      localAddress: '0.0.0.0',
+      localPort: 22,
+      remoteAddress: '0.0.0.0',
+      remotePort: 0,
+      state: 'LISTEN',
+      processes: [sshd],
+    });
+    const accepted = conn(21, {
+      localAddress: '10.0.0.5',
+      localPort: 22,
+      remoteAddress: '8.8.8.8',
+      remotePort: 50123,
+      processes: [sshd],
+    });
+    r.tick([]);
+    // The listener and a connection it accepted, new in the same read.
+    r.tick([listener, accepted]);
+    expect(news(alerts)).toEqual([
+      ['sshd → country US', 'United States (US) connected to sshd for the first time (8.8.8.8)'],
+      ['sshd → AS15169', 'the network AS15169 Google LLC connected to sshd for the first time (8.8.8.8, US)'],
+    ]);
+    // The same process reaching out is worded as before; once the listener is gone, port 22 is no longer inbound.
+    r.tick([listener, accepted, to(22, '10.7.7.7', 'sshd')]);
+    expect(alerts.at(-1)!.text).toBe(
+      'sshd reached 10.7.7.0/24 for the first time (10.7.7.7; LAN: no country or network known, so by prefix)',
+    );
+    r.tick([accepted]);
+    r.tick([accepted, conn(23, { localPort: 22, remoteAddress: '9.9.9.9', processes: [sshd] })]);
+    expect(alerts.at(-1)!.text).toBe('sshd reached the network AS19281 Quad9 for the first time (9.9.9.9, US)');
+    r.recorder.close();
+  });
+
   it('are about processes: the TIME_WAIT left when one closes (owned by no process) is not news', () => {
     const file = join(tempDir(), 'history.sqlite');
     const alerts: Alert[] = [];

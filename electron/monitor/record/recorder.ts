@@ -105,6 +105,11 @@ function listenerSubject(row: Connection): string {
   return `${proto} ${local}:${row.localPort} ${row.processes[0]?.name ?? '(unknown process)'}`;
 }
 
+/** The key of a TCP port this machine listens on: a connection on such a port came in (its peer connected). */
+function listenKey(row: Connection): string | null {
+  return row.proto === 'tcp' ? String(row.localPort) : null;
+}
+
 function isListener(row: Connection): boolean {
   if (row.proto === 'tcp') return row.state === 'LISTEN';
   if (row.proto === 'unix') return row.state === 'LISTENING';
@@ -146,6 +151,9 @@ export class Recorder {
   private state: RecordingState = 'off';
   private message: string | null = null;
   private readonly open = new Map<string, OpenConnection>();
+  /** Open TCP listeners per port (v4 and v6, or several addresses, may share one; a v6 socket may take v4 peers): what makes a
+   *  connection inbound in the alerts' words. */
+  private readonly listening = new Map<string, number>();
   private readonly dirty = new Set<OpenConnection>();
   private readonly ifaceLast = new Map<string, { rx: number; tx: number }>();
   /** `${minute}\n${name}` -> bytes not yet written. */
@@ -238,8 +246,11 @@ export class Recorder {
     // After the baseline, a row is new since the last read, and so are the bytes it has moved. A row added
     // already closed is a socket born and gone between two reads (a destroy event gave its final totals).
     const fresh = !this.baseline;
-    for (const row of diff.added)
-      if (row.closedAt == null || (fresh && !this.open.has(row.id))) this.opened(row, fresh);
+    // Listeners first: a connection accepted in the same read is then known to have come in.
+    for (const pass of [true, false])
+      for (const row of diff.added)
+        if (isListener(row) === pass && (row.closedAt == null || (fresh && !this.open.has(row.id))))
+          this.opened(row, fresh);
     for (const patch of diff.changed) this.patched(patch, get);
     this.baseline = false;
     this.writeAlerts();
@@ -288,6 +299,7 @@ export class Recorder {
     // `dirty`), the new one gets its own row.
     this.open.set(row.id, entry);
     this.dirty.add(entry);
+    if (entry.closedAt === null) this.countListener(row, 1);
     if (this.knownSets) this.checkAlerts(row);
   }
 
@@ -314,7 +326,9 @@ export class Recorder {
   private reachedBy(row: Connection): NetworkNews[] {
     if (!reachesOut(row) || isLeftBehind(row)) return [];
     const place = this.options.placeOf?.(row.remoteAddress) ?? null;
-    return networkNews(row.processes[0]?.name ?? null, row.remoteAddress, place);
+    const key = listenKey(row);
+    const inbound = key !== null && this.listening.has(key);
+    return networkNews(row.processes[0]?.name ?? null, row.remoteAddress, place, inbound);
   }
 
   private checkAlerts(row: Connection): void {
@@ -425,6 +439,7 @@ export class Recorder {
     if (typeof patch.closedAt === 'number') {
       entry.closedAt = patch.closedAt;
       this.dirty.add(entry);
+      this.countListener(entry.row, -1);
       return;
     }
     let touched = false;
@@ -798,12 +813,21 @@ export class Recorder {
     }, this.options.retryMs ?? RETRY_MS);
   }
 
+  private countListener(row: Connection, by: 1 | -1): void {
+    const key = listenKey(row);
+    if (key === null || !isListener(row)) return;
+    const n = (this.listening.get(key) ?? 0) + by;
+    if (n > 0) this.listening.set(key, n);
+    else this.listening.delete(key);
+  }
+
   /** Drops what was observed and closes the database (after a failure or when switched off). */
   private stop(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.flushTimer = this.retryTimer = null;
     this.open.clear();
+    this.listening.clear();
     this.dirty.clear();
     this.ifaceMinutes.clear();
     this.processMinutes.clear();
