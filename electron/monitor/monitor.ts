@@ -37,6 +37,7 @@ import {
   type RemoteTagged,
 } from '../../shared/types.js';
 import type { Collectors } from '../collectors/collector.js';
+import { ephemeralPorts } from '../collectors/ephemeral-ports.js';
 import type { HistoryOf, Monitor } from './api.js';
 import { DatasetStream } from './clients.js';
 import { CLOSED_LINGER_MS } from './connections.js';
@@ -160,6 +161,7 @@ export class MonitorCore {
         changed: () => this.activityChanged(),
         alert: (alert) => this.broadcast({ type: 'alert', alert }),
         placeOf: names.place ? (address) => names.place!(address) : undefined,
+        ephemeralPorts: ephemeralPorts(),
         log: this.log,
       });
       // The recorder's start (above) told activityChanged before this.recorder was set: what it wants (connections

@@ -103,3 +103,76 @@ describe.skipIf(process.platform !== 'linux' || !isRoot)('alerts about new netwo
     expect(monitor.child.exitCode).toBe(0);
   });
 });
+
+// UDP clients (Node's dgram, WebRTC) bind unconnected sockets to port 0: the kernel gives each a port of its
+// ephemeral range (ip_local_port_range), a new one every time. One alert per process covers them; a socket
+// on a fixed port is still a listener of its own.
+describe.skipIf(process.platform !== 'linux' || !isRoot)('alerts about UDP sockets on ephemeral ports', () => {
+  const UDP_NS = `ui2udp${process.pid}`;
+  const UDP_CLIENT = `udpclient${process.pid % 10000}`;
+  afterAll(() => {
+    spawnSync('ip', ['netns', 'del', UDP_NS]);
+  });
+
+  it('are one alert per process, while a fixed port has its own', async () => {
+    spawnSync('ip', ['netns', 'del', UDP_NS]);
+    ip('netns', 'add', UDP_NS);
+    ip('-n', UDP_NS, 'link', 'set', 'lo', 'up');
+    const run = (command: string, args: string[]) => {
+      const child = spawn('ip', ['netns', 'exec', UDP_NS, command, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+      children.push(child);
+      const lines: string[] = [];
+      child.stdout!.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
+      return { child, lines };
+    };
+    const monitor = run(process.execPath, [
+      'scripts/run-ts.mjs',
+      'electron/monitor/record/testing/alerts-monitor.ts',
+      join(dir, 'udp.sqlite'),
+      'listener',
+    ]);
+    await until('the baseline recorded', () => monitor.lines.includes('ready'), 60_000);
+    symlinkSync(process.execPath, join(dir, UDP_CLIENT));
+    // Three client sockets (port 0: the kernel's choice) and one on a fixed port; each line on stdin opens
+    // two more client sockets and one more fixed port. Nothing is sent anywhere.
+    const client = run(join(dir, UDP_CLIENT), [
+      '-e',
+      `const dgram = require('dgram'); let fixed = 4810;
+       const open = (port) => new Promise((r) => { const s = dgram.createSocket('udp4'); s.bind(port, () => r(s.address().port)); });
+       const batch = (n) => Promise.all([...Array.from({ length: n }, () => open(0)), open(fixed++)]).then((p) => console.log(p.join(' ')));
+       batch(3);
+       process.stdin.on('data', () => batch(2));`,
+    ]);
+    await until('the client sockets', () => client.lines.length >= 1);
+    const range = spawnSync('ip', ['netns', 'exec', UDP_NS, 'cat', '/proc/sys/net/ipv4/ip_local_port_range'], {
+      encoding: 'utf8',
+    });
+    const [lo, hi] = range.stdout.trim().split(/\s+/).map(Number) as [number, number];
+    // The kernel's choices are in its range (what the alert relies on); the fixed port is not.
+    for (const port of client.lines[0]!.split(' ').slice(0, 3).map(Number)) {
+      expect(port).toBeGreaterThanOrEqual(lo);
+      expect(port).toBeLessThanOrEqual(hi);
+    }
+    const alerts = () =>
+      monitor.lines
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Alert)
+        .filter((a) => a.subject.includes(UDP_CLIENT));
+    await until('the two alerts', () => alerts().length >= 2, 30_000);
+    // More client sockets on new random ports: nothing new; the next fixed port: its own alert (seen in the same
+    // read or a later one than the new client sockets, so their silence is not a matter of time).
+    client.child.stdin!.write('more\n');
+    await until('the next fixed port', () => alerts().some((a) => a.subject.includes(':4811 ')), 30_000);
+    expect(
+      alerts()
+        .map((a) => [a.kind, a.subject])
+        .sort(),
+    ).toEqual([
+      ['listener', `UDP sockets on ephemeral ports of ${UDP_CLIENT}`],
+      ['listener', `udp 0.0.0.0:4810 ${UDP_CLIENT}`],
+      ['listener', `udp 0.0.0.0:4811 ${UDP_CLIENT}`],
+    ]);
+    monitor.child.stdin!.end();
+    await until('the monitor to leave', () => monitor.child.exitCode !== null, 30_000);
+  });
+});

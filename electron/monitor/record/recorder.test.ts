@@ -556,6 +556,45 @@ describe('alerts about new countries and networks', () => {
     r.recorder.close();
   });
 
+  it('take UDP sockets on ephemeral ports as one listener per process, which one Mark as known silences', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const alerts: Alert[] = [];
+    const listeners = { ...DEFAULT_RECORDING, alerts: { listener: true, process: false, network: false } };
+    const r = rig(file, {
+      config: listeners,
+      alert: (a) => alerts.push(a),
+      ephemeralPorts: { low: 32768, high: 60999 },
+    });
+    const udp = (id: number, localPort: number, name = 'webrtc') =>
+      conn(id, {
+        id: `udp|${id}`,
+        proto: 'udp',
+        localAddress: '0.0.0.0',
+        localPort,
+        remoteAddress: '0.0.0.0',
+        remotePort: 0,
+        state: 'UNCONN',
+        processes: [{ ...conn(1).processes[0]!, name }],
+      });
+    r.tick([]);
+    r.tick([udp(1, 40001), udp(2, 40002), udp(3, 5353), udp(4, 50000, 'other')]);
+    expect(alerts.map((a) => a.subject)).toEqual([
+      'UDP sockets on ephemeral ports of webrtc',
+      'udp 0.0.0.0:5353 webrtc',
+      'UDP sockets on ephemeral ports of other',
+    ]);
+    expect(alerts[0]!.text).toBe(
+      'New listener reachable beyond this machine: UDP sockets on ephemeral ports of webrtc (first udp 0.0.0.0:40001 webrtc; one alert for all of them, as their ports change)',
+    );
+    // New random ports are nothing new; one Mark as known covers every port a process will get.
+    r.tick([udp(5, 40003), udp(6, 60999)]);
+    expect(alerts).toHaveLength(3);
+    r.recorder.markKnown('listener', 'UDP sockets on ephemeral ports of third');
+    r.tick([udp(7, 32768, 'third'), udp(8, 45000, 'third')]);
+    expect(alerts).toHaveLength(3);
+    r.recorder.close();
+  });
+
   it('are about processes: the TIME_WAIT left when one closes (owned by no process) is not news', () => {
     const file = join(tempDir(), 'history.sqlite');
     const alerts: Alert[] = [];

@@ -26,6 +26,7 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import { pidExists } from '../../actions/process-identity.js';
+import type { PortRange } from '../../collectors/ephemeral-ports.js';
 import type { Diff, RowPatch } from '../../../shared/protocol.js';
 import {
   DEFAULT_RECORDING,
@@ -74,6 +75,9 @@ export interface RecorderOptions {
   /** The country and AS of a remote address, from the names dataset's places (the same lookup and cache).
    *  Without it every remote address is known by its /24 or /48 alone. */
   placeOf?: (address: string) => PlaceInfo | null;
+  /** The kernel's ephemeral port range (collectors/ephemeral-ports.ts): an unconnected UDP socket on one of
+   *  these ports is a client's, and its alerts are one per process. Without it every port is its own. */
+  ephemeralPorts?: PortRange;
   log?: (line: string) => void;
   now?: () => number;
   flushMs?: number;
@@ -104,6 +108,9 @@ function listenerSubject(row: Connection): string {
   const local = row.localAddress.includes(':') ? `[${row.localAddress}]` : row.localAddress;
   return `${proto} ${local}:${row.localPort} ${row.processes[0]?.name ?? '(unknown process)'}`;
 }
+
+/** Ephemeral-port alert subjects remembered at most (then forgotten all at once). */
+const MAX_EPHEMERAL_ALERTED = 10_000;
 
 /** The key of a TCP port this machine listens on: a connection on such a port came in (its peer connected). */
 function listenKey(row: Connection): string | null {
@@ -154,6 +161,8 @@ export class Recorder {
   /** Open TCP listeners per port (v4 and v6, or several addresses, may share one; a v6 socket may take v4 peers): what makes a
    *  connection inbound in the alerts' words. */
   private readonly listening = new Map<string, number>();
+  /** Ephemeral-port subjects alerted while NetLens runs (bounded: a flood of process names starts it over). */
+  private readonly ephemeralAlerted = new Set<string>();
   private readonly dirty = new Set<OpenConnection>();
   private readonly ifaceLast = new Map<string, { rx: number; tx: number }>();
   /** `${minute}\n${name}` -> bytes not yet written. */
@@ -336,10 +345,25 @@ export class Recorder {
     const process = row.processes[0]?.name ?? null;
     const news: [AlertKind, string, string][] = [];
     if (isListener(row) && row.proto !== 'unix' && !isLoopback(row.localAddress)) {
-      const subject = listenerSubject(row);
-      // Each appearance of a listener not marked known is news (a service that comes back is worth a look).
-      if (!sets.listener.has(subject))
-        news.push(['listener', subject, `New listener reachable beyond this machine: ${subject}`]);
+      const ephemeral = this.ephemeralSubject(row);
+      if (ephemeral !== null) {
+        // A UDP client's sockets (dgram, WebRTC) get a random port each: one alert per process, and one Mark
+        // as known covers them all.
+        if (!sets.listener.has(ephemeral) && !this.ephemeralAlerted.has(ephemeral)) {
+          if (this.ephemeralAlerted.size >= MAX_EPHEMERAL_ALERTED) this.ephemeralAlerted.clear();
+          this.ephemeralAlerted.add(ephemeral);
+          news.push([
+            'listener',
+            ephemeral,
+            `New listener reachable beyond this machine: ${ephemeral} (first ${listenerSubject(row)}; one alert for all of them, as their ports change)`,
+          ]);
+        }
+      } else {
+        const subject = listenerSubject(row);
+        // Each appearance of a listener not marked known is news (a service that comes back is worth a look).
+        if (!sets.listener.has(subject))
+          news.push(['listener', subject, `New listener reachable beyond this machine: ${subject}`]);
+      }
     }
     if (process !== null && !sets.process.has(process)) {
       sets.process.add(process);
@@ -811,6 +835,13 @@ export class Recorder {
       if ((this.state as RecordingState) === 'recording')
         this.options.notify('info', 'record-resumed', 'Recording resumed.');
     }, this.options.retryMs ?? RETRY_MS);
+  }
+
+  /** The subject of an unconnected UDP socket on a port of the kernel's ephemeral range, else null. */
+  private ephemeralSubject(row: Connection): string | null {
+    const range = this.options.ephemeralPorts;
+    if (row.proto !== 'udp' || !range || row.localPort < range.low || row.localPort > range.high) return null;
+    return `UDP sockets on ephemeral ports of ${row.processes[0]?.name ?? '(unknown process)'}`;
   }
 
   private countListener(row: Connection, by: 1 | -1): void {

@@ -81,6 +81,11 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
           give the remote address; where they know neither (LAN, CGNAT and other special ranges, or an address they do
           not cover), by its /24 (IPv4) or /48 (IPv6) prefix instead.
         </p>
+        <p className="muted" data-testid="listener-alert-note">
+          New listener: per socket; but the UDP sockets a process opens on ports the system picks at random (its
+          ephemeral range: clients such as WebRTC or DNS lookups) are one alert per process, and one Mark as known
+          covers them all.
+        </p>
         <label className="check">
           <input
             type="checkbox"
