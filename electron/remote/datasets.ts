@@ -1,10 +1,18 @@
 // A remote host's frame (script.ts) as the rows of each dataset, parsed here with the Linux collectors' own
 // functions: the same parsers and the same assembly as for this machine, fed the remote's text instead of
 // local reads. What only the remote knows (process owners, user names) comes from its own ss and /etc/passwd.
-import type { Connection, DatasetResult, NetInterface, ProcessInfo, RowTypes } from '../../shared/types.js';
+import type {
+  Connection,
+  DatasetResult,
+  Diagnostics,
+  NetInterface,
+  ProcessInfo,
+  RowTypes,
+} from '../../shared/types.js';
 import { emptyDiagnostics, mergeDiagnostics } from '../../shared/types.js';
 import { parseSs } from '../capture/ss.js';
-import { connectionsFromTables } from '../collectors/connections/linux.js';
+import { connectionsFromTables, fillTrafficGaps, trafficFailed } from '../collectors/connections/linux.js';
+import { endpointsKey, parseSsTraffic, trafficGap } from '../collectors/connections/tcp-info.js';
 import {
   addAddresses,
   applySysfsAttributes,
@@ -31,6 +39,8 @@ export interface RemoteReading {
   host: string;
   hello: Hello;
   frame: Frame;
+  /** When the frame came (ms since the epoch): the time of its `ss -tinHem`, give or take the link's delay. */
+  at: number;
 }
 
 /** A section's text: 'names' by default, as in readProcText, since most sections name interfaces (sysfs, ip -j
@@ -67,6 +77,58 @@ export function procStartTimes(text: string): Map<number, number> {
     at = end + 1;
   }
   return out;
+}
+
+/** A remote host's connections, and the socket cookie of each TCP row whose counters were read. */
+export interface RemoteConnections {
+  result: DatasetResult<Connection>;
+  cookies: Map<Connection, string>;
+}
+
+/**
+ * The tcp_info of the ss-info section (`ss -tinHem`, script.ts) written into the TCP rows /proc gave, by inode
+ * (by endpoints for sockets closed by their process, inode 0), with the live collector's parser; the other rows
+ * say why they have none. Returns each counted row's cookie, for the per-process totals.
+ */
+function addTraffic(r: RemoteReading, rows: Connection[], diagnostics: Diagnostics): Map<Connection, string> {
+  const cookies = new Map<Connection, string>();
+  const info = r.hello.hasSs ? section(r, 'ss-info', 'latin1') : null;
+  if (!info?.ok) {
+    const why = r.hello.hasSs ? `ss -tinHem failed on ${r.host}` : `ss (iproute2) is not installed on ${r.host}`;
+    trafficFailed(rows, why, diagnostics, `ss -tinHem on ${r.host}`);
+    return cookies;
+  }
+  const byInode = new Map<number, Connection>();
+  const byEndpoints = new Map<string, Connection>();
+  for (const row of rows) {
+    if (row.proto !== 'tcp' || trafficGap(row.proto, row.state) !== null) continue;
+    if (row.inode) byInode.set(row.inode, row);
+    else byEndpoints.set(endpointsKey(row.localAddress, row.localPort, row.remoteAddress, row.remotePort), row);
+  }
+  const target = (row: Connection | undefined, cookie: string | null) => {
+    if (row && cookie !== null) cookies.set(row, cookie);
+    return row;
+  };
+  parseSsTraffic(
+    info.text,
+    diagnostics,
+    r.at,
+    {
+      byInode: (inode, cookie) => target(byInode.get(inode), cookie),
+      byEndpoints: (key, cookie) => target(byEndpoints.get(key), cookie),
+    },
+    `ss -tinHem on ${r.host}`,
+  );
+  fillTrafficGaps(rows);
+  return cookies;
+}
+
+/** The connections of a reading; with `traffic`, TCP rows carry their counters (as `setExtras(['traffic'])`
+ *  makes the local collector's rows do). */
+export function remoteConnections(r: RemoteReading, traffic: boolean): RemoteConnections {
+  const result = connections(r);
+  const cookies = traffic ? addTraffic(r, result.rows, result.diagnostics) : new Map<Connection, string>();
+  return { result, cookies };
 }
 
 function connections(r: RemoteReading): DatasetResult<Connection> {

@@ -2,6 +2,8 @@
 // machine's tagged with their host, through a monitor too (rates and all); a host that is not connected never
 // holds up a read, and its last rows stay, with a note saying since when; kill and close get a route only to
 // a connected host.
+import { once } from 'node:events';
+import net from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../shared/protocol.js';
 import type { NetInterface } from '../../shared/types.js';
@@ -34,7 +36,26 @@ describe.skipIf(process.platform !== 'linux')('RemoteFleet', () => {
     expect(mine.map((r) => r.id)).toEqual(['lo']);
     expect(theirs.length).toBeGreaterThan(0);
     for (const r of theirs) expect(r.id).toBe(`@web1/${r.name}`);
-    expect((await collectors.connections.read()).rows.some((r) => r.host === 'web1')).toBe(true);
+    const theirConnections = async () => (await collectors.connections.read()).rows.filter((r) => r.host === 'web1');
+    expect((await theirConnections()).length).toBeGreaterThan(0);
+    expect((await theirConnections()).every((r) => r.trafficNote === undefined)).toBe(true);
+    // Traffic asked of the connections (a client shows it) is asked of every host's too: a connection of
+    // this test, which the remote script run here sees, carries the bytes it sent.
+    const server = net.createServer((s) => s.resume()).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const conn = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+    await once(conn, 'connect');
+    conn.write('hello');
+    try {
+      collectors.connections.setExtras?.(['traffic']);
+      await until('a frame with the connection', async () =>
+        (await theirConnections()).some((r) => r.localPort === conn.localPort && r.bytesSent === 5),
+      );
+      expect((await theirConnections()).every((r) => r.trafficNote !== undefined)).toBe(true);
+    } finally {
+      conn.destroy();
+      server.close();
+    }
     // Kill and close reach it through its own connection (its ControlMaster's socket).
     const route = fleet.route('web1');
     expect(route.slice(-2)).toEqual(['--', 'web1']);

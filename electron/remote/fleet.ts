@@ -3,11 +3,13 @@
 // diffs and streams them like local data. A remote row carries `host` and an id prefixed with it.
 // - A host's read never holds up this machine's: a host that is not connected answers at once, from what it
 //   sent last (its rows as of its last frame, which the client greys as stale) or with nothing yet.
-// - Per-process traffic stays this machine's (remoteCollectors says why for a host alone); names (services,
+// - Connections carry their traffic while a client shows it, as this machine's do (the extras go to every host);
+//   the Processes tab stays this machine's (`--host` reads a host's per-process totals alone); names (services,
 //   places, host names if resolving is on) describe the remote hosts' connections too, looked up from here.
 import {
   emptyDiagnostics,
   mergeDiagnostics,
+  type CollectExtra,
   type Connection,
   type DatasetResult,
   type RowTypes,
@@ -17,7 +19,7 @@ import type { Collector, Collectors } from '../collectors/collector.js';
 import type { NamesCollector } from '../collectors/names/index.js';
 import { formatClock } from '../../shared/format.js';
 import { remoteRows } from './datasets.js';
-import { RemoteHost } from './host.js';
+import { RemoteConnectionsCollector, RemoteHost } from './host.js';
 
 /** The datasets a remote host gives rows for. */
 const REMOTE_DATASETS = ['connections', 'routes', 'interfaces', 'statistics', 'multicast'] as const;
@@ -38,10 +40,14 @@ export interface RemoteFleetOptions {
 
 interface Member {
   host: RemoteHost;
+  /** Its connections, with traffic while some client shows it (the fleet's extras). */
+  connections: RemoteConnectionsCollector;
 }
 
 export class RemoteFleet {
   private readonly members = new Map<string, Member>();
+  /** The extras the monitor asked of the connections collector, for every host's connections too. */
+  private extras: readonly CollectExtra[] = [];
 
   constructor(private readonly options: RemoteFleetOptions) {}
 
@@ -70,7 +76,9 @@ export class RemoteFleet {
       ssh: this.options.ssh,
       onStatus: () => this.options.onChange?.(this.list()),
     });
-    this.members.set(destination, { host });
+    const connections = new RemoteConnectionsCollector(host);
+    connections.setExtras(this.extras);
+    this.members.set(destination, { host, connections });
     return this.list();
   }
 
@@ -120,7 +128,13 @@ export class RemoteFleet {
         },
       };
       // What else the collector underneath does (traffic extras, notices, disposal) stays its own.
-      if (own.setExtras) wrapped.setExtras = (extras) => own.setExtras!(extras);
+      if (d === 'connections')
+        wrapped.setExtras = (extras) => {
+          this.extras = extras;
+          for (const m of this.members.values()) m.connections.setExtras(extras);
+          own.setExtras?.(extras);
+        };
+      else if (own.setExtras) wrapped.setExtras = (extras) => own.setExtras!(extras);
       if (own.setNoticeSink) wrapped.setNoticeSink = (sink) => own.setNoticeSink!(sink);
       if (own.dispose) wrapped.dispose = () => own.dispose!();
       (out as Record<RemoteDataset, Collector<unknown>>)[d] = wrapped;
@@ -138,7 +152,8 @@ export class RemoteFleet {
     };
     if (m.host.status.state === 'connected') {
       try {
-        return tag((await m.host.read(d)) as DatasetResult<RowTypes[RemoteDataset]>);
+        const read = d === 'connections' ? m.connections.read() : m.host.read(d);
+        return tag((await read) as DatasetResult<RowTypes[RemoteDataset]>);
       } catch {
         // Dropped meanwhile: its last frame below, like any host that is not connected.
       }
@@ -150,7 +165,14 @@ export class RemoteFleet {
       last === null
         ? `${dest}: ${s.state === 'connecting' ? 'connecting' : `${s.state}${s.reason ? ` (${s.reason})` : ''}`}`
         : `${dest}: ${s.state}${s.reason ? ` (${s.reason})` : ''}; its rows are as of ${formatClock(s.lastFrameAt)}`;
-    const rows = last === null ? [] : tag(remoteRows(d, last) as DatasetResult<RowTypes[RemoteDataset]>).rows;
+    const rows =
+      last === null
+        ? []
+        : tag(
+            (d === 'connections' ? m.connections.rowsOf(last) : remoteRows(d, last)) as DatasetResult<
+              RowTypes[RemoteDataset]
+            >,
+          ).rows;
     return { rows, diagnostics: { ...emptyDiagnostics(), notes: [why] } };
   }
 }

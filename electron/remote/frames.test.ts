@@ -150,7 +150,7 @@ describe.skipIf(process.platform !== 'linux')('the remote script on this machine
     const f = (events[1] as Extract<FrameEvent, { type: 'frame' }>).frame;
     for (const file of PROC_NET_FILES) expect(f.sections.has(`net/${file}`)).toBe(true);
     expect(f.sections.get('net/snmp')!.ok).toBe(true);
-    const reading = { host: 'here', hello, frame: f };
+    const reading = { host: 'here', hello, frame: f, at: Date.now() };
     // Steady datasets equal the local collectors' reading.
     const local = createCollectors();
     try {

@@ -5,13 +5,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DatasetResult, RowTypes } from '../../shared/types.js';
-import type { Collectors } from '../collectors/collector.js';
+import type {
+  CollectExtra,
+  Connection,
+  DatasetResult,
+  Diagnostics,
+  ProcessTraffic,
+  RowTypes,
+} from '../../shared/types.js';
+import { emptyDiagnostics } from '../../shared/types.js';
+import type { Collector, Collectors } from '../collectors/collector.js';
+import { TrafficTotals } from '../collectors/connections/traffic-totals.js';
 import { withNames, type OsCollectors } from '../collectors/names/index.js';
-import { remoteRows, type RemoteReading } from './datasets.js';
+import { remoteConnections, remoteRows, type RemoteReading } from './datasets.js';
 import { FrameReader, type Frame, type Hello } from './frames.js';
 import { REMOTE_SCRIPT } from './script.js';
-import { run, unavailableCollector } from '../collectors/run-command.js';
+import { run } from '../collectors/run-command.js';
 import type { RemoteHostState } from '../../shared/remote.js';
 
 export { checkDestination } from '../../shared/remote.js';
@@ -188,7 +197,7 @@ export class RemoteHost {
   private onFrame(frame: Frame, hello: Hello): void {
     this.attempt = 0;
     this.lastFrameBytes = frame.bytes;
-    this.latest = { host: this.destination, hello, frame };
+    this.latest = { host: this.destination, hello, frame, at: Date.now() };
     this.statusValue = { ...this.statusValue, lastFrameAt: Date.now() };
     this.setStatus('connected', null);
     const waiters = this.waiters;
@@ -248,10 +257,68 @@ const OS_DATASETS = [
   'multicast',
 ] as const satisfies readonly (keyof OsCollectors)[];
 
+/**
+ * A remote host's connections, with their traffic while it is asked for (as the local collector's), and its
+ * per-process totals: each reading adds the growth of each TCP socket's counters to the process holding it
+ * (TrafficTotals, followed by socket cookie). Destroy events are not read remotely, so bytes a connection moved
+ * after the last reading that listed it, and connections that opened and closed between two readings, are
+ * not counted, and no connection is counted as closed: the rows say so.
+ */
+export class RemoteConnectionsCollector implements Collector<Connection> {
+  private traffic = false;
+  // The uid matters only for destroy events, which are not read remotely.
+  private readonly totals = new TrafficTotals(-1);
+  private lastRows: readonly Connection[] = [];
+  /** The reading the totals last counted: a reading read twice (connections, then processes) counts once. */
+  private counted: RemoteReading | null = null;
+  /** Why the last read has no counters (ss missing or failed there), for the processes' diagnostics. */
+  private lastMissing: Diagnostics['missing'] = [];
+
+  constructor(private readonly host: RemoteHost) {}
+
+  setExtras(extras: readonly CollectExtra[]): void {
+    this.traffic = extras.length > 0;
+  }
+
+  async read(): Promise<DatasetResult<Connection>> {
+    return this.rowsOf(await this.host.reading());
+  }
+
+  /** The rows of a reading (the latest, or the last one of a host that went away). */
+  rowsOf(reading: RemoteReading): DatasetResult<Connection> {
+    const { result, cookies } = remoteConnections(reading, this.traffic);
+    if (this.traffic && this.counted !== reading) {
+      this.counted = reading;
+      this.totals.update(result.rows, cookies, [], reading.at);
+    }
+    this.lastRows = result.rows;
+    this.lastMissing = result.diagnostics.missing.filter((m) => m.source.startsWith('ss'));
+    return result;
+  }
+
+  async processes(): Promise<DatasetResult<ProcessTraffic>> {
+    // The monitor asks for connections first in a tick: their reading is not parsed again.
+    if (!this.traffic || this.counted !== (await this.host.reading())) await this.read();
+    const diagnostics = emptyDiagnostics();
+    diagnostics.missing.push(...this.lastMissing);
+    const partial = `${REMOTE_TOTALS_NOTE} on ${this.host.destination}`;
+    diagnostics.notes.push(partial);
+    const rows = this.totals.rows(this.lastRows);
+    for (const row of rows) if (row.bytesSent !== null) row.note = row.note ? `${row.note}; ${partial}` : partial;
+    return { rows, diagnostics };
+  }
+}
+
+/** Why a remote host's per-process totals are partial. */
+export const REMOTE_TOTALS_NOTE =
+  'partial: counts the connections open at each reading (destroy events are not read remotely: bytes moved ' +
+  "after a connection's last reading, and connections opened and closed between two readings, are left out)";
+
 /** Collectors that answer from a remote host's frames, with names (services, places) of its connections. */
 export function remoteCollectors(host: RemoteHost): Collectors {
+  const connections = new RemoteConnectionsCollector(host);
   const os = Object.fromEntries(OS_DATASETS.map((d) => [d, { read: () => host.read(d) }])) as unknown as OsCollectors;
-  // Per-process traffic needs the destroy-event stream and the owners on that host: not read remotely.
-  os.processes = unavailableCollector('per-process traffic', 'not read from remote hosts');
+  os.connections = connections;
+  os.processes = { read: () => connections.processes() };
   return withNames(os);
 }

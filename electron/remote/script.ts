@@ -12,6 +12,10 @@
 // while $out still holds ss's output), so the rows carry start times computed there as here, for the kill
 // guard (electron/actions/remote.ts). Each stat comes after a `stat <pid> <bytes>` line: a process name may
 // hold a newline, so the text is taken by its length, never split into lines.
+// `ss-info` is the TCP sockets' tcp_info and socket memory (`ss -tinHem`, the live collector's own command and
+// parser, tcp-info.ts): a call of its own rather than -i on the call above, whose process names (a name can hold
+// ` ino:9 sk:1`) would sit on the lines the traffic parser reads. It is read every tick: the loop reads nothing
+// from NetLens once started (its stdin is the script), so it cannot be told whether traffic is shown.
 
 import { SYSFS_ATTRIBUTES } from '../collectors/interfaces/linux.js';
 
@@ -83,7 +87,7 @@ procstat() {
   done
   :
 }
-sections=$(( ${PROC_NET_FILES.length} + 2 + 3 * hasip + 2 * hasss ))
+sections=$(( ${PROC_NET_FILES.length} + 2 + 3 * hasip + 3 * hasss ))
 seq=0
 while :; do
   seq=$((seq + 1))
@@ -99,6 +103,7 @@ while :; do
   if [ $hasss = 1 ]; then
     section ss $sudo ss -tuwxanpeH
     section procstat procstat
+    section ss-info ss -tinHem
   fi
   printf 'NETLENS-END %s\\n' "$seq"
   if [ "$2" != 0 ] && [ "$seq" -ge "$2" ]; then exit 0; fi

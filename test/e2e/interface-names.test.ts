@@ -66,7 +66,7 @@ describe.skipIf(process.platform !== 'linux' || !isRoot)('interface names that a
     const events = new FrameReader().push(r.stdout);
     const hello = events.find((e) => e.type === 'hello') as Extract<FrameEvent, { type: 'hello' }>;
     const frame = events.find((e) => e.type === 'frame') as Extract<FrameEvent, { type: 'frame' }>;
-    const reading = { host: NS, hello: hello.hello, frame: frame.frame };
+    const reading = { host: NS, hello: hello.hello, frame: frame.frame, at: Date.now() };
     const row = remoteRows('interfaces', reading).rows.find((x) => x.name === NAME);
     expect(row?.mac).toBe(mac);
     expect(row?.mtu).toBe(1400);

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDiff } from '../../shared/diff.js';
 import type { ServerMessage } from '../../shared/protocol.js';
-import type { Connection, Counter, NetInterface, Route } from '../../shared/types.js';
+import type { Connection, Counter, NetInterface, ProcessTraffic, Route } from '../../shared/types.js';
 import { parseSs } from '../../electron/capture/ss.js';
+import { DOWN, near, UP } from '../transfer.js';
 import { CLI, requireBuild, until } from './support.js';
 import { SSHD, SshLab, type NamespaceHost } from './ssh-namespaces.js';
 
@@ -37,6 +38,7 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
   let one: NamespaceHost;
   let two: NamespaceHost;
   const programs: ChildProcess[] = [];
+  let transferPort = 0;
 
   beforeAll(async () => {
     requireBuild();
@@ -61,6 +63,24 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
       ]),
     );
     await new Promise<void>((resolve) => programs[0]!.stdout!.once('data', () => resolve()));
+    // A known transfer inside host one, by a process of its own, kept open: UP bytes one way, DOWN the other.
+    programs.push(
+      one.spawn(process.execPath, [
+        '-e',
+        `
+      const net = require('net');
+      let serverGot = 0, clientGot = 0;
+      const s = net.createServer((c) => { c.on('data', (d) => { serverGot += d.length; if (serverGot === ${UP}) c.write(Buffer.alloc(${DOWN}, 1)); }); })
+        .listen(7200, '127.0.0.1', () => {
+          const c = net.connect(7200, '127.0.0.1', () => c.write(Buffer.alloc(${UP}, 2)));
+          c.on('data', (d) => { clientGot += d.length; if (clientGot === ${DOWN}) console.log('sent ' + c.localPort); });
+        });
+    `,
+      ]),
+    );
+    transferPort = await new Promise<number>((resolve) =>
+      programs[1]!.stdout!.once('data', (d: Buffer) => resolve(Number(/sent (\d+)/.exec(d.toString())![1]))),
+    );
   });
 
   afterAll(async () => {
@@ -94,6 +114,37 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
         user: 'root',
       });
       expect(remote.every((c) => c.processes[0]?.name === 'node')).toBe(true);
+    },
+    TEST_MS,
+  );
+
+  it(
+    "carries the TCP traffic of the namespace's connections, and totals it by process",
+    () => {
+      const r = cli(['dump', 'connections', '--host', one.alias, '--json']);
+      expect(r.status).toBe(0);
+      const rows = JSON.parse(r.stdout) as Connection[];
+      const clientEnd = rows.find((c) => c.proto === 'tcp' && c.localPort === transferPort && c.remotePort === 7200);
+      const serverEnd = rows.find((c) => c.proto === 'tcp' && c.localPort === 7200 && c.remotePort === transferPort);
+      near(clientEnd?.bytesSent, UP);
+      near(clientEnd?.bytesReceived, DOWN);
+      near(serverEnd?.bytesSent, DOWN);
+      near(serverEnd?.bytesReceived, UP);
+      expect(clientEnd?.rttMs).toBeGreaterThan(0);
+      expect(clientEnd?.trafficNote).toBeNull();
+      // What ss inside the namespace says of the same socket.
+      const ss = one.exec('ss', ['-tinH', 'sport', '=', `:${transferPort}`]);
+      near(Number(/bytes_received:(\d+)/.exec(ss)?.[1]), clientEnd!.bytesReceived!);
+      const listener = rows.find((c) => c.proto === 'tcp' && c.localPort === 7200 && c.state === 'LISTEN');
+      expect(listener?.bytesSent).toBeNull();
+      // Per process: the transfer's process holds both ends.
+      const p = cli(['dump', 'processes', '--host', one.alias, '--json']);
+      expect(p.status).toBe(0);
+      const owner = clientEnd!.processes[0]!;
+      const total = (JSON.parse(p.stdout) as ProcessTraffic[]).find((x) => x.pid === owner.pid);
+      near(total?.bytesSent, UP + DOWN);
+      near(total?.bytesReceived, UP + DOWN);
+      expect(total?.note).toMatch(/destroy events are not read remotely/);
     },
     TEST_MS,
   );

@@ -742,14 +742,19 @@ async function completeSs(running: Promise<RunResult>): Promise<CommandResult> {
 }
 
 /** Every row, when ss failed: the traffic fields null, with why. */
-function trafficFailed(rows: Connection[], error: string, diagnostics: Diagnostics): void {
-  diagnostics.missing.push({ source: 'ss -tainHe', reason: error });
+export function trafficFailed(
+  rows: Connection[],
+  error: string,
+  diagnostics: Diagnostics,
+  source = 'ss -tainHe',
+): void {
+  diagnostics.missing.push({ source, reason: error });
   const failed = gapTraffic(`n/a: ${error}`);
   for (const row of rows) assignTraffic(row, failed);
 }
 
 /** The rows ss gave no counters (UDP, raw, unix), null with the reason: the kernel keeps none. */
-function fillTrafficGaps(rows: Connection[]): void {
+export function fillTrafficGaps(rows: Connection[]): void {
   const missing = gapTraffic(TRAFFIC_NOTES.noInfo);
   for (const row of rows) {
     if (row.bytesSent !== undefined) continue;

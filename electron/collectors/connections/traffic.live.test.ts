@@ -1,57 +1,22 @@
 // Live: a loopback transfer of known size, as the collector and `netlens dump connections --json` see it.
 import { execFile } from 'node:child_process';
-import { once } from 'node:events';
-import net from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../../shared/types.js';
-import { CLI, requireBuild, until } from '../../../test/e2e/support.js';
+import { CLI, requireBuild } from '../../../test/e2e/support.js';
+import { DOWN, loopbackTransfer, MiB, near, type Transfer, UP } from '../../../test/transfer.js';
 import { LinuxConnectionsCollector } from './linux.js';
-import { TRAFFIC_NOTES } from './tcp-info.js';
-
-const MiB = 1024 * 1024;
-const UP = 8 * MiB;
-const DOWN = MiB;
-
-/** Within 1 % of the bytes written. */
-function near(actual: number | null | undefined, expected: number): void {
-  expect(actual).not.toBeNull();
-  expect(Math.abs((actual as number) - expected)).toBeLessThanOrEqual(expected / 100);
-}
 
 describe.skipIf(process.platform !== 'linux')('traffic of a loopback transfer', () => {
-  let server: net.Server;
-  let client: net.Socket;
-  let clientPort = 0;
-  let serverPort = 0;
+  let transfer: Transfer;
 
   beforeAll(async () => {
-    let serverGot = 0;
-    let clientGot = 0;
-    server = net.createServer((s) => {
-      s.on('data', (b) => (serverGot += b.length));
-      s.write(Buffer.alloc(DOWN, 1));
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    serverPort = (server.address() as net.AddressInfo).port;
-    client = net.connect(serverPort, '127.0.0.1');
-    await once(client, 'connect');
-    clientPort = client.localPort!;
-    client.on('data', (b) => (clientGot += b.length));
-    client.write(Buffer.alloc(UP, 2));
-    await until('the transfer to finish', () => serverGot === UP && clientGot === DOWN, 30_000);
+    transfer = await loopbackTransfer();
   });
 
-  afterAll(() => {
-    client?.destroy();
-    server?.close();
-  });
+  afterAll(() => transfer?.close());
 
-  const ends = (rows: Connection[]) => ({
-    clientEnd: rows.find((r) => r.proto === 'tcp' && r.localPort === clientPort && r.remotePort === serverPort),
-    serverEnd: rows.find((r) => r.proto === 'tcp' && r.localPort === serverPort && r.remotePort === clientPort),
-  });
+  const ends = (rows: Connection[]) => transfer.ends(rows);
 
   it('shows the bytes on both ends through the collector, and why UDP and listeners have none', async () => {
     const collector = new LinuxConnectionsCollector();
@@ -59,17 +24,7 @@ describe.skipIf(process.platform !== 'linux')('traffic of a loopback transfer', 
     const r = await collector.read();
     collector.dispose();
     expect(r.diagnostics.skipped).toBe(0);
-    const { clientEnd, serverEnd } = ends(r.rows);
-    near(clientEnd?.bytesSent, UP);
-    near(clientEnd?.bytesReceived, DOWN);
-    near(serverEnd?.bytesSent, DOWN);
-    near(serverEnd?.bytesReceived, UP);
-    expect(clientEnd?.trafficNote).toBeNull();
-    expect(clientEnd?.rttMs).toBeGreaterThan(0);
-    const listener = r.rows.find((x) => x.proto === 'tcp' && x.localPort === serverPort && x.state === 'LISTEN');
-    expect(listener).toMatchObject({ bytesSent: null, trafficNote: TRAFFIC_NOTES.listen });
-    for (const row of r.rows.filter((x) => x.proto === 'udp'))
-      expect(row).toMatchObject({ bytesSent: null, bytesReceived: null, trafficNote: TRAFFIC_NOTES.udp });
+    transfer.expectCounted(r.rows);
   });
 
   it('reads no traffic while none is asked for', async () => {
