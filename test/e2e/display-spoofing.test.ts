@@ -87,5 +87,15 @@ describe('user-controlled text in the UI', () => {
     expect(await result.textContent()).toBe(`Terminated \\u202egnp.exe (PID ${child.pid})`);
     expect(await result.locator('bdi').allTextContents()).toEqual(['\\u202egnp.exe']);
     await dialog.getByRole('button', { name: 'Close' }).click();
+    // The action log says the same, as inert (its button is on the toolbar from 1400 wide).
+    await app.page.setViewportSize({ width: 1400, height: 900 });
+    await app.page.getByRole('button', { name: 'Action log' }).click();
+    const log = app.page.getByRole('dialog', { name: 'Action log' });
+    const message = log.locator('tbody tr td[data-outcome="killed"]').first();
+    await until('the log entry', async () => (await message.count()) > 0);
+    expect(await message.textContent()).toBe(`Terminated \\u202egnp.exe (PID ${child.pid})`);
+    expect(await message.locator('bdi').allTextContents()).toEqual(['\\u202egnp.exe']);
+    expect(await message.getAttribute('title')).not.toContain(SPOOF);
+    await app.page.keyboard.press('Escape');
   });
 });

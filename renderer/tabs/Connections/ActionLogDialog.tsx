@@ -1,5 +1,5 @@
 // The recent actions (kills, closed connections) from the action log in the app's data folder.
-import { Inert } from '../../components/Inert.js';
+import { Inert, InertMessage, inertLabel } from '../../components/Inert.js';
 import { useEffect, useState } from 'react';
 import type { ActionLogEntry } from '../../../shared/protocol.js';
 import { formatDateTime } from '../../../shared/format.js';
@@ -80,11 +80,14 @@ export function ActionLogDialog(props: { onClose: () => void }) {
                     </>
                   )}
                 </td>
-                <td title={e.message} data-outcome={e.outcome}>
+                <td title={inertLabel(e.message, 4000)} data-outcome={e.outcome}>
                   {FAILURE_WORDS[e.outcome] && !e.message.startsWith(FAILURE_WORDS[e.outcome]!)
                     ? `${FAILURE_WORDS[e.outcome]}: `
                     : ''}
-                  {e.message}
+                  <InertMessage
+                    text={e.message}
+                    names={[e.name, e.target, e.host].filter((n): n is string => typeof n === 'string')}
+                  />
                 </td>
               </tr>
             ))}

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import type { KillResult } from '../../../shared/protocol.js';
 import type { ProcessInfo } from '../../../shared/types.js';
 import { useClient } from '../../api/context.js';
-import { inertLabel, isolated } from '../../components/Inert.js';
+import { Inert, InertMessage, inertLabel, isolated } from '../../components/Inert.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
 
 type Outcome = KillResult | { outcome: 'pending'; message: string };
@@ -107,11 +107,17 @@ export function MultiKillDialog(props: {
             const r = results?.get(p.pid);
             return (
               <tr key={p.pid} data-pid={p.pid}>
-                <td>{p.name}</td>
+                <td>
+                  <Inert text={p.name} max={60} />
+                </td>
                 <td>{p.pid}</td>
-                <td>{p.user ?? 'unknown'}</td>
+                <td>{p.user === null ? 'unknown' : <Inert text={p.user} max={64} />}</td>
                 <td>{props.connectionCount(p.pid)}</td>
-                {results ? <td data-outcome={r?.outcome}>{r?.message ?? ''}</td> : null}
+                {results ? (
+                  <td data-outcome={r?.outcome}>
+                    <InertMessage text={r?.message ?? ''} names={[p.name]} />
+                  </td>
+                ) : null}
               </tr>
             );
           })}
