@@ -1,6 +1,6 @@
 // The Alerts list: what the record gave when it was fetched, with the alerts that arrived since from the store
 // (through the real store, which keeps only the newest ones), each once, newest first, without a request per alert.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NetlensClient } from '../../api/client.js';
 import type { Transport } from '../../api/transport.js';
 import type { ServerMessage } from '../../../shared/protocol.js';
@@ -18,7 +18,7 @@ const alert = (id: number, known = false): Alert => ({
 });
 
 describe('Alerts list', () => {
-  it('keeps every alert that arrives, past the store cap, above those fetched, each once', () => {
+  it('keeps every alert that arrives, past the store cap, above those fetched, each once', async () => {
     const sent: unknown[] = [];
     const transport: Transport = {
       kind: 'electron',
@@ -34,6 +34,8 @@ describe('Alerts list', () => {
     let list = [alert(3), alert(2, true), alert(1)];
     for (let id = 4; id <= 250; id++) {
       deliver({ type: 'alert', alert: alert(id) });
+      // The store applies alerts once per task (a storm is one update): let that task run.
+      await vi.waitFor(() => expect(dataStore.getState().alerts[0]?.id).toBe(id));
       list = mergeAlerts(dataStore.getState().alerts, list, 200);
       expect(list[0]?.id, `alert ${id}`).toBe(id);
     }
