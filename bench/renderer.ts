@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '../shared/protocol.js';
 import { createBackend } from '../electron/backend.js';
 import { createActions } from '../electron/actions/index.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
@@ -384,6 +384,7 @@ async function main(): Promise<void> {
   await host.close();
   await backend.close();
   await monitor.close();
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 main().then(
