@@ -171,3 +171,15 @@ describe('macOS netstat -a: notes on the sections that hold no connections', () 
     ]);
   });
 });
+
+describe('ss -p with a process whose name looks like a field', () => {
+  // Captured here (iproute2 6.1) from a listener of a process that renamed itself through /proc/self/comm.
+  const text =
+    'LISTEN 0      128    127.0.0.1:47125 0.0.0.0:* users:(("x ino:1594",pid=23535,fd=3)) ino:7054172 sk:1c3c3c cgroup:/ <->\n';
+
+  it("takes the socket's inode from ss's own field, never from the name", () => {
+    const [row] = rowsOf<Connection>('ss.txt', text, 'ss-H');
+    expect(row?.inode).toBe(7054172);
+    expect(row?.processes.map((p) => [p.pid, p.name])).toEqual([[23535, 'x ino:1594']]);
+  });
+});

@@ -173,10 +173,20 @@ function setCaptureTraffic(row: Connection, detail: string, d: Diagnostics, sour
   assignTraffic(row, t);
 }
 
+/** The text without its `users:((...))` field: ss prints process names raw (cut at the first ')'), so a process
+ *  named `x ino:9` must not give its socket inode 9 (nor pose as the owner of socket 9 on a remote host). */
+function withoutUsers(joined: string): string {
+  const at = joined.indexOf('users:((');
+  if (at < 0) return joined;
+  const end = joined.indexOf('))', at);
+  return end < 0 ? joined.slice(0, at) : joined.slice(0, at) + joined.slice(end + 2);
+}
+
 function extras(tokens: string[]): { processes: ProcessInfo[]; uid: number | null; inode: number | null } {
   const joined = tokens.join(' ');
-  const uid = /(?:^|\s)uid:(\d+)/.exec(joined);
-  const ino = /(?:^|\s)ino:(\d+)/.exec(joined);
+  const fields = withoutUsers(joined);
+  const uid = /(?:^|\s)uid:(\d+)/.exec(fields);
+  const ino = /(?:^|\s)ino:(\d+)/.exec(fields);
   return { processes: parseSsUsers(joined), uid: uid ? Number(uid[1]) : null, inode: ino ? Number(ino[1]) : null };
 }
 
