@@ -183,3 +183,17 @@ describe('ss -p with a process whose name looks like a field', () => {
     expect(row?.processes.map((p) => [p.pid, p.name])).toEqual([[23535, 'x ino:1594']]);
   });
 });
+
+describe('Linux netstat -tanp: IPv6 sockets with v4-mapped addresses', () => {
+  it('are ::ffff: addresses, as /proc/net/tcp6 and ss give them, not IPv4 (real net-tools 2.10 capture)', () => {
+    const rows = rowsOf<Connection>(
+      'netstat.txt',
+      fixture('linux/netstat-tanp-v4mapped.netlens-dev-net-tools-2.10.txt'),
+    );
+    expect(rows.map((r) => `${r.family} ${r.localAddress}:${r.localPort} ${r.remoteAddress}:${r.remotePort}`)).toEqual([
+      'inet 127.0.0.1:46624 127.0.0.1:38589',
+      'inet6 :::38589 :::0',
+      'inet6 ::ffff:127.0.0.1:38589 ::ffff:127.0.0.1:46624',
+    ]);
+  });
+});

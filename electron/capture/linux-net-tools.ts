@@ -25,6 +25,13 @@ function pidProgram(text: string): { pid: number | null; name: string } {
   return m ? { pid: Number(m[1]), name: (m[2] ?? '').trim() } : { pid: null, name: '' };
 }
 
+/** net-tools prints the v4-mapped address of an IPv6 socket (a dual-stack listener's accepted end) as plain
+ *  IPv4 on a tcp6/udp6 row; /proc/net/tcp6 and ss say `::ffff:127.0.0.1`, and so does NetLens. */
+function v4Mapped<E extends { address: string }>(family: 'inet' | 'inet6', endpoint: E | null): E | null {
+  if (family !== 'inet6' || endpoint === null || !/^\d{1,3}(?:\.\d{1,3}){3}$/.test(endpoint.address)) return endpoint;
+  return { ...endpoint, address: `::ffff:${endpoint.address}` };
+}
+
 function parseInetRow(line: string, cols: InetColumns, rows: Connection[], d: Diagnostics, source: string): void {
   const t = line.trim().split(/\s+/);
   const m = /^(tcp|udp|udpl|raw)(6)?$/.exec(t[0] ?? '');
@@ -35,8 +42,8 @@ function parseInetRow(line: string, cols: InetColumns, rows: Connection[], d: Di
   const proto = m[1] === 'udpl' ? 'udplite' : (m[1] as 'tcp' | 'udp' | 'raw');
   const family = m[2] ? 'inet6' : 'inet';
   const wildcard = family === 'inet6' ? '::' : '0.0.0.0';
-  const local = splitColonEndpoint(t[3] ?? '', wildcard);
-  const remote = splitColonEndpoint(t[4] ?? '', wildcard);
+  const local = v4Mapped(family, splitColonEndpoint(t[3] ?? '', wildcard));
+  const remote = v4Mapped(family, splitColonEndpoint(t[4] ?? '', wildcard));
   if (!local || !remote) {
     recordSkip(d, source, line, 'unreadable address');
     return;
