@@ -79,7 +79,6 @@ describe('user-controlled text in the UI', () => {
   });
 
   it('shows the kill result with the name escaped and isolated, the PID outside it', async () => {
-    const { page } = app;
     const dialog = await openKillDialog();
     await dialog.getByRole('button', { name: 'Terminate' }).click();
     const result = dialog.locator('.result');
