@@ -52,9 +52,12 @@ export async function startDnsmasq(records: {
   hosts?: [string, string][];
 }): Promise<RunningDnsmasq> {
   if (!existsSync(DNSMASQ)) throw new Error(`${DNSMASQ} is missing: apt-get install dnsmasq-base (.ci/run does it)`);
-  const dir = mkdtempSync(join(tmpdir(), 'names-dnsmasq-'));
-  const pidFile = join(dir, 'dnsmasq.pid');
+  const errors: string[] = [];
   for (let attempt = 0; ; attempt++) {
+    // A folder per attempt: a failed attempt's stop() removes its own (reusing one made every retry fail
+    // with "failed to open pidfile").
+    const dir = mkdtempSync(join(tmpdir(), 'names-dnsmasq-'));
+    const pidFile = join(dir, 'dnsmasq.pid');
     const port = await freeUdpPort();
     const args = [
       '--keep-in-foreground',
@@ -98,7 +101,8 @@ export async function startDnsmasq(records: {
     }
     if (child.exitCode === null) return { server: `127.0.0.1:${port}`, port, stop };
     await stop();
-    if (attempt >= 3) throw new Error(`dnsmasq did not start: ${err}`);
+    errors.push(`port ${port}: ${err.trim() || `exit ${child.exitCode}`}`);
+    if (attempt >= 3) throw new Error(`dnsmasq did not start: ${errors.join('; ')}`);
   }
 }
 
