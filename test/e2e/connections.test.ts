@@ -47,7 +47,9 @@ describe('Connections tab', () => {
     );
     port = Number(listener.lines[0]);
     expect(port).toBeGreaterThan(0);
-    await setFilter(`lport:${port}`);
+    // With the process too: listen(0) may be given a port that an earlier test's client end still holds in
+    // TIME_WAIT (ownerless), which lport alone would also show.
+    await setFilter(`lport:${port} proc:${name}`);
     const row = dataRows().first();
     await until(
       'the listener row',

@@ -206,7 +206,13 @@ describe.skipIf(process.platform !== 'linux' || !isRoot)('netlens watch --json',
           rows
             .filter((r) => {
               const c = r as Connection;
-              return c.closedAt == null && (ports.has(c.localPort) || ports.has(c.remotePort));
+              // This process's own sockets: listen(0) may be given a port that an earlier test's client end
+              // still holds in TIME_WAIT (ownerless), which the port alone would also match.
+              return (
+                c.closedAt == null &&
+                (ports.has(c.localPort) || ports.has(c.remotePort)) &&
+                c.processes.some((p) => p.pid === process.pid)
+              );
             })
             .map(collected),
         );
@@ -237,7 +243,9 @@ describe.skipIf(process.platform !== 'linux' || !isRoot)('netlens watch --json',
         );
         // The closed listener is still in the stream for a few seconds, marked closed (the renderer shows it
         // leaving); dump, a single reading, has no such row.
-        const closed = watch.rows('connections').find((r) => (r as Connection).localPort === closedPort) as
+        const closed = watch
+          .rows('connections')
+          .find((r) => (r as Connection).localPort === closedPort && (r as Connection).state === 'LISTEN') as
           | Connection
           | undefined;
         expect(closed?.closedAt).toEqual(expect.any(Number));
