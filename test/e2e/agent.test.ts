@@ -148,7 +148,7 @@ describe.runIf(canRun)('the privileged agent for an unprivileged user', () => {
       closeBrowser = () => browser.close();
       page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
       await page.goto(url);
-      await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`lport:${port}`);
+      await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`lport:${port} -state:time_wait`);
     }, 60_000);
 
     afterAll(async () => {
@@ -229,7 +229,7 @@ describe.runIf(canRun)('the privileged agent for an unprivileged user', () => {
       try {
         await showAll().click();
         await page.locator('[data-status="agent"]').waitFor();
-        await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`lport:${victimPort}`);
+        await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`lport:${victimPort} -state:time_wait`);
         await until("the victim's pid", async () => (await pidCell().textContent()) === String(victim.pid), 20_000);
         await page
           .locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]')

@@ -39,7 +39,7 @@ async function openKillDialog() {
 describe('user-controlled text in the UI', () => {
   it('shows the name escaped and isolated in the table, never as "exe.png"', async () => {
     const { page } = app;
-    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`lport:${port}`);
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`lport:${port} -state:time_wait`);
     const row = page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first();
     const processCell = row.locator('[role="gridcell"][data-column="process"]');
     await until('the child row', async () => ((await processCell.textContent()) ?? '').includes('gnp.exe'));
