@@ -88,6 +88,19 @@ describe('FrameReader', () => {
     expect(reader.push(Buffer.from(HELLO + frame(1, [])))).toEqual([]);
   });
 
+  it('refuses a frame that sends more sections than it declared, or one twice, before holding them', () => {
+    // A frame that never ends: sections of no bytes, each a new name, would each be held (millions of them
+    // within the frame limit) until its end marker.
+    const reader = new FrameReader();
+    const sections = Array.from({ length: 10_000 }, (_, i) => `NETLENS-SECTION s${i} ok 0\n`).join('');
+    const events = reader.push(Buffer.from(`${HELLO}NETLENS-BEGIN 1 3\n${sections}`));
+    expect(events.filter((e) => e.type === 'error').map((e) => (e as { message: string }).message)).toEqual([
+      'frame 1 has more sections than the 3 it declared',
+    ]);
+    const twice = feed([Buffer.from(`${HELLO}NETLENS-BEGIN 1 2\nNETLENS-SECTION ss ok 0\nNETLENS-SECTION ss ok 0\n`)]);
+    expect(twice.map((e) => (e as { message?: string }).message)).toEqual([undefined, 'frame 1 sent section ss twice']);
+  });
+
   it('says when the remote is not Linux', () => {
     expect(feed([Buffer.from('NETLENS-NOT-LINUX FreeBSD\n')])).toEqual([{ type: 'notLinux', system: 'FreeBSD' }]);
   });

@@ -1,7 +1,8 @@
 // Reads the remote script's framed stream (script.ts) incrementally from ssh's stdout. Pure: bytes in, frames
-// and events out. Bounded: a section or frame larger than the limits, a header that is not one, or a frame
-// whose end marker does not follow its sections is an error (the connection is then dropped and made again),
-// never a buffer that grows without end. A frame cut off by the connection closing is simply never emitted.
+// and events out. Bounded: a section or frame larger than the limits, more sections than a frame declared, a
+// header that is not one, or a frame whose end marker does not follow its sections is an error (the connection
+// is then dropped and made again), never a buffer that grows without end. A frame cut off by the connection
+// closing is simply never emitted.
 
 export const MAX_SECTION_BYTES = 64 * 1024 * 1024;
 export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
@@ -133,6 +134,15 @@ export class FrameReader {
       return { type: 'error', message: `unexpected output from the remote: ${JSON.stringify(line.slice(0, 80))}` };
     }
     if ((m = SECTION.exec(line))) {
+      // Held until the end marker: no more than declared, each once (sections of no bytes would otherwise
+      // pile up by the million within MAX_FRAME_BYTES).
+      if (this.frame.sections.has(m[1]!))
+        return { type: 'error', message: `frame ${this.frame.seq} sent section ${m[1]} twice` };
+      if (this.frame.sections.size >= this.frame.expected)
+        return {
+          type: 'error',
+          message: `frame ${this.frame.seq} has more sections than the ${this.frame.expected} it declared`,
+        };
       const length = Number(m[3]);
       if (length > MAX_SECTION_BYTES)
         return { type: 'error', message: `section ${m[1]} is larger than ${MAX_SECTION_BYTES / 1024 / 1024} MB` };
