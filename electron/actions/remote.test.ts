@@ -110,6 +110,34 @@ describe.skipIf(process.platform !== 'linux')('remote actions', () => {
     });
   });
 
+  it('shows what a hostile host prints inert and short when an action fails there', async () => {
+    // The remote's login shell, its banner or its ss may print anything: escapes, bidi overrides, megabytes.
+    const hostile = `\u001b]0;owned\u0007\u202eevil\n${'x'.repeat(1_000_000)}`;
+    const says =
+      (stdout: string, stderr: string): RunCommand =>
+      async () => ({ code: 1, stdout, stderr, error: null });
+    const kill = await killRemote(says('', hostile), [], 'web1', {
+      pid: 4242,
+      startTime: 1,
+      signal: 'TERM',
+      elevate: false,
+    });
+    const close = await closeRemote(says(`${hostile}\nfailed`, ''), [], 'web1', {
+      proto: 'tcp',
+      family: 'inet',
+      localAddress: '10.0.0.2',
+      localPort: 22,
+      remoteAddress: '10.0.0.1',
+      remotePort: 5000,
+    });
+    for (const { result } of [kill, close]) {
+      expect(result.outcome).toBe('failed');
+      expect(result.message).toContain('\\x1b]0;owned\\x07\\u202eevil\\nxxx');
+      expect(result.message).not.toMatch(/[\u0000-\u001f\u202e]/);
+      expect(result.message.length).toBeLessThan(500);
+    }
+  });
+
   it('puts only plain tokens into the command string', () => {
     expect(remoteCommand('true', 'x', ['123', '[::1]', ':22', '='])).toBe("sh -c 'true' x '123' '[::1]' ':22' '='");
     for (const bad of ["a'b", 'a b', '$(id)', '`id`', 'a;b', '', 'a\\b']) {

@@ -8,7 +8,7 @@
 // ssh hands the command to the remote user's login shell as one string: the scripts contain no single quote
 // and no backslash, and every argument is a checked token (digits, an address, ss syntax) in single quotes,
 // read alike by sh, bash, zsh and fish.
-import { inertText } from '../../shared/inert-text.js';
+import { inertExcerpt, inertText } from '../../shared/inert-text.js';
 import type { CloseResult, KillResult, RequestParams } from '../../shared/protocol.js';
 import { LINUX_CLK_TCK } from '../collectors/process-start-time.js';
 import { PF_KTHREAD } from '../collectors/linux/process-facts.js';
@@ -143,13 +143,10 @@ export async function killRemote(
               : `${who} is still running after SIGKILL (it may be stuck in the kernel)`,
         };
       default:
+        // What ssh and the host printed is theirs to shape: shown inert, and short.
         return {
           outcome: 'failed',
-          message:
-            `could not reach ${host}: ${(r.error?.message ?? r.stderr.trim()) || `ssh exited with code ${r.code}`}`.slice(
-              0,
-              300,
-            ),
+          message: `could not reach ${host}: ${inertExcerpt((r.error?.message ?? r.stderr.trim()) || `ssh exited with code ${r.code}`)}`,
         };
     }
   })();
@@ -181,6 +178,6 @@ export async function closeRemote(
   if (verdict === 'ok') {
     return { result: { outcome: 'gone', message: `${where} is not an established connection now` }, target };
   }
-  const why = (printed || r.error?.message || r.stderr.trim() || `ssh exited with code ${r.code}`).slice(0, 300);
+  const why = inertExcerpt(printed || r.error?.message || r.stderr.trim() || `ssh exited with code ${r.code}`);
   return { result: { outcome: 'failed', message: `Could not close ${where}: ${why}` }, target };
 }
