@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   rmSync,
@@ -17,6 +16,7 @@ import type { Connection } from '../../../shared/types.js';
 import { DEFAULT_RECORDING, type Alert } from '../../../shared/record.js';
 import { until } from '../../../test/until.js';
 import { ConnectionTable } from '../connections.js';
+import { bundleWorker } from '../testing/bundle-worker.js';
 import { syntheticInterface, SyntheticConnections } from '../testing/synthetic.js';
 import { NamesCollector } from '../../collectors/names/index.js';
 import { openRecord } from './database.js';
@@ -25,27 +25,6 @@ import { PRUNE_BATCH, Recorder, type NoticeLevel } from './recorder.js';
 
 const dirs: string[] = [];
 
-/** A testing script bundled to run as a process of its own (inside the checkout, so node-sqlite3-wasm resolves). */
-async function bundle(entry: string): Promise<string> {
-  const { build } = await import('esbuild');
-  // node_modules/.cache is not there after a fresh `npm ci`.
-  const cache = join(process.cwd(), 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  const dir = mkdtempSync(join(cache, 'history-'));
-  dirs.push(dir);
-  const outfile = join(dir, 'script.cjs');
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['node-sqlite3-wasm'],
-    logLevel: 'warning',
-  });
-  return outfile;
-}
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'history-test-'));
   dirs.push(d);
@@ -278,7 +257,7 @@ describe('the recorder', () => {
 
   it('survives kill -9 during heavy writes: the file opens, with at most the last batch lost', async () => {
     const file = join(tempDir(), 'history.sqlite');
-    const writer = await bundle('electron/monitor/record/testing/writer.ts');
+    const writer = await bundleWorker(tempDir(), 'electron/monitor/record/testing/writer.ts');
     for (let round = 0; round < 3; round++) {
       const child = spawn(process.execPath, [writer, file, '3000', '0.3'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let committed = 0;

@@ -1,5 +1,6 @@
-// Bundles a worker entry (testing/synthetic-worker.ts, worker.ts) to a CommonJS file a worker thread can load:
-// tests and the benchmark run from TypeScript sources, which a Worker cannot load on Node 20.
+// Bundles a worker entry (testing/synthetic-worker.ts, worker.ts), or a script a test runs as a process of its own
+// (record/testing/writer.ts), to a CommonJS file a worker thread or node can load: tests and the benchmark run
+// from TypeScript sources, which a Worker cannot load on Node 20.
 import { build } from 'esbuild';
 import { copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
