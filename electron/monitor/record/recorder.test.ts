@@ -291,42 +291,48 @@ describe('the recorder', () => {
     }
   }, 120_000);
 
-  it('pauses on a write error (a full disk) with a notice, and resumes when there is room again', async () => {
-    if (process.getuid?.() !== 0 || process.platform !== 'linux') return; // needs a small tmpfs
-    const mount = tempDir();
-    const { execFileSync } = await import('node:child_process');
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'history-full', mount]);
-    try {
-      const file = join(mount, 'history.sqlite');
-      const r = rig(file);
-      expect(r.recorder.status().state).toBe('recording');
-      let i = 0;
-      while (r.recorder.status().state === 'recording' && i < 200) {
-        r.tick(
-          Array.from({ length: 100 }, (_, k) =>
-            conn(i * 100 + k, { remoteAddress: `10.${i}.${k}.1`, path: 'x'.repeat(200) }),
-          ),
-        );
+  // Needs a small tmpfs: root on Linux.
+  it.skipIf(process.getuid?.() !== 0 || process.platform !== 'linux')(
+    'pauses on a write error (a full disk) with a notice, and resumes when there is room again',
+    async () => {
+      const mount = tempDir();
+      const { execFileSync } = await import('node:child_process');
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'history-full', mount]);
+      let opened: Recorder | undefined;
+      try {
+        const file = join(mount, 'history.sqlite');
+        const r = rig(file);
+        opened = r.recorder;
+        expect(r.recorder.status().state).toBe('recording');
+        let i = 0;
+        while (r.recorder.status().state === 'recording' && i < 200) {
+          r.tick(
+            Array.from({ length: 100 }, (_, k) =>
+              conn(i * 100 + k, { remoteAddress: `10.${i}.${k}.1`, path: 'x'.repeat(200) }),
+            ),
+          );
+          r.recorder.flush();
+          i++;
+        }
+        expect(r.recorder.status().state).toBe('paused');
+        expect(r.recorder.status().message).toMatch(/writing .* failed/);
+        expect(r.notices.at(-1)).toMatchObject({ level: 'warning', code: 'record-paused' });
+        // Observing while paused is a no-op, never a throw.
+        r.tick([conn(1)]);
+        // Room again: the retry reopens, and the connections open now are recorded afresh.
+        rmSync(file);
+        rmSync(`${file}-journal`, { force: true });
+        await until('the recorder to reopen', () => r.recorder.status().state === 'recording', 10_000, 10);
+        expect(r.notices.at(-1)).toMatchObject({ level: 'info', code: 'record-resumed' });
         r.recorder.flush();
-        i++;
+        expect(connectionsBetween(r.recorder.database!, 0, r.now).rows.length).toBeGreaterThan(0);
+      } finally {
+        // On every path: an open database keeps the mount busy, and a failed umount would hide the real failure.
+        opened?.close();
+        execFileSync('umount', [mount]);
       }
-      expect(r.recorder.status().state).toBe('paused');
-      expect(r.recorder.status().message).toMatch(/writing .* failed/);
-      expect(r.notices.at(-1)).toMatchObject({ level: 'warning', code: 'record-paused' });
-      // Observing while paused is a no-op, never a throw.
-      r.tick([conn(1)]);
-      // Room again: the retry reopens, and the connections open now are recorded afresh.
-      rmSync(file);
-      rmSync(`${file}-journal`, { force: true });
-      await until('the recorder to reopen', () => r.recorder.status().state === 'recording', 10_000, 10);
-      expect(r.notices.at(-1)).toMatchObject({ level: 'info', code: 'record-resumed' });
-      r.recorder.flush();
-      expect(connectionsBetween(r.recorder.database!, 0, r.now).rows.length).toBeGreaterThan(0);
-      r.recorder.close();
-    } finally {
-      execFileSync('umount', [mount]);
-    }
-  });
+    },
+  );
 
   it('a second recorder on the same file while the first runs waits its turn', () => {
     const file = join(tempDir(), 'history.sqlite');
