@@ -49,6 +49,32 @@ describe('user-controlled text in the UI', () => {
     expect(await processCell.locator('bdi').count()).toBeGreaterThan(0);
   });
 
+  it('shows the name escaped and isolated in the process list and in History → Exposure, the PID outside it', async () => {
+    const { page } = app;
+    const entry = page
+      .getByRole('complementary', { name: 'Processes' })
+      .locator('[role="gridcell"][data-column="name"]', { hasText: 'gnp.exe' });
+    await until('the process list entry', async () => (await entry.count()) > 0);
+    expect(await entry.textContent()).toBe('\\u202egnp.exe');
+    expect(await entry.locator('bdi').count()).toBeGreaterThan(0);
+
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page.getByRole('radio', { name: 'Exposure' }).click();
+    const row = page.getByRole('region', { name: 'Loopback only' }).locator(`tr[data-port="${port}"]`);
+    await until('the child in Exposure', async () => (await row.count()) > 0);
+    const text = (await row.textContent()) ?? '';
+    expect(text).toContain(`\\u202egnp.exe (${child.pid})`);
+    expect(text).not.toContain(SPOOF);
+    expect(await row.locator('bdi', { hasText: 'gnp.exe' }).textContent()).toBe('\\u202egnp.exe');
+    // Back to the Connections tab, filtered to the child again (the tab's query goes with the tab).
+    await page.getByRole('tab', { name: 'Connections' }).click();
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`lport:${port} -state:time_wait`);
+    const first = page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first();
+    await until('the child row again', async () =>
+      ((await first.locator('[data-column="process"]').textContent()) ?? '').includes('gnp.exe'),
+    );
+  });
+
   it('keeps name and PID in view in the Kill dialog, the PID outside the name, the command line scrollable', async () => {
     const { page } = app;
     const dialog = await openKillDialog();

@@ -4,6 +4,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { NO_PROCESS, OTHER_USERS, type Connection, type ProcessTraffic } from '../../../shared/types.js';
 import { formatBytes, formatCount, formatRate } from '../../../shared/format.js';
 import { DataGrid } from '../../components/DataGrid.js';
+import { Inert } from '../../components/Inert.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import type { Aggregate } from '../../store/live-rows.js';
 
@@ -168,7 +169,11 @@ const columns: GridColumn<ProcessEntry>[] = [
     maxWidth: 150,
     sortValue: (p) => p.name.toLowerCase(),
     text: (p) => p.name,
-    render: (p) => <span title={p.traffic?.note ?? undefined}>{p.name}</span>,
+    render: (p) => (
+      <span title={p.traffic?.note ?? undefined}>
+        <Inert text={p.name} />
+      </span>
+    ),
   },
   {
     id: 'pids',

@@ -4,6 +4,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { formatDateTime } from '../../../shared/format.js';
 import { placeText, type ChangesSummary, type RecordedConnection } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
+import { Inert } from '../../components/Inert.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
 import { fromLocalInput, toLocalInput } from './rows.js';
 
@@ -19,8 +20,16 @@ function endpoint(r: RecordedConnection): string {
   return `${proto} ${r.localAddress.includes(':') ? `[${r.localAddress}]` : r.localAddress}:${r.localPort}`;
 }
 
-const owner = (r: RecordedConnection) =>
-  r.process === null ? '—' : `${r.process}${r.pid !== null ? ` (${r.pid})` : ''}`;
+/** The owning process, escaped and isolated (Inert), with its PID outside the name. */
+const owner = (r: RecordedConnection): ReactNode =>
+  r.process === null ? (
+    '—'
+  ) : (
+    <>
+      <Inert text={r.process} />
+      {r.pid !== null ? ` (${r.pid})` : ''}
+    </>
+  );
 
 function Section(props: {
   title: string;
@@ -144,9 +153,13 @@ export function Changes() {
           >
             {summary.newListeners.map((l) => (
               <tr key={l.id} className="hl-new">
-                <td>{endpoint(l)}</td>
+                <td>
+                  <Inert text={endpoint(l)} />
+                </td>
                 <td>{owner(l)}</td>
-                <td>{l.user ?? ''}</td>
+                <td>
+                  <Inert text={l.user ?? ''} />
+                </td>
                 <td>{formatDateTime(l.firstSeen)}</td>
               </tr>
             ))}
@@ -159,9 +172,13 @@ export function Changes() {
           >
             {summary.goneListeners.map((l) => (
               <tr key={l.id} className="closed">
-                <td>{endpoint(l)}</td>
+                <td>
+                  <Inert text={endpoint(l)} />
+                </td>
                 <td>{owner(l)}</td>
-                <td>{l.user ?? ''}</td>
+                <td>
+                  <Inert text={l.user ?? ''} />
+                </td>
                 <td>{formatDateTime(l.closedAt ?? l.lastSeen)}</td>
               </tr>
             ))}
@@ -174,9 +191,15 @@ export function Changes() {
           >
             {summary.newRemoteHosts.map((h) => (
               <tr key={h.address} className="hl-new">
-                <td>{h.address}</td>
-                <td>{h.network}</td>
-                <td>{h.process ?? '—'}</td>
+                <td>
+                  <Inert text={h.address} />
+                </td>
+                <td>
+                  <Inert text={h.network} />
+                </td>
+                <td>
+                  <Inert text={h.process ?? '—'} />
+                </td>
                 <td>{formatDateTime(h.firstSeen)}</td>
               </tr>
             ))}
@@ -184,7 +207,9 @@ export function Changes() {
           <Section title="New networks" kind="new" count={summary.newNetworks.length} headers={['Network']}>
             {summary.newNetworks.map((n) => (
               <tr key={n} className="hl-new">
-                <td>{n}</td>
+                <td>
+                  <Inert text={n} />
+                </td>
               </tr>
             ))}
           </Section>
@@ -196,8 +221,12 @@ export function Changes() {
           >
             {summary.newPlaces.map((p) => (
               <tr key={`${p.process}\n${p.place}`} className="hl-new">
-                <td>{p.process}</td>
-                <td>{placeText(p.place)}</td>
+                <td>
+                  <Inert text={p.process} />
+                </td>
+                <td>
+                  <Inert text={placeText(p.place)} />
+                </td>
                 <td>{formatDateTime(p.firstSeen)}</td>
               </tr>
             ))}
@@ -210,7 +239,9 @@ export function Changes() {
           >
             {summary.startedProcesses.map((p) => (
               <tr key={p.process} className="hl-new">
-                <td>{p.process}</td>
+                <td>
+                  <Inert text={p.process} />
+                </td>
                 <td>{formatDateTime(p.firstSeen)}</td>
               </tr>
             ))}
@@ -223,7 +254,9 @@ export function Changes() {
           >
             {summary.stoppedProcesses.map((p) => (
               <tr key={p.process} className="closed">
-                <td>{p.process}</td>
+                <td>
+                  <Inert text={p.process} />
+                </td>
                 <td>{formatDateTime(p.lastSeen)}</td>
               </tr>
             ))}

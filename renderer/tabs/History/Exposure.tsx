@@ -6,6 +6,7 @@ import { EXPOSURE_GROUPS, exposure } from '../../../shared/exposure.js';
 import { formatDateTime } from '../../../shared/format.js';
 import type { FirewallResult } from '../../../shared/protocol.js';
 import { useClient } from '../../api/context.js';
+import { Inert } from '../../components/Inert.js';
 import { useData } from '../../store/data.js';
 import { processText, userText } from '../Connections/columns.js';
 
@@ -82,12 +83,22 @@ export function Exposure() {
                     return (
                       <tr key={row.id} data-port={row.localPort}>
                         <td>{`${row.family === 'inet6' ? `${row.proto}6` : row.proto} ${address}:${row.localPort}`}</td>
-                        <td>{g.id === 'interface' ? (iface ?? 'unknown') : g.id === 'loopback' ? 'lo' : 'all'}</td>
                         <td>
-                          {processText(row) || '—'}
+                          {g.id === 'interface' ? (
+                            <Inert text={iface ?? 'unknown'} />
+                          ) : g.id === 'loopback' ? (
+                            'lo'
+                          ) : (
+                            'all'
+                          )}
+                        </td>
+                        <td>
+                          <Inert text={processText(row) || '—'} />
                           {row.processes[0] ? ` (${row.processes[0].pid})` : ''}
                         </td>
-                        <td>{userText(row)}</td>
+                        <td>
+                          <Inert text={userText(row)} />
+                        </td>
                         <td>{formatDateTime(row.firstSeen)}</td>
                         <td title={v?.reason ?? ''} data-verdict={v?.verdict ?? 'n/a'}>
                           {g.id === 'loopback' ? 'not needed' : v ? VERDICT_TEXT[v.verdict] : '…'}
