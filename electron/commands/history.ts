@@ -4,6 +4,7 @@
 //   netlens history --changes [--since …] [--until …] [--json]
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { inertText } from '../../shared/inert-text.js';
 import { csvCell, parseMoment, placeText, type ChangesSummary, type RecordedConnection } from '../../shared/record.js';
 import type { Command } from '../cli.js';
 import { defaultDataDir } from '../data-dir.js';
@@ -12,15 +13,9 @@ import { busy, errorText, openRecord } from '../monitor/record/database.js';
 import { changes, connectionsBetween, type RecordedRows } from '../monitor/record/queries.js';
 import { columns } from './text-table.js';
 
-const USAGE = 'history [--since DURATION|TIME] [--until …] [--changes] [--json|--format table|csv|json] [--db FILE]';
+// OS strings (process names, unix paths, user names) are printed through inertText, as every terminal output is.
 
-/** OS strings (process names, unix paths) printed inert: no control or bidi characters reach the terminal. */
-function inert(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`,
-  );
-}
+const USAGE = 'history [--since DURATION|TIME] [--until …] [--changes] [--json|--format table|csv|json] [--db FILE]';
 
 function time(t: number | null): string {
   if (t === null) return '-';
@@ -96,10 +91,10 @@ function table(result: RecordedRows, from: number, to: number): string {
       ['Proto', 'Local Address', 'Foreign Address', 'States', 'PID/Program name', 'First seen', 'Closed'],
       inet.map((c) => [
         c.family === 'inet6' ? `${c.proto}6` : c.proto,
-        inert(where(c)),
+        inertText(where(c)),
         c.proto === 'unix' ? '' : endpoint(c.remoteAddress, c.remotePort),
         c.states.join('>'),
-        inert(owner(c)),
+        inertText(owner(c)),
         time(c.firstSeen),
         ended(c),
       ]),
@@ -111,9 +106,9 @@ function table(result: RecordedRows, from: number, to: number): string {
     const cells = (what: string): string[] => [
       what,
       l.family === 'inet6' ? `${l.proto}6` : l.proto,
-      inert(where(l)),
-      inert(owner(l)),
-      l.user === null ? '-' : inert(l.user),
+      inertText(where(l)),
+      inertText(owner(l)),
+      l.user === null ? '-' : inertText(l.user),
     ];
     if (l.firstSeen >= from) events.push([l.firstSeen, [time(l.firstSeen), ...cells('listen')]]);
     if (l.closedAt !== null && l.closedAt <= to) events.push([l.closedAt, [time(l.closedAt), ...cells('closed')]]);
@@ -137,7 +132,7 @@ function changesText(c: ChangesSummary): string {
   const section = (title: string, lines: string[]) =>
     out.push('', `${title} (${lines.length})`, ...(lines.length ? lines.map((l) => `  ${l}`) : ['  none']));
   const listener = (l: RecordedConnection) =>
-    `${l.family === 'inet6' ? `${l.proto}6` : l.proto} ${inert(where(l))}  ${inert(owner(l))}  since ${time(l.firstSeen)}`;
+    `${l.family === 'inet6' ? `${l.proto}6` : l.proto} ${inertText(where(l))}  ${inertText(owner(l))}  since ${time(l.firstSeen)}`;
   section('New listeners', c.newListeners.map(listener));
   section(
     'Gone listeners',
@@ -145,20 +140,22 @@ function changesText(c: ChangesSummary): string {
   );
   section(
     'New remote hosts',
-    c.newRemoteHosts.map((h) => `${h.address}  (${h.network})  ${inert(h.process ?? '-')}  first ${time(h.firstSeen)}`),
+    c.newRemoteHosts.map(
+      (h) => `${h.address}  (${h.network})  ${inertText(h.process ?? '-')}  first ${time(h.firstSeen)}`,
+    ),
   );
   section('New networks', c.newNetworks);
   section(
     'Places processes reached for the first time',
-    c.newPlaces.map((p) => `${inert(p.process)}  ${placeText(p.place)}  first ${time(p.firstSeen)}`),
+    c.newPlaces.map((p) => `${inertText(p.process)}  ${placeText(p.place)}  first ${time(p.firstSeen)}`),
   );
   section(
     'Processes that started using the network',
-    c.startedProcesses.map((p) => `${inert(p.process)}  first ${time(p.firstSeen)}`),
+    c.startedProcesses.map((p) => `${inertText(p.process)}  first ${time(p.firstSeen)}`),
   );
   section(
     'Processes that stopped using the network',
-    c.stoppedProcesses.map((p) => `${inert(p.process)}  last ${time(p.lastSeen)}`),
+    c.stoppedProcesses.map((p) => `${inertText(p.process)}  last ${time(p.lastSeen)}`),
   );
   return out.join('\n');
 }
