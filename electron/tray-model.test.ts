@@ -6,22 +6,12 @@ import type { NetInterface } from '../shared/types.js';
 import { DEFAULT_RECORDING, type Alert } from '../shared/record.js';
 import { AlertFeed, InterfaceFeed, totalRates, trayMenu, trayText } from './tray-model.js';
 import { NOTIFY_BURST, NOTIFY_WINDOW_MS } from '../shared/alert-notifications.js';
+import { syntheticInterface } from './monitor/testing/synthetic.js';
 
 function iface(id: string, rx: number | null, tx = 0, loopback = false): NetInterface {
   return {
-    id,
-    name: id,
-    index: 1,
-    operState: 'up',
-    carrier: true,
-    mtu: 1500,
-    mac: null,
-    speedMbps: null,
-    duplex: null,
-    type: loopback ? 'loopback' : 'ether',
-    flags: loopback ? ['UP', 'LOOPBACK'] : ['UP'],
-    addresses: [],
-    counters: {} as NetInterface['counters'],
+    ...syntheticInterface(id, {}),
+    ...(loopback ? { type: 'loopback', flags: ['UP', 'LOOPBACK'] } : {}),
     rates: rx === null ? null : { rxBytesPerSec: rx, txBytesPerSec: tx, rxPacketsPerSec: 0, txPacketsPerSec: 0 },
   };
 }

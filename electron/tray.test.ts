@@ -5,6 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ServerMessage, StreamMessage, TickInfo } from '../shared/protocol.js';
 import { DEFAULT_RECORDING } from '../shared/record.js';
+import { syntheticInterface } from './monitor/testing/synthetic.js';
 
 const trays: FakeTray[] = [];
 class FakeTray {
@@ -99,19 +100,7 @@ describe('the tray', () => {
       diagnostics: { skipped: 0, samples: [], missing: [], notes: [] },
       rows: [
         {
-          id: 'eth0',
-          name: 'eth0',
-          index: 2,
-          operState: 'up',
-          carrier: true,
-          mtu: 1500,
-          mac: null,
-          speedMbps: null,
-          duplex: null,
-          type: 'ether',
-          flags: ['UP'],
-          addresses: [],
-          counters: {} as never,
+          ...syntheticInterface('eth0', {}),
           rates: { rxBytesPerSec: 2048, txBytesPerSec: 512, rxPacketsPerSec: 0, txPacketsPerSec: 0 },
         },
       ],
