@@ -1,6 +1,6 @@
 // The firewall verdicts, on rulesets loaded into a network namespace this test makes (nft reads them back as
 // it would the host's), and the "cannot tell" paths.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFirewall } from './firewall.js';
 
@@ -28,6 +28,8 @@ table inet filter {
 
 describe.skipIf(!canRun)('firewall verdicts from nftables', () => {
   beforeAll(() => {
+    // One a killed run left behind.
+    spawnSync('ip', ['netns', 'del', NS]);
     execFileSync('ip', ['netns', 'add', NS]);
   });
   afterAll(() => {
