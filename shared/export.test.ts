@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvCell, escapeHtml, flattenRows, toCsv, toHtml, toJson, toTsv } from './export.js';
 import { csvCell as historyCsvCell } from './record.js';
+import { isInert } from './inert-text.js';
 
 describe('export', () => {
   it('CSV quotes what needs it and defuses formulas and control characters', () => {
@@ -50,6 +51,14 @@ describe('export', () => {
     expect(JSON.parse(toJson({ title: 't', columns: ['Proto', 'PID'], rows: [['tcp', '1']] }))).toEqual([
       { Proto: 'tcp', PID: '1' },
     ]);
+  });
+
+  it('JSON writes bidi overrides and invisible characters as \\u escapes: the same strings, shown inert', () => {
+    const names = ['\u202egnp.exe', 'a\u2028b', 'c\u009bd', 'e\u200bf', 'x\u001by', '微信 😀'];
+    const json = toJson({ title: 't', columns: ['Process'], rows: names.map((n) => [n]) });
+    expect(json).toContain('"\\u202egnp.exe"');
+    expect(isInert(json.replaceAll('\n', ''))).toBe(true);
+    expect(JSON.parse(json)).toEqual(names.map((n) => ({ Process: n })));
   });
 
   it('the HTML report escapes every text and loads nothing', () => {

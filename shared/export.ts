@@ -4,7 +4,7 @@
 // row); `netlens dump --format csv` exports a collector's rows flattened. Everything a row holds is text
 // here: it is quoted for CSV and escaped for HTML, never interpreted, and made inert (inert-text.ts) as the
 // app shows it: a control or bidi character (`\u202egnp.exe`) is written as its escape, never as itself.
-import { inertCell } from './inert-text.js';
+import { inertCell, inertJson } from './inert-text.js';
 
 export interface ExportTable {
   /** What the table is ("Connections"). */
@@ -45,7 +45,7 @@ export function toTsv(columns: readonly string[], rows: readonly (readonly strin
 /** The view as JSON: an array of objects keyed by column header. */
 export function toJson(t: ExportTable): string {
   const objects = t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? ''])));
-  return `${JSON.stringify(objects, null, 2)}\n`;
+  return `${inertJson(objects, 2)}\n`;
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -31,6 +31,16 @@ export function inertCell(text: string): string {
   return text.replace(UNSAFE, (ch) => (ch === '\t' || ch === '\n' || ch === '\r' ? ch : escapeChar(ch)));
 }
 
+/** JSON.stringify, with every unsafe character inside a string written as its `\\uXXXX` escape: the same
+ *  value when parsed, but a file or terminal that shows the text never meets a bidi override or a C1 control
+ *  as such (JSON.stringify escapes only C0 controls and lone surrogates). */
+export function inertJson(value: object, space?: number): string {
+  // Outside strings JSON.stringify writes no character UNSAFE matches but the line breaks of `space`.
+  return JSON.stringify(value, null, space).replace(UNSAFE, (ch) =>
+    ch === '\n' ? ch : `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** True when inertText would change nothing. */
 export function isInert(text: string): boolean {
   UNSAFE.lastIndex = 0;
