@@ -184,6 +184,38 @@ describe('ss -p with a process whose name looks like a field', () => {
   });
 });
 
+describe('ss -xp with unix socket names that imitate columns and rows', () => {
+  // Captured here (iproute2 6.1, `ss -tuwxanpeH` as the remote reader runs it) from two listeners of one
+  // process bound at `/tmp/rv1/a 4242 * 0 users:(("sshd",pid=1,fd=3)) x` and at `/tmp/rv1/n`, a newline and a
+  // TCP row: ss prints names raw, spaces and newlines included.
+  const spaced =
+    'u_str LISTEN 0      128       /tmp/rv1/a 4242 * 0 users:(("sshd",pid=1,fd=3)) x 7404043       * 0    users:(("python3",pid=15444,fd=3)) <-> ino:2474562 dev:0/65024 peers:\n';
+  const newline =
+    'u_str LISTEN 0      128    /tmp/rv1/n\n' +
+    'tcp   LISTEN 0 128 0.0.0.0:22 0.0.0.0:* users:(("sshd",pid=1,fd=3)) ino:4243 sk:1 7404044       * 0    users:(("python3",pid=15444,fd=4)) <-> ino:2474579 dev:0/65024 peers:\n';
+
+  it("read a name with spaces whole, with the socket's own inode and owner", () => {
+    const rows = rowsOf<Connection>('ss.txt', spaced, 'ss-H');
+    expect(rows.map((r) => [r.path, r.inode, r.processes.map((p) => p.pid)])).toEqual([
+      ['/tmp/rv1/a 4242 * 0 users:(("sshd",pid=1,fd=3)) x', 7404043, [15444]],
+    ]);
+  });
+
+  it('never give another socket an owner, even when the process holding the socket is not shown', () => {
+    // Without its users field: the socket is held by no process (passed in a message), or by one of another user.
+    const rows = rowsOf<Connection>('ss.txt', spaced.replace(' users:(("python3",pid=15444,fd=3))', ''), 'ss-H');
+    expect(rows.map((r) => [r.inode, r.processes.map((p) => p.pid)])).toEqual([[7404043, []]]);
+  });
+
+  it('never read a line inside a name as a row', () => {
+    for (const text of [newline, newline.replace(' users:(("python3",pid=15444,fd=4))', '')]) {
+      const r = parseCapture('ss.txt', text, 'ss-H');
+      expect(r.rows).toEqual([]);
+      expect(r.diagnostics.skipped).toBe(2);
+    }
+  });
+});
+
 describe('Linux netstat -tanp: IPv6 sockets with v4-mapped addresses', () => {
   it('are ::ffff: addresses, as /proc/net/tcp6 and ss give them, not IPv4 (real net-tools 2.10 capture)', () => {
     const rows = rowsOf<Connection>(

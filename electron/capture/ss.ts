@@ -182,8 +182,30 @@ function withoutUsers(joined: string): string {
   return end < 0 ? joined.slice(0, at) : joined.slice(0, at) + joined.slice(end + 2);
 }
 
-function extras(tokens: string[]): { processes: ProcessInfo[]; uid: number | null; inode: number | null } {
-  const joined = tokens.join(' ');
+/**
+ * Why the text after an inet row's addresses is not all ss's own, or null. ss prints unix socket names raw,
+ * newlines included, so a name can hold a whole line that looks like a TCP row (`...0.0.0.0:22 0.0.0.0:*
+ * users:(("sshd",pid=1,fd=3)) ino:4243`); that line then ends with the unix row's real columns (`7404044 * 0
+ * users:((...)) <-> ino:... peers:`): a second users field or inode, or a bare `*`, which no inet row has.
+ */
+function forgedInetTail(joined: string): string | null {
+  const fields = withoutUsers(joined);
+  if (fields.includes('users:((')) return 'a second users field (text inside a socket name)';
+  let ino = false;
+  let uid = false;
+  for (const token of fields.split(' ')) {
+    if (token === '*' || token === 'peers:')
+      return "a unix row's columns after the addresses (text inside a socket name)";
+    const isIno = token.startsWith('ino:');
+    const isUid = token.startsWith('uid:');
+    if ((isIno && ino) || (isUid && uid)) return 'a second inode or uid (text inside a socket name)';
+    ino ||= isIno;
+    uid ||= isUid;
+  }
+  return null;
+}
+
+function extras(joined: string): { processes: ProcessInfo[]; uid: number | null; inode: number | null } {
   const fields = withoutUsers(joined);
   const uid = /(?:^|\s)uid:(\d+)/.exec(fields);
   const ino = /(?:^|\s)ino:(\d+)/.exec(fields);
@@ -234,12 +256,27 @@ function parseInet(
         : stateText === 'UNCONN'
           ? 'UNCONN'
           : (normalizeTcpState(stateText) ?? stateText);
-  const x = extras(tail.slice(2));
+  const after = tail.slice(2).join(' ');
+  const forged = forgedInetTail(after);
+  if (forged !== null) {
+    recordSkip(d, source, raw, forged);
+    return;
+  }
+  const x = extras(after);
   const row = makeConnection({ proto, family, local, remote, state, recvQ, sendQ, uid: x.uid, inode: x.inode });
   row.processes = x.processes;
   row.ownerStatus = x.processes.length > 0 ? 'known' : 'none';
   rows.push(row);
 }
+
+/**
+ * A unix row's text after its queues: the name (anything, spaces and text like what follows included), the
+ * inode, the peer (`*`) and its inode, then only what -p, -Z, -m and -e print after them, in that order. Process
+ * names are at most 15 characters without ')' (comm, cut there by ss), too short to take in the real columns
+ * (` 1 * 0 users:(("`): so those are the last that the rest of the line fits after, wherever the name ends.
+ */
+const UNIX_COLUMNS =
+  /^(\S.*?) (\d+) (\S+) (\d+)((?: users:\((?:\("[^)]{0,15}",[^()]{0,256}\),?)+\))?(?: (?:proc_ctx|sock_ctx)=\S+)*(?: skmem:\([^()\s]{0,256}\))?(?: [<-]-[->])?(?: ino:\d+ dev:\d+\/\d+)?(?: peers:(?: \d+)*)?)$/;
 
 function parseUnix(
   tail: string[],
@@ -252,14 +289,16 @@ function parseUnix(
   source: string,
   raw: string,
 ): void {
-  // `path inode peer peer-inode`; an unnamed socket's path is `*`.
-  const path = tail[0] ?? '';
-  const inode = toCount(tail[1]);
-  if (inode === null) {
+  // `path inode peer peer-inode`, read from the right: the path may hold spaces, and text that imitates the
+  // columns after it (an unnamed socket's path is `*`).
+  const m = UNIX_COLUMNS.exec(tail.join(' '));
+  if (m === null) {
     recordSkip(d, source, raw, 'unix row without an inode');
     return;
   }
-  const x = extras(tail.slice(4));
+  const path = m[1] ?? '';
+  const inode = Number(m[2]);
+  const x = extras(m[5] ?? '');
   const row = makeConnection({
     proto: 'unix',
     family: 'unix',
