@@ -18,7 +18,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { memoryMB, startHost, stopProcess } from './host-process.js';
+import { stopProcess } from '../test/stop-process.js';
+import { memoryMB, startHost } from './host-process.js';
 import { inOwnNetns, netnsOfThisRun } from './netns.js';
 import { benchWithSockets, median, round2, startChild, stopChildren, timeCommand } from './loopback-sockets.js';
 

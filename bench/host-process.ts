@@ -35,14 +35,6 @@ export function startHost(
   });
 }
 
-export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill(signal);
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-
 /** A process's resident memory now and at its peak (VmRSS, VmHWM of /proc/<pid>/status), in MB. */
 export function memoryMB(pid: number): { rssMB: number; peakRssMB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'latin1');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pkg from '../../package.json' with { type: 'json' };
 import { CLI, ROOT, requireBuild, until } from './support.js';
+import { stopProcess } from '../stop-process.js';
 
 function cli(args: string[]): { code: number; out: string } {
   try {
@@ -73,8 +74,7 @@ describe('npm start without the Electron binary', () => {
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('<div id="root">');
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await stopProcess(child);
     }
   });
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedConnection } from '../../shared/record.js';
 import { CLI, startHost, until, type RunningHost } from './support.js';
+import { stopProcess } from '../stop-process.js';
 
 const dirs: string[] = [];
 const SENT = 256 * 1024;
@@ -168,8 +169,7 @@ describe('netlens history', () => {
       expect(page.status).toBe(200);
       expect(child.exitCode).toBeNull();
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await stopProcess(child);
     }
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { SCREENSHOTS, openApp, until, type OpenApp } from './support.js';
+import { stopProcess } from '../stop-process.js';
 
 let app: OpenApp;
 let page: Page;
@@ -40,13 +41,6 @@ async function probe(name: string): Promise<{ child: ChildProcess; loopback: num
   return { child, loopback, wildcard };
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 /** Waits for a condition in the page (vitest's own default of one second is too short on a busy machine). */
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000 });
 const grid = () => page.locator('[role="grid"][aria-label="Recorded connections"]');
@@ -72,7 +66,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of children) await stop(c);
+  for (const c of children) await stopProcess(c);
   await app?.close();
   rmSync(binDir, { recursive: true, force: true });
 });
@@ -91,7 +85,7 @@ describe('the History tab', () => {
     // time itself is what this waits for).
     await new Promise((r) => setTimeout(r, 1100));
     during = Date.now();
-    await stop(first.child);
+    await stopProcess(first.child);
     // The timeline has bars for the minutes with connections opened.
     await poll(() => page.getByTestId('timeline').locator('rect[data-minute]').count()).toBeGreaterThan(0);
 
@@ -215,7 +209,7 @@ describe('the History tab', () => {
     const loop = page.getByRole('region', { name: 'Loopback only' }).locator(`tr[data-port="${second.loopback}"]`);
     await poll(() => loop.textContent()).toContain('not needed');
     await page.screenshot({ path: join(SCREENSHOTS, 'history-exposure.png') });
-    await stop(second.child);
+    await stopProcess(second.child);
   });
 
   it('opens the Alerts from a notification or a notice, and keeps to the notifications setting', async () => {
@@ -249,6 +243,6 @@ describe('the History tab', () => {
     expect(await shownCount()).toBe(before);
     await setting.click();
     await poll(() => setting.isChecked()).toBe(true);
-    await stop(third.child);
+    await stopProcess(third.child);
   });
 });
