@@ -5,7 +5,7 @@
 // biome-ignore-all lint/a11y/useSemanticElements: an ARIA grid over a virtualized list: only the rows on screen exist, each placed at its offset, which <table> layout cannot do; the roles give it a table's semantics.
 // biome-ignore-all lint/a11y/useFocusableInteractive: the grid is one tab stop that points at the active row with aria-activedescendant (the ARIA grid pattern), so its rows, cells and headers take no focus themselves.
 import { inertText } from '../../shared/inert-text.js';
-import { clampText } from './Inert.js';
+import { CELL_MAX, clampText, TOOLTIP_MAX } from './Inert.js';
 import {
   columnOrderingFeature,
   columnResizingFeature,
@@ -587,16 +587,16 @@ function GridRowInner<Row extends { id: string }>(p: GridRowProps<Row>) {
       }}
     >
       {p.cells.map((col) => {
-        const text = col.text(r);
+        const safe = inertText(col.text(r));
         return (
           <div
             key={col.id}
             role="gridcell"
             className={`grid-cell ${col.align === 'right' ? 'right' : ''}`}
-            title={clampText(inertText(text), 4000)}
+            title={clampText(safe, TOOLTIP_MAX)}
             data-column={col.id}
           >
-            {col.render ? col.render(r) : <bdi>{inertText(text)}</bdi>}
+            {col.render ? col.render(r) : <bdi>{clampText(safe, CELL_MAX)}</bdi>}
           </div>
         );
       })}

@@ -49,6 +49,25 @@ describe('user-controlled text in the UI', () => {
     expect(await processCell.locator('bdi').count()).toBeGreaterThan(0);
   });
 
+  it('draws a 100 KB command line clamped in its cell and its tooltip, not whole', async () => {
+    const { page } = app;
+    const columnsMenu = () => page.getByRole('menu', { name: 'Columns' });
+    const toggleCmdline = async () => {
+      await page.locator('.split > .grid-wrap').getByRole('button', { name: 'Columns…' }).click();
+      await columnsMenu().getByRole('menuitemcheckbox', { name: 'Command line' }).click();
+      await page.keyboard.press('Escape');
+    };
+    await toggleCmdline();
+    const cell = page
+      .locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]')
+      .first()
+      .locator('[role="gridcell"][data-column="cmdline"]');
+    await until('the command line cell', async () => ((await cell.textContent()) ?? '').includes('AAAA'));
+    expect(((await cell.textContent()) ?? '').length).toBeLessThanOrEqual(1001);
+    expect(((await cell.getAttribute('title')) ?? '').length).toBeLessThanOrEqual(4001);
+    await toggleCmdline();
+  });
+
   it('shows the name escaped and isolated in the process list and in History → Exposure, the PID outside it', async () => {
     const { page } = app;
     const entry = page
