@@ -7,7 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection, ProcessTraffic } from '../../shared/types.js';
 import { until } from '../../test/until.js';
 import { countingCollector, syntheticCounter, syntheticInterface } from '../monitor/testing/synthetic.js';
-import { startMetricsServer, MAX_CONNECTIONS_PER_PEER, MIN_SCRAPE_INTERVAL_MS, type MetricsServer } from './server.js';
+import {
+  startMetricsServer,
+  MAX_CONNECTIONS,
+  MAX_CONNECTIONS_PER_PEER,
+  MIN_SCRAPE_INTERVAL_MS,
+  type MetricsServer,
+} from './server.js';
 
 function connection(
   proto: Connection['proto'],
@@ -241,6 +247,38 @@ describe('netlens metrics server', () => {
     await until('the idle connections to be closed', () => idle.every((i) => i.closed), 12_000);
     expect((await get(server, '/metrics', {}, 'GET', '127.0.0.3')).status).toBe(200);
   }, 30_000);
+
+  it('cannot be starved by scrapers that never read their answer', async () => {
+    // An answer larger than the socket buffers (thousands of interfaces: 8 MB here) stays in the server while
+    // its scraper does not read; such connections count as being answered, which nothing pushes out.
+    const many = Array.from({ length: 5000 }, (_, i) => syntheticInterface(`veth${i}-padded-to-a-long-name`, {}));
+    server = await startMetricsServer({ collectors: { ...collectors(), interfaces: countingCollector(() => many) } });
+    for (let a = 1; a * MAX_CONNECTIONS_PER_PEER <= MAX_CONNECTIONS; a++) {
+      for (let i = 0; i < MAX_CONNECTIONS_PER_PEER; i++) {
+        const socket = connect({ host: server.host, port: server.port, localAddress: `127.0.2.${a}` });
+        socket.on('error', () => undefined);
+        await new Promise<void>((r) => socket.once('connect', () => r()));
+        socket.write(`GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`);
+        socket.pause();
+        opened.push(socket);
+      }
+    }
+    // Their answers are written (and stalled) within a second or two.
+    await new Promise((r) => setTimeout(r, 3000));
+    // Stalled answers are given up after a while (seconds), and a scraper that reads is answered again.
+    const s = server;
+    const answered = await until(
+      'a scrape to be answered',
+      () =>
+        get(s, '/metrics', {}, 'GET', '127.0.0.1').then(
+          (a) => a.status === 200,
+          () => false,
+        ),
+      40_000,
+      500,
+    );
+    expect(answered).toBe(true);
+  }, 60_000);
 
   it('cannot be starved from many addresses either: a new connection pushes out the oldest idle one', async () => {
     server = await startMetricsServer({ collectors: collectors() });

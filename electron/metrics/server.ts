@@ -10,7 +10,8 @@
 //   MAX_CONNECTIONS_PER_PEER from one address (more are closed at once); at most MAX_CONNECTIONS in all, a new
 //   one pushing out the oldest that is not being answered (any local user can bind 127.0.1.1 to 127.0.1.64);
 //   and one that sends no complete request within HEADERS_TIMEOUT_MS is closed, checked every second (Node
-//   checks every 30 s unless told, which let 64 idle connections refuse every scrape for 35 s).
+//   checks every 30 s unless told, which let 64 idle connections refuse every scrape for 35 s); one whose answer
+//   makes no progress for REQUEST_TIMEOUT_MS (its scraper stopped reading) is closed too.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -214,6 +215,10 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     },
   );
   server.maxHeadersCount = 50;
+  // A scraper that stops reading an answer larger than the socket buffers (thousands of interfaces) keeps its
+  // connection busy, and busy ones are never pushed out: a socket with no progress for this long is closed
+  // (longer than COLLECT_TIMEOUT_MS, which a scrape may spend waiting for its reading).
+  server.timeout = REQUEST_TIMEOUT_MS;
   const perPeer = new Map<string, number>();
   // Every open connection, oldest first, and whether a request on it is being answered.
   const open = new Map<Socket, { busy: boolean }>();
