@@ -12,14 +12,11 @@
 //                                     (the built CLI, `netlens web`, recording on, after --host-seconds)
 //   --churn-minutes 10                the browser host's RSS at 20,000 sockets (--connections) after that many
 //                                     minutes of 1 % churn (1 % of the sockets close and as many open per second)
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LinuxConnectionsCollector } from '../electron/collectors/connections/linux.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { stopProcess } from '../test/stop-process.js';
-import { memoryMB, startHost } from './host-process.js';
+import { startHost } from '../test/e2e/support.js';
 import { inOwnNetns, netnsOfThisRun } from './netns.js';
 import { benchWithSockets, median, round2, startChild, stopChildren, timeCommand } from './loopback-sockets.js';
 
@@ -173,16 +170,21 @@ async function point(rounds: number) {
   };
 }
 
+/** A process's resident memory now and at its peak (VmRSS, VmHWM of /proc/<pid>/status), in MB. */
+function memoryMB(pid: number): { rssMB: number; peakRssMB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+  const kB = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMB: Math.round(kB('VmRSS') / 102.4) / 10, peakRssMB: Math.round(kB('VmHWM') / 102.4) / 10 };
+}
+
 /** The browser host's memory after `seconds` of reading what the tables hold now (recording on, no page). */
 async function hostMemory(seconds: number) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'netlens-bench-collect-host-'));
-  const { child } = await startHost(dataDir);
+  const host = await startHost();
   try {
     await new Promise((r) => setTimeout(r, seconds * 1000));
-    return { hostSeconds: seconds, ...memoryMB(child.pid!) };
+    return { hostSeconds: seconds, ...memoryMB(host.child.pid!) };
   } finally {
-    await stopProcess(child);
-    rmSync(dataDir, { recursive: true, force: true });
+    await host.stop();
   }
 }
 

@@ -12,13 +12,11 @@
 //   BENCH_NETNS=machine           measure in the machine's network namespace, not one of the bench's own
 //   BENCH_IDLE_PROFILE=/tmp/idle  writes the host's --cpu-prof files and the page's CPU profile of each phase there
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../test/e2e/support.js';
+import { launchChromium, startHost, type RunningHost } from '../test/e2e/support.js';
 import { stopProcess } from '../test/stop-process.js';
-import { startHost } from './host-process.js';
 import { inOwnNetns, netnsOfThisRun } from './netns.js';
 import { round2, startChild, stopChildren } from './loopback-sockets.js';
 
@@ -152,22 +150,16 @@ async function showTab(page: Page, id: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'netlens-bench-idle-'));
   const held: ChildProcess[] = [];
-  let host: ChildProcess | null = null;
+  let host: RunningHost | null = null;
   let browser: Browser | null = null;
   try {
     // The sockets first, so the host's first reads see them all: nothing changes after this.
     held.push(await startChild(CONNECTIONS));
     const profileDir = PROFILE_DIR ? join(PROFILE_DIR, 'host') : undefined;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
-    const started = await startHost(
-      join(work, 'data'),
-      HOST_ARGS,
-      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-    );
-    host = started.child;
-    const hostPid = host.pid!;
+    host = await startHost(HOST_ARGS, {}, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+    const hostPid = host.child.pid!;
     const notChromium = new Set([hostPid, ...held.map((c) => c.pid!)]);
     const meters: Record<string, CpuMeter> = {
       host: new CpuMeter(() => new Map([[hostPid, 'host']])),
@@ -194,7 +186,7 @@ async function main(): Promise<void> {
     browser = await launchChromium();
     meters.chromium = new CpuMeter(() => chromiumProcesses(notChromium));
     const page = await browser.newPage({ viewport: { width: 1360, height: 840 } });
-    await page.goto(started.url);
+    await page.goto(host.url);
     await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().waitFor();
     // The refresh interval users get by default (1 s), stated rather than assumed.
     await page.getByRole('combobox', { name: 'Refresh interval' }).selectOption('1000');
@@ -280,9 +272,8 @@ async function main(): Promise<void> {
     if (PROFILE_DIR) writeFileSync(join(PROFILE_DIR, 'result.json'), JSON.stringify(result, null, 2));
   } finally {
     await browser?.close();
-    if (host) await stopProcess(host);
+    await host?.stop();
     await stopChildren(held);
-    rmSync(work, { recursive: true, force: true });
   }
 }
 

@@ -31,10 +31,16 @@ export function requireBuild(): void {
   }
 }
 
-export async function startHost(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunningHost> {
+/** Starts `netlens web` on a free port with a data folder of its own (removed by stop()), node run with
+ *  `nodeArgs` (a benchmark's --cpu-prof). */
+export async function startHost(
+  args: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  nodeArgs: readonly string[] = [],
+): Promise<RunningHost> {
   requireBuild();
   const dataDir = mkdtempSync(join(tmpdir(), 'netlens-test-data-'));
-  const child = spawn(process.execPath, [CLI, 'web', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'web', '--port', '0', ...args], {
     // Host names are asked of a closed port on loopback unless a test names a server (--dns-server): no test
     // host sends a query to the machine's real DNS servers.
     env: {
