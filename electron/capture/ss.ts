@@ -17,6 +17,7 @@ import { textLines, toCount, uniqueIds } from '../collectors/common.js';
 import {
   hasTcpInfo,
   parseTcpInfoText,
+  SS_STATE_WORDS,
   TRAFFIC_NOTES,
   trafficGap,
   unknownTraffic,
@@ -37,21 +38,6 @@ const UNIX_STATES: Record<string, string> = {
   UNCONN: 'UNCONNECTED',
   'SYN-SENT': 'CONNECTING',
 };
-const SS_STATES = new Set([
-  'ESTAB',
-  'LISTEN',
-  'UNCONN',
-  'TIME-WAIT',
-  'SYN-SENT',
-  'SYN-RECV',
-  'FIN-WAIT-1',
-  'FIN-WAIT-2',
-  'CLOSE-WAIT',
-  'LAST-ACK',
-  'CLOSING',
-  'CLOSED',
-  'UNKNOWN',
-]);
 
 /** `users:(("sshd",pid=1231,fd=3),("sshd",pid=1300,fd=4))`, or the old `users:(("sshd",1231,3))`. */
 export function parseSsUsers(text: string): ProcessInfo[] {
@@ -76,8 +62,8 @@ function layoutOf(t: string[], header: Layout | null): Layout {
   // Headerless (-H): the first token tells which leading columns are there.
   const first = t[0] ?? '';
   if (first in INET_NETIDS || first in UNIX_NETIDS || /^(nl|p_raw|p_dgr|v_str|v_dgr|tipc|xdp)$/.test(first))
-    return { netid: true, state: SS_STATES.has(t[1] ?? '') };
-  return { netid: false, state: SS_STATES.has(first) };
+    return { netid: true, state: SS_STATE_WORDS.has(t[1] ?? '') };
+  return { netid: false, state: SS_STATE_WORDS.has(first) };
 }
 
 /** Parses saved `ss` output into connection rows. `defaultProto` is the protocol of captures without a

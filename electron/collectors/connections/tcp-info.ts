@@ -409,7 +409,8 @@ export function endpointsKey(
   return `${localAddress}|${localPort}|${remoteAddress}|${remotePort}`;
 }
 
-const STATE_WORDS = new Set([
+/** The socket states ss prints (misc/ss.c sstate_name), for telling a socket line from anything else. */
+export const SS_STATE_WORDS: ReadonlySet<string> = new Set([
   'ESTAB',
   'SYN-SENT',
   'SYN-RECV',
@@ -521,7 +522,7 @@ export function readSsHead(text: string, start: number, end: number): string | n
     while (i < end && !isSpace(text.charCodeAt(i))) i++;
     ssFieldEnds[f] = i;
   }
-  if (!STATE_WORDS.has(text.slice(ssFieldStarts[0]!, ssFieldEnds[0]!))) return 'no socket state';
+  if (!SS_STATE_WORDS.has(text.slice(ssFieldStarts[0]!, ssFieldEnds[0]!))) return 'no socket state';
   if (
     !Number.isFinite(numberAt(text, ssFieldStarts[1]!, ssFieldEnds[1]!)) ||
     !Number.isFinite(numberAt(text, ssFieldStarts[2]!, ssFieldEnds[2]!))
