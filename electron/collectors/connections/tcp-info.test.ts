@@ -1,11 +1,31 @@
 // The tcp_info parser on real ss output: the live collector's `ss -tinHem` read, and captures (-tin, -O).
 import { describe, expect, it } from 'vitest';
-import { emptyDiagnostics, type Connection } from '../../../shared/types.js';
+import { emptyDiagnostics, type Connection, type ConnectionTraffic, type Diagnostics } from '../../../shared/types.js';
 import { fixture } from '../../../test/fixtures/captures/fixtures.js';
 import { parseCapture } from '../../capture/index.js';
-import { parseTcpInfoText, ssTrafficTable, TRAFFIC_NOTES, withoutTraffic } from './tcp-info.js';
+import { parseSsTraffic, parseTcpInfoText, TRAFFIC_NOTES, withoutTraffic } from './tcp-info.js';
 
 const MiB = 1024 * 1024;
+
+/** Every socket's traffic by inode and by endpoints. */
+function ssTrafficTable(
+  text: string,
+  diagnostics: Diagnostics,
+  at: number | null,
+): { byInode: Map<number, ConnectionTraffic>; byEndpoints: Map<string, ConnectionTraffic>; sockets: number } {
+  const byInode = new Map<number, ConnectionTraffic>();
+  const byEndpoints = new Map<string, ConnectionTraffic>();
+  const fresh = <K>(map: Map<K, ConnectionTraffic>, key: K) => {
+    const t: ConnectionTraffic = {};
+    map.set(key, t);
+    return t;
+  };
+  const sockets = parseSsTraffic(text, diagnostics, at, {
+    byInode: (i) => fresh(byInode, i),
+    byEndpoints: (k) => fresh(byEndpoints, k),
+  });
+  return { byInode, byEndpoints, sockets };
+}
 
 describe('parseSsTraffic (ss -tinHe[m])', () => {
   it('reads counters, health and socket memory by inode', () => {

@@ -485,26 +485,6 @@ export function parseSsTraffic(
   );
 }
 
-/** The table form, for tests and tools: every socket's traffic by inode and by endpoints. */
-export function ssTrafficTable(
-  text: string,
-  diagnostics: Diagnostics,
-  at: number | null,
-): { byInode: Map<number, ConnectionTraffic>; byEndpoints: Map<string, ConnectionTraffic>; sockets: number } {
-  const byInode = new Map<number, ConnectionTraffic>();
-  const byEndpoints = new Map<string, ConnectionTraffic>();
-  const fresh = <K>(map: Map<K, ConnectionTraffic>, key: K) => {
-    const t: ConnectionTraffic = {};
-    map.set(key, t);
-    return t;
-  };
-  const sockets = parseSsTraffic(text, diagnostics, at, {
-    byInode: (i) => fresh(byInode, i),
-    byEndpoints: (k) => fresh(byEndpoints, k),
-  });
-  return { byInode, byEndpoints, sockets };
-}
-
 /** The five columns of the socket line last read by readSsHead (State Recv-Q Send-Q Local Peer). */
 export const ssFieldStarts = new Int32Array(5);
 export const ssFieldEnds = new Int32Array(5);
