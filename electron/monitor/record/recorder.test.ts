@@ -19,6 +19,7 @@ import { ConnectionTable } from '../connections.js';
 import { bundleWorker } from '../testing/bundle-worker.js';
 import { syntheticInterface, SyntheticConnections } from '../testing/synthetic.js';
 import { NamesCollector } from '../../collectors/names/index.js';
+import { unknownTraffic } from '../../collectors/connections/tcp-info.js';
 import { openRecord } from './database.js';
 import { changes, connectionsBetween, timeline } from './queries.js';
 import { PRUNE_BATCH, Recorder, type NoticeLevel } from './recorder.js';
@@ -141,6 +142,31 @@ describe('the recorder', () => {
       tx: number;
     }[];
     expect(minutes).toEqual([{ process: 'app1', rx: 9000, tx: 1400 }]);
+    r.recorder.close();
+  });
+
+  it("records a connection's final byte totals when its destroy event comes in the read where it is gone", () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const r = rig(file);
+    // Counters as the traffic collector reports them; only the byte totals matter here.
+    const traffic = (sent: number, received: number) => ({
+      ...unknownTraffic('n/a'),
+      bytesSent: sent,
+      bytesReceived: received,
+    });
+    const a = { ...conn(1), ...traffic(100, 50) };
+    r.tick([a]);
+    r.tick([{ ...a, ...traffic(200, 80) }]);
+    // Gone from the next read, and its destroy event (in that same read) says what it moved to the end.
+    r.advance(1000);
+    const diff = r.table.update([], r.now, [{ id: a.id, traffic: traffic(5000, 900), row: null }]);
+    r.recorder.connections(diff, (id) => r.table.get(id));
+    r.recorder.flush();
+    const db = r.recorder.database!;
+    expect(connectionsBetween(db, 0, r.now).rows[0]).toMatchObject({ bytesSent: 5000, bytesReceived: 900 });
+    const minutes = db.all('SELECT sum(rx) AS rx, sum(tx) AS tx FROM process_minutes') as { rx: number; tx: number }[];
+    // What it moved after the recording began (the baseline read's bytes were before).
+    expect(minutes).toEqual([{ rx: 850, tx: 4900 }]);
     r.recorder.close();
   });
 

@@ -452,6 +452,12 @@ export class Recorder {
 
   private patched(patch: RowPatch<Connection>, get: (id: string) => Connection | undefined): void {
     const entry = this.open.get(patch.id);
+    if (entry && entry.closedAt !== null && patch.closedAt === undefined) {
+      // A closed connection not written yet: these are its final totals, from its destroy event, which comes
+      // in a patch of its own after the close (in the same read, or the next). They are written with the close.
+      if (this.bytesChanged(entry, patch)) this.dirty.add(entry);
+      return;
+    }
     if (patch.closedAt === null || !entry || entry.closedAt !== null) {
       // Reopened after closing (a fresh firstSeen), or never seen open: record it as new.
       const row = get(patch.id);
