@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { HistoryPoint } from '../../shared/protocol.js';
 import { appendSample, seriesFromHistory, type ChartSeries } from './chart-series.js';
+import { Inert } from './Inert.js';
 import { RateChart } from './RateChart.js';
 import '../tabs/tabs-extra.css';
 
@@ -81,13 +82,13 @@ export function RateHistoryChart({
   if (!st || st.status === 'loading')
     return (
       <div className="chart-state" role="status">
-        Loading the last 10 minutes of {selected}…
+        Loading the last 10 minutes of <Inert text={selected} max={40} />…
       </div>
     );
   if (st.status === 'error')
     return (
       <div className="chart-state error" role="alert">
-        Could not load the history of {selected}: {st.error}
+        Could not load the history of <Inert text={selected} max={40} />: <Inert text={st.error ?? ''} />
       </div>
     );
   const waiting = history.series.t.length < 2;
