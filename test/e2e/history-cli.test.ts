@@ -146,30 +146,34 @@ describe('netlens history', () => {
     expect(missing.err).toContain(`no record at ${join(dataDir, 'history.sqlite')}`);
   });
 
-  it('with a read-only data folder, pauses recording with a notice and serves as usual', async () => {
-    if (process.getuid?.() !== 0) return; // needs setpriv to run the host as another user
-    const dataDir = mkdtempSync(join(tmpdir(), 'history-ro-'));
-    dirs.push(dataDir);
-    chmodSync(dataDir, 0o555);
-    const child = spawn(
-      'setpriv',
-      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'web', '--port', '0'],
-      {
-        env: { ...process.env, NETLENS_DATA_DIR: dataDir, HOME: dataDir },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    try {
-      const url = await until('the host serving', () => /serving at (http:\/\/\S+)/.exec(out)?.[1]);
-      await until('the recorder to say why it paused', () => /recorder: cannot open .*permission denied/.test(out));
-      const page = await fetch(url);
-      expect(page.status).toBe(200);
-      expect(child.exitCode).toBeNull();
-    } finally {
-      await stopProcess(child);
-    }
-  }, 60_000);
+  // Root only: setpriv runs the host as another user.
+  it.skipIf(process.getuid?.() !== 0)(
+    'with a read-only data folder, pauses recording with a notice and serves as usual',
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'history-ro-'));
+      dirs.push(dataDir);
+      chmodSync(dataDir, 0o555);
+      const child = spawn(
+        'setpriv',
+        ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'web', '--port', '0'],
+        {
+          env: { ...process.env, NETLENS_DATA_DIR: dataDir, HOME: dataDir },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      try {
+        const url = await until('the host serving', () => /serving at (http:\/\/\S+)/.exec(out)?.[1]);
+        await until('the recorder to say why it paused', () => /recorder: cannot open .*permission denied/.test(out));
+        const page = await fetch(url);
+        expect(page.status).toBe(200);
+        expect(child.exitCode).toBeNull();
+      } finally {
+        await stopProcess(child);
+      }
+    },
+    60_000,
+  );
 });
