@@ -136,6 +136,16 @@ describe.skipIf(process.platform !== 'linux')('remote actions', () => {
       expect(result.message).not.toMatch(/[\u0000-\u001f\u202e]/);
       expect(result.message.length).toBeLessThan(500);
     }
+    // A name after the verdict is a comm there (15 bytes), or whatever a hostile host prints: cut short too.
+    const named = await killRemote(says(`NETLENS-RESULT exited\n${hostile}`, ''), [], 'web1', {
+      pid: 4242,
+      startTime: 1,
+      signal: 'TERM',
+      elevate: false,
+    });
+    expect(named.result.outcome).toBe('killed');
+    expect(named.result.message.length).toBeLessThan(500);
+    expect(named.name!.length).toBeLessThan(500);
   });
 
   it('puts only plain tokens into the command string', () => {

@@ -8,7 +8,7 @@
 // ssh hands the command to the remote user's login shell as one string: the scripts contain no single quote
 // and no backslash, and every argument is a checked token (digits, an address, ss syntax) in single quotes,
 // read alike by sh, bash, zsh and fish.
-import { inertExcerpt, inertText } from '../../shared/inert-text.js';
+import { inertExcerpt } from '../../shared/inert-text.js';
 import type { CloseResult, KillResult, RequestParams } from '../../shared/protocol.js';
 import { LINUX_CLK_TCK } from '../collectors/process-start-time.js';
 import { PF_KTHREAD } from '../collectors/linux/process-facts.js';
@@ -108,9 +108,9 @@ export async function killRemote(
   const at = lines.findIndex((l) => /^NETLENS-RESULT [a-z]+$/.test(l));
   const word = at < 0 ? '' : lines[at]!.slice('NETLENS-RESULT '.length);
   // Everything after the verdict is the name, newlines and all; shown escaped (a bidi override cannot
-  // reorder the sentence it is put in).
+  // reorder the sentence it is put in), and short (a comm is 15 bytes; a hostile host may print megabytes).
   const raw = at < 0 ? '' : lines.slice(at + 1).join('\n');
-  const name = raw === '' ? null : inertText(raw);
+  const name = raw === '' ? null : inertExcerpt(raw, 64);
   const who = onHost(name ?? 'the process', params.pid, host);
   const result = ((): KillResult => {
     switch (word) {
