@@ -1,43 +1,30 @@
 // The History tab end to end: headless Chromium against the browser host, which records. A probe process
 // listens (loopback and all IPv4 interfaces) and connects; the tab finds it as it was, on the timeline, in
 // "What changed" between two moments, in Exposure, and alerts about a new listener beyond loopback.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, openApp, until, type OpenApp } from './support.js';
+import { SCREENSHOTS, openApp, probes, until, type OpenApp } from './support.js';
 import { stopProcess } from '../stop-process.js';
 
 let app: OpenApp;
 let page: Page;
-const binDir = mkdtempSync(join(tmpdir(), 'history-probe-'));
-const children: ChildProcess[] = [];
+const started = probes();
 
 /** A node child named `name` that listens on 127.0.0.1 and 0.0.0.0, connects to the first, and waits. */
 async function probe(name: string): Promise<{ child: ChildProcess; loopback: number; wildcard: number }> {
-  const link = join(binDir, name);
-  symlinkSync(process.execPath, link);
-  const child = spawn(
-    link,
-    [
-      '-e',
-      `
+  const { child, lines } = await started.start(
+    name,
+    `
     const net = require('node:net');
     const a = net.createServer((s) => s.on('error', () => {})).listen(0, '127.0.0.1', () => {
       const b = net.createServer().listen(0, '0.0.0.0', () => {
         net.connect(a.address().port, '127.0.0.1', () => console.log(a.address().port + ' ' + b.address().port));
       });
     });`,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  const line = await until(`${name} ready`, () => (out.includes('\n') ? out.trim() : null));
-  const [loopback, wildcard] = line.split(' ').map(Number) as [number, number];
+  const [loopback, wildcard] = lines[0]!.split(' ').map(Number) as [number, number];
   return { child, loopback, wildcard };
 }
 
@@ -66,9 +53,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of children) await stopProcess(c);
+  started.cleanup();
   await app?.close();
-  rmSync(binDir, { recursive: true, force: true });
 });
 
 describe('the History tab', () => {

@@ -1,17 +1,13 @@
 // Traffic in the Connections tab, end to end: a child moves 8 MiB one way and 1 MiB the other over loopback;
 // headless Chromium shows those bytes on both ends' rows, filters and sorts on them, and shows "n/a" with
 // the reason (never a zero) where the kernel keeps no counters.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { until, SCREENSHOTS, openApp, type OpenApp } from './support.js';
+import { until, SCREENSHOTS, openApp, probes, type OpenApp } from './support.js';
 
 let app: OpenApp;
 let page: Page;
-let child: ChildProcess;
 const ports = { server: 0, client: 0, udp: 0 };
 
 const grid = () => page.locator('[role="grid"][aria-label="Connections"]');
@@ -33,25 +29,20 @@ setInterval(() => {}, 1000);
 `;
 
 // The transfer runs under a name of its own (node exec'd through a symlink), so the side list shows it alone.
-const binDir = mkdtempSync(join(tmpdir(), 'traffic-e2e-'));
+const started = probes();
 const NAME = `nltraffic${process.pid % 10000}`;
 
 beforeAll(async () => {
-  symlinkSync(process.execPath, join(binDir, NAME));
-  child = spawn(join(binDir, NAME), ['-e', TRANSFER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve) =>
-    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())),
-  );
-  [ports.server, ports.client, ports.udp] = line.split(' ').map(Number) as [number, number, number];
+  const { lines } = await started.start(NAME, TRANSFER);
+  [ports.server, ports.client, ports.udp] = lines[0]!.split(' ').map(Number) as [number, number, number];
   app = await openApp({ width: 1600, height: 820 });
   page = app.page;
   await grid().waitFor();
 });
 
 afterAll(async () => {
-  if (child?.exitCode === null) child.kill('SIGKILL');
+  started.cleanup();
   await app?.close();
-  rmSync(binDir, { recursive: true, force: true });
 });
 
 describe('traffic columns', () => {
