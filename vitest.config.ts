@@ -25,5 +25,7 @@ export default defineConfig({
     // Every NetLens a test starts (browser host, CLI, agent) inherits this: reverse lookups go to a loopback
     // port where nothing answers unless a test names its own server (dnsmasq), never to this machine's DNS.
     env: { NETLENS_DNS_SERVER: '127.0.0.1:9' },
+    // Network namespaces (and what runs in them) left by a test run that was killed before its cleanup.
+    globalSetup: ['test/namespaces.ts'],
   },
 });

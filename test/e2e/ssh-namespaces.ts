@@ -5,46 +5,11 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { killAllIn, sweepKilledRuns } from '../namespaces.js';
 
 export const SSHD = '/usr/sbin/sshd';
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-
-/** Kills every process in a namespace (by pid): a namespace with a process in it outlives `ip netns del`. */
-function killAllIn(ns: string): void {
-  const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' })
-    .stdout.split('\n')
-    .filter((p) => /^\d+$/.test(p));
-  for (const pid of pids) {
-    try {
-      process.kill(Number(pid), 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Removes the hosts of runs that were killed before their cleanup (their sshd still listening on the same
- *  addresses a new host takes): namespaces named for a process that is gone, with what runs in them. Deleting
- *  a namespace deletes its veth pair. */
-function sweepKilledRuns(): void {
-  const names = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n');
-  for (const ns of names.map((l) => l.split(' ')[0]!)) {
-    const pid = /^fleetr\d+p(\d+)$/.exec(ns)?.[1];
-    if (pid === undefined || alive(Number(pid))) continue;
-    killAllIn(ns);
-    spawnSync('ip', ['netns', 'del', ns]);
-  }
-}
 
 /** Keys and the client config shared by every namespace host of one test file. */
 export class SshLab {
