@@ -86,6 +86,23 @@ describe('parseSsTraffic (ss -tinHe[m])', () => {
     expect(parseTcpInfoText('delivery_rate 2.5Mbps rtt:1/1')).toMatchObject({ deliveryRate: 312500 });
   });
 
+  it("reads no counters from a cgroup's name, which ss prints raw on the socket line", () => {
+    // As iproute2 6.1 printed a listener of a process in a cgroup made here (`mkdir '/sys/fs/cgroup/unified/rv1
+    // sk:abc uid:4242'`), with counters in the name; a user may name the cgroups delegated to them.
+    const text = [
+      'ESTAB 0      0      127.0.0.1:36957 127.0.0.1:41000 ino:7526099 sk:1c90ff cgroup:/rv1 bytes_received:999 rtt:x <->',
+      '\t bbr cwnd:10 rtt:1/1 bytes_sent:5 bytes_acked:6',
+      'ESTAB 0 0 127.0.0.1:1 127.0.0.1:2 ino:8 sk:2 cgroup:/a <-> <- bytes_received:7 <->',
+      '\t rtt:1/1',
+      '',
+    ].join('\n');
+    const d = emptyDiagnostics();
+    const t = ssTrafficTable(text, d, null);
+    expect(d.skipped).toBe(0);
+    expect(t.byInode.get(7526099)).toMatchObject({ bytesSent: 5, bytesReceived: 0, trafficNote: null });
+    expect(t.byInode.get(8)).toMatchObject({ bytesReceived: 0 });
+  });
+
   it('skips and counts malformed lines and unreadable values, and keeps reading', () => {
     const d = emptyDiagnostics();
     const text = [

@@ -488,7 +488,8 @@ export function parseSsTraffic(
 /** The five columns of the socket line last read by readSsHead (State Recv-Q Send-Q Local Peer). */
 export const ssFieldStarts = new Int32Array(5);
 export const ssFieldEnds = new Int32Array(5);
-/** What readSsHead found after the columns (-e): 0 where ss printed no `ino:` or `uid:` (it leaves zeros out). */
+/** What readSsHead found after the columns (-e): 0 where ss printed no `ino:` or `uid:` (it leaves zeros out);
+ *  `end`, where the socket's tcp_info may start on its line. */
 export const ssHead = { inode: 0, uid: 0, cookie: null as string | null, end: 0 };
 
 /** Reads a socket line's columns and `uid:`, `ino:`, `sk:` into ssFieldStarts/ssFieldEnds and ssHead; returns
@@ -530,6 +531,8 @@ export function readSsHead(text: string, start: number, end: number): string | n
       if (!Number.isFinite(uid)) return 'bad uid';
     } else {
       cookie = text.slice(vs, e);
+      const after = afterCgroup(text, e, end);
+      if (after >= 0) ssHead.end = after;
       break;
     }
     k = e;
@@ -538,6 +541,34 @@ export function readSsHead(text: string, start: number, end: number): string | n
   ssHead.uid = uid;
   ssHead.cookie = cookie;
   return null;
+}
+
+/**
+ * Where tcp_info may start on a socket line after its cookie (at `from`). -e prints the socket's cgroup after
+ * the cookie (and fwmark) as its path, raw: a cgroup a user named `x rtt:1 bytes_received:9` must not give its
+ * sockets counters. The shutdown arrows (`<->`, `-->`...) follow the path, so what comes after the last of them
+ * is ss's own (-O's tcp_info); without them, nothing on the line is. -1 when there is no cgroup.
+ */
+function afterCgroup(text: string, from: number, end: number): number {
+  let p = from;
+  if (text.startsWith(' fwmark:', p)) {
+    p += 8;
+    while (p < end && !isSpace(text.charCodeAt(p))) p++;
+  }
+  if (!text.startsWith(' cgroup:', p)) return -1;
+  for (let k = end - 3; k > p; k--) {
+    const a = text.charCodeAt(k);
+    const b = text.charCodeAt(k + 2);
+    if (
+      text.charCodeAt(k - 1) === 32 &&
+      (a === 60 || a === 45) &&
+      text.charCodeAt(k + 1) === 45 &&
+      (b === 62 || b === 45) &&
+      (k + 3 === end || isSpace(text.charCodeAt(k + 3)))
+    )
+      return k + 3;
+  }
+  return end;
 }
 
 const scratch = rawInfo();
