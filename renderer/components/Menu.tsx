@@ -1,10 +1,13 @@
 // A popup menu with the ARIA menu pattern: focus moves into it, arrows move between items, Enter or Space
 // activates, Escape or a click outside closes it and returns focus where it was.
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { InertMessage } from './Inert.js';
 
 export interface MenuItem {
   id: string;
   label: string;
+  /** OS strings inside the label (a process name): the label is escaped whole (Inert), these are isolated. */
+  names?: readonly string[];
   onSelect?: () => void;
   disabled?: boolean;
   /** Why the item is disabled: shown as its tooltip and read by screen readers. */
@@ -101,7 +104,10 @@ export function Menu(props: {
         };
         const text = (
           <span className="menu-text">
-            {item.label}
+            {/* One flex item (the column stacks its children): the label's parts stay on one line. */}
+            <span>
+              <InertMessage text={item.label} names={item.names ?? []} />
+            </span>
             {item.disabled && item.reason ? <span className="menu-reason">{item.reason}</span> : null}
           </span>
         );

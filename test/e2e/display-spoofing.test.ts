@@ -49,6 +49,18 @@ describe('user-controlled text in the UI', () => {
     expect(await processCell.locator('bdi').count()).toBeGreaterThan(0);
   });
 
+  it('shows the name escaped and isolated in the row menu', async () => {
+    const { page } = app;
+    await page
+      .locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]')
+      .first()
+      .click({ button: 'right' });
+    const item = page.getByRole('menu', { name: 'Connection' }).locator('[data-item="filter-process"]');
+    expect(await item.textContent()).toBe('Filter to \\u202egnp.exe');
+    expect(await item.locator('bdi').allTextContents()).toEqual(['\\u202egnp.exe']);
+    await page.keyboard.press('Escape');
+  });
+
   it('draws a 100 KB command line clamped in its cell and its tooltip, not whole', async () => {
     const { page } = app;
     const columnsMenu = () => page.getByRole('menu', { name: 'Columns' });

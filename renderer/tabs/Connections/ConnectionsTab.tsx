@@ -219,6 +219,7 @@ export function ConnectionsTab() {
         id: 'kill-many',
         label:
           procs.length === 1 ? `Kill ${procs[0]!.name} (PID ${procs[0]!.pid})…` : `Kill ${procs.length} processes…`,
+        names: procs.length === 1 ? [procs[0]!.name] : [],
         danger: true,
         disabled: reason !== undefined,
         reason,
@@ -240,10 +241,16 @@ export function ConnectionsTab() {
     const many = killManyBlocked(rows, actions);
     const reason = many.reason ?? (procs.length === 0 ? 'no live process of this name holds a socket' : undefined);
     return [
-      { id: 'filter', label: `Filter to ${entry.name}`, onSelect: () => setProcessFilter(entry.name) },
+      {
+        id: 'filter',
+        label: `Filter to ${entry.name}`,
+        names: [entry.name],
+        onSelect: () => setProcessFilter(entry.name),
+      },
       {
         id: 'kill',
         label: procs.length > 1 ? `Kill ${procs.length} ${entry.name} processes…` : `Kill ${entry.name}…`,
+        names: [entry.name],
         danger: true,
         separatorBefore: true,
         disabled: reason !== undefined,
@@ -278,6 +285,7 @@ export function ConnectionsTab() {
       {
         id: 'filter-process',
         label: owner ? `Filter to ${owner.name}` : 'Filter to this process',
+        names: owner ? [owner.name] : [],
         separatorBefore: true,
         disabled: !owner,
         reason: owner ? undefined : 'no known process',
