@@ -49,6 +49,7 @@ import {
   killBlocked,
   killManyBlocked,
   processesOf,
+  socketsByPid,
 } from './view.js';
 
 const DEFAULT_SORT = [{ id: 'process', desc: false }];
@@ -198,14 +199,11 @@ export function ConnectionsTab() {
     [highlights, live],
   );
 
-  const connectionCount = useCallback(
-    (pid: number) => {
-      let n = 0;
-      for (const r of live.rows.values()) if (!r.closedAt && r.processes.some((p) => p.pid === pid)) n++;
-      return n;
-    },
-    [live.rows],
-  );
+  // Sockets per PID for the Kill dialogs: counted once per version of the table (a new `live`; its rows change
+  // in place), and only while one is open.
+  const killing = dialog?.kind === 'kill' || dialog?.kind === 'killMany';
+  const socketCounts = useMemo(() => (killing ? socketsByPid(live.rows.values()) : null), [killing, live]);
+  const connectionCount = useCallback((pid: number) => socketCounts?.get(pid) ?? 0, [socketCounts]);
 
   const actions = { capture: capture !== null, caps };
 

@@ -14,6 +14,7 @@ import {
   killBlocked,
   killManyBlocked,
   processesOf,
+  socketsByPid,
   type ActionContext,
 } from './view.js';
 
@@ -88,6 +89,21 @@ describe('processesOf', () => {
     expect(processesOf(rows).map((p) => p.pid)).toEqual([10, 20, 21, 30]);
     expect(processesOf(rows, 'sshd').map((p) => p.pid)).toEqual([20, 21]);
     expect(processesOf([rows[1]!, rows[1]!]).map((p) => p.pid)).toEqual([20, 21]);
+  });
+});
+
+describe('socketsByPid', () => {
+  it('counts each open socket once for each process holding it, as a scan per PID does', () => {
+    const more = [
+      ...rows,
+      conn('ssh2', { processes: [proc(20, 'sshd'), proc(20, 'sshd')] }),
+      conn('web2', { processes: [proc(10, 'nginx')] }),
+    ];
+    const scan = (pid: number) => more.filter((r) => !r.closedAt && r.processes.some((p) => p.pid === pid)).length;
+    const counts = socketsByPid(more);
+    for (const pid of [10, 20, 21, 30, 40, 99]) expect(counts.get(pid) ?? 0).toBe(scan(pid));
+    expect(counts.get(20)).toBe(2);
+    expect(counts.has(40)).toBe(false);
   });
 });
 
