@@ -56,6 +56,23 @@ function rateColumn(dir: 'rx' | 'tx'): GridColumn<NetInterface> {
   };
 }
 
+/** A right-aligned column of one of the interface's counters. */
+function counterColumn(
+  key: keyof NetInterface['counters'],
+  header: string,
+  width: number,
+  format: (n: number) => string,
+): GridColumn<NetInterface> {
+  return {
+    id: key,
+    header,
+    width,
+    align: 'right',
+    sortValue: (r) => r.counters[key],
+    text: (r) => format(r.counters[key]),
+  };
+}
+
 const base: GridColumn<NetInterface>[] = [
   { id: 'name', header: 'Name', width: 110, sortValue: (r) => r.name, text: (r) => r.name },
   {
@@ -93,70 +110,14 @@ const rest: GridColumn<NetInterface>[] = [
     sortValue: (r) => r.speedMbps,
     text: (r) => formatSpeed(r.speedMbps),
   },
-  {
-    id: 'rxBytes',
-    header: 'RX bytes',
-    width: 90,
-    align: 'right',
-    sortValue: (r) => r.counters.rxBytes,
-    text: (r) => formatBytes(r.counters.rxBytes),
-  },
-  {
-    id: 'txBytes',
-    header: 'TX bytes',
-    width: 90,
-    align: 'right',
-    sortValue: (r) => r.counters.txBytes,
-    text: (r) => formatBytes(r.counters.txBytes),
-  },
-  {
-    id: 'rxPackets',
-    header: 'RX packets',
-    width: 100,
-    align: 'right',
-    sortValue: (r) => r.counters.rxPackets,
-    text: (r) => num(r.counters.rxPackets),
-  },
-  {
-    id: 'txPackets',
-    header: 'TX packets',
-    width: 100,
-    align: 'right',
-    sortValue: (r) => r.counters.txPackets,
-    text: (r) => num(r.counters.txPackets),
-  },
-  {
-    id: 'rxErrors',
-    header: 'RX errs',
-    width: 70,
-    align: 'right',
-    sortValue: (r) => r.counters.rxErrors,
-    text: (r) => num(r.counters.rxErrors),
-  },
-  {
-    id: 'txErrors',
-    header: 'TX errs',
-    width: 70,
-    align: 'right',
-    sortValue: (r) => r.counters.txErrors,
-    text: (r) => num(r.counters.txErrors),
-  },
-  {
-    id: 'rxDropped',
-    header: 'RX drop',
-    width: 70,
-    align: 'right',
-    sortValue: (r) => r.counters.rxDropped,
-    text: (r) => num(r.counters.rxDropped),
-  },
-  {
-    id: 'txDropped',
-    header: 'TX drop',
-    width: 70,
-    align: 'right',
-    sortValue: (r) => r.counters.txDropped,
-    text: (r) => num(r.counters.txDropped),
-  },
+  counterColumn('rxBytes', 'RX bytes', 90, formatBytes),
+  counterColumn('txBytes', 'TX bytes', 90, formatBytes),
+  counterColumn('rxPackets', 'RX packets', 100, num),
+  counterColumn('txPackets', 'TX packets', 100, num),
+  counterColumn('rxErrors', 'RX errs', 70, num),
+  counterColumn('txErrors', 'TX errs', 70, num),
+  counterColumn('rxDropped', 'RX drop', 70, num),
+  counterColumn('txDropped', 'TX drop', 70, num),
   { id: 'type', header: 'Type', width: 80, hiddenByDefault: true, sortValue: (r) => r.type, text: (r) => r.type ?? '' },
   {
     id: 'flags',
