@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFilter, togglesPredicate, type ConnectionToggles } from './filter.js';
+import { parseFilter, togglesPredicate, withTerm, type ConnectionToggles } from './filter.js';
 import type { Connection, NameEntry } from './types.js';
 import type { NameLookup } from './names.js';
 
@@ -308,5 +308,19 @@ describe('parseDnsServer', () => {
       expect(parseDnsServer(bad), bad).toBeNull();
     expect(formatDnsServer({ address: '::1', port: 5353 })).toBe('[::1]:5353');
     expect(formatDnsServer({ address: '192.0.2.53', port: 53 })).toBe('192.0.2.53');
+  });
+});
+
+describe('withTerm', () => {
+  it('adds a term whose value is quoted as it needs, so the filter finds the name clicked', () => {
+    for (const name of ['nginx', 'Web Content', 'my "app"', "it's", 'a"b']) {
+      const query = withTerm(' tcp ', 'proc', name);
+      const parsed = parseFilter(query);
+      expect(parsed.ok && parsed.terms).toBe(2);
+      if (!parsed.ok) continue;
+      expect(parsed.predicate(conn({ processes: [proc(1, name)], ownerStatus: 'known' }))).toBe(true);
+      expect(parsed.predicate(conn({ processes: [proc(1, 'other')], ownerStatus: 'known' }))).toBe(false);
+    }
+    expect(withTerm('', 'raddr', '10.0.0.1')).toBe('raddr:10.0.0.1');
   });
 });

@@ -336,9 +336,14 @@ export function parseFilter(query: string, names: NameLookup = NO_NAMES): Parsed
 }
 
 /** Quotes a value for the filter box when it holds spaces or quotes (a process name like "Web Content"). */
-export function quoteFilterValue(value: string): string {
+function quoteFilterValue(value: string): string {
   if (/^[^\s"']+$/.test(value)) return value;
   return value.includes('"') ? `'${value}'` : `"${value}"`;
+}
+
+/** The query with one more term, `field:value`, its value quoted as it needs (a "Filter to" menu item). */
+export function withTerm(query: string, field: string, value: string): string {
+  return `${query.trim()} ${field}:${quoteFilterValue(value)}`.trim();
 }
 
 /** The Connections tab's protocol and family toggles, in the toolbar's order: the one list the toolbar, its

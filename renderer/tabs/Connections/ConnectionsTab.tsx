@@ -8,7 +8,7 @@ import {
   isListening,
   parseFilter,
   SOCKET_TOGGLES,
-  quoteFilterValue,
+  withTerm,
   togglesPredicate,
   type ParsedFilter,
 } from '../../../shared/filter.js';
@@ -294,7 +294,7 @@ export function ConnectionsTab() {
         label: hasRemote ? `Filter to ${row.remoteAddress}` : 'Filter to this remote address',
         disabled: !hasRemote,
         reason: hasRemote ? undefined : 'no remote address',
-        onSelect: () => setQuery((q) => `${q.trim()} raddr:${quoteFilterValue(row.remoteAddress)}`.trim()),
+        onSelect: () => setQuery((q) => withTerm(q, 'raddr', row.remoteAddress)),
       },
       { id: 'copy-row', label: 'Copy row', separatorBefore: true, onSelect: copy },
       {

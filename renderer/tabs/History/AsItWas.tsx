@@ -1,7 +1,7 @@
 // "As it was": a moment or a range picked on the timeline or typed, and the connections and listeners open
 // then, in the Connections grid with its filter language, and exportable.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { CONNECTION_MODES, parseFilter, type ConnectionMode } from '../../../shared/filter.js';
+import { CONNECTION_MODES, parseFilter, withTerm, type ConnectionMode } from '../../../shared/filter.js';
 import { formatBytes, formatDateTime } from '../../../shared/format.js';
 import type { TimelinePoint } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
@@ -138,10 +138,7 @@ export function AsItWas() {
   const { names, epoch } = useNames(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: epoch stands for the entries of the live names lookup (one object whose content changes), which the filter reads.
   const parsed = useMemo(() => parseFilter(query, names), [query, names, epoch]);
-  const onProcessClick = useCallback(
-    (name: string) => setQuery((q) => `${q.trim()} proc:${/\s/.test(name) ? `"${name}"` : name}`.trim()),
-    [],
-  );
+  const onProcessClick = useCallback((name: string) => setQuery((q) => withTerm(q, 'proc', name)), []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: epoch stands for the names' content, which the columns draw.
   const columns = useMemo(() => historyColumns(onProcessClick, names), [onProcessClick, names, epoch]);
   const shown = useMemo(() => {
