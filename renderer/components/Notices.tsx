@@ -3,6 +3,7 @@
 import { useClient } from '../api/context.js';
 import { dismissNotice, useData } from '../store/data.js';
 import { showAlerts } from '../store/view.js';
+import { Inert } from './Inert.js';
 
 export function Notices() {
   const client = useClient();
@@ -15,7 +16,8 @@ export function Notices() {
           {notices.map((n) => (
             <div key={n.id} className={`notice ${n.level}`} role={n.level === 'error' ? 'alert' : 'status'}>
               <span>
-                {n.text}
+                {/* Notices name files, processes and hosts: shown inert, as the tables show them. */}
+                <Inert text={n.text} />
                 {n.details ? (
                   <details className="notice-details">
                     <summary>{n.details.summary}</summary>

@@ -67,6 +67,28 @@ describe('captures in the app', () => {
     expect(await rows.first().locator('[data-column="destination"]').textContent()).toBe('default');
   });
 
+  it('names a file whose name holds a bidi override escaped, in the banner and the notice', async () => {
+    const text = readFileSync(join(FIXTURES, 'windows/route-print.win10.txt'), 'utf8');
+    const name = '\u202etxt.tnirp-etuor';
+    await page.evaluate(
+      ([content, fileName]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([content!], fileName!, { type: 'text/plain' }));
+        document
+          .querySelector('.app')!
+          .dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      [text, name],
+    );
+    const label = page.getByTestId('capture-label');
+    await until('the banner', async () => ((await label.textContent()) ?? '').includes('tnirp'));
+    expect(await label.textContent()).toBe('\\u202etxt.tnirp-etuor');
+    const notices = page.locator('.notices');
+    await until('the notice', async () => ((await notices.textContent()) ?? '').includes('tnirp'));
+    expect(await notices.textContent()).not.toContain('\u202e');
+    await page.getByRole('button', { name: 'Back to live data' }).click();
+  });
+
   it('says what is wrong with a file that is not a capture', async () => {
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Open capture…' }).click();
