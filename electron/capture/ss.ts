@@ -260,9 +260,11 @@ function parseInet(
  * inode, the peer (`*`) and its inode, then only what -p, -Z, -m and -e print after them, in that order. Process
  * names are at most 15 characters without ')' (comm, cut there by ss), too short to take in the real columns
  * (` 1 * 0 users:(("`): so those are the last that the rest of the line fits after, wherever the name ends.
+ * Each process is `("name",pid=N,fd=N)` (older iproute2: `("name",N,N)`): spelled out, not as "anything
+ * but parentheses", so a group splits one way only (the looser form backtracked exponentially, recheck).
  */
 const UNIX_COLUMNS =
-  /^(\S.*?) (\d+) (\S+) (\d+)((?: users:\((?:\("[^)]{0,15}",[^()]{0,256}\),?)+\))?(?: (?:proc_ctx|sock_ctx)=\S+)*(?: skmem:\([^()\s]{0,256}\))?(?: [<-]-[->])?(?: ino:\d+ dev:\d+\/\d+)?(?: peers:(?: \d+)*)?)$/;
+  /^(\S.*?) (\d+) (\S+) (\d+)((?: users:\((?:\("[^)]{0,15}",(?:pid=)?\d+,(?:fd=)?\d+\),?)+\))?(?: (?:proc_ctx|sock_ctx)=\S+)*(?: skmem:\([^()\s]{0,256}\))?(?: [<-]-[->])?(?: ino:\d+ dev:\d+\/\d+)?(?: peers:(?: \d+)*)?)$/;
 
 function parseUnix(
   tail: string[],
