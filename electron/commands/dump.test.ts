@@ -174,5 +174,13 @@ describe.runIf(process.platform === 'linux')('netlens dump and hostile names', (
     expect(row).toContain(`${hostile!.pid}/\\x1b[2J\\u202egnp`);
     expect(row).toContain('a\\nFORGED\\x1b]0;title\\x07');
     expect(out.split('\n').some((l) => l.startsWith('FORGED'))).toBe(false);
+    // --json too: JSON.stringify escapes C0 controls but writes U+202E (and C1 controls) as themselves.
+    const json = await run(['connections', '--json']);
+    expect(json.code).toBe(0);
+    expect(json.out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f\u202e]/);
+    // The listener by its path (the child's stdio are socket pairs too, which the parent may still hold).
+    const mine = (JSON.parse(json.out) as Connection[]).find((r) => r.path?.includes('FORGED'));
+    expect(mine?.path).toBe(path);
+    expect(mine?.processes[0]?.name).toBe('\x1b[2J\u202egnp');
   });
 });

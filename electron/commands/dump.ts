@@ -3,7 +3,7 @@
 // --format json), or as CSV (the rows flattened, one column per field, safe to open in a spreadsheet);
 // --elevate asks the privileged helper for other users' processes; --host reads a remote Linux host over ssh
 // instead (electron/remote/).
-import { inertExcerpt } from '../../shared/inert-text.js';
+import { inertExcerpt, inertJson } from '../../shared/inert-text.js';
 import { parseArgs } from 'node:util';
 import { connectionNames } from '../../shared/names.js';
 import {
@@ -132,7 +132,7 @@ export const dumpCommand = {
       } else {
         process.stdout.write(
           format === 'json'
-            ? `${JSON.stringify(rows, null, 2)}\n`
+            ? `${inertJson(rows, 2)}\n`
             : `${formatRows(dataset, rows as never, resolve ? { names: lookup, fqdn: parsed.values.fqdn === true } : undefined)}\n`,
         );
       }

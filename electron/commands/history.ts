@@ -4,7 +4,7 @@
 //   netlens history --changes [--since …] [--until …] [--json]
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { inertText } from '../../shared/inert-text.js';
+import { inertJson, inertText } from '../../shared/inert-text.js';
 import { csvCell, parseMoment, placeText, type ChangesSummary, type RecordedConnection } from '../../shared/record.js';
 import type { Command } from '../cli.js';
 import { defaultDataDir } from '../data-dir.js';
@@ -214,11 +214,11 @@ export const historyCommand: Command = {
     try {
       if (values.changes) {
         const summary = busy(file, () => changes(db, from, to));
-        process.stdout.write(format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : `${changesText(summary)}\n`);
+        process.stdout.write(format === 'json' ? `${inertJson(summary, 2)}\n` : `${changesText(summary)}\n`);
         return 0;
       }
       const result = busy(file, () => connectionsBetween(db, from, to));
-      if (format === 'json') process.stdout.write(`${JSON.stringify({ from, to, ...result }, null, 2)}\n`);
+      if (format === 'json') process.stdout.write(`${inertJson({ from, to, ...result }, 2)}\n`);
       else if (format === 'csv') process.stdout.write(`${csv(result.rows)}\n`);
       else process.stdout.write(`${table(result, from, to)}\n`);
       return 0;

@@ -1,6 +1,6 @@
 // `netlens parse FILE [--format auto|NAME] [--json]`: reads a saved netstat/ss/ip/route/ifconfig/...
 // capture from any OS, names its format, and prints its rows as a table (or --json).
-import { inertExcerpt, inertText } from '../../shared/inert-text.js';
+import { inertExcerpt, inertJson, inertText } from '../../shared/inert-text.js';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -56,7 +56,7 @@ export const parseCommand: Command = {
         result.dataset === 'connections'
           ? (result.rows as Connection[]).map((r) => ({ ...r, ...connectionNames(lookup, r) }))
           : result.rows;
-      console.log(JSON.stringify({ ...rest, rows }, null, 2));
+      console.log(inertJson({ ...rest, rows }, 2));
       return 0;
     }
     console.log(

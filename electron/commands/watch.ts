@@ -9,6 +9,7 @@
 // backpressure, electron/monitor/README.md) rather than an ever-growing buffer here.
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
+import { inertJson } from '../../shared/inert-text.js';
 import type { IntervalMs, ServerMessage } from '../../shared/protocol.js';
 import { DATASETS, type Dataset } from '../../shared/types.js';
 import type { Command } from '../cli.js';
@@ -80,7 +81,7 @@ export function streamWatch(options: WatchOptions): Promise<number> {
         case 'diff':
         case 'collectorError':
         case 'notice': {
-          const line = `${JSON.stringify(message)}\n`;
+          const line = `${inertJson(message)}\n`;
           if (message.type === 'diff') {
             const { dataset, seq } = message;
             // Acknowledged once written out: a slow reader holds back the acks, and the monitor folds diffs.
