@@ -460,6 +460,33 @@ describe('remote addresses', () => {
     expect(Number(rows.find((x) => x.address === peer(0))!.first_seen)).toBe(firstTick);
     r.recorder.close();
   });
+
+  it('and the networks each process reached too; alerts switched on later still know them all', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const alerts: Alert[] = [];
+    const quiet = { ...DEFAULT_RECORDING, alerts: { listener: false, process: false, network: false } };
+    const r = rig(file, { maxRememberedRemotes: 50, config: quiet, alert: (a) => alerts.push(a) });
+    // A LAN scan: 1,000 /24s, which have no place to fold them into (each is a subject of its own).
+    const peer = (i: number) => `10.${i >> 8}.${i & 255}.1`;
+    const scan = (id: number, i: number) =>
+      conn(id, { remoteAddress: peer(i), processes: [{ ...conn(1).processes[0]!, name: 'scanner' }] });
+    r.tick([]);
+    for (let round = 0; round < 10; round++) {
+      r.tick(Array.from({ length: 100 }, (_, i) => scan(round * 100 + i, round * 100 + i)));
+      r.recorder.flush();
+      expect(r.recorder.rememberedPlaces).toBeLessThanOrEqual(50);
+    }
+    expect((r.recorder.database!.get('SELECT count(*) AS n FROM reached') as { n: number }).n).toBe(1000);
+    r.recorder.configure({ ...quiet, alerts: { listener: false, process: false, network: true } });
+    r.tick(Array.from({ length: 100 }, (_, i) => scan(5000 + i, i)));
+    r.recorder.flush();
+    expect(alerts).toEqual([]);
+    // A /24 it never reached is still news.
+    r.tick([scan(9000, 2000)]);
+    r.recorder.flush();
+    expect(alerts.map((a) => a.subject)).toEqual(['scanner → 10.7.208.0/24']);
+    r.recorder.close();
+  });
 });
 
 describe('alerts about new countries and networks', () => {

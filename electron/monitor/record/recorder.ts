@@ -225,6 +225,11 @@ export class Recorder {
     return this.sightings?.remote.size ?? 0;
   }
 
+  /** How many places reached (alert subjects) it remembers as already recorded (bounded the same way). */
+  get rememberedPlaces(): number {
+    return this.sightings?.reached.size ?? 0;
+  }
+
   /** The open database, for queries (null while off or paused). */
   get database(): RecordDatabase | null {
     return this.db;
@@ -318,7 +323,8 @@ export class Recorder {
   private loadKnown(db: RecordDatabase): void {
     const sets: Record<AlertKind, Set<string>> = { listener: new Set(), process: new Set(), network: new Set() };
     for (const name of this.sightings?.process ?? []) sets.process.add(name);
-    for (const subject of this.sightings?.reached ?? []) sets.network.add(subject);
+    // From the table, not the sightings cache: that one is emptied when it grows too big.
+    for (const r of db.all('SELECT subject FROM reached') as { subject: string }[]) sets.network.add(r.subject);
     for (const r of db.all('SELECT kind, subject FROM known') as { kind: AlertKind; subject: string }[])
       sets[r.kind]?.add(r.subject);
     // And what was seen but not written yet.
@@ -614,17 +620,22 @@ export class Recorder {
       seen.process.add(name);
     }
     // Remote hosts are other machines: a loopback peer (any of 127.0.0.0/8) is this one.
+    // seen.remote and seen.reached are caches of what needs no INSERT (the tables keep the first sighting
+    // whatever they hold): bounded, as a public server meets millions of addresses (and a LAN scan as many
+    // /24 or /48 subjects, which have no place to fold them into).
+    const max = this.options.maxRememberedRemotes ?? MAX_REMEMBERED_REMOTES;
+    const remember = (cache: Set<string>, key: string) => {
+      if (cache.size >= max) cache.clear();
+      cache.add(key);
+    };
     if (reachesOut(r) && !seen.remote.has(r.remoteAddress)) {
       st.remote.run([r.remoteAddress, first, name ?? null]);
-      // A cache of what needs no INSERT (the table keeps the first sighting whatever it holds): bounded, as a
-      // public server meets millions of addresses.
-      if (seen.remote.size >= (this.options.maxRememberedRemotes ?? MAX_REMEMBERED_REMOTES)) seen.remote.clear();
-      seen.remote.add(r.remoteAddress);
+      remember(seen.remote, r.remoteAddress);
     }
     for (const { subject } of this.reachedBy(r)) {
       if (seen.reached.has(subject)) continue;
       st.reached.run([subject, first]);
-      seen.reached.add(subject);
+      remember(seen.reached, subject);
     }
   }
 
