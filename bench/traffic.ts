@@ -1,7 +1,8 @@
 // Benchmark of traffic collection (issue 12) on the collect bench's 20,000 loopback TCP sockets, against
 // `ss -tin` measured in the same run:
-//   - a tick with traffic: the connections collector with `ss -tainHe` giving its TCP rows, and the monitor's
-//     table update (rates, diff), against `ss -tin` alone (target: at most 1.2 ×), in time and in CPU time;
+//   - a tick with traffic: the connections collector with sock_diag (netlink) giving its TCP rows, and the
+//     monitor's table update (rates, diff), against `ss -tin` alone (target: at most 1.2 ×), in time and in CPU
+//     time; and the same tick reading `ss -tainHe` instead (where netlink does not load);
 //   - a tick with traffic hidden, against a collector that never collected traffic (target: adds nothing);
 //   - destroy events while a child opens and closes 2,000 loopback connections a second for 5 s: every close
 //     must arrive (both ends: 2 events per connection), none dropped, and how late (lag after each batch).
@@ -15,6 +16,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { TcpDestroyStream } from '../electron/collectors/connections/tcp-events.js';
 import { LinuxConnectionsCollector } from '../electron/collectors/connections/linux.js';
+import { NetlinkDumper } from '../electron/collectors/linux/netlink.js';
 import { ConnectionTable } from '../electron/monitor/connections.js';
 import { benchWithSockets, median, round2, timeCommand } from './loopback-sockets.js';
 import { inOwnNetns, netnsOfThisRun } from './netns.js';
@@ -184,19 +186,31 @@ async function bench(): Promise<object> {
   const tcpOnly = { tables: ['tcp', 'tcp6'] as const };
   const traffic = { collector: new LinuxConnectionsCollector(tcpOnly), table: new ConnectionTable() };
   traffic.collector.setExtras(['traffic']);
+  // The same with ss's text instead of sock_diag (where netlink does not load, and the collector before it).
+  const viaSs = {
+    collector: new LinuxConnectionsCollector({ ...tcpOnly, sockDiag: false }),
+    table: new ConnectionTable(),
+  };
+  viaSs.collector.setExtras(['traffic']);
   // Traffic shown once, then hidden: what a user who closed the columns pays.
   const hidden = { collector: new LinuxConnectionsCollector(tcpOnly), table: new ConnectionTable() };
   hidden.collector.setExtras(['traffic']);
   await timeTick(hidden.collector, hidden.table);
   hidden.collector.setExtras([]);
   const never = { collector: new LinuxConnectionsCollector(tcpOnly), table: new ConnectionTable() };
-  for (const t of [traffic, hidden, never]) {
+  for (const t of [traffic, viaSs, hidden, never]) {
     await timeTick(t.collector, t.table);
     await timeTick(t.collector, t.table);
   }
 
-  const times = { ssTin: [] as number[], traffic: [] as number[], hidden: [] as number[], never: [] as number[] };
-  const cpu = { ssTin: 0, traffic: 0 };
+  const times = {
+    ssTin: [] as number[],
+    traffic: [] as number[],
+    viaSs: [] as number[],
+    hidden: [] as number[],
+    never: [] as number[],
+  };
+  const cpu = { ssTin: 0, traffic: 0, viaSs: 0 };
   let check = { rows: 0, withBytes: 0 };
   for (let round = 0; round < ROUNDS; round++) {
     const cpu0 = cpuMs();
@@ -206,12 +220,16 @@ async function bench(): Promise<object> {
     times.traffic.push(t.ms);
     cpu.traffic += t.cpu;
     check = { rows: t.rows, withBytes: t.withBytes };
+    const s = await timeTick(viaSs.collector, viaSs.table);
+    times.viaSs.push(s.ms);
+    cpu.viaSs += s.cpu;
     times.hidden.push((await timeTick(hidden.collector, hidden.table)).ms);
     times.never.push((await timeTick(never.collector, never.table)).ms);
   }
   const m = {
     ssTinMs: median(times.ssTin),
     tickWithTrafficMs: median(times.traffic),
+    tickWithTrafficViaSsMs: median(times.viaSs),
     tickTrafficHiddenMs: median(times.hidden),
     tickNeverTrafficMs: median(times.never),
   };
@@ -229,8 +247,17 @@ async function bench(): Promise<object> {
       hiddenVsNever: round2(m.tickTrafficHiddenMs / m.tickNeverTrafficMs),
       // CPU time (this process and ss, summed over the rounds): what the tick costs, not what it waited.
       trafficTickCpuVsSsTinCpu: round2(cpu.traffic / cpu.ssTin),
+      // The same tick reading ss's text rather than sock_diag.
+      viaSsTickVsSsTin: round2(m.tickWithTrafficViaSsMs / m.ssTinMs),
+      viaSsTickCpuVsSsTinCpu: round2(cpu.viaSs / cpu.ssTin),
     },
-    cpuMsPerRound: { ssTin: round2(cpu.ssTin / ROUNDS), tickWithTraffic: round2(cpu.traffic / ROUNDS) },
+    cpuMsPerRound: {
+      ssTin: round2(cpu.ssTin / ROUNDS),
+      tickWithTraffic: round2(cpu.traffic / ROUNDS),
+      tickWithTrafficViaSs: round2(cpu.viaSs / ROUNDS),
+    },
+    // How the tick read TCP traffic (a note says so when netlink did not load and ss was used).
+    trafficSource: NetlinkDumper.unavailable() === null ? 'sock_diag' : `ss (${NetlinkDumper.unavailable()})`,
     targets: {
       trafficAtMost1_2xSsTin: m.tickWithTrafficMs <= 1.2 * m.ssTinMs,
       // "Adds nothing": within the noise of a shared machine.
@@ -239,7 +266,7 @@ async function bench(): Promise<object> {
     netns: netnsOfThisRun(),
     note: 'measured on a shared, loaded 2-core machine',
   };
-  for (const t of [traffic, hidden, never]) t.collector.dispose();
+  for (const t of [traffic, viaSs, hidden, never]) t.collector.dispose();
   return { ...out, destroyEvents: await destroyEvents() };
 }
 

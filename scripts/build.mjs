@@ -96,6 +96,14 @@ copyFileSync(
   join(root, 'node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm'),
   join(root, 'out/main/node-sqlite3-wasm.wasm'),
 );
+// The native part of `netlink` (Node-API, prebuilt per Linux architecture) that reads sock_diag
+// (electron/collectors/linux/netlink.ts loads out/main/native/netlink-<platform>-<arch>.node), with its licence.
+const prebuilds = join(root, 'node_modules/netlink/prebuilds');
+mkdirSync(join(root, 'out/main/native'), { recursive: true });
+for (const target of readdirSync(prebuilds)) {
+  copyFileSync(join(prebuilds, target, 'node.napi.node'), join(root, `out/main/native/netlink-${target}.node`));
+}
+copyFileSync(join(root, 'node_modules/netlink/LICENSE'), join(root, 'out/main/native/netlink-LICENSE'));
 mkdirSync(join(root, 'out'), { recursive: true });
 // The tray icon of the desktop app (electron/tray.ts), at 1x and 2x.
 copyFileSync(join(root, 'assets/icons/16x16.png'), join(root, 'out/main/tray-icon.png'));

@@ -1,5 +1,6 @@
-// Live: while traffic is collected the TCP rows come from `ss -tainHe`, otherwise from /proc/net/tcp and tcp6;
-// on the same sockets both give the same rows (every field but the traffic ones).
+// Live: while traffic is collected the TCP rows come from sock_diag (netlink) or, where that is not used,
+// `ss -tainHe`; otherwise from /proc/net/tcp and tcp6. On the same sockets all give the same rows (every field
+// but the traffic ones), and sock_diag and ss the same traffic.
 import { once } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -61,9 +62,12 @@ describe.skipIf(process.platform !== 'linux')('TCP rows from ss and from /proc',
     for (const s of servers) s.close();
   });
 
-  it('gives the same rows, queues, uid, inode and owners either way', async () => {
+  it.each([
+    ['ss', false],
+    ['sock_diag', true],
+  ])('gives the same rows, queues, uid, inode and owners from /proc and from %s', async (_via, sockDiag) => {
     const fromProc = new LinuxConnectionsCollector({ tables: ['tcp', 'tcp6'] });
-    const fromSs = new LinuxConnectionsCollector({ tables: ['tcp', 'tcp6'] });
+    const fromSs = new LinuxConnectionsCollector({ tables: ['tcp', 'tcp6'], sockDiag });
     fromSs.setExtras(['traffic']);
     // This process's sockets (other work on the machine may use the same port numbers).
     const ours = (rows: Connection[]) =>
@@ -108,7 +112,11 @@ describe.skipIf(process.platform !== 'linux')('TCP rows from ss and from /proc',
     chmodSync(join(bin, 'ss'), 0o755);
     const path = process.env.PATH;
     process.env.PATH = `${bin}:${path}`;
-    const collector = new LinuxConnectionsCollector({ tables: ['tcp', 'tcp6'], destroyEvents: { command: ['true'] } });
+    const collector = new LinuxConnectionsCollector({
+      tables: ['tcp', 'tcp6'],
+      destroyEvents: { command: ['true'] },
+      sockDiag: false,
+    });
     try {
       collector.setExtras(['traffic']);
       const r = await collector.read();

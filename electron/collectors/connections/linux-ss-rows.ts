@@ -3,7 +3,13 @@
 // /proc/net/tcp and tcp6 as well would make the kernel walk its TCP hash table twice per tick. The rows come
 // out as parseProcNetInet makes them from /proc (the same state names, address text, queues, uid, inode and
 // id; linux-ss-rows.live.test.ts compares both on the same live sockets), with the traffic fields filled in.
-import { assignTraffic, type Connection, type Diagnostics, type TcpState } from '../../../shared/types.js';
+import {
+  assignTraffic,
+  type Connection,
+  type ConnectionState,
+  type Diagnostics,
+  type TcpState,
+} from '../../../shared/types.js';
 import { parseIpv4, parseIpv6 } from '../../../shared/address.js';
 import { formatIPv6 } from '../linux/addresses.js';
 import { inetConnectionKey } from './keys.js';
@@ -86,7 +92,60 @@ function endpointAt(text: string, s: number, e: number): { address: Address; por
   return { address, port };
 }
 
-const LISTEN_TRAFFIC = Object.freeze(unknownTraffic(TRAFFIC_NOTES.listen));
+/** A TCP row as parseProcNetInet makes it from /proc, owners not attached, its traffic fields still null.
+ *  `sendQ` as sock_diag gives it: a listener's is its backlog, which /proc's tx_queue (0) is not. */
+export function tcpRow(
+  family: 'inet' | 'inet6',
+  localAddress: string,
+  localPort: number,
+  remoteAddress: string,
+  remotePort: number,
+  state: ConnectionState,
+  recvQ: number,
+  sendQ: number,
+  uid: number,
+  inode: number,
+): Connection {
+  return {
+    id: inetConnectionKey('tcp', family, localAddress, localPort, remoteAddress, remotePort, inode),
+    proto: 'tcp',
+    family,
+    localAddress,
+    localPort,
+    remoteAddress,
+    remotePort,
+    state,
+    recvQ,
+    sendQ: state === 'LISTEN' ? 0 : sendQ,
+    uid,
+    user: null,
+    inode: inode === 0 ? null : inode,
+    processes: [],
+    ownerStatus: 'none',
+    // The traffic fields in the order assignTraffic gives every other row, made here with the row: added
+    // one by one afterwards, each would move the row to a new shape (and its fields to a new store).
+    bytesSent: null,
+    bytesAcked: null,
+    bytesReceived: null,
+    bytesRetrans: null,
+    rttMs: null,
+    rttVarMs: null,
+    minRttMs: null,
+    retrans: null,
+    cwnd: null,
+    lastSendAt: null,
+    lastRecvAt: null,
+    segsOut: null,
+    segsIn: null,
+    deliveryRate: null,
+    skmem: null,
+    trafficNote: null,
+    sendRate: null,
+    recvRate: null,
+  };
+}
+
+export const LISTEN_TRAFFIC = Object.freeze(unknownTraffic(TRAFFIC_NOTES.listen));
 
 export interface SsTcpRows {
   rows: Connection[];
@@ -120,52 +179,18 @@ export function tcpRowsFromSs(
     if (remote.address.family !== family) return 'unreadable address';
     if (!wanted(family)) return null;
     const { inode, uid, cookie } = ssHead;
-    const row: Connection = {
-      id: inetConnectionKey(
-        'tcp',
-        family,
-        local.address.address,
-        local.port,
-        remote.address.address,
-        remote.port,
-        inode,
-      ),
-      proto: 'tcp',
+    const row = tcpRow(
       family,
-      localAddress: local.address.address,
-      localPort: local.port,
-      remoteAddress: remote.address.address,
-      remotePort: remote.port,
+      local.address.address,
+      local.port,
+      remote.address.address,
+      remote.port,
       state,
-      recvQ: numberAt(text, ssFieldStarts[1]!, ssFieldEnds[1]!),
-      // A listener's Send-Q in ss is its backlog; /proc/net/tcp's tx_queue is the unsent bytes (none).
-      sendQ: state === 'LISTEN' ? 0 : numberAt(text, ssFieldStarts[2]!, ssFieldEnds[2]!),
+      numberAt(text, ssFieldStarts[1]!, ssFieldEnds[1]!),
+      numberAt(text, ssFieldStarts[2]!, ssFieldEnds[2]!),
       uid,
-      user: null,
-      inode: inode === 0 ? null : inode,
-      processes: [],
-      ownerStatus: 'none',
-      // The traffic fields in the order assignTraffic gives every other row, made here with the row: added
-      // one by one afterwards, each would move the row to a new shape (and its fields to a new store).
-      bytesSent: null,
-      bytesAcked: null,
-      bytesReceived: null,
-      bytesRetrans: null,
-      rttMs: null,
-      rttVarMs: null,
-      minRttMs: null,
-      retrans: null,
-      cwnd: null,
-      lastSendAt: null,
-      lastRecvAt: null,
-      segsOut: null,
-      segsIn: null,
-      deliveryRate: null,
-      skmem: null,
-      trafficNote: null,
-      sendRate: null,
-      recvRate: null,
-    };
+      inode,
+    );
     rows.push(row);
     if (cookie !== null) cookies.set(row, cookie);
     if (state === 'SYN_RECV') synRecv = true;
@@ -181,7 +206,7 @@ export function tcpRowsFromSs(
 
 /** A half-open connection (a request socket, SYN_RECV with no inode) is its listener's: /proc/net/tcp prints
  *  the listener's uid for it, sock_diag none. */
-function listenerUids(rows: Connection[]): void {
+export function listenerUids(rows: Connection[]): void {
   const uids = new Map<string, number | null>();
   for (const r of rows) if (r.state === 'LISTEN') uids.set(`${r.family}|${r.localAddress}|${r.localPort}`, r.uid);
   for (const r of rows) {

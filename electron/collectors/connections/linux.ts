@@ -6,10 +6,7 @@ import type { Collector, NoticeSink } from '../collector.js';
 import type {
   ClosedSocket,
   CollectExtra,
-  ConnectionState,
-  TcpState,
   UnixState,
-  UnknownState,
   Connection,
   ConnectionTraffic,
   DatasetResult,
@@ -19,7 +16,6 @@ import type {
 } from '../../../shared/types.js';
 import {
   assignTraffic,
-  TCP_STATES,
   emptyDiagnostics,
   MAX_DIAGNOSTIC_SAMPLES,
   mergeDiagnostics,
@@ -46,22 +42,23 @@ import { parseIpv6 } from '../../../shared/address.js';
 import { run, type CommandResult, type RunResult } from '../run-command.js';
 import { TRAFFIC_NOTES, trafficGap, unknownTraffic } from './tcp-info.js';
 import { tcpRowsFromSs, type SsTcpRows } from './linux-ss-rows.js';
+import { tcpRowsFromDiag } from './linux-diag-rows.js';
+import { NETLINK_SOCK_DIAG, NetlinkDumper } from '../linux/netlink.js';
+import {
+  AF_INET,
+  AF_INET6,
+  extBit,
+  INET_DIAG_INFO,
+  INET_DIAG_SKMEMINFO,
+  inetDiagRequest,
+  IPPROTO_TCP,
+  SOCK_DIAG_BY_FAMILY,
+  TCP_DUMP_STATES,
+} from '../linux/sock-diag.js';
 
-export type InetProto = 'tcp' | 'udp' | 'udplite' | 'raw';
+import { inetStateName, type InetProto, unknownState } from './kernel-states.js';
 
-/** Kernel TCP states (include/net/tcp_states.h) by code: TCP_ESTABLISHED = 1 ... TCP_BOUND_INACTIVE = 13, named
- *  as netstat names them (shared/types.ts lists them in this order). */
-const KERNEL_TCP_STATES: readonly TcpState[] = TCP_STATES.slice(0, TCP_STATES.indexOf('BOUND_INACTIVE') + 1);
-
-function unknownState(code: number): UnknownState {
-  return `UNKNOWN(0x${code.toString(16).toUpperCase().padStart(2, '0')})`;
-}
-
-export function inetStateName(proto: InetProto, code: number): ConnectionState {
-  // UDP, UDP-Lite and raw sockets reuse TCP_CLOSE (7) for "not connected"; ss and netstat say UNCONN.
-  if (proto !== 'tcp' && code === 7) return 'UNCONN';
-  return KERNEL_TCP_STATES[code - 1] ?? unknownState(code);
-}
+export { inetStateName, type InetProto };
 
 /** Column positions in one data line, found from the header's names. */
 interface InetColumns {
@@ -510,6 +507,9 @@ export interface LinuxConnectionsOptions {
   privilegedOwners?: PrivilegedOwners;
   /** The destroy-event reader's command and limits (tests). */
   destroyEvents?: DestroyStreamOptions;
+  /** Read TCP traffic from sock_diag through netlink (default) where it loads, else from `ss -tainHe`; false:
+   *  always ss (tests and the traffic bench compare both). */
+  sockDiag?: boolean;
 }
 
 export class LinuxConnectionsCollector implements Collector<Connection> {
@@ -533,8 +533,13 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   /** The last read's rows, for the process rows. */
   private lastRows: readonly Connection[] = [];
   private reportedEventSkips = 0;
+  /** The sock_diag socket while traffic is collected; null where netlink is not used. */
+  private diag: NetlinkDumper | null = null;
+  /** Why TCP traffic is read with ss rather than sock_diag (null: sock_diag is used). */
+  private readonly diagUnavailable: string | null;
 
   constructor(options: LinuxConnectionsOptions = {}) {
+    this.diagUnavailable = options.sockDiag === false ? 'turned off' : null;
     this.procRoot = options.procRoot ?? '/proc';
     this.tables = options.tables ? new Set(options.tables) : null;
     this.attributeOwners = options.attributeOwners ?? true;
@@ -560,13 +565,58 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     this.traffic = this.socketMemory || extras.includes('traffic');
     // The destroy-event child lives exactly while traffic is collected: hidden, traffic costs nothing.
     if (this.traffic) this.destroyed.start();
-    else this.destroyed.stop();
+    else {
+      this.destroyed.stop();
+      this.diag?.close();
+      this.diag = null;
+    }
   }
 
   dispose(): void {
     this.destroyed.stop();
+    this.diag?.close();
+    this.diag = null;
     if (this.spoolDir !== null) fs.rmSync(this.spoolDir, { recursive: true, force: true });
     this.spoolDir = null;
+  }
+
+  /**
+   * The TCP rows with their traffic: from one sock_diag dump per family (binary, nothing to parse as text)
+   * where netlink loads, else (or when the dump fails, with a note saying why) from `ss -tainHe`. A string:
+   * why neither gave rows.
+   */
+  private async readTrafficRows(
+    at: number,
+    diagnostics: Diagnostics,
+    wanted: (family: 'inet' | 'inet6') => boolean,
+  ): Promise<SsTcpRows | string> {
+    const unavailable = this.diagUnavailable ?? NetlinkDumper.unavailable();
+    if (unavailable === null) {
+      this.diag ??= new NetlinkDumper(NETLINK_SOCK_DIAG);
+      const ext = extBit(INET_DIAG_INFO) | (this.socketMemory ? extBit(INET_DIAG_SKMEMINFO) : 0);
+      const datagrams: Buffer[] = [];
+      let failure: string | null = null;
+      for (const [family, name] of [
+        [AF_INET, 'inet'],
+        [AF_INET6, 'inet6'],
+      ] as const) {
+        if (!wanted(name)) continue;
+        const r = await this.diag.dump(
+          SOCK_DIAG_BY_FAMILY,
+          inetDiagRequest(family, IPPROTO_TCP, ext, TCP_DUMP_STATES),
+          DIAG_LIMITS,
+        );
+        if (!r.ok) {
+          failure = r.error;
+          break;
+        }
+        for (const d of r.datagrams) datagrams.push(d);
+      }
+      if (failure === null) return tcpRowsFromDiag(datagrams, diagnostics, at, wanted);
+      diagnostics.notes.push(`TCP traffic read with ss this time: the sock_diag dump failed (${failure})`);
+    } else if (this.diagUnavailable === null) diagnostics.notes.push(`TCP traffic read with ss: ${unavailable}`);
+    const out = await this.readSs();
+    return out.ok ? tcpRowsFromSs(out.text, diagnostics, at, wanted) : out.error;
   }
 
   /** One `ss -tainHe` (with -m for socket memory): every TCP socket, the rows and their traffic. Its output goes to a file, so ss never waits for this
@@ -609,15 +659,15 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     // once per tick, not once for ss and again for /proc/net/tcp and tcp6.
     const wanted = (file: string) => this.tables === null || this.tables.has(file);
     const ssAt = Date.now();
-    const ss = this.traffic ? this.readSs() : null;
+    const fromSs = emptyDiagnostics();
+    const ss = this.traffic ? this.readTrafficRows(ssAt, fromSs, (f) => wanted(f === 'inet' ? 'tcp' : 'tcp6')) : null;
     await this.users.refresh();
     let tcp: SsTcpRows | null = null;
     let ssFailure: string | null = null;
-    const fromSs = emptyDiagnostics();
     if (ss) {
       const out = await ss;
-      if (out.ok) tcp = tcpRowsFromSs(out.text, fromSs, ssAt, (f) => wanted(f === 'inet' ? 'tcp' : 'tcp6'));
-      else ssFailure = out.error;
+      if (typeof out === 'string') ssFailure = out;
+      else tcp = out;
     }
     const { rows, diagnostics } = connectionsFromTables(
       (file, encoding) => readProcTextSync(`${this.procRoot}/net/${file}`, encoding),
@@ -719,6 +769,10 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     return [];
   }
 }
+
+/** A sock_diag dump is about 300 bytes per TCP socket: a million sockets fit; a dump stuck longer than
+ *  ss would take at that size is given up (ss is used for that tick). */
+const DIAG_LIMITS = { timeoutMs: 10_000, maxBytes: 512 * 1024 * 1024 };
 
 /** `ss -tainHe` prints about 700 bytes per socket; this allows several hundred thousand. */
 const SS_MAX_BYTES = 512 * 1024 * 1024;

@@ -592,6 +592,89 @@ export function readSsInfo(
   return null;
 }
 
+/** A u64 of tcp_info at `at` as a Number (exact below 2^53: 8 PiB), or null where the kernel's struct ends
+ *  before it (older kernels have a shorter tcp_info) or, as ss prints it, where it is zero. */
+function u64OrNull(b: Buffer, at: number, end: number): number | null {
+  if (at + 8 > end) return null;
+  const n = b.readUInt32LE(at) + b.readUInt32LE(at + 4) * 0x100000000;
+  return n === 0 ? null : n;
+}
+function u32OrNull(b: Buffer, at: number, end: number): number | null {
+  if (at + 4 > end) return null;
+  const n = b.readUInt32LE(at);
+  return n === 0 ? null : n;
+}
+
+/**
+ * Writes a socket's tcp_info as the kernel gave it (struct tcp_info, include/uapi/linux/tcp.h: b[start, end),
+ * shorter on older kernels) and its skmem (struct sk_meminfo words, or start -1) into `target`, read at `at`:
+ * the same fields readSsInfo gives from ss's text of that struct, with ss's rules (a zero is "not printed",
+ * times in ms). `start` -1: the kernel gave no tcp_info (time-wait and half-open sockets).
+ */
+export function readTcpInfoStruct(
+  b: Buffer,
+  start: number,
+  end: number,
+  skmemStart: number,
+  skmemEnd: number,
+  at: number | null,
+  target: ConnectionTraffic,
+): void {
+  const r = scratch;
+  resetInfo(r);
+  if (skmemStart >= 0 && skmemEnd - skmemStart >= 36) {
+    r.skmem = {
+      rmemAlloc: b.readUInt32LE(skmemStart),
+      rcvBuf: b.readUInt32LE(skmemStart + 4),
+      wmemAlloc: b.readUInt32LE(skmemStart + 8),
+      sndBuf: b.readUInt32LE(skmemStart + 12),
+      fwdAlloc: b.readUInt32LE(skmemStart + 16),
+      wmemQueued: b.readUInt32LE(skmemStart + 20),
+      optMem: b.readUInt32LE(skmemStart + 24),
+      backlog: b.readUInt32LE(skmemStart + 28),
+      drops: b.readUInt32LE(skmemStart + 32),
+    };
+  }
+  if (start >= 0 && end - start >= 104) {
+    // Offsets of struct tcp_info: retrans 36 (in flight), last_data_sent 44, last_data_recv 52, rtt 68 and
+    // rttvar 72 (µs), snd_cwnd 80, total_retrans 100, bytes_acked 120, bytes_received 128, segs_out 136,
+    // segs_in 140, min_rtt 148 (µs), delivery_rate 160 (bytes/s, as deliveryRate is), bytes_sent 200, bytes_retrans 208.
+    const rtt = b.readUInt32LE(start + 68);
+    if (rtt !== 0) {
+      r.rtt = rtt / 1000;
+      r.rttVar = b.readUInt32LE(start + 72) / 1000;
+    }
+    r.cwnd = u32OrNull(b, start + 80, end);
+    r.lastSnd = u32OrNull(b, start + 44, end);
+    r.lastRcv = u32OrNull(b, start + 52, end);
+    const inFlight = b.readUInt32LE(start + 36);
+    const total = b.readUInt32LE(start + 100);
+    if (inFlight !== 0 || total !== 0) r.retrans = total;
+    r.bytesAcked = u64OrNull(b, start + 120, end);
+    r.bytesReceived = u64OrNull(b, start + 128, end);
+    r.segsOut = u32OrNull(b, start + 136, end);
+    r.segsIn = u32OrNull(b, start + 140, end);
+    const minRtt = u32OrNull(b, start + 148, end);
+    // The kernel's "no sample yet" is ~0.
+    r.minRtt = minRtt === null || minRtt === 0xffffffff ? null : minRtt / 1000;
+    r.delivery = u64OrNull(b, start + 160, end);
+    r.bytesSent = u64OrNull(b, start + 200, end);
+    r.bytesRetrans = u64OrNull(b, start + 208, end);
+    r.any =
+      r.rtt !== null ||
+      r.cwnd !== null ||
+      r.lastSnd !== null ||
+      r.lastRcv !== null ||
+      r.bytesAcked !== null ||
+      r.bytesReceived !== null ||
+      r.segsOut !== null ||
+      r.segsIn !== null ||
+      r.bytesSent !== null ||
+      r.bytesRetrans !== null;
+  }
+  writeTraffic(target, r, at);
+}
+
 function readSocket(
   text: string,
   start: number,

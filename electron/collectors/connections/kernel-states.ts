@@ -1,0 +1,19 @@
+// TCP state codes as the kernel numbers them (include/net/tcp_states.h), which /proc/net/tcp prints in hex
+// and sock_diag gives as a byte: one table for both readers.
+import { type ConnectionState, TCP_STATES, type TcpState, type UnknownState } from '../../../shared/types.js';
+
+export type InetProto = 'tcp' | 'udp' | 'udplite' | 'raw';
+
+/** Kernel TCP states (include/net/tcp_states.h) by code: TCP_ESTABLISHED = 1 ... TCP_BOUND_INACTIVE = 13, named
+ *  as netstat names them (shared/types.ts lists them in this order). */
+const KERNEL_TCP_STATES: readonly TcpState[] = TCP_STATES.slice(0, TCP_STATES.indexOf('BOUND_INACTIVE') + 1);
+
+export function unknownState(code: number): UnknownState {
+  return `UNKNOWN(0x${code.toString(16).toUpperCase().padStart(2, '0')})`;
+}
+
+export function inetStateName(proto: InetProto, code: number): ConnectionState {
+  // UDP, UDP-Lite and raw sockets reuse TCP_CLOSE (7) for "not connected"; ss and netstat say UNCONN.
+  if (proto !== 'tcp' && code === 7) return 'UNCONN';
+  return KERNEL_TCP_STATES[code - 1] ?? unknownState(code);
+}

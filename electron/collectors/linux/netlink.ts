@@ -1,0 +1,260 @@
+// A netlink socket for sock_diag dumps (Linux): the binary socket tables ss reads, without running ss and
+// without parsing its text. Node has no AF_NETLINK socket, so this uses the native part of the `netlink` npm
+// package (Node-API, prebuilt for Linux x64, arm64, arm and ia32: it loads in Node and in Electron without a
+// rebuild, in worker threads too). The build copies its prebuilt binaries to out/main/native; only its
+// `NativeNetlink` class is used (socket, bind, send, receive through libuv), not its JavaScript layer.
+// Where it cannot load or the kernel refuses the socket, `openNetlink` says why and callers read as before.
+import fs from 'node:fs';
+import path from 'node:path';
+import { builtPaths } from '../../paths.js';
+
+/** The native class of netlink@0.3.0's binding (src/binding.cc), as far as it is used here. */
+interface NativeNetlinkSocket {
+  bind(port: number, groups: number): void;
+  send(port: number, groups: number, data: Uint8Array, callback: (error?: Error) => void): void;
+  close(): void;
+  setRecvBufferSize(size: number): void;
+}
+type NativeNetlinkClass = new (
+  protocol: number,
+  /** 0: peek each message's size first; otherwise a fixed receive buffer of this many bytes. */
+  messageBuffer: number,
+  onMessage: (message: Buffer, info: { truncated?: boolean }) => void,
+  onError: (error: Error) => void,
+) => NativeNetlinkSocket;
+
+export const NETLINK_SOCK_DIAG = 4;
+const NLMSG_ERROR = 2;
+const NLMSG_DONE = 3;
+const NLM_F_REQUEST = 0x1;
+const NLM_F_DUMP = 0x300;
+
+/**
+ * The kernel sends a dump in datagrams of at most 32 KiB (netlink_dump caps its buffer there), so a 64 KiB
+ * buffer receives each one whole in one system call (peeking first would take two).
+ */
+const RECEIVE_BUFFER = 64 * 1024;
+
+let binding: { NativeNetlink: NativeNetlinkClass } | Error | undefined;
+
+/** The binary for this platform: beside the bundles in a build, else in node_modules (tests from sources). */
+function bindingPaths(): string[] {
+  const name = `${process.platform}-${process.arch}`;
+  return [
+    path.join(path.dirname(builtPaths.worker), 'native', `netlink-${name}.node`),
+    path.join(process.cwd(), 'node_modules', 'netlink', 'prebuilds', name, 'node.napi.node'),
+  ];
+}
+
+function loadBinding(): { NativeNetlink: NativeNetlinkClass } | Error {
+  if (binding !== undefined) return binding;
+  if (process.platform !== 'linux') return (binding = new Error('netlink exists on Linux only'));
+  const file = bindingPaths().find((p) => fs.existsSync(p));
+  if (file === undefined) return (binding = new Error(`no netlink binary for ${process.platform}-${process.arch}`));
+  try {
+    const m = { exports: {} as { NativeNetlink?: NativeNetlinkClass } };
+    process.dlopen(m, file);
+    binding =
+      typeof m.exports.NativeNetlink === 'function'
+        ? { NativeNetlink: m.exports.NativeNetlink }
+        : new Error(`${path.basename(file)} has no NativeNetlink`);
+  } catch (e) {
+    binding = new Error(`the netlink binary did not load: ${(e as Error).message}`);
+  }
+  return binding;
+}
+
+export interface DumpLimits {
+  /** Give up (and close the socket) when the dump has not finished after this long. */
+  timeoutMs: number;
+  /** Give up when the dump is larger than this: a bounded reading, whatever the kernel holds. */
+  maxBytes: number;
+}
+
+/** What a dump gave: the datagrams of its reply (nlmsghdr-framed messages, NLMSG_DONE excluded). */
+export type DumpResult = { ok: true; datagrams: Buffer[]; bytes: number } | { ok: false; error: string };
+
+interface Pending {
+  seq: number;
+  datagrams: Buffer[];
+  bytes: number;
+  limits: DumpLimits;
+  timer: NodeJS.Timeout;
+  resolve: (r: DumpResult) => void;
+}
+
+/**
+ * One netlink socket of a protocol that answers dump requests, one dump at a time (a second waits for the
+ * first). A dump that errs, overflows, is truncated or times out closes the socket (the next one opens a new
+ * socket, so no late datagram of the old dump can be read as part of a new one).
+ */
+export class NetlinkDumper {
+  private socket: NativeNetlinkSocket | null = null;
+  private pending: Pending | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private seq = 0;
+
+  constructor(private readonly protocol: number) {}
+
+  /** Why netlink cannot be used here, or null. Loads the binary on first call. */
+  static unavailable(): string | null {
+    const b = loadBinding();
+    return b instanceof Error ? b.message : null;
+  }
+
+  /** Sends `request` (an nlmsghdr-framed message; its type and payload: the caller's) as a dump. */
+  dump(type: number, payload: Uint8Array, limits: DumpLimits): Promise<DumpResult> {
+    const run = this.queue.then(() => this.dumpNow(type, payload, limits));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  close(): void {
+    this.finish({ ok: false, error: 'closed' }, false);
+    this.closeSocket();
+  }
+
+  private open(): NativeNetlinkSocket | string {
+    if (this.socket) return this.socket;
+    const b = loadBinding();
+    if (b instanceof Error) return b.message;
+    try {
+      const socket = new b.NativeNetlink(
+        this.protocol,
+        RECEIVE_BUFFER,
+        (message, info) => this.receive(message, info.truncated === true),
+        (error) => {
+          this.finish({ ok: false, error: `netlink: ${error.message}` }, true);
+          this.closeSocket();
+        },
+      );
+      try {
+        // Port 0: the kernel assigns a free one.
+        socket.bind(0, 0);
+        socket.setRecvBufferSize(1024 * 1024);
+      } catch (e) {
+        socket.close();
+        throw e;
+      }
+      this.socket = socket;
+      return socket;
+    } catch (e) {
+      return `netlink socket: ${(e as Error).message}`;
+    }
+  }
+
+  private closeSocket(): void {
+    const s = this.socket;
+    this.socket = null;
+    try {
+      s?.close();
+    } catch {
+      // already closed
+    }
+  }
+
+  private dumpNow(type: number, payload: Uint8Array, limits: DumpLimits): Promise<DumpResult> {
+    const socket = this.open();
+    if (typeof socket === 'string') return Promise.resolve({ ok: false, error: socket });
+    this.seq = (this.seq % 0x7fffffff) + 1;
+    const seq = this.seq;
+    const message = Buffer.alloc(16 + payload.length);
+    message.writeUInt32LE(message.length, 0);
+    message.writeUInt16LE(type, 4);
+    message.writeUInt16LE(NLM_F_REQUEST | NLM_F_DUMP, 6);
+    message.writeUInt32LE(seq, 8);
+    message.set(payload, 16);
+    return new Promise<DumpResult>((resolve) => {
+      const timer = setTimeout(
+        () => this.finish({ ok: false, error: `netlink dump gave no answer within ${limits.timeoutMs} ms` }, true),
+        limits.timeoutMs,
+      );
+      this.pending = { seq, datagrams: [], bytes: 0, limits, timer, resolve };
+      socket.send(0, 0, message, (error) => {
+        if (error) this.finish({ ok: false, error: `netlink send: ${error.message}` }, true);
+      });
+    });
+  }
+
+  private receive(message: Buffer, truncated: boolean): void {
+    const p = this.pending;
+    if (p === null) return; // nothing asked: a late datagram of a dump given up on (its socket is closed)
+    if (truncated) {
+      this.finish({ ok: false, error: 'netlink message larger than the receive buffer' }, true);
+      return;
+    }
+    // The last message of a dump is NLMSG_DONE (or NLMSG_ERROR), alone or at the end of a datagram.
+    let off = 0;
+    let end = -1;
+    let error: string | null = null;
+    while (off + 16 <= message.length) {
+      const len = message.readUInt32LE(off);
+      const type = message.readUInt16LE(off + 4);
+      if (len < 16 || off + len > message.length) {
+        error = 'netlink message with a bad length';
+        break;
+      }
+      if (message.readUInt32LE(off + 8) !== p.seq) {
+        error = 'netlink message of another request';
+        break;
+      }
+      if (type === NLMSG_DONE) {
+        end = off;
+        break;
+      }
+      if (type === NLMSG_ERROR) {
+        const errno = len >= 20 ? -message.readInt32LE(off + 16) : 0;
+        error = `the kernel refused the dump (errno ${errno})`;
+        break;
+      }
+      off += (len + 3) & ~3;
+    }
+    if (error !== null) {
+      this.finish({ ok: false, error }, true);
+      return;
+    }
+    const kept = end >= 0 ? message.subarray(0, end) : message;
+    if (kept.length > 0) {
+      p.bytes += kept.length;
+      if (p.bytes > p.limits.maxBytes) {
+        this.finish({ ok: false, error: `netlink dump larger than ${p.limits.maxBytes / 1024 / 1024} MiB` }, true);
+        return;
+      }
+      p.datagrams.push(kept);
+    }
+    if (end >= 0) this.finish({ ok: true, datagrams: p.datagrams, bytes: p.bytes }, false);
+  }
+
+  private finish(result: DumpResult, closeSocket: boolean): void {
+    const p = this.pending;
+    if (p === null) return;
+    this.pending = null;
+    clearTimeout(p.timer);
+    if (closeSocket) this.closeSocket();
+    p.resolve(result);
+  }
+}
+
+/**
+ * Walks the messages of a dump's datagrams: `visit(buffer, payloadStart, payloadEnd)` for each; returns the
+ * number of messages whose framing was unreadable (the rest of their datagram is skipped).
+ */
+export function forEachNetlinkMessage(
+  datagrams: readonly Buffer[],
+  visit: (b: Buffer, start: number, end: number) => void,
+): number {
+  let bad = 0;
+  for (const b of datagrams) {
+    let off = 0;
+    while (off + 16 <= b.length) {
+      const len = b.readUInt32LE(off);
+      if (len < 16 || off + len > b.length) {
+        bad++;
+        break;
+      }
+      visit(b, off + 16, off + len);
+      off += (len + 3) & ~3;
+    }
+  }
+  return bad;
+}
