@@ -1,12 +1,12 @@
 // Connections on Linux: /proc/net/{tcp,udp,udplite,raw}{,6} and /proc/net/unix, read in-process (no ss or
 // netstat child per tick), with owners found through the cached /proc/<pid>/fd walk in ../linux/socket-owners.
-// While traffic is collected, one `ss -tainHe` per tick gives the TCP rows with their counters instead of
-// /proc/net/tcp and tcp6 (linux-ss-rows.ts).
+// Unix sockets come from a unix_diag dump (sock_diag through netlink: names as counted bytes, which no name can
+// forge a row in) where netlink loads, else from /proc/net/unix. While traffic is collected, a sock_diag dump
+// (or one `ss -tainHe`) per tick gives the TCP rows with their counters instead of /proc/net/tcp and tcp6.
 import type { Collector, NoticeSink } from '../collector.js';
 import type {
   ClosedSocket,
   CollectExtra,
-  UnixState,
   Connection,
   ConnectionTraffic,
   DatasetResult,
@@ -43,7 +43,7 @@ import { run, type CommandResult, type RunResult } from '../run-command.js';
 import { TRAFFIC_NOTES, trafficGap, unknownTraffic } from './tcp-info.js';
 import { tcpRowsFromSs, type SsTcpRows } from './linux-ss-rows.js';
 import { tcpRowsFromDiag } from './linux-diag-rows.js';
-import { NETLINK_SOCK_DIAG, NetlinkDumper } from '../linux/netlink.js';
+import { type DumpLimits, NETLINK_SOCK_DIAG, NetlinkDumper } from '../linux/netlink.js';
 import {
   AF_INET,
   AF_INET6,
@@ -54,9 +54,16 @@ import {
   IPPROTO_TCP,
   SOCK_DIAG_BY_FAMILY,
   TCP_DUMP_STATES,
+  UDIAG_SHOW_ICONS,
+  UDIAG_SHOW_NAME,
+  UDIAG_SHOW_PEER,
+  UDIAG_SHOW_RQLEN,
+  unixDiagRequest,
+  UNIX_PATH_MAX,
 } from '../linux/sock-diag.js';
 
-import { inetStateName, type InetProto, unknownState } from './kernel-states.js';
+import { inetStateName, type InetProto } from './kernel-states.js';
+import { nulsAsAt, unixRow, unixRowsFromDiag } from './linux-unix-rows.js';
 
 export { inetStateName, type InetProto };
 
@@ -215,18 +222,8 @@ function parseInetLine(
   return null;
 }
 
-const UNIX_TYPES: Record<number, string> = { 1: 'STREAM', 2: 'DGRAM', 3: 'RAW', 4: 'RDM', 5: 'SEQPACKET' };
-const UNIX_STATES: Record<number, UnixState> = {
-  1: 'UNCONNECTED',
-  2: 'CONNECTING',
-  3: 'CONNECTED',
-  4: 'DISCONNECTING',
-};
 /** __SO_ACCEPTCON: the socket is listening. */
 const UNIX_FLAG_LISTENING = 0x10000;
-
-/** sun_path is 108 bytes; the kernel prints it (abstract names with '@' for their leading NUL) raw. */
-const UNIX_PATH_MAX = 108;
 
 interface UnixCandidate {
   row: Connection;
@@ -317,32 +314,12 @@ export function parseProcNetUnix(
     }
     // The kernel prints " <path>" after the inode; a path keeps its inner and trailing spaces.
     const afterInode = ends[cols.inode] ?? lineEndNoCr;
-    let path = afterInode < lineEndNoCr ? text.slice(afterInode + 1, lineEndNoCr) : '';
     // Old kernels print an abstract name's NUL padding raw; newer ones print '@' for each NUL, as here.
-    if (path.includes('\0')) path = path.replaceAll('\0', '@');
-    const state = flags & UNIX_FLAG_LISTENING ? 'LISTENING' : (UNIX_STATES[st] ?? unknownState(st));
+    const path = afterInode < lineEndNoCr ? nulsAsAt(text.slice(afterInode + 1, lineEndNoCr)) : '';
     const suspect = fits && previous !== undefined;
     // As a row its name starts fresh; as part of the previous name the chain grows.
     chain = suspect ? Math.min(path.length, chain + 1 + (lineEndNoCr - lineStart)) : path.length;
-    const row: Connection = {
-      id: '',
-      proto: 'unix',
-      family: 'unix',
-      localAddress: '',
-      localPort: 0,
-      remoteAddress: '',
-      remotePort: 0,
-      state,
-      recvQ: 0,
-      sendQ: 0,
-      uid: null,
-      user: null,
-      inode: inode === 0 ? null : inode,
-      processes: [],
-      ownerStatus: 'none',
-      path,
-      socketType: UNIX_TYPES[type] ?? `UNKNOWN(${type})`,
-    };
+    const row = unixRow(path, inode, type, (flags & UNIX_FLAG_LISTENING) !== 0, st);
     candidates.push({
       row,
       line: text.slice(lineStart, lineEndNoCr),
@@ -507,9 +484,12 @@ export interface LinuxConnectionsOptions {
   privilegedOwners?: PrivilegedOwners;
   /** The destroy-event reader's command and limits (tests). */
   destroyEvents?: DestroyStreamOptions;
-  /** Read TCP traffic from sock_diag through netlink (default) where it loads, else from `ss -tainHe`; false:
-   *  always ss (tests and the traffic bench compare both). */
+  /** Read unix sockets, and TCP traffic, from sock_diag through netlink (default) where it loads, else from
+   *  /proc/net/unix and `ss -tainHe`; false: always those (tests and the benches compare both). Unix sockets
+   *  are read from sock_diag only with the machine's /proc (procRoot unset). */
   sockDiag?: boolean;
+  /** The limits of each sock_diag dump (default DIAG_LIMITS; tests make a dump fail with a tiny maxBytes). */
+  sockDiagLimits?: DumpLimits;
 }
 
 export class LinuxConnectionsCollector implements Collector<Connection> {
@@ -533,14 +513,19 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   /** The last read's rows, for the process rows. */
   private lastRows: readonly Connection[] = [];
   private reportedEventSkips = 0;
-  /** The sock_diag socket while traffic is collected; null where netlink is not used. */
+  /** The sock_diag socket, made on first use (unix sockets every tick, TCP traffic while it is collected). */
   private diag: NetlinkDumper | null = null;
-  /** Why TCP traffic is read with ss rather than sock_diag (null: sock_diag is used). */
+  /** Why sock_diag is not used for anything (null: it is where it loads). */
   private readonly diagUnavailable: string | null;
+  private readonly diagLimits: DumpLimits;
+  /** Whether unix sockets are read from sock_diag: the machine's own, not a /proc elsewhere. */
+  private readonly unixFromDiag: boolean;
 
   constructor(options: LinuxConnectionsOptions = {}) {
     this.diagUnavailable = options.sockDiag === false ? 'turned off' : null;
+    this.diagLimits = options.sockDiagLimits ?? DIAG_LIMITS;
     this.procRoot = options.procRoot ?? '/proc';
+    this.unixFromDiag = options.procRoot === undefined;
     this.tables = options.tables ? new Set(options.tables) : null;
     this.attributeOwners = options.attributeOwners ?? true;
     this.privileged = options.privilegedOwners ? new PrivilegedOwnerCache(options.privilegedOwners) : null;
@@ -565,11 +550,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     this.traffic = this.socketMemory || extras.includes('traffic');
     // The destroy-event child lives exactly while traffic is collected: hidden, traffic costs nothing.
     if (this.traffic) this.destroyed.start();
-    else {
-      this.destroyed.stop();
-      this.diag?.close();
-      this.diag = null;
-    }
+    else this.destroyed.stop();
   }
 
   dispose(): void {
@@ -604,7 +585,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
         const r = await this.diag.dump(
           SOCK_DIAG_BY_FAMILY,
           inetDiagRequest(family, IPPROTO_TCP, ext, TCP_DUMP_STATES),
-          DIAG_LIMITS,
+          this.diagLimits,
         );
         if (!r.ok) {
           failure = r.error;
@@ -617,6 +598,24 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     } else if (this.diagUnavailable === null) diagnostics.notes.push(`TCP traffic read with ss: ${unavailable}`);
     const out = await this.readSs();
     return out.ok ? tcpRowsFromSs(out.text, diagnostics, at, wanted) : out.error;
+  }
+
+  /**
+   * The unix sockets' rows from one unix_diag dump: each name as the kernel holds it, counted bytes, so a name
+   * that holds a newline and a line like /proc/net/unix's stays one name (issue 10), where /proc's text can
+   * only be read with a defence that keeps a forged line from borrowing a real socket's owner. A string: why
+   * /proc/net/unix is read instead.
+   */
+  private async readUnixDiag(diagnostics: Diagnostics): Promise<Connection[] | string> {
+    const unavailable = this.diagUnavailable ?? NetlinkDumper.unavailable();
+    if (unavailable !== null) return unavailable;
+    this.diag ??= new NetlinkDumper(NETLINK_SOCK_DIAG);
+    const r = await this.diag.dump(
+      SOCK_DIAG_BY_FAMILY,
+      unixDiagRequest(UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS | UDIAG_SHOW_RQLEN),
+      this.diagLimits,
+    );
+    return r.ok ? unixRowsFromDiag(r.datagrams, diagnostics) : `the sock_diag dump failed (${r.error})`;
   }
 
   /** One `ss -tainHe` (with -m for socket memory): every TCP socket, the rows and their traffic. Its output goes to a file, so ss never waits for this
@@ -661,6 +660,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     const ssAt = Date.now();
     const fromSs = emptyDiagnostics();
     const ss = this.traffic ? this.readTrafficRows(ssAt, fromSs, (f) => wanted(f === 'inet' ? 'tcp' : 'tcp6')) : null;
+    const fromDiag = emptyDiagnostics();
+    const unixDiag = this.unixFromDiag && wanted('unix') ? this.readUnixDiag(fromDiag) : null;
     await this.users.refresh();
     let tcp: SsTcpRows | null = null;
     let ssFailure: string | null = null;
@@ -669,11 +670,23 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       if (typeof out === 'string') ssFailure = out;
       else tcp = out;
     }
-    const { rows, diagnostics } = connectionsFromTables(
+    // Unix sockets from sock_diag, else (with a note saying why, unless sock_diag was turned off) from /proc.
+    const unix = unixDiag ? await unixDiag : null;
+    const unixNote = typeof unix === 'string' && this.diagUnavailable === null ? unix : null;
+    const fromTables = connectionsFromTables(
       (file, encoding) => readProcTextSync(`${this.procRoot}/net/${file}`, encoding),
-      tcp ? (file) => file !== 'tcp' && file !== 'tcp6' && wanted(file) : wanted,
+      (file) =>
+        (tcp === null || (file !== 'tcp' && file !== 'tcp6')) &&
+        (!Array.isArray(unix) || file !== 'unix') &&
+        wanted(file),
       tcp ? { rows: tcp.rows, diagnostics: fromSs } : undefined,
     );
+    const diagnostics = fromTables.diagnostics;
+    let rows = fromTables.rows;
+    if (Array.isArray(unix)) {
+      rows = rows.concat(unix);
+      mergeDiagnostics(diagnostics, fromDiag);
+    } else if (unixNote !== null) diagnostics.notes.push(`unix sockets read from /proc/net/unix: ${unixNote}`);
     // Link-local sockets are rare: if_inet6 is read only when there is one.
     if (rows.some((r) => r.family === 'inet6' && /^fe[89ab]/i.test(r.localAddress))) {
       const ifs = readProcTextSync(`${this.procRoot}/net/if_inet6`, 'names');

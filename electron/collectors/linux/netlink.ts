@@ -14,6 +14,8 @@ interface NativeNetlinkSocket {
   send(port: number, groups: number, data: Uint8Array, callback: (error?: Error) => void): void;
   close(): void;
   setRecvBufferSize(size: number): void;
+  /** The socket's libuv handle no longer keeps the event loop alive (a dump's own timer does). */
+  unref(): void;
 }
 type NativeNetlinkClass = new (
   protocol: number,
@@ -132,6 +134,8 @@ export class NetlinkDumper {
         // Port 0: the kernel assigns a free one.
         socket.bind(0, 0);
         socket.setRecvBufferSize(1024 * 1024);
+        // Kept open between readings: it must not keep a process (a one-shot CLI reading, a test) running.
+        socket.unref();
       } catch (e) {
         socket.close();
         throw e;

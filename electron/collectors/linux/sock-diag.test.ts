@@ -5,17 +5,22 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { emptyDiagnostics } from '../../../shared/types.js';
 import { tcpRowsFromDiag } from '../connections/linux-diag-rows.js';
+import { unixRowsFromDiag } from '../connections/linux-unix-rows.js';
 import { NETLINK_SOCK_DIAG, NetlinkDumper } from './netlink.js';
 import {
   AF_INET,
   AF_INET6,
+  AF_UNIX,
   extBit,
   forEachInetDiagSocket,
+  forEachUnixDiagSocket,
   INET_DIAG_INFO,
   inetDiagRequest,
   IPPROTO_TCP,
   SOCK_DIAG_BY_FAMILY,
   TCP_DUMP_STATES,
+  UDIAG_SHOW_NAME,
+  unixDiagRequest,
 } from './sock-diag.js';
 
 interface Sock {
@@ -157,6 +162,185 @@ describe('sock_diag replies', () => {
     expect(rows[3]).toMatchObject({ sendQ: 0, trafficNote: 'n/a: a listening socket carries no data' });
     expect(rows[0]).toMatchObject({ lastSendAt: 10_000, retrans: 0, segsOut: 0 });
     expect(cookies.get(rows[0]!)).toBe('1234');
+  });
+});
+
+interface UnixSock {
+  type?: number;
+  state?: number;
+  inode?: number;
+  /** Attributes as [type, payload]. */
+  attrs?: [number, Buffer][];
+}
+
+/** One unix_diag_msg in an nlmsghdr, its attributes padded to 4 bytes as the kernel pads them. */
+function unixMessage(s: UnixSock): Buffer {
+  const attrs = (s.attrs ?? []).map(([type, payload]) => {
+    const a = Buffer.alloc(4 + ((payload.length + 3) & ~3));
+    a.writeUInt16LE(4 + payload.length, 0);
+    a.writeUInt16LE(type, 2);
+    payload.copy(a, 4);
+    return a;
+  });
+  const body = Buffer.concat(attrs);
+  const b = Buffer.alloc(16 + 16 + body.length);
+  b.writeUInt32LE(b.length, 0);
+  b.writeUInt16LE(SOCK_DIAG_BY_FAMILY, 4);
+  b[16] = AF_UNIX;
+  b[17] = s.type ?? 1;
+  b[18] = s.state ?? 7;
+  b.writeUInt32LE(s.inode ?? 77, 20);
+  body.copy(b, 32);
+  return b;
+}
+const NAME = 0;
+const PEER = 2;
+const ICONS = 3;
+const RQLEN = 4;
+const u32s = (...xs: number[]) => {
+  const b = Buffer.alloc(4 * xs.length);
+  for (const [i, x] of xs.entries()) b.writeUInt32LE(x, 4 * i);
+  return b;
+};
+
+describe('unix_diag replies', () => {
+  it('asks for every socket in every state, with what it is told to show (struct unix_diag_req, 24 bytes)', () => {
+    const r = unixDiagRequest(UDIAG_SHOW_NAME);
+    expect(r.length).toBe(24);
+    expect([r[0], r[1], r.readUInt32LE(4), r.readUInt32LE(8), r.readUInt32LE(12)]).toEqual([
+      AF_UNIX,
+      0,
+      0xffffffff,
+      0,
+      UDIAG_SHOW_NAME,
+    ]);
+  });
+
+  it('reads type, state, inode, the name as counted bytes, the peer, pending connections and the queues', () => {
+    const seen: unknown[] = [];
+    const bad = forEachUnixDiagSocket(
+      [
+        Buffer.concat([
+          unixMessage({
+            type: 2,
+            state: 1,
+            inode: 5,
+            attrs: [
+              [NAME, Buffer.from('/run/x.sock\0')],
+              [PEER, u32s(6)],
+              [RQLEN, u32s(3, 4)],
+            ],
+          }),
+          unixMessage({ state: 10, attrs: [[ICONS, u32s(8, 9, 0)]] }),
+          unixMessage({}),
+        ]),
+      ],
+      (s) => seen.push({ ...s, buffer: undefined, name: s.buffer.toString('latin1', s.nameStart, s.nameEnd) }),
+    );
+    expect(bad).toBe(0);
+    expect(seen).toMatchObject([
+      { type: 2, state: 1, inode: 5, name: '/run/x.sock\0', peer: 6, rqueue: 3, wqueue: 4, pending: 0 },
+      { state: 10, nameStart: -1, peer: 0, pending: 3, rqueue: -1 },
+      { nameStart: -1, pending: 0 },
+    ]);
+  });
+
+  it('counts a record shorter than its header, an attribute past its end or too short, a long name, a foreign family', () => {
+    const short = unixMessage({});
+    short.writeUInt32LE(16 + 12, 0);
+    const pastEnd = unixMessage({ attrs: [[NAME, Buffer.from('\0abc')]] });
+    pastEnd.writeUInt16LE(400, 32);
+    const shortPeer = unixMessage({ attrs: [[PEER, Buffer.alloc(2)]] });
+    const shortQueues = unixMessage({ attrs: [[RQLEN, Buffer.alloc(4)]] });
+    const longName = unixMessage({ attrs: [[NAME, Buffer.alloc(109, 0x41)]] });
+    const inet = unixMessage({});
+    inet[16] = AF_INET;
+    const seen: number[] = [];
+    const bad = forEachUnixDiagSocket(
+      [short.subarray(0, 28), pastEnd, shortPeer, shortQueues, longName, inet, unixMessage({ inode: 9 })],
+      (s) => seen.push(s.inode),
+    );
+    expect(bad).toBe(6);
+    expect(seen).toEqual([9]);
+    const d = emptyDiagnostics();
+    expect(unixRowsFromDiag([pastEnd, unixMessage({ inode: 9 })], d).map((r) => r.inode)).toEqual([9]);
+    expect(d.skipped).toBe(1);
+  });
+
+  it('makes rows as /proc/net/unix shows them: @ for NULs, a path without its NUL, states, pending connections', () => {
+    const forged = '\n0000000000000000: 00000002 00000000 00010000 0001 01 99 /run/FORGED';
+    const d = emptyDiagnostics();
+    const rows = unixRowsFromDiag(
+      [
+        Buffer.concat([
+          unixMessage({ state: 10, inode: 1, attrs: [[NAME, Buffer.from('/run/a b.sock\0')]] }),
+          unixMessage({
+            state: 10,
+            inode: 2,
+            attrs: [
+              [NAME, Buffer.from(`\0x\0y${forged}`)],
+              [ICONS, u32s(3)],
+            ],
+          }),
+          unixMessage({ state: 1, inode: 3 }),
+          unixMessage({ type: 2, state: 7, inode: 4, attrs: [[NAME, Buffer.from([0, 0x61, 0xc3, 0xa9, 0xff])]] }),
+          unixMessage({ type: 5, state: 7, inode: 0 }),
+          unixMessage({ type: 9, state: 1, inode: 6 }),
+        ]),
+      ],
+      d,
+    );
+    expect(d.skipped).toBe(0);
+    expect(rows.map((r) => [r.path, r.inode, r.socketType, r.state, r.id])).toEqual([
+      ['/run/a b.sock', 1, 'STREAM', 'LISTENING', 'unix|unix|/run/a b.sock|1'],
+      [`@x@y${forged}`, 2, 'STREAM', 'LISTENING', `unix|unix|@x@y${forged}|2`],
+      [`@x@y${forged}`, null, 'STREAM', 'CONNECTING', `unix|unix|@x@y${forged}|0`],
+      ['', 3, 'STREAM', 'CONNECTED', 'unix|unix||3'],
+      ['@a\u00e9\ufffd', 4, 'DGRAM', 'UNCONNECTED', 'unix|unix|@a\u00e9\ufffd|4'],
+      ['', null, 'SEQPACKET', 'DISCONNECTING', 'unix|unix||0'],
+      ['', 6, 'UNKNOWN(9)', 'CONNECTED', 'unix|unix||6'],
+    ]);
+  });
+});
+
+describe('unix_diag replies, cut and corrupted', () => {
+  it('never throws nor reads past a record: every prefix and 2,000 seeded corruptions of a reply', () => {
+    const whole = Buffer.concat([
+      unixMessage({
+        state: 10,
+        inode: 2,
+        attrs: [
+          [NAME, Buffer.from('\0name')],
+          [ICONS, u32s(3, 4)],
+        ],
+      }),
+      unixMessage({
+        state: 1,
+        inode: 3,
+        attrs: [
+          [PEER, u32s(2)],
+          [RQLEN, u32s(0, 0)],
+        ],
+      }),
+    ]);
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    const inputs: Buffer[] = [];
+    for (let n = 0; n <= whole.length; n++) inputs.push(whole.subarray(0, n));
+    for (let i = 0; i < 2000; i++) {
+      const b = Buffer.from(whole);
+      for (let k = 0; k < 3; k++) b[random() % b.length] = random() & 0xff;
+      inputs.push(b);
+    }
+    for (const input of inputs) {
+      const d = emptyDiagnostics();
+      const rows = unixRowsFromDiag([input], d);
+      expect(rows.length + d.skipped).toBeGreaterThanOrEqual(0);
+      for (const r of rows) expect((r.path ?? '').length).toBeLessThanOrEqual(108);
+    }
   });
 });
 

@@ -112,6 +112,38 @@ function cookieAt(b: Buffer, at: number): string {
 }
 
 /**
+ * Walks the attributes of b[from, end) (struct rtattr: u16 length, header included, u16 type; payloads padded
+ * to 4 bytes): `visit(type, payloadStart, payloadEnd)` for each. False when one runs past the end or `visit`
+ * refuses one (too short for what it holds): the record is then not read further.
+ */
+function forEachAttribute(
+  b: Buffer,
+  from: number,
+  end: number,
+  visit: (type: number, start: number, end: number) => boolean,
+): boolean {
+  let a = from;
+  while (a + 4 <= end) {
+    const len = b.readUInt16LE(a);
+    if (len < 4 || a + len > end) return false;
+    if (!visit(b.readUInt16LE(a + 2) & 0x3fff, a + 4, a + len)) return false;
+    a += (len + 3) & ~3;
+  }
+  return true;
+}
+
+function inetAttribute(type: number, start: number, end: number): boolean {
+  if (type === INET_DIAG_INFO) {
+    current.infoStart = start;
+    current.infoEnd = end;
+  } else if (type === INET_DIAG_SKMEMINFO) {
+    current.skmemStart = start;
+    current.skmemEnd = end;
+  }
+  return true;
+}
+
+/**
  * Visits each socket of an inet dump's datagrams. A message too short for its header or with an attribute
  * running past its end, or of a family other than inet and inet6, is skipped and counted (the return value).
  */
@@ -141,25 +173,122 @@ export function forEachInetDiagSocket(datagrams: readonly Buffer[], visit: (s: I
     s.inode = b.readUInt32LE(start + 68);
     s.buffer = b;
     s.infoStart = s.infoEnd = s.skmemStart = s.skmemEnd = -1;
-    // struct rtattr: u16 length (header included), u16 type; payloads padded to 4 bytes.
-    let a = start + INET_DIAG_MSG;
-    while (a + 4 <= end) {
-      const len = b.readUInt16LE(a);
-      if (len < 4 || a + len > end) {
-        bad++;
-        return;
-      }
-      const type = b.readUInt16LE(a + 2) & 0x3fff;
-      if (type === INET_DIAG_INFO) {
-        s.infoStart = a + 4;
-        s.infoEnd = a + len;
-      } else if (type === INET_DIAG_SKMEMINFO) {
-        s.skmemStart = a + 4;
-        s.skmemEnd = a + len;
-      }
-      a += (len + 3) & ~3;
+    if (forEachAttribute(b, start + INET_DIAG_MSG, end, inetAttribute)) visit(s);
+    else bad++;
+  });
+  return bad + badFraming;
+}
+
+/** AF_UNIX: unix_diag (include/uapi/linux/unix_diag.h). */
+export const AF_UNIX = 1;
+/** udiag_show bits: the name, the peer's inode, a listener's pending connections, the queue lengths. */
+export const UDIAG_SHOW_NAME = 0x1;
+export const UDIAG_SHOW_PEER = 0x4;
+export const UDIAG_SHOW_ICONS = 0x8;
+export const UDIAG_SHOW_RQLEN = 0x10;
+/** unix_diag attributes (UNIX_DIAG_*). */
+const UNIX_DIAG_NAME = 0;
+const UNIX_DIAG_PEER = 2;
+const UNIX_DIAG_ICONS = 3;
+const UNIX_DIAG_RQLEN = 4;
+/** Every sk_state (a bit per state number): all of /proc/net/unix's sockets. */
+export const UNIX_DUMP_STATES = 0xffffffff;
+
+/**
+ * struct unix_diag_req (24 bytes): family, protocol (0), pad, udiag_states at 4, udiag_ino at 8 (0: every
+ * socket), udiag_show at 12, udiag_cookie at 16.
+ */
+export function unixDiagRequest(show: number, states = UNIX_DUMP_STATES): Buffer {
+  const b = Buffer.alloc(24);
+  b[0] = AF_UNIX;
+  b.writeUInt32LE(states >>> 0, 4);
+  b.writeUInt32LE(show >>> 0, 12);
+  return b;
+}
+
+/** struct unix_diag_msg is 16 bytes: family, type, state, pad, udiag_ino at 4, udiag_cookie at 8. */
+const UNIX_DIAG_MSG = 16;
+/** sizeof(sockaddr_un.sun_path). */
+export const UNIX_PATH_MAX = 108;
+
+/** One socket of a unix dump, read into a reused object (copy what outlives the visit). */
+export interface UnixDiagSocket {
+  /** SOCK_STREAM 1, SOCK_DGRAM 2, SOCK_SEQPACKET 5. */
+  type: number;
+  /** The kernel's sk_state (TCP_ESTABLISHED 1, TCP_CLOSE 7, TCP_LISTEN 10). */
+  state: number;
+  inode: number;
+  /** The message's buffer and where the name's bytes (sun_path, counted: UNIX_DIAG_NAME) start and end;
+   *  -1: no name (an unbound socket). */
+  buffer: Buffer;
+  nameStart: number;
+  nameEnd: number;
+  /** The peer's inode (0: none or not asked), the queue lengths (-1: not given). */
+  peer: number;
+  /** A listener's connections not yet accepted (UNIX_DIAG_ICONS: one u32, the connecting peer's inode, each):
+   *  the dump has no record of their own, /proc/net/unix has (inode 0). */
+  pending: number;
+  rqueue: number;
+  wqueue: number;
+}
+
+const currentUnix: UnixDiagSocket = {
+  type: 0,
+  state: 0,
+  inode: 0,
+  buffer: Buffer.alloc(0),
+  nameStart: -1,
+  nameEnd: -1,
+  peer: 0,
+  pending: 0,
+  rqueue: -1,
+  wqueue: -1,
+};
+
+function unixAttribute(type: number, start: number, end: number): boolean {
+  const s = currentUnix;
+  const len = end - start;
+  if (type === UNIX_DIAG_NAME) {
+    // sun_path is 108 bytes: a longer name is no kernel's.
+    if (len > UNIX_PATH_MAX) return false;
+    s.nameStart = start;
+    s.nameEnd = end;
+  } else if (type === UNIX_DIAG_ICONS) {
+    s.pending = len >>> 2;
+  } else if (type === UNIX_DIAG_PEER) {
+    if (len < 4) return false;
+    s.peer = s.buffer.readUInt32LE(start);
+  } else if (type === UNIX_DIAG_RQLEN) {
+    if (len < 8) return false;
+    s.rqueue = s.buffer.readUInt32LE(start);
+    s.wqueue = s.buffer.readUInt32LE(start + 4);
+  }
+  return true;
+}
+
+/**
+ * Visits each socket of a unix dump's datagrams. A message too short for its header, with an attribute running
+ * past its end or of an attribute too short for what it holds, or of a family other than AF_UNIX, is skipped and
+ * counted (the return value).
+ */
+export function forEachUnixDiagSocket(datagrams: readonly Buffer[], visit: (s: UnixDiagSocket) => void): number {
+  let bad = 0;
+  const badFraming = forEachNetlinkMessage(datagrams, (b, start, end) => {
+    if (end - start < UNIX_DIAG_MSG || b[start] !== AF_UNIX) {
+      bad++;
+      return;
     }
-    visit(s);
+    const s = currentUnix;
+    s.type = b[start + 1]!;
+    s.state = b[start + 2]!;
+    s.inode = b.readUInt32LE(start + 4);
+    s.buffer = b;
+    s.nameStart = s.nameEnd = -1;
+    s.peer = 0;
+    s.pending = 0;
+    s.rqueue = s.wqueue = -1;
+    if (forEachAttribute(b, start + UNIX_DIAG_MSG, end, unixAttribute)) visit(s);
+    else bad++;
   });
   return bad + badFraming;
 }
