@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LinuxConnectionsCollector } from '../electron/collectors/connections/linux.js';
+import { NetlinkDumper } from '../electron/collectors/linux/netlink.js';
 import type { ChildProcess } from 'node:child_process';
 import { startHost } from '../test/e2e/support.js';
 import { inOwnNetns, netnsOfThisRun } from './netns.js';
@@ -52,6 +53,10 @@ function twentyThousand(): Promise<void> {
     const steady = new LinuxConnectionsCollector(tcpOnly);
     await steady.read();
     await steady.read();
+    // The same reading /proc/net/tcp and tcp6 as text (where netlink does not load; the collector before).
+    const steadyProc = new LinuxConnectionsCollector({ ...tcpOnly, sockDiag: false });
+    await steadyProc.read();
+    await steadyProc.read();
     // What the app runs: every table (udp, raw, unix too), for the record.
     const everything = new LinuxConnectionsCollector();
     await everything.read();
@@ -60,6 +65,7 @@ function twentyThousand(): Promise<void> {
       all: [] as number[],
       cold: [] as number[],
       steady: [] as number[],
+      steadyProc: [] as number[],
       ss: [] as number[],
       netstat: [] as number[],
       cat: [] as number[],
@@ -74,6 +80,7 @@ function twentyThousand(): Promise<void> {
       const warm = await timeRead(steady);
       times.steady.push(warm.ms);
       check = { rows: warm.rows, owned: warm.owned };
+      times.steadyProc.push((await timeRead(steadyProc)).ms);
       times.all.push((await timeRead(everything)).ms);
     }
 
@@ -99,6 +106,7 @@ function twentyThousand(): Promise<void> {
     const m = {
       coldTickMs: median(times.cold),
       steadyTickMs: median(times.steady),
+      steadyTickFromProcMs: median(times.steadyProc),
       ssTanpMs: median(times.ss),
       netstatTanpMs: median(times.netstat),
       catProcNetTcpMs: median(times.cat),
@@ -117,7 +125,10 @@ function twentyThousand(): Promise<void> {
         coldVsSs: round2(m.coldTickMs / m.ssTanpMs),
         steadyVsNetstat: round2(m.steadyTickMs / m.netstatTanpMs),
         steadyVsCat: round2(m.steadyTickMs / m.catProcNetTcpMs),
+        steadyFromProcVsCat: round2(m.steadyTickFromProcMs / m.catProcNetTcpMs),
       },
+      // How the steady tick read TCP (a note says so when netlink did not load and /proc was read).
+      tcpSource: NetlinkDumper.unavailable() === null ? 'sock_diag' : `/proc (${NetlinkDumper.unavailable()})`,
       heapGrowthMB: gc ? round2((heapAfter - heapBefore) / 1048576) : null,
       steadyTicksForHeap: STEADY_TICKS,
       steadyLoopMeanMs: round2(steadyLoopMs / STEADY_TICKS),

@@ -11,7 +11,8 @@ import { readTcpInfoStruct } from './tcp-info.js';
 
 /**
  * The TCP rows of an inet sock_diag dump (both families' datagrams) read at `at`, owners not attached, with
- * their traffic; only the families `wanted` keeps. Records that do not fit their message are skipped and
+ * their traffic (without `traffic`: no traffic fields, as /proc's rows; the dump then has no tcp_info);
+ * only the families `wanted` keeps. Records that do not fit their message are skipped and
  * counted.
  */
 export function tcpRowsFromDiag(
@@ -19,6 +20,7 @@ export function tcpRowsFromDiag(
   diagnostics: Diagnostics,
   at: number,
   wanted: (family: 'inet' | 'inet6') => boolean = () => true,
+  traffic = true,
   source = 'sock_diag (netlink)',
 ): SsTcpRows {
   const rows: SsTcpRows['rows'] = [];
@@ -41,10 +43,12 @@ export function tcpRowsFromDiag(
       s.wqueue,
       s.uid,
       s.inode,
+      traffic,
     );
     rows.push(row);
-    cookies.set(row, s.cookie);
     if (state === 'SYN_RECV') synRecv = true;
+    if (!traffic) return;
+    cookies.set(row, s.cookie);
     if (state === 'LISTEN') assignTraffic(row, LISTEN_TRAFFIC);
     else readTcpInfoStruct(s.buffer, s.infoStart, s.infoEnd, s.skmemStart, s.skmemEnd, at, row);
   });

@@ -63,12 +63,13 @@ describe.skipIf(process.platform !== 'linux')('TCP rows from ss and from /proc',
   });
 
   it.each([
-    ['ss', false],
-    ['sock_diag', true],
-  ])('gives the same rows, queues, uid, inode and owners from /proc and from %s', async (_via, sockDiag) => {
-    const fromProc = new LinuxConnectionsCollector({ tables: ['tcp', 'tcp6'] });
+    ['ss (traffic)', false, true],
+    ['sock_diag (traffic)', true, true],
+    ['sock_diag (no traffic)', true, false],
+  ])('gives the same rows, queues, uid, inode and owners from /proc and from %s', async (_via, sockDiag, traffic) => {
+    const fromProc = new LinuxConnectionsCollector({ tables: ['tcp', 'tcp6'], sockDiag: false });
     const fromSs = new LinuxConnectionsCollector({ tables: ['tcp', 'tcp6'], sockDiag });
-    fromSs.setExtras(['traffic']);
+    if (traffic) fromSs.setExtras(['traffic']);
     // This process's sockets (other work on the machine may use the same port numbers).
     const ours = (rows: Connection[]) =>
       new Map(
@@ -84,6 +85,10 @@ describe.skipIf(process.platform !== 'linux')('TCP rows from ss and from /proc',
         proc = ours((await fromProc.read()).rows);
         const r = await fromSs.read();
         expect(r.diagnostics.skipped).toBe(0);
+        // Read as asked: no note of a fallback.
+        expect(r.diagnostics.notes.filter((n) => n.startsWith('TCP sockets read'))).toEqual([]);
+        // Without traffic, rows have no traffic fields at all, as /proc's have none.
+        if (!traffic) expect(r.rows.filter((x) => x.proto === 'tcp' && 'bytesSent' in x)).toEqual([]);
         ss = ours(r.rows);
         return [...proc.values()].filter((x) => (x.recvQ as number) > 0).length === 3 && ss.size === proc.size;
       });

@@ -92,8 +92,9 @@ function endpointAt(text: string, s: number, e: number): { address: Address; por
   return { address, port };
 }
 
-/** A TCP row as parseProcNetInet makes it from /proc, owners not attached, its traffic fields still null.
- *  `sendQ` as sock_diag gives it: a listener's is its backlog, which /proc's tx_queue (0) is not. */
+/** A TCP row as parseProcNetInet makes it from /proc, owners not attached, with its traffic fields still
+ *  null (without `traffic`: none, as /proc's rows have). `sendQ` as sock_diag gives it: a listener's is its
+ *  backlog, which /proc's tx_queue (0) is not. */
 export function tcpRow(
   family: 'inet' | 'inet6',
   localAddress: string,
@@ -105,9 +106,33 @@ export function tcpRow(
   sendQ: number,
   uid: number,
   inode: number,
+  traffic = true,
 ): Connection {
+  const id = inetConnectionKey('tcp', family, localAddress, localPort, remoteAddress, remotePort, inode);
+  const inodeOrNull = inode === 0 ? null : inode;
+  const queued = state === 'LISTEN' ? 0 : sendQ;
+  // Two literals rather than one extended: each row is made in its final shape (see the traffic fields).
+  if (!traffic) {
+    return {
+      id,
+      proto: 'tcp',
+      family,
+      localAddress,
+      localPort,
+      remoteAddress,
+      remotePort,
+      state,
+      recvQ,
+      sendQ: queued,
+      uid,
+      user: null,
+      inode: inodeOrNull,
+      processes: [],
+      ownerStatus: 'none',
+    };
+  }
   return {
-    id: inetConnectionKey('tcp', family, localAddress, localPort, remoteAddress, remotePort, inode),
+    id,
     proto: 'tcp',
     family,
     localAddress,
@@ -116,10 +141,10 @@ export function tcpRow(
     remotePort,
     state,
     recvQ,
-    sendQ: state === 'LISTEN' ? 0 : sendQ,
+    sendQ: queued,
     uid,
     user: null,
-    inode: inode === 0 ? null : inode,
+    inode: inodeOrNull,
     processes: [],
     ownerStatus: 'none',
     // The traffic fields in the order assignTraffic gives every other row, made here with the row: added

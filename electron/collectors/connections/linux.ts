@@ -513,19 +513,20 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   /** The last read's rows, for the process rows. */
   private lastRows: readonly Connection[] = [];
   private reportedEventSkips = 0;
-  /** The sock_diag socket, made on first use (unix sockets every tick, TCP traffic while it is collected). */
+  /** The sock_diag socket, made on first use (TCP and unix sockets every tick). */
   private diag: NetlinkDumper | null = null;
   /** Why sock_diag is not used for anything (null: it is where it loads). */
   private readonly diagUnavailable: string | null;
   private readonly diagLimits: DumpLimits;
-  /** Whether unix sockets are read from sock_diag: the machine's own, not a /proc elsewhere. */
-  private readonly unixFromDiag: boolean;
+  /** Whether /proc is the machine's own, not a fixture elsewhere: then sock_diag, which reads the kernel's
+   *  tables, stands in for its TCP and unix files. */
+  private readonly ownProc: boolean;
 
   constructor(options: LinuxConnectionsOptions = {}) {
     this.diagUnavailable = options.sockDiag === false ? 'turned off' : null;
     this.diagLimits = options.sockDiagLimits ?? DIAG_LIMITS;
     this.procRoot = options.procRoot ?? '/proc';
-    this.unixFromDiag = options.procRoot === undefined;
+    this.ownProc = options.procRoot === undefined;
     this.tables = options.tables ? new Set(options.tables) : null;
     this.attributeOwners = options.attributeOwners ?? true;
     this.privileged = options.privilegedOwners ? new PrivilegedOwnerCache(options.privilegedOwners) : null;
@@ -562,40 +563,48 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   }
 
   /**
-   * The TCP rows with their traffic: from one sock_diag dump per family (binary, nothing to parse as text)
-   * where netlink loads, else (or when the dump fails, with a note saying why) from `ss -tainHe`. A string:
-   * why neither gave rows.
+   * One sock_diag dump of the TCP table per family `wanted` (every state): with tcp_info (and skmem for a
+   * memory column) while traffic is collected. A string: why it failed, or why sock_diag is not used.
    */
-  private async readTrafficRows(
+  private async dumpTcp(wanted: (family: 'inet' | 'inet6') => boolean): Promise<Buffer[] | string> {
+    const unavailable = this.diagUnavailable ?? NetlinkDumper.unavailable();
+    if (unavailable !== null) return unavailable;
+    this.diag ??= new NetlinkDumper(NETLINK_SOCK_DIAG);
+    const ext = !this.traffic ? 0 : extBit(INET_DIAG_INFO) | (this.socketMemory ? extBit(INET_DIAG_SKMEMINFO) : 0);
+    const datagrams: Buffer[] = [];
+    for (const [family, name] of [
+      [AF_INET, 'inet'],
+      [AF_INET6, 'inet6'],
+    ] as const) {
+      if (!wanted(name)) continue;
+      const r = await this.diag.dump(
+        SOCK_DIAG_BY_FAMILY,
+        inetDiagRequest(family, IPPROTO_TCP, ext, TCP_DUMP_STATES),
+        this.diagLimits,
+      );
+      if (!r.ok) return `the sock_diag dump failed (${r.error})`;
+      for (const d of r.datagrams) datagrams.push(d);
+    }
+    return datagrams;
+  }
+
+  /**
+   * The TCP rows, from sock_diag (binary records, nothing to parse as text) where netlink loads: with their
+   * traffic while it is collected, else without traffic fields (as /proc's rows are). When sock_diag is not
+   * used or fails, a note says why and: with traffic, `ss -tainHe` gives the rows (a string: why neither
+   * could); without, null, and /proc/net/tcp and tcp6 are read.
+   */
+  private async readTcpRows(
     at: number,
     diagnostics: Diagnostics,
     wanted: (family: 'inet' | 'inet6') => boolean,
-  ): Promise<SsTcpRows | string> {
-    const unavailable = this.diagUnavailable ?? NetlinkDumper.unavailable();
-    if (unavailable === null) {
-      this.diag ??= new NetlinkDumper(NETLINK_SOCK_DIAG);
-      const ext = extBit(INET_DIAG_INFO) | (this.socketMemory ? extBit(INET_DIAG_SKMEMINFO) : 0);
-      const datagrams: Buffer[] = [];
-      let failure: string | null = null;
-      for (const [family, name] of [
-        [AF_INET, 'inet'],
-        [AF_INET6, 'inet6'],
-      ] as const) {
-        if (!wanted(name)) continue;
-        const r = await this.diag.dump(
-          SOCK_DIAG_BY_FAMILY,
-          inetDiagRequest(family, IPPROTO_TCP, ext, TCP_DUMP_STATES),
-          this.diagLimits,
-        );
-        if (!r.ok) {
-          failure = r.error;
-          break;
-        }
-        for (const d of r.datagrams) datagrams.push(d);
-      }
-      if (failure === null) return tcpRowsFromDiag(datagrams, diagnostics, at, wanted);
-      diagnostics.notes.push(`TCP traffic read with ss this time: the sock_diag dump failed (${failure})`);
-    } else if (this.diagUnavailable === null) diagnostics.notes.push(`TCP traffic read with ss: ${unavailable}`);
+  ): Promise<SsTcpRows | string | null> {
+    const dumped = await this.dumpTcp(wanted);
+    if (typeof dumped !== 'string') return tcpRowsFromDiag(dumped, diagnostics, at, wanted, this.traffic);
+    if (this.diagUnavailable === null) {
+      diagnostics.notes.push(`TCP sockets read ${this.traffic ? 'with ss' : 'from /proc'}: ${dumped}`);
+    }
+    if (!this.traffic) return null;
     const out = await this.readSs();
     return out.ok ? tcpRowsFromSs(out.text, diagnostics, at, wanted) : out.error;
   }
@@ -654,19 +663,26 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   }
 
   private async readNow(): Promise<DatasetResult<Connection>> {
-    // While traffic is collected, ss gives the TCP rows with their counters: the kernel walks its TCP hash
-    // once per tick, not once for ss and again for /proc/net/tcp and tcp6.
+    // sock_diag (or, with traffic, ss) gives the TCP rows, with their counters while traffic is collected:
+    // the kernel walks its TCP hash once per tick, and the rows are binary records rather than text.
     const wanted = (file: string) => this.tables === null || this.tables.has(file);
     const ssAt = Date.now();
     const fromSs = emptyDiagnostics();
-    const ss = this.traffic ? this.readTrafficRows(ssAt, fromSs, (f) => wanted(f === 'inet' ? 'tcp' : 'tcp6')) : null;
+    // Where /proc is the machine's own (a test may point procRoot at a fixture, which the kernel's tables
+    // would not match), TCP and unix sockets come from sock_diag; with traffic, TCP always does (only the
+    // kernel has the counters).
+    const tcpRead =
+      this.traffic || (this.ownProc && (wanted('tcp') || wanted('tcp6')))
+        ? this.readTcpRows(ssAt, fromSs, (f) => wanted(f === 'inet' ? 'tcp' : 'tcp6'))
+        : null;
+    const ss = this.traffic;
     const fromDiag = emptyDiagnostics();
-    const unixDiag = this.unixFromDiag && wanted('unix') ? this.readUnixDiag(fromDiag) : null;
+    const unixDiag = this.ownProc && wanted('unix') ? this.readUnixDiag(fromDiag) : null;
     await this.users.refresh();
     let tcp: SsTcpRows | null = null;
     let ssFailure: string | null = null;
-    if (ss) {
-      const out = await ss;
+    if (tcpRead) {
+      const out = await tcpRead;
       if (typeof out === 'string') ssFailure = out;
       else tcp = out;
     }
