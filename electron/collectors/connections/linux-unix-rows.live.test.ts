@@ -4,10 +4,12 @@
 // saying why, where the dump fails.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../../test/until.js';
 import type { Connection } from '../../../shared/types.js';
 import { emptyDiagnostics } from '../../../shared/types.js';
 import { NETLINK_SOCK_DIAG, NetlinkDumper } from '../linux/netlink.js';
@@ -169,5 +171,38 @@ describe.runIf(process.platform === 'linux')('unix rows from sock_diag and from 
     // And again on the next tick (the dumper re-opens its socket after a failure).
     expect((await failing.read()).diagnostics.notes).toHaveLength(1);
     failing.dispose();
+  });
+
+  it('keeps no process running: the sock_diag socket, open between readings, holds no event loop', async () => {
+    // A one-shot reading that never disposes its collector, bundled as the app's code is and run on its own.
+    const entry = join(dir, 'one-reading.ts');
+    writeFileSync(
+      entry,
+      `import { LinuxConnectionsCollector } from ${JSON.stringify(join(__dirname, 'linux.ts'))};\n` +
+        "void new LinuxConnectionsCollector({ tables: ['unix'] }).read().then((r) => console.log(JSON.stringify(r.diagnostics.notes)));\n",
+    );
+    const bundle = join(dir, 'one-reading.cjs');
+    await build({
+      entryPoints: [entry],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      logLevel: 'silent',
+    });
+    const run = spawn(process.execPath, [bundle], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    run.stdout!.on('data', (d) => {
+      out += d;
+    });
+    try {
+      await until('the reading to print', () => out.includes('\n'));
+      expect(JSON.parse(out)).toEqual([]);
+      // It read through sock_diag (no note) and now ends by itself.
+      await until('it to exit by itself', () => run.exitCode !== null);
+      expect(run.exitCode).toBe(0);
+    } finally {
+      run.kill('SIGKILL');
+    }
   });
 });
