@@ -7,6 +7,7 @@ import { createCollectors } from '../collectors/index.js';
 import { NamesCollector } from '../collectors/names/index.js';
 import type { DnsServer } from '../../shared/names.js';
 import { serveMonitor } from './worker-runtime.js';
+import { closeAllNetlinkSockets } from '../collectors/linux/netlink.js';
 import type { RecordWorkerData } from './record/config.js';
 import { WorkerOwnerRelay } from './owner-relay.js';
 import { RemoteFleet } from '../remote/fleet.js';
@@ -56,7 +57,12 @@ async function remote(request: RemoteRequest) {
 }
 // The hosts pass where to record and how (electron/monitor/record/config.ts); without it nothing is recorded.
 const record = (workerData as { record?: RecordWorkerData } | null)?.record;
-serveMonitor(port, collectors, record ? { record } : {}, relay, remote);
+// netlink sockets (sock_diag) must be closed before this thread ends, or the binding crashes the process as
+// the thread is torn down (electron/collectors/linux/netlink.ts): when the host closes the monitor, and when
+// an uncaught exception is about to end the thread (the monitor event does not handle it: the thread still
+// ends, and the host restarts it).
+process.on('uncaughtExceptionMonitor', closeAllNetlinkSockets);
+serveMonitor(port, collectors, { ...(record ? { record } : {}), onClose: closeAllNetlinkSockets }, relay, remote);
 // The hosts' ssh children end with the monitor.
 port.on('message', (message: { type?: string }) => {
   if (message.type === 'close') void fleet.close();

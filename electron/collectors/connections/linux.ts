@@ -513,8 +513,9 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   /** The last read's rows, for the process rows. */
   private lastRows: readonly Connection[] = [];
   private reportedEventSkips = 0;
-  /** The sock_diag socket, made on first use (TCP and unix sockets every tick). */
-  private diag: NetlinkDumper | null = null;
+  /** sock_diag dumps (TCP and unix sockets every tick), each on a socket of its own; closed for good by
+   *  dispose, so a reading still running then opens none. */
+  private readonly diag = new NetlinkDumper(NETLINK_SOCK_DIAG);
   /** Why sock_diag is not used for anything (null: it is where it loads). */
   private readonly diagUnavailable: string | null;
   private readonly diagLimits: DumpLimits;
@@ -556,8 +557,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
 
   dispose(): void {
     this.destroyed.stop();
-    this.diag?.close();
-    this.diag = null;
+    this.diag.close();
     if (this.spoolDir !== null) fs.rmSync(this.spoolDir, { recursive: true, force: true });
     this.spoolDir = null;
   }
@@ -569,7 +569,6 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   private async dumpTcp(wanted: (family: 'inet' | 'inet6') => boolean): Promise<Buffer[] | string> {
     const unavailable = this.diagUnavailable ?? NetlinkDumper.unavailable();
     if (unavailable !== null) return unavailable;
-    this.diag ??= new NetlinkDumper(NETLINK_SOCK_DIAG);
     const ext = !this.traffic ? 0 : extBit(INET_DIAG_INFO) | (this.socketMemory ? extBit(INET_DIAG_SKMEMINFO) : 0);
     const datagrams: Buffer[] = [];
     for (const [family, name] of [
@@ -618,7 +617,6 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   private async readUnixDiag(diagnostics: Diagnostics): Promise<Connection[] | string> {
     const unavailable = this.diagUnavailable ?? NetlinkDumper.unavailable();
     if (unavailable !== null) return unavailable;
-    this.diag ??= new NetlinkDumper(NETLINK_SOCK_DIAG);
     const r = await this.diag.dump(
       SOCK_DIAG_BY_FAMILY,
       unixDiagRequest(UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS | UDIAG_SHOW_RQLEN),

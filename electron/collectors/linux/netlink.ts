@@ -15,7 +15,6 @@ interface NativeNetlinkSocket {
   close(): void;
   setRecvBufferSize(size: number): void;
   /** The socket's libuv handle no longer keeps the event loop alive (a dump's own timer does). */
-  unref(): void;
 }
 type NativeNetlinkClass = new (
   protocol: number,
@@ -85,16 +84,38 @@ interface Pending {
   resolve: (r: DumpResult) => void;
 }
 
+/** Every native socket open now, in this thread: closeAllNetlinkSockets closes them. */
+const openSockets = new Set<NativeNetlinkSocket>();
+
 /**
- * One netlink socket of a protocol that answers dump requests, one dump at a time (a second waits for the
- * first). A dump that errs, overflows, is truncated or times out closes the socket (the next one opens a new
- * socket, so no late datagram of the old dump can be read as part of a new one).
+ * Closes every netlink socket this thread has open. A worker thread must not end with one open: netlink@0.3.0's
+ * binding then crashes the whole process as the thread's environment is torn down (a segfault or abort, seen
+ * with Node 20 on terminate()). Sockets live only while a dump runs, so this matters for a thread ended in
+ * the middle of one: the monitor's worker calls it before it reports itself closed.
+ */
+export function closeAllNetlinkSockets(): void {
+  for (const s of openSockets) {
+    try {
+      s.close();
+    } catch {
+      // already closed
+    }
+  }
+  openSockets.clear();
+}
+
+/**
+ * Dumps over netlink sockets of one protocol, one dump at a time (a second waits for the first), each on a
+ * socket of its own, opened for it and closed as soon as it ends however it ends (done, refused, over a
+ * limit, timed out): no socket stays open between dumps (see closeAllNetlinkSockets), and no late datagram
+ * of one dump can be read as part of the next. Once closed, a dumper makes no more sockets.
  */
 export class NetlinkDumper {
   private socket: NativeNetlinkSocket | null = null;
   private pending: Pending | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private seq = 0;
+  private closed = false;
 
   constructor(private readonly protocol: number) {}
 
@@ -111,36 +132,40 @@ export class NetlinkDumper {
     return run;
   }
 
+  /** Ends the dump in progress (it resolves as failed) and every one asked for later. */
   close(): void {
-    this.finish({ ok: false, error: 'closed' }, false);
-    this.closeSocket();
+    this.closed = true;
+    this.finish({ ok: false, error: 'closed' });
   }
 
   private open(): NativeNetlinkSocket | string {
-    if (this.socket) return this.socket;
+    if (this.closed) return 'closed';
     const b = loadBinding();
     if (b instanceof Error) return b.message;
     try {
       const socket = new b.NativeNetlink(
         this.protocol,
         RECEIVE_BUFFER,
-        (message, info) => this.receive(message, info.truncated === true),
-        (error) => {
-          this.finish({ ok: false, error: `netlink: ${error.message}` }, true);
-          this.closeSocket();
+        (message, info) => {
+          // Nothing may throw back into the binding: an exception there aborts the process.
+          try {
+            this.receive(message, info.truncated === true);
+          } catch (e) {
+            this.finish({ ok: false, error: `netlink: ${(e as Error).message}` });
+          }
         },
+        (error) => this.finish({ ok: false, error: `netlink: ${error.message}` }),
       );
+      openSockets.add(socket);
+      this.socket = socket;
       try {
         // Port 0: the kernel assigns a free one.
         socket.bind(0, 0);
         socket.setRecvBufferSize(1024 * 1024);
-        // Kept open between readings: it must not keep a process (a one-shot CLI reading, a test) running.
-        socket.unref();
       } catch (e) {
-        socket.close();
+        this.closeSocket();
         throw e;
       }
-      this.socket = socket;
       return socket;
     } catch (e) {
       return `netlink socket: ${(e as Error).message}`;
@@ -150,8 +175,10 @@ export class NetlinkDumper {
   private closeSocket(): void {
     const s = this.socket;
     this.socket = null;
+    if (s === null) return;
+    openSockets.delete(s);
     try {
-      s?.close();
+      s.close();
     } catch {
       // already closed
     }
@@ -170,12 +197,12 @@ export class NetlinkDumper {
     message.set(payload, 16);
     return new Promise<DumpResult>((resolve) => {
       const timer = setTimeout(
-        () => this.finish({ ok: false, error: `netlink dump gave no answer within ${limits.timeoutMs} ms` }, true),
+        () => this.finish({ ok: false, error: `netlink dump gave no answer within ${limits.timeoutMs} ms` }),
         limits.timeoutMs,
       );
       this.pending = { seq, datagrams: [], bytes: 0, limits, timer, resolve };
       socket.send(0, 0, message, (error) => {
-        if (error) this.finish({ ok: false, error: `netlink send: ${error.message}` }, true);
+        if (error) this.finish({ ok: false, error: `netlink send: ${error.message}` });
       });
     });
   }
@@ -184,7 +211,7 @@ export class NetlinkDumper {
     const p = this.pending;
     if (p === null) return; // nothing asked: a late datagram of a dump given up on (its socket is closed)
     if (truncated) {
-      this.finish({ ok: false, error: 'netlink message larger than the receive buffer' }, true);
+      this.finish({ ok: false, error: 'netlink message larger than the receive buffer' });
       return;
     }
     // The last message of a dump is NLMSG_DONE (or NLMSG_ERROR), alone or at the end of a datagram.
@@ -214,27 +241,28 @@ export class NetlinkDumper {
       off += (len + 3) & ~3;
     }
     if (error !== null) {
-      this.finish({ ok: false, error }, true);
+      this.finish({ ok: false, error });
       return;
     }
     const kept = end >= 0 ? message.subarray(0, end) : message;
     if (kept.length > 0) {
       p.bytes += kept.length;
       if (p.bytes > p.limits.maxBytes) {
-        this.finish({ ok: false, error: `netlink dump larger than ${p.limits.maxBytes / 1024 / 1024} MiB` }, true);
+        this.finish({ ok: false, error: `netlink dump larger than ${p.limits.maxBytes / 1024 / 1024} MiB` });
         return;
       }
       p.datagrams.push(kept);
     }
-    if (end >= 0) this.finish({ ok: true, datagrams: p.datagrams, bytes: p.bytes }, false);
+    if (end >= 0) this.finish({ ok: true, datagrams: p.datagrams, bytes: p.bytes });
   }
 
-  private finish(result: DumpResult, closeSocket: boolean): void {
+  /** Ends the dump in progress with `result` and closes its socket. */
+  private finish(result: DumpResult): void {
+    this.closeSocket();
     const p = this.pending;
     if (p === null) return;
     this.pending = null;
     clearTimeout(p.timer);
-    if (closeSocket) this.closeSocket();
     p.resolve(result);
   }
 }
