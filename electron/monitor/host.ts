@@ -8,6 +8,7 @@ import type { RecordMethod } from './record/requests.js';
 import type { Dataset } from '../../shared/types.js';
 import type { HistoryOf, Monitor, MonitorClient, RemoteAnswer, RemoteRequest } from './api.js';
 import type { RemoteHostInfo } from '../../shared/remote.js';
+import { HostNetlinkDumps } from './netlink-relay.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 import type { GlobalMessage } from './monitor.js';
 import type { PrivilegedOwners } from '../collectors/linux/socket-owners.js';
@@ -99,6 +100,8 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   let ownerSource: PrivilegedOwners | null = null;
 
   const post = (message: ToWorker) => worker?.postMessage(message);
+  /** The worker's sock_diag dumps, run on this thread (netlink-relay.ts). */
+  const netlink = new HostNetlinkDumps();
 
   function spawn(): void {
     startedAt = Date.now();
@@ -156,6 +159,14 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
           const source = ownerSource;
           void (source ? source.owners(asked.inodes).catch(() => null) : Promise.resolve(null)).then((owners) => {
             if (worker === w) w.postMessage({ type: 'owners', id: asked.id, owners } satisfies ToWorker);
+          });
+          break;
+        }
+        case 'netlink': {
+          const asked = message;
+          void netlink.dump(asked.protocol, asked.msgType, asked.payload, asked.limits).then(({ packed, transfer }) => {
+            if (worker === w)
+              w.postMessage({ type: 'netlink', id: asked.id, result: packed } satisfies ToWorker, transfer);
           });
           break;
         }
@@ -368,6 +379,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
       historyRequests.clear();
       recordRequests.clear();
       remoteRequests.clear();
+      netlink.close();
       const w = worker;
       if (!w) return;
       // Let the worker dispose its collectors (a PowerShell child, say), but never hang the host on it.

@@ -1,5 +1,7 @@
 // Messages between the host's thread (host.ts) and the monitor worker (worker-runtime.ts). Client messages
 // are validated by the host's service before they get here.
+import type { DumpLimits } from '../collectors/linux/netlink.js';
+import type { PackedDump } from './netlink-relay.js';
 import type { HistoryPoint, ServerMessage, StreamMessage } from '../../shared/protocol.js';
 import type { GlobalMessage } from './monitor.js';
 import type { InodeOwners } from '../collectors/linux/socket-owners.js';
@@ -22,6 +24,8 @@ export type ToWorker =
   | { type: 'record'; id: number; method: RecordMethod; params: unknown }
   /** About the remote hosts (electron/remote/fleet.ts), validated by the host's service. */
   | { type: 'remote'; id: number; request: RemoteRequest }
+  /** A sock_diag dump the worker asked for (netlink-relay.ts). */
+  | { type: 'netlink'; id: number; result: PackedDump }
   | { type: 'close' };
 
 export type FromWorker =
@@ -34,6 +38,15 @@ export type FromWorker =
   | { type: 'log'; line: string }
   /** The collector asks the agent, through the host, who holds these socket inodes. */
   | { type: 'owners'; id: number; inodes: number[] }
+  /** Runs a netlink dump on the host's thread (netlink-relay.ts). */
+  | {
+      type: 'netlink';
+      id: number;
+      protocol: number;
+      msgType: number;
+      payload: Uint8Array;
+      limits: DumpLimits;
+    }
   /** Sent every HEARTBEAT_MS while the worker's event loop turns: the host restarts a worker that hangs. */
   | { type: 'heartbeat' }
   | { type: 'closed' };

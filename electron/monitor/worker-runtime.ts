@@ -10,17 +10,12 @@ import type { RemoteRequest } from './api.js';
 export function serveMonitor(
   port: MessagePort,
   collectors: Collectors,
-  options: Pick<MonitorCoreOptions, 'record'> & {
-    /** Runs after the collectors are disposed and before the host hears the worker closed (it then ends the
-     *  thread): what must be released before a thread ends. */
-    onClose?: () => void;
-  } = {},
+  options: Pick<MonitorCoreOptions, 'record'> = {},
   relay?: WorkerOwnerRelay,
   remote?: (request: RemoteRequest) => Promise<unknown>,
 ): MonitorCore {
   const post = (message: FromWorker) => port.postMessage(message);
-  const { onClose, ...coreOptions } = options;
-  const core = new MonitorCore({ collectors, log: (line) => post({ type: 'log', line }), ...coreOptions });
+  const core = new MonitorCore({ collectors, log: (line) => post({ type: 'log', line }), ...options });
   const heartbeat = setInterval(() => post({ type: 'heartbeat' }), HEARTBEAT_MS);
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
@@ -73,7 +68,6 @@ export function serveMonitor(
         relay?.setActive(false);
         clearInterval(heartbeat);
         core.close();
-        onClose?.();
         post({ type: 'closed' });
         port.close();
         break;

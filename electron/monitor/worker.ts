@@ -7,7 +7,9 @@ import { createCollectors } from '../collectors/index.js';
 import { NamesCollector } from '../collectors/names/index.js';
 import type { DnsServer } from '../../shared/names.js';
 import { serveMonitor } from './worker-runtime.js';
-import { closeAllNetlinkSockets } from '../collectors/linux/netlink.js';
+import type { ToWorker } from './worker-protocol.js';
+import { setNetlinkTransport } from '../collectors/linux/netlink.js';
+import { WorkerNetlinkRelay } from './netlink-relay.js';
 import type { RecordWorkerData } from './record/config.js';
 import { WorkerOwnerRelay } from './owner-relay.js';
 import { RemoteFleet } from '../remote/fleet.js';
@@ -19,6 +21,13 @@ if (!parentPort) throw new Error('the monitor worker must run as a worker thread
 const port = parentPort;
 // The Linux connections collector asks the privileged agent (through the host) about sockets it may not inspect.
 const relay = new WorkerOwnerRelay((message) => port.postMessage(message));
+// Its sock_diag dumps run on the host's thread: this thread must never hold a netlink socket
+// (electron/monitor/netlink-relay.ts says why).
+const netlink = new WorkerNetlinkRelay((message) => port.postMessage(message));
+setNetlinkTransport(netlink);
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'netlink') netlink.answer(message.id, message.result);
+});
 let collectors: Collectors;
 try {
   // Host names are resolved once a client asks (setNames), of the server the host was started with, if any.
@@ -57,12 +66,7 @@ async function remote(request: RemoteRequest) {
 }
 // The hosts pass where to record and how (electron/monitor/record/config.ts); without it nothing is recorded.
 const record = (workerData as { record?: RecordWorkerData } | null)?.record;
-// netlink sockets (sock_diag) must be closed before this thread ends, or the binding crashes the process as
-// the thread is torn down (electron/collectors/linux/netlink.ts): when the host closes the monitor, and when
-// an uncaught exception is about to end the thread (the monitor event does not handle it: the thread still
-// ends, and the host restarts it).
-process.on('uncaughtExceptionMonitor', closeAllNetlinkSockets);
-serveMonitor(port, collectors, { ...(record ? { record } : {}), onClose: closeAllNetlinkSockets }, relay, remote);
+serveMonitor(port, collectors, record ? { record } : {}, relay, remote);
 // The hosts' ssh children end with the monitor.
 port.on('message', (message: { type?: string }) => {
   if (message.type === 'close') void fleet.close();

@@ -84,31 +84,32 @@ interface Pending {
   resolve: (r: DumpResult) => void;
 }
 
-/** Every native socket open now, in this thread: closeAllNetlinkSockets closes them. */
-const openSockets = new Set<NativeNetlinkSocket>();
-
 /**
- * Closes every netlink socket this thread has open. A worker thread must not end with one open: netlink@0.3.0's
- * binding then crashes the whole process as the thread's environment is torn down (a segfault or abort, seen
- * with Node 20 on terminate()). Sockets live only while a dump runs, so this matters for a thread ended in
- * the middle of one: the monitor's worker calls it before it reports itself closed.
+ * Where dumps run when not on this thread. A worker thread must not hold netlink sockets (a worker the host
+ * has to terminate while one is open takes the process down: see NetlinkDumper), so
+ * the monitor's worker hands its dumps to the host's thread (electron/monitor/netlink-relay.ts), which only
+ * waits on the socket and never runs the parsers that could hang.
  */
-export function closeAllNetlinkSockets(): void {
-  for (const s of openSockets) {
-    try {
-      s.close();
-    } catch {
-      // already closed
-    }
-  }
-  openSockets.clear();
+export interface NetlinkTransport {
+  dump(protocol: number, type: number, payload: Uint8Array, limits: DumpLimits): Promise<DumpResult>;
+}
+let transport: NetlinkTransport | null = null;
+
+/** Sends every later dump of this thread through `t` (the monitor's worker does, at start). */
+export function setNetlinkTransport(t: NetlinkTransport | null): void {
+  transport = t;
 }
 
 /**
  * Dumps over netlink sockets of one protocol, one dump at a time (a second waits for the first), each on a
  * socket of its own, opened for it and closed as soon as it ends however it ends (done, refused, over a
- * limit, timed out): no socket stays open between dumps (see closeAllNetlinkSockets), and no late datagram
- * of one dump can be read as part of the next. Once closed, a dumper makes no more sockets.
+ * limit, timed out): no socket stays open between dumps, and no late datagram of one dump can be read as
+ * part of the next. Once closed, a dumper makes no more sockets.
+ *
+ * Only on a thread that is never terminated: netlink@0.3.0's binding crashes the whole process (a segfault
+ * or abort, Node 20) when a worker thread is torn down with one of its sockets open, which is why the
+ * monitor's worker dumps through the host's thread (setNetlinkTransport). A plain process exiting with one
+ * open is fine.
  */
 export class NetlinkDumper {
   private socket: NativeNetlinkSocket | null = null;
@@ -127,6 +128,8 @@ export class NetlinkDumper {
 
   /** Sends `request` (an nlmsghdr-framed message; its type and payload: the caller's) as a dump. */
   dump(type: number, payload: Uint8Array, limits: DumpLimits): Promise<DumpResult> {
+    if (this.closed) return Promise.resolve({ ok: false, error: 'closed' });
+    if (transport) return transport.dump(this.protocol, type, payload, limits);
     const run = this.queue.then(() => this.dumpNow(type, payload, limits));
     this.queue = run.catch(() => undefined);
     return run;
@@ -156,7 +159,6 @@ export class NetlinkDumper {
         },
         (error) => this.finish({ ok: false, error: `netlink: ${error.message}` }),
       );
-      openSockets.add(socket);
       this.socket = socket;
       try {
         // Port 0: the kernel assigns a free one.
@@ -176,7 +178,6 @@ export class NetlinkDumper {
     const s = this.socket;
     this.socket = null;
     if (s === null) return;
-    openSockets.delete(s);
     try {
       s.close();
     } catch {

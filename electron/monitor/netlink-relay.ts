@@ -1,0 +1,87 @@
+// sock_diag dumps for the monitor's worker, run on the host's thread. netlink@0.3.0's binding crashes the
+// whole process when a worker thread ends with one of its sockets open (electron/collectors/linux/netlink.ts),
+// and the host must be able to end a worker at any moment (its watchdog terminates one stuck in a parser),
+// so the worker never opens one: it asks the host, whose thread only waits on the socket. The reply carries
+// the dump's datagrams in one transferred buffer (moved, not copied, between the threads).
+import { type DumpLimits, type DumpResult, NetlinkDumper, type NetlinkTransport } from '../collectors/linux/netlink.js';
+import type { FromWorker } from './worker-protocol.js';
+
+/** A dump's result as it crosses threads: the datagrams end to end in one buffer, with their lengths. */
+export type PackedDump = { ok: true; data: ArrayBuffer; lengths: number[] } | { ok: false; error: string };
+
+/** The datagrams of a dump in one fresh buffer (transferable), with their lengths. */
+export function packDump(r: DumpResult): { packed: PackedDump; transfer: ArrayBuffer[] } {
+  if (!r.ok) return { packed: r, transfer: [] };
+  const data = new ArrayBuffer(r.bytes);
+  const view = new Uint8Array(data);
+  const lengths: number[] = [];
+  let at = 0;
+  for (const d of r.datagrams) {
+    view.set(d, at);
+    at += d.length;
+    lengths.push(d.length);
+  }
+  return { packed: { ok: true, data, lengths }, transfer: [data] };
+}
+
+/** The datagrams again, as views into the one buffer; a packing whose lengths do not add up is an error. */
+export function unpackDump(p: PackedDump): DumpResult {
+  if (!p.ok) return p;
+  const datagrams: Buffer[] = [];
+  let at = 0;
+  for (const length of p.lengths) {
+    if (!(Number.isInteger(length) && length >= 0 && at + length <= p.data.byteLength))
+      return { ok: false, error: 'netlink relay: a packed dump that does not add up' };
+    datagrams.push(Buffer.from(p.data, at, length));
+    at += length;
+  }
+  return { ok: true, datagrams, bytes: at };
+}
+
+/** The worker's side: each dump is a question to the host, answered with its packed result. */
+export class WorkerNetlinkRelay implements NetlinkTransport {
+  private nextId = 0;
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: DumpResult) => void; timer: ReturnType<typeof setTimeout> }
+  >();
+
+  constructor(private readonly post: (message: FromWorker) => void) {}
+
+  dump(protocol: number, type: number, payload: Uint8Array, limits: DumpLimits): Promise<DumpResult> {
+    const id = ++this.nextId;
+    return new Promise((resolve) => {
+      // The host gives up on the dump after limits.timeoutMs; this only covers a host that never answers.
+      const timer = setTimeout(
+        () => this.answer(id, { ok: false, error: 'netlink relay: the host did not answer' }),
+        limits.timeoutMs + 5000,
+      );
+      this.pending.set(id, { resolve, timer });
+      this.post({ type: 'netlink', id, protocol, msgType: type, payload: Uint8Array.from(payload), limits });
+    });
+  }
+
+  answer(id: number, packed: PackedDump): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    p.resolve(unpackDump(packed));
+  }
+}
+
+/** The host's side: one dumper per protocol (each runs its dumps one at a time), closed with the host. */
+export class HostNetlinkDumps {
+  private readonly dumpers = new Map<number, NetlinkDumper>();
+
+  async dump(protocol: number, type: number, payload: Uint8Array, limits: DumpLimits) {
+    let d = this.dumpers.get(protocol);
+    if (!d) this.dumpers.set(protocol, (d = new NetlinkDumper(protocol)));
+    return packDump(await d.dump(type, payload, limits));
+  }
+
+  close(): void {
+    for (const d of this.dumpers.values()) d.close();
+    this.dumpers.clear();
+  }
+}
