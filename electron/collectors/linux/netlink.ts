@@ -38,19 +38,23 @@ const RECEIVE_BUFFER = 64 * 1024;
 
 let binding: { NativeNetlink: NativeNetlinkClass } | Error | undefined;
 
-/** The binary for this platform: beside the bundles in a build, else in node_modules (tests from sources). */
-function bindingPaths(): string[] {
+/**
+ * Where the binary for this platform may be: beside the bundles (out/main/native), and, only when running
+ * from sources (tests, benchmarks: not a build, which defines NETLENS_BUILD), in the checkout's node_modules.
+ * A build never looks in the working folder: a shared object planted in a folder the app was started from
+ * would run as NetLens.
+ */
+export function netlinkBinaryCandidates(): string[] {
   const name = `${process.platform}-${process.arch}`;
-  return [
-    path.join(path.dirname(builtPaths.worker), 'native', `netlink-${name}.node`),
-    path.join(process.cwd(), 'node_modules', 'netlink', 'prebuilds', name, 'node.napi.node'),
-  ];
+  const built = path.join(path.dirname(builtPaths.worker), 'native', `netlink-${name}.node`);
+  if (process.env.NETLENS_BUILD === 'production') return [built];
+  return [built, path.join(process.cwd(), 'node_modules', 'netlink', 'prebuilds', name, 'node.napi.node')];
 }
 
 function loadBinding(): { NativeNetlink: NativeNetlinkClass } | Error {
   if (binding !== undefined) return binding;
   if (process.platform !== 'linux') return (binding = new Error('netlink exists on Linux only'));
-  const file = bindingPaths().find((p) => fs.existsSync(p));
+  const file = netlinkBinaryCandidates().find((p) => fs.existsSync(p));
   if (file === undefined) return (binding = new Error(`no netlink binary for ${process.platform}-${process.arch}`));
   try {
     const m = { exports: {} as { NativeNetlink?: NativeNetlinkClass } };

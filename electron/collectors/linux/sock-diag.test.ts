@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyDiagnostics } from '../../../shared/types.js';
 import { tcpRowsFromDiag } from '../connections/linux-diag-rows.js';
 import { unixRowsFromDiag } from '../connections/linux-unix-rows.js';
-import { NETLINK_SOCK_DIAG, NetlinkDumper } from './netlink.js';
+import { NETLINK_SOCK_DIAG, NetlinkDumper, netlinkBinaryCandidates } from './netlink.js';
 import {
   AF_INET,
   AF_INET6,
@@ -340,6 +340,24 @@ describe('unix_diag replies, cut and corrupted', () => {
       const rows = unixRowsFromDiag([input], d);
       expect(rows.length + d.skipped).toBeGreaterThanOrEqual(0);
       for (const r of rows) expect((r.path ?? '').length).toBeLessThanOrEqual(108);
+    }
+  });
+});
+
+describe('where the netlink binary is loaded from', () => {
+  it('a build looks beside its bundles only, never in the folder it was started from', () => {
+    const was = process.env.NETLENS_BUILD;
+    try {
+      process.env.NETLENS_BUILD = 'production';
+      const built = netlinkBinaryCandidates();
+      expect(built).toHaveLength(1);
+      expect(built[0]).toMatch(/[\\/]out[\\/]main[\\/]native[\\/]netlink-[a-z0-9]+-[a-z0-9]+\.node$/);
+      delete process.env.NETLENS_BUILD;
+      // From sources (tests, benchmarks) the checkout's node_modules is the fallback.
+      expect(netlinkBinaryCandidates()).toHaveLength(2);
+    } finally {
+      if (was === undefined) delete process.env.NETLENS_BUILD;
+      else process.env.NETLENS_BUILD = was;
     }
   });
 });
