@@ -4,25 +4,18 @@
 // saying why, where the dump fails.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleScript } from '../../../test/bundle-script.js';
 import { until } from '../../../test/until.js';
 import type { Connection } from '../../../shared/types.js';
 import { emptyDiagnostics } from '../../../shared/types.js';
 import { NETLINK_SOCK_DIAG, NetlinkDumper } from '../linux/netlink.js';
-import {
-  SOCK_DIAG_BY_FAMILY,
-  UDIAG_SHOW_ICONS,
-  UDIAG_SHOW_NAME,
-  UDIAG_SHOW_PEER,
-  UDIAG_SHOW_RQLEN,
-  unixDiagRequest,
-} from '../linux/sock-diag.js';
+import { SOCK_DIAG_BY_FAMILY, unixDiagRequest } from '../linux/sock-diag.js';
 import { LinuxConnectionsCollector, parseProcNetUnix } from './linux.js';
-import { unixRowsFromDiag } from './linux-unix-rows.js';
+import { UNIX_DUMP_SHOW, unixRowsFromDiag } from './linux-unix-rows.js';
 
 const SOCKETS = String.raw`
 import os, socket, sys
@@ -46,6 +39,16 @@ sock(D)  # unbound
 sock(D).connect(dgram)
 sock(D, b"")  # autobound: an abstract name of five hex digits
 sock(D, os.path.join(d, "bytes-\xff\xfe.sock").encode("latin1"))
+# A path that fills sun_path (108 bytes, no NUL): Python refuses it, bind(2) does not.
+import ctypes
+full = os.path.join(d, "full-").encode()
+full += b"p" * (108 - len(full))
+addr = ctypes.create_string_buffer(110)
+addr[0:2] = socket.AF_UNIX.to_bytes(2, sys.byteorder)
+addr[2:110] = full
+s = sock(S)
+if ctypes.CDLL(None, use_errno=True).bind(s.fileno(), addr, 110) != 0: raise OSError(ctypes.get_errno(), "bind")
+s.listen(1)
 for name in [b" with spaces ", b"\0inner nul", "-é-ünï".encode(), b"-\xff\xfe-bytes", b"\nsecond line of the name"]:
     sock(S, b"\0" + tag + name, True)
 sock(Q, b"\0" + tag + b"-seqpacket", True)
@@ -88,11 +91,10 @@ function ours(rows: readonly Connection[]): Connection[] {
 async function unixDump(): Promise<Buffer[]> {
   const dumper = new NetlinkDumper(NETLINK_SOCK_DIAG);
   try {
-    const r = await dumper.dump(
-      SOCK_DIAG_BY_FAMILY,
-      unixDiagRequest(UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS | UDIAG_SHOW_RQLEN),
-      { timeoutMs: 10_000, maxBytes: 64 * 1024 * 1024 },
-    );
+    const r = await dumper.dump(SOCK_DIAG_BY_FAMILY, unixDiagRequest(UNIX_DUMP_SHOW), {
+      timeoutMs: 10_000,
+      maxBytes: 64 * 1024 * 1024,
+    });
     if (!r.ok) throw new Error(r.error);
     return r.datagrams;
   } finally {
@@ -117,6 +119,8 @@ describe.runIf(process.platform === 'linux')('unix rows from sock_diag and from 
     ]);
     // (A datagram socket another connects to is marked connected too.)
     expect(byPath(join(dir, 'dgram.sock'))).toEqual(['DGRAM CONNECTED']);
+    const full = `${join(dir, 'full-')}${'p'.repeat(108 - join(dir, 'full-').length)}`;
+    expect(byPath(full)).toEqual(['STREAM LISTENING']);
     expect(byPath(join(dir, 'bytes-\ufffd\ufffd.sock'))).toEqual(['DGRAM UNCONNECTED']);
     expect(byPath(`@${tag} with spaces `)).toEqual(['STREAM LISTENING']);
     expect(byPath(`@${tag}@inner nul`)).toEqual(['STREAM LISTENING']);
@@ -175,21 +179,12 @@ describe.runIf(process.platform === 'linux')('unix rows from sock_diag and from 
 
   it('keeps no process running: the sock_diag socket, open between readings, holds no event loop', async () => {
     // A one-shot reading that never disposes its collector, bundled as the app's code is and run on its own.
-    const entry = join(dir, 'one-reading.ts');
-    writeFileSync(
-      entry,
+    const bundle = await bundleScript(
+      dir,
+      'one-reading',
       `import { LinuxConnectionsCollector } from ${JSON.stringify(join(__dirname, 'linux.ts'))};\n` +
         "void new LinuxConnectionsCollector({ tables: ['unix'] }).read().then((r) => console.log(JSON.stringify(r.diagnostics.notes)));\n",
     );
-    const bundle = join(dir, 'one-reading.cjs');
-    await build({
-      entryPoints: [entry],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      logLevel: 'silent',
-    });
     const run = spawn(process.execPath, [bundle], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     run.stdout!.on('data', (d) => {

@@ -7,7 +7,7 @@ import type { Connection, Diagnostics, UnixState } from '../../../shared/types.j
 import { recordSkip } from '../../../shared/types.js';
 import { unixConnectionKey } from './keys.js';
 import { unknownState } from './kernel-states.js';
-import { forEachUnixDiagSocket } from '../linux/sock-diag.js';
+import { forEachUnixDiagSocket, UDIAG_SHOW_NAME, UDIAG_SHOW_PEER, UDIAG_SHOW_RQLEN } from '../linux/sock-diag.js';
 
 const UNIX_TYPES: Record<number, string> = { 1: 'STREAM', 2: 'DGRAM', 3: 'RAW', 4: 'RDM', 5: 'SEQPACKET' };
 /** /proc's St column: the socket's SS_* state (include/uapi/linux/net.h). */
@@ -76,6 +76,17 @@ export function unixNameText(b: Buffer, start: number, end: number): string {
   return nulsAsAt(b.toString('utf8', start, stop));
 }
 
+/** What a unix dump asks for: names, peers and queue lengths, each of a size no socket's owner chooses. Not
+ *  UDIAG_SHOW_ICONS (the inodes of a listener's pending connections, 4 bytes each): the kernel sends a dump in
+ *  buffers of which the first is one page, and a record that fits no buffer ends the dump as if complete, so
+ *  a listener with a thousand connections waiting, first in the kernel's table, made every unix socket vanish
+ *  from the reading (no error, no note). */
+export const UNIX_DUMP_SHOW = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN;
+
+/** At most this many rows for the connections waiting on one listener (the kernel's somaxconn is 4,096 by
+ *  default); more are counted as skipped. A reply's queue length is a number, not a count of records. */
+const MAX_PENDING_ROWS = 65_536;
+
 /**
  * The unix rows of a unix_diag dump, as parseProcNetUnix makes them from /proc/net/unix for the same sockets;
  * records that do not fit their message are skipped and counted.
@@ -90,10 +101,22 @@ export function unixRowsFromDiag(
     const path = unixNameText(s.buffer, s.nameStart, s.nameEnd);
     const listening = s.state === TCP_LISTEN;
     rows.push(unixRow(path, s.inode, s.type, listening, procUnixSt(s.state, s.inode)));
+    if (!listening) return;
     // A connection not yet accepted: the kernel's embryo socket has the listener's name and type, no inode
-    // (no struct socket yet), so the dump skips it; /proc lists it as connecting.
-    if (listening)
-      for (let i = 0; i < s.pending; i++) rows.push(unixRow(path, 0, s.type, false, procUnixSt(TCP_ESTABLISHED, 0)));
+    // (no struct socket yet), so the dump skips it; /proc lists it as connecting. A listener's queue lengths
+    // (UNIX_DIAG_RQLEN) start with its pending connections (not its backlog: listen() again with a smaller one
+    // leaves the queue as it was); the dump is not asked for their list (UNIX_DIAG_ICONS), whose size a
+    // listener's owner sets (see UNIX_DUMP_SHOW).
+    const pending = s.rqueue >= 0 ? s.rqueue : s.pending;
+    const shown = Math.min(pending, MAX_PENDING_ROWS);
+    for (let i = 0; i < shown; i++) rows.push(unixRow(path, 0, s.type, false, procUnixSt(TCP_ESTABLISHED, 0)));
+    if (shown < pending)
+      recordSkip(
+        diagnostics,
+        source,
+        path,
+        `${pending - shown} connections waiting on one listener (over ${MAX_PENDING_ROWS})`,
+      );
   });
   for (let i = 0; i < bad; i++)
     recordSkip(diagnostics, source, '(binary record)', 'a record that does not fit its message');

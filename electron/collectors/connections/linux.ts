@@ -54,16 +54,12 @@ import {
   IPPROTO_TCP,
   SOCK_DIAG_BY_FAMILY,
   TCP_DUMP_STATES,
-  UDIAG_SHOW_ICONS,
-  UDIAG_SHOW_NAME,
-  UDIAG_SHOW_PEER,
-  UDIAG_SHOW_RQLEN,
   unixDiagRequest,
   UNIX_PATH_MAX,
 } from '../linux/sock-diag.js';
 
 import { inetStateName, type InetProto } from './kernel-states.js';
-import { nulsAsAt, unixRow, unixRowsFromDiag } from './linux-unix-rows.js';
+import { nulsAsAt, UNIX_DUMP_SHOW, unixRow, unixRowsFromDiag } from './linux-unix-rows.js';
 
 export { inetStateName, type InetProto };
 
@@ -617,11 +613,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   private async readUnixDiag(diagnostics: Diagnostics): Promise<Connection[] | string> {
     const unavailable = this.diagUnavailable ?? NetlinkDumper.unavailable();
     if (unavailable !== null) return unavailable;
-    const r = await this.diag.dump(
-      SOCK_DIAG_BY_FAMILY,
-      unixDiagRequest(UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS | UDIAG_SHOW_RQLEN),
-      this.diagLimits,
-    );
+    const r = await this.diag.dump(SOCK_DIAG_BY_FAMILY, unixDiagRequest(UNIX_DUMP_SHOW), this.diagLimits);
     return r.ok ? unixRowsFromDiag(r.datagrams, diagnostics) : `the sock_diag dump failed (${r.error})`;
   }
 

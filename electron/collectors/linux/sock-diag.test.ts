@@ -303,6 +303,61 @@ describe('unix_diag replies', () => {
   });
 });
 
+describe('unix_diag replies, at their limits', () => {
+  it('reads a path that fills sun_path: 108 bytes and the NUL the kernel adds past them (109 counted)', () => {
+    const full = `/tmp/${'p'.repeat(103)}`;
+    const d = emptyDiagnostics();
+    const rows = unixRowsFromDiag(
+      [
+        Buffer.concat([
+          unixMessage({ state: 10, inode: 1, attrs: [[NAME, Buffer.from(`${full}\0`)]] }),
+          // Not a kernel's: an abstract name of 109 bytes, a 109-byte path without its NUL.
+          unixMessage({ state: 10, inode: 2, attrs: [[NAME, Buffer.from(`\0${full}`)]] }),
+          unixMessage({ state: 10, inode: 3, attrs: [[NAME, Buffer.from(`${full}p`)]] }),
+        ]),
+      ],
+      d,
+    );
+    expect(rows.map((r) => [r.path, r.inode])).toEqual([[full, 1]]);
+    expect(d.skipped).toBe(2);
+  });
+
+  it("gives a listener's waiting connections from its queue length, not its backlog, and bounds them", () => {
+    const d = emptyDiagnostics();
+    const rows = unixRowsFromDiag(
+      [
+        Buffer.concat([
+          // listen(1) again after five connections came: the queue stays five long.
+          unixMessage({
+            state: 10,
+            inode: 1,
+            attrs: [
+              [NAME, Buffer.from('\0a')],
+              [RQLEN, u32s(5, 1)],
+            ],
+          }),
+          unixMessage({ state: 1, inode: 2, attrs: [[RQLEN, u32s(7, 0)]] }),
+          unixMessage({
+            state: 10,
+            inode: 3,
+            attrs: [
+              [NAME, Buffer.from('\0b')],
+              [RQLEN, u32s(0xffffffff, 4096)],
+            ],
+          }),
+        ]),
+      ],
+      d,
+    );
+    const waiting = (p: string) => rows.filter((r) => r.path === p && r.inode === null && r.state === 'CONNECTING');
+    expect(waiting('@a')).toHaveLength(5);
+    expect(rows.filter((r) => r.inode === 2)).toHaveLength(1);
+    expect(waiting('@b')).toHaveLength(65_536);
+    expect(d.skipped).toBe(1);
+    expect(d.samples[0]?.reason).toMatch(/^4294901759 connections waiting on one listener/);
+  });
+});
+
 describe('unix_diag replies, cut and corrupted', () => {
   it('never throws nor reads past a record: every prefix and 2,000 seeded corruptions of a reply', () => {
     const whole = Buffer.concat([

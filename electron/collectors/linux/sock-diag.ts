@@ -249,8 +249,10 @@ function unixAttribute(type: number, start: number, end: number): boolean {
   const s = currentUnix;
   const len = end - start;
   if (type === UNIX_DIAG_NAME) {
-    // sun_path is 108 bytes: a longer name is no kernel's.
-    if (len > UNIX_PATH_MAX) return false;
+    // sun_path is 108 bytes; a path's name counts its terminating NUL, which the kernel adds past the 108th
+    // byte when a path fills sun_path (unix_mkname_bsd): 109 bytes then. A longer name is no kernel's.
+    if (len > UNIX_PATH_MAX + 1) return false;
+    if (len === UNIX_PATH_MAX + 1 && (s.buffer[start] === 0 || s.buffer[end - 1] !== 0)) return false;
     s.nameStart = start;
     s.nameEnd = end;
   } else if (type === UNIX_DIAG_ICONS) {
