@@ -6,8 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NetlinkDumper } from '../collectors/linux/netlink.js';
-import { packDump, unpackDump } from './netlink-relay.js';
+import { NETLINK_SOCK_DIAG, NetlinkDumper } from '../collectors/linux/netlink.js';
+import {
+  AF_INET,
+  inetDiagRequest,
+  IPPROTO_TCP,
+  SOCK_DIAG_BY_FAMILY,
+  TCP_DUMP_STATES,
+} from '../collectors/linux/sock-diag.js';
+import { HostNetlinkDumps, packDump, unpackDump } from './netlink-relay.js';
 import { bundleWorker } from './testing/bundle-worker.js';
 
 describe('packing a dump across threads', () => {
@@ -24,6 +31,20 @@ describe('packing a dump across threads', () => {
     const data = new ArrayBuffer(8);
     for (const lengths of [[9], [4, 5], [-1], [1.5]])
       expect(unpackDump({ ok: true, data, lengths })).toMatchObject({ ok: false, error: /does not add up/ });
+  });
+});
+
+describe.skipIf(process.platform !== 'linux' || NetlinkDumper.unavailable() !== null)("the host's dumps (live)", () => {
+  it('opens no socket once closed: a worker still reading then is told so', async () => {
+    const host = new HostNetlinkDumps();
+    const ask = () =>
+      host.dump(NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY, inetDiagRequest(AF_INET, IPPROTO_TCP, 0, TCP_DUMP_STATES), {
+        timeoutMs: 10_000,
+        maxBytes: 64 * 1024 * 1024,
+      });
+    expect((await ask()).packed).toMatchObject({ ok: true });
+    host.close();
+    expect((await ask()).packed).toEqual({ ok: false, error: 'closed' });
   });
 });
 

@@ -73,14 +73,18 @@ export class WorkerNetlinkRelay implements NetlinkTransport {
 /** The host's side: one dumper per protocol (each runs its dumps one at a time), closed with the host. */
 export class HostNetlinkDumps {
   private readonly dumpers = new Map<number, NetlinkDumper>();
+  private closed = false;
 
   async dump(protocol: number, type: number, payload: Uint8Array, limits: DumpLimits) {
+    // A worker still reading while the host closes opens no socket after close.
+    if (this.closed) return packDump({ ok: false, error: 'closed' });
     let d = this.dumpers.get(protocol);
     if (!d) this.dumpers.set(protocol, (d = new NetlinkDumper(protocol)));
     return packDump(await d.dump(type, payload, limits));
   }
 
   close(): void {
+    this.closed = true;
     for (const d of this.dumpers.values()) d.close();
     this.dumpers.clear();
   }

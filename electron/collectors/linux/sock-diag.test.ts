@@ -1,9 +1,14 @@
 // sock_diag replies read from bytes laid out as the kernel lays them out: what fits is read, what does not
 // is counted, never read past its end. And the netlink socket itself, live: errors, limits and recovery.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { emptyDiagnostics } from '../../../shared/types.js';
+import { bundleScript } from '../../../test/bundle-script.js';
 import { tcpRowsFromDiag } from '../connections/linux-diag-rows.js';
 import { unixRowsFromDiag } from '../connections/linux-unix-rows.js';
 import { NETLINK_SOCK_DIAG, NetlinkDumper, netlinkBinaryCandidates } from './netlink.js';
@@ -303,6 +308,68 @@ describe('unix_diag replies', () => {
   });
 });
 
+/** Every prefix of `whole` and 2,000 copies with 3 bytes each set at random (seeded: the same every run). */
+function cutAndCorrupted(whole: Buffer, seed: number): Buffer[] {
+  let state = seed;
+  const random = () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state;
+  };
+  const inputs: Buffer[] = [];
+  for (let n = 0; n <= whole.length; n++) inputs.push(whole.subarray(0, n));
+  for (let i = 0; i < 2000; i++) {
+    const b = Buffer.from(whole);
+    for (let k = 0; k < 3; k++) b[random() % b.length] = random() & 0xff;
+    inputs.push(b);
+  }
+  return inputs;
+}
+
+describe('inet_diag replies, cut and corrupted', () => {
+  it('never throws nor reads past a record: every prefix and 2,000 seeded corruptions of a reply', () => {
+    const info = tcpInfo(232);
+    // Counters past 2^53 come as the nearest Number, as ss's text of them reads.
+    info.writeBigUInt64LE(2n ** 60n + 3n, 128);
+    const whole = Buffer.concat([
+      message({ state: 1, info }),
+      message({ family: AF_INET6, state: 6, local: Array(16).fill(0xfe), remote: Array(16).fill(1) }),
+      message({ state: 10, info: tcpInfo(104) }),
+    ]);
+    const d = emptyDiagnostics();
+    expect(tcpRowsFromDiag([whole], d, 0).rows.map((r) => [r.state, r.bytesReceived ?? null])).toEqual([
+      ['ESTABLISHED', 2 ** 60],
+      ['TIME_WAIT', null],
+      ['LISTEN', null],
+    ]);
+    expect(d.skipped).toBe(0);
+    const inputs = cutAndCorrupted(whole, 7);
+    let skipped = 0;
+    for (const input of inputs) {
+      const diagnostics = emptyDiagnostics();
+      const { rows } = tcpRowsFromDiag([input], diagnostics, 0);
+      skipped += diagnostics.skipped;
+      expect(rows.length).toBeLessThanOrEqual(3);
+      for (const r of rows) expect(r.localPort).toBeLessThan(65536);
+    }
+    // Not vacuous: some were cut or corrupted into records that do not fit.
+    expect(skipped).toBeGreaterThan(100);
+  });
+});
+
+describe('the record a walk reuses', () => {
+  it("lets go of the dump's buffer when the walk ends (in the worker: the whole dump's, until the next tick)", () => {
+    let inet: { buffer: Buffer } | undefined;
+    forEachInetDiagSocket([message({})], (s) => {
+      inet = s;
+    });
+    let unix: { buffer: Buffer } | undefined;
+    forEachUnixDiagSocket([unixMessage({ inode: 1 })], (s) => {
+      unix = s;
+    });
+    expect([inet?.buffer.length, unix?.buffer.length]).toEqual([0, 0]);
+  });
+});
+
 describe('unix_diag replies, at their limits', () => {
   it('reads a path that fills sun_path: 108 bytes and the NUL the kernel adds past them (109 counted)', () => {
     const full = `/tmp/${'p'.repeat(103)}`;
@@ -378,18 +445,7 @@ describe('unix_diag replies, cut and corrupted', () => {
         ],
       }),
     ]);
-    let seed = 42;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed;
-    };
-    const inputs: Buffer[] = [];
-    for (let n = 0; n <= whole.length; n++) inputs.push(whole.subarray(0, n));
-    for (let i = 0; i < 2000; i++) {
-      const b = Buffer.from(whole);
-      for (let k = 0; k < 3; k++) b[random() % b.length] = random() & 0xff;
-      inputs.push(b);
-    }
+    const inputs = cutAndCorrupted(whole, 42);
     for (const input of inputs) {
       const d = emptyDiagnostics();
       const rows = unixRowsFromDiag([input], d);
@@ -449,6 +505,62 @@ describe.skipIf(process.platform !== 'linux')('the sock_diag socket (live)', () 
     } finally {
       dumper.close();
       server.close();
+    }
+  });
+
+  it('holds about the bytes it counts: a datagram kept holds a buffer of 32 KiB, not twice that', async () => {
+    // In a process of its own (vitest's other threads share this one's RSS).
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-dump-memory-'));
+    try {
+      const script = await bundleScript(
+        dir,
+        'held',
+        `import { NETLINK_SOCK_DIAG, NetlinkDumper } from ${JSON.stringify(join(__dirname, 'netlink.ts'))};\n` +
+          `import { AF_INET, inetDiagRequest, IPPROTO_TCP, SOCK_DIAG_BY_FAMILY, TCP_DUMP_STATES } from ${JSON.stringify(join(__dirname, 'sock-diag.ts'))};\n` +
+          'const dumper = new NetlinkDumper(NETLINK_SOCK_DIAG);\n' +
+          'const held: Buffer[] = [];\n' +
+          'const dumps = async (keep: boolean) => {\n' +
+          '  for (let i = 0; i < 2000; i++) {\n' +
+          '    const r = await dumper.dump(SOCK_DIAG_BY_FAMILY, inetDiagRequest(AF_INET, IPPROTO_TCP, 0, TCP_DUMP_STATES), { timeoutMs: 10_000, maxBytes: 1 << 20 });\n' +
+          '    if (!r.ok) throw new Error(r.error);\n' +
+          '    if (keep) held.push(...r.datagrams);\n' +
+          '  }\n' +
+          '};\n' +
+          'void (async () => {\n' +
+          // The same dumps first without keeping them: the heap grows to what running them takes.
+          '  await dumps(false);\n' +
+          '  const before = process.memoryUsage().rss;\n' +
+          '  await dumps(true);\n' +
+          '  console.log((process.memoryUsage().rss - before) / held.length / (32 * 1024));\n' +
+          '  dumper.close();\n' +
+          '})();\n',
+      );
+      const run = spawnSync(process.execPath, [script], { encoding: 'utf8', cwd: join(__dirname, '../../..') });
+      expect(run.stderr).toBe('');
+      // Small dumps (one short datagram each): what each keeps is its receive buffer. 0.77 × 32 KiB per datagram
+      // here with 32 KiB buffers, 1.61 × with 64 KiB ones.
+      expect(Number(run.stdout)).toBeLessThan(1.2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives up a dump the kernel never answers, and one that waited behind it past its own time limit', async () => {
+    const dumper = new NetlinkDumper(NETLINK_SOCK_DIAG);
+    try {
+      const maxBytes = 64 * 1024 * 1024;
+      // NLMSG_NOOP, a control message: the kernel answers it only when asked for an acknowledgement.
+      const never = dumper.dump(1, Buffer.alloc(0), { timeoutMs: 300, maxBytes });
+      // Asked at the same moment with a shorter limit: it is over before the first ends, so it never runs.
+      const behind = dumper.dump(SOCK_DIAG_BY_FAMILY, request(AF_INET), { timeoutMs: 100, maxBytes });
+      expect(await never).toMatchObject({ ok: false, error: 'netlink dump gave no answer within 300 ms' });
+      expect(await behind).toMatchObject({ ok: false, error: 'netlink dump waited its 100 ms behind others' });
+      // The next one runs on a socket of its own.
+      expect(await dumper.dump(SOCK_DIAG_BY_FAMILY, request(AF_INET), { timeoutMs: 10_000, maxBytes })).toMatchObject({
+        ok: true,
+      });
+    } finally {
+      dumper.close();
     }
   });
 });

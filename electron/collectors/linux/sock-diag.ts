@@ -56,6 +56,8 @@ export interface InetDiagSocket {
   skmemEnd: number;
 }
 
+const NO_BUFFER = Buffer.alloc(0);
+
 const current: InetDiagSocket = {
   family: 0,
   state: 0,
@@ -68,7 +70,7 @@ const current: InetDiagSocket = {
   wqueue: 0,
   uid: 0,
   inode: 0,
-  buffer: Buffer.alloc(0),
+  buffer: NO_BUFFER,
   infoStart: -1,
   infoEnd: -1,
   skmemStart: -1,
@@ -176,6 +178,8 @@ export function forEachInetDiagSocket(datagrams: readonly Buffer[], visit: (s: I
     if (forEachAttribute(b, start + INET_DIAG_MSG, end, inetAttribute)) visit(s);
     else bad++;
   });
+  // The record outlives the walk; the dump's buffer (in the worker, the whole dump's) must not.
+  current.buffer = NO_BUFFER;
   return bad + badFraming;
 }
 
@@ -236,7 +240,7 @@ const currentUnix: UnixDiagSocket = {
   type: 0,
   state: 0,
   inode: 0,
-  buffer: Buffer.alloc(0),
+  buffer: NO_BUFFER,
   nameStart: -1,
   nameEnd: -1,
   peer: 0,
@@ -292,5 +296,6 @@ export function forEachUnixDiagSocket(datagrams: readonly Buffer[], visit: (s: U
     if (forEachAttribute(b, start + UNIX_DIAG_MSG, end, unixAttribute)) visit(s);
     else bad++;
   });
+  currentUnix.buffer = NO_BUFFER;
   return bad + badFraming;
 }
