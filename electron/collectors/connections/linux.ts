@@ -688,6 +688,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       tcp ? { rows: tcp.rows, diagnostics: fromSs } : undefined,
     );
     const diagnostics = fromTables.diagnostics;
+    // Read from /proc after all: why (the note readTcpRows left) goes with the rows.
+    if (tcp === null) mergeDiagnostics(diagnostics, fromSs);
     let rows = fromTables.rows;
     if (Array.isArray(unix)) {
       rows = rows.concat(unix);

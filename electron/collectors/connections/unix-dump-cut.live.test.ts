@@ -29,7 +29,7 @@ print("ready", flush=True)
 sys.stdin.read()
 `;
 
-const CLIENTS = String.raw`
+const CLIENTS = `
 import resource, socket, sys
 resource.setrlimit(resource.RLIMIT_NOFILE, (int(sys.argv[2]) + 100, int(sys.argv[2]) + 100))
 keep = []
