@@ -1,7 +1,7 @@
 // The monitor's worker runs its sock_diag dumps on the host's thread: packing across threads, and a worker
 // the watchdog ends in the middle of dumps, which must not take the process down with it.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import {
   TCP_DUMP_STATES,
 } from '../collectors/linux/sock-diag.js';
 import { HostNetlinkDumps, packDump, unpackDump } from './netlink-relay.js';
+import { until } from '../../test/until.js';
 import { bundleWorker } from './testing/bundle-worker.js';
 
 describe('packing a dump across threads', () => {
@@ -34,14 +35,46 @@ describe('packing a dump across threads', () => {
   });
 });
 
+/** How many NETLINK_SOCK_DIAG sockets this process holds (/proc/net/netlink's by inode, against its fds). */
+function ownSockDiagSockets(): number {
+  const mine = new Set<string>();
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`));
+      if (m) mine.add(m[1]!);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return readFileSync('/proc/net/netlink', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[1] === String(NETLINK_SOCK_DIAG) && mine.has(f[9] ?? '')).length;
+}
+
 describe.skipIf(process.platform !== 'linux' || NetlinkDumper.unavailable() !== null)("the host's dumps (live)", () => {
-  it('opens no socket once closed: a worker still reading then is told so', async () => {
+  it('answers every dump, a failed one too, and opens no socket once closed: a worker still reading then is told so', async () => {
     const host = new HostNetlinkDumps();
     const ask = () =>
       host.dump(NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY, inetDiagRequest(AF_INET, IPPROTO_TCP, 0, TCP_DUMP_STATES), {
         timeoutMs: 10_000,
         maxBytes: 64 * 1024 * 1024,
       });
+    expect((await ask()).packed).toMatchObject({ ok: true });
+    // Whatever goes wrong in a dump is an answer, never a rejection (host.ts answers in a callback that has no
+    // catch): here a payload that is no byte array.
+    const odd = await host.dump(NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY, { length: -1 } as unknown as Uint8Array, {
+      timeoutMs: 10_000,
+      maxBytes: 1024,
+    });
+    expect(odd.packed).toMatchObject({ ok: false, error: expect.stringMatching(/^netlink: /) });
+    // and leaves no socket open (as a dump does once ended; one waiting for its answer has one).
+    expect(ownSockDiagSockets()).toBe(0);
+    const unanswered = host.dump(NETLINK_SOCK_DIAG, 1, new Uint8Array(0), { timeoutMs: 200, maxBytes: 1024 });
+    await until('the unanswered dump to open its socket', () => ownSockDiagSockets() === 1);
+    expect((await unanswered).packed).toMatchObject({ ok: false });
+    expect(ownSockDiagSockets()).toBe(0);
     expect((await ask()).packed).toMatchObject({ ok: true });
     host.close();
     expect((await ask()).packed).toEqual({ ok: false, error: 'closed' });

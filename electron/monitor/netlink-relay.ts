@@ -80,7 +80,13 @@ export class HostNetlinkDumps {
     if (this.closed) return packDump({ ok: false, error: 'closed' });
     let d = this.dumpers.get(protocol);
     if (!d) this.dumpers.set(protocol, (d = new NetlinkDumper(protocol)));
-    return packDump(await d.dump(type, payload, limits));
+    const result = await d.dump(type, payload, limits);
+    try {
+      return packDump(result);
+    } catch (e) {
+      // One buffer of the dump's size could not be made: the worker reads /proc for this tick.
+      return packDump({ ok: false, error: `netlink relay: ${(e as Error).message}` });
+    }
   }
 
   close(): void {

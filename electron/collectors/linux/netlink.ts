@@ -141,8 +141,12 @@ export class NetlinkDumper {
     // whose asker gave up and asked again) is given up when its time is over, never run late, so what waits
     // here is at most what was asked within one time limit.
     const deadline = Date.now() + limits.timeoutMs;
-    const run = this.queue.then(() => this.dumpNow(type, payload, limits, deadline));
-    this.queue = run.catch(() => undefined);
+    // Never rejects: the host answers a relayed dump in a callback of its own, where a rejection would be
+    // unhandled on the host's thread.
+    const run = this.queue
+      .then(() => this.dumpNow(type, payload, limits, deadline))
+      .catch((e: unknown): DumpResult => ({ ok: false, error: `netlink: ${(e as Error).message}` }));
+    this.queue = run;
     return run;
   }
 
@@ -200,25 +204,30 @@ export class NetlinkDumper {
     const left = deadline - Date.now();
     if (left <= 0)
       return Promise.resolve({ ok: false, error: `netlink dump waited its ${limits.timeoutMs} ms behind others` });
-    const socket = this.open();
-    if (typeof socket === 'string') return Promise.resolve({ ok: false, error: socket });
     this.seq = (this.seq % 0x7fffffff) + 1;
     const seq = this.seq;
+    // The request is made before the socket is opened: nothing that throws may leave one open.
     const message = Buffer.alloc(16 + payload.length);
     message.writeUInt32LE(message.length, 0);
     message.writeUInt16LE(type, 4);
     message.writeUInt16LE(NLM_F_REQUEST | NLM_F_DUMP, 6);
     message.writeUInt32LE(seq, 8);
     message.set(payload, 16);
+    const socket = this.open();
+    if (typeof socket === 'string') return Promise.resolve({ ok: false, error: socket });
     return new Promise<DumpResult>((resolve) => {
       const timer = setTimeout(
         () => this.finish({ ok: false, error: `netlink dump gave no answer within ${limits.timeoutMs} ms` }),
         left,
       );
       this.pending = { seq, datagrams: [], bytes: 0, limits, timer, resolve };
-      socket.send(0, 0, message, (error) => {
-        if (error) this.finish({ ok: false, error: `netlink send: ${error.message}` });
-      });
+      try {
+        socket.send(0, 0, message, (error) => {
+          if (error) this.finish({ ok: false, error: `netlink send: ${error.message}` });
+        });
+      } catch (e) {
+        this.finish({ ok: false, error: `netlink send: ${(e as Error).message}` });
+      }
     });
   }
 
