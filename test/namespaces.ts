@@ -1,10 +1,10 @@
-// The network namespaces tests make are named `fleet<letters>[<n>p]<pid>` (or `rv5unix<pid>`) after the process that made them
+// The network namespaces tests make are named `fleet<letters>[<n>p]<pid>` (or `rv5<letters><pid>`) after the process that made them
 // (ssh-namespaces.ts, watch, metrics, interface names). A run killed before its cleanup leaves them behind, with
 // what runs in them (sshd, `netlens metrics`, socat): removed before the next run (vitest's globalSetup) and
 // before a new SshLab. Test support only.
 import { spawnSync } from 'node:child_process';
 
-const KILLED_RUN = /^(?:fleet[a-z]+|rv5unix)(?:\d+p)?(\d+)$/;
+const KILLED_RUN = /^(?:fleet|rv5)[a-z]+(?:\d+p)?(\d+)$/;
 
 /** Kills every process in a namespace (by pid): a namespace with a process in it outlives `ip netns del`. */
 export function killAllIn(ns: string): void {
