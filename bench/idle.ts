@@ -10,7 +10,10 @@
 //   npm run bench:idle            BENCH_IDLE_SECONDS=10 npm run bench:idle   (a quick run)
 //   BENCH_IDLE_ARGS=--no-record npm run bench:idle                           (host options, e.g. no recording)
 //   BENCH_NETNS=machine           measure in the machine's network namespace, not one of the bench's own
-//   BENCH_IDLE_PROFILE=/tmp/idle  writes the host's --cpu-prof files and the page's CPU profile of each phase there
+//   BENCH_IDLE_PROFILE=/tmp/idle  writes the host's --cpu-prof files, the page's CPU profile of each phase, and a
+//                                 Chromium trace of TRACE_SECONDS after each phase's window, there (the trace's summary,
+//                                 frames and main-thread work per second, goes into the JSON as `traces`)
+//   BENCH_IDLE_TABS=connections,statistics   only these tabs (a quicker run while working on one)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +28,8 @@ const SETTLE_MS = Number(process.env.BENCH_IDLE_SETTLE_MS ?? 5000);
 const CONNECTIONS = Number(process.env.BENCH_IDLE_CONNECTIONS ?? 250);
 const HOST_ARGS = (process.env.BENCH_IDLE_ARGS ?? '').split(' ').filter(Boolean);
 const PROFILE_DIR = process.env.BENCH_IDLE_PROFILE;
+const ONLY_TABS = process.env.BENCH_IDLE_TABS?.split(',').filter(Boolean);
+const TRACE_SECONDS = 5;
 // /proc/<pid>/stat counts in clock ticks; Linux reports USER_HZ = 100 to user space on every architecture.
 const TICKS_PER_SECOND = 100;
 
@@ -144,6 +149,55 @@ async function measure(meters: Record<string, CpuMeter>, seconds: number): Promi
   return out;
 }
 
+const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline.frame'];
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  args?: { name?: string };
+}
+
+interface TraceSummary {
+  /** Frames Chromium drew per second (DrawFrame events). */
+  framesPerSecond: number;
+  /** Busy time (toplevel RunTask) per thread kind, ms per second. */
+  busyMsPerSecond: Record<string, number>;
+  /** The renderer main thread's costliest event names, ms per second (nested events counted in each). */
+  mainThread: Record<string, number>;
+}
+
+/** Frames, per-thread busy time and the main thread's work in a Chromium trace of `seconds`. */
+function summariseTrace(trace: { traceEvents: TraceEvent[] }, seconds: number): TraceSummary {
+  const threadName = new Map<string, string>();
+  for (const e of trace.traceEvents)
+    if (e.ph === 'M' && e.name === 'thread_name') threadName.set(`${e.pid}:${e.tid}`, e.args?.name ?? '?');
+  const busy: Record<string, number> = {};
+  const main: Record<string, number> = {};
+  let frames = 0;
+  for (const e of trace.traceEvents) {
+    if (e.name === 'DrawFrame') frames++;
+    if (e.ph !== 'X' || e.dur === undefined) continue;
+    const thread = threadName.get(`${e.pid}:${e.tid}`) ?? '?';
+    if (e.name === 'RunTask') busy[thread] = (busy[thread] ?? 0) + e.dur / 1000;
+    else if (thread === 'CrRendererMain') main[e.name] = (main[e.name] ?? 0) + e.dur / 1000;
+  }
+  const perSecond = (o: Record<string, number>, top: number) =>
+    Object.fromEntries(
+      Object.entries(o)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, top)
+        .map(([k, v]) => [k, round2(v / seconds)]),
+    );
+  return {
+    framesPerSecond: round2(frames / seconds),
+    busyMsPerSecond: perSecond(busy, 8),
+    mainThread: perSecond(main, 12),
+  };
+}
+
 async function showTab(page: Page, id: string): Promise<void> {
   await page.locator(`#tab-${id}`).click();
   await page.locator(`#panel-${id}:not([hidden])`).waitFor();
@@ -204,14 +258,27 @@ async function main(): Promise<void> {
       }
     };
 
-    // Every tab the app shows, as its tab list names them.
-    const tabs = await page
-      .locator('[role="tablist"] [role="tab"]')
-      .evaluateAll((els) => els.map((e) => e.id.replace(/^tab-/, '')));
+    // After a phase's window (so it does not weigh on the figures): what Chromium did for TRACE_SECONDS.
+    const traces: Record<string, TraceSummary> = {};
+    const chromiumTrace = async (name: string): Promise<void> => {
+      if (!PROFILE_DIR || !browser) return;
+      const path = join(PROFILE_DIR, `chromium-${name}.trace.json`);
+      await browser.startTracing(page, { path, categories: TRACE_CATEGORIES });
+      await new Promise((r) => setTimeout(r, TRACE_SECONDS * 1000));
+      traces[name] = summariseTrace(JSON.parse((await browser.stopTracing()).toString('utf8')), TRACE_SECONDS);
+    };
+
+    // Every tab the app shows, as its tab list names them (or those of BENCH_IDLE_TABS).
+    const tabs = (
+      await page
+        .locator('[role="tablist"] [role="tab"]')
+        .evaluateAll((els) => els.map((e) => e.id.replace(/^tab-/, '')))
+    ).filter((t) => !ONLY_TABS || ONLY_TABS.includes(t));
     for (const tab of tabs) {
       await showTab(page, tab);
       await new Promise((r) => setTimeout(r, SETTLE_MS));
       phases[tab] = await trace(tab, () => measure(meters, SECONDS));
+      await chromiumTrace(tab);
     }
 
     // Hidden: back on Connections (the default tab), then the window minimised, as a user leaves it.
@@ -234,6 +301,7 @@ async function main(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     phases.hidden = await trace('hidden', () => measure(meters, SECONDS));
+    await chromiumTrace('hidden');
     await cdp.send('Browser.setWindowBounds', { windowId, bounds: { windowState: 'normal' } });
 
     const shown = tabs.map((t) => phases[t]!);
@@ -255,10 +323,12 @@ async function main(): Promise<void> {
       },
       worstShownTab: { host: worst('host'), chromium: worst('chromium') },
       ratios: {
-        hostConnectionsVsNetstat: netstatShare ? round2(phases.connections!.host!.coreShare / netstatShare) : null,
-        hostConnectionsVsFloor: peer.floor!.coreShare
-          ? round2(phases.connections!.host!.coreShare / peer.floor!.coreShare)
-          : null,
+        hostConnectionsVsNetstat:
+          netstatShare && phases.connections ? round2(phases.connections.host!.coreShare / netstatShare) : null,
+        hostConnectionsVsFloor:
+          peer.floor!.coreShare && phases.connections
+            ? round2(phases.connections.host!.coreShare / peer.floor!.coreShare)
+            : null,
         hostHiddenVsNoPage: phases.noPage.host!.coreShare
           ? round2(phases.hidden.host!.coreShare / phases.noPage.host!.coreShare)
           : null,
@@ -267,6 +337,7 @@ async function main(): Promise<void> {
         hostAtMostHalfPercent: worst('host') <= 0.5,
         chromiumAtMostOnePercent: worst('chromium') <= 1,
       },
+      ...(PROFILE_DIR ? { traces } : {}),
     };
     console.log(JSON.stringify(result));
     if (PROFILE_DIR) writeFileSync(join(PROFILE_DIR, 'result.json'), JSON.stringify(result, null, 2));
