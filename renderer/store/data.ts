@@ -74,7 +74,8 @@ export function dismissNotice(id: number): void {
   dataStore.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
 }
 
-/** Wires a client to the store: queues stream messages and applies them once per frame. */
+/** Wires a client to the store: queues stream messages and applies them in the next task, a tick's datasets
+ *  together. */
 export function connectStore(client: NetlensClient, now: () => number = Date.now): void {
   const queue: StreamData[] = [];
   // Alerts are applied once per task too: a storm of 5,000 is one store update and one render, not 5,000.
