@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createStore, useStore } from 'zustand';
 import { formatClock, formatCount, formatPerSecond } from '../../../shared/format.js';
-import { ColumnsButton, DataGrid, ROW_HEIGHT } from '../../components/DataGrid.js';
+import { ColumnsButton, DataGrid } from '../../components/DataGrid.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
@@ -116,9 +116,6 @@ const kindColumn: GridColumn<StatRow> = {
 
 const LIVE_COLUMNS = [nameColumn, descriptionColumn, valueColumn, rateColumn, deltaColumn, kindColumn];
 const CAPTURE_COLUMNS = [nameColumn, descriptionColumn, valueColumn, kindColumn];
-
-/** A section's heading and its grid's column header, around its rows (tabs-extra.css, styles.css). */
-const SECTION_CHROME = 29 + 27;
 
 const rowClass = (r: StatRow) => `${r.moved ? 'stat-moved' : ''} ${r.alarm ? 'stat-alarm' : ''}`;
 
@@ -317,15 +314,7 @@ export function StatisticsTab() {
           </div>
         ) : null}
         {groups.map(([group, list]) => (
-          <section
-            key={group}
-            className="stat-group"
-            data-group={group}
-            aria-labelledby={`stat-h-${group}`}
-            // Sections out of view are not laid out or painted (content-visibility: auto): until one has been,
-            // its height is reckoned from its rows, so the scrollbar and "Go to section" place it right.
-            style={{ containIntrinsicBlockSize: `auto ${SECTION_CHROME + list.length * ROW_HEIGHT}px` }}
-          >
+          <section key={group} className="stat-group" data-group={group} aria-labelledby={`stat-h-${group}`}>
             <h3 id={`stat-h-${group}`}>
               {group}
               {GROUP_TITLE[group] && GROUP_TITLE[group].toLowerCase() !== group.toLowerCase() ? (
