@@ -29,6 +29,10 @@ export const builtPaths = {
   get trayIcon(): string {
     return join(outDir(), 'main', 'tray-icon.png');
   },
+  /** Native binaries the build copies beside the bundles (netlink's, electron/collectors/linux/netlink.ts). */
+  get native(): string {
+    return join(outDir(), 'main', 'native');
+  },
   get captureWorker(): string {
     return join(outDir(), 'main', 'capture-worker.cjs');
   },

@@ -5,6 +5,7 @@
 // the dump's datagrams in one transferred buffer (moved, not copied, between the threads).
 import { type DumpLimits, type DumpResult, NetlinkDumper, type NetlinkTransport } from '../collectors/linux/netlink.js';
 import type { FromWorker } from './worker-protocol.js';
+import { PendingAnswers } from './pending-answers.js';
 
 /** A dump's result as it crosses threads: the datagrams end to end in one buffer, with their lengths. */
 export type PackedDump = { ok: true; data: ArrayBuffer; lengths: number[] } | { ok: false; error: string };
@@ -40,33 +41,21 @@ export function unpackDump(p: PackedDump): DumpResult {
 
 /** The worker's side: each dump is a question to the host, answered with its packed result. */
 export class WorkerNetlinkRelay implements NetlinkTransport {
-  private nextId = 0;
-  private readonly pending = new Map<
-    number,
-    { resolve: (r: DumpResult) => void; timer: ReturnType<typeof setTimeout> }
-  >();
+  private readonly questions = new PendingAnswers<DumpResult>();
 
   constructor(private readonly post: (message: FromWorker) => void) {}
 
   dump(protocol: number, type: number, payload: Uint8Array, limits: DumpLimits): Promise<DumpResult> {
-    const id = ++this.nextId;
-    return new Promise((resolve) => {
-      // The host gives up on the dump after limits.timeoutMs; this only covers a host that never answers.
-      const timer = setTimeout(
-        () => this.answer(id, { ok: false, error: 'netlink relay: the host did not answer' }),
-        limits.timeoutMs + 5000,
-      );
-      this.pending.set(id, { resolve, timer });
-      this.post({ type: 'netlink', id, protocol, msgType: type, payload: Uint8Array.from(payload), limits });
-    });
+    // The host gives up on the dump after limits.timeoutMs; the fallback only covers a host that never answers.
+    return this.questions.ask(
+      limits.timeoutMs + 5000,
+      { ok: false, error: 'netlink relay: the host did not answer' },
+      (id) => this.post({ type: 'netlink', id, protocol, msgType: type, payload: Uint8Array.from(payload), limits }),
+    );
   }
 
   answer(id: number, packed: PackedDump): void {
-    const p = this.pending.get(id);
-    if (!p) return;
-    this.pending.delete(id);
-    clearTimeout(p.timer);
-    p.resolve(unpackDump(packed));
+    this.questions.answer(id, unpackDump(packed));
   }
 }
 

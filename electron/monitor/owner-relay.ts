@@ -3,14 +3,11 @@
 // through the host. Each question waits at most timeoutMs; no answer means "unknown", never a stuck tick.
 import type { InodeOwners, PrivilegedOwners } from '../collectors/linux/socket-owners.js';
 import type { FromWorker } from './worker-protocol.js';
+import { PendingAnswers } from './pending-answers.js';
 
 export class WorkerOwnerRelay implements PrivilegedOwners {
   private active = false;
-  private nextId = 0;
-  private readonly pending = new Map<
-    number,
-    { resolve: (o: InodeOwners | null) => void; timer: ReturnType<typeof setTimeout> }
-  >();
+  private readonly questions = new PendingAnswers<InodeOwners | null>();
 
   constructor(
     private readonly post: (message: FromWorker) => void,
@@ -20,7 +17,7 @@ export class WorkerOwnerRelay implements PrivilegedOwners {
   /** The host says whether an agent runs; while none does, nothing is asked. */
   setActive(active: boolean): void {
     this.active = active;
-    if (!active) for (const id of [...this.pending.keys()]) this.answer(id, null);
+    if (!active) this.questions.answerAll(null);
   }
 
   available(): boolean {
@@ -29,19 +26,10 @@ export class WorkerOwnerRelay implements PrivilegedOwners {
 
   owners(inodes: number[]): Promise<InodeOwners | null> {
     if (!this.active) return Promise.resolve(null);
-    const id = ++this.nextId;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.answer(id, null), this.timeoutMs);
-      this.pending.set(id, { resolve, timer });
-      this.post({ type: 'owners', id, inodes });
-    });
+    return this.questions.ask(this.timeoutMs, null, (id) => this.post({ type: 'owners', id, inodes }));
   }
 
   answer(id: number, owners: InodeOwners | null): void {
-    const p = this.pending.get(id);
-    if (!p) return;
-    this.pending.delete(id);
-    clearTimeout(p.timer);
-    p.resolve(owners);
+    this.questions.answer(id, owners);
   }
 }

@@ -559,28 +559,29 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   }
 
   /**
-   * One sock_diag dump of the TCP table per family `wanted` (every state): with tcp_info (and skmem for a
-   * memory column) while traffic is collected. A string: why it failed, or why sock_diag is not used.
+   * One sock_diag dump per request, their datagrams together. A string: why one failed, or why sock_diag is not
+   * used.
    */
-  private async dumpTcp(wanted: (family: 'inet' | 'inet6') => boolean): Promise<Buffer[] | string> {
+  private async dumpDiag(requests: readonly Buffer[]): Promise<Buffer[] | string> {
     const unavailable = this.diagUnavailable ?? NetlinkDumper.unavailable();
     if (unavailable !== null) return unavailable;
-    const ext = !this.traffic ? 0 : extBit(INET_DIAG_INFO) | (this.socketMemory ? extBit(INET_DIAG_SKMEMINFO) : 0);
     const datagrams: Buffer[] = [];
-    for (const [family, name] of [
-      [AF_INET, 'inet'],
-      [AF_INET6, 'inet6'],
-    ] as const) {
-      if (!wanted(name)) continue;
-      const r = await this.diag.dump(
-        SOCK_DIAG_BY_FAMILY,
-        inetDiagRequest(family, IPPROTO_TCP, ext, TCP_DUMP_STATES),
-        this.diagLimits,
-      );
+    for (const request of requests) {
+      const r = await this.diag.dump(SOCK_DIAG_BY_FAMILY, request, this.diagLimits);
       if (!r.ok) return `the sock_diag dump failed (${r.error})`;
       for (const d of r.datagrams) datagrams.push(d);
     }
     return datagrams;
+  }
+
+  /** The TCP table of each family `wanted` (every state): with tcp_info (and skmem for a memory column)
+   *  while traffic is collected. */
+  private dumpTcp(wanted: (family: 'inet' | 'inet6') => boolean): Promise<Buffer[] | string> {
+    const ext = !this.traffic ? 0 : extBit(INET_DIAG_INFO) | (this.socketMemory ? extBit(INET_DIAG_SKMEMINFO) : 0);
+    const requests: Buffer[] = [];
+    if (wanted('inet')) requests.push(inetDiagRequest(AF_INET, IPPROTO_TCP, ext, TCP_DUMP_STATES));
+    if (wanted('inet6')) requests.push(inetDiagRequest(AF_INET6, IPPROTO_TCP, ext, TCP_DUMP_STATES));
+    return this.dumpDiag(requests);
   }
 
   /**
@@ -611,10 +612,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
    * /proc/net/unix is read instead.
    */
   private async readUnixDiag(diagnostics: Diagnostics): Promise<Connection[] | string> {
-    const unavailable = this.diagUnavailable ?? NetlinkDumper.unavailable();
-    if (unavailable !== null) return unavailable;
-    const r = await this.diag.dump(SOCK_DIAG_BY_FAMILY, unixDiagRequest(UNIX_DUMP_SHOW), this.diagLimits);
-    return r.ok ? unixRowsFromDiag(r.datagrams, diagnostics) : `the sock_diag dump failed (${r.error})`;
+    const dumped = await this.dumpDiag([unixDiagRequest(UNIX_DUMP_SHOW)]);
+    return typeof dumped === 'string' ? dumped : unixRowsFromDiag(dumped, diagnostics);
   }
 
   /** One `ss -tainHe` (with -m for socket memory): every TCP socket, the rows and their traffic. Its output goes to a file, so ss never waits for this

@@ -3,7 +3,7 @@
 // package (Node-API, prebuilt for Linux x64, arm64, arm and ia32: it loads in Node and in Electron without a
 // rebuild, in worker threads too). The build copies its prebuilt binaries to out/main/native; only its
 // `NativeNetlink` class is used (socket, bind, send, receive through libuv), not its JavaScript layer.
-// Where it cannot load or the kernel refuses the socket, `openNetlink` says why and callers read as before.
+// Where it cannot load or the kernel refuses the socket, a dump says why and callers read as before.
 import fs from 'node:fs';
 import path from 'node:path';
 import { builtPaths } from '../../paths.js';
@@ -14,7 +14,6 @@ interface NativeNetlinkSocket {
   send(port: number, groups: number, data: Uint8Array, callback: (error?: Error) => void): void;
   close(): void;
   setRecvBufferSize(size: number): void;
-  /** The socket's libuv handle no longer keeps the event loop alive (a dump's own timer does). */
 }
 type NativeNetlinkClass = new (
   protocol: number,
@@ -49,7 +48,7 @@ let binding: { NativeNetlink: NativeNetlinkClass } | Error | undefined;
  */
 export function netlinkBinaryCandidates(): string[] {
   const name = `${process.platform}-${process.arch}`;
-  const built = path.join(path.dirname(builtPaths.worker), 'native', `netlink-${name}.node`);
+  const built = path.join(builtPaths.native, `netlink-${name}.node`);
   if (process.env.NETLENS_BUILD === 'production') return [built];
   return [built, path.join(process.cwd(), 'node_modules', 'netlink', 'prebuilds', name, 'node.napi.node')];
 }
