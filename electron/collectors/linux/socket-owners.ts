@@ -1,11 +1,15 @@
 // Which processes hold which socket inodes, found the way ss -p and netstat -p find them: by reading the
 // /proc/<pid>/fd/* links ("socket:[12345]"). That walk costs one readlink per open fd of every process,
 // so it is cached across ticks and redone only where something may have changed:
-//  - pids that are new since the last tick (a fork shares its parent's sockets);
+//  - pids that are new since the last tick, at once when some socket is unexplained, else once they have
+//    been listed for NEW_PID_GRACE_TICKS ticks (a fork shares its parent's sockets: the child is then listed
+//    as their owner too). Most new processes are short-lived commands that hold no socket the tables list;
+//    they end unwalked, and a machine where processes come and go costs no walk per tick for them;
 //  - pids whose fd count (st_size of /proc/<pid>/fd, Linux 6.2+) changed, checked for socket holders every
 //    tick and for every pid when a socket appears that nobody is known to hold;
 //  - pids that lost a socket while a new one appeared (an fd number reused for a new socket);
 //  - and, at most once per fullScanIntervalMs, every pid, for sockets still unexplained after that.
+// A full scan waits for a socket to stay unexplained for a second tick: most such sockets are gone by then.
 // Sockets still unexplained after a full scan (kernel sockets, orphans) are remembered so they do not
 // trigger another one.
 //
@@ -72,6 +76,11 @@ function code(err: unknown): string {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
 }
 
+/** How many ticks a new process is listed before it is walked when no socket is waiting for an owner: a
+ *  fork sharing its parent's sockets shows as their owner this much later (a new socket is looked for at
+ *  once, in every new process). */
+export const NEW_PID_GRACE_TICKS = 2;
+
 /** On kernels before 6.2 (fd directories report size 0), how soon a new unknown socket may trigger a full
  *  rescan: a socket opened by an already known process has no cheaper way to be found there. */
 const FULL_SCAN_WITHOUT_FD_COUNTS_MS = 2_000;
@@ -81,6 +90,11 @@ export class SocketOwners {
   private readonly owners = new Map<number, OwnerEntry>();
   /** Inodes that a full scan could not attribute, with the tick they were last seen. */
   private readonly orphans = new Map<number, number>();
+  /** Sockets that no walk has attributed yet (and no full scan has given up on), with the tick they were
+   *  first listed unexplained. */
+  private readonly unexplained = new Map<number, number>();
+  /** Processes listed but not walked yet, with the tick they were first listed. */
+  private readonly unwalked = new Map<number, number>();
   private tick = 0;
   private lastFullScan = -Infinity;
   /** Whether this kernel reports fd counts (6.2 and later); without them new sockets of known processes
@@ -105,17 +119,25 @@ export class SocketOwners {
     const listing = this.listPids();
     if (first || listing === null) {
       if (listing !== null) this.fullScan(listing, now);
-      this.mark(inodes, tick);
+      const unknown = this.mark(inodes, tick);
+      // What the first full scan could not attribute (kernel sockets, fds that cannot be read) is known now.
+      if (listing !== null) for (const inode of unknown) this.orphans.set(inode, tick);
       return;
     }
 
     const listed = new Set(listing);
     for (const pid of this.pids.keys()) if (!listed.has(pid)) this.forget(pid);
-    for (const pid of listing) if (!this.pids.has(pid)) this.walk(pid);
+    for (const pid of this.unwalked.keys()) if (!listed.has(pid)) this.unwalked.delete(pid);
+    for (const pid of listing) if (!this.pids.has(pid) && !this.unwalked.has(pid)) this.unwalked.set(pid, tick);
 
     // Mark what the tables still hold; collect sockets nobody is known to hold.
     const fresh = this.mark(inodes, tick);
     let unknown = fresh;
+    // New processes: all of them when a socket waits for an owner, else those listed long enough.
+    for (const [pid, since] of this.unwalked) {
+      if (unknown.length > 0 || tick - since >= NEW_PID_GRACE_TICKS) this.walk(pid);
+    }
+    if (unknown.length > 0) unknown = this.stillUnknown(unknown);
 
     // Socket holders whose fd count moved may have opened, closed or passed sockets.
     for (const [pid, entry] of this.pids) {
@@ -131,11 +153,27 @@ export class SocketOwners {
       const interval = this.fdCountsWork
         ? this.fullScanIntervalMs
         : Math.min(this.fullScanIntervalMs, FULL_SCAN_WITHOUT_FD_COUNTS_MS);
-      if (unknown.length > 0 && now - this.lastFullScan >= interval) {
+      // Only a socket still unexplained a tick after it was first listed calls for a full scan: most are
+      // gone by then (a name lookup's socket lives for milliseconds), and a full scan reads every fd link.
+      let lasting = false;
+      for (const inode of unknown) {
+        const since = this.unexplained.get(inode);
+        if (since === undefined) this.unexplained.set(inode, tick);
+        else if (since < tick) lasting = true;
+      }
+      if (lasting && now - this.lastFullScan >= interval) {
         this.fullScan(listing, now);
         unknown = this.stillUnknown(unknown);
-        for (const inode of unknown) this.orphans.set(inode, tick);
+        for (const inode of unknown) {
+          this.orphans.set(inode, tick);
+          this.unexplained.delete(inode);
+        }
       }
+    }
+    if (unknown.length === 0) this.unexplained.clear();
+    else if (this.unexplained.size > unknown.length) {
+      const still = new Set(unknown);
+      for (const inode of this.unexplained.keys()) if (!still.has(inode)) this.unexplained.delete(inode);
     }
     // Sockets found by this tick's walks are listed in this tick's tables: record that, so that closing
     // them later counts as a loss (the fd-reuse trigger above).
@@ -237,6 +275,7 @@ export class SocketOwners {
     this.stats.fullScans++;
     const listed = new Set(listing);
     for (const pid of this.pids.keys()) if (!listed.has(pid)) this.forget(pid);
+    this.unwalked.clear();
     for (const pid of listing) this.walk(pid);
   }
 
@@ -278,6 +317,7 @@ export class SocketOwners {
   /** Reads every fd link of one pid and replaces what the cache knew about it. */
   private walk(pid: number): void {
     this.stats.walkedPids++;
+    this.unwalked.delete(pid);
     const dir = `${this.procRoot}/${pid}/fd`;
     const fdCount = this.fdCount(pid);
     let names: string[];
