@@ -50,9 +50,11 @@ import {
   extBit,
   INET_DIAG_INFO,
   INET_DIAG_SKMEMINFO,
+  inetDiagBothFamiliesRequest,
   inetDiagRequest,
   IPPROTO_TCP,
   SOCK_DIAG_BY_FAMILY,
+  TCPDIAG_GETSOCK,
   TCP_DUMP_STATES,
   unixDiagRequest,
   UNIX_PATH_MAX,
@@ -62,6 +64,12 @@ import { inetStateName, type InetProto } from './kernel-states.js';
 import { nulsAsAt, UNIX_DUMP_SHOW, unixRow, unixRowsFromDiag } from './linux-unix-rows.js';
 
 export { inetStateName, type InetProto };
+
+/** One sock_diag request: its netlink message type and payload. */
+interface DiagRequest {
+  type: number;
+  payload: Buffer;
+}
 
 /** Column positions in one data line, found from the header's names. */
 interface InetColumns {
@@ -518,6 +526,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   /** Whether /proc is the machine's own, not a fixture elsewhere: then sock_diag, which reads the kernel's
    *  tables, stands in for its TCP and unix files. */
   private readonly ownProc: boolean;
+  /** Whether TCP is still asked in one dump for both families (until the kernel refuses TCPDIAG_GETSOCK). */
+  private bothFamiliesDump = true;
 
   constructor(options: LinuxConnectionsOptions = {}) {
     this.diagUnavailable = options.sockDiag === false ? 'turned off' : null;
@@ -562,12 +572,12 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
    * One sock_diag dump per request, their datagrams together. A string: why one failed, or why sock_diag is not
    * used.
    */
-  private async dumpDiag(requests: readonly Buffer[]): Promise<Buffer[] | string> {
+  private async dumpDiag(requests: readonly DiagRequest[]): Promise<Buffer[] | string> {
     const unavailable = this.diagUnavailable ?? NetlinkDumper.unavailable();
     if (unavailable !== null) return unavailable;
     const datagrams: Buffer[] = [];
-    for (const request of requests) {
-      const r = await this.diag.dump(SOCK_DIAG_BY_FAMILY, request, this.diagLimits);
+    for (const { type, payload } of requests) {
+      const r = await this.diag.dump(type, payload, this.diagLimits);
       if (!r.ok) return `the sock_diag dump failed (${r.error})`;
       for (const d of r.datagrams) datagrams.push(d);
     }
@@ -575,12 +585,27 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   }
 
   /** The TCP table of each family `wanted` (every state): with tcp_info (and skmem for a memory column)
-   *  while traffic is collected. */
-  private dumpTcp(wanted: (family: 'inet' | 'inet6') => boolean): Promise<Buffer[] | string> {
+   *  while traffic is collected. Both families in one dump where the kernel answers TCPDIAG_GETSOCK (one walk
+   *  of its TCP hash table instead of two); else, and for one family, a SOCK_DIAG_BY_FAMILY dump per family. */
+  private async dumpTcp(wanted: (family: 'inet' | 'inet6') => boolean): Promise<Buffer[] | string> {
     const ext = !this.traffic ? 0 : extBit(INET_DIAG_INFO) | (this.socketMemory ? extBit(INET_DIAG_SKMEMINFO) : 0);
-    const requests: Buffer[] = [];
-    if (wanted('inet')) requests.push(inetDiagRequest(AF_INET, IPPROTO_TCP, ext, TCP_DUMP_STATES));
-    if (wanted('inet6')) requests.push(inetDiagRequest(AF_INET6, IPPROTO_TCP, ext, TCP_DUMP_STATES));
+    if (wanted('inet') && wanted('inet6') && this.bothFamiliesDump) {
+      const both = await this.dumpDiag([
+        { type: TCPDIAG_GETSOCK, payload: inetDiagBothFamiliesRequest(ext, TCP_DUMP_STATES) },
+      ]);
+      // A kernel that refuses it is asked per family from now on.
+      if (typeof both !== 'string' || this.diagUnavailable !== null || NetlinkDumper.unavailable() !== null)
+        return both;
+      this.bothFamiliesDump = false;
+    }
+    const requests: DiagRequest[] = [];
+    for (const [family, af] of [
+      ['inet', AF_INET],
+      ['inet6', AF_INET6],
+    ] as const) {
+      if (wanted(family))
+        requests.push({ type: SOCK_DIAG_BY_FAMILY, payload: inetDiagRequest(af, IPPROTO_TCP, ext, TCP_DUMP_STATES) });
+    }
     return this.dumpDiag(requests);
   }
 
@@ -612,7 +637,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
    * /proc/net/unix is read instead.
    */
   private async readUnixDiag(diagnostics: Diagnostics): Promise<Connection[] | string> {
-    const dumped = await this.dumpDiag([unixDiagRequest(UNIX_DUMP_SHOW)]);
+    const dumped = await this.dumpDiag([{ type: SOCK_DIAG_BY_FAMILY, payload: unixDiagRequest(UNIX_DUMP_SHOW) }]);
     return typeof dumped === 'string' ? dumped : unixRowsFromDiag(dumped, diagnostics);
   }
 

@@ -30,6 +30,22 @@ export function inetDiagRequest(family: number, protocol: number, ext: number, s
   return b;
 }
 
+/**
+ * TCPDIAG_GETSOCK, the first inet_diag request (struct inet_diag_req, 60 bytes): the kernel still answers it
+ * (inet_diag_dump_compat) and asks for AF_UNSPEC, so one dump, one walk of the TCP hash table, lists both
+ * families. SOCK_DIAG_BY_FAMILY takes one dump per family, and each walks the whole table (262,144 buckets
+ * here, whatever the number of sockets). The replies are the same inet_diag_msg records, typed 18.
+ */
+export const TCPDIAG_GETSOCK = 18;
+
+/** struct inet_diag_req for TCPDIAG_GETSOCK: every TCP socket of both families in `states`. */
+export function inetDiagBothFamiliesRequest(ext: number, states: number): Buffer {
+  const b = Buffer.alloc(60);
+  b[3] = ext; // idiag_family (0), src_len, dst_len, then idiag_ext; the 48-byte sockid stays zero
+  b.writeUInt32LE(states >>> 0, 52);
+  return b;
+}
+
 /** struct inet_diag_msg is 72 bytes; its sockid at 4 (ports big-endian, addresses in network order). */
 const INET_DIAG_MSG = 72;
 
