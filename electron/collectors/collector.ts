@@ -5,6 +5,10 @@ import type { CollectExtra, Dataset, DatasetResult, RowTypes } from '../../share
 
 export interface Collector<Row> {
   read(): Promise<DatasetResult<Row>>;
+  /** A cheaper read for what is kept while nobody shows the table (the interfaces' rate history and record):
+   *  rows whose ids and byte counters are read()'s, the rest of their fields left unread. Where absent, read()
+   *  serves. */
+  readCounters?(): Promise<DatasetResult<Row>>;
   /** Which optional extras (traffic counters, socket memory) the next reads fill in; a collector that has
    *  none ignores it. The monitor asks for them only while a client shows them. */
   setExtras?(extras: readonly CollectExtra[]): void;

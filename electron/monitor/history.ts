@@ -1,6 +1,6 @@
 // Ten minutes of per-second receive/transmit byte rates per interface, so a chart opened later has history.
-// Fed by every interfaces read (the monitor reads interfaces once a second even when nobody shows them: it is
-// cheap), rates measured between samples at least SAMPLE_MS apart. The process chart keeps one more, fed
+// Fed by the interfaces read once a second even when nobody shows them (then only their counters where the
+// collector can: /proc/net/dev on Linux), rates measured between samples at least SAMPLE_MS apart. The process chart keeps one more, fed
 // with each process name's byte totals.
 import type { HistoryPoint } from '../../shared/protocol.js';
 import type { InterfaceCounters, NetInterface } from '../../shared/types.js';

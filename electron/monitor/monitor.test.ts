@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Connection, Counter, NetInterface } from '../../shared/types.js';
+import { emptyDiagnostics } from '../../shared/types.js';
 import { valueEqual } from '../../shared/diff.js';
 import { createInThreadMonitor } from './monitor.js';
 import {
@@ -267,6 +268,38 @@ describe('scheduling', () => {
     // The synthetic interface grows 1500 bytes per read, one read a second.
     for (const p of history) expect(p.rx).toBeCloseTo(1500, 0);
     expect(await monitor.history('nope')).toEqual([]);
+    await monitor.close();
+  });
+
+  it('reads only the interface counters for the history while nobody shows the interfaces', async () => {
+    let bytes = 0;
+    const full = countingCollector(() => {
+      bytes += 1500;
+      return [syntheticInterface('lo', { rxBytes: bytes, txBytes: bytes, rxPackets: 0, txPackets: 0 })];
+    });
+    const interfaces = Object.assign(full, {
+      counterReads: 0,
+      async readCounters() {
+        interfaces.counterReads++;
+        bytes += 1500;
+        const rows = [syntheticInterface('lo', { rxBytes: bytes, txBytes: bytes, rxPackets: 0, txPackets: 0 })];
+        return { rows, diagnostics: emptyDiagnostics() };
+      },
+    });
+    const { monitor } = setup(10, 0, { interfaces });
+    await tick(5000);
+    expect(interfaces.reads).toBe(0);
+    expect(interfaces.counterReads).toBeGreaterThanOrEqual(4);
+    const client = new TestClient(monitor);
+    client.handle({ type: 'subscribe', dataset: 'interfaces' });
+    await tick(0);
+    const counterReads = interfaces.counterReads;
+    await tick(5000);
+    // Shown: the whole read serves the table and the history alike.
+    expect(interfaces.counterReads).toBe(counterReads);
+    expect(interfaces.reads).toBeGreaterThanOrEqual(5);
+    const history = await monitor.history('lo');
+    expect(history.length).toBeGreaterThanOrEqual(8);
     await monitor.close();
   });
 

@@ -415,7 +415,14 @@ export class MonitorCore {
   private sampleHistory(): void {
     const at = Date.now();
     if (this.closed || this.reads.has('interfaces') || !this.interfaceHistory.due(at)) return;
-    this.read('interfaces').then(
+    // Nobody shows the interfaces: only their counters are read (where the collector can read just those).
+    const counters = this.options.collectors.interfaces.readCounters;
+    const shown = this.activeDatasets().includes('interfaces');
+    const read =
+      shown || !counters
+        ? this.read('interfaces')
+        : Promise.resolve().then(() => counters.call(this.options.collectors.interfaces));
+    read.then(
       (result) => {
         if (!isResult(result)) return;
         this.interfaceHistory.record(at, result.rows as NetInterface[]);

@@ -27,7 +27,16 @@ describe.skipIf(process.platform !== 'linux')('RemoteFleet', () => {
   it("adds a host's rows, tagged, to this machine's; a monitor gives them rates like any row", async () => {
     fleet = new RemoteFleet({ intervalMs: 200, ssh: fakeSsh('ok', 'exec sh -s -- 0.2 0') });
     const local = syntheticCollectors(new SyntheticConnections(10, 0));
+    const lightReads = { count: 0 };
+    const localInterfaces = local.interfaces as typeof local.interfaces & { readCounters?: () => unknown };
+    localInterfaces.readCounters = () => {
+      lightReads.count++;
+      return local.interfaces.read();
+    };
     const collectors = fleet.wrap(local);
+    // Alone, the history's cheaper read is this machine's own.
+    await collectors.interfaces.readCounters?.();
+    expect(lightReads.count).toBe(1);
     fleet.add('web1');
     await until('web1 connected', () => fleet!.list()[0]?.state === 'connected');
     const read = await collectors.interfaces.read();
@@ -36,6 +45,10 @@ describe.skipIf(process.platform !== 'linux')('RemoteFleet', () => {
     expect(mine.map((r) => r.id)).toEqual(['lo']);
     expect(theirs.length).toBeGreaterThan(0);
     for (const r of theirs) expect(r.id).toBe(`@web1/${r.name}`);
+    // With a remote host, the history's read is the whole one: their interfaces have a history too.
+    const light = await collectors.interfaces.readCounters!();
+    expect(light.rows.some((r) => r.host === 'web1')).toBe(true);
+    expect(lightReads.count).toBe(1);
     const theirConnections = async () => (await collectors.connections.read()).rows.filter((r) => r.host === 'web1');
     expect((await theirConnections()).length).toBeGreaterThan(0);
     expect((await theirConnections()).every((r) => r.trafficNote === undefined)).toBe(true);

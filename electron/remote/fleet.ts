@@ -135,6 +135,9 @@ export class RemoteFleet {
           own.setExtras?.(extras);
         };
       else if (own.setExtras) wrapped.setExtras = (extras) => own.setExtras!(extras);
+      // The cheaper read serves only this machine: with remote hosts, their rows come from the whole read.
+      if (own.readCounters)
+        wrapped.readCounters = () => (this.members.size === 0 ? own.readCounters!() : wrapped.read());
       if (own.setNoticeSink) wrapped.setNoticeSink = (sink) => own.setNoticeSink!(sink);
       if (own.dispose) wrapped.dispose = () => own.dispose!();
       (out as Record<RemoteDataset, Collector<unknown>>)[d] = wrapped;

@@ -108,6 +108,21 @@ describe.skipIf(process.platform !== 'linux')('LinuxInterfacesCollector against 
     expect(lo).toMatchObject({ type: 'loopback', flags: expect.arrayContaining(['UP', 'LOOPBACK', 'RUNNING']) });
     expect(lo?.addresses).toContainEqual({ family: 'inet', address: '127.0.0.1', prefixLength: 8, scope: 'host' });
   });
+
+  it('reads, for the history, the same interfaces and byte counters as a whole read, without the rest', async () => {
+    const collector = new LinuxInterfacesCollector();
+    const before = (await collector.read()).rows;
+    const light = (await collector.readCounters()).rows;
+    const after = new Map((await collector.read()).rows.map((r) => [r.id, r]));
+    expect(light.map((r) => r.id)).toEqual(before.map((r) => r.id));
+    for (const [i, r] of light.entries()) {
+      for (const c of ['rxBytes', 'txBytes'] as const) {
+        expect(r.counters[c]).toBeGreaterThanOrEqual(before[i]!.counters[c]);
+        expect(r.counters[c]).toBeLessThanOrEqual(after.get(r.id)!.counters[c]);
+      }
+      expect(r.addresses).toEqual([]);
+    }
+  });
 });
 
 describe('parseIpJsonAddresses', () => {

@@ -268,6 +268,18 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
     return cached.byName;
   }
 
+  /** Only /proc/net/dev: the ids and counters the rate history and the record use, without the sysfs
+   *  attributes (nine files per interface), the addresses and `ip` that read() adds. */
+  async readCounters(): Promise<DatasetResult<NetInterface>> {
+    const dev = readProcTextSync(`${this.procRoot}/net/dev`, 'names');
+    if (!dev.ok) {
+      const diagnostics = emptyDiagnostics();
+      diagnostics.missing.push({ source: '/proc/net/dev', reason: dev.reason });
+      return { rows: [], diagnostics };
+    }
+    return parseProcNetDev(dev.text);
+  }
+
   async read(): Promise<DatasetResult<NetInterface>> {
     const diagnostics: Diagnostics = emptyDiagnostics();
     // Small files, read synchronously as the sysfs attributes are (see readSysAttr).
