@@ -5,7 +5,8 @@
 // The peer, measured in the same run with the same rows and diffs over the same WebSocket: a plain virtualized
 // list (no framework: a Map, an array, the visible rows' text set by hand) timed the same way. Ratios are
 // against it and against the 16.7 ms frame budget. A second process keeps one core busy throughout, as a
-// collector tick or a build does (BENCH_BUSY=0: nothing else running).
+// collector tick or a build does (BENCH_BUSY=0: nothing else running). BENCH_TRACE=FILE writes a Chromium trace of
+// the app's diffs to FILE and of the plain list's to FILE.plain, each diff's arrival and frame marked.
 import { chromium } from 'playwright-core';
 import { join } from 'node:path';
 import type { Monitor, MonitorClient } from '../electron/monitor/api.js';
@@ -169,9 +170,11 @@ function timeDiffs() {
       desc.set!.call(this, (e: MessageEvent) => {
         const isDiff = typeof e.data === 'string' && e.data.startsWith('{"type":"diff"');
         const t0 = performance.now();
+        if (isDiff) performance.mark('bench-diff');
         fn(e);
         if (!isDiff) return;
         requestAnimationFrame(() => {
+          performance.mark('bench-commit');
           const commit = performance.now() - t0;
           const ch = new MessageChannel();
           ch.port1.onmessage = () => w.__perf.push({ commit, paint: performance.now() - t0 });
@@ -184,6 +187,15 @@ function timeDiffs() {
     },
   });
 }
+
+/** What BENCH_TRACE records: tasks, frames, the page's work and the marks timeDiffs makes. */
+const TRACE_CATEGORIES = [
+  'toplevel',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame',
+  'blink.user_timing',
+  'v8.execute',
+];
 
 const VIEWPORT = { width: 1400, height: 900 };
 
@@ -288,10 +300,12 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
+    if (process.env.BENCH_TRACE) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     const start = Date.now();
     while (monitor.ticksSent() < TICKS && Date.now() - start < TICKS * TICK_MS * 4)
       await new Promise((r) => setTimeout(r, 200));
     await page.waitForTimeout(500);
+    if (process.env.BENCH_TRACE) writeFileSync(process.env.BENCH_TRACE, await browser.stopTracing());
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop');
       writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
@@ -338,10 +352,12 @@ async function main(): Promise<void> {
     const token = new URL(host.url).searchParams.get('token') ?? '';
     await plain.goto(`${origin}/bench-plain-list#${encodeURIComponent(token)}`);
     await plain.locator('.row').first().waitFor({ timeout: 60_000 });
+    if (process.env.BENCH_TRACE) await browser.startTracing(plain, { categories: TRACE_CATEGORIES });
     const plainStart = Date.now();
     while (monitor.ticksSent() < TICKS && Date.now() - plainStart < TICKS * TICK_MS * 4)
       await new Promise((r) => setTimeout(r, 200));
     await plain.waitForTimeout(500);
+    if (process.env.BENCH_TRACE) writeFileSync(`${process.env.BENCH_TRACE}.plain`, await browser.stopTracing());
     const plainPerf = await plain.evaluate(
       () => (window as unknown as { __perf: { commit: number; paint: number }[] }).__perf,
     );
