@@ -7,18 +7,26 @@ export interface ParsedIp {
   bytes: Uint8Array;
 }
 
+/** Dotted IPv4, four decimal parts of one to three digits each, at most 255. A scanner of char codes, no
+ *  split or regex: a first sort by an address column parses every distinct address of 50,000 rows. */
 export function parseIpv4(s: string): Uint8Array | null {
-  const parts = s.split('.');
-  if (parts.length !== 4) return null;
   const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
-    if (!/^\d{1,3}$/.test(p)) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    out[i] = n;
+  let part = 0;
+  let n = 0;
+  let digits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (digits === 0 || n > 255 || part === 4) return null;
+      out[part++] = n;
+      n = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39 && digits < 3) {
+      n = n * 10 + c - 0x30;
+      digits++;
+    } else return null;
   }
-  return out;
+  return part === 4 ? out : null;
 }
 
 /** An address without its `%zone` (`fe80::1%eth0` -> `fe80::1`); an indexOf, never a backtracking regex. */
@@ -27,6 +35,37 @@ export function withoutZone(address: string): string {
   return zone < 0 ? address : address.slice(0, zone);
 }
 
+/** The value of the hex digits in s[from, to), one to four of them, or -1. */
+function hexGroup(s: string, from: number, to: number): number {
+  if (to <= from || to - from > 4) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    const d =
+      c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
+    if (d < 0) return -1;
+    n = n * 16 + d;
+  }
+  return n;
+}
+
+/** The colon-separated groups of s[from, to) (none when empty), or null if one is not 1-4 hex digits. */
+function hexGroups(s: string, from: number, to: number): number[] | null {
+  const out: number[] = [];
+  if (from === to) return out;
+  let start = from;
+  for (let i = from; i <= to; i++) {
+    if (i < to && s.charCodeAt(i) !== 0x3a) continue;
+    const g = hexGroup(s, start, i);
+    if (g < 0) return null;
+    out.push(g);
+    start = i + 1;
+  }
+  return out;
+}
+
+/** IPv6 text: eight groups, or fewer around one `::`, an IPv4 tail allowed, a zone and brackets ignored. A
+ *  scanner of char codes like parseIpv4. */
 export function parseIpv6(input: string): Uint8Array | null {
   let s = withoutZone(input);
   if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
@@ -35,32 +74,25 @@ export function parseIpv6(input: string): Uint8Array | null {
   // An embedded IPv4 tail (::ffff:10.0.2.15) counts as two groups.
   let tail: Uint8Array | null = null;
   const lastColon = s.lastIndexOf(':');
-  if (s.slice(lastColon + 1).includes('.')) {
+  if (s.indexOf('.', lastColon + 1) >= 0) {
     tail = parseIpv4(s.slice(lastColon + 1));
     if (!tail) return null;
     s = `${s.slice(0, lastColon + 1)}0:0`;
   }
-  const halves = s.split('::');
-  if (halves.length > 2) return null;
-  const parseGroups = (h: string): number[] | null => {
-    if (h === '') return [];
-    const groups = h.split(':');
-    const nums: number[] = [];
-    for (const g of groups) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
-      nums.push(parseInt(g, 16));
-    }
-    return nums;
-  };
-  const head = parseGroups(halves[0]!);
-  const rest = halves.length === 2 ? parseGroups(halves[1]!) : [];
+  const gap = s.indexOf('::');
+  if (gap >= 0 && s.indexOf('::', gap + 2) >= 0) return null;
+  const head = hexGroups(s, 0, gap < 0 ? s.length : gap);
+  const rest = gap < 0 ? [] : hexGroups(s, gap + 2, s.length);
   if (!head || !rest) return null;
-  if (halves.length === 1 && head.length !== 8) return null;
-  if (halves.length === 2 && head.length + rest.length > 7) return null;
-  const groups = [...head, ...new Array<number>(8 - head.length - rest.length).fill(0), ...rest];
-  groups.forEach((g, i) => {
+  if (gap < 0 ? head.length !== 8 : head.length + rest.length > 7) return null;
+  // The head from the first group, the rest up to the last; the groups :: stands for stay 0.
+  const put = (g: number, i: number) => {
     out[i * 2] = g >> 8;
     out[i * 2 + 1] = g & 0xff;
+  };
+  head.forEach(put);
+  rest.forEach((g, i) => {
+    put(g, 8 - rest.length + i);
   });
   if (tail) out.set(tail, 12);
   return out;
