@@ -15,10 +15,13 @@ import { WorkerOwnerRelay } from './owner-relay.js';
 import { RemoteFleet } from '../remote/fleet.js';
 import type { RemoteRequest } from './api.js';
 import { DEFAULT_INTERVAL_MS } from '../../shared/protocol.js';
+import { limitHeapGrowth } from './heap.js';
 
 if (!parentPort) throw new Error('the monitor worker must run as a worker thread (see electron/monitor/host.ts)');
 
 const port = parentPort;
+// Before the collectors start filling the heap (heap.ts says why and what it costs).
+limitHeapGrowth();
 // The Linux connections collector asks the privileged agent (through the host) about sockets it may not inspect.
 const relay = new WorkerOwnerRelay((message) => port.postMessage(message));
 // Its sock_diag dumps run on the host's thread: this thread must never hold a netlink socket

@@ -1,0 +1,211 @@
+// Where the browser host's memory is (a diagnostic, not a benchmark: no peer, nothing to compare). The host
+// (`netlens web`, recording on, no page) is started with the inspector at N loopback sockets with a churn, and
+// sampled every few seconds: its CPU, RSS and smaps (anon / file / malloc heap), and for each V8 isolate (the
+// main thread, the monitor's worker) process.memoryUsage() and the heap's spaces. One JSON line a sample.
+//   node scripts/run-ts.mjs bench/mem-probe.ts --connections 10000 --seconds 120 --every 20
+//     --snapshot /tmp/x        heap snapshots of both threads at the end (x-worker, x-main.heapsnapshot)
+//     --alloc-profile f.json   the worker's sampled allocations over the run, garbage included
+//     --node-args=--flag       node or V8 flags for the host
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { ChildProcess } from 'node:child_process';
+import WebSocket from 'ws';
+import { startHost } from '../test/e2e/support.js';
+import { inOwnNetns } from './netns.js';
+import { startChild, stopChildren } from './loopback-sockets.js';
+
+const { values } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '10000' },
+    children: { type: 'string', default: '4' },
+    churn: { type: 'string', default: '0.01' },
+    seconds: { type: 'string', default: '120' },
+    every: { type: 'string', default: '20' },
+    snapshot: { type: 'string' },
+    'alloc-profile': { type: 'string' },
+    'host-args': { type: 'string', default: '' },
+    'node-args': { type: 'string', default: '' },
+  },
+});
+
+class Inspector {
+  private id = 0;
+  private readonly waiting = new Map<number, (r: unknown) => void>();
+  private readonly workerWaiting = new Map<number, (r: unknown) => void>();
+  workerSession: string | null = null;
+  private chunks: string[] = [];
+  constructor(private readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data));
+      if (m.id !== undefined) {
+        this.waiting.get(m.id)?.(m.result ?? m.error);
+        this.waiting.delete(m.id);
+      } else if (m.method === 'HeapProfiler.addHeapSnapshotChunk') {
+        this.chunks.push(m.params.chunk);
+      } else if (m.method === 'NodeWorker.attachedToWorker') {
+        this.workerSession = m.params.sessionId;
+      } else if (m.method === 'NodeWorker.receivedMessageFromWorker') {
+        const w = JSON.parse(m.params.message);
+        if (w.id !== undefined) {
+          this.workerWaiting.get(w.id)?.(w.result ?? w.error);
+          this.workerWaiting.delete(w.id);
+        } else if (w.method === 'HeapProfiler.addHeapSnapshotChunk') this.chunks.push(w.params.chunk);
+      }
+    });
+  }
+  static async open(url: string): Promise<Inspector> {
+    const ws = new WebSocket(url);
+    await new Promise((r, j) => {
+      ws.once('open', r);
+      ws.once('error', j);
+    });
+    return new Inspector(ws);
+  }
+  send(method: string, params: object = {}): Promise<unknown> {
+    const id = ++this.id;
+    this.ws.send(JSON.stringify({ id, method, params }));
+    return new Promise((r) => this.waiting.set(id, r));
+  }
+  async worker(method: string, params: object = {}): Promise<unknown> {
+    const id = ++this.id;
+    const done = new Promise((r) => this.workerWaiting.set(id, r));
+    await this.send('NodeWorker.sendMessageToWorker', {
+      sessionId: this.workerSession,
+      message: JSON.stringify({ id, method, params }),
+    });
+    return done;
+  }
+  async workerSnapshot(file: string): Promise<void> {
+    this.chunks = [];
+    await this.worker('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    writeFileSync(file, this.chunks.join(''));
+    this.chunks = [];
+  }
+  async mainSnapshot(file: string): Promise<void> {
+    this.chunks = [];
+    await this.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    writeFileSync(file, this.chunks.join(''));
+    this.chunks = [];
+  }
+  close() {
+    this.ws.close();
+  }
+}
+
+const EXPR = `(() => {
+  const m = process.memoryUsage();
+  const mb = (x) => Math.round(x / 1048576 * 10) / 10;
+  let spaces = null;
+  try {
+    const v8m = require('node:v8');
+    spaces = Object.fromEntries(v8m.getHeapSpaceStatistics().map((s) => [s.space_name.replace('_space',''), mb(s.space_size)]));
+  } catch (e) { spaces = String(e); }
+  return JSON.stringify({ heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers), spaces });
+})()`;
+
+async function evalIn(ins: Inspector, where: 'main' | 'worker'): Promise<unknown> {
+  const params = { expression: EXPR, includeCommandLineAPI: true, returnByValue: true };
+  const r = (
+    where === 'main' ? await ins.send('Runtime.evaluate', params) : await ins.worker('Runtime.evaluate', params)
+  ) as {
+    result?: { value?: string };
+  };
+  try {
+    return JSON.parse(r.result?.value ?? 'null');
+  } catch {
+    return r;
+  }
+}
+
+function smaps(pid: number) {
+  const text = readFileSync(`/proc/${pid}/smaps`, 'latin1');
+  const out: Record<string, number> = {};
+  let name = '';
+  for (const line of text.split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      const n = head[1] ?? '';
+      name = n === '' ? 'anon' : n.startsWith('/') ? (n.includes('.so') || n.endsWith('node') ? 'lib' : 'file') : n;
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) out[name] = (out[name] ?? 0) + Number(rss[1]);
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Math.round(v / 102.4) / 10]));
+}
+
+/** CPU seconds of the process (all threads) so far. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+function status(pid: number) {
+  const s = readFileSync(`/proc/${pid}/status`, 'latin1');
+  const kB = (f: string) => Math.round(Number(new RegExp(`^${f}:\\s+(\\d+) kB`, 'm').exec(s)?.[1]) / 102.4) / 10;
+  return { rss: kB('VmRSS'), peak: kB('VmHWM'), anon: kB('RssAnon'), file: kB('RssFile') };
+}
+
+inOwnNetns('mem-probe', async () => {
+  const held: ChildProcess[] = [];
+  const connections = Number(values.connections);
+  const children = Number(values.children);
+  const perChild = Math.ceil(connections / children);
+  const churn = Math.max(0, Math.round((Number(values.churn) * connections) / children));
+  for (let i = 0; i < children; i++) held.push(await startChild(perChild, churn));
+  const hostArgs = values['host-args'] ? values['host-args'].split(' ') : [];
+  const nodeArgs = ['--inspect=127.0.0.1:0', ...(values['node-args'] ? values['node-args'].split(' ') : [])];
+  const host = await startHost(hostArgs, {}, nodeArgs);
+  const pid = host.child.pid!;
+  try {
+    const url = /ws:\/\/\S+/.exec(host.output())?.[0];
+    if (!url) throw new Error(`no inspector url in ${host.output()}`);
+    const ins = await Inspector.open(url);
+    await ins.send('NodeWorker.enable', { waitForDebuggerOnStart: false });
+    while (!ins.workerSession) await new Promise((r) => setTimeout(r, 100));
+    if (values['alloc-profile'])
+      await ins.worker('HeapProfiler.startSampling', {
+        samplingInterval: 16384,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+    const t0 = Date.now();
+    const seconds = Number(values.seconds);
+    const every = Number(values.every);
+    let cpu0 = cpuSeconds(pid);
+    let at0 = Date.now();
+    for (;;) {
+      const t = Math.round((Date.now() - t0) / 1000);
+      const cpu = cpuSeconds(pid);
+      const cpuPct = Math.round(((cpu - cpu0) / ((Date.now() - at0) / 1000)) * 1000) / 10;
+      cpu0 = cpu;
+      at0 = Date.now();
+      console.log(
+        JSON.stringify({
+          t,
+          cpuPct,
+          ...status(pid),
+          smaps: smaps(pid),
+          main: await evalIn(ins, 'main'),
+          worker: await evalIn(ins, 'worker'),
+        }),
+      );
+      if (t >= seconds) break;
+      await new Promise((r) => setTimeout(r, every * 1000));
+    }
+    if (values['alloc-profile']) {
+      const r = (await ins.worker('HeapProfiler.stopSampling')) as { profile: unknown };
+      writeFileSync(values['alloc-profile'], JSON.stringify(r.profile));
+    }
+    if (values.snapshot) {
+      await ins.workerSnapshot(`${values.snapshot}-worker.heapsnapshot`);
+      await ins.mainSnapshot(`${values.snapshot}-main.heapsnapshot`);
+      console.log('snapshot written');
+    }
+    ins.close();
+  } finally {
+    await host.stop();
+    await stopChildren(held);
+  }
+});

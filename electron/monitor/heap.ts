@@ -1,0 +1,38 @@
+// How much memory V8 keeps for the monitor: how far the worker's heap grows past what it holds, and the host
+// thread's netlink receive buffers, which only a garbage collection frees. Measured with bench/mem-probe.ts
+// (docs/performance.md, "The host's memory").
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/**
+ * After a full collection V8 lets the old generation grow to a multiple of what survived it before the next,
+ * up to 4 × when collections are cheap beside the program's work. Each tick of the worker reads every socket
+ * again (at 20,000 sockets about 35 MB of rows, keys and owner lists a tick, a few MB of which outlive a young
+ * collection because the tick waits on the host's dumps), so the old generation fills with the garbage of
+ * past ticks: 250-300 MB of heap holding 65 MB of live objects. At 1.5 × it holds 140-170 MB for a host CPU
+ * of 28-30 % of a core against 25-26 % (20,000 sockets, 1 % churn, recording on). Process-wide (V8 flags
+ * are): the host's own thread allocates little, and the capture worker's heap has a limit of its own.
+ */
+export const HEAP_GROWING_PERCENT = 50;
+
+export function limitHeapGrowth(): void {
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+}
+
+/**
+ * A young-generation collection of this thread, or null where V8 will not give one. V8 offers `gc` only to
+ * contexts made while --expose-gc is set: one is made for it and the flag is turned off again, so no other
+ * context (a worker started later, a page) finds a `gc` global.
+ */
+export function youngCollector(): (() => void) | null {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    if (typeof gc !== 'function') return null;
+    return () => (gc as (options: { type: 'minor' }) => void)({ type: 'minor' });
+  } catch {
+    return null;
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
+}
