@@ -2,7 +2,7 @@
 // Prints one JSON line:
 //   diffMedianMs          the monitor's diff of that table per tick (ConnectionTable.update: the diff, with the
 //                         first-seen, last-changed and closed derivation done in the same pass; target <= 10 ms),
-//                         on rows whose ids are built afresh each read by the collectors' key function
+//                         on fresh rows whose ids come from the collectors' key function each read
 //   genericDiffMedianMs   shared/diff.ts diffRows of the same two tables (how the other datasets are diffed)
 //   snapshotJsonMedianMs  the peer: serializing the full table once, as a snapshot would be sent
 //   diffVsSnapshotTime    diffMedianMs / snapshotJsonMedianMs (the ratio is steadier than the times on a
@@ -50,8 +50,8 @@ function inProcessFigures() {
   // is that step's own work and not a collection owed by the one before.
   const warm = (a: number[]) => a.slice(5);
 
-  // The monitor's work per tick, alone, as the worker does it, on rows whose ids are built afresh each read
-  // with the collectors' own key function.
+  // The monitor's work per tick, alone, as the worker does it, on fresh rows whose ids come from the
+  // collectors' own key function each read.
   const tickWork = () => {
     const times: number[] = [];
     const source = new SyntheticConnections(ROWS, CHURN, 42);

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyDiff, valueEqual } from '../../shared/diff.js';
-import type { Connection } from '../../shared/types.js';
+import { applyDiff, rowPatch, valueEqual } from '../../shared/diff.js';
+import type { Diff } from '../../shared/protocol.js';
+import { TRAFFIC_FIELDS, type ClosedSocket, type Connection, type ConnectionTraffic } from '../../shared/types.js';
 import { CLOSED_LINGER_MS, ConnectionTable } from './connections.js';
+import { MAX_BYTES_PER_SEC, perSecond } from './rates.js';
+import { seededRandom } from './testing/synthetic.js';
 
 function conn(id: number, state: Connection['state'], sendQ: number, pids: number[], unix: boolean): Connection {
   return {
@@ -198,5 +201,198 @@ describe('ConnectionTable closed sockets', () => {
     expect(d.added[0]).toMatchObject({ id: 'short', firstSeen: 3000, closedAt: 3000, bytesSent: 9 });
     // It lingers like any closed row, then goes.
     expect(table.update([], 3000 + CLOSED_LINGER_MS).removed).toEqual(expect.arrayContaining(['short', 'c1']));
+  });
+});
+
+/**
+ * The table's update as plainly as it can be said (a Map, the generic rowPatch, no positions, no fast paths),
+ * for the randomized comparison below.
+ */
+class ReferenceTable {
+  readonly rows = new Map<string, Connection>();
+  private last: number | null = null;
+
+  update(fresh: readonly Connection[], now: number, closed: readonly ClosedSocket[] = []): Diff<Connection> {
+    const diff: Diff<Connection> = { added: [], removed: [], changed: [] };
+    const dt = this.last === null ? 0 : now - this.last;
+    this.last = now;
+    const inRead = new Set<string>();
+    for (const f of fresh) {
+      if (inRead.has(f.id)) continue;
+      inRead.add(f.id);
+      const before = this.rows.get(f.id);
+      if (before === undefined) {
+        const row = lifecycle(f, now, now, null, null);
+        this.rows.set(f.id, row);
+        diff.added.push(row);
+        continue;
+      }
+      const open = before.closedAt === null;
+      const rate = (a: number | null | undefined, b: number | null | undefined) =>
+        open && a != null && b != null ? perSecond(a, b, dt, MAX_BYTES_PER_SEC) : null;
+      const row = open
+        ? lifecycle(
+            f,
+            before.firstSeen!,
+            before.lastChanged!,
+            rate(before.bytesSent, f.bytesSent),
+            rate(before.bytesReceived, f.bytesReceived),
+          )
+        : lifecycle(f, now, now, null, null);
+      const patch = rowPatch(before, row);
+      if (patch === null) continue;
+      this.rows.set(f.id, row);
+      const own = Object.keys(patch).some(
+        (k) => !['id', 'firstSeen', 'lastChanged', 'closedAt', 'sendRate', 'recvRate', ...TRAFFIC_FIELDS].includes(k),
+      );
+      if (own) row.lastChanged = (patch as Partial<Connection>).lastChanged = now;
+      diff.changed.push(patch);
+    }
+    for (const [id, row] of this.rows) {
+      if (inRead.has(id)) continue;
+      if (row.closedAt === null) {
+        this.rows.set(id, { ...row, closedAt: now });
+        diff.changed.push({ id, closedAt: now });
+      } else if (now - row.closedAt! >= CLOSED_LINGER_MS) {
+        this.rows.delete(id);
+        diff.removed.push(id);
+      }
+    }
+    for (const c of closed) {
+      const before = this.rows.get(c.id);
+      if (c.row) {
+        if (before) continue;
+        const row = { ...lifecycle(c.row, now, now, null, null), closedAt: now };
+        this.rows.set(row.id, row);
+        diff.added.push(row);
+      } else if (before) {
+        const row: Connection = { ...before, ...pickTraffic(c.traffic), sendRate: null, recvRate: null };
+        const patch = rowPatch(before, row);
+        if (patch === null) continue;
+        this.rows.set(c.id, row);
+        diff.changed.push(patch);
+      }
+    }
+    return diff;
+  }
+}
+
+function pickTraffic(t: ConnectionTraffic): ConnectionTraffic {
+  return Object.fromEntries(TRAFFIC_FIELDS.map((k) => [k, t[k]]));
+}
+
+function lifecycle(
+  f: Connection,
+  firstSeen: number,
+  lastChanged: number,
+  sendRate: number | null,
+  recvRate: number | null,
+): Connection {
+  const { sendRate: _s, recvRate: _r, ...collected } = f;
+  const row: Connection = { ...collected, firstSeen, lastChanged, closedAt: null };
+  if (f.bytesSent !== undefined) Object.assign(row, { sendRate, recvRate });
+  return row;
+}
+
+/** Random reads of a small set of sockets whose every collected field moves now and then. */
+function randomReads(seed: number, ticks: number) {
+  const random = seededRandom(seed);
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
+  const sockets = Array.from({ length: 40 }, (_, i) => conn(i, 'ESTABLISHED', 0, [i % 3], i % 5 === 0));
+  const traffic = new Map<number, ConnectionTraffic>();
+  const counters = (): ConnectionTraffic => ({
+    bytesSent: pick([0, 100, 5000, null]),
+    bytesAcked: pick([0, 100]),
+    bytesReceived: pick([0, 700, 9000, null]),
+    bytesRetrans: pick([0, 1]),
+    rttMs: pick([1, 2.5]),
+    rttVarMs: pick([0.5, 1]),
+    minRttMs: 0.1,
+    retrans: pick([0, 3]),
+    cwnd: pick([10, 20]),
+    lastSendAt: pick([null, 1000]),
+    lastRecvAt: pick([null, 2000]),
+    segsOut: pick([1, 2]),
+    segsIn: pick([1, 2]),
+    deliveryRate: pick([null, 1e6]),
+    skmem: pick([null, { ...SKMEM }, { ...SKMEM, drops: 1 }]),
+    trafficNote: pick([null, 'n/a']),
+  });
+  const mutations: ((c: Connection, i: number) => Connection)[] = [
+    (c) => ({ ...c, state: pick(['ESTABLISHED', 'CLOSE_WAIT', 'TIME_WAIT', 'LISTEN'] as const) }),
+    (c) => ({ ...c, recvQ: pick([0, 1, 50]) }),
+    (c) => ({ ...c, sendQ: pick([0, 2, 70]) }),
+    (c) => ({ ...c, localAddress: pick(['127.0.0.1', '10.0.0.1']) }),
+    (c) => ({ ...c, localPort: pick([80, 81]) }),
+    (c) => ({ ...c, remoteAddress: pick(['127.0.0.1', '::1']) }),
+    (c) => ({ ...c, remotePort: pick([443, 444]) }),
+    (c) => ({ ...c, proto: pick(['tcp', 'udp'] as const) }),
+    (c) => ({ ...c, family: pick(['inet', 'inet6'] as const) }),
+    (c) => ({ ...c, uid: pick([0, 1000, null]) }),
+    (c) => ({ ...c, user: pick(['root', 'me', null]) }),
+    (c) => ({ ...c, inode: pick([1, 2, null]) }),
+    (c) => ({ ...c, ownerStatus: pick(['known', 'none', 'denied'] as const) }),
+    (c) => ({ ...c, processes: c.processes.map((p) => ({ ...p, name: pick(['a', 'b']) })) }),
+    (c) => ({ ...c, processes: pick([[], [...c.processes], c.processes.map((p) => ({ ...p, pid: p.pid + 1 }))]) }),
+    (c) =>
+      c.path === undefined ? c : { ...c, path: pick(['/run/a', '/run/b']), socketType: pick(['STREAM', 'DGRAM']) },
+    (c) => ({ ...c, host: pick(['h1', 'h2']) }),
+    (c, i) => {
+      // Traffic collected, or not, and its counters moving.
+      if (random() < 0.3) traffic.delete(i);
+      else if (!traffic.has(i) || random() < 0.3) traffic.set(i, counters());
+      else {
+        // One field at a time, so that a field the table forgets to compare shows.
+        const field = pick(TRAFFIC_FIELDS);
+        traffic.set(i, { ...traffic.get(i), [field]: counters()[field] });
+      }
+      return c;
+    },
+  ];
+  const reads: { rows: Connection[]; now: number; closed: ClosedSocket[] }[] = [];
+  let now = 1_000_000;
+  for (let t = 0; t < ticks; t++) {
+    now += pick([0, 500, 1000, 2000, CLOSED_LINGER_MS]);
+    for (let i = 0; i < sockets.length; i++) {
+      if (random() < 0.2) sockets[i] = pick(mutations)(sockets[i]!, i);
+    }
+    // Mostly the kernel's order with a few sockets missing; sometimes shuffled, sometimes with a duplicate.
+    let rows = sockets
+      .map((s, i) => ({ ...s, ...(traffic.has(i) ? { ...traffic.get(i), sendRate: null, recvRate: null } : {}) }))
+      .filter(() => random() < 0.85);
+    if (random() < 0.2) rows.sort(() => random() - 0.5);
+    if (random() < 0.1 && rows.length) rows = [...rows, { ...rows[0]!, sendQ: 999 }];
+    const closed: ClosedSocket[] =
+      random() < 0.2
+        ? [
+            { id: pick(sockets).id, traffic: counters(), row: null },
+            { id: 'gone', traffic: counters(), row: random() < 0.5 ? { ...sockets[1]!, id: `gone${t % 3}` } : null },
+          ]
+        : [];
+    reads.push({ rows, now, closed });
+  }
+  return reads;
+}
+
+const SKMEM = {
+  rmemAlloc: 0,
+  rcvBuf: 1,
+  wmemAlloc: 0,
+  sndBuf: 1,
+  fwdAlloc: 0,
+  wmemQueued: 0,
+  optMem: 0,
+  backlog: 0,
+  drops: 0,
+};
+
+describe('ConnectionTable against a plain reference', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('gives the same diffs and rows over random reads (seed %i)', (seed) => {
+    const table = new ConnectionTable();
+    const reference = new ReferenceTable();
+    for (const { rows, now, closed } of randomReads(seed, 300)) {
+      expect(table.update(rows, now, closed)).toStrictEqual(reference.update(rows, now, closed));
+      expect(table.rows()).toStrictEqual([...reference.rows.values()]);
+    }
   });
 });

@@ -20,27 +20,29 @@ const DERIVED_FIELDS = new Set<string>([
   ...TRAFFIC_FIELDS,
 ]);
 
-interface Entry {
-  row: Connection;
-  /** The last update that saw this connection in a read. */
-  seen: number;
-  /** Its position in the last read, or -1 when it was not in it. */
-  index: number;
-}
-
 /**
  * The published connections table, updated in place from each read, producing the diff as it goes. At 50,000
- * rows the cost of a tick is mostly hash lookups and objects kept alive, so each row costs one lookup, and a
- * row that did not change keeps its old object.
+ * rows the cost of a tick is memory: the fresh rows, the table's rows and their ids are no longer in cache
+ * when a read arrives, so each row costs one comparison with the row it replaces and nothing else touched:
+ * the table keeps its per-row state in arrays indexed by a slot number (no object per row besides the row), a
+ * row that did not change keeps its old object, and the read is matched by position before any hash lookup.
  * - A row still open keeps its firstSeen; lastChanged moves to `now` when its own fields changed.
  * - A new row, or one that reappears after closing, is first seen now.
  * - A vanished row stays, with closedAt set, until `lingerMs` after it closed; then it is removed.
  * Duplicate ids in one read (collectors avoid them): the first wins.
  */
 export class ConnectionTable {
-  private readonly entries = new Map<string, Entry>();
-  /** The entries in the order of the last read. */
-  private order: Entry[] = [];
+  /** Each row's slot, in the order rows were first seen (the order of rows()). */
+  private readonly slots = new Map<string, number>();
+  /** By slot: the row, its id (read without touching the row), the last update that saw it in a read, and
+   *  its position in the last read (-1 when it was not in it). A free slot holds no row. */
+  private rowAt: (Connection | undefined)[] = [];
+  private idAt: string[] = [];
+  private seenAt = new Int32Array(256);
+  private indexAt = new Int32Array(256);
+  private readonly free: number[] = [];
+  /** The slots in the order of the last read. */
+  private order = new Int32Array(0);
   private readonly compare = new RowComparer();
   private generation = 0;
   /** When the previous read was applied: the rates' time base. */
@@ -49,17 +51,18 @@ export class ConnectionTable {
   constructor(private readonly lingerMs = CLOSED_LINGER_MS) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.slots.size;
   }
 
   get(id: string): Connection | undefined {
-    return this.entries.get(id)?.row;
+    const slot = this.slots.get(id);
+    return slot === undefined ? undefined : this.rowAt[slot];
   }
 
   rows(): Connection[] {
-    const out: Connection[] = new Array(this.entries.size);
+    const out: Connection[] = new Array(this.slots.size);
     let i = 0;
-    for (const e of this.entries.values()) out[i++] = e.row;
+    for (const slot of this.slots.values()) out[i++] = this.rowAt[slot]!;
     return out;
   }
 
@@ -67,37 +70,40 @@ export class ConnectionTable {
   update(fresh: readonly Connection[], now: number, closed?: readonly ClosedSocket[]): Diff<Connection> {
     const gen = ++this.generation;
     const diff: Diff<Connection> = { added: [], removed: [], changed: [] };
-    const sizeBefore = this.entries.size;
+    const sizeBefore = this.slots.size;
     let seenBefore = 0;
+    this.reserve(sizeBefore + fresh.length);
+    const { rowAt, idAt, seenAt, indexAt } = this;
     // A kernel lists sockets in much the same order from one read to the next, so the row expected next is
-    // usually the one after the last match: checking it first saves most hash lookups (the bulk of the cost).
+    // usually the one after the last match: checking it first saves most hash lookups.
     const previous = this.order;
-    const order: Entry[] = new Array(fresh.length);
+    const order = new Int32Array(fresh.length);
     let expected = 0;
     let count = 0;
     const dt = this.lastUpdate === null ? 0 : now - this.lastUpdate;
     this.lastUpdate = now;
-    for (const f of fresh) {
-      let e: Entry | undefined = previous[expected];
-      if (e !== undefined && e.seen !== gen && e.row.id === f.id) {
+    for (let i = 0; i < fresh.length; i++) {
+      const f = fresh[i]!;
+      let slot = expected < previous.length ? previous[expected]! : -1;
+      if (slot >= 0 && seenAt[slot] !== gen && idAt[slot] === f.id) {
         expected++;
       } else {
-        e = this.entries.get(f.id);
-        if (e !== undefined && e.seen !== gen && e.index >= 0) expected = e.index + 1;
+        slot = this.slots.get(f.id) ?? -1;
+        if (slot >= 0 && seenAt[slot] !== gen && indexAt[slot]! >= 0) expected = indexAt[slot]! + 1;
       }
-      if (e === undefined) {
+      if (slot < 0) {
         const row = withLifecycle(f, now, now);
-        this.entries.set(row.id, (e = { row, seen: gen, index: count }));
-        order[count++] = e;
+        order[count] = this.place(row, gen, count);
+        count++;
         diff.added.push(row);
         continue;
       }
-      if (e.seen === gen) continue;
-      e.seen = gen;
-      e.index = count;
-      order[count++] = e;
+      if (seenAt[slot] === gen) continue;
+      seenAt[slot] = gen;
+      indexAt[slot] = count;
+      order[count++] = slot;
       seenBefore++;
-      const before = e.row;
+      const before = rowAt[slot]!;
       const open = before.closedAt == null && before.firstSeen !== undefined;
       let sendRate: number | null = null;
       let recvRate: number | null = null;
@@ -115,23 +121,22 @@ export class ConnectionTable {
       }
       const patch = this.compare.patch(before, row);
       if (patch === null) continue;
-      e.row = row;
+      rowAt[slot] = row;
       if (ownFieldsChanged(patch)) row.lastChanged = patch.lastChanged = now;
       diff.changed.push(patch);
     }
-    order.length = count;
-    this.order = order;
+    this.order = count === order.length ? order : order.slice(0, count);
     if (seenBefore !== sizeBefore) {
-      for (const [id, e] of this.entries) {
-        if (e.seen === gen) continue;
-        e.index = -1;
-        const before = e.row;
+      for (const slot of this.slots.values()) {
+        if (seenAt[slot] === gen) continue;
+        indexAt[slot] = -1;
+        const before = rowAt[slot]!;
         if (before.closedAt == null) {
-          e.row = { ...before, closedAt: now };
-          diff.changed.push({ id, closedAt: now });
+          rowAt[slot] = { ...before, closedAt: now };
+          diff.changed.push({ id: before.id, closedAt: now });
         } else if (now - before.closedAt >= this.lingerMs) {
-          this.entries.delete(id);
-          diff.removed.push(id);
+          this.vacate(slot);
+          diff.removed.push(before.id);
         }
       }
     }
@@ -139,23 +144,63 @@ export class ConnectionTable {
     return diff;
   }
 
+  /** Room for `rows` slots in the typed arrays, so that the loop above keeps its references to them. */
+  private reserve(rows: number): void {
+    if (rows <= this.seenAt.length) return;
+    let size = this.seenAt.length;
+    while (size < rows) size *= 2;
+    const seenAt = new Int32Array(size);
+    seenAt.set(this.seenAt);
+    this.seenAt = seenAt;
+    const indexAt = new Int32Array(size);
+    indexAt.set(this.indexAt);
+    this.indexAt = indexAt;
+  }
+
+  /** A slot for a new row (a free one when there is one). */
+  private place(row: Connection, gen: number, index: number): number {
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.rowAt.length;
+      this.reserve(slot + 1);
+      this.rowAt.push(row);
+      this.idAt.push(row.id);
+    } else {
+      this.rowAt[slot] = row;
+      this.idAt[slot] = row.id;
+    }
+    this.seenAt[slot] = gen;
+    this.indexAt[slot] = index;
+    this.slots.set(row.id, slot);
+    return slot;
+  }
+
+  private vacate(slot: number): void {
+    this.slots.delete(this.idAt[slot]!);
+    this.rowAt[slot] = undefined;
+    this.idAt[slot] = '';
+    this.indexAt[slot] = -1;
+    this.free.push(slot);
+  }
+
   /** A closed socket's final counters land on its row; one no read listed gets a closed row of its own. */
   private closeWith(c: ClosedSocket, now: number, gen: number, diff: Diff<Connection>): void {
-    const e = this.entries.get(c.id);
+    const slot = this.slots.get(c.id);
     if (c.row) {
-      if (e) return;
+      if (slot !== undefined) return;
       const row = withLifecycle(c.row, now, now);
       row.closedAt = now;
-      this.entries.set(row.id, { row, seen: gen, index: -1 });
+      this.place(row, gen, -1);
       diff.added.push(row);
       return;
     }
-    if (!e) return;
-    const row = { ...e.row };
+    if (slot === undefined) return;
+    const before = this.rowAt[slot]!;
+    const row = { ...before };
     assignTraffic(row, c.traffic);
-    const patch = this.compare.patch(e.row, row);
+    const patch = this.compare.patch(before, row);
     if (patch === null) return;
-    e.row = row;
+    this.rowAt[slot] = row;
     diff.changed.push(patch);
   }
 }

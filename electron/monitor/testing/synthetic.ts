@@ -67,8 +67,8 @@ function connection(serial: number, random: () => number): Connection {
   return row;
 }
 
-/** Built afresh on every read with the collectors' own key function, as a collector parsing /proc does: a
- *  new string each time, never the old one. */
+/** Made on every read with the collectors' own key function from the row's fields, as a collector parsing
+ *  /proc does (which hands a socket it listed before the string it gave it then: see keys.ts). */
 function connectionId(r: Connection): string {
   return inetConnectionKey(r.proto, r.family, r.localAddress, r.localPort, r.remoteAddress, r.remotePort, r.inode);
 }
@@ -76,7 +76,7 @@ function connectionId(r: Connection): string {
 /**
  * A connections table of `size` rows where each next() changes `churn` of them (a fraction): half change
  * state or queues, a quarter close, and as many new ones open, so the size stays put. Every call returns
- * fresh row objects with fresh id strings, as a real collector does.
+ * fresh row objects, their ids from the key function, as a real collector does.
  */
 export class SyntheticConnections {
   private rows: Connection[] = [];

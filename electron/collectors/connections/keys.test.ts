@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../monitor/testing/synthetic.js';
+import { inetConnectionKey, unixConnectionKey } from './keys.js';
+
+const built = (...a: [string, string, string, number, string, number, number | null]) => a.map(String).join('|');
+
+describe('connection keys', () => {
+  // That a socket listed again gets the very string object it got before is not visible to JavaScript (strings
+  // compare by value): bench:pipeline shows it. These check that the key is always the one its fields give.
+  it('gives a socket listed again its key, and one whose endpoints changed under the same inode its new key', () => {
+    const first = inetConnectionKey('tcp', 'inet', '10.0.0.1', 80, '10.0.0.2', 5000, 77);
+    expect(first).toBe('tcp|inet|10.0.0.1|80|10.0.0.2|5000|77');
+    // Fresh strings with the same text, as a parser makes them each read.
+    const again = inetConnectionKey('tcp', 'inet', ['10.0.0', '1'].join('.'), 80, ['10.0.0', '2'].join('.'), 5000, 77);
+    expect(again).toBe(first);
+    // The inode given to another socket: its own key.
+    expect(inetConnectionKey('tcp', 'inet', '10.0.0.1', 81, '10.0.0.2', 5000, 77)).toBe(
+      'tcp|inet|10.0.0.1|81|10.0.0.2|5000|77',
+    );
+    expect(inetConnectionKey('udp', 'inet', '10.0.0.1', 81, '10.0.0.2', 5000, 77)).toBe(
+      'udp|inet|10.0.0.1|81|10.0.0.2|5000|77',
+    );
+    expect(inetConnectionKey('tcp', 'inet', '10.0.0.1', 80, '10.0.0.2', 5000, 0)).toBe(
+      'tcp|inet|10.0.0.1|80|10.0.0.2|5000|0',
+    );
+    expect(inetConnectionKey('tcp', 'inet6', '::1', 80, '::1', 5000, null)).toBe('tcp|inet6|::1|80|::1|5000|null');
+    expect(unixConnectionKey('/run/x', 9)).toBe('unix|unix|/run/x|9');
+  });
+
+  it('is the joined fields whatever came before, over many random sockets sharing inodes', () => {
+    const random = seededRandom(7);
+    const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
+    // More lookups than the remembered generations hold, so that keys are forgotten and made again.
+    for (let i = 0; i < 300_000; i++) {
+      const args: [string, string, string, number, string, number, number | null] = [
+        pick(['tcp', 'udp']),
+        pick(['inet', 'inet6']),
+        pick(['10.0.0.1', '10.0.0.2']),
+        pick([80, 443]),
+        `10.1.${Math.floor(random() * 3)}.1`,
+        pick([1, 2]),
+        pick([null, 0, 1 + Math.floor(random() * (i < 150_000 ? 50 : 5_000))]),
+      ];
+      const key = inetConnectionKey(...args);
+      if (key !== built(...args)) expect(key).toBe(built(...args));
+    }
+  });
+});
