@@ -573,7 +573,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
    * used.
    */
   private async dumpDiag(requests: readonly DiagRequest[]): Promise<Buffer[] | string> {
-    const unavailable = this.diagUnavailable ?? NetlinkDumper.unavailable();
+    const unavailable = this.whyNoDiag();
     if (unavailable !== null) return unavailable;
     const datagrams: Buffer[] = [];
     for (const { type, payload } of requests) {
@@ -588,25 +588,30 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
    *  while traffic is collected. Both families in one dump where the kernel answers TCPDIAG_GETSOCK (one walk
    *  of its TCP hash table instead of two); else, and for one family, a SOCK_DIAG_BY_FAMILY dump per family. */
   private async dumpTcp(wanted: (family: 'inet' | 'inet6') => boolean): Promise<Buffer[] | string> {
+    const unavailable = this.whyNoDiag();
+    if (unavailable !== null) return unavailable;
     const ext = !this.traffic ? 0 : extBit(INET_DIAG_INFO) | (this.socketMemory ? extBit(INET_DIAG_SKMEMINFO) : 0);
     if (wanted('inet') && wanted('inet6') && this.bothFamiliesDump) {
       const both = await this.dumpDiag([
         { type: TCPDIAG_GETSOCK, payload: inetDiagBothFamiliesRequest(ext, TCP_DUMP_STATES) },
       ]);
+      if (typeof both !== 'string') return both;
       // A kernel that refuses it is asked per family from now on.
-      if (typeof both !== 'string' || this.diagUnavailable !== null || NetlinkDumper.unavailable() !== null)
-        return both;
       this.bothFamiliesDump = false;
     }
+    const byFamily = (af: number) => ({
+      type: SOCK_DIAG_BY_FAMILY,
+      payload: inetDiagRequest(af, IPPROTO_TCP, ext, TCP_DUMP_STATES),
+    });
     const requests: DiagRequest[] = [];
-    for (const [family, af] of [
-      ['inet', AF_INET],
-      ['inet6', AF_INET6],
-    ] as const) {
-      if (wanted(family))
-        requests.push({ type: SOCK_DIAG_BY_FAMILY, payload: inetDiagRequest(af, IPPROTO_TCP, ext, TCP_DUMP_STATES) });
-    }
+    if (wanted('inet')) requests.push(byFamily(AF_INET));
+    if (wanted('inet6')) requests.push(byFamily(AF_INET6));
     return this.dumpDiag(requests);
+  }
+
+  /** Why sock_diag is not used (turned off, or netlink's binary does not load), or null. */
+  private whyNoDiag(): string | null {
+    return this.diagUnavailable ?? NetlinkDumper.unavailable();
   }
 
   /**

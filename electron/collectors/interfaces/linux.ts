@@ -271,26 +271,25 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
   /** Only /proc/net/dev: the ids and counters the rate history and the record use, without the sysfs
    *  attributes (nine files per interface), the addresses and `ip` that read() adds. */
   async readCounters(): Promise<DatasetResult<NetInterface>> {
+    return this.readDev().table;
+  }
+
+  /** /proc/net/dev's rows (names and counters), or no rows and why it could not be read. Small files are read
+   *  synchronously, as the sysfs attributes are (see readSysAttr). */
+  private readDev(): { ok: boolean; table: DatasetResult<NetInterface> } {
     const dev = readProcTextSync(`${this.procRoot}/net/dev`, 'names');
-    if (!dev.ok) {
-      const diagnostics = emptyDiagnostics();
-      diagnostics.missing.push({ source: '/proc/net/dev', reason: dev.reason });
-      return { rows: [], diagnostics };
-    }
-    return parseProcNetDev(dev.text);
+    if (dev.ok) return { ok: true, table: parseProcNetDev(dev.text) };
+    const diagnostics = emptyDiagnostics();
+    diagnostics.missing.push({ source: '/proc/net/dev', reason: dev.reason });
+    return { ok: false, table: { rows: [], diagnostics } };
   }
 
   async read(): Promise<DatasetResult<NetInterface>> {
+    const { ok, table: parsed } = this.readDev();
+    if (!ok) return parsed;
     const diagnostics: Diagnostics = emptyDiagnostics();
-    // Small files, read synchronously as the sysfs attributes are (see readSysAttr).
-    const dev = readProcTextSync(`${this.procRoot}/net/dev`, 'names');
-    const inet6 = readProcTextSync(`${this.procRoot}/net/if_inet6`, 'names');
-    if (!dev.ok) {
-      diagnostics.missing.push({ source: '/proc/net/dev', reason: dev.reason });
-      return { rows: [], diagnostics };
-    }
-    const parsed = parseProcNetDev(dev.text);
     mergeDiagnostics(diagnostics, parsed.diagnostics);
+    const inet6 = readProcTextSync(`${this.procRoot}/net/if_inet6`, 'names');
     const v6 = inet6.ok ? parseIfInet6(inet6.text) : null;
     if (v6) mergeDiagnostics(diagnostics, v6.diagnostics);
     // getifaddrs fails only in odd sandboxes; addresses are then left out rather than failing the table.
