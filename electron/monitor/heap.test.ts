@@ -1,4 +1,6 @@
-// The host thread's young collection after large netlink dumps (heap.ts).
+// The host thread's young collection after large netlink dumps, and SQLite compiled by Liftoff only (heap.ts).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { youngCollector } from './heap.js';
@@ -22,5 +24,26 @@ describe('youngCollector', () => {
   it('leaves no gc global to contexts made afterwards', () => {
     youngCollector();
     expect(runInNewContext('typeof gc')).toBe('undefined');
+  });
+});
+
+describe('baselineWasmOnly', () => {
+  // V8 reads --liftoff-only when node-sqlite3-wasm compiles its module, as it is loaded: the flag must be set
+  // before any module that loads SQLite is evaluated. database.ts is the one that does, and imports first
+  // the module that sets the flag (imports are evaluated in their order, in Node and in the esbuild bundles).
+  const sources = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? sources(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
+    );
+
+  it('is set before SQLite loads', () => {
+    const loaders = sources('electron').filter((f) =>
+      /^import (?!type )[^;]*from 'node-sqlite3-wasm'/m.test(readFileSync(f, 'utf8')),
+    );
+    expect(loaders).toEqual([join('electron', 'monitor', 'record', 'database.ts')]);
+    const text = readFileSync(loaders[0]!, 'utf8');
+    const firstImport = /^import .*$/m.exec(text)?.[0];
+    expect(firstImport).toBe("import './sqlite-compiler.js';");
+    expect(readFileSync('electron/monitor/record/sqlite-compiler.ts', 'utf8')).toMatch(/^baselineWasmOnly\(\);$/m);
   });
 });

@@ -20,6 +20,20 @@ export function limitHeapGrowth(): void {
 }
 
 /**
+ * SQLite (node-sqlite3-wasm, the record's database) is a 1.2 MB WebAssembly module. V8 compiles each function
+ * with Liftoff, its baseline compiler, when first called, and then recompiles the busy ones with TurboFan on
+ * background threads, whose compilation memory the C allocator keeps: 35 MB of the host's RSS from its first
+ * seconds on (bench/mem-probe.ts at 20,000 sockets: 131 → 94 MB at start, 337 → 303 MB after 90 s, the host's
+ * CPU unchanged: the record's statements are short, and the TurboFan compilations cost more CPU than their
+ * faster code saves). V8 reads the flag when it compiles the module, which node-sqlite3-wasm does as soon as
+ * it is loaded: record/sqlite-compiler.ts sets it, imported first by record/database.ts. Process-wide, as V8
+ * flags are; SQLite is the only WebAssembly NetLens runs.
+ */
+export function baselineWasmOnly(): void {
+  setFlagsFromString('--liftoff-only');
+}
+
+/**
  * A young-generation collection of this thread, or null where V8 will not give one. V8 offers `gc` only to
  * contexts made while --expose-gc is set: one is made for it and the flag is turned off again, so no other
  * context (a worker started later, a page) finds a `gc` global.

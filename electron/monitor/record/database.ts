@@ -14,6 +14,8 @@
 // - a lock directory left by a killed process is stale once older than STALE_LOCK_MS (transactions here last
 //   milliseconds; the recorder keeps them small) and is removed.
 // - `busy()` retries a statement that met another process's lock, for up to BUSY_WAIT_MS.
+// First: how V8 compiles SQLite's WebAssembly, a flag read when the module loads (heap.ts baselineWasmOnly).
+import './sqlite-compiler.js';
 import { Database } from 'node-sqlite3-wasm';
 import { existsSync, renameSync, rmdirSync, statSync } from 'node:fs';
 
