@@ -2,7 +2,8 @@
 // walked at once when a socket waits for an owner, else only once it has been listed NEW_PID_GRACE_TICKS
 // ticks, so short-lived commands cost no walk; a fork that shares its parent's socket is listed as an owner
 // after that grace; a parent that exits hands its sockets to its child at once; a full scan is made only for a
-// socket still unexplained a tick after it was listed.
+// socket still unexplained a tick after it was listed; a socket whose last holder let go of it after the
+// tables were read keeps that holder for that read only.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,5 +130,30 @@ describe('SocketOwners walks', () => {
     for (let i = 0; i < 4; i++) owners.update([100, 555]);
     expect(owners.stats.fullScans).toBe(1);
     expect(pidsOf(owners, 555)).toEqual([]);
+  });
+
+  it('keeps the owner of a listed socket whose holder exited after the tables were read, for that read only', () => {
+    addProcess(10, 'server', [100]);
+    const owners = make();
+    owners.update([100]);
+    removeProcess(10); // killed between the read of the tables (which still list 100) and the owners
+    owners.update([100]);
+    expect(pidsOf(owners, 100)).toEqual([10]);
+    expect(owners.processesOf(100)[0]).toMatchObject({ name: 'server' });
+    owners.update([100]); // listed again by nobody: it has no owner
+    expect(pidsOf(owners, 100)).toEqual([]);
+  });
+
+  it('keeps the owner of a listed socket whose fd was closed after the tables were read, for that read only', () => {
+    addProcess(10, 'client', [100]);
+    const owners = make(0);
+    owners.update([100]);
+    owners.update([100, 888]); // a socket nobody holds, so that the next read scans every process
+    rmSync(join(root, '10', 'fd', '2')); // socket:[100]: its connection was closed, the process let go
+    owners.update([100, 888]);
+    expect(owners.stats.fullScans).toBe(2);
+    expect(pidsOf(owners, 100)).toEqual([10]);
+    owners.update([100, 888]);
+    expect(pidsOf(owners, 100)).toEqual([]);
   });
 });

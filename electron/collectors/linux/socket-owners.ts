@@ -12,6 +12,11 @@
 // A full scan waits for a socket to stay unexplained for a second tick: most such sockets are gone by then.
 // Sockets still unexplained after a full scan (kernel sockets, orphans) are remembered so they do not
 // trigger another one.
+// The tables are read before the owners: a socket whose last holder closed its fd or exited in between
+// (a connection being closed, a process being killed) is still listed, with its inode, by a read that can no
+// longer find the holder. For that read it keeps the owners it had (they held it when the tables were read);
+// without that, its row would lose its process one tick before it closes, and a view filtered by process
+// would drop it instead of showing it close. Listed again by a later read, it has no owner.
 //
 // The walk uses synchronous fs calls on purpose: it is thousands of tiny procfs syscalls, and a thread-pool
 // round trip per readlink costs several times the syscall itself. Collectors run in the monitor's worker
@@ -95,6 +100,8 @@ export class SocketOwners {
   private readonly unexplained = new Map<number, number>();
   /** Processes listed but not walked yet, with the tick they were first listed. */
   private readonly unwalked = new Map<number, number>();
+  /** Owners of the sockets that lost their last holder during the current update, as they were before it. */
+  private readonly released = new Map<number, ProcessInfo[]>();
   private tick = 0;
   private lastFullScan = -Infinity;
   /** Whether this kernel reports fd counts (6.2 and later); without them new sockets of known processes
@@ -115,6 +122,7 @@ export class SocketOwners {
    */
   update(inodes: readonly number[], now = Date.now()): void {
     const tick = ++this.tick;
+    this.released.clear();
     const first = this.lastFullScan === -Infinity;
     const listing = this.listPids();
     if (first || listing === null) {
@@ -208,10 +216,10 @@ export class SocketOwners {
     }
   }
 
-  /** The processes holding a socket, or an empty list. */
+  /** The processes holding a socket (or that held it until the last update found it let go), or an empty list. */
   processesOf(inode: number): ProcessInfo[] {
     const owner = this.owners.get(inode);
-    if (!owner) return NO_PROCESSES;
+    if (!owner) return this.released.get(inode) ?? NO_PROCESSES;
     if (owner.infos) return owner.infos;
     const out: ProcessInfo[] = [];
     for (const pid of owner.pids) {
@@ -308,7 +316,13 @@ export class SocketOwners {
       const owner = this.owners.get(inode);
       if (!owner) continue;
       const i = owner.pids.indexOf(pid);
-      if (i >= 0) owner.pids.splice(i, 1);
+      if (i >= 0) {
+        if (owner.pids.length === 1) {
+          const was = this.processesOf(inode);
+          if (was.length > 0) this.released.set(inode, was);
+        }
+        owner.pids.splice(i, 1);
+      }
       owner.infos = null;
       if (owner.pids.length === 0) this.owners.delete(inode);
     }
