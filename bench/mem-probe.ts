@@ -6,6 +6,8 @@
 //     --snapshot /tmp/x        heap snapshots of both threads at the end (x-worker, x-main.heapsnapshot)
 //     --alloc-profile f.json   the worker's sampled allocations over the run, garbage included
 //     --node-args=--flag       node or V8 flags for the host
+//     --live                   at the end, a full collection in each thread, then one more sample: what
+//                              each thread holds (heapUsed) and the RSS left after it
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     every: { type: 'string', default: '20' },
     snapshot: { type: 'string' },
     'alloc-profile': { type: 'string' },
+    live: { type: 'boolean', default: false },
     'host-args': { type: 'string', default: '' },
     'node-args': { type: 'string', default: '' },
   },
@@ -117,6 +120,23 @@ async function evalIn(ins: Inspector, where: 'main' | 'worker'): Promise<unknown
   }
 }
 
+/** The largest anonymous mappings by RSS (MB), address and size: V8's spaces, malloc arenas, WebAssembly. */
+function largestAnon(pid: number, n = 12) {
+  const out: [string, number][] = [];
+  let head = '';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'latin1').split('\n')) {
+    const h = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (h) {
+      const mb = Math.round((Number.parseInt(h[2]!, 16) - Number.parseInt(h[1]!, 16)) / 104857.6) / 10;
+      head = h[4] === '' || h[4] === '[heap]' ? `${h[1]} ${h[3]} ${mb}M ${h[4]}` : '';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss && head) out.push([head, Math.round(Number(rss[1]) / 102.4) / 10]);
+  }
+  return out.sort((a, b) => b[1] - a[1]).slice(0, n);
+}
+
 function smaps(pid: number) {
   const text = readFileSync(`/proc/${pid}/smaps`, 'latin1');
   const out: Record<string, number> = {};
@@ -193,6 +213,24 @@ inOwnNetns('mem-probe', async () => {
       );
       if (t >= seconds) break;
       await new Promise((r) => setTimeout(r, every * 1000));
+    }
+    if (values.live) {
+      // A collection may land mid-tick, with a reading's rows in hand: five, 1.3 s apart, each printed.
+      for (let i = 0; i < 5; i++) {
+        await ins.send('HeapProfiler.collectGarbage');
+        await ins.worker('HeapProfiler.collectGarbage');
+        console.log(
+          JSON.stringify({
+            afterFullGc: i,
+            ...status(pid),
+            smaps: smaps(pid),
+            largestAnon: i === 4 ? largestAnon(pid) : undefined,
+            main: await evalIn(ins, 'main'),
+            worker: await evalIn(ins, 'worker'),
+          }),
+        );
+        await new Promise((r) => setTimeout(r, 1300));
+      }
     }
     if (values['alloc-profile']) {
       const r = (await ins.worker('HeapProfiler.stopSampling')) as { profile: unknown };

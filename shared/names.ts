@@ -18,7 +18,7 @@ export function serviceKey(proto: Protocol, port: number): string | null {
 }
 
 /** Whether a remote address is one the names dataset describes (a real endpoint, not `*`). */
-export function hasRemoteAddress(r: Connection): boolean {
+export function hasRemoteAddress(r: Pick<Connection, 'proto' | 'remoteAddress'>): boolean {
   return r.proto !== 'unix' && !isUnspecified(r.remoteAddress);
 }
 

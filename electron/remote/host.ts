@@ -15,7 +15,7 @@ import type {
 } from '../../shared/types.js';
 import { emptyDiagnostics } from '../../shared/types.js';
 import type { Collector, Collectors } from '../collectors/collector.js';
-import { TrafficTotals } from '../collectors/connections/traffic-totals.js';
+import { ownerCounts, TrafficTotals } from '../collectors/connections/traffic-totals.js';
 import { withNames, type OsCollectors } from '../collectors/names/index.js';
 import { remoteConnections, remoteRows, type RemoteReading } from './datasets.js';
 import { FrameReader, type Frame, type Hello } from './frames.js';
@@ -303,7 +303,7 @@ export class RemoteConnectionsCollector implements Collector<Connection> {
     diagnostics.missing.push(...this.lastMissing);
     const partial = `${REMOTE_TOTALS_NOTE} on ${this.host.destination}`;
     diagnostics.notes.push(partial);
-    const rows = this.totals.rows(this.lastRows);
+    const rows = this.totals.rows(ownerCounts(this.lastRows));
     for (const row of rows) if (row.bytesSent !== null) row.note = row.note ? `${row.note}; ${partial}` : partial;
     return { rows, diagnostics };
   }

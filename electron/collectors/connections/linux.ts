@@ -22,7 +22,7 @@ import {
   recordSkip,
 } from '../../../shared/types.js';
 import { TcpDestroyStream, type DestroyStreamOptions } from './tcp-events.js';
-import { TrafficTotals } from './traffic-totals.js';
+import { ownerCounts, type OwnerCounts, TrafficTotals } from './traffic-totals.js';
 import {
   HOST_LITTLE_ENDIAN,
   decodeHostOrderIPv4,
@@ -514,8 +514,9 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   private notify: NoticeSink = () => {};
   /** The read in progress: the processes collector shares it rather than reading again. */
   private inFlight: Promise<DatasetResult<Connection>> | null = null;
-  /** The last read's rows, for the process rows. */
-  private lastRows: readonly Connection[] = [];
+  /** How many sockets each process held at the last read, for the process rows (not the rows: see
+   *  ownerCounts). */
+  private lastCounts: OwnerCounts = new Map();
   private reportedEventSkips = 0;
   /** sock_diag dumps (TCP and unix sockets every tick), each on a socket of its own; closed for good by
    *  dispose, so a reading still running then opens none. */
@@ -678,7 +679,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
 
   /** Per-process traffic as of the last read (the processes dataset). */
   processRows(): ProcessTraffic[] {
-    return this.totals.rows(this.lastRows);
+    return this.totals.rows(this.lastCounts);
   }
 
   private async readNow(): Promise<DatasetResult<Connection>> {
@@ -746,7 +747,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       closed = this.totals.update(rows, tcp?.cookies ?? new Map(), this.destroyed.take(), Date.now());
       this.reportDestroyStream(diagnostics);
     }
-    this.lastRows = rows;
+    this.lastCounts = ownerCounts(rows);
     return closed && closed.length > 0 ? { rows, diagnostics, closed } : { rows, diagnostics };
   }
 

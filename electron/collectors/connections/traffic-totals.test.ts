@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NO_PROCESS, OTHER_USERS, type Connection, type ProcessInfo } from '../../../shared/types.js';
 import { unknownTraffic } from './tcp-info.js';
 import type { DestroyedSocket } from './tcp-events.js';
-import { TrafficTotals } from './traffic-totals.js';
+import { ownerCounts, TrafficTotals } from './traffic-totals.js';
 
 const proc = (pid: number, name: string): ProcessInfo => ({
   pid,
@@ -73,7 +73,7 @@ describe('TrafficTotals', () => {
     t.update([orphan], new Map([[orphan, 'c1']]), [], 3);
     const closed = t.update([], new Map(), [event('c1', 5000, 450, 31)], 4);
     expect(closed).toEqual([{ id: 'a-orphan', traffic: expect.objectContaining({ bytesSent: 450 }), row: null }]);
-    expect(t.rows([])).toEqual([
+    expect(t.rows(ownerCounts([]))).toEqual([
       expect.objectContaining({
         id: '10@5',
         name: 'web',
@@ -96,7 +96,7 @@ describe('TrafficTotals', () => {
     );
     expect(closed.map((c) => c.row?.processes[0]?.name ?? null)).toEqual(['web', null, null]);
     expect(closed[2]!.row!.ownerStatus).toBe('denied');
-    const rows = t.rows([listener]);
+    const rows = t.rows(ownerCounts([listener]));
     expect(rows.find((r) => r.name === 'web')).toMatchObject({
       bytesReceived: 1 << 20,
       connections: 1,
@@ -110,7 +110,7 @@ describe('TrafficTotals', () => {
     const t = new TrafficTotals(1000);
     const udp = { ...row('u', 53, 'UNCONN', null, null, proc(11, 'dns')), proto: 'udp' as const };
     t.update([udp], new Map(), [], 1);
-    expect(t.rows([udp])).toEqual([
+    expect(t.rows(ownerCounts([udp]))).toEqual([
       expect.objectContaining({
         name: 'dns',
         connections: 1,
@@ -118,5 +118,31 @@ describe('TrafficTotals', () => {
         note: expect.stringMatching(/^n\/a: no TCP/),
       }),
     ]);
+  });
+
+  it('counts the sockets of each owner, whatever their order', () => {
+    const dns = proc(11, 'dns');
+    const web2 = proc(12, 'web');
+    const denied = row('d', 9, 'ESTABLISHED', null, null, 'denied');
+    const nobody = row('n', 10, 'ESTABLISHED', null, null, null);
+    const open = [
+      row('a', 1, 'ESTABLISHED', null, null, dns),
+      row('b', 2, 'ESTABLISHED', null, null, dns),
+      row('c', 3, 'ESTABLISHED', null, null, web2),
+      denied,
+      row('e', 4, 'ESTABLISHED', null, null, dns),
+      nobody,
+      denied,
+      nobody,
+    ];
+    const counts = new Map([...ownerCounts(open)].map(([key, e]) => [key, e.n]));
+    expect(counts).toEqual(
+      new Map([
+        ['11@5', 3],
+        ['12@5', 1],
+        [OTHER_USERS, 2],
+        [NO_PROCESS, 2],
+      ]),
+    );
   });
 });

@@ -66,6 +66,31 @@ function rowOwner(row: Connection): Owner | null {
   return null;
 }
 
+/** How many of a reading's sockets each owner holds, by owner key: all the processes dataset needs of a
+ *  reading, so its rows (20,000 objects at 20,000 sockets) are not kept until the next one. */
+export type OwnerCounts = ReadonlyMap<string, { owner: Owner; n: number }>;
+
+export function ownerCounts(open: readonly Connection[]): OwnerCounts {
+  const counts = new Map<string, { owner: Owner; n: number }>();
+  // Rows of one process's sockets share its ProcessInfo: consecutive ones skip both lookups.
+  let last: ProcessInfo | undefined;
+  let lastEntry: { owner: Owner; n: number } | undefined;
+  for (const row of open) {
+    const p = row.processes[0];
+    if (p !== undefined && p === last) {
+      lastEntry!.n++;
+      continue;
+    }
+    const owner = rowOwner(row) ?? NOBODY;
+    let e = counts.get(owner.key);
+    if (e) e.n++;
+    else counts.set(owner.key, (e = { owner, n: 1 }));
+    last = p;
+    lastEntry = e;
+  }
+  return counts;
+}
+
 export class TrafficTotals {
   private readonly sockets = new Map<string, Counted>();
   private readonly totals = new Map<string, Totals>();
@@ -155,15 +180,9 @@ export class TrafficTotals {
     if (oldest) this.totals.delete(oldest.key);
   }
 
-  /** One row per process that holds sockets now or moved TCP bytes since NetLens started. */
-  rows(open: readonly Connection[]): ProcessTraffic[] {
-    const counts = new Map<string, { owner: Owner; n: number }>();
-    for (const row of open) {
-      const owner = rowOwner(row) ?? NOBODY;
-      const e = counts.get(owner.key);
-      if (e) e.n++;
-      else counts.set(owner.key, { owner, n: 1 });
-    }
+  /** One row per process that holds sockets now (`counts`, of the last reading) or moved TCP bytes since
+   *  NetLens started. */
+  rows(counts: OwnerCounts): ProcessTraffic[] {
     const out: ProcessTraffic[] = [];
     for (const t of this.totals.values()) {
       const n = counts.get(t.key)?.n ?? 0;

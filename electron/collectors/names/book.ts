@@ -19,6 +19,9 @@ export interface HostSource {
   diagnostics?(): Diagnostics;
 }
 
+/** What a connection's names come from: all the names dataset needs of a row. */
+export type NamedEndpoints = Pick<Connection, 'proto' | 'localPort' | 'remoteAddress' | 'remotePort'>;
+
 export interface NameBookOptions {
   services?: () => ServiceTable;
   places?: Places;
@@ -47,7 +50,7 @@ export class NameBook {
   }
 
   /** The entries these connections refer to; the previous call's objects are reused where unchanged. */
-  update(rows: readonly Connection[]): NameEntry[] {
+  update(rows: readonly NamedEndpoints[]): NameEntry[] {
     const services = this.serviceTable();
     const previous = this.entries;
     const next = new Map<string, NameEntry>();

@@ -4,6 +4,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Connection, DatasetResult } from '../../../shared/types.js';
 import { emptyDiagnostics } from '../../../shared/types.js';
@@ -167,5 +169,26 @@ describe('the names dataset', () => {
     release({ rows, diagnostics: emptyDiagnostics() });
     await connections;
     expect((await entries).rows.map((e) => e.id)).toContain('8.8.8.8');
+  });
+
+  it('describes the last read without keeping its rows', async () => {
+    const names = new NamesCollector(new NameBook({ services: bundledServices }));
+    // The rows are made and let go in here: only the collector could keep them.
+    const watched = await (async () => {
+      const read = rows.map((r) => ({ ...r }));
+      names.follow(Promise.resolve({ rows: read, diagnostics: emptyDiagnostics() }));
+      await names.read();
+      return new WeakRef(read[2]!);
+    })();
+    // A WeakRef holds its target until the job that made it ends; then a full collection.
+    await new Promise((r) => setTimeout(r, 0));
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    setFlagsFromString('--no-expose-gc');
+    gc();
+    expect(watched.deref()).toBeUndefined();
+    // A read with none in flight describes the last one.
+    const ids = (await names.read()).rows.map((e) => e.id).sort();
+    expect(ids).toEqual(['192.168.1.1', '8.8.8.8', 'tcp/22', 'tcp/443', 'tcp/80', 'udp/53']);
   });
 });
