@@ -63,8 +63,9 @@ export interface GridProps<Row extends { id: string }> {
   /** Make the grid as tall as its rows (no inner vertical scrolling): for short tables stacked in a page
    *  that scrolls as one. */
   fitRows?: boolean;
-  /** The rows column widths are fitted to, when not the grid's own (grids sharing a gridId fit alike). */
-  fitTo?: Row[];
+  /** The rows column widths are fitted to, when not the grid's own (grids sharing a gridId fit alike): read
+   *  when the grid fits its columns. A getter keeps the grid from re-rendering each time those rows change. */
+  fitTo?: Row[] | (() => Row[]);
   /** The tab whose File → Export… writes this grid's view. */
   exportTab?: string;
 }
@@ -120,13 +121,16 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const defaultSort = useSameWhile(givenSort, givenSort.map((s) => `${s.id} ${s.desc}`).join(','));
   // Widths fitted to the content once, when the first rows arrive (and again after Reset columns): fitting
   // on every change would make columns jump as rows come and go.
-  const fitSource = props.fitTo ?? rows;
+  const fitSource = () => (typeof props.fitTo === 'function' ? props.fitTo() : (props.fitTo ?? rows));
   const fittedRef = useRef<{ ids: string; sizes: Record<string, number> } | null>(null);
   const columnIds = columns.map((c) => c.id).join('\u0000');
-  if (fitSource.length > 0 && fittedRef.current?.ids !== columnIds) {
-    const sizes: Record<string, number> = {};
-    for (const c of columns) if (!c.fixedWidth) sizes[c.id] = fitWidth(c, fitSource);
-    fittedRef.current = { ids: columnIds, sizes };
+  if (fittedRef.current?.ids !== columnIds) {
+    const source = fitSource();
+    if (source.length > 0) {
+      const sizes: Record<string, number> = {};
+      for (const c of columns) if (!c.fixedWidth) sizes[c.id] = fitWidth(c, source);
+      fittedRef.current = { ids: columnIds, sizes };
+    }
   }
   const fitted = fittedRef.current?.sizes;
   const state = useMemo(() => gridLayout(saved, columns, defaultSort, fitted), [saved, columns, defaultSort, fitted]);
@@ -310,7 +314,10 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     },
     [sorted, choose, virtualizer, fitRows],
   );
-  const page = Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? 400) - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
+  // Rows per page, read when a key asks for it: reading the height while rendering would make the browser lay
+  // out the page on every render (a forced layout per grid per tick).
+  const page = () =>
+    Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? 400) - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
   const openMenuFor = (row: Row, el: Element | null) => {
     const rect = el?.getBoundingClientRect();
     const inSelection = multi && picked.has(row.id);
@@ -337,8 +344,8 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     const extend = multi && e.shiftKey;
     if (key === 'ArrowDown') moveTo(selectedIndex + 1, extend);
     else if (key === 'ArrowUp') moveTo(selectedIndex <= 0 ? 0 : selectedIndex - 1, extend);
-    else if (key === 'PageDown') moveTo(selectedIndex + page, extend);
-    else if (key === 'PageUp') moveTo(selectedIndex - page, extend);
+    else if (key === 'PageDown') moveTo(selectedIndex + page(), extend);
+    else if (key === 'PageUp') moveTo(selectedIndex - page(), extend);
     else if (key === 'Home') moveTo(0, extend);
     else if (key === 'End') moveTo(sorted.length - 1, extend);
     else if (mod && key.toLowerCase() === 'a' && multi) setPicked(new Set(sorted.map((r) => r.id)));
@@ -364,7 +371,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     table.setColumnSizing((old) => ({ ...old, [id]: Math.max(36, Math.min(2000, Math.round(width))) }));
   /** Double-click on a header's edge: the column as wide as its header and every row's text. */
   const autoFit = (col: GridColumn<Row>) =>
-    setWidth(col.id, fitWidth({ ...col, maxWidth: 2000 }, props.fitTo ?? sorted));
+    setWidth(col.id, fitWidth({ ...col, maxWidth: 2000 }, props.fitTo ? fitSource() : sorted));
   const moveColumn = (id: string, by: -1 | 1) => {
     const visible = visibleColumns.map((c) => c.id);
     const target = visible[visible.indexOf(id) + by];

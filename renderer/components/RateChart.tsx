@@ -1,7 +1,7 @@
 // A receive/transmit throughput chart drawn with uPlot (canvas, fast with 600 points and one update per
 // tick). uPlot paints on a canvas, which cannot read CSS custom properties, so the colours are read from the
 // stylesheet when the chart is built and the chart is rebuilt when the theme changes.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatClock, formatRate } from '../../shared/format.js';
@@ -213,8 +213,9 @@ export function RateChart({ data, revision, label, labels }: RateChartProps) {
     };
   }, [theme]);
 
+  // Drawn before the browser paints, in the frame that shows the tick's rows.
   // biome-ignore lint/correctness/useExhaustiveDependencies: revision counts the points appended to data in place.
-  useEffect(() => {
+  useLayoutEffect(() => {
     plotRef.current?.setData([data.t, data.rx, data.tx]);
   }, [data, revision]);
 

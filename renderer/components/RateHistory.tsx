@@ -1,6 +1,6 @@
 // Ten minutes of receive/send rates of one thing (an interface, a process name) as a chart: the host's
 // history first, then each live tick appended. Shared by the Interfaces tab and the process side list.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { HistoryPoint } from '../../shared/protocol.js';
 import { appendSample, seriesFromHistory, type ChartSeries } from './chart-series.js';
 import { Inert } from './Inert.js';
@@ -57,9 +57,10 @@ export function useRateHistory(
   }, [key, live, load]);
 
   // Only a new tick adds a point: the rates are read as they are at that tick (a new object each render).
+  // Before the browser paints (a layout effect), so the tick's rows and its point are one frame, not two.
   const ratesRef = useRef(rates);
   ratesRef.current = rates;
-  useEffect(() => {
+  useLayoutEffect(() => {
     const rates = ratesRef.current;
     if (!live || tickAt === null || !rates) return;
     if (appendSample(seriesRef.current, tickAt, rates.rx, rates.tx)) setRevision((r) => r + 1);

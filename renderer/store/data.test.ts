@@ -6,7 +6,8 @@ import type { ClientMessage, ServerMessage } from '../../shared/protocol.js';
 import { NetlensClient } from '../api/client.js';
 import type { Transport } from '../api/transport.js';
 import { connectStore, dataStore } from './data.js';
-import { diff, route, snapshot } from './test-rows.js';
+import { conn, diff, route, snapshot, TICK } from './test-rows.js';
+import { GATHER_MS } from './tick-groups.js';
 
 class FakeTransport implements Transport {
   readonly kind = 'browser' as const;
@@ -68,6 +69,56 @@ describe('connectStore', () => {
     transport.host(snapshot('routes', 1, [route('fresh')]));
     await vi.waitFor(() => expect(routes().version).toBe(version + 1));
     expect([...routes().rows.keys()]).toEqual(['fresh']);
+  });
+
+  it("applies one tick's datasets together, waiting for the late one only until the deadline", async () => {
+    // Only the deadline's timer is faked: the store's next-task flush runs as it does in the page.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const nextTask = () =>
+        new Promise<void>((resolve) => {
+          const c = new MessageChannel();
+          c.port1.onmessage = () => {
+            c.port1.close();
+            resolve();
+          };
+          c.port2.postMessage(null);
+        });
+      const tick = (at: number) => ({ ...TICK, at });
+      const datasets = () => dataStore.getState().datasets;
+      transport.host(snapshot('connections', 1, [conn('c1')]));
+      transport.host(snapshot('processes', 1, []));
+      // The first tick of the two: nothing known yet, each is applied as it comes.
+      transport.host({ ...diff('connections', 2, { changed: [{ id: 'c1', recvQ: 1 }] }), tick: tick(10_000) });
+      await nextTask();
+      transport.host({ ...diff('processes', 2, {}), tick: tick(10_000) });
+      await vi.waitUntil(() => datasets().processes.seq === 2 && datasets().connections.seq === 2);
+
+      let updates = 0;
+      const unsubscribe = dataStore.subscribe(() => updates++);
+      // The next tick: its sockets wait (tasks go by, the deadline's timer does not run) for its processes.
+      transport.host({ ...diff('connections', 3, { changed: [{ id: 'c1', recvQ: 2 }] }), tick: tick(11_000) });
+      for (let i = 0; i < 5; i++) await nextTask();
+      expect(datasets().connections.seq).toBe(2);
+      transport.host({ ...diff('processes', 3, {}), tick: tick(11_000) });
+      await vi.waitUntil(() => datasets().connections.seq === 3);
+      expect(datasets().processes.seq).toBe(3);
+      expect(updates).toBe(1);
+
+      // A tick whose processes do not come: its sockets are applied when the deadline passes.
+      transport.host({ ...diff('connections', 4, { changed: [{ id: 'c1', recvQ: 3 }] }), tick: tick(12_000) });
+      for (let i = 0; i < 5; i++) await nextTask();
+      expect(datasets().connections.seq).toBe(3);
+      vi.advanceTimersByTime(GATHER_MS);
+      await vi.waitUntil(() => datasets().connections.seq === 4);
+      expect(datasets().connections.rows.get('c1')?.recvQ).toBe(3);
+      // And the ticks after it no longer wait for processes.
+      transport.host({ ...diff('connections', 5, { changed: [{ id: 'c1', recvQ: 4 }] }), tick: tick(13_000) });
+      await vi.waitUntil(() => datasets().connections.seq === 5);
+      unsubscribe();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps one notice per code, and the monitor states replace each other', () => {

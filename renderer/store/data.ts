@@ -1,6 +1,7 @@
 // The live tables, as the host streams them, and what else the host reports (status, notices, alerts, the
-// connection). Stream messages are queued and applied once per frame by applyBatch (tables.ts); each
-// applied batch bumps a dataset's `version` once, and components subscribe to that number. Sequence numbers
+// connection). Stream messages are queued and applied in the next task by applyBatch (tables.ts), the diffs of
+// one tick's datasets together (tick-groups.ts); each applied batch bumps a dataset's `version` once, and
+// components subscribe to that number. Sequence numbers
 // are checked: a gap asks the host for a fresh snapshot. Acks go back after a batch is applied, which is the
 // host's backpressure signal.
 import { createStore, useStore } from 'zustand';
@@ -10,6 +11,7 @@ import type { Alert } from '../../shared/record.js';
 import type { ConnectionState, NetlensClient } from '../api/client.js';
 import { applyBatch, awaitSnapshots, emptyTables, type StreamData, type Tables } from './tables.js';
 import { showAlerts } from './view.js';
+import { GATHER_MS, TickGroups } from './tick-groups.js';
 
 export interface Notice {
   id: number;
@@ -94,8 +96,21 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
     flushChannel.port2.postMessage(null);
   };
 
+  // A tick's datasets are applied together: one store update, render and frame per tick (tick-groups.ts).
+  const groups = new TickGroups();
+  let gatherTimer: ReturnType<typeof setTimeout> | null = null;
+  const gathered = () => {
+    gatherTimer = null;
+    groups.giveUp();
+    schedule();
+  };
+
   const flush = () => {
     scheduled = false;
+    if (gatherTimer !== null) {
+      clearTimeout(gatherTimer);
+      gatherTimer = null;
+    }
     const { datasets } = dataStore.getState();
     const { tables, replies } = applyBatch(datasets, queue.splice(0), now());
     for (const r of replies) client.send(r);
@@ -144,9 +159,14 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
   client.onMessage((m: ServerMessage) => {
     switch (m.type) {
       case 'snapshot':
-      case 'diff':
         queue.push(m);
         schedule();
+        break;
+      case 'diff':
+        queue.push(m);
+        groups.arrived(m.dataset, m.tick.at);
+        if (!groups.waiting()) schedule();
+        else gatherTimer ??= setTimeout(gathered, GATHER_MS);
         break;
       case 'status':
         dataStore.setState({ status: m.status });

@@ -38,6 +38,7 @@ import {
   type ProcessEntry,
 } from './ProcessList.js';
 import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.js';
+import { useKeepSame } from '../../store/keep-same.js';
 import { registerViewDescription } from '../../store/exports.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
 import { ConnectionsToolbar } from './Toolbar.js';
@@ -161,9 +162,9 @@ export function ConnectionsTab() {
     () => (procTable.received && localTraffic ? trafficByName(procTable.rows.values()) : null),
     [procTable, localTraffic],
   );
-  const processes = useMemo(
-    () => withTraffic(tallied, traffic, processCapture !== null),
-    [tallied, traffic, processCapture],
+  // Counted and summed again for each version of either table: entries that say the same keep their object.
+  const processes = useKeepSame(
+    useMemo(() => withTraffic(tallied, traffic, processCapture !== null), [tallied, traffic, processCapture]),
   );
   const selectedTraffic = processFilter !== null ? traffic?.get(processFilter) : undefined;
   const chartRates =
@@ -206,6 +207,16 @@ export function ConnectionsTab() {
   const connectionCount = useCallback((pid: number) => socketCounts?.get(pid) ?? 0, [socketCounts]);
 
   const actions = { capture: capture !== null, caps };
+  // Stable handlers: the grids re-render when their rows change, not with every render of the tab.
+  const openMenu = useCallback(
+    (row: Connection, at: { x: number; y: number }, selection: Connection[], copy: () => void) =>
+      setMenu({ row, at, selection, copy }),
+    [],
+  );
+  const openProcessMenu = useCallback(
+    (entry: ProcessEntry, at: { x: number; y: number }, copy: () => void) => setProcessMenu({ entry, at, copy }),
+    [],
+  );
 
   /** The menu of several selected rows: kill the processes behind them, copy them. */
   const selectionItems = (m: MenuState): MenuItem[] => {
@@ -349,7 +360,7 @@ export function ConnectionsTab() {
             entries={processes}
             selected={processFilter}
             onSelect={setProcessFilter}
-            onContextMenu={(entry, at, copy) => setProcessMenu({ entry, at, copy })}
+            onContextMenu={openProcessMenu}
             chart={
               processFilter !== null && !capture ? (
                 <section className="process-chart" aria-label={`Traffic of ${processFilter}`}>
@@ -375,7 +386,7 @@ export function ConnectionsTab() {
           selectedId={selectedId}
           onSelect={setSelectedId}
           multiSelect
-          onContextMenu={(row, at, selection, copy) => setMenu({ row, at, selection, copy })}
+          onContextMenu={openMenu}
           empty={
             loading
               ? 'Reading this machine’s sockets…'

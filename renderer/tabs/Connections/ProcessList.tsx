@@ -1,6 +1,6 @@
 // The side list of processes with their connection counts and traffic ("top talkers"): sortable, searchable;
 // selecting one filters the Connections grid to it and charts its last 10 minutes.
-import { useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { NO_PROCESS, OTHER_USERS, type Connection, type ProcessTraffic } from '../../../shared/types.js';
 import { formatBytes, formatCount, formatRate } from '../../../shared/format.js';
 import { DataGrid } from '../../components/DataGrid.js';
@@ -236,7 +236,10 @@ const columns: GridColumn<ProcessEntry>[] = [
   },
 ];
 
+const DEFAULT_SORT = [{ id: 'connections', desc: true }];
+
 export function ProcessList(props: {
+  /** Entries that say the same as before keep their object (keepSame), so only changed ones re-render. */
   entries: ProcessEntry[];
   selected: string | null;
   onSelect: (name: string | null) => void;
@@ -252,6 +255,15 @@ export function ProcessList(props: {
       ? props.entries.filter((e) => e.name.toLowerCase().includes(q) || e.pids.some((p) => String(p).startsWith(q)))
       : props.entries;
   }, [props.entries, search]);
+  // The grid re-renders only when its rows or the selection change, not with every render of the tab.
+  const latest = useRef(props);
+  latest.current = props;
+  const onSelect = useCallback((id: string | null) => latest.current.onSelect(id), []);
+  const onContextMenu = useCallback(
+    (entry: ProcessEntry, at: { x: number; y: number }, _selection: ProcessEntry[], copy: () => void) =>
+      latest.current.onContextMenu?.(entry, at, copy),
+    [],
+  );
   return (
     <aside id="process-list" className="process-list" aria-label="Processes">
       <input
@@ -267,10 +279,10 @@ export function ProcessList(props: {
         label="Processes"
         columns={columns}
         rows={shown}
-        defaultSort={[{ id: 'connections', desc: true }]}
+        defaultSort={DEFAULT_SORT}
         selectedId={props.selected}
-        onSelect={(id) => props.onSelect(id)}
-        onContextMenu={(entry, at, _selection, copy) => props.onContextMenu?.(entry, at, copy)}
+        onSelect={onSelect}
+        onContextMenu={onContextMenu}
         empty={search ? 'No process matches.' : 'No processes.'}
       />
       {props.chart}

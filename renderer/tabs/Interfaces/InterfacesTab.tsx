@@ -12,6 +12,8 @@ import { useDatasetSource, useRowArray } from '../../store/source.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
 import { captureInterfaceColumns, liveInterfaceColumns, multicastCaptureColumns, multicastColumns } from './columns.js';
 import { busiestInterface, rateRings } from './rate-series.js';
+import { useKeepSame } from '../../store/keep-same.js';
+import type { NetInterface } from '../../../shared/types.js';
 import '../tabs-extra.css';
 
 /** A sparkline older than this (the tab was hidden, so nothing fed it) is refilled from the host's history. */
@@ -19,6 +21,17 @@ const STALE_SPARK_MS = 15_000;
 
 /** Column header, footer and borders around the interface grid's rows. */
 const LIST_CHROME = 27 + 31 + 4;
+
+// Props that stay the same from render to render, so the grids re-render only when their rows change.
+const INTERFACE_SORT = [{ id: 'name', desc: false }];
+const GROUP_SORT = [
+  { id: 'family', desc: false },
+  { id: 'group', desc: false },
+];
+const interfaceClass = (r: NetInterface) => (r.operState === 'down' ? 'iface-down' : '');
+const chooseInterface = (id: string | null) => {
+  if (id) updateSettings({ selectedInterface: id });
+};
 
 export function InterfacesTab() {
   const client = useClient();
@@ -84,11 +97,15 @@ export function InterfacesTab() {
   const history = useRateHistory(selected, loadInterfaceHistory, rates, tickAt, !capture && selected !== null);
 
   const groupTable = multicast.table;
-  const groups = useMemo(() => {
-    const all = Array.from(groupTable.rows.values());
-    if (multicast.capture) return all;
-    return selectedRow ? all.filter((g) => g.iface === selectedRow.name && g.host === selectedRow.host) : [];
-  }, [groupTable, multicast.capture, selectedRow]);
+  // A new list for each version of either table (the selected interface's row changes every tick with its
+  // rates): the same one while the groups it holds do not change.
+  const groups = useKeepSame(
+    useMemo(() => {
+      const all = Array.from(groupTable.rows.values());
+      if (multicast.capture) return all;
+      return selectedRow ? all.filter((g) => g.iface === selectedRow.name && g.host === selectedRow.host) : [];
+    }, [groupTable, multicast.capture, selectedRow]),
+  );
 
   useEffect(() => reportPanel({ shown: rows.length, total: rows.length, noun: 'interfaces' }), [rows.length]);
   useEffect(() => () => reportPanel(null), []);
@@ -108,12 +125,10 @@ export function InterfacesTab() {
             exportTab="interfaces"
             columns={capture ? captureInterfaceColumns : liveInterfaceColumns}
             rows={rows}
-            defaultSort={[{ id: 'name', desc: false }]}
-            rowClass={(r) => (r.operState === 'down' ? 'iface-down' : '')}
+            defaultSort={INTERFACE_SORT}
+            rowClass={interfaceClass}
             selectedId={selected}
-            onSelect={(id) => {
-              if (id) updateSettings({ selectedInterface: id });
-            }}
+            onSelect={chooseInterface}
             empty={table.received ? 'No interfaces.' : 'Reading interfaces…'}
           />
         </div>
@@ -162,10 +177,7 @@ export function InterfacesTab() {
               }
               columns={multicastCapture ? multicastCaptureColumns : multicastColumns}
               rows={groups}
-              defaultSort={[
-                { id: 'family', desc: false },
-                { id: 'group', desc: false },
-              ]}
+              defaultSort={GROUP_SORT}
               selectedId={selectedGroup}
               onSelect={setSelectedGroup}
               empty={

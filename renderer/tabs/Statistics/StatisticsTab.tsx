@@ -1,15 +1,16 @@
 // The Statistics tab: netstat -s made live. One small grid per section, in netstat's order, each counter
 // with its description, value, per-second rate and delta since a baseline the user can reset; counters that
 // moved in the last tick are marked, error counters that rose are highlighted.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createStore, useStore } from 'zustand';
 import { formatClock, formatCount, formatPerSecond } from '../../../shared/format.js';
-import { ColumnsButton, DataGrid } from '../../components/DataGrid.js';
+import { ColumnsButton, DataGrid, ROW_HEIGHT } from '../../components/DataGrid.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
 import { reportPanel } from '../../store/view.js';
 import { useDatasetSource, useRowArray } from '../../store/source.js';
+import { keepSame, useKeepSame } from '../../store/keep-same.js';
 import {
   CounterWatch,
   GROUP_TITLE,
@@ -116,6 +117,9 @@ const kindColumn: GridColumn<StatRow> = {
 const LIVE_COLUMNS = [nameColumn, descriptionColumn, valueColumn, rateColumn, deltaColumn, kindColumn];
 const CAPTURE_COLUMNS = [nameColumn, descriptionColumn, valueColumn, kindColumn];
 
+/** A section's heading and its grid's column header, around its rows (tabs-extra.css, styles.css). */
+const SECTION_CHROME = 29 + 27;
+
 const rowClass = (r: StatRow) => `${r.moved ? 'stat-moved' : ''} ${r.alarm ? 'stat-alarm' : ''}`;
 
 export function StatisticsTab() {
@@ -140,15 +144,20 @@ export function StatisticsTab() {
       baselineStore.setState({ baseline: takeBaseline(counters, Date.now()), reset: false });
   }, [capture, baseline, counters]);
 
-  const rows = useMemo(
-    () => deriveRows(counters, capture ? null : watch, capture ? null : baseline, Date.now()),
-    [counters, capture, baseline],
+  // Every counter is derived again each tick; those that say the same keep their object, and a section whose
+  // counters all kept theirs keeps its list, so only the rows (and sections) that changed re-render.
+  const rows = useKeepSame(
+    useMemo(
+      () => deriveRows(counters, capture ? null : watch, capture ? null : baseline, Date.now()),
+      [counters, capture, baseline],
+    ),
   );
 
   const shownRows = useMemo(
     () => rows.filter((r) => counterMatches(r, filter.trim()) && !(hideZero && r.value === 0 && !r.delta)),
     [rows, filter, hideZero],
   );
+  const lastGroups = useRef(new Map<string, StatRow[]>());
   const groups = useMemo(() => {
     const by = new Map<string, StatRow[]>();
     for (const r of shownRows) {
@@ -156,8 +165,16 @@ export function StatisticsTab() {
       if (!list) by.set(r.group, (list = []));
       list.push(r);
     }
-    return [...by.entries()].sort(([a], [b]) => compareGroups(a, b));
+    const kept = new Map<string, StatRow[]>();
+    for (const [g, list] of by) kept.set(g, keepSame(lastGroups.current.get(g) ?? null, list));
+    lastGroups.current = kept;
+    return [...kept.entries()].sort(([a], [b]) => compareGroups(a, b));
   }, [shownRows]);
+  // The widths are fitted to every counter once (DataGrid reads this when it fits): a getter rather than the
+  // rows themselves, which change every tick and would re-render every section.
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+  const fitTo = useCallback(() => rowsRef.current, []);
 
   // The sections do not scroll themselves (the stack does): keep a row chosen with the keyboard in view.
   useEffect(() => {
@@ -300,7 +317,15 @@ export function StatisticsTab() {
           </div>
         ) : null}
         {groups.map(([group, list]) => (
-          <section key={group} className="stat-group" data-group={group} aria-labelledby={`stat-h-${group}`}>
+          <section
+            key={group}
+            className="stat-group"
+            data-group={group}
+            aria-labelledby={`stat-h-${group}`}
+            // Sections out of view are not laid out or painted (content-visibility: auto): until one has been,
+            // its height is reckoned from its rows, so the scrollbar and "Go to section" place it right.
+            style={{ containIntrinsicBlockSize: `auto ${SECTION_CHROME + list.length * ROW_HEIGHT}px` }}
+          >
             <h3 id={`stat-h-${group}`}>
               {group}
               {GROUP_TITLE[group] && GROUP_TITLE[group].toLowerCase() !== group.toLowerCase() ? (
@@ -319,7 +344,7 @@ export function StatisticsTab() {
               onSelect={setSelected}
               empty="No counters."
               fitRows
-              fitTo={rows}
+              fitTo={fitTo}
               columnBar="none"
             />
           </section>

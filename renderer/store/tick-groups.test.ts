@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { TickGroups } from './tick-groups.js';
+
+describe('TickGroups', () => {
+  it('waits for the datasets that came with the previous tick, and only for them', () => {
+    const g = new TickGroups();
+    // The first tick: nothing is known yet, nothing is waited for.
+    g.arrived('connections', 1000);
+    expect(g.waiting()).toBe(false);
+    g.arrived('processes', 1000);
+    expect(g.waiting()).toBe(false);
+    // The next tick brings the same two: after the first, the store waits for the second.
+    g.arrived('connections', 2000);
+    expect(g.waiting()).toBe(true);
+    g.arrived('processes', 2000);
+    expect(g.waiting()).toBe(false);
+    // In either order.
+    g.arrived('processes', 3000);
+    expect(g.waiting()).toBe(true);
+    g.arrived('connections', 3000);
+    expect(g.waiting()).toBe(false);
+  });
+
+  it('stops expecting a dataset that did not come (a late read, a closed tab)', () => {
+    const g = new TickGroups();
+    g.arrived('interfaces', 1000);
+    g.arrived('multicast', 1000);
+    g.arrived('interfaces', 2000);
+    expect(g.waiting()).toBe(true);
+    // The deadline passed without multicast: this tick is what came.
+    g.giveUp();
+    expect(g.waiting()).toBe(false);
+    g.arrived('interfaces', 3000);
+    expect(g.waiting()).toBe(false);
+    // A dataset that comes again is expected again from the tick after.
+    g.arrived('multicast', 3000);
+    g.arrived('interfaces', 4000);
+    expect(g.waiting()).toBe(true);
+  });
+
+  it('does not wait on a diff of an older tick', () => {
+    const g = new TickGroups();
+    g.arrived('connections', 1000);
+    g.arrived('processes', 1000);
+    g.arrived('connections', 2000);
+    g.arrived('processes', 2000);
+    g.arrived('routes', 1500);
+    expect(g.waiting()).toBe(false);
+  });
+});
