@@ -84,6 +84,8 @@ describe('SortedView', () => {
             const out = view.update(given === 'none' ? { upserts, removed } : { upserts, removed, previous });
             expect(out).toBe(view.rows);
             expect(view.rows.map((r) => r.id)).toEqual(fullSort(table.values(), specs, pred));
+            // Each row's newest version, whether it moved or kept its place.
+            expect(view.rows.every((r) => table.get(r.id) === r)).toBe(true);
           }
         },
       ),
@@ -130,6 +132,7 @@ describe('SortedView', () => {
         for (const r of upserts) table.set(r.id, r);
         view.update({ upserts, removed, previous });
         expect(view.rows.map((r) => r.id)).toEqual(fullSort(table.values(), specs, pred));
+        expect(view.rows.every((r) => table.get(r.id) === r)).toBe(true);
       }
     }
   });

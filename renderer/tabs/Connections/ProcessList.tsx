@@ -45,6 +45,8 @@ interface Tally {
   connections: number;
   listening: number;
   pids: Map<number, number>;
+  /** The pids in order, kept until one joins or leaves (most ticks change counts, not who is there). */
+  sorted: number[] | null;
 }
 
 /** Counts sockets per process name, row by row, so a tick costs what it changed (useLiveAggregate). */
@@ -58,14 +60,16 @@ export function processTally(
     const listening = isListening(r) ? sign : 0;
     for (const name of namesOf(r)) {
       let t = byName.get(name);
-      if (!t) byName.set(name, (t = { connections: 0, listening: 0, pids: new Map() }));
+      if (!t) byName.set(name, (t = { connections: 0, listening: 0, pids: new Map(), sorted: null }));
       t.connections += sign;
       t.listening += listening;
       for (const p of r.processes) {
         if (p.name !== name) continue;
-        const n = (t.pids.get(p.pid) ?? 0) + sign;
+        const was = t.pids.get(p.pid) ?? 0;
+        const n = was + sign;
         if (n > 0) t.pids.set(p.pid, n);
         else t.pids.delete(p.pid);
+        if (was > 0 !== n > 0) t.sorted = null;
       }
       if (t.connections <= 0) byName.delete(name);
     }
@@ -77,7 +81,7 @@ export function processTally(
       [...byName].map(([name, t]) => ({
         id: name,
         name,
-        pids: [...t.pids.keys()].sort((a, b) => a - b),
+        pids: (t.sorted ??= [...t.pids.keys()].sort((a, b) => a - b)),
         connections: t.connections,
         listening: t.listening,
       })),
