@@ -7,7 +7,7 @@ import type { PanelStats } from '../store/view.js';
 import { useCapture } from '../store/capture.js';
 import { TABS, type TabId } from '../../shared/tabs.js';
 import type { Dataset } from '../../shared/types.js';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { isAgentNotice, useAgent } from '../store/agent.js';
 import { useClient } from '../api/context.js';
 
@@ -49,6 +49,14 @@ function DeniedOwners({ denied }: { denied: number }) {
   );
 }
 
+/** The tick duration the status bar shows: the one shown before (`shown`) while the new one (`ms`) stays
+ *  within a factor of 1.5 of it, else the new one. A figure redrawn every second for a millisecond of jitter
+ *  cost an idle page a frame a second (0.2-0.5 % of a core: docs/performance.md, "The renderer at rest"); the
+ *  tooltip's collection time still changes every tick. */
+export function steadyDuration(shown: number | null, ms: number): number {
+  return shown !== null && ms <= shown * 1.5 && ms * 1.5 >= shown ? shown : ms;
+}
+
 export function StatusBar({
   info,
   activeTab,
@@ -65,6 +73,9 @@ export function StatusBar({
   const status = useData((s) => s.status);
   const capture = useCapture();
   const agentRunning = useAgent((a) => a.status?.state === 'running');
+  const shownDuration = useRef<number | null>(null);
+  if (ds.tick) shownDuration.current = steadyDuration(shownDuration.current, ds.tick.durationMs);
+  const duration = shownDuration.current ?? 0;
   const diag = ds.diagnostics;
   const skippedTitle = diag?.samples.map((x) => `${x.source}: ${x.reason}: ${x.line}`).join('\n') ?? '';
   const missingTitle = diag?.missing.map((m) => `${m.source}: ${m.reason}`).join('\n') ?? '';
@@ -78,7 +89,7 @@ export function StatusBar({
       ) : null}
       {capture ? null : ds.tick ? (
         <span data-status="tick" title={`Last collection at ${formatClock(ds.tick.at)}`}>
-          tick {ds.tick.durationMs.toFixed(ds.tick.durationMs < 10 ? 1 : 0)} ms
+          tick {duration.toFixed(duration < 10 ? 1 : 0)} ms
           {ds.tick.lagCount > 0 ? ` · ${ds.tick.lagCount} late tick${ds.tick.lagCount === 1 ? '' : 's'} skipped` : ''}
         </span>
       ) : null}
