@@ -259,7 +259,7 @@ class ReferenceTable {
       }
     }
     for (const c of closed) {
-      const before = this.rows.get(c.id);
+      const before = this.rows.get(c.row ? c.row.id : c.id);
       if (c.row) {
         if (before) continue;
         const row = { ...lifecycle(c.row, now, now, null, null), closedAt: now };

@@ -183,9 +183,10 @@ export class ConnectionTable {
     this.free.push(slot);
   }
 
-  /** A closed socket's final counters land on its row; one no read listed gets a closed row of its own. */
+  /** A closed socket's final counters land on its row; one no read listed gets a closed row of its own, unless
+   *  the table has a row of that id (such a socket is named by its row's id: the collector's `c.id` is empty). */
   private closeWith(c: ClosedSocket, now: number, gen: number, diff: Diff<Connection>): void {
-    const slot = this.slots.get(c.id);
+    const slot = this.slots.get(c.row ? c.row.id : c.id);
     if (c.row) {
       if (slot !== undefined) return;
       const row = withLifecycle(c.row, now, now);
