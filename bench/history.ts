@@ -13,6 +13,10 @@
 //                           polled costs while no tab shows them (recording needs them read whatever is shown)
 //   recordingMsPerTick      the extra time per tick with recording (observe + the batch, amortized)
 //   recordingVsTick         recordingMsPerTick / tickMs (target <= 0.10)
+//   recorderOwnMsPerTick    the recorder's own calls per tick (noting the diff, and the batch amortized), timed
+//                           directly: the paired difference above also carries the two pipelines' unequal
+//                           garbage collections and cache misses, which swing it by several ms between runs
+//   recorderOwnVsTick       recorderOwnMsPerTick / tickMs
 //   flushMedianMs           one batch: a transaction of FLUSH_MS of ticks
 //   desktopBytesPerHour     growth of history.sqlite over an hour at 500 sockets, 1% churn
 //   desktopRowsPerHour      connection rows it holds after that hour; desktopRowWritesPerHour, the writes
@@ -78,8 +82,10 @@ function overhead() {
     const baseCycles: number[] = [];
     const extraCycles: number[] = [];
     const flushMs: number[] = [];
+    const ownCycles: number[] = [];
     let base = 0;
     let withRecording = 0;
+    let own = 0;
     for (let i = 0; i < (TICKS + WARMUP) * TICKS_PER_FLUSH; i++) {
       at += INTERVAL_MS;
       collectGarbage();
@@ -89,6 +95,7 @@ function overhead() {
       collectGarbage();
       const t2 = cpuMs();
       const diff = recorded.table.update(recorded.source.next(), at);
+      const o0 = cpuMs();
       recorder.connections(diff, (id) => recorded.table.get(id));
       const last = (i + 1) % TICKS_PER_FLUSH === 0;
       let f = 0;
@@ -98,6 +105,7 @@ function overhead() {
         f = performance.now() - f0;
       }
       const t3 = cpuMs();
+      own += t3 - o0;
       base += t1 - t0;
       withRecording += t3 - t2;
       if (!last) continue;
@@ -105,8 +113,9 @@ function overhead() {
         baseCycles.push(base / TICKS_PER_FLUSH);
         extraCycles.push((withRecording - base) / TICKS_PER_FLUSH);
         flushMs.push(f);
+        ownCycles.push(own / TICKS_PER_FLUSH);
       }
-      base = withRecording = 0;
+      base = withRecording = own = 0;
     }
     recorder.close();
     const tick = median(baseCycles);
@@ -115,6 +124,8 @@ function overhead() {
       tickMs: round(tick),
       recordingMsPerTick: round(extra),
       recordingVsTick: round(extra / tick),
+      recorderOwnMsPerTick: round(median(ownCycles)),
+      recorderOwnVsTick: round(median(ownCycles) / tick),
       flushMedianMs: round(median(flushMs)),
     };
   } finally {
