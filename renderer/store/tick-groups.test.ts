@@ -47,4 +47,19 @@ describe('TickGroups', () => {
     g.arrived('routes', 1500);
     expect(g.waiting()).toBe(false);
   });
+
+  it("gathers again after the host's clock is set back", () => {
+    const g = new TickGroups();
+    g.arrived('connections', 10_000);
+    g.arrived('processes', 10_000);
+    g.arrived('connections', 11_000);
+    g.arrived('processes', 11_000);
+    // The clock went back an hour: the next ticks are new ones, and still wait for both datasets.
+    g.arrived('connections', 11_000 - 3_600_000);
+    expect(g.waiting()).toBe(true);
+    g.arrived('processes', 11_000 - 3_600_000);
+    expect(g.waiting()).toBe(false);
+    g.arrived('processes', 12_000 - 3_600_000);
+    expect(g.waiting()).toBe(true);
+  });
 });

@@ -13,18 +13,23 @@ export const GATHER_MS = 100;
 export class TickGroups {
   /** The tick being gathered (its `at`) and the datasets of it that came. */
   private at = -Infinity;
+  /** The tick before it (its `at`): a diff between the two is a late one of that tick. */
+  private previousAt = -Infinity;
   private came = new Set<Dataset>();
   /** The datasets of the tick before it. */
   private expected = new Set<Dataset>();
 
   /** A dataset's diff of the tick that started at `at` came. */
   arrived(dataset: Dataset, at: number): void {
-    if (at > this.at) {
+    // A tick's `at` is the host's clock: one set back (by hand, by NTP) starts ticks before the last one, and
+    // is a new tick too, else every later diff would count as late and no tick would be gathered again.
+    if (at > this.at || (at < this.at && at < this.previousAt)) {
       // A new tick: the previous one's datasets are what this one should bring.
       this.expected = this.came;
       this.came = new Set();
+      this.previousAt = this.at;
       this.at = at;
-    } else if (at < this.at) return; // a late diff of an older tick: applied with this one
+    } else if (at < this.at) return; // a late diff of the tick before: applied with this one
     this.came.add(dataset);
   }
 
