@@ -5,11 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ROOT, SCREENSHOTS, sparklinePoints, until, openApp, type OpenApp } from './support.js';
+import { ROOT, SCREENSHOTS, loopbackTraffic, sparklinePoints, until, openApp, type OpenApp } from './support.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/captures/linux');
 
@@ -25,28 +24,10 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** A loopback TCP pair that keeps sending until stopped: the echo server returns every byte. */
-async function loopbackTraffic(): Promise<{ stop: () => Promise<void> }> {
-  const server: Server = createServer((s) => s.pipe(s));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  const client: Socket = connect(port, '127.0.0.1');
-  await new Promise<void>((r) => client.once('connect', () => r()));
-  client.on('data', () => undefined);
-  const started = Date.now();
-  const timer = setInterval(() => {
-    // 1 to 7 MiB a second, swelling and ebbing over a few seconds, in steps so every tick sees traffic.
-    const swell = 1 + 3 * (1 + Math.sin((Date.now() - started) / 1500));
-    client.write(Buffer.alloc(Math.round(swell * 64 * 1024), 0x61));
-  }, 60);
-  return {
-    async stop() {
-      clearInterval(timer);
-      client.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
+/** 1 to 7 MiB a second over loopback, swelling and ebbing over a few seconds, in steps so every tick sees
+ *  traffic. */
+const swellingTraffic = () =>
+  loopbackTraffic((elapsed) => Math.round((1 + 3 * (1 + Math.sin(elapsed / 1500))) * 64 * 1024), 60);
 
 const panel = () => page.locator('[role="tabpanel"]:not([hidden])');
 const cell = (grid: string, rowId: string, column: string) =>
@@ -100,7 +81,7 @@ describe('Interfaces tab', () => {
   });
 
   it('shows a non-zero RX rate for lo under loopback traffic, a sparkline and its chart when selected', async () => {
-    const traffic = await loopbackTraffic();
+    const traffic = await swellingTraffic();
     try {
       const rate = await until(
         'a non-zero RX rate on lo',
@@ -245,7 +226,7 @@ describe('Statistics tab', () => {
     expect(deltas.filter((d) => d === '').length).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Resume' }).click();
 
-    const traffic = await loopbackTraffic();
+    const traffic = await swellingTraffic();
     try {
       // Rates shown while paused are the last tick's: wait for ticks after the reset, seen in the deltas.
       const moved = await until(

@@ -4,10 +4,9 @@
 // A re-render whose props all say the same as before (the same row content, class, position, columns) is
 // wasted: the row's DOM does not change, but React did the work and the page took the time. Loopback traffic
 // of the test's own keeps counters, rates and the process list moving, so rows do re-render every tick.
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { afterTicks, launchChromium, startHost, type RunningHost } from './support.js';
+import { afterTicks, launchChromium, loopbackTraffic, startHost, type RunningHost } from './support.js';
 
 interface GridRenders {
   /** Row renders after the first (mounts not counted). */
@@ -74,30 +73,14 @@ function installRenderCounter(): void {
   };
 }
 
-/** A loopback TCP pair that sends a little every 100 ms: counters, rates and totals move every tick. */
-async function loopbackTraffic(): Promise<{ stop: () => Promise<void> }> {
-  const server: Server = createServer((s) => s.pipe(s));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const client: Socket = connect((server.address() as { port: number }).port, '127.0.0.1');
-  await new Promise<void>((r) => client.once('connect', () => r()));
-  client.on('data', () => undefined);
-  const timer = setInterval(() => client.write(Buffer.alloc(4096, 0x61)), 100);
-  return {
-    async stop() {
-      clearInterval(timer);
-      client.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
-
 let host: RunningHost;
 let browser: Browser;
 let page: Page;
 let traffic: { stop: () => Promise<void> };
 
 beforeAll(async () => {
-  traffic = await loopbackTraffic();
+  // A loopback pair sending a little every 100 ms: counters, rates and totals move every tick.
+  traffic = await loopbackTraffic(() => 4096, 100);
   host = await startHost();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1360, height: 840 } });

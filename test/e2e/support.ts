@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
@@ -219,4 +220,36 @@ export function fastConnectionsSession(viewport = { width: 1400, height: 820 }) 
     await session.app?.close();
   });
   return session;
+}
+
+/** A loopback TCP pair on 127.0.0.1 that keeps writing until stopped; the server echoes every byte back.
+ *  `bytes(elapsedMs)` says how much to write every `everyMs`. Both ends swallow resets: stopping tears the
+ *  pair down with bytes still in flight, which the kernel answers with an RST (ECONNRESET on the other end),
+ *  and an unhandled socket error would fail whichever test happens to be running. */
+export async function loopbackTraffic(
+  bytes: (elapsedMs: number) => number,
+  everyMs: number,
+): Promise<{ stop: () => Promise<void> }> {
+  const accepted = new Set<Socket>();
+  const server = createServer((s) => {
+    accepted.add(s);
+    s.on('error', () => undefined);
+    s.on('close', () => accepted.delete(s));
+    s.pipe(s);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const client = connect((server.address() as { port: number }).port, '127.0.0.1');
+  client.on('error', () => undefined);
+  await new Promise<void>((r) => client.once('connect', () => r()));
+  client.on('data', () => undefined);
+  const started = Date.now();
+  const timer = setInterval(() => client.write(Buffer.alloc(bytes(Date.now() - started), 0x61)), everyMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      client.destroy();
+      for (const s of accepted) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
 }
