@@ -1,8 +1,8 @@
 // `netlens history --changes` prints what the record holds; process names are anybody's choice, so every
 // character inertText escapes is escaped there too (bidi marks, line separators, zero-width characters).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inertText } from '../../shared/inert-text.js';
 import { openRecord } from '../monitor/record/database.js';
@@ -40,5 +40,33 @@ describe('netlens history', () => {
     expect(code).toBe(0);
     expect(out).toContain(`  ${inertText(name)}  first `);
     expect(out).not.toMatch(/[\u061c\u2028\u200b\u001b]/);
+  });
+});
+
+describe('SQLite', () => {
+  /** The files a module loads when it is loaded: its static imports, followed (not `import type`, not import()). */
+  function staticallyLoaded(entry: string): Set<string> {
+    const seen = new Set<string>();
+    const walk = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^;'"]*?\sfrom\s+)?'(\.[^']+)'/gm)) {
+        const path = normalize(join(dirname(file), m[1]!)).replace(/\.js$/, '');
+        const found = ['.ts', '.tsx'].map((ext) => path + ext).find((f) => existsSync(f));
+        if (found) walk(found);
+      }
+    };
+    walk(entry);
+    return seen;
+  }
+
+  it('is loaded by this command and the recorder, not with the CLI or the Electron main process', () => {
+    const database = join('electron', 'monitor', 'record', 'database.ts');
+    // The walk sees imports: the recorder's module loads the database module.
+    expect(staticallyLoaded(join('electron', 'monitor', 'record', 'recorder.ts'))).toContain(database);
+    // The host's thread has no record to write (the monitor's worker records): 4 MB of memory it would not use.
+    expect(staticallyLoaded(join('electron', 'cli.ts'))).not.toContain(database);
+    expect(staticallyLoaded(join('electron', 'main.ts'))).not.toContain(database);
   });
 });

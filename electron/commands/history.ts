@@ -9,8 +9,7 @@ import { csvCell, parseMoment, placeText, type ChangesSummary, type RecordedConn
 import type { Command } from '../cli.js';
 import { defaultDataDir } from '../data-dir.js';
 import { recordFile } from '../monitor/record/config.js';
-import { busy, errorText, openRecord } from '../monitor/record/database.js';
-import { changes, connectionsBetween, type RecordedRows } from '../monitor/record/queries.js';
+import type { RecordedRows } from '../monitor/record/queries.js';
 import { columns } from './text-table.js';
 
 // OS strings (process names, unix paths, user names) are printed through inertText, as every terminal output is.
@@ -179,7 +178,7 @@ export const historyCommand: Command = {
         allowPositionals: false,
       }));
     } catch (err) {
-      console.error(`netlens history: ${errorText(err)}\nUsage: netlens ${USAGE}`);
+      console.error(`netlens history: ${err instanceof Error ? err.message : String(err)}\nUsage: netlens ${USAGE}`);
       return 2;
     }
     const now = Date.now();
@@ -203,6 +202,10 @@ export const historyCommand: Command = {
       );
       return 1;
     }
+    // SQLite (a WebAssembly module, 4 MB of the process's memory once loaded) only for this command: the CLI's
+    // other commands, `netlens web` among them, never load it on their thread (the monitor's worker records).
+    const { busy, errorText, openRecord } = await import('../monitor/record/database.js');
+    const { changes, connectionsBetween } = await import('../monitor/record/queries.js');
     let opened;
     try {
       opened = openRecord(file, { create: false });

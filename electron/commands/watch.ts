@@ -15,7 +15,6 @@ import { DATASETS, type Dataset } from '../../shared/types.js';
 import type { Command } from '../cli.js';
 import type { Collectors } from '../collectors/collector.js';
 import { createCollectors } from '../collectors/index.js';
-import { createInThreadMonitor } from '../monitor/monitor.js';
 import { checkDestination, RemoteHost, remoteCollectors, type RemoteStatus } from '../remote/host.js';
 
 export const MIN_INTERVAL_S = 0.5;
@@ -48,8 +47,11 @@ export function remoteNotice(destination: string, status: RemoteStatus): ServerM
 }
 
 /** Streams until `stop` aborts or `out` fails (EPIPE: the reader went away). Resolves with the exit code. */
-export function streamWatch(options: WatchOptions): Promise<number> {
+export async function streamWatch(options: WatchOptions): Promise<number> {
   const { out, stop } = options;
+  // Loaded here, not with the CLI: the monitor brings the recorder and SQLite, which no other command's thread
+  // needs (`netlens web` records in its worker; electron/commands/history.ts says what SQLite costs).
+  const { createInThreadMonitor } = await import('../monitor/monitor.js');
   // The monitor's interval list is what the UI offers; a script may want any interval, and the monitor only
   // hands the value to setInterval and back in TickInfo.
   const monitor = createInThreadMonitor({

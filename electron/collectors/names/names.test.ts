@@ -4,9 +4,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { collectGarbage } from '../../../test/collect-garbage.js';
 import type { Connection, DatasetResult } from '../../../shared/types.js';
 import { emptyDiagnostics } from '../../../shared/types.js';
 import { NameBook } from './book.js';
@@ -180,12 +179,7 @@ describe('the names dataset', () => {
       await names.read();
       return new WeakRef(read[2]!);
     })();
-    // A WeakRef holds its target until the job that made it ends; then a full collection.
-    await new Promise((r) => setTimeout(r, 0));
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    setFlagsFromString('--no-expose-gc');
-    gc();
+    await collectGarbage();
     expect(watched.deref()).toBeUndefined();
     // A read with none in flight describes the last one.
     const ids = (await names.read()).rows.map((e) => e.id).sort();

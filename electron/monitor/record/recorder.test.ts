@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../../shared/types.js';
 import { DEFAULT_RECORDING, type Alert } from '../../../shared/record.js';
 import { until } from '../../../test/until.js';
+import { collectGarbage } from '../../../test/collect-garbage.js';
 import { ConnectionTable } from '../connections.js';
 import { bundleWorker } from '../testing/bundle-worker.js';
 import { syntheticInterface, SyntheticConnections } from '../testing/synthetic.js';
@@ -142,6 +143,37 @@ describe('the recorder', () => {
       tx: number;
     }[];
     expect(minutes).toEqual([{ process: 'app1', rx: 9000, tx: 1400 }]);
+    r.recorder.close();
+  });
+
+  it('keeps the fields it writes of an open connection, not the row it was given', async () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const r = rig(file);
+    // The row is made and let go in here: only the recorder could keep it (the table never sees it).
+    const watched = (() => {
+      const row = { ...conn(1), firstSeen: r.now, ...unknownTraffic('n/a'), bytesSent: 10, bytesReceived: 20 };
+      r.recorder.connections({ added: [row], removed: [], changed: [] }, () => undefined);
+      return new WeakRef(row);
+    })();
+    await collectGarbage();
+    expect(watched.deref()).toBeUndefined();
+    r.recorder.flush();
+    expect(connectionsBetween(r.recorder.database!, 0, r.now).rows).toEqual([
+      expect.objectContaining({
+        proto: 'tcp',
+        localPort: 40001,
+        remoteAddress: '10.1.2.3',
+        remotePort: 443,
+        states: ['ESTABLISHED'],
+        pid: 101,
+        process: 'app1',
+        exe: '/usr/bin/app1',
+        firstSeen: r.now,
+        closedAt: null,
+        bytesSent: 10,
+        bytesReceived: 20,
+      }),
+    ]);
     r.recorder.close();
   });
 

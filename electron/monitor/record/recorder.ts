@@ -86,10 +86,53 @@ export interface RecorderOptions {
   maxRememberedRemotes?: number;
 }
 
+/**
+ * What the recorder keeps of an open connection's row: the fields its writes, first sightings and alerts read.
+ * A whole row also carries queues, traffic (17 fields while recording asks for it) and the monitor's
+ * lifecycle, and once the table replaces it with a newer row the recorder's is a copy of its own: at 20,000
+ * sockets a second set of 20,000 rows, about 10 MB of the worker's heap (docs/performance.md, "The host's
+ * memory"). The strings and the process list are the row's own, shared, not copied.
+ */
+type RecordedRow = Pick<
+  Connection,
+  | 'id'
+  | 'proto'
+  | 'family'
+  | 'localAddress'
+  | 'localPort'
+  | 'remoteAddress'
+  | 'remotePort'
+  | 'state'
+  | 'user'
+  | 'processes'
+  | 'ownerStatus'
+  | 'path'
+  | 'firstSeen'
+>;
+
+/** The recorded fields of a row, in an object of one shape whatever the row carries besides. */
+function recordedRow(row: RecordedRow): RecordedRow {
+  return {
+    id: row.id,
+    proto: row.proto,
+    family: row.family,
+    localAddress: row.localAddress,
+    localPort: row.localPort,
+    remoteAddress: row.remoteAddress,
+    remotePort: row.remotePort,
+    state: row.state,
+    user: row.user,
+    processes: row.processes,
+    ownerStatus: row.ownerStatus,
+    path: row.path,
+    firstSeen: row.firstSeen,
+  };
+}
+
 interface OpenConnection {
   /** The row number in conns, or null until the next flush inserts it. */
   rowid: number | null;
-  row: Connection;
+  row: RecordedRow;
   states: string[];
   closedAt: number | null;
   bytesSent: number | null;
@@ -103,7 +146,7 @@ interface Traffic {
   tx: number;
 }
 
-function listenerSubject(row: Connection): string {
+function listenerSubject(row: RecordedRow): string {
   const proto = row.family === 'inet6' ? `${row.proto}6` : row.proto;
   const local = row.localAddress.includes(':') ? `[${row.localAddress}]` : row.localAddress;
   return `${proto} ${local}:${row.localPort} ${row.processes[0]?.name ?? '(unknown process)'}`;
@@ -113,18 +156,18 @@ function listenerSubject(row: Connection): string {
 const MAX_EPHEMERAL_ALERTED = 10_000;
 
 /** The key of a TCP port this machine listens on: a connection on such a port came in (its peer connected). */
-function listenKey(row: Connection): string | null {
+function listenKey(row: RecordedRow): string | null {
   return row.proto === 'tcp' ? String(row.localPort) : null;
 }
 
-function isListener(row: Connection): boolean {
+function isListener(row: RecordedRow): boolean {
   if (row.proto === 'tcp') return row.state === 'LISTEN';
   if (row.proto === 'unix') return row.state === 'LISTENING';
   return row.state === 'UNCONN' && row.remotePort === 0;
 }
 
 /** A connection to another machine: what "new country or network" is about. */
-function reachesOut(row: Connection): boolean {
+function reachesOut(row: RecordedRow): boolean {
   return (
     row.proto !== 'unix' &&
     !isListener(row) &&
@@ -138,7 +181,7 @@ function reachesOut(row: Connection): boolean {
 const CLOSING: ReadonlySet<string> = new Set(['FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSING', 'LAST_ACK', 'CLOSE']);
 
 /** A closing socket that no process owns (not one whose owner this user cannot see: that is 'denied'). */
-function isLeftBehind(row: Connection): boolean {
+function isLeftBehind(row: RecordedRow): boolean {
   return row.processes.length === 0 && row.ownerStatus === 'none' && CLOSING.has(row.state);
 }
 
@@ -293,7 +336,7 @@ export class Recorder {
     if (previous && previous.closedAt === null) return;
     const entry: OpenConnection = {
       rowid: null,
-      row,
+      row: recordedRow(row),
       states: [row.state],
       closedAt: row.closedAt ?? null,
       bytesSent: bytesOf(row, 'bytesSent') ?? null,
@@ -338,7 +381,7 @@ export class Recorder {
   /** The places a connection reaches, as alert subjects (none for listeners, loopback and unix sockets, nor for
    *  the tail the kernel keeps of a closed connection: a TIME_WAIT or orphaned FIN_WAIT socket is a row of its own
    *  that no process owns, and would be "(unknown process)" news about every place a process just left). */
-  private reachedBy(row: Connection): NetworkNews[] {
+  private reachedBy(row: RecordedRow): NetworkNews[] {
     if (!reachesOut(row) || isLeftBehind(row)) return [];
     const place = this.options.placeOf?.(row.remoteAddress) ?? null;
     const key = listenKey(row);
@@ -346,7 +389,7 @@ export class Recorder {
     return networkNews(row.processes[0]?.name ?? null, row.remoteAddress, place, inbound);
   }
 
-  private checkAlerts(row: Connection): void {
+  private checkAlerts(row: RecordedRow): void {
     const sets = this.knownSets!;
     const process = row.processes[0]?.name ?? null;
     const news: [AlertKind, string, string][] = [];
@@ -611,7 +654,7 @@ export class Recorder {
   }
 
   /** First sightings of a process, a remote address and a place reached: a row in a small table, once each. */
-  private sighted(r: Connection, st: Record<'process' | 'remote' | 'reached', Statement>, at: number): void {
+  private sighted(r: RecordedRow, st: Record<'process' | 'remote' | 'reached', Statement>, at: number): void {
     const seen = this.sightings!;
     const name = r.processes[0]?.name;
     const first = r.firstSeen ?? at;
@@ -855,13 +898,13 @@ export class Recorder {
   }
 
   /** The subject of an unconnected UDP socket on a port of the kernel's ephemeral range, else null. */
-  private ephemeralSubject(row: Connection): string | null {
+  private ephemeralSubject(row: RecordedRow): string | null {
     const range = this.options.ephemeralPorts;
     if (row.proto !== 'udp' || !range || row.localPort < range.low || row.localPort > range.high) return null;
     return `UDP sockets on ephemeral ports of ${row.processes[0]?.name ?? '(unknown process)'}`;
   }
 
-  private countListener(row: Connection, by: 1 | -1): void {
+  private countListener(row: RecordedRow, by: 1 | -1): void {
     const key = listenKey(row);
     if (key === null || !isListener(row)) return;
     const n = (this.listening.get(key) ?? 0) + by;
