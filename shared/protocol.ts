@@ -243,6 +243,16 @@ export const clientMessageSchema = v.variant('type', [
   v.strictObject({ type: v.literal('unsubscribe'), dataset: datasetSchema }),
   /** The client applied everything up to seq; lets the monitor send more (backpressure). */
   v.strictObject({ type: v.literal('ack'), dataset: datasetSchema, seq: seqSchema }),
+  /** Several acks in one message: the datasets of one tick, applied together (one message a tick, not one
+   *  per dataset, each crossing the page, the host and the worker). */
+  v.strictObject({
+    type: v.literal('acks'),
+    acks: v.pipe(
+      v.array(v.strictObject({ dataset: datasetSchema, seq: seqSchema })),
+      v.minLength(1),
+      v.maxLength(DATASETS.length),
+    ),
+  }),
   /** The client saw a gap in sequence numbers: it wants a fresh snapshot. */
   v.strictObject({ type: v.literal('resync'), dataset: datasetSchema }),
   v.strictObject({ type: v.literal('setInterval'), intervalMs: v.picklist(INTERVALS_MS) }),

@@ -112,6 +112,40 @@ describe('streaming', () => {
     await monitor.close();
   });
 
+  it('one acks message acknowledges each dataset it names, and only those', async () => {
+    const { monitor, core } = setup(50, 0.2);
+    const client = new TestClient(monitor);
+    for (const dataset of ['connections', 'interfaces', 'statistics'] as const)
+      client.handle({ type: 'subscribe', dataset });
+    await tick(0);
+    client.stalled = true;
+    for (let i = 0; i < 4; i++) await tick(1000);
+    const diffs = (d: string) => client.of('diff').filter((m) => m.dataset === d).length;
+    const before = {
+      connections: diffs('connections'),
+      interfaces: diffs('interfaces'),
+      statistics: diffs('statistics'),
+    };
+    expect(core.pendingSize(1, 'connections')).toBeGreaterThan(0);
+    expect(core.pendingSize(1, 'interfaces')).toBeGreaterThan(0);
+    client.stalled = false;
+    const seq = (d: 'connections' | 'interfaces') => client.seqs.get(d)!;
+    client.handle({
+      type: 'acks',
+      acks: [
+        { dataset: 'connections', seq: seq('connections') },
+        { dataset: 'interfaces', seq: seq('interfaces') },
+      ],
+    });
+    // Each acked dataset gets its folded diff at once; the one left out still waits.
+    expect(diffs('connections')).toBe(before.connections + 1);
+    expect(diffs('interfaces')).toBe(before.interfaces + 1);
+    expect(diffs('statistics')).toBe(before.statistics);
+    expect(core.pendingSize(1, 'statistics')).toBeGreaterThan(0);
+    expect(client.gaps).toEqual([]);
+    await monitor.close();
+  });
+
   it('delivers collector diagnostics and tick info with every diff', async () => {
     const { monitor } = setup();
     const client = new TestClient(monitor);

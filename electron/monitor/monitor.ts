@@ -242,6 +242,9 @@ export class MonitorCore {
       case 'ack':
         client.streams.get(message.dataset)?.ack(message.seq);
         break;
+      case 'acks':
+        for (const a of message.acks) client.streams.get(a.dataset)?.ack(a.seq);
+        break;
       case 'visibility':
         client.visibility = {
           hidden: message.hidden,

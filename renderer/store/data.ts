@@ -9,7 +9,7 @@ import type { MonitorStatus, ServerMessage } from '../../shared/protocol.js';
 import { NotificationBudget } from '../../shared/alert-notifications.js';
 import type { Alert } from '../../shared/record.js';
 import type { ConnectionState, NetlensClient } from '../api/client.js';
-import { applyBatch, awaitSnapshots, emptyTables, type StreamData, type Tables } from './tables.js';
+import { applyBatch, awaitSnapshots, emptyTables, replyMessages, type StreamData, type Tables } from './tables.js';
 import { showAlerts } from './view.js';
 import { GATHER_MS, TickGroups } from './tick-groups.js';
 
@@ -113,7 +113,7 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
     }
     const { datasets } = dataStore.getState();
     const { tables, replies } = applyBatch(datasets, queue.splice(0), now());
-    for (const r of replies) client.send(r);
+    for (const m of replyMessages(replies)) client.send(m);
     const alerts = alertQueue.splice(0).reverse();
     const kinds = [...alertKinds];
     alertKinds.clear();

@@ -7,6 +7,7 @@ import {
   emptyTables,
   HIGHLIGHT_MS,
   MAX_CHANGES,
+  replyMessages,
   type StreamData,
   type Tables,
 } from './tables.js';
@@ -201,5 +202,33 @@ describe('awaitSnapshots', () => {
     const r = applyBatch(tables, [rdiff(4, { added: [route('b')] })], 0);
     expect(r.replies).toEqual([]);
     expect(ids(r.tables)).toEqual(['a']);
+  });
+});
+
+describe('replyMessages', () => {
+  it("sends a tick's acks as one message, resyncs first and on their own", () => {
+    expect(
+      replyMessages([
+        { type: 'ack', dataset: 'connections', seq: 3 },
+        { type: 'resync', dataset: 'routes' },
+        { type: 'ack', dataset: 'processes', seq: 9 },
+      ]),
+    ).toEqual([
+      { type: 'resync', dataset: 'routes' },
+      {
+        type: 'acks',
+        acks: [
+          { dataset: 'connections', seq: 3 },
+          { dataset: 'processes', seq: 9 },
+        ],
+      },
+    ]);
+  });
+
+  it('keeps a lone ack as it was, and sends nothing for no replies', () => {
+    expect(replyMessages([{ type: 'ack', dataset: 'routes', seq: 4 }])).toEqual([
+      { type: 'ack', dataset: 'routes', seq: 4 },
+    ]);
+    expect(replyMessages([])).toEqual([]);
   });
 });

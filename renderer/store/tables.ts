@@ -2,7 +2,7 @@
 // stream messages that arrived since the last frame and returns the next tables plus what to tell the host
 // (a resync for a sequence gap, an ack per dataset advanced). No store, no client, no clock: data.ts wires it
 // to those, and the unit tests call it directly.
-import type { DiffMessage, SnapshotMessage, TickInfo } from '../../shared/protocol.js';
+import type { DiffMessage, SnapshotMessage, StreamMessage, TickInfo } from '../../shared/protocol.js';
 import { DATASETS, TRAFFIC_FIELDS, type Dataset, type Diagnostics, type RowTypes } from '../../shared/types.js';
 import { applyDiff } from '../../shared/diff.js';
 import type { TableChange } from '../../shared/sorted-view.js';
@@ -42,6 +42,20 @@ export type StreamData = SnapshotMessage | DiffMessage;
 
 /** What applying a batch asks of the host, in the order to send it. */
 export type Reply = { type: 'resync'; dataset: Dataset } | { type: 'ack'; dataset: Dataset; seq: number };
+
+/** The replies as messages to send: resyncs first, each on its own; the acks in one message (a tick's datasets
+ *  are applied together, and each message crosses the page, the host and its worker). */
+export function replyMessages(replies: readonly Reply[]): StreamMessage[] {
+  const out: StreamMessage[] = [];
+  const acks: { dataset: Dataset; seq: number }[] = [];
+  for (const r of replies) {
+    if (r.type === 'ack') acks.push({ dataset: r.dataset, seq: r.seq });
+    else out.push(r);
+  }
+  if (acks.length === 1) out.push({ type: 'ack', ...acks[0]! });
+  else if (acks.length > 1) out.push({ type: 'acks', acks });
+  return out;
+}
 
 export function emptyDataset<Row>(): DatasetState<Row> {
   return {
