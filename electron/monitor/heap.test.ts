@@ -2,8 +2,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { youngCollector } from './heap.js';
+import { WORKER_YOUNG_GENERATION_MB, workerResourceLimits, youngCollector } from './heap.js';
 
 describe('youngCollector', () => {
   it('frees the memory of young buffers nothing holds', () => {
@@ -45,5 +46,34 @@ describe('baselineWasmOnly', () => {
     const firstImport = /^import .*$/m.exec(text)?.[0];
     expect(firstImport).toBe("import './sqlite-compiler.js';");
     expect(readFileSync('electron/monitor/record/sqlite-compiler.ts', 'utf8')).toMatch(/^baselineWasmOnly\(\);$/m);
+  });
+});
+
+describe('workerResourceLimits', () => {
+  /** The new space (both semi-spaces) of a worker after it allocated as a tick does: many objects that outlive a
+   *  scavenge or two, for which V8 grows the semi-spaces when it may. */
+  function newSpaceOf(resourceLimits: ResourceLimits | undefined): Promise<number> {
+    const code = `
+      const { parentPort } = require('node:worker_threads');
+      const { getHeapSpaceStatistics } = require('node:v8');
+      let held = [];
+      for (let i = 0; i < 3000000; i++) {
+        held.push({ i });
+        if (held.length > 300000) held = [];
+      }
+      parentPort.postMessage(getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);`;
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(code, { eval: true, ...(resourceLimits ? { resourceLimits } : {}) });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  }
+
+  it("keeps the worker's young generation at its size, where V8 would grow it", async () => {
+    const limited = await newSpaceOf(workerResourceLimits());
+    const unlimited = await newSpaceOf(undefined);
+    // Two semi-spaces of the three thirds of the young generation.
+    expect(limited).toBeLessThanOrEqual(((WORKER_YOUNG_GENERATION_MB * 2) / 3) * 1024 * 1024);
+    expect(unlimited).toBeGreaterThan(limited);
   });
 });

@@ -3,6 +3,7 @@
 // (docs/performance.md, "The host's memory").
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { ResourceLimits } from 'node:worker_threads';
 
 /**
  * After a full collection V8 lets the old generation grow to a multiple of what survived it before the next,
@@ -14,6 +15,20 @@ import { runInNewContext } from 'node:vm';
  * are): the host's own thread allocates little, and the capture worker's heap has a limit of its own.
  */
 export const HEAP_GROWING_PERCENT = 50;
+
+/**
+ * The worker's young generation, in MB (V8's two semi-spaces and the young large objects: a third each). V8
+ * grows the semi-spaces to 16 MB each when much survives a scavenge, and a tick at 20,000 sockets allocates
+ * about 35 MB: the worker ran with 32 MB of young generation, resident, which held little but the garbage of
+ * the tick in progress. At 12 (semi-spaces of 4 MB) the old generation was no larger and the host's CPU the
+ * same; at 6, 2-3 % of a core more (bench/mem-probe.ts at 20,000 sockets with 1 % churn: docs/performance.md,
+ * "The host's memory"). Given to the worker when it starts (host.ts): a worker's V8 limits are set then.
+ */
+export const WORKER_YOUNG_GENERATION_MB = 12;
+
+export function workerResourceLimits(): ResourceLimits {
+  return { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
+}
 
 export function limitHeapGrowth(): void {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);

@@ -9,6 +9,7 @@ import type { Dataset } from '../../shared/types.js';
 import type { HistoryOf, Monitor, MonitorClient, RemoteAnswer, RemoteRequest } from './api.js';
 import type { RemoteHostInfo } from '../../shared/remote.js';
 import { HostNetlinkDumps } from './netlink-relay.js';
+import { workerResourceLimits } from './heap.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 import type { GlobalMessage } from './monitor.js';
 import type { PrivilegedOwners } from '../collectors/linux/socket-owners.js';
@@ -106,7 +107,10 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   function spawn(): void {
     startedAt = Date.now();
     lastBeat = Date.now();
-    const w = new Worker(options.workerPath, { workerData: { ...options.workerData, generation } });
+    const w = new Worker(options.workerPath, {
+      workerData: { ...options.workerData, generation },
+      resourceLimits: workerResourceLimits(),
+    });
     worker = w;
     w.on('message', (message: FromWorker) => {
       if (worker !== w) return;
