@@ -1,7 +1,7 @@
 // The status bar's tick duration holds still through jitter (a redraw a second costs an idle page a frame) and
 // follows a real change at once.
 import { describe, expect, it } from 'vitest';
-import { steadyDuration } from './StatusBar.js';
+import { DURATION_WINDOW, steadyDuration, TickDurations } from './StatusBar.js';
 
 describe('the tick duration shown', () => {
   it('keeps the figure shown while ticks stay within a factor of 1.5 of it', () => {
@@ -14,5 +14,32 @@ describe('the tick duration shown', () => {
     expect(steadyDuration(3.2, 4.9)).toBe(4.9);
     expect(steadyDuration(3.2, 2.1)).toBe(2.1);
     expect(steadyDuration(3.2, 250)).toBe(250);
+  });
+});
+
+describe('the tick durations followed', () => {
+  const shownAfter = (durations: TickDurations, ms: number[], from = 0) =>
+    ms.map((d, i) => durations.add(1000 * (from + i), d));
+
+  it('hold the figure through single slow ticks on a loaded machine', () => {
+    // Ticks of about 3 ms with every third one 7 to 47 ms (the 12-01 bench's status bar: 7.0, 27, 47, 12 ms).
+    const seen = shownAfter(new TickDurations(), [3.1, 27, 3.4, 3.0, 47, 2.9, 3.2, 12, 3.3, 3.0, 7, 3.1, 3.2, 30]);
+    expect(new Set(seen.slice(2))).toEqual(new Set([3.1]));
+  });
+
+  it('follow a real change within a few ticks', () => {
+    const durations = new TickDurations();
+    shownAfter(durations, Array(DURATION_WINDOW).fill(3));
+    const seen = shownAfter(durations, Array(DURATION_WINDOW).fill(40), DURATION_WINDOW);
+    expect(seen.indexOf(40)).toBeLessThanOrEqual(DURATION_WINDOW >> 1);
+    expect(seen.at(-1)).toBe(40);
+  });
+
+  it('count a tick once however often the bar renders', () => {
+    const durations = new TickDurations();
+    shownAfter(durations, [3, 3, 3]);
+    // The same tick (at 2000) seen again with other renders does not fill the window.
+    for (let i = 0; i < DURATION_WINDOW; i++) durations.add(2000, 50);
+    expect(durations.add(3000, 50)).toBe(3);
   });
 });

@@ -57,6 +57,31 @@ export function steadyDuration(shown: number | null, ms: number): number {
   return shown !== null && ms <= shown * 1.5 && ms * 1.5 >= shown ? shown : ms;
 }
 
+/** How many of the last ticks' durations the figure follows (their median). */
+export const DURATION_WINDOW = 9;
+
+/** The durations of the last DURATION_WINDOW ticks, and the figure they make: their median, held still by
+ *  steadyDuration. On a loaded machine single ticks take 3 to 15 times the usual (a neighbour's burst, a
+ *  collection of garbage): followed one by one, the figure changed on most ticks even at rest. The median
+ *  moves when most ticks do, within a few ticks of a real change. */
+export class TickDurations {
+  private readonly recent: number[] = [];
+  private lastAt = Number.NaN;
+  private shown: number | null = null;
+
+  /** The figure to show after the tick that started at `at` took `ms` (a tick seen again is not counted). */
+  add(at: number, ms: number): number {
+    if (at !== this.lastAt) {
+      this.lastAt = at;
+      this.recent.push(ms);
+      if (this.recent.length > DURATION_WINDOW) this.recent.shift();
+      const sorted = [...this.recent].sort((a, b) => a - b);
+      this.shown = steadyDuration(this.shown, sorted[(sorted.length - 1) >> 1]!);
+    }
+    return this.shown!;
+  }
+}
+
 export function StatusBar({
   info,
   activeTab,
@@ -73,9 +98,9 @@ export function StatusBar({
   const status = useData((s) => s.status);
   const capture = useCapture();
   const agentRunning = useAgent((a) => a.status?.state === 'running');
-  const shownDuration = useRef<number | null>(null);
-  if (ds.tick) shownDuration.current = steadyDuration(shownDuration.current, ds.tick.durationMs);
-  const duration = shownDuration.current ?? 0;
+  const durations = useRef<TickDurations | null>(null);
+  durations.current ??= new TickDurations();
+  const duration = ds.tick ? durations.current.add(ds.tick.at, ds.tick.durationMs) : 0;
   const diag = ds.diagnostics;
   const skippedTitle = diag?.samples.map((x) => `${x.source}: ${x.reason}: ${x.line}`).join('\n') ?? '';
   const missingTitle = diag?.missing.map((m) => `${m.source}: ${m.reason}`).join('\n') ?? '';

@@ -92,7 +92,8 @@ export function ConnectionsTab() {
   const processListChoice = useSettings((s) => s.showProcessList);
   const wide = useWindowWidth() >= PROCESS_LIST_MIN_WINDOW;
   const showProcessList = processListChoice ?? wide;
-  const toggleProcessList = () => updateSettings({ showProcessList: !showProcessList });
+  // Stable handlers: the toolbar is memoised, so a tick that changes rows does not re-render it.
+  const toggleProcessList = useCallback(() => updateSettings({ showProcessList: !showProcessList }), [showProcessList]);
   const [query, setQuery] = useState('');
   const [processFilter, setProcessFilter] = useState<string | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -103,6 +104,7 @@ export function ConnectionsTab() {
     copy: () => void;
   } | null>(null);
   const [dialog, setDialog] = useState<Dialogs>(null);
+  const openToolbarDialog = useCallback((kind: 'log' | 'names') => setDialog({ kind }), []);
   const [caps, setCaps] = useState<Capabilities | null>(null);
 
   useEffect(() => {
@@ -352,7 +354,7 @@ export function ConnectionsTab() {
         showProcessList={showProcessList}
         onToggleProcessList={toggleProcessList}
         capture={capture !== null}
-        onDialog={(kind) => setDialog({ kind })}
+        onDialog={openToolbarDialog}
       />
       <div className="split">
         {showProcessList ? (

@@ -268,8 +268,10 @@ export function ProcessList(props: {
       latest.current.onContextMenu?.(entry, at, copy),
     [],
   );
-  return (
-    <aside id="process-list" className="process-list" aria-label="Processes">
+  // The same element while the search says the same: React then leaves the input alone on a tick (each render
+  // of an input rewrites its type and name attributes, a style recalculation a tick at rest).
+  const searchBox = useMemo(
+    () => (
       <input
         type="text"
         className="process-search"
@@ -278,6 +280,12 @@ export function ProcessList(props: {
         value={search}
         onChange={(e) => setSearch(e.target.value)}
       />
+    ),
+    [search],
+  );
+  return (
+    <aside id="process-list" className="process-list" aria-label="Processes">
+      {searchBox}
       <DataGrid
         gridId="processes"
         label="Processes"

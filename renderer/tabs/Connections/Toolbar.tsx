@@ -7,12 +7,15 @@ import { OverflowBar } from '../../components/OverflowBar.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
 import { FilterBox } from './FilterBox.js';
+import { memo } from 'react';
 
 function setToggle(change: Partial<ConnectionToggles>): void {
   updateSettings((s) => ({ toggles: { ...s.toggles, ...change } }));
 }
 
-export function ConnectionsToolbar(props: {
+/** Memoised: its props change with the user's choices, not with the rows, so a tick does not re-render it
+ *  (each render rewrote the filter box's attributes, a style recalculation a tick: issue 15). */
+export const ConnectionsToolbar = memo(function ConnectionsToolbar(props: {
   query: string;
   onQuery: (query: string) => void;
   parsed: ParsedFilter;
@@ -220,4 +223,4 @@ export function ConnectionsToolbar(props: {
       ]}
     />
   );
-}
+});

@@ -1,22 +1,23 @@
 // The Statistics tab: netstat -s made live. One small grid per section, in netstat's order, each counter
 // with its description, value, per-second rate and delta since a baseline the user can reset; counters that
 // moved in the last tick are marked, error counters that rose are highlighted.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createStore, useStore } from 'zustand';
 import { formatClock, formatCount, formatPerSecond } from '../../../shared/format.js';
 import { ColumnsButton, DataGrid, ROW_HEIGHT } from '../../components/DataGrid.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
+import { useSameWhile } from '../../components/same-while.js';
 import { reportPanel } from '../../store/view.js';
 import { useDatasetSource, useRowArray } from '../../store/source.js';
-import { keepSame, useKeepSame } from '../../store/keep-same.js';
+import { keepSame } from '../../store/keep-same.js';
 import {
   CounterWatch,
   GROUP_TITLE,
   compareGroups,
   counterMatches,
-  deriveRows,
+  RowDeriver,
   extendBaseline,
   takeBaseline,
   type Baseline,
@@ -122,6 +123,50 @@ const SECTION_CHROME = 29 + 27;
 
 const rowClass = (r: StatRow) => `${r.moved ? 'stat-moved' : ''} ${r.alarm ? 'stat-alarm' : ''}`;
 
+/** One section: its heading and grid. Memoised: a tick re-renders only the sections whose counters changed. */
+const StatSection = memo(function StatSection(props: {
+  group: string;
+  list: StatRow[];
+  columns: GridColumn<StatRow>[];
+  selected: string | null;
+  onSelect: (id: string | null) => void;
+  fitTo: () => StatRow[];
+}) {
+  const { group, list } = props;
+  return (
+    <section
+      className="stat-group"
+      data-group={group}
+      aria-labelledby={`stat-h-${group}`}
+      // Sections out of view are not laid out or painted (content-visibility: auto): until one has been,
+      // its height is reckoned from its rows, so the scrollbar and "Go to section" place it right.
+      style={{ containIntrinsicBlockSize: `auto ${SECTION_CHROME + list.length * ROW_HEIGHT}px` }}
+    >
+      <h3 id={`stat-h-${group}`}>
+        {group}
+        {GROUP_TITLE[group] && GROUP_TITLE[group].toLowerCase() !== group.toLowerCase() ? (
+          <span className="stat-group-title">{GROUP_TITLE[group]}</span>
+        ) : null}
+        <span className="muted">({list.length})</span>
+      </h3>
+      <DataGrid
+        gridId="statistics"
+        label={`${group} counters`}
+        exportTab="statistics"
+        columns={props.columns}
+        rows={list}
+        rowClass={rowClass}
+        selectedId={props.selected}
+        onSelect={props.onSelect}
+        empty="No counters."
+        fitRows
+        fitTo={props.fitTo}
+        columnBar="none"
+      />
+    </section>
+  );
+});
+
 export function StatisticsTab() {
   const { table, capture } = useDatasetSource('statistics');
   const { baseline, reset } = useStore(baselineStore);
@@ -144,13 +189,13 @@ export function StatisticsTab() {
       baselineStore.setState({ baseline: takeBaseline(counters, Date.now()), reset: false });
   }, [capture, baseline, counters]);
 
-  // Every counter is derived again each tick; those that say the same keep their object, and a section whose
-  // counters all kept theirs keeps its list, so only the rows (and sections) that changed re-render.
-  const rows = useKeepSame(
-    useMemo(
-      () => deriveRows(counters, capture ? null : watch, capture ? null : baseline, Date.now()),
-      [counters, capture, baseline],
-    ),
+  // Only the counters that changed get a new row object (RowDeriver), and a section whose counters all kept
+  // theirs keeps its list, so only the rows (and sections) that changed re-render.
+  const deriver = useRef<RowDeriver | null>(null);
+  deriver.current ??= new RowDeriver();
+  const rows = useMemo(
+    () => deriver.current!.derive(counters, capture ? null : watch, capture ? null : baseline, Date.now()),
+    [counters, capture, baseline],
   );
 
   const shownRows = useMemo(
@@ -192,16 +237,23 @@ export function StatisticsTab() {
   const baselineText = baseline
     ? `Deltas since ${formatClock(baseline.at)}${reset ? '' : ' (first reading)'}`
     : 'No baseline yet';
-  const resetBaseline = () =>
-    baselineStore.setState({ baseline: takeBaseline(table.rows.values(), Date.now()), reset: true });
+  const tableRef = useRef(table);
+  tableRef.current = table;
   const received = table.received;
-  const jumpTo = (group: string) => {
-    stackRef.current?.querySelector(`[data-group="${CSS.escape(group)}"]`)?.scrollIntoView({ block: 'start' });
-  };
+  const noCounters = counters.length === 0;
+  const groupNames = groups.map(([g]) => g);
+  const sectionNames = useSameWhile(groupNames, groupNames.join(' '));
 
-  return (
-    <div className="tab-body">
-      {capture ? <CaptureBanner capture={capture} /> : null}
+  // The toolbar changes with the user's choices and the sections shown, not with the counters: the same element
+  // while those say the same, so a tick does not re-render it (each render rewrote the filter box's attributes
+  // and the section list's options, a style recalculation a tick: issue 15).
+  const toolbar = useMemo(() => {
+    const resetBaseline = () =>
+      baselineStore.setState({ baseline: takeBaseline(tableRef.current.rows.values(), Date.now()), reset: true });
+    const jumpTo = (group: string) => {
+      stackRef.current?.querySelector(`[data-group="${CSS.escape(group)}"]`)?.scrollIntoView({ block: 'start' });
+    };
+    return (
       <OverflowBar
         label="Statistics options"
         className="tab-toolbar"
@@ -252,7 +304,7 @@ export function StatisticsTab() {
                 <span>Section</span>
                 <select aria-label="Go to section" value="" onChange={(e) => e.target.value && jumpTo(e.target.value)}>
                   <option value="">Go to…</option>
-                  {groups.map(([g]) => (
+                  {sectionNames.map((g) => (
                     <option key={g} value={g}>
                       {g}
                     </option>
@@ -260,7 +312,7 @@ export function StatisticsTab() {
                 </select>
               </label>
             ),
-            menu: groups.map(([g], i) => ({
+            menu: sectionNames.map((g, i) => ({
               id: `section-${g}`,
               label: `Go to ${g}`,
               separatorBefore: i === 0,
@@ -286,20 +338,25 @@ export function StatisticsTab() {
                   node: (
                     <button
                       type="button"
-                      disabled={counters.length === 0}
+                      disabled={noCounters}
                       title="Take the current values as the baseline: deltas start again from zero"
                       onClick={resetBaseline}
                     >
                       Reset baseline
                     </button>
                   ),
-                  menu: [
-                    { id: 'reset', label: 'Reset baseline', disabled: counters.length === 0, onSelect: resetBaseline },
-                  ],
+                  menu: [{ id: 'reset', label: 'Reset baseline', disabled: noCounters, onSelect: resetBaseline }],
                 },
               ]),
         ]}
       />
+    );
+  }, [filter, hideZero, sectionNames, columns, capture, baselineText, noCounters]);
+
+  return (
+    <div className="tab-body">
+      {capture ? <CaptureBanner capture={capture} /> : null}
+      {toolbar}
       <div className="stat-stack" ref={stackRef}>
         {!received ? (
           <div className="loading" role="status">
@@ -317,37 +374,15 @@ export function StatisticsTab() {
           </div>
         ) : null}
         {groups.map(([group, list]) => (
-          <section
+          <StatSection
             key={group}
-            className="stat-group"
-            data-group={group}
-            aria-labelledby={`stat-h-${group}`}
-            // Sections out of view are not laid out or painted (content-visibility: auto): until one has been,
-            // its height is reckoned from its rows, so the scrollbar and "Go to section" place it right.
-            style={{ containIntrinsicBlockSize: `auto ${SECTION_CHROME + list.length * ROW_HEIGHT}px` }}
-          >
-            <h3 id={`stat-h-${group}`}>
-              {group}
-              {GROUP_TITLE[group] && GROUP_TITLE[group].toLowerCase() !== group.toLowerCase() ? (
-                <span className="stat-group-title">{GROUP_TITLE[group]}</span>
-              ) : null}
-              <span className="muted">({list.length})</span>
-            </h3>
-            <DataGrid
-              gridId="statistics"
-              label={`${group} counters`}
-              exportTab="statistics"
-              columns={columns}
-              rows={list}
-              rowClass={rowClass}
-              selectedId={selected}
-              onSelect={setSelected}
-              empty="No counters."
-              fitRows
-              fitTo={fitTo}
-              columnBar="none"
-            />
-          </section>
+            group={group}
+            list={list}
+            columns={columns}
+            selected={selected}
+            onSelect={setSelected}
+            fitTo={fitTo}
+          />
         ))}
       </div>
     </div>
