@@ -239,7 +239,8 @@ describe('scheduling', () => {
     expect(collectors.routes.reads).toBe(base.r + 3);
     expect(a.of('status').at(-1)!.status).toMatchObject({ hidden: true, polling: [] });
     // Another client that shows connections makes it polled; the first one, hidden, is sent nothing meanwhile
-    // (no work per tick in a window nobody sees), then, when it shows again, one diff that folds them all.
+    // (no work per tick in a window nobody sees), nor once it shows only routes (connections are another
+    // tab's); then, when it shows connections, one diff that folds them all, and one a tick after.
     const b = new TestClient(monitor);
     b.handle({ type: 'subscribe', dataset: 'connections' });
     const diffsOfA = () => a.of('diff').filter((m) => m.dataset === 'connections').length;
@@ -248,6 +249,9 @@ describe('scheduling', () => {
     expect(collectors.connections.reads).toBeGreaterThanOrEqual(base.c + 3);
     expect(diffsOfA()).toBe(hiddenSince);
     a.handle({ type: 'visibility', hidden: false, visible: ['routes'] });
+    await tick(3000);
+    expect(diffsOfA()).toBe(hiddenSince);
+    a.handle({ type: 'visibility', hidden: false, visible: ['connections'] });
     expect(diffsOfA()).toBe(hiddenSince + 1);
     expect(a.gaps).toEqual([]);
     expect(sameTables(a.tables.get('connections'), b.tables.get('connections'))).toBe(true);

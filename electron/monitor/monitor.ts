@@ -225,7 +225,7 @@ export class MonitorCore {
           // A resync of something never subscribed to asks for nothing.
           if (message.type === 'resync') break;
           stream = new DatasetStream(message.dataset, client.send);
-          stream.hold(client.visibility?.hidden === true);
+          stream.hold(withheld(client, message.dataset));
           client.streams.set(message.dataset, stream);
         }
         const ds = this.datasets.get(message.dataset)!;
@@ -251,8 +251,9 @@ export class MonitorCore {
           visible: new Set(message.visible),
           extras: new Set(message.extras ?? []),
         };
-        // A hidden window gets no diffs (recording may keep connections read): one, folded, when it shows.
-        for (const stream of client.streams.values()) stream.hold(message.hidden);
+        // A hidden window gets no diffs (recording may keep connections read), nor does a dataset the window
+        // does not show (its other tabs'): one, folded, when it shows.
+        for (const [d, stream] of client.streams) stream.hold(withheld(client, d));
         this.activityChanged();
         break;
     }
@@ -483,6 +484,13 @@ export class MonitorCore {
       else stream.diff(diff, ds.diagnostics, tick);
     }
   }
+}
+
+/** A dataset whose diffs wait for the client to show it: recording keeps connections and interfaces read on every
+ *  tab, and a page on Routes applied and acked them every tick for a tab nobody looked at (issue 15, the
+ *  renderer at rest). A client that never said what it shows is sent everything. */
+function withheld(c: ClientState, d: Dataset): boolean {
+  return c.visibility !== null && (c.visibility.hidden || !c.visibility.visible.has(d));
 }
 
 function shows(c: ClientState, d: Dataset): boolean {
