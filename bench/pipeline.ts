@@ -2,11 +2,14 @@
 // Prints one JSON line:
 //   diffMedianMs          the monitor's diff of that table per tick (ConnectionTable.update: the diff, with the
 //                         first-seen, last-changed and closed derivation done in the same pass; target <= 10 ms),
-//                         on fresh rows whose ids come from the collectors' key function each read
+//                         on fresh rows whose ids come from the collectors' key function each read (as a
+//                         collector that builds every row gives them: ss, /proc, other OSes)
+//   keptDiffMedianMs      the same when the rows of unchanged sockets are the objects of the previous read
+//                         (keptRows), as the Linux collector gives its TCP rows from sock_diag
 //   genericDiffMedianMs   shared/diff.ts diffRows of the same two tables (how the other datasets are diffed)
 //   snapshotJsonMedianMs  the peer: serializing the full table once, as a snapshot would be sent
 //   diffVsSnapshotTime    diffMedianMs / snapshotJsonMedianMs (the ratio is steadier than the times on a
-//                         busy machine)
+//                         busy machine); keptDiffVsSnapshotTime, the same for keptDiffMedianMs
 //   bytesPerTickFraction  median JSON bytes of a tick's diff message / JSON bytes of a full snapshot message
 //                         (target <= 0.02)
 //   wsLatencyMedianMs     from the start of a tick (collection included) to the diff applied in a client over
@@ -51,24 +54,25 @@ function inProcessFigures() {
   const warm = (a: number[]) => a.slice(5);
 
   // The monitor's work per tick, alone, as the worker does it, on fresh rows whose ids come from the
-  // collectors' own key function each read.
-  const tickWork = () => {
+  // collectors' own key function each read; with `kept`, on the rows of unchanged sockets given again.
+  const tickWork = (kept: boolean) => {
     const times: number[] = [];
-    const source = new SyntheticConnections(ROWS, CHURN, 42);
+    const source = new SyntheticConnections(ROWS, CHURN, 42, kept);
     const table = new ConnectionTable();
     let at = Date.now();
-    table.update(source.next(), at);
+    table.update(source.next(), at, undefined, kept);
     for (let i = 0; i < TICKS; i++) {
       at += 1000;
       const rows = source.next();
       collectGarbage();
       const t0 = performance.now();
-      table.update(rows, at);
+      table.update(rows, at, undefined, kept);
       times.push(performance.now() - t0);
     }
     return times;
   };
-  const tickMs = tickWork();
+  const tickMs = tickWork(false);
+  const keptTickMs = tickWork(true);
 
   // The generic diff of the same tables, the snapshot peer, and the bytes of each.
   const diffMs: number[] = [];
@@ -120,6 +124,7 @@ function inProcessFigures() {
   }
   return {
     diffMedianMs: median(warm(tickMs)),
+    keptDiffMedianMs: median(warm(keptTickMs)),
     genericDiffMedianMs: median(warm(diffMs)),
     snapshotJsonMedianMs: median(warm(snapshotMs)),
     bytesPerTickFraction: median(warm(fractions)),
@@ -194,6 +199,8 @@ async function main(): Promise<void> {
       genericDiffMedianMs: round(local.genericDiffMedianMs),
       snapshotJsonMedianMs: round(local.snapshotJsonMedianMs),
       diffVsSnapshotTime: round(local.diffMedianMs / local.snapshotJsonMedianMs),
+      keptDiffMedianMs: round(local.keptDiffMedianMs),
+      keptDiffVsSnapshotTime: round(local.keptDiffMedianMs / local.snapshotJsonMedianMs),
       bytesPerTickFraction: round(local.bytesPerTickFraction, 5),
       wsLatencyMedianMs: round(remote.wsLatencyMedianMs, 1),
       wsPipelineMedianMs: round(remote.wsPipelineMedianMs, 1),

@@ -6,6 +6,7 @@
 // deleted from the row (rows of one table are expected to share their keys, so this is rare, and it does not
 // survive JSON: producers that send over JSON keep optional fields present, as null).
 import type { Diff, RowPatch } from './protocol.js';
+import type { ConnectionTraffic } from './types.js';
 
 export interface Keyed {
   id: string;
@@ -35,6 +36,29 @@ export function valueEqual(a: unknown, b: unknown): boolean {
   }
   for (const _ in bo) count--;
   return count === 0;
+}
+
+/** Whether two rows carry the same traffic fields (TRAFFIC_FIELDS; not the rates, which the monitor sets),
+ *  compared one by one: the common case of a large table's tick, decided without a generic walk. */
+export function sameTrafficFields(a: ConnectionTraffic, b: ConnectionTraffic): boolean {
+  return (
+    a.bytesSent === b.bytesSent &&
+    a.bytesReceived === b.bytesReceived &&
+    a.bytesAcked === b.bytesAcked &&
+    a.bytesRetrans === b.bytesRetrans &&
+    a.rttMs === b.rttMs &&
+    a.rttVarMs === b.rttVarMs &&
+    a.minRttMs === b.minRttMs &&
+    a.retrans === b.retrans &&
+    a.cwnd === b.cwnd &&
+    a.lastSendAt === b.lastSendAt &&
+    a.lastRecvAt === b.lastRecvAt &&
+    a.segsOut === b.segsOut &&
+    a.segsIn === b.segsIn &&
+    a.deliveryRate === b.deliveryRate &&
+    a.trafficNote === b.trafficNote &&
+    (a.skmem === b.skmem || valueEqual(a.skmem, b.skmem))
+  );
 }
 
 /** The fields of `next` that differ from `prev`, with the id; null when nothing changed. */

@@ -36,6 +36,10 @@ export interface DatasetResult<Row> {
   /** Connections only: sockets that closed since the last read, with their final traffic (Linux destroy
    *  events). `row` is set for a socket no read ever listed (it opened and closed between two reads). */
   closed?: ClosedSocket[];
+  /** Connections only: a socket whose record did not change since the collector's previous read is given as
+   *  the very row object that read gave, and no row is changed once given. The monitor then knows such a row
+   *  unchanged by reference, without comparing its fields (electron/monitor/connections.ts). */
+  keptRows?: boolean;
 }
 
 export interface ClosedSocket {

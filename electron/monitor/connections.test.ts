@@ -96,6 +96,25 @@ describe('ConnectionTable', () => {
     expect(table.get('c1')).toMatchObject({ firstSeen: 1000, lastChanged: 3000, closedAt: null });
   });
 
+  it('reads nothing of a row the collector gives again (keptRows)', () => {
+    const table = new ConnectionTable();
+    const read: string[] = [];
+    const row = new Proxy(conn(1, 'ESTABLISHED', 0, [1], false), {
+      get(target, key, receiver) {
+        read.push(String(key));
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    table.update([row], 1000, undefined, true);
+    read.length = 0;
+    expect(table.update([row], 2000, undefined, true)).toEqual({ added: [], removed: [], changed: [] });
+    expect(read).toEqual([]);
+    // Without the promise, every field is compared.
+    read.length = 0;
+    table.update([row], 3000);
+    expect(read.length).toBeGreaterThan(10);
+  });
+
   it('counts a connection that comes back after closing as new', () => {
     const table = new ConnectionTable();
     table.update([conn(1, 'ESTABLISHED', 0, [], false)], 1000);
@@ -294,8 +313,10 @@ function lifecycle(
   return row;
 }
 
-/** Random reads of a small set of sockets whose every collected field moves now and then. */
-function randomReads(seed: number, ticks: number) {
+/** Random reads of a small set of sockets whose every collected field moves now and then. With `kept`, a
+ *  socket that did not change since the last read that listed it is given as that read's very object (as a
+ *  collector with `keptRows` does, and also after reads that left it out). */
+function randomReads(seed: number, ticks: number, kept = false) {
   const random = seededRandom(seed);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
   const sockets = Array.from({ length: 40 }, (_, i) => conn(i, 'ESTABLISHED', 0, [i % 3], i % 5 === 0));
@@ -350,6 +371,14 @@ function randomReads(seed: number, ticks: number) {
     },
   ];
   const reads: { rows: Connection[]; now: number; closed: ClosedSocket[] }[] = [];
+  const given = new Map<number, { socket: Connection; traffic: ConnectionTraffic | undefined; row: Connection }>();
+  const rowOf = (s: Connection, i: number): Connection => {
+    const last = given.get(i);
+    if (kept && last !== undefined && last.socket === s && last.traffic === traffic.get(i)) return last.row;
+    const row = { ...s, ...(traffic.has(i) ? { ...traffic.get(i), sendRate: null, recvRate: null } : {}) };
+    given.set(i, { socket: s, traffic: traffic.get(i), row });
+    return row;
+  };
   let now = 1_000_000;
   for (let t = 0; t < ticks; t++) {
     now += pick([0, 500, 1000, 2000, CLOSED_LINGER_MS]);
@@ -357,9 +386,7 @@ function randomReads(seed: number, ticks: number) {
       if (random() < 0.2) sockets[i] = pick(mutations)(sockets[i]!, i);
     }
     // Mostly the kernel's order with a few sockets missing; sometimes shuffled, sometimes with a duplicate.
-    let rows = sockets
-      .map((s, i) => ({ ...s, ...(traffic.has(i) ? { ...traffic.get(i), sendRate: null, recvRate: null } : {}) }))
-      .filter(() => random() < 0.85);
+    let rows = sockets.map(rowOf).filter(() => random() < 0.85);
     if (random() < 0.2) rows.sort(() => random() - 0.5);
     if (random() < 0.1 && rows.length) rows = [...rows, { ...rows[0]!, sendQ: 999 }];
     const closed: ClosedSocket[] =
@@ -395,4 +422,24 @@ describe('ConnectionTable against a plain reference', () => {
       expect(table.rows()).toStrictEqual([...reference.rows.values()]);
     }
   });
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    'gives the same when unchanged sockets come as the same objects (keptRows, seed %i)',
+    (seed) => {
+      const table = new ConnectionTable();
+      const reference = new ReferenceTable();
+      let keptRows = 0;
+      let last = new Set<Connection>();
+      for (const [t, { rows, now, closed }] of randomReads(seed, 300, true).entries()) {
+        // Now and then a read without the promise (a collector that fell back to building every row).
+        const promised = t % 17 !== 16;
+        expect(table.update(rows, now, closed, promised)).toStrictEqual(reference.update(rows, now, closed));
+        expect(table.rows()).toStrictEqual([...reference.rows.values()]);
+        for (const r of rows) if (last.has(r)) keptRows++;
+        last = new Set(rows);
+      }
+      // The reads do give many rows again.
+      expect(keptRows).toBeGreaterThan(1000);
+    },
+  );
 });

@@ -2,7 +2,7 @@
 // linger a few seconds (marked closedAt) so the UI can show them leaving, as TCPView shows them in red.
 // Traffic (bytes, rates, TCP health) rides along when the collector reads it: the rates come from the change
 // of each row's counters between two reads, and counters moving are not news (they do not touch lastChanged).
-import { RowComparer, valueEqual } from '../../shared/diff.js';
+import { RowComparer, sameTrafficFields, valueEqual } from '../../shared/diff.js';
 import type { Diff } from '../../shared/protocol.js';
 import { assignTraffic, TRAFFIC_FIELDS, type ClosedSocket, type Connection } from '../../shared/types.js';
 import { MAX_BYTES_PER_SEC, perSecond } from './rates.js';
@@ -26,6 +26,9 @@ const DERIVED_FIELDS = new Set<string>([
  * when a read arrives, so each row costs one comparison with the row it replaces and nothing else touched:
  * the table keeps its per-row state in arrays indexed by a slot number (no object per row besides the row), a
  * row that did not change keeps its old object, and the read is matched by position before any hash lookup.
+ * A collector that gives the rows of unchanged sockets as the objects of its previous read (`keptRows`, see
+ * DatasetResult) spares even the comparison: the table remembers, by slot, the collector's row it last
+ * compared, and a row that is that very object is unchanged (only its rates may need to settle to zero).
  * - A row still open keeps its firstSeen; lastChanged moves to `now` when its own fields changed.
  * - A new row, or one that reappears after closing, is first seen now.
  * - A vanished row stays, with closedAt set, until `lingerMs` after it closed; then it is removed.
@@ -37,6 +40,12 @@ export class ConnectionTable {
   /** By slot: the row, its id (read without touching the row), the last update that saw it in a read, and
    *  its position in the last read (-1 when it was not in it). A free slot holds no row. */
   private rowAt: (Connection | undefined)[] = [];
+  /** By slot, with `keptRows`: the collector's row the open row at that slot was last compared with (its
+   *  collected fields are the row's). Unset for a closed row, and for every row of reads without keptRows. */
+  private freshAt: (Connection | undefined)[] = [];
+  /** By slot, beside freshAt: whether that row has traffic counters (1), so a kept row is never read. */
+  private countersAt = new Uint8Array(256);
+  private holdsFresh = false;
   private idAt: string[] = [];
   private seenAt = new Int32Array(256);
   private indexAt = new Int32Array(256);
@@ -67,13 +76,23 @@ export class ConnectionTable {
   }
 
   /** `closed`: sockets that closed since the last read with their final traffic (see DatasetResult). */
-  update(fresh: readonly Connection[], now: number, closed?: readonly ClosedSocket[]): Diff<Connection> {
+  update(
+    fresh: readonly Connection[],
+    now: number,
+    closed?: readonly ClosedSocket[],
+    keptRows = false,
+  ): Diff<Connection> {
     const gen = ++this.generation;
     const diff: Diff<Connection> = { added: [], removed: [], changed: [] };
     const sizeBefore = this.slots.size;
     let seenBefore = 0;
     this.reserve(sizeBefore + fresh.length);
-    const { rowAt, idAt, seenAt, indexAt } = this;
+    // Without keptRows, no collector's row is held past this read (they are a whole read's rows).
+    if (keptRows !== this.holdsFresh) {
+      if (this.holdsFresh) this.freshAt.fill(undefined);
+      this.holdsFresh = keptRows;
+    }
+    const { rowAt, idAt, seenAt, indexAt, freshAt, countersAt } = this;
     // A kernel lists sockets in much the same order from one read to the next, so the row expected next is
     // usually the one after the last match: checking it first saves most hash lookups.
     const previous = this.order;
@@ -85,7 +104,8 @@ export class ConnectionTable {
     for (let i = 0; i < fresh.length; i++) {
       const f = fresh[i]!;
       let slot = expected < previous.length ? previous[expected]! : -1;
-      if (slot >= 0 && seenAt[slot] !== gen && idAt[slot] === f.id) {
+      // A row given again is known by reference, without reading it.
+      if (slot >= 0 && seenAt[slot] !== gen && (f === freshAt[slot] || idAt[slot] === f.id)) {
         expected++;
       } else {
         slot = this.slots.get(f.id) ?? -1;
@@ -93,8 +113,9 @@ export class ConnectionTable {
       }
       if (slot < 0) {
         const row = withLifecycle(f, now, now);
-        order[count] = this.place(row, gen, count);
-        count++;
+        slot = this.place(row, gen, count);
+        order[count++] = slot;
+        if (keptRows) this.holdFresh(slot, f);
         diff.added.push(row);
         continue;
       }
@@ -103,6 +124,8 @@ export class ConnectionTable {
       indexAt[slot] = count;
       order[count++] = slot;
       seenBefore++;
+      if (f === freshAt[slot] && (countersAt[slot] === 0 || settled(rowAt[slot]!, dt))) continue;
+      if (keptRows) this.holdFresh(slot, f);
       const before = rowAt[slot]!;
       const open = before.closedAt == null && before.firstSeen !== undefined;
       let sendRate: number | null = null;
@@ -130,6 +153,7 @@ export class ConnectionTable {
       for (const slot of this.slots.values()) {
         if (seenAt[slot] === gen) continue;
         indexAt[slot] = -1;
+        freshAt[slot] = undefined;
         const before = rowAt[slot]!;
         if (before.closedAt == null) {
           rowAt[slot] = { ...before, closedAt: now };
@@ -144,11 +168,19 @@ export class ConnectionTable {
     return diff;
   }
 
+  private holdFresh(slot: number, f: Connection): void {
+    this.freshAt[slot] = f;
+    this.countersAt[slot] = f.bytesSent === undefined ? 0 : 1;
+  }
+
   /** Room for `rows` slots in the typed arrays, so that the loop above keeps its references to them. */
   private reserve(rows: number): void {
     if (rows <= this.seenAt.length) return;
     let size = this.seenAt.length;
     while (size < rows) size *= 2;
+    const countersAt = new Uint8Array(size);
+    countersAt.set(this.countersAt);
+    this.countersAt = countersAt;
     const seenAt = new Int32Array(size);
     seenAt.set(this.seenAt);
     this.seenAt = seenAt;
@@ -164,6 +196,7 @@ export class ConnectionTable {
       slot = this.rowAt.length;
       this.reserve(slot + 1);
       this.rowAt.push(row);
+      this.freshAt.push(undefined);
       this.idAt.push(row.id);
     } else {
       this.rowAt[slot] = row;
@@ -178,6 +211,7 @@ export class ConnectionTable {
   private vacate(slot: number): void {
     this.slots.delete(this.idAt[slot]!);
     this.rowAt[slot] = undefined;
+    this.freshAt[slot] = undefined;
     this.idAt[slot] = '';
     this.indexAt[slot] = -1;
     this.free.push(slot);
@@ -197,6 +231,8 @@ export class ConnectionTable {
     }
     if (slot === undefined) return;
     const before = this.rowAt[slot]!;
+    // Its traffic is no longer the collector's row's.
+    this.freshAt[slot] = undefined;
     const row = { ...before };
     assignTraffic(row, c.traffic);
     const patch = this.compare.patch(before, row);
@@ -281,29 +317,19 @@ function rateOf(before: number | null | undefined, now: number | null | undefine
   return perSecond(before, now, dtMs, MAX_BYTES_PER_SEC);
 }
 
+/** Whether a row whose collector's row did not change (its counters then did not move) already shows the rates
+ *  that gives: none without counters or without time between the reads, else zero. */
+function settled(row: Connection, dt: number): boolean {
+  return (
+    row.sendRate === rateOf(row.bytesSent, row.bytesSent, dt) &&
+    row.recvRate === rateOf(row.bytesReceived, row.bytesReceived, dt)
+  );
+}
+
 /** Whether the traffic of a fresh read (with the rates it gives) is what the row already shows. */
 function sameTraffic(a: Connection, b: Connection, sendRate: number | null, recvRate: number | null): boolean {
   if (b.bytesSent === undefined) return a.bytesSent === undefined;
-  return (
-    a.bytesSent === b.bytesSent &&
-    a.bytesReceived === b.bytesReceived &&
-    a.sendRate === sendRate &&
-    a.recvRate === recvRate &&
-    a.bytesAcked === b.bytesAcked &&
-    a.bytesRetrans === b.bytesRetrans &&
-    a.rttMs === b.rttMs &&
-    a.rttVarMs === b.rttVarMs &&
-    a.minRttMs === b.minRttMs &&
-    a.retrans === b.retrans &&
-    a.cwnd === b.cwnd &&
-    a.lastSendAt === b.lastSendAt &&
-    a.lastRecvAt === b.lastRecvAt &&
-    a.segsOut === b.segsOut &&
-    a.segsIn === b.segsIn &&
-    a.deliveryRate === b.deliveryRate &&
-    a.trafficNote === b.trafficNote &&
-    (a.skmem === b.skmem || valueEqual(a.skmem, b.skmem))
-  );
+  return a.sendRate === sendRate && a.recvRate === recvRate && sameTrafficFields(a, b);
 }
 
 /** Whether a fresh read of a connection says the same as the row in the table: the common case, decided

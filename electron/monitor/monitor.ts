@@ -465,7 +465,7 @@ export class MonitorCore {
 
   private publish(d: Dataset, result: DatasetResult<AnyRow>, tick: TickInfo): void {
     const ds = this.datasets.get(d)!;
-    const diff = ds.table.update(result.rows, tick.at, result.closed);
+    const diff = ds.table.update(result.rows, tick.at, result.closed, result.keptRows);
     // The recorder only notes the changes here; it writes them later, in its own batch.
     if (d === 'connections')
       this.recorder?.connections(

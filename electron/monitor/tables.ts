@@ -17,7 +17,8 @@ import type { ByteTotals, InterfaceHistory } from './history.js';
 import { CounterRateTracker, InterfaceRateTracker, ProcessRateTracker } from './rates.js';
 
 export interface Table {
-  update(rows: readonly AnyRow[], at: number, closed?: readonly ClosedSocket[]): Diff<AnyRow>;
+  /** `keptRows`: see DatasetResult. */
+  update(rows: readonly AnyRow[], at: number, closed?: readonly ClosedSocket[], keptRows?: boolean): Diff<AnyRow>;
   rows(): AnyRow[];
   /** One row by id (connections: the recorder asks for a reopened row). */
   get?(id: string): AnyRow | undefined;
@@ -50,7 +51,8 @@ export function createTable(
     case 'connections': {
       const table = new ConnectionTable(options.lingerMs);
       return {
-        update: (rows, at, closed) => table.update(rows as Connection[], at, closed) as Diff<AnyRow>,
+        update: (rows, at, closed, keptRows) =>
+          table.update(rows as Connection[], at, closed, keptRows) as Diff<AnyRow>,
         rows: () => table.rows(),
         get: (id) => table.get(id),
       };

@@ -2,18 +2,21 @@
 // socket table `ss -tainHe` prints, read as the kernel's binary records, so nothing is formatted as text and
 // parsed back. The rows come out as tcpRowsFromSs makes them (linux-diag-rows.live.test.ts compares both,
 // and /proc's, on the same live sockets), with the traffic fields from the tcp_info struct.
-import type { Diagnostics } from '../../../shared/types.js';
+import { sameTrafficFields } from '../../../shared/diff.js';
+import type { Connection, ConnectionState, ConnectionTraffic, Diagnostics } from '../../../shared/types.js';
 import { assignTraffic, recordSkip } from '../../../shared/types.js';
 import { inetStateName } from './kernel-states.js';
-import { AF_INET, forEachInetDiagSocket } from '../linux/sock-diag.js';
+import { AF_INET, forEachInetDiagSocket, type InetDiagSocket } from '../linux/sock-diag.js';
+import type { KeptRows } from './kept-rows.js';
 import { LISTEN_TRAFFIC, listenerUids, type SsTcpRows, tcpRow } from './linux-ss-rows.js';
-import { readTcpInfoStruct } from './tcp-info.js';
+import { readTcpInfoStruct, unknownTraffic } from './tcp-info.js';
 
 /**
  * The TCP rows of an inet sock_diag dump (both families' datagrams) read at `at`, owners not attached, with
  * their traffic (without `traffic`: no traffic fields, as /proc's rows; the dump then has no tcp_info);
  * only the families `wanted` keeps. Records that do not fit their message are skipped and
- * counted.
+ * counted. With `kept`, a socket whose record gives the very fields of the row the previous read gave it is
+ * given that row again (see KeptRows: the caller begins each read, and changes copies of kept rows).
  */
 export function tcpRowsFromDiag(
   datagrams: readonly Buffer[],
@@ -22,6 +25,7 @@ export function tcpRowsFromDiag(
   wanted: (family: 'inet' | 'inet6') => boolean = () => true,
   traffic = true,
   source = 'sock_diag (netlink)',
+  kept?: KeptRows,
 ): SsTcpRows {
   const rows: SsTcpRows['rows'] = [];
   const cookies: SsTcpRows['cookies'] = new Map();
@@ -32,6 +36,18 @@ export function tcpRowsFromDiag(
     // A request socket (NEW_SYN_RECV) is given as TCP_SYN_RECV, as /proc prints it; a state this NetLens has
     // no name for is kept as UNKNOWN(0x..), as /proc's reader keeps it.
     const state = inetStateName('tcp', s.state);
+    // Whether `info` holds this socket's traffic, read for the comparison.
+    let infoRead = false;
+    const previous = kept?.previousRow(s.inode);
+    if (previous !== undefined) {
+      if (sameRecord(previous, s, family, state, traffic, at)) {
+        kept!.give(previous, true);
+        rows.push(previous);
+        if (traffic) cookies.set(previous, s.cookie);
+        return;
+      }
+      infoRead = info.trafficNote !== UNREAD;
+    }
     const row = tcpRow(
       family,
       s.localAddress,
@@ -45,11 +61,13 @@ export function tcpRowsFromDiag(
       s.inode,
       traffic,
     );
+    kept?.give(row, false);
     rows.push(row);
     if (state === 'SYN_RECV') synRecv = true;
     if (!traffic) return;
     cookies.set(row, s.cookie);
     if (state === 'LISTEN') assignTraffic(row, LISTEN_TRAFFIC);
+    else if (infoRead) assignTraffic(row, info);
     else readTcpInfoStruct(s.buffer, s.infoStart, s.infoEnd, s.skmemStart, s.skmemEnd, at, row);
   });
   for (let i = 0; i < bad; i++)
@@ -57,3 +75,47 @@ export function tcpRowsFromDiag(
   if (synRecv) listenerUids(rows);
   return { rows, cookies };
 }
+
+/** The traffic sameRecord read last (UNREAD when it read none). */
+const UNREAD = '(unread)';
+const info: ConnectionTraffic = unknownTraffic(UNREAD);
+
+/**
+ * Whether a record gives the very fields of the row the previous read gave the socket: the fields made from the
+ * record, and its traffic read at `at`. Owners are not compared (they are attached afterwards, to a copy when
+ * they changed). A request socket's uid comes from its listener (listenerUids), and a link-local address
+ * gets its zone afterwards: such rows are always built afresh.
+ */
+function sameRecord(
+  row: Connection,
+  s: InetDiagSocket,
+  family: 'inet' | 'inet6',
+  state: ConnectionState,
+  traffic: boolean,
+  at: number,
+): boolean {
+  info.trafficNote = UNREAD;
+  if (
+    row.state !== state ||
+    row.recvQ !== s.rqueue ||
+    row.sendQ !== (state === 'LISTEN' ? 0 : s.wqueue) ||
+    row.localPort !== s.localPort ||
+    row.remotePort !== s.remotePort ||
+    row.uid !== s.uid ||
+    row.inode !== (s.inode === 0 ? null : s.inode) ||
+    row.family !== family ||
+    row.localAddress !== s.localAddress ||
+    row.remoteAddress !== s.remoteAddress ||
+    state === 'SYN_RECV' ||
+    (family === 'inet6' && LINK_LOCAL.test(s.localAddress))
+  ) {
+    return false;
+  }
+  if (!traffic) return row.bytesSent === undefined;
+  if (row.bytesSent === undefined) return false;
+  if (state === 'LISTEN') return sameTrafficFields(row, LISTEN_TRAFFIC);
+  readTcpInfoStruct(s.buffer, s.infoStart, s.infoEnd, s.skmemStart, s.skmemEnd, at, info);
+  return sameTrafficFields(row, info);
+}
+
+const LINK_LOCAL = /^fe[89ab]/i;

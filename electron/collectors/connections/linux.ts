@@ -43,6 +43,7 @@ import { run, type CommandResult, type RunResult } from '../run-command.js';
 import { TRAFFIC_NOTES, trafficGap, unknownTraffic } from './tcp-info.js';
 import { tcpRowsFromSs, type SsTcpRows } from './linux-ss-rows.js';
 import { tcpRowsFromDiag } from './linux-diag-rows.js';
+import { KeptRows } from './kept-rows.js';
 import { type DumpLimits, NETLINK_SOCK_DIAG, NetlinkDumper } from '../linux/netlink.js';
 import {
   AF_INET,
@@ -521,6 +522,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   /** sock_diag dumps (TCP and unix sockets every tick), each on a socket of its own; closed for good by
    *  dispose, so a reading still running then opens none. */
   private readonly diag = new NetlinkDumper(NETLINK_SOCK_DIAG);
+  /** The TCP rows of the last sock_diag read, given again for sockets whose record did not change. */
+  private readonly kept = new KeptRows();
   /** Why sock_diag is not used for anything (null: it is where it loads). */
   private readonly diagUnavailable: string | null;
   private readonly diagLimits: DumpLimits;
@@ -627,7 +630,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     wanted: (family: 'inet' | 'inet6') => boolean,
   ): Promise<SsTcpRows | string | null> {
     const dumped = await this.dumpTcp(wanted);
-    if (typeof dumped !== 'string') return tcpRowsFromDiag(dumped, diagnostics, at, wanted, this.traffic);
+    if (typeof dumped !== 'string')
+      return tcpRowsFromDiag(dumped, diagnostics, at, wanted, this.traffic, undefined, this.kept);
     if (this.diagUnavailable === null) {
       diagnostics.notes.push(`TCP sockets read ${this.traffic ? 'with ss' : 'from /proc'}: ${dumped}`);
     }
@@ -691,6 +695,9 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     // Where /proc is the machine's own (a test may point procRoot at a fixture, which the kernel's tables
     // would not match), TCP and unix sockets come from sock_diag; with traffic, TCP always does (only the
     // kernel has the counters).
+    // The last read's TCP rows become those to compare with; a read whose TCP rows do not come from sock_diag
+    // keeps none for the next.
+    this.kept.begin();
     const tcpRead =
       this.traffic || (this.ownProc && (wanted('tcp') || wanted('tcp6')))
         ? this.readTcpRows(ssAt, fromSs, (f) => wanted(f === 'inet' ? 'tcp' : 'tcp6'))
@@ -731,7 +738,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       if (ifs.ok) attachZones(rows, ifs.text);
     }
     if (this.attributeOwners) {
-      let denied = this.attachOwners(rows);
+      let denied = this.attachOwners(rows, tcp?.cookies);
       if (denied.length > 0 && this.privileged) denied = await this.askPrivileged(denied, diagnostics);
       if (denied.length > 0) {
         diagnostics.notes.push(
@@ -739,7 +746,15 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
             'their owners are unknown without privileges',
         );
       }
-    } else for (const row of rows) row.user = this.users.name(row.uid);
+    } else {
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        const user = this.users.name(row.uid);
+        if (row.user === user) continue;
+        if (this.kept.isKept(i)) this.replaceKept(rows, i, tcp?.cookies);
+        rows[i]!.user = user;
+      }
+    }
     let closed: ClosedSocket[] | undefined;
     if (ss) {
       if (ssFailure !== null) trafficFailed(rows, ssFailure, diagnostics);
@@ -748,7 +763,10 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       this.reportDestroyStream(diagnostics);
     }
     this.lastCounts = ownerCounts(rows);
-    return closed && closed.length > 0 ? { rows, diagnostics, closed } : { rows, diagnostics };
+    // Rows are never changed once given (a kept row's changes go to a copy, see attachOwners).
+    return closed && closed.length > 0
+      ? { rows, diagnostics, closed, keptRows: true }
+      : { rows, diagnostics, keptRows: true };
   }
 
   /** The destroy-event reader's state, in every read's diagnostics: skipped records since the last read,
@@ -772,27 +790,62 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       diagnostics.notes.push(`${st.dropped} destroy events dropped: they came faster than readings took them`);
   }
 
-  /** Attaches the owners this process can see; returns the rows whose owners it may not inspect. */
-  private attachOwners(rows: Connection[]): Connection[] {
+  /**
+   * Attaches the owners this process can see; returns the rows whose owners it may not inspect. A row kept from
+   * the last read (KeptRows) whose owners are not what it shows is replaced by a copy with them (its traffic
+   * cookie following it), and so is one the privileged agent is to be asked about: a row once given is never
+   * changed.
+   */
+  private attachOwners(rows: Connection[], cookies: Map<Connection, string> | undefined): Connection[] {
     const inodes = new Array<number>(rows.length);
     for (let i = 0; i < rows.length; i++) inodes[i] = rows[i]?.inode ?? 0;
     this.owners.update(inodes);
     const someDenied = this.owners.someDenied;
     const denied: Connection[] = [];
-    for (const row of rows) {
-      row.user = this.users.name(row.uid);
-      if (row.inode === null) continue;
-      const processes = this.owners.processesOf(row.inode);
-      if (processes.length > 0) {
+    for (let i = 0; i < rows.length; i++) {
+      let row = rows[i]!;
+      const user = this.users.name(row.uid);
+      const processes = row.inode === null ? null : this.owners.processesOf(row.inode);
+      const known = processes !== null && processes.length > 0;
+      const unknown = processes !== null && !known && someDenied && row.uid !== this.myUid;
+      if (this.kept.isKept(i)) {
+        const shown =
+          row.ownerStatus === (known ? 'known' : unknown ? 'denied' : 'none') &&
+          (known ? row.processes === processes : row.processes.length === 0) &&
+          row.user === (known && row.uid === null ? (processes[0]?.user ?? null) : user);
+        // The agent's answer would change the row.
+        if (shown && !(unknown && this.privileged)) {
+          if (unknown) denied.push(row);
+          continue;
+        }
+        // As the row was built, before owners: they are attached below.
+        row = this.replaceKept(rows, i, cookies);
+        row.processes = [];
+        row.ownerStatus = 'none';
+      }
+      row.user = user;
+      if (known) {
         row.processes = processes;
         row.ownerStatus = 'known';
         if (row.uid === null) row.user = processes[0]?.user ?? null;
-      } else if (someDenied && row.uid !== this.myUid) {
+      } else if (unknown) {
         row.ownerStatus = 'denied';
         denied.push(row);
       }
     }
     return denied;
+  }
+
+  /** A copy of the kept row at `i`, which replaces it (a row once given is never changed), its traffic cookie
+   *  following it. */
+  private replaceKept(rows: Connection[], i: number, cookies: Map<Connection, string> | undefined): Connection {
+    const row = rows[i]!;
+    const copy = { ...row };
+    const cookie = cookies?.get(row);
+    if (cookie !== undefined) cookies!.set(copy, cookie);
+    this.kept.replace(i, copy);
+    rows[i] = copy;
+    return copy;
   }
 
   /**

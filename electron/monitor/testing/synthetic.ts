@@ -76,10 +76,15 @@ function connectionId(r: Connection): string {
 /**
  * A connections table of `size` rows where each next() changes `churn` of them (a fraction): half change
  * state or queues, a quarter close, and as many new ones open, so the size stays put. Every call returns
- * fresh row objects, their ids from the key function, as a real collector does.
+ * fresh row objects, their ids from the key function, as a collector building every row does (ss, /proc, other
+ * OSes); with `keep`, the rows of unchanged sockets are the objects the last call returned, as the Linux
+ * collector's TCP rows from sock_diag are (collectors/connections/kept-rows.ts; the read says keptRows).
  */
 export class SyntheticConnections {
   private rows: Connection[] = [];
+  /** With keep: what the last call returned, and the row each was made from. */
+  private given: Connection[] = [];
+  private madeFrom: Connection[] = [];
   private serial = 0;
   private readonly random: () => number;
 
@@ -87,6 +92,7 @@ export class SyntheticConnections {
     readonly size: number,
     private readonly churn: number,
     seed = 1,
+    readonly keep = false,
   ) {
     this.random = seededRandom(seed);
     for (let i = 0; i < size; i++) this.rows.push(connection(this.serial++, this.random));
@@ -109,7 +115,18 @@ export class SyntheticConnections {
         this.rows[at] = { ...row, recvQ: row.recvQ + 1 + Math.floor(this.random() * 100) };
       }
     }
-    return this.rows.map((r) => ({ ...r, id: connectionId(r) }));
+    if (!this.keep) return this.rows.map((r) => ({ ...r, id: connectionId(r) }));
+    const out = new Array<Connection>(this.rows.length);
+    for (let i = 0; i < this.rows.length; i++) {
+      const r = this.rows[i]!;
+      if (this.madeFrom[i] === r) out[i] = this.given[i]!;
+      else {
+        out[i] = { ...r, id: connectionId(r) };
+        this.madeFrom[i] = r;
+      }
+    }
+    this.given = out;
+    return out;
   }
 }
 

@@ -1,0 +1,106 @@
+// The TCP rows of sock_diag replies kept from one read to the next (KeptRows): a socket whose record did not
+// change is given as the same row object, and one whose record changed in any field the row is made from is
+// given a new row, even when it looks the same (same cookie, addresses, state).
+import { describe, expect, it } from 'vitest';
+import { type Connection, emptyDiagnostics } from '../../../shared/types.js';
+import { AF_INET6 } from '../linux/sock-diag.js';
+import { message, type Sock, tcpInfo } from '../linux/testing/inet-diag-messages.js';
+import { KeptRows } from './kept-rows.js';
+import { tcpRowsFromDiag } from './linux-diag-rows.js';
+
+const A: Sock = { cookie: [1, 0], inode: 11, ports: [80, 5001], info: tcpInfo(232) };
+const B: Sock = { cookie: [2, 0], inode: 12, ports: [80, 5002], queues: [0, 3], info: tcpInfo(232) };
+const LISTENER: Sock = { cookie: [3, 0], inode: 13, ports: [80, 0], state: 10, remote: [0, 0, 0, 0] };
+const TIME_WAIT: Sock = { cookie: [4, 0], inode: 0, ports: [80, 5004], state: 6 };
+
+function read(socks: Sock[], kept: KeptRows | undefined, traffic = true, at = 10_000): Connection[] {
+  kept?.begin();
+  return tcpRowsFromDiag([Buffer.concat(socks.map(message))], emptyDiagnostics(), at, () => true, traffic, 'test', kept)
+    .rows;
+}
+
+describe('TCP rows from sock_diag, kept from read to read', () => {
+  it('gives the same row object for a socket whose record did not change, with or without traffic', () => {
+    for (const traffic of [true, false]) {
+      const kept = new KeptRows();
+      const first = read([A, B, LISTENER, TIME_WAIT], kept, traffic);
+      const second = read([A, B, LISTENER, TIME_WAIT], kept, traffic);
+      expect(second).toEqual(first);
+      for (let i = 0; i < 3; i++) expect(second[i]).toBe(first[i]);
+      // A socket without an inode (time-wait) has nothing to be known by: built afresh.
+      expect(second[3]).not.toBe(first[3]);
+      // Kept across reads, with sockets opened and closed around them.
+      const C: Sock = { ...A, cookie: [5, 0], inode: 15, ports: [80, 5005] };
+      const third = read([C, A, LISTENER, C, TIME_WAIT], kept, traffic);
+      expect(third[1]).toBe(first[0]);
+      expect(third[2]).toBe(first[2]);
+      expect(third[0]).toEqual(third[3]);
+      // Far from where the last read had it, a socket is built afresh (the same row, another object).
+      const fourth = read([LISTENER, TIME_WAIT, C, C, C, C, C, C, C, C, A], kept, traffic);
+      expect(fourth[0]).toBe(first[2]);
+      expect(fourth[10]).toEqual(first[0]);
+      expect(fourth[10]).not.toBe(first[0]);
+    }
+  });
+
+  it('builds every row afresh without KeptRows, and after a read that did not keep them', () => {
+    const first = read([A, B], undefined);
+    expect(read([A, B], undefined)[0]).not.toBe(first[0]);
+    const kept = new KeptRows();
+    const a = read([A, B], kept);
+    // A read whose TCP rows came from elsewhere (ss, /proc) begins and gives nothing.
+    kept.begin();
+    expect(read([A, B], kept)[0]).not.toBe(a[0]);
+  });
+
+  // Each field of the record a row is made from, changed alone: the socket looks the same (same cookie, most
+  // of its fields), and a new row must show the change.
+  it.each<[string, Sock, (r: Connection) => unknown]>([
+    ['state', { ...B, state: 8 }, (r) => r.state],
+    ['receive queue', { ...B, queues: [5, 3] }, (r) => r.recvQ],
+    ['send queue', { ...B, queues: [0, 4] }, (r) => r.sendQ],
+    ['local port', { ...B, ports: [81, 5002] }, (r) => r.localPort],
+    ['remote port', { ...B, ports: [80, 5003] }, (r) => r.remotePort],
+    ['local address', { ...B, local: [127, 0, 0, 9] }, (r) => r.localAddress],
+    ['remote address', { ...B, remote: [127, 0, 0, 9] }, (r) => r.remoteAddress],
+    ['uid', { ...B, uid: 0 }, (r) => r.uid],
+    ['inode', { ...B, inode: 99 }, (r) => r.inode],
+    [
+      'family',
+      { ...B, family: AF_INET6, local: [...Array(15).fill(0), 1], remote: [...Array(15).fill(0), 1] },
+      (r) => r.family,
+    ],
+    ['traffic (tcp_info)', { ...B, info: tcpInfo(232, 8) }, (r) => r.bytesReceived],
+    ['traffic (tcp_info gone)', { ...B, info: undefined }, (r) => r.trafficNote],
+  ])('gives a new row when the %s changed', (_, changed, field) => {
+    const kept = new KeptRows();
+    const [a, b] = read([A, B], kept);
+    const [a2, b2] = read([A, changed], kept);
+    expect(a2).toBe(a);
+    expect(b2).not.toBe(b);
+    expect(field(b2!)).not.toEqual(field(b!));
+    expect(b2).toEqual(read([changed], undefined)[0]);
+    // The changed row is the one kept from then on.
+    expect(read([A, changed], kept)[1]).toBe(b2);
+  });
+
+  it('gives a new row when traffic starts or stops being collected', () => {
+    const kept = new KeptRows();
+    const [a] = read([A], kept, false);
+    const [b] = read([A], kept, true);
+    expect(b).not.toBe(a);
+    expect(b!.bytesSent).toBe(100);
+    const [c] = read([A], kept, false);
+    expect(c).not.toBe(b);
+    expect(c!.bytesSent).toBeUndefined();
+  });
+
+  it('gives a new row when the time of the last send, read at another moment, is another second', () => {
+    const kept = new KeptRows();
+    const [a] = read([A], kept, true, 10_000);
+    expect(read([A], kept, true, 10_400)[0]).toBe(a);
+    const [b] = read([A], kept, true, 11_000);
+    expect(b).not.toBe(a);
+    expect(b!.lastSendAt).toBe(11_000);
+  });
+});
