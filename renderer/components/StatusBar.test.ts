@@ -1,7 +1,7 @@
 // The status bar's tick duration holds still through jitter (a redraw a second costs an idle page a frame) and
 // follows a real change at once.
 import { describe, expect, it } from 'vitest';
-import { DURATION_WINDOW, steadyDuration, TickDurations } from './StatusBar.js';
+import { DURATION_WINDOW, steadyDuration, TickDurations, TickFigures } from './StatusBar.js';
 
 describe('the tick duration shown', () => {
   it('keeps the figure shown while ticks stay within a factor of 1.5 of it', () => {
@@ -41,5 +41,17 @@ describe('the tick durations followed', () => {
     // The same tick (at 2000) seen again with other renders does not fill the window.
     for (let i = 0; i < DURATION_WINDOW; i++) durations.add(2000, 50);
     expect(durations.add(3000, 50)).toBe(3);
+  });
+});
+
+describe('the tick figure of each tab', () => {
+  it("is its own dataset's, at once after a tab switch and after switching back", () => {
+    const figures = new TickFigures();
+    for (let i = 0; i < DURATION_WINDOW; i++) figures.add('connections', 1000 * i, 15);
+    // Routes is shown: its first tick is the figure, not the median of the Connections ticks before it.
+    expect(figures.add('routes', 1000 * DURATION_WINDOW, 0.5)).toBe(0.5);
+    expect(figures.add('routes', 1000 * (DURATION_WINDOW + 1), 0.6)).toBe(0.5);
+    // Back on Connections: its own figure, whatever Routes' ticks were.
+    expect(figures.add('connections', 1000 * (DURATION_WINDOW + 2), 16)).toBe(15);
   });
 });

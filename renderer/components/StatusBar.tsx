@@ -82,6 +82,18 @@ export class TickDurations {
   }
 }
 
+/** Each dataset's TickDurations: the bar shows the active tab's dataset, and a tab switched to shows its own
+ *  ticks' figure at once, not the median of the tab left (Routes' 0.5 ms for 5 ticks after Connections' 15). */
+export class TickFigures {
+  private readonly byDataset = new Map<Dataset, TickDurations>();
+
+  add(dataset: Dataset, at: number, ms: number): number {
+    let durations = this.byDataset.get(dataset);
+    if (durations === undefined) this.byDataset.set(dataset, (durations = new TickDurations()));
+    return durations.add(at, ms);
+  }
+}
+
 export function StatusBar({
   info,
   activeTab,
@@ -98,9 +110,9 @@ export function StatusBar({
   const status = useData((s) => s.status);
   const capture = useCapture();
   const agentRunning = useAgent((a) => a.status?.state === 'running');
-  const durations = useRef<TickDurations | null>(null);
-  durations.current ??= new TickDurations();
-  const duration = ds.tick ? durations.current.add(ds.tick.at, ds.tick.durationMs) : 0;
+  const durations = useRef<TickFigures | null>(null);
+  durations.current ??= new TickFigures();
+  const duration = ds.tick ? durations.current.add(dataset, ds.tick.at, ds.tick.durationMs) : 0;
   const diag = ds.diagnostics;
   const skippedTitle = diag?.samples.map((x) => `${x.source}: ${x.reason}: ${x.line}`).join('\n') ?? '';
   const missingTitle = diag?.missing.map((m) => `${m.source}: ${m.reason}`).join('\n') ?? '';
