@@ -11,7 +11,9 @@
 //                                     are added as it grows), then the browser host's RSS at the last one
 //                                     (the built CLI, `netlens web`, recording on, after --host-seconds)
 //   --churn-minutes 10                the browser host's RSS at 20,000 sockets (--connections) after that many
-//                                     minutes of 1 % churn (1 % of the sockets close and as many open per second)
+//                                     minutes of 1 % churn (1 % of the sockets close and as many open per second),
+//                                     its CPU meanwhile, and the collector's ticks against ss and cat on those
+//                                     sockets in the same run (--rounds of them, before the host starts)
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LinuxConnectionsCollector } from '../electron/collectors/connections/linux.js';
@@ -19,7 +21,15 @@ import { NetlinkDumper } from '../electron/collectors/linux/netlink.js';
 import type { ChildProcess } from 'node:child_process';
 import { startHost } from '../test/e2e/support.js';
 import { inOwnNetns, netnsOfThisRun } from './netns.js';
-import { benchWithSockets, median, round2, startChild, stopChildren, timeCommand } from './loopback-sockets.js';
+import {
+  benchWithSockets,
+  cpuSeconds,
+  median,
+  round2,
+  startChild,
+  stopChildren,
+  timeCommand,
+} from './loopback-sockets.js';
 
 const { values } = parseArgs({
   options: {
@@ -188,12 +198,16 @@ function memoryMB(pid: number): { rssMB: number; peakRssMB: number } {
   return { rssMB: Math.round(kB('VmRSS') / 102.4) / 10, peakRssMB: Math.round(kB('VmHWM') / 102.4) / 10 };
 }
 
-/** The browser host's memory after `seconds` of reading what the tables hold now (recording on, no page). */
+/** The browser host's memory after `seconds` of reading what the tables hold now (recording on, no page), and
+ *  the share of a core it used meanwhile (what its garbage collections cost shows there). */
 async function hostMemory(seconds: number) {
   const host = await startHost();
   try {
+    const pid = host.child.pid!;
+    const cpu0 = cpuSeconds(pid);
     await new Promise((r) => setTimeout(r, seconds * 1000));
-    return { hostSeconds: seconds, ...memoryMB(host.child.pid!) };
+    const cpuPct = round2((100 * (cpuSeconds(pid) - cpu0)) / seconds);
+    return { hostSeconds: seconds, hostCpuPct: cpuPct, ...memoryMB(pid) };
   } finally {
     await host.stop();
   }
@@ -242,6 +256,9 @@ async function hostAfterChurn(minutes: number): Promise<void> {
     const perChild = Math.ceil(CONNECTIONS / CHILDREN);
     const churn = Math.max(1, Math.round((0.01 * 2 * CONNECTIONS) / 2 / CHILDREN));
     for (let i = 0; i < CHILDREN; i++) held.push(await startChild(perChild, churn));
+    // The collector's tick against its peers on the same churning sockets, before the host starts: a change
+    // made for memory must keep these.
+    const ticks = await point(ROUNDS);
     const host = await hostMemory(minutes * 60);
     console.log(
       JSON.stringify({
@@ -250,8 +267,14 @@ async function hostAfterChurn(minutes: number): Promise<void> {
         sockets: 2 * perChild * CHILDREN,
         churnConnectionsPerSecond: churn * CHILDREN,
         minutes,
+        ticks,
         ...host,
-        targets: { hostRssAtMost150MB: host.rssMB <= 150 },
+        targets: {
+          hostRssAtMost150MB: host.rssMB <= 150,
+          steadyAtMost03Ss: ticks.steadyVsSs <= 0.3,
+          steadyAtMost13Cat: ticks.steadyVsCat <= 1.3,
+          coldAtMost08Ss: ticks.coldVsSs <= 0.8,
+        },
       }),
     );
   } finally {

@@ -3,6 +3,7 @@
 // Shared by bench:collect and bench:traffic. Bench support only.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 // Each child: a listener on 127.0.0.1 and `count` connections to it, kept open until stdin closes. With a
@@ -58,6 +59,13 @@ export async function startChild(count: number, churnPerSecond = 0): Promise<Chi
   const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => ['exited'])])) as string[];
   if (!line?.startsWith('ready')) throw new Error(`bench child failed to start: ${line}`);
   return child;
+}
+
+/** CPU seconds a process has used so far (all its threads: user and system time of /proc/<pid>/stat). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 export function median(xs: number[]): number {

@@ -14,7 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
 import { startHost } from '../test/e2e/support.js';
 import { inOwnNetns } from './netns.js';
-import { startChild, stopChildren } from './loopback-sockets.js';
+import { cpuSeconds, startChild, stopChildren } from './loopback-sockets.js';
 
 const { values } = parseArgs({
   options: {
@@ -152,13 +152,6 @@ function smaps(pid: number) {
     if (rss) out[name] = (out[name] ?? 0) + Number(rss[1]);
   }
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Math.round(v / 102.4) / 10]));
-}
-
-/** CPU seconds of the process (all threads) so far. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 function status(pid: number) {

@@ -53,6 +53,23 @@ describe('SocketOwners walks', () => {
     expect(pidsOf(owners, 100)).toEqual([10]);
   });
 
+  it('gives the sockets one process alone holds one owner list, which a new walk of it keeps', () => {
+    addProcess(10, 'server', [100, 101]);
+    addProcess(20, 'client', [200]);
+    const owners = make(0);
+    owners.update([100, 101, 200]);
+    expect(owners.processesOf(101)).toBe(owners.processesOf(100));
+    expect(pidsOf(owners, 100)).toEqual([10]);
+    expect(pidsOf(owners, 200)).toEqual([20]);
+    // A socket it opens later (found by a walk of it: here, where the fd count never moves, a full scan)
+    // joins the same list.
+    symlinkSync('socket:[102]', join(root, '10', 'fd', '9'));
+    owners.update([100, 101, 102, 200]);
+    owners.update([100, 101, 102, 200]);
+    expect(pidsOf(owners, 102)).toEqual([10]);
+    expect(owners.processesOf(102)).toBe(owners.processesOf(100));
+  });
+
   it('walks a process that lives on once its grace is over, and only once', () => {
     addProcess(10, 'server', [100]);
     const owners = make();
