@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyDiff, diffRows, mergeDiffs, PendingDiff, rowPatch, valueEqual } from './diff.js';
+import { applyDiff, diffRows, mergeDiffs, PendingDiff, rowPatch, sameTrafficFields, valueEqual } from './diff.js';
+import { TRAFFIC_FIELDS, type ConnectionTraffic } from './types.js';
 import type { Diff } from './protocol.js';
 
 interface TestRow {
@@ -183,5 +184,24 @@ describe('mergeDiffs / PendingDiff', () => {
   it('an add followed by a change stays an add of the changed row', () => {
     const merged = mergeDiffs(diff({ added: [row('a', 1)] }), diff({ changed: [{ id: 'a', n: 5 }] }));
     expect(merged).toEqual(diff({ added: [row('a', 5)] }));
+  });
+});
+
+describe('sameTrafficFields', () => {
+  // It names the fields one by one (the hot path of a large table's tick): every field of TRAFFIC_FIELDS must be
+  // among them, or a change to the one left out would leave a kept row showing stale traffic.
+  const traffic = (): ConnectionTraffic => {
+    const t: Record<string, unknown> = {};
+    for (const k of TRAFFIC_FIELDS) t[k] = k === 'trafficNote' ? null : k === 'skmem' ? { rmemAlloc: 1 } : 1;
+    return t as unknown as ConnectionTraffic;
+  };
+
+  it('says the same for equal traffic, and differs when any one field of TRAFFIC_FIELDS does', () => {
+    expect(sameTrafficFields(traffic(), traffic())).toBe(true);
+    for (const k of TRAFFIC_FIELDS) {
+      const other = traffic() as unknown as Record<string, unknown>;
+      other[k] = k === 'trafficNote' ? 'n/a' : k === 'skmem' ? { rmemAlloc: 2 } : 2;
+      expect(sameTrafficFields(traffic(), other as unknown as ConnectionTraffic), k).toBe(false);
+    }
   });
 });

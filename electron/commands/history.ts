@@ -11,6 +11,7 @@ import { defaultDataDir } from '../data-dir.js';
 import { recordFile } from '../monitor/record/config.js';
 import type { RecordedRows } from '../monitor/record/queries.js';
 import { columns } from './text-table.js';
+import { errorText } from '../../shared/error-text.js';
 
 // OS strings (process names, unix paths, user names) are printed through inertText, as every terminal output is.
 
@@ -178,7 +179,7 @@ export const historyCommand: Command = {
         allowPositionals: false,
       }));
     } catch (err) {
-      console.error(`netlens history: ${err instanceof Error ? err.message : String(err)}\nUsage: netlens ${USAGE}`);
+      console.error(`netlens history: ${errorText(err)}\nUsage: netlens ${USAGE}`);
       return 2;
     }
     const now = Date.now();
@@ -204,7 +205,7 @@ export const historyCommand: Command = {
     }
     // SQLite (a WebAssembly module, 4 MB of the process's memory once loaded) only for this command: the CLI's
     // other commands, `netlens web` among them, never load it on their thread (the monitor's worker records).
-    const { busy, errorText, openRecord } = await import('../monitor/record/database.js');
+    const { busy, openRecord } = await import('../monitor/record/database.js');
     const { changes, connectionsBetween } = await import('../monitor/record/queries.js');
     let opened;
     try {

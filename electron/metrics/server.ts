@@ -22,6 +22,7 @@ import { LOOPBACK_HOSTS, tokenMatches } from '../web.js';
 import { CONTENT_TYPE } from './exposition.js';
 import { METRICS_DATASETS, renderMetrics, type MetricsReadings, type Reading } from './netlens.js';
 import { ProcessTrafficMetrics } from './processes.js';
+import { errorText } from '../../shared/error-text.js';
 
 export const MIN_SCRAPE_INTERVAL_MS = 1000;
 export const MAX_CONCURRENT_SCRAPES = 4;
@@ -68,10 +69,6 @@ interface Rendered {
   at: number;
   text: string;
   gzip: Buffer | null;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** One collector read at a time per dataset, each bounded by COLLECT_TIMEOUT_MS. */

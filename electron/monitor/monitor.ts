@@ -46,6 +46,7 @@ import { InterfaceHistory, SAMPLE_MS } from './history.js';
 import { Recorder } from './record/recorder.js';
 import { answerRecordRequest, type RecordMethod } from './record/requests.js';
 import type { PlaceInfo, RecordingConfig } from '../../shared/record.js';
+import { errorText } from '../../shared/error-text.js';
 
 export type ClientId = number;
 
@@ -83,10 +84,6 @@ interface DatasetState {
   tick: TickInfo | null;
   /** A tick's read of this dataset is running (the next tick skips it). */
   polling: boolean;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function isResult(value: unknown): value is DatasetResult<AnyRow> {
@@ -494,7 +491,7 @@ function withheld(c: ClientState, d: Dataset): boolean {
 }
 
 function shows(c: ClientState, d: Dataset): boolean {
-  return c.streams.has(d) && (c.visibility === null || (!c.visibility.hidden && c.visibility.visible.has(d)));
+  return c.streams.has(d) && !withheld(c, d);
 }
 
 /** The monitor on the caller's own thread: for tests, benchmarks and the worker itself. */

@@ -39,21 +39,13 @@ describe('TickGroups', () => {
   });
 
   it('does not wait on a diff of an older tick', () => {
-    const g = new TickGroups();
-    g.arrived('connections', 1000);
-    g.arrived('processes', 1000);
-    g.arrived('connections', 2000);
-    g.arrived('processes', 2000);
+    const g = afterTicks(1000, 2000);
     g.arrived('routes', 1500);
     expect(g.waiting()).toBe(false);
   });
 
   it("gathers again after the host's clock is set back", () => {
-    const g = new TickGroups();
-    g.arrived('connections', 10_000);
-    g.arrived('processes', 10_000);
-    g.arrived('connections', 11_000);
-    g.arrived('processes', 11_000);
+    const g = afterTicks(10_000, 11_000);
     // The clock went back an hour: the next ticks are new ones, and still wait for both datasets.
     g.arrived('connections', 11_000 - 3_600_000);
     expect(g.waiting()).toBe(true);
@@ -63,3 +55,13 @@ describe('TickGroups', () => {
     expect(g.waiting()).toBe(true);
   });
 });
+
+/** Groups that saw connections and processes come with each of these ticks. */
+function afterTicks(...ats: number[]): TickGroups {
+  const g = new TickGroups();
+  for (const at of ats) {
+    g.arrived('connections', at);
+    g.arrived('processes', at);
+  }
+  return g;
+}

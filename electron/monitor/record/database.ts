@@ -84,10 +84,6 @@ export function failureKind(err: unknown): 'corrupt' | 'busy' | 'io' {
   return 'io';
 }
 
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /** Removes the lock directory a killed process left behind (see the header). */

@@ -44,7 +44,8 @@ import type { Connection, NetInterface } from '../../../shared/types.js';
 import { isLoopback, isUnspecified } from '../../../shared/address.js';
 import { inertText } from '../../../shared/inert-text.js';
 import type { Statement } from 'node-sqlite3-wasm';
-import { clearStaleLock, errorText, failureKind, openRecord, type RecordDatabase } from './database.js';
+import { clearStaleLock, failureKind, openRecord, type RecordDatabase } from './database.js';
+import { errorText } from '../../../shared/error-text.js';
 
 /** One batch (transaction) per this long: what a kill -9 may lose. */
 export const FLUSH_MS = 5000;

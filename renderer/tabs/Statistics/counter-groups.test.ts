@@ -5,7 +5,6 @@ import {
   compareGroups,
   CounterWatch,
   counterMatches,
-  deriveRows,
   extendBaseline,
   RowDeriver,
   takeBaseline,
@@ -30,7 +29,7 @@ describe('counter groups', () => {
   it('deltas count from the baseline, counters that appeared later from where they appeared, gauges have none', () => {
     const base = takeBaseline([counter('Tcp', 'InSegs', 10)], 0);
     extendBaseline(base, [counter('Tcp', 'InSegs', 50), counter('TcpExt', 'New', 7)]);
-    const rows = deriveRows(
+    const rows = new RowDeriver().derive(
       [counter('Tcp', 'InSegs', 15), counter('TcpExt', 'New', 9), counter('Sockets', 'inuse', 3, { kind: 'gauge' })],
       null,
       base,
@@ -38,7 +37,7 @@ describe('counter groups', () => {
     );
     expect(rows.map((r) => r.delta)).toEqual([5, 2, null]);
     // A capture: no baseline, no deltas.
-    expect(deriveRows([counter('Tcp', 'InSegs', 15)], null, null, 0)[0]!.delta).toBeNull();
+    expect(new RowDeriver().derive([counter('Tcp', 'InSegs', 15)], null, null, 0)[0]!.delta).toBeNull();
   });
   it('marks what moved since the last tick, and an error counter that rose, for a while', () => {
     const watch = new CounterWatch();

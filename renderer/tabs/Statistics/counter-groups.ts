@@ -127,16 +127,6 @@ export class CounterWatch {
   }
 }
 
-/** Each counter's row: its delta since the baseline, whether it moved in the last tick, whether it alarms. */
-export function deriveRows(
-  rows: readonly Counter[],
-  watch: CounterWatch | null,
-  baseline: Baseline | null,
-  now: number,
-): StatRow[] {
-  return new RowDeriver().derive(rows, watch, baseline, now);
-}
-
 /**
  * The rows tick after tick, keeping each row's object while its counter's object (the table replaces only
  * the rows a diff changed) and its delta, moved and alarm say the same, and the previous array itself when no
@@ -157,12 +147,17 @@ export class RowDeriver {
       const moved = watch?.moved(r.id) ?? false;
       const alarm = watch?.alarm(r.id, now) ?? false;
       let entry = this.byId.get(r.id);
-      if (entry === undefined || entry.row.delta !== delta || entry.row.moved !== moved || entry.row.alarm !== alarm) {
+      if (entry === undefined) {
+        entry = { src: r, row: { ...r, delta, moved, alarm }, seen: round };
+        this.byId.set(r.id, entry);
+      } else if (
+        entry.src !== r ||
+        entry.row.delta !== delta ||
+        entry.row.moved !== moved ||
+        entry.row.alarm !== alarm
+      ) {
         const row = { ...r, delta, moved, alarm };
-        if (entry === undefined) this.byId.set(r.id, (entry = { src: r, row, seen: round }));
-        else entry.row = row;
-      } else if (entry.src !== r) {
-        const row = { ...r, delta, moved, alarm };
+        // A new counter object that says the same (a snapshot after a reconnect) keeps its row.
         if (!sameFields(entry.row, row)) entry.row = row;
       }
       entry.src = r;
