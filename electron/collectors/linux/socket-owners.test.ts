@@ -4,10 +4,10 @@
 // after that grace; a parent that exits hands its sockets to its child at once; a full scan is made only for a
 // socket still unexplained a tick after it was listed; a socket whose last holder let go of it after the
 // tables were read keeps that holder for that read only.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import fs, { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 const NEW_PID_GRACE_TICKS = 2;
 import { SocketOwners } from './socket-owners.js';
 import { UserNames } from './users.js';
@@ -172,5 +172,199 @@ describe('SocketOwners walks', () => {
     expect(pidsOf(owners, 100)).toEqual([10]);
     owners.update([100, 888]);
     expect(pidsOf(owners, 100)).toEqual([]);
+  });
+});
+
+// The same folder, with fd counts as Linux 6.2 and later report them (st_size of /proc/<pid>/fd: the number
+// of open fds), so that a process opening or closing an fd is walked again; the walk then reads only the fd
+// links it cannot vouch for. Each fd link read is counted.
+describe('SocketOwners walks a process whose fd count moves', () => {
+  const realStat = fs.statSync;
+  const realReaddir = fs.readdirSync;
+  const realReadlink = fs.readlinkSync;
+  let reads: string[] = [];
+  let denied = new Set<number>();
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'netlens-owners-'));
+    writeFileSync(join(root, 'stat'), 'cpu 1 2 3\nbtime 1700000000\n');
+    writeFileSync(join(root, 'passwd'), 'root:x:0:0::/root:/bin/sh\n');
+    reads = [];
+    denied = new Set();
+    vi.spyOn(fs, 'statSync').mockImplementation(((path: string, options?: fs.StatSyncOptions) => {
+      const st = realStat(path, options) as fs.Stats;
+      if (path.startsWith(root) && path.endsWith('/fd')) st.size = realReaddir(path).length;
+      return st;
+    }) as typeof fs.statSync);
+    vi.spyOn(fs, 'readdirSync').mockImplementation(((path: string, options?: never) => {
+      const pid = Number(path.slice(root.length + 1).split('/')[0]);
+      if (path.startsWith(root) && denied.has(pid))
+        throw Object.assign(new Error(`EACCES: permission denied, scandir '${path}'`), { code: 'EACCES' });
+      return realReaddir(path, options);
+    }) as typeof fs.readdirSync);
+    vi.spyOn(fs, 'readlinkSync').mockImplementation(((path: string, options?: never) => {
+      if (path.startsWith(root) && path.includes('/fd/')) reads.push(path.slice(root.length + 1));
+      return realReadlink(path, options);
+    }) as typeof fs.readlinkSync);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const make = () => new SocketOwners(new UserNames(join(root, 'passwd')), root, 10_000);
+  const fdPath = (pid: number, fd: number) => join(root, String(pid), 'fd', String(fd));
+  const setFd = (pid: number, fd: number, target: string) => {
+    rmSync(fdPath(pid, fd), { force: true });
+    symlinkSync(target, fdPath(pid, fd));
+  };
+  const closeFd = (pid: number, fd: number) => rmSync(fdPath(pid, fd));
+  const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+  // Process 10 holds sockets 100-199 on fds 2-101 (fds 0 and 1 are /dev/null).
+  const sockets = range(100, 100);
+  const start = () => {
+    addProcess(10, 'server', sockets);
+    const owners = make();
+    owners.update(sockets, 0);
+    reads = [];
+    return owners;
+  };
+
+  it('reads only the fd it has not seen when a socket holder opens one', () => {
+    const owners = start();
+    setFd(10, 102, 'socket:[500]');
+    owners.update([...sockets, 500], 1_000);
+    expect(reads).toEqual(['10/fd/102']);
+    expect(pidsOf(owners, 500)).toEqual([10]);
+    expect(pidsOf(owners, 199)).toEqual([10]);
+  });
+
+  it('keeps a socket moved to another fd number as the one it was, and forgets it once closed', () => {
+    const owners = start();
+    closeFd(10, 2); // socket:[100], moved (dup2) to fd 150
+    setFd(10, 150, 'socket:[100]');
+    setFd(10, 151, 'socket:[501]');
+    owners.update([...sockets, 501], 1_000);
+    expect(reads.sort()).toEqual(['10/fd/150', '10/fd/151']);
+    expect(pidsOf(owners, 100)).toEqual([10]);
+    expect(pidsOf(owners, 501)).toEqual([10]);
+    closeFd(10, 150);
+    owners.update([...sockets.slice(1), 501], 2_000);
+    owners.update([...sockets.slice(1), 501], 3_000);
+    expect(pidsOf(owners, 100)).toEqual([]);
+    expect(pidsOf(owners, 101)).toEqual([10]);
+  });
+
+  it('reads again an fd whose socket the tables no longer list: its number may hold a new socket', () => {
+    const owners = start();
+    setFd(10, 2, 'socket:[600]'); // socket 100 closed, its fd number reused by a new one
+    closeFd(10, 3); // socket 101 closed
+    const listed = [...sockets.slice(2), 600];
+    owners.update(listed, 1_000);
+    expect(reads).toEqual(['10/fd/2']);
+    expect(pidsOf(owners, 600)).toEqual([10]);
+    owners.update(listed, 2_000);
+    expect(pidsOf(owners, 100)).toEqual([]);
+    expect(pidsOf(owners, 101)).toEqual([]);
+    expect(owners.stats.fullScans).toBe(1);
+  });
+
+  it('finds a new socket in an fd number that held a file, in the same tick and without a full scan', () => {
+    const owners = start();
+    setFd(10, 0, 'socket:[700]'); // /dev/null closed, its number reused by a socket
+    closeFd(10, 3);
+    owners.update([...sockets.filter((s) => s !== 101), 700], 1_000);
+    expect(pidsOf(owners, 700)).toEqual([10]);
+    expect(owners.stats.fullScans).toBe(1);
+    // Only the fds that held files are read again, not the listed sockets.
+    expect(reads.sort()).toEqual(['10/fd/0', '10/fd/1']);
+  });
+
+  it('finds a new socket in the fd number of a socket it passed to another process, in the same tick', () => {
+    const owners = start();
+    addProcess(20, 'worker', [200]);
+    for (let t = 1_000; t <= 3_000; t += 1_000) owners.update([...sockets, 200], t);
+    reads = [];
+    // Socket 100 passed to process 20 (SCM_RIGHTS); its fd number in 10 reused at once by a new socket.
+    setFd(20, 3, 'socket:[100]');
+    setFd(10, 2, 'socket:[900]');
+    setFd(10, 102, 'socket:[901]');
+    owners.update([...sockets, 200, 900, 901], 4_000);
+    expect(pidsOf(owners, 900)).toEqual([10]);
+    expect(pidsOf(owners, 100)).toEqual([20]);
+    expect(owners.stats.fullScans).toBe(1);
+    // Not every fd of 10: its new one, then those that held a file or a socket another process holds too.
+    expect(reads.filter((r) => r.startsWith('10/')).sort()).toEqual(['10/fd/0', '10/fd/1', '10/fd/102', '10/fd/2']);
+  });
+
+  it('reads every fd link of a walked process again once fullScanIntervalMs has passed', () => {
+    const owners = start();
+    // Socket 100 passed to process 20 (SCM_RIGHTS), its fd number in 10 reused for a file within one tick.
+    addProcess(20, 'worker', [200]);
+    owners.update([...sockets, 200], 1_000);
+    owners.update([...sockets, 200], 2_000);
+    owners.update([...sockets, 200], 3_000);
+    expect(pidsOf(owners, 200)).toEqual([20]);
+    setFd(20, 3, 'socket:[100]');
+    setFd(10, 2, '/dev/null');
+    setFd(10, 102, 'socket:[800]');
+    owners.update([...sockets, 200, 800], 4_000);
+    expect(pidsOf(owners, 100)).toContain(20);
+    expect(pidsOf(owners, 800)).toEqual([10]);
+    reads = [];
+    setFd(10, 103, 'socket:[801]');
+    owners.update([...sockets, 200, 800, 801], 10_000);
+    expect(reads.filter((r) => r.startsWith('10/')).length).toBe(realReaddir(join(root, '10', 'fd')).length);
+    expect(pidsOf(owners, 100)).toEqual([20]);
+    expect(pidsOf(owners, 801)).toEqual([10]);
+  });
+
+  it('leaves a forked child the owner of the sockets its parent closes, and both of those it keeps', () => {
+    const owners = start();
+    addProcess(50, 'server', sockets);
+    for (let i = 1; i <= NEW_PID_GRACE_TICKS + 1; i++) owners.update(sockets, i * 1_000);
+    expect(pidsOf(owners, 100).sort()).toEqual([10, 50]);
+    reads = [];
+    closeFd(10, 2);
+    owners.update(sockets, 5_000);
+    expect(reads).toEqual([]);
+    expect(pidsOf(owners, 100)).toEqual([50]);
+    expect(pidsOf(owners, 101).sort()).toEqual([10, 50]);
+  });
+
+  it('forgets a churning process that exits, its sockets keeping it for the read that listed them', () => {
+    const owners = start();
+    addProcess(20, 'client', [200]);
+    owners.update([...sockets, 200], 1_000);
+    setFd(10, 102, 'socket:[500]');
+    owners.update([...sockets, 200, 500], 2_000);
+    removeProcess(10);
+    owners.update([...sockets, 200, 500], 3_000);
+    expect(pidsOf(owners, 500)).toEqual([10]);
+    owners.update([200], 4_000);
+    expect(pidsOf(owners, 500)).toEqual([]);
+    expect(pidsOf(owners, 200)).toEqual([20]);
+    expect(owners.cachedPids).toBe(1);
+  });
+
+  it("counts another user's process it may not read, and still follows the churn of its own", () => {
+    addProcess(30, 'other', [300]);
+    denied.add(30);
+    const owners = start(); // its first full scan meets 30
+    expect(owners.someDenied).toBe(true);
+    expect(owners.stats.deniedPids).toBe(1);
+    setFd(30, 3, 'socket:[301]'); // a new socket of theirs, and one of ours
+    setFd(10, 102, 'socket:[500]');
+    for (let t = 1_000; t <= 4_000; t += 1_000) owners.update([...sockets, 300, 301, 500], t);
+    expect(pidsOf(owners, 301)).toEqual([]);
+    expect(pidsOf(owners, 500)).toEqual([10]);
+    expect(owners.stats.deniedPids).toBe(1);
+    // Once it may be read (it changed hands, or NetLens runs elevated), the next full scan finds its sockets.
+    denied.clear();
+    setFd(30, 4, 'socket:[302]');
+    owners.update([...sockets, 300, 301, 302, 500], 20_000);
+    owners.update([...sockets, 300, 301, 302, 500], 21_000);
+    expect(pidsOf(owners, 302)).toEqual([30]);
+    expect(owners.someDenied).toBe(false);
   });
 });

@@ -9,6 +9,16 @@
 //    tick and for every pid when a socket appears that nobody is known to hold;
 //  - pids that lost a socket while a new one appeared (an fd number reused for a new socket);
 //  - and, at most once per fullScanIntervalMs, every pid, for sockets still unexplained after that.
+// A walk of a pid walked before reads again only the fd links it cannot vouch for (the pid's fd numbers and
+// the socket behind each are kept from walk to walk, 12 bytes an fd): fds it has not seen, and fds whose
+// socket is no longer listed by this tick's tables (closed, so the number may hold something else now). A
+// process churning connections (its fd count moving every tick) costs a readdir and a readlink per fd it
+// opened, not one per fd it holds. What that cannot see is an fd number reused within one tick:
+//  - by a socket, where a file or a socket that lives on (passed to another process, SCM_RIGHTS) was: so
+//    when a socket is still unexplained after these walks, the pids walked so are read again, trusting only
+//    the listed sockets each alone holds, then (a socket passed on may still be in flight) nothing;
+//  - by a file, where a socket passed to another process was: the pid stays listed as that socket's owner
+//    until its next walk after fullScanIntervalMs, which reads every link.
 // A full scan waits for a socket to stay unexplained for a second tick: most such sockets are gone by then.
 // Sockets still unexplained after a full scan (kernel sockets, orphans) are remembered so they do not
 // trigger another one.
@@ -46,6 +56,12 @@ const NO_PROCESSES: ProcessInfo[] = Object.freeze([]) as unknown as ProcessInfo[
 
 interface PidEntry {
   inodes: number[];
+  /** The fd numbers the last walk found, ascending, and the socket inode behind each (0: another kind of
+   *  file); null when the fds could not be read (denied). */
+  fds: Int32Array | null;
+  links: Float64Array | null;
+  /** When every fd link of this pid was last read (ms): a walk reads them all again after fullScanIntervalMs. */
+  fullWalkAt: number;
   fdCount: number;
   denied: boolean;
   info: ProcessInfo | null;
@@ -80,9 +96,23 @@ function sameProcess(a: ProcessInfo, b: ProcessInfo): boolean {
   );
 }
 
+/** Whether fd names are in ascending numeric order (as procfs lists them). */
+function ascendingFds(names: readonly string[]): boolean {
+  for (let i = 1; i < names.length; i++) if (Number(names[i]) < Number(names[i - 1])) return false;
+  return true;
+}
+
 function code(err: unknown): string {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
 }
+
+/** Which fd links a walk of a pid walked before may keep without reading them again:
+ *  - 'nothing': every link is read (a full scan, a new pid, and each pid once per fullScanIntervalMs);
+ *  - 'listed-sockets': fds whose socket the tables list this tick and that this pid alone is known to hold;
+ *  - 'listed-sockets-and-files': fds whose socket the tables list this tick and that this pid is known to hold
+ *    (alone or with others), and fds that held no socket (a file, a pipe): what a walk reads when the fd
+ *    count moved. */
+type Trust = 'nothing' | 'listed-sockets' | 'listed-sockets-and-files';
 
 /** How many ticks a new process is listed before it is walked when no socket is waiting for an owner: a
  *  fork sharing its parent's sockets shows as their owner this much later (a new socket is looked for at
@@ -106,6 +136,8 @@ export class SocketOwners {
   /** Owners of the sockets that lost their last holder during the current update, as they were before it. */
   private readonly released = new Map<number, ProcessInfo[]>();
   private tick = 0;
+  /** The time given to the current update (ms). */
+  private now = 0;
   private lastFullScan = -Infinity;
   /** Whether this kernel reports fd counts (6.2 and later); without them new sockets of known processes
    *  are found only by a full rescan, so rescans may come sooner (FULL_SCAN_WITHOUT_FD_COUNTS_MS). */
@@ -125,6 +157,7 @@ export class SocketOwners {
    */
   update(inodes: readonly number[], now = Date.now()): void {
     const tick = ++this.tick;
+    this.now = now;
     this.released.clear();
     const first = this.lastFullScan === -Infinity;
     const listing = this.listPids();
@@ -146,21 +179,35 @@ export class SocketOwners {
     let unknown = fresh;
     // New processes: all of them when a socket waits for an owner, else those listed long enough.
     for (const [pid, since] of this.unwalked) {
-      if (unknown.length > 0 || tick - since >= NEW_PID_GRACE_TICKS) this.walk(pid);
+      if (unknown.length > 0 || tick - since >= NEW_PID_GRACE_TICKS) this.walk(pid, 'nothing');
     }
     if (unknown.length > 0) unknown = this.stillUnknown(unknown);
 
-    // Socket holders whose fd count moved may have opened, closed or passed sockets.
+    // Socket holders whose fd count moved may have opened, closed or passed sockets: their new fds are read.
+    const partly: number[] = [];
     for (const [pid, entry] of this.pids) {
-      if (entry.walkedTick !== tick && entry.inodes.length > 0 && this.fdCountChanged(pid, entry)) this.walk(pid);
+      if (entry.walkedTick !== tick && entry.inodes.length > 0 && this.fdCountChanged(pid, entry)) {
+        this.walk(pid, 'listed-sockets-and-files');
+        partly.push(pid);
+      }
     }
+    if (unknown.length > 0 && partly.length > 0) unknown = this.stillUnknown(unknown);
     if (unknown.length > 0) {
       for (const [pid, entry] of this.pids) {
         if (entry.walkedTick === tick) continue;
-        if (this.lostSocket(entry, tick) || (entry.inodes.length === 0 && this.fdCountChanged(pid, entry)))
-          this.walk(pid);
+        if (this.lostSocket(entry, tick) || (entry.inodes.length === 0 && this.fdCountChanged(pid, entry))) {
+          this.walk(pid, 'listed-sockets-and-files');
+          partly.push(pid);
+        }
       }
       unknown = this.stillUnknown(unknown);
+      // A socket may hide behind an fd number those walks kept: one that held a file, or a socket another
+      // process holds too (passed on); then behind any (a socket passed on and still in flight).
+      for (const trust of ['listed-sockets', 'nothing'] as const) {
+        if (unknown.length === 0) break;
+        for (const pid of partly) if (this.pids.get(pid)?.fds) this.walk(pid, trust);
+        unknown = this.stillUnknown(unknown);
+      }
       const interval = this.fdCountsWork
         ? this.fullScanIntervalMs
         : Math.min(this.fullScanIntervalMs, FULL_SCAN_WITHOUT_FD_COUNTS_MS);
@@ -264,8 +311,13 @@ export class SocketOwners {
     return unknown;
   }
 
+  /** The sockets of this tick's tables that no walk has found yet; those found are marked listed now. */
   private stillUnknown(inodes: number[]): number[] {
-    return inodes.filter((inode) => !this.owners.has(inode));
+    return inodes.filter((inode) => {
+      const owner = this.owners.get(inode);
+      if (owner) owner.tick = this.tick;
+      return owner === undefined;
+    });
   }
 
   private listPids(): number[] | null {
@@ -292,7 +344,7 @@ export class SocketOwners {
     const listed = new Set(listing);
     for (const pid of this.pids.keys()) if (!listed.has(pid)) this.forget(pid);
     this.unwalked.clear();
-    for (const pid of listing) this.walk(pid);
+    for (const pid of listing) this.walk(pid, 'nothing');
   }
 
   private fdCount(pid: number): number {
@@ -336,8 +388,9 @@ export class SocketOwners {
     }
   }
 
-  /** Reads every fd link of one pid and replaces what the cache knew about it. */
-  private walk(pid: number): void {
+  /** Reads the fd links of one pid (those `trust` does not let it keep from its last walk) and replaces what
+   *  the cache knew about it. */
+  private walk(pid: number, trust: Trust): void {
     this.stats.walkedPids++;
     this.unwalked.delete(pid);
     const dir = `${this.procRoot}/${pid}/fd`;
@@ -351,30 +404,56 @@ export class SocketOwners {
         const old = this.pids.get(pid);
         if (old) this.detachInodes(pid, old.inodes);
         if (!old?.denied) this.stats.deniedPids++;
-        this.pids.set(pid, { inodes: [], fdCount, denied: true, info: null, alone: null, walkedTick: this.tick });
+        this.pids.set(pid, {
+          inodes: [],
+          fds: null,
+          links: null,
+          fullWalkAt: this.now,
+          fdCount,
+          denied: true,
+          info: null,
+          alone: null,
+          walkedTick: this.tick,
+        });
       } else {
         // ENOENT/ESRCH: the process exited between the listing and now.
         this.forget(pid);
       }
       return;
     }
+    const old = this.pids.get(pid);
+    const kept =
+      trust !== 'nothing' && old?.fds && old.links && this.now - old.fullWalkAt < this.fullScanIntervalMs
+        ? { fds: old.fds, links: old.links }
+        : null;
+    // procfs lists fds ascending; the merge with the last walk's below relies on it.
+    if (!ascendingFds(names)) names.sort((a, b) => Number(a) - Number(b));
+    let fds = new Int32Array(names.length);
+    let links = new Float64Array(names.length);
     const inodes: number[] = [];
+    let k = 0;
+    let j = 0;
     for (const name of names) {
-      let target: string;
-      try {
-        target = fs.readlinkSync(`${dir}/${name}`);
-      } catch {
-        continue; // the fd was closed meanwhile
+      const fd = Number(name);
+      if (!Number.isInteger(fd) || fd < 0) continue;
+      let inode = -1;
+      if (kept) {
+        while (j < kept.fds.length && kept.fds[j]! < fd) j++;
+        if (j < kept.fds.length && kept.fds[j] === fd && this.vouchesFor(pid, kept.links[j]!, trust))
+          inode = kept.links[j]!;
       }
-      // "socket:[12345]"
-      if (target.length > 9 && target.charCodeAt(0) === 115 && target.startsWith('socket:[')) {
-        const inode = Number(target.slice(8, -1));
-        if (Number.isInteger(inode) && inode > 0) inodes.push(inode);
-      }
+      if (inode < 0) inode = this.socketBehind(`${dir}/${name}`);
+      if (inode < 0) continue; // the fd was closed meanwhile
+      fds[k] = fd;
+      links[k++] = inode;
+      if (inode > 0) inodes.push(inode);
+    }
+    if (k < names.length) {
+      fds = fds.slice(0, k);
+      links = links.slice(0, k);
     }
     const unique = inodes.length > 1 ? [...new Set(inodes)] : inodes;
     // Sockets kept since the last walk keep their owner entry (and its last-listed tick).
-    const old = this.pids.get(pid);
     if (old?.denied) this.stats.deniedPids--;
     const now = new Set(unique);
     if (old)
@@ -405,7 +484,42 @@ export class SocketOwners {
       }
     }
     const alone = info !== null && info === old?.info ? old.alone : null;
-    this.pids.set(pid, { inodes: unique, fdCount, denied: false, info, alone, walkedTick: this.tick });
+    this.pids.set(pid, {
+      inodes: unique,
+      fds,
+      links,
+      fullWalkAt: kept ? old!.fullWalkAt : this.now,
+      fdCount,
+      denied: false,
+      info,
+      alone,
+      walkedTick: this.tick,
+    });
+  }
+
+  /** Whether the link a pid's fd had at its last walk still holds without reading it again: a socket the
+   *  tables list this tick and the pid is known to hold (a closed one's number may hold anything now), or
+   *  ('listed-sockets-and-files') another kind of file. */
+  private vouchesFor(pid: number, inode: number, trust: Trust): boolean {
+    if (inode === 0) return trust === 'listed-sockets-and-files';
+    const owner = this.owners.get(inode);
+    if (owner === undefined || owner.tick !== this.tick) return false;
+    return trust === 'listed-sockets' ? owner.pids.length === 1 && owner.pids[0] === pid : owner.pids.includes(pid);
+  }
+
+  /** The socket inode an fd link names ("socket:[12345]"), 0 for any other file, -1 when the fd is gone. */
+  private socketBehind(path: string): number {
+    let target: string;
+    try {
+      target = fs.readlinkSync(path);
+    } catch {
+      return -1;
+    }
+    if (target.length > 9 && target.charCodeAt(0) === 115 && target.startsWith('socket:[')) {
+      const inode = Number(target.slice(8, -1));
+      if (Number.isInteger(inode) && inode > 0) return inode;
+    }
+    return 0;
   }
 
   private readInfo(pid: number): ProcessInfo {
