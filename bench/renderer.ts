@@ -1,7 +1,7 @@
 // bench:renderer: the Connections tab in headless Chromium, fed by the real browser host and WebSocket with a
 // synthetic monitor: a 50,000-row table (BENCH_ROWS), then diffs that change 1% of the rows per tick. Prints one
-// JSON line: the time from a diff's arrival in the page to the end of the work it queued, to the start of the
-// first frame after that work and to that frame painted (median, p95), the time to re-sort the rows by each
+// JSON line: the time from a diff's arrival in the page to the end of the work it queued, to the rendering of the
+// first frame that shows it (the first after the page changed its DOM) and to that frame painted (median, p95), the time to re-sort the rows by each
 // column, how many rows are in the DOM and the page's JS heap.
 // The peer, measured in the same run with the same rows and diffs over the same WebSocket: a plain virtualized
 // list (no framework: a Map, an array, the visible rows' text set by hand) timed the same way. Ratios are
@@ -162,42 +162,93 @@ function syntheticMonitor(): Monitor & { ticksSent: () => number; skipped: () =>
 }
 
 /** In the page, before any script: times every diff from its arrival to the end of the work it queued (a task
- *  posted after the page's handler, so it runs after any task the handler posted: the app applies a diff in
- *  the next task), to the next frame's start (a frame callback requested from that task, which runs after the
- *  page's own) and to that frame painted (a task posted from the callback). The frame is the first that can
- *  show the diff whichever way the page schedules its work; a callback requested straight from the handler
- *  could run before a task the handler posted, and time a frame that shows nothing of the diff. */
+ *  posted after the page's handler: it runs after any task the handler posted, and the app applies a diff in
+ *  the next task), and to the first frame that shows it: the first frame rendered after the page changed its
+ *  DOM (a MutationObserver), whether the page changed it in a task or in a frame callback, or after that work
+ *  ended if it changed nothing (frame callbacks the page requested run in that frame). A frame loop runs
+ *  from each diff's arrival until that frame; a 1-pixel probe resized by the loop makes a ResizeObserver
+ *  report each frame's rendering (after its frame callbacks, style and layout, before paint): `commit` is that
+ *  moment in the frame that shows the diff, `paint` a task posted from it (the frame painted). Both pages are
+ *  timed by this one script, whichever way they schedule their work. */
 function timeDiffs() {
-  const w = window as unknown as { __perf: { work: number; commit: number; paint: number }[] };
+  type Sample = { work: number; commit: number; paint: number };
+  const w = window as unknown as { __perf: Sample[]; __perfUnshown: number };
   w.__perf = [];
+  w.__perfUnshown = 0;
   const after = (fn: () => void) => {
     const ch = new MessageChannel();
     ch.port1.onmessage = fn;
     ch.port2.postMessage(0);
+  };
+  // The diff waiting for its frame: its arrival, the end of its work, whether the DOM changed since it arrived.
+  let pending: { t0: number; work: number; changed: boolean } | null = null;
+  let probe: HTMLDivElement | null = null;
+  let looping = false;
+  const observer = new MutationObserver((records) => {
+    if (pending && records.some((r) => r.target !== probe)) pending.changed = true;
+  });
+  const rendered = new ResizeObserver(() => {
+    const p = pending;
+    // A page that changed nothing on screen (none of the diff's rows in view) shows it in the first frame after
+    // its work.
+    if (!p || !(p.changed || p.work >= 0)) return;
+    pending = null;
+    performance.mark('bench-commit');
+    const commit = performance.now() - p.t0;
+    // The work's task was posted before this one: it has run when this runs.
+    after(() => w.__perf.push({ work: p.work, commit, paint: performance.now() - p.t0 }));
+  });
+  const loop = () => {
+    if (!pending || !probe) {
+      looping = false;
+      return;
+    }
+    probe.style.width = probe.style.width === '1px' ? '2px' : '1px';
+    requestAnimationFrame(loop);
+  };
+  const watch = () => {
+    if (probe) return;
+    probe = document.createElement('div');
+    probe.style.cssText = 'position:fixed;left:-10px;top:-10px;width:1px;height:1px;pointer-events:none';
+    document.documentElement.appendChild(probe);
+    observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+    rendered.observe(probe);
   };
   const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage')!;
   Object.defineProperty(WebSocket.prototype, 'onmessage', {
     set(fn: (e: MessageEvent) => void) {
       desc.set!.call(this, (e: MessageEvent) => {
         const isDiff = typeof e.data === 'string' && e.data.startsWith('{"type":"diff"');
-        const t0 = performance.now();
-        if (isDiff) performance.mark('bench-diff');
+        if (!isDiff) {
+          fn(e);
+          return;
+        }
+        watch();
+        // A diff that arrives before the previous one was shown: the previous is counted as not shown.
+        if (pending) w.__perfUnshown++;
+        const p = { t0: performance.now(), work: -1, changed: false };
+        pending = p;
+        performance.mark('bench-diff');
         fn(e);
-        if (!isDiff) return;
         after(() => {
-          const work = performance.now() - t0;
-          requestAnimationFrame(() => {
-            performance.mark('bench-commit');
-            const commit = performance.now() - t0;
-            after(() => w.__perf.push({ work, commit, paint: performance.now() - t0 }));
-          });
+          p.work = performance.now() - p.t0;
         });
+        if (!looping) {
+          looping = true;
+          requestAnimationFrame(loop);
+        }
       });
     },
     get() {
       return desc.get!.call(this);
     },
   });
+}
+
+/** In the page: what timeDiffs measured. */
+function readTimes() {
+  const w = window as unknown as { __perf: { work: number; commit: number; paint: number }[]; __perfUnshown: number };
+  return { perf: w.__perf, unshown: w.__perfUnshown };
 }
 
 /** What BENCH_TRACE records: tasks, frames, the page's work and the marks timeDiffs makes. */
@@ -288,8 +339,7 @@ async function main(): Promise<void> {
     ],
   });
   const page = await browser.newPage({ viewport: VIEWPORT });
-  // Time every diff from its arrival to the committed DOM (a frame callback queued after the app's own,
-  // which runs after React's commit) and to the painted frame (a task posted from that callback).
+  // Time every diff from its arrival to the first frame that shows it (timeDiffs).
   await page.addInitScript(timeDiffs);
   // One core kept busy from here on, as a collector tick or a build keeps it.
   const busy =
@@ -322,9 +372,7 @@ async function main(): Promise<void> {
       const { profile } = await cdp.send('Profiler.stop');
       writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
     }
-    const perf = await page.evaluate(
-      () => (window as unknown as { __perf: { work: number; commit: number; paint: number }[] }).__perf,
-    );
+    const { perf, unshown } = await page.evaluate(readTimes);
     const domRows = await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').count();
     const totalText = await page.locator('[data-status="rows"]').textContent();
 
@@ -375,9 +423,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 200));
     await plain.waitForTimeout(500);
     if (process.env.BENCH_TRACE) writeFileSync(`${process.env.BENCH_TRACE}.plain`, await browser.stopTracing());
-    const plainPerf = await plain.evaluate(
-      () => (window as unknown as { __perf: { work: number; commit: number; paint: number }[] }).__perf,
-    );
+    const { perf: plainPerf, unshown: plainUnshown } = await plain.evaluate(readTimes);
     const plainPaints = plainPerf.slice(2).map((p) => p.paint);
 
     const works = perf.slice(2).map((p) => p.work);
@@ -390,6 +436,7 @@ async function main(): Promise<void> {
       changedPerTick: Math.round(ROWS * CHURN),
       diffsMeasured: commits.length,
       diffsSkippedUnacked: monitor.skipped(),
+      diffsNotShownBeforeTheNext: unshown,
       diffToWorkDoneMedianMs: +quantile(works, 0.5).toFixed(1),
       diffToCommitMedianMs: +quantile(commits, 0.5).toFixed(1),
       diffToCommitP95Ms: +quantile(commits, 0.95).toFixed(1),
@@ -408,6 +455,7 @@ async function main(): Promise<void> {
       rendererJsHeapMB: +(usedSize / 1048576).toFixed(1),
       plainList: {
         diffsMeasured: plainPaints.length,
+        diffsNotShownBeforeTheNext: plainUnshown,
         diffToWorkDoneMedianMs: +quantile(plainWorks, 0.5).toFixed(1),
         diffToFrameMedianMs: +quantile(plainPaints, 0.5).toFixed(1),
         diffToFrameP95Ms: +quantile(plainPaints, 0.95).toFixed(1),
