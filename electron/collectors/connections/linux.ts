@@ -713,6 +713,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       if (typeof out === 'string') ssFailure = out;
       else tcp = out;
     }
+    // The last read's rows that this one did not give again are garbage now, not held until the next read.
+    this.kept.end();
     // Unix sockets from sock_diag, else (with a note saying why, unless sock_diag was turned off) from /proc.
     const unix = unixDiag ? await unixDiag : null;
     const unixNote = typeof unix === 'string' && this.diagUnavailable === null ? unix : null;
