@@ -239,6 +239,29 @@ describe('SocketOwners walks a process whose fd count moves', () => {
     expect(pidsOf(owners, 199)).toEqual([10]);
   });
 
+  it('follows many sockets closing at once as it follows a few', () => {
+    const owners = start();
+    for (let fd = 2; fd < 82; fd++) closeFd(10, fd); // sockets 100-179
+    setFd(10, 150, 'socket:[190]'); // also held on fd 92 still
+    setFd(10, 151, 'socket:[502]');
+    owners.update([...sockets.slice(80), 502], 1_000);
+    expect(pidsOf(owners, 190)).toEqual([10]);
+    expect(pidsOf(owners, 502)).toEqual([10]);
+    closeFd(10, 92);
+    setFd(10, 152, 'socket:[503]');
+    owners.update([...sockets.slice(80), 502, 503], 2_000);
+    expect(pidsOf(owners, 150)).toEqual([]);
+    expect(pidsOf(owners, 190)).toEqual([10]);
+    closeFd(10, 150);
+    closeFd(10, 151);
+    owners.update([...sockets.slice(80), 503], 3_000);
+    owners.update([...sockets.slice(80), 503], 4_000);
+    expect(pidsOf(owners, 190)).toEqual([]);
+    expect(pidsOf(owners, 502)).toEqual([]);
+    expect(pidsOf(owners, 503)).toEqual([10]);
+    expect(pidsOf(owners, 199)).toEqual([10]);
+  });
+
   it('keeps a socket moved to another fd number as the one it was, and forgets it once closed', () => {
     const owners = start();
     closeFd(10, 2); // socket:[100], moved (dup2) to fd 150
