@@ -9,10 +9,15 @@ import type { Place } from './places.js';
 import { HostResolver, type ResolverOptions } from './resolver.js';
 
 /**
- * The endpoints of a read's TCP and UDP rows: what the names of the next reads need of it, kept instead of the
- * rows (each a few hundred bytes: at 20,000 sockets 8 MB of the worker's heap until the next read).
+ * What the names of the next reads need of a read: the endpoints of its TCP and UDP rows, kept instead of the
+ * rows (each a few hundred bytes: at 20,000 sockets 8 MB of the worker's heap until the next read). A read
+ * whose collector keeps its rows (keptRows: Linux keeps its TCP rows until its next read, and never changes a
+ * row once given) is kept as it is: the endpoints would copy what the collector holds anyway, 20,000 objects
+ * a read, to save only its other rows (UDP, unix), which are built afresh and few.
  */
-function endpointsOf(rows: readonly Connection[]): NamedEndpoints[] {
+function endpointsOf(read: DatasetResult<Connection>): readonly NamedEndpoints[] {
+  const rows = read.rows;
+  if (read.keptRows === true) return rows;
   const out: NamedEndpoints[] = [];
   for (const r of rows)
     if (serviceProto(r.proto) !== null)
@@ -53,7 +58,7 @@ export class NamesCollector implements Collector<NameEntry> {
     const p: Promise<void> = read
       .then(
         (r) => {
-          this.rows = endpointsOf(r.rows);
+          this.rows = endpointsOf(r);
         },
         // The connections dataset reports its own failure; names keep describing the last good read.
         () => {},

@@ -185,4 +185,15 @@ describe('the names dataset', () => {
     const ids = (await names.read()).rows.map((e) => e.id).sort();
     expect(ids).toEqual(['192.168.1.1', '8.8.8.8', 'tcp/22', 'tcp/443', 'tcp/80', 'udp/53']);
   });
+
+  it('describes rows its collector keeps from read to read as they are, the same as copies', async () => {
+    const names = new NamesCollector(new NameBook({ services: bundledServices }));
+    const read = rows.map((r) => ({ ...r }));
+    names.follow(Promise.resolve({ rows: read, diagnostics: emptyDiagnostics(), keptRows: true }));
+    const kept = (await names.read()).rows;
+    const copied = new NamesCollector(new NameBook({ services: bundledServices }));
+    copied.follow(Promise.resolve({ rows: read, diagnostics: emptyDiagnostics() }));
+    expect(kept).toEqual((await copied.read()).rows);
+    expect(kept.map((e) => e.id).sort()).toEqual(['192.168.1.1', '8.8.8.8', 'tcp/22', 'tcp/443', 'tcp/80', 'udp/53']);
+  });
 });
