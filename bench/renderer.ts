@@ -1,8 +1,8 @@
 // bench:renderer: the Connections tab in headless Chromium, fed by the real browser host and WebSocket with a
 // synthetic monitor: a 50,000-row table (BENCH_ROWS), then diffs that change 1% of the rows per tick. Prints one
-// JSON line: the time from a diff's arrival in the page to the end of the work it queued, to the rendering of the
-// first frame that shows it (the first after the page changed its DOM) and to that frame painted (median, p95), the time to re-sort the rows by each
-// column, how many rows are in the DOM and the page's JS heap.
+// JSON line: the time from a diff's arrival in the page to the end of the work it queued, to the rendering of
+// the first frame that shows it (the first after the page changed its DOM) and to that frame painted (median,
+// p95), the time to re-sort the rows by each column, how many rows are in the DOM and the page's JS heap.
 // The peer, measured in the same run with the same rows and diffs over the same WebSocket: a plain virtualized
 // list (no framework: a Map, an array, the visible rows' text set by hand) timed the same way. Ratios are
 // against it and against the 16.7 ms frame budget. A second process keeps one core busy throughout, as a
@@ -161,6 +161,10 @@ function syntheticMonitor(): Monitor & { ticksSent: () => number; skipped: () =>
   };
 }
 
+/** What timeDiffs keeps on the page's window: each diff's times (ms from its arrival), and how many diffs were
+ *  not shown before the next arrived. */
+type DiffTimes = { __perf: { work: number; commit: number; paint: number }[]; __perfUnshown: number };
+
 /** In the page, before any script: times every diff from its arrival to the end of the work it queued (a task
  *  posted after the page's handler: it runs after any task the handler posted, and the app applies a diff in
  *  the next task), and to the first frame that shows it: the first frame rendered after the page changed its
@@ -171,8 +175,7 @@ function syntheticMonitor(): Monitor & { ticksSent: () => number; skipped: () =>
  *  moment in the frame that shows the diff, `paint` a task posted from it (the frame painted). Both pages are
  *  timed by this one script, whichever way they schedule their work. */
 function timeDiffs() {
-  type Sample = { work: number; commit: number; paint: number };
-  const w = window as unknown as { __perf: Sample[]; __perfUnshown: number };
+  const w = window as unknown as DiffTimes;
   w.__perf = [];
   w.__perfUnshown = 0;
   const after = (fn: () => void) => {
@@ -247,7 +250,7 @@ function timeDiffs() {
 
 /** In the page: what timeDiffs measured. */
 function readTimes() {
-  const w = window as unknown as { __perf: { work: number; commit: number; paint: number }[]; __perfUnshown: number };
+  const w = window as unknown as DiffTimes;
   return { perf: w.__perf, unshown: w.__perfUnshown };
 }
 

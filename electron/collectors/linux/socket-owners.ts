@@ -96,10 +96,20 @@ function sameProcess(a: ProcessInfo, b: ProcessInfo): boolean {
   );
 }
 
-/** Whether fd names are in ascending numeric order (as procfs lists them). */
-function ascendingFds(names: readonly string[]): boolean {
-  for (let i = 1; i < names.length; i++) if (Number(names[i]) < Number(names[i - 1])) return false;
-  return true;
+/** The fd numbers of a /proc/<pid>/fd listing, each parsed once, ascending (as procfs lists them; sorted if
+ *  not): a walk merges them with its last walk's. Names that are not fd numbers are left out. */
+function fdNumbers(names: readonly string[]): Int32Array {
+  const out = new Int32Array(names.length);
+  let n = 0;
+  let ascending = true;
+  for (const name of names) {
+    const fd = Number(name);
+    if (!Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) continue;
+    if (n > 0 && fd < out[n - 1]!) ascending = false;
+    out[n++] = fd;
+  }
+  const fds = n < names.length ? out.subarray(0, n) : out;
+  return ascending ? fds : fds.sort();
 }
 
 function code(err: unknown): string {
@@ -426,29 +436,26 @@ export class SocketOwners {
       trust !== 'nothing' && old?.fds && old.links && this.now - old.fullWalkAt < this.fullScanIntervalMs
         ? { fds: old.fds, links: old.links }
         : null;
-    // procfs lists fds ascending; the merge with the last walk's below relies on it.
-    if (!ascendingFds(names)) names.sort((a, b) => Number(a) - Number(b));
-    let fds = new Int32Array(names.length);
-    let links = new Float64Array(names.length);
+    const listed = fdNumbers(names);
+    let fds = new Int32Array(listed.length);
+    let links = new Float64Array(listed.length);
     const inodes: number[] = [];
     let k = 0;
     let j = 0;
-    for (const name of names) {
-      const fd = Number(name);
-      if (!Number.isInteger(fd) || fd < 0) continue;
+    for (const fd of listed) {
       let inode = -1;
       if (kept) {
         while (j < kept.fds.length && kept.fds[j]! < fd) j++;
         if (j < kept.fds.length && kept.fds[j] === fd && this.vouchesFor(pid, kept.links[j]!, trust))
           inode = kept.links[j]!;
       }
-      if (inode < 0) inode = this.socketBehind(`${dir}/${name}`);
+      if (inode < 0) inode = this.socketBehind(`${dir}/${fd}`);
       if (inode < 0) continue; // the fd was closed meanwhile
       fds[k] = fd;
       links[k++] = inode;
       if (inode > 0) inodes.push(inode);
     }
-    if (k < names.length) {
+    if (k < listed.length) {
       fds = fds.slice(0, k);
       links = links.slice(0, k);
     }
