@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { seededRandom } from '../../monitor/testing/synthetic.js';
-import { inetConnectionKey, unixConnectionKey } from './keys.js';
+import { inetConnectionKey, rememberedKeys, unixConnectionKey } from './keys.js';
 
 const built = (...a: [string, string, string, number, string, number, number | null]) => a.map(String).join('|');
 
@@ -43,6 +43,26 @@ describe('connection keys', () => {
       ];
       const key = inetConnectionKey(...args);
       if (key !== built(...args)) expect(key).toBe(built(...args));
+    }
+  });
+
+  it('forgets the keys of closed sockets when only new sockets are looked up (a collector keeping its rows)', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      let inode = 1_000_000;
+      // A second of 1 % churn at 20,000 sockets: 200 new sockets, each keyed once (then kept), none again.
+      const aSecond = () => {
+        for (let i = 0; i < 200; i++, inode++)
+          inetConnectionKey('tcp', 'inet', '127.0.0.1', 1024 + (inode % 60_000), '127.0.0.1', 80, inode);
+        vi.setSystemTime(Date.now() + 1000);
+      };
+      for (let s = 0; s < 120; s++) aSecond();
+      const atTwoMinutes = rememberedKeys();
+      for (let s = 0; s < 480; s++) aSecond();
+      // Remembering every key would hold five times as many at ten minutes.
+      expect(rememberedKeys()).toBeLessThan(atTwoMinutes * 1.5);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });
