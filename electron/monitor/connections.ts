@@ -20,15 +20,25 @@ const DERIVED_FIELDS = new Set<string>([
   ...TRAFFIC_FIELDS,
 ]);
 
+/** No closedAt (an open row), or no rate (null), in the table's Float64Arrays. */
+const NONE = Number.NaN;
+
+const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
+
 /**
  * The published connections table, updated in place from each read, producing the diff as it goes. At 50,000
  * rows the cost of a tick is memory: the fresh rows, the table's rows and their ids are no longer in cache
  * when a read arrives, so each row costs one comparison with the row it replaces and nothing else touched:
- * the table keeps its per-row state in arrays indexed by a slot number (no object per row besides the row), a
- * row that did not change keeps its old object, and the read is matched by position before any hash lookup.
- * A collector that gives the rows of unchanged sockets as the objects of its previous read (`keptRows`, see
- * DatasetResult) spares even the comparison: the table remembers, by slot, the collector's row it last
- * compared, and a row that is that very object is unchanged (only its rates may need to settle to zero).
+ * the table keeps its per-row state in arrays indexed by a slot number, the read is matched by position before
+ * any hash lookup, and a row that did not change costs nothing more.
+ * What the table holds of a row is its collected fields, in an object, and its lifecycle (firstSeen,
+ * lastChanged, closedAt) and rates in typed arrays by slot; the published row (the diff's added rows, rows(),
+ * get()) is made from both when asked. A collector that gives the rows of unchanged sockets as the objects of
+ * its previous read (`keptRows`, see DatasetResult: such a row is never changed once given) holds them anyway:
+ * the table holds that very object, so each socket has one row in the worker's heap and not two (at 20,000
+ * sockets about 8 MB: docs/performance.md, "The host's memory"), and a read that gives the same object again
+ * is known unchanged by reference, without a comparison (only its rates may need to settle to zero). Rows of
+ * reads without that promise are copied (the table's own row, as built for the diff).
  * - A row still open keeps its firstSeen; lastChanged moves to `now` when its own fields changed.
  * - A new row, or one that reappears after closing, is first seen now.
  * - A vanished row stays, with closedAt set, until `lingerMs` after it closed; then it is removed.
@@ -37,18 +47,26 @@ const DERIVED_FIELDS = new Set<string>([
 export class ConnectionTable {
   /** Each row's slot, in the order rows were first seen (the order of rows()). */
   private readonly slots = new Map<string, number>();
-  /** By slot: the row, its id (read without touching the row), the last update that saw it in a read, and
-   *  its position in the last read (-1 when it was not in it). A free slot holds no row. */
+  /** By slot: the row's collected fields (the collector's object, or the table's own row: see keptAt), its id
+   *  (read without touching the row), the last update that saw it in a read, and its position in the last read
+   *  (-1 when it was not in it). A free slot holds no row. */
   private rowAt: (Connection | undefined)[] = [];
-  /** By slot, with `keptRows`: the collector's row the open row at that slot was last compared with (its
-   *  collected fields are the row's). Unset for a closed row, and for every row of reads without keptRows. */
-  private freshAt: (Connection | undefined)[] = [];
-  /** By slot, beside freshAt: whether that row has traffic counters (1), so a kept row is never read. */
-  private countersAt = new Uint8Array(256);
-  private holdsFresh = false;
   private idAt: string[] = [];
   private seenAt = new Int32Array(256);
   private indexAt = new Int32Array(256);
+  /** By slot: 1 when rowAt holds the collector's row as a read with `keptRows` gave it and the row is open: that
+   *  very object given again is unchanged. 0 for a closed row, and for every row of reads without keptRows. */
+  private keptAt = new Uint8Array(256);
+  /** By slot: whether that row has traffic counters (1), so an unchanged kept row is never read. */
+  private countersAt = new Uint8Array(256);
+  /** By slot, the lifecycle: when first seen and last changed, and when closed (NONE while open). */
+  private firstSeenAt = new Float64Array(256);
+  private lastChangedAt = new Float64Array(256);
+  private closedAtAt = new Float64Array(256);
+  /** By slot, the rates (NONE for null); a row without traffic counters has none. */
+  private sendRateAt = new Float64Array(256);
+  private recvRateAt = new Float64Array(256);
+  private holdsKept = false;
   private readonly free: number[] = [];
   /** The slots in the order of the last read. */
   private order = new Int32Array(0);
@@ -63,15 +81,17 @@ export class ConnectionTable {
     return this.slots.size;
   }
 
+  /** The published row (a new object at each call). */
   get(id: string): Connection | undefined {
     const slot = this.slots.get(id);
-    return slot === undefined ? undefined : this.rowAt[slot];
+    return slot === undefined ? undefined : this.rowOf(slot);
   }
 
+  /** The published rows (new objects at each call), in the order they were first seen. */
   rows(): Connection[] {
     const out: Connection[] = new Array(this.slots.size);
     let i = 0;
-    for (const slot of this.slots.values()) out[i++] = this.rowAt[slot]!;
+    for (const slot of this.slots.values()) out[i++] = this.rowOf(slot);
     return out;
   }
 
@@ -87,12 +107,13 @@ export class ConnectionTable {
     const sizeBefore = this.slots.size;
     let seenBefore = 0;
     this.reserve(sizeBefore + fresh.length);
-    // Without keptRows, no collector's row is held past this read (they are a whole read's rows).
-    if (keptRows !== this.holdsFresh) {
-      if (this.holdsFresh) this.freshAt.fill(undefined);
-      this.holdsFresh = keptRows;
+    // Without keptRows, no row is known unchanged by reference (a collector may give its objects again changed).
+    if (keptRows !== this.holdsKept) {
+      if (this.holdsKept) this.keptAt.fill(0);
+      this.holdsKept = keptRows;
     }
-    const { rowAt, idAt, seenAt, indexAt, freshAt, countersAt } = this;
+    const { rowAt, idAt, seenAt, indexAt, keptAt, countersAt, firstSeenAt, lastChangedAt, closedAtAt } = this;
+    const kept = keptRows ? 1 : 0;
     // A kernel lists sockets in much the same order from one read to the next, so the row expected next is
     // usually the one after the last match: checking it first saves most hash lookups.
     const previous = this.order;
@@ -105,18 +126,18 @@ export class ConnectionTable {
       const f = fresh[i]!;
       let slot = expected < previous.length ? previous[expected]! : -1;
       // A row given again is known by reference, without reading it.
-      if (slot >= 0 && seenAt[slot] !== gen && (f === freshAt[slot] || idAt[slot] === f.id)) {
+      if (slot >= 0 && seenAt[slot] !== gen && ((keptAt[slot] === 1 && f === rowAt[slot]) || idAt[slot] === f.id)) {
         expected++;
       } else {
         slot = this.slots.get(f.id) ?? -1;
         if (slot >= 0 && seenAt[slot] !== gen && indexAt[slot]! >= 0) expected = indexAt[slot]! + 1;
       }
       if (slot < 0) {
-        const row = withLifecycle(f, now, now);
-        slot = this.place(row, gen, count);
+        // The collector's row under keptRows; else the table's own, which is then the published one.
+        const own = keptRows ? f : withLifecycle(f, now, now);
+        slot = this.place(own, gen, count, kept, now);
         order[count++] = slot;
-        if (keptRows) this.holdFresh(slot, f);
-        diff.added.push(row);
+        diff.added.push(keptRows ? this.rowOf(slot) : own);
         continue;
       }
       if (seenAt[slot] === gen) continue;
@@ -124,28 +145,38 @@ export class ConnectionTable {
       indexAt[slot] = count;
       order[count++] = slot;
       seenBefore++;
-      if (f === freshAt[slot] && (countersAt[slot] === 0 || settled(rowAt[slot]!, dt))) continue;
-      if (keptRows) this.holdFresh(slot, f);
       const before = rowAt[slot]!;
-      const open = before.closedAt == null && before.firstSeen !== undefined;
+      if (f === before && keptAt[slot] === 1 && (countersAt[slot] === 0 || this.settled(slot, before, dt))) continue;
+      const open = Number.isNaN(closedAtAt[slot]!);
       let sendRate: number | null = null;
       let recvRate: number | null = null;
       if (open && f.bytesSent !== undefined) {
         sendRate = rateOf(before.bytesSent, f.bytesSent, dt);
         recvRate = rateOf(before.bytesReceived, f.bytesReceived, dt);
       }
-      if (open && sameConnection(before, f) && sameTraffic(before, f, sendRate, recvRate)) continue;
-      const row = open
-        ? withLifecycle(f, before.firstSeen!, before.lastChanged ?? before.firstSeen!)
-        : withLifecycle(f, now, now);
+      if (open && sameConnection(before, f) && this.sameTraffic(slot, before, f, sendRate, recvRate)) {
+        if (keptRows) this.hold(slot, f, 1);
+        continue;
+      }
+      const firstSeen = open ? firstSeenAt[slot]! : now;
+      const lastChanged = open ? lastChangedAt[slot]! : now;
+      const row = withLifecycle(f, firstSeen, lastChanged);
       if (row.bytesSent !== undefined) {
         row.sendRate = sendRate;
         row.recvRate = recvRate;
       }
-      const patch = this.compare.patch(before, row);
-      if (patch === null) continue;
-      rowAt[slot] = row;
+      const patch = this.compare.patch(this.rowOf(slot), row);
+      if (patch === null) {
+        if (keptRows) this.hold(slot, f, 1);
+        continue;
+      }
+      this.hold(slot, keptRows ? f : row, kept);
+      firstSeenAt[slot] = firstSeen;
+      closedAtAt[slot] = NONE;
+      this.sendRateAt[slot] = sendRate ?? NONE;
+      this.recvRateAt[slot] = recvRate ?? NONE;
       if (ownFieldsChanged(patch)) row.lastChanged = patch.lastChanged = now;
+      lastChangedAt[slot] = row.lastChanged!;
       diff.changed.push(patch);
     }
     this.order = count === order.length ? order : order.slice(0, count);
@@ -153,14 +184,14 @@ export class ConnectionTable {
       for (const slot of this.slots.values()) {
         if (seenAt[slot] === gen) continue;
         indexAt[slot] = -1;
-        freshAt[slot] = undefined;
-        const before = rowAt[slot]!;
-        if (before.closedAt == null) {
-          rowAt[slot] = { ...before, closedAt: now };
-          diff.changed.push({ id: before.id, closedAt: now });
-        } else if (now - before.closedAt >= this.lingerMs) {
+        keptAt[slot] = 0;
+        const closedAt = closedAtAt[slot]!;
+        if (Number.isNaN(closedAt)) {
+          closedAtAt[slot] = now;
+          diff.changed.push({ id: idAt[slot]!, closedAt: now });
+        } else if (now - closedAt >= this.lingerMs) {
+          diff.removed.push(idAt[slot]!);
           this.vacate(slot);
-          diff.removed.push(before.id);
         }
       }
     }
@@ -168,9 +199,47 @@ export class ConnectionTable {
     return diff;
   }
 
-  private holdFresh(slot: number, f: Connection): void {
-    this.freshAt[slot] = f;
-    this.countersAt[slot] = f.bytesSent === undefined ? 0 : 1;
+  /** The published row at a slot: its collected fields with its lifecycle and rates. */
+  private rowOf(slot: number): Connection {
+    const row = withLifecycle(this.rowAt[slot]!, this.firstSeenAt[slot]!, this.lastChangedAt[slot]!);
+    row.closedAt = orNull(this.closedAtAt[slot]!);
+    if (row.bytesSent !== undefined) {
+      row.sendRate = orNull(this.sendRateAt[slot]!);
+      row.recvRate = orNull(this.recvRateAt[slot]!);
+    }
+    return row;
+  }
+
+  private hold(slot: number, row: Connection, kept: number): void {
+    this.rowAt[slot] = row;
+    this.keptAt[slot] = kept;
+    this.countersAt[slot] = row.bytesSent === undefined ? 0 : 1;
+  }
+
+  /** Whether a row whose collector's row did not change (its counters then did not move) already shows the
+   *  rates that gives: none without counters or without time between the reads, else zero. */
+  private settled(slot: number, row: Connection, dt: number): boolean {
+    return (
+      orNull(this.sendRateAt[slot]!) === rateOf(row.bytesSent, row.bytesSent, dt) &&
+      orNull(this.recvRateAt[slot]!) === rateOf(row.bytesReceived, row.bytesReceived, dt)
+    );
+  }
+
+  /** Whether the traffic of a fresh read (with the rates it gives) is what the row at a slot already shows. */
+  private sameTraffic(
+    slot: number,
+    a: Connection,
+    b: Connection,
+    sendRate: number | null,
+    recvRate: number | null,
+  ): boolean {
+    if (b.bytesSent === undefined) return a.bytesSent === undefined;
+    return (
+      a.bytesSent !== undefined &&
+      orNull(this.sendRateAt[slot]!) === sendRate &&
+      orNull(this.recvRateAt[slot]!) === recvRate &&
+      sameTrafficFields(a, b)
+    );
   }
 
   /** Room for `rows` slots in the typed arrays, so that the loop above keeps its references to them. */
@@ -178,32 +247,40 @@ export class ConnectionTable {
     if (rows <= this.seenAt.length) return;
     let size = this.seenAt.length;
     while (size < rows) size *= 2;
-    const countersAt = new Uint8Array(size);
-    countersAt.set(this.countersAt);
-    this.countersAt = countersAt;
-    const seenAt = new Int32Array(size);
-    seenAt.set(this.seenAt);
-    this.seenAt = seenAt;
-    const indexAt = new Int32Array(size);
-    indexAt.set(this.indexAt);
-    this.indexAt = indexAt;
+    const grow = <T extends Uint8Array | Int32Array | Float64Array>(from: T, to: T): T => {
+      to.set(from as never);
+      return to;
+    };
+    this.keptAt = grow(this.keptAt, new Uint8Array(size));
+    this.countersAt = grow(this.countersAt, new Uint8Array(size));
+    this.seenAt = grow(this.seenAt, new Int32Array(size));
+    this.indexAt = grow(this.indexAt, new Int32Array(size));
+    this.firstSeenAt = grow(this.firstSeenAt, new Float64Array(size));
+    this.lastChangedAt = grow(this.lastChangedAt, new Float64Array(size));
+    this.closedAtAt = grow(this.closedAtAt, new Float64Array(size));
+    this.sendRateAt = grow(this.sendRateAt, new Float64Array(size));
+    this.recvRateAt = grow(this.recvRateAt, new Float64Array(size));
   }
 
-  /** A slot for a new row (a free one when there is one). */
-  private place(row: Connection, gen: number, index: number): number {
+  /** A slot for a new row (a free one when there is one), first seen `at`, open, without rates. */
+  private place(row: Connection, gen: number, index: number, kept: number, at: number): number {
     let slot = this.free.pop();
     if (slot === undefined) {
       slot = this.rowAt.length;
       this.reserve(slot + 1);
       this.rowAt.push(row);
-      this.freshAt.push(undefined);
       this.idAt.push(row.id);
     } else {
-      this.rowAt[slot] = row;
       this.idAt[slot] = row.id;
     }
+    this.hold(slot, row, kept);
     this.seenAt[slot] = gen;
     this.indexAt[slot] = index;
+    this.firstSeenAt[slot] = at;
+    this.lastChangedAt[slot] = at;
+    this.closedAtAt[slot] = NONE;
+    this.sendRateAt[slot] = NONE;
+    this.recvRateAt[slot] = NONE;
     this.slots.set(row.id, slot);
     return slot;
   }
@@ -211,7 +288,7 @@ export class ConnectionTable {
   private vacate(slot: number): void {
     this.slots.delete(this.idAt[slot]!);
     this.rowAt[slot] = undefined;
-    this.freshAt[slot] = undefined;
+    this.keptAt[slot] = 0;
     this.idAt[slot] = '';
     this.indexAt[slot] = -1;
     this.free.push(slot);
@@ -225,20 +302,20 @@ export class ConnectionTable {
       if (slot !== undefined) return;
       const row = withLifecycle(c.row, now, now);
       row.closedAt = now;
-      this.place(row, gen, -1);
+      this.closedAtAt[this.place(row, gen, -1, 0, now)] = now;
       diff.added.push(row);
       return;
     }
     if (slot === undefined) return;
-    const before = this.rowAt[slot]!;
-    // Its traffic is no longer the collector's row's.
-    this.freshAt[slot] = undefined;
-    const row = { ...before };
-    assignTraffic(row, c.traffic);
-    const patch = this.compare.patch(before, row);
-    if (patch === null) return;
-    this.rowAt[slot] = row;
-    diff.changed.push(patch);
+    const before = this.rowOf(slot);
+    // Its traffic is no longer the collector's row's: the table's own copy has it.
+    const own = { ...this.rowAt[slot]! };
+    assignTraffic(own, c.traffic);
+    this.hold(slot, own, 0);
+    this.sendRateAt[slot] = NONE;
+    this.recvRateAt[slot] = NONE;
+    const patch = this.compare.patch(before, this.rowOf(slot));
+    if (patch !== null) diff.changed.push(patch);
   }
 }
 
@@ -315,21 +392,6 @@ function withLifecycle(r: Connection, firstSeen: number, lastChanged: number): C
 function rateOf(before: number | null | undefined, now: number | null | undefined, dtMs: number): number | null {
   if (before === null || before === undefined || now === null || now === undefined) return null;
   return perSecond(before, now, dtMs, MAX_BYTES_PER_SEC);
-}
-
-/** Whether a row whose collector's row did not change (its counters then did not move) already shows the rates
- *  that gives: none without counters or without time between the reads, else zero. */
-function settled(row: Connection, dt: number): boolean {
-  return (
-    row.sendRate === rateOf(row.bytesSent, row.bytesSent, dt) &&
-    row.recvRate === rateOf(row.bytesReceived, row.bytesReceived, dt)
-  );
-}
-
-/** Whether the traffic of a fresh read (with the rates it gives) is what the row already shows. */
-function sameTraffic(a: Connection, b: Connection, sendRate: number | null, recvRate: number | null): boolean {
-  if (b.bytesSent === undefined) return a.bytesSent === undefined;
-  return a.sendRate === sendRate && a.recvRate === recvRate && sameTrafficFields(a, b);
 }
 
 /** Whether a fresh read of a connection says the same as the row in the table: the common case, decided
