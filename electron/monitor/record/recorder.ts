@@ -90,9 +90,9 @@ export interface RecorderOptions {
 /**
  * What the recorder keeps of an open connection's row: the fields its writes, first sightings and alerts read.
  * A whole row also carries queues, traffic (17 fields while recording asks for it) and the monitor's
- * lifecycle, and once the table replaces it with a newer row the recorder's is a copy of its own: at 20,000
- * sockets a second set of 20,000 rows, about 10 MB of the worker's heap (docs/performance.md, "The host's
- * memory"). The strings and the process list are the row's own, shared, not copied.
+ * lifecycle, and once the table replaces it with a newer row the recorder's would be a copy of its own: at
+ * 20,000 sockets a second set of 20,000 rows, about 10 MB of the worker's heap (docs/performance.md, "The
+ * host's memory"). The strings and the process list are the row's own, shared, not copied.
  */
 type RecordedRow = Pick<
   Connection,
@@ -111,35 +111,35 @@ type RecordedRow = Pick<
   | 'firstSeen'
 >;
 
-/** The recorded fields of a row, in an object of one shape whatever the row carries besides. */
-function recordedRow(row: RecordedRow): RecordedRow {
-  return {
-    id: row.id,
-    proto: row.proto,
-    family: row.family,
-    localAddress: row.localAddress,
-    localPort: row.localPort,
-    remoteAddress: row.remoteAddress,
-    remotePort: row.remotePort,
-    state: row.state,
-    user: row.user,
-    processes: row.processes,
-    ownerStatus: row.ownerStatus,
-    path: row.path,
-    firstSeen: row.firstSeen,
-  };
-}
-
-interface OpenConnection {
+/**
+ * An open connection: its recorded fields and what the recorder notes of it, in one object of one shape (one
+ * per socket, instead of an object, the recorded row and an array of states).
+ */
+interface OpenConnection extends RecordedRow {
   /** The row number in conns, or null until the next flush inserts it. */
   rowid: number | null;
-  row: RecordedRow;
-  states: string[];
+  /** The states seen, in order: the first alone, the row's own string (most connections keep their state),
+   *  else all of them in an array (bounded: the first states and the latest one, MAX_STATES). */
+  states: string | string[];
   closedAt: number | null;
   bytesSent: number | null;
   bytesReceived: number | null;
   /** States or byte totals not yet written: they go with the close, or the next checkpoint. */
   pending: boolean;
+}
+
+function lastState(e: OpenConnection): string {
+  return typeof e.states === 'string' ? e.states : e.states[e.states.length - 1]!;
+}
+
+function addState(e: OpenConnection, state: string): void {
+  if (typeof e.states === 'string') e.states = [e.states, state];
+  else e.states.push(state);
+  if (e.states.length > MAX_STATES) e.states.splice(MAX_STATES - 1, e.states.length - MAX_STATES);
+}
+
+function statesText(e: OpenConnection): string {
+  return typeof e.states === 'string' ? e.states : e.states.join(' ');
 }
 
 interface Traffic {
@@ -336,9 +336,21 @@ export class Recorder {
     const previous = this.open.get(row.id);
     if (previous && previous.closedAt === null) return;
     const entry: OpenConnection = {
+      id: row.id,
+      proto: row.proto,
+      family: row.family,
+      localAddress: row.localAddress,
+      localPort: row.localPort,
+      remoteAddress: row.remoteAddress,
+      remotePort: row.remotePort,
+      state: row.state,
+      user: row.user,
+      processes: row.processes,
+      ownerStatus: row.ownerStatus,
+      path: row.path,
+      firstSeen: row.firstSeen,
       rowid: null,
-      row: recordedRow(row),
-      states: [row.state],
+      states: row.state,
       closedAt: row.closedAt ?? null,
       bytesSent: bytesOf(row, 'bytesSent') ?? null,
       bytesReceived: bytesOf(row, 'bytesReceived') ?? null,
@@ -373,8 +385,8 @@ export class Recorder {
       sets[r.kind]?.add(r.subject);
     // And what was seen but not written yet.
     for (const e of this.open.values()) {
-      if (e.row.processes[0]) sets.process.add(e.row.processes[0].name);
-      for (const n of this.reachedBy(e.row)) sets.network.add(n.subject);
+      if (e.processes[0]) sets.process.add(e.processes[0].name);
+      for (const n of this.reachedBy(e)) sets.network.add(n.subject);
     }
     this.knownSets = sets;
   }
@@ -519,18 +531,17 @@ export class Recorder {
     if (typeof patch.closedAt === 'number') {
       entry.closedAt = patch.closedAt;
       this.dirty.add(entry);
-      this.countListener(entry.row, -1);
+      this.countListener(entry, -1);
       return;
     }
     let touched = false;
-    if (patch.state !== undefined && patch.state !== entry.states[entry.states.length - 1]) {
-      entry.states.push(patch.state);
-      // Bounded: the first states and the latest one.
-      if (entry.states.length > MAX_STATES) entry.states.splice(MAX_STATES - 1, entry.states.length - MAX_STATES);
+    if (patch.state !== undefined && patch.state !== lastState(entry)) {
+      addState(entry, patch.state);
       pending = true;
     }
-    if (patch.processes !== undefined && patch.processes.length > 0 && entry.row.processes.length === 0) {
-      entry.row = { ...entry.row, processes: patch.processes, user: patch.user ?? entry.row.user };
+    if (patch.processes !== undefined && patch.processes.length > 0 && entry.processes.length === 0) {
+      entry.processes = patch.processes;
+      entry.user = patch.user ?? entry.user;
       touched = true;
     }
     // An owner found late is written with the next batch; states and totals wait for the close or a
@@ -544,7 +555,7 @@ export class Recorder {
     const sent = bytesOf(patch, 'bytesSent');
     const received = bytesOf(patch, 'bytesReceived');
     if (sent === undefined && received === undefined) return false;
-    const process = entry.row.processes[0]?.name ?? null;
+    const process = entry.processes[0]?.name ?? null;
     const dtx = sent != null && entry.bytesSent != null ? Math.max(0, sent - entry.bytesSent) : 0;
     const drx = received != null && entry.bytesReceived != null ? Math.max(0, received - entry.bytesReceived) : 0;
     if (process !== null) this.addTraffic(this.processMinutes, minuteOf(this.now()), process, drx, dtx);
@@ -598,7 +609,7 @@ export class Recorder {
       return;
     }
     for (const entry of this.dirty)
-      if (entry.closedAt !== null && this.open.get(entry.row.id) === entry) this.open.delete(entry.row.id);
+      if (entry.closedAt !== null && this.open.get(entry.id) === entry) this.open.delete(entry.id);
     this.dirty.clear();
     this.ifaceMinutes.clear();
     this.processMinutes.clear();
@@ -622,32 +633,31 @@ export class Recorder {
     });
     const { insert, update } = statements;
     for (const e of this.dirty) {
-      const r = e.row;
-      const p = r.processes[0];
-      const owner = [p?.pid ?? null, p?.name ?? null, p?.user ?? r.user, p?.exe ?? null];
+      const p = e.processes[0];
+      const owner = [p?.pid ?? null, p?.name ?? null, p?.user ?? e.user, p?.exe ?? null];
       if (e.rowid === null) {
         const result = insert.run([
           this.session,
-          r.proto,
-          r.family,
-          r.localAddress,
-          r.localPort,
-          r.remoteAddress,
-          r.remotePort,
-          e.states.join(' '),
-          isListener(r) ? 1 : 0,
+          e.proto,
+          e.family,
+          e.localAddress,
+          e.localPort,
+          e.remoteAddress,
+          e.remotePort,
+          statesText(e),
+          isListener(e) ? 1 : 0,
           ...owner,
-          r.path ?? null,
-          r.firstSeen ?? at,
+          e.path ?? null,
+          e.firstSeen ?? at,
           e.closedAt,
           e.bytesSent,
           e.bytesReceived,
         ]);
         e.rowid = Number(result.lastInsertRowid);
-        this.sighted(r, statements, at);
+        this.sighted(e, statements, at);
       } else {
-        update.run([e.states.join(' '), ...owner, e.closedAt, e.bytesSent, e.bytesReceived, e.rowid]);
-        this.sighted(r, statements, at);
+        update.run([statesText(e), ...owner, e.closedAt, e.bytesSent, e.bytesReceived, e.rowid]);
+        this.sighted(e, statements, at);
       }
       e.pending = false;
     }
