@@ -162,33 +162,31 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     : virtualizer.getVirtualItems().map((it) => ({ index: it.index, start: it.start - HEADER_HEIGHT }));
   const bodyHeight = props.fitRows ? sorted.length * ROW_HEIGHT : virtualizer.getTotalSize();
 
-  const columnDefs = useMemo(() => {
-    const helper = createColumnHelper<typeof features, Row>();
-    return columns.map((c) =>
-      helper.display({ id: c.id, header: c.header, size: c.width, minSize: 36, maxSize: 2000 }),
-    );
-  }, [columns]);
-
-  const table = useTable({
-    features,
-    columns: columnDefs,
-    // Table supplies the column model only (order, visibility, widths); rows are rendered by GridRow.
-    data: NO_ROWS as Row[],
-    columnResizeMode: 'onChange',
-    state: { columnOrder: state.order, columnVisibility: state.visibility, columnSizing: liveSizing },
-    onColumnOrderChange: (u: ColumnOrderState | ((o: ColumnOrderState) => ColumnOrderState)) => {
-      const next = typeof u === 'function' ? u(state.order) : u;
+  // What the column model says (TanStack Table's in GridHeader): changes go to the saved layout, widths
+  // while dragging to liveSizing. Plain functions of the state, so a tick's render (new rows) does not run
+  // Table's store: Table lives in the header, which re-renders only when the columns or their state do.
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const changeOrder = useCallback(
+    (u: ColumnOrderState | ((o: ColumnOrderState) => ColumnOrderState)) => {
+      const next = typeof u === 'function' ? u(stateRef.current.order) : u;
       updateGrid(gridId, { order: next });
     },
-    onColumnVisibilityChange: (u: ColumnVisibilityState | ((o: ColumnVisibilityState) => ColumnVisibilityState)) => {
-      const next = typeof u === 'function' ? u(state.visibility) : u;
+    [gridId],
+  );
+  const changeVisibility = useCallback(
+    (u: ColumnVisibilityState | ((o: ColumnVisibilityState) => ColumnVisibilityState)) => {
+      const next = typeof u === 'function' ? u(stateRef.current.visibility) : u;
       updateGrid(gridId, {
         hidden: Object.entries(next)
           .filter(([, v]) => !v)
           .map(([k]) => k),
       });
     },
-    onColumnSizingChange: (u: ColumnSizingState | ((o: ColumnSizingState) => ColumnSizingState)) => {
+    [gridId],
+  );
+  const changeSizing = useCallback(
+    (u: ColumnSizingState | ((o: ColumnSizingState) => ColumnSizingState)) => {
       setLiveSizing((prev) => {
         const next = typeof u === 'function' ? u(prev) : u;
         // Only the widths the user changed are remembered; the others keep following the content.
@@ -200,26 +198,27 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
         return next;
       });
     },
-  });
+    [gridId],
+  );
 
-  const visibleColumns = table.getVisibleLeafColumns();
   const colById = useMemo(() => new Map(columns.map((c) => [c.id, c])), [columns]);
+  // The visible columns in order, and their widths, as Table gives them (getVisibleLeafColumns, getSize).
+  const cells = useMemo(
+    () => visibleInOrder(state.order, state.visibility, colById),
+    [state.order, state.visibility, colById],
+  );
   // A growing column takes the free width and gives it back first when the window narrows (down to
   // GROW_MIN), so the columns after it stay on screen.
-  const widthOf = (c: { id: string; getSize: () => number }) =>
-    colById.get(c.id)?.grow ? Math.min(GROW_MIN, c.getSize()) : c.getSize();
-  const template = visibleColumns
-    .map((c) => (colById.get(c.id)?.grow ? `minmax(${widthOf(c)}px, 1fr)` : `${c.getSize()}px`))
-    .join(' ');
-  const visibleIds = visibleColumns.map((c) => c.id).join('\u0000');
-  const cells = useMemo(
-    () =>
-      visibleIds
-        .split('\u0000')
-        .map((id) => colById.get(id)!)
-        .filter(Boolean) as GridColumn<Row>[],
-    [visibleIds, colById],
-  );
+  const { template, totalWidth } = useMemo(() => {
+    const widthOf = (c: GridColumn<Row>) =>
+      c.grow ? Math.min(GROW_MIN, columnSize(c, liveSizing)) : columnSize(c, liveSizing);
+    return {
+      template: cells
+        .map((c) => (c.grow ? `minmax(${widthOf(c)}px, 1fr)` : `${columnSize(c, liveSizing)}px`))
+        .join(' '),
+      totalWidth: cells.reduce((sum, c) => sum + widthOf(c), 0),
+    };
+  }, [cells, liveSizing]);
   // File → Export… reads the view as it is at that moment: visible columns in order, every sorted row.
   const viewRef = useRef<() => GridView>(() => ({ label: '', columns: [], rows: [], sort: '', rightAligned: [] }));
   viewRef.current = () => ({
@@ -282,7 +281,6 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     }),
     [choose, multi],
   );
-  const totalWidth = visibleColumns.reduce((s, c) => s + widthOf(c), 0);
 
   const setSort = (id: string, additive: boolean) => {
     const current = state.sort;
@@ -368,17 +366,17 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     return () => window.removeEventListener('mouseup', done);
   }, []);
   const setWidth = (id: string, width: number) =>
-    table.setColumnSizing((old) => ({ ...old, [id]: Math.max(36, Math.min(2000, Math.round(width))) }));
+    changeSizing((old) => ({ ...old, [id]: Math.max(36, Math.min(2000, Math.round(width))) }));
   /** Double-click on a header's edge: the column as wide as its header and every row's text. */
   const autoFit = (col: GridColumn<Row>) =>
     setWidth(col.id, fitWidth({ ...col, maxWidth: 2000 }, props.fitTo ? fitSource() : sorted));
   const moveColumn = (id: string, by: -1 | 1) => {
-    const visible = visibleColumns.map((c) => c.id);
+    const visible = cells.map((c) => c.id);
     const target = visible[visible.indexOf(id) + by];
     if (!target) return;
     const order = state.order.filter((x) => x !== id);
     order.splice(order.indexOf(target) + (by > 0 ? 1 : 0), 0, id);
-    table.setColumnOrder(order);
+    changeOrder(order);
   };
   // Keyboard parity for the header: Alt+←/→ narrows or widens, Alt+Shift+←/→ moves, Alt+Home fits.
   const onHeaderKey = (e: KeyboardEvent, col: GridColumn<Row>) => {
@@ -401,28 +399,50 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     if (!dragging || dragging === targetId) return;
     const order = state.order.filter((id) => id !== dragging);
     order.splice(order.indexOf(targetId), 0, dragging);
-    table.setColumnOrder(order);
+    changeOrder(order);
     setDragging(null);
   };
 
   const rowDomId = (id: string) => `${gridId}-row-${cssSafe(id)}`;
   const bar = props.columnBar ?? 'bottom';
-  const columnBar = (
-    <div className={`grid-footer ${bar}`}>
-      <ColumnChooser
-        columns={columns.map((c) => ({ id: c.id, header: c.header }))}
-        order={state.order}
-        visibility={state.visibility}
-        onToggle={(id, visible) => table.setColumnVisibility((v) => ({ ...v, [id]: visible }))}
-        onReset={() => {
-          fittedRef.current = null;
-          updateGrid(gridId, { order: [], hidden: undefined, sizes: {}, sort: [] });
-        }}
-      />
-      {props.footer}
-    </div>
+  const chooserColumns = useMemo(() => columns.map((c) => ({ id: c.id, header: c.header })), [columns]);
+  const toggleColumn = useCallback(
+    (id: string, visible: boolean) => changeVisibility((v) => ({ ...v, [id]: visible })),
+    [changeVisibility],
   );
-  const hg = table.getHeaderGroups()[0];
+  const resetColumns = useCallback(() => {
+    fittedRef.current = null;
+    updateGrid(gridId, { order: [], hidden: undefined, sizes: {}, sort: [] });
+  }, [gridId]);
+  // The same element while what it shows is the same: a tick's render leaves the bar alone.
+  const columnBar = useMemo(
+    () => (
+      <div className={`grid-footer ${bar}`}>
+        <ColumnChooser
+          columns={chooserColumns}
+          order={state.order}
+          visibility={state.visibility}
+          onToggle={toggleColumn}
+          onReset={resetColumns}
+        />
+        {props.footer}
+      </div>
+    ),
+    [bar, chooserColumns, state.order, state.visibility, toggleColumn, resetColumns, props.footer],
+  );
+  // The header's handlers, read when an event comes: the header need not re-render when they are remade.
+  const headerActions = useRef<HeaderActions<Row>>(null as unknown as HeaderActions<Row>);
+  headerActions.current = {
+    setSort,
+    onHeaderKey,
+    autoFit,
+    dropOn,
+    setDragging,
+    resizing,
+    changeOrder,
+    changeVisibility,
+    changeSizing,
+  };
 
   return (
     <div className={`grid-wrap ${props.fitRows ? 'fit-rows' : ''}`}>
@@ -434,79 +454,24 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
         role="grid"
         aria-label={props.label}
         aria-rowcount={sorted.length + 1}
-        aria-colcount={visibleColumns.length}
+        aria-colcount={cells.length}
         aria-multiselectable={multi}
         aria-activedescendant={selectedIndex >= 0 ? rowDomId(selectedId!) : undefined}
         tabIndex={0}
         onKeyDown={onKeyDown}
         data-grid={gridId}
       >
-        <div className="grid-header" role="rowgroup" style={{ width: `max(100%, ${totalWidth}px)` }}>
-          <div className="grid-row header" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
-            {hg?.headers.map((h) => {
-              const col = colById.get(h.column.id)!;
-              const s = state.sort.find((x) => x.id === col.id);
-              return (
-                <div
-                  key={h.id}
-                  role="columnheader"
-                  aria-sort={s ? (s.desc ? 'descending' : 'ascending') : 'none'}
-                  className={`grid-cell header-cell ${col.align === 'right' ? 'right' : ''} ${dragging === col.id ? 'dragging' : ''}`}
-                  title={col.description ?? col.header}
-                  // The header's body drags to reorder; its edge (the resizer) only resizes.
-                  draggable
-                  onDragStart={(e) => {
-                    if (resizing.current) {
-                      e.preventDefault();
-                      return;
-                    }
-                    e.dataTransfer.setData('text/plain', col.id);
-                    setDragging(col.id);
-                  }}
-                  onDragOver={(e) => e.preventDefault()}
-                  onDrop={() => dropOn(col.id)}
-                  onDragEnd={() => setDragging(null)}
-                >
-                  <button
-                    type="button"
-                    className="sort-button"
-                    onClick={(e) => setSort(col.id, e.shiftKey)}
-                    onKeyDown={(e) => onHeaderKey(e, col)}
-                    data-column={col.id}
-                    aria-keyshortcuts="Alt+ArrowLeft Alt+ArrowRight Alt+Shift+ArrowLeft Alt+Shift+ArrowRight Alt+Home"
-                  >
-                    <span className="header-label">{col.header}</span>
-                    {s ? (
-                      <span className="sort-mark" aria-hidden="true">
-                        {s.desc ? '▼' : '▲'}
-                        {state.sort.length > 1 ? (
-                          <span className="sort-priority" data-priority>
-                            {state.sort.indexOf(s) + 1}
-                          </span>
-                        ) : null}
-                      </span>
-                    ) : null}
-                  </button>
-                  <div
-                    className={`resizer ${h.column.getIsResizing() ? 'resizing' : ''}`}
-                    draggable={false}
-                    onMouseDown={(e) => {
-                      resizing.current = true;
-                      e.stopPropagation();
-                      h.getResizeHandler()(e);
-                    }}
-                    onTouchStart={h.getResizeHandler()}
-                    onDoubleClick={() => autoFit(col)}
-                    role="separator"
-                    aria-orientation="vertical"
-                    aria-label={`Resize ${col.header}`}
-                    title="Drag to resize; double-click to fit the content"
-                  />
-                </div>
-              );
-            })}
-          </div>
-        </div>
+        <GridHeader
+          columns={columns}
+          order={state.order}
+          visibility={state.visibility}
+          sizing={liveSizing}
+          sort={state.sort}
+          template={template}
+          totalWidth={totalWidth}
+          dragging={dragging}
+          actions={headerActions}
+        />
         <div className="grid-body" role="rowgroup" style={{ height: bodyHeight, width: `max(100%, ${totalWidth}px)` }}>
           {items.map((it) => {
             const r = sorted[it.index]!;
@@ -536,6 +501,158 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
       {bar === 'bottom' ? columnBar : null}
     </div>
   );
+}
+
+/** What the header calls on the grid, read when an event comes. */
+interface HeaderActions<Row> {
+  setSort: (id: string, additive: boolean) => void;
+  onHeaderKey: (e: KeyboardEvent, col: GridColumn<Row>) => void;
+  autoFit: (col: GridColumn<Row>) => void;
+  dropOn: (targetId: string) => void;
+  setDragging: (id: string | null) => void;
+  /** A resize in progress (mouse down on a header's edge until mouse up): the header must not start a drag. */
+  resizing: { current: boolean };
+  changeOrder: (u: ColumnOrderState | ((o: ColumnOrderState) => ColumnOrderState)) => void;
+  changeVisibility: (u: ColumnVisibilityState | ((o: ColumnVisibilityState) => ColumnVisibilityState)) => void;
+  changeSizing: (u: ColumnSizingState | ((o: ColumnSizingState) => ColumnSizingState)) => void;
+}
+
+interface GridHeaderProps<Row> {
+  columns: GridColumn<Row>[];
+  order: ColumnOrderState;
+  visibility: ColumnVisibilityState;
+  sizing: ColumnSizingState;
+  sort: SortState;
+  template: string;
+  totalWidth: number;
+  dragging: string | null;
+  actions: { current: HeaderActions<Row> };
+}
+
+/** The header row, with TanStack Table's column model (its resize handlers). Its props stay the same while
+ *  the columns, their order, widths and the sort do, so a tick that changes rows does not render it, nor run
+ *  Table's store (issue 15: at rest that was most of a grid's render). */
+function GridHeaderInner<Row extends { id: string }>(p: GridHeaderProps<Row>) {
+  const act = () => p.actions.current;
+  const colById = useMemo(() => new Map(p.columns.map((c) => [c.id, c])), [p.columns]);
+  const columnDefs = useMemo(() => {
+    const helper = createColumnHelper<typeof features, Row>();
+    return p.columns.map((c) =>
+      helper.display({ id: c.id, header: c.header, size: c.width, minSize: MIN_WIDTH, maxSize: MAX_WIDTH }),
+    );
+  }, [p.columns]);
+  const table = useTable({
+    features,
+    columns: columnDefs,
+    // Table supplies the column model only (order, visibility, widths); rows are rendered by GridRow.
+    data: NO_ROWS as Row[],
+    columnResizeMode: 'onChange',
+    state: { columnOrder: p.order, columnVisibility: p.visibility, columnSizing: p.sizing },
+    onColumnOrderChange: (u: ColumnOrderState | ((o: ColumnOrderState) => ColumnOrderState)) => act().changeOrder(u),
+    onColumnVisibilityChange: (u: ColumnVisibilityState | ((o: ColumnVisibilityState) => ColumnVisibilityState)) =>
+      act().changeVisibility(u),
+    onColumnSizingChange: (u: ColumnSizingState | ((o: ColumnSizingState) => ColumnSizingState)) =>
+      act().changeSizing(u),
+  });
+  const hg = table.getHeaderGroups()[0];
+  return (
+    <div className="grid-header" role="rowgroup" style={{ width: `max(100%, ${p.totalWidth}px)` }}>
+      <div className="grid-row header" role="row" aria-rowindex={1} style={{ gridTemplateColumns: p.template }}>
+        {hg?.headers.map((h) => {
+          const col = colById.get(h.column.id)!;
+          const s = p.sort.find((x) => x.id === col.id);
+          return (
+            <div
+              key={h.id}
+              role="columnheader"
+              aria-sort={s ? (s.desc ? 'descending' : 'ascending') : 'none'}
+              className={`grid-cell header-cell ${col.align === 'right' ? 'right' : ''} ${p.dragging === col.id ? 'dragging' : ''}`}
+              title={col.description ?? col.header}
+              // The header's body drags to reorder; its edge (the resizer) only resizes.
+              draggable
+              onDragStart={(e) => {
+                if (act().resizing.current) {
+                  e.preventDefault();
+                  return;
+                }
+                e.dataTransfer.setData('text/plain', col.id);
+                act().setDragging(col.id);
+              }}
+              onDragOver={(e) => e.preventDefault()}
+              onDrop={() => act().dropOn(col.id)}
+              onDragEnd={() => act().setDragging(null)}
+            >
+              <button
+                type="button"
+                className="sort-button"
+                onClick={(e) => act().setSort(col.id, e.shiftKey)}
+                onKeyDown={(e) => act().onHeaderKey(e, col)}
+                data-column={col.id}
+                aria-keyshortcuts="Alt+ArrowLeft Alt+ArrowRight Alt+Shift+ArrowLeft Alt+Shift+ArrowRight Alt+Home"
+              >
+                <span className="header-label">{col.header}</span>
+                {s ? (
+                  <span className="sort-mark" aria-hidden="true">
+                    {s.desc ? '▼' : '▲'}
+                    {p.sort.length > 1 ? (
+                      <span className="sort-priority" data-priority>
+                        {p.sort.indexOf(s) + 1}
+                      </span>
+                    ) : null}
+                  </span>
+                ) : null}
+              </button>
+              <div
+                className={`resizer ${h.column.getIsResizing() ? 'resizing' : ''}`}
+                draggable={false}
+                onMouseDown={(e) => {
+                  act().resizing.current = true;
+                  e.stopPropagation();
+                  h.getResizeHandler()(e);
+                }}
+                onTouchStart={h.getResizeHandler()}
+                onDoubleClick={() => act().autoFit(col)}
+                role="separator"
+                aria-orientation="vertical"
+                aria-label={`Resize ${col.header}`}
+                title="Drag to resize; double-click to fit the content"
+              />
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+const GridHeader = memo(GridHeaderInner) as typeof GridHeaderInner;
+
+/** The columns shown, in order: those the order names, then any it does not (as Table orders them), less the
+ *  hidden ones. */
+function visibleInOrder<Row>(
+  order: readonly string[],
+  visibility: Readonly<Record<string, boolean>>,
+  colById: ReadonlyMap<string, GridColumn<Row>>,
+): GridColumn<Row>[] {
+  const out: GridColumn<Row>[] = [];
+  const placed = new Set<string>();
+  const add = (c: GridColumn<Row> | undefined) => {
+    if (c === undefined || placed.has(c.id)) return;
+    placed.add(c.id);
+    if (visibility[c.id] !== false) out.push(c);
+  };
+  for (const id of order) add(colById.get(id));
+  for (const c of colById.values()) add(c);
+  return out;
+}
+
+const MIN_WIDTH = 36;
+const MAX_WIDTH = 2000;
+
+/** A column's width as Table's getSize gives it: the live width, else the column's own, within the bounds. */
+function columnSize(c: { id: string; width: number }, sizing: ColumnSizingState): number {
+  const live = Object.hasOwn(sizing, c.id) ? sizing[c.id] : undefined;
+  return Math.min(Math.max(MIN_WIDTH, live ?? c.width), MAX_WIDTH);
 }
 
 /** Ids from `from` to `to`, in the order shown. */

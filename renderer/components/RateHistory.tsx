@@ -1,6 +1,6 @@
 // Ten minutes of receive/send rates of one thing (an interface, a process name) as a chart: the host's
 // history first, then each live tick appended. Shared by the Interfaces tab and the process side list.
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { HistoryPoint } from '../../shared/protocol.js';
 import { appendSample, seriesFromHistory, type ChartSeries } from './chart-series.js';
 import { Inert } from './Inert.js';
@@ -56,17 +56,14 @@ export function useRateHistory(
     };
   }, [key, live, load]);
 
-  // Only a new tick adds a point: the rates are read as they are at that tick (a new object each render).
-  // Before the browser paints (a layout effect), so the tick's rows and its point are one frame, not two.
-  const ratesRef = useRef(rates);
-  ratesRef.current = rates;
-  useLayoutEffect(() => {
-    const rates = ratesRef.current;
-    if (!live || tickAt === null || !rates) return;
-    if (appendSample(seriesRef.current, tickAt, rates.rx, rates.tx)) setRevision((r) => r + 1);
-  }, [tickAt, live]);
+  // A new tick adds its point while the tick renders (appendSample takes a tick once): the chart draws it in
+  // the commit that shows the tick's rows, one render and one frame per tick. (Added in a layout effect that
+  // set state, every tick was a second render of the whole tab before the paint: issue 15.)
+  const appended = useRef(0);
+  if (live && tickAt !== null && rates && appendSample(seriesRef.current, tickAt, rates.rx, rates.tx))
+    appended.current++;
 
-  return { series: seriesRef.current, revision, state };
+  return { series: seriesRef.current, revision: revision + appended.current, state };
 }
 
 /** The chart, or what stands in its place (loading, an error, waiting for two samples). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyDiagnostics, type Dataset } from '../../shared/types.js';
 import type { OpenCapture } from './capture.js';
 import { followView } from './live-rows.js';
-import { captureFor, capturedTable } from './source.js';
+import { captureFor, capturedTable, sameRows } from './source.js';
 import { route } from './test-rows.js';
 
 function capture(dataset: Dataset, rows: unknown[]): OpenCapture {
@@ -44,5 +44,23 @@ describe('capturedTable', () => {
       () => true,
     );
     expect(view.view.rows.map((r) => r.id)).toEqual(['b', 'a']);
+  });
+});
+
+describe('sameRows', () => {
+  it('keeps the previous array while it holds the same row objects in the same order', () => {
+    const a = route('a');
+    const b = route('b');
+    const previous = [a, b];
+    expect(sameRows(previous, [a, b])).toBe(previous);
+    // A row a diff changed is a new object; a row added or removed, or the order moved, is a new array.
+    const changed = [a, { ...b }];
+    expect(sameRows(previous, changed)).toBe(changed);
+    const fewer = [a];
+    expect(sameRows(previous, fewer)).toBe(fewer);
+    const moved = [b, a];
+    expect(sameRows(previous, moved)).toBe(moved);
+    const first = [a];
+    expect(sameRows(null, first)).toBe(first);
   });
 });

@@ -1,7 +1,7 @@
 // Where a tab's rows come from: the live table, or an opened capture (read-only, one reading: no ticks, no
 // rates, no highlights). Tabs ask useDatasetSource(dataset) and draw `table` the same way in both cases; they
 // look at `capture` only for what a capture changes (its banner, read-only actions, capture columns).
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { useStore } from 'zustand';
 import type { Dataset, RowTypes } from '../../shared/types.js';
 import { captureStore, type OpenCapture } from './capture.js';
@@ -48,11 +48,24 @@ export function useDatasetSource<D extends Dataset>(dataset: D): DatasetSource<R
   return { table: captured ?? live, capture };
 }
 
-/** The table's rows as an array, a new one for each version (a capture's once), of the hosts selected. */
+/** The table's rows as an array (a capture's once), of the hosts selected: a new one for a version that
+ *  changed, added or removed a row, the same one for a version that did not (a tick at rest: the grids and
+ *  sections fed from it then skip their render, issue 15). */
 export function useRowArray<Row>(table: DatasetState<Row>): Row[] {
   const selection = useHosts((s) => s.selection);
-  return useMemo(() => {
-    const rows = Array.from(table.rows.values());
-    return selection.kind === 'all' ? rows : rows.filter((r) => rowShown(selection, r));
+  const last = useRef<Row[] | null>(null);
+  const rows = useMemo(() => {
+    const all = Array.from(table.rows.values());
+    return sameRows(last.current, selection.kind === 'all' ? all : all.filter((r) => rowShown(selection, r)));
   }, [table, selection]);
+  last.current = rows;
+  return rows;
+}
+
+/** `previous` when `next` holds the same row objects in the same order (a diff replaces a row it changes),
+ *  else `next`. */
+export function sameRows<Row>(previous: Row[] | null, next: Row[]): Row[] {
+  if (previous === null || previous.length !== next.length) return next;
+  for (let i = 0; i < next.length; i++) if (previous[i] !== next[i]) return next;
+  return previous;
 }

@@ -17,9 +17,20 @@ interface GridRenders {
   examples: string[];
 }
 
+/** Renders of a grid's parts other than its rows, after the first: the grid (DataGrid) and its header row. */
+interface PartRenders {
+  grids: Record<string, number>;
+  headers: number;
+  /** Headers seen in commits (mounted ones), so that a count of 0 renders means something. */
+  headersSeen: number;
+  /** React commits (renders of the page that reached the DOM). */
+  commits: number;
+}
+
 declare global {
   interface Window {
     __rowRenders?: Record<string, GridRenders>;
+    __partRenders?: PartRenders;
   }
 }
 
@@ -29,10 +40,17 @@ function installRenderCounter(): void {
     memoizedProps: Record<string, unknown> | null;
     child: Fiber | null;
     sibling: Fiber | null;
+    alternate: Fiber | null;
   }
   const last = new Map<string, Record<string, unknown>>();
   const counts: Record<string, GridRenders> = {};
   window.__rowRenders = counts;
+  const parts: PartRenders = { grids: {}, headers: 0, headersSeen: 0, commits: 0 };
+  window.__partRenders = parts;
+  // A fiber's props before this commit: a new props object is a render of it.
+  const lastParts = new WeakMap<object, Record<string, unknown>>();
+  const isGrid = (p: Record<string, unknown>) => typeof p.gridId === 'string' && 'rows' in p && 'columns' in p;
+  const isHeader = (p: Record<string, unknown>) => 'actions' in p && 'template' in p && 'sizing' in p;
   const isRow = (p: Record<string, unknown> | null): p is Record<string, unknown> =>
     p !== null && typeof p === 'object' && typeof p.domId === 'string' && 'cells' in p && 'events' in p && 'row' in p;
   const same = (a: Record<string, unknown>, b: Record<string, unknown>) =>
@@ -42,6 +60,17 @@ function installRenderCounter(): void {
     while (stack.length > 0) {
       const f = stack.pop()!;
       const p = f.memoizedProps;
+      if (p !== null && typeof p === 'object' && (isGrid(p) || isHeader(p))) {
+        // A fiber and its alternate are one component: key the props seen by whichever was met first.
+        const key = (f.alternate !== null && lastParts.has(f.alternate) ? f.alternate : f) as object;
+        const before = lastParts.get(key);
+        if (isHeader(p)) parts.headersSeen++;
+        if (before !== undefined && before !== p) {
+          if (isHeader(p)) parts.headers++;
+          else parts.grids[p.gridId as string] = (parts.grids[p.gridId as string] ?? 0) + 1;
+        }
+        lastParts.set(key, p);
+      }
       if (isRow(p)) {
         const id = p.domId as string;
         const before = last.get(id);
@@ -69,7 +98,10 @@ function installRenderCounter(): void {
     onScheduleFiberRoot: () => undefined,
     onCommitFiberUnmount: () => undefined,
     onPostCommitFiberRoot: () => undefined,
-    onCommitFiberRoot: (_id: number, root: { current: Fiber }) => visit(root.current),
+    onCommitFiberRoot: (_id: number, root: { current: Fiber }) => {
+      parts.commits++;
+      visit(root.current);
+    },
   };
 }
 
@@ -104,9 +136,15 @@ async function rendersOver(ticks: number): Promise<Record<string, GridRenders>> 
       c.wasted = 0;
       c.examples = [];
     }
+    window.__partRenders = Object.assign(window.__partRenders!, { grids: {}, headers: 0, headersSeen: 0, commits: 0 });
   });
   await afterTicks(page, ticks);
   return page.evaluate(() => structuredClone(window.__rowRenders!));
+}
+
+/** The grid and header renders of the ticks rendersOver just counted. */
+function partRenders(): Promise<PartRenders> {
+  return page.evaluate(() => structuredClone(window.__partRenders!));
 }
 
 async function showTab(id: string): Promise<void> {
@@ -139,4 +177,36 @@ describe('at rest, grid rows re-render only when what they show changed', () => 
     expect(r.interfaces?.rendered ?? 0, JSON.stringify(r)).toBeGreaterThan(0);
     expect(r.interfaces!.wasted, JSON.stringify(r.interfaces)).toBe(0);
   });
+
+  it('Interfaces: a tick is one render, its chart point included', async () => {
+    await showTab('interfaces');
+    await page.locator('#panel-interfaces .rate-chart canvas').first().waitFor();
+    await rendersOver(4);
+    const parts = await partRenders();
+    // The chart's point was added in an effect that set state: a second render of the tab every tick (8).
+    expect(parts.commits, JSON.stringify(parts)).toBeGreaterThanOrEqual(3);
+    expect(parts.commits, JSON.stringify(parts)).toBeLessThanOrEqual(5);
+  });
+
+  it('Routes: a tick that changed no route renders neither grid', async () => {
+    await showTab('routes');
+    await rendersOver(4);
+    const parts = await partRenders();
+    // The ticks did render the tab (its status moved) but its rows, the same objects, are the same arrays.
+    expect(parts.grids.routes ?? 0, JSON.stringify(parts)).toBe(0);
+    expect(await page.locator('#panel-routes [role="grid"]').count()).toBe(2);
+  });
+});
+
+describe("at rest, a tick does not render the grids' headers", () => {
+  for (const tab of ['connections', 'statistics', 'interfaces']) {
+    it(tab, async () => {
+      await showTab(tab);
+      await rendersOver(3);
+      const parts = await partRenders();
+      // The grids did render (rows changed) and their headers were in those commits, unchanged.
+      expect(parts.headersSeen, JSON.stringify(parts)).toBeGreaterThan(0);
+      expect(parts.headers, JSON.stringify(parts)).toBe(0);
+    });
+  }
 });

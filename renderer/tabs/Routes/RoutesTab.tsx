@@ -89,6 +89,8 @@ const columns: GridColumn<Route>[] = [
   },
 ];
 
+const rowClass = (r: Route) => (r.isDefault ? 'default' : '');
+
 export function RoutesTab() {
   const { table, capture } = useDatasetSource('routes');
   const [selected, setSelected] = useState<string | null>(null);
@@ -102,7 +104,6 @@ export function RoutesTab() {
   useEffect(() => () => reportPanel(null), []);
   const hasLocal = all.some((r) => r.table === 'local');
   const empty = table.received ? 'No routes.' : 'Reading the routing table…';
-  const rowClass = (r: Route) => (r.isDefault ? 'default' : '');
   return (
     <div className="tab-body">
       {capture ? <CaptureBanner capture={capture} /> : null}

@@ -193,9 +193,12 @@ export function StatisticsTab() {
   // theirs keeps its list, so only the rows (and sections) that changed re-render.
   const deriver = useRef<RowDeriver | null>(null);
   deriver.current ??= new RowDeriver();
+  // Derived again on each tick, also one that changed no counter (the counters' array is then the same): what
+  // moved and the alarms are the tick's.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: tickAt is the trigger: watch.observe took this tick.
   const rows = useMemo(
     () => deriver.current!.derive(counters, capture ? null : watch, capture ? null : baseline, Date.now()),
-    [counters, capture, baseline],
+    [counters, capture, baseline, tickAt],
   );
 
   const shownRows = useMemo(
