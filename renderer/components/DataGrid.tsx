@@ -18,7 +18,6 @@ import {
   type ColumnSizingState,
   type ColumnVisibilityState,
 } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { settingsStore, updateGrid, useSettings } from '../store/settings.js';
 import { ColumnChooser } from './ColumnChooser.js';
@@ -29,12 +28,16 @@ import { toTsv } from '../../shared/export.js';
 import { registerGridView, type GridView } from '../store/exports.js';
 import { useHostGrid } from './HostColumn.js';
 import { effectiveSort, gridLayout, sortRows, type GridColumn, type SortState } from '../store/grid-model.js';
+import { renderRange, useFixedRows } from './fixed-rows.js';
 
 export const ROW_HEIGHT = 24;
 /** The narrowest a growing column (grow) becomes before the grid scrolls sideways. */
 const GROW_MIN = 180;
 /** The header row's height with its border (styles.css .header-cell and .grid-header). */
 const HEADER_HEIGHT = 27;
+const GEOMETRY = { rowHeight: ROW_HEIGHT, headerHeight: HEADER_HEIGHT };
+/** Rows rendered past each edge of the screen, so that a scroll shows rows already there. */
+const OVERSCAN = 8;
 
 export interface GridProps<Row extends { id: string }> {
   /** Settings key for this grid's columns and sort. */
@@ -143,24 +146,19 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   );
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  // A grid as tall as its rows (short tables stacked in a page) renders every row itself, with no
-  // virtualizer whose measurements could lag a change of rows; long tables render only what is on screen.
+  // A grid as tall as its rows (short tables stacked in a page) renders every row itself; long tables render only
+  // what is on screen, found by arithmetic from the scroll offset since rows are of one height (fixed-rows.ts: no
+  // measurements to rebuild when the row count changes, as TanStack Virtual's were on every tick).
   const fitRows = props.fitRows === true;
   const fitHeight = fitRows ? HEADER_HEIGHT + Math.max(1, sorted.length) * ROW_HEIGHT : undefined;
-  const virtualizer = useVirtualizer({
-    count: props.fitRows ? 0 : sorted.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-    // The rows start below the sticky header inside the same scroller: scrolling a row into view (arrows,
-    // Page Up/Down) must count the header, or the row lands under it or past the bottom edge.
-    scrollMargin: HEADER_HEIGHT,
-    scrollPaddingStart: HEADER_HEIGHT,
-  });
-  const items = props.fitRows
-    ? sorted.map((_, index) => ({ index, start: index * ROW_HEIGHT }))
-    : virtualizer.getVirtualItems().map((it) => ({ index: it.index, start: it.start - HEADER_HEIGHT }));
-  const bodyHeight = props.fitRows ? sorted.length * ROW_HEIGHT : virtualizer.getTotalSize();
+  const { window: seen, scrollToIndex } = useFixedRows(scrollRef, GEOMETRY, !fitRows);
+  const items: { index: number; start: number }[] = [];
+  if (fitRows) for (let index = 0; index < sorted.length; index++) items.push({ index, start: index * ROW_HEIGHT });
+  else {
+    const { start, end } = renderRange(seen, sorted.length, OVERSCAN);
+    for (let index = start; index <= end; index++) items.push({ index, start: index * ROW_HEIGHT });
+  }
+  const bodyHeight = sorted.length * ROW_HEIGHT;
 
   // What the column model says (TanStack Table's in GridHeader): changes go to the saved layout, widths
   // while dragging to liveSizing. Plain functions of the state, so a tick's render (new rows) does not run
@@ -308,9 +306,9 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
         scrollRef.current
           ?.querySelector(`[data-row-id="${CSS.escape(sorted[i]!.id)}"]`)
           ?.scrollIntoView({ block: 'nearest' });
-      else virtualizer.scrollToIndex(i, { align: 'auto' });
+      else scrollToIndex(i);
     },
-    [sorted, choose, virtualizer, fitRows],
+    [sorted, choose, scrollToIndex, fitRows],
   );
   // Rows per page, read when a key asks for it: reading the height while rendering would make the browser lay
   // out the page on every render (a forced layout per grid per tick).

@@ -2,7 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../../shared/types.js';
 import { conn } from '../../store/test-rows.js';
-import { endpointText, localText, pidsText, processText, protoLabel, stateText, userText } from './columns.js';
+import { sortRows } from '../../store/grid-model.js';
+import {
+  connectionColumns,
+  endpointText,
+  localText,
+  pidsText,
+  processText,
+  protoLabel,
+  stateText,
+  userText,
+} from './columns.js';
 
 const proc = (pid: number, name: string) => ({ pid, name, cmdline: '', exe: null, user: 'root', startTime: 1 });
 
@@ -37,4 +47,36 @@ describe('connection cell text', () => {
     expect(stateText(conn('a', { state: 'ESTABLISHED' }))).toBe('ESTABLISHED');
     expect(stateText(conn('a', { state: 'ESTABLISHED', closedAt: 9 }))).toBe('CLOSED');
   });
+});
+
+describe('the Foreign Address sort', () => {
+  const named = new Map([
+    ['192.0.2.9', { id: '192.0.2.9', service: null, host: 'Alpha.example.net', country: null, asn: null, asOrg: null }],
+  ]);
+  const rows = [
+    conn('a', { remoteAddress: '192.0.2.10' }),
+    conn('b', { remoteAddress: '192.0.2.9' }),
+    conn('c', { remoteAddress: '10.0.0.3', proto: 'udp' }),
+    conn('d', { proto: 'unix', family: 'unix' as Connection['family'], remoteAddress: '', path: '/x' }),
+    conn('e', { remoteAddress: '192.0.2.10', remotePort: 80 }),
+    conn('f', { remoteAddress: '0.0.0.0' }),
+    conn('g', { remoteAddress: '192.0.2.9', state: 'TIME_WAIT' }),
+  ];
+  for (const resolve of [false, true]) {
+    const columns = connectionColumns(() => undefined, named, { resolve, fqdn: false });
+    const remote = columns.find((c) => c.id === 'remoteAddress')!;
+    it(`keys rows of one sort group alike (names ${resolve ? 'on' : 'off'}), so a sort keys each group once`, () => {
+      const byGroup = new Map<string, unknown>();
+      for (const r of rows) {
+        const g = remote.sortGroup!(r);
+        if (byGroup.has(g)) expect(remote.sortValue(r)).toBe(byGroup.get(g));
+        else byGroup.set(g, remote.sortValue(r));
+      }
+      expect(byGroup.size).toBe(5);
+    });
+    it(`sorts named hosts first, then addresses in address order, unix sockets last (names ${resolve ? 'on' : 'off'})`, () => {
+      const order = sortRows(rows, columns, [{ id: 'remoteAddress', desc: false }]).map((r) => r.id);
+      expect(order).toEqual(resolve ? ['b', 'g', 'f', 'c', 'a', 'e', 'd'] : ['f', 'c', 'b', 'g', 'a', 'e', 'd']);
+    });
+  }
 });
