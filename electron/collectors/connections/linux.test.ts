@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { linuxFixture as fixture } from '../../../test/fixtures/captures/fixtures.js';
-import { inetStateName, parseProcNetInet, parseProcNetUnix } from './linux.js';
+import type { ReadOutcome } from '../linux/proc-files.js';
+import { emptyInetTables, inetStateName, parseProcNetInet, parseProcNetUnix } from './linux.js';
 
 describe('parseProcNetInet on real captures', () => {
   it('decodes host-order IPv4 words and big-endian ports (jc tcp)', () => {
@@ -154,5 +155,52 @@ describe('parseProcNetUnix on real captures', () => {
     const iscsi = rows.find((r) => r.inode === 6950);
     expect(iscsi?.path?.startsWith('@ISCSIADM_ABSTRACT_NAMESPACE@@')).toBe(true);
     expect(iscsi?.path).not.toContain('\0');
+  });
+});
+
+describe('emptyInetTables (sockstat counts)', () => {
+  const sockstat = [
+    'sockets: used 123',
+    'TCP: inuse 0 orphan 0 tw 10 alloc 508 mem 142',
+    'UDP: inuse 0 mem 0',
+    'UDPLITE: inuse 0',
+    'RAW: inuse 1',
+    'FRAG: inuse 0 memory 0',
+    '',
+  ].join('\n');
+  const sockstat6 = [
+    'TCP6: inuse 0',
+    'UDP6: inuse 12',
+    'UDPLITE6: inuse 0',
+    'RAW6: inuse 0',
+    'FRAG6: inuse 0 memory 0',
+  ];
+  const read =
+    (files: Record<string, string>) =>
+    (file: string): ReadOutcome =>
+      file in files ? { ok: true, text: files[file]! } : { ok: false, code: 'ENOENT', reason: 'no such file' };
+
+  it('names the UDP, UDP-Lite and raw tables counted empty, never TCP (its count leaves out time-wait)', () => {
+    const empty = emptyInetTables(read({ sockstat, sockstat6: sockstat6.join('\n') }));
+    expect([...empty].sort()).toEqual(['raw6', 'udp', 'udplite', 'udplite6']);
+  });
+
+  it('leaves the tables of an unreadable file to be read', () => {
+    expect([...emptyInetTables(read({ sockstat }))].sort()).toEqual(['udp', 'udplite']);
+    expect(emptyInetTables(read({})).size).toBe(0);
+  });
+
+  it('ignores counts it does not understand and names that are not its own', () => {
+    const odd = [
+      'UDP: inuse',
+      'UDPLITE: inuse 00',
+      'RAW: inuse -0',
+      'constructor: inuse 0',
+      '__proto__: inuse 0',
+      'udp6: inuse 0',
+      ' UDP6: inuse 0',
+      'RAW6 inuse 0',
+    ].join('\n');
+    expect(emptyInetTables(read({ sockstat: odd, sockstat6: odd })).size).toBe(0);
   });
 });
