@@ -39,15 +39,12 @@ function fullSort(rows: Iterable<R>, specs: SortSpec[], pred: (r: R) => boolean)
 }
 
 const level = fc.record({
-  by: fc.constantFrom('n', 's', 'compare-s', 'group-n'),
+  by: fc.constantFrom('n', 's', 'compare-s'),
   desc: fc.boolean(),
 });
 
 function toSpec(l: { by: string; desc: boolean }): SortSpec {
   if (l.by === 'compare-s') return { compare: (a: R, b: R) => (a.s === b.s ? 0 : a.s < b.s ? 1 : -1), desc: l.desc };
-  // A key computed once per group (n), descending from n: 'k5' < 'k4'; null for no n.
-  if (l.by === 'group-n')
-    return { key: (r: R) => (r.n === null ? null : `k${9 - r.n}`), group: (r: R) => String(r.n), desc: l.desc };
   return { key: l.by === 'n' ? (r: R) => r.n : (r: R) => r.s, desc: l.desc };
 }
 
@@ -159,23 +156,5 @@ describe('SortedView', () => {
       'c',
       'b',
     ]);
-  });
-
-  it('computes a grouped key once per distinct group in a sort, rows of one group sharing it', () => {
-    const rows: R[] = Array.from({ length: 300 }, (_, i) => ({ id: `r${i}`, n: i % 7 === 0 ? null : i % 5, s: 'a' }));
-    const calls: R[] = [];
-    const key = (r: R) => {
-      calls.push(r);
-      return r.n === null ? null : `n${r.n}`;
-    };
-    const view = new SortedView<R>([{ key, group: (r: R) => String(r.n), desc: true }], () => true);
-    const out = view.reset(rows);
-    // Groups: null and 0-4.
-    expect(calls.length).toBe(6);
-    expect(out.map((r) => r.id)).toEqual(fullSort(rows, [{ key: (r: R) => r.n, desc: true }], () => true));
-    // Ungrouped, the same key runs once per row.
-    calls.length = 0;
-    new SortedView<R>([{ key, desc: true }], () => true).reset(rows);
-    expect(calls.length).toBe(rows.length);
   });
 });

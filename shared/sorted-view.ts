@@ -14,9 +14,6 @@ export type SortKey = number | string | null;
 export interface SortSpec {
   /** Key of a row for this sort level. */
   key?: (row: never) => SortKey;
-  /** What the key depends on, when rows share it (a remote address, its host name looked up by address): a sort
-   *  computes the key once per distinct group instead of once per row (rows sharing it then share one string). */
-  group?: (row: never) => string;
   /** Or a comparator of its own (addresses in address order). */
   compare?: (a: never, b: never) => number;
   desc: boolean;
@@ -47,14 +44,12 @@ type IndexCompare = (x: number, y: number) => number;
 export class SortedView<Row extends { id: string }> {
   private keyed: Keyed<Row> = { rows: [], keys: [], ids: [] };
   private readonly keyFns: (((row: Row) => SortKey) | undefined)[];
-  private readonly groupFns: (((row: Row) => string) | undefined)[];
 
   constructor(
     private readonly specs: readonly SortSpec[],
     private readonly predicate: (row: Row) => boolean,
   ) {
     this.keyFns = specs.map((s) => (s.compare ? undefined : (s.key as ((r: Row) => SortKey) | undefined)));
-    this.groupFns = specs.map((s) => s.group as ((r: Row) => string) | undefined);
     this.keyed.keys = specs.map(() => []);
   }
 
@@ -65,11 +60,7 @@ export class SortedView<Row extends { id: string }> {
 
   /** The rows given with their keys. */
   private withKeys(rows: Row[]): Keyed<Row> {
-    return {
-      rows,
-      keys: this.keyFns.map((f, l) => (f ? keysOf(rows, f, this.groupFns[l]) : [])),
-      ids: rows.map((r) => r.id),
-    };
+    return { rows, keys: this.keyFns.map((f) => (f ? rows.map(f) : [])), ids: rows.map((r) => r.id) };
   }
 
   /** The order of `a`'s rows against `b`'s (rows of the same list, or a view's against rows looked for). */
@@ -250,23 +241,4 @@ export class SortedView<Row extends { id: string }> {
     this.keyed = next;
     return next.rows;
   }
-}
-
-/** The keys of `rows` by `key`; with `group`, computed once per distinct group (a Map for this call only: what the
- *  key reads, such as names, may change between calls). */
-function keysOf<Row>(rows: Row[], key: (row: Row) => SortKey, group: ((row: Row) => string) | undefined): SortKey[] {
-  if (!group || rows.length < 2) return rows.map(key);
-  const memo = new Map<string, SortKey>();
-  const out: SortKey[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    const g = group(r);
-    let k = memo.get(g);
-    if (k === undefined) {
-      k = key(r);
-      memo.set(g, k);
-    }
-    out[i] = k;
-  }
-  return out;
 }

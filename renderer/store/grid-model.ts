@@ -14,9 +14,6 @@ export interface GridColumn<Row> {
   align?: 'left' | 'right';
   /** The sort key: numbers sort as numbers, strings as strings; null sorts last. */
   sortValue: (row: Row) => number | string | null;
-  /** What sortValue depends on, when many rows share it (a remote address): a sort computes sortValue once per
-   *  distinct group. Rows of one group must have one sortValue. */
-  sortGroup?: (row: Row) => string;
   /** A custom order (addresses in address order). */
   compare?: (a: Row, b: Row) => number;
   /** The cell's text, also its tooltip and what Copy puts on the clipboard. */
@@ -46,7 +43,7 @@ export function sortSpecs<Row>(columns: GridColumn<Row>[], sort: SortState): Sor
     out.push(
       col.compare
         ? { compare: col.compare as SortSpec['compare'], desc: s.desc }
-        : { key: col.sortValue as SortSpec['key'], group: col.sortGroup as SortSpec['group'], desc: s.desc },
+        : { key: col.sortValue as SortSpec['key'], desc: s.desc },
     );
   }
   return out;

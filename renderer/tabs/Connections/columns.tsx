@@ -88,9 +88,6 @@ export function remoteHostText(names: NameLookup, r: Connection, display: HostDi
   return host === null ? null : display.fqdn ? host : shortHost(host);
 }
 
-/** The remote address column's sort group of unix sockets (no remote address; addresses never start with NUL). */
-const UNIX_GROUP = '\u0000unix';
-
 export function connectionColumns(
   onProcessClick: (name: string) => void,
   names: NameLookup,
@@ -132,9 +129,6 @@ export function connectionColumns(
         const host = remoteHostText(names, r, display);
         return host === null ? `~${addressSortKey(r.remoteAddress)}` : host.toLowerCase();
       },
-      // The key reads the row's remote address alone (its host name is looked up by address): a sort of 50,000
-      // rows computes it once per distinct address, and rows to one address share its key.
-      sortGroup: (r) => (r.proto === 'unix' ? UNIX_GROUP : r.remoteAddress),
       text: (r) => (r.proto === 'unix' ? '' : (remoteHostText(names, r, display) ?? formatAddress(r.remoteAddress))),
       render: (r) => {
         const host = r.proto === 'unix' ? null : remoteHostText(names, r, display);
