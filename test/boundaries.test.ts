@@ -48,16 +48,7 @@ const RULES: Rule[] = [
   },
   {
     files: /^renderer\//,
-    may: [
-      /^renderer\//,
-      SHARED,
-      'pkg:react',
-      'pkg:react-dom',
-      'pkg:zustand',
-      'pkg:@tanstack/react-table',
-      'pkg:@tanstack/react-virtual',
-      'pkg:uplot',
-    ],
+    may: [/^renderer\//, SHARED, 'pkg:react', 'pkg:react-dom', 'pkg:zustand', 'pkg:@tanstack/react-table', 'pkg:uplot'],
     why: 'the renderer is a web page: shared/ and its own UI packages, never Node, electron or electron/',
   },
   {
