@@ -2,8 +2,8 @@
 // linger a few seconds (marked closedAt) so the UI can show them leaving, as TCPView shows them in red.
 // Traffic (bytes, rates, TCP health) rides along when the collector reads it: the rates come from the change
 // of each row's counters between two reads, and counters moving are not news (they do not touch lastChanged).
-import { RowComparer, sameTrafficFields, valueEqual } from '../../shared/diff.js';
-import type { Diff } from '../../shared/protocol.js';
+import { sameTrafficFields, valueEqual } from '../../shared/diff.js';
+import type { Diff, RowPatch } from '../../shared/protocol.js';
 import { assignTraffic, TRAFFIC_FIELDS, type ClosedSocket, type Connection } from '../../shared/types.js';
 import { MAX_BYTES_PER_SEC, perSecond } from './rates.js';
 
@@ -70,7 +70,6 @@ export class ConnectionTable {
   private readonly free: number[] = [];
   /** The slots in the order of the last read. */
   private order = new Int32Array(0);
-  private readonly compare = new RowComparer();
   private generation = 0;
   /** When the previous read was applied: the rates' time base. */
   private lastUpdate: number | null = null;
@@ -160,24 +159,19 @@ export class ConnectionTable {
       }
       const firstSeen = open ? firstSeenAt[slot]! : now;
       const lastChanged = open ? lastChangedAt[slot]! : now;
-      const row = withLifecycle(f, firstSeen, lastChanged);
-      if (row.bytesSent !== undefined) {
-        row.sendRate = sendRate;
-        row.recvRate = recvRate;
-      }
-      const patch = this.compare.patch(this.rowOf(slot), row);
+      const patch = this.patchTo(slot, f, firstSeen, lastChanged, null, sendRate, recvRate);
       if (patch === null) {
         if (keptRows) this.hold(slot, f, 1);
         continue;
       }
-      this.hold(slot, keptRows ? f : row, kept);
+      const changedAt = ownFieldsChanged(patch) ? (patch.lastChanged = now) : lastChanged;
+      this.hold(slot, keptRows ? f : withLifecycle(f, firstSeen, changedAt), kept);
       firstSeenAt[slot] = firstSeen;
+      lastChangedAt[slot] = changedAt;
       closedAtAt[slot] = NONE;
       this.sendRateAt[slot] = sendRate ?? NONE;
       this.recvRateAt[slot] = recvRate ?? NONE;
-      if (ownFieldsChanged(patch)) row.lastChanged = patch.lastChanged = now;
-      lastChangedAt[slot] = row.lastChanged!;
-      diff.changed.push(patch);
+      diff.changed.push(patch as RowPatch<Connection>);
     }
     this.order = count === order.length ? order : order.slice(0, count);
     if (seenBefore !== sizeBefore) {
@@ -208,6 +202,41 @@ export class ConnectionTable {
       row.recvRate = orNull(this.recvRateAt[slot]!);
     }
     return row;
+  }
+
+  /**
+   * What changes from the published row at a slot to the one the collected row `f` with this lifecycle and
+   * these rates gives: the fields that differ, with the id (a field the new row lacks is undefined), or null.
+   * The same as rowPatch (shared/diff.ts) gives of the two rows, without making either.
+   */
+  private patchTo(
+    slot: number,
+    f: Connection,
+    firstSeen: number,
+    lastChanged: number,
+    closedAt: number | null,
+    sendRate: number | null,
+    recvRate: number | null,
+  ): Patch | null {
+    const p = this.rowAt[slot]! as unknown as Record<string, unknown>;
+    const n = f as unknown as Record<string, unknown>;
+    let patch: Patch | null = null;
+    for (const k of ROW_FIELDS) patch = changed(patch, f.id, k, p[k], n[k]);
+    patch = changed(patch, f.id, 'firstSeen', this.firstSeenAt[slot]!, firstSeen);
+    patch = changed(patch, f.id, 'lastChanged', this.lastChangedAt[slot]!, lastChanged);
+    patch = changed(patch, f.id, 'closedAt', orNull(this.closedAtAt[slot]!), closedAt);
+    const had = p.bytesSent !== undefined;
+    if (f.bytesSent !== undefined) {
+      for (const k of TRAFFIC_FIELDS) patch = changed(patch, f.id, k, had ? p[k] : undefined, n[k]);
+      patch = changed(patch, f.id, 'sendRate', had ? orNull(this.sendRateAt[slot]!) : undefined, sendRate);
+      patch = changed(patch, f.id, 'recvRate', had ? orNull(this.recvRateAt[slot]!) : undefined, recvRate);
+    } else if (had) {
+      // The published row loses its traffic fields.
+      patch ??= { id: f.id };
+      for (const k of TRAFFIC_FIELDS) patch[k] = undefined;
+      patch.sendRate = patch.recvRate = undefined;
+    }
+    return patch;
   }
 
   private hold(slot: number, row: Connection, kept: number): void {
@@ -307,16 +336,26 @@ export class ConnectionTable {
       return;
     }
     if (slot === undefined) return;
-    const before = this.rowOf(slot);
     // Its traffic is no longer the collector's row's: the table's own copy has it.
     const own = { ...this.rowAt[slot]! };
     assignTraffic(own, c.traffic);
+    const closedAt = orNull(this.closedAtAt[slot]!);
+    const patch = this.patchTo(slot, own, this.firstSeenAt[slot]!, this.lastChangedAt[slot]!, closedAt, null, null);
     this.hold(slot, own, 0);
     this.sendRateAt[slot] = NONE;
     this.recvRateAt[slot] = NONE;
-    const patch = this.compare.patch(before, this.rowOf(slot));
-    if (patch !== null) diff.changed.push(patch);
+    if (patch !== null) diff.changed.push(patch as RowPatch<Connection>);
   }
+}
+
+type Patch = Record<string, unknown> & { id: string; lastChanged?: number };
+
+/** `patch` with field `k` set to `b` when it differs from `a` (made when the first field differs). */
+function changed(patch: Patch | null, id: string, k: string, a: unknown, b: unknown): Patch | null {
+  if (a === b || valueEqual(a, b)) return patch;
+  patch ??= { id };
+  patch[k] = b;
+  return patch;
 }
 
 function ownFieldsChanged(patch: object): boolean {
@@ -348,6 +387,11 @@ const COLLECTED_FIELDS = [
   'host',
   ...TRAFFIC_FIELDS,
 ] as const satisfies readonly CollectedField[];
+/** The collected fields of a published row besides its id and traffic (path, socketType and host are there
+ *  only when set). */
+const ROW_FIELDS: readonly string[] = COLLECTED_FIELDS.filter(
+  (k) => k !== 'id' && !(TRAFFIC_FIELDS as readonly string[]).includes(k),
+);
 type Unhandled = Exclude<CollectedField, (typeof COLLECTED_FIELDS)[number]>;
 const allFieldsHandled: [Unhandled] extends [never] ? true : Unhandled = true;
 void allFieldsHandled;
