@@ -25,10 +25,11 @@ export function visibleWindow(g: RowGeometry, scrollTop: number, height: number)
 }
 
 /** The indexes to render, [start, end] inclusive (end < start: none): the window and `overscan` rows either side,
- *  within `count` rows. */
+ *  within `count` rows. A window past the last row (the table shrank below the scroll offset) is moved up by as
+ *  much, ending at the last row: the browser clamps the scroller there, and paints before its scroll event. */
 export function renderRange(w: Window, count: number, overscan: number): { start: number; end: number } {
   if (count === 0 || w.last < w.first) return { start: 0, end: -1 };
-  const first = Math.min(w.first, count - 1);
+  const first = Math.max(0, w.first - Math.max(0, w.last - (count - 1)));
   const last = Math.min(w.last, count - 1);
   return { start: Math.max(0, first - overscan), end: Math.min(count - 1, last + overscan) };
 }
