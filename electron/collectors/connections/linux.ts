@@ -456,7 +456,9 @@ const SOCKSTAT_TABLES: Readonly<Record<string, string>> = {
  * no socket of ("UDPLITE: inuse 0"). The kernel counts a UDP, UDP-Lite or raw socket in use while it is in the
  * hash table /proc/net lists it from, so such a table would read empty; reading it anyway costs a walk of the
  * kernel's hash (UDP-Lite's is as large as UDP's: about 0.1 ms a family here), where sockstat's counts are read
- * without one. Anything unreadable or unrecognised leaves its tables to be read.
+ * without one. Anything unreadable or unrecognised leaves its tables to be read. (statistics/linux.ts's
+ * parseSockstat reads the same files for the Statistics tab, every field of every line as described counters;
+ * this runs on each connections tick and needs only the in-use counts of six tables.)
  */
 export function emptyInetTables(text: (file: string) => ReadOutcome): Set<string> {
   const empty = new Set<string>();
@@ -752,10 +754,12 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     // Unix sockets from sock_diag, else (with a note saying why, unless sock_diag was turned off) from /proc.
     const unix = unixDiag ? await unixDiag : null;
     const unixNote = typeof unix === 'string' && this.diagUnavailable === null ? unix : null;
-    // The machine's own UDP, UDP-Lite and raw tables are read only when sockstat counts a socket in them.
-    const empty = this.ownProc
-      ? emptyInetTables((file) => readProcTextSync(`${this.procRoot}/net/${file}`, 'latin1'))
-      : null;
+    // The machine's own UDP, UDP-Lite and raw tables are read only when sockstat counts a socket in them (and
+    // sockstat only when one of them is wanted).
+    const empty =
+      this.ownProc && Object.values(SOCKSTAT_TABLES).some(wanted)
+        ? emptyInetTables((file) => readProcTextSync(`${this.procRoot}/net/${file}`, 'latin1'))
+        : null;
     const fromTables = connectionsFromTables(
       (file, encoding) => readProcTextSync(`${this.procRoot}/net/${file}`, encoding),
       (file) =>
