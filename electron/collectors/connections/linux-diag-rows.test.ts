@@ -27,22 +27,60 @@ describe('TCP rows from sock_diag, kept from read to read', () => {
       const second = read([A, B, LISTENER, TIME_WAIT], kept, traffic);
       expect(second).toEqual(first);
       for (let i = 0; i < 3; i++) expect(second[i]).toBe(first[i]);
-      // A socket without an inode (time-wait) has nothing to be known by: built afresh.
-      expect(second[3]).not.toBe(first[3]);
+      // A socket without an inode (time-wait) is known by its endpoints.
+      expect(second[3]).toBe(first[3]);
       // Kept across reads, with sockets opened and closed around them.
       const C: Sock = { ...A, cookie: [5, 0], inode: 15, ports: [80, 5005] };
       const third = read([C, A, LISTENER, C, TIME_WAIT], kept, traffic);
       expect(third[1]).toBe(first[0]);
       expect(third[2]).toBe(first[2]);
       expect(third[0]).toEqual(third[3]);
+      expect(third[4]).toBe(first[3]);
       // Far from where the last read had it (past more sockets than KeptRows looks ahead), a socket is still
       // found; one listed again is built afresh (a row is given once a read).
       const fourth = read([LISTENER, TIME_WAIT, C, C, C, C, C, C, C, C, A], kept, traffic);
       expect(fourth[0]).toBe(first[2]);
       expect(fourth[10]).toBe(first[0]);
+      expect(fourth[1]).toBe(first[3]);
       expect(fourth[2]).toBe(third[3]);
       expect(fourth[3]).toEqual(third[3]);
       expect(fourth[3]).not.toBe(third[3]);
+    }
+  });
+
+  it('gives a time-wait socket its row again by its endpoints, and a new row to another socket on them', () => {
+    for (const traffic of [true, false]) {
+      const kept = new KeptRows();
+      const waits = Array.from({ length: 30 }, (_, i): Sock => ({ ...TIME_WAIT, ports: [80, 6000 + i] }));
+      const first = read([A, ...waits], kept, traffic);
+      // The waits listed in another order, past more of them than KeptRows looks ahead, some gone, one new.
+      const other: Sock = { ...TIME_WAIT, ports: [80, 7000] };
+      const second = read([...waits.slice(20).reverse(), A, other, ...waits.slice(0, 10)], kept, traffic);
+      for (let i = 0; i < 10; i++) expect(second[i]).toBe(first[30 - i]);
+      expect(second[10]).toBe(first[0]);
+      expect(second[11]!.remotePort).toBe(7000);
+      for (let i = 0; i < 10; i++) expect(second[12 + i]).toBe(first[1 + i]);
+      // The same ports at another address, or the same endpoints in another family, state or with an inode
+      // (the socket that replaced it) are other sockets: new rows.
+      const [, elsewhere, v6, closing, reopened] = read(
+        [
+          waits[0]!,
+          { ...waits[1]!, remote: [127, 0, 0, 9] },
+          { ...waits[2]!, family: AF_INET6, local: Array(16).fill(0), remote: [...Array(15).fill(0), 1] },
+          { ...waits[3]!, state: 7 },
+          { ...waits[4]!, state: 1, inode: 77 },
+        ],
+        kept,
+        traffic,
+      );
+      for (const r of [elsewhere, v6, closing, reopened]) expect(first.includes(r!)).toBe(false);
+      expect(closing!.state).toBe('CLOSE');
+      expect(reopened!.inode).toBe(77);
+      // A time-wait socket listed twice: the second built afresh.
+      const [w1, w2] = read([waits[0]!, waits[0]!], kept, traffic);
+      expect(w1).toBe(first[1]);
+      expect(w2).not.toBe(w1);
+      expect(w2).toEqual(w1);
     }
   });
 

@@ -38,7 +38,14 @@ export function tcpRowsFromDiag(
     const state = inetStateName('tcp', s.state);
     // Whether `info` holds this socket's traffic, read for the comparison.
     let infoRead = false;
-    const previous = kept?.previousRow(s.inode);
+    // A socket without an inode (time-wait) is known by its endpoints; a request socket is always built afresh
+    // (see sameRecord).
+    const previous =
+      kept === undefined || state === 'SYN_RECV'
+        ? undefined
+        : s.inode !== 0
+          ? kept.previousRow(s.inode)
+          : kept.previousUnnamed(family, s.localAddress, s.localPort, s.remoteAddress, s.remotePort);
     if (previous !== undefined) {
       if (sameRecord(previous, s, family, state, traffic, at)) {
         kept!.give(previous, true);
