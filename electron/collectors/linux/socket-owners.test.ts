@@ -239,6 +239,27 @@ describe('SocketOwners walks a process whose fd count moves', () => {
     expect(pidsOf(owners, 199)).toEqual([10]);
   });
 
+  it('keeps sockets held in fds out of inode order, or in two fds, until the last fd holding each closes', () => {
+    const owners = start();
+    setFd(10, 102, 'socket:[900]');
+    setFd(10, 103, 'socket:[800]');
+    setFd(10, 104, 'socket:[900]');
+    setFd(10, 105, 'socket:[850]');
+    owners.update([...sockets, 800, 850, 900], 1_000);
+    for (const s of [800, 850, 900, 100, 199]) expect(pidsOf(owners, s)).toEqual([10]);
+    closeFd(10, 102); // 900 still held on fd 104
+    closeFd(10, 105);
+    owners.update([...sockets, 800, 900], 2_000);
+    owners.update([...sockets, 800, 900], 3_000);
+    expect(pidsOf(owners, 850)).toEqual([]);
+    for (const s of [800, 900, 100, 199]) expect(pidsOf(owners, s)).toEqual([10]);
+    closeFd(10, 104);
+    owners.update([...sockets, 800], 4_000);
+    owners.update([...sockets, 800], 5_000);
+    expect(pidsOf(owners, 900)).toEqual([]);
+    expect(pidsOf(owners, 800)).toEqual([10]);
+  });
+
   it('follows many sockets closing at once as it follows a few', () => {
     const owners = start();
     for (let fd = 2; fd < 82; fd++) closeFd(10, fd); // sockets 100-179

@@ -55,7 +55,8 @@ export interface PrivilegedOwners {
 const NO_PROCESSES: ProcessInfo[] = Object.freeze([]) as unknown as ProcessInfo[];
 
 interface PidEntry {
-  inodes: number[];
+  /** The sockets it holds, ascending, each once. */
+  inodes: Float64Array;
   /** The fd numbers the last walk found, ascending, and the socket inode behind each (0: another kind of
    *  file); null when the fds could not be read (denied). */
   fds: Int32Array | null;
@@ -110,6 +111,33 @@ function fdNumbers(names: readonly string[]): Int32Array {
   }
   const fds = n < names.length ? out.subarray(0, n) : out;
   return ascending ? fds : fds.sort();
+}
+
+const NO_INODES = new Float64Array(0);
+
+/** The socket inodes among a walk's links (0: not a socket), ascending, each once. */
+function socketInodes(links: Float64Array): Float64Array {
+  const sorted = links.slice().sort();
+  let k = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const inode = sorted[i]!;
+    if (inode > 0 && (k === 0 || sorted[k - 1] !== inode)) sorted[k++] = inode;
+  }
+  return k === sorted.length ? sorted : sorted.slice(0, k);
+}
+
+/** The inodes of `all` not in `some`, both ascending (their order kept). */
+function missingFrom(all: Float64Array, some: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(all.length);
+  let k = 0;
+  let j = 0;
+  for (let i = 0; i < all.length; i++) {
+    const inode = all[i]!;
+    while (j < some.length && some[j]! < inode) j++;
+    if (j < some.length && some[j] === inode) continue;
+    out[k++] = inode;
+  }
+  return k === out.length ? out : out.slice(0, k);
 }
 
 function code(err: unknown): string {
@@ -271,8 +299,7 @@ export class SocketOwners {
         return t !== 0 && t !== tick;
       });
       this.detachInodes(pid, closed);
-      const gone = new Set(closed);
-      entry.inodes = entry.inodes.filter((inode) => !gone.has(inode));
+      entry.inodes = missingFrom(entry.inodes, closed);
     }
   }
 
@@ -381,7 +408,7 @@ export class SocketOwners {
     this.pids.delete(pid);
   }
 
-  private detachInodes(pid: number, inodes: readonly number[]): void {
+  private detachInodes(pid: number, inodes: ArrayLike<number> & Iterable<number>): void {
     for (const inode of inodes) {
       const owner = this.owners.get(inode);
       if (!owner) continue;
@@ -415,7 +442,7 @@ export class SocketOwners {
         if (old) this.detachInodes(pid, old.inodes);
         if (!old?.denied) this.stats.deniedPids++;
         this.pids.set(pid, {
-          inodes: [],
+          inodes: NO_INODES,
           fds: null,
           links: null,
           fullWalkAt: this.now,
@@ -439,7 +466,6 @@ export class SocketOwners {
     const listed = fdNumbers(names);
     let fds = new Int32Array(listed.length);
     let links = new Float64Array(listed.length);
-    const inodes: number[] = [];
     let k = 0;
     let j = 0;
     for (const fd of listed) {
@@ -453,24 +479,22 @@ export class SocketOwners {
       if (inode < 0) continue; // the fd was closed meanwhile
       fds[k] = fd;
       links[k++] = inode;
-      if (inode > 0) inodes.push(inode);
     }
     if (k < listed.length) {
       fds = fds.slice(0, k);
       links = links.slice(0, k);
     }
-    const unique = inodes.length > 1 ? [...new Set(inodes)] : inodes;
+    // Both ascending: what changed since the last walk comes of merging them, without a Set of either (at 5,000
+    // fds a process churning connections made three Sets of 5,000 a walk, 5 MB of garbage a tick in four).
+    const unique = socketInodes(links);
+    const before = old?.inodes ?? NO_INODES;
     // Sockets kept since the last walk keep their owner entry (and its last-listed tick).
     if (old?.denied) this.stats.deniedPids--;
-    const now = new Set(unique);
-    if (old)
-      this.detachInodes(
-        pid,
-        old.inodes.filter((inode) => !now.has(inode)),
-      );
-    const before = new Set(old?.inodes);
+    if (old) this.detachInodes(pid, missingFrom(before, unique));
+    let b = 0;
     for (const inode of unique) {
-      if (before.has(inode) && this.owners.get(inode)?.pids.includes(pid)) continue;
+      while (b < before.length && before[b]! < inode) b++;
+      if (b < before.length && before[b] === inode && this.owners.get(inode)?.pids.includes(pid)) continue;
       const owner = this.owners.get(inode);
       if (owner) {
         owner.pids.push(pid);
