@@ -28,7 +28,7 @@ export function tcpRowsFromDiag(
   kept?: KeptRows,
 ): SsTcpRows {
   const rows: SsTcpRows['rows'] = [];
-  const cookies: SsTcpRows['cookies'] = new Map();
+  const cookies: SsTcpRows['cookies'] = [];
   let synRecv = false;
   const bad = forEachInetDiagSocket(datagrams, (s) => {
     const family = s.family === AF_INET ? 'inet' : 'inet6';
@@ -50,7 +50,7 @@ export function tcpRowsFromDiag(
       if (sameRecord(previous, s, family, state, traffic, at)) {
         kept!.give(previous, true);
         rows.push(previous);
-        if (traffic) cookies.set(previous, s.cookie);
+        if (traffic) cookies.push(s.cookie);
         return;
       }
       infoRead = info.trafficNote !== UNREAD;
@@ -72,7 +72,7 @@ export function tcpRowsFromDiag(
     rows.push(row);
     if (state === 'SYN_RECV') synRecv = true;
     if (!traffic) return;
-    cookies.set(row, s.cookie);
+    cookies.push(s.cookie);
     if (state === 'LISTEN') assignTraffic(row, LISTEN_TRAFFIC);
     else if (infoRead) assignTraffic(row, info);
     else readTcpInfoStruct(s.buffer, s.infoStart, s.infoEnd, s.skmemStart, s.skmemEnd, at, row);

@@ -783,7 +783,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       if (ifs.ok) attachZones(rows, ifs.text);
     }
     if (this.attributeOwners) {
-      let denied = this.attachOwners(rows, tcp?.cookies);
+      let denied = this.attachOwners(rows);
       if (denied.length > 0 && this.privileged) denied = await this.askPrivileged(denied, diagnostics);
       if (denied.length > 0) {
         diagnostics.notes.push(
@@ -796,7 +796,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
         const row = rows[i]!;
         const user = this.users.name(row.uid);
         if (row.user === user) continue;
-        if (this.kept.isKept(i)) this.replaceKept(rows, i, tcp?.cookies);
+        if (this.kept.isKept(i)) this.replaceKept(rows, i);
         rows[i]!.user = user;
       }
     }
@@ -804,7 +804,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     if (ss) {
       if (ssFailure !== null) trafficFailed(rows, ssFailure, diagnostics);
       else fillTrafficGaps(rows);
-      closed = this.totals.update(rows, tcp?.cookies ?? new Map(), this.destroyed.take(), Date.now());
+      // The TCP rows come first in `rows`, in their order: their cookies by position.
+      closed = this.totals.update(rows, tcp?.cookies ?? [], this.destroyed.take(), Date.now());
       this.reportDestroyStream(diagnostics);
     }
     this.lastCounts = ownerCounts(rows);
@@ -837,11 +838,11 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
 
   /**
    * Attaches the owners this process can see; returns the rows whose owners it may not inspect. A row kept from
-   * the last read (KeptRows) whose owners are not what it shows is replaced by a copy with them (its traffic
-   * cookie following it), and so is one the privileged agent is to be asked about: a row once given is never
+   * the last read (KeptRows) whose owners are not what it shows is replaced by a copy with them (in its place,
+   * so its traffic cookie is still the one at that position), and so is one the privileged agent is to be asked about: a row once given is never
    * changed.
    */
-  private attachOwners(rows: Connection[], cookies: Map<Connection, string> | undefined): Connection[] {
+  private attachOwners(rows: Connection[]): Connection[] {
     const inodes = new Array<number>(rows.length);
     for (let i = 0; i < rows.length; i++) inodes[i] = rows[i]?.inode ?? 0;
     this.owners.update(inodes);
@@ -864,7 +865,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
           continue;
         }
         // As the row was built, before owners: they are attached below.
-        row = this.replaceKept(rows, i, cookies);
+        row = this.replaceKept(rows, i);
         row.processes = [];
         row.ownerStatus = 'none';
       }
@@ -881,13 +882,10 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     return denied;
   }
 
-  /** A copy of the kept row at `i`, which replaces it (a row once given is never changed), its traffic cookie
-   *  following it. */
-  private replaceKept(rows: Connection[], i: number, cookies: Map<Connection, string> | undefined): Connection {
-    const row = rows[i]!;
-    const copy = { ...row };
-    const cookie = cookies?.get(row);
-    if (cookie !== undefined) cookies!.set(copy, cookie);
+  /** A copy of the kept row at `i`, which replaces it (a row once given is never changed); its traffic cookie
+   *  is the row's at that position. */
+  private replaceKept(rows: Connection[], i: number): Connection {
+    const copy = { ...rows[i]! };
     this.kept.replace(i, copy);
     rows[i] = copy;
     return copy;

@@ -62,6 +62,31 @@ function event(cookie: string, localPort: number, sent: number, received: number
 
 describe('TrafficTotals', () => {
   const web = proc(10, 'web');
+  it('takes the cookies by position as well as by row, skipping rows without one', () => {
+    const byRow = new TrafficTotals(1000);
+    const byPosition = new TrafficTotals(1000);
+    const a = row('a', 5000, 'ESTABLISHED', 100, 10, web);
+    const b = row('b', 5001, 'ESTABLISHED', 7, 3, web);
+    const udp = { ...row('u', 53, 'ESTABLISHED', 1, 1, web), proto: 'udp' } as Connection;
+    byRow.update([a, b, udp], new Map([[a, 'c1']]), [], 1);
+    byPosition.update([a, b, udp], ['c1', null], [], 1);
+    const a2 = row('a', 5000, 'ESTABLISHED', 300, 30, web);
+    const b2 = row('b', 5001, 'ESTABLISHED', 9, 4, web);
+    byRow.update(
+      [b2, a2],
+      new Map([
+        [a2, 'c1'],
+        [b2, 'c2'],
+      ]),
+      [],
+      2,
+    );
+    byPosition.update([b2, a2], ['c2', 'c1'], [], 2);
+    expect(byPosition.rows(ownerCounts([a2, b2]))).toEqual(byRow.rows(ownerCounts([a2, b2])));
+    // b counted from the reading that gave its cookie, with all it had moved by then.
+    expect(byPosition.rows(ownerCounts([a2, b2]))[0]).toMatchObject({ bytesSent: 309, bytesReceived: 34 });
+  });
+
   it('adds each socket’s growth to its process, keeps it after the socket closes, and counts it once across an inode change', () => {
     const t = new TrafficTotals(1000);
     const a = row('a', 5000, 'ESTABLISHED', 100, 10, web);
