@@ -62,12 +62,16 @@ describe('SortedView', () => {
         ),
         fc.array(level, { minLength: 1, maxLength: 3 }),
         fc.constantFrom('previous', 'none', 'stale'),
-        (initial, changes, levels, given) => {
+        // Chunks of 2 and 3 rows split and join on most changes; 256 holds these tables in one.
+        fc.constantFrom(2, 3, 256),
+        // The view keeps its rows in a map of its own, or reads them from the table (as a live table's view does).
+        fc.boolean(),
+        (initial, changes, levels, given, chunkSize, fromTable) => {
           const specs = levels.map(toSpec);
           const pred = (r: R) => r.s !== 'c';
           const table = new Map<string, R>();
           for (const r of initial) table.set(r.id, r);
-          const view = new SortedView<R>(specs, pred);
+          const view = new SortedView<R>(specs, pred, chunkSize, fromTable ? (id) => table.get(id) : undefined);
           view.reset(table.values());
           expect(view.rows.map((r) => r.id)).toEqual(fullSort(table.values(), specs, pred));
           for (const c of changes) {
@@ -81,9 +85,19 @@ describe('SortedView', () => {
               .map((r) => (given === 'stale' ? { ...r } : r));
             for (const id of removed) table.delete(id);
             for (const r of upserts) table.set(r.id, r);
-            const out = view.update(given === 'none' ? { upserts, removed } : { upserts, removed, previous });
-            expect(out).toBe(view.rows);
-            expect(view.rows.map((r) => r.id)).toEqual(fullSort(table.values(), specs, pred));
+            const before = view.list;
+            view.follow(given === 'none' ? { upserts, removed } : { upserts, removed, previous });
+            const list = view.list;
+            // Read by position first, as a grid does (before anything makes the array).
+            const expected = fullSort(table.values(), specs, pred);
+            expect(list.length).toBe(expected.length);
+            expect(Array.from({ length: list.length }, (_, i) => list.at(i)?.id)).toEqual(expected);
+            expect(expected.map((id) => list.indexOfId(id))).toEqual(expected.map((_, i) => i));
+            for (const id of removed) if (!expected.includes(id)) expect(list.indexOfId(id)).toBe(-1);
+            expect(list.at(expected.length)).toBeUndefined();
+            if (upserts.length + removed.length > 0) expect(list).not.toBe(before);
+            expect(view.rows.map((r) => r.id)).toEqual(expected);
+            expect(list.all()).toBe(view.rows);
             // Each row's newest version, whether it moved or kept its place.
             expect(view.rows.every((r) => table.get(r.id) === r)).toBe(true);
           }
@@ -115,7 +129,7 @@ describe('SortedView', () => {
         const id = `id${rand(1e6)}`;
         table.set(id, make(id));
       }
-      const view = new SortedView<R>(specs, pred);
+      const view = new SortedView<R>(specs, pred, 16, (id) => table.get(id));
       view.reset(table.values());
       for (let tick = 0; tick < 20; tick++) {
         const ids = [...table.keys()];
@@ -131,9 +145,63 @@ describe('SortedView', () => {
         for (const id of removed) table.delete(id);
         for (const r of upserts) table.set(r.id, r);
         view.update({ upserts, removed, previous });
-        expect(view.rows.map((r) => r.id)).toEqual(fullSort(table.values(), specs, pred));
+        const expected = fullSort(table.values(), specs, pred);
+        const list = view.list;
+        expect(Array.from({ length: list.length }, (_, i) => list.at(i)?.id)).toEqual(expected);
+        expect(view.rows.map((r) => r.id)).toEqual(expected);
         expect(view.rows.every((r) => table.get(r.id) === r)).toBe(true);
       }
+      // A change of most of the table (sorted at once rather than row by row) ends in the same order.
+      const ids = [...table.keys()];
+      const removed = ids.filter((_, i) => i % 3 === 0);
+      const upserts = ids.filter((_, i) => i % 3 === 1).map((id) => make(id));
+      for (let a = 0; a < 500; a++) upserts.push(make(`bulk-${a}`));
+      for (const id of removed) table.delete(id);
+      for (const r of upserts) table.set(r.id, r);
+      view.follow({ upserts, removed });
+      const expected = fullSort(table.values(), specs, pred);
+      expect(Array.from({ length: view.list.length }, (_, i) => view.list.at(i)?.id)).toEqual(expected);
+      expect(view.rows.every((r) => table.get(r.id) === r)).toBe(true);
+      // And the view follows small changes again from there.
+      const small = [make(ids[2]!), make('after-bulk')];
+      for (const r of small) table.set(r.id, r);
+      view.follow({ upserts: small, removed: [] });
+      expect(view.rows.map((r) => r.id)).toEqual(fullSort(table.values(), specs, pred));
+    }
+  });
+
+  it('takes out the right rows when their keys read something that changed since they joined (host names)', () => {
+    // The key reads a lookup that changes under the view (as a host name arriving does): a row is then not where
+    // its key now says, and removing or changing it must still take out that row, and no other.
+    const names = new Map<string, number>();
+    const key = (r: R) => names.get(r.id) ?? r.n;
+    for (const [chunkSize, fromTable] of [
+      [2, false],
+      [256, false],
+      [2, true],
+    ] as const) {
+      const rows: R[] = Array.from({ length: 30 }, (_, i) => ({ id: `r${String(i).padStart(2, '0')}`, n: i, s: 'a' }));
+      const table = new Map(rows.map((r) => [r.id, r]));
+      names.clear();
+      const view = new SortedView<R>(
+        [{ key, desc: false }],
+        () => true,
+        chunkSize,
+        fromTable ? (id) => table.get(id) : undefined,
+      );
+      view.reset(rows);
+      for (let i = 0; i < 30; i += 3) names.set(rows[i]!.id, 100 - i);
+      const removed = rows.filter((_, i) => i % 6 === 0).map((r) => r.id);
+      const changed = rows.filter((_, i) => i % 6 === 3).map((r) => ({ ...r, s: 'b' }));
+      const previous = rows.filter((_, i) => i % 3 === 0);
+      for (const id of removed) table.delete(id);
+      for (const r of changed) table.set(r.id, r);
+      view.follow({ upserts: changed, removed, previous });
+      const ids = view.rows.map((r) => r.id);
+      expect(ids.filter((id) => removed.includes(id))).toEqual([]);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBe(30 - removed.length);
+      for (const r of changed) expect(view.list.at(view.list.indexOfId(r.id))).toBe(r);
     }
   });
 

@@ -1,13 +1,17 @@
-// A filtered, sorted view of a keyed table that follows the table's changes incrementally. At 50,000 rows a
-// full filter-and-sort costs tens of milliseconds; a tick that changes 1% of the rows finds each touched row
-// by binary search, then copies the rows between them once into the new order: O(k log n) comparisons and
-// one pass of plain copying, about a millisecond.
+// A filtered, sorted view of a keyed table that follows the table's changes incrementally, at a cost in
+// proportion to the rows a change touches, not to the rows the view holds. At 50,000 rows a full filter-and-sort
+// costs tens of milliseconds, and even one pass over every row (copying the rows into their new order) costs a
+// millisecond and a few megabytes of garbage a tick; a tick that changes 1% of the rows here does a few hundred
+// binary searches and splices into chunks of a few hundred rows.
 //
-// Sort keys are computed once per row (rows are immutable: a changed row is a new object) and kept in arrays
-// beside the rows, position for position, so that a comparison reads two array slots instead of looking its
-// rows up in a Map (a Map of 50,000 rows cost more than the comparisons themselves, in lookups and in the
-// garbage a new map makes on every sort). Ties are broken by id, so the order is total and the incremental
-// result equals a full rebuild exactly.
+// The order is kept in chunks (ids and sort keys, position for position): a row is found by binary search over
+// the chunks' last rows, then within its chunk; it joins or leaves by a splice of its chunk. A changed row whose
+// sort keys are the same (most changes of a live table: queues, counters, a state under another sort) keeps its
+// place with no search at all: the view holds the rows by id, and replaces the object. Ties are broken by id, so
+// the order is total and the incremental result equals a full rebuild exactly.
+//
+// Sort keys are computed once per row (rows are immutable: a changed row is a new object) and kept beside the
+// ids; a comparison reads array slots, not the rows (a Map of keys by row cost more than the comparisons).
 
 export type SortKey = number | string | null;
 
@@ -24,221 +28,438 @@ export interface TableChange<Row> {
   upserts: Row[];
   /** Ids of rows removed. */
   removed: string[];
-  /** The objects the changed and removed rows had before this change. With them a view finds each touched
-   *  row by binary search instead of scanning every row. */
+  /** The objects the changed and removed rows had before this change (for views that need them; SortedView
+   *  knows its own rows by id). */
   previous?: Row[];
 }
 
-/** Rows with their keys: keys[level][i] is the key of rows[i] (none for a level with a comparator), ids[i]
- *  its id (the tie-break reads an array slot, not the row object: at 50,000 rows that is a cache miss less per
- *  comparison). */
-interface Keyed<Row> {
-  rows: Row[];
-  keys: SortKey[][];
-  ids: string[];
+/** Rows in order, read by position: what a grid draws from (it reads only the rows on screen). */
+export interface RowList<Row> {
+  readonly length: number;
+  /** The row at `index` (0 ≤ index < length). */
+  at(index: number): Row | undefined;
+  /** The position of the row with this id, or -1. */
+  indexOfId(id: string): number;
+  /** Every row, in order (a pass over all of them: for an export, a selection, a copy). */
+  all(): Row[];
 }
 
-/** Compares rows[x] of one keyed list with rows[y] of another (or the same). */
-type IndexCompare = (x: number, y: number) => number;
+/** A RowList over an array. */
+export function arrayList<Row extends { id: string }>(rows: readonly Row[]): RowList<Row> {
+  return {
+    length: rows.length,
+    at: (i) => rows[i],
+    indexOfId: (id) => rows.findIndex((r) => r.id === id),
+    all: () => rows as Row[],
+  };
+}
+
+/** A run of the view's order: ids[i] and keys[level][i] (empty for a level with a comparator) of its rows. */
+interface Chunk {
+  ids: string[];
+  keys: SortKey[][];
+}
+
+/** A row being placed: its id, keys by level, and the row (for levels with a comparator). */
+interface Probe<Row> {
+  id: string;
+  keys: SortKey[];
+  row: Row;
+}
+
+/** Rows per chunk: a chunk splits in two past twice this, and joins its neighbour when both are small. */
+const CHUNK = 256;
+/** A change touching more rows than this and more than a quarter of the view sorts what stays and what comes
+ *  once, instead of placing each row. */
+const BULK = 256;
 
 export class SortedView<Row extends { id: string }> {
-  private keyed: Keyed<Row> = { rows: [], keys: [], ids: [] };
+  private chunks: Chunk[] = [];
+  /** starts[c]: the position of chunks[c]'s first row; valid while !startsDirty. */
+  private starts: number[] = [];
+  private startsDirty = false;
+  /** The rows in the view by id, kept by the view (made at its first change) unless the table's own lookup
+   *  was given. */
+  private own: Map<string, Row> | null = null;
+  /** The row of an id: the table's (given), or the view's own. */
+  private readonly rowOf: (id: string) => Row | undefined;
+  private readonly tableLookup: boolean;
+  private count = 0;
+  /** The rows in order, while known without a pass (after a reset, or once asked for). */
+  private flat: Row[] | null = [];
+  private snapshot: RowList<Row> | null = null;
   private readonly keyFns: (((row: Row) => SortKey) | undefined)[];
+  private readonly levels: number;
+  private readonly keysOnly: boolean;
+  private readonly chunkSize: number;
 
   constructor(
     private readonly specs: readonly SortSpec[],
     private readonly predicate: (row: Row) => boolean,
+    /** Rows per chunk (tests make it small, so that chunks split and join). */
+    chunkSize = CHUNK,
+    /** The table's rows by id, always at the version the view follows (a live table's Map): the view then keeps no
+     *  map of its own (at 50,000 rows, making one cost a sort several milliseconds), and a changed row whose keys
+     *  are the same costs nothing. A change must then carry `previous`. Not used with a comparator level (its
+     *  searches compare rows, which must be the versions the view placed). */
+    lookup?: (id: string) => Row | undefined,
   ) {
     this.keyFns = specs.map((s) => (s.compare ? undefined : (s.key as ((r: Row) => SortKey) | undefined)));
-    this.keyed.keys = specs.map(() => []);
+    this.levels = specs.length;
+    this.keysOnly = this.keyFns.every((f) => f !== undefined);
+    this.chunkSize = Math.max(2, chunkSize);
+    this.tableLookup = lookup !== undefined && this.keysOnly;
+    this.rowOf = this.tableLookup ? lookup! : (id) => this.ownMap().get(id);
   }
 
-  /** The rows of the view, in order. */
+  /** The view's own map of its rows, made when first needed. */
+  private ownMap(): Map<string, Row> {
+    if (this.own === null) {
+      const map = new Map<string, Row>();
+      // Made when the view holds its rows as an array (after a sort): there is no map to read them from yet.
+      for (const r of this.flat ?? []) map.set(r.id, r);
+      this.own = map;
+    }
+    return this.own;
+  }
+
+  /** The rows of the view, in order (an array made once per change, when asked for: a pass over every row). */
   get rows(): Row[] {
-    return this.keyed.rows;
+    if (this.flat === null) {
+      const out = new Array<Row>(this.count);
+      let o = 0;
+      for (const c of this.chunks) for (const id of c.ids) out[o++] = this.rowOf(id)!;
+      this.flat = out;
+    }
+    return this.flat;
   }
 
-  /** The rows given with their keys. */
-  private withKeys(rows: Row[]): Keyed<Row> {
-    return { rows, keys: this.keyFns.map((f) => (f ? rows.map(f) : [])), ids: rows.map((r) => r.id) };
+  /** The rows of the view as a RowList: a new object after each change (so that a memoized grid sees it). */
+  get list(): RowList<Row> {
+    if (this.snapshot === null) {
+      const length = this.count;
+      this.snapshot = {
+        length,
+        at: (i) => this.at(i),
+        indexOfId: (id) => this.indexOfId(id),
+        all: () => this.rows,
+      };
+    }
+    return this.snapshot;
   }
 
-  /** The order of `a`'s rows against `b`'s (rows of the same list, or a view's against rows looked for). */
-  private comparator(a: Keyed<Row>, b: Keyed<Row>): IndexCompare {
-    const ra = a.rows;
-    const rb = b.rows;
-    const ia = a.ids;
-    const ib = b.ids;
+  get length(): number {
+    return this.count;
+  }
+
+  /** The row at position `index`. */
+  at(index: number): Row | undefined {
+    if (index < 0 || index >= this.count) return undefined;
+    if (this.flat !== null) return this.flat[index];
+    const starts = this.chunkStarts();
+    // The last chunk starting at or before index.
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.rowOf(this.chunks[lo]!.ids[index - starts[lo]!]!);
+  }
+
+  /** The position of the row with this id in the view, or -1. */
+  indexOfId(id: string): number {
+    const row = this.rowOf(id);
+    if (row === undefined || !this.predicate(row)) return -1;
+    const found = this.find(this.probe(row));
+    if (found === null) return -1;
+    return this.chunkStarts()[found.c]! + found.i;
+  }
+
+  private chunkStarts(): number[] {
+    if (this.startsDirty || this.starts.length !== this.chunks.length) {
+      const starts = new Array<number>(this.chunks.length);
+      let s = 0;
+      for (let c = 0; c < this.chunks.length; c++) {
+        starts[c] = s;
+        s += this.chunks[c]!.ids.length;
+      }
+      this.starts = starts;
+      this.startsDirty = false;
+    }
+    return this.starts;
+  }
+
+  private probe(row: Row): Probe<Row> {
+    const keys = new Array<SortKey>(this.levels);
+    for (let l = 0; l < this.levels; l++) {
+      const f = this.keyFns[l];
+      keys[l] = f ? f(row) : null;
+    }
+    return { id: row.id, keys, row };
+  }
+
+  /** The order of the view's row at chunks[c] position i against the probe p: < 0 before it, > 0 after. */
+  private compareAt(chunk: Chunk, i: number, p: Probe<Row>): number {
+    for (let l = 0; l < this.levels; l++) {
+      const s = this.specs[l]!;
+      if (s.compare) {
+        const d = (s.compare as (x: Row, y: Row) => number)(this.rowOf(chunk.ids[i]!)!, p.row);
+        if (d !== 0) return s.desc ? -d : d;
+        continue;
+      }
+      const x = chunk.keys[l]![i]!;
+      const y = p.keys[l]!;
+      if (x === y) continue;
+      // Empty values sort last whatever the direction, as spreadsheets do.
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return x < y !== s.desc ? -1 : 1;
+    }
+    const a = chunk.ids[i]!;
+    return a === p.id ? 0 : a < p.id ? -1 : 1;
+  }
+
+  /** Where the probe goes: the chunk and the position in it of the first row not ordered before it. */
+  private lowerBound(p: Probe<Row>): { c: number; i: number } {
+    const chunks = this.chunks;
+    // The first chunk whose last row is not before the probe.
+    let lo = 0;
+    let hi = chunks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const ch = chunks[mid]!;
+      if (this.compareAt(ch, ch.ids.length - 1, p) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === chunks.length) {
+      // After every row: the end of the last chunk.
+      const c = chunks.length - 1;
+      return { c, i: c < 0 ? 0 : chunks[c]!.ids.length };
+    }
+    const ch = chunks[lo]!;
+    let a = 0;
+    let b = ch.ids.length - 1;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (this.compareAt(ch, mid, p) < 0) a = mid + 1;
+      else b = mid;
+    }
+    return { c: lo, i: a };
+  }
+
+  /** The place of the view's row `p` stands for (its id, with the keys it had when it joined), or null when it
+   *  is not where those keys put it (keys that read something else than the row, such as host names, moved). */
+  private find(p: Probe<Row>): { c: number; i: number } | null {
+    const at = this.lowerBound(p);
+    const ch = this.chunks[at.c];
+    if (ch !== undefined && ch.ids[at.i] === p.id) return at;
+    // Not where its keys say: look for it row by row.
+    for (let c = 0; c < this.chunks.length; c++) {
+      const i = this.chunks[c]!.ids.indexOf(p.id);
+      if (i >= 0) return { c, i };
+    }
+    return null;
+  }
+
+  private insert(p: Probe<Row>): void {
+    if (this.chunks.length === 0) {
+      this.chunks.push({ ids: [p.id], keys: p.keys.map((k, l) => (this.keyFns[l] ? [k] : [])) });
+      this.own?.set(p.id, p.row);
+      this.count = 1;
+      this.startsDirty = true;
+      return;
+    }
+    const { c, i } = this.lowerBound(p);
+    const ch = this.chunks[c]!;
+    ch.ids.splice(i, 0, p.id);
+    for (let l = 0; l < this.levels; l++) if (this.keyFns[l]) ch.keys[l]!.splice(i, 0, p.keys[l]!);
+    this.own?.set(p.id, p.row);
+    this.count++;
+    if (ch.ids.length > 2 * this.chunkSize) {
+      // Split in two.
+      const half = ch.ids.length >>> 1;
+      const next: Chunk = { ids: ch.ids.splice(half), keys: ch.keys.map((k) => k.splice(half)) };
+      this.chunks.splice(c + 1, 0, next);
+    }
+    this.startsDirty = true;
+  }
+
+  private removeAt(c: number, i: number): void {
+    const ch = this.chunks[c]!;
+    const id = ch.ids[i]!;
+    ch.ids.splice(i, 1);
+    for (let l = 0; l < this.levels; l++) if (this.keyFns[l]) ch.keys[l]!.splice(i, 1);
+    this.own?.delete(id);
+    this.count--;
+    if (ch.ids.length === 0) this.chunks.splice(c, 1);
+    else if (ch.ids.length < this.chunkSize >>> 2) {
+      // Join a small chunk to a neighbour when the two fit in one.
+      const n = c + 1 < this.chunks.length ? c + 1 : c - 1;
+      const other = this.chunks[n];
+      if (other !== undefined && other.ids.length + ch.ids.length <= this.chunkSize) {
+        const [first, second] = n > c ? [ch, other] : [other, ch];
+        first.ids.push(...second.ids);
+        for (let l = 0; l < first.keys.length; l++) first.keys[l]!.push(...second.keys[l]!);
+        this.chunks.splice(Math.max(c, n), 1);
+      }
+    }
+    this.startsDirty = true;
+  }
+
+  /** Takes the view's row `old` out. */
+  private remove(old: Row): void {
+    const at = this.find(this.probe(old));
+    if (at !== null) this.removeAt(at.c, at.i);
+    else this.own?.delete(old.id);
+  }
+
+  /** `rows` sorted, with their keys, as chunks. */
+  private build(rows: Row[]): Row[] {
+    const n = rows.length;
+    const keys = this.keyFns.map((f) => (f ? rows.map(f) : []));
+    const ids = rows.map((r) => r.id);
+    const order = new Array<number>(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    const only = this.levels === 1 && this.keysOnly ? this.specs[0]! : null;
     const byId = (x: number, y: number) => {
-      const p = ia[x]!;
-      const q = ib[y]!;
+      const p = ids[x]!;
+      const q = ids[y]!;
       return p === q ? 0 : p < q ? -1 : 1;
     };
-    const only = this.specs.length === 1 ? this.specs[0]! : null;
-    if (only && !only.compare) {
+    if (only) {
       // One level with keys, what a click on a header makes: no loop, no call per level.
-      const ka = a.keys[0]!;
-      const kb = b.keys[0]!;
+      const k = keys[0]!;
       const desc = only.desc;
-      return (x, y) => {
-        const p = ka[x]!;
-        const q = kb[y]!;
+      order.sort((x, y) => {
+        const p = k[x]!;
+        const q = k[y]!;
         if (p === q) return byId(x, y);
-        // Empty values sort last whatever the direction, as spreadsheets do.
         if (p === null) return 1;
         if (q === null) return -1;
         return p < q !== desc ? -1 : 1;
-      };
-    }
-    return (x, y) => {
-      for (let l = 0; l < this.specs.length; l++) {
-        const s = this.specs[l]!;
-        let d: number;
-        if (s.compare) {
-          d = (s.compare as (p: Row, q: Row) => number)(ra[x]!, rb[y]!);
-          if (s.desc) d = -d;
-        } else {
-          const p = a.keys[l]![x]!;
-          const q = b.keys[l]![y]!;
-          if (p === q) continue;
-          if (p === null) return 1;
-          if (q === null) return -1;
-          d = p < q !== s.desc ? -1 : 1;
+      });
+    } else
+      order.sort((x, y) => {
+        for (let l = 0; l < this.levels; l++) {
+          const s = this.specs[l]!;
+          let d: number;
+          if (s.compare) {
+            d = (s.compare as (p: Row, q: Row) => number)(rows[x]!, rows[y]!);
+            if (s.desc) d = -d;
+          } else {
+            const p = keys[l]![x]!;
+            const q = keys[l]![y]!;
+            if (p === q) continue;
+            if (p === null) return 1;
+            if (q === null) return -1;
+            d = p < q !== s.desc ? -1 : 1;
+          }
+          if (d !== 0) return d;
         }
-        if (d !== 0) return d;
+        return byId(x, y);
+      });
+    const sorted = new Array<Row>(n);
+    const chunks: Chunk[] = [];
+    for (let from = 0; from < n; from += this.chunkSize) {
+      const to = Math.min(n, from + this.chunkSize);
+      const ch: Chunk = { ids: new Array(to - from), keys: this.keyFns.map((f) => (f ? new Array(to - from) : [])) };
+      for (let i = from; i < to; i++) {
+        const j = order[i]!;
+        const r = rows[j]!;
+        sorted[i] = r;
+        ch.ids[i - from] = ids[j]!;
+        for (let l = 0; l < this.levels; l++) if (this.keyFns[l]) ch.keys[l]![i - from] = keys[l]![j]!;
       }
-      return byId(x, y);
-    };
-  }
-
-  /** `list` in the view's order, with its keys. */
-  private sorted(list: Keyed<Row>): Keyed<Row> {
-    const compare = this.comparator(list, list);
-    const order = list.rows.map((_, i) => i);
-    order.sort(compare);
-    return {
-      rows: order.map((i) => list.rows[i]!),
-      keys: list.keys.map((k, l) => (this.keyFns[l] ? order.map((i) => k[i]!) : k)),
-      ids: order.map((i) => list.ids[i]!),
-    };
+      chunks.push(ch);
+    }
+    this.chunks = chunks;
+    this.own = null;
+    this.count = n;
+    this.startsDirty = true;
+    this.flat = sorted;
+    this.snapshot = null;
+    return sorted;
   }
 
   /** Rebuilds from every row of the table: what a click on a header costs. */
   reset(all: Iterable<Row>): Row[] {
     const rows: Row[] = [];
     for (const r of all) if (this.predicate(r)) rows.push(r);
-    this.keyed = this.sorted(this.withKeys(rows));
-    return this.keyed.rows;
-  }
-
-  /** For each row of `probe`, the index in the view of the first row not ordered before it (its position,
-   *  if present). */
-  private positions(probe: Keyed<Row>): number[] {
-    const compare = this.comparator(this.keyed, probe);
-    const n = this.keyed.rows.length;
-    return probe.rows.map((_, j) => {
-      let lo = 0;
-      let hi = n;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (compare(mid, j) < 0) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    });
+    return this.build(rows);
   }
 
   /** Follows one change of the table; returns the new rows array (a new object when anything changed). */
   update(change: TableChange<Row>): Row[] {
-    if (change.upserts.length === 0 && change.removed.length === 0) return this.rows;
-    if (change.previous) {
-      const old = this.withKeys([...new Set(change.previous)].filter(this.predicate));
-      const at = this.positions(old);
-      // Each row is there unless the view was built after it changed: then fall back to a scan.
-      if (at.every((i, j) => this.keyed.rows[i] === old.rows[j])) return this.replaceOrMerge(old, at, change.upserts);
-    }
-    const incoming = this.sorted(this.withKeys(change.upserts.filter(this.predicate)));
-    const touched = new Set<string>(change.removed);
-    for (const r of change.upserts) touched.add(r.id);
-    const drop: number[] = [];
-    this.keyed.rows.forEach((r, i) => {
-      if (touched.has(r.id)) drop.push(i);
-    });
-    return this.merge(drop, incoming);
+    this.follow(change);
+    return this.rows;
   }
 
-  /** Follows a change whose previous rows were found at `at`. A changed row that is still shown with the same
-   *  keys keeps its place (ties are broken by id, which it keeps too): it replaces its old version there, with no
-   *  search for where it goes. Most changes of a live table are such (queues, counters, state under another
-   *  sort); the others leave and join through merge. Levels with a comparator of their own always merge. */
-  private replaceOrMerge(old: Keyed<Row>, at: number[], upserts: Row[]): Row[] {
-    const next = new Map<string, Row>();
-    for (const r of upserts) next.set(r.id, r);
-    const prev = this.keyed;
-    const rows = prev.rows.slice();
-    const stayed = new Set<Row>();
-    const drop: number[] = [];
-    const keysOnly = this.keyFns.every((f) => f !== undefined);
-    for (let j = 0; j < old.rows.length; j++) {
-      const r = next.get(old.ids[j]!);
-      const same =
-        r !== undefined && keysOnly && this.keyFns.every((f, l) => f!(r) === old.keys[l]![j]) && this.predicate(r);
-      if (same) {
-        rows[at[j]!] = r;
-        stayed.add(r);
-      } else drop.push(at[j]!);
+  /** Follows one change of the table, at a cost in proportion to the rows it touches; `list` is then a new
+   *  object when anything changed. */
+  follow(change: TableChange<Row>): void {
+    const { upserts, removed } = change;
+    if (upserts.length === 0 && removed.length === 0) return;
+    // The version of a touched row the view holds, if it holds one: its own map's, or (with the table's lookup,
+    // which already has the new versions) the previous version, when the filter kept it.
+    let held: (id: string) => Row | undefined;
+    if (this.tableLookup) {
+      if (change.previous === undefined) {
+        this.rebuild(change);
+        return;
+      }
+      const before = new Map<string, Row>();
+      for (const r of change.previous) before.set(r.id, r);
+      held = (id) => {
+        const r = before.get(id);
+        return r !== undefined && this.predicate(r) ? r : undefined;
+      };
+    } else {
+      const own = this.ownMap();
+      held = (id) => own.get(id);
     }
-    this.keyed = { rows, keys: prev.keys, ids: prev.ids };
-    const incoming = this.sorted(this.withKeys(upserts.filter((r) => !stayed.has(r) && this.predicate(r))));
-    return this.merge(drop, incoming);
+    const touched = upserts.length + removed.length;
+    if (touched > BULK && touched * 4 > this.count) {
+      this.rebuild(change);
+      return;
+    }
+    this.flat = null;
+    this.snapshot = null;
+    for (const id of removed) {
+      const old = held(id);
+      if (old !== undefined) this.remove(old);
+    }
+    for (const r of upserts) {
+      const old = held(r.id);
+      if (old !== undefined) {
+        if (this.keysOnly && this.predicate(r) && this.sameKeys(old, r)) {
+          // Same keys, same id: the same place.
+          this.own?.set(r.id, r);
+          continue;
+        }
+        this.remove(old);
+      }
+      if (this.predicate(r)) this.insert(this.probe(r));
+    }
   }
 
-  /** The view without the rows at `drop` (indexes, in any order) and with `incoming` (sorted) merged in. */
-  private merge(drop: number[], incoming: Keyed<Row>): Row[] {
-    const prev = this.keyed;
-    const inserts = this.positions(incoming);
-    drop.sort((a, b) => a - b);
-    const n = prev.rows.length - drop.length + incoming.rows.length;
-    const levels = this.keyFns.map((f) => f !== undefined);
-    const next: Keyed<Row> = {
-      rows: new Array(n),
-      keys: levels.map((has) => (has ? new Array(n) : [])),
-      ids: new Array(n),
-    };
-    let o = 0;
-    let from = 0;
-    let d = 0;
-    let k = 0;
-    // Copies prev[from, to) to the output, then moves `from` past it.
-    const copy = (to: number) => {
-      for (let i = from; i < to; i++) next.rows[o + i - from] = prev.rows[i]!;
-      for (let i = from; i < to; i++) next.ids[o + i - from] = prev.ids[i]!;
-      for (let l = 0; l < levels.length; l++) {
-        if (!levels[l]) continue;
-        const src = prev.keys[l]!;
-        const dst = next.keys[l]!;
-        for (let i = from; i < to; i++) dst[o + i - from] = src[i]!;
-      }
-      o += to - from;
-      from = to;
-    };
-    while (d < drop.length || k < inserts.length) {
-      // The next edit: an insertion before prev[at], or dropping prev[at] (insertions at the same place first).
-      if (k < inserts.length && (d >= drop.length || inserts[k]! <= drop[d]!)) {
-        copy(inserts[k]!);
-        next.rows[o] = incoming.rows[k]!;
-        next.ids[o] = incoming.ids[k]!;
-        for (let l = 0; l < levels.length; l++) if (levels[l]) next.keys[l]![o] = incoming.keys[l]![k]!;
-        o++;
-        k++;
-      } else {
-        copy(drop[d]!);
-        from++;
-        d++;
-      }
+  /** Follows a change of a good part of the table (or one that does not say what its rows were): one sort of what
+   *  stays and what comes. */
+  private rebuild(change: TableChange<Row>): void {
+    const gone = new Set(change.removed);
+    for (const r of change.upserts) gone.add(r.id);
+    const rows: Row[] = [];
+    for (const c of this.chunks) for (const id of c.ids) if (!gone.has(id)) rows.push(this.rowOf(id)!);
+    for (const r of change.upserts) if (this.predicate(r)) rows.push(r);
+    this.build(rows);
+  }
+
+  private sameKeys(a: Row, b: Row): boolean {
+    for (let l = 0; l < this.levels; l++) {
+      const f = this.keyFns[l]!;
+      if (f(a) !== f(b)) return false;
     }
-    copy(prev.rows.length);
-    this.keyed = next;
-    return next.rows;
+    return true;
   }
 }

@@ -29,6 +29,7 @@ import { registerGridView, type GridView } from '../store/exports.js';
 import { useHostGrid } from './HostColumn.js';
 import { effectiveSort, gridLayout, sortRows, type GridColumn, type SortState } from '../store/grid-model.js';
 import { renderRange, useFixedRows } from './fixed-rows.js';
+import { arrayList, type RowList } from '../../shared/sorted-view.js';
 
 export const ROW_HEIGHT = 24;
 /** The narrowest a growing column (grow) becomes before the grid scrolls sideways. */
@@ -46,7 +47,7 @@ export interface GridProps<Row extends { id: string }> {
   columns: GridColumn<Row>[];
   /** The rows to show (already filtered). The grid sorts them, unless `presorted` says the caller did
    *  (live tables follow changes with a SortedView, see useGridSort). */
-  rows: Row[];
+  rows: readonly Row[] | RowList<Row>;
   presorted?: boolean;
   defaultSort?: { id: string; desc: boolean }[];
   rowClass?: (row: Row) => string;
@@ -117,14 +118,14 @@ export function ColumnsButton<Row>(props: { gridId: string; columns: GridColumn<
 function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const { gridId, rows, selectedId } = props;
   // Rows of several hosts: a Host column, and rows of a host that stopped answering greyed.
-  const { columns, staleClass } = useHostGrid(props.columns, rows);
+  const { columns, staleClass } = useHostGrid(props.columns, () => allRows(rows));
   const saved = useSettings((s) => s.grids[gridId]);
   // Callers write their default sort inline: the same array while it says the same.
   const givenSort = props.defaultSort ?? NO_SORT;
   const defaultSort = useSameWhile(givenSort, givenSort.map((s) => `${s.id} ${s.desc}`).join(','));
   // Widths fitted to the content once, when the first rows arrive (and again after Reset columns): fitting
   // on every change would make columns jump as rows come and go.
-  const fitSource = () => (typeof props.fitTo === 'function' ? props.fitTo() : (props.fitTo ?? rows));
+  const fitSource = () => (typeof props.fitTo === 'function' ? props.fitTo() : (props.fitTo ?? allRows(rows)));
   const fittedRef = useRef<{ ids: string; sizes: Record<string, number> } | null>(null);
   const columnIds = columns.map((c) => c.id).join('\u0000');
   if (fittedRef.current?.ids !== columnIds) {
@@ -140,8 +141,15 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const [liveSizing, setLiveSizing] = useState<ColumnSizingState>(state.sizing);
   useEffect(() => setLiveSizing(state.sizing), [state.sizing]);
 
-  const sorted = useMemo(
-    () => (props.presorted ? rows : sortRows(rows, columns, state.sort)),
+  // The rows in order, read by position: a live table's view (store/live-rows.ts) gives the rows on screen without
+  // making an array of every row each tick.
+  const sorted: RowList<Row> = useMemo(
+    () =>
+      props.presorted
+        ? Array.isArray(rows)
+          ? arrayList(rows)
+          : (rows as RowList<Row>)
+        : arrayList(sortRows(allRows(rows), columns, state.sort)),
     [rows, columns, state.sort, props.presorted],
   );
 
@@ -222,7 +230,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   viewRef.current = () => ({
     label: props.label,
     columns: cells.map((c) => c.header),
-    rows: sorted.map((r) => cells.map((c) => c.text(r))),
+    rows: sorted.all().map((r) => cells.map((c) => c.text(r))),
     sort: state.sort
       .map((x) => `${colById.get(x.id)?.header ?? x.id} ${x.desc ? 'descending' : 'ascending'}`)
       .join(', then '),
@@ -240,7 +248,8 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const [picked, setPicked] = useState<ReadonlySet<string>>(NO_IDS);
   const anchor = useRef<string | null>(null);
   const isPicked = (id: string) => (multi ? picked.has(id) : id === selectedId);
-  const pickedRows = () => (multi ? sorted.filter((r) => picked.has(r.id)) : sorted.filter((r) => r.id === selectedId));
+  const pickedRows = () =>
+    multi ? sorted.all().filter((r) => picked.has(r.id)) : sorted.all().filter((r) => r.id === selectedId);
   const sortedRef = useRef(sorted);
   sortedRef.current = sorted;
   const pickedRef = useRef(picked);
@@ -248,7 +257,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const choose = useCallback(
     (id: string, how: { extend?: boolean; toggle?: boolean } = {}) => {
       if (multi) {
-        if (how.extend) setPicked(idRange(sortedRef.current, anchor.current ?? id, id));
+        if (how.extend) setPicked(idRange(sortedRef.current.all(), anchor.current ?? id, id));
         else if (how.toggle) {
           const next = new Set(pickedRef.current);
           if (next.has(id)) next.delete(id);
@@ -273,7 +282,9 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
         if (!multi || !pickedRef.current.has(r.id)) choose(r.id);
         else latest.current.onSelect(r.id);
         const selection =
-          multi && pickedRef.current.has(r.id) ? sortedRef.current.filter((x) => pickedRef.current.has(x.id)) : [r];
+          multi && pickedRef.current.has(r.id)
+            ? sortedRef.current.all().filter((x) => pickedRef.current.has(x.id))
+            : [r];
         latest.current.onContextMenu?.(r, at, selection, () => copyRef.current(selection));
       },
     }),
@@ -293,19 +304,15 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
 
   // Keyboard: arrows, Page Up/Down, Home/End move the selection; Enter activates; Menu or Shift+F10 opens
   // the row's context menu.
-  const selectedIndex = useMemo(
-    () => (selectedId === null ? -1 : sorted.findIndex((r) => r.id === selectedId)),
-    [sorted, selectedId],
-  );
+  const selectedIndex = useMemo(() => (selectedId === null ? -1 : sorted.indexOfId(selectedId)), [sorted, selectedId]);
   const moveTo = useCallback(
     (index: number, extend = false) => {
       if (sorted.length === 0) return;
       const i = Math.max(0, Math.min(sorted.length - 1, index));
-      choose(sorted[i]!.id, { extend });
+      const id = sorted.at(i)!.id;
+      choose(id, { extend });
       if (fitRows)
-        scrollRef.current
-          ?.querySelector(`[data-row-id="${CSS.escape(sorted[i]!.id)}"]`)
-          ?.scrollIntoView({ block: 'nearest' });
+        scrollRef.current?.querySelector(`[data-row-id="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
       else scrollToIndex(i);
     },
     [sorted, choose, scrollToIndex, fitRows],
@@ -344,11 +351,11 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     else if (key === 'PageUp') moveTo(selectedIndex - page(), extend);
     else if (key === 'Home') moveTo(0, extend);
     else if (key === 'End') moveTo(sorted.length - 1, extend);
-    else if (mod && key.toLowerCase() === 'a' && multi) setPicked(new Set(sorted.map((r) => r.id)));
+    else if (mod && key.toLowerCase() === 'a' && multi) setPicked(new Set(sorted.all().map((r) => r.id)));
     else if (mod && key.toLowerCase() === 'c') copySelection();
-    else if (key === 'Enter' && selectedIndex >= 0) props.onActivate?.(sorted[selectedIndex]!);
+    else if (key === 'Enter' && selectedIndex >= 0) props.onActivate?.(sorted.at(selectedIndex)!);
     else if ((key === 'ContextMenu' || (key === 'F10' && e.shiftKey)) && selectedIndex >= 0) {
-      openMenuFor(sorted[selectedIndex]!, scrollRef.current?.querySelector('.grid-row.active') ?? null);
+      openMenuFor(sorted.at(selectedIndex)!, scrollRef.current?.querySelector('.grid-row.active') ?? null);
     } else return;
     e.preventDefault();
   };
@@ -367,7 +374,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     changeSizing((old) => ({ ...old, [id]: Math.max(36, Math.min(2000, Math.round(width))) }));
   /** Double-click on a header's edge: the column as wide as its header and every row's text. */
   const autoFit = (col: GridColumn<Row>) =>
-    setWidth(col.id, fitWidth({ ...col, maxWidth: 2000 }, props.fitTo ? fitSource() : sorted));
+    setWidth(col.id, fitWidth({ ...col, maxWidth: 2000 }, props.fitTo ? fitSource() : sorted.all()));
   const moveColumn = (id: string, by: -1 | 1) => {
     const visible = cells.map((c) => c.id);
     const target = visible[visible.indexOf(id) + by];
@@ -472,7 +479,8 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
         />
         <div className="grid-body" role="rowgroup" style={{ height: bodyHeight, width: `max(100%, ${totalWidth}px)` }}>
           {items.map((it) => {
-            const r = sorted[it.index]!;
+            const r = sorted.at(it.index);
+            if (r === undefined) return null;
             return (
               <GridRow
                 key={r.id}
@@ -659,6 +667,11 @@ function idRange(list: readonly { id: string }[], from: string, to: string): Set
   const b = list.findIndex((r) => r.id === to);
   if (a < 0 || b < 0) return new Set([to]);
   return new Set(list.slice(Math.min(a, b), Math.max(a, b) + 1).map((r) => r.id));
+}
+
+/** Every row of a grid's rows, as an array (a pass over a live view's rows: not for a tick's render). */
+function allRows<Row extends { id: string }>(rows: readonly Row[] | RowList<Row>): Row[] {
+  return Array.isArray(rows) ? (rows as Row[]) : (rows as RowList<Row>).all();
 }
 
 const NO_SORT: SortState = [];

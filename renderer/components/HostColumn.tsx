@@ -29,14 +29,15 @@ function hostColumn<Row>(byName: Map<string, RemoteHostInfo>): GridColumn<Row> {
  *  a stale row. */
 export function useHostGrid<Row>(
   columns: GridColumn<Row>[],
-  rows: readonly Row[],
+  /** The grid's rows, read only when the Host column may show. */
+  rows: () => readonly Row[],
 ): {
   columns: GridColumn<Row>[];
   staleClass: (row: Row) => string;
 } {
   const hosts = useHosts((s) => s.hosts);
   const selection = useHosts((s) => s.selection);
-  const tagged = showsHostColumn(selection, hosts) && rows.some((r) => rowHost(r) !== undefined);
+  const tagged = showsHostColumn(selection, hosts) && rows().some((r) => rowHost(r) !== undefined);
   return useMemo(() => {
     const byName = new Map(hosts.map((h) => [h.destination, h]));
     const staleClass = (row: Row) => {

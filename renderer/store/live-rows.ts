@@ -4,7 +4,7 @@
 // a snapshot rebuilds once. followView and followAggregate do the work (tested without React); the hooks
 // keep their state between renders.
 import { useMemo, useRef } from 'react';
-import { SortedView } from '../../shared/sorted-view.js';
+import { SortedView, type RowList } from '../../shared/sorted-view.js';
 import type { Dataset, RowTypes } from '../../shared/types.js';
 import { sortSpecs, type GridColumn, type SortState } from './grid-model.js';
 import type { DatasetState } from './tables.js';
@@ -36,12 +36,20 @@ export function followView<Row extends { id: string }>(
   const source = ds.rows;
   let st = prev;
   if (!st || st.sort !== sort || st.predicate !== predicate || st.source !== source) {
-    st = { view: new SortedView<Row>(sortSpecs(columns, sort), predicate), version: -1, source, sort, predicate };
+    // The view reads its rows from the table's Map (the same Map while the source is: a snapshot brings another).
+    const lookup = (id: string) => source.get(id);
+    st = {
+      view: new SortedView<Row>(sortSpecs(columns, sort), predicate, undefined, lookup),
+      version: -1,
+      source,
+      sort,
+      predicate,
+    };
   }
   if (st.version !== ds.version) {
     const pending = missedChanges(ds, st.version);
     const contiguous = pending?.every((c, i) => c.version === st.version + i + 1) ?? false;
-    if (contiguous) for (const c of pending!) st.view.update(c.change);
+    if (contiguous) for (const c of pending!) st.view.follow(c.change);
     else st.view.reset(ds.rows.values());
     st.version = ds.version;
   }
@@ -53,7 +61,7 @@ export function useLiveRows<D extends Dataset>(
   columns: GridColumn<RowTypes[D]>[],
   sort: SortState,
   predicate: (row: RowTypes[D]) => boolean,
-): RowTypes[D][] {
+): RowList<RowTypes[D]> {
   const ref = useRef<ViewState<RowTypes[D]> | null>(null);
   // Of the hosts selected (store/hosts.ts): one predicate, so the view still follows changes row by row.
   const selection = useHosts((s) => s.selection);
@@ -62,7 +70,8 @@ export function useLiveRows<D extends Dataset>(
     [selection, predicate],
   );
   ref.current = followView(ref.current, ds, columns, sort, shown);
-  return ref.current.view.rows;
+  // The grid reads the rows it draws by position: no array of every row is made for a tick.
+  return ref.current.view.list;
 }
 
 /** A summary of a table kept up to date row by row (counts per process, rows needing privileges). */
