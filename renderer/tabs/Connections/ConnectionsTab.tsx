@@ -15,6 +15,8 @@ import {
 import { useClient } from '../../api/context.js';
 import { DataGrid, useGridSort } from '../../components/DataGrid.js';
 import { useLiveAggregate, useLiveRows } from '../../store/live-rows.js';
+import { useIdleKeys } from '../../store/idle-keys.js';
+import { addressSortKey } from '../../../shared/address.js';
 import { Menu, type MenuItem } from '../../components/Menu.js';
 import { copyText } from '../../components/clipboard.js';
 import { HIGHLIGHT_MS } from '../../store/tables.js';
@@ -54,6 +56,11 @@ import {
 } from './view.js';
 
 const DEFAULT_SORT = [{ id: 'process', desc: false }];
+
+/** The remote address's sort key made ahead, in idle time (the Foreign Address column sorts by it). */
+const warmRemoteKey = (r: Connection) => {
+  if (r.proto !== 'unix') addressSortKey(r.remoteAddress);
+};
 
 type Dialogs =
   | { kind: 'kill'; row: Connection }
@@ -152,6 +159,7 @@ export function ConnectionsTab() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: sortNamesEpoch stands for the names' content that the sort keys read.
   const sort = useMemo(() => [...chosenSort], [chosenSort, sortNamesEpoch]);
   const shown = useLiveRows<'connections'>(live, sortColumns, sort, predicate);
+  useIdleKeys(live, warmRemoteKey);
 
   // The process list and the "needs privileges" count follow the table row by row, like the grid.
   const tally = useMemo(() => () => processTally(byToggles, isListening), [byToggles]);
