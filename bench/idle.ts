@@ -15,6 +15,9 @@
 //                                 frames and main-thread work per second, goes into the JSON as `traces`)
 //   BENCH_IDLE_TABS=connections,statistics   only these tabs (a quicker run while working on one)
 //   BENCH_IDLE_WARMUP_MS=20000    the wait between the page's load and the first tab's settle time
+//   BENCH_IDLE_LATE=1             each tab measured again in a second window right after its first (`<tab>Late`: 35-65 s
+//                                 after the switch with 30 s windows): shows whether the switch's after-effects (the new
+//                                 tab's garbage, V8's memory reducer) weigh on the figure taken from BENCH_IDLE_SETTLE_MS on
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +37,7 @@ const CONNECTIONS = Number(process.env.BENCH_IDLE_CONNECTIONS ?? 250);
 const HOST_ARGS = (process.env.BENCH_IDLE_ARGS ?? '').split(' ').filter(Boolean);
 const PROFILE_DIR = process.env.BENCH_IDLE_PROFILE;
 const ONLY_TABS = process.env.BENCH_IDLE_TABS?.split(',').filter(Boolean);
+const LATE = Boolean(process.env.BENCH_IDLE_LATE);
 const TRACE_SECONDS = 5;
 // /proc/<pid>/stat counts in clock ticks; Linux reports USER_HZ = 100 to user space on every architecture.
 const TICKS_PER_SECOND = 100;
@@ -284,6 +288,7 @@ async function main(): Promise<void> {
       await showTab(page, tab);
       await new Promise((r) => setTimeout(r, SETTLE_MS));
       phases[tab] = await trace(tab, () => measure(meters, SECONDS));
+      if (LATE) phases[`${tab}Late`] = await measure(meters, SECONDS);
       await chromiumTrace(tab);
     }
 
