@@ -71,4 +71,46 @@ describe('KeptRows', () => {
     kept.begin();
     expect(kept.previousRow(2)).toBe(copy);
   });
+
+  it('looks at a bounded number of time-wait sockets sharing two ports, however many share them', () => {
+    // One local user can hold tens of thousands of time-wait sockets on the same two ports, one local address
+    // after another (all of 127/8 is theirs). A socket not found near is looked for among them: the endpoints
+    // compared for a read grow with their number, not with its square.
+    const address = (k: number) => `127.${(k >> 16) & 255}.${(k >> 8) & 255}.${k & 255}`;
+    const compared = (n: number, looked: readonly number[]): { reads: number; found: number } => {
+      let reads = 0;
+      const kept = new KeptRows();
+      kept.begin();
+      for (let k = 0; k < n; k++) {
+        const r = { id: `tw${k}`, inode: null, family: 'inet', localPort: 5000, remotePort: 80 } as Connection;
+        Object.defineProperty(r, 'localAddress', {
+          get: () => {
+            reads++;
+            return address(k);
+          },
+        });
+        r.remoteAddress = '127.0.0.1';
+        kept.give(r, false);
+      }
+      kept.end();
+      kept.begin();
+      let found = 0;
+      for (const k of looked) if (kept.previousUnnamed('inet', address(k), 5000, '127.0.0.1', 80)) found++;
+      kept.end();
+      return { reads, found };
+    };
+    // New sockets (none found), or the same ones listed backwards (none near the last one found).
+    const fresh = (n: number) => range(n, n);
+    const backwards = (n: number) => range(0, n).reverse();
+    for (const order of [fresh, backwards]) {
+      const small = compared(500, order(500));
+      const large = compared(4000, order(4000));
+      expect(large.reads / small.reads).toBeLessThan(8 * 1.5);
+    }
+    expect(compared(4000, fresh(4000)).found).toBe(0);
+    // Those sharing them are still found when not listed near where the last read had them: backwards in runs
+    // of 20 (past the look-ahead, so each is looked for in the index, behind those already found).
+    const runs = range(0, 300).map((i) => i - (i % 20) + 19 - (i % 20));
+    expect(compared(300, runs).found).toBe(300);
+  });
 });

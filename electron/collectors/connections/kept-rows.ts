@@ -9,6 +9,9 @@ import type { Connection } from '../../../shared/types.js';
  *  place are looked at first. */
 const LOOKAHEAD = 8;
 
+/** How many other sockets on the same two ports the index of sockets without an inode looks at, at most. */
+const CHAIN_LOOKS = 32;
+
 /** Whether a row without an inode is the socket with these endpoints. */
 function sameEndpoints(
   row: Connection,
@@ -146,10 +149,25 @@ export class KeptRows {
       this.byPorts = byPorts;
       this.sameUnnamed = next;
     }
-    for (let i = this.byPorts.get(portsKey(localPort, remotePort)) ?? -1; i >= 0; i = this.sameUnnamed![i]!) {
+    // A chain holds every time-wait socket on these two ports: one local user can make tens of thousands (one
+    // local address after another), and a walk of all of them for each socket not found near made a read
+    // quadratic. Rows already taken are unlinked as they are met (each at most once a read), and past
+    // CHAIN_LOOKS other sockets the row is built afresh.
+    const key = portsKey(localPort, remotePort);
+    const next = this.sameUnnamed!;
+    let before = -1;
+    let looks = 0;
+    for (let i = this.byPorts.get(key) ?? -1; i >= 0 && looks < CHAIN_LOOKS; i = next[i]!) {
       const row = previous[i];
+      if (row === null) {
+        if (before < 0) this.byPorts.set(key, next[i]!);
+        else next[before] = next[i]!;
+        continue;
+      }
       if (row && sameEndpoints(row, family, localAddress, localPort, remoteAddress, remotePort))
         return this.takeUnnamed(i);
+      before = i;
+      looks++;
     }
     return undefined;
   }
