@@ -450,7 +450,15 @@ export class SortedView<Row extends { id: string }> {
     const gone = new Set(change.removed);
     for (const r of change.upserts) gone.add(r.id);
     const rows: Row[] = [];
-    for (const c of this.chunks) for (const id of c.ids) if (!gone.has(id)) rows.push(this.rowOf(id)!);
+    for (const c of this.chunks) {
+      for (const id of c.ids) {
+        if (gone.has(id)) continue;
+        // The table's lookup is at the last of the changes a view behind by several follows: a row a later one
+        // removes is gone from it already (that change then finds nothing to take out).
+        const r = this.rowOf(id);
+        if (r !== undefined) rows.push(r);
+      }
+    }
     for (const r of change.upserts) if (this.predicate(r)) rows.push(r);
     this.build(rows);
   }

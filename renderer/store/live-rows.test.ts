@@ -80,6 +80,27 @@ describe('followView', () => {
     expect(later.view.rows.map((r) => r.id)).toEqual(rebuilt(tables));
   });
 
+  it('a view behind by several changes follows them, a change of most rows and then a removal', () => {
+    // The view reads its rows from the table, which is at the last of the changes while it follows the first.
+    const all = () => true;
+    const rows = Array.from({ length: 1000 }, (_, i) => route(`r${String(i).padStart(4, '0')}`, i * 2));
+    let tables = applyBatch(emptyTables(), [snapshot('routes', 1, rows)], 0).tables;
+    const st = followView(null, tables.routes, columns, SORT, all);
+    const changed = rows.slice(0, 400).map((r, i) => ({ id: r.id, metric: 5000 - i }));
+    tables = applyBatch(tables, [diff('routes', 2, { changed })], 0).tables;
+    const removed = [rows[999]!.id, rows[0]!.id];
+    tables = applyBatch(
+      tables,
+      [diff('routes', 3, { removed, changed: [{ id: rows[998]!.id, metric: 1 }] })],
+      0,
+    ).tables;
+    const later = followView(st, tables.routes, columns, SORT, all);
+    expect(later.view).toBe(st.view);
+    const fresh = followView(null, tables.routes, columns, SORT, all).view.rows;
+    expect(later.view.rows.map((r) => r.id)).toEqual(fresh.map((r) => r.id));
+    expect(later.view.rows.every((r, i) => r === fresh[i])).toBe(true);
+  });
+
   it('a new sort, filter or table makes a new view', () => {
     const tables = applyBatch(emptyTables(), [snapshot('routes', 1, [route('a', 2), route('b', 4)])], 0).tables;
     const st = followView(null, tables.routes, columns, SORT, even);
