@@ -113,4 +113,34 @@ describe('KeptRows', () => {
     const runs = range(0, 300).map((i) => i - (i % 20) + 19 - (i % 20));
     expect(compared(300, runs).found).toBe(300);
   });
+
+  it('goes through a bounded number of rows of the other kind before the index, however many there are', () => {
+    // A read after one with only time-wait sockets (no inode), or only others: connections closed by the
+    // thousand at once leave as many time-wait sockets in the next read, which the previous one did not have.
+    const looked = (n: number, named: boolean): number => {
+      let reads = 0;
+      const kept = new KeptRows();
+      kept.begin();
+      for (let k = 0; k < n; k++) {
+        const r = { id: `p${k}`, family: 'inet', localPort: 1, remotePort: k, localAddress: 'a', remoteAddress: 'b' };
+        Object.defineProperty(r, 'inode', {
+          get: () => {
+            reads++;
+            return named ? k + 1 : null;
+          },
+        });
+        kept.give(r as Connection, false);
+      }
+      kept.end();
+      kept.begin();
+      // The other kind's sockets, none of them in the previous read.
+      for (let k = 0; k < n; k++) {
+        if (named) expect(kept.previousUnnamed('inet', 'a', 2, 'b', k)).toBeUndefined();
+        else expect(kept.previousRow(n + k + 1)).toBeUndefined();
+      }
+      kept.end();
+      return reads;
+    };
+    for (const named of [true, false]) expect(looked(4000, named) / looked(500, named)).toBeLessThan(8 * 1.5);
+  });
 });

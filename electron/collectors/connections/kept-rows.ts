@@ -8,6 +8,11 @@ import type { Connection } from '../../../shared/types.js';
 /** How many of the previous read's sockets (with an inode, or without for previousUnnamed) past the expected
  *  place are looked at first. */
 const LOOKAHEAD = 8;
+/** How many of the previous read's rows past the expected place a look-ahead goes through, of any kind, at most:
+ *  the rows of the other kind (and those taken) are passed over without counting among the LOOKAHEAD, and a read
+ *  after one with thousands of time-wait sockets and few others, or the other way round (connections closed by
+ *  the thousand at once), would go through all of them for each socket not found. */
+const SCAN = 8 * LOOKAHEAD;
 
 /** How many other sockets on the same two ports the index of sockets without an inode looks at, at most. */
 const CHAIN_LOOKS = 32;
@@ -92,7 +97,8 @@ export class KeptRows {
     if (inode === 0) return undefined;
     const previous = this.previous;
     let looked = 0;
-    for (let i = this.expected; i < previous.length && looked < LOOKAHEAD; i++) {
+    const end = Math.min(previous.length, this.expected + SCAN);
+    for (let i = this.expected; i < end && looked < LOOKAHEAD; i++) {
       const row = previous[i];
       if (!row || row.inode === null) continue;
       if (row.inode === inode) return this.take(i);
@@ -129,7 +135,8 @@ export class KeptRows {
   ): Connection | undefined {
     const previous = this.previous;
     let looked = 0;
-    for (let i = this.expectedUnnamed; i < previous.length && looked < LOOKAHEAD; i++) {
+    const end = Math.min(previous.length, this.expectedUnnamed + SCAN);
+    for (let i = this.expectedUnnamed; i < end && looked < LOOKAHEAD; i++) {
       const row = previous[i];
       if (!row || row.inode !== null) continue;
       if (sameEndpoints(row, family, localAddress, localPort, remoteAddress, remotePort)) return this.takeUnnamed(i);
