@@ -143,4 +143,38 @@ describe('KeptRows', () => {
     };
     for (const named of [true, false]) expect(looked(4000, named) / looked(500, named)).toBeLessThan(8 * 1.5);
   });
+
+  it('finds time-wait sockets after more listeners than a look-ahead goes through without an index', () => {
+    // The kernel lists the listening sockets first: the search for those without an inode starts after them.
+    const kept = new KeptRows();
+    const wait = (k: number) =>
+      ({
+        id: `tw${k}`,
+        inode: null,
+        family: 'inet',
+        localAddress: 'a',
+        localPort: 1,
+        remoteAddress: 'b',
+        remotePort: k,
+      }) as Connection;
+    const give = (): number => {
+      let found = 0;
+      const keep = (r: Connection | undefined, made: () => Connection) => {
+        if (r !== undefined) found++;
+        kept.give(r ?? made(), r !== undefined);
+      };
+      for (let k = 1; k <= 100; k++) keep(kept.previousRow(k), () => row(k));
+      for (let k = 0; k < 20; k++) keep(kept.previousUnnamed('inet', 'a', 1, 'b', k), () => wait(k));
+      return found;
+    };
+    kept.begin();
+    give();
+    kept.end();
+    kept.begin();
+    expect(give()).toBe(120);
+    const index = kept as unknown as { byInode: unknown; byPorts: unknown };
+    expect(index.byInode).toBeNull();
+    expect(index.byPorts).toBeNull();
+    kept.end();
+  });
 });

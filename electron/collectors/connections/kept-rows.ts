@@ -67,6 +67,9 @@ export class KeptRows {
   private byInode: Map<number, number> | null = null;
   /** Where the search for sockets without an inode goes on. */
   private expectedUnnamed = 0;
+  /** This read's first row without an inode (-1: none yet): where the next read's search for them starts, past
+   *  the listeners the kernel lists first (more of them than a look-ahead goes through would make an index). */
+  private firstUnnamed = -1;
   /** The previous read's rows without an inode: the first position by ports (portsKey), then each one's next
    *  with the same key (-1: none) in `sameUnnamed`; made at the first miss of a read. */
   private byPorts: Map<number, number> | null = null;
@@ -79,7 +82,8 @@ export class KeptRows {
     this.keptAt = [];
     this.expected = 0;
     this.byInode = null;
-    this.expectedUnnamed = 0;
+    this.expectedUnnamed = Math.max(0, this.firstUnnamed);
+    this.firstUnnamed = -1;
     this.byPorts = null;
     this.sameUnnamed = null;
   }
@@ -188,6 +192,7 @@ export class KeptRows {
 
   /** The row this read gives next; `kept`: it is the previous read's object. */
   give(row: Connection, kept: boolean): void {
+    if (this.firstUnnamed < 0 && row.inode === null) this.firstUnnamed = this.current.length;
     this.current.push(row);
     this.keptAt.push(kept);
   }
