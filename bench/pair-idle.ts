@@ -6,11 +6,20 @@
 // alone, /proc/<pid>/task/<pid>/stat. Prints each window and the mean of B - A with its standard deviation.
 //   node scripts/run-ts.mjs bench/pair-idle.ts A_CLI B_CLI [windows] [seconds]   (A_CLI: a build's out/main/cli.cjs)
 //   PAIR_HIDDEN=1     both pages told they are hidden
+//   PAIR_EXTRA=C_CLI[,D_CLI]  more builds beside the two, measured in the same windows (each printed against A as
+//                     `extra`: its mean, its mean minus A's and the SD of that, its threads)
 //   PAIR_PERF=/tmp/p  instead of the windows, one `perf record -g` of each host over one window (/tmp/p-a, /tmp/p-b;
-//                     the hosts run with --perf-basic-prof so their JavaScript has names)
+//                     the hosts run with --perf-basic-prof so their JavaScript has names; PAIR_PERF_HZ: the
+//                     sampling frequency, 997 by default)
+//   PAIR_CPU_PROF=/tmp/d  the hosts run with --cpu-prof into /tmp/d-a and /tmp/d-b (a profile per thread, the
+//                     monitor's worker included, written when the host exits; `startTime` and `timeDeltas` say
+//                     which samples fall in the windows, printed as `windowsUs`)
+// Each window also prints, per host, the CPU of its threads from /proc/<pid>/task/*/schedstat (nanoseconds, not
+// stat's 10 ms ticks), in ms per second: `main` (the host's thread), `worker` (its busiest other thread, the
+// monitor's worker at rest: Node names no thread) and `rest` (V8's platform threads, libuv's pool).
 // Bench support only (not part of npm run bench).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -24,6 +33,7 @@ const WINDOWS = Number(process.argv[4] ?? 6);
 const SECONDS = Number(process.argv[5] ?? 30);
 const WARMUP_MS = 40_000;
 const HIDDEN = process.env.PAIR_HIDDEN === '1';
+const EXTRA = (process.env.PAIR_EXTRA ?? '').split(',').filter(Boolean);
 
 function ticks(path: string): number {
   try {
@@ -45,9 +55,69 @@ function read(pid: number): { all: number; main: number } {
   };
 }
 
-async function startHost(cli: string): Promise<{ child: ChildProcess; url: string; dir: string }> {
+/** Each thread's CPU so far in ns and its minor page faults (threads that ended are left out: at rest the host
+ *  starts none). */
+function threadNs(pid: number): Map<string, { ns: number; faults: number }> {
+  const out = new Map<string, { ns: number; faults: number }>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+      const faults = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
+      out.set(tid, { ns, faults });
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
+
+/** ms of CPU per second of the main thread, the busiest other thread, and the rest, between two readings; and
+ *  the minor page faults a second of the first two. */
+function threadShares(
+  pid: number,
+  before: Map<string, { ns: number; faults: number }>,
+  after: Map<string, { ns: number; faults: number }>,
+  wallS: number,
+): { main: number; worker: number; rest: number; mainFaults: number; workerFaults: number } {
+  let main = 0;
+  let worker = 0;
+  let total = 0;
+  let mainFaults = 0;
+  let workerFaults = 0;
+  for (const [tid, t] of after) {
+    const d = t.ns - (before.get(tid)?.ns ?? 0);
+    const f = t.faults - (before.get(tid)?.faults ?? 0);
+    total += d;
+    if (tid === String(pid)) {
+      main = d;
+      mainFaults = f;
+    } else if (d > worker) {
+      worker = d;
+      workerFaults = f;
+    }
+  }
+  const ms = (ns: number) => round2(ns / 1e6 / wallS);
+  return {
+    main: ms(main),
+    worker: ms(worker),
+    rest: ms(total - main - worker),
+    mainFaults: round2(mainFaults / wallS),
+    workerFaults: round2(workerFaults / wallS),
+  };
+}
+
+async function startHost(cli: string, i: number): Promise<{ child: ChildProcess; url: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'netlens-pair-'));
   const nodeArgs = process.env.PAIR_PERF ? ['--perf-basic-prof'] : [];
+  if (process.env.PAIR_CPU_PROF)
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${process.env.PAIR_CPU_PROF}-${'abcd'[i]}`);
   const child = spawn(process.execPath, [...nodeArgs, cli, 'web', '--port', '0'], {
     env: { ...process.env, NETLENS_DATA_DIR: dir, NETLENS_DNS_SERVER: '127.0.0.1:9' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,7 +141,7 @@ async function main(): Promise<void> {
   let browser: Browser | null = null;
   try {
     held.push(await startChild(250));
-    hosts.push(await startHost(A_CLI), await startHost(B_CLI));
+    for (const [i, cli] of [A_CLI, B_CLI, ...EXTRA].entries()) hosts.push(await startHost(cli, i));
     browser = await launchChromium();
     for (const h of hosts) {
       const page = await browser.newPage({ viewport: { width: 1360, height: 840 } });
@@ -94,12 +164,12 @@ async function main(): Promise<void> {
           [
             'record',
             '-F',
-            '997',
+            process.env.PAIR_PERF_HZ ?? '997',
             '-g',
             '-p',
             String(h.child.pid),
             '-o',
-            `${process.env.PAIR_PERF}-${'ab'[i]}`,
+            `${process.env.PAIR_PERF}-${'abcd'[i]}`,
             '--',
             'sleep',
             String(SECONDS),
@@ -110,35 +180,80 @@ async function main(): Promise<void> {
       await Promise.all(runs.map((r) => new Promise((res) => r.once('exit', res))));
       return;
     }
-    const rows: { a: number; b: number; aMain: number; bMain: number }[] = [];
+    type Threads = ReturnType<typeof threadShares>;
+    // Per window and host: its share of a core, its main thread's, its threads' ms a second.
+    const windows: { all: number; main: number; threads: Threads }[][] = [];
+    const windowsUs: [number, number][] = [];
     for (let w = 0; w < WINDOWS; w++) {
       const before = hosts.map((h) => read(h.child.pid!));
+      const threadsBefore = hosts.map((h) => threadNs(h.child.pid!));
       const t0 = process.hrtime.bigint();
       await new Promise((r) => setTimeout(r, SECONDS * 1000));
-      const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+      const t1 = process.hrtime.bigint();
+      const wallS = Number(t1 - t0) / 1e9;
+      windowsUs.push([Math.round(Number(t0) / 1000), Math.round(Number(t1) / 1000)]);
       const after = hosts.map((h) => read(h.child.pid!));
-      const share = (i: number, k: 'all' | 'main') => round2((after[i]![k] - before[i]![k]) / wallS);
-      const row = { a: share(0, 'all'), b: share(1, 'all'), aMain: share(0, 'main'), bMain: share(1, 'main') };
-      rows.push(row);
-      console.error(JSON.stringify({ window: w, ...row, load: readFileSync('/proc/loadavg', 'latin1').split(' ')[0] }));
+      const row = hosts.map((h, i) => ({
+        all: round2((after[i]!.all - before[i]!.all) / wallS),
+        main: round2((after[i]!.main - before[i]!.main) / wallS),
+        threads: threadShares(h.child.pid!, threadsBefore[i]!, threadNs(h.child.pid!), wallS),
+      }));
+      windows.push(row);
+      console.error(
+        JSON.stringify({
+          window: w,
+          a: row[0]!.all,
+          b: row[1]!.all,
+          aMain: row[0]!.main,
+          bMain: row[1]!.main,
+          aMs: row[0]!.threads,
+          bMs: row[1]!.threads,
+          ...(EXTRA.length > 0 ? { extra: row.slice(2).map((r) => ({ all: r.all, ms: r.threads })) } : {}),
+          load: readFileSync('/proc/loadavg', 'latin1').split(' ')[0],
+        }),
+      );
     }
     const mean = (xs: number[]) => round2(xs.reduce((s, x) => s + x, 0) / xs.length);
-    const d = rows.map((r) => r.b - r.a);
-    const sd = Math.sqrt(d.reduce((s, x) => s + (x - mean(d)) ** 2, 0) / Math.max(1, d.length - 1));
+    const sd = (xs: number[]) =>
+      round2(Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1)));
+    const of = (i: number) => windows.map((r) => r[i]!);
+    const threadMeans = (i: number) => ({
+      main: mean(of(i).map((r) => r.threads.main)),
+      worker: mean(of(i).map((r) => r.threads.worker)),
+      rest: mean(of(i).map((r) => r.threads.rest)),
+      mainFaults: mean(of(i).map((r) => r.threads.mainFaults)),
+      workerFaults: mean(of(i).map((r) => r.threads.workerFaults)),
+    });
+    const minusA = (i: number) => windows.map((r) => r[i]!.all - r[0]!.all);
     console.log(
       JSON.stringify({
         bench: 'pair-idle',
         hidden: HIDDEN,
         seconds: SECONDS,
         windows: WINDOWS,
-        a: mean(rows.map((r) => r.a)),
-        b: mean(rows.map((r) => r.b)),
-        aMain: mean(rows.map((r) => r.aMain)),
-        bMain: mean(rows.map((r) => r.bMain)),
-        bMinusA: mean(d),
-        bMinusASd: round2(sd),
+        a: mean(of(0).map((r) => r.all)),
+        b: mean(of(1).map((r) => r.all)),
+        aMain: mean(of(0).map((r) => r.main)),
+        bMain: mean(of(1).map((r) => r.main)),
+        bMinusA: mean(minusA(1)),
+        bMinusASd: sd(minusA(1)),
+        // ms of CPU a second by thread (schedstat), each host's mean over the windows.
+        aMs: threadMeans(0),
+        bMs: threadMeans(1),
         aCli: A_CLI,
         bCli: B_CLI,
+        ...(EXTRA.length > 0
+          ? {
+              extra: EXTRA.map((cli, k) => ({
+                cli,
+                mean: mean(of(k + 2).map((r) => r.all)),
+                minusA: mean(minusA(k + 2)),
+                minusASd: sd(minusA(k + 2)),
+                ms: threadMeans(k + 2),
+              })),
+            }
+          : {}),
+        ...(process.env.PAIR_CPU_PROF ? { windowsUs } : {}),
       }),
     );
   } finally {
