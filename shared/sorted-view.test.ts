@@ -62,7 +62,8 @@ describe('SortedView', () => {
         ),
         fc.array(level, { minLength: 1, maxLength: 3 }),
         fc.constantFrom('previous', 'none', 'stale'),
-        // Chunks of 2 and 3 rows split and join on most changes; 256 holds these tables in one.
+        // Chunks of 2 and 3 rows split on most changes (they never join: a chunk joins below a quarter of the size,
+        // see the test of runs taken out); 256 holds these tables in one.
         fc.constantFrom(2, 3, 256),
         // The view keeps its rows in a map of its own, or reads them from the table (as a live table's view does).
         fc.boolean(),
@@ -167,6 +168,43 @@ describe('SortedView', () => {
       for (const r of small) table.set(r.id, r);
       view.follow({ upserts: small, removed: [] });
       expect(view.rows.map((r) => r.id)).toEqual(fullSort(table.values(), specs, pred));
+    }
+  });
+
+  it('follows runs of rows taken out and put back, which empty chunks and join them to their neighbours', () => {
+    // Chunks of 8: one down to a row joins its neighbour when the two fit in 8. Runs of neighbouring keys taken
+    // out shrink chunks side by side, so that they join (to the right, or the last one to the left); rows put
+    // back then land by the keys the joined chunk carries.
+    let seed = 11;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    let next = 0;
+    const make = (n: number): R => ({ id: `id${String(next++).padStart(5, '0')}`, n, s: 'a' });
+    for (const fromTable of [false, true]) {
+      const specs: SortSpec[] = [{ key: (r: R) => r.n, desc: rand(2) === 0 }];
+      const table = new Map<string, R>();
+      for (let i = 0; i < 200; i++) {
+        const r = make(i);
+        table.set(r.id, r);
+      }
+      const view = new SortedView<R>(specs, () => true, 8, fromTable ? (id) => table.get(id) : undefined);
+      view.reset(table.values());
+      for (let step = 0; step < 300; step++) {
+        const from = rand(200);
+        const to = from + 1 + rand(12);
+        const previous = [...table.values()].filter((r) => r.n !== null && r.n >= from && r.n < to);
+        const removed = previous.map((r) => r.id);
+        for (const id of removed) table.delete(id);
+        const upserts = Array.from({ length: rand(10) }, () => make(rand(200)));
+        for (const r of upserts) table.set(r.id, r);
+        view.follow({ upserts, removed, previous });
+        const list = view.list;
+        expect(Array.from({ length: list.length }, (_, i) => list.at(i)?.id)).toEqual(
+          fullSort(table.values(), specs, () => true),
+        );
+      }
     }
   });
 
