@@ -73,6 +73,20 @@ const CHUNK = 256;
  *  once, instead of placing each row. */
 const BULK = 256;
 
+/** The order of two sort keys of one level: empty values (null) last whatever the direction, as spreadsheets
+ *  do; 0 when equal (the next level, then the id, decides). */
+function compareKeys(x: SortKey, y: SortKey, desc: boolean): number {
+  if (x === y) return 0;
+  if (x === null) return 1;
+  if (y === null) return -1;
+  return x < y !== desc ? -1 : 1;
+}
+
+/** The order of two ids: the last tie-break, so that rows with equal keys keep one order. */
+function compareIds(a: string, b: string): number {
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
 export class SortedView<Row extends { id: string }> {
   private chunks: Chunk[] = [];
   /** starts[c]: the position of chunks[c]'s first row; valid while !startsDirty. */
@@ -209,16 +223,10 @@ export class SortedView<Row extends { id: string }> {
         if (d !== 0) return s.desc ? -d : d;
         continue;
       }
-      const x = chunk.keys[l]![i]!;
-      const y = p.keys[l]!;
-      if (x === y) continue;
-      // Empty values sort last whatever the direction, as spreadsheets do.
-      if (x === null) return 1;
-      if (y === null) return -1;
-      return x < y !== s.desc ? -1 : 1;
+      const d = compareKeys(chunk.keys[l]![i]!, p.keys[l]!, s.desc);
+      if (d !== 0) return d;
     }
-    const a = chunk.ids[i]!;
-    return a === p.id ? 0 : a < p.id ? -1 : 1;
+    return compareIds(chunk.ids[i]!, p.id);
   }
 
   /** Where the probe goes: the chunk and the position in it of the first row not ordered before it. */
@@ -323,19 +331,15 @@ export class SortedView<Row extends { id: string }> {
     const order = new Array<number>(n);
     for (let i = 0; i < n; i++) order[i] = i;
     const only = this.levels === 1 && this.keysOnly ? this.specs[0]! : null;
-    const byId = (x: number, y: number) => {
-      const p = ids[x]!;
-      const q = ids[y]!;
-      return p === q ? 0 : p < q ? -1 : 1;
-    };
     if (only) {
-      // One level with keys, what a click on a header makes: no loop, no call per level.
+      // One level with keys, what a click on a header makes: compareKeys written out, since this comparator runs
+      // about 800,000 times at 50,000 rows (the call measured 5-16 % slower here, bench of 12-01).
       const k = keys[0]!;
       const desc = only.desc;
       order.sort((x, y) => {
         const p = k[x]!;
         const q = k[y]!;
-        if (p === q) return byId(x, y);
+        if (p === q) return compareIds(ids[x]!, ids[y]!);
         if (p === null) return 1;
         if (q === null) return -1;
         return p < q !== desc ? -1 : 1;
@@ -348,17 +352,10 @@ export class SortedView<Row extends { id: string }> {
           if (s.compare) {
             d = (s.compare as (p: Row, q: Row) => number)(rows[x]!, rows[y]!);
             if (s.desc) d = -d;
-          } else {
-            const p = keys[l]![x]!;
-            const q = keys[l]![y]!;
-            if (p === q) continue;
-            if (p === null) return 1;
-            if (q === null) return -1;
-            d = p < q !== s.desc ? -1 : 1;
-          }
+          } else d = compareKeys(keys[l]![x]!, keys[l]![y]!, s.desc);
           if (d !== 0) return d;
         }
-        return byId(x, y);
+        return compareIds(ids[x]!, ids[y]!);
       });
     const sorted = new Array<Row>(n);
     const chunks: Chunk[] = [];

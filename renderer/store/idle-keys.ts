@@ -62,10 +62,27 @@ export class WarmQueue<Row> {
 
 type Idle = (cb: (deadline: { timeRemaining(): number }) => void) => unknown;
 
-/** Follows a table and calls `warm` (a stable function) on each row it brings, in idle time. */
+interface IdleState<Row> {
+  queue: WarmQueue<Row>;
+  scheduled: boolean;
+  /** The tab that follows the table is gone: a slice already asked for does nothing. */
+  stopped: boolean;
+}
+
+/** Follows a table and calls `warm` (a stable function) on each row it brings, in idle time, while the component
+ *  is mounted: a tab switched away from stops warming (its rows are let go with it). */
 export function useIdleKeys<Row>(ds: DatasetState<Row>, warm: (row: Row) => void): void {
-  const ref = useRef<{ queue: WarmQueue<Row>; scheduled: boolean } | null>(null);
-  ref.current ??= { queue: new WarmQueue(warm), scheduled: false };
+  const ref = useRef<IdleState<Row> | null>(null);
+  ref.current ??= { queue: new WarmQueue(warm), scheduled: false, stopped: false };
+  useEffect(() => {
+    const st = ref.current!;
+    st.stopped = false;
+    return () => {
+      st.stopped = true;
+      st.scheduled = false;
+      st.queue = new WarmQueue(warm);
+    };
+  }, [warm]);
   useEffect(() => {
     const st = ref.current!;
     st.queue.follow(ds);
@@ -73,9 +90,11 @@ export function useIdleKeys<Row>(ds: DatasetState<Row>, warm: (row: Row) => void
     const idle: Idle =
       (globalThis as { requestIdleCallback?: Idle }).requestIdleCallback ??
       ((cb) => setTimeout(() => cb({ timeRemaining: () => SLICE_MS }), 50));
+    const queue = st.queue;
     const run = (deadline: { timeRemaining(): number }) => {
+      if (st.stopped || st.queue !== queue) return;
       const end = performance.now() + Math.min(SLICE_MS, deadline.timeRemaining());
-      if (st.queue.drain(() => performance.now() >= end)) idle(run);
+      if (queue.drain(() => performance.now() >= end)) idle(run);
       else st.scheduled = false;
     };
     st.scheduled = true;

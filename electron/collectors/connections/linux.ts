@@ -839,8 +839,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   /**
    * Attaches the owners this process can see; returns the rows whose owners it may not inspect. A row kept from
    * the last read (KeptRows) whose owners are not what it shows is replaced by a copy with them (in its place,
-   * so its traffic cookie is still the one at that position), and so is one the privileged agent is to be asked about: a row once given is never
-   * changed.
+   * so its traffic cookie is still the one at that position), and so is one the privileged agent is to be asked
+   * about: a row once given is never changed.
    */
   private attachOwners(rows: Connection[]): Connection[] {
     const inodes = new Array<number>(rows.length);
