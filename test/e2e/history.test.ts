@@ -105,20 +105,42 @@ describe('the History tab', () => {
 
   it('says what changed between two moments: new listeners in green, gone ones in red', async () => {
     await page.getByRole('radio', { name: 'What changed' }).click();
+    // Record the moments the page asks about (its WebSocket is open already: its prototype's send is wrapped).
+    await page.evaluate(() => {
+      const asked: { from: number; to: number }[] = [];
+      Object.assign(window, { askedChanges: asked });
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (this: WebSocket, data: string) {
+        const m = JSON.parse(data) as { method?: string; params?: { from: number; to: number } };
+        if (m.method === 'recordChanges' && m.params) asked.push(m.params);
+        return send.call(this, data);
+      } as typeof send;
+    });
     await page.getByRole('radio', { name: 'Two moments' }).click();
+    // The pickers show whole seconds: the moments asked are the ones shown, not a hidden fraction of a second
+    // (a picker already showing the second asked sends no change, so the fraction would stay).
+    const asked = await until('the two moments asked', () =>
+      page.evaluate(() => (window as unknown as { askedChanges: { from: number; to: number }[] }).askedChanges[0]),
+    );
+    expect([asked.from % 1000, asked.to % 1000]).toEqual([0, 0]);
     const added = page
       .getByRole('region', { name: 'New listeners' })
       .locator('tr.hl-new', { hasText: `0.0.0.0:${first.wildcard}` });
     // The answer names the moments it compares: wait for the one asked (not an earlier answer) to be shown.
     const caption = (from: number, to: number) =>
       `From ${localInput(from).replace('T', ' ')} to ${localInput(to).replace('T', ' ')}`;
+    const wanted = caption(Math.floor(before / 1000) * 1000, Math.floor(during / 1000) * 1000);
     await until('the changes between the two moments', async () => {
       const shown = (await page.getByTestId('changes').locator('p').first().textContent()) ?? '';
-      if (shown.startsWith(caption(Math.floor(before / 1000) * 1000, Math.floor(during / 1000) * 1000)))
-        return (await added.count()) === 1;
+      if (shown.startsWith(wanted)) {
+        const n = await added.count();
+        if (n === 1) return true;
+        const listed = await page.getByRole('region', { name: 'New listeners' }).locator('tr').allTextContents();
+        throw new Error(`${n} rows for the probe among the new listeners: ${JSON.stringify(listed)}`);
+      }
       await page.getByRole('textbox', { name: 'First moment' }).fill(localInput(before));
       await page.getByRole('textbox', { name: 'Second moment' }).fill(localInput(during));
-      return false;
+      throw new Error(`shown "${shown}", wanted "${wanted}"`);
     });
     await poll(() => added.textContent()).toContain('historyprobe');
     const started = page

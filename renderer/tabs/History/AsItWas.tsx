@@ -84,12 +84,15 @@ const MOMENT_OR_RANGE = [
   { value: 'range', label: 'Over a range' },
 ] as const;
 
+const moment = (t: number) => ({ from: t, to: t });
+
 export function AsItWas() {
   const client = useClient();
   const [span, setSpan] = useState(SPANS[1]!.ms);
   const [now, setNow] = useState(() => Date.now());
   const [points, setPoints] = useState<TimelinePoint[]>([]);
-  const [selection, setSelection] = useState(() => ({ from: Date.now() - 5 * 60_000, to: Date.now() - 5 * 60_000 }));
+  // One moment is from = to: each is read once (two clocks read a millisecond apart would make a range).
+  const [selection, setSelection] = useState(() => moment(Date.now() - 5 * 60_000));
   const [rows, setRows] = useState<HistoryRow[]>([]);
   const [omitted, setOmitted] = useState(0);
   const [error, setError] = useState<string | null>(null);
@@ -227,7 +230,7 @@ export function AsItWas() {
         ) : null}
         <button
           type="button"
-          onClick={() => setSelection({ from: Date.now(), to: Date.now() })}
+          onClick={() => setSelection(moment(Date.now()))}
           title="Connections open now, as recorded"
         >
           Now

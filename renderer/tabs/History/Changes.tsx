@@ -68,11 +68,17 @@ const COMPARE = [
   { value: 'two', label: 'Two moments' },
 ] as const;
 
+/**
+ * The moment pickers show whole seconds, so the moments asked are whole seconds too: what the picker shows is
+ * what is compared, and picking the second it shows asks nothing new (a browser sends no change for it).
+ */
+const wholeSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
+
 export function Changes() {
   const client = useClient();
   const [twoMoments, setTwoMoments] = useState(false);
-  const [a, setA] = useState(() => Date.now() - 3_600_000);
-  const [b, setB] = useState(() => Date.now());
+  const [a, setA] = useState(() => wholeSecond(Date.now() - 3_600_000));
+  const [b, setB] = useState(() => wholeSecond(Date.now()));
   const [summary, setSummary] = useState<ChangesSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [asked, setAsked] = useState(0);
@@ -122,7 +128,7 @@ export function Changes() {
         />
         {input(twoMoments ? 'First moment' : 'Since', a, setA)}
         {AGO.map((x) => (
-          <button key={x.ms} type="button" onClick={() => setA(Date.now() - x.ms)}>
+          <button key={x.ms} type="button" onClick={() => setA(wholeSecond(Date.now() - x.ms))}>
             {x.label}
           </button>
         ))}
