@@ -140,6 +140,51 @@ function byKey(rows: RecordedConnection[]): Map<string, RecordedConnection> {
 }
 
 /**
+ * The text prefixes every address of `network` (networkOf) starts with as the record holds addresses: written
+ * the way inet_ntop and the OSes' tools write them (no leading zeros, at most one `::`), in lower or upper case.
+ * IPv4: `a.b.c.`, also mapped (`::ffff:a.b.c.`); IPv6: the three groups, or fewer then `::` where the `::` takes
+ * a zero group among them. An address networkOf keeps as it is is its own prefix.
+ */
+function networkPrefixes(network: string): string[] {
+  const v4 = /^(\d{1,3}\.\d{1,3}\.\d{1,3}\.)0\/24$/.exec(network);
+  const v6 = /^([0-9a-f]+):([0-9a-f]+):([0-9a-f]+)::\/48$/.exec(network);
+  let prefixes = [network];
+  if (v4) prefixes = [v4[1]!, `::ffff:${v4[1]}`];
+  else if (v6) {
+    const groups = v6.slice(1, 4);
+    prefixes = [`${groups.join(':')}:`];
+    for (let k = 0; k < 3; k++) if (groups[k] === '0') prefixes.push(`${groups.slice(0, k).join(':')}::`);
+  }
+  return [...new Set(prefixes.flatMap((p) => [p, p.toUpperCase()]))];
+}
+
+/**
+ * The networks among `networks` with no address in the record's remotes first seen by `from`. Each is looked up
+ * by the text prefixes of its addresses (indexed ranges of remotes' key, each address checked with networkOf),
+ * not by reading every remote address ever recorded: a public server's record holds millions.
+ */
+function networksNewSince(db: RecordDatabase, from: number, networks: string[]): string[] {
+  const candidates = [...new Set(networks)];
+  if (candidates.length === 0) return [];
+  const lookup = db.prepare('SELECT address FROM remotes WHERE address >= ? AND address < ? AND first_seen <= ?');
+  const known = (network: string) => {
+    for (const prefix of networkPrefixes(network)) {
+      // Every text starting with the prefix sorts in [prefix, prefix with its last character's successor).
+      const end =
+        prefix === '' ? '\u0001' : prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+      for (const row of lookup.iterate([prefix, end, from]) as Iterable<{ address: string }>)
+        if (networkOf(row.address) === network) return true;
+    }
+    return false;
+  };
+  try {
+    return candidates.filter((n) => !known(n));
+  } finally {
+    lookup.finalize();
+  }
+}
+
+/**
  * What changed from `from` to `to`: listeners present at one moment and not the other; remote hosts, their
  * networks, and processes active in (from, to] and never before `from` in the record; processes with
  * connections open at `from` and none at `to`.
@@ -166,10 +211,11 @@ export function changes(db: RecordDatabase, from: number, asked: number): Change
       process: h.process,
       firstSeen: Number(h.first),
     }));
-  const knownNetworks = new Set<string>();
-  for (const e of db.all('SELECT address FROM remotes WHERE first_seen <= ?', [from]) as { address: string }[])
-    knownNetworks.add(networkOf(e.address));
-  const newNetworks = [...new Set(newRemoteHosts.map((h) => h.network))].filter((n) => !knownNetworks.has(n));
+  const newNetworks = networksNewSince(
+    db,
+    from,
+    newRemoteHosts.map((h) => h.network),
+  );
   const newPlaces = (
     db.all(
       `SELECT subject, first_seen AS first FROM reached WHERE first_seen > ? AND first_seen <= ? ORDER BY first_seen, subject LIMIT ${MAX_RECORDED_ROWS}`,
@@ -178,7 +224,7 @@ export function changes(db: RecordDatabase, from: number, asked: number): Change
   ).map((r) => ({ ...splitReached(r.subject), firstSeen: Number(r.first) }));
 
   const started = db.all(
-    'SELECT name AS process, first_seen AS first FROM processes WHERE first_seen > ? AND first_seen <= ? ORDER BY first_seen',
+    `SELECT name AS process, first_seen AS first FROM processes WHERE first_seen > ? AND first_seen <= ? ORDER BY first_seen LIMIT ${MAX_RECORDED_ROWS}`,
     [from, to],
   ) as {
     process: string;

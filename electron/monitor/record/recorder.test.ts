@@ -21,8 +21,8 @@ import { bundleWorker } from '../testing/bundle-worker.js';
 import { syntheticInterface, SyntheticConnections } from '../testing/synthetic.js';
 import { NamesCollector } from '../../collectors/names/index.js';
 import { unknownTraffic } from '../../collectors/connections/tcp-info.js';
-import { openRecord } from './database.js';
-import { changes, connectionsBetween, timeline } from './queries.js';
+import { openRecord, type RecordDatabase } from './database.js';
+import { changes, connectionsBetween, MAX_RECORDED_ROWS, timeline } from './queries.js';
 import { PRUNE_BATCH, Recorder, type NoticeLevel } from './recorder.js';
 
 const dirs: string[] = [];
@@ -466,6 +466,121 @@ describe('what changed', () => {
     expect(summary.newRemoteHosts.map((h) => h.address).sort()).toEqual(['10.1.2.3', 'fd00::7']);
     expect(summary.newNetworks.sort()).toEqual(['10.1.2.0/24', 'fd00:0:0::/48']);
     r.recorder.close();
+  });
+
+  /** The database, counting the rows its queries hand back (what a query reads into memory). */
+  function counting(db: RecordDatabase): { db: RecordDatabase; rows: () => number } {
+    let rows = 0;
+    const bound = (target: object, key: PropertyKey) => {
+      const value = Reflect.get(target, key) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    };
+    const statement = (st: ReturnType<RecordDatabase['prepare']>) =>
+      new Proxy(st, {
+        get(target, key) {
+          if (key === 'iterate')
+            return function* (...args: Parameters<typeof target.iterate>) {
+              for (const row of target.iterate(...args)) {
+                rows++;
+                yield row;
+              }
+            };
+          if (key === 'all')
+            return (...args: Parameters<typeof target.all>) => {
+              const all = target.all(...args);
+              rows += all.length;
+              return all;
+            };
+          return bound(target, key);
+        },
+      });
+    const proxy = new Proxy(db, {
+      get(target, key) {
+        if (key === 'all')
+          return (...args: Parameters<typeof target.all>) => {
+            const all = target.all(...args);
+            rows += all.length;
+            return all;
+          };
+        if (key === 'get')
+          return (...args: Parameters<typeof target.get>) => {
+            const row = target.get(...args);
+            if (row !== null) rows++;
+            return row;
+          };
+        if (key === 'prepare') return (sql: string) => statement(target.prepare(sql));
+        return bound(target, key);
+      },
+    });
+    return { db: proxy, rows: () => rows };
+  }
+
+  function remotesRecord(old: string[], fresh: string[]): RecordDatabase {
+    const { db } = openRecord(join(tempDir(), 'history.sqlite'), { create: true });
+    const insert = db.prepare('INSERT INTO remotes (address, first_seen, process) VALUES (?, ?, ?)');
+    db.exec('BEGIN');
+    for (const address of old) insert.run([address, 1000, 'app']);
+    for (const [i, address] of fresh.entries()) insert.run([address, 5000 + i, 'app']);
+    db.exec('COMMIT');
+    insert.finalize();
+    return db;
+  }
+
+  it("finds new networks from the new hosts' networks alone, not by reading every remote address recorded", () => {
+    const fresh = ['10.1.2.3', '10.9.9.9', '2001:db8:5::1'];
+    const read = (n: number) => {
+      // A public server's year: n peers, each of a /24 of its own, one in 10.1.2.0/24.
+      const old = ['10.1.2.200', ...Array.from({ length: n }, (_, i) => `11.${i >> 8}.${i & 255}.1`)];
+      const db = remotesRecord(old, fresh);
+      const c = counting(db);
+      const summary = changes(c.db, 4000, 1_000_000);
+      db.close();
+      return { summary, rows: c.rows() };
+    };
+    const small = read(1000);
+    const big = read(10_000);
+    expect(small.summary.newRemoteHosts.map((h) => h.address)).toEqual(fresh);
+    expect(big.summary.newNetworks).toEqual(['10.9.9.0/24', '2001:db8:5::/48']);
+    expect(small.summary.newNetworks).toEqual(big.summary.newNetworks);
+    // Main read every one of them (10,000 against 1,000 rows).
+    expect(big.rows / small.rows).toBeLessThan(1.5);
+  });
+
+  it('knows a network from any way its addresses are written: compressed, mapped, upper case', () => {
+    // Each pair: an address recorded before, and a new host of the same network.
+    const pairs: [string, string][] = [
+      ['::ffff:10.1.2.7', '10.1.2.3'],
+      ['::FFFF:10.1.3.7', '10.1.3.3'],
+      ['10.1.4.7', '::ffff:10.1.4.3'],
+      ['2001:db8::1', '2001:db8:0:5::1'],
+      ['2001:db8:0:5::1', '2001:db8::1'],
+      ['2001::7', '2001:0:0:1::7'],
+      ['2001:0:0:1::7', '2001::8'],
+      ['2001:0:5::1', '2001::5:0:0:0:0:1'],
+      ['fe80::1%eth0', 'fe80::2'],
+      ['2001:DB8:7::1', '2001:db8:7:1::1'],
+      ['::7:0:0:0:0:1', '0:0:7::2'],
+    ];
+    for (const [before, after] of pairs) {
+      const db = remotesRecord([before], [after]);
+      expect(changes(db, 4000, 1_000_000).newNetworks, `${before} then ${after}`).toEqual([]);
+      // And a network it is not in stays new.
+      db.run('INSERT INTO remotes (address, first_seen, process) VALUES (?, ?, ?)', ['2001:db9::1', 6000, 'app']);
+      expect(changes(db, 4000, 1_000_000).newNetworks).toEqual(['2001:db9:0::/48']);
+      db.close();
+    }
+  });
+
+  it('lists at most MAX_RECORDED_ROWS processes that started using the network', () => {
+    const { db } = openRecord(join(tempDir(), 'history.sqlite'), { create: true });
+    db.exec('BEGIN');
+    for (let i = 0; i < MAX_RECORDED_ROWS + 5; i++)
+      db.run('INSERT INTO processes (name, first_seen) VALUES (?, ?)', [`p${i}`, 5000 + i]);
+    db.exec('COMMIT');
+    const started = changes(db, 4000, 1_000_000).startedProcesses;
+    expect(started).toHaveLength(MAX_RECORDED_ROWS);
+    expect(started[0]).toEqual({ process: 'p0', firstSeen: 5000 });
+    db.close();
   });
 });
 
