@@ -285,6 +285,34 @@ describe('the recorder', () => {
     capped.recorder.close();
   });
 
+  it('keeps under the size cap when distinct process names alone fill it: the oldest first sightings go', () => {
+    const capped = rig(join(tempDir(), 'history.sqlite'), {
+      config: { ...DEFAULT_RECORDING, retentionDays: 30, maxMb: 0.2 },
+    });
+    capped.tick([conn(1)]);
+    capped.recorder.flush();
+    // A year of a flood of names (a process may name itself anything) whose connections are long pruned: their
+    // first sightings are kept beyond retention.
+    const db = capped.recorder.database!;
+    const insert = db.prepare('INSERT INTO processes (name, first_seen) VALUES (?, ?)');
+    db.exec('BEGIN');
+    for (let i = 0; i < 5000; i++) insert.run([`worker-${String(i).padStart(6, '0')}-${'x'.repeat(60)}`, 1000 + i]);
+    db.exec('COMMIT');
+    insert.finalize();
+    for (let i = 0; i < 20; i++) {
+      capped.advance(61_000);
+      capped.tick([conn(1)]);
+      capped.recorder.flush();
+    }
+    expect(capped.recorder.status().sizeBytes).toBeLessThanOrEqual(0.2 * 1024 * 1024);
+    // The newest first sightings are the ones kept.
+    const kept = db.all('SELECT name FROM processes ORDER BY first_seen') as { name: string }[];
+    expect(kept.length).toBeGreaterThan(500);
+    expect(kept.at(-1)!.name).toBe('app1');
+    expect(kept.at(-2)!.name).toMatch(/^worker-004999-/);
+    capped.recorder.close();
+  });
+
   it('moves a file that is not a database aside, says so, and starts afresh', () => {
     const dir = tempDir();
     const file = join(dir, 'history.sqlite');
@@ -606,6 +634,36 @@ describe('remote addresses', () => {
     expect(rows).toHaveLength(1000);
     expect(Number(rows.find((x) => x.address === peer(0))!.first_seen)).toBe(firstTick);
     r.recorder.close();
+  });
+
+  it('and process names too: a flood of names is not held, nor read back whole at the next start', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const alerts: Alert[] = [];
+    const quiet = { ...DEFAULT_RECORDING, alerts: { listener: false, process: false, network: false } };
+    const r = rig(file, { maxRememberedRemotes: 50, config: quiet, alert: (a) => alerts.push(a) });
+    const named = (id: number, i: number) =>
+      conn(id, { remoteAddress: '10.1.2.3', processes: [{ ...conn(1).processes[0]!, name: `worker-${i}` }] });
+    r.tick([]);
+    for (let round = 0; round < 10; round++) {
+      r.tick(Array.from({ length: 100 }, (_, i) => named(round * 100 + i, round * 100 + i)));
+      r.recorder.flush();
+      expect(r.recorder.rememberedProcesses).toBeLessThanOrEqual(50);
+    }
+    expect((r.recorder.database!.get('SELECT count(*) AS n FROM processes') as { n: number }).n).toBe(1000);
+    // Alerts switched on later still know every name recorded.
+    r.recorder.configure({ ...quiet, alerts: { listener: false, process: true, network: false } });
+    r.tick(Array.from({ length: 100 }, (_, i) => named(5000 + i, i)));
+    r.recorder.flush();
+    expect(alerts).toEqual([]);
+    r.tick([named(9000, 2000)]);
+    r.recorder.flush();
+    expect(alerts.map((a) => a.subject)).toEqual(['worker-2000']);
+    r.recorder.close();
+
+    const again = rig(file, { maxRememberedRemotes: 50, config: quiet });
+    expect(again.recorder.status().state).toBe('recording');
+    expect(again.recorder.rememberedProcesses).toBe(0);
+    again.recorder.close();
   });
 
   it('and the networks each process reached too; alerts switched on later still know them all', () => {

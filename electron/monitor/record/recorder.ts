@@ -52,7 +52,8 @@ export const FLUSH_MS = 5000;
 /** States and byte totals of connections still open are written at most this often (and always at close). */
 export const CHECKPOINT_MS = 5 * 60_000;
 export const RETRY_MS = 60_000;
-/** Remote addresses remembered as already in the record (sighted): at most this many (~10 MB). */
+/** Remote addresses remembered as already in the record (sighted): at most this many (~10 MB); the same for
+ *  process names and for places reached. */
 export const MAX_REMEMBERED_REMOTES = 100_000;
 export const PRUNE_EVERY_MS = 60_000;
 /** Rows deleted per pruning batch: a few milliseconds of work. */
@@ -269,6 +270,11 @@ export class Recorder {
     return this.sightings?.remote.size ?? 0;
   }
 
+  /** How many process names it remembers as already recorded (bounded the same way). */
+  get rememberedProcesses(): number {
+    return this.sightings?.process.size ?? 0;
+  }
+
   /** How many places reached (alert subjects) it remembers as already recorded (bounded the same way). */
   get rememberedPlaces(): number {
     return this.sightings?.reached.size ?? 0;
@@ -378,8 +384,8 @@ export class Recorder {
 
   private loadKnown(db: RecordDatabase): void {
     const sets: Record<AlertKind, Set<string>> = { listener: new Set(), process: new Set(), network: new Set() };
-    for (const name of this.sightings?.process ?? []) sets.process.add(name);
-    // From the table, not the sightings cache: that one is emptied when it grows too big.
+    // From the tables, not the sightings caches: those are emptied when they grow too big.
+    for (const r of db.all('SELECT name FROM processes') as { name: string }[]) sets.process.add(r.name);
     for (const r of db.all('SELECT subject FROM reached') as { subject: string }[]) sets.network.add(r.subject);
     for (const r of db.all('SELECT kind, subject FROM known') as { kind: AlertKind; subject: string }[])
       sets[r.kind]?.add(r.subject);
@@ -669,19 +675,19 @@ export class Recorder {
     const seen = this.sightings!;
     const name = r.processes[0]?.name;
     const first = r.firstSeen ?? at;
-    if (name !== undefined && !seen.process.has(name)) {
-      st.process.run([name, first]);
-      seen.process.add(name);
-    }
-    // Remote hosts are other machines: a loopback peer (any of 127.0.0.0/8) is this one.
-    // seen.remote and seen.reached are caches of what needs no INSERT (the tables keep the first sighting
-    // whatever they hold): bounded, as a public server meets millions of addresses (and a LAN scan as many
-    // /24 or /48 subjects, which have no place to fold them into).
+    // The caches are of what needs no INSERT (the tables keep the first sighting whatever they hold): bounded,
+    // as a public server meets millions of addresses (and a LAN scan as many /24 or /48 subjects, which have no
+    // place to fold them into), and a process may name itself anything (a flood of names).
     const max = this.options.maxRememberedRemotes ?? MAX_REMEMBERED_REMOTES;
     const remember = (cache: Set<string>, key: string) => {
       if (cache.size >= max) cache.clear();
       cache.add(key);
     };
+    if (name !== undefined && !seen.process.has(name)) {
+      st.process.run([name, first]);
+      remember(seen.process, name);
+    }
+    // Remote hosts are other machines: a loopback peer (any of 127.0.0.0/8) is this one.
     if (reachesOut(r) && !seen.remote.has(r.remoteAddress)) {
       st.remote.run([r.remoteAddress, first, name ?? null]);
       remember(seen.remote, r.remoteAddress);
@@ -748,6 +754,9 @@ export class Recorder {
         deleted += db.run(
           `DELETE FROM reached WHERE subject IN (SELECT subject FROM reached ORDER BY first_seen LIMIT ${PRUNE_BATCH})`,
         ).changes;
+        deleted += db.run(
+          `DELETE FROM processes WHERE name IN (SELECT name FROM processes ORDER BY first_seen LIMIT ${PRUNE_BATCH})`,
+        ).changes;
       }
       const oldestMinute = (table: string) =>
         Number((db.get(`SELECT min(minute) AS m FROM ${table}`) as { m: number | null }).m ?? Infinity);
@@ -798,8 +807,8 @@ export class Recorder {
       this.lastPrune = 0;
       this.lastCheckpoint = at;
       this.sightings = {
-        process: new Set((db.all('SELECT name FROM processes') as { name: string }[]).map((r) => r.name)),
-        // Not read back: the table may hold millions (see sighted).
+        // Not read back: the tables may hold millions (see sighted).
+        process: new Set(),
         remote: new Set(),
         reached: this.loadReached(db),
       };
