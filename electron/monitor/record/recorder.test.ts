@@ -694,6 +694,45 @@ describe('remote addresses', () => {
   });
 });
 
+describe('what alerts know', () => {
+  it('is held in bounded memory: a scan reaching 1,000 networks, then the same again, alerts once each', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const alerts: Alert[] = [];
+    const config = { ...DEFAULT_RECORDING, alerts: { listener: true, process: true, network: true } };
+    const r = rig(file, { maxRememberedRemotes: 50, config, alert: (a) => alerts.push(a) });
+    const scanner = { ...conn(1).processes[0]!, name: 'scanner' };
+    const scan = (id: number, i: number) =>
+      conn(id, { remoteAddress: `10.${i >> 8}.${i & 255}.1`, processes: [scanner] });
+    const listener = conn(7000, {
+      localAddress: '0.0.0.0',
+      localPort: 8080,
+      remoteAddress: '0.0.0.0',
+      remotePort: 0,
+      state: 'LISTEN',
+      processes: [scanner],
+    });
+    r.tick([]);
+    r.recorder.markKnown('listener', 'tcp 0.0.0.0:8080 scanner');
+    for (let round = 0; round < 10; round++) {
+      r.tick(Array.from({ length: 100 }, (_, i) => scan(round * 100 + i, round * 100 + i)));
+      r.recorder.flush();
+      expect(r.recorder.rememberedKnown).toBeLessThanOrEqual(50);
+    }
+    expect(alerts.filter((a) => a.kind === 'network')).toHaveLength(1000);
+    expect(alerts.filter((a) => a.kind === 'process').map((a) => a.subject)).toEqual(['scanner']);
+    alerts.length = 0;
+    // The same networks again, from new connections, and the listener marked known: nothing is news.
+    r.tick([listener, ...Array.from({ length: 1000 }, (_, i) => scan(10_000 + i, i))]);
+    r.recorder.flush();
+    expect(alerts).toEqual([]);
+    expect(r.recorder.rememberedKnown).toBeLessThanOrEqual(50);
+    r.tick([scan(20_000, 3000)]);
+    r.recorder.flush();
+    expect(alerts.map((a) => a.subject)).toEqual(['scanner → 10.11.184.0/24']);
+    r.recorder.close();
+  });
+});
+
 describe('alerts about new countries and networks', () => {
   // The names collector's places (the bundled databases in out/data, as the monitor passes them): rows with
   // public addresses are fed to the recorder, no traffic goes to them.

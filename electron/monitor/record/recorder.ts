@@ -154,6 +154,15 @@ function listenerSubject(row: RecordedRow): string {
   return `${proto} ${local}:${row.localPort} ${row.processes[0]?.name ?? '(unknown process)'}`;
 }
 
+/** Whether the record knows a subject: its first sighting, or marked known (listeners: marked known only). */
+const KNOWN_SQL: Record<AlertKind, string> = {
+  listener: "SELECT 1 AS k FROM known WHERE kind = 'listener' AND subject = ?",
+  process:
+    "SELECT 1 AS k FROM processes WHERE name = ? UNION ALL SELECT 1 FROM known WHERE kind = 'process' AND subject = ? LIMIT 1",
+  network:
+    "SELECT 1 AS k FROM reached WHERE subject = ? UNION ALL SELECT 1 FROM known WHERE kind = 'network' AND subject = ? LIMIT 1",
+};
+
 /** Ephemeral-port alert subjects remembered at most (then forgotten all at once). */
 const MAX_EPHEMERAL_ALERTED = 10_000;
 
@@ -231,8 +240,10 @@ export class Recorder {
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   /** What alerts compare with: processes and networks in the record or marked known, listeners marked known.
-   *  Loaded when an alert kind is switched on; null while none is. */
+   *  A bounded cache in front of those tables (isKnown asks them on a miss): emptied past the bound once a flush
+   *  has written every first sighting it holds. Null while no alert kind is on. */
   private knownSets: Record<AlertKind, Set<string>> | null = null;
+  private knownLookups: Partial<Record<AlertKind, Statement>> = {};
   /** Alerts found in the read being observed, recorded and sent out together at its end (writeAlerts). */
   private readonly newAlerts: Alert[] = [];
   /** The first diff after starting is the connections open at that moment: a baseline, not news. */
@@ -289,7 +300,7 @@ export class Recorder {
     const was = this.config;
     this.config = { ...config, alerts: { ...config.alerts } };
     if (!Object.values(config.alerts).some(Boolean)) this.knownSets = null;
-    else if (this.db && !this.knownSets) this.loadKnown(this.db);
+    else if (this.db && !this.knownSets) this.loadKnown();
     if (config.enabled && !was.enabled) {
       this.start(true);
     } else if (!config.enabled && was.enabled) {
@@ -310,12 +321,14 @@ export class Recorder {
     // After the baseline, a row is new since the last read, and so are the bytes it has moved. A row added
     // already closed is a socket born and gone between two reads (a destroy event gave its final totals).
     const fresh = !this.baseline;
-    // Listeners first: a connection accepted in the same read is then known to have come in.
-    for (const pass of [true, false])
-      for (const row of diff.added)
-        if (isListener(row) === pass && (row.closedAt == null || (fresh && !this.open.has(row.id))))
-          this.opened(row, fresh);
-    for (const patch of diff.changed) this.patched(patch, get);
+    this.lookingUp(() => {
+      // Listeners first: a connection accepted in the same read is then known to have come in.
+      for (const pass of [true, false])
+        for (const row of diff.added)
+          if (isListener(row) === pass && (row.closedAt == null || (fresh && !this.open.has(row.id))))
+            this.opened(row, fresh);
+      for (const patch of diff.changed) this.patched(patch, get);
+    });
     this.baseline = false;
     this.writeAlerts();
     // diff.removed: rows whose linger ended; their close was recorded when closedAt was set.
@@ -382,19 +395,73 @@ export class Recorder {
   // ---------------------------------------------------------------------------------------------
   // Alerts
 
-  private loadKnown(db: RecordDatabase): void {
+  private loadKnown(): void {
     const sets: Record<AlertKind, Set<string>> = { listener: new Set(), process: new Set(), network: new Set() };
-    // From the tables, not the sightings caches: those are emptied when they grow too big.
-    for (const r of db.all('SELECT name FROM processes') as { name: string }[]) sets.process.add(r.name);
-    for (const r of db.all('SELECT subject FROM reached') as { subject: string }[]) sets.network.add(r.subject);
-    for (const r of db.all('SELECT kind, subject FROM known') as { kind: AlertKind; subject: string }[])
-      sets[r.kind]?.add(r.subject);
-    // And what was seen but not written yet.
-    for (const e of this.open.values()) {
+    // What was seen but not written yet (what was written, the tables answer: isKnown).
+    for (const e of this.dirty) {
       if (e.processes[0]) sets.process.add(e.processes[0].name);
       for (const n of this.reachedBy(e)) sets.network.add(n.subject);
     }
     this.knownSets = sets;
+  }
+
+  /** Whether a subject is old news: in the cache, else in the record (a first sighting, or marked known). */
+  private isKnown(kind: AlertKind, subject: string): boolean {
+    const sets = this.knownSets!;
+    if (sets[kind].has(subject)) return true;
+    const db = this.db;
+    if (!db) return false;
+    let found = false;
+    try {
+      // Prepared once per database (an alert storm asks thousands); all(), not get(): a statement left on its
+      // row would keep the record locked for every other process.
+      const lookup = (this.knownLookups[kind] ??= db.prepare(KNOWN_SQL[kind]));
+      found = lookup.all(kind === 'listener' ? [subject] : [subject, subject]).length > 0;
+    } catch {
+      // Another process holds the record's lock for a moment: rather an alert that may repeat one than none.
+    }
+    if (found) sets[kind].add(subject);
+    return found;
+  }
+
+  /** Runs `observe` in one read transaction while alerts may ask the record (isKnown): the lock is taken once, not
+   *  once per lookup (an alert storm asks thousands in one read). */
+  private lookingUp(observe: () => void): void {
+    const db = this.knownSets ? this.db : null;
+    let began = false;
+    try {
+      if (db && !db.inTransaction) {
+        db.exec('BEGIN');
+        began = true;
+      }
+    } catch {
+      // Then each lookup takes the lock itself.
+    }
+    try {
+      observe();
+    } finally {
+      try {
+        if (began && db?.inTransaction) db.exec('COMMIT');
+      } catch {
+        // Ending a read transaction cannot lose anything; none may stay open for the next write to meet.
+        try {
+          if (db?.inTransaction) db.exec('ROLLBACK');
+        } catch {
+          // The flush then meets the failure and handles it.
+        }
+      }
+    }
+  }
+
+  /** Empties the caches of known subjects past the bound, after a flush wrote every first sighting they hold. */
+  private trimKnown(): void {
+    const max = this.options.maxRememberedRemotes ?? MAX_REMEMBERED_REMOTES;
+    for (const set of Object.values(this.knownSets ?? {})) if (set.size > max) set.clear();
+  }
+
+  /** How many known subjects the alerts hold in memory (bounded: see knownSets). */
+  get rememberedKnown(): number {
+    return Object.values(this.knownSets ?? {}).reduce((n, set) => n + set.size, 0);
   }
 
   /** The places a connection reaches, as alert subjects (none for listeners, loopback and unix sockets, nor for
@@ -417,7 +484,7 @@ export class Recorder {
       if (ephemeral !== null) {
         // A UDP client's sockets (dgram, WebRTC) get a random port each: one alert per process, and one Mark
         // as known covers them all.
-        if (!sets.listener.has(ephemeral) && !this.ephemeralAlerted.has(ephemeral)) {
+        if (!this.ephemeralAlerted.has(ephemeral) && !this.isKnown('listener', ephemeral)) {
           if (this.ephemeralAlerted.size >= MAX_EPHEMERAL_ALERTED) this.ephemeralAlerted.clear();
           this.ephemeralAlerted.add(ephemeral);
           news.push([
@@ -429,16 +496,16 @@ export class Recorder {
       } else {
         const subject = listenerSubject(row);
         // Each appearance of a listener not marked known is news (a service that comes back is worth a look).
-        if (!sets.listener.has(subject))
+        if (!this.isKnown('listener', subject))
           news.push(['listener', subject, `New listener reachable beyond this machine: ${subject}`]);
       }
     }
-    if (process !== null && !sets.process.has(process)) {
+    if (process !== null && !this.isKnown('process', process)) {
       sets.process.add(process);
       news.push(['process', process, `${process} is using the network for the first time`]);
     }
     for (const { subject, text } of this.reachedBy(row)) {
-      if (sets.network.has(subject)) continue;
+      if (this.isKnown('network', subject)) continue;
       sets.network.add(subject);
       news.push(['network', subject, text]);
     }
@@ -619,6 +686,7 @@ export class Recorder {
     this.dirty.clear();
     this.ifaceMinutes.clear();
     this.processMinutes.clear();
+    this.trimKnown();
     this.stats.flushes++;
     this.stats.rowsWritten += written;
     if (this.pruning || at - this.lastPrune >= PRUNE_EVERY_MS) this.pruneBatch(db, at);
@@ -814,7 +882,7 @@ export class Recorder {
       };
       this.closeReader();
       this.baseline = true;
-      if (Object.values(this.config.alerts).some(Boolean)) this.loadKnown(db);
+      if (Object.values(this.config.alerts).some(Boolean)) this.loadKnown();
       this.setState(
         'recording',
         movedAside ? `The record was damaged and was moved aside to ${movedAside}; a new one was started.` : null,
@@ -826,7 +894,10 @@ export class Recorder {
           `The connection record was damaged; it was moved aside (${movedAside}) and a new one started.`,
         );
       }
-      if (seed) for (const row of this.options.liveRows()) if (row.closedAt == null) this.opened(row, false);
+      if (seed)
+        this.lookingUp(() => {
+          for (const row of this.options.liveRows()) if (row.closedAt == null) this.opened(row, false);
+        });
       this.pruneBatch(db, at);
       this.schedule();
     } catch (err) {
@@ -957,11 +1028,12 @@ export class Recorder {
 
   private closeDb(): void {
     try {
-      for (const st of Object.values(this.statements ?? {})) st.finalize();
+      for (const st of [...Object.values(this.statements ?? {}), ...Object.values(this.knownLookups)]) st.finalize();
     } catch {
       // Finalizing cannot lose data.
     }
     this.statements = null;
+    this.knownLookups = {};
     try {
       this.db?.close();
     } catch (err) {
