@@ -636,7 +636,7 @@ describe('remote addresses', () => {
     r.recorder.close();
   });
 
-  it('and process names too: a flood of names is not held, nor read back whole at the next start', () => {
+  it('and process names too: a flood of names is not held, nor read back whole at the next start (nor places)', () => {
     const file = join(tempDir(), 'history.sqlite');
     const alerts: Alert[] = [];
     const quiet = { ...DEFAULT_RECORDING, alerts: { listener: false, process: false, network: false } };
@@ -663,6 +663,9 @@ describe('remote addresses', () => {
     const again = rig(file, { maxRememberedRemotes: 50, config: quiet });
     expect(again.recorder.status().state).toBe('recording');
     expect(again.recorder.rememberedProcesses).toBe(0);
+    // Nor the places each of them reached ('worker-N → 10.1.2.0/24').
+    expect((again.recorder.database!.get('SELECT count(*) AS n FROM reached') as { n: number }).n).toBe(1001);
+    expect(again.recorder.rememberedPlaces).toBe(0);
     again.recorder.close();
   });
 

@@ -878,8 +878,9 @@ export class Recorder {
         // Not read back: the tables may hold millions (see sighted).
         process: new Set(),
         remote: new Set(),
-        reached: this.loadReached(db),
+        reached: new Set(),
       };
+      this.fillReached(db);
       this.closeReader();
       this.baseline = true;
       if (Object.values(this.config.alerts).some(Boolean)) this.loadKnown();
@@ -906,34 +907,24 @@ export class Recorder {
     }
   }
 
-  /** The places reached so far. A record kept before places were (it has remote addresses but no places)
-   *  gets them from its first sightings of remote addresses, each with the process that first reached it. */
-  private loadReached(db: RecordDatabase): Set<string> {
-    const reached = new Set((db.all('SELECT subject FROM reached') as { subject: string }[]).map((r) => r.subject));
-    if (reached.size > 0) return reached;
-    const remotes = db.all('SELECT address, first_seen, process FROM remotes ORDER BY first_seen') as {
-      address: string;
-      first_seen: number;
-      process: string | null;
-    }[];
-    if (remotes.length === 0) return reached;
+  /** A record kept before places (it has remote addresses but no places) gets them from its first sightings of
+   *  remote addresses, each with the process that first reached it. Read a row at a time: nothing is held. */
+  private fillReached(db: RecordDatabase): void {
+    if (db.get('SELECT 1 AS k FROM reached LIMIT 1') !== null) return;
+    const remotes = db.prepare('SELECT address, first_seen, process FROM remotes ORDER BY first_seen');
     const insert = db.prepare('INSERT OR IGNORE INTO reached (subject, first_seen) VALUES (?, ?)');
     try {
       db.exec('BEGIN IMMEDIATE');
-      for (const r of remotes) {
+      for (const r of remotes.iterate() as Iterable<{ address: string; first_seen: number; process: string | null }>) {
         if (isLoopback(r.address)) continue;
         const place = this.options.placeOf?.(r.address) ?? null;
-        for (const { subject } of networkNews(r.process, r.address, place)) {
-          if (reached.has(subject)) continue;
-          insert.run([subject, Number(r.first_seen)]);
-          reached.add(subject);
-        }
+        for (const { subject } of networkNews(r.process, r.address, place)) insert.run([subject, Number(r.first_seen)]);
       }
       db.exec('COMMIT');
     } finally {
+      remotes.finalize();
       insert.finalize();
     }
-    return reached;
   }
 
   private writeFailed(err: unknown): void {
