@@ -43,6 +43,39 @@ describe('netlens history', () => {
   });
 });
 
+describe('a record from elsewhere (--db)', () => {
+  it('has every string it prints inert: addresses, states, protocols and places too, not only names', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-history-'));
+    dirs.push(dir);
+    const file = join(dir, 'record.db');
+    const at = Date.now() - 60_000;
+    const esc = '\u001b]0;pwned\u0007\u001b[2J\u202e';
+    const { db } = openRecord(file, { create: true });
+    db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?)', [at, Date.now()]);
+    for (const [listener, state] of [
+      [0, `ESTABLISHED${esc}`],
+      [1, `LISTEN${esc}`],
+    ] as const)
+      db.run(
+        `INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener,
+          pid, process, user, exe, path, first_seen, closed_at) VALUES (1, ?, 'inet', ?, 80, ?, 443, ?, ?, 1, 'app', ?, NULL, NULL, ?, NULL)`,
+        [`tcp${esc}`, `0.0.0.0${esc}`, `10.0.0.1${esc}`, state, listener, `ann${esc}`, at],
+      );
+    db.run('INSERT INTO remotes (address, first_seen, process) VALUES (?, ?, ?)', [`10.0.0.1${esc}`, at, 'app']);
+    db.run('INSERT INTO reached (subject, first_seen) VALUES (?, ?)', [`app → country ${esc}`, at]);
+    db.close();
+    for (const argv of [
+      ['--since', '1h', '--db', file],
+      ['--changes', '--since', '1h', '--db', file],
+    ]) {
+      const { code, out } = await run(argv);
+      expect(code).toBe(0);
+      expect(out).toContain('\\x1b');
+      expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    }
+  });
+});
+
 describe('SQLite', () => {
   /** The files a module loads when it is loaded: its static imports, followed (not `import type`, not import()). */
   function staticallyLoaded(entry: string): Set<string> {

@@ -13,7 +13,8 @@ import type { RecordedRows } from '../monitor/record/queries.js';
 import { columns } from './text-table.js';
 import { errorText } from '../../shared/error-text.js';
 
-// OS strings (process names, unix paths, user names) are printed through inertText, as every terminal output is.
+// OS strings (process names, unix paths, user names) are printed through inertText, as every terminal output is;
+// so is every other string of the record (addresses, states, places): --db may name a file from anywhere.
 
 const USAGE = 'history [--since DURATION|TIME] [--until …] [--changes] [--json|--format table|csv|json] [--db FILE]';
 
@@ -89,27 +90,24 @@ function table(result: RecordedRows, from: number, to: number): string {
   out.push(
     ...columns(
       ['Proto', 'Local Address', 'Foreign Address', 'States', 'PID/Program name', 'First seen', 'Closed'],
-      inet.map((c) => [
-        c.family === 'inet6' ? `${c.proto}6` : c.proto,
-        inertText(where(c)),
-        c.proto === 'unix' ? '' : endpoint(c.remoteAddress, c.remotePort),
-        c.states.join('>'),
-        inertText(owner(c)),
-        time(c.firstSeen),
-        ended(c),
-      ]),
+      inet.map((c) =>
+        [
+          c.family === 'inet6' ? `${c.proto}6` : c.proto,
+          where(c),
+          c.proto === 'unix' ? '' : endpoint(c.remoteAddress, c.remotePort),
+          c.states.join('>'),
+          owner(c),
+          time(c.firstSeen),
+          ended(c),
+        ].map(inertText),
+      ),
     ),
   );
   // Listener events, in time order: each listener's appearance and disappearance within the range.
   const events: [number, string[]][] = [];
   for (const l of result.rows.filter((c) => c.listener)) {
-    const cells = (what: string): string[] => [
-      what,
-      l.family === 'inet6' ? `${l.proto}6` : l.proto,
-      inertText(where(l)),
-      inertText(owner(l)),
-      l.user === null ? '-' : inertText(l.user),
-    ];
+    const cells = (what: string): string[] =>
+      [what, l.family === 'inet6' ? `${l.proto}6` : l.proto, where(l), owner(l), l.user ?? '-'].map(inertText);
     if (l.firstSeen >= from) events.push([l.firstSeen, [time(l.firstSeen), ...cells('listen')]]);
     if (l.closedAt !== null && l.closedAt <= to) events.push([l.closedAt, [time(l.closedAt), ...cells('closed')]]);
     if (l.firstSeen < from && (l.closedAt === null || l.closedAt > to))
@@ -132,7 +130,7 @@ function changesText(c: ChangesSummary): string {
   const section = (title: string, lines: string[]) =>
     out.push('', `${title} (${lines.length})`, ...(lines.length ? lines.map((l) => `  ${l}`) : ['  none']));
   const listener = (l: RecordedConnection) =>
-    `${l.family === 'inet6' ? `${l.proto}6` : l.proto} ${inertText(where(l))}  ${inertText(owner(l))}  since ${time(l.firstSeen)}`;
+    `${inertText(l.family === 'inet6' ? `${l.proto}6` : l.proto)} ${inertText(where(l))}  ${inertText(owner(l))}  since ${time(l.firstSeen)}`;
   section('New listeners', c.newListeners.map(listener));
   section(
     'Gone listeners',
@@ -141,13 +139,14 @@ function changesText(c: ChangesSummary): string {
   section(
     'New remote hosts',
     c.newRemoteHosts.map(
-      (h) => `${h.address}  (${h.network})  ${inertText(h.process ?? '-')}  first ${time(h.firstSeen)}`,
+      (h) =>
+        `${inertText(h.address)}  (${inertText(h.network)})  ${inertText(h.process ?? '-')}  first ${time(h.firstSeen)}`,
     ),
   );
-  section('New networks', c.newNetworks);
+  section('New networks', c.newNetworks.map(inertText));
   section(
     'Places processes reached for the first time',
-    c.newPlaces.map((p) => `${inertText(p.process)}  ${placeText(p.place)}  first ${time(p.firstSeen)}`),
+    c.newPlaces.map((p) => `${inertText(p.process)}  ${inertText(placeText(p.place))}  first ${time(p.firstSeen)}`),
   );
   section(
     'Processes that started using the network',
