@@ -285,6 +285,41 @@ describe('the recorder', () => {
     capped.recorder.close();
   });
 
+  it('prunes an old hour of per-process traffic in bounded batches, however many processes it has', () => {
+    const firstBatch = (processes: number) => {
+      const r = rig(join(tempDir(), 'history.sqlite'), { config: { ...DEFAULT_RECORDING, retentionDays: 1 } });
+      r.tick([conn(1)]);
+      r.recorder.flush();
+      // An hour three days ago in which a flood of process names each moved a few bytes every minute.
+      const db = r.recorder.database!;
+      const start = r.now - (r.now % 60_000) - 3 * 86_400_000;
+      const insert = db.prepare('INSERT INTO process_minutes (minute, process, rx, tx) VALUES (?, ?, 1, 1)');
+      db.exec('BEGIN');
+      for (let m = 0; m < 60; m++) for (let p = 0; p < processes; p++) insert.run([start + m * 60_000, `p${p}`]);
+      db.exec('COMMIT');
+      insert.finalize();
+      const count = () => Number((db.get('SELECT count(*) AS n FROM process_minutes') as { n: number }).n);
+      const before = count();
+      r.advance(61_000);
+      r.tick([conn(1)]);
+      r.recorder.flush();
+      const deleted = before - count();
+      // Batch after batch, the hour goes.
+      for (let i = 0; i < 100 && count() > 0; i++) {
+        r.tick([conn(1)]);
+        r.recorder.flush();
+      }
+      expect(count()).toBe(0);
+      r.recorder.close();
+      return deleted;
+    };
+    const small = firstBatch(100);
+    const big = firstBatch(1000);
+    expect(small).toBeGreaterThan(0);
+    // Main deleted the whole hour in one transaction (60,000 rows against 6,000).
+    expect(big / small).toBeLessThan(2);
+  });
+
   it('keeps under the size cap when distinct process names alone fill it: the oldest first sightings go', () => {
     const capped = rig(join(tempDir(), 'history.sqlite'), {
       config: { ...DEFAULT_RECORDING, retentionDays: 30, maxMb: 0.2 },

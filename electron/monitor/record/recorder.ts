@@ -58,6 +58,8 @@ export const MAX_REMEMBERED_REMOTES = 100_000;
 export const PRUNE_EVERY_MS = 60_000;
 /** Rows deleted per pruning batch: a few milliseconds of work. */
 export const PRUNE_BATCH = 500;
+/** Rows of per-minute traffic deleted per pruning batch, of each table. */
+export const MINUTES_BATCH = 4 * PRUNE_BATCH;
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
@@ -828,11 +830,18 @@ export class Recorder {
       }
       const oldestMinute = (table: string) =>
         Number((db.get(`SELECT min(minute) AS m FROM ${table}`) as { m: number | null }).m ?? Infinity);
-      for (const table of ['iface_minutes', 'process_minutes']) {
-        // An hour of minutes per batch: a handful of rows per interface or process.
+      for (const [table, name] of [
+        ['iface_minutes', 'iface'],
+        ['process_minutes', 'process'],
+      ] as const) {
+        // An hour of minutes per batch (a handful of rows per interface or process), at most MINUTES_BATCH rows of
+        // it: a flood of process names makes an hour of millions.
         const hour = oldestMinute(table) + 3_600_000;
         if (Number.isFinite(hour))
-          deleted += db.run(`DELETE FROM ${table} WHERE minute < ?`, [overCap ? hour : Math.min(cutoff, hour)]).changes;
+          deleted += db.run(
+            `DELETE FROM ${table} WHERE (minute, ${name}) IN (SELECT minute, ${name} FROM ${table} WHERE minute < ? ORDER BY minute LIMIT ${MINUTES_BATCH})`,
+            [overCap ? hour : Math.min(cutoff, hour)],
+          ).changes;
       }
       deleted += db.run(`DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE at < ? LIMIT ${PRUNE_BATCH})`, [
         cutoff,
