@@ -237,20 +237,23 @@ export function changes(db: RecordDatabase, from: number, asked: number): Change
       [t, t],
     ) as { process: string; last: number }[];
   const openAfter = new Set(openAt(to).map((p) => p.process));
+  const stopped = openAt(from).filter((p) => !openAfter.has(p.process));
+  // When each of those was last seen: asked for them alone (not every process name the record holds).
   const lastSeen = new Map(
-    (
-      db.all(
-        'SELECT c.process AS process, max(COALESCE(c.closed_at, s.alive)) AS last FROM conns c JOIN sessions s ON s.id = c.session WHERE c.process IS NOT NULL AND c.first_seen <= ? GROUP BY c.process',
-        [to],
-      ) as {
-        process: string;
-        last: number;
-      }[]
-    ).map((p) => [p.process, Number(p.last)]),
+    stopped.length === 0
+      ? []
+      : (
+          db.all(
+            `SELECT c.process AS process, max(COALESCE(c.closed_at, s.alive)) AS last FROM conns c JOIN sessions s ON s.id = c.session
+              WHERE c.process IN (SELECT value FROM json_each(?)) AND c.first_seen <= ? GROUP BY c.process`,
+            [JSON.stringify(stopped.map((p) => p.process)), to],
+          ) as { process: string; last: number }[]
+        ).map((p) => [p.process, Number(p.last)]),
   );
-  const stoppedProcesses = openAt(from)
-    .filter((p) => !openAfter.has(p.process))
-    .map((p) => ({ process: p.process, lastSeen: lastSeen.get(p.process) ?? Number(p.last) }));
+  const stoppedProcesses = stopped.map((p) => ({
+    process: p.process,
+    lastSeen: lastSeen.get(p.process) ?? Number(p.last),
+  }));
 
   return {
     from,

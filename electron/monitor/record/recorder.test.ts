@@ -634,6 +634,35 @@ describe('what changed', () => {
     }
   });
 
+  it('asks when processes were last seen for the ones that stopped alone, not for every name recorded', () => {
+    const read = (n: number) => {
+      const { db } = openRecord(join(tempDir(), 'history.sqlite'), { create: true });
+      db.run('INSERT INTO sessions (id, started, alive) VALUES (1, 1000, 100000)');
+      const insert = db.prepare(`INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr,
+        remote_port, states, listener, process, first_seen, closed_at) VALUES (1, 'tcp', 'inet', '10.0.0.2', 5000,
+        '10.0.0.1', 443, 'ESTABLISHED', 0, ?, ?, ?)`);
+      db.exec('BEGIN');
+      // A year of names, each long gone; one process open at the first moment and gone at the second, seen
+      // later too; one open at both.
+      for (let i = 0; i < n; i++) insert.run([`old${i}`, 1000, 2000]);
+      insert.run(['gone', 3000, 6000]);
+      insert.run(['gone', 7000, 8000]);
+      insert.run(['stays', 3000, null]);
+      db.exec('COMMIT');
+      insert.finalize();
+      const c = counting(db);
+      const summary = changes(c.db, 5000, 9000);
+      db.close();
+      return { summary, rows: c.rows() };
+    };
+    const small = read(1000);
+    const big = read(10_000);
+    expect(big.summary.stoppedProcesses).toEqual([{ process: 'gone', lastSeen: 8000 }]);
+    expect(small.summary.stoppedProcesses).toEqual(big.summary.stoppedProcesses);
+    // Main read every name with its last sighting (10,000 against 1,000 rows).
+    expect(big.rows / small.rows).toBeLessThan(1.5);
+  });
+
   it('lists at most MAX_RECORDED_ROWS processes that started using the network', () => {
     const { db } = openRecord(join(tempDir(), 'history.sqlite'), { create: true });
     db.exec('BEGIN');
