@@ -220,6 +220,26 @@ describe('the recorder', () => {
     r.recorder.close();
   });
 
+  it('keeps the counters of the interfaces there are, not of every one that came and went', () => {
+    const r = rig(join(tempDir(), 'history.sqlite'));
+    const t0 = Math.ceil(r.now / 60_000) * 60_000;
+    // A container host: each container's veth has a name of its own, and goes with it.
+    for (let i = 0; i < 1000; i++)
+      r.recorder.interfaces(
+        [
+          syntheticInterface('eth0', { rxBytes: 1000 + i, txBytes: 10 }),
+          syntheticInterface(`veth${i}`, { rxBytes: i, txBytes: i }),
+        ],
+        t0 + i,
+      );
+    expect(r.recorder.rememberedInterfaces).toBe(2);
+    r.tick([conn(1)], t0 + 61_000 - r.now);
+    r.recorder.flush();
+    // eth0's bytes are still counted from one read to the next.
+    expect(timeline(r.recorder.database!, t0, t0 + 60_000)[0]).toMatchObject({ t: t0, rxBytes: 999 });
+    r.recorder.close();
+  });
+
   it("keeps what it recorded across restarts: rows left open end at their session's last write", () => {
     const file = join(tempDir(), 'history.sqlite');
     const first = rig(file);

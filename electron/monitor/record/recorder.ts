@@ -220,7 +220,9 @@ export class Recorder {
   /** Ephemeral-port subjects alerted while NetLens runs (bounded: a flood of process names starts it over). */
   private readonly ephemeralAlerted = new Set<string>();
   private readonly dirty = new Set<OpenConnection>();
-  private readonly ifaceLast = new Map<string, { rx: number; tx: number }>();
+  /** Each interface's counters at the last read: of the interfaces that read had (containers come and go, each
+   *  with a veth of a name of its own). */
+  private ifaceLast = new Map<string, { rx: number; tx: number }>();
   /** `${minute}\n${name}` -> bytes not yet written. */
   private readonly ifaceMinutes = new Map<string, Traffic>();
   private readonly processMinutes = new Map<string, Traffic>();
@@ -283,6 +285,11 @@ export class Recorder {
     return this.sightings?.remote.size ?? 0;
   }
 
+  /** How many interfaces' counters it keeps (those of the last read). */
+  get rememberedInterfaces(): number {
+    return this.ifaceLast.size;
+  }
+
   /** How many process names it remembers as already recorded (bounded the same way). */
   get rememberedProcesses(): number {
     return this.sightings?.process.size ?? 0;
@@ -340,9 +347,11 @@ export class Recorder {
   interfaces(rows: readonly NetInterface[], at: number): void {
     if (this.state !== 'recording') return;
     const minute = minuteOf(at);
+    const previous = this.ifaceLast;
+    this.ifaceLast = new Map();
     for (const row of rows) {
       const now = { rx: row.counters.rxBytes, tx: row.counters.txBytes };
-      const last = this.ifaceLast.get(row.id);
+      const last = previous.get(row.id);
       this.ifaceLast.set(row.id, now);
       if (!last) continue;
       // A counter reset (driver reload, 32-bit wrap) adds nothing rather than a bogus spike.
