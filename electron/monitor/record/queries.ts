@@ -73,13 +73,8 @@ function toRecorded(r: ConnRow): RecordedConnection {
 const SELECT = `SELECT c.*, COALESCE(c.closed_at, s.alive) AS ended FROM conns c JOIN sessions s ON s.id = c.session`;
 
 /** Connections and listeners open at some moment in [from, to] (from = to: as they were at that moment). */
-export function connectionsBetween(
-  db: RecordDatabase,
-  from: number,
-  to: number,
-  options: { listenersOnly?: boolean } = {},
-): RecordedRows {
-  const where = `c.first_seen <= ? AND COALESCE(c.closed_at, s.alive) >= ?${options.listenersOnly ? ' AND c.listener = 1' : ''}`;
+export function connectionsBetween(db: RecordDatabase, from: number, to: number): RecordedRows {
+  const where = 'c.first_seen <= ? AND COALESCE(c.closed_at, s.alive) >= ?';
   const rows = db.all(`${SELECT} WHERE ${where} ORDER BY c.first_seen, c.id LIMIT ${MAX_RECORDED_ROWS + 1}`, [
     to,
     from,
@@ -129,14 +124,34 @@ export function timeline(db: RecordDatabase, from: number, to: number): Timeline
   return [...points.values()].sort((a, b) => a.t - b.t);
 }
 
-/** A listener's identity across rows: what it listens on and who listens. */
-const listenerKey = (c: RecordedConnection) =>
-  `${c.proto}|${c.family}|${c.localAddress}|${c.localPort}|${c.path ?? ''}|${c.process ?? ''}`;
+/**
+ * The listeners open at `t`, each listener once (what it listens on and who listens), with the id of its first
+ * row. Every one of them, a few fields each: what changed compares them all (a list cut at MAX_RECORDED_ROWS made
+ * the ones past the cut look new or gone).
+ */
+function listenersAt(db: RecordDatabase, t: number): Map<string, number> {
+  const rows = db.all(
+    `SELECT c.id, c.proto, c.family, c.local_addr, c.local_port, c.path, c.process FROM conns c JOIN sessions s ON s.id = c.session
+      WHERE c.first_seen <= ? AND COALESCE(c.closed_at, s.alive) >= ? AND c.listener = 1 ORDER BY c.first_seen, c.id`,
+    [t, t],
+  ) as Pick<ConnRow, 'id' | 'proto' | 'family' | 'local_addr' | 'local_port' | 'path' | 'process'>[];
+  const ids = new Map<string, number>();
+  for (const r of rows) {
+    const key = `${r.proto}|${r.family}|${r.local_addr}|${r.local_port}|${r.path ?? ''}|${r.process ?? ''}`;
+    if (!ids.has(key)) ids.set(key, Number(r.id));
+  }
+  return ids;
+}
 
-function byKey(rows: RecordedConnection[]): Map<string, RecordedConnection> {
-  const m = new Map<string, RecordedConnection>();
-  for (const r of rows) if (!m.has(listenerKey(r))) m.set(listenerKey(r), r);
-  return m;
+/** The listeners of `these` that `other` does not have: their first rows, at most MAX_RECORDED_ROWS. */
+function listenersNotIn(db: RecordDatabase, these: Map<string, number>, other: Map<string, number>) {
+  const ids = [...these].filter(([key]) => !other.has(key)).map(([, id]) => id);
+  if (ids.length === 0) return [];
+  return (
+    db.all(`${SELECT} WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.first_seen, c.id`, [
+      JSON.stringify(ids.slice(0, MAX_RECORDED_ROWS)),
+    ]) as unknown as ConnRow[]
+  ).map(toRecorded);
 }
 
 /**
@@ -193,10 +208,10 @@ export function changes(db: RecordDatabase, from: number, asked: number): Change
   // "Now" while nothing records (the CLI after the app quit) means as last recorded, not "everything gone".
   const last = db.get('SELECT max(alive) AS t FROM sessions') as { t: number | null };
   const to = last.t === null ? asked : Math.max(from, Math.min(asked, Number(last.t)));
-  const before = byKey(connectionsBetween(db, from, from, { listenersOnly: true }).rows);
-  const after = byKey(connectionsBetween(db, to, to, { listenersOnly: true }).rows);
-  const newListeners = [...after].filter(([k]) => !before.has(k)).map(([, r]) => r);
-  const goneListeners = [...before].filter(([k]) => !after.has(k)).map(([, r]) => r);
+  const before = listenersAt(db, from);
+  const after = listenersAt(db, to);
+  const newListeners = listenersNotIn(db, after, before);
+  const goneListeners = listenersNotIn(db, before, after);
 
   const hosts = db.all(
     `SELECT address, first_seen AS first, process FROM remotes WHERE first_seen > ? AND first_seen <= ? ORDER BY first_seen LIMIT ${MAX_RECORDED_ROWS}`,

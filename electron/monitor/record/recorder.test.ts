@@ -683,6 +683,25 @@ describe('what changed', () => {
     expect(big.rows / small.rows).toBeLessThan(1.5);
   });
 
+  it('compares every listener open at the two moments, however many there are', () => {
+    const { db } = openRecord(join(tempDir(), 'history.sqlite'), { create: true });
+    db.run('INSERT INTO sessions (id, started, alive) VALUES (1, 1000, 100000)');
+    const insert = db.prepare(`INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr,
+      remote_port, states, listener, process, first_seen, closed_at) VALUES (1, 'udp', 'inet', '0.0.0.0', ?, '0.0.0.0',
+      0, 'UNCONN', 1, 'dns', ?, ?)`);
+    db.exec('BEGIN');
+    // More listeners than one answer lists, open at both moments; one gone before the second, one new at it.
+    for (let i = 0; i < MAX_RECORDED_ROWS + 5; i++) insert.run([i, 1000 + i, null]);
+    insert.run([60_000, 50_000, 60_000]);
+    insert.run([60_001, 70_000, null]);
+    db.exec('COMMIT');
+    insert.finalize();
+    const summary = changes(db, 55_000, 80_000);
+    expect(summary.newListeners.map((l) => l.localPort)).toEqual([60_001]);
+    expect(summary.goneListeners.map((l) => l.localPort)).toEqual([60_000]);
+    db.close();
+  });
+
   it('lists at most MAX_RECORDED_ROWS processes that started using the network', () => {
     const { db } = openRecord(join(tempDir(), 'history.sqlite'), { create: true });
     db.exec('BEGIN');
