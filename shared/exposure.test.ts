@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { exposure } from './exposure.js';
+import * as v from 'valibot';
+import { exposure, firewallPorts } from './exposure.js';
+import { MAX_FIREWALL_PORTS, requestSchemas } from './protocol.js';
 import type { Connection, NetInterface } from './types.js';
 
 const listener = (
@@ -51,5 +53,21 @@ describe('exposure', () => {
       [5353, 'interface', 'eth0'],
       [80, 'interface', null],
     ]);
+  });
+});
+
+describe('the ports asked of the firewall', () => {
+  it('are those beyond loopback, each once, lowest first, and never more than one request takes', () => {
+    // Any user may open 5,000 UDP sockets on ports of their own, bound to every interface.
+    const many = Array.from({ length: 5000 }, (_, i) => listener('udp', 'inet', '0.0.0.0', 60_000 - i, 'UNCONN'));
+    const list = exposure(
+      [listener('tcp', 'inet', '127.0.0.1', 1), listener('tcp', 'inet6', '::', 22), ...many, ...many],
+      [],
+    );
+    const ports = firewallPorts(list);
+    expect(ports).toHaveLength(MAX_FIREWALL_PORTS);
+    expect(ports[0]).toEqual({ proto: 'tcp', family: 'inet6', port: 22 });
+    expect(ports[1]).toEqual({ proto: 'udp', family: 'inet', port: 55_001 });
+    expect(v.safeParse(requestSchemas.firewall, { ports }).success).toBe(true);
   });
 });

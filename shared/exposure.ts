@@ -2,6 +2,7 @@
 // or every interface. Computed from the live listeners and the interfaces' addresses, for the Exposure view.
 import { isLoopback, isUnspecified } from './address.js';
 import { isListening } from './filter.js';
+import { MAX_FIREWALL_PORTS } from './protocol.js';
 import type { Connection, NetInterface } from './types.js';
 
 export type ExposureGroup = 'loopback' | 'interface' | 'all-ipv4' | 'all-ipv6';
@@ -57,4 +58,24 @@ export function exposure(connections: Iterable<Connection>, interfaces: Iterable
       });
   }
   return out;
+}
+
+export interface FirewallPort {
+  proto: 'tcp' | 'udp';
+  family: 'inet' | 'inet6';
+  port: number;
+}
+
+/** The ports to ask the firewall about: those listened on beyond loopback, each once, lowest first, at most
+ *  MAX_FIREWALL_PORTS (a request with more is refused: any user opening that many UDP sockets would otherwise
+ *  leave the view without a verdict for any port). */
+export function firewallPorts(list: readonly Exposed[]): FirewallPort[] {
+  const seen = new Map<string, FirewallPort>();
+  for (const e of list) {
+    if (e.group === 'loopback') continue;
+    const proto = e.row.proto === 'tcp' ? 'tcp' : 'udp';
+    const family = e.row.family === 'inet6' ? 'inet6' : 'inet';
+    seen.set(`${proto}/${family}/${e.row.localPort}`, { proto, family, port: e.row.localPort });
+  }
+  return [...seen.values()].sort((x, y) => x.port - y.port).slice(0, MAX_FIREWALL_PORTS);
 }

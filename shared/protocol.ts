@@ -89,6 +89,8 @@ const destinationSchema = v.pipe(
 const requestId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 
 export const MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
+/** Listening ports one firewall request asks about at most. */
+export const MAX_FIREWALL_PORTS = 4096;
 export const MAX_SETTINGS_BYTES = 256 * 1024;
 export const MAX_EXPORT_BYTES = 64 * 1024 * 1024;
 /** A suggested export file name: letters, digits, spaces, dots, dashes, parentheses; a known extension. */
@@ -208,7 +210,7 @@ export const requestSchemas = {
       v.array(
         v.strictObject({ proto: v.picklist(['tcp', 'udp']), family: v.picklist(['inet', 'inet6']), port: portSchema }),
       ),
-      v.maxLength(4096),
+      v.maxLength(MAX_FIREWALL_PORTS),
     ),
   }),
 

@@ -2,7 +2,7 @@
 // the host firewall is likely to do with a connection from elsewhere.
 import { useEffect, useMemo, useState } from 'react';
 import { useSameWhile } from '../../components/same-while.js';
-import { EXPOSURE_GROUPS, exposure } from '../../../shared/exposure.js';
+import { EXPOSURE_GROUPS, exposure, firewallPorts } from '../../../shared/exposure.js';
 import { formatDateTime } from '../../../shared/format.js';
 import type { FirewallResult } from '../../../shared/protocol.js';
 import { useClient } from '../../api/context.js';
@@ -18,16 +18,7 @@ export function Exposure() {
   const interfaces = useData((s) => s.datasets.interfaces);
   // A table's state is a new object for each version (its rows change in place).
   const list = useMemo(() => exposure(connections.rows.values(), interfaces.rows.values()), [connections, interfaces]);
-  const listening = useMemo(() => {
-    const seen = new Map<string, { proto: 'tcp' | 'udp'; family: 'inet' | 'inet6'; port: number }>();
-    for (const e of list) {
-      if (e.group === 'loopback') continue;
-      const proto = e.row.proto === 'tcp' ? 'tcp' : 'udp';
-      const family = e.row.family === 'inet6' ? 'inet6' : 'inet';
-      seen.set(`${proto}/${family}/${e.row.localPort}`, { proto, family, port: e.row.localPort });
-    }
-    return [...seen.values()].sort((x, y) => x.port - y.port);
-  }, [list]);
+  const listening = useMemo(() => firewallPorts(list), [list]);
   // The same array while the same ports listen, so the firewall is asked again only when they change.
   const ports = useSameWhile(listening, listening.map((p) => `${p.proto}/${p.family}/${p.port}`).join(' '));
   const [firewall, setFirewall] = useState<FirewallResult | null>(null);
