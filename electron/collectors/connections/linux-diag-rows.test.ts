@@ -6,6 +6,7 @@ import { type Connection, emptyDiagnostics } from '../../../shared/types.js';
 import { AF_INET6 } from '../linux/sock-diag.js';
 import { message, type Sock, tcpInfo } from '../linux/testing/inet-diag-messages.js';
 import { KeptRows } from './kept-rows.js';
+import { rememberedKeys } from './keys.js';
 import { tcpRowsFromDiag } from './linux-diag-rows.js';
 
 const A: Sock = { cookie: [1, 0], inode: 11, ports: [80, 5001], info: tcpInfo(232) };
@@ -123,6 +124,29 @@ describe('TCP rows from sock_diag, kept from read to read', () => {
     expect(b2).toEqual(read([changed], undefined)[0]);
     // The changed row is the one kept from then on.
     expect(read([A, changed], kept)[1]).toBe(b2);
+  });
+
+  it('leaves the keys cache alone with KeptRows: a changed row keeps its key, a new socket gets its own', () => {
+    // Inodes no other test uses (the cache is the module's).
+    const X: Sock = { ...B, cookie: [31, 0], inode: 31, ports: [80, 5031] };
+    const Y: Sock = { ...B, cookie: [32, 0], inode: 32, ports: [80, 5032] };
+    const Z: Sock = { ...B, cookie: [35, 0], inode: 35, ports: [80, 5005] };
+    const kept = new KeptRows();
+    const before = rememberedKeys();
+    const [a, b] = read([X, Y], kept);
+    const [a2, b2, c] = read([X, { ...Y, queues: [0, 9] }, Z], kept);
+    expect(a2).toBe(a);
+    expect(b2).not.toBe(b);
+    expect(b2!.id).toBe(b!.id);
+    expect(c!.id).toBe('tcp|inet|127.0.0.1|80|127.0.0.2|5005|35');
+    // Found by inode with other endpoints (the key is made of them): its own key, not the row's.
+    const [, , c2] = read([X, Y, { ...Z, ports: [81, 5005] }], kept);
+    expect(c2!.id).toBe('tcp|inet|127.0.0.1|81|127.0.0.2|5005|35');
+    // The keys of the rows it holds are not remembered a second time.
+    expect(rememberedKeys()).toBe(before);
+    // Without KeptRows the cache is used as before.
+    read([{ ...X, inode: 36 }], undefined);
+    expect(rememberedKeys()).toBe(before + 1);
   });
 
   it('gives a new row when traffic starts or stops being collected', () => {

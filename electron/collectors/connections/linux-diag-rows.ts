@@ -8,6 +8,7 @@ import { assignTraffic, recordSkip } from '../../../shared/types.js';
 import { inetStateName } from './kernel-states.js';
 import { AF_INET, forEachInetDiagSocket, type InetDiagSocket } from '../linux/sock-diag.js';
 import type { KeptRows } from './kept-rows.js';
+import { inetConnectionKey } from './keys.js';
 import { LISTEN_TRAFFIC, listenerUids, type SsTcpRows, tcpRow } from './linux-ss-rows.js';
 import { readTcpInfoStruct, unknownTraffic } from './tcp-info.js';
 
@@ -38,6 +39,9 @@ export function tcpRowsFromDiag(
     const state = inetStateName('tcp', s.state);
     // Whether `info` holds this socket's traffic, read for the comparison.
     let infoRead = false;
+    // The row's key: with kept rows, the previous row's when the socket is found with the same endpoints (a
+    // changed row keeps its key string), else made without the keys' cache (see inetConnectionKey).
+    let id: string | undefined;
     // A socket without an inode (time-wait) is known by its endpoints; a request socket is always built afresh
     // (see sameRecord).
     const previous =
@@ -54,7 +58,10 @@ export function tcpRowsFromDiag(
         return;
       }
       infoRead = info.trafficNote !== UNREAD;
+      if (sameKey(previous, family, s)) id = previous.id;
     }
+    if (kept !== undefined && id === undefined)
+      id = inetConnectionKey('tcp', family, s.localAddress, s.localPort, s.remoteAddress, s.remotePort, s.inode, false);
     const row = tcpRow(
       family,
       s.localAddress,
@@ -67,6 +74,7 @@ export function tcpRowsFromDiag(
       s.uid,
       s.inode,
       traffic,
+      id,
     );
     kept?.give(row, false);
     rows.push(row);
@@ -126,3 +134,16 @@ function sameRecord(
 }
 
 const LINK_LOCAL = /^fe[89ab]/i;
+
+/** Whether a record's socket has the key of the previous row found for it (found by inode, or by endpoints
+ *  without one): the same family, endpoints and inode. */
+function sameKey(row: Connection, family: 'inet' | 'inet6', s: InetDiagSocket): boolean {
+  return (
+    row.inode === (s.inode === 0 ? null : s.inode) &&
+    row.localPort === s.localPort &&
+    row.remotePort === s.remotePort &&
+    row.family === family &&
+    row.localAddress === s.localAddress &&
+    row.remoteAddress === s.remoteAddress
+  );
+}

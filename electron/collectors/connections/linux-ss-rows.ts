@@ -94,7 +94,8 @@ function endpointAt(text: string, s: number, e: number): { address: Address; por
 
 /** A TCP row as parseProcNetInet makes it from /proc, owners not attached, with its traffic fields still
  *  null (without `traffic`: none, as /proc's rows have). `sendQ` as sock_diag gives it: a listener's is its
- *  backlog, which /proc's tx_queue (0) is not. */
+ *  backlog, which /proc's tx_queue (0) is not. `id`: its key when the caller has it (else made, through the
+ *  keys' cache). */
 export function tcpRow(
   family: 'inet' | 'inet6',
   localAddress: string,
@@ -107,8 +108,8 @@ export function tcpRow(
   uid: number,
   inode: number,
   traffic = true,
+  id = inetConnectionKey('tcp', family, localAddress, localPort, remoteAddress, remotePort, inode),
 ): Connection {
-  const id = inetConnectionKey('tcp', family, localAddress, localPort, remoteAddress, remotePort, inode);
   const inodeOrNull = inode === 0 ? null : inode;
   const queued = state === 'LISTEN' ? 0 : sendQ;
   // Two literals rather than one extended: each row is made in its final shape (see the traffic fields).
