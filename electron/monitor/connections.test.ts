@@ -115,6 +115,35 @@ describe('ConnectionTable', () => {
     expect(read.length).toBeGreaterThan(10);
   });
 
+  it('keeps room in its arrays for the rows it holds, not for a read more of them', () => {
+    const table = new ConnectionTable();
+    const rows = Array.from({ length: 3000 }, (_, i) => conn(i, 'ESTABLISHED', 0, [], false));
+    for (let t = 0; t < 5; t++) table.update(rows, 1000 * t, undefined, true);
+    const room = (table as unknown as { firstSeenAt: Float64Array }).firstSeenAt.length;
+    expect(room / rows.length).toBeLessThanOrEqual(2);
+  });
+
+  it('grows its arrays in the middle of a read and keeps what the read wrote before and after', () => {
+    for (const keptRows of [true, false]) {
+      const table = new ConnectionTable();
+      const old = Array.from({ length: 200 }, (_, i) => conn(i, 'ESTABLISHED', 0, [], false));
+      table.update(old, 1000, undefined, keptRows);
+      // New rows past the arrays' room first, then the rows already held, the last of them changed.
+      const fresh = Array.from({ length: 300 }, (_, i) => conn(1000 + i, 'ESTABLISHED', 0, [], false));
+      const changed = conn(199, 'CLOSE_WAIT', 0, [], false);
+      const read = [...old.slice(0, 100), ...fresh, ...old.slice(100, 199), changed];
+      const diff = table.update(read, 2000, undefined, keptRows);
+      expect(diff.added.map((r) => r.id)).toEqual(fresh.map((r) => r.id));
+      expect(diff.removed).toEqual([]);
+      expect(diff.changed).toEqual([{ id: 'c199', state: 'CLOSE_WAIT', lastChanged: 2000 }]);
+      expect(table.update(read, 3000, undefined, keptRows)).toEqual({ added: [], removed: [], changed: [] });
+      expect(table.get('c150')).toMatchObject({ firstSeen: 1000, lastChanged: 1000, closedAt: null });
+      expect(table.get('c1100')).toMatchObject({ firstSeen: 2000, lastChanged: 2000, closedAt: null });
+      expect(table.get('c199')).toMatchObject({ firstSeen: 1000, lastChanged: 2000, closedAt: null });
+      expect(table.update([], 4000, undefined, keptRows).changed).toHaveLength(500);
+    }
+  });
+
   it('counts a connection that comes back after closing as new', () => {
     const table = new ConnectionTable();
     table.update([conn(1, 'ESTABLISHED', 0, [], false)], 1000);

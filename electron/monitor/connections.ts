@@ -105,13 +105,15 @@ export class ConnectionTable {
     const diff: Diff<Connection> = { added: [], removed: [], changed: [] };
     const sizeBefore = this.slots.size;
     let seenBefore = 0;
-    this.reserve(sizeBefore + fresh.length);
     // Without keptRows, no row is known unchanged by reference (a collector may give its objects again changed).
     if (keptRows !== this.holdsKept) {
       if (this.holdsKept) this.keptAt.fill(0);
       this.holdsKept = keptRows;
     }
-    const { rowAt, idAt, seenAt, indexAt, keptAt, countersAt, firstSeenAt, lastChangedAt, closedAtAt } = this;
+    const { rowAt, idAt } = this;
+    // The typed arrays grow (place) only as new rows need slots, not by a read's length ahead of it: at 20,000
+    // rows that was room for 65,536 rows in nine arrays, 3 MB; they are taken again after a row is placed.
+    let { seenAt, indexAt, keptAt, countersAt, firstSeenAt, lastChangedAt, closedAtAt } = this;
     const kept = keptRows ? 1 : 0;
     // A kernel lists sockets in much the same order from one read to the next, so the row expected next is
     // usually the one after the last match: checking it first saves most hash lookups.
@@ -135,6 +137,8 @@ export class ConnectionTable {
         // The collector's row under keptRows; else the table's own, which is then the published one.
         const own = keptRows ? f : withLifecycle(f, now, now);
         slot = this.place(own, gen, count, kept, now);
+        if (seenAt !== this.seenAt)
+          ({ seenAt, indexAt, keptAt, countersAt, firstSeenAt, lastChangedAt, closedAtAt } = this);
         order[count++] = slot;
         diff.added.push(keptRows ? this.rowOf(slot) : own);
         continue;
@@ -271,7 +275,7 @@ export class ConnectionTable {
     );
   }
 
-  /** Room for `rows` slots in the typed arrays, so that the loop above keeps its references to them. */
+  /** Room for `rows` slots in the typed arrays (update takes them again when they grew). */
   private reserve(rows: number): void {
     if (rows <= this.seenAt.length) return;
     let size = this.seenAt.length;
