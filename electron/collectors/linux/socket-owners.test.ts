@@ -101,6 +101,38 @@ describe('SocketOwners walks', () => {
     expect(pidsOf(owners, 100).sort()).toEqual([10, 50]);
   });
 
+  it('lists each process sharing a socket once, however often each is walked again', () => {
+    addProcess(10, 'server', [100]);
+    const owners = make(0);
+    let now = 1_000;
+    owners.update([100], now);
+    addProcess(50, 'server', [100]);
+    addProcess(60, 'server', [100]);
+    for (let i = 0; i <= NEW_PID_GRACE_TICKS; i++) owners.update([100], (now += 1_000));
+    expect(pidsOf(owners, 100)).toEqual([10, 50, 60]);
+    // Each opens another socket, one after the other: walked again (by a full scan, here).
+    const listed = [100];
+    for (const [pid, inode] of [
+      [60, 101],
+      [50, 102],
+      [10, 103],
+      [60, 104],
+    ] as const) {
+      symlinkSync(`socket:[${inode}]`, join(root, String(pid), 'fd', String(inode)));
+      listed.push(inode);
+      for (let t = 0; t < 2; t++) owners.update(listed, (now += 1_000));
+      expect(pidsOf(owners, inode)).toEqual([pid]);
+      expect(pidsOf(owners, 100)).toEqual([10, 50, 60]);
+    }
+    // The first of them exits: the others keep the socket, in the order they were found.
+    removeProcess(10);
+    owners.update([100, 101, 102, 104], (now += 1_000));
+    expect(pidsOf(owners, 100)).toEqual([50, 60]);
+    removeProcess(60);
+    owners.update([100, 102], (now += 1_000));
+    expect(pidsOf(owners, 100)).toEqual([50]);
+  });
+
   it('hands the sockets of a parent that exits to its child in the same tick', () => {
     addProcess(10, 'daemon', [100]);
     const owners = make();

@@ -73,11 +73,19 @@ interface PidEntry {
 }
 
 interface OwnerEntry {
-  pids: number[];
+  /** The first pid holding it, and the others (null: none, the common case) in the order they were found. One
+   *  pid in the entry itself: an array of one for each socket was 56 bytes, 1.1 MB of the heap at 20,000. */
+  pid: number;
+  others: number[] | null;
   /** The last tick whose tables listed this socket; 0 while it has never been listed (netlink, packet). */
   tick: number;
   /** The pids' ProcessInfo, built once and shared by every row of this socket until the owners change. */
   infos: ProcessInfo[] | null;
+}
+
+/** Whether a pid holds the socket of this entry. */
+function holds(owner: OwnerEntry, pid: number): boolean {
+  return owner.pid === pid || (owner.others?.includes(pid) ?? false);
 }
 
 export interface OwnerStats {
@@ -308,13 +316,15 @@ export class SocketOwners {
     const owner = this.owners.get(inode);
     if (!owner) return this.released.get(inode) ?? NO_PROCESSES;
     if (owner.infos) return owner.infos;
-    if (owner.pids.length === 1) {
-      const entry = this.pids.get(owner.pids[0]!);
+    if (owner.others === null) {
+      const entry = this.pids.get(owner.pid);
       owner.infos = entry?.info ? (entry.alone ??= [entry.info]) : NO_PROCESSES;
       return owner.infos;
     }
     const out: ProcessInfo[] = [];
-    for (const pid of owner.pids) {
+    const first = this.pids.get(owner.pid);
+    if (first?.info) out.push(first.info);
+    for (const pid of owner.others) {
       const entry = this.pids.get(pid);
       if (entry?.info) out.push(entry.info);
     }
@@ -412,16 +422,21 @@ export class SocketOwners {
     for (const inode of inodes) {
       const owner = this.owners.get(inode);
       if (!owner) continue;
-      const i = owner.pids.indexOf(pid);
-      if (i >= 0) {
-        if (owner.pids.length === 1) {
-          const was = this.processesOf(inode);
-          if (was.length > 0) this.released.set(inode, was);
-        }
-        owner.pids.splice(i, 1);
+      if (owner.pid === pid && owner.others === null) {
+        // Its last holder: what it showed stays (released) for the rows of this tick.
+        const was = this.processesOf(inode);
+        if (was.length > 0) this.released.set(inode, was);
+        this.owners.delete(inode);
+        continue;
       }
       owner.infos = null;
-      if (owner.pids.length === 0) this.owners.delete(inode);
+      if (owner.others === null) continue;
+      if (owner.pid === pid) owner.pid = owner.others.shift()!;
+      else {
+        const i = owner.others.indexOf(pid);
+        if (i >= 0) owner.others.splice(i, 1);
+      }
+      if (owner.others.length === 0) owner.others = null;
     }
   }
 
@@ -494,14 +509,15 @@ export class SocketOwners {
     let b = 0;
     for (const inode of unique) {
       while (b < before.length && before[b]! < inode) b++;
-      if (b < before.length && before[b] === inode && this.owners.get(inode)?.pids.includes(pid)) continue;
       const owner = this.owners.get(inode);
+      if (b < before.length && before[b] === inode && owner !== undefined && holds(owner, pid)) continue;
       if (owner) {
-        owner.pids.push(pid);
+        // An array of one as it is made (a push onto an empty one reserves room for 16).
+        if (owner.others === null) owner.others = [pid];
+        else owner.others.push(pid);
         owner.infos = null;
       } else {
-        // An array of one as it is made (a push onto an empty one reserves room for 16).
-        this.owners.set(inode, { pids: [pid], tick: 0, infos: null });
+        this.owners.set(inode, { pid, others: null, tick: 0, infos: null });
       }
       this.orphans.delete(inode);
     }
@@ -535,7 +551,7 @@ export class SocketOwners {
     if (inode === 0) return trust === 'listed-sockets-and-files';
     const owner = this.owners.get(inode);
     if (owner === undefined || owner.tick !== this.tick) return false;
-    return trust === 'listed-sockets' ? owner.pids.length === 1 && owner.pids[0] === pid : owner.pids.includes(pid);
+    return trust === 'listed-sockets' ? owner.others === null && owner.pid === pid : holds(owner, pid);
   }
 
   /** The socket inode an fd link names ("socket:[12345]"), 0 for any other file, -1 when the fd is gone. */
