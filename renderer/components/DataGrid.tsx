@@ -721,6 +721,19 @@ function GridRowInner<Row extends { id: string }>(p: GridRowProps<Row>) {
         p.events.menu(r, { x: e.clientX, y: e.clientY });
       }}
     >
+      <RowCells row={r} cells={p.cells} />
+    </div>
+  );
+}
+
+const GridRow = memo(GridRowInner) as typeof GridRowInner;
+
+/** A row's cells: rendered again only when the row object or the columns change, not when the row only moves (a
+ *  row above it came or went: its index, offset and stripe change, its cells do not). */
+function RowCellsInner<Row extends { id: string }>(p: { row: Row; cells: GridColumn<Row>[] }) {
+  const r = p.row;
+  return (
+    <>
       {p.cells.map((col) => {
         const safe = inertText(col.text(r));
         return (
@@ -735,11 +748,11 @@ function GridRowInner<Row extends { id: string }>(p: GridRowProps<Row>) {
           </div>
         );
       })}
-    </div>
+    </>
   );
 }
 
-const GridRow = memo(GridRowInner) as typeof GridRowInner;
+const RowCells = memo(RowCellsInner) as typeof RowCellsInner;
 
 function cssSafe(id: string): string {
   let h = 0;
