@@ -182,6 +182,27 @@ describe('applyBatch', () => {
     expect(tables.connections.marks.size).toBe(0);
   });
 
+  it('expires a mark set again by its last time, and the marks behind it by theirs', () => {
+    // Expiry stops at the first mark still shown: a mark set again must move behind the older ones.
+    let tables = applyBatch(emptyTables(), [snapshot('connections', 1, [conn('a'), conn('b'), conn('c')])], 0).tables;
+    const change = (seq: number, id: string, at: number) =>
+      (tables = applyBatch(tables, [connDiff(seq, { changed: [{ id, state: `S${seq}` as never }] })], at).tables);
+    change(2, 'a', 0);
+    change(3, 'b', 1000);
+    change(4, 'a', 2500);
+    tables = applyBatch(tables, [connDiff(5, {})], 1000 + HIGHLIGHT_MS + 1).tables;
+    expect([...tables.connections.marks.keys()]).toEqual(['a']);
+    expect(tables.connections.marks.get('a')).toEqual({ kind: 'changed', at: 2500 });
+    // New rows behind it.
+    tables = applyBatch(tables, [connDiff(6, { added: [conn('d')] })], 4000).tables;
+    tables = applyBatch(tables, [connDiff(7, { added: [conn('e')] })], 5000).tables;
+    tables = applyBatch(tables, [connDiff(8, {})], 4000 + HIGHLIGHT_MS + 1).tables;
+    expect([...tables.connections.marks.keys()]).toEqual(['e']);
+    // A clock that went back: marks from after `now` go, and do not keep older ones from expiring.
+    tables = applyBatch(tables, [connDiff(9, {})], 100).tables;
+    expect(tables.connections.marks.size).toBe(0);
+  });
+
   it('routes are marked too, counters are not', () => {
     const { tables } = run([[snap(1, [])], [rdiff(2, { added: [route('a')] })]]);
     expect(tables.routes.marks.get('a')?.kind).toBe('new');

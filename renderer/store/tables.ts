@@ -29,7 +29,8 @@ export interface DatasetState<Row> {
   tick: TickInfo | null;
   /** The collector's last error, cleared by the next successful message. */
   error: { message: string; at: number } | null;
-  /** Rows added or changed recently (client-side arrival time), for TCPView-style highlights. */
+  /** Rows added or changed recently (client-side arrival time), for TCPView-style highlights. Kept in the order
+   *  they were marked (a mark set again moves to the end), so that expiry reads only the marks it drops. */
   marks: Map<string, Mark>;
   /** What each recent version changed, so views can follow incrementally (SortedView); a snapshot
    *  clears it, which tells views to rebuild. */
@@ -199,7 +200,14 @@ function applyDiffMessage(draft: Draft, m: DiffMessage): void {
 /** A new version: expired highlights dropped, the batch's change recorded (or the list cleared after a reset). */
 function finishDraft(draft: Draft, now: number): void {
   const ds = draft.ds;
-  for (const [id, mark] of ds.marks) if (now - mark.at > HIGHLIGHT_MS) ds.marks.delete(id);
+  // The oldest marks first: stop at the first still shown (at 500 changes a tick some 3,000 marks are live, and
+  // reading them all every tick cost more than the tick's own marks). A mark from after `now` (the clock went
+  // back) goes too, so that it cannot hold back the expiry of those behind it.
+  for (const [id, mark] of ds.marks) {
+    const age = now - mark.at;
+    if (age >= 0 && age <= HIGHLIGHT_MS) break;
+    ds.marks.delete(id);
+  }
   ds.version += 1;
   const p = draft.change;
   if (p === 'reset' || p === undefined) ds.changes = [];
@@ -209,14 +217,26 @@ function finishDraft(draft: Draft, now: number): void {
   }
 }
 
+/** Marks the diff's rows, each moved to the end of `marks` (their order is the order of their times). */
 function markChanges(marks: Map<string, Mark>, m: DiffMessage, t: number): void {
   const quiet = QUIET_FIELDS[m.dataset];
-  for (const r of m.diff.added) marks.set(r.id, { kind: 'new', at: t });
+  for (const r of m.diff.added) {
+    marks.delete(r.id);
+    marks.set(r.id, { kind: 'new', at: t });
+  }
   for (const id of m.diff.removed) marks.delete(id);
   for (const patch of m.diff.changed) {
-    if (quiet && Object.keys(patch).every((k) => quiet.has(k))) continue;
+    if (quiet && onlyQuiet(patch, quiet)) continue;
     if ('closedAt' in patch) continue; // closing shows through row.closedAt, in red
-    if (marks.get(patch.id)?.kind === 'new') continue;
+    const was = marks.get(patch.id);
+    if (was?.kind === 'new') continue;
+    if (was !== undefined) marks.delete(patch.id);
     marks.set(patch.id, { kind: 'changed', at: t });
   }
+}
+
+/** Whether every field of a patch is a quiet one. */
+function onlyQuiet(patch: object, quiet: ReadonlySet<string>): boolean {
+  for (const k in patch) if (!quiet.has(k)) return false;
+  return true;
 }
