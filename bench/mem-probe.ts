@@ -8,7 +8,10 @@
 //     --node-args=--flag       node or V8 flags for the host
 //     --live                   at the end, a full collection in each thread, then one more sample: what
 //                              each thread holds (heapUsed) and the RSS left after it
-import { readFileSync, writeFileSync } from 'node:fs';
+//   Each sample also gives the CPU since the last of the host's main thread, its busiest other thread (the
+//   monitor's worker) and the rest (V8's background threads: concurrent marking, compilation), in ms a second,
+//   and each isolate's garbage collections so far (count and ms by kind, from a `gc` PerformanceObserver).
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
@@ -95,6 +98,22 @@ class Inspector {
   }
 }
 
+// Counts each isolate's collections by kind (1 minor, 4 major, 8 incremental marking, 16 weak callbacks).
+const GC_OBSERVER = `(() => {
+  if (globalThis.__probeGc) return 'again';
+  const stats = (globalThis.__probeGc = {});
+  const { PerformanceObserver } = require('node:perf_hooks');
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const k = String(e.detail?.kind ?? e.kind);
+      const s = (stats[k] ??= { n: 0, ms: 0 });
+      s.n++;
+      s.ms = Math.round((s.ms + e.duration) * 10) / 10;
+    }
+  }).observe({ entryTypes: ['gc'] });
+  return 'ok';
+})()`;
+
 const EXPR = `(() => {
   const m = process.memoryUsage();
   const mb = (x) => Math.round(x / 1048576 * 10) / 10;
@@ -103,11 +122,11 @@ const EXPR = `(() => {
     const v8m = require('node:v8');
     spaces = Object.fromEntries(v8m.getHeapSpaceStatistics().map((s) => [s.space_name.replace('_space',''), mb(s.space_size)]));
   } catch (e) { spaces = String(e); }
-  return JSON.stringify({ heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers), spaces });
+  return JSON.stringify({ heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers), spaces, gc: globalThis.__probeGc });
 })()`;
 
-async function evalIn(ins: Inspector, where: 'main' | 'worker'): Promise<unknown> {
-  const params = { expression: EXPR, includeCommandLineAPI: true, returnByValue: true };
+async function evalIn(ins: Inspector, where: 'main' | 'worker', expression = EXPR): Promise<unknown> {
+  const params = { expression, includeCommandLineAPI: true, returnByValue: true };
   const r = (
     where === 'main' ? await ins.send('Runtime.evaluate', params) : await ins.worker('Runtime.evaluate', params)
   ) as {
@@ -154,6 +173,34 @@ function smaps(pid: number) {
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Math.round(v / 102.4) / 10]));
 }
 
+/** Each thread's CPU so far, in ns (schedstat). */
+function threadNs(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      out.set(tid, Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]));
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
+
+/** ms of CPU a second between two readings: the main thread, the busiest other (the worker), the rest. */
+function threadCpu(pid: number, before: Map<string, number>, after: Map<string, number>, seconds: number) {
+  let main = 0;
+  let worker = 0;
+  let total = 0;
+  for (const [tid, ns] of after) {
+    const d = ns - (before.get(tid) ?? 0);
+    total += d;
+    if (tid === String(pid)) main = d;
+    else if (d > worker) worker = d;
+  }
+  const ms = (ns: number) => Math.round(ns / 1e5 / seconds) / 10;
+  return { main: ms(main), worker: ms(worker), rest: ms(total - main - worker) };
+}
+
 function status(pid: number) {
   const s = readFileSync(`/proc/${pid}/status`, 'latin1');
   const kB = (f: string) => Math.round(Number(new RegExp(`^${f}:\\s+(\\d+) kB`, 'm').exec(s)?.[1]) / 102.4) / 10;
@@ -177,6 +224,8 @@ inOwnNetns('mem-probe', async () => {
     const ins = await Inspector.open(url);
     await ins.send('NodeWorker.enable', { waitForDebuggerOnStart: false });
     while (!ins.workerSession) await new Promise((r) => setTimeout(r, 100));
+    await evalIn(ins, 'main', GC_OBSERVER);
+    await evalIn(ins, 'worker', GC_OBSERVER);
     if (values['alloc-profile'])
       await ins.worker('HeapProfiler.startSampling', {
         samplingInterval: 16384,
@@ -187,17 +236,22 @@ inOwnNetns('mem-probe', async () => {
     const seconds = Number(values.seconds);
     const every = Number(values.every);
     let cpu0 = cpuSeconds(pid);
+    let threads0 = threadNs(pid);
     let at0 = Date.now();
     for (;;) {
       const t = Math.round((Date.now() - t0) / 1000);
       const cpu = cpuSeconds(pid);
+      const threads = threadNs(pid);
       const cpuPct = Math.round(((cpu - cpu0) / ((Date.now() - at0) / 1000)) * 1000) / 10;
+      const threadMsPerS = threadCpu(pid, threads0, threads, (Date.now() - at0) / 1000);
       cpu0 = cpu;
+      threads0 = threads;
       at0 = Date.now();
       console.log(
         JSON.stringify({
           t,
           cpuPct,
+          threadMsPerS,
           ...status(pid),
           smaps: smaps(pid),
           main: await evalIn(ins, 'main'),
