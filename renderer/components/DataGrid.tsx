@@ -721,19 +721,6 @@ function GridRowInner<Row extends { id: string }>(p: GridRowProps<Row>) {
         p.events.menu(r, { x: e.clientX, y: e.clientY });
       }}
     >
-      <RowCells row={r} cells={p.cells} />
-    </div>
-  );
-}
-
-const GridRow = memo(GridRowInner) as typeof GridRowInner;
-
-/** A row's cells: rendered again only when the row object or the columns change, not when the row only moves (a
- *  row above it came or went: its index, offset and stripe change, its cells do not). */
-function RowCellsInner<Row extends { id: string }>(p: { row: Row; cells: GridColumn<Row>[] }) {
-  const r = p.row;
-  return (
-    <>
       {p.cells.map((col) => {
         const safe = inertText(col.text(r));
         return (
@@ -748,11 +735,11 @@ function RowCellsInner<Row extends { id: string }>(p: { row: Row; cells: GridCol
           </div>
         );
       })}
-    </>
+    </div>
   );
 }
 
-const RowCells = memo(RowCellsInner) as typeof RowCellsInner;
+const GridRow = memo(GridRowInner) as typeof GridRowInner;
 
 function cssSafe(id: string): string {
   let h = 0;

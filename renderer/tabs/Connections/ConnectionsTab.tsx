@@ -1,6 +1,6 @@
 // The Connections tab: every socket with its owning process, as netstat -anp shows it, made live, with
 // TCPView's highlights, CurrPorts' filters and a context menu to kill the process or close the connection.
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Capabilities } from '../../../shared/protocol.js';
 import type { Connection, ProcessInfo } from '../../../shared/types.js';
 import { hasRemoteAddress } from '../../../shared/names.js';
@@ -14,9 +14,7 @@ import {
 } from '../../../shared/filter.js';
 import { useClient } from '../../api/context.js';
 import { DataGrid, useGridSort } from '../../components/DataGrid.js';
-import { useLiveAggregate, useLiveRows, type Aggregate } from '../../store/live-rows.js';
-import { useRenderAfterFrame } from '../../components/after-frame.js';
-import type { DatasetState } from '../../store/tables.js';
+import { useLiveAggregate, useLiveRows } from '../../store/live-rows.js';
 import { useIdleKeys } from '../../store/idle-keys.js';
 import { addressSortKey } from '../../../shared/address.js';
 import { Menu, type MenuItem } from '../../components/Menu.js';
@@ -39,7 +37,6 @@ import {
   processTally,
   trafficByName,
   withTraffic,
-  type NameTraffic,
   type ProcessEntry,
 } from './ProcessList.js';
 import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.js';
@@ -59,10 +56,6 @@ import {
 } from './view.js';
 
 const DEFAULT_SORT = [{ id: 'process', desc: false }];
-const RATE_LABELS = { rx: 'Received', tx: 'Sent' };
-/** Tables larger than this show a tick's process list and counts after the frame that shows the grid (ProcessSide);
- *  smaller ones in the same render, which costs one frame a tick instead of two (the renderer at rest). */
-const SIDE_AFTER_FRAME_ROWS = 5000;
 
 /** The remote address's sort key made ahead, in idle time (the Foreign Address column sorts by it). */
 const warmRemoteKey = (r: Connection) => {
@@ -168,9 +161,9 @@ export function ConnectionsTab() {
   const shown = useLiveRows<'connections'>(live, sortColumns, sort, predicate);
   useIdleKeys(live, warmRemoteKey);
 
-  // The process list and the "needs privileges" count follow the table row by row, like the grid, in the task
-  // after the frame that shows the grid's rows (ProcessSide).
+  // The process list and the "needs privileges" count follow the table row by row, like the grid.
   const tally = useMemo(() => () => processTally(byToggles, isListening), [byToggles]);
+  const tallied = useLiveAggregate<'connections', ProcessEntry[]>(live, tally);
   // Rates and totals per process name, from the processes dataset (or its capture; a capture of sockets has none).
   const procTable = procSource.table;
   // This machine's: a remote host's per-process traffic is not read.
@@ -178,6 +171,10 @@ export function ConnectionsTab() {
   const traffic = useMemo(
     () => (procTable.received && localTraffic ? trafficByName(procTable.rows.values()) : null),
     [procTable, localTraffic],
+  );
+  // Counted and summed again for each version of either table: entries that say the same keep their object.
+  const processes = useKeepSame(
+    useMemo(() => withTraffic(tallied, traffic, processCapture !== null), [tallied, traffic, processCapture]),
   );
   const selectedTraffic = processFilter !== null ? traffic?.get(processFilter) : undefined;
   const chartRates =
@@ -193,18 +190,12 @@ export function ConnectionsTab() {
   );
   // Counted over what the toggles show, as the process list is.
   const deniedCounter = useMemo(() => () => countDenied(byToggles), [byToggles]);
+  const denied = useLiveAggregate<'connections', number>(live, deniedCounter);
   const total = live.rows.size;
-  // What ProcessSide reads when it renders: the table and the grid's rows as this render left them.
-  const latest = useRef({ live, shown, traffic });
-  latest.current = { live, shown, traffic };
-  const sideLater = useRef<() => void>(() => undefined);
-  // A new version of the table (or of the grid's rows) of a large table: the side list and the counts follow after
-  // the frame; a small table's render them at once (`now`).
-  const afterFrame = live.rows.size > SIDE_AFTER_FRAME_ROWS;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: live, shown and traffic are what changed; the side reads them through `latest`.
+
   useEffect(() => {
-    if (afterFrame) sideLater.current();
-  }, [live, shown, traffic, afterFrame]);
+    reportPanel({ shown: shown.length, total, noun: 'sockets', denied });
+  }, [shown.length, total, denied]);
   useEffect(() => () => reportPanel(null), []);
 
   // A new function for each version of the table (its marks change in place), so the rows redraw.
@@ -358,16 +349,6 @@ export function ConnectionsTab() {
   useEffect(() => registerViewDescription('connections', () => describe.current()), []);
 
   const loading = !live.received;
-  // The same element while the chart's inputs are: the side list then renders when its counts change, after the frame.
-  const chart = useMemo(
-    () =>
-      processFilter !== null && !capture ? (
-        <section className="process-chart" aria-label={`Traffic of ${processFilter}`}>
-          <RateHistoryChart selected={processFilter} history={processHistory} labels={RATE_LABELS} />
-        </section>
-      ) : null,
-    [processFilter, capture, processHistory],
-  );
 
   return (
     <div className="tab-body">
@@ -384,19 +365,25 @@ export function ConnectionsTab() {
         onDialog={openToolbarDialog}
       />
       <div className="split">
-        <ProcessSide
-          latest={latest}
-          later={sideLater}
-          tally={tally}
-          deniedCounter={deniedCounter}
-          allTraffic={processCapture !== null}
-          showProcessList={showProcessList}
-          processFilter={processFilter}
-          onProcessFilter={setProcessFilter}
-          onContextMenu={openProcessMenu}
-          chart={chart}
-          now={afterFrame ? null : latest.current}
-        />
+        {showProcessList ? (
+          <ProcessList
+            entries={processes}
+            selected={processFilter}
+            onSelect={setProcessFilter}
+            onContextMenu={openProcessMenu}
+            chart={
+              processFilter !== null && !capture ? (
+                <section className="process-chart" aria-label={`Traffic of ${processFilter}`}>
+                  <RateHistoryChart
+                    selected={processFilter}
+                    history={processHistory}
+                    labels={{ rx: 'Received', tx: 'Sent' }}
+                  />
+                </section>
+              ) : null
+            }
+          />
+        ) : null}
         <DataGrid
           gridId="connections"
           label="Connections"
@@ -459,52 +446,3 @@ export function ConnectionsTab() {
     </div>
   );
 }
-
-interface ProcessSideProps {
-  latest: {
-    current: { live: DatasetState<Connection>; shown: { length: number }; traffic: Map<string, NameTraffic> | null };
-  };
-  /** Set by the side to what asks for its render after the next frame. */
-  later: { current: () => void };
-  tally: () => Aggregate<Connection, ProcessEntry[]>;
-  deniedCounter: () => Aggregate<Connection, number>;
-  /** Every name with traffic, even without bytes (a capture of per-process totals). */
-  allTraffic: boolean;
-  showProcessList: boolean;
-  processFilter: string | null;
-  onProcessFilter: (name: string | null) => void;
-  onContextMenu: (entry: ProcessEntry, at: { x: number; y: number }, copy: () => void) => void;
-  chart: ReactNode;
-  /** What the side renders at once when it is not left for after the frame (a new object with each render of the
-   *  tab), else null. */
-  now: unknown;
-}
-
-/** The process list and the status bar's counts: they follow each version of the table in the task after the frame
- *  that shows the grid's rows (issue 15: the tick's frame waits for the grid alone), and at once when their own
- *  props change (toggles, the selected process). Either way they read the table as the page last rendered it. */
-const ProcessSide = memo(function ProcessSide(p: ProcessSideProps) {
-  const { later } = useRenderAfterFrame();
-  p.later.current = later;
-  const { live, shown, traffic } = p.latest.current;
-  const tallied = useLiveAggregate<'connections', ProcessEntry[]>(live, p.tally);
-  // Counted and summed again for each version of either table: entries that say the same keep their object.
-  const processes = useKeepSame(
-    useMemo(() => withTraffic(tallied, traffic, p.allTraffic), [tallied, traffic, p.allTraffic]),
-  );
-  const denied = useLiveAggregate<'connections', number>(live, p.deniedCounter);
-  const total = live.rows.size;
-  const count = shown.length;
-  useEffect(() => {
-    reportPanel({ shown: count, total, noun: 'sockets', denied });
-  }, [count, total, denied]);
-  return p.showProcessList ? (
-    <ProcessList
-      entries={processes}
-      selected={p.processFilter}
-      onSelect={p.onProcessFilter}
-      onContextMenu={p.onContextMenu}
-      chart={p.chart}
-    />
-  ) : null;
-});
