@@ -253,4 +253,27 @@ describe('the History tab', () => {
     await poll(() => setting.isChecked()).toBe(true);
     await stopProcess(third.child);
   });
+
+  it('says so when the firewall cannot be asked, and reads it again when it can', async () => {
+    const line = page.getByTestId('exposure').locator('p').first();
+    await page.getByRole('radio', { name: 'Alerts' }).click();
+    // The page's firewall requests made malformed on their way out: the host's door refuses them.
+    await page.evaluate(() => {
+      const send = WebSocket.prototype.send;
+      Object.assign(window, { originalSend: send });
+      WebSocket.prototype.send = function (this: WebSocket, data: string) {
+        const m = JSON.parse(data) as { method?: string; params?: unknown };
+        if (m.method === 'firewall') m.params = { ports: 'not a list' };
+        return send.call(this, JSON.stringify(m));
+      } as typeof send;
+    });
+    await page.getByRole('radio', { name: 'Exposure' }).click();
+    await poll(() => line.textContent()).toMatch(/^Firewall: could not be read \(.+\); no verdicts\.$/);
+    await page.evaluate(() => {
+      WebSocket.prototype.send = (window as unknown as { originalSend: WebSocket['send'] }).originalSend;
+    });
+    await page.getByRole('radio', { name: 'Alerts' }).click();
+    await page.getByRole('radio', { name: 'Exposure' }).click();
+    await poll(() => line.textContent()).toMatch(/^Firewall: (read from|cannot tell)/);
+  });
 });

@@ -22,11 +22,21 @@ export function Exposure() {
   // The same array while the same ports listen, so the firewall is asked again only when they change.
   const ports = useSameWhile(listening, listening.map((p) => `${p.proto}/${p.family}/${p.port}`).join(' '));
   const [firewall, setFirewall] = useState<FirewallResult | null>(null);
+  // Why the last request failed: said, not left as "Reading the firewall…" for good.
+  const [failed, setFailed] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     client.request('firewall', { ports }).then(
-      (f) => live && setFirewall(f),
-      () => live && setFirewall(null),
+      (f) => {
+        if (!live) return;
+        setFirewall(f);
+        setFailed(null);
+      },
+      (e: Error) => {
+        if (!live) return;
+        setFirewall(null);
+        setFailed(e.message);
+      },
     );
     return () => {
       live = false;
@@ -38,11 +48,20 @@ export function Exposure() {
   return (
     <div className="history-view scroll" data-testid="exposure">
       <p className="muted">
-        {firewall === null
-          ? 'Reading the firewall…'
-          : firewall.readable
-            ? `Firewall: read from ${firewall.source}; verdicts are for a new connection from another machine.`
-            : `Firewall: cannot tell${unreadable ? ` (${unreadable})` : ''}.`}
+        {firewall === null ? (
+          failed === null ? (
+            'Reading the firewall…'
+          ) : (
+            <>
+              Firewall: could not be read (<Inert text={failed} />
+              ); no verdicts.
+            </>
+          )
+        ) : firewall.readable ? (
+          `Firewall: read from ${firewall.source}; verdicts are for a new connection from another machine.`
+        ) : (
+          `Firewall: cannot tell${unreadable ? ` (${unreadable})` : ''}.`
+        )}
       </p>
       {!connections.received ? <p className="muted">Reading this machine’s sockets…</p> : null}
       {EXPOSURE_GROUPS.map((g) => {
