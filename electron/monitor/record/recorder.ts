@@ -248,6 +248,9 @@ export class Recorder {
    *  has written every first sighting it holds. Null while no alert kind is on. */
   private knownSets: Record<AlertKind, Set<string>> | null = null;
   private knownLookups: Partial<Record<AlertKind, Statement>> = {};
+  /** While a read is observed (lookingUp): 'idle' until a lookup needs the record, then 'open' if it began the
+   *  read transaction that the end of the read commits. Null outside. */
+  private lookupTransaction: 'idle' | 'open' | null = null;
   /** Alerts found in the read being observed, recorded and sent out together at its end (writeAlerts). */
   private readonly newAlerts: Alert[] = [];
   /** The first diff after starting is the connections open at that moment: a baseline, not news. */
@@ -424,6 +427,12 @@ export class Recorder {
     if (!db) return false;
     let found = false;
     try {
+      // One read transaction for the whole read observed, begun by its first lookup (none when the cache answers
+      // everything): the lock is taken once, not once per lookup (an alert storm asks thousands in one read).
+      if (this.lookupTransaction === 'idle' && !db.inTransaction) {
+        db.exec('BEGIN');
+        this.lookupTransaction = 'open';
+      }
       // Prepared once per database (an alert storm asks thousands); all(), not get(): a statement left on its
       // row would keep the record locked for every other process.
       const lookup = (this.knownLookups[kind] ??= db.prepare(KNOWN_SQL[kind]));
@@ -435,30 +444,26 @@ export class Recorder {
     return found;
   }
 
-  /** Runs `observe` in one read transaction while alerts may ask the record (isKnown): the lock is taken once, not
-   *  once per lookup (an alert storm asks thousands in one read). */
+  /** Runs `observe` with the lookups of alerts (isKnown) in one read transaction, begun by the first of them. */
   private lookingUp(observe: () => void): void {
-    const db = this.knownSets ? this.db : null;
-    let began = false;
-    try {
-      if (db && !db.inTransaction) {
-        db.exec('BEGIN');
-        began = true;
-      }
-    } catch {
-      // Then each lookup takes the lock itself.
-    }
+    const outer = this.lookupTransaction;
+    this.lookupTransaction ??= 'idle';
     try {
       observe();
     } finally {
-      try {
-        if (began && db?.inTransaction) db.exec('COMMIT');
-      } catch {
-        // Ending a read transaction cannot lose anything; none may stay open for the next write to meet.
+      if (outer === null) {
+        const began = this.lookupTransaction === 'open';
+        this.lookupTransaction = null;
+        const db = this.db;
         try {
-          if (db?.inTransaction) db.exec('ROLLBACK');
+          if (began && db?.inTransaction) db.exec('COMMIT');
         } catch {
-          // The flush then meets the failure and handles it.
+          // Ending a read transaction cannot lose anything; none may stay open for the next write to meet.
+          try {
+            if (db?.inTransaction) db.exec('ROLLBACK');
+          } catch {
+            // The flush then meets the failure and handles it.
+          }
         }
       }
     }
