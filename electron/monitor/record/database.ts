@@ -13,7 +13,10 @@
 //   took 2-20 ms under load, against a tick of 20-60 ms), and the record is a log, not a ledger.
 // - a lock directory left by a killed process is stale once older than STALE_LOCK_MS (transactions here last
 //   milliseconds; the recorder keeps them small) and is removed.
-// - `busy()` retries a statement that met another process's lock, for up to BUSY_WAIT_MS.
+// - a statement that meets another process's lock is retried: `busy()` sleeps between tries (up to
+//   BUSY_WAIT_MS) and is for the CLI only, a process of its own with nothing else to do; the monitor's worker
+//   never sleeps (its thread ticks every tab's live view): its record requests retry with `whenFree()`, a timer
+//   between tries, and end in RecordBusyError after a bound; its flushes keep what they hold for the next one.
 // First: how V8 compiles SQLite's WebAssembly, a flag read when the module loads (heap.ts baselineWasmOnly).
 import './sqlite-compiler.js';
 import { Database } from 'node-sqlite3-wasm';
@@ -22,6 +25,22 @@ import { existsSync, renameSync, rmdirSync, statSync } from 'node:fs';
 export const STALE_LOCK_MS = 15_000;
 const BUSY_WAIT_MS = 5000;
 const BUSY_STEP_MS = 25;
+
+/** How a record request in the worker waits for another process's lock: tries, and the time between them. */
+export interface BusyWait {
+  tries: number;
+  stepMs: number;
+}
+/** About BUSY_WAIT_MS in all, none of it blocking. */
+export const REQUEST_WAIT: BusyWait = { tries: BUSY_WAIT_MS / BUSY_STEP_MS, stepMs: BUSY_STEP_MS };
+
+/** A record request that met another process's lock for longer than its bound (REQUEST_WAIT). */
+export class RecordBusyError extends Error {
+  constructor() {
+    super('the record is busy (netlens history is reading it); try again');
+    this.name = 'RecordBusyError';
+  }
+}
 export const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
@@ -98,7 +117,8 @@ export function clearStaleLock(file: string, now = Date.now()): boolean {
   }
 }
 
-/** Runs `fn`, retrying while another process holds the database's lock (up to BUSY_WAIT_MS). */
+/** Runs `fn`, retrying while another process holds the database's lock (up to BUSY_WAIT_MS), sleeping between
+ *  tries: for the CLI only (see the header; the worker uses whenFree). */
 export function busy<T>(file: string, fn: () => T): T {
   const deadline = Date.now() + BUSY_WAIT_MS;
   for (;;) {
@@ -113,6 +133,23 @@ export function busy<T>(file: string, fn: () => T): T {
   }
 }
 
+/**
+ * Runs `fn`, retrying while another process holds the database's lock, with a timer between tries: the thread
+ * keeps running everything else meanwhile (the monitor's ticks). After `wait.tries` retries: RecordBusyError.
+ */
+export async function whenFree<T>(file: string, fn: () => T, wait: BusyWait = REQUEST_WAIT): Promise<T> {
+  for (let retries = 0; ; retries++) {
+    try {
+      return fn();
+    } catch (err) {
+      if (failureKind(err) !== 'busy') throw err;
+      if (retries >= wait.tries) throw new RecordBusyError();
+      clearStaleLock(file);
+      await new Promise((resolve) => setTimeout(resolve, wait.stepMs));
+    }
+  }
+}
+
 function stamp(at: number): string {
   return new Date(at).toISOString().replace(/[:.]/g, '-');
 }
@@ -123,11 +160,11 @@ export interface Opened {
   movedAside: string | null;
 }
 
-function openChecked(file: string, create: boolean): RecordDatabase {
+function openChecked(file: string, create: boolean, wait: boolean): RecordDatabase {
   clearStaleLock(file);
   const db = new Database(file, { fileMustExist: !create });
   try {
-    busy(file, () => {
+    (wait ? busy : (_: string, fn: () => void) => fn())(file, () => {
       // auto_vacuum must be set before the first table: pruning then gives pages back to the file system.
       // A 16 MB page cache: with SQLite's default 2 MB, the pages a batch touches are read back through the VFS
       // (a syscall each) and a flush took twice as long (bench:history).
@@ -157,14 +194,23 @@ function openChecked(file: string, create: boolean): RecordDatabase {
  * or overwritten file), is moved aside as `<file>.corrupt-<time>` with its journal, and a fresh one started.
  * Other failures (permission denied, a read-only folder, a full disk) are thrown for the caller to report.
  */
-export function openRecord(file: string, options: { create: boolean; now?: number }): Opened {
+export function openRecord(
+  file: string,
+  options: {
+    create: boolean;
+    now?: number;
+    /** false: another process's lock fails the open at once (a busy error), for the worker to retry later. */
+    wait?: boolean;
+  },
+): Opened {
+  const wait = options.wait ?? true;
   try {
-    return { db: openChecked(file, options.create), movedAside: null };
+    return { db: openChecked(file, options.create, wait), movedAside: null };
   } catch (err) {
     if (failureKind(err) !== 'corrupt' || !options.create) throw err;
     const aside = `${file}.corrupt-${stamp(options.now ?? Date.now())}`;
     renameSync(file, aside);
     if (existsSync(`${file}-journal`)) renameSync(`${file}-journal`, `${aside}-journal`);
-    return { db: openChecked(file, true), movedAside: aside };
+    return { db: openChecked(file, true, wait), movedAside: aside };
   }
 }

@@ -52,6 +52,13 @@ export const FLUSH_MS = 5000;
 /** States and byte totals of connections still open are written at most this often (and always at close). */
 export const CHECKPOINT_MS = 5 * 60_000;
 export const RETRY_MS = 60_000;
+/** An open that meets another process's lock (`netlens history` reading) is retried this soon, BUSY_OPENS times
+ *  without a notice (the worker's thread never sleeps on the lock), then like any failure (RETRY_MS). */
+const BUSY_OPEN_RETRY_MS = 1000;
+const BUSY_OPENS = 30;
+/** Rows a flush that keeps meeting another process's lock holds for the next one, at most (about 50 MB); past
+ *  this recording pauses (with a notice) instead of growing. */
+export const MAX_WAITING_ROWS = 100_000;
 /** Remote addresses remembered as already in the record (sighted): at most this many (~10 MB); the same for
  *  process names and for places reached. */
 export const MAX_REMEMBERED_REMOTES = 100_000;
@@ -88,6 +95,8 @@ export interface RecorderOptions {
   retryMs?: number;
   /** MAX_REMEMBERED_REMOTES, smaller in tests. */
   maxRememberedRemotes?: number;
+  /** MAX_WAITING_ROWS, smaller in tests. */
+  maxWaitingRows?: number;
 }
 
 /**
@@ -228,6 +237,12 @@ export class Recorder {
   private readonly processMinutes = new Map<string, Traffic>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Opens in a row that met another process's lock (start): retried soon, and quietly, up to BUSY_OPENS. */
+  private busyOpens = 0;
+  /** This recorder wrote `<file>.pid` before (a retry's claim finds its own pid there, not a dead worker's). */
+  private claimed = false;
+  /** A pause was announced (record-paused): its end is announced too (record-resumed). */
+  private pauseAnnounced = false;
   private lastPrune = 0;
   private lastCheckpoint = 0;
   /** Statements prepared once per open database (preparing costs as much as running them). */
@@ -587,14 +602,17 @@ export class Recorder {
     }));
   }
 
-  /** The database for queries: the recording one, or (off or paused) the file opened for reading. */
+  /** The database for queries: the recording one, or (off or paused) the file opened for reading. Throws a busy
+   *  error when that open met another process's lock (the request retries: requests.ts). */
   readable(): RecordDatabase | null {
     if (this.db) return this.db;
     if (this.reader) return this.reader;
     if (!existsSync(this.options.file)) return null;
     try {
-      this.reader = openRecord(this.options.file, { create: false }).db;
+      // Never sleeping on another process's lock (this is the monitor's thread): the request retries (whenFree).
+      this.reader = openRecord(this.options.file, { create: false, wait: false }).db;
     } catch (err) {
+      if (failureKind(err) === 'busy') throw err;
       this.log(`recorder: cannot read ${this.options.file}: ${errorText(err)}`);
       return null;
     }
@@ -886,12 +904,13 @@ export class Recorder {
       mkdirSync(dirname(file), { recursive: true });
       // SQLite would say only "unable to open database file": ask first, for a message that says why.
       accessSync(dirname(file), constants.W_OK);
-      const other = claimWriter(file);
+      const other = claimWriter(file, this.claimed);
+      this.claimed = true;
       if (other !== null) {
         this.pause(`another NetLens process (pid ${other}) is recording to ${file}`);
         return;
       }
-      const { db, movedAside } = openRecord(file, { create: true, now: this.now() });
+      const { db, movedAside } = openRecord(file, { create: true, now: this.now(), wait: false });
       const at = this.now();
       this.db = db;
       this.session = Number(db.run('INSERT INTO sessions (started, alive) VALUES (?, ?)', [at, at]).lastInsertRowid);
@@ -907,6 +926,7 @@ export class Recorder {
       this.closeReader();
       this.baseline = true;
       if (Object.values(this.config.alerts).some(Boolean)) this.loadKnown();
+      this.busyOpens = 0;
       this.setState(
         'recording',
         movedAside ? `The record was damaged and was moved aside to ${movedAside}; a new one was started.` : null,
@@ -926,6 +946,12 @@ export class Recorder {
       this.schedule();
     } catch (err) {
       this.closeDb();
+      if (failureKind(err) === 'busy' && this.busyOpens < BUSY_OPENS) {
+        this.busyOpens++;
+        this.pause(`waiting for another process to release ${file}`, { quiet: true });
+        return;
+      }
+      this.busyOpens = 0;
       this.pause(`cannot open ${file}: ${describe(err)}`);
     }
   }
@@ -959,9 +985,18 @@ export class Recorder {
     }
     const kind = failureKind(err);
     if (kind === 'busy') {
-      // Another process (`netlens history`) holds the lock: what was observed stays and goes with the next flush.
+      // Another process (`netlens history`) holds the lock: what was observed stays and goes with the next flush,
+      // up to a bound (closed connections wait in `open` and the minutes of traffic pile up while it holds it).
       clearStaleLock(this.options.file);
-      this.schedule();
+      const waiting = this.dirty.size + this.ifaceMinutes.size + this.processMinutes.size;
+      if (waiting <= (this.options.maxWaitingRows ?? MAX_WAITING_ROWS)) {
+        this.schedule();
+        return;
+      }
+      this.stop();
+      this.pause(
+        `another process has held the record's lock for too long (${waiting} rows were waiting to be written)`,
+      );
       return;
     }
     this.stop();
@@ -985,21 +1020,31 @@ export class Recorder {
     this.pause(`writing ${this.options.file} failed: ${describe(err)}`);
   }
 
-  private pause(reason: string): void {
+  /** Paused, retried after a while. Quiet: no notice (a wait of a second for another process's lock). */
+  private pause(reason: string, { quiet = false } = {}): void {
     this.log(`recorder: ${reason}`);
     this.setState('paused', reason);
-    this.options.notify(
-      'warning',
-      'record-paused',
-      `Recording is paused: ${reason}. NetLens keeps running and retries every minute.`,
+    const retryMs = this.options.retryMs ?? RETRY_MS;
+    if (!quiet) {
+      this.pauseAnnounced = true;
+      this.options.notify(
+        'warning',
+        'record-paused',
+        `Recording is paused: ${reason}. NetLens keeps running and retries every minute.`,
+      );
+    }
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        if (!this.config.enabled || this.state !== 'paused') return;
+        this.start(true);
+        if (this.pauseAnnounced && (this.state as RecordingState) === 'recording') {
+          this.pauseAnnounced = false;
+          this.options.notify('info', 'record-resumed', 'Recording resumed.');
+        }
+      },
+      quiet ? Math.min(retryMs, BUSY_OPEN_RETRY_MS) : retryMs,
     );
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      if (!this.config.enabled || this.state !== 'paused') return;
-      this.start(true);
-      if ((this.state as RecordingState) === 'recording')
-        this.options.notify('info', 'record-resumed', 'Recording resumed.');
-    }, this.options.retryMs ?? RETRY_MS);
   }
 
   /** The subject of an unconnected UDP socket on a port of the kernel's ephemeral range, else null. */
@@ -1082,7 +1127,7 @@ const writerFile = (file: string) => `${file}.pid`;
  * recorder that is gone (killed, or a worker of this very process that died mid-write) is removed: nobody else
  * writes, and the hot journal it left is rolled back by the next open.
  */
-function claimWriter(file: string): number | null {
+function claimWriter(file: string, again: boolean): number | null {
   let previous: number | null = null;
   try {
     previous = Number.parseInt(readFileSync(writerFile(file), 'utf8'), 10);
@@ -1091,7 +1136,8 @@ function claimWriter(file: string): number | null {
   }
   if (previous !== null && Number.isSafeInteger(previous) && previous !== process.pid && pidExists(previous))
     return previous;
-  if (previous !== null) clearStaleLock(file, Infinity);
+  // A retry of this recorder finds its own pid: the lock is then another process's (`netlens history`), not left.
+  if (previous !== null && !(again && previous === process.pid)) clearStaleLock(file, Infinity);
   writeFileSync(writerFile(file), `${process.pid}\n`);
   return null;
 }

@@ -3,7 +3,7 @@
 import { dirname } from 'node:path';
 import type { MethodResults, RequestParams } from '../../../shared/protocol.js';
 import { saveRecordingConfig } from './config.js';
-import { busy } from './database.js';
+import { REQUEST_WAIT, whenFree, type BusyWait } from './database.js';
 import { changes, connectionsBetween, timeline } from './queries.js';
 import type { Recorder } from './recorder.js';
 
@@ -26,16 +26,25 @@ export async function answerRecordRequest<M extends RecordMethod>(
   recorder: Recorder | null,
   method: M,
   params: RequestParams<M>,
+  wait: BusyWait = REQUEST_WAIT,
 ): Promise<MethodResults[M]> {
   if (!recorder) throw new Error('this NetLens does not keep a connection record');
   const file = recorder.status().file!;
-  // A reader (`netlens history`) may hold the lock for a moment.
-  const read = <T>(empty: T, query: (db: NonNullable<ReturnType<Recorder['readable']>>) => T): T => {
+  // A reader (`netlens history`) may hold the lock for a while: the request waits with a timer between tries
+  // (whenFree), never by sleeping, as this thread ticks every tab's live view; past the bound it fails with
+  // "the record is busy …; try again".
+  const read = <T>(empty: T, query: (db: NonNullable<ReturnType<Recorder['readable']>>) => T): Promise<T> => {
     // Write what was observed first: the record is then current to this moment ("now" includes what is open
-    // now, and what closed a second ago is closed).
+    // now, and what closed a second ago is closed). A flush that meets the lock keeps its rows for the next.
     recorder.flush();
-    const db = recorder.readable();
-    return db ? busy(file, () => query(db)) : empty;
+    return whenFree(
+      file,
+      () => {
+        const db = recorder.readable();
+        return db ? query(db) : empty;
+      },
+      wait,
+    );
   };
   const answer = async (): Promise<unknown> => {
     switch (method) {
@@ -70,11 +79,13 @@ export async function answerRecordRequest<M extends RecordMethod>(
         };
         return read(empty, (db) => changes(db, p.from, p.to));
       }
-      case 'recordAlerts':
-        return recorder.alerts((params as RequestParams<'recordAlerts'>).limit);
+      case 'recordAlerts': {
+        const { limit } = params as RequestParams<'recordAlerts'>;
+        return whenFree(file, () => recorder.alerts(limit), wait);
+      }
       case 'recordMarkKnown': {
         const p = params as RequestParams<'recordMarkKnown'>;
-        busy(file, () => recorder.markKnown(p.kind, p.subject));
+        await whenFree(file, () => recorder.markKnown(p.kind, p.subject), wait);
         return { known: true };
       }
     }

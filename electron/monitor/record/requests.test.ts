@@ -1,0 +1,109 @@
+// The record's requests, answered in the monitor's worker: one that meets another process's lock (`netlens
+// history` reading) must not stop that thread, which ticks every tab's live view.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Database } from 'node-sqlite3-wasm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_RECORDING } from '../../../shared/record.js';
+import { until } from '../../../test/until.js';
+import { ConnectionTable } from '../connections.js';
+import { answerRecordRequest } from './requests.js';
+import { Recorder } from './recorder.js';
+import { conn } from './testing/rows.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A recorder with two connections recorded, and its file. */
+function recorded(enabled: boolean): { recorder: Recorder; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'record-requests-'));
+  dirs.push(dir);
+  const file = join(dir, 'history.sqlite');
+  const table = new ConnectionTable(0);
+  const options = {
+    file,
+    liveRows: () => table.rows(),
+    notify: () => {},
+    log: () => {},
+    flushMs: 1_000_000,
+    retryMs: 1_000_000,
+  };
+  const writer = new Recorder({ ...options, config: DEFAULT_RECORDING });
+  writer.connections(table.update([conn(1), conn(2)], Date.now()), (id) => table.get(id));
+  writer.close();
+  const recorder = new Recorder({ ...options, config: { ...DEFAULT_RECORDING, enabled } });
+  return { recorder, file };
+}
+
+/** Another holder of the record's lock (the VFS's `<file>.lock` directory), as `netlens history` mid-read. */
+function holdLock(file: string): { release: () => void } {
+  const holder = new Database(file, { fileMustExist: true });
+  holder.exec('BEGIN IMMEDIATE');
+  return {
+    release: () => {
+      holder.exec('COMMIT');
+      holder.close();
+    },
+  };
+}
+
+describe('a record request that meets another process lock', () => {
+  for (const enabled of [true, false])
+    it(`waits without stopping the thread, then answers (recording ${enabled ? 'on' : 'off'})`, async () => {
+      const { recorder, file } = recorded(enabled);
+      const lock = holdLock(file);
+      // The monitor's ticks: timers of this thread.
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 2);
+      try {
+        let settled = false;
+        const answer = answerRecordRequest(
+          recorder,
+          'recordConnections',
+          { from: 0, to: Date.now() + 1000 },
+          {
+            tries: 100_000,
+            stepMs: 2,
+          },
+        ).finally(() => (settled = true));
+        await until('ticks while the request waits', () => ticks >= 10, 10_000, 1);
+        // On main the request slept in Atomics.wait for 5 s (no tick ran) and then failed ("database is locked"),
+        // or, recording off, answered nothing: the reader's open failed and the request read no record.
+        expect(settled).toBe(false);
+        lock.release();
+        expect((await answer).rows.map((r) => r.process).sort()).toEqual(['app1', 'app2']);
+      } finally {
+        clearInterval(ticker);
+        recorder.close();
+      }
+    });
+
+  it('fails clearly after its bound: the record is busy, try again', async () => {
+    const { recorder, file } = recorded(true);
+    const lock = holdLock(file);
+    try {
+      for (const method of ['recordTimeline', 'recordChanges', 'recordAlerts', 'recordMarkKnown'] as const) {
+        const params = {
+          recordTimeline: { from: 0, to: 1 },
+          recordChanges: { from: 0, to: 1 },
+          recordAlerts: { limit: 10 },
+          recordMarkKnown: { kind: 'process', subject: 'app1' },
+        }[method];
+        await expect(answerRecordRequest(recorder, method, params as never, { tries: 3, stepMs: 1 })).rejects.toThrow(
+          'the record is busy (netlens history is reading it); try again',
+        );
+      }
+    } finally {
+      lock.release();
+    }
+    // Free again: answered.
+    expect(await answerRecordRequest(recorder, 'recordMarkKnown', { kind: 'process', subject: 'app1' })).toEqual({
+      known: true,
+    });
+    expect(await answerRecordRequest(recorder, 'recordAlerts', { limit: 10 })).toEqual([]);
+    recorder.close();
+  });
+});
