@@ -1,6 +1,9 @@
 // `netlens history --changes` prints what the record holds; process names are anybody's choice, so every
 // character inertText escapes is escaped there too (bidi marks, line separators, zero-width characters).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { Database } from 'node-sqlite3-wasm';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -13,17 +16,56 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function run(argv: string[]): Promise<{ code: unknown; out: string }> {
+async function run(argv: string[]): Promise<{ code: unknown; out: string; err: string }> {
   let out = '';
+  let err = '';
   const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     out += String(chunk);
     return true;
   });
+  const errors = vi.spyOn(console, 'error').mockImplementation((line: unknown) => {
+    err += `${String(line)}\n`;
+  });
   try {
-    return { code: await historyCommand.run(argv), out };
+    return { code: await historyCommand.run(argv), out, err };
   } finally {
     spy.mockRestore();
+    errors.mockRestore();
   }
+}
+
+/** A record with one connection of process `app` (the last minute), in a folder of its own. */
+function record(): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'netlens-history-'));
+  dirs.push(dir);
+  const file = join(dir, 'record.db');
+  const at = Date.now() - 60_000;
+  const { db } = openRecord(file, { create: true });
+  db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?)', [at, Date.now()]);
+  db.run(
+    `INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener,
+      pid, process, user, first_seen) VALUES (1, 'tcp', 'inet', '10.0.0.2', 5000, '10.0.0.1', 443, 'ESTABLISHED', 0, 7, 'app', 'ann', ?)`,
+    [at],
+  );
+  db.run("INSERT INTO processes (name, first_seen) VALUES ('app', ?)", [at]);
+  db.close();
+  return { dir, file };
+}
+
+/** The bytes and times of every file in `dir`: what a reader must leave as it found. */
+function snapshot(dir: string): string {
+  return readdirSync(dir)
+    .sort()
+    .map((f) => {
+      const st = statSync(join(dir, f));
+      const bytes = st.isFile()
+        ? createHash('sha256')
+            .update(readFileSync(join(dir, f)))
+            .digest('hex')
+        : 'dir';
+      return `${f} ${st.size} ${st.mtimeMs} ${bytes}`;
+    })
+    .join('\n');
 }
 
 describe('netlens history', () => {
@@ -74,6 +116,86 @@ describe('a record from elsewhere (--db)', () => {
       expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     }
   });
+});
+
+describe('a reader', () => {
+  it('refuses a file that is not a NetLens record, and writes nothing to it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-history-'));
+    dirs.push(dir);
+    const empty = join(dir, 'empty.db');
+    writeFileSync(empty, '');
+    const other = join(dir, 'other.db');
+    const db = new Database(other);
+    db.exec('CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES (1)');
+    db.close();
+    const before = snapshot(dir);
+    for (const file of [empty, other])
+      for (const argv of [
+        ['--db', file],
+        ['--changes', '--db', file],
+      ]) {
+        const { code, out, err } = await run(argv);
+        expect(code).toBe(1);
+        expect(out).toBe('');
+        // On main the empty file became a record of 57 KB (the schema written into it), the other got its tables.
+        expect(err).toBe(`netlens history: ${file} is not a NetLens record\n`);
+      }
+    expect(snapshot(dir)).toBe(before);
+  });
+
+  it('reads a record of mode 0444 and leaves it as it was', async () => {
+    const { dir, file } = record();
+    chmodSync(file, 0o444);
+    const before = snapshot(dir);
+    const { code, out, err } = await run(['--format', 'csv', '--db', file]);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain(',7,app,ann,');
+    expect(snapshot(dir)).toBe(before);
+  });
+
+  // A folder this user may not write: no lock can be made beside the file. Root may write any folder of a
+  // writable file system, so for root a read-only bind mount stands for it.
+  const asRoot = process.getuid?.() === 0;
+  it.skipIf(process.platform === 'win32' || (asRoot && process.platform !== 'linux'))(
+    'reads a record in a folder it may not write',
+    async () => {
+      const { dir, file } = record();
+      const { execFileSync } = await import('node:child_process');
+      let folder = dir;
+      if (asRoot) {
+        folder = mkdtempSync(join(tmpdir(), 'netlens-history-ro-'));
+        dirs.push(folder);
+        execFileSync('mount', ['--bind', '-o', 'ro', dir, folder]);
+      } else chmodSync(dir, 0o555);
+      try {
+        const before = snapshot(folder);
+        const seen = join(folder, 'record.db');
+        // On main: "cannot read …: disk I/O error" (the lock directory could not be made).
+        const { code, out, err } = await run(['--format', 'csv', '--db', seen]);
+        expect(err).toBe('');
+        expect(code).toBe(0);
+        expect(out).toContain(',7,app,ann,');
+        expect((await run(['--changes', '--db', seen])).out).toMatch(
+          /Processes that started using the network \(1\)\n {2}app /,
+        );
+        expect(snapshot(folder)).toBe(before);
+        // A write that did not finish (a journal left by a killed writer) can be rolled back only by a process
+        // that may write the folder: refused, with what to do.
+        if (asRoot) execFileSync('umount', [folder]);
+        else chmodSync(dir, 0o755);
+        writeFileSync(`${file}-journal`, 'x'.repeat(512));
+        if (asRoot) execFileSync('mount', ['--bind', '-o', 'ro', dir, folder]);
+        else chmodSync(dir, 0o555);
+        const hot = await run(['--db', seen]);
+        expect(hot.code).toBe(1);
+        expect(hot.err).toMatch(/record\.db-journal holds a write that did not finish; NetLens rolls it back/);
+      } finally {
+        if (asRoot) execFileSync('umount', [folder]);
+        else chmodSync(dir, 0o755);
+      }
+    },
+  );
 });
 
 describe('SQLite', () => {

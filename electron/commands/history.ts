@@ -198,38 +198,38 @@ export const historyCommand: Command = {
     const file = values.db ?? recordFile(defaultDataDir());
     if (!existsSync(file)) {
       console.error(
-        `netlens history: no record at ${file} (NetLens records while the desktop app or \`netlens web\` runs)`,
+        `netlens history: no record at ${inertText(file)} (NetLens records while the desktop app or \`netlens web\` runs)`,
       );
       return 1;
     }
     // SQLite (a WebAssembly module, 4 MB of the process's memory once loaded) only for this command: the CLI's
     // other commands, `netlens web` among them, never load it on their thread (the monitor's worker records).
-    const { busy, openRecord } = await import('../monitor/record/database.js');
+    // A reader: the file is opened read-only and never written (readRecord), whoever's it is.
+    const { NotARecordError, readRecord } = await import('../monitor/record/database.js');
     const { changes, connectionsBetween } = await import('../monitor/record/queries.js');
-    let opened;
-    try {
-      opened = openRecord(file, { create: false });
-    } catch (err) {
-      console.error(`netlens history: cannot read ${file}: ${errorText(err)}`);
-      return 1;
-    }
-    const db = opened.db;
+    let output: string;
     try {
       if (values.changes) {
-        const summary = busy(file, () => changes(db, from, to));
-        process.stdout.write(format === 'json' ? `${inertJson(summary, 2)}\n` : `${changesText(summary)}\n`);
-        return 0;
+        const summary = readRecord(file, (db) => changes(db, from, to));
+        output = format === 'json' ? inertJson(summary, 2) : changesText(summary);
+      } else {
+        const result = readRecord(file, (db) => connectionsBetween(db, from, to));
+        output =
+          format === 'json'
+            ? inertJson({ from, to, ...result }, 2)
+            : format === 'csv'
+              ? csv(result.rows)
+              : table(result, from, to);
       }
-      const result = busy(file, () => connectionsBetween(db, from, to));
-      if (format === 'json') process.stdout.write(`${inertJson({ from, to, ...result }, 2)}\n`);
-      else if (format === 'csv') process.stdout.write(`${csv(result.rows)}\n`);
-      else process.stdout.write(`${table(result, from, to)}\n`);
-      return 0;
     } catch (err) {
-      console.error(`netlens history: reading ${file} failed: ${errorText(err)}`);
+      console.error(
+        err instanceof NotARecordError
+          ? `netlens history: ${inertText(err.message)}`
+          : `netlens history: cannot read ${inertText(file)}: ${inertText(errorText(err))}`,
+      );
       return 1;
-    } finally {
-      db.close();
     }
+    process.stdout.write(`${output}\n`);
+    return 0;
   },
 };

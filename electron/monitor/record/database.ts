@@ -20,7 +20,22 @@
 // First: how V8 compiles SQLite's WebAssembly, a flag read when the module loads (heap.ts baselineWasmOnly).
 import './sqlite-compiler.js';
 import { Database } from 'node-sqlite3-wasm';
-import { existsSync, renameSync, rmdirSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export const STALE_LOCK_MS = 15_000;
 const BUSY_WAIT_MS = 5000;
@@ -95,8 +110,18 @@ function migrate(db: Database, from: number | null): void {
   db.exec('COMMIT');
 }
 
+/** A file that is not a NetLens record (readRecord), or one this NetLens cannot read as one. */
+export class NotARecordError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotARecordError';
+  }
+}
+
 /** What kind of failure an SQLite error is: the recorder moves a corrupt file aside, pauses on I/O errors. */
 export function failureKind(err: unknown): 'corrupt' | 'busy' | 'io' {
+  // Its message names the file, whose name may say anything.
+  if (err instanceof NotARecordError) return 'io';
   const text = err instanceof Error ? err.message : String(err);
   if (/malformed|not a database|corrupt/i.test(text)) return 'corrupt';
   if (/database is locked|database table is locked|\bbusy\b/i.test(text)) return 'busy';
@@ -213,4 +238,125 @@ export function openRecord(
     if (existsSync(`${file}-journal`)) renameSync(`${file}-journal`, `${aside}-journal`);
     return { db: openChecked(file, true, wait), movedAside: aside };
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a record from another process (`netlens history`): never a write
+
+/** The record's version, checked: a file that is not a NetLens record, or one of another schema, is refused. */
+function checkRecord(db: RecordDatabase, file: string): void {
+  const meta = db.get("SELECT 1 AS k FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
+  const version = meta
+    ? (db.get("SELECT value FROM meta WHERE key = 'version'") as { value: string } | null)?.value
+    : undefined;
+  if (version === undefined || !/^\d{1,6}$/.test(version)) throw new NotARecordError(`${file} is not a NetLens record`);
+  if (Number(version) > SCHEMA_VERSION)
+    throw new NotARecordError(`${file} was written by a newer NetLens (schema ${version})`);
+  if (Number(version) < SCHEMA_VERSION)
+    throw new NotARecordError(
+      `${file} was written by an older NetLens (schema ${version}): NetLens brings it up to date when it next records to it`,
+    );
+}
+
+/** Opens `path` read-only (no journal, no schema, no migration) and checks it is a record, named `file`. */
+function openReadOnly(path: string, file: string): RecordDatabase {
+  const db = new Database(path, { readOnly: true });
+  try {
+    db.exec('PRAGMA cache_size = -16384');
+    checkRecord(db, file);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
+/** What tells that a file changed: SQLite's change counter (header bytes 24-27, bumped by every commit), its
+ *  size and its modification time. */
+function fileVersion(file: string): string {
+  const header = Buffer.alloc(28);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, header, 0, 28, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const st = statSync(file, { bigint: true });
+  return `${header.readUInt32BE(24)} ${st.size} ${st.mtimeNs}`;
+}
+
+/** Tries of a read without the lock (a read-only folder) that the record changed under. */
+const UNLOCKED_TRIES = 3;
+
+/**
+ * Reads the record at `file` with `read`, for another process than its recorder (`netlens history`): opened
+ * read-only, so a record the user may only read is read (a file of mode 0444), and nothing is ever written to
+ * the file, nor tables created in it: a file that is not a NetLens record is refused (NotARecordError).
+ *
+ * Locking: the VFS's lock is a directory made beside the file. In a folder the user may not write, none can be
+ * made; the record is then read without it, through a symlink in a private temporary folder (the VFS locks
+ * beside the name it opens): only when no lock is held, and the read counts only if the file did not change
+ * while it ran (fileVersion before and after, and no lock at the end); else it is read again, up to
+ * UNLOCKED_TRIES times. A journal left by a killed writer can only be rolled back by a process that may write
+ * the folder: such a record is refused until NetLens opens it.
+ */
+export function readRecord<T>(file: string, read: (db: RecordDatabase) => T): T {
+  let writable = true;
+  try {
+    accessSync(dirname(file), constants.W_OK);
+  } catch {
+    writable = false;
+  }
+  if (writable) {
+    const db = busy(file, () => openReadOnly(file, file));
+    try {
+      return busy(file, () => read(db));
+    } finally {
+      db.close();
+    }
+  }
+  const lock = `${file}.lock`;
+  for (let attempt = 0; attempt < UNLOCKED_TRIES; attempt++) {
+    busy(file, () => {
+      if (existsSync(lock)) throw new Error('the record is busy (NetLens is writing it); try again');
+    });
+    let journal = 0;
+    try {
+      journal = statSync(`${file}-journal`).size;
+    } catch {
+      // No journal: nothing to roll back.
+    }
+    if (journal > 0)
+      throw new Error(
+        `${file}-journal holds a write that did not finish; NetLens rolls it back when it next opens the record (this user may not write its folder)`,
+      );
+    const before = fileVersion(file);
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-record-'));
+    try {
+      const link = join(dir, basename(file));
+      symlinkSync(resolve(file), link);
+      let result: { value: T } | null = null;
+      let failure: unknown = null;
+      try {
+        const db = openReadOnly(link, file);
+        try {
+          result = { value: read(db) };
+        } finally {
+          db.close();
+        }
+      } catch (err) {
+        failure = err;
+      }
+      // A failure of a read that a write ran under may be that write's doing: read again.
+      if (!existsSync(lock) && fileVersion(file) === before) {
+        if (result) return result.value;
+        throw failure;
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  throw new Error(
+    'the record kept changing while it was read without its lock (this user may not write its folder); try again',
+  );
 }
