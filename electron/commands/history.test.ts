@@ -58,12 +58,12 @@ function snapshot(dir: string): string {
     .sort()
     .map((f) => {
       const st = statSync(join(dir, f));
-      const bytes = st.isFile()
-        ? createHash('sha256')
-            .update(readFileSync(join(dir, f)))
-            .digest('hex')
-        : 'dir';
-      return `${f} ${st.size} ${st.mtimeMs} ${bytes}`;
+      // A folder beside it (the record's users: a reader names itself there while it reads) by what it holds.
+      if (!st.isFile()) return `${f}/ ${readdirSync(join(dir, f)).join(' ')}`;
+      const hash = createHash('sha256')
+        .update(readFileSync(join(dir, f)))
+        .digest('hex');
+      return `${f} ${st.size} ${st.mtimeMs} ${hash}`;
     })
     .join('\n');
 }

@@ -11,8 +11,13 @@
 //   that case is safe; an OS crash or a power cut while writing may lose more or damage the file, which the
 //   next start then moves aside. The fsync was half the cost of recording (bench:history: a batch's commit
 //   took 2-20 ms under load, against a tick of 20-60 ms), and the record is a log, not a ledger.
-// - a lock directory left by a killed process is stale once older than STALE_LOCK_MS (transactions here last
-//   milliseconds; the recorder keeps them small) and is removed.
+// - a lock directory left by a killed process is removed, once no other process that may hold it is alive.
+//   The VFS's directory says nothing of its holder (and must stay empty: the VFS unlocks with rmdir), so each
+//   process that opens the record names itself in `<file>.users/<pid>` (with its start time where the OS tells
+//   it cheaply: Linux), from the open to the last close. A lock is stale when it is older than STALE_LOCK_MS
+//   (the grace for a holder that did not name itself: an older NetLens) and no other named process is alive: a
+//   transaction of any length (a migration, a back-fill of millions of rows, a long read of `netlens history`)
+//   keeps its lock, and a killed holder's is taken over (its name removed with it).
 // - a statement that meets another process's lock is retried: `busy()` sleeps between tries (up to
 //   BUSY_WAIT_MS) and is for the CLI only, a process of its own with nothing else to do; the monitor's worker
 //   never sleeps (its thread ticks every tab's live view): its record requests retry with `whenFree()`, a timer
@@ -20,19 +25,25 @@
 // First: how V8 compiles SQLite's WebAssembly, a flag read when the module loads (heap.ts baselineWasmOnly).
 import './sqlite-compiler.js';
 import { Database } from 'node-sqlite3-wasm';
+import { pidExists } from '../../actions/process-identity.js';
 import {
   accessSync,
   closeSync,
   constants,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
+  readFileSync,
   readSync,
   renameSync,
   rmdirSync,
   rmSync,
   statSync,
   symlinkSync,
+  unlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -94,6 +105,106 @@ CREATE TABLE IF NOT EXISTS known (kind TEXT NOT NULL, subject TEXT NOT NULL, at 
 
 export type RecordDatabase = Database;
 
+// ---------------------------------------------------------------------------------------------
+// Who may hold the lock: the processes that have the record open (see the header)
+
+const usersDir = (file: string) => `${file}.users`;
+
+/** What tells this process apart from a later one given the same pid: Linux's start time in clock ticks (field
+ *  22 of /proc/<pid>/stat), '' where not known cheaply (then the pid alone decides), null when it is gone. */
+function processStart(pid: number): string | null {
+  if (process.platform !== 'linux') return pidExists(pid) ? '' : null;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return pidExists(pid) ? '' : null;
+  }
+  // After the command name (which may hold spaces and parentheses): field 3 onwards.
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+}
+
+/** Connections this process has open per record: its name is removed with the last. */
+const openHere = new Map<string, number>();
+
+function nameUser(file: string): void {
+  const n = openHere.get(file) ?? 0;
+  openHere.set(file, n + 1);
+  if (n > 0) return;
+  try {
+    mkdirSync(usersDir(file), { recursive: true });
+    writeFileSync(join(usersDir(file), String(process.pid)), processStart(process.pid) ?? '');
+  } catch {
+    // A folder this process may not write: it cannot make the lock either, so it never holds it.
+  }
+}
+
+function unnameUser(file: string): void {
+  const n = (openHere.get(file) ?? 1) - 1;
+  if (n > 0) {
+    openHere.set(file, n);
+    return;
+  }
+  openHere.delete(file);
+  try {
+    unlinkSync(join(usersDir(file), String(process.pid)));
+  } catch {
+    // Never named (a read-only folder), or removed already.
+  }
+}
+
+/** Whether another process that has the record open is alive; the names of those gone are removed. */
+function otherUserAlive(file: string): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(usersDir(file));
+  } catch {
+    return false;
+  }
+  let alive = false;
+  for (const name of names) {
+    const pid = Number(name);
+    if (!/^\d{1,10}$/.test(name) || pid === process.pid) continue;
+    let start = '';
+    try {
+      start = readFileSync(join(usersDir(file), name), 'utf8').trim();
+    } catch {
+      continue;
+    }
+    const now = processStart(pid);
+    if (now !== null && (start === '' || now === '' || now === start)) alive = true;
+    else {
+      try {
+        unlinkSync(join(usersDir(file), name));
+      } catch {
+        // Another process removed it first.
+      }
+    }
+  }
+  return alive;
+}
+
+/** A connection to the record that names its process among the record's users while open (see the header). */
+class RecordConnection extends Database {
+  private named: string | null = null;
+
+  /** From now until closed, this process is among the users of the record at `file`. */
+  nameAs(file: string): void {
+    if (this.named !== null) return;
+    this.named = file;
+    nameUser(file);
+  }
+
+  override close(): void {
+    try {
+      super.close();
+    } finally {
+      if (this.named !== null) unnameUser(this.named);
+      this.named = null;
+    }
+  }
+}
+
 /** Brings a record written by an earlier NetLens up to SCHEMA_VERSION (or stamps a new one). */
 function migrate(db: Database, from: number | null): void {
   db.exec('BEGIN IMMEDIATE');
@@ -130,11 +241,13 @@ export function failureKind(err: unknown): 'corrupt' | 'busy' | 'io' {
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-/** Removes the lock directory a killed process left behind (see the header). */
+/** Removes the lock directory a killed process left behind (see the header): one older than STALE_LOCK_MS at
+ *  `now` (Infinity: whatever its age) while no other process that has the record open is alive. */
 export function clearStaleLock(file: string, now = Date.now()): boolean {
   const lock = `${file}.lock`;
   try {
     if (now - statSync(lock).mtimeMs < STALE_LOCK_MS) return false;
+    if (otherUserAlive(file)) return false;
     rmdirSync(lock);
     return true;
   } catch {
@@ -187,7 +300,8 @@ export interface Opened {
 
 function openChecked(file: string, create: boolean, wait: boolean): RecordDatabase {
   clearStaleLock(file);
-  const db = new Database(file, { fileMustExist: !create });
+  const db = new RecordConnection(file, { fileMustExist: !create });
+  db.nameAs(file);
   try {
     (wait ? busy : (_: string, fn: () => void) => fn())(file, () => {
       // auto_vacuum must be set before the first table: pruning then gives pages back to the file system.
@@ -260,10 +374,13 @@ function checkRecord(db: RecordDatabase, file: string): void {
 
 /** Opens `path` read-only (no journal, no schema, no migration) and checks it is a record, named `file`. */
 function openReadOnly(path: string, file: string): RecordDatabase {
-  const db = new Database(path, { readOnly: true });
+  const db = new RecordConnection(path, { readOnly: true });
   try {
     db.exec('PRAGMA cache_size = -16384');
     checkRecord(db, file);
+    // Named among the users (nothing beside a file that is not a record), when its lock is the record's (not a
+    // private symlink's).
+    if (path === file) db.nameAs(file);
   } catch (err) {
     db.close();
     throw err;

@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   truncateSync,
@@ -22,7 +24,7 @@ import { bundleWorker } from '../testing/bundle-worker.js';
 import { syntheticInterface, SyntheticConnections } from '../testing/synthetic.js';
 import { NamesCollector } from '../../collectors/names/index.js';
 import { unknownTraffic } from '../../collectors/connections/tcp-info.js';
-import { openRecord, type RecordDatabase } from './database.js';
+import { clearStaleLock, openRecord, type RecordDatabase } from './database.js';
 import { changes, connectionsBetween, MAX_RECORDED_ROWS, timeline } from './queries.js';
 import { PRUNE_BATCH, Recorder, type NoticeLevel } from './recorder.js';
 import { conn } from './testing/rows.js';
@@ -1093,6 +1095,49 @@ describe('opening the record', () => {
     expect(reopened.all('SELECT name, first_seen FROM processes')).toEqual([{ name: 'curl', first_seen: 1500 }]);
     expect(reopened.all('SELECT address, process FROM remotes')).toEqual([{ address: '192.0.2.7', process: 'curl' }]);
     reopened.close();
+  });
+
+  it('keeps a live holder lock however long it holds it, and takes a killed one over', async () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const lock = `${file}.lock`;
+    openRecord(file, { create: true }).db.close();
+    const holder = await bundleWorker(tempDir(), 'electron/monitor/record/testing/holder.ts');
+    const child = spawn(process.execPath, [holder, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      await until('the holder to hold the lock', () => out.includes('holding'), 15_000, 10);
+      expect(existsSync(lock)).toBe(true);
+      // A minute into its transaction (the clock moved, not waited for): on main stale by age alone, and removed
+      // under a live writer.
+      expect(clearStaleLock(file, Date.now() + 60_000)).toBe(false);
+      expect(existsSync(lock)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    // Killed mid-transaction: taken over once STALE_LOCK_MS old, its name removed with it.
+    expect(clearStaleLock(file, Date.now())).toBe(false);
+    expect(clearStaleLock(file, Date.now() + 60_000)).toBe(true);
+    expect(existsSync(lock)).toBe(false);
+    expect(readdirSync(`${file}.users`)).toEqual([]);
+    // This process too names itself while it has the record open, until its last close.
+    const own = openRecord(file, { create: true }).db;
+    expect(readFileSync(join(`${file}.users`, String(process.pid)), 'utf8')).toMatch(/^\d*$/);
+    own.close();
+    expect(readdirSync(`${file}.users`)).toEqual([]);
+  });
+
+  it.skipIf(process.platform !== 'linux')('takes a lock over from a holder whose pid another process got since', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    openRecord(file, { create: true }).db.close();
+    mkdirSync(`${file}.lock`);
+    // The parent of this process is alive, but not the process that named itself with its pid then.
+    mkdirSync(`${file}.users`, { recursive: true });
+    writeFileSync(join(`${file}.users`, String(process.ppid)), '1');
+    expect(clearStaleLock(file, Date.now() + 60_000)).toBe(true);
+    expect(existsSync(`${file}.lock`)).toBe(false);
   });
 
   it('refuses a missing file without creating it when asked only to read', () => {

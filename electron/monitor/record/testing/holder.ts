@@ -1,0 +1,12 @@
+// Holds the record's lock in a process of its own, for the lock tests (recorder.test.ts): opens FILE as the
+// record, begins a write transaction (the VFS's lock directory made), prints `holding`, and keeps it until
+// killed: a transaction as long as a migration or a back-fill of millions of rows.
+//   node holder.cjs FILE   (bundled by testing/bundle-worker.ts)
+import { openRecord } from '../database.js';
+
+const [file] = process.argv.slice(2);
+if (!file) throw new Error('usage: holder.ts FILE');
+const { db } = openRecord(file, { create: false });
+db.exec('BEGIN IMMEDIATE');
+console.log('holding');
+setInterval(() => {}, 1 << 30);
