@@ -22,6 +22,13 @@
 //   BUSY_WAIT_MS) and is for the CLI only, a process of its own with nothing else to do; the monitor's worker
 //   never sleeps (its thread ticks every tab's live view): its record requests retry with `whenFree()`, a timer
 //   between tries, and end in RecordBusyError after a bound; its flushes keep what they hold for the next one.
+// - what is checked when: PRAGMA quick_check reads every page (O(file): seconds on a record of gigabytes), so
+//   it runs only where damage is likely and a fresh start is the cure: the recorder's first open after an
+//   unclean end (a `<file>.pid` its writer did not remove: killed, crashed, an OS crash or power cut). Its
+//   other opens check the header (headerCheck: a few bytes, finds a truncated file; not in readers, which
+//   could catch a commit of the writer half done). Damage elsewhere is met by the statement that reads it
+//   ("database disk image is malformed"): the recorder then moves the file aside (writeFailed), a reader (the
+//   History tab's, `netlens history`) reports it.
 // First: how V8 compiles SQLite's WebAssembly, a flag read when the module loads (heap.ts baselineWasmOnly).
 import './sqlite-compiler.js';
 import { Database } from 'node-sqlite3-wasm';
@@ -298,8 +305,52 @@ export interface Opened {
   movedAside: string | null;
 }
 
-function openChecked(file: string, create: boolean, wait: boolean): RecordDatabase {
+/** The first `length` bytes of a file (SQLite's header is its first 100). */
+function readHeader(file: string, length: number): Buffer {
+  const header = Buffer.alloc(length);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, header, 0, length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return header;
+}
+
+/** A file's size, or null when it cannot be told (missing, or not for this user to see: the open says why). */
+function sizeOf(path: string): number | null {
+  try {
+    return statSync(path).size;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Throws a corrupt error when the file's header says it is longer than it is (a truncated record): O(1). Not
+ * while a journal is beside it (the open rolls that back first), nor for an empty or missing file (a new one).
+ * For the recorder's open only: nobody else writes the file then.
+ */
+function headerCheck(file: string): void {
+  const size = sizeOf(file);
+  if (!size || (sizeOf(`${file}-journal`) ?? 0) > 0) return;
+  const header = readHeader(file, 100);
+  // Not SQLite at all: the open says "file is not a database" itself.
+  if (header.toString('latin1', 0, 16) !== 'SQLite format 3\0') return;
+  const raw = header.readUInt16BE(16);
+  const pageSize = raw === 1 ? 65536 : raw;
+  const pages = header.readUInt32BE(28);
+  // The page count is valid when the change counter matches "version valid for" (SQLite's file format, 1.3.7).
+  if (header.readUInt32BE(24) !== header.readUInt32BE(92) || pages === 0) return;
+  if (pages * pageSize > size)
+    throw new Error(
+      `database disk image is malformed (${pages} pages of ${pageSize} bytes in its header, ${size} bytes on disk)`,
+    );
+}
+
+function openChecked(file: string, create: boolean, wait: boolean, check: boolean): RecordDatabase {
   clearStaleLock(file);
+  if (create) headerCheck(file);
   const db = new RecordConnection(file, { fileMustExist: !create });
   db.nameAs(file);
   try {
@@ -310,9 +361,11 @@ function openChecked(file: string, create: boolean, wait: boolean): RecordDataba
       db.exec(
         'PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -16384',
       );
-      const check = db.all('PRAGMA quick_check(1)') as { quick_check: string }[];
-      if (check[0]?.quick_check !== 'ok')
-        throw new Error(`database disk image is malformed (${String(check[0]?.quick_check)})`);
+      if (check) {
+        const result = db.all('PRAGMA quick_check(1)') as { quick_check: string }[];
+        if (result[0]?.quick_check !== 'ok')
+          throw new Error(`database disk image is malformed (${String(result[0]?.quick_check)})`);
+      }
       db.exec(`BEGIN IMMEDIATE; ${SCHEMA} COMMIT`);
       const version = db.get("SELECT value FROM meta WHERE key = 'version'") as { value: string } | null;
       if (version !== null && Number(version.value) > SCHEMA_VERSION)
@@ -340,17 +393,19 @@ export function openRecord(
     now?: number;
     /** false: another process's lock fails the open at once (a busy error), for the worker to retry later. */
     wait?: boolean;
+    /** Reads every page first (PRAGMA quick_check): the recorder's open after an unclean end (see the header). */
+    check?: boolean;
   },
 ): Opened {
   const wait = options.wait ?? true;
   try {
-    return { db: openChecked(file, options.create, wait), movedAside: null };
+    return { db: openChecked(file, options.create, wait, options.check ?? false), movedAside: null };
   } catch (err) {
     if (failureKind(err) !== 'corrupt' || !options.create) throw err;
     const aside = `${file}.corrupt-${stamp(options.now ?? Date.now())}`;
     renameSync(file, aside);
     if (existsSync(`${file}-journal`)) renameSync(`${file}-journal`, `${aside}-journal`);
-    return { db: openChecked(file, true, wait), movedAside: aside };
+    return { db: openChecked(file, true, wait, false), movedAside: aside };
   }
 }
 
@@ -391,13 +446,7 @@ function openReadOnly(path: string, file: string): RecordDatabase {
 /** What tells that a file changed: SQLite's change counter (header bytes 24-27, bumped by every commit), its
  *  size and its modification time. */
 function fileVersion(file: string): string {
-  const header = Buffer.alloc(28);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, header, 0, 28, 0);
-  } finally {
-    closeSync(fd);
-  }
+  const header = readHeader(file, 28);
   const st = statSync(file, { bigint: true });
   return `${header.readUInt32BE(24)} ${st.size} ${st.mtimeNs}`;
 }

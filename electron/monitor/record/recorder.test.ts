@@ -14,7 +14,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database } from 'node-sqlite3-wasm';
-import { afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Connection } from '../../../shared/types.js';
 import { DEFAULT_RECORDING, type Alert } from '../../../shared/record.js';
 import { until } from '../../../test/until.js';
@@ -24,7 +25,7 @@ import { bundleWorker } from '../testing/bundle-worker.js';
 import { syntheticInterface, SyntheticConnections } from '../testing/synthetic.js';
 import { NamesCollector } from '../../collectors/names/index.js';
 import { unknownTraffic } from '../../collectors/connections/tcp-info.js';
-import { clearStaleLock, openRecord, type RecordDatabase } from './database.js';
+import { clearStaleLock, openRecord, readRecord, type RecordDatabase } from './database.js';
 import { changes, connectionsBetween, MAX_RECORDED_ROWS, timeline } from './queries.js';
 import { PRUNE_BATCH, Recorder, type NoticeLevel } from './recorder.js';
 import { conn } from './testing/rows.js';
@@ -1074,6 +1075,21 @@ describe('alerts about new countries and networks', () => {
   });
 });
 
+/** A connection whose row takes some room (a long executable path): a record of many pages. */
+const wide = (i: number) =>
+  conn(i, {
+    processes: [
+      {
+        pid: 100 + i,
+        name: `app${i}`,
+        cmdline: '',
+        exe: `/usr/lib/${'x'.repeat(200)}/${i}`,
+        user: 'ann',
+        startTime: 1,
+      },
+    ],
+  });
+
 describe('opening the record', () => {
   it('brings a record of schema 1 up to date: indexes dropped, first sightings filled in', () => {
     const file = join(tempDir(), 'history.sqlite');
@@ -1138,6 +1154,62 @@ describe('opening the record', () => {
     writeFileSync(join(`${file}.users`, String(process.ppid)), '1');
     expect(clearStaleLock(file, Date.now() + 60_000)).toBe(true);
     expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('reads every page (quick_check) only at the recorder open after an unclean end', async () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const first = rig(file);
+    first.tick(Array.from({ length: 4000 }, (_, i) => wide(i)));
+    first.recorder.close();
+    const pages = statSync(file).size / 4096;
+    expect(pages).toBeGreaterThan(200);
+    // What an open reads: the VFS's reads (fs.readSync, a page each).
+    const reads = vi.spyOn(fs, 'readSync');
+    const readsOf = (open: () => void): number => {
+      reads.mockClear();
+      open();
+      return reads.mock.calls.length;
+    };
+    try {
+      // A reader (the worker's, `netlens history`) and the recorder after a clean end read a few pages: on main
+      // every open read all of them.
+      expect(readsOf(() => openRecord(file, { create: false }).db.close())).toBeLessThan(pages / 10);
+      expect(readsOf(() => readRecord(file, () => null))).toBeLessThan(pages / 10);
+      expect(readsOf(() => rig(file).recorder.close())).toBeLessThan(pages / 10);
+      // After an unclean end (a `.pid` its recorder did not remove: here that of a process gone), all of them.
+      const gone = spawn(process.execPath, ['-e', '0']);
+      await new Promise((resolve) => gone.once('exit', resolve));
+      writeFileSync(`${file}.pid`, `${gone.pid}\n`);
+      expect(readsOf(() => rig(file).recorder.close())).toBeGreaterThanOrEqual(pages);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
+  it('reports a damaged page clearly where it is read, and moves it aside after an unclean end', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'history.sqlite');
+    const first = rig(file);
+    first.tick(Array.from({ length: 4000 }, (_, i) => wide(i)));
+    first.recorder.close();
+    // The middle of the file (connections' pages) overwritten: no header check can see it.
+    const size = statSync(file).size;
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.alloc(size / 4, 0x5a), 0, size / 4, Math.floor(size / 2 / 4096) * 4096);
+    fs.closeSync(fd);
+    const scan = (db: RecordDatabase) => db.get('SELECT count(*) AS n, max(length(exe)) AS m FROM conns');
+    expect(() => readRecord(file, scan)).toThrow(/database disk image is malformed/);
+    const reader = openRecord(file, { create: false }).db;
+    try {
+      expect(() => scan(reader)).toThrow(/database disk image is malformed/);
+    } finally {
+      reader.close();
+    }
+    writeFileSync(`${file}.pid`, '999999999\n');
+    const next = rig(file);
+    expect(next.notices.map((n) => n.code)).toEqual(['record-reset']);
+    expect(readdirSync(dir).some((f) => f.startsWith('history.sqlite.corrupt-'))).toBe(true);
+    next.recorder.close();
   });
 
   it('refuses a missing file without creating it when asked only to read', () => {

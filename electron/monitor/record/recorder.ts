@@ -904,13 +904,14 @@ export class Recorder {
       mkdirSync(dirname(file), { recursive: true });
       // SQLite would say only "unable to open database file": ask first, for a message that says why.
       accessSync(dirname(file), constants.W_OK);
-      const other = claimWriter(file, this.claimed);
+      const { other, unclean } = claimWriter(file, this.claimed);
       this.claimed = true;
       if (other !== null) {
         this.pause(`another NetLens process (pid ${other}) is recording to ${file}`);
         return;
       }
-      const { db, movedAside } = openRecord(file, { create: true, now: this.now(), wait: false });
+      // The whole file checked only after an unclean end (database.ts: what is checked when).
+      const { db, movedAside } = openRecord(file, { create: true, now: this.now(), wait: false, check: unclean });
       const at = this.now();
       this.db = db;
       this.session = Number(db.run('INSERT INTO sessions (started, alive) VALUES (?, ?)', [at, at]).lastInsertRowid);
@@ -1123,11 +1124,12 @@ export class Recorder {
 const writerFile = (file: string) => `${file}.pid`;
 
 /**
- * Becomes the file's recorder, or returns the pid of the live process that is. A lock directory left by a
- * recorder that is gone (killed, or a worker of this very process that died mid-write) is removed: nobody else
- * writes, and the hot journal it left is rolled back by the next open.
+ * Becomes the file's recorder, or says which live process is (other). A `<file>.pid` left by a recorder that is
+ * gone (killed, crashed, an OS crash, or a worker of this very process that died mid-write) is an unclean end:
+ * its lock directory is removed (unless another process still has the record open: database.ts), the hot
+ * journal it left is rolled back by the next open, and that open checks the whole file.
  */
-function claimWriter(file: string, again: boolean): number | null {
+function claimWriter(file: string, again: boolean): { other: number | null; unclean: boolean } {
   let previous: number | null = null;
   try {
     previous = Number.parseInt(readFileSync(writerFile(file), 'utf8'), 10);
@@ -1135,11 +1137,13 @@ function claimWriter(file: string, again: boolean): number | null {
     previous = null;
   }
   if (previous !== null && Number.isSafeInteger(previous) && previous !== process.pid && pidExists(previous))
-    return previous;
-  // A retry of this recorder finds its own pid: the lock is then another process's (`netlens history`), not left.
-  if (previous !== null && !(again && previous === process.pid)) clearStaleLock(file, Infinity);
+    return { other: previous, unclean: false };
+  // A retry of this recorder finds its own pid: the lock is then another process's (`netlens history`), not left,
+  // and it closed the record itself before pausing.
+  const unclean = previous !== null && !(again && previous === process.pid);
+  if (unclean) clearStaleLock(file, Infinity);
   writeFileSync(writerFile(file), `${process.pid}\n`);
-  return null;
+  return { other: null, unclean };
 }
 
 function releaseWriter(file: string): void {
