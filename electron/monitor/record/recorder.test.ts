@@ -1181,6 +1181,23 @@ describe('opening the record', () => {
       await new Promise((resolve) => gone.once('exit', resolve));
       writeFileSync(`${file}.pid`, `${gone.pid}\n`);
       expect(readsOf(() => rig(file).recorder.close())).toBeGreaterThanOrEqual(pages);
+      // Also when that open is retried: another process held the lock at the first.
+      writeFileSync(`${file}.pid`, `${gone.pid}\n`);
+      const holder = await bundleWorker(tempDir(), 'electron/monitor/record/testing/holder.ts');
+      const child = spawn(process.execPath, [holder, file], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      await until('the holder to hold the lock', () => out.includes('holding'), 15_000, 10);
+      reads.mockClear();
+      const next = rig(file);
+      expect(next.recorder.status().message).toMatch(/waiting for another process/);
+      // Done: it commits and leaves.
+      child.stdin.end();
+      await exited;
+      await until('recording', () => next.recorder.status().state === 'recording', 10_000, 5);
+      next.recorder.close();
+      expect(reads.mock.calls.length).toBeGreaterThanOrEqual(pages);
     } finally {
       reads.mockRestore();
     }

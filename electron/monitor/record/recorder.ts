@@ -241,6 +241,8 @@ export class Recorder {
   private busyOpens = 0;
   /** This recorder wrote `<file>.pid` before (a retry's claim finds its own pid there, not a dead worker's). */
   private claimed = false;
+  /** The previous recorder of the file ended uncleanly: the next open that succeeds checks the whole file. */
+  private checkDue = false;
   /** A pause was announced (record-paused): its end is announced too (record-resumed). */
   private pauseAnnounced = false;
   private lastPrune = 0;
@@ -905,13 +907,21 @@ export class Recorder {
       // SQLite would say only "unable to open database file": ask first, for a message that says why.
       accessSync(dirname(file), constants.W_OK);
       const { other, unclean } = claimWriter(file, this.claimed);
+      // Kept until an open succeeds: a retry (the lock busy at the first) finds this recorder's own pid.
+      if (unclean) this.checkDue = true;
       this.claimed = true;
       if (other !== null) {
         this.pause(`another NetLens process (pid ${other}) is recording to ${file}`);
         return;
       }
       // The whole file checked only after an unclean end (database.ts: what is checked when).
-      const { db, movedAside } = openRecord(file, { create: true, now: this.now(), wait: false, check: unclean });
+      const { db, movedAside } = openRecord(file, {
+        create: true,
+        now: this.now(),
+        wait: false,
+        check: this.checkDue,
+      });
+      this.checkDue = false;
       const at = this.now();
       this.db = db;
       this.session = Number(db.run('INSERT INTO sessions (started, alive) VALUES (?, ?)', [at, at]).lastInsertRowid);

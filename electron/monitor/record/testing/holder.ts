@@ -1,6 +1,7 @@
 // Holds the record's lock in a process of its own, for the lock tests (recorder.test.ts): opens FILE as the
 // record, begins a write transaction (the VFS's lock directory made), prints `holding`, and keeps it until
-// killed: a transaction as long as a migration or a back-fill of millions of rows.
+// killed, or until its stdin closes (then commits and leaves): a transaction as long as a migration or a
+// back-fill of millions of rows.
 //   node holder.cjs FILE   (bundled by testing/bundle-worker.ts)
 import { openRecord } from '../database.js';
 
@@ -9,4 +10,9 @@ if (!file) throw new Error('usage: holder.ts FILE');
 const { db } = openRecord(file, { create: false });
 db.exec('BEGIN IMMEDIATE');
 console.log('holding');
-setInterval(() => {}, 1 << 30);
+process.stdin.resume();
+process.stdin.on('end', () => {
+  db.exec('COMMIT');
+  db.close();
+  process.exit(0);
+});
