@@ -20,6 +20,8 @@
 //   flushMedianMs           one batch: a transaction of FLUSH_MS of ticks
 //   desktopBytesPerHour     growth of history.sqlite over an hour at 500 sockets, 1% churn
 //   desktopRowsPerHour      connection rows it holds after that hour; desktopRowWritesPerHour, the writes
+//   dayRows, readNowMs, readMidDayMs, changesHourMs, openDayMs, indexBuildMs: reading that record made a day
+//                           long (see reads)
 //   npm run bench:history
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_RECORDING } from '../shared/record.js';
 import { ConnectionTable } from '../electron/monitor/connections.js';
+import { openRecord } from '../electron/monitor/record/database.js';
+import { changes, connectionsBetween } from '../electron/monitor/record/queries.js';
 import { FLUSH_MS, Recorder } from '../electron/monitor/record/recorder.js';
 import { SyntheticConnections, syntheticInterface } from '../electron/monitor/testing/synthetic.js';
 
@@ -172,10 +176,71 @@ function desktopGrowth() {
       desktopBytesPerHour: grown,
       desktopRowsPerHour: rows,
       desktopRowWritesPerHour: recorder.stats.rowsWritten - rowsBefore,
+      ...reads(file, at),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Median CPU time of `fn` over `n` runs (after one unmeasured). */
+function timed(n: number, fn: () => unknown): number {
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = cpuMs();
+    fn();
+    times.push(cpuMs() - t0);
+  }
+  return round(median(times));
+}
+
+/**
+ * Reading the desktop hour's record made a day long: its closed rows copied 23 times an hour apart before it (the
+ * same shape of connections), then what the History tab asks, as the worker does (one open database):
+ *   readNowMs       the connections open now (As it was, now)
+ *   readMidDayMs    the connections open 12 hours ago
+ *   changesHourMs   what changed in the last hour
+ *   openDayMs       opening that record (quick_check included); indexBuildMs, the same with the record's indexes
+ *                   other than conns_first and alerts_at dropped first (what a record kept by an older NetLens
+ *                   costs at its first open)
+ */
+function reads(file: string, now: number) {
+  const opened = openRecord(file, { create: false }).db;
+  const columns =
+    'session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener, pid, process, user, exe, path';
+  opened.exec('BEGIN');
+  for (let k = 1; k < 24; k++)
+    opened.run(
+      `INSERT INTO conns (${columns}, first_seen, closed_at, bytes_sent, bytes_received)
+        SELECT ${columns}, first_seen - ?1, closed_at - ?1, bytes_sent, bytes_received FROM conns
+        WHERE closed_at IS NOT NULL AND first_seen > ?2`,
+      [k * 3_600_000, now - 3_600_000 - 60_000],
+    );
+  opened.exec('COMMIT');
+  const dayRows = Number((opened.get('SELECT count(*) AS n FROM conns') as { n: number }).n);
+  const figures = {
+    dayRows,
+    readNowMs: timed(15, () => connectionsBetween(opened, now, now)),
+    readMidDayMs: timed(15, () => connectionsBetween(opened, now - 12 * 3_600_000, now - 12 * 3_600_000)),
+    changesHourMs: timed(15, () => changes(opened, now - 3_600_000, now)),
+  };
+  const indexes = (
+    opened.all(
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND name NOT IN ('conns_first', 'alerts_at')",
+    ) as { name: string }[]
+  ).map((r) => r.name);
+  opened.close();
+  const openTime = () => {
+    const t0 = performance.now();
+    openRecord(file, { create: false }).db.close();
+    return round(performance.now() - t0);
+  };
+  const openDayMs = openTime();
+  const db = openRecord(file, { create: false }).db;
+  for (const name of indexes) db.exec(`DROP INDEX ${name}`);
+  db.close();
+  return { ...figures, openDayMs, indexBuildMs: openTime() };
 }
 
 const figures = overhead();

@@ -76,6 +76,16 @@ export class RecordBusyError extends Error {
 }
 export const SCHEMA_VERSION = 2;
 
+/**
+ * The classes of a closed connection's duration (closed_at - first_seen) that conns_span indexes: under 1 s, 4 s,
+ * 16 s, ... (x4 each) up to about 194 days, then one class for longer. A row of class k open at a moment t was
+ * first seen in (t - SPAN_BOUNDS[k], t]: so the rows open at t are found among those first seen a class's bound
+ * before t: at a steady rate about 4 x as many as were open at t (for the last class: every one first seen before t).
+ */
+export const SPAN_BOUNDS: readonly number[] = Array.from({ length: 13 }, (_, k) => 1000 * 4 ** k);
+/** The class of a closed row's duration (conns_span's first column): queries use this very expression. */
+export const SPAN = `CASE ${SPAN_BOUNDS.map((b, k) => `WHEN closed_at - first_seen < ${b} THEN ${k}`).join(' ')} ELSE ${SPAN_BOUNDS.length} END`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 -- One run of a recorder: rows it left open ended no later than its last write (alive).
@@ -92,8 +102,13 @@ CREATE TABLE IF NOT EXISTS conns (
   closed_at INTEGER,
   bytes_sent INTEGER, bytes_received INTEGER
 );
--- One index on conns: each more costs every insert (bench:history). Pruning finds old rows by first_seen too.
+-- Indexes on conns (each costs every insert and close: bench:history). first_seen: the timeline, and pruning.
 CREATE INDEX IF NOT EXISTS conns_first ON conns (first_seen);
+-- What was open at a moment t (queries.ts OVERLAPPING): rows still open (closed_at NULL: open now, or left open
+-- when their recording ended) by session, then first_seen; closed rows by the class of their duration, then
+-- first_seen: a row of class k that was open at t was first seen in (t - SPAN_BOUNDS[k], t].
+CREATE INDEX IF NOT EXISTS conns_live ON conns (session, first_seen) WHERE closed_at IS NULL;
+CREATE INDEX IF NOT EXISTS conns_span ON conns (${SPAN}, first_seen) WHERE closed_at IS NOT NULL;
 -- When each process and remote address was first seen: "what changed" and alerts ask these small tables
 -- instead of searching every connection. Kept beyond the retention (names and addresses only).
 CREATE TABLE IF NOT EXISTS processes (name TEXT PRIMARY KEY, first_seen INTEGER NOT NULL) WITHOUT ROWID;

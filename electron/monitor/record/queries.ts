@@ -10,7 +10,7 @@ import {
 } from '../../../shared/record.js';
 import type { Family, Protocol } from '../../../shared/types.js';
 import type { RecordedRows } from '../../../shared/protocol.js';
-import type { RecordDatabase } from './database.js';
+import { SPAN, SPAN_BOUNDS, type RecordDatabase } from './database.js';
 import { isLoopback, isUnspecified } from '../../../shared/address.js';
 
 /** At most this many rows per answer: the rest is counted, not sent. */
@@ -72,20 +72,35 @@ function toRecorded(r: ConnRow): RecordedConnection {
 // A row ended at its close, or (left open when its recording stopped) at its session's last write.
 const SELECT = `SELECT c.*, COALESCE(c.closed_at, s.alive) AS ended FROM conns c JOIN sessions s ON s.id = c.session`;
 
+/**
+ * The ids of the rows open at some moment in [?1, ?2] (first_seen <= ?2 and ended >= ?1), found through the
+ * indexes made for it (database.ts): the rows still open of the sessions alive at ?1 or later, and the closed rows
+ * of each duration class first seen within its bound before ?1. What it visits grows with what was open then, not
+ * with the history before it (first_seen <= ?2 alone read the record from its start: for "now", all of it).
+ */
+const OVERLAPPING = [
+  `SELECT o.id FROM sessions s CROSS JOIN conns o
+    WHERE o.session = s.id AND s.alive >= ?1 AND o.closed_at IS NULL AND o.first_seen <= ?2`,
+  ...[...SPAN_BOUNDS, null].map(
+    (bound, k) => `SELECT id FROM conns WHERE closed_at IS NOT NULL AND ${SPAN} = ${k}
+      ${bound === null ? '' : `AND first_seen > ?1 - ${bound}`} AND first_seen <= ?2 AND closed_at >= ?1`,
+  ),
+].join(' UNION ALL ');
+
+/** `SELECT` of the rows open at some moment in [?1, ?2] (see OVERLAPPING), each once: add WHERE terms with AND. */
+const SELECT_OVERLAPPING = `SELECT c.*, COALESCE(c.closed_at, s.alive) AS ended FROM (${OVERLAPPING}) x
+  CROSS JOIN conns c ON c.id = x.id JOIN sessions s ON s.id = c.session WHERE 1`;
+
 /** Connections and listeners open at some moment in [from, to] (from = to: as they were at that moment). */
 export function connectionsBetween(db: RecordDatabase, from: number, to: number): RecordedRows {
-  const where = 'c.first_seen <= ? AND COALESCE(c.closed_at, s.alive) >= ?';
-  const rows = db.all(`${SELECT} WHERE ${where} ORDER BY c.first_seen, c.id LIMIT ${MAX_RECORDED_ROWS + 1}`, [
-    to,
+  const rows = db.all(`${SELECT_OVERLAPPING} ORDER BY c.first_seen, c.id LIMIT ${MAX_RECORDED_ROWS + 1}`, [
     from,
+    to,
   ]) as unknown as ConnRow[];
   let omitted = 0;
   if (rows.length > MAX_RECORDED_ROWS) {
     rows.length = MAX_RECORDED_ROWS;
-    const count = db.get(`SELECT count(*) AS n FROM conns c JOIN sessions s ON s.id = c.session WHERE ${where}`, [
-      to,
-      from,
-    ]) as { n: number };
+    const count = db.get(`SELECT count(*) AS n FROM (${OVERLAPPING})`, [from, to]) as { n: number };
     omitted = Number(count.n) - MAX_RECORDED_ROWS;
   }
   return { rows: rows.map(toRecorded), omitted };
@@ -131,8 +146,8 @@ export function timeline(db: RecordDatabase, from: number, to: number): Timeline
  */
 function listenersAt(db: RecordDatabase, t: number): Map<string, number> {
   const rows = db.all(
-    `SELECT c.id, c.proto, c.family, c.local_addr, c.local_port, c.path, c.process FROM conns c JOIN sessions s ON s.id = c.session
-      WHERE c.first_seen <= ? AND COALESCE(c.closed_at, s.alive) >= ? AND c.listener = 1 ORDER BY c.first_seen, c.id`,
+    `SELECT c.id, c.proto, c.family, c.local_addr, c.local_port, c.path, c.process FROM (${OVERLAPPING}) x
+      CROSS JOIN conns c ON c.id = x.id WHERE c.listener = 1 ORDER BY c.first_seen, c.id`,
     [t, t],
   ) as Pick<ConnRow, 'id' | 'proto' | 'family' | 'local_addr' | 'local_port' | 'path' | 'process'>[];
   const ids = new Map<string, number>();
@@ -247,21 +262,22 @@ export function changes(db: RecordDatabase, from: number, asked: number): Change
   }[];
   const openAt = (t: number) =>
     db.all(
-      `SELECT c.process AS process, max(COALESCE(c.closed_at, s.alive)) AS last FROM conns c JOIN sessions s ON s.id = c.session
-        WHERE c.process IS NOT NULL AND c.first_seen <= ? AND COALESCE(c.closed_at, s.alive) >= ? GROUP BY c.process`,
+      `SELECT process, max(ended) AS last FROM (${SELECT_OVERLAPPING} AND c.process IS NOT NULL) GROUP BY process`,
       [t, t],
     ) as { process: string; last: number }[];
   const openAfter = new Set(openAt(to).map((p) => p.process));
   const stopped = openAt(from).filter((p) => !openAfter.has(p.process));
-  // When each of those was last seen: asked for them alone (not every process name the record holds).
+  // When each of those was last seen (by `to`): asked for them alone (not every process name the record holds).
+  // Each had a row open at `from`, so its last row first seen by `to` ended at `from` or later: among the rows
+  // open at some moment in [from, to].
   const lastSeen = new Map(
     stopped.length === 0
       ? []
       : (
           db.all(
-            `SELECT c.process AS process, max(COALESCE(c.closed_at, s.alive)) AS last FROM conns c JOIN sessions s ON s.id = c.session
-              WHERE c.process IN (SELECT value FROM json_each(?)) AND c.first_seen <= ? GROUP BY c.process`,
-            [JSON.stringify(stopped.map((p) => p.process)), to],
+            `SELECT process, max(ended) AS last FROM (${SELECT_OVERLAPPING} AND c.process IN (SELECT value FROM json_each(?3)))
+              GROUP BY process`,
+            [from, to, JSON.stringify(stopped.map((p) => p.process))],
           ) as { process: string; last: number }[]
         ).map((p) => [p.process, Number(p.last)]),
   );

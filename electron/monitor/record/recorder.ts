@@ -249,7 +249,7 @@ export class Recorder {
   private lastCheckpoint = 0;
   /** Statements prepared once per open database (preparing costs as much as running them). */
   private statements: Record<
-    'insert' | 'update' | 'process' | 'remote' | 'reached',
+    'insert' | 'update' | 'checkpoint' | 'process' | 'remote' | 'reached',
     ReturnType<RecordDatabase['prepare']>
   > | null = null;
   /** Process names, remote addresses and places reached (networkNews subjects) already in the record's
@@ -740,8 +740,12 @@ export class Recorder {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       update: db.prepare(`UPDATE conns SET states = ?, pid = ?, process = ?, user = ?, exe = ?, closed_at = ?,
         bytes_sent = ?, bytes_received = ? WHERE id = ?`),
+      // A row still open: closed_at not set, so its entries in conns_live and conns_span are left as they are
+      // (SQLite rewrites an index's entry whenever the UPDATE sets a column the index or its WHERE names).
+      checkpoint: db.prepare(`UPDATE conns SET states = ?, pid = ?, process = ?, user = ?, exe = ?,
+        bytes_sent = ?, bytes_received = ? WHERE id = ?`),
     });
-    const { insert, update } = statements;
+    const { insert, update, checkpoint } = statements;
     for (const e of this.dirty) {
       const p = e.processes[0];
       const owner = [p?.pid ?? null, p?.name ?? null, p?.user ?? e.user, p?.exe ?? null];
@@ -766,7 +770,8 @@ export class Recorder {
         e.rowid = Number(result.lastInsertRowid);
         this.sighted(e, statements, at);
       } else {
-        update.run([statesText(e), ...owner, e.closedAt, e.bytesSent, e.bytesReceived, e.rowid]);
+        if (e.closedAt === null) checkpoint.run([statesText(e), ...owner, e.bytesSent, e.bytesReceived, e.rowid]);
+        else update.run([statesText(e), ...owner, e.closedAt, e.bytesSent, e.bytesReceived, e.rowid]);
         this.sighted(e, statements, at);
       }
       e.pending = false;
@@ -1097,10 +1102,14 @@ export class Recorder {
   }
 
   private closeDb(): void {
-    try {
-      for (const st of [...Object.values(this.statements ?? {}), ...Object.values(this.knownLookups)]) st.finalize();
-    } catch {
-      // Finalizing cannot lose data.
+    // Each on its own: finalize reports the statement's last error (a full disk), and one left unfinalized keeps
+    // the database open after close (sqlite3_close_v2 leaves it a zombie: the file stays open, its mount busy).
+    for (const st of [...Object.values(this.statements ?? {}), ...Object.values(this.knownLookups)]) {
+      try {
+        st.finalize();
+      } catch {
+        // Finalizing cannot lose data.
+      }
     }
     this.statements = null;
     this.knownLookups = {};

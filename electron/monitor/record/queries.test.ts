@@ -1,0 +1,270 @@
+// What the record's queries read: the same answers as the plain predicates over the whole table (old and new
+// queries compared on random records and intervals), and reads that grow with what was open at a moment, not
+// with the history before it. Reads are counted as the pages SQLite's VFS reads from the file on a fresh
+// connection (node-sqlite3-wasm reads through Node's fs.readSync): a page cache starts empty there.
+import fs, { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Database } from 'node-sqlite3-wasm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openRecord, type RecordDatabase } from './database.js';
+import { changes, connectionsBetween } from './queries.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function newRecord(): { file: string; db: RecordDatabase } {
+  const dir = mkdtempSync(join(tmpdir(), 'record-queries-'));
+  dirs.push(dir);
+  const file = join(dir, 'history.sqlite');
+  return { file, db: openRecord(file, { create: true }).db };
+}
+
+/** A seeded generator (mulberry32): the same records on every run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Row {
+  session: number;
+  listener: boolean;
+  port: number;
+  process: string | null;
+  first: number;
+  closed: number | null;
+}
+
+function insertRows(db: RecordDatabase, rows: Iterable<Row>): void {
+  const insert = db.prepare(`INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr,
+    remote_port, states, listener, process, first_seen, closed_at) VALUES (?, 'tcp', 'inet', '10.0.0.2', ?,
+    '10.0.0.1', 443, 'ESTABLISHED', ?, ?, ?, ?)`);
+  db.exec('BEGIN');
+  for (const r of rows) insert.run([r.session, r.port, r.listener ? 1 : 0, r.process, r.first, r.closed]);
+  db.exec('COMMIT');
+  insert.finalize();
+}
+
+/** What main asked: the rows first seen by `to` and ended at `from` or later, the first_seen index read from the start. */
+function oldBetween(db: RecordDatabase, from: number, to: number): number[] {
+  return (
+    db.all(
+      `SELECT c.id FROM conns c JOIN sessions s ON s.id = c.session
+        WHERE c.first_seen <= ? AND COALESCE(c.closed_at, s.alive) >= ? ORDER BY c.first_seen, c.id`,
+      [to, from],
+    ) as { id: number }[]
+  ).map((r) => Number(r.id));
+}
+
+function oldStopped(db: RecordDatabase, from: number, to: number) {
+  const openAt = (t: number) =>
+    db.all(
+      `SELECT c.process AS process, max(COALESCE(c.closed_at, s.alive)) AS last FROM conns c JOIN sessions s ON s.id = c.session
+        WHERE c.process IS NOT NULL AND c.first_seen <= ? AND COALESCE(c.closed_at, s.alive) >= ? GROUP BY c.process`,
+      [t, t],
+    ) as { process: string; last: number }[];
+  const after = new Set(openAt(to).map((p) => p.process));
+  return openAt(from)
+    .filter((p) => !after.has(p.process))
+    .map((p) => {
+      const last = db.get(
+        `SELECT max(COALESCE(c.closed_at, s.alive)) AS last FROM conns c JOIN sessions s ON s.id = c.session
+          WHERE c.process = ? AND c.first_seen <= ?`,
+        [p.process, to],
+      ) as { last: number };
+      return { process: p.process, lastSeen: Number(last.last) };
+    });
+}
+
+/** The pages a fresh connection to `file` reads while `fn` runs. */
+function pagesRead<T>(file: string, fn: (db: RecordDatabase) => T): { value: T; pages: number } {
+  const db = new Database(file, { fileMustExist: true });
+  const read = fs.readSync;
+  let pages = 0;
+  fs.readSync = ((...args: Parameters<typeof fs.readSync>) => {
+    pages++;
+    return read(...args);
+  }) as typeof fs.readSync;
+  try {
+    return { value: fn(db), pages };
+  } finally {
+    fs.readSync = read;
+    db.close();
+  }
+}
+
+describe('moments in the record', () => {
+  it('finds the same rows open over random intervals as the plain predicate over the whole table', () => {
+    const next = random(15);
+    const int = (n: number) => Math.floor(next() * n);
+    for (let round = 0; round < 6; round++) {
+      const { db } = newRecord();
+      // Sessions one after the other; the last one records now. Rows of every duration class, some left open (by
+      // a session that ended, or open now), a few closed before they were first seen (a clock set back).
+      const sessions = 4;
+      let t = 1_000_000;
+      const bounds: [number, number][] = [];
+      for (let s = 1; s <= sessions; s++) {
+        const start = t;
+        t += 10_000 + int(4 * 3_600_000);
+        db.run('INSERT INTO sessions (id, started, alive) VALUES (?, ?, ?)', [s, start, t]);
+        bounds.push([start, t]);
+        t += int(600_000);
+      }
+      const rows: Row[] = [];
+      for (let i = 0; i < 1500; i++) {
+        const session = 1 + int(sessions);
+        const [start, alive] = bounds[session - 1]!;
+        const first = start - int(60_000) + int(alive - start);
+        const scale = [100, 5000, 120_000, 3_600_000, 86_400_000, 40 * 86_400_000][int(6)]!;
+        const roll = next();
+        const closed = roll < 0.15 ? null : roll < 0.18 ? first - int(5000) : Math.min(alive, first + int(scale));
+        rows.push({
+          session,
+          listener: next() < 0.2,
+          port: int(40),
+          process: next() < 0.1 ? null : `p${int(60)}`,
+          first,
+          closed,
+        });
+      }
+      insertRows(db, rows);
+      const end = t;
+      const moment = () => (next() < 0.1 ? end + int(1000) : 1_000_000 - 100_000 + int(end - 1_000_000 + 100_000));
+      for (let q = 0; q < 40; q++) {
+        let from = moment();
+        let to = next() < 0.4 ? from : moment();
+        if (from > to) [from, to] = [to, from];
+        const between = connectionsBetween(db, from, to);
+        expect(between.omitted).toBe(0);
+        expect(between.rows.map((r) => Number(r.id))).toEqual(oldBetween(db, from, to));
+        // What changed compares with the last moment recorded at most.
+        const summary = changes(db, from, to);
+        const last = Math.max(from, Math.min(to, bounds[sessions - 1]![1]));
+        expect(summary.stoppedProcesses).toEqual(oldStopped(db, from, last));
+        // Listeners open at a moment: compared through what changed between two moments.
+        const listening = (at: number) => {
+          const ids = new Map<string, number>();
+          for (const id of oldBetween(db, at, at)) {
+            const r = rows[id - 1]!;
+            if (!r.listener) continue;
+            const key = `${r.port}|${r.process ?? ''}`;
+            if (!ids.has(key)) ids.set(key, id);
+          }
+          return ids;
+        };
+        const [before, after] = [listening(from), listening(last)];
+        const news = [...after].filter(([k]) => !before.has(k)).map(([, id]) => id);
+        const gone = [...before].filter(([k]) => !after.has(k)).map(([, id]) => id);
+        const byFirst = (ids: number[]) =>
+          ids.sort((a, b) => rows[a - 1]!.first - rows[b - 1]!.first || a - b).map(String);
+        expect(summary.newListeners.map((l) => l.id)).toEqual(byFirst(news));
+        expect(summary.goneListeners.map((l) => l.id)).toEqual(byFirst(gone));
+      }
+      db.close();
+    }
+  });
+
+  it('answers the same from a record kept before its indexes, as a reader that never writes opens it', () => {
+    // A record NetLens has not opened since (netlens history opens it read-only: no schema, no index made).
+    const { file, db } = newRecord();
+    db.run('INSERT INTO sessions (id, started, alive) VALUES (1, 0, 50000), (2, 60000, 90000)');
+    insertRows(
+      db,
+      Array.from({ length: 400 }, (_, i) => ({
+        session: i % 2 === 0 ? 1 : 2,
+        listener: i % 7 === 0,
+        port: i % 13,
+        process: `p${i % 11}`,
+        first: (i % 2 === 0 ? 0 : 60_000) + i * 70,
+        closed: i % 5 === 0 ? null : (i % 2 === 0 ? 0 : 60_000) + i * 70 + ((i * 7919) % 40_000),
+      })),
+    );
+    const ask = (d: RecordDatabase) =>
+      [0, 20_000, 49_000, 55_000, 70_000, 89_000].map((t) => ({
+        at: connectionsBetween(d, t, t).rows.map((r) => r.id),
+        changed: changes(d, t, 90_000),
+      }));
+    const indexed = ask(db);
+    db.exec('DROP INDEX conns_live; DROP INDEX conns_span');
+    db.close();
+    const old = new Database(file, { fileMustExist: true, readOnly: true });
+    expect(ask(old)).toEqual(indexed);
+    expect(indexed[3]!.at.length).toBeGreaterThan(0);
+    old.close();
+  });
+
+  /**
+   * A record of `hours` of history at a steady rate (closed connections of a few seconds to minutes, one session
+   * after another), then the 300 connections open now. What the moment "now" reads should not grow with `hours`.
+   */
+  function history(hours: number): { file: string; now: number } {
+    const { file, db } = newRecord();
+    const start = 1_000_000_000;
+    const now = start + hours * 3_600_000;
+    const rows: Row[] = [];
+    for (let h = 0; h < hours; h++) {
+      // A session an hour (restarts): each left 5 rows open when it ended.
+      db.run('INSERT INTO sessions (id, started, alive) VALUES (?, ?, ?)', [
+        h + 1,
+        start + h * 3_600_000,
+        start + (h + 1) * 3_600_000,
+      ]);
+      for (let i = 0; i < 1000; i++) {
+        const first = start + h * 3_600_000 + i * 3600;
+        rows.push({
+          session: h + 1,
+          listener: i % 50 === 0,
+          port: i % 50,
+          process: `p${i % 97}`,
+          first,
+          closed: i < 5 ? null : first + 2000 + ((i * 7919) % 300_000),
+        });
+      }
+    }
+    db.run('UPDATE sessions SET alive = ? WHERE id = ?', [now, hours]);
+    for (let i = 0; i < 300; i++)
+      rows.push({
+        session: hours,
+        listener: i % 30 === 0,
+        port: i,
+        process: `now${i % 20}`,
+        first: now - 600_000 + i,
+        closed: null,
+      });
+    insertRows(db, rows);
+    db.close();
+    return { file, now };
+  }
+
+  it('reads what was open at a moment, not the history before it', () => {
+    const read = (hours: number) => {
+      const { file, now } = history(hours);
+      const at = pagesRead(file, (db) => connectionsBetween(db, now, now));
+      const changed = pagesRead(file, (db) => changes(db, now - 60_000, now));
+      return {
+        rows: at.value.rows.length,
+        at: at.pages,
+        changed: changed.pages,
+        stopped: changed.value.stoppedProcesses.map((p) => ({ ...p, lastSeen: p.lastSeen - now })),
+      };
+    };
+    const small = read(4);
+    const big = read(40);
+    // The 300, the 5 its session left open, and the last minutes' connections closed after now.
+    expect(small.rows).toBeGreaterThan(300 + 5);
+    expect(big.rows).toBe(small.rows);
+    expect(big.stopped).toEqual(small.stopped);
+    // Main read the first_seen index and every row from the start of the record: 10 x the history, 7.4-9.9 x
+    // the pages (at 4,000 against 40,000 rows).
+    expect(big.at / small.at).toBeLessThan(1.5);
+    expect(big.changed / small.changed).toBeLessThan(1.5);
+  });
+});
