@@ -113,9 +113,13 @@ CREATE INDEX IF NOT EXISTS conns_span ON conns (${SPAN}, first_seen) WHERE close
 -- instead of searching every connection. Kept beyond the retention (names and addresses only).
 CREATE TABLE IF NOT EXISTS processes (name TEXT PRIMARY KEY, first_seen INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS remotes (address TEXT PRIMARY KEY, first_seen INTEGER NOT NULL, process TEXT) WITHOUT ROWID;
+-- By first sighting: "new since" lists (what changed) and over-cap pruning, oldest first.
+CREATE INDEX IF NOT EXISTS processes_first ON processes (first_seen);
+CREATE INDEX IF NOT EXISTS remotes_first ON remotes (first_seen);
 -- Which process reached which country, autonomous system or (where neither is known) prefix: the subjects of
 -- shared/record.ts networkNews, so "new country or network" alerts compare per process. Kept like the above.
 CREATE TABLE IF NOT EXISTS reached (subject TEXT PRIMARY KEY, first_seen INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS reached_first ON reached (first_seen);
 CREATE TABLE IF NOT EXISTS iface_minutes (minute INTEGER NOT NULL, iface TEXT NOT NULL, rx INTEGER NOT NULL, tx INTEGER NOT NULL,
   PRIMARY KEY (minute, iface)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS process_minutes (minute INTEGER NOT NULL, process TEXT NOT NULL, rx INTEGER NOT NULL, tx INTEGER NOT NULL,

@@ -1096,7 +1096,8 @@ describe('opening the record', () => {
     const { db } = openRecord(file, { create: true });
     // What schema 1 had that 2 has not: three more indexes on conns and a key column; and none of the indexes
     // made later (a record kept by an older NetLens gets them at its next open).
-    for (const index of ['conns_live', 'conns_span']) db.exec(`DROP INDEX ${index}`);
+    for (const index of ['conns_live', 'conns_span', 'processes_first', 'remotes_first', 'reached_first'])
+      db.exec(`DROP INDEX ${index}`);
     db.exec(`ALTER TABLE conns ADD COLUMN key TEXT NOT NULL DEFAULT '';
       CREATE INDEX conns_open ON conns (closed_at); CREATE INDEX conns_remote ON conns (remote_addr, first_seen);
       CREATE INDEX conns_process ON conns (process, first_seen); DELETE FROM processes; DELETE FROM remotes;
@@ -1109,7 +1110,11 @@ describe('opening the record', () => {
     expect(reopened.get("SELECT value FROM meta WHERE key = 'version'")).toEqual({ value: '2' });
     expect(
       reopened.all("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"),
-    ).toEqual(['alerts_at', 'conns_first', 'conns_live', 'conns_span'].map((name) => ({ name })));
+    ).toEqual(
+      ['alerts_at', 'conns_first', 'conns_live', 'conns_span', 'processes_first', 'reached_first', 'remotes_first'].map(
+        (name) => ({ name }),
+      ),
+    );
     expect(reopened.all('SELECT name, first_seen FROM processes')).toEqual([{ name: 'curl', first_seen: 1500 }]);
     expect(reopened.all('SELECT address, process FROM remotes')).toEqual([{ address: '192.0.2.7', process: 'curl' }]);
     reopened.close();

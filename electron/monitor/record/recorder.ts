@@ -216,6 +216,13 @@ function bytesOf(row: object, field: 'bytesSent' | 'bytesReceived'): number | nu
 
 const minuteOf = (at: number) => at - (at % MINUTE_MS);
 
+/** Over the size cap: the oldest first sightings of each kind go, a batch at a time (found by first_seen's index). */
+export const PRUNE_FIRST_SIGHTINGS: readonly string[] = [
+  `DELETE FROM remotes WHERE address IN (SELECT address FROM remotes ORDER BY first_seen LIMIT ${PRUNE_BATCH})`,
+  `DELETE FROM reached WHERE subject IN (SELECT subject FROM reached ORDER BY first_seen LIMIT ${PRUNE_BATCH})`,
+  `DELETE FROM processes WHERE name IN (SELECT name FROM processes ORDER BY first_seen LIMIT ${PRUNE_BATCH})`,
+];
+
 export class Recorder {
   private config: RecordingConfig;
   private db: RecordDatabase | null = null;
@@ -857,15 +864,7 @@ export class Recorder {
         deleted = db.run(
           `DELETE FROM conns WHERE id IN (SELECT id FROM conns WHERE closed_at IS NOT NULL ORDER BY id LIMIT ${PRUNE_BATCH})`,
         ).changes;
-        deleted += db.run(
-          `DELETE FROM remotes WHERE address IN (SELECT address FROM remotes ORDER BY first_seen LIMIT ${PRUNE_BATCH})`,
-        ).changes;
-        deleted += db.run(
-          `DELETE FROM reached WHERE subject IN (SELECT subject FROM reached ORDER BY first_seen LIMIT ${PRUNE_BATCH})`,
-        ).changes;
-        deleted += db.run(
-          `DELETE FROM processes WHERE name IN (SELECT name FROM processes ORDER BY first_seen LIMIT ${PRUNE_BATCH})`,
-        ).changes;
+        for (const sql of PRUNE_FIRST_SIGHTINGS) deleted += db.run(sql).changes;
       }
       const oldestMinute = (table: string) =>
         Number((db.get(`SELECT min(minute) AS m FROM ${table}`) as { m: number | null }).m ?? Infinity);
