@@ -127,6 +127,8 @@ CREATE TABLE IF NOT EXISTS process_minutes (minute INTEGER NOT NULL, process TEX
 CREATE TABLE IF NOT EXISTS alerts (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS alerts_at ON alerts (at);
 CREATE TABLE IF NOT EXISTS known (kind TEXT NOT NULL, subject TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (kind, subject)) WITHOUT ROWID;
+-- The oldest marks go first past the recorder's MAX_KNOWN.
+CREATE INDEX IF NOT EXISTS known_at ON known (at);
 `;
 
 export type RecordDatabase = Database;

@@ -577,6 +577,63 @@ describe('alerts', () => {
     expect(recorded.find((a) => a.kind === 'process')!.known).toBe(false);
     r.recorder.close();
   });
+
+  it('keep the latest marks as known past a flood of them, and forget the oldest', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const alerts: Alert[] = [];
+    const config = { ...DEFAULT_RECORDING, alerts: { listener: true, process: false, network: false } };
+    const r = rig(file, { config, alert: (a) => alerts.push(a), maxKnown: 50 });
+    const listener = (id: number) =>
+      conn(id, { state: 'LISTEN', localAddress: '0.0.0.0', remoteAddress: '0.0.0.0', remotePort: 0 });
+    r.tick([conn(1)]);
+    // A mark long ago, then a flood of 1,000 marks of 512 characters each (a request with no rate limit), then
+    // the user's latest mark.
+    r.recorder.markKnown('listener', 'tcp 0.0.0.0:40003 app3');
+    for (let i = 0; i < 1000; i++) {
+      r.advance(10);
+      r.recorder.markKnown('process', `${i} `.padEnd(512, 'x'));
+    }
+    r.advance(10);
+    r.recorder.markKnown('listener', 'tcp 0.0.0.0:40004 app4');
+    const db = r.recorder.database!;
+    const count = () => Number((db.get('SELECT count(*) AS n FROM known') as { n: number }).n);
+    // Main kept all 1,002.
+    expect(count()).toBe(50);
+    expect(db.get("SELECT min(subject) AS s FROM known WHERE kind = 'process'")).toEqual({
+      s: '951 '.padEnd(512, 'x'),
+    });
+    // The latest mark holds; the oldest was forgotten, so its listener is news again.
+    r.tick([conn(1), listener(4)]);
+    expect(alerts).toEqual([]);
+    r.tick([conn(1), listener(4), listener(3)]);
+    expect(alerts.map((a) => a.subject)).toEqual(['tcp 0.0.0.0:40003 app3']);
+    // Marking a subject again makes it the latest.
+    r.recorder.markKnown('process', '951 '.padEnd(512, 'x'));
+    r.recorder.markKnown('process', 'another');
+    expect(count()).toBe(50);
+    expect(db.get('SELECT 1 AS k FROM known WHERE subject = ?', ['951 '.padEnd(512, 'x')])).toEqual({ k: 1 });
+    expect(db.get('SELECT 1 AS k FROM known WHERE subject = ?', ['952 '.padEnd(512, 'x')])).toBeNull();
+    r.recorder.close();
+
+    // A record flooded before the bound: pruning forgets the oldest, a batch at a time.
+    const flooded = openRecord(file, { create: false }).db;
+    const insert = flooded.prepare("INSERT INTO known (kind, subject, at) VALUES ('process', ?, ?)");
+    flooded.exec('BEGIN');
+    for (let i = 0; i < 1000; i++) insert.run([`old ${i}`, i]);
+    flooded.exec('COMMIT');
+    insert.finalize();
+    flooded.close();
+    const again = rig(file, { config, maxKnown: 50 });
+    again.tick([conn(1)]);
+    again.recorder.flush();
+    again.advance(60_000);
+    again.tick([conn(1)]);
+    again.recorder.flush();
+    const left = again.recorder.database!.all('SELECT subject FROM known ORDER BY at') as { subject: string }[];
+    expect(left).toHaveLength(50);
+    expect(left.at(-1)).toEqual({ subject: 'another' });
+    again.recorder.close();
+  });
 });
 
 describe('what changed', () => {
@@ -1096,7 +1153,7 @@ describe('opening the record', () => {
     const { db } = openRecord(file, { create: true });
     // What schema 1 had that 2 has not: three more indexes on conns and a key column; and none of the indexes
     // made later (a record kept by an older NetLens gets them at its next open).
-    for (const index of ['conns_live', 'conns_span', 'processes_first', 'remotes_first', 'reached_first'])
+    for (const index of ['conns_live', 'conns_span', 'processes_first', 'remotes_first', 'reached_first', 'known_at'])
       db.exec(`DROP INDEX ${index}`);
     db.exec(`ALTER TABLE conns ADD COLUMN key TEXT NOT NULL DEFAULT '';
       CREATE INDEX conns_open ON conns (closed_at); CREATE INDEX conns_remote ON conns (remote_addr, first_seen);
@@ -1111,9 +1168,16 @@ describe('opening the record', () => {
     expect(
       reopened.all("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"),
     ).toEqual(
-      ['alerts_at', 'conns_first', 'conns_live', 'conns_span', 'processes_first', 'reached_first', 'remotes_first'].map(
-        (name) => ({ name }),
-      ),
+      [
+        'alerts_at',
+        'conns_first',
+        'conns_live',
+        'conns_span',
+        'known_at',
+        'processes_first',
+        'reached_first',
+        'remotes_first',
+      ].map((name) => ({ name })),
     );
     expect(reopened.all('SELECT name, first_seen FROM processes')).toEqual([{ name: 'curl', first_seen: 1500 }]);
     expect(reopened.all('SELECT address, process FROM remotes')).toEqual([{ address: '192.0.2.7', process: 'curl' }]);

@@ -63,6 +63,9 @@ export const MAX_WAITING_ROWS = 100_000;
  *  process names and for places reached. */
 export const MAX_REMEMBERED_REMOTES = 100_000;
 export const PRUNE_EVERY_MS = 60_000;
+/** Subjects marked known (History → Alerts) kept at most: the most recently marked (up to ~5 MB at 512 characters
+ *  each). A mark is a request with no rate limit: past this, the oldest marks are forgotten. */
+export const MAX_KNOWN = 10_000;
 /** Rows deleted per pruning batch: a few milliseconds of work. */
 export const PRUNE_BATCH = 500;
 /** Rows of per-minute traffic deleted per pruning batch, of each table. */
@@ -97,6 +100,8 @@ export interface RecorderOptions {
   maxRememberedRemotes?: number;
   /** MAX_WAITING_ROWS, smaller in tests. */
   maxWaitingRows?: number;
+  /** MAX_KNOWN, smaller in tests. */
+  maxKnown?: number;
 }
 
 /**
@@ -281,6 +286,8 @@ export class Recorder {
   private baseline = true;
   /** A database opened for reading while recording is off or paused (the History view still reads). */
   private reader: RecordDatabase | null = null;
+  /** How many rows `known` holds in a database (the recording one or the reader): see markKnown. */
+  private knownRows: { db: RecordDatabase; count: number } | null = null;
   /** Flushes done and the time they took (the benchmark reads these). */
   readonly stats = { flushes: 0, flushMs: 0, rowsWritten: 0, pruned: 0 };
 
@@ -585,12 +592,46 @@ export class Recorder {
     for (const a of alerts) this.options.alert?.(a);
   }
 
-  /** Accepts something as known: no more alerts for it. */
+  /** Accepts something as known: no more alerts for it. The oldest marks past MAX_KNOWN are forgotten. */
   markKnown(kind: AlertKind, subject: string): void {
     const db = this.readable();
     if (!db) throw new Error('the record is not available');
-    db.run('INSERT OR REPLACE INTO known (kind, subject, at) VALUES (?, ?, ?)', [kind, subject, this.now()]);
+    const count = this.knownCount(db);
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const had = db.get('SELECT 1 AS k FROM known WHERE kind = ? AND subject = ?', [kind, subject]) !== null;
+      db.run('INSERT OR REPLACE INTO known (kind, subject, at) VALUES (?, ?, ?)', [kind, subject, this.now()]);
+      this.knownRows = { db, count: had ? count : count + 1 };
+      this.forgetOldestKnown(db, Infinity);
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      this.knownRows = null;
+      throw err;
+    }
     this.knownSets?.[kind].add(subject);
+  }
+
+  /** How many subjects are marked known in `db` (counted once per database, then kept). */
+  private knownCount(db: RecordDatabase): number {
+    if (this.knownRows?.db !== db)
+      this.knownRows = { db, count: Number((db.get('SELECT count(*) AS n FROM known') as { n: number }).n) };
+    return this.knownRows.count;
+  }
+
+  /** Deletes the oldest marks past the bound (at most `batch` of them), by the index on their time. */
+  private forgetOldestKnown(db: RecordDatabase, batch: number): number {
+    const over = this.knownCount(db) - (this.options.maxKnown ?? MAX_KNOWN);
+    if (over <= 0) return 0;
+    const n = Math.min(over, batch);
+    const deleted = db.run(
+      'DELETE FROM known WHERE (kind, subject) IN (SELECT kind, subject FROM known ORDER BY at LIMIT ?)',
+      [n],
+    ).changes;
+    this.knownRows = { db, count: this.knownCount(db) - deleted };
+    // The alerts' cache may hold the subjects forgotten: it is asked afresh.
+    if (deleted > 0) for (const set of Object.values(this.knownSets ?? {})) set.clear();
+    return deleted;
   }
 
   alerts(limit: number): Alert[] {
@@ -881,6 +922,8 @@ export class Recorder {
             [overCap ? hour : Math.min(cutoff, hour)],
           ).changes;
       }
+      // A record kept before MAX_KNOWN may hold more marks: the oldest go, a batch at a time.
+      deleted += this.forgetOldestKnown(db, PRUNE_BATCH);
       deleted += db.run(`DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE at < ? LIMIT ${PRUNE_BATCH})`, [
         cutoff,
       ]).changes;
@@ -897,6 +940,8 @@ export class Recorder {
       const oldest = db.get('SELECT min(first_seen) AS t FROM conns') as { t: number | null };
       this.oldest = oldest.t === null ? null : Number(oldest.t);
     } catch (err) {
+      // The count of marks known may have been lowered by a batch rolled back: counted again.
+      this.knownRows = null;
       this.writeFailed(err);
     }
   }
