@@ -168,6 +168,52 @@ describe('the History tab', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'history-what-changed.png') });
   });
 
+  it('lists the first rows of a long list of changes, and shows more from the keyboard', {
+    timeout: 90_000,
+  }, async () => {
+    // 150 listeners more than a moment ago (loopback: no exposure to speak of).
+    const many = await started.start(
+      'historymany',
+      `
+      const net = require('node:net');
+      let n = 0;
+      for (let i = 0; i < 150; i++)
+        net.createServer().listen(0, '127.0.0.1', () => { if (++n === 150) console.log('listening'); });`,
+    );
+    const region = page.getByRole('region', { name: 'New listeners' });
+    const listed = () => region.locator('tbody tr').count();
+    let total = 0;
+    const heading = async () =>
+      Number(/\(([\d,]+)\)/.exec((await region.locator('h3').textContent()) ?? '')?.[1]?.replace(/,/g, ''));
+    await page.getByRole('textbox', { name: 'Since' }).fill(localInput(during));
+    await until('the many listeners', async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      total = await heading();
+      const mine = await region.locator('tr', { hasText: 'historymany' }).count();
+      if (total >= 150 && mine > 0) return true;
+      throw new Error(`${total} new listeners, ${mine} rows of the probe's shown`);
+    });
+    // The first 100 rows, and how many more (main rendered them all).
+    expect(await listed()).toBe(100);
+    await expect.poll(() => region.locator('.change-more').textContent()).toContain(`more not shown (the first 100 of`);
+    const more = region.getByRole('button', { name: /^Show [\d,]+ more$/ });
+    await more.scrollIntoViewIfNeeded();
+    await page.setViewportSize({ width: 1100, height: 700 });
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      await more.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SCREENSHOTS, `history-what-changed-more-${theme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: null });
+    await page.setViewportSize({ width: 1400, height: 860 });
+    // From the keyboard: Enter on the button (a real button, in the Tab order) shows as many more again.
+    await more.focus();
+    await page.keyboard.press('Enter');
+    // (An answer to a Refresh still on its way keeps what is shown; it may count other listeners.)
+    await poll(async () => (await listed()) === Math.min(200, await heading())).toBe(true);
+    await stopProcess(many.child);
+  });
+
   it('groups live listeners by exposure and alerts about a new one beyond loopback, until marked known', async () => {
     await page.getByRole('radio', { name: 'Alerts' }).click();
     await page.context().grantPermissions(['notifications']);

@@ -1,7 +1,7 @@
 // "What changed": now against a moment, or two moments. New things are marked as new rows are live (green),
 // gone ones as closed rows are (red).
 import { useEffect, useState, type ReactNode } from 'react';
-import { formatDateTime } from '../../../shared/format.js';
+import { formatCount, formatDateTime } from '../../../shared/format.js';
 import { placeText, type ChangesSummary, type RecordedConnection } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
 import { Inert } from '../../components/Inert.js';
@@ -31,33 +31,55 @@ const owner = (r: RecordedConnection): ReactNode =>
     </>
   );
 
-function Section(props: {
+/** Rows a section shows at first: a full answer (up to 20,000 rows a list, seven lists) would be a long render. */
+export const SECTION_ROWS = 100;
+
+/**
+ * One list of what changed: its first SECTION_ROWS rows, then a button that shows as many more again (doubling,
+ * so a few presses reach any length), with how many are not shown.
+ */
+export function Section<T>(props: {
   title: string;
   kind: 'new' | 'gone';
-  count: number;
-  children: ReactNode;
+  items: readonly T[];
+  row: (item: T) => ReactNode;
   headers: string[];
 }) {
+  const [shown, setShown] = useState(SECTION_ROWS);
+  const count = props.items.length;
+  const rest = count - shown;
   return (
     <section className="change-section" aria-label={props.title}>
       <h3>
-        {props.title} <span className="muted">({props.count})</span>
+        {props.title} <span className="muted">({formatCount(count)})</span>
       </h3>
-      {props.count === 0 ? (
+      {count === 0 ? (
         <p className="muted">None.</p>
       ) : (
-        <table className={`change-table ${props.kind}`}>
-          <thead>
-            <tr>
-              {props.headers.map((h) => (
-                <th key={h} scope="col">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>{props.children}</tbody>
-        </table>
+        <>
+          <table className={`change-table ${props.kind}`}>
+            <thead>
+              <tr>
+                {props.headers.map((h) => (
+                  <th key={h} scope="col">
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>{props.items.slice(0, shown).map(props.row)}</tbody>
+          </table>
+          {rest > 0 ? (
+            <p className="change-more">
+              <span className="muted">
+                {formatCount(rest)} more not shown (the first {formatCount(shown)} of {formatCount(count)}).
+              </span>{' '}
+              <button type="button" onClick={() => setShown((n) => n * 2)}>
+                Show {formatCount(Math.min(rest, shown))} more
+              </button>
+            </p>
+          ) : null}
+        </>
       )}
     </section>
   );
@@ -146,7 +168,8 @@ export function Changes() {
         </div>
       ) : null}
       {summary ? (
-        <div className="changes" data-testid="changes">
+        // Other moments start each list at its first rows again; Refresh (now again) keeps what was shown.
+        <div className="changes" data-testid="changes" key={`${summary.from} ${twoMoments ? summary.to : 'now'}`}>
           <p className="muted">
             From {formatDateTime(summary.from)} to {formatDateTime(summary.to)}
             {!twoMoments && Date.now() - summary.to > 60_000 ? ' (the last moment recorded)' : ''}
@@ -154,10 +177,9 @@ export function Changes() {
           <Section
             title="New listeners"
             kind="new"
-            count={summary.newListeners.length}
+            items={summary.newListeners}
             headers={['Listening on', 'Process', 'User', 'Since']}
-          >
-            {summary.newListeners.map((l) => (
+            row={(l) => (
               <tr key={l.id} className="hl-new">
                 <td>
                   <Inert text={endpoint(l)} />
@@ -168,15 +190,14 @@ export function Changes() {
                 </td>
                 <td>{formatDateTime(l.firstSeen)}</td>
               </tr>
-            ))}
-          </Section>
+            )}
+          />
           <Section
             title="Gone listeners"
             kind="gone"
-            count={summary.goneListeners.length}
+            items={summary.goneListeners}
             headers={['Listened on', 'Process', 'User', 'Until']}
-          >
-            {summary.goneListeners.map((l) => (
+            row={(l) => (
               <tr key={l.id} className="closed">
                 <td>
                   <Inert text={endpoint(l)} />
@@ -187,15 +208,14 @@ export function Changes() {
                 </td>
                 <td>{formatDateTime(l.closedAt ?? l.lastSeen)}</td>
               </tr>
-            ))}
-          </Section>
+            )}
+          />
           <Section
             title="New remote hosts"
             kind="new"
-            count={summary.newRemoteHosts.length}
+            items={summary.newRemoteHosts}
             headers={['Address', 'Network', 'Process', 'First seen']}
-          >
-            {summary.newRemoteHosts.map((h) => (
+            row={(h) => (
               <tr key={h.address} className="hl-new">
                 <td>
                   <Inert text={h.address} />
@@ -208,24 +228,27 @@ export function Changes() {
                 </td>
                 <td>{formatDateTime(h.firstSeen)}</td>
               </tr>
-            ))}
-          </Section>
-          <Section title="New networks" kind="new" count={summary.newNetworks.length} headers={['Network']}>
-            {summary.newNetworks.map((n) => (
+            )}
+          />
+          <Section
+            title="New networks"
+            kind="new"
+            items={summary.newNetworks}
+            headers={['Network']}
+            row={(n) => (
               <tr key={n} className="hl-new">
                 <td>
                   <Inert text={n} />
                 </td>
               </tr>
-            ))}
-          </Section>
+            )}
+          />
           <Section
             title="Places processes reached for the first time"
             kind="new"
-            count={summary.newPlaces.length}
+            items={summary.newPlaces}
             headers={['Process', 'Country, AS or network', 'First seen']}
-          >
-            {summary.newPlaces.map((p) => (
+            row={(p) => (
               <tr key={`${p.process}\n${p.place}`} className="hl-new">
                 <td>
                   <Inert text={p.process} />
@@ -235,38 +258,36 @@ export function Changes() {
                 </td>
                 <td>{formatDateTime(p.firstSeen)}</td>
               </tr>
-            ))}
-          </Section>
+            )}
+          />
           <Section
             title="Processes that started using the network"
             kind="new"
-            count={summary.startedProcesses.length}
+            items={summary.startedProcesses}
             headers={['Process', 'First seen']}
-          >
-            {summary.startedProcesses.map((p) => (
+            row={(p) => (
               <tr key={p.process} className="hl-new">
                 <td>
                   <Inert text={p.process} />
                 </td>
                 <td>{formatDateTime(p.firstSeen)}</td>
               </tr>
-            ))}
-          </Section>
+            )}
+          />
           <Section
             title="Processes that stopped using the network"
             kind="gone"
-            count={summary.stoppedProcesses.length}
+            items={summary.stoppedProcesses}
             headers={['Process', 'Last seen']}
-          >
-            {summary.stoppedProcesses.map((p) => (
+            row={(p) => (
               <tr key={p.process} className="closed">
                 <td>
                   <Inert text={p.process} />
                 </td>
                 <td>{formatDateTime(p.lastSeen)}</td>
               </tr>
-            ))}
-          </Section>
+            )}
+          />
         </div>
       ) : null}
     </div>
