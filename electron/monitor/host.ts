@@ -8,7 +8,7 @@ import type { RecordMethod } from './record/requests.js';
 import type { Dataset } from '../../shared/types.js';
 import type { HistoryOf, Monitor, MonitorClient, RemoteAnswer, RemoteRequest } from './api.js';
 import type { RemoteHostInfo } from '../../shared/remote.js';
-import { HostNetlinkDumps } from './netlink-relay.js';
+import { HostNetlinkDumps, HostSharedBuffers } from './netlink-relay.js';
 import { workerResourceLimits } from './heap.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 import type { GlobalMessage } from './monitor.js';
@@ -112,6 +112,8 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
       resourceLimits: workerResourceLimits(),
     });
     worker = w;
+    /** The shared buffers this worker has given for its dumps to be written into. */
+    const shared = new HostSharedBuffers();
     w.on('message', (message: FromWorker) => {
       if (worker !== w) return;
       lastBeat = Date.now();
@@ -168,10 +170,13 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
         }
         case 'netlink': {
           const asked = message;
-          void netlink.dump(asked.protocol, asked.msgType, asked.payload, asked.limits).then(({ packed, transfer }) => {
-            if (worker === w)
-              w.postMessage({ type: 'netlink', id: asked.id, result: packed } satisfies ToWorker, transfer);
-          });
+          const into = shared.resolve(asked.into);
+          void netlink
+            .dump(asked.protocol, asked.msgType, asked.payload, asked.limits, into)
+            .then(({ packed, transfer }) => {
+              if (worker === w)
+                w.postMessage({ type: 'netlink', id: asked.id, result: packed } satisfies ToWorker, transfer);
+            });
           break;
         }
         case 'closed':

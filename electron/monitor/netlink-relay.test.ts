@@ -5,8 +5,8 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NETLINK_SOCK_DIAG, NetlinkDumper } from '../collectors/linux/netlink.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type DumpResult, NETLINK_SOCK_DIAG, NetlinkDumper, releaseDump } from '../collectors/linux/netlink.js';
 import {
   AF_INET,
   inetDiagRequest,
@@ -14,7 +14,16 @@ import {
   SOCK_DIAG_BY_FAMILY,
   TCP_DUMP_STATES,
 } from '../collectors/linux/sock-diag.js';
-import { HostNetlinkDumps, packDump, unpackDump } from './netlink-relay.js';
+import {
+  HostNetlinkDumps,
+  HostSharedBuffers,
+  type LentBuffer,
+  packDump,
+  packDumpInto,
+  unpackDump,
+  WorkerNetlinkRelay,
+} from './netlink-relay.js';
+import type { FromWorker } from './worker-protocol.js';
 import { until } from '../../test/until.js';
 import { bundleWorker } from './testing/bundle-worker.js';
 
@@ -32,6 +41,183 @@ describe('packing a dump across threads', () => {
     const data = new ArrayBuffer(8);
     for (const lengths of [[9], [4, 5], [-1], [1.5]])
       expect(unpackDump({ ok: true, data, lengths })).toMatchObject({ ok: false, error: /does not add up/ });
+  });
+});
+
+type Asked = Extract<FromWorker, { type: 'netlink' }>;
+
+const bytes = (r: DumpResult) => (r.ok ? r.datagrams.map((d) => [...d]) : r.error);
+const filled = (n: number, value: number) => Buffer.alloc(n, value);
+
+/**
+ * A worker's relay and a host that answers its questions when the test says, with the datagrams the test gives,
+ * packed as the host packs them (into the buffer lent, while they fit) and crossing as a message does.
+ */
+function relayAndHost() {
+  const asked: Asked[] = [];
+  const relay = new WorkerNetlinkRelay((m) => {
+    if (m.type === 'netlink') asked.push(structuredClone(m));
+  });
+  const host = new HostSharedBuffers();
+  const ask = (kind = 1) =>
+    relay.dump(NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY, new Uint8Array([kind]), { timeoutMs: 1000, maxBytes: 1 << 30 });
+  /** Answers the question asked `which`-th (the last by default) with `datagrams`; what it was lent. */
+  const answer = (datagrams: Buffer[], which = asked.length - 1): LentBuffer | undefined => {
+    const q = asked[which]!;
+    const { packed, transfer } = packDumpInto(
+      { ok: true, datagrams, bytes: datagrams.reduce((n, d) => n + d.length, 0) },
+      host.resolve(q.into),
+    );
+    relay.answer(q.id, structuredClone(packed, { transfer }));
+    return q.into;
+  };
+  /** A first dump of the kind, of `n` bytes, answered and read: the kind's size is known from then on. */
+  const warmUp = async (n: number) => {
+    const first = ask();
+    answer([filled(n, 0)]);
+    releaseDump(await first);
+  };
+  return { relay, asked, ask, answer, warmUp };
+}
+
+describe("the worker's shared buffers", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('are made once a kind of dump has a size, written by the host and read in place, then used again', async () => {
+    const { asked, ask, answer } = relayAndHost();
+    // The first dump of its kind: no size known yet, so no buffer lent; it comes in one of its own.
+    const first = ask();
+    expect(answer([filled(3, 1), filled(2, 2)])).toBeUndefined();
+    expect(bytes(await first)).toEqual([
+      [1, 1, 1],
+      [2, 2],
+    ]);
+    releaseDump(await first);
+    // The second is lent a buffer, which crosses with the question.
+    const second = ask();
+    const lent = answer([filled(4, 3)]);
+    expect(lent?.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const r2 = await second;
+    expect(bytes(r2)).toEqual([[3, 3, 3, 3]]);
+    if (!r2.ok) throw new Error(r2.error);
+    const shared = r2.datagrams[0]!.buffer;
+    expect(shared).toBeInstanceOf(SharedArrayBuffer);
+    releaseDump(r2);
+    // The third goes into the same buffer: only its slot crosses now.
+    const third = ask();
+    expect(answer([filled(2, 4), filled(1, 5)])).toEqual({ slot: lent!.slot });
+    const r3 = await third;
+    expect(bytes(r3)).toEqual([[4, 4], [5]]);
+    if (r3.ok) expect(r3.datagrams[0]!.buffer).toBe(shared);
+    expect(asked).toHaveLength(3);
+  });
+
+  it('are never lent while a dump in them is being read: the next dump of the kind comes apart, and overwrites nothing', async () => {
+    const { ask, answer, warmUp } = relayAndHost();
+    await warmUp(8);
+    const held = ask();
+    expect(answer([filled(8, 7)])?.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const r1 = await held;
+    // Not released: the next dump of its kind is lent nothing, and comes in a buffer of its own.
+    const next = ask();
+    expect(answer([filled(8, 9)])).toBeUndefined();
+    expect(bytes(await next)).toEqual([[9, 9, 9, 9, 9, 9, 9, 9]]);
+    expect(bytes(r1)).toEqual([[7, 7, 7, 7, 7, 7, 7, 7]]);
+    releaseDump(await next);
+    // Another kind has a buffer of its own (once its size is known).
+    const other = ask(2);
+    expect(answer([filled(8, 6)])).toBeUndefined();
+    releaseDump(await other);
+    const other2 = ask(2);
+    expect(answer([filled(8, 5)])?.buffer).toBeInstanceOf(SharedArrayBuffer);
+    releaseDump(await other2);
+    expect(bytes(r1)).toEqual([[7, 7, 7, 7, 7, 7, 7, 7]]);
+    // Released (twice: the second does nothing), the first kind's buffer is lent again.
+    releaseDump(r1);
+    releaseDump(r1);
+    const again = ask();
+    expect(answer([filled(8, 1)])).toMatchObject({ slot: expect.any(Number) });
+    expect(bytes(await again)).toEqual([[1, 1, 1, 1, 1, 1, 1, 1]]);
+  });
+
+  it('stay lent to a dump given up on until the host answers it, however late', async () => {
+    vi.useFakeTimers();
+    const { ask, answer, warmUp } = relayAndHost();
+    await warmUp(4);
+    const late = ask();
+    const lateIndex = 1;
+    // The relay gives up (the host would have answered by its time limit and 5 s more).
+    vi.advanceTimersByTime(10_000);
+    expect(await late).toEqual({ ok: false, error: 'netlink relay: the host did not answer' });
+    // The host may still be writing into that buffer: the next dump is lent none.
+    const meanwhile = ask();
+    expect(answer([filled(4, 2)])).toBeUndefined();
+    releaseDump(await meanwhile);
+    // The late answer comes, is read by no one, and frees the buffer.
+    expect(answer([filled(4, 3)], lateIndex)?.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const after = ask();
+    expect(answer([filled(4, 4)])).toMatchObject({ slot: expect.any(Number) });
+    expect(bytes(await after)).toEqual([[4, 4, 4, 4]]);
+  });
+
+  it('grow by doubling when a dump outgrows them: that dump comes whole in a buffer of its own', async () => {
+    const { ask, answer, warmUp } = relayAndHost();
+    await warmUp(40_000);
+    const small = ask();
+    const lent = answer([filled(40_000, 2)]);
+    const size = lent!.buffer!.byteLength;
+    expect(size).toBeGreaterThanOrEqual(40_000);
+    releaseDump(await small);
+    // Larger than the buffer: what fit was written there, the rest kept, and all of it packed apart.
+    const large = ask();
+    const parts = [filled(size - 10, 3), filled(20, 4), filled(30, 5)];
+    expect(answer(parts)).toEqual({ slot: lent!.slot });
+    const r = await large;
+    expect(bytes(r)).toEqual(parts.map((p) => [...p]));
+    if (r.ok) expect(r.datagrams[0]!.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    releaseDump(r);
+    // The next is lent a new buffer, twice the size, which crosses again.
+    const next = ask();
+    const grown = answer([filled(size + 40, 6)]);
+    expect(grown?.buffer?.byteLength).toBe(2 * size);
+    expect(bytes(await next)).toEqual([[...filled(size + 40, 6)]]);
+  });
+
+  it("are written by the host as the datagrams come, the binding's buffers collected every 2 MiB", () => {
+    // 5 MiB in 32 KiB datagrams: a young collection after each 2 MiB, and one at the end for the last 1 MiB.
+    const datagrams = Array.from({ length: 160 }, (_, i) => filled(32 * 1024, i & 255));
+    for (const shared of [new SharedArrayBuffer(8 * 1024 * 1024), new SharedArrayBuffer(1024 * 1024), undefined]) {
+      let collections = 0;
+      const { packed, transfer } = packDumpInto(
+        { ok: true, datagrams, bytes: 5 * 1024 * 1024 },
+        shared,
+        () => collections++,
+      );
+      expect(collections).toBe(3);
+      const back = unpackDump(structuredClone(packed, { transfer }), shared);
+      expect(back.ok && back.datagrams.every((d, i) => d.length === 32 * 1024 && d[0] === (i & 255))).toBe(true);
+      // What did not fit the shared buffer (all of it when none was lent) came in one of its own.
+      expect('shared' in packed).toBe(shared !== undefined && shared.byteLength >= 5 * 1024 * 1024);
+    }
+    // A small dump is followed by none.
+    let collections = 0;
+    packDumpInto({ ok: true, datagrams: [filled(100, 1)], bytes: 100 }, undefined, () => collections++);
+    expect(collections).toBe(0);
+  });
+
+  it("refuse an answer in a buffer that was not lent, and a host's slot it was not given", async () => {
+    const { relay, asked, ask } = relayAndHost();
+    const q = ask();
+    relay.answer(asked[0]!.id, { ok: true, shared: true, lengths: [4] });
+    expect(await q).toMatchObject({ ok: false, error: /not lent/ });
+    const host = new HostSharedBuffers();
+    expect(host.resolve({ slot: 0 })).toBeUndefined();
+    expect(host.resolve({ slot: 99, buffer: new SharedArrayBuffer(8) })).toBeUndefined();
+    const b = new SharedArrayBuffer(8);
+    expect(host.resolve({ slot: 1, buffer: b })).toBe(b);
+    expect(host.resolve({ slot: 1 })).toBe(b);
   });
 });
 

@@ -1,9 +1,16 @@
 // sock_diag dumps for the monitor's worker, run on the host's thread. netlink@0.3.0's binding crashes the
 // whole process when a worker thread ends with one of its sockets open (electron/collectors/linux/netlink.ts),
 // and the host must be able to end a worker at any moment (its watchdog terminates one stuck in a parser),
-// so the worker never opens one: it asks the host, whose thread only waits on the socket. The reply carries
-// the dump's datagrams in one transferred buffer (moved, not copied, between the threads).
-import { type DumpLimits, type DumpResult, NetlinkDumper, type NetlinkTransport } from '../collectors/linux/netlink.js';
+// so the worker never opens one: it asks the host, whose thread only waits on the socket. The host writes the
+// dump's datagrams, as they arrive, into a shared buffer the worker keeps for that kind of dump and lends with
+// the question; the reply says where each is (docs/performance.md, "The relayed dump in a shared buffer").
+import {
+  type DumpLimits,
+  type DumpResult,
+  NetlinkDumper,
+  type NetlinkTransport,
+  releaseDump,
+} from '../collectors/linux/netlink.js';
 import type { FromWorker } from './worker-protocol.js';
 import { PendingAnswers } from './pending-answers.js';
 import { youngCollector } from './heap.js';
@@ -13,13 +20,41 @@ import { youngCollector } from './heap.js';
  * it only when the Buffer wrapping it is collected. This thread allocates little else, so V8 collected only
  * once the buffers' external memory had grown by its 64 MiB limit: at 20,000 sockets (about 8 MB of
  * datagrams a tick) the host's malloc heap went from 9 to 80 MB in two minutes. Their ArrayBuffers cannot be
- * detached (a transfer copies them), so after a dump this large the thread runs a young collection, which
- * frees them: the Buffers are young, and packDump has copied what they held.
+ * detached (a transfer copies them), so once this many bytes of a dump have been copied out of them the
+ * thread runs a young collection, which frees them: the Buffers are young, and nothing holds them. A dump
+ * written into the worker's shared buffer as it arrives so holds about this much of them at a time, not the
+ * whole dump (42 MB at 100,000 sockets).
  */
+const COLLECT_EVERY_BYTES = 2 * 1024 * 1024;
+/** A dump (or its end) this large is followed by a young collection. */
 const COLLECT_AFTER_BYTES = 1024 * 1024;
 
-/** A dump's result as it crosses threads: the datagrams end to end in one buffer, with their lengths. */
-export type PackedDump = { ok: true; data: ArrayBuffer; lengths: number[] } | { ok: false; error: string };
+/**
+ * A dump's result as it crosses threads: the datagrams end to end, with their lengths, either in the shared
+ * buffer the worker lent for it (`shared`: nothing crosses but the lengths) or in a fresh buffer of its own,
+ * transferred (moved, not copied).
+ */
+export type PackedDump =
+  | { ok: true; data: ArrayBuffer; lengths: number[] }
+  | { ok: true; shared: true; lengths: number[] }
+  | { ok: false; error: string };
+
+/**
+ * The worker's buffer a dump is to be written into: its slot, and the buffer itself the first time the host
+ * hears of it (a SharedArrayBuffer crosses once, not with each dump: each crossing is an object of its own
+ * that V8 counts at the buffer's size until a collection).
+ */
+export interface LentBuffer {
+  slot: number;
+  buffer?: SharedArrayBuffer;
+}
+
+/** How many shared buffers a worker keeps (one per kind of dump: TCP, unix, a family at a time). */
+export const SHARED_SLOTS = 4;
+/** The smallest shared buffer; each is grown by doubling when a dump outgrows it. */
+const MIN_SHARED_BYTES = 64 * 1024;
+/** A shared buffer over this many times its dumps' size is made again smaller (the sockets went). */
+const SHRINK_WHEN_OVER = 4;
 
 /** The datagrams of a dump in one fresh buffer (transferable), with their lengths. */
 export function packDump(r: DumpResult): { packed: PackedDump; transfer: ArrayBuffer[] } {
@@ -36,37 +71,261 @@ export function packDump(r: DumpResult): { packed: PackedDump; transfer: ArrayBu
   return { packed: { ok: true, data, lengths }, transfer: [data] };
 }
 
-/** The datagrams again, as views into the one buffer; a packing whose lengths do not add up is an error. */
-export function unpackDump(p: PackedDump): DumpResult {
+/**
+ * The datagrams again, as views into the one buffer (`shared`: the buffer lent for a dump answered `shared`);
+ * a packing whose lengths do not add up is an error.
+ */
+export function unpackDump(p: PackedDump, shared?: SharedArrayBuffer): DumpResult {
   if (!p.ok) return p;
+  const data = 'shared' in p ? shared : p.data;
+  if (data === undefined) return { ok: false, error: 'netlink relay: a dump answered in a buffer not lent for it' };
   const datagrams: Buffer[] = [];
   let at = 0;
   for (const length of p.lengths) {
-    if (!(Number.isInteger(length) && length >= 0 && at + length <= p.data.byteLength))
+    if (!(Number.isInteger(length) && length >= 0 && at + length <= data.byteLength))
       return { ok: false, error: 'netlink relay: a packed dump that does not add up' };
-    datagrams.push(Buffer.from(p.data, at, length));
+    datagrams.push(Buffer.from(data, at, length));
     at += length;
   }
   return { ok: true, datagrams, bytes: at };
 }
 
-/** The worker's side: each dump is a question to the host, answered with its packed result. */
+/**
+ * Frees a buffer's memory soon: its contents move to a buffer of this call's own (the one given is detached:
+ * empty from now on), which nothing holds, so the next young collection frees it.
+ */
+function detach(data: ArrayBuffer): void {
+  structuredClone(data, { transfer: [data] });
+}
+
+/**
+ * Writes a dump's datagrams, as they arrive, into the shared buffer lent for it while they fit; from the first
+ * that does not (the dump outgrew it), or from the start when none was lent, into a buffer of the dump's own,
+ * doubled as it fills, which the answer then carries (transferred). Runs a young collection of this thread
+ * every COLLECT_EVERY_BYTES written, so the binding's buffers go as the dump does (at 100,000 sockets a dump
+ * kept whole until its end raised the C heap by its 42 MB for good), and at the end when COLLECT_AFTER_BYTES
+ * more have come.
+ */
+class DumpWriter {
+  private readonly shared: Uint8Array | null;
+  private own: Uint8Array | null = null;
+  private written = 0;
+  private readonly lengths: number[] = [];
+  private sinceCollect = 0;
+
+  constructor(
+    shared: SharedArrayBuffer | undefined,
+    private readonly collect: () => void,
+  ) {
+    this.shared = shared === undefined ? null : new Uint8Array(shared);
+  }
+
+  readonly sink = (d: Buffer): void => {
+    let into = this.own ?? this.shared;
+    if (into === null || this.written + d.length > into.length) into = this.grow(this.written + d.length);
+    into.set(d, this.written);
+    this.written += d.length;
+    this.lengths.push(d.length);
+    this.sinceCollect += d.length;
+    if (this.sinceCollect >= COLLECT_EVERY_BYTES) {
+      this.sinceCollect = 0;
+      this.collect();
+    }
+  };
+
+  /** A buffer of the dump's own for at least `needed` bytes, with what was written so far. */
+  private grow(needed: number): Uint8Array {
+    let size = Math.max(MIN_SHARED_BYTES, 2 * (this.own?.length ?? 0));
+    while (size < needed) size *= 2;
+    const next = new Uint8Array(size);
+    const before = this.own ?? this.shared;
+    if (before !== null) next.set(before.subarray(0, this.written));
+    // The smaller one's memory goes at the next young collection, not at this thread's next full one (rare:
+    // at 100,000 sockets a 32 MiB buffer stayed for good).
+    if (this.own !== null) detach(this.own.buffer as ArrayBuffer);
+    this.own = next;
+    return next;
+  }
+
+  /** The dump's answer, once it has ended well. */
+  packed(): { packed: PackedDump; transfer: ArrayBuffer[] } {
+    if (this.sinceCollect >= COLLECT_AFTER_BYTES) this.collect();
+    const lengths = this.lengths;
+    if (this.own === null && this.shared !== null) return { packed: { ok: true, shared: true, lengths }, transfer: [] };
+    const data = (this.own?.buffer as ArrayBuffer | undefined) ?? new ArrayBuffer(0);
+    return { packed: { ok: true, data, lengths }, transfer: [data] };
+  }
+}
+
+/**
+ * A finished dump's answer as the host packs one (into `shared` while its datagrams fit), with `collect` for
+ * its young collections: for tests.
+ */
+export function packDumpInto(
+  r: DumpResult,
+  shared: SharedArrayBuffer | undefined,
+  collect: () => void = () => {},
+): { packed: PackedDump; transfer: ArrayBuffer[] } {
+  if (!r.ok) return packDump(r);
+  const writer = new DumpWriter(shared, collect);
+  for (const d of r.datagrams) writer.sink(d);
+  return writer.packed();
+}
+
+/** One kind of dump's shared buffer, in the worker. */
+interface Slot {
+  index: number;
+  /** The buffer (null: none yet, or let go to be made again). */
+  buffer: SharedArrayBuffer | null;
+  /** Whether the host has been given `buffer`. */
+  hostHas: boolean;
+  /**
+   * free: the worker may lend it; lent: the host may be writing into it, until it answers the dump it was lent
+   * for (however late: a dump given up on keeps it); held: answered, its datagrams being read until released.
+   */
+  state: 'free' | 'lent' | 'held';
+  /** The dump it is lent for or held by (its question's id). */
+  by: number;
+  /** The size of the last dump of its kind. */
+  needed: number;
+  /** When it was last lent (for which slot a new kind takes when all are taken). */
+  lentAt: number;
+}
+
+/** The size of a shared buffer for dumps of `needed` bytes: doubled from `from` (or the least) until they fit. */
+function sharedSize(needed: number, from: number): number {
+  let size = Math.max(from, MIN_SHARED_BYTES);
+  while (size < needed) size *= 2;
+  return size;
+}
+
+/**
+ * The worker's side: each dump is a question to the host, answered with its packed result. Each kind of dump
+ * (protocol, type and request) has a shared buffer of its own, made once and grown by doubling, which the
+ * host writes each of its dumps into and the worker reads in place: no buffer made, moved or freed per dump.
+ * Who may touch it is handed over by message, one dump at a time: lent with the question (the host writes it
+ * until it answers), then held by the answer's reader until released; only then is it lent again. A dump of
+ * a kind whose buffer is not free (or whose size is not known yet) comes in a buffer of its own, as before.
+ */
 export class WorkerNetlinkRelay implements NetlinkTransport {
   private readonly questions = new PendingAnswers<DumpResult>();
+  private readonly slots = new Map<string, Slot>();
+  /** The questions not yet answered by the host, with their kind's slot and whether it was lent for them. */
+  private readonly asked = new Map<number, { slot: Slot | null; lent: boolean }>();
+  private lendings = 0;
 
   constructor(private readonly post: (message: FromWorker) => void) {}
 
   dump(protocol: number, type: number, payload: Uint8Array, limits: DumpLimits): Promise<DumpResult> {
+    const slot = this.slotFor(`${protocol} ${type} ${Buffer.from(payload).toString('hex')}`);
+    const lent = slot !== null && this.lend(slot);
     // The host gives up on the dump after limits.timeoutMs; the fallback only covers a host that never answers.
     return this.questions.ask(
       limits.timeoutMs + 5000,
       { ok: false, error: 'netlink relay: the host did not answer' },
-      (id) => this.post({ type: 'netlink', id, protocol, msgType: type, payload: Uint8Array.from(payload), limits }),
+      (id) => {
+        this.asked.set(id, { slot, lent });
+        let into: LentBuffer | undefined;
+        if (lent) {
+          slot.by = id;
+          into = slot.hostHas ? { slot: slot.index } : { slot: slot.index, buffer: slot.buffer! };
+          slot.hostHas = true;
+        }
+        this.post({
+          type: 'netlink',
+          id,
+          protocol,
+          msgType: type,
+          payload: Uint8Array.from(payload),
+          limits,
+          ...(into ? { into } : {}),
+        });
+      },
     );
   }
 
   answer(id: number, packed: PackedDump): void {
-    this.questions.answer(id, unpackDump(packed));
+    const q = this.asked.get(id);
+    this.asked.delete(id);
+    const slot = q?.slot ?? null;
+    let result: DumpResult;
+    if (q?.lent && slot !== null && 'shared' in packed && packed.ok) {
+      slot.state = 'held';
+      const held = unpackDump(packed, slot.buffer!);
+      result = held.ok ? { ...held, release: () => this.release(slot, id) } : held;
+      if (!held.ok) this.release(slot, id);
+    } else {
+      result = unpackDump(packed);
+      if (q?.lent && slot !== null) {
+        // Failed, or answered in a buffer of its own after all (the dump outgrew the one lent, or the host did
+        // not know it: it is given again with the next): free again.
+        if (packed.ok) slot.hostHas = false;
+        this.release(slot, id);
+      }
+    }
+    if (result.ok && slot !== null) slot.needed = result.bytes;
+    // Nobody waits for it any more (given up on): read by no one.
+    if (!this.questions.answer(id, result)) releaseDump(result);
+  }
+
+  /** The shared buffer of a kind of dump, made when first asked; null when every slot is taken by others. */
+  private slotFor(kind: string): Slot | null {
+    const known = this.slots.get(kind);
+    if (known !== undefined) return known;
+    let index = this.slots.size;
+    if (index >= SHARED_SLOTS) {
+      // The free slot lent longest ago goes to this kind.
+      let oldest: [string, Slot] | null = null;
+      for (const entry of this.slots)
+        if (entry[1].state === 'free' && (oldest === null || entry[1].lentAt < oldest[1].lentAt)) oldest = entry;
+      if (oldest === null) return null;
+      this.slots.delete(oldest[0]);
+      index = oldest[1].index;
+    }
+    const slot: Slot = { index, buffer: null, hostHas: false, state: 'free', by: 0, needed: 0, lentAt: 0 };
+    this.slots.set(kind, slot);
+    return slot;
+  }
+
+  /** Lends `slot` for the next dump, its buffer made to fit the last dump of its kind; false if it cannot be. */
+  private lend(slot: Slot): boolean {
+    if (slot.state !== 'free' || slot.needed === 0) return false;
+    const size = slot.buffer?.byteLength ?? 0;
+    if (size < slot.needed || size > SHRINK_WHEN_OVER * Math.max(slot.needed, MIN_SHARED_BYTES)) {
+      slot.buffer = null;
+      slot.hostHas = false;
+      try {
+        slot.buffer = new SharedArrayBuffer(sharedSize(slot.needed, size < slot.needed ? size : 0));
+      } catch {
+        // No memory for it now: this dump comes in a buffer of its own, as the host can make one.
+        return false;
+      }
+    }
+    slot.state = 'lent';
+    slot.lentAt = ++this.lendings;
+    return true;
+  }
+
+  /** The dump `by` is done with `slot`: it may be lent again (a second release, or a stale one, does nothing). */
+  private release(slot: Slot, by: number): void {
+    if (slot.by === by && slot.state !== 'free') slot.state = 'free';
+  }
+}
+
+/**
+ * The shared buffers a worker has given the host, by slot (host.ts keeps one of these per worker it starts).
+ * A slot the host has not been given (or not by this worker) has none: its dump is answered in a buffer of its
+ * own.
+ */
+export class HostSharedBuffers {
+  private readonly slots = new Map<number, SharedArrayBuffer>();
+
+  /** The buffer to write the dump lent `into` into, or undefined. */
+  resolve(into: LentBuffer | undefined): SharedArrayBuffer | undefined {
+    if (into === undefined || !Number.isInteger(into.slot) || into.slot < 0 || into.slot >= SHARED_SLOTS)
+      return undefined;
+    if (into.buffer instanceof SharedArrayBuffer) this.slots.set(into.slot, into.buffer);
+    return this.slots.get(into.slot);
   }
 }
 
@@ -77,22 +336,27 @@ export class HostNetlinkDumps {
   private readonly collectYoung = youngCollector();
   private collecting = false;
 
-  async dump(protocol: number, type: number, payload: Uint8Array, limits: DumpLimits) {
+  /**
+   * Runs a dump and packs its answer: into `shared` (a buffer the worker lent for it, which it does not read
+   * until answered) as its datagrams arrive while they fit, else in a buffer of its own.
+   */
+  async dump(protocol: number, type: number, payload: Uint8Array, limits: DumpLimits, shared?: SharedArrayBuffer) {
     // A worker still reading while the host closes opens no socket after close.
     if (this.closed) return packDump({ ok: false, error: 'closed' });
     let d = this.dumpers.get(protocol);
     if (!d) this.dumpers.set(protocol, (d = new NetlinkDumper(protocol)));
-    const result = await d.dump(type, payload, limits);
-    if (result.ok && result.bytes >= COLLECT_AFTER_BYTES) this.collectSoon();
+    const writer = new DumpWriter(shared, () => this.collectSoon());
+    const result = await d.dump(type, payload, limits, writer.sink);
+    if (!result.ok) return packDump(result);
     try {
-      return packDump(result);
+      return writer.packed();
     } catch (e) {
       // One buffer of the dump's size could not be made: the worker reads /proc for this tick.
       return packDump({ ok: false, error: `netlink relay: ${(e as Error).message}` });
     }
   }
 
-  /** Once the dump in hand is packed and posted (an immediate runs after both), its datagrams are garbage. */
+  /** Once the datagrams in hand are copied (an immediate runs after them), they are garbage. */
   private collectSoon(): void {
     const collect = this.collectYoung;
     if (collect === null || this.collecting) return;

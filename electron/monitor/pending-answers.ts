@@ -15,12 +15,14 @@ export class PendingAnswers<T> {
     });
   }
 
-  answer(id: number, value: T): void {
+  /** Gives question `id` its answer; false when none waits for it (given up on, or answered already). */
+  answer(id: number, value: T): boolean {
     const p = this.pending.get(id);
-    if (!p) return;
+    if (!p) return false;
     this.pending.delete(id);
     clearTimeout(p.timer);
     p.resolve(value);
+    return true;
   }
 
   /** Answers every question still waiting with `value`. */

@@ -1,7 +1,7 @@
 // Messages between the host's thread (host.ts) and the monitor worker (worker-runtime.ts). Client messages
 // are validated by the host's service before they get here.
 import type { DumpLimits } from '../collectors/linux/netlink.js';
-import type { PackedDump } from './netlink-relay.js';
+import type { LentBuffer, PackedDump } from './netlink-relay.js';
 import type { HistoryPoint, ServerMessage, StreamMessage } from '../../shared/protocol.js';
 import type { GlobalMessage } from './monitor.js';
 import type { InodeOwners } from '../collectors/linux/socket-owners.js';
@@ -46,6 +46,8 @@ export type FromWorker =
       msgType: number;
       payload: Uint8Array;
       limits: DumpLimits;
+      /** The worker's shared buffer to write the dump into (netlink-relay.ts). */
+      into?: LentBuffer;
     }
   /** Sent every HEARTBEAT_MS while the worker's event loop turns: the host restarts a worker that hangs. */
   | { type: 'heartbeat' }

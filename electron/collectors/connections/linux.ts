@@ -45,7 +45,7 @@ import { TRAFFIC_NOTES, trafficGap, unknownTraffic } from './tcp-info.js';
 import { tcpRowsFromSs, type SsTcpRows } from './linux-ss-rows.js';
 import { tcpRowsFromDiag } from './linux-diag-rows.js';
 import { KeptRows } from './kept-rows.js';
-import { type DumpLimits, NETLINK_SOCK_DIAG, NetlinkDumper } from '../linux/netlink.js';
+import { type DumpLimits, type DumpResult, NETLINK_SOCK_DIAG, NetlinkDumper, releaseDump } from '../linux/netlink.js';
 import {
   AF_INET,
   AF_INET6,
@@ -71,6 +71,12 @@ export { inetStateName, type InetProto };
 interface DiagRequest {
   type: number;
   payload: Buffer;
+}
+
+/** The datagrams of one or more dumps, and how to let them go once read (dumpDiag). */
+interface Dumped {
+  datagrams: Buffer[];
+  release: () => void;
 }
 
 /** Column positions in one data line, found from the header's names. */
@@ -609,25 +615,34 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   }
 
   /**
-   * One sock_diag dump per request, their datagrams together. A string: why one failed, or why sock_diag is not
-   * used.
+   * One sock_diag dump per request, their datagrams together, to be released once read (a relayed dump's are in
+   * a buffer the next dump of its kind is written into: netlink.ts's DumpResult). A string: why one failed, or
+   * why sock_diag is not used.
    */
-  private async dumpDiag(requests: readonly DiagRequest[]): Promise<Buffer[] | string> {
+  private async dumpDiag(requests: readonly DiagRequest[]): Promise<Dumped | string> {
     const unavailable = this.whyNoDiag();
     if (unavailable !== null) return unavailable;
+    const dumps: DumpResult[] = [];
+    const release = () => {
+      for (const r of dumps) releaseDump(r);
+    };
     const datagrams: Buffer[] = [];
     for (const { type, payload } of requests) {
       const r = await this.diag.dump(type, payload, this.diagLimits);
-      if (!r.ok) return `the sock_diag dump failed (${r.error})`;
+      if (!r.ok) {
+        release();
+        return `the sock_diag dump failed (${r.error})`;
+      }
+      dumps.push(r);
       for (const d of r.datagrams) datagrams.push(d);
     }
-    return datagrams;
+    return { datagrams, release };
   }
 
   /** The TCP table of each family `wanted` (every state): with tcp_info (and skmem for a memory column)
    *  while traffic is collected. Both families in one dump where the kernel answers TCPDIAG_GETSOCK (one walk
    *  of its TCP hash table instead of two); else, and for one family, a SOCK_DIAG_BY_FAMILY dump per family. */
-  private async dumpTcp(wanted: (family: 'inet' | 'inet6') => boolean): Promise<Buffer[] | string> {
+  private async dumpTcp(wanted: (family: 'inet' | 'inet6') => boolean): Promise<Dumped | string> {
     const unavailable = this.whyNoDiag();
     if (unavailable !== null) return unavailable;
     const ext = !this.traffic ? 0 : extBit(INET_DIAG_INFO) | (this.socketMemory ? extBit(INET_DIAG_SKMEMINFO) : 0);
@@ -666,8 +681,13 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     wanted: (family: 'inet' | 'inet6') => boolean,
   ): Promise<SsTcpRows | string | null> {
     const dumped = await this.dumpTcp(wanted);
-    if (typeof dumped !== 'string')
-      return tcpRowsFromDiag(dumped, diagnostics, at, wanted, this.traffic, undefined, this.kept);
+    if (typeof dumped !== 'string') {
+      try {
+        return tcpRowsFromDiag(dumped.datagrams, diagnostics, at, wanted, this.traffic, undefined, this.kept);
+      } finally {
+        dumped.release();
+      }
+    }
     if (this.diagUnavailable === null) {
       diagnostics.notes.push(`TCP sockets read ${this.traffic ? 'with ss' : 'from /proc'}: ${dumped}`);
     }
@@ -684,7 +704,12 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
    */
   private async readUnixDiag(diagnostics: Diagnostics): Promise<Connection[] | string> {
     const dumped = await this.dumpDiag([{ type: SOCK_DIAG_BY_FAMILY, payload: unixDiagRequest(UNIX_DUMP_SHOW) }]);
-    return typeof dumped === 'string' ? dumped : unixRowsFromDiag(dumped, diagnostics);
+    if (typeof dumped === 'string') return dumped;
+    try {
+      return unixRowsFromDiag(dumped.datagrams, diagnostics);
+    } finally {
+      dumped.release();
+    }
   }
 
   /** One `ss -tainHe` (with -m for socket memory): every TCP socket, the rows and their traffic. Its output goes to a file, so ss never waits for this

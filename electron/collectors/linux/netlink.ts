@@ -78,12 +78,28 @@ export interface DumpLimits {
   maxBytes: number;
 }
 
-/** What a dump gave: the datagrams of its reply (nlmsghdr-framed messages, NLMSG_DONE excluded). */
-export type DumpResult = { ok: true; datagrams: Buffer[]; bytes: number } | { ok: false; error: string };
+/**
+ * What a dump gave: the datagrams of its reply (nlmsghdr-framed messages, NLMSG_DONE excluded). With `release`,
+ * they are views of memory that is used again for a later dump once released (a relayed dump's: the monitor's
+ * worker reads it where the host's thread wrote it, netlink-relay.ts): call it when they are read, and read
+ * them no more after; without, they are the reader's.
+ */
+export type DumpResult =
+  | { ok: true; datagrams: Buffer[]; bytes: number; release?: () => void }
+  | { ok: false; error: string };
+
+/** Lets a dump's datagrams go (a relayed dump's memory is then used again). */
+export function releaseDump(r: DumpResult): void {
+  if (r.ok) r.release?.();
+}
+
+/** Each datagram of a dump in turn as it arrives, instead of all of them at its end (NetlinkDumper.dump). */
+export type DatagramSink = (datagram: Buffer) => void;
 
 interface Pending {
   seq: number;
   datagrams: Buffer[];
+  sink: DatagramSink | null;
   bytes: number;
   limits: DumpLimits;
   timer: NodeJS.Timeout;
@@ -132,8 +148,13 @@ export class NetlinkDumper {
     return b instanceof Error ? b.message : null;
   }
 
-  /** Sends `request` (an nlmsghdr-framed message; its type and payload: the caller's) as a dump. */
-  dump(type: number, payload: Uint8Array, limits: DumpLimits): Promise<DumpResult> {
+  /**
+   * Sends `request` (an nlmsghdr-framed message; its type and payload: the caller's) as a dump. With `sink`
+   * (on a thread that dumps itself: the host's), each datagram goes to it as it arrives and is not kept: the
+   * result then has none, its bytes counted all the same; a datagram the sink throws on ends the dump as
+   * failed.
+   */
+  dump(type: number, payload: Uint8Array, limits: DumpLimits, sink?: DatagramSink): Promise<DumpResult> {
     if (this.closed) return Promise.resolve({ ok: false, error: 'closed' });
     if (transport) return transport.dump(this.protocol, type, payload, limits);
     // The time limit counts from now, waiting included: a dump asked while others run (a worker's, relayed,
@@ -143,7 +164,7 @@ export class NetlinkDumper {
     // Never rejects: the host answers a relayed dump in a callback of its own, where a rejection would be
     // unhandled on the host's thread.
     const run = this.queue
-      .then(() => this.dumpNow(type, payload, limits, deadline))
+      .then(() => this.dumpNow(type, payload, limits, deadline, sink ?? null))
       .catch((e: unknown): DumpResult => ({ ok: false, error: `netlink: ${(e as Error).message}` }));
     this.queue = run;
     return run;
@@ -199,7 +220,13 @@ export class NetlinkDumper {
     }
   }
 
-  private dumpNow(type: number, payload: Uint8Array, limits: DumpLimits, deadline: number): Promise<DumpResult> {
+  private dumpNow(
+    type: number,
+    payload: Uint8Array,
+    limits: DumpLimits,
+    deadline: number,
+    sink: DatagramSink | null,
+  ): Promise<DumpResult> {
     const left = deadline - Date.now();
     if (left <= 0)
       return Promise.resolve({ ok: false, error: `netlink dump waited its ${limits.timeoutMs} ms behind others` });
@@ -219,7 +246,7 @@ export class NetlinkDumper {
         () => this.finish({ ok: false, error: `netlink dump gave no answer within ${limits.timeoutMs} ms` }),
         left,
       );
-      this.pending = { seq, datagrams: [], bytes: 0, limits, timer, resolve };
+      this.pending = { seq, datagrams: [], sink, bytes: 0, limits, timer, resolve };
       try {
         socket.send(0, 0, message, (error) => {
           if (error) this.finish({ ok: false, error: `netlink send: ${error.message}` });
@@ -274,7 +301,8 @@ export class NetlinkDumper {
         this.finish({ ok: false, error: `netlink dump larger than ${p.limits.maxBytes / 1024 / 1024} MiB` });
         return;
       }
-      p.datagrams.push(kept);
+      if (p.sink === null) p.datagrams.push(kept);
+      else p.sink(kept);
     }
     if (end >= 0) this.finish({ ok: true, datagrams: p.datagrams, bytes: p.bytes });
   }

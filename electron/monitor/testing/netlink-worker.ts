@@ -2,7 +2,7 @@
 // through the host (netlink-relay.ts) unless workerData.inThread, and logs how many have been answered. With
 // hangOnRead it hangs in a read, as a parser in a loop would, for the host's watchdog to end it mid-dump.
 import { parentPort, workerData } from 'node:worker_threads';
-import { NETLINK_SOCK_DIAG, NetlinkDumper, setNetlinkTransport } from '../../collectors/linux/netlink.js';
+import { NETLINK_SOCK_DIAG, NetlinkDumper, releaseDump, setNetlinkTransport } from '../../collectors/linux/netlink.js';
 import {
   AF_INET,
   INET_DIAG_INFO,
@@ -34,6 +34,8 @@ void (async () => {
       { timeoutMs: 5000, maxBytes: 64 * 1024 * 1024 },
     );
     if (r.ok) answered++;
+    // Read: its shared buffer may take the next dump.
+    releaseDump(r);
   }
 })();
 setInterval(() => port.postMessage({ type: 'log', line: `netlink dumps answered: ${answered}` }), 200);
