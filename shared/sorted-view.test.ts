@@ -14,8 +14,14 @@ const row = fc.record({
   s: fc.constantFrom('a', 'b', 'c'),
 });
 
-/** What the view must equal: every row the predicate keeps, sorted by a plain comparator. */
-function fullSort(rows: Iterable<R>, specs: SortSpec[], pred: (r: R) => boolean): string[] {
+/** What the view must equal: every row the predicate keeps, sorted by a plain comparator (ties by ordinal when
+ *  given, with no ordinal as -1, then by id). */
+function fullSort(
+  rows: Iterable<R>,
+  specs: SortSpec[],
+  pred: (r: R) => boolean,
+  ordinal?: (id: string) => number | undefined,
+): string[] {
   const compare = (a: R, b: R): number => {
     for (const s of specs) {
       let d: number;
@@ -28,6 +34,10 @@ function fullSort(rows: Iterable<R>, specs: SortSpec[], pred: (r: R) => boolean)
         else if (y === null) d = -1;
         else d = (x < y ? -1 : 1) * (s.desc ? -1 : 1);
       }
+      if (d !== 0) return d;
+    }
+    if (ordinal) {
+      const d = (ordinal(a.id) ?? -1) - (ordinal(b.id) ?? -1);
       if (d !== 0) return d;
     }
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -67,14 +77,39 @@ describe('SortedView', () => {
         fc.constantFrom(2, 3, 256),
         // The view keeps its rows in a map of its own, or reads them from the table (as a live table's view does).
         fc.boolean(),
-        (initial, changes, levels, given, chunkSize, fromTable) => {
+        // Ties by id; by order of arrival (a live table's ordinals: a number per id, kept for removed ones); or by
+        // ordinals some ids share and some lack (the ids then decide).
+        fc.constantFrom('id', 'arrival', 'coarse'),
+        (initial, changes, levels, given, chunkSize, fromTable, ties) => {
           const specs = levels.map(toSpec);
           const pred = (r: R) => r.s !== 'c';
           const table = new Map<string, R>();
-          for (const r of initial) table.set(r.id, r);
-          const view = new SortedView<R>(specs, pred, chunkSize, fromTable ? (id) => table.get(id) : undefined);
+          const arrival = new Map<string, number>();
+          const arrive = (id: string) => {
+            if (!arrival.has(id)) arrival.set(id, arrival.size);
+          };
+          for (const r of initial) {
+            table.set(r.id, r);
+            arrive(r.id);
+          }
+          const ordinal =
+            ties === 'id'
+              ? undefined
+              : ties === 'arrival'
+                ? (id: string) => arrival.get(id)
+                : (id: string) => {
+                    const a = arrival.get(id);
+                    return a === undefined || a % 3 === 0 ? undefined : a >> 2;
+                  };
+          const view = new SortedView<R>(
+            specs,
+            pred,
+            chunkSize,
+            fromTable ? (id) => table.get(id) : undefined,
+            ordinal,
+          );
           view.reset(table.values());
-          expect(view.rows.map((r) => r.id)).toEqual(fullSort(table.values(), specs, pred));
+          expect(view.rows.map((r) => r.id)).toEqual(fullSort(table.values(), specs, pred, ordinal));
           for (const c of changes) {
             // A change never both upserts and removes the same id (as a diff never does).
             const upserts = [...new Map(c.upserts.map((r) => [r.id, { ...r }])).values()];
@@ -85,12 +120,15 @@ describe('SortedView', () => {
               // Copies: objects the view never held (a view built after the change), which it must notice.
               .map((r) => (given === 'stale' ? { ...r } : r));
             for (const id of removed) table.delete(id);
-            for (const r of upserts) table.set(r.id, r);
+            for (const r of upserts) {
+              table.set(r.id, r);
+              arrive(r.id);
+            }
             const before = view.list;
             view.follow(given === 'none' ? { upserts, removed } : { upserts, removed, previous });
             const list = view.list;
             // Read by position first, as a grid does (before anything makes the array).
-            const expected = fullSort(table.values(), specs, pred);
+            const expected = fullSort(table.values(), specs, pred, ordinal);
             expect(list.length).toBe(expected.length);
             expect(Array.from({ length: list.length }, (_, i) => list.at(i)?.id)).toEqual(expected);
             expect(expected.map((id) => list.indexOfId(id))).toEqual(expected.map((_, i) => i));

@@ -131,4 +131,26 @@ describe('followAggregate', () => {
       expect(st.out).toBe(total);
     }
   });
+
+  it('skips a changed row that counts as it did, with the same total (rows removed and back in one batch too)', () => {
+    let skipped = 0;
+    const sumSkipping = (): Aggregate<Route, number> => ({
+      ...sumMetrics(),
+      same: (a, b) => {
+        const same = a.metric === b.metric;
+        if (same) skipped++;
+        return same;
+      },
+    });
+    let tables = emptyTables();
+    let st: AggregateState<Route, number> | null = null;
+    for (const batch of batches(5, 300)) {
+      tables = applyBatch(tables, batch, 0).tables;
+      st = followAggregate(st, tables.routes, sumSkipping);
+      let total = 0;
+      for (const r of tables.routes.rows.values()) total += r.metric ?? 0;
+      expect(st.out).toBe(total);
+    }
+    expect(skipped).toBeGreaterThan(10);
+  });
 });

@@ -36,10 +36,12 @@ export function followView<Row extends { id: string }>(
   const source = ds.rows;
   let st = prev;
   if (!st || st.sort !== sort || st.predicate !== predicate || st.source !== source) {
-    // The view reads its rows from the table's Map (the same Map while the source is: a snapshot brings another).
+    // The view reads its rows from the table's Map (the same Map while the source is: a snapshot brings another),
+    // and breaks ties by the rows' order of arrival (the table's ordinals, which a snapshot also brings anew).
     const lookup = (id: string) => source.get(id);
+    const ordinals = ds.ordinals;
     st = {
-      view: new SortedView<Row>(sortSpecs(columns, sort), predicate, undefined, lookup),
+      view: new SortedView<Row>(sortSpecs(columns, sort), predicate, undefined, lookup, (id) => ordinals.get(id)),
       version: -1,
       source,
       sort,
@@ -79,6 +81,9 @@ export interface Aggregate<Row, Out> {
   add(row: Row): void;
   remove(row: Row): void;
   result(): Out;
+  /** Whether two versions of a row count alike (the aggregate would take the old out and put the new in for
+   *  nothing): a changed row for which this holds is skipped. */
+  same?(old: Row, next: Row): boolean;
 }
 
 export interface AggregateState<Row, Out> {
@@ -90,7 +95,7 @@ export interface AggregateState<Row, Out> {
 }
 
 /** Follows the table's changes like followView: the rows a change replaced leave, the new ones join. */
-export function followAggregate<Row, Out>(
+export function followAggregate<Row extends { id: string }, Out>(
   prev: AggregateState<Row, Out> | null,
   ds: DatasetState<Row>,
   create: () => Aggregate<Row, Out>,
@@ -104,9 +109,27 @@ export function followAggregate<Row, Out>(
   if (st.version !== ds.version || st.version === -1) {
     const pending = missedChanges(ds, st.version);
     if (pending?.every((c) => c.change.previous !== undefined)) {
+      const agg = st.agg;
       for (const c of pending) {
-        for (const old of c.change.previous!) st.agg.remove(old);
-        for (const r of c.change.upserts) st.agg.add(r);
+        const before = c.change.previousById;
+        if (agg.same && before) {
+          // Most changes of a live table are queues and counters: the row counts as it did.
+          for (const id of c.change.removed) {
+            const old = before.get(id);
+            if (old !== undefined) agg.remove(old);
+          }
+          for (const r of c.change.upserts) {
+            const old = before.get(r.id);
+            if (old !== undefined) {
+              if (agg.same(old, r)) continue;
+              agg.remove(old);
+            }
+            agg.add(r);
+          }
+        } else {
+          for (const old of c.change.previous!) agg.remove(old);
+          for (const r of c.change.upserts) agg.add(r);
+        }
       }
     } else {
       st.agg = create();

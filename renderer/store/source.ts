@@ -6,7 +6,7 @@ import { useStore } from 'zustand';
 import type { Dataset, RowTypes } from '../../shared/types.js';
 import { captureStore, type OpenCapture } from './capture.js';
 import { useData } from './data.js';
-import { emptyDataset, type DatasetState } from './tables.js';
+import { emptyDataset, ordinalsOf, type DatasetState } from './tables.js';
 import { rowShown, useHosts } from './hosts.js';
 
 export interface DatasetSource<Row> {
@@ -33,9 +33,12 @@ export function captureFor(capture: OpenCapture | null, dataset: Dataset): OpenC
 /** A capture as a dataset's table: its rows when it is of that dataset, else none. */
 export function capturedTable<D extends Dataset>(capture: OpenCapture, dataset: D): DatasetState<RowTypes[D]> {
   const rows = capture.dataset === dataset ? (capture.rows as RowTypes[D][]) : [];
+  const ordinals = ordinalsOf(rows);
   return {
     ...emptyDataset<RowTypes[D]>(),
     rows: new Map(rows.map((r) => [r.id, r])),
+    ordinals,
+    nextOrdinal: ordinals.size,
     received: true,
     diagnostics: capture.diagnostics,
   };

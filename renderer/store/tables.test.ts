@@ -143,6 +143,39 @@ describe('applyBatch', () => {
     ]);
   });
 
+  it('numbers rows in their order of arrival, and forgets a removed row’s number once no kept change removed it', () => {
+    let tables = run([[snap(1, [route('b'), route('a')])]]).tables;
+    const ord = (id: string) => tables.routes.ordinals.get(id);
+    expect([ord('b'), ord('a')]).toEqual([0, 1]);
+    // New ids take the next numbers; a changed or re-added row keeps its own.
+    tables = run(
+      [
+        [rdiff(2, { added: [route('d'), route('c')], changed: [{ id: 'a', metric: 5 }] })],
+        [rdiff(3, { removed: ['b'] })],
+      ],
+      tables,
+    ).tables;
+    expect([ord('b'), ord('a'), ord('d'), ord('c')]).toEqual([0, 1, 2, 3]);
+    tables = run([[rdiff(4, { added: [route('b')] })]], tables).tables;
+    expect(ord('b')).toBe(0);
+    tables = run([[rdiff(5, { removed: ['c'] })]], tables).tables;
+    // Kept while the change that removed it is kept (a view following it looks for the row by its number).
+    let seq = 6;
+    for (let i = 0; i < MAX_CHANGES - 1; i++)
+      tables = run([[rdiff(seq++, { added: [route(`x${i}`)] })]], tables).tables;
+    expect(ord('c')).toBe(3);
+    tables = run([[rdiff(seq++, { added: [route('y')] })]], tables).tables;
+    expect(ord('c')).toBeUndefined();
+    expect(tables.routes.ordinals.size).toBe(tables.routes.rows.size);
+    expect(ord('y')).toBe(4 + MAX_CHANGES - 1);
+    // A snapshot numbers its rows afresh, in its order.
+    tables = run([[snap(seq++, [route('y'), route('a')])]], tables).tables;
+    expect([...tables.routes.ordinals]).toEqual([
+      ['y', 0],
+      ['a', 1],
+    ]);
+  });
+
   it('a snapshot clears the change list (views rebuild), and the list keeps the last MAX_CHANGES versions', () => {
     let tables = run([[snap(1, [])]]).tables;
     for (let seq = 2; seq < 2 + MAX_CHANGES + 3; seq++)

@@ -35,6 +35,12 @@ export interface DatasetState<Row> {
   /** What each recent version changed, so views can follow incrementally (SortedView); a snapshot
    *  clears it, which tells views to rebuild. */
   changes: { version: number; change: TableChange<Row> }[];
+  /** Each row's ordinal, in the order rows arrived (a snapshot's in its order, then each new id the next number):
+   *  sorted views break ties by it. A removed row keeps its number while a change that removed it is kept in
+   *  `changes` (a view following that change looks for the row by it); updated in place, like `rows`. */
+  ordinals: Map<string, number>;
+  /** The ordinal of the next new id. */
+  nextOrdinal: number;
 }
 
 export type Tables = { [D in Dataset]: DatasetState<RowTypes[D]> };
@@ -69,7 +75,16 @@ export function emptyDataset<Row>(): DatasetState<Row> {
     error: null,
     marks: new Map(),
     changes: [],
+    ordinals: new Map(),
+    nextOrdinal: 0,
   };
+}
+
+/** Ordinals for a table's rows, in their order (a snapshot, a capture). */
+export function ordinalsOf(rows: readonly { id: string }[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of rows) if (!out.has(r.id)) out.set(r.id, out.size);
+  return out;
 }
 
 export function emptyTables(): Tables {
@@ -135,6 +150,8 @@ export function applyBatch(
     const { ds } = draft;
     if (m.type === 'snapshot') {
       ds.rows = new Map(m.rows.map((r) => [r.id, r]));
+      ds.ordinals = ordinalsOf(m.rows);
+      ds.nextOrdinal = ds.ordinals.size;
       ds.marks.clear();
       draft.change = 'reset';
     } else {
@@ -185,12 +202,18 @@ function applyDiffMessage(draft: Draft, m: DiffMessage): void {
     for (const c of m.diff.changed) before(c.id);
   }
   applyDiff(rows, m.diff as never);
+  const ordinals = draft.ds.ordinals;
+  for (const r of m.diff.added) if (!ordinals.has(r.id)) ordinals.set(r.id, draft.ds.nextOrdinal++);
   if (p === 'reset') return;
   for (const id of m.diff.removed) {
     p.upserts.delete(id);
     p.removed.add(id);
   }
-  for (const r of m.diff.added) p.upserts.set(r.id, r);
+  for (const r of m.diff.added) {
+    // Removed by an earlier diff of the batch and back: a row the change replaces, not one it removes.
+    p.removed.delete(r.id);
+    p.upserts.set(r.id, r);
+  }
   for (const c of m.diff.changed) {
     const row = rows.get(c.id);
     if (row) p.upserts.set(c.id, row);
@@ -210,11 +233,22 @@ function finishDraft(draft: Draft, now: number): void {
   }
   ds.version += 1;
   const p = draft.change;
+  // (A snapshot brought new ordinals: the changes before it were of the old rows.)
+  let dropped: DatasetState<AnyRow>['changes'] = p === 'reset' ? [] : ds.changes;
   if (p === 'reset' || p === undefined) ds.changes = [];
   else {
-    const change = { upserts: [...p.upserts.values()], removed: [...p.removed], previous: [...p.previous.values()] };
-    ds.changes = [...ds.changes, { version: ds.version, change }].slice(-MAX_CHANGES);
+    const change = {
+      upserts: [...p.upserts.values()],
+      removed: [...p.removed],
+      previous: [...p.previous.values()],
+      previousById: p.previous,
+    };
+    const kept = [...ds.changes, { version: ds.version, change }];
+    dropped = kept.slice(0, Math.max(0, kept.length - MAX_CHANGES));
+    ds.changes = kept.slice(-MAX_CHANGES);
   }
+  // The ordinals of rows removed by a change no longer kept go: no view looks for those rows any more.
+  for (const c of dropped) for (const id of c.change.removed) if (!ds.rows.has(id)) ds.ordinals.delete(id);
 }
 
 /** Marks the diff's rows, each moved to the end of `marks` (their order is the order of their times). */

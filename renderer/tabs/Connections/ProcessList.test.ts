@@ -1,9 +1,17 @@
 // The process side list's numbers: sockets per process name (followed row by row) and traffic per name.
 import { describe, expect, it } from 'vitest';
 import { isListening } from '../../../shared/filter.js';
-import { NO_PROCESS, OTHER_USERS, type ProcessInfo, type ProcessTraffic } from '../../../shared/types.js';
-import { conn } from '../../store/test-rows.js';
-import { matchesProcess, processTally, trafficByName, withTraffic } from './ProcessList.js';
+import {
+  NO_PROCESS,
+  OTHER_USERS,
+  type Connection,
+  type ProcessInfo,
+  type ProcessTraffic,
+} from '../../../shared/types.js';
+import { followAggregate } from '../../store/live-rows.js';
+import { applyBatch, emptyTables } from '../../store/tables.js';
+import { conn, diff, snapshot } from '../../store/test-rows.js';
+import { matchesProcess, processTally, trafficByName, withTraffic, type ProcessEntry } from './ProcessList.js';
 
 const proc = (pid: number, name: string): ProcessInfo => ({
   pid,
@@ -30,6 +38,36 @@ function traffic(pid: number, name: string, fields: Partial<ProcessTraffic> = {}
 }
 
 describe('processTally', () => {
+  it('followed through changes it skips (queues) and changes it must count (state, owner, closing), as a recount', () => {
+    const toggles = (r: Connection) => r.state !== 'TIME_WAIT';
+    const create = () => processTally(toggles, isListening);
+    const rows = Array.from({ length: 12 }, (_, i) =>
+      conn(`c${i}`, { processes: [proc(100 + (i % 3), ['a', 'b', 'c'][i % 3]!)] }),
+    );
+    let tables = applyBatch(emptyTables(), [snapshot('connections', 1, rows)], 0).tables;
+    let st = followAggregate(null, tables.connections, create);
+    // (The list sorts the entries: their order here is the order names came.)
+    const byName = (out: ProcessEntry[]) => [...out].sort((x, y) => (x.name < y.name ? -1 : 1));
+    const recount = () => byName(followAggregate(null, tables.connections, create).out);
+    const patches: Partial<Connection>[] = [
+      { recvQ: 5 },
+      { state: 'LISTEN' },
+      { state: 'TIME_WAIT' },
+      { processes: [proc(200, 'd')] },
+      { ownerStatus: 'denied' },
+      { closedAt: 3 },
+      { sendQ: 1, state: 'ESTABLISHED' },
+    ];
+    let seq = 1;
+    for (let round = 0; round < 3; round++)
+      for (const [k, patch] of patches.entries()) {
+        const changed = [{ id: `c${(k * 5 + round) % 12}`, ...patch }];
+        tables = applyBatch(tables, [diff('connections', ++seq, { changed })], 0).tables;
+        st = followAggregate(st, tables.connections, create);
+        expect(byName(st.out)).toEqual(recount());
+      }
+  });
+
   it('counts sockets and listeners per name, each PID once, hidden owners together; rows leave as they came', () => {
     const tally = processTally(() => true, isListening);
     const web = conn('w', { state: 'LISTEN', processes: [proc(10, 'nginx'), proc(11, 'nginx')] });

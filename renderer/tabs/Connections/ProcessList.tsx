@@ -77,6 +77,14 @@ export function processTally(
   return {
     add: (r) => apply(r, 1),
     remove: (r) => apply(r, -1),
+    // The same names and pids (one processes array: a patch that leaves them keeps it), open or closed alike, and
+    // included and listening alike.
+    same: (a, b) =>
+      a.processes === b.processes &&
+      a.ownerStatus === b.ownerStatus &&
+      !a.closedAt === !b.closedAt &&
+      include(a) === include(b) &&
+      isListening(a) === isListening(b),
     result: () =>
       [...byName].map(([name, t]) => ({
         id: name,

@@ -56,6 +56,7 @@ export function countDenied(include: (r: Connection) => boolean): Aggregate<Conn
   return {
     add: (r) => void (counts(r) && n++),
     remove: (r) => void (counts(r) && n--),
+    same: (a, b) => counts(a) === counts(b),
     result: () => n,
   };
 }
