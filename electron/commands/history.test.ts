@@ -3,12 +3,11 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
-import { Database } from 'node-sqlite3-wasm';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inertText } from '../../shared/inert-text.js';
-import { openRecord } from '../monitor/record/database.js';
+import { Database, openRecord } from '../monitor/record/database.js';
 import { historyCommand } from './history.js';
 
 const dirs: string[] = [];

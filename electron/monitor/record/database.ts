@@ -132,6 +132,9 @@ CREATE INDEX IF NOT EXISTS known_at ON known (at);
 `;
 
 export type RecordDatabase = Database;
+/** SQLite's own connection, for tests that hold the record's lock or read its file as it is: from here, so that
+ *  SQLite is loaded after its compiler flag (heap.test.ts checks that this module alone loads it). */
+export { Database };
 
 // ---------------------------------------------------------------------------------------------
 // Who may hold the lock: the processes that have the record open (see the header)

@@ -5,11 +5,11 @@
 import fs, { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Database } from 'node-sqlite3-wasm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openRecord, type RecordDatabase } from './database.js';
+import { Database, openRecord, type RecordDatabase } from './database.js';
 import { changes, connectionsBetween } from './queries.js';
 import { PRUNE_FIRST_SIGHTINGS } from './recorder.js';
+import { seededRandom } from '../testing/synthetic.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -20,18 +20,6 @@ function newRecord(): { file: string; db: RecordDatabase } {
   dirs.push(dir);
   const file = join(dir, 'history.sqlite');
   return { file, db: openRecord(file, { create: true }).db };
-}
-
-/** A seeded generator (mulberry32): the same records on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Row {
@@ -103,7 +91,7 @@ function pagesRead<T>(file: string, fn: (db: RecordDatabase) => T): { value: T; 
 
 describe('moments in the record', () => {
   it('finds the same rows open over random intervals as the plain predicate over the whole table', () => {
-    const next = random(15);
+    const next = seededRandom(15);
     const int = (n: number) => Math.floor(next() * n);
     for (let round = 0; round < 6; round++) {
       const { db } = newRecord();

@@ -13,7 +13,6 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Database } from 'node-sqlite3-wasm';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Connection } from '../../../shared/types.js';
@@ -25,7 +24,7 @@ import { bundleWorker } from '../testing/bundle-worker.js';
 import { syntheticInterface, SyntheticConnections } from '../testing/synthetic.js';
 import { NamesCollector } from '../../collectors/names/index.js';
 import { unknownTraffic } from '../../collectors/connections/tcp-info.js';
-import { clearStaleLock, openRecord, readRecord, type RecordDatabase } from './database.js';
+import { clearStaleLock, Database, openRecord, readRecord, type RecordDatabase } from './database.js';
 import { changes, connectionsBetween, MAX_RECORDED_ROWS, timeline } from './queries.js';
 import { PRUNE_BATCH, Recorder, type NoticeLevel } from './recorder.js';
 import { conn } from './testing/rows.js';

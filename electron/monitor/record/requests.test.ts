@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Database } from 'node-sqlite3-wasm';
+import { Database } from './database.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RECORDING } from '../../../shared/record.js';
 import { until } from '../../../test/until.js';
