@@ -1188,7 +1188,7 @@ describe('opening the record', () => {
     const lock = `${file}.lock`;
     openRecord(file, { create: true }).db.close();
     const holder = await bundleWorker(tempDir(), 'electron/monitor/record/testing/holder.ts');
-    const child = spawn(process.execPath, [holder, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [holder, file], { stdio: ['pipe', 'pipe', 'pipe'] });
     const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
       let out = '';
