@@ -361,6 +361,8 @@ export class SortedView<Row extends { id: string }> {
     const ids = rows.map((r) => r.id);
     const ordOf = this.ordOf;
     const ords = ordOf ? ids.map(ordOf) : null;
+    // The tie-break before the ids: the ordinals, or all equal without them (one comparator either way).
+    const ties: ArrayLike<number> = ords ?? new Uint8Array(n);
     const order = new Array<number>(n);
     for (let i = 0; i < n; i++) order[i] = i;
     const only = this.levels === 1 && this.keysOnly ? this.specs[0]! : null;
@@ -369,24 +371,14 @@ export class SortedView<Row extends { id: string }> {
       // about 800,000 times at 50,000 rows (the call measured 5-16 % slower here, bench of 12-01).
       const k = keys[0]!;
       const desc = only.desc;
-      if (ords)
-        order.sort((x, y) => {
-          const p = k[x]!;
-          const q = k[y]!;
-          if (p === q) return ords[x]! - ords[y]! || compareIds(ids[x]!, ids[y]!);
-          if (p === null) return 1;
-          if (q === null) return -1;
-          return p < q !== desc ? -1 : 1;
-        });
-      else
-        order.sort((x, y) => {
-          const p = k[x]!;
-          const q = k[y]!;
-          if (p === q) return compareIds(ids[x]!, ids[y]!);
-          if (p === null) return 1;
-          if (q === null) return -1;
-          return p < q !== desc ? -1 : 1;
-        });
+      order.sort((x, y) => {
+        const p = k[x]!;
+        const q = k[y]!;
+        if (p === q) return ties[x]! - ties[y]! || compareIds(ids[x]!, ids[y]!);
+        if (p === null) return 1;
+        if (q === null) return -1;
+        return p < q !== desc ? -1 : 1;
+      });
     } else
       order.sort((x, y) => {
         for (let l = 0; l < this.levels; l++) {
@@ -398,7 +390,7 @@ export class SortedView<Row extends { id: string }> {
           } else d = compareKeys(keys[l]![x]!, keys[l]![y]!, s.desc);
           if (d !== 0) return d;
         }
-        return (ords ? ords[x]! - ords[y]! : 0) || compareIds(ids[x]!, ids[y]!);
+        return ties[x]! - ties[y]! || compareIds(ids[x]!, ids[y]!);
       });
     const sorted = new Array<Row>(n);
     const chunks: Chunk[] = [];

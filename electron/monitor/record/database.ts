@@ -33,6 +33,7 @@
 import './sqlite-compiler.js';
 import { Database } from 'node-sqlite3-wasm';
 import { pidExists } from '../../actions/process-identity.js';
+import { parseLinuxStat } from '../../collectors/linux/process-facts.js';
 import {
   accessSync,
   closeSync,
@@ -151,8 +152,8 @@ function processStart(pid: number): string | null {
   } catch {
     return pidExists(pid) ? '' : null;
   }
-  // After the command name (which may hold spaces and parentheses): field 3 onwards.
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+  const ticks = parseLinuxStat(stat)?.startTicks;
+  return ticks === undefined ? '' : String(ticks);
 }
 
 /** Connections this process has open per record: its name is removed with the last. */
