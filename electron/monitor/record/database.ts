@@ -11,13 +11,11 @@
 //   that case is safe; an OS crash or a power cut while writing may lose more or damage the file, which the
 //   next start then moves aside. The fsync was half the cost of recording (bench:history: a batch's commit
 //   took 2-20 ms under load, against a tick of 20-60 ms), and the record is a log, not a ledger.
-// - a lock directory left by a killed process is removed, once no other process that may hold it is alive.
-//   The VFS's directory says nothing of its holder (and must stay empty: the VFS unlocks with rmdir), so each
-//   process that opens the record names itself in `<file>.users/<pid>` (with its start time where the OS tells
-//   it cheaply: Linux), from the open to the last close. A lock is stale when it is older than STALE_LOCK_MS
-//   (the grace for a holder that did not name itself: an older NetLens) and no other named process is alive: a
-//   transaction of any length (a migration, a back-fill of millions of rows, a long read of `netlens history`)
-//   keeps its lock, and a killed holder's is taken over (its name removed with it).
+// - a lock directory left by a killed process is removed, once no other process that may hold it is alive:
+//   each thread that has the record open names itself in `<file>.users/` with what tells it is alive (a FIFO
+//   it keeps open, which the kernel closes when it ends), and says which lock it is waiting for (lock.ts). A
+//   transaction of any length keeps its lock, whatever the OS tells of pids (reused, another pid namespace),
+//   and a killed holder's is taken over, also while several processes wait for it.
 // - a statement that meets another process's lock is retried: `busy()` sleeps between tries (up to
 //   BUSY_WAIT_MS) and is for the CLI only, a process of its own with nothing else to do; the monitor's worker
 //   never sleeps (its thread ticks every tab's live view): its record requests retry with `whenFree()`, a timer
@@ -32,31 +30,24 @@
 // First: how V8 compiles SQLite's WebAssembly, a flag read when the module loads (heap.ts baselineWasmOnly).
 import './sqlite-compiler.js';
 import { Database } from 'node-sqlite3-wasm';
-import { pidExists } from '../../actions/process-identity.js';
-import { parseLinuxStat } from '../../collectors/linux/process-facts.js';
+import { clearStaleLock, nameUser, settleUser, unnameUser } from './lock.js';
 import {
   accessSync,
   closeSync,
   constants,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   openSync,
-  readdirSync,
-  readFileSync,
   readSync,
   renameSync,
-  rmdirSync,
   rmSync,
   statSync,
   symlinkSync,
-  unlinkSync,
-  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
-export const STALE_LOCK_MS = 15_000;
+export { clearStaleLock, STALE_LOCK_MS } from './lock.js';
 const BUSY_WAIT_MS = 5000;
 const BUSY_STEP_MS = 25;
 
@@ -137,101 +128,27 @@ export type RecordDatabase = Database;
  *  SQLite is loaded after its compiler flag (heap.test.ts checks that this module alone loads it). */
 export { Database };
 
-// ---------------------------------------------------------------------------------------------
-// Who may hold the lock: the processes that have the record open (see the header)
-
-const usersDir = (file: string) => `${file}.users`;
-
-/** What tells this process apart from a later one given the same pid: Linux's start time in clock ticks (field
- *  22 of /proc/<pid>/stat), '' where not known cheaply (then the pid alone decides), null when it is gone. */
-function processStart(pid: number): string | null {
-  if (process.platform !== 'linux') return pidExists(pid) ? '' : null;
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return pidExists(pid) ? '' : null;
-  }
-  const ticks = parseLinuxStat(stat)?.startTicks;
-  return ticks === undefined ? '' : String(ticks);
-}
-
-/** Connections this process has open per record: its name is removed with the last. */
-const openHere = new Map<string, number>();
-
-function nameUser(file: string): void {
-  const n = openHere.get(file) ?? 0;
-  openHere.set(file, n + 1);
-  if (n > 0) return;
-  try {
-    mkdirSync(usersDir(file), { recursive: true });
-    writeFileSync(join(usersDir(file), String(process.pid)), processStart(process.pid) ?? '');
-  } catch {
-    // A folder this process may not write: it cannot make the lock either, so it never holds it.
-  }
-}
-
-function unnameUser(file: string): void {
-  const n = (openHere.get(file) ?? 1) - 1;
-  if (n > 0) {
-    openHere.set(file, n);
-    return;
-  }
-  openHere.delete(file);
-  try {
-    unlinkSync(join(usersDir(file), String(process.pid)));
-  } catch {
-    // Never named (a read-only folder), or removed already.
-  }
-}
-
-/** Whether another process that has the record open is alive; the names of those gone are removed. */
-function otherUserAlive(file: string): boolean {
-  let names: string[];
-  try {
-    names = readdirSync(usersDir(file));
-  } catch {
-    return false;
-  }
-  let alive = false;
-  for (const name of names) {
-    const pid = Number(name);
-    if (!/^\d{1,10}$/.test(name) || pid === process.pid) continue;
-    let start = '';
-    try {
-      start = readFileSync(join(usersDir(file), name), 'utf8').trim();
-    } catch {
-      continue;
-    }
-    const now = processStart(pid);
-    if (now !== null && (start === '' || now === '' || now === start)) alive = true;
-    else {
-      try {
-        unlinkSync(join(usersDir(file), name));
-      } catch {
-        // Another process removed it first.
-      }
-    }
-  }
-  return alive;
-}
-
 /** A connection to the record that names its process among the record's users while open (see the header). */
 class RecordConnection extends Database {
   private named: string | null = null;
 
-  /** From now until closed, this process is among the users of the record at `file`. */
+  /** From now until closed, this process is among the users of the record at `file` (lock.ts). */
   nameAs(file: string): void {
     if (this.named !== null) return;
     this.named = file;
-    nameUser(file);
+    nameUser(file, this);
+  }
+
+  /** Its first statement ran: named beyond doubt (lock.ts settleUser). */
+  settle(): void {
+    if (this.named !== null) settleUser(this.named);
   }
 
   override close(): void {
     try {
       super.close();
     } finally {
-      if (this.named !== null) unnameUser(this.named);
+      if (this.named !== null) unnameUser(this.named, this);
       this.named = null;
     }
   }
@@ -272,20 +189,6 @@ export function failureKind(err: unknown): 'corrupt' | 'busy' | 'io' {
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-/** Removes the lock directory a killed process left behind (see the header): one older than STALE_LOCK_MS at
- *  `now` (Infinity: whatever its age) while no other process that has the record open is alive. */
-export function clearStaleLock(file: string, now = Date.now()): boolean {
-  const lock = `${file}.lock`;
-  try {
-    if (now - statSync(lock).mtimeMs < STALE_LOCK_MS) return false;
-    if (otherUserAlive(file)) return false;
-    rmdirSync(lock);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs `fn`, retrying while another process holds the database's lock (up to BUSY_WAIT_MS), sleeping between
  *  tries: for the CLI only (see the header; the worker uses whenFree). */
@@ -386,6 +289,9 @@ function openChecked(file: string, create: boolean, wait: boolean, check: boolea
       db.exec(
         'PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -16384',
       );
+      // Past another process's lock (the pragmas read the file): what follows may be long (a check of every
+      // page, a migration), and the lock this connection takes for it must be seen alive throughout.
+      db.settle();
       if (check) {
         const result = db.all('PRAGMA quick_check(1)') as { quick_check: string }[];
         if (result[0]?.quick_check !== 'ok')
@@ -460,7 +366,10 @@ function openReadOnly(path: string, file: string): RecordDatabase {
     checkRecord(db, file);
     // Named among the users (nothing beside a file that is not a record), when its lock is the record's (not a
     // private symlink's).
-    if (path === file) db.nameAs(file);
+    if (path === file) {
+      db.nameAs(file);
+      db.settle();
+    }
   } catch (err) {
     db.close();
     throw err;

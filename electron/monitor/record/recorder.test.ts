@@ -1210,7 +1210,9 @@ describe('opening the record', () => {
     expect(readdirSync(`${file}.users`)).toEqual([]);
     // This process too names itself while it has the record open, until its last close.
     const own = openRecord(file, { create: true }).db;
-    expect(readFileSync(join(`${file}.users`, String(process.pid)), 'utf8')).toMatch(/^\d*$/);
+    const mine = readdirSync(`${file}.users`).filter((name) => name.startsWith(`${process.pid}-`));
+    expect(mine.sort()).toEqual([expect.stringMatching(/^\d+-[0-9a-f]{12}$/), expect.stringMatching(/\.fifo$/)]);
+    expect(JSON.parse(readFileSync(join(`${file}.users`, mine[0]!), 'utf8'))).toMatchObject({ pid: process.pid });
     own.close();
     expect(readdirSync(`${file}.users`)).toEqual([]);
   });

@@ -1,0 +1,204 @@
+// The record's lock (lock.ts): a dead holder's lock is taken over, a live holder's never, whatever the OS tells of
+// its processes. Real processes throughout (testing/holder.ts, waiter.ts, reuse.ts), killed with kill -9.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../../test/until.js';
+import { bundleWorker } from '../testing/bundle-worker.js';
+import { clearStaleLock, openRecord } from './database.js';
+
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'record-lock-test-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await gone;
+    }
+  }
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const scripts = new Map<string, string>();
+/** testing/<name>.ts bundled for node, once per run. */
+async function script(name: string): Promise<string> {
+  let path = scripts.get(name);
+  if (!path) {
+    path = await bundleWorker(tempDir(), `electron/monitor/record/testing/${name}.ts`);
+    // Kept for the whole file: not among the folders removed after each test.
+    dirs.pop();
+    scripts.set(name, path);
+  }
+  return path;
+}
+
+/** A process of its own whose stdout the test reads line by line; its stdin stays open (a pipe) until closed. */
+function start(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  // Lines already answered for.
+  let seen = 0;
+  return {
+    child,
+    exited,
+    /** Waits for the next complete line it printed (after those returned before) that starts with `prefix`, and
+     *  returns it; fails early, with its stderr, if it leaves first. */
+    said: (prefix: string) =>
+      until(
+        `${prefix} from ${args.join(' ')}`,
+        () => {
+          const lines = out.split('\n').slice(0, -1);
+          const at = lines.findIndex((l, i) => i >= seen && l.startsWith(prefix));
+          if (at >= 0) {
+            seen = at + 1;
+            return lines[at];
+          }
+          if (child.exitCode !== null || child.signalCode !== null)
+            throw new Error(`it left (${child.exitCode ?? child.signalCode}): ${out}${err}`);
+          return false;
+        },
+        15_000,
+        5,
+      ),
+    send: (line: string) => child.stdin!.write(`${line}\n`),
+  };
+}
+
+function record(): string {
+  const file = join(tempDir(), 'history.sqlite');
+  openRecord(file, { create: true }).db.close();
+  return file;
+}
+
+// Root on Linux: a pid namespace of its own (unshare), as a container has.
+const unshare = spawnSync('sh', ['-c', 'command -v unshare'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+const namespaces =
+  process.platform === 'linux' &&
+  process.getuid?.() === 0 &&
+  unshare !== '' &&
+  spawnSync(unshare, ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
+
+describe('the record lock', () => {
+  it.skipIf(!namespaces)(
+    'keeps the lock of a live holder in another pid namespace, and takes it once it is killed',
+    async () => {
+      const file = record();
+      // Not the namespace's first process (which ignores its own kill -9): sh is, and leaves once the holder has.
+      const holder = start(unshare, [
+        '--pid',
+        '--fork',
+        '--mount-proc',
+        '--kill-child',
+        'sh',
+        '-c',
+        '"$0" "$1" "$2"; exit 0',
+        process.execPath,
+        await script('holder'),
+        file,
+      ]);
+      await holder.said('holding');
+      // A minute into its transaction (the clock moved, not waited for). On main its pid (1 there) was looked up
+      // here, where it is another process: "dead", and its lock removed under it.
+      expect(clearStaleLock(file, Date.now() + 60_000)).toBe(false);
+      expect(existsSync(`${file}.lock`)).toBe(true);
+      holder.send('kill');
+      await holder.exited;
+      expect(clearStaleLock(file, Date.now() + 60_000)).toBe(true);
+      expect(existsSync(`${file}.lock`)).toBe(false);
+    },
+  );
+
+  // Where no FIFO can be made (no mkfifo on the PATH here; elsewhere a file system without FIFOs), the OS's start
+  // time tells (Linux), or else the heartbeat.
+  const noFifo = { PATH: '/nonexistent' };
+  it.skipIf(!namespaces).each([
+    ['an OS without start times (the FIFO tells)', { AS_PLATFORM: 'darwin' }],
+    ['an OS without start times and no FIFO (the heartbeat tells)', { AS_PLATFORM: 'darwin', ...noFifo }],
+    ['no FIFO (the start time tells)', noFifo],
+  ])('takes over the lock of a killed holder whose pid a live process got since: %s', async (_, env) => {
+    const file = record();
+    const reuse = start(
+      unshare,
+      [
+        '--pid',
+        '--fork',
+        '--mount-proc',
+        '--kill-child',
+        process.execPath,
+        await script('reuse'),
+        file,
+        await script('holder'),
+      ],
+      { ...process.env, ...env },
+    );
+    // On main, on an OS without start times: "cleared false", the pid alive decided.
+    expect(await reuse.said('cleared')).toBe('cleared true');
+    await reuse.exited;
+  });
+
+  it.each([
+    ['no FIFO (the start time tells)', noFifo],
+    ['an OS without start times and no FIFO (the heartbeat tells)', { AS_PLATFORM: 'darwin', ...noFifo }],
+  ])('keeps the lock of a live holder: %s', async (_, env) => {
+    const file = record();
+    const holder = start(process.execPath, [await script('holder'), file], { ...process.env, ...env });
+    await holder.said('holding');
+    expect(readdirSync(`${file}.users`).filter((name) => name.endsWith('.fifo'))).toEqual([]);
+    expect(clearStaleLock(file, Date.now() + 60_000)).toBe(false);
+    expect(existsSync(`${file}.lock`)).toBe(true);
+    holder.child.kill('SIGKILL');
+    await holder.exited;
+  });
+
+  it('takes over a killed holder lock while several processes wait for it', async () => {
+    const file = record();
+    const waiters = [
+      start(process.execPath, [await script('waiter'), file]),
+      start(process.execPath, [await script('waiter'), file]),
+    ];
+    for (const w of waiters) await w.said('open');
+    // This process has the record open too.
+    const own = openRecord(file, { create: false }).db;
+    try {
+      const holder = start(process.execPath, [await script('holder'), file]);
+      await holder.said('holding');
+      holder.child.kill('SIGKILL');
+      await holder.exited;
+      // One meets the lock; the other has the record open and does nothing with it (the worker's reader while
+      // recording is off), and says so at its heartbeat; this process meets it too.
+      waiters[0]!.send('wait');
+      await waiters[0]!.said('waiting');
+      expect(() => own.exec('BEGIN IMMEDIATE')).toThrow(/locked|busy/);
+      clearStaleLock(file);
+      waiters[0]!.send('clear');
+      expect(await waiters[0]!.said('cleared')).toBe('cleared false');
+      waiters[1]!.send('beat');
+      await waiters[1]!.said('beaten');
+      // On main each waiter saw the others alive, and none took the lock: "cleared false".
+      waiters[0]!.send('clear');
+      expect(await waiters[0]!.said('cleared')).toBe('cleared true');
+      expect(existsSync(`${file}.lock`)).toBe(false);
+      waiters[1]!.send('wait');
+      expect(await waiters[1]!.said('free')).toBe('free');
+    } finally {
+      own.close();
+    }
+    for (const w of waiters) {
+      w.child.stdin!.end();
+      await w.exited;
+    }
+  });
+});

@@ -1,0 +1,506 @@
+// The record's lock: who may hold it, and when a lock left behind is taken over (database.ts opens the record).
+//
+// node-sqlite3-wasm's lock is a directory `<file>.lock`, made (mkdir) by whoever takes it, readers included, and
+// removed (rmdir) when released. It says nothing of its holder and must stay empty. A holder killed in a
+// transaction leaves it behind, and nobody may use the record until it is removed; but removing a live holder's
+// lock lets two processes use the file at once (two writers: a damaged file). So each thread that has the record
+// open names itself in `<file>.users/`, from its first open to its last close:
+//   <pid>-<token>        its entry: JSON of its pid, Linux start time, kernel (boot id) and pid namespace, and how
+//                        to tell it is alive. The token is random per thread: a pid is not an identity.
+//   <pid>-<token>.fifo   (Linux, macOS) a FIFO it keeps open for reading (made by mkfifo: Node has no call for it).
+//                        The kernel closes it when the process ends, however it ends; another process opens it
+//                        for writing without blocking and gets ENXIO once nobody has it open for reading. No pid
+//                        is involved, so this holds across pid namespaces (containers sharing a data folder on
+//                        one kernel) and pid reuse, and a process busy in one long statement (a migration, a
+//                        back-fill of millions of rows, a long read of `netlens history`) is alive all along.
+//                        (Windows: a named pipe it serves, found by an open, or not found once it is gone.)
+//   <pid>-<token>.waits  the lock it waits for (the lock directory's inode and mtime), written when it meets that
+//                        lock, and every BEAT_MS while it has the record open and holds nothing: it does not hold
+//                        that lock. So several processes waiting for a dead holder's lock do not keep it alive
+//                        for one another.
+// Every BEAT_MS the entry's mtime is touched too (a heartbeat), the sign of life where the others cannot be used:
+// another kernel (a folder shared over the network), a file system without FIFOs.
+// At rest this costs an open FIFO and, every BEAT_MS, a stat of the lock and a utimes.
+//
+// A lock is stale, and removed, when it is older than STALE_LOCK_MS (the grace for a holder that did not name
+// itself: SQLite opened by something else) and no other thread named may hold it: each is waiting for this very
+// lock (a `.waits` naming it, written after the lock was made), or gone:
+//   - its FIFO (or pipe) is not open (exact on one kernel);
+//   - else, in this kernel and pid namespace: its pid is gone, or (Linux) another process has its pid now;
+//   - else: its heartbeat is older than BEAT_STALE_MS.
+// Entries of those gone are removed with the lock. One process clears at a time (`<file>.users/clearing`, made
+// with mkdir): else a waiter that judged the dead lock could remove the new one that another waiter took after it.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  type BigIntStats,
+  closeSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { pidExists } from '../../actions/process-identity.js';
+import { parseLinuxStat } from '../../collectors/linux/process-facts.js';
+
+/** How old a lock must be before it may be taken over (a holder that did not name itself). */
+export const STALE_LOCK_MS = 15_000;
+/** How often a thread with the record open touches its entry and says which lock it does not hold. */
+export const BEAT_MS = 5_000;
+/** A heartbeat older than this is a thread gone, where nothing else tells (see the header). */
+export const BEAT_STALE_MS = 60_000;
+/** A clearer takes milliseconds: its mark older than this is one killed while clearing. */
+const CLEARING_STALE_MS = 10_000;
+
+/** A connection to the record: it holds the lock only inside a statement or a transaction. */
+export interface LockUser {
+  readonly inTransaction: boolean;
+}
+
+/** This thread among the users of a record. */
+const me = `${process.pid}-${randomBytes(6).toString('hex')}`;
+const ENTRY = /^([1-9]\d{0,9})-[0-9a-f]{12}$/;
+const PIPE = /^\\\\\.\\pipe\\netlens-record-[1-9]\d{0,9}-[0-9a-f]{12}$/;
+
+export const usersDir = (file: string) => `${file}.users`;
+const lockDir = (file: string) => `${file}.lock`;
+/** Which lock directory this is: another made later at the same path has another mtime (or inode). */
+const identity = (st: BigIntStats) => `${st.ino}:${st.mtimeNs}`;
+
+interface Entry {
+  pid: number;
+  /** Linux start time in clock ticks after boot, '' elsewhere. */
+  start: string;
+  kernel: string;
+  pidns: string;
+  fifo: boolean;
+  pipe: string | null;
+}
+
+let here: { kernel: string; pidns: string } | null = null;
+/** This kernel (Linux: its boot id; elsewhere the host) and pid namespace (Linux), where pids mean the same. */
+function space(): { kernel: string; pidns: string } {
+  if (here) return here;
+  let kernel = `${process.platform}:${hostname()}`;
+  let pidns = '';
+  if (process.platform === 'linux') {
+    try {
+      kernel = `linux:${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}`;
+      pidns = readlinkSync('/proc/self/ns/pid');
+    } catch {
+      // No /proc: the heartbeat decides.
+    }
+  }
+  here = { kernel, pidns };
+  return here;
+}
+
+/** Linux's start time of a process in clock ticks (tells it from a later one given its pid), '' where not known
+ *  cheaply, null when there is no such process. */
+function processStart(pid: number): string | null {
+  if (process.platform === 'linux') {
+    try {
+      const ticks = parseLinuxStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.startTicks;
+      return ticks === undefined ? '' : String(ticks);
+    } catch {
+      // Gone, or no /proc.
+    }
+  }
+  return pidExists(pid) ? '' : null;
+}
+
+function parseEntry(text: string): Entry | null {
+  try {
+    const e = JSON.parse(text) as Partial<Entry>;
+    if (
+      typeof e.start !== 'string' ||
+      typeof e.kernel !== 'string' ||
+      typeof e.pidns !== 'string' ||
+      typeof e.fifo !== 'boolean'
+    )
+      return null;
+    return {
+      pid: 0,
+      start: e.start,
+      kernel: e.kernel,
+      pidns: e.pidns,
+      fifo: e.fifo,
+      pipe: typeof e.pipe === 'string' && PIPE.test(e.pipe) ? e.pipe : null,
+    };
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// This thread's own entries
+
+interface Named {
+  users: Set<LockUser>;
+  /** The entry is written (the folder may be written). */
+  listed: boolean;
+  /** Its FIFO, open for reading; made once a connection opened (settleUser). */
+  fifo: number | null;
+  server: Server | null;
+  pipe: string | null;
+}
+const named = new Map<string, Named>();
+let beating: NodeJS.Timeout | null = null;
+
+function writeEntry(file: string, state: Named): void {
+  const entry: Entry = {
+    pid: process.pid,
+    start: processStart(process.pid) ?? '',
+    ...space(),
+    fifo: state.fifo !== null,
+    pipe: state.pipe,
+  };
+  const path = join(usersDir(file), me);
+  // Whole or not at all, for a reader: a rename.
+  writeFileSync(`${path}.tmp`, JSON.stringify(entry));
+  renameSync(`${path}.tmp`, path);
+}
+
+/** A FIFO at `path` held open for reading by this process, or null (no mkfifo, a file system without FIFOs). */
+function openFifo(path: string): number | null {
+  if (process.platform === 'win32') return null;
+  try {
+    const made = spawnSync('mkfifo', ['-m', '0600', path], { stdio: 'ignore', timeout: 5000 });
+    if (made.status !== 0) return null;
+    // Never blocks for a writer; closed by the kernel when this process ends (and not inherited: O_CLOEXEC).
+    return openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    try {
+      unlinkSync(path);
+    } catch {
+      // Never made.
+    }
+    return null;
+  }
+}
+
+/** Windows: a named pipe served while the record is open; the entry names it once it is served. */
+function servePipe(file: string, state: Named): void {
+  const name = `\\\\.\\pipe\\netlens-record-${me}`;
+  try {
+    const server = createServer((socket) => socket.destroy());
+    server.on('error', () => {
+      // No pipe: the pid and the heartbeat tell.
+    });
+    server.listen(name, () => {
+      if (named.get(file) !== state) return;
+      state.pipe = name;
+      try {
+        writeEntry(file, state);
+      } catch {
+        // Unchanged: the entry without it.
+      }
+    });
+    server.unref();
+    state.server = server;
+  } catch {
+    // As above.
+  }
+}
+
+/** Writes this thread's entry. */
+function list(file: string, state: Named): void {
+  try {
+    mkdirSync(usersDir(file), { recursive: true });
+    writeEntry(file, state);
+    state.listed = true;
+  } catch {
+    // A folder this process may not write: it cannot make the lock either, so it never holds it.
+  }
+}
+
+/** Gives this thread's entry its FIFO (or pipe), once: the entry rewritten to say so after it is made. */
+function settle(file: string, state: Named): void {
+  if (!state.listed || state.fifo !== null || state.server !== null) return;
+  if (process.platform === 'win32') {
+    servePipe(file, state);
+    return;
+  }
+  state.fifo = openFifo(join(usersDir(file), `${me}.fifo`));
+  if (state.fifo === null) return;
+  try {
+    writeEntry(file, state);
+  } catch {
+    // Unchanged: the entry without it (its heartbeat and pid tell).
+  }
+}
+
+function removeEntry(dir: string, name: string): void {
+  // The entry first: a FIFO or mark without its entry is never looked at.
+  for (const path of [name, `${name}.fifo`, `${name}.waits`]) {
+    try {
+      unlinkSync(join(dir, path));
+    } catch {
+      // Not there, or removed by another process first.
+    }
+  }
+}
+
+const holding = (state: Named) =>
+  [...state.users].some((user) => {
+    try {
+      return user.inTransaction;
+    } catch {
+      return false;
+    }
+  });
+
+/** Says this thread does not hold the lock `lock` (the record's, when not given), if it does not. */
+function markWaiting(file: string, state: Named, lock?: BigIntStats): void {
+  if (!state.listed || holding(state)) return;
+  try {
+    const st = lock ?? statSync(lockDir(file), { bigint: true });
+    writeFileSync(join(usersDir(file), `${me}.waits`), identity(st));
+  } catch {
+    // No lock: nothing to say.
+  }
+}
+
+/** What every BEAT_MS does (exported for the tests' processes, which cannot wait for it). */
+export function beat(): void {
+  const now = new Date();
+  for (const [file, state] of named) {
+    if (!state.listed) continue;
+    try {
+      utimesSync(join(usersDir(file), me), now, now);
+    } catch {
+      // Removed (judged gone while this thread was stuck in a statement for longer than BEAT_STALE_MS, with
+      // nothing else to tell), its FIFO with it: listed again.
+      if (state.fifo !== null) closeSync(state.fifo);
+      state.fifo = null;
+      list(file, state);
+      settle(file, state);
+    }
+    markWaiting(file, state);
+  }
+}
+
+/** From now until `unnameUser`, `user` (a connection of this thread) has the record at `file` open. */
+export function nameUser(file: string, user: LockUser): void {
+  const known = named.get(file);
+  if (known) {
+    known.users.add(user);
+    return;
+  }
+  const state: Named = { users: new Set([user]), listed: false, fifo: null, server: null, pipe: null };
+  named.set(file, state);
+  list(file, state);
+  if (!beating) {
+    beating = setInterval(beat, BEAT_MS);
+    beating.unref();
+  }
+}
+
+/** A connection of this thread opened the record (its first statement ran): the thread's entry gets what tells
+ *  it alive beyond doubt (its FIFO), made once. Not at naming: an open that meets another process's lock (retried
+ *  every 25 ms while `netlens history` reads) never held it, and costs no mkfifo. Until then its entry is fresh,
+ *  and its pid, start time and heartbeat tell. */
+export function settleUser(file: string): void {
+  const state = named.get(file);
+  if (state) settle(file, state);
+}
+
+/** `user` closed: with the last of this thread's connections to `file`, its entry goes. */
+export function unnameUser(file: string, user: LockUser): void {
+  const state = named.get(file);
+  if (!state?.users.delete(user) || state.users.size > 0) return;
+  named.delete(file);
+  if (state.listed) removeEntry(usersDir(file), me);
+  if (state.fifo !== null) closeSync(state.fifo);
+  state.server?.close();
+  if (named.size === 0 && beating) {
+    clearInterval(beating);
+    beating = null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Judging the others
+
+/** Whether some process has the FIFO at `path` open for reading; null when that cannot be told (not a FIFO, not
+ *  this user's to open). */
+function fifoRead(path: string): boolean | null {
+  try {
+    if (!lstatSync(path).isFIFO()) return null;
+    closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW));
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENXIO' ? false : null;
+  }
+}
+
+/** Whether the named pipe is served (Windows); null when that cannot be told. */
+function pipeServed(pipe: string): boolean | null {
+  try {
+    closeSync(openSync(pipe, 'r+'));
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? false : code === 'EBUSY' ? true : null;
+  }
+}
+
+/** Whether the thread of entry `name` (in `dir`) is alive, by the best sign there is (see the header). Its
+ *  heartbeat by the real clock (a test's clock moved on ages locks, not processes). */
+function alive(dir: string, name: string, pid: number): boolean {
+  const path = join(dir, name);
+  let fresh: boolean;
+  let entry: Entry | null;
+  try {
+    fresh = Date.now() - statSync(path).mtimeMs < BEAT_STALE_MS;
+    entry = parseEntry(readFileSync(path, 'utf8'));
+  } catch {
+    // Removed as it was read: it closed the record.
+    return false;
+  }
+  if (!entry) return fresh;
+  const { kernel, pidns } = space();
+  if (entry.kernel === kernel) {
+    const served = entry.fifo ? fifoRead(`${path}.fifo`) : entry.pipe ? pipeServed(entry.pipe) : null;
+    if (served !== null) return served;
+    if (entry.pidns === pidns) {
+      const start = processStart(pid);
+      if (start === null) return false;
+      if (start !== '' && entry.start !== '') return start === entry.start;
+    }
+  }
+  return fresh;
+}
+
+/** Whether entry `name` says it waits for the lock of this identity, since after it was made. */
+function waitsFor(dir: string, name: string, lock: BigIntStats): boolean {
+  const path = join(dir, `${name}.waits`);
+  try {
+    return statSync(path, { bigint: true }).mtimeNs > lock.mtimeNs && readFileSync(path, 'utf8') === identity(lock);
+  } catch {
+    return false;
+  }
+}
+
+/** The pids of the other threads named that may hold `lock`: neither waiting for it nor gone. The entries of
+ *  those gone are removed when `tidy`. */
+function possibleHolders(file: string, lock: BigIntStats, tidy: boolean): number[] {
+  const dir = usersDir(file);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const holders: number[] = [];
+  if (tidy) removeOrphans(dir, names);
+  for (const name of names) {
+    const pid = Number(ENTRY.exec(name)?.[1]);
+    // Another thread of this process: a worker that died (its lock is this process's to take back); one thread
+    // has the record open in a process.
+    if (!pid || name === me || pid === process.pid || waitsFor(dir, name, lock)) continue;
+    if (alive(dir, name, pid)) holders.push(pid);
+    else if (tidy) removeEntry(dir, name);
+  }
+  return holders;
+}
+
+/** FIFOs and marks of threads that have no entry: kept FIFOs of processes gone (a live one keeps its FIFO open),
+ *  and what a process killed between two unlinks left. */
+function removeOrphans(dir: string, names: string[]): void {
+  const entries = new Set(names.filter((name) => ENTRY.test(name)));
+  for (const name of names) {
+    const m = /^(([1-9]\d{0,9})-[0-9a-f]{12})\.(fifo|waits)$/.exec(name);
+    if (!m || entries.has(m[1]!) || Number(m[2]) === process.pid) continue;
+    if (m[3] === 'fifo' && fifoRead(join(dir, name)) !== false) continue;
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      // Removed by another process first.
+    }
+  }
+}
+
+/** The record's lock as another process sees it: free, or held (by one of `holders`, or by nobody alive:
+ *  `stale`, old enough to be taken over). Changes nothing: for a reader that may not write the folder. */
+export type LockState = { held: false } | { held: true; stale: boolean; holders: number[]; identity: string };
+
+export function lockState(file: string, now = Date.now()): LockState {
+  let lock: BigIntStats;
+  try {
+    lock = statSync(lockDir(file), { bigint: true });
+  } catch {
+    return { held: false };
+  }
+  const holders = possibleHolders(file, lock, false);
+  const stale = holders.length === 0 && now - Number(lock.mtimeMs) >= STALE_LOCK_MS;
+  return { held: true, stale, holders, identity: identity(lock) };
+}
+
+/** The identity of the record's lock directory, or null when there is none. */
+export function lockIdentity(file: string): string | null {
+  try {
+    return identity(statSync(lockDir(file), { bigint: true }));
+  } catch {
+    return null;
+  }
+}
+
+/** Removes the lock a dead holder left (see the header): one older than STALE_LOCK_MS at `now` (Infinity: whatever
+ *  its age) that no other thread named may hold. First says this thread waits for it (if it holds nothing). */
+export function clearStaleLock(file: string, now = Date.now()): boolean {
+  let lock: BigIntStats;
+  try {
+    lock = statSync(lockDir(file), { bigint: true });
+  } catch {
+    return false;
+  }
+  const state = named.get(file);
+  if (state) markWaiting(file, state, lock);
+  if (now - Number(lock.mtimeMs) < STALE_LOCK_MS) return false;
+  const clearing = join(usersDir(file), 'clearing');
+  try {
+    mkdirSync(usersDir(file), { recursive: true });
+    mkdirSync(clearing);
+  } catch (err) {
+    // Another process is clearing it (or this one may not write the folder, and cannot).
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') dropStaleClearing(clearing);
+    return false;
+  }
+  try {
+    // The very lock judged: not one made since by a waiter that took it after another clearer.
+    if (identity(statSync(lockDir(file), { bigint: true })) !== identity(lock)) return false;
+    if (possibleHolders(file, lock, true).length > 0) return false;
+    rmdirSync(lockDir(file));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    try {
+      rmdirSync(clearing);
+    } catch {
+      // Removed as stale by another process (this one stuck longer than CLEARING_STALE_MS).
+    }
+  }
+}
+
+/** A clearer's mark left by a process killed while clearing, by the real clock. */
+function dropStaleClearing(clearing: string): void {
+  try {
+    if (Date.now() - statSync(clearing).mtimeMs > CLEARING_STALE_MS) rmdirSync(clearing);
+  } catch {
+    // Gone already.
+  }
+}
