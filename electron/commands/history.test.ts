@@ -1,13 +1,15 @@
 // `netlens history --changes` prints what the record holds; process names are anybody's choice, so every
 // character inertText escapes is escaped there too (bidi marks, line separators, zero-width characters).
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inertText } from '../../shared/inert-text.js';
+import { until } from '../../test/until.js';
 import { Database, openRecord } from '../monitor/record/database.js';
+import { bundleWorker } from '../monitor/testing/bundle-worker.js';
 import { historyCommand } from './history.js';
 
 const dirs: string[] = [];
@@ -65,6 +67,24 @@ function snapshot(dir: string): string {
       return `${f} ${st.size} ${st.mtimeMs} ${hash}`;
     })
     .join('\n');
+}
+
+// A folder this user may not write: no lock can be made beside the file. Root may write any folder of a
+// writable file system, so for root a read-only bind mount stands for it.
+const asRoot = process.getuid?.() === 0;
+const noReadOnlyFolder = process.platform === 'win32' || (asRoot && process.platform !== 'linux');
+
+/** `dir` as this user may not write it (`folder`, read-only); `set(false)` makes it writable again. */
+async function readOnly(dir: string): Promise<{ folder: string; set: (readOnly: boolean) => void }> {
+  const { execFileSync } = await import('node:child_process');
+  const folder = asRoot ? mkdtempSync(join(tmpdir(), 'netlens-history-ro-')) : dir;
+  if (asRoot) dirs.push(folder);
+  const set = (ro: boolean) => {
+    if (asRoot) execFileSync(ro ? 'mount' : 'umount', ro ? ['--bind', '-o', 'ro', dir, folder] : [folder]);
+    else chmodSync(dir, ro ? 0o555 : 0o755);
+  };
+  set(true);
+  return { folder, set };
 }
 
 describe('netlens history', () => {
@@ -153,45 +173,70 @@ describe('a reader', () => {
     expect(snapshot(dir)).toBe(before);
   });
 
-  // A folder this user may not write: no lock can be made beside the file. Root may write any folder of a
-  // writable file system, so for root a read-only bind mount stands for it.
-  const asRoot = process.getuid?.() === 0;
-  it.skipIf(process.platform === 'win32' || (asRoot && process.platform !== 'linux'))(
-    'reads a record in a folder it may not write',
+  it.skipIf(noReadOnlyFolder)('reads a record in a folder it may not write', async () => {
+    const { dir, file } = record();
+    const { folder, set } = await readOnly(dir);
+    try {
+      const before = snapshot(folder);
+      const seen = join(folder, 'record.db');
+      // On main: "cannot read …: disk I/O error" (the lock directory could not be made).
+      const { code, out, err } = await run(['--format', 'csv', '--db', seen]);
+      expect(err).toBe('');
+      expect(code).toBe(0);
+      expect(out).toContain(',7,app,ann,');
+      expect((await run(['--changes', '--db', seen])).out).toMatch(
+        /Processes that started using the network \(1\)\n {2}app /,
+      );
+      expect(snapshot(folder)).toBe(before);
+      // A write that did not finish (a journal left by a killed writer) can be rolled back only by a process
+      // that may write the folder: refused, with what to do.
+      set(false);
+      writeFileSync(`${file}-journal`, 'x'.repeat(512));
+      set(true);
+      const hot = await run(['--db', seen]);
+      expect(hot.code).toBe(1);
+      expect(hot.err).toMatch(/record\.db-journal holds a write that did not finish; NetLens rolls it back/);
+    } finally {
+      set(false);
+    }
+  });
+});
+
+describe('a lock left by a killed process', () => {
+  it.skipIf(noReadOnlyFolder)(
+    'is read past in a folder it may not write (it cannot remove it), and said so',
     async () => {
       const { dir, file } = record();
-      const { execFileSync } = await import('node:child_process');
-      let folder = dir;
-      if (asRoot) {
-        folder = mkdtempSync(join(tmpdir(), 'netlens-history-ro-'));
-        dirs.push(folder);
-        execFileSync('mount', ['--bind', '-o', 'ro', dir, folder]);
-      } else chmodSync(dir, 0o555);
+      const { spawn } = await import('node:child_process');
+      // A NetLens killed in a transaction: its lock left, a minute old.
+      const holder = await bundleWorker(
+        mkdtempSync(join(tmpdir(), 'netlens-history-holder-')),
+        'electron/monitor/record/testing/holder.ts',
+      );
+      dirs.push(dirname(holder));
+      const child = spawn(process.execPath, [holder, file], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      await until('the holder to hold the lock', () => out.includes('holding'), 15_000, 10);
+      child.kill('SIGKILL');
+      await exited;
+      const minuteAgo = new Date(Date.now() - 60_000);
+      utimesSync(`${file}.lock`, minuteAgo, minuteAgo);
+      const { folder, set } = await readOnly(dir);
       try {
         const before = snapshot(folder);
         const seen = join(folder, 'record.db');
-        // On main: "cannot read …: disk I/O error" (the lock directory could not be made).
-        const { code, out, err } = await run(['--format', 'csv', '--db', seen]);
-        expect(err).toBe('');
+        // On main: exit 1, "the record is busy (NetLens is writing it); try again", until NetLens opens it.
+        const { code, out: rows, err } = await run(['--format', 'csv', '--db', seen]);
         expect(code).toBe(0);
-        expect(out).toContain(',7,app,ann,');
-        expect((await run(['--changes', '--db', seen])).out).toMatch(
-          /Processes that started using the network \(1\)\n {2}app /,
+        expect(rows).toContain(',7,app,ann,');
+        expect(err).toBe(
+          `netlens history: ${seen}.lock is a lock left by a process that is gone; this user may not write its folder to remove it, so the record was read without it. NetLens removes it when it next opens the record (so does netlens history run by a user who may write ${folder})\n`,
         );
         expect(snapshot(folder)).toBe(before);
-        // A write that did not finish (a journal left by a killed writer) can be rolled back only by a process
-        // that may write the folder: refused, with what to do.
-        if (asRoot) execFileSync('umount', [folder]);
-        else chmodSync(dir, 0o755);
-        writeFileSync(`${file}-journal`, 'x'.repeat(512));
-        if (asRoot) execFileSync('mount', ['--bind', '-o', 'ro', dir, folder]);
-        else chmodSync(dir, 0o555);
-        const hot = await run(['--db', seen]);
-        expect(hot.code).toBe(1);
-        expect(hot.err).toMatch(/record\.db-journal holds a write that did not finish; NetLens rolls it back/);
       } finally {
-        if (asRoot) execFileSync('umount', [folder]);
-        else chmodSync(dir, 0o755);
+        set(false);
       }
     },
   );

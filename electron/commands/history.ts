@@ -207,13 +207,15 @@ export const historyCommand: Command = {
     // A reader: the file is opened read-only and never written (readRecord), whoever's it is.
     const { NotARecordError, readRecord } = await import('../monitor/record/database.js');
     const { changes, connectionsBetween } = await import('../monitor/record/queries.js');
+    // A stale lock read past (a folder this user may not write): said on stderr, inert (the path is --db's).
+    const warn = (text: string) => console.error(`netlens history: ${inertText(text)}`);
     let output: string;
     try {
       if (values.changes) {
-        const summary = readRecord(file, (db) => changes(db, from, to));
+        const summary = readRecord(file, (db) => changes(db, from, to), warn);
         output = format === 'json' ? inertJson(summary, 2) : changesText(summary);
       } else {
-        const result = readRecord(file, (db) => connectionsBetween(db, from, to));
+        const result = readRecord(file, (db) => connectionsBetween(db, from, to), warn);
         output =
           format === 'json'
             ? inertJson({ from, to, ...result }, 2)

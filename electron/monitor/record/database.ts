@@ -30,7 +30,7 @@
 // First: how V8 compiles SQLite's WebAssembly, a flag read when the module loads (heap.ts baselineWasmOnly).
 import './sqlite-compiler.js';
 import { Database } from 'node-sqlite3-wasm';
-import { clearStaleLock, nameUser, settleUser, unnameUser } from './lock.js';
+import { clearStaleLock, lockIdentity, lockState, nameUser, STALE_LOCK_MS, settleUser, unnameUser } from './lock.js';
 import {
   accessSync,
   closeSync,
@@ -388,6 +388,35 @@ function fileVersion(file: string): string {
 /** Tries of a read without the lock (a read-only folder) that the record changed under. */
 const UNLOCKED_TRIES = 3;
 
+/** Why the record's lock kept a reader out (BUSY_WAIT_MS): whose it is, as far as can be told (lock.ts). */
+function busyError(file: string): Error {
+  const state = lockState(file);
+  const lock = `${file}.lock`;
+  if (!state.held) return new Error('the record is busy; try again');
+  if (state.holders.length > 0)
+    return new Error(
+      `the record is busy: ${lock} is held by process ${state.holders.join(' or ')} (NetLens writing it, or netlens history reading it); try again`,
+    );
+  if (state.stale)
+    return new Error(
+      `the record is busy: ${lock} is a lock left by a process that is gone, and this user may not remove it; NetLens removes it when it next opens the record`,
+    );
+  return new Error(
+    `the record is busy: ${lock} was taken moments ago by a process that is gone or did not name itself in ${file}.users; it is taken over ${STALE_LOCK_MS / 1000} s after it was taken: try again`,
+  );
+}
+
+/** Runs `fn` as busy() does, failing with what holds the lock (busyError) instead of SQLite's "database is
+ *  locked". */
+function busyOrSay<T>(file: string, fn: () => T): T {
+  try {
+    return busy(file, fn);
+  } catch (err) {
+    if (failureKind(err) === 'busy') throw busyError(file);
+    throw err;
+  }
+}
+
 /**
  * Reads the record at `file` with `read`, for another process than its recorder (`netlens history`): opened
  * read-only, so a record the user may only read is read (a file of mode 0444), and nothing is ever written to
@@ -395,12 +424,17 @@ const UNLOCKED_TRIES = 3;
  *
  * Locking: the VFS's lock is a directory made beside the file. In a folder the user may not write, none can be
  * made; the record is then read without it, through a symlink in a private temporary folder (the VFS locks
- * beside the name it opens): only when no lock is held, and the read counts only if the file did not change
- * while it ran (fileVersion before and after, and no lock at the end); else it is read again, up to
+ * beside the name it opens): only when no lock is held or the lock is stale (its holder gone: lock.ts; this
+ * user cannot remove it, and `warn` is told), and the read counts only if the file did not change while it ran
+ * (fileVersion before and after, and the same lock, or none, at the end); else it is read again, up to
  * UNLOCKED_TRIES times. A journal left by a killed writer can only be rolled back by a process that may write
  * the folder: such a record is refused until NetLens opens it.
  */
-export function readRecord<T>(file: string, read: (db: RecordDatabase) => T): T {
+export function readRecord<T>(
+  file: string,
+  read: (db: RecordDatabase) => T,
+  warn: (text: string) => void = () => {},
+): T {
   let writable = true;
   try {
     accessSync(dirname(file), constants.W_OK);
@@ -408,17 +442,20 @@ export function readRecord<T>(file: string, read: (db: RecordDatabase) => T): T 
     writable = false;
   }
   if (writable) {
-    const db = busy(file, () => openReadOnly(file, file));
+    const db = busyOrSay(file, () => openReadOnly(file, file));
     try {
-      return busy(file, () => read(db));
+      return busyOrSay(file, () => read(db));
     } finally {
       db.close();
     }
   }
-  const lock = `${file}.lock`;
   for (let attempt = 0; attempt < UNLOCKED_TRIES; attempt++) {
-    busy(file, () => {
-      if (existsSync(lock)) throw new Error('the record is busy (NetLens is writing it); try again');
+    // No lock, or a stale one (its identity: the same must be there after the read): else wait, as a reader
+    // that may take the lock would.
+    const left = busy(file, () => {
+      const state = lockState(file);
+      if (state.held && !state.stale) throw busyError(file);
+      return state.held ? state.identity : null;
     });
     let journal = 0;
     try {
@@ -448,7 +485,11 @@ export function readRecord<T>(file: string, read: (db: RecordDatabase) => T): T 
         failure = err;
       }
       // A failure of a read that a write ran under may be that write's doing: read again.
-      if (!existsSync(lock) && fileVersion(file) === before) {
+      if (lockIdentity(file) === left && fileVersion(file) === before) {
+        if (left !== null)
+          warn(
+            `${file}.lock is a lock left by a process that is gone; this user may not write its folder to remove it, so the record was read without it. NetLens removes it when it next opens the record (so does netlens history run by a user who may write ${dirname(file)})`,
+          );
         if (result) return result.value;
         throw failure;
       }
