@@ -1,13 +1,14 @@
 // The record's lock (lock.ts): a dead holder's lock is taken over, a live holder's never, whatever the OS tells of
 // its processes. Real processes throughout (testing/holder.ts, waiter.ts, reuse.ts), killed with kill -9.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../../test/until.js';
 import { bundleWorker } from '../testing/bundle-worker.js';
 import { clearStaleLock, openRecord } from './database.js';
+import { Recorder } from './recorder.js';
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
@@ -91,24 +92,27 @@ const namespaces =
   unshare !== '' &&
   spawnSync(unshare, ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
 
+/** `node SCRIPT ARGS` in a pid namespace of its own (and its /proc), after `before` (sh); not as the namespace's
+ *  first process (which ignores its own kill -9): sh is, and leaves once it has. */
+const inNamespace = (before: string, ...args: string[]) =>
+  start(unshare, [
+    '--pid',
+    '--fork',
+    '--mount-proc',
+    '--kill-child',
+    'sh',
+    '-c',
+    `${before} "$0" "$@"; exit 0`,
+    process.execPath,
+    ...args,
+  ]);
+
 describe('the record lock', () => {
   it.skipIf(!namespaces)(
     'keeps the lock of a live holder in another pid namespace, and takes it once it is killed',
     async () => {
       const file = record();
-      // Not the namespace's first process (which ignores its own kill -9): sh is, and leaves once the holder has.
-      const holder = start(unshare, [
-        '--pid',
-        '--fork',
-        '--mount-proc',
-        '--kill-child',
-        'sh',
-        '-c',
-        '"$0" "$1" "$2"; exit 0',
-        process.execPath,
-        await script('holder'),
-        file,
-      ]);
+      const holder = inNamespace('', await script('holder'), file);
       await holder.said('holding');
       // A minute into its transaction (the clock moved, not waited for). On main its pid (1 there) was looked up
       // here, where it is another process: "dead", and its lock removed under it.
@@ -162,6 +166,57 @@ describe('the record lock', () => {
     holder.child.kill('SIGKILL');
     await holder.exited;
   });
+
+  it.skipIf(!namespaces)(
+    'a recorder in another pid namespace keeps the file: a second one waits its turn',
+    async () => {
+      const file = join(tempDir(), 'history.sqlite');
+      // The recorder's pid there: one that no process has here (just behind this namespace's last pid, which comes
+      // round again only after some 30,000 more processes).
+      let pid = Number(readFileSync('/proc/sys/kernel/ns_last_pid', 'utf8')) - 1;
+      while (pid > 300 && existsSync(`/proc/${pid}`)) pid--;
+      const writer = inNamespace(
+        `echo ${pid - 1} > /proc/sys/kernel/ns_last_pid;`,
+        await script('writer'),
+        file,
+        '200',
+        '0.1',
+      );
+      await writer.said('committed');
+      expect(readFileSync(`${file}.pid`, 'utf8').split('\n')[0]).toBe(String(pid));
+      const second = new Recorder({ file, liveRows: () => [], notify: () => {}, log: () => {} });
+      try {
+        // On main: that pid is no process here, so "gone": both recorded to the file (state 'recording').
+        expect(second.status().state).toBe('paused');
+        expect(second.status().message).toMatch(new RegExp(`another NetLens process \\(pid ${pid}\\) is recording`));
+      } finally {
+        second.close();
+      }
+      writer.child.kill('SIGKILL');
+      await writer.exited;
+      // Its namespace goes with it: gone once nobody has its FIFO open.
+      await until(
+        'the recorder to end',
+        () =>
+          readdirSync(`${file}.users`)
+            .filter((name) => name.startsWith(`${pid}-`) && name.endsWith('.fifo'))
+            .every((name) => {
+              try {
+                closeSync(openSync(join(`${file}.users`, name), constants.O_WRONLY | constants.O_NONBLOCK));
+                return false;
+              } catch {
+                return true;
+              }
+            }),
+        15_000,
+        5,
+      );
+      // Killed: the file is the next recorder's.
+      const third = new Recorder({ file, liveRows: () => [], notify: () => {}, log: () => {} });
+      expect(third.status().state).toBe('recording');
+      third.close();
+    },
+  );
 
   it('takes over a killed holder lock while several processes wait for it', async () => {
     const file = record();

@@ -433,6 +433,23 @@ function removeOrphans(dir: string, names: string[]): void {
   }
 }
 
+/** This thread's name among a record's users (`<file>.users/<name>`), for the recorder's `<file>.pid`. */
+export const userName = (): string => me;
+
+/** Whether the thread named `name` among the users of `file` is alive (see the header); null when it has no entry
+ *  (it has not the record open), or `name` is not a name. */
+export function userAlive(file: string, name: string): boolean | null {
+  const pid = Number(ENTRY.exec(name)?.[1]);
+  if (!pid) return null;
+  if (name === me) return true;
+  try {
+    statSync(join(usersDir(file), name));
+  } catch {
+    return null;
+  }
+  return alive(usersDir(file), name, pid);
+}
+
 /** The record's lock as another process sees it: free, or held (by one of `holders`, or by nobody alive:
  *  `stale`, old enough to be taken over). Changes nothing: for a reader that may not write the folder. */
 export type LockState = { held: false } | { held: true; stale: boolean; holders: number[]; identity: string };

@@ -45,6 +45,7 @@ import { isLoopback, isUnspecified } from '../../../shared/address.js';
 import { inertText } from '../../../shared/inert-text.js';
 import type { Statement } from 'node-sqlite3-wasm';
 import { clearStaleLock, failureKind, openRecord, type RecordDatabase } from './database.js';
+import { userAlive, userName } from './lock.js';
 import { errorText } from '../../../shared/error-text.js';
 
 /** One batch (transaction) per this long: what a kill -9 may lose. */
@@ -1196,24 +1197,34 @@ const writerFile = (file: string) => `${file}.pid`;
  */
 function claimWriter(file: string, again: boolean): { other: number | null; unclean: boolean } {
   let previous: number | null = null;
+  // Its thread among the record's users (lock.ts): alive or not whatever its pid says here (reused, or in another
+  // pid namespace); by its pid only while it has not the record open.
+  let name = '';
   try {
-    previous = Number.parseInt(readFileSync(writerFile(file), 'utf8'), 10);
+    const lines = readFileSync(writerFile(file), 'utf8').split('\n');
+    previous = Number.parseInt(lines[0] ?? '', 10);
+    name = lines[1] ?? '';
   } catch {
     previous = null;
   }
-  if (previous !== null && Number.isSafeInteger(previous) && previous !== process.pid && pidExists(previous))
+  if (
+    previous !== null &&
+    Number.isSafeInteger(previous) &&
+    previous !== process.pid &&
+    (userAlive(file, name) ?? pidExists(previous))
+  )
     return { other: previous, unclean: false };
   // A retry of this recorder finds its own pid: the lock is then another process's (`netlens history`), not left,
   // and it closed the record itself before pausing.
   const unclean = previous !== null && !(again && previous === process.pid);
   if (unclean) clearStaleLock(file, Infinity);
-  writeFileSync(writerFile(file), `${process.pid}\n`);
+  writeFileSync(writerFile(file), `${process.pid}\n${userName()}\n`);
   return { other: null, unclean };
 }
 
 function releaseWriter(file: string): void {
   try {
-    if (readFileSync(writerFile(file), 'utf8').trim() === String(process.pid)) unlinkSync(writerFile(file));
+    if (readFileSync(writerFile(file), 'utf8').split('\n')[0] === String(process.pid)) unlinkSync(writerFile(file));
   } catch {
     // Already gone.
   }
