@@ -7,8 +7,9 @@
 // open names itself in `<file>.users/`, from its first open to its last close:
 //   <pid>-<token>        its entry: JSON of its pid, Linux start time, kernel (boot id) and pid namespace, and how
 //                        to tell it is alive. The token is random per thread: a pid is not an identity.
-//   <pid>-<token>.fifo   (Linux, macOS) a FIFO it keeps open for reading (made by mkfifo: Node has no call for it).
-//                        The kernel closes it when the process ends, however it ends; another process opens it
+//   <pid>-<token>.fifo   (Linux, macOS) a FIFO it keeps open for reading, made by mkfifo (Node has no call for it)
+//                        once an open got past any other process's lock (settleUser), then kept to its last
+//                        close: an open retried while another process holds the lock makes none. The kernel closes it when the process ends, however it ends; another process opens it
 //                        for writing without blocking and gets ENXIO once nobody has it open for reading. No pid
 //                        is involved, so this holds across pid namespaces (containers sharing a data folder on
 //                        one kernel) and pid reuse, and a process busy in one long statement (a migration, a
@@ -30,6 +31,10 @@
 //   - else: its heartbeat is older than BEAT_STALE_MS.
 // Entries of those gone are removed with the lock. One process clears at a time (`<file>.users/clearing`, made
 // with mkdir): else a waiter that judged the dead lock could remove the new one that another waiter took after it.
+// The recorder's `<file>.pid` (one recorder per file) names its thread here, and is judged the same way.
+// Limits: where only the heartbeat tells (another kernel; no FIFO and no start time), a thread stuck in one
+// statement for longer than BEAT_STALE_MS is taken for gone. An entry of this very process (a worker that died)
+// is never a holder to it. SQLite opened otherwise (not through database.ts) is known by the grace alone.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
