@@ -218,6 +218,21 @@ describe('the record lock', () => {
     },
   );
 
+  it('removes the entries of a process killed while it had the record open, at the next open', async () => {
+    const file = record();
+    const waiter = start(process.execPath, [await script('waiter'), file]);
+    await waiter.said('open');
+    const pid = waiter.child.pid!;
+    const its = () => readdirSync(`${file}.users`).filter((n) => n === String(pid) || n.startsWith(`${pid}-`));
+    expect(its()).not.toEqual([]);
+    // Killed outside a transaction (Ctrl+C of netlens history, kill -9 of NetLens): no lock is left to clear.
+    waiter.child.kill('SIGKILL');
+    await waiter.exited;
+    openRecord(file, { create: false }).db.close();
+    // On main its entry stayed until a stale lock was cleared: one more file per killed process.
+    expect(its()).toEqual([]);
+  });
+
   it('takes over a killed holder lock while several processes wait for it', async () => {
     const file = record();
     const waiters = [

@@ -239,11 +239,29 @@ function settle(file: string, state: Named): void {
     return;
   }
   state.fifo = openFifo(join(usersDir(file), `${me}.fifo`));
-  if (state.fifo === null) return;
+  if (state.fifo !== null) {
+    try {
+      writeEntry(file, state);
+    } catch {
+      // Unchanged: the entry without it (its heartbeat and pid tell).
+    }
+  }
+  tidy(usersDir(file));
+}
+
+/** Removes what threads gone left (killed with the record open, outside a transaction: no lock to clear, whose
+ *  clearing would remove them): once per open, a few entries. */
+function tidy(dir: string): void {
+  let names: string[];
   try {
-    writeEntry(file, state);
+    names = readdirSync(dir);
   } catch {
-    // Unchanged: the entry without it (its heartbeat and pid tell).
+    return;
+  }
+  removeOrphans(dir, names);
+  for (const name of names) {
+    const pid = Number(ENTRY.exec(name)?.[1]);
+    if (pid && name !== me && pid !== process.pid && !alive(dir, name, pid)) removeEntry(dir, name);
   }
 }
 
