@@ -1,7 +1,20 @@
 // The record's lock (lock.ts): a dead holder's lock is taken over, a live holder's never, whatever the OS tells of
 // its processes. Real processes throughout (testing/holder.ts, waiter.ts, reuse.ts), killed with kill -9.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, constants, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -232,6 +245,27 @@ describe('the record lock', () => {
     // On main its entry stayed until a stale lock was cleared: one more file per killed process.
     expect(its()).toEqual([]);
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'writes and removes nothing through a <file>.users that links elsewhere',
+    () => {
+      const file = join(tempDir(), 'history.sqlite');
+      openRecord(file, { create: true }).db.close();
+      // A record named by `netlens history --db` in somebody else's folder: its .users a link to a third folder,
+      // where a file has the name and the age of an entry of a process gone.
+      const elsewhere = tempDir();
+      const gone = join(elsewhere, '12345-0123456789ab');
+      writeFileSync(gone, 'x');
+      const then = new Date(Date.now() - 3_600_000);
+      utimesSync(gone, then, then);
+      rmSync(`${file}.users`, { recursive: true, force: true });
+      symlinkSync(elsewhere, `${file}.users`);
+      openRecord(file, { create: false }).db.close();
+      mkdirSync(`${file}.lock`);
+      expect(clearStaleLock(file, Date.now() + 60_000)).toBe(false);
+      expect(readdirSync(elsewhere)).toEqual(['12345-0123456789ab']);
+    },
+  );
 
   it('takes over a killed holder lock while several processes wait for it', async () => {
     const file = record();

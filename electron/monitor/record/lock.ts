@@ -220,10 +220,17 @@ function servePipe(file: string, state: Named): void {
   }
 }
 
+/** Throws unless `<file>.users` is a folder, not a link to one: a record named by `netlens history --db` may sit in
+ *  anybody's folder, and what is written and removed in there must stay in there. */
+function ownFolder(file: string): void {
+  if (!lstatSync(usersDir(file)).isDirectory()) throw new Error(`${usersDir(file)} is not a folder`);
+}
+
 /** Writes this thread's entry. */
 function list(file: string, state: Named): void {
   try {
     mkdirSync(usersDir(file), { recursive: true });
+    ownFolder(file);
     writeEntry(file, state);
     state.listed = true;
   } catch {
@@ -513,6 +520,7 @@ export function clearStaleLock(file: string, now = Date.now()): boolean {
   const clearing = join(usersDir(file), 'clearing');
   try {
     mkdirSync(usersDir(file), { recursive: true });
+    ownFolder(file);
     mkdirSync(clearing);
   } catch (err) {
     // Another process is clearing it (or this one may not write the folder, and cannot).
