@@ -402,7 +402,7 @@ function busyError(file: string): Error {
       `the record is busy: ${lock} is a lock left by a process that is gone, and this user may not remove it; NetLens removes it when it next opens the record`,
     );
   return new Error(
-    `the record is busy: ${lock} was taken moments ago by a process that is gone or did not name itself in ${file}.users; it is taken over ${STALE_LOCK_MS / 1000} s after it was taken: try again`,
+    `the record is busy: ${lock} is held, by whom this user cannot tell (a process that ended moments ago: its lock is taken over ${STALE_LOCK_MS / 1000} s after it was taken; or one whose name in ${file}.users this user may not read); try again`,
   );
 }
 

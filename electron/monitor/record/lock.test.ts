@@ -2,6 +2,7 @@
 // its processes. Real processes throughout (testing/holder.ts, waiter.ts, reuse.ts), killed with kill -9.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   closeSync,
   constants,
   existsSync,
@@ -16,7 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../../test/until.js';
 import { bundleWorker } from '../testing/bundle-worker.js';
@@ -264,6 +265,30 @@ describe('the record lock', () => {
       mkdirSync(`${file}.lock`);
       expect(clearStaleLock(file, Date.now() + 60_000)).toBe(false);
       expect(readdirSync(elsewhere)).toEqual(['12345-0123456789ab']);
+    },
+  );
+
+  // Root, to run the look as another user (nobody).
+  it.skipIf(process.platform !== 'linux' || process.getuid?.() !== 0)(
+    "keeps a live holder's lock to a user who may not read its entry",
+    async () => {
+      const file = record();
+      const holder = start(process.execPath, [await script('holder'), file]);
+      await holder.said('holding');
+      // A folder others may read (the data folder is 0700: an administrator opened it), entries written under
+      // umask 077.
+      const dir = dirname(file);
+      chmodSync(dir, 0o755);
+      chmodSync(`${file}.users`, 0o755);
+      for (const name of readdirSync(`${file}.users`)) chmodSync(join(`${file}.users`, name), 0o600);
+      const look = await script('lock-state');
+      chmodSync(dirname(look), 0o755);
+      const seen = spawnSync(process.execPath, [look, file], { uid: 65534, gid: 65534, encoding: 'utf8' });
+      expect(seen.stderr).toBe('');
+      // On main: its entry unreadable, taken for one removed as it was read ("gone"): stale, read past.
+      expect(JSON.parse(seen.stdout)).toMatchObject({ held: true, stale: false });
+      holder.child.kill('SIGKILL');
+      await holder.exited;
     },
   );
 

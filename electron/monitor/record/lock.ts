@@ -392,13 +392,19 @@ function pipeServed(pipe: string): boolean | null {
 function alive(dir: string, name: string, pid: number): boolean {
   const path = join(dir, name);
   let fresh: boolean;
-  let entry: Entry | null;
   try {
     fresh = Date.now() - statSync(path).mtimeMs < BEAT_STALE_MS;
+  } catch {
+    // Removed as it was looked at: it closed the record.
+    return false;
+  }
+  let entry: Entry | null;
+  try {
     entry = parseEntry(readFileSync(path, 'utf8'));
   } catch {
-    // Removed as it was read: it closed the record.
-    return false;
+    // Not this user's to read (another user's NetLens, written under umask 077): its heartbeat, or its pid, which
+    // may be another process's (then the lock is kept: the safe way).
+    return fresh || pidExists(pid);
   }
   if (!entry) return fresh;
   const { kernel, pidns } = space();
@@ -424,15 +430,16 @@ function waitsFor(dir: string, name: string, lock: BigIntStats): boolean {
   }
 }
 
-/** The pids of the other threads named that may hold `lock`: neither waiting for it nor gone. The entries of
- *  those gone are removed when `tidy`. */
-function possibleHolders(file: string, lock: BigIntStats, tidy: boolean): number[] {
+/** The pids of the other threads named that may hold `lock`: neither waiting for it nor gone; null when that
+ *  cannot be told (a folder of users this user may not read). The entries of those gone are removed when `tidy`. */
+function possibleHolders(file: string, lock: BigIntStats, tidy: boolean): number[] | null {
   const dir = usersDir(file);
   let names: string[];
   try {
     names = readdirSync(dir);
-  } catch {
-    return [];
+  } catch (err) {
+    // None: nobody named (SQLite opened otherwise: the grace alone).
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? [] : null;
   }
   const holders: number[] = [];
   if (tidy) removeOrphans(dir, names);
@@ -492,8 +499,8 @@ export function lockState(file: string, now = Date.now()): LockState {
     return { held: false };
   }
   const holders = possibleHolders(file, lock, false);
-  const stale = holders.length === 0 && now - Number(lock.mtimeMs) >= STALE_LOCK_MS;
-  return { held: true, stale, holders, identity: identity(lock) };
+  const stale = holders?.length === 0 && now - Number(lock.mtimeMs) >= STALE_LOCK_MS;
+  return { held: true, stale, holders: holders ?? [], identity: identity(lock) };
 }
 
 /** The identity of the record's lock directory, or null when there is none. */
@@ -530,7 +537,7 @@ export function clearStaleLock(file: string, now = Date.now()): boolean {
   try {
     // The very lock judged: not one made since by a waiter that took it after another clearer.
     if (identity(statSync(lockDir(file), { bigint: true })) !== identity(lock)) return false;
-    if (possibleHolders(file, lock, true).length > 0) return false;
+    if (possibleHolders(file, lock, true)?.length !== 0) return false;
     rmdirSync(lockDir(file));
     return true;
   } catch {
