@@ -22,6 +22,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../../test/until.js';
 import { bundleWorker } from '../testing/bundle-worker.js';
 import { clearStaleLock, openRecord } from './database.js';
+import { lockState } from './lock.js';
 import { Recorder } from './recorder.js';
 
 const dirs: string[] = [];
@@ -289,6 +290,21 @@ describe('the record lock', () => {
       expect(JSON.parse(seen.stdout)).toMatchObject({ held: true, stale: false });
       holder.child.kill('SIGKILL');
       await holder.exited;
+    },
+  );
+
+  it.skipIf(process.platform === 'win32')(
+    'judges entries it cannot trust without hanging or reading them whole',
+    () => {
+      const file = record();
+      const users = `${file}.users`;
+      mkdirSync(users, { recursive: true });
+      // A record named by `netlens history --db` in somebody else's folder: an entry that is a FIFO nobody writes
+      // (on main, reading it waited for a writer, for good), and one of 64 MB.
+      spawnSync('mkfifo', [join(users, '1-0123456789ab')]);
+      writeFileSync(join(users, '2-0123456789ab'), Buffer.alloc(64 * 1024 * 1024, 0x20));
+      mkdirSync(`${file}.lock`);
+      expect(lockState(file, Date.now() + 60_000)).toMatchObject({ held: true });
     },
   );
 

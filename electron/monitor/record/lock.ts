@@ -47,6 +47,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  readSync,
   renameSync,
   rmdirSync,
   statSync,
@@ -126,7 +127,20 @@ function processStart(pid: number): string | null {
   return pidExists(pid) ? '' : null;
 }
 
-function parseEntry(text: string): Entry | null {
+/** At most `max` bytes of a file (an entry is ~150): one a record's folder holds may be anybody's (`--db`), and
+ *  never waits (a FIFO there). */
+function readSmall(path: string, max: number): string {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  try {
+    const buffer = Buffer.alloc(max);
+    return buffer.toString('utf8', 0, readSync(fd, buffer, 0, max, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** An entry's text, checked (its pid is its name's). */
+function parseEntry(text: string): Omit<Entry, 'pid'> | null {
   try {
     const e = JSON.parse(text) as Partial<Entry>;
     if (
@@ -137,7 +151,6 @@ function parseEntry(text: string): Entry | null {
     )
       return null;
     return {
-      pid: 0,
       start: e.start,
       kernel: e.kernel,
       pidns: e.pidns,
@@ -398,9 +411,9 @@ function alive(dir: string, name: string, pid: number): boolean {
     // Removed as it was looked at: it closed the record.
     return false;
   }
-  let entry: Entry | null;
+  let entry: Omit<Entry, 'pid'> | null;
   try {
-    entry = parseEntry(readFileSync(path, 'utf8'));
+    entry = parseEntry(readSmall(path, 4096));
   } catch {
     // Not this user's to read (another user's NetLens, written under umask 077): its heartbeat, or its pid, which
     // may be another process's (then the lock is kept: the safe way).
@@ -424,7 +437,7 @@ function alive(dir: string, name: string, pid: number): boolean {
 function waitsFor(dir: string, name: string, lock: BigIntStats): boolean {
   const path = join(dir, `${name}.waits`);
   try {
-    return statSync(path, { bigint: true }).mtimeNs > lock.mtimeNs && readFileSync(path, 'utf8') === identity(lock);
+    return statSync(path, { bigint: true }).mtimeNs > lock.mtimeNs && readSmall(path, 64) === identity(lock);
   } catch {
     return false;
   }
