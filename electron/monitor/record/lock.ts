@@ -254,16 +254,15 @@ function list(file: string, state: Named): void {
 /** Gives this thread's entry its FIFO (or pipe), once: the entry rewritten to say so after it is made. */
 function settle(file: string, state: Named): void {
   if (!state.listed || state.fifo !== null || state.server !== null) return;
-  if (process.platform === 'win32') {
-    servePipe(file, state);
-    return;
-  }
-  state.fifo = openFifo(join(usersDir(file), `${me}.fifo`));
-  if (state.fifo !== null) {
-    try {
-      writeEntry(file, state);
-    } catch {
-      // Unchanged: the entry without it (its heartbeat and pid tell).
+  if (process.platform === 'win32') servePipe(file, state);
+  else {
+    state.fifo = openFifo(join(usersDir(file), `${me}.fifo`));
+    if (state.fifo !== null) {
+      try {
+        writeEntry(file, state);
+      } catch {
+        // Unchanged: the entry without it (its heartbeat and pid tell).
+      }
     }
   }
   tidy(usersDir(file));
