@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../../test/until.js';
 import { bundleWorker } from '../testing/bundle-worker.js';
@@ -232,6 +233,71 @@ describe('the record lock', () => {
       third.close();
     },
   );
+
+  // Containers started alike give their processes the same pids: a holder there may have this very pid.
+  it.skipIf(!namespaces)(
+    'keeps the lock of a live holder in another pid namespace that has the pid of this process',
+    async () => {
+      const file = record();
+      const holder = inNamespace(
+        `echo ${process.pid - 1} > /proc/sys/kernel/ns_last_pid;`,
+        await script('holder'),
+        file,
+      );
+      await holder.said('holding');
+      expect(readdirSync(`${file}.users`).some((name) => name.startsWith(`${process.pid}-`))).toBe(true);
+      // On main: taken for another thread of this process (a worker that died), whose lock is this one's to take.
+      expect(clearStaleLock(file, Date.now() + 60_000)).toBe(false);
+      expect(existsSync(`${file}.lock`)).toBe(true);
+      holder.send('kill');
+      await holder.exited;
+    },
+  );
+
+  it.skipIf(!namespaces)(
+    'a recorder in another pid namespace with the pid of this process keeps the file',
+    async () => {
+      const file = join(tempDir(), 'history.sqlite');
+      const writer = inNamespace(
+        `echo ${process.pid - 1} > /proc/sys/kernel/ns_last_pid;`,
+        await script('writer'),
+        file,
+        '200',
+        '0.1',
+      );
+      await writer.said('committed');
+      expect(readFileSync(`${file}.pid`, 'utf8').split('\n')[0]).toBe(String(process.pid));
+      const second = new Recorder({ file, liveRows: () => [], notify: () => {}, log: () => {} });
+      try {
+        // On main: its own pid in `.pid`, taken for its own claim left by a crash: the lock cleared whatever its age,
+        // and both recorded to the file (or it waited for the writer's lock, to take the file next).
+        expect(second.status().state).toBe('paused');
+        expect(second.status().message).toMatch(
+          new RegExp(`another NetLens process \\(pid ${process.pid}\\) is recording`),
+        );
+      } finally {
+        second.close();
+      }
+      writer.child.kill('SIGKILL');
+      await writer.exited;
+    },
+  );
+
+  it('takes over the file from a recorder in a worker of this process that died', async () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const worker = new Worker(await script('writer'), { argv: [file, '200', '0.1'], stdout: true });
+    let out = '';
+    worker.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await until('the worker to record', () => out.includes('committed'), 15_000, 5);
+    // Ended where it was: its entry stays (its FIFO closed by Node with the thread's other fds), and `.pid` names it.
+    await worker.terminate();
+    const next = new Recorder({ file, liveRows: () => [], notify: () => {}, log: () => {} });
+    try {
+      expect(next.status().state).toBe('recording');
+    } finally {
+      next.close();
+    }
+  });
 
   it('removes the entries of a process killed while it had the record open, at the next open', async () => {
     const file = record();

@@ -33,8 +33,8 @@
 // with mkdir): else a waiter that judged the dead lock could remove the new one that another waiter took after it.
 // The recorder's `<file>.pid` (one recorder per file) names its thread here, and is judged the same way.
 // Limits: where only the heartbeat tells (another kernel; no FIFO and no start time), a thread stuck in one
-// statement for longer than BEAT_STALE_MS is taken for gone. An entry of this very process (a worker that died)
-// is never a holder to it. SQLite opened otherwise (not through database.ts) is known by the grace alone.
+// statement for longer than BEAT_STALE_MS is taken for gone. An entry of this very process (a worker that died:
+// its pid, pid namespace and start time, not only its pid) is never a holder to it. SQLite opened otherwise (not through database.ts) is known by the grace alone.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -280,7 +280,7 @@ function tidy(dir: string): void {
   removeOrphans(dir, names);
   for (const name of names) {
     const pid = Number(ENTRY.exec(name)?.[1]);
-    if (pid && name !== me && pid !== process.pid && !alive(dir, name, pid)) removeEntry(dir, name);
+    if (pid && name !== me && !thisProcess(dir, name, pid) && !alive(dir, name, pid)) removeEntry(dir, name);
   }
 }
 
@@ -432,6 +432,20 @@ function alive(dir: string, name: string, pid: number): boolean {
   return fresh;
 }
 
+/** Whether entry `name` is another thread of this very process: a worker that died, whose lock is this process's
+ *  to take back (one thread has the record open in a process). Its pid, kernel, pid namespace and start time: not
+ *  a process of another container given the same pid (containers started alike number their processes alike). */
+function thisProcess(dir: string, name: string, pid: number): boolean {
+  if (pid !== process.pid) return false;
+  try {
+    const entry = parseEntry(readSmall(join(dir, name), 4096));
+    const { kernel, pidns } = space();
+    return entry?.kernel === kernel && entry.pidns === pidns && entry.start === (processStart(pid) ?? '');
+  } catch {
+    return false;
+  }
+}
+
 /** Whether entry `name` says it waits for the lock of this identity, since after it was made. */
 function waitsFor(dir: string, name: string, lock: BigIntStats): boolean {
   const path = join(dir, `${name}.waits`);
@@ -457,9 +471,7 @@ function possibleHolders(file: string, lock: BigIntStats, tidy: boolean): number
   if (tidy) removeOrphans(dir, names);
   for (const name of names) {
     const pid = Number(ENTRY.exec(name)?.[1]);
-    // Another thread of this process: a worker that died (its lock is this process's to take back); one thread
-    // has the record open in a process.
-    if (!pid || name === me || pid === process.pid || waitsFor(dir, name, lock)) continue;
+    if (!pid || name === me || thisProcess(dir, name, pid) || waitsFor(dir, name, lock)) continue;
     if (alive(dir, name, pid)) holders.push(pid);
     else if (tidy) removeEntry(dir, name);
   }
@@ -485,8 +497,9 @@ function removeOrphans(dir: string, names: string[]): void {
 /** This thread's name among a record's users (`<file>.users/<name>`), for the recorder's `<file>.pid`. */
 export const userName = (): string => me;
 
-/** Whether the thread named `name` among the users of `file` is alive (see the header); null when it has no entry
- *  (it has not the record open), or `name` is not a name. */
+/** Whether the thread named `name` among the users of `file` is alive (see the header; another thread of this
+ *  process is not: a worker that died); null when it has no entry (it has not the record open), or `name` is not a
+ *  name. */
 export function userAlive(file: string, name: string): boolean | null {
   const pid = Number(ENTRY.exec(name)?.[1]);
   if (!pid) return null;
@@ -496,7 +509,7 @@ export function userAlive(file: string, name: string): boolean | null {
   } catch {
     return null;
   }
-  return alive(usersDir(file), name, pid);
+  return !thisProcess(usersDir(file), name, pid) && alive(usersDir(file), name, pid);
 }
 
 /** The record's lock as another process sees it: free, or held (by one of `holders`, or by nobody alive:

@@ -1198,7 +1198,7 @@ const writerFile = (file: string) => `${file}.pid`;
 function claimWriter(file: string, again: boolean): { other: number | null; unclean: boolean } {
   let previous: number | null = null;
   // Its thread among the record's users (lock.ts): alive or not whatever its pid says here (reused, or in another
-  // pid namespace); by its pid only while it has not the record open.
+  // pid namespace, where it may be this process's); by its pid only while it has not the record open.
   let name = '';
   try {
     const lines = readFileSync(writerFile(file), 'utf8').split('\n');
@@ -1207,16 +1207,17 @@ function claimWriter(file: string, again: boolean): { other: number | null; uncl
   } catch {
     previous = null;
   }
+  const mine = name === '' ? previous === process.pid : name === userName();
   if (
     previous !== null &&
     Number.isSafeInteger(previous) &&
-    previous !== process.pid &&
-    (userAlive(file, name) ?? pidExists(previous))
+    !mine &&
+    (userAlive(file, name) ?? (previous !== process.pid && pidExists(previous)))
   )
     return { other: previous, unclean: false };
-  // A retry of this recorder finds its own pid: the lock is then another process's (`netlens history`), not left,
+  // A retry of this recorder finds its own claim: the lock is then another process's (`netlens history`), not left,
   // and it closed the record itself before pausing.
-  const unclean = previous !== null && !(again && previous === process.pid);
+  const unclean = previous !== null && !(again && mine);
   if (unclean) clearStaleLock(file, Infinity);
   writeFileSync(writerFile(file), `${process.pid}\n${userName()}\n`);
   return { other: null, unclean };
