@@ -23,7 +23,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../../test/until.js';
 import { bundleWorker } from '../testing/bundle-worker.js';
 import { clearStaleLock, openRecord } from './database.js';
-import { lockState } from './lock.js';
+import { lockState, nameUser, settleUser, unnameUser, userName } from './lock.js';
 import { Recorder } from './recorder.js';
 
 const dirs: string[] = [];
@@ -334,6 +334,31 @@ describe('the record lock', () => {
       expect(readdirSync(elsewhere)).toEqual(['12345-0123456789ab']);
     },
   );
+
+  it.skipIf(process.platform === 'win32')('writes through no link planted among the users for its next files', () => {
+    const file = record();
+    const users = `${file}.users`;
+    // `netlens history --db` run by root on a record in another user's folder, whose `.users` is that user's:
+    // once this thread's entry is there (its name seen), links named as its next files point at root's files.
+    const victims = tempDir();
+    const user = { inTransaction: false };
+    nameUser(file, user);
+    try {
+      for (const suffix of ['.tmp', '.waits', '.waits.tmp']) {
+        writeFileSync(join(victims, suffix), 'precious');
+        symlinkSync(join(victims, suffix), join(users, `${userName()}${suffix}`));
+      }
+      // Its FIFO made, the entry rewritten; a lock met.
+      settleUser(file);
+      mkdirSync(`${file}.lock`);
+      clearStaleLock(file);
+    } finally {
+      unnameUser(file, user);
+    }
+    // On main: the entry's JSON written into root's '.tmp', the lock's identity into '.waits'.
+    for (const suffix of ['.tmp', '.waits', '.waits.tmp'])
+      expect(readFileSync(join(victims, suffix), 'utf8')).toBe('precious');
+  });
 
   // Root, to run the look as another user (nobody).
   it.skipIf(process.platform !== 'linux' || process.getuid?.() !== 0)(

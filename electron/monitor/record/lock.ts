@@ -52,7 +52,7 @@ import {
   rmdirSync,
   statSync,
   unlinkSync,
-  utimesSync,
+  lutimesSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -185,9 +185,18 @@ function writeEntry(file: string, state: Named): void {
     fifo: state.fifo !== null,
     pipe: state.pipe,
   };
-  const path = join(usersDir(file), me);
-  // Whole or not at all, for a reader: a rename.
-  writeFileSync(`${path}.tmp`, JSON.stringify(entry));
+  writeFresh(join(usersDir(file), me), JSON.stringify(entry));
+}
+
+/** Writes `text` as `path`, whole or not at all for a reader (a rename), and never into a file planted there (the
+ *  folder may be anybody's: `--db`): a new file (O_EXCL, which a link at its name fails), renamed over the name. */
+function writeFresh(path: string, text: string): void {
+  try {
+    unlinkSync(`${path}.tmp`);
+  } catch {
+    // None left.
+  }
+  writeFileSync(`${path}.tmp`, text, { flag: 'wx' });
   renameSync(`${path}.tmp`, path);
 }
 
@@ -195,10 +204,10 @@ function writeEntry(file: string, state: Named): void {
 function openFifo(path: string): number | null {
   if (process.platform === 'win32') return null;
   try {
-    const made = spawnSync('mkfifo', ['-m', '0600', path], { stdio: 'ignore', timeout: 5000 });
+    const made = spawnSync('mkfifo', ['-m', '0600', '--', path], { stdio: 'ignore', timeout: 5000 });
     if (made.status !== 0) return null;
     // Never blocks for a writer; closed by the kernel when this process ends (and not inherited: O_CLOEXEC).
-    return openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    return openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch {
     try {
       unlinkSync(path);
@@ -285,8 +294,9 @@ function tidy(dir: string): void {
 }
 
 function removeEntry(dir: string, name: string): void {
-  // The entry first: a FIFO or mark without its entry is never looked at.
-  for (const path of [name, `${name}.fifo`, `${name}.waits`]) {
+  // The entry first: a FIFO or mark without its entry is never looked at (a file being written, `.tmp`, is not an
+  // orphan: the first is written before its entry exists).
+  for (const path of [name, `${name}.fifo`, `${name}.waits`, `${name}.tmp`, `${name}.waits.tmp`]) {
     try {
       unlinkSync(join(dir, path));
     } catch {
@@ -309,7 +319,7 @@ function markWaiting(file: string, state: Named, lock?: BigIntStats): void {
   if (!state.listed || holding(state)) return;
   try {
     const st = lock ?? statSync(lockDir(file), { bigint: true });
-    writeFileSync(join(usersDir(file), `${me}.waits`), identity(st));
+    writeFresh(join(usersDir(file), `${me}.waits`), identity(st));
   } catch {
     // No lock: nothing to say.
   }
@@ -321,7 +331,7 @@ export function beat(): void {
   for (const [file, state] of named) {
     if (!state.listed) continue;
     try {
-      utimesSync(join(usersDir(file), me), now, now);
+      lutimesSync(join(usersDir(file), me), now, now);
     } catch {
       // Removed (judged gone while this thread was stuck in a statement for longer than BEAT_STALE_MS, with
       // nothing else to tell), its FIFO with it: listed again.
