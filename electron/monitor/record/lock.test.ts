@@ -23,7 +23,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../../test/until.js';
 import { bundleWorker } from '../testing/bundle-worker.js';
 import { clearStaleLock, openRecord } from './database.js';
-import { lockState, nameUser, settleUser, unnameUser, userName } from './lock.js';
+import { beat, lockState, nameUser, settleUser, unnameUser, userName } from './lock.js';
 import { Recorder } from './recorder.js';
 
 const dirs: string[] = [];
@@ -359,6 +359,26 @@ describe('the record lock', () => {
     for (const suffix of ['.tmp', '.waits', '.waits.tmp'])
       expect(readFileSync(join(victims, suffix), 'utf8')).toBe('precious');
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'writes nothing at its heartbeat through a <file>.users replaced by a link while it has the record open',
+    () => {
+      const file = record();
+      const user = { inTransaction: false };
+      nameUser(file, user);
+      try {
+        settleUser(file);
+        const elsewhere = tempDir();
+        rmSync(`${file}.users`, { recursive: true, force: true });
+        symlinkSync(elsewhere, `${file}.users`);
+        beat();
+        // On main: its FIFO and entry made again in there (listed once, it was taken for listed still).
+        expect(readdirSync(elsewhere)).toEqual([]);
+      } finally {
+        unnameUser(file, user);
+      }
+    },
+  );
 
   // Root, to run the look as another user (nobody).
   it.skipIf(process.platform !== 'linux' || process.getuid?.() !== 0)(

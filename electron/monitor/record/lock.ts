@@ -250,6 +250,7 @@ function ownFolder(file: string): void {
 
 /** Writes this thread's entry. */
 function list(file: string, state: Named): void {
+  state.listed = false;
   try {
     mkdirSync(usersDir(file), { recursive: true });
     ownFolder(file);
