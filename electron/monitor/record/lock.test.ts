@@ -1,6 +1,6 @@
 // The record's lock (lock.ts): a dead holder's lock is taken over, a live holder's never, whatever the OS tells of
 // its processes. Real processes throughout (testing/holder.ts, waiter.ts, reuse.ts), killed with kill -9.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
@@ -15,6 +15,7 @@ import {
   symlinkSync,
   utimesSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -376,6 +377,34 @@ describe('the record lock', () => {
         expect(readdirSync(elsewhere)).toEqual([]);
       } finally {
         unnameUser(file, user);
+      }
+    },
+  );
+
+  // Root, to mount a small file system of its own.
+  it.skipIf(process.platform !== 'linux' || process.getuid?.() !== 0)(
+    'leaves nothing behind when its entry cannot be written (a full file system)',
+    () => {
+      const dir = tempDir();
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dir]);
+      try {
+        const file = join(dir, 'history.sqlite');
+        mkdirSync(`${file}.users`);
+        const fill = openSync(join(dir, 'fill'), 'w');
+        try {
+          for (;;) writeSync(fill, Buffer.alloc(4096));
+        } catch {
+          // Full.
+        } finally {
+          closeSync(fill);
+        }
+        const user = { inTransaction: false };
+        nameUser(file, user);
+        unnameUser(file, user);
+        // On main: an empty `<name>.tmp` left for good, one per process that met the full disk.
+        expect(readdirSync(`${file}.users`)).toEqual([]);
+      } finally {
+        execFileSync('umount', [dir]);
       }
     },
   );

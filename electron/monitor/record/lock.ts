@@ -191,13 +191,24 @@ function writeEntry(file: string, state: Named): void {
 /** Writes `text` as `path`, whole or not at all for a reader (a rename), and never into a file planted there (the
  *  folder may be anybody's: `--db`): a new file (O_EXCL, which a link at its name fails), renamed over the name. */
 function writeFresh(path: string, text: string): void {
+  remove(`${path}.tmp`);
   try {
-    unlinkSync(`${path}.tmp`);
-  } catch {
-    // None left.
+    writeFileSync(`${path}.tmp`, text, { flag: 'wx' });
+    renameSync(`${path}.tmp`, path);
+  } catch (err) {
+    // Not left behind (a full disk: made, not written).
+    remove(`${path}.tmp`);
+    throw err;
   }
-  writeFileSync(`${path}.tmp`, text, { flag: 'wx' });
-  renameSync(`${path}.tmp`, path);
+}
+
+/** Removes a file that may not be there (never made, or removed by another process first). */
+function remove(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Not there.
+  }
 }
 
 /** A FIFO at `path` held open for reading by this process, or null (no mkfifo, a file system without FIFOs). */
@@ -209,11 +220,7 @@ function openFifo(path: string): number | null {
     // Never blocks for a writer; closed by the kernel when this process ends (and not inherited: O_CLOEXEC).
     return openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch {
-    try {
-      unlinkSync(path);
-    } catch {
-      // Never made.
-    }
+    remove(path);
     return null;
   }
 }
@@ -297,13 +304,8 @@ function tidy(dir: string): void {
 function removeEntry(dir: string, name: string): void {
   // The entry first: a FIFO or mark without its entry is never looked at (a file being written, `.tmp`, is not an
   // orphan: the first is written before its entry exists).
-  for (const path of [name, `${name}.fifo`, `${name}.waits`, `${name}.tmp`, `${name}.waits.tmp`]) {
-    try {
-      unlinkSync(join(dir, path));
-    } catch {
-      // Not there, or removed by another process first.
-    }
-  }
+  for (const path of [name, `${name}.fifo`, `${name}.waits`, `${name}.tmp`, `${name}.waits.tmp`])
+    remove(join(dir, path));
 }
 
 const holding = (state: Named) =>
@@ -497,11 +499,7 @@ function removeOrphans(dir: string, names: string[]): void {
     const m = /^(([1-9]\d{0,9})-[0-9a-f]{12})\.(fifo|waits)$/.exec(name);
     if (!m || entries.has(m[1]!) || Number(m[2]) === process.pid) continue;
     if (m[3] === 'fifo' && fifoRead(join(dir, name)) !== false) continue;
-    try {
-      unlinkSync(join(dir, name));
-    } catch {
-      // Removed by another process first.
-    }
+    remove(join(dir, name));
   }
 }
 
