@@ -315,6 +315,23 @@ describe('the record lock', () => {
     expect(its()).toEqual([]);
   });
 
+  it('removes, at the next open, what a process killed as it wrote its entry or mark left', () => {
+    const file = record();
+    const users = `${file}.users`;
+    // Killed between the write of a file and its rename (seen: 2 in 42 kills -9 of writers in a loop).
+    const left = ['12345-0123456789ab.tmp', '12346-0123456789ab.waits.tmp'];
+    const then = new Date(Date.now() - 3_600_000);
+    for (const name of left) {
+      writeFileSync(join(users, name), '');
+      utimesSync(join(users, name), then, then);
+    }
+    // One being written now, by a process whose entry is not there yet.
+    writeFileSync(join(users, '12347-0123456789ab.tmp'), '');
+    openRecord(file, { create: false }).db.close();
+    // On main: left for good (nothing removed a `.tmp` without its entry).
+    expect(readdirSync(users)).toEqual(['12347-0123456789ab.tmp']);
+  });
+
   it.skipIf(process.platform === 'win32')(
     'writes and removes nothing through a <file>.users that links elsewhere',
     () => {

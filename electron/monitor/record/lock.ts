@@ -302,8 +302,7 @@ function tidy(dir: string): void {
 }
 
 function removeEntry(dir: string, name: string): void {
-  // The entry first: a FIFO or mark without its entry is never looked at (a file being written, `.tmp`, is not an
-  // orphan: the first is written before its entry exists).
+  // The entry first: a FIFO or mark without its entry is never looked at.
   for (const path of [name, `${name}.fifo`, `${name}.waits`, `${name}.tmp`, `${name}.waits.tmp`])
     remove(join(dir, path));
 }
@@ -491,15 +490,26 @@ function possibleHolders(file: string, lock: BigIntStats, tidy: boolean): number
   return holders;
 }
 
-/** FIFOs and marks of threads that have no entry: kept FIFOs of processes gone (a live one keeps its FIFO open),
- *  and what a process killed between two unlinks left. */
+/** FIFOs, marks and files being written of threads that have no entry: kept FIFOs of processes gone (a live one
+ *  keeps its FIFO open), and what a process killed between two unlinks, or as it wrote, left. */
 function removeOrphans(dir: string, names: string[]): void {
   const entries = new Set(names.filter((name) => ENTRY.test(name)));
   for (const name of names) {
-    const m = /^(([1-9]\d{0,9})-[0-9a-f]{12})\.(fifo|waits)$/.exec(name);
+    const m = /^(([1-9]\d{0,9})-[0-9a-f]{12})\.(fifo|waits|tmp|waits\.tmp)$/.exec(name);
     if (!m || entries.has(m[1]!) || Number(m[2]) === process.pid) continue;
     if (m[3] === 'fifo' && fifoRead(join(dir, name)) !== false) continue;
+    // A thread's first entry is written (`.tmp`) before its entry exists: for microseconds.
+    if (m[3]!.endsWith('tmp') && !older(join(dir, name), BEAT_STALE_MS)) continue;
     remove(join(dir, name));
+  }
+}
+
+/** Whether the file at `path` was last changed more than `ms` ago (by the real clock). */
+function older(path: string, ms: number): boolean {
+  try {
+    return Date.now() - lstatSync(path).mtimeMs > ms;
+  } catch {
+    return false;
   }
 }
 
@@ -588,7 +598,7 @@ export function clearStaleLock(file: string, now = Date.now()): boolean {
 /** A clearer's mark left by a process killed while clearing, by the real clock. */
 function dropStaleClearing(clearing: string): void {
   try {
-    if (Date.now() - statSync(clearing).mtimeMs > CLEARING_STALE_MS) rmdirSync(clearing);
+    if (older(clearing, CLEARING_STALE_MS)) rmdirSync(clearing);
   } catch {
     // Gone already.
   }
