@@ -124,6 +124,29 @@ const inNamespace = (before: string, ...args: string[]) =>
     ...args,
   ]);
 
+/** Kills `recorder` (unshare, in a pid namespace of its own) and waits for its namespace to go with it: gone once
+ *  nobody has the FIFOs named with `pid` (its pid there) open. */
+async function killed(recorder: ReturnType<typeof start>, file: string, pid: number): Promise<void> {
+  recorder.child.kill('SIGKILL');
+  await recorder.exited;
+  await until(
+    'the recorder to end',
+    () =>
+      readdirSync(`${file}.users`)
+        .filter((name) => name.startsWith(`${pid}-`) && name.endsWith('.fifo'))
+        .every((name) => {
+          try {
+            closeSync(openSync(join(`${file}.users`, name), constants.O_WRONLY | constants.O_NONBLOCK));
+            return false;
+          } catch {
+            return true;
+          }
+        }),
+    15_000,
+    5,
+  );
+}
+
 describe('the record lock', () => {
   it.skipIf(!namespaces)(
     'keeps the lock of a live holder in another pid namespace, and takes it once it is killed',
@@ -209,25 +232,7 @@ describe('the record lock', () => {
       } finally {
         second.close();
       }
-      writer.child.kill('SIGKILL');
-      await writer.exited;
-      // Its namespace goes with it: gone once nobody has its FIFO open.
-      await until(
-        'the recorder to end',
-        () =>
-          readdirSync(`${file}.users`)
-            .filter((name) => name.startsWith(`${pid}-`) && name.endsWith('.fifo'))
-            .every((name) => {
-              try {
-                closeSync(openSync(join(`${file}.users`, name), constants.O_WRONLY | constants.O_NONBLOCK));
-                return false;
-              } catch {
-                return true;
-              }
-            }),
-        15_000,
-        5,
-      );
+      await killed(writer, file, pid);
       // Killed: the file is the next recorder's.
       const third = new Recorder({ file, liveRows: () => [], notify: () => {}, log: () => {} });
       expect(third.status().state).toBe('recording');
@@ -279,8 +284,7 @@ describe('the record lock', () => {
       } finally {
         second.close();
       }
-      writer.child.kill('SIGKILL');
-      await writer.exited;
+      await killed(writer, file, process.pid);
     },
   );
 
