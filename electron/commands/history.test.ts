@@ -162,6 +162,23 @@ describe('a reader', () => {
     expect(snapshot(dir)).toBe(before);
   });
 
+  it.skipIf(process.platform === 'win32')('refuses a FIFO named as the record without waiting on it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-history-'));
+    dirs.push(dir);
+    // Somebody's folder named by --db: its "record" a FIFO, which an open for reading waits on until a writer comes.
+    const file = join(dir, 'record.db');
+    const { execFileSync, spawn } = await import('node:child_process');
+    execFileSync('mkfifo', [file]);
+    // A writer 10 s from now (it marks that it comes), so that a reader that waits on it ends.
+    const writer = spawn('sh', ['-c', 'sleep 10; : > "$0.writer"; exec 3>"$0"', file], { stdio: 'ignore' });
+    const { code, err } = await run(['--db', file]);
+    writer.kill('SIGKILL');
+    // On main the open waited for the writer (for good without one).
+    expect(existsSync(`${file}.writer`)).toBe(false);
+    expect(code).toBe(1);
+    expect(err).toBe(`netlens history: ${file} is not a NetLens record\n`);
+  });
+
   it('reads a record of mode 0444 and leaves it as it was', async () => {
     const { dir, file } = record();
     chmodSync(file, 0o444);

@@ -435,6 +435,9 @@ export function readRecord<T>(
   read: (db: RecordDatabase) => T,
   warn: (text: string) => void = () => {},
 ): T {
+  // A record is a file: SQLite's open of anything else may wait for good (a FIFO, in the folder of whoever --db
+  // names: an open for reading waits for a writer).
+  if (!statSync(file).isFile()) throw new NotARecordError(`${file} is not a NetLens record`);
   let writable = true;
   try {
     accessSync(dirname(file), constants.W_OK);
