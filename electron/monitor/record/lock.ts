@@ -34,7 +34,8 @@
 // The recorder's `<file>.pid` (one recorder per file) names its thread here, and is judged the same way.
 // Limits: where only the heartbeat tells (another kernel; no FIFO and no start time), a thread stuck in one
 // statement for longer than BEAT_STALE_MS is taken for gone. An entry of this very process (a worker that died:
-// its pid, pid namespace and start time, not only its pid) is never a holder to it. SQLite opened otherwise (not through database.ts) is known by the grace alone.
+// its pid, pid namespace and start time, not only its pid) is never a holder to it. SQLite opened otherwise (not
+// through database.ts) is known by the grace alone.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -42,6 +43,7 @@ import {
   closeSync,
   constants,
   lstatSync,
+  lutimesSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -52,7 +54,6 @@ import {
   rmdirSync,
   statSync,
   unlinkSync,
-  lutimesSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:net';
