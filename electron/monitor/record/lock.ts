@@ -580,9 +580,11 @@ export function clearStaleLock(file: string, now = Date.now()): boolean {
     return false;
   }
   try {
-    // The very lock judged: not one made since by a waiter that took it after another clearer.
-    if (identity(statSync(lockDir(file), { bigint: true })) !== identity(lock)) return false;
     if (possibleHolders(file, lock, true)?.length !== 0) return false;
+    // The very lock judged, right before it goes: not one made since by a process that took the record after
+    // another clearer (one that took this one's mark for left while it judged: stopped, or slowed past
+    // CLEARING_STALE_MS).
+    if (identity(statSync(lockDir(file), { bigint: true })) !== identity(lock)) return false;
     rmdirSync(lockDir(file));
     return true;
   } catch {
