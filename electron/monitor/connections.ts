@@ -5,6 +5,7 @@
 import { sameTrafficFields, valueEqual } from '../../shared/diff.js';
 import type { Diff, RowPatch } from '../../shared/protocol.js';
 import { assignTraffic, TRAFFIC_FIELDS, type ClosedSocket, type Connection } from '../../shared/types.js';
+import { grown } from './grown.js';
 import { MAX_BYTES_PER_SEC, perSecond } from './rates.js';
 
 export const CLOSED_LINGER_MS = 5000;
@@ -280,19 +281,15 @@ export class ConnectionTable {
     if (rows <= this.seenAt.length) return;
     let size = this.seenAt.length;
     while (size < rows) size *= 2;
-    const grow = <T extends Uint8Array | Int32Array | Float64Array>(from: T, to: T): T => {
-      to.set(from as never);
-      return to;
-    };
-    this.keptAt = grow(this.keptAt, new Uint8Array(size));
-    this.countersAt = grow(this.countersAt, new Uint8Array(size));
-    this.seenAt = grow(this.seenAt, new Int32Array(size));
-    this.indexAt = grow(this.indexAt, new Int32Array(size));
-    this.firstSeenAt = grow(this.firstSeenAt, new Float64Array(size));
-    this.lastChangedAt = grow(this.lastChangedAt, new Float64Array(size));
-    this.closedAtAt = grow(this.closedAtAt, new Float64Array(size));
-    this.sendRateAt = grow(this.sendRateAt, new Float64Array(size));
-    this.recvRateAt = grow(this.recvRateAt, new Float64Array(size));
+    this.keptAt = grown(this.keptAt, size);
+    this.countersAt = grown(this.countersAt, size);
+    this.seenAt = grown(this.seenAt, size);
+    this.indexAt = grown(this.indexAt, size);
+    this.firstSeenAt = grown(this.firstSeenAt, size);
+    this.lastChangedAt = grown(this.lastChangedAt, size);
+    this.closedAtAt = grown(this.closedAtAt, size);
+    this.sendRateAt = grown(this.sendRateAt, size);
+    this.recvRateAt = grown(this.recvRateAt, size);
   }
 
   /** A slot for a new row (a free one when there is one), first seen `at`, open, without rates. */

@@ -72,6 +72,18 @@ describe('KeptRows', () => {
     expect(kept.previousRow(2)).toBe(copy);
   });
 
+  it('says kept only of rows this read gave as kept, past its first room and after a longer read', () => {
+    const kept = new KeptRows();
+    read(kept, range(1, 600));
+    // All 600 kept (more than the first room for the marks), then a shorter read of new sockets: no position
+    // keeps the mark the longer read left there.
+    const { found } = read(kept, range(1, 600));
+    expect(found).toBe(600);
+    for (const i of [0, 255, 256, 599]) expect(kept.isKept(i)).toBe(true);
+    read(kept, range(1000, 300));
+    for (const i of [0, 255, 299, 300, 599]) expect(kept.isKept(i)).toBe(false);
+  });
+
   it('looks at a bounded number of time-wait sockets sharing two ports, however many share them', () => {
     // One local user can hold tens of thousands of time-wait sockets on the same two ports, one local address
     // after another (all of 127/8 is theirs). A socket not found near is looked for among them: the endpoints

@@ -60,8 +60,9 @@ export class KeptRows {
   /** The previous read's rows; a row given again is taken out (null). */
   private previous: (Connection | null)[] = [];
   private current: Connection[] = [];
-  /** By position in this read: whether the row is the previous read's object (not to be changed). */
-  private keptAt: boolean[] = [];
+  /** By position in this read: 1 when the row is the previous read's object (not to be changed). Bytes, used
+   *  again from read to read (an array of booleans was 8 bytes a row, made anew each read). */
+  private keptAt = new Uint8Array(256);
   private expected = 0;
   /** The previous read's positions by inode, made at the read's first miss. */
   private byInode: Map<number, number> | null = null;
@@ -79,7 +80,6 @@ export class KeptRows {
   begin(): void {
     this.previous = this.current;
     this.current = [];
-    this.keptAt = [];
     this.expected = 0;
     this.byInode = null;
     this.expectedUnnamed = Math.max(0, this.firstUnnamed);
@@ -192,20 +192,26 @@ export class KeptRows {
 
   /** The row this read gives next; `kept`: it is the previous read's object. */
   give(row: Connection, kept: boolean): void {
-    if (this.firstUnnamed < 0 && row.inode === null) this.firstUnnamed = this.current.length;
+    const at = this.current.length;
+    if (this.firstUnnamed < 0 && row.inode === null) this.firstUnnamed = at;
+    if (at === this.keptAt.length) {
+      const more = new Uint8Array(at * 2);
+      more.set(this.keptAt);
+      this.keptAt = more;
+    }
+    this.keptAt[at] = kept ? 1 : 0;
     this.current.push(row);
-    this.keptAt.push(kept);
   }
 
   /** Whether this read's row at `index` is the previous read's object (not to be changed). */
   isKept(index: number): boolean {
-    return this.keptAt[index] === true;
+    return index < this.current.length && this.keptAt[index] === 1;
   }
 
   /** The kept row at `index` is replaced by a copy (changed): the next read compares with the copy. */
   replace(index: number, copy: Connection): void {
     if (index >= this.current.length) return;
     this.current[index] = copy;
-    this.keptAt[index] = false;
+    this.keptAt[index] = 0;
   }
 }

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { emptyDiagnostics, type Connection, type ConnectionTraffic, type Diagnostics } from '../../../shared/types.js';
 import { fixture } from '../../../test/fixtures/captures/fixtures.js';
 import { parseCapture } from '../../capture/index.js';
-import { parseSsTraffic, parseTcpInfoText, TRAFFIC_NOTES, withoutTraffic } from './tcp-info.js';
+import {
+  parseSsTraffic,
+  parseTcpInfoText,
+  sharedMsValue,
+  sharedTime,
+  TRAFFIC_NOTES,
+  withoutTraffic,
+} from './tcp-info.js';
 
 const MiB = 1024 * 1024;
 
@@ -224,5 +231,30 @@ describe('withoutTraffic', () => {
     expect(
       (await c.read()).rows.every((r) => r.bytesSent === null && r.trafficNote === 'n/a: needs administrator rights'),
     ).toBe(true);
+  });
+});
+
+describe('shared numbers (sharedMsValue, sharedTime)', () => {
+  it('give back exactly the value asked for, whatever the cache held in its place', () => {
+    // Values that fall in the same places of the caches (4,096 apart in µs or s), asked for in turn: a cache
+    // that gave its boxed value without comparing would give the other one.
+    const ms = [0.025, 4.121, 8.217, 0.025, 4.121, 1e-9, 123456.789, Number.MAX_VALUE, Number.POSITIVE_INFINITY];
+    for (let round = 0; round < 3; round++)
+      for (const x of ms) {
+        expect(sharedMsValue(x)).toBe(x);
+        expect(sharedTime(x * 1e6)).toBe(x * 1e6);
+      }
+    const t0 = Date.UTC(2026, 11, 1, 23, 0, 0);
+    for (let i = 0; i <= 3 * 4096; i += 4096) {
+      expect(sharedTime(t0 + i * 1000)).toBe(t0 + i * 1000);
+      expect(sharedTime(t0)).toBe(t0);
+    }
+    expect(sharedMsValue(null)).toBeNull();
+    expect(sharedTime(null)).toBeNull();
+    expect(Object.is(sharedMsValue(-0), -0)).toBe(true);
+    expect(Object.is(sharedMsValue(0), 0)).toBe(true);
+    expect(Object.is(sharedTime(-0), -0)).toBe(true);
+    expect(Number.isNaN(sharedMsValue(Number.NaN))).toBe(true);
+    expect(sharedMsValue(-4.5)).toBe(-4.5);
   });
 });

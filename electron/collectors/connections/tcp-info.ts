@@ -333,6 +333,40 @@ function readTokens(text: string, from: number, until: number, info: RawInfo): s
   return null;
 }
 
+/**
+ * The rows' fractional and epoch-time numbers, shared. V8 keeps such a number (one that is not a small integer)
+ * in a field as a reference to a box of its own, 16 bytes: a TCP row's round-trip times (ms, from µs) and its
+ * last send and receive (ms since the epoch, to the second) were five boxes a row, 80 bytes, 8 MB of the
+ * worker's heap at 100,000 sockets (docs/performance.md, "What the worker holds per socket, fewer copies"). Rows
+ * with the same value can hold the same box: most sockets' last send and receive fall in the same few seconds,
+ * and the round-trip times of one network in a few thousand microseconds. A direct-mapped cache by the value's
+ * µs or s (the last value seen in each place): the value given is always the one asked for (===, and 0 and
+ * -0 are not boxed), only its box may be another row's.
+ */
+const SHARED_NUMBERS = 4096;
+const sharedMs: unknown[] = new Array(SHARED_NUMBERS).fill(null);
+const sharedTimes: unknown[] = new Array(SHARED_NUMBERS).fill(null);
+
+/** `x`, in the box of an equal number given before when the cache still has it. */
+function shared(cache: unknown[], x: number | null, hash: number): number | null {
+  if (x === null || x === 0) return x;
+  const i = hash & (SHARED_NUMBERS - 1);
+  const boxed = cache[i];
+  if (boxed === x) return boxed as number;
+  cache[i] = x;
+  return x;
+}
+
+/** A duration in ms (from µs), in a box shared by rows that have the same (see SHARED_NUMBERS). */
+export function sharedMsValue(x: number | null): number | null {
+  return x === null ? null : shared(sharedMs, x, Math.round(x * 1000));
+}
+
+/** A time in ms since the epoch, in a box shared by rows that have the same (see SHARED_NUMBERS). */
+export function sharedTime(x: number | null): number | null {
+  return x === null ? null : shared(sharedTimes, x, Math.floor(x / 1000));
+}
+
 /** An age the kernel reported, as a time to the second; null without the time of the reading (a capture). */
 function instant(at: number | null, ageMs: number | null): number | null {
   return at === null ? null : Math.floor((at - (ageMs ?? 0)) / 1000) * 1000;
@@ -357,13 +391,13 @@ function writeTraffic(t: ConnectionTraffic, r: RawInfo, at: number | null): void
   t.bytesAcked = r.bytesAcked ?? 0;
   t.bytesReceived = r.bytesReceived ?? 0;
   t.bytesRetrans = retransBytes;
-  t.rttMs = r.rtt;
-  t.rttVarMs = r.rttVar;
-  t.minRttMs = r.minRtt;
+  t.rttMs = sharedMsValue(r.rtt);
+  t.rttVarMs = sharedMsValue(r.rttVar);
+  t.minRttMs = sharedMsValue(r.minRtt);
   t.retrans = r.retrans ?? 0;
   t.cwnd = r.cwnd;
-  t.lastSendAt = instant(at, r.lastSnd);
-  t.lastRecvAt = instant(at, r.lastRcv);
+  t.lastSendAt = sharedTime(instant(at, r.lastSnd));
+  t.lastRecvAt = sharedTime(instant(at, r.lastRcv));
   t.segsOut = r.segsOut ?? 0;
   t.segsIn = r.segsIn ?? 0;
   t.deliveryRate = r.delivery;

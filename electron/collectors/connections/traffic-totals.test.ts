@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NO_PROCESS, OTHER_USERS, type Connection, type ProcessInfo } from '../../../shared/types.js';
 import { unknownTraffic } from './tcp-info.js';
 import type { DestroyedSocket } from './tcp-events.js';
-import { ownerCounts, TrafficTotals } from './traffic-totals.js';
+import { cookieKey, ownerCounts, TrafficTotals } from './traffic-totals.js';
 
 const proc = (pid: number, name: string): ProcessInfo => ({
   pid,
@@ -169,5 +169,39 @@ describe('TrafficTotals', () => {
         [NO_PROCESS, 2],
       ]),
     );
+  });
+
+  it('keys a cookie by its number only when no other cookie text gives that number', () => {
+    expect(cookieKey('0')).toBe(0);
+    expect(cookieKey('1a2b')).toBe(0x1a2b);
+    expect(cookieKey('fffffff')).toBe(0xfffffff);
+    // Text another cookie would share a number with, or too long for a small integer: kept as text.
+    for (const text of ['', '01a2b', '1A2B', '10000000', 'ffffffffffffffff', '12g', ' 1', '-1', '1.5'])
+      expect(cookieKey(text)).toBe(text);
+    // Over every short cookie of two hexadecimal digits and its variants, no two texts share a key.
+    const texts = new Set<string>();
+    for (let i = 0; i < 256; i++) {
+      const hex = i.toString(16);
+      for (const t of [hex, hex.toUpperCase(), `0${hex}`, `00${hex}`]) texts.add(t);
+    }
+    const keys = new Map<string | number, string>();
+    for (const t of texts) {
+      const k = cookieKey(t);
+      expect(keys.get(k) ?? t).toBe(t);
+      keys.set(k, t);
+    }
+  });
+
+  it('follows a socket across readings and its destroy event by long cookies as by short ones', () => {
+    for (const cookie of ['c1', '1234567', '12345678', 'ffffffffffffffff']) {
+      const t = new TrafficTotals(1000);
+      const a = row('a', 5000, 'ESTABLISHED', 100, 10, web);
+      t.update([a], [cookie], [], 1);
+      const a2 = row('a', 5000, 'ESTABLISHED', 300, 30, web);
+      t.update([a2], [cookie], [], 2);
+      const closed = t.update([], [], [event(cookie, 5000, 450, 31)], 3);
+      expect(closed).toEqual([{ id: 'a', traffic: expect.objectContaining({ bytesSent: 450 }), row: null }]);
+      expect(t.rows(ownerCounts([]))[0]).toMatchObject({ bytesSent: 450, bytesReceived: 31, closedConnections: 1 });
+    }
   });
 });

@@ -91,8 +91,29 @@ export function ownerCounts(open: readonly Connection[]): OwnerCounts {
   return counts;
 }
 
+/**
+ * A cookie as the sockets Map's key: the cookie's number when it is small (a kernel numbers its sockets from
+ * 1, so nearly all are), which V8 keeps in the Map's table itself, else the cookie's text. A key string
+ * kept for each socket was 24 bytes, 2.4 MB of the worker's heap at 100,000 sockets (docs/performance.md,
+ * "What the worker holds per socket, fewer copies"). Only text a number gives back alike is made one: lower-case
+ * hexadecimal without a leading zero (as ss and sock_diag print it) of at most 7 digits (under 2^28), so two
+ * cookies never share a key, and a number never stands for text.
+ */
+export function cookieKey(cookie: string): string | number {
+  const n = cookie.length;
+  if (n === 0 || n > 7 || (cookie.charCodeAt(0) === 48 && n > 1)) return cookie;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const c = cookie.charCodeAt(i);
+    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (digit < 0) return cookie;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
 export class TrafficTotals {
-  private readonly sockets = new Map<string, Counted>();
+  private readonly sockets = new Map<string | number, Counted>();
   private readonly totals = new Map<string, Totals>();
   private reading = 0;
 
@@ -122,11 +143,12 @@ export class TrafficTotals {
         typeof row.bytesReceived !== 'number'
       )
         continue;
-      let c = this.sockets.get(cookie);
+      const key = cookieKey(cookie);
+      let c = this.sockets.get(key);
       const owner = rowOwner(row) ?? c?.owner ?? NOBODY;
       if (!c) {
         c = { sent: 0, received: 0, owner, rowId: row.id, seen: reading };
-        this.sockets.set(cookie, c);
+        this.sockets.set(key, c);
       }
       c.owner = owner;
       c.rowId = row.id;
@@ -140,10 +162,11 @@ export class TrafficTotals {
       if (ev.remotePort === 0) continue;
       const sent = ev.traffic.bytesSent ?? 0;
       const received = ev.traffic.bytesReceived ?? 0;
-      let c = this.sockets.get(ev.cookie);
+      const key = cookieKey(ev.cookie);
+      let c = this.sockets.get(key);
       if (c) {
         closed.push({ id: c.rowId, traffic: ev.traffic, row: null });
-        this.sockets.delete(ev.cookie);
+        this.sockets.delete(key);
       } else {
         listeners ??= listenerOwners(rows);
         const owner = listeners.get(ev.localPort) ?? (this.myUid !== 0 && ev.uid !== this.myUid ? OTHER : NOBODY);

@@ -47,6 +47,7 @@ import type { Statement } from 'node-sqlite3-wasm';
 import { clearStaleLock, failureKind, openRecord, type RecordDatabase } from './database.js';
 import { userAlive, userName } from './lock.js';
 import { errorText } from '../../../shared/error-text.js';
+import { OpenConnections, type RecordedRow, type States } from './open-connections.js';
 
 /** One batch (transaction) per this long: what a kill -9 may lose. */
 export const FLUSH_MS = 5000;
@@ -105,59 +106,25 @@ export interface RecorderOptions {
   maxKnown?: number;
 }
 
-/**
- * What the recorder keeps of an open connection's row: the fields its writes, first sightings and alerts read.
- * A whole row also carries queues, traffic (17 fields while recording asks for it) and the monitor's
- * lifecycle, and once the table replaces it with a newer row the recorder's would be a copy of its own: at
- * 20,000 sockets a second set of 20,000 rows, about 10 MB of the worker's heap (docs/performance.md, "The
- * host's memory"). The strings and the process list are the row's own, shared, not copied.
- */
-type RecordedRow = Pick<
-  Connection,
-  | 'id'
-  | 'proto'
-  | 'family'
-  | 'localAddress'
-  | 'localPort'
-  | 'remoteAddress'
-  | 'remotePort'
-  | 'state'
-  | 'user'
-  | 'processes'
-  | 'ownerStatus'
-  | 'path'
-  | 'firstSeen'
->;
-
-/**
- * An open connection: its recorded fields and what the recorder notes of it, in one object of one shape (one
- * per socket, instead of an object, the recorded row and an array of states).
- */
-interface OpenConnection extends RecordedRow {
-  /** The row number in conns, or null until the next flush inserts it. */
-  rowid: number | null;
-  /** The states seen, in order: the first alone, the row's own string (most connections keep their state),
-   *  else all of them in an array (bounded: the first states and the latest one, MAX_STATES). */
-  states: string | string[];
-  closedAt: number | null;
-  bytesSent: number | null;
-  bytesReceived: number | null;
-  /** States or byte totals not yet written: they go with the close, or the next checkpoint. */
-  pending: boolean;
+/** A slot's latest state. */
+function lastState(states: States): string {
+  return typeof states === 'string' ? states : states[states.length - 1]!;
 }
 
-function lastState(e: OpenConnection): string {
-  return typeof e.states === 'string' ? e.states : e.states[e.states.length - 1]!;
+/** A slot's states with one more (bounded: the first states and the latest one, MAX_STATES). */
+function withState(states: States, state: string): States {
+  let all: string[];
+  if (typeof states === 'string') all = [states, state];
+  else {
+    all = states;
+    all.push(state);
+  }
+  if (all.length > MAX_STATES) all.splice(MAX_STATES - 1, all.length - MAX_STATES);
+  return all;
 }
 
-function addState(e: OpenConnection, state: string): void {
-  if (typeof e.states === 'string') e.states = [e.states, state];
-  else e.states.push(state);
-  if (e.states.length > MAX_STATES) e.states.splice(MAX_STATES - 1, e.states.length - MAX_STATES);
-}
-
-function statesText(e: OpenConnection): string {
-  return typeof e.states === 'string' ? e.states : e.states.join(' ');
+function statesText(states: States): string {
+  return typeof states === 'string' ? states : states.join(' ');
 }
 
 interface Traffic {
@@ -235,13 +202,15 @@ export class Recorder {
   private session = 0;
   private state: RecordingState = 'off';
   private message: string | null = null;
-  private readonly open = new Map<string, OpenConnection>();
+  /** The connections open (and those closed, until the flush that writes their close), by slot. */
+  private readonly open = new OpenConnections();
   /** Open TCP listeners per port (v4 and v6, or several addresses, may share one; a v6 socket may take v4 peers): what makes a
    *  connection inbound in the alerts' words. */
   private readonly listening = new Map<string, number>();
   /** Ephemeral-port subjects alerted while NetLens runs (bounded: a flood of process names starts it over). */
   private readonly ephemeralAlerted = new Set<string>();
-  private readonly dirty = new Set<OpenConnection>();
+  /** The slots (in `open`) of connections to write at the next flush. */
+  private readonly dirty = new Set<number>();
   /** Each interface's counters at the last read: of the interfaces that read had (containers come and go, each
    *  with a veth of a name of its own). */
   private ifaceLast = new Map<string, { rx: number; tx: number }>();
@@ -369,7 +338,7 @@ export class Recorder {
       // Listeners first: a connection accepted in the same read is then known to have come in.
       for (const pass of [true, false])
         for (const row of diff.added)
-          if (isListener(row) === pass && (row.closedAt == null || (fresh && !this.open.has(row.id))))
+          if (isListener(row) === pass && (row.closedAt == null || (fresh && this.open.slotOf(row.id) < 0)))
             this.opened(row, fresh);
       for (const patch of diff.changed) this.patched(patch, get);
     });
@@ -398,43 +367,18 @@ export class Recorder {
   /** A connection seen for the first time; `fresh`: since the last read (not open when recording began), so
    *  its bytes so far count in its process's minute. */
   private opened(row: Connection, fresh: boolean): void {
-    const previous = this.open.get(row.id);
-    if (previous && previous.closedAt === null) return;
-    const entry: OpenConnection = {
-      id: row.id,
-      proto: row.proto,
-      family: row.family,
-      localAddress: row.localAddress,
-      localPort: row.localPort,
-      remoteAddress: row.remoteAddress,
-      remotePort: row.remotePort,
-      state: row.state,
-      user: row.user,
-      processes: row.processes,
-      ownerStatus: row.ownerStatus,
-      path: row.path,
-      firstSeen: row.firstSeen,
-      rowid: null,
-      states: row.state,
-      closedAt: row.closedAt ?? null,
-      bytesSent: bytesOf(row, 'bytesSent') ?? null,
-      bytesReceived: bytesOf(row, 'bytesReceived') ?? null,
-      pending: false,
-    };
+    const previous = this.open.slotOf(row.id);
+    if (previous >= 0 && this.open.closedAt(previous) === null) return;
+    const closedAt = row.closedAt ?? null;
+    const bytesSent = bytesOf(row, 'bytesSent') ?? null;
+    const bytesReceived = bytesOf(row, 'bytesReceived') ?? null;
     const process = row.processes[0]?.name;
     if (fresh && process !== undefined)
-      this.addTraffic(
-        this.processMinutes,
-        minuteOf(this.now()),
-        process,
-        entry.bytesReceived ?? 0,
-        entry.bytesSent ?? 0,
-      );
-    // A connection that closed and reopened before the flush: the closed one is still written (it is in
-    // `dirty`), the new one gets its own row.
-    this.open.set(row.id, entry);
-    this.dirty.add(entry);
-    if (entry.closedAt === null) this.countListener(row, 1);
+      this.addTraffic(this.processMinutes, minuteOf(this.now()), process, bytesReceived ?? 0, bytesSent ?? 0);
+    // A connection that closed and reopened before the flush: the closed one is still written (its slot is in
+    // `dirty`), the new one gets a slot and a row of its own.
+    this.dirty.add(this.open.add(row, closedAt, bytesSent, bytesReceived));
+    if (closedAt === null) this.countListener(row, 1);
     if (this.knownSets) this.checkAlerts(row);
   }
 
@@ -444,7 +388,8 @@ export class Recorder {
   private loadKnown(): void {
     const sets: Record<AlertKind, Set<string>> = { listener: new Set(), process: new Set(), network: new Set() };
     // What was seen but not written yet (what was written, the tables answer: isKnown).
-    for (const e of this.dirty) {
+    for (const slot of this.dirty) {
+      const e = this.open.row(slot);
       if (e.processes[0]) sets.process.add(e.processes[0].name);
       for (const n of this.reachedBy(e)) sets.network.add(n.subject);
     }
@@ -671,14 +616,15 @@ export class Recorder {
   }
 
   private patched(patch: RowPatch<Connection>, get: (id: string) => Connection | undefined): void {
-    const entry = this.open.get(patch.id);
-    if (entry && entry.closedAt !== null && patch.closedAt === undefined) {
+    const entry = this.open.slotOf(patch.id);
+    const closed = entry >= 0 && this.open.closedAt(entry) !== null;
+    if (closed && patch.closedAt === undefined) {
       // A closed connection not written yet: these are its final totals, from its destroy event, which comes
       // in a patch of its own after the close (in the same read, or the next). They are written with the close.
       if (this.bytesChanged(entry, patch)) this.dirty.add(entry);
       return;
     }
-    if (patch.closedAt === null || !entry || entry.closedAt !== null) {
+    if (patch.closedAt === null || entry < 0 || closed) {
       // Reopened after closing (a fresh firstSeen), or never seen open: record it as new.
       const row = get(patch.id);
       if (row && row.closedAt == null) this.opened(row, true);
@@ -687,38 +633,39 @@ export class Recorder {
     // Bytes first: a closing patch may carry the final totals (a destroy event's).
     let pending = this.bytesChanged(entry, patch);
     if (typeof patch.closedAt === 'number') {
-      entry.closedAt = patch.closedAt;
+      this.open.setClosedAt(entry, patch.closedAt);
       this.dirty.add(entry);
-      this.countListener(entry, -1);
+      this.countListener(this.open.row(entry), -1);
       return;
     }
     let touched = false;
-    if (patch.state !== undefined && patch.state !== lastState(entry)) {
-      addState(entry, patch.state);
+    const states = this.open.states(entry);
+    if (patch.state !== undefined && patch.state !== lastState(states)) {
+      this.open.setStates(entry, withState(states, patch.state));
       pending = true;
     }
-    if (patch.processes !== undefined && patch.processes.length > 0 && entry.processes.length === 0) {
-      entry.processes = patch.processes;
-      entry.user = patch.user ?? entry.user;
+    if (patch.processes !== undefined && patch.processes.length > 0 && this.open.processes(entry).length === 0) {
+      this.open.setOwner(entry, patch.processes, patch.user ?? this.open.user(entry));
       touched = true;
     }
     // An owner found late is written with the next batch; states and totals wait for the close or a
     // checkpoint (at 1% churn they are half the writes, and what matters most of them is the last).
-    if (pending) entry.pending = true;
+    if (pending) this.open.setPending(entry, true);
     if (touched) this.dirty.add(entry);
   }
 
   /** New byte totals in a patch: what they add goes to the process's minute. */
-  private bytesChanged(entry: OpenConnection, patch: RowPatch<Connection>): boolean {
+  private bytesChanged(entry: number, patch: RowPatch<Connection>): boolean {
     const sent = bytesOf(patch, 'bytesSent');
     const received = bytesOf(patch, 'bytesReceived');
     if (sent === undefined && received === undefined) return false;
-    const process = entry.processes[0]?.name ?? null;
-    const dtx = sent != null && entry.bytesSent != null ? Math.max(0, sent - entry.bytesSent) : 0;
-    const drx = received != null && entry.bytesReceived != null ? Math.max(0, received - entry.bytesReceived) : 0;
+    const process = this.open.processes(entry)[0]?.name ?? null;
+    const sentBefore = this.open.bytesSent(entry);
+    const receivedBefore = this.open.bytesReceived(entry);
+    const dtx = sent != null && sentBefore != null ? Math.max(0, sent - sentBefore) : 0;
+    const drx = received != null && receivedBefore != null ? Math.max(0, received - receivedBefore) : 0;
     if (process !== null) this.addTraffic(this.processMinutes, minuteOf(this.now()), process, drx, dtx);
-    if (sent !== undefined) entry.bytesSent = sent;
-    if (received !== undefined) entry.bytesReceived = received;
+    this.open.setBytes(entry, sent, received);
     return true;
   }
 
@@ -752,7 +699,9 @@ export class Recorder {
     let written = 0;
     if (at - this.lastCheckpoint >= CHECKPOINT_MS) {
       this.lastCheckpoint = at;
-      for (const e of this.open.values()) if (e.pending) this.dirty.add(e);
+      this.open.forEachSlot((slot) => {
+        if (this.open.pending(slot)) this.dirty.add(slot);
+      });
     }
     try {
       db.exec('BEGIN IMMEDIATE');
@@ -766,8 +715,8 @@ export class Recorder {
       this.writeFailed(err);
       return;
     }
-    for (const entry of this.dirty)
-      if (entry.closedAt !== null && this.open.get(entry.id) === entry) this.open.delete(entry.id);
+    // A closed connection written is let go (its id, unless it reopened meanwhile under a slot of its own).
+    for (const slot of this.dirty) if (this.open.closedAt(slot) !== null) this.open.release(slot);
     this.dirty.clear();
     this.ifaceMinutes.clear();
     this.processMinutes.clear();
@@ -795,10 +744,16 @@ export class Recorder {
         bytes_sent = ?, bytes_received = ? WHERE id = ?`),
     });
     const { insert, update, checkpoint } = statements;
-    for (const e of this.dirty) {
+    const open = this.open;
+    for (const slot of this.dirty) {
+      const e = open.row(slot);
+      const closedAt = open.closedAt(slot);
+      const bytesSent = open.bytesSent(slot);
+      const bytesReceived = open.bytesReceived(slot);
+      const rowid = open.rowid(slot);
       const p = e.processes[0];
       const owner = [p?.pid ?? null, p?.name ?? null, p?.user ?? e.user, p?.exe ?? null];
-      if (e.rowid === null) {
+      if (rowid === null) {
         const result = insert.run([
           this.session,
           e.proto,
@@ -807,23 +762,24 @@ export class Recorder {
           e.localPort,
           e.remoteAddress,
           e.remotePort,
-          statesText(e),
+          statesText(open.states(slot)),
           isListener(e) ? 1 : 0,
           ...owner,
           e.path ?? null,
           e.firstSeen ?? at,
-          e.closedAt,
-          e.bytesSent,
-          e.bytesReceived,
+          closedAt,
+          bytesSent,
+          bytesReceived,
         ]);
-        e.rowid = Number(result.lastInsertRowid);
+        open.setRowid(slot, Number(result.lastInsertRowid));
         this.sighted(e, statements, at);
       } else {
-        if (e.closedAt === null) checkpoint.run([statesText(e), ...owner, e.bytesSent, e.bytesReceived, e.rowid]);
-        else update.run([statesText(e), ...owner, e.closedAt, e.bytesSent, e.bytesReceived, e.rowid]);
+        const states = statesText(open.states(slot));
+        if (closedAt === null) checkpoint.run([states, ...owner, bytesSent, bytesReceived, rowid]);
+        else update.run([states, ...owner, closedAt, bytesSent, bytesReceived, rowid]);
         this.sighted(e, statements, at);
       }
-      e.pending = false;
+      open.setPending(slot, false);
     }
     return this.dirty.size;
   }
