@@ -95,6 +95,13 @@ function start(command: string, args: string[], env: NodeJS.ProcessEnv = process
   };
 }
 
+/** NetLens started again after the grace (the clock moved on): a lock that a recorder killed mid-write left, if it
+ *  left one, a minute old. */
+function pastGrace(file: string): void {
+  const then = new Date(Date.now() - 60_000);
+  if (existsSync(`${file}.lock`)) utimesSync(`${file}.lock`, then, then);
+}
+
 function record(): string {
   const file = join(tempDir(), 'history.sqlite');
   openRecord(file, { create: true }).db.close();
@@ -234,6 +241,7 @@ describe('the record lock', () => {
       }
       await killed(writer, file, pid);
       // Killed: the file is the next recorder's.
+      pastGrace(file);
       const third = new Recorder({ file, liveRows: () => [], notify: () => {}, log: () => {} });
       expect(third.status().state).toBe('recording');
       third.close();
@@ -296,11 +304,34 @@ describe('the record lock', () => {
     await until('the worker to record', () => out.includes('committed'), 15_000, 5);
     // Ended where it was: its entry stays (its FIFO closed by Node with the thread's other fds), and `.pid` names it.
     await worker.terminate();
+    pastGrace(file);
     const next = new Recorder({ file, liveRows: () => [], notify: () => {}, log: () => {} });
     try {
       expect(next.status().state).toBe('recording');
     } finally {
       next.close();
+    }
+  });
+
+  it('keeps, after an unclean end, a fresh lock whose maker may not have named itself, and takes it once stale', async () => {
+    const file = record();
+    // An unclean end: `.pid` names a recorder that is gone (no pid is 999999999).
+    writeFileSync(`${file}.pid`, '999999999\n');
+    // `netlens history` that has just taken the lock (its first statements), not named among the users yet.
+    mkdirSync(`${file}.lock`);
+    const recorder = new Recorder({ file, liveRows: () => [], notify: () => {}, log: () => {}, retryMs: 50 });
+    try {
+      // On main: removed whatever its age (the reader's lock gone under it), and recording at once.
+      expect(existsSync(`${file}.lock`)).toBe(true);
+      expect(recorder.status().state).toBe('paused');
+      expect(recorder.status().message).toMatch(/waiting for another process/);
+      // Left for good (its maker killed before it named itself): once past the grace, a quiet retry takes it.
+      const then = new Date(Date.now() - 60_000);
+      utimesSync(`${file}.lock`, then, then);
+      await until('recording', () => recorder.status().state === 'recording', 10_000, 5);
+      expect(existsSync(`${file}.lock`)).toBe(false);
+    } finally {
+      recorder.close();
     }
   });
 

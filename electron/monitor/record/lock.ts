@@ -557,8 +557,8 @@ export function lockIdentity(file: string): string | null {
   }
 }
 
-/** Removes the lock a dead holder left (see the header): one older than STALE_LOCK_MS at `now` (Infinity: whatever
- *  its age) that no other thread named may hold. First says this thread waits for it (if it holds nothing). */
+/** Removes the lock a dead holder left (see the header): one older than STALE_LOCK_MS at `now` that no other
+ *  thread named may hold. First says this thread waits for it (if it holds nothing). */
 export function clearStaleLock(file: string, now = Date.now()): boolean {
   let lock: BigIntStats;
   try {

@@ -1148,8 +1148,10 @@ const writerFile = (file: string) => `${file}.pid`;
 /**
  * Becomes the file's recorder, or says which live process is (other). A `<file>.pid` left by a recorder that is
  * gone (killed, crashed, an OS crash, or a worker of this very process that died mid-write) is an unclean end:
- * its lock directory is removed (unless another process still has the record open: database.ts), the hot
- * journal it left is rolled back by the next open, and that open checks the whole file.
+ * its lock directory is removed by the open as any lock left behind is (lock.ts): once past the grace for a
+ * `netlens history` that took the lock and has not named itself yet (STALE_LOCK_MS), the open retried quietly
+ * until then (BUSY_OPENS), and unless another process still has the record open. The hot journal it left is
+ * rolled back by that open, which checks the whole file.
  */
 function claimWriter(file: string, again: boolean): { other: number | null; unclean: boolean } {
   let previous: number | null = null;
@@ -1174,7 +1176,6 @@ function claimWriter(file: string, again: boolean): { other: number | null; uncl
   // A retry of this recorder finds its own claim: the lock is then another process's (`netlens history`), not left,
   // and it closed the record itself before pausing.
   const unclean = previous !== null && !(again && mine);
-  if (unclean) clearStaleLock(file, Infinity);
   writeFileSync(writerFile(file), `${process.pid}\n${userName()}\n`);
   return { other: null, unclean };
 }
