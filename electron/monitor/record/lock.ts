@@ -9,8 +9,12 @@
 //                        to tell it is alive. The token is random per thread: a pid is not an identity.
 //   <pid>-<token>.fifo   (Linux, macOS) a FIFO it keeps open for reading, made by mkfifo (Node has no call for it)
 //                        once an open got past any other process's lock (settleUser), then kept to its last
-//                        close: an open retried while another process holds the lock makes none. The kernel closes it when the process ends, however it ends; another process opens it
-//                        for writing without blocking and gets ENXIO once nobody has it open for reading. No pid
+//                        close: an open retried while another process holds the lock makes none. Running mkfifo
+//                        is a fork of this process, in this thread whether spawned synchronously or not (libuv
+//                        forks and waits for the exec in the caller), so it costs with the process's memory:
+//                        ~8 ms at 100 MB, 20-30 ms at 360 MB, 50-70 ms at 1.1 GB, once per such open. The kernel
+//                        closes it when the process ends, however it ends; another process opens it for writing
+//                        without blocking and gets ENXIO once nobody has it open for reading. No pid
 //                        is involved, so this holds across pid namespaces (containers sharing a data folder on
 //                        one kernel) and pid reuse, and a process busy in one long statement (a migration, a
 //                        back-fill of millions of rows, a long read of `netlens history`) is alive all along.
