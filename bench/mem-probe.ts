@@ -8,10 +8,17 @@
 //     --node-args=--flag       node or V8 flags for the host
 //     --live                   at the end, a full collection in each thread, then one more sample: what
 //                              each thread holds (heapUsed) and the RSS left after it
+//     --breakdown              at the end (after --live's collections), the RSS by mapping and by owner: the
+//                              node binary, libraries, malloc's arenas by the thread that uses each (gdb, if
+//                              installed, asks each thread for a malloc), thread stacks, SQLite's WebAssembly
+//                              memory, executable (code) mappings, and the rest of the anonymous memory beside
+//                              each isolate's V8 heap (resident spaces), its shared buffers and malloc's mmaps
+//     --host-env K=V,K=V       environment variables for the host alone (MALLOC_ARENA_MAX=2, ...)
 //   Each sample also gives the CPU since the last of the host's main thread, its busiest other thread (the
 //   monitor's worker) and the rest (V8's background threads: concurrent marking, compilation), in ms a second,
 //   and each isolate's garbage collections so far (count and ms by kind, from a `gc` PerformanceObserver).
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
@@ -29,6 +36,8 @@ const { values } = parseArgs({
     snapshot: { type: 'string' },
     'alloc-profile': { type: 'string' },
     live: { type: 'boolean', default: false },
+    breakdown: { type: 'boolean', default: false },
+    'host-env': { type: 'string', default: '' },
     'host-args': { type: 'string', default: '' },
     'node-args': { type: 'string', default: '' },
   },
@@ -207,6 +216,234 @@ function status(pid: number) {
   return { rss: kB('VmRSS'), peak: kB('VmHWM'), anon: kB('RssAnon'), file: kB('RssFile') };
 }
 
+interface Mapping {
+  start: number;
+  end: number;
+  perms: string;
+  name: string;
+  rssKb: number;
+}
+
+function mappings(pid: number): Mapping[] {
+  const out: Mapping[] = [];
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'latin1').split('\n')) {
+    const h = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (h) {
+      out.push({
+        start: Number.parseInt(h[1]!, 16),
+        end: Number.parseInt(h[2]!, 16),
+        perms: h[3]!,
+        name: h[4]!,
+        rssKb: 0,
+      });
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss && out.length > 0) out[out.length - 1]!.rssKb = Number(rss[1]);
+  }
+  return out;
+}
+
+const MALLOC_INFO = `/tmp/mem-probe-malloc-info-${process.pid}.xml`;
+
+/** malloc_info's arenas (system bytes, free bytes) and its mmapped chunks, in MB. */
+function mallocInfo() {
+  let xml = '';
+  try {
+    xml = readFileSync(MALLOC_INFO, 'latin1');
+  } catch {
+    return null;
+  }
+  const mb = (b: string | undefined) => Math.round(Number(b ?? 0) / 104857.6) / 10;
+  const arenas = [...xml.matchAll(/<heap nr="(\d+)">([\s\S]*?)<\/heap>/g)].map((h) => ({
+    nr: Number(h[1]),
+    systemMb: mb(/<system type="current" size="(\d+)"/.exec(h[2]!)?.[1]),
+    freeMb: mb(/<total type="rest" count="\d+" size="(\d+)"/.exec(h[2]!)?.[1]),
+  }));
+  const tail = xml.slice(xml.lastIndexOf('</heap>'));
+  const mmap = /<total type="mmap" count="(\d+)" size="(\d+)"/.exec(tail);
+  return { arenas, mmapChunks: Number(mmap?.[1] ?? 0), mmapMb: mb(mmap?.[2]) };
+}
+
+/** Each thread's kind from its stack (gdb), and an address its malloc returns (too large for its cache of
+ *  freed chunks): the arena it uses. A thread that never used malloc gets an arena of its own by this. */
+function threadsByGdb(pid: number): { tid: number; kind: string; malloc: number }[] {
+  const r = spawnSync(
+    'gdb',
+    [
+      '-p',
+      String(pid),
+      '-batch',
+      '-ex',
+      'set scheduler-locking on',
+      '-ex',
+      'thread apply all bt 40',
+      '-ex',
+      'thread apply all print (void*)malloc(5000)',
+      '-ex',
+      `call (void*)fopen("${MALLOC_INFO}", "w")`,
+      '-ex',
+      'call (int)malloc_info(0, $)',
+      '-ex',
+      'call (int)fclose($$)',
+    ],
+    { encoding: 'latin1', timeout: 60_000 },
+  );
+  if (r.status !== 0 && !r.stdout) return [];
+  const out = new Map<number, { tid: number; kind: string; malloc: number }>();
+  let tid = 0;
+  let stack = '';
+  const kindOf = (s: string): string =>
+    /worker[^\n]*Worker::Run|node::worker::Worker/.test(s)
+      ? 'worker (monitor)'
+      : /WorkerThreadsTaskRunner|PlatformWorkerThread|DelayedTaskScheduler/.test(s)
+        ? /DelayedTaskScheduler/.test(s)
+          ? 'V8 platform (delayed tasks)'
+          : 'V8 platform worker'
+        : /uv__threadpool|worker \(arg=|uv_thread_start.*\n.*worker/.test(s) || /threadpool\.c/.test(s)
+          ? 'libuv threadpool'
+          : /inspector/i.test(s)
+            ? 'inspector'
+            : /SignalInspectorThread|StartIoThread|Watchdog|signal/i.test(s)
+              ? 'node signal/watchdog'
+              : 'other';
+  for (const line of (r.stdout ?? '').split('\n')) {
+    const t = /^Thread \d+ \(Thread 0x[0-9a-f]+ \(LWP (\d+)\)/.exec(line);
+    if (t) {
+      if (tid && !out.has(tid)) out.set(tid, { tid, kind: kindOf(stack), malloc: 0 });
+      tid = Number(t[1]);
+      stack = '';
+      continue;
+    }
+    const p = /^\$\d+ = \(void \*\) 0x([0-9a-f]+)/.exec(line);
+    if (p && tid) {
+      const entry = out.get(tid);
+      if (entry) entry.malloc = Number.parseInt(p[1]!, 16);
+      continue;
+    }
+    stack += `${line}\n`;
+  }
+  if (tid && !out.has(tid)) out.set(tid, { tid, kind: kindOf(stack), malloc: 0 });
+  for (const e of out.values()) if (e.tid === pid) e.kind = 'main';
+  return [...out.values()];
+}
+
+async function workerObjects(ins: Inspector, where: 'main' | 'worker', prototype: string, fn: string) {
+  const call = (method: string, params: object) =>
+    where === 'main' ? ins.send(method, params) : ins.worker(method, params);
+  const proto = (await call('Runtime.evaluate', { expression: prototype })) as { result?: { objectId?: string } };
+  if (!proto.result?.objectId) return null;
+  const found = (await call('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId })) as {
+    objects?: { objectId?: string };
+  };
+  if (!found.objects?.objectId) return null;
+  const r = (await call('Runtime.callFunctionOn', {
+    objectId: found.objects.objectId,
+    functionDeclaration: fn,
+    returnByValue: true,
+  })) as { result?: { value?: unknown } };
+  return r.result?.value ?? null;
+}
+
+const SPACES = `(() => {
+  const v8m = require('node:v8');
+  const mb = (x) => Math.round(x / 1048576 * 10) / 10;
+  return JSON.stringify(Object.fromEntries(v8m.getHeapSpaceStatistics().map((s) => [s.space_name.replace('_space',''), { size: mb(s.space_size), resident: mb(s.physical_space_size), used: mb(s.space_used_size) }])));
+})()`;
+
+/** The host's RSS by mapping and by owner (see the header). */
+async function breakdown(ins: Inspector, pid: number) {
+  await ins.send('HeapProfiler.collectGarbage');
+  await ins.worker('HeapProfiler.collectGarbage');
+  const spaces = { main: await evalIn(ins, 'main', SPACES), worker: await evalIn(ins, 'worker', SPACES) };
+  const lengths = 'function () { return this.map((b) => b.byteLength); }';
+  const wasm = ((await workerObjects(
+    ins,
+    'worker',
+    'WebAssembly.Memory.prototype',
+    'function () { return this.map((m) => m.buffer.byteLength); }',
+  )) ?? []) as number[];
+  const sharedWorker = ((await workerObjects(ins, 'worker', 'SharedArrayBuffer.prototype', lengths)) ?? []) as number[];
+  const sharedMain = ((await workerObjects(ins, 'main', 'SharedArrayBuffer.prototype', lengths)) ?? []) as number[];
+  const maps = mappings(pid);
+  const rss = status(pid);
+  const mb = (kb: number) => Math.round(kb / 102.4) / 10;
+  const exe = readlinkSync(`/proc/${pid}/exe`);
+  const threads = threadsByGdb(pid);
+  const groups: Record<string, number> = {};
+  const detail: Record<string, string[]> = {};
+  let current: Mapping | null = null;
+  const add = (k: string, kb: number) => {
+    groups[k] = (groups[k] ?? 0) + kb;
+    if (current !== null && kb >= 1024)
+      (detail[k] ??= []).push(
+        `${current.start.toString(16)} ${current.perms} ${mb((current.end - current.start) / 1024)}M rss ${mb(kb)}`,
+      );
+  };
+  const ARENA = 64 * 1048576;
+  for (let i = 0; i < maps.length; i++) {
+    const m = maps[i]!;
+    const next = maps[i + 1];
+    const prev = maps[i - 1];
+    if (m.rssKb === 0) continue;
+    current = m;
+    const owners = threads.filter((t) => t.malloc >= m.start && t.malloc < m.end).map((t) => t.kind);
+    const ownerText = owners.length > 0 ? [...new Set(owners)].sort().join(' + ') : '';
+    if (m.name === exe) add(`node binary ${m.perms}`, m.rssKb);
+    else if (m.name.startsWith('/') && /\.so/.test(m.name)) add('shared libraries', m.rssKb);
+    else if (m.name.startsWith('/')) add(`file ${m.name.replace(/.*\//, '')}`, m.rssKb);
+    else if (m.name === '[heap]') add(`malloc main arena ([heap]: ${ownerText || 'no thread'})`, m.rssKb);
+    else if (m.name === '[stack]') add('main thread stack', m.rssKb);
+    else if (m.name.startsWith('[')) add(m.name, m.rssKb);
+    else if (
+      m.start % ARENA === 0 &&
+      (m.end - m.start === ARENA ||
+        (next && next.start === m.end && next.perms === '---p' && next.end - m.start === ARENA))
+    )
+      add(`malloc arena of ${ownerText || 'no thread now'}`, m.rssKb);
+    else if (m.perms.includes('x')) add('anonymous executable (V8 and WebAssembly code)', m.rssKb);
+    else if (wasm.includes(m.end - m.start)) add("SQLite's WebAssembly memory", m.rssKb);
+    else if (
+      m.end - m.start > 131072 &&
+      [...sharedWorker, ...sharedMain].some((n) => m.end - m.start >= n && m.end - m.start <= n + 8192)
+    )
+      add('shared buffers (the relayed dumps)', m.rssKb);
+    else if (
+      prev &&
+      prev.end === m.start &&
+      prev.perms === '---p' &&
+      prev.end - prev.start <= 65536 &&
+      m.end - m.start >= 1048576 &&
+      m.end - m.start <= 8 * 1048576 + 65536 &&
+      mb(m.rssKb) < 2
+    )
+      add('thread stacks', m.rssKb);
+    else add('other anonymous (V8 heaps, shared buffers, malloc mmaps)', m.rssKb);
+  }
+  const byGroup = Object.fromEntries(
+    Object.entries(groups)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => [k, mb(v)]),
+  );
+  const sum = (s: unknown) =>
+    Math.round(
+      Object.values((s ?? {}) as Record<string, { resident: number }>).reduce((a, x) => a + x.resident, 0) * 10,
+    ) / 10;
+  const inMb = (bytes: number[]) => bytes.map((b) => Math.round(b / 104857.6) / 10);
+  return {
+    rss,
+    groupsMb: mb(Object.values(groups).reduce((a, b) => a + b, 0)),
+    byGroup,
+    detail,
+    v8ResidentMb: { main: sum(spaces.main), worker: sum(spaces.worker) },
+    spaces,
+    wasmMemoriesMb: inMb(wasm),
+    sharedBuffersMb: { worker: inMb(sharedWorker), main: inMb(sharedMain) },
+    malloc: mallocInfo(),
+    threads: threads.map((t) => ({ tid: t.tid, kind: t.kind, arena: t.malloc.toString(16) })),
+  };
+}
+
 inOwnNetns('mem-probe', async () => {
   const held: ChildProcess[] = [];
   const connections = Number(values.connections);
@@ -216,7 +453,13 @@ inOwnNetns('mem-probe', async () => {
   for (let i = 0; i < children; i++) held.push(await startChild(perChild, churn));
   const hostArgs = values['host-args'] ? values['host-args'].split(' ') : [];
   const nodeArgs = ['--inspect=127.0.0.1:0', ...(values['node-args'] ? values['node-args'].split(' ') : [])];
-  const host = await startHost(hostArgs, {}, nodeArgs);
+  const hostEnv = Object.fromEntries(
+    values['host-env']
+      .split(',')
+      .filter((kv) => kv.includes('='))
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+  const host = await startHost(hostArgs, hostEnv, nodeArgs);
   const pid = host.child.pid!;
   try {
     const url = /ws:\/\/\S+/.exec(host.output())?.[0];
@@ -279,6 +522,7 @@ inOwnNetns('mem-probe', async () => {
         await new Promise((r) => setTimeout(r, 1300));
       }
     }
+    if (values.breakdown) console.log(JSON.stringify({ breakdown: await breakdown(ins, pid) }));
     if (values['alloc-profile']) {
       const r = (await ins.worker('HeapProfiler.stopSampling')) as { profile: unknown };
       writeFileSync(values['alloc-profile'], JSON.stringify(r.profile));

@@ -16,8 +16,10 @@ import {
 } from '../collectors/linux/sock-diag.js';
 import {
   HostNetlinkDumps,
+  bufferSize,
   HostSharedBuffers,
   type LentBuffer,
+  MAPPED_BYTES,
   packDump,
   packDumpInto,
   unpackDump,
@@ -162,13 +164,13 @@ describe("the worker's shared buffers", () => {
     expect(bytes(await after)).toEqual([[4, 4, 4, 4]]);
   });
 
-  it('grow by doubling when a dump outgrows them: that dump comes whole in a buffer of its own', async () => {
+  it('grow when a dump outgrows them (that dump comes whole in a buffer of its own), past 32 MiB at once', async () => {
     const { ask, answer, warmUp } = relayAndHost();
     await warmUp(40_000);
     const small = ask();
     const lent = answer([filled(40_000, 2)]);
     const size = lent!.buffer!.byteLength;
-    expect(size).toBeGreaterThanOrEqual(40_000);
+    expect(size).toBe(64 * 1024);
     releaseDump(await small);
     // Larger than the buffer: what fit was written there, the rest kept, and all of it packed apart.
     const large = ask();
@@ -176,13 +178,38 @@ describe("the worker's shared buffers", () => {
     expect(answer(parts)).toEqual({ slot: lent!.slot });
     const r = await large;
     expect(bytes(r)).toEqual(parts.map((p) => [...p]));
-    if (r.ok) expect(r.datagrams[0]!.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    if (r.ok) {
+      expect(r.datagrams[0]!.buffer).not.toBe(lent!.buffer);
+      expect(r.datagrams[0]!.buffer.byteLength).toBe(MAPPED_BYTES);
+    }
     releaseDump(r);
-    // The next is lent a new buffer, twice the size, which crosses again.
+    // The next is lent a new buffer, larger than any glibc maps below its threshold, which crosses again.
     const next = ask();
     const grown = answer([filled(size + 40, 6)]);
-    expect(grown?.buffer?.byteLength).toBe(2 * size);
+    expect(grown?.buffer?.byteLength).toBe(MAPPED_BYTES);
     expect(bytes(await next)).toEqual([[...filled(size + 40, 6)]]);
+    releaseDump(await next);
+    // Kept for dumps of a quarter of it or less while no smaller buffer would do; made again for a dump of 64 KiB.
+    for (const n of [size + 40, 2 * size, 100]) {
+      const again = ask();
+      expect(answer([filled(n, 7)])?.slot).toBe(lent!.slot);
+      releaseDump(await again);
+    }
+    const shrunk = ask();
+    expect(answer([filled(100, 8)])?.buffer?.byteLength).toBe(size);
+    releaseDump(await shrunk);
+  });
+
+  it("are 64 KiB, or over glibc's largest mmap threshold (32 MiB), doubled from there", () => {
+    expect(bufferSize(1)).toBe(64 * 1024);
+    expect(bufferSize(64 * 1024)).toBe(64 * 1024);
+    expect(bufferSize(64 * 1024 + 1)).toBe(MAPPED_BYTES);
+    expect(MAPPED_BYTES).toBeGreaterThan(32 * 1024 * 1024);
+    expect(bufferSize(8 * 1024 * 1024)).toBe(MAPPED_BYTES);
+    expect(bufferSize(MAPPED_BYTES + 1)).toBe(2 * MAPPED_BYTES);
+    expect(bufferSize(100, 2 * 64 * 1024)).toBe(MAPPED_BYTES);
+    expect(bufferSize(100, 2 * MAPPED_BYTES)).toBe(2 * MAPPED_BYTES);
+    expect(bufferSize(5 * MAPPED_BYTES, 2 * MAPPED_BYTES)).toBe(8 * MAPPED_BYTES);
   });
 
   it("are written by the host as the datagrams come, the binding's buffers collected every 2 MiB", () => {

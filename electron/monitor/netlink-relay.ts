@@ -32,10 +32,10 @@ const COLLECT_AFTER_BYTES = 1024 * 1024;
 /**
  * A dump's result as it crosses threads: the datagrams end to end, with their lengths, either in the shared
  * buffer the worker lent for it (`shared`: nothing crosses but the lengths) or in a fresh buffer of its own,
- * transferred (moved, not copied).
+ * transferred (moved, not copied) or, a shared one (`bufferOfSize`), shared.
  */
 export type PackedDump =
-  | { ok: true; data: ArrayBuffer; lengths: number[] }
+  | { ok: true; data: ArrayBuffer | SharedArrayBuffer; lengths: number[] }
   | { ok: true; shared: true; lengths: number[] }
   | { ok: false; error: string };
 
@@ -51,10 +51,41 @@ export interface LentBuffer {
 
 /** How many shared buffers a worker keeps (one per kind of dump: TCP, unix, a family at a time). */
 export const SHARED_SLOTS = 4;
-/** The smallest shared buffer; each is grown by doubling when a dump outgrows it. */
+/** The smallest buffer for a dump (shared, or of the dump's own); one too small is followed by a larger. */
 const MIN_SHARED_BYTES = 64 * 1024;
 /** A shared buffer over this many times its dumps' size is made again smaller (the sockets went). */
 const SHRINK_WHEN_OVER = 4;
+
+/**
+ * The least size of a dump's buffer beyond MIN_SHARED_BYTES: more than glibc's largest mmap threshold (32 MiB
+ * on 64-bit), so it is a mapping of its own, of which only the pages written are resident, unmapped when
+ * freed. A buffer of a size between (64 KiB to 32 MiB) would be a mapping too, but freeing one raises glibc's
+ * mmap threshold to its size, and its trim threshold to twice that, for the life of the process: after the
+ * first dumps at 20,000 sockets (their buffers of 4, 8 and 16 MiB) every thread's malloc arena kept up to
+ * 32 MiB of freed memory resident rather than give it back (docs/performance.md, "Where the host's RSS is").
+ * Its memory is virtual until written: the RSS is the dump's, as with a buffer of the dump's size.
+ */
+export const MAPPED_BYTES = 32 * 1024 * 1024 + MIN_SHARED_BYTES;
+
+/**
+ * The size of a buffer for `needed` bytes: MIN_SHARED_BYTES, or MAPPED_BYTES doubled until they fit (from
+ * `from` when larger: a buffer outgrown is followed by one twice its size).
+ */
+export function bufferSize(needed: number, from = 0): number {
+  if (needed <= MIN_SHARED_BYTES && from < MIN_SHARED_BYTES) return MIN_SHARED_BYTES;
+  let size = Math.max(from, MAPPED_BYTES);
+  while (size < needed) size *= 2;
+  return size;
+}
+
+/**
+ * A buffer of `size` bytes for a dump. Shared: V8 counts no shared buffer as a thread's external memory (a
+ * 32 MiB ArrayBuffer made or transferred each dump brought a full collection every few: "The relayed dump in
+ * a shared buffer"), and one crosses to the worker without a copy.
+ */
+function bufferOfSize(size: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(size);
+}
 
 /** The datagrams of a dump in one fresh buffer (transferable), with their lengths. */
 export function packDump(r: DumpResult): { packed: PackedDump; transfer: ArrayBuffer[] } {
@@ -88,14 +119,6 @@ export function unpackDump(p: PackedDump, shared?: SharedArrayBuffer): DumpResul
     at += length;
   }
   return { ok: true, datagrams, bytes: at };
-}
-
-/**
- * Frees a buffer's memory soon: its contents move to a buffer of this call's own (the one given is detached:
- * empty from now on), which nothing holds, so the next young collection frees it.
- */
-function detach(data: ArrayBuffer): void {
-  structuredClone(data, { transfer: [data] });
 }
 
 /**
@@ -133,16 +156,14 @@ class DumpWriter {
     }
   };
 
-  /** A buffer of the dump's own for at least `needed` bytes, with what was written so far. */
+  /**
+   * A buffer of the dump's own for at least `needed` bytes, with what was written so far. The one it replaces
+   * is held by nothing: its object is young, and the next young collection (COLLECT_EVERY_BYTES) frees it.
+   */
   private grow(needed: number): Uint8Array {
-    let size = Math.max(MIN_SHARED_BYTES, 2 * (this.own?.length ?? 0));
-    while (size < needed) size *= 2;
-    const next = new Uint8Array(size);
+    const next = new Uint8Array(bufferOfSize(bufferSize(needed, 2 * (this.own?.length ?? 0))));
     const before = this.own ?? this.shared;
     if (before !== null) next.set(before.subarray(0, this.written));
-    // The smaller one's memory goes at the next young collection, not at this thread's next full one (rare:
-    // at 100,000 sockets a 32 MiB buffer stayed for good).
-    if (this.own !== null) detach(this.own.buffer as ArrayBuffer);
     this.own = next;
     return next;
   }
@@ -152,8 +173,9 @@ class DumpWriter {
     if (this.sinceCollect >= COLLECT_AFTER_BYTES) this.collect();
     const lengths = this.lengths;
     if (this.own === null && this.shared !== null) return { packed: { ok: true, shared: true, lengths }, transfer: [] };
-    const data = (this.own?.buffer as ArrayBuffer | undefined) ?? new ArrayBuffer(0);
-    return { packed: { ok: true, data, lengths }, transfer: [data] };
+    // Shared (bufferOfSize): it crosses as it is, and goes when neither thread holds it.
+    const data = (this.own?.buffer as SharedArrayBuffer | undefined) ?? new ArrayBuffer(0);
+    return { packed: { ok: true, data, lengths }, transfer: data instanceof ArrayBuffer ? [data] : [] };
   }
 }
 
@@ -190,13 +212,6 @@ interface Slot {
   needed: number;
   /** When it was last lent (for which slot a new kind takes when all are taken). */
   lentAt: number;
-}
-
-/** The size of a shared buffer for dumps of `needed` bytes: doubled from `from` (or the least) until they fit. */
-function sharedSize(needed: number, from: number): number {
-  let size = Math.max(from, MIN_SHARED_BYTES);
-  while (size < needed) size *= 2;
-  return size;
 }
 
 /**
@@ -291,11 +306,11 @@ export class WorkerNetlinkRelay implements NetlinkTransport {
   private lend(slot: Slot): boolean {
     if (slot.state !== 'free' || slot.needed === 0) return false;
     const size = slot.buffer?.byteLength ?? 0;
-    if (size < slot.needed || size > SHRINK_WHEN_OVER * Math.max(slot.needed, MIN_SHARED_BYTES)) {
+    if (size < slot.needed || (size > SHRINK_WHEN_OVER * slot.needed && bufferSize(slot.needed) < size)) {
       slot.buffer = null;
       slot.hostHas = false;
       try {
-        slot.buffer = new SharedArrayBuffer(sharedSize(slot.needed, size < slot.needed ? size : 0));
+        slot.buffer = bufferOfSize(bufferSize(slot.needed, size < slot.needed ? 2 * size : 0));
       } catch {
         // No memory for it now: this dump comes in a buffer of its own, as the host can make one.
         return false;
