@@ -72,6 +72,11 @@ export interface GridProps<Row extends { id: string }> {
   fitTo?: Row[] | (() => Row[]);
   /** The tab whose File → Export… writes this grid's view. */
   exportTab?: string;
+  /** Rows keep their elements by place on screen, not by id: for a short list whose order changes on most ticks (the
+   *  process list, by connection count), where moving a row's elements to its new place made the browser lay out
+   *  and paint its whole subtree again; by place, a tick rewrites the texts that changed. Not for long lists, whose
+   *  scrolling would then rewrite every row. */
+  rowsByPlace?: boolean;
 }
 
 const features = tableFeatures({
@@ -483,7 +488,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
             if (r === undefined) return null;
             return (
               <GridRow
-                key={r.id}
+                key={props.rowsByPlace ? it.index : r.id}
                 row={r}
                 index={it.index}
                 start={it.start}

@@ -96,6 +96,18 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
     flushChannel.port2.postMessage(null);
   };
 
+  /** The flush, in the message's own task. An error in it is reported after the task, as the posted flush's would
+   *  be, and does not keep the client's other listeners from this message. */
+  const flushNow = () => {
+    try {
+      flush();
+    } catch (err) {
+      setTimeout(() => {
+        throw err;
+      });
+    }
+  };
+
   // A tick's datasets are applied together: one store update, render and frame per tick (tick-groups.ts).
   const groups = new TickGroups();
   let gatherTimer: ReturnType<typeof setTimeout> | null = null;
@@ -165,7 +177,9 @@ export function connectStore(client: NetlensClient, now: () => number = Date.now
       case 'diff':
         queue.push(m);
         groups.arrived(m.dataset, m.tick.at);
-        if (!groups.waiting()) schedule();
+        // A tick whose datasets have all come is applied here, in the task that brought its last one: posting the
+        // flush made it wait behind whatever the page had queued, often a frame that showed nothing new (issue 15).
+        if (!groups.waiting()) flushNow();
         else gatherTimer ??= setTimeout(gathered, GATHER_MS);
         break;
       case 'status':

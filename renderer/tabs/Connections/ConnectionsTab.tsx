@@ -49,6 +49,7 @@ import {
   connectionPredicate,
   countDenied,
   effectiveFilter,
+  firstHighlightEnd,
   killBlocked,
   killManyBlocked,
   processesOf,
@@ -56,6 +57,9 @@ import {
 } from './view.js';
 
 const DEFAULT_SORT = [{ id: 'process', desc: false }];
+
+/** How long past a highlight's end the rows are drawn again when no tick has (ticks come every 1-2 s). */
+const HIGHLIGHT_GRACE_MS = 1000;
 
 /** The remote address's sort key made ahead, in idle time (the Foreign Address column sorts by it). */
 const warmRemoteKey = (r: Connection) => {
@@ -198,7 +202,10 @@ export function ConnectionsTab() {
   }, [shown.length, total, denied]);
   useEffect(() => () => reportPanel(null), []);
 
-  // A new function for each version of the table (its marks change in place), so the rows redraw.
+  // A new function for each version of the table (its marks change in place), so the rows redraw; and when the first
+  // highlight still shown is due to end with no tick since (`ended`), so that it does not stay (they do not fade).
+  const [ended, setEnded] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `ended` stands for the clock the marks are read against.
   const rowClass = useCallback(
     (r: Connection) => {
       if (r.closedAt) return highlights ? 'closed' : 'closed-quiet';
@@ -207,8 +214,17 @@ export function ConnectionsTab() {
       if (!m || Date.now() - m.at > HIGHLIGHT_MS) return '';
       return m.kind === 'new' ? 'hl-new' : 'hl-changed';
     },
-    [highlights, live],
+    [highlights, live, ended],
   );
+  useEffect(() => {
+    if (!highlights) return;
+    const end = firstHighlightEnd(live.marks, Date.now());
+    if (end === null) return;
+    // A tick usually comes first (and draws the rows again itself): the timer waits a while past the end, so that a
+    // live table's ticks are not each followed by a second render.
+    const timer = setTimeout(() => setEnded((n) => n + 1), end - Date.now() + HIGHLIGHT_GRACE_MS);
+    return () => clearTimeout(timer);
+  });
 
   // Sockets per PID for the Kill dialogs: counted once per version of the table (a new `live`; its rows change
   // in place), and only while one is open.

@@ -300,6 +300,7 @@ export function ProcessList(props: {
         columns={columns}
         rows={shown}
         defaultSort={DEFAULT_SORT}
+        rowsByPlace
         selectedId={props.selected}
         onSelect={onSelect}
         onContextMenu={onContextMenu}

@@ -5,12 +5,14 @@ import { parseFilter, togglesPredicate } from '../../../shared/filter.js';
 import type { Connection, ProcessInfo } from '../../../shared/types.js';
 import { DEFAULT_TOGGLES } from '../../store/settings.js';
 import { conn } from '../../store/test-rows.js';
+import { HIGHLIGHT_MS } from '../../store/tables.js';
 import type { Capabilities, Capability } from '../../../shared/protocol.js';
 import {
   closeBlocked,
   connectionPredicate,
   countDenied,
   effectiveFilter,
+  firstHighlightEnd,
   killBlocked,
   killManyBlocked,
   processesOf,
@@ -157,5 +159,21 @@ describe('why Kill or Close is unavailable', () => {
     expect(killManyBlocked([{ ...owned, host: 'web1' }], { ...weak, capture: true }).reason).toBe(
       'a capture is read-only',
     );
+  });
+});
+
+describe('firstHighlightEnd', () => {
+  it('is the end of the first mark still shown, passing over those ended and any from after now', () => {
+    const marks = new Map([
+      ['gone', { kind: 'new' as const, at: 1000 }],
+      ['shown', { kind: 'changed' as const, at: 2500 }],
+      ['later', { kind: 'new' as const, at: 3000 }],
+    ]);
+    expect(firstHighlightEnd(marks, 4500)).toBe(2500 + HIGHLIGHT_MS);
+    expect(firstHighlightEnd(marks, 2000)).toBe(1000 + HIGHLIGHT_MS);
+    expect(firstHighlightEnd(marks, 6000)).toBe(3000 + HIGHLIGHT_MS);
+    expect(firstHighlightEnd(marks, 6001)).toBeNull();
+    expect(firstHighlightEnd(new Map([['ahead', { kind: 'new' as const, at: 9000 }]]), 5000)).toBeNull();
+    expect(firstHighlightEnd(new Map(), 5000)).toBeNull();
   });
 });

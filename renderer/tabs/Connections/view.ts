@@ -5,6 +5,7 @@ import type { ParsedFilter } from '../../../shared/filter.js';
 import type { Capabilities } from '../../../shared/protocol.js';
 import type { Connection, ProcessInfo } from '../../../shared/types.js';
 import type { Aggregate } from '../../store/live-rows.js';
+import { HIGHLIGHT_MS, type Mark } from '../../store/tables.js';
 import { matchesProcess } from './ProcessList.js';
 
 /** A half-typed or invalid query (`port:`) keeps the last valid filter: the view does not flash to every row
@@ -108,4 +109,15 @@ export function killManyBlocked(
   const host = hosts.size === 1 ? [...hosts][0] : undefined;
   if (hosts.size > 1) return { reason: 'these are on more than one host: choose one in the Host selector', host };
   return { reason: ctx.capture || host === undefined ? killUnavailable(ctx) : undefined, host };
+}
+
+/** When the first highlight still shown at `now` ends, or null when none is (marks are in the order of their times:
+ *  the first whose time is within HIGHLIGHT_MS of `now` ends first; one from after `now`, a clock set back, is
+ *  passed over). */
+export function firstHighlightEnd(marks: ReadonlyMap<string, Mark>, now: number): number | null {
+  for (const m of marks.values()) {
+    const end = m.at + HIGHLIGHT_MS;
+    if (end >= now && m.at <= now) return end;
+  }
+  return null;
 }
