@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../../shared/types.js';
 import { until } from '../../test/until.js';
 import { pidExists } from '../actions/process-identity.js';
-import { KILL_GRACE_MS, commandCollector, run, runCommand } from './run-command.js';
+import { KILL_GRACE_MS, commandCollector, run, runCommand, runQuietSync } from './run-command.js';
 import { createCollectors } from './index.js';
 import { createWin32Collectors } from './win32.js';
 import { parseLinuxRouteTable } from '../capture/linux-net-tools.js';
@@ -106,6 +106,24 @@ describe('run: one runner, typed results', () => {
       }
     },
   );
+});
+
+describe('runQuietSync: a run the caller waits for', () => {
+  it('is true only for a program that exits 0 within its time, with its arguments passed without a shell', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-run-sync-'));
+    try {
+      const made = join(dir, 'a b; touch pwned');
+      expect(runQuietSync('touch', ['--', made])).toBe(true);
+      expect(readFileSync(made, 'utf8')).toBe('');
+      expect(runQuietSync('sh', ['-c', `test -e "${join(dir, 'pwned')}"`])).toBe(false);
+      expect(runQuietSync('false', [])).toBe(false);
+      expect(runQuietSync('netlens-no-such-program', [])).toBe(false);
+      // Killed at its timeout, however long it would have run.
+      expect(runQuietSync('sleep', ['30'], 100)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('collector sets', () => {

@@ -8,7 +8,7 @@
 // conversations, not runs. Elevation is not an option either: each OS needs its own argv (pkexec with a
 // constant script, osascript, Start-Process -Verb RunAs) built from validated values in actions/elevate.ts,
 // which then runs here like any other program.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { Collector } from './collector.js';
 import type { DatasetResult } from '../../shared/types.js';
@@ -179,6 +179,20 @@ function errnoOf(e: NodeJS.ErrnoException): { errno?: string } {
 }
 
 /** What a collector needs of a run: the text to parse, or why there is none. */
+/**
+ * A program run to completion on this thread, for the one caller that must not go on before it ends: the record's
+ * lock makes its FIFO with `mkfifo` before the open's long statements run (record/lock.ts says why an asynchronous
+ * spawn would not spare the thread). Output ignored; true when it exited 0, false however else it ended (not
+ * installed, a failing code, killed at the timeout). An argument array, never a shell, as `run`.
+ */
+export function runQuietSync(file: string, args: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS): boolean {
+  try {
+    return spawnSync(file, [...args], { stdio: 'ignore', timeout: timeoutMs, killSignal: 'SIGKILL' }).status === 0;
+  } catch {
+    return false;
+  }
+}
+
 export type CommandResult = { ok: true; text: string; stderr: string } | { ok: false; error: string };
 
 /** Runs a tool for a collector, in the C locale (the parsers read English headers and numbers). Some tools

@@ -40,7 +40,6 @@
 // statement for longer than BEAT_STALE_MS is taken for gone. An entry of this very process (a worker that died:
 // its pid, pid namespace and start time, not only its pid) is never a holder to it. SQLite opened otherwise (not
 // through database.ts) is known by the grace alone.
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   type BigIntStats,
@@ -65,6 +64,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pidExists } from '../../actions/process-identity.js';
 import { parseLinuxStat } from '../../collectors/linux/process-facts.js';
+import { runQuietSync } from '../../collectors/run-command.js';
 
 /** How old a lock must be before it may be taken over (a holder that did not name itself). */
 export const STALE_LOCK_MS = 15_000;
@@ -220,8 +220,7 @@ function remove(path: string): void {
 function openFifo(path: string): number | null {
   if (process.platform === 'win32') return null;
   try {
-    const made = spawnSync('mkfifo', ['-m', '0600', '--', path], { stdio: 'ignore', timeout: 5000 });
-    if (made.status !== 0) return null;
+    if (!runQuietSync('mkfifo', ['-m', '0600', '--', path], 5000)) return null;
     // Never blocks for a writer; closed by the kernel when this process ends (and not inherited: O_CLOEXEC).
     return openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch {
