@@ -119,13 +119,17 @@ describe.skipIf(!linux)('LinuxConnectionsCollector on this machine', () => {
   });
 
   it('keeps attributing across ticks as sockets open and close', async () => {
+    // Our listener on 127.0.0.1: a test running beside this one may listen on the same port number at another
+    // address (::1, 127.0.0.2), which a port alone would also match.
+    const isOurs = (r: Connection, p: number) =>
+      r.localAddress === '127.0.0.1' && r.localPort === p && r.state === 'LISTEN';
     const collector = new LinuxConnectionsCollector({ tables: ['tcp', 'tcp6'] });
     await collector.read();
     const server = net.createServer().listen(0, '127.0.0.1');
     await once(server, 'listening');
     const port = (server.address() as net.AddressInfo).port;
     const second = await collector.read();
-    expect(mine(second.rows, (r) => r.localPort === port && r.state === 'LISTEN').processes[0]?.pid).toBe(process.pid);
+    expect(mine(second.rows, (r) => isOurs(r, port)).processes[0]?.pid).toBe(process.pid);
     server.close();
     await once(server, 'close');
     // The same fd number may now be reused by a new socket: it must still be attributed.
@@ -133,8 +137,8 @@ describe.skipIf(!linux)('LinuxConnectionsCollector on this machine', () => {
     await once(again, 'listening');
     const port2 = (again.address() as net.AddressInfo).port;
     const third = await collector.read();
-    expect(third.rows.some((r) => r.localPort === port && r.state === 'LISTEN')).toBe(false);
-    expect(mine(third.rows, (r) => r.localPort === port2 && r.state === 'LISTEN').processes[0]?.pid).toBe(process.pid);
+    expect(third.rows.some((r) => isOurs(r, port))).toBe(false);
+    expect(mine(third.rows, (r) => isOurs(r, port2)).processes[0]?.pid).toBe(process.pid);
     again.close();
   });
 
