@@ -5,7 +5,7 @@
 import { sameTrafficFields, valueEqual } from '../../shared/diff.js';
 import type { Diff, RowPatch } from '../../shared/protocol.js';
 import { assignTraffic, TRAFFIC_FIELDS, type ClosedSocket, type Connection } from '../../shared/types.js';
-import { grown } from './grown.js';
+import { doubledLength, grown } from '../../shared/grown.js';
 import { MAX_BYTES_PER_SEC, perSecond } from './rates.js';
 
 export const CLOSED_LINGER_MS = 5000;
@@ -279,8 +279,7 @@ export class ConnectionTable {
   /** Room for `rows` slots in the typed arrays (update takes them again when they grew). */
   private reserve(rows: number): void {
     if (rows <= this.seenAt.length) return;
-    let size = this.seenAt.length;
-    while (size < rows) size *= 2;
+    const size = doubledLength(this.seenAt.length, rows);
     this.keptAt = grown(this.keptAt, size);
     this.countersAt = grown(this.countersAt, size);
     this.seenAt = grown(this.seenAt, size);

@@ -4,6 +4,7 @@
 // electron/monitor/connections.ts). That holds only while no row is changed once given: a step of a read that
 // would change a kept row (attaching its owners) changes a copy instead, which replaces it (`replace`).
 import type { Connection } from '../../../shared/types.js';
+import { doubledLength, grown } from '../../../shared/grown.js';
 
 /** How many of the previous read's sockets (with an inode, or without for previousUnnamed) past the expected
  *  place are looked at first. */
@@ -194,11 +195,7 @@ export class KeptRows {
   give(row: Connection, kept: boolean): void {
     const at = this.current.length;
     if (this.firstUnnamed < 0 && row.inode === null) this.firstUnnamed = at;
-    if (at === this.keptAt.length) {
-      const more = new Uint8Array(at * 2);
-      more.set(this.keptAt);
-      this.keptAt = more;
-    }
+    if (at === this.keptAt.length) this.keptAt = grown(this.keptAt, doubledLength(at, at + 1));
     this.keptAt[at] = kept ? 1 : 0;
     this.current.push(row);
   }

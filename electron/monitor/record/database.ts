@@ -392,8 +392,7 @@ function fileVersion(file: string): string {
 const UNLOCKED_TRIES = 3;
 
 /** Why the record's lock kept a reader out (BUSY_WAIT_MS): whose it is, as far as can be told (lock.ts). */
-function busyError(file: string): Error {
-  const state = lockState(file);
+function busyError(file: string, state = lockState(file)): Error {
   const lock = `${file}.lock`;
   if (!state.held) return new Error('the record is busy; try again');
   if (state.holders.length > 0)
@@ -460,7 +459,7 @@ export function readRecord<T>(
     // that may take the lock would.
     const left = busy(file, () => {
       const state = lockState(file);
-      if (state.held && !state.stale) throw busyError(file);
+      if (state.held && !state.stale) throw busyError(file, state);
       return state.held ? state.identity : null;
     });
     let journal = 0;

@@ -82,8 +82,12 @@ export interface LockUser {
 
 /** This thread among the users of a record. */
 const me = `${process.pid}-${randomBytes(6).toString('hex')}`;
-const ENTRY = /^([1-9]\d{0,9})-[0-9a-f]{12}$/;
-const PIPE = /^\\\\\.\\pipe\\netlens-record-[1-9]\d{0,9}-[0-9a-f]{12}$/;
+/** A thread's name among the users: its pid, and a random token. */
+const NAME = '([1-9]\\d{0,9})-[0-9a-f]{12}';
+const ENTRY = new RegExp(`^${NAME}$`);
+const PIPE = new RegExp(`^\\\\\\\\\\.\\\\pipe\\\\netlens-record-${NAME}$`);
+/** What a thread keeps beside its entry (its FIFO, its mark, a file being written), by the entry's name. */
+const BESIDE = new RegExp(`^(${NAME})\\.(fifo|waits|tmp|waits\\.tmp)$`);
 
 export const usersDir = (file: string) => `${file}.users`;
 const lockDir = (file: string) => `${file}.lock`;
@@ -499,7 +503,7 @@ function possibleHolders(file: string, lock: BigIntStats, tidy: boolean): number
 function removeOrphans(dir: string, names: string[]): void {
   const entries = new Set(names.filter((name) => ENTRY.test(name)));
   for (const name of names) {
-    const m = /^(([1-9]\d{0,9})-[0-9a-f]{12})\.(fifo|waits|tmp|waits\.tmp)$/.exec(name);
+    const m = BESIDE.exec(name);
     if (!m || entries.has(m[1]!) || Number(m[2]) === process.pid) continue;
     if (m[3] === 'fifo' && fifoRead(join(dir, name)) !== false) continue;
     // A thread's first entry is written (`.tmp`) before its entry exists: for microseconds.

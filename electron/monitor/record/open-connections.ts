@@ -6,7 +6,7 @@
 // owner status as small codes: about 100 bytes a slot. What the recorder's writes, first sightings and alerts
 // read of it (a RecordedRow) is made when asked (`row`), at the flush that writes it or its close.
 import type { Connection, ProcessInfo } from '../../../shared/types.js';
-import { grown } from '../grown.js';
+import { doubledLength, grown } from '../../../shared/grown.js';
 
 /**
  * What the recorder keeps of an open connection's row: the fields its writes, first sightings and alerts read.
@@ -258,8 +258,7 @@ export class OpenConnections {
   /** Room for `slots` slots in the typed arrays. */
   private reserve(slots: number): void {
     if (slots <= this.protoAt.length) return;
-    let size = this.protoAt.length;
-    while (size < slots) size *= 2;
+    const size = doubledLength(this.protoAt.length, slots);
     this.protoAt = grown(this.protoAt, size);
     this.familyAt = grown(this.familyAt, size);
     this.ownerStatusAt = grown(this.ownerStatusAt, size);

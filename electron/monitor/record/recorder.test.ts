@@ -473,6 +473,16 @@ describe('the recorder', () => {
     first.recorder.close();
     expect(existsSync(file)).toBe(true);
   });
+
+  it('removes at its close only its own claim, not one of this pid and another thread (another pid namespace)', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const r = rig(file);
+    expect(r.recorder.status()).toMatchObject({ state: 'recording' });
+    const other = `${process.pid}\n${process.pid}-0123456789ab\n`;
+    writeFileSync(`${file}.pid`, other);
+    r.recorder.close();
+    expect(readFileSync(`${file}.pid`, 'utf8')).toBe(other);
+  });
 });
 
 describe('a flush that meets another process lock', () => {

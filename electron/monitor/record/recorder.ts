@@ -1176,13 +1176,18 @@ function claimWriter(file: string, again: boolean): { other: number | null; uncl
   // A retry of this recorder finds its own claim: the lock is then another process's (`netlens history`), not left,
   // and it closed the record itself before pausing.
   const unclean = previous !== null && !(again && mine);
-  writeFileSync(writerFile(file), `${process.pid}\n${userName()}\n`);
+  writeFileSync(writerFile(file), writerClaim());
   return { other: null, unclean };
 }
 
+/** What this recorder's `<file>.pid` says: its pid, and its thread's name among the record's users (lock.ts). */
+const writerClaim = () => `${process.pid}\n${userName()}\n`;
+
+/** Removes `<file>.pid` when it is this recorder's claim: its pid and its thread's name, as claimWriter judges it
+ *  (a process of another pid namespace may have the same pid). */
 function releaseWriter(file: string): void {
   try {
-    if (readFileSync(writerFile(file), 'utf8').split('\n')[0] === String(process.pid)) unlinkSync(writerFile(file));
+    if (readFileSync(writerFile(file), 'utf8') === writerClaim()) unlinkSync(writerFile(file));
   } catch {
     // Already gone.
   }
