@@ -176,7 +176,7 @@ describe('a reader', () => {
     // On main the open waited for the writer (for good without one).
     expect(existsSync(`${file}.writer`)).toBe(false);
     expect(code).toBe(1);
-    expect(err).toBe(`netlens history: ${file} is not a NetLens record\n`);
+    expect(err).toBe(`netlens history: ${file} is not a NetLens record (a FIFO)\n`);
   });
 
   it('reads a record of mode 0444 and leaves it as it was', async () => {

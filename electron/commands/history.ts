@@ -2,7 +2,7 @@
 // the data folder, whether or not NetLens is running.
 //   netlens history [--since DURATION|TIME] [--until DURATION|TIME] [--json | --format table|csv|json]
 //   netlens history --changes [--since …] [--until …] [--json]
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { inertJson, inertText } from '../../shared/inert-text.js';
 import { csvCell, parseMoment, placeText, type ChangesSummary, type RecordedConnection } from '../../shared/record.js';
@@ -12,6 +12,16 @@ import { recordFile } from '../monitor/record/config.js';
 import type { RecordedRows } from '../monitor/record/queries.js';
 import { columns } from './text-table.js';
 import { errorText } from '../../shared/error-text.js';
+
+/** Whether something has this name (a link counts, wherever it leads). */
+function named(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // OS strings (process names, unix paths, user names) are printed through inertText, as every terminal output is;
 // so is every other string of the record (addresses, states, places): --db may name a file from anywhere.
@@ -196,7 +206,8 @@ export const historyCommand: Command = {
       return 2;
     }
     const file = values.db ?? recordFile(defaultDataDir());
-    if (!existsSync(file)) {
+    // Its name, not what it leads to: a link to nothing, or a loop, is refused by readRecord, which says so.
+    if (!named(file)) {
       console.error(
         `netlens history: no record at ${inertText(file)} (NetLens records while the desktop app or \`netlens web\` runs)`,
       );

@@ -15,7 +15,12 @@
 //   each thread that has the record open names itself in `<file>.users/` with what tells it is alive (a FIFO
 //   it keeps open, which the kernel closes when it ends), and says which lock it is waiting for (lock.ts). A
 //   transaction of any length keeps its lock, whatever the OS tells of pids (reused, another pid namespace),
-//   and a killed holder's is taken over, also while several processes wait for it.
+//   and a killed holder's is taken over, also while several processes wait for it: at once when its entry
+//   shows it gone, so every opener here names itself before its first statement, and one that cannot takes no
+//   lock (the recorder and the worker's reader fail to open, `netlens history` reads without it).
+// - one real path per record (recordPath): the VFS makes the lock beside the name it opens, so a record reached
+//   through a symbolic link is opened by the file it leads to, by every opener (the recorder and its `.pid`, the
+//   worker's reader, `netlens history`), and anything but a regular file is refused before SQLite opens it.
 // - a statement that meets another process's lock is retried: `busy()` sleeps between tries (up to
 //   BUSY_WAIT_MS) and is for the CLI only, a process of its own with nothing else to do; the monitor's worker
 //   never sleeps (its thread ticks every tab's live view): its record requests retry with `whenFree()`, a timer
@@ -30,15 +35,26 @@
 // First: how V8 compiles SQLite's WebAssembly, a flag read when the module loads (heap.ts baselineWasmOnly).
 import './sqlite-compiler.js';
 import { Database } from 'node-sqlite3-wasm';
-import { clearStaleLock, lockIdentity, lockState, nameUser, STALE_LOCK_MS, settleUser, unnameUser } from './lock.js';
+import {
+  clearStaleLock,
+  lockIdentity,
+  lockState,
+  nameUser,
+  readSmall,
+  STALE_LOCK_MS,
+  settleUser,
+  unnameUser,
+} from './lock.js';
 import {
   accessSync,
   closeSync,
   constants,
   existsSync,
+  lstatSync,
   mkdtempSync,
   openSync,
   readSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -46,6 +62,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { errorText } from '../../../shared/error-text.js';
 
 export { clearStaleLock, STALE_LOCK_MS } from './lock.js';
 const BUSY_WAIT_MS = 5000;
@@ -132,11 +149,16 @@ export { Database };
 class RecordConnection extends Database {
   private named: string | null = null;
 
-  /** From now until closed, this process is among the users of the record at `file` (lock.ts). */
+  /** From now until closed, this process is among the users of the record at `file` (lock.ts). Throws when it
+   *  cannot be named (its entry not written): it must then take no lock (lock.ts: the grace). */
   nameAs(file: string): void {
     if (this.named !== null) return;
     this.named = file;
-    nameUser(file, this);
+    const failure = nameUser(file, this);
+    if (failure === null) return;
+    // A full disk keeps its code (the recorder says so).
+    if ((failure as NodeJS.ErrnoException).code === 'ENOSPC') throw failure;
+    throw new Error(`cannot name this process among the users of the record in ${file}.users: ${errorText(failure)}`);
   }
 
   /** Its first statement ran: named beyond doubt (lock.ts settleUser). */
@@ -144,11 +166,12 @@ class RecordConnection extends Database {
     if (this.named !== null) settleUser(this.named);
   }
 
-  override close(): void {
+  /** Closes it; `notARecord`: the file was none (lock.ts unnameUser). */
+  override close(notARecord = false): void {
     try {
       super.close();
     } finally {
-      if (this.named !== null) unnameUser(this.named, this);
+      if (this.named !== null) unnameUser(this.named, this, notARecord);
       this.named = null;
     }
   }
@@ -176,6 +199,52 @@ export class NotARecordError extends Error {
     super(message);
     this.name = 'NotARecordError';
   }
+}
+
+/** What a file that is not a regular one is, for the message that refuses it. */
+function kindOf(path: string): string {
+  const st = statSync(path);
+  return st.isDirectory()
+    ? 'a folder'
+    : st.isFIFO()
+      ? 'a FIFO'
+      : st.isSocket()
+        ? 'a socket'
+        : st.isCharacterDevice() || st.isBlockDevice()
+          ? 'a device'
+          : 'not a regular file';
+}
+
+/**
+ * The record's one real path (symbolic links resolved), which every opener uses: the recorder and its `.pid`, the
+ * History tab's reads, `netlens history`. The lock is made beside the name SQLite opens, so a record reached
+ * through a link must be opened by its real path, else a reader through the link locks beside the link and reads
+ * while the recorder writes. A name that leads to no regular file is refused (NotARecordError) before SQLite
+ * opens it: a dangling link (never a file created through it), a loop of links, a FIFO (whose open waits for a
+ * writer), a folder. `create`: a record not there yet is the name in its folder's real path. Its folder may be
+ * anybody's (`--db`): the lock's own files there are written as lock.ts writes them (no link followed). A name
+ * changed after this (a link swapped) is opened as SQLite opens names: the VFS follows links.
+ */
+export function recordPath(file: string, create: boolean): string {
+  let link: boolean;
+  try {
+    link = lstatSync(file).isSymbolicLink();
+  } catch (err) {
+    if (!create || (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return join(realpathSync(dirname(resolve(file))), basename(file));
+  }
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new NotARecordError(`${file} is a loop of symbolic links, not a NetLens record`);
+    if (code === 'ENOENT' && link) throw new NotARecordError(`${file} is a symbolic link to nothing`);
+    throw err;
+  }
+  if (!statSync(real).isFile())
+    throw new NotARecordError(`${file} is not a NetLens record (${link ? `a link to ${real}: ` : ''}${kindOf(real)})`);
+  return real;
 }
 
 /** What kind of failure an SQLite error is: the recorder moves a corrupt file aside, pauses on I/O errors. */
@@ -280,7 +349,12 @@ function openChecked(file: string, create: boolean, wait: boolean, check: boolea
   clearStaleLock(file);
   if (create) headerCheck(file);
   const db = new RecordConnection(file, { fileMustExist: !create });
-  db.nameAs(file);
+  try {
+    db.nameAs(file);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   try {
     (wait ? busy : (_: string, fn: () => void) => fn())(file, () => {
       // auto_vacuum must be set before the first table: pruning then gives pages back to the file system.
@@ -332,6 +406,7 @@ export function openRecord(
   },
 ): Opened {
   const wait = options.wait ?? true;
+  file = recordPath(file, options.create);
   try {
     return { db: openChecked(file, options.create, wait, options.check ?? false), movedAside: null };
   } catch (err) {
@@ -361,23 +436,32 @@ function checkRecord(db: RecordDatabase, file: string): void {
     );
 }
 
-/** Opens `path` read-only (no journal, no schema, no migration) and checks it is a record, named `file`. */
-function openReadOnly(path: string, file: string): RecordDatabase {
+/** Opens `path` read-only (no journal, no schema, no migration) and checks it is a record, named `shown`. When
+ *  `named`, `path` is the record's real path, and the connection is named among its users before its first
+ *  statement takes the lock (lock.ts: a lock nobody named made is kept for the grace); else (a private symlink's
+ *  lock) it is not. */
+function openReadOnly(path: string, shown: string, named: boolean): RecordDatabase {
   const db = new RecordConnection(path, { readOnly: true });
   try {
+    if (named) db.nameAs(path);
     db.exec('PRAGMA cache_size = -16384');
-    checkRecord(db, file);
-    // Named among the users (nothing beside a file that is not a record), when its lock is the record's (not a
-    // private symlink's).
-    if (path === file) {
-      db.nameAs(file);
-      db.settle();
-    }
+    checkRecord(db, shown);
+    if (named) db.settle();
   } catch (err) {
-    db.close();
+    db.close(err instanceof NotARecordError);
     throw err;
   }
   return db;
+}
+
+/** Whether the file begins as SQLite's do: nothing else is named among its users (no `.users` beside a file of
+ *  somebody's that `--db` named). Read without waiting (a FIFO put in its place). */
+function looksLikeSqlite(file: string): boolean {
+  try {
+    return readSmall(file, 16) === 'SQLite format 3\0';
+  } catch {
+    return false;
+  }
 }
 
 /** What tells that a file changed: SQLite's change counter (header bytes 24-27, bumped by every commit), its
@@ -437,21 +521,44 @@ export function readRecord<T>(
   read: (db: RecordDatabase) => T,
   warn: (text: string) => void = () => {},
 ): T {
-  // A record is a file: SQLite's open of anything else may wait for good (a FIFO, in the folder of whoever --db
-  // names: an open for reading waits for a writer).
-  if (!statSync(file).isFile()) throw new NotARecordError(`${file} is not a NetLens record`);
+  const shown = file;
+  // One real path, the recorder's (recordPath); and a file: SQLite's open of anything else may wait for good (a
+  // FIFO, in the folder of whoever --db names: an open for reading waits for a writer).
+  file = recordPath(file, false);
+  if (!looksLikeSqlite(file)) throw new NotARecordError(`${shown} is not a NetLens record`);
   let writable = true;
   try {
     accessSync(dirname(file), constants.W_OK);
   } catch {
     writable = false;
   }
+  // Named for the whole read, its tries included (a reader waiting for a dead holder's lock says so at each:
+  // lock.ts markWaiting). One that cannot be named (a `.users` of another user's in a folder it may write) reads
+  // as where it may not write: without the lock.
+  const reader = { inTransaction: false };
+  // Nor does a reader make the folder of users in a folder of another user's (root reading with --db): its owner's
+  // NetLens could not name itself in there after.
+  const uid = process.getuid?.();
+  if (writable && uid !== undefined && !existsSync(`${file}.users`) && statSync(dirname(file)).uid !== uid)
+    writable = false;
+  if (writable && nameUser(file, reader) !== null) {
+    unnameUser(file, reader);
+    writable = false;
+  }
   if (writable) {
-    const db = busyOrSay(file, () => openReadOnly(file, file));
+    let notARecord = false;
     try {
-      return busyOrSay(file, () => read(db));
+      const db = busyOrSay(file, () => openReadOnly(file, shown, true));
+      try {
+        return busyOrSay(file, () => read(db));
+      } finally {
+        db.close();
+      }
+    } catch (err) {
+      notARecord = err instanceof NotARecordError;
+      throw err;
     } finally {
-      db.close();
+      unnameUser(file, reader, notARecord);
     }
   }
   for (let attempt = 0; attempt < UNLOCKED_TRIES; attempt++) {
@@ -480,7 +587,7 @@ export function readRecord<T>(
       let result: { value: T } | null = null;
       let failure: unknown = null;
       try {
-        const db = openReadOnly(link, file);
+        const db = openReadOnly(link, shown, false);
         try {
           result = { value: read(db) };
         } finally {

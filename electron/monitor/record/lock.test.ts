@@ -102,6 +102,9 @@ function pastGrace(file: string): void {
   if (existsSync(`${file}.lock`)) utimesSync(`${file}.lock`, then, then);
 }
 
+/** An entry's name among the users (not its FIFO's, nor its mark's). */
+const ENTRY_NAME = /^\d+-[0-9a-f]{12}$/;
+
 function record(): string {
   const file = join(tempDir(), 'history.sqlite');
   openRecord(file, { create: true }).db.close();
@@ -335,6 +338,53 @@ describe('the record lock', () => {
     }
   });
 
+  it.each([
+    ['its FIFO closed', {}],
+    ['no FIFO: its start time', noFifo],
+  ])(
+    'lets a NetLens restarted at once after a crash record at once: the lock of its killed recorder taken over (%s)',
+    async (_, env) => {
+      const file = record();
+      const holder = start(process.execPath, [await script('holder'), file], { ...process.env, ...env });
+      await holder.said('holding');
+      const pid = holder.child.pid!;
+      const entry = readdirSync(`${file}.users`).find((name) => ENTRY_NAME.test(name) && name.startsWith(`${pid}-`));
+      // It was the file's recorder, killed mid-write: its claim names its entry.
+      writeFileSync(`${file}.pid`, `${pid}\n${entry}\n`);
+      holder.child.kill('SIGKILL');
+      await holder.exited;
+      // A dead holder's at once, as netlens history sees it too.
+      expect(lockState(file)).toMatchObject({ held: true, stale: true, holders: [] });
+      const recorder = new Recorder({ file, liveRows: () => [], notify: () => {}, log: () => {} });
+      try {
+        // On main: paused, waiting for the lock to be STALE_LOCK_MS old ("waiting for another process to release").
+        expect(recorder.status().message).toBeNull();
+        expect(recorder.status().state).toBe('recording');
+        expect(readdirSync(`${file}.users`).filter((name) => name.startsWith(`${pid}-`))).toEqual([]);
+      } finally {
+        recorder.close();
+      }
+    },
+  );
+
+  it('keeps, within the grace, a lock whose users show no maker gone beyond doubt', () => {
+    const file = record();
+    // A thread of another kernel (a folder shared over the network) silent for an hour: gone by its heartbeat
+    // alone, which says nothing of who made a lock a moment ago.
+    const users = `${file}.users`;
+    const silent = join(users, '4242-0123456789ab');
+    writeFileSync(silent, JSON.stringify({ start: '', kernel: 'linux:another', pidns: '', fifo: false, pipe: null }));
+    const then = new Date(Date.now() - 3_600_000);
+    utimesSync(silent, then, then);
+    mkdirSync(`${file}.lock`);
+    expect(lockState(file)).toMatchObject({ held: true, stale: false });
+    expect(clearStaleLock(file)).toBe(false);
+    expect(existsSync(`${file}.lock`)).toBe(true);
+    // Past the grace: a dead holder's.
+    expect(clearStaleLock(file, Date.now() + 60_000)).toBe(true);
+    expect(readdirSync(users)).toEqual([]);
+  });
+
   it('removes the entries of a process killed while it had the record open, at the next open', async () => {
     const file = record();
     const waiter = start(process.execPath, [await script('waiter'), file]);
@@ -381,7 +431,8 @@ describe('the record lock', () => {
       utimesSync(gone, then, then);
       rmSync(`${file}.users`, { recursive: true, force: true });
       symlinkSync(elsewhere, `${file}.users`);
-      openRecord(file, { create: false }).db.close();
+      // Not opened: it could not name itself there, and takes no lock unnamed.
+      expect(() => openRecord(file, { create: false })).toThrow(/cannot name this process/);
       mkdirSync(`${file}.lock`);
       expect(clearStaleLock(file, Date.now() + 60_000)).toBe(false);
       expect(readdirSync(elsewhere)).toEqual(['12345-0123456789ab']);

@@ -27,15 +27,22 @@
 // another kernel (a folder shared over the network), a file system without FIFOs.
 // At rest this costs an open FIFO and, every BEAT_MS, a stat of the lock and a utimes.
 //
-// A lock is stale, and removed, when it is older than STALE_LOCK_MS (the grace for a holder that did not name
-// itself: SQLite opened by something else) and no other thread named may hold it: each is waiting for this very
-// lock (a `.waits` naming it, written after the lock was made), or gone:
+// A lock is stale, and removed, when no other thread named may hold it: each is waiting for this very lock (a
+// `.waits` naming it, written after the lock was made), or gone:
 //   - its FIFO (or pipe) is not open (exact on one kernel);
-//   - else, in this kernel and pid namespace: its pid is gone, or (Linux) another process has its pid now;
-//   - else: its heartbeat is older than BEAT_STALE_MS.
+//   - else, in this kernel and pid namespace: its pid is gone, or (Linux) another process has its pid now (exact);
+//   - else: its heartbeat is older than BEAT_STALE_MS;
+// and either one of them is gone by an exact sign (or is another thread of this very process), or the lock is older
+// than STALE_LOCK_MS. That grace is for a lock whose maker no entry can tell: SQLite opened by something else than
+// database.ts, or no entry at all to judge (a `.pid` whose recorder never named itself, a folder of users emptied).
+// Every opener through database.ts names itself before its first statement (the first that takes the lock), and one
+// that cannot name itself takes no lock (database.ts): so a lock met while a thread named is gone beyond doubt and no
+// other may hold it is a dead holder's, and a NetLens restarted at once after a crash records at once.
 // Entries of those gone are removed with the lock. One process clears at a time (`<file>.users/clearing`, made
 // with mkdir): else a waiter that judged the dead lock could remove the new one that another waiter took after it.
-// The recorder's `<file>.pid` (one recorder per file) names its thread here, and is judged the same way.
+// The recorder's `<file>.pid` (one recorder per file) names its thread here, and is judged the same way; it is read
+// and written as entries are (readSmall, writeFresh: no link followed, no FIFO waited on).
+// `file` is always the record's real path (database.ts recordPath): a link to the record has no lock of its own.
 // Limits: where only the heartbeat tells (another kernel; no FIFO and no start time), a thread stuck in one
 // statement for longer than BEAT_STALE_MS is taken for gone. An entry of this very process (a worker that died:
 // its pid, pid namespace and start time, not only its pid) is never a holder to it. SQLite opened otherwise (not
@@ -138,7 +145,7 @@ function processStart(pid: number): string | null {
 
 /** At most `max` bytes of a file (an entry is ~150): one a record's folder holds may be anybody's (`--db`), and
  *  never waits (a FIFO there). */
-function readSmall(path: string, max: number): string {
+export function readSmall(path: string, max: number): string {
   const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   try {
     const buffer = Buffer.alloc(max);
@@ -182,6 +189,8 @@ interface Named {
   fifo: number | null;
   server: Server | null;
   pipe: string | null;
+  /** This thread made `<file>.users` (for a file that then was no record: removed with its entry). */
+  made: boolean;
 }
 const named = new Map<string, Named>();
 let beating: NodeJS.Timeout | null = null;
@@ -199,7 +208,7 @@ function writeEntry(file: string, state: Named): void {
 
 /** Writes `text` as `path`, whole or not at all for a reader (a rename), and never into a file planted there (the
  *  folder may be anybody's: `--db`): a new file (O_EXCL, which a link at its name fails), renamed over the name. */
-function writeFresh(path: string, text: string): void {
+export function writeFresh(path: string, text: string): void {
   remove(`${path}.tmp`);
   try {
     writeFileSync(`${path}.tmp`, text, { flag: 'wx' });
@@ -263,16 +272,22 @@ function ownFolder(file: string): void {
   if (!lstatSync(usersDir(file)).isDirectory()) throw new Error(`${usersDir(file)} is not a folder`);
 }
 
-/** Writes this thread's entry. */
-function list(file: string, state: Named): void {
+/** Writes this thread's entry; says why it could not (then the opener must not take the lock: database.ts). */
+function list(file: string, state: Named): unknown {
   state.listed = false;
-  try {
-    mkdirSync(usersDir(file), { recursive: true });
-    ownFolder(file);
-    writeEntry(file, state);
-    state.listed = true;
-  } catch {
-    // A folder this process may not write: it cannot make the lock either, so it never holds it.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (mkdirSync(usersDir(file), { recursive: true }) !== undefined) state.made = true;
+      ownFolder(file);
+      writeEntry(file, state);
+      state.listed = true;
+      return null;
+    } catch (err) {
+      // The folder removed as it was made (by a reader of a file that was no record, which made it): made again.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && attempt === 0) continue;
+      // A folder this process may not write (nor the lock, mostly: else the opener reads without it), a full disk.
+      return err;
+    }
   }
 }
 
@@ -354,20 +369,30 @@ export function beat(): void {
   }
 }
 
-/** From now until `unnameUser`, `user` (a connection of this thread) has the record at `file` open. */
-export function nameUser(file: string, user: LockUser): void {
+/** From now until `unnameUser`, `user` (a connection of this thread) has the record at `file` open. Returns null
+ *  once this thread is named among its users, else why it is not (its entry could not be written): a thread not
+ *  named must not take the lock, which nobody could then tell from one left behind (see the header). */
+export function nameUser(file: string, user: LockUser): unknown {
   const known = named.get(file);
   if (known) {
     known.users.add(user);
-    return;
+    return known.listed ? null : new Error(`${usersDir(file)} could not be written`);
   }
-  const state: Named = { users: new Set([user]), listed: false, fifo: null, server: null, pipe: null };
+  const state: Named = {
+    users: new Set([user]),
+    listed: false,
+    fifo: null,
+    server: null,
+    pipe: null,
+    made: false,
+  };
   named.set(file, state);
-  list(file, state);
+  const failure = list(file, state);
   if (!beating) {
     beating = setInterval(beat, BEAT_MS);
     beating.unref();
   }
+  return failure;
 }
 
 /** A connection of this thread opened the record (its first statement ran): the thread's entry gets what tells
@@ -379,12 +404,20 @@ export function settleUser(file: string): void {
   if (state) settle(file, state);
 }
 
-/** `user` closed: with the last of this thread's connections to `file`, its entry goes. */
-export function unnameUser(file: string, user: LockUser): void {
+/** `user` closed: with the last of this thread's connections to `file`, its entry goes; with `notARecord` (the
+ *  file was none), the folder of users too if this thread made it and nobody else is in it. */
+export function unnameUser(file: string, user: LockUser, notARecord = false): void {
   const state = named.get(file);
   if (!state?.users.delete(user) || state.users.size > 0) return;
   named.delete(file);
   if (state.listed) removeEntry(usersDir(file), me);
+  if (notARecord && state.made) {
+    try {
+      rmdirSync(usersDir(file));
+    } catch {
+      // Another process's entry there (it opens the file too), or not made after all.
+    }
+  }
   if (state.fifo !== null) closeSync(state.fifo);
   state.server?.close();
   if (named.size === 0 && beating) {
@@ -419,37 +452,44 @@ function pipeServed(pipe: string): boolean | null {
   }
 }
 
-/** Whether the thread of entry `name` (in `dir`) is alive, by the best sign there is (see the header). Its
- *  heartbeat by the real clock (a test's clock moved on ages locks, not processes). */
-function alive(dir: string, name: string, pid: number): boolean {
+/** What the signs of entry `name` (in `dir`) say of its thread (see the header): alive; gone beyond doubt (its
+ *  FIFO or pipe not open, or in this kernel and pid namespace its pid gone or another process's); or `silent`,
+ *  taken for gone by its heartbeat alone, or removed as it was looked at (it closed the record). Its heartbeat by
+ *  the real clock (a test's clock moved on ages locks, not processes). */
+type Verdict = 'alive' | 'gone' | 'silent';
+function judge(dir: string, name: string, pid: number): Verdict {
   const path = join(dir, name);
   let fresh: boolean;
   try {
     fresh = Date.now() - statSync(path).mtimeMs < BEAT_STALE_MS;
   } catch {
-    // Removed as it was looked at: it closed the record.
-    return false;
+    return 'silent';
   }
+  const heard: Verdict = fresh ? 'alive' : 'silent';
   let entry: Omit<Entry, 'pid'> | null;
   try {
     entry = parseEntry(readSmall(path, 4096));
   } catch {
     // Not this user's to read (another user's NetLens, written under umask 077): its heartbeat, or its pid, which
     // may be another process's (then the lock is kept: the safe way).
-    return fresh || pidExists(pid);
+    return fresh || pidExists(pid) ? 'alive' : 'silent';
   }
-  if (!entry) return fresh;
+  if (!entry) return heard;
   const { kernel, pidns } = space();
   if (entry.kernel === kernel) {
     const served = entry.fifo ? fifoRead(`${path}.fifo`) : entry.pipe ? pipeServed(entry.pipe) : null;
-    if (served !== null) return served;
+    if (served !== null) return served ? 'alive' : 'gone';
     if (entry.pidns === pidns) {
       const start = processStart(pid);
-      if (start === null) return false;
-      if (start !== '' && entry.start !== '') return start === entry.start;
+      if (start === null) return 'gone';
+      if (start !== '' && entry.start !== '') return start === entry.start ? 'alive' : 'gone';
     }
   }
-  return fresh;
+  return heard;
+}
+
+function alive(dir: string, name: string, pid: number): boolean {
+  return judge(dir, name, pid) === 'alive';
 }
 
 /** Whether entry `name` is another thread of this very process: a worker that died, whose lock is this process's
@@ -476,26 +516,47 @@ function waitsFor(dir: string, name: string, lock: BigIntStats): boolean {
   }
 }
 
-/** The pids of the other threads named that may hold `lock`: neither waiting for it nor gone; null when that
- *  cannot be told (a folder of users this user may not read). The entries of those gone are removed when `tidy`. */
-function possibleHolders(file: string, lock: BigIntStats, tidy: boolean): number[] | null {
+/** The other threads named, as they bear on `lock`: the pids of those that may hold it (neither waiting for it nor
+ *  gone), and whether one is gone beyond doubt (`judge`; or another thread of this very process: a worker that
+ *  died); null when that cannot be told (a folder of users this user may not read). The entries of those gone
+ *  are removed when `tidy`. */
+function possibleHolders(file: string, lock: BigIntStats, tidy: boolean): { holders: number[]; gone: boolean } | null {
   const dir = usersDir(file);
   let names: string[];
   try {
+    // Its own folder, not a link to entries of anybody's making (which would tell the lock a dead one's).
+    ownFolder(file);
     names = readdirSync(dir);
   } catch (err) {
     // None: nobody named (SQLite opened otherwise: the grace alone).
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? [] : null;
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? { holders: [], gone: false } : null;
   }
   const holders: number[] = [];
+  let gone = false;
   if (tidy) removeOrphans(dir, names);
   for (const name of names) {
     const pid = Number(ENTRY.exec(name)?.[1]);
-    if (!pid || name === me || thisProcess(dir, name, pid) || waitsFor(dir, name, lock)) continue;
-    if (alive(dir, name, pid)) holders.push(pid);
-    else if (tidy) removeEntry(dir, name);
+    if (!pid || name === me) continue;
+    if (thisProcess(dir, name, pid)) {
+      gone = true;
+      continue;
+    }
+    if (waitsFor(dir, name, lock)) continue;
+    const verdict = judge(dir, name, pid);
+    if (verdict === 'alive') holders.push(pid);
+    else {
+      gone ||= verdict === 'gone';
+      if (tidy) removeEntry(dir, name);
+    }
   }
-  return holders;
+  return { holders, gone };
+}
+
+/** Whether `lock`, as the users judged say (`possibleHolders`), is a dead holder's: nobody named may hold it, and
+ *  either a thread named is gone beyond doubt (the grace is for a lock nobody named can be its maker, and every
+ *  opener through database.ts is named before its first statement), or it is older than STALE_LOCK_MS. */
+function stale(judged: { holders: number[]; gone: boolean } | null, lock: BigIntStats, now: number): boolean {
+  return judged !== null && judged.holders.length === 0 && (judged.gone || now - Number(lock.mtimeMs) >= STALE_LOCK_MS);
 }
 
 /** FIFOs, marks and files being written of threads that have no entry: kept FIFOs of processes gone (a live one
@@ -550,9 +611,8 @@ export function lockState(file: string, now = Date.now()): LockState {
   } catch {
     return { held: false };
   }
-  const holders = possibleHolders(file, lock, false);
-  const stale = holders?.length === 0 && now - Number(lock.mtimeMs) >= STALE_LOCK_MS;
-  return { held: true, stale, holders: holders ?? [], identity: identity(lock) };
+  const judged = possibleHolders(file, lock, false);
+  return { held: true, stale: stale(judged, lock, now), holders: judged?.holders ?? [], identity: identity(lock) };
 }
 
 /** The identity of the record's lock directory, or null when there is none. */
@@ -575,7 +635,9 @@ export function clearStaleLock(file: string, now = Date.now()): boolean {
   }
   const state = named.get(file);
   if (state) markWaiting(file, state, lock);
-  if (now - Number(lock.mtimeMs) < STALE_LOCK_MS) return false;
+  // Within the grace, only a lock whose users show it a dead holder's (judged without clearing first: the busy
+  // retries of a reader meet a live holder's lock every 25 ms).
+  if (now - Number(lock.mtimeMs) < STALE_LOCK_MS && !stale(possibleHolders(file, lock, false), lock, now)) return false;
   const clearing = join(usersDir(file), 'clearing');
   try {
     mkdirSync(usersDir(file), { recursive: true });
@@ -587,7 +649,7 @@ export function clearStaleLock(file: string, now = Date.now()): boolean {
     return false;
   }
   try {
-    if (possibleHolders(file, lock, true)?.length !== 0) return false;
+    if (!stale(possibleHolders(file, lock, true), lock, now)) return false;
     // The very lock judged, right before it goes: not one made since by a process that took the record after
     // another clearer (one that took this one's mark for left while it judged: stopped, or slowed past
     // CLEARING_STALE_MS).

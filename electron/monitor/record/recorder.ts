@@ -14,16 +14,7 @@
 // - Failures never reach the monitor: a corrupt file is moved aside and a fresh one started; any other write
 //   or open failure (a full disk, a read-only folder) pauses recording with a notice, retried every RETRY_MS;
 //   on resuming, the connections open now are recorded afresh.
-import {
-  accessSync,
-  constants,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pidExists } from '../../actions/process-identity.js';
 import type { PortRange } from '../../collectors/ephemeral-ports.js';
@@ -44,8 +35,8 @@ import type { Connection, NetInterface } from '../../../shared/types.js';
 import { isLoopback, isUnspecified } from '../../../shared/address.js';
 import { inertText } from '../../../shared/inert-text.js';
 import type { Statement } from 'node-sqlite3-wasm';
-import { clearStaleLock, failureKind, openRecord, type RecordDatabase } from './database.js';
-import { userAlive, userName } from './lock.js';
+import { clearStaleLock, failureKind, openRecord, type RecordDatabase, recordPath } from './database.js';
+import { readSmall, userAlive, userName, writeFresh } from './lock.js';
 import { errorText } from '../../../shared/error-text.js';
 import { OpenConnections, type RecordedRow, type States } from './open-connections.js';
 
@@ -256,6 +247,8 @@ export class Recorder {
   private baseline = true;
   /** A database opened for reading while recording is off or paused (the History view still reads). */
   private reader: RecordDatabase | null = null;
+  /** The record's real path (database.ts recordPath) as last opened: its lock, `.pid` and journal are beside it. */
+  private file: string;
   /** How many rows `known` holds in a database (the recording one or the reader): see markKnown. */
   private knownRows: { db: RecordDatabase; count: number } | null = null;
   /** Flushes done and the time they took (the benchmark reads these). */
@@ -263,9 +256,20 @@ export class Recorder {
 
   constructor(private readonly options: RecorderOptions) {
     this.config = options.config ?? DEFAULT_RECORDING;
+    this.file = options.file;
     this.now = options.now ?? Date.now;
     this.log = options.log ?? ((line) => console.warn(line));
     if (this.config.enabled) this.start(false);
+  }
+
+  /** The file whose lock a record request waits on (requests.ts): the record's real path, as the next open
+   *  resolves it (the configured name when it cannot be resolved: the open then fails and says why). */
+  lockFile(): string {
+    try {
+      return recordPath(this.options.file, true);
+    } catch {
+      return this.options.file;
+    }
   }
 
   /** Whether the monitor should keep connections polled for the recorder. */
@@ -605,8 +609,9 @@ export class Recorder {
     if (this.reader) return this.reader;
     if (!existsSync(this.options.file)) return null;
     try {
+      this.file = recordPath(this.options.file, false);
       // Never sleeping on another process's lock (this is the monitor's thread): the request retries (whenFree).
-      this.reader = openRecord(this.options.file, { create: false, wait: false }).db;
+      this.reader = openRecord(this.file, { create: false, wait: false }).db;
     } catch (err) {
       if (failureKind(err) === 'busy') throw err;
       this.log(`recorder: cannot read ${this.options.file}: ${errorText(err)}`);
@@ -912,9 +917,12 @@ export class Recorder {
     const file = this.options.file;
     try {
       mkdirSync(dirname(file), { recursive: true });
+      // One real path for the record, its claim and its lock, whatever name leads to it (database.ts recordPath).
+      const real = recordPath(file, true);
+      this.file = real;
       // SQLite would say only "unable to open database file": ask first, for a message that says why.
-      accessSync(dirname(file), constants.W_OK);
-      const { other, unclean } = claimWriter(file, this.claimed);
+      accessSync(dirname(real), constants.W_OK);
+      const { other, unclean } = claimWriter(real, this.claimed);
       // Kept until an open succeeds: a retry (the lock busy at the first) finds this recorder's own pid.
       if (unclean) this.checkDue = true;
       this.claimed = true;
@@ -923,7 +931,7 @@ export class Recorder {
         return;
       }
       // The whole file checked only after an unclean end (database.ts: what is checked when).
-      const { db, movedAside } = openRecord(file, {
+      const { db, movedAside } = openRecord(real, {
         create: true,
         now: this.now(),
         wait: false,
@@ -1006,7 +1014,7 @@ export class Recorder {
     if (kind === 'busy') {
       // Another process (`netlens history`) holds the lock: what was observed stays and goes with the next flush,
       // up to a bound (closed connections wait in `open` and the minutes of traffic pile up while it holds it).
-      clearStaleLock(this.options.file);
+      clearStaleLock(this.file);
       const waiting = this.dirty.size + this.ifaceMinutes.size + this.processMinutes.size;
       if (waiting <= (this.options.maxWaitingRows ?? MAX_WAITING_ROWS)) {
         this.schedule();
@@ -1020,10 +1028,10 @@ export class Recorder {
     }
     this.stop();
     if (kind === 'corrupt') {
-      const aside = `${this.options.file}.corrupt-${new Date(this.now()).toISOString().replace(/[:.]/g, '-')}`;
+      const aside = `${this.file}.corrupt-${new Date(this.now()).toISOString().replace(/[:.]/g, '-')}`;
       try {
-        renameSync(this.options.file, aside);
-        if (existsSync(`${this.options.file}-journal`)) renameSync(`${this.options.file}-journal`, `${aside}-journal`);
+        renameSync(this.file, aside);
+        if (existsSync(`${this.file}-journal`)) renameSync(`${this.file}-journal`, `${aside}-journal`);
         this.options.notify(
           'warning',
           'record-reset',
@@ -1136,7 +1144,7 @@ export class Recorder {
     this.lastCheckpoint = -Infinity;
     if (this.state === 'recording') this.flush();
     this.stop();
-    if (this.state === 'recording') releaseWriter(this.options.file);
+    if (this.state === 'recording') releaseWriter(this.file);
     this.closeReader();
     this.state = 'off';
   }
@@ -1148,10 +1156,10 @@ const writerFile = (file: string) => `${file}.pid`;
 /**
  * Becomes the file's recorder, or says which live process is (other). A `<file>.pid` left by a recorder that is
  * gone (killed, crashed, an OS crash, or a worker of this very process that died mid-write) is an unclean end:
- * its lock directory is removed by the open as any lock left behind is (lock.ts): once past the grace for a
- * `netlens history` that took the lock and has not named itself yet (STALE_LOCK_MS), the open retried quietly
- * until then (BUSY_OPENS), and unless another process still has the record open. The hot journal it left is
- * rolled back by that open, which checks the whole file.
+ * its lock directory is removed by the open as any lock left behind is (lock.ts): at once when its entry shows it
+ * gone beyond doubt and nobody else named may hold the lock; where no entry tells (none there), once past the grace
+ * for a maker that no entry names (STALE_LOCK_MS), the open retried quietly until then (BUSY_OPENS). The hot
+ * journal it left is rolled back by that open, which checks the whole file. `file` is the record's real path.
  */
 function claimWriter(file: string, again: boolean): { other: number | null; unclean: boolean } {
   let previous: number | null = null;
@@ -1159,7 +1167,8 @@ function claimWriter(file: string, again: boolean): { other: number | null; uncl
   // pid namespace, where it may be this process's); by its pid only while it has not the record open.
   let name = '';
   try {
-    const lines = readFileSync(writerFile(file), 'utf8').split('\n');
+    // Read as lock.ts reads what a folder may hold (no link followed, no wait on a FIFO put there).
+    const lines = readSmall(writerFile(file), 4096).split('\n');
     previous = Number.parseInt(lines[0] ?? '', 10);
     name = lines[1] ?? '';
   } catch {
@@ -1176,7 +1185,8 @@ function claimWriter(file: string, again: boolean): { other: number | null; uncl
   // A retry of this recorder finds its own claim: the lock is then another process's (`netlens history`), not left,
   // and it closed the record itself before pausing.
   const unclean = previous !== null && !(again && mine);
-  writeFileSync(writerFile(file), writerClaim());
+  // Never into a file put at its name (a link: the record's folder may be a shared one).
+  writeFresh(writerFile(file), writerClaim());
   return { other: null, unclean };
 }
 
@@ -1187,7 +1197,7 @@ const writerClaim = () => `${process.pid}\n${userName()}\n`;
  *  (a process of another pid namespace may have the same pid). */
 function releaseWriter(file: string): void {
   try {
-    if (readFileSync(writerFile(file), 'utf8') === writerClaim()) unlinkSync(writerFile(file));
+    if (readSmall(writerFile(file), 4096) === writerClaim()) unlinkSync(writerFile(file));
   } catch {
     // Already gone.
   }

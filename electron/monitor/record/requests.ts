@@ -38,7 +38,7 @@ export async function answerRecordRequest<M extends RecordMethod>(
     // now, and what closed a second ago is closed). A flush that meets the lock keeps its rows for the next.
     recorder.flush();
     return whenFree(
-      file,
+      recorder.lockFile(),
       () => {
         const db = recorder.readable();
         return db ? query(db) : empty;
@@ -81,11 +81,11 @@ export async function answerRecordRequest<M extends RecordMethod>(
       }
       case 'recordAlerts': {
         const { limit } = params as RequestParams<'recordAlerts'>;
-        return whenFree(file, () => recorder.alerts(limit), wait);
+        return whenFree(recorder.lockFile(), () => recorder.alerts(limit), wait);
       }
       case 'recordMarkKnown': {
         const p = params as RequestParams<'recordMarkKnown'>;
-        await whenFree(file, () => recorder.markKnown(p.kind, p.subject), wait);
+        await whenFree(recorder.lockFile(), () => recorder.markKnown(p.kind, p.subject), wait);
         return { known: true };
       }
     }
