@@ -367,6 +367,24 @@ describe('the record lock', () => {
     },
   );
 
+  it('leaves the file to another NetLens once recording is turned off', async () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const recorder = new Recorder({ file, liveRows: () => [], notify: () => {}, log: () => {} });
+    try {
+      expect(recorder.status().state).toBe('recording');
+      recorder.configure({ ...recorder.status().config, enabled: false });
+      // On main its claim stayed, naming this live process: the other paused ("another NetLens process is
+      // recording") and never committed.
+      expect(existsSync(`${file}.pid`)).toBe(false);
+      const writer = start(process.execPath, [await script('writer'), file, '200', '0.1']);
+      await writer.said('committed');
+      writer.child.kill('SIGKILL');
+      await writer.exited;
+    } finally {
+      recorder.close();
+    }
+  });
+
   it('keeps, within the grace, a lock whose users show no maker gone beyond doubt', () => {
     const file = record();
     // A thread of another kernel (a folder shared over the network) silent for an hour: gone by its heartbeat

@@ -321,7 +321,11 @@ export class Recorder {
     if (config.enabled && !was.enabled) {
       this.start(true);
     } else if (!config.enabled && was.enabled) {
+      const recording = this.state === 'recording';
       this.stop();
+      // Turned off: the file is no longer this recorder's (another NetLens may record to it), as at close. Not
+      // after a pause (a failed write: the next recorder checks the whole file).
+      if (recording) releaseWriter(this.file);
       this.setState('off', null);
     } else {
       // New retention or cap: prune at the next flush.
@@ -1150,7 +1154,8 @@ export class Recorder {
   }
 }
 
-/** `<file>.pid` names the process recording to the file: one recorder per file. */
+/** `<file>.pid` names the process recording to the file: one recorder per file. Written at each start, removed when
+ *  recording ends cleanly (close, or turned off while recording); left by a crash (an unclean end) or a pause. */
 const writerFile = (file: string) => `${file}.pid`;
 
 /**
