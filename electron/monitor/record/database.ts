@@ -508,8 +508,10 @@ function busyOrSay<T>(file: string, fn: () => T): T {
  * read-only, so a record the user may only read is read (a file of mode 0444), and nothing is ever written to
  * the file, nor tables created in it: a file that is not a NetLens record is refused (NotARecordError).
  *
- * Locking: the VFS's lock is a directory made beside the file. In a folder the user may not write, none can be
- * made; the record is then read without it, through a symlink in a private temporary folder (the VFS locks
+ * Locking: the VFS's lock is a directory made beside the file (its real path: recordPath). In a folder the user
+ * may not write, none can be made; nor may a reader take it that cannot name itself among the record's users (a
+ * `<file>.users` it may not write, or none yet in another user's folder, which it does not make: lock.ts, the
+ * grace). The record is then read without it, through a symlink in a private temporary folder (the VFS locks
  * beside the name it opens): only when no lock is held or the lock is stale (its holder gone: lock.ts; this
  * user cannot remove it, and `warn` is told), and the read counts only if the file did not change while it ran
  * (fileVersion before and after, and the same lock, or none, at the end); else it is read again, up to
@@ -526,11 +528,12 @@ export function readRecord<T>(
   // FIFO, in the folder of whoever --db names: an open for reading waits for a writer).
   file = recordPath(file, false);
   if (!looksLikeSqlite(file)) throw new NotARecordError(`${shown} is not a NetLens record`);
-  let writable = true;
+  // Why it reads without the lock, if it does (said in what it reports), else null.
+  let unlocked: string | null = null;
   try {
     accessSync(dirname(file), constants.W_OK);
   } catch {
-    writable = false;
+    unlocked = 'this user may not write its folder';
   }
   // Named for the whole read, its tries included (a reader waiting for a dead holder's lock says so at each:
   // lock.ts markWaiting). One that cannot be named (a `.users` of another user's in a folder it may write) reads
@@ -539,13 +542,13 @@ export function readRecord<T>(
   // Nor does a reader make the folder of users in a folder of another user's (root reading with --db): its owner's
   // NetLens could not name itself in there after.
   const uid = process.getuid?.();
-  if (writable && uid !== undefined && !existsSync(`${file}.users`) && statSync(dirname(file)).uid !== uid)
-    writable = false;
-  if (writable && nameUser(file, reader) !== null) {
+  if (unlocked === null && uid !== undefined && !existsSync(`${file}.users`) && statSync(dirname(file)).uid !== uid)
+    unlocked = `this user may not make ${file}.users in another user's folder`;
+  if (unlocked === null && nameUser(file, reader) !== null) {
     unnameUser(file, reader);
-    writable = false;
+    unlocked = `this user may not name itself in ${file}.users`;
   }
-  if (writable) {
+  if (unlocked === null) {
     let notARecord = false;
     try {
       const db = busyOrSay(file, () => openReadOnly(file, shown, true));
@@ -577,7 +580,7 @@ export function readRecord<T>(
     }
     if (journal > 0)
       throw new Error(
-        `${file}-journal holds a write that did not finish; NetLens rolls it back when it next opens the record (this user may not write its folder)`,
+        `${file}-journal holds a write that did not finish; NetLens rolls it back when it next opens the record (${unlocked})`,
       );
     const before = fileVersion(file);
     const dir = mkdtempSync(join(tmpdir(), 'netlens-record-'));
@@ -600,7 +603,7 @@ export function readRecord<T>(
       if (lockIdentity(file) === left && fileVersion(file) === before) {
         if (left !== null)
           warn(
-            `${file}.lock is a lock left by a process that is gone; this user may not write its folder to remove it, so the record was read without it. NetLens removes it when it next opens the record (so does netlens history run by a user who may write ${dirname(file)})`,
+            `${file}.lock is a lock left by a process that is gone; ${unlocked} to remove it, so the record was read without it. NetLens removes it when it next opens the record (so does netlens history run by a user who may write ${dirname(file)})`,
           );
         if (result) return result.value;
         throw failure;
@@ -609,7 +612,5 @@ export function readRecord<T>(
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  throw new Error(
-    'the record kept changing while it was read without its lock (this user may not write its folder); try again',
-  );
+  throw new Error(`the record kept changing while it was read without its lock (${unlocked}); try again`);
 }

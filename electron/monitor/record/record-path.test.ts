@@ -216,4 +216,37 @@ describe.skipIf(process.platform === 'win32')('an opener that cannot name itself
     }
     expect(locks).toEqual([]);
   });
+
+  // Root, to read a record in another user's folder.
+  it.skipIf(process.getuid?.() !== 0)(
+    "makes no folder of users in another user's folder, and says why it read past a dead holder's lock",
+    () => {
+      const dir = tempDir();
+      const file = join(dir, 'history.sqlite');
+      openRecord(file, { create: true }).db.close();
+      // A record that no NetLens of this version opened (no `.users` yet), a lock left a minute ago, in nobody's folder.
+      rmSync(`${file}.users`, { recursive: true, force: true });
+      mkdirSync(`${file}.lock`);
+      const then = new Date(Date.now() - 60_000);
+      fs.utimesSync(`${file}.lock`, then, then);
+      fs.chownSync(dir, 65534, 65534);
+      const warnings: string[] = [];
+      expect(
+        readRecord(
+          file,
+          (db) => db.get('SELECT count(*) AS n FROM conns'),
+          (text) => warnings.push(text),
+        ),
+      ).toEqual({
+        n: 0,
+      });
+      // On main: root made `.users` there (root's: its owner's NetLens could not name itself in it after).
+      expect(existsSync(`${file}.users`)).toBe(false);
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /lock left by a process that is gone; this user may not make .*\.users in another user's folder to remove it/,
+        ),
+      ]);
+    },
+  );
 });
