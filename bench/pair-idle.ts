@@ -23,7 +23,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../test/e2e/support.js';
+import { cliCommand, launchChromium } from '../test/e2e/support.js';
 import { stopProcess } from '../test/stop-process.js';
 import { inOwnNetns } from './netns.js';
 import { round2, startChild, stopChildren } from './loopback-sockets.js';
@@ -118,7 +118,8 @@ async function startHost(cli: string, i: number): Promise<{ child: ChildProcess;
   const nodeArgs = process.env.PAIR_PERF ? ['--perf-basic-prof'] : [];
   if (process.env.PAIR_CPU_PROF)
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${process.env.PAIR_CPU_PROF}-${'abcd'[i]}`);
-  const child = spawn(process.execPath, [...nodeArgs, cli, 'web', '--port', '0'], {
+  const command = cliCommand(cli, ['web', '--port', '0'], nodeArgs);
+  const child = spawn(command.file, command.args, {
     env: { ...process.env, NETLENS_DATA_DIR: dir, NETLENS_DNS_SERVER: '127.0.0.1:9' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -70,6 +70,11 @@ await Promise.all([
     outdir: join(root, 'out/main'),
     outExtension: { '.js': '.cjs' },
   }),
+  // The `netlens` command's first line (package.json "bin" is out/main/cli.cjs) stays `#!/usr/bin/env node`. An
+  // `env -S MALLOC_ARENA_MAX=2 node` line would give every host glibc's arena setting (scripts/start.mjs gives
+  // it to the hosts it starts), but busybox's env (Alpine) has no -S, and npm's sh shim on Windows (Git Bash)
+  // turns it into `exec MALLOC_ARENA_MAX=2 node`, which the shell refuses (docs/performance.md, "glibc's
+  // arenas at the host's start").
   esbuild({
     ...common,
     entryPoints: { cli: 'electron/cli.ts' },

@@ -3,13 +3,22 @@
 // watchdog when nothing arrives for NETLENS_DOWNLOAD_TIMEOUT seconds, 15 by default). Only when that fails
 // (no network, a mirror that refuses or never answers) does it explain why in one paragraph and start the
 // browser host instead.
+// `start.mjs --cli ARGS` (`npm run cli -- ARGS`, `npm run web`): builds if needed, quietly, and runs the command
+// line with ARGS. The command line, and the browser host where Electron is missing, run with MALLOC_ARENA_MAX=2
+// unless the environment names a value: glibc reads it only as a process starts, and with it the host's threads
+// share two malloc arenas instead of one each (docs/performance.md, "glibc's arenas at the host's start").
 import { spawn, spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installElectron, installedElectron } from './electron-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-needed'], { stdio: 'inherit' });
+const cliMode = process.argv[2] === '--cli';
+const built = spawnSync(
+  process.execPath,
+  [join(root, 'scripts/build.mjs'), '--if-needed', ...(cliMode ? ['--quiet'] : [])],
+  { stdio: 'inherit' },
+);
 if (built.status !== 0) process.exit(built.status ?? 1);
 
 const pkgDir = join(root, 'node_modules', 'electron');
@@ -35,23 +44,37 @@ function wrap(text, width) {
   return lines.join('\n');
 }
 
-function run(file, args) {
-  const child = spawn(file, args, { stdio: 'inherit' });
-  const forward = (sig) => child.kill(sig);
+function run(file, args, env = process.env) {
+  const child = spawn(file, args, { stdio: 'inherit', env });
+  // Ctrl+C on a terminal reaches the child too (one process group): a second SIGINT from here would cut its
+  // shutdown short (the host exits at once on a second one, before the record's last batch is written).
+  const forward = (sig) => {
+    if (sig !== 'SIGINT' || !process.stdin.isTTY) child.kill(sig);
+  };
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-const bin = await electronBinary();
-if (bin.path) {
-  run(bin.path, [root, ...process.argv.slice(2)]);
+const command = (args) =>
+  run(process.execPath, [join(root, 'out/main/cli.cjs'), ...args], {
+    MALLOC_ARENA_MAX: '2',
+    ...process.env,
+  });
+
+if (cliMode) {
+  command(process.argv.slice(3));
 } else {
-  const paragraph =
-    `NetLens cannot open its desktop window here: the Electron binary is not installed (${bin.reason}). ` +
-    'NetLens starts its browser host instead: the same interface and the same live data, served on 127.0.0.1 ' +
-    'with a per-launch token. Open the address below in a browser. To get the desktop window, run `npm start` ' +
-    'again where this machine can reach the download server, or set ELECTRON_MIRROR to a mirror it can reach.';
-  console.log(`\n${wrap(paragraph, 100)}\n`);
-  run(process.execPath, [join(root, 'out/main/cli.cjs'), 'web', ...process.argv.slice(2)]);
+  const bin = await electronBinary();
+  if (bin.path) {
+    run(bin.path, [root, ...process.argv.slice(2)]);
+  } else {
+    const paragraph =
+      `NetLens cannot open its desktop window here: the Electron binary is not installed (${bin.reason}). ` +
+      'NetLens starts its browser host instead: the same interface and the same live data, served on 127.0.0.1 ' +
+      'with a per-launch token. Open the address below in a browser. To get the desktop window, run `npm start` ' +
+      'again where this machine can reach the download server, or set ELECTRON_MIRROR to a mirror it can reach.';
+    console.log(`\n${wrap(paragraph, 100)}\n`);
+    command(['web', ...process.argv.slice(2)]);
+  }
 }

@@ -1,17 +1,21 @@
 // The command line and `npm start` as a user meets them on a machine without the Electron binary.
 import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pkg from '../../package.json' with { type: 'json' };
-import { CLI, ROOT, requireBuild, until } from './support.js';
+import { CLI, ROOT, cliCommand, requireBuild, until } from './support.js';
 import { stopProcess } from '../stop-process.js';
 
+/** Runs the built command as `netlens` runs (through its first line). */
 function cli(args: string[]): { code: number; out: string } {
+  const command = cliCommand(CLI, args);
   try {
     return {
       code: 0,
-      out: execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+      out: execFileSync(command.file, command.args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
     };
   } catch (err) {
     const e = err as { status: number; stdout: string; stderr: string };
@@ -55,6 +59,9 @@ describe('netlens command', () => {
   });
 });
 
+/** The environment a running process started with (Linux). */
+const environ = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
+
 describe('npm start without the Electron binary', () => {
   it('says why the window cannot open and serves the UI at a working URL', async () => {
     const child = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs')], {
@@ -77,8 +84,54 @@ describe('npm start without the Electron binary', () => {
       const res = await fetch(url);
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('<div id="root">');
+      if (process.platform === 'linux') {
+        // The host is start.mjs's child.
+        const [host] = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'latin1').trim().split(' ');
+        expect(environ(Number(host))).toContain('MALLOC_ARENA_MAX=2');
+      }
     } finally {
       await stopProcess(child);
     }
   });
+});
+
+describe('npm run cli and npm run web (start.mjs --cli)', () => {
+  it('runs the command line with its arguments', () => {
+    const out = execFileSync(process.execPath, [join(ROOT, 'scripts/start.mjs'), '--cli', '--version'], {
+      encoding: 'utf8',
+    });
+    expect(out).toBe(`${pkg.version}\n`);
+  });
+
+  it.runIf(process.platform === 'linux')(
+    "gives the host glibc's MALLOC_ARENA_MAX=2 unless the environment names a value",
+    async () => {
+      for (const [mine, expected] of [
+        [undefined, 'MALLOC_ARENA_MAX=2'],
+        ['4', 'MALLOC_ARENA_MAX=4'],
+      ] as const) {
+        const env: NodeJS.ProcessEnv = {
+          ...process.env,
+          NETLENS_DATA_DIR: mkdtempSync(join(tmpdir(), 'netlens-start-')),
+          NETLENS_DNS_SERVER: '127.0.0.1:9',
+        };
+        delete env.MALLOC_ARENA_MAX;
+        if (mine) env.MALLOC_ARENA_MAX = mine;
+        const child = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs'), '--cli', 'web', '--port', '0'], {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+        try {
+          await until('the URL', () => /serving at http/.test(out), 60_000);
+          const [host] = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'latin1').trim().split(' ');
+          expect(environ(Number(host))).toContain(expected);
+        } finally {
+          await stopProcess(child);
+          rmSync(env.NETLENS_DATA_DIR!, { recursive: true, force: true });
+        }
+      }
+    },
+  );
 });

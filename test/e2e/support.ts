@@ -1,7 +1,17 @@
 // Shared by the end-to-end tests: start the real browser host (the built CLI, as a user would) and a
 // headless Debian Chromium driven by playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -32,8 +42,26 @@ export function requireBuild(): void {
   }
 }
 
-/** Starts `netlens web` on a free port with a data folder of its own (removed by stop()), node run with
- *  `nodeArgs` (a benchmark's --cpu-prof). */
+/** The command that runs a built CLI as the `netlens` command runs: the interpreter its #! line names and that
+ *  line's argument (the kernel's reading: the first word, then the rest as one argument; `env -S` with the malloc
+ *  settings, scripts/build.mjs), then node's own flags (`nodeArgs`), the file and `args`. On Windows, where the
+ *  line means nothing, node itself. */
+export function cliCommand(
+  cli: string,
+  args: readonly string[],
+  nodeArgs: readonly string[] = [],
+): { file: string; args: string[] } {
+  const head = Buffer.alloc(256);
+  const fd = openSync(cli, 'r');
+  const n = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  const line = /^#![ \t]*(\S+)(?:[ \t]+([^\n]*\S))?[ \t]*\n/.exec(head.toString('utf8', 0, n));
+  if (process.platform === 'win32' || !line) return { file: process.execPath, args: [...nodeArgs, cli, ...args] };
+  return { file: line[1]!, args: [...(line[2] ? [line[2]] : []), ...nodeArgs, cli, ...args] };
+}
+
+/** Starts `netlens web` on a free port, as the command starts (cliCommand), with a data folder of its own
+ *  (removed by stop()), node run with `nodeArgs` (a benchmark's --cpu-prof). */
 export async function startHost(
   args: readonly string[] = [],
   env: NodeJS.ProcessEnv = {},
@@ -41,7 +69,8 @@ export async function startHost(
 ): Promise<RunningHost> {
   requireBuild();
   const dataDir = mkdtempSync(join(tmpdir(), 'netlens-test-data-'));
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'web', '--port', '0', ...args], {
+  const command = cliCommand(CLI, ['web', '--port', '0', ...args], nodeArgs);
+  const child = spawn(command.file, command.args, {
     // Host names are asked of a closed port on loopback unless a test names a server (--dns-server): no test
     // host sends a query to the machine's real DNS servers.
     env: {
