@@ -6,6 +6,9 @@
 // alone, /proc/<pid>/task/<pid>/stat. Prints each window and the mean of B - A with its standard deviation.
 //   node scripts/run-ts.mjs bench/pair-idle.ts A_CLI B_CLI [windows] [seconds]   (A_CLI: a build's out/main/cli.cjs)
 //   PAIR_HIDDEN=1     both pages told they are hidden
+//   PAIR_TAB=statistics  the pages show this tab (its id in the tab list) instead of Connections
+//   PAIR_BROWSERS=1   a Chromium of its own for each host's page, whose CPU (every process of it, from /proc/<pid>/stat)
+//                     is read in the same windows: the renderer's A/B side by side (`aChromium`, `bChromium`, B - A)
 //   PAIR_EXTRA=C_CLI[,D_CLI]  more builds beside the two, measured in the same windows (each printed against A as
 //                     `extra`: its mean, its mean minus A's and the SD of that, its threads)
 //   PAIR_PERF=/tmp/p  instead of the windows, one `perf record -g` of each host over one window (/tmp/p-a, /tmp/p-b;
@@ -33,7 +36,69 @@ const WINDOWS = Number(process.argv[4] ?? 6);
 const SECONDS = Number(process.argv[5] ?? 30);
 const WARMUP_MS = 40_000;
 const HIDDEN = process.env.PAIR_HIDDEN === '1';
+const TAB = process.env.PAIR_TAB ?? 'connections';
 const EXTRA = (process.env.PAIR_EXTRA ?? '').split(',').filter(Boolean);
+const BROWSERS = process.env.PAIR_BROWSERS === '1';
+
+/** Every process's parent, read now. */
+function parents(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const text = readFileSync(`/proc/${name}/stat`, 'latin1');
+      out.set(Number(name), Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/** The Chromium browser processes below this one (Chromium's other processes carry a --type). */
+function browserPids(): Set<number> {
+  const ppid = parents();
+  const mine = (pid: number): boolean => {
+    for (let p = ppid.get(pid); p !== undefined && p > 1; p = ppid.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  const out = new Set<number>();
+  for (const pid of ppid.keys()) {
+    if (!mine(pid)) continue;
+    let cmd = '';
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+    } catch {
+      continue;
+    }
+    if (/chrom/i.test(cmd) && !cmd.includes('--type=')) out.add(pid);
+  }
+  // The browser is the one whose parent is not Chromium's (a crash handler it started carries no --type either).
+  for (const pid of [...out]) if (out.has(ppid.get(pid) ?? 0)) out.delete(pid);
+  return out;
+}
+
+/** CPU ticks of a process and all below it (threads and reaped children); one that exited keeps its last. */
+function treeTicks(root: number, last: Map<number, number>): number {
+  const ppid = parents();
+  const inTree = (pid: number): boolean => {
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = ppid.get(p)) if (p === root) return true;
+    return false;
+  };
+  for (const pid of ppid.keys()) {
+    if (!inTree(pid)) continue;
+    try {
+      const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      last.set(pid, Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]));
+    } catch {
+      // Gone: its last reading stays.
+    }
+  }
+  let sum = 0;
+  for (const t of last.values()) sum += t;
+  return sum;
+}
 
 function ticks(path: string): number {
   try {
@@ -140,15 +205,31 @@ async function main(): Promise<void> {
   const held: ChildProcess[] = [];
   const hosts: { child: ChildProcess; url: string; dir: string }[] = [];
   let browser: Browser | null = null;
+  const browsers: Browser[] = [];
+  // With PAIR_BROWSERS, each host's Chromium: its browser process, and its processes' last readings.
+  const chromium: { pid: number; last: Map<number, number> }[] = [];
   try {
     held.push(await startChild(250));
     for (const [i, cli] of [A_CLI, B_CLI, ...EXTRA].entries()) hosts.push(await startHost(cli, i));
-    browser = await launchChromium();
+    if (!BROWSERS) browser = await launchChromium();
     for (const h of hosts) {
-      const page = await browser.newPage({ viewport: { width: 1360, height: 840 } });
+      let own = browser;
+      if (BROWSERS) {
+        const before = browserPids();
+        own = await launchChromium();
+        browsers.push(own);
+        const pid = [...browserPids()].find((p) => !before.has(p));
+        if (pid === undefined) throw new Error('pair-idle: could not find the Chromium just launched');
+        chromium.push({ pid, last: new Map() });
+      }
+      const page = await own!.newPage({ viewport: { width: 1360, height: 840 } });
       await page.goto(h.url);
       await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().waitFor();
       await page.getByRole('combobox', { name: 'Refresh interval' }).selectOption('1000');
+      if (TAB !== 'connections') {
+        await page.locator(`#tab-${TAB}`).click();
+        await page.locator(`#panel-${TAB}:not([hidden])`).waitFor();
+      }
       if (HIDDEN)
         await page.evaluate(() => {
           Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
@@ -183,18 +264,21 @@ async function main(): Promise<void> {
     }
     type Threads = ReturnType<typeof threadShares>;
     // Per window and host: its share of a core, its main thread's, its threads' ms a second.
-    const windows: { all: number; main: number; threads: Threads }[][] = [];
+    const windows: { all: number; main: number; threads: Threads; chromium: number | null }[][] = [];
     const windowsUs: [number, number][] = [];
     for (let w = 0; w < WINDOWS; w++) {
       const before = hosts.map((h) => read(h.child.pid!));
       const threadsBefore = hosts.map((h) => threadNs(h.child.pid!));
+      const chromiumBefore = chromium.map((c) => treeTicks(c.pid, c.last));
       const t0 = process.hrtime.bigint();
       await new Promise((r) => setTimeout(r, SECONDS * 1000));
       const t1 = process.hrtime.bigint();
       const wallS = Number(t1 - t0) / 1e9;
       windowsUs.push([Math.round(Number(t0) / 1000), Math.round(Number(t1) / 1000)]);
       const after = hosts.map((h) => read(h.child.pid!));
+      const chromiumAfter = chromium.map((c) => treeTicks(c.pid, c.last));
       const row = hosts.map((h, i) => ({
+        chromium: BROWSERS ? round2((chromiumAfter[i]! - chromiumBefore[i]!) / wallS) : null,
         all: round2((after[i]!.all - before[i]!.all) / wallS),
         main: round2((after[i]!.main - before[i]!.main) / wallS),
         threads: threadShares(h.child.pid!, threadsBefore[i]!, threadNs(h.child.pid!), wallS),
@@ -207,9 +291,12 @@ async function main(): Promise<void> {
           b: row[1]!.all,
           aMain: row[0]!.main,
           bMain: row[1]!.main,
+          ...(BROWSERS ? { aChromium: row[0]!.chromium, bChromium: row[1]!.chromium } : {}),
           aMs: row[0]!.threads,
           bMs: row[1]!.threads,
-          ...(EXTRA.length > 0 ? { extra: row.slice(2).map((r) => ({ all: r.all, ms: r.threads })) } : {}),
+          ...(EXTRA.length > 0
+            ? { extra: row.slice(2).map((r) => ({ all: r.all, ms: r.threads, chromium: r.chromium })) }
+            : {}),
           load: readFileSync('/proc/loadavg', 'latin1').split(' ')[0],
         }),
       );
@@ -226,9 +313,19 @@ async function main(): Promise<void> {
       workerFaults: mean(of(i).map((r) => r.threads.workerFaults)),
     });
     const minusA = (i: number) => windows.map((r) => r[i]!.all - r[0]!.all);
+    const chromiumMinusA = (i: number) => windows.map((r) => (r[i]!.chromium ?? 0) - (r[0]!.chromium ?? 0));
+    const chromiumOf = (i: number) =>
+      BROWSERS
+        ? {
+            chromium: mean(of(i).map((r) => r.chromium ?? 0)),
+            chromiumMinusA: mean(chromiumMinusA(i)),
+            chromiumMinusASd: sd(chromiumMinusA(i)),
+          }
+        : {};
     console.log(
       JSON.stringify({
         bench: 'pair-idle',
+        tab: TAB,
         hidden: HIDDEN,
         seconds: SECONDS,
         windows: WINDOWS,
@@ -238,6 +335,14 @@ async function main(): Promise<void> {
         bMain: mean(of(1).map((r) => r.main)),
         bMinusA: mean(minusA(1)),
         bMinusASd: sd(minusA(1)),
+        ...(BROWSERS
+          ? {
+              aChromium: mean(of(0).map((r) => r.chromium ?? 0)),
+              bChromium: mean(of(1).map((r) => r.chromium ?? 0)),
+              chromiumBMinusA: mean(chromiumMinusA(1)),
+              chromiumBMinusASd: sd(chromiumMinusA(1)),
+            }
+          : {}),
         // ms of CPU a second by thread (schedstat), each host's mean over the windows.
         aMs: threadMeans(0),
         bMs: threadMeans(1),
@@ -250,6 +355,7 @@ async function main(): Promise<void> {
                 mean: mean(of(k + 2).map((r) => r.all)),
                 minusA: mean(minusA(k + 2)),
                 minusASd: sd(minusA(k + 2)),
+                ...chromiumOf(k + 2),
                 ms: threadMeans(k + 2),
               })),
             }
@@ -259,6 +365,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await browser?.close();
+    for (const b of browsers) await b.close();
     for (const h of hosts) {
       await stopProcess(h.child);
       rmSync(h.dir, { recursive: true, force: true });

@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { linuxFixture as fixture } from '../../../test/fixtures/captures/fixtures.js';
 import { LinuxMulticastCollector, parseDevMcast, parseIgmp, parseIgmp6 } from './linux.js';
@@ -65,5 +68,27 @@ describe.skipIf(process.platform !== 'linux')('LinuxMulticastCollector on this m
       .map((f) => `${f[0]} ${f[2]}`)
       .sort();
     expect(ours).toEqual(netstat);
+  });
+});
+
+describe('LinuxMulticastCollector on a given /proc', () => {
+  it('reads its files there, an interface named in UTF-8 intact, and names the missing one', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'rest-mcast-'));
+    try {
+      mkdirSync(join(root, 'net'));
+      writeFileSync(join(root, 'net/igmp6'), fixture('proc-net-igmp6.jc.txt').replaceAll('ens33', 'eth\u00e9'));
+      writeFileSync(join(root, 'net/dev_mcast'), fixture('proc-net-dev_mcast.jc.txt'));
+      const { rows, diagnostics } = await new LinuxMulticastCollector(root).read();
+      expect(rows.filter((r) => r.family === 'inet6').map((r) => `${r.iface} ${r.group}`)).toEqual(
+        parseIgmp6(fixture('proc-net-igmp6.jc.txt')).rows.map(
+          (r) => `${r.iface.replace('ens33', 'eth\u00e9')} ${r.group}`,
+        ),
+      );
+      expect(rows.some((r) => r.family === 'inet6' && r.iface === 'eth\u00e9')).toBe(true);
+      expect(rows.filter((r) => r.family === 'link')).toEqual(parseDevMcast(fixture('proc-net-dev_mcast.jc.txt')).rows);
+      expect(diagnostics.missing.map((m) => m.source)).toEqual(['/proc/net/igmp']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

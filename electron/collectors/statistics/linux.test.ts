@@ -1,8 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { linuxFixture as fixture } from '../../../test/fixtures/captures/fixtures.js';
 import type { Counter } from '../../../shared/types.js';
 import { LinuxStatisticsCollector, parseNetstat, parseSnmp, parseSnmp6, parseSockstat } from './linux.js';
+import { describeCounter } from './descriptions.js';
 
 const byId = (rows: Counter[]) => new Map(rows.map((r) => [r.id, r]));
 
@@ -121,5 +125,62 @@ describe('counters past 2^53', () => {
     const r = parseNetstat('TcpExt: TCPHugeCounter\nTcpExt: 18446744073709551615\n');
     expect(r.rows[0]?.value).toBe(Number('18446744073709551615'));
     expect(r.diagnostics.notes.join(' ')).toMatch(/TcpExt\.TCPHugeCounter exceeds 2\^53/);
+  });
+});
+
+describe('each counter described as describeCounter says, from the cache too', () => {
+  const described = (rows: Counter[]) =>
+    rows.map((r) => ({ id: r.id, description: r.description, kind: r.kind, isError: r.isError }));
+  const expected = (rows: Counter[]) => rows.map((r) => ({ id: r.id, ...describeCounter(r.group, r.name) }));
+
+  it('gives the same description, kind and error flag on every read', () => {
+    const text = fixture('proc-net-netstat.rhel-5.3.txt');
+    const first = parseNetstat(text).rows;
+    const again = parseNetstat(text).rows;
+    expect(first.length).toBeGreaterThan(50);
+    expect(described(again)).toEqual(expected(first));
+    expect(described(first)).toEqual(described(again));
+  });
+
+  it('keys on the section and the name: the same name in two sections keeps each its own', () => {
+    const rows = parseSnmp('Icmp: InErrors\nIcmp: 1\nUdp: InErrors\nUdp: 2\nTcp: InErrs MaxConn\nTcp: 3 -1\n').rows;
+    expect(described(rows)).toEqual(expected(rows));
+    expect(rows[0]!.description).not.toBe(rows[1]!.description);
+    expect(byId(rows).get('Tcp.MaxConn')?.kind).toBe('gauge');
+  });
+
+  it('stays right past its bound (more counters than any kernel names)', () => {
+    const names = Array.from({ length: 5000 }, (_, i) => `Made${i}Errors`);
+    const rows = parseNetstat(`TcpExt: ${names.join(' ')}\nTcpExt: ${names.map(() => '1').join(' ')}\n`).rows;
+    expect(rows).toHaveLength(5000);
+    expect(rows.every((r) => r.isError && r.kind === 'counter')).toBe(true);
+    const known = parseSnmp('Tcp: CurrEstab InErrs\nTcp: 4 5\n').rows;
+    expect(described(known)).toEqual(expected(known));
+    expect(known.map((r) => r.kind)).toEqual(['gauge', 'counter']);
+  });
+});
+
+describe('LinuxStatisticsCollector on a given /proc', () => {
+  it('reads the five files, and names the missing ones', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'rest-stats-'));
+    try {
+      mkdirSync(join(root, 'net'));
+      writeFileSync(join(root, 'net/snmp'), 'Tcp: ActiveOpens CurrEstab\nTcp: 7 2\n');
+      writeFileSync(join(root, 'net/sockstat'), 'TCP: inuse 3 orphan 0\n');
+      const { rows, diagnostics } = await new LinuxStatisticsCollector(root).read();
+      expect(rows.map((r) => `${r.id}=${r.value}`)).toEqual([
+        'Tcp.ActiveOpens=7',
+        'Tcp.CurrEstab=2',
+        'Sockets.TCP_inuse=3',
+        'Sockets.TCP_orphan=0',
+      ]);
+      expect(diagnostics.missing.map((m) => m.source).sort()).toEqual([
+        '/proc/net/netstat',
+        '/proc/net/snmp6',
+        '/proc/net/sockstat6',
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

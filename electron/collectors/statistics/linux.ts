@@ -4,11 +4,24 @@
 import type { Collector } from '../collector.js';
 import type { Counter, DatasetResult } from '../../../shared/types.js';
 import { emptyDiagnostics, noteInexactCounter, recordSkip } from '../../../shared/types.js';
-import { readProcNetSources, type ProcSource } from '../linux/proc-files.js';
-import { describeCounter } from './descriptions.js';
+import { parseProcNetSources, readProcTextSync, type ProcSource } from '../linux/proc-files.js';
+import { describeCounter, type CounterMeta } from './descriptions.js';
+
+/** Each counter's description and kind, looked up once: a tick at rest reads the same ~400 counters again, and
+ *  the lookups (tables, then the error patterns) were a fifth of a read's CPU (issue 15, the host at rest).
+ *  Bounded: a kernel names a few hundred counters; past the bound the cache starts over. */
+const META_CACHE_MAX = 4096;
+const metaCache = new Map<string, CounterMeta>();
 
 function counter(group: string, name: string, value: number): Counter {
-  return { id: `${group}.${name}`, group, name, value, ...describeCounter(group, name) };
+  const id = `${group}.${name}`;
+  let meta = metaCache.get(id);
+  if (meta === undefined) {
+    if (metaCache.size >= META_CACHE_MAX) metaCache.clear();
+    meta = describeCounter(group, name);
+    metaCache.set(id, meta);
+  }
+  return { id, group, name, value, description: meta.description, kind: meta.kind, isError: meta.isError };
 }
 
 const INTEGER = /^-?\d+$/;
@@ -146,7 +159,10 @@ export const STATISTICS_SOURCES: readonly ProcSource<Counter>[] = [
 export class LinuxStatisticsCollector implements Collector<Counter> {
   constructor(private readonly procRoot = '/proc') {}
 
-  read(): Promise<DatasetResult<Counter>> {
-    return readProcNetSources(this.procRoot, STATISTICS_SOURCES);
+  /** Read synchronously, as the socket tables are: five small files through fs.promises (open, fstat, read and
+   *  close, each a trip to the thread pool) cost more than the reads themselves, once a second while the tab
+   *  shows. The monitor's worker is the only one that waits. */
+  async read(): Promise<DatasetResult<Counter>> {
+    return parseProcNetSources(STATISTICS_SOURCES, (file) => readProcTextSync(`${this.procRoot}/net/${file}`, 'names'));
   }
 }
