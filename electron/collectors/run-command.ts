@@ -178,7 +178,6 @@ function errnoOf(e: NodeJS.ErrnoException): { errno?: string } {
   return typeof e.code === 'string' ? { errno: e.code } : {};
 }
 
-/** What a collector needs of a run: the text to parse, or why there is none. */
 /**
  * A program run to completion on this thread, for the one caller that must not go on before it ends: the record's
  * lock makes its FIFO with `mkfifo` before the open's long statements run (record/lock.ts says why an asynchronous
@@ -193,6 +192,7 @@ export function runQuietSync(file: string, args: readonly string[], timeoutMs = 
   }
 }
 
+/** What a collector needs of a run: the text to parse, or why there is none. */
 export type CommandResult = { ok: true; text: string; stderr: string } | { ok: false; error: string };
 
 /** Runs a tool for a collector, in the C locale (the parsers read English headers and numbers). Some tools

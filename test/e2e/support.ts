@@ -43,9 +43,9 @@ export function requireBuild(): void {
 }
 
 /** The command that runs a built CLI as the `netlens` command runs: the interpreter its #! line names and that
- *  line's argument (the kernel's reading: the first word, then the rest as one argument; `env -S` with the malloc
- *  settings, scripts/build.mjs), then node's own flags (`nodeArgs`), the file and `args`. On Windows, where the
- *  line means nothing, node itself. */
+ *  line's argument (the kernel's reading: the first word, then the rest as one argument; scripts/build.mjs writes
+ *  the line and says why it stays plain node), then node's own flags (`nodeArgs`), the file and `args`. On
+ *  Windows, where the line means nothing, node itself. */
 export function cliCommand(
   cli: string,
   args: readonly string[],
