@@ -6,12 +6,14 @@ import {
   closeSync,
   constants,
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
@@ -24,7 +26,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../../test/until.js';
 import { bundleWorker } from '../testing/bundle-worker.js';
 import { clearStaleLock, openRecord } from './database.js';
-import { beat, lockState, nameUser, settleUser, unnameUser, userName } from './lock.js';
+import { beat, lockIdentity, lockState, nameUser, settleUser, unnameUser, userName } from './lock.js';
 import { Recorder } from './recorder.js';
 
 const dirs: string[] = [];
@@ -606,5 +608,80 @@ describe('the record lock', () => {
       w.child.stdin!.end();
       await w.exited;
     }
+  });
+
+  it('writes a waiter mark once per lock it meets, not at each of its tries', async () => {
+    const file = record();
+    const waiter = start(process.execPath, [await script('waiter'), file]);
+    await waiter.said('open');
+    const pid = waiter.child.pid!;
+    const entry = readdirSync(`${file}.users`).find((name) => ENTRY_NAME.test(name) && name.startsWith(`${pid}-`));
+    const mark = join(`${file}.users`, `${entry}.waits`);
+    let holder = start(process.execPath, [await script('holder'), file]);
+    await holder.said('holding');
+    waiter.send('wait');
+    await waiter.said('waiting');
+    expect(readFileSync(mark, 'utf8')).toBe(lockIdentity(file));
+    // The mark as first written: kept by a second name (its inode), which a file renamed over the mark leaves.
+    const first = join(tempDir(), 'first');
+    linkSync(mark, first);
+    // A reader's busy tries, every 25 ms for up to 5 s (database.ts busy, whenFree).
+    for (let i = 0; i < 3; i++) {
+      waiter.send('wait');
+      await waiter.said('waiting');
+    }
+    // On main: written again at each try (~200 small writes in a reader's 5 s wait).
+    expect(statSync(mark).ino).toBe(statSync(first).ino);
+    // Another lock (the holder done, another one since): marked anew.
+    holder.child.stdin!.end();
+    await holder.exited;
+    holder = start(process.execPath, [await script('holder'), file]);
+    await holder.said('holding');
+    waiter.send('wait');
+    await waiter.said('waiting');
+    expect(statSync(mark).ino).not.toBe(statSync(first).ino);
+    expect(readFileSync(mark, 'utf8')).toBe(lockIdentity(file));
+    holder.child.kill('SIGKILL');
+    await holder.exited;
+    waiter.child.stdin!.end();
+    await waiter.exited;
+  });
+
+  it('marks again the lock it waits for once listed again, its files removed as gone', async () => {
+    const file = record();
+    const users = `${file}.users`;
+    const waiter = start(process.execPath, [await script('waiter'), file]);
+    await waiter.said('open');
+    const pid = waiter.child.pid!;
+    const its = () => readdirSync(users).filter((name) => name.startsWith(`${pid}-`));
+    const holder = start(process.execPath, [await script('holder'), file]);
+    await holder.said('holding');
+    waiter.send('wait');
+    await waiter.said('waiting');
+    const mark = its().find((name) => name.endsWith('.waits'));
+    expect(mark).toBeDefined();
+    // Its mark alone removed (by a process that judged it gone, slowed between two unlinks: the entry first, then
+    // this thread listed again at its heartbeat, then its files): written again at its heartbeat.
+    rmSync(join(users, mark!));
+    waiter.send('beat');
+    await waiter.said('beaten');
+    expect(readFileSync(join(users, mark!), 'utf8')).toBe(lockIdentity(file));
+    holder.child.kill('SIGKILL');
+    await holder.exited;
+    // Its files removed by a process that judged it gone (where only its heartbeat tells, stuck in a statement for
+    // longer than BEAT_STALE_MS): at its next heartbeat it finds its entry gone, and is listed again.
+    for (const name of its()) rmSync(join(users, name));
+    waiter.send('beat');
+    await waiter.said('beaten');
+    expect(its().map((name) => name.replace(/^\d+-[0-9a-f]{12}/, ''))).toEqual(expect.arrayContaining(['', '.waits']));
+    // It waits for the dead holder's lock (it does not hold it), which is taken over (past the grace: the dead
+    // holder's entry was tidied as the waiter was listed again). With its entry and no mark, it was a possible
+    // holder, and the lock kept for good.
+    expect(lockState(file, Date.now() + 60_000)).toMatchObject({ held: true, stale: true, holders: [] });
+    expect(clearStaleLock(file, Date.now() + 60_000)).toBe(true);
+    waiter.send('wait');
+    expect(await waiter.said('free')).toBe('free');
+    waiter.child.stdin!.end();
+    await waiter.exited;
   });
 });

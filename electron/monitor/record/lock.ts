@@ -19,13 +19,16 @@
 //                        one kernel) and pid reuse, and a process busy in one long statement (a migration, a
 //                        back-fill of millions of rows, a long read of `netlens history`) is alive all along.
 //                        (Windows: a named pipe it serves, found by an open, or not found once it is gone.)
-//   <pid>-<token>.waits  the lock it waits for (the lock directory's inode and mtime), written when it meets that
-//                        lock, and every BEAT_MS while it has the record open and holds nothing: it does not hold
-//                        that lock. So several processes waiting for a dead holder's lock do not keep it alive
-//                        for one another.
+//   <pid>-<token>.waits  the lock it waits for (the lock directory's inode and mtime): it does not hold that lock.
+//                        So several processes waiting for a dead holder's lock do not keep it alive for one
+//                        another. Written when it meets a lock (a busy try; or its heartbeat, every BEAT_MS while
+//                        it has the record open and holds nothing), once per lock: a reader's busy tries meet the
+//                        same lock every 25 ms. Again for another lock, or once its mark is gone (removed with its
+//                        entry by a process that judged it gone: listed again at its heartbeat).
 // Every BEAT_MS the entry's mtime is touched too (a heartbeat), the sign of life where the others cannot be used:
 // another kernel (a folder shared over the network), a file system without FIFOs.
-// At rest this costs an open FIFO and, every BEAT_MS, a stat of the lock and a utimes.
+// At rest this costs an open FIFO and, every BEAT_MS, a stat of the lock (and of its mark, once it met one) and a
+// utimes.
 //
 // A lock is stale, and removed, when no other thread named may hold it: each is waiting for this very lock (a
 // `.waits` naming it, written after the lock was made), or gone:
@@ -191,6 +194,8 @@ interface Named {
   pipe: string | null;
   /** This thread made `<file>.users` (for a file that then was no record: removed with its entry). */
   made: boolean;
+  /** The identity of the lock its `.waits` names, once written after that lock was made (markWaiting). */
+  marked: string | null;
 }
 const named = new Map<string, Named>();
 let beating: NodeJS.Timeout | null = null;
@@ -275,6 +280,8 @@ function ownFolder(file: string): void {
 /** Writes this thread's entry; says why it could not (then the opener must not take the lock: database.ts). */
 function list(file: string, state: Named): unknown {
   state.listed = false;
+  // Its mark, if any, went with its entry (removed as gone): written again at the next lock met.
+  state.marked = null;
   for (let attempt = 0; ; attempt++) {
     try {
       if (mkdirSync(usersDir(file), { recursive: true }) !== undefined) state.made = true;
@@ -339,14 +346,21 @@ const holding = (state: Named) =>
     }
   });
 
-/** Says this thread does not hold the lock `lock` (the record's, when not given), if it does not. */
+/** Says this thread does not hold the lock `lock` (the record's, when not given), if it does not: once per lock
+ *  (a reader's busy tries meet it every 25 ms), written again only when its mark would not count (waitsFor: not
+ *  later than the lock by the file system's clock, whose ticks may be coarse) or was removed. */
 function markWaiting(file: string, state: Named, lock?: BigIntStats): void {
   if (!state.listed || holding(state)) return;
   try {
     const st = lock ?? statSync(lockDir(file), { bigint: true });
-    writeFresh(join(usersDir(file), `${me}.waits`), identity(st));
+    const id = identity(st);
+    if (state.marked === id) return;
+    state.marked = null;
+    const mark = join(usersDir(file), `${me}.waits`);
+    writeFresh(mark, id);
+    if (lstatSync(mark, { bigint: true }).mtimeNs > st.mtimeNs) state.marked = id;
   } catch {
-    // No lock: nothing to say.
+    // No lock: nothing to say (or not written: said at the next try).
   }
 }
 
@@ -364,6 +378,13 @@ export function beat(): void {
       state.fifo = null;
       list(file, state);
       settle(file, state);
+    }
+    // Its mark removed (with its entry, by a process that judged it gone between two unlinks of the entry's files,
+    // or by hand): written again.
+    try {
+      if (state.marked !== null) lstatSync(join(usersDir(file), `${me}.waits`));
+    } catch {
+      state.marked = null;
     }
     markWaiting(file, state);
   }
@@ -385,6 +406,7 @@ export function nameUser(file: string, user: LockUser): unknown {
     server: null,
     pipe: null,
     made: false,
+    marked: null,
   };
   named.set(file, state);
   const failure = list(file, state);
