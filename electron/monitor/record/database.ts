@@ -44,6 +44,7 @@ import {
   STALE_LOCK_MS,
   settleUser,
   unnameUser,
+  usersNotAFolder,
 } from './lock.js';
 import {
   accessSync,
@@ -483,6 +484,11 @@ function busyError(file: string, state = lockState(file)): Error {
     return new Error(
       `the record is busy: ${lock} is held by process ${state.holders.join(' or ')} (NetLens writing it, or netlens history reading it); try again`,
     );
+  const planted = usersNotAFolder(file);
+  if (planted !== null)
+    return new Error(
+      `the record is busy: ${lock} is held, by whom cannot be told: ${file}.users is ${planted}, not a folder of the record's users (move it away: until then NetLens cannot record to the file)`,
+    );
   if (state.stale)
     return new Error(
       `the record is busy: ${lock} is a lock left by a process that is gone, and this user may not remove it; NetLens removes it when it next opens the record`,
@@ -511,7 +517,7 @@ function busyOrSay<T>(file: string, fn: () => T): T {
  * Locking: the VFS's lock is a directory made beside the file (its real path: recordPath). In a folder the user
  * may not write, none can be made; nor may a reader take it that cannot name itself among the record's users (a
  * `<file>.users` it may not write, or none yet in another user's folder, which it does not make: lock.ts, the
- * grace). The record is then read without it, through a symlink in a private temporary folder (the VFS locks
+ * grace; or something else than a folder put there, which `warn` is told: the recorder cannot record either). The record is then read without it, through a symlink in a private temporary folder (the VFS locks
  * beside the name it opens): only when no lock is held or the lock is stale (its holder gone: lock.ts; this
  * user cannot remove it, and `warn` is told), and the read counts only if the file did not change while it ran
  * (fileVersion before and after, and the same lock, or none, at the end); else it is read again, up to
@@ -544,9 +550,16 @@ export function readRecord<T>(
   const uid = process.getuid?.();
   if (unlocked === null && uid !== undefined && !existsSync(`${file}.users`) && statSync(dirname(file)).uid !== uid)
     unlocked = `this user may not make ${file}.users in another user's folder`;
+  // Said with what was read: what else than a folder is at `<file>.users`, which keeps the recorder from recording.
+  let plantedNote: string | null = null;
   if (unlocked === null && nameUser(file, reader) !== null) {
     unnameUser(file, reader);
-    unlocked = `this user may not name itself in ${file}.users`;
+    const planted = usersNotAFolder(file);
+    unlocked =
+      planted === null ? `this user may not name itself in ${file}.users` : `${file}.users is ${planted}, not a folder`;
+    // (A lock held: busyError says it.)
+    if (planted !== null)
+      plantedNote = `${file}.users is ${planted}, not a folder of the record's users: the record was read without its lock, and NetLens cannot record to it until that is moved away`;
   }
   if (unlocked === null) {
     let notARecord = false;
@@ -605,8 +618,9 @@ export function readRecord<T>(
           warn(
             `${file}.lock is a lock left by a process that is gone; ${unlocked} to remove it, so the record was read without it. NetLens removes it when it next opens the record (so does netlens history run by a user who may write ${dirname(file)})`,
           );
-        if (result) return result.value;
-        throw failure;
+        if (!result) throw failure;
+        if (plantedNote !== null) warn(plantedNote);
+        return result.value;
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -65,6 +65,7 @@ import {
   readSync,
   renameSync,
   rmdirSync,
+  type Stats,
   statSync,
   unlinkSync,
   writeFileSync,
@@ -271,10 +272,33 @@ function servePipe(file: string, state: Named): void {
   }
 }
 
+/** What a `<file>.users` that is not a folder is (a link counts as a link, wherever it leads), else null. */
+function notAFolder(st: Stats): string | null {
+  if (st.isDirectory()) return null;
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  if (st.isFile()) return 'a file';
+  return st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'a device';
+}
+
+/** What is at `<file>.users` when it is not a folder: something else put it there (NetLens only ever makes a folder
+ *  there), and until it is moved away no opener can name itself, so none takes the lock (the recorder does not
+ *  record). Null: a folder, nothing yet, or not for this user to see. */
+export function usersNotAFolder(file: string): string | null {
+  try {
+    return notAFolder(lstatSync(usersDir(file)));
+  } catch {
+    return null;
+  }
+}
+
 /** Throws unless `<file>.users` is a folder, not a link to one: a record named by `netlens history --db` may sit in
  *  anybody's folder, and what is written and removed in there must stay in there. */
 function ownFolder(file: string): void {
-  if (!lstatSync(usersDir(file)).isDirectory()) throw new Error(`${usersDir(file)} is not a folder`);
+  const kind = notAFolder(lstatSync(usersDir(file)));
+  if (kind !== null)
+    throw new Error(
+      `it is ${kind}, not a folder (NetLens follows no link there, and writes into no file it did not make): move it away, and NetLens makes the folder`,
+    );
 }
 
 /** Writes this thread's entry; says why it could not (then the opener must not take the lock: database.ts). */
@@ -284,7 +308,9 @@ function list(file: string, state: Named): unknown {
   state.marked = null;
   for (let attempt = 0; ; attempt++) {
     try {
-      if (mkdirSync(usersDir(file), { recursive: true }) !== undefined) state.made = true;
+      // Not over what was put there instead (ownFolder says what it is).
+      if (usersNotAFolder(file) === null && mkdirSync(usersDir(file), { recursive: true }) !== undefined)
+        state.made = true;
       ownFolder(file);
       writeEntry(file, state);
       state.listed = true;

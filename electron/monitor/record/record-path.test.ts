@@ -188,6 +188,17 @@ function spawnSyncOk(command: string, args: string[]): void {
   if (spawnSync(command, args).status !== 0) throw new Error(`${command} failed`);
 }
 
+/** netlens history's count of the connections recorded in `file`, and what it warned of. */
+function readWarned(file: string): { read: unknown; warnings: string[] } {
+  const warnings: string[] = [];
+  const read = readRecord(
+    file,
+    (db) => db.get('SELECT count(*) AS n FROM conns'),
+    (text) => warnings.push(text),
+  );
+  return { read, warnings };
+}
+
 describe.skipIf(process.platform === 'win32')('an opener that cannot name itself among the users', () => {
   it('takes no lock: netlens history reads without it, the recorder does not open', () => {
     const file = join(tempDir(), 'history.sqlite');
@@ -217,6 +228,43 @@ describe.skipIf(process.platform === 'win32')('an opener that cannot name itself
     expect(locks).toEqual([]);
   });
 
+  it.each([
+    ['a file', 'a file', (users: string) => writeFileSync(users, '')],
+    ['a link to a folder', 'a symbolic link', (users: string) => symlinkSync(tempDir(), users)],
+    ['a link to nothing', 'a symbolic link', (users: string) => symlinkSync(join(tempDir(), 'nothing'), users)],
+  ])('says what is at <file>.users when it is %s, not a folder', (_, kind, plant) => {
+    const file = join(tempDir(), 'history.sqlite');
+    openRecord(file, { create: true }).db.close();
+    rmSync(`${file}.users`, { recursive: true, force: true });
+    plant(`${file}.users`);
+    // The recorder and the worker's reader (the History tab while recording is off). On main: "EEXIST: file already
+    // exists, mkdir" (a file), "ENOENT: no such file or directory, mkdir" (a link to nothing), "is not a folder" (a
+    // link to a folder).
+    expect(() => openRecord(file, { create: false })).toThrow(
+      `cannot name this process among the users of the record in ${file}.users: it is ${kind}, not a folder`,
+    );
+    // netlens history. On main: read without the lock, and nothing said of why the recorder cannot record.
+    const { read, warnings } = readWarned(file);
+    expect(read).toEqual({ n: 0 });
+    expect(warnings).toEqual([
+      `${file}.users is ${kind}, not a folder of the record's users: the record was read without its lock, and NetLens cannot record to it until that is moved away`,
+    ]);
+  });
+
+  it('says, when a lock is held, that a <file>.users which is not a folder keeps its holder from being told', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    openRecord(file, { create: true }).db.close();
+    rmSync(`${file}.users`, { recursive: true, force: true });
+    writeFileSync(`${file}.users`, '');
+    // Made by SQLite opened otherwise (nobody through database.ts can name itself, so none takes the lock).
+    mkdirSync(`${file}.lock`);
+    // On main: "held, by whom this user cannot tell (a process that ended moments ago ...; or one whose name in
+    // F.users this user may not read)".
+    expect(() => readRecord(file, (db) => db.get('SELECT 1 AS k'))).toThrow(
+      `the record is busy: ${file}.lock is held, by whom cannot be told: ${file}.users is a file, not a folder of the record's users`,
+    );
+  });
+
   // Root, to read a record in another user's folder.
   it.skipIf(process.getuid?.() !== 0)(
     "makes no folder of users in another user's folder, and says why it read past a dead holder's lock",
@@ -230,16 +278,8 @@ describe.skipIf(process.platform === 'win32')('an opener that cannot name itself
       const then = new Date(Date.now() - 60_000);
       fs.utimesSync(`${file}.lock`, then, then);
       fs.chownSync(dir, 65534, 65534);
-      const warnings: string[] = [];
-      expect(
-        readRecord(
-          file,
-          (db) => db.get('SELECT count(*) AS n FROM conns'),
-          (text) => warnings.push(text),
-        ),
-      ).toEqual({
-        n: 0,
-      });
+      const { read, warnings } = readWarned(file);
+      expect(read).toEqual({ n: 0 });
       // On main: root made `.users` there (root's: its owner's NetLens could not name itself in it after).
       expect(existsSync(`${file}.users`)).toBe(false);
       expect(warnings).toEqual([
