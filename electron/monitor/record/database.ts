@@ -487,7 +487,7 @@ function busyError(file: string, state = lockState(file)): Error {
   const planted = usersNotAFolder(file);
   if (planted !== null)
     return new Error(
-      `the record is busy: ${lock} is held, by whom cannot be told: ${file}.users is ${planted}, not a folder of the record's users (move it away: until then NetLens cannot record to the file)`,
+      `the record is busy: ${lock} is held, by whom cannot be told: ${file}.users is ${planted}, not a folder of the record's users (NetLens moves it away as it next starts recording, where it may; until then it cannot record to the file)`,
     );
   if (state.stale)
     return new Error(
@@ -559,7 +559,7 @@ export function readRecord<T>(
       planted === null ? `this user may not name itself in ${file}.users` : `${file}.users is ${planted}, not a folder`;
     // (A lock held: busyError says it.)
     if (planted !== null)
-      plantedNote = `${file}.users is ${planted}, not a folder of the record's users: the record was read without its lock, and NetLens cannot record to it until that is moved away`;
+      plantedNote = `${file}.users is ${planted}, not a folder of the record's users: the record was read without its lock. NetLens cannot record to it until that is moved away, which NetLens does as it next starts recording (where it may)`;
   }
   if (unlocked === null) {
     let notARecord = false;

@@ -46,6 +46,9 @@
 // The recorder's `<file>.pid` (one recorder per file) names its thread here, and is judged the same way; it is read
 // and written as entries are (readSmall, writeFresh: no link followed, no FIFO waited on).
 // `file` is always the record's real path (database.ts recordPath): a link to the record has no lock of its own.
+// Something else than a folder at `<file>.users` (a file, a link: NetLens makes only a folder there) is neither
+// followed nor written into: no opener can name itself, so none takes the lock, and each says what is there
+// (usersNotAFolder). The recorder moves it aside as it starts (moveUsersAside), so that it records.
 // Limits: where only the heartbeat tells (another kernel; no FIFO and no start time), a thread stuck in one
 // statement for longer than BEAT_STALE_MS is taken for gone. An entry of this very process (a worker that died:
 // its pid, pid namespace and start time, not only its pid) is never a holder to it. SQLite opened otherwise (not
@@ -58,6 +61,7 @@ import {
   lstatSync,
   lutimesSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -72,7 +76,7 @@ import {
 } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pidExists } from '../../actions/process-identity.js';
 import { parseLinuxStat } from '../../collectors/linux/process-facts.js';
 import { runQuietSync } from '../../collectors/run-command.js';
@@ -287,6 +291,37 @@ export function usersNotAFolder(file: string): string | null {
   try {
     return notAFolder(lstatSync(usersDir(file)));
   } catch {
+    return null;
+  }
+}
+
+/** Moves what was put at `<file>.users` instead of the folder (usersNotAFolder) into a new folder beside it
+ *  (`<file>.users.aside-XXXXXX/`), and returns where it is now; null when there was nothing to move, or it could
+ *  not be moved (then no opener can name itself, and ownFolder says why). For the recorder, whose record is in its
+ *  own data folder (never for `netlens history --db`, whose folder may be anybody's). It never follows a link (a
+ *  rename moves the link itself), never removes anything but its own placeholder, and never moves a folder: the
+ *  placeholder it moves it onto is a file, onto which rename moves no folder (ENOTDIR), so a folder of users made
+ *  there in the meantime (by another NetLens, once this was moved away by hand) stays where it is. */
+export function moveUsersAside(file: string): string | null {
+  if (usersNotAFolder(file) === null) return null;
+  let aside: string;
+  try {
+    aside = mkdtempSync(`${usersDir(file)}.aside-`);
+  } catch {
+    return null;
+  }
+  const to = join(aside, basename(usersDir(file)));
+  try {
+    writeFileSync(to, '', { flag: 'wx' });
+    renameSync(usersDir(file), to);
+    return to;
+  } catch {
+    remove(to);
+    try {
+      rmdirSync(aside);
+    } catch {
+      // Not empty: not this process's to remove.
+    }
     return null;
   }
 }

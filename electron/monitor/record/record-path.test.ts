@@ -14,7 +14,7 @@ import fs, {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { until } from '../../../test/until.js';
 import { bundleWorker } from '../testing/bundle-worker.js';
@@ -200,7 +200,7 @@ function readWarned(file: string): { read: unknown; warnings: string[] } {
 }
 
 describe.skipIf(process.platform === 'win32')('an opener that cannot name itself among the users', () => {
-  it('takes no lock: netlens history reads without it, the recorder does not open', () => {
+  it('takes no lock: netlens history reads without it', () => {
     const file = join(tempDir(), 'history.sqlite');
     const { db } = openRecord(file, { create: true });
     db.run('INSERT INTO meta (key, value) VALUES (?, ?)', ['probe', 'x']);
@@ -218,14 +218,43 @@ describe.skipIf(process.platform === 'win32')('an opener that cannot name itself
     // On main: read under a lock nobody named (which the grace alone kept).
     expect(readRecord(file, (read) => read.get("SELECT value FROM meta WHERE key = 'probe'"))).toEqual({ value: 'x' });
     expect(locks).toEqual([]);
-    const recorder = new Recorder({ file, ...quiet });
+    // Nor does the worker's reader open it. (The recorder moves such a file aside, below; one that cannot does not
+    // open either: lock-race.test.ts.)
+    expect(() => openRecord(file, { create: false })).toThrow(/cannot name this process among the users/);
+    expect(locks).toEqual([]);
+  });
+
+  it.each([
+    ['a file', (users: string) => writeFileSync(users, 'planted')],
+    ['a link to a folder', (users: string) => symlinkSync(tempDir(), users)],
+    ['a link to nothing', (users: string) => symlinkSync(join(tempDir(), 'nothing'), users)],
+  ])('the recorder moves %s put at <file>.users aside, following and removing nothing, and records', (_, plant) => {
+    const file = join(tempDir(), 'history.sqlite');
+    openRecord(file, { create: true }).db.close();
+    rmSync(`${file}.users`, { recursive: true, force: true });
+    plant(`${file}.users`);
+    const link = fs.lstatSync(`${file}.users`).isSymbolicLink() ? fs.readlinkSync(`${file}.users`) : null;
+    const notices: { code: string; text: string }[] = [];
+    const recorder = new Recorder({
+      file,
+      liveRows: () => [],
+      notify: (_level, code, text) => notices.push({ code, text }),
+      log: () => {},
+    });
     try {
-      expect(recorder.status().state).toBe('paused');
-      expect(recorder.status().message).toMatch(/cannot name this process among the users/);
+      // On main: paused ("cannot name this process among the users of the record ..."), until moved by hand.
+      expect(recorder.status().state).toBe('recording');
+      expect(notices.map((n) => n.code)).toEqual(['record-users-moved']);
+      const aside = /moved aside to (.+), and recording goes on\.$/.exec(notices[0]!.text)?.[1] ?? '';
+      expect(dirname(aside).startsWith(`${file}.users.aside-`)).toBe(true);
+      // The very thing put there: a link still a link to where it led (never followed), a file with its content.
+      if (link !== null) expect(fs.readlinkSync(aside)).toBe(link);
+      else expect(readFileSync(aside, 'utf8')).toBe('planted');
+      if (link !== null && existsSync(link)) expect(readdirSync(link)).toEqual([]);
+      expect(fs.lstatSync(`${file}.users`).isDirectory()).toBe(true);
     } finally {
       recorder.close();
     }
-    expect(locks).toEqual([]);
   });
 
   it.each([
@@ -247,7 +276,7 @@ describe.skipIf(process.platform === 'win32')('an opener that cannot name itself
     const { read, warnings } = readWarned(file);
     expect(read).toEqual({ n: 0 });
     expect(warnings).toEqual([
-      `${file}.users is ${kind}, not a folder of the record's users: the record was read without its lock, and NetLens cannot record to it until that is moved away`,
+      `${file}.users is ${kind}, not a folder of the record's users: the record was read without its lock. NetLens cannot record to it until that is moved away, which NetLens does as it next starts recording (where it may)`,
     ]);
   });
 

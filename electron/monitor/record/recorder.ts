@@ -36,7 +36,7 @@ import { isLoopback, isUnspecified } from '../../../shared/address.js';
 import { inertText } from '../../../shared/inert-text.js';
 import type { Statement } from 'node-sqlite3-wasm';
 import { clearStaleLock, failureKind, openRecord, type RecordDatabase, recordPath } from './database.js';
-import { readSmall, userAlive, userName, writeFresh } from './lock.js';
+import { moveUsersAside, readSmall, userAlive, userName, usersNotAFolder, writeFresh } from './lock.js';
 import { errorText } from '../../../shared/error-text.js';
 import { OpenConnections, type RecordedRow, type States } from './open-connections.js';
 
@@ -926,6 +926,16 @@ export class Recorder {
       this.file = real;
       // SQLite would say only "unable to open database file": ask first, for a message that says why.
       accessSync(dirname(real), constants.W_OK);
+      // Something else than the folder of the record's users put in its place (no opener could name itself, so
+      // none would take the lock: lock.ts): moved aside, neither followed nor removed. Else the open says why.
+      const planted = usersNotAFolder(real);
+      const aside = moveUsersAside(real);
+      if (aside !== null)
+        this.options.notify(
+          'warning',
+          'record-users-moved',
+          `${real}.users was ${planted ?? 'not a folder'}, not the folder where NetLens names the processes that use the record; it was moved aside to ${aside}, and recording goes on.`,
+        );
       const { other, unclean } = claimWriter(real, this.claimed);
       // Kept until an open succeeds: a retry (the lock busy at the first) finds this recorder's own pid.
       if (unclean) this.checkDue = true;
