@@ -224,7 +224,10 @@ function kindOf(path: string): string {
  * opens it: a dangling link (never a file created through it), a loop of links, a FIFO (whose open waits for a
  * writer), a folder. `create`: a record not there yet is the name in its folder's real path. Its folder may be
  * anybody's (`--db`): the lock's own files there are written as lock.ts writes them (no link followed). A name
- * changed after this (a link swapped) is opened as SQLite opens names: the VFS follows links.
+ * changed after this (a link swapped) is opened as SQLite opens names: the VFS follows links. A hard link is not
+ * resolved (nothing tells which name is the record's): its reader locks beside it, unseen by a recorder writing
+ * by another name (README). Refusing files of several names would refuse hard-linked snapshots, which nobody
+ * writes.
  */
 export function recordPath(file: string, create: boolean): string {
   let link: boolean;

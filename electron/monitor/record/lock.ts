@@ -45,7 +45,9 @@
 // with mkdir): else a waiter that judged the dead lock could remove the new one that another waiter took after it.
 // The recorder's `<file>.pid` (one recorder per file) names its thread here, and is judged the same way; it is read
 // and written as entries are (readSmall, writeFresh: no link followed, no FIFO waited on).
-// `file` is always the record's real path (database.ts recordPath): a link to the record has no lock of its own.
+// `file` is always the record's real path (database.ts recordPath): a link to the record has no lock of its own. A
+// hard link (or the file bind-mounted at another path) is another name that no path shows to be one: it is locked
+// beside its own name, and a process recording by another name does not see that lock (README: netlens history).
 // Something else than a folder at `<file>.users` (a file, a link: NetLens makes only a folder there) is neither
 // followed nor written into: no opener can name itself, so none takes the lock, and each says what is there
 // (usersNotAFolder). The recorder moves it aside as it starts (moveUsersAside), so that it records.
