@@ -7,11 +7,13 @@ import {
   constants,
   existsSync,
   linkSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -684,4 +686,28 @@ describe('the record lock', () => {
     waiter.child.stdin!.end();
     await waiter.exited;
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'leaves what was put at <file>.users in place while another NetLens records to the file',
+    async () => {
+      const file = join(tempDir(), 'history.sqlite');
+      const writer = start(process.execPath, [await script('writer'), file, '200', '0.1']);
+      await writer.said('committed');
+      // Its folder of users moved elsewhere by hand while it records, and a link to it put in its place.
+      const elsewhere = join(tempDir(), 'users');
+      renameSync(`${file}.users`, elsewhere);
+      symlinkSync(elsewhere, `${file}.users`);
+      const second = new Recorder({ file, liveRows: () => [], notify: () => {}, log: () => {} });
+      try {
+        expect(second.status().state).toBe('paused');
+        expect(second.status().message).toMatch(/another NetLens process \(pid \d+\) is recording/);
+        // On main 9dddf5e: moved aside before the file was found another's, the live recorder's entry out of sight.
+        expect(lstatSync(`${file}.users`).isSymbolicLink()).toBe(true);
+      } finally {
+        second.close();
+      }
+      writer.child.kill('SIGKILL');
+      await writer.exited;
+    },
+  );
 });

@@ -926,16 +926,6 @@ export class Recorder {
       this.file = real;
       // SQLite would say only "unable to open database file": ask first, for a message that says why.
       accessSync(dirname(real), constants.W_OK);
-      // Something else than the folder of the record's users put in its place (no opener could name itself, so
-      // none would take the lock: lock.ts): moved aside, neither followed nor removed. Else the open says why.
-      const planted = usersNotAFolder(real);
-      const aside = moveUsersAside(real);
-      if (aside !== null)
-        this.options.notify(
-          'warning',
-          'record-users-moved',
-          `${real}.users was ${planted ?? 'not a folder'}, not the folder where NetLens names the processes that use the record; it was moved aside to ${aside}, and recording goes on.`,
-        );
       const { other, unclean } = claimWriter(real, this.claimed);
       // Kept until an open succeeds: a retry (the lock busy at the first) finds this recorder's own pid.
       if (unclean) this.checkDue = true;
@@ -944,6 +934,17 @@ export class Recorder {
         this.pause(`another NetLens process (pid ${other}) is recording to ${file}`);
         return;
       }
+      // Something else than the folder of the record's users put in its place (no opener could name itself, so
+      // none would take the lock: lock.ts): moved aside, neither followed nor removed (else the open says why). Only
+      // once the file is this recorder's: not from under another NetLens recording to it (named through a link).
+      const planted = usersNotAFolder(real);
+      const aside = moveUsersAside(real);
+      if (aside !== null)
+        this.options.notify(
+          'warning',
+          'record-users-moved',
+          `${real}.users was ${planted ?? 'not a folder'}, not the folder where NetLens names the processes that use the record; it was moved aside to ${aside}, and recording goes on.`,
+        );
       // The whole file checked only after an unclean end (database.ts: what is checked when).
       const { db, movedAside } = openRecord(real, {
         create: true,
