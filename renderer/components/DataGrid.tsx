@@ -21,7 +21,7 @@ import {
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { settingsStore, updateGrid, useSettings } from '../store/settings.js';
 import { ColumnChooser } from './ColumnChooser.js';
-import { fitWidth } from './column-fit.js';
+import { fitWidth, textFits } from './column-fit.js';
 import { useSameWhile } from './same-while.js';
 import { copyText } from './clipboard.js';
 import { toTsv } from '../../shared/export.js';
@@ -220,7 +220,8 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   );
   // A growing column takes the free width and gives it back first when the window narrows (down to
   // GROW_MIN), so the columns after it stay on screen.
-  const { template, totalWidth } = useMemo(() => {
+  // `widths`: each shown column's width, at least (a growing one may be wider), for the cells' clips (GridRow).
+  const { template, totalWidth, widths } = useMemo(() => {
     const widthOf = (c: GridColumn<Row>) =>
       c.grow ? Math.min(GROW_MIN, columnSize(c, liveSizing)) : columnSize(c, liveSizing);
     return {
@@ -228,6 +229,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
         .map((c) => (c.grow ? `minmax(${widthOf(c)}px, 1fr)` : `${columnSize(c, liveSizing)}px`))
         .join(' '),
       totalWidth: cells.reduce((sum, c) => sum + widthOf(c), 0),
+      widths: cells.map(widthOf),
     };
   }, [cells, liveSizing]);
   // File → Export… reads the view as it is at that moment: visible columns in order, every sorted row.
@@ -498,6 +500,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
                 extraClass={`${props.rowClass?.(r) ?? ''} ${staleClass(r)}`}
                 cells={cells}
                 template={template}
+                widths={widths}
                 events={rowEvents}
               />
             );
@@ -700,6 +703,8 @@ interface GridRowProps<Row extends { id: string }> {
   extraClass: string;
   cells: GridColumn<Row>[];
   template: string;
+  /** The cells' widths (px, at least), as `cells`. */
+  widths: readonly number[];
   events: RowEvents<Row>;
 }
 
@@ -726,14 +731,19 @@ function GridRowInner<Row extends { id: string }>(p: GridRowProps<Row>) {
         p.events.menu(r, { x: e.clientX, y: e.clientY });
       }}
     >
-      {p.cells.map((col) => {
+      {p.cells.map((col, i) => {
         const safe = inertText(col.text(r));
+        // A text that fits its column whole is drawn without the cell's clip (and needs no ellipsis): the browser
+        // then has no clip node and paint chunk of its own to make for the cell each frame; and it needs no tooltip
+        // to show what the cell shows whole (a tick's new texts rewrote each cell's title, restyling it). A cut text
+        // keeps its clip, its ellipsis and its whole text as the tooltip (issue 15).
+        const fits = (col.render === undefined || col.renderFitsText === true) && textFits(safe, p.widths[i] ?? 0);
         return (
           <div
             key={col.id}
             role="gridcell"
-            className={`grid-cell ${col.align === 'right' ? 'right' : ''}`}
-            title={clampText(safe, TOOLTIP_MAX)}
+            className={`grid-cell ${col.align === 'right' ? 'right' : ''}${fits ? ' fits' : ''}`}
+            title={fits ? undefined : clampText(safe, TOOLTIP_MAX)}
             data-column={col.id}
           >
             {col.render ? col.render(r) : <bdi>{clampText(safe, CELL_MAX)}</bdi>}

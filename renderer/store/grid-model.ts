@@ -20,6 +20,9 @@ export interface GridColumn<Row> {
   text: (row: Row) => string;
   /** Richer cell content; defaults to text(). */
   render?: (row: Row) => ReactNode;
+  /** What render draws is the text (escaped, as the grid shows text) in the cell's font, or narrower: the grid may
+   *  then judge by the text whether the cell needs its clip (DataGrid, textFits). */
+  renderFitsText?: boolean;
   hiddenByDefault?: boolean;
   /** Takes the grid's free width (a description column), instead of leaving blank space beside it. */
   grow?: boolean;

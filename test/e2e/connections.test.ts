@@ -62,6 +62,35 @@ describe('Connections tab', () => {
     expect(await cell(row, 'remotePort').textContent()).toBe('*');
   });
 
+  it('draws a cell without its clip only when its text fits whole, and gives a cut one its text as a tooltip', async () => {
+    // Cells judged to fit (DataGrid: textFits) have no clip: a wrong judgement would spill over their neighbours.
+    const spilling = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.grid-row .grid-cell.fits')]
+          .filter((c) => c.scrollWidth > c.clientWidth)
+          .map((c) => `${c.dataset.column}: ${c.textContent} (${c.scrollWidth} > ${c.clientWidth})`),
+      );
+    const address = () => cell(dataRows().first(), 'localAddress');
+    await setFilter('');
+    await until('rows', async () => (await rowCount()) > 1);
+    expect(await page.locator('.grid-row .grid-cell.fits').count()).toBeGreaterThan(0);
+    expect(await spilling()).toEqual([]);
+    await setFilter(`lport:${port} proc:${name}`);
+    await until('the listener row again', async () => (await rowCount()) === 1);
+    // Shown whole: no clip, and no tooltip repeating it (issue 15: a tick's new texts rewrote each cell's title).
+    expect(await address().getAttribute('class')).toContain('fits');
+    expect(await address().getAttribute('title')).toBeNull();
+    // Narrowed until the address is cut: clipped, with an ellipsis, and its whole text as the tooltip.
+    const header = grid().locator('.sort-button[data-column="localAddress"]');
+    await header.focus();
+    for (let i = 0; i < 12; i++) await page.keyboard.press('Alt+ArrowLeft');
+    await until('the address cut', async () => (await address().getAttribute('title')) === '127.0.0.1');
+    expect(await address().getAttribute('class')).not.toContain('fits');
+    await header.focus();
+    await page.keyboard.press('Alt+Home');
+    await until('the address whole again', async () => (await address().getAttribute('title')) === null);
+  });
+
   it('filters to the process by clicking its name, and clears in one click', async () => {
     await cell(dataRows().first(), 'process').getByRole('button').click();
     const chip = page.getByTestId('process-filter');

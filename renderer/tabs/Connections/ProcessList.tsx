@@ -170,6 +170,7 @@ function trafficColumn(
       ) : (
         text(p)
       ),
+    renderFitsText: true,
   };
 }
 
@@ -186,6 +187,7 @@ const columns: GridColumn<ProcessEntry>[] = [
         <Inert text={p.name} />
       </span>
     ),
+    renderFitsText: true,
   },
   {
     id: 'pids',

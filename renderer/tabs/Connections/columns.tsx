@@ -142,6 +142,7 @@ export function connectionColumns(
           <span title={`${host} (${r.remoteAddress})`}>{host}</span>
         );
       },
+      renderFitsText: true,
       description: 'Remote address (* = any), or its host name when names are resolved (Ctrl+R)',
     },
     {
@@ -182,6 +183,7 @@ export function connectionColumns(
             <Inert text={processText(r)} />
           </button>
         ),
+      renderFitsText: true,
       description: 'Owning process; click a name to filter to it',
     },
     { id: 'user', header: 'User', width: 90, sortValue: userText, text: userText },
@@ -313,6 +315,7 @@ function trafficColumn(
       ) : (
         text(r)
       ),
+    renderFitsText: true,
   };
 }
 
