@@ -8,13 +8,16 @@ import type { ResourceLimits } from 'node:worker_threads';
 /**
  * After a full collection V8 lets the old generation grow to a multiple of what survived it before the next,
  * up to 4 × when collections are cheap beside the program's work. Each tick of the worker reads every socket
- * again (at 20,000 sockets about 35 MB of rows, keys and owner lists a tick, a few MB of which outlive a young
- * collection because the tick waits on the host's dumps), so the old generation fills with the garbage of
- * past ticks: 250-300 MB of heap holding 65 MB of live objects. At 1.5 × it holds 140-170 MB for a host CPU
- * of 28-30 % of a core against 25-26 % (20,000 sockets, 1 % churn, recording on). Process-wide (V8 flags
- * are): the host's own thread allocates little, and the capture worker's heap has a limit of its own.
+ * again, and what outlives a young collection (a tick waits on the host's dumps with its rows in hand) fills
+ * the old generation with the garbage of past ticks, so the heap runs between what the worker holds and this
+ * multiple of it. 1.3 ×: at 20,000 sockets with 1 % churn the worker holds about 32 MB, and its full
+ * collections come every 2.7 s instead of every 4 s, concurrent marking doing most of the work (the host's
+ * RSS about 10 MB lower than at 1.5 ×, its CPU within the noise; 4 × held 250-300 MB for 65: bench/mem-probe.ts,
+ * docs/performance.md, "The worker's heap at 1.3 ×"). Process-wide (V8 flags are, and a worker's execArgv takes
+ * none of V8's): the host's own thread holds 8 MB and allocates little, and the capture worker's heap has a
+ * limit of its own.
  */
-export const HEAP_GROWING_PERCENT = 50;
+export const HEAP_GROWING_PERCENT = 30;
 
 /**
  * The worker's young generation, in MB (V8's two semi-spaces and the young large objects: a third each). V8
