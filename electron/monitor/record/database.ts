@@ -25,6 +25,8 @@
 //   BUSY_WAIT_MS) and is for the CLI only, a process of its own with nothing else to do; the monitor's worker
 //   never sleeps (its thread ticks every tab's live view): its record requests retry with `whenFree()`, a timer
 //   between tries, and end in RecordBusyError after a bound; its flushes keep what they hold for the next one.
+// - a read of several statements (`netlens history`, the History tab's requests) is one read transaction
+//   (snapshot): it keeps the lock from its first statement to its last, so that all of it sees one commit.
 // - what is checked when: PRAGMA quick_check reads every page (O(file): seconds on a record of gigabytes), so
 //   it runs only where damage is likely and a fresh start is the cure: the recorder's first open after an
 //   unclean end (a `<file>.pid` its writer did not remove: killed, crashed, an OS crash or power cut). Its
@@ -501,6 +503,29 @@ function busyError(file: string, state = lockState(file)): Error {
   );
 }
 
+/**
+ * Runs `read` in one read transaction: every statement of it sees the same commit of the record. The VFS's lock is
+ * taken by a statement and, outside a transaction, let go at its end: a read of several statements (what changed
+ * runs a dozen) could see a batch the recorder wrote between two of them, and mix two moments (a listener whose
+ * owner was written meanwhile, listed as new and as gone). In a transaction the lock is kept from its first
+ * statement to its end: the recorder's batch meanwhile meets it and waits for its next flush (recorder.ts), a
+ * request of the History tab waits as for any holder (whenFree). A failure rolls it back: a first statement that
+ * met another holder's lock is retried from the start (busy, whenFree), the read afresh.
+ */
+export function snapshot<T>(db: RecordDatabase, read: (db: RecordDatabase) => T): T {
+  // Already in one (a caller's transaction): its statements see one commit already.
+  if (db.inTransaction) return read(db);
+  db.exec('BEGIN');
+  try {
+    const value = read(db);
+    db.exec('COMMIT');
+    return value;
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
 /** Runs `fn` as busy() does, failing with what holds the lock (busyError) instead of SQLite's "database is
  *  locked". */
 function busyOrSay<T>(file: string, fn: () => T): T {
@@ -526,6 +551,8 @@ function busyOrSay<T>(file: string, fn: () => T): T {
  * (fileVersion before and after, and the same lock, or none, at the end); else it is read again, up to
  * UNLOCKED_TRIES times. A journal left by a killed writer can only be rolled back by a process that may write
  * the folder: such a record is refused until NetLens opens it.
+ * The read is one read transaction (snapshot): all of it sees one commit of the record, and the lock is held
+ * throughout.
  */
 export function readRecord<T>(
   file: string,
@@ -569,7 +596,7 @@ export function readRecord<T>(
     try {
       const db = busyOrSay(file, () => openReadOnly(file, shown, true));
       try {
-        return busyOrSay(file, () => read(db));
+        return busyOrSay(file, () => snapshot(db, read));
       } finally {
         db.close();
       }
@@ -608,7 +635,7 @@ export function readRecord<T>(
       try {
         const db = openReadOnly(link, shown, false);
         try {
-          result = { value: read(db) };
+          result = { value: snapshot(db, read) };
         } finally {
           db.close();
         }

@@ -3,7 +3,7 @@
 import { dirname } from 'node:path';
 import type { MethodResults, RequestParams } from '../../../shared/protocol.js';
 import { saveRecordingConfig } from './config.js';
-import { REQUEST_WAIT, whenFree, type BusyWait } from './database.js';
+import { REQUEST_WAIT, snapshot, whenFree, type BusyWait } from './database.js';
 import { changes, connectionsBetween, timeline } from './queries.js';
 import type { Recorder } from './recorder.js';
 
@@ -41,7 +41,8 @@ export async function answerRecordRequest<M extends RecordMethod>(
       recorder.lockFile(),
       () => {
         const db = recorder.readable();
-        return db ? query(db) : empty;
+        // One commit of the record throughout (snapshot): another NetLens may be recording to the file.
+        return db ? snapshot(db, query) : empty;
       },
       wait,
     );
