@@ -8,7 +8,7 @@ import type { RecordMethod } from './record/requests.js';
 import type { Dataset } from '../../shared/types.js';
 import type { HistoryOf, Monitor, MonitorClient, RemoteAnswer, RemoteRequest } from './api.js';
 import type { RemoteHostInfo } from '../../shared/remote.js';
-import { HostNetlinkDumps, HostSharedBuffers } from './netlink-relay.js';
+import { HostNetlinkDumps, HostSharedBuffers, letGo } from './netlink-relay.js';
 import { workerResourceLimits } from './heap.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 import type { GlobalMessage } from './monitor.js';
@@ -170,12 +170,14 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
         }
         case 'netlink': {
           const asked = message;
-          const into = shared.resolve(asked.into);
+          const into = shared.resolve(asked.into, asked.forget);
           void netlink
-            .dump(asked.protocol, asked.msgType, asked.payload, asked.limits, into)
+            .dump(asked.protocol, asked.msgType, asked.payload, asked.limits, into, asked.expected)
             .then(({ packed, transfer }) => {
               if (worker === w)
                 w.postMessage({ type: 'netlink', id: asked.id, result: packed } satisfies ToWorker, transfer);
+              // A worker gone meanwhile reads no more: a buffer made for the dump is freed now.
+              else for (const buffer of transfer) letGo(buffer);
             });
           break;
         }

@@ -17,9 +17,12 @@ import {
 import {
   HostNetlinkDumps,
   bufferSize,
+  expectedBufferSize,
   HostSharedBuffers,
   type LentBuffer,
+  letGo,
   MAPPED_BYTES,
+  SHARED_AT_MOST,
   packDump,
   packDumpInto,
   unpackDump,
@@ -53,7 +56,8 @@ const filled = (n: number, value: number) => Buffer.alloc(n, value);
 
 /**
  * A worker's relay and a host that answers its questions when the test says, with the datagrams the test gives,
- * packed as the host packs them (into the buffer lent, while they fit) and crossing as a message does.
+ * packed as the host packs them (into the buffer lent, while they fit, else one of the size the question says)
+ * and crossing as a message does.
  */
 function relayAndHost() {
   const asked: Asked[] = [];
@@ -68,7 +72,9 @@ function relayAndHost() {
     const q = asked[which]!;
     const { packed, transfer } = packDumpInto(
       { ok: true, datagrams, bytes: datagrams.reduce((n, d) => n + d.length, 0) },
-      host.resolve(q.into),
+      host.resolve(q.into, q.forget),
+      undefined,
+      q.expected,
     );
     relay.answer(q.id, structuredClone(packed, { transfer }));
     return q.into;
@@ -79,7 +85,7 @@ function relayAndHost() {
     answer([filled(n, 0)]);
     releaseDump(await first);
   };
-  return { relay, asked, ask, answer, warmUp };
+  return { relay, host, asked, ask, answer, warmUp };
 }
 
 describe("the worker's shared buffers", () => {
@@ -92,11 +98,17 @@ describe("the worker's shared buffers", () => {
     // The first dump of its kind: no size known yet, so no buffer lent; it comes in one of its own.
     const first = ask();
     expect(answer([filled(3, 1), filled(2, 2)])).toBeUndefined();
-    expect(bytes(await first)).toEqual([
+    const r1 = await first;
+    expect(bytes(r1)).toEqual([
       [1, 1, 1],
       [2, 2],
     ]);
-    releaseDump(await first);
+    // Its buffer is its own, freed once the dump is released (every view of it empty).
+    const own = r1.ok ? r1.datagrams[0]!.buffer : null;
+    expect(own).toBeInstanceOf(ArrayBuffer);
+    releaseDump(r1);
+    expect(own!.byteLength).toBe(0);
+    if (r1.ok) expect(r1.datagrams[0]!.length).toBe(0);
     // The second is lent a buffer, which crosses with the question.
     const second = ask();
     const lent = answer([filled(4, 3)]);
@@ -156,7 +168,9 @@ describe("the worker's shared buffers", () => {
     // The host may still be writing into that buffer: the next dump is lent none.
     const meanwhile = ask();
     expect(answer([filled(4, 2)])).toBeUndefined();
-    releaseDump(await meanwhile);
+    const apart = await meanwhile;
+    releaseDump(apart);
+    expect(apart.ok && apart.datagrams[0]!.buffer.byteLength).toBe(0);
     // The late answer comes, is read by no one, and frees the buffer.
     expect(answer([filled(4, 3)], lateIndex)?.buffer).toBeInstanceOf(SharedArrayBuffer);
     const after = ask();
@@ -239,12 +253,105 @@ describe("the worker's shared buffers", () => {
     const q = ask();
     relay.answer(asked[0]!.id, { ok: true, shared: true, lengths: [4] });
     expect(await q).toMatchObject({ ok: false, error: /not lent/ });
+    // A buffer of its own that does not add up is refused, and freed.
+    const q2 = ask();
+    const data = new ArrayBuffer(8);
+    relay.answer(asked[1]!.id, { ok: true, data, lengths: [9] });
+    expect(await q2).toMatchObject({ ok: false, error: /does not add up/ });
+    expect(data.byteLength).toBe(0);
     const host = new HostSharedBuffers();
     expect(host.resolve({ slot: 0 })).toBeUndefined();
     expect(host.resolve({ slot: 99, buffer: new SharedArrayBuffer(8) })).toBeUndefined();
     const b = new SharedArrayBuffer(8);
     expect(host.resolve({ slot: 1, buffer: b })).toBe(b);
     expect(host.resolve({ slot: 1 })).toBe(b);
+    // Let go of when the worker says so (and an unknown slot to let go of changes nothing).
+    expect(host.resolve({ slot: 1 }, 7)).toBe(b);
+    expect(host.resolve({ slot: 1 }, 1)).toBeUndefined();
+  });
+
+  it('are let go of by both sides once a kind of dump outgrows the largest (32 MiB): its dumps then come in buffers made for them, freed once read', async () => {
+    const { host, asked, ask, answer, warmUp } = relayAndHost();
+    // Over 64 KiB: lent one of MAPPED_BYTES.
+    await warmUp(70_000);
+    const lentDump = ask();
+    const lent = answer([filled(70_000, 1)]);
+    expect(lent?.buffer?.byteLength).toBe(MAPPED_BYTES);
+    releaseDump(await lentDump);
+    // A dump past it: written there while it fit, then all of it in a buffer of its own, freed once read.
+    const big = ask();
+    const parts = [filled(MAPPED_BYTES - 10, 2), filled(40, 3)];
+    expect(answer(parts)).toEqual({ slot: lent!.slot });
+    const r = await big;
+    expect(r.ok && r.datagrams.map((d) => [d.length, d[0]])).toEqual([
+      [MAPPED_BYTES - 10, 2],
+      [40, 3],
+    ]);
+    const grown = r.ok ? r.datagrams[0]!.buffer : null;
+    expect(grown).toBeInstanceOf(ArrayBuffer);
+    releaseDump(r);
+    expect(grown!.byteLength).toBe(0);
+    // The next is lent none: the shared buffer is let go, the host told so, and the question says the size.
+    expect(host.resolve({ slot: lent!.slot })).toBe(lent!.buffer);
+    const next = ask();
+    expect(asked.at(-1)).toMatchObject({ expected: MAPPED_BYTES + 30, forget: lent!.slot });
+    expect(answer([filled(MAPPED_BYTES + 30, 4)])).toBeUndefined();
+    expect(host.resolve({ slot: lent!.slot })).toBeUndefined();
+    const r2 = await next;
+    const made = r2.ok ? r2.datagrams[0]!.buffer : null;
+    expect(made).toBeInstanceOf(ArrayBuffer);
+    // The last size and an eighth, in whole MiB: not doubled.
+    expect(made!.byteLength).toBe(expectedBufferSize(MAPPED_BYTES + 30));
+    expect(made!.byteLength).toBeLessThan(2 * MAPPED_BYTES);
+    expect(r2.ok && [r2.datagrams[0]!.length, r2.datagrams[0]![0]]).toEqual([MAPPED_BYTES + 30, 4]);
+    releaseDump(r2);
+    expect(made!.byteLength).toBe(0);
+    // Told once: the next question of the kind lets nothing go.
+    const third = ask();
+    expect(asked.at(-1)?.forget).toBeUndefined();
+    expect(asked.at(-1)?.into).toBeUndefined();
+    answer([filled(100, 5)]);
+    releaseDump(await third);
+    // Small again: lent a shared buffer anew, which crosses with the question.
+    const small = ask();
+    const again = answer([filled(100, 6)]);
+    expect(again?.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(again?.buffer?.byteLength).toBe(64 * 1024);
+    releaseDump(await small);
+    expect(SHARED_AT_MOST).toBe(MAPPED_BYTES);
+  });
+
+  it("size a buffer made for a dump from its kind's last: an eighth more in whole MiB, at least 32 MiB past 64 KiB", () => {
+    expect(expectedBufferSize(0)).toBe(64 * 1024);
+    expect(expectedBufferSize(50_000)).toBe(64 * 1024);
+    expect(expectedBufferSize(70_000)).toBe(MAPPED_BYTES);
+    expect(expectedBufferSize(42_000_000)).toBe(46 * 1024 * 1024);
+    const mib = 1024 * 1024;
+    expect(expectedBufferSize(64 * mib)).toBe(72 * mib);
+  });
+
+  it("free a buffer of the dump's own once the dump outgrows it", () => {
+    // 33 MiB and more, none lent: written into 64 KiB, then MAPPED_BYTES, then twice that.
+    const datagrams = Array.from({ length: 33 }, (_, i) => filled(1024 * 1024 + 2048, i));
+    const before = process.memoryUsage().arrayBuffers;
+    const { packed } = packDumpInto({ ok: true, datagrams, bytes: 33 * (1024 * 1024 + 2048) }, undefined);
+    const grew = process.memoryUsage().arrayBuffers - before;
+    const data = packed.ok && 'data' in packed ? packed.data : new ArrayBuffer(0);
+    expect(data.byteLength).toBe(2 * MAPPED_BYTES);
+    // The last buffer alone: neither outgrown one is left to a collection.
+    expect(grew).toBeLessThan(2.5 * MAPPED_BYTES);
+    letGo(data);
+  });
+
+  it('free a buffer let go of at once, whatever views it has', () => {
+    const b = new ArrayBuffer(1024);
+    const view = new Uint8Array(b);
+    letGo(b);
+    expect(b.byteLength).toBe(0);
+    expect(view.length).toBe(0);
+    // Again, or an empty one: nothing happens.
+    letGo(b);
+    letGo(new ArrayBuffer(0));
   });
 });
 

@@ -3,7 +3,9 @@
 // and the host must be able to end a worker at any moment (its watchdog terminates one stuck in a parser),
 // so the worker never opens one: it asks the host, whose thread only waits on the socket. The host writes the
 // dump's datagrams, as they arrive, into a shared buffer the worker keeps for that kind of dump and lends with
-// the question; the reply says where each is (docs/performance.md, "The relayed dump in a shared buffer").
+// the question; the reply says where each is (docs/performance.md, "The relayed dump in a shared buffer"). A
+// dump too large for one (over MAPPED_BYTES) comes in a buffer made for it, freed once read ("A dump's buffer
+// made for it, past the shared buffer's size").
 import {
   type DumpLimits,
   type DumpResult,
@@ -14,6 +16,7 @@ import {
 import type { FromWorker } from './worker-protocol.js';
 import { PendingAnswers } from './pending-answers.js';
 import { youngCollector } from './heap.js';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 
 /**
  * netlink@0.3.0's binding receives each datagram into a 32 KiB buffer of its own (malloc'd, zeroed) and frees
@@ -31,11 +34,11 @@ const COLLECT_AFTER_BYTES = 1024 * 1024;
 
 /**
  * A dump's result as it crosses threads: the datagrams end to end, with their lengths, either in the shared
- * buffer the worker lent for it (`shared`: nothing crosses but the lengths) or in a fresh buffer of its own,
- * transferred (moved, not copied) or, a shared one (`bufferOfSize`), shared.
+ * buffer the worker lent for it (`shared`: nothing crosses but the lengths) or in a buffer of its own,
+ * transferred (moved, not copied), which the worker frees once the dump is read (letGo).
  */
 export type PackedDump =
-  | { ok: true; data: ArrayBuffer | SharedArrayBuffer; lengths: number[] }
+  | { ok: true; data: ArrayBuffer; lengths: number[] }
   | { ok: true; shared: true; lengths: number[] }
   | { ok: false; error: string };
 
@@ -68,6 +71,16 @@ const SHRINK_WHEN_OVER = 4;
 export const MAPPED_BYTES = 32 * 1024 * 1024 + MIN_SHARED_BYTES;
 
 /**
+ * The largest dump a shared buffer is kept for (its buffer MAPPED_BYTES). A shared buffer cannot be given back
+ * while the worker lives: the pages its largest dump wrote stay resident (38.9 MB of a 64 MiB buffer at 100,000
+ * sockets). A larger dump comes in a buffer made for it and freed once read: between dumps nothing of it is
+ * resident. Not below: V8 counts a received ArrayBuffer at its size (MAPPED_BYTES at least) against the worker's
+ * old generation until it is freed, which at 20,000 sockets (8 MB dumps, 15 MB of room) brought a full
+ * collection each tick (docs/performance.md, "A dump's buffer made for it, past the shared buffer's size").
+ */
+export const SHARED_AT_MOST = MAPPED_BYTES;
+
+/**
  * The size of a buffer for `needed` bytes: MIN_SHARED_BYTES, or MAPPED_BYTES doubled until they fit (from
  * `from` when larger: a buffer outgrown is followed by one twice its size).
  */
@@ -79,12 +92,34 @@ export function bufferSize(needed: number, from = 0): number {
 }
 
 /**
- * A buffer of `size` bytes for a dump. Shared: V8 counts no shared buffer as a thread's external memory (a
- * 32 MiB ArrayBuffer made or transferred each dump brought a full collection every few: "The relayed dump in
- * a shared buffer"), and one crosses to the worker without a copy.
+ * The size of the first buffer for a dump not lent a shared one, whose kind's last dump was `expected` bytes
+ * (0: none yet): room for an eighth more, in whole MiB, at least MAPPED_BYTES past MIN_SHARED_BYTES; a dump
+ * that outgrows it goes on in one of bufferSize's, doubled. Not doubled from the start: V8 counts the buffer
+ * at its size against the old generation's room of the thread that holds it (the host's while it is written,
+ * the worker's until it is read), so at 100,000 sockets (a 42 MB dump) 48 MB, not 67.
  */
-function bufferOfSize(size: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(size);
+export function expectedBufferSize(expected: number): number {
+  const wanted = expected + Math.ceil(expected / 8);
+  if (wanted <= MIN_SHARED_BYTES) return MIN_SHARED_BYTES;
+  const mib = 1024 * 1024;
+  return Math.max(MAPPED_BYTES, Math.ceil(wanted / mib) * mib);
+}
+
+/**
+ * Frees a buffer at once, whatever still points at it: it is transferred into a message posted on a closed port,
+ * which detaches it (its length and every view's become 0) and drops the message, its memory with it, before
+ * postMessage returns; V8 stops counting it against the thread's heap as it does. (Posted to an open port whose
+ * other end is closed, the first messages waited for the close to be handled.) Without it the memory stays until
+ * a full collection finds the buffer's object, which by then is old: at 100,000 sockets 48 MB a tick.
+ */
+let drain: MessagePort | null = null;
+export function letGo(buffer: ArrayBuffer): void {
+  if (buffer.byteLength === 0) return;
+  if (drain === null) {
+    drain = new MessageChannel().port1;
+    drain.close();
+  }
+  drain.postMessage(null, [buffer]);
 }
 
 /** The datagrams of a dump in one fresh buffer (transferable), with their lengths. */
@@ -110,6 +145,8 @@ export function unpackDump(p: PackedDump, shared?: SharedArrayBuffer): DumpResul
   if (!p.ok) return p;
   const data = 'shared' in p ? shared : p.data;
   if (data === undefined) return { ok: false, error: 'netlink relay: a dump answered in a buffer not lent for it' };
+  if (!(data instanceof ArrayBuffer || data instanceof SharedArrayBuffer))
+    return { ok: false, error: 'netlink relay: a packed dump without its buffer' };
   const datagrams: Buffer[] = [];
   let at = 0;
   for (const length of p.lengths) {
@@ -123,11 +160,12 @@ export function unpackDump(p: PackedDump, shared?: SharedArrayBuffer): DumpResul
 
 /**
  * Writes a dump's datagrams, as they arrive, into the shared buffer lent for it while they fit; from the first
- * that does not (the dump outgrew it), or from the start when none was lent, into a buffer of the dump's own,
- * doubled as it fills, which the answer then carries (transferred). Runs a young collection of this thread
- * every COLLECT_EVERY_BYTES written, so the binding's buffers go as the dump does (at 100,000 sockets a dump
- * kept whole until its end raised the C heap by its 42 MB for good), and at the end when COLLECT_AFTER_BYTES
- * more have come.
+ * that does not (the dump outgrew it), or from the start when none was lent, into a buffer of the dump's own
+ * (first of the size its kind's last dump, `expected` bytes, needed: expectedBufferSize), larger as it fills
+ * (each outgrown one freed at once), which the answer then carries (transferred). Runs a young collection of
+ * this thread every COLLECT_EVERY_BYTES written, so the binding's buffers go as the dump does (at 100,000
+ * sockets a dump kept whole until its end raised the C heap by its 42 MB for good), and at the end when
+ * COLLECT_AFTER_BYTES more have come.
  */
 class DumpWriter {
   private readonly shared: Uint8Array | null;
@@ -138,6 +176,7 @@ class DumpWriter {
 
   constructor(
     shared: SharedArrayBuffer | undefined,
+    private readonly expected: number,
     private readonly collect: () => void,
   ) {
     this.shared = shared === undefined ? null : new Uint8Array(shared);
@@ -157,13 +196,24 @@ class DumpWriter {
   };
 
   /**
-   * A buffer of the dump's own for at least `needed` bytes, with what was written so far. The one it replaces
-   * is held by nothing: its object is young, and the next young collection (COLLECT_EVERY_BYTES) frees it.
+   * A buffer of the dump's own for at least `needed` bytes, with what was written so far; an own one it
+   * replaces is freed (letGo).
    */
   private grow(needed: number): Uint8Array {
-    const next = new Uint8Array(bufferOfSize(bufferSize(needed, 2 * (this.own?.length ?? 0))));
-    const before = this.own ?? this.shared;
+    const own = this.own;
+    const first = expectedBufferSize(this.expected);
+    const size =
+      own !== null
+        ? bufferSize(needed, 2 * own.length)
+        : this.shared !== null
+          ? bufferSize(needed, 2 * this.shared.length)
+          : first >= needed
+            ? first
+            : bufferSize(needed);
+    const next = new Uint8Array(new ArrayBuffer(size));
+    const before = own ?? this.shared;
     if (before !== null) next.set(before.subarray(0, this.written));
+    if (own !== null) letGo(own.buffer as ArrayBuffer);
     this.own = next;
     return next;
   }
@@ -173,23 +223,30 @@ class DumpWriter {
     if (this.sinceCollect >= COLLECT_AFTER_BYTES) this.collect();
     const lengths = this.lengths;
     if (this.own === null && this.shared !== null) return { packed: { ok: true, shared: true, lengths }, transfer: [] };
-    // Shared (bufferOfSize): it crosses as it is, and goes when neither thread holds it.
-    const data = (this.own?.buffer as SharedArrayBuffer | undefined) ?? new ArrayBuffer(0);
-    return { packed: { ok: true, data, lengths }, transfer: data instanceof ArrayBuffer ? [data] : [] };
+    const data = (this.own?.buffer as ArrayBuffer | undefined) ?? new ArrayBuffer(0);
+    this.own = null;
+    return { packed: { ok: true, data, lengths }, transfer: [data] };
+  }
+
+  /** The dump failed: a buffer of its own is freed. */
+  drop(): void {
+    if (this.own !== null) letGo(this.own.buffer as ArrayBuffer);
+    this.own = null;
   }
 }
 
 /**
- * A finished dump's answer as the host packs one (into `shared` while its datagrams fit), with `collect` for
- * its young collections: for tests.
+ * A finished dump's answer as the host packs one (into `shared` while its datagrams fit, else a buffer first
+ * sized for `expected` bytes), with `collect` for its young collections: for tests.
  */
 export function packDumpInto(
   r: DumpResult,
   shared: SharedArrayBuffer | undefined,
   collect: () => void = () => {},
+  expected = 0,
 ): { packed: PackedDump; transfer: ArrayBuffer[] } {
   if (!r.ok) return packDump(r);
-  const writer = new DumpWriter(shared, collect);
+  const writer = new DumpWriter(shared, expected, collect);
   for (const d of r.datagrams) writer.sink(d);
   return writer.packed();
 }
@@ -220,7 +277,10 @@ interface Slot {
  * host writes each of its dumps into and the worker reads in place: no buffer made, moved or freed per dump.
  * Who may touch it is handed over by message, one dump at a time: lent with the question (the host writes it
  * until it answers), then held by the answer's reader until released; only then is it lent again. A dump of
- * a kind whose buffer is not free (or whose size is not known yet) comes in a buffer of its own, as before.
+ * a kind whose buffer is not free (or whose size is not known yet) comes in a buffer of its own, which is
+ * freed when the dump is released. So does every dump of a kind whose last was over SHARED_AT_MOST: its shared
+ * buffer is let go (the host is told to let go of it too), and the question says the last dump's size, for
+ * which the host makes the dump's buffer.
  */
 export class WorkerNetlinkRelay implements NetlinkTransport {
   private readonly questions = new PendingAnswers<DumpResult>();
@@ -233,7 +293,9 @@ export class WorkerNetlinkRelay implements NetlinkTransport {
 
   dump(protocol: number, type: number, payload: Uint8Array, limits: DumpLimits): Promise<DumpResult> {
     const slot = this.slotFor(`${protocol} ${type} ${Buffer.from(payload).toString('hex')}`);
+    const forget = slot === null ? undefined : this.letGoOutgrown(slot);
     const lent = slot !== null && this.lend(slot);
+    const expected = lent || slot === null ? 0 : slot.needed;
     // The host gives up on the dump after limits.timeoutMs; the fallback only covers a host that never answers.
     return this.questions.ask(
       limits.timeoutMs + 5000,
@@ -254,6 +316,8 @@ export class WorkerNetlinkRelay implements NetlinkTransport {
           payload: Uint8Array.from(payload),
           limits,
           ...(into ? { into } : {}),
+          ...(expected > 0 ? { expected } : {}),
+          ...(forget !== undefined ? { forget } : {}),
         });
       },
     );
@@ -276,6 +340,12 @@ export class WorkerNetlinkRelay implements NetlinkTransport {
         // not know it: it is given again with the next): free again.
         if (packed.ok) slot.hostHas = false;
         this.release(slot, id);
+      }
+      // A buffer of the dump's own: freed once the dump is read, or now when it cannot be.
+      const own = packed.ok && 'data' in packed && packed.data instanceof ArrayBuffer ? packed.data : null;
+      if (own !== null) {
+        if (result.ok) result = { ...result, release: () => letGo(own) };
+        else letGo(own);
       }
     }
     if (result.ok && slot !== null) slot.needed = result.bytes;
@@ -302,15 +372,30 @@ export class WorkerNetlinkRelay implements NetlinkTransport {
     return slot;
   }
 
-  /** Lends `slot` for the next dump, its buffer made to fit the last dump of its kind; false if it cannot be. */
+  /**
+   * When the last dump of `slot`'s kind was over SHARED_AT_MOST and its shared buffer is free, lets the buffer
+   * go and gives its slot, for the host to let go of it too (it then goes with both threads' next full
+   * collections: a shared buffer cannot be freed at once).
+   */
+  private letGoOutgrown(slot: Slot): number | undefined {
+    if (slot.state !== 'free' || slot.needed <= SHARED_AT_MOST || slot.buffer === null) return undefined;
+    slot.buffer = null;
+    slot.hostHas = false;
+    return slot.index;
+  }
+
+  /**
+   * Lends `slot` for the next dump, its buffer made to fit the last dump of its kind; false if it cannot be (a
+   * kind whose last dump was over SHARED_AT_MOST is lent none).
+   */
   private lend(slot: Slot): boolean {
-    if (slot.state !== 'free' || slot.needed === 0) return false;
+    if (slot.state !== 'free' || slot.needed === 0 || slot.needed > SHARED_AT_MOST) return false;
     const size = slot.buffer?.byteLength ?? 0;
     if (size < slot.needed || (size > SHRINK_WHEN_OVER * slot.needed && bufferSize(slot.needed) < size)) {
       slot.buffer = null;
       slot.hostHas = false;
       try {
-        slot.buffer = bufferOfSize(bufferSize(slot.needed, size < slot.needed ? 2 * size : 0));
+        slot.buffer = new SharedArrayBuffer(bufferSize(slot.needed, size < slot.needed ? 2 * size : 0));
       } catch {
         // No memory for it now: this dump comes in a buffer of its own, as the host can make one.
         return false;
@@ -335,8 +420,12 @@ export class WorkerNetlinkRelay implements NetlinkTransport {
 export class HostSharedBuffers {
   private readonly slots = new Map<number, SharedArrayBuffer>();
 
-  /** The buffer to write the dump lent `into` into, or undefined. */
-  resolve(into: LentBuffer | undefined): SharedArrayBuffer | undefined {
+  /**
+   * The buffer to write the dump lent `into` into, or undefined; the buffer of slot `forget` is let go first
+   * (the worker let go of it: its kind's dumps outgrew it).
+   */
+  resolve(into: LentBuffer | undefined, forget?: number): SharedArrayBuffer | undefined {
+    if (forget !== undefined) this.slots.delete(forget);
     if (into === undefined || !Number.isInteger(into.slot) || into.slot < 0 || into.slot >= SHARED_SLOTS)
       return undefined;
     if (into.buffer instanceof SharedArrayBuffer) this.slots.set(into.slot, into.buffer);
@@ -353,19 +442,33 @@ export class HostNetlinkDumps {
 
   /**
    * Runs a dump and packs its answer: into `shared` (a buffer the worker lent for it, which it does not read
-   * until answered) as its datagrams arrive while they fit, else in a buffer of its own.
+   * until answered) as its datagrams arrive while they fit, else in a buffer of its own, first made for
+   * `expected` bytes (the size of its kind's last dump, as the worker says).
    */
-  async dump(protocol: number, type: number, payload: Uint8Array, limits: DumpLimits, shared?: SharedArrayBuffer) {
+  async dump(
+    protocol: number,
+    type: number,
+    payload: Uint8Array,
+    limits: DumpLimits,
+    shared?: SharedArrayBuffer,
+    expected = 0,
+  ) {
     // A worker still reading while the host closes opens no socket after close.
     if (this.closed) return packDump({ ok: false, error: 'closed' });
     let d = this.dumpers.get(protocol);
     if (!d) this.dumpers.set(protocol, (d = new NetlinkDumper(protocol)));
-    const writer = new DumpWriter(shared, () => this.collectSoon());
+    // No larger than the dump may be: what the worker says is a size, never a cause to fail.
+    const sized = Number.isSafeInteger(expected) && expected > 0 ? Math.min(expected, limits.maxBytes) : 0;
+    const writer = new DumpWriter(shared, sized, () => this.collectSoon());
     const result = await d.dump(type, payload, limits, writer.sink);
-    if (!result.ok) return packDump(result);
+    if (!result.ok) {
+      writer.drop();
+      return packDump(result);
+    }
     try {
       return writer.packed();
     } catch (e) {
+      writer.drop();
       // One buffer of the dump's size could not be made: the worker reads /proc for this tick.
       return packDump({ ok: false, error: `netlink relay: ${(e as Error).message}` });
     }

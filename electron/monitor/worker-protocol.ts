@@ -48,6 +48,10 @@ export type FromWorker =
       limits: DumpLimits;
       /** The worker's shared buffer to write the dump into (netlink-relay.ts). */
       into?: LentBuffer;
+      /** Lent none: how many bytes the last dump of its kind took (the size of the buffer the host makes for it). */
+      expected?: number;
+      /** A shared buffer's slot whose buffer the host is to let go of (the worker has: its kind's dumps outgrew it). */
+      forget?: number;
     }
   /** Sent every HEARTBEAT_MS while the worker's event loop turns: the host restarts a worker that hangs. */
   | { type: 'heartbeat' }

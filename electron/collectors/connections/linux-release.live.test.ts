@@ -1,8 +1,9 @@
 // Live: the Linux collector reads a relayed dump where the host wrote it, in the worker's shared buffer that
-// the next dump of its kind is written into (electron/monitor/netlink-relay.ts), so it must release each dump
-// once its rows are made and read it no more. Here the worker's relay and the host's dumps run on this thread,
-// and each release writes garbage over the buffer released: a collector that read a dump after releasing it,
-// or kept rows that point into it, would show garbage or lose sockets.
+// the next dump of its kind is written into, or in a buffer of the dump's own that is freed (detached: every view
+// of it empty) once released (electron/monitor/netlink-relay.ts), so it must release each dump once its rows are
+// made and read it no more. Here the worker's relay and the host's dumps run on this thread, and each release
+// writes garbage over the shared buffer released: a collector that read a dump after releasing it, or kept rows
+// that point into it, would show garbage or lose sockets.
 import { once } from 'node:events';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +51,7 @@ describe.skipIf(process.platform !== 'linux' || NetlinkDumper.unavailable() !== 
       const sharedSeen = new Set<SharedArrayBuffer>();
       let given = 0;
       let released = 0;
+      let ownFreed = 0;
       const relay: WorkerNetlinkRelay = new WorkerNetlinkRelay((m) => {
         if (m.type !== 'netlink') return;
         const asked = structuredClone(m);
@@ -60,7 +62,8 @@ describe.skipIf(process.platform !== 'linux' || NetlinkDumper.unavailable() !== 
           asked.msgType,
           asked.payload,
           asked.limits,
-          shared.resolve(asked.into),
+          shared.resolve(asked.into, asked.forget),
+          asked.expected,
         );
         setNetlinkTransport(transport);
         void answer.then(({ packed, transfer }) =>
@@ -73,7 +76,15 @@ describe.skipIf(process.platform !== 'linux' || NetlinkDumper.unavailable() !== 
           if (!r.ok) return r;
           given++;
           const data = r.datagrams[0]?.buffer;
-          // A dump in a buffer of its own (shared too, when over 64 KiB) has nothing to release.
+          // A dump in a buffer of its own: freed at its release.
+          if (data instanceof ArrayBuffer && r.release !== undefined)
+            return {
+              ...r,
+              release: () => {
+                r.release?.();
+                if (data.byteLength === 0) ownFreed++;
+              },
+            };
           if (!(data instanceof SharedArrayBuffer) || r.release === undefined) return r;
           sharedSeen.add(data);
           return {
@@ -109,8 +120,8 @@ describe.skipIf(process.platform !== 'linux' || NetlinkDumper.unavailable() !== 
           )
           .sort();
       try {
-        // The first read's dumps come in buffers of their own (no size known yet), the later ones in shared
-        // buffers, written over once released.
+        // The first read's dumps come in buffers of their own (no size known yet), freed once released, the
+        // later ones in shared buffers, written over once released.
         const first = mine((await collector.read()).rows);
         // The listener, both ends of the connection and the unix listener.
         expect(first).toHaveLength(4);
@@ -118,6 +129,7 @@ describe.skipIf(process.platform !== 'linux' || NetlinkDumper.unavailable() !== 
         // TCP and unix: one shared buffer each, lent again each time it was released.
         expect(sharedSeen.size).toBe(2);
         expect(released).toBe(given - 2);
+        expect(ownFreed).toBe(2);
         expect(given).toBe(8);
       } finally {
         setNetlinkTransport(null);

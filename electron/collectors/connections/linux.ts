@@ -616,8 +616,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
 
   /**
    * One sock_diag dump per request, their datagrams together, to be released once read (a relayed dump's are in
-   * a buffer the next dump of its kind is written into: netlink.ts's DumpResult). A string: why one failed, or
-   * why sock_diag is not used.
+   * a buffer the next dump of its kind is written into, or one freed at the release: netlink.ts's DumpResult). A
+   * string: why one failed, or why sock_diag is not used.
    */
   private async dumpDiag(requests: readonly DiagRequest[]): Promise<Dumped | string> {
     const unavailable = this.whyNoDiag();

@@ -80,15 +80,15 @@ export interface DumpLimits {
 
 /**
  * What a dump gave: the datagrams of its reply (nlmsghdr-framed messages, NLMSG_DONE excluded). With `release`,
- * they are views of memory that is used again for a later dump once released (a relayed dump's: the monitor's
- * worker reads it where the host's thread wrote it, netlink-relay.ts): call it when they are read, and read
- * them no more after; without, they are the reader's.
+ * they are views of memory that is used again for a later dump, or freed, once released (a relayed dump's: the
+ * monitor's worker reads it where the host's thread wrote it, netlink-relay.ts): call it when they are read, and
+ * read them no more after; without, they are the reader's.
  */
 export type DumpResult =
   | { ok: true; datagrams: Buffer[]; bytes: number; release?: () => void }
   | { ok: false; error: string };
 
-/** Lets a dump's datagrams go (a relayed dump's memory is then used again). */
+/** Lets a dump's datagrams go (a relayed dump's memory is then used again, or freed). */
 export function releaseDump(r: DumpResult): void {
   if (r.ok) r.release?.();
 }
