@@ -6,7 +6,12 @@
 // (`PRAGMA journal_mode=WAL` answers 'delete'), and a lock is a directory `<file>.lock` made with mkdir: one
 // holder at a time, readers included, and no sleeping busy handler (busy_timeout returns at once). Hence:
 // - a rollback journal (TRUNCATE: no unlink and directory sync per commit). A kill -9 mid-transaction leaves a
-//   hot journal that the next open rolls back: at most the last batch is lost (tested).
+//   hot journal, which SQLite never rolls back here: the VFS's xCheckReservedLock says "reserved" whenever
+//   `<file>.lock` exists, its opener's own lock included, so no journal is ever judged hot. The record's open
+//   (openRecord) plays it back itself, under the lock, before SQLite reads the file (journal.ts): at most the
+//   last batch is lost (tested: a journal made mid-transaction rolled back to the very bytes of the file before
+//   it). `netlens history` (read-only) never plays one back: without the lock it refuses the record while one is
+//   there; with it, it reads the file as it is until NetLens next opens it.
 // - synchronous OFF: no fsync per batch. The OS still has every write when NetLens is killed or crashes, so
 //   that case is safe; an OS crash or a power cut while writing may lose more or damage the file, which the
 //   next start then moves aside. The fsync was half the cost of recording (bench:history: a batch's commit
@@ -37,6 +42,7 @@
 // First: how V8 compiles SQLite's WebAssembly, a flag read when the module loads (heap.ts baselineWasmOnly).
 import './sqlite-compiler.js';
 import { Database } from 'node-sqlite3-wasm';
+import { type JournalOutcome, rollBackJournal } from './journal.js';
 import {
   clearStaleLock,
   lockIdentity,
@@ -306,6 +312,8 @@ export interface Opened {
   db: RecordDatabase;
   /** Set when the file was corrupt: where it was moved. */
   movedAside: string | null;
+  /** What the open did with a journal a killed writer left (journal.ts). */
+  journal: JournalOutcome;
 }
 
 /** The first `length` bytes of a file (SQLite's header is its first 100). */
@@ -413,14 +421,19 @@ export function openRecord(
 ): Opened {
   const wait = options.wait ?? true;
   file = recordPath(file, options.create);
+  // A journal a killed writer left, played back (journal.ts) before SQLite, which never does here, reads the file;
+  // by every open here, the worker's reader's too: each runs a write transaction (the schema), which discards it.
+  // One left as it was (not sound): the recorder's open checks every page.
+  const journal = rollBackJournal(file);
+  const check = (options.check ?? false) || (options.create && journal.kind === 'refused');
   try {
-    return { db: openChecked(file, options.create, wait, options.check ?? false), movedAside: null };
+    return { db: openChecked(file, options.create, wait, check), movedAside: null, journal };
   } catch (err) {
     if (failureKind(err) !== 'corrupt' || !options.create) throw err;
     const aside = `${file}.corrupt-${stamp(options.now ?? Date.now())}`;
     renameSync(file, aside);
     if (existsSync(`${file}-journal`)) renameSync(`${file}-journal`, `${aside}-journal`);
-    return { db: openChecked(file, true, wait, false), movedAside: aside };
+    return { db: openChecked(file, true, wait, false), movedAside: aside, journal };
   }
 }
 

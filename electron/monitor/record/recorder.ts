@@ -946,13 +946,23 @@ export class Recorder {
           `${real}.users was ${planted ?? 'not a folder'}, not the folder where NetLens names the processes that use the record; it was moved aside to ${aside}, and recording goes on.`,
         );
       // The whole file checked only after an unclean end (database.ts: what is checked when).
-      const { db, movedAside } = openRecord(real, {
+      const { db, movedAside, journal } = openRecord(real, {
         create: true,
         now: this.now(),
         wait: false,
         check: this.checkDue,
       });
       this.checkDue = false;
+      if (journal.kind === 'rolled-back')
+        this.log(
+          `recorder: rolled back the write a previous recorder left unfinished (${journal.pages} pages of ${real}-journal)`,
+        );
+      if (journal.kind === 'refused')
+        this.options.notify(
+          'warning',
+          'record-journal-left',
+          `${real}-journal, a write left unfinished, was not rolled back: ${journal.reason}. The record was checked whole before recording went on.`,
+        );
       const at = this.now();
       this.db = db;
       this.session = Number(db.run('INSERT INTO sessions (started, alive) VALUES (?, ?)', [at, at]).lastInsertRowid);
@@ -1175,7 +1185,7 @@ const writerFile = (file: string) => `${file}.pid`;
  * its lock directory is removed by the open as any lock left behind is (lock.ts): at once when its entry shows it
  * gone beyond doubt and nobody else named may hold the lock; where no entry tells (none there), once past the grace
  * for a maker that no entry names (STALE_LOCK_MS), the open retried quietly until then (BUSY_OPENS). The hot
- * journal it left is rolled back by that open, which checks the whole file. `file` is the record's real path.
+ * journal it left is rolled back by that open (journal.ts: SQLite does not, here), which checks the whole file. `file` is the record's real path.
  */
 function claimWriter(file: string, again: boolean): { other: number | null; unclean: boolean } {
   let previous: number | null = null;
