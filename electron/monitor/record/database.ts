@@ -10,8 +10,8 @@
 //   `<file>.lock` exists, its opener's own lock included, so no journal is ever judged hot. The record's open
 //   (openRecord) plays it back itself, under the lock, before SQLite reads the file (journal.ts): at most the
 //   last batch is lost (tested: a journal made mid-transaction rolled back to the very bytes of the file before
-//   it). `netlens history` (read-only) never plays one back: without the lock it refuses the record while one is
-//   there; with it, it reads the file as it is until NetLens next opens it.
+//   it). `netlens history` (read-only) never plays one back: it refuses the record while one is there (once it
+//   holds the lock, where it may take it: a journal then is no live write's).
 // - synchronous OFF: no fsync per batch. The OS still has every write when NetLens is killed or crashes, so
 //   that case is safe; an OS crash or a power cut while writing may lose more or damage the file, which the
 //   next start then moves aside. The fsync was half the cost of recording (bench:history: a batch's commit
@@ -491,6 +491,22 @@ function fileVersion(file: string): string {
   return `${header.readUInt32BE(24)} ${st.size} ${st.mtimeNs}`;
 }
 
+/** Refuses a record beside which a write left unfinished (a killed writer's journal, which only an open that may
+ *  write plays back: journal.ts), where no live write can be holding it (its lock held by this reader, or none). A
+ *  reader would read the write's half. `unlocked`: why it reads without the lock, or null. */
+function refuseUnfinished(file: string, unlocked: string | null): void {
+  let journal = 0;
+  try {
+    journal = statSync(`${file}-journal`).size;
+  } catch {
+    // No journal: nothing to roll back.
+  }
+  if (journal > 0)
+    throw new Error(
+      `${file}-journal holds a write that did not finish; NetLens rolls it back when it next opens the record${unlocked === null ? '' : ` (${unlocked})`}`,
+    );
+}
+
 /** Tries of a read without the lock (a read-only folder) that the record changed under. */
 const UNLOCKED_TRIES = 3;
 
@@ -562,8 +578,8 @@ function busyOrSay<T>(file: string, fn: () => T): T {
  * beside the name it opens): only when no lock is held or the lock is stale (its holder gone: lock.ts; this
  * user cannot remove it, and `warn` is told), and the read counts only if the file did not change while it ran
  * (fileVersion before and after, and the same lock, or none, at the end); else it is read again, up to
- * UNLOCKED_TRIES times. A journal left by a killed writer can only be rolled back by a process that may write
- * the folder: such a record is refused until NetLens opens it.
+ * UNLOCKED_TRIES times. A journal left by a killed writer is played back only by an open that may write the file
+ * (openRecord, journal.ts): such a record is refused until NetLens opens it, with the lock or without.
  * The read is one read transaction (snapshot): all of it sees one commit of the record, and the lock is held
  * throughout.
  */
@@ -609,7 +625,14 @@ export function readRecord<T>(
     try {
       const db = busyOrSay(file, () => openReadOnly(file, shown, true));
       try {
-        return busyOrSay(file, () => snapshot(db, read));
+        return busyOrSay(file, () =>
+          snapshot(db, (db) => {
+            // Its first statement takes the lock: a journal there now is no live write's, but one left unfinished.
+            db.get('SELECT 1 FROM sqlite_master LIMIT 1');
+            refuseUnfinished(file, null);
+            return read(db);
+          }),
+        );
       } finally {
         db.close();
       }
@@ -628,16 +651,7 @@ export function readRecord<T>(
       if (state.held && !state.stale) throw busyError(file, state);
       return state.held ? state.identity : null;
     });
-    let journal = 0;
-    try {
-      journal = statSync(`${file}-journal`).size;
-    } catch {
-      // No journal: nothing to roll back.
-    }
-    if (journal > 0)
-      throw new Error(
-        `${file}-journal holds a write that did not finish; NetLens rolls it back when it next opens the record (${unlocked})`,
-      );
+    refuseUnfinished(file, unlocked);
     const before = fileVersion(file);
     const dir = mkdtempSync(join(tmpdir(), 'netlens-record-'));
     try {

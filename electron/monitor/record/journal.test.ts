@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../../test/until.js';
 import { bundleWorker } from '../testing/bundle-worker.js';
-import { Database, openRecord } from './database.js';
+import { Database, openRecord, readRecord } from './database.js';
 import { rollBackJournal } from './journal.js';
 import { Recorder } from './recorder.js';
 
@@ -246,4 +246,16 @@ describe('a journal while another process holds the record’s lock', () => {
     expect(opened.journal).toMatchObject({ kind: 'rolled-back' });
     expect(contents(file)).toEqual({ integrity: 'ok', updated: 0, rows: 5000 });
   }, 30_000);
+});
+
+describe('netlens history', () => {
+  it('refuses a record with a journal left unfinished, once it holds the lock, instead of reading half a write', () => {
+    const { file, during, journal } = killedMidWrite();
+    // On main: read (the half-written UPDATE: some rows changed and others not).
+    expect(() => readRecord(file, (db) => db.all("SELECT count(*) AS n FROM alerts WHERE text LIKE 'y%'"))).toThrow(
+      /history\.sqlite-journal holds a write that did not finish; NetLens rolls it back when it next opens the record$/,
+    );
+    expect(sha(readFileSync(file))).toBe(sha(during));
+    expect(sha(readFileSync(`${file}-journal`))).toBe(sha(journal));
+  });
 });
