@@ -192,6 +192,21 @@ describe('a journal that is not sound', () => {
     expect(sha(readFileSync(file))).toBe(sha(during));
   });
 
+  it.skipIf(process.getuid?.() !== 0)(
+    'that another user made is left as it is (a record in a folder others may write)',
+    () => {
+      const { file, during, journal } = killedMidWrite();
+      // Sound in every other way: made by a writer killed mid-transaction, then owned by another user (nobody).
+      expect(spawnSync('chown', ['65534', `${file}-journal`]).status).toBe(0);
+      expect(rollBackJournal(file)).toEqual({
+        kind: 'refused',
+        reason: `it belongs to another user (uid 65534) than the record (uid ${process.getuid?.()})`,
+      });
+      expect(sha(readFileSync(file))).toBe(sha(during));
+      expect(sha(readFileSync(`${file}-journal`))).toBe(sha(journal));
+    },
+  );
+
   it('is said by the recorder, which checks the whole record before it records', () => {
     const { file } = damaged(at(24, 1000));
     const notices: { code: string; text: string }[] = [];

@@ -15,11 +15,12 @@
 //     file (a record cut short: not played); a page past the first header's page count is skipped, and of a page
 //     recorded twice the first (the older) copy counts; then the file is cut (or grown) to that page count.
 // Safe against a damaged or hostile journal: nothing is written unless the whole journal was read first and found
-// sound: page and sector sizes powers of two (512..65536 and 32..65536), the page size the file's own, the file's
-// new length within reason (a transaction that shrank it journals every page it moved, and each page it dropped is
-// free: listed on a free-list page it journaled, at most pageSize/4 of them on each); and never a write past that
-// length. A journal that is not sound, or names a super-journal (a transaction over several databases, which NetLens
-// never writes), is left as it is and said (the open then checks every page: the file may hold what the journal
+// sound: owned by the record's owner (not planted by another user in a folder others may write), page and sector
+// sizes powers of two (512..65536 and 32..65536), the page size the file's own, the file's new length within
+// reason (a transaction that shrank it journals every page it moved, and each page it dropped is free: listed on a
+// free-list page it journaled, at most pageSize/4 of them on each); and never a write past that length. A journal
+// that is not sound, or names a super-journal (a transaction over several databases, which NetLens never writes),
+// is left as it is and said (the open then checks every page: the file may hold what the journal
 // would have undone). It is done under the record's lock, taken as SQLite's openers take it: named among the
 // record's users first (lock.ts), a lock left by a process that is gone cleared as theirs is (clearStaleLock), and
 // a lock a live process holds left alone: the journal is played back at the next open.
@@ -195,6 +196,11 @@ function playBack(file: string, journal: string): JournalOutcome {
     try {
       const db = fstatSync(dbfd);
       if (!db.isFile()) return { kind: 'refused', reason: 'the record is not a regular file' };
+      // Made by another user than the record's owner (a record in a folder others may write, such as /tmp): not a
+      // journal the record's writer left, and played back it would write that user's pages into the record.
+      const owner = fstatSync(jfd).uid;
+      if (owner !== db.uid)
+        return { kind: 'refused', reason: `it belongs to another user (uid ${owner}) than the record (uid ${db.uid})` };
       const plan = planPlayback(jfd, length, db.size, db.size === 0 ? null : filePageSize(dbfd));
       if (typeof plan === 'string') return { kind: 'refused', reason: plan };
       const page = Buffer.alloc(plan.pageSize);
