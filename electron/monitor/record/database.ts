@@ -224,6 +224,17 @@ function kindOf(path: string): string {
           : 'not a regular file';
 }
 
+/** What is at `path` when it is there and not a regular file (never followed), else null. */
+function notAJournal(path: string): string | null {
+  let st: ReturnType<typeof lstatSync>;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return null;
+  }
+  return st.isFile() ? null : st.isSymbolicLink() ? 'a symbolic link' : kindOf(path);
+}
+
 /**
  * The record's one real path (symbolic links resolved), which every opener uses: the recorder and its `.pid`, the
  * History tab's reads, `netlens history`. The lock is made beside the name SQLite opens, so a record reached
@@ -421,6 +432,14 @@ export function openRecord(
 ): Opened {
   const wait = options.wait ?? true;
   file = recordPath(file, options.create);
+  // SQLite writes the journal at `<file>-journal` by its name, and this VFS opens it following a link: a link put
+  // there would have the record's journal written into whatever file it names (run as root: any file), a FIFO would
+  // hang the open. Only a regular file (or none) is SQLite's.
+  const planted = notAJournal(`${file}-journal`);
+  if (planted !== null)
+    throw new NotARecordError(
+      `${file}-journal is ${planted}, not the record's journal: NetLens will not write the journal through it (remove it)`,
+    );
   // A journal a killed writer left, played back (journal.ts) before SQLite, which never does here, reads the file;
   // by every open here, the worker's reader's too: each runs a write transaction (the schema), which discards it.
   // One left as it was (not sound): the recorder's open checks every page.

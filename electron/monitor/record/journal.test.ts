@@ -11,6 +11,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
@@ -206,6 +207,18 @@ describe('a journal that is not sound', () => {
       expect(sha(readFileSync(`${file}-journal`))).toBe(sha(journal));
     },
   );
+
+  it.skipIf(process.platform === 'win32')('that is a symbolic link is never written through: the open refuses', () => {
+    const { file, during } = killedMidWrite();
+    const victim = join(dirname(file), 'victim.txt');
+    writeFileSync(victim, 'not the journal\n');
+    rmSync(`${file}-journal`);
+    symlinkSync(victim, `${file}-journal`);
+    // On main: SQLite wrote its journal through the link (into the victim: run as root, /etc/passwd was written).
+    expect(() => openRecord(file, { create: true })).toThrow(/journal is a symbolic link, not the record's journal/);
+    expect(readFileSync(victim, 'utf8')).toBe('not the journal\n');
+    expect(sha(readFileSync(file))).toBe(sha(during));
+  });
 
   it('is said by the recorder, which checks the whole record before it records', () => {
     const { file } = damaged(at(24, 1000));
