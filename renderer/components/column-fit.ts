@@ -71,13 +71,16 @@ export function textFits(text: string, width: number): boolean {
   if (text.length * WIDEST_ASCII <= room && isAscii(text)) return true;
   const a = asciiAdvances();
   if (a === null) return false;
+  // Read no further than the room allows (a cell's text may be long: a name of 1 MB is read to the column's end).
+  const most = (room - 2) / FIT_SLACK;
   let w = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x20 || code > 0x7e) return false;
     w += a[code]!;
+    if (w > most) return false;
   }
-  return w * FIT_SLACK + 2 <= room;
+  return true;
 }
 
 function isAscii(text: string): boolean {

@@ -53,6 +53,7 @@ import {
   settleUser,
   unnameUser,
   usersNotAFolder,
+  whatIs,
 } from './lock.js';
 import {
   accessSync,
@@ -211,18 +212,7 @@ export class NotARecordError extends Error {
 }
 
 /** What a file that is not a regular one is, for the message that refuses it. */
-function kindOf(path: string): string {
-  const st = statSync(path);
-  return st.isDirectory()
-    ? 'a folder'
-    : st.isFIFO()
-      ? 'a FIFO'
-      : st.isSocket()
-        ? 'a socket'
-        : st.isCharacterDevice() || st.isBlockDevice()
-          ? 'a device'
-          : 'not a regular file';
-}
+const kindOf = (path: string): string => whatIs(statSync(path));
 
 /** What is at `path` when it is there and not a regular file (never followed), else null. */
 function notAJournal(path: string): string | null {
@@ -232,7 +222,7 @@ function notAJournal(path: string): string | null {
   } catch {
     return null;
   }
-  return st.isFile() ? null : st.isSymbolicLink() ? 'a symbolic link' : kindOf(path);
+  return st.isFile() ? null : whatIs(st);
 }
 
 /**

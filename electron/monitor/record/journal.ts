@@ -189,8 +189,9 @@ function playBack(file: string, journal: string): JournalOutcome {
   const nofollow = constants.O_NOFOLLOW ?? 0;
   const jfd = openSync(journal, constants.O_RDWR | nofollow | (constants.O_NONBLOCK ?? 0));
   try {
-    const length = fstatSync(jfd).size;
-    if (!fstatSync(jfd).isFile()) return { kind: 'refused', reason: 'it is not a regular file' };
+    const jst = fstatSync(jfd);
+    const length = jst.size;
+    if (!jst.isFile()) return { kind: 'refused', reason: 'it is not a regular file' };
     if (length === 0) return { kind: 'none' };
     const dbfd = openSync(file, constants.O_RDWR | nofollow);
     try {
@@ -198,7 +199,7 @@ function playBack(file: string, journal: string): JournalOutcome {
       if (!db.isFile()) return { kind: 'refused', reason: 'the record is not a regular file' };
       // Made by another user than the record's owner (a record in a folder others may write, such as /tmp): not a
       // journal the record's writer left, and played back it would write that user's pages into the record.
-      const owner = fstatSync(jfd).uid;
+      const owner = jst.uid;
       if (owner !== db.uid)
         return { kind: 'refused', reason: `it belongs to another user (uid ${owner}) than the record (uid ${db.uid})` };
       const plan = planPlayback(jfd, length, db.size, db.size === 0 ? null : filePageSize(dbfd));

@@ -278,13 +278,16 @@ function servePipe(file: string, state: Named): void {
   }
 }
 
-/** What a `<file>.users` that is not a folder is (a link counts as a link, wherever it leads), else null. */
-function notAFolder(st: Stats): string | null {
-  if (st.isDirectory()) return null;
+/** What is at a path, for a message that refuses it (a link, from lstat, counts as a link wherever it leads). */
+export function whatIs(st: Stats): string {
+  if (st.isDirectory()) return 'a folder';
   if (st.isSymbolicLink()) return 'a symbolic link';
   if (st.isFile()) return 'a file';
   return st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'a device';
 }
+
+/** What a `<file>.users` that is not a folder is, else null. */
+const notAFolder = (st: Stats): string | null => (st.isDirectory() ? null : whatIs(st));
 
 /** What is at `<file>.users` when it is not a folder: something else put it there (NetLens only ever makes a folder
  *  there), and until it is moved away no opener can name itself, so none takes the lock (the recorder does not
