@@ -42,7 +42,7 @@
 // First: how V8 compiles SQLite's WebAssembly, a flag read when the module loads (heap.ts baselineWasmOnly).
 import './sqlite-compiler.js';
 import { Database } from 'node-sqlite3-wasm';
-import { type JournalOutcome, rollBackJournal } from './journal.js';
+import { type JournalOutcome, rollBackJournal, unsoundJournal } from './journal.js';
 import {
   clearStaleLock,
   lockIdentity,
@@ -418,6 +418,8 @@ export function openRecord(
     wait?: boolean;
     /** Reads every page first (PRAGMA quick_check): the recorder's open after an unclean end (see the header). */
     check?: boolean;
+    /** Told what was done with a journal a killed writer left (journal.ts) before the open goes on, and may fail. */
+    journal?: (outcome: JournalOutcome) => void;
   },
 ): Opened {
   const wait = options.wait ?? true;
@@ -431,9 +433,18 @@ export function openRecord(
       `${file}-journal is ${planted}, not the record's journal: NetLens will not write the journal through it (remove it)`,
     );
   // A journal a killed writer left, played back (journal.ts) before SQLite, which never does here, reads the file;
-  // by every open here, the worker's reader's too: each runs a write transaction (the schema), which discards it.
-  // One left as it was (not sound): the recorder's open checks every page.
-  const journal = rollBackJournal(file);
+  // by every open here, the worker's reader's too: the first statement of each (PRAGMA auto_vacuum) is a write
+  // transaction, whose commit deletes it. One that is not sound is moved aside (kept, and said: `journal`), and the
+  // recorder's open checks every page. One that must stay where it is (sound but not played back, or not movable)
+  // refuses the open: SQLite would delete it.
+  const journal = rollBackJournal(file, options.now ?? Date.now());
+  options.journal?.(journal);
+  if (journal.kind === 'failed' || (journal.kind === 'refused' && journal.aside === null))
+    throw new NotARecordError(
+      journal.kind === 'failed'
+        ? `${file}-journal holds a write that did not finish, and ${journal.reason}; NetLens will not open the record until it can (SQLite would discard it): the record and its folder must be writable to NetLens`
+        : `${file}-journal is a write left unfinished that cannot be rolled back (${journal.reason}); NetLens will not open the record while it is there (SQLite would discard it): move it away (it may be kept to look at)`,
+    );
   const check = (options.check ?? false) || (options.create && journal.kind === 'refused');
   try {
     return { db: openChecked(file, options.create, wait, check), movedAside: null, journal };
@@ -510,10 +521,15 @@ function refuseUnfinished(file: string, unlocked: string | null): void {
   } catch {
     // No journal: nothing to roll back.
   }
-  if (journal > 0)
-    throw new Error(
-      `${file}-journal holds a write that did not finish; NetLens rolls it back when it next opens the record${unlocked === null ? '' : ` (${unlocked})`}`,
-    );
+  if (journal === 0) return;
+  // What NetLens does with it, and when: its open of the record, as recording starts or the History tab reads.
+  const when = 'when it next opens the record (as it starts recording, or as its History tab reads)';
+  const unsound = unsoundJournal(file);
+  throw new Error(
+    unsound === null
+      ? `${file}-journal holds a write that did not finish; NetLens rolls it back ${when}${unlocked === null ? '' : ` (${unlocked})`}`
+      : `${file}-journal holds a write that did not finish, which cannot be rolled back (${unsound}); NetLens moves it aside ${when}, and the record may keep part of that write${unlocked === null ? '' : ` (${unlocked})`}`,
+  );
 }
 
 /** Tries of a read without the lock (a read-only folder) that the record changed under. */

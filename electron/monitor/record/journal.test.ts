@@ -7,6 +7,7 @@ import {
   existsSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -23,6 +24,7 @@ import { bundleWorker } from '../testing/bundle-worker.js';
 import { Database, openRecord, readRecord } from './database.js';
 import { rollBackJournal } from './journal.js';
 import { Recorder } from './recorder.js';
+import { DEFAULT_RECORDING } from '../../../shared/record.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -71,6 +73,9 @@ function killedMidWrite() {
   expect(journal.length).toBeGreaterThan(10 * 4096);
   return { file, before, during, journal };
 }
+
+/** Where a notice says a journal was moved aside. */
+const asideOf = (text: string) => /moved aside to (\S+-journal\.left-\S+?),/.exec(text)![1]!;
 
 /** What the record holds: integrity, and how many rows of the unfinished write are in it. */
 function contents(file: string): { integrity: string; updated: number; rows: number } {
@@ -161,13 +166,14 @@ describe('a journal that is not sound', () => {
       (j: Buffer) => Buffer.concat([j, Buffer.from('d9d505f920a163d7', 'hex')]),
       /super-journal/,
     ],
-  ])('with %s is left as it is, and the file too', (_, damage, reason) => {
+  ])('with %s is not played back: moved aside as it is, and the file left as it is', (_, damage, reason) => {
     const { file, during, journal } = damaged(damage);
-    const outcome = rollBackJournal(file);
-    // On main: nothing reads the journal (no such function).
-    expect(outcome).toMatchObject({ kind: 'refused', reason: expect.stringMatching(reason) });
+    const outcome = rollBackJournal(file, Date.UTC(2026, 0, 2, 3, 4, 5, 6));
+    const aside = `${file}-journal.left-2026-01-02T03-04-05-006Z`;
+    expect(outcome).toEqual({ kind: 'refused', reason: expect.stringMatching(reason), aside });
     expect(sha(readFileSync(file))).toBe(sha(during));
-    expect(sha(readFileSync(`${file}-journal`))).toBe(sha(journal));
+    expect(existsSync(`${file}-journal`)).toBe(false);
+    expect(sha(readFileSync(aside))).toBe(sha(journal));
   });
 
   it('with a huge count of records and no sound one plays back nothing, and leaves the file as it was', () => {
@@ -185,16 +191,16 @@ describe('a journal that is not sound', () => {
     expect(sha(readFileSync(file))).toBe(sha(during));
   });
 
-  it.skipIf(process.platform === 'win32')('that is a FIFO is left as it is, never opened', () => {
+  it.skipIf(process.platform === 'win32')('that is a FIFO is left where it is, never opened', () => {
     const { file, during } = killedMidWrite();
     rmSync(`${file}-journal`);
     expect(spawnSync('mkfifo', [`${file}-journal`]).status).toBe(0);
-    expect(rollBackJournal(file)).toEqual({ kind: 'refused', reason: 'it is not a regular file' });
+    expect(rollBackJournal(file)).toEqual({ kind: 'refused', reason: 'it is not a regular file', aside: null });
     expect(sha(readFileSync(file))).toBe(sha(during));
   });
 
   it.skipIf(process.getuid?.() !== 0)(
-    'that another user made is left as it is (a record in a folder others may write)',
+    'that another user made is moved aside, never played back (a record in a folder others may write)',
     () => {
       const { file, during, journal } = killedMidWrite();
       // Sound in every other way: made by a writer killed mid-transaction, then owned by another user (nobody).
@@ -202,9 +208,13 @@ describe('a journal that is not sound', () => {
       expect(rollBackJournal(file)).toEqual({
         kind: 'refused',
         reason: `it belongs to another user (uid 65534) than the record (uid ${process.getuid?.()})`,
+        aside: expect.stringContaining(`${file}-journal.left-`),
       });
       expect(sha(readFileSync(file))).toBe(sha(during));
-      expect(sha(readFileSync(`${file}-journal`))).toBe(sha(journal));
+      expect(existsSync(`${file}-journal`)).toBe(false);
+      expect(readdirSync(dirname(file)).filter((n) => n.includes('-journal.left-'))).toHaveLength(1);
+      const [aside] = readdirSync(dirname(file)).filter((n) => n.includes('-journal.left-'));
+      expect(sha(readFileSync(join(dirname(file), aside!)))).toBe(sha(journal));
     },
   );
 
@@ -220,8 +230,8 @@ describe('a journal that is not sound', () => {
     expect(sha(readFileSync(file))).toBe(sha(during));
   });
 
-  it('is said by the recorder, which checks the whole record before it records', () => {
-    const { file } = damaged(at(24, 1000));
+  it('is said by the recorder, kept aside (not discarded by its open), and the whole record checked before it records', () => {
+    const { file, journal } = damaged(at(24, 1000));
     const notices: { code: string; text: string }[] = [];
     const logged: string[] = [];
     const recorder = new Recorder({
@@ -235,8 +245,65 @@ describe('a journal that is not sound', () => {
       // Then the check finds the half-written write's damage, which moves the file aside (record-reset).
       expect(notices[0]).toEqual({
         code: 'record-journal-left',
-        text: expect.stringMatching(/was not rolled back: its page size \(1000\) is none/),
+        text: expect.stringMatching(
+          /could not be rolled back: its page size \(1000\) is none\. It was moved aside to \S+-journal\.left-\S+, kept for you to look at .*The record is checked whole before recording goes on\.$/,
+        ),
       });
+      expect(notices[1]?.code).toBe('record-reset');
+      // On main: deleted by the open's first statement (a write transaction, in the DELETE journal mode).
+      expect(sha(readFileSync(asideOf(notices[0]!.text)))).toBe(sha(journal));
+    } finally {
+      recorder.close();
+    }
+  });
+
+  it('that cannot be moved aside refuses the open, which would discard it: the journal and the file left as they are', () => {
+    const { file, during, journal } = damaged(at(24, 1000));
+    const now = Date.UTC(2026, 0, 2, 3, 4, 5, 6);
+    // Every name it could be moved to taken.
+    const left = `${file}-journal.left-2026-01-02T03-04-05-006Z`;
+    for (let n = 0; n < 10; n++) writeFileSync(n === 0 ? left : `${left}-${n}`, 'taken');
+    const notices: string[] = [];
+    // On main: opened, and the journal deleted by the open's first statement.
+    expect(() => openRecord(file, { create: true, now, journal: (j) => notices.push(j.kind) })).toThrow(
+      /history\.sqlite-journal is a write left unfinished that cannot be rolled back \(its page size \(1000\) is none; it could not be moved aside: ten names for it are taken\); NetLens will not open the record while it is there/,
+    );
+    expect(notices).toEqual(['refused']);
+    expect(sha(readFileSync(`${file}-journal`))).toBe(sha(journal));
+    expect(sha(readFileSync(file))).toBe(sha(during));
+    expect(readFileSync(left, 'utf8')).toBe('taken');
+  });
+
+  it('is kept aside and said by the History tab’s reader (recording off), and netlens history reads after', () => {
+    const { file, during, journal } = damaged(at(24, 1000));
+    const notices: { code: string; text: string }[] = [];
+    const recorder = new Recorder({
+      file,
+      config: { ...DEFAULT_RECORDING, enabled: false },
+      liveRows: () => [],
+      notify: (_level, code, text) => notices.push({ code, text }),
+      log: () => {},
+    });
+    try {
+      // netlens history first: refused, saying what NetLens will do (on main: "NetLens rolls it back", untrue).
+      expect(() => readRecord(file, (db) => db.all('SELECT 1'))).toThrow(
+        /history\.sqlite-journal holds a write that did not finish, which cannot be rolled back \(its page size \(1000\) is none\); NetLens moves it aside when it next opens the record \(as it starts recording, or as its History tab reads\), and the record may keep part of that write$/,
+      );
+      expect(recorder.readable()).not.toBeNull();
+      // On main: no notice, and the journal deleted by the reader's open (SQLite's first write transaction).
+      expect(notices).toEqual([
+        {
+          code: 'record-journal-left',
+          text: expect.stringMatching(
+            /could not be rolled back: its page size \(1000\) is none\. It was moved aside to .* The History tab reads the record as that write left it/,
+          ),
+        },
+      ]);
+      expect(sha(readFileSync(asideOf(notices[0]!.text)))).toBe(sha(journal));
+      expect(existsSync(`${file}-journal`)).toBe(false);
+      recorder.close();
+      expect(sha(readFileSync(file))).not.toBe(sha(during));
+      expect(readRecord(file, (db) => db.get('SELECT 1 AS one'))).toEqual({ one: 1 });
     } finally {
       recorder.close();
     }
@@ -281,7 +348,7 @@ describe('netlens history', () => {
     const { file, during, journal } = killedMidWrite();
     // On main: read (the half-written UPDATE: some rows changed and others not).
     expect(() => readRecord(file, (db) => db.all("SELECT count(*) AS n FROM alerts WHERE text LIKE 'y%'"))).toThrow(
-      /history\.sqlite-journal holds a write that did not finish; NetLens rolls it back when it next opens the record$/,
+      /history\.sqlite-journal holds a write that did not finish; NetLens rolls it back when it next opens the record \(as it starts recording, or as its History tab reads\)$/,
     );
     expect(sha(readFileSync(file))).toBe(sha(during));
     expect(sha(readFileSync(`${file}-journal`))).toBe(sha(journal));

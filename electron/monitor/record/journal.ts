@@ -20,8 +20,12 @@
 // reason (a transaction that shrank it journals every page it moved, and each page it dropped is free: listed on a
 // free-list page it journaled, at most pageSize/4 of them on each); and never a write past that length. A journal
 // that is not sound, or names a super-journal (a transaction over several databases, which NetLens never writes),
-// is left as it is and said (the open then checks every page: the file may hold what the journal
-// would have undone). It is done under the record's lock, taken as SQLite's openers take it: named among the
+// is moved aside, under the lock, to `<file>-journal.left-<time>` (kept for the user to look at, never used) and said;
+// the recorder's open then checks every page (the file may hold what the journal would have undone). Left where it
+// is, SQLite would discard it: every open's first statement (PRAGMA auto_vacuum) is a write transaction, which in
+// the DELETE journal mode a connection starts in deletes `<file>-journal` as it commits (tested). So a journal that
+// cannot be moved aside, or a sound one that could not be played back (the file not writable), refuses the open
+// (database.ts openRecord) until it can be. It is done under the record's lock, taken as SQLite's openers take it: named among the
 // record's users first (lock.ts), a lock left by a process that is gone cleared as theirs is (clearStaleLock), and
 // a lock a live process holds left alone: the journal is played back at the next open.
 import {
@@ -29,11 +33,13 @@ import {
   constants,
   fstatSync,
   fsyncSync,
+  type Stats,
   ftruncateSync,
   lstatSync,
   mkdirSync,
   openSync,
   readSync,
+  renameSync,
   rmdirSync,
   writeSync,
 } from 'node:fs';
@@ -47,12 +53,14 @@ const HEADER = 28;
 const PENDING_BYTE = 0x40000000;
 
 /** What the record's open found beside the file: nothing to do, a lock another holds (played back at the next
- *  open), a journal played back (`pages` written), or one left as it is (`refused`: why). */
+ *  open), a journal played back (`pages` written), one that is not sound (`refused`: why), moved aside to `aside`
+ *  (null: it could not be, and is where it was), or a sound one whose playback failed (`failed`: left as it is). */
 export type JournalOutcome =
   | { kind: 'none' }
   | { kind: 'held' }
   | { kind: 'rolled-back'; pages: number; size: number }
-  | { kind: 'refused'; reason: string };
+  | { kind: 'refused'; reason: string; aside: string | null }
+  | { kind: 'failed'; reason: string };
 
 const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
 
@@ -138,8 +146,33 @@ export function planPlayback(fd: number, length: number, fileSize: number, fileP
   return { pageSize, pages, size };
 }
 
-/** Plays back `<file>-journal` onto `file` under its lock (see the header); `file` is the record's real path. */
-export function rollBackJournal(file: string): JournalOutcome {
+/** Where a journal that is not sound is moved (beside it, a name nothing has yet), and moves it; null when it
+ *  could not be (`why` is told). Under the record's lock: never a live write's journal. */
+function moveAside(journal: string, now: number, why: (err: unknown) => void): string | null {
+  const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+  for (let n = 0; n < 10; n++) {
+    const aside = `${journal}.left-${stamp}${n === 0 ? '' : `-${n}`}`;
+    try {
+      lstatSync(aside);
+      continue;
+    } catch {
+      // Free.
+    }
+    try {
+      renameSync(journal, aside);
+      return aside;
+    } catch (err) {
+      why(err);
+      return null;
+    }
+  }
+  why(new Error('ten names for it are taken'));
+  return null;
+}
+
+/** Plays back `<file>-journal` onto `file` under its lock (see the header); `file` is the record's real path. A
+ *  journal that is not sound is moved aside, stamped with `now`. */
+export function rollBackJournal(file: string, now = Date.now()): JournalOutcome {
   const journal = `${file}-journal`;
   let st: ReturnType<typeof lstatSync>;
   try {
@@ -148,7 +181,7 @@ export function rollBackJournal(file: string): JournalOutcome {
     return { kind: 'none' };
   }
   if (st.size === 0 && st.isFile()) return { kind: 'none' };
-  if (!st.isFile()) return { kind: 'refused', reason: 'it is not a regular file' };
+  if (!st.isFile()) return { kind: 'refused', reason: 'it is not a regular file', aside: null };
   // Named before the lock is taken, holding it throughout (no `.waits` of this thread's: lock.ts), as any opener.
   const user = { inTransaction: true };
   if (nameUser(file, user) !== null) {
@@ -169,10 +202,19 @@ export function rollBackJournal(file: string): JournalOutcome {
     }
     if (!locked) return { kind: 'held' };
     try {
-      return playBack(file, journal);
-    } catch (err) {
-      // Not this user's to write, or the disk failing: SQLite could not have played it back either.
-      return { kind: 'refused', reason: `it could not be played back: ${errorText(err)}` };
+      let outcome: JournalOutcome;
+      try {
+        outcome = playBack(file, journal);
+      } catch (err) {
+        // Not this user's to write, or the disk failing: SQLite could not have played it back either.
+        return { kind: 'failed', reason: `it could not be played back: ${errorText(err)}` };
+      }
+      if (outcome.kind !== 'refused') return outcome;
+      let failure = '';
+      const aside = moveAside(journal, now, (err) => (failure = errorText(err)));
+      return aside === null
+        ? { kind: 'refused', reason: `${outcome.reason}; it could not be moved aside: ${failure}`, aside: null }
+        : { ...outcome, aside };
     } finally {
       try {
         rmdirSync(lock);
@@ -185,28 +227,55 @@ export function rollBackJournal(file: string): JournalOutcome {
   }
 }
 
+/** What playing back the journal (jfd, of `jst`) onto the record (dbfd) would do, or why it is not sound. */
+function examine(jfd: number, jst: Stats, dbfd: number): Plan | string {
+  if (!jst.isFile()) return 'it is not a regular file';
+  const db = fstatSync(dbfd);
+  if (!db.isFile()) return 'the record is not a regular file';
+  // Made by another user than the record's owner (a record in a folder others may write, such as /tmp): not a
+  // journal the record's writer left, and played back it would write that user's pages into the record.
+  if (jst.uid !== db.uid) return `it belongs to another user (uid ${jst.uid}) than the record (uid ${db.uid})`;
+  return planPlayback(jfd, jst.size, db.size, db.size === 0 ? null : filePageSize(dbfd));
+}
+
+/** Why `<file>-journal` could not be played back (not sound), or null (sound, gone, or not to be read by this user:
+ *  the open tells). Reads only, without the lock: for `netlens history`, which never writes the record. */
+export function unsoundJournal(file: string): string | null {
+  const nofollow = constants.O_NOFOLLOW ?? 0;
+  let jfd: number;
+  try {
+    jfd = openSync(`${file}-journal`, constants.O_RDONLY | nofollow | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ELOOP' ? 'it is a symbolic link' : null;
+  }
+  try {
+    const dbfd = openSync(file, constants.O_RDONLY | nofollow | (constants.O_NONBLOCK ?? 0));
+    try {
+      const plan = examine(jfd, fstatSync(jfd), dbfd);
+      return typeof plan === 'string' ? plan : null;
+    } finally {
+      closeSync(dbfd);
+    }
+  } catch {
+    return null;
+  } finally {
+    closeSync(jfd);
+  }
+}
+
 function playBack(file: string, journal: string): JournalOutcome {
   const nofollow = constants.O_NOFOLLOW ?? 0;
   const jfd = openSync(journal, constants.O_RDWR | nofollow | (constants.O_NONBLOCK ?? 0));
   try {
     const jst = fstatSync(jfd);
-    const length = jst.size;
-    if (!jst.isFile()) return { kind: 'refused', reason: 'it is not a regular file' };
-    if (length === 0) return { kind: 'none' };
+    if (jst.isFile() && jst.size === 0) return { kind: 'none' };
     const dbfd = openSync(file, constants.O_RDWR | nofollow);
     try {
-      const db = fstatSync(dbfd);
-      if (!db.isFile()) return { kind: 'refused', reason: 'the record is not a regular file' };
-      // Made by another user than the record's owner (a record in a folder others may write, such as /tmp): not a
-      // journal the record's writer left, and played back it would write that user's pages into the record.
-      const owner = jst.uid;
-      if (owner !== db.uid)
-        return { kind: 'refused', reason: `it belongs to another user (uid ${owner}) than the record (uid ${db.uid})` };
-      const plan = planPlayback(jfd, length, db.size, db.size === 0 ? null : filePageSize(dbfd));
-      if (typeof plan === 'string') return { kind: 'refused', reason: plan };
+      const plan = examine(jfd, jst, dbfd);
+      if (typeof plan === 'string') return { kind: 'refused', reason: plan, aside: null };
       const page = Buffer.alloc(plan.pageSize);
       for (const { pgno, at } of plan.pages) {
-        if (!readAt(jfd, page, at)) return { kind: 'refused', reason: 'it changed while it was played back' };
+        if (!readAt(jfd, page, at)) throw new Error('it changed while it was played back');
         writeSync(dbfd, page, 0, page.length, (pgno - 1) * plan.pageSize);
       }
       ftruncateSync(dbfd, plan.size);

@@ -36,6 +36,7 @@ import { isLoopback, isUnspecified } from '../../../shared/address.js';
 import { inertText } from '../../../shared/inert-text.js';
 import type { Statement } from 'node-sqlite3-wasm';
 import { clearStaleLock, failureKind, openRecord, type RecordDatabase, recordPath } from './database.js';
+import type { JournalOutcome } from './journal.js';
 import { moveUsersAside, readSmall, userAlive, userName, usersNotAFolder, writeFresh } from './lock.js';
 import { errorText } from '../../../shared/error-text.js';
 import { OpenConnections, type RecordedRow, type States } from './open-connections.js';
@@ -614,8 +615,20 @@ export class Recorder {
     if (!existsSync(this.options.file)) return null;
     try {
       this.file = recordPath(this.options.file, false);
-      // Never sleeping on another process's lock (this is the monitor's thread): the request retries (whenFree).
-      this.reader = openRecord(this.file, { create: false, wait: false }).db;
+      // Never sleeping on another process's lock (this is the monitor's thread): the request retries (whenFree). A
+      // journal a killed writer left is played back by this open, or (not sound) moved aside: said, and the record
+      // checked whole as recording next starts (a check here would stall every tab's live view for seconds).
+      this.reader = openRecord(this.file, {
+        create: false,
+        wait: false,
+        journal: (journal) => {
+          if (journal.kind === 'refused') this.checkDue = true;
+          this.journalSaid(
+            journal,
+            'The History tab reads the record as that write left it (part of it may be there); NetLens checks the record whole as recording next starts.',
+          );
+        },
+      }).db;
     } catch (err) {
       if (failureKind(err) === 'busy') throw err;
       this.log(`recorder: cannot read ${this.options.file}: ${errorText(err)}`);
@@ -946,23 +959,14 @@ export class Recorder {
           `${real}.users was ${planted ?? 'not a folder'}, not the folder where NetLens names the processes that use the record; it was moved aside to ${aside}, and recording goes on.`,
         );
       // The whole file checked only after an unclean end (database.ts: what is checked when).
-      const { db, movedAside, journal } = openRecord(real, {
+      const { db, movedAside } = openRecord(real, {
         create: true,
         now: this.now(),
         wait: false,
         check: this.checkDue,
+        journal: (journal) => this.journalSaid(journal, 'The record is checked whole before recording goes on.'),
       });
       this.checkDue = false;
-      if (journal.kind === 'rolled-back')
-        this.log(
-          `recorder: rolled back the write a previous recorder left unfinished (${journal.pages} pages of ${real}-journal)`,
-        );
-      if (journal.kind === 'refused')
-        this.options.notify(
-          'warning',
-          'record-journal-left',
-          `${real}-journal, a write left unfinished, was not rolled back: ${journal.reason}. The record was checked whole before recording went on.`,
-        );
       const at = this.now();
       this.db = db;
       this.session = Number(db.run('INSERT INTO sessions (started, alive) VALUES (?, ?)', [at, at]).lastInsertRowid);
@@ -1006,6 +1010,20 @@ export class Recorder {
       this.busyOpens = 0;
       this.pause(`cannot open ${file}: ${describe(err)}`);
     }
+  }
+
+  /** Says what an open did with a journal a killed writer left (database.ts openRecord, journal.ts): one played back
+   *  in the log; one that is not sound, moved aside, in a notice with what follows (`then`). One that stays where it
+   *  is fails the open, which says why. */
+  private journalSaid(journal: JournalOutcome, then: string): void {
+    if (journal.kind === 'rolled-back')
+      this.log(`recorder: rolled back a write left unfinished (${journal.pages} pages of ${this.file}-journal)`);
+    if (journal.kind === 'refused' && journal.aside !== null)
+      this.options.notify(
+        'warning',
+        'record-journal-left',
+        `${this.file}-journal, a write left unfinished, could not be rolled back: ${journal.reason}. It was moved aside to ${journal.aside}, kept for you to look at (NetLens does not use it; remove it when done). ${then}`,
+      );
   }
 
   /** A record kept before places (it has remote addresses but no places) gets them from its first sightings of
