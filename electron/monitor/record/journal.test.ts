@@ -48,12 +48,12 @@ const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
  * its journal copied then, as a writer killed at that moment leaves them (with the record's pragmas: TRUNCATE,
  * synchronous OFF).
  */
-function killedMidWrite() {
+function killedMidWrite(synchronous: 'OFF' | 'NORMAL' = 'OFF') {
   const dir = tempDir();
   const source = join(dir, 'source.sqlite');
   openRecord(source, { create: true }).db.close();
   const db = new Database(source);
-  db.exec('PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = OFF; PRAGMA cache_size = 5');
+  db.exec(`PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = ${synchronous}; PRAGMA cache_size = 5`);
   db.exec('BEGIN');
   for (let i = 0; i < 5000; i++)
     db.run("INSERT INTO alerts (at, kind, subject, text) VALUES (?, 'k', 's', ?)", [i, 'x'.repeat(100)]);
@@ -308,6 +308,142 @@ describe('a journal that is not sound', () => {
       recorder.close();
     }
   });
+});
+
+// SQLite's pager writes the journal in segments: a header (its own nonce and count of records) padded to a sector,
+// then records. With synchronous OFF (the record's) there is one, of count 0xffffffff ("to the end of the file");
+// otherwise each sync of the journal before a page of the file is overwritten (a cache spill) ends a segment with its
+// count and begins the next at the next sector boundary; the records written since the last sync are past the last
+// count (none of their pages is in the file yet: not played back). Played back here as SQLite's own pager plays a hot journal (pager.c pager_playback), which
+// python3's sqlite3 module is made to do on a copy (its VFS judges the journal hot): the very bytes.
+const MAGIC = Buffer.from('d9d505f920a163d7', 'hex');
+
+/** The segments of a journal: where each header is, its count of records and its nonce. */
+function segments(journal: Buffer): { at: number; count: number; nonce: number }[] {
+  const sector = journal.readUInt32BE(20);
+  const found: { at: number; count: number; nonce: number }[] = [];
+  for (let at = 0; at + 28 <= journal.length; at += sector)
+    if (journal.subarray(at, at + 8).equals(MAGIC))
+      found.push({ at, count: journal.readUInt32BE(at + 8), nonce: journal.readUInt32BE(at + 12) });
+  return found;
+}
+
+/** A journal record as the pager writes it: page number, the page, and its checksum (the nonce plus the page's
+ *  bytes at pageSize-200, -400, ... > 0). `sum` changes the checksum (a record that is not sound). */
+function recordOf(pgno: number, page: Buffer, nonce: number, sum = 0): Buffer {
+  let check = nonce;
+  for (let k = page.length - 200; k > 0; k -= 200) check = (check + page[k]!) >>> 0;
+  const record = Buffer.alloc(page.length + 8);
+  record.writeUInt32BE(pgno, 0);
+  page.copy(record, 4);
+  record.writeUInt32BE((check + sum) >>> 0, page.length + 4);
+  return record;
+}
+
+const hasPythonSqlite =
+  spawnSync('python3', ['-c', 'import sqlite3'], { stdio: 'ignore' }).status === 0 && process.platform !== 'win32';
+
+/** What SQLite's own pager makes of the file and its journal: a copy opened by python3's sqlite3, whose first read
+ *  plays the hot journal back. */
+function sqliteRollsBack(file: string, journal: Buffer): Buffer {
+  const dir = tempDir();
+  const copy = join(dir, 'oracle.sqlite');
+  copyFileSync(file, copy);
+  writeFileSync(`${copy}-journal`, journal);
+  const run = spawnSync(
+    'python3',
+    [
+      '-c',
+      'import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nc.execute("PRAGMA schema_version").fetchall()\nc.close()',
+      copy,
+    ],
+    { encoding: 'utf8' },
+  );
+  expect(run.stderr).toBe('');
+  expect(existsSync(`${copy}-journal`)).toBe(false);
+  return readFileSync(copy);
+}
+
+describe.skipIf(!hasPythonSqlite)('a journal of several segments, or with pages SQLite skips', () => {
+  it('of several headers (synchronous NORMAL: a segment per sync) is played back whole, as SQLite does', () => {
+    const { file, before, journal } = killedMidWrite('NORMAL');
+    const parts = segments(journal);
+    // Several segments with their counts, and records after the last one's count (written since its last sync).
+    expect(parts.length).toBeGreaterThan(5);
+    expect(parts.every((p) => p.count > 0 && p.count !== 0xffffffff)).toBe(true);
+    const last = parts.at(-1)!;
+    const records = (journal.length - last.at - journal.readUInt32BE(20)) / (journal.readUInt32BE(24) + 8);
+    expect(Math.floor(records)).toBeGreaterThan(last.count);
+    expect(new Set(parts.map((p) => p.nonce)).size).toBe(parts.length);
+    const oracle = sqliteRollsBack(file, journal);
+    expect(sha(oracle)).toBe(sha(before));
+    expect(rollBackJournal(file)).toMatchObject({ kind: 'rolled-back' });
+    expect(sha(readFileSync(file))).toBe(sha(oracle));
+  });
+
+  it('of several headers cut in the middle of a segment plays back what SQLite does, and no more', () => {
+    const { file, journal } = killedMidWrite('NORMAL');
+    const parts = segments(journal);
+    const third = parts[2]!;
+    // Cut half way into the third segment's second record: its first record played back, and the segments before.
+    const record = journal.readUInt32BE(24) + 8;
+    const cut = journal.subarray(0, third.at + journal.readUInt32BE(20) + record + record / 2);
+    writeFileSync(`${file}-journal`, cut);
+    const oracle = sqliteRollsBack(file, cut);
+    expect(sha(oracle)).not.toBe(sha(readFileSync(file)));
+    expect(rollBackJournal(file)).toMatchObject({ kind: 'rolled-back' });
+    expect(sha(readFileSync(file))).toBe(sha(oracle));
+  });
+
+  it('skips a record of a page past the file’s first page count, whatever its checksum, as SQLite does', () => {
+    const { file, before, journal } = killedMidWrite();
+    const pageSize = journal.readUInt32BE(24);
+    const sector = journal.readUInt32BE(20);
+    const initial = journal.readUInt32BE(16);
+    const record = pageSize + 8;
+    // After the third record: a page past the file's length then (SQLite never journals one), checksum wrong.
+    const at = sector + 3 * record;
+    const stray = recordOf(initial + 5, Buffer.alloc(pageSize, 0x5a), journal.readUInt32BE(12), 1);
+    const odd = Buffer.concat([journal.subarray(0, at), stray, journal.subarray(at)]);
+    writeFileSync(`${file}-journal`, odd);
+    const oracle = sqliteRollsBack(file, odd);
+    expect(sha(oracle)).toBe(sha(before));
+    // On main: its checksum checked first, which ended the playback there (the pages of the records after it left
+    // as the write had made them).
+    expect(rollBackJournal(file)).toMatchObject({ kind: 'rolled-back' });
+    expect(sha(readFileSync(file))).toBe(sha(oracle));
+  });
+
+  it.each(['OFF', 'NORMAL'] as const)(
+    'with a page journaled twice plays back the first copy (the page as it was): synchronous %s',
+    (synchronous) => {
+      const { file, before, during, journal } = killedMidWrite(synchronous);
+      const pageSize = journal.readUInt32BE(24);
+      const sector = journal.readUInt32BE(20);
+      const parts = segments(journal);
+      const first = journal.readUInt32BE(sector);
+      const page = (bytes: Buffer, n: number) => bytes.subarray((n - 1) * pageSize, n * pageSize);
+      // A second copy of the first record's page, sound (the last segment's nonce), holding what the write made of it:
+      // SQLite never journals a page twice in a transaction (its pInJournal); a journal that does is replayed
+      // oldest first. (SQLite's hot playback would write each copy in turn: the last would stay.)
+      expect(sha(page(during, first))).not.toBe(sha(page(before, first)));
+      // Put after the last segment's counted records, and counted.
+      const last = parts.at(-1)!;
+      const whole = last.count === 0xffffffff ? (journal.length - sector) / (pageSize + 8) : last.count;
+      const end = last.at + sector + whole * (pageSize + 8);
+      const twice = Buffer.concat([
+        journal.subarray(0, end),
+        recordOf(first, page(during, first), last.nonce),
+        journal.subarray(end),
+      ]);
+      if (last.count !== 0xffffffff) twice.writeUInt32BE(last.count + 1, last.at + 8);
+      writeFileSync(`${file}-journal`, twice);
+      expect(rollBackJournal(file)).toMatchObject({ kind: 'rolled-back' });
+      const after = readFileSync(file);
+      expect(sha(page(after, first))).toBe(sha(page(before, first)));
+      expect(sha(after)).toBe(sha(before));
+    },
+  );
 });
 
 describe('a journal while another process holds the record’s lock', () => {

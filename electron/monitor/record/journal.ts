@@ -12,8 +12,12 @@
 //   - records: a page number, the page as it was, a checksum (the nonce plus the page's bytes at pageSize-200,
 //     -400, ... > 0); after a header's records, the next header at the next sector boundary;
 //   - played back until a bad checksum, a page number of 0 or the lock-byte page, a bad magic, or the end of the
-//     file (a record cut short: not played); a page past the first header's page count is skipped, and of a page
-//     recorded twice the first (the older) copy counts; then the file is cut (or grown) to that page count.
+//     file (a record cut short: not played); a page past the first header's page count is skipped (before its
+//     checksum is looked at, as SQLite does), and of a page recorded twice the first (the older) copy counts (SQLite
+//     never journals a page twice in a transaction; its hot playback would leave the last); then the file is cut (or
+//     grown) to that page count. Several headers: synchronous NORMAL or FULL syncs the journal before a page of the
+//     file is overwritten, and each sync ends a segment (its count written) and begins the next; synchronous OFF (the
+//     record's) writes one, of count 0xffffffff (tested on journals SQLite wrote, against SQLite's own playback).
 // Safe against a damaged or hostile journal: nothing is written unless the whole journal was read first and found
 // sound: owned by the record's owner (not planted by another user in a folder others may write), page and sector
 // sizes powers of two (512..65536 and 32..65536), the page size the file's own, the file's new length within
@@ -124,15 +128,19 @@ export function planPlayback(fd: number, length: number, fileSize: number, fileP
       if (!readAt(fd, buffer, off)) break scan;
       const pgno = buffer.readUInt32BE(0);
       if (pgno === 0 || pgno === lockPage) break scan;
+      off += record;
+      // Past the file's length before the write: skipped before its checksum is looked at, as SQLite does (pager.c
+      // pager_playback_one_page), which never journals such a page; the records after it are played back.
+      if (pgno > initial) continue;
       let sum = nonce;
       for (let k = pageSize - 200; k > 0; k -= 200) sum = (sum + buffer[4 + k]!) >>> 0;
       if (sum !== buffer.readUInt32BE(4 + pageSize)) break scan;
       read++;
-      if (pgno <= initial && !done.has(pgno)) {
+      // Of a page journaled twice (SQLite never does in a transaction), the first copy: the page as it was.
+      if (!done.has(pgno)) {
         done.add(pgno);
-        pages.push({ pgno, at: off + 4 });
+        pages.push({ pgno, at: off - record + 4 });
       }
-      off += record;
     }
     // A header's records end where the next header's sector begins (a count short of the file's end).
     if (count !== 0xffffffff && n < count) break;
