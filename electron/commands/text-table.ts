@@ -14,18 +14,33 @@ import type {
   RowTypes,
 } from '../../shared/types.js';
 
-/** Left-aligned columns, each as wide as its widest cell, two spaces apart; trailing spaces trimmed. */
-export function columns(header: readonly string[], rawBody: readonly (readonly string[])[]): string[] {
+/** A column is padded to its widest cell up to this many characters (an IPv6 address with a zone and a port
+ *  fits); a longer cell is printed whole and pushes the rest of its own row along, so that one long name in a
+ *  file or record cannot pad every other row to its length (2,000 rows and one 100,000-character name once
+ *  made 200 MB of spaces, and at 6,000 rows no output at all: "Invalid string length"). */
+export const PAD_MAX = 64;
+
+/** Left-aligned columns, each as wide as its widest cell (at most PAD_MAX), two spaces apart; trailing spaces
+ *  trimmed. With `rule`, a line of dashes under the header, as wide as each column. */
+export function columns(
+  header: readonly string[],
+  rawBody: readonly (readonly string[])[],
+  options: { rule?: boolean } = {},
+): string[] {
   // Names and paths come from any user: shown inert (`\x1b`, `\u202e`, `\n`), so no cell can drive the
   // terminal, reorder what is shown or split a row; widths are those of what is printed.
   const body = rawBody.map((r) => r.map(inertText));
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((h) => h.length);
+  for (const r of body) {
+    for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, Math.min(r[i]?.length ?? 0, PAD_MAX));
+  }
   const line = (cells: readonly string[]) =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  return [line(header), ...body.map(line)];
+  const rule = options.rule ? [widths.map((w) => '-'.repeat(w)).join('  ')] : [];
+  return [line(header), ...rule, ...body.map(line)];
 }
 
 /** netstat's "address:port", with '*' for an unspecified port (so IPv6 any reads ":::*"). */
@@ -196,17 +211,13 @@ function formatStatistics(rows: readonly Counter[]): string {
 
 function formatMulticast(rows: readonly MulticastGroup[]): string {
   const out = ['IPv6/IPv4 Group Memberships'];
-  const table = columns(
-    ['Interface', 'RefCnt', 'Group'],
-    rows.map((r) => [r.iface, r.users === null ? '-' : String(r.users), r.group]),
-  );
-  const widths = ['Interface', 'RefCnt', 'Group'].map((h, i) =>
-    Math.max(
-      h.length,
-      ...rows.map((r) => [r.iface, r.users === null ? '-' : String(r.users), r.group][i]?.length ?? 0),
+  out.push(
+    ...columns(
+      ['Interface', 'RefCnt', 'Group'],
+      rows.map((r) => [r.iface, r.users === null ? '-' : String(r.users), r.group]),
+      { rule: true },
     ),
   );
-  out.push(table[0] ?? '', widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1));
   return out.join('\n');
 }
 

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { columns, PAD_MAX } from './text-table.js';
+
+describe('columns', () => {
+  it('pads each column to its widest cell, two spaces apart, the last cell unpadded', () => {
+    expect(
+      columns(
+        ['Proto', 'Local', 'Name'],
+        [
+          ['tcp', '127.0.0.1:22', 'sshd'],
+          ['udp6', '[::1]:53', 'dnsmasq'],
+        ],
+      ),
+    ).toEqual(['Proto  Local         Name', 'tcp    127.0.0.1:22  sshd', 'udp6   [::1]:53      dnsmasq']);
+  });
+
+  it('does not pad every row to one very long cell: the long cell is printed whole, the other rows as before', () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => ['unix', `${i}/sshd`, `/run/s${i}`]);
+    const long = 'x'.repeat(100_000);
+    rows.push(['unix', `7/${long}`, '/run/long']);
+    const lines = columns(['Proto', 'PID/Program name', 'Path'], rows);
+    expect(lines[1]).toBe(`unix   0/sshd${' '.repeat(PAD_MAX - '0/sshd'.length)}  /run/s0`);
+    expect(lines.at(-1)).toBe(`unix   7/${long}  /run/long`);
+    // Without the cap the 2,000 short rows alone were 200 MB of spaces.
+    const total = lines.reduce((n, l) => n + l.length + 1, 0);
+    expect(total).toBeLessThan(2001 * (7 + PAD_MAX + 2 + 12) + long.length);
+  });
+
+  it('measures escaped cells, and draws a rule as wide as each column when asked', () => {
+    expect(columns(['If', 'Group'], [['e\u001bth0', '224.0.0.1']], { rule: true })).toEqual([
+      'If        Group',
+      '--------  ---------',
+      'e\\x1bth0  224.0.0.1',
+    ]);
+  });
+});
