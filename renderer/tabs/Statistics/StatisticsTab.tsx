@@ -184,10 +184,16 @@ export function StatisticsTab() {
     watch.observe(tickAt, counters);
     if (baseline) extendBaseline(baseline, counters);
   }
+  // The first baseline is the first reading made while the tab shows. The reading a page is sent when it starts
+  // showing the counters is the host's last, made whenever some page last showed them (the host's start, if none
+  // has): deltas from it counted everything since, under this page's clock time (review, 12-02). So the tick this
+  // mount saw first is never the baseline; the next one, read while the tab is shown, is, with its own time.
+  const firstTick = useRef<number | null>(null);
+  if (firstTick.current === null && tickAt !== null) firstTick.current = tickAt;
   useEffect(() => {
-    if (!capture && !baseline && counters.length > 0)
-      baselineStore.setState({ baseline: takeBaseline(counters, Date.now()), reset: false });
-  }, [capture, baseline, counters]);
+    if (!capture && !baseline && counters.length > 0 && tickAt !== null && tickAt !== firstTick.current)
+      baselineStore.setState({ baseline: takeBaseline(counters, tickAt), reset: false });
+  }, [capture, baseline, counters, tickAt]);
 
   // Only the counters that changed get a new row object (RowDeriver), and a section whose counters all kept
   // theirs keeps its list, so only the rows (and sections) that changed re-render.
