@@ -732,12 +732,18 @@ function GridRowInner<Row extends { id: string }>(p: GridRowProps<Row>) {
       }}
     >
       {p.cells.map((col, i) => {
-        const safe = inertText(col.text(r));
+        const text = col.text(r);
+        const safe = inertText(text);
+        // A column's own drawing is used for a text with nothing to escape, or by a column that escapes what it
+        // draws itself (renderInert); any other cell whose text holds a control or bidi character (an interface's
+        // zone in an address, a counter's name in a capture: OS and file strings) is drawn as escaped, isolated
+        // text, so that no column can put a raw "\u202egnp.exe" on screen by drawing it itself.
+        const own = col.render !== undefined && (col.renderInert === true || safe === text);
         // A text that fits its column whole is drawn without the cell's clip (and needs no ellipsis): the browser
         // then has no clip node and paint chunk of its own to make for the cell each frame; and it needs no tooltip
         // to show what the cell shows whole (a tick's new texts rewrote each cell's title, restyling it). A cut text
         // keeps its clip, its ellipsis and its whole text as the tooltip (issue 15).
-        const fits = (col.render === undefined || col.renderFitsText === true) && textFits(safe, p.widths[i] ?? 0);
+        const fits = (!own || col.renderFitsText === true) && textFits(safe, p.widths[i] ?? 0);
         return (
           <div
             key={col.id}
@@ -746,7 +752,7 @@ function GridRowInner<Row extends { id: string }>(p: GridRowProps<Row>) {
             title={fits ? undefined : clampText(safe, TOOLTIP_MAX)}
             data-column={col.id}
           >
-            {col.render ? col.render(r) : <bdi>{clampText(safe, CELL_MAX)}</bdi>}
+            {own ? col.render!(r) : <bdi>{clampText(safe, CELL_MAX)}</bdi>}
           </div>
         );
       })}

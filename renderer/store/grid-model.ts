@@ -18,8 +18,11 @@ export interface GridColumn<Row> {
   compare?: (a: Row, b: Row) => number;
   /** The cell's text, also its tooltip and what Copy puts on the clipboard. */
   text: (row: Row) => string;
-  /** Richer cell content; defaults to text(). */
+  /** Richer cell content; defaults to text(). Used only where text() has nothing to escape (inertText), unless
+   *  renderInert says that render escapes and isolates the OS strings it draws itself (components/Inert). */
   render?: (row: Row) => ReactNode;
+  /** render draws its OS strings through Inert (escaped, isolated): the grid may use it for any text. */
+  renderInert?: boolean;
   /** What render draws is the text (escaped, as the grid shows text) in the cell's font, or narrower: the grid may
    *  then judge by the text whether the cell needs its clip (DataGrid, textFits). */
   renderFitsText?: boolean;

@@ -61,7 +61,8 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
       }
     >
       <p>
-        {local} ⇄ {remote} ({processText(r) ? <Inert text={processText(r)} max={120} /> : 'no process'})
+        <Inert text={local} /> ⇄ <Inert text={remote} /> (
+        {processText(r) ? <Inert text={processText(r)} max={120} /> : 'no process'})
         {r.host === undefined ? null : (
           <>
             {' on '}

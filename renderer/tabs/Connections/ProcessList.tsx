@@ -188,6 +188,7 @@ const columns: GridColumn<ProcessEntry>[] = [
       </span>
     ),
     renderFitsText: true,
+    renderInert: true,
   },
   {
     id: 'pids',

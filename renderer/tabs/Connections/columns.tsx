@@ -3,6 +3,7 @@
 import type { ReactNode } from 'react';
 import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 import { addressSortKey } from '../../../shared/address.js';
+import { inertText } from '../../../shared/inert-text.js';
 import {
   formatAddress,
   formatBytes,
@@ -139,7 +140,7 @@ export function connectionColumns(
             formatAddress(r.remoteAddress)
           )
         ) : (
-          <span title={`${host} (${r.remoteAddress})`}>{host}</span>
+          <span title={`${host} (${inertText(r.remoteAddress)})`}>{host}</span>
         );
       },
       renderFitsText: true,
@@ -184,6 +185,7 @@ export function connectionColumns(
           </button>
         ),
       renderFitsText: true,
+      renderInert: true,
       description: 'Owning process; click a name to filter to it',
     },
     { id: 'user', header: 'User', width: 90, sortValue: userText, text: userText },
