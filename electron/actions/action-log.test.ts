@@ -52,6 +52,16 @@ describe('action log', () => {
     expect(statSync(log.path).mode & 0o777).toBe(0o600);
   });
 
+  it('writes a name with terminal escapes and a bidi override as escapes, read back as the same name', async () => {
+    const log = createActionLog(dir);
+    const name = '\u001b[31mX\u001b]0;p\u0007\u202egnp.exe\u0085';
+    await log.append(entry(1, { name }));
+    const text = readFileSync(log.path, 'utf8');
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(text).toContain('\\u202egnp.exe');
+    expect((await log.recent(1))[0]!.name).toBe(name);
+  });
+
   it('returns the most recent entries, newest first, up to the limit', async () => {
     const log = createActionLog(dir);
     await Promise.all(Array.from({ length: 20 }, (_, i) => log.append(entry(i))));

@@ -3,6 +3,7 @@
 // does not know) is skipped, never fatal.
 import { mkdir, open, appendFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { inertJson } from '../../shared/inert-text.js';
 import { ACTION_KINDS, ACTION_OUTCOMES, type ActionLogEntry } from '../../shared/protocol.js';
 
 export const ACTION_LOG_FILE = 'actions.log';
@@ -97,7 +98,9 @@ export function createActionLog(dataDir: string): ActionLog {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
-    await appendFile(path, `${JSON.stringify(entry)}\n`, { encoding: 'utf8', mode: 0o600 });
+    // A process's name is its owner's choice: written with its bidi and C1 characters as \u escapes (the same
+    // value when read back), so that `cat` or `tail -f` of the log never meets them raw.
+    await appendFile(path, `${inertJson(entry)}\n`, { encoding: 'utf8', mode: 0o600 });
   }
 
   return {
