@@ -14,7 +14,7 @@ import { emptyDiagnostics, noteInexactCounter, mergeDiagnostics, recordSkip } fr
 import { decodeNetworkIPv6 } from '../linux/addresses.js';
 import { readProcTextSync, readSysAttr } from '../linux/proc-files.js';
 import { emptyInterface, zeroCounters } from './common.js';
-import { runIp } from '../linux/ip.js';
+import { parseIpJson, runIp } from '../linux/ip.js';
 
 const RX_NAMES: Record<string, keyof InterfaceCounters> = {
   bytes: 'rxBytes',
@@ -209,13 +209,9 @@ export function addAddresses(row: NetInterface, addresses: readonly InterfaceAdd
 /** `ip -j -4 addr show` -> interface name -> its IPv4 addresses with prefix and scope. */
 export function parseIpJsonAddresses(jsonText: string): Map<string, InterfaceAddress[]> {
   const out = new Map<string, InterfaceAddress[]>();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(jsonText);
-  } catch {
-    return out;
-  }
-  if (!Array.isArray(parsed)) return out;
+  const json = parseIpJson(jsonText);
+  if (!json.ok || !Array.isArray(json.value)) return out;
+  const parsed = json.value;
   for (const link of parsed as { ifname?: unknown; addr_info?: unknown }[]) {
     if (typeof link?.ifname !== 'string' || !Array.isArray(link.addr_info)) continue;
     const list: InterfaceAddress[] = [];

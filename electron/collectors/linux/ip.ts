@@ -16,3 +16,33 @@ export async function runIp(args: string[]): Promise<ReadOutcome> {
   if (r.truncated) return { ok: false, code: 'EIO', reason: 'ip printed more than this reader holds' };
   return { ok: true, text: r.stdout };
 }
+
+/**
+ * `ip -j`'s output as a value. iproute2 writes names as they are inside its JSON strings, so an interface named
+ * with an ESC or another control character (any user with CAP_NET_ADMIN in a namespace can name one so) makes
+ * the whole answer invalid JSON ("Bad control character in string literal"). Such characters can only stand
+ * inside strings (ip -j writes no other whitespace than a space and the final newline; -p's newlines are
+ * between tokens and stay): each is written as its \u escape first, in one pass, and the name reads as it is.
+ */
+export function parseIpJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  let out = '';
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash and the character it escapes
+      else if (c === 0x22) inString = false;
+      else if (c < 0x20) {
+        out += `${text.slice(from, i)}\\u${c.toString(16).padStart(4, '0')}`;
+        from = i + 1;
+      }
+    } else if (c === 0x22) inString = true;
+  }
+  try {
+    return { ok: true, value: JSON.parse(from === 0 ? text : out + text.slice(from)) };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}

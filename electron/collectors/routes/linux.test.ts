@@ -2,7 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { linuxFixture as fixture } from '../../../test/fixtures/captures/fixtures.js';
-import { LinuxRoutesCollector, parseIpJsonRoutes, parseProcNetIpv6Route, parseProcNetRoute } from './linux.js';
+import {
+  LinuxRoutesCollector,
+  parseIpJsonRoutes,
+  parseProcNetIpv6Route,
+  parseProcNetRoute,
+  routesFromIpJson,
+} from './linux.js';
 
 describe('route parsers on real captures', () => {
   it('reads /proc/net/route: host-order hex, netmask to prefix, flag letters', () => {
@@ -78,6 +84,37 @@ describe('route parsers on real captures', () => {
     const r = parseIpJsonRoutes('default via 10.0.2.2 dev eth0');
     expect(r.rows).toEqual([]);
     expect(r.diagnostics.skipped).toBe(1);
+  });
+});
+
+describe('routesFromIpJson', () => {
+  const none = { ok: true as const, text: '[]' };
+
+  it('falls back for good where ip prints no JSON, for this answer alone where its JSON cannot be read', () => {
+    const old = routesFromIpJson({ ok: true, text: 'default via 10.0.2.2 dev eth0' }, none);
+    expect(old).toMatchObject({ result: null, lasting: true });
+    expect(old.why).toMatch(/no JSON/);
+    const cut = routesFromIpJson({ ok: true, text: '[{"dst":"default","dev":"et' }, none);
+    expect(cut).toMatchObject({ result: null, lasting: false });
+    expect(cut.why).toMatch(/^ip's JSON could not be read \(not valid JSON: /);
+    const missing = routesFromIpJson({ ok: false, code: 'ENOENT', reason: 'ip (iproute2) is not installed' }, none);
+    expect(missing).toMatchObject({ result: null, lasting: true, why: 'ip (iproute2) is not installed' });
+  });
+});
+
+// iproute2 writes an interface's name raw inside its JSON strings: one name with an ESC made every route
+// unreadable, and NetLens fell back to /proc's main table for the rest of the session (review, 12-02).
+describe.skipIf(process.platform !== 'linux' || process.getuid?.() !== 0)('ip -j with a hostile interface name', () => {
+  it('reads the routes of an interface named with an ESC and a bidi override, under the name as it is', () => {
+    const name = '\u001b[31m\u202ex<b>';
+    const script =
+      'ip link add name "$1" type veth peer name p0 && ip link set "$1" up && ip addr add 10.77.0.1/24 dev "$1" && ' +
+      'ip -j -4 route show table all';
+    const out = execFileSync('unshare', ['-n', 'sh', '-c', script, 'sh', name], { encoding: 'utf8' });
+    expect(() => JSON.parse(out)).toThrow(); // not JSON as ip prints it
+    const { result } = routesFromIpJson({ ok: true, text: out }, { ok: true, text: '[]' });
+    expect(result?.diagnostics.skipped).toBe(0);
+    expect(result?.rows.find((r) => r.destination === '10.77.0.0')?.iface).toBe(name);
   });
 });
 

@@ -14,7 +14,7 @@ import {
 } from '../linux/addresses.js';
 import { readProcText, type ReadOutcome } from '../linux/proc-files.js';
 import { routeId } from './common.js';
-import { runIp } from '../linux/ip.js';
+import { parseIpJson, runIp } from '../linux/ip.js';
 
 // <linux/route.h> and <linux/ipv6_route.h> flags.
 const RTF_UP = 0x1;
@@ -222,13 +222,12 @@ export function parseIpJsonRoutes(jsonText: string, family?: 'inet' | 'inet6'): 
   const rows: Route[] = [];
   const source = 'ip -j route show table all';
   const start = jsonText.search(/^[ \t]*\[/m);
-  let data: unknown;
-  try {
-    data = JSON.parse(start < 0 ? jsonText : jsonText.slice(start));
-  } catch {
-    recordSkip(diagnostics, source, jsonText.slice(0, 200), 'not valid JSON');
+  const parsed = parseIpJson(start < 0 ? jsonText : jsonText.slice(start));
+  if (!parsed.ok) {
+    recordSkip(diagnostics, source, jsonText.slice(0, 200), `not valid JSON: ${parsed.error}`);
     return { rows, diagnostics };
   }
+  const data = parsed.value;
   if (!Array.isArray(data)) {
     recordSkip(diagnostics, source, jsonText.slice(0, 200), 'not a JSON array');
     return { rows, diagnostics };
@@ -300,7 +299,8 @@ export function parseIpJsonRoutes(jsonText: string, family?: 'inet' | 'inet6'): 
 const IP_REUSE_MS = 10_000;
 
 export class LinuxRoutesCollector implements Collector<Route> {
-  /** Set once ip turns out to be missing or too old for JSON, so later ticks go straight to /proc. */
+  /** Set once ip turns out to be missing or too old for JSON, so later ticks go straight to /proc (an answer
+   *  that could not be read once sends that tick to /proc only). */
   private ipUnusable: string | null = null;
   /** The last answer from ip, with the /proc route files it was read beside and when. */
   private lastIp: { result: DatasetResult<Route>; fingerprint: string; at: number } | null = null;
@@ -323,40 +323,37 @@ export class LinuxRoutesCollector implements Collector<Route> {
       const last = this.lastIp;
       if (last && last.fingerprint === fingerprint && Date.now() - last.at < IP_REUSE_MS)
         return structuredClone(last.result);
-      const result = await this.readWithIp();
+      const [v4, v6] = await Promise.all([
+        runIp(['-j', '-4', 'route', 'show', 'table', 'all']),
+        runIp(['-j', '-6', 'route', 'show', 'table', 'all']),
+      ]);
+      const { result, why, lasting } = routesFromIpJson(v4, v6);
       if (result) {
         this.lastIp = { result: structuredClone(result), fingerprint, at: Date.now() };
         return result;
       }
+      if (lasting) this.ipUnusable = why;
+      return this.readFromProc(why);
     }
-    return this.readFromProc();
+    return this.readFromProc(this.ipUnusable);
   }
 
-  /** Routes of every table from `ip -j`, or null when ip cannot give them (then /proc it is, for good). */
-  private async readWithIp(): Promise<DatasetResult<Route> | null> {
-    const [v4, v6] = await Promise.all([
-      runIp(['-j', '-4', 'route', 'show', 'table', 'all']),
-      runIp(['-j', '-6', 'route', 'show', 'table', 'all']),
-    ]);
-    const { result, why } = routesFromIpJson(v4, v6);
-    if (result === null) this.ipUnusable = why;
-    return result;
-  }
-
-  private async readFromProc(): Promise<DatasetResult<Route>> {
+  private async readFromProc(why: string): Promise<DatasetResult<Route>> {
     const [route, route6] = await Promise.all([
       readProcText(`${this.procRoot}/net/route`),
       readProcText(`${this.procRoot}/net/ipv6_route`),
     ]);
-    return routesFromProc(route, route6, this.ipUnusable ?? 'ip is not usable');
+    return routesFromProc(route, route6, why);
   }
 }
 
-/** Routes from the output of `ip -j -4/-6 route show table all`; null with the reason when ip gave none. */
+/** Routes from the output of `ip -j -4/-6 route show table all`; null with the reason when ip gave none, and
+ *  whether that will last (ip missing or failing, or too old to print JSON) or was this answer's (JSON that could
+ *  not be read). */
 export function routesFromIpJson(
   v4: ReadOutcome,
   v6: ReadOutcome,
-): { result: DatasetResult<Route> | null; why: string } {
+): { result: DatasetResult<Route> | null; why: string; lasting: boolean } {
   const diagnostics: Diagnostics = emptyDiagnostics();
   if (v4.ok) {
     const a = parseIpJsonRoutes(v4.text, 'inet');
@@ -369,9 +366,16 @@ export function routesFromIpJson(
     } else {
       diagnostics.missing.push({ source: 'ip -j -6 route show table all', reason: v6.reason });
     }
-    if (a.diagnostics.skipped === 0 || rows.length > 0) return { result: { rows, diagnostics }, why: '' };
+    if (a.diagnostics.skipped === 0 || rows.length > 0)
+      return { result: { rows, diagnostics }, why: '', lasting: false };
+    if (/^[ \t]*\[/m.test(v4.text))
+      return {
+        result: null,
+        why: `ip's JSON could not be read (${a.diagnostics.samples[0]?.reason ?? 'no routes in it'})`,
+        lasting: false,
+      };
   }
-  return { result: null, why: v4.ok ? 'ip printed no JSON (iproute2 older than 4.17?)' : v4.reason };
+  return { result: null, why: v4.ok ? 'ip printed no JSON (iproute2 older than 4.17?)' : v4.reason, lasting: true };
 }
 
 /** Routes from /proc/net/route and ipv6_route, where ip cannot help (`why`). */
