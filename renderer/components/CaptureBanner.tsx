@@ -14,7 +14,9 @@ export function CaptureBanner({ capture }: { capture: OpenCapture }) {
       <span className="muted">
         {' '}
         · {capture.format} · read-only
-        {capture.diagnostics.skipped ? ` · ${capture.diagnostics.skipped} lines skipped` : ''}
+        {capture.diagnostics.skipped
+          ? ` · ${capture.diagnostics.skipped} line${capture.diagnostics.skipped === 1 ? '' : 's'} skipped`
+          : ''}
       </span>
       {notes ? (
         <span className="muted">

@@ -137,7 +137,7 @@ export function StatusBar({
       ) : null}
       {diag && diag.skipped > 0 ? (
         <span className="badge warn" title={skippedTitle} data-status="skipped">
-          {formatCount(diag.skipped)} unreadable lines skipped
+          {formatCount(diag.skipped)} unreadable line{diag.skipped === 1 ? '' : 's'} skipped
         </span>
       ) : null}
       {diag && diag.missing.length > 0 ? (

@@ -38,7 +38,7 @@ export const captureStore = createStore<CaptureState>((set) => ({
       pushNotice(
         'info',
         'capture',
-        `Opened ${file.name}: ${result.rows.length} rows of ${result.format}${skipped ? `, ${skipped} lines skipped` : ''}.`,
+        `Opened ${file.name}: ${result.rows.length} row${result.rows.length === 1 ? '' : 's'} of ${result.format}${skipped ? `, ${skipped} line${skipped === 1 ? '' : 's'} skipped` : ''}.`,
       );
     } catch (err) {
       // "…not recognised. Supported formats:\n  id: description\n…": one sentence, the list on demand.
