@@ -33,7 +33,9 @@ import { MultiKillDialog } from './MultiKillDialog.js';
 import { CloseDialog } from './CloseDialog.js';
 import {
   ProcessList,
+  keyName,
   matchesProcess,
+  processKey,
   processTally,
   trafficByName,
   withTraffic,
@@ -91,7 +93,10 @@ function useWindowWidth(): number {
 
 export function ConnectionsTab() {
   const client = useClient();
-  const loadProcessHistory = useCallback((name: string) => client.request('processHistory', { name }), [client]);
+  const loadProcessHistory = useCallback(
+    (key: string) => client.request('processHistory', { name: keyName(key) }),
+    [client],
+  );
   // A capture of sockets, or of per-process totals (macOS nettop -P: in the side list, no sockets in the grid).
   const { table: live, capture } = useDatasetSource('connections');
   const procSource = useDatasetSource('processes');
@@ -142,7 +147,7 @@ export function ConnectionsTab() {
     [byToggles, processFilter, effective, filterNamesEpoch],
   );
 
-  const onProcessClick = useCallback((name: string) => setProcessFilter(name), []);
+  const onProcessClick = useCallback((name: string) => setProcessFilter(processKey(name)), []);
   const resolveNames = useSettings((s) => s.resolveNames);
   const fullHostNames = useSettings((s) => s.fullHostNames);
   const display = useMemo(
@@ -271,8 +276,8 @@ export function ConnectionsTab() {
 
   /** The process side list's menu: filter to it, kill every process of that name, copy it. */
   const processItems = (entry: ProcessEntry, copy: () => void): MenuItem[] => {
-    const rows = [...live.rows.values()].filter((r) => byToggles(r) && matchesProcess(r, entry.name));
-    const procs = processesOf(rows, entry.name);
+    const rows = [...live.rows.values()].filter((r) => byToggles(r) && matchesProcess(r, entry.id));
+    const procs = processesOf(rows, entry.id);
     const many = killManyBlocked(rows, actions);
     const reason = many.reason ?? (procs.length === 0 ? 'no live process of this name holds a socket' : undefined);
     return [
@@ -280,7 +285,7 @@ export function ConnectionsTab() {
         id: 'filter',
         label: `Filter to ${entry.name}`,
         names: [entry.name],
-        onSelect: () => setProcessFilter(entry.name),
+        onSelect: () => setProcessFilter(entry.id),
       },
       {
         id: 'kill',
@@ -324,7 +329,7 @@ export function ConnectionsTab() {
         separatorBefore: true,
         disabled: !owner,
         reason: owner ? undefined : 'no known process',
-        onSelect: () => owner && setProcessFilter(owner.name),
+        onSelect: () => owner && setProcessFilter(processKey(owner.name)),
       },
       {
         id: 'filter-remote',
@@ -356,7 +361,7 @@ export function ConnectionsTab() {
   const describe = useRef<() => string[]>(() => []);
   describe.current = () => [
     `Filter: ${effective.ok && effective.terms > 0 ? query.trim() : '(none)'}`,
-    ...(processFilter !== null ? [`Process: ${processFilter}`] : []),
+    ...(processFilter !== null ? [`Process: ${keyName(processFilter)}`] : []),
     `Showing: ${SOCKET_TOGGLES.filter((b) => toggles[b.key])
       .map((b) => b.label)
       .join(', ')}; ${toggles.mode}${toggles.hideLoopback ? '; loopback hidden' : ''}`,
@@ -389,7 +394,7 @@ export function ConnectionsTab() {
             onContextMenu={openProcessMenu}
             chart={
               processFilter !== null && !capture ? (
-                <section className="process-chart" aria-label={`Traffic of ${processFilter}`}>
+                <section className="process-chart" aria-label={`Traffic of ${keyName(processFilter)}`}>
                   <RateHistoryChart
                     selected={processFilter}
                     history={processHistory}
@@ -420,7 +425,7 @@ export function ConnectionsTab() {
                 ? 'This capture holds bytes per process, not sockets: they are in the process list.'
                 : total === 0
                   ? 'No sockets.'
-                  : `No socket matches${query ? ` “${query}”` : ''}${processFilter ? ` for ${processFilter}` : ''} with these toggles.`
+                  : `No socket matches${query ? ` “${query}”` : ''}${processFilter ? ` for ${keyName(processFilter)}` : ''} with these toggles.`
           }
         />
       </div>

@@ -12,6 +12,7 @@ import { followAggregate } from '../../store/live-rows.js';
 import { applyBatch, emptyTables } from '../../store/tables.js';
 import { conn, diff, snapshot } from '../../store/test-rows.js';
 import { matchesProcess, processTally, trafficByName, withTraffic, type ProcessEntry } from './ProcessList.js';
+import { processesOf } from './view.js';
 
 const proc = (pid: number, name: string): ProcessInfo => ({
   pid,
@@ -110,5 +111,38 @@ describe('traffic per name', () => {
     ]);
     expect(withTraffic(entries, t, true).map((e) => e.name)).toEqual(['curl', 'wget', 'idle']);
     expect(withTraffic(entries, null)).toBe(entries);
+  });
+});
+
+// Anyone may name a process "(no process)": its sockets once counted in the bucket of sockets no process holds,
+// its traffic summed with the bucket's, and the bucket's Kill reached it (review, 12-02).
+describe('a process named as a bucket', () => {
+  it('is an entry of its own, apart from the bucket, in the tally, the traffic and the filter', () => {
+    const tally = processTally(() => true, isListening);
+    const orphan = conn('o', { processes: [] });
+    const spoof = conn('s', { processes: [proc(66, NO_PROCESS)] });
+    const other = conn('d', { ownerStatus: 'denied', processes: [] });
+    const spoofOther = conn('t', { processes: [proc(67, OTHER_USERS)] });
+    for (const r of [orphan, spoof, other, spoofOther]) tally.add(r);
+    const entries = tally.result();
+    expect(entries).toHaveLength(4);
+    const bucket = entries.find((e) => e.id === NO_PROCESS)!;
+    const named = entries.find((e) => e.id !== NO_PROCESS && e.name === NO_PROCESS)!;
+    expect(bucket).toMatchObject({ name: NO_PROCESS, pids: [], connections: 1 });
+    expect(named).toMatchObject({ name: NO_PROCESS, pids: [66], connections: 1 });
+    expect(entries.filter((e) => e.name === OTHER_USERS).map((e) => e.pids)).toEqual([[], [67]]);
+    expect(matchesProcess(orphan, NO_PROCESS)).toBe(true);
+    expect(matchesProcess(spoof, NO_PROCESS)).toBe(false);
+    expect(matchesProcess(spoof, named.id)).toBe(true);
+    expect(processesOf([orphan, spoof], bucket.id)).toEqual([]);
+    expect(processesOf([orphan, spoof], named.id).map((p) => p.pid)).toEqual([66]);
+
+    const t = trafficByName([
+      { ...traffic(0, NO_PROCESS, { bytesSent: 100 }), id: NO_PROCESS, pid: null },
+      traffic(66, NO_PROCESS, { bytesSent: 7 }),
+    ]);
+    expect(t.get(bucket.id)?.bytesSent).toBe(100);
+    expect(t.get(named.id)?.bytesSent).toBe(7);
+    expect(withTraffic(entries, t).find((e) => e.id === named.id)?.traffic?.bytesSent).toBe(7);
   });
 });

@@ -9,7 +9,9 @@ import type { GridColumn } from '../../store/grid-model.js';
 import type { Aggregate } from '../../store/live-rows.js';
 
 export interface ProcessEntry {
+  /** What the list, the filter and the traffic know the entry by: processKey of its name, or a bucket's label. */
   id: string;
+  /** What it shows: the processes' name, or a bucket's label ((no process), (other users)). */
   name: string;
   pids: number[];
   connections: number;
@@ -29,12 +31,29 @@ export interface NameTraffic {
 const DENIED = OTHER_USERS;
 const NONE = NO_PROCESS;
 
-/** The name a row counts under in the process list (and filters by). */
+/** Whether an entry is one of the list's buckets (sockets no process can be named for), not a process. */
+export function isBucket(key: string): boolean {
+  return key === DENIED || key === NONE;
+}
+
+/** The key of the processes of a name: the name, but for a process named as one of the buckets (anyone may name
+ *  a process "(no process)"), which gets a key of its own, so that its sockets never merge with the bucket's nor
+ *  its Kill reach the bucket's menu (review, 12-02). */
+export function processKey(name: string): string {
+  return isBucket(name) ? `${name}\u0000` : name;
+}
+
+/** The name a key shows. */
+export function keyName(key: string): string {
+  return key.endsWith('\u0000') ? key.slice(0, -1) : key;
+}
+
+/** The keys a row counts under in the process list (and filters by). */
 function namesOf(r: Connection): readonly string[] {
   if (r.ownerStatus === 'denied') return [DENIED];
   if (r.processes.length === 0) return [NONE];
-  if (r.processes.length === 1) return [r.processes[0]!.name];
-  return [...new Set(r.processes.map((p) => p.name))];
+  if (r.processes.length === 1) return [processKey(r.processes[0]!.name)];
+  return [...new Set(r.processes.map((p) => processKey(p.name)))];
 }
 
 export function matchesProcess(r: Connection, name: string): boolean {
@@ -64,7 +83,7 @@ export function processTally(
       t.connections += sign;
       t.listening += listening;
       for (const p of r.processes) {
-        if (p.name !== name) continue;
+        if (processKey(p.name) !== name) continue;
         const was = t.pids.get(p.pid) ?? 0;
         const n = was + sign;
         if (n > 0) t.pids.set(p.pid, n);
@@ -86,9 +105,9 @@ export function processTally(
       include(a) === include(b) &&
       isListening(a) === isListening(b),
     result: () =>
-      [...byName].map(([name, t]) => ({
-        id: name,
-        name,
+      [...byName].map(([key, t]) => ({
+        id: key,
+        name: keyName(key),
         pids: (t.sorted ??= [...t.pids.keys()].sort((a, b) => a - b)),
         connections: t.connections,
         listening: t.listening,
@@ -102,9 +121,11 @@ export function trafficByName(rows: Iterable<ProcessTraffic>): Map<string, NameT
     a === null || b === null || b === undefined ? (a ?? b ?? null) : a + b;
   const out = new Map<string, NameTraffic>();
   for (const r of rows) {
-    const t = out.get(r.name);
+    // The host's buckets have no pid; a process of a bucket's name has its own key.
+    const key = r.pid === null && isBucket(r.id) ? r.id : processKey(r.name);
+    const t = out.get(key);
     if (!t) {
-      out.set(r.name, {
+      out.set(key, {
         sendRate: r.sendRate ?? null,
         recvRate: r.recvRate ?? null,
         bytesSent: r.bytesSent,
@@ -131,13 +152,13 @@ export function withTraffic(
   if (!traffic) return entries;
   const seen = new Set<string>();
   const out = entries.map((e) => {
-    seen.add(e.name);
-    const t = traffic.get(e.name);
+    seen.add(e.id);
+    const t = traffic.get(e.id);
     return t ? { ...e, traffic: t } : e;
   });
-  for (const [name, t] of traffic) {
-    if (seen.has(name) || (!all && (t.bytesSent ?? 0) + (t.bytesReceived ?? 0) === 0)) continue;
-    out.push({ id: name, name, pids: [], connections: 0, listening: 0, traffic: t });
+  for (const [key, t] of traffic) {
+    if (seen.has(key) || (!all && (t.bytesSent ?? 0) + (t.bytesReceived ?? 0) === 0)) continue;
+    out.push({ id: key, name: keyName(key), pids: [], connections: 0, listening: 0, traffic: t });
   }
   return out;
 }
@@ -182,11 +203,17 @@ const columns: GridColumn<ProcessEntry>[] = [
     maxWidth: 150,
     sortValue: (p) => p.name.toLowerCase(),
     text: (p) => p.name,
-    render: (p) => (
-      <span title={p.traffic?.note ?? undefined}>
-        <Inert text={p.name} />
-      </span>
-    ),
+    // A bucket is drawn apart (muted, italic): a process named "(no process)" is drawn as any other.
+    render: (p) =>
+      isBucket(p.id) ? (
+        <span className="muted process-bucket" title={p.traffic?.note ?? undefined}>
+          {p.name}
+        </span>
+      ) : (
+        <span title={p.traffic?.note ?? undefined}>
+          <Inert text={p.name} />
+        </span>
+      ),
     renderFitsText: true,
     renderInert: true,
   },

@@ -6,7 +6,7 @@ import type { Capabilities } from '../../../shared/protocol.js';
 import type { Connection, ProcessInfo } from '../../../shared/types.js';
 import type { Aggregate } from '../../store/live-rows.js';
 import { HIGHLIGHT_MS, type Mark } from '../../store/tables.js';
-import { matchesProcess } from './ProcessList.js';
+import { matchesProcess, processKey } from './ProcessList.js';
 
 /** A half-typed or invalid query (`port:`) keeps the last valid filter: the view does not flash to every row
  *  while a term is being typed. */
@@ -26,11 +26,12 @@ export function connectionPredicate(
 
 /** The distinct live processes behind some rows (one entry per PID), only those named `name` if given (a
  *  socket may be shared with a parent of another name). */
-export function processesOf(rows: Iterable<Connection>, name?: string): ProcessInfo[] {
+export function processesOf(rows: Iterable<Connection>, key?: string): ProcessInfo[] {
   const byPid = new Map<number, ProcessInfo>();
   for (const r of rows) {
     if (r.closedAt || r.ownerStatus !== 'known') continue;
-    for (const p of r.processes) if ((name === undefined || p.name === name) && !byPid.has(p.pid)) byPid.set(p.pid, p);
+    for (const p of r.processes)
+      if ((key === undefined || processKey(p.name) === key) && !byPid.has(p.pid)) byPid.set(p.pid, p);
   }
   return [...byPid.values()];
 }
