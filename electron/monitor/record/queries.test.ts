@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Database, openRecord, type RecordDatabase } from './database.js';
-import { changes, connectionsBetween } from './queries.js';
+import { changes, connectionsBetween, MAX_RECORDED_ROWS } from './queries.js';
 import { PRUNE_FIRST_SIGHTINGS } from './recorder.js';
 import { seededRandom } from '../testing/synthetic.js';
 
@@ -161,6 +161,75 @@ describe('moments in the record', () => {
     }
   });
 
+  it('sends the first MAX_RECORDED_ROWS of a long range and counts the rest as the plain predicate does', () => {
+    const next = seededRandom(27);
+    const int = (n: number) => Math.floor(next() * n);
+    const { db } = newRecord();
+    // Three sessions, rows of every duration; some left open by the first two, some closed before they were first seen
+    // (a clock set back), some first seen after their session's last write (the same).
+    db.run(
+      'INSERT INTO sessions (id, started, alive) VALUES (1, 0, 4000000), (2, 4100000, 8000000), (3, 8100000, 12000000)',
+    );
+    const rows: Row[] = [];
+    for (let i = 0; i < MAX_RECORDED_ROWS + 14_000; i++) {
+      const session = 1 + int(3);
+      const start = (session - 1) * 4_100_000;
+      const first = start + int(4_200_000);
+      const roll = next();
+      const closed =
+        roll < 0.05 ? null : roll < 0.1 ? first - int(3_000_000) : first + int([900, 60_000, 2_000_000][int(3)]!);
+      rows.push({ session, listener: false, port: int(40), process: `p${int(9)}`, first, closed });
+    }
+    insertRows(db, rows);
+    const ranges: [number, number][] = [
+      [0, 12_000_000],
+      [-5, 20_000_000],
+      [800_000, 12_000_000],
+      [0, 10_500_000],
+      [4_001_000, 12_400_000],
+      [6_000_000, 6_000_000],
+      [3_000_000, 9_000_000],
+    ];
+    for (let q = 0; q < 8; q++) {
+      const a = int(12_500_000);
+      const b = int(12_500_000);
+      ranges.push([Math.min(a, b), Math.max(a, b)]);
+    }
+    let counted = 0;
+    for (const [from, to] of ranges) {
+      const all = oldBetween(db, from, to);
+      const between = connectionsBetween(db, from, to);
+      expect(between.rows.map((r) => Number(r.id))).toEqual(all.slice(0, MAX_RECORDED_ROWS));
+      expect(between.omitted).toBe(Math.max(0, all.length - MAX_RECORDED_ROWS));
+      if (between.omitted > 0) counted++;
+    }
+    expect(counted).toBeGreaterThanOrEqual(4);
+    // More rows open at a moment than are sent: those open at the start of a range alone fill the answer.
+    insertRows(
+      db,
+      Array.from({ length: MAX_RECORDED_ROWS + 500 }, (_, i) => ({
+        session: 3,
+        listener: false,
+        port: i % 40,
+        process: 'long',
+        first: 8_200_000 + i,
+        closed: 11_000_000 + (i % 7),
+      })),
+    );
+    for (const [from, to] of [
+      [9_000_000, 9_000_000],
+      [9_000_000, 12_000_000],
+      [8_210_000, 8_300_000],
+    ] as const) {
+      const all = oldBetween(db, from, to);
+      const between = connectionsBetween(db, from, to);
+      expect(between.rows.map((r) => Number(r.id))).toEqual(all.slice(0, MAX_RECORDED_ROWS));
+      expect(between.omitted).toBe(all.length - MAX_RECORDED_ROWS);
+      expect(between.omitted).toBeGreaterThan(0);
+    }
+    db.close();
+  });
+
   it('answers the same from a record kept before its indexes, as a reader that never writes opens it', () => {
     // A record NetLens has not opened since (netlens history opens it read-only: no schema, no index made).
     const { file, db } = newRecord();
@@ -255,6 +324,21 @@ describe('moments in the record', () => {
     // the pages (at 4,000 against 40,000 rows).
     expect(big.at / small.at).toBeLessThan(1.5);
     expect(big.changed / small.changed).toBeLessThan(1.5);
+  });
+
+  it('reads the rows a long range sends, not every row of the range (the rest counted in an index)', () => {
+    const read = (hours: number) => {
+      const { file } = history(hours);
+      // Every moment of the record: all its rows, more than are sent.
+      const all = pagesRead(file, (db) => connectionsBetween(db, 0, Number.MAX_SAFE_INTEGER));
+      return { sent: all.value.rows.length, omitted: all.value.omitted, pages: all.pages };
+    };
+    const small = read(25);
+    const big = read(50);
+    expect(small).toMatchObject({ sent: MAX_RECORDED_ROWS, omitted: 25 * 1000 + 300 - MAX_RECORDED_ROWS });
+    expect(big).toMatchObject({ sent: MAX_RECORDED_ROWS, omitted: 50 * 1000 + 300 - MAX_RECORDED_ROWS });
+    // On main: every row of the range gathered and sorted, then counted: twice the history, about twice the pages.
+    expect(big.pages / small.pages).toBeLessThan(1.3);
   });
 });
 
