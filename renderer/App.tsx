@@ -44,6 +44,7 @@ export function App() {
   const resolveNames = useSettings((s) => s.resolveNames);
   const dnsServer = useSettings((s) => s.dnsServer);
   const status = useData((s) => s.status);
+  const connection = useData((s) => s.connection);
   // Traffic is collected only while something on screen shows it (a traffic column of the Connections grid).
   const connectionsGrid = useSettings((s) => s.grids.connections);
   const extrasKey = connectionExtras(connectionsGrid).join(',');
@@ -165,7 +166,7 @@ export function App() {
   const hostItems = useHostBarItems();
 
   return (
-    <div className="app">
+    <div className={`app${connection === 'open' || connection === 'connecting' ? '' : ' offline'}`}>
       <header className="toolbar">
         <div className="brand" aria-hidden="true">
           <img src="./icon.svg" alt="" width={20} height={20} />

@@ -6,7 +6,8 @@ import type { Transport } from './transport.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/** `gone`: the browser host this page came from stopped and another (a new launch) answers at its address. */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'gone';
 
 export class NetlensClient {
   private nextId = 1;
@@ -30,6 +31,7 @@ export class NetlensClient {
       this.pending.clear();
       this.setState('closed', reason);
     };
+    transport.onGone = (reason) => this.setState('gone', reason);
   }
 
   get hostKind(): 'electron' | 'browser' {

@@ -18,6 +18,9 @@ export interface Transport {
   onOpen: (() => void) | null;
   /** Called when the connection dropped; the transport retries by itself. */
   onClose: ((reason: string) => void) | null;
+  /** Called when the host this page came from is gone for good (the browser host started again with a new token
+   *  and page address, which this page cannot know): the transport stops retrying. */
+  onGone?: ((reason: string) => void) | null;
   start(): void;
 }
 
@@ -69,6 +72,7 @@ class WebSocketTransport implements Transport {
   onMessage: Transport['onMessage'] = null;
   onOpen: Transport['onOpen'] = null;
   onClose: Transport['onClose'] = null;
+  onGone: Transport['onGone'] = null;
   private ws: WebSocket | null = null;
   private retryMs = 500;
   /** Messages sent before the socket opened; delivered on open (requests made at startup). */
@@ -97,14 +101,35 @@ class WebSocketTransport implements Transport {
       }
       this.onMessage?.(parsed);
     };
+    let opened = false;
+    ws.addEventListener('open', () => {
+      opened = true;
+    });
     ws.onclose = (e) => {
       this.ws = null;
       // What was queued belonged to the lost session; the client re-subscribes on the next open.
       this.queue = [];
       this.onClose?.(e.reason || `connection closed (code ${e.code})`);
-      // The host may be restarting; retry with a growing delay, capped.
-      setTimeout(() => this.start(), this.retryMs);
-      this.retryMs = Math.min(this.retryMs * 2, 10_000);
+      const retry = () => {
+        // The host may be restarting; retry with a growing delay, capped.
+        setTimeout(() => this.start(), this.retryMs);
+        this.retryMs = Math.min(this.retryMs * 2, 10_000);
+      };
+      if (opened) {
+        retry();
+        return;
+      }
+      // A try that never opened: is a server answering here, and does it know this page? A WebSocket refused
+      // for its token tells the page nothing, but this page's own address answers 200 from the host that served
+      // it, and 401 or 404 from a browser host started again since (a new token and page address each launch).
+      fetch(location.pathname, { method: 'HEAD', cache: 'no-store' }).then(
+        (res) => {
+          if (res.status === 401 || res.status === 404)
+            this.onGone?.(`the server at ${location.host} answered ${res.status}`);
+          else retry();
+        },
+        () => retry(), // nothing answers: the host is down or starting
+      );
     };
   }
 

@@ -52,7 +52,15 @@ export function Notices() {
       ) : null}
       {connection === 'closed' ? (
         <div className="notice error" role="alert">
-          Lost the connection to NetLens; reconnecting…
+          Lost the connection to NetLens; reconnecting… What is shown is as it was when the connection was lost.
+        </div>
+      ) : connection === 'gone' ? (
+        <div className="notice error" role="alert">
+          <span>
+            The NetLens this page came from has stopped, and the one now answering at this address was started since:
+            each start makes a new page address. Open the address it printed when it started (<code>netlens web</code>{' '}
+            prints it). What is shown here is as it was when the connection was lost.
+          </span>
         </div>
       ) : null}
     </>
