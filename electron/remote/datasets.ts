@@ -142,7 +142,19 @@ function connections(r: RemoteReading): DatasetResult<Connection> {
     // times come from the remote's own /proc (procstat), as the kill guard there computes them.
     const procstat = section(r, 'procstat', 'latin1');
     const started = procstat.ok ? procStartTimes(procstat.text) : new Map<number, number>();
-    for (const row of parseSs(ss.text, `ss on ${r.host}`).rows) {
+    const parsed = parseSs(ss.text, `ss on ${r.host}`);
+    // A line ss printed that cannot be read (a process may name itself with a quote or a line break, which ss
+    // prints as they are) takes its sockets' owners with it: counted and said, never silently ownerless.
+    const unread = parsed.diagnostics.skipped;
+    if (unread > 0) {
+      const { skipped, samples } = parsed.diagnostics;
+      mergeDiagnostics(result.diagnostics, { ...emptyDiagnostics(), skipped, samples });
+      result.diagnostics.notes.push(
+        `${unread} line${unread === 1 ? '' : 's'} of ss on ${r.host} could not be read (a process named with a quote ` +
+          `or a line break prints so): the owners of ${unread === 1 ? 'its sockets' : 'their sockets'} are not shown`,
+      );
+    }
+    for (const row of parsed.rows) {
       if (row.inode === null || row.inode === 0 || row.processes.length === 0) continue;
       owners.set(
         row.inode,

@@ -1,7 +1,7 @@
 // The framed stream of the remote script: whole frames in any chunking, a cut-off frame never emitted, a
 // stream that lost its place or grows past the limits refused; and the real script run by sh on this machine
 // gives frames that the Linux parsers read like local data.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FrameReader, MAX_SECTION_BYTES, type FrameEvent } from './frames.js';
@@ -192,6 +192,30 @@ describe.skipIf(process.platform !== 'linux')('the remote script on this machine
       }
     } finally {
       for (const c of Object.values(local)) c.dispose?.();
+    }
+  });
+});
+
+// A process may name itself with a line break (ss prints it as it is, cutting its line in two): its sockets' owners
+// were dropped without a word; now the unreadable lines are counted and a note says the owners are not shown.
+describe.skipIf(process.platform !== 'linux')('the remote script, a process named with a line break', () => {
+  it('counts the lines of ss that could not be read and says owners are missing', async () => {
+    const script = `require('fs').writeFileSync('/proc/self/comm', 'a\\nb"c');
+      const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log(s.address().port));`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+      const r = spawnSync('sh', ['-s', '--', '0.1', '1'], { input: REMOTE_SCRIPT, maxBuffer: 512 * 1024 * 1024 });
+      const events = feed([r.stdout]);
+      const hello = (events[0] as Extract<FrameEvent, { type: 'hello' }>).hello;
+      if (!hello.hasSs) return;
+      const f = (events[1] as Extract<FrameEvent, { type: 'frame' }>).frame;
+      const { diagnostics } = remoteRows('connections', { host: 'here', hello, frame: f, at: Date.now() });
+      expect(diagnostics.skipped).toBeGreaterThan(0);
+      expect(diagnostics.samples.some((s) => s.source === 'ss on here')).toBe(true);
+      expect(diagnostics.notes.join('\n')).toMatch(/of ss on here could not be read .*owners of .* not shown/);
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });
