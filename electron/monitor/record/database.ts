@@ -437,7 +437,14 @@ export function openRecord(
   // transaction, whose commit deletes it. One that is not sound is moved aside (kept, and said: `journal`), and the
   // recorder's open checks every page. One that must stay where it is (sound but not played back, or not movable)
   // refuses the open: SQLite would delete it.
-  const journal = rollBackJournal(file, options.now ?? Date.now());
+  const roll = (): JournalOutcome => {
+    const outcome = rollBackJournal(file, options.now ?? Date.now());
+    // A journal beside a lock another holds: live (its write going on), or left by a holder killed since. SQLite's
+    // open, taking the lock once free, would delete it unplayed: tried again here instead (a busy error).
+    if (outcome.kind === 'held') throw new Error('database is locked');
+    return outcome;
+  };
+  const journal = wait ? busy(file, roll) : roll();
   options.journal?.(journal);
   if (journal.kind === 'failed' || (journal.kind === 'refused' && journal.aside === null))
     throw new NotARecordError(

@@ -447,9 +447,9 @@ describe.skipIf(!hasPythonSqlite)('a journal of several segments, or with pages 
 });
 
 describe('a journal while another process holds the record’s lock', () => {
-  it('is left alone while it is held, and rolled back once its holder is gone', async () => {
-    const { file, journal } = killedMidWrite();
-    // The holder opens the record (which would play the journal back itself) with the journal out of the way.
+  /** A process holding the record's lock (testing/holder.ts) beside the journal of killedMidWrite: it opens the
+   *  record (which would play the journal back itself) with the journal out of the way, which is then put back. */
+  async function heldBeside(file: string) {
     const saved = `${file}.saved`;
     renameSync(`${file}-journal`, saved);
     const holder = spawn(
@@ -464,6 +464,12 @@ describe('a journal while another process holds the record’s lock', () => {
     // (Its open committed the schema: the file's change counter moved.)
     const held = sha(readFileSync(file));
     renameSync(saved, `${file}-journal`);
+    return { holder, held };
+  }
+
+  it('is left alone while it is held, and rolled back once its holder is gone', async () => {
+    const { file, journal } = killedMidWrite();
+    const { holder, held } = await heldBeside(file);
     // Its journal is live, not left: not played back (on main: no such function).
     expect(rollBackJournal(file)).toEqual({ kind: 'held' });
     expect(() => openRecord(file, { create: true, wait: false })).toThrow(/locked/);
@@ -477,6 +483,25 @@ describe('a journal while another process holds the record’s lock', () => {
     expect(opened.journal).toMatchObject({ kind: 'rolled-back' });
     expect(contents(file)).toEqual({ integrity: 'ok', updated: 0, rows: 5000 });
   }, 30_000);
+
+  it.skipIf(process.platform === 'win32')(
+    'is played back by an open that waited for the lock, its holder killed meanwhile (not deleted by SQLite)',
+    async () => {
+      const { file, journal } = killedMidWrite();
+      const { holder } = await heldBeside(file);
+      // Killed half a second into the open's wait (which blocks this thread: the kill comes from another process).
+      const killer = spawn('sh', ['-c', `sleep 0.5; kill -9 ${holder.pid}`], { stdio: 'ignore' });
+      children.push(killer);
+      const opened = openRecord(file, { create: true });
+      opened.db.close();
+      // On main: the journal found held, then the open waited for the lock (busy) and took it once the holder was
+      // gone, and its first statement (a write transaction) deleted the journal: the half-written UPDATE kept.
+      expect(opened.journal).toMatchObject({ kind: 'rolled-back' });
+      expect(contents(file)).toEqual({ integrity: 'ok', updated: 0, rows: 5000 });
+      expect(journal.length).toBeGreaterThan(10 * 4096);
+    },
+    30_000,
+  );
 });
 
 describe('netlens history', () => {

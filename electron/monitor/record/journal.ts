@@ -31,7 +31,9 @@
 // cannot be moved aside, or a sound one that could not be played back (the file not writable), refuses the open
 // (database.ts openRecord) until it can be. It is done under the record's lock, taken as SQLite's openers take it: named among the
 // record's users first (lock.ts), a lock left by a process that is gone cleared as theirs is (clearStaleLock), and
-// a lock a live process holds left alone: the journal is played back at the next open.
+// a lock a live process holds left alone: the open then waits for it, or fails busy (to be tried again), and never
+// goes on to SQLite, which would take the lock once free and delete the journal (a holder killed while the open
+// waited: tested).
 import {
   closeSync,
   constants,
@@ -56,12 +58,14 @@ const HEADER = 28;
 /** SQLite's PENDING_BYTE: the page that holds it is never in a file, nor in a journal. */
 const PENDING_BYTE = 0x40000000;
 
-/** What the record's open found beside the file: nothing to do, a lock another holds (played back at the next
- *  open), a journal played back (`pages` written), one that is not sound (`refused`: why), moved aside to `aside`
+/** What the record's open found beside the file: nothing to do, a lock another holds (played back once it is free:
+ *  the open waits, or fails busy), this thread not named among the record's users (the open says why), a journal
+ *  played back (`pages` written), one that is not sound (`refused`: why), moved aside to `aside`
  *  (null: it could not be, and is where it was), or a sound one whose playback failed (`failed`: left as it is). */
 export type JournalOutcome =
   | { kind: 'none' }
   | { kind: 'held' }
+  | { kind: 'unnamed' }
   | { kind: 'rolled-back'; pages: number; size: number }
   | { kind: 'refused'; reason: string; aside: string | null }
   | { kind: 'failed'; reason: string };
@@ -194,8 +198,8 @@ export function rollBackJournal(file: string, now = Date.now()): JournalOutcome 
   const user = { inTransaction: true };
   if (nameUser(file, user) !== null) {
     unnameUser(file, user);
-    // The open says why (it cannot name itself either).
-    return { kind: 'held' };
+    // The open says why (it cannot name itself either, and takes no lock).
+    return { kind: 'unnamed' };
   }
   try {
     const lock = `${file}.lock`;
