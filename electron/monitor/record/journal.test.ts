@@ -274,7 +274,7 @@ describe('a journal that is not sound', () => {
     expect(readFileSync(left, 'utf8')).toBe('taken');
   });
 
-  it('is kept aside and said by the History tab’s reader (recording off), and netlens history reads after', () => {
+  it('is kept aside and said by the History tab’s reader (recording off), the record checked whole as recording starts, and netlens history reads after', () => {
     const { file, during, journal } = damaged(at(24, 1000));
     const notices: { code: string; text: string }[] = [];
     const recorder = new Recorder({
@@ -301,6 +301,9 @@ describe('a journal that is not sound', () => {
       ]);
       expect(sha(readFileSync(asideOf(notices[0]!.text)))).toBe(sha(journal));
       expect(existsSync(`${file}-journal`)).toBe(false);
+      // Recording turned on: the record checked whole first, as the notice says (the half-written write damaged it).
+      recorder.configure({ ...DEFAULT_RECORDING, enabled: true });
+      expect(notices.map((n) => n.code)).toEqual(['record-journal-left', 'record-reset']);
       recorder.close();
       expect(sha(readFileSync(file))).not.toBe(sha(during));
       expect(readRecord(file, (db) => db.get('SELECT 1 AS one'))).toEqual({ one: 1 });
