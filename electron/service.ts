@@ -39,8 +39,13 @@ export interface ServiceOptions {
   log?: (line: string) => void;
 }
 
+/** What a transport passes for a message it could not turn into a value: text that is not JSON, a binary frame. */
+export const NOT_JSON = Symbol('not JSON');
+export const BINARY = Symbol('a binary frame');
+
 export interface Session {
-  /** One raw message from the client, exactly as the transport delivered it (parsed JSON or a clone). */
+  /** One raw message from the client, exactly as the transport delivered it (parsed JSON or a clone), or NOT_JSON
+   *  or BINARY. */
   receive(raw: unknown): void;
   close(): void;
 }
@@ -144,7 +149,10 @@ export function createService(options: ServiceOptions): Service {
           if (!open) return;
           let checked: ReturnType<typeof validateClientMessage>;
           try {
-            checked = validateClientMessage(raw);
+            checked =
+              raw === NOT_JSON || raw === BINARY
+                ? { ok: false, error: `rejected message: ${raw.description ?? ''} (messages are JSON text)` }
+                : validateClientMessage(raw);
           } catch (err) {
             // Whatever a client sends (a cyclic or absurdly deep object) must not take the host down.
             checked = { ok: false, error: `rejected message: ${err instanceof Error ? err.message : String(err)}` };

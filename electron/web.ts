@@ -21,7 +21,7 @@ import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CAPTURE_BYTES, WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, type ServerMessage } from '../shared/protocol.js';
 import { asHostLog } from './log-lines.js';
-import type { Service } from './service.js';
+import { BINARY, NOT_JSON, type Service } from './service.js';
 import { builtPaths } from './paths.js';
 import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
 
@@ -238,14 +238,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }, label);
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
-        session.receive(undefined);
+        session.receive(BINARY);
         return;
       }
       let parsed: unknown;
       try {
         parsed = JSON.parse(data.toString());
       } catch {
-        parsed = { malformed: 'not JSON' };
+        parsed = NOT_JSON;
       }
       session.receive(parsed);
     });

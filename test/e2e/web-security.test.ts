@@ -249,7 +249,17 @@ describe('browser host security', () => {
       expect(byId.get(id)!.error).toMatch(/rejected/);
     }
     expect(byId.get(5)!.ok).toBe(true);
-    expect(messages.some((m) => m.type === 'notice' && m.code === 'rejected')).toBe(true);
+    const notices = messages.filter((m) => m.type === 'notice' && m.code === 'rejected');
+    // Text that is not JSON, and a binary frame, are named as such (they read "Expected (…) but received undefined").
+    expect(notices.map((m) => (m as { text?: string }).text)).toContain(
+      'rejected message: not JSON (messages are JSON text)',
+    );
+    ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    await until('the binary frame refused', () =>
+      messages.some(
+        (m) => (m as { text?: string }).text === 'rejected message: a binary frame (messages are JSON text)',
+      ),
+    );
     ws.close();
   });
 });
