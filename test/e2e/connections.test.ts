@@ -133,6 +133,13 @@ describe('Connections tab', () => {
     await setFilter(`proc:${name} port:99999`);
     expect(await filterBox().getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#filter-error').textContent()).toContain('not a port');
+    // The empty grid names the query in force (the last valid one), not the one with the error.
+    expect(
+      (await page.locator('[role="grid"][aria-label="Connections"] .grid-empty').textContent())?.replace(
+        /[\u2068\u2069]/g,
+        '',
+      ),
+    ).toBe(`No socket matches “proc:${name} addr:10.0.0.0/8” with these toggles.`);
     await setFilter(`proc:${name}`);
     await until('three rows', async () => (await rowCount()) === 3);
     await setFilter('');

@@ -18,6 +18,8 @@ import { useLiveAggregate, useLiveRows } from '../../store/live-rows.js';
 import { useIdleKeys } from '../../store/idle-keys.js';
 import { addressSortKey } from '../../../shared/address.js';
 import { Menu, type MenuItem } from '../../components/Menu.js';
+import { isolated } from '../../components/Inert.js';
+import { inertText } from '../../../shared/inert-text.js';
 import { copyText } from '../../components/clipboard.js';
 import { HIGHLIGHT_MS } from '../../store/tables.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
@@ -132,6 +134,11 @@ export function ConnectionsTab() {
   const lastValid = useRef<ParsedFilter>(parsed);
   const effective = effectiveFilter(parsed, lastValid.current);
   lastValid.current = effective;
+  // The text of the filter in force: while the box holds a query with an error, the last valid one (what the
+  // grid, its empty message and an export describe).
+  const lastValidQuery = useRef(query);
+  if (parsed.ok) lastValidQuery.current = query;
+  const shownQuery = lastValidQuery.current.trim();
   // The toggles, and the hosts selected (store/hosts.ts): the process list and the denied count follow both.
   const hostSelection = useHosts((s) => s.selection);
   const byToggles = useMemo(() => {
@@ -360,7 +367,7 @@ export function ConnectionsTab() {
   // What Export writes under the title: the filter that made this view.
   const describe = useRef<() => string[]>(() => []);
   describe.current = () => [
-    `Filter: ${effective.ok && effective.terms > 0 ? query.trim() : '(none)'}`,
+    `Filter: ${effective.ok && effective.terms > 0 ? shownQuery : '(none)'}`,
     ...(processFilter !== null ? [`Process: ${keyName(processFilter)}`] : []),
     `Showing: ${SOCKET_TOGGLES.filter((b) => toggles[b.key])
       .map((b) => b.label)
@@ -425,7 +432,7 @@ export function ConnectionsTab() {
                 ? 'This capture holds bytes per process, not sockets: they are in the process list.'
                 : total === 0
                   ? 'No sockets.'
-                  : `No socket matches${query ? ` “${query}”` : ''}${processFilter ? ` for ${keyName(processFilter)}` : ''} with these toggles.`
+                  : `No socket matches${shownQuery ? ` “${isolated(inertText(shownQuery))}”` : ''}${processFilter ? ` for ${isolated(inertText(keyName(processFilter)))}` : ''} with these toggles.`
           }
         />
       </div>
