@@ -233,7 +233,9 @@ export function App() {
           tab={activeTab}
           view={() => {
             const label = TABS.find((t) => t.id === activeTab)?.label ?? activeTab;
-            const where = info ? `${info.appName} ${info.appVersion} on ${info.platform} ${info.arch}` : 'NetLens';
+            const where = info
+              ? `${info.appName} ${info.appVersion} on ${info.hostname} (${info.platform} ${info.arch})`
+              : 'NetLens';
             return tabView(activeTab, `${label} — NetLens`, [`Exported ${formatDateTime(Date.now())} from ${where}`]);
           }}
           onClose={() => setExporting(false)}

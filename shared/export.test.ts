@@ -13,11 +13,14 @@ describe('export', () => {
           ['line\nbreak', '42'],
         ],
       ),
-    ).toBe('a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak",42\r\n');
+    ).toBe('a,b\r\n"x,y","say ""hi"""\r\nline\\nbreak,42\r\n');
     expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
     expect(csvCell('-1')).toBe('-1');
     expect(csvCell('+cmd')).toBe("'+cmd");
     expect(csvCell('evil\u001b[2Jname')).toBe('evil\\x1b[2Jname');
+    // Tabs and line breaks too, as the grid shows them (a socket's path may hold one): the README's promise.
+    expect(csvCell('a\nb\tc\rd<e>')).toBe('a\\nb\\tc\\rd<e>');
+    expect(toHtml({ title: 't', columns: ['Path'], rows: [['a\nb']] })).toContain('<td>a\\nb</td>');
   });
 
   it('writes bidi overrides and invisible characters as escapes, and other names as they are', () => {
@@ -35,7 +38,7 @@ describe('export', () => {
     }
   });
 
-  it('TSV has a header line and one line per row', () => {
+  it('TSV has a header line and one line per row, a tab or line break in a cell an escape as in the grid', () => {
     expect(
       toTsv(
         ['Proto', 'Process'],
@@ -44,7 +47,7 @@ describe('export', () => {
           ['udp', 'c\nd'],
         ],
       ),
-    ).toBe('Proto\tProcess\ntcp\ta b\nudp\tc d');
+    ).toBe('Proto\tProcess\ntcp\ta\\tb\nudp\tc\\nd');
   });
 
   it('JSON keys each row by the column headers', () => {

@@ -4,7 +4,7 @@
 // row); `netlens dump --format csv` exports a collector's rows flattened. Everything a row holds is text
 // here: it is quoted for CSV and escaped for HTML, never interpreted, and made inert (inert-text.ts) as the
 // app shows it: a control or bidi character (`\u202egnp.exe`) is written as its escape, never as itself.
-import { inertCell, inertJson } from './inert-text.js';
+import { inertJson, inertText } from './inert-text.js';
 
 export interface ExportTable {
   /** What the table is ("Connections"). */
@@ -20,11 +20,12 @@ export interface ExportTable {
 }
 
 /** A CSV cell: quoted when it holds a quote, comma or line break. A text a spreadsheet would run as a
- *  formula (=, +, -, @, tab or CR first, and not a number) gets a leading apostrophe; other control, bidi
- *  and invisible characters are written as escapes (inertCell). */
+ *  formula (=, +, -, @ first, and not a number) gets a leading apostrophe; control characters (tabs and line
+ *  breaks among them), bidi and invisible characters are written as escapes, as the grid shows them. */
 export function csvCell(text: string): string {
-  // A terminal escape or a bidi override in a process name never reaches a file or a terminal as such.
-  let t = inertCell(text);
+  // A terminal escape or a bidi override in a process name never reaches a file or a terminal as such, and a
+  // line break in a socket's path is `\n` in its cell, as on screen.
+  let t = inertText(text);
   if (/^[=+\-@\t\r]/.test(t) && !/^[+-]?\d+(\.\d+)?$/.test(t)) t = `'${t}`;
   return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
 }
@@ -35,11 +36,10 @@ export function toCsv(columns: readonly string[], rows: readonly (readonly strin
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** Tab-separated text with a header line, as Copy puts rows on the clipboard: tabs and line breaks inside
- *  a cell become spaces, so every row stays one line. */
+/** Tab-separated text with a header line, as Copy puts rows on the clipboard: tabs and line breaks inside a
+ *  cell are escapes, as the grid shows them, so every row stays one line. */
 export function toTsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {
-  const clean = (s: string) => inertCell(s).replace(/[\t\r\n]+/g, ' ');
-  return [columns, ...rows].map((r) => r.map(clean).join('\t')).join('\n');
+  return [columns, ...rows].map((r) => r.map(inertText).join('\t')).join('\n');
 }
 
 /** The view as JSON: an array of objects keyed by column header. */
@@ -57,7 +57,7 @@ export function escapeHtml(text: string): string {
 /** A self-contained HTML report: inline styles, no scripts, no external resources. */
 export function toHtml(t: ExportTable): string {
   const cls = (i: number) => (t.rightAligned?.[i] ? ' class="r"' : '');
-  const text = (s: string) => escapeHtml(inertCell(s));
+  const text = (s: string) => escapeHtml(inertText(s));
   const head = t.columns.map((c, i) => `<th${cls(i)}>${text(c)}</th>`).join('');
   const body = t.rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${text(c)}</td>`).join('')}</tr>`).join('\n');
   const notes = (t.notes ?? []).map((n) => `<p>${text(n)}</p>`).join('\n');

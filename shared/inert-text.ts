@@ -24,13 +24,6 @@ export function inertText(text: string): string {
   return text.replace(UNSAFE, escapeChar);
 }
 
-/** inertText for a table cell written to a file (CSV, TSV, HTML): tabs and line breaks stay, for the format
- *  to quote or replace; every other unsafe character is shown as its escape. Other non-ASCII text (Überwachung,
- *  微信, emoji) is unchanged. */
-export function inertCell(text: string): string {
-  return text.replace(UNSAFE, (ch) => (ch === '\t' || ch === '\n' || ch === '\r' ? ch : escapeChar(ch)));
-}
-
 /** JSON.stringify, with every unsafe character inside a string written as its `\\uXXXX` escape: the same
  *  value when parsed, but a file or terminal that shows the text never meets a bidi override or a C1 control
  *  as such (JSON.stringify escapes only C0 controls and lone surrogates). */
