@@ -130,7 +130,8 @@ function socketFamilies(out: Exposition, rows: readonly Connection[]): void {
 }
 
 function processFamilies(out: Exposition, view: ProcessTrafficView): void {
-  const since = 'since netlens metrics started';
+  // A connection counts whole: one open when netlens metrics started brings the bytes it had moved before.
+  const since = 'over the lives of the connections seen since netlens metrics started';
   for (const [dir, key] of [
     ['sent', 'sent'],
     ['received', 'received'],
