@@ -162,6 +162,20 @@ describe('a reader', () => {
     expect(snapshot(dir)).toBe(before);
   });
 
+  it('refuses a record that lacks a column, saying which (not a TypeError)', async () => {
+    const { file } = record();
+    const db = new Database(file, { fileMustExist: true });
+    db.exec('ALTER TABLE conns DROP COLUMN states; DROP TABLE reached');
+    db.close();
+    // On main: "cannot read …: Cannot read properties of undefined (reading 'split')".
+    const said = `netlens history: ${file} is not a NetLens record: its conns table has no column states; it has no table reached\n`;
+    const runs = [await run(['--db', file]), await run(['--changes', '--db', file])];
+    expect(runs).toEqual([
+      { code: 1, out: '', err: said },
+      { code: 1, out: '', err: said },
+    ]);
+  });
+
   it.skipIf(process.platform === 'win32')('refuses a FIFO named as the record without waiting on it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'netlens-history-'));
     dirs.push(dir);

@@ -395,6 +395,9 @@ function openChecked(file: string, create: boolean, wait: boolean, check: boolea
         throw new Error(`the record was written by a newer NetLens (schema ${version.value})`);
       if (version === null || Number(version.value) < SCHEMA_VERSION)
         migrate(db, version === null ? null : Number(version.value));
+      // Tables missing were made above; a column missing (a file altered by hand) is refused, never written to.
+      const problem = schemaProblem(db);
+      if (problem !== null) throw new NotARecordError(`${file} is not a NetLens record: ${problem}`);
     });
   } catch (err) {
     if (db.inTransaction) db.exec('ROLLBACK');
@@ -467,7 +470,47 @@ export function openRecord(
 // ---------------------------------------------------------------------------------------------
 // Reading a record from another process (`netlens history`): never a write
 
-/** The record's version, checked: a file that is not a NetLens record, or one of another schema, is refused. */
+/** Every table of SCHEMA and its columns, as SQLite reads them (an empty database in memory made with it, once). */
+let schemaColumns: Map<string, string[]> | null = null;
+function expectedColumns(): Map<string, string[]> {
+  if (schemaColumns) return schemaColumns;
+  const mem = new Database();
+  try {
+    mem.exec(SCHEMA);
+    const tables = mem.all("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") as { name: string }[];
+    schemaColumns = new Map(
+      tables.map((t) => [
+        t.name,
+        (mem.all('SELECT name FROM pragma_table_info(?)', [t.name]) as { name: string }[]).map((c) => c.name),
+      ]),
+    );
+  } finally {
+    mem.close();
+  }
+  return schemaColumns;
+}
+
+/** What a record of this schema lacks (a table, a column), said for its refusal; null when it has them all. A
+ *  file made otherwise (a copy altered by hand, another program's) would fail its queries with what they met
+ *  (a JavaScript TypeError on a column read as undefined). Reads the schema only (sqlite_master, O(tables)). */
+export function schemaProblem(db: RecordDatabase): string | null {
+  const missing: string[] = [];
+  for (const [table, columns] of expectedColumns()) {
+    const has = new Set(
+      (db.all('SELECT name FROM pragma_table_info(?)', [table]) as { name: string }[]).map((c) => c.name),
+    );
+    if (has.size === 0) missing.push(`it has no table ${table}`);
+    else {
+      const lacks = columns.filter((c) => !has.has(c));
+      if (lacks.length > 0)
+        missing.push(`its ${table} table has no column${lacks.length > 1 ? 's' : ''} ${lacks.join(', ')}`);
+    }
+  }
+  return missing.length === 0 ? null : missing.join('; ');
+}
+
+/** The record's version, checked: a file that is not a NetLens record, or one of another schema, is refused; so is
+ *  one of this schema that lacks a table or a column of it (schemaProblem). */
 function checkRecord(db: RecordDatabase, file: string): void {
   const meta = db.get("SELECT 1 AS k FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
   const version = meta
@@ -480,6 +523,8 @@ function checkRecord(db: RecordDatabase, file: string): void {
     throw new NotARecordError(
       `${file} was written by an older NetLens (schema ${version}): NetLens brings it up to date when it next records to it`,
     );
+  const problem = schemaProblem(db);
+  if (problem !== null) throw new NotARecordError(`${file} is not a NetLens record: ${problem}`);
 }
 
 /** Opens `path` read-only (no journal, no schema, no migration) and checks it is a record, named `shown`. When

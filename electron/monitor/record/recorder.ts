@@ -35,7 +35,14 @@ import type { Connection, NetInterface } from '../../../shared/types.js';
 import { isLoopback, isUnspecified } from '../../../shared/address.js';
 import { inertText } from '../../../shared/inert-text.js';
 import type { Statement } from 'node-sqlite3-wasm';
-import { clearStaleLock, failureKind, openRecord, type RecordDatabase, recordPath } from './database.js';
+import {
+  clearStaleLock,
+  failureKind,
+  NotARecordError,
+  openRecord,
+  type RecordDatabase,
+  recordPath,
+} from './database.js';
 import type { JournalOutcome } from './journal.js';
 import { moveUsersAside, readSmall, userAlive, userName, usersNotAFolder, writeFresh } from './lock.js';
 import { errorText } from '../../../shared/error-text.js';
@@ -632,6 +639,9 @@ export class Recorder {
     } catch (err) {
       if (failureKind(err) === 'busy') throw err;
       this.log(`recorder: cannot read ${this.options.file}: ${errorText(err)}`);
+      // A file that is no record of this NetLens's (another schema, a table or column missing): the History tab
+      // says why (the request fails with it), not a blank answer.
+      if (err instanceof NotARecordError) throw err;
       return null;
     }
     return this.reader;

@@ -107,3 +107,36 @@ describe('a record request that meets another process lock', () => {
     recorder.close();
   });
 });
+
+describe('a record that lacks a column of the schema (a copy altered by hand)', () => {
+  for (const enabled of [true, false])
+    it(`is refused with what it lacks, not a TypeError (recording ${enabled ? 'on' : 'off'})`, async () => {
+      const { recorder, file } = recorded(false);
+      recorder.close();
+      const db = new Database(file, { fileMustExist: true });
+      db.exec('ALTER TABLE conns DROP COLUMN states');
+      db.close();
+      const notices: string[] = [];
+      const table = new ConnectionTable(0);
+      const reader = new Recorder({
+        file,
+        liveRows: () => table.rows(),
+        notify: (_level, _code, text) => notices.push(text),
+        log: () => {},
+        flushMs: 1_000_000,
+        retryMs: 1_000_000,
+        config: { ...DEFAULT_RECORDING, enabled },
+      });
+      try {
+        // On main: rows read with `states` undefined, "Cannot read properties of undefined (reading 'split')".
+        await expect(answerRecordRequest(reader, 'recordConnections', { from: 0, to: Date.now() })).rejects.toThrow(
+          `${file} is not a NetLens record: its conns table has no column states`,
+        );
+        // Recording does not write to it: paused, saying why.
+        if (enabled) expect(reader.status().state).toBe('paused');
+        if (enabled) expect(notices.join('\n')).toContain('its conns table has no column states');
+      } finally {
+        reader.close();
+      }
+    });
+});
