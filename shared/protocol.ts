@@ -499,6 +499,8 @@ export interface RecordedRows {
   rows: RecordedConnection[];
   /** Rows that matched beyond the answer's limit. */
   omitted: number;
+  /** Rows of the record whose values cannot be a connection's (a record altered by hand): skipped, counted. */
+  unreadable: number;
 }
 
 export type FirewallVerdict = 'admitted' | 'blocked' | 'cannot tell';

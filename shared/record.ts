@@ -115,7 +115,14 @@ export interface ChangesSummary {
   startedProcesses: { process: string; firstSeen: number }[];
   /** Processes with connections open at `from` and none open at `to`. */
   stoppedProcesses: { process: string; lastSeen: number }[];
+  /** Rows of the record whose values cannot be what NetLens writes (a record altered by hand): skipped, counted. */
+  unreadable: number;
 }
+
+/** What the CLI and the History tab say of rows of the record skipped as no connection's (RecordedRows, ChangesSummary
+ *  `unreadable`). */
+export const unreadableText = (n: number): string =>
+  `${n} ${n === 1 ? 'row' : 'rows'} of the record could not be read (values no connection has: a record altered by hand?), skipped`;
 
 /** The network a remote address belongs to, as "what changed" groups them: /24 for IPv4, /48 for IPv6. */
 export function networkOf(address: string): string {

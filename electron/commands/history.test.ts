@@ -137,6 +137,38 @@ describe('a record from elsewhere (--db)', () => {
   });
 });
 
+describe('a record altered by hand', () => {
+  it('skips the rows whose values cannot be a connection, and says how many', async () => {
+    const { file } = record();
+    const db = new Database(file, { fileMustExist: true });
+    const at = Date.now() - 30_000;
+    for (const [port, addr, pid] of [
+      ['notanint', '10.0.0.3', 7],
+      [80, new Uint8Array([255, 0, 254]), 7],
+      [81, '10.0.0.3', 1.5],
+      [-5, '10.0.0.3', 7],
+    ] as const)
+      db.run(
+        `INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener,
+          pid, process, first_seen) VALUES (1, 'tcp', 'inet', ?, ?, '1.1.1.1', 443, 'LISTEN', 1, ?, 'crafted', ?)`,
+        [addr, port, pid, at],
+      );
+    db.close();
+    const table = await run(['--db', file]);
+    expect(table.code).toBe(0);
+    // On main: `10.0.0.3:NaN`, `255,0,254:80`, `1.5/crafted`, `10.0.0.3:-5`.
+    expect(table.out).not.toMatch(/NaN|255,0,254|1\.5\/|:-5|crafted/);
+    expect(table.out).toContain('10.0.0.2:5000');
+    expect(table.out).toContain('(4 rows of the record could not be read');
+    const csv = await run(['--format', 'csv', '--db', file]);
+    expect(csv.out.trim().split('\n')).toHaveLength(2);
+    expect(csv.err).toContain('netlens history: 4 rows of the record could not be read');
+    const changes = await run(['--changes', '--since', '1h', '--db', file]);
+    expect(changes.out).toContain('New listeners (0)');
+    expect(changes.out).toContain('(4 rows of the record could not be read');
+  });
+});
+
 describe('a reader', () => {
   it('refuses a file that is not a NetLens record, and writes nothing to it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'netlens-history-'));

@@ -5,7 +5,14 @@
 import { lstatSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { inertJson, inertText } from '../../shared/inert-text.js';
-import { csvCell, parseMoment, placeText, type ChangesSummary, type RecordedConnection } from '../../shared/record.js';
+import {
+  csvCell,
+  parseMoment,
+  placeText,
+  unreadableText,
+  type ChangesSummary,
+  type RecordedConnection,
+} from '../../shared/record.js';
 import type { Command } from '../cli.js';
 import { defaultDataDir } from '../data-dir.js';
 import { recordFile } from '../monitor/record/config.js';
@@ -132,6 +139,7 @@ function table(result: RecordedRows, from: number, to: number): string {
     ),
   );
   if (result.omitted > 0) out.push('', `(${result.omitted} more rows not shown: narrow --since/--until)`);
+  if (result.unreadable > 0) out.push('', `(${unreadableText(result.unreadable)})`);
   return out.join('\n');
 }
 
@@ -166,6 +174,7 @@ function changesText(c: ChangesSummary): string {
     'Processes that stopped using the network',
     c.stoppedProcesses.map((p) => `${inertText(p.process)}  last ${time(p.lastSeen)}`),
   );
+  if (c.unreadable > 0) out.push('', `(${unreadableText(c.unreadable)})`);
   return out.join('\n');
 }
 
@@ -227,6 +236,8 @@ export const historyCommand: Command = {
         output = format === 'json' ? inertJson(summary, 2) : changesText(summary);
       } else {
         const result = readRecord(file, (db) => connectionsBetween(db, from, to), warn);
+        // CSV is rows alone: the count said on stderr (a table and JSON hold it).
+        if (format === 'csv' && result.unreadable > 0) warn(unreadableText(result.unreadable));
         output =
           format === 'json'
             ? inertJson({ from, to, ...result }, 2)

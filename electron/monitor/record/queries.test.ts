@@ -417,3 +417,53 @@ describe('first sightings', () => {
     expect(big.pages / small.pages).toBeLessThan(4);
   });
 });
+
+describe('a record altered by hand (values of the wrong type)', () => {
+  it('skips and counts the rows that cannot be connections, and keeps the others', () => {
+    const { db } = newRecord();
+    const at = 1_764_680_000_000;
+    db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?)', [at, at + 60_000]);
+    const insert = db.prepare(`INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr,
+      remote_port, states, listener, pid, process, first_seen, closed_at) VALUES (1, 'tcp', 'inet', ?, ?, '1.1.1.1', ?,
+      'LISTEN', ?, ?, ?, ?, ?)`);
+    const blob = new Uint8Array([255, 0, 254]);
+    // [local address, local port, remote port, listener, pid, process, first seen, closed at]
+    const rows: unknown[][] = [
+      ['10.0.0.2', 80, 0, 1, 7, 'good', at, null],
+      ['10.0.0.2', 81, 'notanint', 1, 7, 'text port', at, null],
+      [blob, 82, 0, 1, 7, 'blob address', at, null],
+      ['10.0.0.2', 83, 0, 1, 1.5, 'pid 1.5', at, null],
+      ['10.0.0.2', 84, 0, 1, -1, 'pid -1', at, null],
+      ['10.0.0.2', -5, 0, 1, 7, 'port -5', at, null],
+      ['10.0.0.2', 99_999_999, 0, 1, 7, 'port 99999999', at, null],
+      ['10.0.0.2', 85, 0, 1, 7, blob, at, null],
+      ['10.0.0.2', 86, 0, 1, 7, 'first seen as text', `${at}x`, null],
+      // A clock set back between its sighting and its close writes this: kept.
+      ['10.0.0.2', 87, 0, 1, 7, 'clock set back', at + 1000, at + 500],
+    ];
+    for (const r of rows) insert.run(r as never);
+    insert.finalize();
+    db.run("INSERT INTO processes (name, first_seen) VALUES ('fine', ?), (?, ?), ('when', 'then')", [
+      at + 1,
+      blob,
+      at + 2,
+    ]);
+    db.run("INSERT INTO remotes (address, first_seen, process) VALUES ('9.9.9.9', ?, 'x'), (?, ?, 'y')", [
+      at + 1,
+      blob,
+      at + 2,
+    ]);
+    // On main: every row, printed `1.1.1.1:NaN`, `255,0,254`, pid 1.5.
+    const between = connectionsBetween(db, at, at + 60_000);
+    expect(between.rows.map((r) => r.process).sort()).toEqual(['clock set back', 'good']);
+    // (The one first seen as text is at no moment: text sorts after every number.)
+    expect(between.unreadable).toBe(7);
+    const changed = changes(db, at - 1, at + 60_000);
+    expect(changed.newListeners.map((r) => r.process)).toEqual(['good']);
+    expect(changed.startedProcesses.map((p) => p.process)).toEqual(['fine']);
+    expect(changed.newRemoteHosts.map((h) => h.address)).toEqual(['9.9.9.9']);
+    // 7 listener rows whose values cannot be a connection's, a process and a remote address.
+    expect(changed.unreadable).toBe(9);
+    db.close();
+  });
+});

@@ -45,6 +45,53 @@ interface ConnRow {
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
+/** Whether `v` is an integer in [min, max] as SQLite gives it (a number; text, a blob, a real are not). */
+const integer = (v: unknown, min: number, max: number): boolean =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const text = (v: unknown): boolean => typeof v === 'string';
+const orNull = (v: unknown, ok: (v: unknown) => boolean): boolean => v === null || ok(v);
+const PORT = (v: unknown) => integer(v, 0, 65535);
+/** A pid (Linux's at most 2^22, Windows' and macOS's 32 bits); 0 for Windows' idle process. */
+const PID = (v: unknown) => integer(v, 0, 2 ** 32 - 1);
+const TIME = (v: unknown) => integer(v, 0, Number.MAX_SAFE_INTEGER);
+const BYTES = TIME;
+
+/**
+ * Whether a row's values can be a connection's, as the recorder writes them: text where it writes text, ports of
+ * 0-65535, a pid, times and byte totals as integers. A record from elsewhere (`--db`, a copy altered by hand) may
+ * hold anything in any column (SQLite keeps a text or a blob in an INTEGER column): such a row is skipped and
+ * counted (`unreadable`), not printed as `1.1.1.1:NaN`. A row closed before it was first seen is kept: a clock
+ * set back between the two writes it so (the queries count on it).
+ */
+function connectionRow(r: ConnRow): boolean {
+  return (
+    text(r.proto) &&
+    text(r.family) &&
+    text(r.local_addr) &&
+    PORT(r.local_port) &&
+    text(r.remote_addr) &&
+    PORT(r.remote_port) &&
+    text(r.states) &&
+    integer(r.listener, 0, 1) &&
+    orNull(r.pid, PID) &&
+    orNull(r.process, text) &&
+    orNull(r.user, text) &&
+    orNull(r.exe, text) &&
+    orNull(r.path, text) &&
+    TIME(r.first_seen) &&
+    orNull(r.closed_at, TIME) &&
+    TIME(r.ended) &&
+    orNull(r.bytes_sent, BYTES) &&
+    orNull(r.bytes_received, BYTES)
+  );
+}
+
+/** The rows that can be connections (connectionRow), as the answers give them, and how many could not. */
+function toRecordedRows(rows: ConnRow[]): { rows: RecordedConnection[]; unreadable: number } {
+  const readable = rows.filter(connectionRow);
+  return { rows: readable.map(toRecorded), unreadable: rows.length - readable.length };
+}
+
 function toRecorded(r: ConnRow): RecordedConnection {
   return {
     id: String(r.id),
@@ -148,7 +195,7 @@ export function connectionsBetween(db: RecordDatabase, from: number, to: number)
     const within = Number((db.get(FIRST_SEEN_WITHIN_COUNT, [from, to]) as { n: number }).n);
     omitted = opened + within - MAX_RECORDED_ROWS;
   }
-  return { rows: rows.map(toRecorded), omitted };
+  return { ...toRecordedRows(rows), omitted };
 }
 
 /** Activity per minute over [from, to]: connections first seen, and bytes over all interfaces. */
@@ -203,15 +250,20 @@ function listenersAt(db: RecordDatabase, t: number): Map<string, number> {
   return ids;
 }
 
-/** The listeners of `these` that `other` does not have: their first rows, at most MAX_RECORDED_ROWS. */
-function listenersNotIn(db: RecordDatabase, these: Map<string, number>, other: Map<string, number>) {
+/** The listeners of `these` that `other` does not have: their first rows, at most MAX_RECORDED_ROWS (those that
+ *  can be connections: connectionRow; the others counted). */
+function listenersNotIn(
+  db: RecordDatabase,
+  these: Map<string, number>,
+  other: Map<string, number>,
+): { rows: RecordedConnection[]; unreadable: number } {
   const ids = [...these].filter(([key]) => !other.has(key)).map(([, id]) => id);
-  if (ids.length === 0) return [];
-  return (
+  if (ids.length === 0) return { rows: [], unreadable: 0 };
+  return toRecordedRows(
     db.all(`${SELECT} WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.first_seen, c.id`, [
       JSON.stringify(ids.slice(0, MAX_RECORDED_ROWS)),
-    ]) as unknown as ConnRow[]
-  ).map(toRecorded);
+    ]) as unknown as ConnRow[],
+  );
 }
 
 /**
@@ -272,13 +324,20 @@ export function changes(db: RecordDatabase, from: number, asked: number): Change
   const after = listenersAt(db, to);
   const newListeners = listenersNotIn(db, after, before);
   const goneListeners = listenersNotIn(db, before, after);
+  // Rows of the small tables (first sightings) whose values cannot be what the recorder writes: skipped, counted.
+  let unreadable = newListeners.unreadable + goneListeners.unreadable;
+  const valid = <T>(rows: T[], ok: (r: T) => boolean): T[] => {
+    const kept = rows.filter(ok);
+    unreadable += rows.length - kept.length;
+    return kept;
+  };
 
   const hosts = db.all(
     `SELECT address, first_seen AS first, process FROM remotes WHERE first_seen > ? AND first_seen <= ? ORDER BY first_seen LIMIT ${MAX_RECORDED_ROWS}`,
     [from, to],
   ) as { address: string; first: number; process: string | null }[];
   // Records kept before loopback peers were left out of remotes still hold them: they are not remote hosts.
-  const newRemoteHosts = hosts
+  const newRemoteHosts = valid(hosts, (h) => text(h.address) && TIME(h.first) && orNull(h.process, text))
     .filter((h) => !isUnspecified(h.address) && !isLoopback(h.address))
     .map((h) => ({
       address: h.address,
@@ -291,25 +350,32 @@ export function changes(db: RecordDatabase, from: number, asked: number): Change
     from,
     newRemoteHosts.map((h) => h.network),
   );
-  const newPlaces = (
+  const newPlaces = valid(
     db.all(
       `SELECT subject, first_seen AS first FROM reached WHERE first_seen > ? AND first_seen <= ? ORDER BY first_seen, subject LIMIT ${MAX_RECORDED_ROWS}`,
       [from, to],
-    ) as { subject: string; first: number }[]
+    ) as { subject: string; first: number }[],
+    (r) => text(r.subject) && TIME(r.first),
   ).map((r) => ({ ...splitReached(r.subject), firstSeen: Number(r.first) }));
 
-  const started = db.all(
-    `SELECT name AS process, first_seen AS first FROM processes WHERE first_seen > ? AND first_seen <= ? ORDER BY first_seen LIMIT ${MAX_RECORDED_ROWS}`,
-    [from, to],
-  ) as {
-    process: string;
-    first: number;
-  }[];
-  const openAt = (t: number) =>
+  const started = valid(
     db.all(
-      `SELECT process, max(ended) AS last FROM (${SELECT_OVERLAPPING} AND c.process IS NOT NULL) GROUP BY process`,
-      [t, t],
-    ) as { process: string; last: number }[];
+      `SELECT name AS process, first_seen AS first FROM processes WHERE first_seen > ? AND first_seen <= ? ORDER BY first_seen LIMIT ${MAX_RECORDED_ROWS}`,
+      [from, to],
+    ) as {
+      process: string;
+      first: number;
+    }[],
+    (p) => text(p.process) && TIME(p.first),
+  );
+  // (A name that is no text: its rows are unreadable, counted where they are listed.)
+  const openAt = (t: number) =>
+    (
+      db.all(
+        `SELECT process, max(ended) AS last FROM (${SELECT_OVERLAPPING} AND c.process IS NOT NULL) GROUP BY process`,
+        [t, t],
+      ) as { process: string; last: number }[]
+    ).filter((p) => text(p.process) && TIME(p.last));
   const openAfter = new Set(openAt(to).map((p) => p.process));
   const stopped = openAt(from).filter((p) => !openAfter.has(p.process));
   // When each of those was last seen (by `to`): asked for them alone (not every process name the record holds).
@@ -334,12 +400,13 @@ export function changes(db: RecordDatabase, from: number, asked: number): Change
   return {
     from,
     to,
-    newListeners,
-    goneListeners,
+    newListeners: newListeners.rows,
+    goneListeners: goneListeners.rows,
     newRemoteHosts,
     newNetworks,
     newPlaces,
     startedProcesses: started.map((s) => ({ process: s.process, firstSeen: Number(s.first) })),
     stoppedProcesses,
+    unreadable,
   };
 }

@@ -63,7 +63,7 @@ export async function answerRecordRequest<M extends RecordMethod>(
       }
       case 'recordConnections': {
         const p = params as RequestParams<'recordConnections'>;
-        return read({ rows: [], omitted: 0 }, (db) => connectionsBetween(db, p.from, p.to));
+        return read({ rows: [], omitted: 0, unreadable: 0 }, (db) => connectionsBetween(db, p.from, p.to));
       }
       case 'recordChanges': {
         const p = params as RequestParams<'recordChanges'>;
@@ -77,6 +77,7 @@ export async function answerRecordRequest<M extends RecordMethod>(
           newPlaces: [],
           startedProcesses: [],
           stoppedProcesses: [],
+          unreadable: 0,
         };
         return read(empty, (db) => changes(db, p.from, p.to));
       }

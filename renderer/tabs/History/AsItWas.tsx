@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { CONNECTION_MODES, parseFilter, withTerm, type ConnectionMode } from '../../../shared/filter.js';
 import { formatBytes, formatDateTime } from '../../../shared/format.js';
-import type { TimelinePoint } from '../../../shared/record.js';
+import { unreadableText, type TimelinePoint } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
@@ -95,6 +95,7 @@ export function AsItWas() {
   const [selection, setSelection] = useState(() => moment(Date.now() - 5 * 60_000));
   const [rows, setRows] = useState<HistoryRow[]>([]);
   const [omitted, setOmitted] = useState(0);
+  const [unreadable, setUnreadable] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [query, setQuery] = useState('');
@@ -127,6 +128,7 @@ export function AsItWas() {
           if (!live) return;
           setRows(r.rows.map(toHistoryRow));
           setOmitted(r.omitted);
+          setUnreadable(r.unreadable);
           setError(null);
         },
         (e: Error) => live && setError(e.message),
@@ -165,7 +167,9 @@ export function AsItWas() {
     isRange
       ? `Open between ${formatDateTime(selection.from)} and ${formatDateTime(selection.to)}`
       : `Open at ${formatDateTime(selection.from)}`
-  }${omitted > 0 ? ` (${omitted} more not shown: narrow the range)` : ''}`;
+  }${omitted > 0 ? ` (${omitted} more not shown: narrow the range)` : ''}${
+    unreadable > 0 ? ` (${unreadableText(unreadable)})` : ''
+  }`;
   const exportCsv = () => download(`netlens-history-${stamp}.csv`, 'text/csv', historyCsv(shown));
   const exportJson = () => download(`netlens-history-${stamp}.json`, 'application/json', historyJson(shown));
   const exportItem = (id: string, label: string, run: () => void) => ({
