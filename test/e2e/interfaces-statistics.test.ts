@@ -210,6 +210,33 @@ describe('Statistics tab', () => {
     await expect.poll(shown, { timeout: 15_000 }).toBeGreaterThanOrEqual(read);
   });
 
+  it('draws a value, rate or delta cell without its clip when its text fits whole, and none spills (issue 15)', async () => {
+    // The three columns change each tick at rest; a clipped cell costs the browser a clip node and a paint chunk a
+    // frame. A wrong judgement (DataGrid: textFits) would spill over the next cell.
+    const cells = () =>
+      panel()
+        .locator('.grid-row .grid-cell')
+        .evaluateAll((els) =>
+          (els as HTMLElement[])
+            .filter((c) => ['value', 'rate', 'delta'].includes(c.dataset.column ?? ''))
+            .map((c) => ({
+              column: c.dataset.column!,
+              fits: c.classList.contains('fits'),
+              spills: c.classList.contains('fits') && c.scrollWidth > c.clientWidth,
+              text: c.textContent,
+            })),
+        );
+    await until('a tick with rates', async () => (await cells()).some((c) => c.column === 'rate' && c.text !== ''));
+    const shown = await cells();
+    for (const column of ['value', 'rate', 'delta'])
+      expect(shown.filter((c) => c.column === column && c.fits).length, column).toBeGreaterThan(0);
+    expect(shown.filter((c) => c.spills)).toEqual([]);
+    // Shown whole: no tooltip repeating it.
+    const value = cell('Tcp counters', 'Tcp.InSegs', 'value');
+    expect(await value.getAttribute('class')).toContain('fits');
+    expect(await value.getAttribute('title')).toBeNull();
+  });
+
   it('narrows with the filter (name, section or description, any case)', async () => {
     const rows = () =>
       panel()

@@ -69,6 +69,7 @@ const valueColumn: GridColumn<StatRow> = {
   sortValue: (r) => r.value,
   text: (r) => formatCount(r.value),
   render: (r) => <span className="stat-value">{formatCount(r.value)}</span>,
+  renderFitsText: true,
 };
 
 const rateColumn: GridColumn<StatRow> = {
@@ -85,6 +86,7 @@ const rateColumn: GridColumn<StatRow> = {
     ) : (
       <span className="muted">{r.kind === 'counter' ? formatPerSecond(r.rate) : ''}</span>
     ),
+  renderFitsText: true,
 };
 
 const deltaColumn: GridColumn<StatRow> = {
@@ -103,6 +105,7 @@ const deltaColumn: GridColumn<StatRow> = {
         {signed(r.delta)}
       </span>
     ),
+  renderFitsText: true,
 };
 
 const kindColumn: GridColumn<StatRow> = {
