@@ -245,6 +245,41 @@ describe('the recorder', () => {
     second.recorder.close();
   });
 
+  it('continues the rows of sockets still open across a restart of NetLens (same socket, same pid), not anew', () => {
+    const listen = { state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0 } as const;
+    for (const rebooted of [false, true]) {
+      const file = join(tempDir(), 'history.sqlite');
+      const first = rig(file, { bootedAt: () => 0 });
+      first.tick([conn(1), conn(2, listen), conn(4, listen)]);
+      const started = first.now;
+      first.recorder.close();
+      // Restarted an hour later (or the machine rebooted meanwhile): the listener of pid 102 is still open, and
+      // so is the connection; the listener of app4 is another process's now (restarted: pid 204).
+      const second = rig(file, { bootedAt: () => (rebooted ? started + 1000 : 0) });
+      second.advance(3_600_000);
+      const app4 = { pid: 204, name: 'app4', cmdline: '', exe: '/usr/bin/app4', user: 'ann', startTime: 9 };
+      second.tick([conn(1), conn(2, listen), conn(4, { ...listen, processes: [app4] })]);
+      second.recorder.flush();
+      const db = second.recorder.database!;
+      const rows = connectionsBetween(db, 0, second.now).rows;
+      const firstSeen = (port: number) => rows.filter((r) => r.localPort === port).map((r) => r.firstSeen);
+      // On main: every socket twice, the second first seen at the restart (`listen` twice in netlens history,
+      // with no close between).
+      expect(firstSeen(40002)).toEqual(rebooted ? [started, second.now] : [started]);
+      expect(firstSeen(40001)).toEqual(rebooted ? [started, second.now] : [started]);
+      expect(firstSeen(40004)).toEqual([started, second.now]);
+      // Open all along: at a moment between the two recordings too, and What changed says since when.
+      const between = connectionsBetween(db, started + 1_800_000, started + 1_800_000).rows;
+      expect(between.some((r) => r.localPort === 40002)).toBe(!rebooted);
+      const since = changes(db, started - 1, second.now).newListeners;
+      expect(since.filter((l) => l.localPort === 40002).map((l) => l.firstSeen)).toEqual([
+        rebooted ? second.now : started,
+      ]);
+      expect(rows.find((r) => r.localPort === 40002 && r.lastSeen === second.now)!.closedAt).toBeNull();
+      second.recorder.close();
+    }
+  });
+
   it('prunes past retention in small batches, then over the size cap, oldest first', () => {
     const file = join(tempDir(), 'history.sqlite');
     const r = rig(file, { config: { ...DEFAULT_RECORDING, retentionDays: 1 } });

@@ -4,7 +4,11 @@
 //
 // - A connection is inserted when first seen (with the monitor's own firstSeen), updated when its state,
 //   owner or byte totals change, and closed when the monitor marks it closed. Rows still open when a
-//   recording ends (quit, crash, pause) keep closed_at NULL; their session's `alive` bounds them.
+//   recording ends (quit, crash, pause) keep closed_at NULL; their session's `alive` bounds them. A socket still
+//   open as the next recording starts (a restart of NetLens, a pause's end) continues its row, which becomes the
+//   new session's: the same endpoints, listening or not, and owner (pid and name), and no reboot between
+//   (continuationKey, previousOpen). Else each restart wrote every listener anew: `listen` three times, no close
+//   between, and What changed's "Since" the restart's time.
 // - Per-interface bytes per minute are summed from counter deltas (a reset adds nothing); per-process bytes
 //   per minute from the connections' byte totals where the collector reports them (bytesSent/bytesReceived:
 //   the monitor asks for traffic while recording), a connection new since the last read with all it moved.
@@ -15,6 +19,7 @@
 //   or open failure (a full disk, a read-only folder) pauses recording with a notice, retried every RETRY_MS;
 //   on resuming, the connections open now are recorded afresh.
 import { accessSync, constants, existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
+import { uptime } from 'node:os';
 import { dirname } from 'node:path';
 import { pidExists } from '../../actions/process-identity.js';
 import type { PortRange } from '../../collectors/ephemeral-ports.js';
@@ -103,6 +108,9 @@ export interface RecorderOptions {
   maxWaitingRows?: number;
   /** MAX_KNOWN, smaller in tests. */
   maxKnown?: number;
+  /** When this machine booted (by `now`'s clock): a recording that ended before it ended before a reboot, and none of
+   *  its sockets is continued (continuing). Default: the clock less os.uptime(). */
+  bootedAt?: () => number;
 }
 
 /** A slot's latest state. */
@@ -188,6 +196,22 @@ function bytesOf(row: object, field: 'bytesSent' | 'bytesReceived'): number | nu
 
 const minuteOf = (at: number) => at - (at % MINUTE_MS);
 
+/**
+ * What tells a socket open as one recording ended from a new one as the next began: its endpoints (or path), whether
+ * it listens, and its owner's pid and name (a process restarted has another pid, and its sockets are new). Null where
+ * there is no pid to tell (an owner this user may not see): such a socket is recorded afresh, as before.
+ */
+function continuationKey(
+  endpoints: unknown[],
+  listener: unknown,
+  pid: unknown,
+  name: unknown,
+  path: unknown,
+): string | null {
+  if (typeof pid !== 'number' || !Number.isInteger(pid)) return null;
+  return JSON.stringify([...endpoints, listener, pid, name, path ?? null]);
+}
+
 /** Over the size cap: the oldest first sightings of each kind go, a batch at a time (found by first_seen's index). */
 export const PRUNE_FIRST_SIGHTINGS: readonly string[] = [
   `DELETE FROM remotes WHERE address IN (SELECT address FROM remotes ORDER BY first_seen LIMIT ${PRUNE_BATCH})`,
@@ -253,6 +277,12 @@ export class Recorder {
   private readonly newAlerts: Alert[] = [];
   /** The first diff after starting is the connections open at that moment: a baseline, not news. */
   private baseline = true;
+  /** The rows the previous recording of the record left open (its last session's, since this boot), by what the
+   *  socket is (continuationKey): a socket of the baseline that is one of them continues its row (see start). Null
+   *  once the baseline is written. */
+  private continuing: Map<string, { id: number; states: string }> | null = null;
+  /** The baseline's slots not written yet, which may continue a row of `continuing`. */
+  private readonly mayContinue = new Set<number>();
   /** A database opened for reading while recording is off or paused (the History view still reads). */
   private reader: RecordDatabase | null = null;
   /** The record's real path (database.ts recordPath) as last opened: its lock, `.pid` and journal are beside it. */
@@ -393,7 +423,9 @@ export class Recorder {
       this.addTraffic(this.processMinutes, minuteOf(this.now()), process, bytesReceived ?? 0, bytesSent ?? 0);
     // A connection that closed and reopened before the flush: the closed one is still written (its slot is in
     // `dirty`), the new one gets a slot and a row of its own.
-    this.dirty.add(this.open.add(row, closedAt, bytesSent, bytesReceived));
+    const slot = this.open.add(row, closedAt, bytesSent, bytesReceived);
+    this.dirty.add(slot);
+    if (!fresh && this.continuing !== null) this.mayContinue.add(slot);
     if (closedAt === null) this.countListener(row, 1);
     if (this.knownSets) this.checkAlerts(row);
   }
@@ -785,7 +817,9 @@ export class Recorder {
       const rowid = open.rowid(slot);
       const p = e.processes[0];
       const owner = [p?.pid ?? null, p?.name ?? null, p?.user ?? e.user, p?.exe ?? null];
-      if (rowid === null) {
+      // A socket of the baseline may continue a row the previous recording left open (continued).
+      const id = rowid ?? (this.mayContinue.delete(slot) ? this.continued(db, slot, owner) : null);
+      if (id === null) {
         const result = insert.run([
           this.session,
           e.proto,
@@ -807,13 +841,72 @@ export class Recorder {
         this.sighted(e, statements, at);
       } else {
         const states = statesText(open.states(slot));
-        if (closedAt === null) checkpoint.run([states, ...owner, bytesSent, bytesReceived, rowid]);
-        else update.run([states, ...owner, closedAt, bytesSent, bytesReceived, rowid]);
+        if (closedAt === null) checkpoint.run([states, ...owner, bytesSent, bytesReceived, id]);
+        else update.run([states, ...owner, closedAt, bytesSent, bytesReceived, id]);
         this.sighted(e, statements, at);
       }
       open.setPending(slot, false);
     }
+    // The baseline written: no socket seen later continues a row of the previous recording.
+    if (!this.baseline) {
+      this.continuing = null;
+      this.mayContinue.clear();
+    }
     return this.dirty.size;
+  }
+
+  /**
+   * The row of the previous recording that the socket in `slot` (of the baseline, not written yet) continues, made
+   * this session's (its first sighting, and its states before, kept), or null: a new row is inserted.
+   */
+  private continued(db: RecordDatabase, slot: number, owner: unknown[]): number | null {
+    const e = this.open.row(slot);
+    const ends = [e.proto, e.family, e.localAddress, e.localPort, e.remoteAddress, e.remotePort];
+    const key = continuationKey(ends, isListener(e) ? 1 : 0, owner[0], owner[1], e.path);
+    const earlier = key === null ? undefined : this.continuing?.get(key);
+    if (earlier === undefined) return null;
+    this.continuing!.delete(key!);
+    db.run('UPDATE conns SET session = ? WHERE id = ?', [this.session, earlier.id]);
+    // Its states as recorded, then those seen since (the first of which is often the last of those).
+    let states: States = earlier.states.split(' ').filter(Boolean);
+    if (states.length === 0) states = this.open.states(slot);
+    else {
+      const now = this.open.states(slot);
+      for (const state of typeof now === 'string' ? [now] : now)
+        if (state !== lastState(states)) states = withState(states, state);
+      if (states.length === 1) states = states[0]!;
+    }
+    this.open.setStates(slot, states);
+    this.open.setRowid(slot, earlier.id);
+    return earlier.id;
+  }
+
+  /** The rows the last session before this one left open, by continuationKey, when that session's last write was
+   *  after this machine booted (else none: a reboot ended every socket, whatever pids came back the same). */
+  private previousOpen(db: RecordDatabase): Map<string, { id: number; states: string }> {
+    const rows = new Map<string, { id: number; states: string }>();
+    const previous = db.get('SELECT id, alive FROM sessions WHERE id < ? ORDER BY id DESC LIMIT 1', [this.session]) as {
+      id: number;
+      alive: number;
+    } | null;
+    const bootedAt = this.options.bootedAt?.() ?? Date.now() - uptime() * 1000;
+    if (previous === null || !(Number(previous.alive) >= bootedAt)) return rows;
+    const open = db.prepare(`SELECT id, proto, family, local_addr, local_port, remote_addr, remote_port, listener, pid,
+      process, path, states FROM conns WHERE session = ? AND closed_at IS NULL`);
+    try {
+      for (const r of open.iterate([previous.id]) as Iterable<Record<string, unknown>>) {
+        const ends = [r.proto, r.family, r.local_addr, r.local_port, r.remote_addr, r.remote_port];
+        const key = continuationKey(ends, r.listener, r.pid, r.process, r.path);
+        // Two rows of one key (a record altered by hand): neither is continued.
+        if (key === null || typeof r.states !== 'string') continue;
+        if (rows.has(key)) rows.set(key, { id: -1, states: '' });
+        else rows.set(key, { id: Number(r.id), states: r.states });
+      }
+    } finally {
+      open.finalize();
+    }
+    for (const [key, row] of rows) if (row.id < 0) rows.delete(key);
+    return rows;
   }
 
   /** First sightings of a process, a remote address and a place reached: a row in a small table, once each. */
@@ -991,6 +1084,9 @@ export class Recorder {
       this.fillReached(db);
       this.closeReader();
       this.baseline = true;
+      // Sockets still open from the previous recording (a restart of NetLens, a pause) continue their rows.
+      this.continuing = this.previousOpen(db);
+      this.mayContinue.clear();
       if (Object.values(this.config.alerts).some(Boolean)) this.loadKnown();
       this.busyOpens = 0;
       this.setState(
@@ -1147,6 +1243,8 @@ export class Recorder {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.flushTimer = this.retryTimer = null;
+    this.continuing = null;
+    this.mayContinue.clear();
     this.open.clear();
     this.listening.clear();
     this.dirty.clear();
