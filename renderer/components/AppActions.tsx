@@ -65,9 +65,10 @@ export function AppActions(props: {
   onOpen: () => void;
   onExport: () => void;
   onAbout: () => void;
-  /** The remote hosts' controls (HostSelector.tsx): the selector first, Add host… last, so that without
-   *  hosts it is the first to move into ⋯, and with hosts the selector the last. */
-  hosts: { selector: BarItem | null; add: BarItem };
+  /** The remote hosts' controls (HostSelector.tsx): their state chips first (the last to move into ⋯: a host that
+   *  stopped answering stays in sight), the selector after Export… (Refresh, Pause, Open capture… and Export…
+   *  keep their place at 1100 px), Add host… last, so that without hosts it is the first to move into ⋯. */
+  hosts: { chips: BarItem | null; selector: BarItem | null; add: BarItem };
 }) {
   const theme = useSettings((s) => s.theme);
   const { paused, capture, intervalMs } = props;
@@ -78,7 +79,7 @@ export function AppActions(props: {
       items={[
         null,
         // (A null would be a second spacer.)
-        ...(props.hosts.selector ? [props.hosts.selector] : []),
+        ...(props.hosts.chips ? [props.hosts.chips] : []),
         selectItem({
           id: 'refresh',
           label: 'Refresh',
@@ -137,6 +138,7 @@ export function AppActions(props: {
           ),
           menu: [{ id: 'export', label: 'Export… (Ctrl+E)', onSelect: props.onExport }],
         },
+        ...(props.hosts.selector ? [props.hosts.selector] : []),
         selectItem({
           id: 'theme',
           label: 'Theme',

@@ -20,6 +20,11 @@ function selectionOf(value: string): HostSelection {
   return { kind: 'remote', destination: value.slice('remote:'.length) };
 }
 
+/** A host's state in a word (chipText says why and since when). */
+function chipState(h: RemoteHostInfo): string {
+  return h.state === 'connecting' && h.lastFrameAt === null ? 'connecting…' : h.state;
+}
+
 function chipText(h: RemoteHostInfo): string {
   if (h.state === 'connected') return `${h.destination}: connected`;
   if (h.state === 'connecting' && h.lastFrameAt === null) return `${h.destination}: connecting…`;
@@ -91,8 +96,9 @@ function AddHostDialog(props: { onClose: () => void }) {
 }
 
 /** The toolbar's host controls, as items of the app's OverflowBar (what does not fit goes into ⋯, with the
- *  hosts' states in the menu's labels). */
-export function useHostBarItems(): { selector: BarItem | null; add: BarItem } {
+ *  hosts' states in the menu's labels): a compact chip per host (its name and a mark of its state; the state in
+ *  words for screen readers, why and since when in its tooltip), then the selector. */
+export function useHostBarItems(): { chips: BarItem | null; selector: BarItem | null; add: BarItem } {
   const client = useClient();
   const hosts = useHosts((s) => s.hosts);
   const selection = useHosts((s) => s.selection);
@@ -103,6 +109,29 @@ export function useHostBarItems(): { selector: BarItem | null; add: BarItem } {
     ['local', 'This machine'],
     ...hosts.map((h): [string, string] => [`remote:${h.destination}`, h.destination]),
   ];
+  const chips: BarItem | null =
+    hosts.length === 0
+      ? null
+      : {
+          id: 'host-chips',
+          node: (
+            <span className="host-chips">
+              {hosts.map((h) => (
+                <span
+                  key={h.destination}
+                  className={`host-chip ${h.state}`}
+                  role="status"
+                  aria-label={`Host ${h.destination}`}
+                  title={chipText(h)}
+                >
+                  <bdi className="host-chip-name">{h.destination}</bdi>
+                  <span className="visually-hidden">: {chipState(h)}</span>
+                </span>
+              ))}
+            </span>
+          ),
+          menu: hosts.map((h) => ({ id: `chip-${h.destination}`, label: chipText(h), disabled: true })),
+        };
   const selector: BarItem | null =
     hosts.length === 0
       ? null
@@ -120,17 +149,6 @@ export function useHostBarItems(): { selector: BarItem | null; add: BarItem } {
                   ))}
                 </select>
               </label>
-              {hosts.map((h) => (
-                <span
-                  key={h.destination}
-                  className={`host-chip ${h.state}`}
-                  role="status"
-                  aria-label={`Host ${h.destination}`}
-                  title={chipText(h)}
-                >
-                  <bdi>{chipText(h)}</bdi>
-                </span>
-              ))}
               {selection.kind === 'remote' ? (
                 <button
                   type="button"
@@ -173,7 +191,7 @@ export function useHostBarItems(): { selector: BarItem | null; add: BarItem } {
     ),
     menu: [{ id: 'add-host', label: 'Add host…', separatorBefore: true, onSelect: openAdd }],
   };
-  return { selector, add };
+  return { chips, selector, add };
 }
 
 /** Keeps the hosts' states fresh while there are any, and shows the Add host dialog when asked. */

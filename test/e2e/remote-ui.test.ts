@@ -210,11 +210,12 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
     'greys the rows of a host that stopped answering, with the time they are from, until it comes back',
     async () => {
       await host.down();
-      // Disconnected, or trying again (with backoff): either way its data is stale, and the chip says why.
+      // Disconnected, or trying again (with backoff): either way its data is stale, and the chip's tooltip says why
+      // (the chip itself is compact: its name and state).
       const text = await until(
         'the chip to say the rows are stale',
         async () => {
-          const t = (await chip().textContent()) ?? '';
+          const t = (await chip().getAttribute('title')) ?? '';
           return t.includes('stale since') && t;
         },
         WAIT_MS,
