@@ -381,7 +381,10 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     changeSizing((old) => ({ ...old, [id]: Math.max(36, Math.min(2000, Math.round(width))) }));
   /** Double-click on a header's edge: the column as wide as its header and every row's text. */
   const autoFit = (col: GridColumn<Row>) =>
-    setWidth(col.id, fitWidth({ ...col, maxWidth: 2000 }, props.fitTo ? fitSource() : sorted.all()));
+    setWidth(
+      col.id,
+      fitWidth({ ...col, maxWidth: 2000, rowMaxWidth: undefined }, props.fitTo ? fitSource() : sorted.all()),
+    );
   const moveColumn = (id: string, by: -1 | 1) => {
     const visible = cells.map((c) => c.id);
     const target = visible[visible.indexOf(id) + by];

@@ -73,4 +73,19 @@ describe('fitWidth', () => {
     expect(fit.fitWidth({ header: 'Address', text: (r: string) => r }, rows)).toBe(90);
     expect(given).toEqual(['400 13px sans-serif', '600 13px sans-serif']);
   });
+
+  it('caps a row’s text where the column says (a unix path), and always fits the column’s longest usual text', async () => {
+    const { fit } = await withCanvas(() => 7);
+    const col = {
+      header: 'St',
+      text: (r: string) => r,
+      maxWidth: 300,
+      rowMaxWidth: (r: string) => (r.startsWith('/') ? 100 : undefined),
+    };
+    // A 40-character path counts up to 100 px; an address of 20 characters (140 + 13) is fitted whole.
+    expect(fit.fitWidth(col, [`/${'p'.repeat(39)}`])).toBe(100);
+    expect(fit.fitWidth(col, [`/${'p'.repeat(39)}`, 'a'.repeat(20)])).toBe(153);
+    // No row that long, yet the width shows ESTABLISHED (11 × 7 + 13).
+    expect(fit.fitWidth({ ...col, fitAtLeast: 'ESTABLISHED' }, ['LISTEN'])).toBe(90);
+  });
 });

@@ -101,20 +101,26 @@ export interface FitColumn<Row> {
   text: (row: Row) => string;
   /** Cap on the fitted width (px). */
   maxWidth?: number;
+  /** A lower cap for a row's text (px), where it has one. */
+  rowMaxWidth?: (row: Row) => number | undefined;
+  /** A text the fitted width shows whole, whatever the rows. */
+  fitAtLeast?: string;
 }
 
 /** The width that shows the header and every sampled cell whole (up to the column's cap). */
 export function fitWidth<Row>(col: FitColumn<Row>, rows: readonly Row[]): number {
   const cap = col.maxWidth ?? DEFAULT_FIT_CAP;
-  let widest = 0;
+  let widest = col.fitAtLeast === undefined ? 0 : Math.ceil(textWidth(col.fitAtLeast, 400)) + CELL_PADDING;
   const step = rows.length > SAMPLE ? rows.length / SAMPLE : 1;
   const seen = new Set<string>();
   for (let i = 0; i < rows.length; i += step) {
-    const text = col.text(rows[Math.floor(i)]!);
+    const row = rows[Math.floor(i)]!;
+    const text = col.text(row);
     // Tables repeat values (states, names, addresses): measure each distinct text once.
     if (text.length * 14 + CELL_PADDING <= widest || seen.has(text)) continue;
     seen.add(text);
-    widest = Math.max(widest, Math.ceil(textWidth(text, 400)) + CELL_PADDING);
+    const width = Math.ceil(textWidth(text, 400)) + CELL_PADDING;
+    widest = Math.max(widest, Math.min(width, col.rowMaxWidth?.(row) ?? width));
     if (widest >= cap) break;
   }
   return Math.max(headerWidth(col.header), Math.min(cap, widest));

@@ -29,8 +29,13 @@ export interface GridColumn<Row> {
   hiddenByDefault?: boolean;
   /** Takes the grid's free width (a description column), instead of leaving blank space beside it. */
   grow?: boolean;
-  /** Cap on the width fitted to the content (px). */
+  /** Cap on the width fitted to the content (px); a cut cell keeps its whole text as its tooltip. */
   maxWidth?: number;
+  /** A lower cap for some rows' texts (unix paths beside IP addresses): a row's text counts up to this width. */
+  rowMaxWidth?: (row: Row) => number | undefined;
+  /** The column's longest usual text (a state's ESTABLISHED): the fitted width shows it whole whatever the rows held
+   *  when the grid fitted its columns (a grid opened while only listeners existed). */
+  fitAtLeast?: string;
   /** Keeps its width whatever the content (a drawing, such as a sparkline). */
   fixedWidth?: boolean;
 }

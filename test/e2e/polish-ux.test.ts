@@ -1,6 +1,9 @@
-// A new user's review (review.md, L21): a remote host's chip stays compact, so that at 1100 px the toolbar keeps
-// Refresh, Pause, Open capture… and Export….
+// A new user's review (review.md, L1, L21): fitted column widths have a cap per column and State fits ESTABLISHED
+// whatever the first rows held; a remote host's chip stays compact, so that at 1100 px the toolbar keeps Refresh,
+// Pause, Open capture… and Export….
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +31,79 @@ afterAll(async () => {
 });
 
 describe('polish for a new user', () => {
+  it('fitted widths: State fits ESTABLISHED whatever the first rows held; a long unix path and a shared socket’s PIDs keep Process on screen at 1100×700', {
+    timeout: 60_000,
+  }, async () => {
+    const header = (column: string) => grid().locator(`[role="columnheader"]:has(> button[data-column="${column}"])`);
+    const resetColumns = async () => {
+      await page.getByRole('button', { name: 'Columns…' }).last().click();
+      await page.getByRole('menu', { name: 'Columns' }).getByRole('menuitem', { name: 'Reset columns' }).click();
+    };
+    const needed = await page.evaluate(() => {
+      const c = document.createElement('canvas').getContext('2d')!;
+      c.font = `400 13px ${getComputedStyle(document.body).fontFamily}`;
+      return Math.ceil(c.measureText('ESTABLISHED').width) + 12;
+    });
+    // Columns fitted while only listeners are shown (as when NetLens opens before any connection).
+    const filter = page.getByRole('searchbox', { name: 'Filter connections' });
+    await filter.fill('state:listen');
+    await until('listeners only', async () =>
+      (await grid().locator('[role="gridcell"][data-column="state"]').allTextContents()).every((t) => t === 'LISTEN'),
+    );
+    await resetColumns();
+    expect((await header('state').boundingBox())!.width).toBeGreaterThanOrEqual(needed);
+    await filter.fill('');
+    await until('established rows', async () =>
+      (await grid().locator('[role="gridcell"][data-column="state"]').allTextContents()).includes('ESTABLISHED'),
+    );
+    const cut = await grid()
+      .locator('[role="gridcell"][data-column="state"]')
+      .evaluateAll((cells) => cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent));
+    expect(cut).toEqual([]);
+
+    // A unix socket with a long path, and one shared by four processes (a shell and its three children).
+    const path = join(dir, `a-socket-with-a-long-name-${'x'.repeat(40)}.sock`);
+    const server = createServer().listen(path);
+    const shared = spawn('sh', ['-c', 'sleep 60 & sleep 60 & sleep 60 & wait'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    try {
+      await page.getByRole('button', { name: 'UNIX', exact: true }).click();
+      await filter.fill('a-socket-with-a-long-name');
+      const long = grid().locator(`[role="row"][data-row-id]`, { hasText: 'a-socket-with-a-long-name' });
+      await until('the long path', async () => (await long.count()) > 0);
+      // Fitted to every row (the filter cleared), the long path among them; then shown again.
+      await filter.fill('');
+      await resetColumns();
+      await filter.fill('a-socket-with-a-long-name');
+      await until('the long path, fitted', async () => (await long.count()) > 0);
+      const right = (await grid().boundingBox())!;
+      for (const id of [
+        'proto',
+        'localAddress',
+        'localPort',
+        'remoteAddress',
+        'remotePort',
+        'state',
+        'pid',
+        'process',
+      ]) {
+        const box = (await header(id).boundingBox())!;
+        expect(box.x + box.width, `${id} ends inside the grid`).toBeLessThanOrEqual(right.x + right.width);
+      }
+      // The cut path keeps its whole text as its tooltip.
+      expect(await long.first().locator('[data-column="localAddress"]').getAttribute('title')).toBe(path);
+      expect((await header('pid').boundingBox())!.width).toBeLessThanOrEqual(100);
+      await page.screenshot({ path: join(SCREENSHOTS, 'ux-unix-widths-1100.png') });
+    } finally {
+      shared.kill('SIGKILL');
+      server.close();
+      await filter.fill('');
+      await page.getByRole('button', { name: 'UNIX', exact: true }).click();
+      await resetColumns();
+    }
+  });
+
   it('with a remote host that does not answer, the toolbar at 1100 px keeps Refresh, Pause, Open capture… and Export…; the chip says why in its tooltip', {
     timeout: 60_000,
   }, async () => {

@@ -89,6 +89,14 @@ export function remoteHostText(names: NameLookup, r: Connection, display: HostDi
   return host === null ? null : display.fqdn ? host : shortHost(host);
 }
 
+// Caps on the widths fitted to the content (a cut cell keeps its whole text as its tooltip), so that at 1100×700 Proto
+// to Process stay on screen whatever one row holds: an address column fits a full IPv6 address (about 290 px), a
+// unix socket's path counts up to 240 px of it, PID one or two PIDs, Process a long name.
+const ADDRESS_MAX = 300;
+const PATH_MAX = 240;
+const PID_MAX = 96;
+const PROCESS_MAX = 180;
+
 export function connectionColumns(
   onProcessClick: (name: string) => void,
   names: NameLookup,
@@ -109,6 +117,8 @@ export function connectionColumns(
       width: 170,
       sortValue: (r) => (r.proto === 'unix' ? `~${r.path ?? ''}` : addressSortKey(r.localAddress)),
       text: localText,
+      maxWidth: ADDRESS_MAX,
+      rowMaxWidth: (r) => (r.proto === 'unix' ? PATH_MAX : undefined),
       description: 'Local address (* = any); the path for unix sockets',
     },
     {
@@ -144,6 +154,7 @@ export function connectionColumns(
         );
       },
       renderFitsText: true,
+      maxWidth: ADDRESS_MAX,
       description: 'Remote address (* = any), or its host name when names are resolved (Ctrl+R)',
     },
     {
@@ -155,7 +166,7 @@ export function connectionColumns(
       text: (r) => (hasRemoteAddress(r) ? portText(names, r, r.remotePort) : formatPort(r.remotePort, r.proto)),
       description: 'Remote port, with its service name from the services database',
     },
-    { id: 'state', header: 'State', width: 110, sortValue: stateText, text: stateText },
+    { id: 'state', header: 'State', width: 110, sortValue: stateText, text: stateText, fitAtLeast: 'ESTABLISHED' },
     {
       id: 'pid',
       header: 'PID',
@@ -163,6 +174,8 @@ export function connectionColumns(
       align: 'right',
       sortValue: (r) => r.processes[0]?.pid ?? null,
       text: pidsText,
+      // A socket shared by many processes lists them all (its tooltip): the column fits one or two.
+      maxWidth: PID_MAX,
     },
     {
       id: 'process',
@@ -170,6 +183,7 @@ export function connectionColumns(
       width: 150,
       sortValue: (r) => (r.ownerStatus === 'denied' ? '\uffff' : (r.processes[0]?.name.toLowerCase() ?? null)),
       text: processText,
+      maxWidth: PROCESS_MAX,
       render: (r) =>
         r.processes.length === 0 ? (
           <span className="muted">{processText(r)}</span>
