@@ -3,7 +3,7 @@
 // and hands Table only the rows on screen: at 50,000 rows Table's own row models cost 90-140 ms per update
 // (ELECTRON-NOTES.md), a plain sort with precomputed keys a fraction of that.
 // biome-ignore-all lint/a11y/useSemanticElements: an ARIA grid over a virtualized list: only the rows on screen exist, each placed at its offset, which <table> layout cannot do; the roles give it a table's semantics.
-// biome-ignore-all lint/a11y/useFocusableInteractive: the grid is one tab stop that points at the active row with aria-activedescendant (the ARIA grid pattern), so its rows, cells and headers take no focus themselves.
+// biome-ignore-all lint/a11y/useFocusableInteractive: the grid is one tab stop that points at the active row with aria-activedescendant (the ARIA grid pattern), so its rows and cells take no focus themselves (its header buttons only from the arrows: ↑ above the first row).
 import { inertText } from '../../shared/inert-text.js';
 import { CELL_MAX, clampText, TOOLTIP_MAX } from './Inert.js';
 import {
@@ -348,19 +348,61 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
       );
   };
   const copySelection = () => copyRef.current(pickedRows());
+  /** The header last focused: ↑ from the first row comes back to it. */
+  const lastHeader = useRef<string | null>(null);
+  /** Enter on a row: the grid's action for it, else its cell's own control (a process name's link, which takes no
+   *  Tab stop: the grid is one). */
+  const activateRow = (row: Row) => {
+    if (props.onActivate) props.onActivate(row);
+    else
+      scrollRef.current
+        ?.querySelector<HTMLElement>(`[data-row-id="${CSS.escape(row.id)}"] [role="gridcell"] button`)
+        ?.click();
+  };
+  // The header row: its buttons take no Tab stop of their own (the grid is one); ↑ from the first row reaches them,
+  // ←/→ Home/End move between them, Enter sorts (Shift+Enter adds a key), ↓ or Escape goes back to the rows.
+  const headerButtons = () => Array.from(scrollRef.current?.querySelectorAll<HTMLElement>('.sort-button') ?? []);
+  const onHeaderNav = (e: KeyboardEvent, button: HTMLElement) => {
+    const buttons = headerButtons();
+    const at = buttons.indexOf(button);
+    const key = e.key;
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    let next: HTMLElement | undefined;
+    if (key === 'ArrowLeft') next = buttons[Math.max(0, at - 1)];
+    else if (key === 'ArrowRight') next = buttons[Math.min(buttons.length - 1, at + 1)];
+    else if (key === 'Home') next = buttons[0];
+    else if (key === 'End') next = buttons[buttons.length - 1];
+    else if (key === 'Enter' && button.dataset.column) setSort(button.dataset.column, e.shiftKey);
+    else if (key === 'ArrowDown' || key === 'Escape') {
+      scrollRef.current?.focus({ preventScroll: true });
+      if (selectedIndex < 0) moveTo(0);
+    } else return;
+    e.preventDefault();
+    e.stopPropagation();
+    next?.focus();
+  };
   const onKeyDown = (e: KeyboardEvent) => {
     const key = e.key;
+    const inHeader = (e.target as HTMLElement).closest?.('.sort-button');
+    if (inHeader instanceof HTMLElement) {
+      onHeaderNav(e, inHeader);
+      return;
+    }
     const mod = e.ctrlKey || e.metaKey;
     const extend = multi && e.shiftKey;
     if (key === 'ArrowDown') moveTo(selectedIndex + 1, extend);
-    else if (key === 'ArrowUp') moveTo(selectedIndex <= 0 ? 0 : selectedIndex - 1, extend);
+    else if (key === 'ArrowUp' && selectedIndex <= 0 && !extend && !mod && !e.altKey) {
+      // Above the first row: the column headers (where the keyboard sorts, resizes and moves columns).
+      const buttons = headerButtons();
+      (buttons.find((b) => b.dataset.column === lastHeader.current) ?? buttons[0])?.focus();
+    } else if (key === 'ArrowUp') moveTo(selectedIndex <= 0 ? 0 : selectedIndex - 1, extend);
     else if (key === 'PageDown') moveTo(selectedIndex + page(), extend);
     else if (key === 'PageUp') moveTo(selectedIndex - page(), extend);
     else if (key === 'Home') moveTo(0, extend);
     else if (key === 'End') moveTo(sorted.length - 1, extend);
     else if (mod && key.toLowerCase() === 'a' && multi) setPicked(new Set(sorted.all().map((r) => r.id)));
     else if (mod && key.toLowerCase() === 'c') copySelection();
-    else if (key === 'Enter' && selectedIndex >= 0) props.onActivate?.(sorted.at(selectedIndex)!);
+    else if (key === 'Enter' && selectedIndex >= 0) activateRow(sorted.at(selectedIndex)!);
     else if ((key === 'ContextMenu' || (key === 'F10' && e.shiftKey)) && selectedIndex >= 0) {
       openMenuFor(sorted.at(selectedIndex)!, scrollRef.current?.querySelector('.grid-row.active') ?? null);
     } else return;
@@ -450,6 +492,9 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   headerActions.current = {
     setSort,
     onHeaderKey,
+    headerFocused: (id) => {
+      lastHeader.current = id;
+    },
     autoFit,
     dropOn,
     setDragging,
@@ -524,6 +569,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
 interface HeaderActions<Row> {
   setSort: (id: string, additive: boolean) => void;
   onHeaderKey: (e: KeyboardEvent, col: GridColumn<Row>) => void;
+  headerFocused: (id: string) => void;
   autoFit: (col: GridColumn<Row>) => void;
   dropOn: (targetId: string) => void;
   setDragging: (id: string | null) => void;
@@ -604,6 +650,9 @@ function GridHeaderInner<Row extends { id: string }>(p: GridHeaderProps<Row>) {
                 className="sort-button"
                 onClick={(e) => act().setSort(col.id, e.shiftKey)}
                 onKeyDown={(e) => act().onHeaderKey(e, col)}
+                onFocus={() => act().headerFocused(col.id)}
+                // The grid is one Tab stop: the keyboard reaches its headers with ↑ from the first row.
+                tabIndex={-1}
                 data-column={col.id}
                 aria-keyshortcuts="Alt+ArrowLeft Alt+ArrowRight Alt+Shift+ArrowLeft Alt+Shift+ArrowRight Alt+Home"
               >

@@ -1,6 +1,6 @@
-// A new user's review (review.md, L1, L21): fitted column widths have a cap per column and State fits ESTABLISHED
-// whatever the first rows held; a remote host's chip stays compact, so that at 1100 px the toolbar keeps Refresh,
-// Pause, Open capture… and Export….
+// A new user's review (review.md, L1, L3, L21): each grid is one Tab stop with its headers reached by the arrows;
+// fitted column widths have a cap per column and State fits ESTABLISHED whatever the first rows held; a remote
+// host's chip stays compact, so that at 1100 px the toolbar keeps Refresh, Pause, Open capture… and Export….
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -31,6 +31,71 @@ afterAll(async () => {
 });
 
 describe('polish for a new user', () => {
+  it('the grid is one Tab stop: headers by ↑ from the first row, ←/→ between them, Enter sorts, Alt+→ widens; Enter on a row filters to its process', async () => {
+    const filter = page.getByRole('searchbox', { name: 'Filter connections' });
+    await filter.click();
+    const focused = () =>
+      page.evaluate(() => {
+        const e = document.activeElement as HTMLElement | null;
+        return e?.getAttribute('aria-label') ?? e?.dataset.column ?? e?.textContent?.trim() ?? '';
+      });
+    // From the filter box to the grid takes a few Tabs (the box's help, the bar's ⋯), then one more reaches Columns…
+    let presses = 0;
+    while ((await focused()) !== 'Connections' && presses < 6) {
+      await page.keyboard.press('Tab');
+      presses++;
+    }
+    expect(await focused()).toBe('Connections');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Columns…');
+    // Nothing inside a grid is a Tab stop of its own (header buttons, process names).
+    expect(await page.locator('[role="grid"] button:not([tabindex="-1"])').count()).toBe(0);
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Connections');
+    // The rows, then ↑ above the first: the headers.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowUp');
+    expect(await focused()).toBe('proto');
+    await page.keyboard.press('End');
+    expect(await focused()).not.toBe('proto');
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('state');
+    const state = grid().locator('[role="columnheader"]:has(> button[data-column="state"])');
+    await page.keyboard.press('Enter');
+    expect(await state.getAttribute('aria-sort')).toBe('ascending');
+    const w = (await state.boundingBox())!.width;
+    await page.keyboard.press('Alt+ArrowRight');
+    await until('State wider', async () => (await state.boundingBox())!.width > w + 10);
+    expect(await focused()).toBe('state');
+    // ↓ goes back to the rows; ↑ from the first row comes back to the header last used.
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('Connections');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowUp');
+    expect(await focused()).toBe('state');
+    await page.keyboard.press('Escape');
+    expect(await focused()).toBe('Connections');
+    // Enter on a row with a process filters to it, as a click on its name does.
+    const owned = grid().locator('[role="row"][data-row-id]:has([data-column="process"] button)').first();
+    const name = (await owned.locator('[data-column="process"] button').textContent())!;
+    await owned.locator('[data-column="proto"]').click();
+    expect(await focused()).toBe('Connections');
+    // The row menu from the keyboard.
+    await page.keyboard.press('Shift+F10');
+    await page.getByRole('menu').first().waitFor();
+    await page.keyboard.press('Escape');
+    await grid().focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('process-filter').waitFor();
+    expect(await page.getByTestId('process-filter').textContent()).toContain(name);
+    await page.getByTestId('process-filter').getByRole('button').click();
+    // Back to the default sort.
+    await page.getByRole('button', { name: 'Columns…' }).last().click();
+    await page.getByRole('menu', { name: 'Columns' }).getByRole('menuitem', { name: 'Reset columns' }).click();
+  });
+
   it('fitted widths: State fits ESTABLISHED whatever the first rows held; a long unix path and a shared socket’s PIDs keep Process on screen at 1100×700', {
     timeout: 60_000,
   }, async () => {

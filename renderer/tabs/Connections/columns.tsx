@@ -191,6 +191,8 @@ export function connectionColumns(
           <button
             type="button"
             className="link"
+            // The grid is one Tab stop: Enter on the row filters to its process, as a click here does.
+            tabIndex={-1}
             title={`Filter to ${isolated(inertLabel(r.processes[0]!.name))}`}
             onMouseDown={(e) => e.stopPropagation()}
             onClick={() => onProcessClick(r.processes[0]!.name)}
