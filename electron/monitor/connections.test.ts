@@ -472,3 +472,22 @@ describe('ConnectionTable against a plain reference', () => {
     },
   );
 });
+
+describe('ConnectionTable under churn', () => {
+  it('keeps its rows, their order and lookups when its id Map is copied to the room its rows need', () => {
+    const table = new ConnectionTable(0);
+    const slots = () => (table as unknown as { slots: Map<string, number> }).slots;
+    const window = (from: number) => Array.from({ length: 100 }, (_, i) => conn(from + i, 'ESTABLISHED', 0, [], false));
+    table.update(window(0), 0);
+    const first = slots();
+    // Ten sockets close and ten open a read; a closed row goes at the next read (no linger).
+    for (let t = 1; t <= 30; t++) table.update(window(t * 10), t * 1000);
+    expect(slots()).not.toBe(first);
+    // The last read's 100, after the 10 it closed (removed at the next read), in the order first seen.
+    const ids = Array.from({ length: 110 }, (_, i) => `c${290 + i}`);
+    expect(table.rows().map((r) => r.id)).toEqual(ids);
+    for (const id of ids) expect(table.get(id)?.closedAt).toBe(id < 'c300' ? 30_000 : null);
+    expect(table.get('c289')).toBeUndefined();
+    expect(table.size).toBe(110);
+  });
+});

@@ -6,6 +6,7 @@ import { sameTrafficFields, valueEqual } from '../../shared/diff.js';
 import type { Diff, RowPatch } from '../../shared/protocol.js';
 import { assignTraffic, TRAFFIC_FIELDS, type ClosedSocket, type Connection } from '../../shared/types.js';
 import { doubledLength, grown } from '../../shared/grown.js';
+import { MapRoom } from '../../shared/map-room.js';
 import { MAX_BYTES_PER_SEC, perSecond } from './rates.js';
 
 export const CLOSED_LINGER_MS = 5000;
@@ -46,8 +47,10 @@ const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
  * Duplicate ids in one read (collectors avoid them): the first wins.
  */
 export class ConnectionTable {
-  /** Each row's slot, in the order rows were first seen (the order of rows()). */
-  private readonly slots = new Map<string, number>();
+  /** Each row's slot, in the order rows were first seen (the order of rows()); copied when its deletions would
+   *  have V8 double its table (slotsRoom). */
+  private slots = new Map<string, number>();
+  private readonly slotsRoom = new MapRoom();
   /** By slot: the row's collected fields (the collector's object, or the table's own row: see keptAt), its id
    *  (read without touching the row), the last update that saw it in a read, and its position in the last read
    *  (-1 when it was not in it). A free slot holds no row. */
@@ -195,6 +198,7 @@ export class ConnectionTable {
       }
     }
     if (closed) for (const c of closed) this.closeWith(c, now, gen, diff);
+    this.slots = this.slotsRoom.compacted(this.slots);
     return diff;
   }
 
@@ -316,6 +320,7 @@ export class ConnectionTable {
 
   private vacate(slot: number): void {
     this.slots.delete(this.idAt[slot]!);
+    this.slotsRoom.deleted();
     this.rowAt[slot] = undefined;
     this.keptAt[slot] = 0;
     this.idAt[slot] = '';

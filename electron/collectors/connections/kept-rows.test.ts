@@ -25,6 +25,36 @@ function read(kept: KeptRows, inodes: readonly (number | null)[]): { rows: Conne
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
 describe('KeptRows', () => {
+  it('finds each socket by inode in any order, from one table of positions used again read after read', () => {
+    const kept = new KeptRows();
+    // Inodes whose low bits agree (multiples of 4,096), large ones (up to 2^32 - 1), one listed twice.
+    const inodes = [...range(1, 500).map((i) => i * 4096), ...range(0xffffff00, 256), 7, 7];
+    const shuffled = (xs: number[], seed: number) =>
+      xs
+        .map((x, i) => [x, (i * 7919 + seed * 104_729) % 10_007] as const)
+        .sort((a, b) => a[1] - b[1])
+        .map(([x]) => x);
+    const table = () => (kept as unknown as { inodes: { at: Int32Array } }).inodes.at;
+    let before = read(kept, inodes).rows;
+    let first: Int32Array | undefined;
+    for (let seed = 1; seed <= 3; seed++) {
+      const order = shuffled(inodes, seed);
+      const { rows, found } = read(kept, order);
+      // Every previous row found, each once; of the two 7s, the later at least (an index of one row per inode).
+      expect(found).toBeGreaterThanOrEqual(inodes.length - 1);
+      const made = rows.filter((r) => !before.includes(r));
+      expect(made.length).toBe(inodes.length - found);
+      expect(made.every((r) => r.inode === 7)).toBe(true);
+      expect(new Set(rows).size).toBe(rows.length);
+      first ??= table();
+      expect(table()).toBe(first);
+      before = rows;
+    }
+    // A read of fewer sockets, and then none of the earlier ones.
+    expect(read(kept, shuffled(inodes.slice(0, 100), 9)).found).toBe(100);
+    expect(read(kept, range(1, 300)).found).toBe(0);
+  });
+
   it('finds every socket past runs of time-wait sockets, which have no inode', () => {
     const kept = new KeptRows();
     // Time-wait sockets between the others, more than the look-ahead in a row, differently in each read.

@@ -18,6 +18,59 @@ const SCAN = 8 * LOOKAHEAD;
 /** How many other sockets on the same two ports the index of sockets without an inode looks at, at most. */
 const CHAIN_LOOKS = 32;
 
+/**
+ * The previous read's positions by inode, in a table of positions (open addressing, linear probing) that is
+ * used again from read to read: a Map of 20,000 inodes made anew at each read's first miss was 1.6 MB of
+ * garbage a read at 20,000 sockets, kept through the read and so promoted to the old generation
+ * (docs/performance.md, "The worker's Maps at the room their entries need"). The keys are the rows' own inodes
+ * (a position's row is read for it), so a table of 65,536 positions is all it holds (256 KB).
+ */
+class InodePositions {
+  private at = new Int32Array(0);
+  private mask = 0;
+  /** 32 less the table's bits: the hash's top bits are its place. */
+  private shift = 32;
+
+  /** Indexes the rows of `rows` that have an inode (a later row of the same inode wins, as Map.set would). */
+  build(rows: readonly (Connection | null)[]): void {
+    let size = 16;
+    while (size < rows.length * 2) size *= 2;
+    // Made again only when it must grow, or is 8 times what this read needs (after a drop in sockets).
+    if (size > this.at.length || size * 8 <= this.at.length) this.at = new Int32Array(size);
+    const at = this.at;
+    at.fill(-1);
+    const mask = (this.mask = at.length - 1);
+    const shift = (this.shift = 32 - Math.log2(at.length));
+    for (let i = 0; i < rows.length; i++) {
+      const inode = rows[i]?.inode;
+      if (inode === null || inode === undefined) continue;
+      let h = slotOf(inode, shift);
+      for (;;) {
+        const p = at[h]!;
+        if (p < 0 || rows[p]!.inode === inode) break;
+        h = (h + 1) & mask;
+      }
+      at[h] = i;
+    }
+  }
+
+  /** The position of the row with this inode in `rows` (the rows built from), or -1; a row taken since (null)
+   *  is passed over, so its inode is not found again. */
+  get(rows: readonly (Connection | null)[], inode: number): number {
+    const { at, mask } = this;
+    for (let h = slotOf(inode, this.shift); ; h = (h + 1) & mask) {
+      const p = at[h]!;
+      if (p < 0) return -1;
+      if (rows[p]?.inode === inode) return p;
+    }
+  }
+}
+
+/** An inode's first place in a table of 2^(32 - shift) places (Fibonacci hashing of its low 32 bits). */
+function slotOf(inode: number, shift: number): number {
+  return Math.imul(inode >>> 0, 0x9e3779b1) >>> shift;
+}
+
 /** Whether a row without an inode is the socket with these endpoints. */
 function sameEndpoints(
   row: Connection,
@@ -65,8 +118,9 @@ export class KeptRows {
    *  again from read to read (an array of booleans was 8 bytes a row, made anew each read). */
   private keptAt = new Uint8Array(256);
   private expected = 0;
-  /** The previous read's positions by inode, made at the read's first miss. */
-  private byInode: Map<number, number> | null = null;
+  /** The previous read's positions by inode (inodes), made at the read's first miss: null until then. */
+  private byInode: InodePositions | null = null;
+  private readonly inodes = new InodePositions();
   /** Where the search for sockets without an inode goes on. */
   private expectedUnnamed = 0;
   /** This read's first row without an inode (-1: none yet): where the next read's search for them starts, past
@@ -110,14 +164,11 @@ export class KeptRows {
       looked++;
     }
     if (this.byInode === null) {
-      this.byInode = new Map();
-      for (let i = 0; i < previous.length; i++) {
-        const at = previous[i]?.inode;
-        if (at !== null && at !== undefined) this.byInode.set(at, i);
-      }
+      this.inodes.build(previous);
+      this.byInode = this.inodes;
     }
-    const i = this.byInode.get(inode);
-    return i === undefined || previous[i] === null ? undefined : this.take(i);
+    const i = this.byInode.get(previous, inode);
+    return i < 0 ? undefined : this.take(i);
   }
 
   private take(i: number): Connection {

@@ -34,6 +34,7 @@
 import { linuxStartTimeMs, parseBtime } from './process-facts.js';
 import fs from 'node:fs';
 import type { ProcessInfo } from '../../../shared/types.js';
+import { MapRoom } from '../../../shared/map-room.js';
 import type { UserNames } from './users.js';
 
 /** Owners of some socket inodes, each process listed once and inodes pointing at them by index: the
@@ -171,7 +172,9 @@ const FULL_SCAN_WITHOUT_FD_COUNTS_MS = 2_000;
 
 export class SocketOwners {
   private readonly pids = new Map<number, PidEntry>();
-  private readonly owners = new Map<number, OwnerEntry>();
+  /** Copied when its deletions would have V8 double its table (see MapRoom). */
+  private owners = new Map<number, OwnerEntry>();
+  private readonly ownersRoom = new MapRoom();
   /** Inodes that a full scan could not attribute, with the tick they were last seen. */
   private readonly orphans = new Map<number, number>();
   /** Sockets that no walk has attributed yet (and no full scan has given up on), with the tick they were
@@ -204,6 +207,7 @@ export class SocketOwners {
   update(inodes: readonly number[], now = Date.now()): void {
     const tick = ++this.tick;
     this.now = now;
+    this.owners = this.ownersRoom.compacted(this.owners);
     this.released.clear();
     const first = this.lastFullScan === -Infinity;
     const listing = this.listPids();
@@ -427,6 +431,7 @@ export class SocketOwners {
         const was = this.processesOf(inode);
         if (was.length > 0) this.released.set(inode, was);
         this.owners.delete(inode);
+        this.ownersRoom.deleted();
         continue;
       }
       owner.infos = null;

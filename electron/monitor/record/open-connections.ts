@@ -7,6 +7,7 @@
 // read of it (a RecordedRow) is made when asked (`row`), at the flush that writes it or its close.
 import type { Connection, ProcessInfo } from '../../../shared/types.js';
 import { doubledLength, grown } from '../../../shared/grown.js';
+import { MapRoom } from '../../../shared/map-room.js';
 
 /**
  * What the recorder keeps of an open connection's row: the fields its writes, first sightings and alerts read.
@@ -68,8 +69,9 @@ const INITIAL = 256;
 
 export class OpenConnections {
   /** Each open connection's slot by row id (a connection closed and not written yet keeps its id until the
-   *  flush, unless it reopened: see `add`). */
-  private readonly slots = new Map<string, number>();
+   *  flush, unless it reopened: see `add`); copied when its deletions would have V8 double its table. */
+  private slots = new Map<string, number>();
+  private readonly slotsRoom = new MapRoom();
   private readonly free: number[] = [];
   private readonly codes = new Codes();
   /** By slot. A free slot holds empty strings and an empty list (nothing kept alive). */
@@ -111,6 +113,7 @@ export class OpenConnections {
    * until `release`.
    */
   add(row: RecordedRow, closedAt: number | null, bytesSent: number | null, bytesReceived: number | null): number {
+    this.slots = this.slotsRoom.compacted(this.slots);
     let slot = this.free.pop();
     if (slot === undefined) {
       slot = this.ids.length;
@@ -153,7 +156,7 @@ export class OpenConnections {
   /** Lets a slot go (its connection closed and written, or dropped): its id too, while it is this slot's. */
   release(slot: number): void {
     const id = this.ids[slot]!;
-    if (this.slots.get(id) === slot) this.slots.delete(id);
+    if (this.slots.get(id) === slot && this.slots.delete(id)) this.slotsRoom.deleted();
     this.ids[slot] = '';
     this.localAddresses[slot] = '';
     this.remoteAddresses[slot] = '';
