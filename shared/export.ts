@@ -26,8 +26,9 @@ export function csvCell(text: string): string {
   // A terminal escape or a bidi override in a process name never reaches a file or a terminal as such, and a
   // line break in a socket's path is `\n` in its cell, as on screen.
   let t = inertText(text);
-  if (/^[=+\-@\t\r]/.test(t) && !/^[+-]?\d+(\.\d+)?$/.test(t)) t = `'${t}`;
-  return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+  // (A tab or line break is an escape by now: no raw one starts or sits in a cell.)
+  if (/^[=+\-@]/.test(t) && !/^[+-]?\d+(\.\d+)?$/.test(t)) t = `'${t}`;
+  return /[",]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
 }
 
 export function toCsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -14,6 +14,7 @@ import type {
 } from '../../shared/types.js';
 import { ConnectionTable } from './connections.js';
 import type { ByteTotals, InterfaceHistory } from './history.js';
+import { trafficKey } from '../../shared/process-key.js';
 import { CounterRateTracker, InterfaceRateTracker, ProcessRateTracker } from './rates.js';
 
 export interface Table {
@@ -80,17 +81,19 @@ export function createTable(
   }
 }
 
-/** The process chart follows a name (the side list's entries), so each name's processes are summed. */
+/** The process chart follows a name (the side list's entries), so each name's processes are summed, by the key the
+ *  list knows them by (a process named as a bucket apart from the bucket: shared/process-key.ts). */
 function totalsByName(rows: readonly ProcessTraffic[]): ByteTotals[] {
   const byName = new Map<string, ByteTotals>();
   for (const r of rows) {
     if (r.bytesSent === null || r.bytesReceived === null) continue;
-    const t = byName.get(r.name);
+    const key = trafficKey(r);
+    const t = byName.get(key);
     if (t) {
       t.rxBytes += r.bytesReceived;
       t.txBytes += r.bytesSent;
     } else {
-      byName.set(r.name, { id: r.name, rxBytes: r.bytesReceived, txBytes: r.bytesSent });
+      byName.set(key, { id: key, rxBytes: r.bytesReceived, txBytes: r.bytesSent });
     }
   }
   return [...byName.values()];

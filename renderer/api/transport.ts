@@ -122,7 +122,8 @@ class WebSocketTransport implements Transport {
       // A try that never opened: is a server answering here, and does it know this page? A WebSocket refused
       // for its token tells the page nothing, but this page's own address answers 200 from the host that served
       // it, and 401 or 404 from a browser host started again since (a new token and page address each launch).
-      fetch(location.pathname, { method: 'HEAD', cache: 'no-store' }).then(
+      // Bounded: a server that takes the connection and never answers is taken as down (retry), not waited on.
+      fetch(location.pathname, { method: 'HEAD', cache: 'no-store', signal: AbortSignal.timeout(5000) }).then(
         (res) => {
           if (res.status === 401 || res.status === 404)
             this.onGone?.(`the server at ${location.host} answered ${res.status}`);

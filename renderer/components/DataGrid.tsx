@@ -350,14 +350,12 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const copySelection = () => copyRef.current(pickedRows());
   /** The header last focused: ↑ from the first row comes back to it. */
   const lastHeader = useRef<string | null>(null);
-  /** Enter on a row: the grid's action for it, else its cell's own control (a process name's link, which takes no
-   *  Tab stop: the grid is one). */
+  /** Enter on a row: the grid's action for it, else the control its cells name as the row's action
+   *  (`data-row-action`: the Connections process name's link, which takes no Tab stop, the grid being one). */
   const activateRow = (row: Row) => {
     if (props.onActivate) props.onActivate(row);
     else
-      scrollRef.current
-        ?.querySelector<HTMLElement>(`[data-row-id="${CSS.escape(row.id)}"] [role="gridcell"] button`)
-        ?.click();
+      scrollRef.current?.querySelector<HTMLElement>(`[data-row-id="${CSS.escape(row.id)}"] [data-row-action]`)?.click();
   };
   // The header row: its buttons take no Tab stop of their own (the grid is one); ↑ from the first row reaches them,
   // ←/→ Home/End move between them, Enter sorts (Shift+Enter adds a key), ↓ or Escape goes back to the rows.

@@ -10,6 +10,10 @@ describe('parseIpJson', () => {
     });
   });
 
+  it("reads the \\' some iproute2 versions write for a quote in a name", () => {
+    expect(parseIpJson(`[{"ifname":"a\\'b\\\\c"}]`)).toEqual({ ok: true, value: [{ ifname: "a'b\\c" }] });
+  });
+
   it('says why JSON cannot be read, without throwing', () => {
     const r = parseIpJson('[{"ifname":');
     expect(r.ok).toBe(false);

@@ -22,7 +22,8 @@ export async function runIp(args: string[]): Promise<ReadOutcome> {
  * with an ESC or another control character (any user with CAP_NET_ADMIN in a namespace can name one so) makes
  * the whole answer invalid JSON ("Bad control character in string literal"). Such characters can only stand
  * inside strings (ip -j writes no other whitespace than a space and the final newline; -p's newlines are
- * between tokens and stay): each is written as its \u escape first, in one pass, and the name reads as it is.
+ * between tokens and stay): each is written as its \u escape first, in one pass, and the name reads as it is. The
+ * same pass reads the \' some iproute2 versions write for a quote.
  */
 export function parseIpJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   let out = '';
@@ -31,9 +32,15 @@ export function parseIpJson(text: string): { ok: true; value: unknown } | { ok: 
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c)
-        i++; // a backslash and the character it escapes
-      else if (c === 0x22) inString = false;
+      if (c === 0x5c) {
+        // A backslash and the character it escapes; some iproute2 versions write a name's ' as \', which JSON has
+        // no escape for: read as the quote alone.
+        if (text.charCodeAt(i + 1) === 0x27) {
+          out += text.slice(from, i);
+          from = i + 1;
+        }
+        i++;
+      } else if (c === 0x22) inString = false;
       else if (c < 0x20) {
         out += `${text.slice(from, i)}\\u${c.toString(16).padStart(4, '0')}`;
         from = i + 1;

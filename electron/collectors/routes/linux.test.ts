@@ -96,7 +96,7 @@ describe('routesFromIpJson', () => {
     expect(old.why).toMatch(/no JSON/);
     const cut = routesFromIpJson({ ok: true, text: '[{"dst":"default","dev":"et' }, none);
     expect(cut).toMatchObject({ result: null, lasting: false });
-    expect(cut.why).toMatch(/^ip's JSON could not be read \(not valid JSON: /);
+    expect(cut.why).toMatch(/^ip's answer could not be read \(not valid JSON: /);
     const missing = routesFromIpJson({ ok: false, code: 'ENOENT', reason: 'ip (iproute2) is not installed' }, none);
     expect(missing).toMatchObject({ result: null, lasting: true, why: 'ip (iproute2) is not installed' });
   });

@@ -302,6 +302,9 @@ export class LinuxRoutesCollector implements Collector<Route> {
   /** Set once ip turns out to be missing or too old for JSON, so later ticks go straight to /proc (an answer
    *  that could not be read once sends that tick to /proc only). */
   private ipUnusable: string | null = null;
+  /** An answer of ip that could not be read: /proc until `until` (IP_REUSE_MS later), then ip is asked again, so that
+   *  a lasting unreadable answer costs two ip runs every IP_REUSE_MS, not every tick. */
+  private ipFailed: { why: string; until: number } | null = null;
   /** The last answer from ip, with the /proc route files it was read beside and when. */
   private lastIp: { result: DatasetResult<Route>; fingerprint: string; at: number } | null = null;
 
@@ -318,6 +321,7 @@ export class LinuxRoutesCollector implements Collector<Route> {
   }
 
   async read(): Promise<DatasetResult<Route>> {
+    if (this.ipFailed !== null && Date.now() < this.ipFailed.until) return this.readFromProc(this.ipFailed.why);
     if (this.ipUnusable === null) {
       const fingerprint = await this.fingerprint();
       const last = this.lastIp;
@@ -329,10 +333,12 @@ export class LinuxRoutesCollector implements Collector<Route> {
       ]);
       const { result, why, lasting } = routesFromIpJson(v4, v6);
       if (result) {
+        this.ipFailed = null;
         this.lastIp = { result: structuredClone(result), fingerprint, at: Date.now() };
         return result;
       }
       if (lasting) this.ipUnusable = why;
+      else this.ipFailed = { why, until: Date.now() + IP_REUSE_MS };
       return this.readFromProc(why);
     }
     return this.readFromProc(this.ipUnusable);
@@ -371,7 +377,7 @@ export function routesFromIpJson(
     if (/^[ \t]*\[/m.test(v4.text))
       return {
         result: null,
-        why: `ip's JSON could not be read (${a.diagnostics.samples[0]?.reason ?? 'no routes in it'})`,
+        why: `ip's answer could not be read (${a.diagnostics.samples[0]?.reason ?? 'no routes in it'})`,
         lasting: false,
       };
   }

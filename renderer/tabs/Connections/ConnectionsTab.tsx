@@ -20,6 +20,7 @@ import { addressSortKey } from '../../../shared/address.js';
 import { Menu, type MenuItem } from '../../components/Menu.js';
 import { isolated } from '../../components/Inert.js';
 import { inertText } from '../../../shared/inert-text.js';
+import { keyName, processKey } from '../../../shared/process-key.js';
 import { copyText } from '../../components/clipboard.js';
 import { HIGHLIGHT_MS } from '../../store/tables.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
@@ -35,9 +36,7 @@ import { MultiKillDialog } from './MultiKillDialog.js';
 import { CloseDialog } from './CloseDialog.js';
 import {
   ProcessList,
-  keyName,
   matchesProcess,
-  processKey,
   processTally,
   trafficByName,
   withTraffic,
@@ -95,10 +94,7 @@ function useWindowWidth(): number {
 
 export function ConnectionsTab() {
   const client = useClient();
-  const loadProcessHistory = useCallback(
-    (key: string) => client.request('processHistory', { name: keyName(key) }),
-    [client],
-  );
+  const loadProcessHistory = useCallback((key: string) => client.request('processHistory', { name: key }), [client]);
   // A capture of sockets, or of per-process totals (macOS nettop -P: in the side list, no sockets in the grid).
   const { table: live, capture } = useDatasetSource('connections');
   const procSource = useDatasetSource('processes');

@@ -1,6 +1,7 @@
 // The side list of processes with their connection counts and traffic ("top talkers"): sortable, searchable;
 // selecting one filters the Connections grid to it and charts its last 10 minutes.
 import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
+import { isBucket, keyName, processKey, trafficKey } from '../../../shared/process-key.js';
 import { NO_PROCESS, OTHER_USERS, type Connection, type ProcessTraffic } from '../../../shared/types.js';
 import { formatBytes, formatCount, formatRate } from '../../../shared/format.js';
 import { DataGrid } from '../../components/DataGrid.js';
@@ -30,23 +31,6 @@ export interface NameTraffic {
 
 const DENIED = OTHER_USERS;
 const NONE = NO_PROCESS;
-
-/** Whether an entry is one of the list's buckets (sockets no process can be named for), not a process. */
-export function isBucket(key: string): boolean {
-  return key === DENIED || key === NONE;
-}
-
-/** The key of the processes of a name: the name, but for a process named as one of the buckets (anyone may name
- *  a process "(no process)"), which gets a key of its own, so that its sockets never merge with the bucket's nor
- *  its Kill reach the bucket's menu (review, 12-02). */
-export function processKey(name: string): string {
-  return isBucket(name) ? `${name}\u0000` : name;
-}
-
-/** The name a key shows. */
-export function keyName(key: string): string {
-  return key.endsWith('\u0000') ? key.slice(0, -1) : key;
-}
 
 /** The keys a row counts under in the process list (and filters by). */
 function namesOf(r: Connection): readonly string[] {
@@ -122,7 +106,7 @@ export function trafficByName(rows: Iterable<ProcessTraffic>): Map<string, NameT
   const out = new Map<string, NameTraffic>();
   for (const r of rows) {
     // The host's buckets have no pid; a process of a bucket's name has its own key.
-    const key = r.pid === null && isBucket(r.id) ? r.id : processKey(r.name);
+    const key = trafficKey(r);
     const t = out.get(key);
     if (!t) {
       out.set(key, {

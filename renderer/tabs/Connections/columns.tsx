@@ -191,8 +191,10 @@ export function connectionColumns(
           <button
             type="button"
             className="link"
-            // The grid is one Tab stop: Enter on the row filters to its process, as a click here does.
+            // The grid is one Tab stop: Enter on the row filters to its process, as a click here does (DataGrid
+            // presses the one control a row names as its action).
             tabIndex={-1}
+            data-row-action=""
             title={`Filter to ${isolated(inertLabel(r.processes[0]!.name))}`}
             onMouseDown={(e) => e.stopPropagation()}
             onClick={() => onProcessClick(r.processes[0]!.name)}

@@ -6,7 +6,8 @@ import type { Capabilities } from '../../../shared/protocol.js';
 import type { Connection, ProcessInfo } from '../../../shared/types.js';
 import type { Aggregate } from '../../store/live-rows.js';
 import { HIGHLIGHT_MS, type Mark } from '../../store/tables.js';
-import { matchesProcess, processKey } from './ProcessList.js';
+import { processKey } from '../../../shared/process-key.js';
+import { matchesProcess } from './ProcessList.js';
 
 /** A half-typed or invalid query (`port:`) keeps the last valid filter: the view does not flash to every row
  *  while a term is being typed. */

@@ -261,7 +261,11 @@ export function StatisticsTab() {
   // and the section list's options, a style recalculation a tick: issue 15).
   const toolbar = useMemo(() => {
     const resetBaseline = () =>
-      baselineStore.setState({ baseline: takeBaseline(tableRef.current.rows.values(), Date.now()), reset: true });
+      // Stamped as the first baseline is, with its reading's own time (the host's clock).
+      baselineStore.setState({
+        baseline: takeBaseline(tableRef.current.rows.values(), tableRef.current.tick?.at ?? Date.now()),
+        reset: true,
+      });
     const jumpTo = (group: string) => {
       stackRef.current?.querySelector(`[data-group="${CSS.escape(group)}"]`)?.scrollIntoView({ block: 'start' });
     };
