@@ -72,6 +72,22 @@ describe.skipIf(process.platform !== 'linux')('RemoteHost', () => {
     await h.close();
   });
 
+  it('comes back after a silence longer than its timeout, however long the new connection takes to answer', async () => {
+    // The first connection sends a frame and then nothing (a host gone without a word: the watchdog ends it after
+    // 15 s); every later one takes 2 s before its first frame. The watchdog once measured a new attempt from the
+    // old connection's last frame and killed each within a second: the host never came back.
+    const marker = join(dir, 'silent-once');
+    const slow = fakeSsh(
+      'silent-then-slow',
+      `if [ ! -e ${marker} ]; then touch ${marker}; sh -s -- 0.2 1; exec sleep 60; fi\nsleep 2\nexec sh -s -- 0.2 0`,
+    );
+    const { host: h, states } = host(slow, { reconnect: true });
+    await until('the silence to be given up', () => states.some((s) => s.state === 'disconnected'), 30_000, 50);
+    expect(states.find((s) => s.state === 'disconnected')?.reason).toMatch(/^timeout: nothing from fake/);
+    await until('a second connection', () => states.filter((s) => s.state === 'connected').length >= 2, 20_000, 50);
+    await h.close();
+  }, 60_000);
+
   it('reconnects after a drop, with the reason shown meanwhile', async () => {
     // The first connection dies after one frame; the next ones live.
     const marker = join(dir, 'dropped-once');

@@ -97,7 +97,10 @@ export class RemoteHost {
     const silence = Math.max(15_000, 3 * options.intervalMs);
     this.watchdog = setInterval(() => {
       const s = this.statusValue;
-      const lastSign = s.lastFrameAt ?? s.since;
+      // The last frame, or the start of this attempt if later: a host back after a silence gets the whole interval
+      // for its first frame (the last frame's age alone killed every new attempt within a second, so a host that
+      // had been away longer than that never came back: found by remote-ui's test, failing under load).
+      const lastSign = Math.max(s.lastFrameAt ?? 0, s.since);
       if (this.child && s.state !== 'disconnected' && Date.now() - lastSign > silence) {
         this.pendingReason = `timeout: nothing from ${this.destination} for ${Math.round(silence / 1000)} s`;
         this.child.kill('SIGTERM');
