@@ -76,11 +76,12 @@ function parse(text: string, format: string): void {
   }
 }
 
-/** Limit of the time ratio when the input doubles: a quadratic parser measures 4. A linear one measures more
- *  than 2 on these multi-megabyte inputs (the larger one spills out of caches and keeps the collector busier):
- *  on a quiet machine the formats' ratios spread from 2.0 to 2.42, and one measured 2.52 with other work
- *  running, three times over. 3 keeps clear of both. */
-const LIMIT = 3;
+/** Limit of the time ratio when the input doubles: a quadratic parser measures 4 (noise only raises it: the
+ *  lowest of several measurements is kept). A linear one measures more than 2 on these multi-megabyte inputs (the
+ *  larger one spills out of caches and keeps the collector busier): on a quiet machine the formats' ratios spread
+ *  from 2.0 to 2.42, one measured 2.52 with other work running; on another machine (12-02) every format measured
+ *  3.0-3.4 at one scale, on code that measured 2.0-2.4 elsewhere. 3.5 keeps clear of both, and of 4. */
+const LIMIT = 3.5;
 /** Measurements of one ratio before it counts as a failure. Noise from elsewhere (a collector tick, a garbage
  *  collection that lands on one side) only ever raises a ratio, and a quadratic parser measures near 4 every
  *  time, so the lowest of a few fresh measurements is the honest figure; a passing one ends the loop early. */
@@ -103,19 +104,18 @@ function ratioOf(small: () => void, large: () => void): number {
   return ratio;
 }
 
-/** Time for `size` and `2 * size`, from a size at which one parse takes long enough to time (>= 30 ms). */
+/** The time ratio of a doubling, from a size at which one parse takes long enough to time (>= 30 ms), measured at
+ *  two scales (`size` to `2 * size`, and `2 * size` to `4 * size`) and the lower one kept: a quadratic parser
+ *  measures 4 at every scale, while a linear one measures more than 2 only where the larger input spills out of a
+ *  cache level, which happens at one scale, not at both (on one machine every format measured 3.1-3.4 at the first
+ *  scale alone, on the code that measured 2.0-2.4 elsewhere). */
 function growth(format: string, capture: string): { size: number; ratio: number } {
   let size = 2000;
   while (size < 64_000 && bestTime(() => parse(hostile(capture, size), format), 1) < 30) size *= 2;
-  const small = hostile(capture, size);
-  const large = hostile(capture, size * 2);
-  return {
-    size,
-    ratio: ratioOf(
-      () => parse(small, format),
-      () => parse(large, format),
-    ),
-  };
+  const inputs = [size, size * 2, size * 4].map((n) => hostile(capture, n));
+  const run = (i: number) => () => parse(inputs[i]!, format);
+  const first = ratioOf(run(0), run(1));
+  return { size, ratio: first < LIMIT ? first : Math.min(first, ratioOf(run(1), run(2))) };
 }
 
 describe('capture parsing time on hostile input', () => {
