@@ -145,10 +145,9 @@ function connections(r: RemoteReading): DatasetResult<Connection> {
     const parsed = parseSs(ss.text, `ss on ${r.host}`);
     // A line ss printed that cannot be read (a process may name itself with a quote or a line break, which ss
     // prints as they are) takes its sockets' owners with it: counted and said, never silently ownerless.
-    const unread = parsed.diagnostics.skipped;
+    const { skipped: unread, samples } = parsed.diagnostics;
     if (unread > 0) {
-      const { skipped, samples } = parsed.diagnostics;
-      mergeDiagnostics(result.diagnostics, { ...emptyDiagnostics(), skipped, samples });
+      mergeDiagnostics(result.diagnostics, { ...emptyDiagnostics(), skipped: unread, samples });
       result.diagnostics.notes.push(
         `${unread} line${unread === 1 ? '' : 's'} of ss on ${r.host} could not be read (a process named with a quote ` +
           `or a line break prints so): the owners of ${unread === 1 ? 'its sockets' : 'their sockets'} are not shown`,
