@@ -18,10 +18,20 @@ import {
   type ColumnSizingState,
   type ColumnVisibilityState,
 } from '@tanstack/react-table';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import { settingsStore, updateGrid, useSettings } from '../store/settings.js';
 import { ColumnChooser } from './ColumnChooser.js';
-import { fitWidth, textFits } from './column-fit.js';
+import { fitWidth, headerWidth, keepOnScreen, textFits } from './column-fit.js';
 import { useSameWhile } from './same-while.js';
 import { copyText } from './clipboard.js';
 import { toTsv } from '../../shared/export.js';
@@ -129,16 +139,17 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const givenSort = props.defaultSort ?? NO_SORT;
   const defaultSort = useSameWhile(givenSort, givenSort.map((s) => `${s.id} ${s.desc}`).join(','));
   // Widths fitted to the content once, when the first rows arrive (and again after Reset columns): fitting
-  // on every change would make columns jump as rows come and go.
+  // on every change would make columns jump as rows come and go. Then, once the grid is laid out, kept within its
+  // width (`placed`, below).
   const fitSource = () => (typeof props.fitTo === 'function' ? props.fitTo() : (props.fitTo ?? allRows(rows)));
-  const fittedRef = useRef<{ ids: string; sizes: Record<string, number> } | null>(null);
+  const fittedRef = useRef<{ ids: string; sizes: Record<string, number>; placed: boolean } | null>(null);
   const columnIds = columns.map((c) => c.id).join('\u0000');
   if (fittedRef.current?.ids !== columnIds) {
     const source = fitSource();
     if (source.length > 0) {
       const sizes: Record<string, number> = {};
       for (const c of columns) if (!c.fixedWidth) sizes[c.id] = fitWidth(c, source);
-      fittedRef.current = { ids: columnIds, sizes };
+      fittedRef.current = { ids: columnIds, sizes, placed: false };
     }
   }
   const fitted = fittedRef.current?.sizes;
@@ -218,6 +229,33 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     () => visibleInOrder(state.order, state.visibility, colById),
     [state.order, state.visibility, colById],
   );
+  // Fitted widths placed in the grid's width, once per fit (keepOnScreen: the columns up to one kept in view end on
+  // screen, those fitted wider narrowed down to their default width or their header's): the fit runs while
+  // rendering, before the grid's width can be read (the first time, before it exists). Widths the user set stay.
+  const [, refit] = useState(0);
+  useLayoutEffect(() => {
+    const fit = fittedRef.current;
+    if (fit === null || fit.placed) return;
+    const last = cells.findLastIndex((c) => c.keepInView === true);
+    if (last < 0) return;
+    // Read once per fit: reading it forces a layout.
+    const room = scrollRef.current?.clientWidth ?? 0;
+    if (room <= 0) return;
+    fit.placed = true;
+    const shown = cells.map((c) => {
+      const width = c.grow ? Math.min(GROW_MIN, columnSize(c, state.sizing)) : columnSize(c, state.sizing);
+      const fitted = Object.hasOwn(fit.sizes, c.id) && saved?.sizes[c.id] === undefined && !c.grow;
+      return { width, least: fitted ? Math.min(width, Math.max(c.width, headerWidth(c.header))) : width };
+    });
+    const placed = keepOnScreen(shown, room, last);
+    if (placed.every((w, i) => w === shown[i]!.width)) return;
+    const sizes = { ...fit.sizes };
+    cells.forEach((c, i) => {
+      if (placed[i] !== shown[i]!.width) sizes[c.id] = placed[i]!;
+    });
+    fittedRef.current = { ...fit, sizes };
+    refit((n) => n + 1);
+  });
   // A growing column takes the free width and gives it back first when the window narrows (down to
   // GROW_MIN), so the columns after it stay on screen.
   // `widths`: each shown column's width, at least (a growing one may be wider), for the cells' clips (GridRow).

@@ -89,3 +89,44 @@ describe('fitWidth', () => {
     expect(fit.fitWidth({ ...col, fitAtLeast: 'ESTABLISHED' }, ['LISTEN'])).toBe(90);
   });
 });
+
+describe('keepOnScreen', () => {
+  /** Columns as [width, least] pairs. */
+  const at = (...pairs: [number, number][]) => pairs.map(([width, least]) => ({ width, least }));
+
+  it('ends the columns up to the one kept in view on screen, those fitted wider than their least giving back the excess', async () => {
+    const { keepOnScreen } = await import('./column-fit.js');
+    // At 1100 px: the Connections grid's widths with an unconnected unix socket (State 115) end Process at 1106. Local
+    // Address (240, least 170) and Process (180, least 150) give back the 6 px, 70 : 30; fixed columns nothing, and
+    // User, after the column kept in view, stays as it is.
+    const columns = at(
+      [78, 78],
+      [240, 170],
+      [111, 111],
+      [157, 157],
+      [129, 129],
+      [115, 115],
+      [96, 96],
+      [180, 150],
+      [90, 80],
+    );
+    const placed = keepOnScreen(columns, 1100, 7);
+    expect(placed).toEqual([78, 235, 111, 157, 129, 115, 96, 178, 90]);
+    expect(placed.slice(0, 8).reduce((a, b) => a + b)).toBeLessThanOrEqual(1100);
+    // Room to spare, or no column able to give: as fitted.
+    expect(keepOnScreen(columns, 1200, 7)).toEqual(columns.map((c) => c.width));
+    expect(keepOnScreen(at([700, 700], [500, 500]), 1100, 1)).toEqual([700, 500]);
+    // Columns after the one kept in view are not made room for.
+    expect(keepOnScreen(columns, 1100, 6)).toEqual(columns.map((c) => c.width));
+  });
+
+  it('never narrows a column below its least, and leaves the widths where their least ones do not fit', async () => {
+    const { keepOnScreen } = await import('./column-fit.js');
+    expect(keepOnScreen(at([400, 300]), 200, 0)).toEqual([400]);
+    // The second column is cut at 500; at their least the two take 450: 300 px to give, 150 each.
+    expect(keepOnScreen(at([400, 225], [400, 225]), 500, 1)).toEqual([250, 250]);
+    // Wholly past the edge (a 900 px column first) and a kept column is brought back just the same.
+    expect(keepOnScreen(at([900, 100], [150, 150]), 500, 1)).toEqual([350, 150]);
+    expect(keepOnScreen(at([400, 300], [400, 300]), 500, 1)).toEqual([400, 400]);
+  });
+});

@@ -125,3 +125,35 @@ export function fitWidth<Row>(col: FitColumn<Row>, rows: readonly Row[]): number
   }
   return Math.max(headerWidth(col.header), Math.min(cap, widest));
 }
+
+/** A shown column, in order, for keepOnScreen: its width as fitted (or as the user or the grid set it) and the least
+ *  it may be narrowed to (its width itself where it is not to be narrowed). */
+export interface PlacedColumn {
+  width: number;
+  least: number;
+}
+
+/** Fitted widths within the grid's `room` (px): the columns up to the one at `last` (a column kept in view: the
+ *  Connections grid's Process) end on screen, those fitted wider than their least giving back the excess in
+ *  proportion to what each has above it, where their least widths leave room for them all. So content elsewhere (an
+ *  unconnected unix socket's state, a service name, a long IPv6 address) does not push Process off screen at
+ *  1100 px. The widths, in the same order. */
+export function keepOnScreen(columns: readonly PlacedColumn[], room: number, last: number): number[] {
+  const widths = columns.map((c) => c.width);
+  let end = 0;
+  let least = 0;
+  let slack = 0;
+  for (let i = 0; i <= last && i < widths.length; i++) {
+    end += widths[i]!;
+    least += columns[i]!.least;
+    slack += widths[i]! - columns[i]!.least;
+  }
+  const over = end - room;
+  if (over <= 0 || least > room) return widths;
+  // Each gives its share, rounded up: the shares cover `over`, and none is more than what it has (over <= slack).
+  for (let i = 0; i <= last && i < widths.length; i++) {
+    const spare = widths[i]! - columns[i]!.least;
+    widths[i] = widths[i]! - Math.min(spare, Math.ceil((over * spare) / slack));
+  }
+  return widths;
+}

@@ -38,6 +38,9 @@ export interface GridColumn<Row> {
   fitAtLeast?: string;
   /** Keeps its width whatever the content (a drawing, such as a sparkline). */
   fixedWidth?: boolean;
+  /** Fitted widths keep this column and the ones before it on screen, where their default widths (or their headers')
+   *  fit the grid: the columns before it fitted wider give back the excess (DataGrid, keepOnScreen). */
+  keepInView?: boolean;
 }
 
 export type SortState = { id: string; desc: boolean }[];

@@ -96,7 +96,7 @@ describe('polish for a new user', () => {
     await page.getByRole('menu', { name: 'Columns' }).getByRole('menuitem', { name: 'Reset columns' }).click();
   });
 
-  it('fitted widths: State fits ESTABLISHED whatever the first rows held; a long unix path and a shared socket’s PIDs keep Process on screen at 1100×700', {
+  it('fitted widths: State fits ESTABLISHED whatever the first rows held; a long unix path, a shared socket’s PIDs and an unconnected datagram socket keep Process on screen at 1100×700', {
     timeout: 60_000,
   }, async () => {
     const header = (column: string) => grid().locator(`[role="columnheader"]:has(> button[data-column="${column}"])`);
@@ -126,17 +126,26 @@ describe('polish for a new user', () => {
       .evaluateAll((cells) => cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent));
     expect(cut).toEqual([]);
 
-    // A unix socket with a long path, and one shared by four processes (a shell and its three children).
+    // A unix socket with a long path, one shared by four processes (a shell and its three children), and a datagram
+    // socket nothing connected to, as journald's and syslog's are on most desktops: UNCONNECTED, State's widest
+    // text, made the grid 6 px too wide for Process (on main, whenever such a socket was open on the machine).
     const path = join(dir, `a-socket-with-a-long-name-${'x'.repeat(40)}.sock`);
     const server = createServer().listen(path);
     const shared = spawn('sh', ['-c', 'sleep 60 & sleep 60 & sleep 60 & wait'], {
       stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const datagram = spawn('socat', ['-u', `UNIX-RECV:${join(dir, 'log.sock')}`, 'OPEN:/dev/null'], {
+      stdio: 'ignore',
     });
     try {
       await page.getByRole('button', { name: 'UNIX', exact: true }).click();
       await filter.fill('a-socket-with-a-long-name');
       const long = grid().locator(`[role="row"][data-row-id]`, { hasText: 'a-socket-with-a-long-name' });
       await until('the long path', async () => (await long.count()) > 0);
+      await filter.fill('log.sock');
+      await until('the datagram socket', async () =>
+        (await grid().locator('[role="gridcell"][data-column="state"]').allTextContents()).includes('UNCONNECTED'),
+      );
       // Fitted to every row (the filter cleared), the long path among them; then shown again.
       await filter.fill('');
       await resetColumns();
@@ -162,6 +171,7 @@ describe('polish for a new user', () => {
       await page.screenshot({ path: join(SCREENSHOTS, 'ux-unix-widths-1100.png') });
     } finally {
       shared.kill('SIGKILL');
+      datagram.kill('SIGKILL');
       server.close();
       await filter.fill('');
       await page.getByRole('button', { name: 'UNIX', exact: true }).click();

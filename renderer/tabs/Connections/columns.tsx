@@ -184,6 +184,8 @@ export function connectionColumns(
       sortValue: (r) => (r.ownerStatus === 'denied' ? '\uffff' : (r.processes[0]?.name.toLowerCase() ?? null)),
       text: processText,
       maxWidth: PROCESS_MAX,
+      // At 1100×700, Proto to Process stay on screen whatever the content: the columns before it give back width.
+      keepInView: true,
       render: (r) =>
         r.processes.length === 0 ? (
           <span className="muted">{processText(r)}</span>
