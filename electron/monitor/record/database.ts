@@ -29,7 +29,9 @@
 // - a statement that meets another process's lock is retried: `busy()` sleeps between tries (up to
 //   BUSY_WAIT_MS) and is for the CLI only, a process of its own with nothing else to do; the monitor's worker
 //   never sleeps (its thread ticks every tab's live view): its record requests retry with `whenFree()`, a timer
-//   between tries, and end in RecordBusyError after a bound; its flushes keep what they hold for the next one.
+//   between tries, and end in RecordBusyError after a bound; its flushes keep what they hold and try again soon.
+//   Each waits its turn (lock.ts Turn): first come, first served, so a process reading back to back does not
+//   take the lock again before those waiting for it.
 // - a read of several statements (`netlens history`, the History tab's requests) is one read transaction
 //   (snapshot): it keeps the lock from its first statement to its last, so that all of it sees one commit.
 // - what is checked when: PRAGMA quick_check reads every page (O(file): seconds on a record of gigabytes), so
@@ -51,6 +53,7 @@ import {
   readSmall,
   STALE_LOCK_MS,
   settleUser,
+  Turn,
   unnameUser,
   usersNotAFolder,
   whatIs,
@@ -272,36 +275,59 @@ export function failureKind(err: unknown): 'corrupt' | 'busy' | 'io' {
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-/** Runs `fn`, retrying while another process holds the database's lock (up to BUSY_WAIT_MS), sleeping between
- *  tries: for the CLI only (see the header; the worker uses whenFree). */
-export function busy<T>(file: string, fn: () => T): T {
-  const deadline = Date.now() + BUSY_WAIT_MS;
-  for (;;) {
-    try {
-      return fn();
-    } catch (err) {
-      if (failureKind(err) !== 'busy' || Date.now() > deadline) throw err;
+/** What a try of `fn` in its turn (lock.ts Turn) came to: its value, or that it must wait (the lock another's, or
+ *  another's turn first: its error then, if it tried). The last try (`last`) tries whatever the turns. */
+function inTurn<T>(turn: Turn, fn: () => T, last: boolean): { value: T } | { busy: unknown } {
+  if (!last && turn.ahead()) return { busy: null };
+  try {
+    return { value: fn() };
+  } catch (err) {
+    if (failureKind(err) !== 'busy') throw err;
+    turn.met();
+    return { busy: err };
+  }
+}
+
+/** Runs `fn`, retrying while another process holds the database's lock (up to `waitMs`, by the monotonic clock: a
+ *  wall clock stepped does not end it), sleeping between tries: for the CLI only (see the header; the worker uses
+ *  whenFree, and sleeps only as the recorder closes). In its turn (lock.ts Turn): first come, first served; `turn`:
+ *  the caller's, for an operation of several steps (readRecord), which it ends. */
+export function busy<T>(file: string, fn: () => T, turn?: Turn, waitMs = BUSY_WAIT_MS): T {
+  const deadline = performance.now() + waitMs;
+  const own = turn ?? new Turn(file);
+  try {
+    for (;;) {
+      const last = performance.now() > deadline;
+      const tried = inTurn(own, fn, last);
+      if ('value' in tried) return tried.value;
+      if (last) throw tried.busy;
       clearStaleLock(file);
       // A synchronous sleep: the database API is synchronous, and this runs in the worker or the CLI.
       Atomics.wait(sleeper, 0, 0, BUSY_STEP_MS);
     }
+  } finally {
+    if (!turn) own.end();
   }
 }
 
 /**
  * Runs `fn`, retrying while another process holds the database's lock, with a timer between tries: the thread
- * keeps running everything else meanwhile (the monitor's ticks). After `wait.tries` retries: RecordBusyError.
+ * keeps running everything else meanwhile (the monitor's ticks). After `wait.tries` retries: RecordBusyError. In its
+ * turn (lock.ts Turn), as busy().
  */
 export async function whenFree<T>(file: string, fn: () => T, wait: BusyWait = REQUEST_WAIT): Promise<T> {
-  for (let retries = 0; ; retries++) {
-    try {
-      return fn();
-    } catch (err) {
-      if (failureKind(err) !== 'busy') throw err;
-      if (retries >= wait.tries) throw new RecordBusyError();
+  const turn = new Turn(file);
+  try {
+    for (let retries = 0; ; retries++) {
+      const last = retries >= wait.tries;
+      const tried = inTurn(turn, fn, last);
+      if ('value' in tried) return tried.value;
+      if (last) throw new RecordBusyError();
       clearStaleLock(file);
       await new Promise((resolve) => setTimeout(resolve, wait.stepMs));
     }
+  } finally {
+    turn.end();
   }
 }
 
@@ -634,9 +660,9 @@ export function snapshot<T>(db: RecordDatabase, read: (db: RecordDatabase) => T)
 
 /** Runs `fn` as busy() does, failing with what holds the lock (busyError) instead of SQLite's "database is
  *  locked". */
-function busyOrSay<T>(file: string, fn: () => T): T {
+function busyOrSay<T>(file: string, fn: () => T, turn: Turn): T {
   try {
-    return busy(file, fn);
+    return busy(file, fn, turn);
   } catch (err) {
     if (failureKind(err) === 'busy') throw busyError(file);
     throw err;
@@ -699,16 +725,21 @@ export function readRecord<T>(
   }
   if (unlocked === null) {
     let notARecord = false;
+    // One turn for the open and the read: one waits for the lock once.
+    const turn = new Turn(file);
     try {
-      const db = busyOrSay(file, () => openReadOnly(file, shown, true));
+      const db = busyOrSay(file, () => openReadOnly(file, shown, true), turn);
       try {
-        return busyOrSay(file, () =>
-          snapshot(db, (db) => {
-            // Its first statement takes the lock: a journal there now is no live write's, but one left unfinished.
-            db.get('SELECT 1 FROM sqlite_master LIMIT 1');
-            refuseUnfinished(file, null);
-            return read(db);
-          }),
+        return busyOrSay(
+          file,
+          () =>
+            snapshot(db, (db) => {
+              // Its first statement takes the lock: a journal there now is no live write's, but one left unfinished.
+              db.get('SELECT 1 FROM sqlite_master LIMIT 1');
+              refuseUnfinished(file, null);
+              return read(db);
+            }),
+          turn,
         );
       } finally {
         db.close();
@@ -717,6 +748,7 @@ export function readRecord<T>(
       notARecord = err instanceof NotARecordError;
       throw err;
     } finally {
+      turn.end();
       unnameUser(file, reader, notARecord);
     }
   }

@@ -25,6 +25,7 @@
 //                        it has the record open and holds nothing), once per lock: a reader's busy tries meet the
 //                        same lock every 25 ms. Again for another lock, or once its mark is gone (removed with its
 //                        entry by a process that judged it gone: listed again at its heartbeat).
+//   <pid>-<token>.turn   its turn (see Turns below): its ticket, while an operation of it waits to take the lock.
 // Every BEAT_MS the entry's mtime is touched too (a heartbeat), the sign of life where the others cannot be used:
 // another kernel (a folder shared over the network), a file system without FIFOs.
 // At rest this costs an open FIFO and, every BEAT_MS, a stat of the lock (and of its mark, once it met one) and a
@@ -51,6 +52,19 @@
 // Something else than a folder at `<file>.users` (a file, a link: NetLens makes only a folder there) is neither
 // followed nor written into: no opener can name itself, so none takes the lock, and each says what is there
 // (usersNotAFolder). The recorder moves it aside as it starts (moveUsersAside), so that it records.
+// Turns: the VFS's lock is a mkdir that each try makes or not, no queue. So a process reading the record back to back
+// (a History tab refreshed nonstop, a script running `netlens history` in a loop) took it again the moment it let it
+// go, and another process, trying every 25 ms, met it again and again: `netlens history` failed busy after its 5 s (a
+// third of its reads), the recorder's batches waited flush after flush (docs/performance.md, "the lock in turns"). So
+// an operation (a read, a batch; Turn) whose try met another's lock queues: its thread's `.turn` holds its ticket, one
+// more than the highest of those waiting, touched as it tries; and no operation tries while another thread's turn comes
+// before its own (the lower ticket, then the name): one that is not queued defers to any turn, and queues behind them.
+// First come, first served, and no two wait for each other (one order of tickets and names). A turn counts only while
+// its waiter is alive (as above, `judge`) and touches it: not touched within TURN_STALE_MS by its file time or as this
+// process saw it change (its monotonic clock: a wall clock stepped back gives a time in the future), it is passed over,
+// so a waiter stopped (SIGSTOP) or stuck holds nobody for long. A turn is a small file read bounded, never followed (a
+// link, a FIFO or a folder there is no turn), at most MAX_TURNS looked at. The deferring is no lock: a try past its
+// deadline tries whatever the turns (busy, whenFree), and SQLite opened otherwise takes no turn.
 // Limits: where only the heartbeat tells (another kernel; no FIFO and no start time), a thread stuck in one
 // statement for longer than BEAT_STALE_MS is taken for gone. An entry of this very process (a worker that died:
 // its pid, pid namespace and start time, not only its pid) is never a holder to it. SQLite opened otherwise (not
@@ -104,7 +118,9 @@ const NAME = '([1-9]\\d{0,9})-[0-9a-f]{12}';
 const ENTRY = new RegExp(`^${NAME}$`);
 const PIPE = new RegExp(`^\\\\\\\\\\.\\\\pipe\\\\netlens-record-${NAME}$`);
 /** What a thread keeps beside its entry (its FIFO, its mark, a file being written), by the entry's name. */
-const BESIDE = new RegExp(`^(${NAME})\\.(fifo|waits|tmp|waits\\.tmp)$`);
+const BESIDE = new RegExp(`^(${NAME})\\.(fifo|waits|turn|tmp|waits\\.tmp|turn\\.tmp)$`);
+/** A thread's turn: it waits to take the lock (see the header, "Turns"). */
+const TURN = new RegExp(`^(${NAME})\\.turn$`);
 
 export const usersDir = (file: string) => `${file}.users`;
 const lockDir = (file: string) => `${file}.lock`;
@@ -203,6 +219,11 @@ interface Named {
   made: boolean;
   /** The identity of the lock its `.waits` names, once written after that lock was made (markWaiting). */
   marked: string | null;
+  /** Its turn's ticket while its `.turn` is written (queued), else null; and its operations queued (Turn). */
+  turn: number | null;
+  queued: number;
+  /** When its `.turn` was last touched, by the monotonic clock. */
+  touched: number;
 }
 const named = new Map<string, Named>();
 let beating: NodeJS.Timeout | null = null;
@@ -399,8 +420,9 @@ function tidy(dir: string): void {
 
 function removeEntry(dir: string, name: string): void {
   // The entry first: a FIFO or mark without its entry is never looked at.
-  for (const path of [name, `${name}.fifo`, `${name}.waits`, `${name}.tmp`, `${name}.waits.tmp`])
+  for (const path of [name, `${name}.fifo`, `${name}.waits`, `${name}.turn`, `${name}.tmp`, `${name}.waits.tmp`])
     remove(join(dir, path));
+  remove(join(dir, `${name}.turn.tmp`));
 }
 
 const holding = (state: Named) =>
@@ -473,6 +495,9 @@ export function nameUser(file: string, user: LockUser): unknown {
     pipe: null,
     made: false,
     marked: null,
+    turn: null,
+    queued: 0,
+    touched: 0,
   };
   named.set(file, state);
   const failure = list(file, state);
@@ -761,5 +786,138 @@ function dropStaleClearing(clearing: string): void {
     if (older(clearing, CLEARING_STALE_MS)) rmdirSync(clearing);
   } catch {
     // Gone already.
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Turns
+
+/** A turn not touched for this long is passed over: its waiter stopped waiting (stopped, killed, stuck). */
+export const TURN_STALE_MS = 3000;
+/** A waiter touches its turn at most this often (its tries come every 25 ms or more). */
+const TURN_TOUCH_MS = 500;
+/** Turns looked at, at most, each time: the folder may hold anything (`--db`). */
+const MAX_TURNS = 64;
+/** A ticket is a small number: one more than the highest of those waiting when it was taken. */
+const TICKET = /^[1-9]\d{0,11}$/;
+
+/** Each turn last seen to change, and when (this process's monotonic clock): a turn whose waiter stopped touching
+ *  it is passed over TURN_STALE_MS later whatever the wall clock says (stepped back: its time in the future). */
+const turnsSeen = new Map<string, Map<string, { mtimeNs: bigint; at: number }>>();
+
+/** The turns of the other threads now waiting for the lock of `file`: a ticket in a `.turn` (a file, read bounded)
+ *  touched within TURN_STALE_MS both by its time and as this process saw it change, of a thread named and alive. */
+function othersWaiting(file: string): { name: string; ticket: number }[] {
+  const dir = usersDir(file);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const now = performance.now();
+  const before = turnsSeen.get(dir);
+  const seen = new Map<string, { mtimeNs: bigint; at: number }>();
+  const turns: { name: string; ticket: number }[] = [];
+  let looked = 0;
+  for (const name of names) {
+    const m = TURN.exec(name);
+    if (!m || m[1] === me) continue;
+    if (++looked > MAX_TURNS) break;
+    const path = join(dir, name);
+    try {
+      const st = lstatSync(path, { bigint: true });
+      const was = before?.get(name);
+      const since = was?.mtimeNs === st.mtimeNs ? was : { mtimeNs: st.mtimeNs, at: now };
+      seen.set(name, since);
+      if (now - since.at > TURN_STALE_MS) continue;
+      if (!st.isFile() || Date.now() - Number(st.mtimeMs) > TURN_STALE_MS) continue;
+      const ticket = readSmall(path, 16);
+      if (TICKET.test(ticket) && judge(dir, m[1]!, Number(m[2])) === 'alive')
+        turns.push({ name: m[1]!, ticket: Number(ticket) });
+    } catch {
+      // Gone as it was looked at (its waiter's turn came), or not a file to read: no turn.
+    }
+  }
+  if (seen.size > 0) turnsSeen.set(dir, seen);
+  else turnsSeen.delete(dir);
+  return turns;
+}
+
+/** Writes this thread's turn (`ticket`), or touches it; false when it cannot (then it waits as if nobody queued). */
+function showTurn(file: string, state: Named, ticket: number): boolean {
+  const path = join(usersDir(file), `${me}.turn`);
+  try {
+    if (state.turn === ticket) {
+      if (performance.now() - state.touched < TURN_TOUCH_MS) return true;
+      const now = new Date();
+      try {
+        lutimesSync(path, now, now);
+      } catch {
+        // Removed (with its entry, by a process that judged this thread gone): written again.
+        writeFresh(path, String(ticket));
+      }
+    } else {
+      ownFolder(file);
+      writeFresh(path, String(ticket));
+    }
+    state.turn = ticket;
+    state.touched = performance.now();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One operation of this thread that takes the record's lock (a read, a batch, an open), and may have to wait for it.
+ * First come, first served: once one try met another's lock, it queues (`met`: its thread's `.turn` written); and
+ * no operation tries while another thread's turn comes before its own (`ahead`): one not queued defers to every
+ * turn (and queues behind them), so a thread that lets the lock go while others wait does not take it again before
+ * them. Turns of threads gone, or not touched within TURN_STALE_MS (a waiter stopped), are passed over. `end` once
+ * over, whatever its outcome: its thread's turn goes with the last of its operations queued.
+ */
+export class Turn {
+  private state: Named | null = null;
+
+  constructor(private readonly file: string) {}
+
+  /** Whether another thread's turn comes first: this operation must not try now (it queues, if not yet). Never
+   *  while this thread holds the lock (a transaction of it: others wait for it), or is not named. */
+  ahead(): boolean {
+    const state = named.get(this.file);
+    if (!state?.listed || holding(state)) return false;
+    const others = othersWaiting(this.file);
+    if (this.state === null) {
+      if (others.length === 0) return false;
+      this.queue(state, others);
+    }
+    const mine = state.turn;
+    if (mine === null || !showTurn(this.file, state, mine)) return false;
+    return others.some((other) => other.ticket < mine || (other.ticket === mine && other.name < me));
+  }
+
+  /** Its try met another process's lock: it queues (once; its turn touched at each try since). */
+  met(): void {
+    const state = named.get(this.file);
+    if (!state?.listed) return;
+    if (this.state === null) this.queue(state, othersWaiting(this.file));
+    else if (state.turn !== null) showTurn(this.file, state, state.turn);
+  }
+
+  /** Over (done, failed, given up): its thread's turn is removed with the last of its operations queued. */
+  end(): void {
+    const state = this.state;
+    this.state = null;
+    if (state === null || --state.queued > 0 || state.turn === null) return;
+    state.turn = null;
+    // Not another open's (its entry, and this turn with it, went as the record closed).
+    if (named.get(this.file) === state) remove(join(usersDir(this.file), `${me}.turn`));
+  }
+
+  private queue(state: Named, others: { ticket: number }[]): void {
+    this.state = state;
+    state.queued++;
+    if (state.turn === null) showTurn(this.file, state, 1 + Math.max(0, ...others.map((other) => other.ticket)));
   }
 }

@@ -41,6 +41,7 @@ import { isLoopback, isUnspecified } from '../../../shared/address.js';
 import { inertText } from '../../../shared/inert-text.js';
 import type { Statement } from 'node-sqlite3-wasm';
 import {
+  busy,
   clearStaleLock,
   failureKind,
   NotARecordError,
@@ -49,7 +50,7 @@ import {
   recordPath,
 } from './database.js';
 import type { JournalOutcome } from './journal.js';
-import { moveUsersAside, readSmall, userAlive, userName, usersNotAFolder, writeFresh } from './lock.js';
+import { moveUsersAside, readSmall, Turn, userAlive, userName, usersNotAFolder, writeFresh } from './lock.js';
 import { errorText } from '../../../shared/error-text.js';
 import { OpenConnections, type RecordedRow, type States } from './open-connections.js';
 
@@ -62,6 +63,13 @@ export const RETRY_MS = 60_000;
  *  without a notice (the worker's thread never sleeps on the lock), then like any failure (RETRY_MS). */
 const BUSY_OPEN_RETRY_MS = 1000;
 const BUSY_OPENS = 30;
+/** A flush that met another process's lock, or came after another's turn (lock.ts Turn), is tried again this
+ *  soon, then twice as late each time up to BUSY_FLUSH_MAX_MS: in its turn, kept meanwhile, so that a process
+ *  reading the record back to back lets it write first. */
+const BUSY_FLUSH_RETRY_MS = 25;
+const BUSY_FLUSH_MAX_MS = 250;
+/** The last flush (close) waits this long at most for a lock another holds (host.ts gives a closing worker 2 s). */
+const CLOSE_WAIT_MS = 1000;
 /** Rows a flush that keeps meeting another process's lock holds for the next one, at most (about 50 MB); past
  *  this recording pauses (with a notice) instead of growing. */
 export const MAX_WAITING_ROWS = 100_000;
@@ -241,6 +249,9 @@ export class Recorder {
   private readonly ifaceMinutes = new Map<string, Traffic>();
   private readonly processMinutes = new Map<string, Traffic>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The turn of a flush that waits for the lock (lock.ts Turn), and its tries so far. */
+  private flushTurn: Turn | null = null;
+  private busyFlushes = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** Opens in a row that met another process's lock (start): retried soon, and quietly, up to BUSY_OPENS. */
   private busyOpens = 0;
@@ -754,8 +765,9 @@ export class Recorder {
     }, this.options.flushMs ?? FLUSH_MS);
   }
 
-  /** Writes everything observed since the last flush in one transaction, then one pruning batch if due. */
-  flush(): void {
+  /** Writes everything observed since the last flush in one transaction, then one pruning batch if due. `last`:
+   *  the recorder closes (nothing is observed after): in no turn, and a lock met is waited for a moment. */
+  flush(last = false): void {
     const db = this.db;
     if (!db || this.state !== 'recording') return;
     const started = performance.now();
@@ -767,18 +779,38 @@ export class Recorder {
         if (this.open.pending(slot)) this.dirty.add(slot);
       });
     }
-    try {
+    const turn = (this.flushTurn ??= new Turn(this.file));
+    // Others waiting for the lock since before: after them (what was observed stays, and goes at the retry).
+    if (!last && turn.ahead()) {
+      this.flushWaits();
+      return;
+    }
+    const write = (): number => {
       db.exec('BEGIN IMMEDIATE');
-      written =
+      const rows =
         this.writeConnections(db, at) +
         this.writeTraffic(db, 'iface_minutes', this.ifaceMinutes) +
         this.writeTraffic(db, 'process_minutes', this.processMinutes);
       db.run('UPDATE sessions SET alive = ? WHERE id = ?', [at, this.session]);
       db.exec('COMMIT');
+      return rows;
+    };
+    try {
+      try {
+        written = write();
+      } catch (err) {
+        if (failureKind(err) !== 'busy') throw err;
+        turn.met();
+        if (!last) throw err;
+        // Closing (its ticks stopped: a sleep holds nothing up), within the host's bound on a worker's close: in
+        // its turn, the others let it write, rather than the batch lost.
+        written = busy(this.file, write, turn, CLOSE_WAIT_MS);
+      }
     } catch (err) {
       this.writeFailed(err);
       return;
     }
+    this.endFlushTurn();
     // A closed connection written is let go (its id, unless it reopened meanwhile under a slot of its own).
     for (const slot of this.dirty) if (this.open.closedAt(slot) !== null) this.open.release(slot);
     this.dirty.clear();
@@ -1161,18 +1193,7 @@ export class Recorder {
     }
     const kind = failureKind(err);
     if (kind === 'busy') {
-      // Another process (`netlens history`) holds the lock: what was observed stays and goes with the next flush,
-      // up to a bound (closed connections wait in `open` and the minutes of traffic pile up while it holds it).
-      clearStaleLock(this.file);
-      const waiting = this.dirty.size + this.ifaceMinutes.size + this.processMinutes.size;
-      if (waiting <= (this.options.maxWaitingRows ?? MAX_WAITING_ROWS)) {
-        this.schedule();
-        return;
-      }
-      this.stop();
-      this.pause(
-        `another process has held the record's lock for too long (${waiting} rows were waiting to be written)`,
-      );
+      this.flushWaits();
       return;
     }
     this.stop();
@@ -1194,6 +1215,33 @@ export class Recorder {
       }
     }
     this.pause(`writing ${this.options.file} failed: ${describe(err)}`);
+  }
+
+  /** Another process (`netlens history`, a History tab) holds the lock, or waited for it first: what was observed
+   *  stays and goes with the flush tried again soon, in its turn (BUSY_FLUSH_RETRY_MS), up to a bound (closed
+   *  connections wait in `open` and the minutes of traffic pile up while another holds it). */
+  private flushWaits(): void {
+    clearStaleLock(this.file);
+    const waiting = this.dirty.size + this.ifaceMinutes.size + this.processMinutes.size;
+    if (waiting <= (this.options.maxWaitingRows ?? MAX_WAITING_ROWS)) {
+      if (this.flushTimer) clearTimeout(this.flushTimer);
+      const ms = Math.min(BUSY_FLUSH_MAX_MS, BUSY_FLUSH_RETRY_MS * 2 ** this.busyFlushes);
+      this.busyFlushes = Math.min(this.busyFlushes + 1, 8);
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = null;
+        this.flush();
+      }, ms);
+      return;
+    }
+    this.stop();
+    this.pause(`another process has held the record's lock for too long (${waiting} rows were waiting to be written)`);
+  }
+
+  /** The flush wrote, or will not be retried: its turn, if it took one, is over. */
+  private endFlushTurn(): void {
+    this.flushTurn?.end();
+    this.flushTurn = null;
+    this.busyFlushes = 0;
   }
 
   /** Paused, retried after a while. Quiet: no notice (a wait of a second for another process's lock). */
@@ -1240,6 +1288,7 @@ export class Recorder {
 
   /** Drops what was observed and closes the database (after a failure or when switched off). */
   private stop(): void {
+    this.endFlushTurn();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.flushTimer = this.retryTimer = null;
@@ -1293,7 +1342,7 @@ export class Recorder {
   close(): void {
     // The last flush writes every open connection's latest states and totals too.
     this.lastCheckpoint = -Infinity;
-    if (this.state === 'recording') this.flush();
+    if (this.state === 'recording') this.flush(true);
     this.stop();
     if (this.state === 'recording') releaseWriter(this.file);
     this.closeReader();

@@ -4,10 +4,11 @@
 //          lock, does what every waiter does (clearStaleLock) and prints `waiting`
 //   beat   does what it does every few seconds (lock.ts beat) and prints `beaten`
 //   clear  prints `cleared true|false`: clearStaleLock with a clock a minute on (the lock old enough)
+//   queue  queues for the lock as a waiter whose try met another's lock does (lock.ts Turn), and prints `queued`
 // and closes the record and leaves when its stdin closes.
 //   node waiter.cjs FILE   (bundled by testing/bundle-worker.ts)
 import { clearStaleLock, failureKind, openRecord } from '../database.js';
-import { beat } from '../lock.js';
+import { beat, Turn } from '../lock.js';
 
 const [file] = process.argv.slice(2);
 if (!file) throw new Error('usage: waiter.ts FILE');
@@ -29,6 +30,9 @@ process.stdin.on('data', (text: string) => {
     } else if (command === 'beat') {
       beat();
       console.log('beaten');
+    } else if (command === 'queue') {
+      new Turn(file).met();
+      console.log('queued');
     } else if (command === 'clear') console.log(`cleared ${clearStaleLock(file, Date.now() + 60_000)}`);
   }
 });
