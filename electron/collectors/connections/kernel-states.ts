@@ -17,3 +17,10 @@ export function inetStateName(proto: InetProto, code: number): ConnectionState {
   if (proto !== 'tcp' && code === 7) return 'UNCONN';
   return KERNEL_TCP_STATES[code - 1] ?? unknownState(code);
 }
+
+/** A socket's uid as the kernel gives it, or null where it has none: a time-wait socket is no longer any process's,
+ *  and the kernel writes 0 for its uid (as for its inode) in /proc/net/tcp (get_timewait4_sock) and sock_diag
+ *  (inet_twsk_diag_fill), which would read as root's whoever's connection it was. */
+export function socketUid(state: ConnectionState, uid: number): number | null {
+  return state === 'TIME_WAIT' ? null : uid;
+}

@@ -87,8 +87,10 @@ describe.skipIf(process.platform !== 'linux')('TCP traffic from sock_diag and fr
     }
     const client = [...diag.values()].find((r) => r.bytesSent === SENT);
     const accepted = [...diag.values()].find((r) => r.bytesSent === ANSWERED);
-    expect(client).toMatchObject({ bytesReceived: ANSWERED, bytesRetrans: 0, retrans: 0, trafficNote: null });
-    expect(accepted).toMatchObject({ bytesReceived: SENT, bytesRetrans: 0, retrans: 0, trafficNote: null });
+    // Retransmissions are not always 0, even on loopback: on a loaded machine a tail-loss probe fires when an ACK
+    // is late (TcpExtTCPLossProbes). What ss gives for them is the check below.
+    expect(client).toMatchObject({ bytesReceived: ANSWERED, trafficNote: null });
+    expect(accepted).toMatchObject({ bytesReceived: SENT, trafficNote: null });
     for (const [id, d] of diag) {
       const s = ss.get(id)!;
       for (const k of ['bytesSent', 'bytesAcked', 'bytesReceived', 'bytesRetrans', 'retrans', 'cwnd'] as const)

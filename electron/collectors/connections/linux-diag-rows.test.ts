@@ -28,8 +28,9 @@ describe('TCP rows from sock_diag, kept from read to read', () => {
       const second = read([A, B, LISTENER, TIME_WAIT], kept, traffic);
       expect(second).toEqual(first);
       for (let i = 0; i < 3; i++) expect(second[i]).toBe(first[i]);
-      // A socket without an inode (time-wait) is known by its endpoints.
+      // A socket without an inode (time-wait) is known by its endpoints, and has no owner (uid 0 from the kernel).
       expect(second[3]).toBe(first[3]);
+      expect(first[3]).toMatchObject({ state: 'TIME_WAIT', uid: null });
       // Kept across reads, with sockets opened and closed around them.
       const C: Sock = { ...A, cookie: [5, 0], inode: 15, ports: [80, 5005] };
       const third = read([C, A, LISTENER, C, TIME_WAIT], kept, traffic);

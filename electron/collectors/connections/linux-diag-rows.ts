@@ -5,7 +5,7 @@
 import { sameTrafficFields } from '../../../shared/diff.js';
 import type { Connection, ConnectionState, ConnectionTraffic, Diagnostics } from '../../../shared/types.js';
 import { assignTraffic, recordSkip } from '../../../shared/types.js';
-import { inetStateName } from './kernel-states.js';
+import { inetStateName, socketUid } from './kernel-states.js';
 import { AF_INET, forEachInetDiagSocket, type InetDiagSocket } from '../linux/sock-diag.js';
 import type { KeptRows } from './kept-rows.js';
 import { inetConnectionKey } from './keys.js';
@@ -116,7 +116,7 @@ function sameRecord(
     row.sendQ !== (state === 'LISTEN' ? 0 : s.wqueue) ||
     row.localPort !== s.localPort ||
     row.remotePort !== s.remotePort ||
-    row.uid !== s.uid ||
+    row.uid !== socketUid(state, s.uid) ||
     row.inode !== (s.inode === 0 ? null : s.inode) ||
     row.family !== family ||
     row.localAddress !== s.localAddress ||

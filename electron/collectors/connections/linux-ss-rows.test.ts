@@ -48,7 +48,8 @@ describe('tcpRowsFromSs', () => {
     expect(estab).toMatchObject({ family: 'inet6', localAddress: 'fe80::1', remoteAddress: 'fe80::2', sendQ: 36 });
     expect(estab).toMatchObject({ uid: 1000, bytesSent: 100, bytesReceived: 50, rttMs: 0.5, minRttMs: 0.1 });
     expect(estab!.lastSendAt).toBe(AT - 2000);
-    expect(timeWait).toMatchObject({ uid: 0, inode: null, bytesSent: null, trafficNote: TRAFFIC_NOTES.noInfo });
+    // A time-wait socket is no process's: the kernel gives uid 0 for it, which is not root's.
+    expect(timeWait).toMatchObject({ uid: null, inode: null, bytesSent: null, trafficNote: TRAFFIC_NOTES.noInfo });
     expect(unconn).toMatchObject({ family: 'inet6', localAddress: '::', localPort: 8443, remoteAddress: '::' });
     expect(mapped).toMatchObject({ localAddress: '::ffff:10.0.0.1', remoteAddress: '::ffff:10.0.0.7', recvQ: 1 });
     // A dual-stack socket bound to a device: /proc shows ::, the device is no part of the address.

@@ -13,6 +13,7 @@ import {
 import { parseIpv4, parseIpv6 } from '../../../shared/address.js';
 import { formatIPv6 } from '../linux/addresses.js';
 import { inetConnectionKey } from './keys.js';
+import { socketUid } from './kernel-states.js';
 import {
   forEachSsSocket,
   numberAt,
@@ -112,6 +113,7 @@ export function tcpRow(
 ): Connection {
   const inodeOrNull = inode === 0 ? null : inode;
   const queued = state === 'LISTEN' ? 0 : sendQ;
+  const owner = socketUid(state, uid);
   // Two literals rather than one extended: each row is made in its final shape (see the traffic fields).
   if (!traffic) {
     return {
@@ -125,7 +127,7 @@ export function tcpRow(
       state,
       recvQ,
       sendQ: queued,
-      uid,
+      uid: owner,
       user: null,
       inode: inodeOrNull,
       processes: [],
@@ -143,7 +145,7 @@ export function tcpRow(
     state,
     recvQ,
     sendQ: queued,
-    uid,
+    uid: owner,
     user: null,
     inode: inodeOrNull,
     processes: [],

@@ -64,7 +64,9 @@ describe('parseProcNetInet on real captures', () => {
     expect(jc.rows[0]).toMatchObject({ localAddress: '::', localPort: 22, state: 'LISTEN', inode: 23556 });
     // TIME_WAIT rows have no inode. Words 46060126 00F1019E 00000000 4C3A0000, each byte-swapped.
     const tw = jc.rows[1];
-    expect(tw).toMatchObject({ state: 'TIME_WAIT', inode: null, remotePort: 80 });
+    // Nor an owner: the kernel prints uid 0 for it, which is not root's (the listener before it keeps its own).
+    expect(tw).toMatchObject({ state: 'TIME_WAIT', inode: null, remotePort: 80, uid: null });
+    expect(jc.rows[0]?.uid).toBe(0);
     expect(tw?.localAddress).toBe('2601:646:9e01:f100::3a4c');
     expect(tw?.id.endsWith('|0')).toBe(true);
   });

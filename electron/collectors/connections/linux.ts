@@ -62,7 +62,7 @@ import {
   UNIX_PATH_MAX,
 } from '../linux/sock-diag.js';
 
-import { inetStateName, type InetProto } from './kernel-states.js';
+import { inetStateName, type InetProto, socketUid } from './kernel-states.js';
 import { nulsAsAt, UNIX_DUMP_SHOW, unixRow, unixRowsFromDiag } from './linux-unix-rows.js';
 
 export { inetStateName, type InetProto };
@@ -213,6 +213,7 @@ function parseInetLine(
   const inode = parseDecRange(text, starts[cols.inode] ?? 0, ends[cols.inode] ?? 0);
   if (sendQ < 0 || recvQ < 0) return 'bad queues';
   if (uid < 0 || inode < 0) return 'bad uid or inode';
+  const state = inetStateName(proto, st);
   rows.push({
     id: inetConnectionKey(proto, family, localAddress, localPort, remoteAddress, remotePort, inode),
     proto,
@@ -221,10 +222,10 @@ function parseInetLine(
     localPort,
     remoteAddress,
     remotePort,
-    state: inetStateName(proto, st),
+    state,
     recvQ,
     sendQ,
-    uid,
+    uid: socketUid(state, uid),
     user: null,
     // TIME_WAIT and other sockets without a file print inode 0: there is no inode to show.
     inode: inode === 0 ? null : inode,
