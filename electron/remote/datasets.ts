@@ -5,6 +5,7 @@ import type {
   Connection,
   DatasetResult,
   Diagnostics,
+  InterfaceAddress,
   NetInterface,
   ProcessInfo,
   RowTypes,
@@ -18,6 +19,7 @@ import {
   applySysfsAttributes,
   parseIfInet6,
   parseIpJsonAddresses,
+  ipAddressesFailure,
   parseProcNetDev,
 } from '../collectors/interfaces/linux.js';
 import { MULTICAST_SOURCES } from '../collectors/multicast/linux.js';
@@ -226,9 +228,13 @@ function interfaces(r: RemoteReading): DatasetResult<NetInterface> {
   const sysfs = section(r, 'sysfs');
   const attrs = sysfs.ok ? sysfsAttributes(sysfs.text) : new Map<string, Map<string, string>>();
   const ipAddr = r.hello.hasIp ? section(r, 'ip-addr') : null;
-  const v4 = ipAddr?.ok ? parseIpJsonAddresses(ipAddr.text) : new Map();
-  if (!ipAddr?.ok)
+  const parsedAddr = ipAddr?.ok ? parseIpJsonAddresses(ipAddr.text) : null;
+  const v4 = parsedAddr?.byName ?? new Map<string, InterfaceAddress[]>();
+  const addrFailure = ipAddr ? ipAddressesFailure(ipAddr, parsedAddr) : null;
+  if (!ipAddr)
     diagnostics.missing.push({ source: 'ip -j addr', reason: `IPv4 addresses unknown: ip is not usable on ${r.host}` });
+  else if (addrFailure !== null)
+    diagnostics.missing.push({ source: 'ip -j addr', reason: `IPv4 addresses unknown on ${r.host}: ${addrFailure}` });
   const inet6 = section(r, 'net/if_inet6');
   const v6 = inet6.ok ? parseIfInet6(inet6.text) : null;
   if (v6) mergeDiagnostics(diagnostics, v6.diagnostics);

@@ -1,7 +1,7 @@
 // The status bar's tick duration holds still through jitter (a redraw a second costs an idle page a frame) and
 // follows a real change at once.
 import { describe, expect, it } from 'vitest';
-import { DURATION_WINDOW, steadyDuration, TickDurations, TickFigures } from './StatusBar.js';
+import { diagnosticsTitles, DURATION_WINDOW, steadyDuration, TickDurations, TickFigures } from './StatusBar.js';
 
 describe('the tick duration shown', () => {
   it('keeps the figure shown while ticks stay within a factor of 1.5 of it', () => {
@@ -53,5 +53,26 @@ describe('the tick figure of each tab', () => {
     expect(figures.add('routes', 1000 * (DURATION_WINDOW + 1), 0.6)).toBe(0.5);
     // Back on Connections: its own figure, whatever Routes' ticks were.
     expect(figures.add('connections', 1000 * (DURATION_WINDOW + 2), 16)).toBe(15);
+  });
+});
+
+describe('the diagnostics tooltips', () => {
+  it('show what a source printed inert: control and bidi characters escaped, each note on its line', () => {
+    const { missingTitle, skippedTitle } = diagnosticsTitles({
+      skipped: 1,
+      samples: [{ source: '/proc/net/dev', line: 'e\u202eth0: 1 2', reason: 'malformed interface line' }],
+      missing: [
+        {
+          source: 'ip -j -4 addr show',
+          reason: `ip's answer could not be read ("oops \u001b\u202e" is not valid JSON); IPv4 addresses unknown for core0`,
+        },
+        { source: '/proc/net/if_inet6', reason: 'permission denied' },
+      ],
+      notes: [],
+    });
+    expect(missingTitle).toBe(
+      `ip -j -4 addr show: ip's answer could not be read ("oops \\x1b\\u202e" is not valid JSON); IPv4 addresses unknown for core0\n/proc/net/if_inet6: permission denied`,
+    );
+    expect(skippedTitle).toBe('/proc/net/dev: malformed interface line: e\\u202eth0: 1 2');
   });
 });

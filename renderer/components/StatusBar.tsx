@@ -2,11 +2,12 @@
 // process information, and which host, platform and version this is.
 import type { HostInfo } from '../../shared/protocol.js';
 import { formatClock, formatCount } from '../../shared/format.js';
+import { inertText } from '../../shared/inert-text.js';
 import { useData } from '../store/data.js';
 import type { PanelStats } from '../store/view.js';
 import { useCapture } from '../store/capture.js';
 import { TABS, type TabId } from '../../shared/tabs.js';
-import type { Dataset } from '../../shared/types.js';
+import type { Dataset, Diagnostics } from '../../shared/types.js';
 import { useEffect, useRef } from 'react';
 import { isAgentNotice, useAgent } from '../store/agent.js';
 import { useClient } from '../api/context.js';
@@ -94,6 +95,18 @@ export class TickFigures {
   }
 }
 
+/** The tooltips of the skipped-lines and sources-unavailable badges. Lines and reasons carry OS text (interface and
+ *  process names, what ip printed): shown escaped (control and bidi characters), one a line. */
+export function diagnosticsTitles(diag: Diagnostics | undefined | null): {
+  skippedTitle: string;
+  missingTitle: string;
+} {
+  return {
+    skippedTitle: diag?.samples.map((x) => inertText(`${x.source}: ${x.reason}: ${x.line}`)).join('\n') ?? '',
+    missingTitle: diag?.missing.map((m) => inertText(`${m.source}: ${m.reason}`)).join('\n') ?? '',
+  };
+}
+
 export function StatusBar({
   info,
   activeTab,
@@ -114,8 +127,7 @@ export function StatusBar({
   durations.current ??= new TickFigures();
   const duration = ds.tick ? durations.current.add(dataset, ds.tick.at, ds.tick.durationMs) : 0;
   const diag = ds.diagnostics;
-  const skippedTitle = diag?.samples.map((x) => `${x.source}: ${x.reason}: ${x.line}`).join('\n') ?? '';
-  const missingTitle = diag?.missing.map((m) => `${m.source}: ${m.reason}`).join('\n') ?? '';
+  const { skippedTitle, missingTitle } = diagnosticsTitles(diag);
   return (
     // Not a live region: it changes every tick, and announcing each would drown everything else out.
     <footer className="statusbar" role="contentinfo" aria-label="Status">

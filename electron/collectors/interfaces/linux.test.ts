@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type DumpResult, setNetlinkTransport } from '../linux/netlink.js';
+import { newAddressMessage } from '../linux/testing/rtnl-messages.js';
 import { linuxFixture as fixture } from '../../../test/fixtures/captures/fixtures.js';
 import type { NetInterface } from '../../../shared/types.js';
 import {
@@ -127,12 +129,18 @@ describe.skipIf(process.platform !== 'linux')('LinuxInterfacesCollector against 
 
 describe('parseIpJsonAddresses', () => {
   it('reads this machine’s `ip -j -4 addr show`: lo holds 127.0.0.1/8, scope host', () => {
-    const byName = parseIpJsonAddresses(execFileSync('ip', ['-j', '-4', 'addr', 'show'], { encoding: 'utf8' }));
+    const { byName, error } = parseIpJsonAddresses(
+      execFileSync('ip', ['-j', '-4', 'addr', 'show'], { encoding: 'utf8' }),
+    );
+    expect(error).toBeNull();
     expect(byName.get('lo')).toContainEqual({ family: 'inet', address: '127.0.0.1', prefixLength: 8, scope: 'host' });
   });
-  it('gives nothing, not an exception, for what is not its JSON', () => {
+  it('gives nothing, not an exception, for what is not its JSON, and says why where it could not be read', () => {
     for (const bad of ['', 'not json', '{}', '[{"ifname":1}]', '[null]'])
-      expect(parseIpJsonAddresses(bad).size).toBe(0);
+      expect(parseIpJsonAddresses(bad).byName.size).toBe(0);
+    expect(parseIpJsonAddresses('not json').error).toMatch(/JSON/);
+    expect(parseIpJsonAddresses('{}').error).toBe('not a list of interfaces');
+    expect(parseIpJsonAddresses('[{"ifname":1}]').error).toBeNull();
   });
 });
 
@@ -155,13 +163,116 @@ describe.skipIf(process.platform !== 'linux')('addresses of interfaces that are 
       process.env.PATH = join(root, 'empty');
       const r = await new LinuxInterfacesCollector(join(root, 'proc'), join(root, 'sys')).read();
       expect(r.rows.map((row) => row.name)).toEqual(['core0']);
-      expect(r.diagnostics.missing).toEqual([
-        { source: 'ip -j -4 addr show', reason: 'ip (iproute2) is not installed' },
-      ]);
+      expect(r.diagnostics.missing).toHaveLength(1);
+      expect(r.diagnostics.missing[0]).toMatchObject({ source: 'ip -j -4 addr show' });
+      // Then the kernel is asked over netlink: the real one here, which knows no core0.
+      expect(r.diagnostics.missing[0]!.reason).toMatch(
+        /^ip \(iproute2\) is not installed; IPv4 addresses (of|unknown for) core0 /,
+      );
+      expect(r.rows[0]?.addresses).toEqual([]);
     } finally {
       process.env.PATH = savedPath;
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('an ip whose addr answer cannot be used', () => {
+  /** The kernel's netlink as these tests fake it: an answer to RTM_GETADDR, or a refusal. */
+  let kernel: DumpResult = { ok: false, error: 'refused' };
+  const asked: number[] = [];
+  beforeEach(() => {
+    asked.length = 0;
+    kernel = { ok: false, error: 'refused' };
+    setNetlinkTransport({
+      dump: async (protocol, type) => {
+        asked.push(protocol, type);
+        return kernel;
+      },
+    });
+  });
+  afterEach(() => setNetlinkTransport(null));
+
+  /** A /proc and /sys with core0 (index 7) down and lo up; and an `ip` on PATH running `script`. */
+  async function readWithIp(script: string, ifInet6: 'missing' | 'unreadable' = 'missing') {
+    const root = mkdtempSync(join(tmpdir(), 'ipaddr-ifaces-'));
+    const savedPath = process.env.PATH;
+    try {
+      mkdirSync(join(root, 'proc', 'net'), { recursive: true });
+      mkdirSync(join(root, 'sys', 'core0'), { recursive: true });
+      mkdirSync(join(root, 'bin'));
+      writeFileSync(
+        join(root, 'proc', 'net', 'dev'),
+        'Inter-|   Receive                                                |  Transmit\n' +
+          ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n' +
+          ' core0:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0\n' +
+          ' lo:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0\n',
+      );
+      // A directory where the file should be: reading it fails (EISDIR), as an unreadable file would.
+      if (ifInet6 === 'unreadable') mkdirSync(join(root, 'proc', 'net', 'if_inet6'));
+      writeFileSync(join(root, 'sys', 'core0', 'flags'), '0x1002\n');
+      writeFileSync(join(root, 'sys', 'core0', 'operstate'), 'down\n');
+      writeFileSync(join(root, 'sys', 'core0', 'ifindex'), '7\n');
+      mkdirSync(join(root, 'sys', 'lo'));
+      writeFileSync(join(root, 'sys', 'lo', 'flags'), '0x9\n');
+      writeFileSync(join(root, 'sys', 'lo', 'operstate'), 'unknown\n');
+      writeFileSync(join(root, 'bin', 'ip'), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+      process.env.PATH = `${join(root, 'bin')}:${savedPath}`;
+      return await new LinuxInterfacesCollector(join(root, 'proc'), join(root, 'sys')).read();
+    } finally {
+      process.env.PATH = savedPath;
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  it('reads them from the kernel over netlink when ip prints garbage, and says why, naming the parse error', async () => {
+    kernel = { ok: true, datagrams: [newAddressMessage(7, [192, 0, 2, 5], 24, 0)], bytes: 40 };
+    // A name with an ESC and a bidi override in what ip printed: the note carries the parser's words, and the UI
+    // shows every note escaped (StatusBar's diagnosticsTitles).
+    const r = await readWithIp(`printf '[{"ifname": "core0", "addr_info": [oops \\033\\342\\200\\256'`);
+    expect(asked).toEqual([0, 22]);
+    expect(r.rows.map((row) => row.name)).toEqual(['core0', 'lo']);
+    expect(r.rows[0]?.addresses).toEqual([{ family: 'inet', address: '192.0.2.5', prefixLength: 24, scope: 'global' }]);
+    expect(r.diagnostics.missing).toHaveLength(1);
+    expect(r.diagnostics.missing[0]).toMatchObject({ source: 'ip -j -4 addr show' });
+    expect(r.diagnostics.missing[0]!.reason).toMatch(
+      /^ip's answer could not be read \(.*JSON.*\); IPv4 addresses of core0 \(not running\) read from the kernel over netlink instead$/s,
+    );
+  });
+
+  it('says why when ip fails and netlink too, and still shows the running interfaces’ addresses', async () => {
+    const r = await readWithIp(`echo 'RTNETLINK answers: Operation not permitted' >&2; exit 1`);
+    expect(r.diagnostics.missing).toEqual([
+      {
+        source: 'ip -j -4 addr show',
+        reason:
+          'RTNETLINK answers: Operation not permitted; IPv4 addresses unknown for core0 (not running; netlink: refused)',
+      },
+    ]);
+    expect(r.rows[0]?.addresses).toEqual([]);
+    // lo here is this machine's (getifaddrs), up and running: its address needs neither.
+    expect(r.rows.find((row) => row.name === 'lo')?.addresses).toContainEqual({
+      family: 'inet',
+      address: '127.0.0.1',
+      prefixLength: 8,
+      scope: 'host',
+    });
+  });
+
+  it('takes IPv6 addresses from getifaddrs when /proc/net/if_inet6 cannot be read, and says so', async () => {
+    const r = await readWithIp('exit 1', 'unreadable');
+    expect(r.diagnostics.missing.map((m) => m.source)).toEqual(['/proc/net/if_inet6', 'ip -j -4 addr show']);
+    expect(r.diagnostics.missing[0]!.reason).toMatch(/; IPv6 addresses from getifaddrs, of running interfaces only$/);
+    const lo6 = Object.values(networkInterfaces())
+      .flat()
+      .some((a) => a?.internal && a.family === 'IPv6');
+    if (lo6)
+      expect(r.rows.find((row) => row.name === 'lo')?.addresses).toContainEqual({
+        family: 'inet6',
+        address: '::1',
+        prefixLength: 128,
+        scope: 'host',
+      });
   });
 });
 

@@ -1,5 +1,6 @@
 // Interfaces on Linux: counters from /proc/net/dev, link facts from /sys/class/net/<if>/, IPv4 addresses
-// from getifaddrs (os.networkInterfaces) and IPv6 addresses with their scope from /proc/net/if_inet6.
+// from getifaddrs (os.networkInterfaces) and IPv6 addresses with their scope from /proc/net/if_inet6; those of
+// interfaces not running (getifaddrs leaves them out) from `ip -j -4 addr`, else from netlink (RTM_GETADDR).
 import { lookup } from '../lookup.js';
 import os from 'node:os';
 import type { Collector } from '../collector.js';
@@ -15,6 +16,9 @@ import { decodeNetworkIPv6 } from '../linux/addresses.js';
 import { readProcTextSync, readSysAttr } from '../linux/proc-files.js';
 import { emptyInterface, zeroCounters } from './common.js';
 import { parseIpJson, runIp } from '../linux/ip.js';
+import type { ReadOutcome } from '../linux/proc-files.js';
+import { NetlinkDumper } from '../linux/netlink.js';
+import { dumpIpv4Addresses, NETLINK_ROUTE } from '../linux/rtnl-addresses.js';
 
 const RX_NAMES: Record<string, keyof InterfaceCounters> = {
   bytes: 'rxBytes',
@@ -190,6 +194,15 @@ function ipv4Scope(address: string): string {
   return 'global';
 }
 
+/** An IPv6 address's scope as if_inet6 gives it, from the address alone (getifaddrs gives none). */
+function ipv6Scope(address: string): string {
+  const a = address.toLowerCase();
+  if (a === '::1') return 'host';
+  if (/^fe[89ab]/.test(a)) return 'link';
+  if (/^fe[c-f]/.test(a)) return 'site';
+  return 'global';
+}
+
 /** How long `ip -4 addr` output is reused while the set of down interfaces stays the same. */
 const DOWN_ADDRESSES_REUSE_MS = 30_000;
 /** IPv4 addresses of every interface, as JSON: the ones getifaddrs leaves out are picked from it. */
@@ -206,13 +219,17 @@ export function addAddresses(row: NetInterface, addresses: readonly InterfaceAdd
   });
 }
 
-/** `ip -j -4 addr show` -> interface name -> its IPv4 addresses with prefix and scope. */
-export function parseIpJsonAddresses(jsonText: string): Map<string, InterfaceAddress[]> {
-  const out = new Map<string, InterfaceAddress[]>();
+/** `ip -j -4 addr show` -> interface name -> its IPv4 addresses with prefix and scope; `error` says why an answer
+ *  could not be read at all (no address is then known from it). */
+export function parseIpJsonAddresses(jsonText: string): {
+  byName: Map<string, InterfaceAddress[]>;
+  error: string | null;
+} {
+  const byName = new Map<string, InterfaceAddress[]>();
   const json = parseIpJson(jsonText);
-  if (!json.ok || !Array.isArray(json.value)) return out;
-  const parsed = json.value;
-  for (const link of parsed as { ifname?: unknown; addr_info?: unknown }[]) {
+  if (!json.ok) return { byName, error: json.error };
+  if (!Array.isArray(json.value)) return { byName, error: 'not a list of interfaces' };
+  for (const link of json.value as { ifname?: unknown; addr_info?: unknown }[]) {
     if (typeof link?.ifname !== 'string' || !Array.isArray(link.addr_info)) continue;
     const list: InterfaceAddress[] = [];
     for (const a of link.addr_info as { family?: unknown; local?: unknown; prefixlen?: unknown; scope?: unknown }[]) {
@@ -224,9 +241,21 @@ export function parseIpJsonAddresses(jsonText: string): Map<string, InterfaceAdd
         scope: typeof a.scope === 'string' ? a.scope : null,
       });
     }
-    out.set(link.ifname, list);
+    byName.set(link.ifname, list);
   }
-  return out;
+  return { byName, error: null };
+}
+
+/** Why ip's `addr` answer gave no addresses (it failed, or printed what could not be read), or null when it did. */
+export function ipAddressesFailure(r: ReadOutcome, parsed: { error: string | null } | null): string | null {
+  if (!r.ok) return r.reason;
+  return parsed?.error ? `ip's answer could not be read (${parsed.error.slice(0, 200)})` : null;
+}
+
+/** A few names of a list, for a note: "a, b, c and 4 more". */
+function someNames(names: readonly string[]): string {
+  const shown = names.slice(0, 3).join(', ');
+  return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 }
 
 export class LinuxInterfacesCollector implements Collector<NetInterface> {
@@ -236,31 +265,55 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
     key: string;
     at: number;
     byName: Map<string, InterfaceAddress[]>;
-    /** Why ip could not tell them, shown in diagnostics for as long as this answer is reused. */
-    failure: string | null;
+    /** Why ip could not tell them, and where they came from instead, shown in diagnostics for as long as this
+     *  answer is reused. */
+    note: string | null;
   } | null = null;
+  /** The kernel's routing netlink, asked where ip could not tell those addresses. */
+  private readonly rtnl = new NetlinkDumper(NETLINK_ROUTE);
 
   constructor(
     private readonly procRoot = '/proc',
     private readonly sysNet = '/sys/class/net',
   ) {}
 
-  private async addressesOfDown(names: string[], diagnostics: Diagnostics): Promise<Map<string, InterfaceAddress[]>> {
-    const key = names.join(' ');
-    if (names.length === 0) return new Map();
+  dispose(): void {
+    this.rtnl.close();
+  }
+
+  private async addressesOfDown(
+    rows: NetInterface[],
+    diagnostics: Diagnostics,
+  ): Promise<Map<string, InterfaceAddress[]>> {
+    if (rows.length === 0) return new Map();
+    const key = rows.map((r) => `${r.name}/${r.index}`).join(' ');
     let cached = this.downAddresses;
     if (!cached || cached.key !== key || Date.now() - cached.at >= DOWN_ADDRESSES_REUSE_MS) {
+      // A failure, or an answer that could not be read, is kept as long as an answer would be: ip is asked again
+      // only when the set of interfaces not running changes, or after DOWN_ADDRESSES_REUSE_MS.
       const r = await runIp(DOWN_ADDRESSES_ARGS);
-      cached = {
-        key,
-        at: Date.now(),
-        byName: r.ok ? parseIpJsonAddresses(r.text) : new Map(),
-        failure: r.ok ? null : r.reason,
-      };
+      const parsed = r.ok ? parseIpJsonAddresses(r.text) : null;
+      const failure = ipAddressesFailure(r, parsed);
+      cached = { key, at: Date.now(), byName: parsed?.byName ?? new Map(), note: null };
+      if (failure !== null) {
+        // getifaddrs leaves these interfaces out: the kernel is asked over netlink instead, and the note says why
+        // and, where that fails too, whose IPv4 addresses are not shown.
+        const names = someNames(rows.map((row) => row.name));
+        const kernel = await dumpIpv4Addresses(this.rtnl);
+        if (kernel.ok) {
+          for (const row of rows) {
+            const found = row.index === null ? undefined : kernel.byIndex.get(row.index);
+            if (found) cached.byName.set(row.name, found);
+          }
+          cached.note = `${failure}; IPv4 addresses of ${names} (not running) read from the kernel over netlink instead`;
+        } else {
+          cached.note = `${failure}; IPv4 addresses unknown for ${names} (not running; netlink: ${kernel.error})`;
+        }
+      }
       this.downAddresses = cached;
     }
-    if (cached.failure !== null)
-      diagnostics.missing.push({ source: `ip ${DOWN_ADDRESSES_ARGS.join(' ')}`, reason: cached.failure });
+    if (cached.note !== null)
+      diagnostics.missing.push({ source: `ip ${DOWN_ADDRESSES_ARGS.join(' ')}`, reason: cached.note });
     return cached.byName;
   }
 
@@ -295,10 +348,16 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
     } catch (err) {
       diagnostics.missing.push({ source: 'getifaddrs', reason: err instanceof Error ? err.message : String(err) });
     }
+    // No if_inet6 is a kernel without IPv6 (nothing to show); another failure is said, and the IPv6 addresses of
+    // running interfaces come from getifaddrs instead (without those of interfaces not running).
+    const v6Fallback = !inet6.ok && inet6.code !== 'ENOENT';
+    if (!inet6.ok && v6Fallback)
+      diagnostics.missing.push({
+        source: '/proc/net/if_inet6',
+        reason: `${inet6.reason}; IPv6 addresses from getifaddrs, of running interfaces only`,
+      });
     for (const row of parsed.rows) this.fillFromSysfs(row);
-    const notRunning = parsed.rows
-      .filter((r) => !(r.flags.includes('UP') && r.flags.includes('RUNNING')))
-      .map((r) => r.name);
+    const notRunning = parsed.rows.filter((r) => !(r.flags.includes('UP') && r.flags.includes('RUNNING')));
     const downV4 = await this.addressesOfDown(notRunning, diagnostics);
     for (const row of parsed.rows) {
       row.addresses.push(...(downV4.get(row.name) ?? []));
@@ -306,14 +365,13 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
         // Alias labels ("eth0:1") belong to their device.
         if (label !== row.name && !label.startsWith(`${row.name}:`)) continue;
         for (const info of infos ?? []) {
-          if (info.family !== 'IPv4') continue;
+          if (info.family !== 'IPv4' && !(v6Fallback && info.family === 'IPv6' && label === row.name)) continue;
           const prefix = info.cidr ? Number(info.cidr.split('/')[1]) : null;
-          row.addresses.push({
-            family: 'inet',
-            address: info.address,
-            prefixLength: prefix,
-            scope: ipv4Scope(info.address),
-          });
+          row.addresses.push(
+            info.family === 'IPv4'
+              ? { family: 'inet', address: info.address, prefixLength: prefix, scope: ipv4Scope(info.address) }
+              : { family: 'inet6', address: info.address, prefixLength: prefix, scope: ipv6Scope(info.address) },
+          );
         }
       }
       for (const a of v6?.rows ?? []) {

@@ -134,7 +134,7 @@ function cookieAt(b: Buffer, at: number): string {
  * to 4 bytes): `visit(type, payloadStart, payloadEnd)` for each. False when one runs past the end or `visit`
  * refuses one (too short for what it holds): the record is then not read further.
  */
-function forEachAttribute(
+export function forEachAttribute(
   b: Buffer,
   from: number,
   end: number,
