@@ -803,6 +803,21 @@ describe("the record lock's turns", () => {
     expect(readdirSync(`${file}.users`).filter((name) => name.includes('.turn'))).toEqual([]);
   });
 
+  it('starts recording in its turn while another process reads back to back', async () => {
+    const file = filled(2000);
+    const reader = await reading(file);
+    const recorder = new Recorder({ file, liveRows: () => [], notify: () => {}, log: () => {} });
+    try {
+      // On main 923ddda every open met the lock (its statements each take it, and the reader took it again between
+      // them): "Recording is paused" after 30 quiet tries, 5 runs of 5.
+      await until('recording to start', () => recorder.status().state === 'recording', 10_000, 10);
+    } finally {
+      recorder.close();
+    }
+    expect(await reader.stop()).toMatch(/ busy 0$/);
+    expect(readdirSync(`${file}.users`).filter((name) => name.includes('.turn'))).toEqual([]);
+  });
+
   it.skipIf(process.platform === 'win32')(
     'passes over the turns of waiters killed or stopped, and what was put in place of a turn',
     async () => {

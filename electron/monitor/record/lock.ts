@@ -55,16 +55,17 @@
 // Turns: the VFS's lock is a mkdir that each try makes or not, no queue. So a process reading the record back to back
 // (a History tab refreshed nonstop, a script running `netlens history` in a loop) took it again the moment it let it
 // go, and another process, trying every 25 ms, met it again and again: `netlens history` failed busy after its 5 s (a
-// third of its reads), the recorder's batches waited flush after flush (docs/performance.md, "the lock in turns"). So
-// an operation (a read, a batch; Turn) whose try met another's lock queues: its thread's `.turn` holds its ticket, one
-// more than the highest of those waiting, touched as it tries; and no operation tries while another thread's turn comes
-// before its own (the lower ticket, then the name): one that is not queued defers to any turn, and queues behind them.
-// First come, first served, and no two wait for each other (one order of tickets and names). A turn counts only while
-// its waiter is alive (as above, `judge`) and touches it: not touched within TURN_STALE_MS by its file time or as this
-// process saw it change (its monotonic clock: a wall clock stepped back gives a time in the future), it is passed over,
-// so a waiter stopped (SIGSTOP) or stuck holds nobody for long. A turn is a small file read bounded, never followed (a
-// link, a FIFO or a folder there is no turn), at most MAX_TURNS looked at. The deferring is no lock: a try past its
-// deadline tries whatever the turns (busy, whenFree), and SQLite opened otherwise takes no turn.
+// third of its reads), the recorder's batches waited flush after flush and its open never got through
+// (docs/performance.md, "the lock in turns"). So an operation (a read, a batch; Turn) whose try met another's lock
+// queues: its thread's `.turn` holds its ticket, one more than the highest of those waiting, touched as it tries; and
+// no operation tries while another thread's turn comes before its own (the lower ticket, then the name): one that is
+// not queued defers to any turn, and queues behind them. First come, first served, and no two wait for each other (one
+// order of tickets and names). A turn counts only while its waiter is alive (as above, `judge`) and touches it: not
+// touched within TURN_STALE_MS by its file time or as this process saw it change (its monotonic clock: a wall clock
+// stepped back gives a time in the future), it is passed over, so a waiter stopped (SIGSTOP) or stuck holds nobody for
+// long. A turn is a small file read bounded, never followed (a link, a FIFO or a folder there is no turn), at most
+// MAX_TURNS looked at. The deferring is no lock: a try past its deadline tries whatever the turns (busy, whenFree), and
+// SQLite opened otherwise takes no turn.
 // Limits: where only the heartbeat tells (another kernel; no FIFO and no start time), a thread stuck in one
 // statement for longer than BEAT_STALE_MS is taken for gone. An entry of this very process (a worker that died:
 // its pid, pid namespace and start time, not only its pid) is never a holder to it. SQLite opened otherwise (not

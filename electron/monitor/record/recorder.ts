@@ -50,7 +50,18 @@ import {
   recordPath,
 } from './database.js';
 import type { JournalOutcome } from './journal.js';
-import { moveUsersAside, readSmall, Turn, userAlive, userName, usersNotAFolder, writeFresh } from './lock.js';
+import {
+  type LockUser,
+  moveUsersAside,
+  nameUser,
+  readSmall,
+  Turn,
+  unnameUser,
+  userAlive,
+  userName,
+  usersNotAFolder,
+  writeFresh,
+} from './lock.js';
 import { errorText } from '../../../shared/error-text.js';
 import { OpenConnections, type RecordedRow, type States } from './open-connections.js';
 
@@ -59,8 +70,9 @@ export const FLUSH_MS = 5000;
 /** States and byte totals of connections still open are written at most this often (and always at close). */
 export const CHECKPOINT_MS = 5 * 60_000;
 export const RETRY_MS = 60_000;
-/** An open that meets another process's lock (`netlens history` reading) is retried this soon, BUSY_OPENS times
- *  without a notice (the worker's thread never sleeps on the lock), then like any failure (RETRY_MS). */
+/** An open that meets another process's lock (`netlens history` reading), or another's turn (lock.ts Turn), is
+ *  retried in its turn: after 50 ms, then twice as late each time up to BUSY_OPEN_RETRY_MS, BUSY_OPENS times without
+ *  a notice (about 27 s; the worker's thread never sleeps on the lock), then like any failure (RETRY_MS). */
 const BUSY_OPEN_RETRY_MS = 1000;
 const BUSY_OPENS = 30;
 /** A flush that met another process's lock, or came after another's turn (lock.ts Turn), is tried again this
@@ -255,6 +267,9 @@ export class Recorder {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** Opens in a row that met another process's lock (start): retried soon, and quietly, up to BUSY_OPENS. */
   private busyOpens = 0;
+  /** While opens wait their turn (lock.ts Turn): this thread named among the record's users by a placeholder, as
+   *  an open that met the lock closed its connection and its entry with it (a turn counts only with its entry). */
+  private opening: { file: string; user: LockUser; turn: Turn } | null = null;
   /** This recorder wrote `<file>.pid` before (a retry's claim finds its own pid there, not a dead worker's). */
   private claimed = false;
   /** The previous recorder of the file ended uncleanly: the next open that succeeds checks the whole file. */
@@ -1079,6 +1094,7 @@ export class Recorder {
       if (unclean) this.checkDue = true;
       this.claimed = true;
       if (other !== null) {
+        this.endOpenTurn();
         this.pause(`another NetLens process (pid ${other}) is recording to ${file}`);
         return;
       }
@@ -1093,6 +1109,8 @@ export class Recorder {
           'record-users-moved',
           `${real}.users was ${planted ?? 'not a folder'}, not the folder where NetLens names the processes that use the record; it was moved aside to ${aside}, and recording goes on.`,
         );
+      // Others waiting for the lock since before this open's first try: after them (a busy try, retried).
+      if (this.openTurn(real)?.ahead()) throw new Error('database is locked (others waited first)');
       // The whole file checked only after an unclean end (database.ts: what is checked when).
       const { db, movedAside } = openRecord(real, {
         create: true,
@@ -1137,17 +1155,43 @@ export class Recorder {
           for (const row of this.options.liveRows()) if (row.closedAt == null) this.opened(row, false);
         });
       this.pruneBatch(db, at);
+      this.endOpenTurn();
       this.schedule();
     } catch (err) {
       this.closeDb();
       if (failureKind(err) === 'busy' && this.busyOpens < BUSY_OPENS) {
+        this.opening?.turn.met();
         this.busyOpens++;
         this.pause(`waiting for another process to release ${file}`, { quiet: true });
         return;
       }
+      this.endOpenTurn();
       this.busyOpens = 0;
       this.pause(`cannot open ${file}: ${describe(err)}`);
     }
+  }
+
+  /** The turn of the opens of `file` (lock.ts Turn), this thread named for it; null when it cannot be named (the
+   *  open then says why). */
+  private openTurn(file: string): Turn | null {
+    if (this.opening?.file !== file) {
+      this.endOpenTurn();
+      const user: LockUser = { inTransaction: false };
+      if (nameUser(file, user) !== null) {
+        unnameUser(file, user);
+        return null;
+      }
+      this.opening = { file, user, turn: new Turn(file) };
+    }
+    return this.opening.turn;
+  }
+
+  /** The open succeeded, or is no longer retried soon: its turn, and the placeholder named for it, are over. */
+  private endOpenTurn(): void {
+    if (!this.opening) return;
+    this.opening.turn.end();
+    unnameUser(this.opening.file, this.opening.user);
+    this.opening = null;
   }
 
   /** Says what an open did with a journal a killed writer left (database.ts openRecord, journal.ts): one played back
@@ -1267,7 +1311,7 @@ export class Recorder {
           this.options.notify('info', 'record-resumed', 'Recording resumed.');
         }
       },
-      quiet ? Math.min(retryMs, BUSY_OPEN_RETRY_MS) : retryMs,
+      quiet ? Math.min(retryMs, BUSY_OPEN_RETRY_MS, 25 * 2 ** Math.min(this.busyOpens, 6)) : retryMs,
     );
   }
 
@@ -1289,6 +1333,7 @@ export class Recorder {
   /** Drops what was observed and closes the database (after a failure or when switched off). */
   private stop(): void {
     this.endFlushTurn();
+    this.endOpenTurn();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.flushTimer = this.retryTimer = null;
