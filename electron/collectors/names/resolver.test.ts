@@ -52,6 +52,13 @@ describe('host names from files and answers', () => {
       expect(cleanHostName(bad), bad).toBeNull();
   });
 
+  it('refuses a PTR name that reads as an address: it would pass for another address in its place', () => {
+    for (const spoof of ['127.0.0.1', '10.0.0.1.', '192.168.1.10', '10', '0x7f.1', '0X7F000001', 'evil.example.1'])
+      expect(cleanHostName(spoof), spoof).toBeNull();
+    for (const ok of ['1e100.net', '1.2.3.4.in-addr.example', '10-0-0-1.isp.example', 'x0.example'])
+      expect(cleanHostName(ok), ok).toBe(ok);
+  });
+
   it('asks for the PTR names of IPv4, IPv4-mapped and IPv6 addresses', () => {
     expect(reverseName('192.0.2.10')).toBe('10.2.0.192.in-addr.arpa');
     expect(reverseName('::ffff:192.0.2.10')).toBe('10.2.0.192.in-addr.arpa');
@@ -70,9 +77,27 @@ describe('host names from files and answers', () => {
 describe('reverse DNS against dnsmasq', () => {
   let dnsmasq: RunningDnsmasq;
   beforeAll(async () => {
-    dnsmasq = await startDnsmasq({ ptr: [['127.0.0.2', 'peer.names.test']], hosts: [['web.names.test', '127.0.0.3']] });
+    dnsmasq = await startDnsmasq({
+      ptr: [
+        ['127.0.0.2', 'peer.names.test'],
+        // A reverse zone's owner answering with another address, as a name.
+        ['127.0.0.4', '127.0.0.1'],
+        ['127.0.0.5', '10.0.0.1'],
+      ],
+      hosts: [['web.names.test', '127.0.0.3']],
+    });
   });
   afterAll(() => dnsmasq?.stop());
+
+  it('never shows a PTR answer that reads as an address: 127.0.0.4 does not pass for 127.0.0.1', async () => {
+    const r = new HostResolver({ enabled: true, server: server(dnsmasq.server), hostsPath: hostsFile });
+    for (const a of ['127.0.0.4', '127.0.0.5', '127.0.0.2']) r.host(a);
+    await r.settle();
+    expect(r.host('127.0.0.4')).toBeNull();
+    expect(r.host('127.0.0.5')).toBeNull();
+    expect(r.host('127.0.0.2')).toBe('peer.names.test');
+    expect(r.stats).toMatchObject({ queries: 3, answered: 1, failed: 2 });
+  });
 
   it('asks a named server about every address, loopback included, and caches answers and failures', async () => {
     const r = new HostResolver({ enabled: true, server: server(dnsmasq.server), hostsPath: hostsFile });

@@ -80,12 +80,18 @@ export function hostsPath(platform: NodeJS.Platform = process.platform, env: Nod
 }
 
 /** A host name as DNS may hold it: labels of letters, digits, '-' and '_', at most 253 characters. Anything
- *  else in a PTR answer (spaces, control or bidi characters) is refused, never shown. */
+ *  else in a PTR answer (spaces, control or bidi characters) is refused, never shown. So is a name that reads
+ *  as an address: its last label a number (`127.0.0.1`, `10`, inet_aton's `0x7f.1`). No top-level domain is
+ *  numeric (RFC 3696 §2), and shown in place of an address such a name would pass for another one: whoever
+ *  answers for an address's reverse zone could make it read as 127.0.0.1 or a LAN address (OpenSSH refuses
+ *  these too). */
 export function cleanHostName(raw: string | undefined): string | null {
   if (raw === undefined) return null;
   const name = raw.endsWith('.') ? raw.slice(0, -1) : raw;
   if (name.length === 0 || name.length > 253 || !/^[A-Za-z0-9_.-]+$/.test(name)) return null;
-  return name.split('.').every((label) => label.length > 0 && label.length <= 63) ? name : null;
+  const labels = name.split('.');
+  if (/^(\d+|0x[0-9a-f]*)$/i.test(labels[labels.length - 1]!)) return null;
+  return labels.every((label) => label.length > 0 && label.length <= 63) ? name : null;
 }
 
 /** hosts(5): `address name [aliases...]`; the first name of the first line for an address wins. */
