@@ -518,18 +518,38 @@ function expectedColumns(): Map<string, string[]> {
 
 /** What a record of this schema lacks (a table, a column), said for its refusal; null when it has them all. A
  *  file made otherwise (a copy altered by hand, another program's) would fail its queries with what they met
- *  (a JavaScript TypeError on a column read as undefined). Reads the schema only (sqlite_master, O(tables)). */
+ *  (a JavaScript TypeError on a column read as undefined). Reads the schema only (sqlite_master, O(tables)).
+ *  Each table must be a plain table: a view, a virtual table or a column computed as it is read (generated
+ *  VIRTUAL) answers pragma_table_info as a table does, but runs whatever SQL the file's author wrote at every
+ *  read (an endless recursive view held `netlens history` for good, its memory growing). */
 export function schemaProblem(db: RecordDatabase): string | null {
   const missing: string[] = [];
   for (const [table, columns] of expectedColumns()) {
-    const has = new Set(
-      (db.all('SELECT name FROM pragma_table_info(?)', [table]) as { name: string }[]).map((c) => c.name),
-    );
+    const made = db.get(
+      "SELECT type, sql FROM sqlite_master WHERE name = ? COLLATE NOCASE AND type IN ('table', 'view')",
+      [table],
+    ) as { type: string; sql: string | null } | null;
+    if (made?.type === 'view') {
+      missing.push(`its ${table} is a view, not a table`);
+      continue;
+    }
+    if (made && /^\s*CREATE\s+VIRTUAL\b/i.test(made.sql ?? '')) {
+      missing.push(`its ${table} is a virtual table`);
+      continue;
+    }
+    const info = db.all('SELECT name, hidden FROM pragma_table_xinfo(?)', [table]) as {
+      name: string;
+      hidden: number;
+    }[];
+    const has = new Set(info.map((c) => c.name));
     if (has.size === 0) missing.push(`it has no table ${table}`);
     else {
       const lacks = columns.filter((c) => !has.has(c));
       if (lacks.length > 0)
         missing.push(`its ${table} table has no column${lacks.length > 1 ? 's' : ''} ${lacks.join(', ')}`);
+      const computed = info.filter((c) => c.hidden !== 0).map((c) => c.name);
+      if (computed.length > 0)
+        missing.push(`its ${table} table has generated column${computed.length > 1 ? 's' : ''} ${computed.join(', ')}`);
     }
   }
   return missing.length === 0 ? null : missing.join('; ');
