@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { columns, PAD_MAX } from './text-table.js';
+import { parseNetstatSentences } from '../collectors/statistics/darwin.js';
+import { columns, formatRows, PAD_MAX } from './text-table.js';
 
 describe('columns', () => {
   it('pads each column to its widest cell, two spaces apart, the last cell unpadded', () => {
@@ -31,6 +32,37 @@ describe('columns', () => {
       'If        Group',
       '--------  ---------',
       'e\\x1bth0  224.0.0.1',
+    ]);
+  });
+});
+
+describe('statistics from a netstat -s capture', () => {
+  it('prints each value once: the sentence is the counter, not a description beside its value', () => {
+    const text = [
+      'Ip:',
+      '    Forwarding: 2',
+      '    866865 total packets received',
+      '    0 forwarded',
+      'Icmp:',
+      '    ICMP input histogram:',
+      '        destination unreachable: 575',
+      'Tcp:',
+      '    1509288 data packets (741004496 bytes)',
+      '',
+    ].join('\n');
+    const { rows } = parseNetstatSentences(text, 'netstat -s (Linux)');
+    expect(rows.map((r) => r.description)).toEqual([null, null, null, null, null, null]);
+    const out = formatRows('statistics', rows).split('\n');
+    expect(out).toEqual([
+      'Ip:',
+      '    Forwarding: 2',
+      '    total packets received: 866865',
+      '    forwarded: 0',
+      'Icmp:',
+      '    ICMP input histogram: destination unreachable: 575',
+      'Tcp:',
+      '    data packets: 1509288',
+      '    data packets (bytes): 741004496',
     ]);
   });
 });

@@ -94,9 +94,12 @@ export function parseNetstatSentences(text: string, source = SOURCE): DatasetRes
       continue;
     }
     parents[depth - 1] = counters[0]?.name ?? '';
+    // No description: the name already is the sentence's words, and the sentence itself holds the numbers
+    // (printed beside the value they doubled it: "866865 866865 total packets received"), which would also make
+    // the description change with every reading.
     for (const c of counters) {
       const name = parent ? `${parent}: ${c.name}` : c.name;
-      rows.push(makeCounter(group || 'netstat', name, c.value, body));
+      rows.push(makeCounter(group || 'netstat', name, c.value, null));
     }
   }
   return { rows: uniqueIds(rows), diagnostics: d };
