@@ -54,8 +54,8 @@ export interface WebHost {
 
 export const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
-/** What may wait unread on one client's socket before the client is disconnected: several full snapshots
- *  of a busy machine's connections (about 2 MB each for 5,000 sockets). */
+/** What may wait unread on one client's socket, beyond the largest message sent to it, before the client is
+ *  disconnected: several full snapshots of a busy machine's connections (about 2 MB each for 5,000 sockets). */
 export const MAX_UNREAD_BYTES = 32 * 1024 * 1024;
 
 /** This machine's addresses, by which other machines reach a server bound to a wildcard address. */
@@ -222,11 +222,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let clientCount = 0;
   function onSocket(ws: WebSocket, req: IncomingMessage): void {
     const label = `ws#${++clientCount} ${req.socket.remoteAddress ?? ''}`;
+    // The largest message sent to this client, in bytes. One snapshot can be larger than the bound by itself (a
+    // remote host with 150,000 sockets: 54 MB); a client still reading it is not behind, so what waits unread
+    // counts beyond it (it cut every page off in a loop: each reconnect asked the same snapshot again).
+    let largest = 0;
     const session = service.connect((message: ServerMessage) => {
       if (ws.readyState !== ws.OPEN) return;
       // A client that does not read its socket would make the host queue without end (issue 10: 10,000
       // resyncs took it to 2.6 GB). Past the bound it is disconnected; its page reconnects and resyncs.
-      if (ws.bufferedAmount > MAX_UNREAD_BYTES) {
+      if (ws.bufferedAmount > MAX_UNREAD_BYTES + largest) {
         log(
           `web: [${label}] disconnected: ${Math.round(ws.bufferedAmount / 1048576)} MB sent to it are still unread (it fell too far behind)`,
         );
@@ -234,7 +238,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         ws.terminate();
         return;
       }
-      ws.send(JSON.stringify(message));
+      const text = JSON.stringify(message);
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: a text that short cannot be the largest, and is not measured.
+      if (text.length * 3 > largest) largest = Math.max(largest, Buffer.byteLength(text));
+      ws.send(text);
     }, label);
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
