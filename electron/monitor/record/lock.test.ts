@@ -29,7 +29,8 @@ import { until } from '../../../test/until.js';
 import { bundleWorker } from '../testing/bundle-worker.js';
 import { ConnectionTable } from '../connections.js';
 import { SyntheticConnections } from '../testing/synthetic.js';
-import { clearStaleLock, openRecord, readRecord } from './database.js';
+import { clearStaleLock, openRecord, readRecord, snapshot, whenFree } from './database.js';
+import { DEFAULT_RECORDING } from '../../../shared/record.js';
 import { beat, lockIdentity, lockState, nameUser, settleUser, Turn, unnameUser, userName } from './lock.js';
 import { Recorder } from './recorder.js';
 
@@ -811,6 +812,31 @@ describe("the record lock's turns", () => {
       // On main 923ddda every open met the lock (its statements each take it, and the reader took it again between
       // them): "Recording is paused" after 30 quiet tries, 5 runs of 5.
       await until('recording to start', () => recorder.status().state === 'recording', 10_000, 10);
+    } finally {
+      recorder.close();
+    }
+    expect(await reader.stop()).toMatch(/ busy 0$/);
+    expect(readdirSync(`${file}.users`).filter((name) => name.includes('.turn'))).toEqual([]);
+  });
+
+  it('answers the History tab of a NetLens not recording while another process reads back to back', async () => {
+    const file = filled(2000);
+    const reader = await reading(file);
+    const recorder = new Recorder({
+      file,
+      config: { ...DEFAULT_RECORDING, enabled: false },
+      liveRows: () => [],
+      notify: () => {},
+      log: () => {},
+    });
+    try {
+      // As requests.ts reads: its reader opened by the first request. On main 9a0b75a each try of that open met
+      // the lock between two of its statements: "the record is busy" after its 5 s, 5 requests of 5.
+      const counted = await whenFree(recorder.lockFile(), () => {
+        const db = recorder.readable();
+        return db ? snapshot(db, (db) => db.get('SELECT count(*) AS n FROM conns')) : null;
+      });
+      expect(counted).toEqual({ n: 2000 });
     } finally {
       recorder.close();
     }

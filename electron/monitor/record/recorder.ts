@@ -270,6 +270,8 @@ export class Recorder {
   /** While opens wait their turn (lock.ts Turn): this thread named among the record's users by a placeholder, as
    *  an open that met the lock closed its connection and its entry with it (a turn counts only with its entry). */
   private opening: { file: string; user: LockUser; turn: Turn } | null = null;
+  /** The same for the reader's open (readable): a request retrying it (whenFree) queues by this thread's entry. */
+  private readerNamed: { file: string; user: LockUser } | null = null;
   /** This recorder wrote `<file>.pid` before (a retry's claim finds its own pid there, not a dead worker's). */
   private claimed = false;
   /** The previous recorder of the file ended uncleanly: the next open that succeeds checks the whole file. */
@@ -680,6 +682,7 @@ export class Recorder {
     if (!existsSync(this.options.file)) return null;
     try {
       this.file = recordPath(this.options.file, false);
+      this.nameReader(this.file);
       // Never sleeping on another process's lock (this is the monitor's thread): the request retries (whenFree). A
       // journal a killed writer left is played back by this open, or (not sound) moved aside: said, and the record
       // checked whole as recording next starts (a check here would stall every tab's live view for seconds).
@@ -694,8 +697,11 @@ export class Recorder {
           );
         },
       }).db;
+      this.unnameReader();
     } catch (err) {
       if (failureKind(err) === 'busy') throw err;
+      // (A file that was no record: the folder of users too, if this thread made it.)
+      this.unnameReader(err instanceof NotARecordError);
       this.log(`recorder: cannot read ${this.options.file}: ${errorText(err)}`);
       // A file that is no record of this NetLens's (another schema, a table or column missing): the History tab
       // says why (the request fails with it), not a blank answer.
@@ -1186,6 +1192,20 @@ export class Recorder {
     return this.opening.turn;
   }
 
+  /** Names this thread among the users of `file` while the reader's open is retried (readerNamed). */
+  private nameReader(file: string): void {
+    if (this.readerNamed?.file === file) return;
+    this.unnameReader();
+    const user: LockUser = { inTransaction: false };
+    if (nameUser(file, user) === null) this.readerNamed = { file, user };
+    else unnameUser(file, user);
+  }
+
+  private unnameReader(notARecord = false): void {
+    if (this.readerNamed) unnameUser(this.readerNamed.file, this.readerNamed.user, notARecord);
+    this.readerNamed = null;
+  }
+
   /** The open succeeded, or is no longer retried soon: its turn, and the placeholder named for it, are over. */
   private endOpenTurn(): void {
     if (!this.opening) return;
@@ -1349,6 +1369,7 @@ export class Recorder {
   }
 
   private closeReader(): void {
+    this.unnameReader();
     try {
       this.reader?.close();
     } catch {
