@@ -1,11 +1,33 @@
 // The filter box with its query language, documented in a popover; an invalid query is marked as such and
 // leaves the view as it was (shared/filter.ts parses it).
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { FILTER_FIELDS, type ParsedFilter } from '../../../shared/filter.js';
+
+/** Space kept between the filter help and the window's edges. */
+const HELP_MARGIN = 8;
 
 export function FilterBox(props: { query: string; onChange: (q: string) => void; parsed: ParsedFilter }) {
   const [help, setHelp] = useState(false);
+  const helpRef = useRef<HTMLDivElement>(null);
   const invalid = !props.parsed.ok;
+  // The help is taller than a small window below the toolbars (754 px at 800x600 ran 300 px past the bottom,
+  // scrolling the whole page) and wider than the room right of the box: it is fitted inside the window and
+  // scrolls within itself.
+  useLayoutEffect(() => {
+    const el = helpRef.current;
+    if (!help || !el) return;
+    const fit = () => {
+      el.style.maxHeight = '';
+      el.style.transform = '';
+      const r = el.getBoundingClientRect();
+      el.style.maxHeight = `${Math.max(120, window.innerHeight - r.top - HELP_MARGIN)}px`;
+      const over = r.right - (document.documentElement.clientWidth - HELP_MARGIN);
+      if (over > 0) el.style.transform = `translateX(${-Math.min(over, Math.max(0, r.left - HELP_MARGIN))}px)`;
+    };
+    fit();
+    window.addEventListener('resize', fit);
+    return () => window.removeEventListener('resize', fit);
+  }, [help]);
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: not a control: Escape bubbles here from the box, the help button and the help itself, and closes the help from any of them.
     <div
@@ -50,9 +72,9 @@ export function FilterBox(props: { query: string; onChange: (q: string) => void;
         </span>
       ) : null}
       {help ? (
-        <div id="filter-help" className="popover" role="dialog" aria-label="Filter syntax">
+        <div id="filter-help" ref={helpRef} className="popover" role="dialog" aria-label="Filter syntax">
           <p>
-            Words are matched anywhere (case-insensitive); all terms must match. <code>-term</code> negates a term;
+            Words are matched anywhere (case-insensitive); all terms must match. <code>-term</code> negates a term;{' '}
             <code>"quoted values"</code> may hold spaces.
           </p>
           <table>

@@ -1,0 +1,57 @@
+// A new user's review (newuser.md N3): the filter's syntax help fits the window (it ran 300 px past the bottom
+// at 800x600, scrolling the whole page, and out of the right edge at 1100 px).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openApp, type OpenApp } from './support.js';
+
+let app: OpenApp;
+let page: Page;
+
+beforeAll(async () => {
+  app = await openApp({ width: 800, height: 600 });
+  page = app.page;
+  await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().waitFor();
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('fitting the window', () => {
+  it('the filter help stays inside the window and scrolls within itself, the page never scrolls', async () => {
+    for (const size of [
+      { width: 800, height: 600 },
+      { width: 1100, height: 700 },
+    ]) {
+      await page.setViewportSize(size);
+      await page.getByRole('button', { name: '?', exact: true }).first().click();
+      const help = page.getByRole('dialog', { name: 'Filter syntax' });
+      await help.waitFor();
+      const fit = await help.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const root = document.documentElement;
+        return {
+          bottom: r.bottom,
+          right: r.right,
+          left: r.left,
+          scrolls: el.scrollHeight > el.clientHeight,
+          pageHeight: root.scrollHeight,
+          pageWidth: root.scrollWidth,
+        };
+      });
+      expect(fit.bottom).toBeLessThanOrEqual(size.height);
+      expect(fit.right).toBeLessThanOrEqual(size.width);
+      expect(fit.left).toBeGreaterThanOrEqual(0);
+      expect(fit.pageHeight).toBeLessThanOrEqual(size.height);
+      expect(fit.pageWidth).toBeLessThanOrEqual(size.width);
+      // Every term can be read: the last one (a traffic term) scrolls into view inside the help.
+      const last = help.locator('tr').last();
+      await last.scrollIntoViewIfNeeded();
+      const [row, box] = await Promise.all([last.boundingBox(), help.boundingBox()]);
+      expect(row!.y + row!.height).toBeLessThanOrEqual(box!.y + box!.height);
+      expect(await help.locator('p').first().textContent()).toContain('negates a term; "quoted values"');
+      await page.keyboard.press('Escape');
+      await help.waitFor({ state: 'detached' });
+    }
+  });
+});
