@@ -159,7 +159,7 @@ describe('moments in the record', () => {
       }
       db.close();
     }
-  });
+  }, 120_000); // 240 queries checked against plain predicates: 10-30 s on a loaded 2-core machine
 
   it('sends the first MAX_RECORDED_ROWS of a long range and counts the rest as the plain predicate does', () => {
     const next = seededRandom(27);
