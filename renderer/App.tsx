@@ -17,7 +17,7 @@ import { StatusBar } from './components/StatusBar.js';
 import { HostDialogs, useHostBarItems } from './components/HostSelector.js';
 import { AppActions } from './components/AppActions.js';
 import { Notices } from './components/Notices.js';
-import { isTyping, keyCommand, type AppCommand } from './commands.js';
+import { isTyping, keyCommand, modalOpen, type AppCommand } from './commands.js';
 import { ExportDialog } from './components/ExportDialog.js';
 import { tabView } from './store/exports.js';
 import { formatDateTime } from '../shared/format.js';
@@ -113,13 +113,14 @@ export function App() {
         onButton: e.target instanceof HTMLButtonElement,
         overlayOpen: document.querySelector('[role="dialog"], [role="menu"]') !== null,
         capture: captureStore.getState().capture !== null,
+        modalOpen: modalOpen(),
       });
       if (command && run.current(command)) e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     const bridge = electronBridge();
     const offMenu = bridge?.onMenuCommand((command) => {
-      if (isMenuCommand(command)) run.current(command);
+      if (isMenuCommand(command) && !modalOpen()) run.current(command);
     });
     return () => {
       window.removeEventListener('keydown', onKey);

@@ -9,7 +9,7 @@ const press = (key: string, mods: Partial<KeyPress> = {}): KeyPress => ({
   altKey: false,
   ...mods,
 });
-const calm: KeyContext = { typing: false, onButton: false, overlayOpen: false, capture: false };
+const calm: KeyContext = { typing: false, onButton: false, overlayOpen: false, capture: false, modalOpen: false };
 
 describe('keyCommand', () => {
   it('Ctrl or Cmd with a digit shows that tab, while there is one', () => {
@@ -31,5 +31,13 @@ describe('keyCommand', () => {
     expect(keyCommand(press(' ', { ctrlKey: true }), calm)).toBeNull();
     for (const k of ['typing', 'onButton', 'overlayOpen', 'capture'] as const)
       expect(keyCommand(press(' '), { ...calm, [k]: true })).toBeNull();
+  });
+  it('no shortcut acts under a modal dialog: the view behind it stays the one it was opened on', () => {
+    const modal = { ...calm, overlayOpen: true, modalOpen: true };
+    for (const key of ['1', '3', 'f', 'o', 'e', 'r'])
+      expect(keyCommand(press(key, { ctrlKey: true }), modal)).toBeNull();
+    expect(keyCommand(press(' '), modal)).toBeNull();
+    // A non-modal popover (the filter help, a menu) leaves the tab shortcuts working.
+    expect(keyCommand(press('3', { ctrlKey: true }), { ...calm, overlayOpen: true })).toBe('showTab:interfaces');
   });
 });
