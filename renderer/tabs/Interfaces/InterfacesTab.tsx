@@ -19,8 +19,9 @@ import '../tabs-extra.css';
 /** A sparkline older than this (the tab was hidden, so nothing fed it) is refilled from the host's history. */
 const STALE_SPARK_MS = 15_000;
 
-/** Column header, footer and borders around the interface grid's rows. */
-const LIST_CHROME = 27 + 31 + 4;
+/** Column header, footer, borders and a horizontal scrollbar (the wide columns need one below about 1500 px;
+ *  without room for it the last interface was half hidden under it) around the interface grid's rows. */
+const LIST_CHROME = 27 + 31 + 4 + 15;
 
 // Props that stay the same from render to render, so the grids re-render only when their rows change.
 const INTERFACE_SORT = [{ id: 'name', desc: false }];
