@@ -7,6 +7,7 @@ import type { Connection } from '../../shared/types.js';
 import { startMonitor } from './host.js';
 import { bundleWorker } from './testing/bundle-worker.js';
 import { TestClient } from './testing/test-client.js';
+import type { SyntheticWorkerData } from './testing/synthetic.js';
 import { until } from '../../test/until.js';
 
 // The host runs a real worker thread: a bundle of testing/synthetic-worker.ts (synthetic collectors, and a
@@ -89,21 +90,40 @@ describe('startMonitor (worker thread)', () => {
     expect(monitor.restarts).toBe(1);
   });
 
-  it('restarts a worker that hangs, as one that died', async () => {
+  /** A monitor over synthetic workers with a short watchdog, its log, and a client subscribed to connections. */
+  function watched(workerData: SyntheticWorkerData, hangTimeoutMs: number) {
     const logs: string[] = [];
     const monitor = startMonitor({
       workerPath,
-      workerData: { rows: 30, churn: 0.1, hangOnRead: 3 },
-      hangTimeoutMs: 1500,
+      workerData: { ...workerData },
+      hangTimeoutMs,
       log: (l) => logs.push(l),
     });
     const a = new TestClient(monitor);
     a.handle({ type: 'setInterval', intervalMs: 500 });
     a.handle({ type: 'subscribe', dataset: 'connections' });
+    return { logs, monitor, a };
+  }
+
+  it('restarts a worker that hangs, as one that died', async () => {
+    const { logs, monitor, a } = watched({ rows: 30, churn: 0.1, hangOnRead: 3 }, 1500);
     await until('a restart of the hung worker', () => monitor.restarts === 1, 20_000, 20);
     await until('the notice', () => a.of('notice').some((n) => n.code === 'monitor-restarted'), 20_000, 20);
     await until('a fresh snapshot', () => a.of('snapshot').length === 2, 20_000, 20);
     expect(logs.some((l) => /unresponsive/.test(l))).toBe(true);
+    await monitor.close();
+  });
+
+  it('gives a worker whose first reading is only slow more time after each restart, until it answers', async () => {
+    // Every worker's first reading takes 2.5 s of its thread: past the 1 s timeout and past twice it.
+    const { logs, monitor, a } = watched({ rows: 30, churn: 0.1, slowFirstReadMs: 2500 }, 1000);
+    // On main every worker was ended after 1 s, for good: no snapshot ever came.
+    await until('a snapshot of the rows', () => a.of('snapshot').some((m) => m.rows.length === 30), 20_000, 20);
+    expect(monitor.restarts).toBe(2);
+    expect(logs.filter((l) => /unresponsive/.test(l))).toEqual([
+      expect.stringMatching(/restarting it \(the next one is given 2 s\)$/),
+      expect.stringMatching(/restarting it \(the next one is given 4 s\)$/),
+    ]);
     await monitor.close();
   });
 

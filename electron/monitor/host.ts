@@ -55,6 +55,10 @@ interface ClientRecord {
 
 const STABLE_AFTER_MS = 5000;
 const HANG_TIMEOUT_MS = 15_000;
+/** A worker ended for its silence makes the next one's patience twice as long, up to this many times the timeout. */
+const MAX_PATIENCE_FACTOR = 8;
+/** Answering this long without a silence longer than the timeout brings the patience back to it. */
+const PATIENCE_RESET_MS = 60_000;
 /** Workers dying this many times in a row, each soon after starting, are not started again. */
 const MAX_QUICK_DEATHS = 5;
 const MAX_RESTART_DELAY_MS = 10_000;
@@ -116,7 +120,11 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
     const shared = new HostSharedBuffers();
     w.on('message', (message: FromWorker) => {
       if (worker !== w) return;
-      lastBeat = Date.now();
+      const now = Date.now();
+      if (now - lastBeat > hangTimeoutMs) lastLongSilence = now;
+      else if (patience > hangTimeoutMs && now - Math.max(startedAt, lastLongSilence) >= PATIENCE_RESET_MS)
+        patience = hangTimeoutMs;
+      lastBeat = now;
       if (recovering && lastBeat - startedAt >= STABLE_AFTER_MS) {
         recovering = false;
         failedDelay = firstFailedDelay;
@@ -284,12 +292,22 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   }
 
   // The watchdog: a worker that stops answering is as good as dead; terminating it takes the restart path.
+  // Each worker it ends gives the next one twice the patience (up to MAX_PATIENCE_FACTOR times): a first
+  // reading that is only slow (a machine with 140,000 sockets, under load: a local user may open that many)
+  // took longer than 15 s in every worker, and the restarts went on for good with nothing ever shown. The
+  // patience goes back to hangTimeoutMs once a worker has answered without a long silence for a while.
   let lastBeat = Date.now();
   const hangTimeoutMs = options.hangTimeoutMs ?? HANG_TIMEOUT_MS;
+  let patience = hangTimeoutMs;
+  /** When a message last came after a silence longer than hangTimeoutMs. */
+  let lastLongSilence = 0;
   const watchdog = setInterval(
     () => {
-      if (!worker || closing || Date.now() - lastBeat < hangTimeoutMs) return;
-      log(`monitor worker unresponsive for ${Math.round((Date.now() - lastBeat) / 1000)} s; restarting it`);
+      if (!worker || closing || Date.now() - lastBeat < patience) return;
+      patience = Math.min(patience * 2, hangTimeoutMs * MAX_PATIENCE_FACTOR);
+      log(
+        `monitor worker unresponsive for ${Math.round((Date.now() - lastBeat) / 1000)} s; restarting it (the next one is given ${Math.round(patience / 1000)} s)`,
+      );
       lastBeat = Date.now();
       void worker.terminate();
     },

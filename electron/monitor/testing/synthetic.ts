@@ -207,6 +207,8 @@ export interface SyntheticWorkerData {
   exitOnRead?: number;
   /** With this, the first worker hangs (a busy loop, as a parser stuck on bad input would) on that read. */
   hangOnRead?: number;
+  /** With this, every worker's first connections read keeps its thread busy this long (a slow cold reading). */
+  slowFirstReadMs?: number;
   /** Set by the host: 0 for the first worker, +1 per restart. */
   generation?: number;
 }
@@ -228,6 +230,14 @@ export function serveSynthetic(): void {
     const read = collectors.connections.read.bind(collectors.connections);
     collectors.connections.read = async () => {
       if (collectors.connections.reads + 1 >= hangOnRead) for (;;);
+      return read();
+    };
+  }
+  const slowFirstReadMs = data.slowFirstReadMs;
+  if (slowFirstReadMs !== undefined) {
+    const read = collectors.connections.read.bind(collectors.connections);
+    collectors.connections.read = async () => {
+      if (collectors.connections.reads === 0) for (const until = Date.now() + slowFirstReadMs; Date.now() < until; );
       return read();
     };
   }
