@@ -85,6 +85,14 @@ describe('route parsers on real captures', () => {
     expect(r.rows).toEqual([]);
     expect(r.diagnostics.skipped).toBe(1);
   });
+
+  it('counts an entry nested too deeply to show instead of throwing (a hostile remote host, a capture)', () => {
+    const deep = `[${'['.repeat(200_000)}${']'.repeat(200_000)},{"dst":"default","dev":"eth0"}]`;
+    const r = parseIpJsonRoutes(deep, 'inet');
+    expect(r.rows).toHaveLength(1);
+    expect(r.diagnostics.skipped).toBe(1);
+    expect(r.diagnostics.samples[0]).toMatchObject({ line: '(nested too deeply to show)', reason: 'not an object' });
+  });
 });
 
 describe('routesFromIpJson', () => {

@@ -203,6 +203,17 @@ export function parseProcNetIpv6Route(text: string): DatasetResult<Route> {
   return { rows, diagnostics };
 }
 
+/** A skipped entry as its sample shows it: the start of its JSON. One nested too deeply for JSON.stringify's
+ *  recursion (a remote host's answer, a capture: `[[[…]]]` 200,000 deep threw "Maximum call stack size exceeded"
+ *  out of the parser and failed the whole reading) is said to be so. */
+function entrySample(entry: unknown): string {
+  try {
+    return (JSON.stringify(entry) ?? '').slice(0, 200);
+  } catch {
+    return '(nested too deeply to show)';
+  }
+}
+
 function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
@@ -233,14 +244,14 @@ export function parseIpJsonRoutes(jsonText: string, family?: 'inet' | 'inet6'): 
     return { rows, diagnostics };
   }
   for (const entry of data) {
-    if (typeof entry !== 'object' || entry === null) {
-      recordSkip(diagnostics, source, JSON.stringify(entry) ?? '', 'not an object');
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      recordSkip(diagnostics, source, entrySample(entry), 'not an object');
       continue;
     }
     const e = entry as Record<string, unknown>;
     const dst = str(e.dst);
     if (dst === null) {
-      recordSkip(diagnostics, source, JSON.stringify(e), 'route without dst');
+      recordSkip(diagnostics, source, entrySample(e), 'route without dst');
       continue;
     }
     const nexthops = Array.isArray(e.nexthops)
@@ -256,7 +267,7 @@ export function parseIpJsonRoutes(jsonText: string, family?: 'inet' | 'inet6'): 
     const destination = isDefault ? (fam === 'inet6' ? '::' : '0.0.0.0') : slash < 0 ? dst : dst.slice(0, slash);
     const prefixLength = isDefault ? 0 : slash < 0 ? (fam === 'inet6' ? 128 : 32) : Number(dst.slice(slash + 1));
     if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > (fam === 'inet6' ? 128 : 32)) {
-      recordSkip(diagnostics, source, JSON.stringify(e), 'bad prefix');
+      recordSkip(diagnostics, source, entrySample(e), 'bad prefix');
       continue;
     }
     const type = str(e.type) ?? 'unicast';
