@@ -1,11 +1,14 @@
 // Remote hosts as every layer sees them: which destinations may be asked for (checked the same way at the
 // protocol's door and on the command line), how their rows are keyed, and what a client hears of each host.
+import { isInert } from './inert-text.js';
 
 /** A destination ssh would take as an option, or that could not be a host name at all, is refused. */
 export function checkDestination(dest: string): string | null {
   if (dest === '' || dest.length > 255) return 'a host must be 1 to 255 characters';
   if (dest.startsWith('-')) return 'a host cannot start with "-"';
-  if (/[\s\u0000-\u001f\u007f]/.test(dest)) return 'a host cannot contain spaces or control characters';
+  // Bidi and invisible characters too: a host shown as `x\u202egnp.exe` would read as `xexe.png` wherever it is
+  // printed whole (netlens dump's errors printed it so).
+  if (/\s/.test(dest) || !isInert(dest)) return 'a host cannot contain spaces, control, bidi or invisible characters';
   return null;
 }
 

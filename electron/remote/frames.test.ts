@@ -125,6 +125,10 @@ describe('ssh around it', () => {
     expect(checkDestination('user@web1')).toBeNull();
     expect(checkDestination('-oProxyCommand=x')).toMatch(/cannot start with "-"/);
     expect(checkDestination('a b')).toMatch(/spaces/);
+    // A bidi override or an invisible character: the name would not read as what it is.
+    for (const hidden of ['x\u202egnp.exe', 'web\u200b1', 'a\u2066b', 'a\u0085b'])
+      expect(checkDestination(hidden), hidden).toMatch(/bidi or invisible/);
+    expect(checkDestination('user@höst.example')).toBeNull();
     expect(checkDestination('')).toMatch(/1 to 255/);
   });
 });
