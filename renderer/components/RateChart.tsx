@@ -5,6 +5,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatClock, formatRate } from '../../shared/format.js';
+import { rateIncrs } from './rate-axis.js';
 
 export interface RateSeries {
   /** Seconds since the epoch. */
@@ -95,20 +96,6 @@ function legendValue(
   const value = idx === null ? column?.[column.length - 1] : v;
   return value === null || value === undefined ? '–' : format(value);
 }
-/** Tick steps of 1, 2 and 5 times powers of 1024, so the axis reads 5 MiB/s rather than 4.77 MiB/s; below
- *  a KiB, quarters and halves of it, so the ticks meet 1 KiB/s. */
-const BINARY_INCRS = [
-  1,
-  2,
-  5,
-  10,
-  20,
-  50,
-  100,
-  256,
-  512,
-  ...[1, 2, 3, 4].flatMap((k) => [1, 2, 5, 10, 20, 50, 100, 200, 500].map((m) => m * 1024 ** k)),
-];
 
 /** An axis label: the rate without trailing zeros ("5 MiB/s", "2.5 KiB/s"). */
 function axisRate(v: number): string {
@@ -149,7 +136,7 @@ function options(p: Palette, width: number, height: number, labels = { rx: 'RX',
         label: 'Bytes per second',
         labelSize: 16,
         size: 78,
-        incrs: BINARY_INCRS,
+        incrs: (_u, _axis, _min, max) => rateIncrs(max),
         values: (_u, splits) => splits.map(axisRate),
       },
     ],
