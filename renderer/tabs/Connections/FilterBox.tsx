@@ -16,7 +16,7 @@ export function FilterBox(props: { query: string; onChange: (q: string) => void;
   useLayoutEffect(() => {
     const el = helpRef.current;
     if (!help || !el) return;
-    const fit = () => {
+    const place = () => {
       el.style.maxHeight = '';
       el.style.transform = '';
       const r = el.getBoundingClientRect();
@@ -24,9 +24,9 @@ export function FilterBox(props: { query: string; onChange: (q: string) => void;
       const over = r.right - (document.documentElement.clientWidth - HELP_MARGIN);
       if (over > 0) el.style.transform = `translateX(${-Math.min(over, Math.max(0, r.left - HELP_MARGIN))}px)`;
     };
-    fit();
-    window.addEventListener('resize', fit);
-    return () => window.removeEventListener('resize', fit);
+    place();
+    window.addEventListener('resize', place);
+    return () => window.removeEventListener('resize', place);
   }, [help]);
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: not a control: Escape bubbles here from the box, the help button and the help itself, and closes the help from any of them.
