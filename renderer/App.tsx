@@ -108,14 +108,19 @@ export function App() {
   };
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
-      const command = keyCommand(e, {
+      const where = {
         typing: isTyping(e.target),
         onButton: e.target instanceof HTMLButtonElement,
         overlayOpen: document.querySelector('[role="dialog"], [role="menu"]') !== null,
         capture: captureStore.getState().capture !== null,
         modalOpen: modalOpen(),
-      });
+      };
+      const command = keyCommand(e, where);
       if (command && run.current(command)) e.preventDefault();
+      // Under a modal dialog an app shortcut does nothing, nor what the browser would do with it (in the browser
+      // host Ctrl+R reloaded the page, and the dialog with it; Ctrl+1..5 switched the browser's tabs).
+      else if (!command && where.modalOpen && keyCommand(e, { ...where, modalOpen: false }) !== null)
+        e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     const bridge = electronBridge();

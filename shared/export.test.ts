@@ -44,6 +44,9 @@ describe('export', () => {
       `Command line\tProcess\tQueue\n'${cmd}\t'-bash\t-12`,
     );
     for (const t of ['+1+1', '@SUM(A1)', '-x']) expect(toTsv(['a'], [[t]])).toBe(`a\n'${t}`);
+    // Numbers as the grid writes them stay numbers (Statistics' change column: +1,234).
+    for (const t of ['+1,234', '-1,234,567.5', '+12', '-0.5']) expect(toTsv(['a'], [[t]])).toBe(`a\n${t}`);
+    expect(toTsv(['a'], [['+1,23']])).toBe("a\n'+1,23");
   });
 
   it('TSV has a header line and one line per row, a tab or line break in a cell an escape as in the grid', () => {

@@ -34,7 +34,8 @@ export function csvCell(text: string): string {
 function spreadsheetCell(text: string): string {
   const t = inertText(text);
   // (A tab or line break is an escape by now: no raw one starts or sits in a cell.)
-  return /^[=+\-@]/.test(t) && !/^[+-]?\d+(\.\d+)?$/.test(t) ? `'${t}` : t;
+  // Numbers as the grid writes them (`+1,234`, `-0.5`) stay numbers.
+  return /^[=+\-@]/.test(t) && !/^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$/.test(t) ? `'${t}` : t;
 }
 
 export function toCsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -119,11 +119,12 @@ describe('startMonitor (worker thread)', () => {
     const { logs, monitor, a } = watched({ rows: 30, churn: 0.1, slowFirstReadMs: 2500 }, 1000);
     // On main every worker was ended after 1 s, for good: no snapshot ever came.
     await until('a snapshot of the rows', () => a.of('snapshot').some((m) => m.rows.length === 30), 20_000, 20);
-    expect(monitor.restarts).toBe(2);
-    expect(logs.filter((l) => /unresponsive/.test(l))).toEqual([
-      expect.stringMatching(/restarting it \(the next one is given 2 s\)$/),
-      expect.stringMatching(/restarting it \(the next one is given 4 s\)$/),
-    ]);
+    // Two restarts at least (1 s and 2 s are short of 2.5 s); a third where the machine is slow to start a worker.
+    expect(monitor.restarts).toBeGreaterThanOrEqual(2);
+    const given = logs
+      .filter((l) => /unresponsive/.test(l))
+      .map((l) => Number(/restarting it \(the next one is given (\d+) s\)$/.exec(l)?.[1]));
+    expect(given).toEqual([2, 4, 8, 16].slice(0, monitor.restarts));
     await monitor.close();
   });
 

@@ -23,6 +23,10 @@ describe('rate axis steps', () => {
     expect(rateIncrs(1.5 * 1024 ** 2).every((n) => n % (256 * 1024) === 0)).toBe(true);
     expect(rateIncrs(1.5 * 1024 ** 2)).toContain(256 * 1024);
     expect(rateIncrs(900)).toContain(100);
+    // A bogus rate (a remote host's counter) gives steps: on main 1 PiB/s and more gave none (and Infinity looped for
+    // good, which a test cannot show without hanging: the same guard ends it).
+    for (const max of [NaN, 1024 ** 5, 1e300]) expect(rateIncrs(max).length).toBeGreaterThan(0);
+    expect(rateIncrs(3 * 1024 ** 4).every((n) => n % (256 * 1024 ** 3) === 0)).toBe(true);
     // Ascending, as uPlot expects.
     const incrs = rateIncrs(3 * 1024 ** 3);
     expect([...incrs].sort((a, b) => a - b)).toEqual(incrs);

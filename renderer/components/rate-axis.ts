@@ -24,6 +24,9 @@ const QUARTERS = [1, 2, 3].flatMap((k) => [256, 512].map((m) => m * 1024 ** k));
  * the axis read "1000 B/s, 1.07 KiB/s, 1.17 KiB/s … 1.95 KiB/s"; now "1 KiB/s, 1.25 KiB/s, 1.5 KiB/s".
  */
 export function rateIncrs(max: number): number[] {
+  // Units up to the TiB that QUARTERS has: a rate of a PiB/s or more (or not a number, a remote host's bogus
+  // counter) keeps the plain steps rather than loop for good or leave the axis none.
+  if (!(max < 1024 ** 5)) return BINARY_INCRS;
   let unit = 1;
   while (unit * 1024 <= max) unit *= 1024;
   if (unit === 1) return BINARY_INCRS;

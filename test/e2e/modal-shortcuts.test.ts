@@ -28,6 +28,15 @@ describe('shortcuts under a modal dialog', () => {
     await page.keyboard.press('Control+o');
     // Nothing moved behind it: the tab, and no file chooser (a capture would show its bar).
     expect(await selectedTab()).toBe('Connections');
+    // Nor does the browser act on them (Ctrl+R reloaded the page and the dialog with it): the keys are taken.
+    const taken = await page.evaluate(() =>
+      ['r', '3', 'e', 'o', 'f'].map((key) => {
+        const event = new KeyboardEvent('keydown', { key, ctrlKey: true, bubbles: true, cancelable: true });
+        (document.activeElement ?? document.body).dispatchEvent(event);
+        return event.defaultPrevented;
+      }),
+    );
+    expect(taken).toEqual([true, true, true, true, true]);
     expect(await dialog.isVisible()).toBe(true);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });

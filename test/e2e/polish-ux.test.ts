@@ -137,15 +137,23 @@ describe('polish for a new user', () => {
     const datagram = spawn('socat', ['-u', `UNIX-RECV:${join(dir, 'log.sock')}`, 'OPEN:/dev/null'], {
       stdio: 'ignore',
     });
+    // socat is among the tools .ci/run installs: a missing one fails here, said, rather than crashing the file.
+    let socatError: Error | null = null;
+    datagram.on('error', (err) => {
+      socatError = err;
+    });
     try {
       await page.getByRole('button', { name: 'UNIX', exact: true }).click();
       await filter.fill('a-socket-with-a-long-name');
       const long = grid().locator(`[role="row"][data-row-id]`, { hasText: 'a-socket-with-a-long-name' });
       await until('the long path', async () => (await long.count()) > 0);
       await filter.fill('log.sock');
-      await until('the datagram socket', async () =>
-        (await grid().locator('[role="gridcell"][data-column="state"]').allTextContents()).includes('UNCONNECTED'),
-      );
+      await until('the datagram socket', async () => {
+        if (socatError) throw new Error(`socat (apt-get install socat) could not run: ${socatError}`);
+        return (await grid().locator('[role="gridcell"][data-column="state"]').allTextContents()).includes(
+          'UNCONNECTED',
+        );
+      });
       // Fitted to every row (the filter cleared), the long path among them; then shown again.
       await filter.fill('');
       await resetColumns();

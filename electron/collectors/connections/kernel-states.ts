@@ -20,7 +20,9 @@ export function inetStateName(proto: InetProto, code: number): ConnectionState {
 
 /** A socket's uid as the kernel gives it, or null where it has none: a time-wait socket is no longer any process's,
  *  and the kernel writes 0 for its uid (as for its inode) in /proc/net/tcp (get_timewait4_sock) and sock_diag
- *  (inet_twsk_diag_fill), which would read as root's whoever's connection it was. */
-export function socketUid(state: ConnectionState, uid: number): number | null {
-  return state === 'TIME_WAIT' ? null : uid;
+ *  (inet_twsk_diag_fill), which would read as root's whoever's connection it was. A closed connection whose peer
+ *  has not sent its FIN is such a socket too, shown as FIN_WAIT2 (the time-wait socket's substate): inode 0 and
+ *  uid 0 (an orphaned FIN_WAIT2 socket that is still a full socket keeps its uid, with inode 0). */
+export function socketUid(state: ConnectionState, uid: number, inode: number): number | null {
+  return state === 'TIME_WAIT' || (state === 'FIN_WAIT2' && inode === 0 && uid === 0) ? null : uid;
 }

@@ -116,7 +116,7 @@ function sameRecord(
     row.sendQ !== (state === 'LISTEN' ? 0 : s.wqueue) ||
     row.localPort !== s.localPort ||
     row.remotePort !== s.remotePort ||
-    row.uid !== socketUid(state, s.uid) ||
+    row.uid !== socketUid(state, s.uid, s.inode) ||
     row.inode !== (s.inode === 0 ? null : s.inode) ||
     row.family !== family ||
     row.localAddress !== s.localAddress ||

@@ -113,7 +113,7 @@ export function tcpRow(
 ): Connection {
   const inodeOrNull = inode === 0 ? null : inode;
   const queued = state === 'LISTEN' ? 0 : sendQ;
-  const owner = socketUid(state, uid);
+  const owner = socketUid(state, uid, inode);
   // Two literals rather than one extended: each row is made in its final shape (see the traffic fields).
   if (!traffic) {
     return {

@@ -56,6 +56,26 @@ describe('parseProcNetInet on real captures', () => {
     });
   });
 
+  it("gives no owner to a time-wait socket shown as FIN_WAIT2 (inode 0, uid 0), and keeps an orphan socket's uid", () => {
+    // A connection closed first by our side whose peer has not sent its FIN: the kernel has made it a time-wait
+    // socket in its FIN_WAIT2 substate (timer 03), printed with uid 0 and inode 0 as TIME_WAIT is. A full socket
+    // orphaned in FIN_WAIT2 (timer 02) keeps its uid.
+    const text = [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 0100007F:D431 0100007F:1F90 05 00000000:00000000 03:00000F9B 00000000     0        0 0 3 0000000000000000',
+      '   1: 0100007F:D432 0100007F:1F90 05 00000000:00000000 02:00000F9B 00000000  1000        0 0 1 0000000000000000 20 4 30 10 -1',
+      '   2: 0100007F:D433 0100007F:1F90 05 00000000:00000000 00:00000000 00000000  1000        0 4607304 1 0000000000000000 20 4 30 10 -1',
+      '',
+    ].join('\n');
+    const { rows, diagnostics } = parseProcNetInet(text, 'tcp', 'inet', true);
+    expect(diagnostics.skipped).toBe(0);
+    expect(rows.map((r) => [r.state, r.uid, r.inode])).toEqual([
+      ['FIN_WAIT2', null, null],
+      ['FIN_WAIT2', 1000, null],
+      ['FIN_WAIT2', 1000, 4607304],
+    ]);
+  });
+
   it('swaps bytes inside each 32-bit word of tcp6 addresses', () => {
     const rhel = parseProcNetInet(fixture('proc-net-tcp6.rhel-5.3.txt'), 'tcp', 'inet6', true);
     expect(rhel.rows.map((r) => r.localAddress)).toContain('::1');

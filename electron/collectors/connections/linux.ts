@@ -225,7 +225,7 @@ function parseInetLine(
     state,
     recvQ,
     sendQ,
-    uid: socketUid(state, uid),
+    uid: socketUid(state, uid, inode),
     user: null,
     // TIME_WAIT and other sockets without a file print inode 0: there is no inode to show.
     inode: inode === 0 ? null : inode,

@@ -240,6 +240,18 @@ describe.skipIf(process.platform !== 'linux')('an ip whose addr answer cannot be
     );
   });
 
+  it("counts the kernel answer's messages that cannot be read, as skipped, in every read that uses the answer", async () => {
+    const whole = newAddressMessage(7, [192, 0, 2, 5], 24, 0);
+    const past = Buffer.from(whole);
+    past.writeUInt16LE(200, 24);
+    kernel = { ok: true, datagrams: [past, whole], bytes: 2 * whole.length };
+    const r = await readWithIp('exit 1');
+    expect(r.rows[0]?.addresses).toEqual([{ family: 'inet', address: '192.0.2.5', prefixLength: 24, scope: 'global' }]);
+    // On main the unreadable message was dropped without a count.
+    expect(r.diagnostics.skipped).toBe(1);
+    expect(r.diagnostics.samples[0]).toMatchObject({ source: 'netlink RTM_GETADDR' });
+  });
+
   it('says why when ip fails and netlink too, and still shows the running interfaces’ addresses', async () => {
     const r = await readWithIp(`echo 'RTNETLINK answers: Operation not permitted' >&2; exit 1`);
     expect(r.diagnostics.missing).toEqual([

@@ -265,6 +265,8 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
     key: string;
     at: number;
     byName: Map<string, InterfaceAddress[]>;
+    /** Messages of the kernel's answer that could not be read (counted in each read's diagnostics). */
+    skipped: number;
     /** Why ip could not tell them, and where they came from instead, shown in diagnostics for as long as this
      *  answer is reused. */
     note: string | null;
@@ -294,7 +296,7 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
       const r = await runIp(DOWN_ADDRESSES_ARGS);
       const parsed = r.ok ? parseIpJsonAddresses(r.text) : null;
       const failure = ipAddressesFailure(r, parsed);
-      cached = { key, at: Date.now(), byName: parsed?.byName ?? new Map(), note: null };
+      cached = { key, at: Date.now(), byName: parsed?.byName ?? new Map(), note: null, skipped: 0 };
       if (failure !== null) {
         // getifaddrs leaves these interfaces out: the kernel is asked over netlink instead, and the note says why
         // and, where that fails too, whose IPv4 addresses are not shown.
@@ -306,6 +308,7 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
             if (found) cached.byName.set(row.name, found);
           }
           cached.note = `${failure}; IPv4 addresses of ${names} (not running) read from the kernel over netlink instead`;
+          cached.skipped = kernel.skipped;
         } else {
           cached.note = `${failure}; IPv4 addresses unknown for ${names} (not running; netlink: ${kernel.error})`;
         }
@@ -314,6 +317,13 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
     }
     if (cached.note !== null)
       diagnostics.missing.push({ source: `ip ${DOWN_ADDRESSES_ARGS.join(' ')}`, reason: cached.note });
+    for (let i = 0; i < cached.skipped; i++)
+      recordSkip(
+        diagnostics,
+        'netlink RTM_GETADDR',
+        '(binary message)',
+        'an address message that does not fit its length',
+      );
     return cached.byName;
   }
 
