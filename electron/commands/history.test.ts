@@ -224,9 +224,20 @@ describe('a reader', () => {
     db = new Database(computed, { fileMustExist: true });
     db.exec("ALTER TABLE remotes ADD COLUMN pad TEXT GENERATED ALWAYS AS (printf('%.*c', 100000000, 'x')) VIRTUAL");
     db.close();
+    // A virtual table (a module's code at each read) whose SQL text was rewritten so that no pattern on it knows it.
+    const virtual = record().file;
+    db = new Database(virtual, { fileMustExist: true });
+    const names = (db.all('SELECT name FROM pragma_table_info(?)', ['reached']) as { name: string }[]).map(
+      (c) => c.name,
+    );
+    db.exec(`DROP TABLE reached; CREATE VIRTUAL TABLE reached USING fts5(${names.join(', ')})`);
+    db.exec('PRAGMA writable_schema = ON');
+    db.run("UPDATE sqlite_master SET sql = replace(sql, 'CREATE VIRTUAL', 'CREATE/**/VIRTUAL') WHERE name = 'reached'");
+    db.close();
     for (const [file, why] of [
       [view, 'its conns is a view, not a table'],
       [computed, 'its remotes table has generated column pad'],
+      [virtual, 'its reached is a virtual table'],
     ] as const) {
       const said = `netlens history: ${file} is not a NetLens record: ${why}\n`;
       expect([await run(['--db', file, '--since', '7d']), await run(['--changes', '--db', file])]).toEqual([

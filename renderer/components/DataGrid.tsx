@@ -237,7 +237,12 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     const fit = fittedRef.current;
     if (fit === null || fit.placed) return;
     const last = cells.findLastIndex((c) => c.keepInView === true);
-    if (last < 0) return;
+    if (last < 0) {
+      // A grid with no column kept in view has nothing to place: not looked at again at each render until the next
+      // fit (one whose column is only hidden is, as it may be shown).
+      if (!columns.some((c) => c.keepInView === true)) fit.placed = true;
+      return;
+    }
     // Read once per fit: reading it forces a layout.
     const room = scrollRef.current?.clientWidth ?? 0;
     if (room <= 0) return;

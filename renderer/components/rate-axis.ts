@@ -30,6 +30,15 @@ export function rateIncrs(max: number): number[] {
   let unit = 1;
   while (unit * 1024 <= max) unit *= 1024;
   if (unit === 1) return BINARY_INCRS;
-  const quarter = unit / 4;
-  return [...BINARY_INCRS, ...QUARTERS].filter((n) => n % quarter === 0).sort((a, b) => a - b);
+  // Asked at each redraw of each chart (every tick): made once per unit.
+  let steps = byUnit.get(unit);
+  if (steps === undefined) {
+    const quarter = unit / 4;
+    steps = [...BINARY_INCRS, ...QUARTERS].filter((n) => n % quarter === 0).sort((a, b) => a - b);
+    byUnit.set(unit, steps);
+  }
+  return steps;
 }
+
+/** rateIncrs' steps by the unit an axis crosses (KiB, MiB, GiB, TiB: four at most). */
+const byUnit = new Map<number, number[]>();

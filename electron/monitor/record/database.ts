@@ -525,16 +525,14 @@ function expectedColumns(): Map<string, string[]> {
 export function schemaProblem(db: RecordDatabase): string | null {
   const missing: string[] = [];
   for (const [table, columns] of expectedColumns()) {
+    // A table of stored values has pages of its own: a view and a virtual table have none (rootpage 0), whatever
+    // their SQL text says (`CREATE/**/VIRTUAL` reads past any pattern on it).
     const made = db.get(
-      "SELECT type, sql FROM sqlite_master WHERE name = ? COLLATE NOCASE AND type IN ('table', 'view')",
+      "SELECT type, rootpage FROM sqlite_master WHERE name = ? COLLATE NOCASE AND type IN ('table', 'view')",
       [table],
-    ) as { type: string; sql: string | null } | null;
-    if (made?.type === 'view') {
-      missing.push(`its ${table} is a view, not a table`);
-      continue;
-    }
-    if (made && /^\s*CREATE\s+VIRTUAL\b/i.test(made.sql ?? '')) {
-      missing.push(`its ${table} is a virtual table`);
+    ) as { type: string; rootpage: number } | null;
+    if (made !== null && made.rootpage === 0) {
+      missing.push(`its ${table} is ${made.type === 'view' ? 'a view, not a table' : 'a virtual table'}`);
       continue;
     }
     const info = db.all('SELECT name, hidden FROM pragma_table_xinfo(?)', [table]) as {

@@ -421,9 +421,8 @@ function tidy(dir: string): void {
 
 function removeEntry(dir: string, name: string): void {
   // The entry first: a FIFO or mark without its entry is never looked at.
-  for (const path of [name, `${name}.fifo`, `${name}.waits`, `${name}.turn`, `${name}.tmp`, `${name}.waits.tmp`])
-    remove(join(dir, path));
-  remove(join(dir, `${name}.turn.tmp`));
+  for (const end of ['', '.fifo', '.waits', '.turn', '.tmp', '.waits.tmp', '.turn.tmp'])
+    remove(join(dir, `${name}${end}`));
 }
 
 const holding = (state: Named) =>
@@ -849,21 +848,26 @@ function othersWaiting(file: string): { name: string; ticket: number }[] {
 function showTurn(file: string, state: Named, ticket: number): boolean {
   const path = join(usersDir(file), `${me}.turn`);
   try {
-    if (state.turn === ticket) {
-      if (performance.now() - state.touched < TURN_TOUCH_MS) return true;
-      const now = new Date();
-      try {
-        lutimesSync(path, now, now);
-      } catch {
-        // Removed (with its entry, by a process that judged this thread gone): written again.
-        writeFresh(path, String(ticket));
-      }
-    } else {
+    if (state.turn === ticket && performance.now() - state.touched < TURN_TOUCH_MS) return true;
+    // Touched; written where it is new, or was removed (with its entry, by a process that judged this thread gone):
+    // into the folder of users only while it is one.
+    if (state.turn !== ticket || !touch(path)) {
       ownFolder(file);
       writeFresh(path, String(ticket));
     }
     state.turn = ticket;
     state.touched = performance.now();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Sets a file's times to now, not following a link; false when it is not there. */
+function touch(path: string): boolean {
+  try {
+    const now = new Date();
+    lutimesSync(path, now, now);
     return true;
   } catch {
     return false;

@@ -239,6 +239,15 @@ export const PRUNE_FIRST_SIGHTINGS: readonly string[] = [
   `DELETE FROM processes WHERE name IN (SELECT name FROM processes ORDER BY first_seen LIMIT ${PRUNE_BATCH})`,
 ];
 
+/** This thread named among the users of `file` by a placeholder holding nothing (a turn counts only with its
+ *  entry), or null when it cannot be named (the open then says why). */
+function namePlaceholder(file: string): LockUser | null {
+  const user: LockUser = { inTransaction: false };
+  if (nameUser(file, user) === null) return user;
+  unnameUser(file, user);
+  return null;
+}
+
 export class Recorder {
   private config: RecordingConfig;
   private db: RecordDatabase | null = null;
@@ -1182,11 +1191,8 @@ export class Recorder {
   private openTurn(file: string): Turn | null {
     if (this.opening?.file !== file) {
       this.endOpenTurn();
-      const user: LockUser = { inTransaction: false };
-      if (nameUser(file, user) !== null) {
-        unnameUser(file, user);
-        return null;
-      }
+      const user = namePlaceholder(file);
+      if (user === null) return null;
       this.opening = { file, user, turn: new Turn(file) };
     }
     return this.opening.turn;
@@ -1196,9 +1202,8 @@ export class Recorder {
   private nameReader(file: string): void {
     if (this.readerNamed?.file === file) return;
     this.unnameReader();
-    const user: LockUser = { inTransaction: false };
-    if (nameUser(file, user) === null) this.readerNamed = { file, user };
-    else unnameUser(file, user);
+    const user = namePlaceholder(file);
+    if (user !== null) this.readerNamed = { file, user };
   }
 
   private unnameReader(notARecord = false): void {
