@@ -9,7 +9,8 @@
 // collector tick or a build does (BENCH_BUSY=0: nothing else running). BENCH_TRACE=FILE writes a Chromium trace of
 // the app's diffs to FILE and of the plain list's to FILE.plain, each diff's arrival and frame marked;
 // BENCH_PROFILE=FILE a CPU profile of the app's diffs to FILE and of its sorts to FILE.sorts; BENCH_SORT_ROUNDS=N
-// repeats the sorts N times; BENCH_WARMUP=N sends N ticks to each page before the BENCH_TICKS it measures.
+// repeats the sorts N times; BENCH_WARMUP=N sends N ticks to each page before the BENCH_TICKS it measures;
+// BENCH_PER_DIFF=1 adds each measured diff's time to its frame, in order, for both pages.
 import { chromium, type Page } from 'playwright-core';
 import { join } from 'node:path';
 import type { Monitor, MonitorClient } from '../electron/monitor/api.js';
@@ -503,6 +504,13 @@ async function main(): Promise<void> {
       },
       ratioFrameMedianToPlainList: +(quantile(paints, 0.5) / quantile(plainPaints, 0.5)).toFixed(2),
       ratioFrameP95ToPlainList: +(quantile(paints, 0.95) / quantile(plainPaints, 0.95)).toFixed(2),
+      // BENCH_PER_DIFF=1: every measured diff's time to its frame, in arrival order, for both pages (where a p95 comes from).
+      ...(process.env.BENCH_PER_DIFF
+        ? {
+            perDiffFrameMs: paints.map((ms) => Math.round(ms)),
+            plainPerDiffFrameMs: plainPaints.map((ms) => Math.round(ms)),
+          }
+        : {}),
     };
     console.log(JSON.stringify(result));
   }
