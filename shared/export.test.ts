@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, escapeHtml, flattenRows, toCsv, toHtml, toJson, toTsv } from './export.js';
+import { csvCell, escapeHtml, exportText, flattenRows, toCsv, toHtml, toJson, toTsv } from './export.js';
 import { csvCell as historyCsvCell } from './record.js';
 import { isInert } from './inert-text.js';
 
@@ -59,6 +59,20 @@ describe('export', () => {
         ],
       ),
     ).toBe('Proto\tProcess\ntcp\ta\\tb\nudp\tc\\nd');
+  });
+
+  it('values: numbers as plain digits (never defused), lists joined, none an empty cell; JSON keeps their types', () => {
+    expect(toCsv(['a', 'b', 'c', 'd'], [[-1e-7, null, [1, 2], '-x']])).toBe("a,b,c,d\r\n-1e-7,,1; 2,'-x\r\n");
+    expect(toTsv(['n'], [[1234567]])).toBe('n\n1234567');
+    const t = {
+      title: 't',
+      columns: ['Sent'],
+      rows: [['1.2 MiB']],
+      data: { columns: ['Sent (bytes)'], rows: [[1234567]] },
+    };
+    expect(JSON.parse(toJson(t))).toEqual([{ 'Sent (bytes)': 1234567 }]);
+    expect(exportText('csv', t)).toBe('Sent (bytes)\r\n1234567\r\n');
+    expect(exportText('html', t)).toContain('<td>1.2 MiB</td>');
   });
 
   it('JSON keys each row by the column headers', () => {

@@ -1,29 +1,43 @@
 // Exporting a table: CSV (RFC 4180, safe to open in a spreadsheet), JSON and a self-contained HTML report
 // (CurrPorts' "HTML report" is the model: a title, when and where it was made, the filter and sort, then
 // the table). The app exports what a tab shows (its visible columns in order, filtered and sorted, every
-// row); `netlens dump --format csv` exports a collector's rows flattened. Everything a row holds is text
-// here: it is quoted for CSV and escaped for HTML, never interpreted, and made inert (inert-text.ts) as the
-// app shows it: a control or bidi character (`\u202egnp.exe`) is written as its escape, never as itself.
+// row); `netlens dump --format csv` exports a collector's rows flattened. A table carries each cell twice: the
+// text the screen shows (the HTML report, for people) and its value (CSV and JSON, for spreadsheets and scripts:
+// bytes as a number, an address rather than its name, a time in ISO 8601). Text is quoted for CSV and escaped
+// for HTML, never interpreted, and made inert (inert-text.ts) as the app shows it: a control or bidi character
+// (`\u202egnp.exe`) is written as its escape, never as itself.
 import { inertJson, inertText } from './inert-text.js';
+
+/** A cell as data: a number where the column holds one (bytes, a port, a PID), several numbers (the PIDs sharing a
+ *  socket), a text (a name, an address, a time in ISO 8601), or null for none. */
+export type ExportValue = string | number | null | readonly number[];
+
+/** The table as data: headers that say the unit where the screen's cells do ("Sent (bytes)"), and values. */
+export interface ExportData {
+  columns: string[];
+  rows: ExportValue[][];
+}
 
 export interface ExportTable {
   /** What the table is ("Connections"). */
   title: string;
-  /** Column headers, in order. */
+  /** Column headers as the screen shows them, in order. */
   columns: string[];
-  /** One array of cell texts per row, in the columns' order. */
+  /** One array of cell texts per row, in the columns' order, as the screen shows them (the HTML report). */
   rows: string[][];
+  /** The same columns and rows as values (CSV, JSON); the texts where a table has none. */
+  data?: ExportData;
   /** Lines describing the view: host, time, filter, sort. */
   notes?: string[];
   /** Columns of numbers, right-aligned in the HTML report as in the grid. */
   rightAligned?: boolean[];
 }
 
-/** A CSV cell: quoted when it holds a quote, comma or line break. A text a spreadsheet would run as a
- *  formula (=, +, -, @ first, and not a number) gets a leading apostrophe; control characters (tabs and line
- *  breaks among them), bidi and invisible characters are written as escapes, as the grid shows them. */
-export function csvCell(text: string): string {
-  const t = spreadsheetCell(text);
+/** A CSV cell: quoted when it holds a quote or comma. A number is written as plain digits; a text a spreadsheet
+ *  would run as a formula (=, +, -, @ first, and not a number) gets a leading apostrophe; control characters (tabs
+ *  and line breaks among them), bidi and invisible characters are written as escapes, as the grid shows them. */
+export function csvCell(value: ExportValue): string {
+  const t = spreadsheetValue(value);
   return /[",]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
 }
 
@@ -38,22 +52,40 @@ function spreadsheetCell(text: string): string {
   return /^[=+\-@]/.test(t) && !/^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$/.test(t) ? `'${t}` : t;
 }
 
-export function toCsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {
+/** A value as a spreadsheet is to read it: a number as plain digits (no separator, no unit), several joined with
+ *  "; " (as `dump --format csv` joins lists), none as an empty cell, a text as spreadsheetCell makes it. */
+function spreadsheetValue(value: ExportValue): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value !== 'string') return value.join('; ');
+  return spreadsheetCell(value);
+}
+
+export function toCsv(columns: readonly string[], rows: readonly (readonly ExportValue[])[]): string {
   const lines = [columns.map(csvCell).join(',')];
   for (const r of rows) lines.push(r.map(csvCell).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 
 /** Tab-separated text with a header line, as Copy puts rows on the clipboard (most often pasted into a
- *  spreadsheet, which runs formulas in pasted text as in an opened CSV): cells as CSV writes them (spreadsheetCell),
- *  tabs and line breaks inside a cell escapes, so every row stays one line. */
-export function toTsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [columns, ...rows].map((r) => r.map(spreadsheetCell).join('\t')).join('\n');
+ *  spreadsheet, which runs formulas in pasted text as in an opened CSV): cells as CSV writes them (values, texts
+ *  through spreadsheetCell), tabs and line breaks inside a cell escapes, so every row stays one line. */
+export function toTsv(columns: readonly string[], rows: readonly (readonly ExportValue[])[]): string {
+  return [columns.map(spreadsheetCell), ...rows.map((r) => r.map(spreadsheetValue))]
+    .map((r) => r.join('\t'))
+    .join('\n');
 }
 
-/** The view as JSON: an array of objects keyed by column header. */
+/** The table as data: its values, else its texts. */
+export function exportData(t: ExportTable): ExportData {
+  return t.data ?? { columns: t.columns, rows: t.rows };
+}
+
+/** The view as JSON: an array of objects keyed by column header, each value as data holds it (numbers as numbers,
+ *  none as null). */
 export function toJson(t: ExportTable): string {
-  const objects = t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? ''])));
+  const { columns, rows } = exportData(t);
+  const objects = rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? null])));
   return `${inertJson(objects, 2)}\n`;
 }
 
@@ -107,7 +139,10 @@ export type ExportFormat = 'csv' | 'json' | 'html';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'html'];
 
 export function exportText(format: ExportFormat, t: ExportTable): string {
-  if (format === 'csv') return toCsv(t.columns, t.rows);
+  if (format === 'csv') {
+    const { columns, rows } = exportData(t);
+    return toCsv(columns, rows);
+  }
   if (format === 'json') return toJson(t);
   return toHtml(t);
 }

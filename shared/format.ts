@@ -65,6 +65,19 @@ export function formatDateTime(ms: number | null | undefined): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${formatClock(ms)}`;
 }
 
+/** A moment as data (exports): ISO 8601 in local time with its offset and milliseconds,
+ *  `2026-12-02T15:36:47.120+01:00`; null for none. */
+export function isoTime(ms: number | null | undefined): string | null {
+  if (!ms || !Number.isFinite(ms)) return null;
+  const d = new Date(ms);
+  const p = (x: number) => String(x).padStart(2, '0');
+  const offset = -d.getTimezoneOffset();
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  const millis = String(d.getMilliseconds()).padStart(3, '0');
+  return `${formatDateTime(ms).replace(' ', 'T')}.${millis}${sign}${p(Math.floor(abs / 60))}:${p(abs % 60)}`;
+}
+
 export function formatSpeed(mbps: number | null | undefined): string {
   if (mbps === null || mbps === undefined || mbps <= 0) return '';
   return mbps >= 1000 ? `${mbps / 1000} Gb/s` : `${mbps} Mb/s`;

@@ -226,6 +226,23 @@ describe('spot checks', () => {
     expect(a.diagnostics.notes.join('\n')).toMatch(/nl sockets/);
   });
 
+  it("a listener's Send-Q is 0, as the live collector shows it: ss prints the backlog there (LISTEN 0 4096)", () => {
+    for (const file of ['linux/ss-tulpen.ubuntu-18.04.txt', 'linux/ss-a.ubuntu-18.04.txt']) {
+      const listeners = rowsOf<Connection>(file).filter((r) => r.state === 'LISTEN');
+      expect(listeners.length).toBeGreaterThan(0);
+      expect(listeners.filter((r) => r.sendQ !== 0)).toEqual([]);
+    }
+    // Other rows keep theirs.
+    const estab = parseCapture(
+      'ss.txt',
+      'State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 511 0.0.0.0:80 0.0.0.0:*\nESTAB 0 36 10.0.0.1:22 10.0.0.2:50000\n',
+    ).rows as Connection[];
+    expect(estab.map((r) => [r.state, r.sendQ])).toEqual([
+      ['LISTEN', 0],
+      ['ESTABLISHED', 36],
+    ]);
+  });
+
   it('ip route, ip -s link, route -6n, netstat -i', () => {
     const routes = rowsOf<Route>('linux/ip-route-show.ntc-linkdown.txt');
     expect(routes[0]).toMatchObject({

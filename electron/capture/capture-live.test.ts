@@ -95,7 +95,11 @@ describe.skipIf(!linux || !hasTool('ss') || !hasTool('netstat'))('live round tri
     for (let attempt = 0; attempt < 10 && !quiet; attempt++) {
       const beforeRows = await live();
       const before = keys(beforeRows);
-      const ss = keys(captured('ss'));
+      const ssRows = captured('ss');
+      const ss = keys(ssRows);
+      // One Send-Q for a listener whoever read it (ss prints its backlog there, 511 for node's).
+      const listenerOf = (rows: Connection[]) => rows.find((c) => c.state === 'LISTEN' && c.localPort === port);
+      expect(listenerOf(ssRows)?.sendQ).toBe(listenerOf(beforeRows)?.sendQ);
       const netstatRows = captured('netstat');
       const netstat = keys(netstatRows);
       const after = keys(await live());

@@ -37,7 +37,14 @@ import { copyText } from './clipboard.js';
 import { toTsv } from '../../shared/export.js';
 import { registerGridView, type GridView } from '../store/exports.js';
 import { useHostGrid } from './HostColumn.js';
-import { effectiveSort, gridLayout, sortRows, type GridColumn, type SortState } from '../store/grid-model.js';
+import {
+  effectiveSort,
+  exportRows,
+  gridLayout,
+  sortRows,
+  type GridColumn,
+  type SortState,
+} from '../store/grid-model.js';
 import { renderRange, useFixedRows } from './fixed-rows.js';
 import { arrayList, type RowList } from '../../shared/sorted-view.js';
 
@@ -276,15 +283,13 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     };
   }, [cells, liveSizing]);
   // File → Export… reads the view as it is at that moment: visible columns in order, every sorted row.
-  const viewRef = useRef<() => GridView>(() => ({ label: '', columns: [], rows: [], sort: '', rightAligned: [] }));
+  const viewRef = useRef<() => GridView>(() => ({ label: '', sort: '', ...exportRows([], []) }));
   viewRef.current = () => ({
     label: props.label,
-    columns: cells.map((c) => c.header),
-    rows: sorted.all().map((r) => cells.map((c) => c.text(r))),
+    ...exportRows(cells, sorted.all()),
     sort: state.sort
       .map((x) => `${colById.get(x.id)?.header ?? x.id} ${x.desc ? 'descending' : 'ascending'}`)
       .join(', then '),
-    rightAligned: cells.map((c) => c.align === 'right'),
   });
   useEffect(
     () => (props.exportTab ? registerGridView(props.exportTab, props.label, () => viewRef.current()) : undefined),
@@ -379,16 +384,13 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
       copyRef.current(selection),
     );
   };
-  /** Copy (Ctrl/Cmd+C, or the menu): rows as tab-separated text, the visible columns' headers first. */
+  /** Copy (Ctrl/Cmd+C, or the menu): rows as tab-separated text, the visible columns' headers first; as CSV writes
+   *  them (values: bytes as numbers, addresses beside their names), since pasting goes most often into a spreadsheet. */
   const copyRef = useRef<(list: Row[]) => void>(() => undefined);
   copyRef.current = (list) => {
-    if (list.length > 0)
-      void copyText(
-        toTsv(
-          cells.map((c) => c.header),
-          list.map((r) => cells.map((c) => c.text(r))),
-        ),
-      );
+    if (list.length === 0) return;
+    const copied = exportRows(cells, list);
+    void copyText(toTsv(copied.valueColumns, copied.values));
   };
   const copySelection = () => copyRef.current(pickedRows());
   /** The header last focused: ↑ from the first row comes back to it. */

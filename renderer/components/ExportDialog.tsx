@@ -8,9 +8,9 @@ import { electronBridge } from '../api/transport.js';
 import { Dialog } from './Dialog.js';
 
 const FORMATS: { id: ExportFormat; label: string; hint: string }[] = [
-  { id: 'csv', label: 'CSV', hint: 'for spreadsheets' },
-  { id: 'json', label: 'JSON', hint: 'for scripts' },
-  { id: 'html', label: 'HTML report', hint: 'to read or share' },
+  { id: 'csv', label: 'CSV', hint: 'values, for spreadsheets' },
+  { id: 'json', label: 'JSON', hint: 'values, for scripts' },
+  { id: 'html', label: 'HTML report', hint: 'as on screen, to read or share' },
 ];
 
 function stamp(d: Date): string {
@@ -75,7 +75,10 @@ export function ExportDialog(props: { tab: string; view: () => ExportTable | nul
         </>
       }
     >
-      <p>The visible columns in their order, with the current filter and sort: every row, not only those on screen.</p>
+      <p>
+        The visible columns in their order, with the current filter and sort: every row, not only those on screen. CSV
+        and JSON carry values (bytes and rates as numbers, times in ISO 8601, addresses beside their names).
+      </p>
       <div role="radiogroup" aria-label="Format" className="export-formats">
         {FORMATS.map((f) => (
           <label key={f.id}>

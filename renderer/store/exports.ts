@@ -1,15 +1,14 @@
 // What File → Export… writes: the active tab's view as it is on screen (its grids' visible columns in
-// their order, filtered and sorted, every row, not only those scrolled into view) and the words that
-// describe it (filter, sort). Grids and tabs register a getter here; nothing is copied until an export.
+// their order, filtered and sorted, every row, not only those scrolled into view), each cell as the screen shows
+// it and as data (grid-model.ts, exportRows), and the words that describe it (filter, sort). Grids and tabs
+// register a getter here; nothing is copied until an export.
 import type { ExportTable } from '../../shared/export.js';
+import type { ExportRows } from './grid-model.js';
 
-export interface GridView {
+export interface GridView extends ExportRows {
   label: string;
-  columns: string[];
-  rows: string[][];
   /** "State ascending, then Local Port descending". */
   sort: string;
-  rightAligned: boolean[];
 }
 
 const grids = new Map<string, Map<string, () => GridView>>();
@@ -40,14 +39,19 @@ export function tabView(tab: string, title: string, context: string[]): ExportTa
   const views = [...(grids.get(tab)?.values() ?? [])].map((get) => get());
   const first = views[0];
   if (!first) return null;
-  const same = views.filter((v) => v.columns.join('\u0000') === first.columns.join('\u0000'));
+  const same = views.filter((v) => v.valueColumns.join('\u0000') === first.valueColumns.join('\u0000'));
   const joined = same.length > 1;
   const notes = [...context, ...(describers.get(tab)?.() ?? [])];
   if (first.sort) notes.push(`Sorted by ${first.sort}`);
+  const table = (columns: string[]) => (joined ? ['Table', ...columns] : columns);
   return {
     title,
-    columns: joined ? ['Table', ...first.columns] : first.columns,
+    columns: table(first.columns),
     rows: joined ? same.flatMap((v) => v.rows.map((r) => [v.label, ...r])) : first.rows,
+    data: {
+      columns: table(first.valueColumns),
+      rows: joined ? same.flatMap((v) => v.values.map((r) => [v.label, ...r])) : first.values,
+    },
     notes,
     rightAligned: joined ? [false, ...first.rightAligned] : first.rightAligned,
   };

@@ -2,22 +2,39 @@
 // SortedView specs, and how a grid's saved settings (order, visibility, widths, sort) meet its columns. The
 // store and the tabs use these without importing a component.
 import type { ReactNode } from 'react';
+import type { ExportValue } from '../../shared/export.js';
 import { SortedView, type SortSpec } from '../../shared/sorted-view.js';
 import type { GridSettings } from './settings.js';
 
-export interface GridColumn<Row> {
-  id: string;
+/** One column of what a grid exports or copies: its header and text as the screen shows them (the HTML report), its
+ *  header and value as data (CSV, JSON, copied rows). A grid column is one, unless it names others (exportFields). */
+export interface ExportField<Row> {
   header: string;
+  /** The cell's text, as the grid shows it. */
+  text: (row: Row) => string;
+  /** The cell's value as data: the number behind a formatted one (bytes, not `36.7 MiB`; a rate in bytes per second;
+   *  a port, a PID), a time in ISO 8601 with its offset (isoTime), an address rather than its name; null for none.
+   *  The text where there is none (a state, a process name). */
+  value?: (row: Row) => ExportValue;
+  /** The value's header where the screen's cells carried the unit: "Sent (bytes)", "Send rate (B/s)". */
+  valueHeader?: string;
+  align?: 'left' | 'right';
+}
+
+export interface GridColumn<Row> extends ExportField<Row> {
+  id: string;
   /** Header tooltip: what the column means. */
   description?: string;
   width: number;
-  align?: 'left' | 'right';
   /** The sort key: numbers sort as numbers, strings as strings; null sorts last. */
   sortValue: (row: Row) => number | string | null;
   /** A custom order (addresses in address order). */
   compare?: (a: Row, b: Row) => number;
-  /** The cell's text, also its tooltip and what Copy puts on the clipboard. */
+  /** The cell's text, also its tooltip and what the HTML report shows (Copy, CSV and JSON carry `value`). */
   text: (row: Row) => string;
+  /** What exports and Copy write for this column, where it is not the column itself: the remote address and, when
+   *  names are resolved, the name in a column of its own. */
+  exportFields?: ExportField<Row>[];
   /** Richer cell content; defaults to text(). Used only where text() has nothing to escape (inertText), unless
    *  renderInert says that render escapes and isolates the OS strings it draws itself (components/Inert). */
   render?: (row: Row) => ReactNode;
@@ -44,6 +61,30 @@ export interface GridColumn<Row> {
 }
 
 export type SortState = { id: string; desc: boolean }[];
+
+/** What a grid's columns export or copy of its rows: the screen's headers and texts, and the same as data. */
+export interface ExportRows {
+  columns: string[];
+  rows: string[][];
+  valueColumns: string[];
+  values: ExportValue[][];
+  rightAligned: boolean[];
+}
+
+/** The rows as the columns export them (each column's fields: itself, or its exportFields): the one place exports,
+ *  the HTML report and Copy read a grid's cells. */
+export function exportRows<Row>(columns: readonly GridColumn<Row>[], rows: readonly Row[]): ExportRows {
+  const fields = columns.flatMap((c): ExportField<Row>[] => c.exportFields ?? [c]);
+  const values = fields.map((f) => f.value ?? f.text);
+  return {
+    columns: fields.map((f) => f.header),
+    rows: rows.map((r) => fields.map((f) => f.text(r))),
+    valueColumns: fields.map((f) => f.valueHeader ?? f.header),
+    // A field a row lacks (a capture's, a remote host's) is none, not a hole.
+    values: rows.map((r) => values.map((v) => v(r) ?? null)),
+    rightAligned: fields.map((f) => f.align === 'right'),
+  };
+}
 
 /** What gridLayout needs of a column (any row type). */
 type ColumnShape = Pick<GridColumn<never>, 'id' | 'width' | 'hiddenByDefault'>;

@@ -6,6 +6,7 @@ import { lookup } from '../lookup.js';
 import { connectionState, type Connection, type Family, type Protocol } from '../../../shared/types.js';
 import { undoCp1252ReadOfOem850 } from '../oem-codepage.js';
 import { inetConnectionKey, unixConnectionKey } from './keys.js';
+import { sendQueue } from './kernel-states.js';
 
 export interface Endpoint {
   address: string;
@@ -255,6 +256,7 @@ export interface ConnectionFields {
 
 export function makeConnection(f: ConnectionFields): Connection {
   const pid = f.pid ?? null;
+  const state = connectionState(f.state);
   const row: Connection = {
     id: '',
     proto: f.proto,
@@ -263,9 +265,9 @@ export function makeConnection(f: ConnectionFields): Connection {
     localPort: f.local.port,
     remoteAddress: f.remote.address,
     remotePort: f.remote.port,
-    state: connectionState(f.state),
+    state,
     recvQ: f.recvQ ?? 0,
-    sendQ: f.sendQ ?? 0,
+    sendQ: sendQueue(state, f.sendQ ?? 0),
     uid: f.uid ?? null,
     user: f.user ?? null,
     inode: f.inode ?? null,

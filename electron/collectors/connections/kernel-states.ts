@@ -26,3 +26,10 @@ export function inetStateName(proto: InetProto, code: number): ConnectionState {
 export function socketUid(state: ConnectionState, uid: number, inode: number): number | null {
   return state === 'TIME_WAIT' || (state === 'FIN_WAIT2' && inode === 0 && uid === 0) ? null : uid;
 }
+
+/** A socket's Send-Q as NetLens shows it, whatever read it: a listener's is 0, as /proc/net/tcp's tx_queue (and
+ *  netstat) give it. sock_diag and ss write a listener's backlog there (`ss -tanp`: LISTEN 0 511), which is no queue
+ *  of unsent bytes; the live collector, `dump`, `parse` of an ss capture and a remote host's ss rows agree. */
+export function sendQueue(state: ConnectionState, sendQ: number): number {
+  return state === 'LISTEN' ? 0 : sendQ;
+}

@@ -5,7 +5,7 @@
 import { sameTrafficFields } from '../../../shared/diff.js';
 import type { Connection, ConnectionState, ConnectionTraffic, Diagnostics } from '../../../shared/types.js';
 import { assignTraffic, recordSkip } from '../../../shared/types.js';
-import { inetStateName, socketUid } from './kernel-states.js';
+import { inetStateName, sendQueue, socketUid } from './kernel-states.js';
 import { AF_INET, forEachInetDiagSocket, type InetDiagSocket } from '../linux/sock-diag.js';
 import type { KeptRows } from './kept-rows.js';
 import { inetConnectionKey } from './keys.js';
@@ -113,7 +113,7 @@ function sameRecord(
   if (
     row.state !== state ||
     row.recvQ !== s.rqueue ||
-    row.sendQ !== (state === 'LISTEN' ? 0 : s.wqueue) ||
+    row.sendQ !== sendQueue(state, s.wqueue) ||
     row.localPort !== s.localPort ||
     row.remotePort !== s.remotePort ||
     row.uid !== socketUid(state, s.uid, s.inode) ||

@@ -13,7 +13,7 @@ import {
 import { parseIpv4, parseIpv6 } from '../../../shared/address.js';
 import { formatIPv6 } from '../linux/addresses.js';
 import { inetConnectionKey } from './keys.js';
-import { socketUid } from './kernel-states.js';
+import { sendQueue, socketUid } from './kernel-states.js';
 import {
   forEachSsSocket,
   numberAt,
@@ -95,7 +95,7 @@ function endpointAt(text: string, s: number, e: number): { address: Address; por
 
 /** A TCP row as parseProcNetInet makes it from /proc, owners not attached, with its traffic fields still
  *  null (without `traffic`: none, as /proc's rows have). `sendQ` as sock_diag gives it: a listener's is its
- *  backlog, which /proc's tx_queue (0) is not. `id`: its key when the caller has it (else made, through the
+ *  backlog, which /proc's tx_queue (0) is not (sendQueue). `id`: its key when the caller has it (else made, through the
  *  keys' cache). */
 export function tcpRow(
   family: 'inet' | 'inet6',
@@ -112,7 +112,7 @@ export function tcpRow(
   id = inetConnectionKey('tcp', family, localAddress, localPort, remoteAddress, remotePort, inode),
 ): Connection {
   const inodeOrNull = inode === 0 ? null : inode;
-  const queued = state === 'LISTEN' ? 0 : sendQ;
+  const queued = sendQueue(state, sendQ);
   const owner = socketUid(state, uid, inode);
   // Two literals rather than one extended: each row is made in its final shape (see the traffic fields).
   if (!traffic) {

@@ -154,6 +154,8 @@ function trafficColumn(
   value: (t: NameTraffic) => number | null,
   format: (n: number) => string,
   description: string,
+  /** The header of the value as data: it says the unit ("Sent (bytes)"). */
+  valueHeader: string,
 ): GridColumn<ProcessEntry> {
   const text = (p: ProcessEntry) => {
     const v = p.traffic ? value(p.traffic) : undefined;
@@ -167,6 +169,8 @@ function trafficColumn(
     description,
     sortValue: (p) => (p.traffic ? value(p.traffic) : null),
     text,
+    value: (p) => (p.traffic ? value(p.traffic) : null),
+    valueHeader,
     render: (p) =>
       p.traffic && value(p.traffic) === null && p.traffic.note ? (
         <span className="muted" title={p.traffic.note}>
@@ -209,6 +213,7 @@ const columns: GridColumn<ProcessEntry>[] = [
     align: 'right',
     sortValue: (p) => p.pids[0] ?? null,
     text: (p) => (p.pids.length > 3 ? `${p.pids.slice(0, 3).join(', ')}…` : p.pids.join(', ')),
+    value: (p) => p.pids,
   },
   {
     id: 'connections',
@@ -217,6 +222,7 @@ const columns: GridColumn<ProcessEntry>[] = [
     align: 'right',
     sortValue: (p) => p.connections,
     text: (p) => formatCount(p.connections),
+    value: (p) => p.connections,
     description: 'Sockets this process holds (as filtered by the toggles)',
   },
   trafficColumn(
@@ -226,6 +232,7 @@ const columns: GridColumn<ProcessEntry>[] = [
     (t) => t.recvRate,
     formatRate,
     'Bytes received per second over the last tick (TCP)',
+    'Recv/s (B/s)',
   ),
   trafficColumn(
     'sendRate',
@@ -234,6 +241,7 @@ const columns: GridColumn<ProcessEntry>[] = [
     (t) => t.sendRate,
     formatRate,
     'Bytes sent per second over the last tick (TCP)',
+    'Send/s (B/s)',
   ),
   trafficColumn(
     'bytesReceived',
@@ -242,6 +250,7 @@ const columns: GridColumn<ProcessEntry>[] = [
     (t) => t.bytesReceived,
     formatBytes,
     'TCP bytes received by the connections NetLens has seen, including those that closed since it started',
+    'Recv (bytes)',
   ),
   trafficColumn(
     'bytesSent',
@@ -250,6 +259,7 @@ const columns: GridColumn<ProcessEntry>[] = [
     (t) => t.bytesSent,
     formatBytes,
     'TCP bytes sent by the connections NetLens has seen, including those that closed since it started',
+    'Sent (bytes)',
   ),
   {
     id: 'listening',
@@ -258,6 +268,7 @@ const columns: GridColumn<ProcessEntry>[] = [
     align: 'right',
     sortValue: (p) => p.listening,
     text: (p) => formatCount(p.listening),
+    value: (p) => p.listening,
     hiddenByDefault: true,
   },
 ];

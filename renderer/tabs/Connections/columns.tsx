@@ -13,6 +13,7 @@ import {
   formatMs,
   formatPort,
   formatRate,
+  isoTime,
 } from '../../../shared/format.js';
 import {
   countryName,
@@ -23,8 +24,9 @@ import {
   shortHost,
   type NameLookup,
 } from '../../../shared/names.js';
+import type { ExportValue } from '../../../shared/export.js';
 import type { CollectExtra, Connection, SocketMemory } from '../../../shared/types.js';
-import { isColumnVisible, type GridColumn } from '../../store/grid-model.js';
+import { isColumnVisible, type ExportField, type GridColumn } from '../../store/grid-model.js';
 import type { GridSettings } from '../../store/settings.js';
 
 export function protoLabel(r: Connection): string {
@@ -38,6 +40,12 @@ export function localText(r: Connection): string {
 export function pidsText(r: Connection): string {
   if (r.ownerStatus === 'denied') return '?';
   return r.processes.map((p) => p.pid).join(', ');
+}
+
+/** The PIDs as data: the one PID as a number, several as a list, none (or hidden) null. */
+export function pidsValue(r: Connection): ExportValue {
+  if (r.ownerStatus === 'denied' || r.processes.length === 0) return null;
+  return r.processes.length === 1 ? r.processes[0]!.pid : r.processes.map((p) => p.pid);
 }
 
 export function processText(r: Connection): string {
@@ -75,6 +83,19 @@ function countryText(names: NameLookup, r: Connection): string {
 export interface HostDisplay {
   resolve: boolean;
   fqdn: boolean;
+}
+
+/** The remote address as exports carry it: the address itself (the grid shows its name when names are resolved),
+ *  and then the name in a column of its own. */
+function remoteFields(names: NameLookup, display: HostDisplay): ExportField<Connection>[] {
+  const address: ExportField<Connection> = {
+    header: 'Foreign Address',
+    text: (r) => (r.proto === 'unix' ? '' : formatAddress(r.remoteAddress)),
+    value: (r) => (r.proto === 'unix' ? null : r.remoteAddress),
+  };
+  if (!display.resolve) return [address];
+  const host = (r: Connection) => (r.proto === 'unix' ? null : remoteHostText(names, r, display));
+  return [address, { header: 'Foreign Host', text: (r) => host(r) ?? '', value: host }];
 }
 
 /** Columns whose values come from the names dataset: a sort by them follows names as they arrive. */
@@ -117,6 +138,7 @@ export function connectionColumns(
       width: 170,
       sortValue: (r) => (r.proto === 'unix' ? `~${r.path ?? ''}` : addressSortKey(r.localAddress)),
       text: localText,
+      value: (r) => (r.proto === 'unix' ? (r.path ?? '') : r.localAddress),
       maxWidth: ADDRESS_MAX,
       rowMaxWidth: (r) => (r.proto === 'unix' ? PATH_MAX : undefined),
       description: 'Local address (* = any); the path for unix sockets',
@@ -128,6 +150,7 @@ export function connectionColumns(
       align: 'right',
       sortValue: (r) => (r.proto === 'unix' ? null : r.localPort),
       text: (r) => portText(names, r, r.localPort),
+      value: (r) => (r.proto === 'unix' ? null : r.localPort),
       description: 'Local port, with its service name from the services database',
     },
     {
@@ -141,6 +164,7 @@ export function connectionColumns(
         return host === null ? `~${addressSortKey(r.remoteAddress)}` : host.toLowerCase();
       },
       text: (r) => (r.proto === 'unix' ? '' : (remoteHostText(names, r, display) ?? formatAddress(r.remoteAddress))),
+      exportFields: remoteFields(names, display),
       render: (r) => {
         const host = r.proto === 'unix' ? null : remoteHostText(names, r, display);
         return host === null ? (
@@ -164,6 +188,7 @@ export function connectionColumns(
       align: 'right',
       sortValue: (r) => (r.proto === 'unix' ? null : r.remotePort),
       text: (r) => (hasRemoteAddress(r) ? portText(names, r, r.remotePort) : formatPort(r.remotePort, r.proto)),
+      value: (r) => (r.proto === 'unix' ? null : r.remotePort),
       description: 'Remote port, with its service name from the services database',
     },
     { id: 'state', header: 'State', width: 110, sortValue: stateText, text: stateText, fitAtLeast: 'ESTABLISHED' },
@@ -174,6 +199,7 @@ export function connectionColumns(
       align: 'right',
       sortValue: (r) => r.processes[0]?.pid ?? null,
       text: pidsText,
+      value: pidsValue,
       // A socket shared by many processes lists them all (its tooltip): the column fits one or two.
       maxWidth: PID_MAX,
     },
@@ -249,6 +275,8 @@ export function connectionColumns(
       align: 'right',
       sortValue: (r) => r.recvQ,
       text: (r) => formatCount(r.recvQ),
+      value: (r) => r.recvQ,
+      valueHeader: 'Recv-Q (bytes)',
       description: 'Bytes received but not yet read by the process',
     },
     {
@@ -258,6 +286,8 @@ export function connectionColumns(
       align: 'right',
       sortValue: (r) => r.sendQ,
       text: (r) => formatCount(r.sendQ),
+      value: (r) => r.sendQ,
+      valueHeader: 'Send-Q (bytes)',
       description: 'Bytes sent but not yet acknowledged by the peer',
     },
     {
@@ -266,6 +296,7 @@ export function connectionColumns(
       width: 84,
       sortValue: (r) => r.firstSeen ?? null,
       text: (r) => formatClock(r.firstSeen),
+      value: (r) => isoTime(r.firstSeen),
       render: (r) => <span title={formatDateTime(r.firstSeen)}>{formatClock(r.firstSeen)}</span>,
       description: 'When NetLens first saw this connection',
     },
@@ -285,6 +316,7 @@ export function connectionColumns(
       hiddenByDefault: true,
       sortValue: (r) => r.inode,
       text: (r) => (r.inode === null ? '' : String(r.inode)),
+      value: (r) => r.inode,
     },
     {
       id: 'exe',
@@ -310,6 +342,14 @@ function trafficText(r: Connection, value: Numeric, format: (n: number) => strin
   return format(value);
 }
 
+/** How a traffic column writes its value as data: bytes, a rate or a duration as the number it is (the header says
+ *  the unit), a moment in ISO 8601. */
+interface TrafficData {
+  /** The header with the unit the cells' texts carried: "Sent (bytes)". */
+  header?: string;
+  moment?: boolean;
+}
+
 function trafficColumn(
   id: string,
   header: string,
@@ -318,6 +358,7 @@ function trafficColumn(
   format: (n: number) => string,
   description: string,
   hiddenByDefault = false,
+  data: TrafficData = {},
 ): GridColumn<Connection> {
   const text = (r: Connection) => trafficText(r, value(r), format);
   return {
@@ -329,6 +370,11 @@ function trafficColumn(
     description,
     sortValue: (r) => value(r) ?? null,
     text,
+    value: (r) => {
+      const v = value(r) ?? null;
+      return data.moment ? isoTime(v) : v;
+    },
+    ...(data.header ? { valueHeader: data.header } : {}),
     render: (r): ReactNode =>
       value(r) === null && r.trafficNote ? (
         <span className="muted" title={r.trafficNote}>
@@ -346,6 +392,8 @@ const memory =
   (r: Connection): Numeric =>
     r.skmem === undefined ? undefined : r.skmem === null ? null : pick(r.skmem);
 
+const BYTES = (header: string): TrafficData => ({ header: `${header} (bytes)` });
+
 export const TRAFFIC_COLUMNS: GridColumn<Connection>[] = [
   trafficColumn(
     'bytesSent',
@@ -354,6 +402,8 @@ export const TRAFFIC_COLUMNS: GridColumn<Connection>[] = [
     (r) => r.bytesSent,
     formatBytes,
     'Data bytes sent since the socket opened (retransmissions counted once)',
+    false,
+    BYTES('Sent'),
   ),
   trafficColumn(
     'bytesReceived',
@@ -362,8 +412,19 @@ export const TRAFFIC_COLUMNS: GridColumn<Connection>[] = [
     (r) => r.bytesReceived,
     formatBytes,
     'Data bytes received since the socket opened',
+    false,
+    BYTES('Received'),
   ),
-  trafficColumn('sendRate', 'Send rate', 90, (r) => r.sendRate, formatRate, 'Bytes sent per second over the last tick'),
+  trafficColumn(
+    'sendRate',
+    'Send rate',
+    90,
+    (r) => r.sendRate,
+    formatRate,
+    'Bytes sent per second over the last tick',
+    false,
+    { header: 'Send rate (B/s)' },
+  ),
   trafficColumn(
     'recvRate',
     'Receive rate',
@@ -371,8 +432,12 @@ export const TRAFFIC_COLUMNS: GridColumn<Connection>[] = [
     (r) => r.recvRate,
     formatRate,
     'Bytes received per second over the last tick',
+    false,
+    { header: 'Receive rate (B/s)' },
   ),
-  trafficColumn('rtt', 'RTT', 70, (r) => r.rttMs, formatMs, 'Smoothed round-trip time the kernel measures', true),
+  trafficColumn('rtt', 'RTT', 70, (r) => r.rttMs, formatMs, 'Smoothed round-trip time the kernel measures', true, {
+    header: 'RTT (ms)',
+  }),
   trafficColumn(
     'retrans',
     'Retransmits',
@@ -382,7 +447,9 @@ export const TRAFFIC_COLUMNS: GridColumn<Connection>[] = [
     'Segments sent again over the socket’s life',
     true,
   ),
-  trafficColumn('cwnd', 'Cwnd', 60, (r) => r.cwnd, formatCount, 'Congestion window, in segments', true),
+  trafficColumn('cwnd', 'Cwnd', 60, (r) => r.cwnd, formatCount, 'Congestion window, in segments', true, {
+    header: 'Cwnd (segments)',
+  }),
   trafficColumn(
     'lastSend',
     'Last send',
@@ -391,6 +458,7 @@ export const TRAFFIC_COLUMNS: GridColumn<Connection>[] = [
     formatClock,
     'When data was last sent (to the second)',
     true,
+    { moment: true },
   ),
   trafficColumn(
     'lastRecv',
@@ -400,6 +468,7 @@ export const TRAFFIC_COLUMNS: GridColumn<Connection>[] = [
     formatClock,
     'When data was last received (to the second)',
     true,
+    { moment: true },
   ),
   trafficColumn(
     'recvBuffer',
@@ -409,6 +478,7 @@ export const TRAFFIC_COLUMNS: GridColumn<Connection>[] = [
     formatBytes,
     'Receive queue memory in use (ss -m: r)',
     true,
+    BYTES('Recv mem'),
   ),
   trafficColumn(
     'sendBuffer',
@@ -418,6 +488,7 @@ export const TRAFFIC_COLUMNS: GridColumn<Connection>[] = [
     formatBytes,
     'Send memory in use and queued (ss -m: t + w)',
     true,
+    BYTES('Send mem'),
   ),
   trafficColumn(
     'rcvBuf',
@@ -427,6 +498,7 @@ export const TRAFFIC_COLUMNS: GridColumn<Connection>[] = [
     formatBytes,
     'Receive buffer size (ss -m: rb)',
     true,
+    BYTES('Rcvbuf'),
   ),
   trafficColumn(
     'sndBuf',
@@ -436,6 +508,7 @@ export const TRAFFIC_COLUMNS: GridColumn<Connection>[] = [
     formatBytes,
     'Send buffer size (ss -m: tb)',
     true,
+    BYTES('Sndbuf'),
   ),
   trafficColumn(
     'drops',

@@ -2,7 +2,7 @@
 // then, in the Connections grid with its filter language, and exportable.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { CONNECTION_MODES, parseFilter, withTerm, type ConnectionMode } from '../../../shared/filter.js';
-import { formatBytes, formatDateTime } from '../../../shared/format.js';
+import { formatBytes, formatDateTime, isoTime } from '../../../shared/format.js';
 import { unreadableText, type TimelinePoint } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
@@ -54,6 +54,7 @@ function historyColumns(onProcessClick: (name: string) => void, names: NameLooku
       width: 150,
       sortValue: (r) => r.recorded.closedAt ?? r.recorded.lastSeen,
       text: (r) => (r.recorded.closedAt !== null ? at(r.recorded.closedAt) : `open at ${at(r.recorded.lastSeen)}`),
+      value: (r) => isoTime(r.recorded.closedAt),
       description: 'When it closed; "open at" when recording stopped while it was open',
     },
     {
@@ -64,6 +65,8 @@ function historyColumns(onProcessClick: (name: string) => void, names: NameLooku
       hiddenByDefault: true,
       sortValue: (r) => r.recorded.bytesSent,
       text: (r) => formatBytes(r.recorded.bytesSent),
+      value: (r) => r.recorded.bytesSent,
+      valueHeader: 'Sent (bytes)',
     },
     {
       id: 'bytesReceived',
@@ -73,6 +76,8 @@ function historyColumns(onProcessClick: (name: string) => void, names: NameLooku
       hiddenByDefault: true,
       sortValue: (r) => r.recorded.bytesReceived,
       text: (r) => formatBytes(r.recorded.bytesReceived),
+      value: (r) => r.recorded.bytesReceived,
+      valueHeader: 'Received (bytes)',
     },
   ];
 }

@@ -2,7 +2,7 @@
 import { inertLabel, isolated } from '../../components/Inert.js';
 import type { MulticastGroup, NetInterface } from '../../../shared/types.js';
 import { formatBytes, formatCount, formatRate, formatSpeed } from '../../../shared/format.js';
-import type { GridColumn } from '../../store/grid-model.js';
+import type { ExportField, GridColumn } from '../../store/grid-model.js';
 import { Sparkline } from '../../components/Sparkline.js';
 import { rateRings } from './rate-series.js';
 
@@ -24,6 +24,23 @@ function activityText(r: NetInterface): string {
   return `Last ${ring.t.length} samples: RX peak ${formatRate(peak(ring.rx))}, TX peak ${formatRate(peak(ring.tx))}`;
 }
 
+/** The activity's peak as exports write it (a sparkline is no text): over the samples the sparkline draws, none
+ *  until there are two. */
+function peakField(dir: 'rx' | 'tx'): ExportField<NetInterface> {
+  const value = (r: NetInterface) => {
+    const ring = rateRings.get(r.id);
+    return ring.t.length < 2 ? null : peak(ring[dir]);
+  };
+  const header = `${dir.toUpperCase()} peak`;
+  return {
+    header,
+    valueHeader: `${header} (B/s)`,
+    align: 'right',
+    text: (r) => formatRate(value(r)),
+    value,
+  };
+}
+
 const activity: GridColumn<NetInterface> = {
   id: 'activity',
   header: 'Activity',
@@ -35,6 +52,7 @@ const activity: GridColumn<NetInterface> = {
     return peak(ring.rx) + peak(ring.tx);
   },
   text: activityText,
+  exportFields: [peakField('rx'), peakField('tx')],
   render: (r) => {
     const ring = rateRings.get(r.id);
     return (
@@ -53,6 +71,8 @@ function rateColumn(dir: 'rx' | 'tx'): GridColumn<NetInterface> {
     align: 'right',
     sortValue: (r) => r.rates?.[key] ?? null,
     text: (r) => formatRate(r.rates?.[key]),
+    value: (r) => r.rates?.[key] ?? null,
+    valueHeader: `${dir.toUpperCase()} rate (B/s)`,
   };
 }
 
@@ -70,6 +90,7 @@ function counterColumn(
     align: 'right',
     sortValue: (r) => r.counters[key],
     text: (r) => format(r.counters[key]),
+    value: (r) => r.counters[key],
   };
 }
 
@@ -100,6 +121,7 @@ const rest: GridColumn<NetInterface>[] = [
     align: 'right',
     sortValue: (r) => r.mtu,
     text: (r) => (r.mtu === null ? '' : String(r.mtu)),
+    value: (r) => r.mtu,
   },
   { id: 'mac', header: 'MAC', width: 136, sortValue: (r) => r.mac, text: (r) => r.mac ?? '' },
   {
@@ -109,6 +131,9 @@ const rest: GridColumn<NetInterface>[] = [
     align: 'right',
     sortValue: (r) => r.speedMbps,
     text: (r) => formatSpeed(r.speedMbps),
+    // formatSpeed leaves out what the driver reports as unknown (0, -1).
+    value: (r) => (r.speedMbps !== null && r.speedMbps > 0 ? r.speedMbps : null),
+    valueHeader: 'Speed (Mb/s)',
   },
   counterColumn('rxBytes', 'RX bytes', 90, formatBytes),
   counterColumn('txBytes', 'TX bytes', 90, formatBytes),
@@ -166,6 +191,7 @@ const multicastBase: GridColumn<MulticastGroup>[] = [
     align: 'right',
     sortValue: (r) => r.users,
     text: (r) => (r.users === null ? '' : formatCount(r.users)),
+    value: (r) => r.users,
     description: 'Sockets or subsystems that joined the group (netstat -g "RefCnt")',
   },
 ];

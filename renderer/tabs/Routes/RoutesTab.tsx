@@ -26,6 +26,8 @@ const columns: GridColumn<Route>[] = [
     width: 210,
     sortValue: (r) => `${addressSortKey(r.destination)}/${String(r.prefixLength).padStart(3, '0')}`,
     text: destinationText,
+    // As data, every destination with its prefix: `0.0.0.0/0` rather than `default`, `10.0.0.1/32`.
+    value: (r) => `${r.destination}/${r.prefixLength}`,
     render: (r) =>
       r.isDefault ? (
         <span className="default-route" title="Default route">
@@ -41,6 +43,7 @@ const columns: GridColumn<Route>[] = [
     width: 170,
     sortValue: (r) => (r.gateway === null ? null : addressSortKey(r.gateway)),
     text: (r) => r.gateway ?? '*',
+    value: (r) => r.gateway,
   },
   {
     id: 'flags',
@@ -57,6 +60,7 @@ const columns: GridColumn<Route>[] = [
     align: 'right',
     sortValue: (r) => r.metric,
     text: (r) => (r.metric === null ? '' : String(r.metric)),
+    value: (r) => r.metric,
   },
   { id: 'iface', header: 'Interface', width: 110, sortValue: (r) => r.iface, text: (r) => r.iface ?? '' },
   { id: 'table', header: 'Table', width: 80, sortValue: (r) => r.table, text: (r) => r.table },
@@ -86,6 +90,7 @@ const columns: GridColumn<Route>[] = [
     hiddenByDefault: true,
     sortValue: (r) => r.mtu ?? null,
     text: (r) => (r.mtu ? String(r.mtu) : ''),
+    value: (r) => r.mtu || null,
   },
 ];
 

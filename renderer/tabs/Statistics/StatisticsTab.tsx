@@ -68,6 +68,7 @@ const valueColumn: GridColumn<StatRow> = {
   align: 'right',
   sortValue: (r) => r.value,
   text: (r) => formatCount(r.value),
+  value: (r) => r.value,
   render: (r) => <span className="stat-value">{formatCount(r.value)}</span>,
   renderFitsText: true,
 };
@@ -80,6 +81,7 @@ const rateColumn: GridColumn<StatRow> = {
   align: 'right',
   sortValue: (r) => (r.kind === 'counter' ? (r.rate ?? null) : null),
   text: (r) => (r.kind === 'counter' ? formatPerSecond(r.rate) : ''),
+  value: (r) => (r.kind === 'counter' ? (r.rate ?? null) : null),
   render: (r) =>
     r.kind === 'counter' && r.rate ? (
       formatPerSecond(r.rate)
@@ -97,6 +99,7 @@ const deltaColumn: GridColumn<StatRow> = {
   align: 'right',
   sortValue: (r) => r.delta,
   text: (r) => (r.delta === null ? '' : signed(r.delta)),
+  value: (r) => r.delta,
   render: (r) =>
     r.delta === null ? (
       ''
