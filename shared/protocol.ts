@@ -16,6 +16,7 @@ import {
   type Alert,
   type ChangesSummary,
   type RecordedConnection,
+  type RecordGap,
   type RecordingStatus,
   type TimelinePoint,
 } from './record.js';
@@ -501,6 +502,8 @@ export interface RecordedRows {
   omitted: number;
   /** Rows of the record whose values cannot be a connection's (a record altered by hand): skipped, counted. */
   unreadable: number;
+  /** The first moment asked lies before the record or between two recordings (null: a recording covers it). */
+  gap: RecordGap | null;
 }
 
 export type FirewallVerdict = 'admitted' | 'blocked' | 'cannot tell';

@@ -1,6 +1,7 @@
 // The connection record: what the recorder keeps on disk (electron/monitor/record/) and what clients, the
 // CLI and the History view get back from it. Types and pure helpers only.
 import { csvCell as exportCsvCell } from './export.js';
+import { formatDateTime } from './format.js';
 import { countryName } from './names.js';
 import type { Connection, NameEntry } from './types.js';
 
@@ -99,9 +100,38 @@ export interface TimelinePoint {
   txBytes: number;
 }
 
+/**
+ * Where a moment asked of the record lies when no recording covers it: before the record's first moment (when the
+ * first recording read what was open: its baseline), or between two recordings (NetLens not running, recording off
+ * or paused). Null for a moment a recording covers (or after the last one, or in an empty record).
+ */
+export type RecordGap = { kind: 'before'; begins: number } | { kind: 'between'; lastBefore: number; resumed: number };
+
+/**
+ * What the CLI and the History tab say of a moment asked that no recording covers (RecordGap): for "what changed"
+ * (`changes`), which moment it compared with instead; for the rows open then, that nothing was recorded.
+ */
+export function gapText(gap: RecordGap, asked: number, what: 'changes' | 'rows'): string {
+  const t = formatDateTime;
+  if (gap.kind === 'before')
+    return what === 'changes'
+      ? `The record begins at ${t(gap.begins)}, after ${t(asked)}: what was open then is the baseline, not new.`
+      : `The record begins at ${t(gap.begins)}: nothing was recorded before it.`;
+  const nothing = `Nothing was recorded from ${t(gap.lastBefore)} to ${t(gap.resumed)} (NetLens was not recording)`;
+  return what === 'changes'
+    ? `${nothing}: compared with ${t(gap.lastBefore)}, the last moment recorded before ${t(asked)}.`
+    : `${nothing}: what was open then is known only where it was open both before and after.`;
+}
+
 export interface ChangesSummary {
+  /** The moment compared with: the one asked (`asked`), or where no recording covers that (`gap`), the record's
+   *  first moment, or the last moment recorded before it. */
   from: number;
   to: number;
+  /** The first moment asked. */
+  asked: number;
+  /** Why `from` is not the moment asked (null when it is). */
+  gap: RecordGap | null;
   newListeners: RecordedConnection[];
   goneListeners: RecordedConnection[];
   /** Remote addresses talked to in (from, to] and never before `from` in the record. */

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { formatDateTime } from '../../shared/format.js';
 import { inertText } from '../../shared/inert-text.js';
 import { until } from '../../test/until.js';
 import { Database, openRecord } from '../monitor/record/database.js';
@@ -42,7 +43,8 @@ function record(): { dir: string; file: string } {
   const file = join(dir, 'record.db');
   const at = Date.now() - 60_000;
   const { db } = openRecord(file, { create: true });
-  db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?)', [at, Date.now()]);
+  // The record began a second before (its baseline read: nothing then), so the connection is a change.
+  db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?)', [at - 1000, Date.now()]);
   db.run(
     `INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener,
       pid, process, user, first_seen) VALUES (1, 'tcp', 'inet', '10.0.0.2', 5000, '10.0.0.1', 443, 'ESTABLISHED', 0, 7, 'app', 'ann', ?)`,
@@ -104,6 +106,43 @@ describe('netlens history', () => {
   });
 });
 
+describe('a moment before the record began', () => {
+  it('is compared as the record began (what was open then is its baseline, not new), and said so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-history-'));
+    dirs.push(dir);
+    const file = join(dir, 'record.db');
+    // NetLens started 10 minutes ago: sshd listened then (the baseline); nc started listening 5 minutes later.
+    const begins = Math.floor(Date.now() / 1000) * 1000 - 600_000;
+    const { db } = openRecord(file, { create: true });
+    db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?)', [begins, Date.now()]);
+    for (const [port, process, first] of [
+      [22, 'sshd', begins],
+      [8080, 'nc', begins + 300_000],
+    ] as const) {
+      db.run(
+        `INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener,
+          pid, process, user, first_seen) VALUES (1, 'tcp', 'inet', '0.0.0.0', ?, '0.0.0.0', 0, 'LISTEN', 1, 7, ?, 'root', ?)`,
+        [port, process, first],
+      );
+      db.run('INSERT INTO processes (name, first_seen) VALUES (?, ?)', [process, first]);
+    }
+    db.close();
+    const said = `The record begins at ${formatDateTime(begins)}, after `;
+    const changed = await run(['--changes', '--since', '2h', '--db', file]);
+    expect(changed.code).toBe(0);
+    // On main: "What changed from <2 hours ago>", sshd among the new listeners and the processes that started.
+    expect(changed.out).toContain(`What changed from ${formatDateTime(begins)} to `);
+    expect(changed.out).toContain(said);
+    expect(changed.out).toMatch(/New listeners \(1\)\n {2}tcp 0\.0\.0\.0:8080 {2}7\/nc /);
+    expect(changed.out).toMatch(/Processes that started using the network \(1\)\n {2}nc /);
+    const json = JSON.parse((await run(['--changes', '--since', '2h', '--json', '--db', file])).out);
+    expect(json).toMatchObject({ from: begins, gap: { kind: 'before', begins } });
+    // The rows open over the last 3 hours: all of them, and that the record holds nothing before its start.
+    const table = await run(['--since', '3h', '--db', file]);
+    expect(table.out).toContain(`The record begins at ${formatDateTime(begins)}: nothing was recorded before it.`);
+  });
+});
+
 describe('a record from elsewhere (--db)', () => {
   it('has every string it prints inert: addresses, states, protocols and places too, not only names', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'netlens-history-'));
@@ -112,7 +151,7 @@ describe('a record from elsewhere (--db)', () => {
     const at = Date.now() - 60_000;
     const esc = '\u001b]0;pwned\u0007\u001b[2J\u202e';
     const { db } = openRecord(file, { create: true });
-    db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?)', [at, Date.now()]);
+    db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?)', [at - 1000, Date.now()]);
     for (const [listener, state] of [
       [0, `ESTABLISHED${esc}`],
       [1, `LISTEN${esc}`],

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { inertJson, inertText } from '../../shared/inert-text.js';
 import {
   csvCell,
+  gapText,
   parseMoment,
   placeText,
   unreadableText,
@@ -103,6 +104,7 @@ function csv(rows: RecordedConnection[]): string {
 
 function table(result: RecordedRows, from: number, to: number): string {
   const out = [`Recorded connections from ${time(from)} to ${time(to)}`];
+  if (result.gap !== null) out.push(gapText(result.gap, from, 'rows'));
   const inet = result.rows.filter((c) => !c.listener);
   out.push(
     ...columns(
@@ -145,6 +147,7 @@ function table(result: RecordedRows, from: number, to: number): string {
 
 function changesText(c: ChangesSummary): string {
   const out = [`What changed from ${time(c.from)} to ${time(c.to)}`];
+  if (c.gap !== null) out.push(gapText(c.gap, c.asked, 'changes'));
   const section = (title: string, lines: string[]) =>
     out.push('', `${title} (${lines.length})`, ...(lines.length ? lines.map((l) => `  ${l}`) : ['  none']));
   const listener = (l: RecordedConnection) =>

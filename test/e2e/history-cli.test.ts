@@ -75,9 +75,12 @@ describe('netlens history', () => {
     dirs.push(dataDir);
     const first = await startHost([], { NETLENS_DATA_DIR: dataDir });
     hosts.push(first);
-    const p = await probe();
     const rows = () =>
       JSON.parse(history(dataDir, ['--since', '10m', '--json']).out || '{"rows":[]}').rows as RecordedConnection[];
+    // The record's first read (its baseline: the host's own listener among it) written before the probe starts: a
+    // socket open as the record began is no change since.
+    await until('the baseline in the record', () => rows().length > 0, 30_000, 500);
+    const p = await probe();
     const inRecord = (closed: boolean) =>
       rows().some((r) => r.listener && r.localPort === p.port && r.pid === p.pid && (r.closedAt !== null) === closed);
     // Written within a batch (5 s) of being seen; the probe ends once the host has seen it, and its close is

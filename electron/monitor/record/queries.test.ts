@@ -134,10 +134,27 @@ describe('moments in the record', () => {
         const between = connectionsBetween(db, from, to);
         expect(between.omitted).toBe(0);
         expect(between.rows.map((r) => Number(r.id))).toEqual(oldBetween(db, from, to));
-        // What changed compares with the last moment recorded at most.
+        // A moment no session covers: before the first, the first's start is compared with; between two, the
+        // last moment recorded before it.
+        const resumes = bounds.find(([start]) => start > from);
+        const gap =
+          from < bounds[0]![0]
+            ? { kind: 'before', begins: bounds[0]![0] }
+            : bounds.some(([start, alive]) => start <= from && from <= alive) || resumes === undefined
+              ? null
+              : {
+                  kind: 'between',
+                  lastBefore: bounds.filter(([, alive]) => alive < from).at(-1)![1],
+                  resumed: resumes[0],
+                };
+        expect(between.gap).toEqual(gap);
         const summary = changes(db, from, to);
-        const last = Math.max(from, Math.min(to, bounds[sessions - 1]![1]));
-        expect(summary.stoppedProcesses).toEqual(oldStopped(db, from, last));
+        expect(summary.gap).toEqual(gap);
+        const compared = gap === null ? from : gap.kind === 'before' ? gap.begins! : gap.lastBefore!;
+        expect(summary.from).toBe(compared);
+        // What changed compares with the last moment recorded at most.
+        const last = Math.max(compared, Math.min(to, bounds[sessions - 1]![1]));
+        expect(summary.stoppedProcesses).toEqual(oldStopped(db, compared, last));
         // Listeners open at a moment: compared through what changed between two moments.
         const listening = (at: number) => {
           const ids = new Map<string, number>();
@@ -149,7 +166,7 @@ describe('moments in the record', () => {
           }
           return ids;
         };
-        const [before, after] = [listening(from), listening(last)];
+        const [before, after] = [listening(compared), listening(last)];
         const news = [...after].filter(([k]) => !before.has(k)).map(([, id]) => id);
         const gone = [...before].filter(([k]) => !after.has(k)).map(([, id]) => id);
         const byFirst = (ids: number[]) =>
@@ -422,7 +439,8 @@ describe('a record altered by hand (values of the wrong type)', () => {
   it('skips and counts the rows that cannot be connections, and keeps the others', () => {
     const { db } = newRecord();
     const at = 1_764_680_000_000;
-    db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?)', [at, at + 60_000]);
+    // (The record began a second before these rows: they are news since `at - 1`.)
+    db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?)', [at - 1000, at + 60_000]);
     const insert = db.prepare(`INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr,
       remote_port, states, listener, pid, process, first_seen, closed_at) VALUES (1, 'tcp', 'inet', ?, ?, '1.1.1.1', ?,
       'LISTEN', ?, ?, ?, ?, ?)`);

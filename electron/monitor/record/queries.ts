@@ -6,6 +6,7 @@ import {
   splitReached,
   type ChangesSummary,
   type RecordedConnection,
+  type RecordGap,
   type TimelinePoint,
 } from '../../../shared/record.js';
 import type { Family, Protocol } from '../../../shared/types.js';
@@ -160,8 +161,35 @@ const FIRST_SEEN_WITHIN_COUNT = `SELECT
   - (SELECT count(*) FROM sessions s CROSS JOIN conns o
       WHERE o.session = s.id AND s.alive < ?1 AND o.closed_at IS NULL AND o.first_seen >= ?1 AND o.first_seen <= ?2) AS n`;
 
-/** Connections and listeners open at some moment in [from, to] (from = to: as they were at that moment). */
+/** A moment of the sessions table as the recorder writes it (a record altered by hand may hold anything). */
+function sessionMoment(row: unknown): number | null {
+  const t = (row as { t?: unknown } | null)?.t;
+  return TIME(t) ? Number(t) : null;
+}
+
+/**
+ * Where `t` lies in the record, when no recording covers it (RecordGap): before the first one began (its `started`,
+ * which the recorder moves to the moment its baseline was read: recorder.ts), or between the last write of one
+ * and the start of the next. Null within a recording, after the last one (the CLI after NetLens quit: "now" is as
+ * last recorded), or in an empty record. The sessions table holds a row per recording (a few a day at most).
+ */
+export function gapAt(db: RecordDatabase, t: number): RecordGap | null {
+  const begins = sessionMoment(db.get('SELECT min(started) AS t FROM sessions'));
+  if (begins === null) return null;
+  if (t < begins) return { kind: 'before', begins };
+  if (db.get('SELECT 1 AS k FROM sessions WHERE started <= ?1 AND alive >= ?1 LIMIT 1', [t]) !== null) return null;
+  const resumed = sessionMoment(db.get('SELECT min(started) AS t FROM sessions WHERE started > ?', [t]));
+  const lastBefore = sessionMoment(db.get('SELECT max(alive) AS t FROM sessions WHERE alive < ?', [t]));
+  return resumed === null || lastBefore === null ? null : { kind: 'between', lastBefore, resumed };
+}
+
+/** Connections and listeners open at some moment in [from, to] (from = to: as they were at that moment); `gap`: where
+ *  `from` lies before the record or between two recordings (gapAt). */
 export function connectionsBetween(db: RecordDatabase, from: number, to: number): RecordedRows {
+  return { ...rowsBetween(db, from, to), gap: gapAt(db, from) };
+}
+
+function rowsBetween(db: RecordDatabase, from: number, to: number): Omit<RecordedRows, 'gap'> {
   const limit = MAX_RECORDED_ROWS + 1;
   // Open at `from` (OVERLAPPING of that moment), first seen before it (and by `to`).
   const before = db.all(`${OPEN_BEFORE} ORDER BY c.first_seen, c.id LIMIT ${limit}`, [
@@ -314,12 +342,17 @@ function networksNewSince(db: RecordDatabase, from: number, networks: string[]):
 /**
  * What changed from `from` to `to`: listeners present at one moment and not the other; remote hosts, their
  * networks, and processes active in (from, to] and never before `from` in the record; processes with
- * connections open at `from` and none at `to`.
+ * connections open at `from` and none at `to`. A `from` no recording covers (gapAt) is compared as the record
+ * knows it: before the record, from its first moment (what was open then is its baseline, not news: else every
+ * listener and process alive when NetLens first started is "new"); between two recordings, from the last moment
+ * recorded before (what appeared while nothing recorded is new, as it was not there then).
  */
-export function changes(db: RecordDatabase, from: number, asked: number): ChangesSummary {
+export function changes(db: RecordDatabase, asked: number, askedTo: number): ChangesSummary {
+  const gap = gapAt(db, asked);
+  const from = gap === null ? asked : gap.kind === 'before' ? gap.begins : gap.lastBefore;
   // "Now" while nothing records (the CLI after the app quit) means as last recorded, not "everything gone".
   const last = db.get('SELECT max(alive) AS t FROM sessions') as { t: number | null };
-  const to = last.t === null ? asked : Math.max(from, Math.min(asked, Number(last.t)));
+  const to = last.t === null ? Math.max(from, askedTo) : Math.max(from, Math.min(askedTo, Number(last.t)));
   const before = listenersAt(db, from);
   const after = listenersAt(db, to);
   const newListeners = listenersNotIn(db, after, before);
@@ -400,6 +433,8 @@ export function changes(db: RecordDatabase, from: number, asked: number): Change
   return {
     from,
     to,
+    asked,
+    gap,
     newListeners: newListeners.rows,
     goneListeners: goneListeners.rows,
     newRemoteHosts,

@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Connection } from '../../../shared/types.js';
-import { DEFAULT_RECORDING, type Alert } from '../../../shared/record.js';
+import { DEFAULT_RECORDING, gapText, type Alert } from '../../../shared/record.js';
+import { formatDateTime } from '../../../shared/format.js';
 import { until } from '../../../test/until.js';
 import { collectGarbage } from '../../../test/collect-garbage.js';
 import { ConnectionTable } from '../connections.js';
@@ -250,7 +251,8 @@ describe('the recorder', () => {
     for (const rebooted of [false, true]) {
       const file = join(tempDir(), 'history.sqlite');
       const first = rig(file, { bootedAt: () => 0 });
-      first.tick([conn(1), conn(2, listen), conn(4, listen)]);
+      const ownerless = conn(5, { ...listen, processes: [], ownerStatus: 'none' });
+      first.tick([conn(1), conn(2, listen), conn(4, listen), ownerless]);
       const started = first.now;
       first.recorder.close();
       // Restarted an hour later (or the machine rebooted meanwhile): the listener of pid 102 is still open, and
@@ -258,7 +260,7 @@ describe('the recorder', () => {
       const second = rig(file, { bootedAt: () => (rebooted ? started + 1000 : 0) });
       second.advance(3_600_000);
       const app4 = { pid: 204, name: 'app4', cmdline: '', exe: '/usr/bin/app4', user: 'ann', startTime: 9 };
-      second.tick([conn(1), conn(2, listen), conn(4, { ...listen, processes: [app4] })]);
+      second.tick([conn(1), conn(2, listen), conn(4, { ...listen, processes: [app4] }), ownerless]);
       second.recorder.flush();
       const db = second.recorder.database!;
       const rows = connectionsBetween(db, 0, second.now).rows;
@@ -268,16 +270,55 @@ describe('the recorder', () => {
       expect(firstSeen(40002)).toEqual(rebooted ? [started, second.now] : [started]);
       expect(firstSeen(40001)).toEqual(rebooted ? [started, second.now] : [started]);
       expect(firstSeen(40004)).toEqual([started, second.now]);
+      // An ownerless listener (no pid to tell: a process in another pid namespace) continues too.
+      expect(firstSeen(40005)).toEqual(rebooted ? [started, second.now] : [started]);
       // Open all along: at a moment between the two recordings too, and What changed says since when.
-      const between = connectionsBetween(db, started + 1_800_000, started + 1_800_000).rows;
-      expect(between.some((r) => r.localPort === 40002)).toBe(!rebooted);
-      const since = changes(db, started - 1, second.now).newListeners;
-      expect(since.filter((l) => l.localPort === 40002).map((l) => l.firstSeen)).toEqual([
-        rebooted ? second.now : started,
-      ]);
+      const between = connectionsBetween(db, started + 1_800_000, started + 1_800_000);
+      expect(between.rows.some((r) => r.localPort === 40002)).toBe(!rebooted);
+      expect(between.gap).toEqual({ kind: 'between', lastBefore: started, resumed: second.now });
+      // Since before the record: what was open as it began is its baseline, not new (on main 40002 was, "since"
+      // the restart where it was recorded anew); app4 listens as it did (another pid, the same program).
+      const since = changes(db, started - 1, second.now);
+      expect(since.newListeners).toEqual([]);
+      expect(since).toMatchObject({ from: started, asked: started - 1, gap: { kind: 'before', begins: started } });
       expect(rows.find((r) => r.localPort === 40002 && r.lastSeen === second.now)!.closedAt).toBeNull();
       second.recorder.close();
     }
+  });
+
+  it('says what changed since before the record began: what was open as it began is its baseline, not new', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const r = rig(file);
+    const listen = { state: 'LISTEN', localAddress: '0.0.0.0', remoteAddress: '0.0.0.0', remotePort: 0 } as const;
+    const recordingStarted = r.now;
+    // NetLens starts: the first read finds a listener and a connection open (the baseline), a second later.
+    r.tick([conn(1), conn(2, listen)]);
+    const begins = r.now;
+    r.advance(600_000);
+    // Ten minutes later a process starts listening and connects to another machine.
+    r.tick([conn(1), conn(2, listen), conn(3, listen), conn(4, { remoteAddress: '10.9.9.9' })]);
+    r.recorder.flush();
+    const db = r.recorder.database!;
+    // "1 hour ago", though the record began 10 minutes ago: on main every socket, process and host of the
+    // baseline was new ("New listeners (2)"), and the answer did not say the record began later.
+    const summary = changes(db, r.now - 3_600_000, r.now);
+    expect(summary).toMatchObject({ from: begins, asked: r.now - 3_600_000, gap: { kind: 'before', begins } });
+    expect(summary.newListeners.map((l) => l.localPort)).toEqual([40003]);
+    expect(summary.startedProcesses.map((p) => p.process).sort()).toEqual(['app3', 'app4']);
+    expect(summary.newRemoteHosts.map((h) => h.address)).toEqual(['10.9.9.9']);
+    expect(gapText(summary.gap!, summary.asked, 'changes')).toBe(
+      `The record begins at ${formatDateTime(begins)}, after ${formatDateTime(summary.asked)}: what was open then is the baseline, not new.`,
+    );
+    // The record begins when its baseline was read, not as the recorder opened the file (nothing was known then).
+    expect(begins).toBeGreaterThan(recordingStarted);
+    expect(changes(db, recordingStarted, r.now).from).toBe(begins);
+    // From a moment it covers: as asked, nothing said.
+    expect(changes(db, begins + 1, r.now)).toMatchObject({ from: begins + 1, gap: null });
+    // As it was: the rows of a moment before it, none, and why.
+    const before = connectionsBetween(db, begins - 60_000, begins - 60_000);
+    expect(before).toMatchObject({ rows: [], gap: { kind: 'before', begins } });
+    expect(connectionsBetween(db, begins, begins).gap).toBeNull();
+    r.recorder.close();
   });
 
   it('prunes past retention in small batches, then over the size cap, oldest first', () => {

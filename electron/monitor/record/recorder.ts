@@ -218,8 +218,10 @@ const minuteOf = (at: number) => at - (at % MINUTE_MS);
 
 /**
  * What tells a socket open as one recording ended from a new one as the next began: its endpoints (or path), whether
- * it listens, and its owner's pid and name (a process restarted has another pid, and its sockets are new). Null where
- * there is no pid to tell (an owner this user may not see): such a socket is recorded afresh, as before.
+ * it listens, and its owner's pid and name (a process restarted has another pid, and its sockets are new). A socket
+ * with no owner known (none, or one this user may not see) has its endpoints alone: the same listener, or the same
+ * connection (two cannot share their four endpoints while open), open before and after, is the one socket for all
+ * NetLens can tell (recorded afresh, it was a second row, "new" since the restart, of a listener open all along).
  */
 function continuationKey(
   endpoints: unknown[],
@@ -228,7 +230,7 @@ function continuationKey(
   name: unknown,
   path: unknown,
 ): string | null {
-  if (typeof pid !== 'number' || !Number.isInteger(pid)) return null;
+  if (pid !== null && (typeof pid !== 'number' || !Number.isInteger(pid))) return null;
   return JSON.stringify([...endpoints, listener, pid, name, path ?? null]);
 }
 
@@ -314,6 +316,9 @@ export class Recorder {
   private readonly newAlerts: Alert[] = [];
   /** The first diff after starting is the connections open at that moment: a baseline, not news. */
   private baseline = true;
+  /** When the baseline was read, until a flush writes it as its session's start (sessions.started): the record of
+   *  a recording begins when it knew what was open, so that what was open then is not news (queries.ts gapAt). */
+  private baselineAt: number | null = null;
   /** The rows the previous recording of the record left open (its last session's, since this boot), by what the
    *  socket is (continuationKey): a socket of the baseline that is one of them continues its row (see start). Null
    *  once the baseline is written. */
@@ -417,6 +422,12 @@ export class Recorder {
     // After the baseline, a row is new since the last read, and so are the bytes it has moved. A row added
     // already closed is a socket born and gone between two reads (a destroy event gave its final totals).
     const fresh = !this.baseline;
+    if (!fresh) {
+      // The baseline's moment: the read's (its rows first seen by then), as this clock has it.
+      let at = Math.max(this.baselineAt ?? 0, this.now());
+      for (const row of diff.added) if (typeof row.firstSeen === 'number' && row.firstSeen > at) at = row.firstSeen;
+      this.baselineAt = at;
+    }
     this.lookingUp(() => {
       // Listeners first: a connection accepted in the same read is then known to have come in.
       for (const pass of [true, false])
@@ -822,6 +833,12 @@ export class Recorder {
         this.writeTraffic(db, 'iface_minutes', this.ifaceMinutes) +
         this.writeTraffic(db, 'process_minutes', this.processMinutes);
       db.run('UPDATE sessions SET alive = ? WHERE id = ?', [at, this.session]);
+      // The baseline written: its moment is the recording's start (a clock behind the monitor's: its end too).
+      if (this.baselineAt !== null)
+        db.run('UPDATE sessions SET started = max(started, ?1), alive = max(alive, ?1) WHERE id = ?2', [
+          this.baselineAt,
+          this.session,
+        ]);
       db.exec('COMMIT');
       return rows;
     };
@@ -841,6 +858,7 @@ export class Recorder {
       return;
     }
     this.endFlushTurn();
+    this.baselineAt = null;
     // A closed connection written is let go (its id, unless it reopened meanwhile under a slot of its own).
     for (const slot of this.dirty) if (this.open.closedAt(slot) !== null) this.open.release(slot);
     this.dirty.clear();
@@ -1149,6 +1167,7 @@ export class Recorder {
       this.fillReached(db);
       this.closeReader();
       this.baseline = true;
+      this.baselineAt = null;
       // Sockets still open from the previous recording (a restart of NetLens, a pause) continue their rows.
       this.continuing = this.previousOpen(db);
       this.mayContinue.clear();

@@ -1,9 +1,9 @@
 // "As it was": a moment or a range picked on the timeline or typed, and the connections and listeners open
 // then, in the Connections grid with its filter language, and exportable.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CONNECTION_MODES, parseFilter, withTerm, type ConnectionMode } from '../../../shared/filter.js';
 import { formatBytes, formatDateTime, isoTime } from '../../../shared/format.js';
-import { unreadableText, type TimelinePoint } from '../../../shared/record.js';
+import { gapText, unreadableText, type RecordGap, type TimelinePoint } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
@@ -97,10 +97,20 @@ export function AsItWas() {
   const [now, setNow] = useState(() => Date.now());
   const [points, setPoints] = useState<TimelinePoint[]>([]);
   // One moment is from = to: each is read once (two clocks read a millisecond apart would make a range).
-  const [selection, setSelection] = useState(() => moment(Date.now() - 5 * 60_000));
+  const [selection, setChosen] = useState(() => moment(Date.now() - 5 * 60_000));
+  // The moment first shown is 5 minutes back, unless the record begins later (NetLens started minutes ago): then
+  // its first moment, where "Nothing recorded then." would be all it showed. Until a moment is chosen.
+  const defaultMoment = useRef(true);
+  const setSelection: typeof setChosen = useCallback((s) => {
+    defaultMoment.current = false;
+    setChosen(s);
+  }, []);
   const [rows, setRows] = useState<HistoryRow[]>([]);
   const [omitted, setOmitted] = useState(0);
   const [unreadable, setUnreadable] = useState(0);
+  const [gap, setGap] = useState<RecordGap | null>(null);
+  /** The record's first moment, once an answer said it (a moment asked before it). */
+  const [begins, setBegins] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [query, setQuery] = useState('');
@@ -131,9 +141,16 @@ export function AsItWas() {
       .then(
         (r) => {
           if (!live) return;
+          if (r.gap?.kind === 'before') setBegins(r.gap.begins);
+          if (defaultMoment.current && r.gap?.kind === 'before') {
+            defaultMoment.current = false;
+            setChosen(moment(r.gap.begins));
+            return;
+          }
           setRows(r.rows.map(toHistoryRow));
           setOmitted(r.omitted);
           setUnreadable(r.unreadable);
+          setGap(r.gap);
           setError(null);
         },
         (e: Error) => live && setError(e.message),
@@ -171,7 +188,7 @@ export function AsItWas() {
   const caption = `${
     isRange
       ? `Open between ${formatDateTime(selection.from)} and ${formatDateTime(selection.to)}`
-      : `Open at ${formatDateTime(selection.from)}`
+      : `Open at ${formatDateTime(selection.from)}${selection.from === begins ? ', when the record begins' : ''}`
   }${omitted > 0 ? ` (${omitted} more not shown: narrow the range)` : ''}${
     unreadable > 0 ? ` (${unreadableText(unreadable)})` : ''
   }`;
@@ -290,6 +307,11 @@ export function AsItWas() {
       {error ? (
         <div className="notice error" role="alert">
           {error}
+        </div>
+      ) : null}
+      {gap ? (
+        <div className="notice history-gap" role="status" data-testid="history-gap">
+          {gapText(gap, selection.from, 'rows')}
         </div>
       ) : null}
       <DataGrid

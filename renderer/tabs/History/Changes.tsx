@@ -2,7 +2,13 @@
 // gone ones as closed rows are (red).
 import { useEffect, useState, type ReactNode } from 'react';
 import { formatCount, formatDateTime } from '../../../shared/format.js';
-import { placeText, unreadableText, type ChangesSummary, type RecordedConnection } from '../../../shared/record.js';
+import {
+  gapText,
+  placeText,
+  unreadableText,
+  type ChangesSummary,
+  type RecordedConnection,
+} from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
 import { Inert } from '../../components/Inert.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
@@ -174,6 +180,11 @@ export function Changes() {
             From {formatDateTime(summary.from)} to {formatDateTime(summary.to)}
             {!twoMoments && Date.now() - summary.to > 60_000 ? ' (the last moment recorded)' : ''}
           </p>
+          {summary.gap ? (
+            <p className="notice" role="status" data-testid="changes-gap">
+              {gapText(summary.gap, summary.asked, 'changes')}
+            </p>
+          ) : null}
           {summary.unreadable > 0 ? (
             <p className="notice warning" role="status">
               {unreadableText(summary.unreadable)}
