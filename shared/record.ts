@@ -7,14 +7,15 @@ import type { Connection, NameEntry } from './types.js';
 
 export type RecordingState = 'off' | 'recording' | 'paused' | 'failed';
 
-/** What an alert is about: a new listener reachable beyond loopback, a process using the network for the first
- *  time, a process reaching a country or an autonomous system it never reached before (networkNews). */
+/** What an alert is about: a new listener reachable beyond loopback, a process using the network (beyond
+ *  loopback) for the first time, a process reaching a country or an autonomous system it never reached before
+ *  (networkNews). */
 export const ALERT_KINDS = ['listener', 'process', 'network'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export const ALERT_TITLES: Record<AlertKind, string> = {
   listener: 'new listener beyond loopback',
-  process: 'a process uses the network for the first time',
+  process: 'a process uses the network for the first time (beyond loopback)',
   network: 'a process reaches a new country or network',
 };
 

@@ -232,7 +232,8 @@ describe('the recorder', () => {
     first.recorder.close();
     const second = rig(file);
     second.advance(3_600_000);
-    second.tick([conn(3, { state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0 })]);
+    // (Beyond loopback: a process listening on 127.0.0.1 alone does not use the network.)
+    second.tick([conn(3, { state: 'LISTEN', localAddress: '0.0.0.0', remoteAddress: '0.0.0.0', remotePort: 0 })]);
     second.recorder.flush();
     const db = second.recorder.database!;
     const all = connectionsBetween(db, 0, second.now).rows;
@@ -664,6 +665,42 @@ describe('alerts', () => {
     expect(recorded).toHaveLength(4);
     expect(recorded.find((a) => a.kind === 'listener')!.known).toBe(true);
     expect(recorded.find((a) => a.kind === 'process')!.known).toBe(false);
+    r.recorder.close();
+  });
+
+  it('count a process that only talks to itself over loopback as not using the network, until it does', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const alerts: Alert[] = [];
+    const config = { ...DEFAULT_RECORDING, alerts: { listener: true, process: true, network: false } };
+    const r = rig(file, { config, alert: (a) => alerts.push(a) });
+    r.tick([]);
+    // A test runner: listens on 127.0.0.1 and ::1, connects to itself, and has a unix socket.
+    const runner = [{ pid: 700, name: 'vitest', cmdline: '', exe: '/usr/bin/node', user: 'ann', startTime: 1 }];
+    const mine = (id: number, over: Partial<Connection>) => conn(id, { processes: runner, ...over });
+    const listen = { state: 'LISTEN', remotePort: 0 } as const;
+    const itself = [
+      mine(1, { ...listen, localAddress: '127.0.0.1', remoteAddress: '0.0.0.0' }),
+      mine(2, { ...listen, family: 'inet6', localAddress: '::1', remoteAddress: '::' }),
+      mine(3, { localAddress: '127.0.0.1', remoteAddress: '127.0.0.1', remotePort: 40001 }),
+      mine(4, { family: 'inet6', localAddress: '::1', remoteAddress: '::1', remotePort: 40002 }),
+      mine(5, { proto: 'unix', state: 'LISTENING', localAddress: '', remoteAddress: '', path: '/tmp/vitest.sock' }),
+    ];
+    r.tick(itself);
+    // On main: "vitest is using the network for the first time".
+    expect(alerts).toEqual([]);
+    r.recorder.flush();
+    expect(changes(r.recorder.database!, r.now - 1, r.now).startedProcesses).toEqual([]);
+    // Then it reaches another machine: that is news, once, and it started using the network then.
+    r.tick([...itself, mine(6, { localAddress: '10.0.0.2', remoteAddress: '10.1.2.3' })]);
+    expect(alerts.map((a) => [a.kind, a.text])).toEqual([
+      ['process', 'vitest is using the network for the first time'],
+    ]);
+    r.tick([...itself, mine(6, { localAddress: '10.0.0.2', remoteAddress: '10.1.2.3' }), mine(7, {})]);
+    expect(alerts).toHaveLength(1);
+    r.recorder.flush();
+    expect(changes(r.recorder.database!, r.now - 5000, r.now).startedProcesses).toEqual([
+      { process: 'vitest', firstSeen: r.now - 1000 },
+    ]);
     r.recorder.close();
   });
 

@@ -199,6 +199,15 @@ function reachesOut(row: RecordedRow): boolean {
   );
 }
 
+/**
+ * Whether a socket uses the network: it reaches another machine (reachesOut), or listens beyond loopback. A process
+ * that only talks to itself (over loopback, as test runners and language servers do, or unix sockets) does not: it
+ * is no "process using the network for the first time", nor among those that started using it (What changed).
+ */
+function usesNetwork(row: RecordedRow): boolean {
+  return isListener(row) ? row.proto !== 'unix' && !isLoopback(row.localAddress) : reachesOut(row);
+}
+
 /** States of a closing TCP socket that the kernel may keep after its process closed it or ended. */
 const CLOSING: ReadonlySet<string> = new Set(['FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSING', 'LAST_ACK', 'CLOSE']);
 
@@ -486,7 +495,7 @@ export class Recorder {
     // What was seen but not written yet (what was written, the tables answer: isKnown).
     for (const slot of this.dirty) {
       const e = this.open.row(slot);
-      if (e.processes[0]) sets.process.add(e.processes[0].name);
+      if (e.processes[0] && usesNetwork(e)) sets.process.add(e.processes[0].name);
       for (const n of this.reachedBy(e)) sets.network.add(n.subject);
     }
     this.knownSets = sets;
@@ -568,7 +577,7 @@ export class Recorder {
     const sets = this.knownSets!;
     const process = row.processes[0]?.name ?? null;
     const news: [AlertKind, string, string][] = [];
-    if (isListener(row) && row.proto !== 'unix' && !isLoopback(row.localAddress)) {
+    if (isListener(row) && usesNetwork(row)) {
       const ephemeral = this.ephemeralSubject(row);
       if (ephemeral !== null) {
         // A UDP client's sockets (dgram, WebRTC) get a random port each: one alert per process, and one Mark
@@ -589,7 +598,7 @@ export class Recorder {
           news.push(['listener', subject, `New listener reachable beyond this machine: ${subject}`]);
       }
     }
-    if (process !== null && !this.isKnown('process', process)) {
+    if (process !== null && usesNetwork(row) && !this.isKnown('process', process)) {
       sets.process.add(process);
       news.push(['process', process, `${process} is using the network for the first time`]);
     }
@@ -1002,7 +1011,8 @@ export class Recorder {
       if (cache.size >= max) cache.clear();
       cache.add(key);
     };
-    if (name !== undefined && !seen.process.has(name)) {
+    // A process is first seen using the network (usesNetwork): what it did over loopback alone is not that.
+    if (name !== undefined && !seen.process.has(name) && usesNetwork(r)) {
       st.process.run([name, first]);
       remember(seen.process, name);
     }
