@@ -37,9 +37,13 @@ describe('connection cell text', () => {
     expect(pidsText(denied)).toBe('?');
     expect(processText(denied)).toBe('unknown: needs privileges');
   });
-  it('user: the socket user, else the process user, else the uid', () => {
+  it('user: the process user, else the socket user, else the uid', () => {
     expect(userText(conn('a', { user: 'me' }))).toBe('me');
     expect(userText(conn('a', { user: null, processes: [proc(1, 'x')] }))).toBe('root');
+    // dnsmasq: its socket opened as root, the process running as nobody; on main "root" here, "nobody" in What
+    // changed (the record keeps the process's user).
+    const dnsmasq = { ...proc(1, 'dnsmasq'), user: 'nobody' };
+    expect(userText(conn('a', { user: 'root', uid: 0, processes: [dnsmasq] }))).toBe('nobody');
     expect(userText(conn('a', { user: null, uid: 1001 }))).toBe('1001');
     expect(userText(conn('a', { user: null, uid: null }))).toBe('');
   });

@@ -53,8 +53,13 @@ export function processText(r: Connection): string {
   return [...new Set(r.processes.map((p) => p.name))].join(', ');
 }
 
+/** What the User column means, in the grid, Exposure and What changed alike (the record keeps the same user). */
+export const USER_MEANING =
+  "The user the process runs as; where no process is known, the socket's owner (which netstat -e shows: a program that opens its socket as root, then runs as another user, as dnsmasq does, is that user here)";
+
+/** The user the owning process runs as (who can do what with the socket), else the socket's owner, else its uid. */
 export function userText(r: Connection): string {
-  return r.user ?? r.processes[0]?.user ?? (r.uid !== null ? String(r.uid) : '');
+  return r.processes[0]?.user ?? r.user ?? (r.uid !== null ? String(r.uid) : '');
 }
 
 /** A closed row (lingering, red) says so instead of its last live state. */
@@ -234,7 +239,7 @@ export function connectionColumns(
       renderInert: true,
       description: 'Owning process; click a name to filter to it',
     },
-    { id: 'user', header: 'User', width: 90, sortValue: userText, text: userText },
+    { id: 'user', header: 'User', width: 90, sortValue: userText, text: userText, description: USER_MEANING },
     // After the owner: at 1100×700 Proto to Process stay on screen; places follow (users may drag them nearer).
     {
       id: 'country',

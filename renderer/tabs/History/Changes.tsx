@@ -12,6 +12,7 @@ import {
 import { useClient } from '../../api/context.js';
 import { Inert } from '../../components/Inert.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
+import { USER_MEANING } from '../Connections/columns.js';
 import { fromLocalInput, toLocalInput } from './rows.js';
 
 const AGO = [
@@ -50,6 +51,8 @@ export function Section<T>(props: {
   items: readonly T[];
   row: (item: T) => ReactNode;
   headers: string[];
+  /** What a header means, where it needs saying (its tooltip). */
+  headerTitles?: Record<string, string>;
 }) {
   const [shown, setShown] = useState(SECTION_ROWS);
   const count = props.items.length;
@@ -67,7 +70,7 @@ export function Section<T>(props: {
             <thead>
               <tr>
                 {props.headers.map((h) => (
-                  <th key={h} scope="col">
+                  <th key={h} scope="col" title={props.headerTitles?.[h]}>
                     {h}
                   </th>
                 ))}
@@ -195,6 +198,7 @@ export function Changes() {
             kind="new"
             items={summary.newListeners}
             headers={['Listening on', 'Process', 'User', 'Since']}
+            headerTitles={{ User: USER_MEANING }}
             row={(l) => (
               <tr key={l.id} className="hl-new">
                 <td>
@@ -213,6 +217,7 @@ export function Changes() {
             kind="gone"
             items={summary.goneListeners}
             headers={['Listened on', 'Process', 'User', 'Until']}
+            headerTitles={{ User: USER_MEANING }}
             row={(l) => (
               <tr key={l.id} className="closed">
                 <td>

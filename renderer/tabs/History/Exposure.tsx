@@ -1,5 +1,6 @@
-// Exposure: the listeners open now, grouped by who can reach them, with process, user, since when, and what
-// the host firewall is likely to do with a connection from elsewhere.
+// Exposure: the listeners open now, grouped by who can reach them, with process, user (the process's, as the grid
+// and What changed have it: columns.tsx userText), since when, and what the host firewall is likely to do with a
+// connection from elsewhere.
 import { useEffect, useMemo, useState } from 'react';
 import { useSameWhile } from '../../components/same-while.js';
 import { EXPOSURE_GROUPS, exposure, firewallPorts } from '../../../shared/exposure.js';
@@ -8,7 +9,7 @@ import type { FirewallResult } from '../../../shared/protocol.js';
 import { useClient } from '../../api/context.js';
 import { Inert } from '../../components/Inert.js';
 import { useData } from '../../store/data.js';
-import { processText, userText } from '../Connections/columns.js';
+import { processText, USER_MEANING, userText } from '../Connections/columns.js';
 
 const VERDICT_TEXT = { admitted: 'likely admitted', blocked: 'likely blocked', 'cannot tell': 'cannot tell' } as const;
 
@@ -79,7 +80,9 @@ export function Exposure() {
                     <th scope="col">Listening on</th>
                     <th scope="col">Interface</th>
                     <th scope="col">Process</th>
-                    <th scope="col">User</th>
+                    <th scope="col" title={USER_MEANING}>
+                      User
+                    </th>
                     <th scope="col">Since</th>
                     <th scope="col">Firewall</th>
                   </tr>
