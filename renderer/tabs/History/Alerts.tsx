@@ -1,11 +1,20 @@
 // Alerts: opt-in per kind, the alerts recorded, and "Mark as known" to accept something into the baseline
 // (like a firewall's learning mode): it is not alerted again; and whether alerts come as desktop notifications too.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { formatDateTime } from '../../../shared/format.js';
-import { ALERT_KINDS, ALERT_TITLES, type Alert, type RecordingStatus } from '../../../shared/record.js';
+import {
+  ALERT_KINDS,
+  ALERT_TITLES,
+  type Alert,
+  type RecordingConfig,
+  type RecordingStatus,
+} from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
 import { dataStore, pushNotice, useData } from '../../store/data.js';
 import { alertLabels, mergeAlerts } from './rows.js';
+
+/** What the Alerts view changes of the recording settings. */
+type AlertChoices = Pick<RecordingConfig, 'alerts' | 'notify'>;
 
 /** Alerts the list shows, newest first. */
 const LIST_LIMIT = 200;
@@ -29,29 +38,65 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
   // Alerts that arrive join the list from the store: no request per alert (a storm would make thousands).
   useEffect(() => setAlerts((list) => mergeAlerts(live, list, LIST_LIMIT)), [live]);
 
-  const config = props.status?.config ?? null;
-  /** Alerts per kind, and whether they come as desktop notifications too (saved with the recording settings). */
-  const configure = async (
-    change: (c: RecordingStatus['config']) => Partial<Pick<RecordingStatus['config'], 'alerts' | 'notify'>>,
-  ) => {
-    if (!config) return;
-    const next = { ...config, ...change(config) };
-    // A browser shows notifications only with the user's leave: ask when an alert or notifications are switched on.
-    if (
-      next.notify &&
-      Object.values(next.alerts).some(Boolean) &&
-      client.hostKind === 'browser' &&
-      typeof Notification !== 'undefined' &&
-      Notification.permission === 'default'
-    ) {
-      await Notification.requestPermission().catch(() => 'denied');
-    }
+  const saved = props.status?.config ?? null;
+  // A click shows at once (a round trip to the host takes 100 ms to a second under load, and a second click meanwhile
+  // undid the first): what was asked is shown, marked as being saved, until the host answers. One request at a
+  // time, then the latest asked meanwhile (the host saves each to recording.json: in order). A refusal goes back
+  // to what the host has, and says why.
+  // Only what this view changes is held (the recording bar above may change the retention meanwhile).
+  const wanted = useRef<AlertChoices | null>(null);
+  const sending = useRef(false);
+  const [pending, setPending] = useState<AlertChoices | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  const config = saved && pending ? { ...saved, ...pending } : saved;
+  const latest = useRef({ saved, onConfigured: props.onConfigured });
+  latest.current = { saved, onConfigured: props.onConfigured };
+  const send = async (): Promise<void> => {
+    const choices = wanted.current;
+    const base = latest.current.saved;
+    if (choices === null || base === null || sending.current) return;
+    const next = { ...base, ...choices };
+    sending.current = true;
     try {
-      props.onConfigured(await client.request('recordConfigure', { config: next }));
+      // A browser shows notifications only with the user's leave: ask when an alert or notifications are switched on.
+      if (
+        next.notify &&
+        Object.values(next.alerts).some(Boolean) &&
+        client.hostKind === 'browser' &&
+        typeof Notification !== 'undefined' &&
+        Notification.permission === 'default'
+      ) {
+        await Notification.requestPermission().catch(() => 'denied');
+      }
+      const status = await client.request('recordConfigure', { config: next });
+      latest.current.onConfigured(status);
+      latest.current.saved = status.config;
+      if (wanted.current === choices) {
+        wanted.current = null;
+        setPending(null);
+      }
     } catch (e) {
-      pushNotice('error', 'record-configure', `Could not change the alerts: ${(e as Error).message}`);
+      wanted.current = null;
+      setPending(null);
+      setFailed(`Could not change the alerts: ${(e as Error).message}`);
+    } finally {
+      sending.current = false;
     }
+    await send();
   };
+  /** Alerts per kind, and whether they come as desktop notifications too (saved with the recording settings). */
+  const configure = (change: (c: AlertChoices) => Partial<AlertChoices>) => {
+    if (!saved) return;
+    const from = wanted.current ?? { alerts: saved.alerts, notify: saved.notify };
+    const next = { ...from, ...change(from) };
+    wanted.current = next;
+    setPending(next);
+    setFailed(null);
+    void send();
+  };
+  /** Whether what a checkbox shows is still being saved. */
+  const saving = (shown: boolean | undefined, held: boolean | undefined) =>
+    pending !== null && saved !== null && shown !== held;
   const markKnown = async (a: Alert) => {
     try {
       await client.request('recordMarkKnown', { kind: a.kind, subject: a.subject });
@@ -63,19 +108,29 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
 
   return (
     <div className="history-view scroll" data-testid="alerts">
-      <fieldset className="alert-kinds">
-        <legend>Alert me about</legend>
+      <fieldset className="alert-kinds" aria-busy={pending !== null}>
+        <legend>
+          Alert me about{' '}
+          <span className="muted" role="status" data-testid="alerts-saving">
+            {pending !== null ? '(saving…)' : ''}
+          </span>
+        </legend>
         {ALERT_KINDS.map((k) => (
-          <label key={k} className="check">
+          <label key={k} className={saving(config?.alerts[k], saved?.alerts[k]) ? 'check saving' : 'check'}>
             <input
               type="checkbox"
               checked={config?.alerts[k] ?? false}
               disabled={!config}
-              onChange={(e) => void configure((c) => ({ alerts: { ...c.alerts, [k]: e.target.checked } }))}
+              onChange={(e) => configure((c) => ({ alerts: { ...c.alerts, [k]: e.target.checked } }))}
             />
             {ALERT_TITLES[k]}
           </label>
         ))}
+        {failed !== null ? (
+          <p className="notice error" role="alert" data-testid="alerts-failed">
+            {failed}
+          </p>
+        ) : null}
         <p className="muted" data-testid="network-alert-note">
           New country or network: per process, by the country and the autonomous system the offline places databases
           give the remote address; where they know neither (LAN, CGNAT and other special ranges, or an address they do
@@ -86,12 +141,12 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
           ephemeral range: clients such as WebRTC or DNS lookups) are one alert per process, and one Mark as known
           covers them all.
         </p>
-        <label className="check">
+        <label className={saving(config?.notify, saved?.notify) ? 'check saving' : 'check'}>
           <input
             type="checkbox"
             checked={config?.notify ?? true}
             disabled={!config}
-            onChange={(e) => void configure(() => ({ notify: e.target.checked }))}
+            onChange={(e) => configure(() => ({ notify: e.target.checked }))}
           />
           {client.hostKind === 'browser' ? 'Also as browser notifications' : 'Also as desktop notifications'}
         </label>
