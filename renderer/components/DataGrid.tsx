@@ -31,7 +31,7 @@ import {
 } from 'react';
 import { settingsStore, updateGrid, useSettings } from '../store/settings.js';
 import { ColumnChooser } from './ColumnChooser.js';
-import { fitWidth, headerWidth, keepOnScreen, textFits } from './column-fit.js';
+import { fitWidth, headerWidth, keepOnScreen, leastReadable, textFits } from './column-fit.js';
 import { useSameWhile } from './same-while.js';
 import { copyText } from './clipboard.js';
 import { toTsv } from '../../shared/export.js';
@@ -147,16 +147,16 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const defaultSort = useSameWhile(givenSort, givenSort.map((s) => `${s.id} ${s.desc}`).join(','));
   // Widths fitted to the content once, when the first rows arrive (and again after Reset columns): fitting
   // on every change would make columns jump as rows come and go. Then, once the grid is laid out, kept within its
-  // width (`placed`, below).
+  // width, and again whenever that width changes (`placed`, below).
   const fitSource = () => (typeof props.fitTo === 'function' ? props.fitTo() : (props.fitTo ?? allRows(rows)));
-  const fittedRef = useRef<{ ids: string; sizes: Record<string, number>; placed: boolean } | null>(null);
+  const fittedRef = useRef<Fit | null>(null);
   const columnIds = columns.map((c) => c.id).join('\u0000');
   if (fittedRef.current?.ids !== columnIds) {
     const source = fitSource();
     if (source.length > 0) {
       const sizes: Record<string, number> = {};
       for (const c of columns) if (!c.fixedWidth) sizes[c.id] = fitWidth(c, source);
-      fittedRef.current = { ids: columnIds, sizes, placed: false };
+      fittedRef.current = { ids: columnIds, natural: sizes, sizes, headers: {}, placed: false, room: 0, shown: '' };
     }
   }
   const fitted = fittedRef.current?.sizes;
@@ -236,38 +236,71 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     () => visibleInOrder(state.order, state.visibility, colById),
     [state.order, state.visibility, colById],
   );
-  // Fitted widths placed in the grid's width, once per fit (keepOnScreen: the columns up to one kept in view end on
-  // screen, those fitted wider narrowed down to their default width or their header's): the fit runs while
-  // rendering, before the grid's width can be read (the first time, before it exists). Widths the user set stay.
+  // Fitted widths placed in the grid's width (keepOnScreen: the columns up to one kept in view end on screen, those
+  // fitted wider narrowed down to their default width or their header's, in a narrow window every one further down
+  // toward its header's label and its longest usual text, leastReadable), always from the widths as fitted (`natural`): placed once the grid is laid out (the fit runs while
+  // rendering, before the grid's width can be read; the first time, before it exists), when the columns shown
+  // change, and whenever the grid's width changes (below), so that a window maximised later gets the fitted widths
+  // back and one made narrower keeps Process on screen. No text is measured again (headers' widths are kept with the
+  // fit). Widths the user set stay as they are.
   const [, refit] = useState(0);
-  useLayoutEffect(() => {
-    const fit = fittedRef.current;
-    if (fit === null || fit.placed) return;
-    const last = cells.findLastIndex((c) => c.keepInView === true);
-    if (last < 0) {
-      // A grid with no column kept in view has nothing to place: not looked at again at each render until the next
-      // fit (one whose column is only hidden is, as it may be shown).
-      if (!columns.some((c) => c.keepInView === true)) fit.placed = true;
-      return;
-    }
-    // Read once per fit: reading it forces a layout.
-    const room = scrollRef.current?.clientWidth ?? 0;
-    if (room <= 0) return;
+  const shownIds = useMemo(() => cells.map((c) => c.id).join('\u0000'), [cells]);
+  const place = (fit: Fit, room: number) => {
     fit.placed = true;
+    fit.room = room;
+    fit.shown = shownIds;
+    const last = cells.findLastIndex((c) => c.keepInView === true);
+    if (last < 0) return;
     const shown = cells.map((c) => {
-      const width = c.grow ? Math.min(GROW_MIN, columnSize(c, state.sizing)) : columnSize(c, state.sizing);
-      const fitted = Object.hasOwn(fit.sizes, c.id) && saved?.sizes[c.id] === undefined && !c.grow;
-      return { width, least: fitted ? Math.min(width, Math.max(c.width, headerWidth(c.header))) : width };
+      const own = saved?.sizes[c.id];
+      const size = columnSize(c, own === undefined && Object.hasOwn(fit.natural, c.id) ? fit.natural : state.sizing);
+      const width = c.grow ? Math.min(GROW_MIN, size) : size;
+      if (own !== undefined || c.grow || !Object.hasOwn(fit.natural, c.id)) return { width, least: width };
+      fit.headers[c.id] ??= { header: headerWidth(c.header), floor: leastReadable(c) };
+      const { header, floor } = fit.headers[c.id]!;
+      return { width, least: Math.min(width, Math.max(c.width, header)), floor: Math.min(width, floor) };
     });
     const placed = keepOnScreen(shown, room, last);
-    if (placed.every((w, i) => w === shown[i]!.width)) return;
-    const sizes = { ...fit.sizes };
+    const sizes = { ...fit.natural };
     cells.forEach((c, i) => {
       if (placed[i] !== shown[i]!.width) sizes[c.id] = placed[i]!;
     });
+    if (sameSizes(sizes, fit.sizes)) return;
     fittedRef.current = { ...fit, sizes };
     refit((n) => n + 1);
+  };
+  const placeRef = useRef(place);
+  placeRef.current = place;
+  useLayoutEffect(() => {
+    const fit = fittedRef.current;
+    if (fit === null || (fit.placed && fit.shown === shownIds)) return;
+    if (!cells.some((c) => c.keepInView === true)) {
+      // A grid with no column kept in view has nothing to place: not looked at again at each render until the next
+      // fit (one whose column is only hidden is, as it may be shown).
+      if (!columns.some((c) => c.keepInView === true)) fit.placed = true;
+      fit.shown = shownIds;
+      return;
+    }
+    // Read once per fit, or per change of the columns shown (not of a width the user sets: the other columns do not
+    // move under a drag): reading it forces a layout.
+    const room = scrollRef.current?.clientWidth ?? 0;
+    if (room > 0) place(fit, room);
   });
+  // The grid's width, as the window changes size: placed again from the fitted widths. A ResizeObserver reports at
+  // most once per frame, after layout (reading the width there costs no layout of its own); nothing is rendered
+  // unless the widths placed change. Only grids with a column kept in view look.
+  const keeps = columns.some((c) => c.keepInView === true);
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!keeps || el === null || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      const fit = fittedRef.current;
+      const room = el.clientWidth;
+      if (fit !== null && room > 0 && (!fit.placed || room !== fit.room)) placeRef.current(fit, room);
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [keeps]);
   // A growing column takes the free width and gives it back first when the window narrows (down to
   // GROW_MIN), so the columns after it stay on screen.
   // `widths`: each shown column's width, at least (a growing one may be wider), for the cells' clips (GridRow).
@@ -735,6 +768,24 @@ function GridHeaderInner<Row extends { id: string }>(p: GridHeaderProps<Row>) {
 }
 
 const GridHeader = memo(GridHeaderInner) as typeof GridHeaderInner;
+
+/** A grid's fitted widths: as fitted to the content (`natural`), and as placed in the grid's width (`sizes`,
+ *  keepOnScreen); `room` the width they were placed in and `shown` the columns shown then (their ids). */
+interface Fit {
+  ids: string;
+  natural: Record<string, number>;
+  sizes: Record<string, number>;
+  /** Each column's header width and floor (keepOnScreen), measured once per fit. */
+  headers: Record<string, { header: number; floor: number }>;
+  placed: boolean;
+  room: number;
+  shown: string;
+}
+
+function sameSizes(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
 
 /** The columns shown, in order: those the order names, then any it does not (as Table orders them), less the
  *  hidden ones. */

@@ -129,4 +129,25 @@ describe('keepOnScreen', () => {
     expect(keepOnScreen(at([900, 100], [150, 150]), 500, 1)).toEqual([350, 150]);
     expect(keepOnScreen(at([400, 300], [400, 300]), 500, 1)).toEqual([400, 400]);
   });
+
+  it('in a window too narrow for the least widths, brings every column to its least, then down toward its floor', async () => {
+    const { keepOnScreen } = await import('./column-fit.js');
+    // [width, least, floor]: least widths 200 + 150 + 100 = 450 in 400 px; 50 px to give from least down to floor
+    // (100 and 50 to give: 2 : 1); the last column, after the one kept in view, as it is.
+    const columns = [
+      { width: 300, least: 200, floor: 100 },
+      { width: 150, least: 150, floor: 100 },
+      { width: 100, least: 100 },
+      { width: 500, least: 100, floor: 50 },
+    ];
+    const placed = keepOnScreen(columns, 400, 2);
+    expect(placed).toEqual([166, 133, 100, 500]);
+    expect(placed.slice(0, 3).reduce((a, b) => a + b)).toBeLessThanOrEqual(400);
+    // The floors do not fit: as they were.
+    expect(keepOnScreen(columns, 299, 2)).toEqual([300, 150, 100, 500]);
+    // The same columns with room for their least widths narrow only down to those.
+    expect(keepOnScreen(columns, 500, 2)).toEqual([250, 150, 100, 500]);
+    // And, the room growing again, are given back their widths whole (the widths are always placed from the fitted).
+    expect(keepOnScreen(columns, 550, 2)).toEqual([300, 150, 100, 500]);
+  });
 });

@@ -96,6 +96,16 @@ export function headerWidth(header: string): number {
   return Math.ceil(textWidth(header, 600)) + CELL_PADDING + HEADER_EXTRA;
 }
 
+/** The narrowest a column becomes to keep a column after it on screen in a narrow window (keepOnScreen's floor): its
+ *  header's label whole (a sort mark may then cut it) and its longest usual text (State's ESTABLISHED). */
+export function leastReadable(col: Pick<FitColumn<never>, 'header' | 'fitAtLeast'>): number {
+  return Math.max(Math.ceil(textWidth(col.header, 600)) + CELL_PADDING, atLeastWidth(col));
+}
+
+function atLeastWidth(col: Pick<FitColumn<never>, 'fitAtLeast'>): number {
+  return col.fitAtLeast === undefined ? 0 : Math.ceil(textWidth(col.fitAtLeast, 400)) + CELL_PADDING;
+}
+
 export interface FitColumn<Row> {
   header: string;
   text: (row: Row) => string;
@@ -110,7 +120,7 @@ export interface FitColumn<Row> {
 /** The width that shows the header and every sampled cell whole (up to the column's cap). */
 export function fitWidth<Row>(col: FitColumn<Row>, rows: readonly Row[]): number {
   const cap = col.maxWidth ?? DEFAULT_FIT_CAP;
-  let widest = col.fitAtLeast === undefined ? 0 : Math.ceil(textWidth(col.fitAtLeast, 400)) + CELL_PADDING;
+  let widest = atLeastWidth(col);
   const step = rows.length > SAMPLE ? rows.length / SAMPLE : 1;
   const seen = new Set<string>();
   for (let i = 0; i < rows.length; i += step) {
@@ -126,33 +136,50 @@ export function fitWidth<Row>(col: FitColumn<Row>, rows: readonly Row[]): number
   return Math.max(headerWidth(col.header), Math.min(cap, widest));
 }
 
-/** A shown column, in order, for keepOnScreen: its width as fitted (or as the user or the grid set it) and the least
- *  it may be narrowed to (its width itself where it is not to be narrowed). */
+/** A shown column, in order, for keepOnScreen: its width as fitted (or as the user or the grid set it), the least
+ *  it may be narrowed to (its width itself where it is not to be narrowed) and, where even the least widths leave no
+ *  room (a narrow window), the narrowest it may then become (its least where not given). */
 export interface PlacedColumn {
   width: number;
   least: number;
+  floor?: number;
 }
 
 /** Fitted widths within the grid's `room` (px): the columns up to the one at `last` (a column kept in view: the
  *  Connections grid's Process) end on screen, those fitted wider than their least giving back the excess in
  *  proportion to what each has above it, where their least widths leave room for them all. So content elsewhere (an
  *  unconnected unix socket's state, a service name, a long IPv6 address) does not push Process off screen at
- *  1100 px. The widths, in the same order. */
+ *  1100 px. Where the least widths do not fit either (an 800 px window), every column at its least, then those with
+ *  a lower floor giving in proportion down to it, where the floors leave room. The widths, in the same order. */
 export function keepOnScreen(columns: readonly PlacedColumn[], room: number, last: number): number[] {
   const widths = columns.map((c) => c.width);
-  let end = 0;
-  let least = 0;
-  let slack = 0;
-  for (let i = 0; i <= last && i < widths.length; i++) {
-    end += widths[i]!;
-    least += columns[i]!.least;
-    slack += widths[i]! - columns[i]!.least;
+  const end = Math.min(last, widths.length - 1);
+  const least = (i: number) => Math.min(widths[i]!, columns[i]!.least);
+  const floor = (i: number) => Math.min(least(i), columns[i]!.floor ?? columns[i]!.least);
+  let wide = 0;
+  let atLeast = 0;
+  let atFloor = 0;
+  for (let i = 0; i <= end; i++) {
+    wide += widths[i]!;
+    atLeast += least(i);
+    atFloor += floor(i);
   }
-  const over = end - room;
-  if (over <= 0 || least > room) return widths;
+  if (wide <= room || atFloor > room) return widths;
+  if (atLeast <= room) return giveBack(widths, least, wide - room, end);
+  const floors = widths.map((_, i) => (i <= end ? floor(i) : 0));
+  for (let i = 0; i <= end; i++) widths[i] = least(i);
+  return giveBack(widths, (i) => floors[i]!, atLeast - room, end);
+}
+
+/** `widths` (to `end`) narrowed by `over` px in all, each in proportion to what it has above its `lower` width (which
+ *  covers `over`). */
+function giveBack(widths: number[], lower: (i: number) => number, over: number, end: number): number[] {
+  const lows = widths.map((_, i) => (i <= end ? lower(i) : 0));
+  let slack = 0;
+  for (let i = 0; i <= end; i++) slack += widths[i]! - lows[i]!;
   // Each gives its share, rounded up: the shares cover `over`, and none is more than what it has (over <= slack).
-  for (let i = 0; i <= last && i < widths.length; i++) {
-    const spare = widths[i]! - columns[i]!.least;
+  for (let i = 0; i <= end; i++) {
+    const spare = widths[i]! - lows[i]!;
     widths[i] = widths[i]! - Math.min(spare, Math.ceil((over * spare) / slack));
   }
   return widths;

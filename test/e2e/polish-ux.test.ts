@@ -1,14 +1,12 @@
 // A new user's review (review.md, L1, L3, L21): each grid is one Tab stop with its headers reached by the arrows;
 // fitted column widths have a cap per column and State fits ESTABLISHED whatever the first rows held; a remote
 // host's chip stays compact, so that at 1100 px the toolbar keeps Refresh, Pause, Open capture… and Export….
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, SCREENSHOTS, until, type OpenApp } from './support.js';
+import { openApp, SCREENSHOTS, until, wideSockets, type OpenApp } from './support.js';
 
 let app: OpenApp;
 let page: Page;
@@ -129,31 +127,11 @@ describe('polish for a new user', () => {
     // A unix socket with a long path, one shared by four processes (a shell and its three children), and a datagram
     // socket nothing connected to, as journald's and syslog's are on most desktops: UNCONNECTED, State's widest
     // text, made the grid 6 px too wide for Process (on main, whenever such a socket was open on the machine).
-    const path = join(dir, `a-socket-with-a-long-name-${'x'.repeat(40)}.sock`);
-    const server = createServer().listen(path);
-    const shared = spawn('sh', ['-c', 'sleep 60 & sleep 60 & sleep 60 & wait'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    const datagram = spawn('socat', ['-u', `UNIX-RECV:${join(dir, 'log.sock')}`, 'OPEN:/dev/null'], {
-      stdio: 'ignore',
-    });
-    // socat is among the tools .ci/run installs: a missing one fails here, said, rather than crashing the file.
-    let socatError: Error | null = null;
-    datagram.on('error', (err) => {
-      socatError = err;
-    });
+    const sockets = wideSockets(dir);
+    const path = sockets.path;
+    const long = grid().locator(`[role="row"][data-row-id]`, { hasText: 'a-socket-with-a-long-name' });
     try {
-      await page.getByRole('button', { name: 'UNIX', exact: true }).click();
-      await filter.fill('a-socket-with-a-long-name');
-      const long = grid().locator(`[role="row"][data-row-id]`, { hasText: 'a-socket-with-a-long-name' });
-      await until('the long path', async () => (await long.count()) > 0);
-      await filter.fill('log.sock');
-      await until('the datagram socket', async () => {
-        if (socatError) throw new Error(`socat (apt-get install socat) could not run: ${socatError}`);
-        return (await grid().locator('[role="gridcell"][data-column="state"]').allTextContents()).includes(
-          'UNCONNECTED',
-        );
-      });
+      await sockets.shown(page);
       // Fitted to every row (the filter cleared), the long path among them; then shown again.
       await filter.fill('');
       await resetColumns();
@@ -178,9 +156,7 @@ describe('polish for a new user', () => {
       expect((await header('pid').boundingBox())!.width).toBeLessThanOrEqual(100);
       await page.screenshot({ path: join(SCREENSHOTS, 'ux-unix-widths-1100.png') });
     } finally {
-      shared.kill('SIGKILL');
-      datagram.kill('SIGKILL');
-      server.close();
+      sockets.stop();
       await filter.fill('');
       await page.getByRole('button', { name: 'UNIX', exact: true }).click();
       await resetColumns();

@@ -117,11 +117,14 @@ export async function startHost(
 
 export const CHROMIUM = process.env.NETLENS_CHROMIUM ?? '/usr/bin/chromium';
 
-export function launchChromium(): Promise<Browser> {
+/** Debian's Chromium, headless. With `scrollbars`, it keeps them as a window does (Playwright hides them in headless
+ *  with --hide-scrollbars): for tests of what fits beside or above a scrollbar. */
+export function launchChromium(options: { scrollbars?: boolean } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does it)`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    ...(options.scrollbars ? { ignoreDefaultArgs: ['--hide-scrollbars'] } : {}),
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -279,6 +282,47 @@ export async function loopbackTraffic(
       client.destroy();
       for (const s of accepted) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** Sockets that widen the Connections grid's fitted columns, as on most desktops: a unix socket with a long path
+ *  (Local Address at its cap), one shared by four processes (a shell and its three children: PID lists them) and a
+ *  datagram socket nothing connected to, as journald's and syslog's are (State: UNCONNECTED, its widest text).
+ *  `shown` turns UNIX on and waits for them in the grid (socat is among the tools .ci/run installs: a missing one
+ *  fails there, said, rather than crashing the file). */
+export function wideSockets(dir: string) {
+  const path = join(dir, `a-socket-with-a-long-name-${'x'.repeat(40)}.sock`);
+  const server = createServer().listen(path);
+  const shared = spawn('sh', ['-c', 'sleep 120 & sleep 120 & sleep 120 & wait'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const datagram = spawn('socat', ['-u', `UNIX-RECV:${join(dir, 'log.sock')}`, 'OPEN:/dev/null'], {
+    stdio: 'ignore',
+  });
+  let socatError: Error | null = null;
+  datagram.on('error', (err) => {
+    socatError = err;
+  });
+  return {
+    path,
+    async shown(page: Page): Promise<void> {
+      const grid = page.locator('[role="grid"][aria-label="Connections"]');
+      const filter = page.getByRole('searchbox', { name: 'Filter connections' });
+      await page.getByRole('button', { name: 'UNIX', exact: true }).click();
+      await filter.fill('a-socket-with-a-long-name');
+      await until('the long path', async () => (await grid.locator('[role="row"][data-row-id]').count()) > 0);
+      await filter.fill('log.sock');
+      await until('the datagram socket', async () => {
+        if (socatError) throw new Error(`socat (apt-get install socat) could not run: ${socatError}`);
+        return (await grid.locator('[role="gridcell"][data-column="state"]').allTextContents()).includes('UNCONNECTED');
+      });
+      await filter.fill('');
+    },
+    stop(): void {
+      shared.kill('SIGKILL');
+      datagram.kill('SIGKILL');
+      server.close();
     },
   };
 }
