@@ -1,7 +1,7 @@
 // The Interfaces tab: netstat -i and -e made live, a sparkline per interface, and for the selected one a
 // ten-minute throughput chart and its multicast groups (netstat -g).
 import { Inert, inertLabel, isolated } from '../../components/Inert.js';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { formatRate } from '../../../shared/format.js';
 import { DataGrid, ROW_HEIGHT } from '../../components/DataGrid.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
@@ -19,9 +19,10 @@ import '../tabs-extra.css';
 /** A sparkline older than this (the tab was hidden, so nothing fed it) is refilled from the host's history. */
 const STALE_SPARK_MS = 15_000;
 
-/** Column header, footer, borders and a horizontal scrollbar (the wide columns need one below about 1500 px;
- *  without room for it the last interface was half hidden under it) around the interface grid's rows. */
-const LIST_CHROME = 27 + 31 + 4 + 15;
+/** The interface grid's column header (DataGrid's header row with its border). */
+const LIST_HEADER = 27;
+/** What the list takes around the grid's rows and header before it is measured (useRoomAround): its footer. */
+const LIST_AROUND = 31;
 
 // Props that stay the same from render to render, so the grids re-render only when their rows change.
 const INTERFACE_SORT = [{ id: 'name', desc: false }];
@@ -112,6 +113,8 @@ export function InterfacesTab() {
   useEffect(() => () => reportPanel(null), []);
 
   const [selectedGroup, setSelectedGroup] = useState<string | null>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  const around = useRoomAround(listRef);
 
   return (
     <div className="tab-body">
@@ -119,7 +122,11 @@ export function InterfacesTab() {
       {multicastCapture ? <CaptureBanner capture={multicastCapture} /> : null}
       <div className="iface-layout">
         {/* As tall as its rows (a few interfaces leave the chart more room), at most half the tab. */}
-        <div className="iface-list" style={{ height: LIST_CHROME + Math.max(rows.length, 3) * ROW_HEIGHT }}>
+        <div
+          ref={listRef}
+          className="iface-list"
+          style={{ height: around + LIST_HEADER + Math.max(rows.length, 3) * ROW_HEIGHT }}
+        >
           <DataGrid
             gridId="interfaces"
             label="Interfaces"
@@ -196,4 +203,27 @@ export function InterfacesTab() {
       </div>
     </div>
   );
+}
+
+/** What the list inside `box` takes around its grid's client area (the list's height less the grid's clientHeight):
+ *  the footer, and the grid's horizontal scrollbar where it shows one, measured, not assumed: none while the columns
+ *  fit (about 1500 px and wider for the interfaces), as thick as this system draws it where they do not (15 px in
+ *  Chromium on Linux, 17 on Windows, 0 for overlay scrollbars). The same whatever height the list is given (the
+ *  grid's client area takes the difference), so setting it does not move it. Read again after layout, when the grid
+ *  or its columns change size (the header is as wide as the columns). */
+function useRoomAround(box: RefObject<HTMLElement | null>): number {
+  const [around, setAround] = useState(LIST_AROUND);
+  useEffect(() => {
+    const list = box.current;
+    const scroller = list?.querySelector<HTMLElement>('[role="grid"]');
+    if (!list || !scroller || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (scroller.clientHeight > 0) setAround(Math.max(0, list.offsetHeight - scroller.clientHeight));
+    });
+    observer.observe(scroller);
+    const header = scroller.firstElementChild;
+    if (header) observer.observe(header);
+    return () => observer.disconnect();
+  }, [box]);
+  return around;
 }
