@@ -1,5 +1,6 @@
 // The connection record: what the recorder keeps on disk (electron/monitor/record/) and what clients, the
 // CLI and the History view get back from it. Types and pure helpers only.
+import { isLoopback, isUnspecified } from './address.js';
 import { csvCell as exportCsvCell } from './export.js';
 import { formatDateTime } from './format.js';
 import { countryName } from './names.js';
@@ -144,7 +145,7 @@ export interface ChangesSummary {
   newPlaces: { process: string; place: string; firstSeen: number }[];
   /** Processes using the network in (from, to] and never before `from` in the record. */
   startedProcesses: { process: string; firstSeen: number }[];
-  /** Processes with connections open at `from` and none open at `to`. */
+  /** Processes that used the network at `from` (usesNetwork) and have no socket open at `to`. */
   stoppedProcesses: { process: string; lastSeen: number }[];
   /** Rows of the record whose values cannot be what NetLens writes (a record altered by hand): skipped, counted. */
   unreadable: number;
@@ -154,6 +155,18 @@ export interface ChangesSummary {
  *  `unreadable`). */
 export const unreadableText = (n: number): string =>
   `${n} ${n === 1 ? 'row' : 'rows'} of the record could not be read (values no connection has: a record altered by hand?), skipped`;
+
+/**
+ * Whether a socket uses the network: it listens beyond loopback, or is connected to another machine (its peer's
+ * address neither unspecified nor loopback). A process that only talks to itself (over loopback, as test runners
+ * and language servers do, or unix sockets) does not: it is no "process using the network for the first time",
+ * nor among the processes that started or stopped using it (What changed). The recorder and the queries both ask
+ * this.
+ */
+export function usesNetwork(proto: string, listener: boolean, localAddress: string, remoteAddress: string): boolean {
+  if (proto === 'unix') return false;
+  return listener ? !isLoopback(localAddress) : !isUnspecified(remoteAddress) && !isLoopback(remoteAddress);
+}
 
 /** The network a remote address belongs to, as "what changed" groups them: /24 for IPv4, /48 for IPv6. */
 export function networkOf(address: string): string {

@@ -4,6 +4,7 @@
 import {
   networkOf,
   splitReached,
+  usesNetwork,
   type ChangesSummary,
   type RecordedConnection,
   type RecordGap,
@@ -341,11 +342,11 @@ function networksNewSince(db: RecordDatabase, from: number, networks: string[]):
 
 /**
  * What changed from `from` to `to`: listeners present at one moment and not the other; remote hosts, their
- * networks, and processes active in (from, to] and never before `from` in the record; processes with
- * connections open at `from` and none at `to`. A `from` no recording covers (gapAt) is compared as the record
- * knows it: before the record, from its first moment (what was open then is its baseline, not news: else every
- * listener and process alive when NetLens first started is "new"); between two recordings, from the last moment
- * recorded before (what appeared while nothing recorded is new, as it was not there then).
+ * networks, and processes active in (from, to] and never before `from` in the record; processes that used the
+ * network at `from` (usesNetwork) with no socket open at `to`. A `from` no recording covers (gapAt) is compared as
+ * the record knows it: before the record, from its first moment (what was open then is its baseline, not news:
+ * else every listener and process alive when NetLens first started is "new"); between two recordings, from the
+ * last moment recorded before (what appeared while nothing recorded is new, as it was not there then).
  */
 export function changes(db: RecordDatabase, asked: number, askedTo: number): ChangesSummary {
   const gap = gapAt(db, asked);
@@ -410,7 +411,29 @@ export function changes(db: RecordDatabase, asked: number, askedTo: number): Cha
       ) as { process: string; last: number }[]
     ).filter((p) => text(p.process) && TIME(p.last));
   const openAfter = new Set(openAt(to).map((p) => p.process));
-  const stopped = openAt(from).filter((p) => !openAfter.has(p.process));
+  const gone = openAt(from).filter((p) => !openAfter.has(p.process));
+  // Of those, the ones that used the network then (usesNetwork: one that only talked to itself over loopback did
+  // not stop using it, as it never started): their rows open at `from`, asked for them alone.
+  const used = new Set(
+    gone.length === 0
+      ? []
+      : (
+          db.all(
+            `SELECT DISTINCT process, proto, listener, local_addr, remote_addr FROM (${SELECT_OVERLAPPING}
+              AND c.process IN (SELECT value FROM json_each(?3)))`,
+            [from, from, JSON.stringify(gone.map((p) => p.process))],
+          ) as Pick<ConnRow, 'process' | 'proto' | 'listener' | 'local_addr' | 'remote_addr'>[]
+        )
+          .filter(
+            (r) =>
+              text(r.proto) &&
+              text(r.local_addr) &&
+              text(r.remote_addr) &&
+              usesNetwork(r.proto, Number(r.listener) === 1, r.local_addr, r.remote_addr),
+          )
+          .map((r) => r.process),
+  );
+  const stopped = gone.filter((p) => used.has(p.process));
   // When each of those was last seen (by `to`): asked for them alone (not every process name the record holds).
   // Each had a row open at `from`, so its last row first seen by `to` ended at `from` or later: among the rows
   // open at some moment in [from, to].

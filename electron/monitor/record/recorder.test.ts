@@ -228,12 +228,13 @@ describe('the recorder', () => {
   it("keeps what it recorded across restarts: rows left open end at their session's last write", () => {
     const file = join(tempDir(), 'history.sqlite');
     const first = rig(file);
-    first.tick([conn(1), conn(2, { state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0 })]);
+    const wide = { state: 'LISTEN', localAddress: '0.0.0.0', remoteAddress: '0.0.0.0', remotePort: 0 } as const;
+    first.tick([conn(1), conn(2, wide)]);
     first.recorder.close();
     const second = rig(file);
     second.advance(3_600_000);
     // (Beyond loopback: a process listening on 127.0.0.1 alone does not use the network.)
-    second.tick([conn(3, { state: 'LISTEN', localAddress: '0.0.0.0', remoteAddress: '0.0.0.0', remotePort: 0 })]);
+    second.tick([conn(3, wide)]);
     second.recorder.flush();
     const db = second.recorder.database!;
     const all = connectionsBetween(db, 0, second.now).rows;
@@ -701,6 +702,17 @@ describe('alerts', () => {
     expect(changes(r.recorder.database!, r.now - 5000, r.now).startedProcesses).toEqual([
       { process: 'vitest', firstSeen: r.now - 1000 },
     ]);
+    // A language server on loopback alone ends: it did not stop using the network either (on main it did).
+    const lsp = [{ pid: 701, name: 'lsp', cmdline: '', exe: '/usr/bin/lsp', user: 'ann', startTime: 1 }];
+    const server = conn(8, { processes: lsp, state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0 });
+    r.tick([...itself, server]);
+    r.recorder.flush();
+    const since = r.now;
+    r.tick(itself);
+    r.tick([]);
+    r.advance(1000);
+    r.recorder.flush();
+    expect(changes(r.recorder.database!, since, r.now).stoppedProcesses.map((p) => p.process)).toEqual(['vitest']);
     r.recorder.close();
   });
 

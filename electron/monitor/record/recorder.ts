@@ -28,6 +28,7 @@ import {
   DEFAULT_RECORDING,
   MAX_STATES,
   networkNews,
+  usesNetwork,
   type Alert,
   type AlertKind,
   type NetworkNews,
@@ -37,7 +38,7 @@ import {
   type RecordingStatus,
 } from '../../../shared/record.js';
 import type { Connection, NetInterface } from '../../../shared/types.js';
-import { isLoopback, isUnspecified } from '../../../shared/address.js';
+import { isLoopback } from '../../../shared/address.js';
 import { inertText } from '../../../shared/inert-text.js';
 import type { Statement } from 'node-sqlite3-wasm';
 import {
@@ -188,24 +189,15 @@ function isListener(row: RecordedRow): boolean {
   return row.state === 'UNCONN' && row.remotePort === 0;
 }
 
-/** A connection to another machine: what "new country or network" is about. */
-function reachesOut(row: RecordedRow): boolean {
-  return (
-    row.proto !== 'unix' &&
-    !isListener(row) &&
-    row.remoteAddress !== '' &&
-    !isUnspecified(row.remoteAddress) &&
-    !isLoopback(row.remoteAddress)
-  );
+/** Whether a socket uses the network (shared/record.ts usesNetwork: it listens beyond loopback, or reaches another
+ *  machine). */
+function networkUse(row: RecordedRow): boolean {
+  return usesNetwork(row.proto, isListener(row), row.localAddress, row.remoteAddress);
 }
 
-/**
- * Whether a socket uses the network: it reaches another machine (reachesOut), or listens beyond loopback. A process
- * that only talks to itself (over loopback, as test runners and language servers do, or unix sockets) does not: it
- * is no "process using the network for the first time", nor among those that started using it (What changed).
- */
-function usesNetwork(row: RecordedRow): boolean {
-  return isListener(row) ? row.proto !== 'unix' && !isLoopback(row.localAddress) : reachesOut(row);
+/** A connection to another machine: what "new country or network" is about. */
+function reachesOut(row: RecordedRow): boolean {
+  return !isListener(row) && networkUse(row);
 }
 
 /** States of a closing TCP socket that the kernel may keep after its process closed it or ended. */
@@ -495,7 +487,7 @@ export class Recorder {
     // What was seen but not written yet (what was written, the tables answer: isKnown).
     for (const slot of this.dirty) {
       const e = this.open.row(slot);
-      if (e.processes[0] && usesNetwork(e)) sets.process.add(e.processes[0].name);
+      if (e.processes[0] && networkUse(e)) sets.process.add(e.processes[0].name);
       for (const n of this.reachedBy(e)) sets.network.add(n.subject);
     }
     this.knownSets = sets;
@@ -577,7 +569,7 @@ export class Recorder {
     const sets = this.knownSets!;
     const process = row.processes[0]?.name ?? null;
     const news: [AlertKind, string, string][] = [];
-    if (isListener(row) && usesNetwork(row)) {
+    if (isListener(row) && networkUse(row)) {
       const ephemeral = this.ephemeralSubject(row);
       if (ephemeral !== null) {
         // A UDP client's sockets (dgram, WebRTC) get a random port each: one alert per process, and one Mark
@@ -598,7 +590,7 @@ export class Recorder {
           news.push(['listener', subject, `New listener reachable beyond this machine: ${subject}`]);
       }
     }
-    if (process !== null && usesNetwork(row) && !this.isKnown('process', process)) {
+    if (process !== null && networkUse(row) && !this.isKnown('process', process)) {
       sets.process.add(process);
       news.push(['process', process, `${process} is using the network for the first time`]);
     }
@@ -1011,8 +1003,8 @@ export class Recorder {
       if (cache.size >= max) cache.clear();
       cache.add(key);
     };
-    // A process is first seen using the network (usesNetwork): what it did over loopback alone is not that.
-    if (name !== undefined && !seen.process.has(name) && usesNetwork(r)) {
+    // A process is first seen using the network (networkUse): what it did over loopback alone is not that.
+    if (name !== undefined && !seen.process.has(name) && networkUse(r)) {
       st.process.run([name, first]);
       remember(seen.process, name);
     }
