@@ -40,6 +40,19 @@ export interface DatasetResult<Row> {
    *  the very row object that read gave, and no row is changed once given. The monitor then knows such a row
    *  unchanged by reference, without comparing its fields (electron/monitor/connections.ts). */
   keptRows?: boolean;
+  /** Rows read at a time of their own rather than the tick's: a remote host's, whose frames come at their own
+   *  pace (electron/remote/fleet.ts). From row `from` on, up to the next entry's `from`, the rows are those of
+   *  reading `key` (one per host) made at `at` (ms since the epoch, this machine's clock). The monitor measures
+   *  their rates between their readings' times, and a reading given again (no new frame yet) keeps them. Rows
+   *  before the first entry (this machine's) are read at the tick. */
+  readAt?: ReadingTime[];
+}
+
+/** See DatasetResult.readAt. */
+export interface ReadingTime {
+  from: number;
+  key: string;
+  at: number;
 }
 
 export interface ClosedSocket {

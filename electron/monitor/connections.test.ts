@@ -194,6 +194,50 @@ describe('ConnectionTable traffic', () => {
     expect(table.update([withBytes(4000, 500)], 4500).changed).toEqual([]);
   });
 
+  // Review N5: a remote host's frames come at their own pace (an interval plus the time to make one), slower than
+  // the ticks: measured per tick, a tick that saw the same frame again said 0 B/s, the next one counted two
+  // frames' bytes over one tick.
+  it("measures a remote host's rows between its frames' times, and keeps their rates while no new frame came", () => {
+    const table = new ConnectionTable();
+    const RATE = 512 * 1024; // bytes per second, steady, on both ends
+    const remote = (frameAt: number): Connection => ({
+      ...withBytes((RATE * (frameAt - 50_000)) / 1000, (RATE * (frameAt - 50_000)) / 2000),
+      id: '@web/c1',
+      host: 'web',
+    });
+    // A frame every 1.3 s (made at frameAt, here 0.1 s later), a tick every second; this machine's row moves
+    // 1000 B per tick.
+    const frames = Array.from({ length: 12 }, (_, k) => 50_000 + 1300 * k);
+    const seen: (number | null | undefined)[][] = [];
+    const localRates: (number | null | undefined)[] = [];
+    for (let tick = 0; tick < 15; tick++) {
+      const now = 50_000 + 1000 * tick;
+      const frameAt = frames.filter((f) => f + 100 <= now).pop();
+      const rows = [withBytes(1000 * tick, 0)];
+      const readAt = [];
+      if (frameAt !== undefined) {
+        readAt.push({ from: 1, key: 'web', at: frameAt });
+        rows.push(remote(frameAt));
+      }
+      table.update(rows, now, undefined, false, readAt);
+      const r = table.get('@web/c1');
+      seen.push([r?.sendRate, r?.recvRate]);
+      localRates.push(table.get('c1')!.sendRate);
+    }
+    // No row before the first frame, no rate at first sight; from the second frame on, at every tick, never 0,
+    // never two frames' worth: the frames' own rate.
+    expect(seen.slice(0, 2)).toEqual([
+      [undefined, undefined],
+      [null, null],
+    ]);
+    for (const [send, recv] of seen.slice(2)) {
+      expect(send).toBeCloseTo(RATE, 6);
+      expect(recv).toBeCloseTo(RATE / 2, 6);
+    }
+    // This machine's row is measured between the ticks, as before.
+    expect(localRates).toEqual([null, ...Array(14).fill(1000)]);
+  });
+
   it('gives no rate when a counter goes back, or while traffic is not collected', () => {
     const table = new ConnectionTable();
     table.update([withBytes(5000, 5000)], 1000);

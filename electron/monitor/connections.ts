@@ -2,12 +2,20 @@
 // linger a few seconds (marked closedAt) so the UI can show them leaving, as TCPView shows them in red.
 // Traffic (bytes, rates, TCP health) rides along when the collector reads it: the rates come from the change
 // of each row's counters between two reads, and counters moving are not news (they do not touch lastChanged).
+// A remote host's rows (the read's readAt) are measured between its frames' times, not the reads'; a read that
+// gives the host's last frame again keeps their rates.
 import { sameTrafficFields, valueEqual } from '../../shared/diff.js';
 import type { Diff, RowPatch } from '../../shared/protocol.js';
-import { assignTraffic, TRAFFIC_FIELDS, type ClosedSocket, type Connection } from '../../shared/types.js';
+import {
+  assignTraffic,
+  TRAFFIC_FIELDS,
+  type ClosedSocket,
+  type Connection,
+  type ReadingTime,
+} from '../../shared/types.js';
 import { doubledLength, grown } from '../../shared/grown.js';
 import { MapRoom } from '../../shared/map-room.js';
-import { MAX_BYTES_PER_SEC, perSecond } from './rates.js';
+import { MAX_BYTES_PER_SEC, perSecond, readingEnd } from './rates.js';
 
 export const CLOSED_LINGER_MS = 5000;
 
@@ -26,6 +34,8 @@ const DERIVED_FIELDS = new Set<string>([
 const NONE = Number.NaN;
 
 const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
+
+const NO_READINGS: readonly ReadingTime[] = [];
 
 /**
  * The published connections table, updated in place from each read, producing the diff as it goes. At 50,000
@@ -77,6 +87,8 @@ export class ConnectionTable {
   private generation = 0;
   /** When the previous read was applied: the rates' time base. */
   private lastUpdate: number | null = null;
+  /** The time of each reading (readAt's key) in the previous read: the rates' time base for its rows. */
+  private readingsAt = new Map<string, number>();
 
   constructor(private readonly lingerMs = CLOSED_LINGER_MS) {}
 
@@ -98,12 +110,14 @@ export class ConnectionTable {
     return out;
   }
 
-  /** `closed`: sockets that closed since the last read with their final traffic (see DatasetResult). */
+  /** `closed`: sockets that closed since the last read with their final traffic; `readAt`: rows read at a time
+   *  of their own (see DatasetResult). */
   update(
     fresh: readonly Connection[],
     now: number,
     closed?: readonly ClosedSocket[],
     keptRows = false,
+    readAt?: readonly ReadingTime[],
   ): Diff<Connection> {
     const gen = ++this.generation;
     const diff: Diff<Connection> = { added: [], removed: [], changed: [] };
@@ -127,60 +141,88 @@ export class ConnectionTable {
     let count = 0;
     const dt = this.lastUpdate === null ? 0 : now - this.lastUpdate;
     this.lastUpdate = now;
-    for (let i = 0; i < fresh.length; i++) {
-      const f = fresh[i]!;
-      let slot = expected < previous.length ? previous[expected]! : -1;
-      // A row given again is known by reference, without reading it.
-      if (slot >= 0 && seenAt[slot] !== gen && ((keptAt[slot] === 1 && f === rowAt[slot]) || idAt[slot] === f.id)) {
-        expected++;
-      } else {
-        slot = this.slots.get(f.id) ?? -1;
-        if (slot >= 0 && seenAt[slot] !== gen && indexAt[slot]! >= 0) expected = indexAt[slot]! + 1;
+    // The rows read at the tick (this machine's: s = -1), then those of each reading: the time between two reads
+    // is theirs (rowDt), and one given again (`again`: the same frame of a host) keeps its rows' rates.
+    const readings = readAt ?? NO_READINGS;
+    const readingsAt = readings.length > 0 || this.readingsAt.size > 0 ? new Map<string, number>() : this.readingsAt;
+    let i = 0;
+    for (let s = -1; s < readings.length; s++) {
+      let rowDt = dt;
+      let again = false;
+      if (s >= 0) {
+        const { key, at } = readings[s]!;
+        const before = this.readingsAt.get(key);
+        rowDt = before === undefined ? 0 : at - before;
+        again = before === at;
+        readingsAt.set(key, at);
       }
-      if (slot < 0) {
-        // The collector's row under keptRows; else the table's own, which is then the published one.
-        const own = keptRows ? f : withLifecycle(f, now, now);
-        slot = this.place(own, gen, count, kept, now);
-        if (seenAt !== this.seenAt)
-          ({ seenAt, indexAt, keptAt, countersAt, firstSeenAt, lastChangedAt, closedAtAt } = this);
+      const end = readingEnd(readings, s, i, fresh.length);
+      for (; i < end; i++) {
+        const f = fresh[i]!;
+        let slot = expected < previous.length ? previous[expected]! : -1;
+        // A row given again is known by reference, without reading it.
+        if (slot >= 0 && seenAt[slot] !== gen && ((keptAt[slot] === 1 && f === rowAt[slot]) || idAt[slot] === f.id)) {
+          expected++;
+        } else {
+          slot = this.slots.get(f.id) ?? -1;
+          if (slot >= 0 && seenAt[slot] !== gen && indexAt[slot]! >= 0) expected = indexAt[slot]! + 1;
+        }
+        if (slot < 0) {
+          // The collector's row under keptRows; else the table's own, which is then the published one.
+          const own = keptRows ? f : withLifecycle(f, now, now);
+          slot = this.place(own, gen, count, kept, now);
+          if (seenAt !== this.seenAt)
+            ({ seenAt, indexAt, keptAt, countersAt, firstSeenAt, lastChangedAt, closedAtAt } = this);
+          order[count++] = slot;
+          diff.added.push(keptRows ? this.rowOf(slot) : own);
+          continue;
+        }
+        if (seenAt[slot] === gen) continue;
+        seenAt[slot] = gen;
+        indexAt[slot] = count;
         order[count++] = slot;
-        diff.added.push(keptRows ? this.rowOf(slot) : own);
-        continue;
+        seenBefore++;
+        const before = rowAt[slot]!;
+        if (
+          f === before &&
+          keptAt[slot] === 1 &&
+          (countersAt[slot] === 0 || again || this.settled(slot, before, rowDt))
+        )
+          continue;
+        const open = Number.isNaN(closedAtAt[slot]!);
+        let sendRate: number | null = null;
+        let recvRate: number | null = null;
+        if (open && f.bytesSent !== undefined) {
+          if (again) {
+            sendRate = orNull(this.sendRateAt[slot]!);
+            recvRate = orNull(this.recvRateAt[slot]!);
+          } else {
+            sendRate = rateOf(before.bytesSent, f.bytesSent, rowDt);
+            recvRate = rateOf(before.bytesReceived, f.bytesReceived, rowDt);
+          }
+        }
+        if (open && sameConnection(before, f) && this.sameTraffic(slot, before, f, sendRate, recvRate)) {
+          if (keptRows) this.hold(slot, f, 1);
+          continue;
+        }
+        const firstSeen = open ? firstSeenAt[slot]! : now;
+        const lastChanged = open ? lastChangedAt[slot]! : now;
+        const patch = this.patchTo(slot, f, firstSeen, lastChanged, null, sendRate, recvRate);
+        if (patch === null) {
+          if (keptRows) this.hold(slot, f, 1);
+          continue;
+        }
+        const changedAt = ownFieldsChanged(patch) ? (patch.lastChanged = now) : lastChanged;
+        this.hold(slot, keptRows ? f : withLifecycle(f, firstSeen, changedAt), kept);
+        firstSeenAt[slot] = firstSeen;
+        lastChangedAt[slot] = changedAt;
+        closedAtAt[slot] = NONE;
+        this.sendRateAt[slot] = sendRate ?? NONE;
+        this.recvRateAt[slot] = recvRate ?? NONE;
+        diff.changed.push(patch as RowPatch<Connection>);
       }
-      if (seenAt[slot] === gen) continue;
-      seenAt[slot] = gen;
-      indexAt[slot] = count;
-      order[count++] = slot;
-      seenBefore++;
-      const before = rowAt[slot]!;
-      if (f === before && keptAt[slot] === 1 && (countersAt[slot] === 0 || this.settled(slot, before, dt))) continue;
-      const open = Number.isNaN(closedAtAt[slot]!);
-      let sendRate: number | null = null;
-      let recvRate: number | null = null;
-      if (open && f.bytesSent !== undefined) {
-        sendRate = rateOf(before.bytesSent, f.bytesSent, dt);
-        recvRate = rateOf(before.bytesReceived, f.bytesReceived, dt);
-      }
-      if (open && sameConnection(before, f) && this.sameTraffic(slot, before, f, sendRate, recvRate)) {
-        if (keptRows) this.hold(slot, f, 1);
-        continue;
-      }
-      const firstSeen = open ? firstSeenAt[slot]! : now;
-      const lastChanged = open ? lastChangedAt[slot]! : now;
-      const patch = this.patchTo(slot, f, firstSeen, lastChanged, null, sendRate, recvRate);
-      if (patch === null) {
-        if (keptRows) this.hold(slot, f, 1);
-        continue;
-      }
-      const changedAt = ownFieldsChanged(patch) ? (patch.lastChanged = now) : lastChanged;
-      this.hold(slot, keptRows ? f : withLifecycle(f, firstSeen, changedAt), kept);
-      firstSeenAt[slot] = firstSeen;
-      lastChangedAt[slot] = changedAt;
-      closedAtAt[slot] = NONE;
-      this.sendRateAt[slot] = sendRate ?? NONE;
-      this.recvRateAt[slot] = recvRate ?? NONE;
-      diff.changed.push(patch as RowPatch<Connection>);
     }
+    this.readingsAt = readingsAt;
     this.order = count === order.length ? order : order.slice(0, count);
     if (seenBefore !== sizeBefore) {
       for (const slot of this.slots.values()) {

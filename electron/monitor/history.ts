@@ -1,10 +1,11 @@
 // Ten minutes of per-second receive/transmit byte rates per interface, so a chart opened later has history.
 // Fed by the interfaces read once a second even when nobody shows them (then only their counters where the
 // collector can: /proc/net/dev on Linux), rates measured between samples at least SAMPLE_MS apart. The process chart keeps one more, fed
-// with each process name's byte totals.
+// with each process name's byte totals. A remote host's interfaces are measured between its frames' times
+// (DatasetResult.readAt): a sample that sees its last frame again adds no point.
 import type { HistoryPoint } from '../../shared/protocol.js';
-import type { InterfaceCounters, NetInterface } from '../../shared/types.js';
-import { MAX_BYTES_PER_SEC, perSecond } from './rates.js';
+import type { InterfaceCounters, NetInterface, ReadingTime } from '../../shared/types.js';
+import { eachReadAt, MAX_BYTES_PER_SEC, perSecond } from './rates.js';
 
 export const HISTORY_MS = 10 * 60 * 1000;
 export const SAMPLE_MS = 1000;
@@ -21,6 +22,8 @@ export interface ByteTotals {
   id: string;
   rxBytes: number;
   txBytes: number;
+  /** When they were read, if not at the sample's time (a remote host's frame). */
+  at?: number;
 }
 
 export class InterfaceHistory {
@@ -34,11 +37,14 @@ export class InterfaceHistory {
     return at - this.lastRecordAt >= SAMPLE_MS - SAMPLE_SLACK_MS;
   }
 
-  record(at: number, rows: readonly NetInterface[]): void {
-    this.recordTotals(
-      at,
-      rows.map((r) => ({ id: r.id, rxBytes: r.counters.rxBytes, txBytes: r.counters.txBytes })),
-    );
+  record(at: number, rows: readonly NetInterface[], readAt?: readonly ReadingTime[]): void {
+    const totals: ByteTotals[] = [];
+    eachReadAt(rows, at, readAt, (r, t, ofReading) => {
+      const total: ByteTotals = { id: r.id, rxBytes: r.counters.rxBytes, txBytes: r.counters.txBytes };
+      if (ofReading) total.at = t;
+      totals.push(total);
+    });
+    this.recordTotals(at, totals);
   }
 
   recordTotals(at: number, rows: Iterable<ByteTotals>): void {
@@ -47,17 +53,18 @@ export class InterfaceHistory {
     for (const row of rows) {
       const s = this.series.get(row.id);
       const counters = { rxBytes: row.rxBytes, txBytes: row.txBytes };
+      const t = row.at ?? at;
       if (!s) {
-        this.series.set(row.id, { last: { at, counters }, points: [] });
+        this.series.set(row.id, { last: { at: t, counters }, points: [] });
         continue;
       }
-      const dt = at - s.last.at;
+      const dt = t - s.last.at;
       if (dt < SAMPLE_MS - SAMPLE_SLACK_MS) continue;
       const rx = perSecond(s.last.counters.rxBytes, counters.rxBytes, dt, MAX_BYTES_PER_SEC);
       const tx = perSecond(s.last.counters.txBytes, counters.txBytes, dt, MAX_BYTES_PER_SEC);
       // A reset leaves a gap in the chart rather than a spike or a dip below zero.
-      if (rx !== null && tx !== null) s.points.push({ t: at, rx, tx });
-      s.last = { at, counters };
+      if (rx !== null && tx !== null) s.points.push({ t, rx, tx });
+      s.last = { at: t, counters };
     }
     this.trim(at);
   }

@@ -426,7 +426,7 @@ export class MonitorCore {
     read.then(
       (result) => {
         if (!isResult(result)) return;
-        this.interfaceHistory.record(at, result.rows as NetInterface[]);
+        this.interfaceHistory.record(at, result.rows as NetInterface[], result.readAt);
         this.recorder?.interfaces(localRows(result.rows as NetInterface[]), at);
       },
       // The history has a gap; a shown interfaces tab reports the error through its own read.
@@ -462,7 +462,7 @@ export class MonitorCore {
 
   private publish(d: Dataset, result: DatasetResult<AnyRow>, tick: TickInfo): void {
     const ds = this.datasets.get(d)!;
-    const diff = ds.table.update(result.rows, tick.at, result.closed, result.keptRows);
+    const diff = ds.table.update(result.rows, tick.at, result);
     // The recorder only notes the changes here; it writes them later, in its own batch.
     if (d === 'connections')
       this.recorder?.connections(

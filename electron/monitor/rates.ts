@@ -1,7 +1,17 @@
 // Per-second rates from cumulative counters, computed once in the monitor so every client sees the same
 // numbers. A counter that went down (a reset: the interface was re-created, the module reloaded; or a 32-bit
 // wrap) gives no rate for that tick rather than a negative or absurd one.
-import type { ProcessTraffic, Counter, InterfaceCounters, InterfaceRates, NetInterface } from '../../shared/types.js';
+// Rows of a remote host (DatasetResult.readAt) are measured between the times of the frames that carried their
+// counters, not the ticks': its frames come at their own pace (an interval plus the time to make one), so a tick
+// often sees the frame the last one saw (which keeps its rates) and the next one two frames' worth of bytes.
+import type {
+  ProcessTraffic,
+  Counter,
+  InterfaceCounters,
+  InterfaceRates,
+  NetInterface,
+  ReadingTime,
+} from '../../shared/types.js';
 
 /** Beyond these a delta is not traffic but a counter jumping (a wrap misread, a re-created device). */
 export const MAX_BYTES_PER_SEC = 1e12;
@@ -16,22 +26,56 @@ export function perSecond(prev: number | undefined, cur: number, dtMs: number, m
   return rate > max ? null : rate;
 }
 
-interface Sample<T> {
+const NO_READINGS: readonly ReadingTime[] = [];
+
+/** Where the rows of `readAt[s]` end (s = -1: the rows read at the tick), from row `i` on in a read of `n` rows:
+ *  where the next entry begins, kept within the read and never behind `i`. */
+export function readingEnd(readAt: readonly ReadingTime[], s: number, i: number, n: number): number {
+  return s + 1 < readAt.length ? Math.min(Math.max(readAt[s + 1]!.from, i), n) : n;
+}
+
+/**
+ * Calls `each` with every row and the time it was read: the tick's (`at`) for rows outside `readAt` (this
+ * machine's), else its reading's, with `ofReading` true (such a reading may come again unchanged at the next tick).
+ */
+export function eachReadAt<R>(
+  rows: readonly R[],
+  at: number,
+  readAt: readonly ReadingTime[] | undefined,
+  each: (row: R, at: number, ofReading: boolean) => void,
+): void {
+  const times = readAt ?? NO_READINGS;
+  let i = 0;
+  for (let s = -1; s < times.length; s++) {
+    const end = readingEnd(times, s, i, rows.length);
+    const t = s < 0 ? at : times[s]!.at;
+    for (; i < end; i++) each(rows[i]!, t, s >= 0);
+  }
+}
+
+interface Sample<T, R> {
   at: number;
   value: T;
+  /** The rates it gave, kept while its reading comes again. */
+  rates: R;
 }
 
 /** Sets `rates` on each interface from the previous call's counters; null where there is no sound rate. */
 export class InterfaceRateTracker {
-  private prev = new Map<string, Sample<InterfaceCounters>>();
+  private prev = new Map<string, Sample<InterfaceCounters, InterfaceRates | null>>();
 
-  apply(rows: NetInterface[], at: number): void {
-    const next = new Map<string, Sample<InterfaceCounters>>();
-    for (const row of rows) {
+  apply(rows: NetInterface[], at: number, readAt?: readonly ReadingTime[]): void {
+    const next = new Map<string, Sample<InterfaceCounters, InterfaceRates | null>>();
+    eachReadAt(rows, at, readAt, (row, t, ofReading) => {
       const before = this.prev.get(row.id);
-      row.rates = before ? interfaceRates(before.value, row.counters, at - before.at) : null;
-      next.set(row.id, { at, value: row.counters });
-    }
+      if (ofReading && before?.at === t) {
+        row.rates = before.rates;
+        next.set(row.id, before);
+        return;
+      }
+      row.rates = before ? interfaceRates(before.value, row.counters, t - before.at) : null;
+      next.set(row.id, { at: t, value: row.counters, rates: row.rates });
+    });
     this.prev = next;
   }
 }
@@ -48,42 +92,68 @@ export function interfaceRates(prev: InterfaceCounters, cur: InterfaceCounters, 
 
 /** Sets `rate` on statistics counters (kind 'counter'); gauges get null: a rate of a current value means nothing. */
 export class CounterRateTracker {
-  private prev = new Map<string, Sample<number>>();
+  private prev = new Map<string, Sample<number, number | null>>();
 
-  apply(rows: Counter[], at: number): void {
-    const next = new Map<string, Sample<number>>();
-    for (const row of rows) {
+  apply(rows: Counter[], at: number, readAt?: readonly ReadingTime[]): void {
+    const next = new Map<string, Sample<number, number | null>>();
+    eachReadAt(rows, at, readAt, (row, t, ofReading) => {
       if (row.kind !== 'counter') {
         row.rate = null;
-        continue;
+        return;
       }
       const before = this.prev.get(row.id);
-      row.rate = before ? perSecond(before.value, row.value, at - before.at, MAX_COUNTER_PER_SEC) : null;
-      next.set(row.id, { at, value: row.value });
-    }
+      if (ofReading && before?.at === t) {
+        row.rate = before.rates;
+        next.set(row.id, before);
+        return;
+      }
+      row.rate = before ? perSecond(before.value, row.value, t - before.at, MAX_COUNTER_PER_SEC) : null;
+      next.set(row.id, { at: t, value: row.value, rates: row.rate });
+    });
     this.prev = next;
   }
 }
 
 /** Sets each process's send and receive rates from the growth of its byte totals. */
-export class ProcessRateTracker {
-  private prev = new Map<string, Sample<{ sent: number | null; received: number | null }>>();
+/** A process's byte totals when last read, and the rates they gave. */
+interface ProcessSample {
+  at: number;
+  sent: number | null;
+  received: number | null;
+  sendRate: number | null;
+  recvRate: number | null;
+}
 
-  apply(rows: ProcessTraffic[], at: number): void {
-    const next = new Map<string, Sample<{ sent: number | null; received: number | null }>>();
-    for (const row of rows) {
+export class ProcessRateTracker {
+  private prev = new Map<string, ProcessSample>();
+
+  apply(rows: ProcessTraffic[], at: number, readAt?: readonly ReadingTime[]): void {
+    const next = new Map<string, ProcessSample>();
+    eachReadAt(rows, at, readAt, (row, t, ofReading) => {
       const before = this.prev.get(row.id);
-      const dt = before ? at - before.at : 0;
+      if (ofReading && before?.at === t) {
+        row.sendRate = before.sendRate;
+        row.recvRate = before.recvRate;
+        next.set(row.id, before);
+        return;
+      }
+      const dt = before ? t - before.at : 0;
       row.sendRate =
-        before && before.value.sent !== null && row.bytesSent !== null
-          ? perSecond(before.value.sent, row.bytesSent, dt, MAX_BYTES_PER_SEC)
+        before && before.sent !== null && row.bytesSent !== null
+          ? perSecond(before.sent, row.bytesSent, dt, MAX_BYTES_PER_SEC)
           : null;
       row.recvRate =
-        before && before.value.received !== null && row.bytesReceived !== null
-          ? perSecond(before.value.received, row.bytesReceived, dt, MAX_BYTES_PER_SEC)
+        before && before.received !== null && row.bytesReceived !== null
+          ? perSecond(before.received, row.bytesReceived, dt, MAX_BYTES_PER_SEC)
           : null;
-      next.set(row.id, { at, value: { sent: row.bytesSent, received: row.bytesReceived } });
-    }
+      next.set(row.id, {
+        at: t,
+        sent: row.bytesSent,
+        received: row.bytesReceived,
+        sendRate: row.sendRate,
+        recvRate: row.recvRate,
+      });
+    });
     this.prev = next;
   }
 }

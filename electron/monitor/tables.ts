@@ -5,21 +5,24 @@ import { diffRows } from '../../shared/diff.js';
 import type { Diff } from '../../shared/protocol.js';
 import type {
   AnyRow,
-  ClosedSocket,
   Connection,
+  DatasetResult,
   Counter,
   Dataset,
   NetInterface,
   ProcessTraffic,
+  ReadingTime,
 } from '../../shared/types.js';
 import { ConnectionTable } from './connections.js';
 import type { ByteTotals, InterfaceHistory } from './history.js';
 import { trafficKey } from '../../shared/process-key.js';
 import { CounterRateTracker, InterfaceRateTracker, ProcessRateTracker } from './rates.js';
 
+/** What a read says of its rows besides them (see DatasetResult). */
+export type ReadFacts = Pick<DatasetResult<AnyRow>, 'closed' | 'keptRows' | 'readAt'>;
+
 export interface Table {
-  /** `keptRows`: see DatasetResult. */
-  update(rows: readonly AnyRow[], at: number, closed?: readonly ClosedSocket[], keptRows?: boolean): Diff<AnyRow>;
+  update(rows: readonly AnyRow[], at: number, facts?: ReadFacts): Diff<AnyRow>;
   rows(): AnyRow[];
   /** One row by id (connections: the recorder asks for a reopened row). */
   get?(id: string): AnyRow | undefined;
@@ -28,10 +31,12 @@ export interface Table {
 class KeyedTable implements Table {
   private map = new Map<string, AnyRow>();
 
-  constructor(private readonly derive: (rows: readonly AnyRow[], at: number) => void = () => {}) {}
+  constructor(
+    private readonly derive: (rows: readonly AnyRow[], at: number, readAt?: readonly ReadingTime[]) => void = () => {},
+  ) {}
 
-  update(rows: readonly AnyRow[], at: number): Diff<AnyRow> {
-    this.derive(rows, at);
+  update(rows: readonly AnyRow[], at: number, facts?: ReadFacts): Diff<AnyRow> {
+    this.derive(rows, at, facts?.readAt);
     const next = new Map<string, AnyRow>();
     for (const row of rows) next.set(row.id, row);
     const diff = diffRows(this.map, next);
@@ -52,27 +57,27 @@ export function createTable(
     case 'connections': {
       const table = new ConnectionTable(options.lingerMs);
       return {
-        update: (rows, at, closed, keptRows) =>
-          table.update(rows as Connection[], at, closed, keptRows) as Diff<AnyRow>,
+        update: (rows, at, facts) =>
+          table.update(rows as Connection[], at, facts?.closed, facts?.keptRows, facts?.readAt) as Diff<AnyRow>,
         rows: () => table.rows(),
         get: (id) => table.get(id),
       };
     }
     case 'interfaces': {
       const rates = new InterfaceRateTracker();
-      return new KeyedTable((rows, at) => {
-        rates.apply(rows as NetInterface[], at);
-        options.history.record(at, rows as NetInterface[]);
+      return new KeyedTable((rows, at, readAt) => {
+        rates.apply(rows as NetInterface[], at, readAt);
+        options.history.record(at, rows as NetInterface[], readAt);
       });
     }
     case 'statistics': {
       const rates = new CounterRateTracker();
-      return new KeyedTable((rows, at) => rates.apply(rows as Counter[], at));
+      return new KeyedTable((rows, at, readAt) => rates.apply(rows as Counter[], at, readAt));
     }
     case 'processes': {
       const rates = new ProcessRateTracker();
-      return new KeyedTable((rows, at) => {
-        rates.apply(rows as ProcessTraffic[], at);
+      return new KeyedTable((rows, at, readAt) => {
+        rates.apply(rows as ProcessTraffic[], at, readAt);
         options.processHistory?.recordTotals(at, totalsByName(rows as ProcessTraffic[]));
       });
     }

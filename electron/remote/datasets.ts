@@ -8,6 +8,7 @@ import type {
   InterfaceAddress,
   NetInterface,
   ProcessInfo,
+  ReadingTime,
   RowTypes,
 } from '../../shared/types.js';
 import { emptyDiagnostics, mergeDiagnostics } from '../../shared/types.js';
@@ -41,8 +42,29 @@ export interface RemoteReading {
   host: string;
   hello: Hello;
   frame: Frame;
-  /** When the frame came (ms since the epoch): the time of its `ss -tinHem`, give or take the link's delay. */
+  /** When the frame came (ms since the epoch). */
   at: number;
+  /** When the remote read its /proc/net files and began its `ss -tinHem` (ms since the epoch, this machine's
+   *  clock): its own clock's times (frameClock) moved onto this one's (host.ts RemoteClock). Rates are measured
+   *  between these. Absent (a frame without them): `at`. */
+  procAt?: number;
+  trafficAt?: number;
+}
+
+/** Uptime seconds as /proc/uptime prints them (to the hundredth), or a reasonable variant. */
+const UPTIME = /^(proc|traffic) (\d{1,12})(?:\.(\d{1,9}))?$/;
+
+/** The remote's clock (its uptime, in ms) when it began the frame's /proc/net reads and its `ss -tinHem`, from
+ *  the frame's clock section (script.ts); null for what it does not say. */
+export function frameClock(frame: Frame): { proc: number | null; traffic: number | null } {
+  const clock = { proc: null as number | null, traffic: null as number | null };
+  const s = frame.sections.get('clock');
+  if (!s?.ok || s.data.length > 256) return clock;
+  for (const line of s.data.toString('latin1').split('\n')) {
+    const m = UPTIME.exec(line);
+    if (m) clock[m[1] as 'proc' | 'traffic'] = Number(m[2]) * 1000 + Math.round(Number(`0.${m[3] ?? 0}`) * 1000);
+  }
+  return clock;
 }
 
 /** A section's text: 'names' by default, as in readProcText, since most sections name interfaces (sysfs, ip -j
@@ -114,7 +136,7 @@ function addTraffic(r: RemoteReading, rows: Connection[], diagnostics: Diagnosti
   parseSsTraffic(
     info.text,
     diagnostics,
-    r.at,
+    r.trafficAt ?? r.at,
     {
       byInode: (inode, cookie) => target(byInode.get(inode), cookie),
       byEndpoints: (key, cookie) => target(byEndpoints.get(key), cookie),
@@ -129,6 +151,7 @@ function addTraffic(r: RemoteReading, rows: Connection[], diagnostics: Diagnosti
  *  makes the local collector's rows do). */
 export function remoteConnections(r: RemoteReading, traffic: boolean): RemoteConnections {
   const result = connections(r);
+  result.readAt = readAtOf('connections', r);
   const cookies = traffic ? addTraffic(r, result.rows, result.diagnostics) : new Map<Connection, string>();
   return { result, cookies };
 }
@@ -251,8 +274,21 @@ function interfaces(r: RemoteReading): DatasetResult<NetInterface> {
   return { rows: parsed.rows, diagnostics };
 }
 
-/** One dataset's rows from a remote reading. */
+/** When a reading's rows of a dataset were read (its connections' counters by `ss -tinHem`, the rest from
+ *  /proc/net), as DatasetResult.readAt gives it: all the rows are of this reading. */
+export function readAtOf(dataset: string, r: RemoteReading): ReadingTime[] {
+  const at = (dataset === 'connections' ? r.trafficAt : r.procAt) ?? r.at;
+  return [{ from: 0, key: r.host, at }];
+}
+
+/** One dataset's rows from a remote reading, with the time they were read (readAt). */
 export function remoteRows<D extends keyof OsCollectors>(dataset: D, r: RemoteReading): DatasetResult<RowTypes[D]> {
+  const result = rowsOf(dataset, r);
+  result.readAt = readAtOf(dataset, r);
+  return result;
+}
+
+function rowsOf<D extends keyof OsCollectors>(dataset: D, r: RemoteReading): DatasetResult<RowTypes[D]> {
   switch (dataset) {
     case 'connections':
       return connections(r) as DatasetResult<RowTypes[D]>;

@@ -44,6 +44,9 @@ describe.skipIf(process.platform !== 'linux')('RemoteFleet', () => {
     const theirs = read.rows.filter((r) => r.host === 'web1');
     expect(mine.map((r) => r.id)).toEqual(['lo']);
     expect(theirs.length).toBeGreaterThan(0);
+    // Its rows (after this machine's) are of its last frame, read when that frame says (its rates' time base).
+    expect(read.readAt).toEqual([{ from: 1, key: 'web1', at: expect.any(Number) }]);
+    expect(read.readAt![0]!.at).toBeLessThanOrEqual(Date.now());
     for (const r of theirs) expect(r.id).toBe(`@web1/${r.name}`);
     // With a remote host, the history's read is the whole one: their interfaces have a history too.
     const light = await collectors.interfaces.readCounters!();

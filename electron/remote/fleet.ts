@@ -6,12 +6,15 @@
 // - Connections carry their traffic while a client shows it, as this machine's do (the extras go to every host);
 //   the Processes tab stays this machine's (`--host` reads a host's per-process totals alone); names (services,
 //   places, host names if resolving is on) describe the remote hosts' connections too, looked up from here.
+// - Each host's rows say which of its frames they are and when the host read them (DatasetResult.readAt): its
+//   frames come at their own pace, so the monitor measures their rates between frames, not between its ticks.
 import {
   emptyDiagnostics,
   mergeDiagnostics,
   type CollectExtra,
   type Connection,
   type DatasetResult,
+  type ReadingTime,
   type RowTypes,
 } from '../../shared/types.js';
 import { remoteRowId, type RemoteHostInfo } from '../../shared/remote.js';
@@ -113,11 +116,14 @@ export class RemoteFleet {
         if (theirs.length === 0) return mine!;
         const rows = [...mine!.rows];
         const diagnostics = structuredClone(mine!.diagnostics);
+        // This machine's rows are read at the tick; each host's at its frame's time, from where its rows begin.
+        const readAt: ReadingTime[] = [];
         for (const r of theirs) {
+          for (const t of r.readAt ?? []) readAt.push({ ...t, from: t.from + rows.length });
           for (const row of r.rows) rows.push(row);
           mergeDiagnostics(diagnostics, r.diagnostics);
         }
-        return { ...mine!, rows, diagnostics };
+        return { ...mine!, rows, diagnostics, readAt };
       };
       const wrapped: Collector<unknown> = {
         read: () => {
@@ -168,14 +174,14 @@ export class RemoteFleet {
       last === null
         ? `${dest}: ${s.state === 'connecting' ? 'connecting' : `${s.state}${s.reason ? ` (${s.reason})` : ''}`}`
         : `${dest}: ${s.state}${s.reason ? ` (${s.reason})` : ''}; its rows are as of ${formatClock(s.lastFrameAt)}`;
-    const rows =
-      last === null
-        ? []
-        : tag(
-            (d === 'connections' ? m.connections.rowsOf(last) : remoteRows(d, last)) as DatasetResult<
-              RowTypes[RemoteDataset]
-            >,
-          ).rows;
-    return { rows, diagnostics: { ...emptyDiagnostics(), notes: [why] } };
+    const diagnostics = { ...emptyDiagnostics(), notes: [why] };
+    if (last === null) return { rows: [], diagnostics };
+    // Its rows keep the time of that frame: their rates stay those it gave (greyed with the rest).
+    const { rows, readAt } = tag(
+      (d === 'connections' ? m.connections.rowsOf(last) : remoteRows(d, last)) as DatasetResult<
+        RowTypes[RemoteDataset]
+      >,
+    );
+    return { rows, diagnostics, ...(readAt ? { readAt } : {}) };
   }
 }

@@ -2,12 +2,13 @@
 // stream that lost its place or grows past the limits refused; and the real script run by sh on this machine
 // gives frames that the Linux parsers read like local data.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FrameReader, MAX_SECTION_BYTES, type FrameEvent } from './frames.js';
 import { PROC_NET_FILES, REMOTE_SCRIPT } from './script.js';
-import { classifySshFailure, checkDestination } from './host.js';
-import { procStartTimes, remoteRows } from './datasets.js';
+import { classifySshFailure, checkDestination, RemoteClock } from './host.js';
+import { frameClock, procStartTimes, remoteRows } from './datasets.js';
 import { createCollectors } from '../collectors/index.js';
 
 function frame(seq: number, sections: [string, string, boolean?][]): string {
@@ -157,6 +158,44 @@ describe('procStartTimes', () => {
   });
 });
 
+describe("the remote's clock", () => {
+  const withClock = (text: string, ok = true) => ({
+    seq: 1,
+    bytes: 0,
+    sections: new Map([['clock', { ok, data: Buffer.from(text) }]]),
+  });
+
+  it('reads the uptimes of the clock section; anything else says nothing', () => {
+    expect(frameClock(withClock('proc 12345.67\ntraffic 12345.9\n'))).toEqual({
+      proc: 12_345_670,
+      traffic: 12_345_900,
+    });
+    expect(frameClock(withClock('proc 7\ntraffic \n'))).toEqual({ proc: 7000, traffic: null });
+    for (const bad of ['proc -1\n', 'proc 1e9\n', 'proc 1.5 \n', 'when 5\n', `proc ${'9'.repeat(300)}\n`])
+      expect(frameClock(withClock(bad))).toEqual({ proc: null, traffic: null });
+    expect(frameClock(withClock('proc 5\n', false))).toEqual({ proc: null, traffic: null });
+    expect(frameClock({ seq: 1, bytes: 0, sections: new Map() })).toEqual({ proc: null, traffic: null });
+  });
+
+  it("moves a frame's times onto this clock: none later than the frame came, their differences the remote's", () => {
+    const clock = new RemoteClock();
+    // Uptime 100 s; the frames come 0.3 s after their ss, then 0.2 s (the least gap yet: the clock moves by 0.1 s
+    // once), then 0.9 s (a slow link, a busy machine: its time is still the remote's, 1.3 s after the last).
+    expect(clock.place({ proc: 99_900, traffic: 100_000 }, 5_000_300)).toEqual({
+      procAt: 5_000_200,
+      trafficAt: 5_000_300,
+    });
+    expect(clock.place({ proc: 101_200, traffic: 101_300 }, 5_001_500)).toEqual({
+      procAt: 5_001_400,
+      trafficAt: 5_001_500,
+    });
+    const late = clock.place({ proc: 102_500, traffic: 102_600 }, 5_003_500);
+    expect(late.trafficAt).toBe(5_002_800);
+    // Without a clock, the time the frame came.
+    expect(clock.place({ proc: null, traffic: null }, 5_009_000)).toEqual({ procAt: 5_009_000, trafficAt: 5_009_000 });
+  });
+});
+
 describe.skipIf(process.platform !== 'linux')('the remote script on this machine', () => {
   it('frames every source, and the Linux parsers read them as the local collectors do', async () => {
     const r = spawnSync('sh', ['-s', '--', '0.1', '1'], { input: REMOTE_SCRIPT, maxBuffer: 512 * 1024 * 1024 });
@@ -167,6 +206,13 @@ describe.skipIf(process.platform !== 'linux')('the remote script on this machine
     const f = (events[1] as Extract<FrameEvent, { type: 'frame' }>).frame;
     for (const file of PROC_NET_FILES) expect(f.sections.has(`net/${file}`)).toBe(true);
     expect(f.sections.get('net/snmp')!.ok).toBe(true);
+    // The remote's clock when it read /proc/net and when it began ss -tinHem: this machine's uptime.
+    const clock = frameClock(f);
+    const uptime = Number(readFileSync('/proc/uptime', 'latin1').split(' ')[0]) * 1000;
+    expect(clock.proc).toBeGreaterThan(0);
+    expect(clock.proc).toBeLessThanOrEqual(uptime);
+    if (hello.hasSs) expect(clock.traffic).toBeGreaterThanOrEqual(clock.proc!);
+    else expect(clock.traffic).toBeNull();
     const reading = { host: 'here', hello, frame: f, at: Date.now() };
     // Steady datasets equal the local collectors' reading.
     const local = createCollectors();

@@ -17,7 +17,7 @@ import { emptyDiagnostics } from '../../shared/types.js';
 import type { Collector, Collectors } from '../collectors/collector.js';
 import { ownerCounts, TrafficTotals } from '../collectors/connections/traffic-totals.js';
 import { withNames, type OsCollectors } from '../collectors/names/index.js';
-import { remoteConnections, remoteRows, type RemoteReading } from './datasets.js';
+import { frameClock, readAtOf, remoteConnections, remoteRows, type RemoteReading } from './datasets.js';
 import { FrameReader, type Frame, type Hello } from './frames.js';
 import { REMOTE_SCRIPT } from './script.js';
 import { run } from '../collectors/run-command.js';
@@ -67,6 +67,29 @@ export function classifySshFailure(stderr: string, code: number | null): string 
   return inert ? `ssh exited with code ${code}: ${inert}` : `connection lost (ssh exited with code ${code})`;
 }
 
+/**
+ * A remote clock's times moved onto this machine's: each plus the least gap yet seen between a frame's last
+ * stamp and its coming here (the link's delay, and the time to make and read the rest of the frame, at their
+ * least). The times of two frames then differ as the remote measured them (the gap changes only when a frame
+ * comes quicker than any before, by that difference), and none is later than its frame came. One per
+ * connection: a host that restarted has another clock.
+ */
+export class RemoteClock {
+  private offset = Number.POSITIVE_INFINITY;
+
+  /** The frame's times on this machine's clock (`arrival` where it gave none). */
+  place(
+    clock: { proc: number | null; traffic: number | null },
+    arrival: number,
+  ): { procAt: number; trafficAt: number } {
+    const last = clock.traffic ?? clock.proc;
+    if (last === null) return { procAt: arrival, trafficAt: arrival };
+    this.offset = Math.min(this.offset, arrival - last);
+    const trafficAt = clock.traffic === null ? arrival : clock.traffic + this.offset;
+    return { procAt: clock.proc === null ? arrival : clock.proc + this.offset, trafficAt };
+  }
+}
+
 const MAX_STDERR = 16 * 1024;
 const BACKOFF_MS = [1000, 2000, 5000, 10_000, 30_000];
 
@@ -76,6 +99,8 @@ export class RemoteHost {
   private readonly controlDir: string;
   private hello: Hello | null = null;
   private latest: RemoteReading | null = null;
+  /** The remote's clock as this connection's frames give it. */
+  private clock = new RemoteClock();
   private waiters: { resolve: (r: RemoteReading) => void; reject: (e: Error) => void }[] = [];
   private statusValue: RemoteStatus = { state: 'connecting', reason: null, since: Date.now(), lastFrameAt: null };
   private attempt = 0;
@@ -147,6 +172,7 @@ export class RemoteHost {
     if (this.closed) return;
     this.setStatus('connecting', this.statusValue.reason);
     this.hello = null;
+    this.clock = new RemoteClock();
     this.pendingReason = null;
     const seconds = (this.options.intervalMs / 1000).toFixed(3);
     const child = spawn(
@@ -200,8 +226,9 @@ export class RemoteHost {
   private onFrame(frame: Frame, hello: Hello): void {
     this.attempt = 0;
     this.lastFrameBytes = frame.bytes;
-    this.latest = { host: this.destination, hello, frame, at: Date.now() };
-    this.statusValue = { ...this.statusValue, lastFrameAt: Date.now() };
+    const at = Date.now();
+    this.latest = { host: this.destination, hello, frame, at, ...this.clock.place(frameClock(frame), at) };
+    this.statusValue = { ...this.statusValue, lastFrameAt: at };
     this.setStatus('connected', null);
     const waiters = this.waiters;
     this.waiters = [];
@@ -292,7 +319,7 @@ export class RemoteConnectionsCollector implements Collector<Connection> {
     const { result, cookies } = remoteConnections(reading, this.traffic);
     if (this.traffic && this.counted !== reading) {
       this.counted = reading;
-      this.totals.update(result.rows, cookies, [], reading.at);
+      this.totals.update(result.rows, cookies, [], reading.trafficAt ?? reading.at);
     }
     this.lastRows = result.rows;
     this.lastMissing = result.diagnostics.missing.filter((m) => m.source.startsWith('ss'));
@@ -308,7 +335,9 @@ export class RemoteConnectionsCollector implements Collector<Connection> {
     diagnostics.notes.push(partial);
     const rows = this.totals.rows(ownerCounts(this.lastRows));
     for (const row of rows) if (row.bytesSent !== null) row.note = row.note ? `${row.note}; ${partial}` : partial;
-    return { rows, diagnostics };
+    // The totals are as of the reading they last counted: their rates are measured between readings too.
+    const readAt = this.counted === null ? undefined : readAtOf('connections', this.counted);
+    return { rows, diagnostics, ...(readAt ? { readAt } : {}) };
   }
 }
 

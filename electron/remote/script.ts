@@ -16,6 +16,10 @@
 // parser, tcp-info.ts): a call of its own rather than -i on the call above, whose process names (a name can hold
 // ` ino:9 sk:1`) would sit on the lines the traffic parser reads. It is read every tick: the loop reads nothing
 // from NetLens once started (its stdin is the script), so it cannot be told whether traffic is shown.
+// `clock` closes each frame: the remote's own clock (/proc/uptime, in seconds to the hundredth) when it began
+// reading /proc/net (`proc`) and when it began `ss -tinHem` (`traffic`, empty without ss). Rates are measured
+// between these times of two frames (datasets.ts frameClock), not between the times the frames came here, which
+// the link, the frame's size and this machine's load shift.
 
 import { SYSFS_ATTRIBUTES } from '../collectors/interfaces/linux.js';
 
@@ -87,10 +91,12 @@ procstat() {
   done
   :
 }
-sections=$(( ${PROC_NET_FILES.length} + 2 + 3 * hasip + 3 * hasss ))
+sections=$(( ${PROC_NET_FILES.length} + 3 + 3 * hasip + 3 * hasss ))
 seq=0
 while :; do
   seq=$((seq + 1))
+  tproc=; tss=
+  read -r tproc _ 2>/dev/null </proc/uptime
   printf 'NETLENS-BEGIN %s %s\\n' "$seq" "$sections"
   for f in ${PROC_NET_FILES.join(' ')}; do section "net/$f" cat "/proc/net/$f"; done
   section passwd cat /etc/passwd
@@ -103,8 +109,10 @@ while :; do
   if [ $hasss = 1 ]; then
     section ss $sudo ss -tuwxanpeH
     section procstat procstat
+    read -r tss _ 2>/dev/null </proc/uptime
     section ss-info ss -tinHem
   fi
+  section clock printf 'proc %s\\ntraffic %s\\n' "$tproc" "$tss"
   printf 'NETLENS-END %s\\n' "$seq"
   if [ "$2" != 0 ] && [ "$seq" -ge "$2" ]; then exit 0; fi
   sleep "$1"
