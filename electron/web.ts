@@ -21,6 +21,7 @@ import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CAPTURE_BYTES, WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, type ServerMessage } from '../shared/protocol.js';
 import { asHostLog } from './log-lines.js';
+import { boundConnections, type ConnectionBounds } from './connection-bounds.js';
 import { BINARY, NOT_JSON, type Service } from './service.js';
 import { builtPaths } from './paths.js';
 import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
@@ -49,6 +50,8 @@ export interface WebHost {
   pagePath: string;
   host: string;
   port: number;
+  /** The connections held that have not shown the token, and those closed to bound them. */
+  readonly connections: Pick<ConnectionBounds, 'held' | 'closed'>;
   close(): Promise<void>;
 }
 
@@ -57,6 +60,14 @@ export const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 /** What may wait unread on one client's socket, beyond the largest message sent to it, before the client is
  *  disconnected: several full snapshots of a busy machine's connections (about 2 MB each for 5,000 sockets). */
 export const MAX_UNREAD_BYTES = 32 * 1024 * 1024;
+
+/** Connections that have not shown the token (connection-bounds.ts): a page's files take a browser up to 6 at
+ *  once; anyone may open the rest. A page's WebSocket, once it showed the token, is not counted and never
+ *  pushed out. 19,990 idle connections held 4,200 at once before (each until the 10 s headers timeout). */
+export const MAX_UNTRUSTED_CONNECTIONS = 64;
+export const MAX_CONNECTIONS_PER_ADDRESS = 16;
+/** A connection that has sent nothing for this long is closed: a browser sends its request at once. */
+export const SILENT_CONNECTION_MS = 3000;
 
 /** This machine's addresses, by which other machines reach a server bound to a wildcard address. */
 function interfaceAddresses(): string[] {
@@ -200,6 +211,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     },
   );
 
+  const bounds = boundConnections(server, {
+    maxConnections: MAX_UNTRUSTED_CONNECTIONS,
+    maxPerPeer: MAX_CONNECTIONS_PER_ADDRESS,
+    silentMs: SILENT_CONNECTION_MS,
+    log,
+    label: 'web',
+  });
+
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_CAPTURE_BYTES * 2,
@@ -213,9 +232,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const status = refused?.status ?? 404;
       log.limited('refused upgrade', `web: refused WebSocket upgrade: ${refused?.reason ?? 'unknown path'}`);
       const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status];
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      // Closed once written: a client that never closes its side holds nothing.
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () =>
+        socket.destroy(),
+      );
       return;
     }
+    // It showed the token: no connection that has not can push it out.
+    bounds.trust(socket);
     wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, req));
   });
 
@@ -281,6 +305,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     pagePath,
     host: bindHost,
     port,
+    connections: bounds,
     async close() {
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

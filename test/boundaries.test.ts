@@ -58,7 +58,7 @@ const RULES: Rule[] = [
   },
   {
     files: /^electron\/web\.ts$/,
-    may: [/^electron\/(service|log-lines|paths|renderer-files)\.ts$/, SHARED, NODE, 'pkg:ws'],
+    may: [/^electron\/(service|log-lines|paths|renderer-files|connection-bounds)\.ts$/, SHARED, NODE, 'pkg:ws'],
     why: 'the browser host only serves a Service (electron/backend.ts builds it) and the page',
   },
   {
@@ -112,8 +112,8 @@ const RULES: Rule[] = [
   },
   {
     files: /^electron\/metrics\//,
-    may: [/^electron\/(metrics|collectors)\//, /^electron\/web\.ts$/, SHARED, NODE],
-    why: 'the Prometheus host (it shares the browser host’s loopback and token rules)',
+    may: [/^electron\/(metrics|collectors)\//, /^electron\/(web|connection-bounds|log-lines)\.ts$/, SHARED, NODE],
+    why: 'the Prometheus host (it shares the browser host’s loopback and token rules, and its connection bounds)',
   },
   {
     files: /^electron\/commands\//,

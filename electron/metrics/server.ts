@@ -6,15 +6,16 @@
 // - On a loopback address no token is asked (the data is what local users can read from /proc anyway), but
 //   the Host header must name this server, so a web page cannot read it through DNS rebinding. Anywhere else
 //   a bearer token is required on every request, compared in constant time (web.ts tokenMatches).
-// - Connections are bounded so that whoever can connect cannot refuse scrapes by holding them: at most
-//   MAX_CONNECTIONS_PER_PEER from one address (more are closed at once); at most MAX_CONNECTIONS in all, a new
+// - Connections are bounded so that whoever can connect cannot refuse scrapes by holding them
+//   (connection-bounds.ts, shared with the browser host): at most MAX_CONNECTIONS_PER_PEER from one address, a
+//   new one pushing out that address's oldest that is not being answered; at most MAX_CONNECTIONS in all, a new
 //   one pushing out the oldest that is not being answered (any local user can bind 127.0.1.1 to 127.0.1.64);
 //   and one that sends no complete request within HEADERS_TIMEOUT_MS is closed, checked every second (Node
 //   checks every 30 s unless told, which let 64 idle connections refuse every scrape for 35 s); one whose answer
 //   makes no progress for REQUEST_TIMEOUT_MS (its scraper stopped reading) is closed too.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { Collectors } from '../collectors/collector.js';
 import type { DatasetResult } from '../../shared/types.js';
@@ -23,6 +24,8 @@ import { CONTENT_TYPE } from './exposition.js';
 import { METRICS_DATASETS, renderMetrics, type MetricsReadings, type Reading } from './netlens.js';
 import { ProcessTrafficMetrics } from './processes.js';
 import { errorText } from '../../shared/error-text.js';
+import { boundConnections } from '../connection-bounds.js';
+import { asHostLog } from '../log-lines.js';
 
 export const MIN_SCRAPE_INTERVAL_MS = 1000;
 export const MAX_CONCURRENT_SCRAPES = 4;
@@ -216,46 +219,11 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   // connection busy, and busy ones are never pushed out: a socket with no progress for this long is closed
   // (longer than COLLECT_TIMEOUT_MS, which a scrape may spend waiting for its reading).
   server.timeout = REQUEST_TIMEOUT_MS;
-  const perPeer = new Map<string, number>();
-  // Every open connection, oldest first, and whether a request on it is being answered.
-  const open = new Map<Socket, { busy: boolean }>();
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const state = open.get(req.socket);
-    if (!state) return;
-    state.busy = true;
-    res.once('close', () => {
-      state.busy = false;
-    });
-  });
-  server.on('connection', (socket: Socket) => {
-    const peer = socket.remoteAddress ?? '';
-    const n = (perPeer.get(peer) ?? 0) + 1;
-    if (n > MAX_CONNECTIONS_PER_PEER) {
-      socket.destroy();
-      return;
-    }
-    open.set(socket, { busy: false });
-    socket.once('close', () => open.delete(socket));
-    if (open.size > MAX_CONNECTIONS) {
-      // Full: the oldest connection that is not being answered (one that never sent a whole request, or a
-      // keep-alive between requests) makes room, so holding connections from many addresses refuses no
-      // scraper; only when every one is busy is the new one refused.
-      let victim: Socket = socket;
-      for (const [s, state] of open) {
-        if (!state.busy && s !== socket) {
-          victim = s;
-          break;
-        }
-      }
-      victim.destroy();
-      if (victim === socket) return;
-    }
-    perPeer.set(peer, n);
-    socket.once('close', () => {
-      const left = (perPeer.get(peer) ?? 1) - 1;
-      if (left > 0) perPeer.set(peer, left);
-      else perPeer.delete(peer);
-    });
+  boundConnections(server, {
+    maxConnections: MAX_CONNECTIONS,
+    maxPerPeer: MAX_CONNECTIONS_PER_PEER,
+    log: asHostLog(log),
+    label: 'netlens metrics',
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

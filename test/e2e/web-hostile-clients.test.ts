@@ -1,17 +1,21 @@
 // Hostile clients of the browser host (issue 10): one that never reads its socket while asking for
-// snapshot after snapshot, and one that sends a large capture to parse. The host's memory stays bounded,
-// and it keeps answering HTTP and SIGTERM while a parse runs.
+// snapshot after snapshot, one that sends a large capture to parse, and anyone opening connections and sending
+// nothing (attack review A6). The host's memory stays bounded, it keeps answering HTTP and SIGTERM while a
+// parse runs, and it holds a bounded number of connections that have not shown the token.
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { MAX_UNTRUSTED_CONNECTIONS } from '../../electron/web.js';
 import { startHost, until, type RunningHost } from './support.js';
 
 let host: RunningHost | null = null;
+const flood: Socket[] = [];
 afterEach(async () => {
+  for (const s of flood.splice(0)) s.destroy();
   await host?.stop();
   host = null;
 });
@@ -126,5 +130,85 @@ describe('a large capture to parse', () => {
     events.push('exit');
     expect(events.filter((e) => e !== 'second refused')).toEqual(['http', 'exit']);
     expect(h.output()).toMatch(/parseCapture refused: a parseCapture request from this window is still running/);
+  }, 120_000);
+});
+
+/** How many TCP connections to `port` process `pid` holds: its fds whose socket /proc/net/tcp* lists with that
+ *  local port, not listening (what the host holds, not what waits in its accept queue). */
+function heldConnections(pid: number, port: number): number {
+  const inodes = new Set<string>();
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  for (const table of ['tcp', 'tcp6']) {
+    for (const line of readFileSync(`/proc/net/${table}`, 'latin1').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 9 && f[1]!.endsWith(`:${hexPort}`) && f[3] !== '0A') inodes.add(f[9]!);
+    }
+  }
+  let n = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m && inodes.has(m[1]!)) n++;
+    } catch {
+      /* closed meanwhile */
+    }
+  }
+  return n;
+}
+
+describe.runIf(process.platform === 'linux')('connections that never send anything', () => {
+  it('are held at most a bounded number at once, a page that showed the token keeps its ticks, the closings are logged', async () => {
+    const h = (host = await startHost());
+    const pid = h.child.pid!;
+    let ticks = 0;
+    const ws = new WebSocket(`ws://127.0.0.1:${h.port}/ws?token=${h.token}`);
+    ws.on('message', (d) => {
+      const m = JSON.parse(d.toString()) as { type: string; dataset?: string; seq?: number };
+      if (m.type !== 'snapshot' && m.type !== 'diff') return;
+      ticks++;
+      // As the page does: the monitor sends the next diff once this one is acknowledged.
+      ws.send(JSON.stringify({ type: 'ack', dataset: m.dataset, seq: m.seq }));
+    });
+    ws.on('error', () => undefined);
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ type: 'setInterval', intervalMs: 500 }));
+    ws.send(JSON.stringify({ type: 'subscribe', dataset: 'connections' }));
+    await until('the first tick', () => ticks > 0, 30_000);
+    const before = ticks;
+
+    // 2,000 connections that send nothing, from 127.0.0.1 (the page's own address) and 20 others (any local user
+    // may bind 127.0.3.1 to 127.0.3.20), in bursts of 100; what the host holds is sampled after each.
+    let most = 0;
+    for (let burst = 0; burst < 20; burst++) {
+      const opened = await Promise.all(
+        Array.from(
+          { length: 100 },
+          (_, i) =>
+            new Promise<Socket>((resolve) => {
+              const localAddress = i % 5 === 0 ? '127.0.0.1' : `127.0.3.${1 + (i % 20)}`;
+              const socket = connect({ host: '127.0.0.1', port: h.port, localAddress });
+              socket.on('error', () => undefined);
+              socket.once('connect', () => resolve(socket));
+              socket.once('close', () => resolve(socket));
+            }),
+        ),
+      );
+      flood.push(...opened);
+      most = Math.max(most, heldConnections(pid, h.port));
+    }
+    // The page's WebSocket is held besides them, and one more may be being accepted.
+    expect(most, `the host held ${most} connections at once`).toBeLessThanOrEqual(MAX_UNTRUSTED_CONNECTIONS + 2);
+    // The page was not pushed out: its ticks go on.
+    await until('three more ticks for the page', () => ticks >= before + 3, 30_000);
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    // What is left of the flood is closed for sending nothing, within seconds.
+    await until('the silent connections to be closed', () => heldConnections(pid, h.port) <= 1, 20_000);
+    // Each closing is counted and said, at most 10 lines a minute.
+    const lines = h.output().match(/web: closed a connection from .*/g) ?? [];
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.length).toBeLessThanOrEqual(20); // 10 a minute: 2,000 were closed
+    expect(lines.at(-1)).toMatch(/closed so far: \d+ for one address's share, \d+ for the total, \d+ silent/);
+    expect(h.child.exitCode).toBeNull();
+    ws.close();
   }, 120_000);
 });
