@@ -34,7 +34,7 @@ import { parseLinuxStat, parsePasswd } from '../collectors/linux/process-facts.j
 import { linuxStartTimeFromTicks } from '../collectors/process-start-time.js';
 import { routesFromIpJson, routesFromProc } from '../collectors/routes/linux.js';
 import { STATISTICS_SOURCES } from '../collectors/statistics/linux.js';
-import type { Frame, Hello } from './frames.js';
+import { MAX_SECTION_BYTES, type Frame, type Hello } from './frames.js';
 import type { OsCollectors } from '../collectors/names/index.js';
 
 export interface RemoteReading {
@@ -67,11 +67,87 @@ export function frameClock(frame: Frame): { proc: number | null; traffic: number
   return clock;
 }
 
+/**
+ * At most this many rows of one dataset of a remote host (its sockets, its routes, ...); the rest are left out,
+ * counted and said (a note on the dataset: "N sockets of HOST not shown (NetLens shows at most 200,000 sockets of
+ * a remote host)"). Well above the 150,000 sockets of the largest host tried (review attack2 A3: a snapshot of
+ * 56.6 MB to each client), and a bound on what one host, or a hostile one printing sections of up to
+ * MAX_SECTION_BYTES (frames.ts), makes the monitor hold and send: about 75 MB of snapshot. Proportionate to that
+ * bound: at this many sockets the socket tables (150 bytes a line) and `ss -tuwxanpeH` (up to about 300) fit in
+ * a section; the lines beyond it are counted here without being parsed.
+ */
+export const MAX_REMOTE_ROWS = 200_000;
+
+/** The rows a dataset's reading may still give (`left`), and the lines it left out (`cut`). */
+interface Room {
+  left: number;
+  cut: number;
+}
+
+/** Where the first `n` lines of `data` end (all of it when it has fewer), and how many lines that is. */
+function firstLines(data: Buffer, n: number): { end: number; lines: number } {
+  let end = 0;
+  let lines = 0;
+  while (lines < n && end < data.length) {
+    const nl = data.indexOf(10, end);
+    end = nl < 0 ? data.length : nl + 1;
+    lines++;
+  }
+  return { end, lines };
+}
+
+/** A socket table's section cut to its header line and the rows there is room for; the lines left out are
+ *  counted, not decoded nor parsed (a section may hold up to MAX_SECTION_BYTES). */
+function tableSection(r: RemoteReading, name: string, encoding: ProcTextEncoding, room: Room): ReadOutcome {
+  const s = r.frame.sections.get(name);
+  if (!s?.ok) return section(r, name, encoding);
+  const kept = firstLines(s.data, room.left + 1);
+  room.left -= Math.max(0, kept.lines - 1);
+  if (kept.end === s.data.length) return { ok: true, text: decodeProcText(s.data, encoding) };
+  room.cut += firstLines(s.data.subarray(kept.end), Number.POSITIVE_INFINITY).lines;
+  return { ok: true, text: decodeProcText(s.data.subarray(0, kept.end), encoding) };
+}
+
+/** The note of a dataset of `host` that had more rows than MAX_REMOTE_ROWS. */
+function leftOutNote(cut: number, what: string, host: string): string {
+  return (
+    `${cut.toLocaleString('en-US')} ${what} of ${host} not shown (NetLens shows at most ` +
+    `${MAX_REMOTE_ROWS.toLocaleString('en-US')} ${what} of a remote host)`
+  );
+}
+
+/** What the rows of a dataset are, in the note that says some were left out. */
+const ROWS_NAMED: Partial<Record<string, string>> = {
+  routes: 'routes',
+  interfaces: 'interfaces',
+  statistics: 'counters',
+  multicast: 'multicast memberships',
+};
+
+/** A dataset's rows cut to MAX_REMOTE_ROWS, the rest counted in a note. */
+function withinCap<Row>(result: DatasetResult<Row>, what: string, host: string): DatasetResult<Row> {
+  const cut = result.rows.length - MAX_REMOTE_ROWS;
+  if (cut > 0) {
+    result.rows.length = MAX_REMOTE_ROWS;
+    result.diagnostics.notes.push(leftOutNote(cut, what, host));
+  }
+  return result;
+}
+
+/** A section passed over for its size, in words. */
+function tooLargeText(bytes: number, host: string): string {
+  return (
+    `${bytes.toLocaleString('en-US')} bytes on ${host}, more than the ${MAX_SECTION_BYTES / 1024 / 1024} MB ` +
+    'a section may hold: not read'
+  );
+}
+
 /** A section's text: 'names' by default, as in readProcText, since most sections name interfaces (sysfs, ip -j
  *  addr and route too); the socket tables ask for latin1 or utf8 as they do here. */
 function section(r: RemoteReading, name: string, encoding: ProcTextEncoding = 'names'): ReadOutcome {
   const s = r.frame.sections.get(name);
   if (!s) return { ok: false, code: 'ENOENT', reason: `not sent by ${r.host}` };
+  if (s.tooLarge !== undefined) return { ok: false, code: 'EFBIG', reason: tooLargeText(s.tooLarge, r.host) };
   if (!s.ok) return { ok: false, code: 'EIO', reason: `not present or not readable on ${r.host}` };
   return { ok: true, text: decodeProcText(s.data, encoding) };
 }
@@ -118,7 +194,11 @@ function addTraffic(r: RemoteReading, rows: Connection[], diagnostics: Diagnosti
   const cookies = new Map<Connection, string>();
   const info = r.hello.hasSs ? section(r, 'ss-info', 'latin1') : null;
   if (!info?.ok) {
-    const why = r.hello.hasSs ? `ss -tinHem failed on ${r.host}` : `ss (iproute2) is not installed on ${r.host}`;
+    const why = !r.hello.hasSs
+      ? `ss (iproute2) is not installed on ${r.host}`
+      : info?.code === 'EFBIG'
+        ? `ss -tinHem printed ${info.reason}`
+        : `ss -tinHem failed on ${r.host}`;
     trafficFailed(rows, why, diagnostics, `ss -tinHem on ${r.host}`);
     return cookies;
   }
@@ -157,10 +237,13 @@ export function remoteConnections(r: RemoteReading, traffic: boolean): RemoteCon
 }
 
 function connections(r: RemoteReading): DatasetResult<Connection> {
-  const result = connectionsFromTables((file, encoding) => section(r, `net/${file}`, encoding));
+  const room: Room = { left: MAX_REMOTE_ROWS, cut: 0 };
+  const result = connectionsFromTables((file, encoding) => tableSection(r, `net/${file}`, encoding, room));
+  if (room.cut > 0) result.diagnostics.notes.push(leftOutNote(room.cut, 'sockets', r.host));
   const passwd = section(r, 'passwd', 'utf8');
   const users = passwd.ok ? parsePasswd(passwd.text) : new Map<number, string>();
-  const ss = r.hello.hasSs ? section(r, 'ss', 'utf8') : null;
+  // ss gives the owners only: as many lines as there are rows at most (the owners of sockets not shown go too).
+  const ss = r.hello.hasSs ? tableSection(r, 'ss', 'utf8', { left: MAX_REMOTE_ROWS, cut: 0 }) : null;
   const owners = new Map<number, ProcessInfo[]>();
   if (ss?.ok) {
     // Only the owners are taken from ss; the rows themselves are /proc's, as on this machine. Their start
@@ -201,7 +284,12 @@ function connections(r: RemoteReading): DatasetResult<Connection> {
   }
   if (!r.hello.hasSs)
     result.diagnostics.notes.push(`process owners unknown: ss (iproute2) is not installed on ${r.host}`);
-  else if (!ss?.ok) result.diagnostics.notes.push(`process owners unknown: ss failed on ${r.host}`);
+  else if (!ss?.ok)
+    result.diagnostics.notes.push(
+      ss?.code === 'EFBIG'
+        ? `process owners unknown: ss printed ${ss.reason}`
+        : `process owners unknown: ss failed on ${r.host}`,
+    );
   else if (denied > 0) {
     result.diagnostics.notes.push(
       `${denied} socket${denied === 1 ? '' : 's'} on ${r.host} may belong to processes of other users: their owners ` +
@@ -285,7 +373,7 @@ export function readAtOf(dataset: string, r: RemoteReading): ReadingTime[] {
 export function remoteRows<D extends keyof OsCollectors>(dataset: D, r: RemoteReading): DatasetResult<RowTypes[D]> {
   const result = rowsOf(dataset, r);
   result.readAt = readAtOf(dataset, r);
-  return result;
+  return dataset === 'connections' ? result : withinCap(result, ROWS_NAMED[dataset] ?? 'rows', r.host);
 }
 
 function rowsOf<D extends keyof OsCollectors>(dataset: D, r: RemoteReading): DatasetResult<RowTypes[D]> {

@@ -5,10 +5,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FrameReader, MAX_SECTION_BYTES, type FrameEvent } from './frames.js';
+import { FrameReader, MAX_FRAME_BYTES, MAX_SECTION_BYTES, type FrameEvent } from './frames.js';
 import { PROC_NET_FILES, REMOTE_SCRIPT } from './script.js';
 import { classifySshFailure, checkDestination, RemoteClock } from './host.js';
-import { frameClock, procStartTimes, remoteRows } from './datasets.js';
+import { frameClock, MAX_REMOTE_ROWS, procStartTimes, remoteConnections, remoteRows } from './datasets.js';
 import { createCollectors } from '../collectors/index.js';
 
 function frame(seq: number, sections: [string, string, boolean?][]): string {
@@ -78,8 +78,8 @@ describe('FrameReader', () => {
       /1 sections, not 2/,
     );
     expect(errors(`${HELLO}NETLENS-BEGIN 1 0\nNETLENS-END 7\n`)[0]).toMatch(/ended as 7/);
-    expect(errors(`${HELLO}NETLENS-BEGIN 1 1\nNETLENS-SECTION net/tcp ok ${MAX_SECTION_BYTES + 1}\n`)[0]).toMatch(
-      /larger than/,
+    expect(errors(`${HELLO}NETLENS-BEGIN 1 1\nNETLENS-SECTION net/tcp ok ${MAX_FRAME_BYTES + 1}\n`)[0]).toMatch(
+      /larger than 256 MB/,
     );
     expect(errors('Welcome to my server!\n')[0]).toMatch(/unexpected output/);
     expect(errors('x'.repeat(10_000))[0]).toMatch(/not a NetLens header/);
@@ -87,6 +87,38 @@ describe('FrameReader', () => {
     const reader = new FrameReader();
     reader.push(Buffer.from('garbage\n'));
     expect(reader.push(Buffer.from(HELLO + frame(1, [])))).toEqual([]);
+  });
+
+  // A host with more TCP sockets than MAX_SECTION_BYTES holds of `ss -tinHem` (about 90,000) was refused whole, at
+  // each reconnection: the section is now passed over as it comes, and the rest of the frame read.
+  it('passes over a section larger than a section may hold, without holding it, and reads the rest', () => {
+    const reader = new FrameReader();
+    const big = MAX_SECTION_BYTES + 10;
+    const events = [
+      ...reader.push(Buffer.from(`${HELLO}NETLENS-BEGIN 1 3\nNETLENS-SECTION net/tcp ok 4\nabc\n`)),
+      ...reader.push(Buffer.from(`NETLENS-SECTION ss-info ok ${big}\n`)),
+    ];
+    // Fed in 1 MB pieces: none is kept.
+    const piece = Buffer.alloc(1024 * 1024, 0x41);
+    for (let left = big; left > 0; left -= piece.length) {
+      events.push(...reader.push(piece.subarray(0, Math.min(piece.length, left))));
+      expect((reader as unknown as { buffered: number }).buffered).toBe(0);
+    }
+    events.push(...reader.push(Buffer.from('NETLENS-SECTION passwd ok 2\nx\nNETLENS-END 1\n')));
+    expect(events.map((e) => e.type)).toEqual(['hello', 'frame']);
+    const f = (events[1] as Extract<FrameEvent, { type: 'frame' }>).frame;
+    expect(f.sections.get('ss-info')).toEqual({ ok: false, data: Buffer.alloc(0), tooLarge: big });
+    expect(f.sections.get('net/tcp')!.data.toString()).toBe('abc\n');
+    expect(f.sections.get('passwd')!.data.toString()).toBe('x\n');
+    // Its rows say why they have no traffic.
+    const hello = { uid: 0, sudo: false, hasIp: false, hasSs: true };
+    const reading = { host: 'big', hello, frame: f, at: Date.now() };
+    const { rows, diagnostics } = remoteConnections(reading, true).result;
+    expect(rows).toEqual([]);
+    expect(diagnostics.missing).toContainEqual({
+      source: 'ss -tinHem on big',
+      reason: `ss -tinHem printed ${big.toLocaleString('en-US')} bytes on big, more than the 64 MB a section may hold: not read`,
+    });
   });
 
   it('refuses a frame that sends more sections than it declared, or one twice, before holding them', () => {
@@ -155,6 +187,67 @@ describe('procStartTimes', () => {
     expect(procStartTimes(entry(1, stat(1, 'init', 1))).size).toBe(0);
     expect(procStartTimes(`btime 1\nstat 2 ${stat(3, 'a', 1).length}\n${stat(3, 'a', 1)}\n`).size).toBe(0);
     expect(procStartTimes(`btime 1\nstat 3 999\n${stat(3, 'a', 1)}\n`).size).toBe(0);
+  });
+});
+
+// Review attack2 A3: one host (a huge one, or a hostile one printing sections of up to MAX_SECTION_BYTES) made
+// the monitor hold and send as many rows as it liked. Its rows of a dataset are now cut at MAX_REMOTE_ROWS, and
+// the rest counted in a note; the lines left out of a socket table are not even parsed.
+describe('a remote host with more rows than are shown', () => {
+  const hello = { uid: 0, sudo: false, hasIp: false, hasSs: false };
+  const reading = (sections: Record<string, string>) => ({
+    host: 'big',
+    hello,
+    at: Date.now(),
+    frame: {
+      seq: 1,
+      bytes: 0,
+      sections: new Map(Object.entries(sections).map(([k, v]) => [k, { ok: true, data: Buffer.from(v) }])),
+    },
+  });
+  const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, '0');
+  /** A /proc/net/tcp (or udp) of `n` sockets in state `st`, from socket `first` on (each its own address, port
+   *  and inode). */
+  const tcp = (first: number, n: number, st = '0A') => {
+    const lines = ['  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode'];
+    for (let i = first; i < first + n; i++)
+      lines.push(
+        `${i}: ${hex(0x0a000000 + (i >> 14), 8)}:${hex(1024 + (i & 0x3fff), 4)} 00000000:0000 ${st} 00000000:00000000 ` +
+          `00:00000000 00000000     0        0 ${i + 1} 1 0000000000000000 100 0 0 10 0`,
+      );
+    return `${lines.join('\n')}\n`;
+  };
+
+  it('shows at most MAX_REMOTE_ROWS sockets, across its tables, and says how many it left out', () => {
+    const r = reading({
+      'net/tcp': tcp(0, MAX_REMOTE_ROWS - 10),
+      'net/tcp6': '',
+      'net/udp': tcp(MAX_REMOTE_ROWS, 25, '07'),
+    });
+    const { rows, diagnostics } = remoteRows('connections', r);
+    expect(rows.length).toBe(MAX_REMOTE_ROWS);
+    expect(rows.at(-1)!.inode).toBe(MAX_REMOTE_ROWS + 10);
+    expect(diagnostics.notes).toContain(
+      `15 sockets of big not shown (NetLens shows at most ${MAX_REMOTE_ROWS.toLocaleString('en-US')} sockets of a remote host)`,
+    );
+    expect(diagnostics.skipped).toBe(0);
+  });
+
+  it('says nothing of a host within the bound', () => {
+    const { rows, diagnostics } = remoteRows('connections', reading({ 'net/tcp': tcp(0, 3) }));
+    expect(rows.length).toBe(3);
+    expect(diagnostics.notes.join('\n')).not.toContain('not shown');
+  });
+
+  it("cuts a host's other datasets too", () => {
+    const head = 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n';
+    const route = (i: number) => `eth0\t${hex(i, 8)}\t00000000\t0001\t0\t0\t0\tFFFFFFFF\t0\t0\t0\n`;
+    const text = head + Array.from({ length: MAX_REMOTE_ROWS + 2 }, (_, i) => route(i)).join('');
+    const { rows, diagnostics } = remoteRows('routes', reading({ 'net/route': text }));
+    expect(rows.length).toBe(MAX_REMOTE_ROWS);
+    expect(diagnostics.notes).toContain(
+      `2 routes of big not shown (NetLens shows at most ${MAX_REMOTE_ROWS.toLocaleString('en-US')} routes of a remote host)`,
+    );
   });
 });
 

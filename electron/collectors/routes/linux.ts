@@ -378,7 +378,8 @@ export function routesFromIpJson(
     mergeDiagnostics(diagnostics, a.diagnostics);
     if (v6.ok) {
       const b = parseIpJsonRoutes(v6.text, 'inet6');
-      rows.push(...b.rows);
+      // One at a time: a spread of a full routing table (a million routes) overflows the call stack.
+      for (const row of b.rows) rows.push(row);
       mergeDiagnostics(diagnostics, b.diagnostics);
     } else {
       diagnostics.missing.push({ source: 'ip -j -6 route show table all', reason: v6.reason });
@@ -402,12 +403,12 @@ export function routesFromProc(route: ReadOutcome, route6: ReadOutcome, why: str
   const rows: Route[] = [];
   if (route.ok) {
     const r = parseProcNetRoute(route.text);
-    rows.push(...r.rows);
+    for (const row of r.rows) rows.push(row);
     mergeDiagnostics(diagnostics, r.diagnostics);
   } else diagnostics.missing.push({ source: '/proc/net/route', reason: route.reason });
   if (route6.ok) {
     const r = parseProcNetIpv6Route(route6.text);
-    rows.push(...r.rows);
+    for (const row of r.rows) rows.push(row);
     mergeDiagnostics(diagnostics, r.diagnostics);
   } else diagnostics.missing.push({ source: '/proc/net/ipv6_route', reason: route6.reason });
   return { rows, diagnostics };
