@@ -5,7 +5,7 @@ import { createStore, useStore } from 'zustand';
 import { MAX_CAPTURE_BYTES, type CaptureResult } from '../../shared/protocol.js';
 import { tabOf } from '../../shared/tabs.js';
 import type { NetlensClient } from '../api/client.js';
-import { pushNotice } from './data.js';
+import { endNotices, pushNotice } from './data.js';
 import { updateSettings } from './settings.js';
 
 export interface OpenCapture extends CaptureResult {
@@ -60,6 +60,8 @@ export const captureStore = createStore<CaptureState>((set) => ({
   },
   close() {
     set({ capture: null });
+    // "Opened …" is no longer true at live data (a failure to open one stays: it was not shown).
+    endNotices('capture', 'info');
   },
 }));
 

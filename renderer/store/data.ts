@@ -19,6 +19,8 @@ export interface Notice {
   code: string;
   text: string;
   at: number;
+  /** How many times it came (the same code and text again replaces it, counted). */
+  count: number;
   /** A list the user may expand (the capture formats NetLens knows). */
   details?: { summary: string; items: string[] };
 }
@@ -52,7 +54,8 @@ let noticeId = 0;
 /** The monitor's states, each replacing the others: failed (with Retry), retrying, running again. */
 const MONITOR_STATES: ReadonlySet<string> = new Set(['monitor-failed', 'monitor-retrying', 'monitor-recovered']);
 
-/** The notices with this one added: it replaces one of the same code (and a monitor state another); five kept. */
+/** The notices with this one added: it replaces one of the same code (and a monitor state another), and one of the
+ *  same code and text is counted (a monitor restarted a third time: one notice, ×3); five kept. */
 function withNotice(
   notices: Notice[],
   level: Notice['level'],
@@ -60,9 +63,18 @@ function withNotice(
   text: string,
   details?: Notice['details'],
 ) {
-  const notice: Notice = { id: ++noticeId, level, code, text, at: Date.now(), ...(details ? { details } : {}) };
+  const again = notices.find((n) => n.code === code && n.level === level && n.text === text);
+  const notice: Notice = {
+    id: ++noticeId,
+    level,
+    code,
+    text,
+    at: Date.now(),
+    count: (again?.count ?? 0) + 1,
+    ...(details ? { details } : {}),
+  };
   const replaces = (n: Notice) =>
-    (n.code === code && code !== 'rejected') || (MONITOR_STATES.has(code) && MONITOR_STATES.has(n.code));
+    n === again || (n.code === code && code !== 'rejected') || (MONITOR_STATES.has(code) && MONITOR_STATES.has(n.code));
   return [...notices.filter((n) => !replaces(n)), notice].slice(-5);
 }
 
@@ -72,6 +84,14 @@ export function pushNotice(level: Notice['level'], code: string, text: string, d
 
 export function dismissNotice(id: number): void {
   dataStore.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+}
+
+/** Ends the notices of `code` at `level` that are no longer true (the capture opened, once back at live data). */
+export function endNotices(code: string, level: Notice['level']): void {
+  dataStore.setState((s) => {
+    const kept = s.notices.filter((n) => n.code !== code || n.level !== level);
+    return kept.length === s.notices.length ? s : { notices: kept };
+  });
 }
 
 /** Wires a client to the store: queues stream messages and applies them in the next task, a tick's datasets

@@ -59,8 +59,12 @@ describe('captures in the app', () => {
       .allTextContents();
     expect(new Set(states)).toEqual(new Set(['LISTEN']));
     await page.getByRole('searchbox', { name: 'Filter connections' }).fill('');
+    const opened = page.locator('.notice', { hasText: 'Opened netstat-ano.win10.txt' });
+    expect(await opened.count()).toBe(1);
     await page.getByRole('button', { name: 'Back to live data' }).click();
     expect(await page.getByTestId('capture-label').count()).toBe(0);
+    // Its notice ends with it: "Opened …" is no longer true at live data.
+    await until('the notice to end', async () => (await opened.count()) === 0);
   });
 
   it('opens a dropped route print capture in the Routes tab', async () => {
