@@ -36,7 +36,7 @@ import path from 'node:path';
 import { readProcTextSync, type ReadOutcome } from '../linux/proc-files.js';
 import { lookup } from '../lookup.js';
 import { inetConnectionKey, unixConnectionKey } from './keys.js';
-import { SocketOwners, type PrivilegedOwners } from '../linux/socket-owners.js';
+import { SocketOwners, slicedNote, type PrivilegedOwners } from '../linux/socket-owners.js';
 import { PrivilegedOwnerCache } from '../linux/privileged-owners.js';
 import { UserNames } from '../linux/users.js';
 import { parseIpv6 } from '../../../shared/address.js';
@@ -810,6 +810,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     }
     if (this.attributeOwners) {
       let denied = this.attachOwners(rows);
+      const sliced = slicedNote(this.owners.sliced());
+      if (sliced !== null) diagnostics.notes.push(sliced);
       if (denied.length > 0 && this.privileged) denied = await this.askPrivileged(denied, diagnostics);
       if (denied.length > 0) {
         diagnostics.notes.push(

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 const NEW_PID_GRACE_TICKS = 2;
-import { SocketOwners } from './socket-owners.js';
+import * as ownersModule from './socket-owners.js';
+import { SocketOwners, slicedNote } from './socket-owners.js';
 import { UserNames } from './users.js';
 
 let root: string;
@@ -443,4 +444,102 @@ describe('SocketOwners walks a process whose fd count moves', () => {
     expect(pidsOf(owners, 302)).toEqual([30]);
     expect(owners.someDenied).toBe(false);
   });
+
+  // socket-owners.ts's LARGE_FD_MARGIN and LARGE_LINKS_PER_TICK (checked below), as numbers here.
+  const LARGE_FD_MARGIN = 8192;
+  const LARGE_LINKS_PER_TICK = 4096;
+  it('reads large processes in slices by the budget these tests assume', () => {
+    expect([ownersModule.LARGE_FD_MARGIN, ownersModule.LARGE_LINKS_PER_TICK]).toEqual([8192, 4096]);
+  });
+
+  // Attack review A8: fds dup'ed by the thousand (one socket, no privilege needed) made every walk of their
+  // process read them all: 195,000 in 10 processes took a root dump from 2.3 to 8.5-31 s.
+  it('reads a process holding far more fds than there are sockets in slices; ordinary ones as before, in the tick', () => {
+    const owners = start();
+    // Process 20: socket 200 in fd 2, then dup'ed into every fd up to past two ticks' links; socket 201 in the last.
+    const last = LARGE_FD_MARGIN + sockets.length + 2 * LARGE_LINKS_PER_TICK;
+    addProcess(20, 'dupper', [200], 2);
+    for (let fd = 3; fd < last; fd++) symlinkSync('socket:[200]', fdPath(20, fd));
+    symlinkSync('socket:[201]', fdPath(20, last));
+    const readOf = (pid: number) => reads.filter((r) => r.startsWith(`${pid}/`)).length;
+    const listed = [...sockets, 200, 201];
+    // A socket nobody is known to hold: process 20 is new, and walked at once.
+    owners.update(listed, 1_000);
+    expect(readOf(20)).toBeLessThanOrEqual(LARGE_LINKS_PER_TICK);
+    expect(pidsOf(owners, 200)).toEqual([20]); // its first fds were read
+    expect(owners.processesOf(200)[0]?.name).toBe('dupper');
+    expect(pidsOf(owners, 199)).toEqual([10]);
+    const note = slicedNote(owners.sliced());
+    expect(note).toMatch(/^process 20 \(dupper, [\d,]+ fds\) holds far more fds than there are sockets/);
+    expect(note).toMatch(/owners of their sockets may lag$/);
+    // Each later tick reads at most the budget of it, going on where the last stopped, while an ordinary process's
+    // new socket is found in the tick it is first listed.
+    let t = 1_000;
+    for (let tick = 0; tick < 10 && owners.sliced().count > 0; tick++) {
+      reads = [];
+      setFd(10, 102 + tick, `socket:[${600 + tick}]`);
+      listed.push(600 + tick);
+      owners.update(listed, (t += 1_000));
+      expect(readOf(20)).toBeLessThanOrEqual(LARGE_LINKS_PER_TICK);
+      expect(reads).toContain(`10/fd/${102 + tick}`);
+      expect(pidsOf(owners, 600 + tick)).toEqual([10]);
+      expect(pidsOf(owners, 200)).toEqual([20]);
+    }
+    expect(owners.sliced().count).toBe(0);
+    expect(slicedNote(owners.sliced())).toBeNull();
+    expect(pidsOf(owners, 201)).toEqual([20]);
+    // Done: a new fd of it is read alone, as for any process.
+    reads = [];
+    setFd(20, last + 1, 'socket:[202]');
+    owners.update([...listed, 202], (t += 1_000));
+    expect(reads).toEqual([`20/fd/${last + 1}`]);
+    expect(pidsOf(owners, 202)).toEqual([20]);
+  }, 60_000);
+
+  it('shares the budget among several large processes, each going on in turn', () => {
+    const owners = start();
+    const n = LARGE_FD_MARGIN + sockets.length + LARGE_LINKS_PER_TICK / 2;
+    for (const pid of [20, 21, 22]) {
+      addProcess(pid, `dupper${pid}`, [pid * 10], 2);
+      for (let fd = 3; fd < n; fd++) symlinkSync(`socket:[${pid * 10}]`, fdPath(pid, fd));
+    }
+    const listed = [...sockets, 200, 210, 220];
+    let t = 0;
+    let ticks = 0;
+    do {
+      reads = [];
+      owners.update(listed, (t += 1_000));
+      ticks++;
+      expect(reads.length).toBeLessThanOrEqual(LARGE_LINKS_PER_TICK);
+    } while (owners.sliced().count > 0 && ticks < 20);
+    expect(owners.sliced().count).toBe(0);
+    for (const pid of [20, 21, 22]) expect(pidsOf(owners, pid * 10)).toEqual([pid]);
+  }, 60_000);
+
+  it('passes a large process read whole by in a full scan while its fd count stays, and reads it again later', () => {
+    const owners = start();
+    const n = LARGE_FD_MARGIN + sockets.length + LARGE_LINKS_PER_TICK;
+    addProcess(20, 'dupper', [200], 2);
+    for (let fd = 3; fd < n; fd++) symlinkSync('socket:[200]', fdPath(20, fd));
+    let t = 1_000;
+    for (let i = 0; i < 10 && (i === 0 || owners.sliced().count > 0); i++)
+      owners.update([...sockets, 200], (t += 1_000));
+    expect(owners.sliced().count).toBe(0);
+    // A socket nobody holds, two ticks running, past the full-scan interval: a full scan.
+    const scans = owners.stats.fullScans;
+    reads = [];
+    t += 10_000;
+    owners.update([...sockets, 200, 999], t);
+    owners.update([...sockets, 200, 999], (t += 1_000));
+    expect(owners.stats.fullScans).toBe(scans + 1);
+    expect(reads.filter((r) => r.startsWith('20/'))).toEqual([]);
+    expect(reads.filter((r) => r.startsWith('10/')).length).toBeGreaterThan(0);
+    // Past ownersModule.LARGE_FULL_WALK_MS its next full scan reads it whole again, in slices.
+    reads = [];
+    t += ownersModule.LARGE_FULL_WALK_MS;
+    owners.update([...sockets, 200, 998], t);
+    owners.update([...sockets, 200, 998], (t += 1_000));
+    expect(reads.filter((r) => r.startsWith('20/')).length).toBe(LARGE_LINKS_PER_TICK);
+    expect(pidsOf(owners, 200)).toEqual([20]);
+  }, 60_000);
 });

@@ -20,6 +20,14 @@
 //  - by a file, where a socket passed to another process was: the pid stays listed as that socket's owner
 //    until its next walk after fullScanIntervalMs, which reads every link.
 // A full scan waits for a socket to stay unexplained for a second tick: most such sockets are gone by then.
+// A process holding far more fds than the tables list sockets (LARGE_FD_MARGIN more: fds dup'ed by the
+// thousand, which anyone may make of one socket) is read in slices: its fd links are read at most
+// LARGE_LINKS_PER_TICK a tick, those of every such process together, each tick going on where the last one
+// stopped (the oldest waiting first); the sockets it is known to hold keep it as their owner meanwhile, and
+// the diagnostics name it (its sockets' owners may lag). It is read whole every LARGE_FULL_WALK_MS, not every
+// fullScanIntervalMs: between those a walk of it reads only what it cannot vouch for, and a full scan passes
+// it by while its fd count stays. 195,000 dup'ed fds of one socket in 10 processes made a root `netlens dump
+// connections` take 8.5-31 s instead of 2.3-2.5, and live ticks up to 5.7 s (docs/performance.md, _Dup'ed fds_).
 // Sockets still unexplained after a full scan (kernel sockets, orphans) are remembered so they do not
 // trigger another one.
 // The tables are read before the owners: a socket whose last holder closed its fd or exited in between
@@ -35,6 +43,7 @@ import { linuxStartTimeMs, parseBtime } from './process-facts.js';
 import fs from 'node:fs';
 import type { ProcessInfo } from '../../../shared/types.js';
 import { MapRoom } from '../../../shared/map-room.js';
+import { inertExcerpt } from '../../../shared/inert-text.js';
 import type { UserNames } from './users.js';
 
 /** Owners of some socket inodes, each process listed once and inodes pointing at them by index: the
@@ -93,7 +102,59 @@ export interface OwnerStats {
   walkedPids: number;
   fullScans: number;
   deniedPids: number;
+  /** fd links read (readlink), every walk together. */
+  linksRead: number;
 }
+
+/** A walk of a large process that goes on over several ticks (see the header). */
+interface Slice {
+  trust: Trust;
+  /** The fd numbers done so far, and the socket inode behind each (0: another file), ascending. */
+  fds: number[];
+  links: number[];
+  /** The last fd number done (-1: none yet). */
+  after: number;
+  /** Whether every link so far was read, none kept from the last walk: then it counts as a full walk. */
+  full: boolean;
+  startedAt: number;
+  /** The last tick that went on with it. */
+  tick: number;
+  fdCount: number;
+}
+
+/** A process read in slices, as the diagnostics name it. */
+export interface SlicedProcess {
+  pid: number;
+  name: string;
+  fds: number;
+}
+
+/** The diagnostics' note for the processes read in slices, or null when none is. */
+export function slicedNote(sliced: { processes: SlicedProcess[]; count: number }): string | null {
+  if (sliced.count === 0) return null;
+  const named = sliced.processes.map((p) => `${p.pid} (${p.name}, ${p.fds.toLocaleString('en-US')} fds)`).join(', ');
+  const more = sliced.count > sliced.processes.length ? ` and ${sliced.count - sliced.processes.length} more` : '';
+  return (
+    `process${sliced.count === 1 ? '' : 'es'} ${named}${more} hold${sliced.count === 1 ? 's' : ''} far more fds than ` +
+    `there are sockets: their fd links are read ${LARGE_LINKS_PER_TICK.toLocaleString('en-US')} a tick, so the ` +
+    'owners of their sockets may lag'
+  );
+}
+
+/** A process holding more fds than the tables list sockets by this many is read in slices (the header says
+ *  why). An ordinary process holds each of its sockets in one fd, and a few thousand files. */
+export const LARGE_FD_MARGIN = 8192;
+/** The fd links read a tick from processes read in slices, all together: 25-30 ms here (a readlink in /proc
+ *  6-7 us at load 8-12). */
+export const LARGE_LINKS_PER_TICK = 4096;
+/** A listing of a large process's fd folder costs as much as reading this many of its links, per entry (0.9 us
+ *  an entry against 6-7 us a link). */
+const ENTRIES_PER_LINK = 7;
+/** How often every fd link of a large process is read again (an ordinary one's: fullScanIntervalMs). Between
+ *  those, a walk of it reads only the links it cannot vouch for, and a full scan passes it by while its fd
+ *  count stays the same: at a full read every 10 s, 10 processes of 19,500 dup'ed fds would be read in slices
+ *  for good. */
+export const LARGE_FULL_WALK_MS = 5 * 60_000;
 
 function sameProcess(a: ProcessInfo, b: ProcessInfo): boolean {
   return (
@@ -184,6 +245,12 @@ export class SocketOwners {
   private readonly unwalked = new Map<number, number>();
   /** Owners of the sockets that lost their last holder during the current update, as they were before it. */
   private readonly released = new Map<number, ProcessInfo[]>();
+  /** Large processes being read in slices, the one waiting longest first. */
+  private readonly slices = new Map<number, Slice>();
+  /** A process with more fds than this is read in slices (the sockets listed this tick plus LARGE_FD_MARGIN). */
+  private largeAbove = Infinity;
+  /** What is left this tick of LARGE_LINKS_PER_TICK. */
+  private linksLeft = 0;
   private tick = 0;
   /** The time given to the current update (ms). */
   private now = 0;
@@ -192,7 +259,7 @@ export class SocketOwners {
    *  are found only by a full rescan, so rescans may come sooner (FULL_SCAN_WITHOUT_FD_COUNTS_MS). */
   private fdCountsWork = false;
   private bootTimeSeconds: number | null = null;
-  readonly stats: OwnerStats = { walkedPids: 0, fullScans: 0, deniedPids: 0 };
+  readonly stats: OwnerStats = { walkedPids: 0, fullScans: 0, deniedPids: 0, linksRead: 0 };
 
   constructor(
     private readonly users: UserNames,
@@ -209,6 +276,10 @@ export class SocketOwners {
     this.now = now;
     this.owners = this.ownersRoom.compacted(this.owners);
     this.released.clear();
+    let listedSockets = 0;
+    for (const inode of inodes) if (inode !== 0) listedSockets++;
+    this.largeAbove = listedSockets + LARGE_FD_MARGIN;
+    this.linksLeft = LARGE_LINKS_PER_TICK;
     const first = this.lastFullScan === -Infinity;
     const listing = this.listPids();
     if (first || listing === null) {
@@ -222,11 +293,20 @@ export class SocketOwners {
     const listed = new Set(listing);
     for (const pid of this.pids.keys()) if (!listed.has(pid)) this.forget(pid);
     for (const pid of this.unwalked.keys()) if (!listed.has(pid)) this.unwalked.delete(pid);
+    for (const pid of this.slices.keys()) if (!listed.has(pid)) this.slices.delete(pid);
     for (const pid of listing) if (!this.pids.has(pid) && !this.unwalked.has(pid)) this.unwalked.set(pid, tick);
 
     // Mark what the tables still hold; collect sockets nobody is known to hold.
     const fresh = this.mark(inodes, tick);
     let unknown = fresh;
+    // Large processes read in slices go on where they stopped, the one waiting longest first.
+    if (this.slices.size > 0) {
+      for (const [pid, slice] of [...this.slices]) {
+        if (this.linksLeft <= 0) break;
+        this.walk(pid, slice.trust);
+      }
+      if (unknown.length > 0) unknown = this.stillUnknown(unknown);
+    }
     // New processes: all of them when a socket waits for an owner, else those listed long enough.
     for (const [pid, since] of this.unwalked) {
       if (unknown.length > 0 || tick - since >= NEW_PID_GRACE_TICKS) this.walk(pid, 'nothing');
@@ -346,6 +426,25 @@ export class SocketOwners {
     return this.pids.size;
   }
 
+  /** The processes being read in slices (up to `max` of them, the rest counted): the owners of their sockets
+   *  may lag. */
+  sliced(max = 3): { processes: SlicedProcess[]; count: number } {
+    const processes: SlicedProcess[] = [];
+    for (const [pid, slice] of this.slices) {
+      if (processes.length >= max) break;
+      let name = this.pids.get(pid)?.info?.name;
+      if (name === undefined) {
+        try {
+          name = fs.readFileSync(`${this.procRoot}/${pid}/comm`, 'utf8').replace(/\n$/, '');
+        } catch {
+          name = '';
+        }
+      }
+      processes.push({ pid, name: inertExcerpt(name, 64), fds: slice.fdCount });
+    }
+    return { processes, count: this.slices.size };
+  }
+
   private mark(inodes: readonly number[], tick: number): number[] {
     const unknown: number[] = [];
     for (const inode of inodes) {
@@ -415,6 +514,7 @@ export class SocketOwners {
   }
 
   private forget(pid: number): void {
+    this.slices.delete(pid);
     const entry = this.pids.get(pid);
     if (!entry) return;
     if (entry.denied) this.stats.deniedPids--;
@@ -448,17 +548,30 @@ export class SocketOwners {
   /** Reads the fd links of one pid (those `trust` does not let it keep from its last walk) and replaces what
    *  the cache knew about it. */
   private walk(pid: number, trust: Trust): void {
-    this.stats.walkedPids++;
     this.unwalked.delete(pid);
     const dir = `${this.procRoot}/${pid}/fd`;
     const fdCount = this.fdCount(pid);
+    const slice = this.slices.get(pid);
+    // A large process waits for a tick with links left to read, and goes on once a tick.
+    if (slice?.tick === this.tick) return;
+    const old = this.pids.get(pid);
+    if (!slice && trust === 'nothing' && fdCount > this.largeAbove && old?.fds && this.keptLinks(old, trust, true)) {
+      // Read whole not long ago (LARGE_FULL_WALK_MS): what its fd count says moved is read, else nothing.
+      if (fdCount === old.fdCount) return;
+      trust = 'listed-sockets-and-files';
+    }
+    if ((slice || fdCount > this.largeAbove) && this.linksLeft <= 0) {
+      if (!slice) this.startSlice(pid, trust, fdCount);
+      return;
+    }
+    this.stats.walkedPids++;
     let names: string[];
     try {
       names = fs.readdirSync(dir);
     } catch (err) {
+      this.slices.delete(pid);
       const c = code(err);
       if (c === 'EACCES' || c === 'EPERM') {
-        const old = this.pids.get(pid);
         if (old) this.detachInodes(pid, old.inodes);
         if (!old?.denied) this.stats.deniedPids++;
         this.pids.set(pid, {
@@ -478,11 +591,11 @@ export class SocketOwners {
       }
       return;
     }
-    const old = this.pids.get(pid);
-    const kept =
-      trust !== 'nothing' && old?.fds && old.links && this.now - old.fullWalkAt < this.fullScanIntervalMs
-        ? { fds: old.fds, links: old.links }
-        : null;
+    if (slice || names.length > this.largeAbove) {
+      this.walkSlice(pid, slice ?? this.startSlice(pid, trust, fdCount), names, dir);
+      return;
+    }
+    const kept = this.keptLinks(old, trust);
     const listed = fdNumbers(names);
     let fds = new Int32Array(listed.length);
     let links = new Float64Array(listed.length);
@@ -504,6 +617,126 @@ export class SocketOwners {
       fds = fds.slice(0, k);
       links = links.slice(0, k);
     }
+    this.record(pid, old, fds, links, kept ? old!.fullWalkAt : this.now, fdCount);
+  }
+
+  /** The last walk's fds and links of a pid, when a walk with `trust` may keep some of them (`large`: with a
+   *  'nothing' too, when it was read whole less than LARGE_FULL_WALK_MS ago). */
+  private keptLinks(
+    old: PidEntry | undefined,
+    trust: Trust,
+    large = false,
+  ): { fds: Int32Array; links: Float64Array } | null {
+    const within = large ? LARGE_FULL_WALK_MS : this.fullScanIntervalMs;
+    return (trust !== 'nothing' || large) && old?.fds && old.links && this.now - old.fullWalkAt < within
+      ? { fds: old.fds, links: old.links }
+      : null;
+  }
+
+  private startSlice(pid: number, trust: Trust, fdCount: number): Slice {
+    const slice: Slice = { trust, fds: [], links: [], after: -1, full: true, startedAt: this.now, tick: 0, fdCount };
+    this.slices.set(pid, slice);
+    return slice;
+  }
+
+  /** Goes on with the slices of a large process's walk: its fd links after the last one done, as many as are
+   *  left to read this tick. Sockets found join those it is known to hold at once; what it no longer holds is
+   *  let go once every fd was done. */
+  private walkSlice(pid: number, slice: Slice, names: string[], dir: string): void {
+    slice.tick = this.tick;
+    const old = this.pids.get(pid);
+    const kept = slice.trust === 'nothing' ? null : this.keptLinks(old, slice.trust, true);
+    if (kept) slice.full = false;
+    const listed = fdNumbers(names);
+    let i = 0;
+    while (i < listed.length && listed[i]! <= slice.after) i++;
+    let j = 0;
+    const found: number[] = [];
+    for (; i < listed.length; i++) {
+      const fd = listed[i]!;
+      let inode = -1;
+      if (kept) {
+        while (j < kept.fds.length && kept.fds[j]! < fd) j++;
+        if (j < kept.fds.length && kept.fds[j] === fd && this.vouchesFor(pid, kept.links[j]!, slice.trust))
+          inode = kept.links[j]!;
+      }
+      if (inode < 0) {
+        if (this.linksLeft <= 0) break;
+        this.linksLeft--;
+        inode = this.socketBehind(`${dir}/${fd}`);
+      }
+      slice.after = fd;
+      if (inode < 0) continue; // the fd was closed meanwhile
+      slice.fds.push(fd);
+      slice.links.push(inode);
+      if (inode > 0) found.push(inode);
+    }
+    // The listing is paid after the links, so the first process in line always goes on.
+    this.linksLeft -= Math.ceil(names.length / ENTRIES_PER_LINK);
+    if (i === listed.length) {
+      // Every fd done: what it holds now replaces what was known.
+      this.slices.delete(pid);
+      const fullWalkAt = slice.full ? slice.startedAt : (old?.fullWalkAt ?? slice.startedAt);
+      this.record(pid, old, Int32Array.from(slice.fds), Float64Array.from(slice.links), fullWalkAt, slice.fdCount);
+      return;
+    }
+    // Not done: it goes on next tick, after the others waiting.
+    this.slices.delete(pid);
+    this.slices.set(pid, slice);
+    const before = old?.inodes ?? NO_INODES;
+    const added = missingFrom(socketInodes(Float64Array.from(found)), before);
+    if (added.length === 0) {
+      if (old) old.walkedTick = this.tick;
+      return;
+    }
+    for (const inode of added) this.attach(pid, inode);
+    const inodes = new Float64Array(before.length + added.length);
+    inodes.set(before);
+    inodes.set(added, before.length);
+    inodes.sort();
+    if (old && !old.denied) {
+      old.inodes = inodes;
+      old.info ??= this.readInfo(pid);
+      old.walkedTick = this.tick;
+      return;
+    }
+    if (old?.denied) this.stats.deniedPids--;
+    this.pids.set(pid, {
+      inodes,
+      fds: null,
+      links: null,
+      fullWalkAt: this.now,
+      fdCount: slice.fdCount,
+      denied: false,
+      info: this.readInfo(pid),
+      alone: null,
+      walkedTick: this.tick,
+    });
+  }
+
+  /** Lists a pid as a holder of a socket it was not known to hold. */
+  private attach(pid: number, inode: number): void {
+    const owner = this.owners.get(inode);
+    if (owner) {
+      // An array of one as it is made (a push onto an empty one reserves room for 16).
+      if (owner.others === null) owner.others = [pid];
+      else owner.others.push(pid);
+      owner.infos = null;
+    } else {
+      this.owners.set(inode, { pid, others: null, tick: 0, infos: null });
+    }
+    this.orphans.delete(inode);
+  }
+
+  /** Replaces what the cache knew of a pid with a walk's fds and links. */
+  private record(
+    pid: number,
+    old: PidEntry | undefined,
+    fds: Int32Array,
+    links: Float64Array,
+    fullWalkAt: number,
+    fdCount: number,
+  ): void {
     // Both ascending: what changed since the last walk comes of merging them, without a Set of either (at 5,000
     // fds a process churning connections made three Sets of 5,000 a walk, 5 MB of garbage a tick in four).
     const unique = socketInodes(links);
@@ -516,15 +749,7 @@ export class SocketOwners {
       while (b < before.length && before[b]! < inode) b++;
       const owner = this.owners.get(inode);
       if (b < before.length && before[b] === inode && owner !== undefined && holds(owner, pid)) continue;
-      if (owner) {
-        // An array of one as it is made (a push onto an empty one reserves room for 16).
-        if (owner.others === null) owner.others = [pid];
-        else owner.others.push(pid);
-        owner.infos = null;
-      } else {
-        this.owners.set(inode, { pid, others: null, tick: 0, infos: null });
-      }
-      this.orphans.delete(inode);
+      this.attach(pid, inode);
     }
     const fresh = unique.length > 0 ? this.readInfo(pid) : null;
     // Keep the old object when nothing changed, so rows of unchanged sockets stay identical across ticks.
@@ -540,7 +765,7 @@ export class SocketOwners {
       inodes: unique,
       fds,
       links,
-      fullWalkAt: kept ? old!.fullWalkAt : this.now,
+      fullWalkAt,
       fdCount,
       denied: false,
       info,
@@ -561,6 +786,7 @@ export class SocketOwners {
 
   /** The socket inode an fd link names ("socket:[12345]"), 0 for any other file, -1 when the fd is gone. */
   private socketBehind(path: string): number {
+    this.stats.linksRead++;
     let target: string;
     try {
       target = fs.readlinkSync(path);
