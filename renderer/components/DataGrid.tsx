@@ -160,9 +160,17 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     }
   }
   const fitted = fittedRef.current?.sizes;
-  const state = useMemo(() => gridLayout(saved, columns, defaultSort, fitted), [saved, columns, defaultSort, fitted]);
+  // The order, visibility and sort apart from the widths: placing the fitted widths again (as the window changes
+  // size) changes only the widths, so the columns shown (`cells`) and the header's order stay the same objects, and
+  // the rows render once per placing (for their new widths), not twice.
+  const layout = useMemo(() => gridLayout(saved, columns, defaultSort), [saved, columns, defaultSort]);
+  const sizing = useMemo(
+    () => gridLayout(saved, columns, defaultSort, fitted).sizing,
+    [saved, columns, defaultSort, fitted],
+  );
+  const state = useMemo(() => ({ ...layout, sizing }), [layout, sizing]);
   const [liveSizing, setLiveSizing] = useState<ColumnSizingState>(state.sizing);
-  useEffect(() => setLiveSizing(state.sizing), [state.sizing]);
+  useEffect(() => setLiveSizing((prev) => (sameSizes(prev, state.sizing) ? prev : state.sizing)), [state.sizing]);
 
   // The rows in order, read by position: a live table's view (store/live-rows.ts) gives the rows on screen without
   // making an array of every row each tick.
