@@ -82,12 +82,14 @@ function counterColumn(
   header: string,
   width: number,
   format: (n: number) => string,
+  more: Pick<GridColumn<NetInterface>, 'description' | 'hiddenByDefault'> = {},
 ): GridColumn<NetInterface> {
   return {
     id: key,
     header,
     width,
     align: 'right',
+    ...more,
     sortValue: (r) => r.counters[key],
     text: (r) => format(r.counters[key]),
     value: (r) => r.counters[key],
@@ -143,6 +145,22 @@ const rest: GridColumn<NetInterface>[] = [
   counterColumn('txErrors', 'TX errs', 70, num),
   counterColumn('rxDropped', 'RX drop', 70, num),
   counterColumn('txDropped', 'TX drop', 70, num),
+  // The other eight of the kernel's sixteen counters (/proc/net/dev), in Columns…: netstat -i shows the FIFO ones as
+  // RX-OVR and TX-OVR, ifconfig and netstat -ie the rest.
+  ...(
+    [
+      ['rxFifo', 'RX overruns', 'Received packets lost to a full FIFO buffer (netstat -i RX-OVR)'],
+      ['rxFrame', 'RX frame', 'Received frames with a framing or alignment error (ifconfig "frame")'],
+      ['rxCompressed', 'RX compressed', 'Compressed packets received (links that compress, e.g. PPP)'],
+      ['rxMulticast', 'RX multicast', 'Multicast packets received'],
+      ['txFifo', 'TX overruns', 'Packets not sent for a full FIFO buffer (netstat -i TX-OVR)'],
+      ['txCollisions', 'Collisions', 'Collisions on the link while sending (ifconfig "collisions")'],
+      ['txCarrier', 'TX carrier', 'Packets not sent for a lost carrier (ifconfig "carrier")'],
+      ['txCompressed', 'TX compressed', 'Compressed packets sent (links that compress, e.g. PPP)'],
+    ] as const
+  ).map(([key, header, description]) =>
+    counterColumn(key, header, header.length > 11 ? 110 : 90, num, { description, hiddenByDefault: true }),
+  ),
   { id: 'type', header: 'Type', width: 80, hiddenByDefault: true, sortValue: (r) => r.type, text: (r) => r.type ?? '' },
   {
     id: 'flags',
