@@ -9,15 +9,16 @@ import type { Connection, Counter } from '../../shared/types.js';
 import { dumpCommand } from './dump.js';
 import { startDnsmasq } from '../collectors/names/testing/dns-servers.js';
 
-async function run(argv: string[]): Promise<{ code: number; out: string }> {
+async function run(argv: string[]): Promise<{ code: number; out: string; errors: string[] }> {
   let out = '';
+  const errors: string[] = [];
   const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     out += String(chunk);
     return true;
   });
-  const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+  const err = vi.spyOn(console, 'error').mockImplementation((m: unknown) => void errors.push(String(m)));
   try {
-    return { code: await dumpCommand.run(argv), out };
+    return { code: await dumpCommand.run(argv), out, errors };
   } finally {
     spy.mockRestore();
     err.mockRestore();
@@ -142,6 +143,65 @@ describe.skipIf(process.platform !== 'linux')('netlens dump', () => {
     expect((await run(['routes'])).out).toMatch(/^Kernel IP routing table\nDestination +Gateway +Genmask +Flags/);
     expect((await run(['interfaces'])).out).toMatch(/\nlo +65536 +\d+ +0/);
     expect((await run(['multicast'])).out).toMatch(/\nlo +1 +224\.0\.0\.1\n/);
+  });
+
+  it('chooses sockets as netstat does (-t -u -x -4 -6 -l -a, -n and -p taken) and with --filter', async () => {
+    server = net.createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as net.AddressInfo).port;
+    const client = net.connect(port, '127.0.0.1');
+    await once(client, 'connect');
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-dump-'));
+    const unixServer = net.createServer().listen(join(dir, 'sel.sock'));
+    await once(unixServer, 'listening');
+    try {
+      const mine = (out: string) => out.split('\n').filter((l) => l.includes(`127.0.0.1:${port} `));
+      const listening = await run(['connections', '-tlnp']);
+      expect(listening.code).toBe(0);
+      expect(listening.out).toMatch(/^Active Internet connections \(only servers\)\n/);
+      expect(mine(listening.out)).toHaveLength(1);
+      expect(mine(listening.out)[0]).toMatch(/LISTEN/);
+      expect(listening.out).not.toMatch(/^unix /m);
+      expect(listening.out).not.toMatch(/ESTABLISHED/);
+      const tcp = await run(['connections', '-t']);
+      expect(
+        mine(tcp.out)
+          .map((l) => l.split(/ +/)[5])
+          .sort(),
+      ).toEqual(['ESTABLISHED', 'ESTABLISHED', 'LISTEN']);
+      expect(tcp.out).not.toMatch(/^(udp|raw|unix)/m);
+      // -la is every socket, as netstat -la.
+      expect(mine((await run(['connections', '-tla'])).out)).toHaveLength(3);
+      const unix = await run(['connections', '-x', '-l']);
+      expect(unix.out).not.toMatch(/Active Internet/);
+      expect(unix.out).toMatch(/^Active UNIX domain sockets \(only servers\)\n/);
+      expect(unix.out).toContain(join(dir, 'sel.sock'));
+      expect(unix.out).not.toMatch(/ CONNECTED /);
+      const four = JSON.parse((await run(['connections', '-4', '--json'])).out) as Connection[];
+      expect(four.length).toBeGreaterThan(0);
+      expect(four.every((r) => r.family === 'inet')).toBe(true);
+      const six = JSON.parse((await run(['connections', '-6', '--json'])).out) as Connection[];
+      expect(six.every((r) => r.family === 'inet6')).toBe(true);
+      const filtered = JSON.parse(
+        (await run(['connections', '--json', '--filter', `lport:${port}`])).out,
+      ) as Connection[];
+      expect(filtered.map((r) => r.state)).toEqual(['LISTEN', 'ESTABLISHED']);
+      // Refused with a sentence of ours: an unknown option, a filter that cannot be read, selection on another dataset.
+      const unknown = await run(['connections', '-tz']);
+      expect(unknown.code).toBe(2);
+      expect(unknown.errors.join('\n')).toMatch(/unknown option -z .*-t -u -w -x -4 -6 -l -a/);
+      expect(unknown.errors.join('\n')).not.toMatch(/positional/);
+      const badFilter = await run(['connections', '--filter', 'port:']);
+      expect(badFilter.code).toBe(2);
+      expect(badFilter.errors.join('\n')).toMatch(/--filter: port: needs a value/);
+      const routes = await run(['routes', '-t']);
+      expect(routes.code).toBe(2);
+      expect(routes.errors.join('\n')).toMatch(/go with dump connections/);
+    } finally {
+      client.destroy();
+      unixServer.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an unknown dataset', async () => {

@@ -20,6 +20,7 @@ import { formatRows } from './text-table.js';
 import { startAgentFor } from '../agent/for-command.js';
 import { checkDestination, RemoteHost, remoteCollectors } from '../remote/host.js';
 import { flattenRows, toCsv } from '../../shared/export.js';
+import { connectionSelection, SELECTION_OPTIONS, SELECTION_USAGE, selects } from './netstat-selection.js';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
 type DumpFormat = (typeof FORMATS)[number];
@@ -29,6 +30,15 @@ import type { HostResolver } from '../collectors/names/resolver.js';
 
 function isDataset(s: string | undefined): s is Dataset {
   return (DATASETS as readonly string[]).includes(s ?? '');
+}
+
+/** parseArgs' complaint in our words: an unknown option named (inert), with what dump takes, not Node's advice
+ *  about positionals. */
+function optionError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const unknown = /^Unknown option '([^']{1,64})'/.exec(message);
+  if (!unknown) return inertExcerpt(message, 300);
+  return `unknown option ${inertExcerpt(unknown[1]!, 64)} (connections are chosen with netstat's -t -u -w -x -4 -6 -l -a, and --filter QUERY in the Connections tab's filter language; -n and -p are taken and change nothing: see netlens --help)`;
 }
 
 function describeDiagnostics(d: Diagnostics): string[] {
@@ -42,7 +52,7 @@ function describeDiagnostics(d: Diagnostics): string[] {
 
 export const dumpCommand = {
   summary: 'print what a collector sees now (netstat-style table, JSON rows or CSV)',
-  usage: `dump <${DATASETS.join('|')}> [--format ${FORMATS.join('|')}] [--json] [--elevate] [--host DEST] [--ssh-config FILE] [--resolve [--fqdn]] ${DNS_SERVER_USAGE}`,
+  usage: `dump <${DATASETS.join('|')}> [connections: ${SELECTION_USAGE}] [--format ${FORMATS.join('|')}] [--json] [--elevate] [--host DEST] [--ssh-config FILE] [--resolve [--fqdn]] ${DNS_SERVER_USAGE}`,
   async run(argv) {
     let parsed;
     try {
@@ -57,11 +67,12 @@ export const dumpCommand = {
           resolve: { type: 'boolean' },
           fqdn: { type: 'boolean' },
           ...DNS_SERVER_OPTION,
+          ...SELECTION_OPTIONS,
         },
         allowPositionals: true,
       });
     } catch (err) {
-      console.error(`netlens dump: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(`netlens dump: ${optionError(err)}`);
       return 2;
     }
     const [dataset, ...extra] = parsed.positionals;
@@ -75,6 +86,10 @@ export const dumpCommand = {
     const format = requested as DumpFormat;
     if (!isDataset(dataset) || extra.length > 0) {
       console.error(`Usage: netlens ${dumpCommand.usage}`);
+      return 2;
+    }
+    if (dataset !== 'connections' && selects(parsed.values)) {
+      console.error(`netlens dump: ${SELECTION_USAGE} choose sockets: they go with dump connections`);
       return 2;
     }
     const { host, 'ssh-config': sshConfig, elevate } = parsed.values;
@@ -122,6 +137,12 @@ export const dumpCommand = {
         dataset === 'connections' ? connections! : dataset === 'names' ? named! : await collectors[dataset].read();
       let rows: AnyRow[] = result.rows;
       const lookup = new Map<string, NameEntry>((named?.rows ?? []).map((e) => [e.id, e]));
+      const selection = dataset === 'connections' ? connectionSelection(parsed.values, lookup) : null;
+      if (typeof selection === 'string') {
+        console.error(`netlens dump: ${inertExcerpt(selection, 500)}`);
+        return 2;
+      }
+      if (selection) rows = (rows as Connection[]).filter(selection.keep);
       if (dataset === 'connections' && format !== 'table') {
         rows = (rows as Connection[]).map((r) => ({ ...r, ...connectionNames(lookup, r) }));
       }
@@ -133,7 +154,7 @@ export const dumpCommand = {
         process.stdout.write(
           format === 'json'
             ? `${inertJson(rows, 2)}\n`
-            : `${formatRows(dataset, rows as never, resolve ? { names: lookup, fqdn: parsed.values.fqdn === true } : undefined)}\n`,
+            : `${formatRows(dataset, rows as never, resolve ? { names: lookup, fqdn: parsed.values.fqdn === true } : undefined, selection?.heading)}\n`,
         );
       }
       for (const line of describeDiagnostics(result.diagnostics))

@@ -70,29 +70,35 @@ function namedEndpoint(r: Connection, local: boolean, names: TextNames): string 
   return endpoint(shown, port, true).replace(/:\d+$/, (m) => (service ? `:${service}` : m));
 }
 
-function formatConnections(rows: readonly Connection[], names?: TextNames): string {
+function formatConnections(
+  rows: readonly Connection[],
+  names?: TextNames,
+  heading = 'servers and established',
+): string {
   const inet = rows.filter((r) => r.proto !== 'unix');
   const unix = rows.filter((r) => r.proto === 'unix');
   const out: string[] = [];
-  out.push('Active Internet connections (servers and established)');
-  out.push(
-    ...columns(
-      ['Proto', 'Recv-Q', 'Send-Q', 'Local Address', 'Foreign Address', 'State', 'PID/Program name'],
-      inet.map((r) => [
-        r.family === 'inet6' ? `${r.proto}6` : r.proto,
-        String(r.recvQ),
-        String(r.sendQ),
-        names && r.proto !== 'raw'
-          ? namedEndpoint(r, true, names)
-          : endpoint(r.localAddress, r.localPort, r.proto !== 'raw'),
-        names && r.proto !== 'raw' ? namedEndpoint(r, false, names) : endpoint(r.remoteAddress, r.remotePort, true),
-        r.state,
-        owner(r),
-      ]),
-    ),
-  );
+  // As netstat -x: only unix sockets chosen, no empty Internet table above them.
+  if (inet.length > 0 || unix.length === 0)
+    out.push(
+      `Active Internet connections (${heading})`,
+      ...columns(
+        ['Proto', 'Recv-Q', 'Send-Q', 'Local Address', 'Foreign Address', 'State', 'PID/Program name'],
+        inet.map((r) => [
+          r.family === 'inet6' ? `${r.proto}6` : r.proto,
+          String(r.recvQ),
+          String(r.sendQ),
+          names && r.proto !== 'raw'
+            ? namedEndpoint(r, true, names)
+            : endpoint(r.localAddress, r.localPort, r.proto !== 'raw'),
+          names && r.proto !== 'raw' ? namedEndpoint(r, false, names) : endpoint(r.remoteAddress, r.remotePort, true),
+          r.state,
+          owner(r),
+        ]),
+      ),
+    );
   if (unix.length > 0) {
-    out.push('Active UNIX domain sockets (servers and established)');
+    out.push(`Active UNIX domain sockets (${heading})`);
     out.push(
       ...columns(
         ['Proto', 'Type', 'State', 'I-Node', 'PID/Program name', 'Path'],
@@ -257,15 +263,21 @@ function formatProcesses(rows: readonly ProcessTraffic[]): string {
   ).join('\n');
 }
 
-export function formatRows<D extends Dataset>(dataset: D, rows: RowTypes[D][], names?: TextNames): string {
+/** `heading`: netstat's words for which sockets a connections table holds ("only servers" for -l). */
+export function formatRows<D extends Dataset>(
+  dataset: D,
+  rows: RowTypes[D][],
+  names?: TextNames,
+  heading?: string,
+): string {
   // Lines outside the tables (group titles, notes) are made inert too; table cells already are.
-  return tableText(dataset, rows, names).split('\n').map(inertText).join('\n');
+  return tableText(dataset, rows, names, heading).split('\n').map(inertText).join('\n');
 }
 
-function tableText<D extends Dataset>(dataset: D, rows: RowTypes[D][], names?: TextNames): string {
+function tableText<D extends Dataset>(dataset: D, rows: RowTypes[D][], names?: TextNames, heading?: string): string {
   switch (dataset) {
     case 'connections':
-      return formatConnections(rows as Connection[], names);
+      return formatConnections(rows as Connection[], names, heading);
     case 'routes':
       return formatRoutes(rows as Route[]);
     case 'interfaces':
