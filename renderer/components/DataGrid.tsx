@@ -68,6 +68,11 @@ export interface GridProps<Row extends { id: string }> {
   presorted?: boolean;
   defaultSort?: { id: string; desc: boolean }[];
   rowClass?: (row: Row) => string;
+  /** Rows drawn bold (by their rowClass): their cells are measured bold when the columns are fitted. */
+  boldRow?: (row: Row) => boolean;
+  /** Fitted columns widen for rows that come later (growFit): for a short table given as an array whose rows are the
+   *  same objects while unchanged (the Routes tab's), so that a tick at rest measures nothing. */
+  fitGrows?: boolean;
   selectedId: string | null;
   onSelect: (id: string | null) => void;
   /** The row the menu is for, and every selected row (with multiSelect; else just that row). */
@@ -155,9 +160,18 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     const source = fitSource();
     if (source.length > 0) {
       const sizes: Record<string, number> = {};
-      for (const c of columns) if (!c.fixedWidth) sizes[c.id] = fitWidth(c, source);
+      for (const c of columns) if (!c.fixedWidth) sizes[c.id] = fitWidth(c, source, props.boldRow);
       fittedRef.current = { ids: columnIds, natural: sizes, sizes, headers: {}, placed: false, room: 0, shown: '' };
+      if (props.fitGrows === true)
+        fittedRef.current.grow = { source, seen: new WeakSet<Row>(source.length <= GROW_ROWS ? source : NO_ROWS) };
     }
+  } else if (props.fitGrows === true && fittedRef.current !== null && Array.isArray(props.fitTo ?? rows)) {
+    // Rows that come later (a route added, the Local table shown) widen a fitted column they need more of, within
+    // its cap; never narrowed (columns do not jump as rows come and go), never one the user sized. Only in grids that
+    // ask (fitGrows: not the Connections grid, whose cost per tick stays as it was), for rows given as an array of at
+    // most GROW_ROWS, when that array changes, and only its rows not fitted before are measured.
+    const grown = growFit(fittedRef.current, fitSource(), columns, saved?.sizes, props.boldRow);
+    if (grown !== null) fittedRef.current = grown;
   }
   const fitted = fittedRef.current?.sizes;
   // The order, visibility and sort apart from the widths: placing the fitted widths again (as the window changes
@@ -509,7 +523,11 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const autoFit = (col: GridColumn<Row>) =>
     setWidth(
       col.id,
-      fitWidth({ ...col, maxWidth: 2000, rowMaxWidth: undefined }, props.fitTo ? fitSource() : sorted.all()),
+      fitWidth(
+        { ...col, maxWidth: 2000, rowMaxWidth: undefined },
+        props.fitTo ? fitSource() : sorted.all(),
+        props.boldRow,
+      ),
     );
   const moveColumn = (id: string, by: -1 | 1) => {
     const visible = cells.map((c) => c.id);
@@ -788,6 +806,46 @@ interface Fit {
   placed: boolean;
   room: number;
   shown: string;
+  /** The rows last fitted to and every row fitted (growFit). */
+  grow?: { source: readonly object[]; seen: WeakSet<object> };
+}
+
+/** The most rows a fit follows as they change (growFit): short tables (the Routes tab's). */
+const GROW_ROWS = 4000;
+
+/** `fit` with its columns widened for the rows of `source` it has not fitted yet, or null when none widens. */
+function growFit<Row extends { id: string }>(
+  fit: Fit,
+  source: readonly Row[],
+  columns: readonly GridColumn<Row>[],
+  own: Readonly<Record<string, number>> | undefined,
+  bold: ((row: Row) => boolean) | undefined,
+): Fit | null {
+  const grow = fit.grow;
+  if (grow === undefined || grow.source === source) return null;
+  grow.source = source;
+  if (source.length > GROW_ROWS) return null;
+  const added: Row[] = [];
+  for (const row of source)
+    if (!grow.seen.has(row)) {
+      grow.seen.add(row);
+      added.push(row);
+    }
+  if (added.length === 0) return null;
+  let natural: Record<string, number> | null = null;
+  let sizes: Record<string, number> = fit.sizes;
+  for (const c of columns) {
+    const was = fit.natural[c.id];
+    if (c.fixedWidth || was === undefined || own?.[c.id] !== undefined) continue;
+    const width = fitWidth(c, added, bold, was);
+    if (width <= was) continue;
+    natural ??= { ...fit.natural };
+    natural[c.id] = width;
+    sizes = { ...sizes, [c.id]: width };
+  }
+  if (natural === null) return null;
+  // Placed again (keepOnScreen) from the new widths, by the layout effect.
+  return { ...fit, natural, sizes, placed: false };
 }
 
 function sameSizes(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {

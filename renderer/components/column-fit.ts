@@ -117,19 +117,28 @@ export interface FitColumn<Row> {
   fitAtLeast?: string;
 }
 
-/** The width that shows the header and every sampled cell whole (up to the column's cap). */
-export function fitWidth<Row>(col: FitColumn<Row>, rows: readonly Row[]): number {
+/** The width that shows the header and every sampled cell whole (up to the column's cap), each cell measured at the
+ *  weight its row is drawn with (`bold`: the Routes tab's default routes), and at least `from` (a width already
+ *  fitted, which later rows may widen: then only those rows are given). */
+export function fitWidth<Row>(
+  col: FitColumn<Row>,
+  rows: readonly Row[],
+  bold?: (row: Row) => boolean,
+  from = 0,
+): number {
   const cap = col.maxWidth ?? DEFAULT_FIT_CAP;
-  let widest = atLeastWidth(col);
+  let widest = Math.max(from, atLeastWidth(col));
   const step = rows.length > SAMPLE ? rows.length / SAMPLE : 1;
   const seen = new Set<string>();
   for (let i = 0; i < rows.length; i += step) {
     const row = rows[Math.floor(i)]!;
     const text = col.text(row);
-    // Tables repeat values (states, names, addresses): measure each distinct text once.
-    if (text.length * 14 + CELL_PADDING <= widest || seen.has(text)) continue;
-    seen.add(text);
-    const width = Math.ceil(textWidth(text, 400)) + CELL_PADDING;
+    const heavy = bold?.(row) === true;
+    // Tables repeat values (states, names, addresses): measure each distinct text once (at each weight).
+    const key = heavy ? `\u0001${text}` : text;
+    if (text.length * (heavy ? WIDEST_ASCII : 14) + CELL_PADDING <= widest || seen.has(key)) continue;
+    seen.add(key);
+    const width = Math.ceil(textWidth(text, heavy ? 600 : 400)) + CELL_PADDING;
     widest = Math.max(widest, Math.min(width, col.rowMaxWidth?.(row) ?? width));
     if (widest >= cap) break;
   }

@@ -95,6 +95,8 @@ const columns: GridColumn<Route>[] = [
 ];
 
 const rowClass = (r: Route) => (r.isDefault ? 'default' : '');
+/** Default routes are drawn bold (.grid-row.default): fitted bold. */
+const boldRow = (r: Route) => r.isDefault;
 
 export function RoutesTab() {
   const { table, capture } = useDatasetSource('routes');
@@ -144,6 +146,8 @@ export function RoutesTab() {
               rows={familyRows}
               fitTo={rows}
               rowClass={rowClass}
+              boldRow={boldRow}
+              fitGrows
               selectedId={selected}
               onSelect={setSelected}
               empty={empty}
