@@ -11,6 +11,7 @@ const GAUGES = new Set([
   'Tcp.RtoMax',
   'Tcp.MaxConn',
   'Tcp.CurrEstab',
+  'MPTcpExt.MPCurrEstab',
 ]);
 /** ...and by the words of a netstat -s sentence or a Windows counter name. */
 const GAUGE_WORDS = /current|in use|currently|^rto(min|max|algorithm)$|^maxconn$|^forwarding$|^defaultttl$|\binuse\b/i;

@@ -58,6 +58,18 @@ describe('statistics parsers on real captures', () => {
     expect(old.rows.some((r) => r.value > 2 ** 32)).toBe(true);
   });
 
+  it("describes every counter of a 6.18 kernel's /proc/net/netstat, MPTcpExt's among them", () => {
+    const { rows, diagnostics } = parseNetstat(fixture('proc-net-netstat.netlens-dev-kernel-6.18.txt'));
+    expect(diagnostics.skipped).toBe(0);
+    expect(rows.length).toBe(229);
+    expect(rows.filter((r) => !r.description).map((r) => r.id)).toEqual([]);
+    const m = byId(rows);
+    expect(m.get('TcpExt.TCPTimeWaitOverflow')).toMatchObject({ isError: true });
+    expect(m.get('MPTcpExt.MPJoinSynRx')?.description).toMatch(/MP_JOIN/);
+    // The MPTCP connections established now: a gauge, as Tcp.CurrEstab, so no rate is made of it.
+    expect(m.get('MPTcpExt.MPCurrEstab')).toMatchObject({ kind: 'gauge', isError: false });
+  });
+
   it('groups snmp6 names by their section prefix', () => {
     for (const name of [
       'proc-net-snmp6.rhel-5.3.txt',
