@@ -5,6 +5,8 @@
 //   netlens watch <dataset>... [--interval S] --json
 //   netlens history [--since …] [--until …] [--changes] [--json|--format csv]
 //   netlens metrics [--port N] [--host ADDR] [--token-file FILE]
+import { defaultDataDir } from './data-dir.js';
+import { inertText } from '../shared/inert-text.js';
 import { APP_NAME, APP_VERSION } from './app-info.js';
 import { webCommand } from './commands/web.js';
 import { parseCommand } from './commands/parse.js';
@@ -52,6 +54,8 @@ function help(): string {
     '  --version, -v                                print the version',
     '',
     'Without a command, `npm start` opens the desktop app (or the browser host where Electron is missing).',
+    `The browser host and these commands keep their files (settings, the connection record) in ${inertText(defaultDataDir())}`,
+    '(NETLENS_DATA_DIR names another); the desktop app keeps its own in its user data folder.',
   ];
   return lines.join('\n');
 }

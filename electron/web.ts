@@ -192,7 +192,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         res.writeHead(refused.status, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
         res.end(
           refused.status === 401
-            ? 'NetLens: this page needs the address with its token, as `netlens web` printed it.\n'
+            ? 'NetLens: this page needs the address with its token, as NetLens printed it in the terminal when it started (npm start, npm run web or netlens web). The token keeps other users and other web pages on this machine out; each start makes a new one.\n'
             : refused.status === 403
               ? "NetLens: this request does not come from this server's own address.\n"
               : 'NetLens: bad request.\n',

@@ -1,7 +1,7 @@
 // The command line and `npm start` as a user meets them on a machine without the Electron binary.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +30,10 @@ describe('netlens command', () => {
     const help = cli(['--help']);
     expect(help.code).toBe(0);
     for (const c of ['web', 'dump', 'parse']) expect(help.out).toContain(`  ${c} `);
+    // Where the files are, as the commands will use them (NETLENS_DATA_DIR unset here: the XDG folder).
+    const dataHome =
+      process.env.NETLENS_DATA_DIR ?? join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'netlens');
+    expect(help.out).toContain(`keep their files (settings, the connection record) in ${dataHome}\n`);
   });
 
   it('refuses an unknown command or a bad port with exit code 2', () => {

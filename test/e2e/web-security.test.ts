@@ -98,6 +98,10 @@ describe('browser host security', () => {
     expect((await get('/?token=wrong')).status).toBe(401);
     expect((await get(`/?token=${host.token.slice(0, -1)}`)).status).toBe(401);
     expect((await get('/', { Cookie: `netlens-token-${host.port}=nope` })).status).toBe(401);
+    // The answer says where the address comes from whichever way NetLens was started, and what the token is for.
+    const body = (await get('/')).body;
+    expect(body).toMatch(/printed it in the terminal when it started \(npm start, npm run web or netlens web\)/);
+    expect(body).toMatch(/keeps other users and other web pages on this machine out/);
   });
 
   it('answers 403 to a foreign Host or Origin even with the right token', async () => {
