@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { addressSortKey } from '../../../shared/address.js';
 import type { Route } from '../../../shared/types.js';
+import { tableOrder } from './table-order.js';
 import { DataGrid } from '../../components/DataGrid.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
@@ -63,7 +64,14 @@ const columns: GridColumn<Route>[] = [
     value: (r) => r.metric,
   },
   { id: 'iface', header: 'Interface', width: 110, sortValue: (r) => r.iface, text: (r) => r.iface ?? '' },
-  { id: 'table', header: 'Table', width: 80, sortValue: (r) => r.table, text: (r) => r.table },
+  {
+    id: 'table',
+    header: 'Table',
+    width: 80,
+    description: 'The routing table (ip route show table …): main is the one netstat -r shows and most traffic uses',
+    sortValue: (r) => tableOrder(r.table),
+    text: (r) => r.table,
+  },
   { id: 'type', header: 'Type', width: 90, sortValue: (r) => r.type, text: (r) => r.type },
   {
     id: 'protocol',
