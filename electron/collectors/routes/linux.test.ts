@@ -7,6 +7,7 @@ import {
   parseIpJsonRoutes,
   parseProcNetIpv6Route,
   parseProcNetRoute,
+  routeFlagLetters,
   routesFromIpJson,
 } from './linux.js';
 
@@ -92,6 +93,176 @@ describe('route parsers on real captures', () => {
     expect(r.rows).toHaveLength(1);
     expect(r.diagnostics.skipped).toBe(1);
     expect(r.diagnostics.samples[0]).toMatchObject({ line: '(nested too deeply to show)', reason: 'not an object' });
+  });
+});
+
+// Flags as netstat -rn / -rn -A inet6 print them for each route type (review nu3 R4: blackhole showed `U!` where
+// netstat shows `U`, unreachable/prohibit `U!` for `!`, an IPv6 blackhole `U!` for `!n`, a local /32 `U` for `UH`).
+describe('route flags as netstat prints them', () => {
+  const v4 = JSON.stringify([
+    { dst: 'default', gateway: '10.8.0.254', dev: 'd0', flags: [] },
+    { type: 'blackhole', dst: '10.1.0.0/16', flags: [] },
+    { type: 'unreachable', dst: '10.2.0.0/16', flags: [] },
+    { type: 'prohibit', dst: '10.3.0.0/16', flags: [] },
+    { type: 'throw', dst: '10.4.0.0/16', flags: [] },
+    { dst: '10.5.0.5', gateway: '10.8.0.254', dev: 'd0', flags: [] },
+    { dst: '10.6.0.6', dev: 'd0', scope: 'link', flags: [] },
+    { dst: '10.8.0.0/24', dev: 'd0', protocol: 'kernel', scope: 'link', prefsrc: '10.8.0.1', flags: [] },
+    { type: 'unreachable', dst: '10.12.0.1', flags: [] },
+    { type: 'blackhole', dst: '10.13.0.1', flags: [] },
+    { type: 'local', dst: '10.8.0.1', dev: 'd0', table: 'local', protocol: 'kernel', scope: 'host', flags: [] },
+    { type: 'broadcast', dst: '10.8.0.255', dev: 'd0', table: 'local', protocol: 'kernel', scope: 'link', flags: [] },
+    { type: 'local', dst: '127.0.0.0/8', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'host', flags: [] },
+  ]);
+  const v6 = JSON.stringify([
+    { dst: 'fd00:8::/64', dev: 'd0', protocol: 'kernel', metric: 256, flags: [] },
+    { type: 'blackhole', dst: 'fd01::/64', dev: 'lo', metric: 1024, flags: [] },
+    { type: 'unreachable', dst: 'fd02::/64', dev: 'lo', metric: 1024, flags: [] },
+    { type: 'prohibit', dst: 'fd03::/64', dev: 'lo', metric: 1024, flags: [] },
+    { type: 'throw', dst: 'fd04::/64', dev: 'lo', metric: 1024, flags: [] },
+    { dst: 'fd05::5', gateway: 'fd00:8::fe', dev: 'd0', metric: 1024, flags: [] },
+    { dst: 'fd06::6', dev: 'd0', metric: 1024, flags: [] },
+    { dst: 'default', gateway: 'fe80::1', dev: 'd0', protocol: 'ra', metric: 1024, expires: 1790, flags: [] },
+    { type: 'local', dst: '::1', dev: 'lo', table: 'local', protocol: 'kernel', metric: 0, flags: [] },
+    { type: 'anycast', dst: 'fd00:8::', dev: 'd0', table: 'local', protocol: 'kernel', metric: 0, flags: [] },
+    { type: 'multicast', dst: 'ff00::/8', dev: 'd0', table: 'local', protocol: 'kernel', metric: 256, flags: [] },
+  ]);
+  const flagsOf = (text: string, family: 'inet' | 'inet6') =>
+    Object.fromEntries(
+      parseIpJsonRoutes(text, family).rows.map((r) => [`${r.table} ${r.destination}/${r.prefixLength}`, r.flags]),
+    );
+
+  it('IPv4: blackhole and throw U, unreachable and prohibit !, H on every /32 whatever its table', () => {
+    expect(flagsOf(v4, 'inet')).toEqual({
+      'main 0.0.0.0/0': 'UG',
+      'main 10.1.0.0/16': 'U',
+      'main 10.2.0.0/16': '!',
+      'main 10.3.0.0/16': '!',
+      'main 10.4.0.0/16': 'U',
+      'main 10.5.0.5/32': 'UGH',
+      'main 10.6.0.6/32': 'UH',
+      'main 10.8.0.0/24': 'U',
+      'main 10.12.0.1/32': '!H',
+      'main 10.13.0.1/32': 'UH',
+      'local 10.8.0.1/32': 'UH',
+      'local 10.8.0.255/32': 'UH',
+      'local 127.0.0.0/8': 'U',
+    });
+  });
+
+  it('IPv6: every reject type !n, local and anycast Un, no H on a /128, DAe on a route from a router', () => {
+    expect(flagsOf(v6, 'inet6')).toEqual({
+      'main fd00:8::/64': 'U',
+      'main fd01::/64': '!n',
+      'main fd02::/64': '!n',
+      'main fd03::/64': '!n',
+      'main fd04::/64': '!n',
+      'main fd05::5/128': 'UG',
+      'main fd06::6/128': 'U',
+      'main ::/0': 'UGDAe',
+      'local ::1/128': 'Un',
+      'local fd00:8::/128': 'Un',
+      'local ff00::/8': 'U',
+    });
+  });
+
+  it('/proc/net/route: a reject route (RTF_REJECT|RTF_UP) is ! where the U would be', () => {
+    const text =
+      'Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\tMTU\tWindow\tIRTT\n' +
+      '*\t0000020A\t00000000\t0201\t0\t0\t0\t0000FFFF\t0\t0\t0\n' +
+      '*\t0100000A\t00000000\t0205\t0\t0\t0\tFFFFFFFF\t0\t0\t0\n' +
+      '*\t0000010A\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0\n';
+    expect(parseProcNetRoute(text, true).rows.map((r) => r.flags)).toEqual(['!', '!H', 'U']);
+  });
+
+  it('a hop whose link is down has no U', () => {
+    const base = { family: 'inet' as const, type: 'unicast', prefixLength: 24, protocol: null, expires: false };
+    expect(routeFlagLetters({ ...base, gateway: '10.0.0.1', down: true, isDefault: false })).toBe('G');
+  });
+});
+
+// The same routes made in a network namespace of its own, read by NetLens and by net-tools' netstat.
+describe.skipIf(
+  process.platform !== 'linux' ||
+    process.getuid?.() !== 0 ||
+    !['/usr/bin/netstat', '/bin/netstat'].some((p) => {
+      try {
+        readFileSync(p);
+        return true;
+      } catch {
+        return false;
+      }
+    }),
+)('route flags beside netstat -rn in a namespace', () => {
+  it('every route netstat lists has the flags netstat gives it', () => {
+    const routes = [
+      'blackhole 10.1.0.0/16',
+      'unreachable 10.2.0.0/16',
+      'prohibit 10.3.0.0/16',
+      'throw 10.4.0.0/16',
+      '10.5.0.5/32 via 10.8.0.254',
+      '10.6.0.6/32 dev d0',
+      '10.7.0.0/16 via 10.8.0.254',
+      'unreachable 10.12.0.1/32',
+      'blackhole 10.13.0.1/32',
+      'default via 10.8.0.254',
+      '10.9.0.0/16 via 10.8.0.254 table 100',
+      'blackhole fd01::/64',
+      'unreachable fd02::/64',
+      'prohibit fd03::/64',
+      'throw fd04::/64',
+      'fd05::5/128 via fd00:8::fe',
+      'fd06::6/128 dev d0',
+      'default via fd00:8::fe',
+      'fd09::/64 via fd00:8::fe table 100',
+    ];
+    const script = [
+      'set -e',
+      'ip link set lo up',
+      'ip link add d0 type veth peer name d1',
+      'ip link set d0 up',
+      'ip link set d1 up',
+      'ip addr add 10.8.0.1/24 dev d0',
+      'ip addr add fd00:8::1/64 dev d0 nodad',
+      ...routes.map((r) => `ip route add ${r}`),
+      'ip -j -4 route show table all',
+      'echo @@',
+      'ip -j -6 route show table all',
+      'echo @@',
+      'netstat -rn',
+      'echo @@',
+      'netstat -rn -A inet6',
+    ].join('\n');
+    const [j4 = '', j6 = '', n4 = '', n6 = ''] = execFileSync('unshare', ['-n', 'sh', '-c', script], {
+      encoding: 'utf8',
+    }).split('@@\n');
+    const ours = [...parseIpJsonRoutes(j4, 'inet').rows, ...parseIpJsonRoutes(j6, 'inet6').rows];
+    const lines = (t: string) => t.split('\n').filter((l) => /^[0-9a-f:.]+[/ ]/.test(l));
+    const mask = (m: string) => m.split('.').reduce((n, o) => n + (Number(o).toString(2).match(/1/g)?.length ?? 0), 0);
+    const seen: string[] = [];
+    for (const l of lines(n4)) {
+      const [dst = '', , genmask = '', flags] = l.trim().split(/\s+/);
+      const row = ours.find(
+        (r) => r.family === 'inet' && r.table === 'main' && r.destination === dst && r.prefixLength === mask(genmask),
+      );
+      seen.push(`${dst}/${mask(genmask)} ${row?.flags} ${flags}`);
+      expect(row?.flags, `${dst}/${mask(genmask)}`).toBe(flags);
+    }
+    for (const l of lines(n6)) {
+      const [dst = '', , flags, met, , , dev] = l.trim().split(/\s+/);
+      if (met === '-1') continue; // the kernel's empty-table entry, not a route ip lists
+      const slash = dst.lastIndexOf('/');
+      const row = ours.find(
+        (r) =>
+          r.family === 'inet6' &&
+          r.destination === dst.slice(0, slash) &&
+          r.prefixLength === Number(dst.slice(slash + 1)) &&
+          r.iface === dev,
+      );
+      seen.push(`${dst} ${dev} ${row?.flags} ${flags}`);
+      expect(row?.flags, `${dst} ${dev}`).toBe(flags);
+    }
+    expect(seen.length).toBeGreaterThan(25);
   });
 });
 

@@ -32,16 +32,15 @@ const RTF_EXPIRES = 0x400000;
 const RTF_CACHE = 0x1000000;
 const RTF_LOCAL = 0x80000000;
 
-/** netstat -rn letters for an IPv4 route (net-tools order). */
+/** netstat -rn letters for an IPv4 route (net-tools order). A reject route (unreachable, prohibit: the kernel
+ *  marks them RTF_REJECT|RTF_UP) shows `!` where the U would be, as netstat prints it (`!`, `!H` for a /32). */
 export function ipv4FlagLetters(flags: number): string {
-  let s = '';
-  if (flags & RTF_UP) s += 'U';
+  let s = flags & RTF_REJECT ? '!' : flags & RTF_UP ? 'U' : '';
   if (flags & RTF_GATEWAY) s += 'G';
   if (flags & RTF_HOST) s += 'H';
   if (flags & RTF_REINSTATE) s += 'R';
   if (flags & RTF_DYNAMIC) s += 'D';
   if (flags & RTF_MODIFIED) s += 'M';
-  if (flags & RTF_REJECT) s += '!';
   return s;
 }
 
@@ -222,7 +221,39 @@ function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-const REJECT_TYPES = new Set(['unreachable', 'prohibit', 'blackhole', 'throw']);
+/** IPv6 routes the kernel gives RTF_REJECT (and RTF_NONEXTHOP, not RTF_UP): netstat shows `!n`. */
+const IPV6_REJECT_TYPES = new Set(['unreachable', 'prohibit', 'blackhole', 'throw']);
+/** IPv4 routes the kernel gives RTF_REJECT (/proc/net/route): netstat shows `!`; a blackhole or throw is `U`. */
+const IPV4_REJECT_TYPES = new Set(['unreachable', 'prohibit']);
+
+/**
+ * The letters netstat -rn (-A inet6) prints for a route read from ip, from the flags the kernel gives the same
+ * route in /proc/net/route (fib_flag_trans: U, or RTF_REJECT for unreachable/prohibit; G for a first hop with a
+ * gateway; H for every /32, whatever its table or type) and /proc/net/ipv6_route (fib6_flags: reject types
+ * `!n`, local and anycast `Un`, no H for a /128; D A e for a route from a router advertisement). A hop that is
+ * down (linkdown, dead) loses its U (netstat would still show it; NetLens says the link is down).
+ */
+export function routeFlagLetters(r: {
+  family: 'inet' | 'inet6';
+  type: string;
+  prefixLength: number;
+  gateway: string | null;
+  down: boolean;
+  protocol: string | null;
+  expires: boolean;
+  isDefault: boolean;
+}): string {
+  const up = r.down ? '' : 'U';
+  if (r.family === 'inet') {
+    const host = r.prefixLength === 32 ? 'H' : '';
+    if (IPV4_REJECT_TYPES.has(r.type)) return `!${host}`;
+    return `${up}${r.gateway ? 'G' : ''}${host}`;
+  }
+  if (IPV6_REJECT_TYPES.has(r.type)) return '!n';
+  if (r.type === 'local' || r.type === 'anycast') return `${up}n`;
+  const ra = r.protocol === 'ra';
+  return `${up}${r.gateway ? 'G' : ''}${ra && r.isDefault ? 'D' : ''}${ra ? 'A' : ''}${r.expires ? 'e' : ''}`;
+}
 
 /**
  * The JSON of `ip -j route show table all` (one family per call; `family` names it, since 'default' alone
@@ -278,10 +309,16 @@ export function parseIpJsonRoutes(jsonText: string, family?: 'inet' | 'inet6'): 
       const gateway = str(hop.gateway);
       const hopFlags = Array.isArray(hop.flags) ? (hop.flags as unknown[]).map(String) : routeFlags;
       const down = hopFlags.includes('linkdown') || hopFlags.includes('dead');
-      let letters = down ? '' : 'U';
-      if (REJECT_TYPES.has(type)) letters += '!';
-      if (gateway) letters += 'G';
-      if (prefixLength === (fam === 'inet6' ? 128 : 32) && type === 'unicast') letters += 'H';
+      const letters = routeFlagLetters({
+        family: fam,
+        type,
+        prefixLength,
+        gateway,
+        down,
+        protocol: str(e.protocol),
+        expires: num(e.expires) !== null,
+        isDefault,
+      });
       rows.push(
         makeRoute({
           family: fam,
