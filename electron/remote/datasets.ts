@@ -242,8 +242,10 @@ function connections(r: RemoteReading): DatasetResult<Connection> {
   if (room.cut > 0) result.diagnostics.notes.push(leftOutNote(room.cut, 'sockets', r.host));
   const passwd = section(r, 'passwd', 'utf8');
   const users = passwd.ok ? parsePasswd(passwd.text) : new Map<number, string>();
-  // ss gives the owners only: as many lines as there are rows at most (the owners of sockets not shown go too).
-  const ss = r.hello.hasSs ? tableSection(r, 'ss', 'utf8', { left: MAX_REMOTE_ROWS, cut: 0 }) : null;
+  // ss gives the owners only, read whole (its section is bounded by MAX_SECTION_BYTES): it lists unix sockets
+  // first and TCP last, so its first lines are not the shown rows' owners, and a cut there took the owners of
+  // TCP rows on screen, told as other users' (review of 12-02).
+  const ss = r.hello.hasSs ? section(r, 'ss', 'utf8') : null;
   const owners = new Map<number, ProcessInfo[]>();
   if (ss?.ok) {
     // Only the owners are taken from ss; the rows themselves are /proc's, as on this machine. Their start

@@ -270,20 +270,29 @@ describe("the remote's clock", () => {
     expect(frameClock({ seq: 1, bytes: 0, sections: new Map() })).toEqual({ proc: null, traffic: null });
   });
 
-  it("moves a frame's times onto this clock: none later than the frame came, their differences the remote's", () => {
+  it("moves a frame's times onto this clock, their differences the remote's, whenever the frames come", () => {
     const clock = new RemoteClock();
-    // Uptime 100 s; the frames come 0.3 s after their ss, then 0.2 s (the least gap yet: the clock moves by 0.1 s
-    // once), then 0.9 s (a slow link, a busy machine: its time is still the remote's, 1.3 s after the last).
+    // Uptime 100 s; the first frame comes 0.3 s after its ss, the next 0.2 s after (quicker: the times keep the
+    // first gap, so the interval between them stays the remote's 1.3 s, not 1.2), then 0.9 s (a slow link).
     expect(clock.place({ proc: 99_900, traffic: 100_000 }, 5_000_300)).toEqual({
       procAt: 5_000_200,
       trafficAt: 5_000_300,
     });
-    expect(clock.place({ proc: 101_200, traffic: 101_300 }, 5_001_500)).toEqual({
-      procAt: 5_001_400,
-      trafficAt: 5_001_500,
-    });
+    const second = clock.place({ proc: 101_200, traffic: 101_300 }, 5_001_500);
+    expect(second).toEqual({ procAt: 5_001_500, trafficAt: 5_001_600 });
     const late = clock.place({ proc: 102_500, traffic: 102_600 }, 5_003_500);
-    expect(late.trafficAt).toBe(5_002_800);
+    expect(late.trafficAt - second.trafficAt).toBe(1_300);
+    // The review's case: a first frame 0.6 s late, the next on time: the interval is the remote's 1 s, not 0.5.
+    const c2 = new RemoteClock();
+    const a = c2.place({ proc: null, traffic: 0 }, 1_000_600);
+    const b = c2.place({ proc: null, traffic: 1_000 }, 1_001_100);
+    expect(b.trafficAt - a.trafficAt).toBe(1_000);
+    // A time more than 2 s ahead of its frame (a first frame held for seconds) sets the clock again from it; so
+    // does one a minute behind (the remote's clock stepped back).
+    const c3 = new RemoteClock();
+    c3.place({ proc: null, traffic: 0 }, 10_000);
+    expect(c3.place({ proc: null, traffic: 1_000 }, 8_500).trafficAt).toBe(8_500);
+    expect(c3.place({ proc: null, traffic: 100_000 }, 200_000).trafficAt).toBe(200_000);
     // Without a clock, the time the frame came.
     expect(clock.place({ proc: null, traffic: null }, 5_009_000)).toEqual({ procAt: 5_009_000, trafficAt: 5_009_000 });
   });
@@ -298,6 +307,9 @@ describe.skipIf(process.platform !== 'linux')('the remote script on this machine
     const hello = (events[0] as Extract<FrameEvent, { type: 'hello' }>).hello;
     const f = (events[1] as Extract<FrameEvent, { type: 'frame' }>).frame;
     for (const file of PROC_NET_FILES) expect(f.sections.has(`net/${file}`)).toBe(true);
+    // The counters are read first, right after the frame's proc stamp their rates are measured from.
+    expect(PROC_NET_FILES.indexOf('netstat')).toBeLessThan(PROC_NET_FILES.indexOf('tcp'));
+    expect(PROC_NET_FILES[0]).toBe('dev');
     expect(f.sections.get('net/snmp')!.ok).toBe(true);
     // The remote's clock when it read /proc/net and when it began ss -tinHem: this machine's uptime.
     const clock = frameClock(f);

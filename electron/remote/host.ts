@@ -68,14 +68,16 @@ export function classifySshFailure(stderr: string, code: number | null): string 
 }
 
 /**
- * A remote clock's times moved onto this machine's: each plus the least gap yet seen between a frame's last
- * stamp and its coming here (the link's delay, and the time to make and read the rest of the frame, at their
- * least). The times of two frames then differ as the remote measured them (the gap changes only when a frame
- * comes quicker than any before, by that difference), and none is later than its frame came. One per
- * connection: a host that restarted has another clock.
+ * A remote clock's times moved onto this machine's: each plus the gap between the connection's first frame's
+ * last stamp and its coming here. Two frames' times then differ exactly as the remote measured them, so a rate
+ * over them is the remote's. The gap is not lowered when a later frame comes quicker (the first frame is often
+ * the slowest: a cold ss, the channel starting): that would move every later time and shorten one interval, and
+ * the rate over it read too high (review of 12-02). A time is then at most that first frame's extra delay after
+ * its frame came; past RESYNC_MS the clock is set again from the frame (a host whose clock stepped, a first frame
+ * held for seconds), which costs one interval's rate. One per connection: a host that restarted has another clock.
  */
 export class RemoteClock {
-  private offset = Number.POSITIVE_INFINITY;
+  private offset: number | null = null;
 
   /** The frame's times on this machine's clock (`arrival` where it gave none). */
   place(
@@ -84,11 +86,22 @@ export class RemoteClock {
   ): { procAt: number; trafficAt: number } {
     const last = clock.traffic ?? clock.proc;
     if (last === null) return { procAt: arrival, trafficAt: arrival };
-    this.offset = Math.min(this.offset, arrival - last);
-    const trafficAt = clock.traffic === null ? arrival : clock.traffic + this.offset;
-    return { procAt: clock.proc === null ? arrival : clock.proc + this.offset, trafficAt };
+    const placed = this.offset === null ? null : last + this.offset;
+    // Set again when a time would run ahead of its frame (the first frame was held), or lag it by a minute (the
+    // remote's clock stepped).
+    const offset =
+      placed === null || placed > arrival + RESYNC_MS || placed < arrival - LAG_MS
+        ? arrival - last
+        : (this.offset as number);
+    this.offset = offset;
+    const trafficAt = clock.traffic === null ? arrival : clock.traffic + offset;
+    return { procAt: clock.proc === null ? arrival : clock.proc + offset, trafficAt };
   }
 }
+
+/** How far a placed time may run ahead of its frame's coming, or lag behind it, before the clock is set again. */
+const RESYNC_MS = 2000;
+const LAG_MS = 60_000;
 
 const MAX_STDERR = 16 * 1024;
 const BACKOFF_MS = [1000, 2000, 5000, 10_000, 30_000];

@@ -25,6 +25,15 @@ import { SYSFS_ATTRIBUTES } from '../collectors/interfaces/linux.js';
 
 /** Files under /proc/net that the Linux collectors read. */
 export const PROC_NET_FILES = [
+  // The counters first, read right after the frame's `proc` stamp: their rates are measured between stamps,
+  // and the socket tables (megabytes on a busy host, each printed as fast as ssh takes it) would put a varying
+  // delay between the stamp and their reading.
+  'dev',
+  'snmp',
+  'snmp6',
+  'netstat',
+  'sockstat',
+  'sockstat6',
   'tcp',
   'tcp6',
   'udp',
@@ -34,12 +43,6 @@ export const PROC_NET_FILES = [
   'raw',
   'raw6',
   'unix',
-  'snmp',
-  'snmp6',
-  'netstat',
-  'sockstat',
-  'sockstat6',
-  'dev',
   'if_inet6',
   'route',
   'ipv6_route',
