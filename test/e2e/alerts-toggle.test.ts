@@ -50,16 +50,17 @@ describe('the alert checkboxes', () => {
   it('show a click at once, as being saved, and keep the last of two clicks made before the host answered', async () => {
     await until('the recording settings read', () => box().isEnabled());
     expect(await box().isChecked()).toBe(false);
-    await set({ hold: 1500 });
+    await set({ hold: 5000 });
     await box().click();
     // On main: still unchecked until the host's answer (playwright: "Clicking the checkbox did not change its state").
     expect(await box().isChecked()).toBe(true);
     expect(await saving()).toBe('(saving…)');
     expect(await page.locator('label.check.saving').count()).toBe(1);
-    await page.screenshot({ path: join(SCREENSHOTS, 'alerts-saving.png') });
-    // A second click before the answer: unchecked again (on main it re-sent the host's old value).
+    // A second click before the answer (held 5 s: the checks above take well under that on a loaded machine):
+    // unchecked again (on main it re-sent the host's old value).
     await box().click();
     expect(await box().isChecked()).toBe(false);
+    await page.screenshot({ path: join(SCREENSHOTS, 'alerts-saving.png') });
     await until('saved', async () => (await saving()) === '');
     expect(await box().isChecked()).toBe(false);
     // One request at a time: the first, then the latest asked meanwhile.

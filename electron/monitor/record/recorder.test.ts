@@ -254,7 +254,21 @@ describe('the recorder', () => {
       const file = join(tempDir(), 'history.sqlite');
       const first = rig(file, { bootedAt: () => 0 });
       const ownerless = conn(5, { ...listen, processes: [], ownerStatus: 'none' });
-      first.tick([conn(1), conn(2, listen), conn(4, listen), ownerless]);
+      const unnamed = (id: number) =>
+        conn(id, {
+          id: `unix|${id}`,
+          proto: 'unix',
+          family: 'unix',
+          localAddress: '',
+          localPort: 0,
+          remoteAddress: '',
+          remotePort: 0,
+          state: 'CONNECTED',
+          path: undefined,
+          processes: [],
+          ownerStatus: 'none',
+        });
+      first.tick([conn(1), conn(2, listen), conn(4, listen), ownerless, unnamed(6)]);
       const started = first.now;
       first.recorder.close();
       // Restarted an hour later (or the machine rebooted meanwhile): the listener of pid 102 is still open, and
@@ -262,7 +276,14 @@ describe('the recorder', () => {
       const second = rig(file, { bootedAt: () => (rebooted ? started + 1000 : 0) });
       second.advance(3_600_000);
       const app4 = { pid: 204, name: 'app4', cmdline: '', exe: '/usr/bin/app4', user: 'ann', startTime: 9 };
-      second.tick([conn(1), conn(2, listen), conn(4, { ...listen, processes: [app4] }), ownerless]);
+      second.tick([
+        conn(1),
+        conn(2, listen),
+        conn(4, { ...listen, processes: [app4] }),
+        ownerless,
+        unnamed(7),
+        unnamed(8),
+      ]);
       second.recorder.flush();
       const db = second.recorder.database!;
       const rows = connectionsBetween(db, 0, second.now).rows;
@@ -274,6 +295,11 @@ describe('the recorder', () => {
       expect(firstSeen(40004)).toEqual([started, second.now]);
       // An ownerless listener (no pid to tell: a process in another pid namespace) continues too.
       expect(firstSeen(40005)).toEqual(rebooted ? [started, second.now] : [started]);
+      // Ownerless sockets whose endpoints name no one socket (unnamed unix ones: here one before, two after) are
+      // recorded afresh: continuing one of them would give it another socket's row.
+      const unixRows = rows.filter((r) => r.proto === 'unix');
+      expect(unixRows.filter((r) => r.firstSeen === started)).toHaveLength(1);
+      expect(unixRows.filter((r) => r.firstSeen === second.now)).toHaveLength(2);
       // Open all along: at a moment between the two recordings too, and What changed says since when.
       const between = connectionsBetween(db, started + 1_800_000, started + 1_800_000);
       expect(between.rows.some((r) => r.localPort === 40002)).toBe(!rebooted);

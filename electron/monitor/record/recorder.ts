@@ -222,7 +222,8 @@ const minuteOf = (at: number) => at - (at % MINUTE_MS);
  * it listens, and its owner's pid and name (a process restarted has another pid, and its sockets are new). A socket
  * with no owner known (none, or one this user may not see) has its endpoints alone: the same listener, or the same
  * connection (two cannot share their four endpoints while open), open before and after, is the one socket for all
- * NetLens can tell (recorded afresh, it was a second row, "new" since the restart, of a listener open all along).
+ * NetLens can tell (recorded afresh, it was a second row, "new" since the restart, of a listener open all along);
+ * where endpoints name no one socket (an unnamed unix socket, a raw one, port 0) it is recorded afresh.
  */
 function continuationKey(
   endpoints: unknown[],
@@ -232,6 +233,10 @@ function continuationKey(
   path: unknown,
 ): string | null {
   if (pid !== null && (typeof pid !== 'number' || !Number.isInteger(pid))) return null;
+  // With no owner, only what its endpoints name alone: not an unnamed unix socket nor a raw one (many share one key,
+  // and one of them would continue another's row at random), nor a port 0.
+  const [proto, , , localPort] = endpoints;
+  if (pid === null && (proto === 'unix' ? !path : proto === 'raw' || localPort === 0)) return null;
   return JSON.stringify([...endpoints, listener, pid, name, path ?? null]);
 }
 
