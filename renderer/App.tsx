@@ -94,7 +94,7 @@ export function App() {
   run.current = (command) => {
     if (command.startsWith('showTab:')) selectTab(command.slice('showTab:'.length) as TabId);
     else if (command === 'focusFilter') {
-      const box = document.querySelector<HTMLInputElement>('[role="tabpanel"] input[type="search"]');
+      const box = document.querySelector<HTMLInputElement>('[role="tabpanel"]:not([hidden]) input[type="search"]');
       if (!box) return false;
       box.focus();
       box.select();

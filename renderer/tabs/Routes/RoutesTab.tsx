@@ -1,4 +1,5 @@
 // The Routes tab: netstat -r made live, IPv4 and IPv6 grouped, default routes marked, every table.
+import { SearchBox } from '../../components/SearchBox.js';
 import { useEffect, useMemo, useState } from 'react';
 import { addressSortKey } from '../../../shared/address.js';
 import type { Route } from '../../../shared/types.js';
@@ -112,17 +113,39 @@ export function RoutesTab() {
   const [showLocal, setShowLocal] = useState(false);
   const all = useRowArray(table);
   // The kernel's `local` table (every address of this machine) is long and rarely what people look for.
-  const rows = useMemo(() => (showLocal ? all : all.filter((r) => r.table !== 'local')), [all, showLocal]);
+  const [filter, setFilter] = useState('');
+  const query = filter.trim().toLowerCase();
+  // A route matches when any column's text holds the filter (destination with its prefix, gateway, interface,
+  // table, flags…), as shown: `10.50`, `eth0`, `blackhole`, `table 100` by its number.
+  const rows = useMemo(
+    () =>
+      all.filter(
+        (r) =>
+          (showLocal || r.table !== 'local') &&
+          (query === '' || columns.some((c) => c.text(r).toLowerCase().includes(query))),
+      ),
+    [all, showLocal, query],
+  );
   const v4 = useMemo(() => rows.filter((r) => r.family === 'inet'), [rows]);
   const v6 = useMemo(() => rows.filter((r) => r.family === 'inet6'), [rows]);
   useEffect(() => reportPanel({ shown: rows.length, total: all.length, noun: 'routes' }), [rows.length, all.length]);
   useEffect(() => () => reportPanel(null), []);
   const hasLocal = all.some((r) => r.table === 'local');
-  const empty = table.received ? 'No routes.' : 'Reading the routing table…';
+  const empty = !table.received
+    ? 'Reading the routing table…'
+    : query
+      ? `No route matches “${filter.trim()}”.`
+      : 'No routes.';
   return (
     <div className="tab-body">
       {capture ? <CaptureBanner capture={capture} /> : null}
       <div className="tab-toolbar" role="toolbar" aria-label="Route options">
+        <SearchBox
+          label="Filter routes"
+          title="Matches any column as shown: destination, gateway, interface, table, type, flags… (Ctrl+F)"
+          value={filter}
+          onChange={setFilter}
+        />
         {hasLocal ? (
           <button
             type="button"

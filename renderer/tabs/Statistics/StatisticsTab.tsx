@@ -1,6 +1,7 @@
 // The Statistics tab: netstat -s made live. One small grid per section, in netstat's order, each counter
 // with its description, value, per-second rate and delta since a baseline the user can reset; counters that
 // moved in the last tick are marked, error counters that rose are highlighted.
+import { SearchBox } from '../../components/SearchBox.js';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createStore, useStore } from 'zustand';
 import { formatClock, formatCount, formatPerSecond } from '../../../shared/format.js';
@@ -281,20 +282,11 @@ export function StatisticsTab() {
             id: 'filter',
             pinned: true,
             node: (
-              <input
-                type="search"
-                className="stat-filter"
-                aria-label="Filter counters"
-                placeholder="Filter counters"
+              <SearchBox
+                label="Filter counters"
                 title="Matches the counter, its section or its description"
                 value={filter}
-                onChange={(e) => setFilter(e.target.value)}
-                onKeyDown={(e) => {
-                  if (e.key === 'Escape' && filter) {
-                    setFilter('');
-                    e.stopPropagation();
-                  }
-                }}
+                onChange={setFilter}
               />
             ),
             menu: [],

@@ -1,0 +1,23 @@
+// A tab's plain text filter box (Routes, Statistics): a search field that Ctrl+F reaches (App's focusFilter looks
+// for the shown panel's search field) and Escape empties, the Escape kept from the tab while it has text.
+
+export function SearchBox(props: { label: string; title: string; value: string; onChange: (value: string) => void }) {
+  const { label, title, value, onChange } = props;
+  return (
+    <input
+      type="search"
+      className="stat-filter"
+      aria-label={label}
+      placeholder={label}
+      title={title}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && value) {
+          onChange('');
+          e.stopPropagation();
+        }
+      }}
+    />
+  );
+}
