@@ -46,7 +46,8 @@ export function connectionSelection(v: SelectionValues, names: NameLookup): Sele
     tcp: !anyProto || v.tcp === true,
     udp: !anyProto || v.udp === true,
     raw: !anyProto || v.raw === true,
-    unix: !anyProto || v.unix === true,
+    // -4/-6 alone leave unix sockets out (they have neither family), as netstat -4 does.
+    unix: v.unix === true || (!anyProto && !anyFamily),
     inet: !anyFamily || v.inet === true,
     inet6: !anyFamily || v.inet6 === true,
     // -a wins over -l, as with netstat -la.
@@ -54,17 +55,9 @@ export function connectionSelection(v: SelectionValues, names: NameLookup): Sele
     hideLoopback: false,
   };
   const byToggles = togglesPredicate(toggles);
-  let keep = byToggles;
-  if (v.filter !== undefined) {
-    const parsed = parseFilter(v.filter, names);
-    if (!parsed.ok) return `--filter: ${parsed.error}`;
-    const { predicate } = parsed;
-    keep = (r) => byToggles(r) && predicate(r);
-  }
-  // -4/-6 alone leave unix sockets out (they have neither family), as netstat -4 does.
-  if (anyFamily && !v.unix) {
-    const inner = keep;
-    keep = (r) => r.proto !== 'unix' && inner(r);
-  }
+  const parsed = v.filter === undefined ? null : parseFilter(v.filter, names);
+  if (parsed && !parsed.ok) return `--filter: ${parsed.error}`;
+  const predicate = parsed?.predicate;
+  const keep = predicate ? (r: Connection) => byToggles(r) && predicate(r) : byToggles;
   return { keep, heading: toggles.mode === 'listening' ? 'only servers' : 'servers and established' };
 }
