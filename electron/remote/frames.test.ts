@@ -293,6 +293,10 @@ describe("the remote's clock", () => {
     c3.place({ proc: null, traffic: 0 }, 10_000);
     expect(c3.place({ proc: null, traffic: 1_000 }, 8_500).trafficAt).toBe(8_500);
     expect(c3.place({ proc: null, traffic: 100_000 }, 200_000).trafficAt).toBe(200_000);
+    // A proc stamp far past its traffic stamp (a hostile host) places nothing more than 2 s after its frame came.
+    const c4 = new RemoteClock();
+    c4.place({ proc: 1_000, traffic: 1_000 }, 50_000);
+    expect(c4.place({ proc: 9_999_999_000, traffic: 2_000 }, 51_000).procAt).toBeLessThanOrEqual(53_000);
     // Without a clock, the time the frame came.
     expect(clock.place({ proc: null, traffic: null }, 5_009_000)).toEqual({ procAt: 5_009_000, trafficAt: 5_009_000 });
   });

@@ -84,7 +84,10 @@ export class RemoteClock {
     clock: { proc: number | null; traffic: number | null },
     arrival: number,
   ): { procAt: number; trafficAt: number } {
-    const last = clock.traffic ?? clock.proc;
+    // The later stamp (the script takes proc first): a frame whose proc lies past its traffic (a hostile host)
+    // cannot place its counters' time beyond RESYNC_MS ahead of its coming, where history would never trim it.
+    const last =
+      clock.traffic === null ? clock.proc : clock.proc === null ? clock.traffic : Math.max(clock.traffic, clock.proc);
     if (last === null) return { procAt: arrival, trafficAt: arrival };
     const placed = this.offset === null ? null : last + this.offset;
     // Set again when a time would run ahead of its frame (the first frame was held), or lag it by a minute (the

@@ -40,6 +40,7 @@ import { useHostGrid } from './HostColumn.js';
 import {
   effectiveSort,
   exportRows,
+  exportValues,
   gridLayout,
   sortRows,
   type GridColumn,
@@ -444,7 +445,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const copyRef = useRef<(list: Row[]) => void>(() => undefined);
   copyRef.current = (list) => {
     if (list.length === 0) return;
-    const copied = exportRows(cells, list);
+    const copied = exportValues(cells, list);
     void copyText(toTsv(copied.valueColumns, copied.values));
   };
   const copySelection = () => copyRef.current(pickedRows());

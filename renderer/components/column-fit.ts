@@ -130,14 +130,15 @@ export function fitWidth<Row>(
   let widest = Math.max(from, atLeastWidth(col));
   const step = rows.length > SAMPLE ? rows.length / SAMPLE : 1;
   const seen = new Set<string>();
+  const seenBold = new Set<string>();
   for (let i = 0; i < rows.length; i += step) {
     const row = rows[Math.floor(i)]!;
     const text = col.text(row);
     const heavy = bold?.(row) === true;
     // Tables repeat values (states, names, addresses): measure each distinct text once (at each weight).
-    const key = heavy ? `\u0001${text}` : text;
-    if (text.length * (heavy ? WIDEST_ASCII : 14) + CELL_PADDING <= widest || seen.has(key)) continue;
-    seen.add(key);
+    const measured = heavy ? seenBold : seen;
+    if (text.length * (heavy ? WIDEST_ASCII : 14) + CELL_PADDING <= widest || measured.has(text)) continue;
+    measured.add(text);
     const width = Math.ceil(textWidth(text, heavy ? 600 : 400)) + CELL_PADDING;
     widest = Math.max(widest, Math.min(width, col.rowMaxWidth?.(row) ?? width));
     if (widest >= cap) break;

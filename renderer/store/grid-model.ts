@@ -74,16 +74,31 @@ export interface ExportRows {
 /** The rows as the columns export them (each column's fields: itself, or its exportFields): the one place exports,
  *  the HTML report and Copy read a grid's cells. */
 export function exportRows<Row>(columns: readonly GridColumn<Row>[], rows: readonly Row[]): ExportRows {
-  const fields = columns.flatMap((c): ExportField<Row>[] => c.exportFields ?? [c]);
-  const values = fields.map((f) => f.value ?? f.text);
+  const fields = exportFieldsOf(columns);
   return {
     columns: fields.map((f) => f.header),
     rows: rows.map((r) => fields.map((f) => f.text(r))),
+    ...exportValues(columns, rows),
+    rightAligned: fields.map((f) => f.align === 'right'),
+  };
+}
+
+/** The rows as data only (what Copy puts on the clipboard): the values' headers and the values. */
+export function exportValues<Row>(
+  columns: readonly GridColumn<Row>[],
+  rows: readonly Row[],
+): Pick<ExportRows, 'valueColumns' | 'values'> {
+  const fields = exportFieldsOf(columns);
+  const values = fields.map((f) => f.value ?? f.text);
+  return {
     valueColumns: fields.map((f) => f.valueHeader ?? f.header),
     // A field a row lacks (a capture's, a remote host's) is none, not a hole.
     values: rows.map((r) => values.map((v) => v(r) ?? null)),
-    rightAligned: fields.map((f) => f.align === 'right'),
   };
+}
+
+function exportFieldsOf<Row>(columns: readonly GridColumn<Row>[]): ExportField<Row>[] {
+  return columns.flatMap((c): ExportField<Row>[] => c.exportFields ?? [c]);
 }
 
 /** What gridLayout needs of a column (any row type). */

@@ -550,10 +550,11 @@ export class SocketOwners {
   private walk(pid: number, trust: Trust): void {
     this.unwalked.delete(pid);
     const dir = `${this.procRoot}/${pid}/fd`;
-    const fdCount = this.fdCount(pid);
     const slice = this.slices.get(pid);
-    // A large process waits for a tick with links left to read, and goes on once a tick.
+    // A large process waits for a tick with links left to read, and goes on once a tick (before its fd count is
+    // read again: it was walked this tick already).
     if (slice?.tick === this.tick) return;
+    const fdCount = this.fdCount(pid);
     const old = this.pids.get(pid);
     if (!slice && trust === 'nothing' && fdCount > this.largeAbove && old?.fds && this.keptLinks(old, trust, true)) {
       // Read whole not long ago (LARGE_FULL_WALK_MS): what its fd count says moved is read, else nothing.

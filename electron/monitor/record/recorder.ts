@@ -191,13 +191,13 @@ function isListener(row: RecordedRow): boolean {
 
 /** Whether a socket uses the network (shared/record.ts usesNetwork: it listens beyond loopback, or reaches another
  *  machine). */
-function networkUse(row: RecordedRow): boolean {
-  return usesNetwork(row.proto, isListener(row), row.localAddress, row.remoteAddress);
+function networkUse(row: RecordedRow, listener = isListener(row)): boolean {
+  return usesNetwork(row.proto, listener, row.localAddress, row.remoteAddress);
 }
 
 /** A connection to another machine: what "new country or network" is about. */
 function reachesOut(row: RecordedRow): boolean {
-  return !isListener(row) && networkUse(row);
+  return !isListener(row) && networkUse(row, false);
 }
 
 /** States of a closing TCP socket that the kernel may keep after its process closed it or ended. */
@@ -574,7 +574,7 @@ export class Recorder {
     const sets = this.knownSets!;
     const process = row.processes[0]?.name ?? null;
     const news: [AlertKind, string, string][] = [];
-    if (isListener(row) && networkUse(row)) {
+    if (isListener(row) && networkUse(row, true)) {
       const ephemeral = this.ephemeralSubject(row);
       if (ephemeral !== null) {
         // A UDP client's sockets (dgram, WebRTC) get a random port each: one alert per process, and one Mark
