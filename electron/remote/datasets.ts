@@ -152,28 +152,55 @@ function section(r: RemoteReading, name: string, encoding: ProcTextEncoding = 'n
   return { ok: true, text: decodeProcText(s.data, encoding) };
 }
 
+/** What the procstat section says of one process. */
+export interface RemoteProcessFacts {
+  /** ms since the epoch, computed there as the kill guard there computes it. */
+  startTime: number;
+  /** Its real uid (the Uid: line of /proc/<pid>/status), or null where the remote could not read it. */
+  uid: number | null;
+}
+
+const STAT_HEADER = /^stat (\d{1,10}) (\d{1,10})$/;
+const UID_LINE = /^uid (\d{1,10}) (\d{1,10})$/;
+
 /**
- * pid -> start time (ms since the epoch) from the procstat section (script.ts): a `btime N` line, then for each
- * process `stat <pid> <bytes>`, that many bytes of its /proc/<pid>/stat, a newline. Read as latin1, one
- * character per byte. A comm may hold a newline ("x\n666 (y"), so a stat is taken by its length and must
- * name the pid its header names; anything out of place ends the reading there.
+ * pid -> start time and uid from the procstat section (script.ts): a `btime N` line, then for each process
+ * `stat <pid> <bytes>`, that many bytes of its /proc/<pid>/stat, a newline, and where its status could be read
+ * `uid <pid> <uid>`. Read as latin1, one character per byte. A comm may hold a newline ("x\n666 (y"), so a stat
+ * is taken by its length and must name the pid its header names, and a uid line must name the pid of the stat
+ * just before it; anything out of place ends the reading there.
  */
-export function procStartTimes(text: string): Map<number, number> {
-  const out = new Map<number, number>();
+export function procFacts(text: string): Map<number, RemoteProcessFacts> {
+  const out = new Map<number, RemoteProcessFacts>();
   const first = text.indexOf('\n');
   const m = /^btime (\d+)$/.exec(first < 0 ? text : text.slice(0, first));
   if (!m || first < 0) return out;
   const btime = Number(m[1]);
   let at = first + 1;
+  let last: { pid: number; facts: RemoteProcessFacts } | null = null;
   while (at < text.length) {
     const eol = text.indexOf('\n', at);
-    const header = eol < 0 ? null : /^stat (\d+) (\d+)$/.exec(text.slice(at, eol));
+    const line = eol < 0 ? '' : text.slice(at, Math.min(eol, at + 64));
+    const uid = UID_LINE.exec(line);
+    if (uid) {
+      if (last === null || Number(uid[1]) !== last.pid) break;
+      last.facts.uid = Number(uid[2]);
+      last = null;
+      at = eol + 1;
+      continue;
+    }
+    const header = STAT_HEADER.exec(line);
     if (!header) break;
     const pid = Number(header[1]);
     const end = eol + 1 + Number(header[2]);
     if (end >= text.length || text[end] !== '\n') break;
     const stat = parseLinuxStat(text.slice(eol + 1, end));
-    if (stat && stat.pid === pid) out.set(pid, linuxStartTimeFromTicks(stat.startTicks, btime));
+    last = null;
+    if (stat && stat.pid === pid) {
+      const facts = { startTime: linuxStartTimeFromTicks(stat.startTicks, btime), uid: null };
+      out.set(pid, facts);
+      last = { pid, facts };
+    }
     at = end + 1;
   }
   return out;
@@ -251,7 +278,7 @@ function connections(r: RemoteReading): DatasetResult<Connection> {
     // Only the owners are taken from ss; the rows themselves are /proc's, as on this machine. Their start
     // times come from the remote's own /proc (procstat), as the kill guard there computes them.
     const procstat = section(r, 'procstat', 'latin1');
-    const started = procstat.ok ? procStartTimes(procstat.text) : new Map<number, number>();
+    const facts = procstat.ok ? procFacts(procstat.text) : new Map<number, RemoteProcessFacts>();
     const parsed = parseSs(ss.text, `ss on ${r.host}`);
     // A line ss printed that cannot be read (a process may name itself with a quote or a line break, which ss
     // prints as they are) takes its sockets' owners with it: counted and said, never silently ownerless.
@@ -265,9 +292,15 @@ function connections(r: RemoteReading): DatasetResult<Connection> {
     }
     for (const row of parsed.rows) {
       if (row.inode === null || row.inode === 0 || row.processes.length === 0) continue;
+      // The user a process runs as is its own uid's (as the local collector takes it from the process), never
+      // the socket's owner: unknown (null) where the remote did not say.
       owners.set(
         row.inode,
-        row.processes.map((p) => ({ ...p, startTime: started.get(p.pid) ?? null })),
+        row.processes.map((p) => {
+          const f = facts.get(p.pid);
+          const uid = f?.uid ?? null;
+          return { ...p, startTime: f?.startTime ?? null, user: uid === null ? null : (users.get(uid) ?? null) };
+        }),
       );
     }
   }
@@ -277,7 +310,7 @@ function connections(r: RemoteReading): DatasetResult<Connection> {
     row.user = row.uid === null ? null : (users.get(row.uid) ?? null);
     const processes = row.inode === null ? undefined : owners.get(row.inode);
     if (processes) {
-      row.processes = processes.map((p) => ({ ...p, user: row.user }));
+      row.processes = processes;
       row.ownerStatus = 'known';
     } else if (ss?.ok && !privileged && row.uid !== r.hello.uid && row.inode !== 0) {
       row.ownerStatus = 'denied';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { FrameReader, MAX_FRAME_BYTES, MAX_SECTION_BYTES, type FrameEvent } from './frames.js';
 import { PROC_NET_FILES, REMOTE_SCRIPT } from './script.js';
 import { classifySshFailure, checkDestination, RemoteClock } from './host.js';
-import { frameClock, MAX_REMOTE_ROWS, procStartTimes, remoteConnections, remoteRows } from './datasets.js';
+import { frameClock, MAX_REMOTE_ROWS, procFacts, remoteConnections, remoteRows } from './datasets.js';
 import { createCollectors } from '../collectors/index.js';
 
 function frame(seq: number, sections: [string, string, boolean?][]): string {
@@ -166,27 +166,42 @@ describe('ssh around it', () => {
   });
 });
 
-describe('procStartTimes', () => {
+describe('procFacts', () => {
   /** A /proc/<pid>/stat text whose field 22 (start time) is `ticks`. */
   const stat = (pid: number, comm: string, ticks: number) =>
     `${pid} (${comm}) S 1 1 1 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 ${ticks} 1000 1 18446744073709551615`;
   const entry = (pid: number, body: string) => `stat ${pid} ${Buffer.byteLength(body, 'latin1')}\n${body}\n`;
+  const startTimes = (text: string) => new Map([...procFacts(text)].map(([pid, f]) => [pid, f.startTime]));
 
   it('takes each stat by its length, so a name with a newline cannot pose as another process', () => {
     // 777 names itself "x\n666 (y": split into lines, its second half would read as PID 666.
     const text = `btime 1000\n${entry(777, stat(777, 'x\n666 (y', 500))}${entry(666, stat(666, 'real', 900))}`;
-    const times = procStartTimes(text);
+    const times = startTimes(text);
     expect(times.get(777)).toBe(1000 * 1000 + 5000);
     expect(times.get(666)).toBe(1000 * 1000 + 9000);
     // In the other order too: 666's own stat is never overwritten.
     const reversed = `btime 1000\n${entry(666, stat(666, 'real', 900))}${entry(777, stat(777, 'x\n666 (y', 500))}`;
-    expect(procStartTimes(reversed).get(666)).toBe(1000 * 1000 + 9000);
+    expect(startTimes(reversed).get(666)).toBe(1000 * 1000 + 9000);
   });
 
   it('reads nothing out of place: no btime first, a header that lies about its pid or length', () => {
-    expect(procStartTimes(entry(1, stat(1, 'init', 1))).size).toBe(0);
-    expect(procStartTimes(`btime 1\nstat 2 ${stat(3, 'a', 1).length}\n${stat(3, 'a', 1)}\n`).size).toBe(0);
-    expect(procStartTimes(`btime 1\nstat 3 999\n${stat(3, 'a', 1)}\n`).size).toBe(0);
+    expect(procFacts(entry(1, stat(1, 'init', 1))).size).toBe(0);
+    expect(procFacts(`btime 1\nstat 2 ${stat(3, 'a', 1).length}\n${stat(3, 'a', 1)}\n`).size).toBe(0);
+    expect(procFacts(`btime 1\nstat 3 999\n${stat(3, 'a', 1)}\n`).size).toBe(0);
+  });
+
+  it('gives each process the uid its own line names, unknown (null) without one, and a uid of another pid ends the reading', () => {
+    const text = `btime 1\n${entry(5, stat(5, 'a', 1))}uid 5 65534\n${entry(6, stat(6, 'b', 1))}${entry(7, stat(7, 'c', 1))}uid 7 0\n`;
+    const facts = procFacts(text);
+    expect([...facts].map(([pid, f]) => [pid, f.uid])).toEqual([
+      [5, 65534],
+      [6, null],
+      [7, 0],
+    ]);
+    // A uid line that does not follow its own pid's stat (a name posing as one): nothing more is read.
+    const posing = `btime 1\n${entry(5, stat(5, 'a', 1))}uid 6 0\n${entry(6, stat(6, 'b', 1))}`;
+    expect([...procFacts(posing)].map(([pid, f]) => [pid, f.uid])).toEqual([[5, null]]);
+    expect(procFacts(`btime 1\nuid 5 0\n${entry(5, stat(5, 'a', 1))}`).size).toBe(0);
   });
 });
 

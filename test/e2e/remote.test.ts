@@ -10,6 +10,7 @@ import { applyDiff } from '../../shared/diff.js';
 import type { ServerMessage } from '../../shared/protocol.js';
 import type { Connection, Counter, NetInterface, ProcessTraffic, Route } from '../../shared/types.js';
 import { parseSs } from '../../electron/capture/ss.js';
+import { userFromPasswd } from '../../electron/collectors/linux/process-facts.js';
 import { DOWN, near, UP } from '../transfer.js';
 import { CLI, requireBuild, until } from './support.js';
 import { SSHD, SshLab, type NamespaceHost } from './ssh-namespaces.js';
@@ -168,6 +169,35 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
       expect(estab.value).toBeGreaterThanOrEqual(4);
       const table = cli(['dump', 'connections', '--host', one.alias]);
       expect(table.stdout).toMatch(/tcp\s+\d+\s+\d+\s+0\.0\.0\.0:7000\s+0\.0\.0\.0:\*\s+LISTEN\s+\d+\/node/);
+    },
+    TEST_MS,
+  );
+
+  it(
+    "gives a socket's process the user it runs as, not the socket's owner",
+    async () => {
+      // Root makes a listening socket, then the process becomes nobody (65534) and keeps it, as a daemon that drops
+      // its privileges does: the socket's owner stays root, the process that holds it runs as nobody.
+      const nobody = userFromPasswd(readFileSync('/etc/passwd', 'utf8'), 65534);
+      expect(nobody).not.toBeNull();
+      const daemon = one.spawn(process.execPath, [
+        '-e',
+        "require('net').createServer().listen(7300, '127.0.0.1', () => { process.setuid(65534); console.log(process.getuid()); });",
+      ]);
+      programs.push(daemon);
+      const uid = await new Promise<string>((resolve, reject) => {
+        daemon.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
+        daemon.once('exit', (code) => reject(new Error(`the daemon exited (${code})`)));
+      });
+      expect(uid).toBe('65534');
+      const r = cli(['dump', 'connections', '--host', one.alias, '--json']);
+      expect(r.status).toBe(0);
+      const row = (JSON.parse(r.stdout) as Connection[]).find((c) => c.proto === 'tcp' && c.localPort === 7300);
+      expect(row).toMatchObject({ state: 'LISTEN', user: 'root', ownerStatus: 'known' });
+      expect(row!.processes.map((p) => [p.pid, p.user])).toEqual([[daemon.pid, nobody]]);
+      // The others keep theirs: the node program of the first test runs as root.
+      const server = (JSON.parse(r.stdout) as Connection[]).find((c) => c.proto === 'tcp' && c.localPort === 7000);
+      expect(server?.processes[0]?.user).toBe('root');
     },
     TEST_MS,
   );
