@@ -33,6 +33,7 @@ import {
 import { parseLinuxStat, parsePasswd } from '../collectors/linux/process-facts.js';
 import { linuxStartTimeFromTicks } from '../collectors/process-start-time.js';
 import { routesFromIpJson, routesFromProc } from '../collectors/routes/linux.js';
+import { ipJsonHead } from '../collectors/linux/ip.js';
 import { STATISTICS_SOURCES } from '../collectors/statistics/linux.js';
 import { MAX_SECTION_BYTES, type Frame, type Hello } from './frames.js';
 import type { OsCollectors } from '../collectors/names/index.js';
@@ -78,11 +79,14 @@ export function frameClock(frame: Frame): { proc: number | null; traffic: number
  */
 export const MAX_REMOTE_ROWS = 200_000;
 
-/** The rows a dataset's reading may still give (`left`), and the lines it left out (`cut`). */
+/** The rows a dataset's reading may still give (`left`), and the rows it left out (`cut`): lines of a table, elements
+ *  of ip's JSON, counted as they are passed over, never parsed. */
 interface Room {
   left: number;
   cut: number;
 }
+
+const fullRoom = (): Room => ({ left: MAX_REMOTE_ROWS, cut: 0 });
 
 /** Where the first `n` lines of `data` end (all of it when it has fewer), and how many lines that is. */
 function firstLines(data: Buffer, n: number): { end: number; lines: number } {
@@ -96,41 +100,55 @@ function firstLines(data: Buffer, n: number): { end: number; lines: number } {
   return { end, lines };
 }
 
-/** A socket table's section cut to its header line and the rows there is room for; the lines left out are
- *  counted, not decoded nor parsed (a section may hold up to MAX_SECTION_BYTES). */
-function tableSection(r: RemoteReading, name: string, encoding: ProcTextEncoding, room: Room): ReadOutcome {
+/** A section of a row a line after `header` lines (a socket table, /proc/net/dev, a route file) cut to those and
+ *  the rows there is room for; the lines left out are counted, not decoded nor parsed (a section may hold up to
+ *  MAX_SECTION_BYTES). */
+function linesSection(r: RemoteReading, name: string, encoding: ProcTextEncoding, room: Room, header = 1): ReadOutcome {
   const s = r.frame.sections.get(name);
   if (!s?.ok) return section(r, name, encoding);
-  const kept = firstLines(s.data, room.left + 1);
-  room.left -= Math.max(0, kept.lines - 1);
+  const kept = firstLines(s.data, room.left + header);
+  room.left -= Math.max(0, kept.lines - header);
   if (kept.end === s.data.length) return { ok: true, text: decodeProcText(s.data, encoding) };
   room.cut += firstLines(s.data.subarray(kept.end), Number.POSITIVE_INFINITY).lines;
   return { ok: true, text: decodeProcText(s.data.subarray(0, kept.end), encoding) };
 }
 
-/** The note of a dataset of `host` that had more rows than MAX_REMOTE_ROWS. */
-function leftOutNote(cut: number, what: string, host: string): string {
-  return (
-    `${cut.toLocaleString('en-US')} ${what} of ${host} not shown (NetLens shows at most ` +
-    `${MAX_REMOTE_ROWS.toLocaleString('en-US')} ${what} of a remote host)`
-  );
+/** `ip -j`'s answer in a section cut to the elements there is room for (ipJsonHead); the rest are counted, not
+ *  parsed. */
+function ipJsonSection(r: RemoteReading, name: string, room: Room): ReadOutcome {
+  const s = section(r, name);
+  if (!s.ok) return s;
+  const head = ipJsonHead(s.text, room.left);
+  room.left -= head.kept;
+  room.cut += head.cut;
+  return { ok: true, text: head.text };
 }
 
 /** What the rows of a dataset are, in the note that says some were left out. */
-const ROWS_NAMED: Partial<Record<string, string>> = {
+const ROWS_NAMED: Partial<Record<keyof OsCollectors, string>> = {
+  connections: 'sockets',
   routes: 'routes',
   interfaces: 'interfaces',
   statistics: 'counters',
   multicast: 'multicast memberships',
 };
 
-/** A dataset's rows cut to MAX_REMOTE_ROWS, the rest counted in a note. */
-function withinCap<Row>(result: DatasetResult<Row>, what: string, host: string): DatasetResult<Row> {
-  const cut = result.rows.length - MAX_REMOTE_ROWS;
-  if (cut > 0) {
+/**
+ * A dataset's rows cut to MAX_REMOTE_ROWS (a route of several next hops gives a row each: more rows than the
+ * elements its room counted), and a note of `host` with the rows left out, those counted in `room` while reading
+ * and those cut here.
+ */
+function shown<Row>(result: DatasetResult<Row>, room: Room, what: string, host: string): DatasetResult<Row> {
+  const over = result.rows.length - MAX_REMOTE_ROWS;
+  if (over > 0) {
     result.rows.length = MAX_REMOTE_ROWS;
-    result.diagnostics.notes.push(leftOutNote(cut, what, host));
+    room.cut += over;
   }
+  if (room.cut > 0)
+    result.diagnostics.notes.push(
+      `${room.cut.toLocaleString('en-US')} ${what} of ${host} not shown (NetLens shows at most ` +
+        `${MAX_REMOTE_ROWS.toLocaleString('en-US')} ${what} of a remote host)`,
+    );
   return result;
 }
 
@@ -257,16 +275,13 @@ function addTraffic(r: RemoteReading, rows: Connection[], diagnostics: Diagnosti
 /** The connections of a reading; with `traffic`, TCP rows carry their counters (as `setExtras(['traffic'])`
  *  makes the local collector's rows do). */
 export function remoteConnections(r: RemoteReading, traffic: boolean): RemoteConnections {
-  const result = connections(r);
-  result.readAt = readAtOf('connections', r);
+  const result = remoteRows('connections', r);
   const cookies = traffic ? addTraffic(r, result.rows, result.diagnostics) : new Map<Connection, string>();
   return { result, cookies };
 }
 
-function connections(r: RemoteReading): DatasetResult<Connection> {
-  const room: Room = { left: MAX_REMOTE_ROWS, cut: 0 };
-  const result = connectionsFromTables((file, encoding) => tableSection(r, `net/${file}`, encoding, room));
-  if (room.cut > 0) result.diagnostics.notes.push(leftOutNote(room.cut, 'sockets', r.host));
+function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
+  const result = connectionsFromTables((file, encoding) => linesSection(r, `net/${file}`, encoding, room));
   const passwd = section(r, 'passwd', 'utf8');
   const users = passwd.ok ? parsePasswd(passwd.text) : new Map<number, string>();
   // ss gives the owners only, read whole (its section is bounded by MAX_SECTION_BYTES): it lists unix sockets
@@ -334,27 +349,32 @@ function connections(r: RemoteReading): DatasetResult<Connection> {
   return result;
 }
 
-function routes(r: RemoteReading): DatasetResult<RowTypes['routes']> {
+function routes(r: RemoteReading, room: Room): DatasetResult<RowTypes['routes']> {
+  let why = `ip (iproute2) is not installed on ${r.host}`;
   if (r.hello.hasIp) {
-    const fromIp = routesFromIpJson(section(r, 'ip-route4'), section(r, 'ip-route6'));
+    const fromIp = routesFromIpJson(ipJsonSection(r, 'ip-route4', room), ipJsonSection(r, 'ip-route6', room));
     if (fromIp.result) return fromIp.result;
-    return routesFromProc(section(r, 'net/route'), section(r, 'net/ipv6_route'), fromIp.why);
+    why = fromIp.why;
+    // The /proc files are read instead, with a room of their own.
+    Object.assign(room, fullRoom());
   }
   return routesFromProc(
-    section(r, 'net/route'),
-    section(r, 'net/ipv6_route'),
-    `ip (iproute2) is not installed on ${r.host}`,
+    linesSection(r, 'net/route', 'names', room),
+    linesSection(r, 'net/ipv6_route', 'names', room, 0),
+    why,
   );
 }
 
-/** "attr iface value" lines of the sysfs section. */
-function sysfsAttributes(text: string): Map<string, Map<string, string>> {
+/** "attr iface value" lines of the sysfs section, of the interfaces shown (`names`): those of others are passed
+ *  over, not held. */
+function sysfsAttributes(text: string, names: ReadonlySet<string>): Map<string, Map<string, string>> {
   const byIface = new Map<string, Map<string, string>>();
   for (const line of text.split('\n')) {
     const a = line.indexOf(' ');
     const b = line.indexOf(' ', a + 1);
     if (a <= 0 || b <= a + 1) continue;
     const iface = line.slice(a + 1, b);
+    if (!names.has(iface)) continue;
     let attrs = byIface.get(iface);
     if (!attrs) byIface.set(iface, (attrs = new Map()));
     attrs.set(line.slice(0, a), line.slice(b + 1).trim());
@@ -362,9 +382,10 @@ function sysfsAttributes(text: string): Map<string, Map<string, string>> {
   return byIface;
 }
 
-function interfaces(r: RemoteReading): DatasetResult<NetInterface> {
+function interfaces(r: RemoteReading, room: Room): DatasetResult<NetInterface> {
   const diagnostics = emptyDiagnostics();
-  const dev = section(r, 'net/dev');
+  // Two header lines ("Inter-| Receive | Transmit", then the columns' names), then an interface a line.
+  const dev = linesSection(r, 'net/dev', 'names', room, 2);
   if (!dev.ok) {
     diagnostics.missing.push({ source: '/proc/net/dev', reason: dev.reason });
     return { rows: [], diagnostics };
@@ -372,8 +393,10 @@ function interfaces(r: RemoteReading): DatasetResult<NetInterface> {
   const parsed = parseProcNetDev(dev.text);
   mergeDiagnostics(diagnostics, parsed.diagnostics);
   const sysfs = section(r, 'sysfs');
-  const attrs = sysfs.ok ? sysfsAttributes(sysfs.text) : new Map<string, Map<string, string>>();
-  const ipAddr = r.hello.hasIp ? section(r, 'ip-addr') : null;
+  const names = new Set(parsed.rows.map((row) => row.name));
+  const attrs = sysfs.ok ? sysfsAttributes(sysfs.text, names) : new Map<string, Map<string, string>>();
+  // ip lists an interface an element: as many as may be shown are read, the others passed over.
+  const ipAddr = r.hello.hasIp ? ipJsonSection(r, 'ip-addr', fullRoom()) : null;
   const parsedAddr = ipAddr?.ok ? parseIpJsonAddresses(ipAddr.text) : null;
   const v4 = parsedAddr?.byName ?? new Map<string, InterfaceAddress[]>();
   const addrFailure = ipAddr ? ipAddressesFailure(ipAddr, parsedAddr) : null;
@@ -384,15 +407,18 @@ function interfaces(r: RemoteReading): DatasetResult<NetInterface> {
   const inet6 = section(r, 'net/if_inet6');
   const v6 = inet6.ok ? parseIfInet6(inet6.text) : null;
   if (v6) mergeDiagnostics(diagnostics, v6.diagnostics);
+  // The IPv6 addresses by interface, in one pass (each interface filtering them all took interfaces × addresses).
+  const v6By = new Map<string, InterfaceAddress[]>();
+  for (const a of v6?.rows ?? []) {
+    if (!names.has(a.iface)) continue;
+    let list = v6By.get(a.iface);
+    if (!list) v6By.set(a.iface, (list = []));
+    list.push({ family: a.family, address: a.address, prefixLength: a.prefixLength, scope: a.scope });
+  }
   for (const row of parsed.rows) {
     const mine = attrs.get(row.name);
     applySysfsAttributes(row, (a) => mine?.get(a) ?? null);
-    addAddresses(row, [
-      ...(v4.get(row.name) ?? []),
-      ...(v6?.rows ?? [])
-        .filter((a) => a.iface === row.name)
-        .map((a) => ({ family: a.family, address: a.address, prefixLength: a.prefixLength, scope: a.scope })),
-    ]);
+    addAddresses(row, [...(v4.get(row.name) ?? []), ...(v6By.get(row.name) ?? [])]);
   }
   return { rows: parsed.rows, diagnostics };
 }
@@ -404,21 +430,23 @@ export function readAtOf(dataset: string, r: RemoteReading): ReadingTime[] {
   return [{ from: 0, key: r.host, at }];
 }
 
-/** One dataset's rows from a remote reading, with the time they were read (readAt). */
+/** One dataset's rows from a remote reading, with the time they were read (readAt), at most MAX_REMOTE_ROWS. */
 export function remoteRows<D extends keyof OsCollectors>(dataset: D, r: RemoteReading): DatasetResult<RowTypes[D]> {
-  const result = rowsOf(dataset, r);
+  const room = fullRoom();
+  const result = shown(rowsOf(dataset, r, room), room, ROWS_NAMED[dataset] ?? 'rows', r.host);
   result.readAt = readAtOf(dataset, r);
-  return dataset === 'connections' ? result : withinCap(result, ROWS_NAMED[dataset] ?? 'rows', r.host);
+  return result;
 }
 
-function rowsOf<D extends keyof OsCollectors>(dataset: D, r: RemoteReading): DatasetResult<RowTypes[D]> {
+/** A dataset's rows; those its reading passed over are counted in `room`. */
+function rowsOf<D extends keyof OsCollectors>(dataset: D, r: RemoteReading, room: Room): DatasetResult<RowTypes[D]> {
   switch (dataset) {
     case 'connections':
-      return connections(r) as DatasetResult<RowTypes[D]>;
+      return connections(r, room) as DatasetResult<RowTypes[D]>;
     case 'routes':
-      return routes(r) as DatasetResult<RowTypes[D]>;
+      return routes(r, room) as DatasetResult<RowTypes[D]>;
     case 'interfaces':
-      return interfaces(r) as DatasetResult<RowTypes[D]>;
+      return interfaces(r, room) as DatasetResult<RowTypes[D]>;
     case 'statistics':
       return parseProcNetSources(STATISTICS_SOURCES, (file) => section(r, `net/${file}`)) as DatasetResult<RowTypes[D]>;
     case 'multicast':

@@ -257,12 +257,55 @@ describe('a remote host with more rows than are shown', () => {
   it("cuts a host's other datasets too", () => {
     const head = 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n';
     const route = (i: number) => `eth0\t${hex(i, 8)}\t00000000\t0001\t0\t0\t0\tFFFFFFFF\t0\t0\t0\n`;
-    const text = head + Array.from({ length: MAX_REMOTE_ROWS + 2 }, (_, i) => route(i)).join('');
+    const text =
+      head + Array.from({ length: MAX_REMOTE_ROWS }, (_, i) => route(i)).join('') + 'not a route\n'.repeat(2);
     const { rows, diagnostics } = remoteRows('routes', reading({ 'net/route': text }));
     expect(rows.length).toBe(MAX_REMOTE_ROWS);
     expect(diagnostics.notes).toContain(
       `2 routes of big not shown (NetLens shows at most ${MAX_REMOTE_ROWS.toLocaleString('en-US')} routes of a remote host)`,
     );
+    expect(diagnostics.skipped).toBe(0);
+  });
+
+  // A hostile host's huge section once cost all its rows' parsing (and the objects of each) before the cut: the
+  // lines and elements beyond the cap are now counted without being read. Those here would each be a skipped
+  // line if they were parsed.
+  const notShown = (n: number, what: string) =>
+    `${n} ${what} of big not shown (NetLens shows at most ${MAX_REMOTE_ROWS.toLocaleString('en-US')} ${what} of a remote host)`;
+
+  it('reads no more of /proc/net/dev than the interfaces shown, and counts the rest', () => {
+    const head =
+      'Inter-|   Receive                                                |  Transmit\n' +
+      ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n';
+    const iface = (i: number) => `e${i}: 1 2 0 0 0 0 0 0 3 4 0 0 0 0 0 0\n`;
+    const text =
+      head + Array.from({ length: MAX_REMOTE_ROWS }, (_, i) => iface(i)).join('') + 'not an interface\n'.repeat(7);
+    const { rows, diagnostics } = remoteRows('interfaces', reading({ 'net/dev': text }));
+    expect(rows.length).toBe(MAX_REMOTE_ROWS);
+    expect(rows.at(-1)!.name).toBe(`e${MAX_REMOTE_ROWS - 1}`);
+    expect(diagnostics.notes).toContain(notShown(7, 'interfaces'));
+    expect(diagnostics.skipped).toBe(0);
+  });
+
+  it("reads no more of ip's routes than are shown, across both families, and counts the rest", () => {
+    const route = (i: number) => `{"dst":"10.${i >> 16}.${(i >> 8) & 255}.${i & 255}","dev":"eth0"}`;
+    const v4 = `[${Array.from({ length: MAX_REMOTE_ROWS - 1 }, (_, i) => route(i)).join(',')}]\n`;
+    // One IPv6 route fits; the four after it are not read (each, without a dst, would be a skipped line).
+    const v6 = `[{"dst":"fd00::/64","dev":"eth0"}${',{"dev":"eth0"}'.repeat(4)}]\n`;
+    const r = { ...reading({ 'ip-route4': v4, 'ip-route6': v6 }), hello: { ...hello, hasIp: true } };
+    const { rows, diagnostics } = remoteRows('routes', r);
+    expect(rows.length).toBe(MAX_REMOTE_ROWS);
+    expect(rows.at(-1)).toMatchObject({ family: 'inet6', destination: 'fd00::', prefixLength: 64 });
+    expect(diagnostics.notes).toContain(notShown(4, 'routes'));
+    expect(diagnostics.skipped).toBe(0);
+    // A route of several next hops is a row each: those past the cap are counted too.
+    const multi = `[${Array.from({ length: MAX_REMOTE_ROWS - 1 }, (_, i) => route(i)).join(',')},{"dst":"default","nexthops":[{"dev":"a"},{"dev":"b"},{"dev":"c"}]}]`;
+    const m = remoteRows('routes', {
+      ...reading({ 'ip-route4': multi, 'ip-route6': '[]' }),
+      hello: { ...hello, hasIp: true },
+    });
+    expect(m.rows.length).toBe(MAX_REMOTE_ROWS);
+    expect(m.diagnostics.notes).toContain(notShown(2, 'routes'));
   });
 });
 

@@ -53,3 +53,48 @@ export function parseIpJson(text: string): { ok: true; value: unknown } | { ok: 
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
 }
+
+/**
+ * The first `n` elements of `ip -j`'s array (text before it, such as a prompt, kept) as an array's text, and how
+ * many elements it left out: found in one walk of the text (its strings, escapes and nesting), the elements left
+ * out counted without being parsed, so a huge answer (a remote host's, up to the size of a frame's section)
+ * costs one pass and the rows of `n` elements, not the objects of all. Where `n` elements are not there (fewer,
+ * or text that is not an array), the text is given as it is, for parseIpJson to read or to say why it cannot.
+ */
+export function ipJsonHead(text: string, n: number): { text: string; kept: number; cut: number } {
+  const start = text.search(/^[ \t]*\[/m);
+  const open = start < 0 ? -1 : text.indexOf('[', start);
+  if (open < 0) return { text, kept: 0, cut: 0 };
+  let depth = 0;
+  let inString = false;
+  /** Elements begun at the top level, and where the n-th ended (the comma after it). */
+  let begun = 0;
+  let end = n === 0 ? open + 1 : -1;
+  let expectElement = true;
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) continue;
+    if (depth === 0) {
+      if (c === 0x5d) break; // the array's end
+      if (c === 0x2c) {
+        if (begun === n && end < 0) end = i;
+        expectElement = true;
+        continue;
+      }
+      if (expectElement) {
+        begun++;
+        expectElement = false;
+      }
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  if (end < 0) return { text, kept: begun, cut: 0 };
+  return { text: `${text.slice(0, end)}]`, kept: n, cut: begun - n };
+}
