@@ -160,6 +160,12 @@ function tooLargeText(bytes: number, host: string): string {
   );
 }
 
+/** Why a command's section gave no text, in words: `ss printed 70,000,000 bytes on web1, more than the 64 MB a
+ *  section may hold: not read`, or `ss failed on web1`. */
+function commandFailure(s: Extract<ReadOutcome, { ok: false }>, command: string, host: string): string {
+  return s.code === 'EFBIG' ? `${command} printed ${s.reason}` : `${command} failed on ${host}`;
+}
+
 /** A section's text: 'names' by default, as in readProcText, since most sections name interfaces (sysfs, ip -j
  *  addr and route too); the socket tables ask for latin1 or utf8 as they do here. */
 function section(r: RemoteReading, name: string, encoding: ProcTextEncoding = 'names'): ReadOutcome {
@@ -239,11 +245,7 @@ function addTraffic(r: RemoteReading, rows: Connection[], diagnostics: Diagnosti
   const cookies = new Map<Connection, string>();
   const info = r.hello.hasSs ? section(r, 'ss-info', 'latin1') : null;
   if (!info?.ok) {
-    const why = !r.hello.hasSs
-      ? `ss (iproute2) is not installed on ${r.host}`
-      : info?.code === 'EFBIG'
-        ? `ss -tinHem printed ${info.reason}`
-        : `ss -tinHem failed on ${r.host}`;
+    const why = info ? commandFailure(info, 'ss -tinHem', r.host) : `ss (iproute2) is not installed on ${r.host}`;
     trafficFailed(rows, why, diagnostics, `ss -tinHem on ${r.host}`);
     return cookies;
   }
@@ -334,12 +336,7 @@ function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
   }
   if (!r.hello.hasSs)
     result.diagnostics.notes.push(`process owners unknown: ss (iproute2) is not installed on ${r.host}`);
-  else if (!ss?.ok)
-    result.diagnostics.notes.push(
-      ss?.code === 'EFBIG'
-        ? `process owners unknown: ss printed ${ss.reason}`
-        : `process owners unknown: ss failed on ${r.host}`,
-    );
+  else if (!ss?.ok) result.diagnostics.notes.push(`process owners unknown: ${commandFailure(ss!, 'ss', r.host)}`);
   else if (denied > 0) {
     result.diagnostics.notes.push(
       `${denied} socket${denied === 1 ? '' : 's'} on ${r.host} may belong to processes of other users: their owners ` +

@@ -119,6 +119,12 @@ describe('FrameReader', () => {
       source: 'ss -tinHem on big',
       reason: `ss -tinHem printed ${big.toLocaleString('en-US')} bytes on big, more than the 64 MB a section may hold: not read`,
     });
+    // ss itself passed over: the owners say so in the same words.
+    const sections = new Map(f.sections).set('ss', { ok: false, data: Buffer.alloc(0), tooLarge: big });
+    const owners = remoteConnections({ ...reading, frame: { ...f, sections } }, false).result;
+    expect(owners.diagnostics.notes).toContain(
+      `process owners unknown: ss printed ${big.toLocaleString('en-US')} bytes on big, more than the 64 MB a section may hold: not read`,
+    );
   });
 
   it('refuses a frame that sends more sections than it declared, or one twice, before holding them', () => {
