@@ -284,18 +284,23 @@ export function remoteConnections(r: RemoteReading, traffic: boolean): RemoteCon
 
 function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
   const result = connectionsFromTables((file, encoding) => linesSection(r, `net/${file}`, encoding, room));
+  const ss = r.hello.hasSs ? section(r, 'ss', 'utf8') : null;
+  // The owners' start times and uids come from the remote's own /proc (procstat), as the kill guard there
+  // computes them.
+  const procstat = ss?.ok ? section(r, 'procstat', 'latin1') : null;
+  const facts = procstat?.ok ? procFacts(procstat.text) : new Map<number, RemoteProcessFacts>();
+  // The names of the uids shown only: a remote's passwd may list millions.
+  const uids = new Set<number>();
+  for (const row of result.rows) if (row.uid !== null) uids.add(row.uid);
+  for (const f of facts.values()) if (f.uid !== null) uids.add(f.uid);
   const passwd = section(r, 'passwd', 'utf8');
-  const users = passwd.ok ? parsePasswd(passwd.text) : new Map<number, string>();
+  const users = passwd.ok ? parsePasswd(passwd.text, uids) : new Map<number, string>();
   // ss gives the owners only, read whole (its section is bounded by MAX_SECTION_BYTES): it lists unix sockets
   // first and TCP last, so its first lines are not the shown rows' owners, and a cut there took the owners of
   // TCP rows on screen, told as other users' (review of 12-02).
-  const ss = r.hello.hasSs ? section(r, 'ss', 'utf8') : null;
   const owners = new Map<number, ProcessInfo[]>();
   if (ss?.ok) {
-    // Only the owners are taken from ss; the rows themselves are /proc's, as on this machine. Their start
-    // times come from the remote's own /proc (procstat), as the kill guard there computes them.
-    const procstat = section(r, 'procstat', 'latin1');
-    const facts = procstat.ok ? procFacts(procstat.text) : new Map<number, RemoteProcessFacts>();
+    // Only the owners are taken from ss; the rows themselves are /proc's, as on this machine.
     const parsed = parseSs(ss.text, `ss on ${r.host}`);
     // A line ss printed that cannot be read (a process may name itself with a quote or a line break, which ss
     // prints as they are) takes its sockets' owners with it: counted and said, never silently ownerless.
@@ -447,7 +452,11 @@ function rowsOf<D extends keyof OsCollectors>(dataset: D, r: RemoteReading, room
     case 'statistics':
       return parseProcNetSources(STATISTICS_SOURCES, (file) => section(r, `net/${file}`)) as DatasetResult<RowTypes[D]>;
     case 'multicast':
-      return parseProcNetSources(MULTICAST_SOURCES, (file) => section(r, `net/${file}`)) as DatasetResult<RowTypes[D]>;
+      // igmp6 and dev_mcast give a membership a line (no header), cut as they are read; igmp's lines are groups
+      // and the interfaces they belong to, cut only once parsed.
+      return parseProcNetSources(MULTICAST_SOURCES, (file) =>
+        file === 'igmp' ? section(r, 'net/igmp') : linesSection(r, `net/${file}`, 'names', room, 0),
+      ) as DatasetResult<RowTypes[D]>;
     default:
       throw new Error(`unknown dataset ${String(dataset)}`);
   }

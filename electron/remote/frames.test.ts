@@ -293,6 +293,21 @@ describe('a remote host with more rows than are shown', () => {
     expect(diagnostics.skipped).toBe(0);
   });
 
+  it('reads no more of dev_mcast and igmp6 than the memberships shown, and counts the rest', () => {
+    const mcast = (i: number) => `2 eth${i} 1 0 01005e${(i & 0xffffff).toString(16).padStart(6, '0')}\n`;
+    const text = Array.from({ length: MAX_REMOTE_ROWS - 2 }, (_, i) => mcast(i)).join('');
+    const igmp6 =
+      '2 eth0 ff020000000000000000000000000001 1 0000000C 0\n2 eth0 ff020000000000000000000000000002 1 0 0\n';
+    const { rows, diagnostics } = remoteRows(
+      'multicast',
+      reading({ 'net/igmp': '', 'net/igmp6': igmp6, 'net/dev_mcast': `${text}${'not a membership\n'.repeat(5)}` }),
+    );
+    expect(rows.length).toBe(MAX_REMOTE_ROWS);
+    expect(rows.filter((g) => g.family === 'inet6')).toHaveLength(2);
+    expect(diagnostics.notes).toContain(notShown(5, 'multicast memberships'));
+    expect(diagnostics.skipped).toBe(0);
+  });
+
   it("reads no more of ip's routes than are shown, across both families, and counts the rest", () => {
     const route = (i: number) => `{"dst":"10.${i >> 16}.${(i >> 8) & 255}.${i & 255}","dev":"eth0"}`;
     const v4 = `[${Array.from({ length: MAX_REMOTE_ROWS - 1 }, (_, i) => route(i)).join(',')}]\n`;

@@ -71,5 +71,7 @@ describe.runIf(process.platform === 'linux')('one reading of a Linux process', (
     ]);
     expect(userFromPasswd(passwd, 1000)).toBe('alice');
     expect(userFromPasswd(passwd, 5)).toBeNull();
+    // Of the uids wanted only (a remote's rows): the others are not held.
+    expect([...parsePasswd(passwd, new Set([1000, 7]))]).toEqual([[1000, 'alice']]);
   });
 });

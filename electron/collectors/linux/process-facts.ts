@@ -70,16 +70,17 @@ export function parseStatusUid(status: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/** uid -> user name from /etc/passwd text: the first entry of each uid; comments and malformed lines are
- *  skipped. */
-export function parsePasswd(text: string): Map<number, string> {
+/** uid -> user name from /etc/passwd text: the first entry of each uid (of those `wanted`, when given: a remote
+ *  host's passwd may list millions); comments and malformed lines are skipped. */
+export function parsePasswd(text: string, wanted?: ReadonlySet<number>): Map<number, string> {
   const users = new Map<number, string>();
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
-    const parts = line.split(':');
+    const parts = line.split(':', 4);
     const name = parts[0];
     const uid = Number(parts[2]);
     if (!name || parts.length < 3 || !Number.isInteger(uid) || uid < 0) continue;
+    if (wanted && !wanted.has(uid)) continue;
     if (!users.has(uid)) users.set(uid, name);
   }
   return users;
