@@ -10,6 +10,8 @@ import { createInterface, type Interface } from 'node:readline';
 import fs, { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LinuxConnectionsCollector } from '../connections/linux.js';
+import { SocketOwners } from './socket-owners.js';
+import { UserNames } from './users.js';
 
 const linux = process.platform === 'linux' && spawnSync('ss', ['-V']).status === 0;
 
@@ -139,6 +141,148 @@ describe.skipIf(!linux)('SocketOwners on a process churning connections', () => 
         expect(reads, step).toBeGreaterThan(0);
         expect(reads, step).toBeLessThan(readdirSync(fdDir).length / 4);
       }
+    } finally {
+      vi.restoreAllMocks();
+    }
+  }, 60_000);
+});
+
+// The child: a listener dup'ed into fds 100-12,099 (but for holes at 3,000-3,009 and 7,000-7,099), three
+// connections to it (both ends its own) moved past holes (3,010, 7,100 and 12,200: past the dup'ed range), and a
+// unix socket pair at 12,300. On "close" it closes the connection at 7,100 and opens a new one (in the lowest free
+// fds, behind a walk), answering "ok".
+const DUPPER = `
+import os, resource, socket, sys
+hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+l = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+l.bind(('127.0.0.1', 0)); l.listen(16)
+for fd in range(100, 12100):
+    if not (3000 <= fd < 3010 or 7000 <= fd < 7100):
+        os.dup2(l.fileno(), fd, inheritable=False)
+def connect():
+    c = socket.create_connection(l.getsockname())
+    a, _ = l.accept()
+    return c, a
+keep = []
+for at in (3010, 7100, 12200):
+    c, a = connect()
+    os.dup2(c.fileno(), at, inheritable=False); os.dup2(a.fileno(), at + 1, inheritable=False)
+    c.close(); a.close()
+u, v = socket.socketpair()
+os.dup2(u.fileno(), 12300, inheritable=False); os.dup2(v.fileno(), 12301, inheritable=False)
+u.close(); v.close()
+print(l.getsockname()[1], flush=True)
+for line in sys.stdin:
+    os.close(7100); os.close(7101)
+    keep.append(connect())
+    print('ok', flush=True)
+`;
+
+/** The socket inodes a process holds, read from its fd folder (each link). */
+function heldSockets(pid: number): Set<number> {
+  const out = new Set<number>();
+  for (const name of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${name}`));
+      if (m) out.add(Number(m[1]));
+    } catch {
+      /* closed meanwhile */
+    }
+  }
+  return out;
+}
+
+/** The pids `ss -tanpe` gives each TCP socket of the port (both ends of each connection, and the listener), by
+ *  inode; the listener's under -1 (its line, 12,000 fds long, is cut at 64 kB before its inode). */
+function ssByInode(port: number): Map<number, number[]> {
+  const out = spawnSync('ss', ['-tanpeH', `( sport = :${port} or dport = :${port} )`], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  }).stdout;
+  const owners = new Map<number, number[]>();
+  for (const line of out.split('\n')) {
+    const inode = /\bino:(\d+)/.exec(line);
+    const listener = line.startsWith('LISTEN');
+    if (!listener && (!inode || !line.startsWith('ESTAB'))) continue; // a closing one
+    const pids = [...new Set([...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+    owners.set(listener ? -1 : Number(inode![1]), pids);
+  }
+  return owners;
+}
+
+const python =
+  linux &&
+  spawnSync('python3', ['-c', 'import resource; assert resource.getrlimit(resource.RLIMIT_NOFILE)[1] >= 12400'])
+    .status === 0;
+
+describe.skipIf(!python)("SocketOwners on a process holding 12,000 dup'ed fds", () => {
+  let child: ChildProcess;
+  let lines: Interface;
+  let port = 0;
+
+  beforeAll(async () => {
+    child = spawn('python3', ['-c', DUPPER], { stdio: ['pipe', 'pipe', 'inherit'] });
+    lines = createInterface({ input: child.stdout! });
+    port = Number(((await once(lines, 'line')) as [string])[0]);
+  }, 30_000);
+
+  afterAll(() => {
+    child?.stdin?.end();
+    child?.kill('SIGKILL');
+  });
+
+  it('reads it by fd number, not listed, to exactly the sockets it holds, as ss -tanp tells, also after it changes', async () => {
+    const pid = child.pid!;
+    const owners = new SocketOwners(new UserNames(), '/proc');
+    let listings = 0;
+    const readdir = fs.readdirSync;
+    vi.spyOn(fs, 'readdirSync').mockImplementation(((path: string, options?: never) => {
+      if (path === `/proc/${pid}/fd`) listings++;
+      return readdir(path, options);
+    }) as typeof fs.readdirSync);
+    /** Ticks until no process is read in slices (the sockets listed: the child's), then compares. */
+    const walk = () => {
+      const held = heldSockets(pid);
+      const inodes = [...held];
+      let ticks = 0;
+      do owners.update(inodes, Date.now());
+      while (owners.sliced().count > 0 && ++ticks < 40);
+      expect(owners.sliced().count).toBe(0);
+      const mine = inodes.filter((inode) => owners.processesOf(inode).some((p) => p.pid === pid));
+      expect(new Set(mine)).toEqual(held);
+      const ss = ssByInode(port);
+      expect(ss.size).toBe(7); // the listener, three connections' two ends
+      const listener = Number(/\d+/.exec(fs.readlinkSync(`/proc/${pid}/fd/100`))![0]);
+      for (const [key, pids] of ss) {
+        const inode = key === -1 ? listener : key;
+        expect(
+          owners.processesOf(inode).map((p) => p.pid),
+          String(inode),
+        ).toEqual(pids);
+      }
+      return ticks;
+    };
+    try {
+      // 12,000-odd fds: read over several ticks, the folder never listed (dense but for its holes).
+      expect(walk()).toBeGreaterThan(1);
+      expect(listings).toBe(0);
+      // A connection closed, another opened in fds behind where a walk would be: its fd count moved, it is read
+      // again, keeping what the last walk vouches for.
+      child.stdin!.write('close\n');
+      expect(((await once(lines, 'line')) as [string])[0]).toBe('ok');
+      walk();
+      // Killed while a walk of it goes on: forgotten, with nothing thrown.
+      const fresh = new SocketOwners(new UserNames(), '/proc');
+      const inodes = [...heldSockets(pid)];
+      fresh.update(inodes, Date.now());
+      expect(fresh.sliced().processes.map((p) => p.pid)).toContain(pid);
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      fresh.update(inodes, Date.now());
+      fresh.update(inodes, Date.now());
+      expect(fresh.sliced().count).toBe(0);
+      expect(fresh.processesOf(inodes[0]!)).toEqual([]);
     } finally {
       vi.restoreAllMocks();
     }

@@ -4,7 +4,7 @@
 // after that grace; a parent that exits hands its sockets to its child at once; a full scan is made only for a
 // socket still unexplained a tick after it was listed; a socket whose last holder let go of it after the
 // tables were read keeps that holder for that read only.
-import fs, { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import fs, { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -215,7 +215,12 @@ describe('SocketOwners walks a process whose fd count moves', () => {
   const realStat = fs.statSync;
   const realReaddir = fs.readdirSync;
   const realReadlink = fs.readlinkSync;
+  const realLstat = fs.lstatSync;
+  const realReadFile = fs.readFileSync;
   let reads: string[] = [];
+  /** Listings of fd folders, and reads of files under /proc/<pid> (comm, status), by pid/what. */
+  let listings: string[] = [];
+  let files: string[] = [];
   let denied = new Set<number>();
 
   beforeEach(() => {
@@ -223,6 +228,8 @@ describe('SocketOwners walks a process whose fd count moves', () => {
     writeFileSync(join(root, 'stat'), 'cpu 1 2 3\nbtime 1700000000\n');
     writeFileSync(join(root, 'passwd'), 'root:x:0:0::/root:/bin/sh\n');
     reads = [];
+    listings = [];
+    files = [];
     denied = new Set();
     vi.spyOn(fs, 'statSync').mockImplementation(((path: string, options?: fs.StatSyncOptions) => {
       const st = realStat(path, options) as fs.Stats;
@@ -233,12 +240,33 @@ describe('SocketOwners walks a process whose fd count moves', () => {
       const pid = Number(path.slice(root.length + 1).split('/')[0]);
       if (path.startsWith(root) && denied.has(pid))
         throw Object.assign(new Error(`EACCES: permission denied, scandir '${path}'`), { code: 'EACCES' });
+      if (path.startsWith(root) && path.endsWith('/fd')) listings.push(path.slice(root.length + 1));
       return realReaddir(path, options);
     }) as typeof fs.readdirSync);
     vi.spyOn(fs, 'readlinkSync').mockImplementation(((path: string, options?: never) => {
       if (path.startsWith(root) && path.includes('/fd/')) reads.push(path.slice(root.length + 1));
       return realReadlink(path, options);
     }) as typeof fs.readlinkSync);
+    // The owner cache's probe of an fd number (rmSync's lstat, which throws, is not one).
+    vi.spyOn(fs, 'lstatSync').mockImplementation(((path: string, options?: fs.StatSyncOptions) => {
+      if (path.startsWith(root) && path.includes('/fd/') && options?.throwIfNoEntry === false)
+        reads.push(path.slice(root.length + 1));
+      return realLstat(path, options);
+    }) as typeof fs.lstatSync);
+    // /proc/<pid>/status as the kernel makes it, as far as the owner cache reads it: FDSize, the size of the fd
+    // table, a multiple of 64 above the highest fd number (kept as it grows: it never shrinks).
+    const tables = new Map<string, number>();
+    vi.spyOn(fs, 'readFileSync').mockImplementation(((path: fs.PathOrFileDescriptor, options?: never) => {
+      if (typeof path !== 'string' || !path.startsWith(root)) return realReadFile(path, options);
+      files.push(path.slice(root.length + 1));
+      if (!path.endsWith('/status')) return realReadFile(path, options);
+      const fdDir = join(path, '..', 'fd');
+      let top = -1;
+      for (const name of realReaddir(fdDir)) top = Math.max(top, Number(name));
+      const size = Math.max(tables.get(path) ?? 64, Math.ceil((top + 1) / 64) * 64);
+      tables.set(path, size);
+      return `Name:\tfake\nFDSize:\t${size}\n`;
+    }) as typeof fs.readFileSync);
   });
   afterEach(() => {
     vi.restoreAllMocks();
@@ -248,7 +276,8 @@ describe('SocketOwners walks a process whose fd count moves', () => {
   const make = () => new SocketOwners(new UserNames(join(root, 'passwd')), root, 10_000);
   const fdPath = (pid: number, fd: number) => join(root, String(pid), 'fd', String(fd));
   const setFd = (pid: number, fd: number, target: string) => {
-    rmSync(fdPath(pid, fd), { force: true });
+    // Not rmSync's force, whose lstat would count as a probe of the owner cache's.
+    if (realLstat(fdPath(pid, fd), { throwIfNoEntry: false })) unlinkSync(fdPath(pid, fd));
     symlinkSync(target, fdPath(pid, fd));
   };
   const closeFd = (pid: number, fd: number) => rmSync(fdPath(pid, fd));
@@ -488,6 +517,8 @@ describe('SocketOwners walks a process whose fd count moves', () => {
     expect(owners.sliced().count).toBe(0);
     expect(slicedNote(owners.sliced())).toBeNull();
     expect(pidsOf(owners, 201)).toEqual([20]);
+    // Its fds were read by number, its folder never listed (a listing a tick cost an entry per fd it holds).
+    expect(listings.filter((l) => l === '20/fd')).toEqual([]);
     // Done: a new fd of it is read alone, as for any process.
     reads = [];
     setFd(20, last + 1, 'socket:[202]');
@@ -514,6 +545,91 @@ describe('SocketOwners walks a process whose fd count moves', () => {
     } while (owners.sliced().count > 0 && ticks < 20);
     expect(owners.sliced().count).toBe(0);
     for (const pid of [20, 21, 22]) expect(pidsOf(owners, pid * 10)).toEqual([pid]);
+  }, 60_000);
+
+  // Read by number, fd after fd, a large process's holes cost a read each: where they run on (a table far larger
+  // than what it holds), a listing is read instead once they have cost as much as one.
+  it('reads a large process by fd number across holes, to a socket far past the rest, with one listing', () => {
+    const owners = start();
+    const n = LARGE_FD_MARGIN + sockets.length + LARGE_LINKS_PER_TICK / 2;
+    addProcess(20, 'dupper', [200], 2);
+    for (let fd = 3; fd < n; fd++) symlinkSync('socket:[200]', fdPath(20, fd));
+    // Holes, each followed by a socket of its own; and one at fd 1,000,000 (its table 1,000,064 fds).
+    closeFd(20, 3000);
+    setFd(20, 3001, 'socket:[210]');
+    for (let fd = 6000; fd < 6010; fd++) closeFd(20, fd);
+    setFd(20, 6010, 'socket:[211]');
+    setFd(20, 1_000_000, 'socket:[212]');
+    const listed = [...sockets, 200, 210, 211, 212];
+    let t = 1_000;
+    let ticks = 0;
+    do {
+      reads = [];
+      owners.update(listed, (t += 1_000));
+      ticks++;
+      expect(reads.filter((r) => r.startsWith('20/')).length).toBeLessThanOrEqual(LARGE_LINKS_PER_TICK);
+      expect(pidsOf(owners, 200)).toEqual([20]);
+    } while (owners.sliced().count > 0 && ticks < 20);
+    expect(owners.sliced().count).toBe(0);
+    for (const inode of [210, 211, 212]) expect(pidsOf(owners, inode), String(inode)).toEqual([20]);
+    expect(ticks).toBeGreaterThan(2);
+    // The holes past fd 8,291 cost a listing's worth of reads (1,200-odd), then one listing found fd 1,000,000.
+    expect(listings.filter((l) => l === '20/fd')).toEqual(['20/fd']);
+  }, 60_000);
+
+  it('follows a large process that closes fds and grows its table mid-walk, reading its name once', () => {
+    const owners = start();
+    // Process 20: files (pipes, say) in fds 0-12,499, socket 201 in the last and 200 in fd 11,000.
+    const n = 12_500;
+    addProcess(20, 'filer', [], n - 1);
+    setFd(20, 11_000, 'socket:[200]');
+    symlinkSync('socket:[201]', fdPath(20, n - 1));
+    let listed = [...sockets, 200, 201];
+    let t = 1_000;
+    owners.update(listed, t);
+    expect(owners.sliced().count).toBe(1);
+    // The diagnostics ask each tick; no socket of it found yet, its name is read for them, once.
+    const names = () => files.filter((f) => f === '20/comm').length;
+    for (let i = 0; i < 5; i++) expect(owners.sliced().processes[0]?.name).toBe('filer');
+    expect(names()).toBe(1);
+    // Ahead of the walk it closes fds 11,500 and up (socket 201 with them), then opens socket 202 in fd 12,600: past
+    // its fd table's end when the walk began (12,544).
+    for (let fd = 11_500; fd < n; fd++) closeFd(20, fd);
+    listed = [...sockets, 200, 202];
+    setFd(20, 12_600, 'socket:[202]');
+    let ticks = 0;
+    do {
+      reads = [];
+      owners.update(listed, (t += 1_000));
+      owners.sliced();
+      ticks++;
+      expect(reads.filter((r) => r.startsWith('20/')).length).toBeLessThanOrEqual(LARGE_LINKS_PER_TICK);
+    } while (owners.sliced().count > 0 && ticks < 20);
+    expect(owners.sliced().count).toBe(0);
+    expect(pidsOf(owners, 200)).toEqual([20]);
+    expect(pidsOf(owners, 201)).toEqual([]);
+    expect(pidsOf(owners, 202)).toEqual([20]);
+    expect(listings.filter((l) => l === '20/fd')).toEqual([]);
+    // Its name: once for the diagnostics, then with the rest of what is shown of it, when its first socket was
+    // found and when the walk was done (as for any process walked).
+    expect(names()).toBe(3);
+    // Another, killed while its first walk goes on: forgotten, with nothing thrown.
+    addProcess(30, 'dupper', [300], 2);
+    for (let fd = 3; fd < n; fd++) symlinkSync('socket:[300]', fdPath(30, fd));
+    listed = [...listed, 300];
+    const sliced = () => owners.sliced(5).processes.map((p) => p.pid);
+    owners.update(listed, (t += 1_000));
+    expect(sliced()).toContain(30);
+    expect(pidsOf(owners, 300)).toEqual([30]);
+    removeProcess(30);
+    owners.update(listed, (t += 1_000));
+    expect(sliced()).not.toContain(30);
+    owners.update(listed, (t += 1_000));
+    expect(pidsOf(owners, 300)).toEqual([]);
+    // What process 20 holds stays as its walks found it (one more followed: its fd count moved meanwhile).
+    for (let i = 0; i < 10 && owners.sliced().count > 0; i++) owners.update(listed, (t += 1_000));
+    expect(owners.sliced().count).toBe(0);
+    expect([200, 201, 202].map((inode) => pidsOf(owners, inode))).toEqual([[20], [], [20]]);
   }, 60_000);
 
   it('passes a large process read whole by in a full scan while its fd count stays, and reads it again later', () => {

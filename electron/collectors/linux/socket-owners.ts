@@ -28,6 +28,10 @@
 // fullScanIntervalMs: between those a walk of it reads only what it cannot vouch for, and a full scan passes
 // it by while its fd count stays. 195,000 dup'ed fds of one socket in 10 processes made a root `netlens dump
 // connections` take 8.5-31 s instead of 2.3-2.5, and live ticks up to 5.7 s (docs/performance.md, _Dup'ed fds_).
+// Such a process's fds are read by number (readlink of fd N, N after N up to its fd table's size), not from a
+// listing of its fd folder each tick, which costs an entry per fd it holds (about a second at 1,000,000): a number
+// holding no fd costs a read too, and once they have cost as much as a listing, or where the walk keeps links
+// from the last (whose fds a listing shows still open), a listing is read when it fits the tick (walkSlice).
 // Sockets still unexplained after a full scan (kernel sockets, orphans) are remembered so they do not
 // trigger another one.
 // The tables are read before the owners: a socket whose last holder closed its fd or exited in between
@@ -120,6 +124,13 @@ interface Slice {
   /** The last tick that went on with it. */
   tick: number;
   fdCount: number;
+  /** Where its fd numbers end: FDSize of /proc/<pid>/status (the size of its fd table, which only grows) when
+   *  last read, 0 before. A walk that passes it reads it again, and ends unless the table grew. */
+  bound: number;
+  /** Its name for the diagnostics, read once (null until they ask). */
+  name: string | null;
+  /** The fd numbers read so far that held no fd (see walkSlice). */
+  holes: number;
 }
 
 /** A process read in slices, as the diagnostics name it. */
@@ -148,7 +159,7 @@ export const LARGE_FD_MARGIN = 8192;
  *  6-7 us at load 8-12). */
 export const LARGE_LINKS_PER_TICK = 4096;
 /** A listing of a large process's fd folder costs as much as reading this many of its links, per entry (0.9 us
- *  an entry against 6-7 us a link). */
+ *  an entry against 6-7 us a link; 3-5 us against 15-25 at load 12-15, 2026-12-03). */
 const ENTRIES_PER_LINK = 7;
 /** How often every fd link of a large process is read again (an ordinary one's: fullScanIntervalMs). Between
  *  those, a walk of it reads only the links it cannot vouch for, and a full scan passes it by while its fd
@@ -212,6 +223,38 @@ function missingFrom(all: Float64Array, some: ArrayLike<number>): Float64Array {
 
 function code(err: unknown): string {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+}
+
+/** Whether an error's code says the fds of a pid may not be read (another user's process). */
+function deniedCode(c: string): boolean {
+  return c === 'EACCES' || c === 'EPERM';
+}
+
+/** What an fd read says when its process's fds may not be read. */
+const DENIED = -2;
+
+/** The index of the first fd number above `after` in an ascending list (its length when none is). */
+function firstAbove(fds: Int32Array, after: number): number {
+  let lo = 0;
+  let hi = fds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (fds[mid]! <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Two ascending lists of inodes with none in common, merged in one pass. */
+function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]! < b[j]! ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }
 
 /** Which fd links a walk of a pid walked before may keep without reading them again:
@@ -432,15 +475,18 @@ export class SocketOwners {
     const processes: SlicedProcess[] = [];
     for (const [pid, slice] of this.slices) {
       if (processes.length >= max) break;
-      let name = this.pids.get(pid)?.info?.name;
-      if (name === undefined) {
-        try {
-          name = fs.readFileSync(`${this.procRoot}/${pid}/comm`, 'utf8').replace(/\n$/, '');
-        } catch {
-          name = '';
+      if (slice.name === null) {
+        let name = this.pids.get(pid)?.info?.name;
+        if (name === undefined) {
+          try {
+            name = fs.readFileSync(`${this.procRoot}/${pid}/comm`, 'utf8').replace(/\n$/, '');
+          } catch {
+            name = '';
+          }
         }
+        slice.name = inertExcerpt(name, 64);
       }
-      processes.push({ pid, name: inertExcerpt(name, 64), fds: slice.fdCount });
+      processes.push({ pid, name: slice.name, fds: slice.fdCount });
     }
     return { processes, count: this.slices.size };
   }
@@ -566,34 +612,17 @@ export class SocketOwners {
       return;
     }
     this.stats.walkedPids++;
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir);
-    } catch (err) {
-      this.slices.delete(pid);
-      const c = code(err);
-      if (c === 'EACCES' || c === 'EPERM') {
-        if (old) this.detachInodes(pid, old.inodes);
-        if (!old?.denied) this.stats.deniedPids++;
-        this.pids.set(pid, {
-          inodes: NO_INODES,
-          fds: null,
-          links: null,
-          fullWalkAt: this.now,
-          fdCount,
-          denied: true,
-          info: null,
-          alone: null,
-          walkedTick: this.tick,
-        });
-      } else {
-        // ENOENT/ESRCH: the process exited between the listing and now.
-        this.forget(pid);
-      }
+    // A large process is read by fd number (walkSlice), not listed: a listing costs an entry per fd it holds, each
+    // tick it goes on (about a second at 1,000,000 dup'ed fds).
+    if ((slice || fdCount > this.largeAbove) && fdCount >= 0) {
+      this.walkSlice(pid, slice ?? this.startSlice(pid, trust, fdCount), null, dir, fdCount);
       return;
     }
+    const names = this.listFds(pid, dir, old, fdCount);
+    if (names === null) return;
     if (slice || names.length > this.largeAbove) {
-      this.walkSlice(pid, slice ?? this.startSlice(pid, trust, fdCount), names, dir);
+      // A kernel before 6.2 tells no fd count: a large process shows by its listing, and goes on from it.
+      this.walkSlice(pid, slice ?? this.startSlice(pid, trust, fdCount), names, dir, fdCount);
       return;
     }
     const kept = this.keptLinks(old, trust);
@@ -621,6 +650,40 @@ export class SocketOwners {
     this.record(pid, old, fds, links, kept ? old!.fullWalkAt : this.now, fdCount);
   }
 
+  /** A pid's fd folder listing, or null when it cannot be read: then the pid is recorded as denied, or forgotten
+   *  (it exited). */
+  private listFds(pid: number, dir: string, old: PidEntry | undefined, fdCount: number): string[] | null {
+    try {
+      return fs.readdirSync(dir);
+    } catch (err) {
+      this.unreadable(pid, old, fdCount, code(err));
+      return null;
+    }
+  }
+
+  /** A pid whose fds could not be read (`c`: the error's code): recorded as denied, or forgotten (it exited). */
+  private unreadable(pid: number, old: PidEntry | undefined, fdCount: number, c: string): void {
+    this.slices.delete(pid);
+    if (deniedCode(c)) {
+      if (old) this.detachInodes(pid, old.inodes);
+      if (!old?.denied) this.stats.deniedPids++;
+      this.pids.set(pid, {
+        inodes: NO_INODES,
+        fds: null,
+        links: null,
+        fullWalkAt: this.now,
+        fdCount,
+        denied: true,
+        info: null,
+        alone: null,
+        walkedTick: this.tick,
+      });
+    } else {
+      // ENOENT/ESRCH: the process exited between the listing and now.
+      this.forget(pid);
+    }
+  }
+
   /** The last walk's fds and links of a pid, when a walk with `trust` may keep some of them (`large`: with a
    *  'nothing' too, when it was read whole less than LARGE_FULL_WALK_MS ago). */
   private keptLinks(
@@ -635,46 +698,141 @@ export class SocketOwners {
   }
 
   private startSlice(pid: number, trust: Trust, fdCount: number): Slice {
-    const slice: Slice = { trust, fds: [], links: [], after: -1, full: true, startedAt: this.now, tick: 0, fdCount };
+    const slice: Slice = {
+      trust,
+      fds: [],
+      links: [],
+      after: -1,
+      full: true,
+      startedAt: this.now,
+      tick: 0,
+      fdCount,
+      bound: 0,
+      name: null,
+      holes: 0,
+    };
     this.slices.set(pid, slice);
     return slice;
   }
 
   /** Goes on with the slices of a large process's walk: its fd links after the last one done, as many as are
    *  left to read this tick. Sockets found join those it is known to hold at once; what it no longer holds is
-   *  let go once every fd was done. */
-  private walkSlice(pid: number, slice: Slice, names: string[], dir: string): void {
+   *  let go once every fd was done.
+   *  Its fds are read by number (fd after fd up to its fd table's size), not from a listing of its fd folder,
+   *  which costs an entry per fd it holds each tick it goes on: a hole (no such fd) costs a read like a link.
+   *  Once the holes of a walk have cost as much as a listing (an entry a seventh of a link), a listing is read
+   *  instead each tick it goes on, as soon as one fits what is left of the tick: at most twice the cheaper of
+   *  the two, never a listing that costs more than a tick. A walk keeping links from the last does so too, where
+   *  a listing fits a tick: a kept link is not read, and only a listing tells its fd is still open; read by
+   *  number, it keeps only sockets the process alone holds (vouchesUnseen). A walk ends once it has found as many
+   *  fds as the process held when it started and holds now (past any fd kept), else at its table's end.
+   *  `names`: the listing the walk read this tick already (a kernel without fd counts), paid after its links. */
+  private walkSlice(pid: number, slice: Slice, names: string[] | null, dir: string, fdCount: number): void {
     slice.tick = this.tick;
     const old = this.pids.get(pid);
     const kept = slice.trust === 'nothing' ? null : this.keptLinks(old, slice.trust, true);
     if (kept) slice.full = false;
-    const listed = fdNumbers(names);
-    let i = 0;
-    while (i < listed.length && listed[i]! <= slice.after) i++;
+    const lastKept = kept && kept.fds.length > 0 ? kept.fds[kept.fds.length - 1]! : -1;
+    const listingCost = (entries: number) => Math.ceil(entries / ENTRIES_PER_LINK);
+    // What a listing now would cost (a kernel without fd counts: as if it held just enough to be read so).
+    const listingNow = listingCost(fdCount > 0 ? fdCount : this.largeAbove);
+    const given = names;
+    let listed = names ? fdNumbers(names) : null;
+    let i = listed ? firstAbove(listed, slice.after) : 0;
+    let fd = slice.after + 1;
     let j = 0;
+    // The last kept link asked about and whether it held: a process of dup'ed fds repeats one link throughout.
+    let asked = -1;
+    let vouched = false;
+    let done = false;
+    // Whether the last fd number read held no fd: the next is first looked for (see holeAt).
+    let afterHole = false;
     const found: number[] = [];
-    for (; i < listed.length; i++) {
-      const fd = listed[i]!;
+    for (;;) {
+      if (listed) {
+        if (i === listed.length) {
+          done = true;
+          break;
+        }
+        fd = listed[i]!;
+      } else {
+        // A walk keeping links from the last (a listing tells which of their fds are still open), or one that has
+        // read as many holes as a listing costs: a listing, each tick as soon as one fits what is left of it.
+        let list = (kept !== null || slice.holes >= listingNow) && listingNow <= LARGE_LINKS_PER_TICK;
+        if (list && listingNow > this.linksLeft) break;
+        if (!list && fd >= slice.bound) {
+          // Past its fd table (or not read yet): its size is read again, as the table may have grown. Without a
+          // status to read (it exited, most likely), its listing tells.
+          const bound = this.fdTableSize(pid);
+          if (bound === null) list = true;
+          else if (bound <= fd) {
+            done = true;
+            break;
+          } else slice.bound = bound;
+        }
+        if (list) {
+          names = this.listFds(pid, dir, old, fdCount);
+          if (names === null) return;
+          this.linksLeft -= listingCost(names.length);
+          listed = fdNumbers(names);
+          i = firstAbove(listed, slice.after);
+          asked = -1;
+          continue;
+        }
+      }
       let inode = -1;
       if (kept) {
         while (j < kept.fds.length && kept.fds[j]! < fd) j++;
-        if (j < kept.fds.length && kept.fds[j] === fd && this.vouchesFor(pid, kept.links[j]!, slice.trust))
-          inode = kept.links[j]!;
+        if (j < kept.fds.length && kept.fds[j] === fd) {
+          const link = kept.links[j]!;
+          if (link !== asked) {
+            asked = link;
+            vouched = listed ? this.vouchesFor(pid, link, slice.trust) : this.vouchesUnseen(pid, link, slice.trust);
+          }
+          if (vouched) inode = link;
+        }
       }
       if (inode < 0) {
-        if (this.linksLeft <= 0) break;
+        // In a run of holes, first whether there is an fd at all (a missing link throws, at twice a read's cost).
+        const probe = afterHole && !listed;
+        if (this.linksLeft < (probe ? 2 : 1)) break;
         this.linksLeft--;
-        inode = this.socketBehind(`${dir}/${fd}`);
+        const path = `${dir}/${fd}`;
+        inode = probe ? this.holeAt(path) : 0;
+        if (inode === 0) {
+          if (probe) this.linksLeft--;
+          inode = this.socketBehind(path);
+        }
+        if (inode === DENIED) {
+          this.unreadable(pid, old, fdCount, 'EACCES');
+          return;
+        }
       }
-      slice.after = fd;
-      if (inode < 0) continue; // the fd was closed meanwhile
-      slice.fds.push(fd);
+      const at = fd;
+      slice.after = at;
+      if (listed) i++;
+      else fd++;
+      if (inode < 0) {
+        // Closed meanwhile (listed), or a hole.
+        if (!listed) slice.holes++;
+        afterHole = true;
+        continue;
+      }
+      afterHole = false;
+      slice.fds.push(at);
       slice.links.push(inode);
       if (inode > 0) found.push(inode);
+      // As many fds as it holds, and none kept past this one: nothing is past them, unless an fd the last walk saw
+      // was closed and another opened past it (a kept link is not read): a file, which changes no socket, or a
+      // socket, which stays unexplained, and walks that trust no file find it.
+      if (!listed && slice.fds.length === fdCount && fdCount === slice.fdCount && at >= lastKept) {
+        done = true;
+        break;
+      }
     }
-    // The listing is paid after the links, so the first process in line always goes on.
-    this.linksLeft -= Math.ceil(names.length / ENTRIES_PER_LINK);
-    if (i === listed.length) {
+    // The listing read before the links is paid after them, so the first process in line always goes on.
+    if (given) this.linksLeft -= listingCost(given.length);
+    if (done) {
       // Every fd done: what it holds now replaces what was known.
       this.slices.delete(pid);
       const fullWalkAt = slice.full ? slice.startedAt : (old?.fullWalkAt ?? slice.startedAt);
@@ -691,10 +849,7 @@ export class SocketOwners {
       return;
     }
     for (const inode of added) this.attach(pid, inode);
-    const inodes = new Float64Array(before.length + added.length);
-    inodes.set(before);
-    inodes.set(added, before.length);
-    inodes.sort();
+    const inodes = mergeSorted(before, added);
     if (old && !old.denied) {
       old.inodes = inodes;
       old.info ??= this.readInfo(pid);
@@ -713,6 +868,22 @@ export class SocketOwners {
       alone: null,
       walkedTick: this.tick,
     });
+  }
+
+  /** The size of a pid's fd table (FDSize in /proc/<pid>/status: every fd number is below it), or null when its
+   *  status cannot be read. */
+  private fdTableSize(pid: number): number | null {
+    let status: string;
+    try {
+      status = fs.readFileSync(`${this.procRoot}/${pid}/status`, 'latin1');
+    } catch {
+      return null;
+    }
+    const at = status.indexOf('\nFDSize:');
+    if (at < 0) return null;
+    const end = status.indexOf('\n', at + 1);
+    const size = Number(status.slice(at + 8, end < 0 ? undefined : end));
+    return Number.isInteger(size) && size >= 0 ? size : null;
   }
 
   /** Lists a pid as a holder of a socket it was not known to hold. */
@@ -785,20 +956,40 @@ export class SocketOwners {
     return trust === 'listed-sockets' ? owner.others === null && owner.pid === pid : holds(owner, pid);
   }
 
-  /** The socket inode an fd link names ("socket:[12345]"), 0 for any other file, -1 when the fd is gone. */
+  /** vouchesFor, for an fd read by number, which no listing shows still open: a socket only when this pid alone
+   *  holds it (its last fd closed, the socket is gone from the next tables, and its owner with it; one another
+   *  process holds too would stay listed as this pid's), another kind of file as vouchesFor (a file closed changes
+   *  no socket it holds). */
+  private vouchesUnseen(pid: number, inode: number, trust: Trust): boolean {
+    return this.vouchesFor(pid, inode, inode === 0 ? trust : 'listed-sockets');
+  }
+
+  /** The socket inode an fd link names ("socket:[12345]"), 0 for any other file, -1 when the fd is gone,
+   *  DENIED when its links may not be read. */
   private socketBehind(path: string): number {
     this.stats.linksRead++;
     let target: string;
     try {
       target = fs.readlinkSync(path);
-    } catch {
-      return -1;
+    } catch (err) {
+      return deniedCode(code(err)) ? DENIED : -1;
     }
     if (target.length > 9 && target.charCodeAt(0) === 115 && target.startsWith('socket:[')) {
       const inode = Number(target.slice(8, -1));
       if (Number.isInteger(inode) && inode > 0) return inode;
     }
     return 0;
+  }
+
+  /** -1 when there is no such fd (an lstat that throws nothing then: a readlink would, at twice the cost), 0 when
+   *  there is one, DENIED when its links may not be read. Counted as a link read. */
+  private holeAt(path: string): number {
+    this.stats.linksRead++;
+    try {
+      return fs.lstatSync(path, { throwIfNoEntry: false }) === undefined ? -1 : 0;
+    } catch (err) {
+      return deniedCode(code(err)) ? DENIED : -1;
+    }
   }
 
   private readInfo(pid: number): ProcessInfo {
