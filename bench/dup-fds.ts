@@ -5,7 +5,7 @@
 // the ticks of its first whole reading (cold), then of a walk after it closed one fd (its fd count moved:
 // what it holds is read again, keeping what the last walk vouches for), per tick: the CPU of `update` and its
 // wall time, with `ls /proc/PID/fd | wc -l` and `ss -tanp` timed in the same run as peers. Prints one JSON line.
-//   node scripts/run-ts.mjs bench/dup-fds.ts [-- --procs N --fds N --stride N --rounds N]
+//   npm run bench:dups [-- --procs N --fds N --stride N --rounds N]
 // The owner cache is the checkout's own: run it from two checkouts to compare them on the same machine.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
