@@ -7,7 +7,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface, type Interface } from 'node:readline';
-import fs, { readdirSync } from 'node:fs';
+import fs, { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LinuxConnectionsCollector } from '../connections/linux.js';
 import { SocketOwners } from './socket-owners.js';
@@ -234,11 +236,16 @@ describe.skipIf(!python)("SocketOwners on a process holding 12,000 dup'ed fds", 
 
   it('reads it by fd number, not listed, to exactly the sockets it holds, as ss -tanp tells, also after it changes', async () => {
     const pid = child.pid!;
-    const owners = new SocketOwners(new UserNames(), '/proc');
+    // A /proc showing the child alone (its folder a link to the real one), so that other large processes on
+    // the machine (other tests' children) neither share the budget nor keep slices going.
+    const proc = mkdtempSync(join(tmpdir(), 'netlens-dupper-'));
+    writeFileSync(join(proc, 'stat'), fs.readFileSync('/proc/stat'));
+    symlinkSync(`/proc/${pid}`, join(proc, String(pid)));
+    const owners = new SocketOwners(new UserNames(), proc);
     let listings = 0;
     const readdir = fs.readdirSync;
     vi.spyOn(fs, 'readdirSync').mockImplementation(((path: string, options?: never) => {
-      if (path === `/proc/${pid}/fd`) listings++;
+      if (path === `${proc}/${pid}/fd`) listings++;
       return readdir(path, options);
     }) as typeof fs.readdirSync);
     /** Ticks until no process is read in slices (the sockets listed: the child's), then compares. */
@@ -273,7 +280,7 @@ describe.skipIf(!python)("SocketOwners on a process holding 12,000 dup'ed fds", 
       expect(((await once(lines, 'line')) as [string])[0]).toBe('ok');
       walk();
       // Killed while a walk of it goes on: forgotten, with nothing thrown.
-      const fresh = new SocketOwners(new UserNames(), '/proc');
+      const fresh = new SocketOwners(new UserNames(), proc);
       const inodes = [...heldSockets(pid)];
       fresh.update(inodes, Date.now());
       expect(fresh.sliced().processes.map((p) => p.pid)).toContain(pid);
@@ -285,6 +292,7 @@ describe.skipIf(!python)("SocketOwners on a process holding 12,000 dup'ed fds", 
       expect(fresh.processesOf(inodes[0]!)).toEqual([]);
     } finally {
       vi.restoreAllMocks();
+      rmSync(proc, { recursive: true, force: true });
     }
   }, 60_000);
 });
