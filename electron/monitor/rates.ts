@@ -60,23 +60,47 @@ interface Sample<T, R> {
   rates: R;
 }
 
+/**
+ * Each row's last value and the rates it gave, by row id, from one tick to the next: the rates of a row read at `t`
+ * are `measure`d from its previous value over the time between (`none` for its first reading), or, where its
+ * reading comes again (`ofReading`, the same stamp as before: a remote host's frame seen by a second tick), the
+ * rates that reading gave. Rows not seen in a tick are forgotten at its `end`.
+ */
+class Samples<T, R> {
+  private prev = new Map<string, Sample<T, R>>();
+  private next = new Map<string, Sample<T, R>>();
+
+  constructor(
+    private readonly measure: (before: T, cur: T, dtMs: number) => R,
+    private readonly none: R,
+  ) {}
+
+  rates(id: string, t: number, ofReading: boolean, value: T): R {
+    const before = this.prev.get(id);
+    if (ofReading && before?.at === t) {
+      this.next.set(id, before);
+      return before.rates;
+    }
+    const rates = before ? this.measure(before.value, value, t - before.at) : this.none;
+    this.next.set(id, { at: t, value, rates });
+    return rates;
+  }
+
+  end(): void {
+    this.prev = this.next;
+    this.next = new Map();
+  }
+}
+
 /** Sets `rates` on each interface from the previous call's counters; null where there is no sound rate. */
 export class InterfaceRateTracker {
-  private prev = new Map<string, Sample<InterfaceCounters, InterfaceRates | null>>();
+  private samples = new Samples<InterfaceCounters, InterfaceRates | null>(interfaceRates, null);
 
   apply(rows: NetInterface[], at: number, readAt?: readonly ReadingTime[]): void {
-    const next = new Map<string, Sample<InterfaceCounters, InterfaceRates | null>>();
     eachReadAt(rows, at, readAt, (row, t, ofReading) => {
-      const before = this.prev.get(row.id);
-      if (ofReading && before?.at === t) {
-        row.rates = before.rates;
-        next.set(row.id, before);
-        return;
-      }
-      row.rates = before ? interfaceRates(before.value, row.counters, t - before.at) : null;
-      next.set(row.id, { at: t, value: row.counters, rates: row.rates });
+      row.rates = this.samples.rates(row.id, t, ofReading, row.counters);
     });
-    this.prev = next;
+    this.samples.end();
   }
 }
 
@@ -90,70 +114,50 @@ export function interfaceRates(prev: InterfaceCounters, cur: InterfaceCounters, 
   return { rxBytesPerSec: rx, txBytesPerSec: tx, rxPacketsPerSec: rxp, txPacketsPerSec: txp };
 }
 
+const counterRate = (before: number, cur: number, dtMs: number): number | null =>
+  perSecond(before, cur, dtMs, MAX_COUNTER_PER_SEC);
+
 /** Sets `rate` on statistics counters (kind 'counter'); gauges get null: a rate of a current value means nothing. */
 export class CounterRateTracker {
-  private prev = new Map<string, Sample<number, number | null>>();
+  private samples = new Samples<number, number | null>(counterRate, null);
 
   apply(rows: Counter[], at: number, readAt?: readonly ReadingTime[]): void {
-    const next = new Map<string, Sample<number, number | null>>();
     eachReadAt(rows, at, readAt, (row, t, ofReading) => {
-      if (row.kind !== 'counter') {
-        row.rate = null;
-        return;
-      }
-      const before = this.prev.get(row.id);
-      if (ofReading && before?.at === t) {
-        row.rate = before.rates;
-        next.set(row.id, before);
-        return;
-      }
-      row.rate = before ? perSecond(before.value, row.value, t - before.at, MAX_COUNTER_PER_SEC) : null;
-      next.set(row.id, { at: t, value: row.value, rates: row.rate });
+      row.rate = row.kind === 'counter' ? this.samples.rates(row.id, t, ofReading, row.value) : null;
     });
-    this.prev = next;
+    this.samples.end();
   }
 }
 
-/** Sets each process's send and receive rates from the growth of its byte totals. */
-/** A process's byte totals when last read, and the rates they gave. */
-interface ProcessSample {
-  at: number;
+/** A process's byte totals (null: not known), and the rates they give. */
+interface ProcessBytes {
   sent: number | null;
   received: number | null;
+}
+interface ProcessRates {
   sendRate: number | null;
   recvRate: number | null;
 }
 
+const NO_PROCESS_RATES: ProcessRates = { sendRate: null, recvRate: null };
+
+const byteRate = (before: number | null, cur: number | null, dtMs: number): number | null =>
+  before !== null && cur !== null ? perSecond(before, cur, dtMs, MAX_BYTES_PER_SEC) : null;
+
+function processRates(before: ProcessBytes, cur: ProcessBytes, dtMs: number): ProcessRates {
+  return { sendRate: byteRate(before.sent, cur.sent, dtMs), recvRate: byteRate(before.received, cur.received, dtMs) };
+}
+
+/** Sets each process's send and receive rates from the growth of its byte totals. */
 export class ProcessRateTracker {
-  private prev = new Map<string, ProcessSample>();
+  private samples = new Samples<ProcessBytes, ProcessRates>(processRates, NO_PROCESS_RATES);
 
   apply(rows: ProcessTraffic[], at: number, readAt?: readonly ReadingTime[]): void {
-    const next = new Map<string, ProcessSample>();
     eachReadAt(rows, at, readAt, (row, t, ofReading) => {
-      const before = this.prev.get(row.id);
-      if (ofReading && before?.at === t) {
-        row.sendRate = before.sendRate;
-        row.recvRate = before.recvRate;
-        next.set(row.id, before);
-        return;
-      }
-      const dt = before ? t - before.at : 0;
-      row.sendRate =
-        before && before.sent !== null && row.bytesSent !== null
-          ? perSecond(before.sent, row.bytesSent, dt, MAX_BYTES_PER_SEC)
-          : null;
-      row.recvRate =
-        before && before.received !== null && row.bytesReceived !== null
-          ? perSecond(before.received, row.bytesReceived, dt, MAX_BYTES_PER_SEC)
-          : null;
-      next.set(row.id, {
-        at: t,
-        sent: row.bytesSent,
-        received: row.bytesReceived,
-        sendRate: row.sendRate,
-        recvRate: row.recvRate,
-      });
+      const rates = this.samples.rates(row.id, t, ofReading, { sent: row.bytesSent, received: row.bytesReceived });
+      row.sendRate = rates.sendRate;
+      row.recvRate = rates.recvRate;
     });
-    this.prev = next;
+    this.samples.end();
   }
 }
