@@ -41,7 +41,8 @@ import {
   effectiveSort,
   exportRows,
   exportValues,
-  gridLayout,
+  gridArrangement,
+  gridSizing,
   sortRows,
   type GridColumn,
   type SortState,
@@ -123,7 +124,7 @@ export function useGridSort(
  *  reading and writing the grid's saved layout. */
 export function ColumnsButton<Row>(props: { gridId: string; columns: GridColumn<Row>[] }) {
   const saved = useSettings((s) => s.grids[props.gridId]);
-  const state = useMemo(() => gridLayout(saved, props.columns, []), [saved, props.columns]);
+  const state = useMemo(() => gridArrangement(saved, props.columns, []), [saved, props.columns]);
   return (
     <ColumnChooser
       columns={props.columns.map((c) => ({ id: c.id, header: c.header }))}
@@ -178,11 +179,8 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   // The order, visibility and sort apart from the widths: placing the fitted widths again (as the window changes
   // size) changes only the widths, so the columns shown (`cells`) and the header's order stay the same objects, and
   // the rows render once per placing (for their new widths), not twice.
-  const layout = useMemo(() => gridLayout(saved, columns, defaultSort), [saved, columns, defaultSort]);
-  const sizing = useMemo(
-    () => gridLayout(saved, columns, defaultSort, fitted).sizing,
-    [saved, columns, defaultSort, fitted],
-  );
+  const layout = useMemo(() => gridArrangement(saved, columns, defaultSort), [saved, columns, defaultSort]);
+  const sizing = useMemo(() => gridSizing(saved, columns, fitted), [saved, columns, fitted]);
   const state = useMemo(() => ({ ...layout, sizing }), [layout, sizing]);
   const [liveSizing, setLiveSizing] = useState<ColumnSizingState>(state.sizing);
   useEffect(() => setLiveSizing((prev) => (sameSizes(prev, state.sizing) ? prev : state.sizing)), [state.sizing]);

@@ -158,13 +158,31 @@ export function gridLayout(
   defaultSort: SortState,
   fitted: Record<string, number> = {},
 ): GridLayout {
+  return { ...gridArrangement(settings, columns, defaultSort), sizing: gridSizing(settings, columns, fitted) };
+}
+
+/** gridLayout but the widths: the columns' order, which show, and the sort. */
+export function gridArrangement(
+  settings: GridSettings | undefined,
+  columns: readonly ColumnShape[],
+  defaultSort: SortState,
+): Omit<GridLayout, 'sizing'> {
   const known = new Set(columns.map((c) => c.id));
   const saved = (settings?.order ?? []).filter((id) => known.has(id));
   const order = [...saved, ...columns.map((c) => c.id).filter((id) => !saved.includes(id))];
   const visibility: Record<string, boolean> = {};
   for (const c of columns) visibility[c.id] = isColumnVisible(settings, c);
+  return { order, visibility, sort: effectiveSort(settings?.sort, defaultSort, columns) };
+}
+
+/** gridLayout's widths alone: a width the user chose, else the width fitted to the content, else the column's
+ *  default. */
+export function gridSizing(
+  settings: GridSettings | undefined,
+  columns: readonly ColumnShape[],
+  fitted: Record<string, number> = {},
+): Record<string, number> {
   const sizing: Record<string, number> = {};
-  // A width the user chose, else the width fitted to the content, else the column's default.
   for (const c of columns) sizing[c.id] = settings?.sizes[c.id] ?? fitted[c.id] ?? c.width;
-  return { order, visibility, sizing, sort: effectiveSort(settings?.sort, defaultSort, columns) };
+  return sizing;
 }
