@@ -403,35 +403,42 @@ export function changes(db: RecordDatabase, asked: number, askedTo: number): Cha
     (p) => text(p.process) && TIME(p.first),
   );
   // (A name that is no text: its rows are unreadable, counted where they are listed.)
-  const openAt = (t: number) =>
+  const openAfter = new Set(
     (
       db.all(
         `SELECT process, max(ended) AS last FROM (${SELECT_OVERLAPPING} AND c.process IS NOT NULL) GROUP BY process`,
-        [t, t],
+        [to, to],
       ) as { process: string; last: number }[]
-    ).filter((p) => text(p.process) && TIME(p.last));
-  const openAfter = new Set(openAt(to).map((p) => p.process));
-  const gone = openAt(from).filter((p) => !openAfter.has(p.process));
+    )
+      .filter((p) => text(p.process) && TIME(p.last))
+      .map((p) => p.process),
+  );
+  // The processes with rows open at `from` and none at `to`, read once: their rows then (what each listens on or
+  // reaches), each with when its process's rows then ended last (the same for all of a process's rows), in the
+  // order of the processes' names.
+  const atFrom = db.all(
+    `SELECT DISTINCT process, proto, listener, local_addr, remote_addr, max(ended) OVER (PARTITION BY process) AS last
+      FROM (${SELECT_OVERLAPPING} AND c.process IS NOT NULL AND c.process NOT IN (SELECT value FROM json_each(?3)))
+      ORDER BY process`,
+    [from, from, JSON.stringify([...openAfter])],
+  ) as (Pick<ConnRow, 'proto' | 'listener' | 'local_addr' | 'remote_addr'> & { process: string; last: number })[];
+  const gone = [...new Map(atFrom.map((r) => [r.process, r.last]))]
+    .map(([process, last]) => ({ process, last }))
+    .filter((p) => text(p.process) && TIME(p.last));
   // Of those, the ones that used the network then (usesNetwork: one that only talked to itself over loopback did
-  // not stop using it, as it never started): their rows open at `from`, asked for them alone.
+  // not stop using it, as it never started).
+  const goneNames = new Set(gone.map((p) => p.process));
   const used = new Set(
-    gone.length === 0
-      ? []
-      : (
-          db.all(
-            `SELECT DISTINCT process, proto, listener, local_addr, remote_addr FROM (${SELECT_OVERLAPPING}
-              AND c.process IN (SELECT value FROM json_each(?3)))`,
-            [from, from, JSON.stringify(gone.map((p) => p.process))],
-          ) as Pick<ConnRow, 'process' | 'proto' | 'listener' | 'local_addr' | 'remote_addr'>[]
-        )
-          .filter(
-            (r) =>
-              text(r.proto) &&
-              text(r.local_addr) &&
-              text(r.remote_addr) &&
-              usesNetwork(r.proto, Number(r.listener) === 1, r.local_addr, r.remote_addr),
-          )
-          .map((r) => r.process),
+    atFrom
+      .filter(
+        (r) =>
+          goneNames.has(r.process) &&
+          text(r.proto) &&
+          text(r.local_addr) &&
+          text(r.remote_addr) &&
+          usesNetwork(r.proto, Number(r.listener) === 1, r.local_addr, r.remote_addr),
+      )
+      .map((r) => r.process),
   );
   const stopped = gone.filter((p) => used.has(p.process));
   // When each of those was last seen (by `to`): asked for them alone (not every process name the record holds).
