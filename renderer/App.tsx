@@ -237,12 +237,17 @@ export function App() {
       {exporting ? (
         <ExportDialog
           tab={activeTab}
-          view={() => {
+          view={(format) => {
             const label = TABS.find((t) => t.id === activeTab)?.label ?? activeTab;
             const where = info
               ? `${info.appName} ${info.appVersion} on ${info.hostname} (${info.platform} ${info.arch})`
               : 'NetLens';
-            return tabView(activeTab, `${label} — NetLens`, [`Exported ${formatDateTime(Date.now())} from ${where}`]);
+            return tabView(
+              activeTab,
+              `${label} — NetLens`,
+              [`Exported ${formatDateTime(Date.now())} from ${where}`],
+              format,
+            );
           }}
           onClose={() => setExporting(false)}
         />

@@ -23,7 +23,8 @@ export interface ExportTable {
   title: string;
   /** Column headers as the screen shows them, in order. */
   columns: string[];
-  /** One array of cell texts per row, in the columns' order, as the screen shows them (the HTML report). */
+  /** One array of cell texts per row, in the columns' order, as the screen shows them (the HTML report); empty in a
+   *  table made for CSV or JSON alone, which write `data`. */
   rows: string[][];
   /** The same columns and rows as values (CSV, JSON); the texts where a table has none. */
   data?: ExportData;

@@ -44,6 +44,7 @@ import {
   gridArrangement,
   gridSizing,
   sortRows,
+  type ExportNeeds,
   type GridColumn,
   type SortState,
 } from '../store/grid-model.js';
@@ -337,16 +338,17 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     };
   }, [cells, liveSizing]);
   // File → Export… reads the view as it is at that moment: visible columns in order, every sorted row.
-  const viewRef = useRef<() => GridView>(() => ({ label: '', sort: '', ...exportRows([], []) }));
-  viewRef.current = () => ({
+  const viewRef = useRef<(needs: ExportNeeds) => GridView>(() => ({ label: '', sort: '', ...exportRows([], []) }));
+  viewRef.current = (needs) => ({
     label: props.label,
-    ...exportRows(cells, sorted.all()),
+    ...exportRows(cells, sorted.all(), needs),
     sort: state.sort
       .map((x) => `${colById.get(x.id)?.header ?? x.id} ${x.desc ? 'descending' : 'ascending'}`)
       .join(', then '),
   });
   useEffect(
-    () => (props.exportTab ? registerGridView(props.exportTab, props.label, () => viewRef.current()) : undefined),
+    () =>
+      props.exportTab ? registerGridView(props.exportTab, props.label, (needs) => viewRef.current(needs)) : undefined,
     [props.exportTab, props.label],
   );
   // Handlers read the latest props through a ref, so rows need not re-render when a parent re-renders.

@@ -2,7 +2,7 @@
 // In Electron the host shows a save dialog and writes the file (the page cannot write files); in a browser
 // the page downloads it.
 import { useState } from 'react';
-import { EXPORT_MIME, exportText, type ExportFormat, type ExportTable } from '../../shared/export.js';
+import { EXPORT_MIME, exportData, exportText, type ExportFormat, type ExportTable } from '../../shared/export.js';
 import { useClient } from '../api/context.js';
 import { electronBridge } from '../api/transport.js';
 import { Dialog } from './Dialog.js';
@@ -31,20 +31,26 @@ function download(fileName: string, text: string, format: ExportFormat): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export function ExportDialog(props: { tab: string; view: () => ExportTable | null; onClose: () => void }) {
+export function ExportDialog(props: {
+  tab: string;
+  /** The view as the format writes it (store/exports.ts tabView). */
+  view: (format: ExportFormat) => ExportTable | null;
+  onClose: () => void;
+}) {
   const client = useClient();
   const [format, setFormat] = useState<ExportFormat>('csv');
   const [status, setStatus] = useState<{ kind: 'done' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const run = async () => {
-    const table = props.view();
+    const table = props.view(format);
     if (!table) {
       setStatus({ kind: 'error', text: 'This tab shows no table to export yet.' });
       return;
     }
     const fileName = `netlens-${props.tab}-${stamp(new Date())}.${format}`;
     const text = exportText(format, table);
-    const rows = `${table.rows.length} ${table.rows.length === 1 ? 'row' : 'rows'}`;
+    const count = exportData(table).rows.length;
+    const rows = `${count} ${count === 1 ? 'row' : 'rows'}`;
     if (!electronBridge()) {
       download(fileName, text, format);
       setStatus({ kind: 'done', text: `Downloaded ${fileName} (${rows}).` });

@@ -2,8 +2,8 @@
 // their order, filtered and sorted, every row, not only those scrolled into view), each cell as the screen shows
 // it and as data (grid-model.ts, exportRows), and the words that describe it (filter, sort). Grids and tabs
 // register a getter here; nothing is copied until an export.
-import type { ExportTable } from '../../shared/export.js';
-import type { ExportRows } from './grid-model.js';
+import type { ExportFormat, ExportTable } from '../../shared/export.js';
+import type { ExportNeeds, ExportRows } from './grid-model.js';
 
 export interface GridView extends ExportRows {
   label: string;
@@ -11,11 +11,11 @@ export interface GridView extends ExportRows {
   sort: string;
 }
 
-const grids = new Map<string, Map<string, () => GridView>>();
+const grids = new Map<string, Map<string, (needs: ExportNeeds) => GridView>>();
 const describers = new Map<string, () => string[]>();
 
 /** A grid of a tab offers its view; returns the function that withdraws it. */
-export function registerGridView(tab: string, key: string, get: () => GridView): () => void {
+export function registerGridView(tab: string, key: string, get: (needs: ExportNeeds) => GridView): () => void {
   let byKey = grids.get(tab);
   if (!byKey) grids.set(tab, (byKey = new Map()));
   byKey.set(key, get);
@@ -34,9 +34,11 @@ export function registerViewDescription(tab: string, describe: () => string[]): 
 
 /** The tab's view as one table. Grids with the same columns (IPv4 and IPv6 routes, the Statistics
  *  sections) are joined, each row saying which it came from; otherwise the first grid (the tab's main
- *  one) is the view. Null when the tab shows no grid. */
-export function tabView(tab: string, title: string, context: string[]): ExportTable | null {
-  const views = [...(grids.get(tab)?.values() ?? [])].map((get) => get());
+ *  one) is the view. Null when the tab shows no grid. For a `format`, only what it writes is read of the rows:
+ *  the HTML report's texts (no `data`), or CSV's and JSON's values (no texts: `rows` is empty). */
+export function tabView(tab: string, title: string, context: string[], format?: ExportFormat): ExportTable | null {
+  const needs: ExportNeeds = format === undefined ? 'both' : format === 'html' ? 'texts' : 'values';
+  const views = [...(grids.get(tab)?.values() ?? [])].map((get) => get(needs));
   const first = views[0];
   if (!first) return null;
   const same = views.filter((v) => v.valueColumns.join('\u0000') === first.valueColumns.join('\u0000'));
@@ -48,10 +50,13 @@ export function tabView(tab: string, title: string, context: string[]): ExportTa
     title,
     columns: table(first.columns),
     rows: joined ? same.flatMap((v) => v.rows.map((r) => [v.label, ...r])) : first.rows,
-    data: {
-      columns: table(first.valueColumns),
-      rows: joined ? same.flatMap((v) => v.values.map((r) => [v.label, ...r])) : first.values,
-    },
+    data:
+      needs === 'texts'
+        ? undefined
+        : {
+            columns: table(first.valueColumns),
+            rows: joined ? same.flatMap((v) => v.values.map((r) => [v.label, ...r])) : first.values,
+          },
     notes,
     rightAligned: joined ? [false, ...first.rightAligned] : first.rightAligned,
   };

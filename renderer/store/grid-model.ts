@@ -71,14 +71,22 @@ export interface ExportRows {
   rightAligned: boolean[];
 }
 
+/** What an export reads of the rows: the screen's texts (the HTML report), the values (CSV, JSON), or both. */
+export type ExportNeeds = 'texts' | 'values' | 'both';
+
 /** The rows as the columns export them (each column's fields: itself, or its exportFields): the one place exports,
- *  the HTML report and Copy read a grid's cells. */
-export function exportRows<Row>(columns: readonly GridColumn<Row>[], rows: readonly Row[]): ExportRows {
+ *  the HTML report and Copy read a grid's cells. Only what `needs` asks for is read of the rows (the other part's
+ *  rows are empty); the headers are always there. */
+export function exportRows<Row>(
+  columns: readonly GridColumn<Row>[],
+  rows: readonly Row[],
+  needs: ExportNeeds = 'both',
+): ExportRows {
   const fields = exportFieldsOf(columns);
   return {
     columns: fields.map((f) => f.header),
-    rows: rows.map((r) => fields.map((f) => f.text(r))),
-    ...exportValues(columns, rows),
+    rows: needs === 'values' ? [] : rows.map((r) => fields.map((f) => f.text(r))),
+    ...exportValues(columns, needs === 'texts' ? [] : rows),
     rightAligned: fields.map((f) => f.align === 'right'),
   };
 }
