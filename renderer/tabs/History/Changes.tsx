@@ -45,6 +45,37 @@ export const SECTION_ROWS = 100;
  * One list of what changed: its first SECTION_ROWS rows, then a button that shows as many more again (doubling,
  * so a few presses reach any length), with how many are not shown.
  */
+/** New rows are highlighted as new rows are in the live tabs, gone ones as closed rows are. */
+const ROW_CLASS = { new: 'hl-new', gone: 'closed' } as const;
+
+/** A listener's row: where it listens, who listens, and when it began (new) or ended (gone). */
+function listenerRow(l: RecordedConnection, kind: 'new' | 'gone', at: number): ReactNode {
+  return (
+    <tr key={l.id} className={ROW_CLASS[kind]}>
+      <td>
+        <Inert text={endpoint(l)} />
+      </td>
+      <td>{owner(l)}</td>
+      <td>
+        <Inert text={l.user ?? ''} />
+      </td>
+      <td>{formatDateTime(at)}</td>
+    </tr>
+  );
+}
+
+/** A process's row: its name, and when it was first (new) or last (gone) seen using the network. */
+function processRow(process: string, kind: 'new' | 'gone', at: number): ReactNode {
+  return (
+    <tr key={process} className={ROW_CLASS[kind]}>
+      <td>
+        <Inert text={process} />
+      </td>
+      <td>{formatDateTime(at)}</td>
+    </tr>
+  );
+}
+
 export function Section<T>(props: {
   title: string;
   kind: 'new' | 'gone';
@@ -199,18 +230,7 @@ export function Changes() {
             items={summary.newListeners}
             headers={['Listening on', 'Process', 'User', 'Since']}
             headerTitles={{ User: USER_MEANING }}
-            row={(l) => (
-              <tr key={l.id} className="hl-new">
-                <td>
-                  <Inert text={endpoint(l)} />
-                </td>
-                <td>{owner(l)}</td>
-                <td>
-                  <Inert text={l.user ?? ''} />
-                </td>
-                <td>{formatDateTime(l.firstSeen)}</td>
-              </tr>
-            )}
+            row={(l) => listenerRow(l, 'new', l.firstSeen)}
           />
           <Section
             title="Gone listeners"
@@ -218,18 +238,7 @@ export function Changes() {
             items={summary.goneListeners}
             headers={['Listened on', 'Process', 'User', 'Until']}
             headerTitles={{ User: USER_MEANING }}
-            row={(l) => (
-              <tr key={l.id} className="closed">
-                <td>
-                  <Inert text={endpoint(l)} />
-                </td>
-                <td>{owner(l)}</td>
-                <td>
-                  <Inert text={l.user ?? ''} />
-                </td>
-                <td>{formatDateTime(l.closedAt ?? l.lastSeen)}</td>
-              </tr>
-            )}
+            row={(l) => listenerRow(l, 'gone', l.closedAt ?? l.lastSeen)}
           />
           <Section
             title="New remote hosts"
@@ -286,28 +295,14 @@ export function Changes() {
             kind="new"
             items={summary.startedProcesses}
             headers={['Process', 'First seen']}
-            row={(p) => (
-              <tr key={p.process} className="hl-new">
-                <td>
-                  <Inert text={p.process} />
-                </td>
-                <td>{formatDateTime(p.firstSeen)}</td>
-              </tr>
-            )}
+            row={(p) => processRow(p.process, 'new', p.firstSeen)}
           />
           <Section
             title="Processes that stopped using the network"
             kind="gone"
             items={summary.stoppedProcesses}
             headers={['Process', 'Last seen']}
-            row={(p) => (
-              <tr key={p.process} className="closed">
-                <td>
-                  <Inert text={p.process} />
-                </td>
-                <td>{formatDateTime(p.lastSeen)}</td>
-              </tr>
-            )}
+            row={(p) => processRow(p.process, 'gone', p.lastSeen)}
           />
         </div>
       ) : null}
