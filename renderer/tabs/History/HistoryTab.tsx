@@ -1,6 +1,6 @@
 // The History tab: the connection record the monitor keeps (electron/monitor/record/). As it was (a moment
 // or a range on a timeline), What changed, Exposure, Alerts, and the recording's own settings.
-import { useEffect, useState } from 'react';
+import { type InputHTMLAttributes, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { formatBytes, formatDateTime } from '../../../shared/format.js';
 import type { RecordingStatus } from '../../../shared/record.js';
@@ -27,6 +27,31 @@ const STATE_TEXT = {
   paused: 'Recording is paused',
   failed: 'Recording failed',
 } as const;
+
+/** The props of the field of one of the recording's limits (days kept, size cap): typed freely, applied when the field
+ *  is left, where it then holds a whole number within [min, max] other than the `current` one. */
+function limitField(props: {
+  label: string;
+  min: number;
+  max: number;
+  text: string;
+  onText: (text: string) => void;
+  current: number;
+  onApply: (n: number) => void;
+}): InputHTMLAttributes<HTMLInputElement> {
+  return {
+    type: 'number',
+    min: props.min,
+    max: props.max,
+    'aria-label': props.label,
+    value: props.text,
+    onChange: (e) => props.onText(e.target.value),
+    onBlur: () => {
+      const n = Number(props.text);
+      if (Number.isInteger(n) && n >= props.min && n <= props.max && n !== props.current) props.onApply(n);
+    },
+  };
+}
 
 function RecordingBar(props: { status: RecordingStatus | null; onConfigured: (s: RecordingStatus) => void }) {
   const client = useClient();
@@ -64,30 +89,27 @@ function RecordingBar(props: { status: RecordingStatus | null; onConfigured: (s:
       <label className="field">
         <span>Keep</span>
         <input
-          type="number"
-          min={1}
-          max={365}
-          aria-label="Keep days"
-          value={days}
-          onChange={(e) => setDays(e.target.value)}
-          onBlur={() => {
-            const n = Number(days);
-            if (Number.isInteger(n) && n >= 1 && n <= 365 && n !== s.config.retentionDays)
-              void apply({ retentionDays: n });
-          }}
+          {...limitField({
+            label: 'Keep days',
+            min: 1,
+            max: 365,
+            text: days,
+            onText: setDays,
+            current: s.config.retentionDays,
+            onApply: (n) => void apply({ retentionDays: n }),
+          })}
         />
         <span>days, at most</span>
         <input
-          type="number"
-          min={10}
-          max={10000}
-          aria-label="Size cap in MB"
-          value={mb}
-          onChange={(e) => setMb(e.target.value)}
-          onBlur={() => {
-            const n = Number(mb);
-            if (Number.isInteger(n) && n >= 10 && n <= 10000 && n !== s.config.maxMb) void apply({ maxMb: n });
-          }}
+          {...limitField({
+            label: 'Size cap in MB',
+            min: 10,
+            max: 10000,
+            text: mb,
+            onText: setMb,
+            current: s.config.maxMb,
+            onApply: (n) => void apply({ maxMb: n }),
+          })}
         />
         <span>MB</span>
       </label>
