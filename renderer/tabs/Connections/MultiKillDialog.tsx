@@ -10,6 +10,12 @@ import { Dialog, DismissButton } from '../../components/Dialog.js';
 
 type Outcome = KillResult | { outcome: 'pending'; message: string };
 
+/** The dialog's two ways to kill, as its buttons offer them. */
+const SIGNALS = [
+  { signal: 'TERM', label: 'Terminate', title: 'Ask each process to exit (SIGTERM)' },
+  { signal: 'KILL', label: 'Force kill', title: 'Stop each process at once (SIGKILL)' },
+] as const;
+
 export function MultiKillDialog(props: {
   processes: ProcessInfo[];
   /** The remote host they are on (the kill runs there); undefined for this machine. */
@@ -66,28 +72,20 @@ export function MultiKillDialog(props: {
       onClose={props.onClose}
       actions={
         <>
-          {!done || ended < n ? (
-            <>
-              <button
-                type="button"
-                className="danger"
-                disabled={busy}
-                onClick={() => void run('TERM')}
-                title="Ask each process to exit (SIGTERM)"
-              >
-                {n === 1 ? 'Terminate' : `Terminate ${n}`}
-              </button>
-              <button
-                type="button"
-                className="danger"
-                disabled={busy}
-                onClick={() => void run('KILL')}
-                title="Stop each process at once (SIGKILL)"
-              >
-                {n === 1 ? 'Force kill' : `Force kill ${n}`}
-              </button>
-            </>
-          ) : null}
+          {!done || ended < n
+            ? SIGNALS.map((k) => (
+                <button
+                  key={k.signal}
+                  type="button"
+                  className="danger"
+                  disabled={busy}
+                  onClick={() => void run(k.signal)}
+                  title={k.title}
+                >
+                  {n === 1 ? k.label : `${k.label} ${n}`}
+                </button>
+              ))
+            : null}
           <DismissButton done={Boolean(done)} onClose={props.onClose} />
         </>
       }
