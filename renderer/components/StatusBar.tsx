@@ -8,7 +8,7 @@ import type { PanelStats } from '../store/view.js';
 import { useCapture } from '../store/capture.js';
 import { TABS, type TabId } from '../../shared/tabs.js';
 import type { Dataset, Diagnostics } from '../../shared/types.js';
-import { useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { isAgentNotice, useAgent } from '../store/agent.js';
 import { useClient } from '../api/context.js';
 
@@ -95,6 +95,26 @@ export class TickFigures {
   }
 }
 
+/** The tick's figure. The last collection's time changes every tick, and Blink recalculates style when an element's
+ *  title changes (not its aria-description): as a title it cost every tab a style recalc, pre-paint and layerize a
+ *  tick, the only ones on Routes and History at rest, for a tooltip read only under the pointer. So the time is the
+ *  span's description (what a screen reader reads), and its title only while the pointer is on it. */
+function TickFigure({ at, children }: { at: number; children: ReactNode }) {
+  const [hovered, setHovered] = useState(false);
+  const lastCollection = `Last collection at ${formatClock(at)}`;
+  return (
+    <span
+      data-status="tick"
+      aria-description={lastCollection}
+      title={hovered ? lastCollection : undefined}
+      onPointerEnter={() => setHovered(true)}
+      onPointerLeave={() => setHovered(false)}
+    >
+      {children}
+    </span>
+  );
+}
+
 /** The tooltips of the skipped-lines and sources-unavailable badges. Lines and reasons carry OS text (interface and
  *  process names, what ip printed): shown escaped (control and bidi characters), one a line. */
 export function diagnosticsTitles(diag: Diagnostics | undefined | null): {
@@ -137,10 +157,10 @@ export function StatusBar({
         </span>
       ) : null}
       {capture ? null : ds.tick ? (
-        <span data-status="tick" title={`Last collection at ${formatClock(ds.tick.at)}`}>
+        <TickFigure at={ds.tick.at}>
           tick {duration.toFixed(duration < 10 ? 1 : 0)} ms
           {ds.tick.lagCount > 0 ? ` · ${ds.tick.lagCount} late tick${ds.tick.lagCount === 1 ? '' : 's'} skipped` : ''}
-        </span>
+        </TickFigure>
       ) : null}
       {status?.paused ? (
         <span className="badge warn" data-status="paused">

@@ -49,7 +49,7 @@ async function watchClosedRows(): Promise<() => Promise<boolean>> {
     let present = rowIds();
     const seconds = () => {
       const m = /(\d\d):(\d\d):(\d\d)$/.exec(
-        document.querySelector('[data-status="tick"]')?.getAttribute('title') ?? '',
+        document.querySelector('[data-status="tick"]')?.getAttribute('aria-description') ?? '',
       );
       return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : null;
     };
@@ -233,7 +233,7 @@ describe('one formatting language', () => {
     const texts = (await page.locator('[role="gridcell"][data-column="rate"]').allTextContents()).filter(Boolean);
     expect(texts.length).toBeGreaterThan(10);
     for (const t of texts) expect(t).toMatch(/^(<0\.1|\d{1,2}\.\d|\d{1,3}(,\d{3})*)\/s$/);
-    expect(await page.locator('[data-status="tick"]').getAttribute('title')).toMatch(
+    expect(await page.locator('[data-status="tick"]').getAttribute('aria-description')).toMatch(
       /^Last collection at \d\d:\d\d:\d\d$/,
     );
     // The chart draws on a canvas: record what it writes.

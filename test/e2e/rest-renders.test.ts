@@ -6,7 +6,7 @@
 // of the test's own keeps counters, rates and the process list moving, so rows do re-render every tick.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { afterTicks, launchChromium, loopbackTraffic, startHost, type RunningHost } from './support.js';
+import { afterTicks, launchChromium, loopbackTraffic, startHost, until, type RunningHost } from './support.js';
 
 interface GridRenders {
   /** Row renders after the first (mounts not counted). */
@@ -209,4 +209,58 @@ describe("at rest, a tick does not render the grids' headers", () => {
       expect(parts.headers, JSON.stringify(parts)).toBe(0);
     });
   }
+});
+
+describe("at rest, a tick does not touch a tab's filter box", () => {
+  // React writes a controlled input's attributes again whenever it renders it (name, type: a style invalidation
+  // each), and the tabs render every tick: the box is left alone unless its own props changed.
+  for (const tab of ['routes', 'statistics']) {
+    it(tab, async () => {
+      await showTab(tab);
+      await afterTicks(page, 1);
+      await page.evaluate((id) => {
+        const box = document.querySelector(`#panel-${id} input[type="search"]`)!;
+        const w = window as unknown as { __boxWrites: string[] };
+        w.__boxWrites = [];
+        new MutationObserver((records) => {
+          for (const r of records) w.__boxWrites.push(r.attributeName ?? r.type);
+        }).observe(box, { attributes: true });
+      }, tab);
+      await afterTicks(page, 3);
+      const writes = await page.evaluate(() => (window as unknown as { __boxWrites: string[] }).__boxWrites);
+      expect(writes).toEqual([]);
+    });
+  }
+});
+
+describe("at rest, the status bar's last collection time is no title until the pointer is on it", () => {
+  it('a tick writes no title; hovering shows the time, and it follows the ticks', async () => {
+    await showTab('routes');
+    const tick = page.locator('footer[aria-label="Status"] [data-status="tick"]');
+    await afterTicks(page, 1);
+    await page.evaluate(() => {
+      const w = window as unknown as { __titleWrites: number };
+      w.__titleWrites = 0;
+      new MutationObserver((records) => (w.__titleWrites += records.length)).observe(
+        document.querySelector('footer[aria-label="Status"]')!,
+        { subtree: true, attributes: true, attributeFilter: ['title'] },
+      );
+    });
+    await afterTicks(page, 3);
+    // A title that changes restyles the page (a style recalc, pre-paint and layerize a tick, on every tab).
+    expect(await page.evaluate(() => (window as unknown as { __titleWrites: number }).__titleWrites)).toBe(0);
+    expect(await tick.getAttribute('aria-description')).toMatch(/^Last collection at \d\d:\d\d:\d\d$/);
+    await tick.hover();
+    await until('the tooltip', async () => (await tick.getAttribute('title')) !== null);
+    const first = await tick.getAttribute('title');
+    expect(first).toMatch(/^Last collection at \d\d:\d\d:\d\d$/);
+    await afterTicks(page, 2);
+    await until(
+      'the tooltip to follow the ticks',
+      async () => (await tick.getAttribute('title')) === (await tick.getAttribute('aria-description')),
+    );
+    expect(await tick.getAttribute('title')).not.toBe(first);
+    await page.mouse.move(1, 1);
+    await until('no tooltip once the pointer left', async () => (await tick.getAttribute('title')) === null);
+  });
 });

@@ -155,13 +155,14 @@ export function savedSettings(host: RunningHost): SavedSettings | null {
   }
 }
 
-/** Resolves once the status bar reports `n` more collections than when called (each tick changes its title). */
+/** Resolves once the status bar reports `n` more collections than when called (each tick changes the time in its
+ *  description). */
 export async function afterTicks(page: Page, n: number): Promise<void> {
   const tick = page.locator('footer[aria-label="Status"] [data-status="tick"]');
-  let last = await tick.getAttribute('title');
+  let last = await tick.getAttribute('aria-description');
   let seen = 0;
   await until(`${n} ticks`, async () => {
-    const now = await tick.getAttribute('title');
+    const now = await tick.getAttribute('aria-description');
     if (now !== last) {
       last = now;
       seen++;
