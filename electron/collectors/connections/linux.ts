@@ -360,13 +360,15 @@ function unforgedUnixRows(
     ((c.row.inode !== null && foreignInodes.has(c.row.inode)) || (zeroNums && !c.zeroNum) || (realNums && c.zeroNum));
   // Then repeated inodes among the rest: a suspect yields to a certain row; when all are suspects, none
   // can be told apart from the forgery, so none is shown (each counted as skipped).
-  const byInode = new Map<number, UnixCandidate[]>();
+  // Counted, not listed: a list copied at each line naming its inode made a table of forged names quadratic (a
+  // user's 19,000 abstract sockets naming one inode took 38 s; attack review of 12-03).
+  const perInode = new Map<number, number>();
   for (const c of candidates) {
     if (c.row.inode === null || contradicts(c)) continue;
-    byInode.set(c.row.inode, [...(byInode.get(c.row.inode) ?? []), c]);
+    perInode.set(c.row.inode, (perInode.get(c.row.inode) ?? 0) + 1);
   }
   const repeatedSuspect = (c: UnixCandidate) =>
-    c.suspect && c.row.inode !== null && (byInode.get(c.row.inode)?.length ?? 0) > 1;
+    c.suspect && c.row.inode !== null && (perInode.get(c.row.inode) ?? 0) > 1;
   const rows: Connection[] = [];
   for (const c of candidates) {
     const forged = contradicts(c) || repeatedSuspect(c);
