@@ -10,8 +10,9 @@ import { rateIncrs } from './rate-axis.js';
 export interface RateSeries {
   /** Seconds since the epoch. */
   t: number[];
-  rx: number[];
-  tx: number[];
+  /** null: no sample there, drawn as a gap. */
+  rx: (number | null)[];
+  tx: (number | null)[];
 }
 
 export interface RateChartProps {
