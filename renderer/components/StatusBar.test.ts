@@ -1,7 +1,14 @@
 // The status bar's tick duration holds still through jitter (a redraw a second costs an idle page a frame) and
 // follows a real change at once.
 import { describe, expect, it } from 'vitest';
-import { diagnosticsTitles, DURATION_WINDOW, steadyDuration, TickDurations, TickFigures } from './StatusBar.js';
+import {
+  deniedOwnersLead,
+  diagnosticsTitles,
+  DURATION_WINDOW,
+  steadyDuration,
+  TickDurations,
+  TickFigures,
+} from './StatusBar.js';
 
 describe('the tick duration shown', () => {
   it('keeps the figure shown while ticks stay within a factor of 1.5 of it', () => {
@@ -74,5 +81,15 @@ describe('the diagnostics tooltips', () => {
       `ip -j -4 addr show: ip's answer could not be read ("oops \\x1b\\u202e" is not valid JSON); IPv4 addresses unknown for core0\n/proc/net/if_inet6: permission denied`,
     );
     expect(skippedTitle).toBe('/proc/net/dev: malformed interface line: e\\u202eth0: 1 2');
+  });
+});
+
+describe('the sockets without an owner', () => {
+  it('are counted in the singular for one, and an opened capture is not told to run as administrator', () => {
+    // A new user's review (12-03): "1 sockets without an owner: run as administrator to see them" on a capture
+    // opened by a host already running as administrator.
+    expect(deniedOwnersLead(1, false)).toBe('1 socket without an owner');
+    expect(deniedOwnersLead(2_500, false)).toBe('2,500 sockets without an owner');
+    expect(deniedOwnersLead(1, true)).toBe('1 socket without an owner in this capture');
   });
 });

@@ -12,6 +12,13 @@ import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { isAgentNotice, useAgent } from '../store/agent.js';
 import { useClient } from '../api/context.js';
 
+/** What the denied-owners badge says first: "1 socket" or "N sockets" without an owner, "in this capture" for an
+ *  opened capture (its owners are what the file held: running as administrator here would not add any). */
+export function deniedOwnersLead(denied: number, capture: boolean): string {
+  const lead = `${formatCount(denied)} socket${denied === 1 ? '' : 's'} without an owner`;
+  return capture ? `${lead} in this capture` : lead;
+}
+
 /** "N sockets without an owner" and, where the host can start its administrator helper, the way to see them. */
 function DeniedOwners({ denied }: { denied: number }) {
   const client = useClient();
@@ -28,7 +35,7 @@ function DeniedOwners({ denied }: { denied: number }) {
   const why = status && !status.elevation.available ? (status.elevation.reason ?? '') : (status?.message ?? '');
   return (
     <span className="badge warn" data-status="denied" title={why}>
-      {formatCount(denied)} sockets without an owner
+      {deniedOwnersLead(denied, false)}
       {starting ? (
         ' · asking for administrator rights…'
       ) : offer ? (
@@ -174,7 +181,7 @@ export function StatusBar({
       ) : null}
       {diag && diag.missing.length > 0 ? (
         <span className="badge" title={missingTitle} data-status="missing">
-          {diag.missing.length} sources unavailable
+          {diag.missing.length} source{diag.missing.length === 1 ? '' : 's'} unavailable
         </span>
       ) : null}
       {ds.error ? (
@@ -187,7 +194,15 @@ export function StatusBar({
           {secondary} collector error: {secondaryError.message}
         </span>
       ) : null}
-      {panel?.denied ? <DeniedOwners denied={panel.denied} /> : null}
+      {panel?.denied ? (
+        capture ? (
+          <span className="badge warn" data-status="denied">
+            {deniedOwnersLead(panel.denied, true)}
+          </span>
+        ) : (
+          <DeniedOwners denied={panel.denied} />
+        )
+      ) : null}
       {agentRunning && !capture ? (
         <span
           className="badge"
