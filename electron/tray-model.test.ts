@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServerMessage, StreamMessage, TickInfo } from '../shared/protocol.js';
 import type { NetInterface } from '../shared/types.js';
 import { DEFAULT_RECORDING, type Alert } from '../shared/record.js';
-import { AlertFeed, InterfaceFeed, totalRates, trayMenu, trayText } from './tray-model.js';
+import { AlertFeed, desktopNotification, InterfaceFeed, totalRates, trayMenu, trayText } from './tray-model.js';
 import { NOTIFY_BURST, NOTIFY_WINDOW_MS } from '../shared/alert-notifications.js';
 import { syntheticInterface } from './monitor/testing/synthetic.js';
 
@@ -199,5 +199,19 @@ describe('AlertFeed', () => {
     expect(next?.body).toBe(
       `curl reached Germany (DE) for the first time (192.0.2.1) (and ${1000 - NOTIFY_BURST} more alerts before it: History → Alerts)`,
     );
+  });
+});
+
+describe('a desktop notification', () => {
+  it("shows a process's name as it is on Linux, where the body is markup: & < > escaped, the title left alone", () => {
+    // Attack review (12-03): a process named `<u>&x</u` listening on 0.0.0.0 made an alert whose body a libnotify
+    // server read as markup (underlined, or blank where a strict server refused the stray & and open tag).
+    const n = { title: 'New listener <u>', body: 'node <u>&x</u listens on 0.0.0.0:8080' };
+    expect(desktopNotification(n, 'linux')).toEqual({
+      title: 'New listener <u>',
+      body: 'node &lt;u&gt;&amp;x&lt;/u listens on 0.0.0.0:8080',
+    });
+    expect(desktopNotification(n, 'darwin')).toEqual(n);
+    expect(desktopNotification(n, 'win32')).toEqual(n);
   });
 });

@@ -114,6 +114,19 @@ export class InterfaceFeed {
   }
 }
 
+/** A notification as the desktop's notification server reads it. On Linux the body is markup (the Desktop
+ *  Notifications spec's body-markup, which libnotify servers such as GNOME's and dunst interpret): a process
+ *  named `<u>&x</u` made a body that was underlined, or blank where the server refused it (attack review of
+ *  12-03). There `&`, `<` and `>` are escaped, so the text shows as it is; the title (summary) is plain text. */
+export function desktopNotification(
+  notification: { title: string; body: string },
+  platform: NodeJS.Platform,
+): { title: string; body: string } {
+  if (platform !== 'linux') return notification;
+  const body = notification.body.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+  return { title: notification.title, body };
+}
+
 /**
  * What the desktop does with the recorder's alerts (every client gets them): a notification for each while the
  * user wants notifications (the recording settings' `notify`, from the monitor's status; a storm is rationed by

@@ -5,7 +5,15 @@
 // these; what they show and offer is tray-model.ts.
 import { Menu, Notification, Tray, app, nativeImage, type MenuItemConstructorOptions } from 'electron';
 import type { Monitor } from './monitor/api.js';
-import { AlertFeed, InterfaceFeed, trayMenu, trayText, type TrayCommand, type TrayItem } from './tray-model.js';
+import {
+  AlertFeed,
+  desktopNotification,
+  InterfaceFeed,
+  trayMenu,
+  trayText,
+  type TrayCommand,
+  type TrayItem,
+} from './tray-model.js';
 
 /** What the alerts need of the window (main.ts wraps the BrowserWindow). */
 export interface AlertWindow {
@@ -55,7 +63,7 @@ export function createDesktopAlerts(monitor: Monitor, window: AlertWindow): Desk
   const client = monitor.attach((message) => {
     const { notification, changed: countChanged } = feed.receive(message, window.inFront());
     if (notification && Notification.isSupported()) {
-      const n = new Notification(notification);
+      const n = new Notification(desktopNotification(notification, process.platform));
       const forget = () => live.delete(n);
       n.on('click', () => {
         forget();
