@@ -121,7 +121,8 @@ function runCli(): void {
       if (code !== SERVING) process.exitCode = code === 0 && outputFailed() ? 1 : code;
     },
     (err: unknown) => {
-      console.error(`netlens: ${err instanceof Error ? err.message : String(err)}`);
+      // A command's error may carry what a remote host or a file said: inert on the terminal.
+      console.error(`netlens: ${inertText(err instanceof Error ? err.message : String(err))}`);
       process.exitCode = 1;
     },
   );

@@ -8,6 +8,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { Connection, Counter } from '../../shared/types.js';
 import { dumpCommand } from './dump.js';
 import { startDnsmasq } from '../collectors/names/testing/dns-servers.js';
+import { fakeSshFolder } from '../remote/testing/fake-ssh.js';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; errors: string[] }> {
   let out = '';
@@ -243,4 +244,26 @@ describe.runIf(process.platform === 'linux')('netlens dump and hostile names', (
     expect(mine?.path).toBe(path);
     expect(mine?.processes[0]?.name).toBe('\x1b[2J\u202egnp');
   });
+});
+
+// `netlens dump --host`: a remote that prints a hostile line (review of 12-03, finding 4). Its error quotes the
+// line decoded as latin1, so bytes 0x80-0x9f were C1 controls on the terminal (0x9b is CSI: `[2J` cleared it).
+describe.runIf(process.platform === 'linux')('netlens dump --host and a hostile remote', () => {
+  const fakes = fakeSshFolder();
+  afterAll(() => fakes.remove());
+  it('prints the error a remote caused with its control characters escaped', async () => {
+    fakes.make('ssh', String.raw`printf "\033]0;pwned\007\233[2J\342\200\256evil line\n"; exit 255`);
+    const path = process.env.PATH;
+    process.env.PATH = `${fakes.dir}:${path}`;
+    try {
+      const { code, errors } = await run(['connections', '--host', 'evil']);
+      expect(code).toBe(1);
+      const text = errors.join('\n');
+      expect(text).toMatch(/^netlens dump: /);
+      expect(text).toContain('evil line');
+      expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/);
+    } finally {
+      process.env.PATH = path;
+    }
+  }, 30_000);
 });

@@ -163,7 +163,8 @@ export const dumpCommand = {
     } catch (err) {
       // A remote host that cannot be read (refused key, no route, not Linux) is a message, not a crash.
       if (!remote) throw err;
-      console.error(`netlens dump: ${err instanceof Error ? err.message : String(err)}`);
+      // Its words carry the remote's own output (C1 controls too, decoded as latin1): inert on the terminal.
+      console.error(`netlens dump: ${inertExcerpt(err instanceof Error ? err.message : String(err), 500)}`);
       return 1;
     } finally {
       for (const c of Object.values(collectors)) c.dispose?.();

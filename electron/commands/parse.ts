@@ -44,7 +44,7 @@ export const parseCommand: Command = {
       // The name is inert before the parser sees it: it comes back in its messages and the label.
       result = parseCapture(inertText(basename(file)), text, parsed.values.format ?? 'auto');
     } catch (err) {
-      console.error(`netlens parse: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(`netlens parse: ${inertExcerpt(err instanceof Error ? err.message : String(err), 500)}`);
       return 1;
     }
     if (encoding !== 'utf-8') result.diagnostics.notes.push(`decoded as ${encoding}`);

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { remoteRows } from './datasets.js';
+import { MAX_REMOTE_OWNERS, MAX_REMOTE_ROWS, remoteRows } from './datasets.js';
 
 const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, '0');
+
+/** A frame of `host` holding these sections (text), read as `uid` there. */
+const reading = (host: string, uid: number, sections: Record<string, string>) =>
+  ({
+    host,
+    at: Date.now(),
+    hello: { uid, sudo: false, hasIp: false, hasSs: true },
+    frame: {
+      seq: 1,
+      bytes: 0,
+      sections: new Map(Object.entries(sections).map(([k, v]) => [k, { ok: true, data: Buffer.from(v) }])),
+    },
+  }) as never;
 
 describe("a remote host's connections", () => {
   it('keep the owners ss gives for every shown socket, however many unix sockets ss lists before them', () => {
@@ -23,20 +36,40 @@ describe("a remote host's connections", () => {
       ss: `${ss.join('\n')}\n`,
       passwd: 'root:x:0:0::/root:/bin/sh\n',
     };
-    const reading = {
-      host: 'big',
-      at: Date.now(),
-      hello: { uid: 1000, sudo: false, hasIp: false, hasSs: true },
-      frame: {
-        seq: 1,
-        bytes: 0,
-        sections: new Map(Object.entries(sections).map(([k, v]) => [k, { ok: true, data: Buffer.from(v) }])),
-      },
-    };
-    const { rows, diagnostics } = remoteRows('connections', reading as never);
+    const { rows, diagnostics } = remoteRows('connections', reading('big', 1000, sections));
     expect(rows).toHaveLength(1_000);
     expect(rows.filter((r) => r.processes.length === 0 || r.ownerStatus === 'denied')).toEqual([]);
     expect(rows[0]?.processes[0]?.name).toBe('srv');
     expect(diagnostics.notes.join('\n')).not.toMatch(/other users/);
   });
+
+  it('keep at most MAX_REMOTE_OWNERS owners of a socket, built once, and a bounded total (review of 12-03, finding 2)', () => {
+    // 4,000 /proc/net/tcp rows that all name inode 4242 (a kernel never repeats one) and one ss line giving that
+    // inode 300 owners: 1,200,000 owner entries on main (2,000 x 300 took 600,000 there), from 600 kB.
+    const rows = 4_000;
+    const owners = 300;
+    const tcp = ['  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode'];
+    for (let i = 0; i < rows; i++)
+      tcp.push(
+        `${i}: 0100007F:${hex(1024 + i, 4)} 0200007F:0016 01 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 20 4 30 10 -1`,
+      );
+    const users = Array.from({ length: owners }, (_, i) => `("p",pid=${100 + i},fd=3)`).join(',');
+    const sections = {
+      'net/tcp': `${tcp.join('\n')}\n`,
+      ss: `tcp ESTAB 0 0 127.0.0.1:1024 127.0.0.2:22 users:(${users}) ino:4242 sk:1 <->\n`,
+      passwd: '',
+    };
+    const result = remoteRows('connections', reading('evil', 0, sections));
+    expect(result.rows).toHaveLength(rows);
+    const entries = result.rows.reduce((n, r) => n + r.processes.length, 0);
+    const objects = new Set(result.rows.flatMap((r) => r.processes));
+    expect(objects.size).toBe(MAX_REMOTE_OWNERS);
+    expect(entries).toBeLessThanOrEqual(MAX_REMOTE_ROWS);
+    const shown = Math.floor(MAX_REMOTE_ROWS / MAX_REMOTE_OWNERS);
+    expect(result.rows.filter((r) => r.processes.length === MAX_REMOTE_OWNERS)).toHaveLength(shown);
+    expect(result.rows[0]?.processes.map((p) => p.pid).slice(0, 2)).toEqual([100, 101]);
+    const notes = result.diagnostics.notes.join('\n');
+    expect(notes).toContain(`${owners - MAX_REMOTE_OWNERS} owners of sockets of evil not shown`);
+    expect(notes).toContain(`the owners of ${(rows - shown).toLocaleString('en-US')} sockets of evil not shown`);
+  }, 60_000);
 });

@@ -79,6 +79,11 @@ export function frameClock(frame: Frame): { proc: number | null; traffic: number
  */
 export const MAX_REMOTE_ROWS = 200_000;
 
+/** The owners kept of one remote socket (a kernel names a few; a hostile ss line may name thousands): the rest
+ *  are counted in a note. Each inode's list is built once and shared by the rows that name it, and the owner
+ *  entries of all rows together stay within MAX_REMOTE_ROWS (a hostile table may repeat one inode on every row). */
+export const MAX_REMOTE_OWNERS = 64;
+
 /** The rows a dataset's reading may still give (`left`), and the rows it left out (`cut`): lines of a table, elements
  *  of ip's JSON, counted as they are passed over, never parsed. */
 interface Room {
@@ -299,6 +304,7 @@ function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
   // first and TCP last, so its first lines are not the shown rows' owners, and a cut there took the owners of
   // TCP rows on screen, told as other users' (review of 12-02).
   const owners = new Map<number, ProcessInfo[]>();
+  let ownersCut = 0;
   if (ss?.ok) {
     // Only the owners are taken from ss; the rows themselves are /proc's, as on this machine.
     const parsed = parseSs(ss.text, `ss on ${r.host}`);
@@ -316,9 +322,10 @@ function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
       if (row.inode === null || row.inode === 0 || row.processes.length === 0) continue;
       // The user a process runs as is its own uid's (as the local collector takes it from the process), never
       // the socket's owner: unknown (null) where the remote did not say.
+      if (row.processes.length > MAX_REMOTE_OWNERS) ownersCut += row.processes.length - MAX_REMOTE_OWNERS;
       owners.set(
         row.inode,
-        row.processes.map((p) => {
+        row.processes.slice(0, MAX_REMOTE_OWNERS).map((p) => {
           const f = facts.get(p.pid);
           const uid = f?.uid ?? null;
           return { ...p, startTime: f?.startTime ?? null, user: uid === null ? null : (users.get(uid) ?? null) };
@@ -328,10 +335,14 @@ function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
   }
   const privileged = r.hello.uid === 0 || r.hello.sudo;
   let denied = 0;
+  let ownerEntries = 0;
+  let rowsOwnersCut = 0;
   for (const row of result.rows) {
     row.user = row.uid === null ? null : (users.get(row.uid) ?? null);
     const processes = row.inode === null ? undefined : owners.get(row.inode);
-    if (processes) {
+    if (processes && ownerEntries + processes.length > MAX_REMOTE_ROWS) rowsOwnersCut++;
+    else if (processes) {
+      ownerEntries += processes.length;
       row.processes = processes;
       row.ownerStatus = 'known';
     } else if (ss?.ok && !privileged && row.uid !== r.hello.uid && row.inode !== 0) {
@@ -339,6 +350,16 @@ function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
       denied++;
     }
   }
+  if (ownersCut > 0)
+    result.diagnostics.notes.push(
+      `${ownersCut.toLocaleString('en-US')} owners of sockets of ${r.host} not shown (NetLens shows at most ` +
+        `${MAX_REMOTE_OWNERS} owners of a socket)`,
+    );
+  if (rowsOwnersCut > 0)
+    result.diagnostics.notes.push(
+      `the owners of ${rowsOwnersCut.toLocaleString('en-US')} sockets of ${r.host} not shown (NetLens shows at most ` +
+        `${MAX_REMOTE_ROWS.toLocaleString('en-US')} owners of a remote host's sockets in all)`,
+    );
   if (!r.hello.hasSs)
     result.diagnostics.notes.push(`process owners unknown: ss (iproute2) is not installed on ${r.host}`);
   else if (!ss?.ok) result.diagnostics.notes.push(`process owners unknown: ${commandFailure(ss!, 'ss', r.host)}`);
