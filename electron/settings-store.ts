@@ -5,7 +5,8 @@
 // A save carries only the keys that changed, and is merged into the file key by key (one level down for
 // objects: a grid by its id, a toggle by its name). Two windows or browser tabs that change different
 // settings therefore never overwrite each other; the same key, changed in both, keeps the last write.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { readDataFile } from './data-files.js';
 import { join } from 'node:path';
 import { MAX_SETTINGS_BYTES } from '../shared/protocol.js';
 
@@ -53,7 +54,7 @@ export function createSettingsStore(dataDir: string): SettingsStore {
   const file = join(dataDir, 'settings.json');
   const load = async (): Promise<Record<string, unknown>> => {
     try {
-      const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+      const parsed: unknown = JSON.parse(await readDataFile(file, MAX_SETTINGS_BYTES * 2));
       return isPlainObject(parsed) ? parsed : {};
     } catch {
       return {};

@@ -1,6 +1,7 @@
 // Remembers the window's size, position and maximized state between launches, in the user-data folder.
 import type { BrowserWindow, Rectangle } from 'electron';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { writeFile, mkdir } from 'node:fs/promises';
+import { readDataFile } from './data-files.js';
 import { dirname } from 'node:path';
 
 export interface WindowState {
@@ -13,7 +14,7 @@ const DEFAULT_STATE: WindowState = { bounds: { width: 1280, height: 800 }, maxim
 /** A missing or corrupt file gives the default; sizes outside sane limits are ignored. */
 export async function loadWindowState(path: string): Promise<WindowState> {
   try {
-    const raw = JSON.parse(await readFile(path, 'utf8')) as Partial<WindowState>;
+    const raw = JSON.parse(await readDataFile(path, 64 * 1024)) as Partial<WindowState>;
     const b: Partial<Rectangle> = raw.bounds ?? {};
     const ok = (n: unknown, min: number, max: number) =>
       typeof n === 'number' && Number.isFinite(n) && n >= min && n <= max;

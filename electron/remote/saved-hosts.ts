@@ -1,7 +1,8 @@
 // The remote hosts the user added, kept in the data folder (remote-hosts.json) so they come back when NetLens
 // starts again. Read back through the same check as a request's (shared/remote.ts checkDestination): a file
 // edited by hand, or by something else, can name no option and no more hosts than may be shown.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { readDataFileSync } from '../data-files.js';
 import { join } from 'node:path';
 import { checkDestination } from '../../shared/remote.js';
 import { MAX_REMOTE_HOSTS } from './fleet.js';
@@ -21,9 +22,7 @@ export function savedHosts(dataDir: string, log: (line: string) => void = (l) =>
     load() {
       let parsed: unknown;
       try {
-        const text = readFileSync(file, 'utf8');
-        if (text.length > MAX_FILE_BYTES) throw new Error('larger than 64 kB');
-        parsed = JSON.parse(text);
+        parsed = JSON.parse(readDataFileSync(file, MAX_FILE_BYTES));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
           log(`remote hosts: ${file} not read: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,7 +1,8 @@
 // Where the record lives and how it is kept: `history.sqlite` and `recording.json` in the data folder. The
 // hosts read the settings at start (command-line options override them for that run) and hand them to the
 // worker; a missing or unreadable settings file means the defaults.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { readDataFile } from '../../data-files.js';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { recordingConfigSchema } from '../../../shared/protocol.js';
@@ -34,7 +35,7 @@ export async function loadRecordingConfig(
   const file = join(dataDir, CONFIG_FILE);
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    raw = JSON.parse(await readDataFile(file, 256 * 1024));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
       warn(`${file}: not readable as JSON (${(err as Error).message}); recording with the default settings`);
