@@ -115,6 +115,14 @@ describe('Connections exports', () => {
     expect(html).toContain('=HYPERLINK(&quot;http://x&quot;)\\u202egnp');
   });
 
+  it('gives none (null) for a column with no text and no value of its own, not an empty text', () => {
+    const columns: GridColumn<{ id: string; place: string }>[] = [
+      { id: 'id', header: 'Id', width: 50, sortValue: (r) => r.id, text: (r) => r.id },
+      { id: 'place', header: 'Country', width: 50, sortValue: (r) => r.place, text: (r) => r.place },
+    ];
+    expect(exportRows(columns, [{ id: 'a', place: '' }], 'values').values).toEqual([['a', null]]);
+  });
+
   it('Copy writes what CSV writes, tab-separated', () => {
     const copied = exportRows(resolved, [talker]);
     const [head, line] = toTsv(copied.valueColumns, copied.values).split('\n');

@@ -97,7 +97,9 @@ export function exportValues<Row>(
   rows: readonly Row[],
 ): Pick<ExportRows, 'valueColumns' | 'values'> {
   const fields = exportFieldsOf(columns);
-  const values = fields.map((f) => f.value ?? f.text);
+  // A column without values of its own exports its text, and no text (an address with no country, no network
+  // known) is none: null in JSON, as README says, not "" (a new user's review of 12-03).
+  const values = fields.map((f) => f.value ?? ((r: Row) => f.text(r) || null));
   return {
     valueColumns: fields.map((f) => f.valueHeader ?? f.header),
     // A field a row lacks (a capture's, a remote host's) is none, not a hole.
