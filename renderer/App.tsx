@@ -92,8 +92,17 @@ export function App() {
   const paused = status?.paused ?? false;
   const run = useRef<(command: AppCommand) => boolean>(() => false);
   run.current = (command) => {
-    if (command.startsWith('showTab:')) selectTab(command.slice('showTab:'.length) as TabId);
-    else if (command === 'focusFilter') {
+    if (command.startsWith('showTab:')) {
+      const id = command.slice('showTab:'.length) as TabId;
+      selectTab(id);
+      // Focus inside the panel now hidden (or nowhere, or on another tab) goes to the tab shown, as a click on it
+      // would leave it: else it fell to the page, with no ring, and the next Tab started over at the top.
+      const active = document.activeElement;
+      const panel = active?.closest('[role="tabpanel"]');
+      const onTab = active?.getAttribute('role') === 'tab';
+      if (!active || active === document.body || onTab || (panel && panel.id !== `panel-${id}`))
+        document.getElementById(`tab-${id}`)?.focus();
+    } else if (command === 'focusFilter') {
       const box = document.querySelector<HTMLInputElement>('[role="tabpanel"]:not([hidden]) input[type="search"]');
       if (!box) return false;
       box.focus();

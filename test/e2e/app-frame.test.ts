@@ -59,6 +59,18 @@ describe('app frame', () => {
     expect(await selectedTab()).toBe('Connections');
   });
 
+  it('keeps the focus somewhere on Ctrl+1..5 from inside a tab: on the tab shown, not the page (review of 12-03)', async () => {
+    // The focus was in the Connections grid; its panel is hidden by Ctrl+2, and the focus fell to <body>: no ring,
+    // and the next Tab started over at the top of the page.
+    await page.getByRole('tab', { name: 'Connections' }).click();
+    await page.locator('[role="grid"][aria-label="Connections"]').focus();
+    await page.keyboard.press('Control+2');
+    expect(await selectedTab()).toBe('Routes');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-routes');
+    await page.keyboard.press('Control+1');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-connections');
+  });
+
   it('reads the host kind, platform and version from the status bar', async () => {
     const hostStatus = page.locator('[data-status="host"]');
     await hostStatus.waitFor();
