@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { BarItem } from './OverflowBar.js';
 import { checkDestination, type HostSelection, type RemoteHostInfo } from '../../shared/remote.js';
 import { useClient } from '../api/context.js';
-import { staleSince, staleText, useHosts } from '../store/hosts.js';
+import { hostStateText, useHosts } from '../store/hosts.js';
 import { Dialog } from './Dialog.js';
 
 /** How often the hosts' states are asked for while there are any. */
@@ -23,13 +23,6 @@ function selectionOf(value: string): HostSelection {
 /** A host's state in a word (chipText says why and since when). */
 function chipState(h: RemoteHostInfo): string {
   return h.state === 'connecting' && h.lastFrameAt === null ? 'connecting…' : h.state;
-}
-
-function chipText(h: RemoteHostInfo): string {
-  if (h.state === 'connected') return `${h.destination}: connected`;
-  if (h.state === 'connecting' && h.lastFrameAt === null) return `${h.destination}: connecting…`;
-  const since = staleSince(h);
-  return `${h.destination}: ${h.state}${h.reason ? ` (${h.reason})` : ''}${since === null ? '' : ` — ${staleText(since)}`}`;
 }
 
 function AddHostDialog(props: { onClose: () => void }) {
@@ -122,7 +115,7 @@ export function useHostBarItems(): { chips: BarItem | null; selector: BarItem | 
                   className={`host-chip ${h.state}`}
                   role="status"
                   aria-label={`Host ${h.destination}`}
-                  title={chipText(h)}
+                  title={hostStateText(h)}
                 >
                   <bdi className="host-chip-name">{h.destination}</bdi>
                   <span className="visually-hidden">: {chipState(h)}</span>
@@ -130,7 +123,7 @@ export function useHostBarItems(): { chips: BarItem | null; selector: BarItem | 
               ))}
             </span>
           ),
-          menu: hosts.map((h) => ({ id: `chip-${h.destination}`, label: chipText(h), disabled: true })),
+          menu: hosts.map((h) => ({ id: `chip-${h.destination}`, label: hostStateText(h), disabled: true })),
         };
   const selector: BarItem | null =
     hosts.length === 0
@@ -165,7 +158,7 @@ export function useHostBarItems(): { chips: BarItem | null; selector: BarItem | 
               const h = hosts.find((x) => `remote:${x.destination}` === value);
               return {
                 id: `host-${value}`,
-                label: h ? `Show ${chipText(h)}` : `Show ${label.toLowerCase()}`,
+                label: h ? `Show ${hostStateText(h)}` : `Show ${label.toLowerCase()}`,
                 checked: value === current,
                 separatorBefore: i === 0,
                 onSelect: () => select(selectionOf(value)),

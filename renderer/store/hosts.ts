@@ -84,6 +84,27 @@ export function staleText(since: number): string {
   return `stale since ${formatClock(since)}`;
 }
 
+/** A host's state in words, with why and since when its rows are stale ("db1: disconnected (timeout) — stale since
+ *  10:42:07"): its chip's tooltip, and what a tab with none of its rows says instead of "no sockets". */
+export function hostStateText(h: RemoteHostInfo): string {
+  if (h.state === 'connected') return `${h.destination}: connected`;
+  if (h.state === 'connecting' && h.lastFrameAt === null) return `${h.destination}: connecting…`;
+  const since = staleSince(h);
+  return `${h.destination}: ${h.state}${h.reason ? ` (${h.reason})` : ''}${since === null ? '' : ` — ${staleText(since)}`}`;
+}
+
+/** When the one host selected is a remote host not connected now, what to say where its tab has no rows ("Nothing
+ *  read from db1: disconnected (unknown host name)"); null otherwise. An unreachable host said "No socket matches
+ *  with these toggles" and "this system reported no protocol statistics" (a new user's review of 12-03). */
+export function useSelectedHostDown(): string | null {
+  return useHosts((s) => {
+    const sel = s.selection;
+    if (sel.kind !== 'remote') return null;
+    const info = s.hosts.find((h) => h.destination === sel.destination);
+    return info && info.state !== 'connected' ? `Nothing read from ${hostStateText(info)}` : null;
+  });
+}
+
 /** Whether a row shows under the selection (this machine's rows have no host). */
 export function rowShown(selection: HostSelection, row: unknown): boolean {
   return hostShown(selection, rowHost(row));

@@ -245,4 +245,41 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
     },
     2 * TEST_MS,
   );
+
+  it(
+    'says why a host selected and never reached shows nothing, and counts its sockets, not this machine’s',
+    async () => {
+      // A new user's review (12-03): an unreachable host said "No socket matches with these toggles.", "0 of 161
+      // sockets" (this machine's 161) and, on Statistics, "this system reported no protocol statistics".
+      await page.getByRole('tab', { name: 'Connections' }).click();
+      await page.getByRole('button', { name: 'Add host…' }).click();
+      await page.getByRole('textbox', { name: 'ssh destination' }).fill('nosuchhost.invalid');
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      const said = await until(
+        'the reason in the empty grid',
+        async () => {
+          const t =
+            (await page
+              .getByText(/^Nothing read from nosuchhost\.invalid/)
+              .first()
+              .textContent()) ?? '';
+          return t.includes('disconnected') && t;
+        },
+        WAIT_MS,
+      );
+      expect(said).toMatch(/^Nothing read from nosuchhost\.invalid: disconnected \(.+\)$/);
+      expect(await page.locator('[data-status="rows"]').textContent()).toBe('0 of 0 sockets');
+      await page.getByRole('tab', { name: 'Statistics' }).click();
+      await until(
+        'the reason on Statistics',
+        async () =>
+          (await page
+            .getByRole('status')
+            .filter({ hasText: /^Nothing read from nosuchhost/ })
+            .count()) > 0,
+      );
+      await page.getByRole('tab', { name: 'Connections' }).click();
+    },
+    TEST_MS,
+  );
 });

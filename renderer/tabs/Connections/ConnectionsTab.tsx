@@ -25,7 +25,7 @@ import { copyText } from '../../components/clipboard.js';
 import { HIGHLIGHT_MS } from '../../store/tables.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
 import { reportPanel } from '../../store/view.js';
-import { rowShown, useHosts } from '../../store/hosts.js';
+import { rowShown, useHosts, useSelectedHostDown } from '../../store/hosts.js';
 import { useDatasetSource } from '../../store/source.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { connectionColumns, endpointText, nameColumns } from './columns.js';
@@ -51,6 +51,7 @@ import {
   closeBlocked,
   connectionPredicate,
   countDenied,
+  countOf,
   effectiveFilter,
   firstHighlightEnd,
   killBlocked,
@@ -203,7 +204,10 @@ export function ConnectionsTab() {
   // Counted over what the toggles show, as the process list is.
   const deniedCounter = useMemo(() => () => countDenied(byToggles), [byToggles]);
   const denied = useLiveAggregate<'connections', number>(live, deniedCounter);
-  const total = live.rows.size;
+  const hostRowsCounter = useMemo(() => () => countOf((r: Connection) => rowShown(hostSelection, r)), [hostSelection]);
+  const ofHosts = useLiveAggregate<'connections', number>(live, hostRowsCounter);
+  const total = hostSelection.kind === 'all' ? live.rows.size : ofHosts;
+  const hostDown = useSelectedHostDown();
 
   useEffect(() => {
     reportPanel({ shown: shown.length, total, noun: 'sockets', denied });
@@ -427,7 +431,7 @@ export function ConnectionsTab() {
               : processCapture
                 ? 'This capture holds bytes per process, not sockets: they are in the process list.'
                 : total === 0
-                  ? 'No sockets.'
+                  ? (hostDown ?? 'No sockets.')
                   : `No socket matches${shownQuery ? ` “${isolated(inertText(shownQuery))}”` : ''}${processFilter ? ` for ${isolated(inertText(keyName(processFilter)))}` : ''} with these toggles.`
           }
         />

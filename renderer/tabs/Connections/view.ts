@@ -64,6 +64,18 @@ export function countDenied(include: (r: Connection) => boolean): Aggregate<Conn
   };
 }
 
+/** The rows of the hosts selected (this machine's, one remote host's), closing ones too: the status bar's "of N
+ *  sockets" (all rows' count counted this machine's under a remote host's selection). */
+export function countOf(include: (r: Connection) => boolean): Aggregate<Connection, number> {
+  let n = 0;
+  return {
+    add: (r) => void (include(r) && n++),
+    remove: (r) => void (include(r) && n--),
+    same: (a, b) => include(a) === include(b),
+    result: () => n,
+  };
+}
+
 /** Where the rows come from and what this machine may do: why an action is unavailable depends on both. */
 export interface ActionContext {
   /** A capture is shown: nothing in it can be acted on. */

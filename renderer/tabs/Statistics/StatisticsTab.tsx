@@ -12,6 +12,7 @@ import { OverflowBar } from '../../components/OverflowBar.js';
 import { useSameWhile } from '../../components/same-while.js';
 import { reportPanel } from '../../store/view.js';
 import { useDatasetSource, useRowArray } from '../../store/source.js';
+import { useSelectedHostDown } from '../../store/hosts.js';
 import { keepSame } from '../../store/keep-same.js';
 import {
   CounterWatch,
@@ -183,6 +184,7 @@ export function StatisticsTab() {
   const stackRef = useRef<HTMLDivElement>(null);
 
   const counters = useRowArray(table);
+  const hostDown = useSelectedHostDown();
   // A capture has no ticks.
   const tickAt = table.tick?.at ?? null;
 
@@ -376,7 +378,7 @@ export function StatisticsTab() {
         ) : null}
         {received && rows.length === 0 ? (
           <div className="loading" role="status">
-            No counters: this system reported no protocol statistics.
+            {hostDown ?? 'No counters: this system reported no protocol statistics.'}
           </div>
         ) : null}
         {received && rows.length > 0 && groups.length === 0 ? (
