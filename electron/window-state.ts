@@ -1,7 +1,7 @@
 // Remembers the window's size, position and maximized state between launches, in the user-data folder.
 import type { BrowserWindow, Rectangle } from 'electron';
 import { writeFile, mkdir } from 'node:fs/promises';
-import { readDataFile } from './data-files.js';
+import { readDataFile } from './collectors/data-files.js';
 import { dirname } from 'node:path';
 
 export interface WindowState {

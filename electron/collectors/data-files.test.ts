@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readDataFile, readDataFileSync } from './data-files.js';
-import { createSettingsStore } from './settings-store.js';
+import { createSettingsStore } from '../settings-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'netlens-data-files-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
