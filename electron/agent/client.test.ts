@@ -132,6 +132,7 @@ describe('an agent that stops reading', () => {
       log: () => {},
     });
     await client.ready;
+    const pid = client.pid!;
     const big = Array.from({ length: 190_000 }, (_, i) => i + 1_000_000_000);
     const outcomes: string[] = [];
     for (let i = 0; i < 40 && client.running; i++) {
@@ -141,5 +142,19 @@ describe('an agent that stops reading', () => {
     await until('the stalled agent refused', () => outcomes.length > 0 && !client.running, 10_000, 10);
     expect(outcomes).toContain('the NetLens agent stopped reading its requests');
     expect(client.running).toBe(false);
+    // And it is gone: closing its stdin does not end an agent that stopped reading, the SIGKILL 2 s later does
+    // (waited for here: the test's process ended first and left it running for good).
+    await until(
+      'the stalled agent killed',
+      () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      10_000,
+    );
   });
 });
