@@ -17,9 +17,10 @@ function check(file: string, stat: { isFile(): boolean; size: number }, maxBytes
   if (stat.size > maxBytes) throw refusal(file, `larger than ${maxBytes} bytes`);
 }
 
-/** The text read (one byte past the cap is read, so a file that grew after its stat is refused too). */
-function text(file: string, buffer: Buffer, bytesRead: number, maxBytes: number): string {
-  if (bytesRead > maxBytes) throw refusal(file, `larger than ${maxBytes} bytes`);
+/** The text read into a buffer one byte larger than the file its stat sized (not its cap: a 2 kB settings file
+ *  took a zeroed 512 kB buffer), refused where the file grew between its stat and its read and filled it. */
+function text(file: string, buffer: Buffer, bytesRead: number): string {
+  if (bytesRead === buffer.length) throw refusal(file, 'changed while it was read');
   return buffer.toString('utf8', 0, bytesRead);
 }
 
@@ -28,10 +29,11 @@ function text(file: string, buffer: Buffer, bytesRead: number, maxBytes: number)
 export async function readDataFile(file: string, maxBytes: number): Promise<string> {
   const handle = await open(file, FLAGS);
   try {
-    check(file, await handle.stat(), maxBytes);
-    const buffer = Buffer.alloc(maxBytes + 1);
-    const { bytesRead } = await handle.read(buffer, 0, maxBytes + 1, 0);
-    return text(file, buffer, bytesRead, maxBytes);
+    const stat = await handle.stat();
+    check(file, stat, maxBytes);
+    const buffer = Buffer.alloc(stat.size + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return text(file, buffer, bytesRead);
   } finally {
     await handle.close();
   }
@@ -41,9 +43,10 @@ export async function readDataFile(file: string, maxBytes: number): Promise<stri
 export function readDataFileSync(file: string, maxBytes: number): string {
   const fd = openSync(file, FLAGS);
   try {
-    check(file, fstatSync(fd), maxBytes);
-    const buffer = Buffer.alloc(maxBytes + 1);
-    return text(file, buffer, readSync(fd, buffer, 0, maxBytes + 1, 0), maxBytes);
+    const stat = fstatSync(fd);
+    check(file, stat, maxBytes);
+    const buffer = Buffer.alloc(stat.size + 1);
+    return text(file, buffer, readSync(fd, buffer, 0, buffer.length, 0));
   } finally {
     closeSync(fd);
   }

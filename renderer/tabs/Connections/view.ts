@@ -54,18 +54,11 @@ export function socketsByPid(rows: Iterable<Connection>): Map<number, number> {
 
 /** Open sockets whose owner this user may not see, among those `include` lets through. */
 export function countDenied(include: (r: Connection) => boolean): Aggregate<Connection, number> {
-  let n = 0;
-  const counts = (r: Connection) => r.ownerStatus === 'denied' && !r.closedAt && include(r);
-  return {
-    add: (r) => void (counts(r) && n++),
-    remove: (r) => void (counts(r) && n--),
-    same: (a, b) => counts(a) === counts(b),
-    result: () => n,
-  };
+  return countOf((r) => r.ownerStatus === 'denied' && !r.closedAt && include(r));
 }
 
-/** The rows of the hosts selected (this machine's, one remote host's), closing ones too: the status bar's "of N
- *  sockets" (all rows' count counted this machine's under a remote host's selection). */
+/** The rows `include` lets through, kept as diffs add and remove them (the status bar's "of N sockets" of the
+ *  hosts selected, and countDenied). */
 export function countOf(include: (r: Connection) => boolean): Aggregate<Connection, number> {
   let n = 0;
   return {
