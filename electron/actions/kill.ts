@@ -35,6 +35,11 @@ function label(id: ProcessIdentity): string {
   return `${inertText(id.name)} (PID ${id.pid})`;
 }
 
+// Whether a signal is allowed is the kernel's own rule, never judged here: kill(2) lets the sender through when
+// its real or effective uid is the target's real or saved set uid (or it is privileged), so the signal is simply
+// sent and EPERM reported. The message names the target's REAL uid (ProcessIdentity.uid), one of the two the
+// kernel compares, not the user the rows show (the effective uid, processUserUid): for a setuid program the two
+// differ, and it is the real one that decides.
 function owner(id: ProcessIdentity): string {
   if (id.user) return `, which belongs to ${inertText(id.user)}`;
   if (id.uid !== null) return `, which belongs to uid ${id.uid}`;

@@ -35,6 +35,8 @@ export interface ProcessIdentity {
   /** ms since the epoch, or null when this OS would not tell. */
   startTime: number | null;
   ppid: number | null;
+  /** The real uid (Linux: parseStatusUid), the one kill(2) compares with the sender's; the rows show the
+   *  effective one (processUserUid), which differs for a setuid program. */
   uid: number | null;
   user: string | null;
   /** A kernel thread (Linux), or a kernel pseudo-process (Windows System, macOS kernel_task). */

@@ -30,7 +30,7 @@ import {
   type ProcTextEncoding,
   type ReadOutcome,
 } from '../collectors/linux/proc-files.js';
-import { parseLinuxStat, parsePasswd } from '../collectors/linux/process-facts.js';
+import { parseLinuxStat, parsePasswd, processUserUid } from '../collectors/linux/process-facts.js';
 import { linuxStartTimeFromTicks } from '../collectors/process-start-time.js';
 import { routesFromIpJson, routesFromProc } from '../collectors/routes/linux.js';
 import { ipJsonHead } from '../collectors/linux/ip.js';
@@ -185,17 +185,19 @@ function section(r: RemoteReading, name: string, encoding: ProcTextEncoding = 'n
 export interface RemoteProcessFacts {
   /** ms since the epoch, computed there as the kill guard there computes it. */
   startTime: number;
-  /** Its real uid (the Uid: line of /proc/<pid>/status), or null where the remote could not read it. */
+  /** The uid it runs as (processUserUid of the Uid: line of its /proc/<pid>/status, as locally), or null where
+   *  the remote could not read it. */
   uid: number | null;
 }
 
 const STAT_HEADER = /^stat (\d{1,10}) (\d{1,10})$/;
-const UID_LINE = /^uid (\d{1,10}) (\d{1,10})$/;
+/** `uid <pid> <real> <effective> <saved> <fs>`: the Uid: line of /proc/<pid>/status as sh's `read` left it. */
+const UID_LINE = /^uid (\d{1,10}) (\d{1,10}(?:[\t ]\d{1,10}){3})$/;
 
 /**
  * pid -> start time and uid from the procstat section (script.ts): a `btime N` line, then for each process
  * `stat <pid> <bytes>`, that many bytes of its /proc/<pid>/stat, a newline, and where its status could be read
- * `uid <pid> <uid>`. Read as latin1, one character per byte. A comm may hold a newline ("x\n666 (y"), so a stat
+ * `uid <pid> <uids>`. Read as latin1, one character per byte. A comm may hold a newline ("x\n666 (y"), so a stat
  * is taken by its length and must name the pid its header names, and a uid line must name the pid of the stat
  * just before it; anything out of place ends the reading there.
  */
@@ -213,7 +215,7 @@ export function procFacts(text: string): Map<number, RemoteProcessFacts> {
     const uid = UID_LINE.exec(line);
     if (uid) {
       if (last === null || Number(uid[1]) !== last.pid) break;
-      last.facts.uid = Number(uid[2]);
+      last.facts.uid = processUserUid(`Uid:\t${uid[2]}`);
       last = null;
       at = eol + 1;
       continue;

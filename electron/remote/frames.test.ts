@@ -197,7 +197,8 @@ describe('procFacts', () => {
   });
 
   it('gives each process the uid its own line names, unknown (null) without one, and a uid of another pid ends the reading', () => {
-    const text = `btime 1\n${entry(5, stat(5, 'a', 1))}uid 5 65534\n${entry(6, stat(6, 'b', 1))}${entry(7, stat(7, 'c', 1))}uid 7 0\n`;
+    // The four uids of the Uid: line, of which the effective one (the second) is the user, as `ps -o user`.
+    const text = `btime 1\n${entry(5, stat(5, 'a', 1))}uid 5 0\t65534\t0\t65534\n${entry(6, stat(6, 'b', 1))}${entry(7, stat(7, 'c', 1))}uid 7 0\t0\t0\t0\n`;
     const facts = procFacts(text);
     expect([...facts].map(([pid, f]) => [pid, f.uid])).toEqual([
       [5, 65534],
@@ -205,9 +206,9 @@ describe('procFacts', () => {
       [7, 0],
     ]);
     // A uid line that does not follow its own pid's stat (a name posing as one): nothing more is read.
-    const posing = `btime 1\n${entry(5, stat(5, 'a', 1))}uid 6 0\n${entry(6, stat(6, 'b', 1))}`;
+    const posing = `btime 1\n${entry(5, stat(5, 'a', 1))}uid 6 0\t0\t0\t0\n${entry(6, stat(6, 'b', 1))}`;
     expect([...procFacts(posing)].map(([pid, f]) => [pid, f.uid])).toEqual([[5, null]]);
-    expect(procFacts(`btime 1\nuid 5 0\n${entry(5, stat(5, 'a', 1))}`).size).toBe(0);
+    expect(procFacts(`btime 1\nuid 5 0\t0\t0\t0\n${entry(5, stat(5, 'a', 1))}`).size).toBe(0);
   });
 });
 

@@ -11,9 +11,10 @@
 // With ss, `procstat` follows its section: btime and the /proc/<pid>/stat line of each process ss named (read
 // while $out still holds ss's output), so the rows carry start times computed there as here, for the kill
 // guard (electron/actions/remote.ts). Each stat comes after a `stat <pid> <bytes>` line: a process name may
-// hold a newline, so the text is taken by its length, never split into lines. A `uid <pid> <uid>` line follows
-// a stat where the process's /proc/<pid>/status could be read: its real uid (the Uid: line, read by sh's own
-// `read`, no process started), the user the process runs as, which may not be the socket's owner (a socket made
+// hold a newline, so the text is taken by its length, never split into lines. A `uid <pid> <uids>` line follows
+// a stat where the process's /proc/<pid>/status could be read: the four uids of its Uid: line (read by sh's own
+// `read`, no process started), of which datasets.ts takes the user the process runs as with the local collector's
+// own function (processUserUid: the effective uid), which may not be the socket's owner (a socket made
 // by root and kept by a daemon that then became another user, or one passed over a unix socket).
 // `ss-info` is the TCP sockets' tcp_info and socket memory (`ss -tinHem`, the live collector's own command and
 // parser, tcp-info.ts): a call of its own rather than -i on the call above, whose process names (a name can hold
@@ -94,7 +95,7 @@ procstat() {
     p=\${p#pid=}
     s=$(cat "/proc/$p/stat" 2>/dev/null) || continue
     printf 'stat %s %s\\n%s\\n' "$p" "\${#s}" "$s"
-    u=; while read -r k v _; do [ "$k" = Uid: ] && { u=$v; break; }; done < "/proc/$p/status"
+    u=; while read -r k v; do [ "$k" = Uid: ] && { u=$v; break; }; done < "/proc/$p/status"
     [ -n "$u" ] && printf 'uid %s %s\\n' "$p" "$u"
   done
   :

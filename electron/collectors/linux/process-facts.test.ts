@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../../test/until.js';
 import { readProcessIdentity } from '../../actions/process-identity.js';
 import { startNamedProcess, type NamedProcess } from '../../actions/test-support/named-process.js';
-import { parsePasswd, userFromPasswd } from './process-facts.js';
+import { parsePasswd, parseStatusUid, processUserUid, userFromPasswd } from './process-facts.js';
 import { SocketOwners } from './socket-owners.js';
 import { UserNames } from './users.js';
 
@@ -73,5 +73,21 @@ describe.runIf(process.platform === 'linux')('one reading of a Linux process', (
     expect(userFromPasswd(passwd, 5)).toBeNull();
     // Of the uids wanted only (a remote's rows): the others are not held.
     expect([...parsePasswd(passwd, new Set([1000, 7]))]).toEqual([[1000, 'alice']]);
+  });
+});
+
+describe('the uids of a /proc/<pid>/status', () => {
+  const status = 'Name:\tsshd\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t7\nUid:\t0\t74\t0\t74\nGid:\t0\t74\t0\t74\n';
+
+  it('gives the user a process runs as from the effective uid (as ps -o user), the kill message the real one', () => {
+    expect(processUserUid(status)).toBe(74);
+    expect(parseStatusUid(status)).toBe(0);
+  });
+
+  it('reads nothing from a malformed Uid: line', () => {
+    for (const bad of ['Uid:\t0\n', 'Uid:\t0\tx\t0\t0\n', 'Uid:\t0\t1\t2\t3\t4\n', 'Gid:\t0\t1\t2\t3\n', '']) {
+      expect(processUserUid(bad)).toBeNull();
+      expect(parseStatusUid(bad)).toBeNull();
+    }
   });
 });

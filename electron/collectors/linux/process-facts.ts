@@ -64,10 +64,27 @@ export function parseStatusTgid(status: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/** The real uid from the Uid: line of /proc/[pid]/status. */
+/** The Uid: line of /proc/[pid]/status: real, effective, saved set and filesystem uid. */
+const STATUS_UIDS = /^Uid:[\t ]+(\d{1,10})[\t ]+(\d{1,10})[\t ]+(\d{1,10})[\t ]+(\d{1,10})[\t ]*$/m;
+
+/** The real uid from the Uid: line of /proc/[pid]/status: the one kill(2) compares (with the saved set uid)
+ *  against the sender's, so the kill action names it when a signal is refused. */
 export function parseStatusUid(status: string): number | null {
-  const m = /^Uid:\s+(\d+)/m.exec(status);
+  const m = STATUS_UIDS.exec(status);
   return m ? Number(m[1]) : null;
+}
+
+/**
+ * The uid a process runs as, the one place its user is decided (the local socket owners and a remote host's
+ * procstat both call it): the EFFECTIVE uid, the second field of the Uid: line, as `ps -o user` shows it.
+ * Not the owner of /proc/<pid>: for a process that is not dumpable (a setuid program, sshd's privilege-separated
+ * children, anything that called prctl(PR_SET_DUMPABLE, 0)) the kernel makes its files root's, and the folder
+ * itself too before Linux 4.11. Not the real uid (the first field) either, which stays root in a daemon that
+ * took another user's effective uid only.
+ */
+export function processUserUid(status: string): number | null {
+  const m = STATUS_UIDS.exec(status);
+  return m ? Number(m[2]) : null;
 }
 
 /** uid -> user name from /etc/passwd text: the first entry of each uid (of those `wanted`, when given: a remote

@@ -43,7 +43,7 @@
 // The walk uses synchronous fs calls on purpose: it is thousands of tiny procfs syscalls, and a thread-pool
 // round trip per readlink costs several times the syscall itself. Collectors run in the monitor's worker
 // thread, so this blocks no UI.
-import { linuxStartTimeMs, parseBtime } from './process-facts.js';
+import { linuxStartTimeMs, parseBtime, processUserUid } from './process-facts.js';
 import fs from 'node:fs';
 import type { ProcessInfo } from '../../../shared/types.js';
 import { MapRoom } from '../../../shared/map-room.js';
@@ -1018,7 +1018,7 @@ export class SocketOwners {
       exe = null; // kernel threads have none; other users' processes need privileges
     }
     try {
-      user = this.users.name(fs.statSync(base).uid);
+      user = this.users.name(processUserUid(fs.readFileSync(`${base}/status`, 'latin1')));
     } catch {
       user = null;
     }
