@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, networkNews, networkOf, parseDuration, parseMoment, placeText, splitReached } from './record.js';
+import {
+  HISTORY_CSV_COLUMNS,
+  historyCsv,
+  networkNews,
+  networkOf,
+  parseDuration,
+  parseMoment,
+  placeText,
+  splitReached,
+} from './record.js';
+import type { RecordedConnection } from './record.js';
 
 describe('record helpers', () => {
   it('reads durations and refuses anything else', () => {
@@ -69,10 +79,34 @@ describe('record helpers', () => {
     expect(placeText('10.1.2.0/24')).toBe('10.1.2.0/24');
   });
 
-  it('writes CSV cells that a spreadsheet reads as text', () => {
-    expect(csvCell('=cmd|calc')).toBe("'=cmd|calc");
-    expect(csvCell('a,"b"')).toBe('"a,""b"""');
-    expect(csvCell(-5)).toBe('-5');
-    expect(csvCell(null)).toBe('');
+  it('writes a history CSV whose cells a spreadsheet reads as text, never as a formula', () => {
+    const row: RecordedConnection = {
+      id: '1',
+      proto: 'tcp',
+      family: 'inet6',
+      localAddress: '::1',
+      localPort: 80,
+      remoteAddress: '::',
+      remotePort: 0,
+      states: ['LISTEN', 'CLOSE'],
+      listener: true,
+      pid: null,
+      process: '=cmd|calc',
+      user: 'a,"b"',
+      exe: '-x',
+      path: null,
+      firstSeen: Date.UTC(2026, 0, 2, 3, 4, 5),
+      lastSeen: Date.UTC(2026, 0, 2, 3, 4, 6),
+      closedAt: Date.UTC(2026, 0, 2, 3, 4, 6),
+      bytesSent: null,
+      bytesReceived: 0,
+    };
+    const [header, line, end] = historyCsv([row]).split('\r\n');
+    expect(header?.split(',')).toEqual([...HISTORY_CSV_COLUMNS]);
+    expect(line).toBe(
+      `tcp,inet6,::1,80,::,0,LISTEN CLOSE,true,,'=cmd|calc,"a,""b""",'-x,,2026-01-02T03:04:05.000Z,` +
+        '2026-01-02T03:04:06.000Z,2026-01-02T03:04:06.000Z,,0',
+    );
+    expect(end).toBe('');
   });
 });

@@ -1,7 +1,7 @@
 // The connection record: what the recorder keeps on disk (electron/monitor/record/) and what clients, the
 // CLI and the History view get back from it. Types and pure helpers only.
 import { isLoopback, isUnspecified } from './address.js';
-import { csvCell as exportCsvCell } from './export.js';
+import { toCsv, type ExportValue } from './export.js';
 import { formatDateTime } from './format.js';
 import { countryName } from './names.js';
 import type { Connection, NameEntry } from './types.js';
@@ -66,8 +66,10 @@ export interface RecordingStatus {
 }
 
 /** One connection's lifetime as recorded. */
-export interface RecordedConnection
-  extends Pick<Connection, 'proto' | 'family' | 'localAddress' | 'localPort' | 'remoteAddress' | 'remotePort'> {
+/** The fields a recorded connection keeps of a live one, as the live one names them. */
+const ENDPOINT_FIELDS = ['proto', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort'] as const;
+
+export interface RecordedConnection extends Pick<Connection, (typeof ENDPOINT_FIELDS)[number]> {
   /** The recording's row number: unique in the record. */
   id: string;
   /** The states it went through, first to last (at most MAX_STATES, the last one kept). */
@@ -290,8 +292,41 @@ export function parseMoment(text: string, now: number): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
-/** A CSV cell of a recorded value: empty for null, otherwise export.ts's cell (quoted, formulas defused, OS
- *  text inert). */
-export function csvCell(value: unknown): string {
-  return value === null || value === undefined ? '' : exportCsvCell(String(value));
+/** The columns of a history CSV, named as the JSON of the same rows names them (`netlens history --json`, the
+ *  History tab's Export JSON). */
+export const HISTORY_CSV_COLUMNS = [
+  ...ENDPOINT_FIELDS,
+  'states',
+  'listener',
+  'pid',
+  'process',
+  'user',
+  'exe',
+  'path',
+  'firstSeen',
+  'lastSeen',
+  'closedAt',
+  'bytesSent',
+  'bytesReceived',
+] as const satisfies readonly (keyof RecordedConnection)[];
+
+/**
+ * Recorded connections as CSV, the one writer of `netlens history --format csv` and the History tab's Export
+ * CSV: export.ts's toCsv (RFC 4180, CRLF line ends, formulas defused, OS text inert), a header line of
+ * HISTORY_CSV_COLUMNS, the states a socket went through joined with spaces, listener `true` or `false`, times in
+ * ISO 8601 (UTC), ports, PIDs and bytes as plain numbers, none as an empty cell.
+ */
+export function historyCsv(rows: readonly RecordedConnection[]): string {
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  return toCsv(
+    HISTORY_CSV_COLUMNS,
+    rows.map((c) =>
+      HISTORY_CSV_COLUMNS.map((f): ExportValue => {
+        if (f === 'states') return c.states.join(' ');
+        if (f === 'listener') return c.listener ? 'true' : 'false';
+        if (f === 'firstSeen' || f === 'lastSeen' || f === 'closedAt') return iso(c[f]);
+        return c[f];
+      }),
+    ),
+  );
 }

@@ -7,11 +7,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatDateTime } from '../../shared/format.js';
+import type { RecordedConnection } from '../../shared/record.js';
 import { inertText } from '../../shared/inert-text.js';
 import { until } from '../../test/until.js';
 import { Database, openRecord } from '../monitor/record/database.js';
 import { bundleWorker } from '../monitor/testing/bundle-worker.js';
 import { historyCommand } from './history.js';
+import { historyCsv as historyTabCsv, toHistoryRow } from '../../renderer/tabs/History/rows.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -410,5 +412,24 @@ describe('SQLite', () => {
     // The host's thread has no record to write (the monitor's worker records): 4 MB of memory it would not use.
     expect(staticallyLoaded(join('electron', 'cli.ts'))).not.toContain(database);
     expect(staticallyLoaded(join('electron', 'main.ts'))).not.toContain(database);
+  });
+});
+
+describe('the history CSV', () => {
+  it("is one file whether the CLI or the History tab's Export CSV writes it: RFC 4180 lines, the JSON's names", async () => {
+    const { file } = record();
+    const json = await run(['--json', '--db', file]);
+    const rows = (JSON.parse(json.out) as { rows: RecordedConnection[] }).rows;
+    expect(rows).toHaveLength(1);
+    const { code, out } = await run(['--format', 'csv', '--db', file]);
+    expect(code).toBe(0);
+    // On main the CLI wrote local_address, 0 for false and LF; the tab localAddress, false and CRLF.
+    expect(out).toBe(historyTabCsv(rows.map(toHistoryRow)));
+    const iso = (t: number) => new Date(t).toISOString();
+    expect(out).toBe(
+      'proto,family,localAddress,localPort,remoteAddress,remotePort,states,listener,pid,process,user,exe,path,' +
+        'firstSeen,lastSeen,closedAt,bytesSent,bytesReceived\r\n' +
+        `tcp,inet,10.0.0.2,5000,10.0.0.1,443,ESTABLISHED,false,7,app,ann,,,${iso(rows[0]!.firstSeen)},${iso(rows[0]!.lastSeen)},,,\r\n`,
+    );
   });
 });

@@ -6,8 +6,8 @@ import { lstatSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { inertJson, inertText } from '../../shared/inert-text.js';
 import {
-  csvCell,
   gapText,
+  historyCsv,
   parseMoment,
   placeText,
   unreadableText,
@@ -49,58 +49,6 @@ const where = (c: RecordedConnection) =>
   c.proto === 'unix' ? c.path || '(unnamed)' : endpoint(c.localAddress, c.localPort);
 const owner = (c: RecordedConnection) => (c.pid === null ? (c.process ?? '-') : `${c.pid}/${c.process ?? '?'}`);
 const ended = (c: RecordedConnection) => (c.closedAt !== null ? time(c.closedAt) : `open at ${time(c.lastSeen)}`);
-
-const CSV_HEADER = [
-  'proto',
-  'family',
-  'local_address',
-  'local_port',
-  'remote_address',
-  'remote_port',
-  'states',
-  'listener',
-  'pid',
-  'process',
-  'user',
-  'exe',
-  'path',
-  'first_seen',
-  'last_seen',
-  'closed_at',
-  'bytes_sent',
-  'bytes_received',
-];
-
-function csv(rows: RecordedConnection[]): string {
-  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-  return [
-    CSV_HEADER.join(','),
-    ...rows.map((c) =>
-      [
-        c.proto,
-        c.family,
-        c.localAddress,
-        c.localPort,
-        c.remoteAddress,
-        c.remotePort,
-        c.states.join(' '),
-        c.listener ? 1 : 0,
-        c.pid,
-        c.process,
-        c.user,
-        c.exe,
-        c.path,
-        iso(c.firstSeen),
-        iso(c.lastSeen),
-        iso(c.closedAt),
-        c.bytesSent,
-        c.bytesReceived,
-      ]
-        .map(csvCell)
-        .join(','),
-    ),
-  ].join('\n');
-}
 
 function table(result: RecordedRows, from: number, to: number): string {
   const out = [`Recorded connections from ${time(from)} to ${time(to)}`];
@@ -245,7 +193,7 @@ export const historyCommand: Command = {
           format === 'json'
             ? inertJson({ from, to, ...result }, 2)
             : format === 'csv'
-              ? csv(result.rows)
+              ? historyCsv(result.rows)
               : table(result, from, to);
       }
     } catch (err) {
@@ -256,7 +204,8 @@ export const historyCommand: Command = {
       );
       return 1;
     }
-    process.stdout.write(`${output}\n`);
+    // CSV ends with its own line break (CRLF, as every CSV line): none added.
+    process.stdout.write(format === 'csv' && !values.changes ? output : `${output}\n`);
     return 0;
   },
 };

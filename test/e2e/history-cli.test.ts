@@ -119,11 +119,13 @@ describe('netlens history', () => {
     expect(table.out).toMatch(
       new RegExp(`\\d\\d:\\d\\d:\\d\\d  closed +tcp +127\\.0\\.0\\.1:${p.port} +${p.pid}/node`),
     );
-    const csv = history(dataDir, ['--since', '10m', '--format', 'csv']).out.split('\n');
+    const csv = history(dataDir, ['--since', '10m', '--format', 'csv']).out.split('\r\n');
     expect(csv[0]).toBe(
-      'proto,family,local_address,local_port,remote_address,remote_port,states,listener,pid,process,user,exe,path,first_seen,last_seen,closed_at,bytes_sent,bytes_received',
+      'proto,family,localAddress,localPort,remoteAddress,remotePort,states,listener,pid,process,user,exe,path,firstSeen,lastSeen,closedAt,bytesSent,bytesReceived',
     );
-    expect(csv.some((l) => l.startsWith(`tcp,inet,127.0.0.1,${p.port},0.0.0.0,0,LISTEN,1,${p.pid},node,`))).toBe(true);
+    expect(csv.some((l) => l.startsWith(`tcp,inet,127.0.0.1,${p.port},0.0.0.0,0,LISTEN,true,${p.pid},node,`))).toBe(
+      true,
+    );
     // Before the probe listened, and after it went, its listener is a change.
     const moment = (t: number) => new Date(t).toISOString();
     const changes = JSON.parse(

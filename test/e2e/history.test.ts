@@ -95,7 +95,9 @@ describe('the History tab', () => {
         s.on('end', () => resolve(text));
       }, reject);
     });
-    expect(csv.split('\r\n')).toHaveLength(3);
+    // A header and the two rows, each line ended by CRLF (RFC 4180, as `netlens history --format csv`).
+    expect(csv.split('\r\n')).toHaveLength(4);
+    expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv).toContain(`tcp,inet,0.0.0.0,${first.wildcard},0.0.0.0,0,LISTEN,true,${first.child.pid},historyprobe,`);
     // Before the probe started, nothing of it.
     await page.getByRole('textbox', { name: 'Moment' }).fill(localInput(before));

@@ -1,6 +1,11 @@
 // Recorded connections as the grid and the filter language know rows: a Connection as it was, with what the
 // record adds (states, last seen, byte totals). Exports of what the view shows.
-import { csvCell, type Alert, type AlertKind, type RecordedConnection } from '../../../shared/record.js';
+import {
+  historyCsv as recordedCsv,
+  type Alert,
+  type AlertKind,
+  type RecordedConnection,
+} from '../../../shared/record.js';
 import { inertText } from '../../../shared/inert-text.js';
 import { connectionState, type Connection } from '../../../shared/types.js';
 
@@ -36,42 +41,9 @@ export function toHistoryRow(r: RecordedConnection): HistoryRow {
   };
 }
 
-const FIELDS: (keyof RecordedConnection)[] = [
-  'proto',
-  'family',
-  'localAddress',
-  'localPort',
-  'remoteAddress',
-  'remotePort',
-  'states',
-  'listener',
-  'pid',
-  'process',
-  'user',
-  'exe',
-  'path',
-  'firstSeen',
-  'lastSeen',
-  'closedAt',
-  'bytesSent',
-  'bytesReceived',
-];
-
+/** The rows' CSV: the record's one CSV writer (shared/record.ts), as `netlens history --format csv` writes it. */
 export function historyCsv(rows: readonly HistoryRow[]): string {
-  const iso = (t: unknown) => (typeof t === 'number' ? new Date(t).toISOString() : t);
-  const lines = rows.map((r) =>
-    FIELDS.map((f) => {
-      const v = r.recorded[f];
-      return csvCell(
-        f === 'states'
-          ? (v as string[]).join(' ')
-          : f === 'firstSeen' || f === 'lastSeen' || f === 'closedAt'
-            ? iso(v)
-            : v,
-      );
-    }).join(','),
-  );
-  return [FIELDS.join(','), ...lines].join('\r\n');
+  return recordedCsv(rows.map((r) => r.recorded));
 }
 
 export function historyJson(rows: readonly HistoryRow[]): string {
