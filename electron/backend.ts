@@ -2,6 +2,7 @@
 // helper ("Show all processes…"), the actions, the capture parser, the settings and the firewall check, behind
 // one Service. The Electron host, `netlens web` and the tests and benchmarks that serve a page all build it
 // here, so a new capability is wired once; a host only carries the Service's messages (web.ts, ipc.ts).
+import { tightenDataDir } from './data-dir.js';
 import type { DnsServer } from '../shared/names.js';
 import type { HostKind } from '../shared/protocol.js';
 import type { RecordingConfig } from '../shared/record.js';
@@ -60,6 +61,9 @@ export interface Backend {
 
 export function createBackend(options: BackendOptions): Backend {
   const { dataDir, log } = options;
+  // What an earlier NetLens made under the umask (0755, 0644) becomes this user's alone; what cannot is said.
+  const loose = tightenDataDir(dataDir);
+  if (loose !== null) (log ?? console.warn)(`NetLens: ${loose}`);
   let started: MonitorHandle | null = null;
   let monitor: Monitor;
   if (options.monitor) monitor = options.monitor;

@@ -1,7 +1,11 @@
 // Where NetLens keeps its files outside Electron (the action log, the browser host's settings): the OS's
 // per-user application data folder. The Electron host uses app.getPath('userData') instead.
+import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { errorText } from '../shared/error-text.js';
+import { inertText } from '../shared/inert-text.js';
 
 export function defaultDataDir(): string {
   if (process.env.NETLENS_DATA_DIR) return process.env.NETLENS_DATA_DIR;
@@ -9,4 +13,70 @@ export function defaultDataDir(): string {
     return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'NetLens');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'NetLens');
   return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'netlens');
+}
+
+// The data folder holds what NetLens saw (the connection record, the action log) and the remote hosts it reaches:
+// this user's alone, whatever the umask. On Linux and macOS the folder is made 0700 and every file NetLens writes
+// there 0600 when it creates them, and those made before (under the umask: 0755 and 0644) are tightened at start
+// (tightenDataDir). Windows: untouched (its profile folder's ACLs keep other users out; modes mean nothing there).
+
+/** The data folder's mode: this user's alone. */
+export const DATA_DIR_MODE = 0o700;
+/** The mode of every file NetLens writes in the data folder. */
+export const DATA_FILE_MODE = 0o600;
+
+/** The files NetLens writes in a data folder (the Electron host's holds Chromium's too, which are left alone):
+ *  settings, window state, recording.json, remote-hosts.json, the action log (and its rotated copy), the record and
+ *  its journal, and the desktop window's own settings in `desktop/`. */
+export const DATA_FILES = [
+  'settings.json',
+  'window-state.json',
+  'recording.json',
+  'remote-hosts.json',
+  'actions.log',
+  'actions.log.1',
+  'history.sqlite',
+  'history.sqlite-journal',
+  'desktop/settings.json',
+] as const;
+
+/** Makes the data folder (and its parents that are missing) as DATA_DIR_MODE. */
+export async function makeDataDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: DATA_DIR_MODE });
+}
+
+/** The same, for callers that may not wait (the recorder's worker, saved hosts). */
+export function makeDataDirSync(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: DATA_DIR_MODE });
+}
+
+/**
+ * Tightens what NetLens keeps in `dir` to DATA_DIR_MODE (the folder and `desktop/`) and DATA_FILE_MODE (the
+ * DATA_FILES there), where they are looser: group or others may read, write or enter. Not on Windows. A symbolic
+ * link is not followed (a file named so and pointing elsewhere is someone else's), a name missing is skipped.
+ * Never throws: what could not be changed (another user's file, a read-only file system) is counted and named in
+ * the one note returned, null when there is none.
+ */
+export function tightenDataDir(dir: string, platform: NodeJS.Platform = process.platform): string | null {
+  if (platform === 'win32') return null;
+  const failed: string[] = [];
+  const tighten = (path: string, folder: boolean) => {
+    try {
+      const st = lstatSync(path);
+      if (st.isSymbolicLink() || (folder ? !st.isDirectory() : !st.isFile())) return;
+      if ((st.mode & 0o077) !== 0) chmodSync(path, folder ? DATA_DIR_MODE : DATA_FILE_MODE);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') failed.push(`${path} (${code ?? errorText(err)})`);
+    }
+  };
+  tighten(dir, true);
+  tighten(join(dir, 'desktop'), true);
+  for (const name of DATA_FILES) tighten(join(dir, name), false);
+  if (failed.length === 0) return null;
+  const n = failed.length;
+  return (
+    `${n} of NetLens's data files could not be made private to this user ` +
+    `(${n === 1 ? 'mode is left as it was' : 'modes are left as they were'}): ${failed.map((f) => inertText(f)).join(', ')}`
+  );
 }

@@ -5,7 +5,8 @@
 // A save carries only the keys that changed, and is merged into the file key by key (one level down for
 // objects: a grid by its id, a toggle by its name). Two windows or browser tabs that change different
 // settings therefore never overwrite each other; the same key, changed in both, keeps the last write.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
+import { DATA_FILE_MODE, makeDataDir } from './data-dir.js';
 import { readDataFile } from './collectors/data-files.js';
 import { join } from 'node:path';
 import { MAX_SETTINGS_BYTES } from '../shared/protocol.js';
@@ -70,9 +71,9 @@ export function createSettingsStore(dataDir: string): SettingsStore {
         .then(async () => {
           const text = JSON.stringify(mergeSettings(await load(), changes), null, 1);
           if (text.length > MAX_SETTINGS_BYTES * 2) throw new Error('settings would grow too large');
-          await mkdir(dataDir, { recursive: true });
+          await makeDataDir(dataDir);
           const tmp = `${file}.${process.pid}.${++tmpCounter}.tmp`;
-          await writeFile(tmp, text);
+          await writeFile(tmp, text, { mode: DATA_FILE_MODE });
           await rename(tmp, file);
         });
       queues.set(file, next);

@@ -1,6 +1,7 @@
 // Remembers the window's size, position and maximized state between launches, in the user-data folder.
 import type { BrowserWindow, Rectangle } from 'electron';
-import { writeFile, mkdir } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { DATA_FILE_MODE, makeDataDir } from './data-dir.js';
 import { readDataFile } from './collectors/data-files.js';
 import { dirname } from 'node:path';
 
@@ -35,7 +36,7 @@ export function trackWindowState(win: BrowserWindow, path: string): void {
   const save = () => {
     if (win.isDestroyed()) return;
     const state: WindowState = { bounds: win.getNormalBounds(), maximized: win.isMaximized() };
-    void mkdir(dirname(path), { recursive: true }).then(() => writeFile(path, JSON.stringify(state)));
+    void makeDataDir(dirname(path)).then(() => writeFile(path, JSON.stringify(state), { mode: DATA_FILE_MODE }));
   };
   const later = () => {
     clearTimeout(timer);

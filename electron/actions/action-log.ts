@@ -1,7 +1,8 @@
 // The record of every action taken: one JSON line per action in <dataDir>/actions.log. The log is for the
 // user to read back; a line it cannot parse (a crash mid-write, a hand edit, an action or outcome this version
 // does not know) is skipped, never fatal.
-import { mkdir, open, appendFile, rename, stat } from 'node:fs/promises';
+import { open, appendFile, rename, stat } from 'node:fs/promises';
+import { DATA_FILE_MODE, makeDataDir } from '../data-dir.js';
 import { join } from 'node:path';
 import { inertJson } from '../../shared/inert-text.js';
 import { ACTION_KINDS, ACTION_OUTCOMES, type ActionLogEntry } from '../../shared/protocol.js';
@@ -92,7 +93,7 @@ export function createActionLog(dataDir: string): ActionLog {
   let queue: Promise<void> = Promise.resolve();
 
   async function write(entry: ActionLogEntry): Promise<void> {
-    await mkdir(dataDir, { recursive: true });
+    await makeDataDir(dataDir);
     try {
       if ((await stat(path)).size > ROTATE_BYTES) await rename(path, `${path}.1`);
     } catch (err) {
@@ -100,7 +101,7 @@ export function createActionLog(dataDir: string): ActionLog {
     }
     // A process's name is its owner's choice: written with its bidi and C1 characters as \u escapes (the same
     // value when read back), so that `cat` or `tail -f` of the log never meets them raw.
-    await appendFile(path, `${inertJson(entry)}\n`, { encoding: 'utf8', mode: 0o600 });
+    await appendFile(path, `${inertJson(entry)}\n`, { encoding: 'utf8', mode: DATA_FILE_MODE });
   }
 
   return {

@@ -1,7 +1,8 @@
 // The remote hosts the user added, kept in the data folder (remote-hosts.json) so they come back when NetLens
 // starts again. Read back through the same check as a request's (shared/remote.ts checkDestination): a file
 // edited by hand, or by something else, can name no option and no more hosts than may be shown.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
+import { DATA_FILE_MODE, makeDataDirSync } from '../data-dir.js';
 import { readDataFileSync } from '../collectors/data-files.js';
 import { join } from 'node:path';
 import { checkDestination } from '../../shared/remote.js';
@@ -37,9 +38,9 @@ export function savedHosts(dataDir: string, log: (line: string) => void = (l) =>
     },
     save(destinations) {
       try {
-        mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+        makeDataDirSync(dataDir);
         const tmp = `${file}.${process.pid}.tmp`;
-        writeFileSync(tmp, `${JSON.stringify({ hosts: destinations }, null, 2)}\n`, { mode: 0o600 });
+        writeFileSync(tmp, `${JSON.stringify({ hosts: destinations }, null, 2)}\n`, { mode: DATA_FILE_MODE });
         renameSync(tmp, file);
       } catch (err) {
         log(`remote hosts: ${file} not written: ${err instanceof Error ? err.message : String(err)}`);

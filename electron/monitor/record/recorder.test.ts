@@ -81,6 +81,21 @@ function rig(file: string, options: Partial<ConstructorParameters<typeof Recorde
   };
 }
 
+describe.runIf(process.platform !== 'win32' && (process.umask() & 0o044) === 0)("the record's file", () => {
+  // The file itself SQLite's VFS makes 0600; the folder was made under the umask (0755).
+  it("is made this user's alone (0600) in a folder of 0700, whatever the umask", () => {
+    const folder = join(tempDir(), 'netlens');
+    const file = join(folder, 'history.sqlite');
+    const r = rig(file);
+    r.tick([conn(1)]);
+    r.recorder.flush();
+    expect(r.recorder.database).not.toBeNull();
+    expect(fs.statSync(folder).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    r.recorder.close();
+  });
+});
+
 describe('the recorder', () => {
   it('records each connection once, with its states, owner, close and byte totals', () => {
     const file = join(tempDir(), 'history.sqlite');

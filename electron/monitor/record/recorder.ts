@@ -18,7 +18,8 @@
 // - Failures never reach the monitor: a corrupt file is moved aside and a fresh one started; any other write
 //   or open failure (a full disk, a read-only folder) pauses recording with a notice, retried every RETRY_MS;
 //   on resuming, the connections open now are recorded afresh.
-import { accessSync, constants, existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
+import { accessSync, constants, existsSync, renameSync, unlinkSync } from 'node:fs';
+import { makeDataDirSync } from '../../data-dir.js';
 import { uptime } from 'node:os';
 import { dirname } from 'node:path';
 import { pidExists } from '../../actions/process-identity.js';
@@ -1123,7 +1124,7 @@ export class Recorder {
   private start(seed: boolean): void {
     const file = this.options.file;
     try {
-      mkdirSync(dirname(file), { recursive: true });
+      makeDataDirSync(dirname(file));
       // One real path for the record, its claim and its lock, whatever name leads to it (database.ts recordPath).
       const real = recordPath(file, true);
       this.file = real;

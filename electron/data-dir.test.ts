@@ -1,0 +1,105 @@
+// The data folder is this user's alone (0700) and so is every file NetLens writes there (0600), whatever the
+// umask: on create, and tightened at start where an earlier NetLens left them looser. Not on Windows.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_RECORDING } from '../shared/record.js';
+import { ACTION_LOG_FILE, createActionLog } from './actions/action-log.js';
+import { DATA_FILES, tightenDataDir } from './data-dir.js';
+import { RECORD_FILE, saveRecordingConfig } from './monitor/record/config.js';
+import { SAVED_HOSTS_FILE, savedHosts } from './remote/saved-hosts.js';
+import { createSettingsStore } from './settings-store.js';
+
+const posix = process.platform !== 'win32';
+// Under a umask of 077 every file would be private anyway: the test would show nothing.
+const looseUmask = posix && (process.umask() & 0o044) === 0;
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) {
+    spawnSync('chattr', ['-R', '-i', d]);
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+function parent(): string {
+  const d = mkdtempSync(join(tmpdir(), 'netlens-data-'));
+  dirs.push(d);
+  return d;
+}
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+describe.runIf(looseUmask)('the data folder', () => {
+  it('is made 0700, and the files NetLens writes there 0600', async () => {
+    const dir = join(parent(), 'netlens');
+    await createSettingsStore(dir).save({ theme: 'dark' });
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(join(dir, 'settings.json'))).toBe(0o600);
+    await saveRecordingConfig(dir, DEFAULT_RECORDING);
+    expect(mode(join(dir, 'recording.json'))).toBe(0o600);
+    await createActionLog(dir).append({
+      time: 1,
+      action: 'kill:TERM',
+      pid: 5,
+      name: 'x',
+      startTime: null,
+      target: null,
+      outcome: 'killed',
+      message: 'm',
+    });
+    expect(mode(join(dir, ACTION_LOG_FILE))).toBe(0o600);
+    const other = join(parent(), 'hosts');
+    savedHosts(other, () => {}).save(['example']);
+    expect(mode(other)).toBe(0o700);
+    expect(mode(join(other, SAVED_HOSTS_FILE))).toBe(0o600);
+  });
+
+  it('names every file NetLens keeps there, for the tightening at start', () => {
+    for (const name of ['settings.json', 'recording.json', ACTION_LOG_FILE, RECORD_FILE, SAVED_HOSTS_FILE])
+      expect(DATA_FILES).toContain(name);
+  });
+
+  it('is tightened at start where an earlier NetLens left it looser; links and other files are left alone', () => {
+    const dir = join(parent(), 'netlens');
+    mkdirSync(join(dir, 'desktop'), { recursive: true, mode: 0o755 });
+    chmodSync(dir, 0o755);
+    for (const name of DATA_FILES) writeFileSync(join(dir, name), '{}', { mode: 0o644 });
+    writeFileSync(join(dir, 'Preferences'), '{}', { mode: 0o644 }); // Chromium's, in the Electron host's folder
+    const outside = join(parent(), 'elsewhere.json');
+    writeFileSync(outside, '{}', { mode: 0o644 });
+    rmSync(join(dir, 'window-state.json'));
+    symlinkSync(outside, join(dir, 'window-state.json'));
+    expect(tightenDataDir(dir, 'linux')).toBeNull();
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(join(dir, 'desktop'))).toBe(0o700);
+    for (const name of DATA_FILES) if (name !== 'window-state.json') expect(mode(join(dir, name))).toBe(0o600);
+    expect(mode(outside)).toBe(0o644);
+    expect(mode(join(dir, 'Preferences'))).toBe(0o644);
+    // Windows: untouched.
+    chmodSync(dir, 0o755);
+    expect(tightenDataDir(dir, 'win32')).toBeNull();
+    expect(mode(dir)).toBe(0o755);
+    // A folder that does not exist yet: nothing to do, nothing said.
+    expect(tightenDataDir(join(dir, 'none'), 'linux')).toBeNull();
+  });
+
+  const immutable = process.platform === 'linux' && process.getuid?.() === 0;
+  it.runIf(immutable)('says what it could not tighten, counted, and goes on', () => {
+    const dir = join(parent(), 'netlens');
+    mkdirSync(dir, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    writeFileSync(join(dir, 'settings.json'), '{}', { mode: 0o644 });
+    writeFileSync(join(dir, 'recording.json'), '{}', { mode: 0o644 });
+    // An immutable file: not even root may change its mode.
+    const chattr = spawnSync('chattr', ['+i', join(dir, 'settings.json')]);
+    if (chattr.status !== 0) return; // a file system without the attribute (tmpfs)
+    const note = tightenDataDir(dir, 'linux');
+    expect(note).toBe(
+      `1 of NetLens's data files could not be made private to this user (mode is left as it was): ${join(dir, 'settings.json')} (EPERM)`,
+    );
+    expect(mode(join(dir, 'settings.json'))).toBe(0o644);
+    expect(mode(join(dir, 'recording.json'))).toBe(0o600);
+    expect(mode(dir)).toBe(0o700);
+  });
+});
