@@ -2,8 +2,7 @@
 // history first, then each live tick appended. Shared by the Interfaces tab and the process side list.
 import { useEffect, useRef, useState } from 'react';
 import type { HistoryPoint } from '../../shared/protocol.js';
-import { useSettings } from '../store/settings.js';
-import { appendSample, gapAfterS, seriesFromHistory, type ChartSeries } from './chart-series.js';
+import { appendSample, seriesFromHistory, type ChartSeries } from './chart-series.js';
 import { Inert } from './Inert.js';
 import { RateChart } from './RateChart.js';
 import '../tabs/tabs-extra.css';
@@ -27,10 +26,6 @@ export function useRateHistory(
   const seriesRef = useRef<ChartSeries>({ t: [], rx: [], tx: [] });
   const [state, setState] = useState<HistoryState | null>(null);
   const [revision, setRevision] = useState(0);
-  // Samples further apart than the refresh allows leave a gap (read when a point is added: a changed
-  // interval does not reload the history).
-  const gapS = useRef(0);
-  gapS.current = gapAfterS(useSettings((s) => s.intervalMs));
 
   useEffect(() => {
     if (!key || !live) {
@@ -45,11 +40,11 @@ export function useRateHistory(
       (points) => {
         if (cancelled) return;
         const pending = seriesRef.current;
-        const next = seriesFromHistory(points, gapS.current);
+        const next = seriesFromHistory(points);
         for (let i = 0; i < pending.t.length; i++) {
           const rx = pending.rx[i];
           const tx = pending.tx[i];
-          if (rx != null && tx != null) appendSample(next, pending.t[i]! * 1000, rx, tx, gapS.current);
+          if (rx != null && tx != null) appendSample(next, pending.t[i]! * 1000, rx, tx);
         }
         seriesRef.current = next;
         setState({ key, status: 'ready' });
@@ -68,7 +63,7 @@ export function useRateHistory(
   // the commit that shows the tick's rows, one render and one frame per tick. (Added in a layout effect that
   // set state, every tick was a second render of the whole tab before the paint: issue 15.)
   const appended = useRef(0);
-  if (live && tickAt !== null && rates && appendSample(seriesRef.current, tickAt, rates.rx, rates.tx, gapS.current))
+  if (live && tickAt !== null && rates && appendSample(seriesRef.current, tickAt, rates.rx, rates.tx))
     appended.current++;
 
   return { series: seriesRef.current, revision: revision + appended.current, state };
