@@ -1,7 +1,7 @@
 // The data folder is this user's alone (0700) and so is every file NetLens writes there (0600), whatever the
 // umask: on create, and tightened at start where an earlier NetLens left them looser. Not on Windows.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -82,6 +82,38 @@ describe.runIf(looseUmask)('the data folder', () => {
     expect(mode(dir)).toBe(0o755);
     // A folder that does not exist yet: nothing to do, nothing said.
     expect(tightenDataDir(join(dir, 'none'), 'linux')).toBeNull();
+  });
+
+  it("leaves a shared folder's mode alone and says so (NETLENS_DATA_DIR=/tmp, the home folder, another user's)", () => {
+    const shared = join(parent(), 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777); // as /tmp
+    writeFileSync(join(shared, 'settings.json'), '{}', { mode: 0o644 });
+    expect(tightenDataDir(shared, 'linux')).toBe(
+      `1 of NetLens's data files could not be made private to this user (mode is left as it was): ${shared} (a shared folder)`,
+    );
+    expect(mode(shared)).toBe(0o777);
+    expect(mode(join(shared, 'settings.json'))).toBe(0o600); // NetLens's own file in it still is
+    const home = join(parent(), 'home');
+    mkdirSync(home, { mode: 0o755 });
+    chmodSync(home, 0o755);
+    const was = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      expect(tightenDataDir(home, 'linux')).toContain(`${home} (the home folder)`);
+    } finally {
+      process.env.HOME = was;
+    }
+    expect(mode(home)).toBe(0o755);
+  });
+
+  it.runIf(process.getuid?.() === 0)("leaves another user's folder's mode alone", () => {
+    const theirs = join(parent(), 'theirs');
+    mkdirSync(theirs, { mode: 0o755 });
+    chmodSync(theirs, 0o755);
+    chownSync(theirs, 65534, 65534);
+    expect(tightenDataDir(theirs, 'linux')).toContain(`${theirs} (owned by uid 65534)`);
+    expect(mode(theirs)).toBe(0o755);
   });
 
   const immutable = process.platform === 'linux' && process.getuid?.() === 0;

@@ -3,7 +3,7 @@
 import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, parse, resolve } from 'node:path';
 import { errorText } from '../shared/error-text.js';
 import { inertText } from '../shared/inert-text.js';
 
@@ -50,6 +50,17 @@ export function makeDataDirSync(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: DATA_DIR_MODE });
 }
 
+/** Why a data folder is not NetLens's to make private, or null when it is. */
+function sharedFolder(path: string, mode: number, uid: number): string | null {
+  if ((mode & 0o1000) !== 0) return 'a shared folder';
+  const me = process.getuid?.();
+  if (me !== undefined && uid !== me) return `owned by uid ${uid}`;
+  const full = resolve(path);
+  if (full === parse(full).root) return 'the root folder';
+  if (full === resolve(homedir())) return 'the home folder';
+  return null;
+}
+
 /**
  * Tightens what NetLens keeps in `dir` to DATA_DIR_MODE (the folder and `desktop/`) and DATA_FILE_MODE (the
  * DATA_FILES there), where they are looser: group or others may read, write or enter. Not on Windows. A symbolic
@@ -64,7 +75,12 @@ export function tightenDataDir(dir: string, platform: NodeJS.Platform = process.
     try {
       const st = lstatSync(path);
       if (st.isSymbolicLink() || (folder ? !st.isDirectory() : !st.isFile())) return;
-      if ((st.mode & 0o077) !== 0) chmodSync(path, folder ? DATA_DIR_MODE : DATA_FILE_MODE);
+      if ((st.mode & 0o077) === 0) return;
+      // NETLENS_DATA_DIR may name a folder that is not NetLens's own: a shared one (/tmp: sticky), someone
+      // else's, or the home folder. Its mode is its owner's choice: said, not changed.
+      const shared = folder ? sharedFolder(path, st.mode, st.uid) : null;
+      if (shared !== null) failed.push(`${path} (${shared})`);
+      else chmodSync(path, folder ? DATA_DIR_MODE : DATA_FILE_MODE);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') failed.push(`${path} (${code ?? errorText(err)})`);
