@@ -105,8 +105,10 @@ export interface ProcessInfo {
  * - 'known': processes[] lists every process holding the socket.
  * - 'none': no process holds it (TIME_WAIT, kernel sockets, a process that just exited).
  * - 'denied': it belongs to a process this user may not inspect ("unknown: needs privileges").
+ * - 'capped': a remote host's socket past the owners NetLens keeps of a host (MAX_REMOTE_ROWS owner entries in
+ *   all, electron/remote/datasets.ts): it may have owners, they are not listed ("owner not listed (cap reached)").
  */
-export type OwnerStatus = 'known' | 'none' | 'denied';
+export type OwnerStatus = 'known' | 'none' | 'denied' | 'capped';
 
 /** Socket memory as `ss -m` prints it (skmem): bytes the kernel holds for this socket. */
 export interface SocketMemory {
@@ -449,6 +451,8 @@ export interface NameEntry {
 /** The process rows that gather sockets no single process can be named for. */
 export const OTHER_USERS = '(other users)';
 export const NO_PROCESS = '(no process)';
+/** The sockets of a remote host whose owners were past the cap (ownerStatus 'capped'). */
+export const OWNER_NOT_LISTED = '(owner not listed)';
 
 export interface ProcessTraffic {
   /** Stable key: `pid@startTime`, or OTHER_USERS / NO_PROCESS. */

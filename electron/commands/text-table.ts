@@ -51,6 +51,8 @@ function endpoint(address: string, port: number, wildcardPort: boolean): string 
 function owner(c: Connection): string {
   const p = c.processes[0];
   if (p) return `${p.pid}/${p.name}${c.processes.length > 1 ? ` (+${c.processes.length - 1})` : ''}`;
+  // A remote host's socket past its owners' cap: not ownerless, not another user's either.
+  if (c.ownerStatus === 'capped') return '(not listed)';
   return c.ownerStatus === 'denied' ? '?' : '-';
 }
 

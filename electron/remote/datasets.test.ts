@@ -67,6 +67,10 @@ describe("a remote host's connections", () => {
     expect(entries).toBeLessThanOrEqual(MAX_REMOTE_ROWS);
     const shown = Math.floor(MAX_REMOTE_ROWS / MAX_REMOTE_OWNERS);
     expect(result.rows.filter((r) => r.processes.length === MAX_REMOTE_OWNERS)).toHaveLength(shown);
+    // The rows past the cap say so themselves (the grid's "owner not listed (cap reached)"), neither ownerless
+    // ('none': on main) nor another user's ('denied').
+    expect(result.rows.filter((r) => r.ownerStatus === 'capped')).toHaveLength(rows - shown);
+    expect(result.rows.filter((r) => r.ownerStatus === 'known')).toHaveLength(shown);
     expect(result.rows[0]?.processes.map((p) => p.pid).slice(0, 2)).toEqual([100, 101]);
     const notes = result.diagnostics.notes.join('\n');
     expect(notes).toContain(`${owners - MAX_REMOTE_OWNERS} owners of sockets of evil not shown`);

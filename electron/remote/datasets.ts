@@ -342,8 +342,11 @@ function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
   for (const row of result.rows) {
     row.user = row.uid === null ? null : (users.get(row.uid) ?? null);
     const processes = row.inode === null ? undefined : owners.get(row.inode);
-    if (processes && ownerEntries + processes.length > MAX_REMOTE_ROWS) rowsOwnersCut++;
-    else if (processes) {
+    if (processes && ownerEntries + processes.length > MAX_REMOTE_ROWS) {
+      // Said on the row, not only in a note: neither ownerless nor another user's.
+      row.ownerStatus = 'capped';
+      rowsOwnersCut++;
+    } else if (processes) {
       ownerEntries += processes.length;
       row.processes = processes;
       row.ownerStatus = 'known';

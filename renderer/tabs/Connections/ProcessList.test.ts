@@ -4,6 +4,7 @@ import { isListening } from '../../../shared/filter.js';
 import {
   NO_PROCESS,
   OTHER_USERS,
+  OWNER_NOT_LISTED,
   type Connection,
   type ProcessInfo,
   type ProcessTraffic,
@@ -131,6 +132,14 @@ describe('a process named as a bucket', () => {
     expect(bucket).toMatchObject({ name: NO_PROCESS, pids: [], connections: 1 });
     expect(named).toMatchObject({ name: NO_PROCESS, pids: [66], connections: 1 });
     expect(entries.filter((e) => e.name === OTHER_USERS).map((e) => e.pids)).toEqual([[], [67]]);
+    // A remote socket past its host's owners' cap is a bucket of its own (on main: counted as (no process)).
+    const capped = conn('c', { ownerStatus: 'capped', processes: [] });
+    tally.add(capped);
+    expect(tally.result().find((e) => e.id === OWNER_NOT_LISTED)).toMatchObject({ pids: [], connections: 1 });
+    expect(tally.result().find((e) => e.id === NO_PROCESS)).toMatchObject({ connections: 1 });
+    expect(matchesProcess(capped, OWNER_NOT_LISTED)).toBe(true);
+    expect(matchesProcess(capped, NO_PROCESS)).toBe(false);
+    tally.remove(capped);
     expect(matchesProcess(orphan, NO_PROCESS)).toBe(true);
     expect(matchesProcess(spoof, NO_PROCESS)).toBe(false);
     expect(matchesProcess(spoof, named.id)).toBe(true);

@@ -2,7 +2,13 @@
 // selecting one filters the Connections grid to it and charts its last 10 minutes.
 import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { isBucket, keyName, processKey, trafficKey } from '../../../shared/process-key.js';
-import { NO_PROCESS, OTHER_USERS, type Connection, type ProcessTraffic } from '../../../shared/types.js';
+import {
+  NO_PROCESS,
+  OTHER_USERS,
+  OWNER_NOT_LISTED,
+  type Connection,
+  type ProcessTraffic,
+} from '../../../shared/types.js';
 import { formatBytes, formatCount, formatRate } from '../../../shared/format.js';
 import { DataGrid } from '../../components/DataGrid.js';
 import { Inert } from '../../components/Inert.js';
@@ -35,6 +41,7 @@ const NONE = NO_PROCESS;
 /** The keys a row counts under in the process list (and filters by). */
 function namesOf(r: Connection): readonly string[] {
   if (r.ownerStatus === 'denied') return [DENIED];
+  if (r.ownerStatus === 'capped') return [OWNER_NOT_LISTED];
   if (r.processes.length === 0) return [NONE];
   if (r.processes.length === 1) return [processKey(r.processes[0]!.name)];
   return [...new Set(r.processes.map((p) => processKey(p.name)))];

@@ -36,6 +36,10 @@ describe('connection cell text', () => {
     const denied = conn('b', { ownerStatus: 'denied', user: null });
     expect(pidsText(denied)).toBe('?');
     expect(processText(denied)).toBe('unknown: needs privileges');
+    // A remote host's socket past its owners' cap: said so, apart from both (on main: empty, as ownerless).
+    const capped = conn('c', { ownerStatus: 'capped', processes: [] });
+    expect(pidsText(capped)).toBe('?');
+    expect(processText(capped)).toBe('owner not listed (cap reached)');
   });
   it('user: the process user, else the socket user, else the uid', () => {
     expect(userText(conn('a', { user: 'me' }))).toBe('me');

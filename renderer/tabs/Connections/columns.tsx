@@ -37,19 +37,23 @@ export function localText(r: Connection): string {
   return r.proto === 'unix' ? (r.path ?? '') : formatAddress(r.localAddress);
 }
 
+/** The Process column's text of a remote socket whose owners were past the host's cap. */
+export const CAPPED_OWNER_TEXT = 'owner not listed (cap reached)';
+
 export function pidsText(r: Connection): string {
-  if (r.ownerStatus === 'denied') return '?';
+  if (r.ownerStatus === 'denied' || r.ownerStatus === 'capped') return '?';
   return r.processes.map((p) => p.pid).join(', ');
 }
 
 /** The PIDs as data: the one PID as a number, several as a list, none (or hidden) null. */
 export function pidsValue(r: Connection): ExportValue {
-  if (r.ownerStatus === 'denied' || r.processes.length === 0) return null;
+  if (r.ownerStatus === 'denied' || r.ownerStatus === 'capped' || r.processes.length === 0) return null;
   return r.processes.length === 1 ? r.processes[0]!.pid : r.processes.map((p) => p.pid);
 }
 
 export function processText(r: Connection): string {
   if (r.ownerStatus === 'denied') return 'unknown: needs privileges';
+  if (r.ownerStatus === 'capped') return CAPPED_OWNER_TEXT;
   return [...new Set(r.processes.map((p) => p.name))].join(', ');
 }
 
@@ -212,7 +216,10 @@ export function connectionColumns(
       id: 'process',
       header: 'Process',
       width: 150,
-      sortValue: (r) => (r.ownerStatus === 'denied' ? '\uffff' : (r.processes[0]?.name.toLowerCase() ?? null)),
+      sortValue: (r) =>
+        r.ownerStatus === 'denied' || r.ownerStatus === 'capped'
+          ? '\uffff'
+          : (r.processes[0]?.name.toLowerCase() ?? null),
       text: processText,
       maxWidth: PROCESS_MAX,
       // At 1100×700, Proto to Process stay on screen whatever the content: the columns before it give back width.

@@ -137,6 +137,9 @@ describe('why Kill or Close is unavailable', () => {
     expect(killBlocked(owned, { ...here, capture: true })).toBe('a capture is read-only');
     expect(killBlocked(conn('d', { ownerStatus: 'denied' }), here)).toMatch(/administrator/);
     expect(killBlocked(conn('n'), here)).toBe('no process holds this socket');
+    expect(killBlocked(conn('c', { ownerStatus: 'capped', processes: [] }), here)).toBe(
+      'the owner is not listed: the host has more socket owners than NetLens keeps',
+    );
     expect(killBlocked({ ...owned, closedAt: 1 }, here)).toBe('the connection has closed');
     expect(closeBlocked({ ...owned, closedAt: 1 }, here)).toBe('the connection has already closed');
     expect(closeBlocked({ ...owned, proto: 'udp' }, here)).toBe('only a TCP connection can be closed');

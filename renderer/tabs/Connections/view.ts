@@ -89,6 +89,8 @@ function killUnavailable(ctx: ActionContext): string | undefined {
 export function killBlocked(row: Connection, ctx: ActionContext): string | undefined {
   if (ctx.capture) return READ_ONLY;
   if (row.ownerStatus === 'denied') return 'the owner is unknown: run NetLens as administrator to see it';
+  if (row.ownerStatus === 'capped')
+    return 'the owner is not listed: the host has more socket owners than NetLens keeps';
   if (!row.processes[0]) return 'no process holds this socket';
   if (row.host === undefined && ctx.caps && !ctx.caps.kill.available) return ctx.caps.kill.reason ?? 'not available';
   if (row.closedAt) return 'the connection has closed';
