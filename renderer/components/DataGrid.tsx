@@ -921,9 +921,16 @@ interface GridRowProps<Row extends { id: string }> {
   events: RowEvents<Row>;
 }
 
-/** One row; re-renders only when its row object, position, selection, highlight or columns change. */
+/** One row; re-renders only when its row object, position, selection, highlight or columns change, or when the
+ *  pointer comes onto or leaves one of its cut cells. */
 function GridRowInner<Row extends { id: string }>(p: GridRowProps<Row>) {
   const r = p.row;
+  // The column of the cell under the pointer. A cut cell's whole text is its title only while the pointer is on it:
+  // as a title set with the text, each tick's new text (a process's rate, a counter) rewrote it too, and Blink
+  // recalculates style for a changed title (issue 15: a style recalc a tick at rest on Connections), for a tooltip
+  // nobody could see. While the pointer stays, the title follows the text (it is rendered with it), and comes or
+  // goes as the text is cut or fits.
+  const [tipColumn, setTipColumn] = useState<string | null>(null);
   return (
     <div
       id={p.domId}
@@ -943,6 +950,13 @@ function GridRowInner<Row extends { id: string }>(p: GridRowProps<Row>) {
         e.preventDefault();
         p.events.menu(r, { x: e.clientX, y: e.clientY });
       }}
+      onPointerOver={(e) => {
+        const column = (e.target as Element).closest('.grid-cell')?.getAttribute('data-column') ?? null;
+        if (column !== tipColumn) setTipColumn(column);
+      }}
+      onPointerLeave={() => {
+        if (tipColumn !== null) setTipColumn(null);
+      }}
     >
       {p.cells.map((col, i) => {
         const text = col.text(r);
@@ -955,14 +969,14 @@ function GridRowInner<Row extends { id: string }>(p: GridRowProps<Row>) {
         // A text that fits its column whole is drawn without the cell's clip (and needs no ellipsis): the browser
         // then has no clip node and paint chunk of its own to make for the cell each frame; and it needs no tooltip
         // to show what the cell shows whole (a tick's new texts rewrote each cell's title, restyling it). A cut text
-        // keeps its clip, its ellipsis and its whole text as the tooltip (issue 15).
+        // keeps its clip, its ellipsis and its whole text as the tooltip, under the pointer (issue 15).
         const fits = (!own || col.renderFitsText === true) && textFits(safe, p.widths[i] ?? 0);
         return (
           <div
             key={col.id}
             role="gridcell"
             className={`grid-cell ${col.align === 'right' ? 'right' : ''}${fits ? ' fits' : ''}`}
-            title={fits ? undefined : clampText(safe, TOOLTIP_MAX)}
+            title={fits || tipColumn !== col.id ? undefined : clampText(safe, TOOLTIP_MAX)}
             data-column={col.id}
           >
             {own ? col.render!(r) : <bdi>{clampText(safe, CELL_MAX)}</bdi>}

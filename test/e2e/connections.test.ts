@@ -80,10 +80,14 @@ describe('Connections tab', () => {
     // Shown whole: no clip, and no tooltip repeating it (issue 15: a tick's new texts rewrote each cell's title).
     expect(await address().getAttribute('class')).toContain('fits');
     expect(await address().getAttribute('title')).toBeNull();
-    // Narrowed until the address is cut: clipped, with an ellipsis, and its whole text as the tooltip.
+    // Narrowed until the address is cut: clipped, with an ellipsis, and its whole text as the tooltip (under the
+    // pointer: a title rewritten with each tick's text restyled the page, issue 15).
     const header = grid().locator('.sort-button[data-column="localAddress"]');
     await header.focus();
     for (let i = 0; i < 12; i++) await page.keyboard.press('Alt+ArrowLeft');
+    await until('the address narrowed', async () => !((await address().getAttribute('class')) ?? '').includes('fits'));
+    expect(await address().getAttribute('title')).toBeNull();
+    await address().hover();
     await until('the address cut', async () => (await address().getAttribute('title')) === '127.0.0.1');
     expect(await address().getAttribute('class')).not.toContain('fits');
     await header.focus();

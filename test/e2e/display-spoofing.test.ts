@@ -76,6 +76,8 @@ describe('user-controlled text in the UI', () => {
       .locator('[role="gridcell"][data-column="cmdline"]');
     await until('the command line cell', async () => ((await cell.textContent()) ?? '').includes('AAAA'));
     expect(((await cell.textContent()) ?? '').length).toBeLessThanOrEqual(1001);
+    await cell.hover();
+    await until('the tooltip', async () => (await cell.getAttribute('title')) !== null);
     expect(((await cell.getAttribute('title')) ?? '').length).toBeLessThanOrEqual(4001);
     await toggleCmdline();
   });
