@@ -98,6 +98,27 @@ function legendValue(
   return value === null || value === undefined ? '–' : format(value);
 }
 
+/** uPlot writes each of the legend's values at every setData (each tick) and cursor move, equal or not: a DOM
+ *  mutation each, and its text relaid out. Each value cell's text takes a write only when it differs (the time, RX
+ *  and TX of a point already shown; an idle interface's "0 B/s" tick after tick). uPlot writes them through
+ *  `firstChild.nodeValue` of the cells it made (`td.u-value`, a text each), never replacing those nodes. */
+function skipEqualLegendWrites(root: HTMLElement): void {
+  for (const cell of root.querySelectorAll('.u-legend .u-value')) {
+    const text = cell.firstChild;
+    if (!(text instanceof Text)) continue;
+    Object.defineProperty(text, 'nodeValue', {
+      configurable: true,
+      get(this: Text) {
+        return this.data;
+      },
+      set(this: Text, value: string | null) {
+        const next = value ?? '';
+        if (next !== this.data) this.data = next;
+      },
+    });
+  }
+}
+
 /** An axis label: the rate without trailing zeros ("5 MiB/s", "2.5 KiB/s"). */
 function axisRate(v: number): string {
   return formatRate(v)
@@ -187,6 +208,7 @@ export function RateChart({ data, revision, label, labels }: RateChartProps) {
     });
     const { width, height } = size();
     const plot = new uPlot(options(readPalette(), width, height, labels), [data.t, data.rx, data.tx], box);
+    skipEqualLegendWrites(plot.root);
     plotRef.current = plot;
     plot.setSize(size());
     const observer = new ResizeObserver(() => {

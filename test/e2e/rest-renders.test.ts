@@ -311,3 +311,36 @@ describe("at rest, a cut grid cell's whole text is no title until the pointer is
     await until('no tooltip once the pointer left', async () => (await cell.getAttribute('title')) === null);
   });
 });
+
+describe("at rest, the chart's legend is written only where its text changed", () => {
+  it('a tick that shows the same point writes none of its values', async () => {
+    await showTab('interfaces');
+    const chart = page.locator('#panel-interfaces .rate-chart').first();
+    await chart.locator('canvas').first().waitFor();
+    await afterTicks(page, 2);
+    // The pointer on the plot's left edge: the legend shows the chart's oldest point, the same at each tick, where
+    // uPlot wrote the same three texts again (a mutation and a relayout each) at every tick's setData.
+    const over = (await chart.locator('.u-over').boundingBox())!;
+    await page.mouse.move(over.x + 1, over.y + over.height / 2);
+    await afterTicks(page, 1);
+    const legend = async () => (await chart.locator('.u-legend .u-value').allTextContents()).join(' | ');
+    const shown = await legend();
+    await page.evaluate(() => {
+      const w = window as unknown as { __legendWrites: string[] };
+      w.__legendWrites = [];
+      new MutationObserver((records) => {
+        for (const r of records) w.__legendWrites.push(`${r.oldValue} -> ${r.target.textContent}`);
+      }).observe(document.querySelector('#panel-interfaces .rate-chart .u-legend')!, {
+        subtree: true,
+        characterData: true,
+        characterDataOldValue: true,
+        childList: true,
+      });
+    });
+    await afterTicks(page, 3);
+    const writes = await page.evaluate(() => (window as unknown as { __legendWrites: string[] }).__legendWrites);
+    expect(writes).toEqual([]);
+    expect(await legend()).toBe(shown);
+    await page.mouse.move(1, 1);
+  });
+});
