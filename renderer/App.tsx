@@ -22,6 +22,7 @@ import { ExportDialog } from './components/ExportDialog.js';
 import { tabView } from './store/exports.js';
 import { formatDateTime } from '../shared/format.js';
 import { AboutDialog } from './components/AboutDialog.js';
+import { ShortcutsDialog } from './components/ShortcutsDialog.js';
 import { TABS, type TabId } from '../shared/tabs.js';
 
 function useTheme(choice: ThemeChoice): void {
@@ -37,7 +38,8 @@ export function App() {
   const [info, setInfo] = useState<HostInfo | null>(null);
   const [ready, setReady] = useState(false);
   const [exporting, setExporting] = useState(false);
-  const [about, setAbout] = useState(false);
+  /** The header's help: the keyboard shortcuts, or About NetLens. */
+  const [help, setHelp] = useState<'shortcuts' | 'about' | null>(null);
   const activeTab = useSettings((s) => s.activeTab);
   const theme = useSettings((s) => s.theme);
   const intervalMs = useSettings((s) => s.intervalMs);
@@ -111,7 +113,8 @@ export function App() {
     else if (command === 'export') setExporting(true);
     else if (command === 'toggleResolveNames') toggleResolveNames();
     else if (command === 'pause') client.send({ type: 'pause', paused: !paused });
-    else if (command === 'showAbout') setAbout(true);
+    else if (command === 'showAbout') setHelp('about');
+    else if (command === 'showShortcuts') setHelp('shortcuts');
     else if (command === 'showAlerts') showAlerts();
     return true;
   };
@@ -213,12 +216,14 @@ export function App() {
           onPause={togglePause}
           onOpen={() => openCaptureFile(client)}
           onExport={() => setExporting(true)}
-          onAbout={() => setAbout(true)}
+          onAbout={() => setHelp('about')}
+          onShortcuts={() => setHelp('shortcuts')}
           hosts={hostItems}
         />
       </header>
       <HostDialogs />
-      {about ? <AboutDialog info={info} onClose={() => setAbout(false)} /> : null}
+      {help === 'about' ? <AboutDialog info={info} onClose={() => setHelp(null)} /> : null}
+      {help === 'shortcuts' ? <ShortcutsDialog onAbout={() => setHelp('about')} onClose={() => setHelp(null)} /> : null}
 
       <Notices />
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { keyCommand, type KeyContext, type KeyPress } from './commands.js';
+import readme from '../README.md?raw';
+import { keyCommand, SHORTCUTS, TABLE_KEYS, type KeyContext, type KeyPress } from './commands.js';
 
 const press = (key: string, mods: Partial<KeyPress> = {}): KeyPress => ({
   key,
@@ -39,5 +40,46 @@ describe('keyCommand', () => {
     expect(keyCommand(press(' '), modal)).toBeNull();
     // A non-modal popover (the filter help, a menu) leaves the tab shortcuts working.
     expect(keyCommand(press('3', { ctrlKey: true }), { ...calm, overlayOpen: true })).toBe('showTab:interfaces');
+  });
+});
+
+describe('the keyboard shortcuts list', () => {
+  it('? and F1 show it, but not while typing (a "?" in the filter is a character) or under a dialog', () => {
+    expect(keyCommand(press('?', { shiftKey: true }), calm)).toBe('showShortcuts');
+    expect(keyCommand(press('F1'), calm)).toBe('showShortcuts');
+    expect(keyCommand(press('F1'), { ...calm, onButton: true })).toBe('showShortcuts');
+    expect(keyCommand(press('?', { shiftKey: true }), { ...calm, typing: true })).toBeNull();
+    expect(keyCommand(press('F1'), { ...calm, overlayOpen: true, modalOpen: true })).toBeNull();
+    expect(keyCommand(press('?', { ctrlKey: true }), calm)).toBeNull();
+  });
+
+  it('README lists exactly the shortcuts the keys run (one table, no drift)', () => {
+    const block = /<!-- shortcuts:begin -->\n([\s\S]*?)<!-- shortcuts:end -->/.exec(readme)?.[1] ?? '';
+    // The table's cells, whatever padding the formatter gives it; the |---| line left out.
+    const cells = block
+      .split('\n')
+      .filter((line) => line.startsWith('|') && !/^\|[\s|-]*$/.test(line))
+      .map((line) =>
+        line
+          .slice(1, -1)
+          .split(' | ')
+          .map((c) => c.trim()),
+      );
+    expect(cells).toEqual([['Keys', 'What they do'], ...[...SHORTCUTS, ...TABLE_KEYS].map((s) => [s.keys, s.does])]);
+  });
+
+  it('every shortcut in the list runs a command, and each command has one entry', () => {
+    const samples: KeyPress[] = [
+      press('2', { ctrlKey: true }),
+      press('f', { ctrlKey: true }),
+      press('o', { ctrlKey: true }),
+      press('e', { ctrlKey: true }),
+      press('r', { ctrlKey: true }),
+      press(' '),
+      press('F1'),
+    ];
+    expect(samples.map((e) => SHORTCUTS.filter((s) => s.command(e, calm) !== null).length)).toEqual(
+      SHORTCUTS.map(() => 1),
+    );
   });
 });

@@ -3,7 +3,7 @@
 import type { MenuCommand } from '../shared/protocol.js';
 import { showTabCommand, TABS } from '../shared/tabs.js';
 
-export type AppCommand = MenuCommand | 'pause';
+export type AppCommand = MenuCommand | 'pause' | 'showShortcuts';
 
 export interface KeyPress {
   key: string;
@@ -24,24 +24,75 @@ export interface KeyContext {
   modalOpen: boolean;
 }
 
-/** Ctrl (Cmd) + 1..N switch tabs, +F finds, +O opens a capture, +E exports, +R resolves names (as in TCPView;
- *  the desktop app's development reload is F5); Space pauses. */
+/** Nothing typed, pressed on a button, or open over the view: where a plain key may act. */
+const free = (where: KeyContext) => !where.typing && !where.onButton && !where.overlayOpen;
+const mod = (e: KeyPress) => e.ctrlKey || e.metaKey;
+const plain = (e: KeyPress) => !e.ctrlKey && !e.metaKey && !e.altKey;
+const letter = (e: KeyPress, k: string) => mod(e) && !e.altKey && e.key.toLowerCase() === k;
+
+/** One of the app's shortcuts: the keys and what they do as the Keyboard shortcuts dialog and README say them,
+ *  and the command a key press asks for (null: not this one). */
+export interface Shortcut {
+  keys: string;
+  does: string;
+  command: (e: KeyPress, where: KeyContext) => AppCommand | null;
+}
+
+/**
+ * The app's shortcuts (Ctrl is Cmd on macOS): the one table keyCommand reads and the Keyboard shortcuts dialog
+ * lists, so the list cannot drift from what the keys do (README lists the same; commands.test.ts checks it).
+ * As in TCPView, Ctrl+R resolves names; the desktop app's development reload is F5.
+ */
+export const SHORTCUTS: readonly Shortcut[] = [
+  {
+    keys: `Ctrl+1…${TABS.length}`,
+    does: `Show a tab (${TABS.map((t) => t.label).join(', ')})`,
+    command: (e) => {
+      if (!mod(e) || !/^[1-9]$/.test(e.key)) return null;
+      const tab = TABS[Number(e.key) - 1];
+      return tab ? showTabCommand(tab.id) : null;
+    },
+  },
+  { keys: 'Ctrl+F', does: "Go to the tab's filter", command: (e) => (letter(e, 'f') ? 'focusFilter' : null) },
+  { keys: 'Ctrl+O', does: 'Open a capture…', command: (e) => (letter(e, 'o') ? 'openCapture' : null) },
+  { keys: 'Ctrl+E', does: 'Export this view…', command: (e) => (letter(e, 'e') ? 'export' : null) },
+  {
+    keys: 'Ctrl+R',
+    does: 'Resolve host names on or off',
+    command: (e) => (letter(e, 'r') && !e.shiftKey ? 'toggleResolveNames' : null),
+  },
+  {
+    keys: 'Space',
+    does: 'Pause or resume (not in a field, on a button or on a capture)',
+    command: (e, where) => (e.key === ' ' && plain(e) && !where.capture && free(where) ? 'pause' : null),
+  },
+  {
+    keys: '? or F1',
+    does: 'This list of shortcuts (not in a field)',
+    command: (e, where) =>
+      (e.key === '?' || e.key === 'F1') && plain(e) && !where.typing && !where.overlayOpen ? 'showShortcuts' : null,
+  },
+];
+
+/** Keys the tables, menus and dialogs take themselves (DataGrid, Menu, Dialog): listed with the shortcuts. */
+export const TABLE_KEYS: readonly { keys: string; does: string }[] = [
+  { keys: '↑ ↓ PgUp PgDn Home End', does: 'Move in a table (each table is one Tab stop)' },
+  { keys: 'Shift+↑/↓, Ctrl+A', does: 'Select rows' },
+  { keys: 'Ctrl+C', does: 'Copy the selected rows' },
+  { keys: 'Enter', does: 'On a Connections row: filter to its process' },
+  { keys: '↑ from the first row', does: 'To the headers: ←/→ move, Enter sorts, ↓ or Escape go back' },
+  { keys: 'Shift+F10 or Menu', does: "The row's menu" },
+  { keys: 'Escape', does: 'Close a menu or dialog' },
+];
+
+/** The command a key press asks for, from SHORTCUTS; none under a modal dialog (Ctrl+3 behind "Export this
+ *  view" changed the tab it was about to export, Ctrl+O opened a capture behind it). */
 export function keyCommand(e: KeyPress, where: KeyContext): AppCommand | null {
   if (where.modalOpen) return null;
-  const mod = e.ctrlKey || e.metaKey;
-  if (mod && /^[1-9]$/.test(e.key)) {
-    const tab = TABS[Number(e.key) - 1];
-    return tab ? showTabCommand(tab.id) : null;
+  for (const s of SHORTCUTS) {
+    const command = s.command(e, where);
+    if (command) return command;
   }
-  if (mod) {
-    const key = e.key.toLowerCase();
-    if (key === 'f') return 'focusFilter';
-    if (key === 'o') return 'openCapture';
-    if (key === 'e') return 'export';
-    if (key === 'r' && !e.shiftKey && !e.altKey) return 'toggleResolveNames';
-    return null;
-  }
-  if (e.key === ' ' && !where.capture && !where.typing && !where.onButton && !where.overlayOpen) return 'pause';
   return null;
 }
 

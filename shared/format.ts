@@ -30,6 +30,19 @@ export function formatRate(bytesPerSec: number | null | undefined): string {
   return `${formatBytes(bytesPerSec)}/s`;
 }
 
+/** A byte rate as data (exports, copied rows): whole bytes per second, none as null. The tick's division leaves
+ *  float noise (218413.09620048504) that no reader wants in a spreadsheet (a new user's review of 12-03). */
+export function rateValue(bytesPerSec: number | null | undefined): number | null {
+  return bytesPerSec === null || bytesPerSec === undefined || !Number.isFinite(bytesPerSec)
+    ? null
+    : Math.round(bytesPerSec);
+}
+
+/** Events per second as data (a counter's rate in exports): two decimals, so a slow counter's 0.25/s stays. */
+export function perSecondValue(n: number | null | undefined): number | null {
+  return n === null || n === undefined || !Number.isFinite(n) ? null : Math.round(n * 100) / 100;
+}
+
 const grouped = new Intl.NumberFormat('en-US');
 export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '';

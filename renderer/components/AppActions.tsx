@@ -65,6 +65,7 @@ export function AppActions(props: {
   onOpen: () => void;
   onExport: () => void;
   onAbout: () => void;
+  onShortcuts: () => void;
   /** The remote hosts' controls (HostSelector.tsx): their state chips first (the last to move into ⋯: a host that
    *  stopped answering stays in sight), the selector after Export… (Refresh, Pause, Open capture… and Export…
    *  keep their place at 1100 px), Add host… last, so that without hosts it is the first to move into ⋯. */
@@ -153,14 +154,17 @@ export function AppActions(props: {
           node: (
             <button
               type="button"
-              aria-label="About NetLens"
-              title="About NetLens: version and data credits"
-              onClick={props.onAbout}
+              aria-label="Help: keyboard shortcuts"
+              title="Keyboard shortcuts (? or F1), and About NetLens"
+              onClick={props.onShortcuts}
             >
               ?
             </button>
           ),
-          menu: [{ id: 'about', label: 'About NetLens…', onSelect: props.onAbout }],
+          menu: [
+            { id: 'shortcuts', label: 'Keyboard shortcuts…', onSelect: props.onShortcuts },
+            { id: 'about', label: 'About NetLens…', onSelect: props.onAbout },
+          ],
         },
         props.hosts.add,
       ]}

@@ -160,7 +160,7 @@ describe('Interfaces exports', () => {
     const at = (h: string) => line!.split(',')[head!.split(',').indexOf(h)];
     expect(at('RX packets')).toBe('85531');
     expect(at('RX bytes')).toBe('123456789');
-    expect(at('RX rate (B/s)')).toBe('1342.5');
+    expect(at('RX rate (B/s)')).toBe('1343'); // whole B/s
     expect(at('Speed (Mb/s)')).toBe('10000');
     const json = JSON.parse(exported('json', liveInterfaceColumns, [eth0])) as Record<string, unknown>[];
     expect(json[0]).toMatchObject({ 'RX packets': 85_531, MTU: 1500, 'Speed (Mb/s)': 10_000 });
@@ -170,7 +170,7 @@ describe('Interfaces exports', () => {
     rateRings.feed(1000, [eth0]);
     rateRings.feed(2000, [eth0]);
     const fed = JSON.parse(exported('json', liveInterfaceColumns, [eth0])) as Record<string, unknown>[];
-    expect(fed[0]).toMatchObject({ 'RX peak (B/s)': 1342.5, 'TX peak (B/s)': 0 });
+    expect(fed[0]).toMatchObject({ 'RX peak (B/s)': 1343, 'TX peak (B/s)': 0 });
   });
 });
 

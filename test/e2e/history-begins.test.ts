@@ -81,6 +81,7 @@ describe('a record that began minutes ago', () => {
     const rows = page.locator('[role="grid"][aria-label="Recorded connections"] [role="row"][data-row-id]');
     await until('its rows', async () => (await rows.count()) > 0);
     await page.getByRole('textbox', { name: 'Moment' }).fill(localInput(begins - 60_000));
+    await page.keyboard.press('Enter');
     await until(
       'the gap said',
       async () =>

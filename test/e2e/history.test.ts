@@ -77,6 +77,7 @@ describe('the History tab', () => {
 
     // After the probe exited, its moment still shows it, with the filter language.
     await page.getByRole('textbox', { name: 'Moment' }).fill(localInput(during));
+    await page.keyboard.press('Enter');
     await page.getByRole('searchbox', { name: 'Filter connections' }).fill('proc:historyprobe');
     await until('the probe at that moment', async () => (await rowsWith(`${first.loopback}`).count()) >= 2);
     const listening = rowsWith(`${first.wildcard}`).first();
@@ -101,6 +102,7 @@ describe('the History tab', () => {
     expect(csv).toContain(`tcp,inet,0.0.0.0,${first.wildcard},0.0.0.0,0,LISTEN,true,${first.child.pid},historyprobe,`);
     // Before the probe started, nothing of it.
     await page.getByRole('textbox', { name: 'Moment' }).fill(localInput(before));
+    await page.keyboard.press('Enter');
     await poll(() => grid().locator('[role="row"][data-row-id]').count()).toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'history-as-it-was.png') });
   });
@@ -141,7 +143,9 @@ describe('the History tab', () => {
         throw new Error(`${n} rows for the probe among the new listeners: ${JSON.stringify(listed)}`);
       }
       await page.getByRole('textbox', { name: 'First moment' }).fill(localInput(before));
+      await page.keyboard.press('Enter');
       await page.getByRole('textbox', { name: 'Second moment' }).fill(localInput(during));
+      await page.keyboard.press('Enter');
       throw new Error(`shown "${shown}", wanted "${wanted}"`);
     });
     await poll(() => added.textContent()).toContain('historyprobe');
@@ -152,6 +156,7 @@ describe('the History tab', () => {
     // From the probe's time to now (it has exited): its listeners are gone.
     await page.getByRole('radio', { name: 'Now vs a moment' }).click();
     await page.getByRole('textbox', { name: 'Since' }).fill(localInput(during));
+    await page.keyboard.press('Enter');
     await until('the probe listeners gone', async () => {
       await page.getByRole('button', { name: 'Refresh' }).click();
       return (
@@ -188,6 +193,7 @@ describe('the History tab', () => {
     const heading = async () =>
       Number(/\(([\d,]+)\)/.exec((await region.locator('h3').textContent()) ?? '')?.[1]?.replace(/,/g, ''));
     await page.getByRole('textbox', { name: 'Since' }).fill(localInput(during));
+    await page.keyboard.press('Enter');
     await until('the many listeners', async () => {
       await page.getByRole('button', { name: 'Refresh' }).click();
       total = await heading();

@@ -83,7 +83,8 @@ describe('names and places', () => {
   });
 
   it('credits the data in the About box', async () => {
-    await page.getByRole('button', { name: 'About NetLens' }).click();
+    await page.getByRole('button', { name: 'Help: keyboard shortcuts' }).click();
+    await page.getByRole('button', { name: 'About NetLens…' }).click();
     const credits = page.getByTestId('data-credits');
     await credits.waitFor();
     const text = (await credits.textContent()) ?? '';

@@ -116,7 +116,7 @@ describe('fit the window', () => {
     await page.getByRole('button', { name: 'More connection filters' }).click();
     const item = page
       .getByRole('menu', { name: 'More connection filters' })
-      .getByRole('menuitemcheckbox', { name: 'Process list' });
+      .getByRole('menuitemcheckbox', { name: 'Processes' });
     expect(await item.getAttribute('aria-checked')).toBe('true');
     await item.click();
     expect(await page.locator('#process-list').count()).toBe(0);
@@ -282,7 +282,7 @@ describe('fit the window', () => {
           const processes = page.getByRole('button', { name: 'Processes' });
           if (tab === 'Connections' && w < 1400 && (await page.locator('#process-list').count()) > 0) {
             await page.getByRole('button', { name: 'More connection filters' }).click();
-            await page.getByRole('menuitemcheckbox', { name: 'Process list' }).click();
+            await page.getByRole('menuitemcheckbox', { name: 'Processes' }).click();
           }
           if (tab === 'Connections' && w >= 1400 && (await page.locator('#process-list').count()) === 0)
             await processes.click();

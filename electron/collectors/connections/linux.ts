@@ -587,7 +587,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     this.attributeOwners = options.attributeOwners ?? true;
     this.privileged = options.privilegedOwners ? new PrivilegedOwnerCache(options.privilegedOwners) : null;
     this.owners = new SocketOwners(this.users, this.procRoot);
-    this.totals = new TrafficTotals(this.myUid);
+    this.totals = new TrafficTotals(this.myUid, (uid) => this.users.name(uid));
     this.destroyed = new TcpDestroyStream({
       ...options.destroyEvents,
       onNotice: (level, code, text) => this.notify(level, code, text),

@@ -131,6 +131,26 @@ describe('TrafficTotals', () => {
     expect(rows.find((r) => r.id === OTHER_USERS)).toMatchObject({ bytesSent: 7 });
   });
 
+  it('names the user of a socket no reading listed, as the live rows are named (not a bare uid)', () => {
+    const names = new Map([
+      [0, 'root'],
+      [1000, 'me'],
+    ]);
+    const t = new TrafficTotals(0, (uid) => (uid === null ? null : (names.get(uid) ?? null)));
+    const closed = t.update(
+      [],
+      new Map(),
+      [event('s1', 41000, 5, 0, 0), event('s2', 42000, 5, 0, 1000), event('s3', 43000, 5, 0, 7)],
+      1,
+    );
+    // On main: null, null, null (the User column then showed "0" and "1000").
+    expect(closed.map((c) => [c.row?.uid, c.row?.user])).toEqual([
+      [0, 'root'],
+      [1000, 'me'],
+      [7, null],
+    ]);
+  });
+
   it('gives processes with sockets but no TCP connection null totals with the reason', () => {
     const t = new TrafficTotals(1000);
     const udp = { ...row('u', 53, 'UNCONN', null, null, proc(11, 'dns')), proto: 'udp' as const };

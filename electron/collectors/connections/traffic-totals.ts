@@ -120,7 +120,12 @@ export class TrafficTotals {
   private readonly totals = new Map<string, Totals>();
   private reading = 0;
 
-  constructor(private readonly myUid: number) {}
+  constructor(
+    private readonly myUid: number,
+    /** A uid's user name (the collector's passwd lookup), for the rows of sockets no reading listed: without it
+     *  such a row's User read "0" where the live rows' read "root" (a new user's review of 12-03). */
+    private readonly userName: (uid: number | null) => string | null = () => null,
+  ) {}
 
   /**
    * One reading: `cookies` gives the cookie of each TCP row that has counters, by row or by position in `rows`
@@ -176,7 +181,7 @@ export class TrafficTotals {
         listeners ??= listenerOwners(rows);
         const owner = listeners.get(ev.localPort) ?? (this.myUid !== 0 && ev.uid !== this.myUid ? OTHER : NOBODY);
         c = { sent: 0, received: 0, owner, rowId: '', seen: reading };
-        closed.push({ id: '', traffic: ev.traffic, row: closedRow(ev, owner) });
+        closed.push({ id: '', traffic: ev.traffic, row: closedRow(ev, owner, this.userName(ev.uid)) });
       }
       this.add(c, sent, received, ev.at);
       const t = this.totals.get(c.owner.key);
@@ -285,7 +290,7 @@ function listenerOwners(rows: readonly Connection[]): Map<number, Owner> {
 }
 
 /** The row of a socket that opened and closed between two readings, as the destroy event describes it. */
-function closedRow(ev: DestroyedSocket, owner: Owner): Connection {
+function closedRow(ev: DestroyedSocket, owner: Owner, user: string | null): Connection {
   const processes: ProcessInfo[] = owner.info ? [owner.info] : [];
   const row: Connection = {
     id: `${inetConnectionKey('tcp', ev.family, ev.localAddress, ev.localPort, ev.remoteAddress, ev.remotePort, null)}|sk:${ev.cookie}`,
@@ -299,7 +304,7 @@ function closedRow(ev: DestroyedSocket, owner: Owner): Connection {
     recvQ: 0,
     sendQ: 0,
     uid: ev.uid,
-    user: null,
+    user,
     inode: null,
     processes,
     ownerStatus: owner === OTHER ? 'denied' : processes.length > 0 ? 'known' : 'none',

@@ -58,6 +58,7 @@ import {
   killManyBlocked,
   processesOf,
   socketsByPid,
+  socketsText,
 } from './view.js';
 
 const DEFAULT_SORT = [{ id: 'process', desc: false }];
@@ -242,7 +243,7 @@ export function ConnectionsTab() {
   // in place), and only while one is open.
   const killing = dialog?.kind === 'kill' || dialog?.kind === 'killMany';
   const socketCounts = useMemo(() => (killing ? socketsByPid(live.rows.values()) : null), [killing, live]);
-  const connectionCount = useCallback((pid: number) => socketCounts?.get(pid) ?? 0, [socketCounts]);
+  const connectionCount = useCallback((pid: number) => socketsText(socketCounts?.get(pid)), [socketCounts]);
 
   const actions = { capture: capture !== null, caps };
   // Stable handlers: the grids re-render when their rows change, not with every render of the tab.

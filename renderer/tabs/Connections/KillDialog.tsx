@@ -1,4 +1,4 @@
-// Kill process…: who it is (name, PID, user, command line, how many connections it holds), Terminate or
+// Kill process…: who it is (name, PID, user, command line, how many sockets it holds, by kind), Terminate or
 // Force kill, then what happened: killed, already gone, still running, or permission denied (with
 // "Kill as administrator…" where the OS allows it). The backend refuses a PID that now belongs to another
 // process: the request carries the start time the UI saw.
@@ -23,7 +23,8 @@ export function KillDialog(props: {
   processes: ProcessInfo[];
   /** The remote host the process is on (the kill runs there, over its ssh); undefined for this machine. */
   host?: string | undefined;
-  connectionCount: (pid: number) => number;
+  /** The open sockets the process holds, in words (socketsText). */
+  connectionCount: (pid: number) => string;
   onClose: () => void;
 }) {
   const client = useClient();
@@ -155,7 +156,7 @@ export function KillDialog(props: {
             {proc.cmdline || proc.exe ? <Inert text={proc.cmdline || proc.exe || ''} /> : '(not readable)'}
           </section>
         </dd>
-        <dt>Connections</dt>
+        <dt title="Open sockets the process holds, by kind (a unix socket or a listener is no connection)">Sockets</dt>
         <dd>{props.connectionCount(proc.pid)}</dd>
       </dl>
       {busy ? <p role="status">{busy}</p> : null}

@@ -20,7 +20,8 @@ export function MultiKillDialog(props: {
   processes: ProcessInfo[];
   /** The remote host they are on (the kill runs there); undefined for this machine. */
   host: string | undefined;
-  connectionCount: (pid: number) => number;
+  /** The open sockets the process holds, in words (socketsText). */
+  connectionCount: (pid: number) => string;
   onClose: () => void;
 }) {
   const client = useClient();
@@ -96,7 +97,7 @@ export function MultiKillDialog(props: {
             <th>Process</th>
             <th>PID</th>
             <th>User</th>
-            <th>Connections</th>
+            <th title="Open sockets each process holds, by kind">Sockets</th>
             {results ? <th>Result</th> : null}
           </tr>
         </thead>

@@ -9,9 +9,9 @@ import {
   type Connection,
   type ProcessTraffic,
 } from '../../../shared/types.js';
-import { formatBytes, formatCount, formatRate } from '../../../shared/format.js';
+import { formatBytes, formatCount, formatRate, rateValue } from '../../../shared/format.js';
 import { DataGrid } from '../../components/DataGrid.js';
-import { Inert } from '../../components/Inert.js';
+import { MiddleCut } from '../../components/MiddleCut.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import type { Aggregate } from '../../store/live-rows.js';
 
@@ -163,6 +163,8 @@ function trafficColumn(
   description: string,
   /** The header of the value as data: it says the unit ("Sent (bytes)"). */
   valueHeader: string,
+  /** The value as data from the value (a rate: whole bytes per second). */
+  asData: (n: number | null) => number | null = (n) => n,
 ): GridColumn<ProcessEntry> {
   const text = (p: ProcessEntry) => {
     const v = p.traffic ? value(p.traffic) : undefined;
@@ -176,7 +178,7 @@ function trafficColumn(
     description,
     sortValue: (p) => (p.traffic ? value(p.traffic) : null),
     text,
-    value: (p) => (p.traffic ? value(p.traffic) : null),
+    value: (p) => (p.traffic ? asData(value(p.traffic)) : null),
     valueHeader,
     render: (p) =>
       p.traffic && value(p.traffic) === null && p.traffic.note ? (
@@ -190,7 +192,7 @@ function trafficColumn(
   };
 }
 
-const columns: GridColumn<ProcessEntry>[] = [
+export const processListColumns: GridColumn<ProcessEntry>[] = [
   {
     id: 'name',
     header: 'Process',
@@ -206,7 +208,7 @@ const columns: GridColumn<ProcessEntry>[] = [
         </span>
       ) : (
         <span title={p.traffic?.note ?? undefined}>
-          <Inert text={p.name} />
+          <MiddleCut text={p.name} />
         </span>
       ),
     renderFitsText: true,
@@ -240,6 +242,7 @@ const columns: GridColumn<ProcessEntry>[] = [
     formatRate,
     'Bytes received per second over the last tick (TCP)',
     'Recv/s (B/s)',
+    rateValue,
   ),
   trafficColumn(
     'sendRate',
@@ -249,6 +252,7 @@ const columns: GridColumn<ProcessEntry>[] = [
     formatRate,
     'Bytes sent per second over the last tick (TCP)',
     'Send/s (B/s)',
+    rateValue,
   ),
   trafficColumn(
     'bytesReceived',
@@ -329,7 +333,7 @@ export function ProcessList(props: {
       <DataGrid
         gridId="processes"
         label="Processes"
-        columns={columns}
+        columns={processListColumns}
         rows={shown}
         defaultSort={DEFAULT_SORT}
         rowsByPlace

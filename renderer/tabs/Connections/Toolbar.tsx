@@ -172,7 +172,7 @@ export const ConnectionsToolbar = memo(function ConnectionsToolbar(props: {
             </button>
           ),
           menu: [
-            { id: 'processes', label: 'Process list', checked: showProcessList, onSelect: props.onToggleProcessList },
+            { id: 'processes', label: 'Processes', checked: showProcessList, onSelect: props.onToggleProcessList },
           ],
         },
         {

@@ -1,7 +1,8 @@
 // The Connections grid's columns, in netstat's order and conventions: `*` for an unspecified address or
 // port, protoN for IPv6, numeric addresses, and the owning process.
 import type { ReactNode } from 'react';
-import { Inert, inertLabel, isolated } from '../../components/Inert.js';
+import { MiddleCut } from '../../components/MiddleCut.js';
+import { inertLabel, isolated } from '../../components/Inert.js';
 import { addressSortKey } from '../../../shared/address.js';
 import { inertText } from '../../../shared/inert-text.js';
 import {
@@ -14,6 +15,7 @@ import {
   formatPort,
   formatRate,
   isoTime,
+  rateValue,
 } from '../../../shared/format.js';
 import {
   countryName,
@@ -239,7 +241,7 @@ export function connectionColumns(
             onMouseDown={(e) => e.stopPropagation()}
             onClick={() => onProcessClick(r.processes[0]!.name)}
           >
-            <Inert text={processText(r)} />
+            <MiddleCut text={processText(r)} />
           </button>
         ),
       renderFitsText: true,
@@ -360,6 +362,8 @@ interface TrafficData {
   /** The header with the unit the cells' texts carried: "Sent (bytes)". */
   header?: string;
   moment?: boolean;
+  /** A rate: data in whole bytes per second. */
+  rate?: boolean;
 }
 
 function trafficColumn(
@@ -384,7 +388,7 @@ function trafficColumn(
     text,
     value: (r) => {
       const v = value(r) ?? null;
-      return data.moment ? isoTime(v) : v;
+      return data.moment ? isoTime(v) : data.rate ? rateValue(v) : v;
     },
     ...(data.header ? { valueHeader: data.header } : {}),
     render: (r): ReactNode =>
@@ -435,7 +439,7 @@ export const TRAFFIC_COLUMNS: GridColumn<Connection>[] = [
     formatRate,
     'Bytes sent per second over the last tick',
     false,
-    { header: 'Send rate (B/s)' },
+    { header: 'Send rate (B/s)', rate: true },
   ),
   trafficColumn(
     'recvRate',
@@ -445,7 +449,7 @@ export const TRAFFIC_COLUMNS: GridColumn<Connection>[] = [
     formatRate,
     'Bytes received per second over the last tick',
     false,
-    { header: 'Receive rate (B/s)' },
+    { header: 'Receive rate (B/s)', rate: true },
   ),
   trafficColumn('rtt', 'RTT', 70, (r) => r.rttMs, formatMs, 'Smoothed round-trip time the kernel measures', true, {
     header: 'RTT (ms)',

@@ -17,6 +17,7 @@ import {
   killManyBlocked,
   processesOf,
   socketsByPid,
+  socketsText,
   type ActionContext,
 } from './view.js';
 
@@ -103,9 +104,26 @@ describe('socketsByPid', () => {
     ];
     const scan = (pid: number) => more.filter((r) => !r.closedAt && r.processes.some((p) => p.pid === pid)).length;
     const counts = socketsByPid(more);
-    for (const pid of [10, 20, 21, 30, 40, 99]) expect(counts.get(pid) ?? 0).toBe(scan(pid));
-    expect(counts.get(20)).toBe(2);
+    for (const pid of [10, 20, 21, 30, 40, 99]) expect(counts.get(pid)?.total ?? 0).toBe(scan(pid));
+    expect(counts.get(20)?.total).toBe(2);
     expect(counts.has(40)).toBe(false);
+  });
+});
+
+describe('socketsText', () => {
+  it('says what the Kill dialog counts: sockets, by kind (one TCP connection and two unix sockets are not "3 connections")', () => {
+    const socat = [proc(50, 'socat')];
+    const held = [
+      conn('t', { proto: 'tcp', processes: socat }),
+      conn('u1', { proto: 'unix', family: 'unix', processes: socat }),
+      conn('u2', { proto: 'unix', family: 'unix', processes: socat }),
+      conn('gone', { proto: 'udp', processes: socat, closedAt: 1 }),
+      conn('l', { proto: 'udp', processes: [proc(51, 'dns')] }),
+    ];
+    const counts = socketsByPid(held);
+    expect(socketsText(counts.get(50))).toBe('3 (1 TCP, 2 unix)');
+    expect(socketsText(counts.get(51))).toBe('1 UDP');
+    expect(socketsText(counts.get(52))).toBe('none open');
   });
 });
 

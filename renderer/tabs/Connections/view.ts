@@ -3,7 +3,8 @@
 // Close cannot act on them; and the count of sockets whose owner needs privileges.
 import type { ParsedFilter } from '../../../shared/filter.js';
 import type { Capabilities } from '../../../shared/protocol.js';
-import type { Connection, ProcessInfo } from '../../../shared/types.js';
+import { formatCount } from '../../../shared/format.js';
+import type { Connection, ProcessInfo, Protocol } from '../../../shared/types.js';
 import type { Aggregate } from '../../store/live-rows.js';
 import { HIGHLIGHT_MS, type Mark } from '../../store/tables.js';
 import { processKey } from '../../../shared/process-key.js';
@@ -40,16 +41,42 @@ export function processesOf(rows: Iterable<Connection>, key?: string): ProcessIn
 /** Open sockets per PID, in one pass over the rows (a socket several processes share counts for each): what
  *  the Kill dialogs show for every process they list, where a scan of the rows per process cost
  *  processes × rows on every render. */
-export function socketsByPid(rows: Iterable<Connection>): Map<number, number> {
-  const out = new Map<number, number>();
+export function socketsByPid(rows: Iterable<Connection>): Map<number, SocketTally> {
+  const out = new Map<number, SocketTally>();
   for (const r of rows) {
     if (r.closedAt) continue;
     r.processes.forEach((p, i) => {
       // A PID listed twice for one socket counts once.
-      if (r.processes.findIndex((q) => q.pid === p.pid) === i) out.set(p.pid, (out.get(p.pid) ?? 0) + 1);
+      if (r.processes.findIndex((q) => q.pid === p.pid) !== i) return;
+      let t = out.get(p.pid);
+      if (!t) out.set(p.pid, (t = { total: 0, byProto: {} }));
+      t.total++;
+      t.byProto[r.proto] = (t.byProto[r.proto] ?? 0) + 1;
     });
   }
   return out;
+}
+
+/** The open sockets a process holds, in all and by kind. */
+export interface SocketTally {
+  total: number;
+  byProto: Partial<Record<Protocol, number>>;
+}
+
+const PROTO_WORDS: [Protocol, string][] = [
+  ['tcp', 'TCP'],
+  ['udp', 'UDP'],
+  ['udplite', 'UDP-Lite'],
+  ['raw', 'raw'],
+  ['unix', 'unix'],
+];
+
+/** What the Kill dialogs say of a process's sockets: "3 (1 TCP, 2 unix)", "1 TCP", "none open". A socket is not
+ *  a connection (a unix socket, a listener): a new user's review of 12-03 read "Connections 3" for one. */
+export function socketsText(t: SocketTally | undefined): string {
+  if (!t || t.total === 0) return 'none open';
+  const kinds = PROTO_WORDS.flatMap(([p, word]) => (t.byProto[p] ? [`${formatCount(t.byProto[p])} ${word}`] : []));
+  return kinds.length === 1 ? kinds[0]! : `${formatCount(t.total)} (${kinds.join(', ')})`;
 }
 
 /** Open sockets whose owner this user may not see, among those `include` lets through. */

@@ -14,15 +14,8 @@ import { useNames } from '../../store/names.js';
 import type { NameLookup } from '../../../shared/names.js';
 import { connectionColumns } from '../Connections/columns.js';
 import { FilterBox } from '../Connections/FilterBox.js';
-import {
-  download,
-  fromLocalInput,
-  historyCsv,
-  historyJson,
-  toHistoryRow,
-  toLocalInput,
-  type HistoryRow,
-} from './rows.js';
+import { download, historyCsv, historyJson, toHistoryRow, toLocalInput, type HistoryRow } from './rows.js';
+import { MomentField } from './MomentField.js';
 import { TimelineStrip } from './Timeline.js';
 
 const SPANS = [
@@ -226,33 +219,19 @@ export function AsItWas() {
             )
           }
         />
-        <label className="field">
-          <span>{isRange ? 'From' : 'At'}</span>
-          <input
-            type="datetime-local"
-            step={1}
-            aria-label={isRange ? 'From' : 'Moment'}
-            value={toLocalInput(selection.from)}
-            onChange={(e) => {
-              const t = fromLocalInput(e.target.value);
-              if (t !== null) setSelection((s) => (isRange ? { from: t, to: Math.max(t, s.to) } : { from: t, to: t }));
-            }}
-          />
-        </label>
+        <MomentField
+          caption={isRange ? 'From' : 'At'}
+          label={isRange ? 'From' : 'Moment'}
+          value={selection.from}
+          onChange={(t) => setSelection((s) => (isRange ? { from: t, to: Math.max(t, s.to) } : { from: t, to: t }))}
+        />
         {isRange ? (
-          <label className="field">
-            <span>To</span>
-            <input
-              type="datetime-local"
-              step={1}
-              aria-label="To"
-              value={toLocalInput(selection.to)}
-              onChange={(e) => {
-                const t = fromLocalInput(e.target.value);
-                if (t !== null) setSelection((s) => ({ from: Math.min(s.from, t), to: t }));
-              }}
-            />
-          </label>
+          <MomentField
+            caption="To"
+            label="To"
+            value={selection.to}
+            onChange={(t) => setSelection((s) => ({ from: Math.min(s.from, t), to: t }))}
+          />
         ) : null}
         <button
           type="button"

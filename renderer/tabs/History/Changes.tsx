@@ -13,9 +13,12 @@ import { useClient } from '../../api/context.js';
 import { Inert } from '../../components/Inert.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
 import { USER_MEANING } from '../Connections/columns.js';
-import { fromLocalInput, toLocalInput } from './rows.js';
+import { MomentField } from './MomentField.js';
 
-const AGO = [
+/** Since when, in one press: a few minutes back as the CLI's `--since 10m`, up to a week. */
+export const AGO = [
+  { label: '5 min ago', ms: 5 * 60_000 },
+  { label: '15 min ago', ms: 15 * 60_000 },
   { label: '1 hour ago', ms: 3_600_000 },
   { label: '24 hours ago', ms: 86_400_000 },
   { label: '7 days ago', ms: 7 * 86_400_000 },
@@ -164,19 +167,7 @@ export function Changes() {
   }, [a, b, twoMoments, asked, client]);
 
   const input = (label: string, value: number, set: (t: number) => void) => (
-    <label className="field">
-      <span>{label}</span>
-      <input
-        type="datetime-local"
-        step={1}
-        aria-label={label}
-        value={toLocalInput(value)}
-        onChange={(e) => {
-          const t = fromLocalInput(e.target.value);
-          if (t !== null) set(t);
-        }}
-      />
-    </label>
+    <MomentField label={label} caption={label} value={value} onChange={set} />
   );
 
   return (

@@ -1,7 +1,7 @@
 // The Interfaces table's columns: netstat -i and -e, plus live rates and a sparkline of recent activity.
 import { inertLabel, isolated } from '../../components/Inert.js';
 import type { MulticastGroup, NetInterface } from '../../../shared/types.js';
-import { formatBytes, formatCount, formatRate, formatSpeed } from '../../../shared/format.js';
+import { formatBytes, formatCount, formatRate, formatSpeed, rateValue } from '../../../shared/format.js';
 import type { ExportField, GridColumn } from '../../store/grid-model.js';
 import { Sparkline } from '../../components/Sparkline.js';
 import { rateRings } from './rate-series.js';
@@ -37,7 +37,7 @@ function peakField(dir: 'rx' | 'tx'): ExportField<NetInterface> {
     valueHeader: `${header} (B/s)`,
     align: 'right',
     text: (r) => formatRate(value(r)),
-    value,
+    value: (r) => rateValue(value(r)),
   };
 }
 
@@ -71,7 +71,7 @@ function rateColumn(dir: 'rx' | 'tx'): GridColumn<NetInterface> {
     align: 'right',
     sortValue: (r) => r.rates?.[key] ?? null,
     text: (r) => formatRate(r.rates?.[key]),
-    value: (r) => r.rates?.[key] ?? null,
+    value: (r) => rateValue(r.rates?.[key]),
     valueHeader: `${dir.toUpperCase()} rate (B/s)`,
   };
 }

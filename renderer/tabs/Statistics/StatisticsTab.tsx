@@ -4,7 +4,7 @@
 import { SearchBox } from '../../components/SearchBox.js';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createStore, useStore } from 'zustand';
-import { formatClock, formatCount, formatPerSecond } from '../../../shared/format.js';
+import { formatClock, formatCount, formatPerSecond, perSecondValue } from '../../../shared/format.js';
 import { ColumnsButton, DataGrid, ROW_HEIGHT } from '../../components/DataGrid.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
@@ -75,7 +75,7 @@ const valueColumn: GridColumn<StatRow> = {
   renderFitsText: true,
 };
 
-const rateColumn: GridColumn<StatRow> = {
+export const rateColumn: GridColumn<StatRow> = {
   id: 'rate',
   header: 'Per second',
   description: 'Change per second over the last tick (counters only)',
@@ -83,7 +83,7 @@ const rateColumn: GridColumn<StatRow> = {
   align: 'right',
   sortValue: (r) => (r.kind === 'counter' ? (r.rate ?? null) : null),
   text: (r) => (r.kind === 'counter' ? formatPerSecond(r.rate) : ''),
-  value: (r) => (r.kind === 'counter' ? (r.rate ?? null) : null),
+  value: (r) => (r.kind === 'counter' ? perSecondValue(r.rate) : null),
   render: (r) =>
     r.kind === 'counter' && r.rate ? (
       formatPerSecond(r.rate)

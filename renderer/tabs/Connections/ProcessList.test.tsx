@@ -12,7 +12,16 @@ import {
 import { followAggregate } from '../../store/live-rows.js';
 import { applyBatch, emptyTables } from '../../store/tables.js';
 import { conn, diff, snapshot } from '../../store/test-rows.js';
-import { matchesProcess, processTally, trafficByName, withTraffic, type ProcessEntry } from './ProcessList.js';
+import {
+  matchesProcess,
+  processListColumns,
+  processTally,
+  trafficByName,
+  withTraffic,
+  type ProcessEntry,
+} from './ProcessList.js';
+import { middleCut } from '../../components/MiddleCut.js';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { processesOf } from './view.js';
 
 const proc = (pid: number, name: string): ProcessInfo => ({
@@ -153,5 +162,29 @@ describe('a process named as a bucket', () => {
     expect(t.get(bucket.id)?.bytesSent).toBe(100);
     expect(t.get(named.id)?.bytesSent).toBe(7);
     expect(withTraffic(entries, t).find((e) => e.id === named.id)?.traffic?.bytesSent).toBe(7);
+  });
+});
+
+describe('process names in the list', () => {
+  // Linux names a process by its first 15 characters (comm): four "npm exec …" rows were these.
+  const names = ['npm exec @playw', 'npm exec typesc', 'npm exec vite -', 'npm exec @playwright/mcp@latest'];
+
+  it('keep the end of a long name on screen (cut in the middle), so names alike at their start differ', () => {
+    const tails = names.map((n) => middleCut(n)?.tail);
+    expect(new Set(tails).size).toBe(names.length);
+    for (const n of names) expect(Object.values(middleCut(n) ?? {}).join('')).toBe(n);
+    expect(middleCut('sshd')).toBeNull();
+    // Never between the halves of a surrogate pair.
+    const emoji = `${'x'.repeat(14)}\u{1F600}${'y'.repeat(11)}`;
+    expect(middleCut(emoji)).toEqual({ head: 'x'.repeat(14), tail: `\u{1F600}${'y'.repeat(11)}` });
+  });
+
+  it('draw the tail apart from the head the column may cut (on main: one text cut at its end)', () => {
+    const name = processListColumns.find((c) => c.id === 'name')!;
+    const html = renderToStaticMarkup(
+      name.render!({ id: 'k', name: names[0]!, pids: [1], connections: 1, listening: 0 }),
+    );
+    expect(html).toContain('<span class="mid-tail">');
+    expect(html).toContain('@playw');
   });
 });

@@ -1,0 +1,35 @@
+// A long name cut in the middle, not at its end, when its column is too narrow: names alike at their start
+// ("npm exec @playw", "npm exec typesc": four rows of "npm exec …" in a new user's review of 12-03) differ at
+// their end. The head takes the ellipsis, the tail always shows; the cut cell's tooltip has the whole text.
+import { inertText } from '../../shared/inert-text.js';
+import { Inert } from './Inert.js';
+
+/** Names longer than this are cut in the middle when their column is too narrow, not at their end. */
+const MIDDLE_CUT_FROM = 10;
+/** How much of a long name's end stays on screen however narrow the column. */
+const TAIL_CHARS = 12;
+
+/**
+ * A long (escaped) name as the head a narrow column may cut with "…" and the tail it always shows: names alike at
+ * their start ("npm exec @playwright/mcp", "npm exec vite", four rows of "npm exec …" in a new user's review of
+ * 12-03) differ at their end. Null for a short name (drawn whole). Cut between code points, never in a pair.
+ */
+export function middleCut(text: string): { head: string; tail: string } | null {
+  const chars = Array.from(text);
+  if (chars.length <= MIDDLE_CUT_FROM) return null;
+  const at = chars.length - Math.min(TAIL_CHARS, Math.floor(chars.length / 2));
+  return { head: chars.slice(0, at).join(''), tail: chars.slice(at).join('') };
+}
+
+/** An OS string drawn escaped and isolated (as Inert draws it), a long one cut in the middle. */
+export function MiddleCut(props: { text: string }) {
+  const safe = inertText(props.text);
+  const cut = middleCut(safe);
+  if (!cut) return <Inert text={props.text} />;
+  return (
+    <bdi className="mid-cut">
+      <span className="mid-head">{cut.head}</span>
+      <span className="mid-tail">{cut.tail}</span>
+    </bdi>
+  );
+}
