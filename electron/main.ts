@@ -1,7 +1,7 @@
 // The Electron host: one hardened window serving the built renderer from app://netlens, a monitor in a
 // worker thread, and the service behind a MessagePort. README.md describes the architecture and the
 // security checklist this follows.
-import { app, BrowserWindow, dialog, Menu, protocol, screen, session, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, protocol, screen, session } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { IPC, type MenuCommand } from '../shared/protocol.js';
@@ -13,7 +13,7 @@ import { createBackend } from './backend.js';
 import { createSettingsStore } from './settings-store.js';
 import { builtPaths } from './paths.js';
 import { applyRecordOptions, loadRecordingConfig, type RecordOptionValues } from './monitor/record/config.js';
-import { showTabCommand, TABS } from '../shared/tabs.js';
+import { menuTemplate } from './menu-template.js';
 import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
 import { loadWindowState, trackWindowState, type WindowState } from './window-state.js';
 import { main as cliMain, outputFailed, SERVING } from './cli.js';
@@ -94,64 +94,6 @@ function hardenSessions(): void {
   app.on('web-contents-created', (_event, contents) =>
     hardenContents(contents as unknown as HardenableContents, APP_ORIGIN),
   );
-}
-
-function buildMenu(send: (command: MenuCommand) => void): Menu {
-  const mac = process.platform === 'darwin';
-  const template: MenuItemConstructorOptions[] = [
-    ...(mac ? [{ role: 'appMenu' as const }] : []),
-    {
-      label: '&File',
-      submenu: [
-        { label: 'Open Capture…', accelerator: 'CmdOrCtrl+O', click: () => send('openCapture') },
-        { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: () => send('export') },
-        { type: 'separator' },
-        mac ? { role: 'close' } : { role: 'quit' },
-      ],
-    },
-    {
-      label: '&Edit',
-      // The full set of edit roles: on macOS, Cmd+X/C/V/Z in the filter box work only through them.
-      submenu: [
-        { role: 'undo' },
-        { role: 'redo' },
-        { type: 'separator' },
-        { role: 'cut' },
-        { role: 'copy' },
-        { role: 'paste' },
-        { role: 'selectAll' },
-        { type: 'separator' },
-        { label: 'Find…', accelerator: 'CmdOrCtrl+F', click: () => send('focusFilter') },
-      ],
-    },
-    {
-      label: '&View',
-      submenu: [
-        ...TABS.map((t, i) => ({
-          label: t.label,
-          accelerator: `CmdOrCtrl+${i + 1}`,
-          click: () => send(showTabCommand(t.id)),
-        })),
-        { type: 'separator' },
-        // Ctrl+R as in TCPView ("Resolve addresses"); the development reload moves to F5 so they never clash.
-        { label: 'Resolve Names', accelerator: 'CmdOrCtrl+R', click: () => send('toggleResolveNames') },
-        { type: 'separator' },
-        { role: 'togglefullscreen' },
-        ...(isDev
-          ? [
-              { type: 'separator' as const },
-              { role: 'reload' as const, accelerator: 'F5' },
-              { role: 'toggleDevTools' as const },
-            ]
-          : []),
-      ],
-    },
-    {
-      role: 'help',
-      submenu: [{ label: `About ${APP_NAME}…`, click: () => send('showAbout') }],
-    },
-  ];
-  return Menu.buildFromTemplate(template);
 }
 
 /** --no-record, --retention=DAYS, --history-max-mb=N on the desktop app's command line (Chromium's own
@@ -295,7 +237,9 @@ async function start(): Promise<void> {
   });
   win.once('ready-to-show', () => win.show());
 
-  Menu.setApplicationMenu(buildMenu(sendMenu));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(menuTemplate(sendMenu, { mac: process.platform === 'darwin', dev: isDev })),
+  );
   await win.loadURL(`${APP_ORIGIN}/index.html`);
 
   app.on('window-all-closed', () => {

@@ -3,7 +3,7 @@
 import type { MenuCommand } from '../shared/protocol.js';
 import { showTabCommand, TABS } from '../shared/tabs.js';
 
-export type AppCommand = MenuCommand | 'pause' | 'showShortcuts';
+export type AppCommand = MenuCommand | 'pause';
 
 export interface KeyPress {
   key: string;

@@ -53,6 +53,7 @@ export const MENU_COMMANDS = [
   'focusFilter',
   ...TAB_IDS.map(showTabCommand),
   'showAbout',
+  'showShortcuts',
   'toggleResolveNames',
   // A desktop alert (a notification, the tray's Alerts item) clicked: the History tab's Alerts.
   'showAlerts',
