@@ -116,6 +116,19 @@ describe.runIf(looseUmask)('the data folder', () => {
     expect(mode(theirs)).toBe(0o755);
   });
 
+  it.runIf(process.getuid?.() === 0)("leaves another user's file alone, even as root (NETLENS_DATA_DIR=/tmp)", () => {
+    const dir = join(parent(), 'netlens');
+    mkdirSync(dir, { mode: 0o700 });
+    const theirs = join(dir, 'settings.json');
+    writeFileSync(theirs, '{}', { mode: 0o644 });
+    chownSync(theirs, 65534, 65534);
+    writeFileSync(join(dir, 'recording.json'), '{}', { mode: 0o644 });
+    // On main: made 0600 by root, nothing said.
+    expect(tightenDataDir(dir, 'linux')).toContain(`${theirs} (owned by uid 65534)`);
+    expect(mode(theirs)).toBe(0o644);
+    expect(mode(join(dir, 'recording.json'))).toBe(0o600);
+  });
+
   const immutable = process.platform === 'linux' && process.getuid?.() === 0;
   it.runIf(immutable)('says what it could not tighten, counted, and goes on', () => {
     const dir = join(parent(), 'netlens');

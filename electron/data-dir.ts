@@ -50,11 +50,17 @@ export function makeDataDirSync(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: DATA_DIR_MODE });
 }
 
+/** Why a file or folder owned by `uid` is not NetLens's to change, or null when it is this user's. */
+function otherUsers(uid: number): string | null {
+  const me = process.getuid?.();
+  return me !== undefined && uid !== me ? `owned by uid ${uid}` : null;
+}
+
 /** Why a data folder is not NetLens's to make private, or null when it is. */
 function sharedFolder(path: string, mode: number, uid: number): string | null {
   if ((mode & 0o1000) !== 0) return 'a shared folder';
-  const me = process.getuid?.();
-  if (me !== undefined && uid !== me) return `owned by uid ${uid}`;
+  const owner = otherUsers(uid);
+  if (owner !== null) return owner;
   const full = resolve(path);
   if (full === parse(full).root) return 'the root folder';
   if (full === resolve(homedir())) return 'the home folder';
@@ -77,8 +83,9 @@ export function tightenDataDir(dir: string, platform: NodeJS.Platform = process.
       if (st.isSymbolicLink() || (folder ? !st.isDirectory() : !st.isFile())) return;
       if ((st.mode & 0o077) === 0) return;
       // NETLENS_DATA_DIR may name a folder that is not NetLens's own: a shared one (/tmp: sticky), someone
-      // else's, or the home folder. Its mode is its owner's choice: said, not changed.
-      const shared = folder ? sharedFolder(path, st.mode, st.uid) : null;
+      // else's, or the home folder. Its mode is its owner's choice: said, not changed. So is a file of another
+      // user's under one of NetLens's names (/tmp/settings.json), which root could otherwise change.
+      const shared = folder ? sharedFolder(path, st.mode, st.uid) : otherUsers(st.uid);
       if (shared !== null) failed.push(`${path} (${shared})`);
       else chmodSync(path, folder ? DATA_DIR_MODE : DATA_FILE_MODE);
     } catch (err) {
