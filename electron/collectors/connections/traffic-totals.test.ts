@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_PROCESS, OTHER_USERS, type Connection, type ProcessInfo } from '../../../shared/types.js';
+import { NO_PROCESS, OTHER_USERS, OWNER_NOT_LISTED, type Connection, type ProcessInfo } from '../../../shared/types.js';
 import { unknownTraffic } from './tcp-info.js';
 import type { DestroyedSocket } from './tcp-events.js';
 import { cookieKey, ownerCounts, TrafficTotals } from './traffic-totals.js';
@@ -189,6 +189,22 @@ describe('TrafficTotals', () => {
         [NO_PROCESS, 2],
       ]),
     );
+  });
+
+  it("counts a remote host's sockets past its owners' cap apart from those no process holds", () => {
+    // On main: under (no process), "sockets no process holds".
+    const capped = { ...row('c', 5, 'ESTABLISHED', 100, 10, null), ownerStatus: 'capped' as const };
+    const nobody = row('n', 6, 'ESTABLISHED', null, null, null);
+    const t = new TrafficTotals(-1);
+    t.update([capped, nobody], ['1', null], [], 1);
+    const rows = t.rows(ownerCounts([capped, nobody]));
+    expect(rows.find((r) => r.id === OWNER_NOT_LISTED)).toMatchObject({
+      pid: null,
+      connections: 1,
+      bytesSent: 100,
+      note: expect.stringMatching(/past the owners/),
+    });
+    expect(rows.find((r) => r.id === NO_PROCESS)).toMatchObject({ connections: 1, bytesSent: null });
   });
 
   it('keys a cookie by its number only when no other cookie text gives that number', () => {

@@ -6,11 +6,13 @@
 // the growth of each socket's counters to the owner it had; a destroy event adds what grew since the last
 // reading. A socket never seen open (it opened and closed between two readings) is credited to the process
 // whose listener it was accepted on; other such sockets (outgoing ones) to NO_PROCESS, or to OTHER_USERS when
-// they belong to another user: the kernel reports their uid, not their process.
+// they belong to another user: the kernel reports their uid, not their process. A remote host's socket whose
+// owners were past its cap (ownerStatus 'capped') is counted under OWNER_NOT_LISTED, not as one no process holds.
 import {
   assignTraffic,
   NO_PROCESS,
   OTHER_USERS,
+  OWNER_NOT_LISTED,
   type ClosedSocket,
   type Connection,
   type ProcessInfo,
@@ -49,6 +51,10 @@ export const MAX_PROCESSES = 2000;
 
 const OTHER: Owner = { key: OTHER_USERS, pid: null, name: OTHER_USERS, user: null, info: null };
 const NOBODY: Owner = { key: NO_PROCESS, pid: null, name: NO_PROCESS, user: null, info: null };
+const NOT_LISTED: Owner = { key: OWNER_NOT_LISTED, pid: null, name: OWNER_NOT_LISTED, user: null, info: null };
+
+/** Whom a row that names no owner is counted under: its owners past a remote host's cap, or no process. */
+const unnamed = (row: Connection): Owner => (row.ownerStatus === 'capped' ? NOT_LISTED : NOBODY);
 
 /** One Owner per ProcessInfo: the attribution cache shares those objects across rows and ticks. */
 const owners = new WeakMap<ProcessInfo, Owner>();
@@ -82,7 +88,7 @@ export function ownerCounts(open: readonly Connection[]): OwnerCounts {
       lastEntry!.n++;
       continue;
     }
-    const owner = rowOwner(row) ?? NOBODY;
+    const owner = rowOwner(row) ?? unnamed(row);
     let e = counts.get(owner.key);
     if (e) e.n++;
     else counts.set(owner.key, (e = { owner, n: 1 }));
@@ -154,7 +160,7 @@ export class TrafficTotals {
         continue;
       const key = cookieKey(cookie);
       let c = this.sockets.get(key);
-      const owner = rowOwner(row) ?? c?.owner ?? NOBODY;
+      const owner = rowOwner(row) ?? c?.owner ?? unnamed(row);
       if (!c) {
         c = { sent: 0, received: 0, owner, rowId: row.id, seen: reading };
         this.sockets.set(key, c);
@@ -263,7 +269,9 @@ function processRow(
       ? 'sockets of processes this user may not inspect: their bytes, without their processes'
       : o.key === NO_PROCESS
         ? 'sockets no process holds, or outgoing connections that closed before a reading could name their process'
-        : null;
+        : o.key === OWNER_NOT_LISTED
+          ? 'sockets of a remote host past the owners NetLens keeps of it: their bytes, without their processes'
+          : null;
   return {
     id: o.key,
     pid: o.pid,
