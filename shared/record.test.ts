@@ -108,5 +108,8 @@ describe('record helpers', () => {
         '2026-01-02T03:04:06.000Z,2026-01-02T03:04:06.000Z,,0',
     );
     expect(end).toBe('');
+    // A damaged record's time out of a Date's range: written as its number (on main a RangeError, no file).
+    const far = historyCsv([{ ...row, closedAt: 9e15, lastSeen: Number.NaN }]).split('\r\n')[1];
+    expect(far?.endsWith(',2026-01-02T03:04:05.000Z,,9000000000000000,,0')).toBe(true);
   });
 });

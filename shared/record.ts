@@ -314,10 +314,14 @@ export const HISTORY_CSV_COLUMNS = [
  * Recorded connections as CSV, the one writer of `netlens history --format csv` and the History tab's Export
  * CSV: export.ts's toCsv (RFC 4180, CRLF line ends, formulas defused, OS text inert), a header line of
  * HISTORY_CSV_COLUMNS, the states a socket went through joined with spaces, listener `true` or `false`, times in
- * ISO 8601 (UTC), ports, PIDs and bytes as plain numbers, none as an empty cell.
+ * ISO 8601 (UTC; one out of a Date's range as its number of ms), ports, PIDs and bytes as plain numbers, none as
+ * an empty cell.
  */
 export function historyCsv(rows: readonly RecordedConnection[]): string {
-  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  // A time no Date holds (a record edited by hand or damaged: NaN, past year 275760) is written as its number,
+  // never thrown on: one such row cost the whole file.
+  const iso = (t: number | null) =>
+    t === null ? null : Number.isNaN(new Date(t).getTime()) ? t : new Date(t).toISOString();
   return toCsv(
     HISTORY_CSV_COLUMNS,
     rows.map((c) =>
