@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { applyDiff, diffRows, mergeDiffs, PendingDiff, rowPatch, sameTrafficFields, valueEqual } from './diff.js';
-import { TRAFFIC_FIELDS, type ConnectionTraffic } from './types.js';
+import { TRAFFIC_FIELDS, assignTraffic, type ConnectionTraffic } from './types.js';
 import type { Diff } from './protocol.js';
 
 interface TestRow {
@@ -202,6 +202,18 @@ describe('sameTrafficFields', () => {
       const other = traffic() as unknown as Record<string, unknown>;
       other[k] = k === 'trafficNote' ? 'n/a' : k === 'skmem' ? { rmemAlloc: 2 } : 2;
       expect(sameTrafficFields(traffic(), other as unknown as ConnectionTraffic), k).toBe(false);
+    }
+  });
+
+  // assignTraffic names the fields one by one too: one it left out would keep a row's traffic from another socket.
+  it('assignTraffic copies every field of TRAFFIC_FIELDS and starts the rates null', () => {
+    for (const k of TRAFFIC_FIELDS) {
+      const row = { ...traffic(), sendRate: 5, recvRate: 5 } as ConnectionTraffic;
+      const from = traffic() as unknown as Record<string, unknown>;
+      from[k] = k === 'trafficNote' ? 'n/a' : k === 'skmem' ? { rmemAlloc: 2 } : 2;
+      assignTraffic(row, from as unknown as ConnectionTraffic);
+      expect((row as unknown as Record<string, unknown>)[k], k).toEqual(from[k]);
+      expect([row.sendRate, row.recvRate]).toEqual([null, null]);
     }
   });
 });
