@@ -188,7 +188,7 @@ export const TRAFFIC_FIELDS = [
  *  large table's diff fast); the rates start null: the monitor sets them. The fields are named one by one, as
  *  sameTrafficFields names them: a loop over TRAFFIC_FIELDS stores by a key that changes at each step, which V8
  *  does through its slowest (megamorphic) path, and every unix and UDP row of a tick read with traffic gets its
- *  gap this way (about 0.1 ms a tick for 300 rows; docs/performance.md, _The host at rest, 12-03_). */
+ *  gap this way (about 0.1 ms a tick for 300 rows; docs/performance.md, _The host at rest: the Routes tab forks it_). */
 export function assignTraffic(row: ConnectionTraffic, t: ConnectionTraffic): void {
   row.bytesSent = t.bytesSent;
   row.bytesAcked = t.bytesAcked;

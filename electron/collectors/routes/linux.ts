@@ -361,7 +361,7 @@ export class LinuxRoutesCollector implements Collector<Route> {
   /** /proc/net/route and ipv6_route, cheap to read in-process: when they have not changed, neither has the
    *  routing (bar another IPv4 policy table, which IP_REUSE_MS bounds), and ip need not run this tick. Read
    *  synchronously, as the statistics files are: through fs.promises each file is four trips to libuv's thread
-   *  pool, 0.3-0.9 ms of CPU a tick for the two against 0.07-0.12 (docs/performance.md, _The host at rest: Routes_). */
+   *  pool, 0.3-0.9 ms of CPU a tick for the two against 0.07-0.12 (docs/performance.md, _The host at rest: the Routes tab forks it_). */
   private fingerprint(): string {
     const a = readProcTextSync(`${this.procRoot}/net/route`, 'names');
     const b = readProcTextSync(`${this.procRoot}/net/ipv6_route`, 'names');
