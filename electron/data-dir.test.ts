@@ -94,6 +94,12 @@ describe.runIf(looseUmask)('the data folder', () => {
     );
     expect(mode(shared)).toBe(0o777);
     expect(mode(join(shared, 'settings.json'))).toBe(0o600); // NetLens's own file in it still is
+    // A group's shared folder (setgid, as `chmod g+s`): on main made 0700, the group shut out, nothing said.
+    const team = join(parent(), 'team');
+    mkdirSync(team);
+    chmodSync(team, 0o2775);
+    expect(tightenDataDir(team, 'linux')).toContain(`${team} (a shared folder)`);
+    expect(statSync(team).mode & 0o7777).toBe(0o2775);
     const home = join(parent(), 'home');
     mkdirSync(home, { mode: 0o755 });
     chmodSync(home, 0o755);

@@ -58,7 +58,9 @@ function otherUsers(uid: number): string | null {
 
 /** Why a data folder is not NetLens's to make private, or null when it is. */
 function sharedFolder(path: string, mode: number, uid: number): string | null {
-  if ((mode & 0o1000) !== 0) return 'a shared folder';
+  // Sticky (/tmp), or setgid: a group's shared folder (its files take the folder's group), made 0700 it shuts the
+  // group out.
+  if ((mode & 0o3000) !== 0) return 'a shared folder';
   const owner = otherUsers(uid);
   if (owner !== null) return owner;
   const full = resolve(path);
@@ -82,9 +84,9 @@ export function tightenDataDir(dir: string, platform: NodeJS.Platform = process.
       const st = lstatSync(path);
       if (st.isSymbolicLink() || (folder ? !st.isDirectory() : !st.isFile())) return;
       if ((st.mode & 0o077) === 0) return;
-      // NETLENS_DATA_DIR may name a folder that is not NetLens's own: a shared one (/tmp: sticky), someone
-      // else's, or the home folder. Its mode is its owner's choice: said, not changed. So is a file of another
-      // user's under one of NetLens's names (/tmp/settings.json), which root could otherwise change.
+      // NETLENS_DATA_DIR may name a folder that is not NetLens's own: a shared one (/tmp: sticky; a group's:
+      // setgid), someone else's, or the home folder. Its mode is its owner's choice: said, not changed. So is a
+      // file of another user's under one of NetLens's names (/tmp/settings.json), which root could otherwise change.
       const shared = folder ? sharedFolder(path, st.mode, st.uid) : otherUsers(st.uid);
       if (shared !== null) failed.push(`${path} (${shared})`);
       else chmodSync(path, folder ? DATA_DIR_MODE : DATA_FILE_MODE);
