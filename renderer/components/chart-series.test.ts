@@ -78,6 +78,13 @@ describe('chart series', () => {
       [...every(0, 1, 21), ...every(40, 1, 1), ...every(50, 10, 4)].map((p) => p.t / 1000),
     );
   });
+  it('skips a history point not newer than the one before it: no step of 0 or less taken for the interval', () => {
+    // 10 s samples with one repeated and one going back: on main holes at 25, 35, 32.5 and 55 (a 0 s interval
+    // read), and the series' time going back (uPlot wants it ascending).
+    const s = seriesFromHistory([...every(0, 10, 3), ...every(20, 10, 3), ...every(15, 10, 1), ...every(50, 10, 2)]);
+    expect(holes(s)).toEqual([]);
+    expect(s.t).toEqual([0, 10, 20, 30, 40, 50, 60]);
+  });
   it('drops a hole left first when the span moves past its points', () => {
     const s = seriesFromHistory([{ t: 0, rx: 1, tx: 1 }]);
     appendSample(s, 100_000, 2, 2);

@@ -78,9 +78,15 @@ function healBreaks(s: ChartSeries, intervalS: number): void {
   }
 }
 
+/** The series of a host's history: a point not newer than the one before it is skipped, as appendSample skips it
+ *  (a step of 0 or less read as the samples' interval broke the next steps of a slower series). */
 export function seriesFromHistory(points: readonly HistoryPoint[]): ChartSeries {
   const s: ChartSeries = { t: [], rx: [], tx: [] };
-  for (const p of points) push(s, p.t / 1000, p.rx, p.tx);
+  for (const p of points) {
+    const t = p.t / 1000;
+    const last = s.t[s.t.length - 1];
+    if (last === undefined || t > last) push(s, t, p.rx, p.tx);
+  }
   return s;
 }
 
