@@ -113,6 +113,31 @@ describe.runIf(looseUmask)('the data folder', () => {
     expect(mode(home)).toBe(0o755);
   });
 
+  it("leaves a folder NETLENS_DATA_DIR names that holds others' files as it is (sudo NETLENS_DATA_DIR=/etc)", () => {
+    const etc = join(parent(), 'etc');
+    mkdirSync(etc, { mode: 0o755 });
+    chmodSync(etc, 0o755);
+    writeFileSync(join(etc, 'passwd'), 'root:x:0:0::/root:/bin/sh\n', { mode: 0o644 });
+    writeFileSync(join(etc, 'settings.json'), '{}', { mode: 0o644 });
+    const was = process.env.NETLENS_DATA_DIR;
+    process.env.NETLENS_DATA_DIR = etc;
+    try {
+      expect(tightenDataDir(etc, 'linux')).toBe(
+        `1 of NetLens's data files could not be made private to this user (mode is left as it was): ${etc} (holds "passwd", not NetLens's)`,
+      );
+      expect(mode(etc)).toBe(0o755);
+      expect(mode(join(etc, 'passwd'))).toBe(0o644);
+      expect(mode(join(etc, 'settings.json'))).toBe(0o600);
+      // A folder of NetLens's own files only, named the same way, is NetLens's: made private.
+      rmSync(join(etc, 'passwd'));
+      expect(tightenDataDir(etc, 'linux')).toBeNull();
+      expect(mode(etc)).toBe(0o700);
+    } finally {
+      if (was === undefined) delete process.env.NETLENS_DATA_DIR;
+      else process.env.NETLENS_DATA_DIR = was;
+    }
+  });
+
   it.runIf(process.getuid?.() === 0)("leaves another user's folder's mode alone", () => {
     const theirs = join(parent(), 'theirs');
     mkdirSync(theirs, { mode: 0o755 });

@@ -1,6 +1,6 @@
 // Where NetLens keeps its files outside Electron (the action log, the browser host's settings): the OS's
 // per-user application data folder. The Electron host uses app.getPath('userData') instead.
-import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, opendirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, parse, resolve } from 'node:path';
@@ -66,7 +66,29 @@ function sharedFolder(path: string, mode: number, uid: number): string | null {
   const full = resolve(path);
   if (full === parse(full).root) return 'the root folder';
   if (full === resolve(homedir())) return 'the home folder';
+  // A folder NETLENS_DATA_DIR names that holds anything else than NetLens's own (/etc, /srv, a project's folder)
+  // is not NetLens's to close: root would shut every other user out of it.
+  const chosen = process.env.NETLENS_DATA_DIR;
+  if (chosen && resolve(chosen) === full) {
+    const other = foreignEntry(full);
+    if (other !== null) return `holds ${JSON.stringify(other)}, not NetLens's`;
+  }
   return null;
+}
+
+/** NetLens's own names in a data folder: its files, `desktop/`, the record's users. */
+const OWN_ENTRIES = new Set<string>([...DATA_FILES.map((f) => f.split('/')[0]!), 'history.sqlite.users']);
+
+/** The first entry of `dir` that is not NetLens's, or null: read until one is found (a large folder is not
+ *  listed whole). */
+function foreignEntry(dir: string): string | null {
+  const d = opendirSync(dir);
+  try {
+    for (let e = d.readSync(); e !== null; e = d.readSync()) if (!OWN_ENTRIES.has(e.name)) return e.name;
+    return null;
+  } finally {
+    d.closeSync();
+  }
 }
 
 /**
