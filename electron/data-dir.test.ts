@@ -1,13 +1,13 @@
 // The data folder is this user's alone (0700) and so is every file NetLens writes there (0600), whatever the
 // umask: on create, and tightened at start where an earlier NetLens left them looser. Not on Windows.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, renameSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RECORDING } from '../shared/record.js';
 import { ACTION_LOG_FILE, createActionLog } from './actions/action-log.js';
-import { DATA_FILES, tightenDataDir } from './data-dir.js';
+import { changeMode, DATA_FILES, tightenDataDir } from './data-dir.js';
 import { RECORD_FILE, saveRecordingConfig } from './monitor/record/config.js';
 import { SAVED_HOSTS_FILE, savedHosts } from './remote/saved-hosts.js';
 import { createSettingsStore } from './settings-store.js';
@@ -177,5 +177,30 @@ describe.runIf(looseUmask)('the data folder', () => {
     expect(mode(join(dir, 'settings.json'))).toBe(0o644);
     expect(mode(join(dir, 'recording.json'))).toBe(0o600);
     expect(mode(dir)).toBe(0o700);
+  });
+});
+
+describe.runIf(posix)("the tightening's change of mode", () => {
+  it('changes the file it looked at, never a link or a file swapped in since', () => {
+    const dir = parent();
+    const file = join(dir, 'settings.json');
+    writeFileSync(file, '{}', { mode: 0o644 });
+    const seen = lstatSync(file);
+    // Swapped for a link to someone's file between the look and the change: not followed. (The file it looked at
+    // is kept aside, so that its inode is not given to the next one.)
+    const target = join(dir, 'target');
+    writeFileSync(target, 'x', { mode: 0o644 });
+    renameSync(file, join(dir, 'aside'));
+    symlinkSync(target, file);
+    expect(() => changeMode(file, seen, 0o600)).toThrow(expect.objectContaining({ code: 'ELOOP' }));
+    expect(mode(target)).toBe(0o644);
+    // Swapped for another file: not changed.
+    rmSync(file);
+    writeFileSync(file, '{}', { mode: 0o644 });
+    expect(() => changeMode(file, seen, 0o600)).toThrow(expect.objectContaining({ code: 'EAGAIN' }));
+    expect(mode(file)).toBe(0o644);
+    // The file it looked at: changed.
+    changeMode(file, lstatSync(file), 0o600);
+    expect(mode(file)).toBe(0o600);
   });
 });

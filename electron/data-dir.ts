@@ -1,6 +1,16 @@
 // Where NetLens keeps its files outside Electron (the action log, the browser host's settings): the OS's
 // per-user application data folder. The Electron host uses app.getPath('userData') instead.
-import { chmodSync, lstatSync, mkdirSync, opendirSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  opendirSync,
+  openSync,
+  type Stats,
+} from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, parse, resolve } from 'node:path';
@@ -92,6 +102,23 @@ function foreignEntry(dir: string): string | null {
 }
 
 /**
+ * chmod of what lstat saw at `path`, through a descriptor: a name swapped for a link (or another file) between
+ * the look and the change is not followed and not changed (a path's chmod would follow it to its target).
+ */
+export function changeMode(path: string, seen: Stats, mode: number): void {
+  const flags =
+    constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+  const fd = openSync(path, flags);
+  try {
+    const now = fstatSync(fd);
+    if (now.dev !== seen.dev || now.ino !== seen.ino) throw Object.assign(new Error('replaced'), { code: 'EAGAIN' });
+    fchmodSync(fd, mode);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * Tightens what NetLens keeps in `dir` to DATA_DIR_MODE (the folder and `desktop/`) and DATA_FILE_MODE (the
  * DATA_FILES there), where they are looser: group or others may read, write or enter. Not on Windows. A symbolic
  * link is not followed (a file named so and pointing elsewhere is someone else's), a name missing is skipped.
@@ -111,7 +138,7 @@ export function tightenDataDir(dir: string, platform: NodeJS.Platform = process.
       // file of another user's under one of NetLens's names (/tmp/settings.json), which root could otherwise change.
       const shared = folder ? sharedFolder(path, st.mode, st.uid) : otherUsers(st.uid);
       if (shared !== null) failed.push(`${path} (${shared})`);
-      else chmodSync(path, folder ? DATA_DIR_MODE : DATA_FILE_MODE);
+      else changeMode(path, st, folder ? DATA_DIR_MODE : DATA_FILE_MODE);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') failed.push(`${path} (${code ?? errorText(err)})`);
