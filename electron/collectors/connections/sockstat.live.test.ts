@@ -10,7 +10,7 @@ import { emptyInetTables } from './linux.js';
 
 const root = process.platform === 'linux' && process.getuid?.() === 0;
 
-const STEPS = String.raw`
+const STEPS = `
 import json, socket
 FILES = ['sockstat', 'sockstat6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6']
 def snap():
