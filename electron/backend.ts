@@ -2,7 +2,7 @@
 // helper ("Show all processes…"), the actions, the capture parser, the settings and the firewall check, behind
 // one Service. The Electron host, `netlens web` and the tests and benchmarks that serve a page all build it
 // here, so a new capability is wired once; a host only carries the Service's messages (web.ts, ipc.ts).
-import { tightenDataDir } from './data-dir.js';
+import { tightenDataDir } from './collectors/data-dir.js';
 import type { DnsServer } from '../shared/names.js';
 import type { HostKind } from '../shared/protocol.js';
 import type { RecordingConfig } from '../shared/record.js';

@@ -6,7 +6,7 @@
 // objects: a grid by its id, a toggle by its name). Two windows or browser tabs that change different
 // settings therefore never overwrite each other; the same key, changed in both, keeps the last write.
 import { rename, writeFile } from 'node:fs/promises';
-import { DATA_FILE_MODE, makeDataDir } from './data-dir.js';
+import { DATA_FILE_MODE, makeDataDir } from './collectors/data-dir.js';
 import { readDataFile } from './collectors/data-files.js';
 import { join } from 'node:path';
 import { MAX_SETTINGS_BYTES } from '../shared/protocol.js';

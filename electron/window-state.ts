@@ -1,7 +1,7 @@
 // Remembers the window's size, position and maximized state between launches, in the user-data folder.
 import type { BrowserWindow, Rectangle } from 'electron';
 import { writeFile } from 'node:fs/promises';
-import { DATA_FILE_MODE, makeDataDir } from './data-dir.js';
+import { DATA_FILE_MODE, makeDataDir } from './collectors/data-dir.js';
 import { readDataFile } from './collectors/data-files.js';
 import { dirname } from 'node:path';
 

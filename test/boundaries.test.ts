@@ -30,9 +30,9 @@ interface Rule {
   why: string;
 }
 
-const ELECTRON_HOST = /^electron\/(main|preload|ipc|window-state|tray)\.ts$/;
+const ELECTRON_HOST = /^electron\/(main|preload|ipc|window-state|tray|menu-template)\.ts$/;
 /** electron/ below the hosts: everything but the Electron host files and the browser host. */
-const ELECTRON_NOT_HOSTS = /^electron\/(?!(main|preload|ipc|window-state|tray|web)\.ts$)/;
+const ELECTRON_NOT_HOSTS = /^electron\/(?!(main|preload|ipc|window-state|tray|menu-template|web)\.ts$)/;
 const SHARED = /^shared\//;
 
 const RULES: Rule[] = [

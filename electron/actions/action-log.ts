@@ -2,7 +2,7 @@
 // user to read back; a line it cannot parse (a crash mid-write, a hand edit, an action or outcome this version
 // does not know) is skipped, never fatal.
 import { open, appendFile, rename, stat } from 'node:fs/promises';
-import { DATA_FILE_MODE, makeDataDir } from '../data-dir.js';
+import { DATA_FILE_MODE, makeDataDir } from '../collectors/data-dir.js';
 import { join } from 'node:path';
 import { inertJson } from '../../shared/inert-text.js';
 import { ACTION_KINDS, ACTION_OUTCOMES, type ActionLogEntry } from '../../shared/protocol.js';

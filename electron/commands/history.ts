@@ -15,7 +15,7 @@ import {
   type RecordedConnection,
 } from '../../shared/record.js';
 import type { Command } from '../cli.js';
-import { defaultDataDir } from '../data-dir.js';
+import { defaultDataDir } from '../collectors/data-dir.js';
 import { recordFile } from '../monitor/record/config.js';
 import type { RecordedRows } from '../monitor/record/queries.js';
 import { columns } from './text-table.js';

@@ -4,7 +4,7 @@ import { SERVING, type Command } from '../cli.js';
 import { startWebHost } from '../web.js';
 import { createBackend } from '../backend.js';
 import { LOOPBACK_HOSTS } from '../web.js';
-import { defaultDataDir } from '../data-dir.js';
+import { defaultDataDir } from '../collectors/data-dir.js';
 import { DNS_SERVER_OPTION, DNS_SERVER_USAGE, dnsServerOption } from './names-options.js';
 import { applyRecordOptions, loadRecordingConfig, RECORD_OPTIONS, RECORD_USAGE } from '../monitor/record/config.js';
 

@@ -2,7 +2,7 @@
 // starts again. Read back through the same check as a request's (shared/remote.ts checkDestination): a file
 // edited by hand, or by something else, can name no option and no more hosts than may be shown.
 import { renameSync, writeFileSync } from 'node:fs';
-import { DATA_FILE_MODE, makeDataDirSync } from '../data-dir.js';
+import { DATA_FILE_MODE, makeDataDirSync } from '../collectors/data-dir.js';
 import { readDataFileSync } from '../collectors/data-files.js';
 import { join } from 'node:path';
 import { checkDestination } from '../../shared/remote.js';

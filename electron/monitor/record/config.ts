@@ -2,7 +2,7 @@
 // hosts read the settings at start (command-line options override them for that run) and hand them to the
 // worker; a missing or unreadable settings file means the defaults.
 import { rename, writeFile } from 'node:fs/promises';
-import { DATA_FILE_MODE, makeDataDir } from '../../data-dir.js';
+import { DATA_FILE_MODE, makeDataDir } from '../../collectors/data-dir.js';
 import { readDataFile } from '../../collectors/data-files.js';
 import { join } from 'node:path';
 import * as v from 'valibot';

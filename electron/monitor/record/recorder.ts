@@ -19,7 +19,7 @@
 //   or open failure (a full disk, a read-only folder) pauses recording with a notice, retried every RETRY_MS;
 //   on resuming, the connections open now are recorded afresh.
 import { accessSync, constants, existsSync, renameSync, unlinkSync } from 'node:fs';
-import { makeDataDirSync } from '../../data-dir.js';
+import { makeDataDirSync } from '../../collectors/data-dir.js';
 import { uptime } from 'node:os';
 import { dirname } from 'node:path';
 import { pidExists } from '../../actions/process-identity.js';

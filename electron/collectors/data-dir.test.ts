@@ -16,12 +16,12 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_RECORDING } from '../shared/record.js';
-import { ACTION_LOG_FILE, createActionLog } from './actions/action-log.js';
+import { DEFAULT_RECORDING } from '../../shared/record.js';
+import { ACTION_LOG_FILE, createActionLog } from '../actions/action-log.js';
 import { changeMode, DATA_FILES, tightenDataDir } from './data-dir.js';
-import { RECORD_FILE, saveRecordingConfig } from './monitor/record/config.js';
-import { SAVED_HOSTS_FILE, savedHosts } from './remote/saved-hosts.js';
-import { createSettingsStore } from './settings-store.js';
+import { RECORD_FILE, saveRecordingConfig } from '../monitor/record/config.js';
+import { SAVED_HOSTS_FILE, savedHosts } from '../remote/saved-hosts.js';
+import { createSettingsStore } from '../settings-store.js';
 
 const posix = process.platform !== 'win32';
 // Under a umask of 077 every file would be private anyway: the test would show nothing.

@@ -14,8 +14,8 @@ import {
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, parse, resolve } from 'node:path';
-import { errorText } from '../shared/error-text.js';
-import { inertText } from '../shared/inert-text.js';
+import { errorText } from '../../shared/error-text.js';
+import { inertText } from '../../shared/inert-text.js';
 
 export function defaultDataDir(): string {
   if (process.env.NETLENS_DATA_DIR) return process.env.NETLENS_DATA_DIR;
