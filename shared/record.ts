@@ -292,6 +292,40 @@ export function parseMoment(text: string, now: number): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
+/** The form a moment field takes, as formatDateTime writes it. */
+export const MOMENT_FORMAT = 'YYYY-MM-DD HH:MM:SS';
+
+// Linear: fixed digit runs, one optional seconds part.
+const MOMENT = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*$/;
+
+/**
+ * A moment typed into the History tab's fields (MomentField), in the 24-hour form the rest of NetLens shows (`2026-12-03 14:07:32`, seconds optional, a T
+ * allowed for the space), in local time: its time, or a sentence saying what is wrong with it. A day that does
+ * not exist (02-30) or a local time a clock change skipped is refused, not moved to a neighbour.
+ * parseMoment above reads the CLI's --since and --until, which also take durations and ISO strings.
+ */
+export function parseTypedMoment(text: string): { ok: true; ms: number } | { ok: false; error: string } {
+  const m = MOMENT.exec(text);
+  if (!m) return { ok: false, error: `Type a moment as ${MOMENT_FORMAT} (24-hour), e.g. 2026-12-03 14:05:00` };
+  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (mo < 1 || mo > 12) return { ok: false, error: `Month ${mo} does not exist: months are 01 to 12` };
+  if (h > 23 || mi > 59 || s > 59)
+    return { ok: false, error: 'Hours are 00 to 23, minutes and seconds 00 to 59 (24-hour clock)' };
+  const t = new Date(y, mo - 1, d, h, mi, s);
+  if (t.getMonth() !== mo - 1 || t.getDate() !== d || y < 1970)
+    return { ok: false, error: `${m[1]}-${m[2]}-${m[3]} is not a date` };
+  if (t.getHours() !== h || t.getMinutes() !== mi)
+    return { ok: false, error: 'That local time does not exist here (the clock skipped it)' };
+  return { ok: true, ms: t.getTime() };
+}
+
 /** The columns of a history CSV, named as the JSON of the same rows names them (`netlens history --json`, the
  *  History tab's Export JSON). */
 export const HISTORY_CSV_COLUMNS = [

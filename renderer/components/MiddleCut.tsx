@@ -2,7 +2,7 @@
 // ("npm exec @playw", "npm exec typesc": four rows of "npm exec …" in a new user's review of 12-03) differ at
 // their end. The head takes the ellipsis, the tail always shows; the cut cell's tooltip has the whole text.
 import { inertText } from '../../shared/inert-text.js';
-import { Inert } from './Inert.js';
+import { CELL_MAX, clampText, Inert, TOOLTIP_MAX } from './Inert.js';
 
 /** Names longer than this are cut in the middle when their column is too narrow, not at their end. */
 const MIDDLE_CUT_FROM = 10;
@@ -21,13 +21,19 @@ export function middleCut(text: string): { head: string; tail: string } | null {
   return { head: chars.slice(0, at).join(''), tail: chars.slice(at).join('') };
 }
 
-/** An OS string drawn escaped and isolated (as Inert draws it), a long one cut in the middle. */
+/** An OS string drawn as Inert draws it (escaped, isolated, clamped to CELL_MAX with the whole escaped text as its
+ *  title where clamped or escaped), a long one cut in the middle. */
 export function MiddleCut(props: { text: string }) {
   const safe = inertText(props.text);
-  const cut = middleCut(safe);
+  // Clamped before it is cut: a name of a megabyte (a remote host's, a capture's) is not split code point by code
+  // point at each render, nor drawn whole.
+  const cut = middleCut(clampText(safe, CELL_MAX));
   if (!cut) return <Inert text={props.text} />;
   return (
-    <bdi className="mid-cut">
+    <bdi
+      className="mid-cut"
+      title={safe.length > CELL_MAX || safe !== props.text ? clampText(safe, TOOLTIP_MAX) : undefined}
+    >
       <span className="mid-head">{cut.head}</span>
       <span className="mid-tail">{cut.tail}</span>
     </bdi>

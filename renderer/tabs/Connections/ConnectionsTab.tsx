@@ -243,7 +243,7 @@ export function ConnectionsTab() {
   // in place), and only while one is open.
   const killing = dialog?.kind === 'kill' || dialog?.kind === 'killMany';
   const socketCounts = useMemo(() => (killing ? socketsByPid(live.rows.values()) : null), [killing, live]);
-  const connectionCount = useCallback((pid: number) => socketsText(socketCounts?.get(pid)), [socketCounts]);
+  const socketsOf = useCallback((pid: number) => socketsText(socketCounts?.get(pid)), [socketCounts]);
 
   const actions = { capture: capture !== null, caps };
   // Stable handlers: the grids re-render when their rows change, not with every render of the tab.
@@ -457,7 +457,7 @@ export function ConnectionsTab() {
         <MultiKillDialog
           processes={dialog.processes}
           host={dialog.host}
-          connectionCount={connectionCount}
+          socketsOf={socketsOf}
           onClose={() => setDialog(null)}
         />
       ) : null}
@@ -465,7 +465,7 @@ export function ConnectionsTab() {
         <KillDialog
           processes={dialog.row.processes}
           host={dialog.row.host}
-          connectionCount={connectionCount}
+          socketsOf={socketsOf}
           onClose={() => setDialog(null)}
         />
       ) : null}

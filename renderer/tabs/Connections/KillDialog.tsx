@@ -24,7 +24,7 @@ export function KillDialog(props: {
   /** The remote host the process is on (the kill runs there, over its ssh); undefined for this machine. */
   host?: string | undefined;
   /** The open sockets the process holds, in words (socketsText). */
-  connectionCount: (pid: number) => string;
+  socketsOf: (pid: number) => string;
   onClose: () => void;
 }) {
   const client = useClient();
@@ -157,7 +157,7 @@ export function KillDialog(props: {
           </section>
         </dd>
         <dt title="Open sockets the process holds, by kind (a unix socket or a listener is no connection)">Sockets</dt>
-        <dd>{props.connectionCount(proc.pid)}</dd>
+        <dd>{props.socketsOf(proc.pid)}</dd>
       </dl>
       {busy ? <p role="status">{busy}</p> : null}
       {result ? (

@@ -21,7 +21,7 @@ export function MultiKillDialog(props: {
   /** The remote host they are on (the kill runs there); undefined for this machine. */
   host: string | undefined;
   /** The open sockets the process holds, in words (socketsText). */
-  connectionCount: (pid: number) => string;
+  socketsOf: (pid: number) => string;
   onClose: () => void;
 }) {
   const client = useClient();
@@ -111,7 +111,7 @@ export function MultiKillDialog(props: {
                 </td>
                 <td>{p.pid}</td>
                 <td>{p.user === null ? 'unknown' : <Inert text={p.user} max={64} />}</td>
-                <td>{props.connectionCount(p.pid)}</td>
+                <td>{props.socketsOf(p.pid)}</td>
                 {results ? (
                   <td data-outcome={r?.outcome}>
                     <InertMessage text={r?.message ?? ''} names={[p.name]} />

@@ -42,14 +42,18 @@ export function localText(r: Connection): string {
 /** The Process column's text of a remote socket whose owners were past the host's cap. */
 export const CAPPED_OWNER_TEXT = 'owner not listed (cap reached)';
 
+/** Whether a socket's owners are there but not shown: another user's (this user may not see them), or past a remote
+ *  host's cap. */
+const ownersHidden = (r: Connection) => r.ownerStatus === 'denied' || r.ownerStatus === 'capped';
+
 export function pidsText(r: Connection): string {
-  if (r.ownerStatus === 'denied' || r.ownerStatus === 'capped') return '?';
+  if (ownersHidden(r)) return '?';
   return r.processes.map((p) => p.pid).join(', ');
 }
 
 /** The PIDs as data: the one PID as a number, several as a list, none (or hidden) null. */
 export function pidsValue(r: Connection): ExportValue {
-  if (r.ownerStatus === 'denied' || r.ownerStatus === 'capped' || r.processes.length === 0) return null;
+  if (ownersHidden(r) || r.processes.length === 0) return null;
   return r.processes.length === 1 ? r.processes[0]!.pid : r.processes.map((p) => p.pid);
 }
 
@@ -218,10 +222,7 @@ export function connectionColumns(
       id: 'process',
       header: 'Process',
       width: 150,
-      sortValue: (r) =>
-        r.ownerStatus === 'denied' || r.ownerStatus === 'capped'
-          ? '\uffff'
-          : (r.processes[0]?.name.toLowerCase() ?? null),
+      sortValue: (r) => (ownersHidden(r) ? '\uffff' : (r.processes[0]?.name.toLowerCase() ?? null)),
       text: processText,
       maxWidth: PROCESS_MAX,
       // At 1100×700, Proto to Process stay on screen whatever the content: the columns before it give back width.

@@ -5,7 +5,7 @@
 // (year, month, day, hour, minute or second) by one, as a date picker's arrows do.
 import { useEffect, useId, useState } from 'react';
 import { formatDateTime } from '../../../shared/format.js';
-import { MOMENT_FORMAT, parseMoment } from './rows.js';
+import { MOMENT_FORMAT, parseTypedMoment } from '../../../shared/record.js';
 
 /** The part of `YYYY-MM-DD HH:MM:SS` a caret at `at` is in, as the Date setter that steps it. */
 function partAt(at: number): (d: Date, by: number) => void {
@@ -29,7 +29,7 @@ export function MomentField(props: { label: string; caption: string; value: numb
   }, [shown]);
 
   const commit = (text: string) => {
-    const parsed = parseMoment(text);
+    const parsed = parseTypedMoment(text);
     if (!parsed.ok) {
       setError(parsed.error);
       return;
@@ -68,7 +68,7 @@ export function MomentField(props: { label: string; caption: string; value: numb
             setDraft(shown);
             setError(null);
           } else if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && !e.altKey && !e.ctrlKey && !e.metaKey) {
-            const parsed = parseMoment(draft);
+            const parsed = parseTypedMoment(draft);
             if (!parsed.ok) return;
             e.preventDefault();
             const input = e.currentTarget;

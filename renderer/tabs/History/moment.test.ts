@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDateTime } from '../../../shared/format.js';
 import { AGO } from './Changes.js';
-import { parseMoment } from './rows.js';
+import { parseTypedMoment as parseMoment } from '../../../shared/record.js';
 
 describe('a typed moment', () => {
   it('reads the form the captions show, seconds optional, a T allowed, in local time', () => {
