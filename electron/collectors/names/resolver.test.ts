@@ -232,6 +232,71 @@ describe('reverse DNS with the system resolver', () => {
   });
 });
 
+describe('a DNS server that does not answer is asked again sooner than a name that does not exist', () => {
+  it('asks again after retryMs, doubling with each timeout in a row; a missing name waits failureTtlMs', async () => {
+    const silent = await startSilentServer();
+    try {
+      let now = 1_000_000;
+      const r = new HostResolver({
+        enabled: true,
+        server: server(silent.server),
+        timeoutMs: 100,
+        retryMs: 1000,
+        failureTtlMs: 60_000,
+        now: () => now,
+      });
+      const askedAfter = async (ms: number) => {
+        now += ms;
+        r.host('192.0.2.10');
+        await r.settle();
+        return r.stats.queries;
+      };
+      expect(await askedAfter(0)).toBe(1);
+      expect(r.stats.timedOut).toBe(1);
+      expect(await askedAfter(999)).toBe(1);
+      expect(await askedAfter(2)).toBe(2);
+      // The second timeout in a row: two seconds.
+      expect(await askedAfter(1999)).toBe(2);
+      expect(await askedAfter(2)).toBe(3);
+      // Never longer than a failure's TTL.
+      for (let i = 0; i < 12; i++) await askedAfter(60_001);
+      expect(r.stats.queries).toBe(15);
+      expect(await askedAfter(59_000)).toBe(15);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('treats SERVFAIL as no answer (asked again soon) and NXDOMAIN as no name (asked after failureTtlMs)', async () => {
+    const servfail = await startCountingResponder(0, 2);
+    const nxdomain = await startCountingResponder(0, 3);
+    try {
+      let now = 1_000_000;
+      const make = (s: string) =>
+        new HostResolver({ enabled: true, server: server(s), retryMs: 1000, failureTtlMs: 60_000, now: () => now });
+      const failing = make(servfail.server);
+      const missing = make(nxdomain.server);
+      for (const r of [failing, missing]) {
+        expect(r.host('192.0.2.20')).toBeNull();
+        await r.settle();
+      }
+      expect(failing.stats).toMatchObject({ queries: 1, unanswered: 1, failed: 0 });
+      expect(missing.stats).toMatchObject({ queries: 1, unanswered: 0, failed: 1 });
+      expect(failing.diagnostics().notes.join(' ')).toMatch(/1 failed by the server/);
+      now += 1001;
+      for (const r of [failing, missing]) {
+        r.host('192.0.2.20');
+        await r.settle();
+      }
+      expect(failing.stats.queries).toBe(2);
+      expect(missing.stats.queries).toBe(1);
+    } finally {
+      servfail.close();
+      nxdomain.close();
+    }
+  });
+});
+
 describe('reverse DNS under a burst of 10,000 distinct addresses', () => {
   const addresses = Array.from({ length: 10_000 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
 

@@ -1,7 +1,10 @@
 // Reverse DNS for the names dataset, off the collector path: host(address) answers from the cache at once
 // and queues what it does not know; at most `concurrency` queries run at a time, each with a timeout;
 // answers and failures are cached with a TTL and a size bound; an address is never queued or asked twice
-// at once; the queue is bounded (what does not fit is asked again on a later tick).
+// at once; the queue is bounded (what does not fit is asked again on a later tick). A server that did not answer
+// (a timeout, SERVFAIL, a refused connection) is asked again sooner than a name that does not exist: after
+// retryMs, doubling with each miss in a row up to failureTtlMs, so a moment's loss of the DNS server does not leave
+// the addresses seen then unnamed for five minutes.
 //
 // Where names come from:
 // - The hosts file (/etc/hosts; %SystemRoot%\System32\drivers\etc\hosts), read by NetLens and re-read when
@@ -32,6 +35,8 @@ export interface ResolverOptions {
   /** How long a name, and a failure, is believed. */
   answerTtlMs?: number;
   failureTtlMs?: number;
+  /** A server that did not answer is asked again after this, doubled for each miss in a row (up to failureTtlMs). */
+  retryMs?: number;
   /** Addresses remembered (answers and failures); past this the oldest are forgotten. */
   maxEntries?: number;
   /** Addresses waiting for a free query slot. */
@@ -47,6 +52,7 @@ export const RESOLVER_DEFAULTS = {
   timeoutMs: 2000,
   answerTtlMs: 30 * 60_000,
   failureTtlMs: 5 * 60_000,
+  retryMs: 5000,
   maxEntries: 10_000,
   maxQueue: 2_000,
 } as const;
@@ -57,6 +63,8 @@ export interface ResolverStats {
   answered: number;
   failed: number;
   timedOut: number;
+  /** Queries the server failed or refused (SERVFAIL, REFUSED, a refused connection): asked again soon. */
+  unanswered: number;
   /** From the hosts file. */
   fromHosts: number;
   /** Addresses not queued because the queue was full (they are asked again on a later tick). */
@@ -71,7 +79,16 @@ export interface ResolverStats {
 interface Cached {
   name: string | null;
   expires: number;
+  /** Queries in a row that the server did not answer (0 for a name, or a name known not to exist). */
+  misses: number;
 }
+
+/** What became of a query: a name, no name (the server said so, or gave none DNS can hold), or no answer from
+ *  the server, which is worth asking again soon. */
+type Outcome = 'answered' | 'failed' | 'timedOut' | 'unanswered';
+
+/** c-ares's codes for a server that did not answer the question, as against one that said there is no name. */
+const UNANSWERED_CODES: ReadonlySet<string> = new Set([dns.TIMEOUT, dns.SERVFAIL, dns.CONNREFUSED, dns.REFUSED]);
 
 export function hostsPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
   if (platform === 'win32')
@@ -144,6 +161,7 @@ export class HostResolver implements HostSource {
     answered: 0,
     failed: 0,
     timedOut: 0,
+    unanswered: 0,
     fromHosts: 0,
     dropped: 0,
     inFlight: 0,
@@ -159,6 +177,7 @@ export class HostResolver implements HostSource {
       timeoutMs: options.timeoutMs ?? RESOLVER_DEFAULTS.timeoutMs,
       answerTtlMs: options.answerTtlMs ?? RESOLVER_DEFAULTS.answerTtlMs,
       failureTtlMs: options.failureTtlMs ?? RESOLVER_DEFAULTS.failureTtlMs,
+      retryMs: options.retryMs ?? RESOLVER_DEFAULTS.retryMs,
       maxEntries: options.maxEntries ?? RESOLVER_DEFAULTS.maxEntries,
       maxQueue: options.maxQueue ?? RESOLVER_DEFAULTS.maxQueue,
       hostsPath: options.hostsPath ?? hostsPath(),
@@ -196,10 +215,8 @@ export class HostResolver implements HostSource {
   host(address: string): string | null {
     if (!this.enabled) return null;
     const hit = this.cache.get(address);
-    if (hit !== undefined) {
-      if (hit.expires > this.options.now()) return hit.name;
-      this.cache.delete(address);
-    }
+    // An expired entry stays until its address is answered again: its misses set the next wait.
+    if (hit !== undefined && hit.expires > this.options.now()) return hit.name;
     if (this.server === null) {
       const fromFile = this.hostsFile().get(addressSortKey(address));
       if (fromFile !== undefined) {
@@ -235,7 +252,7 @@ export class HostResolver implements HostSource {
     const s = this.stats;
     if (this.enabled && s.queries > 0) {
       d.notes.push(
-        `reverse DNS: ${s.queries} queries, ${s.answered} named, ${s.failed} without a name, ${s.timedOut} timed out, ${s.inFlight} running, ${s.queued} waiting${s.dropped ? `, ${s.dropped} deferred (queue full)` : ''}`,
+        `reverse DNS: ${s.queries} queries, ${s.answered} named, ${s.failed} without a name, ${s.timedOut} timed out, ${s.unanswered ? `${s.unanswered} failed by the server, ` : ''}${s.inFlight} running, ${s.queued} waiting${s.dropped ? `, ${s.dropped} deferred (queue full)` : ''}`,
       );
     }
     return d;
@@ -271,11 +288,18 @@ export class HostResolver implements HostSource {
     return this.hosts.map;
   }
 
-  private remember(address: string, name: string | null): void {
-    const ttl = name === null ? this.options.failureTtlMs : this.options.answerTtlMs;
+  private remember(address: string, name: string | null, unanswered = false): void {
+    const misses = unanswered ? (this.cache.get(address)?.misses ?? 0) + 1 : 0;
+    const { answerTtlMs, failureTtlMs, retryMs } = this.options;
+    const ttl =
+      name !== null
+        ? answerTtlMs
+        : unanswered
+          ? Math.min(failureTtlMs, retryMs * 2 ** Math.min(misses - 1, 30))
+          : failureTtlMs;
     this.cache.delete(address);
     while (this.cache.size >= this.options.maxEntries) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(address, { name, expires: this.options.now() + ttl });
+    this.cache.set(address, { name, expires: this.options.now() + ttl, misses });
     this.stats.cached = this.cache.size;
   }
 
@@ -304,13 +328,14 @@ export class HostResolver implements HostSource {
     this.inFlight.add(address);
     this.stats.queries++;
     let settled = false;
-    const finish = (name: string | null, outcome: 'answered' | 'failed' | 'timedOut') => {
+    const finish = (name: string | null, outcome: Outcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(guard);
       this.inFlight.delete(address);
       this.stats[outcome]++;
-      if (generation === this.generation) this.remember(address, name);
+      if (generation === this.generation)
+        this.remember(address, name, outcome === 'timedOut' || outcome === 'unanswered');
       this.pump();
     };
     // c-ares times out by itself (timeout, tries: 1); this guard only makes sure a slot is never lost.
@@ -325,7 +350,11 @@ export class HostResolver implements HostSource {
         const name = cleanHostName(names[0]);
         finish(name, name === null ? 'failed' : 'answered');
       },
-      (err: NodeJS.ErrnoException) => finish(null, err.code === 'ETIMEOUT' ? 'timedOut' : 'failed'),
+      (err: NodeJS.ErrnoException) =>
+        finish(
+          null,
+          err.code === dns.TIMEOUT ? 'timedOut' : UNANSWERED_CODES.has(err.code ?? '') ? 'unanswered' : 'failed',
+        ),
     );
   }
 

@@ -130,8 +130,9 @@ export interface CountingResponder {
   close(): void;
 }
 
-/** Answers every query NXDOMAIN after `delayMs`, counting the most queries it held unanswered at once. */
-export async function startCountingResponder(delayMs: number): Promise<CountingResponder> {
+/** Answers every query with `rcode` (3, NXDOMAIN: no such name; 2, SERVFAIL: the server failed) after `delayMs`,
+ *  counting the most queries it held unanswered at once. */
+export async function startCountingResponder(delayMs: number, rcode = 3): Promise<CountingResponder> {
   const socket = dgram.createSocket('udp4');
   const state: CountingResponder = { server: '', received: 0, maxOutstanding: 0, close: () => socket.close() };
   let outstanding = 0;
@@ -141,12 +142,12 @@ export async function startCountingResponder(delayMs: number): Promise<CountingR
     state.maxOutstanding = Math.max(state.maxOutstanding, outstanding);
     setTimeout(() => {
       outstanding--;
-      // The header and question back with QR set, RCODE 3 (NXDOMAIN), no answer or other records.
+      // The header and question back with QR and RA set, the RCODE asked for, no answer or other records.
       let end = 12;
       while (end < msg.length && msg[end] !== 0) end += msg[end]! + 1;
       const reply = Buffer.from(msg.subarray(0, Math.min(msg.length, end + 5)));
       reply[2] = 0x81 | (msg[2]! & 0x01);
-      reply[3] = 0x83;
+      reply[3] = 0x80 | (rcode & 0x0f);
       reply.writeUInt16BE(0, 6);
       reply.writeUInt16BE(0, 8);
       reply.writeUInt16BE(0, 10);
