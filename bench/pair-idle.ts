@@ -9,6 +9,8 @@
 //   PAIR_TAB=statistics  the pages show this tab (its id in the tab list) instead of Connections
 //   PAIR_BROWSERS=1   a Chromium of its own for each host's page, whose CPU (every process of it, from /proc/<pid>/stat)
 //                     is read in the same windows: the renderer's A/B side by side (`aChromium`, `bChromium`, B - A)
+//   PAIR_DOWN_LINK=1  the bench's namespace also holds an interface that is down with an IPv4 address (a veth pair, its
+//                     ends down), whose address the Interfaces tab reads from the kernel (getifaddrs leaves it out)
 //   PAIR_EXTRA=C_CLI[,D_CLI]  more builds beside the two, measured in the same windows (each printed against A as
 //                     `extra`: its mean, its mean minus A's and the SD of that, its threads)
 //   PAIR_PERF=/tmp/p  instead of the windows, one `perf record -g` of each host over one window (/tmp/p-a, /tmp/p-b;
@@ -21,14 +23,14 @@
 // stat's 10 ms ticks), in ms per second: `main` (the host's thread), `worker` (its busiest other thread, the
 // monitor's worker at rest: Node names no thread) and `rest` (V8's platform threads, libuv's pool).
 // Bench support only (not part of npm run bench).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { cliCommand, launchChromium } from '../test/e2e/support.js';
 import { stopProcess } from '../test/stop-process.js';
-import { inOwnNetns } from './netns.js';
+import { inOwnNetns, netnsOfThisRun } from './netns.js';
 import { round2, startChild, stopChildren } from './loopback-sockets.js';
 
 const [A_CLI, B_CLI] = process.argv.slice(2, 4) as [string, string];
@@ -209,6 +211,12 @@ async function main(): Promise<void> {
   // With PAIR_BROWSERS, each host's Chromium: its browser process, and its processes' last readings.
   const chromium: { pid: number; last: Map<number, number> }[] = [];
   try {
+    if (process.env.PAIR_DOWN_LINK === '1' && netnsOfThisRun() === 'own')
+      for (const args of [
+        ['link', 'add', 'pairdown0', 'type', 'veth', 'peer', 'name', 'pairdown1'],
+        ['addr', 'add', '10.200.0.1/24', 'dev', 'pairdown0'],
+      ])
+        execFileSync('ip', args);
     held.push(await startChild(250));
     for (const [i, cli] of [A_CLI, B_CLI, ...EXTRA].entries()) hosts.push(await startHost(cli, i));
     if (!BROWSERS) browser = await launchChromium();

@@ -52,8 +52,10 @@ export interface LentBuffer {
   buffer?: SharedArrayBuffer;
 }
 
-/** How many shared buffers a worker keeps (one per kind of dump: TCP, unix, a family at a time). */
-export const SHARED_SLOTS = 4;
+/** How many shared buffers a worker keeps (one per kind of dump: TCP, a family at a time or both, unix; the routes'
+ *  and the interface names' of the Routes tab, the addresses of the Interfaces tab). Only the pages a dump wrote
+ *  are resident: a small dump's slot holds a few of its 64 KiB. */
+export const SHARED_SLOTS = 6;
 /** The smallest buffer for a dump (shared, or of the dump's own); one too small is followed by a larger. */
 const MIN_SHARED_BYTES = 64 * 1024;
 /** A shared buffer over this many times its dumps' size is made again smaller (the sockets went). */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -145,39 +145,6 @@ describe('parseIpJsonAddresses', () => {
 });
 
 describe.skipIf(process.platform !== 'linux')('addresses of interfaces that are down', () => {
-  it('names the source in diagnostics when ip cannot tell them, instead of dropping them silently', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'core-ifaces-'));
-    const savedPath = process.env.PATH;
-    try {
-      mkdirSync(join(root, 'proc', 'net'), { recursive: true });
-      mkdirSync(join(root, 'sys', 'core0'), { recursive: true });
-      writeFileSync(
-        join(root, 'proc', 'net', 'dev'),
-        'Inter-|   Receive                                                |  Transmit\n' +
-          ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n' +
-          ' core0:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0\n',
-      );
-      writeFileSync(join(root, 'sys', 'core0', 'flags'), '0x1002\n');
-      writeFileSync(join(root, 'sys', 'core0', 'operstate'), 'down\n');
-      // No ip on PATH: the run fails as "not installed".
-      process.env.PATH = join(root, 'empty');
-      const r = await new LinuxInterfacesCollector(join(root, 'proc'), join(root, 'sys')).read();
-      expect(r.rows.map((row) => row.name)).toEqual(['core0']);
-      expect(r.diagnostics.missing).toHaveLength(1);
-      expect(r.diagnostics.missing[0]).toMatchObject({ source: 'ip -j -4 addr show' });
-      // Then the kernel is asked over netlink: the real one here, which knows no core0.
-      expect(r.diagnostics.missing[0]!.reason).toMatch(
-        /^ip \(iproute2\) is not installed; IPv4 addresses (of|unknown for) core0 /,
-      );
-      expect(r.rows[0]?.addresses).toEqual([]);
-    } finally {
-      process.env.PATH = savedPath;
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
-});
-
-describe.skipIf(process.platform !== 'linux')('an ip whose addr answer cannot be used', () => {
   /** The kernel's netlink as these tests fake it: an answer to RTM_GETADDR, or a refusal. */
   let kernel: DumpResult = { ok: false, error: 'refused' };
   const asked: number[] = [];
@@ -193,8 +160,12 @@ describe.skipIf(process.platform !== 'linux')('an ip whose addr answer cannot be
   });
   afterEach(() => setNetlinkTransport(null));
 
-  /** A /proc and /sys with core0 (index 7) down and lo up; and an `ip` on PATH running `script`. */
-  async function readWithIp(script: string, ifInet6: 'missing' | 'unreadable' = 'missing') {
+  /** How many times the last readWithIp ran ip. */
+  let ipRuns = 0;
+
+  /** A /proc and /sys with core0 (index 7) down and lo up; and an `ip` on PATH running `script` (no ip at all where
+   *  null); `reads` reads with one collector. */
+  async function readWithIp(script: string | null, ifInet6: 'missing' | 'unreadable' = 'missing', reads = 1) {
     const root = mkdtempSync(join(tmpdir(), 'ipaddr-ifaces-'));
     const savedPath = process.env.PATH;
     try {
@@ -216,27 +187,68 @@ describe.skipIf(process.platform !== 'linux')('an ip whose addr answer cannot be
       mkdirSync(join(root, 'sys', 'lo'));
       writeFileSync(join(root, 'sys', 'lo', 'flags'), '0x9\n');
       writeFileSync(join(root, 'sys', 'lo', 'operstate'), 'unknown\n');
-      writeFileSync(join(root, 'bin', 'ip'), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
-      process.env.PATH = `${join(root, 'bin')}:${savedPath}`;
-      return await new LinuxInterfacesCollector(join(root, 'proc'), join(root, 'sys')).read();
+      if (script !== null)
+        writeFileSync(join(root, 'bin', 'ip'), `#!/bin/sh\necho >> "${join(root, 'runs')}"\n${script}\n`, {
+          mode: 0o755,
+        });
+      process.env.PATH = script === null ? join(root, 'empty') : `${join(root, 'bin')}:${savedPath}`;
+      const collector = new LinuxInterfacesCollector(join(root, 'proc'), join(root, 'sys'));
+      let r = await collector.read();
+      for (let i = 1; i < reads; i++) r = await collector.read();
+      ipRuns = existsSync(join(root, 'runs')) ? readFileSync(join(root, 'runs'), 'utf8').length : 0;
+      return r;
     } finally {
       process.env.PATH = savedPath;
       rmSync(root, { recursive: true, force: true });
     }
   }
 
-  it('reads them from the kernel over netlink when ip prints garbage, and says why, naming the parse error', async () => {
+  it('reads them from the kernel over netlink at every read, and never runs ip for them', async () => {
     kernel = { ok: true, datagrams: [newAddressMessage(7, [192, 0, 2, 5], 24, 0)], bytes: 40 };
+    const r = await readWithIp(`printf '[]'`, 'missing', 3);
+    expect(asked).toEqual([0, 22, 0, 22, 0, 22]);
+    // On main ip ran first, and again every 30 s.
+    expect(ipRuns).toBe(0);
+    expect(r.rows.map((row) => row.name)).toEqual(['core0', 'lo']);
+    expect(r.rows[0]?.addresses).toEqual([{ family: 'inet', address: '192.0.2.5', prefixLength: 24, scope: 'global' }]);
+    expect(r.diagnostics.missing).toEqual([]);
+  });
+
+  it('reads them with ip where the kernel refuses netlink, once while the same interfaces are down, and says why', async () => {
+    const r = await readWithIp(
+      `printf '[{"ifname":"core0","addr_info":[{"family":"inet","local":"192.0.2.9","prefixlen":25,"scope":"global"}]}]'`,
+      'missing',
+      3,
+    );
+    expect(ipRuns).toBe(1);
+    expect(r.rows[0]?.addresses).toEqual([{ family: 'inet', address: '192.0.2.9', prefixLength: 25, scope: 'global' }]);
+    expect(r.diagnostics.missing).toEqual([
+      {
+        source: 'netlink RTM_GETADDR',
+        reason:
+          'refused; IPv4 addresses of core0 (not running) from `ip -j -4 addr show` instead, asked again every 30 s',
+      },
+    ]);
+  });
+
+  it('says why where netlink is refused and ip is not installed, instead of dropping them silently', async () => {
+    const r = await readWithIp(null);
+    expect(r.diagnostics.missing).toEqual([
+      {
+        source: 'netlink RTM_GETADDR',
+        reason: 'refused; IPv4 addresses unknown for core0 (not running; ip: ip (iproute2) is not installed)',
+      },
+    ]);
+    expect(r.rows[0]?.addresses).toEqual([]);
+  });
+
+  it("names ip's parse error where netlink is refused and ip prints garbage", async () => {
     // A name with an ESC and a bidi override in what ip printed: the note carries the parser's words, and the UI
     // shows every note escaped (StatusBar's diagnosticsTitles).
     const r = await readWithIp(`printf '[{"ifname": "core0", "addr_info": [oops \\033\\342\\200\\256'`);
-    expect(asked).toEqual([0, 22]);
-    expect(r.rows.map((row) => row.name)).toEqual(['core0', 'lo']);
-    expect(r.rows[0]?.addresses).toEqual([{ family: 'inet', address: '192.0.2.5', prefixLength: 24, scope: 'global' }]);
     expect(r.diagnostics.missing).toHaveLength(1);
-    expect(r.diagnostics.missing[0]).toMatchObject({ source: 'ip -j -4 addr show' });
     expect(r.diagnostics.missing[0]!.reason).toMatch(
-      /^ip's answer could not be read \(.*JSON.*\); IPv4 addresses of core0 \(not running\) read from the kernel over netlink instead$/s,
+      /^refused; IPv4 addresses unknown for core0 \(not running; ip: ip's answer could not be read \(.*JSON.*\)\)$/s,
     );
   });
 
@@ -256,9 +268,9 @@ describe.skipIf(process.platform !== 'linux')('an ip whose addr answer cannot be
     const r = await readWithIp(`echo 'RTNETLINK answers: Operation not permitted' >&2; exit 1`);
     expect(r.diagnostics.missing).toEqual([
       {
-        source: 'ip -j -4 addr show',
+        source: 'netlink RTM_GETADDR',
         reason:
-          'RTNETLINK answers: Operation not permitted; IPv4 addresses unknown for core0 (not running; netlink: refused)',
+          'refused; IPv4 addresses unknown for core0 (not running; ip: RTNETLINK answers: Operation not permitted)',
       },
     ]);
     expect(r.rows[0]?.addresses).toEqual([]);
@@ -273,7 +285,7 @@ describe.skipIf(process.platform !== 'linux')('an ip whose addr answer cannot be
 
   it('takes IPv6 addresses from getifaddrs when /proc/net/if_inet6 cannot be read, and says so', async () => {
     const r = await readWithIp('exit 1', 'unreadable');
-    expect(r.diagnostics.missing.map((m) => m.source)).toEqual(['/proc/net/if_inet6', 'ip -j -4 addr show']);
+    expect(r.diagnostics.missing.map((m) => m.source)).toEqual(['/proc/net/if_inet6', 'netlink RTM_GETADDR']);
     expect(r.diagnostics.missing[0]!.reason).toMatch(/; IPv6 addresses from getifaddrs, of running interfaces only$/);
     const lo6 = Object.values(networkInterfaces())
       .flat()

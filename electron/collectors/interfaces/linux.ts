@@ -1,6 +1,7 @@
 // Interfaces on Linux: counters from /proc/net/dev, link facts from /sys/class/net/<if>/, IPv4 addresses
 // from getifaddrs (os.networkInterfaces) and IPv6 addresses with their scope from /proc/net/if_inet6; those of
-// interfaces not running (getifaddrs leaves them out) from `ip -j -4 addr`, else from netlink (RTM_GETADDR).
+// interfaces not running (getifaddrs leaves them out) from the kernel over netlink (RTM_GETADDR), else from
+// `ip -j -4 addr`.
 import { lookup } from '../lookup.js';
 import os from 'node:os';
 import type { Collector } from '../collector.js';
@@ -203,7 +204,8 @@ function ipv6Scope(address: string): string {
   return 'global';
 }
 
-/** How long `ip -4 addr` output is reused while the set of down interfaces stays the same. */
+/** How long `ip -4 addr` output is reused while the set of down interfaces stays the same (where netlink cannot be
+ *  read). */
 const DOWN_ADDRESSES_REUSE_MS = 30_000;
 /** IPv4 addresses of every interface, as JSON: the ones getifaddrs leaves out are picked from it. */
 const DOWN_ADDRESSES_ARGS = ['-j', '-4', 'addr', 'show'];
@@ -260,18 +262,16 @@ function someNames(names: readonly string[]): string {
 
 export class LinuxInterfacesCollector implements Collector<NetInterface> {
   /** IPv4 addresses of interfaces that are not up and running, which getifaddrs (os.networkInterfaces) leaves
-   *  out: asked of `ip` only when that set of interfaces changes, or every DOWN_ADDRESSES_REUSE_MS. */
+   *  out, as `ip` told them where netlink cannot: asked again only when that set of interfaces changes, or every
+   *  DOWN_ADDRESSES_REUSE_MS. */
   private downAddresses: {
     key: string;
     at: number;
     byName: Map<string, InterfaceAddress[]>;
-    /** Messages of the kernel's answer that could not be read (counted in each read's diagnostics). */
-    skipped: number;
-    /** Why ip could not tell them, and where they came from instead, shown in diagnostics for as long as this
-     *  answer is reused. */
-    note: string | null;
+    /** Why ip could not tell them either, or null. */
+    failure: string | null;
   } | null = null;
-  /** The kernel's routing netlink, asked where ip could not tell those addresses. */
+  /** The kernel's routing netlink, asked each read for the addresses of the interfaces not running. */
   private readonly rtnl = new NetlinkDumper(NETLINK_ROUTE);
 
   constructor(
@@ -283,50 +283,54 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
     this.rtnl.close();
   }
 
+  /**
+   * The IPv4 addresses of `rows` (the interfaces not running) by name: from the kernel over netlink (RTM_GETADDR)
+   * at each read, exact and without a process; where it cannot be asked, from `ip -j -4 addr show`, whose answer
+   * is reused while that set of interfaces stays the same, for DOWN_ADDRESSES_REUSE_MS at most, and a note says
+   * why (and, where ip fails too, whose addresses are not shown).
+   */
   private async addressesOfDown(
     rows: NetInterface[],
     diagnostics: Diagnostics,
   ): Promise<Map<string, InterfaceAddress[]>> {
     if (rows.length === 0) return new Map();
+    const kernel = await dumpIpv4Addresses(this.rtnl);
+    if (kernel.ok) {
+      this.downAddresses = null;
+      const byName = new Map<string, InterfaceAddress[]>();
+      for (const row of rows) {
+        const found = row.index === null ? undefined : kernel.byIndex.get(row.index);
+        if (found) byName.set(row.name, found);
+      }
+      if (kernel.skipped > 0) {
+        // One sample, and the count.
+        recordSkip(
+          diagnostics,
+          'netlink RTM_GETADDR',
+          '(binary message)',
+          'an address message that does not fit its length',
+        );
+        diagnostics.skipped += kernel.skipped - 1;
+      }
+      return byName;
+    }
     const key = rows.map((r) => `${r.name}/${r.index}`).join(' ');
     let cached = this.downAddresses;
     if (!cached || cached.key !== key || Date.now() - cached.at >= DOWN_ADDRESSES_REUSE_MS) {
-      // A failure, or an answer that could not be read, is kept as long as an answer would be: ip is asked again
-      // only when the set of interfaces not running changes, or after DOWN_ADDRESSES_REUSE_MS.
+      // A failure, or an answer that could not be read, is kept as long as an answer would be.
       const r = await runIp(DOWN_ADDRESSES_ARGS);
       const parsed = r.ok ? parseIpJsonAddresses(r.text) : null;
-      const failure = ipAddressesFailure(r, parsed);
-      cached = { key, at: Date.now(), byName: parsed?.byName ?? new Map(), note: null, skipped: 0 };
-      if (failure !== null) {
-        // getifaddrs leaves these interfaces out: the kernel is asked over netlink instead, and the note says why
-        // and, where that fails too, whose IPv4 addresses are not shown.
-        const names = someNames(rows.map((row) => row.name));
-        const kernel = await dumpIpv4Addresses(this.rtnl);
-        if (kernel.ok) {
-          for (const row of rows) {
-            const found = row.index === null ? undefined : kernel.byIndex.get(row.index);
-            if (found) cached.byName.set(row.name, found);
-          }
-          cached.note = `${failure}; IPv4 addresses of ${names} (not running) read from the kernel over netlink instead`;
-          cached.skipped = kernel.skipped;
-        } else {
-          cached.note = `${failure}; IPv4 addresses unknown for ${names} (not running; netlink: ${kernel.error})`;
-        }
-      }
+      cached = { key, at: Date.now(), byName: parsed?.byName ?? new Map(), failure: ipAddressesFailure(r, parsed) };
       this.downAddresses = cached;
     }
-    if (cached.note !== null)
-      diagnostics.missing.push({ source: `ip ${DOWN_ADDRESSES_ARGS.join(' ')}`, reason: cached.note });
-    if (cached.skipped > 0) {
-      // One sample, and the count (the answer is reused from tick to tick: no loop over it each time).
-      recordSkip(
-        diagnostics,
-        'netlink RTM_GETADDR',
-        '(binary message)',
-        'an address message that does not fit its length',
-      );
-      diagnostics.skipped += cached.skipped - 1;
-    }
+    const names = someNames(rows.map((row) => row.name));
+    diagnostics.missing.push({
+      source: 'netlink RTM_GETADDR',
+      reason:
+        cached.failure === null
+          ? `${kernel.error}; IPv4 addresses of ${names} (not running) from \`ip ${DOWN_ADDRESSES_ARGS.join(' ')}\` instead, asked again every ${DOWN_ADDRESSES_REUSE_MS / 1000} s`
+          : `${kernel.error}; IPv4 addresses unknown for ${names} (not running; ip: ${cached.failure})`,
+    });
     return cached.byName;
   }
 

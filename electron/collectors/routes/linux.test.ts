@@ -1,6 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type DumpResult, setNetlinkTransport } from '../linux/netlink.js';
+import type { ReadOutcome } from '../linux/proc-files.js';
 import { linuxFixture as fixture } from '../../../test/fixtures/captures/fixtures.js';
 import {
   LinuxRoutesCollector,
@@ -337,5 +341,87 @@ describe.skipIf(process.platform !== 'linux')('LinuxRoutesCollector on this mach
       metric: number | null;
     }) => `${r.destination}/${r.prefixLength} ${r.gateway ?? '-'} ${r.iface} ${r.metric ?? 0}`;
     expect(proc.rows.map(key).sort()).toEqual(fromIp.map(key).sort());
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('when LinuxRoutesCollector runs ip', () => {
+  const captured = (name: string) =>
+    Buffer.from(readFileSync(join(__dirname, '../../../test/fixtures/rtnl', name), 'latin1'), 'base64');
+  /** The kernel as these tests fake it: its answer to RTM_GETROUTE (the link dump's is one interface, lo). */
+  let routes: DumpResult = { ok: false, error: 'refused' };
+  const lo = Buffer.from('2c00000010000000000000000000000000000000010000000000000000000000080003006c6f0000', 'hex');
+  lo.writeUInt32LE(lo.length, 0);
+  let ipRuns = 0;
+  const fakeIp = async (args: string[]): Promise<ReadOutcome> => {
+    ipRuns++;
+    return { ok: true, text: args[1] === '-4' ? '[{"dst":"10.99.0.0/24","dev":"lo","table":"100"}]' : '[]' };
+  };
+  let now = 1_000_000;
+  beforeEach(() => {
+    ipRuns = 0;
+    routes = { ok: false, error: 'refused' };
+    vi.spyOn(Date, 'now').mockImplementation(() => now);
+    setNetlinkTransport({
+      dump: async (_protocol, type) => (type === 26 ? routes : { ok: true, datagrams: [lo], bytes: lo.length }),
+    });
+  });
+  afterEach(() => {
+    setNetlinkTransport(null);
+    vi.restoreAllMocks();
+  });
+
+  it('runs ip only when the kernel routes or names change, however long they stay the same', async () => {
+    const c = new LinuxRoutesCollector({ runIp: fakeIp, ipNameDirs: [] });
+    routes = { ok: true, datagrams: [captured('route-dump-at-0s.b64')], bytes: 0 };
+    const first = await c.read();
+    expect(first.rows.map((r) => r.id)).toEqual(['100|inet|10.99.0.0/24||lo|0']);
+    expect(first.diagnostics.notes).toEqual([]);
+    expect(ipRuns).toBe(2);
+    // Three seconds on, the expiring routes counted down; a minute on, the same.
+    routes = { ok: true, datagrams: [captured('route-dump-at-3s.b64')], bytes: 0 };
+    for (let i = 0; i < 6; i++) {
+      now += 11_000;
+      expect((await c.read()).rows).toEqual(first.rows);
+    }
+    expect(ipRuns).toBe(2);
+    // A route changed: ip at once.
+    const changed = captured('route-dump-at-3s.b64');
+    changed.writeUInt8(changed.readUInt8(changed.length - 1) ^ 1, changed.length - 1);
+    routes = { ok: true, datagrams: [changed], bytes: 0 };
+    await c.read();
+    expect(ipRuns).toBe(4);
+  });
+
+  it("goes back to /proc's files and the clock where netlink is refused, and says so", async () => {
+    const c = new LinuxRoutesCollector({ runIp: fakeIp, ipNameDirs: [] });
+    const r = await c.read();
+    expect(r.diagnostics.notes).toEqual([
+      "Routes: the kernel's routing netlink could not be read (RTM_GETROUTE: refused); ip runs again every 10 s and when /proc's route files change",
+    ]);
+    expect((await c.read()).diagnostics.notes).toEqual(r.diagnostics.notes);
+    expect(ipRuns).toBe(2);
+    now += 11_000;
+    await c.read();
+    expect(ipRuns).toBe(4);
+  });
+
+  it('runs ip when a file it names tables from changes', async () => {
+    const names = mkdtempSync(join(tmpdir(), 'ip-names-'));
+    try {
+      const c = new LinuxRoutesCollector({ runIp: fakeIp, ipNameDirs: [names] });
+      routes = { ok: true, datagrams: [captured('route-dump-at-0s.b64')], bytes: 0 };
+      await c.read();
+      await c.read();
+      expect(ipRuns).toBe(2);
+      mkdirSync(join(names, 'rt_tables.d'));
+      writeFileSync(join(names, 'rt_tables.d', 'lab.conf'), '100 lab\n');
+      await c.read();
+      expect(ipRuns).toBe(4);
+      writeFileSync(join(names, 'rt_tables.d', 'lab.conf'), '100 lab2\n');
+      await c.read();
+      expect(ipRuns).toBe(6);
+    } finally {
+      rmSync(names, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 // Routes on Linux. `ip -j route show table all` sees every table, policy routing, multipath and who
 // installed each route; /proc/net/route (main IPv4 table only) and /proc/net/ipv6_route are the fallback
-// for systems without iproute2.
+// for systems without iproute2. ip runs only when the kernel's routes or interface names change, as its routing
+// netlink tells (rtnl-routes.ts); where that cannot be read, when the /proc files change and every 10 s.
 import type { Collector } from '../collector.js';
 import type { DatasetResult, Diagnostics, Route } from '../../../shared/types.js';
 import { emptyDiagnostics, mergeDiagnostics, recordSkip } from '../../../shared/types.js';
@@ -15,6 +16,10 @@ import {
 import { readProcText, readProcTextSync, type ReadOutcome } from '../linux/proc-files.js';
 import { routeId } from './common.js';
 import { parseIpJson, runIp } from '../linux/ip.js';
+import fs from 'node:fs';
+import { NetlinkDumper } from '../linux/netlink.js';
+import { NETLINK_ROUTE } from '../linux/rtnl-addresses.js';
+import { routesFingerprint } from '../linux/rtnl-routes.js';
 
 // <linux/route.h> and <linux/ipv6_route.h> flags.
 const RTF_UP = 0x1;
@@ -343,8 +348,55 @@ export function parseIpJsonRoutes(jsonText: string, family?: 'inet' | 'inet6'): 
   return { rows, diagnostics };
 }
 
-/** How long an `ip` answer is reused while the kernel's own route files stay the same. */
+/** How long an `ip` answer is reused, where the kernel's routing netlink cannot be read, while the kernel's own
+ *  route files stay the same. */
 const IP_REUSE_MS = 10_000;
+
+/** A place iproute2 reads the names it prints from (tables, protocols, scopes, realms), in the order it looks. */
+const IP_NAME_DIRS = ['/etc/iproute2', '/usr/share/iproute2', '/usr/lib/iproute2'];
+const IP_NAME_FILES = ['rt_tables', 'rt_protos', 'rt_scopes', 'rt_realms'];
+/** The most entries of a `.d` folder looked at (a folder with more is said by its own stat). */
+const IP_NAME_D_ENTRIES = 64;
+
+/** Runs ip with these arguments (a test counts them). */
+export type IpRunner = (args: string[]) => Promise<ReadOutcome>;
+
+/**
+ * The files ip names tables, protocols, scopes and realms from, as their identity, size and time of change: a
+ * table named in rt_tables changes what ip prints without a route changing. Each is a stat, and each `.d`
+ * folder's entries a listing and a stat each.
+ */
+export function ipNameFilesStamp(dirs: readonly string[] = IP_NAME_DIRS): string {
+  const parts: string[] = [];
+  const stamp = (p: string) => {
+    const st = fs.statSync(p, { throwIfNoEntry: false, bigint: false });
+    if (st !== undefined) parts.push(`${p} ${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}`);
+    return st;
+  };
+  for (const dir of dirs)
+    for (const name of IP_NAME_FILES) {
+      stamp(`${dir}/${name}`);
+      const d = stamp(`${dir}/${name}.d`);
+      if (d?.isDirectory()) {
+        let entries: string[] = [];
+        try {
+          entries = fs.readdirSync(`${dir}/${name}.d`).sort().slice(0, IP_NAME_D_ENTRIES);
+        } catch {
+          // Unreadable: its own stat stands for it.
+        }
+        for (const e of entries) stamp(`${dir}/${name}.d/${e}`);
+      }
+    }
+  return parts.join('\n');
+}
+
+export interface LinuxRoutesOptions {
+  procRoot?: string;
+  /** How ip is run (tests count the runs). */
+  runIp?: IpRunner;
+  /** The folders of ip's name files (ipNameFilesStamp). */
+  ipNameDirs?: readonly string[];
+}
 
 export class LinuxRoutesCollector implements Collector<Route> {
   /** Set once ip turns out to be missing or too old for JSON, so later ticks go straight to /proc (an answer
@@ -353,43 +405,100 @@ export class LinuxRoutesCollector implements Collector<Route> {
   /** An answer of ip that could not be read: /proc until `until` (IP_REUSE_MS later), then ip is asked again, so that
    *  a lasting unreadable answer costs two ip runs every IP_REUSE_MS, not every tick. */
   private ipFailed: { why: string; until: number } | null = null;
-  /** The last answer from ip, with the /proc route files it was read beside and when. */
-  private lastIp: { result: DatasetResult<Route>; fingerprint: string; at: number } | null = null;
+  /** The last answer from ip, with what it was read beside: the kernel's routes and interface names over netlink
+   *  (`exact`), else the /proc route files, reused then for IP_REUSE_MS at most; and when. */
+  private lastIp: { result: DatasetResult<Route>; fingerprint: Buffer; exact: boolean; at: number } | null = null;
+  /** The kernel's routing netlink, whose dumps tell when ip's answer would change. */
+  private readonly rtnl = new NetlinkDumper(NETLINK_ROUTE);
+  private readonly procRoot: string;
+  private readonly runIp: IpRunner;
+  private readonly ipNameDirs: readonly string[];
 
-  constructor(private readonly procRoot = '/proc') {}
+  constructor(o: LinuxRoutesOptions = {}) {
+    this.procRoot = o.procRoot ?? '/proc';
+    this.runIp = o.runIp ?? runIp;
+    this.ipNameDirs = o.ipNameDirs ?? IP_NAME_DIRS;
+  }
 
-  /** /proc/net/route and ipv6_route, cheap to read in-process: when they have not changed, neither has the
-   *  routing (bar another IPv4 policy table, which IP_REUSE_MS bounds), and ip need not run this tick. Read
-   *  synchronously, as the statistics files are: through fs.promises each file is four trips to libuv's thread
-   *  pool, 0.3-0.9 ms of CPU a tick for the two against 0.07-0.12 (docs/performance.md, _The host at rest: the Routes tab forks it_). */
-  private fingerprint(): string {
+  dispose(): void {
+    this.rtnl.close();
+  }
+
+  /**
+   * What ip's answer follows from: over netlink, the kernel's routes of every table (their moving counters
+   * blanked) and its interfaces' names (rtnl-routes.ts), with ip's name files; ip then runs only when these
+   * change. Where netlink cannot be read, /proc/net/route and ipv6_route (the main IPv4 table only: ip also runs
+   * every IP_REUSE_MS), with why. The files are read synchronously, as the statistics files are: through
+   * fs.promises each file is four trips to libuv's thread pool, 0.3-0.9 ms of CPU a tick for the two against
+   * 0.07-0.12 (docs/performance.md, _The host at rest: the Routes tab forks it_).
+   */
+  private async fingerprint(): Promise<
+    { bytes: Buffer; exact: true; skipped: number } | { bytes: Buffer; exact: false; why: string }
+  > {
+    const kernel = await routesFingerprint(this.rtnl);
+    if (kernel.ok)
+      return {
+        bytes: Buffer.concat([kernel.bytes, Buffer.from(`\u0000${ipNameFilesStamp(this.ipNameDirs)}`)]),
+        exact: true,
+        skipped: kernel.skipped,
+      };
     const a = readProcTextSync(`${this.procRoot}/net/route`, 'names');
     const b = readProcTextSync(`${this.procRoot}/net/ipv6_route`, 'names');
-    return `${a.ok ? a.text : ''}\u0000${b.ok ? b.text : ''}`;
+    return {
+      bytes: Buffer.from(`${a.ok ? a.text : ''}\u0000${b.ok ? b.text : ''}`),
+      exact: false,
+      why: kernel.error,
+    };
   }
 
   async read(): Promise<DatasetResult<Route>> {
     if (this.ipFailed !== null && Date.now() < this.ipFailed.until) return this.readFromProc(this.ipFailed.why);
-    if (this.ipUnusable === null) {
-      const fingerprint = this.fingerprint();
-      const last = this.lastIp;
-      if (last && last.fingerprint === fingerprint && Date.now() - last.at < IP_REUSE_MS)
-        return structuredClone(last.result);
+    if (this.ipUnusable !== null) return this.readFromProc(this.ipUnusable);
+    const fingerprint = await this.fingerprint();
+    const last = this.lastIp;
+    let result: DatasetResult<Route> | null = null;
+    if (
+      last &&
+      last.exact === fingerprint.exact &&
+      last.fingerprint.equals(fingerprint.bytes) &&
+      (fingerprint.exact || Date.now() - last.at < IP_REUSE_MS)
+    )
+      result = structuredClone(last.result);
+    else {
       const [v4, v6] = await Promise.all([
-        runIp(['-j', '-4', 'route', 'show', 'table', 'all']),
-        runIp(['-j', '-6', 'route', 'show', 'table', 'all']),
+        this.runIp(['-j', '-4', 'route', 'show', 'table', 'all']),
+        this.runIp(['-j', '-6', 'route', 'show', 'table', 'all']),
       ]);
-      const { result, why, lasting } = routesFromIpJson(v4, v6);
-      if (result) {
-        this.ipFailed = null;
-        this.lastIp = { result: structuredClone(result), fingerprint, at: Date.now() };
-        return result;
+      const got = routesFromIpJson(v4, v6);
+      if (!got.result) {
+        if (got.lasting) this.ipUnusable = got.why;
+        else this.ipFailed = { why: got.why, until: Date.now() + IP_REUSE_MS };
+        return this.readFromProc(got.why);
       }
-      if (lasting) this.ipUnusable = why;
-      else this.ipFailed = { why, until: Date.now() + IP_REUSE_MS };
-      return this.readFromProc(why);
+      this.ipFailed = null;
+      this.lastIp = {
+        result: structuredClone(got.result),
+        fingerprint: fingerprint.bytes,
+        exact: fingerprint.exact,
+        at: Date.now(),
+      };
+      result = got.result;
     }
-    return this.readFromProc(this.ipUnusable);
+    if (!fingerprint.exact)
+      result.diagnostics.notes.push(
+        `Routes: the kernel's routing netlink could not be read (${fingerprint.why}); ip runs again every ${IP_REUSE_MS / 1000} s and when /proc's route files change`,
+      );
+    else if (fingerprint.skipped > 0) {
+      // One sample, and the count: a route message is compared whole, a link message left out.
+      recordSkip(
+        result.diagnostics,
+        'netlink RTM_GETROUTE',
+        '(binary message)',
+        'a route or link message that could not be read',
+      );
+      result.diagnostics.skipped += fingerprint.skipped - 1;
+    }
+    return result;
   }
 
   private async readFromProc(why: string): Promise<DatasetResult<Route>> {
