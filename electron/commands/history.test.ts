@@ -11,6 +11,7 @@ import type { RecordedConnection } from '../../shared/record.js';
 import { inertText } from '../../shared/inert-text.js';
 import { until } from '../../test/until.js';
 import { Database, openRecord } from '../monitor/record/database.js';
+import { MAX_RECORDED_ROWS } from '../monitor/record/queries.js';
 import { bundleWorker } from '../monitor/testing/bundle-worker.js';
 import { historyCommand } from './history.js';
 import { historyCsv as historyTabCsv, toHistoryRow } from '../../renderer/tabs/History/rows.js';
@@ -45,8 +46,9 @@ function record(): { dir: string; file: string } {
   const file = join(dir, 'record.db');
   const at = Date.now() - 60_000;
   const { db } = openRecord(file, { create: true });
-  // The record began a second before (its baseline read: nothing then), so the connection is a change.
-  db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?)', [at - 1000, Date.now()]);
+  // Recorded for the last two hours (the default --since 1h within it: no gap said), the connection opened a
+  // minute ago: a change.
+  db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?)', [at - 7_200_000, Date.now()]);
   db.run(
     `INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener,
       pid, process, user, first_seen) VALUES (1, 'tcp', 'inet', '10.0.0.2', 5000, '10.0.0.1', 443, 'ESTABLISHED', 0, 7, 'app', 'ann', ?)`,
@@ -416,6 +418,64 @@ describe('SQLite', () => {
 });
 
 describe('the history CSV', () => {
+  it("says on stderr, in the table's words, what of the range is not recorded or not written (stdout rows alone)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-history-'));
+    dirs.push(dir);
+    const file = join(dir, 'record.db');
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    const { db } = openRecord(file, { create: true });
+    // Recorded from 3 h to 2 h ago, then from 1 h ago on: 90 minutes ago lies between; 4 hours ago before.
+    db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?), (2, ?, ?)', [
+      now - 3 * 3_600_000,
+      now - 2 * 3_600_000,
+      now - 3_600_000,
+      now,
+    ]);
+    db.run(
+      `INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener,
+        pid, process, user, first_seen) VALUES (2, 'tcp', 'inet', '10.0.0.2', 5000, '10.0.0.1', 443, 'ESTABLISHED', 0, 7, 'app', 'ann', ?)`,
+      [now - 60_000],
+    );
+    db.close();
+    const header = 'proto,family,localAddress,';
+    for (const since of ['90m', '4h']) {
+      const table = await run(['--since', since, '--db', file]);
+      const said = table.out.split('\n')[1]!;
+      // The table's second line: "Nothing was recorded from … to …" or "The record begins at …".
+      expect(said).toMatch(/^(Nothing was recorded from|The record begins at) /);
+      const csv = await run(['--since', since, '--format', 'csv', '--db', file]);
+      expect(csv.code).toBe(0);
+      // On main the CSV's stderr was empty.
+      expect(csv.err).toBe(`netlens history: ${said}\n`);
+      expect(csv.out.startsWith(header)).toBe(true);
+      expect(csv.out.split('\r\n')).toHaveLength(3);
+    }
+    // Within a recording: nothing said.
+    expect((await run(['--since', '30m', '--format', 'csv', '--db', file])).err).toBe('');
+  });
+
+  it('says on stderr how many rows past the cap it did not write, as the table does', async () => {
+    const { file } = record();
+    const db = new Database(file, { fileMustExist: true });
+    const at = Date.now() - 30_000;
+    const insert = db.prepare(
+      `INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener,
+        pid, process, first_seen) VALUES (1, 'tcp', 'inet', '10.0.0.2', ?, '10.0.0.9', 443, 'ESTABLISHED', 0, 7, 'app', ?)`,
+    );
+    db.exec('BEGIN');
+    for (let i = 0; i < MAX_RECORDED_ROWS + 4; i++) insert.run([i % 65_536, at]);
+    db.exec('COMMIT');
+    insert.finalize();
+    db.close();
+    const table = await run(['--db', file]);
+    expect(table.out).toContain('(5 more rows not shown: narrow --since/--until)');
+    const csv = await run(['--format', 'csv', '--db', file]);
+    expect(csv.code).toBe(0);
+    // On main the CSV's stderr was empty.
+    expect(csv.err).toBe('netlens history: 5 more rows not shown: narrow --since/--until\n');
+    expect(csv.out.split('\r\n')).toHaveLength(MAX_RECORDED_ROWS + 2);
+  }, 60_000);
+
   it("is one file whether the CLI or the History tab's Export CSV writes it: RFC 4180 lines, the JSON's names", async () => {
     const { file } = record();
     const json = await run(['--json', '--db', file]);

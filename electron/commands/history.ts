@@ -50,6 +50,8 @@ const where = (c: RecordedConnection) =>
 const owner = (c: RecordedConnection) => (c.pid === null ? (c.process ?? '-') : `${c.pid}/${c.process ?? '?'}`);
 const ended = (c: RecordedConnection) => (c.closedAt !== null ? time(c.closedAt) : `open at ${time(c.lastSeen)}`);
 
+const omittedText = (n: number) => `${n} more rows not shown: narrow --since/--until`;
+
 function table(result: RecordedRows, from: number, to: number): string {
   const out = [`Recorded connections from ${time(from)} to ${time(to)}`];
   if (result.gap !== null) out.push(gapText(result.gap, from, 'rows'));
@@ -88,7 +90,7 @@ function table(result: RecordedRows, from: number, to: number): string {
       events.map((e) => e[1]),
     ),
   );
-  if (result.omitted > 0) out.push('', `(${result.omitted} more rows not shown: narrow --since/--until)`);
+  if (result.omitted > 0) out.push('', `(${omittedText(result.omitted)})`);
   if (result.unreadable > 0) out.push('', `(${unreadableText(result.unreadable)})`);
   return out.join('\n');
 }
@@ -187,8 +189,13 @@ export const historyCommand: Command = {
         output = format === 'json' ? inertJson(summary, 2) : changesText(summary);
       } else {
         const result = readRecord(file, (db) => connectionsBetween(db, from, to), warn);
-        // CSV is rows alone: the count said on stderr (a table and JSON hold it).
-        if (format === 'csv' && result.unreadable > 0) warn(unreadableText(result.unreadable));
+        // CSV is rows alone: what the table says besides its rows (a range not fully recorded, rows past the
+        // cap, rows skipped) is said on stderr, in the table's words; JSON holds it as fields.
+        if (format === 'csv') {
+          if (result.gap !== null) warn(gapText(result.gap, from, 'rows'));
+          if (result.omitted > 0) warn(omittedText(result.omitted));
+          if (result.unreadable > 0) warn(unreadableText(result.unreadable));
+        }
         output =
           format === 'json'
             ? inertJson({ from, to, ...result }, 2)
