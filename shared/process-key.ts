@@ -1,5 +1,5 @@
 // What the process list, its filter, its traffic and its chart know a process name by. Sockets no process can be
-// named for are gathered under three labels, (no process), (other users) and (owner not listed); anyone may name a process so, and such
+// named for are gathered under three labels, (no process), (other users) and (owner not listed: cap reached); anyone may name a process so, and such
 // a process must stay an entry of its own: its key is its name with a NUL after it (no process name from the OS
 // holds one). Every other name is its own key.
 import { NO_PROCESS, OTHER_USERS, OWNER_NOT_LISTED } from './types.js';

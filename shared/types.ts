@@ -106,7 +106,7 @@ export interface ProcessInfo {
  * - 'none': no process holds it (TIME_WAIT, kernel sockets, a process that just exited).
  * - 'denied': it belongs to a process this user may not inspect ("unknown: needs privileges").
  * - 'capped': a remote host's socket past the owners NetLens keeps of a host (MAX_REMOTE_ROWS owner entries in
- *   all, electron/remote/datasets.ts): it may have owners, they are not listed ("owner not listed (cap reached)").
+ *   all, electron/remote/datasets.ts): it may have owners, they are not listed (OWNER_NOT_LISTED).
  */
 export type OwnerStatus = 'known' | 'none' | 'denied' | 'capped';
 
@@ -467,8 +467,9 @@ export interface NameEntry {
 /** The process rows that gather sockets no single process can be named for. */
 export const OTHER_USERS = '(other users)';
 export const NO_PROCESS = '(no process)';
-/** The sockets of a remote host whose owners were past the cap (ownerStatus 'capped'). */
-export const OWNER_NOT_LISTED = '(owner not listed)';
+/** The sockets of a remote host whose owners were past the cap (ownerStatus 'capped'): the one spelling of the
+ *  grid's Process, `dump`'s PID/Program name and the process list's (and processes dataset's) bucket. */
+export const OWNER_NOT_LISTED = '(owner not listed: cap reached)';
 
 export interface ProcessTraffic {
   /** Stable key: `pid@startTime`, or OTHER_USERS / NO_PROCESS. */

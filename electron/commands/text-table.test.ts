@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseNetstatSentences } from '../collectors/statistics/darwin.js';
+import { conn } from '../../renderer/store/test-rows.js';
+import { OWNER_NOT_LISTED } from '../../shared/types.js';
 import { columns, formatRows, PAD_MAX } from './text-table.js';
 
 describe('columns', () => {
@@ -64,5 +66,21 @@ describe('statistics from a netstat -s capture', () => {
       '    data packets: 1509288',
       '    data packets (bytes): 741004496',
     ]);
+  });
+});
+
+describe("a remote socket past its host's owners' cap", () => {
+  it("is spelled as the grid and the process list spell it, apart from an ownerless socket and another user's", () => {
+    const out = formatRows('connections', [
+      conn('a', { ownerStatus: 'capped', localPort: 1 }),
+      conn('b', { ownerStatus: 'none', localPort: 2 }),
+      conn('c', { ownerStatus: 'denied', localPort: 3 }),
+    ]).split('\n');
+    // On main: "(not listed)", where the grid said "owner not listed (cap reached)", the process list
+    // "(owner not listed)".
+    expect(out[2]).toMatch(/:1 +10\.0\.0\.2:443 +ESTABLISHED +\(owner not listed: cap reached\)$/);
+    expect(OWNER_NOT_LISTED).toBe('(owner not listed: cap reached)');
+    expect(out[3]).toMatch(/ESTABLISHED +-$/);
+    expect(out[4]).toMatch(/ESTABLISHED +\?$/);
   });
 });

@@ -2,16 +2,17 @@
 // Shared by `netlens dump` (live rows) and `netlens parse` (rows from a saved file).
 import { inertText } from '../../shared/inert-text.js';
 import { networkText, remoteEntry, serviceName, shortHost, type NameLookup } from '../../shared/names.js';
-import type {
-  Connection,
-  Counter,
-  Dataset,
-  MulticastGroup,
-  NameEntry,
-  NetInterface,
-  ProcessTraffic,
-  Route,
-  RowTypes,
+import {
+  OWNER_NOT_LISTED,
+  type Connection,
+  type Counter,
+  type Dataset,
+  type MulticastGroup,
+  type NameEntry,
+  type NetInterface,
+  type ProcessTraffic,
+  type Route,
+  type RowTypes,
 } from '../../shared/types.js';
 
 /** A column is padded to its widest cell up to this many characters (an IPv6 address with a zone and a port
@@ -52,7 +53,7 @@ function owner(c: Connection): string {
   const p = c.processes[0];
   if (p) return `${p.pid}/${p.name}${c.processes.length > 1 ? ` (+${c.processes.length - 1})` : ''}`;
   // A remote host's socket past its owners' cap: not ownerless, not another user's either.
-  if (c.ownerStatus === 'capped') return '(not listed)';
+  if (c.ownerStatus === 'capped') return OWNER_NOT_LISTED;
   return c.ownerStatus === 'denied' ? '?' : '-';
 }
 

@@ -67,7 +67,7 @@ describe("a remote host's connections", () => {
     expect(entries).toBeLessThanOrEqual(MAX_REMOTE_ROWS);
     const shown = Math.floor(MAX_REMOTE_ROWS / MAX_REMOTE_OWNERS);
     expect(result.rows.filter((r) => r.processes.length === MAX_REMOTE_OWNERS)).toHaveLength(shown);
-    // The rows past the cap say so themselves (the grid's "owner not listed (cap reached)"), neither ownerless
+    // The rows past the cap say so themselves (OWNER_NOT_LISTED, in the grid, dump and the process list), neither ownerless
     // ('none': on main) nor another user's ('denied').
     expect(result.rows.filter((r) => r.ownerStatus === 'capped')).toHaveLength(rows - shown);
     expect(result.rows.filter((r) => r.ownerStatus === 'known')).toHaveLength(shown);

@@ -39,7 +39,7 @@ describe('connection cell text', () => {
     // A remote host's socket past its owners' cap: said so, apart from both (on main: empty, as ownerless).
     const capped = conn('c', { ownerStatus: 'capped', processes: [] });
     expect(pidsText(capped)).toBe('?');
-    expect(processText(capped)).toBe('owner not listed (cap reached)');
+    expect(processText(capped)).toBe('(owner not listed: cap reached)');
   });
   it('user: the process user, else the socket user, else the uid', () => {
     expect(userText(conn('a', { user: 'me' }))).toBe('me');

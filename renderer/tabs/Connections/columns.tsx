@@ -27,7 +27,7 @@ import {
   type NameLookup,
 } from '../../../shared/names.js';
 import type { ExportValue } from '../../../shared/export.js';
-import type { CollectExtra, Connection, SocketMemory } from '../../../shared/types.js';
+import { OWNER_NOT_LISTED, type CollectExtra, type Connection, type SocketMemory } from '../../../shared/types.js';
 import { isColumnVisible, type ExportField, type GridColumn } from '../../store/grid-model.js';
 import type { GridSettings } from '../../store/settings.js';
 
@@ -38,9 +38,6 @@ export function protoLabel(r: Connection): string {
 export function localText(r: Connection): string {
   return r.proto === 'unix' ? (r.path ?? '') : formatAddress(r.localAddress);
 }
-
-/** The Process column's text of a remote socket whose owners were past the host's cap. */
-export const CAPPED_OWNER_TEXT = 'owner not listed (cap reached)';
 
 /** Whether a socket's owners are there but not shown: another user's (this user may not see them), or past a remote
  *  host's cap. */
@@ -59,7 +56,7 @@ export function pidsValue(r: Connection): ExportValue {
 
 export function processText(r: Connection): string {
   if (r.ownerStatus === 'denied') return 'unknown: needs privileges';
-  if (r.ownerStatus === 'capped') return CAPPED_OWNER_TEXT;
+  if (r.ownerStatus === 'capped') return OWNER_NOT_LISTED;
   return [...new Set(r.processes.map((p) => p.name))].join(', ');
 }
 
