@@ -107,8 +107,10 @@ export interface ProcessInfo {
  * - 'denied': it belongs to a process this user may not inspect ("unknown: needs privileges").
  * - 'capped': a remote host's socket past the owners NetLens keeps of a host (MAX_REMOTE_ROWS owner entries in
  *   all, electron/remote/datasets.ts): it may have owners, they are not listed (OWNER_NOT_LISTED).
+ * - 'partial': a remote host's socket with more owners than NetLens keeps of one (MAX_REMOTE_OWNERS): processes[]
+ *   lists those kept, the others are not listed (its owners' texts end with MORE_OWNERS_NOT_LISTED).
  */
-export type OwnerStatus = 'known' | 'none' | 'denied' | 'capped';
+export type OwnerStatus = 'known' | 'none' | 'denied' | 'capped' | 'partial';
 
 /** Socket memory as `ss -m` prints it (skmem): bytes the kernel holds for this socket. */
 export interface SocketMemory {
@@ -470,6 +472,14 @@ export const NO_PROCESS = '(no process)';
 /** The sockets of a remote host whose owners were past the cap (ownerStatus 'capped'): the one spelling of the
  *  grid's Process, `dump`'s PID/Program name and the process list's (and processes dataset's) bucket. */
 export const OWNER_NOT_LISTED = '(owner not listed: cap reached)';
+/** After the owners listed of a socket that has more (ownerStatus 'partial'). */
+export const MORE_OWNERS_NOT_LISTED = '+ more not listed';
+
+/** A socket's owners as a text (names, PIDs, `pid/name (+n)`), marked where it has more than are listed: the grid's
+ *  cells and their tooltips, and `dump`'s PID/Program name alike. */
+export function ownersText(listed: string, status: OwnerStatus): string {
+  return status === 'partial' ? `${listed} ${MORE_OWNERS_NOT_LISTED}` : listed;
+}
 
 export interface ProcessTraffic {
   /** Stable key: `pid@startTime`, or OTHER_USERS / NO_PROCESS. */

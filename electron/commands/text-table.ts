@@ -4,6 +4,7 @@ import { inertText } from '../../shared/inert-text.js';
 import { networkText, remoteEntry, serviceName, shortHost, type NameLookup } from '../../shared/names.js';
 import {
   OWNER_NOT_LISTED,
+  ownersText,
   type Connection,
   type Counter,
   type Dataset,
@@ -51,7 +52,11 @@ function endpoint(address: string, port: number, wildcardPort: boolean): string 
 
 function owner(c: Connection): string {
   const p = c.processes[0];
-  if (p) return `${p.pid}/${p.name}${c.processes.length > 1 ? ` (+${c.processes.length - 1})` : ''}`;
+  if (p)
+    return ownersText(
+      `${p.pid}/${p.name}${c.processes.length > 1 ? ` (+${c.processes.length - 1})` : ''}`,
+      c.ownerStatus,
+    );
   // A remote host's socket past its owners' cap: not ownerless, not another user's either.
   if (c.ownerStatus === 'capped') return OWNER_NOT_LISTED;
   return c.ownerStatus === 'denied' ? '?' : '-';

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { pidsText, processText } from '../../renderer/tabs/Connections/columns.js';
+import type { Connection } from '../../shared/types.js';
+import { formatRows } from '../commands/text-table.js';
 import { MAX_REMOTE_OWNERS, MAX_REMOTE_ROWS, remoteRows } from './datasets.js';
 
 const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, '0');
@@ -70,10 +73,43 @@ describe("a remote host's connections", () => {
     // The rows past the cap say so themselves (OWNER_NOT_LISTED, in the grid, dump and the process list), neither ownerless
     // ('none': on main) nor another user's ('denied').
     expect(result.rows.filter((r) => r.ownerStatus === 'capped')).toHaveLength(rows - shown);
-    expect(result.rows.filter((r) => r.ownerStatus === 'known')).toHaveLength(shown);
+    // Those shown list 64 of the socket's 300 owners, and say so ('known' on main: as if complete).
+    expect(result.rows.filter((r) => r.ownerStatus === 'partial')).toHaveLength(shown);
     expect(result.rows[0]?.processes.map((p) => p.pid).slice(0, 2)).toEqual([100, 101]);
     const notes = result.diagnostics.notes.join('\n');
     expect(notes).toContain(`${owners - MAX_REMOTE_OWNERS} owners of sockets of evil not shown`);
     expect(notes).toContain(`the owners of ${(rows - shown).toLocaleString('en-US')} sockets of evil not shown`);
   }, 60_000);
+
+  it('mark a socket with more owners than a socket keeps as such, in the grid, its tooltip and dump alike', () => {
+    // Inode 4242 has 70 owners (a server's forked workers sharing its listener), inode 4243 two.
+    const tcp = [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '0: 0100007F:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0',
+      '1: 0100007F:0051 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4243 1 0000000000000000 100 0 0 10 0',
+    ];
+    const many = Array.from({ length: 70 }, (_, i) => `("worker",pid=${100 + i},fd=3)`).join(',');
+    const sections = {
+      'net/tcp': `${tcp.join('\n')}\n`,
+      ss:
+        `tcp LISTEN 0 128 127.0.0.1:80 0.0.0.0:* users:(${many}) ino:4242 sk:1 <->\n` +
+        'tcp LISTEN 0 128 127.0.0.1:81 0.0.0.0:* users:(("a",pid=7,fd=3),("b",pid=8,fd=3)) ino:4243 sk:2 <->\n',
+      passwd: '',
+    };
+    const { rows } = remoteRows('connections', reading('web1', 0, sections)) as { rows: Connection[] };
+    const [more, two] = [rows.find((r) => r.inode === 4242)!, rows.find((r) => r.inode === 4243)!];
+    expect(more.processes).toHaveLength(MAX_REMOTE_OWNERS);
+    // On main: 'known', and every text below as complete as the two-owner socket's.
+    expect(more.ownerStatus).toBe('partial');
+    expect(two.ownerStatus).toBe('known');
+    // The grid's cells (a cut cell's tooltip is its whole text): the names and the PIDs.
+    expect(processText(more)).toBe('worker + more not listed');
+    expect(pidsText(more)).toMatch(/^100, 101, .*, 163 \+ more not listed$/);
+    expect(processText(two)).toBe('a, b');
+    expect(pidsText(two)).toBe('7, 8');
+    // dump --host's PID/Program name.
+    const out = formatRows('connections', [more, two]);
+    expect(out).toMatch(/127\.0\.0\.1:80 .* 100\/worker \(\+63\) \+ more not listed$/m);
+    expect(out).toMatch(/127\.0\.0\.1:81 .* 7\/a \(\+1\)$/m);
+  });
 });

@@ -307,6 +307,8 @@ function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
   // TCP rows on screen, told as other users' (review of 12-02).
   const owners = new Map<number, ProcessInfo[]>();
   let ownersCut = 0;
+  /** Sockets with more owners than MAX_REMOTE_OWNERS: their rows say some are not listed ('partial'). */
+  const partial = new Set<number>();
   if (ss?.ok) {
     // Only the owners are taken from ss; the rows themselves are /proc's, as on this machine.
     const parsed = parseSs(ss.text, `ss on ${r.host}`);
@@ -324,7 +326,10 @@ function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
       if (row.inode === null || row.inode === 0 || row.processes.length === 0) continue;
       // The user a process runs as is its own uid's (as the local collector takes it from the process), never
       // the socket's owner: unknown (null) where the remote did not say.
-      if (row.processes.length > MAX_REMOTE_OWNERS) ownersCut += row.processes.length - MAX_REMOTE_OWNERS;
+      if (row.processes.length > MAX_REMOTE_OWNERS) {
+        ownersCut += row.processes.length - MAX_REMOTE_OWNERS;
+        partial.add(row.inode);
+      } else partial.delete(row.inode);
       owners.set(
         row.inode,
         row.processes.slice(0, MAX_REMOTE_OWNERS).map((p) => {
@@ -349,7 +354,7 @@ function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
     } else if (processes) {
       ownerEntries += processes.length;
       row.processes = processes;
-      row.ownerStatus = 'known';
+      row.ownerStatus = partial.has(row.inode!) ? 'partial' : 'known';
     } else if (ss?.ok && !privileged && row.uid !== r.hello.uid && row.inode !== 0) {
       row.ownerStatus = 'denied';
       denied++;

@@ -27,7 +27,13 @@ import {
   type NameLookup,
 } from '../../../shared/names.js';
 import type { ExportValue } from '../../../shared/export.js';
-import { OWNER_NOT_LISTED, type CollectExtra, type Connection, type SocketMemory } from '../../../shared/types.js';
+import {
+  OWNER_NOT_LISTED,
+  ownersText,
+  type CollectExtra,
+  type Connection,
+  type SocketMemory,
+} from '../../../shared/types.js';
 import { isColumnVisible, type ExportField, type GridColumn } from '../../store/grid-model.js';
 import type { GridSettings } from '../../store/settings.js';
 
@@ -45,7 +51,7 @@ const ownersHidden = (r: Connection) => r.ownerStatus === 'denied' || r.ownerSta
 
 export function pidsText(r: Connection): string {
   if (ownersHidden(r)) return '?';
-  return r.processes.map((p) => p.pid).join(', ');
+  return ownersText(r.processes.map((p) => p.pid).join(', '), r.ownerStatus);
 }
 
 /** The PIDs as data: the one PID as a number, several as a list, none (or hidden) null. */
@@ -57,7 +63,7 @@ export function pidsValue(r: Connection): ExportValue {
 export function processText(r: Connection): string {
   if (r.ownerStatus === 'denied') return 'unknown: needs privileges';
   if (r.ownerStatus === 'capped') return OWNER_NOT_LISTED;
-  return [...new Set(r.processes.map((p) => p.name))].join(', ');
+  return ownersText([...new Set(r.processes.map((p) => p.name))].join(', '), r.ownerStatus);
 }
 
 /** What the User column means, in the grid, Exposure and What changed alike (the record keeps the same user). */

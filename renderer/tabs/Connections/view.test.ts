@@ -93,6 +93,10 @@ describe('processesOf', () => {
     expect(processesOf(rows, 'sshd').map((p) => p.pid)).toEqual([20, 21]);
     expect(processesOf([rows[1]!, rows[1]!]).map((p) => p.pid)).toEqual([20, 21]);
   });
+  it("lists those listed of a remote socket with more owners than are listed (on main: none, 'no live process')", () => {
+    const partial = conn('many', { ownerStatus: 'partial', processes: [proc(40, 'worker'), proc(41, 'worker')] });
+    expect(processesOf([partial]).map((p) => p.pid)).toEqual([40, 41]);
+  });
 });
 
 describe('socketsByPid', () => {

@@ -31,7 +31,8 @@ export function connectionPredicate(
 export function processesOf(rows: Iterable<Connection>, key?: string): ProcessInfo[] {
   const byPid = new Map<number, ProcessInfo>();
   for (const r of rows) {
-    if (r.closedAt || r.ownerStatus !== 'known') continue;
+    // A socket with more owners than are listed ('partial'): those listed are live processes all the same.
+    if (r.closedAt || (r.ownerStatus !== 'known' && r.ownerStatus !== 'partial')) continue;
     for (const p of r.processes)
       if ((key === undefined || processKey(p.name) === key) && !byPid.has(p.pid)) byPid.set(p.pid, p);
   }
