@@ -112,4 +112,45 @@ describe("a remote host's connections", () => {
     expect(out).toMatch(/127\.0\.0\.1:80 .* 100\/worker \(\+63\) \+ more not listed$/m);
     expect(out).toMatch(/127\.0\.0\.1:81 .* 7\/a \(\+1\)$/m);
   });
+
+  it('keep the same owners of the same sockets past the caps, whatever order /proc and ss list them in', () => {
+    // 3,200 listeners of 64 owners each (204,800 entries, past the 200,000 cap), socket 0 holding 100: read once
+    // in order and once with /proc's rows, ss's lines and each line's owners reversed.
+    const sockets = 3_200;
+    const ownersOf = (i: number) =>
+      Array.from({ length: i === 0 ? 100 : MAX_REMOTE_OWNERS }, (_, j) => 1 + i * 100 + j);
+    const read = (reversed: boolean) => {
+      const order = Array.from({ length: sockets }, (_, i) => i);
+      if (reversed) order.reverse();
+      const tcp = ['  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode'];
+      const ss: string[] = [];
+      for (const i of order) {
+        tcp.push(
+          `${i}: 0100007F:${hex(1024 + i, 4)} 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 ${10_000 + i} 1 0000000000000000 100 0 0 10 0`,
+        );
+        const pids = ownersOf(i);
+        if (reversed) pids.reverse();
+        const users = pids.map((pid) => `("w${pid}",pid=${pid},fd=3)`).join(',');
+        ss.push(`tcp LISTEN 0 128 127.0.0.1:${1024 + i} 0.0.0.0:* users:(${users}) ino:${10_000 + i} sk:1 <->`);
+      }
+      const sections = { 'net/tcp': `${tcp.join('\n')}\n`, ss: `${ss.join('\n')}\n`, passwd: '' };
+      const { rows } = remoteRows('connections', reading('web1', 0, sections)) as { rows: Connection[] };
+      return new Map(
+        rows.map((r) => [r.inode, `${r.ownerStatus} ${r.processes.map((p) => p.pid).sort((a, b) => a - b)}`]),
+      );
+    };
+    const inOrder = read(false);
+    const reversed = read(true);
+    expect(inOrder.size).toBe(sockets);
+    // On main the reversed reading kept the owners of the last sockets and capped the first ones, and listed
+    // socket 0's 64 highest PIDs.
+    expect(reversed).toEqual(inOrder);
+    const shown = Math.floor(MAX_REMOTE_ROWS / MAX_REMOTE_OWNERS);
+    const statuses = [...inOrder.values()].map((v) => v.split(' ')[0]);
+    expect(statuses.filter((s) => s === 'capped')).toHaveLength(sockets - shown);
+    // The sockets of the lowest PIDs keep theirs; socket 0 lists its 64 lowest.
+    expect(inOrder.get(10_000 + shown - 1)).toMatch(/^known /);
+    expect(inOrder.get(10_000 + shown)).toBe('capped ');
+    expect(inOrder.get(10_000)).toBe(`partial ${ownersOf(0).slice(0, MAX_REMOTE_OWNERS)}`);
+  }, 60_000);
 });

@@ -332,7 +332,7 @@ function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
       } else partial.delete(row.inode);
       owners.set(
         row.inode,
-        row.processes.slice(0, MAX_REMOTE_OWNERS).map((p) => {
+        fewestPids(row.processes, MAX_REMOTE_OWNERS).map((p) => {
           const f = facts.get(p.pid);
           const uid = f?.uid ?? null;
           return { ...p, startTime: f?.startTime ?? null, user: uid === null ? null : (users.get(uid) ?? null) };
@@ -344,7 +344,12 @@ function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
   let denied = 0;
   let ownerEntries = 0;
   let rowsOwnersCut = 0;
-  for (const row of result.rows) {
+  let entries = 0;
+  for (const row of result.rows) entries += (row.inode === null ? undefined : owners.get(row.inode))?.length ?? 0;
+  // Past MAX_REMOTE_ROWS entries in all, which sockets keep their owners is decided in a stable order, not in the
+  // order /proc's tables list the sockets (which moves as sockets come and go): a socket keeps them or not whatever
+  // was listed before it.
+  for (const row of entries > MAX_REMOTE_ROWS ? byOwnersKept(result.rows, owners) : result.rows) {
     row.user = row.uid === null ? null : (users.get(row.uid) ?? null);
     const processes = row.inode === null ? undefined : owners.get(row.inode);
     if (processes && ownerEntries + processes.length > MAX_REMOTE_ROWS) {
@@ -380,6 +385,45 @@ function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
     );
   }
   return result;
+}
+
+/**
+ * The `max` owners of the lowest PIDs, in PID order (a socket's owners in ss's order otherwise): which are listed of
+ * a socket with more does not hang on the order ss printed them in. A PID from ss may be any number: compared as
+ * a double.
+ */
+function fewestPids(processes: ProcessInfo[], max: number): ProcessInfo[] {
+  if (processes.length <= max) return processes;
+  const pids = Float64Array.from(processes, (p) => p.pid).sort();
+  const last = pids[max - 1]!;
+  // Those up to the max-th lowest PID (more where it is listed more than once: one process's fds), stably sorted.
+  return processes
+    .filter((p) => p.pid <= last)
+    .sort((a, b) => a.pid - b.pid)
+    .slice(0, max);
+}
+
+/**
+ * The rows in the order their sockets get owners when a host's sockets hold more than MAX_REMOTE_ROWS owner
+ * entries: by the lowest PID among a socket's owners (older processes first, until PIDs wrap), then by inode, then
+ * by the row's key. The same sockets keep their owners whatever order /proc and ss list them in, and a new
+ * process's sockets fall past the cap before those of the processes already there.
+ */
+function byOwnersKept(rows: Connection[], owners: Map<number, ProcessInfo[]>): Connection[] {
+  const lowest = new Map<number, number>();
+  for (const [inode, processes] of owners) {
+    let pid = Number.POSITIVE_INFINITY;
+    for (const p of processes) if (p.pid < pid) pid = p.pid;
+    lowest.set(inode, pid);
+  }
+  const pidOf = (r: Connection) => (r.inode === null ? undefined : lowest.get(r.inode)) ?? Number.POSITIVE_INFINITY;
+  return rows.slice().sort((a, b) => {
+    const pa = pidOf(a);
+    const pb = pidOf(b);
+    if (pa !== pb) return pa < pb ? -1 : 1;
+    if (a.inode !== b.inode) return (a.inode ?? -1) - (b.inode ?? -1);
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
 }
 
 function routes(r: RemoteReading, room: Room): DatasetResult<RowTypes['routes']> {
