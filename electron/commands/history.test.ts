@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatDateTime } from '../../shared/format.js';
-import type { RecordedConnection } from '../../shared/record.js';
+import { HISTORY_CSV_COLUMNS, type RecordedConnection } from '../../shared/record.js';
 import { inertText } from '../../shared/inert-text.js';
 import { until } from '../../test/until.js';
 import { Database, openRecord } from '../monitor/record/database.js';
@@ -452,6 +452,22 @@ describe('the history CSV', () => {
     }
     // Within a recording: nothing said.
     expect((await run(['--since', '30m', '--format', 'csv', '--db', file])).err).toBe('');
+  });
+
+  it("is told to scripts as it is: docs/CHANGES.md's new header is the one written, its old names the snake_case ones", async () => {
+    const changes = readFileSync('docs/CHANGES.md', 'utf8');
+    const told = /- Headers:([\s\S]*?)The column order is the same\./.exec(changes)?.[1] ?? '';
+    const spans = [...told.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+    const { out } = await run(['--format', 'csv', '--db', record().file]);
+    // On main there was no docs/CHANGES.md.
+    expect(spans.filter((t) => t.includes(',')).join('')).toBe(out.split('\r\n')[0]);
+    const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    expect(spans.filter((t) => /^[a-z]+(?:_[a-z]+)+$/.test(t)).sort()).toEqual(
+      HISTORY_CSV_COLUMNS.map(snake)
+        .filter((n) => n.includes('_'))
+        .sort(),
+    );
+    expect(readFileSync('README.md', 'utf8')).toContain('[docs/CHANGES.md](docs/CHANGES.md)');
   });
 
   it('says on stderr how many rows past the cap it did not write, as the table does', async () => {
