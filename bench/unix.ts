@@ -1,9 +1,7 @@
 // Benchmark of the unix part of a connections tick (issue 10, item 6): reading the unix sockets from one
 // unix_diag dump (sock_diag through netlink, the default where it loads) against reading and parsing
 // /proc/net/unix (the fallback, and what remote hosts give), with `ss -xa` measured in the same run, on
-// --sockets unix sockets held by one Python child (Node has no unix datagram sockets):
-//   a tenth path-bound stream listeners, four tenths connections to them (both ends: accepted ones carry the
-//   listener's name, clients none), a tenth abstract datagram sockets, the rest unnamed socket pairs.
+// --sockets unix sockets held by one Python child (bench/unix-sockets.ts).
 // Owners are not attributed (the /proc/<pid>/fd walk is the same for both readers). Prints one JSON line:
 // medians (ms) of wall and of this process's CPU time per reading, and their ratios. The machine is shared
 // and loaded: read the ratios, not the milliseconds.
@@ -19,6 +17,7 @@ import { LinuxConnectionsCollector } from '../electron/collectors/connections/li
 import { NetlinkDumper } from '../electron/collectors/linux/netlink.js';
 import { median, round2, timeCommand } from './loopback-sockets.js';
 import { inOwnNetns, netnsOfThisRun } from './netns.js';
+import { UNIX_SOCKETS_CHILD } from './unix-sockets.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,38 +28,13 @@ const { values } = parseArgs({
 const SOCKETS = Number(values.sockets);
 const ROUNDS = Number(values.rounds);
 
-const CHILD = String.raw`
-import os, resource, socket, sys
-d, n = sys.argv[1], int(sys.argv[2])
-resource.setrlimit(resource.RLIMIT_NOFILE, (n + 1024, n + 1024))
-keep = []
-listeners = []
-for i in range(n // 10):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.bind(os.path.join(d, "service-%05d.sock" % i))
-    s.listen(64)
-    listeners.append(s)
-keep += listeners
-for i in range(n // 5):
-    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    l = listeners[i % len(listeners)]
-    c.connect(l.getsockname())
-    keep += [c, l.accept()[0]]
-for i in range(n // 10):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    s.bind(b"\0netlens-bench/dgram-%05d" % i)
-    keep.append(s)
-while len(keep) + 2 <= n:
-    keep.extend(socket.socketpair())
-print("ready", len(keep), flush=True)
-sys.stdin.read()
-`;
-
 async function main(): Promise<void> {
   const unavailable = NetlinkDumper.unavailable();
   if (unavailable !== null) throw new Error(`bench:unix needs netlink: ${unavailable}`);
   const dir = mkdtempSync(join(tmpdir(), 'netlens-bench-unix-'));
-  const child = spawn('python3', ['-c', CHILD, dir, String(SOCKETS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn('python3', ['-c', UNIX_SOCKETS_CHILD, dir, String(SOCKETS)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   try {
     const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as string[];
     if (!line?.startsWith('ready')) throw new Error(`bench child failed: ${line}`);

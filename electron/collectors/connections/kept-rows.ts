@@ -2,7 +2,10 @@
 // given as the very row object that read gave: nothing is built for it (no garbage), and the monitor knows it
 // unchanged by reference instead of comparing its fields (DatasetResult.keptRows,
 // electron/monitor/connections.ts). That holds only while no row is changed once given: a step of a read that
-// would change a kept row (attaching its owners) changes a copy instead, which replaces it (`replace`).
+// would change a kept row (attaching its owners) changes a copy instead, which replaces it (`replace`). The Linux
+// collector keeps its TCP rows from sock_diag (linux-diag-rows.ts) and its unix rows from unix_diag
+// (linux-unix-rows.ts: found by inode, the search for sockets without one unused) in one of these each: the two
+// dumps are read in whichever order they arrive.
 import type { Connection } from '../../../shared/types.js';
 import { doubledLength, grown } from '../../../shared/grown.js';
 

@@ -2,12 +2,20 @@
 // for this machine where sock_diag does not load and for remote hosts' frames) and the kernel's unix_diag
 // records (unixRowsFromDiag). The kernel fills /proc's columns from the same socket fields the dump gives
 // (net/unix/af_unix.c, unix_seq_show), so the rows are the same; linux-unix-rows.live.test.ts compares
-// both on the same live sockets.
-import type { Connection, Diagnostics, UnixState } from '../../../shared/types.js';
+// both on the same live sockets. A unix socket whose record did not change since the last read is given that
+// read's row again (KeptRows, as the TCP rows from sock_diag are).
+import type { Connection, Diagnostics, UnixState, UnknownState } from '../../../shared/types.js';
 import { recordSkip } from '../../../shared/types.js';
 import { unixConnectionKey } from './keys.js';
 import { unknownState } from './kernel-states.js';
-import { forEachUnixDiagSocket, UDIAG_SHOW_NAME, UDIAG_SHOW_PEER, UDIAG_SHOW_RQLEN } from '../linux/sock-diag.js';
+import {
+  forEachUnixDiagSocket,
+  UDIAG_SHOW_NAME,
+  UDIAG_SHOW_PEER,
+  UDIAG_SHOW_RQLEN,
+  type UnixDiagSocket,
+} from '../linux/sock-diag.js';
+import type { KeptRows } from './kept-rows.js';
 
 const UNIX_TYPES: Record<number, string> = { 1: 'STREAM', 2: 'DGRAM', 3: 'RAW', 4: 'RDM', 5: 'SEQPACKET' };
 /** /proc's St column: the socket's SS_* state (include/uapi/linux/net.h). */
@@ -35,7 +43,7 @@ export function unixRow(path: string, inode: number, type: number, listening: bo
     localPort: 0,
     remoteAddress: '',
     remotePort: 0,
-    state: listening ? 'LISTENING' : (UNIX_STATES[st] ?? unknownState(st)),
+    state: unixState(listening, st),
     recvQ: 0,
     sendQ: 0,
     uid: null,
@@ -44,8 +52,18 @@ export function unixRow(path: string, inode: number, type: number, listening: bo
     processes: [],
     ownerStatus: 'none',
     path,
-    socketType: UNIX_TYPES[type] ?? `UNKNOWN(${type})`,
+    socketType: unixType(type),
   };
+}
+
+/** A unix row's state: listening (/proc's __SO_ACCEPTCON) or its St column's. */
+function unixState(listening: boolean, st: number): UnixState | UnknownState {
+  return listening ? 'LISTENING' : (UNIX_STATES[st] ?? unknownState(st));
+}
+
+/** A unix row's socket type, from /proc's Type column (SOCK_STREAM 1 …). */
+function unixType(type: number): string {
+  return UNIX_TYPES[type] ?? `UNKNOWN(${type})`;
 }
 
 /** A name's NUL bytes as '@', as current kernels print them (old ones printed an abstract name's NULs raw). */
@@ -71,9 +89,47 @@ function procUnixSt(skState: number, inode: number): number {
  */
 export function unixNameText(b: Buffer, start: number, end: number): string {
   if (start < 0 || end <= start) return '';
-  // unix_seq_show: a path's length counts its terminating NUL, which it does not print.
-  const stop = b[start] === 0 ? end : end - 1;
-  return nulsAsAt(b.toString('utf8', start, stop));
+  return nulsAsAt(b.toString('utf8', start, nameStop(b, start, end)));
+}
+
+/** Where a name's shown bytes end: unix_seq_show counts a path's terminating NUL in its length, and does not
+ *  print it. */
+function nameStop(b: Buffer, start: number, end: number): number {
+  return b[start] === 0 ? end : end - 1;
+}
+
+/** Whether the name bytes b[start, end) are shown as `path` (unixNameText), read without making the text: an
+ *  ASCII byte is its own character (NUL shown as '@'); a name with any other byte is decoded and compared. */
+function sameName(path: string, b: Buffer, start: number, end: number): boolean {
+  if (start < 0 || end <= start) return path === '';
+  const stop = nameStop(b, start, end);
+  const n = stop - start;
+  for (let i = 0; i < n; i++) {
+    const c = b[start + i]!;
+    if (c >= 0x80) return unixNameText(b, start, end) === path;
+    if (i >= path.length || path.charCodeAt(i) !== (c === 0 ? 64 : c)) return false;
+  }
+  return path.length === n;
+}
+
+/**
+ * Whether a record gives the very fields of the row the previous read gave its socket (found by inode): the
+ * name, type and state it is made of, and the traffic fields it was given (`trafficNote`: the note it is to
+ * have, undefined when the read has no traffic fields). Owners are not compared: they are attached afterwards,
+ * to a copy when they changed, as for the TCP rows.
+ */
+function sameRecord(
+  row: Connection,
+  s: UnixDiagSocket,
+  state: UnixState | UnknownState,
+  trafficNote: string | undefined,
+): boolean {
+  return (
+    row.state === state &&
+    row.trafficNote === trafficNote &&
+    row.socketType === unixType(s.type) &&
+    sameName(row.path ?? '', s.buffer, s.nameStart, s.nameEnd)
+  );
 }
 
 /** What a unix dump asks for: names, peers and queue lengths, each of a size no socket's owner chooses. Not
@@ -89,19 +145,37 @@ const MAX_PENDING_ROWS = 65_536;
 
 /**
  * The unix rows of a unix_diag dump, as parseProcNetUnix makes them from /proc/net/unix for the same sockets;
- * records that do not fit their message are skipped and counted.
+ * records that do not fit their message are skipped and counted. With `kept`, a socket whose record gives the
+ * very fields of the row the previous read gave it, and whose row has the traffic fields this read gives unix
+ * rows (`trafficNote`: their note, undefined for none), is given that row again (see KeptRows: the caller
+ * begins and ends each read, and changes copies of kept rows). A connection waiting on a listener has no inode
+ * to be found by: its row is always built.
  */
 export function unixRowsFromDiag(
   datagrams: readonly Buffer[],
   diagnostics: Diagnostics,
   source = 'sock_diag (netlink, unix)',
+  kept?: KeptRows,
+  trafficNote?: string,
 ): Connection[] {
   const rows: Connection[] = [];
   const bad = forEachUnixDiagSocket(datagrams, (s) => {
-    const path = unixNameText(s.buffer, s.nameStart, s.nameEnd);
     const listening = s.state === TCP_LISTEN;
-    rows.push(unixRow(path, s.inode, s.type, listening, procUnixSt(s.state, s.inode)));
-    if (!listening) return;
+    const st = procUnixSt(s.state, s.inode);
+    const previous = kept?.previousRow(s.inode);
+    let path: string;
+    if (previous !== undefined && sameRecord(previous, s, unixState(listening, st), trafficNote)) {
+      kept!.give(previous, true);
+      rows.push(previous);
+      if (!listening) return;
+      path = previous.path ?? '';
+    } else {
+      path = unixNameText(s.buffer, s.nameStart, s.nameEnd);
+      const row = unixRow(path, s.inode, s.type, listening, st);
+      kept?.give(row, false);
+      rows.push(row);
+      if (!listening) return;
+    }
     // A connection not yet accepted: the kernel's embryo socket has the listener's name and type, no inode
     // (no struct socket yet), so the dump skips it; /proc lists it as connecting. A listener's queue lengths
     // (UNIX_DIAG_RQLEN) start with its pending connections (not its backlog: listen() again with a smaller one
@@ -109,7 +183,11 @@ export function unixRowsFromDiag(
     // listener's owner sets (see UNIX_DUMP_SHOW).
     const pending = s.rqueue >= 0 ? s.rqueue : s.pending;
     const shown = Math.min(pending, MAX_PENDING_ROWS);
-    for (let i = 0; i < shown; i++) rows.push(unixRow(path, 0, s.type, false, procUnixSt(TCP_ESTABLISHED, 0)));
+    for (let i = 0; i < shown; i++) {
+      const row = unixRow(path, 0, s.type, false, procUnixSt(TCP_ESTABLISHED, 0));
+      kept?.give(row, false);
+      rows.push(row);
+    }
     if (shown < pending)
       recordSkip(
         diagnostics,

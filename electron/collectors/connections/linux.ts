@@ -569,6 +569,10 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   private readonly diag = new NetlinkDumper(NETLINK_SOCK_DIAG);
   /** The TCP rows of the last sock_diag read, given again for sockets whose record did not change. */
   private readonly kept = new KeptRows();
+  /** The same for the unix rows of the last unix_diag read: they come last in a read's rows, from `unixStart`. */
+  private readonly keptUnix = new KeptRows();
+  /** Where this read's unix rows from unix_diag start in its rows (the TCP rows, which `kept` has, come first). */
+  private unixStart = 0;
   /** Why sock_diag is not used for anything (null: it is where it loads). */
   private readonly diagUnavailable: string | null;
   private readonly diagLimits: DumpLimits;
@@ -705,11 +709,13 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
    * only be read with a defence that keeps a forged line from borrowing a real socket's owner. A string: why
    * /proc/net/unix is read instead.
    */
-  private async readUnixDiag(diagnostics: Diagnostics): Promise<Connection[] | string> {
+  private async readUnixDiag(diagnostics: Diagnostics, traffic: boolean): Promise<Connection[] | string> {
     const dumped = await this.dumpDiag([{ type: SOCK_DIAG_BY_FAMILY, payload: unixDiagRequest(UNIX_DUMP_SHOW) }]);
     if (typeof dumped === 'string') return dumped;
     try {
-      return unixRowsFromDiag(dumped.datagrams, diagnostics);
+      // With traffic, fillTrafficGaps gives a unix row its note (trafficGap's for every unix socket).
+      const note = traffic ? (trafficGap('unix', '') ?? undefined) : undefined;
+      return unixRowsFromDiag(dumped.datagrams, diagnostics, undefined, this.keptUnix, note);
     } finally {
       dumped.release();
     }
@@ -759,16 +765,17 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     // Where /proc is the machine's own (a test may point procRoot at a fixture, which the kernel's tables
     // would not match), TCP and unix sockets come from sock_diag; with traffic, TCP always does (only the
     // kernel has the counters).
-    // The last read's TCP rows become those to compare with; a read whose TCP rows do not come from sock_diag
-    // keeps none for the next.
+    // The last read's TCP and unix rows become those to compare with; a read whose rows of either kind do not come
+    // from sock_diag keeps none of that kind for the next.
     this.kept.begin();
+    this.keptUnix.begin();
     const tcpRead =
       this.traffic || (this.ownProc && (wanted('tcp') || wanted('tcp6')))
         ? this.readTcpRows(ssAt, fromSs, (f) => wanted(f === 'inet' ? 'tcp' : 'tcp6'))
         : null;
     const ss = this.traffic;
     const fromDiag = emptyDiagnostics();
-    const unixDiag = this.ownProc && wanted('unix') ? this.readUnixDiag(fromDiag) : null;
+    const unixDiag = this.ownProc && wanted('unix') ? this.readUnixDiag(fromDiag, ss) : null;
     await this.users.refresh();
     let tcp: SsTcpRows | null = null;
     let ssFailure: string | null = null;
@@ -781,6 +788,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     this.kept.end();
     // Unix sockets from sock_diag, else (with a note saying why, unless sock_diag was turned off) from /proc.
     const unix = unixDiag ? await unixDiag : null;
+    this.keptUnix.end();
     const unixNote = typeof unix === 'string' && this.diagUnavailable === null ? unix : null;
     // The machine's own UDP, UDP-Lite and raw tables are read only when sockstat counts a socket in them (and
     // sockstat only when one of them is wanted).
@@ -801,6 +809,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     // Read from /proc after all: why (the note readTcpRows left) goes with the rows.
     if (tcp === null) mergeDiagnostics(diagnostics, fromSs);
     let rows = fromTables.rows;
+    this.unixStart = rows.length;
     if (Array.isArray(unix)) {
       rows = rows.concat(unix);
       mergeDiagnostics(diagnostics, fromDiag);
@@ -826,14 +835,17 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
         const row = rows[i]!;
         const user = this.users.name(row.uid);
         if (row.user === user) continue;
-        if (this.kept.isKept(i)) this.replaceKept(rows, i);
+        if (this.isKept(i)) this.replaceKept(rows, i);
         rows[i]!.user = user;
       }
     }
     let closed: ClosedSocket[] | undefined;
     if (ss) {
-      if (ssFailure !== null) trafficFailed(rows, ssFailure, diagnostics);
-      else fillTrafficGaps(rows);
+      if (ssFailure !== null) {
+        // Every row gets the failure: kept ones (the unix rows: the TCP rows then come from /proc) as copies.
+        for (let i = 0; i < rows.length; i++) if (this.isKept(i)) this.replaceKept(rows, i);
+        trafficFailed(rows, ssFailure, diagnostics);
+      } else fillTrafficGaps(rows);
       // The TCP rows come first in `rows`, in their order: their cookies by position.
       closed = this.totals.update(rows, tcp?.cookies ?? [], this.destroyed.take(), Date.now());
       this.reportDestroyStream(diagnostics);
@@ -884,7 +896,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       const processes = row.inode === null ? null : this.owners.processesOf(row.inode);
       const known = processes !== null && processes.length > 0;
       const unknown = processes !== null && !known && someDenied && row.uid !== this.myUid;
-      if (this.kept.isKept(i)) {
+      if (this.isKept(i)) {
         const shown =
           row.ownerStatus === (known ? 'known' : unknown ? 'denied' : 'none') &&
           (known ? row.processes === processes : row.processes.length === 0) &&
@@ -912,11 +924,17 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     return denied;
   }
 
+  /** Whether this read's row at `i` is the last read's object (KeptRows: not to be changed). */
+  private isKept(i: number): boolean {
+    return i < this.unixStart ? this.kept.isKept(i) : this.keptUnix.isKept(i - this.unixStart);
+  }
+
   /** A copy of the kept row at `i`, which replaces it (a row once given is never changed); its traffic cookie
    *  is the row's at that position. */
   private replaceKept(rows: Connection[], i: number): Connection {
     const copy = { ...rows[i]! };
-    this.kept.replace(i, copy);
+    if (i < this.unixStart) this.kept.replace(i, copy);
+    else this.keptUnix.replace(i - this.unixStart, copy);
     rows[i] = copy;
     return copy;
   }

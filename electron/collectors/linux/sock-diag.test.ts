@@ -13,6 +13,7 @@ import { tcpRowsFromDiag } from '../connections/linux-diag-rows.js';
 import { unixRowsFromDiag } from '../connections/linux-unix-rows.js';
 import { NETLINK_SOCK_DIAG, NetlinkDumper, netlinkBinaryCandidates } from './netlink.js';
 import { message, tcpInfo } from './testing/inet-diag-messages.js';
+import { ICONS, NAME, PEER, RQLEN, u32s, unixMessage } from './testing/unix-diag-messages.js';
 import {
   AF_INET,
   AF_INET6,
@@ -114,44 +115,6 @@ describe('sock_diag replies', () => {
     expect(cookies).toHaveLength(rows.length);
   });
 });
-
-interface UnixSock {
-  type?: number;
-  state?: number;
-  inode?: number;
-  /** Attributes as [type, payload]. */
-  attrs?: [number, Buffer][];
-}
-
-/** One unix_diag_msg in an nlmsghdr, its attributes padded to 4 bytes as the kernel pads them. */
-function unixMessage(s: UnixSock): Buffer {
-  const attrs = (s.attrs ?? []).map(([type, payload]) => {
-    const a = Buffer.alloc(4 + ((payload.length + 3) & ~3));
-    a.writeUInt16LE(4 + payload.length, 0);
-    a.writeUInt16LE(type, 2);
-    payload.copy(a, 4);
-    return a;
-  });
-  const body = Buffer.concat(attrs);
-  const b = Buffer.alloc(16 + 16 + body.length);
-  b.writeUInt32LE(b.length, 0);
-  b.writeUInt16LE(SOCK_DIAG_BY_FAMILY, 4);
-  b[16] = AF_UNIX;
-  b[17] = s.type ?? 1;
-  b[18] = s.state ?? 7;
-  b.writeUInt32LE(s.inode ?? 77, 20);
-  body.copy(b, 32);
-  return b;
-}
-const NAME = 0;
-const PEER = 2;
-const ICONS = 3;
-const RQLEN = 4;
-const u32s = (...xs: number[]) => {
-  const b = Buffer.alloc(4 * xs.length);
-  for (const [i, x] of xs.entries()) b.writeUInt32LE(x, 4 * i);
-  return b;
-};
 
 describe('unix_diag replies', () => {
   it('asks for every socket in every state, with what it is told to show (struct unix_diag_req, 24 bytes)', () => {

@@ -11,9 +11,9 @@ import { HostResolver, type ResolverOptions } from './resolver.js';
 /**
  * What the names of the next reads need of a read: the endpoints of its TCP and UDP rows, kept instead of the
  * rows (each a few hundred bytes: at 20,000 sockets 8 MB of the worker's heap until the next read). A read
- * whose collector keeps its rows (keptRows: Linux keeps its TCP rows until its next read, and never changes a
- * row once given) is kept as it is: the endpoints would copy what the collector holds anyway, 20,000 objects
- * a read, to save only its other rows (UDP, unix), which are built afresh and few.
+ * whose collector keeps its rows (keptRows: Linux keeps its TCP and unix rows until its next read, and never
+ * changes a row once given) is kept as it is: the endpoints would copy what the collector holds anyway, 20,000
+ * objects a read, to save only its other rows (UDP, raw), which are built afresh and few.
  */
 function endpointsOf(read: DatasetResult<Connection>): readonly NamedEndpoints[] {
   const rows = read.rows;

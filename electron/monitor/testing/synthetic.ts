@@ -78,7 +78,7 @@ function connectionId(r: Connection): string {
  * state or queues, a quarter close, and as many new ones open, so the size stays put. Every call returns
  * fresh row objects, their ids from the key function, as a collector building every row does (ss, /proc, other
  * OSes); with `keep`, the rows of unchanged sockets are the objects the last call returned, as the Linux
- * collector's TCP rows from sock_diag are (collectors/connections/kept-rows.ts; the read says keptRows).
+ * collector's TCP and unix rows from sock_diag are (collectors/connections/kept-rows.ts; the read says keptRows).
  */
 export class SyntheticConnections {
   private rows: Connection[] = [];
