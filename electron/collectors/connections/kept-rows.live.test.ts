@@ -12,6 +12,7 @@ import type { Connection } from '../../../shared/types.js';
 import { until } from '../../../test/until.js';
 import { NetlinkDumper } from '../linux/netlink.js';
 import { LinuxConnectionsCollector } from './linux.js';
+import { TRAFFIC_NOTES } from './tcp-info.js';
 
 const linux = process.platform === 'linux';
 
@@ -61,6 +62,33 @@ describe.skipIf(!linux || NetlinkDumper.unavailable() !== null)('TCP rows kept f
       expect(listener((await collector.read()).rows)).toBe(alone);
     } finally {
       child.kill();
+      server.close();
+    }
+  });
+
+  it('changes no row given before when traffic is asked for and dropped again while a read runs', async () => {
+    const server = net.createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as net.AddressInfo).port;
+    const listener = (rows: Connection[]) => rows.find((r) => r.localPort === port && r.state === 'LISTEN');
+    const reader = new LinuxConnectionsCollector({ tables: ['tcp', 'tcp6'], destroyEvents: { command: ['true'] } });
+    try {
+      const before = await until('the listener', async () => listener((await reader.read()).rows));
+      expect(before.trafficNote).toBeUndefined();
+      // Traffic asked for as a read starts, and dropped before its dump is back (setExtras runs between reads'
+      // awaits: a client's visibility message).
+      reader.setExtras(['traffic']);
+      const reading = reader.read();
+      reader.setExtras([]);
+      const during = listener((await reading).rows);
+      // The row the earlier read gave is as it was given: no traffic fields written into it.
+      expect(before.trafficNote).toBeUndefined();
+      expect(before.bytesSent).toBeUndefined();
+      expect(during).toBeDefined();
+      // The read is as the traffic it started with: every row with its traffic fields.
+      expect(during!.trafficNote).toBe(TRAFFIC_NOTES.listen);
+    } finally {
+      reader.dispose();
       server.close();
     }
   });

@@ -649,10 +649,10 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   /** The TCP table of each family `wanted` (every state): with tcp_info (and skmem for a memory column)
    *  while traffic is collected. Both families in one dump where the kernel answers TCPDIAG_GETSOCK (one walk
    *  of its TCP hash table instead of two); else, and for one family, a SOCK_DIAG_BY_FAMILY dump per family. */
-  private async dumpTcp(wanted: (family: 'inet' | 'inet6') => boolean): Promise<Dumped | string> {
+  private async dumpTcp(wanted: (family: 'inet' | 'inet6') => boolean, traffic: boolean): Promise<Dumped | string> {
     const unavailable = this.whyNoDiag();
     if (unavailable !== null) return unavailable;
-    const ext = !this.traffic ? 0 : extBit(INET_DIAG_INFO) | (this.socketMemory ? extBit(INET_DIAG_SKMEMINFO) : 0);
+    const ext = !traffic ? 0 : extBit(INET_DIAG_INFO) | (this.socketMemory ? extBit(INET_DIAG_SKMEMINFO) : 0);
     if (wanted('inet') && wanted('inet6') && this.bothFamiliesDump) {
       const both = await this.dumpDiag([
         { type: TCPDIAG_GETSOCK, payload: inetDiagBothFamiliesRequest(ext, TCP_DUMP_STATES) },
@@ -686,19 +686,20 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     at: number,
     diagnostics: Diagnostics,
     wanted: (family: 'inet' | 'inet6') => boolean,
+    traffic: boolean,
   ): Promise<SsTcpRows | string | null> {
-    const dumped = await this.dumpTcp(wanted);
+    const dumped = await this.dumpTcp(wanted, traffic);
     if (typeof dumped !== 'string') {
       try {
-        return tcpRowsFromDiag(dumped.datagrams, diagnostics, at, wanted, this.traffic, undefined, this.kept);
+        return tcpRowsFromDiag(dumped.datagrams, diagnostics, at, wanted, traffic, undefined, this.kept);
       } finally {
         dumped.release();
       }
     }
     if (this.diagUnavailable === null) {
-      diagnostics.notes.push(`TCP sockets read ${this.traffic ? 'with ss' : 'from /proc'}: ${dumped}`);
+      diagnostics.notes.push(`TCP sockets read ${traffic ? 'with ss' : 'from /proc'}: ${dumped}`);
     }
-    if (!this.traffic) return null;
+    if (!traffic) return null;
     const out = await this.readSs();
     return out.ok ? tcpRowsFromSs(out.text, diagnostics, at, wanted) : out.error;
   }
@@ -769,11 +770,13 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     // from sock_diag keeps none of that kind for the next.
     this.kept.begin();
     this.keptUnix.begin();
-    const tcpRead =
-      this.traffic || (this.ownProc && (wanted('tcp') || wanted('tcp6')))
-        ? this.readTcpRows(ssAt, fromSs, (f) => wanted(f === 'inet' ? 'tcp' : 'tcp6'))
-        : null;
+    // Whether this read has traffic, taken once: setExtras may change it while the read waits for its dumps, and a
+    // row built for the one and given its gaps for the other would change a kept row.
     const ss = this.traffic;
+    const tcpRead =
+      ss || (this.ownProc && (wanted('tcp') || wanted('tcp6')))
+        ? this.readTcpRows(ssAt, fromSs, (f) => wanted(f === 'inet' ? 'tcp' : 'tcp6'), ss)
+        : null;
     const fromDiag = emptyDiagnostics();
     const unixDiag = this.ownProc && wanted('unix') ? this.readUnixDiag(fromDiag, ss) : null;
     await this.users.refresh();
