@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -403,6 +403,25 @@ describe.skipIf(process.platform !== 'linux')('when LinuxRoutesCollector runs ip
     now += 11_000;
     await c.read();
     expect(ipRuns).toBe(4);
+  });
+
+  it('reads routes where a name file cannot be looked at (a symbolic link loop in rt_tables.d), and runs ip when that changes', async () => {
+    const names = mkdtempSync(join(tmpdir(), 'ip-names-'));
+    try {
+      mkdirSync(join(names, 'rt_tables.d'));
+      symlinkSync('loop.conf', join(names, 'rt_tables.d', 'loop.conf'));
+      const c = new LinuxRoutesCollector({ runIp: fakeIp, ipNameDirs: [names] });
+      routes = { ok: true, datagrams: [captured('route-dump-at-0s.b64')], bytes: 0 };
+      expect((await c.read()).rows.map((r) => r.id)).toEqual(['100|inet|10.99.0.0/24||lo|0']);
+      await c.read();
+      expect(ipRuns).toBe(2);
+      rmSync(join(names, 'rt_tables.d', 'loop.conf'));
+      writeFileSync(join(names, 'rt_tables.d', 'loop.conf'), '100 lab\n');
+      await c.read();
+      expect(ipRuns).toBe(4);
+    } finally {
+      rmSync(names, { recursive: true, force: true });
+    }
   });
 
   it('runs ip when a file it names tables from changes', async () => {

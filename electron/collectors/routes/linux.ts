@@ -364,12 +364,20 @@ export type IpRunner = (args: string[]) => Promise<ReadOutcome>;
 /**
  * The files ip names tables, protocols, scopes and realms from, as their identity, size and time of change: a
  * table named in rt_tables changes what ip prints without a route changing. Each is a stat, and each `.d`
- * folder's entries a listing and a stat each.
+ * folder's entries a listing and a stat each; a stat that fails (EACCES, ELOOP) is stamped with its error code,
+ * never thrown (it failed the whole Routes reading).
  */
 export function ipNameFilesStamp(dirs: readonly string[] = IP_NAME_DIRS): string {
   const parts: string[] = [];
   const stamp = (p: string) => {
-    const st = fs.statSync(p, { throwIfNoEntry: false, bigint: false });
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(p, { throwIfNoEntry: false, bigint: false });
+    } catch (err) {
+      // A file ip could not read either (a folder not searchable, a symbolic link loop): its error stands for it.
+      parts.push(`${p} ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+      return undefined;
+    }
     if (st !== undefined) parts.push(`${p} ${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}`);
     return st;
   };
