@@ -56,7 +56,8 @@ function keepWhetherSet(b: Buffer, at: number): void {
  * The IPv4 and IPv6 routes of an RTM_GETROUTE dump's datagrams as the bytes ip's answer follows from: each route
  * message that ip would print, whole, its nlmsghdr's sequence and port zeroed and its moving counters blanked
  * (see the file's head). `skipped` counts the messages that could not be read (too short, an attribute past
- * its end): kept whole, unblanked, so that a change in one is still seen.
+ * its end): kept whole, unblanked but for the sequence and port, so that a change in one is still seen (and the
+ * next dump's sequence is not taken for one).
  */
 export function routeFingerprint(datagrams: readonly Buffer[]): { bytes: Buffer; routes: number; skipped: number } {
   let total = 0;
@@ -65,6 +66,12 @@ export function routeFingerprint(datagrams: readonly Buffer[]): { bytes: Buffer;
   let at = 0;
   let routes = 0;
   let skipped = 0;
+  /** Copies the message whole to `to`, its nlmsghdr's sequence and port zeroed (they are the dump's, new each time). */
+  const copyMessage = (b: Buffer, start: number, end: number, to: number) => {
+    b.copy(out, to, start - 16, end);
+    out.writeUInt32LE(0, to + 8);
+    out.writeUInt32LE(0, to + 12);
+  };
   const unframed = forEachNetlinkMessage(datagrams, (b, start, end) => {
     const type = b.readUInt16LE(start - 12);
     if (type !== RTM_NEWROUTE) {
@@ -73,17 +80,15 @@ export function routeFingerprint(datagrams: readonly Buffer[]): { bytes: Buffer;
     }
     if (end - start < RTMSG_SIZE) {
       skipped++;
-      b.copy(out, at, start - 16, end);
+      copyMessage(b, start, end, at);
       at += end - start + 16;
       return;
     }
     const family = b.readUInt8(start);
     if ((family !== AF_INET && family !== AF_INET6) || b.readUInt32LE(start + 8) & RTM_F_CLONED) return;
     const from = at;
-    b.copy(out, at, start - 16, end);
+    copyMessage(b, start, end, from);
     at += end - start + 16;
-    out.writeUInt32LE(0, from + 8);
-    out.writeUInt32LE(0, from + 12);
     const body = from + 16;
     const whole = forEachAttribute(out, body + RTMSG_SIZE, at, (attr, a, z) => {
       if (attr === RTA_CACHEINFO && z - a >= 32) {
@@ -98,7 +103,7 @@ export function routeFingerprint(datagrams: readonly Buffer[]): { bytes: Buffer;
     if (whole) routes++;
     else {
       skipped++;
-      b.copy(out, from, start - 16, end);
+      copyMessage(b, start, end, from);
     }
   });
   return { bytes: out.subarray(0, at), routes, skipped: skipped + unframed };
