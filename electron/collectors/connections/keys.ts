@@ -104,3 +104,21 @@ function lookUp(inode: number): Known | undefined {
 export function unixConnectionKey(path: string, inode: number | null): string {
   return ['unix', 'unix', path, String(inode)].join('|');
 }
+
+/** The key of the n-th (from 1) unix socket without an inode named `path` in one read: a connection waiting on a
+ *  listener (the kernel's embryo has no struct socket yet) or an orphan. Each is a row in /proc and ss; with
+ *  one key they were one row (the table keeps the first of equal ids). The first keeps the plain key. */
+export function inodelessUnixKey(path: string, n: number): string {
+  const key = unixConnectionKey(path, 0);
+  return n <= 1 ? key : `${key}|${n}`;
+}
+
+/** Numbers a read's unix sockets without an inode by name: the next key for `path` (see inodelessUnixKey). */
+export class InodelessUnixKeys {
+  private readonly seen = new Map<string, number>();
+  next(path: string): string {
+    const n = (this.seen.get(path) ?? 0) + 1;
+    this.seen.set(path, n);
+    return inodelessUnixKey(path, n);
+  }
+}

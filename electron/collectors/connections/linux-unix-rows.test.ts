@@ -7,6 +7,8 @@ import { type Connection, emptyDiagnostics } from '../../../shared/types.js';
 import { ICONS, NAME, u32s, unixMessage, type UnixSock } from '../linux/testing/unix-diag-messages.js';
 import { KeptRows } from './kept-rows.js';
 import { unixRowsFromDiag } from './linux-unix-rows.js';
+import { parseProcNetUnix } from './linux.js';
+import { unixConnectionKey } from './keys.js';
 
 const NOTE = 'n/a: unix sockets carry no counters';
 const name = (text: string | number[]): [number, Buffer][] => [[NAME, Buffer.from(text as string)]];
@@ -116,6 +118,35 @@ describe('unix rows from unix_diag, kept from read to read', () => {
     const third = read([waiting(0), UNNAMED], kept, NOTE);
     expect(third).toHaveLength(2);
     expect(third[0]).toBe(first[0]);
+  });
+
+  it('gives each connection waiting on a listener its own id, from the dump and from /proc alike', () => {
+    const waiting: UnixSock = { ...LISTENER, attrs: [...LISTENER.attrs!, [ICONS, u32s(9, 9, 9)]] };
+    // A second listener of the same name (the first's file was unlinked and the name bound again).
+    const again: UnixSock = { ...waiting, inode: 6 };
+    const fromDump = read([waiting, again], undefined);
+    const plain = unixConnectionKey('/run/a.sock', 0);
+    const expected = [
+      unixConnectionKey('/run/a.sock', 1),
+      plain,
+      `${plain}|2`,
+      `${plain}|3`,
+      unixConnectionKey('/run/a.sock', 6),
+      `${plain}|4`,
+      `${plain}|5`,
+      `${plain}|6`,
+    ];
+    expect(fromDump.map((r) => r.id)).toEqual(expected);
+    const line = (flags: string, st: string, inode: number) =>
+      `0000000000000000: 00000002 00000000 ${flags} 0001 ${st} ${inode} /run/a.sock`;
+    const proc = [
+      'Num       RefCount Protocol Flags    Type St Inode Path',
+      ...[1, 6].flatMap((inode) => [line('00010000', '01', inode), ...Array(3).fill(line('00000000', '02', 0))]),
+    ].join('\n');
+    const fromProc = parseProcNetUnix(`${proc}\n`);
+    expect(fromProc.diagnostics.skipped).toBe(0);
+    expect(fromProc.rows.map((r) => r.id)).toEqual(expected);
+    expect(fromProc.rows.map((r) => r.state)).toEqual(fromDump.map((r) => r.state));
   });
 
   it('forgets the rows of sockets gone: a socket back after a read without it gets a new row', () => {

@@ -6,7 +6,7 @@
 // read's row again (KeptRows, as the TCP rows from sock_diag are).
 import type { Connection, Diagnostics, UnixState, UnknownState } from '../../../shared/types.js';
 import { recordSkip } from '../../../shared/types.js';
-import { unixConnectionKey } from './keys.js';
+import { InodelessUnixKeys, unixConnectionKey } from './keys.js';
 import { unknownState } from './kernel-states.js';
 import {
   forEachUnixDiagSocket,
@@ -159,6 +159,7 @@ export function unixRowsFromDiag(
   trafficNote?: string,
 ): Connection[] {
   const rows: Connection[] = [];
+  const inodeless = new InodelessUnixKeys();
   const bad = forEachUnixDiagSocket(datagrams, (s) => {
     const listening = s.state === TCP_LISTEN;
     const st = procUnixSt(s.state, s.inode);
@@ -185,6 +186,7 @@ export function unixRowsFromDiag(
     const shown = Math.min(pending, MAX_PENDING_ROWS);
     for (let i = 0; i < shown; i++) {
       const row = unixRow(path, 0, s.type, false, procUnixSt(TCP_ESTABLISHED, 0));
+      row.id = inodeless.next(path);
       kept?.give(row, false);
       rows.push(row);
     }

@@ -35,7 +35,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readProcTextSync, type ReadOutcome } from '../linux/proc-files.js';
 import { lookup } from '../lookup.js';
-import { inetConnectionKey, unixConnectionKey } from './keys.js';
+import { inetConnectionKey, InodelessUnixKeys, unixConnectionKey } from './keys.js';
 import { SocketOwners, slicedNote, type PrivilegedOwners } from '../linux/socket-owners.js';
 import { PrivilegedOwnerCache } from '../linux/privileged-owners.js';
 import { UserNames } from '../linux/users.js';
@@ -385,7 +385,9 @@ function unforgedUnixRows(
     }
     rows.push(c.row);
   }
-  for (const r of rows) r.id = unixConnectionKey(r.path ?? '', r.inode ?? 0);
+  const inodeless = new InodelessUnixKeys();
+  for (const r of rows)
+    r.id = r.inode === null ? inodeless.next(r.path ?? '') : unixConnectionKey(r.path ?? '', r.inode);
   return rows;
 }
 
