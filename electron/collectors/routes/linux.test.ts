@@ -405,6 +405,34 @@ describe.skipIf(process.platform !== 'linux')('when LinuxRoutesCollector runs ip
     expect(ipRuns).toBe(4);
   });
 
+  it('asks netlink again a minute after it failed, not every tick (a routing table past the dump size limit)', async () => {
+    let routeDumps = 0;
+    setNetlinkTransport({
+      dump: async (_protocol, type) => {
+        if (type !== 26) return { ok: true, datagrams: [lo], bytes: lo.length };
+        routeDumps++;
+        return routes;
+      },
+    });
+    const c = new LinuxRoutesCollector({ runIp: fakeIp, ipNameDirs: [] });
+    routes = { ok: false, error: 'the dump passed 8388608 bytes' };
+    const failed = await c.read();
+    for (let i = 0; i < 10; i++) {
+      now += 5_000;
+      expect((await c.read()).diagnostics.notes).toEqual(failed.diagnostics.notes);
+    }
+    expect(routeDumps).toBe(1);
+    // The clock goes on meanwhile: ip every 10 s.
+    expect(ipRuns).toBe(12);
+    now += 11_000;
+    routes = { ok: true, datagrams: [captured('route-dump-at-0s.b64')], bytes: 0 };
+    expect((await c.read()).diagnostics.notes).toEqual([]);
+    expect(routeDumps).toBe(2);
+    now += 5_000;
+    await c.read();
+    expect(routeDumps).toBe(3);
+  });
+
   it('reads routes where a name file cannot be looked at (a symbolic link loop in rt_tables.d), and runs ip when that changes', async () => {
     const names = mkdtempSync(join(tmpdir(), 'ip-names-'));
     try {

@@ -351,6 +351,8 @@ export function parseIpJsonRoutes(jsonText: string, family?: 'inet' | 'inet6'): 
 /** How long an `ip` answer is reused, where the kernel's routing netlink cannot be read, while the kernel's own
  *  route files stay the same. */
 const IP_REUSE_MS = 10_000;
+/** How long a failed netlink read of the routes is not tried again. */
+const NETLINK_RETRY_MS = 60_000;
 
 /** A place iproute2 reads the names it prints from (tables, protocols, scopes, realms), in the order it looks. */
 const IP_NAME_DIRS = ['/etc/iproute2', '/usr/share/iproute2', '/usr/lib/iproute2'];
@@ -418,6 +420,10 @@ export class LinuxRoutesCollector implements Collector<Route> {
   private lastIp: { result: DatasetResult<Route>; fingerprint: Buffer; exact: boolean; at: number } | null = null;
   /** The kernel's routing netlink, whose dumps tell when ip's answer would change. */
   private readonly rtnl = new NetlinkDumper(NETLINK_ROUTE);
+  /** A netlink read that failed (a routing table past the dump's size limit, netlink refused): not tried again
+   *  until `until` (NETLINK_RETRY_MS later), so a full Internet table does not cost a dump of 8 MiB every tick
+   *  only to fail again; /proc's files and the clock tell when ip runs meanwhile. */
+  private netlinkFailed: { why: string; until: number } | null = null;
   private readonly procRoot: string;
   private readonly runIp: IpRunner;
   private readonly ipNameDirs: readonly string[];
@@ -443,19 +449,27 @@ export class LinuxRoutesCollector implements Collector<Route> {
   private async fingerprint(): Promise<
     { bytes: Buffer; exact: true; skipped: number } | { bytes: Buffer; exact: false; why: string }
   > {
-    const kernel = await routesFingerprint(this.rtnl);
-    if (kernel.ok)
-      return {
-        bytes: Buffer.concat([kernel.bytes, Buffer.from(`\u0000${ipNameFilesStamp(this.ipNameDirs)}`)]),
-        exact: true,
-        skipped: kernel.skipped,
-      };
+    let why: string;
+    if (this.netlinkFailed !== null && Date.now() < this.netlinkFailed.until) why = this.netlinkFailed.why;
+    else {
+      const kernel = await routesFingerprint(this.rtnl);
+      if (kernel.ok) {
+        this.netlinkFailed = null;
+        return {
+          bytes: Buffer.concat([kernel.bytes, Buffer.from(`\u0000${ipNameFilesStamp(this.ipNameDirs)}`)]),
+          exact: true,
+          skipped: kernel.skipped,
+        };
+      }
+      why = kernel.error;
+      this.netlinkFailed = { why, until: Date.now() + NETLINK_RETRY_MS };
+    }
     const a = readProcTextSync(`${this.procRoot}/net/route`, 'names');
     const b = readProcTextSync(`${this.procRoot}/net/ipv6_route`, 'names');
     return {
       bytes: Buffer.from(`${a.ok ? a.text : ''}\u0000${b.ok ? b.text : ''}`),
       exact: false,
-      why: kernel.error,
+      why,
     };
   }
 
