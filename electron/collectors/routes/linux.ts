@@ -357,8 +357,9 @@ const NETLINK_RETRY_MS = 60_000;
 /** A place iproute2 reads the names it prints from (tables, protocols, scopes, realms), in the order it looks. */
 const IP_NAME_DIRS = ['/etc/iproute2', '/usr/share/iproute2', '/usr/lib/iproute2'];
 const IP_NAME_FILES = ['rt_tables', 'rt_protos', 'rt_scopes', 'rt_realms'];
-/** The most entries of a `.d` folder looked at (a folder with more is said by its own stat). */
-const IP_NAME_D_ENTRIES = 64;
+/** The most entries of a `.d` folder looked at, in name order: an entry added, removed or renamed changes the
+ *  folder's own stat, but one edited in place past these is not seen until a route or name changes. */
+const IP_NAME_D_ENTRIES = 1024;
 
 /** Runs ip with these arguments (a test counts them). */
 export type IpRunner = (args: string[]) => Promise<ReadOutcome>;
