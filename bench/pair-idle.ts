@@ -7,6 +7,7 @@
 //   node scripts/run-ts.mjs bench/pair-idle.ts A_CLI B_CLI [windows] [seconds]   (A_CLI: a build's out/main/cli.cjs)
 //   PAIR_HIDDEN=1     both pages told they are hidden
 //   PAIR_TAB=statistics  the pages show this tab (its id in the tab list) instead of Connections
+//   PAIR_HISTORY_VIEW=Exposure  with PAIR_TAB=history, the History view shown (its radio's label; As it was unset)
 //   PAIR_BROWSERS=1   a Chromium of its own for each host's page, whose CPU (every process of it, from /proc/<pid>/stat)
 //                     is read in the same windows: the renderer's A/B side by side (`aChromium`, `bChromium`, B - A)
 //   PAIR_DOWN_LINK=1  the bench's namespace also holds an interface that is down with an IPv4 address (a veth pair, its
@@ -39,6 +40,7 @@ const SECONDS = Number(process.argv[5] ?? 30);
 const WARMUP_MS = 40_000;
 const HIDDEN = process.env.PAIR_HIDDEN === '1';
 const TAB = process.env.PAIR_TAB ?? 'connections';
+const HISTORY_VIEW = process.env.PAIR_HISTORY_VIEW;
 const EXTRA = (process.env.PAIR_EXTRA ?? '').split(',').filter(Boolean);
 const BROWSERS = process.env.PAIR_BROWSERS === '1';
 
@@ -237,6 +239,7 @@ async function main(): Promise<void> {
       if (TAB !== 'connections') {
         await page.locator(`#tab-${TAB}`).click();
         await page.locator(`#panel-${TAB}:not([hidden])`).waitFor();
+        if (TAB === 'history' && HISTORY_VIEW) await page.getByRole('radio', { name: HISTORY_VIEW }).click();
       }
       if (HIDDEN)
         await page.evaluate(() => {

@@ -8,6 +8,8 @@
 //         and a trace's event counts (paints, layouts, layerize, frames drawn)
 //   host: its syscalls (`strace -c -f`) and the files it opened (`strace -e openat`), by path pattern
 // Prints one JSON line.   npm run bench:rest-counts     BENCH_REST_TABS=connections,statistics
+// BENCH_REST_HISTORY_VIEW: the History tab's view to count (its radio's label: Exposure, What changed…; As it was
+// when unset).
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +25,7 @@ const CONNECTIONS = Number(process.env.BENCH_REST_CONNECTIONS ?? 250);
 const STRACE = process.env.BENCH_REST_STRACE !== '0';
 // A path prefix: the last messages of each tab's window are written to <prefix>-<tab>.json.
 const SAMPLES = process.env.BENCH_REST_SAMPLES;
+const HISTORY_VIEW = process.env.BENCH_REST_HISTORY_VIEW;
 
 interface PageCounts {
   wsIn: Record<string, { messages: number; bytes: number }>;
@@ -245,6 +248,7 @@ async function main(): Promise<void> {
     for (const tab of tabs) {
       await page.locator(`#tab-${tab}`).click();
       await page.locator(`#panel-${tab}:not([hidden])`).waitFor();
+      if (tab === 'history' && HISTORY_VIEW) await page.getByRole('radio', { name: HISTORY_VIEW }).click();
       await new Promise((r) => setTimeout(r, 5000));
       // Ticks counted by the time of the last collection in the status bar, polled every 100 ms.
       let ticks = 0;

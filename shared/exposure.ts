@@ -38,14 +38,19 @@ export interface Exposed {
   iface: string | null;
 }
 
+/** Whether a row is an Internet listener open now (TCP LISTEN, unconnected UDP): one Exposure lists. */
+export function isExposedListener(row: Connection): boolean {
+  if (row.closedAt || row.proto === 'unix' || row.proto === 'raw' || !isListening(row)) return false;
+  return row.proto === 'tcp' || isUnspecified(row.remoteAddress);
+}
+
 /** Internet listeners (TCP LISTEN, unconnected UDP) open now, each with who can reach it. */
 export function exposure(connections: Iterable<Connection>, interfaces: Iterable<NetInterface>): Exposed[] {
   const owner = new Map<string, string>();
   for (const i of interfaces) for (const a of i.addresses) owner.set(a.address.toLowerCase(), i.name);
   const out: Exposed[] = [];
   for (const row of connections) {
-    if (row.closedAt || row.proto === 'unix' || row.proto === 'raw' || !isListening(row)) continue;
-    if (row.proto !== 'tcp' && !isUnspecified(row.remoteAddress)) continue;
+    if (!isExposedListener(row)) continue;
     const address = row.localAddress.split('%')[0]!.toLowerCase();
     if (isLoopback(address)) out.push({ row, group: 'loopback', iface: null });
     else if (isUnspecified(address))

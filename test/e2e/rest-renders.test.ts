@@ -4,6 +4,7 @@
 // A re-render whose props all say the same as before (the same row content, class, position, columns) is
 // wasted: the row's DOM does not change, but React did the work and the page took the time. Loopback traffic
 // of the test's own keeps counters, rates and the process list moving, so rows do re-render every tick.
+import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterTicks, launchChromium, loopbackTraffic, startHost, until, type RunningHost } from './support.js';
@@ -25,6 +26,8 @@ interface PartRenders {
   headersSeen: number;
   /** React commits (renders of the page that reached the DOM). */
   commits: number;
+  /** Renders of the elements with a data-testid (a view's root: a render of its component), by test id. */
+  views: Record<string, number>;
 }
 
 declare global {
@@ -45,12 +48,13 @@ function installRenderCounter(): void {
   const last = new Map<string, Record<string, unknown>>();
   const counts: Record<string, GridRenders> = {};
   window.__rowRenders = counts;
-  const parts: PartRenders = { grids: {}, headers: 0, headersSeen: 0, commits: 0 };
+  const parts: PartRenders = { grids: {}, headers: 0, headersSeen: 0, commits: 0, views: {} };
   window.__partRenders = parts;
   // A fiber's props before this commit: a new props object is a render of it.
   const lastParts = new WeakMap<object, Record<string, unknown>>();
   const isGrid = (p: Record<string, unknown>) => typeof p.gridId === 'string' && 'rows' in p && 'columns' in p;
   const isHeader = (p: Record<string, unknown>) => 'actions' in p && 'template' in p && 'sizing' in p;
+  const isView = (p: Record<string, unknown>) => typeof p['data-testid'] === 'string';
   const isRow = (p: Record<string, unknown> | null): p is Record<string, unknown> =>
     p !== null && typeof p === 'object' && typeof p.domId === 'string' && 'cells' in p && 'events' in p && 'row' in p;
   const same = (a: Record<string, unknown>, b: Record<string, unknown>) =>
@@ -60,13 +64,16 @@ function installRenderCounter(): void {
     while (stack.length > 0) {
       const f = stack.pop()!;
       const p = f.memoizedProps;
-      if (p !== null && typeof p === 'object' && (isGrid(p) || isHeader(p))) {
+      if (p !== null && typeof p === 'object' && (isGrid(p) || isHeader(p) || isView(p))) {
         // A fiber and its alternate are one component: key the props seen by whichever was met first.
         const key = (f.alternate !== null && lastParts.has(f.alternate) ? f.alternate : f) as object;
         const before = lastParts.get(key);
         if (isHeader(p)) parts.headersSeen++;
         if (before !== undefined && before !== p) {
-          if (isHeader(p)) parts.headers++;
+          if (isView(p)) {
+            const id = p['data-testid'] as string;
+            parts.views[id] = (parts.views[id] ?? 0) + 1;
+          } else if (isHeader(p)) parts.headers++;
           else parts.grids[p.gridId as string] = (parts.grids[p.gridId as string] ?? 0) + 1;
         }
         lastParts.set(key, p);
@@ -136,7 +143,13 @@ async function rendersOver(ticks: number): Promise<Record<string, GridRenders>> 
       c.wasted = 0;
       c.examples = [];
     }
-    window.__partRenders = Object.assign(window.__partRenders!, { grids: {}, headers: 0, headersSeen: 0, commits: 0 });
+    window.__partRenders = Object.assign(window.__partRenders!, {
+      grids: {},
+      headers: 0,
+      headersSeen: 0,
+      commits: 0,
+      views: {},
+    });
   });
   await afterTicks(page, ticks);
   return page.evaluate(() => structuredClone(window.__rowRenders!));
@@ -342,5 +355,31 @@ describe("at rest, the chart's legend is written only where its text changed", (
     expect(writes).toEqual([]);
     expect(await legend()).toBe(shown);
     await page.mouse.move(1, 1);
+  });
+});
+
+describe("at rest, History's Exposure renders only when a listener or an address changed", () => {
+  it('a tick that changed only counters renders nothing of it; a new listener shows at the next ticks', async () => {
+    await page.locator('#tab-history').click();
+    await page.getByRole('radio', { name: 'Exposure' }).click();
+    const view = page.getByTestId('exposure');
+    await view.locator('section tr[data-port]').first().waitFor();
+    await rendersOver(4);
+    const parts = await partRenders();
+    // The ticks did reach the page (the status bar, the test's traffic changing its sockets' counters), not the view.
+    expect(parts.commits, JSON.stringify(parts)).toBeGreaterThanOrEqual(3);
+    expect(parts.views.exposure ?? 0, JSON.stringify(parts)).toBe(0);
+
+    // A listener opened shows, and is gone once closed.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const row = page.getByRole('region', { name: 'Loopback only' }).locator(`tr[data-port="${port}"]`);
+    try {
+      await until('the new listener in Exposure', async () => (await row.count()) === 1);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    await until('the closed listener gone from Exposure', async () => (await row.count()) === 0);
   });
 });

@@ -3,22 +3,24 @@
 // connection from elsewhere.
 import { useEffect, useMemo, useState } from 'react';
 import { useSameWhile } from '../../components/same-while.js';
-import { EXPOSURE_GROUPS, exposure, firewallPorts } from '../../../shared/exposure.js';
+import { EXPOSURE_GROUPS, firewallPorts } from '../../../shared/exposure.js';
 import { formatDateTime } from '../../../shared/format.js';
 import type { FirewallResult } from '../../../shared/protocol.js';
 import { useClient } from '../../api/context.js';
 import { Inert } from '../../components/Inert.js';
 import { useData } from '../../store/data.js';
 import { processText, USER_MEANING, userText } from '../Connections/columns.js';
+import { ExposureFollower } from './exposure-live.js';
 
 const VERDICT_TEXT = { admitted: 'likely admitted', blocked: 'likely blocked', 'cannot tell': 'cannot tell' } as const;
 
 export function Exposure() {
   const client = useClient();
-  const connections = useData((s) => s.datasets.connections);
-  const interfaces = useData((s) => s.datasets.interfaces);
-  // A table's state is a new object for each version (its rows change in place).
-  const list = useMemo(() => exposure(connections.rows.values(), interfaces.rows.values()), [connections, interfaces]);
+  // The same list while the listeners and the interfaces' addresses say the same: a tick that changed only
+  // counters (at rest, every tick) renders nothing here (exposure-live.ts).
+  const [follower] = useState(() => new ExposureFollower());
+  const list = useData((s) => follower.select(s.datasets.connections, s.datasets.interfaces));
+  const received = useData((s) => s.datasets.connections.received);
   const listening = useMemo(() => firewallPorts(list), [list]);
   // The same array while the same ports listen, so the firewall is asked again only when they change.
   const ports = useSameWhile(listening, listening.map((p) => `${p.proto}/${p.family}/${p.port}`).join(' '));
@@ -64,7 +66,7 @@ export function Exposure() {
           `Firewall: cannot tell${unreadable ? ` (${unreadable})` : ''}.`
         )}
       </p>
-      {!connections.received ? <p className="muted">Reading this machine’s sockets…</p> : null}
+      {!received ? <p className="muted">Reading this machine’s sockets…</p> : null}
       {EXPOSURE_GROUPS.map((g) => {
         const rows = list.filter((e) => e.group === g.id).sort((x, y) => x.row.localPort - y.row.localPort);
         return (
