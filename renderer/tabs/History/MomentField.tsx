@@ -17,7 +17,14 @@ function partAt(at: number): (d: Date, by: number) => void {
   return (d, by) => d.setSeconds(d.getSeconds() + by);
 }
 
-export function MomentField(props: { label: string; caption: string; value: number; onChange: (ms: number) => void }) {
+export function MomentField(props: {
+  label: string;
+  caption: string;
+  value: number;
+  onChange: (ms: number) => void;
+  /** The user typed in the field (before any moment is asked). */
+  onEdit?: () => void;
+}) {
   const shown = formatDateTime(props.value);
   const [draft, setDraft] = useState(shown);
   const [error, setError] = useState<string | null>(null);
@@ -55,7 +62,10 @@ export function MomentField(props: { label: string; caption: string; value: numb
         autoComplete="off"
         size={MOMENT_FORMAT.length}
         value={draft}
-        onChange={(e) => setDraft(e.target.value)}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          props.onEdit?.();
+        }}
         onBlur={() => {
           if (draft !== shown || error) commit(draft);
         }}
