@@ -68,8 +68,9 @@ export function emptyDiagnostics(): Diagnostics {
 /** Keeps the sample list short: the count is what matters, samples help explain it. */
 export const MAX_DIAGNOSTIC_SAMPLES = 5;
 
-export function recordSkip(d: Diagnostics, source: string, line: string, reason: string): void {
-  d.skipped++;
+/** Counts `count` skipped lines or messages alike, with one sample of them. */
+export function recordSkip(d: Diagnostics, source: string, line: string, reason: string, count = 1): void {
+  d.skipped += count;
   if (d.samples.length < MAX_DIAGNOSTIC_SAMPLES) d.samples.push({ source, line: line.slice(0, 200), reason });
 }
 

@@ -387,18 +387,12 @@ function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
   return result;
 }
 
-/**
- * The `max` owners of the lowest PIDs, in PID order (a socket's owners in ss's order otherwise): which are listed of
- * a socket with more does not hang on the order ss printed them in. A PID from ss may be any number: compared as
- * a double.
- */
+/** The `max` owners of the lowest PIDs, in PID order (ties in ss's order: the sort is stable): which are listed of a
+ *  socket with more does not hang on the order ss printed them in. */
 function fewestPids(processes: ProcessInfo[], max: number): ProcessInfo[] {
   if (processes.length <= max) return processes;
-  const pids = Float64Array.from(processes, (p) => p.pid).sort();
-  const last = pids[max - 1]!;
-  // Those up to the max-th lowest PID (more where it is listed more than once: one process's fds), stably sorted.
   return processes
-    .filter((p) => p.pid <= last)
+    .slice()
     .sort((a, b) => a.pid - b.pid)
     .slice(0, max);
 }

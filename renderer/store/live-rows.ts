@@ -19,7 +19,7 @@ export interface ViewState<Row extends { id: string }> {
 }
 
 /** The changes since `version`, when the table still holds every one of them (else the view rebuilds). */
-function missedChanges<Row>(ds: DatasetState<Row>, version: number) {
+export function missedChanges<Row>(ds: DatasetState<Row>, version: number) {
   const pending = ds.changes.filter((c) => c.version > version);
   return version >= 0 && pending.length === ds.version - version ? pending : null;
 }

@@ -303,14 +303,13 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
         if (found) byName.set(row.name, found);
       }
       if (kernel.skipped > 0) {
-        // One sample, and the count.
         recordSkip(
           diagnostics,
           'netlink RTM_GETADDR',
           '(binary message)',
           'an address message that does not fit its length',
+          kernel.skipped,
         );
-        diagnostics.skipped += kernel.skipped - 1;
       }
       return byName;
     }

@@ -122,8 +122,9 @@ export function linkNames(datagrams: readonly Buffer[]): { bytes: Buffer; links:
     let name: string | null = null;
     const whole = forEachAttribute(b, start + IFINFOMSG_SIZE, end, (attr, a, z) => {
       if (attr === IFLA_IFNAME) {
-        const nul = b.indexOf(0, a);
-        name = b.toString('latin1', a, nul >= a && nul < z ? nul : z);
+        // Looked for within the attribute: a name without its NUL would have the search run on to the datagram's end.
+        const nul = b.subarray(a, z).indexOf(0);
+        name = b.toString('latin1', a, nul >= 0 ? a + nul : z);
       }
       return true;
     });

@@ -512,14 +512,14 @@ export class LinuxRoutesCollector implements Collector<Route> {
         `Routes: the kernel's routing netlink could not be read (${fingerprint.why}); ip runs again every ${IP_REUSE_MS / 1000} s and when /proc's route files change`,
       );
     else if (fingerprint.skipped > 0) {
-      // One sample, and the count: a route message is compared whole, a link message left out.
+      // A route message is compared whole, a link message left out.
       recordSkip(
         result.diagnostics,
         'netlink RTM_GETROUTE',
         '(binary message)',
         'a route or link message that could not be read',
+        fingerprint.skipped,
       );
-      result.diagnostics.skipped += fingerprint.skipped - 1;
     }
     return result;
   }

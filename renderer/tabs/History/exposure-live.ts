@@ -5,6 +5,7 @@
 // changes what Exposure shows of it, or an interface's addresses change.
 import { exposure, isExposedListener, type Exposed } from '../../../shared/exposure.js';
 import type { Connection, NetInterface } from '../../../shared/types.js';
+import { missedChanges } from '../../store/live-rows.js';
 import type { DatasetState } from '../../store/tables.js';
 
 /** What Exposure shows of a listener (its address, process, user, since when), as one string. */
@@ -61,8 +62,8 @@ export class ExposureFollower {
     const last = this.seen;
     this.seen = { rows: ds.rows, version: ds.version };
     if (last !== null && last.rows === ds.rows && last.version === ds.version) return false;
-    const missed = last !== null && last.rows === ds.rows ? ds.changes.filter((c) => c.version > last.version) : null;
-    if (missed === null || missed.length !== ds.version - last!.version) {
+    const missed = last !== null && last.rows === ds.rows ? missedChanges(ds, last.version) : null;
+    if (missed === null) {
       // A new table (a snapshot), or changes no longer kept: every row again.
       this.listeners.clear();
       for (const r of ds.rows.values())
