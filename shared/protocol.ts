@@ -17,6 +17,7 @@ import {
   type ChangesSummary,
   type RecordedConnection,
   type RecordGap,
+  type RecordPause,
   type RecordingStatus,
   type TimelinePoint,
 } from './record.js';
@@ -505,6 +506,11 @@ export interface RecordedRows {
   unreadable: number;
   /** The first moment asked lies before the record or between two recordings (null: a recording covers it). */
   gap: RecordGap | null;
+  /** The periods between two recordings that begin within the range (at `from` or after, before `to`), earliest
+   *  first: at most MAX_RECORD_GAPS (the one `from` lies in is `gap`). */
+  gaps: RecordPause[];
+  /** How many more such periods there are than `gaps` lists. */
+  gapsOmitted: number;
 }
 
 export type FirewallVerdict = 'admitted' | 'blocked' | 'cannot tell';

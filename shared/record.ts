@@ -127,6 +127,27 @@ export function gapText(gap: RecordGap, asked: number, what: 'changes' | 'rows')
     : `${nothing}: what was open then is known only where it was open both before and after.`;
 }
 
+/** A period within a range asked between two recordings (RecordedRows `gaps`): the last write of one, and the start of
+ *  the next. */
+export type RecordPause = Extract<RecordGap, { kind: 'between' }>;
+
+/**
+ * What the CLI and the History tab say of the periods within a range that no recording covers (RecordedRows `gaps`),
+ * one line each: the rows of such a period are none, or only those open both before and after it, which read as
+ * "nothing happened" unless said. `pauses` are those to list; `total`, how many there are (the rest said as a
+ * count, with `narrow`: how to see them).
+ */
+export function pausesText(pauses: readonly RecordPause[], total: number, narrow: string): string[] {
+  const t = formatDateTime;
+  const lines = pauses.map(
+    (g) => `Nothing was recorded from ${t(g.lastBefore)} to ${t(g.resumed)} (NetLens was not recording).`,
+  );
+  const more = total - pauses.length;
+  if (more > 0)
+    lines.push(`Nothing was recorded ${more === 1 ? 'once more' : `${more} more times`} within the range: ${narrow}.`);
+  return lines;
+}
+
 export interface ChangesSummary {
   /** The moment compared with: the one asked (`asked`), or where no recording covers that (`gap`), the record's
    *  first moment, or the last moment recorded before it. */

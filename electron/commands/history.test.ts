@@ -11,7 +11,7 @@ import { HISTORY_CSV_COLUMNS, type RecordedConnection } from '../../shared/recor
 import { inertText } from '../../shared/inert-text.js';
 import { until } from '../../test/until.js';
 import { Database, openRecord } from '../monitor/record/database.js';
-import { MAX_RECORDED_ROWS } from '../monitor/record/queries.js';
+import { MAX_RECORD_GAPS, MAX_RECORDED_ROWS } from '../monitor/record/queries.js';
 import { bundleWorker } from '../monitor/testing/bundle-worker.js';
 import { historyCommand } from './history.js';
 import { historyCsv as historyTabCsv, toHistoryRow } from '../../renderer/tabs/History/rows.js';
@@ -438,20 +438,100 @@ describe('the history CSV', () => {
     );
     db.close();
     const header = 'proto,family,localAddress,';
-    for (const since of ['90m', '4h']) {
+    for (const [since, lines] of [
+      ['90m', 1],
+      ['4h', 2],
+    ] as const) {
       const table = await run(['--since', since, '--db', file]);
-      const said = table.out.split('\n')[1]!;
-      // The table's second line: "Nothing was recorded from … to …" or "The record begins at …".
-      expect(said).toMatch(/^(Nothing was recorded from|The record begins at) /);
+      const said = table.out.split('\n').slice(1, 1 + lines);
+      // The table's second line: "Nothing was recorded from … to …" or "The record begins at …" (then, from 4 h ago,
+      // the period between the two recordings).
+      expect(said[0]).toMatch(/^(Nothing was recorded from|The record begins at) /);
       const csv = await run(['--since', since, '--format', 'csv', '--db', file]);
       expect(csv.code).toBe(0);
       // On main the CSV's stderr was empty.
-      expect(csv.err).toBe(`netlens history: ${said}\n`);
+      expect(csv.err).toBe(said.map((line) => `netlens history: ${line}\n`).join(''));
       expect(csv.out.startsWith(header)).toBe(true);
       expect(csv.out.split('\r\n')).toHaveLength(3);
     }
     // Within a recording: nothing said.
     expect((await run(['--since', '30m', '--format', 'csv', '--db', file])).err).toBe('');
+  });
+
+  it('says every period between two recordings within the range: the table, on stderr beside the CSV, in the JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-history-'));
+    dirs.push(dir);
+    const file = join(dir, 'record.db');
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    const hour = 3_600_000;
+    const { db } = openRecord(file, { create: true });
+    // Recorded from 5 h ago; closed from 4 h to 3 h ago and from 2 h to 90 min ago; recording since.
+    db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?), (2, ?, ?), (3, ?, ?)', [
+      now - 5 * hour,
+      now - 4 * hour,
+      now - 3 * hour,
+      now - 2 * hour,
+      now - 1.5 * hour,
+      now,
+    ]);
+    db.run(
+      `INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener,
+        pid, process, user, first_seen) VALUES (3, 'tcp', 'inet', '10.0.0.2', 5000, '10.0.0.1', 443, 'ESTABLISHED', 0, 7, 'app', 'ann', ?)`,
+      [now - 60_000],
+    );
+    db.close();
+    const said = [
+      [4 * hour, 3 * hour],
+      [2 * hour, 1.5 * hour],
+    ].map(
+      ([a, b]) =>
+        `Nothing was recorded from ${formatDateTime(now - a!)} to ${formatDateTime(now - b!)} (NetLens was not recording).`,
+    );
+    // On main none of the three said either period (the range begins within a recording).
+    const table = await run(['--since', '270m', '--db', file]);
+    expect(table.code).toBe(0);
+    expect(table.out.split('\n').slice(1, 3)).toEqual(said);
+    const csv = await run(['--since', '270m', '--format', 'csv', '--db', file]);
+    expect(csv.err).toBe(said.map((line) => `netlens history: ${line}\n`).join(''));
+    expect(csv.out.split('\r\n')).toHaveLength(3);
+    const json = JSON.parse((await run(['--since', '270m', '--json', '--db', file])).out);
+    expect(json).toMatchObject({
+      gap: null,
+      gaps: [
+        { kind: 'between', lastBefore: now - 4 * hour, resumed: now - 3 * hour },
+        { kind: 'between', lastBefore: now - 2 * hour, resumed: now - 1.5 * hour },
+      ],
+      gapsOmitted: 0,
+    });
+    // A range within the last recording: nothing said.
+    expect((await run(['--since', '80m', '--format', 'csv', '--db', file])).err).toBe('');
+  });
+
+  it('lists the periods between recordings of the answer and says how many more there are', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-history-'));
+    dirs.push(dir);
+    const file = join(dir, 'record.db');
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    const { db } = openRecord(file, { create: true });
+    // A recording of 50 s each minute of the last 3 hours: 179 pauses of 10 s.
+    const insert = db.prepare('INSERT INTO sessions (started, alive) VALUES (?, ?)');
+    for (let k = 180; k > 0; k--) insert.run([now - k * 60_000, now - k * 60_000 + 50_000]);
+    insert.finalize();
+    db.close();
+    const table = (await run(['--since', '3h', '--db', file])).out.split('\n');
+    const notes = table.filter((l) => l.startsWith('Nothing was recorded'));
+    expect(notes).toHaveLength(MAX_RECORD_GAPS + 1);
+    expect(notes[0]).toBe(
+      `Nothing was recorded from ${formatDateTime(now - 180 * 60_000 + 50_000)} to ${formatDateTime(now - 179 * 60_000)} (NetLens was not recording).`,
+    );
+    expect(notes[MAX_RECORD_GAPS]).toBe(
+      `Nothing was recorded ${179 - MAX_RECORD_GAPS} more times within the range: narrow --since/--until.`,
+    );
+    const csv = await run(['--since', '3h', '--format', 'csv', '--db', file]);
+    expect(csv.err.split('\n').filter(Boolean)).toEqual(notes.map((l) => `netlens history: ${l}`));
+    const json = JSON.parse((await run(['--since', '3h', '--json', '--db', file])).out);
+    expect(json.gaps).toHaveLength(MAX_RECORD_GAPS);
+    expect(json.gapsOmitted).toBe(179 - MAX_RECORD_GAPS);
   });
 
   it("is told to scripts as it is: docs/CHANGES.md's new header is the one written, its old names the snake_case ones", async () => {

@@ -9,6 +9,7 @@ import {
   gapText,
   historyCsv,
   parseMoment,
+  pausesText,
   placeText,
   unreadableText,
   type ChangesSummary,
@@ -52,9 +53,16 @@ const ended = (c: RecordedConnection) => (c.closedAt !== null ? time(c.closedAt)
 
 const omittedText = (n: number) => `${n} more rows not shown: narrow --since/--until`;
 
+/** What the table and the CSV's stderr say of a range not fully recorded: its first moment (gap), then each period
+ *  between recordings within it (gaps), in the same words. */
+const notRecorded = (result: RecordedRows, from: number): string[] => [
+  ...(result.gap !== null ? [gapText(result.gap, from, 'rows')] : []),
+  ...pausesText(result.gaps, result.gaps.length + result.gapsOmitted, 'narrow --since/--until'),
+];
+
 function table(result: RecordedRows, from: number, to: number): string {
   const out = [`Recorded connections from ${time(from)} to ${time(to)}`];
-  if (result.gap !== null) out.push(gapText(result.gap, from, 'rows'));
+  out.push(...notRecorded(result, from));
   const inet = result.rows.filter((c) => !c.listener);
   out.push(
     ...columns(
@@ -192,7 +200,7 @@ export const historyCommand: Command = {
         // CSV is rows alone: what the table says besides its rows (a range not fully recorded, rows past the
         // cap, rows skipped) is said on stderr, in the table's words; JSON holds it as fields.
         if (format === 'csv') {
-          if (result.gap !== null) warn(gapText(result.gap, from, 'rows'));
+          for (const line of notRecorded(result, from)) warn(line);
           if (result.omitted > 0) warn(omittedText(result.omitted));
           if (result.unreadable > 0) warn(unreadableText(result.unreadable));
         }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Database, openRecord, type RecordDatabase } from './database.js';
-import { changes, connectionsBetween, MAX_RECORDED_ROWS } from './queries.js';
+import { changes, connectionsBetween, MAX_RECORD_GAPS, MAX_RECORDED_ROWS } from './queries.js';
 import { PRUNE_FIRST_SIGHTINGS } from './recorder.js';
 import { seededRandom } from '../testing/synthetic.js';
 
@@ -482,6 +482,93 @@ describe('a record altered by hand (values of the wrong type)', () => {
     expect(changed.newRemoteHosts.map((h) => h.address)).toEqual(['9.9.9.9']);
     // 7 listener rows whose values cannot be a connection's, a process and a remote address.
     expect(changed.unreadable).toBe(9);
+    db.close();
+  });
+});
+
+describe('periods no recording covers within a range (gaps)', () => {
+  const at = 1_764_680_000_000;
+  const min = 60_000;
+  /** A record of these recordings, [started, alive] minutes after `at`. */
+  function recorded(sessions: [number, number][]): RecordDatabase {
+    const { db } = newRecord();
+    for (const [started, alive] of sessions)
+      db.run('INSERT INTO sessions (started, alive) VALUES (?, ?)', [at + started * min, at + alive * min]);
+    return db;
+  }
+  const pause = (lastBefore: number, resumed: number) => ({
+    kind: 'between',
+    lastBefore: at + lastBefore * min,
+    resumed: at + resumed * min,
+  });
+  const asked = (db: RecordDatabase, from: number, to: number) =>
+    connectionsBetween(db, at + from * min, at + to * min);
+
+  it('lists each period between two recordings inside the range, with its start and end', () => {
+    // Recording 0-60, closed 60-120, recording 120-150, closed 150-155, recording 155-240.
+    const db = recorded([
+      [0, 60],
+      [120, 150],
+      [155, 240],
+    ]);
+    // On main: no such field (and no format said them).
+    expect(asked(db, 10, 230)).toMatchObject({ gap: null, gaps: [pause(60, 120), pause(150, 155)], gapsOmitted: 0 });
+    // A range within one recording, or a moment: none.
+    expect(asked(db, 10, 50)).toMatchObject({ gap: null, gaps: [], gapsOmitted: 0 });
+    expect(asked(db, 90, 90)).toMatchObject({ gap: pause(60, 120), gaps: [], gapsOmitted: 0 });
+    db.close();
+  });
+
+  it('at the edges: the one the range starts in is `gap` alone; one it ends in, or one starting at its start, is listed', () => {
+    const db = recorded([
+      [0, 60],
+      [120, 150],
+      [155, 240],
+    ]);
+    // Starts within 60-120: that one is `gap`, 150-155 is listed.
+    expect(asked(db, 90, 200)).toMatchObject({ gap: pause(60, 120), gaps: [pause(150, 155)] });
+    // Ends within 60-120 (resumed after the range): listed, with its real end.
+    expect(asked(db, 10, 90)).toMatchObject({ gap: null, gaps: [pause(60, 120)] });
+    // Starts at the last write before a period (a recording covers that moment): the period is within the range.
+    expect(asked(db, 60, 130)).toMatchObject({ gap: null, gaps: [pause(60, 120)] });
+    // Ends at the last write before it: nothing of the period is within the range.
+    expect(asked(db, 10, 60)).toMatchObject({ gap: null, gaps: [] });
+    // Before the record began: `gap` says so, and the periods after its first moment are listed.
+    expect(asked(db, -30, 130)).toMatchObject({ gap: { kind: 'before', begins: at }, gaps: [pause(60, 120)] });
+    // After the last recording (NetLens not running, or its last batch not written yet): not a period between two.
+    expect(asked(db, 200, 300)).toMatchObject({ gap: null, gaps: [] });
+    db.close();
+  });
+
+  it('counts two recordings at once (two NetLens, one file) as covering what either covers', () => {
+    // 0-100 and 20-50 overlap; 110 resumes after 100, not after 50.
+    const db = recorded([
+      [0, 100],
+      [20, 50],
+      [110, 200],
+    ]);
+    expect(asked(db, 10, 190)).toMatchObject({ gap: null, gaps: [pause(100, 110)], gapsOmitted: 0 });
+    // The recording that began before the range reaches past the other's end.
+    expect(asked(db, 30, 190).gaps).toEqual([pause(100, 110)]);
+    db.close();
+  });
+
+  it('lists the first MAX_RECORD_GAPS of many, counting the rest, and skips sessions of values no recorder writes', () => {
+    // A pause of a minute every 10 minutes for a week (1,008 recordings).
+    const db = recorded(Array.from({ length: 1008 }, (_, k): [number, number] => [k * 10, k * 10 + 9]));
+    db.run("INSERT INTO sessions (started, alive) VALUES ('soon', 'later'), (?, 'x')", [at + 5 * min]);
+    const all = asked(db, 0, 10_080);
+    expect(all.gaps).toHaveLength(MAX_RECORD_GAPS);
+    expect(all.gaps[0]).toEqual(pause(9, 10));
+    expect(all.gaps[MAX_RECORD_GAPS - 1]).toEqual(pause(MAX_RECORD_GAPS * 10 - 1, MAX_RECORD_GAPS * 10));
+    expect(all.gapsOmitted).toBe(1007 - MAX_RECORD_GAPS);
+    expect(asked(db, 20, 45)).toMatchObject({ gaps: [pause(29, 30), pause(39, 40)], gapsOmitted: 0 });
+    db.close();
+  });
+
+  it('says none in an empty record', () => {
+    const db = recorded([]);
+    expect(asked(db, 0, 60)).toMatchObject({ gap: null, gaps: [], gapsOmitted: 0 });
     db.close();
   });
 });

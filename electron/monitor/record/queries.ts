@@ -8,6 +8,7 @@ import {
   type ChangesSummary,
   type RecordedConnection,
   type RecordGap,
+  type RecordPause,
   type TimelinePoint,
 } from '../../../shared/record.js';
 import type { Family, Protocol } from '../../../shared/types.js';
@@ -184,13 +185,66 @@ export function gapAt(db: RecordDatabase, t: number): RecordGap | null {
   return resumed === null || lastBefore === null ? null : { kind: 'between', lastBefore, resumed };
 }
 
-/** Connections and listeners open at some moment in [from, to] (from = to: as they were at that moment); `gap`: where
- *  `from` lies before the record or between two recordings (gapAt). */
-export function connectionsBetween(db: RecordDatabase, from: number, to: number): RecordedRows {
-  return { ...rowsBetween(db, from, to), gap: gapAt(db, from) };
+/** At most this many periods between recordings per answer (RecordedRows `gaps`): the rest is counted. */
+export const MAX_RECORD_GAPS = 100;
+
+/** A session's moments as the recorder writes them (integers; a record altered by hand may hold anything, and such
+ *  a session is left out, as sessionMoment leaves it out of gapAt). */
+const SESSION_MOMENTS = `typeof(started) = 'integer' AND typeof(alive) = 'integer'`;
+
+/**
+ * The periods no recording covers that begin within [from, to) (RecordedRows `gaps`): each from the last write of
+ * the recordings before it (the furthest any reached: two NetLens may record to one file at once) to the start of
+ * the next, earliest first, at most MAX_RECORD_GAPS of them and how many more. A period `from` lies in is gapAt's,
+ * not listed again; the time after the last recording is not one (as gapAt: "now" while nothing records is as last
+ * recorded). It reads the sessions table alone, never conns: one row per recording (a few a day, one more per
+ * pause; pruned with the retention), so a week of a pause every 10 minutes (1,000 rows) is read in 1.5-3 ms and
+ * 50,000 in 30-110 ms (docs/performance.md); the answer lists at most MAX_RECORD_GAPS.
+ */
+export function gapsWithin(db: RecordDatabase, from: number, to: number): { gaps: RecordPause[]; gapsOmitted: number } {
+  const gaps: RecordPause[] = [];
+  let count = 0;
+  if (to <= from) return { gaps, gapsOmitted: 0 };
+  const add = (lastBefore: number, resumed: number) => {
+    count++;
+    if (gaps.length < MAX_RECORD_GAPS) gaps.push({ kind: 'between', lastBefore, resumed });
+  };
+  // A session's end is its last write, or its start where a clock set back wrote an earlier one.
+  let reach = sessionMoment(
+    db.get(`SELECT max(max(started, alive)) AS t FROM sessions WHERE started < ? AND ${SESSION_MOMENTS}`, [from]),
+  );
+  const within = db.prepare(
+    `SELECT started, max(started, alive) AS ended FROM sessions WHERE started >= ? AND started <= ? AND ${SESSION_MOMENTS}
+      ORDER BY started`,
+  );
+  try {
+    for (const s of within.iterate([from, to]) as Iterable<{ started: number; ended: number }>) {
+      const started = Number(s.started);
+      // (A reach before `from`: the period `from` lies in, gapAt's.)
+      if (reach !== null && reach >= from && started > reach) add(reach, started);
+      reach = reach === null ? Number(s.ended) : Math.max(reach, Number(s.ended));
+    }
+  } finally {
+    within.finalize();
+  }
+  // Stopped within the range and resumed after it (every start within it was read).
+  if (reach !== null && reach >= from && reach < to) {
+    const resumed = sessionMoment(
+      db.get(`SELECT min(started) AS t FROM sessions WHERE started > ? AND ${SESSION_MOMENTS}`, [reach]),
+    );
+    if (resumed !== null) add(reach, resumed);
+  }
+  return { gaps, gapsOmitted: count - gaps.length };
 }
 
-function rowsBetween(db: RecordDatabase, from: number, to: number): Omit<RecordedRows, 'gap'> {
+/** Connections and listeners open at some moment in [from, to] (from = to: as they were at that moment); `gap`: where
+ *  `from` lies before the record or between two recordings (gapAt); `gaps`: the periods between recordings after it
+ *  within the range (gapsWithin). */
+export function connectionsBetween(db: RecordDatabase, from: number, to: number): RecordedRows {
+  return { ...rowsBetween(db, from, to), gap: gapAt(db, from), ...gapsWithin(db, from, to) };
+}
+
+function rowsBetween(db: RecordDatabase, from: number, to: number): Omit<RecordedRows, 'gap' | 'gaps' | 'gapsOmitted'> {
   const limit = MAX_RECORDED_ROWS + 1;
   // Open at `from` (OVERLAPPING of that moment), first seen before it (and by `to`).
   const before = db.all(`${OPEN_BEFORE} ORDER BY c.first_seen, c.id LIMIT ${limit}`, [

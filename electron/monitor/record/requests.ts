@@ -63,7 +63,9 @@ export async function answerRecordRequest<M extends RecordMethod>(
       }
       case 'recordConnections': {
         const p = params as RequestParams<'recordConnections'>;
-        return read({ rows: [], omitted: 0, unreadable: 0, gap: null }, (db) => connectionsBetween(db, p.from, p.to));
+        return read({ rows: [], omitted: 0, unreadable: 0, gap: null, gaps: [], gapsOmitted: 0 }, (db) =>
+          connectionsBetween(db, p.from, p.to),
+        );
       }
       case 'recordChanges': {
         const p = params as RequestParams<'recordChanges'>;

@@ -3,7 +3,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CONNECTION_MODES, parseFilter, withTerm, type ConnectionMode } from '../../../shared/filter.js';
 import { formatBytes, formatDateTime, isoTime } from '../../../shared/format.js';
-import { gapText, unreadableText, type RecordGap, type TimelinePoint } from '../../../shared/record.js';
+import {
+  gapText,
+  pausesText,
+  unreadableText,
+  type RecordGap,
+  type RecordPause,
+  type TimelinePoint,
+} from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
@@ -84,6 +91,10 @@ const MOMENT_OR_RANGE = [
 
 const moment = (t: number) => ({ from: t, to: t });
 
+/** The periods between recordings within a range that the notice lists (the others counted): a week of pauses
+ *  would fill the view. */
+const PAUSES_SHOWN = 3;
+
 export function AsItWas() {
   const client = useClient();
   const [span, setSpan] = useState(SPANS[1]!.ms);
@@ -106,6 +117,7 @@ export function AsItWas() {
   const [omitted, setOmitted] = useState(0);
   const [unreadable, setUnreadable] = useState(0);
   const [gap, setGap] = useState<RecordGap | null>(null);
+  const [pauses, setPauses] = useState<{ gaps: RecordPause[]; total: number }>({ gaps: [], total: 0 });
   /** The record's first moment, once an answer said it (a moment asked before it). */
   const [begins, setBegins] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -148,6 +160,7 @@ export function AsItWas() {
           setOmitted(r.omitted);
           setUnreadable(r.unreadable);
           setGap(r.gap);
+          setPauses({ gaps: r.gaps, total: r.gaps.length + r.gapsOmitted });
           setError(null);
         },
         (e: Error) => live && setError(e.message),
@@ -189,6 +202,11 @@ export function AsItWas() {
   }${omitted > 0 ? ` (${omitted} more not shown: narrow the range)` : ''}${
     unreadable > 0 ? ` (${unreadableText(unreadable)})` : ''
   }`;
+  // What the record does not cover of the selection: its first moment, then the periods between recordings within it.
+  const notRecorded = [
+    ...(gap ? [gapText(gap, selection.from, 'rows')] : []),
+    ...pausesText(pauses.gaps.slice(0, PAUSES_SHOWN), pauses.total, 'narrow the range to see them'),
+  ];
   const exportCsv = () => download(`netlens-history-${stamp}.csv`, 'text/csv', historyCsv(shown));
   const exportJson = () => download(`netlens-history-${stamp}.json`, 'application/json', historyJson(shown));
   const exportItem = (id: string, label: string, run: () => void) => ({
@@ -293,9 +311,9 @@ export function AsItWas() {
           {error}
         </div>
       ) : null}
-      {gap ? (
+      {notRecorded.length > 0 ? (
         <div className="notice history-gap" role="status" data-testid="history-gap">
-          {gapText(gap, selection.from, 'rows')}
+          {notRecorded.join(' ')}
         </div>
       ) : null}
       <DataGrid

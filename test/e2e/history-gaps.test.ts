@@ -1,0 +1,87 @@
+// A range of History's As it was that the record does not cover whole: NetLens was closed (or paused) for a while
+// within it. The tab said only a gap at the range's first moment, so a period nothing recorded read as "no
+// connections then". Here a record made beforehand with four pauses, the browser host recording on to it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { formatDateTime } from '../../shared/format.js';
+import { openRecord } from '../../electron/monitor/record/database.js';
+import { launchChromium, SCREENSHOTS, startHost, until, type RunningHost } from './support.js';
+
+const MIN = 60_000;
+const now = Math.floor(Date.now() / 1000) * 1000;
+/** Minutes back from `now`. */
+const ago = (minutes: number) => now - minutes * MIN;
+const localInput = (ms: number) => formatDateTime(ms).replace(' ', 'T');
+
+let dataDir: string;
+let host: RunningHost;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'history-gaps-e2e-'));
+  const { db } = openRecord(join(dataDir, 'history.sqlite'), { create: true });
+  // Recorded 60-50 minutes ago, then 2 minutes of every 4 until 38 minutes ago, then 36-20 minutes ago: pauses
+  // 50-48, 46-44, 42-40 and 38-36 minutes ago.
+  for (const [started, alive] of [
+    [60, 50],
+    [48, 46],
+    [44, 42],
+    [40, 38],
+    [36, 20],
+  ] as const)
+    db.run('INSERT INTO sessions (started, alive) VALUES (?, ?)', [ago(started), ago(alive)]);
+  // A listener of the last of them, open 35-30 minutes ago.
+  db.run(
+    `INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener,
+      pid, process, user, first_seen, closed_at) VALUES (5, 'tcp', 'inet', '127.0.0.1', 5999, '0.0.0.0', 0, 'LISTEN', 1,
+      4242, 'gapprobe', 'ann', ?, ?)`,
+    [ago(35), ago(30)],
+  );
+  db.close();
+  host = await startHost([], { NETLENS_DATA_DIR: dataDir });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+  await page.goto(host.url);
+  await page.getByRole('tab', { name: 'Connections' }).waitFor();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('a range with periods nothing recorded', () => {
+  it('says each of them (the first three, and how many more) beside the rows of the range', async () => {
+    await page.keyboard.press('Control+5');
+    await page.getByRole('radio', { name: 'Over a range' }).click();
+    await page.getByRole('textbox', { name: 'From' }).fill(localInput(ago(55)));
+    await page.keyboard.press('Enter');
+    await page.getByRole('textbox', { name: 'To' }).fill(localInput(ago(25)));
+    await page.keyboard.press('Enter');
+    const grid = page.locator('[role="grid"][aria-label="Recorded connections"]');
+    await until(
+      'the listener of the range',
+      async () => (await grid.locator('[data-row-id]', { hasText: 'gapprobe' }).count()) === 1,
+    );
+    const pause = (from: number, to: number) =>
+      `Nothing was recorded from ${formatDateTime(ago(from))} to ${formatDateTime(ago(to))} (NetLens was not recording).`;
+    // On main: no notice at all (the range's first moment is recorded).
+    await until(
+      'the pauses said',
+      async () =>
+        (await page.getByTestId('history-gap').allTextContents()).join('') ===
+        [
+          pause(50, 48),
+          pause(46, 44),
+          pause(42, 40),
+          'Nothing was recorded once more within the range: narrow the range to see them.',
+        ].join(' '),
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'history-gaps.png') });
+  }, 60_000);
+});
