@@ -2,8 +2,10 @@
 // for this machine where sock_diag does not load and for remote hosts' frames) and the kernel's unix_diag
 // records (unixRowsFromDiag). The kernel fills /proc's columns from the same socket fields the dump gives
 // (net/unix/af_unix.c, unix_seq_show), so the rows are the same; linux-unix-rows.live.test.ts compares
-// both on the same live sockets. A unix socket whose record did not change since the last read is given that
-// read's row again (KeptRows, as the TCP rows from sock_diag are).
+// both on the same live sockets, but for one thing only the dump gives: the queue lengths (UNIX_DIAG_RQLEN), which
+// /proc/net/unix has no column for (its rows keep 0, as netstat -x has none), and which are what `ss -x` prints. A
+// unix socket whose record did not change since the last read is given that read's row again (KeptRows, as the
+// TCP rows from sock_diag are).
 import type { Connection, Diagnostics, UnixState, UnknownState } from '../../../shared/types.js';
 import { recordSkip } from '../../../shared/types.js';
 import { InodelessUnixKeys, unixConnectionKey } from './keys.js';
@@ -113,8 +115,21 @@ function sameName(path: string, b: Buffer, start: number, end: number): boolean 
 }
 
 /**
+ * A unix socket's Recv-Q and Send-Q from its UNIX_DIAG_RQLEN, as `ss -x` prints them (unix_diag.c
+ * sk_diag_show_rqlen): for a listener its connections waiting to be accepted and its backlog, as for a TCP
+ * listener; for another socket the bytes waiting to be read (a datagram socket: the next datagram's) and the
+ * bytes its sends hold in the kernel (their buffers' true size, not only their data). 0 where the record has none
+ * (-1).
+ */
+function unixQueues(row: Connection, s: UnixDiagSocket): Connection {
+  row.recvQ = Math.max(s.rqueue, 0);
+  row.sendQ = Math.max(s.wqueue, 0);
+  return row;
+}
+
+/**
  * Whether a record gives the very fields of the row the previous read gave its socket (found by inode): the
- * name, type and state it is made of, and the traffic fields it was given (`trafficNote`: the note it is to
+ * name, type, state and queue lengths it is made of, and the traffic fields it was given (`trafficNote`: the note it is to
  * have, undefined when the read has no traffic fields). Owners are not compared: they are attached afterwards,
  * to a copy when they changed, as for the TCP rows.
  */
@@ -126,6 +141,8 @@ function sameRecord(
 ): boolean {
   return (
     row.state === state &&
+    row.recvQ === Math.max(s.rqueue, 0) &&
+    row.sendQ === Math.max(s.wqueue, 0) &&
     row.trafficNote === trafficNote &&
     row.socketType === unixType(s.type) &&
     sameName(row.path ?? '', s.buffer, s.nameStart, s.nameEnd)
@@ -172,7 +189,7 @@ export function unixRowsFromDiag(
       path = previous.path ?? '';
     } else {
       path = unixNameText(s.buffer, s.nameStart, s.nameEnd);
-      const row = unixRow(path, s.inode, s.type, listening, st);
+      const row = unixQueues(unixRow(path, s.inode, s.type, listening, st), s);
       kept?.give(row, false);
       rows.push(row);
       if (!listening) return;

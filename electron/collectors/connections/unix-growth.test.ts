@@ -28,7 +28,8 @@ describe('/proc/net/unix with many lines naming one inode', () => {
     const large = table(32_000);
     let bestSmall = Infinity;
     let bestLarge = Infinity;
-    for (let i = 0; i < 3; i++) {
+    // Five rounds: with three, a loaded machine once left every large round behind a collection (ratio past 24).
+    for (let i = 0; i < 5; i++) {
       bestSmall = Math.min(
         bestSmall,
         cpuMs(() => parseProcNetUnix(small)),

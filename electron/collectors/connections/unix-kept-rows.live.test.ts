@@ -119,19 +119,26 @@ describe.skipIf(process.platform !== 'linux' || NetlinkDumper.unavailable() !== 
       expect(byInode(second, made.listener)).toBe(listener);
       expect(byInode(second, made.dgram)).toBe(dgram);
 
-      // A connection waiting on the listener (its queue) shows, one row each; the listener's record is unchanged.
+      // A connection waiting on the listener (its queue) shows, one row each; the listener's Recv-Q counts them, a
+      // changed record: a new row, kept while its queue stays.
+      expect(listener).toMatchObject({ recvQ: 0, sendQ: 8 });
       await connect();
       const one = await until('a connection waiting', async () => {
         const rows = (await collector.read()).rows;
         return waiting(rows) === 1 && rows;
       });
-      expect(byInode(one, made.listener)).toBe(listener);
+      const listenerOne = byInode(one, made.listener)!;
+      expect(listenerOne).not.toBe(listener);
+      expect(listenerOne).toMatchObject({ id: listener.id, recvQ: 1, sendQ: 8 });
+      expect(listener.recvQ).toBe(0);
+      expect(byInode((await collector.read()).rows, made.listener)).toBe(listenerOne);
       await connect();
       const two = await until('two connections waiting', async () => {
         const rows = (await collector.read()).rows;
         return waiting(rows) === 2 && rows;
       });
-      expect(byInode(two, made.listener)).toBe(listener);
+      const listenerTwo = byInode(two, made.listener)!;
+      expect(listenerTwo).toMatchObject({ id: listener.id, recvQ: 2, sendQ: 8 });
       expect(byInode(two, made.dgram)).toBe(dgram);
 
       // The datagram socket connects: its state changes, a new row; the listener stays.
@@ -143,7 +150,7 @@ describe.skipIf(process.platform !== 'linux' || NetlinkDumper.unavailable() !== 
       const dgramConnected = byInode(connected, made.dgram)!;
       expect(dgramConnected).not.toBe(dgram);
       expect(dgramConnected).toMatchObject({ id: dgram.id, path: dgram.path, trafficNote: TRAFFIC_NOTES.unix });
-      expect(byInode(connected, made.listener)).toBe(listener);
+      expect(byInode(connected, made.listener)).toBe(listenerTwo);
       // The row given before is as it was given.
       expect(dgram.state).toBe('UNCONNECTED');
 
@@ -154,9 +161,9 @@ describe.skipIf(process.platform !== 'linux' || NetlinkDumper.unavailable() !== 
         return pids(byInode(rows, made.listener)).join() === String(child.pid) && rows;
       });
       const listenerAlone = byInode(alone, made.listener)!;
-      expect(listenerAlone).not.toBe(listener);
+      expect(listenerAlone).not.toBe(listenerTwo);
       expect(listenerAlone).toMatchObject({ id: listener.id, state: 'LISTENING', trafficNote: TRAFFIC_NOTES.unix });
-      expect(pids(listener)).toEqual(both);
+      expect(pids(listenerTwo)).toEqual(both);
       // And the new rows are the ones kept from then on.
       const after = (await collector.read()).rows;
       expect(byInode(after, made.listener)).toBe(listenerAlone);
