@@ -1,12 +1,14 @@
 // A range of History's As it was that the record does not cover whole: NetLens was closed (or paused) for a while
 // within it. The tab said only a gap at the range's first moment, so a period nothing recorded read as "no
-// connections then". Here a record made beforehand with four pauses, the browser host recording on to it.
-import { mkdtempSync, rmSync } from 'node:fs';
+// connections then", and its Export CSV said nothing of it. Here a record made beforehand with four pauses, the
+// browser host recording on to it.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { formatDateTime } from '../../shared/format.js';
+import { HISTORY_CSV_COLUMNS } from '../../shared/record.js';
 import { openRecord } from '../../electron/monitor/record/database.js';
 import { launchChromium, SCREENSHOTS, startHost, until, type RunningHost } from './support.js';
 
@@ -15,6 +17,9 @@ const now = Math.floor(Date.now() / 1000) * 1000;
 /** Minutes back from `now`. */
 const ago = (minutes: number) => now - minutes * MIN;
 const localInput = (ms: number) => formatDateTime(ms).replace(' ', 'T');
+/** What the page says of a period between recordings, from and to minutes back. */
+const pause = (from: number, to: number) =>
+  `Nothing was recorded from ${formatDateTime(ago(from))} to ${formatDateTime(ago(to))} (NetLens was not recording).`;
 
 let dataDir: string;
 let host: RunningHost;
@@ -44,7 +49,7 @@ beforeAll(async () => {
   db.close();
   host = await startHost([], { NETLENS_DATA_DIR: dataDir });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   await page.goto(host.url);
   await page.getByRole('tab', { name: 'Connections' }).waitFor();
 }, 60_000);
@@ -68,8 +73,6 @@ describe('a range with periods nothing recorded', () => {
       'the listener of the range',
       async () => (await grid.locator('[data-row-id]', { hasText: 'gapprobe' }).count()) === 1,
     );
-    const pause = (from: number, to: number) =>
-      `Nothing was recorded from ${formatDateTime(ago(from))} to ${formatDateTime(ago(to))} (NetLens was not recording).`;
     // On main: no notice at all (the range's first moment is recorded).
     await until(
       'the pauses said',
@@ -84,4 +87,15 @@ describe('a range with periods nothing recorded', () => {
     );
     await page.screenshot({ path: join(SCREENSHOTS, 'history-gaps.png') });
   }, 60_000);
+
+  it('exports them in the CSV, after its rows: every one of the answer, the header still the first line', async () => {
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const file = await download;
+    const lines = readFileSync(await file.path(), 'utf8').split('\r\n');
+    expect(lines[0]).toBe(HISTORY_CSV_COLUMNS.join(','));
+    expect(lines[1]).toMatch(/^tcp,inet,127\.0\.0\.1,5999,0\.0\.0\.0,0,LISTEN,true,4242,gapprobe,ann,/);
+    // On main the file ended with its row.
+    expect(lines.slice(2)).toEqual(['', 'note', pause(50, 48), pause(46, 44), pause(42, 40), pause(38, 36), '']);
+  });
 });

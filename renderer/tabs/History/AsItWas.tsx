@@ -207,7 +207,15 @@ export function AsItWas() {
     ...(gap ? [gapText(gap, selection.from, 'rows')] : []),
     ...pausesText(pauses.gaps.slice(0, PAUSES_SHOWN), pauses.total, 'narrow the range to see them'),
   ];
-  const exportCsv = () => download(`netlens-history-${stamp}.csv`, 'text/csv', historyCsv(shown));
+  // The file says what the view says of its rows besides them: every period of the answer not recorded, the rows
+  // past the cap, the rows skipped.
+  const notes = () => [
+    ...(gap ? [gapText(gap, selection.from, 'rows')] : []),
+    ...pausesText(pauses.gaps, pauses.total, 'narrow the range to see them'),
+    ...(omitted > 0 ? [`${omitted} more rows not shown: narrow the range`] : []),
+    ...(unreadable > 0 ? [unreadableText(unreadable)] : []),
+  ];
+  const exportCsv = () => download(`netlens-history-${stamp}.csv`, 'text/csv', historyCsv(shown, notes()));
   const exportJson = () => download(`netlens-history-${stamp}.json`, 'application/json', historyJson(shown));
   const exportItem = (id: string, label: string, run: () => void) => ({
     id,
