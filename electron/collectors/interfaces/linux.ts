@@ -20,6 +20,15 @@ import { parseIpJson, runIp } from '../linux/ip.js';
 import type { ReadOutcome } from '../linux/proc-files.js';
 import { NetlinkDumper } from '../linux/netlink.js';
 import { dumpIpv4Addresses, NETLINK_ROUTE } from '../linux/rtnl-addresses.js';
+import { dumpLinkFacts, type SysfsLinkFacts } from '../linux/rtnl-links.js';
+
+/** This kernel's sysfs folder of interfaces: where the collector reads it, the link dump tells the same facts. */
+const SYS_NET = '/sys/class/net';
+/** How long a link's speed and duplex read from sysfs are reused while its link facts stay the same (see
+ *  fillFromSysfs). */
+const SPEED_REUSE_MS = 10_000;
+/** After a link dump that failed, the interfaces' facts come from sysfs for this long before netlink is asked again. */
+const LINK_DUMP_RETRY_MS = 60_000;
 
 const RX_NAMES: Record<string, keyof InterfaceCounters> = {
   bytes: 'rxBytes',
@@ -271,12 +280,20 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
     /** Why ip could not tell them either, or null. */
     failure: string | null;
   } | null = null;
-  /** The kernel's routing netlink, asked each read for the addresses of the interfaces not running. */
+  /** The kernel's routing netlink, asked each read for the interfaces' link facts and the addresses of the
+   *  interfaces not running. */
   private readonly rtnl = new NetlinkDumper(NETLINK_ROUTE);
+  /** When a failed link dump may be tried again (see linkFacts). */
+  private linkDumpRetryAt = 0;
+  /** Each interface's speed and duplex as last read from sysfs, with the link facts they were read beside and when
+   *  (see fillFromSysfs); only the interfaces of the last read are kept. */
+  private speeds = new Map<string, { key: string; at: number; speed: string | null; duplex: string | null }>();
 
+  /** `linkDump` false: every link fact from sysfs (the tests' peer of the dump). */
   constructor(
     private readonly procRoot = '/proc',
-    private readonly sysNet = '/sys/class/net',
+    private readonly sysNet = SYS_NET,
+    private readonly linkDump = true,
   ) {}
 
   dispose(): void {
@@ -372,7 +389,10 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
         source: '/proc/net/if_inet6',
         reason: `${inet6.reason}; IPv6 addresses from getifaddrs, of running interfaces only`,
       });
-    for (const row of parsed.rows) this.fillFromSysfs(row);
+    const links = await this.linkFacts();
+    const speeds = new Map<string, { key: string; at: number; speed: string | null; duplex: string | null }>();
+    for (const row of parsed.rows) this.fillFromSysfs(row, links?.get(row.name), speeds);
+    this.speeds = speeds;
     const notRunning = parsed.rows.filter((r) => !(r.flags.includes('UP') && r.flags.includes('RUNNING')));
     const downV4 = await this.addressesOfDown(notRunning, diagnostics);
     for (const row of parsed.rows) {
@@ -400,10 +420,49 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
     return { rows: parsed.rows, diagnostics };
   }
 
-  /** Unreadable attributes (EINVAL for a down link's speed, a vanished device) stay null/'unknown'. */
-  private fillFromSysfs(row: NetInterface): void {
+  /**
+   * The link facts of this kernel's interfaces by name, from one RTM_GETLINK dump (rtnl-links.ts), or null where
+   * they are read from sysfs: a collector given another sysfs folder (a test's), or a dump that failed (tried again
+   * LINK_DUMP_RETRY_MS later). Nothing is lost either way: an interface the dump does not give (a message that
+   * could not be read, one made since) is read from sysfs too, so no note is made.
+   */
+  private async linkFacts(): Promise<Map<string, SysfsLinkFacts> | null> {
+    if (!this.linkDump || this.sysNet !== SYS_NET || Date.now() < this.linkDumpRetryAt) return null;
+    const r = await dumpLinkFacts(this.rtnl);
+    if (r.ok) return r.byName;
+    this.linkDumpRetryAt = Date.now() + LINK_DUMP_RETRY_MS;
+    return null;
+  }
+
+  /**
+   * A row's sysfs attributes: those the link dump gave (`link`), the others read from the files (all of them
+   * without the dump). Speed and duplex, which no netlink message has, are read again when the link's facts changed
+   * (its index, state, carrier, flags, or its count of carrier changes: a link renegotiated between two reads,
+   * however quickly, has a new count) or SPEED_REUSE_MS after they were read (a virtual link's speed set by ethtool
+   * with no carrier change); else the last read's are kept (`speeds`: this read's, by name). A link that reports
+   * no speed answers EINVAL each time, as the loopback and tunnels do: two failed reads a second per interface
+   * were most of a read's time on a machine of many interfaces. Unreadable attributes (EINVAL for a down link's
+   * speed, a vanished device) stay null/'unknown'.
+   */
+  private fillFromSysfs(
+    row: NetInterface,
+    link: SysfsLinkFacts | undefined,
+    speeds: Map<string, { key: string; at: number; speed: string | null; duplex: string | null }>,
+  ): void {
     const base = `${this.sysNet}/${row.name}`;
-    const values = SYSFS_ATTRIBUTES.map((a) => readSysAttr(`${base}/${a}`));
+    let speed: { key: string; at: number; speed: string | null; duplex: string | null } | undefined;
+    if (link !== undefined) {
+      const key = `${link.ifindex} ${link.operstate} ${link.carrier} ${link.flags} ${link.carrier_changes}`;
+      const now = Date.now();
+      speed = this.speeds.get(row.name);
+      if (speed === undefined || speed.key !== key || now - speed.at >= SPEED_REUSE_MS || now < speed.at)
+        speed = { key, at: now, speed: readSysAttr(`${base}/speed`), duplex: readSysAttr(`${base}/duplex`) };
+      speeds.set(row.name, speed);
+    }
+    const values = SYSFS_ATTRIBUTES.map((a) => {
+      if (speed !== undefined && (a === 'speed' || a === 'duplex')) return speed[a];
+      return link !== undefined && a in link ? link[a as keyof SysfsLinkFacts] : readSysAttr(`${base}/${a}`);
+    });
     applySysfsAttributes(row, (a) => values[SYSFS_ATTRIBUTES.indexOf(a)] ?? null);
   }
 }

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { forEachNetlinkMessage } from './netlink.js';
-import { linkDumpRequest, linkNames, routeDumpRequest, routeFingerprint } from './rtnl-routes.js';
+import { linkDumpRequest } from './rtnl-links.js';
+import { linkNames, routeDumpRequest, routeFingerprint } from './rtnl-routes.js';
 import { forEachAttribute } from './sock-diag.js';
 
 /** `ip netns exec NS node …`: lo, veth d0 with 10.9.0.1/24 and 2001:db8::1/64, `ip -6 route add 2001:db8:1::/64 dev d0

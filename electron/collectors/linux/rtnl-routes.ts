@@ -10,22 +10,16 @@
 // - RTM_GETLINK without statistics (RTEXT_FILTER_SKIP_STATS): each interface's index and name, since ip prints
 //   names and a renamed interface renames its routes.
 import { forEachNetlinkMessage, type NetlinkDumper, releaseDump } from './netlink.js';
+import { forEachLinkMessage, linkDumpRequest, RTM_GETLINK } from './rtnl-links.js';
 import { AF_INET, AF_INET6, forEachAttribute } from './sock-diag.js';
 
-export const RTM_GETLINK = 18;
 export const RTM_GETROUTE = 26;
-const RTM_NEWLINK = 16;
 const RTM_NEWROUTE = 24;
 /** struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type (u8 each), flags (u32). */
 const RTMSG_SIZE = 12;
-/** struct ifinfomsg: family, pad (u8), type (u16), index (s32), flags, change (u32). */
-const IFINFOMSG_SIZE = 16;
 const RTM_F_CLONED = 0x200;
 const RTA_CACHEINFO = 12;
 const RTA_EXPIRES = 23;
-const IFLA_IFNAME = 3;
-const IFLA_EXT_MASK = 29;
-const RTEXT_FILTER_SKIP_STATS = 1 << 3;
 /** Offsets in struct rta_cacheinfo of what moves with time and use: clntref, lastuse, used, id, ts, tsage
  *  (expires, at 8, is kept as whether it is set; error, at 12, is kept). */
 const CACHEINFO_MOVING = [0, 4, 16, 20, 24, 28];
@@ -36,15 +30,6 @@ const DUMP_LIMITS = { timeoutMs: 5000, maxBytes: 8 * 1024 * 1024 };
 /** The RTM_GETROUTE request: every family, every table. */
 export function routeDumpRequest(): Buffer {
   return Buffer.alloc(RTMSG_SIZE);
-}
-
-/** The RTM_GETLINK request: every interface, without its statistics. */
-export function linkDumpRequest(): Buffer {
-  const b = Buffer.alloc(IFINFOMSG_SIZE + 8);
-  b.writeUInt16LE(8, IFINFOMSG_SIZE);
-  b.writeUInt16LE(IFLA_EXT_MASK, IFINFOMSG_SIZE + 2);
-  b.writeUInt32LE(RTEXT_FILTER_SKIP_STATS, IFINFOMSG_SIZE + 4);
-  return b;
 }
 
 /** A u32 at `at` set to 1 where it is not 0 (whether a time is set, not how much of it is left). */
@@ -113,28 +98,10 @@ export function routeFingerprint(datagrams: readonly Buffer[]): { bytes: Buffer;
  *  `skipped` counts the messages that could not be read (they are left out). */
 export function linkNames(datagrams: readonly Buffer[]): { bytes: Buffer; links: number; skipped: number } {
   const parts: string[] = [];
-  let skipped = 0;
-  const unframed = forEachNetlinkMessage(datagrams, (b, start, end) => {
-    if (b.readUInt16LE(start - 12) !== RTM_NEWLINK || end - start < IFINFOMSG_SIZE) {
-      skipped++;
-      return;
-    }
-    let name: string | null = null;
-    const whole = forEachAttribute(b, start + IFINFOMSG_SIZE, end, (attr, a, z) => {
-      if (attr === IFLA_IFNAME) {
-        // Looked for within the attribute: a name without its NUL would have the search run on to the datagram's end.
-        const nul = b.subarray(a, z).indexOf(0);
-        name = b.toString('latin1', a, nul >= 0 ? a + nul : z);
-      }
-      return true;
-    });
-    if (!whole || name === null) {
-      skipped++;
-      return;
-    }
-    parts.push(`${b.readInt32LE(start + 4)}\u0000${name}\u0000`);
+  const skipped = forEachLinkMessage(datagrams, (b, start, name) => {
+    parts.push(`${b.readInt32LE(start + 4)}\u0000${name.toString('latin1')}\u0000`);
   });
-  return { bytes: Buffer.from(parts.join(''), 'latin1'), links: parts.length, skipped: skipped + unframed };
+  return { bytes: Buffer.from(parts.join(''), 'latin1'), links: parts.length, skipped };
 }
 
 /** One dump, read by `read` (its datagrams let go after, however it ends); an error names the request. */
