@@ -163,9 +163,14 @@ describe.skipIf(process.platform !== 'linux')('addresses of interfaces that are 
   /** How many times the last readWithIp ran ip. */
   let ipRuns = 0;
 
-  /** A /proc and /sys with core0 (index 7) down and lo up; and an `ip` on PATH running `script` (no ip at all where
-   *  null); `reads` reads with one collector. */
-  async function readWithIp(script: string | null, ifInet6: 'missing' | 'unreadable' = 'missing', reads = 1) {
+  /** A /proc and /sys with core0 (index 7) down and lo up (index 1 where `loIndex`, else unreadable); and an `ip` on
+   *  PATH running `script` (no ip at all where null); `reads` reads with one collector. */
+  async function readWithIp(
+    script: string | null,
+    ifInet6: 'missing' | 'unreadable' = 'missing',
+    reads = 1,
+    loIndex = false,
+  ) {
     const root = mkdtempSync(join(tmpdir(), 'ipaddr-ifaces-'));
     const savedPath = process.env.PATH;
     try {
@@ -187,6 +192,7 @@ describe.skipIf(process.platform !== 'linux')('addresses of interfaces that are 
       mkdirSync(join(root, 'sys', 'lo'));
       writeFileSync(join(root, 'sys', 'lo', 'flags'), '0x9\n');
       writeFileSync(join(root, 'sys', 'lo', 'operstate'), 'unknown\n');
+      if (loIndex) writeFileSync(join(root, 'sys', 'lo', 'ifindex'), '1\n');
       if (script !== null)
         writeFileSync(join(root, 'bin', 'ip'), `#!/bin/sh\necho >> "${join(root, 'runs')}"\n${script}\n`, {
           mode: 0o755,
@@ -212,6 +218,21 @@ describe.skipIf(process.platform !== 'linux')('addresses of interfaces that are 
     expect(r.rows.map((row) => row.name)).toEqual(['core0', 'lo']);
     expect(r.rows[0]?.addresses).toEqual([{ family: 'inet', address: '192.0.2.5', prefixLength: 24, scope: 'global' }]);
     expect(r.diagnostics.missing).toEqual([]);
+  });
+
+  it("gives a running interface's IPv4 addresses from the kernel too, its scope as the kernel says, not getifaddrs'", async () => {
+    kernel = {
+      ok: true,
+      datagrams: [newAddressMessage(7, [192, 0, 2, 5], 24, 0), newAddressMessage(1, [10, 1, 2, 3], 8, 253)],
+      bytes: 80,
+    };
+    const r = await readWithIp(`printf '[]'`, 'missing', 1, true);
+    // On main lo's came from getifaddrs (this machine's 127.0.0.1/8), as lo is running.
+    expect(r.rows.find((row) => row.name === 'lo')?.addresses).toEqual([
+      { family: 'inet', address: '10.1.2.3', prefixLength: 8, scope: 'link' },
+    ]);
+    expect(r.rows[0]?.addresses).toEqual([{ family: 'inet', address: '192.0.2.5', prefixLength: 24, scope: 'global' }]);
+    expect(ipRuns).toBe(0);
   });
 
   it('reads them with ip where the kernel refuses netlink, once while the same interfaces are down, and says why', async () => {

@@ -301,35 +301,17 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
   }
 
   /**
-   * The IPv4 addresses of `rows` (the interfaces not running) by name: from the kernel over netlink (RTM_GETADDR)
-   * at each read, exact and without a process; where it cannot be asked, from `ip -j -4 addr show`, whose answer
-   * is reused while that set of interfaces stays the same, for DOWN_ADDRESSES_REUSE_MS at most, and a note says
-   * why (and, where ip fails too, whose addresses are not shown).
+   * The IPv4 addresses of `rows` (the interfaces not running) by name where the kernel could not be asked over
+   * netlink (`kernelError`, why): from `ip -j -4 addr show`, whose answer is reused while that set of interfaces stays
+   * the same, for DOWN_ADDRESSES_REUSE_MS at most, and a note says why (and, where ip fails too, whose addresses are
+   * not shown). getifaddrs gives the running interfaces' then.
    */
   private async addressesOfDown(
     rows: NetInterface[],
     diagnostics: Diagnostics,
+    kernelError: string,
   ): Promise<Map<string, InterfaceAddress[]>> {
     if (rows.length === 0) return new Map();
-    const kernel = await dumpIpv4Addresses(this.rtnl);
-    if (kernel.ok) {
-      this.downAddresses = null;
-      const byName = new Map<string, InterfaceAddress[]>();
-      for (const row of rows) {
-        const found = row.index === null ? undefined : kernel.byIndex.get(row.index);
-        if (found) byName.set(row.name, found);
-      }
-      if (kernel.skipped > 0) {
-        recordSkip(
-          diagnostics,
-          'netlink RTM_GETADDR',
-          '(binary message)',
-          'an address message that does not fit its length',
-          kernel.skipped,
-        );
-      }
-      return byName;
-    }
     const key = rows.map((r) => `${r.name}/${r.index}`).join(' ');
     let cached = this.downAddresses;
     if (!cached || cached.key !== key || Date.now() - cached.at >= DOWN_ADDRESSES_REUSE_MS) {
@@ -344,8 +326,8 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
       source: 'netlink RTM_GETADDR',
       reason:
         cached.failure === null
-          ? `${kernel.error}; IPv4 addresses of ${names} (not running) from \`ip ${DOWN_ADDRESSES_ARGS.join(' ')}\` instead, asked again every ${DOWN_ADDRESSES_REUSE_MS / 1000} s`
-          : `${kernel.error}; IPv4 addresses unknown for ${names} (not running; ip: ${cached.failure})`,
+          ? `${kernelError}; IPv4 addresses of ${names} (not running) from \`ip ${DOWN_ADDRESSES_ARGS.join(' ')}\` instead, asked again every ${DOWN_ADDRESSES_REUSE_MS / 1000} s`
+          : `${kernelError}; IPv4 addresses unknown for ${names} (not running; ip: ${cached.failure})`,
     });
     return cached.byName;
   }
@@ -374,13 +356,6 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
     const inet6 = readProcTextSync(`${this.procRoot}/net/if_inet6`, 'names');
     const v6 = inet6.ok ? parseIfInet6(inet6.text) : null;
     if (v6) mergeDiagnostics(diagnostics, v6.diagnostics);
-    // getifaddrs fails only in odd sandboxes; addresses are then left out rather than failing the table.
-    let v4: NodeJS.Dict<os.NetworkInterfaceInfo[]> = {};
-    try {
-      v4 = os.networkInterfaces();
-    } catch (err) {
-      diagnostics.missing.push({ source: 'getifaddrs', reason: err instanceof Error ? err.message : String(err) });
-    }
     // No if_inet6 is a kernel without IPv6 (nothing to show); another failure is said, and the IPv6 addresses of
     // running interfaces come from getifaddrs instead (without those of interfaces not running).
     const v6Fallback = !inet6.ok && inet6.code !== 'ENOENT';
@@ -393,15 +368,47 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
     const speeds = new Map<string, { key: string; at: number; speed: string | null; duplex: string | null }>();
     for (const row of parsed.rows) this.fillFromSysfs(row, links?.get(row.name), speeds);
     this.speeds = speeds;
+    // IPv4 addresses: every interface's from the kernel over netlink (RTM_GETADDR, by index), as `ip -4 addr` shows
+    // them, scope included. Where it cannot be asked: the running interfaces' from getifaddrs (which leaves the others
+    // out; its scope guessed from the address) and the others' from ip (addressesOfDown). getifaddrs dumps every
+    // link with its statistics and every address: a fifth of a read at 41 interfaces (docs/performance.md).
+    const kernel = await dumpIpv4Addresses(this.rtnl);
+    if (kernel.ok) {
+      this.downAddresses = null;
+      if (kernel.skipped > 0)
+        recordSkip(
+          diagnostics,
+          'netlink RTM_GETADDR',
+          '(binary message)',
+          'an address message that does not fit its length',
+          kernel.skipped,
+        );
+    }
+    const byKernel = kernel.ok ? kernel.byIndex : null;
+    const fromKernel = (row: NetInterface) => byKernel !== null && row.index !== null;
+    // getifaddrs fails only in odd sandboxes; addresses are then left out rather than failing the table.
+    let v4: NodeJS.Dict<os.NetworkInterfaceInfo[]> = {};
+    if (v6Fallback || !parsed.rows.every(fromKernel)) {
+      try {
+        v4 = os.networkInterfaces();
+      } catch (err) {
+        diagnostics.missing.push({ source: 'getifaddrs', reason: err instanceof Error ? err.message : String(err) });
+      }
+    }
     const notRunning = parsed.rows.filter((r) => !(r.flags.includes('UP') && r.flags.includes('RUNNING')));
-    const downV4 = await this.addressesOfDown(notRunning, diagnostics);
+    const downV4 = kernel.ok
+      ? new Map<string, InterfaceAddress[]>()
+      : await this.addressesOfDown(notRunning, diagnostics, kernel.error);
     for (const row of parsed.rows) {
+      const kernelV4 = fromKernel(row);
+      if (kernelV4) row.addresses.push(...(byKernel!.get(row.index!) ?? []));
       row.addresses.push(...(downV4.get(row.name) ?? []));
       for (const [label, infos] of Object.entries(v4)) {
         // Alias labels ("eth0:1") belong to their device.
         if (label !== row.name && !label.startsWith(`${row.name}:`)) continue;
         for (const info of infos ?? []) {
-          if (info.family !== 'IPv4' && !(v6Fallback && info.family === 'IPv6' && label === row.name)) continue;
+          const wanted = info.family === 'IPv4' ? !kernelV4 : v6Fallback && label === row.name;
+          if (!wanted) continue;
           const prefix = info.cidr ? Number(info.cidr.split('/')[1]) : null;
           row.addresses.push(
             info.family === 'IPv4'

@@ -90,6 +90,12 @@ describe.runIf(root)('link facts from one netlink dump', () => {
     inNs('link', 'add', 'u0', 'type', 'veth', 'peer', 'name', 'u0p');
     inNs('link', 'set', 'u0', 'promisc', 'on', 'allmulticast', 'on');
     inNs('link', 'add', 'ifb7', 'type', 'ifb');
+    // IPv4 addresses, on links up and down, one of scope link and a 169.254 one of scope global (getifaddrs gave
+    // neither's scope: it was guessed from the address).
+    inNs('addr', 'add', '10.77.0.1/24', 'dev', 'v0');
+    inNs('addr', 'add', '10.77.1.1/24', 'dev', 'v0', 'scope', 'link');
+    inNs('addr', 'add', '10.78.0.1/16', 'dev', 'd0');
+    inNs('addr', 'add', '169.254.9.9/16', 'dev', 'bp0');
     inNs('tuntap', 'add', 'tun7', 'mode', 'tun');
     members = spawn('ip', ['netns', 'exec', NS, 'python3', '-c', MEMBERSHIPS], { stdio: ['pipe', 'pipe', 'inherit'] });
     await once(members.stdout!, 'data');
@@ -130,5 +136,27 @@ describe.runIf(root)('link facts from one netlink dump', () => {
     expect(a.sysfs.tun7).toMatchObject({ address: '', type: '65534' });
     expect(a.withDump).toEqual(a.sysfsOnly);
     expect(a.withDump).toHaveLength(Object.keys(a.sysfs).length);
+
+    // Every interface's IPv4 addresses are what `ip -4 addr` shows, in its order, scope included, up or down.
+    const ip = JSON.parse(inNs('-j', '-4', 'addr', 'show').toString()) as {
+      ifname: string;
+      addr_info: { local: string; prefixlen: number; scope: string }[];
+    }[];
+    const rows = a.withDump as {
+      name: string;
+      addresses: { family: string; address: string; prefixLength: number; scope: string }[];
+    }[];
+    const ours = Object.fromEntries(
+      rows.map((r) => [
+        r.name,
+        r.addresses.filter((x) => x.family === 'inet').map((x) => `${x.address}/${x.prefixLength} ${x.scope}`),
+      ]),
+    );
+    const theirs = Object.fromEntries(rows.map((r) => [r.name, [] as string[]]));
+    for (const l of ip) theirs[l.ifname] = l.addr_info.map((x) => `${x.local}/${x.prefixlen} ${x.scope}`);
+    expect(ours).toEqual(theirs);
+    expect([...ours.v0!].sort()).toEqual(['10.77.0.1/24 global', '10.77.1.1/24 link']);
+    expect(ours.bp0).toEqual(['169.254.9.9/16 global']);
+    expect(ours.d0).toEqual(['10.78.0.1/16 global']);
   });
 });
