@@ -59,6 +59,40 @@ describe('interface parsers on real captures', () => {
     ]);
   });
 
+  it("reads names as the kernel writes them: a Unicode space and a '|' are a name's own, not separators", () => {
+    // Read from a namespace holding interfaces named "eth9", "\u2003eth9" (EM SPACE first) and "a|bytes|b", then
+    // "after1": names dev_valid_name accepts (it refuses only '/', ':' and the kernel's blanks).
+    /** Eight counters (receive's or transmit's): bytes `n`, the others 0. */
+    const counts = (n: number) => ` ${String(n).padStart(7)}${'    0'.repeat(7)}`;
+    const dev = [
+      'Inter-|   Receive                                                |  Transmit',
+      ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed',
+      `  eth9:${counts(896)}${counts(896)}`,
+      ` \u2003eth9:${counts(826)}${counts(826)}`,
+      `a|bytes|b:${counts(0)}${counts(0)}`,
+      `after1:${counts(0)}${counts(0)}`,
+      '',
+    ].join('\n');
+    const { rows, diagnostics } = parseProcNetDev(dev);
+    // On main: "\u2003eth9" was read as a second "eth9" (its row given eth9's link facts, by name), and "a|bytes|b"
+    // as a header that could not be read, every interface after it skipped.
+    expect(diagnostics.skipped).toBe(0);
+    expect(rows.map((r) => r.name)).toEqual(['eth9', '\u2003eth9', 'a|bytes|b', 'after1']);
+    expect(rows.map((r) => r.counters.rxBytes)).toEqual([896, 826, 0, 0]);
+    const inet6 = parseIfInet6(
+      [
+        'fd000000000000000000000000000002 02 40 00 82     eth9',
+        'fd000000000000000000000000000001 03 40 00 82  \u2003eth9',
+        '',
+      ].join('\n'),
+    );
+    expect(inet6.diagnostics.skipped).toBe(0);
+    expect(inet6.rows.map((r) => [r.iface, r.address])).toEqual([
+      ['eth9', 'fd00::2'],
+      ['\u2003eth9', 'fd00::1'],
+    ]);
+  });
+
   it('names IFF flags', () => {
     expect(interfaceFlagNames(0x1003)).toEqual(['UP', 'BROADCAST', 'MULTICAST']);
   });

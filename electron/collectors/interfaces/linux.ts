@@ -66,8 +66,10 @@ export function parseProcNetDev(text: string): DatasetResult<NetInterface> {
     if (line.trim() === '') continue;
     const colon = line.indexOf(':');
     const bar = line.indexOf('|');
-    if (bar >= 0 && (colon < 0 || colon > bar)) {
-      // A header line: the first says "Receive | Transmit", the second names the columns.
+    if (bar >= 0 && colon < 0) {
+      // A header line: the first says "Receive | Transmit", the second names the columns. Neither has a colon, and
+      // every interface's line has one (its name may hold '|': "a|bytes|b" read as a header hid every interface
+      // after it).
       const parts = line.split('|');
       if (parts.length >= 3 && /bytes/.test(parts[1] ?? '')) {
         const rx = (parts[1] ?? '')
@@ -91,12 +93,12 @@ export function parseProcNetDev(text: string): DatasetResult<NetInterface> {
       recordSkip(diagnostics, source, line, 'no header before this line');
       continue;
     }
-    const name = colon > 0 ? line.slice(0, colon).trim() : '';
+    const name = colon > 0 ? kernelFields(line.slice(0, colon)) : [];
     const values = line
       .slice(colon + 1)
       .trim()
       .split(/\s+/);
-    if (!name || /\s/.test(name) || values.length !== order.length) {
+    if (name.length !== 1 || values.length !== order.length) {
       recordSkip(diagnostics, source, line, 'malformed interface line');
       continue;
     }
@@ -116,9 +118,30 @@ export function parseProcNetDev(text: string): DatasetResult<NetInterface> {
       recordSkip(diagnostics, source, line, 'counter is not a number');
       continue;
     }
-    rows.push(emptyInterface(name, counters));
+    rows.push(emptyInterface(name[0]!, counters));
   }
   return { rows, diagnostics };
+}
+
+/**
+ * A line's fields as the kernel separates them: by its blanks (space, tab), which no interface name holds
+ * (dev_valid_name refuses them). Not by JavaScript's whitespace (trim, \s), which also takes Unicode spaces
+ * (U+2003, U+3000, U+FEFF, ...) that a name may hold: an interface named "\u2003eth0" was read as a second
+ * "eth0", its row given eth0's link facts and IPv6 addresses. The line is read once, whatever its length.
+ */
+function kernelFields(line: string): string[] {
+  const fields: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= line.length; i++) {
+    const c = i < line.length ? line.charCodeAt(i) : 32;
+    const blank = c === 32 || c === 9 || c === 10 || c === 11 || c === 12 || c === 13;
+    if (!blank && start < 0) start = i;
+    else if (blank && start >= 0) {
+      fields.push(line.slice(start, i));
+      start = -1;
+    }
+  }
+  return fields;
 }
 
 /** if_inet6 scope values (IPV6_ADDR_SCOPE_*). */
@@ -129,8 +152,9 @@ export function parseIfInet6(text: string): DatasetResult<InterfaceAddress & { i
   const diagnostics = emptyDiagnostics();
   const rows: (InterfaceAddress & { iface: string })[] = [];
   for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const [addr, , prefix, scope, , dev] = line.trim().split(/\s+/);
+    const fields = kernelFields(line);
+    if (fields.length === 0) continue;
+    const [addr, , prefix, scope, , dev] = fields;
     const address = decodeNetworkIPv6(addr ?? '');
     const prefixLength = Number.parseInt(prefix ?? '', 16);
     const scopeValue = Number.parseInt(scope ?? '', 16);
