@@ -16,7 +16,6 @@ import { useClient } from '../../api/context.js';
 import { DataGrid, useGridSort } from '../../components/DataGrid.js';
 import { useLiveAggregate, useLiveRows } from '../../store/live-rows.js';
 import { useIdleKeys } from '../../store/idle-keys.js';
-import { addressSortKey } from '../../../shared/address.js';
 import { Menu, type MenuItem } from '../../components/Menu.js';
 import { isolated } from '../../components/Inert.js';
 import { inertText } from '../../../shared/inert-text.js';
@@ -28,7 +27,7 @@ import { reportPanel } from '../../store/view.js';
 import { rowShown, useHosts, useSelectedHostDown } from '../../store/hosts.js';
 import { useDatasetSource } from '../../store/source.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
-import { connectionColumns, endpointText, nameColumns } from './columns.js';
+import { connectionColumns, endpointText, nameColumns, unnamedAddressKey } from './columns.js';
 import { NamesDialog } from './NamesDialog.js';
 import { useNames } from '../../store/names.js';
 import { KillDialog } from './KillDialog.js';
@@ -68,7 +67,7 @@ const HIGHLIGHT_GRACE_MS = 1000;
 
 /** The remote address's sort key made ahead, in idle time (the Foreign Address column sorts by it). */
 const warmRemoteKey = (r: Connection) => {
-  if (r.proto !== 'unix') addressSortKey(r.remoteAddress);
+  if (r.proto !== 'unix') unnamedAddressKey(r.remoteAddress);
 };
 
 type Dialogs =

@@ -11,8 +11,10 @@ import {
   processText,
   protoLabel,
   stateText,
+  unnamedAddressKey,
   userText,
 } from './columns.js';
+import { addressSortKey } from '../../../shared/address.js';
 
 const proc = (pid: number, name: string) => ({ pid, name, cmdline: '', exe: null, user: 'root', startTime: 1 });
 
@@ -77,4 +79,72 @@ describe('the Foreign Address sort', () => {
       expect(order).toEqual(resolve ? ['b', 'g', 'f', 'c', 'a', 'e', 'd'] : ['f', 'c', 'b', 'g', 'a', 'e', 'd']);
     });
   }
+});
+
+describe('the Foreign Address key of an address shown as itself', () => {
+  // IPv4, an IPv4-mapped IPv6 address, IPv6 compressed, written out in capitals and in brackets, with a zone, an
+  // unspecified address, and texts that are no address (empty, netstat's *, anything else).
+  const forms = [
+    '192.0.2.10',
+    '0.0.0.0',
+    '::ffff:10.0.2.15',
+    '2001:db8::1',
+    '2001:DB8:0:0:0:0:0:1',
+    '[2001:db8::2]',
+    'fe80::1%eth0',
+    '::',
+    '',
+    '*',
+    'not-an-address',
+  ];
+
+  it('is ~ and the address key, the same each time it is asked', () => {
+    for (const a of forms) {
+      expect(unnamedAddressKey(a)).toBe(`~${addressSortKey(a)}`);
+      expect(unnamedAddressKey(a)).toBe(unnamedAddressKey(a));
+    }
+    // One address in two spellings sorts as one.
+    expect(unnamedAddressKey('2001:DB8:0:0:0:0:0:1')).toBe(unnamedAddressKey('2001:db8::1'));
+    expect(unnamedAddressKey('::ffff:10.0.2.15')).not.toBe(unnamedAddressKey('10.0.2.15'));
+  });
+
+  it('orders the column as before: names first, then IPv4, IPv6, texts that are no address, unix sockets last', () => {
+    const named = new Map([
+      [
+        'fe80::1%eth0',
+        { id: 'fe80::1%eth0', service: null, host: 'Gw.Example.net', country: null, asn: null, asOrg: null },
+      ],
+    ]);
+    const rows = [
+      ...forms.map((a, i) => conn(`r${i}`, { remoteAddress: a })),
+      conn('u', { proto: 'unix', family: 'unix' as Connection['family'], remoteAddress: '', path: '/x' }),
+      conn('r11', { remoteAddress: '2001:db8::1' }),
+    ];
+    for (const resolve of [false, true]) {
+      const columns = connectionColumns(() => undefined, named, { resolve, fqdn: true });
+      const asc = sortRows(rows, columns, [{ id: 'remoteAddress', desc: false }]).map((r) => r.id);
+      const desc = sortRows(rows, columns, [{ id: 'remoteAddress', desc: true }]).map((r) => r.id);
+      // The zoned address shows its name when names are resolved, and sorts by it (lower case) before every address.
+      const zoned = resolve ? ['r6'] : [];
+      const v6 = ['r7', 'r2', 'r11', 'r3', 'r4', 'r5', ...(resolve ? [] : ['r6'])];
+      expect(asc).toEqual([...zoned, 'r1', 'r0', ...v6, 'r8', 'r9', 'r10', 'u']);
+      // Descending: ties (one address in two spellings) keep their order (here by id), empty keys (unix) stay last.
+      expect(desc).toEqual([
+        'r10',
+        'r9',
+        'r8',
+        ...(resolve ? [] : ['r6']),
+        'r5',
+        'r11',
+        'r3',
+        'r4',
+        'r2',
+        'r7',
+        'r0',
+        'r1',
+        ...zoned,
+        'u',
+      ]);
+    }
+  });
 });

@@ -128,6 +128,23 @@ export function remoteHostText(names: NameLookup, r: Connection, display: HostDi
   return host === null ? null : display.fqdn ? host : shortHost(host);
 }
 
+/** Keys of unnamed remote addresses kept, at most (cleared past it, as addressSortKey's own). */
+const UNNAMED_KEYS_MAX = 65_536;
+const unnamedKeys = new Map<string, string>();
+
+/** The Foreign Address column's sort key of an address shown as itself (no name): after every host name (`~`), then in
+ *  address order (addressSortKey). One string per address, kept: a sort of 50,000 rows reads it where each row made
+ *  its own (a new string to hash and compare a row), and rows to one address share it. */
+export function unnamedAddressKey(address: string): string {
+  let key = unnamedKeys.get(address);
+  if (key === undefined) {
+    key = `~${addressSortKey(address)}`;
+    if (unnamedKeys.size >= UNNAMED_KEYS_MAX) unnamedKeys.clear();
+    unnamedKeys.set(address, key);
+  }
+  return key;
+}
+
 // Caps on the widths fitted to the content (a cut cell keeps its whole text as its tooltip), so that at 1100×700 Proto
 // to Process stay on screen whatever one row holds: an address column fits a full IPv6 address (about 290 px), a
 // unix socket's path counts up to 240 px of it, PID one or two PIDs, Process a long name.
@@ -179,7 +196,7 @@ export function connectionColumns(
       sortValue: (r) => {
         if (r.proto === 'unix') return null;
         const host = remoteHostText(names, r, display);
-        return host === null ? `~${addressSortKey(r.remoteAddress)}` : host.toLowerCase();
+        return host === null ? unnamedAddressKey(r.remoteAddress) : host.toLowerCase();
       },
       text: (r) => (r.proto === 'unix' ? '' : (remoteHostText(names, r, display) ?? formatAddress(r.remoteAddress))),
       exportFields: remoteFields(names, display),
