@@ -148,6 +148,24 @@ export function pausesText(pauses: readonly RecordPause[], total: number, narrow
   return lines;
 }
 
+/**
+ * What an answer of the History record says of its range not fully recorded (RecordedRows, ChangesSummary): the
+ * period its first moment (`asked`) lies in (gapText), then the periods between recordings within it (pausesText;
+ * the first `shown` listed, the rest counted, with `narrow`). The CLI and the History tab's views say it alike.
+ */
+export function notRecordedText(
+  answer: { gap: RecordGap | null; gaps: readonly RecordPause[]; gapsOmitted: number },
+  asked: number,
+  what: 'changes' | 'rows',
+  narrow: string,
+  shown = answer.gaps.length,
+): string[] {
+  return [
+    ...(answer.gap !== null ? [gapText(answer.gap, asked, what)] : []),
+    ...pausesText(answer.gaps.slice(0, shown), answer.gaps.length + answer.gapsOmitted, narrow),
+  ];
+}
+
 export interface ChangesSummary {
   /** The moment compared with: the one asked (`asked`), or where no recording covers that (`gap`), the record's
    *  first moment, or the last moment recorded before it. */
@@ -157,6 +175,11 @@ export interface ChangesSummary {
   asked: number;
   /** Why `from` is not the moment asked (null when it is). */
   gap: RecordGap | null;
+  /** The periods between two recordings that begin within [asked, to), earliest first: at most MAX_RECORD_GAPS
+   *  (the one `asked` lies in is `gap`). What opened and closed within one is not in the lists. */
+  gaps: RecordPause[];
+  /** How many more such periods there are than `gaps` lists. */
+  gapsOmitted: number;
   newListeners: RecordedConnection[];
   goneListeners: RecordedConnection[];
   /** Remote addresses talked to in (from, to] and never before `from` in the record. */

@@ -417,6 +417,49 @@ describe('SQLite', () => {
   });
 });
 
+/** A record in a folder of its own (file, its handle `db` to close), recorded from 5 h ago, closed from 4 h to 3 h
+ *  ago and from 2 h to 90 min ago, recording since; the two periods as JSON writes them (`gaps`) and as the CLI says them
+ *  (`said`). */
+function twoPauses() {
+  const dir = mkdtempSync(join(tmpdir(), 'netlens-history-'));
+  dirs.push(dir);
+  const file = join(dir, 'record.db');
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const hour = 3_600_000;
+  const { db } = openRecord(file, { create: true });
+  db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?), (2, ?, ?), (3, ?, ?)', [
+    now - 5 * hour,
+    now - 4 * hour,
+    now - 3 * hour,
+    now - 2 * hour,
+    now - 1.5 * hour,
+    now,
+  ]);
+  const gaps = [
+    { kind: 'between', lastBefore: now - 4 * hour, resumed: now - 3 * hour },
+    { kind: 'between', lastBefore: now - 2 * hour, resumed: now - 1.5 * hour },
+  ];
+  const said = gaps.map(
+    (g) =>
+      `Nothing was recorded from ${formatDateTime(g.lastBefore)} to ${formatDateTime(g.resumed)} (NetLens was not recording).`,
+  );
+  return { file, db, now, gaps, said };
+}
+
+/** A record in a folder of its own: a recording of 50 s each minute of the last 3 hours (179 pauses of 10 s). */
+function pausedEachMinute(): { file: string; now: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'netlens-history-'));
+  dirs.push(dir);
+  const file = join(dir, 'record.db');
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const { db } = openRecord(file, { create: true });
+  const insert = db.prepare('INSERT INTO sessions (started, alive) VALUES (?, ?)');
+  for (let k = 180; k > 0; k--) insert.run([now - k * 60_000, now - k * 60_000 + 50_000]);
+  insert.finalize();
+  db.close();
+  return { file, now };
+}
+
 describe('the history CSV', () => {
   it("says on stderr, in the table's words, what of the range is not recorded or not written (stdout rows alone)", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'netlens-history-'));
@@ -459,34 +502,13 @@ describe('the history CSV', () => {
   });
 
   it('says every period between two recordings within the range: the table, on stderr beside the CSV, in the JSON', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'netlens-history-'));
-    dirs.push(dir);
-    const file = join(dir, 'record.db');
-    const now = Math.floor(Date.now() / 1000) * 1000;
-    const hour = 3_600_000;
-    const { db } = openRecord(file, { create: true });
-    // Recorded from 5 h ago; closed from 4 h to 3 h ago and from 2 h to 90 min ago; recording since.
-    db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?), (2, ?, ?), (3, ?, ?)', [
-      now - 5 * hour,
-      now - 4 * hour,
-      now - 3 * hour,
-      now - 2 * hour,
-      now - 1.5 * hour,
-      now,
-    ]);
+    const { file, db, now, gaps, said } = twoPauses();
     db.run(
       `INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener,
         pid, process, user, first_seen) VALUES (3, 'tcp', 'inet', '10.0.0.2', 5000, '10.0.0.1', 443, 'ESTABLISHED', 0, 7, 'app', 'ann', ?)`,
       [now - 60_000],
     );
     db.close();
-    const said = [
-      [4 * hour, 3 * hour],
-      [2 * hour, 1.5 * hour],
-    ].map(
-      ([a, b]) =>
-        `Nothing was recorded from ${formatDateTime(now - a!)} to ${formatDateTime(now - b!)} (NetLens was not recording).`,
-    );
     // On main none of the three said either period (the range begins within a recording).
     const table = await run(['--since', '270m', '--db', file]);
     expect(table.code).toBe(0);
@@ -495,29 +517,13 @@ describe('the history CSV', () => {
     expect(csv.err).toBe(said.map((line) => `netlens history: ${line}\n`).join(''));
     expect(csv.out.split('\r\n')).toHaveLength(3);
     const json = JSON.parse((await run(['--since', '270m', '--json', '--db', file])).out);
-    expect(json).toMatchObject({
-      gap: null,
-      gaps: [
-        { kind: 'between', lastBefore: now - 4 * hour, resumed: now - 3 * hour },
-        { kind: 'between', lastBefore: now - 2 * hour, resumed: now - 1.5 * hour },
-      ],
-      gapsOmitted: 0,
-    });
+    expect(json).toMatchObject({ gap: null, gaps, gapsOmitted: 0 });
     // A range within the last recording: nothing said.
     expect((await run(['--since', '80m', '--format', 'csv', '--db', file])).err).toBe('');
   });
 
   it('lists the periods between recordings of the answer and says how many more there are', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'netlens-history-'));
-    dirs.push(dir);
-    const file = join(dir, 'record.db');
-    const now = Math.floor(Date.now() / 1000) * 1000;
-    const { db } = openRecord(file, { create: true });
-    // A recording of 50 s each minute of the last 3 hours: 179 pauses of 10 s.
-    const insert = db.prepare('INSERT INTO sessions (started, alive) VALUES (?, ?)');
-    for (let k = 180; k > 0; k--) insert.run([now - k * 60_000, now - k * 60_000 + 50_000]);
-    insert.finalize();
-    db.close();
+    const { file, now } = pausedEachMinute();
     const table = (await run(['--since', '3h', '--db', file])).out.split('\n');
     const notes = table.filter((l) => l.startsWith('Nothing was recorded'));
     expect(notes).toHaveLength(MAX_RECORD_GAPS + 1);
@@ -530,6 +536,41 @@ describe('the history CSV', () => {
     const csv = await run(['--since', '3h', '--format', 'csv', '--db', file]);
     expect(csv.err.split('\n').filter(Boolean)).toEqual(notes.map((l) => `netlens history: ${l}`));
     const json = JSON.parse((await run(['--since', '3h', '--json', '--db', file])).out);
+    expect(json.gaps).toHaveLength(MAX_RECORD_GAPS);
+    expect(json.gapsOmitted).toBe(179 - MAX_RECORD_GAPS);
+  });
+
+  it('--changes says every period between two recordings within its range: the table (csv the same), the JSON', async () => {
+    const { file, db, gaps, said } = twoPauses();
+    db.close();
+    // On main neither period was said (the range begins within a recording): the lists read as complete.
+    const table = await run(['--changes', '--since', '270m', '--db', file]);
+    expect(table.code).toBe(0);
+    expect(table.out.split('\n').slice(1, 4)).toEqual([...said, '']);
+    // --changes has no CSV of its own: --format csv prints the same text, the periods in it, and stderr says nothing.
+    const csv = await run(['--changes', '--since', '270m', '--format', 'csv', '--db', file]);
+    expect(csv).toMatchObject({ code: 0, out: table.out, err: '' });
+    const json = JSON.parse((await run(['--changes', '--since', '270m', '--json', '--db', file])).out);
+    expect(json).toMatchObject({ gap: null, gaps, gapsOmitted: 0 });
+    // From within the first pause: that one is the first moment's line, the second is listed after it.
+    const within = (await run(['--changes', '--since', '210m', '--db', file])).out.split('\n');
+    expect(within[1]).toMatch(/^Nothing was recorded from .*: compared with /);
+    expect(within.slice(2, 4)).toEqual([said[1], '']);
+    // A range within the last recording: nothing said.
+    const recent = (await run(['--changes', '--since', '80m', '--db', file])).out;
+    expect(recent).not.toContain('Nothing was recorded');
+  });
+
+  it('--changes lists the periods between recordings of the answer and says how many more there are', async () => {
+    const { file } = pausedEachMinute();
+    const notes = (await run(['--changes', '--since', '3h', '--db', file])).out
+      .split('\n')
+      .filter((l) => l.startsWith('Nothing was recorded'));
+    expect(notes).toHaveLength(MAX_RECORD_GAPS + 1);
+    expect(notes[MAX_RECORD_GAPS]).toBe(
+      `Nothing was recorded ${179 - MAX_RECORD_GAPS} more times within the range: narrow --since/--until.`,
+    );
+    const json = JSON.parse((await run(['--changes', '--since', '3h', '--json', '--db', file])).out);
     expect(json.gaps).toHaveLength(MAX_RECORD_GAPS);
     expect(json.gapsOmitted).toBe(179 - MAX_RECORD_GAPS);
   });

@@ -6,10 +6,9 @@ import { lstatSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { inertJson, inertText } from '../../shared/inert-text.js';
 import {
-  gapText,
   historyCsv,
+  notRecordedText,
   parseMoment,
-  pausesText,
   placeText,
   unreadableText,
   type ChangesSummary,
@@ -53,12 +52,11 @@ const ended = (c: RecordedConnection) => (c.closedAt !== null ? time(c.closedAt)
 
 const omittedText = (n: number) => `${n} more rows not shown: narrow --since/--until`;
 
-/** What the table and the CSV's stderr say of a range not fully recorded: its first moment (gap), then each period
- *  between recordings within it (gaps), in the same words. */
-const notRecorded = (result: RecordedRows, from: number): string[] => [
-  ...(result.gap !== null ? [gapText(result.gap, from, 'rows')] : []),
-  ...pausesText(result.gaps, result.gaps.length + result.gapsOmitted, 'narrow --since/--until'),
-];
+/** How the lines about periods not recorded (past the first 100 listed) say to see the others. */
+const NARROW = 'narrow --since/--until';
+/** What the table and the CSV's stderr say of a range not fully recorded (its first moment, then each period between
+ *  recordings within it), in the same words. */
+const notRecorded = (result: RecordedRows, from: number): string[] => notRecordedText(result, from, 'rows', NARROW);
 
 function table(result: RecordedRows, from: number, to: number): string {
   const out = [`Recorded connections from ${time(from)} to ${time(to)}`];
@@ -105,7 +103,7 @@ function table(result: RecordedRows, from: number, to: number): string {
 
 function changesText(c: ChangesSummary): string {
   const out = [`What changed from ${time(c.from)} to ${time(c.to)}`];
-  if (c.gap !== null) out.push(gapText(c.gap, c.asked, 'changes'));
+  out.push(...notRecordedText(c, c.asked, 'changes', NARROW));
   const section = (title: string, lines: string[]) =>
     out.push('', `${title} (${lines.length})`, ...(lines.length ? lines.map((l) => `  ${l}`) : ['  none']));
   const listener = (l: RecordedConnection) =>

@@ -1,7 +1,7 @@
 // A range of History's As it was that the record does not cover whole: NetLens was closed (or paused) for a while
 // within it. The tab said only a gap at the range's first moment, so a period nothing recorded read as "no
-// connections then", and its Export CSV said nothing of it. Here a record made beforehand with four pauses, the
-// browser host recording on to it.
+// connections then", and its Export CSV said nothing of it; What changed said none of them either, so its lists read
+// as complete. Here a record made beforehand with four pauses, the browser host recording on to it.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,4 +98,30 @@ describe('a range with periods nothing recorded', () => {
     // On main the file ended with its row.
     expect(lines.slice(2)).toEqual(['', 'note', pause(50, 48), pause(46, 44), pause(42, 40), pause(38, 36), '']);
   });
+
+  it('What changed between two moments says them too (the first three, and how many more)', async () => {
+    await page.getByRole('radio', { name: 'What changed' }).click();
+    await page.getByRole('radio', { name: 'Two moments' }).click();
+    const notice = page.getByTestId('changes-gap');
+    const said = [
+      pause(50, 48),
+      pause(46, 44),
+      pause(42, 40),
+      'Nothing was recorded once more within the range: narrow the range to see them.',
+    ].join(' ');
+    await page.getByRole('textbox', { name: 'First moment' }).fill(localInput(ago(55)));
+    await page.keyboard.press('Enter');
+    await page.getByRole('textbox', { name: 'Second moment' }).fill(localInput(ago(25)));
+    await page.keyboard.press('Enter');
+    // On main: no notice at all (the first moment is recorded), so the lists read as complete.
+    await until('the pauses said', async () => {
+      const shown = (await notice.allTextContents()).join('');
+      if (shown === said) return true;
+      throw new Error(`shown "${shown}"`);
+    });
+    expect(await page.getByTestId('changes').locator('p').first().textContent()).toBe(
+      `From ${formatDateTime(ago(55))} to ${formatDateTime(ago(25))}`,
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'history-gaps-changes.png') });
+  }, 60_000);
 });

@@ -486,21 +486,23 @@ describe('a record altered by hand (values of the wrong type)', () => {
   });
 });
 
+// Records of recordings with pauses between them (gaps): moments are minutes after `at`.
+const at = 1_764_680_000_000;
+const min = 60_000;
+/** A record of these recordings, [started, alive] minutes after `at`. */
+function recorded(sessions: [number, number][]): RecordDatabase {
+  const { db } = newRecord();
+  for (const [started, alive] of sessions)
+    db.run('INSERT INTO sessions (started, alive) VALUES (?, ?)', [at + started * min, at + alive * min]);
+  return db;
+}
+const pause = (lastBefore: number, resumed: number) => ({
+  kind: 'between',
+  lastBefore: at + lastBefore * min,
+  resumed: at + resumed * min,
+});
+
 describe('periods no recording covers within a range (gaps)', () => {
-  const at = 1_764_680_000_000;
-  const min = 60_000;
-  /** A record of these recordings, [started, alive] minutes after `at`. */
-  function recorded(sessions: [number, number][]): RecordDatabase {
-    const { db } = newRecord();
-    for (const [started, alive] of sessions)
-      db.run('INSERT INTO sessions (started, alive) VALUES (?, ?)', [at + started * min, at + alive * min]);
-    return db;
-  }
-  const pause = (lastBefore: number, resumed: number) => ({
-    kind: 'between',
-    lastBefore: at + lastBefore * min,
-    resumed: at + resumed * min,
-  });
   const asked = (db: RecordDatabase, from: number, to: number) =>
     connectionsBetween(db, at + from * min, at + to * min);
 
@@ -569,6 +571,54 @@ describe('periods no recording covers within a range (gaps)', () => {
   it('says none in an empty record', () => {
     const db = recorded([]);
     expect(asked(db, 0, 60)).toMatchObject({ gap: null, gaps: [], gapsOmitted: 0 });
+    db.close();
+  });
+});
+
+describe('What changed says the periods no recording covers within its range (gaps)', () => {
+  const since = (db: RecordDatabase, from: number, to: number) => changes(db, at + from * min, at + to * min);
+
+  it('lists each period between two recordings inside the range, as the connections answer does', () => {
+    // Recording 0-60, closed 60-120, recording 120-150, closed 150-155, recording 155-240.
+    const db = recorded([
+      [0, 60],
+      [120, 150],
+      [155, 240],
+    ]);
+    // On main: no such field (only the period the first moment lies in was said).
+    expect(since(db, 10, 230)).toMatchObject({ gap: null, gaps: [pause(60, 120), pause(150, 155)], gapsOmitted: 0 });
+    expect(since(db, 10, 230)).toMatchObject({
+      gaps: connectionsBetween(db, at + 10 * min, at + 230 * min).gaps,
+    });
+    // The period the first moment lies in is `gap` alone (compared from its start), not listed again.
+    expect(since(db, 90, 200)).toMatchObject({ gap: pause(60, 120), from: at + 60 * min, gaps: [pause(150, 155)] });
+    // Before the record: compared from its first moment; the periods after it are listed.
+    expect(since(db, -30, 130)).toMatchObject({ gap: { kind: 'before', begins: at }, gaps: [pause(60, 120)] });
+    // "Now" after the last recording is as last recorded: the time since is no period between two.
+    expect(since(db, 160, 300)).toMatchObject({ to: at + 240 * min, gaps: [], gapsOmitted: 0 });
+    db.close();
+  });
+
+  it('says none within one recording, between two moments of the same pause, or in an empty record', () => {
+    const db = recorded([
+      [0, 60],
+      [120, 240],
+    ]);
+    expect(since(db, 10, 50)).toMatchObject({ gap: null, gaps: [], gapsOmitted: 0 });
+    expect(since(db, 70, 100)).toMatchObject({ gap: pause(60, 120), gaps: [], gapsOmitted: 0 });
+    db.close();
+    const empty = recorded([]);
+    expect(since(empty, 0, 60)).toMatchObject({ gap: null, gaps: [], gapsOmitted: 0 });
+    empty.close();
+  });
+
+  it('lists the first MAX_RECORD_GAPS of many and counts the rest', () => {
+    // A pause of a minute every 10 minutes for a week (1,008 recordings).
+    const db = recorded(Array.from({ length: 1008 }, (_, k): [number, number] => [k * 10, k * 10 + 9]));
+    const week = since(db, 0, 10_080);
+    expect(week.gaps).toHaveLength(MAX_RECORD_GAPS);
+    expect(week.gaps[0]).toEqual(pause(9, 10));
+    expect(week.gapsOmitted).toBe(1007 - MAX_RECORD_GAPS);
     db.close();
   });
 });

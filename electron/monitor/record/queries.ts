@@ -400,7 +400,8 @@ function networksNewSince(db: RecordDatabase, from: number, networks: string[]):
  * network at `from` (usesNetwork) with no socket open at `to`. A `from` no recording covers (gapAt) is compared as
  * the record knows it: before the record, from its first moment (what was open then is its baseline, not news:
  * else every listener and process alive when NetLens first started is "new"); between two recordings, from the
- * last moment recorded before (what appeared while nothing recorded is new, as it was not there then).
+ * last moment recorded before (what appeared while nothing recorded is new, as it was not there then). `gaps`: the
+ * periods between recordings after it within the range (gapsWithin): what opened and closed then is not known.
  */
 export function changes(db: RecordDatabase, asked: number, askedTo: number): ChangesSummary {
   const gap = gapAt(db, asked);
@@ -519,6 +520,8 @@ export function changes(db: RecordDatabase, asked: number, askedTo: number): Cha
     to,
     asked,
     gap,
+    // From the moment asked: the period it lies in is `gap` (gapsWithin leaves it out), not said twice.
+    ...gapsWithin(db, asked, to),
     newListeners: newListeners.rows,
     goneListeners: goneListeners.rows,
     newRemoteHosts,

@@ -74,6 +74,8 @@ export async function answerRecordRequest<M extends RecordMethod>(
           to: p.to,
           asked: p.from,
           gap: null,
+          gaps: [],
+          gapsOmitted: 0,
           newListeners: [],
           goneListeners: [],
           newRemoteHosts: [],

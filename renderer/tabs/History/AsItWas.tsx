@@ -4,8 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CONNECTION_MODES, parseFilter, withTerm, type ConnectionMode } from '../../../shared/filter.js';
 import { formatBytes, formatDateTime, isoTime } from '../../../shared/format.js';
 import {
-  gapText,
-  pausesText,
+  notRecordedText,
   unreadableText,
   type RecordGap,
   type RecordPause,
@@ -21,7 +20,16 @@ import { useNames } from '../../store/names.js';
 import type { NameLookup } from '../../../shared/names.js';
 import { connectionColumns } from '../Connections/columns.js';
 import { FilterBox } from '../Connections/FilterBox.js';
-import { download, historyCsv, historyJson, toHistoryRow, toLocalInput, type HistoryRow } from './rows.js';
+import {
+  download,
+  historyCsv,
+  historyJson,
+  NARROW_VIEW,
+  PAUSES_SHOWN,
+  toHistoryRow,
+  toLocalInput,
+  type HistoryRow,
+} from './rows.js';
 import { MomentField } from './MomentField.js';
 import { TimelineStrip } from './Timeline.js';
 
@@ -91,10 +99,6 @@ const MOMENT_OR_RANGE = [
 
 const moment = (t: number) => ({ from: t, to: t });
 
-/** The periods between recordings within a range that the notice lists (the others counted): a week of pauses
- *  would fill the view. */
-const PAUSES_SHOWN = 3;
-
 export function AsItWas() {
   const client = useClient();
   const [span, setSpan] = useState(SPANS[1]!.ms);
@@ -117,7 +121,7 @@ export function AsItWas() {
   const [omitted, setOmitted] = useState(0);
   const [unreadable, setUnreadable] = useState(0);
   const [gap, setGap] = useState<RecordGap | null>(null);
-  const [pauses, setPauses] = useState<{ gaps: RecordPause[]; total: number }>({ gaps: [], total: 0 });
+  const [pauses, setPauses] = useState<{ gaps: RecordPause[]; gapsOmitted: number }>({ gaps: [], gapsOmitted: 0 });
   /** The record's first moment, once an answer said it (a moment asked before it). */
   const [begins, setBegins] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -160,7 +164,7 @@ export function AsItWas() {
           setOmitted(r.omitted);
           setUnreadable(r.unreadable);
           setGap(r.gap);
-          setPauses({ gaps: r.gaps, total: r.gaps.length + r.gapsOmitted });
+          setPauses({ gaps: r.gaps, gapsOmitted: r.gapsOmitted });
           setError(null);
         },
         (e: Error) => live && setError(e.message),
@@ -203,15 +207,11 @@ export function AsItWas() {
     unreadable > 0 ? ` (${unreadableText(unreadable)})` : ''
   }`;
   // What the record does not cover of the selection: its first moment, then the periods between recordings within it.
-  const notRecorded = [
-    ...(gap ? [gapText(gap, selection.from, 'rows')] : []),
-    ...pausesText(pauses.gaps.slice(0, PAUSES_SHOWN), pauses.total, 'narrow the range to see them'),
-  ];
+  const notRecorded = notRecordedText({ gap, ...pauses }, selection.from, 'rows', NARROW_VIEW, PAUSES_SHOWN);
   // The file says what the view says of its rows besides them: every period of the answer not recorded, the rows
   // past the cap, the rows skipped.
   const notes = () => [
-    ...(gap ? [gapText(gap, selection.from, 'rows')] : []),
-    ...pausesText(pauses.gaps, pauses.total, 'narrow the range to see them'),
+    ...notRecordedText({ gap, ...pauses }, selection.from, 'rows', NARROW_VIEW),
     ...(omitted > 0 ? [`${omitted} more rows not shown: narrow the range`] : []),
     ...(unreadable > 0 ? [unreadableText(unreadable)] : []),
   ];

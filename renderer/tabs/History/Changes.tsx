@@ -3,7 +3,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { formatCount, formatDateTime } from '../../../shared/format.js';
 import {
-  gapText,
+  notRecordedText,
   placeText,
   unreadableText,
   type ChangesSummary,
@@ -14,6 +14,7 @@ import { Inert } from '../../components/Inert.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
 import { USER_MEANING } from '../Connections/columns.js';
 import { MomentField } from './MomentField.js';
+import { NARROW_VIEW, PAUSES_SHOWN } from './rows.js';
 
 /** Since when, in one press: a few minutes back as the CLI's `--since 10m`, up to a week. */
 export const AGO = [
@@ -166,6 +167,11 @@ export function Changes() {
     };
   }, [a, b, twoMoments, asked, client]);
 
+  // What the record does not cover of the range: its first moment, then the periods between recordings within it
+  // (what opened and closed then is in no list).
+  const notRecorded =
+    summary === null ? [] : notRecordedText(summary, summary.asked, 'changes', NARROW_VIEW, PAUSES_SHOWN);
+
   const input = (label: string, value: number, set: (t: number) => void) => (
     <MomentField label={label} caption={label} value={value} onChange={set} />
   );
@@ -205,9 +211,9 @@ export function Changes() {
             From {formatDateTime(summary.from)} to {formatDateTime(summary.to)}
             {!twoMoments && Date.now() - summary.to > 60_000 ? ' (the last moment recorded)' : ''}
           </p>
-          {summary.gap ? (
+          {notRecorded.length > 0 ? (
             <p className="notice" role="status" data-testid="changes-gap">
-              {gapText(summary.gap, summary.asked, 'changes')}
+              {notRecorded.join(' ')}
             </p>
           ) : null}
           {summary.unreadable > 0 ? (

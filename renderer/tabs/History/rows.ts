@@ -9,6 +9,12 @@ import {
 import { inertText } from '../../../shared/inert-text.js';
 import { connectionState, type Connection } from '../../../shared/types.js';
 
+/** The periods between recordings within a range that a view's notice lists (the others counted, notRecordedText):
+ *  a week of pauses would fill the view. */
+export const PAUSES_SHOWN = 3;
+/** How the views' notices say to see the periods not listed. */
+export const NARROW_VIEW = 'narrow the range to see them';
+
 export interface HistoryRow extends Connection {
   recorded: RecordedConnection;
 }
