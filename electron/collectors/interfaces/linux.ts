@@ -14,7 +14,7 @@ import type {
 } from '../../../shared/types.js';
 import { emptyDiagnostics, noteInexactCounter, mergeDiagnostics, recordSkip } from '../../../shared/types.js';
 import { decodeNetworkIPv6 } from '../linux/addresses.js';
-import { readProcTextSync, readSysAttr } from '../linux/proc-files.js';
+import { kernelFields, readProcTextSync, readSysAttr } from '../linux/proc-files.js';
 import { emptyInterface, zeroCounters } from './common.js';
 import { parseIpJson, runIp } from '../linux/ip.js';
 import type { ReadOutcome } from '../linux/proc-files.js';
@@ -121,27 +121,6 @@ export function parseProcNetDev(text: string): DatasetResult<NetInterface> {
     rows.push(emptyInterface(name[0]!, counters));
   }
   return { rows, diagnostics };
-}
-
-/**
- * A line's fields as the kernel separates them: by its blanks (space, tab), which no interface name holds
- * (dev_valid_name refuses them). Not by JavaScript's whitespace (trim, \s), which also takes Unicode spaces
- * (U+2003, U+3000, U+FEFF, ...) that a name may hold: an interface named "\u2003eth0" was read as a second
- * "eth0", its row given eth0's link facts and IPv6 addresses. The line is read once, whatever its length.
- */
-function kernelFields(line: string): string[] {
-  const fields: string[] = [];
-  let start = -1;
-  for (let i = 0; i <= line.length; i++) {
-    const c = i < line.length ? line.charCodeAt(i) : 32;
-    const blank = c === 32 || c === 9 || c === 10 || c === 11 || c === 12 || c === 13;
-    if (!blank && start < 0) start = i;
-    else if (blank && start >= 0) {
-      fields.push(line.slice(start, i));
-      start = -1;
-    }
-  }
-  return fields;
 }
 
 /** if_inet6 scope values (IPV6_ADDR_SCOPE_*). */

@@ -50,6 +50,28 @@ export function decodeProcText(bytes: Buffer, encoding: ProcTextEncoding): strin
   return lines.join('\n');
 }
 
+/**
+ * A /proc line's fields as the kernel separates them: by its blanks (space, tab), which no interface name holds
+ * (dev_valid_name refuses them). Not by JavaScript's whitespace (trim, \s), which also takes Unicode spaces
+ * (U+2003, U+3000, U+FEFF, ...) that a name may hold: an interface named "\u2003eth0" was read as a second
+ * "eth0" (its row given eth0's link facts and IPv6 addresses, its routes and groups shown on eth0). The line is
+ * read once, whatever its length.
+ */
+export function kernelFields(line: string): string[] {
+  const fields: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= line.length; i++) {
+    const c = i < line.length ? line.charCodeAt(i) : 32;
+    const blank = c === 32 || c === 9 || c === 10 || c === 11 || c === 12 || c === 13;
+    if (!blank && start < 0) start = i;
+    else if (blank && start >= 0) {
+      fields.push(line.slice(start, i));
+      start = -1;
+    }
+  }
+  return fields;
+}
+
 /** Reads a whole procfs/sysfs file as text; 'names' by default, as most /proc/net files read here name
  *  interfaces (the big socket tables are read by readProcTextSync, as latin1). */
 export async function readProcText(path: string, encoding: ProcTextEncoding = 'names'): Promise<ReadOutcome> {

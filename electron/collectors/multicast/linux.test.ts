@@ -47,6 +47,41 @@ describe('multicast parsers on real captures', () => {
     expect(parseDevMcast(fixture('proc-net-dev_mcast.rhel-5.3.txt')).diagnostics.skipped).toBe(0);
   });
 
+  it('keeps an interface name\'s Unicode spaces: "\\u2003eth9" is not eth9', () => {
+    // Read from a namespace holding "eth9" (index 2) and "\u2003eth9" (EM SPACE first, index 3). On main the second
+    // one's groups were shown on eth9 (index 3 beside it, the only trace).
+    const igmp = parseIgmp(
+      [
+        'Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter',
+        '2\teth9      :     1      V3',
+        '\t\t\t\t010000E0     1 0:00000000\t\t0',
+        '3\t\u2003eth9   :     1      V3',
+        '\t\t\t\t010000E0     1 0:00000000\t\t0',
+        '',
+      ].join('\n'),
+      true,
+    );
+    const igmp6 = parseIgmp6(
+      [
+        '2    eth9            ff010000000000000000000000000001     1 00000008 0',
+        '3    \u2003eth9         ff020000000000000000000000000001     1 0000000C 0',
+        '',
+      ].join('\n'),
+    );
+    const devMcast = parseDevMcast(
+      ['2    eth9            1     0     3333ff000002', '3    \u2003eth9         1     0     01005e000001', ''].join(
+        '\n',
+      ),
+    );
+    for (const r of [igmp, igmp6, devMcast]) {
+      expect(r.diagnostics.skipped).toBe(0);
+      expect(r.rows.map((g) => [g.iface, g.ifindex])).toEqual([
+        ['eth9', 2],
+        ['\u2003eth9', 3],
+      ]);
+    }
+  });
+
   it('counts a group line that comes before any device', () => {
     const r = parseIgmp('\t\t\t\t010000E0     1 0:00000000\t\t0\n', true);
     expect(r.rows).toEqual([]);

@@ -5,7 +5,7 @@ import type { Collector } from '../collector.js';
 import type { DatasetResult, MulticastGroup } from '../../../shared/types.js';
 import { emptyDiagnostics, recordSkip } from '../../../shared/types.js';
 import { HOST_LITTLE_ENDIAN, decodeHostOrderIPv4, decodeNetworkIPv6 } from '../linux/addresses.js';
-import { parseProcNetSources, readProcTextSync, type ProcSource } from '../linux/proc-files.js';
+import { kernelFields, parseProcNetSources, readProcTextSync, type ProcSource } from '../linux/proc-files.js';
 
 function group(
   iface: string,
@@ -24,9 +24,10 @@ export function parseIgmp(text: string, littleEndian = HOST_LITTLE_ENDIAN): Data
   let device: { name: string; index: number } | null = null;
   for (const rawLine of text.split('\n')) {
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-    if (line.trim() === '' || line.startsWith('Idx')) continue;
-    if (/^\s/.test(line)) {
-      const [hex, users] = line.trim().split(/\s+/);
+    const fields = kernelFields(line);
+    if (fields.length === 0 || line.startsWith('Idx')) continue;
+    if (line[0] === '\t' || line[0] === ' ') {
+      const [hex, users] = fields;
       const address = hex && /^[0-9A-Fa-f]{8}$/.test(hex) ? decodeHostOrderIPv4(hex, 0, littleEndian) : null;
       if (!device || !address || !users || !/^\d+$/.test(users)) {
         recordSkip(diagnostics, source, line, device ? 'malformed group line' : 'group line before any device');
@@ -35,8 +36,8 @@ export function parseIgmp(text: string, littleEndian = HOST_LITTLE_ENDIAN): Data
       rows.push(group(device.name, device.index, 'inet', address, Number(users)));
       continue;
     }
-    // "2	eth0      :     5      V2"
-    const m = /^(\d+)\s+(\S+)\s*:\s*\d+\s+\S+\s*$/.exec(line);
+    // "2	eth0      :     5      V2" (the kernel's blanks only: see kernelFields)
+    const m = /^(\d+)[ \t]+([^ \t:]+)[ \t]*:[ \t]*\d+[ \t]+[^ \t]+[ \t]*$/.exec(line);
     if (!m?.[1] || !m[2]) {
       recordSkip(diagnostics, source, line, 'malformed device line');
       device = null;
@@ -51,8 +52,9 @@ export function parseIgmp6(text: string): DatasetResult<MulticastGroup> {
   const diagnostics = emptyDiagnostics();
   const rows: MulticastGroup[] = [];
   for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const [index, dev, hex, users] = line.trim().split(/\s+/);
+    const fields = kernelFields(line);
+    if (fields.length === 0) continue;
+    const [index, dev, hex, users] = fields;
     const address = decodeNetworkIPv6(hex ?? '');
     if (!index || !/^\d+$/.test(index) || !dev || !address || !users || !/^\d+$/.test(users)) {
       recordSkip(diagnostics, '/proc/net/igmp6', line, 'malformed group line');
@@ -68,8 +70,9 @@ export function parseDevMcast(text: string): DatasetResult<MulticastGroup> {
   const diagnostics = emptyDiagnostics();
   const rows: MulticastGroup[] = [];
   for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const [index, dev, refs, , hex] = line.trim().split(/\s+/);
+    const fields = kernelFields(line);
+    if (fields.length === 0) continue;
+    const [index, dev, refs, , hex] = fields;
     if (
       !index ||
       !/^\d+$/.test(index) ||

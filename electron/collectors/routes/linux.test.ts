@@ -100,6 +100,33 @@ describe('route parsers on real captures', () => {
   });
 });
 
+describe('/proc route tables with an interface named with a Unicode space', () => {
+  it('keep the name whole: a route through "\\u2003eth9" is not shown through eth9', () => {
+    // Read from a namespace holding "eth9" and "\u2003eth9" (EM SPACE first), an address on each. On main the second
+    // one's routes were shown through eth9.
+    const v4 = parseProcNetRoute(
+      [
+        'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT',
+        '\u2003eth9\t0000090A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0',
+        '',
+      ].join('\n'),
+      true,
+    );
+    expect(v4.diagnostics.skipped).toBe(0);
+    expect(v4.rows.map((r) => [r.destination, r.iface])).toEqual([['10.9.0.0', '\u2003eth9']]);
+    const zeros = '00000000000000000000000000000000';
+    const v6 = parseProcNetIpv6Route(
+      [
+        `fd000000000000000000000000000000 40 ${zeros} 00 ${zeros} 00000100 00000001 00000000 00000001  \u2003eth9`,
+        `fd000000000000000000000000000000 40 ${zeros} 00 ${zeros} 00000100 00000001 00000000 00000001     eth9`,
+        '',
+      ].join('\n'),
+    );
+    expect(v6.diagnostics.skipped).toBe(0);
+    expect(v6.rows.map((r) => r.iface)).toEqual(['\u2003eth9', 'eth9']);
+  });
+});
+
 // Flags as netstat -rn / -rn -A inet6 print them for each route type (review nu3 R4: blackhole showed `U!` where
 // netstat shows `U`, unreachable/prohibit `U!` for `!`, an IPv6 blackhole `U!` for `!n`, a local /32 `U` for `UH`).
 describe('route flags as netstat prints them', () => {

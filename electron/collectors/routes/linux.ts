@@ -13,7 +13,7 @@ import {
   parseHexRange,
   prefixFromMask,
 } from '../linux/addresses.js';
-import { readProcText, readProcTextSync, type ReadOutcome } from '../linux/proc-files.js';
+import { kernelFields, readProcText, readProcTextSync, type ReadOutcome } from '../linux/proc-files.js';
 import { routeId } from './common.js';
 import { parseIpJson, runIp } from '../linux/ip.js';
 import fs from 'node:fs';
@@ -79,8 +79,8 @@ export function parseProcNetRoute(text: string, littleEndian = HOST_LITTLE_ENDIA
   const source = '/proc/net/route';
   let cols: Record<string, number> | null = null;
   for (const line of splitLines(text)) {
-    if (line.trim() === '') continue;
-    const fields = line.trim().split(/\s+/);
+    const fields = kernelFields(line);
+    if (fields.length === 0) continue;
     if (!cols) {
       if (fields[0] === 'Iface') {
         cols = Object.fromEntries(fields.map((name, i) => [name, i]));
@@ -155,8 +155,8 @@ export function parseProcNetIpv6Route(text: string): DatasetResult<Route> {
   const rows: Route[] = [];
   const source = '/proc/net/ipv6_route';
   for (const line of splitLines(text)) {
-    if (line.trim() === '') continue;
-    const f = line.trim().split(/\s+/);
+    const f = kernelFields(line);
+    if (f.length === 0) continue;
     const [destHex, prefHex, , , nextHex, metricHex, , , flagsHex, dev] = f;
     const destination = decodeNetworkIPv6(destHex ?? '');
     const nextHop = decodeNetworkIPv6(nextHex ?? '');
