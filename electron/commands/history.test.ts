@@ -541,16 +541,19 @@ describe('the history CSV', () => {
   });
 
   it('--changes says every period between two recordings within its range: the table (csv the same), the JSON', async () => {
-    const { file, db, gaps, said } = twoPauses();
+    const { file, db, now, gaps, said } = twoPauses();
     db.close();
+    // 270 minutes before the record's now, as a moment: '270m' is counted from each run's clock, and two runs a
+    // second apart print two first lines.
+    const since = new Date(now - 270 * 60_000).toISOString();
     // On main neither period was said (the range begins within a recording): the lists read as complete.
-    const table = await run(['--changes', '--since', '270m', '--db', file]);
+    const table = await run(['--changes', '--since', since, '--db', file]);
     expect(table.code).toBe(0);
     expect(table.out.split('\n').slice(1, 4)).toEqual([...said, '']);
     // --changes has no CSV of its own: --format csv prints the same text, the periods in it, and stderr says nothing.
-    const csv = await run(['--changes', '--since', '270m', '--format', 'csv', '--db', file]);
+    const csv = await run(['--changes', '--since', since, '--format', 'csv', '--db', file]);
     expect(csv).toMatchObject({ code: 0, out: table.out, err: '' });
-    const json = JSON.parse((await run(['--changes', '--since', '270m', '--json', '--db', file])).out);
+    const json = JSON.parse((await run(['--changes', '--since', since, '--json', '--db', file])).out);
     expect(json).toMatchObject({ gap: null, gaps, gapsOmitted: 0 });
     // From within the first pause: that one is the first moment's line, the second is listed after it.
     const within = (await run(['--changes', '--since', '210m', '--db', file])).out.split('\n');
