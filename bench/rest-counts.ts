@@ -5,16 +5,18 @@
 //   page: WebSocket messages and bytes each way (by message kind), React commits and components rendered (by
 //         component), DOM mutations (by kind and attribute), timers and animation frames the page set,
 //         CDP Performance.getMetrics deltas (LayoutCount, RecalcStyleCount, ScriptDuration, TaskDuration…),
-//         and a trace's event counts (paints, layouts, layerize, frames drawn)
+//         and a trace's event counts (paints, layouts, layerize, frames drawn), with their thread time and each
+//         Chromium thread's (traceMs, threadMs: timings, so only builds run side by side compare)
 //   host: its syscalls (`strace -c -f`) and the files it opened (`strace -e openat`), by path pattern
 // Prints one JSON line.   npm run bench:rest-counts     BENCH_REST_TABS=connections,statistics
 // BENCH_REST_HISTORY_VIEW: the History tab's view to count (its radio's label: Exposure, What changed…; As it was
-// when unset).
+// when unset). BENCH_REST_CSS: a style sheet added to the page (a CSS change counted without a build).
+// BENCH_REST_ALLOC=1: the page's allocations a tick (V8's sampling heap profiler), in all and by function.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchChromium, startHost, type RunningHost } from '../test/e2e/support.js';
 import { inOwnNetns, netnsOfThisRun } from './netns.js';
 import { round2, startChild, stopChildren } from './loopback-sockets.js';
@@ -26,6 +28,11 @@ const STRACE = process.env.BENCH_REST_STRACE !== '0';
 // A path prefix: the last messages of each tab's window are written to <prefix>-<tab>.json.
 const SAMPLES = process.env.BENCH_REST_SAMPLES;
 const HISTORY_VIEW = process.env.BENCH_REST_HISTORY_VIEW;
+// A style sheet added to the page before the app's: to count what a CSS change would do without a build.
+const EXTRA_CSS = process.env.BENCH_REST_CSS;
+// The page's allocations over the window, by V8's sampling heap profiler (objects collected since included): KB a
+// tick and the functions that allocated most (a sample each 512 bytes, so a figure within a few per cent).
+const ALLOC = process.env.BENCH_REST_ALLOC === '1';
 
 interface PageCounts {
   wsIn: Record<string, { messages: number; bytes: number }>;
@@ -34,6 +41,8 @@ interface PageCounts {
   renders: Record<string, number>;
   mutations: Record<string, number>;
   timers: Record<string, number>;
+  /** Ticks: changes of the status bar's last collection time (the tick span's description). */
+  ticks: number;
   /** With BENCH_REST_SAMPLES: the last few messages received, whole. */
   samples?: string[];
 }
@@ -46,7 +55,7 @@ declare global {
 
 /** Runs in the page before the app: counts the page's WebSocket traffic, React's renders, DOM mutations, timers. */
 function installCounters(): void {
-  const c: PageCounts = { wsIn: {}, wsOut: {}, commits: 0, renders: {}, mutations: {}, timers: {} };
+  const c: PageCounts = { wsIn: {}, wsOut: {}, commits: 0, renders: {}, mutations: {}, timers: {}, ticks: 0 };
   window.__restCounts = c;
   const kindOf = (data: unknown): string => {
     if (typeof data !== 'string') return 'binary';
@@ -95,6 +104,7 @@ function installCounters(): void {
     for (const r of records) {
       const k = r.type === 'attributes' ? `attr:${r.attributeName}` : r.type;
       c.mutations[k] = (c.mutations[k] ?? 0) + 1;
+      if (k === 'attr:aria-description' && (r.target as Element).matches('[data-status="tick"]')) c.ticks++;
       if (c.samples) {
         const el = (r.target.nodeType === 1 ? r.target : r.target.parentElement) as Element | null;
         const where = el
@@ -178,6 +188,37 @@ const TRACE_EVENTS = [
   'GPUTask',
 ];
 
+interface HeapNode {
+  callFrame: { functionName: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+}
+
+/** A sampling heap profile's bytes in KB a tick, in all and by allocating function (with its caller). */
+function allocations(head: HeapNode, ticks: number): { kb: number; by: Record<string, number> } {
+  const by = new Map<string, number>();
+  let total = 0;
+  const walk = (n: HeapNode, caller: string) => {
+    const name = `${n.callFrame.functionName || '(anonymous)'}:${n.callFrame.lineNumber}`;
+    if (n.selfSize > 0) {
+      total += n.selfSize;
+      const k = `${name} < ${caller}`;
+      by.set(k, (by.get(k) ?? 0) + n.selfSize);
+    }
+    for (const c of n.children) walk(c, name);
+  };
+  walk(head, '');
+  return {
+    kb: round2(total / 1024 / ticks),
+    by: Object.fromEntries(
+      [...by]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 12)
+        .map(([k, v]) => [k, round2(v / 1024 / ticks)]),
+    ),
+  };
+}
+
 function perTick<T extends Record<string, unknown>>(o: T, ticks: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) {
@@ -218,12 +259,6 @@ async function straceHost(
   return { syscalls, opened };
 }
 
-async function tickCount(page: Page): Promise<string | null> {
-  const tick = page.locator('footer[aria-label="Status"] [data-status="tick"]');
-  // The time of the last collection: the tick span's description (its title on main before 12-03).
-  return (await tick.getAttribute('aria-description')) ?? tick.getAttribute('title');
-}
-
 async function main(): Promise<void> {
   const held = [await startChild(CONNECTIONS)];
   let host: RunningHost | null = null;
@@ -231,8 +266,17 @@ async function main(): Promise<void> {
   try {
     host = await startHost();
     browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1360, height: 840 } });
+    // The page's CSP allows no inline style: the added sheet needs it bypassed.
+    const page = await browser.newPage({ viewport: { width: 1360, height: 840 }, bypassCSP: Boolean(EXTRA_CSS) });
     await page.addInitScript(installCounters);
+    if (EXTRA_CSS)
+      await page.addInitScript((css: string) => {
+        document.addEventListener('DOMContentLoaded', () => {
+          const style = document.createElement('style');
+          style.textContent = css;
+          document.head.append(style);
+        });
+      }, EXTRA_CSS);
     await page.goto(host.url);
     await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().waitFor();
     await page.getByRole('combobox', { name: 'Refresh interval' }).selectOption('1000');
@@ -250,9 +294,6 @@ async function main(): Promise<void> {
       await page.locator(`#panel-${tab}:not([hidden])`).waitFor();
       if (tab === 'history' && HISTORY_VIEW) await page.getByRole('radio', { name: HISTORY_VIEW }).click();
       await new Promise((r) => setTimeout(r, 5000));
-      // Ticks counted by the time of the last collection in the status bar, polled every 100 ms.
-      let ticks = 0;
-      let last = await tickCount(page);
       const metrics = async () =>
         Object.fromEntries(
           ((await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }).metrics.map(
@@ -262,34 +303,55 @@ async function main(): Promise<void> {
       // The trace first: starting it adds Chromium processes and sockets, which the next ticks show (a diff of
       // ~90 kB); the window begins two ticks later, and the trace's events are counted from its mark.
       await browser.startTracing(page, {
-        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'blink', 'cc', 'viz'],
+        categories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline.frame',
+          'blink',
+          'cc',
+          'viz',
+          'toplevel',
+        ],
       });
       await new Promise((r) => setTimeout(r, 2500));
       await page.evaluate(() => {
         const c = window.__restCounts!;
-        Object.assign(c, { wsIn: {}, wsOut: {}, commits: 0, renders: {}, mutations: {}, timers: {} });
+        Object.assign(c, { wsIn: {}, wsOut: {}, commits: 0, renders: {}, mutations: {}, timers: {}, ticks: 0 });
         console.timeStamp('rest-counts-window');
       });
       if (SAMPLES) await page.evaluate(() => (window.__restCounts!.samples = []));
+      if (ALLOC) {
+        await cdp.send('HeapProfiler.enable');
+        await cdp.send('HeapProfiler.startSampling', {
+          samplingInterval: 512,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+      }
       const m0 = await metrics();
-      const t0 = Date.now();
-      const poll = (async () => {
-        while (Date.now() - t0 < SECONDS * 1000) {
-          await new Promise((r) => setTimeout(r, 100));
-          const now = await tickCount(page);
-          if (now !== last) {
-            last = now;
-            ticks++;
-          }
-        }
-      })();
+      // Ticks are counted in the page, by the status bar's last collection time (the tick span's description):
+      // polling it from here (10 calls a second through the page's DevTools session) was most of the page's script
+      // and of its allocations in the window, the same for every build.
       const hostCounts = STRACE ? straceHost(host.child.pid!, SECONDS / 2) : Promise.resolve(null);
-      await poll;
+      await new Promise((r) => setTimeout(r, SECONDS * 1000));
+      await hostCounts;
       const counts = await page.evaluate(() => structuredClone(window.__restCounts!));
+      const ticks = Math.max(1, counts.ticks);
       if (SAMPLES) writeFileSync(`${SAMPLES}-${tab}.json`, JSON.stringify(counts.samples, null, 1));
       const m1 = await metrics();
+      const alloc = ALLOC
+        ? allocations((await cdp.send('HeapProfiler.stopSampling')).profile.head as HeapNode, ticks)
+        : null;
       const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as {
-        traceEvents: { name: string; ph: string; ts: number; args?: { data?: { message?: string } } }[];
+        traceEvents: {
+          name: string;
+          ph: string;
+          ts: number;
+          pid: number;
+          tid: number;
+          dur?: number;
+          tdur?: number;
+          args?: { name?: string; data?: { message?: string } };
+        }[];
       };
       const from =
         trace.traceEvents.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === 'rest-counts-window')?.ts ??
@@ -302,6 +364,31 @@ async function main(): Promise<void> {
           (e.ph === 'X' || e.ph === 'B' || e.ph === 'I' || e.ph === 'i')
         )
           events[e.name] = (events[e.name] ?? 0) + 1;
+      // Timed too, as the thread's CPU time (tdur) in ms a tick: each of those events, and each thread's tasks
+      // (ThreadControllerImpl::RunTask) by process and thread name. Timings move with the load (and the tracing
+      // adds to them): compare builds side by side, in one hold.
+      const names = new Map<string, string>();
+      for (const e of trace.traceEvents)
+        if (e.ph === 'M' && (e.name === 'process_name' || e.name === 'thread_name'))
+          names.set(e.name === 'process_name' ? `p${e.pid}` : `${e.pid}:${e.tid}`, e.args?.name ?? '?');
+      const eventMs: Record<string, number> = {};
+      const threadMs: Record<string, number> = {};
+      for (const e of trace.traceEvents) {
+        if (e.ts < from || e.ph !== 'X') continue;
+        const ms = (e.tdur ?? e.dur ?? 0) / 1000 / ticks;
+        if (TRACE_EVENTS.includes(e.name)) eventMs[e.name] = (eventMs[e.name] ?? 0) + ms;
+        if (e.name === 'ThreadControllerImpl::RunTask') {
+          const k = `${names.get(`p${e.pid}`) ?? e.pid}/${names.get(`${e.pid}:${e.tid}`) ?? e.tid}`;
+          threadMs[k] = (threadMs[k] ?? 0) + ms;
+        }
+      }
+      const rounded = (o: Record<string, number>) =>
+        Object.fromEntries(
+          Object.entries(o)
+            .filter(([, v]) => v >= 0.005)
+            .sort((a, b) => b[1] - a[1])
+            .map(([k, v]) => [k, round2(v)]),
+        );
       const deltas: Record<string, number> = {};
       for (const k of [
         'LayoutCount',
@@ -337,6 +424,9 @@ async function main(): Promise<void> {
           ),
           // Performance.getMetrics deltas per tick (durations in ms a tick).
           metrics: deltas,
+          ...(alloc ? { allocatedKB: alloc.kb, allocatedBy: alloc.by } : {}),
+          traceMs: rounded(eventMs),
+          threadMs: rounded(threadMs),
         },
         ...(h
           ? {

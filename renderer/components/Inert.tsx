@@ -3,6 +3,7 @@
 // shared/inert-text.ts the CLI and logs use), the text is isolated with <bdi> so that even natural
 // right-to-left text cannot reorder a PID or a label next to it, and long text is clamped with the whole of
 // it in the tooltip.
+import { memo } from 'react';
 import { inertText } from '../../shared/inert-text.js';
 
 /** Tooltips get the whole text, up to this much (a 100 KB command line still has a readable tooltip). */
@@ -25,7 +26,7 @@ export function isolated(text: string): string {
   return `\u2068${text}\u2069`;
 }
 
-export function Inert(props: { text: string; max?: number; className?: string }) {
+function InertInner(props: { text: string; max?: number; className?: string }) {
   const safe = inertText(props.text);
   const max = props.max ?? Infinity;
   const clamped = safe.length > max;
@@ -35,6 +36,10 @@ export function Inert(props: { text: string; max?: number; className?: string })
     </bdi>
   );
 }
+
+/** Memoised: a grid row whose other cells a tick changed (a socket's counters, a process's rates) draws the same
+ *  names again. */
+export const Inert = memo(InertInner);
 
 /** A message made of our words and OS strings ("Terminated <name> (PID 5)"): the whole of it escaped, and
  *  each occurrence of one of `names` (escaped the same way) cut out to be isolated on its own, so that neither

@@ -2,6 +2,7 @@
 // ("npm exec @playw", "npm exec typesc": four rows of "npm exec …" in a new user's review of 12-03) differ at
 // their end. The head takes the ellipsis, the tail always shows; the cut cell's tooltip has the whole text.
 import { inertText } from '../../shared/inert-text.js';
+import { memo } from 'react';
 import { CELL_MAX, clampText, Inert, TOOLTIP_MAX } from './Inert.js';
 
 /** Names longer than this are cut in the middle when their column is too narrow, not at their end. */
@@ -23,7 +24,7 @@ export function middleCut(text: string): { head: string; tail: string } | null {
 
 /** An OS string drawn as Inert draws it (escaped, isolated, clamped to CELL_MAX with the whole escaped text as its
  *  title where clamped or escaped), a long one cut in the middle. */
-export function MiddleCut(props: { text: string }) {
+function MiddleCutInner(props: { text: string }) {
   const safe = inertText(props.text);
   // Clamped before it is cut: a name of a megabyte (a remote host's, a capture's) is not split code point by code
   // point at each render, nor drawn whole.
@@ -39,3 +40,6 @@ export function MiddleCut(props: { text: string }) {
     </bdi>
   );
 }
+
+/** Memoised: a grid row whose other cells a tick changed (a process's rates) draws the same name again. */
+export const MiddleCut = memo(MiddleCutInner);
