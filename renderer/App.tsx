@@ -6,7 +6,8 @@ import { electronBridge } from './api/transport.js';
 import { useData } from './store/data.js';
 import { loadSettings, updateSettings, useSettings, type ThemeChoice } from './store/settings.js';
 import { captureStore, openCaptureFile, useCapture } from './store/capture.js';
-import { showAlerts, useView } from './store/view.js';
+import { showAlerts, useView, viewStore } from './store/view.js';
+import { useStore } from 'zustand';
 import { ConnectionsTab } from './tabs/Connections/ConnectionsTab.js';
 import { connectionExtras } from './tabs/Connections/columns.js';
 import { RoutesTab } from './tabs/Routes/RoutesTab.js';
@@ -51,6 +52,7 @@ export function App() {
   const connectionsGrid = useSettings((s) => s.grids.connections);
   const extrasKey = connectionExtras(connectionsGrid).join(',');
   const showProcessList = useSettings((s) => s.showProcessList);
+  const historyView = useStore(viewStore, (s) => s.historyView);
   const capture = useCapture();
   useTheme(theme);
 
@@ -73,7 +75,16 @@ export function App() {
   useEffect(() => {
     const report = () => {
       const tab = TABS.find((t) => t.id === activeTab) ?? TABS[0]!;
-      const visible = capture ? [] : tab.datasets.filter((d) => d !== 'processes' || showProcessList !== false);
+      // The process list's dataset while the list shows; History's live interfaces for its Exposure view alone (its
+      // other views show the record, and the connections' tick in the status bar): an interfaces diff a tick is
+      // otherwise parsed, applied and answered for nothing on screen.
+      const visible = capture
+        ? []
+        : tab.datasets.filter(
+            (d) =>
+              (d !== 'processes' || showProcessList !== false) &&
+              (tab.id !== 'history' || d !== 'interfaces' || historyView === 'exposure'),
+          );
       const extras =
         visible.includes('connections') && extrasKey
           ? (extrasKey.split(',') as ReturnType<typeof connectionExtras>)
@@ -83,7 +94,7 @@ export function App() {
     report();
     document.addEventListener('visibilitychange', report);
     return () => document.removeEventListener('visibilitychange', report);
-  }, [activeTab, capture, extrasKey, showProcessList, client]);
+  }, [activeTab, capture, extrasKey, showProcessList, historyView, client]);
 
   // Host names are resolved on the Node side only while the user wants them (and of the server they chose).
   useEffect(() => {

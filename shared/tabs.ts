@@ -10,7 +10,7 @@ export const TABS = [
   { id: 'routes', label: 'Routes', datasets: ['routes'] },
   { id: 'interfaces', label: 'Interfaces', datasets: ['interfaces', 'multicast'] },
   { id: 'statistics', label: 'Statistics', datasets: ['statistics'] },
-  // History compares the record with the live connections and interfaces.
+  // History compares the record with the live connections and interfaces (its Exposure view; App's visibility report).
   { id: 'history', label: 'History', datasets: ['connections', 'interfaces'] },
 ] as const satisfies readonly { id: string; label: string; datasets: readonly Dataset[] }[];
 

@@ -1,0 +1,70 @@
+// The History tab asks the host for the live interfaces only while its Exposure view shows (the view that compares
+// the record with them): on its other views the page got, parsed, applied and answered an interfaces diff every
+// tick for nothing on screen. The connections keep coming (the status bar shows their tick). Counted on the page's
+// WebSocket, routed here.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openApp, until, type OpenApp } from './support.js';
+
+let app: OpenApp;
+let page: Page;
+/** The host's snapshots and diffs to the page, by dataset, in order of arrival. */
+const received: string[] = [];
+
+beforeAll(async () => {
+  app = await openApp({ width: 1100, height: 700 });
+  await app.page.close();
+  page = await app.browser.newPage({ viewport: { width: 1100, height: 700 } });
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((message) => {
+      if (typeof message === 'string' && message.startsWith('{"type":"')) {
+        const m = /^\{"type":"(diff|snapshot)","dataset":"(\w+)"/.exec(message);
+        if (m) received.push(m[2]!);
+      }
+      ws.send(message);
+    });
+    ws.onMessage((message) => server.send(message));
+  });
+  await page.goto(app.host.url);
+  await page.locator('[role="grid"][aria-label="Connections"]').waitFor();
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+/** What arrives from now until `ticks` more connections messages came. */
+async function nextTicks(ticks: number): Promise<string[]> {
+  const from = received.length;
+  await until(
+    `${ticks} connections ticks`,
+    () => received.slice(from).filter((d) => d === 'connections').length >= ticks,
+  );
+  return received.slice(from);
+}
+
+describe('the History tab', () => {
+  it('is sent the live interfaces only on its Exposure view', async () => {
+    // The host's messages carry their type and dataset first (checked here, so the count cannot pass by missing them).
+    await nextTicks(1);
+    await until('the History tab shown by Ctrl+5', async () => {
+      await page.keyboard.press('Control+5');
+      return (await page.getByRole('tab', { name: 'History' }).getAttribute('aria-selected')) === 'true';
+    });
+    await page.getByRole('radio', { name: 'As it was' }).waitFor();
+    // A tick for the page's visibility report to reach the host, then three ticks of As it was.
+    await nextTicks(1);
+    const asItWas = await nextTicks(3);
+    expect(asItWas.filter((d) => d === 'interfaces')).toEqual([]);
+
+    await page.getByRole('radio', { name: 'Exposure' }).click();
+    await until('the interfaces sent to Exposure', async () => (await nextTicks(1)).includes('interfaces'));
+    const exposure = await nextTicks(3);
+    expect(exposure.filter((d) => d === 'interfaces').length).toBeGreaterThanOrEqual(2);
+
+    await page.getByRole('radio', { name: 'What changed' }).click();
+    await nextTicks(1);
+    expect((await nextTicks(3)).filter((d) => d === 'interfaces')).toEqual([]);
+  });
+});
