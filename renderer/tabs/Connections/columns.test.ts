@@ -8,6 +8,7 @@ import {
   endpointText,
   localText,
   pidsText,
+  pidsValue,
   processText,
   protoLabel,
   stateText,
@@ -42,6 +43,15 @@ describe('connection cell text', () => {
     const capped = conn('c', { ownerStatus: 'capped', processes: [] });
     expect(pidsText(capped)).toBe('?');
     expect(processText(capped)).toBe('(owner not listed: cap reached)');
+  });
+  it('exports the PIDs as numbers, and a list that is not all of them as a text that says so', () => {
+    expect(pidsValue(conn('a', { processes: [proc(7, 'sshd')] }))).toBe(7);
+    expect(pidsValue(conn('a', { processes: [proc(1, 'sshd'), proc(2, 'bash')] }))).toEqual([1, 2]);
+    expect(pidsValue(conn('a', { ownerStatus: 'denied', user: null }))).toBeNull();
+    // A remote socket of more than 64 owners (on main: the 64 PIDs, as if they were all).
+    const partial = conn('d', { ownerStatus: 'partial', processes: [proc(1, 'nginx'), proc(2, 'nginx')] });
+    expect(pidsValue(partial)).toBe('1; 2 + more not listed');
+    expect(pidsText(partial)).toBe('1, 2 + more not listed');
   });
   it('user: the process user, else the socket user, else the uid', () => {
     expect(userText(conn('a', { user: 'me' }))).toBe('me');

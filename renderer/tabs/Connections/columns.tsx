@@ -54,9 +54,12 @@ export function pidsText(r: Connection): string {
   return ownersText(r.processes.map((p) => p.pid).join(', '), r.ownerStatus);
 }
 
-/** The PIDs as data: the one PID as a number, several as a list, none (or hidden) null. */
+/** The PIDs as data: the one PID as a number, several as a list, none (or hidden) null. A list that is not all of
+ *  them (a remote host's socket of more than 64 owners, ownerStatus 'partial') is a text that says so, as the grid's
+ *  cell does: a list of numbers would read as complete. */
 export function pidsValue(r: Connection): ExportValue {
   if (ownersHidden(r) || r.processes.length === 0) return null;
+  if (r.ownerStatus === 'partial') return ownersText(r.processes.map((p) => p.pid).join('; '), 'partial');
   return r.processes.length === 1 ? r.processes[0]!.pid : r.processes.map((p) => p.pid);
 }
 
