@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { formatDateTime } from '../../shared/format.js';
 import { HISTORY_CSV_COLUMNS } from '../../shared/record.js';
 import { openRecord } from '../../electron/monitor/record/database.js';
-import { launchChromium, SCREENSHOTS, startHost, until, type RunningHost } from './support.js';
+import { launchChromium, SCREENSHOTS, showTabByKey, startHost, until, type RunningHost } from './support.js';
 
 const MIN = 60_000;
 const now = Math.floor(Date.now() / 1000) * 1000;
@@ -62,7 +62,7 @@ afterAll(async () => {
 
 describe('a range with periods nothing recorded', () => {
   it('says each of them (the first three, and how many more) beside the rows of the range', async () => {
-    await page.keyboard.press('Control+5');
+    await showTabByKey(page, 'Control+5', 'History');
     await page.getByRole('radio', { name: 'Over a range' }).click();
     await page.getByRole('textbox', { name: 'From' }).fill(localInput(ago(55)));
     await page.keyboard.press('Enter');

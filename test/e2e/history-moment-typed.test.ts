@@ -5,7 +5,7 @@
 // lost the race in polish-newuser.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, until, type OpenApp } from './support.js';
+import { openApp, showTabByKey, until, type OpenApp } from './support.js';
 
 let app: OpenApp;
 let page: Page;
@@ -44,10 +44,7 @@ afterAll(async () => {
 
 describe('a moment typed in As it was', () => {
   it('is kept when the answer saying where the record begins arrives while it is typed', async () => {
-    await until('the History tab shown by Ctrl+5', async () => {
-      await page.keyboard.press('Control+5');
-      return (await page.getByRole('tab', { name: 'History' }).getAttribute('aria-selected')) === 'true';
-    });
+    await showTabByKey(page, 'Control+5', 'History');
     const moment = page.getByRole('textbox', { name: 'Moment' });
     await moment.waitFor();
     // The page asked for 5 minutes ago; the host's record began seconds ago: its answer says so, and is held.

@@ -4,7 +4,7 @@
 // WebSocket, routed here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, until, type OpenApp } from './support.js';
+import { openApp, showTabByKey, until, type OpenApp } from './support.js';
 
 let app: OpenApp;
 let page: Page;
@@ -48,10 +48,7 @@ describe('the History tab', () => {
   it('is sent the live interfaces only on its Exposure view', async () => {
     // The host's messages carry their type and dataset first (checked here, so the count cannot pass by missing them).
     await nextTicks(1);
-    await until('the History tab shown by Ctrl+5', async () => {
-      await page.keyboard.press('Control+5');
-      return (await page.getByRole('tab', { name: 'History' }).getAttribute('aria-selected')) === 'true';
-    });
+    await showTabByKey(page, 'Control+5', 'History');
     await page.getByRole('radio', { name: 'As it was' }).waitFor();
     // A tick for the page's visibility report to reach the host, then three ticks of As it was.
     await nextTicks(1);

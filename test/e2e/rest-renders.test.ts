@@ -403,11 +403,18 @@ describe("at rest, History's Exposure renders only when a listener or an address
     await page.getByRole('radio', { name: 'Exposure' }).click();
     const view = page.getByTestId('exposure');
     await view.locator('section tr[data-port]').first().waitFor();
-    await rendersOver(4);
-    const parts = await partRenders();
+    // The host runs in the machine's namespace, where other tests open and close listeners, which Exposure does show:
+    // four ticks in which it rendered nothing are looked for in up to eight windows (on main it rendered at every
+    // tick, so no window had none).
+    const windows: PartRenders[] = [];
+    for (let i = 0; i < 8 && !windows.some((w) => (w.views.exposure ?? 0) === 0); i++) {
+      await rendersOver(4);
+      windows.push(await partRenders());
+    }
+    const parts = windows.find((w) => (w.views.exposure ?? 0) === 0);
+    expect(parts, JSON.stringify(windows)).toBeDefined();
     // The ticks did reach the page (the status bar, the test's traffic changing its sockets' counters), not the view.
-    expect(parts.commits, JSON.stringify(parts)).toBeGreaterThanOrEqual(3);
-    expect(parts.views.exposure ?? 0, JSON.stringify(parts)).toBe(0);
+    expect(parts!.commits, JSON.stringify(parts)).toBeGreaterThanOrEqual(3);
 
     // A listener opened shows, and is gone once closed.
     const server = createServer();
@@ -420,5 +427,5 @@ describe("at rest, History's Exposure renders only when a listener or an address
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
     await until('the closed listener gone from Exposure', async () => (await row.count()) === 0);
-  });
+  }, 120_000);
 });

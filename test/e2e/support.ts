@@ -155,6 +155,15 @@ export function savedSettings(host: RunningHost): SavedSettings | null {
   }
 }
 
+/** Shows a tab by its keyboard shortcut (`Control+5`), pressing it again until the tab is selected: a press that
+ *  comes before the page's shortcuts are listening (a loaded machine) is lost. */
+export async function showTabByKey(page: Page, key: string, name: string): Promise<void> {
+  await until(`the ${name} tab shown by ${key}`, async () => {
+    await page.keyboard.press(key);
+    return (await page.getByRole('tab', { name }).getAttribute('aria-selected')) === 'true';
+  });
+}
+
 /** Resolves once the status bar reports `n` more collections than when called (each tick changes the time in its
  *  description). */
 export async function afterTicks(page: Page, n: number): Promise<void> {
