@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
   HISTORY_CSV_COLUMNS,
@@ -112,85 +111,5 @@ describe('record helpers', () => {
     // A damaged record's time out of a Date's range: written as its number (on main a RangeError, no file).
     const far = historyCsv([{ ...row, closedAt: 9e15, lastSeen: Number.NaN }]).split('\r\n')[1];
     expect(far?.endsWith(',2026-01-02T03:04:05.000Z,,9000000000000000,,0')).toBe(true);
-  });
-});
-
-describe("the History tab's CSV with notes", () => {
-  const row: RecordedConnection = {
-    id: '1',
-    proto: 'tcp',
-    family: 'inet',
-    localAddress: '127.0.0.1',
-    localPort: 5999,
-    remoteAddress: '0.0.0.0',
-    remotePort: 0,
-    states: ['LISTEN'],
-    listener: true,
-    pid: 4242,
-    process: 'gap,probe',
-    user: 'ann',
-    exe: null,
-    path: null,
-    firstSeen: Date.UTC(2026, 0, 2, 3, 4, 5),
-    lastSeen: Date.UTC(2026, 0, 2, 3, 9, 5),
-    closedAt: Date.UTC(2026, 0, 2, 3, 9, 5),
-    bytesSent: null,
-    bytesReceived: null,
-  };
-  const notes = [
-    'Nothing was recorded from 2026-01-02 03:05:00 to 2026-01-02 03:06:00 (NetLens was not recording).',
-    '=5 more rows not shown: narrow the range',
-  ];
-
-  it('keeps its header first and its rows, then after an empty line a section of its own: `note` and a line each', () => {
-    const csv = historyCsv([row, row], notes);
-    const plain = historyCsv([row, row]);
-    // On main the notes were not written: the file was the plain one.
-    expect(csv.startsWith(plain)).toBe(true);
-    expect(csv.slice(plain.length).split('\r\n')).toEqual([
-      '',
-      'note',
-      notes[0],
-      // (A formula's first character defused, as in every cell.)
-      `'${notes[1]}`,
-      '',
-    ]);
-  });
-
-  it("reads as its rows in a CSV reader (Python's csv) up to the empty line, its header intact", () => {
-    const csv = historyCsv([row, row], notes);
-    // Python's csv module, as a script reads the file: the header, then the rows up to the first empty line; then
-    // the notes. DictReader (which skips empty lines) keeps the header's names.
-    const read = JSON.parse(
-      execFileSync(
-        'python3',
-        [
-          '-c',
-          `import csv, io, json, sys
-text = sys.stdin.read()
-rows = list(csv.reader(io.StringIO(text, newline='')))
-end = rows.index([])
-print(json.dumps({"header": rows[0], "rows": rows[1:end], "after": rows[end + 1:],
-  "fields": csv.DictReader(io.StringIO(text, newline='')).fieldnames}))`,
-        ],
-        { input: csv, encoding: 'utf8' },
-      ),
-    ) as { header: string[]; rows: string[][]; after: string[][]; fields: string[] };
-    expect(read.header).toEqual([...HISTORY_CSV_COLUMNS]);
-    expect(read.fields).toEqual([...HISTORY_CSV_COLUMNS]);
-    expect(read.rows).toHaveLength(2);
-    expect(read.rows[0]!.slice(0, 10)).toEqual([
-      'tcp',
-      'inet',
-      '127.0.0.1',
-      '5999',
-      '0.0.0.0',
-      '0',
-      'LISTEN',
-      'true',
-      '4242',
-      'gap,probe',
-    ]);
-    expect(read.after).toEqual([['note'], [notes[0]], [`'${notes[1]}`]]);
   });
 });

@@ -390,18 +390,19 @@ export const HISTORY_CSV_COLUMNS = [
 
 /**
  * Recorded connections as CSV, the one writer of `netlens history --format csv` and the History tab's Export
- * CSV (which gives `notes`: what its view says of the rows besides them, a range not fully recorded, rows past
- * the cap; the CLI says them on stderr): export.ts's toCsv (RFC 4180, CRLF line ends, formulas defused, OS text inert), a header line of
+ * CSV, the rows alone (what a view says of them besides, a range not fully recorded, rows past the cap, is on the
+ * CLI's stderr and in the tab's notice: a section of notes after the rows is read as rows by pandas' read_csv and
+ * Python's csv.DictReader, silently): export.ts's toCsv (RFC 4180, CRLF line ends, formulas defused, OS text inert), a header line of
  * HISTORY_CSV_COLUMNS, the states a socket went through joined with spaces, listener `true` or `false`, times in
  * ISO 8601 (UTC; one out of a Date's range as its number of ms), ports, PIDs and bytes as plain numbers, none as
  * an empty cell.
  */
-export function historyCsv(rows: readonly RecordedConnection[], notes: readonly string[] = []): string {
+export function historyCsv(rows: readonly RecordedConnection[]): string {
   // A time no Date holds (a record edited by hand or damaged: NaN, past year 275760) is written as its number,
   // never thrown on: one such row cost the whole file.
   const iso = (t: number | null) =>
     t === null ? null : Number.isNaN(new Date(t).getTime()) ? t : new Date(t).toISOString();
-  const table = toCsv(
+  return toCsv(
     HISTORY_CSV_COLUMNS,
     rows.map((c) =>
       HISTORY_CSV_COLUMNS.map((f): ExportValue => {
@@ -412,13 +413,4 @@ export function historyCsv(rows: readonly RecordedConnection[], notes: readonly 
       }),
     ),
   );
-  // Notes after the rows, not before: a comment line before the header (`# …`) is taken for the header by
-  // spreadsheets and by most CSV readers. An empty line (never a row: each has every column's comma), then a table of
-  // its own, `note` and a line each, which a spreadsheet shows under the rows and a script stops before.
-  return notes.length === 0
-    ? table
-    : `${table}\r\n${toCsv(
-        ['note'],
-        notes.map((n) => [n]),
-      )}`;
 }

@@ -88,15 +88,16 @@ describe('a range with periods nothing recorded', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'history-gaps.png') });
   }, 60_000);
 
-  it('exports them in the CSV, after its rows: every one of the answer, the header still the first line', async () => {
+  it('exports the rows alone in the CSV, as netlens history --format csv writes them: the notes stay in the view', async () => {
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export CSV' }).click();
     const file = await download;
     const lines = readFileSync(await file.path(), 'utf8').split('\r\n');
     expect(lines[0]).toBe(HISTORY_CSV_COLUMNS.join(','));
     expect(lines[1]).toMatch(/^tcp,inet,127\.0\.0\.1,5999,0\.0\.0\.0,0,LISTEN,true,4242,gapprobe,ann,/);
-    // On main the file ended with its row.
-    expect(lines.slice(2)).toEqual(['', 'note', pause(50, 48), pause(46, 44), pause(42, 40), pause(38, 36), '']);
+    // A section of notes after the rows (b1baae3) was read as rows by pandas' read_csv and csv.DictReader.
+    expect(lines.slice(2)).toEqual(['']);
+    await expect(page.getByTestId('history-gap').count()).resolves.toBeGreaterThan(0);
   });
 
   it('What changed between two moments says them too (the first three, and how many more)', async () => {

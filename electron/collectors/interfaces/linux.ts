@@ -402,6 +402,14 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
     const downV4 = kernel.ok
       ? new Map<string, InterfaceAddress[]>()
       : await this.addressesOfDown(notRunning, diagnostics, kernel.error);
+    // if_inet6's addresses by interface, grouped once: a scan of them all for each interface was quadratic (5,000
+    // interfaces of two addresses: 50 million steps a read).
+    const v6ByName = new Map<string, InterfaceAddress[]>();
+    for (const a of v6?.rows ?? []) {
+      let list = v6ByName.get(a.iface);
+      if (list === undefined) v6ByName.set(a.iface, (list = []));
+      list.push({ family: a.family, address: a.address, prefixLength: a.prefixLength, scope: a.scope });
+    }
     for (const row of parsed.rows) {
       const kernelV4 = fromKernel(row);
       if (kernelV4) row.addresses.push(...(byKernel!.get(row.index!) ?? []));
@@ -420,10 +428,7 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
           );
         }
       }
-      for (const a of v6?.rows ?? []) {
-        if (a.iface === row.name)
-          row.addresses.push({ family: a.family, address: a.address, prefixLength: a.prefixLength, scope: a.scope });
-      }
+      row.addresses.push(...(v6ByName.get(row.name) ?? []));
       // An interface whose flags were unreadable is asked of both sources: list each address once.
       addAddresses(row, []);
     }

@@ -49,7 +49,7 @@ const file = (path) => { try { return readFileSync(path, 'latin1').trim(); } cat
 
 /** A packet socket asking for promiscuous mode on p0 and all-multicast on a0 (PACKET_ADD_MEMBERSHIP), as a capture
  *  does: the devices' counts go up, not the flags a user set. */
-const MEMBERSHIPS = String.raw`
+const MEMBERSHIPS = `
 import socket, struct, sys
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 for name, kind in (("p0", 1), ("a0", 2)):

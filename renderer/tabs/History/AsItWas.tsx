@@ -208,14 +208,9 @@ export function AsItWas() {
   }`;
   // What the record does not cover of the selection: its first moment, then the periods between recordings within it.
   const notRecorded = notRecordedText({ gap, ...pauses }, selection.from, 'rows', NARROW_VIEW, PAUSES_SHOWN);
-  // The file says what the view says of its rows besides them: every period of the answer not recorded, the rows
-  // past the cap, the rows skipped.
-  const notes = () => [
-    ...notRecordedText({ gap, ...pauses }, selection.from, 'rows', NARROW_VIEW),
-    ...(omitted > 0 ? [`${omitted} more rows not shown: narrow the range`] : []),
-    ...(unreadable > 0 ? [unreadableText(unreadable)] : []),
-  ];
-  const exportCsv = () => download(`netlens-history-${stamp}.csv`, 'text/csv', historyCsv(shown, notes()));
+  // The file is the rows alone, as `netlens history --format csv` writes them: what the view says of them besides
+  // (the periods not recorded, rows past the cap or skipped) is in its notice (shared/record.ts historyCsv says why).
+  const exportCsv = () => download(`netlens-history-${stamp}.csv`, 'text/csv', historyCsv(shown));
   const exportJson = () => download(`netlens-history-${stamp}.json`, 'application/json', historyJson(shown));
   const exportItem = (id: string, label: string, run: () => void) => ({
     id,

@@ -47,13 +47,9 @@ export function toHistoryRow(r: RecordedConnection): HistoryRow {
   };
 }
 
-/** The rows' CSV: the record's one CSV writer (shared/record.ts), as `netlens history --format csv` writes it, with
- *  `notes` (what the view says of the rows: the record's gaps, rows past the cap) in a section after them. */
-export function historyCsv(rows: readonly HistoryRow[], notes: readonly string[] = []): string {
-  return recordedCsv(
-    rows.map((r) => r.recorded),
-    notes,
-  );
+/** The rows' CSV: the record's one CSV writer (shared/record.ts), as `netlens history --format csv` writes it. */
+export function historyCsv(rows: readonly HistoryRow[]): string {
+  return recordedCsv(rows.map((r) => r.recorded));
 }
 
 export function historyJson(rows: readonly HistoryRow[]): string {
