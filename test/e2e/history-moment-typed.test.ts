@@ -5,7 +5,7 @@
 // lost the race in polish-newuser.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, showTabByKey, until, type OpenApp } from './support.js';
+import { openApp, openRoutedPage, showTabByKey, until, type OpenApp } from './support.js';
 
 let app: OpenApp;
 let page: Page;
@@ -15,27 +15,23 @@ let release: (() => void) | null = null;
 
 beforeAll(async () => {
   app = await openApp({ width: 1100, height: 700 });
-  await app.page.close();
-  page = await app.browser.newPage({ viewport: { width: 1100, height: 700 }, timezoneId: 'UTC' });
-  await page.routeWebSocket(/\/ws$/, (ws) => {
-    const server = ws.connectToServer();
-    let holding = true;
-    server.onMessage((message) => {
+  let holding = true;
+  page = await openRoutedPage(
+    app,
+    (message, toPage) => {
       if (holding && typeof message === 'string' && message.includes('"kind":"before"')) {
         const m = JSON.parse(message) as { type?: string; result?: { gap?: { kind?: string } } };
         if (m.type === 'response' && m.result?.gap?.kind === 'before') {
           holding = false;
           held = message;
-          release = () => ws.send(message);
+          release = () => toPage(message);
           return;
         }
       }
-      ws.send(message);
-    });
-    ws.onMessage((message) => server.send(message));
-  });
-  await page.goto(app.host.url);
-  await page.locator('[role="grid"][aria-label="Connections"]').waitFor();
+      toPage(message);
+    },
+    { viewport: { width: 1100, height: 700 }, timezoneId: 'UTC' },
+  );
 }, 60_000);
 
 afterAll(async () => {

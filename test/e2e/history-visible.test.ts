@@ -4,7 +4,7 @@
 // WebSocket, routed here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, showTabByKey, until, type OpenApp } from './support.js';
+import { openApp, openRoutedPage, showTabByKey, until, type OpenApp } from './support.js';
 
 let app: OpenApp;
 let page: Page;
@@ -13,21 +13,17 @@ const received: string[] = [];
 
 beforeAll(async () => {
   app = await openApp({ width: 1100, height: 700 });
-  await app.page.close();
-  page = await app.browser.newPage({ viewport: { width: 1100, height: 700 } });
-  await page.routeWebSocket(/\/ws$/, (ws) => {
-    const server = ws.connectToServer();
-    server.onMessage((message) => {
+  page = await openRoutedPage(
+    app,
+    (message, toPage) => {
       if (typeof message === 'string' && message.startsWith('{"type":"')) {
         const m = /^\{"type":"(diff|snapshot)","dataset":"(\w+)"/.exec(message);
         if (m) received.push(m[2]!);
       }
-      ws.send(message);
-    });
-    ws.onMessage((message) => server.send(message));
-  });
-  await page.goto(app.host.url);
-  await page.locator('[role="grid"][aria-label="Connections"]').waitFor();
+      toPage(message);
+    },
+    { viewport: { width: 1100, height: 700 } },
+  );
 }, 60_000);
 
 afterAll(async () => {

@@ -197,6 +197,28 @@ export interface OpenApp {
   close(): Promise<void>;
 }
 
+/**
+ * A page of the app whose WebSocket runs through the test: `fromHost` gets each of the host's messages and `toPage`, to
+ * pass it on (or hold it); the page's messages go to the host as they are. It replaces the app's first page, and is
+ * open once the Connections grid is.
+ */
+export async function openRoutedPage(
+  app: OpenApp,
+  fromHost: (message: string | Buffer, toPage: (message: string | Buffer) => void) => void,
+  options: { viewport: { width: number; height: number }; timezoneId?: string },
+): Promise<Page> {
+  await app.page.close();
+  const page = await app.browser.newPage(options);
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((message) => fromHost(message, (m) => ws.send(m)));
+    ws.onMessage((message) => server.send(message));
+  });
+  await page.goto(app.host.url);
+  await page.locator('[role="grid"][aria-label="Connections"]').waitFor();
+  return page;
+}
+
 /** The browser host, a headless Chromium and the app's page, opened with the host's token. */
 export async function openApp(viewport = { width: 1360, height: 840 }, args: string[] = []): Promise<OpenApp> {
   const host = await startHost(args);

@@ -27,6 +27,8 @@ const SYS_NET = '/sys/class/net';
 /** How long a link's speed and duplex read from sysfs are reused while its link facts stay the same (see
  *  fillFromSysfs). */
 const SPEED_REUSE_MS = 10_000;
+/** A link's speed and duplex as read from sysfs, with the link facts they were read beside (`key`) and when. */
+type SpeedRead = { key: string; at: number; speed: string | null; duplex: string | null };
 /** After a link dump that failed, the interfaces' facts come from sysfs for this long before netlink is asked again. */
 const LINK_DUMP_RETRY_MS = 60_000;
 
@@ -290,7 +292,7 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
   private linkDumpRetryAt = 0;
   /** Each interface's speed and duplex as last read from sysfs, with the link facts they were read beside and when
    *  (see fillFromSysfs); only the interfaces of the last read are kept. */
-  private speeds = new Map<string, { key: string; at: number; speed: string | null; duplex: string | null }>();
+  private speeds = new Map<string, SpeedRead>();
 
   /** `linkDump` false: every link fact from sysfs (the tests' peer of the dump). */
   constructor(
@@ -368,7 +370,7 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
         reason: `${inet6.reason}; IPv6 addresses from getifaddrs, of running interfaces only`,
       });
     const links = await this.linkFacts();
-    const speeds = new Map<string, { key: string; at: number; speed: string | null; duplex: string | null }>();
+    const speeds = new Map<string, SpeedRead>();
     for (const row of parsed.rows) this.fillFromSysfs(row, links?.get(row.name), speeds);
     this.speeds = speeds;
     // IPv4 addresses: every interface's from the kernel over netlink (RTM_GETADDR, by index), as `ip -4 addr` shows
@@ -459,13 +461,9 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
    * were most of a read's time on a machine of many interfaces. Unreadable attributes (EINVAL for a down link's
    * speed, a vanished device) stay null/'unknown'.
    */
-  private fillFromSysfs(
-    row: NetInterface,
-    link: SysfsLinkFacts | undefined,
-    speeds: Map<string, { key: string; at: number; speed: string | null; duplex: string | null }>,
-  ): void {
+  private fillFromSysfs(row: NetInterface, link: SysfsLinkFacts | undefined, speeds: Map<string, SpeedRead>): void {
     const base = `${this.sysNet}/${row.name}`;
-    let speed: { key: string; at: number; speed: string | null; duplex: string | null } | undefined;
+    let speed: SpeedRead | undefined;
     if (link !== undefined) {
       const key = `${link.ifindex} ${link.operstate} ${link.carrier} ${link.flags} ${link.carrier_changes}`;
       const now = Date.now();

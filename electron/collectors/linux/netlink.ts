@@ -93,6 +93,24 @@ export function releaseDump(r: DumpResult): void {
   if (r.ok) r.release?.();
 }
 
+/** One dump read by `read`, its datagrams let go after however the reading ends; or why the kernel could not be
+ *  asked. */
+export async function readDump<T>(
+  dumper: NetlinkDumper,
+  type: number,
+  payload: Buffer,
+  limits: DumpLimits,
+  read: (datagrams: readonly Buffer[]) => T,
+): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
+  const r = await dumper.dump(type, payload, limits);
+  if (!r.ok) return r;
+  try {
+    return { ok: true, value: read(r.datagrams) };
+  } finally {
+    releaseDump(r);
+  }
+}
+
 /** Each datagram of a dump in turn as it arrives, instead of all of them at its end (NetlinkDumper.dump). */
 export type DatagramSink = (datagram: Buffer) => void;
 

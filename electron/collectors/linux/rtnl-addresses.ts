@@ -2,7 +2,7 @@
 // with no subprocess: for the interfaces that are not running (getifaddrs leaves them out) where ip is missing,
 // fails or prints what cannot be read. Over the netlink socket sock_diag dumps use (netlink.ts).
 import type { InterfaceAddress } from '../../../shared/types.js';
-import { forEachNetlinkMessage, type NetlinkDumper, releaseDump } from './netlink.js';
+import { forEachNetlinkMessage, type NetlinkDumper, readDump } from './netlink.js';
 import { AF_INET, forEachAttribute } from './sock-diag.js';
 
 export const NETLINK_ROUTE = 0;
@@ -67,11 +67,6 @@ export function parseAddressDump(datagrams: readonly Buffer[]): {
 export async function dumpIpv4Addresses(
   dumper: NetlinkDumper,
 ): Promise<{ ok: true; byIndex: Map<number, InterfaceAddress[]>; skipped: number } | { ok: false; error: string }> {
-  const r = await dumper.dump(RTM_GETADDR, ipv4AddressRequest(), LIMITS);
-  if (!r.ok) return r;
-  try {
-    return { ok: true, ...parseAddressDump(r.datagrams) };
-  } finally {
-    releaseDump(r);
-  }
+  const r = await readDump(dumper, RTM_GETADDR, ipv4AddressRequest(), LIMITS, parseAddressDump);
+  return r.ok ? { ok: true, ...r.value } : r;
 }

@@ -6,7 +6,7 @@
 // (net/core/net-sysfs.c, rtnetlink.c rtnl_fill_ifinfo), so the texts are the same; rtnl-links.live.test.ts compares
 // them on every interface of a namespace of its own. Over the socket the other routing dumps use (netlink.ts).
 import { isUtf8 } from 'node:buffer';
-import { forEachNetlinkMessage, type NetlinkDumper, releaseDump } from './netlink.js';
+import { forEachNetlinkMessage, type NetlinkDumper, readDump } from './netlink.js';
 import { forEachAttribute } from './sock-diag.js';
 
 export const RTM_GETLINK = 18;
@@ -150,11 +150,6 @@ function hexBytes(b: Buffer, start: number, end: number): string {
 export async function dumpLinkFacts(
   dumper: NetlinkDumper,
 ): Promise<{ ok: true; byName: Map<string, SysfsLinkFacts>; skipped: number } | { ok: false; error: string }> {
-  const r = await dumper.dump(RTM_GETLINK, linkDumpRequest(), LIMITS);
-  if (!r.ok) return r;
-  try {
-    return { ok: true, ...parseLinkDump(r.datagrams) };
-  } finally {
-    releaseDump(r);
-  }
+  const r = await readDump(dumper, RTM_GETLINK, linkDumpRequest(), LIMITS, parseLinkDump);
+  return r.ok ? { ok: true, ...r.value } : r;
 }

@@ -9,7 +9,7 @@
 //   and the nlmsghdr's sequence and port, which are the dump's.
 // - RTM_GETLINK without statistics (RTEXT_FILTER_SKIP_STATS): each interface's index and name, since ip prints
 //   names and a renamed interface renames its routes.
-import { forEachNetlinkMessage, type NetlinkDumper, releaseDump } from './netlink.js';
+import { forEachNetlinkMessage, type NetlinkDumper, readDump } from './netlink.js';
 import { forEachLinkMessage, linkDumpRequest, RTM_GETLINK } from './rtnl-links.js';
 import { AF_INET, AF_INET6, forEachAttribute } from './sock-diag.js';
 
@@ -104,7 +104,7 @@ export function linkNames(datagrams: readonly Buffer[]): { bytes: Buffer; links:
   return { bytes: Buffer.from(parts.join(''), 'latin1'), links: parts.length, skipped };
 }
 
-/** One dump, read by `read` (its datagrams let go after, however it ends); an error names the request. */
+/** One dump, read by `read` (readDump); an error names the request. */
 async function dumpRead<T>(
   dumper: NetlinkDumper,
   name: string,
@@ -112,13 +112,8 @@ async function dumpRead<T>(
   payload: Buffer,
   read: (datagrams: readonly Buffer[]) => T,
 ): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
-  const r = await dumper.dump(type, payload, DUMP_LIMITS);
-  if (!r.ok) return { ok: false, error: `${name}: ${r.error}` };
-  try {
-    return { ok: true, value: read(r.datagrams) };
-  } finally {
-    releaseDump(r);
-  }
+  const r = await readDump(dumper, type, payload, DUMP_LIMITS, read);
+  return r.ok ? r : { ok: false, error: `${name}: ${r.error}` };
 }
 
 /**
