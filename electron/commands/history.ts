@@ -52,11 +52,15 @@ const ended = (c: RecordedConnection) => (c.closedAt !== null ? time(c.closedAt)
 
 const omittedText = (n: number) => `${n} more rows not shown: narrow --since/--until`;
 
-/** How the lines about periods not recorded (past the first 100 listed) say to see the others. */
+/** How the lines about periods not recorded (past those listed) say to see the others. */
 const NARROW = 'narrow --since/--until';
-/** What the table and the CSV's stderr say of a range not fully recorded (its first moment, then each period between
+/** The periods between recordings the text lists before its rows (the others counted; --json holds up to
+ *  MAX_RECORD_GAPS): a month of daily pauses would push the table a screen down. */
+const PAUSES_LISTED = 10;
+/** What the table and the CSV's stderr say of a range not fully recorded (its first moment, then the periods between
  *  recordings within it), in the same words. */
-const notRecorded = (result: RecordedRows, from: number): string[] => notRecordedText(result, from, 'rows', NARROW);
+const notRecorded = (result: RecordedRows, from: number): string[] =>
+  notRecordedText(result, from, 'rows', NARROW, PAUSES_LISTED);
 
 function table(result: RecordedRows, from: number, to: number): string {
   const out = [`Recorded connections from ${time(from)} to ${time(to)}`];
@@ -103,7 +107,7 @@ function table(result: RecordedRows, from: number, to: number): string {
 
 function changesText(c: ChangesSummary): string {
   const out = [`What changed from ${time(c.from)} to ${time(c.to)}`];
-  out.push(...notRecordedText(c, c.asked, 'changes', NARROW));
+  out.push(...notRecordedText(c, c.asked, 'changes', NARROW, PAUSES_LISTED));
   const section = (title: string, lines: string[]) =>
     out.push('', `${title} (${lines.length})`, ...(lines.length ? lines.map((l) => `  ${l}`) : ['  none']));
   const listener = (l: RecordedConnection) =>

@@ -100,6 +100,35 @@ describe('a range with periods nothing recorded', () => {
     await expect(page.getByTestId('history-gap').count()).resolves.toBeGreaterThan(0);
   });
 
+  it('exports the JSON as netlens history --json writes it: the rows, and every period not recorded', async () => {
+    const read = async () => {
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export JSON' }).click();
+      return JSON.parse(readFileSync(await (await download).path(), 'utf8'));
+    };
+    const pauseOf = (from: number, to: number) => ({ kind: 'between', lastBefore: ago(from), resumed: ago(to) });
+    // The view lists three and counts the fourth; a file read alone lists all four (on main: an array of rows alone).
+    const json = await read();
+    expect(json).toMatchObject({
+      from: ago(55),
+      to: ago(25),
+      filter: null,
+      omitted: 0,
+      unreadable: 0,
+      gap: null,
+      gaps: [pauseOf(50, 48), pauseOf(46, 44), pauseOf(42, 40), pauseOf(38, 36)],
+      gapsOmitted: 0,
+    });
+    expect(json.rows).toHaveLength(1);
+    expect(json.rows[0]).toMatchObject({ process: 'gapprobe', localPort: 5999, listener: true });
+    // The rows are those the view shows; the filter that chose them is said.
+    await page.getByRole('radio', { name: 'Listening', exact: true }).click();
+    const listening = await read();
+    expect(listening).toMatchObject({ filter: 'listening', gapsOmitted: 0 });
+    expect(listening.rows).toEqual(json.rows);
+    await page.getByRole('radio', { name: 'All', exact: true }).click();
+  });
+
   it('What changed between two moments says them too (the first three, and how many more)', async () => {
     await page.getByRole('radio', { name: 'What changed' }).click();
     await page.getByRole('radio', { name: 'Two moments' }).click();

@@ -211,7 +211,20 @@ export function AsItWas() {
   // The file is the rows alone, as `netlens history --format csv` writes them: what the view says of them besides
   // (the periods not recorded, rows past the cap or skipped) is in its notice (shared/record.ts historyCsv says why).
   const exportCsv = () => download(`netlens-history-${stamp}.csv`, 'text/csv', historyCsv(shown));
-  const exportJson = () => download(`netlens-history-${stamp}.json`, 'application/json', historyJson(shown));
+  // The JSON holds what the notice says besides the rows, as `netlens history --json` does; `filter`, what chose them.
+  const filterText = [mode === 'all' ? '' : mode, parsed.ok && parsed.terms > 0 ? query.trim() : '']
+    .filter(Boolean)
+    .join(': ');
+  const exportJson = () =>
+    download(
+      `netlens-history-${stamp}.json`,
+      'application/json',
+      historyJson(
+        { from: selection.from, to: selection.to, omitted, unreadable, gap, ...pauses },
+        shown,
+        filterText === '' ? null : filterText,
+      ),
+    );
   const exportItem = (id: string, label: string, run: () => void) => ({
     id,
     node: (

@@ -6,7 +6,8 @@ import {
   type AlertKind,
   type RecordedConnection,
 } from '../../../shared/record.js';
-import { inertText } from '../../../shared/inert-text.js';
+import type { RecordedRows } from '../../../shared/protocol.js';
+import { inertJson, inertText } from '../../../shared/inert-text.js';
 import { connectionState, type Connection } from '../../../shared/types.js';
 
 /** The periods between recordings within a range that a view's notice lists (the others counted, notRecordedText):
@@ -52,10 +53,20 @@ export function historyCsv(rows: readonly HistoryRow[]): string {
   return recordedCsv(rows.map((r) => r.recorded));
 }
 
-export function historyJson(rows: readonly HistoryRow[]): string {
-  return JSON.stringify(
-    rows.map((r) => r.recorded),
-    null,
+/** What a view's answer holds besides its rows: the range asked, what the record does not cover of it, the rows past
+ *  the cap and those skipped (RecordedRows without `rows`). */
+export type HistoryAnswer = Omit<RecordedRows, 'rows'> & { from: number; to: number };
+
+/**
+ * The rows' JSON, in the shape `netlens history --json` writes (`from`, `to`, `rows`, `omitted`, `unreadable`, `gap`,
+ * `gaps`, `gapsOmitted`): a file read alone says what the view's notice said of the range (periods not recorded, rows
+ * past the cap or skipped), where the CSV cannot. `rows` are the rows the view shows; `filter` the filter that chose
+ * them from the answer (null when it shows them all).
+ */
+export function historyJson(answer: HistoryAnswer, rows: readonly HistoryRow[], filter: string | null): string {
+  const { from, to, omitted, unreadable, gap, gaps, gapsOmitted } = answer;
+  return inertJson(
+    { from, to, filter, rows: rows.map((r) => r.recorded), omitted, unreadable, gap, gaps, gapsOmitted },
     1,
   );
 }
