@@ -12,6 +12,9 @@
 //                     is read in the same windows: the renderer's A/B side by side (`aChromium`, `bChromium`, B - A)
 //   PAIR_DOWN_LINK=1  the bench's namespace also holds an interface that is down with an IPv4 address (a veth pair, its
 //                     ends down), whose address the Interfaces tab reads from the kernel (getifaddrs leaves it out)
+//   PAIR_NO_PAGE=1   no page at all (the host as started, recording on); PAIR_NO_PAGE=b: host B alone has none, so
+//                     A's page (hidden with PAIR_HIDDEN) is measured against no page in the same windows
+//   PAIR_WARMUP_MS=5000  the wait before the first window (40 s by default: past V8's compiling after the start)
 //   PAIR_EXTRA=C_CLI[,D_CLI]  more builds beside the two, measured in the same windows (each printed against A as
 //                     `extra`: its mean, its mean minus A's and the SD of that, its threads)
 //   PAIR_PERF=/tmp/p  instead of the windows, one `perf record -g` of each host over one window (/tmp/p-a, /tmp/p-b;
@@ -37,7 +40,9 @@ import { round2, startChild, stopChildren } from './loopback-sockets.js';
 const [A_CLI, B_CLI] = process.argv.slice(2, 4) as [string, string];
 const WINDOWS = Number(process.argv[4] ?? 6);
 const SECONDS = Number(process.argv[5] ?? 30);
-const WARMUP_MS = 40_000;
+const WARMUP_MS = Number(process.env.PAIR_WARMUP_MS ?? 40_000);
+const NO_PAGE = process.env.PAIR_NO_PAGE;
+if (NO_PAGE && process.env.PAIR_BROWSERS === '1') throw new Error('pair-idle: PAIR_NO_PAGE measures no Chromium');
 const HIDDEN = process.env.PAIR_HIDDEN === '1';
 const TAB = process.env.PAIR_TAB ?? 'connections';
 const HISTORY_VIEW = process.env.PAIR_HISTORY_VIEW;
@@ -221,8 +226,9 @@ async function main(): Promise<void> {
         execFileSync('ip', args);
     held.push(await startChild(250));
     for (const [i, cli] of [A_CLI, B_CLI, ...EXTRA].entries()) hosts.push(await startHost(cli, i));
-    if (!BROWSERS) browser = await launchChromium();
-    for (const h of hosts) {
+    if (!BROWSERS && NO_PAGE !== '1') browser = await launchChromium();
+    for (const [i, h] of hosts.entries()) {
+      if (NO_PAGE === '1' || (NO_PAGE === 'b' && i === 1)) continue;
       let own = browser;
       if (BROWSERS) {
         const before = browserPids();
@@ -338,6 +344,8 @@ async function main(): Promise<void> {
         bench: 'pair-idle',
         tab: TAB,
         hidden: HIDDEN,
+        ...(NO_PAGE ? { noPage: NO_PAGE === '1' ? 'both' : 'b' } : {}),
+        warmupMs: WARMUP_MS,
         seconds: SECONDS,
         windows: WINDOWS,
         a: mean(of(0).map((r) => r.all)),
