@@ -14,6 +14,7 @@
 //                     ends down), whose address the Interfaces tab reads from the kernel (getifaddrs leaves it out)
 //   PAIR_NO_PAGE=1   no page at all (the host as started, recording on); PAIR_NO_PAGE=b: host B alone has none, so
 //                     A's page (hidden with PAIR_HIDDEN) is measured against no page in the same windows
+//   PAIR_B_INTERVAL=5000  host B's page sets this refresh interval (ms) instead of 1 s: what a slower clock saves
 //   PAIR_WARMUP_MS=5000  the wait before the first window (40 s by default: past V8's compiling after the start)
 //   PAIR_EXTRA=C_CLI[,D_CLI]  more builds beside the two, measured in the same windows (each printed against A as
 //                     `extra`: its mean, its mean minus A's and the SD of that, its threads)
@@ -241,7 +242,8 @@ async function main(): Promise<void> {
       const page = await own!.newPage({ viewport: { width: 1360, height: 840 } });
       await page.goto(h.url);
       await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().waitFor();
-      await page.getByRole('combobox', { name: 'Refresh interval' }).selectOption('1000');
+      const interval = i === 1 ? (process.env.PAIR_B_INTERVAL ?? '1000') : '1000';
+      await page.getByRole('combobox', { name: 'Refresh interval' }).selectOption(interval);
       if (TAB !== 'connections') {
         await page.locator(`#tab-${TAB}`).click();
         await page.locator(`#panel-${TAB}:not([hidden])`).waitFor();
