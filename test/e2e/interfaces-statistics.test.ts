@@ -8,7 +8,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ROOT, SCREENSHOTS, loopbackTraffic, sparklinePoints, until, openApp, type OpenApp } from './support.js';
+import {
+  ROOT,
+  SCREENSHOTS,
+  afterTicks,
+  loopbackTraffic,
+  sparklinePoints,
+  until,
+  openApp,
+  type OpenApp,
+} from './support.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/captures/linux');
 
@@ -302,6 +311,35 @@ describe('Statistics tab', () => {
       );
     } finally {
       await traffic.stop();
+    }
+  });
+
+  it('sorted by a figure, a section follows its figures at each tick', async () => {
+    const grid = panel().getByRole('grid', { name: 'Ip counters' });
+    const sortButton = grid.locator('.sort-button[data-column="value"]');
+    const values = async () =>
+      (await grid.locator('[role="gridcell"][data-column="value"]').allTextContents()).map((t) =>
+        Number(t.replace(/,/g, '')),
+      );
+    const traffic = await swellingTraffic();
+    try {
+      await sortButton.click();
+      await sortButton.click();
+      await until(
+        'Ip sorted by value, descending',
+        async () => (await grid.locator('.sort-mark').textContent()) === '▼',
+      );
+      // The cells show each tick's figures while the grid's rows stay as they were: the order must follow them.
+      for (let tick = 0; tick < 3; tick++) {
+        await afterTicks(page, 1);
+        const shown = await values();
+        expect(shown.length).toBeGreaterThan(5);
+        expect(shown, shown.join(' ')).toEqual([...shown].sort((a, b) => b - a));
+      }
+    } finally {
+      await traffic.stop();
+      await sortButton.click();
+      await until('Ip unsorted', async () => (await grid.locator('.sort-mark').count()) === 0);
     }
   });
 

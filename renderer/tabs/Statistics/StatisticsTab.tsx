@@ -2,20 +2,23 @@
 // with its description, value, per-second rate and delta since a baseline the user can reset; counters that
 // moved in the last tick are marked, error counters that rose are highlighted.
 import { SearchBox } from '../../components/SearchBox.js';
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { createStore, useStore } from 'zustand';
 import { formatClock, formatCount, formatPerSecond, perSecondValue } from '../../../shared/format.js';
 import { ColumnsButton, DataGrid, ROW_HEIGHT } from '../../components/DataGrid.js';
+import { textFits } from '../../components/column-fit.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
 import { useSameWhile } from '../../components/same-while.js';
 import { reportPanel } from '../../store/view.js';
-import { useDatasetSource, useRowArray } from '../../store/source.js';
+import { useSettings } from '../../store/settings.js';
+import { sameRows, useDatasetSource, useRowArray } from '../../store/source.js';
 import { useSelectedHostDown } from '../../store/hosts.js';
-import { keepSame } from '../../store/keep-same.js';
 import {
+  CounterFigures,
   CounterWatch,
+  FactRows,
   GROUP_TITLE,
   compareGroups,
   counterMatches,
@@ -23,6 +26,7 @@ import {
   extendBaseline,
   takeBaseline,
   type Baseline,
+  type CounterFacts,
   type StatRow,
 } from './counter-groups.js';
 import '../tabs-extra.css';
@@ -33,12 +37,51 @@ const baselineStore = createStore<{ baseline: Baseline | null; reset: boolean }>
   reset: false,
 }));
 const watch = new CounterWatch();
+const figures = new CounterFigures();
+
+/** A row's figures as of this tick (the grids' rows hold none: FactRows). */
+// Every counter a grid holds was taken in the render that gave the grid its rows; one not there would show no figures.
+const live = (r: CounterFacts): StatRow => figures.get(r.id) ?? { ...r, value: Number.NaN, delta: null, moved: false };
+
+/**
+ * A counter's figure in its cell: a span that `paint` (a constant) fills from the counter's row of the tick, when it
+ * mounts and whenever that row changes, outside React's renders. React renders the span once and never its content
+ * or class (it gives it none), so a tick that moves counters renders no section, grid, row or cell: a render of even
+ * a cell alone makes React clone every row of its grid on the way to it (issue 15: cells rendered by React, each
+ * subscribed to its counter, cost a tick more script than the grids they spared). `paint` writes only what differs.
+ */
+function FigureCell(props: { id: string; paint: (el: HTMLElement, row: StatRow) => void; hidden?: boolean }) {
+  const { id, paint } = props;
+  const ref = useRef<HTMLSpanElement>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el === null) return;
+    const draw = () => {
+      const row = figures.get(id);
+      if (row !== undefined) paint(el, row);
+    };
+    draw();
+    return figures.subscribe(id, draw);
+  }, [id, paint]);
+  return <span ref={ref} aria-hidden={props.hidden} />;
+}
+
+function setText(el: HTMLElement, text: string): void {
+  const node = el.firstChild;
+  if (node instanceof Text && node === el.lastChild) {
+    if (node.data !== text) node.data = text;
+  } else if (el.textContent !== text) el.textContent = text;
+}
+
+function setClass(el: HTMLElement, name: string): void {
+  if (el.className !== name) el.className = name;
+}
 
 function signed(n: number): string {
   return n > 0 ? `+${formatCount(n)}` : formatCount(n);
 }
 
-const nameColumn: GridColumn<StatRow> = {
+const nameColumn: GridColumn<CounterFacts> = {
   id: 'name',
   header: 'Counter',
   width: 210,
@@ -46,14 +89,23 @@ const nameColumn: GridColumn<StatRow> = {
   text: (r) => r.name,
   render: (r) => (
     <>
-      <span className={`moved-dot ${r.moved ? 'on' : ''}`} aria-hidden="true" />
+      <FigureCell id={r.id} paint={paintDot} hidden />
       {r.name}
-      {r.moved ? <span className="stat-sr-only"> (changed in the last tick)</span> : null}
+      <FigureCell id={r.id} paint={paintNote} />
     </>
   ),
 };
 
-const descriptionColumn: GridColumn<StatRow> = {
+function paintDot(el: HTMLElement, r: StatRow): void {
+  setClass(el, r.moved ? 'moved-dot on' : 'moved-dot');
+}
+
+function paintNote(el: HTMLElement, r: StatRow): void {
+  setClass(el, 'stat-sr-only');
+  setText(el, r.moved ? ' (changed in the last tick)' : '');
+}
+
+const descriptionColumn: GridColumn<CounterFacts> = {
   id: 'description',
   header: 'Description',
   width: 440,
@@ -62,58 +114,89 @@ const descriptionColumn: GridColumn<StatRow> = {
   text: (r) => r.description ?? '',
 };
 
-const valueColumn: GridColumn<StatRow> = {
+const valueColumn: GridColumn<CounterFacts> = {
   id: 'value',
   header: 'Value',
   description: 'The current value: a count since boot, or for a gauge a current level',
   width: 120,
   align: 'right',
-  sortValue: (r) => r.value,
-  text: (r) => formatCount(r.value),
-  value: (r) => r.value,
-  render: (r) => <span className="stat-value">{formatCount(r.value)}</span>,
+  sortValue: (r) => live(r).value,
+  text: (r) => formatCount(live(r).value),
+  value: (r) => live(r).value,
+  render: (r) => <FigureCell id={r.id} paint={paintValue} />,
   renderFitsText: true,
 };
 
-export const rateColumn: GridColumn<StatRow> = {
+function paintValue(el: HTMLElement, r: StatRow): void {
+  setClass(el, r.moved ? 'stat-value moved' : 'stat-value');
+  setText(el, formatCount(r.value));
+}
+
+const rateText = (r: StatRow) => (r.kind === 'counter' ? formatPerSecond(r.rate) : '');
+
+export const rateColumn: GridColumn<CounterFacts> = {
   id: 'rate',
   header: 'Per second',
   description: 'Change per second over the last tick (counters only)',
   width: 96,
   align: 'right',
-  sortValue: (r) => (r.kind === 'counter' ? (r.rate ?? null) : null),
-  text: (r) => (r.kind === 'counter' ? formatPerSecond(r.rate) : ''),
-  value: (r) => (r.kind === 'counter' ? perSecondValue(r.rate) : null),
-  render: (r) =>
-    r.kind === 'counter' && r.rate ? (
-      formatPerSecond(r.rate)
-    ) : (
-      <span className="muted">{r.kind === 'counter' ? formatPerSecond(r.rate) : ''}</span>
-    ),
+  sortValue: (r) => (r.kind === 'counter' ? (live(r).rate ?? null) : null),
+  text: (r) => rateText(live(r)),
+  value: (r) => (r.kind === 'counter' ? perSecondValue(live(r).rate) : null),
+  render: (r) => <FigureCell id={r.id} paint={paintRate} />,
   renderFitsText: true,
 };
 
-const deltaColumn: GridColumn<StatRow> = {
+function paintRate(el: HTMLElement, r: StatRow): void {
+  setClass(el, r.kind === 'counter' && r.rate ? '' : 'muted');
+  setText(el, rateText(r));
+}
+
+const deltaText = (r: StatRow) => (r.delta === null ? '' : signed(r.delta));
+
+const deltaColumn: GridColumn<CounterFacts> = {
   id: 'delta',
   header: 'Since baseline',
   description: 'Change since the baseline (Reset baseline sets it to now)',
   width: 128,
   align: 'right',
-  sortValue: (r) => r.delta,
-  text: (r) => (r.delta === null ? '' : signed(r.delta)),
-  value: (r) => r.delta,
-  render: (r) =>
-    r.delta === null ? (
-      ''
-    ) : (
-      <span className={r.delta !== 0 ? (r.isError && r.delta > 0 ? 'delta-error' : 'delta-moved') : 'muted'}>
-        {signed(r.delta)}
-      </span>
-    ),
+  sortValue: (r) => live(r).delta,
+  text: (r) => deltaText(live(r)),
+  value: (r) => live(r).delta,
+  render: (r) => <FigureCell id={r.id} paint={paintDelta} />,
   renderFitsText: true,
 };
 
-const kindColumn: GridColumn<StatRow> = {
+function paintDelta(el: HTMLElement, r: StatRow): void {
+  setClass(el, r.delta === null || r.delta === 0 ? 'muted' : r.isError && r.delta > 0 ? 'delta-error' : 'delta-moved');
+  setText(el, deltaText(r));
+}
+
+const FIGURE_TEXTS: [GridColumn<CounterFacts>, (r: StatRow) => string][] = [
+  [valueColumn, (r) => formatCount(r.value)],
+  [rateColumn, rateText],
+  [deltaColumn, deltaText],
+];
+
+/**
+ * What a grid draws of a row's figures itself (FactRows): it judges by a cell's text whether the cell needs its clip
+ * (DataGrid, textFits) when it renders the row. A text that fits the column's width as the user set it, else its
+ * default (the least its fitted width is), fits however the grid placed it: nothing to draw again; one that may not
+ * is told by its length, so that the row renders again when that changes. Digits are as wide as each other in the
+ * app's font, so a text of the same length is judged alike.
+ */
+function figureShape(sizes: Readonly<Record<string, number>> | undefined): (r: StatRow) => string {
+  return (r) =>
+    FIGURE_TEXTS.map(([c, text]) => {
+      const t = text(r);
+      return textFits(t, sizes?.[c.id] ?? c.width) ? '' : String(t.length);
+    }).join(' ');
+}
+
+/** The columns whose order follows the figures: sorted by one, the grids sort again at each tick. */
+const FIGURE_COLUMNS: ReadonlySet<string> = new Set(['value', 'rate', 'delta']);
+
+const kindColumn: GridColumn<CounterFacts> = {
   id: 'kind',
   header: 'Kind',
   description: 'counter: only grows; gauge: a current level',
@@ -129,16 +212,18 @@ const CAPTURE_COLUMNS = [nameColumn, descriptionColumn, valueColumn, kindColumn]
 /** A section's heading and its grid's column header, around its rows (tabs-extra.css, styles.css). */
 const SECTION_CHROME = 29 + 27;
 
-const rowClass = (r: StatRow) => `${r.moved ? 'stat-moved' : ''} ${r.alarm ? 'stat-alarm' : ''}`;
+// The moved mark is drawn by the cells (FigureCell); the alarm, rare, is a fact (a new row when it changes).
+const rowClass = (r: CounterFacts) => (r.alarm ? 'stat-alarm' : '');
 
-/** One section: its heading and grid. Memoised: a tick re-renders only the sections whose counters changed. */
+/** One section: its heading and grid. Memoised: a tick re-renders only the sections whose rows' facts changed (a
+ *  counter shown or hidden, an alarm, a figure's text longer or shorter), not those whose figures moved. */
 const StatSection = memo(function StatSection(props: {
   group: string;
-  list: StatRow[];
-  columns: GridColumn<StatRow>[];
+  list: CounterFacts[];
+  columns: GridColumn<CounterFacts>[];
   selected: string | null;
   onSelect: (id: string | null) => void;
-  fitTo: () => StatRow[];
+  fitTo: () => CounterFacts[];
 }) {
   const { group, list } = props;
   return (
@@ -204,8 +289,8 @@ export function StatisticsTab() {
       baselineStore.setState({ baseline: takeBaseline(counters, tickAt), reset: false });
   }, [capture, baseline, counters, tickAt]);
 
-  // Only the counters that changed get a new row object (RowDeriver), and a section whose counters all kept
-  // theirs keeps its list, so only the rows (and sections) that changed re-render.
+  // Only the counters that changed get a new row object (RowDeriver); the grids get rows without the figures
+  // (FactRows), so that a tick re-renders only the cells whose figures changed (FigureCell), not the sections.
   const deriver = useRef<RowDeriver | null>(null);
   deriver.current ??= new RowDeriver();
   // Derived again on each tick, also one that changed no counter (the counters' array is then the same): what
@@ -216,28 +301,56 @@ export function StatisticsTab() {
     [counters, capture, baseline, tickAt],
   );
 
-  const shownRows = useMemo(
-    () => rows.filter((r) => counterMatches(r, filter.trim()) && !(hideZero && r.value === 0 && !r.delta)),
-    [rows, filter, hideZero],
-  );
-  const lastGroups = useRef(new Map<string, StatRow[]>());
+  // The tick's figures, for the cells that show them (taken while rendering, so that the grids' texts are this tick's);
+  // each cell hears of its own counter once the render is committed, before the frame is drawn.
+  useMemo(() => figures.take(rows), [rows]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: rows is the trigger: take() kept what they changed.
+  useLayoutEffect(() => figures.notify(), [rows]);
+  // The grids' rows: the same objects while their facts stay the same, whatever the figures do.
+  const factRows = useRef<FactRows | null>(null);
+  factRows.current ??= new FactRows();
+  const saved = useSettings((s) => s.grids.statistics);
+  const sizes = saved?.sizes;
+  const facts = useMemo(() => factRows.current!.facts(rows, figureShape(sizes)), [rows, sizes]);
+  // Sorted by a figure, a grid sorts again whenever one of its rows' figures changed: its list is then new.
+  const sort = saved?.sort;
+  const byFigure = sort?.some((x) => FIGURE_COLUMNS.has(x.id)) ?? false;
+
+  const shown = useMemo(() => {
+    const needle = filter.trim();
+    const out = { rows: [] as StatRow[], facts: [] as CounterFacts[] };
+    rows.forEach((r, i) => {
+      if (!counterMatches(r, needle) || (hideZero && r.value === 0 && !r.delta)) return;
+      out.rows.push(r);
+      out.facts.push(facts[i]!);
+    });
+    return out;
+  }, [rows, facts, filter, hideZero]);
+  const lastGroups = useRef(new Map<string, { rows: StatRow[]; list: CounterFacts[] }>());
   const groups = useMemo(() => {
-    const by = new Map<string, StatRow[]>();
-    for (const r of shownRows) {
-      let list = by.get(r.group);
-      if (!list) by.set(r.group, (list = []));
-      list.push(r);
+    const by = new Map<string, { rows: StatRow[]; list: CounterFacts[] }>();
+    shown.rows.forEach((row, i) => {
+      let g = by.get(row.group);
+      if (!g) by.set(row.group, (g = { rows: [], list: [] }));
+      g.rows.push(row);
+      g.list.push(shown.facts[i]!);
+    });
+    const kept = new Map<string, { rows: StatRow[]; list: CounterFacts[] }>();
+    for (const [name, g] of by) {
+      const before = lastGroups.current.get(name);
+      const rowsNow = sameRows(before?.rows ?? null, g.rows);
+      const list = sameRows(before?.list ?? null, g.list);
+      // A new array for a grid sorted by a figure when a row's figures changed (the rows' objects may be the same).
+      kept.set(name, { rows: rowsNow, list: byFigure && before && rowsNow !== before.rows ? [...list] : list });
     }
-    const kept = new Map<string, StatRow[]>();
-    for (const [g, list] of by) kept.set(g, keepSame(lastGroups.current.get(g) ?? null, list));
     lastGroups.current = kept;
-    return [...kept.entries()].sort(([a], [b]) => compareGroups(a, b));
-  }, [shownRows]);
+    return [...kept.entries()].map(([g, { list }]) => [g, list] as const).sort(([a], [b]) => compareGroups(a, b));
+  }, [shown, byFigure]);
   // The widths are fitted to every counter once (DataGrid reads this when it fits): a getter rather than the
-  // rows themselves, which change every tick and would re-render every section.
-  const rowsRef = useRef(rows);
-  rowsRef.current = rows;
-  const fitTo = useCallback(() => rowsRef.current, []);
+  // rows themselves, which would re-render every section when they change.
+  const factsRef = useRef(facts);
+  factsRef.current = facts;
+  const fitTo = useCallback(() => factsRef.current, []);
 
   // The sections do not scroll themselves (the stack does): keep a row chosen with the keyboard in view.
   useEffect(() => {
@@ -246,8 +359,8 @@ export function StatisticsTab() {
   }, [selected]);
 
   useEffect(
-    () => reportPanel({ shown: shownRows.length, total: rows.length, noun: 'counters' }),
-    [shownRows.length, rows.length],
+    () => reportPanel({ shown: shown.rows.length, total: rows.length, noun: 'counters' }),
+    [shown.rows.length, rows.length],
   );
   useEffect(() => () => reportPanel(null), []);
 

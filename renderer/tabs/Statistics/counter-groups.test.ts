@@ -3,11 +3,14 @@ import type { Counter } from '../../../shared/types.js';
 import {
   ALARM_MS,
   compareGroups,
+  CounterFigures,
   CounterWatch,
   counterMatches,
   extendBaseline,
+  FactRows,
   RowDeriver,
   takeBaseline,
+  type StatRow,
 } from './counter-groups.js';
 
 function counter(group: string, name: string, value: number, fields: Partial<Counter> = {}): Counter {
@@ -81,5 +84,63 @@ describe('counter groups', () => {
     const t5 = [t4[0]!, t4[1]!];
     expect(deriver.derive(t5, watch, base, 5000)).toEqual([fourth[0], fourth[1]]);
     expect(deriver.derive([...t5, counter('Ip', 'Forwarding', 1)], watch, base, 6000)[2]).not.toBe(first[2]);
+  });
+  it("keeps a grid's row while only its figures change, not when their shape or a fact changes", () => {
+    const row = (value: number, fields: Partial<StatRow> = {}): StatRow => ({
+      ...counter('Tcp', 'InSegs', value),
+      delta: value - 10,
+      moved: true,
+      alarm: false,
+      ...fields,
+    });
+    const other = { ...counter('Udp', 'NoPorts', 0, { isError: true }), delta: 0, moved: false, alarm: false };
+    const keeper = new FactRows();
+    const shape = (r: StatRow) => String(String(r.value).length);
+    const first = keeper.facts([row(10), other], shape);
+    expect(first[0]).toEqual({ ...counter('Tcp', 'InSegs', 0), value: undefined, alarm: false });
+    expect(Object.keys(first[0]!)).not.toContain('value');
+    // Moved on, the same length: the same rows and list.
+    expect(keeper.facts([row(12, { moved: false }), other], shape)).toBe(first);
+    // Another shape (here a figure one digit longer), an alarm: a new row for that counter alone.
+    const longer = keeper.facts([row(100), other], shape);
+    expect(longer[0]).not.toBe(first[0]);
+    expect(longer[1]).toBe(first[1]);
+    const alarmed = keeper.facts([row(100), { ...other, value: 1, alarm: true }], shape);
+    expect(alarmed[0]).toBe(longer[0]);
+    expect(alarmed[1]).toMatchObject({ id: 'Udp.NoPorts', alarm: true });
+    // Gone, then back: a new row.
+    keeper.facts([row(100)], shape);
+    expect(keeper.facts([row(100), other], shape)[1]).not.toBe(alarmed[1]);
+  });
+  it("tells each counter's listeners once its row changed, after the rows were taken", () => {
+    const figures = new CounterFigures();
+    const a = { ...counter('Tcp', 'InSegs', 1), delta: null, moved: false, alarm: false };
+    const b = { ...counter('Tcp', 'OutSegs', 1), delta: null, moved: false, alarm: false };
+    figures.take([a, b]);
+    const heard: string[] = [];
+    const stop = figures.subscribe('Tcp.InSegs', () => heard.push('in'));
+    figures.subscribe('Tcp.OutSegs', () => heard.push('out'));
+    figures.notify();
+    heard.length = 0;
+    const a2 = { ...a, value: 2 };
+    figures.take([a2, b]);
+    // Taken, not yet told: the cells read the new row when they render with their grid.
+    expect(figures.get('Tcp.InSegs')).toBe(a2);
+    expect(heard).toEqual([]);
+    figures.notify();
+    expect(heard).toEqual(['in']);
+    // Taken twice before a notify (a render not committed): told once.
+    figures.take([{ ...a2, value: 3 }, b]);
+    figures.take([{ ...a2, value: 4 }, b]);
+    heard.length = 0;
+    figures.notify();
+    expect(heard).toEqual(['in']);
+    // A listener gone hears nothing; a counter gone is forgotten.
+    stop();
+    figures.take([{ ...a2, value: 5 }]);
+    heard.length = 0;
+    figures.notify();
+    expect(heard).toEqual([]);
+    expect(figures.get('Tcp.OutSegs')).toBeUndefined();
   });
 });

@@ -171,3 +171,110 @@ export class RowDeriver {
     return out;
   }
 }
+
+/** The figures of a row, the part of it that moves from tick to tick. */
+type Figures = 'value' | 'rate' | 'delta' | 'moved';
+
+/** What the grids hold of a counter: all but its figures, which the cells that show them read by id (CounterFigures),
+ *  so that a tick that moves counters gives the grids no new row. */
+export type CounterFacts = Omit<StatRow, Figures>;
+
+const FIGURES: ReadonlySet<string> = new Set<Figures>(['value', 'rate', 'delta', 'moved']);
+
+/**
+ * The tick's rows by id, for the cells that show a counter's figures: each cell hears only of its own counter, so a
+ * tick redraws the cells whose counter changed, and renders neither the sections nor their grids (issue 15: a tick
+ * that moved ~14 counters rendered five sections' grids, and each made and compared an element for every row of its
+ * section, 207 a tick).
+ */
+export class CounterFigures {
+  private rows = new Map<string, StatRow>();
+  private listeners = new Map<string, Set<() => void>>();
+  /** Counters taken but not yet told: a set, so that it stays within the counters however often take runs. */
+  private changed = new Set<string>();
+
+  get(id: string): StatRow | undefined {
+    return this.rows.get(id);
+  }
+
+  /** Takes the tick's rows, while the tab renders (the grids read the texts of this tick); their cells hear of the
+   *  ones that changed at notify, once the render is committed (a listener may not be called during a render). */
+  take(rows: readonly StatRow[]): void {
+    for (const r of rows)
+      if (this.rows.get(r.id) !== r) {
+        this.rows.set(r.id, r);
+        this.changed.add(r.id);
+      }
+    if (this.rows.size > rows.length) {
+      const ids = new Set(rows.map((r) => r.id));
+      for (const id of this.rows.keys()) if (!ids.has(id)) this.rows.delete(id);
+    }
+  }
+
+  notify(): void {
+    const ids = this.changed;
+    this.changed = new Set();
+    for (const id of ids) for (const listener of this.listeners.get(id) ?? []) listener();
+  }
+
+  subscribe(id: string, listener: () => void): () => void {
+    let set = this.listeners.get(id);
+    if (!set) this.listeners.set(id, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(id);
+    };
+  }
+}
+
+/** Whether two rows of a counter say the same but for their figures. */
+function sameFacts(a: StatRow, b: StatRow): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  const ra = a as unknown as Record<string, unknown>;
+  const rb = b as unknown as Record<string, unknown>;
+  return ka.every((k) => FIGURES.has(k) || ra[k] === rb[k]);
+}
+
+/**
+ * The grids' rows tick after tick: a counter keeps its row while its facts stay the same (its alarm included) and so
+ * does its `shape` (what its grid draws of its figures itself), and the previous array comes back when no row changed.
+ */
+export class FactRows {
+  private byId = new Map<string, { src: StatRow; facts: CounterFacts; shape: string; seen: number }>();
+  private last: CounterFacts[] = [];
+  private round = 0;
+
+  /** `shape`: what of a row's figures its grid draws itself (a text that may need a clip: its length). */
+  facts(rows: readonly StatRow[], shape: (row: StatRow) => string): CounterFacts[] {
+    const round = ++this.round;
+    let unchanged = rows.length === this.last.length;
+    const out = rows.map((r, i) => {
+      let entry = this.byId.get(r.id);
+      if (entry === undefined) {
+        entry = { src: r, facts: factsOf(r), shape: shape(r), seen: round };
+        this.byId.set(r.id, entry);
+      } else if (entry.src !== r) {
+        const now = shape(r);
+        if (now !== entry.shape || !sameFacts(entry.src, r)) {
+          entry.facts = factsOf(r);
+          entry.shape = now;
+        }
+        entry.src = r;
+      }
+      entry.seen = round;
+      if (entry.facts !== this.last[i]) unchanged = false;
+      return entry.facts;
+    });
+    if (this.byId.size > rows.length) for (const [id, e] of this.byId) if (e.seen !== round) this.byId.delete(id);
+    if (unchanged) return this.last;
+    this.last = out;
+    return out;
+  }
+}
+
+function factsOf(row: StatRow): CounterFacts {
+  const { value: _value, rate: _rate, delta: _delta, moved: _moved, ...facts } = row;
+  return facts;
+}
