@@ -343,6 +343,37 @@ describe('Statistics tab', () => {
     }
   });
 
+  it("a cut figure's tooltip, under the pointer, follows its text over ticks", async () => {
+    const grid = panel().getByRole('grid', { name: 'Ip counters' });
+    const resizer = grid.locator('[role="columnheader"]:has(> button[data-column="value"]) .resizer');
+    const value = cell('Ip counters', 'Ip.InReceives', 'value');
+    const drag = async (toX: number) => {
+      const box = (await resizer.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(toX, box.y + box.height / 2, { steps: 8 });
+      await page.mouse.up();
+    };
+    const wide = (await resizer.boundingBox())!;
+    const traffic = await swellingTraffic();
+    try {
+      // The Value column narrowed until the count is cut: its whole text is the cell's tooltip under the pointer.
+      await drag(wide.x - 100);
+      await until('the value cut', async () => !/\bfits\b/.test((await value.getAttribute('class')) ?? 'fits'));
+      await value.hover();
+      const first = await until('its tooltip', () => value.getAttribute('title'));
+      await until('the value to move on', async () => ((await value.textContent()) ?? first) !== first);
+      // Its row holds no figures (FactRows): the tooltip is the text of the tick, not the one it had when hovered.
+      await until('the tooltip to follow the text', async () => {
+        const title = await value.getAttribute('title');
+        return title !== first && title === (await value.textContent());
+      });
+    } finally {
+      await traffic.stop();
+      await drag(wide.x + wide.width / 2);
+    }
+  });
+
   it("shows an opened /proc/net/snmp capture's values, without rates or baseline", async () => {
     const file = join(FIXTURES, 'proc-net-snmp.rhel-5.3.txt');
     const lines = readFileSync(file, 'utf8').split('\n');

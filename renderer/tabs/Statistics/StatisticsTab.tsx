@@ -77,6 +77,17 @@ function setClass(el: HTMLElement, name: string): void {
   if (el.className !== name) el.className = name;
 }
 
+/**
+ * A figure's text, and its cell's tooltip if it has one: a cut cell under the pointer has its whole text as its title,
+ * which the grid writes when it renders the row (DataGrid's GridRow); a figure's row does not render when the figure
+ * changes (FactRows), so without this the tooltip kept the figure of the tick the pointer came onto the cell.
+ */
+function setFigure(el: HTMLElement, text: string): void {
+  setText(el, text);
+  const cell = el.parentElement;
+  if (cell?.hasAttribute('title') && cell.title !== text) cell.title = text;
+}
+
 function signed(n: number): string {
   return n > 0 ? `+${formatCount(n)}` : formatCount(n);
 }
@@ -129,7 +140,7 @@ const valueColumn: GridColumn<CounterFacts> = {
 
 function paintValue(el: HTMLElement, r: StatRow): void {
   setClass(el, r.moved ? 'stat-value moved' : 'stat-value');
-  setText(el, formatCount(r.value));
+  setFigure(el, formatCount(r.value));
 }
 
 const rateText = (r: StatRow) => (r.kind === 'counter' ? formatPerSecond(r.rate) : '');
@@ -149,7 +160,7 @@ export const rateColumn: GridColumn<CounterFacts> = {
 
 function paintRate(el: HTMLElement, r: StatRow): void {
   setClass(el, r.kind === 'counter' && r.rate ? '' : 'muted');
-  setText(el, rateText(r));
+  setFigure(el, rateText(r));
 }
 
 const deltaText = (r: StatRow) => (r.delta === null ? '' : signed(r.delta));
@@ -169,7 +180,7 @@ const deltaColumn: GridColumn<CounterFacts> = {
 
 function paintDelta(el: HTMLElement, r: StatRow): void {
   setClass(el, r.delta === null || r.delta === 0 ? 'muted' : r.isError && r.delta > 0 ? 'delta-error' : 'delta-moved');
-  setText(el, deltaText(r));
+  setFigure(el, deltaText(r));
 }
 
 const FIGURE_TEXTS: [GridColumn<CounterFacts>, (r: StatRow) => string][] = [
