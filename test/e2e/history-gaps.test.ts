@@ -60,19 +60,24 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** Shows History's As it was over 55 to 25 minutes ago on `p`, once it shows the range's listener. */
+async function showRange(p: Page): Promise<void> {
+  await showTabByKey(p, 'Control+5', 'History');
+  await p.getByRole('radio', { name: 'Over a range' }).click();
+  await p.getByRole('textbox', { name: 'From' }).fill(localInput(ago(55)));
+  await p.keyboard.press('Enter');
+  await p.getByRole('textbox', { name: 'To' }).fill(localInput(ago(25)));
+  await p.keyboard.press('Enter');
+  const grid = p.locator('[role="grid"][aria-label="Recorded connections"]');
+  await until(
+    'the listener of the range',
+    async () => (await grid.locator('[data-row-id]', { hasText: 'gapprobe' }).count()) === 1,
+  );
+}
+
 describe('a range with periods nothing recorded', () => {
   it('says each of them (the first three, and how many more) beside the rows of the range', async () => {
-    await showTabByKey(page, 'Control+5', 'History');
-    await page.getByRole('radio', { name: 'Over a range' }).click();
-    await page.getByRole('textbox', { name: 'From' }).fill(localInput(ago(55)));
-    await page.keyboard.press('Enter');
-    await page.getByRole('textbox', { name: 'To' }).fill(localInput(ago(25)));
-    await page.keyboard.press('Enter');
-    const grid = page.locator('[role="grid"][aria-label="Recorded connections"]');
-    await until(
-      'the listener of the range',
-      async () => (await grid.locator('[data-row-id]', { hasText: 'gapprobe' }).count()) === 1,
-    );
+    await showRange(page);
     // On main: no notice at all (the range's first moment is recorded).
     await until(
       'the pauses said',
@@ -128,6 +133,44 @@ describe('a range with periods nothing recorded', () => {
     expect(listening.rows).toEqual(json.rows);
     await page.getByRole('radio', { name: 'All', exact: true }).click();
   });
+
+  it('exports in the JSON the range its rows were read for, not one asked whose answer has not come', async () => {
+    // A page whose answers to a range asked are held (by the field only they carry), so that one is asked and not come.
+    let holding = false;
+    const held: (() => void)[] = [];
+    const routed = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    try {
+      await routed.routeWebSocket(/\/ws$/, (ws) => {
+        const server = ws.connectToServer();
+        server.onMessage((message) => {
+          if (holding && typeof message === 'string' && message.includes('"gapsOmitted"'))
+            held.push(() => ws.send(message));
+          else ws.send(message);
+        });
+        ws.onMessage((message) => server.send(message));
+      });
+      await routed.goto(host.url);
+      await showRange(routed);
+      await until('the range caption', async () =>
+        ((await routed.getByTestId('history-caption').textContent()) ?? '').includes(formatDateTime(ago(25))),
+      );
+      // Another range asked, its answer held: the view still shows the rows of the first.
+      holding = true;
+      await routed.getByRole('textbox', { name: 'From' }).fill(localInput(ago(57)));
+      await routed.keyboard.press('Enter');
+      await until('the answer to the range asked', () => held.length > 0);
+      const download = routed.waitForEvent('download');
+      await routed.getByRole('button', { name: 'Export JSON' }).click();
+      const json = JSON.parse(readFileSync(await (await download).path(), 'utf8'));
+      // On main: from 57 minutes ago, the range asked, beside rows and pauses read for 55-25.
+      expect(json).toMatchObject({ from: ago(55), to: ago(25), gapsOmitted: 0 });
+      expect(json.rows).toHaveLength(1);
+    } finally {
+      holding = false;
+      for (const send of held) send();
+      await routed.close();
+    }
+  }, 60_000);
 
   it('What changed between two moments says them too (the first three, and how many more)', async () => {
     await page.getByRole('radio', { name: 'What changed' }).click();

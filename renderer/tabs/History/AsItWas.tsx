@@ -120,6 +120,8 @@ export function AsItWas() {
   const [rows, setRows] = useState<HistoryRow[]>([]);
   const [omitted, setOmitted] = useState(0);
   const [unreadable, setUnreadable] = useState(0);
+  // The range the rows shown were read for: the selection moves on before its answer comes (or when it fails).
+  const [answered, setAnswered] = useState(selection);
   const [gap, setGap] = useState<RecordGap | null>(null);
   const [pauses, setPauses] = useState<{ gaps: RecordPause[]; gapsOmitted: number }>({ gaps: [], gapsOmitted: 0 });
   /** The record's first moment, once an answer said it (a moment asked before it). */
@@ -161,6 +163,7 @@ export function AsItWas() {
             return;
           }
           setRows(r.rows.map(toHistoryRow));
+          setAnswered(selection);
           setOmitted(r.omitted);
           setUnreadable(r.unreadable);
           setGap(r.gap);
@@ -220,7 +223,7 @@ export function AsItWas() {
       `netlens-history-${stamp}.json`,
       'application/json',
       historyJson(
-        { from: selection.from, to: selection.to, omitted, unreadable, gap, ...pauses },
+        { from: answered.from, to: answered.to, omitted, unreadable, gap, ...pauses },
         shown,
         filterText === '' ? null : filterText,
       ),
