@@ -161,9 +161,12 @@ describe('a range with periods nothing recorded', () => {
       await until('the answer to the range asked', () => held.length > 0);
       const download = routed.waitForEvent('download');
       await routed.getByRole('button', { name: 'Export JSON' }).click();
-      const json = JSON.parse(readFileSync(await (await download).path(), 'utf8'));
+      const file = await download;
+      const json = JSON.parse(readFileSync(await file.path(), 'utf8'));
       // On main: from 57 minutes ago, the range asked, beside rows and pauses read for 55-25.
       expect(json).toMatchObject({ from: ago(55), to: ago(25), gapsOmitted: 0 });
+      // The file's name says the same moment as its `from` (it said the range asked).
+      expect(file.suggestedFilename()).toBe(`netlens-history-${localInput(ago(55)).replace(/[:T]/g, '-')}.json`);
       expect(json.rows).toHaveLength(1);
     } finally {
       holding = false;

@@ -200,7 +200,7 @@ export function AsItWas() {
   const pick = (t: number, extend: boolean) =>
     setSelection((s) => (extend ? { from: Math.min(s.from, t), to: Math.max(s.to, t) } : { from: t, to: t }));
   const isRange = selection.to !== selection.from;
-  const stamp = toLocalInput(selection.from).replace(/[:T]/g, '-');
+  const stamp = toLocalInput(answered.from).replace(/[:T]/g, '-');
 
   const caption = `${
     isRange

@@ -67,7 +67,7 @@ export function historyJson(answer: HistoryAnswer, rows: readonly HistoryRow[], 
   const { from, to, omitted, unreadable, gap, gaps, gapsOmitted } = answer;
   return inertJson(
     { from, to, filter, rows: rows.map((r) => r.recorded), omitted, unreadable, gap, gaps, gapsOmitted },
-    1,
+    2,
   );
 }
 
