@@ -128,47 +128,64 @@ export class CounterWatch {
 }
 
 /**
+ * Rows derived tick after tick from a tick's rows, by id: `step` gets each row with its id's entry of the last tick
+ * (undefined for a new id) and returns the entry, the same one updated in place where it can; the ids a tick no
+ * longer holds are forgotten, and the previous array comes back when no derived row (`out`) changed, so memoised
+ * grids skip what did not (issue 15: at rest a tick allocates and compares only the counters that moved).
+ */
+class KeptById<Src extends { id: string }, Entry extends object, Out> {
+  private byId = new Map<string, { entry: Entry; seen: number }>();
+  private last: Out[] = [];
+  private round = 0;
+
+  constructor(private readonly out: (entry: Entry) => Out) {}
+
+  map(rows: readonly Src[], step: (row: Src, entry: Entry | undefined) => Entry): Out[] {
+    const round = ++this.round;
+    let unchanged = rows.length === this.last.length;
+    const out = rows.map((r, i) => {
+      const slot = this.byId.get(r.id);
+      const entry = step(r, slot?.entry);
+      if (slot === undefined) this.byId.set(r.id, { entry, seen: round });
+      else {
+        slot.entry = entry;
+        slot.seen = round;
+      }
+      const o = this.out(entry);
+      if (o !== this.last[i]) unchanged = false;
+      return o;
+    });
+    if (this.byId.size > rows.length) for (const [id, e] of this.byId) if (e.seen !== round) this.byId.delete(id);
+    if (unchanged) return this.last;
+    this.last = out;
+    return out;
+  }
+}
+
+/**
  * The rows tick after tick, keeping each row's object while its counter's object (the table replaces only
  * the rows a diff changed) and its delta, moved and alarm say the same, and the previous array itself when no
  * row changed: at rest a tick then allocates and compares only the counters that moved, not all ~400 (issue
  * 15). A counter whose new object says the same as before (a snapshot after a reconnect) keeps its row too.
  */
 export class RowDeriver {
-  private byId = new Map<string, { src: Counter; row: StatRow; seen: number }>();
-  private last: StatRow[] = [];
-  private round = 0;
+  private kept = new KeptById<Counter, { src: Counter; row: StatRow }, StatRow>((e) => e.row);
 
   derive(rows: readonly Counter[], watch: CounterWatch | null, baseline: Baseline | null, now: number): StatRow[] {
-    const round = ++this.round;
-    let unchanged = rows.length === this.last.length;
-    const out = rows.map((r, i) => {
+    return this.kept.map(rows, (r, entry) => {
       const base = baseline?.values.get(r.id);
       const delta = baseline && r.kind === 'counter' ? r.value - (base ?? r.value) : null;
       const moved = watch?.moved(r.id) ?? false;
       const alarm = watch?.alarm(r.id, now) ?? false;
-      let entry = this.byId.get(r.id);
-      if (entry === undefined) {
-        entry = { src: r, row: { ...r, delta, moved, alarm }, seen: round };
-        this.byId.set(r.id, entry);
-      } else if (
-        entry.src !== r ||
-        entry.row.delta !== delta ||
-        entry.row.moved !== moved ||
-        entry.row.alarm !== alarm
-      ) {
+      if (entry === undefined) return { src: r, row: { ...r, delta, moved, alarm } };
+      if (entry.src !== r || entry.row.delta !== delta || entry.row.moved !== moved || entry.row.alarm !== alarm) {
         const row = { ...r, delta, moved, alarm };
         // A new counter object that says the same (a snapshot after a reconnect) keeps its row.
         if (!sameFields(entry.row, row)) entry.row = row;
       }
       entry.src = r;
-      entry.seen = round;
-      if (entry.row !== this.last[i]) unchanged = false;
-      return entry.row;
+      return entry;
     });
-    if (this.byId.size > rows.length) for (const [id, e] of this.byId) if (e.seen !== round) this.byId.delete(id);
-    if (unchanged) return this.last;
-    this.last = out;
-    return out;
   }
 }
 
@@ -242,20 +259,15 @@ function sameFacts(a: StatRow, b: StatRow): boolean {
  * does its `shape` (what its grid draws of its figures itself), and the previous array comes back when no row changed.
  */
 export class FactRows {
-  private byId = new Map<string, { src: StatRow; facts: CounterFacts; shape: string; seen: number }>();
-  private last: CounterFacts[] = [];
-  private round = 0;
+  private kept = new KeptById<StatRow, { src: StatRow; facts: CounterFacts; shape: string }, CounterFacts>(
+    (e) => e.facts,
+  );
 
   /** `shape`: what of a row's figures its grid draws itself (a text that may need a clip: its length). */
   facts(rows: readonly StatRow[], shape: (row: StatRow) => string): CounterFacts[] {
-    const round = ++this.round;
-    let unchanged = rows.length === this.last.length;
-    const out = rows.map((r, i) => {
-      let entry = this.byId.get(r.id);
-      if (entry === undefined) {
-        entry = { src: r, facts: factsOf(r), shape: shape(r), seen: round };
-        this.byId.set(r.id, entry);
-      } else if (entry.src !== r) {
+    return this.kept.map(rows, (r, entry) => {
+      if (entry === undefined) return { src: r, facts: factsOf(r), shape: shape(r) };
+      if (entry.src !== r) {
         const now = shape(r);
         if (now !== entry.shape || !sameFacts(entry.src, r)) {
           entry.facts = factsOf(r);
@@ -263,14 +275,8 @@ export class FactRows {
         }
         entry.src = r;
       }
-      entry.seen = round;
-      if (entry.facts !== this.last[i]) unchanged = false;
-      return entry.facts;
+      return entry;
     });
-    if (this.byId.size > rows.length) for (const [id, e] of this.byId) if (e.seen !== round) this.byId.delete(id);
-    if (unchanged) return this.last;
-    this.last = out;
-    return out;
   }
 }
 
