@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SortedView, type SortSpec } from './sorted-view.js';
+import { firstInOrder, SortedView, type SortSpec } from './sorted-view.js';
 
 interface R {
   id: string;
@@ -300,5 +300,65 @@ describe('SortedView', () => {
       'c',
       'b',
     ]);
+  });
+
+  it('firstInOrder gives the first k positions of the whole sort, in its order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 6 })), fc.nat(30), (values, k) => {
+        // A total order: ties between equal values by position.
+        const compare = (x: number, y: number) => values[x]! - values[y]! || x - y;
+        const whole = values.map((_, i) => i).sort(compare);
+        expect(firstInOrder(values.length, k, compare)).toEqual(whole.slice(0, k));
+      }),
+    );
+  });
+
+  it('resetFirst puts only the first rows in order, and any read past them, a place, every row or a change puts the rest as reset would', () => {
+    const table = fc.uniqueArray(row, { selector: (r) => r.id, maxLength: 40 });
+    fc.assert(
+      fc.property(
+        table,
+        fc.array(level, { minLength: 1, maxLength: 2 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom('past', 'place', 'rows', 'change', 'settle'),
+        (rows, levels, first, withOrdinals, onlyA, read) => {
+          const specs = levels.map(toSpec);
+          const pred = (r: R) => !onlyA || r.s !== 'c';
+          const byId = new Map(rows.map((r) => [r.id, r]));
+          // Ordinals with ties (every third id shares its number), so that ties end at the ids.
+          const ordinal = withOrdinals ? (id: string) => Math.floor(Number(id.slice(1)) / 3) : undefined;
+          const keysOnly = specs.every((sp) => sp.key !== undefined);
+          const view = new SortedView<R>(specs, pred, 4, keysOnly ? (id) => byId.get(id) : undefined, ordinal);
+          view.resetFirst(byId.values(), first);
+          const expected = fullSort(byId.values(), specs, pred, ordinal);
+          expect(view.length).toBe(expected.length);
+          expect(view.unsettled).toBe(first * 4 <= expected.length);
+          const head = Math.min(first, expected.length);
+          for (let i = 0; i < head; i++) expect(view.list.at(i)?.id).toBe(expected[i]);
+          // Reading the first rows leaves the rest waiting.
+          expect(view.unsettled).toBe(first * 4 <= expected.length);
+          let now = expected;
+          if (read === 'past') expect(view.at(head)?.id).toBe(expected[head]);
+          else if (read === 'place' && expected.length > 0) {
+            const id = expected[expected.length - 1]!;
+            expect(view.list.indexOfId(id)).toBe(expected.length - 1);
+          } else if (read === 'rows') expect(view.list.all().map((r) => r.id)).toEqual(expected);
+          else if (read === 'change') {
+            const gone = rows.slice(0, 2);
+            const added: R = { id: 'r99', n: 3, s: 'a' };
+            for (const r of gone) byId.delete(r.id);
+            byId.set(added.id, added);
+            view.follow({ upserts: [added], removed: gone.map((r) => r.id), previous: gone });
+            now = fullSort(byId.values(), specs, pred, ordinal);
+          } else view.settle();
+          if (read !== 'place' || expected.length > 0) expect(view.unsettled).toBe(false);
+          view.settle();
+          expect(view.rows.map((r) => r.id)).toEqual(now);
+          expect(Array.from({ length: view.length }, (_, i) => view.at(i)?.id)).toEqual(now);
+        },
+      ),
+    );
   });
 });

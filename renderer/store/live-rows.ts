@@ -3,12 +3,16 @@
 // (shared/sorted-view.ts) instead of filtering and sorting everything again. A new filter, a new sort or
 // a snapshot rebuilds once. followView and followAggregate do the work (tested without React); the hooks
 // keep their state between renders.
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { SortedView, type RowList } from '../../shared/sorted-view.js';
 import type { Dataset, RowTypes } from '../../shared/types.js';
 import { sortSpecs, type GridColumn, type SortState } from './grid-model.js';
 import type { DatasetState } from './tables.js';
 import { rowShown, useHosts } from './hosts.js';
+
+/** Rows put in order when a view is rebuilt (a sort, a filter): more than a grid at its top shows on a tall
+ *  screen. The rest are ordered after the frame that shows these (useLiveRows), or at the first read past them. */
+export const FIRST_ROWS = 256;
 
 export interface ViewState<Row extends { id: string }> {
   view: SortedView<Row>;
@@ -52,7 +56,7 @@ export function followView<Row extends { id: string }>(
     const pending = missedChanges(ds, st.version);
     const contiguous = pending?.every((c, i) => c.version === st.version + i + 1) ?? false;
     if (contiguous) for (const c of pending!) st.view.follow(c.change);
-    else st.view.reset(ds.rows.values());
+    else st.view.resetFirst(ds.rows.values(), FIRST_ROWS);
     st.version = ds.version;
   }
   return st;
@@ -72,8 +76,29 @@ export function useLiveRows<D extends Dataset>(
     [selection, predicate],
   );
   ref.current = followView(ref.current, ds, columns, sort, shown);
+  const view = ref.current.view;
   // The grid reads the rows it draws by position: no array of every row is made for a tick.
-  return ref.current.view.list;
+  const list = view.list;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a view rebuilt in place (changes it missed) gives a new list, and waits again
+  useEffect(() => (view.unsettled ? settleAfterFrame(view) : undefined), [view, list]);
+  return list;
+}
+
+/** Puts the rest of a rebuilt view's rows in order in a task after the next frame (so that the frame showing its
+ *  first rows is not held by the rest), or at once in a hidden page (no frame comes). Returns the cancel. */
+function settleAfterFrame(view: { settle(): void }): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (document.hidden) {
+    timer = setTimeout(() => view.settle(), 0);
+    return () => clearTimeout(timer);
+  }
+  const frame = requestAnimationFrame(() => {
+    timer = setTimeout(() => view.settle(), 0);
+  });
+  return () => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  };
 }
 
 /** A summary of a table kept up to date row by row (counts per process, rows needing privileges). */

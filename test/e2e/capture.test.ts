@@ -67,6 +67,64 @@ describe('captures in the app', () => {
     await until('the notice to end', async () => (await opened.count()) === 0);
   });
 
+  // Past 1,024 rows a sort puts a screen of rows in order for its frame and the rest in a task after it
+  // (shared/sorted-view.ts, resetFirst): both ends of the grid must be in order, in both directions.
+  it('sorts a capture of 3,000 connections, its first screen and its last rows alike', async () => {
+    let seed = 5;
+    const ports = Array.from({ length: 3000 }, (_, i) => 20000 + i);
+    for (let i = ports.length - 1; i > 0; i--) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const j = seed % (i + 1);
+      [ports[i], ports[j]] = [ports[j]!, ports[i]!];
+    }
+    const lines = ports.map(
+      (port, i) =>
+        `  TCP    10.0.${i >> 8}.${i & 255}:${port}     192.0.2.${i % 250}:443      ESTABLISHED     ${4000 + (i % 97)}`,
+    );
+    await dropFile(
+      [
+        '',
+        'Active Connections',
+        '',
+        '  Proto  Local Address          Foreign Address        State           PID',
+        ...lines,
+        '',
+      ].join('\r\n'),
+      'many.txt',
+    );
+    await until('3,000 rows in the status bar', async () =>
+      /of 3,000 sockets/.test((await page.locator('[data-status="rows"]').textContent()) ?? ''),
+    );
+    const grid = page.locator('[role="grid"][aria-label="Connections"]');
+    const shownPorts = async () =>
+      (await grid.locator('[role="gridcell"][data-column="localPort"]').allTextContents()).map(Number);
+    const toEnd = (end: 'top' | 'bottom') =>
+      grid.evaluate((el, e) => {
+        el.scrollTop = e === 'top' ? 0 : el.scrollHeight;
+      }, end);
+    const sortButton = grid.locator('.sort-button[data-column="localPort"]');
+    for (const dir of ['ascending', 'descending'] as const) {
+      await sortButton.click();
+      await until(
+        `sorted ${dir}`,
+        async () => (await grid.locator(`[role="columnheader"][aria-sort="${dir}"]`).count()) === 1,
+      );
+      const want = dir === 'ascending' ? (i: number) => 20000 + i : (i: number) => 22999 - i;
+      await toEnd('top');
+      await until(`the first screen ${dir}`, async () => {
+        const top = await shownPorts();
+        return top.length > 10 && top.every((p, i) => p === want(i));
+      });
+      await toEnd('bottom');
+      await until(`the last rows ${dir}`, async () => {
+        const bottom = await shownPorts();
+        return bottom.length > 10 && bottom.every((p, i) => p === want(3000 - bottom.length + i));
+      });
+    }
+    await toEnd('top');
+    await page.getByRole('button', { name: 'Back to live data' }).click();
+  });
+
   it('opens a dropped route print capture in the Routes tab', async () => {
     const text = readFileSync(join(FIXTURES, 'windows/route-print.win10.txt'), 'utf8');
     await dropFile(text, 'route-print.win10.txt');
