@@ -326,7 +326,7 @@ describe('SortedView', () => {
         (rows, levels, first, withOrdinals, onlyA, read) => {
           const specs = levels.map(toSpec);
           const pred = (r: R) => !onlyA || r.s !== 'c';
-          const byId = new Map(rows.map((r) => [r.id, r]));
+          const byId = new Map<string, R>(rows.map((r) => [r.id, r]));
           // Ordinals with ties (every third id shares its number), so that ties end at the ids.
           const ordinal = withOrdinals ? (id: string) => Math.floor(Number(id.slice(1)) / 3) : undefined;
           const keysOnly = specs.every((sp) => sp.key !== undefined);
