@@ -361,4 +361,47 @@ describe('SortedView', () => {
       ),
     );
   });
+
+  it('a view of another sort from held rows (waiting, in order, or after changes) is the full sort of the same rows', () => {
+    const table = fc.uniqueArray(row, { selector: (r) => r.id, maxLength: 40 });
+    fc.assert(
+      fc.property(
+        table,
+        fc.array(level, { minLength: 1, maxLength: 2 }),
+        fc.array(level, { minLength: 1, maxLength: 2 }),
+        fc.constantFrom('waiting', 'settled', 'changed'),
+        fc.integer({ min: 1, max: 12 }),
+        fc.boolean(),
+        (rows, before, after, state, first, withOrdinals) => {
+          const pred = (r: R) => r.s !== 'c';
+          const byId = new Map<string, R>(rows.map((r) => [r.id, r]));
+          const ordinal = withOrdinals ? (id: string) => Math.floor(Number(id.slice(1)) / 3) : undefined;
+          const make = (specs: SortSpec[]) => {
+            const keysOnly = specs.every((sp) => sp.key !== undefined);
+            return new SortedView<R>(specs, pred, 4, keysOnly ? (id) => byId.get(id) : undefined, ordinal);
+          };
+          const old = make(before.map(toSpec));
+          old.resetFirst(byId.values(), first);
+          if (state === 'settled') old.settle();
+          else if (state === 'changed') {
+            const gone = rows.slice(0, 2);
+            const added: R = { id: 'r99', n: 3, s: 'a' };
+            for (const r of gone) byId.delete(r.id);
+            byId.set(added.id, added);
+            old.follow({ upserts: [added], removed: gone.map((r) => r.id), previous: gone });
+          }
+          const specs = after.map(toSpec);
+          const view = make(specs);
+          view.resetFirstFrom(old.held(), first);
+          const expected = fullSort(byId.values(), specs, pred, ordinal);
+          expect(view.length).toBe(expected.length);
+          const head = Math.min(first, expected.length);
+          for (let i = 0; i < head; i++) expect(view.list.at(i)?.id).toBe(expected[i]);
+          expect(view.rows.map((r) => r.id)).toEqual(expected);
+          // The view it came from is as it was.
+          expect(old.rows.map((r) => r.id)).toEqual(fullSort(byId.values(), before.map(toSpec), pred, ordinal));
+        },
+      ),
+    );
+  });
 });

@@ -112,6 +112,40 @@ describe('followView', () => {
     const other = applyBatch(tables, [snapshot('routes', 2, [route('x', 8)])], 0).tables;
     expect(followView(st, other.routes, columns, SORT, even).view.rows.map((r) => r.id)).toEqual(['x']);
   });
+
+  it('another sort of the same rows takes them from the view before it, without the filter; behind, it filters', () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => route(`r${String(i).padStart(4, '0')}`, (i * 7) % 13));
+    let tables = applyBatch(emptyTables(), [snapshot('routes', 1, rows)], 0).tables;
+    let calls = 0;
+    const counted = (r: Route) => {
+      calls++;
+      return even(r);
+    };
+    const byDest: SortState = [{ id: 'dest', desc: true }];
+    const fresh = (t: Tables, sort: SortState) =>
+      followView(null, t.routes, columns, sort, even).view.rows.map((r) => r.id);
+    const st = followView(null, tables.routes, columns, SORT, counted);
+    expect(calls).toBe(3000);
+    // Waiting (only its first rows in order), then in order: neither filters again.
+    const waiting = followView(st, tables.routes, columns, byDest, counted);
+    expect(st.view.unsettled && waiting.view.unsettled).toBe(true);
+    const back = followView(waiting, tables.routes, columns, SORT, counted);
+    back.view.settle();
+    const again = followView(back, tables.routes, columns, byDest, counted);
+    expect(calls).toBe(3000);
+    expect(waiting.view.rows.map((r) => r.id)).toEqual(fresh(tables, byDest));
+    expect(back.view.rows.map((r) => r.id)).toEqual(fresh(tables, SORT));
+    expect(again.view.rows.map((r) => r.id)).toEqual(fresh(tables, byDest));
+    // A view behind the table is not what the new sort would show: the table is filtered again.
+    tables = applyBatch(
+      tables,
+      [diff('routes', 2, { removed: ['r0000', 'r0002'], changed: [{ id: 'r0001', metric: 4 }] })],
+      0,
+    ).tables;
+    const behind = followView(again, tables.routes, columns, SORT, counted);
+    expect(calls).toBe(3000 + 2998);
+    expect(behind.view.rows.map((r) => r.id)).toEqual(fresh(tables, SORT));
+  });
 });
 
 describe('followAggregate', () => {

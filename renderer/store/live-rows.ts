@@ -44,13 +44,12 @@ export function followView<Row extends { id: string }>(
     // and breaks ties by the rows' order of arrival (the table's ordinals, which a snapshot also brings anew).
     const lookup = (id: string) => source.get(id);
     const ordinals = ds.ordinals;
-    st = {
-      view: new SortedView<Row>(sortSpecs(columns, sort), predicate, undefined, lookup, (id) => ordinals.get(id)),
-      version: -1,
-      source,
-      sort,
-      predicate,
-    };
+    const view = new SortedView<Row>(sortSpecs(columns, sort), predicate, undefined, lookup, (id) => ordinals.get(id));
+    // Another sort of the rows the previous view holds (the same table at the same version, the same filter):
+    // from those rows and their ordinals, without the filter's pass over the table.
+    const resort = st !== null && st.source === source && st.predicate === predicate && st.version === ds.version;
+    if (resort) view.resetFirstFrom(st!.view.held(), FIRST_ROWS);
+    st = { view, version: resort ? ds.version : -1, source, sort, predicate };
   }
   if (st.version !== ds.version) {
     const pending = missedChanges(ds, st.version);
