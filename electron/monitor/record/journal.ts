@@ -277,7 +277,15 @@ export function unsoundJournal(file: string): string | null {
 
 function playBack(file: string, journal: string): JournalOutcome {
   const nofollow = constants.O_NOFOLLOW ?? 0;
-  const jfd = openSync(journal, constants.O_RDWR | nofollow | (constants.O_NONBLOCK ?? 0));
+  let jfd: number;
+  try {
+    jfd = openSync(journal, constants.O_RDWR | nofollow | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    // Gone between the look and the lock: an opener that held the lock meanwhile played it back (or its writer
+    // finished), and its first commit deleted it. Under the lock now, nothing is left to roll back.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
+    throw err;
+  }
   try {
     const jst = fstatSync(jfd);
     if (jst.isFile() && jst.size === 0) return { kind: 'none' };

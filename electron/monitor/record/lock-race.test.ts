@@ -22,6 +22,8 @@ const meanwhile = vi.hoisted(() => ({
   made: null as (() => void) | null,
   /** Run instead of lock.ts's renameSync of this path. */
   rename: null as { from: string; act: () => void } | null,
+  /** Run before a mkdirSync of this path (taking the record's lock), once. */
+  mkdir: null as { path: string; act: () => void } | null,
 }));
 vi.mock('node:fs', async (original) => {
   const fs = await original<typeof import('node:fs')>();
@@ -40,6 +42,14 @@ vi.mock('node:fs', async (original) => {
       act?.();
       return made;
     }) as typeof fs.mkdtempSync,
+    mkdirSync: ((...args: Parameters<typeof fs.mkdirSync>) => {
+      const hook = meanwhile.mkdir;
+      if (hook && String(args[0]) === hook.path) {
+        meanwhile.mkdir = null;
+        hook.act();
+      }
+      return fs.mkdirSync(...args);
+    }) as typeof fs.mkdirSync,
     renameSync: ((from: PathLike, to: PathLike) => {
       if (meanwhile.rename && String(from) === meanwhile.rename.from) meanwhile.rename.act();
       else fs.renameSync(from, to);
@@ -49,11 +59,12 @@ vi.mock('node:fs', async (original) => {
 
 const { clearStaleLock, moveUsersAside } = await import('./lock.js');
 const { openRecord } = await import('./database.js');
+const { rollBackJournal } = await import('./journal.js');
 const { Recorder } = await import('./recorder.js');
 
 const dirs: string[] = [];
 afterEach(() => {
-  meanwhile.act = meanwhile.made = meanwhile.rename = null;
+  meanwhile.act = meanwhile.made = meanwhile.rename = meanwhile.mkdir = null;
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
@@ -124,4 +135,21 @@ it('a recorder that cannot move aside what was put at <file>.users does not open
   expect(readFileSync(`${file}.users`, 'utf8')).toBe('planted');
   expect(lstatSync(`${file}.users`).isFile()).toBe(true);
   expect(readdirSync(dirname(file)).filter((name) => name.includes('.aside-'))).toEqual([]);
+});
+
+it('a journal gone between the open’s look and its lock (played back and committed by an opener that held the lock meanwhile) is nothing to roll back, not a failure', () => {
+  const file = record();
+  // A journal beside the record, as one left by a writer killed mid-transaction, or live under another's lock.
+  writeFileSync(`${file}-journal`, Buffer.alloc(4096, 1));
+  // Before this open takes the lock, another opener (which held it) played that journal back and its first commit
+  // deleted it. (Seen in CI: several waiters for a killed holder's lock, one failing with ENOENT on the journal.)
+  meanwhile.mkdir = { path: `${file}.lock`, act: () => rmSync(`${file}-journal`) };
+  expect(rollBackJournal(file)).toEqual({ kind: 'none' });
+  expect(meanwhile.mkdir).toBeNull();
+  expect(lstatSync(`${file}.lock`, { throwIfNoEntry: false })).toBeUndefined();
+  writeFileSync(`${file}-journal`, Buffer.alloc(4096, 1));
+  meanwhile.mkdir = { path: `${file}.lock`, act: () => rmSync(`${file}-journal`) };
+  const opened = openRecord(file, { create: true });
+  opened.db.close();
+  expect(opened.journal).toEqual({ kind: 'none' });
 });
