@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCapture } from './index.js';
 import { PARSED, fixture } from '../../test/fixtures/captures/fixtures.js';
+import { bestTime, ratioOf } from '../../test/growth.js';
 
 /** One real capture per format (the first listed). */
 const BY_FORMAT = new Map<string, string>();
@@ -54,19 +55,6 @@ function hostile(capture: string, size: number): string {
   return lines.join('\n');
 }
 
-/** CPU time (ms) of the best of `repetitions` runs: CPU rather than wall time, so that waiting for a core on
- *  a loaded machine does not count. */
-function bestTime(f: () => void, repetitions: number): number {
-  let best = Infinity;
-  for (let i = 0; i < repetitions; i++) {
-    const t = process.cpuUsage();
-    f();
-    const used = process.cpuUsage(t);
-    best = Math.min(best, (used.user + used.system) / 1000);
-  }
-  return best;
-}
-
 function parse(text: string, format: string): void {
   try {
     parseCapture('hostile.txt', text, format);
@@ -82,29 +70,11 @@ function parse(text: string, format: string): void {
  *  from 2.0 to 2.42, one measured 2.52 with other work running; on another machine (12-02) every format measured
  *  3.0-3.4 at one scale, on code that measured 2.0-2.4 elsewhere. 3.5 keeps clear of both, and of 4. */
 const LIMIT = 3.5;
-/** Measurements of one ratio before it counts as a failure. Noise from elsewhere (a collector tick, a garbage
- *  collection that lands on one side) only ever raises a ratio, and a quadratic parser measures near 4 every
- *  time, so the lowest of a few fresh measurements is the honest figure; a passing one ends the loop early. */
-const ATTEMPTS = 3;
 /** Each format's test may take this long (wall time): see the test. */
 const GROWTH_TIMEOUT_MS = 120_000;
 
-/** The time ratio of parsing `large` against `small`: best of interleaved repetitions, measured again while
- *  above the limit. */
-function ratioOf(small: () => void, large: () => void): number {
-  let ratio = Infinity;
-  for (let attempt = 0; attempt < ATTEMPTS && ratio >= LIMIT; attempt++) {
-    let a = Infinity;
-    let b = Infinity;
-    // Interleaved, so a burst of load from elsewhere hits both sizes.
-    for (let round = 0; round < 5; round++) {
-      a = Math.min(a, bestTime(small, 2));
-      b = Math.min(b, bestTime(large, 2));
-    }
-    ratio = Math.min(ratio, b / a);
-  }
-  return ratio;
-}
+/** The time ratio of parsing `large` against `small` (test/growth.ts). */
+const ratio = (small: () => void, large: () => void) => ratioOf(small, large, { limit: LIMIT });
 
 /** The time ratio of a doubling, from a size at which one parse takes long enough to time (>= 30 ms), measured at
  *  two scales (`size` to `2 * size`, and `2 * size` to `4 * size`) and the lower one kept: a quadratic parser
@@ -116,8 +86,8 @@ function growth(format: string, capture: string): { size: number; ratio: number 
   while (size < 64_000 && bestTime(() => parse(hostile(capture, size), format), 1) < 30) size *= 2;
   const inputs = [size, size * 2, size * 4].map((n) => hostile(capture, n));
   const run = (i: number) => () => parse(inputs[i]!, format);
-  const first = ratioOf(run(0), run(1));
-  return { size, ratio: first < LIMIT ? first : Math.min(first, ratioOf(run(1), run(2))) };
+  const first = ratio(run(0), run(1));
+  return { size, ratio: first < LIMIT ? first : Math.min(first, ratio(run(1), run(2))) };
 }
 
 describe('capture parsing time on hostile input', () => {
@@ -137,7 +107,7 @@ describe('capture parsing time on hostile input', () => {
     const text = (n: number) => `Windows IP Configuration\r\n\r\n${' '.repeat(n)}x`;
     const [small, large] = [text(200_000), text(400_000)];
     expect(
-      ratioOf(
+      ratio(
         () => parse(small, 'auto'),
         () => parse(large, 'auto'),
       ),
@@ -148,7 +118,7 @@ describe('capture parsing time on hostile input', () => {
     const text = (n: number) => `Ip:\n    ${'1 '.repeat(n)}\n`;
     const [small, large] = [text(100_000), text(200_000)];
     expect(
-      ratioOf(
+      ratio(
         () => parse(small, 'auto'),
         () => parse(large, 'auto'),
       ),

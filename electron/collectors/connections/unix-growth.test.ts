@@ -4,6 +4,7 @@
 // 12-03). Times are CPU times compared as a ratio within one run, each the best of interleaved repetitions.
 import { describe, expect, it } from 'vitest';
 import { parseProcNetUnix } from './linux.js';
+import { ratioOf } from '../../../test/growth.js';
 
 const HEADER = 'Num       RefCount Protocol Flags    Type St Inode Path';
 
@@ -15,33 +16,20 @@ function table(n: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-function cpuMs(f: () => void): number {
-  const start = process.cpuUsage();
-  f();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-}
-
 describe('/proc/net/unix with many lines naming one inode', () => {
   it('is read in linear time: 8 times the lines, far less than 64 times the time', () => {
     const small = table(4_000);
     const large = table(32_000);
-    let bestSmall = Infinity;
-    let bestLarge = Infinity;
-    // Five rounds: with three, a loaded machine once left every large round behind a collection (ratio past 24).
-    for (let i = 0; i < 5; i++) {
-      bestSmall = Math.min(
-        bestSmall,
-        cpuMs(() => parseProcNetUnix(small)),
-      );
-      bestLarge = Math.min(
-        bestLarge,
-        cpuMs(() => parseProcNetUnix(large)),
-      );
-    }
+    // Five interleaved rounds: with three, a loaded machine once left every large round behind a collection (ratio
+    // past 24).
+    const ratio = ratioOf(
+      () => parseProcNetUnix(small),
+      () => parseProcNetUnix(large),
+      { limit: 24 },
+    );
     // Every line is read (none may vanish): the repeated inode is one socket's, shown once or counted.
     const result = parseProcNetUnix(large);
     expect(result.rows.length + result.diagnostics.skipped).toBe(32_000);
-    expect(bestLarge / Math.max(bestSmall, 1)).toBeLessThan(24);
+    expect(ratio).toBeLessThan(24);
   }, 120_000);
 });
