@@ -18,3 +18,32 @@ describe('sanitizeSettings', () => {
     expect(sanitizeSettings([1, 2])).toEqual(DEFAULT_SETTINGS);
   });
 });
+
+describe('loadSettings', () => {
+  it('keeps what the user changed while the settings were loading, and saves it', async () => {
+    const { loadSettings, settingsStore, updateGrid, updateSettings } = await import('./settings.js');
+    let answer: (raw: unknown) => void = () => undefined;
+    const saved: unknown[] = [];
+    const client = {
+      request: (type: string, args: { settings?: unknown }) => {
+        if (type === 'loadSettings') return new Promise((resolve) => (answer = resolve));
+        saved.push(args.settings);
+        return Promise.resolve({});
+      },
+    };
+    const loading = loadSettings(client as unknown as Parameters<typeof loadSettings>[0]);
+    // A tab clicked and a column widened as the window opens, before the stored settings arrive.
+    updateSettings({ activeTab: 'routes' });
+    updateGrid('routes', { sizes: { iface: 120 } });
+    answer({ activeTab: 'statistics', theme: 'dark', grids: { connections: { sizes: { pid: 90 } } } });
+    const settings = await loading;
+    // On main: activeTab 'statistics', the routes grid as stored (none).
+    expect(settings.activeTab).toBe('routes');
+    expect(settings.theme).toBe('dark');
+    expect(settings.grids.routes?.sizes).toEqual({ iface: 120 });
+    expect(settings.grids.connections?.sizes).toEqual({ pid: 90 });
+    expect(settingsStore.getState()).toMatchObject({ loaded: true, settings: { activeTab: 'routes', theme: 'dark' } });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(saved).toEqual([{ activeTab: 'routes', grids: { routes: settings.grids.routes } }]);
+  });
+});

@@ -185,6 +185,12 @@ export async function loadSettings(client: NetlensClient): Promise<Settings> {
     // Keep the defaults; the status bar shows the connection problem.
   }
   const settings = sanitizeSettings(raw);
+  // What the user changed while the settings were on their way (a tab clicked as the window opens) stays, and is
+  // saved: on main the stored settings replaced it, and the window went back to the stored tab under the pointer.
+  const current = settingsStore.getState().settings;
+  for (const k of dirty) Object.assign(settings, { [k]: current[k] });
+  for (const id of dirtyGrids) if (current.grids[id]) settings.grids[id] = current.grids[id];
   settingsStore.setState({ settings, loaded: true });
+  if (dirty.size > 0 || dirtyGrids.size > 0) scheduleSave();
   return settings;
 }
