@@ -5,7 +5,7 @@
 // honest figure, and a passing one ends the loop early.
 
 /** CPU time (ms) of `f`: CPU rather than wall time, so that waiting for a core on a loaded machine does not count. */
-export function cpuMs(f: () => void): number {
+function cpuMs(f: () => void): number {
   const start = process.cpuUsage();
   f();
   const used = process.cpuUsage(start);
@@ -19,18 +19,18 @@ export function bestTime(f: () => void, repetitions: number): number {
   return best;
 }
 
-/** The CPU time ratio of `large` to `small`: the best of each over `rounds` interleaved rounds (so that a burst of
- *  load from elsewhere hits both), measured again up to `attempts` times while at or above `limit`. */
-export function ratioOf(
-  small: () => void,
-  large: () => void,
-  { limit, attempts = 3, rounds = 5 }: { limit: number; attempts?: number; rounds?: number },
-): number {
+/** Measurements of one ratio before it counts as a failure, and the interleaved rounds of each. */
+const ATTEMPTS = 3;
+const ROUNDS = 5;
+
+/** The CPU time ratio of `large` to `small`: the best of each over ROUNDS interleaved rounds (so that a burst of
+ *  load from elsewhere hits both), measured again up to ATTEMPTS times while at or above `limit`. */
+export function ratioOf(small: () => void, large: () => void, limit: number): number {
   let ratio = Infinity;
-  for (let attempt = 0; attempt < attempts && ratio >= limit; attempt++) {
+  for (let attempt = 0; attempt < ATTEMPTS && ratio >= limit; attempt++) {
     let a = Infinity;
     let b = Infinity;
-    for (let round = 0; round < rounds; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       a = Math.min(a, bestTime(small, 2));
       b = Math.min(b, bestTime(large, 2));
     }
