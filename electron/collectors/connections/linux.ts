@@ -34,6 +34,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readProcTextSync, type ReadOutcome } from '../linux/proc-files.js';
+import { socketCountersText } from '../linux/socket-counters.js';
 import { lookup } from '../lookup.js';
 import { inetConnectionKey, InodelessUnixKeys, unixConnectionKey } from './keys.js';
 import { SocketOwners, slicedNote, type PrivilegedOwners } from '../linux/socket-owners.js';
@@ -542,6 +543,31 @@ export interface LinuxConnectionsOptions {
   sockDiag?: boolean;
   /** The limits of each sock_diag dump (default DIAG_LIMITS; tests make a dump fail with a tiny maxBytes). */
   sockDiagLimits?: DumpLimits;
+  /** Whether a read may give the last one's rows again while the kernel's socket counters have not moved (see
+   *  QuietRead; default on, with the machine's /proc), and how long such reads may go on before a full one. */
+  quietReads?: boolean | { fullReadEveryMs: number };
+}
+
+/** A full read at least this often while the counters stay still: what moves without them (a queue read by its
+ *  process, an owner's name) is then at most this late. */
+const FULL_READ_EVERY_MS = 5000;
+
+/**
+ * A read given again while nothing in the kernel's socket tables can have changed: the text of the counters
+ * read just before the full read it repeats (linux/socket-counters.ts), what that read collected, and the
+ * processes that held its sockets (one that ends hands its sockets to a child, or closes them).
+ */
+interface QuietRead {
+  counters: string;
+  /** When the counters were read (performance.now()). */
+  at: number;
+  traffic: boolean;
+  socketMemory: boolean;
+  /** The destroy-event reader's restarts as the full read began (events may be lost across one), -1 when it was
+   *  not running. */
+  eventRestarts: number;
+  result: DatasetResult<Connection>;
+  holders: [pid: number, fds: number][];
 }
 
 export class LinuxConnectionsCollector implements Collector<Connection> {
@@ -583,12 +609,20 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   private readonly ownProc: boolean;
   /** Whether TCP is still asked in one dump for both families (until the kernel refuses TCPDIAG_GETSOCK). */
   private bothFamiliesDump = true;
+  /** How long reads may be given again (QuietRead), or null: never. */
+  private readonly quietFor: number | null;
+  private quiet: QuietRead | null = null;
+  /** Reads made in full, and given again from the last full one since nothing could have changed. */
+  readonly readCounts = { full: 0, again: 0 };
 
   constructor(options: LinuxConnectionsOptions = {}) {
     this.diagUnavailable = options.sockDiag === false ? 'turned off' : null;
     this.diagLimits = options.sockDiagLimits ?? DIAG_LIMITS;
     this.procRoot = options.procRoot ?? '/proc';
     this.ownProc = options.procRoot === undefined;
+    const quiet = options.quietReads ?? true;
+    this.quietFor =
+      !this.ownProc || quiet === false ? null : quiet === true ? FULL_READ_EVERY_MS : quiet.fullReadEveryMs;
     this.tables = options.tables ? new Set(options.tables) : null;
     this.attributeOwners = options.attributeOwners ?? true;
     this.privileged = options.privilegedOwners ? new PrivilegedOwnerCache(options.privilegedOwners) : null;
@@ -759,7 +793,63 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     return this.totals.rows(this.lastCounts);
   }
 
+  /**
+   * A read: the last full one given again while nothing it shows can have changed (QuietRead), else a full
+   * one. The counters are read before the full read's dumps, so a change made while it runs moves them past
+   * the text it is given again for.
+   */
   private async readNow(): Promise<DatasetResult<Connection>> {
+    // Monotonic: a clock set back must not stretch the time between full reads.
+    const at = performance.now();
+    const counters = this.quietFor === null ? null : socketCountersText(this.procRoot);
+    const again = this.readAgain(counters, at);
+    if (again !== null) {
+      this.readCounts.again++;
+      return again;
+    }
+    this.quiet = null;
+    const traffic = this.traffic;
+    const socketMemory = this.socketMemory;
+    const eventRestarts = this.destroyed.stats.running ? this.destroyed.stats.restarts : -1;
+    const result = await this.readFully();
+    this.readCounts.full++;
+    if (counters !== null) {
+      this.quiet = { counters, at, traffic, socketMemory, eventRestarts, result, holders: this.holdersOf(result.rows) };
+    }
+    return result;
+  }
+
+  /** The last full read again, or null: a full read is due (see QuietRead and FULL_READ_EVERY_MS). */
+  private readAgain(counters: string | null, now: number): DatasetResult<Connection> | null {
+    const q = this.quiet;
+    if (q === null || counters === null || counters !== q.counters || now - q.at >= this.quietFor!) return null;
+    if (q.traffic !== this.traffic || q.socketMemory !== this.socketMemory) return null;
+    if (this.attributeOwners && this.owners.waiting) return null;
+    // A TCP socket closed while another opened would leave sockstat's counts as they were: its destroy event
+    // tells, so reads are given again only while that reader runs, has run since the full read, and has none.
+    const events = this.destroyed.stats;
+    if (!events.running || events.restarts !== q.eventRestarts || this.destroyed.queued > 0) return null;
+    for (const [pid, fds] of q.holders) if (fdCount(this.procRoot, pid) !== fds) return null;
+    // Rows are never changed once given, and every one is the last read's: the monitor knows them unchanged.
+    const { rows, diagnostics } = q.result;
+    return { rows: rows.slice(), diagnostics: mergeDiagnostics(emptyDiagnostics(), diagnostics), keptRows: true };
+  }
+
+  /** The processes holding the rows' sockets, with the size of their fd table (fdCount). */
+  private holdersOf(rows: readonly Connection[]): [number, number][] {
+    const pids = new Set<number>();
+    let last: ProcessInfo | undefined;
+    for (const row of rows) {
+      for (const p of row.processes) {
+        if (p === last) continue;
+        last = p;
+        pids.add(p.pid);
+      }
+    }
+    return [...pids].map((pid) => [pid, fdCount(this.procRoot, pid)]);
+  }
+
+  private async readFully(): Promise<DatasetResult<Connection>> {
     // sock_diag (or, with traffic, ss) gives the TCP rows, with their counters while traffic is collected:
     // the kernel walks its TCP hash once per tick, and the rows are binary records rather than text.
     const wanted = (file: string) => this.tables === null || this.tables.has(file);
@@ -967,6 +1057,16 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       }
     }
     return [];
+  }
+}
+
+/** How many fds a process holds (st_size of /proc/<pid>/fd: Linux 6.2+; 0 before); -1 when it is gone, -2 when
+ *  its fd folder may not be looked at (another user's process, whose owners the privileged agent gave). */
+function fdCount(procRoot: string, pid: number): number {
+  try {
+    return fs.statSync(`${procRoot}/${pid}/fd`).size;
+  } catch {
+    return fs.existsSync(`${procRoot}/${pid}`) ? -2 : -1;
   }
 }
 

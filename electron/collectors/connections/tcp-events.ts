@@ -114,6 +114,11 @@ export class TcpDestroyStream {
     this.stats.running = false;
   }
 
+  /** Events read and not yet taken, one still waiting for its detail line included. */
+  get queued(): number {
+    return this.queue.length + (this.pending === null ? 0 : 1);
+  }
+
   /** The events since the last call, oldest first. */
   take(): DestroyedSocket[] {
     const out = this.queue;

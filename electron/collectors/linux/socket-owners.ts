@@ -459,6 +459,12 @@ export class SocketOwners {
     return out;
   }
 
+  /** Whether work waits for later updates: new processes not walked yet (a fork sharing its parent's sockets
+   *  shows as their owner once walked), or a large process read in slices. */
+  get waiting(): boolean {
+    return this.unwalked.size > 0 || this.slices.size > 0;
+  }
+
   /** True when some process could not be inspected (not root), so an unattributed socket may be theirs. */
   get someDenied(): boolean {
     return this.stats.deniedPids > 0;

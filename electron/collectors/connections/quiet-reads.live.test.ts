@@ -1,0 +1,195 @@
+// Live, as root, in a network namespace of the test's own (nothing else opens sockets there): the connections
+// collector gives its last read again while the kernel's socket counters stand still (QuietRead in linux.ts),
+// and reads in full at the next read after anything it shows changes: bytes sent, a listener opened, a listener
+// closed while another opens (sockstat's counts unmoved: the destroy event tells), a unix socket, a UDP datagram,
+// a listener shared by a fork, the parent's exit, and after fullReadEveryMs with nothing moving.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleScript } from '../../../test/bundle-script.js';
+import { killAllIn } from '../../../test/namespaces.js';
+
+const NS = `rv5quiet${process.pid}`;
+
+const DRIVER = (here: string) => `
+import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { once } from 'node:events';
+import { LinuxConnectionsCollector } from ${JSON.stringify(join(here, 'linux.ts'))};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const FORK = [
+  'import os, socket, sys, time',
+  's = socket.socket(); s.bind(("127.0.0.1", 7103)); s.listen()',
+  'pid = os.fork()',
+  'if pid == 0:',
+  '    time.sleep(60)',
+  'else:',
+  '    print(pid, flush=True); sys.stdin.read()',
+].join('\\n');
+
+void (async () => {
+  const collector = new LinuxConnectionsCollector({ quietReads: { fullReadEveryMs: 3000 } });
+  collector.setExtras(['traffic']);
+  for (let i = 0; i < 100 && !collector.destroyed.stats.running; i++) await sleep(20);
+  // ss -E subscribes once it has started.
+  await sleep(300);
+  const steps: { step: string; full: boolean; rows: object[] }[] = [];
+  const read = async (step: string) => {
+    // As ticks are apart: the sockets of the last read's netlink dumps are freed after their close (RCU), and
+    // until then sockstat counts them.
+    await sleep(150);
+    const before = collector.readCounts.full;
+    const r = await collector.read();
+    steps.push({
+      step,
+      full: collector.readCounts.full > before,
+      rows: r.rows.map((row) => ({
+        id: row.id,
+        localPort: row.localPort,
+        remotePort: row.remotePort,
+        state: row.state,
+        bytesSent: row.bytesSent ?? null,
+        pids: row.processes.map((p) => p.pid),
+      })),
+    });
+  };
+  const server = net.createServer((s) => s.on('data', () => {})).listen(7100, '127.0.0.1');
+  await once(server, 'listening');
+  const client = net.connect(7100, '127.0.0.1');
+  await once(client, 'connect');
+  await sleep(200);
+  // The first read lists every process and starts the destroy-event reader's child: not rest yet.
+  await collector.read();
+  await read('start');
+  await read('still');
+  client.write('x'.repeat(1000));
+  await sleep(100);
+  await read('bytes');
+  await read('still after bytes');
+  const second = net.createServer().listen(7101, '127.0.0.1');
+  await once(second, 'listening');
+  await read('listener');
+  await read('still after listener');
+  second.close();
+  const third = net.createServer().listen(7102, '127.0.0.1');
+  await once(third, 'listening');
+  await sleep(200);
+  await read('one listener for another');
+  await read('still after the swap');
+  const unix = net.createServer().listen('\\0netlens-quiet-${process.pid}');
+  await once(unix, 'listening');
+  await read('unix');
+  await read('still after unix');
+  const udp = dgram.createSocket('udp4');
+  udp.bind(7104, '127.0.0.1');
+  await once(udp, 'listening');
+  await read('udp bound');
+  udp.send('x', 7104, '127.0.0.1');
+  await sleep(100);
+  await read('datagram');
+  await read('still after the datagram');
+  const parent = spawn('python3', ['-c', FORK], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [line] = (await once(parent.stdout!, 'data')) as [Buffer];
+  const child = Number(String(line).trim());
+  await sleep(100);
+  await read('fork');
+  await read('still after the fork');
+  parent.stdin!.end();
+  await once(parent, 'exit');
+  await sleep(100);
+  await read('parent gone');
+  await read('still after the parent');
+  await sleep(3100);
+  await read('time');
+  process.kill(child, 'SIGKILL');
+  console.log(JSON.stringify({ parent: parent.pid, child, me: process.pid, steps, counts: collector.readCounts }));
+  collector.dispose();
+  process.exit(0);
+})();
+`;
+
+const root = process.platform === 'linux' && process.getuid?.() === 0;
+const dir = mkdtempSync(join(tmpdir(), 'rv5-quiet-'));
+
+interface Step {
+  step: string;
+  full: boolean;
+  rows: {
+    id: string;
+    localPort: number | null;
+    remotePort: number | null;
+    state: string;
+    bytesSent: number | null;
+    pids: number[];
+  }[];
+}
+
+describe.runIf(root)('connections read again while the kernel counters stand still', () => {
+  beforeAll(() => {
+    spawnSync('ip', ['netns', 'del', NS]);
+    execFileSync('ip', ['netns', 'add', NS]);
+    execFileSync('ip', ['-n', NS, 'link', 'set', 'lo', 'up']);
+  });
+
+  afterAll(() => {
+    killAllIn(NS);
+    spawnSync('ip', ['netns', 'del', NS]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads in full after each change it shows, and gives the last read again in between', async () => {
+    const bundle = await bundleScript(dir, 'quiet', DRIVER(__dirname));
+    const out = JSON.parse(
+      execFileSync('ip', ['netns', 'exec', NS, process.execPath, bundle], { encoding: 'utf8', timeout: 60_000 }),
+    ) as { parent: number; child: number; me: number; steps: Step[]; counts: { full: number; again: number } };
+    const step = (name: string) => out.steps.find((s) => s.step === name)!;
+    const row = (name: string, port: number) => step(name).rows.find((r) => r.localPort === port);
+    expect(out.steps.map((s) => [s.step, s.full])).toEqual([
+      ['start', true],
+      ['still', false],
+      ['bytes', true],
+      ['still after bytes', false],
+      ['listener', true],
+      ['still after listener', false],
+      ['one listener for another', true],
+      ['still after the swap', false],
+      ['unix', true],
+      ['still after unix', false],
+      ['udp bound', true],
+      ['datagram', true],
+      ['still after the datagram', false],
+      ['fork', true],
+      ['still after the fork', false],
+      ['parent gone', true],
+      ['still after the parent', false],
+      ['time', true],
+    ]);
+    // The first read, then each step's.
+    expect(out.counts).toEqual({ full: 11, again: 8 });
+    // What each full read saw.
+    const sent = (name: string) => step(name).rows.find((r) => r.remotePort === 7100)?.bytesSent;
+    expect(sent('still')).toBe(0);
+    expect(sent('bytes')).toBe(1000);
+    expect(row('listener', 7101)).toBeDefined();
+    expect(row('one listener for another', 7101)).toBeUndefined();
+    expect(row('one listener for another', 7102)).toBeDefined();
+    expect(step('unix').rows.some((r) => r.id.includes('netlens-quiet'))).toBe(true);
+    expect(step('still').rows.some((r) => r.id.includes('netlens-quiet'))).toBe(false);
+    expect(row('datagram', 7104)).toBeDefined();
+    // A socket nobody was known to hold has every new process walked: the fork's child is there at once.
+    expect(row('fork', 7103)?.pids.sort()).toEqual([out.parent, out.child].sort());
+    expect(row('parent gone', 7103)?.pids).toEqual([out.child]);
+    // A read given again is the last full one, row for row.
+    for (const [again, full] of [
+      ['still', 'start'],
+      ['still after the swap', 'one listener for another'],
+      ['still after the parent', 'parent gone'],
+    ]) {
+      expect(step(again!).rows).toEqual(step(full!).rows);
+    }
+  }, 90_000);
+});

@@ -1,0 +1,81 @@
+// The counters' text the connections collector compares between reads (socket-counters.ts): what moves it and
+// what does not, on files laid out as the kernel writes them.
+import { mkdtempSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { socketCountersText } from './socket-counters.js';
+
+const SNMP = (tcp: string, ip = '427') =>
+  [
+    'Ip: Forwarding DefaultTTL InReceives InHdrErrors',
+    `Ip: 2 64 ${ip} 0`,
+    'Icmp: InMsgs InErrors',
+    `Icmp: ${ip} 0`,
+    'Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs',
+    `Tcp: 1 200 120000 -1 10 2 0 0 0 ${tcp}`,
+    'Udp: InDatagrams NoPorts InErrors OutDatagrams',
+    'Udp: 17 0 0 18',
+    'UdpLite: InDatagrams NoPorts InErrors OutDatagrams',
+    'UdpLite: 0 0 0 0',
+    '',
+  ].join('\n');
+const SNMP6 = (udp6: string, ip6 = '3') =>
+  `Ip6InReceives                   \t${ip6}\nUdp6InDatagrams                 \t${udp6}\nUdpLite6InDatagrams             \t0\n`;
+const SOCKSTAT = (used: string) =>
+  `sockets: used ${used}\nTCP: inuse 1 orphan 0 tw 0 alloc 1 mem 0\nUDP: inuse 0 mem 0\nUDPLITE: inuse 0\nRAW: inuse 0\nFRAG: inuse 0 memory 0\n`;
+const SOCKSTAT6 = 'TCP6: inuse 0\nUDP6: inuse 0\nUDPLITE6: inuse 0\nRAW6: inuse 0\nFRAG6: inuse 0 memory 0\n';
+const LOADAVG = (load: string, lastPid: string) => `${load} 0.03 0.01 1/70 ${lastPid}\n`;
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function proc(files: Partial<Record<'snmp' | 'snmp6' | 'sockstat' | 'sockstat6' | 'loadavg', string>> = {}): string {
+  const root = mkdtempSync(join(tmpdir(), 'netlens-counters-'));
+  dirs.push(root);
+  mkdirSync(join(root, 'net'));
+  const all = {
+    snmp: SNMP('409 350'),
+    snmp6: SNMP6('0'),
+    sockstat: SOCKSTAT('9'),
+    sockstat6: SOCKSTAT6,
+    loadavg: LOADAVG('0.00', '2260'),
+    ...files,
+  };
+  for (const [name, text] of Object.entries(all)) {
+    writeFileSync(name === 'loadavg' ? join(root, name) : join(root, 'net', name), text);
+  }
+  return root;
+}
+
+describe('socketCountersText', () => {
+  it('moves with the sockets counters and the last pid, and not with IP, ICMP or the load', () => {
+    const base = socketCountersText(proc());
+    expect(base).not.toBeNull();
+    expect(socketCountersText(proc())).toBe(base);
+    // Not what the socket tables show.
+    expect(socketCountersText(proc({ snmp: SNMP('409 350', '999') }))).toBe(base);
+    expect(socketCountersText(proc({ snmp6: SNMP6('0', '77') }))).toBe(base);
+    expect(socketCountersText(proc({ loadavg: LOADAVG('1.50', '2260') }))).toBe(base);
+    // What can change them.
+    for (const moved of [
+      proc({ snmp: SNMP('410 350') }),
+      proc({ snmp6: SNMP6('1') }),
+      proc({ sockstat: SOCKSTAT('10') }),
+      proc({ sockstat6: SOCKSTAT6.replace('TCP6: inuse 0', 'TCP6: inuse 1') }),
+      proc({ loadavg: LOADAVG('0.00', '2261') }),
+    ]) {
+      expect(socketCountersText(moved)).not.toBe(base);
+    }
+  });
+
+  it('knows nothing when a file is missing or larger than the kernel writes it', () => {
+    const root = proc();
+    unlinkSync(join(root, 'net', 'snmp6'));
+    expect(socketCountersText(root)).toBeNull();
+    expect(socketCountersText(proc({ sockstat: SOCKSTAT('9') + 'x'.repeat(70_000) }))).toBeNull();
+    expect(socketCountersText(proc({ loadavg: 'x'.repeat(70_000) }))).toBeNull();
+  });
+});

@@ -1,0 +1,50 @@
+// The kernel's counters that move whenever a socket table of this network namespace can change, read without
+// walking a table: TCP's segments, opens, resets and retransmissions (/proc/net/snmp's Tcp lines, one MIB for
+// both families), UDP's and UDP-Lite's datagrams and errors (snmp's Udp and UdpLite lines, snmp6's Udp6 and
+// UdpLite6 ones), and what /proc/net/sockstat and sockstat6 count in use: every socket of the namespace
+// (`sockets: used`, unix ones too), TCP's in use, orphans and time-wait sockets, UDP's, UDP-Lite's and raw.
+//
+// A TCP socket cannot open, close, change state or move a byte without a segment or a change in those counts,
+// nor a UDP socket receive or send a datagram; the connections collector gives its last reading again while this
+// text stays the same (electron/collectors/connections/linux.ts, QuietReads). What can change without them: a
+// queue read by its process without a window update (Recv-Q), a listener's queue taken by accept(), a unix
+// socket's queues, one socket closed and another of the same kind opened between two looks (the counts in use
+// would not move), and owners. The text also holds the last pid the kernel gave (/proc/loadavg's last field): a
+// new process (a fork that shares its parent's sockets) is seen as an owner at the next full read. The collector
+// reads fully at least every few seconds, and when the fd table of a process holding sockets changes.
+import { readProcTextSync } from './proc-files.js';
+
+/** The lines of each file kept in the text (by their start); null: the whole file. */
+const FILES: readonly { file: string; lines: readonly string[] | null }[] = [
+  { file: 'snmp', lines: ['Tcp:', 'Udp:', 'UdpLite:'] },
+  { file: 'snmp6', lines: ['Udp6', 'UdpLite6'] },
+  { file: 'sockstat', lines: null },
+  { file: 'sockstat6', lines: null },
+];
+
+/** Larger than any of these files (about 1.5 kB the largest); past it the text is not trusted to mean anything. */
+const MAX_FILE_CHARS = 64 * 1024;
+
+/**
+ * The counters' text, to be compared with an earlier one: equal texts mean no socket table of the namespace
+ * changed between the two reads but in the ways the file's header names. Null when a file cannot be read (a
+ * kernel without IPv6 has no snmp6 or sockstat6) or is larger than these files are: then nothing is known.
+ */
+export function socketCountersText(procRoot: string): string | null {
+  let out = '';
+  for (const { file, lines } of FILES) {
+    const r = readProcTextSync(`${procRoot}/net/${file}`, 'latin1');
+    if (!r.ok || r.text.length > MAX_FILE_CHARS) return null;
+    out += lines === null ? r.text : keptLines(r.text, lines);
+    out += '\0';
+  }
+  const load = readProcTextSync(`${procRoot}/loadavg`, 'latin1');
+  if (!load.ok || load.text.length > MAX_FILE_CHARS) return null;
+  return out + load.text.slice(load.text.lastIndexOf(' ') + 1);
+}
+
+function keptLines(text: string, starts: readonly string[]): string {
+  let out = '';
+  for (const line of text.split('\n')) if (starts.some((s) => line.startsWith(s))) out += `${line}\n`;
+  return out;
+}
