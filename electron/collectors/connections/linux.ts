@@ -34,10 +34,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readProcTextSync, type ReadOutcome } from '../linux/proc-files.js';
-import { socketCountersText } from '../linux/socket-counters.js';
+import { readSocketCounters } from '../linux/socket-counters.js';
 import { lookup } from '../lookup.js';
 import { inetConnectionKey, InodelessUnixKeys, unixConnectionKey } from './keys.js';
-import { SocketOwners, slicedNote, type PrivilegedOwners } from '../linux/socket-owners.js';
+import { fdCount, SocketOwners, slicedNote, type PrivilegedOwners } from '../linux/socket-owners.js';
 import { PrivilegedOwnerCache } from '../linux/privileged-owners.js';
 import { UserNames } from '../linux/users.js';
 import { parseIpv6 } from '../../../shared/address.js';
@@ -801,7 +801,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   private async readNow(): Promise<DatasetResult<Connection>> {
     // Monotonic: a clock set back must not stretch the time between full reads.
     const at = performance.now();
-    const counters = this.quietFor === null ? null : socketCountersText(this.procRoot);
+    const read = this.quietFor === null ? null : readSocketCounters(this.procRoot);
+    const counters = read?.text ?? null;
     const again = this.readAgain(counters, at);
     if (again !== null) {
       this.readCounts.again++;
@@ -811,7 +812,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     const traffic = this.traffic;
     const socketMemory = this.socketMemory;
     const eventRestarts = this.destroyed.stats.running ? this.destroyed.stats.restarts : -1;
-    const result = await this.readFully();
+    const result = await this.readFully(read?.whole);
     this.readCounts.full++;
     if (counters !== null) {
       this.quiet = { counters, at, traffic, socketMemory, eventRestarts, result, holders: this.holdersOf(result.rows) };
@@ -849,7 +850,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     return [...pids].map((pid) => [pid, fdCount(this.procRoot, pid)]);
   }
 
-  private async readFully(): Promise<DatasetResult<Connection>> {
+  /** A full read; `sockstat`: sockstat and sockstat6 as this tick's counters read them, not read again. */
+  private async readFully(sockstat?: ReadonlyMap<string, string>): Promise<DatasetResult<Connection>> {
     // sock_diag (or, with traffic, ss) gives the TCP rows, with their counters while traffic is collected:
     // the kernel walks its TCP hash once per tick, and the rows are binary records rather than text.
     const wanted = (file: string) => this.tables === null || this.tables.has(file);
@@ -886,10 +888,13 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     this.keptUnix.end();
     const unixNote = typeof unix === 'string' && this.diagUnavailable === null ? unix : null;
     // The machine's own UDP, UDP-Lite and raw tables are read only when sockstat counts a socket in them (and
-    // sockstat only when one of them is wanted).
+    // sockstat only when one of them is wanted, as this tick's counters read it where they were read).
     const empty =
       this.ownProc && Object.values(SOCKSTAT_TABLES).some(wanted)
-        ? emptyInetTables((file) => readProcTextSync(`${this.procRoot}/net/${file}`, 'latin1'))
+        ? emptyInetTables((file) => {
+            const text = sockstat?.get(file);
+            return text !== undefined ? { ok: true, text } : readProcTextSync(`${this.procRoot}/net/${file}`, 'latin1');
+          })
         : null;
     const fromTables = connectionsFromTables(
       (file, encoding) => readProcTextSync(`${this.procRoot}/net/${file}`, encoding),
@@ -1057,16 +1062,6 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       }
     }
     return [];
-  }
-}
-
-/** How many fds a process holds (st_size of /proc/<pid>/fd: Linux 6.2+; 0 before); -1 when it is gone, -2 when
- *  its fd folder may not be looked at (another user's process, whose owners the privileged agent gave). */
-function fdCount(procRoot: string, pid: number): number {
-  try {
-    return fs.statSync(`${procRoot}/${pid}/fd`).size;
-  } catch {
-    return fs.existsSync(`${procRoot}/${pid}`) ? -2 : -1;
   }
 }
 

@@ -4,7 +4,9 @@ import { mkdtempSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { socketCountersText } from './socket-counters.js';
+import { readSocketCounters } from './socket-counters.js';
+
+const socketCountersText = (procRoot: string) => readSocketCounters(procRoot)?.text ?? null;
 
 const SNMP = (tcp: string, ip = '427') =>
   [

@@ -6,7 +6,7 @@
 //
 // A TCP socket cannot open, close, change state or move a byte without a segment or a change in those counts,
 // nor a UDP socket receive or send a datagram; the connections collector gives its last reading again while this
-// text stays the same (electron/collectors/connections/linux.ts, QuietReads). What can change without them: a
+// text stays the same (electron/collectors/connections/linux.ts, QuietRead). What can change without them: a
 // queue read by its process without a window update (Recv-Q), a listener's queue taken by accept(), a unix
 // socket's queues, one socket closed and another of the same kind opened between two looks (the counts in use
 // would not move), and owners. The text also holds the last pid the kernel gave (/proc/loadavg's last field): a
@@ -25,22 +25,31 @@ const FILES: readonly { file: string; lines: readonly string[] | null }[] = [
 /** Larger than any of these files (about 1.5 kB the largest); past it the text is not trusted to mean anything. */
 const MAX_FILE_CHARS = 64 * 1024;
 
+/** The counters read at one moment: `text` to compare with an earlier one, and the whole files kept whole
+ *  (sockstat and sockstat6, whose in-use counts also tell the collector which tables are empty). */
+export interface SocketCounters {
+  text: string;
+  whole: ReadonlyMap<string, string>;
+}
+
 /**
  * The counters' text, to be compared with an earlier one: equal texts mean no socket table of the namespace
  * changed between the two reads but in the ways the file's header names. Null when a file cannot be read (a
  * kernel without IPv6 has no snmp6 or sockstat6) or is larger than these files are: then nothing is known.
  */
-export function socketCountersText(procRoot: string): string | null {
-  let out = '';
+export function readSocketCounters(procRoot: string): SocketCounters | null {
+  let text = '';
+  const whole = new Map<string, string>();
   for (const { file, lines } of FILES) {
     const r = readProcTextSync(`${procRoot}/net/${file}`, 'latin1');
     if (!r.ok || r.text.length > MAX_FILE_CHARS) return null;
-    out += lines === null ? r.text : keptLines(r.text, lines);
-    out += '\0';
+    if (lines === null) whole.set(file, r.text);
+    text += lines === null ? r.text : keptLines(r.text, lines);
+    text += '\0';
   }
   const load = readProcTextSync(`${procRoot}/loadavg`, 'latin1');
   if (!load.ok || load.text.length > MAX_FILE_CHARS) return null;
-  return out + load.text.slice(load.text.lastIndexOf(' ') + 1);
+  return { text: text + load.text.slice(load.text.lastIndexOf(' ') + 1), whole };
 }
 
 function keptLines(text: string, starts: readonly string[]): string {

@@ -550,13 +550,9 @@ export class SocketOwners {
   }
 
   private fdCount(pid: number): number {
-    try {
-      const size = fs.statSync(`${this.procRoot}/${pid}/fd`).size;
-      if (size > 0) this.fdCountsWork = true;
-      return size;
-    } catch {
-      return -1;
-    }
+    const size = fdCount(this.procRoot, pid);
+    if (size > 0) this.fdCountsWork = true;
+    return size;
   }
 
   private fdCountChanged(pid: number, entry: PidEntry): boolean {
@@ -1045,5 +1041,15 @@ export class SocketOwners {
       this.bootTimeSeconds = null;
     }
     return this.bootTimeSeconds;
+  }
+}
+
+/** How many fds a process holds (st_size of /proc/<pid>/fd: Linux 6.2+; 0 before); -1 when it is gone, -2 when
+ *  its fd folder may not be looked at (a kernel that hides other users' from the stat). */
+export function fdCount(procRoot: string, pid: number): number {
+  try {
+    return fs.statSync(`${procRoot}/${pid}/fd`).size;
+  } catch {
+    return fs.existsSync(`${procRoot}/${pid}`) ? -2 : -1;
   }
 }
