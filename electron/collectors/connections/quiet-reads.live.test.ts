@@ -1,8 +1,9 @@
-// Live, as root, in a network namespace of the test's own (nothing else opens sockets there): the connections
-// collector gives its last read again while the kernel's socket counters stand still (QuietRead in linux.ts),
-// and reads in full at the next read after anything it shows changes: bytes sent, a listener opened, a listener
-// closed while another opens (sockstat's counts unmoved: the destroy event tells), a unix socket, a UDP datagram,
-// a listener shared by a fork, the parent's exit, and after fullReadEveryMs with nothing moving.
+// Live, as root, in a network and pid namespace of the test's own (nothing else opens sockets or starts processes
+// there): the connections collector gives its last read again while the kernel's socket counters stand still
+// (QuietRead in linux.ts), and reads in full at the next read after anything it shows changes: bytes sent, a
+// listener opened, a listener closed while another opens (sockstat's counts unmoved: the destroy event tells), a
+// unix socket, a UDP datagram, a listener shared by a fork, the parent's exit, and after fullReadEveryMs with
+// nothing moving.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -144,7 +145,16 @@ describe.runIf(root)('connections read again while the kernel counters stand sti
   it('reads in full after each change it shows, and gives the last read again in between', async () => {
     const bundle = await bundleScript(dir, 'quiet', DRIVER(__dirname));
     const out = JSON.parse(
-      execFileSync('ip', ['netns', 'exec', NS, process.execPath, bundle], { encoding: 'utf8', timeout: 60_000 }),
+      // A pid namespace of its own too (with its own /proc): /proc/loadavg's last pid is the reader's pid
+      // namespace's, and the processes other tests start would move it between two reads.
+      execFileSync(
+        'ip',
+        ['netns', 'exec', NS, 'unshare', '--pid', '--fork', '--mount-proc', process.execPath, bundle],
+        {
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      ),
     ) as { parent: number; child: number; me: number; steps: Step[]; counts: { full: number; again: number } };
     const step = (name: string) => out.steps.find((s) => s.step === name)!;
     const row = (name: string, port: number) => step(name).rows.find((r) => r.localPort === port);
