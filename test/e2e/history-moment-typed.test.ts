@@ -2,7 +2,9 @@
 // later. That answer can come while the user is typing a moment: it must not replace what is being typed (it did:
 // the field took the record's first moment, and Enter then asked that one). The page's WebSocket is routed here so
 // that the answer is held until the moment is typed, whatever the machine's load (the clean-clone CI of b85ff25
-// lost the race in polish-newuser.test.ts).
+// lost the race in polish-newuser.test.ts). The answer can also arrive just before a keystroke and be drawn just
+// after it (its callback runs in one task, React draws it in a later one): the second test delivers it and types in
+// the same task, in the page (the clean-clone CI of 0b7f88c lost that race in polish-newuser.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openApp, openRoutedPage, showTabByKey, until, type OpenApp } from './support.js';
@@ -61,5 +63,70 @@ describe('a moment typed in As it was', () => {
     await until('the typed moment asked', async () =>
       ((await caption.textContent()) ?? '').startsWith(`Open at ${day} 14:05:00`),
     );
+  });
+});
+
+describe('a moment typed just after the answer arrives, before it is drawn', () => {
+  it('is kept too, and the answer is shown for the moment still asked', async () => {
+    const typed = await app.browser.newPage({ viewport: { width: 1100, height: 700 }, timezoneId: 'UTC' });
+    // The page's WebSocket hands the first answer saying the record begins later to window.__deliver instead.
+    await typed.addInitScript(() => {
+      const w = window as unknown as { __deliver?: () => void };
+      const own = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage')!;
+      let holding = true;
+      Object.defineProperty(WebSocket.prototype, 'onmessage', {
+        configurable: true,
+        get() {
+          return own.get!.call(this);
+        },
+        set(handler: ((e: MessageEvent) => void) | null) {
+          own.set!.call(
+            this,
+            handler &&
+              ((e: MessageEvent) => {
+                if (
+                  holding &&
+                  typeof e.data === 'string' &&
+                  /"type":"response".*"gap":\{"kind":"before"/.test(e.data)
+                ) {
+                  holding = false;
+                  w.__deliver = () => handler.call(this, e);
+                  return;
+                }
+                handler.call(this, e);
+              }),
+          );
+        },
+      });
+    });
+    await typed.goto(app.host.url);
+    await showTabByKey(typed, 'Control+5', 'History');
+    const moment = typed.getByRole('textbox', { name: 'Moment' });
+    await moment.waitFor();
+    await until('the answer about 5 minutes ago', () =>
+      typed.evaluate(() => typeof (window as unknown as { __deliver?: unknown }).__deliver === 'function'),
+    );
+    const day = (await moment.inputValue()).slice(0, 10);
+    // The answer's callback runs (microtasks), then an input event, all in one task: before React draws the answer.
+    await typed.evaluate(async (text) => {
+      (window as unknown as { __deliver: () => void }).__deliver();
+      for (let i = 0; i < 100; i++) await null;
+      const input = document.querySelector<HTMLInputElement>('input[aria-label="Moment"]')!;
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, text);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }, `${day} 14:05`);
+    // Drawn: the moment still asked is 5 minutes ago, and what the answer says of it is shown (on 0b7f88c the field
+    // took the record's first moment instead, and this waited for a notice that never came).
+    const gap = typed.getByTestId('history-gap');
+    await until('the answer shown', async () =>
+      (await gap.count()) > 0 ? ((await gap.textContent()) ?? '').includes('The record begins at') : false,
+    );
+    expect(await moment.inputValue()).toBe(`${day} 14:05`);
+    await moment.press('Enter');
+    const caption = typed.getByTestId('history-caption');
+    await until('the typed moment asked', async () =>
+      ((await caption.textContent()) ?? '').startsWith(`Open at ${day} 14:05:00`),
+    );
+    await typed.close();
   });
 });

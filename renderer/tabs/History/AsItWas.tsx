@@ -1,6 +1,6 @@
 // "As it was": a moment or a range picked on the timeline or typed, and the connections and listeners open
 // then, in the Connections grid with its filter language, and exportable.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { CONNECTION_MODES, parseFilter, withTerm, type ConnectionMode } from '../../../shared/filter.js';
 import { formatBytes, formatDateTime, isoTime } from '../../../shared/format.js';
 import {
@@ -10,6 +10,7 @@ import {
   type RecordPause,
   type TimelinePoint,
 } from '../../../shared/record.js';
+import type { RecordedRows } from '../../../shared/protocol.js';
 import { useClient } from '../../api/context.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
@@ -148,6 +149,20 @@ export function AsItWas() {
       live = false;
     };
   }, [from, now, client]);
+  const apply = useCallback((r: RecordedRows, asked: typeof selection) => {
+    setRows(r.rows.map(toHistoryRow));
+    setAnswered(asked);
+    setOmitted(r.omitted);
+    setUnreadable(r.unreadable);
+    setGap(r.gap);
+    setPauses({ gaps: r.gaps, gapsOmitted: r.gapsOmitted });
+    setError(null);
+  }, []);
+  /** An answer saying the record begins after the default moment: whether it moves the moment there is decided
+   *  once it is drawn (below), not when it arrives. Typing can begin in between: the answer's callback runs in one
+   *  task and React draws it in a later one, and a keystroke drawn first must keep what it typed (the clean-clone
+   *  CI of 0b7f88c lost that race: the field took the record's first moment under the typed one). */
+  const [offer, setOffer] = useState<{ r: RecordedRows; asked: typeof selection; begins: number } | null>(null);
   useEffect(() => {
     let live = true;
     setLoading(true);
@@ -156,19 +171,11 @@ export function AsItWas() {
       .then(
         (r) => {
           if (!live) return;
-          if (r.gap?.kind === 'before') setBegins(r.gap.begins);
-          if (defaultMoment.current && r.gap?.kind === 'before') {
-            defaultMoment.current = false;
-            setChosen(moment(r.gap.begins));
-            return;
+          if (r.gap?.kind === 'before') {
+            setBegins(r.gap.begins);
+            if (defaultMoment.current) return setOffer({ r, asked: selection, begins: r.gap.begins });
           }
-          setRows(r.rows.map(toHistoryRow));
-          setAnswered(selection);
-          setOmitted(r.omitted);
-          setUnreadable(r.unreadable);
-          setGap(r.gap);
-          setPauses({ gaps: r.gaps, gapsOmitted: r.gapsOmitted });
-          setError(null);
+          apply(r, selection);
         },
         (e: Error) => live && setError(e.message),
       )
@@ -176,7 +183,18 @@ export function AsItWas() {
     return () => {
       live = false;
     };
-  }, [selection, client]);
+  }, [selection, client, apply]);
+  // A layout effect: it runs before the browser handles another event, so the field cannot be typed in between.
+  useLayoutEffect(() => {
+    if (offer === null) return;
+    setOffer(null);
+    // An answer for a moment no longer asked is dropped, as one arriving late is.
+    if (offer.asked !== selection) return;
+    if (defaultMoment.current) {
+      defaultMoment.current = false;
+      setChosen(moment(offer.begins));
+    } else apply(offer.r, offer.asked);
+  }, [offer, selection, apply]);
 
   // Service names, host names and places as they are known now (the record keeps addresses and ports).
   const { names, epoch } = useNames(null);

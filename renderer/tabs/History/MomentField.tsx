@@ -3,7 +3,7 @@
 // attribute changes that in Chromium. Enter or leaving the field asks for the moment; a moment that is not one
 // says why below the field and asks nothing; Escape puts back the moment asked. ↑/↓ step the part under the caret
 // (year, month, day, hour, minute or second) by one, as a date picker's arrows do.
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { formatDateTime } from '../../../shared/format.js';
 import { MOMENT_FORMAT, parseTypedMoment } from '../../../shared/record.js';
 
@@ -29,11 +29,14 @@ export function MomentField(props: {
   const [draft, setDraft] = useState(shown);
   const [error, setError] = useState<string | null>(null);
   const errorId = useId();
-  // A moment set elsewhere (a preset, the timeline, Now) replaces what was typed.
-  useEffect(() => {
+  // A moment set elsewhere (a preset, the timeline, Now) replaces what was typed: in the render that shows it, not
+  // in an effect after it, where a keystroke handled in between would be lost under it.
+  const [was, setWas] = useState(shown);
+  if (was !== shown) {
+    setWas(shown);
     setDraft(shown);
     setError(null);
-  }, [shown]);
+  }
 
   const commit = (text: string) => {
     const parsed = parseTypedMoment(text);
