@@ -180,7 +180,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
           const asked = message;
           const into = shared.resolve(asked.into, asked.forget);
           void netlink
-            .dump(asked.protocol, asked.msgType, asked.payload, asked.limits, into, asked.expected)
+            .dump(asked.protocol, asked.msgType, asked.payload, asked.limits, into, asked.expected, asked.gets)
             .then(({ packed, transfer }) => {
               if (worker === w)
                 w.postMessage({ type: 'netlink', id: asked.id, result: packed } satisfies ToWorker, transfer);

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { type DumpResult, NETLINK_SOCK_DIAG, NetlinkDumper, releaseDump } from '../collectors/linux/netlink.js';
 import {
   AF_INET,
+  inetDiagGetRequest,
   inetDiagRequest,
   IPPROTO_TCP,
   SOCK_DIAG_BY_FAMILY,
@@ -30,6 +31,11 @@ import {
 } from './netlink-relay.js';
 import type { FromWorker } from './worker-protocol.js';
 import { until } from '../../test/until.js';
+import net from 'node:net';
+import { once } from 'node:events';
+import { parseIp } from '../../shared/address.js';
+import { emptyDiagnostics } from '../../shared/types.js';
+import { tcpRowsFromDiag } from '../collectors/connections/linux-diag-rows.js';
 import { bundleWorker } from './testing/bundle-worker.js';
 
 describe('packing a dump across threads', () => {
@@ -398,6 +404,70 @@ describe.skipIf(process.platform !== 'linux' || NetlinkDumper.unavailable() !== 
     expect((await ask()).packed).toMatchObject({ ok: true });
     host.close();
     expect((await ask()).packed).toEqual({ ok: false, error: 'closed' });
+  });
+
+  it('relays a get of sockets by their endpoints, in a buffer of its size, lending no shared one', async () => {
+    const host = new HostNetlinkDumps();
+    const questions: FromWorker[] = [];
+    const relay: WorkerNetlinkRelay = new WorkerNetlinkRelay((m) => {
+      questions.push(m);
+      if (m.type === 'netlink')
+        void host
+          .dump(m.protocol, m.msgType, m.payload, m.limits, undefined, m.expected, m.gets)
+          .then(({ packed }) => relay.answer(m.id, packed));
+    });
+    const server = net.createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+    await once(client, 'connect');
+    const limits = { timeoutMs: 10_000, maxBytes: 64 * 1024 * 1024 };
+    try {
+      const all = await relay.dump(
+        NETLINK_SOCK_DIAG,
+        SOCK_DIAG_BY_FAMILY,
+        inetDiagRequest(AF_INET, IPPROTO_TCP, 0, TCP_DUMP_STATES),
+        limits,
+      );
+      if (!all.ok) throw new Error(all.error);
+      const dumped = tcpRowsFromDiag(all.datagrams, emptyDiagnostics(), Date.now());
+      releaseDump(all);
+      const at = dumped.rows.findIndex((r) => r.localPort === client.localPort && r.remotePort === client.remotePort);
+      const request = inetDiagGetRequest(
+        AF_INET,
+        IPPROTO_TCP,
+        0,
+        parseIp('127.0.0.1')!.bytes,
+        client.localPort!,
+        parseIp('127.0.0.1')!.bytes,
+        client.remotePort!,
+        dumped.cookies[at]!,
+      )!;
+      const got = await relay.dump(
+        NETLINK_SOCK_DIAG,
+        SOCK_DIAG_BY_FAMILY,
+        Buffer.concat([request, request]),
+        limits,
+        2,
+      );
+      if (!got.ok) throw new Error(got.error);
+      const rows = tcpRowsFromDiag(got.datagrams, emptyDiagnostics(), Date.now());
+      expect(rows.cookies).toEqual([dumped.cookies[at], dumped.cookies[at]]);
+      expect(got.bytes).toBe(got.datagrams.reduce((n, d) => n + d.length, 0));
+      expect(got.datagrams[0]!.buffer.byteLength).toBe(got.bytes);
+      releaseDump(got);
+      // The dump was lent no buffer (its first), and the get none either.
+      expect(questions.map((q) => (q.type === 'netlink' ? [q.gets, q.into] : null))).toEqual([
+        [undefined, undefined],
+        [2, undefined],
+      ]);
+      // A get whose payload is not its count of equal requests is refused before the kernel is asked.
+      const odd = await relay.dump(NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY, Buffer.alloc(57), limits, 2);
+      expect(odd).toMatchObject({ ok: false, error: expect.stringMatching(/a get of 2 requests in 57 bytes/) });
+    } finally {
+      client.destroy();
+      server.close();
+      host.close();
+    }
   });
 });
 

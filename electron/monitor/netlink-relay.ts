@@ -293,8 +293,9 @@ export class WorkerNetlinkRelay implements NetlinkTransport {
 
   constructor(private readonly post: (message: FromWorker) => void) {}
 
-  dump(protocol: number, type: number, payload: Uint8Array, limits: DumpLimits): Promise<DumpResult> {
-    const slot = this.slotFor(`${protocol} ${type} ${Buffer.from(payload).toString('hex')}`);
+  dump(protocol: number, type: number, payload: Uint8Array, limits: DumpLimits, gets?: number): Promise<DumpResult> {
+    // A get's answer is a few records, each get's request another: no shared buffer (it would take a dump's slot).
+    const slot = gets ? null : this.slotFor(`${protocol} ${type} ${Buffer.from(payload).toString('hex')}`);
     const forget = slot === null ? undefined : this.letGoOutgrown(slot);
     const lent = slot !== null && this.lend(slot);
     const expected = lent || slot === null ? 0 : slot.needed;
@@ -320,6 +321,7 @@ export class WorkerNetlinkRelay implements NetlinkTransport {
           ...(into ? { into } : {}),
           ...(expected > 0 ? { expected } : {}),
           ...(forget !== undefined ? { forget } : {}),
+          ...(gets ? { gets } : {}),
         });
       },
     );
@@ -454,11 +456,14 @@ export class HostNetlinkDumps {
     limits: DumpLimits,
     shared?: SharedArrayBuffer,
     expected = 0,
+    gets = 0,
   ) {
     // A worker still reading while the host closes opens no socket after close.
     if (this.closed) return packDump({ ok: false, error: 'closed' });
     let d = this.dumpers.get(protocol);
     if (!d) this.dumpers.set(protocol, (d = new NetlinkDumper(protocol)));
+    // A get's few records: in a buffer of their size.
+    if (gets !== 0) return packDump(await d.ask(type, payload, limits, null, gets));
     // No larger than the dump may be: what the worker says is a size, never a cause to fail.
     const sized = Number.isSafeInteger(expected) && expected > 0 ? Math.min(expected, limits.maxBytes) : 0;
     const writer = new DumpWriter(shared, sized, () => this.collectSoon());

@@ -52,6 +52,8 @@ export type FromWorker =
       expected?: number;
       /** A shared buffer's slot whose buffer the host is to let go of (the worker has: its kind's dumps outgrew it). */
       forget?: number;
+      /** A get of this many requests, their payloads end to end in `payload` (NetlinkDumper.get), not a dump. */
+      gets?: number;
     }
   /** Sent every HEARTBEAT_MS while the worker's event loop turns: the host restarts a worker that hangs. */
   | { type: 'heartbeat' }

@@ -16,34 +16,25 @@ import {
 } from '../../monitor/netlink-relay.js';
 import type { Connection } from '../../../shared/types.js';
 import { LinuxConnectionsCollector } from './linux.js';
+import { closeHeld, type Held, loopbackPair } from '../../../test/loopback-pair.js';
 
 describe.skipIf(process.platform !== 'linux' || NetlinkDumper.unavailable() !== null)(
   "a relayed dump's shared buffer, released once read",
   () => {
-    const servers: net.Server[] = [];
-    const sockets: net.Socket[] = [];
+    const held: Held = { servers: [], sockets: [] };
     const ports = new Set<number>();
     const unixName = `netlens-shared-dump-test-${process.pid}`;
 
     beforeAll(async () => {
-      const server = net.createServer((s) => sockets.push(s)).listen(0, '127.0.0.1');
-      servers.push(server);
-      await once(server, 'listening');
-      const port = (server.address() as net.AddressInfo).port;
-      const c = net.connect(port, '127.0.0.1');
-      sockets.push(c);
-      await once(c, 'connect');
+      const { port, client } = await loopbackPair(held, '127.0.0.1');
       ports.add(port);
-      ports.add(c.localPort!);
+      ports.add(client.localPort!);
       const u = net.createServer().listen(`\0${unixName}`);
-      servers.push(u);
+      held.servers.push(u);
       await once(u, 'listening');
     });
 
-    afterAll(() => {
-      for (const s of sockets) s.destroy();
-      for (const s of servers) s.close();
-    });
+    afterAll(() => closeHeld(held));
 
     it('releases every dump after its rows are made, and its rows do not change when the buffer is written over', async () => {
       const host = new HostNetlinkDumps();

@@ -1,8 +1,6 @@
 // Live: TCP is dumped for both families at once (TCPDIAG_GETSOCK, one walk of the kernel's TCP hash table);
 // it lists exactly what the two per-family SOCK_DIAG_BY_FAMILY dumps list, and a kernel that refuses it gets
 // the per-family dumps from then on, with the same rows.
-import { once } from 'node:events';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DumpLimits, NETLINK_SOCK_DIAG, NetlinkDumper, setNetlinkTransport } from '../linux/netlink.js';
 import {
@@ -17,33 +15,24 @@ import {
   TCPDIAG_GETSOCK,
 } from '../linux/sock-diag.js';
 import { LinuxConnectionsCollector } from './linux.js';
+import { closeHeld, type Held, loopbackPair } from '../../../test/loopback-pair.js';
 
 const LIMITS: DumpLimits = { timeoutMs: 10_000, maxBytes: 1 << 26 };
 
 describe.skipIf(process.platform !== 'linux')('TCP of both families in one dump', () => {
-  const servers: net.Server[] = [];
-  const sockets: net.Socket[] = [];
+  const held: Held = { servers: [], sockets: [] };
   const ports = new Set<number>();
 
   beforeAll(async () => {
     expect(NetlinkDumper.unavailable()).toBeNull();
     for (const host of ['127.0.0.1', '::1']) {
-      const server = net.createServer((s) => sockets.push(s)).listen(0, host);
-      servers.push(server);
-      await once(server, 'listening');
-      const port = (server.address() as net.AddressInfo).port;
-      const c = net.connect(port, host);
-      sockets.push(c);
-      await once(c, 'connect');
+      const { port, client } = await loopbackPair(held, host);
       ports.add(port);
-      ports.add(c.localPort!);
+      ports.add(client.localPort!);
     }
   });
 
-  afterAll(() => {
-    for (const s of sockets) s.destroy();
-    for (const s of servers) s.close();
-  });
+  afterAll(() => closeHeld(held));
 
   /** Our sockets in some dumps' datagrams, as "family port>port inode" lines. */
   const ours = (datagrams: Buffer[]) => {

@@ -28,6 +28,12 @@ const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
 const NLM_F_REQUEST = 0x1;
 const NLM_F_DUMP = 0x300;
+const ENOENT = 2;
+/** sock_diag's answer to a get whose cookie is not the socket's now on those endpoints: the one asked for is gone. */
+const ESTALE = 116;
+
+/** The most requests one `get` asks at once (a bounded question, and one datagram of answers). */
+export const MAX_GETS = 64;
 
 /**
  * The kernel sends a dump in datagrams of less than 32 KiB (netlink_recvmsg caps the size it allocates a dump's
@@ -116,6 +122,8 @@ export type DatagramSink = (datagram: Buffer) => void;
 
 interface Pending {
   seq: number;
+  /** A get's answers still to come (one per request: its record, or NLMSG_ERROR); 0 for a dump. */
+  answersLeft: number;
   datagrams: Buffer[];
   sink: DatagramSink | null;
   bytes: number;
@@ -131,7 +139,8 @@ interface Pending {
  * waits on the socket and never runs the parsers that could hang.
  */
 export interface NetlinkTransport {
-  dump(protocol: number, type: number, payload: Uint8Array, limits: DumpLimits): Promise<DumpResult>;
+  /** `gets`: a get of that many requests, `payload` their payloads end to end (NetlinkDumper.get); else a dump. */
+  dump(protocol: number, type: number, payload: Uint8Array, limits: DumpLimits, gets?: number): Promise<DumpResult>;
 }
 let transport: NetlinkTransport | null = null;
 
@@ -173,8 +182,28 @@ export class NetlinkDumper {
    * failed.
    */
   dump(type: number, payload: Uint8Array, limits: DumpLimits, sink?: DatagramSink): Promise<DumpResult> {
-    if (this.closed) return Promise.resolve({ ok: false, error: 'closed' });
-    if (transport) return transport.dump(this.protocol, type, payload, limits);
+    return this.ask(type, payload, limits, sink ?? null, 0);
+  }
+
+  /**
+   * A get, not a dump: each of `payloads` (of one size, at most MAX_GETS) is a request for one object (for
+   * sock_diag, a socket by its endpoints and cookie: a lookup in the kernel's hash, not a walk of it), sent
+   * together without NLM_F_DUMP. The result holds the records found; an object gone (ENOENT, or ESTALE: another
+   * is on its endpoints) has none. Other refusals fail it.
+   */
+  get(type: number, payloads: readonly Uint8Array[], limits: DumpLimits): Promise<DumpResult> {
+    const size = payloads[0]?.length ?? 0;
+    if (payloads.length === 0 || payloads.length > MAX_GETS || payloads.some((p) => p.length !== size))
+      return Promise.resolve({ ok: false, error: `netlink get of ${payloads.length} requests of unequal sizes` });
+    return this.ask(type, Buffer.concat(payloads), limits, null, payloads.length);
+  }
+
+  /** A dump (`gets` 0), or a get of `gets` requests whose payloads are `payload`'s equal parts; see getsOf. */
+  ask(type: number, payload: Uint8Array, limits: DumpLimits, sink: DatagramSink | null, gets: number) {
+    if (this.closed) return Promise.resolve<DumpResult>({ ok: false, error: 'closed' });
+    const wrong = getsOf(payload, gets);
+    if (wrong !== null) return Promise.resolve<DumpResult>({ ok: false, error: wrong });
+    if (transport) return transport.dump(this.protocol, type, payload, limits, gets > 0 ? gets : undefined);
     // The time limit counts from now, waiting included: a dump asked while others run (a worker's, relayed,
     // whose asker gave up and asked again) is given up when its time is over, never run late, so what waits
     // here is at most what was asked within one time limit.
@@ -182,7 +211,7 @@ export class NetlinkDumper {
     // Never rejects: the host answers a relayed dump in a callback of its own, where a rejection would be
     // unhandled on the host's thread.
     const run = this.queue
-      .then(() => this.dumpNow(type, payload, limits, deadline, sink ?? null))
+      .then(() => this.dumpNow(type, payload, limits, deadline, sink, gets))
       .catch((e: unknown): DumpResult => ({ ok: false, error: `netlink: ${(e as Error).message}` }));
     this.queue = run;
     return run;
@@ -244,19 +273,26 @@ export class NetlinkDumper {
     limits: DumpLimits,
     deadline: number,
     sink: DatagramSink | null,
+    gets: number,
   ): Promise<DumpResult> {
     const left = deadline - Date.now();
     if (left <= 0)
       return Promise.resolve({ ok: false, error: `netlink dump waited its ${limits.timeoutMs} ms behind others` });
     this.seq = (this.seq % 0x7fffffff) + 1;
     const seq = this.seq;
-    // The request is made before the socket is opened: nothing that throws may leave one open.
-    const message = Buffer.alloc(16 + payload.length);
-    message.writeUInt32LE(message.length, 0);
-    message.writeUInt16LE(type, 4);
-    message.writeUInt16LE(NLM_F_REQUEST | NLM_F_DUMP, 6);
-    message.writeUInt32LE(seq, 8);
-    message.set(payload, 16);
+    // The request is made before the socket is opened: nothing that throws may leave one open. A get is its
+    // requests one after another in one datagram (the kernel answers each in turn), all with this sequence.
+    const count = gets > 0 ? gets : 1;
+    const size = payload.length / count;
+    const message = Buffer.alloc(count * (16 + size));
+    for (let i = 0; i < count; i++) {
+      const at = i * (16 + size);
+      message.writeUInt32LE(16 + size, at);
+      message.writeUInt16LE(type, at + 4);
+      message.writeUInt16LE(gets > 0 ? NLM_F_REQUEST : NLM_F_REQUEST | NLM_F_DUMP, at + 6);
+      message.writeUInt32LE(seq, at + 8);
+      message.set(payload.subarray(i * size, (i + 1) * size), at + 16);
+    }
     const socket = this.open();
     if (typeof socket === 'string') return Promise.resolve({ ok: false, error: socket });
     return new Promise<DumpResult>((resolve) => {
@@ -264,7 +300,7 @@ export class NetlinkDumper {
         () => this.finish({ ok: false, error: `netlink dump gave no answer within ${limits.timeoutMs} ms` }),
         left,
       );
-      this.pending = { seq, datagrams: [], sink, bytes: 0, limits, timer, resolve };
+      this.pending = { seq, answersLeft: gets, datagrams: [], sink, bytes: 0, limits, timer, resolve };
       try {
         socket.send(0, 0, message, (error) => {
           if (error) this.finish({ ok: false, error: `netlink send: ${error.message}` });
@@ -280,6 +316,10 @@ export class NetlinkDumper {
     if (p === null) return; // nothing asked: a late datagram of a dump given up on (its socket is closed)
     if (truncated) {
       this.finish({ ok: false, error: 'netlink message larger than the receive buffer' });
+      return;
+    }
+    if (p.answersLeft > 0) {
+      this.receiveAnswers(p, message);
       return;
     }
     // The last message of a dump is NLMSG_DONE (or NLMSG_ERROR), alone or at the end of a datagram.
@@ -325,6 +365,47 @@ export class NetlinkDumper {
     if (end >= 0) this.finish({ ok: true, datagrams: p.datagrams, bytes: p.bytes });
   }
 
+  /**
+   * A datagram of a get's answers: each message answers one request, its record (kept) or NLMSG_ERROR (ENOENT
+   * or ESTALE: the object is gone, nothing kept; any other errno fails the get). The get ends with its last
+   * answer.
+   */
+  private receiveAnswers(p: Pending, message: Buffer): void {
+    const kept: Buffer[] = [];
+    let off = 0;
+    while (off + 16 <= message.length && p.answersLeft > 0) {
+      const len = message.readUInt32LE(off);
+      if (len < 16 || off + len > message.length) {
+        this.finish({ ok: false, error: 'netlink message with a bad length' });
+        return;
+      }
+      if (message.readUInt32LE(off + 8) !== p.seq) {
+        this.finish({ ok: false, error: 'netlink message of another request' });
+        return;
+      }
+      const type = message.readUInt16LE(off + 4);
+      if (type === NLMSG_ERROR || type === NLMSG_DONE) {
+        const errno = type === NLMSG_ERROR && len >= 20 ? -message.readInt32LE(off + 16) : 0;
+        if (type === NLMSG_DONE || (errno !== ENOENT && errno !== ESTALE && errno !== 0)) {
+          this.finish({ ok: false, error: `the kernel refused the request (errno ${errno})` });
+          return;
+        }
+      } else kept.push(message.subarray(off, off + len));
+      p.answersLeft--;
+      off += (len + 3) & ~3;
+    }
+    for (const k of kept) {
+      p.bytes += k.length;
+      if (p.bytes > p.limits.maxBytes) {
+        this.finish({ ok: false, error: `netlink answer larger than ${p.limits.maxBytes} bytes` });
+        return;
+      }
+      // Copied: a record is a small part of its datagram, which is then not held.
+      p.datagrams.push(Buffer.from(k));
+    }
+    if (p.answersLeft === 0) this.finish({ ok: true, datagrams: p.datagrams, bytes: p.bytes });
+  }
+
   /** Ends the dump in progress with `result` and closes its socket. */
   private finish(result: DumpResult): void {
     this.closeSocket();
@@ -334,6 +415,15 @@ export class NetlinkDumper {
     clearTimeout(p.timer);
     p.resolve(result);
   }
+}
+
+/** Why `gets` does not describe `payload` as a get's requests (a count up to MAX_GETS of equal parts), or null;
+ *  0 is a dump. */
+export function getsOf(payload: Uint8Array, gets: number): string | null {
+  if (gets === 0) return null;
+  if (!Number.isInteger(gets) || gets < 0 || gets > MAX_GETS || payload.length === 0 || payload.length % gets !== 0)
+    return `netlink: a get of ${String(gets)} requests in ${payload.length} bytes`;
+  return null;
 }
 
 /**

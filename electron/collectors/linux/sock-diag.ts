@@ -31,6 +31,36 @@ export function inetDiagRequest(family: number, protocol: number, ext: number, s
 }
 
 /**
+ * struct inet_diag_req_v2 for one socket (NetlinkDumper.get): its family and protocol, and its sockid as a dump
+ * gives it (local address and port, remote ones, and its cookie, so that a later socket on the same endpoints
+ * is not taken for it: the kernel answers ESTALE). The kernel looks it up in its hash (inet_diag_find_one_icsk)
+ * rather than walking the table. Addresses are 4 or 16 bytes, network order; the cookie in ss's spelling
+ * (cookieAt); null when it is not one.
+ */
+export function inetDiagGetRequest(
+  family: number,
+  protocol: number,
+  ext: number,
+  local: Uint8Array,
+  localPort: number,
+  remote: Uint8Array,
+  remotePort: number,
+  cookie: string,
+): Buffer | null {
+  const size = family === AF_INET ? 4 : 16;
+  if (local.length !== size || remote.length !== size || !/^[0-9a-f]{1,16}$/.test(cookie)) return null;
+  const b = inetDiagRequest(family, protocol, ext, TCP_DUMP_STATES);
+  b.writeUInt16BE(localPort, 8);
+  b.writeUInt16BE(remotePort, 10);
+  b.set(local, 12);
+  b.set(remote, 28);
+  const hex = cookie.padStart(16, '0');
+  b.writeUInt32LE(Number.parseInt(hex.slice(8), 16), 48);
+  b.writeUInt32LE(Number.parseInt(hex.slice(0, 8), 16), 52);
+  return b;
+}
+
+/**
  * TCPDIAG_GETSOCK, the first inet_diag request (struct inet_diag_req, 60 bytes): the kernel still answers it
  * (inet_diag_dump_compat) and asks for AF_UNSPEC, so one dump, one walk of the TCP hash table, lists both
  * families. SOCK_DIAG_BY_FAMILY takes one dump per family, and each walks the whole table (262,144 buckets
