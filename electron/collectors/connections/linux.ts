@@ -34,7 +34,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readProcTextSync, type ReadOutcome } from '../linux/proc-files.js';
-import { readSocketCounters } from '../linux/socket-counters.js';
+import { readSocketCounters, type SocketCounters } from '../linux/socket-counters.js';
+import { ownSockets, withFreshOwnRows, type OwnSocket } from './own-sockets.js';
 import { lookup } from '../lookup.js';
 import { inetConnectionKey, InodelessUnixKeys, unixConnectionKey } from './keys.js';
 import { fdCount, SocketOwners, slicedNote, type PrivilegedOwners } from '../linux/socket-owners.js';
@@ -559,6 +560,13 @@ const FULL_READ_EVERY_MS = 5000;
  */
 interface QuietRead {
   counters: string;
+  /** TCP's segments in and out as the counters were read (SocketCounters.segs). */
+  segs: SocketCounters['segs'];
+  /** NetLens's own TCP connections and their peers (own-sockets.ts): while the segments moved by exactly theirs,
+   *  the read is given again with these rows read afresh. */
+  own: OwnSocket[];
+  /** The TCP rows' cookies by position (the traffic totals'). */
+  cookies: SsTcpRows['cookies'];
   /** When the counters were read (performance.now()). */
   at: number;
   traffic: boolean;
@@ -612,8 +620,13 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   /** How long reads may be given again (QuietRead), or null: never. */
   private readonly quietFor: number | null;
   private quiet: QuietRead | null = null;
-  /** Reads made in full, and given again from the last full one since nothing could have changed. */
-  readonly readCounts = { full: 0, again: 0 };
+  /** Reads made in full, and given again from the last full one since nothing could have changed; of those, the
+   *  ones whose own connections (QuietRead's `own`) were read afresh by a get. */
+  readonly readCounts = { full: 0, again: 0, gets: 0 };
+  /** The last full read's TCP cookies by position (QuietRead's `cookies`). */
+  private lastCookies: SsTcpRows['cookies'] = [];
+  /** Why gets of NetLens's own connections are not made (the kernel refused them), or null. */
+  private getsRefused: string | null = null;
 
   constructor(options: LinuxConnectionsOptions = {}) {
     this.diagUnavailable = options.sockDiag === false ? 'turned off' : null;
@@ -685,10 +698,14 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   /** The TCP table of each family `wanted` (every state): with tcp_info (and skmem for a memory column)
    *  while traffic is collected. Both families in one dump where the kernel answers TCPDIAG_GETSOCK (one walk
    *  of its TCP hash table instead of two); else, and for one family, a SOCK_DIAG_BY_FAMILY dump per family. */
-  private async dumpTcp(wanted: (family: 'inet' | 'inet6') => boolean, traffic: boolean): Promise<Dumped | string> {
+  private async dumpTcp(
+    wanted: (family: 'inet' | 'inet6') => boolean,
+    traffic: boolean,
+    socketMemory: boolean,
+  ): Promise<Dumped | string> {
     const unavailable = this.whyNoDiag();
     if (unavailable !== null) return unavailable;
-    const ext = !traffic ? 0 : extBit(INET_DIAG_INFO) | (this.socketMemory ? extBit(INET_DIAG_SKMEMINFO) : 0);
+    const ext = !traffic ? 0 : this.diagExt(socketMemory);
     if (wanted('inet') && wanted('inet6') && this.bothFamiliesDump) {
       const both = await this.dumpDiag([
         { type: TCPDIAG_GETSOCK, payload: inetDiagBothFamiliesRequest(ext, TCP_DUMP_STATES) },
@@ -723,8 +740,9 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     diagnostics: Diagnostics,
     wanted: (family: 'inet' | 'inet6') => boolean,
     traffic: boolean,
+    socketMemory: boolean,
   ): Promise<SsTcpRows | string | null> {
-    const dumped = await this.dumpTcp(wanted, traffic);
+    const dumped = await this.dumpTcp(wanted, traffic, socketMemory);
     if (typeof dumped !== 'string') {
       try {
         return tcpRowsFromDiag(dumped.datagrams, diagnostics, at, wanted, traffic, undefined, this.kept);
@@ -736,7 +754,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       diagnostics.notes.push(`TCP sockets read ${traffic ? 'with ss' : 'from /proc'}: ${dumped}`);
     }
     if (!traffic) return null;
-    const out = await this.readSs();
+    const out = await this.readSs(socketMemory);
     return out.ok ? tcpRowsFromSs(out.text, diagnostics, at, wanted) : out.error;
   }
 
@@ -762,8 +780,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
    *  thread while it reads /proc: at 20,000 sockets that is 12 MB, and through a pipe the two would take turns.
    *  Its stderr too: a pipe would be a socket of NetLens's own in the very reading ss runs beside, one new
    *  row per tick (and one closed) on a machine where nothing else changes. */
-  private readSs(): Promise<CommandResult> {
-    const args = [this.socketMemory ? '-tainHem' : '-tainHe'];
+  private readSs(socketMemory: boolean): Promise<CommandResult> {
+    const args = [socketMemory ? '-tainHem' : '-tainHe'];
     const options = { maxBytes: SS_MAX_BYTES, decode: (b: Buffer) => b.toString('latin1'), env: { LC_ALL: 'C' } };
     try {
       this.spoolDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-ss-'));
@@ -801,39 +819,103 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   private async readNow(): Promise<DatasetResult<Connection>> {
     // Monotonic: a clock set back must not stretch the time between full reads.
     const at = performance.now();
+    // What this read collects, taken as it starts: setExtras may change it while the read waits (for a get, then
+    // its dumps), and a row built for the one and given its gaps for the other would change a kept row.
+    const traffic = this.traffic;
+    const socketMemory = this.socketMemory;
     const read = this.quietFor === null ? null : readSocketCounters(this.procRoot);
-    const counters = read?.text ?? null;
-    const again = this.readAgain(counters, at);
+    const again = await this.readAgain(read, at, traffic, socketMemory);
     if (again !== null) {
       this.readCounts.again++;
       return again;
     }
     this.quiet = null;
-    const traffic = this.traffic;
-    const socketMemory = this.socketMemory;
     const eventRestarts = this.destroyed.stats.running ? this.destroyed.stats.restarts : -1;
-    const result = await this.readFully(read?.whole);
+    const result = await this.readFully(read?.whole, traffic, socketMemory);
     this.readCounts.full++;
-    if (counters !== null) {
-      this.quiet = { counters, at, traffic, socketMemory, eventRestarts, result, holders: this.holdersOf(result.rows) };
+    if (this.getsRefused !== null)
+      result.diagnostics.notes.push(
+        `every reading is made in full while NetLens's own connections move: sock_diag gets failed (${this.getsRefused})`,
+      );
+    if (read !== null) {
+      const cookies = this.lastCookies;
+      const own =
+        read.segs === null || this.getsRefused !== null || !traffic
+          ? []
+          : ownSockets(result.rows, cookies, process.pid, this.diagExt(socketMemory));
+      this.quiet = {
+        counters: read.text,
+        segs: read.segs,
+        own,
+        cookies,
+        at,
+        traffic,
+        socketMemory,
+        eventRestarts,
+        result,
+        holders: this.holdersOf(result.rows),
+      };
     }
     return result;
   }
 
   /** The last full read again, or null: a full read is due (see QuietRead and FULL_READ_EVERY_MS). */
-  private readAgain(counters: string | null, now: number): DatasetResult<Connection> | null {
+  private async readAgain(
+    read: SocketCounters | null,
+    now: number,
+    traffic: boolean,
+    socketMemory: boolean,
+  ): Promise<DatasetResult<Connection> | null> {
     const q = this.quiet;
-    if (q === null || counters === null || counters !== q.counters || now - q.at >= this.quietFor!) return null;
-    if (q.traffic !== this.traffic || q.socketMemory !== this.socketMemory) return null;
+    if (q === null || read === null || read.text !== q.counters || now - q.at >= this.quietFor!) return null;
+    if (q.traffic !== traffic || q.socketMemory !== socketMemory) return null;
     if (this.attributeOwners && this.owners.waiting) return null;
     // A TCP socket closed while another opened would leave sockstat's counts as they were: its destroy event
     // tells, so reads are given again only while that reader runs, has run since the full read, and has none.
     const events = this.destroyed.stats;
     if (!events.running || events.restarts !== q.eventRestarts || this.destroyed.queued > 0) return null;
     for (const [pid, fds] of q.holders) if (fdCount(this.procRoot, pid) !== fds) return null;
+    const { diagnostics } = q.result;
+    const again = (rows: Connection[]) => ({
+      rows,
+      diagnostics: mergeDiagnostics(emptyDiagnostics(), diagnostics),
+      keptRows: true,
+    });
     // Rows are never changed once given, and every one is the last read's: the monitor knows them unchanged.
-    const { rows, diagnostics } = q.result;
-    return { rows: rows.slice(), diagnostics: mergeDiagnostics(emptyDiagnostics(), diagnostics), keptRows: true };
+    if (read.segs?.in === q.segs?.in && read.segs?.out === q.segs?.out) return again(q.result.rows.slice());
+    // The segments moved: by NetLens's own connections' alone, or a full read.
+    const fresh = q.own.length > 0 && read.segs !== null && q.segs !== null ? await this.ownRows(q) : null;
+    if (fresh === null || fresh.segsIn !== read.segs!.in - q.segs!.in || fresh.segsOut !== read.segs!.out - q.segs!.out)
+      return null;
+    // Their counters grew: the totals too (every row, so none is taken for closed).
+    this.totals.update(fresh.rows, q.cookies, [], Date.now());
+    this.readCounts.gets++;
+    return again(fresh.rows);
+  }
+
+  /** The last full read's rows with NetLens's own connections read afresh by a get (withFreshOwnRows), or null:
+   *  one is gone, or the get failed (a refusal stops gets: full reads then, as without them). */
+  private async ownRows(q: QuietRead): Promise<ReturnType<typeof withFreshOwnRows>> {
+    const r = await this.diag.get(
+      SOCK_DIAG_BY_FAMILY,
+      q.own.map((o) => o.request),
+      this.diagLimits,
+    );
+    if (!r.ok) {
+      if (r.error.startsWith('the kernel refused')) this.getsRefused = r.error;
+      return null;
+    }
+    try {
+      const fresh = tcpRowsFromDiag(r.datagrams, emptyDiagnostics(), Date.now(), () => true, true);
+      return withFreshOwnRows(q.result.rows, q.own, fresh);
+    } finally {
+      releaseDump(r);
+    }
+  }
+
+  /** The attributes asked of TCP sockets while traffic is collected: tcp_info, and skmem for a memory column. */
+  private diagExt(socketMemory: boolean): number {
+    return extBit(INET_DIAG_INFO) | (socketMemory ? extBit(INET_DIAG_SKMEMINFO) : 0);
   }
 
   /** The processes holding the rows' sockets, with the size of their fd table (fdCount). */
@@ -850,8 +932,13 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     return [...pids].map((pid) => [pid, fdCount(this.procRoot, pid)]);
   }
 
-  /** A full read; `sockstat`: sockstat and sockstat6 as this tick's counters read them, not read again. */
-  private async readFully(sockstat?: ReadonlyMap<string, string>): Promise<DatasetResult<Connection>> {
+  /** A full read; `sockstat`: sockstat and sockstat6 as this tick's counters read them, not read again; `ss` and
+   *  `socketMemory`: whether it collects traffic and socket memory, as the read began (readNow). */
+  private async readFully(
+    sockstat: ReadonlyMap<string, string> | undefined,
+    ss: boolean,
+    socketMemory: boolean,
+  ): Promise<DatasetResult<Connection>> {
     // sock_diag (or, with traffic, ss) gives the TCP rows, with their counters while traffic is collected:
     // the kernel walks its TCP hash once per tick, and the rows are binary records rather than text.
     const wanted = (file: string) => this.tables === null || this.tables.has(file);
@@ -864,12 +951,9 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     // from sock_diag keeps none of that kind for the next.
     this.kept.begin();
     this.keptUnix.begin();
-    // Whether this read has traffic, taken once: setExtras may change it while the read waits for its dumps, and a
-    // row built for the one and given its gaps for the other would change a kept row.
-    const ss = this.traffic;
     const tcpRead =
       ss || (this.ownProc && (wanted('tcp') || wanted('tcp6')))
-        ? this.readTcpRows(ssAt, fromSs, (f) => wanted(f === 'inet' ? 'tcp' : 'tcp6'), ss)
+        ? this.readTcpRows(ssAt, fromSs, (f) => wanted(f === 'inet' ? 'tcp' : 'tcp6'), ss, socketMemory)
         : null;
     const fromDiag = emptyDiagnostics();
     const unixDiag = this.ownProc && wanted('unix') ? this.readUnixDiag(fromDiag, ss) : null;
@@ -940,6 +1024,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       }
     }
     let closed: ClosedSocket[] | undefined;
+    this.lastCookies = tcp?.cookies ?? [];
     if (ss) {
       if (ssFailure !== null) {
         // Every row gets the failure: kept ones (the unix rows: the TCP rows then come from /proc) as copies.

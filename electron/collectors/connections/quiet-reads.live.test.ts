@@ -1,9 +1,10 @@
 // Live, as root, in a network and pid namespace of the test's own (nothing else opens sockets or starts processes
 // there): the connections collector gives its last read again while the kernel's socket counters stand still
-// (QuietRead in linux.ts), and reads in full at the next read after anything it shows changes: bytes sent, a
-// listener opened, a listener closed while another opens (sockstat's counts unmoved: the destroy event tells), a
+// (QuietRead in linux.ts), and reads in full at the next read after anything it shows changes: bytes sent by
+// another process, a listener opened, a listener closed while another opens (sockstat's counts unmoved: the destroy event tells), a
 // unix socket, a UDP datagram, a listener shared by a fork, the parent's exit, and after fullReadEveryMs with
-// nothing moving.
+// nothing moving. Bytes on its own process's connections (as the browser host's page's WebSocket moves them) are
+// read by a get of those sockets alone: the read is given again with their rows fresh.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,15 @@ const FORK = [
   '    time.sleep(60)',
   'else:',
   '    print(pid, flush=True); sys.stdin.read()',
+].join('\\n');
+// Another process's connection to itself, which sends 1,000 bytes for each line it reads.
+const TALKER = [
+  'import socket, sys',
+  'l = socket.socket(); l.bind(("127.0.0.1", 7105)); l.listen()',
+  'c = socket.create_connection(("127.0.0.1", 7105)); s, _ = l.accept()',
+  'print("ready", flush=True)',
+  'for line in sys.stdin:',
+  '    c.sendall(b"y" * 1000); s.recv(1000); print("sent", flush=True)',
 ].join('\\n');
 
 void (async () => {
@@ -64,10 +74,21 @@ void (async () => {
   await once(client, 'connect');
   await sleep(200);
   // The first read lists every process and starts the destroy-event reader's child: not rest yet.
+  const talker = spawn('python3', ['-c', TALKER], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await once(talker.stdout!, 'data');
+  await sleep(200);
   await collector.read();
   await read('start');
   await read('still');
   client.write('x'.repeat(1000));
+  await sleep(100);
+  await read('own bytes');
+  client.write('x'.repeat(500));
+  await sleep(100);
+  await read('more own bytes');
+  await read('still after own bytes');
+  talker.stdin!.write('send\\n');
+  await once(talker.stdout!, 'data');
   await sleep(100);
   await read('bytes');
   await read('still after bytes');
@@ -107,6 +128,7 @@ void (async () => {
   await sleep(3100);
   await read('time');
   process.kill(child, 'SIGKILL');
+  talker.kill('SIGKILL');
   console.log(JSON.stringify({ parent: parent.pid, child, me: process.pid, steps, counts: collector.readCounts }));
   collector.dispose();
   process.exit(0);
@@ -161,6 +183,9 @@ describe.runIf(root)('connections read again while the kernel counters stand sti
     expect(out.steps.map((s) => [s.step, s.full])).toEqual([
       ['start', true],
       ['still', false],
+      ['own bytes', false],
+      ['more own bytes', false],
+      ['still after own bytes', false],
       ['bytes', true],
       ['still after bytes', false],
       ['listener', true],
@@ -179,11 +204,21 @@ describe.runIf(root)('connections read again while the kernel counters stand sti
       ['time', true],
     ]);
     // The first read, then each step's.
-    expect(out.counts).toEqual({ full: 11, again: 8 });
-    // What each full read saw.
+    // The own connection's three reads given again read it by a get (the segments had moved since the full read).
+    expect(out.counts).toEqual({ full: 11, again: 11, gets: 3 });
+    // What each full read saw, and each read of the own connection.
     const sent = (name: string) => step(name).rows.find((r) => r.remotePort === 7100)?.bytesSent;
     expect(sent('still')).toBe(0);
-    expect(sent('bytes')).toBe(1000);
+    expect(sent('own bytes')).toBe(1000);
+    expect(sent('more own bytes')).toBe(1500);
+    expect(sent('still after own bytes')).toBe(1500);
+    const talked = (name: string) => step(name).rows.find((r) => r.remotePort === 7105)?.bytesSent;
+    expect(talked('still after own bytes')).toBe(0);
+    expect(talked('bytes')).toBe(1000);
+    // Given again with the own connection's two ends afresh: every other row as the full read gave it.
+    const others = (name: string) => step(name).rows.filter((r) => r.localPort !== 7100 && r.remotePort !== 7100);
+    expect(others('more own bytes')).toEqual(others('start'));
+    expect(step('more own bytes').rows.length).toBe(step('start').rows.length);
     expect(row('listener', 7101)).toBeDefined();
     expect(row('one listener for another', 7101)).toBeUndefined();
     expect(row('one listener for another', 7102)).toBeDefined();

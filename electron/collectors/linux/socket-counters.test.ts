@@ -8,14 +8,14 @@ import { readSocketCounters } from './socket-counters.js';
 
 const socketCountersText = (procRoot: string) => readSocketCounters(procRoot)?.text ?? null;
 
-const SNMP = (tcp: string, ip = '427') =>
+const SNMP = (tcp: string, ip = '427', currEstab = '0') =>
   [
     'Ip: Forwarding DefaultTTL InReceives InHdrErrors',
     `Ip: 2 64 ${ip} 0`,
     'Icmp: InMsgs InErrors',
     `Icmp: ${ip} 0`,
     'Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs',
-    `Tcp: 1 200 120000 -1 10 2 0 0 0 ${tcp}`,
+    `Tcp: 1 200 120000 -1 10 2 0 0 ${currEstab} ${tcp}`,
     'Udp: InDatagrams NoPorts InErrors OutDatagrams',
     'Udp: 17 0 0 18',
     'UdpLite: InDatagrams NoPorts InErrors OutDatagrams',
@@ -63,7 +63,7 @@ describe('socketCountersText', () => {
     expect(socketCountersText(proc({ loadavg: LOADAVG('1.50', '2260') }))).toBe(base);
     // What can change them.
     for (const moved of [
-      proc({ snmp: SNMP('410 350') }),
+      proc({ snmp: SNMP('409 350', '427', '1') }),
       proc({ snmp6: SNMP6('1') }),
       proc({ sockstat: SOCKSTAT('10') }),
       proc({ sockstat6: SOCKSTAT6.replace('TCP6: inuse 0', 'TCP6: inuse 1') }),
@@ -71,6 +71,22 @@ describe('socketCountersText', () => {
     ]) {
       expect(socketCountersText(moved)).not.toBe(base);
     }
+  });
+
+  it("gives TCP's segments in and out apart from the text, which they do not move", () => {
+    const base = readSocketCounters(proc());
+    expect(base?.segs).toEqual({ in: 409, out: 350 });
+    const moved = readSocketCounters(proc({ snmp: SNMP('415 352') }));
+    expect(moved?.segs).toEqual({ in: 415, out: 352 });
+    expect(moved?.text).toBe(base?.text);
+    // Where snmp does not name them, they are in the text as before: it moves with them.
+    const unnamed = (tcp: string) => SNMP(tcp).replace('InSegs OutSegs', 'InSegz OutSegz');
+    const a = readSocketCounters(proc({ snmp: unnamed('409 350') }));
+    expect(a?.segs).toBeNull();
+    expect(readSocketCounters(proc({ snmp: unnamed('410 350') }))?.text).not.toBe(a?.text);
+    // Values that are not numbers, or fewer values than names: the same.
+    expect(readSocketCounters(proc({ snmp: SNMP('x 350') }))?.segs).toBeNull();
+    expect(readSocketCounters(proc({ snmp: SNMP('409') }))?.segs).toBeNull();
   });
 
   it('knows nothing when a file is missing or larger than the kernel writes it', () => {

@@ -12,6 +12,10 @@
 // would not move), and owners. The text also holds the last pid the kernel gave (/proc/loadavg's last field): a
 // new process (a fork that shares its parent's sockets) is seen as an owner at the next full read. The collector
 // reads fully at least every few seconds, and when the fd table of a process holding sockets changes.
+//
+// TCP's segments in and out are apart from the text (`segs`): NetLens's own connections move them (the browser
+// host's page over its WebSocket, about 6 a second), and the collector compares them with what its own sockets
+// account for, read by a get of those sockets alone (linux.ts, QuietRead's `own`).
 import { readProcTextSync } from './proc-files.js';
 
 /** The lines of each file kept in the text (by their start); null: the whole file. */
@@ -30,6 +34,9 @@ const MAX_FILE_CHARS = 64 * 1024;
 export interface SocketCounters {
   text: string;
   whole: ReadonlyMap<string, string>;
+  /** TCP's InSegs and OutSegs (both families: one MIB), left out of `text`; null where snmp has none (then they
+   *  are in the text). */
+  segs: { in: number; out: number } | null;
 }
 
 /**
@@ -40,20 +47,43 @@ export interface SocketCounters {
 export function readSocketCounters(procRoot: string): SocketCounters | null {
   let text = '';
   const whole = new Map<string, string>();
+  let segs: SocketCounters['segs'] = null;
   for (const { file, lines } of FILES) {
     const r = readProcTextSync(`${procRoot}/net/${file}`, 'latin1');
     if (!r.ok || r.text.length > MAX_FILE_CHARS) return null;
     if (lines === null) whole.set(file, r.text);
-    text += lines === null ? r.text : keptLines(r.text, lines);
+    if (lines === null) text += r.text;
+    else {
+      const kept = keptLines(r.text, lines);
+      if (file === 'snmp') segs = withoutSegments(kept);
+      text += kept.join('\n');
+    }
     text += '\0';
   }
   const load = readProcTextSync(`${procRoot}/loadavg`, 'latin1');
   if (!load.ok || load.text.length > MAX_FILE_CHARS) return null;
-  return { text: text + load.text.slice(load.text.lastIndexOf(' ') + 1), whole };
+  return { text: text + load.text.slice(load.text.lastIndexOf(' ') + 1), whole, segs };
 }
 
-function keptLines(text: string, starts: readonly string[]): string {
-  let out = '';
-  for (const line of text.split('\n')) if (starts.some((s) => line.startsWith(s))) out += `${line}\n`;
-  return out;
+function keptLines(text: string, starts: readonly string[]): string[] {
+  return text.split('\n').filter((line) => starts.some((s) => line.startsWith(s)));
+}
+
+/**
+ * TCP's InSegs and OutSegs from snmp's Tcp lines (its names, then its values), which are written with those
+ * values left out; null (the lines as they were) where the names or values are not there.
+ */
+function withoutSegments(lines: string[]): SocketCounters['segs'] {
+  const at = lines.findIndex((l) => l.startsWith('Tcp:'));
+  if (at < 0 || at + 1 >= lines.length || !lines[at + 1]!.startsWith('Tcp:')) return null;
+  const names = lines[at]!.split(' ');
+  const values = lines[at + 1]!.split(' ');
+  const inAt = names.indexOf('InSegs');
+  const outAt = names.indexOf('OutSegs');
+  if (names.length !== values.length || inAt < 0 || outAt < 0) return null;
+  const segs = { in: Number(values[inAt]), out: Number(values[outAt]) };
+  if (!Number.isSafeInteger(segs.in) || !Number.isSafeInteger(segs.out)) return null;
+  values[inAt] = values[outAt] = '-';
+  lines[at + 1] = values.join(' ');
+  return segs;
 }

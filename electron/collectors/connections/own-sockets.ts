@@ -1,0 +1,133 @@
+// NetLens's own TCP connections in a reading, and their ends in this namespace: the browser host's page talks to
+// it over a WebSocket on loopback, about 6 segments a second, which moves TCP's segment counters on a machine
+// where nothing else changes. The connections collector reads these sockets alone (a sock_diag get: a lookup in
+// the kernel's hash, not a walk of it) and gives its last reading again, these rows fresh, while the counters
+// moved by exactly their segments (linux.ts, QuietRead).
+//
+// Exact where the kernel counts both alike: OutSegs and tcpi_segs_out both add a segment count per segment sent
+// (tcp_skb_pcount). InSegs adds one per packet received, tcpi_segs_in one per segment a packet carries (a
+// coalesced or GSO packet of loopback counts more): their difference then moves, which reads in full, never
+// less. Only a packet of another socket in the same interval, exactly as many as that excess, would go unseen
+// (it would be seen at the next full read, at most FULL_READ_EVERY_MS later), and a packet received that moves
+// nothing else (no state, no count) is an acknowledgement or data for a queue that full reads bound alike.
+import { parseIp } from '../../../shared/address.js';
+import { assignTraffic, type Connection } from '../../../shared/types.js';
+import { MAX_GETS } from '../linux/netlink.js';
+import { AF_INET, AF_INET6, inetDiagGetRequest, IPPROTO_TCP } from '../linux/sock-diag.js';
+import type { SsTcpRows } from './linux-ss-rows.js';
+
+/** One of NetLens's own TCP sockets, or its peer, as a full reading gave it. */
+export interface OwnSocket {
+  /** Its row's position in the reading. */
+  at: number;
+  cookie: string;
+  /** The sock_diag get that finds it (inetDiagGetRequest). */
+  request: Buffer;
+  segsIn: number;
+  segsOut: number;
+}
+
+/** An address as both ends of a loopback connection name it: IPv4 where v4-mapped (a dual-stack listener's). */
+const plain = (address: string) =>
+  address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+const endpoints = (a: string, ap: number | null, b: string, bp: number | null) => `${plain(a)} ${ap} ${plain(b)} ${bp}`;
+
+/**
+ * The TCP sockets of `rows` (the first `cookies.length`, with their cookies by position) that process `pid`
+ * holds and are not listening, and every socket whose endpoints are one of those's reversed (its peer in this
+ * namespace); [] when there are none, more than one get asks (MAX_GETS), or one has no counters or no request
+ * can be made for it: then every segment counts.
+ */
+export function ownSockets(
+  rows: readonly Connection[],
+  cookies: SsTcpRows['cookies'],
+  pid: number,
+  ext: number,
+): OwnSocket[] {
+  const peers = new Set<string>();
+  const mine: number[] = [];
+  const tcp = Math.min(cookies.length, rows.length);
+  for (let i = 0; i < tcp; i++) {
+    const row = rows[i]!;
+    if (row.proto !== 'tcp' || row.state === 'LISTEN' || !row.processes.some((p) => p.pid === pid)) continue;
+    mine.push(i);
+    peers.add(endpoints(row.remoteAddress, row.remotePort, row.localAddress, row.localPort));
+  }
+  if (mine.length === 0) return [];
+  const at = new Set(mine);
+  for (let i = 0; i < tcp; i++) {
+    const row = rows[i]!;
+    if (
+      !at.has(i) &&
+      row.proto === 'tcp' &&
+      peers.has(endpoints(row.localAddress, row.localPort, row.remoteAddress, row.remotePort))
+    )
+      at.add(i);
+  }
+  if (at.size > MAX_GETS) return [];
+  const own: OwnSocket[] = [];
+  for (const i of at) {
+    const row = rows[i]!;
+    const cookie = cookies[i];
+    const local = parseIp(row.localAddress);
+    const remote = parseIp(row.remoteAddress);
+    if (
+      cookie === null ||
+      cookie === undefined ||
+      typeof row.segsIn !== 'number' ||
+      typeof row.segsOut !== 'number' ||
+      local === null ||
+      remote === null ||
+      row.localPort === null ||
+      row.remotePort === null
+    )
+      return [];
+    const family = row.family === 'inet' ? AF_INET : AF_INET6;
+    const request = inetDiagGetRequest(
+      family,
+      IPPROTO_TCP,
+      ext,
+      local.bytes,
+      row.localPort,
+      remote.bytes,
+      row.remotePort,
+      cookie,
+    );
+    if (request === null) return [];
+    own.push({ at: i, cookie, request, segsIn: row.segsIn, segsOut: row.segsOut });
+  }
+  return own;
+}
+
+/**
+ * The reading `rows` with each of `own` replaced by its socket as `fresh` (a get of them, its cookies by
+ * position) gives it now: the row as it was (its key, owners, user) with the kernel's state, queues and
+ * counters of now; and how many segments they received and sent since. Null when one of them is not in `fresh`
+ * (gone, or another socket on its endpoints) or has no counters.
+ */
+export function withFreshOwnRows(
+  rows: readonly Connection[],
+  own: readonly OwnSocket[],
+  fresh: SsTcpRows,
+): { rows: Connection[]; segsIn: number; segsOut: number } | null {
+  if (fresh.rows.length !== own.length) return null;
+  const byCookie = new Map<string, Connection>();
+  for (let i = 0; i < fresh.rows.length; i++) {
+    const cookie = fresh.cookies[i];
+    if (cookie !== null && cookie !== undefined) byCookie.set(cookie, fresh.rows[i]!);
+  }
+  const out = rows.slice();
+  let segsIn = 0;
+  let segsOut = 0;
+  for (const o of own) {
+    const now = byCookie.get(o.cookie);
+    if (now === undefined || typeof now.segsIn !== 'number' || typeof now.segsOut !== 'number') return null;
+    segsIn += now.segsIn - o.segsIn;
+    segsOut += now.segsOut - o.segsOut;
+    // A row once given is never changed: a copy.
+    const row = { ...out[o.at]!, state: now.state, recvQ: now.recvQ, sendQ: now.sendQ };
+    assignTraffic(row, now);
+    out[o.at] = row;
+  }
+  return { rows: out, segsIn, segsOut };
+}
