@@ -8,7 +8,7 @@ import type { RecordMethod } from './record/requests.js';
 import type { Dataset } from '../../shared/types.js';
 import type { HistoryOf, Monitor, MonitorClient, RemoteAnswer, RemoteRequest } from './api.js';
 import type { RemoteHostInfo } from '../../shared/remote.js';
-import { HostNetlinkDumps, HostSharedBuffers, letGo } from './netlink-relay.js';
+import { HostNetlinkDumps, HostSharedBuffers, letGo, packDump } from './netlink-relay.js';
 import { workerResourceLimits } from './heap.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 import type { GlobalMessage } from './monitor.js';
@@ -181,6 +181,8 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
           const into = shared.resolve(asked.into, asked.forget);
           void netlink
             .dump(asked.protocol, asked.msgType, asked.payload, asked.limits, into, asked.expected, asked.gets)
+            // A question that cannot be asked (a worker's bug) is answered as failed, never left unhandled.
+            .catch((e: unknown) => packDump({ ok: false, error: `netlink relay: ${(e as Error).message}` }))
             .then(({ packed, transfer }) => {
               if (worker === w)
                 w.postMessage({ type: 'netlink', id: asked.id, result: packed } satisfies ToWorker, transfer);

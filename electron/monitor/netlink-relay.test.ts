@@ -463,6 +463,17 @@ describe.skipIf(process.platform !== 'linux' || NetlinkDumper.unavailable() !== 
       // A get whose payload is not its count of equal requests is refused before the kernel is asked.
       const odd = await relay.dump(NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY, Buffer.alloc(57), limits, 2);
       expect(odd).toMatchObject({ ok: false, error: expect.stringMatching(/a get of 2 requests in 57 bytes/) });
+      // A question with no payload at all is answered as failed, not thrown (host.ts answers in a callback).
+      const none = await host.dump(
+        NETLINK_SOCK_DIAG,
+        SOCK_DIAG_BY_FAMILY,
+        null as unknown as Uint8Array,
+        limits,
+        undefined,
+        0,
+        2,
+      );
+      expect(none.packed).toMatchObject({ ok: false, error: expect.stringMatching(/a get of 2 requests in -1 bytes/) });
     } finally {
       client.destroy();
       server.close();

@@ -34,7 +34,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readProcTextSync, type ReadOutcome } from '../linux/proc-files.js';
-import { readSocketCounters, type SocketCounters } from '../linux/socket-counters.js';
+import { readSocketCounters, readTcpSegments, type SocketCounters } from '../linux/socket-counters.js';
 import { ownSockets, withFreshOwnRows, type OwnSocket } from './own-sockets.js';
 import { lookup } from '../lookup.js';
 import { inetConnectionKey, InodelessUnixKeys, unixConnectionKey } from './keys.js';
@@ -625,8 +625,10 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   readonly readCounts = { full: 0, again: 0, gets: 0 };
   /** The last full read's TCP cookies by position (QuietRead's `cookies`). */
   private lastCookies: SsTcpRows['cookies'] = [];
-  /** Why gets of NetLens's own connections are not made (the kernel refused them), or null. */
+  /** Why gets of NetLens's own connections are not made (GETS_FAIL_AT_MOST failed in a row), or null. */
   private getsRefused: string | null = null;
+  /** Gets of NetLens's own connections that failed in a row. */
+  private getsFailed = 0;
 
   constructor(options: LinuxConnectionsOptions = {}) {
     this.diagUnavailable = options.sockDiag === false ? 'turned off' : null;
@@ -840,7 +842,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     if (read !== null) {
       const cookies = this.lastCookies;
       const own =
-        read.segs === null || this.getsRefused !== null || !traffic
+        read.segs === null || this.getsRefused !== null || !traffic || this.whyNoDiag() !== null
           ? []
           : ownSockets(result.rows, cookies, process.pid, this.diagExt(socketMemory));
       this.quiet = {
@@ -887,6 +889,11 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     const fresh = q.own.length > 0 && read.segs !== null && q.segs !== null ? await this.ownRows(q) : null;
     if (fresh === null || fresh.segsIn !== read.segs!.in - q.segs!.in || fresh.segsOut !== read.segs!.out - q.segs!.out)
       return null;
+    // And nothing moved while the get was asked: its sockets' counts are then theirs as the counters were read, and
+    // the counters' growth since the full read is no more than theirs since the dump after it (the dump read them
+    // later than the counters were read), so no other socket's segment is in it (own-sockets.ts says why).
+    const after = readTcpSegments(this.procRoot);
+    if (after?.in !== read.segs!.in || after?.out !== read.segs!.out) return null;
     // Their counters grew: the totals too (every row, so none is taken for closed).
     this.totals.update(fresh.rows, q.cookies, [], Date.now());
     this.readCounts.gets++;
@@ -899,12 +906,13 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     const r = await this.diag.get(
       SOCK_DIAG_BY_FAMILY,
       q.own.map((o) => o.request),
-      this.diagLimits,
+      GET_LIMITS,
     );
     if (!r.ok) {
-      if (r.error.startsWith('the kernel refused')) this.getsRefused = r.error;
+      if (++this.getsFailed >= GETS_FAIL_AT_MOST) this.getsRefused = r.error;
       return null;
     }
+    this.getsFailed = 0;
     try {
       const fresh = tcpRowsFromDiag(r.datagrams, emptyDiagnostics(), Date.now(), () => true, true);
       return withFreshOwnRows(q.result.rows, q.own, fresh);
@@ -1153,6 +1161,11 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
 /** A sock_diag dump is about 300 bytes per TCP socket: a million sockets fit; a dump stuck longer than
  *  ss would take at that size is given up (ss is used for that tick). */
 const DIAG_LIMITS = { timeoutMs: 10_000, maxBytes: 512 * 1024 * 1024 };
+/** A get of NetLens's own connections: a few records, answered within a millisecond; given up well within a tick
+ *  (a full read follows). */
+const GET_LIMITS = { timeoutMs: 500, maxBytes: 1024 * 1024 };
+/** Gets that fail this many times in a row are asked no more: every reading is then full while they move. */
+const GETS_FAIL_AT_MOST = 3;
 
 /** `ss -tainHe` prints about 700 bytes per socket; this allows several hundred thousand. */
 const SS_MAX_BYTES = 512 * 1024 * 1024;

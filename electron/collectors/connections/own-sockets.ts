@@ -4,12 +4,16 @@
 // the kernel's hash, not a walk of it) and gives its last reading again, these rows fresh, while the counters
 // moved by exactly their segments (linux.ts, QuietRead).
 //
-// Exact where the kernel counts both alike: OutSegs and tcpi_segs_out both add a segment count per segment sent
-// (tcp_skb_pcount). InSegs adds one per packet received, tcpi_segs_in one per segment a packet carries (a
-// coalesced or GSO packet of loopback counts more): their difference then moves, which reads in full, never
-// less. Only a packet of another socket in the same interval, exactly as many as that excess, would go unseen
-// (it would be seen at the next full read, at most FULL_READ_EVERY_MS later), and a packet received that moves
-// nothing else (no state, no count) is an acknowledgement or data for a queue that full reads bound alike.
+// The counters are read, then the get asked, then InSegs and OutSegs read again: equal, so nothing was sent or
+// received while the get was asked, and the sockets' counts are theirs as the counters were read. Their baseline
+// is the full read's dump, taken after the counters it is compared with: their growth since then is at most what
+// they moved the counters by. So the counters' growth, equal to it, holds no other socket's segment, where the
+// kernel counts both alike. Sent: OutSegs and tcpi_segs_out both add a segment count per segment
+// (tcp_skb_pcount); a retransmission adds to tcpi_segs_out and not OutSegs, and moves RetransSegs, which is in the
+// compared text: a full read. Received: InSegs adds one per packet, tcpi_segs_in one per segment a packet carries
+// (a coalesced or GSO packet of loopback counts more). There, packets of another socket exactly as many as that
+// excess, in the same interval, would go unseen until the next full read, at most FULL_READ_EVERY_MS later (a
+// received packet that moves no other counter: an acknowledgement, or data for a queue).
 import { parseIp } from '../../../shared/address.js';
 import { assignTraffic, type Connection } from '../../../shared/types.js';
 import { MAX_GETS } from '../linux/netlink.js';

@@ -417,12 +417,14 @@ export class NetlinkDumper {
   }
 }
 
-/** Why `gets` does not describe `payload` as a get's requests (a count up to MAX_GETS of equal parts), or null;
- *  0 is a dump. */
+/** Why `gets` does not describe `payload` as a get's requests (a count up to MAX_GETS of equal parts, each whole
+ *  4-byte words), or null; 0 is a dump. */
 export function getsOf(payload: Uint8Array, gets: number): string | null {
   if (gets === 0) return null;
-  if (!Number.isInteger(gets) || gets < 0 || gets > MAX_GETS || payload.length === 0 || payload.length % gets !== 0)
-    return `netlink: a get of ${String(gets)} requests in ${payload.length} bytes`;
+  const bytes = payload instanceof Uint8Array ? payload.length : -1;
+  // Each request a whole number of 4-byte words: the kernel steps from one to the next by its aligned length.
+  if (!Number.isInteger(gets) || gets < 0 || gets > MAX_GETS || bytes <= 0 || bytes % (4 * gets) !== 0)
+    return `netlink: a get of ${String(gets)} requests in ${bytes} bytes`;
   return null;
 }
 

@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readSocketCounters } from './socket-counters.js';
+import { readSocketCounters, readTcpSegments } from './socket-counters.js';
 
 const socketCountersText = (procRoot: string) => readSocketCounters(procRoot)?.text ?? null;
 
@@ -87,6 +87,12 @@ describe('socketCountersText', () => {
     // Values that are not numbers, or fewer values than names: the same.
     expect(readSocketCounters(proc({ snmp: SNMP('x 350') }))?.segs).toBeNull();
     expect(readSocketCounters(proc({ snmp: SNMP('409') }))?.segs).toBeNull();
+    // The second look after a get reads snmp alone.
+    const root = proc({ snmp: SNMP('415 352') });
+    unlinkSync(join(root, 'net', 'sockstat'));
+    expect(readTcpSegments(root)).toEqual({ in: 415, out: 352 });
+    unlinkSync(join(root, 'net', 'snmp'));
+    expect(readTcpSegments(root)).toBeNull();
   });
 
   it('knows nothing when a file is missing or larger than the kernel writes it', () => {

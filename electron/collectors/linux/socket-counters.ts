@@ -65,6 +65,13 @@ export function readSocketCounters(procRoot: string): SocketCounters | null {
   return { text: text + load.text.slice(load.text.lastIndexOf(' ') + 1), whole, segs };
 }
 
+/** TCP's InSegs and OutSegs now (snmp alone: the collector's second look after a get, whose own netlink socket
+ *  sockstat counts until the kernel frees it); null where they cannot be read. */
+export function readTcpSegments(procRoot: string): SocketCounters['segs'] {
+  const r = readProcTextSync(`${procRoot}/net/snmp`, 'latin1');
+  return r.ok && r.text.length <= MAX_FILE_CHARS ? withoutSegments(keptLines(r.text, ['Tcp:'])) : null;
+}
+
 function keptLines(text: string, starts: readonly string[]): string[] {
   return text.split('\n').filter((line) => starts.some((s) => line.startsWith(s)));
 }
