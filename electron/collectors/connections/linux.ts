@@ -35,7 +35,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readProcTextSync, type ReadOutcome } from '../linux/proc-files.js';
 import { readSocketCounters, readTcpSegments, type SocketCounters } from '../linux/socket-counters.js';
-import { ownSockets, withFreshOwnRows, type OwnSocket } from './own-sockets.js';
+import { ownSockets, withFreshOwnRows, type OwnSocket } from './linux-own-sockets.js';
 import { lookup } from '../lookup.js';
 import { inetConnectionKey, InodelessUnixKeys, unixConnectionKey } from './keys.js';
 import { fdCount, SocketOwners, slicedNote, type PrivilegedOwners } from '../linux/socket-owners.js';
@@ -562,7 +562,7 @@ interface QuietRead {
   counters: string;
   /** TCP's segments in and out as the counters were read (SocketCounters.segs). */
   segs: SocketCounters['segs'];
-  /** NetLens's own TCP connections and their peers (own-sockets.ts): while the segments moved by exactly theirs,
+  /** NetLens's own TCP connections and their peers (linux-own-sockets.ts): while the segments moved by exactly theirs,
    *  the read is given again with these rows read afresh. */
   own: OwnSocket[];
   /** The TCP rows' cookies by position (the traffic totals'). */
@@ -891,7 +891,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       return null;
     // And nothing moved while the get was asked: its sockets' counts are then theirs as the counters were read, and
     // the counters' growth since the full read is no more than theirs since the dump after it (the dump read them
-    // later than the counters were read), so no other socket's segment is in it (own-sockets.ts says why).
+    // later than the counters were read), so no other socket's segment is in it (linux-own-sockets.ts says why).
     const after = readTcpSegments(this.procRoot);
     if (after?.in !== read.segs!.in || after?.out !== read.segs!.out) return null;
     // Their counters grew: the totals too (every row, so none is taken for closed).

@@ -1,11 +1,11 @@
-// Which sockets of a reading are NetLens's own connections and their peers (own-sockets.ts), and the reading with
+// Which sockets of a reading are NetLens's own connections and their peers (linux-own-sockets.ts), and the reading with
 // them read afresh.
 import { describe, expect, it } from 'vitest';
 import type { Connection, ProcessInfo } from '../../../shared/types.js';
 import { MAX_GETS } from '../linux/netlink.js';
 import { AF_INET, AF_INET6 } from '../linux/sock-diag.js';
 import { tcpRow } from './linux-ss-rows.js';
-import { ownSockets, withFreshOwnRows } from './own-sockets.js';
+import { ownSockets, withFreshOwnRows } from './linux-own-sockets.js';
 
 const ME = 4242;
 const process = (pid: number) => ({ pid, name: `p${pid}` }) as ProcessInfo;
