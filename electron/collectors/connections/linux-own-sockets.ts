@@ -49,6 +49,9 @@ export function ownSockets(
   ext: number,
 ): OwnSocket[] {
   const peers = new Set<string>();
+  // The peers' local ports: a row's endpoints are made into a key only where its port is one (a full read of
+  // 20,000 sockets looks at each).
+  const peerPorts = new Set<number | null>();
   const mine: number[] = [];
   const tcp = Math.min(cookies.length, rows.length);
   for (let i = 0; i < tcp; i++) {
@@ -56,12 +59,14 @@ export function ownSockets(
     if (row.proto !== 'tcp' || row.state === 'LISTEN' || !row.processes.some((p) => p.pid === pid)) continue;
     mine.push(i);
     peers.add(endpoints(row.remoteAddress, row.remotePort, row.localAddress, row.localPort));
+    peerPorts.add(row.remotePort);
   }
   if (mine.length === 0) return [];
   const at = new Set(mine);
   for (let i = 0; i < tcp; i++) {
     const row = rows[i]!;
     if (
+      peerPorts.has(row.localPort) &&
       !at.has(i) &&
       row.proto === 'tcp' &&
       peers.has(endpoints(row.localAddress, row.localPort, row.remoteAddress, row.remotePort))

@@ -623,8 +623,6 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   /** Reads made in full, and given again from the last full one since nothing could have changed; of those, the
    *  ones whose own connections (QuietRead's `own`) were read afresh by a get. */
   readonly readCounts = { full: 0, again: 0, gets: 0 };
-  /** The last full read's TCP cookies by position (QuietRead's `cookies`). */
-  private lastCookies: SsTcpRows['cookies'] = [];
   /** Why gets of NetLens's own connections are not made (GETS_FAIL_AT_MOST failed in a row), or null. */
   private getsRefused: string | null = null;
   /** Gets of NetLens's own connections that failed in a row. */
@@ -833,14 +831,13 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     }
     this.quiet = null;
     const eventRestarts = this.destroyed.stats.running ? this.destroyed.stats.restarts : -1;
-    const result = await this.readFully(read?.whole, traffic, socketMemory);
+    const { result, cookies } = await this.readFully(read?.whole, traffic, socketMemory);
     this.readCounts.full++;
     if (this.getsRefused !== null)
       result.diagnostics.notes.push(
         `every reading is made in full while NetLens's own connections move: sock_diag gets failed (${this.getsRefused})`,
       );
     if (read !== null) {
-      const cookies = this.lastCookies;
       const own =
         read.segs === null || this.getsRefused !== null || !traffic || this.whyNoDiag() !== null
           ? []
@@ -883,17 +880,19 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       diagnostics: mergeDiagnostics(emptyDiagnostics(), diagnostics),
       keptRows: true,
     });
+    const { segs } = read;
+    const base = q.segs;
     // Rows are never changed once given, and every one is the last read's: the monitor knows them unchanged.
-    if (read.segs?.in === q.segs?.in && read.segs?.out === q.segs?.out) return again(q.result.rows.slice());
+    if (segs?.in === base?.in && segs?.out === base?.out) return again(q.result.rows.slice());
     // The segments moved: by NetLens's own connections' alone, or a full read.
-    const fresh = q.own.length > 0 && read.segs !== null && q.segs !== null ? await this.ownRows(q) : null;
-    if (fresh === null || fresh.segsIn !== read.segs!.in - q.segs!.in || fresh.segsOut !== read.segs!.out - q.segs!.out)
-      return null;
+    if (segs === null || base === null || q.own.length === 0) return null;
+    const fresh = await this.ownRows(q);
+    if (fresh === null || fresh.segsIn !== segs.in - base.in || fresh.segsOut !== segs.out - base.out) return null;
     // And nothing moved while the get was asked: its sockets' counts are then theirs as the counters were read, and
     // the counters' growth since the full read is no more than theirs since the dump after it (the dump read them
     // later than the counters were read), so no other socket's segment is in it (linux-own-sockets.ts says why).
     const after = readTcpSegments(this.procRoot);
-    if (after?.in !== read.segs!.in || after?.out !== read.segs!.out) return null;
+    if (after?.in !== segs.in || after?.out !== segs.out) return null;
     // Their counters grew: the totals too (every row, so none is taken for closed).
     this.totals.update(fresh.rows, q.cookies, [], Date.now());
     this.readCounts.gets++;
@@ -940,13 +939,14 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     return [...pids].map((pid) => [pid, fdCount(this.procRoot, pid)]);
   }
 
-  /** A full read; `sockstat`: sockstat and sockstat6 as this tick's counters read them, not read again; `ss` and
-   *  `socketMemory`: whether it collects traffic and socket memory, as the read began (readNow). */
+  /** A full read, and its TCP rows' cookies by position; `sockstat`: sockstat and sockstat6 as this tick's counters
+   *  read them, not read again; `ss` and `socketMemory`: whether it collects traffic and socket memory, as the read
+   *  began (readNow). */
   private async readFully(
     sockstat: ReadonlyMap<string, string> | undefined,
     ss: boolean,
     socketMemory: boolean,
-  ): Promise<DatasetResult<Connection>> {
+  ): Promise<{ result: DatasetResult<Connection>; cookies: SsTcpRows['cookies'] }> {
     // sock_diag (or, with traffic, ss) gives the TCP rows, with their counters while traffic is collected:
     // the kernel walks its TCP hash once per tick, and the rows are binary records rather than text.
     const wanted = (file: string) => this.tables === null || this.tables.has(file);
@@ -1032,7 +1032,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       }
     }
     let closed: ClosedSocket[] | undefined;
-    this.lastCookies = tcp?.cookies ?? [];
+    const cookies = tcp?.cookies ?? [];
     if (ss) {
       if (ssFailure !== null) {
         // Every row gets the failure: kept ones (the unix rows: the TCP rows then come from /proc) as copies.
@@ -1040,14 +1040,16 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
         trafficFailed(rows, ssFailure, diagnostics);
       } else fillTrafficGaps(rows);
       // The TCP rows come first in `rows`, in their order: their cookies by position.
-      closed = this.totals.update(rows, tcp?.cookies ?? [], this.destroyed.take(), Date.now());
+      closed = this.totals.update(rows, cookies, this.destroyed.take(), Date.now());
       this.reportDestroyStream(diagnostics);
     }
     this.lastCounts = ownerCounts(rows);
     // Rows are never changed once given (a kept row's changes go to a copy, see attachOwners).
-    return closed && closed.length > 0
-      ? { rows, diagnostics, closed, keptRows: true }
-      : { rows, diagnostics, keptRows: true };
+    const result: DatasetResult<Connection> =
+      closed && closed.length > 0
+        ? { rows, diagnostics, closed, keptRows: true }
+        : { rows, diagnostics, keptRows: true };
+    return { result, cookies };
   }
 
   /** The destroy-event reader's state, in every read's diagnostics: skipped records since the last read,

@@ -38,7 +38,9 @@ describe.skipIf(process.platform !== 'linux')('TCP of both families in one dump'
   const ours = (datagrams: Buffer[]) => {
     const out: string[] = [];
     forEachInetDiagSocket(datagrams, (s) => {
-      if (ports.has(s.localPort) || ports.has(s.remotePort))
+      // Its own port ours and its peer's too (a listener has none): another test's socket that merely talks to a
+      // port number of ours (in the other family, or on a port since reused) is not ours.
+      if (ports.has(s.localPort) && (s.remotePort === 0 || ports.has(s.remotePort)))
         out.push(`${s.family} ${s.localAddress}:${s.localPort}>${s.remoteAddress}:${s.remotePort} ${s.inode}`);
     });
     return out.sort();

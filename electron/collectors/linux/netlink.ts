@@ -194,7 +194,10 @@ export class NetlinkDumper {
   get(type: number, payloads: readonly Uint8Array[], limits: DumpLimits): Promise<DumpResult> {
     const size = payloads[0]?.length ?? 0;
     if (payloads.length === 0 || payloads.length > MAX_GETS || payloads.some((p) => p.length !== size))
-      return Promise.resolve({ ok: false, error: `netlink get of ${payloads.length} requests of unequal sizes` });
+      return Promise.resolve({
+        ok: false,
+        error: `netlink: a get of ${payloads.length} requests (1 to ${MAX_GETS}, of one size)`,
+      });
     return this.ask(type, Buffer.concat(payloads), limits, null, payloads.length);
   }
 
@@ -323,33 +326,11 @@ export class NetlinkDumper {
       return;
     }
     // The last message of a dump is NLMSG_DONE (or NLMSG_ERROR), alone or at the end of a datagram.
-    let off = 0;
-    let end = -1;
-    let error: string | null = null;
-    while (off + 16 <= message.length) {
-      const len = message.readUInt32LE(off);
-      const type = message.readUInt16LE(off + 4);
-      if (len < 16 || off + len > message.length) {
-        error = 'netlink message with a bad length';
-        break;
-      }
-      if (message.readUInt32LE(off + 8) !== p.seq) {
-        error = 'netlink message of another request';
-        break;
-      }
-      if (type === NLMSG_DONE) {
-        end = off;
-        break;
-      }
-      if (type === NLMSG_ERROR) {
-        const errno = len >= 20 ? -message.readInt32LE(off + 16) : 0;
-        error = `the kernel refused the dump (errno ${errno})`;
-        break;
-      }
-      off += (len + 3) & ~3;
-    }
-    if (error !== null) {
-      this.finish({ ok: false, error });
+    const end = walkAnswer(message, p.seq, (type, off, len) =>
+      type === NLMSG_ERROR ? `the kernel refused the dump (errno ${errnoAt(message, off, len)})` : type !== NLMSG_DONE,
+    );
+    if (typeof end === 'string') {
+      this.finish({ ok: false, error: end });
       return;
     }
     const kept = end >= 0 ? message.subarray(0, end) : message;
@@ -372,27 +353,19 @@ export class NetlinkDumper {
    */
   private receiveAnswers(p: Pending, message: Buffer): void {
     const kept: Buffer[] = [];
-    let off = 0;
-    while (off + 16 <= message.length && p.answersLeft > 0) {
-      const len = message.readUInt32LE(off);
-      if (len < 16 || off + len > message.length) {
-        this.finish({ ok: false, error: 'netlink message with a bad length' });
-        return;
-      }
-      if (message.readUInt32LE(off + 8) !== p.seq) {
-        this.finish({ ok: false, error: 'netlink message of another request' });
-        return;
-      }
-      const type = message.readUInt16LE(off + 4);
+    const wrong = walkAnswer(message, p.seq, (type, off, len) => {
+      if (p.answersLeft === 0) return false;
       if (type === NLMSG_ERROR || type === NLMSG_DONE) {
-        const errno = type === NLMSG_ERROR && len >= 20 ? -message.readInt32LE(off + 16) : 0;
-        if (type === NLMSG_DONE || (errno !== ENOENT && errno !== ESTALE && errno !== 0)) {
-          this.finish({ ok: false, error: `the kernel refused the request (errno ${errno})` });
-          return;
-        }
+        const errno = type === NLMSG_ERROR ? errnoAt(message, off, len) : 0;
+        if (type === NLMSG_DONE || (errno !== ENOENT && errno !== ESTALE && errno !== 0))
+          return `the kernel refused the request (errno ${errno})`;
       } else kept.push(message.subarray(off, off + len));
       p.answersLeft--;
-      off += (len + 3) & ~3;
+      return true;
+    });
+    if (typeof wrong === 'string') {
+      this.finish({ ok: false, error: wrong });
+      return;
     }
     for (const k of kept) {
       p.bytes += k.length;
@@ -416,6 +389,30 @@ export class NetlinkDumper {
     p.resolve(result);
   }
 }
+
+/**
+ * Walks the messages of a datagram answering request `seq`: `visit(type, start, length)` for each, which goes on
+ * (true), stops at it (false) or says what is wrong (a string). Returns that string, or why the framing is wrong
+ * (a length past the datagram, another request's sequence), or where the walk stopped (-1: at the end).
+ */
+export function walkAnswer(
+  message: Buffer,
+  seq: number,
+  visit: (type: number, start: number, length: number) => boolean | string,
+): number | string {
+  for (let off = 0; off + 16 <= message.length; ) {
+    const len = message.readUInt32LE(off);
+    if (len < 16 || off + len > message.length) return 'netlink message with a bad length';
+    if (message.readUInt32LE(off + 8) !== seq) return 'netlink message of another request';
+    const next = visit(message.readUInt16LE(off + 4), off, len);
+    if (next !== true) return next === false ? off : next;
+    off += (len + 3) & ~3;
+  }
+  return -1;
+}
+
+/** The errno of the NLMSG_ERROR message at `off` (0 when it is too short to hold one). */
+const errnoAt = (message: Buffer, off: number, len: number): number => (len >= 20 ? -message.readInt32LE(off + 16) : 0);
 
 /** Why `gets` does not describe `payload` as a get's requests (a count up to MAX_GETS of equal parts, each whole
  *  4-byte words), or null; 0 is a dump. */

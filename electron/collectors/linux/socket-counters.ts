@@ -51,9 +51,10 @@ export function readSocketCounters(procRoot: string): SocketCounters | null {
   for (const { file, lines } of FILES) {
     const r = readProcTextSync(`${procRoot}/net/${file}`, 'latin1');
     if (!r.ok || r.text.length > MAX_FILE_CHARS) return null;
-    if (lines === null) whole.set(file, r.text);
-    if (lines === null) text += r.text;
-    else {
+    if (lines === null) {
+      whole.set(file, r.text);
+      text += r.text;
+    } else {
       const kept = keptLines(r.text, lines);
       if (file === 'snmp') segs = withoutSegments(kept);
       text += kept.join('\n');
