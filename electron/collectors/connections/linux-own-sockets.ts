@@ -4,11 +4,12 @@
 // the kernel's hash, not a walk of it) and gives its last reading again, these rows fresh, while the counters
 // moved by exactly their segments (linux.ts, QuietRead).
 //
-// The counters are read, then the get asked, then InSegs and OutSegs read again: equal, so nothing was sent or
-// received while the get was asked, and the sockets' counts are theirs as the counters were read. Their baseline
-// is the full read's dump, taken after the counters it is compared with: their growth since then is at most what
-// they moved the counters by. So the counters' growth, equal to it, holds no other socket's segment, where the
-// kernel counts both alike. Sent: OutSegs and tcpi_segs_out both add a segment count per segment
+// The get is asked, then InSegs and OutSegs read. The sockets' baseline is the full read's dump, taken after the
+// counters it is compared with, and the get is answered before the counters are read again: the sockets' growth
+// from dump to get is at most what they moved the counters by from the one reading to the other. So the counters'
+// growth, equal to it, holds no other socket's segment, where the kernel counts both alike. A segment of theirs sent
+// after the first reading (the host writing another dataset's diff to the page as the read runs) is in both; one
+// sent between the get and the second reading leaves them unequal, and the get is asked again. Sent: OutSegs and tcpi_segs_out both add a segment count per segment
 // (tcp_skb_pcount); a retransmission adds to tcpi_segs_out and not OutSegs, and moves RetransSegs, which is in the
 // compared text: a full read. Received: InSegs adds one per packet, tcpi_segs_in one per segment a packet carries
 // (a coalesced or GSO packet of loopback counts more). There, packets of another socket exactly as many as that
@@ -108,29 +109,40 @@ export function ownSockets(
   return own;
 }
 
+/** The sockets of a get of `own` (its cookies by position) by cookie, each with its counters; null when one of
+ *  `own` is not there (gone, or another socket on its endpoints) or has no counters. */
+function freshOf(
+  own: readonly OwnSocket[],
+  fresh: SsTcpRows,
+): Map<string, Connection & { segsIn: number; segsOut: number }> | null {
+  if (fresh.rows.length !== own.length) return null;
+  const byCookie = new Map<string, Connection & { segsIn: number; segsOut: number }>();
+  for (let i = 0; i < fresh.rows.length; i++) {
+    const cookie = fresh.cookies[i];
+    const row = fresh.rows[i]!;
+    if (cookie !== null && cookie !== undefined && typeof row.segsIn === 'number' && typeof row.segsOut === 'number')
+      byCookie.set(cookie, row as Connection & { segsIn: number; segsOut: number });
+  }
+  return own.every((o) => byCookie.has(o.cookie)) ? byCookie : null;
+}
+
 /**
  * The reading `rows` with each of `own` replaced by its socket as `fresh` (a get of them, its cookies by
  * position) gives it now: the row as it was (its key, owners, user) with the kernel's state, queues and
- * counters of now; and how many segments they received and sent since. Null when one of them is not in `fresh`
- * (gone, or another socket on its endpoints) or has no counters.
+ * counters of now; and how many segments they received and sent since. Null as freshOf.
  */
 export function withFreshOwnRows(
   rows: readonly Connection[],
   own: readonly OwnSocket[],
   fresh: SsTcpRows,
 ): { rows: Connection[]; segsIn: number; segsOut: number } | null {
-  if (fresh.rows.length !== own.length) return null;
-  const byCookie = new Map<string, Connection>();
-  for (let i = 0; i < fresh.rows.length; i++) {
-    const cookie = fresh.cookies[i];
-    if (cookie !== null && cookie !== undefined) byCookie.set(cookie, fresh.rows[i]!);
-  }
+  const byCookie = freshOf(own, fresh);
+  if (byCookie === null) return null;
   const out = rows.slice();
   let segsIn = 0;
   let segsOut = 0;
   for (const o of own) {
-    const now = byCookie.get(o.cookie);
-    if (now === undefined || typeof now.segsIn !== 'number' || typeof now.segsOut !== 'number') return null;
+    const now = byCookie.get(o.cookie)!;
     segsIn += now.segsIn - o.segsIn;
     segsOut += now.segsOut - o.segsOut;
     // A row once given is never changed: a copy.
@@ -139,4 +151,15 @@ export function withFreshOwnRows(
     out[o.at] = row;
   }
   return { rows: out, segsIn, segsOut };
+}
+
+/** `own` counted from where `fresh` (a get of them) finds them: a later get's growth is theirs since. Null as
+ *  freshOf. */
+export function ownCountedFrom(own: readonly OwnSocket[], fresh: SsTcpRows): OwnSocket[] | null {
+  const byCookie = freshOf(own, fresh);
+  if (byCookie === null) return null;
+  return own.map((o) => {
+    const now = byCookie.get(o.cookie)!;
+    return { ...o, segsIn: now.segsIn, segsOut: now.segsOut };
+  });
 }

@@ -35,7 +35,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readProcTextSync, type ReadOutcome } from '../linux/proc-files.js';
 import { readSocketCounters, readTcpSegments, type SocketCounters } from '../linux/socket-counters.js';
-import { ownSockets, withFreshOwnRows, type OwnSocket } from './linux-own-sockets.js';
+import { ownCountedFrom, ownSockets, withFreshOwnRows, type OwnSocket } from './linux-own-sockets.js';
 import { lookup } from '../lookup.js';
 import { inetConnectionKey, InodelessUnixKeys, unixConnectionKey } from './keys.js';
 import { fdCount, SocketOwners, slicedNote, type PrivilegedOwners } from '../linux/socket-owners.js';
@@ -560,10 +560,12 @@ const FULL_READ_EVERY_MS = 5000;
  */
 interface QuietRead {
   counters: string;
-  /** TCP's segments in and out as the counters were read (SocketCounters.segs). */
+  /** TCP's segments in and out as the counters were read (SocketCounters.segs); where countOwnAgain counted `own`
+   *  again, as they stood around its get. */
   segs: SocketCounters['segs'];
-  /** NetLens's own TCP connections and their peers (linux-own-sockets.ts): while the segments moved by exactly theirs,
-   *  the read is given again with these rows read afresh. */
+  /** NetLens's own TCP connections and their peers (linux-own-sockets.ts), their counts as the full read's dump (or
+   *  countOwnAgain's get) gave them: while the segments moved by exactly theirs, the read is given again with these
+   *  rows read afresh. */
   own: OwnSocket[];
   /** The TCP rows' cookies by position (the traffic totals'). */
   cookies: SsTcpRows['cookies'];
@@ -854,6 +856,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
         result,
         holders: this.holdersOf(result.rows),
       };
+      if (own.length > 0) await this.countOwnAgain(this.quiet);
     }
     return result;
   }
@@ -886,25 +889,34 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     if (segs?.in === base?.in && segs?.out === base?.out) return again(q.result.rows.slice());
     // The segments moved: by NetLens's own connections' alone, or a full read.
     if (segs === null || base === null || q.own.length === 0) return null;
-    const fresh = await this.ownRows(q);
-    if (fresh === null || fresh.segsIn !== segs.in - base.in || fresh.segsOut !== segs.out - base.out) return null;
-    // And nothing moved while the get was asked: its sockets' counts are then theirs as the counters were read, and
-    // the counters' growth since the full read is no more than theirs since the dump after it (the dump read them
-    // later than the counters were read), so no other socket's segment is in it (linux-own-sockets.ts says why).
-    const after = readTcpSegments(this.procRoot);
-    if (after?.in !== segs.in || after?.out !== segs.out) return null;
-    // Their counters grew: the totals too (every row, so none is taken for closed).
-    this.totals.update(fresh.rows, q.cookies, [], Date.now());
-    this.readCounts.gets++;
-    return again(fresh.rows);
+    // Their get, then the counters again: grown since the full read by exactly what those sockets counted since its
+    // dump, the growth holds no other socket's segment (linux-own-sockets.ts says why). Asked again while the
+    // counters moved during a get (the host writes another dataset's diff to the page as this read runs, and the
+    // page answers), never more than OWN_GETS_AT_MOST times; unmoved and unequal, another socket moved them.
+    let seen = segs;
+    for (let asked = 0; asked < OWN_GETS_AT_MOST; asked++) {
+      const got = await this.getOwn(q.own);
+      const after = readTcpSegments(this.procRoot);
+      const fresh = got === null ? null : withFreshOwnRows(q.result.rows, q.own, got);
+      if (fresh === null || after === null) return null;
+      if (fresh.segsIn === after.in - base.in && fresh.segsOut === after.out - base.out) {
+        // Their counters grew: the totals too (every row, so none is taken for closed).
+        this.totals.update(fresh.rows, q.cookies, [], Date.now());
+        this.readCounts.gets++;
+        return again(fresh.rows);
+      }
+      if (after.in === seen.in && after.out === seen.out) return null;
+      seen = after;
+    }
+    return null;
   }
 
-  /** The last full read's rows with NetLens's own connections read afresh by a get (withFreshOwnRows), or null:
-   *  one is gone, or the get failed (a refusal stops gets: full reads then, as without them). */
-  private async ownRows(q: QuietRead): Promise<ReturnType<typeof withFreshOwnRows>> {
+  /** NetLens's own connections as a get finds them now, or null: one is gone, or the get failed (a refusal stops
+   *  gets: full reads then, as without them). */
+  private async getOwn(own: readonly OwnSocket[]): Promise<SsTcpRows | null> {
     const r = await this.diag.get(
       SOCK_DIAG_BY_FAMILY,
-      q.own.map((o) => o.request),
+      own.map((o) => o.request),
       GET_LIMITS,
     );
     if (!r.ok) {
@@ -913,10 +925,34 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     }
     this.getsFailed = 0;
     try {
-      const fresh = tcpRowsFromDiag(r.datagrams, emptyDiagnostics(), Date.now(), () => true, true);
-      return withFreshOwnRows(q.result.rows, q.own, fresh);
+      return tcpRowsFromDiag(r.datagrams, emptyDiagnostics(), Date.now(), () => true, true);
     } finally {
       releaseDump(r);
+    }
+  }
+
+  /**
+   * After a full read during which TCP's segment counters moved (NetLens's own connections, as the host writes
+   * another dataset's diff to the page then): its own sockets' counts are taken again by a get between two
+   * readings of the counters that agree, and counted from there. Else a segment of theirs sent between the
+   * counters' reading and the dump would stand, at every later read, as another socket's: each a full read.
+   */
+  private async countOwnAgain(q: QuietRead): Promise<void> {
+    let before = readTcpSegments(this.procRoot);
+    if (before === null || q.segs === null || (before.in === q.segs.in && before.out === q.segs.out)) return;
+    for (let asked = 0; asked < OWN_GETS_AT_MOST; asked++) {
+      const fresh = await this.getOwn(q.own);
+      const after = readTcpSegments(this.procRoot);
+      if (fresh === null || after === null) return;
+      if (after.in === before.in && after.out === before.out) {
+        const own = ownCountedFrom(q.own, fresh);
+        if (own !== null) {
+          q.own = own;
+          q.segs = after;
+        }
+        return;
+      }
+      before = after;
     }
   }
 
@@ -1168,6 +1204,8 @@ const DIAG_LIMITS = { timeoutMs: 10_000, maxBytes: 512 * 1024 * 1024 };
 const GET_LIMITS = { timeoutMs: 500, maxBytes: 1024 * 1024 };
 /** Gets that fail this many times in a row are asked no more: every reading is then full while they move. */
 const GETS_FAIL_AT_MOST = 3;
+/** Gets of NetLens's own connections in one read, while the counters move during each (readAgain). */
+const OWN_GETS_AT_MOST = 3;
 
 /** `ss -tainHe` prints about 700 bytes per socket; this allows several hundred thousand. */
 const SS_MAX_BYTES = 512 * 1024 * 1024;

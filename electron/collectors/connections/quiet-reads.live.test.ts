@@ -4,7 +4,8 @@
 // another process, a listener opened, a listener closed while another opens (sockstat's counts unmoved: the destroy event tells), a
 // unix socket, a UDP datagram, a listener shared by a fork, the parent's exit, and after fullReadEveryMs with
 // nothing moving. Bytes on its own process's connections (as the browser host's page's WebSocket moves them) are
-// read by a get of those sockets alone: the read is given again with their rows fresh.
+// read by a get of those sockets alone: the read is given again with their rows fresh (bytes sent as the read runs
+// too, by a second get).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,12 +50,16 @@ void (async () => {
   // ss -E subscribes once it has started.
   await sleep(300);
   const steps: { step: string; full: boolean; rows: object[] }[] = [];
-  const read = async (step: string) => {
+  // during: called as the read has read the counters and asked its get (the host writing another dataset's diff to
+  // the page then).
+  const read = async (step: string, during?: () => void) => {
     // As ticks are apart: the sockets of the last read's netlink dumps are freed after their close (RCU), and
     // until then sockstat counts them.
     await sleep(150);
     const before = collector.readCounts.full;
-    const r = await collector.read();
+    const reading = collector.read();
+    during?.();
+    const r = await reading;
     steps.push({
       step,
       full: collector.readCounts.full > before,
@@ -87,10 +92,12 @@ void (async () => {
   await sleep(100);
   await read('more own bytes');
   await read('still after own bytes');
+  await read('own bytes as the read runs', () => client.write('x'.repeat(700)));
   talker.stdin!.write('send\\n');
   await once(talker.stdout!, 'data');
   await sleep(100);
-  await read('bytes');
+  // And bytes of its own sent as that full read runs: its own sockets are then counted again after it.
+  await read('bytes', () => client.write('x'.repeat(300)));
   await read('still after bytes');
   const second = net.createServer().listen(7101, '127.0.0.1');
   await once(second, 'listening');
@@ -186,6 +193,7 @@ describe.runIf(root)('connections read again while the kernel counters stand sti
       ['own bytes', false],
       ['more own bytes', false],
       ['still after own bytes', false],
+      ['own bytes as the read runs', false],
       ['bytes', true],
       ['still after bytes', false],
       ['listener', true],
@@ -204,17 +212,22 @@ describe.runIf(root)('connections read again while the kernel counters stand sti
       ['time', true],
     ]);
     // The first read, then each step's.
-    // The own connection's three reads given again read it by a get (the segments had moved since the full read).
-    expect(out.counts).toEqual({ full: 11, again: 11, gets: 3 });
+    // The own connection's four reads given again read it by a get (the segments had moved since the full read);
+    // after 'bytes', its sockets counted again from a get as the counters stood: 'still after bytes' needs none.
+    expect(out.counts).toEqual({ full: 11, again: 12, gets: 4 });
     // What each full read saw, and each read of the own connection.
     const sent = (name: string) => step(name).rows.find((r) => r.remotePort === 7100)?.bytesSent;
     expect(sent('still')).toBe(0);
     expect(sent('own bytes')).toBe(1000);
     expect(sent('more own bytes')).toBe(1500);
     expect(sent('still after own bytes')).toBe(1500);
+    // Sent after the get was asked: asked again, as the counters had moved by them.
+    expect(sent('own bytes as the read runs')).toBe(2200);
     const talked = (name: string) => step(name).rows.find((r) => r.remotePort === 7105)?.bytesSent;
     expect(talked('still after own bytes')).toBe(0);
     expect(talked('bytes')).toBe(1000);
+    expect(sent('bytes')).toBe(2500);
+    expect(sent('still after bytes')).toBe(2500);
     // Given again with the own connection's two ends afresh: every other row as the full read gave it.
     const others = (name: string) => step(name).rows.filter((r) => r.localPort !== 7100 && r.remotePort !== 7100);
     expect(others('more own bytes')).toEqual(others('start'));
