@@ -309,6 +309,28 @@ describe('scheduling', () => {
     await monitor.close();
   });
 
+  it('reads shown interfaces once a tick, the history sampled from those reads; between slower ticks too', async () => {
+    const { monitor, collectors } = setup();
+    const client = new TestClient(monitor);
+    client.handle({ type: 'subscribe', dataset: 'interfaces' });
+    await tick(0);
+    const start = collectors.interfaces.reads;
+    await tick(10_000);
+    // One read a tick: the sampler makes none of its own (it made a second each second).
+    expect(collectors.interfaces.reads - start).toBeGreaterThanOrEqual(9);
+    expect(collectors.interfaces.reads - start).toBeLessThanOrEqual(11);
+    const history = await monitor.history('lo');
+    expect(history.length).toBeGreaterThanOrEqual(8);
+    for (const p of history) expect(p.rx).toBeCloseTo(1500, 0);
+    // Ticks 2 s apart: the sampler reads between them, one sample a second still.
+    client.handle({ type: 'setInterval', intervalMs: 2000 });
+    const before = [collectors.interfaces.reads, (await monitor.history('lo')).length];
+    await tick(10_000);
+    expect(collectors.interfaces.reads - before[0]!).toBeGreaterThanOrEqual(9);
+    expect((await monitor.history('lo')).length - before[1]!).toBeGreaterThanOrEqual(8);
+    await monitor.close();
+  });
+
   it('reads only the interface counters for the history while nobody shows the interfaces', async () => {
     let bytes = 0;
     const full = countingCollector(() => {

@@ -419,6 +419,9 @@ export class MonitorCore {
     // Nobody shows the interfaces: only their counters are read (where the collector can read just those).
     const counters = this.options.collectors.interfaces.readCounters;
     const shown = this.activeDatasets().includes('interfaces');
+    // Shown and read by every tick at least as often as a sample is due: the tick's read records the sample (the
+    // interfaces table's update), and one of the sampler's own made a second full read a second (issue 15).
+    if (shown && !this.paused && this.intervalMs <= SAMPLE_MS) return;
     const read =
       shown || !counters
         ? this.read('interfaces')
