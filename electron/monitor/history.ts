@@ -37,6 +37,11 @@ export class InterfaceHistory {
     return at - this.lastRecordAt >= SAMPLE_MS - SAMPLE_SLACK_MS;
   }
 
+  /** Whether the last sample is late at `at` (a tick's read that should have given it came too early, or not at all). */
+  overdue(at: number): boolean {
+    return at - this.lastRecordAt >= SAMPLE_MS + SAMPLE_SLACK_MS;
+  }
+
   record(at: number, rows: readonly NetInterface[], readAt?: readonly ReadingTime[]): void {
     const totals: ByteTotals[] = [];
     eachReadAt(rows, at, readAt, (r, t, ofReading) => {

@@ -420,8 +420,9 @@ export class MonitorCore {
     const counters = this.options.collectors.interfaces.readCounters;
     const shown = this.activeDatasets().includes('interfaces');
     // Shown and read by every tick at least as often as a sample is due: the tick's read records the sample (the
-    // interfaces table's update), and one of the sampler's own made a second full read a second (issue 15).
-    if (shown && !this.paused && this.intervalMs <= SAMPLE_MS) return;
+    // interfaces table's update), and one of the sampler's own made a second full read a second (issue 15). Unless a
+    // tick's sample is late (one came too early to be due, or was skipped while a read ran long).
+    if (shown && !this.paused && this.intervalMs <= SAMPLE_MS && !this.interfaceHistory.overdue(at)) return;
     const read =
       shown || !counters
         ? this.read('interfaces')

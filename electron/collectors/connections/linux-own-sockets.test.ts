@@ -5,7 +5,7 @@ import type { Connection, ProcessInfo } from '../../../shared/types.js';
 import { MAX_GETS } from '../linux/netlink.js';
 import { AF_INET, AF_INET6 } from '../linux/sock-diag.js';
 import { tcpRow } from './linux-ss-rows.js';
-import { ownCountedFrom, ownSockets, withFreshOwnRows } from './linux-own-sockets.js';
+import { ownSockets, withFreshOwnRows } from './linux-own-sockets.js';
 
 const ME = 4242;
 const process = (pid: number) => ({ pid, name: `p${pid}` }) as ProcessInfo;
@@ -98,30 +98,5 @@ describe('own sockets', () => {
     // Gone (not answered), or another socket's answer: a full read.
     expect(withFreshOwnRows(rows, own, { rows: [], cookies: [] })).toBeNull();
     expect(withFreshOwnRows(rows, own, { rows: [now], cookies: ['9'] })).toBeNull();
-  });
-
-  it('counted again from a later get: a get after that says their growth since it', () => {
-    const rows = [row('127.0.0.1', 1, '127.0.0.1', 2, ME), row('127.0.0.1', 2, '127.0.0.1', 1, 77)];
-    const own = ownSockets(rows, ['1', '2'], ME, 0);
-    const at = (a: [number, number], b: [number, number]) => ({
-      rows: [row('127.0.0.1', 1, '127.0.0.1', 2, null, a), row('127.0.0.1', 2, '127.0.0.1', 1, null, b)],
-      cookies: ['1', '2'],
-    });
-    const later = ownCountedFrom(own, at([11, 14], [13, 12]))!;
-    expect(later.map((o) => [o.cookie, o.at, o.segsIn, o.segsOut])).toEqual([
-      ['1', 0, 11, 14],
-      ['2', 1, 13, 12],
-    ]);
-    // The requests stay; the sockets counted from the full read are not changed.
-    expect(later[0]!.request).toBe(own[0]!.request);
-    expect(own[0]!.segsIn).toBe(10);
-    const fresh = withFreshOwnRows(rows, later, at([12, 16], [15, 13]))!;
-    expect([fresh.segsIn, fresh.segsOut]).toEqual([3, 3]);
-    // One gone, one without counters, or another socket's answer: not counted again.
-    expect(ownCountedFrom(own, { rows: at([11, 14], [13, 12]).rows.slice(0, 1), cookies: ['1'] })).toBeNull();
-    expect(ownCountedFrom(own, { ...at([11, 14], [13, 12]), cookies: ['1', '9'] })).toBeNull();
-    const noCounters = at([11, 14], [13, 12]);
-    delete noCounters.rows[1]!.segsIn;
-    expect(ownCountedFrom(own, noCounters)).toBeNull();
   });
 });

@@ -4,17 +4,20 @@
 // the kernel's hash, not a walk of it) and gives its last reading again, these rows fresh, while the counters
 // moved by exactly their segments (linux.ts, QuietRead).
 //
-// The get is asked, then InSegs and OutSegs read. The sockets' baseline is the full read's dump, taken after the
-// counters it is compared with, and the get is answered before the counters are read again: the sockets' growth
+// The get is asked, then InSegs and OutSegs read. Their baseline is read just before the full read's TCP dump, so
+// before every row of it: another socket's segment after it is in the counters' growth and not in the sockets'. The
+// sockets' baseline is that dump, and the get is answered before the counters are read again: the sockets' growth
 // from dump to get is at most what they moved the counters by from the one reading to the other. So the counters'
 // growth, equal to it, holds no other socket's segment, where the kernel counts both alike. A segment of theirs sent
-// after the first reading (the host writing another dataset's diff to the page as the read runs) is in both; one
-// sent between the get and the second reading leaves them unequal, and the get is asked again. Sent: OutSegs and tcpi_segs_out both add a segment count per segment
-// (tcp_skb_pcount); a retransmission adds to tcpi_segs_out and not OutSegs, and moves RetransSegs, which is in the
-// compared text: a full read. Received: InSegs adds one per packet, tcpi_segs_in one per segment a packet carries
-// (a coalesced or GSO packet of loopback counts more). There, packets of another socket exactly as many as that
-// excess, in the same interval, would go unseen until the next full read, at most FULL_READ_EVERY_MS later (a
-// received packet that moves no other counter: an acknowledgement, or data for a queue).
+// as a tick's read runs (the host writing another dataset's diff to the page) is in both when sent before the get;
+// sent between the get and the counters' reading, it leaves them unequal, and the get is asked again. Sent: OutSegs
+// and tcpi_segs_out both add a segment count per segment (tcp_skb_pcount); a retransmission adds to tcpi_segs_out
+// and not OutSegs, and moves RetransSegs, which is in the compared text: a full read at the next tick (one made
+// between that text's reading and the get could hide as many of another socket's segments for that tick).
+// Received: InSegs adds one per packet, tcpi_segs_in one per segment a packet carries (a coalesced or GSO packet of
+// loopback counts more). There, packets of another socket exactly as many as that excess, in the same interval,
+// would go unseen until the next full read, at most FULL_READ_EVERY_MS later (a received packet that moves no other
+// counter: an acknowledgement, or data for a queue).
 import { parseIp } from '../../../shared/address.js';
 import { assignTraffic, type Connection } from '../../../shared/types.js';
 import { MAX_GETS } from '../linux/netlink.js';
@@ -109,40 +112,29 @@ export function ownSockets(
   return own;
 }
 
-/** The sockets of a get of `own` (its cookies by position) by cookie, each with its counters; null when one of
- *  `own` is not there (gone, or another socket on its endpoints) or has no counters. */
-function freshOf(
-  own: readonly OwnSocket[],
-  fresh: SsTcpRows,
-): Map<string, Connection & { segsIn: number; segsOut: number }> | null {
-  if (fresh.rows.length !== own.length) return null;
-  const byCookie = new Map<string, Connection & { segsIn: number; segsOut: number }>();
-  for (let i = 0; i < fresh.rows.length; i++) {
-    const cookie = fresh.cookies[i];
-    const row = fresh.rows[i]!;
-    if (cookie !== null && cookie !== undefined && typeof row.segsIn === 'number' && typeof row.segsOut === 'number')
-      byCookie.set(cookie, row as Connection & { segsIn: number; segsOut: number });
-  }
-  return own.every((o) => byCookie.has(o.cookie)) ? byCookie : null;
-}
-
 /**
  * The reading `rows` with each of `own` replaced by its socket as `fresh` (a get of them, its cookies by
  * position) gives it now: the row as it was (its key, owners, user) with the kernel's state, queues and
- * counters of now; and how many segments they received and sent since. Null as freshOf.
+ * counters of now; and how many segments they received and sent since. Null when one of them is not in `fresh`
+ * (gone, or another socket on its endpoints) or has no counters.
  */
 export function withFreshOwnRows(
   rows: readonly Connection[],
   own: readonly OwnSocket[],
   fresh: SsTcpRows,
 ): { rows: Connection[]; segsIn: number; segsOut: number } | null {
-  const byCookie = freshOf(own, fresh);
-  if (byCookie === null) return null;
+  if (fresh.rows.length !== own.length) return null;
+  const byCookie = new Map<string, Connection>();
+  for (let i = 0; i < fresh.rows.length; i++) {
+    const cookie = fresh.cookies[i];
+    if (cookie !== null && cookie !== undefined) byCookie.set(cookie, fresh.rows[i]!);
+  }
   const out = rows.slice();
   let segsIn = 0;
   let segsOut = 0;
   for (const o of own) {
-    const now = byCookie.get(o.cookie)!;
+    const now = byCookie.get(o.cookie);
+    if (now === undefined || typeof now.segsIn !== 'number' || typeof now.segsOut !== 'number') return null;
     segsIn += now.segsIn - o.segsIn;
     segsOut += now.segsOut - o.segsOut;
     // A row once given is never changed: a copy.
@@ -151,15 +143,4 @@ export function withFreshOwnRows(
     out[o.at] = row;
   }
   return { rows: out, segsIn, segsOut };
-}
-
-/** `own` counted from where `fresh` (a get of them) finds them: a later get's growth is theirs since. Null as
- *  freshOf. */
-export function ownCountedFrom(own: readonly OwnSocket[], fresh: SsTcpRows): OwnSocket[] | null {
-  const byCookie = freshOf(own, fresh);
-  if (byCookie === null) return null;
-  return own.map((o) => {
-    const now = byCookie.get(o.cookie)!;
-    return { ...o, segsIn: now.segsIn, segsOut: now.segsOut };
-  });
 }

@@ -35,7 +35,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readProcTextSync, type ReadOutcome } from '../linux/proc-files.js';
 import { readSocketCounters, readTcpSegments, type SocketCounters } from '../linux/socket-counters.js';
-import { ownCountedFrom, ownSockets, withFreshOwnRows, type OwnSocket } from './linux-own-sockets.js';
+import { ownSockets, withFreshOwnRows, type OwnSocket } from './linux-own-sockets.js';
 import { lookup } from '../lookup.js';
 import { inetConnectionKey, InodelessUnixKeys, unixConnectionKey } from './keys.js';
 import { fdCount, SocketOwners, slicedNote, type PrivilegedOwners } from '../linux/socket-owners.js';
@@ -560,12 +560,10 @@ const FULL_READ_EVERY_MS = 5000;
  */
 interface QuietRead {
   counters: string;
-  /** TCP's segments in and out as the counters were read (SocketCounters.segs); where countOwnAgain counted `own`
-   *  again, as they stood around its get. */
+  /** TCP's segments in and out just before the full read's TCP dump (readFully): read before every row it gives. */
   segs: SocketCounters['segs'];
-  /** NetLens's own TCP connections and their peers (linux-own-sockets.ts), their counts as the full read's dump (or
-   *  countOwnAgain's get) gave them: while the segments moved by exactly theirs, the read is given again with these
-   *  rows read afresh. */
+  /** NetLens's own TCP connections and their peers (linux-own-sockets.ts), their counts as the full read's dump gave
+   *  them: while the segments moved by exactly theirs, the read is given again with these rows read afresh. */
   own: OwnSocket[];
   /** The TCP rows' cookies by position (the traffic totals'). */
   cookies: SsTcpRows['cookies'];
@@ -833,7 +831,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     }
     this.quiet = null;
     const eventRestarts = this.destroyed.stats.running ? this.destroyed.stats.restarts : -1;
-    const { result, cookies } = await this.readFully(read?.whole, traffic, socketMemory);
+    const { result, cookies, segs } = await this.readFully(read?.whole, traffic, socketMemory, read !== null);
     this.readCounts.full++;
     if (this.getsRefused !== null)
       result.diagnostics.notes.push(
@@ -841,12 +839,12 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       );
     if (read !== null) {
       const own =
-        read.segs === null || this.getsRefused !== null || !traffic || this.whyNoDiag() !== null
+        segs === null || this.getsRefused !== null || !traffic || this.whyNoDiag() !== null
           ? []
           : ownSockets(result.rows, cookies, process.pid, this.diagExt(socketMemory));
       this.quiet = {
         counters: read.text,
-        segs: read.segs,
+        segs,
         own,
         cookies,
         at,
@@ -856,7 +854,6 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
         result,
         holders: this.holdersOf(result.rows),
       };
-      if (own.length > 0) await this.countOwnAgain(this.quiet);
     }
     return result;
   }
@@ -931,31 +928,6 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     }
   }
 
-  /**
-   * After a full read during which TCP's segment counters moved (NetLens's own connections, as the host writes
-   * another dataset's diff to the page then): its own sockets' counts are taken again by a get between two
-   * readings of the counters that agree, and counted from there. Else a segment of theirs sent between the
-   * counters' reading and the dump would stand, at every later read, as another socket's: each a full read.
-   */
-  private async countOwnAgain(q: QuietRead): Promise<void> {
-    let before = readTcpSegments(this.procRoot);
-    if (before === null || q.segs === null || (before.in === q.segs.in && before.out === q.segs.out)) return;
-    for (let asked = 0; asked < OWN_GETS_AT_MOST; asked++) {
-      const fresh = await this.getOwn(q.own);
-      const after = readTcpSegments(this.procRoot);
-      if (fresh === null || after === null) return;
-      if (after.in === before.in && after.out === before.out) {
-        const own = ownCountedFrom(q.own, fresh);
-        if (own !== null) {
-          q.own = own;
-          q.segs = after;
-        }
-        return;
-      }
-      before = after;
-    }
-  }
-
   /** The attributes asked of TCP sockets while traffic is collected: tcp_info, and skmem for a memory column. */
   private diagExt(socketMemory: boolean): number {
     return extBit(INET_DIAG_INFO) | (socketMemory ? extBit(INET_DIAG_SKMEMINFO) : 0);
@@ -982,7 +954,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     sockstat: ReadonlyMap<string, string> | undefined,
     ss: boolean,
     socketMemory: boolean,
-  ): Promise<{ result: DatasetResult<Connection>; cookies: SsTcpRows['cookies'] }> {
+    withSegs: boolean,
+  ): Promise<{ result: DatasetResult<Connection>; cookies: SsTcpRows['cookies']; segs: SocketCounters['segs'] }> {
     // sock_diag (or, with traffic, ss) gives the TCP rows, with their counters while traffic is collected:
     // the kernel walks its TCP hash once per tick, and the rows are binary records rather than text.
     const wanted = (file: string) => this.tables === null || this.tables.has(file);
@@ -995,6 +968,10 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     // from sock_diag keeps none of that kind for the next.
     this.kept.begin();
     this.keptUnix.begin();
+    // TCP's segments just before its dump: the baseline of a quiet read's segments (QuietRead.segs), read before any
+    // row is, and as near to the dump as can be, so that NetLens's own segments in between (its page answering a
+    // diff of another dataset, written as this read runs) seldom stand later as another socket's.
+    const segs = withSegs ? readTcpSegments(this.procRoot) : null;
     const tcpRead =
       ss || (this.ownProc && (wanted('tcp') || wanted('tcp6')))
         ? this.readTcpRows(ssAt, fromSs, (f) => wanted(f === 'inet' ? 'tcp' : 'tcp6'), ss, socketMemory)
@@ -1085,7 +1062,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       closed && closed.length > 0
         ? { rows, diagnostics, closed, keptRows: true }
         : { rows, diagnostics, keptRows: true };
-    return { result, cookies };
+    return { result, cookies, segs };
   }
 
   /** The destroy-event reader's state, in every read's diagnostics: skipped records since the last read,
