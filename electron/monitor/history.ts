@@ -29,6 +29,9 @@ export interface ByteTotals {
 export class InterfaceHistory {
   private series = new Map<string, Series>();
   private lastRecordAt = -Infinity;
+  /** Whether the sampler's own read made the last record, and whether a tick's read came after it (see overdue). */
+  private sampledLast = false;
+  private tickOffered = false;
 
   constructor(private readonly spanMs = HISTORY_MS) {}
 
@@ -37,12 +40,29 @@ export class InterfaceHistory {
     return at - this.lastRecordAt >= SAMPLE_MS - SAMPLE_SLACK_MS;
   }
 
-  /** Whether the last sample is late at `at` (a tick's read that should have given it came too early, or not at all). */
+  /**
+   * Whether the sampler should read at `at` although the ticks' reads record the samples: the last one is late (a
+   * tick's read came too early to be due, or none came), or the sampler took the last one itself and no tick has
+   * offered one since (the ticks have stopped: the sampler keeps a sample a second until they come back).
+   */
   overdue(at: number): boolean {
-    return at - this.lastRecordAt >= SAMPLE_MS + SAMPLE_SLACK_MS;
+    if (!this.due(at)) return false;
+    return at - this.lastRecordAt >= SAMPLE_MS + SAMPLE_SLACK_MS || (this.sampledLast && !this.tickOffered);
   }
 
-  record(at: number, rows: readonly NetInterface[], readAt?: readonly ReadingTime[]): void {
+  /** `by`: the sampler's own read, or a tick's (the interfaces table's update). */
+  record(
+    at: number,
+    rows: readonly NetInterface[],
+    readAt?: readonly ReadingTime[],
+    by: 'tick' | 'sampler' = 'tick',
+  ): void {
+    if (!this.due(at)) {
+      if (by === 'tick') this.tickOffered = true;
+      return;
+    }
+    this.sampledLast = by === 'sampler';
+    this.tickOffered = false;
     const totals: ByteTotals[] = [];
     eachReadAt(rows, at, readAt, (r, t, ofReading) => {
       const total: ByteTotals = { id: r.id, rxBytes: r.counters.rxBytes, txBytes: r.counters.txBytes };

@@ -430,7 +430,7 @@ export class MonitorCore {
     read.then(
       (result) => {
         if (!isResult(result)) return;
-        this.interfaceHistory.record(at, result.rows as NetInterface[], result.readAt);
+        this.interfaceHistory.record(at, result.rows as NetInterface[], result.readAt, 'sampler');
         this.recorder?.interfaces(localRows(result.rows as NetInterface[]), at);
       },
       // The history has a gap; a shown interfaces tab reports the error through its own read.
