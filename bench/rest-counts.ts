@@ -7,7 +7,8 @@
 //         CDP Performance.getMetrics deltas (LayoutCount, RecalcStyleCount, ScriptDuration, TaskDuration…),
 //         and a trace's event counts (paints, layouts, layerize, frames drawn), with their thread time and each
 //         Chromium thread's (traceMs, threadMs: timings, so only builds run side by side compare)
-//   host: its syscalls (`strace -c -f`) and the files it opened (`strace -e openat`), by path pattern
+//   host: its syscalls (`strace -c -f`), the files it opened (`strace -e openat`), by path pattern, and its netlink
+//         requests (sock_diag and rtnetlink dumps by kind, sock_diag gets)
 // Prints one JSON line.   npm run bench:rest-counts     BENCH_REST_TABS=connections,statistics
 // BENCH_REST_HISTORY_VIEW: the History tab's view to count (its radio's label: Exposure, What changed…; As it was
 // when unset). BENCH_REST_CSS: a style sheet added to the page (a CSS change counted without a build).
@@ -228,11 +229,15 @@ function perTick<T extends Record<string, unknown>>(o: T, ticks: number): Record
   return out;
 }
 
-/** The host's syscalls over `seconds` (strace -c -f), by name, and the files it opened, by path pattern. */
+/**
+ * The host's syscalls over `seconds` (strace -c -f), by name; then, over as long again, the files it opened, by path
+ * pattern, and its netlink requests by kind (a sock_diag or rtnetlink dump, by message type and, for sock_diag, by
+ * family and protocol; a get: sock_diag's of single sockets, NetLens's own connections).
+ */
 async function straceHost(
   pid: number,
   seconds: number,
-): Promise<{ syscalls: Record<string, number>; opened: Record<string, number> }> {
+): Promise<{ syscalls: Record<string, number>; opened: Record<string, number>; netlink: Record<string, number> }> {
   const out = join(tmpdir(), `rest-counts-strace-${process.pid}`);
   const run = (args: string[]) =>
     new Promise<void>((resolve) => {
@@ -246,9 +251,12 @@ async function straceHost(
     const m = /^\s*(\w+)\s+(\d+)\s*$/.exec(line);
     if (m && m[1] !== 'total') syscalls[m[1]!] = Number(m[2]);
   }
-  await run(['-e', 'trace=openat,open,readlink']);
+  await run(['-e', 'trace=openat,open,readlink,sendmsg']);
   const opened: Record<string, number> = {};
+  const netlink: Record<string, number> = {};
   for (const line of readFileSync(out, 'utf8').split('\n')) {
+    const request = netlinkRequest(line);
+    if (request !== null) netlink[request] = (netlink[request] ?? 0) + 1;
     const m = /(open(?:at)?|readlink)\([^"]*"([^"]*)"/.exec(line);
     if (!m) continue;
     const k = (m[1] === 'readlink' ? 'readlink ' : '') + m[2]!.replace(/\/\d+(?=\/|$)/g, '/N');
@@ -256,7 +264,18 @@ async function straceHost(
   }
   if (process.env.BENCH_REST_KEEP) writeFileSync(`${process.env.BENCH_REST_KEEP}-${pid}.txt`, readFileSync(out));
   rmSync(out, { force: true });
-  return { syscalls, opened };
+  return { syscalls, opened, netlink };
+}
+
+/** A netlink request's kind from strace's line of its sendmsg (its first message), or null: not one. */
+function netlinkRequest(line: string): string | null {
+  if (!line.includes('sa_family=AF_NETLINK')) return null;
+  const m = /nlmsg_type=(\w+), nlmsg_flags=([\w|]+)/.exec(line);
+  if (!m) return 'other';
+  const dump = m[2]!.includes('NLM_F_DUMP');
+  const of = [/sdiag_family=(\w+)/.exec(line)?.[1], /sdiag_protocol=(\w+)/.exec(line)?.[1]].filter(Boolean).join(' ');
+  // TCPDIAG_GETSOCK: the TCP dump of both families at once (inet_diag's older request).
+  return `${m[1]}${of && m[1] !== 'TCPDIAG_GETSOCK' ? ` ${of}` : ''} ${dump ? 'dump' : 'get'}`;
 }
 
 async function main(): Promise<void> {
@@ -438,6 +457,7 @@ async function main(): Promise<void> {
                       .sort((a, b) => b[1] - a[1])
                       .slice(0, 15),
                   ),
+                  netlink: h.netlink,
                   opened: Object.values(h.opened).reduce((a, b) => a + b, 0),
                   openedByPath: Object.fromEntries(
                     Object.entries(h.opened)
