@@ -5,7 +5,7 @@ import type { Connection, ProcessInfo } from '../../../shared/types.js';
 import { MAX_GETS } from '../linux/netlink.js';
 import { AF_INET, AF_INET6 } from '../linux/sock-diag.js';
 import { tcpRow } from './linux-ss-rows.js';
-import { ownSockets, withFreshOwnRows } from './linux-own-sockets.js';
+import { countedAt, countsByCookie, ownSockets, withFreshOwnRows } from './linux-own-sockets.js';
 
 const ME = 4242;
 const process = (pid: number) => ({ pid, name: `p${pid}` }) as ProcessInfo;
@@ -98,5 +98,33 @@ describe('own sockets', () => {
     // Gone (not answered), or another socket's answer: a full read.
     expect(withFreshOwnRows(rows, own, { rows: [], cookies: [] })).toBeNull();
     expect(withFreshOwnRows(rows, own, { rows: [now], cookies: ['9'] })).toBeNull();
+  });
+
+  // The baseline of a quiet read: a get made with the segments' reading, where it answers for every own socket; one
+  // reading for all of them, never some counts of the get and some of the dump.
+  it("take their counts from a get made with the baseline where it has every one of them, else the dump's", () => {
+    const rows = [row('127.0.0.1', 1, '127.0.0.1', 2, ME), row('127.0.0.1', 2, '127.0.0.1', 1, 9, [20, 22])];
+    const own = ownSockets(rows, ['1', '2'], ME, 0);
+    const got = {
+      rows: [row('127.0.0.1', 2, '127.0.0.1', 1, null, [19, 21]), row('127.0.0.1', 1, '127.0.0.1', 2, null, [9, 11])],
+      cookies: ['2', '1'],
+    };
+    const counts = countsByCookie(got);
+    expect(countedAt(own, counts).map((o) => [o.cookie, o.segsIn, o.segsOut])).toEqual([
+      ['1', 9, 11],
+      ['2', 19, 21],
+    ]);
+    // Their growth since is then measured from the get's counts.
+    expect(
+      withFreshOwnRows(rows, countedAt(own, counts), { rows: [rows[0]!, rows[1]!], cookies: ['1', '2'] }),
+    ).toMatchObject({
+      segsIn: 2,
+      segsOut: 2,
+    });
+    // One missing from the get (a connection opened since the last full read), or without counters: the dump's.
+    expect(countedAt(own, countsByCookie({ rows: [got.rows[0]!], cookies: ['2'] }))).toBe(own);
+    const noCounters = row('127.0.0.1', 1, '127.0.0.1', 2, null, null);
+    expect(countedAt(own, countsByCookie({ rows: [got.rows[0]!, noCounters], cookies: ['2', '1'] }))).toBe(own);
+    expect(countedAt(own, null)).toBe(own);
   });
 });

@@ -6,18 +6,24 @@
 //
 // The get is asked, then InSegs and OutSegs read. Their baseline is read just before the full read's TCP dump, so
 // before every row of it: another socket's segment after it is in the counters' growth and not in the sockets'. The
-// sockets' baseline is that dump, and the get is answered before the counters are read again: the sockets' growth
-// from dump to get is at most what they moved the counters by from the one reading to the other. So the counters'
-// growth, equal to it, holds no other socket's segment, where the kernel counts both alike. A segment of theirs sent
-// as a tick's read runs (the host writing another dataset's diff to the page) is in both when sent before the get;
-// sent between the get and the counters' reading, it leaves them unequal, and the get is asked again. Sent: OutSegs
-// and tcpi_segs_out both add a segment count per segment (tcp_skb_pcount); a retransmission adds to tcpi_segs_out
-// and not OutSegs, and moves RetransSegs, which is in the compared text: a full read at the next tick (one made
-// between that text's reading and the get could hide as many of another socket's segments for that tick).
-// Received: InSegs adds one per packet, tcpi_segs_in one per segment a packet carries (a coalesced or GSO packet of
-// loopback counts more). There, packets of another socket exactly as many as that excess, in the same interval,
-// would go unseen until the next full read, at most FULL_READ_EVERY_MS later (a received packet that moves no other
-// counter: an acknowledgement, or data for a queue).
+// sockets' baseline is a get of the last full read's own sockets made just then, where the counters read before it
+// and after it are equal (no segment crossed it: its counts are those of the counters' reading), else that dump
+// (made after the counters' reading); and the quiet read's get is answered before the counters are read again: the
+// sockets' growth from baseline to get is at most what they moved the counters by from the one reading to the other.
+// So the counters' growth, equal to it, holds no other socket's segment, where the kernel counts both alike. The
+// get's baseline is the one that holds while the host writes to its page as the dump runs, which moves the dump's.
+// A segment of theirs sent as a tick's read runs (the host writing another dataset's diff to the page) is in both
+// when sent before the get; sent between the get and the counters' reading, it leaves them unequal, and the get is
+// asked again. Sent: OutSegs and tcpi_segs_out both add a segment count per segment (tcp_skb_pcount, under the
+// socket's lock, which the get takes); a retransmission adds to tcpi_segs_out and not OutSegs, and moves
+// RetransSegs, which is in the compared text: a full read at the next tick (one made between that text's reading
+// and the get could hide as many of another socket's segments for that tick). Received: InSegs adds one per packet
+// as it arrives, before its socket is found; tcpi_segs_in one per segment a packet carries (a coalesced or GSO
+// packet of loopback counts more), once the socket is. So the sockets may count more than the counters: a coalesced
+// packet, or one that arrived just before the baseline's reading and reached its socket after the baseline's get or
+// dump read it. There, packets of another socket exactly as many as that excess, in the same interval, would go
+// unseen until the next full read, at most FULL_READ_EVERY_MS later (a received packet that moves no other counter:
+// an acknowledgement, or data for a queue).
 import { parseIp } from '../../../shared/address.js';
 import { assignTraffic, type Connection } from '../../../shared/types.js';
 import { MAX_GETS } from '../linux/netlink.js';
@@ -110,6 +116,36 @@ export function ownSockets(
     own.push({ at: i, cookie, request, segsIn: row.segsIn, segsOut: row.segsOut });
   }
   return own;
+}
+
+/** NetLens's own sockets' segment counts by cookie, as a get gave them. */
+export type OwnCounts = ReadonlyMap<string, { segsIn: number; segsOut: number }>;
+
+/** The counts of each socket in a get's answer that has them. */
+export function countsByCookie(got: SsTcpRows): OwnCounts {
+  const counts = new Map<string, { segsIn: number; segsOut: number }>();
+  for (let i = 0; i < got.rows.length; i++) {
+    const cookie = got.cookies[i];
+    const row = got.rows[i]!;
+    if (cookie !== null && cookie !== undefined && typeof row.segsIn === 'number' && typeof row.segsOut === 'number')
+      counts.set(cookie, { segsIn: row.segsIn, segsOut: row.segsOut });
+  }
+  return counts;
+}
+
+/**
+ * `own` with the counts `counts` gives them, where it has every one of them (one reading is the baseline of all,
+ * never some of one and some of another); else `own` as it is, with the counts of the dump that found them.
+ */
+export function countedAt(own: OwnSocket[], counts: OwnCounts | null): OwnSocket[] {
+  if (counts === null) return own;
+  const out: OwnSocket[] = [];
+  for (const o of own) {
+    const c = counts.get(o.cookie);
+    if (c === undefined) return own;
+    out.push({ ...o, segsIn: c.segsIn, segsOut: c.segsOut });
+  }
+  return out;
 }
 
 /**

@@ -35,7 +35,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { readProcTextSync, type ReadOutcome } from '../linux/proc-files.js';
 import { readSocketCounters, readTcpSegments, type SocketCounters } from '../linux/socket-counters.js';
-import { ownSockets, withFreshOwnRows, type OwnSocket } from './linux-own-sockets.js';
+import {
+  countedAt,
+  countsByCookie,
+  ownSockets,
+  withFreshOwnRows,
+  type OwnCounts,
+  type OwnSocket,
+} from './linux-own-sockets.js';
 import { lookup } from '../lookup.js';
 import { inetConnectionKey, InodelessUnixKeys, unixConnectionKey } from './keys.js';
 import { fdCount, SocketOwners, slicedNote, type PrivilegedOwners } from '../linux/socket-owners.js';
@@ -547,6 +554,9 @@ export interface LinuxConnectionsOptions {
   /** Whether a read may give the last one's rows again while the kernel's socket counters have not moved (see
    *  QuietRead; default on, with the machine's /proc), and how long such reads may go on before a full one. */
   quietReads?: boolean | { fullReadEveryMs: number };
+  /** Called as a full read's TCP dump is about to be asked, its baseline read (tests send a segment there, as the
+   *  browser host does when it writes to its page then). */
+  beforeTcpDump?: () => void;
 }
 
 /** A full read at least this often while the counters stay still: what moves without them (a queue read by its
@@ -562,8 +572,9 @@ interface QuietRead {
   counters: string;
   /** TCP's segments in and out just before the full read's TCP dump (readFully): read before every row it gives. */
   segs: SocketCounters['segs'];
-  /** NetLens's own TCP connections and their peers (linux-own-sockets.ts), their counts as the full read's dump gave
-   *  them: while the segments moved by exactly theirs, the read is given again with these rows read afresh. */
+  /** NetLens's own TCP connections and their peers (linux-own-sockets.ts), their counts as a get made with `segs`'
+   *  reading gave them where it answered for all of them, else as the full read's dump did (segsBeforeDump): while
+   *  the segments moved by exactly theirs, the read is given again with these rows read afresh. */
   own: OwnSocket[];
   /** The TCP rows' cookies by position (the traffic totals'). */
   cookies: SsTcpRows['cookies'];
@@ -627,6 +638,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   private getsRefused: string | null = null;
   /** Gets of NetLens's own connections that failed in a row. */
   private getsFailed = 0;
+  private readonly beforeTcpDump: (() => void) | undefined;
 
   constructor(options: LinuxConnectionsOptions = {}) {
     this.diagUnavailable = options.sockDiag === false ? 'turned off' : null;
@@ -636,6 +648,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     const quiet = options.quietReads ?? true;
     this.quietFor =
       !this.ownProc || quiet === false ? null : quiet === true ? FULL_READ_EVERY_MS : quiet.fullReadEveryMs;
+    this.beforeTcpDump = options.beforeTcpDump;
     this.tables = options.tables ? new Set(options.tables) : null;
     this.attributeOwners = options.attributeOwners ?? true;
     this.privileged = options.privilegedOwners ? new PrivilegedOwnerCache(options.privilegedOwners) : null;
@@ -829,9 +842,17 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       this.readCounts.again++;
       return again;
     }
+    // NetLens's own connections of the last full read: read by a get just before this one's dump (segsBeforeDump),
+    // where this one will look for its own (as below).
+    const ownBefore = traffic && this.whyNoDiag() === null ? (this.quiet?.own ?? []) : [];
     this.quiet = null;
     const eventRestarts = this.destroyed.stats.running ? this.destroyed.stats.restarts : -1;
-    const { result, cookies, segs } = await this.readFully(read?.whole, traffic, socketMemory, read !== null);
+    const { result, cookies, segs, ownCounts } = await this.readFully(
+      read?.whole,
+      traffic,
+      socketMemory,
+      read === null ? null : ownBefore,
+    );
     this.readCounts.full++;
     if (this.getsRefused !== null)
       result.diagnostics.notes.push(
@@ -845,7 +866,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       this.quiet = {
         counters: read.text,
         segs,
-        own,
+        own: countedAt(own, ownCounts),
         cookies,
         at,
         traffic,
@@ -886,8 +907,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     if (segs?.in === base?.in && segs?.out === base?.out) return again(q.result.rows.slice());
     // The segments moved: by NetLens's own connections' alone, or a full read.
     if (segs === null || base === null || q.own.length === 0) return null;
-    // Their get, then the counters again: grown since the full read by exactly what those sockets counted since its
-    // dump, the growth holds no other socket's segment (linux-own-sockets.ts says why). Asked again while the
+    // Their get, then the counters again: grown since the full read by exactly what those sockets counted since their
+    // baseline (segsBeforeDump's get, or the dump), the growth holds no other socket's segment (linux-own-sockets.ts says why). Asked again while the
     // counters moved during a get (the host writes another dataset's diff to the page as this read runs, and the
     // page answers), never more than OWN_GETS_AT_MOST times; unmoved and unequal, another socket moved them.
     let seen = segs;
@@ -908,16 +929,16 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     return null;
   }
 
-  /** NetLens's own connections as a get finds them now, or null: one is gone, or the get failed (a refusal stops
-   *  gets: full reads then, as without them). */
-  private async getOwn(own: readonly OwnSocket[]): Promise<SsTcpRows | null> {
+  /** NetLens's own connections as a get finds them now, or null: the get failed (a refusal stops gets: full reads
+   *  then, as without them; counted by the quiet reads' gets alone, `counted`, so a tick counts one at most). */
+  private async getOwn(own: readonly OwnSocket[], counted = true): Promise<SsTcpRows | null> {
     const r = await this.diag.get(
       SOCK_DIAG_BY_FAMILY,
       own.map((o) => o.request),
       GET_LIMITS,
     );
     if (!r.ok) {
-      if (++this.getsFailed >= GETS_FAIL_AT_MOST) this.getsRefused = r.error;
+      if (counted && ++this.getsFailed >= GETS_FAIL_AT_MOST) this.getsRefused = r.error;
       return null;
     }
     this.getsFailed = 0;
@@ -947,19 +968,49 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     return [...pids].map((pid) => [pid, fdCount(this.procRoot, pid)]);
   }
 
+  /**
+   * TCP's segments just before a full read's TCP dump, before every row it gives (QuietRead.segs); and where
+   * NetLens's own connections of the last full read (`own`) are found by a get that no segment crosses (the segments
+   * read before it and after it equal), their counts by cookie as of that reading: a baseline that their segments
+   * sent as the dump runs (the host writing another dataset's diff to its page) do not break, as they break the
+   * dump's counts. Asked again while segments cross it (that page's traffic lasts a few milliseconds), never more
+   * than OWN_GETS_AT_MOST times. A segment of theirs counted by snmp before a reading and by its socket after the get
+   * (a packet received: InSegs counts it before the socket is found) makes the get's counts lower by it: that excess
+   * is the one linux-own-sockets.ts tells of for packets received, met the same way.
+   */
+  private async segsBeforeDump(
+    own: readonly OwnSocket[],
+  ): Promise<{ segs: SocketCounters['segs']; ownCounts: OwnCounts | null }> {
+    let before = readTcpSegments(this.procRoot);
+    for (let asked = 0; asked < OWN_GETS_AT_MOST; asked++) {
+      if (before === null || own.length === 0 || this.getsRefused !== null) break;
+      const got = await this.getOwn(own, false);
+      const after = readTcpSegments(this.procRoot);
+      if (got === null || after === null) return { segs: after, ownCounts: null };
+      if (after.in === before.in && after.out === before.out) return { segs: before, ownCounts: countsByCookie(got) };
+      before = after;
+    }
+    return { segs: before, ownCounts: null };
+  }
+
   /** A full read, and its TCP rows' cookies by position; `sockstat`: sockstat and sockstat6 as this tick's counters
    *  read them, not read again; `ss` and `socketMemory`: whether it collects traffic and socket memory, as the read
-   *  began (readNow). */
+   *  began (readNow); `own`: null, no segments read (no quiet reads), else the last full read's own connections
+   *  (segsBeforeDump). */
   private async readFully(
     sockstat: ReadonlyMap<string, string> | undefined,
     ss: boolean,
     socketMemory: boolean,
-    withSegs: boolean,
-  ): Promise<{ result: DatasetResult<Connection>; cookies: SsTcpRows['cookies']; segs: SocketCounters['segs'] }> {
+    own: readonly OwnSocket[] | null,
+  ): Promise<{
+    result: DatasetResult<Connection>;
+    cookies: SsTcpRows['cookies'];
+    segs: SocketCounters['segs'];
+    ownCounts: OwnCounts | null;
+  }> {
     // sock_diag (or, with traffic, ss) gives the TCP rows, with their counters while traffic is collected:
     // the kernel walks its TCP hash once per tick, and the rows are binary records rather than text.
     const wanted = (file: string) => this.tables === null || this.tables.has(file);
-    const ssAt = Date.now();
     const fromSs = emptyDiagnostics();
     // Where /proc is the machine's own (a test may point procRoot at a fixture, which the kernel's tables
     // would not match), TCP and unix sockets come from sock_diag; with traffic, TCP always does (only the
@@ -968,10 +1019,14 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     // from sock_diag keeps none of that kind for the next.
     this.kept.begin();
     this.keptUnix.begin();
-    // TCP's segments just before its dump: the baseline of a quiet read's segments (QuietRead.segs), read before any
-    // row is, and as near to the dump as can be, so that NetLens's own segments in between (its page answering a
-    // diff of another dataset, written as this read runs) seldom stand later as another socket's.
-    const segs = withSegs ? readTcpSegments(this.procRoot) : null;
+    // TCP's segments just before its dump, with NetLens's own connections' counts where a get that no segment crosses
+    // gives them: the baseline of a quiet read (QuietRead.segs and own), read before any row is, and as near to the
+    // dump as can be, so that NetLens's own segments in between (its page answering a diff of another dataset,
+    // written as this read runs) seldom stand later as another socket's.
+    const { segs, ownCounts } = own === null ? { segs: null, ownCounts: null } : await this.segsBeforeDump(own);
+    this.beforeTcpDump?.();
+    // The rows' time (their last send and receive are ages from it): after the get's wait.
+    const ssAt = Date.now();
     const tcpRead =
       ss || (this.ownProc && (wanted('tcp') || wanted('tcp6')))
         ? this.readTcpRows(ssAt, fromSs, (f) => wanted(f === 'inet' ? 'tcp' : 'tcp6'), ss, socketMemory)
@@ -1062,7 +1117,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       closed && closed.length > 0
         ? { rows, diagnostics, closed, keptRows: true }
         : { rows, diagnostics, keptRows: true };
-    return { result, cookies, segs };
+    return { result, cookies, segs, ownCounts };
   }
 
   /** The destroy-event reader's state, in every read's diagnostics: skipped records since the last read,

@@ -5,7 +5,7 @@
 // unix socket, a UDP datagram, a listener shared by a fork, the parent's exit, and after fullReadEveryMs with
 // nothing moving. Bytes on its own process's connections (as the browser host's page's WebSocket moves them) are
 // read by a get of those sockets alone: the read is given again with their rows fresh (bytes sent as the read runs
-// too, by a second get).
+// too, by a second get; and bytes sent as a full read's dump is asked, after the segments' baseline).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,7 +44,12 @@ const TALKER = [
 ].join('\\n');
 
 void (async () => {
-  const collector = new LinuxConnectionsCollector({ quietReads: { fullReadEveryMs: 3000 } });
+  // Called as a full read's TCP dump is about to be asked.
+  let beforeTcpDump: (() => void) | null = null;
+  const collector = new LinuxConnectionsCollector({
+    quietReads: { fullReadEveryMs: 3000 },
+    beforeTcpDump: () => beforeTcpDump?.(),
+  });
   collector.setExtras(['traffic']);
   for (let i = 0; i < 100 && !collector.destroyed.stats.running; i++) await sleep(20);
   // ss -E subscribes once it has started.
@@ -100,6 +105,15 @@ void (async () => {
   // the dump, so they are not taken for another socket's at the next read.
   await read('bytes', () => client.write('x'.repeat(300)));
   await read('still after bytes');
+  // Bytes of its own sent as the full read's dump is asked, after the segments' baseline: the own connection's counts
+  // of that baseline come from a get made with it, not from the dump, which has them.
+  talker.stdin!.write('send\\n');
+  await once(talker.stdout!, 'data');
+  await sleep(100);
+  beforeTcpDump = () => client.write('x'.repeat(400));
+  await read('own bytes as the dump is asked');
+  beforeTcpDump = null;
+  await read('still after the dump');
   const second = net.createServer().listen(7101, '127.0.0.1');
   await once(second, 'listening');
   await read('listener');
@@ -203,6 +217,8 @@ describe.runIf(root)('connections read again while the kernel counters stand sti
       ['own bytes as the read runs', false],
       ['bytes', true],
       ['still after bytes', false],
+      ['own bytes as the dump is asked', true],
+      ['still after the dump', false],
       ['listener', true],
       ['still after listener', false],
       ['one listener for another', true],
@@ -221,8 +237,9 @@ describe.runIf(root)('connections read again while the kernel counters stand sti
     // The first read, then each step's.
     // The own connection's four reads given again read it by a get (the segments had moved since the full read); a
     // fifth after 'bytes' where the peer's acknowledgement of its 300 bytes was delayed past the dump.
-    expect({ ...out.counts, gets: 0 }).toEqual({ full: 11, again: 12, gets: 0 });
-    expect([4, 5]).toContain(out.counts.gets);
+    // A sixth (or fifth) after the dump's own bytes.
+    expect({ ...out.counts, gets: 0 }).toEqual({ full: 12, again: 13, gets: 0 });
+    expect([5, 6]).toContain(out.counts.gets);
     // What each full read saw, and each read of the own connection.
     const sent = (name: string) => step(name).rows.find((r) => r.remotePort === 7100)?.bytesSent;
     expect(sent('still')).toBe(0);
@@ -236,6 +253,9 @@ describe.runIf(root)('connections read again while the kernel counters stand sti
     expect(talked('bytes')).toBe(1000);
     expect(sent('bytes')).toBe(2500);
     expect(sent('still after bytes')).toBe(2500);
+    expect(talked('own bytes as the dump is asked')).toBe(2000);
+    expect(sent('own bytes as the dump is asked')).toBe(2900);
+    expect(sent('still after the dump')).toBe(2900);
     // Given again with the own connection's two ends afresh: every other row as the full read gave it.
     const others = (name: string) => step(name).rows.filter((r) => r.localPort !== 7100 && r.remotePort !== 7100);
     expect(others('more own bytes')).toEqual(others('start'));
