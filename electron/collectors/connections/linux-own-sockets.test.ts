@@ -5,7 +5,7 @@ import type { Connection, ProcessInfo } from '../../../shared/types.js';
 import { MAX_GETS } from '../linux/netlink.js';
 import { AF_INET, AF_INET6 } from '../linux/sock-diag.js';
 import { tcpRow } from './linux-ss-rows.js';
-import { countedAt, countsByCookie, ownSockets, withFreshOwnRows } from './linux-own-sockets.js';
+import { countedAt, ownSockets, withFreshOwnRows } from './linux-own-sockets.js';
 
 const ME = 4242;
 const process = (pid: number) => ({ pid, name: `p${pid}` }) as ProcessInfo;
@@ -109,22 +109,21 @@ describe('own sockets', () => {
       rows: [row('127.0.0.1', 2, '127.0.0.1', 1, null, [19, 21]), row('127.0.0.1', 1, '127.0.0.1', 2, null, [9, 11])],
       cookies: ['2', '1'],
     };
-    const counts = countsByCookie(got);
-    expect(countedAt(own, counts).map((o) => [o.cookie, o.segsIn, o.segsOut])).toEqual([
+    expect(countedAt(own, got).map((o) => [o.cookie, o.segsIn, o.segsOut])).toEqual([
       ['1', 9, 11],
       ['2', 19, 21],
     ]);
     // Their growth since is then measured from the get's counts.
     expect(
-      withFreshOwnRows(rows, countedAt(own, counts), { rows: [rows[0]!, rows[1]!], cookies: ['1', '2'] }),
+      withFreshOwnRows(rows, countedAt(own, got), { rows: [rows[0]!, rows[1]!], cookies: ['1', '2'] }),
     ).toMatchObject({
       segsIn: 2,
       segsOut: 2,
     });
     // One missing from the get (a connection opened since the last full read), or without counters: the dump's.
-    expect(countedAt(own, countsByCookie({ rows: [got.rows[0]!], cookies: ['2'] }))).toBe(own);
+    expect(countedAt(own, { rows: [got.rows[0]!], cookies: ['2'] })).toBe(own);
     const noCounters = row('127.0.0.1', 1, '127.0.0.1', 2, null, null);
-    expect(countedAt(own, countsByCookie({ rows: [got.rows[0]!, noCounters], cookies: ['2', '1'] }))).toBe(own);
+    expect(countedAt(own, { rows: [got.rows[0]!, noCounters], cookies: ['2', '1'] })).toBe(own);
     expect(countedAt(own, null)).toBe(own);
   });
 });

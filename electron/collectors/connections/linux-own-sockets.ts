@@ -118,31 +118,28 @@ export function ownSockets(
   return own;
 }
 
-/** NetLens's own sockets' segment counts by cookie, as a get gave them. */
-export type OwnCounts = ReadonlyMap<string, { segsIn: number; segsOut: number }>;
-
-/** The counts of each socket in a get's answer that has them. */
-export function countsByCookie(got: SsTcpRows): OwnCounts {
-  const counts = new Map<string, { segsIn: number; segsOut: number }>();
+/** A get's (or dump's) rows by their cookies. */
+function rowsByCookie(got: SsTcpRows): Map<string, Connection> {
+  const byCookie = new Map<string, Connection>();
   for (let i = 0; i < got.rows.length; i++) {
     const cookie = got.cookies[i];
-    const row = got.rows[i]!;
-    if (cookie !== null && cookie !== undefined && typeof row.segsIn === 'number' && typeof row.segsOut === 'number')
-      counts.set(cookie, { segsIn: row.segsIn, segsOut: row.segsOut });
+    if (cookie !== null && cookie !== undefined) byCookie.set(cookie, got.rows[i]!);
   }
-  return counts;
+  return byCookie;
 }
 
 /**
- * `own` with the counts `counts` gives them, where it has every one of them (one reading is the baseline of all,
- * never some of one and some of another); else `own` as it is, with the counts of the dump that found them.
+ * `own` with the counts a get of them (`got`) gives, where it has every one of them with its counters (one reading
+ * is the baseline of all, never some of one and some of another); else `own` as it is, with the counts of the dump
+ * that found them.
  */
-export function countedAt(own: OwnSocket[], counts: OwnCounts | null): OwnSocket[] {
-  if (counts === null) return own;
+export function countedAt(own: OwnSocket[], got: SsTcpRows | null): OwnSocket[] {
+  if (got === null) return own;
+  const byCookie = rowsByCookie(got);
   const out: OwnSocket[] = [];
   for (const o of own) {
-    const c = counts.get(o.cookie);
-    if (c === undefined) return own;
+    const c = byCookie.get(o.cookie);
+    if (c === undefined || typeof c.segsIn !== 'number' || typeof c.segsOut !== 'number') return own;
     out.push({ ...o, segsIn: c.segsIn, segsOut: c.segsOut });
   }
   return out;
@@ -160,11 +157,7 @@ export function withFreshOwnRows(
   fresh: SsTcpRows,
 ): { rows: Connection[]; segsIn: number; segsOut: number } | null {
   if (fresh.rows.length !== own.length) return null;
-  const byCookie = new Map<string, Connection>();
-  for (let i = 0; i < fresh.rows.length; i++) {
-    const cookie = fresh.cookies[i];
-    if (cookie !== null && cookie !== undefined) byCookie.set(cookie, fresh.rows[i]!);
-  }
+  const byCookie = rowsByCookie(fresh);
   const out = rows.slice();
   let segsIn = 0;
   let segsOut = 0;

@@ -35,14 +35,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readProcTextSync, type ReadOutcome } from '../linux/proc-files.js';
 import { readSocketCounters, readTcpSegments, type SocketCounters } from '../linux/socket-counters.js';
-import {
-  countedAt,
-  countsByCookie,
-  ownSockets,
-  withFreshOwnRows,
-  type OwnCounts,
-  type OwnSocket,
-} from './linux-own-sockets.js';
+import { countedAt, ownSockets, withFreshOwnRows, type OwnSocket } from './linux-own-sockets.js';
 import { lookup } from '../lookup.js';
 import { inetConnectionKey, InodelessUnixKeys, unixConnectionKey } from './keys.js';
 import { fdCount, SocketOwners, slicedNote, type PrivilegedOwners } from '../linux/socket-owners.js';
@@ -842,12 +835,14 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       this.readCounts.again++;
       return again;
     }
-    // NetLens's own connections of the last full read: read by a get just before this one's dump (segsBeforeDump),
-    // where this one will look for its own (as below).
-    const ownBefore = traffic && this.whyNoDiag() === null ? (this.quiet?.own ?? []) : [];
+    // Whether a reading looks for NetLens's own connections: with their counters (traffic), gets of them and the dumps
+    // their rows come from (asked again after this read: it may find sock_diag unusable).
+    const looksForOwn = () => traffic && this.getsRefused === null && this.whyNoDiag() === null;
+    // The last full read's: read by a get just before this one's dump (segsBeforeDump).
+    const ownBefore = looksForOwn() ? (this.quiet?.own ?? []) : [];
     this.quiet = null;
     const eventRestarts = this.destroyed.stats.running ? this.destroyed.stats.restarts : -1;
-    const { result, cookies, segs, ownCounts } = await this.readFully(
+    const { result, cookies, segs, ownGot } = await this.readFully(
       read?.whole,
       traffic,
       socketMemory,
@@ -860,13 +855,13 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       );
     if (read !== null) {
       const own =
-        segs === null || this.getsRefused !== null || !traffic || this.whyNoDiag() !== null
+        segs === null || !looksForOwn()
           ? []
           : ownSockets(result.rows, cookies, process.pid, this.diagExt(socketMemory));
       this.quiet = {
         counters: read.text,
         segs,
-        own: countedAt(own, ownCounts),
+        own: countedAt(own, ownGot),
         cookies,
         at,
         traffic,
@@ -908,9 +903,10 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     // The segments moved: by NetLens's own connections' alone, or a full read.
     if (segs === null || base === null || q.own.length === 0) return null;
     // Their get, then the counters again: grown since the full read by exactly what those sockets counted since their
-    // baseline (segsBeforeDump's get, or the dump), the growth holds no other socket's segment (linux-own-sockets.ts says why). Asked again while the
-    // counters moved during a get (the host writes another dataset's diff to the page as this read runs, and the
-    // page answers), never more than OWN_GETS_AT_MOST times; unmoved and unequal, another socket moved them.
+    // baseline (segsBeforeDump's get, or the dump), the growth holds no other socket's segment (linux-own-sockets.ts
+    // says why). Asked again while the counters moved during a get (the host writes another dataset's diff to the
+    // page as this read runs, and the page answers), never more than OWN_GETS_AT_MOST times; unmoved and unequal,
+    // another socket moved them.
     let seen = segs;
     for (let asked = 0; asked < OWN_GETS_AT_MOST; asked++) {
       const got = await this.getOwn(q.own);
@@ -971,26 +967,26 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   /**
    * TCP's segments just before a full read's TCP dump, before every row it gives (QuietRead.segs); and where
    * NetLens's own connections of the last full read (`own`) are found by a get that no segment crosses (the segments
-   * read before it and after it equal), their counts by cookie as of that reading: a baseline that their segments
-   * sent as the dump runs (the host writing another dataset's diff to its page) do not break, as they break the
-   * dump's counts. Asked again while segments cross it (that page's traffic lasts a few milliseconds), never more
+   * read before it and after it equal), that get's answer: their counts as of that reading, a baseline that their
+   * segments sent as the dump runs (the host writing another dataset's diff to its page) do not break, as they break
+   * the dump's counts. Asked again while segments cross it (that page's traffic lasts a few milliseconds), never more
    * than OWN_GETS_AT_MOST times. A segment of theirs counted by snmp before a reading and by its socket after the get
    * (a packet received: InSegs counts it before the socket is found) makes the get's counts lower by it: that excess
    * is the one linux-own-sockets.ts tells of for packets received, met the same way.
    */
   private async segsBeforeDump(
     own: readonly OwnSocket[],
-  ): Promise<{ segs: SocketCounters['segs']; ownCounts: OwnCounts | null }> {
+  ): Promise<{ segs: SocketCounters['segs']; ownGot: SsTcpRows | null }> {
     let before = readTcpSegments(this.procRoot);
+    if (before === null || own.length === 0) return { segs: before, ownGot: null };
     for (let asked = 0; asked < OWN_GETS_AT_MOST; asked++) {
-      if (before === null || own.length === 0 || this.getsRefused !== null) break;
       const got = await this.getOwn(own, false);
       const after = readTcpSegments(this.procRoot);
-      if (got === null || after === null) return { segs: after, ownCounts: null };
-      if (after.in === before.in && after.out === before.out) return { segs: before, ownCounts: countsByCookie(got) };
+      if (got === null || after === null) return { segs: after, ownGot: null };
+      if (after.in === before.in && after.out === before.out) return { segs: before, ownGot: got };
       before = after;
     }
-    return { segs: before, ownCounts: null };
+    return { segs: before, ownGot: null };
   }
 
   /** A full read, and its TCP rows' cookies by position; `sockstat`: sockstat and sockstat6 as this tick's counters
@@ -1006,7 +1002,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     result: DatasetResult<Connection>;
     cookies: SsTcpRows['cookies'];
     segs: SocketCounters['segs'];
-    ownCounts: OwnCounts | null;
+    ownGot: SsTcpRows | null;
   }> {
     // sock_diag (or, with traffic, ss) gives the TCP rows, with their counters while traffic is collected:
     // the kernel walks its TCP hash once per tick, and the rows are binary records rather than text.
@@ -1023,7 +1019,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     // gives them: the baseline of a quiet read (QuietRead.segs and own), read before any row is, and as near to the
     // dump as can be, so that NetLens's own segments in between (its page answering a diff of another dataset,
     // written as this read runs) seldom stand later as another socket's.
-    const { segs, ownCounts } = own === null ? { segs: null, ownCounts: null } : await this.segsBeforeDump(own);
+    const { segs, ownGot } = own === null ? { segs: null, ownGot: null } : await this.segsBeforeDump(own);
     this.beforeTcpDump?.();
     // The rows' time (their last send and receive are ages from it): after the get's wait.
     const ssAt = Date.now();
@@ -1117,7 +1113,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       closed && closed.length > 0
         ? { rows, diagnostics, closed, keptRows: true }
         : { rows, diagnostics, keptRows: true };
-    return { result, cookies, segs, ownCounts };
+    return { result, cookies, segs, ownGot };
   }
 
   /** The destroy-event reader's state, in every read's diagnostics: skipped records since the last read,
