@@ -2,16 +2,18 @@
 // synthetic monitor: a 50,000-row table (BENCH_ROWS), then diffs that change 1% of the rows per tick. Prints one
 // JSON line: the time from a diff's arrival in the page to the end of the work it queued, to the rendering of
 // the first frame that shows it (the first after the page changed its DOM) and to that frame painted (median,
-// p95), the time to re-sort the rows by each column, how many rows are in the DOM and the page's JS heap.
-// The peer, measured in the same run with the same rows and diffs over the same WebSocket: a plain virtualized
-// list (no framework: a Map, an array, the visible rows' text set by hand) timed the same way. Ratios are
-// against it and against the 16.7 ms frame budget. A second process keeps one core busy throughout, as a
-// collector tick or a build does (BENCH_BUSY=0: nothing else running). BENCH_TRACE=FILE writes a Chromium trace of
-// the app's diffs to FILE and of the plain list's to FILE.plain, each diff's arrival and frame marked;
-// BENCH_PROFILE=FILE a CPU profile of the app's diffs to FILE and of its sorts to FILE.sorts; BENCH_SORT_ROUNDS=N
-// repeats the sorts N times; BENCH_WARMUP=N sends N ticks to each page before the BENCH_TICKS it measures;
-// BENCH_PER_DIFF=1 adds each measured diff's time to its frame, in order, for both pages.
-import { chromium, type Page } from 'playwright-core';
+// p95), the page's main-thread time a tick over its turns (mainThreadMsPerTick), the time to re-sort the rows by
+// each column, how many rows are in the DOM and the page's JS heap.
+// The peer, measured in the same run with the same rows and the same diffs over the same WebSocket: a plain
+// virtualized list (no framework: a Map, an array, the visible rows' text set by hand) timed the same way, in a
+// page beside the app's; the two take turns, BENCH_BLOCK ticks each (5). Ratios are against it and against the
+// 16.7 ms frame budget. A second process keeps one core busy throughout, as a collector tick or a build does
+// (BENCH_BUSY=0: nothing else running). BENCH_TRACE=FILE writes a Chromium trace of both pages' diffs to FILE
+// (each diff's arrival and frame marked) and of the app's sorts to FILE.sorts; BENCH_PROFILE=FILE a CPU profile of
+// the app's diffs to FILE and of its sorts to FILE.sorts; BENCH_SORT_ROUNDS=N repeats the sorts N times;
+// BENCH_WARMUP=N sends N ticks to each page before the BENCH_TICKS it measures; BENCH_PER_DIFF=1 adds each
+// measured diff's time to its frame, in order, for both pages.
+import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { join } from 'node:path';
 import type { Monitor, MonitorClient } from '../electron/monitor/api.js';
 import type { ServerMessage, StreamMessage } from '../shared/protocol.js';
@@ -21,6 +23,7 @@ import { spawn } from 'node:child_process';
 import { WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '../shared/protocol.js';
 import { createBackend } from '../electron/backend.js';
 import { createActions } from '../electron/actions/index.js';
+import { seededRandom } from '../electron/monitor/testing/synthetic.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -31,7 +34,8 @@ const TICKS = Number(process.env.BENCH_TICKS ?? 40);
 // BENCH_WARMUP=N: N ticks first, shown but not measured nor traced (the page's code compiled to its optimised
 // tiers, as in a window open a while), then BENCH_TICKS measured; the same for both pages.
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 0);
-const SENT = TICKS + WARMUP;
+// BENCH_BLOCK=N: the pages take turns, N measured ticks each.
+const BLOCK = Math.max(1, Number(process.env.BENCH_BLOCK ?? 5));
 const FRAME_MS = 1000 / 60;
 
 const names = [
@@ -46,14 +50,13 @@ const names = [
   'redis-server',
   'java',
 ];
-let nextId = 0;
-function makeRow(i: number): Connection {
+function makeRow(i: number, nextId: () => number): Connection {
   const pid = 1000 + (i % 997);
   const name = names[i % names.length]!;
   const v6 = i % 5 === 0;
   const local = v6 ? `2001:db8::${(i % 65535).toString(16)}` : `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
   const remote = v6 ? `2001:db8:1::${((i * 7) % 65535).toString(16)}` : `192.0.2.${i % 250}`;
-  const id = `tcp|${v6 ? 'inet6' : 'inet'}|${local}|${20000 + (i % 40000)}|${remote}|${443}|${nextId++}`;
+  const id = `tcp|${v6 ? 'inet6' : 'inet'}|${local}|${20000 + (i % 40000)}|${remote}|${443}|${nextId()}`;
   return {
     id,
     proto: 'tcp',
@@ -87,28 +90,46 @@ function makeRow(i: number): Connection {
 
 const diagnostics: Diagnostics = { skipped: 0, samples: [], missing: [], notes: [] };
 
-/** A monitor that serves a synthetic connections table and churns 1% of it per tick. */
-function syntheticMonitor(): Monitor & { ticksSent: () => number; skipped: () => number; restart: () => void } {
-  const rows: Connection[] = Array.from({ length: ROWS }, (_, i) => makeRow(i));
-  let sent = 0;
-  let skipped = 0;
+/** A monitor that serves each client a synthetic connections table of its own (the same rows for every client)
+ *  and churns 1% of it per tick, on the client's turn only: clients are numbered in the order they first subscribe
+ *  to connections, and `turn(n)` lets client n's ticks through (none until then). Each client's diffs follow from the same seed, so
+ *  two clients given as many ticks get the same diffs. */
+function syntheticMonitor(): Monitor & {
+  turn: (client: number | null) => void;
+  ticksSent: (client: number) => number;
+  skipped: (client: number) => number;
+} {
+  let clients = 0;
+  let turn: number | null = null;
+  const sent: number[] = [];
+  const skipped: number[] = [];
   const timers = new Set<ReturnType<typeof setInterval>>();
   return {
     attach(send: (m: ServerMessage) => void): MonitorClient {
       let seq = 0;
       let acked = -1;
-      let subscribed = false;
       let timer: ReturnType<typeof setInterval> | null = null;
+      let table: Connection[] | null = null;
       return {
         handle(m: StreamMessage) {
-          if (m.type === 'subscribe' && m.dataset === 'connections') {
-            subscribed = true;
-            seq = 0;
+          if (m.type === 'subscribe' && m.dataset === 'connections' && table) {
+            // Subscribed again: the table as it is now.
+            send({ type: 'snapshot', dataset: 'connections', seq, rows: table, diagnostics, tick: null });
+          } else if (m.type === 'subscribe' && m.dataset === 'connections') {
+            const me = clients++;
+            sent[me] = 0;
+            skipped[me] = 0;
+            let id = 0;
+            const nextId = () => id++;
+            // Every client's table and diffs from the same seed: both pages are sent the same rows and diffs.
+            const random = seededRandom(15);
+            const rows: Connection[] = Array.from({ length: ROWS }, (_, i) => makeRow(i, nextId));
+            table = rows;
             send({ type: 'snapshot', dataset: 'connections', seq, rows, diagnostics, tick: null });
-            timer ??= setInterval(() => {
-              if (!subscribed || sent >= SENT) return;
+            timer = setInterval(() => {
+              if (turn !== me) return;
               if (acked < seq) {
-                skipped++;
+                skipped[me]!++;
                 return;
               }
               const n = Math.round(ROWS * CHURN);
@@ -116,11 +137,11 @@ function syntheticMonitor(): Monitor & { ticksSent: () => number; skipped: () =>
               const removed: string[] = [];
               const changed: { id: string; recvQ: number; state: Connection['state'] }[] = [];
               for (let k = 0; k < n; k++) {
-                const i = Math.floor(Math.random() * rows.length);
+                const i = Math.floor(random() * rows.length);
                 const r = rows[i]!;
                 if (k % 3 === 0) {
                   removed.push(r.id);
-                  const fresh = makeRow(Math.floor(Math.random() * 1e6));
+                  const fresh = makeRow(Math.floor(random() * 1e6), nextId);
                   rows[i] = fresh;
                   added.push(fresh);
                 } else if (!removed.includes(r.id) && !changed.some((c) => c.id === r.id) && !added.includes(r)) {
@@ -134,7 +155,7 @@ function syntheticMonitor(): Monitor & { ticksSent: () => number; skipped: () =>
                 }
               }
               seq++;
-              sent++;
+              sent[me]!++;
               send({
                 type: 'diff',
                 dataset: 'connections',
@@ -157,13 +178,11 @@ function syntheticMonitor(): Monitor & { ticksSent: () => number; skipped: () =>
     close: async () => {
       for (const t of timers) clearInterval(t);
     },
-    ticksSent: () => sent,
-    skipped: () => skipped,
-    // Another client (the peer) gets as many diffs again.
-    restart: () => {
-      sent = 0;
-      skipped = 0;
+    turn: (client) => {
+      turn = client;
     },
+    ticksSent: (client) => sent[client] ?? 0,
+    skipped: (client) => skipped[client] ?? 0,
   };
 }
 
@@ -350,6 +369,12 @@ async function main(): Promise<void> {
   const page = await browser.newPage({ viewport: VIEWPORT });
   // Time every diff from its arrival to the first frame that shows it (timeDiffs).
   await page.addInitScript(timeDiffs);
+  /** Each page's main-thread time over its measured turns (Chromium's Performance metrics: every task, and the
+   *  script, style and layout inside them; wall time, so a busy core lengthens them too), over the ticks those
+   *  turns sent: what a tick costs the page, its rest between ticks included, and the load moves it less than
+   *  a diff's time to its frame. */
+  const cpu = new Map<Page, { session: CDPSession; diffs: number; ms: Record<string, number> }>();
+  const CPU_METRICS = ['TaskDuration', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration'];
   // One core kept busy from here on, as a collector tick or a build keeps it.
   const busy =
     process.env.BENCH_BUSY === '0' ? null : spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
@@ -358,15 +383,52 @@ async function main(): Promise<void> {
   } finally {
     busy?.kill('SIGKILL');
   }
+  async function metrics(p: Page): Promise<Record<string, number>> {
+    let c = cpu.get(p);
+    if (!c) {
+      const session = await p.context().newCDPSession(p);
+      await session.send('Performance.enable');
+      c = { session, diffs: 0, ms: Object.fromEntries(CPU_METRICS.map((m) => [m, 0])) };
+      cpu.set(p, c);
+    }
+    const { metrics: all } = await c.session.send('Performance.getMetrics');
+    return Object.fromEntries(all.filter((m) => CPU_METRICS.includes(m.name)).map((m) => [m.name, m.value * 1000]));
+  }
+  /** Lets `client`'s ticks through until it has been sent `total` in all (or 4 × the time they take), then waits
+   *  for the last of them to be shown and stops them; a measured turn adds to the page's CPU figures. */
+  async function ticks(client: number, p: Page, total: number, measured = true): Promise<void> {
+    const before = measured ? await metrics(p) : null;
+    const sentBefore = monitor.ticksSent(client);
+    monitor.turn(client);
+    const start = Date.now();
+    const due = (total - sentBefore) * TICK_MS * 4;
+    while (monitor.ticksSent(client) < total && Date.now() - start < due) await new Promise((r) => setTimeout(r, 50));
+    monitor.turn(null);
+    // The last diff shown (ticks are TICK_MS apart: no other comes before the next turn).
+    await p.waitForTimeout(TICK_MS / 2);
+    if (!before) return;
+    const after = await metrics(p);
+    const c = cpu.get(p)!;
+    c.diffs += monitor.ticksSent(client) - sentBefore;
+    for (const m of CPU_METRICS) c.ms[m]! += after[m]! - before[m]!;
+  }
+  /** A page's main-thread milliseconds a tick over its measured turns, by Chromium's metric names. */
+  function cpuPerDiff(p: Page): Record<string, number> {
+    const c = cpu.get(p);
+    if (!c || c.diffs === 0) return {};
+    const short: Record<string, string> = {
+      TaskDuration: 'tasks',
+      ScriptDuration: 'script',
+      RecalcStyleDuration: 'style',
+      LayoutDuration: 'layout',
+    };
+    return Object.fromEntries(CPU_METRICS.map((m) => [short[m]!, +(c.ms[m]! / c.diffs).toFixed(2)]));
+  }
   /** BENCH_WARMUP's ticks, shown and not measured: the index of the first diff measured (else the third: the
    *  first two are not). */
-  async function warmUp(p: Page): Promise<number> {
+  async function warmUp(client: number, p: Page): Promise<number> {
     if (WARMUP === 0) return 2;
-    const start = Date.now();
-    while (monitor.ticksSent() < WARMUP && Date.now() - start < WARMUP * TICK_MS * 4)
-      await new Promise((r) => setTimeout(r, 50));
-    // The last warm-up diff shown (ticks are TICK_MS apart).
-    await p.waitForTimeout(TICK_MS / 2);
+    await ticks(client, p, WARMUP, false);
     return p.evaluate(() => (window as unknown as DiffTimes).__perf.length);
   }
   async function measure() {
@@ -375,25 +437,45 @@ async function main(): Promise<void> {
       .locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]')
       .first()
       .waitFor({ timeout: 60_000 });
+    // The peer: the same rows and diffs, from the same host over the same WebSocket, into a plain virtualized
+    // list, timed by the same script, in the same browser beside the app's page.
+    const plain = await browser.newPage({ viewport: VIEWPORT });
+    await plain.addInitScript(timeDiffs);
+    plain.on('pageerror', (e) => console.error('the plain list failed:', e));
+    const origin = new URL(host.url).origin;
+    await plain.route(`${origin}/bench-plain-list`, (route) =>
+      route.fulfill({ contentType: 'text/html', body: PLAIN_LIST_HTML }),
+    );
+    const token = new URL(host.url).searchParams.get('token') ?? '';
+    await plain.goto(`${origin}/bench-plain-list#${encodeURIComponent(token)}`);
+    await plain.locator('.row').first().waitFor({ timeout: 60_000 });
     // The process list is a second view of the same rows; the bench measures the main grid with it shown, as
-    // users see it by default.
-    const first = await warmUp(page);
+    // users see it by default. The app subscribed first: it is client 0, the plain list client 1.
+    const first = await warmUp(0, page);
+    const plainFirst = await warmUp(1, plain);
     const cdp = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
     if (cdp) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
     if (process.env.BENCH_TRACE) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
-    const start = Date.now();
-    while (monitor.ticksSent() < SENT && Date.now() - start < TICKS * TICK_MS * 4)
-      await new Promise((r) => setTimeout(r, 200));
-    await page.waitForTimeout(500);
+    // The two pages take turns, BLOCK ticks each, so that what else the machine does over the run weighs on both
+    // alike (measured one after the other, a run's ratio moved with the load between its halves).
+    for (let done = 0; done < TICKS; ) {
+      done = Math.min(TICKS, done + BLOCK);
+      await ticks(0, page, WARMUP + done);
+      await ticks(1, plain, WARMUP + done);
+    }
     if (process.env.BENCH_TRACE) writeFileSync(process.env.BENCH_TRACE, await browser.stopTracing());
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop');
       writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
     }
     const { perf, unshown } = await page.evaluate(readTimes);
+    const { perf: plainPerf, unshown: plainUnshown } = await plain.evaluate(readTimes);
+    const appCpu = cpuPerDiff(page);
+    const plainCpu = cpuPerDiff(plain);
+    await plain.close();
     const domRows = await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').count();
     const totalText = await page.locator('[data-status="rows"]').textContent();
 
@@ -434,30 +516,6 @@ async function main(): Promise<void> {
     const heapCdp = await page.context().newCDPSession(page);
     await heapCdp.send('HeapProfiler.collectGarbage');
     const { usedSize } = await heapCdp.send('Runtime.getHeapUsage');
-
-    // The peer: the same rows and diffs, from the same host over the same WebSocket, into a plain virtualized
-    // list, timed by the same script. The app's page goes first, so that its client (and its timer in the
-    // monitor) is gone.
-    await page.close();
-    monitor.restart();
-    const plain = await browser.newPage({ viewport: VIEWPORT });
-    await plain.addInitScript(timeDiffs);
-    plain.on('pageerror', (e) => console.error('the plain list failed:', e));
-    const origin = new URL(host.url).origin;
-    await plain.route(`${origin}/bench-plain-list`, (route) =>
-      route.fulfill({ contentType: 'text/html', body: PLAIN_LIST_HTML }),
-    );
-    const token = new URL(host.url).searchParams.get('token') ?? '';
-    await plain.goto(`${origin}/bench-plain-list#${encodeURIComponent(token)}`);
-    await plain.locator('.row').first().waitFor({ timeout: 60_000 });
-    const plainFirst = await warmUp(plain);
-    if (process.env.BENCH_TRACE) await browser.startTracing(plain, { categories: TRACE_CATEGORIES });
-    const plainStart = Date.now();
-    while (monitor.ticksSent() < SENT && Date.now() - plainStart < TICKS * TICK_MS * 4)
-      await new Promise((r) => setTimeout(r, 200));
-    await plain.waitForTimeout(500);
-    if (process.env.BENCH_TRACE) writeFileSync(`${process.env.BENCH_TRACE}.plain`, await browser.stopTracing());
-    const { perf: plainPerf, unshown: plainUnshown } = await plain.evaluate(readTimes);
     const plainPaints = plainPerf.slice(plainFirst).map((p) => p.paint);
 
     const works = perf.slice(first).map((p) => p.work);
@@ -470,7 +528,7 @@ async function main(): Promise<void> {
       changedPerTick: Math.round(ROWS * CHURN),
       diffsMeasured: commits.length,
       warmUpTicks: WARMUP,
-      diffsSkippedUnacked: monitor.skipped(),
+      diffsSkippedUnacked: monitor.skipped(0),
       diffsNotShownBeforeTheNext: unshown,
       diffToWorkDoneMedianMs: +quantile(works, 0.5).toFixed(1),
       diffToCommitMedianMs: +quantile(commits, 0.5).toFixed(1),
@@ -495,15 +553,19 @@ async function main(): Promise<void> {
       slowestSortVsTarget100ms: +(Math.max(...sortTimes) / 100).toFixed(2),
       busyCore: busy !== null,
       rendererJsHeapMB: +(usedSize / 1048576).toFixed(1),
+      mainThreadMsPerTick: appCpu,
       plainList: {
         diffsMeasured: plainPaints.length,
+        diffsSkippedUnacked: monitor.skipped(1),
         diffsNotShownBeforeTheNext: plainUnshown,
         diffToWorkDoneMedianMs: +quantile(plainWorks, 0.5).toFixed(1),
         diffToFrameMedianMs: +quantile(plainPaints, 0.5).toFixed(1),
         diffToFrameP95Ms: +quantile(plainPaints, 0.95).toFixed(1),
+        mainThreadMsPerTick: plainCpu,
       },
       ratioFrameMedianToPlainList: +(quantile(paints, 0.5) / quantile(plainPaints, 0.5)).toFixed(2),
       ratioFrameP95ToPlainList: +(quantile(paints, 0.95) / quantile(plainPaints, 0.95)).toFixed(2),
+      ratioMainThreadToPlainList: +((appCpu.tasks ?? NaN) / (plainCpu.tasks ?? NaN)).toFixed(2),
       // BENCH_PER_DIFF=1: every measured diff's time to its frame, in arrival order, for both pages (where a p95 comes from).
       ...(process.env.BENCH_PER_DIFF
         ? {
