@@ -24,6 +24,7 @@ import { WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '../shared/protocol.js';
 import { createBackend } from '../electron/backend.js';
 import { createActions } from '../electron/actions/index.js';
 import { seededRandom } from '../electron/monitor/testing/synthetic.js';
+import { metricsSession, pageMetrics } from './page-metrics.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -91,9 +92,9 @@ function makeRow(i: number, nextId: () => number): Connection {
 const diagnostics: Diagnostics = { skipped: 0, samples: [], missing: [], notes: [] };
 
 /** A monitor that serves each client a synthetic connections table of its own (the same rows for every client)
- *  and churns 1% of it per tick, on the client's turn only: clients are numbered in the order they first subscribe
- *  to connections, and `turn(n)` lets client n's ticks through (none until then). Each client's diffs follow from the same seed, so
- *  two clients given as many ticks get the same diffs. */
+ *  and churns 1% of it per tick, on the client's turn only: clients are numbered in the order they first
+ *  subscribe to connections, and `turn(n)` lets client n's ticks through (none until then). Each client's diffs
+ *  follow from the same seed, so two clients given as many ticks get the same diffs. */
 function syntheticMonitor(): Monitor & {
   turn: (client: number | null) => void;
   ticksSent: (client: number) => number;
@@ -370,11 +371,17 @@ async function main(): Promise<void> {
   // Time every diff from its arrival to the first frame that shows it (timeDiffs).
   await page.addInitScript(timeDiffs);
   /** Each page's main-thread time over its measured turns (Chromium's Performance metrics: every task, and the
-   *  script, style and layout inside them; wall time, so a busy core lengthens them too), over the ticks those
-   *  turns sent: what a tick costs the page, its rest between ticks included, and the load moves it less than
-   *  a diff's time to its frame. */
-  const cpu = new Map<Page, { session: CDPSession; diffs: number; ms: Record<string, number> }>();
-  const CPU_METRICS = ['TaskDuration', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration'];
+   *  script, style and layout inside them; wall time, so a busy core lengthens them too), and the ticks those turns
+   *  sent: what a tick costs the page, its rest between ticks included, and the load moves it less than a diff's
+   *  time to its frame. */
+  const mainThread = new Map<Page, { cdp: CDPSession; ticks: number; ms: Record<string, number> }>();
+  /** The metrics summed, by Chromium's name and by the name printed. */
+  const MAIN_THREAD = {
+    TaskDuration: 'tasks',
+    ScriptDuration: 'script',
+    RecalcStyleDuration: 'style',
+    LayoutDuration: 'layout',
+  };
   // One core kept busy from here on, as a collector tick or a build keeps it.
   const busy =
     process.env.BENCH_BUSY === '0' ? null : spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
@@ -383,21 +390,11 @@ async function main(): Promise<void> {
   } finally {
     busy?.kill('SIGKILL');
   }
-  async function metrics(p: Page): Promise<Record<string, number>> {
-    let c = cpu.get(p);
-    if (!c) {
-      const session = await p.context().newCDPSession(p);
-      await session.send('Performance.enable');
-      c = { session, diffs: 0, ms: Object.fromEntries(CPU_METRICS.map((m) => [m, 0])) };
-      cpu.set(p, c);
-    }
-    const { metrics: all } = await c.session.send('Performance.getMetrics');
-    return Object.fromEntries(all.filter((m) => CPU_METRICS.includes(m.name)).map((m) => [m.name, m.value * 1000]));
-  }
   /** Lets `client`'s ticks through until it has been sent `total` in all (or 4 × the time they take), then waits
    *  for the last of them to be shown and stops them; a measured turn adds to the page's CPU figures. */
   async function ticks(client: number, p: Page, total: number, measured = true): Promise<void> {
-    const before = measured ? await metrics(p) : null;
+    const counted = measured ? mainThread.get(p) : undefined;
+    const before = counted ? await pageMetrics(counted.cdp) : null;
     const sentBefore = monitor.ticksSent(client);
     monitor.turn(client);
     const start = Date.now();
@@ -406,23 +403,17 @@ async function main(): Promise<void> {
     monitor.turn(null);
     // The last diff shown (ticks are TICK_MS apart: no other comes before the next turn).
     await p.waitForTimeout(TICK_MS / 2);
-    if (!before) return;
-    const after = await metrics(p);
-    const c = cpu.get(p)!;
-    c.diffs += monitor.ticksSent(client) - sentBefore;
-    for (const m of CPU_METRICS) c.ms[m]! += after[m]! - before[m]!;
+    if (!counted || !before) return;
+    const after = await pageMetrics(counted.cdp);
+    counted.ticks += monitor.ticksSent(client) - sentBefore;
+    for (const [metric, name] of Object.entries(MAIN_THREAD))
+      counted.ms[name] = (counted.ms[name] ?? 0) + (after[metric]! - before[metric]!) * 1000;
   }
-  /** A page's main-thread milliseconds a tick over its measured turns, by Chromium's metric names. */
-  function cpuPerDiff(p: Page): Record<string, number> {
-    const c = cpu.get(p);
-    if (!c || c.diffs === 0) return {};
-    const short: Record<string, string> = {
-      TaskDuration: 'tasks',
-      ScriptDuration: 'script',
-      RecalcStyleDuration: 'style',
-      LayoutDuration: 'layout',
-    };
-    return Object.fromEntries(CPU_METRICS.map((m) => [short[m]!, +(c.ms[m]! / c.diffs).toFixed(2)]));
+  /** A page's main-thread milliseconds a tick over its measured turns (tasks, script, style, layout). */
+  function mainThreadPerTick(p: Page): Record<string, number> {
+    const c = mainThread.get(p);
+    if (!c || c.ticks === 0) return {};
+    return Object.fromEntries(Object.entries(c.ms).map(([name, ms]) => [name, +(ms / c.ticks).toFixed(2)]));
   }
   /** BENCH_WARMUP's ticks, shown and not measured: the index of the first diff measured (else the third: the
    *  first two are not). */
@@ -451,6 +442,7 @@ async function main(): Promise<void> {
     await plain.locator('.row').first().waitFor({ timeout: 60_000 });
     // The process list is a second view of the same rows; the bench measures the main grid with it shown, as
     // users see it by default. The app subscribed first: it is client 0, the plain list client 1.
+    for (const p of [page, plain]) mainThread.set(p, { cdp: await metricsSession(p), ticks: 0, ms: {} });
     const first = await warmUp(0, page);
     const plainFirst = await warmUp(1, plain);
     const cdp = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
@@ -473,8 +465,8 @@ async function main(): Promise<void> {
     }
     const { perf, unshown } = await page.evaluate(readTimes);
     const { perf: plainPerf, unshown: plainUnshown } = await plain.evaluate(readTimes);
-    const appCpu = cpuPerDiff(page);
-    const plainCpu = cpuPerDiff(plain);
+    const appCpu = mainThreadPerTick(page);
+    const plainCpu = mainThreadPerTick(plain);
     await plain.close();
     const domRows = await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').count();
     const totalText = await page.locator('[data-status="rows"]').textContent();

@@ -21,6 +21,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium, startHost, type RunningHost } from '../test/e2e/support.js';
 import { inOwnNetns, netnsOfThisRun } from './netns.js';
 import { round2, startChild, stopChildren } from './loopback-sockets.js';
+import { metricsSession, pageMetrics } from './page-metrics.js';
 
 const SECONDS = Number(process.env.BENCH_REST_SECONDS ?? 20);
 const ONLY_TABS = process.env.BENCH_REST_TABS?.split(',').filter(Boolean);
@@ -299,8 +300,7 @@ async function main(): Promise<void> {
     await page.goto(host.url);
     await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().waitFor();
     await page.getByRole('combobox', { name: 'Refresh interval' }).selectOption('1000');
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable');
+    const cdp = await metricsSession(page);
     await new Promise((r) => setTimeout(r, 15_000));
     const tabs = (
       await page
@@ -313,12 +313,7 @@ async function main(): Promise<void> {
       await page.locator(`#panel-${tab}:not([hidden])`).waitFor();
       if (tab === 'history' && HISTORY_VIEW) await page.getByRole('radio', { name: HISTORY_VIEW }).click();
       await new Promise((r) => setTimeout(r, 5000));
-      const metrics = async () =>
-        Object.fromEntries(
-          ((await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }).metrics.map(
-            (m) => [m.name, m.value],
-          ),
-        ) as Record<string, number>;
+      const metrics = () => pageMetrics(cdp);
       // The trace first: starting it adds Chromium processes and sockets, which the next ticks show (a diff of
       // ~90 kB); the window begins two ticks later, and the trace's events are counted from its mark.
       await browser.startTracing(page, {
