@@ -3,7 +3,7 @@
 // JSON line: the time from a diff's arrival in the page to the end of the work it queued, to the rendering of
 // the first frame that shows it (the first after the page changed its DOM) and to that frame painted (median,
 // p95), the page's main-thread time a tick over its turns (mainThreadMsPerTick), the time to re-sort the rows by
-// each column, how many rows are in the DOM and the page's JS heap.
+// each column, how many rows are in the DOM and the elements each is drawn with, and the page's JS heap.
 // The peer, measured in the same run with the same rows and the same diffs over the same WebSocket: a plain
 // virtualized list (no framework: a Map, an array, the visible rows' text set by hand) timed the same way, in a
 // page beside the app's; the two take turns, BENCH_BLOCK ticks each (5). Ratios are against it and against the
@@ -469,6 +469,14 @@ async function main(): Promise<void> {
     const plainCpu = mainThreadPerTick(plain);
     await plain.close();
     const domRows = await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').count();
+    // The elements a row is drawn with (itself included): what a sort, which draws the rows on screen anew, styles
+    // and lays out per row.
+    const domElementsPerRow = await page.evaluate(() => {
+      const rows = document.querySelectorAll('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]');
+      let n = 0;
+      for (const r of rows) n += r.querySelectorAll('*').length + 1;
+      return rows.length ? +(n / rows.length).toFixed(1) : null;
+    });
     const totalText = await page.locator('[data-status="rows"]').textContent();
 
     // Sorting 50,000 rows: click a header, time to the committed DOM (BENCH_PROFILE: profiled to FILE.sorts;
@@ -538,6 +546,7 @@ async function main(): Promise<void> {
           }
         : {}),
       domRows,
+      domElementsPerRow,
       statusRows: totalText,
       ratioFrameMedianToBudget: +(quantile(paints, 0.5) / FRAME_MS).toFixed(2),
       ratioFrameP95ToTwoFrames: +(quantile(paints, 0.95) / (2 * FRAME_MS)).toFixed(2),

@@ -964,7 +964,10 @@ function GridRowInner<Row extends { id: string }>(p: GridRowProps<Row>) {
         // A column's own drawing is used for a text with nothing to escape, or by a column that escapes what it
         // draws itself (renderInert); any other cell whose text holds a control or bidi character (an interface's
         // zone in an address, a counter's name in a capture: OS and file strings) is drawn as escaped, isolated
-        // text, so that no column can put a raw "\u202egnp.exe" on screen by drawing it itself.
+        // text, so that no column can put a raw "\u202egnp.exe" on screen by drawing it itself. Such a text is the
+        // cell's only content and the cell is a block of its own: dir="auto" gives it the direction of its first
+        // strong character, as a <bdi> inside did, with one element fewer per cell (a sort draws its ~40 rows anew:
+        // about 30 % fewer elements to style and lay out; issue 15).
         const own = col.render !== undefined && (col.renderInert === true || safe === text);
         // A text that fits its column whole is drawn without the cell's clip (and needs no ellipsis): the browser
         // then has no clip node and paint chunk of its own to make for the cell each frame; and it needs no tooltip
@@ -978,8 +981,9 @@ function GridRowInner<Row extends { id: string }>(p: GridRowProps<Row>) {
             className={`grid-cell ${col.align === 'right' ? 'right' : ''}${fits ? ' fits' : ''}`}
             title={fits || tipColumn !== col.id ? undefined : clampText(safe, TOOLTIP_MAX)}
             data-column={col.id}
+            dir={own ? undefined : 'auto'}
           >
-            {own ? col.render!(r) : <bdi>{clampText(safe, CELL_MAX)}</bdi>}
+            {own ? col.render!(r) : clampText(safe, CELL_MAX)}
           </div>
         );
       })}

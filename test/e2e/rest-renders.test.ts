@@ -344,7 +344,7 @@ describe("at rest, a cut grid cell's whole text is no title until the pointer is
     // The test's traffic moves its process's rates and totals every tick; in the process list's narrow columns
     // some are cut (drawn with an ellipsis): a title set with their text was rewritten each tick, and a changed
     // title costs the page a style recalc.
-    const cut = page.locator('#panel-connections [data-row-id] .grid-cell:not(.fits):has(> bdi)');
+    const cut = page.locator('#panel-connections [data-row-id] .grid-cell[dir="auto"]:not(.fits)');
     await until('a cut cell', async () => (await cut.count()) > 0);
     await page.evaluate(() => {
       const w = window as unknown as { __cellTitles: string[] };
