@@ -5,7 +5,7 @@
 //   netlens watch <dataset>... [--interval S] --json
 //   netlens history [--since …] [--until …] [--changes] [--json|--format csv]
 //   netlens metrics [--port N] [--host ADDR] [--token-file FILE]
-import { defaultDataDir } from './collectors/data-dir.js';
+import { dataDirIn, defaultDataDir } from './collectors/data-dir.js';
 import { inertText } from '../shared/inert-text.js';
 import { APP_NAME, APP_VERSION } from './app-info.js';
 import { webCommand } from './commands/web.js';
@@ -40,6 +40,16 @@ const commands: Record<string, Command> = {
 /** The first arguments that make the app binary run the CLI headless instead of a window (headless.ts). */
 export const COMMAND_NAMES: readonly string[] = Object.keys(commands);
 
+/** Where the browser host and the commands keep their files, for the help: the folder they would use (made by
+ *  none: dataDirIn without create), or the one chosen where that one is not usable (they say why when they run). */
+function dataDirShown(): string {
+  try {
+    return dataDirIn(defaultDataDir(), { create: false });
+  } catch {
+    return defaultDataDir();
+  }
+}
+
 function help(): string {
   const lines = [
     `${APP_NAME} ${APP_VERSION}: live connections, routes, interfaces and protocol statistics.`,
@@ -54,7 +64,7 @@ function help(): string {
     '  --version, -v                                print the version',
     '',
     'Without a command, `npm start` opens the desktop app (or the browser host where Electron is missing).',
-    `The browser host and these commands keep their files (settings, the connection record) in ${inertText(defaultDataDir())}`,
+    `The browser host and these commands keep their files (settings, the connection record) in ${inertText(dataDirShown())}`,
     '(NETLENS_DATA_DIR names another); the desktop app keeps its own in its user data folder.',
   ];
   return lines.join('\n');

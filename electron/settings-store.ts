@@ -5,9 +5,8 @@
 // A save carries only the keys that changed, and is merged into the file key by key (one level down for
 // objects: a grid by its id, a toggle by its name). Two windows or browser tabs that change different
 // settings therefore never overwrite each other; the same key, changed in both, keeps the last write.
-import { rename, writeFile } from 'node:fs/promises';
-import { DATA_FILE_MODE, makeDataDir } from './collectors/data-dir.js';
-import { readDataFile } from './collectors/data-files.js';
+import { makeDataDir } from './collectors/data-dir.js';
+import { readDataFile, writeDataFile } from './collectors/data-files.js';
 import { join } from 'node:path';
 import { MAX_SETTINGS_BYTES } from '../shared/protocol.js';
 
@@ -49,7 +48,6 @@ export function mergeSettings(
 
 /** One write queue per file, shared by every store of this process (windows of one host). */
 const queues = new Map<string, Promise<void>>();
-let tmpCounter = 0;
 
 export function createSettingsStore(dataDir: string): SettingsStore {
   const file = join(dataDir, 'settings.json');
@@ -72,9 +70,7 @@ export function createSettingsStore(dataDir: string): SettingsStore {
           const text = JSON.stringify(mergeSettings(await load(), changes), null, 1);
           if (text.length > MAX_SETTINGS_BYTES * 2) throw new Error('settings would grow too large');
           await makeDataDir(dataDir);
-          const tmp = `${file}.${process.pid}.${++tmpCounter}.tmp`;
-          await writeFile(tmp, text, { mode: DATA_FILE_MODE });
-          await rename(tmp, file);
+          await writeDataFile(file, text);
         });
       queues.set(file, next);
       return next;

@@ -1,8 +1,9 @@
 // The record of every action taken: one JSON line per action in <dataDir>/actions.log. The log is for the
 // user to read back; a line it cannot parse (a crash mid-write, a hand edit, an action or outcome this version
 // does not know) is skipped, never fatal.
-import { open, appendFile, rename, stat } from 'node:fs/promises';
-import { DATA_FILE_MODE, makeDataDir } from '../collectors/data-dir.js';
+import { open, rename, stat } from 'node:fs/promises';
+import { makeDataDir } from '../collectors/data-dir.js';
+import { appendDataFile } from '../collectors/data-files.js';
 import { join } from 'node:path';
 import { inertJson } from '../../shared/inert-text.js';
 import { ACTION_KINDS, ACTION_OUTCOMES, type ActionLogEntry } from '../../shared/protocol.js';
@@ -101,7 +102,8 @@ export function createActionLog(dataDir: string): ActionLog {
     }
     // A process's name is its owner's choice: written with its bidi and C1 characters as \u escapes (the same
     // value when read back), so that `cat` or `tail -f` of the log never meets them raw.
-    await appendFile(path, `${inertJson(entry)}\n`, { encoding: 'utf8', mode: DATA_FILE_MODE });
+    // Never through a link planted at its name (appendDataFile).
+    await appendDataFile(path, `${inertJson(entry)}\n`);
   }
 
   return {

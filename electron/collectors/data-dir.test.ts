@@ -8,6 +8,7 @@ import {
   mkdirSync,
   renameSync,
   mkdtempSync,
+  readFileSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -17,8 +18,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RECORDING } from '../../shared/record.js';
+import type { ActionLogEntry } from '../../shared/protocol.js';
 import { ACTION_LOG_FILE, createActionLog } from '../actions/action-log.js';
-import { changeMode, DATA_FILES, tightenDataDir } from './data-dir.js';
+import { changeMode, DATA_FILES, dataDirIn, tightenDataDir } from './data-dir.js';
 import { RECORD_FILE, saveRecordingConfig } from '../monitor/record/config.js';
 import { SAVED_HOSTS_FILE, savedHosts } from '../remote/saved-hosts.js';
 import { createSettingsStore } from '../settings-store.js';
@@ -40,6 +42,17 @@ function parent(): string {
   return d;
 }
 const mode = (path: string) => statSync(path).mode & 0o777;
+/** An action, as the log keeps one. */
+const LOGGED: ActionLogEntry = {
+  time: 1,
+  action: 'kill:TERM',
+  pid: 5,
+  name: 'x',
+  startTime: null,
+  target: null,
+  outcome: 'killed',
+  message: 'm',
+};
 
 describe.runIf(looseUmask)('the data folder', () => {
   it('is made 0700, and the files NetLens writes there 0600', async () => {
@@ -49,16 +62,7 @@ describe.runIf(looseUmask)('the data folder', () => {
     expect(mode(join(dir, 'settings.json'))).toBe(0o600);
     await saveRecordingConfig(dir, DEFAULT_RECORDING);
     expect(mode(join(dir, 'recording.json'))).toBe(0o600);
-    await createActionLog(dir).append({
-      time: 1,
-      action: 'kill:TERM',
-      pid: 5,
-      name: 'x',
-      startTime: null,
-      target: null,
-      outcome: 'killed',
-      message: 'm',
-    });
+    await createActionLog(dir).append(LOGGED);
     expect(mode(join(dir, ACTION_LOG_FILE))).toBe(0o600);
     const other = join(parent(), 'hosts');
     savedHosts(other, () => {}).save(['example']);
@@ -213,5 +217,99 @@ describe.runIf(posix)("the tightening's change of mode", () => {
     // The file it looked at: changed.
     changeMode(file, lstatSync(file), 0o600);
     expect(mode(file)).toBe(0o600);
+  });
+});
+
+describe.runIf(posix)('a data folder others may write to (attack review of 12-05)', () => {
+  const me = process.getuid!();
+
+  it('keeps NetLens files in a folder of this user alone inside it, netlens-<uid>, made 0700', () => {
+    const shared = join(parent(), 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777); // as /tmp
+    const own = join(shared, `netlens-${me}`);
+    // A command that only reads makes none.
+    expect(dataDirIn(shared, { create: false })).toBe(own);
+    expect(() => lstatSync(own)).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+    expect(dataDirIn(shared)).toBe(own);
+    expect(mode(own)).toBe(0o700);
+    // Found again; loosened since, made private again.
+    chmodSync(own, 0o755);
+    expect(dataDirIn(shared)).toBe(own);
+    expect(mode(own)).toBe(0o700);
+    // A group's shared folder (setgid, group-writable) alike.
+    const team = join(parent(), 'team');
+    mkdirSync(team);
+    chmodSync(team, 0o2775);
+    expect(dataDirIn(team)).toBe(join(team, `netlens-${me}`));
+  });
+
+  it('uses as it is a folder only this user (and root) may write to, or NetLens makes private at start', () => {
+    const dir = join(parent(), 'netlens');
+    expect(dataDirIn(dir)).toBe(dir); // not there yet: made 0700 when first written
+    mkdirSync(dir);
+    chmodSync(dir, 0o775); // NetLens's own, made under a umask of 002: tightened at start, not passed by
+    expect(dataDirIn(dir)).toBe(dir);
+    const home = join(parent(), 'home');
+    mkdirSync(home);
+    chmodSync(home, 0o755);
+    writeFileSync(join(home, '.profile'), '');
+    expect(dataDirIn(home)).toBe(home);
+    const open = join(parent(), 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o1777);
+    expect(dataDirIn(open, { platform: 'win32' })).toBe(open);
+  });
+
+  it("refuses a netlens-<uid> there that is a link, or not this user's, saying why", () => {
+    const shared = join(parent(), 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    const elsewhere = join(parent(), 'elsewhere');
+    mkdirSync(elsewhere, { mode: 0o700 });
+    symlinkSync(elsewhere, join(shared, `netlens-${me}`));
+    expect(() => dataDirIn(shared)).toThrow(/netlens-\d+, which is a symbolic link, not this user's own folder/);
+    expect(() => dataDirIn(shared, { create: false })).toThrow(/a symbolic link/);
+    rmSync(join(shared, `netlens-${me}`));
+    writeFileSync(join(shared, `netlens-${me}`), '');
+    expect(() => dataDirIn(shared)).toThrow(/which is not a folder/);
+  });
+
+  it.runIf(process.getuid?.() === 0)("refuses another user's netlens-<uid> there, even as root", () => {
+    const shared = join(parent(), 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    const squat = join(shared, `netlens-${me}`);
+    mkdirSync(squat, { mode: 0o700 });
+    chownSync(squat, 65534, 65534);
+    expect(() => dataDirIn(shared)).toThrow(/which is owned by uid 65534/);
+    // Another user's folder (not shared, but theirs: they may plant names in it) alike.
+    const theirs = join(parent(), 'theirs');
+    mkdirSync(theirs, { mode: 0o755 });
+    chmodSync(theirs, 0o755);
+    chownSync(theirs, 65534, 65534);
+    expect(dataDirIn(theirs)).toBe(join(theirs, `netlens-${me}`));
+  });
+
+  it('writes its files through no name planted beforehand: a temporary file made afresh, the log never through a link', async () => {
+    const dir = join(parent(), 'netlens');
+    mkdirSync(dir, { mode: 0o700 });
+    const victim = join(parent(), 'victim');
+    writeFileSync(victim, 'IMPORTANT', { mode: 0o600 });
+    // Links at every temporary name the writers could pick (the pid is public), and at the log's own name.
+    for (const name of ['settings.json', 'recording.json', SAVED_HOSTS_FILE])
+      for (let i = 0; i <= 50; i++) {
+        symlinkSync(victim, join(dir, `${name}.${process.pid}.${i}.tmp`));
+        if (i === 0) symlinkSync(victim, join(dir, `${name}.${process.pid}.tmp`));
+      }
+    symlinkSync(victim, join(dir, ACTION_LOG_FILE));
+    await createSettingsStore(dir).save({ theme: 'dark' });
+    await saveRecordingConfig(dir, DEFAULT_RECORDING);
+    savedHosts(dir, () => undefined).save(['example-host']);
+    await expect(createActionLog(dir).append(LOGGED)).rejects.toThrow(expect.objectContaining({ code: 'ELOOP' }));
+    expect(readFileSync(victim, 'utf8')).toBe('IMPORTANT');
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toEqual({ theme: 'dark' });
+    expect(JSON.parse(readFileSync(join(dir, 'recording.json'), 'utf8'))).toEqual(DEFAULT_RECORDING);
+    expect(JSON.parse(readFileSync(join(dir, SAVED_HOSTS_FILE), 'utf8'))).toEqual({ hosts: ['example-host'] });
   });
 });

@@ -9,6 +9,7 @@ import {
   mkdirSync,
   opendirSync,
   openSync,
+  statSync,
   type Stats,
 } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -49,6 +50,66 @@ export const DATA_FILES = [
   'history.sqlite-journal',
   'desktop/settings.json',
 ] as const;
+
+/**
+ * The folder NetLens keeps its files in, given the one the user chose (`defaultDataDir()`): that folder itself,
+ * unless other users may write in it (a shared folder such as /tmp or a group's, or one owned by another user than
+ * this one and root). There anybody could plant a link at one of NetLens's names, or a file of theirs: a link from
+ * the record's name to a file of root's, moved aside as a corrupt record (attack review of 12-05). NetLens then keeps
+ * its files in a folder of this user's own inside it, `netlens-<uid>` (as tmux keeps its sockets in
+ * /tmp/tmux-<uid>), made 0700; one there already must be this user's own folder (not a link, nobody else's), or
+ * this throws, saying so. `create: false` (a command that only reads) makes none. Windows: the folder as chosen.
+ */
+export function dataDirIn(chosen: string, options: { create?: boolean; platform?: NodeJS.Platform } = {}): string {
+  const me = process.getuid?.();
+  if ((options.platform ?? process.platform) === 'win32' || me === undefined) return chosen;
+  let st: Stats;
+  try {
+    st = statSync(chosen);
+  } catch (err) {
+    // Not there yet: made by NetLens (DATA_DIR_MODE) when it first writes.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return chosen;
+    throw err;
+  }
+  // A folder NetLens makes private at start (tightenDataDir: its own, made under a umask that left it open) is used
+  // as it is.
+  if (!st.isDirectory() || !openToOthers(st, me) || sharedFolder(chosen, st.mode, st.uid) === null) return chosen;
+  const own = join(chosen, `netlens-${me}`);
+  if (options.create !== false) {
+    try {
+      mkdirSync(own, { mode: DATA_DIR_MODE });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  let mine: Stats;
+  try {
+    mine = lstatSync(own);
+  } catch (err) {
+    if (options.create === false && (err as NodeJS.ErrnoException).code === 'ENOENT') return own;
+    throw err;
+  }
+  const wrong = mine.isSymbolicLink()
+    ? 'a symbolic link'
+    : !mine.isDirectory()
+      ? 'not a folder'
+      : mine.uid !== me
+        ? `owned by uid ${mine.uid}`
+        : null;
+  if (wrong !== null)
+    throw new Error(
+      `${inertText(chosen)} is open to other users' files, so NetLens keeps its own in ${inertText(own)}, which is ${wrong}, ` +
+        "not this user's own folder: another user may have put it there. Remove it, or set NETLENS_DATA_DIR to a folder only this user can write to",
+    );
+  if ((mine.mode & 0o077) !== 0) changeMode(own, mine, DATA_DIR_MODE);
+  return own;
+}
+
+/** Whether users other than `me` and root may make or replace names in a folder: group or others may write in it,
+ *  or another user owns it. */
+function openToOthers(st: Stats, me: number): boolean {
+  return (st.mode & 0o022) !== 0 || (st.uid !== me && st.uid !== 0);
+}
 
 /** Makes the data folder (and its parents that are missing) as DATA_DIR_MODE. */
 export async function makeDataDir(dir: string): Promise<void> {

@@ -2,8 +2,14 @@
 // hosts): a regular file only, never through a link, never waiting on a FIFO, and no larger than its cap. A FIFO in
 // place of settings.json held one of Node's four file threads per page load until the browser host stopped serving
 // its page; a link to /dev/zero grew it by 300 MB before the read failed (attack review of 12-03).
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+//
+// Writing them: a whole file through a temporary file of its own, made afresh (O_EXCL, which neither opens what is
+// there nor follows a link) and renamed over the file (a rename replaces a link, never writes through it); the action
+// log appended never through a link. A name planted in the folder beforehand (a link from settings.json's temporary
+// name to another file) makes the write fail instead of writing that file (attack review of 12-05).
+import { closeSync, constants, fstatSync, openSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { open, rename, unlink, writeFile } from 'node:fs/promises';
+import { DATA_FILE_MODE } from './data-dir.js';
 
 const FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
@@ -49,5 +55,65 @@ export function readDataFileSync(file: string, maxBytes: number): string {
     return text(file, buffer, readSync(fd, buffer, 0, buffer.length, 0));
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Temporary names for writeDataFile: this process's, one per write. */
+let temporaries = 0;
+const temporaryOf = (file: string) => `${file}.${process.pid}.${++temporaries}.tmp`;
+
+function ignoreMissing(err: unknown): void {
+  if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+}
+
+/** Writes `text` as the whole of `file` (DATA_FILE_MODE): into a temporary file made afresh beside it, then renamed
+ *  over it, so that a crash leaves the old file or the new one and no name found in the folder is written through.
+ *  A name left at the temporary one (a link, an earlier crash's file) is removed first; one that comes back before
+ *  the write fails it (EEXIST). */
+export async function writeDataFile(file: string, text: string): Promise<void> {
+  const tmp = temporaryOf(file);
+  await unlink(tmp).catch(ignoreMissing);
+  try {
+    await writeFile(tmp, text, { mode: DATA_FILE_MODE, flag: 'wx' });
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** writeDataFile, synchronously. */
+export function writeDataFileSync(file: string, text: string): void {
+  const tmp = temporaryOf(file);
+  try {
+    unlinkSync(tmp);
+  } catch (err) {
+    ignoreMissing(err);
+  }
+  try {
+    writeFileSync(tmp, text, { mode: DATA_FILE_MODE, flag: 'wx' });
+    renameSync(tmp, file);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Not made.
+    }
+    throw err;
+  }
+}
+
+const APPEND_FLAGS =
+  constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/** Appends `text` to `file` (made as DATA_FILE_MODE): a regular file only, never through a link (ELOOP) nor into a
+ *  FIFO or a device (EINVAL). */
+export async function appendDataFile(file: string, text: string): Promise<void> {
+  const handle = await open(file, APPEND_FLAGS, DATA_FILE_MODE);
+  try {
+    if (!(await handle.stat()).isFile()) throw refusal(file, 'not a regular file');
+    await handle.appendFile(text, 'utf8');
+  } finally {
+    await handle.close();
   }
 }

@@ -15,7 +15,7 @@ import {
   type RecordedConnection,
 } from '../../shared/record.js';
 import type { Command } from '../cli.js';
-import { defaultDataDir } from '../collectors/data-dir.js';
+import { dataDirIn, defaultDataDir } from '../collectors/data-dir.js';
 import { recordFile } from '../monitor/record/config.js';
 import type { RecordedRows } from '../monitor/record/queries.js';
 import { columns } from './text-table.js';
@@ -177,7 +177,13 @@ export const historyCommand: Command = {
       );
       return 2;
     }
-    const file = values.db ?? recordFile(defaultDataDir());
+    let file: string;
+    try {
+      file = values.db ?? recordFile(dataDirIn(defaultDataDir(), { create: false }));
+    } catch (err) {
+      console.error(`netlens history: ${errorText(err)}`);
+      return 1;
+    }
     // Its name, not what it leads to: a link to nothing, or a loop, is refused by readRecord, which says so.
     if (!named(file)) {
       console.error(

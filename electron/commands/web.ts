@@ -4,7 +4,9 @@ import { SERVING, type Command } from '../cli.js';
 import { startWebHost } from '../web.js';
 import { createBackend } from '../backend.js';
 import { LOOPBACK_HOSTS } from '../web.js';
-import { defaultDataDir } from '../collectors/data-dir.js';
+import { dataDirIn, defaultDataDir } from '../collectors/data-dir.js';
+import { errorText } from '../../shared/error-text.js';
+import { inertText } from '../../shared/inert-text.js';
 import { DNS_SERVER_OPTION, DNS_SERVER_USAGE, dnsServerOption } from './names-options.js';
 import { applyRecordOptions, loadRecordingConfig, RECORD_OPTIONS, RECORD_USAGE } from '../monitor/record/config.js';
 
@@ -48,7 +50,18 @@ export const webCommand: Command = {
       console.error(`netlens web: ${dnsServer}`);
       return 2;
     }
-    const dataDir = defaultDataDir();
+    const chosen = defaultDataDir();
+    let dataDir: string;
+    try {
+      dataDir = dataDirIn(chosen);
+    } catch (err) {
+      console.error(`netlens web: ${errorText(err)}`);
+      return 1;
+    }
+    if (dataDir !== chosen)
+      console.warn(
+        `netlens web: ${inertText(chosen)} is open to other users' files: NetLens keeps its own in ${inertText(dataDir)}`,
+      );
     const config = applyRecordOptions(await loadRecordingConfig(dataDir), values);
     if (typeof config === 'string') {
       console.error(`netlens web: ${config}`);

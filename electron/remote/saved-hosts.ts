@@ -1,9 +1,8 @@
 // The remote hosts the user added, kept in the data folder (remote-hosts.json) so they come back when NetLens
 // starts again. Read back through the same check as a request's (shared/remote.ts checkDestination): a file
 // edited by hand, or by something else, can name no option and no more hosts than may be shown.
-import { renameSync, writeFileSync } from 'node:fs';
-import { DATA_FILE_MODE, makeDataDirSync } from '../collectors/data-dir.js';
-import { readDataFileSync } from '../collectors/data-files.js';
+import { makeDataDirSync } from '../collectors/data-dir.js';
+import { readDataFileSync, writeDataFileSync } from '../collectors/data-files.js';
 import { join } from 'node:path';
 import { checkDestination } from '../../shared/remote.js';
 import { MAX_REMOTE_HOSTS } from './fleet.js';
@@ -39,9 +38,7 @@ export function savedHosts(dataDir: string, log: (line: string) => void = (l) =>
     save(destinations) {
       try {
         makeDataDirSync(dataDir);
-        const tmp = `${file}.${process.pid}.tmp`;
-        writeFileSync(tmp, `${JSON.stringify({ hosts: destinations }, null, 2)}\n`, { mode: DATA_FILE_MODE });
-        renameSync(tmp, file);
+        writeDataFileSync(file, `${JSON.stringify({ hosts: destinations }, null, 2)}\n`);
       } catch (err) {
         log(`remote hosts: ${file} not written: ${err instanceof Error ? err.message : String(err)}`);
       }

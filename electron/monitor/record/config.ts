@@ -1,9 +1,8 @@
 // Where the record lives and how it is kept: `history.sqlite` and `recording.json` in the data folder. The
 // hosts read the settings at start (command-line options override them for that run) and hand them to the
 // worker; a missing or unreadable settings file means the defaults.
-import { rename, writeFile } from 'node:fs/promises';
-import { DATA_FILE_MODE, makeDataDir } from '../../collectors/data-dir.js';
-import { readDataFile } from '../../collectors/data-files.js';
+import { makeDataDir } from '../../collectors/data-dir.js';
+import { readDataFile, writeDataFile } from '../../collectors/data-files.js';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { recordingConfigSchema } from '../../../shared/protocol.js';
@@ -63,9 +62,7 @@ export async function loadRecordingConfig(
 export async function saveRecordingConfig(dataDir: string, config: RecordingConfig): Promise<void> {
   await makeDataDir(dataDir);
   const file = join(dataDir, CONFIG_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(config, null, 1)}\n`, { mode: DATA_FILE_MODE });
-  await rename(tmp, file);
+  await writeDataFile(file, `${JSON.stringify(config, null, 1)}\n`);
 }
 
 export interface RecordOptionValues {

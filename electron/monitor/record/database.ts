@@ -72,6 +72,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  type Stats,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -242,13 +243,22 @@ function notAJournal(path: string): string | null {
  * writes.
  */
 export function recordPath(file: string, create: boolean): string {
-  let link: boolean;
+  let st: Stats;
   try {
-    link = lstatSync(file).isSymbolicLink();
+    st = lstatSync(file);
   } catch (err) {
     if (!create || (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     return join(realpathSync(dirname(resolve(file))), basename(file));
   }
+  const link = st.isSymbolicLink();
+  // A link another user made (in a folder others may write to: `--db` there) is not followed: it could lead the
+  // recorder to a file of this user's (root's: any), which it would open, and move aside as a corrupt record
+  // (attack review of 12-05). This user's links and root's are followed.
+  const me = process.getuid?.();
+  if (link && me !== undefined && st.uid !== me && st.uid !== 0)
+    throw new NotARecordError(
+      `${file} is a symbolic link another user made (uid ${st.uid}): NetLens does not follow it to a record`,
+    );
   let real: string;
   try {
     real = realpathSync(file);

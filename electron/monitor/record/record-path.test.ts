@@ -148,6 +148,33 @@ describe.skipIf(process.platform === 'win32')('a record reached through a symbol
   });
 });
 
+describe.runIf(process.getuid?.() === 0)('a link another user made at the record name', () => {
+  it('is not followed: the file it leads to (root own) is neither opened nor moved aside as a corrupt record', () => {
+    // A folder others may write to (`--db` there): another user plants history.sqlite -> a file of root's.
+    const dir = tempDir();
+    fs.chmodSync(dir, 0o1777);
+    const victim = join(tempDir(), 'config');
+    writeFileSync(victim, 'root:x:0:0:important\n', { mode: 0o600 });
+    const file = join(dir, 'history.sqlite');
+    symlinkSync(victim, file);
+    fs.lchownSync(file, 65534, 65534);
+    expect(() => readRecord(file, () => null)).toThrow(/history\.sqlite is a symbolic link another user made \(uid 65534\)/);
+    const recorder = new Recorder({ file, ...quiet });
+    try {
+      // On main: the victim moved to config.corrupt-<time> and a new record made in its place.
+      expect(recorder.status().state).toBe('paused');
+      expect(recorder.status().message).toMatch(/a symbolic link another user made/);
+    } finally {
+      recorder.close();
+    }
+    expect(readFileSync(victim, 'utf8')).toBe('root:x:0:0:important\n');
+    expect(readdirSync(dirname(victim))).toEqual(['config']);
+    // Root's own link (or this user's) is followed as before.
+    fs.lchownSync(file, 0, 0);
+    expect(() => readRecord(file, () => null)).toThrow(/history\.sqlite is not a NetLens record$/);
+  });
+});
+
 describe.skipIf(process.platform === 'win32')("the recorder's claim (<file>.pid)", () => {
   it('is written through no link put at its name', () => {
     const file = join(tempDir(), 'history.sqlite');
