@@ -1,7 +1,7 @@
 // The service is the one door back up: every message is validated before anything acts on it.
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage, StreamMessage } from '../shared/protocol.js';
-import { createService, type ServiceOptions } from './service.js';
+import { createService, MAX_RUNNING, MAX_WAITING, type ServiceOptions } from './service.js';
 import type { Actions } from './actions/api.js';
 import type { Monitor } from './monitor/api.js';
 
@@ -433,5 +433,45 @@ describe('service, hostile shapes', () => {
       [40, false],
       [41, false],
     ]);
+  });
+});
+
+describe('requests unanswered at once (attack review of 12-05)', () => {
+  it('run MAX_RUNNING at a time a client, the next MAX_WAITING wait in order, one more is refused', async () => {
+    const pending: (() => void)[] = [];
+    const t = setup(() => new Promise((resolve) => pending.push(() => resolve({ path: null }))));
+    const save = (id: number) =>
+      t.session.receive({ type: 'request', id, method: 'saveExport', params: { fileName: 'a.csv', text: 'x' } });
+    const total = MAX_RUNNING + MAX_WAITING;
+    for (let id = 1; id <= total + 1; id++) save(id);
+    await t.flush();
+    // On main every one ran at once (a burst of 500 firewall requests: 500 nft processes).
+    expect(pending).toHaveLength(MAX_RUNNING);
+    expect(t.sent).toEqual([
+      {
+        type: 'response',
+        id: total + 1,
+        ok: false,
+        error: `this window has ${total} requests unanswered; wait for their answers`,
+      },
+    ]);
+    // An answer lets the first waiting one run, and makes room for one more.
+    pending.shift()!();
+    await t.flush();
+    expect(pending).toHaveLength(MAX_RUNNING);
+    save(total + 2);
+    await t.flush();
+    expect(t.sent.map((m) => (m.type === 'response' ? `${m.id} ${m.ok}` : m.type))).toEqual([
+      `${total + 1} false`,
+      '1 true',
+    ]);
+    // Every one waiting is answered in its turn.
+    while (pending.length > 0) {
+      pending.shift()!();
+      await new Promise((r) => setImmediate(r));
+    }
+    await t.flush();
+    const answered = t.sent.flatMap((m) => (m.type === 'response' && m.ok ? [m.id] : []));
+    expect(answered).toEqual([...Array.from({ length: total }, (_, i) => i + 1), total + 2]);
   });
 });

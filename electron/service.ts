@@ -42,6 +42,9 @@ export interface ServiceOptions {
 /** What a transport passes for a message it could not turn into a value: text that is not JSON, a binary frame. */
 export const NOT_JSON = Symbol('not JSON');
 export const BINARY = Symbol('a binary frame');
+export const TOO_LARGE = Symbol(
+  'a frame over 1 MiB that is not a flat parseCapture or saveExport request (only a capture or an export is that large)',
+);
 
 export interface Session {
   /** One raw message from the client, exactly as the transport delivered it (parsed JSON or a clone), or NOT_JSON
@@ -63,6 +66,11 @@ const NO_AGENT: AgentStatus = {
 
 /** Requests that cost real time and memory on the Node side. */
 const HEAVY_METHODS: ReadonlySet<Method> = new Set<Method>(['parseCapture']);
+/** Requests of one client run at once; the next MAX_WAITING wait, one more is refused. The page's own run a few at a
+ *  time, and in a burst one per interface or per process killed. */
+export const MAX_RUNNING = 16;
+export const MAX_WAITING = 1024;
+type Request = Extract<ClientMessage, { type: 'request' }>;
 
 type Handlers = { [M in Method]: (params: RequestParams<M>) => Promise<MethodResults[M]> | MethodResults[M] };
 
@@ -121,17 +129,35 @@ export function createService(options: ServiceOptions): Service {
       // Heavy requests (a capture of up to 32 MB) run one at a time per client: a second one is refused,
       // never queued, so one client cannot pile up work or memory (the parser also caps them globally).
       const heavyRunning = new Set<Method>();
+      // Requests run MAX_RUNNING at a time per client, the next MAX_WAITING wait their turn in order, one more is
+      // refused (a burst of 500 firewall requests ran 500 nft processes at once: attack review of 12-05). The page's
+      // own bursts (a sparkline's history for each interface) wait.
+      let running = 0;
+      const waiting: Request[] = [];
 
-      async function answer(message: Extract<ClientMessage, { type: 'request' }>): Promise<void> {
-        const handler = handlers[message.method] as (p: unknown) => Promise<unknown> | unknown;
+      function refuse(message: Request, error: string): void {
+        log.limited(`${label} refused`, `[${label}] ${message.method} refused: ${error}`);
+        safeSend({ type: 'response', id: message.id, ok: false, error });
+      }
+
+      function answer(message: Request): void {
         const heavy = HEAVY_METHODS.has(message.method);
         if (heavy && heavyRunning.has(message.method)) {
-          const error = `a ${message.method} request from this window is still running; wait for it to finish`;
-          log.limited(`${label} refused`, `[${label}] ${message.method} refused: ${error}`);
-          safeSend({ type: 'response', id: message.id, ok: false, error });
+          refuse(message, `a ${message.method} request from this window is still running; wait for it to finish`);
+          return;
+        }
+        if (running >= MAX_RUNNING && waiting.length >= MAX_WAITING) {
+          refuse(message, `this window has ${MAX_RUNNING + MAX_WAITING} requests unanswered; wait for their answers`);
           return;
         }
         if (heavy) heavyRunning.add(message.method);
+        if (running < MAX_RUNNING) void run(message);
+        else waiting.push(message);
+      }
+
+      async function run(message: Request): Promise<void> {
+        running++;
+        const handler = handlers[message.method] as (p: unknown) => Promise<unknown> | unknown;
         try {
           const result = await handler(message.params);
           safeSend({ type: 'response', id: message.id, ok: true, result });
@@ -140,7 +166,10 @@ export function createService(options: ServiceOptions): Service {
           log(`[${label}] ${message.method} failed: ${text}`);
           safeSend({ type: 'response', id: message.id, ok: false, error: text });
         } finally {
-          if (heavy) heavyRunning.delete(message.method);
+          running--;
+          if (HEAVY_METHODS.has(message.method)) heavyRunning.delete(message.method);
+          const next = open ? waiting.shift() : undefined;
+          if (next) void run(next);
         }
       }
 
@@ -152,7 +181,9 @@ export function createService(options: ServiceOptions): Service {
             checked =
               raw === NOT_JSON || raw === BINARY
                 ? { ok: false, error: `rejected message: ${raw.description ?? ''} (messages are JSON text)` }
-                : validateClientMessage(raw);
+                : raw === TOO_LARGE
+                  ? { ok: false, error: `rejected message: ${raw.description ?? ''}` }
+                  : validateClientMessage(raw);
           } catch (err) {
             // Whatever a client sends (a cyclic or absurdly deep object) must not take the host down.
             checked = { ok: false, error: `rejected message: ${err instanceof Error ? err.message : String(err)}` };
@@ -165,12 +196,13 @@ export function createService(options: ServiceOptions): Service {
             return;
           }
           const message = checked.value;
-          if (message.type === 'request') void answer(message);
+          if (message.type === 'request') answer(message);
           else client.handle(message);
         },
         close() {
           if (!open) return;
           open = false;
+          waiting.length = 0;
           client.detach();
         },
       };

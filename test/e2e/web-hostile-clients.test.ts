@@ -88,8 +88,10 @@ describe('a client that never reads', () => {
       60_000,
     );
     expect(memoryKb(pid, 'VmHWM') - before).toBeLessThan(400 * 1024);
-    // Requests are answered too, and their answers wait unread: past the bound the client is disconnected.
-    const requests = Array.from({ length: 200_000 }, (_, i) =>
+    // Requests are answered too, and their answers wait unread: past the bound the client is disconnected. (Past 16
+    // running and 1,024 waiting a request is refused, and the refusal is the answer that waits: 350,000 of them are
+    // over the bound.)
+    const requests = Array.from({ length: 350_000 }, (_, i) =>
       frame(JSON.stringify({ type: 'request', id: i + 2, method: 'hostInfo', params: {} })),
     );
     socket.write(Buffer.concat(requests));
@@ -131,6 +133,36 @@ describe('a large capture to parse', () => {
     expect(events.filter((e) => e !== 'second refused')).toEqual(['http', 'exit']);
     expect(h.output()).toMatch(/parseCapture refused: a parseCapture request from this window is still running/);
   }, 120_000);
+});
+
+describe('a large frame that is not a capture nor an export (attack review of 12-05)', () => {
+  it('is refused unparsed, saying why, while the host answers the next request at once', async () => {
+    const h = (host = await startHost());
+    const answers = new Map<number, { ok: boolean; error?: string }>();
+    const notices: string[] = [];
+    const ws = new WebSocket(`ws://127.0.0.1:${h.port}/ws?token=${h.token}`);
+    ws.on('message', (d) => {
+      const m = JSON.parse(d.toString()) as { type: string; id?: number; ok?: boolean; error?: string; text?: string };
+      if (m.type === 'response' && m.id !== undefined) answers.set(m.id, { ok: m.ok ?? false, error: m.error });
+      if (m.type === 'notice' && m.text !== undefined) notices.push(m.text);
+    });
+    ws.on('error', () => undefined);
+    await new Promise((r) => ws.once('open', r));
+    // 300,000 setting keys (8 MB): on main parsed, then validated key by key, before the settings' cap refused it.
+    const settings = Object.fromEntries(Array.from({ length: 300_000 }, (_, i) => [`k${i}`, i]));
+    ws.send(JSON.stringify({ type: 'request', id: 1, method: 'saveSettings', params: { settings } }));
+    // A capture's start, then 4,000,000 nested brackets: JSON.parse alone took seconds.
+    ws.send(`{"type":"request","id":2,"method":"parseCapture","params":{"name":"a","text":${'['.repeat(4_000_000)}}}`);
+    ws.send(JSON.stringify({ type: 'request', id: 3, method: 'loadSettings', params: {} }));
+    await until('the answer and the two refusals', () => answers.size === 1 && notices.length === 2);
+    // Refused unread, the frames' ids unknown: said in a notice each.
+    for (const text of notices)
+      expect(text).toMatch(
+        /^rejected message: a frame over 1 MiB that is not a flat parseCapture or saveExport request/,
+      );
+    expect(answers.get(3)?.ok).toBe(true);
+    ws.close();
+  }, 60_000);
 });
 
 /** How many TCP connections to `port` process `pid` holds: its fds whose socket /proc/net/tcp* lists with that

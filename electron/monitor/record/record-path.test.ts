@@ -158,7 +158,9 @@ describe.runIf(process.getuid?.() === 0)('a link another user made at the record
     const file = join(dir, 'history.sqlite');
     symlinkSync(victim, file);
     fs.lchownSync(file, 65534, 65534);
-    expect(() => readRecord(file, () => null)).toThrow(/history\.sqlite is a symbolic link another user made \(uid 65534\)/);
+    expect(() => readRecord(file, () => null)).toThrow(
+      /history\.sqlite is a symbolic link another user made \(uid 65534\)/,
+    );
     const recorder = new Recorder({ file, ...quiet });
     try {
       // On main: the victim moved to config.corrupt-<time> and a new record made in its place.
