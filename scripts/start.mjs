@@ -45,7 +45,9 @@ function wrap(text, width) {
 }
 
 function run(file, args, env = process.env) {
-  const child = spawn(file, args, { stdio: 'inherit', env });
+  // The host names this process among its own (NETLENS_LAUNCHER_PID): a kill of it from a row's menu would stop
+  // the host through the SIGTERM passed on below.
+  const child = spawn(file, args, { stdio: 'inherit', env: { ...env, NETLENS_LAUNCHER_PID: String(process.pid) } });
   // Ctrl+C on a terminal reaches the child too (one process group): a second SIGINT from here would cut its
   // shutdown short (the host exits at once on a second one, before the record's last batch is written).
   const forward = (sig) => {

@@ -49,13 +49,21 @@ function electronParentPid(): number[] {
   return electron && type !== 'browser' ? [process.ppid] : [];
 }
 
+/** The launcher that started this host and passes a SIGTERM on to it (scripts/start.mjs: `npm start`, `npm run
+ *  web`), named by it in NETLENS_LAUNCHER_PID: killing it stopped NetLens before the kill's log line was written
+ *  (attack review of 12-05). Only while it is still this process's parent. */
+function launcherPid(): number[] {
+  const pid = Number(process.env.NETLENS_LAUNCHER_PID);
+  return Number.isSafeInteger(pid) && pid > 1 && pid === process.ppid ? [pid] : [];
+}
+
 export function createActions(options: ActionsOptions): Actions & { readonly log: ActionLog | null } {
   const platform = options.platform ?? process.platform;
   const run = options.run ?? runCommand;
   const now = options.now ?? Date.now;
   const log = options.dataDir === null ? null : createActionLog(options.dataDir);
   const agent = () => options.agent?.() ?? null;
-  const ownPids = () => [process.pid, ...electronParentPid(), ...(options.ownPids?.() ?? [])];
+  const ownPids = () => [process.pid, ...electronParentPid(), ...launcherPid(), ...(options.ownPids?.() ?? [])];
   // The polkit agent may start or stop with the session: re-check now and then. Privileges and the kernel
   // do not change while NetLens runs.
   const elevation = cached(() => elevationCapability(platform), 15_000, now);

@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startHost, until, type RunningHost } from './support.js';
+import { readProcessIdentity } from '../../electron/actions/process-identity.js';
 
 let host: RunningHost;
 beforeAll(async () => {
@@ -212,6 +213,37 @@ describe('browser host security', () => {
       s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
     });
     expect(refused).toBe('ECONNREFUSED');
+  });
+
+  it('refuses to kill the launcher that started it (npm run web), which would pass the SIGTERM on', async () => {
+    // This test process stands for scripts/start.mjs: it started the host and names itself, as the launcher does.
+    let termed = 0;
+    const onTerm = () => termed++;
+    process.on('SIGTERM', onTerm);
+    const launched = await startHost([], { NETLENS_LAUNCHER_PID: String(process.pid) });
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${launched.port}/ws?token=${launched.token}`);
+      const answers: { id?: number; ok?: boolean; result?: unknown }[] = [];
+      ws.on('message', (d) => answers.push(JSON.parse(d.toString())));
+      await new Promise((r) => ws.on('open', r));
+      const startTime = (await readProcessIdentity(process.pid))!.startTime;
+      ws.send(
+        JSON.stringify({
+          type: 'request',
+          id: 1,
+          method: 'kill',
+          params: { pid: process.pid, startTime, signal: 'TERM' },
+        }),
+      );
+      const answer = await until('the answer', () => answers.find((m) => m.id === 1));
+      // On main the launcher got the SIGTERM (and passed it on: the host stopped before logging the kill).
+      expect(answer.result).toEqual({ outcome: 'refused', message: `PID ${process.pid} is part of NetLens itself` });
+      expect(termed).toBe(0);
+      ws.close();
+    } finally {
+      process.off('SIGTERM', onTerm);
+      await launched.stop();
+    }
   });
 
   it('rejects malformed requests over the WebSocket with an answer, and keeps serving', async () => {
