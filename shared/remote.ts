@@ -9,6 +9,11 @@ export function checkDestination(dest: string): string | null {
   // Bidi and invisible characters too: a host shown as `x\u202egnp.exe` would read as `xexe.png` wherever it is
   // printed whole (netlens dump's errors printed it so).
   if (/\s/.test(dest) || !isInert(dest)) return 'a host cannot contain spaces, control, bidi or invisible characters';
+  // Never a shell word: ssh hands the name to a ProxyCommand or Match exec of the user's config (%h), and OpenSSH
+  // before 9.6 ran `x$(touch /tmp/f)` there (attack review of 12-05). A host name, a user, a port, an IPv6
+  // address with its zone, an ssh:// URL and a config alias need none of these.
+  if (!/^[\p{L}\p{N}._@:[\]%/+-]+$/u.test(dest))
+    return 'a host may hold only letters, digits and . _ - + @ : / % [ ] (no shell characters)';
   return null;
 }
 

@@ -168,6 +168,23 @@ describe('ssh around it', () => {
     for (const hidden of ['x\u202egnp.exe', 'web\u200b1', 'a\u2066b', 'a\u0085b'])
       expect(checkDestination(hidden), hidden).toMatch(/bidi or invisible/);
     expect(checkDestination('user@höst.example')).toBeNull();
+    for (const ok of ['ssh://admin@[fe80::1%eth0]:2222', 'web_1.example:22', 'u+x@10.0.0.1'])
+      expect(checkDestination(ok), ok).toBeNull();
+    // Shell words: a ProxyCommand of the user's with %h ran them on OpenSSH before 9.6.
+    for (const shell of [
+      'x$(touch\x24{IFS}/tmp/f)',
+      'x`id`',
+      'a;b',
+      'a|b',
+      "a'b",
+      'a"b',
+      'a&b',
+      'a>b',
+      'a\\b',
+      'a*',
+      'a{b,c}',
+    ])
+      expect(checkDestination(shell), shell).toMatch(/no shell characters/);
     expect(checkDestination('')).toMatch(/1 to 255/);
   });
 });
