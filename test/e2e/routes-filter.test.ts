@@ -31,6 +31,17 @@ describe.runIf(process.platform === 'linux')('the Routes filter', () => {
       async () => (await page.getByText('No route matches “zz-no-such-route”.').count()) > 0,
     );
     expect(await routeRows().count()).toBe(0);
+    // Each group's message whole within its grid, below its header (on main the IPv6 group, 96 px tall, cut it in
+    // half or hid it: the message sat 60 px down).
+    const placed = await page.evaluate(() =>
+      [...document.querySelectorAll('[role="tabpanel"]:not([hidden]) .grid-empty')].map((e) => {
+        const grid = e.closest('.grid-scroll')!.getBoundingClientRect();
+        const header = e.closest('.grid-scroll')!.querySelector('.grid-header')!.getBoundingClientRect();
+        const box = e.getBoundingClientRect();
+        return box.height > 0 && box.top >= header.bottom && box.bottom <= grid.bottom;
+      }),
+    );
+    expect(placed).toEqual([true, true]);
     await page.keyboard.press('Escape');
     await until('every route back', async () => (await routeRows().count()) === all);
     // The first route's interface: every route left names it somewhere.

@@ -19,7 +19,7 @@ import type { GridColumn } from '../../store/grid-model.js';
 import { reportPanel } from '../../store/view.js';
 import { useNames } from '../../store/names.js';
 import type { NameLookup } from '../../../shared/names.js';
-import { connectionColumns } from '../Connections/columns.js';
+import { connectionColumns, TRAFFIC_COLUMNS } from '../Connections/columns.js';
 import { FilterBox } from '../Connections/FilterBox.js';
 import {
   download,
@@ -42,9 +42,20 @@ const SPANS = [
   { label: '7 days', ms: 7 * 86_400_000 },
 ];
 
-function historyColumns(onProcessClick: (name: string) => void, names: NameLookup): GridColumn<HistoryRow>[] {
+/** Columns of the live grid the record has no value for. */
+const NOT_RECORDED: ReadonlySet<string> = new Set([
+  'recvQ',
+  'sendQ',
+  'inode',
+  'cmdline',
+  ...TRAFFIC_COLUMNS.map((c) => c.id),
+]);
+
+export function historyColumns(onProcessClick: (name: string) => void, names: NameLookup): GridColumn<HistoryRow>[] {
+  // What the record keeps of a connection: not its queues, inode or command line, nor the live traffic columns
+  // (rates, tcp_info, socket memory: read each tick, never recorded); its byte totals are its own columns below.
   const base = (connectionColumns(onProcessClick, names) as unknown as GridColumn<HistoryRow>[]).filter(
-    (c) => c.id !== 'recvQ' && c.id !== 'sendQ' && c.id !== 'inode' && c.id !== 'cmdline',
+    (c) => !NOT_RECORDED.has(c.id),
   );
   const at = (t: number | null) => (t === null ? '' : formatDateTime(t));
   return [
@@ -71,7 +82,6 @@ function historyColumns(onProcessClick: (name: string) => void, names: NameLooku
       header: 'Sent',
       width: 80,
       align: 'right',
-      hiddenByDefault: true,
       sortValue: (r) => r.recorded.bytesSent,
       text: (r) => formatBytes(r.recorded.bytesSent),
       value: (r) => r.recorded.bytesSent,
@@ -82,7 +92,6 @@ function historyColumns(onProcessClick: (name: string) => void, names: NameLooku
       header: 'Received',
       width: 80,
       align: 'right',
-      hiddenByDefault: true,
       sortValue: (r) => r.recorded.bytesReceived,
       text: (r) => formatBytes(r.recorded.bytesReceived),
       value: (r) => r.recorded.bytesReceived,
