@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 
 import { isMenuCommand, type HostInfo, type IntervalMs } from '../shared/protocol.js';
 import { useClient } from './api/context.js';
 import { electronBridge } from './api/transport.js';
-import { useData } from './store/data.js';
+import { endNotices, pushNotice, useData } from './store/data.js';
 import { loadSettings, updateSettings, useSettings, type ThemeChoice } from './store/settings.js';
 import { captureStore, openCaptureFile, useCapture } from './store/capture.js';
 import { showAlerts, useView, viewStore } from './store/view.js';
@@ -285,8 +285,27 @@ function selectTab(id: TabId): void {
   updateSettings({ activeTab: id });
 }
 
+/** How long the notice of Ctrl+R's change stays. */
+const RESOLVE_NOTICE_MS = 6000;
+let resolveNoticeTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Ctrl+R: every address on screen changes at once, and the toolbar's toggle may be behind ⋯ (a browser user pressing
+ *  it to reload found names gone and nothing saying why: new user's review of 12-05), so it says what it did. */
 function toggleResolveNames(): void {
-  updateSettings((s) => ({ resolveNames: !s.resolveNames }));
+  let on = false;
+  updateSettings((s) => {
+    on = !s.resolveNames;
+    return { resolveNames: on };
+  });
+  pushNotice(
+    'info',
+    'resolve-names',
+    on
+      ? 'Host names on: addresses are shown by name where one is known (Ctrl+R turns them off).'
+      : 'Host names off: addresses are shown as numbers (Ctrl+R turns names back on).',
+  );
+  clearTimeout(resolveNoticeTimer);
+  resolveNoticeTimer = setTimeout(() => endNotices('resolve-names', 'info'), RESOLVE_NOTICE_MS);
 }
 
 /** Each tab's content (a tab added to shared/tabs.ts without one here is a type error). */

@@ -148,8 +148,13 @@ describe('host names in the app (dnsmasq on loopback as the DNS server)', () => 
     await page.keyboard.press('Control+r');
     await until('numbers again', async () => (await foreign()).join('|') === '127.0.0.2');
     expect(await resolveButton.getAttribute('aria-pressed')).toBe('false');
+    // Said, since the toggle may be behind ⋯ (on main nothing said why every name went).
+    const said = page.locator('[data-notice]', { hasText: 'Host names' });
+    expect(await said.textContent()).toContain('Host names off: addresses are shown as numbers (Ctrl+R');
     await page.keyboard.press('Control+r');
     await until('the name again', async () => (await foreign()).join('|') === 'peer.names.test');
+    expect(await said.textContent()).toContain('Host names on');
+    expect(await said.count()).toBe(1);
     // Ctrl+R toggled names and did not reload the page.
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   });
