@@ -286,7 +286,7 @@ export function StatisticsTab() {
 
   // Once per tick, during render so this render's rows carry it: what moved, and the first baseline.
   if (tickAt !== null && counters.length > 0) {
-    watch.observe(tickAt, counters);
+    watch.observe(tickAt, counters, table.tick?.intervalMs);
     if (baseline) extendBaseline(baseline, counters);
   }
   // The first baseline is the first reading made while the tab shows. The reading a page is sent when it starts

@@ -54,6 +54,23 @@ describe('counter groups', () => {
     expect(watch.alarm('Udp.NoPorts', 2000 + ALARM_MS)).toBe(true);
     expect(watch.alarm('Udp.NoPorts', 2001 + ALARM_MS)).toBe(false);
   });
+  it("compares no readings further apart than 3 refresh intervals: a page's first, a pause", () => {
+    const watch = new CounterWatch();
+    const errs = (v: number) => counter('Tcp', 'OutRsts', v, { isError: true });
+    // The host's last reading, made 10 minutes before this page showed the counters, then a fresh one.
+    watch.observe(1000, [errs(5)], 1000);
+    watch.observe(601_000, [errs(40)], 1000);
+    // On main: highlighted as rising, while the figures (from the baseline the fresh reading makes) said 0.
+    expect(watch.alarm('Tcp.OutRsts', 601_000)).toBe(false);
+    expect(watch.moved('Tcp.OutRsts')).toBe(false);
+    // The next reading, one interval on, is compared; one late tick skipped (2 intervals) too.
+    watch.observe(602_000, [errs(41)], 1000);
+    expect(watch.alarm('Tcp.OutRsts', 602_000)).toBe(true);
+    watch.observe(604_000, [errs(41)], 1000);
+    expect(watch.moved('Tcp.OutRsts')).toBe(false);
+    watch.observe(606_000, [errs(42)], 1000);
+    expect(watch.moved('Tcp.OutRsts')).toBe(true);
+  });
   it('keeps the row objects, and the list, of counters that did not change from one tick to the next', () => {
     const deriver = new RowDeriver();
     const watch = new CounterWatch();

@@ -89,6 +89,8 @@ export function counterMatches(row: Counter, needle: string): boolean {
 
 /** How long an error counter's rise stays highlighted: long enough to be seen at any refresh interval. */
 export const ALARM_MS = 10_000;
+/** Readings further apart than this many refresh intervals are not compared (CounterWatch.observe). */
+const GAP_TICKS = 3;
 
 /**
  * Follows the counters tick by tick: what moved since the previous tick and when each error counter last
@@ -100,9 +102,13 @@ export class CounterWatch {
   private roseAt = new Map<string, number>();
   private lastTick = -Infinity;
 
-  observe(tickAt: number, rows: Iterable<Counter>): void {
+  /** `intervalMs`: the refresh interval. Two readings more than GAP_TICKS intervals apart (the reading a page is sent
+   *  as it starts showing the counters is the host's last, made whenever a page last showed them; a pause) are not
+   *  compared: a rise over that gap would be highlighted as rising while the figures on screen, counted from the
+   *  baseline the next reading makes, say 0 (new user's review of 12-05). */
+  observe(tickAt: number, rows: Iterable<Counter>, intervalMs = Number.POSITIVE_INFINITY): void {
     if (tickAt <= this.lastTick) return;
-    const first = this.previous.size === 0;
+    const first = this.previous.size === 0 || tickAt - this.lastTick > GAP_TICKS * intervalMs;
     this.lastTick = tickAt;
     this.movedIds = new Set();
     const next = new Map<string, number>();
