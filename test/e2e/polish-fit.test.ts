@@ -48,6 +48,10 @@ function toolbarProblems(): Promise<string[]> {
         const r = e.getBoundingClientRect();
         if (r.right > b.right + 1 || r.left < b.left - 1)
           out.push(`${bar.getAttribute('aria-label')}: ${e.textContent?.trim()} clipped`);
+        // A shrunk item whose control stays wider is drawn over the next (the filter over the process chip).
+        const inner = e.firstElementChild?.getBoundingClientRect();
+        if (inner && inner.right > r.right + 1)
+          out.push(`${bar.getAttribute('aria-label')}: ${e.textContent?.trim()} spills over the next item`);
       }
     }
     if (document.documentElement.scrollWidth > window.innerWidth) out.push('the page scrolls sideways');
@@ -132,6 +136,20 @@ describe('fit the window', () => {
         },
       );
     }
+    // History's other views: What changed (on main its toolbar took a second row at 900 px), in both modes.
+    await show('History');
+    await page.getByRole('radio', { name: 'What changed' }).click();
+    for (const mode of ['Two moments', 'Now vs a moment']) {
+      await page.getByRole('radio', { name: mode }).click();
+      await until(
+        `What changed (${mode}) toolbars to fit`,
+        async () => (await toolbarProblems()).length === 0,
+        3000,
+      ).catch(async () => {
+        throw new Error(`What changed (${mode}): ${(await toolbarProblems()).join('; ')}`);
+      });
+    }
+    await page.getByRole('radio', { name: 'As it was' }).click();
     await show('Connections');
     const more = page.getByRole('button', { name: 'More connection filters' });
     await more.click();

@@ -11,6 +11,7 @@ import {
 } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
 import { Inert } from '../../components/Inert.js';
+import { OverflowBar } from '../../components/OverflowBar.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
 import { USER_MEANING } from '../Connections/columns.js';
 import { MomentField } from './MomentField.js';
@@ -178,27 +179,59 @@ export function Changes() {
 
   return (
     <div className="history-view scroll">
-      <div className="tab-toolbar" role="toolbar" aria-label="What changed">
-        <RadioButtons
-          label="Compare"
-          options={COMPARE}
-          value={twoMoments ? 'two' : 'now'}
-          onChange={(v) => setTwoMoments(v === 'two')}
-        />
-        {input(twoMoments ? 'First moment' : 'Since', a, setA)}
-        {AGO.map((x) => (
-          <button key={x.ms} type="button" onClick={() => setA(wholeSecond(Date.now() - x.ms))}>
-            {x.label}
-          </button>
-        ))}
-        {twoMoments ? (
-          input('Second moment', b, setB)
-        ) : (
-          <button type="button" onClick={() => setAsked((n) => n + 1)} title="Compare with this very moment">
-            Refresh
-          </button>
-        )}
-      </div>
+      {/* Never wraps (at 900 px "7 days ago" and Refresh took a second row): the moments and Refresh stay, the
+          rest goes into More (⋯) from the end. */}
+      <OverflowBar
+        label="What changed"
+        className="tab-toolbar"
+        items={[
+          {
+            id: 'compare',
+            node: (
+              <RadioButtons
+                label="Compare"
+                options={COMPARE}
+                value={twoMoments ? 'two' : 'now'}
+                onChange={(v) => setTwoMoments(v === 'two')}
+              />
+            ),
+            menu: COMPARE.map((c) => ({
+              id: `compare-${c.value}`,
+              label: c.label,
+              checked: twoMoments === (c.value === 'two'),
+              onSelect: () => setTwoMoments(c.value === 'two'),
+            })),
+          },
+          { id: 'first', pinned: true, node: input(twoMoments ? 'First moment' : 'Since', a, setA), menu: [] },
+          ...AGO.map((x) => ({
+            id: `ago-${x.ms}`,
+            node: (
+              <button type="button" onClick={() => setA(wholeSecond(Date.now() - x.ms))}>
+                {x.label}
+              </button>
+            ),
+            menu: [
+              {
+                id: `ago-${x.ms}`,
+                label: `${twoMoments ? 'First moment' : 'Since'}: ${x.label}`,
+                onSelect: () => setA(wholeSecond(Date.now() - x.ms)),
+              },
+            ],
+          })),
+          twoMoments
+            ? { id: 'second', pinned: true, node: input('Second moment', b, setB), menu: [] }
+            : {
+                id: 'refresh',
+                pinned: true,
+                node: (
+                  <button type="button" onClick={() => setAsked((n) => n + 1)} title="Compare with this very moment">
+                    Refresh
+                  </button>
+                ),
+                menu: [],
+              },
+        ]}
+      />
       {error ? (
         <div className="notice error" role="alert">
           {error}
