@@ -58,7 +58,12 @@ const RULES: Rule[] = [
   },
   {
     files: /^electron\/web\.ts$/,
-    may: [/^electron\/(service|log-lines|paths|renderer-files|connection-bounds)\.ts$/, SHARED, NODE, 'pkg:ws'],
+    may: [
+      /^electron\/(service|log-lines|paths|renderer-files|connection-bounds|large-message)\.ts$/,
+      SHARED,
+      NODE,
+      'pkg:ws',
+    ],
     why: 'the browser host only serves a Service (electron/backend.ts builds it) and the page',
   },
   {
