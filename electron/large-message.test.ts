@@ -28,6 +28,12 @@ describe('largeMessageShape', () => {
     );
     const keys = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, big.slice(0, 10)]));
     expect(largeMessageShape(request(1, 'parseCapture', keys))).toBe(false);
+    // Closes before opens: the depth never counted up from below zero.
+    expect(
+      largeMessageShape(
+        `{"type":"request","id":1,"method":"parseCapture","params":{}}${']'.repeat(10)}${'['.repeat(10)}`,
+      ),
+    ).toBe(false);
     // A method whose name only starts like one of the two.
     expect(largeMessageShape(request(1, 'parseCaptureX', { text: big }))).toBe(false);
   });

@@ -30,8 +30,10 @@ export function largeMessageShape(text: string): boolean {
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
       if (++depth > 2) return false;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-    else if (c === 0x3a && ++keys > MAX_LARGE_KEYS) return false;
+    } else if (c === 0x7d || c === 0x5d) {
+      // A close with nothing open: not JSON (and no depth to count from).
+      if (--depth < 0) return false;
+    } else if (c === 0x3a && ++keys > MAX_LARGE_KEYS) return false;
   }
   return true;
 }

@@ -70,7 +70,7 @@ export function createSettingsStore(dataDir: string): SettingsStore {
           const text = JSON.stringify(mergeSettings(await load(), changes), null, 1);
           if (text.length > MAX_SETTINGS_BYTES * 2) throw new Error('settings would grow too large');
           await makeDataDir(dataDir);
-          await writeDataFile(file, text);
+          writeDataFile(file, text);
         });
       queues.set(file, next);
       return next;

@@ -8,7 +8,7 @@
 // log appended never through a link. A name planted in the folder beforehand (a link from settings.json's temporary
 // name to another file) makes the write fail instead of writing that file (attack review of 12-05).
 import { closeSync, constants, fstatSync, openSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { open, rename, unlink, writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { DATA_FILE_MODE } from './data-dir.js';
 
 const FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
@@ -60,51 +60,46 @@ export function readDataFileSync(file: string, maxBytes: number): string {
 
 /** Temporary names for writeDataFile: this process's, one per write. */
 let temporaries = 0;
-const temporaryOf = (file: string) => `${file}.${process.pid}.${++temporaries}.tmp`;
 
-function ignoreMissing(err: unknown): void {
-  if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+/** Removes a name that may not be there (never made, or removed by another process first). */
+function removeIfThere(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Not there.
+  }
 }
 
-/** Writes `text` as the whole of `file` (DATA_FILE_MODE): into a temporary file made afresh beside it, then renamed
- *  over it, so that a crash leaves the old file or the new one and no name found in the folder is written through.
- *  A name left at the temporary one (a link, an earlier crash's file) is removed first; one that comes back before
- *  the write fails it (EEXIST). */
-export async function writeDataFile(file: string, text: string): Promise<void> {
-  const tmp = temporaryOf(file);
-  await unlink(tmp).catch(ignoreMissing);
+/**
+ * Writes `text` as `file`, whole or not at all for a reader, never into a name planted in its folder: into
+ * `temporary`, made afresh (O_EXCL, which a link or a file left at that name fails: it is removed first, and one
+ * that comes back fails the write), then renamed over `file` (a rename replaces a link there, never writes through
+ * it). The temporary name is not left behind (a full disk: made, not written). `mode` as the file is made.
+ */
+export function writeAfresh(file: string, text: string, temporary: string, mode?: number): void {
+  removeIfThere(temporary);
   try {
-    await writeFile(tmp, text, { mode: DATA_FILE_MODE, flag: 'wx' });
-    await rename(tmp, file);
+    writeFileSync(temporary, text, { flag: 'wx', ...(mode === undefined ? {} : { mode }) });
+    renameSync(temporary, file);
   } catch (err) {
-    await unlink(tmp).catch(() => undefined);
+    removeIfThere(temporary);
     throw err;
   }
 }
 
-/** writeDataFile, synchronously. */
-export function writeDataFileSync(file: string, text: string): void {
-  const tmp = temporaryOf(file);
-  try {
-    unlinkSync(tmp);
-  } catch (err) {
-    ignoreMissing(err);
-  }
-  try {
-    writeFileSync(tmp, text, { mode: DATA_FILE_MODE, flag: 'wx' });
-    renameSync(tmp, file);
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // Not made.
-    }
-    throw err;
-  }
+/** One of NetLens's data files written whole (writeAfresh, DATA_FILE_MODE), through a temporary name of this
+ *  process's own, a new one per write: two writes of one file never share it. */
+export function writeDataFile(file: string, text: string): void {
+  writeAfresh(file, text, `${file}.${process.pid}.${++temporaries}.tmp`, DATA_FILE_MODE);
 }
 
 const APPEND_FLAGS =
-  constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+  constants.O_WRONLY |
+  constants.O_APPEND |
+  constants.O_CREAT |
+  constants.O_NOFOLLOW |
+  constants.O_NONBLOCK |
+  (constants.O_NOCTTY ?? 0);
 
 /** Appends `text` to `file` (made as DATA_FILE_MODE): a regular file only, never through a link (ELOOP) nor into a
  *  FIFO or a device (EINVAL). */

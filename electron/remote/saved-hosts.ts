@@ -2,7 +2,7 @@
 // starts again. Read back through the same check as a request's (shared/remote.ts checkDestination): a file
 // edited by hand, or by something else, can name no option and no more hosts than may be shown.
 import { makeDataDirSync } from '../collectors/data-dir.js';
-import { readDataFileSync, writeDataFileSync } from '../collectors/data-files.js';
+import { readDataFileSync, writeDataFile } from '../collectors/data-files.js';
 import { join } from 'node:path';
 import { checkDestination } from '../../shared/remote.js';
 import { MAX_REMOTE_HOSTS } from './fleet.js';
@@ -38,7 +38,7 @@ export function savedHosts(dataDir: string, log: (line: string) => void = (l) =>
     save(destinations) {
       try {
         makeDataDirSync(dataDir);
-        writeDataFileSync(file, `${JSON.stringify({ hosts: destinations }, null, 2)}\n`);
+        writeDataFile(file, `${JSON.stringify({ hosts: destinations }, null, 2)}\n`);
       } catch (err) {
         log(`remote hosts: ${file} not written: ${err instanceof Error ? err.message : String(err)}`);
       }

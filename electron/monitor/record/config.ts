@@ -62,7 +62,7 @@ export async function loadRecordingConfig(
 export async function saveRecordingConfig(dataDir: string, config: RecordingConfig): Promise<void> {
   await makeDataDir(dataDir);
   const file = join(dataDir, CONFIG_FILE);
-  await writeDataFile(file, `${JSON.stringify(config, null, 1)}\n`);
+  writeDataFile(file, `${JSON.stringify(config, null, 1)}\n`);
 }
 
 export interface RecordOptionValues {

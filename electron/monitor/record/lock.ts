@@ -97,6 +97,7 @@ import { basename, join } from 'node:path';
 import { pidExists } from '../../actions/process-identity.js';
 import { parseLinuxStat } from '../../collectors/linux/process-facts.js';
 import { runQuietSync } from '../../collectors/run-command.js';
+import { writeAfresh } from '../../collectors/data-files.js';
 
 /** How old a lock must be before it may be taken over (a holder that did not name itself). */
 export const STALE_LOCK_MS = 15_000;
@@ -243,15 +244,7 @@ function writeEntry(file: string, state: Named): void {
 /** Writes `text` as `path`, whole or not at all for a reader (a rename), and never into a file planted there (the
  *  folder may be anybody's: `--db`): a new file (O_EXCL, which a link at its name fails), renamed over the name. */
 export function writeFresh(path: string, text: string): void {
-  remove(`${path}.tmp`);
-  try {
-    writeFileSync(`${path}.tmp`, text, { flag: 'wx' });
-    renameSync(`${path}.tmp`, path);
-  } catch (err) {
-    // Not left behind (a full disk: made, not written).
-    remove(`${path}.tmp`);
-    throw err;
-  }
+  writeAfresh(path, text, `${path}.tmp`);
 }
 
 /** Removes a file that may not be there (never made, or removed by another process first). */

@@ -177,6 +177,10 @@ export function Changes() {
     <MomentField label={label} caption={label} value={value} onChange={set} />
   );
 
+  const firstLabel = twoMoments ? 'First moment' : 'Since';
+  /** The first moment, `ms` before now. */
+  const back = (ms: number) => setA(wholeSecond(Date.now() - ms));
+
   return (
     <div className="history-view scroll">
       {/* Never wraps (at 900 px "7 days ago" and Refresh took a second row): the moments and Refresh stay, the
@@ -202,21 +206,15 @@ export function Changes() {
               onSelect: () => setTwoMoments(c.value === 'two'),
             })),
           },
-          { id: 'first', pinned: true, node: input(twoMoments ? 'First moment' : 'Since', a, setA), menu: [] },
+          { id: 'first', pinned: true, node: input(firstLabel, a, setA), menu: [] },
           ...AGO.map((x) => ({
             id: `ago-${x.ms}`,
             node: (
-              <button type="button" onClick={() => setA(wholeSecond(Date.now() - x.ms))}>
+              <button type="button" onClick={() => back(x.ms)}>
                 {x.label}
               </button>
             ),
-            menu: [
-              {
-                id: `ago-${x.ms}`,
-                label: `${twoMoments ? 'First moment' : 'Since'}: ${x.label}`,
-                onSelect: () => setA(wholeSecond(Date.now() - x.ms)),
-              },
-            ],
+            menu: [{ id: `ago-${x.ms}`, label: `${firstLabel}: ${x.label}`, onSelect: () => back(x.ms) }],
           })),
           twoMoments
             ? { id: 'second', pinned: true, node: input('Second moment', b, setB), menu: [] }
