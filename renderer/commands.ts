@@ -83,6 +83,10 @@ export const TABLE_KEYS: readonly { keys: string; does: string }[] = [
   { keys: '↑ from the first row', does: 'To the headers: ←/→ move, Enter sorts, ↓ or Escape go back' },
   { keys: 'Shift+F10 or Menu', does: "The row's menu" },
   { keys: 'Escape', does: 'Close a menu or dialog' },
+  {
+    keys: '← → Home End, Enter',
+    does: "On the process list's edge: its width (Shift+←/→ by more); Enter gives back the default",
+  },
 ];
 
 /** The command a key press asks for, from SHORTCUTS; none under a modal dialog (Ctrl+3 behind "Export this

@@ -21,3 +21,28 @@ describe('the rate history chart', () => {
     }
   });
 });
+
+describe('the rate history chart’s note on breaks', () => {
+  const ready = (rx: (number | null)[]): RateHistory => ({
+    series: { t: rx.map((_, i) => 1_000 + i), rx, tx: rx },
+    revision: 1,
+    state: { key: 'curl', status: 'ready' },
+  });
+  const note = 'Breaks in the lines: measured while shown.';
+
+  it('says why samples are missing while the lines have a break', () => {
+    const html = renderToStaticMarkup(
+      <RateHistoryChart selected="curl" history={ready([1, null, 2])} gapNote={note} />,
+    );
+    expect(html).toContain(`<p class="chart-note">${note}</p>`);
+  });
+
+  it('says nothing while the lines are whole, or where the chart has no note to give', () => {
+    expect(
+      renderToStaticMarkup(<RateHistoryChart selected="curl" history={ready([1, 2, 3])} gapNote={note} />),
+    ).not.toContain('chart-note');
+    expect(renderToStaticMarkup(<RateHistoryChart selected="curl" history={ready([1, null, 2])} />)).not.toContain(
+      'chart-note',
+    );
+  });
+});

@@ -74,10 +74,13 @@ export function RateHistoryChart({
   selected,
   history,
   labels,
+  gapNote,
 }: {
   selected: string;
   history: RateHistory;
   labels?: { rx: string; tx: string };
+  /** Said under the chart while its lines have a break: why samples are missing. */
+  gapNote?: string;
 }) {
   const st = history.state;
   if (!st || st.status === 'loading')
@@ -93,7 +96,7 @@ export function RateHistoryChart({
       </div>
     );
   const waiting = history.series.t.length < 2;
-  return (
+  const chart = (
     <div className="chart-box">
       <RateChart
         data={history.series}
@@ -107,5 +110,13 @@ export function RateHistoryChart({
         </div>
       ) : null}
     </div>
+  );
+  return gapNote && history.series.rx.includes(null) ? (
+    <>
+      {chart}
+      <p className="chart-note">{gapNote}</p>
+    </>
+  ) : (
+    chart
   );
 }

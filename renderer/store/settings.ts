@@ -27,6 +27,8 @@ export interface Settings {
   highlights: boolean;
   /** The process side list; null until the user chooses (then it follows the window's width). */
   showProcessList: boolean | null;
+  /** The process side list's width in px, as the user dragged it; null for its default share of the window. */
+  processListWidth: number | null;
   toggles: ConnectionToggles;
   grids: Record<string, GridSettings>;
   activeTab: TabId;
@@ -55,6 +57,7 @@ export const DEFAULT_SETTINGS: Settings = {
   intervalMs: DEFAULT_INTERVAL_MS,
   highlights: true,
   showProcessList: null,
+  processListWidth: null,
   toggles: DEFAULT_TOGGLES,
   grids: {},
   activeTab: 'connections',
@@ -97,6 +100,8 @@ export function sanitizeSettings(raw: unknown): Settings {
   if (INTERVALS_MS.includes(raw.intervalMs as IntervalMs)) s.intervalMs = raw.intervalMs as IntervalMs;
   if (typeof raw.highlights === 'boolean') s.highlights = raw.highlights;
   if (typeof raw.showProcessList === 'boolean') s.showProcessList = raw.showProcessList;
+  if (typeof raw.processListWidth === 'number' && raw.processListWidth >= 100 && raw.processListWidth <= 4000)
+    s.processListWidth = Math.round(raw.processListWidth);
   if (isTabId(raw.activeTab)) s.activeTab = raw.activeTab;
   if (typeof raw.selectedInterface === 'string') s.selectedInterface = raw.selectedInterface;
   if (typeof raw.resolveNames === 'boolean') s.resolveNames = raw.resolveNames;

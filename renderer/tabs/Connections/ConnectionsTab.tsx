@@ -33,7 +33,9 @@ import { useNames } from '../../store/names.js';
 import { KillDialog } from './KillDialog.js';
 import { MultiKillDialog } from './MultiKillDialog.js';
 import { CloseDialog } from './CloseDialog.js';
+import { Splitter } from '../../components/Splitter.js';
 import {
+  GRID_KEEP,
   ProcessList,
   matchesProcess,
   processTally,
@@ -109,6 +111,8 @@ export function ConnectionsTab() {
   const showProcessList = processListChoice ?? wide;
   // Stable handlers: the toolbar is memoised, so a tick that changes rows does not re-render it.
   const toggleProcessList = useCallback(() => updateSettings({ showProcessList: !showProcessList }), [showProcessList]);
+  const processListWidth = useSettings((s) => s.processListWidth);
+  const resizeProcessList = useCallback((width: number | null) => updateSettings({ processListWidth: width }), []);
   const [query, setQuery] = useState('');
   const [processFilter, setProcessFilter] = useState<string | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -395,6 +399,7 @@ export function ConnectionsTab() {
       <div className="split">
         {showProcessList ? (
           <ProcessList
+            width={processListWidth}
             entries={processes}
             selected={processFilter}
             onSelect={setProcessFilter}
@@ -406,10 +411,20 @@ export function ConnectionsTab() {
                     selected={processFilter}
                     history={processHistory}
                     labels={{ rx: 'Received', tx: 'Sent' }}
+                    gapNote="Breaks in the lines: a process’s traffic is measured while this list is on screen."
                   />
                 </section>
               ) : null
             }
+          />
+        ) : null}
+        {showProcessList ? (
+          <Splitter
+            controls="process-list"
+            label="Width of the process list"
+            keep={GRID_KEEP}
+            width={processListWidth}
+            onResize={resizeProcessList}
           />
         ) : null}
         <DataGrid

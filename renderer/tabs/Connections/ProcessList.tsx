@@ -12,6 +12,7 @@ import {
 import { formatBytes, formatCount, formatRate, rateValue } from '../../../shared/format.js';
 import { DataGrid } from '../../components/DataGrid.js';
 import { MiddleCut } from '../../components/MiddleCut.js';
+import { paneWidthStyle } from '../../components/Splitter.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import type { Aggregate } from '../../store/live-rows.js';
 
@@ -286,6 +287,9 @@ export const processListColumns: GridColumn<ProcessEntry>[] = [
 
 const DEFAULT_SORT = [{ id: 'connections', desc: true }];
 
+/** What a width the user gives the list leaves the connections grid at least. */
+export const GRID_KEEP = 400;
+
 export function ProcessList(props: {
   /** Entries that say the same as before keep their object (keepSame), so only changed ones re-render. */
   entries: ProcessEntry[];
@@ -295,6 +299,8 @@ export function ProcessList(props: {
   onContextMenu?: (entry: ProcessEntry, at: { x: number; y: number }, copy: () => void) => void;
   /** Shown under the list: the selected process's chart. */
   chart?: ReactNode;
+  /** The user's width in px (the splitter beside the list); null for the default share of the window. */
+  width: number | null;
 }) {
   const [search, setSearch] = useState('');
   const shown = useMemo(() => {
@@ -328,7 +334,12 @@ export function ProcessList(props: {
     [search],
   );
   return (
-    <aside id="process-list" className="process-list" aria-label="Processes">
+    <aside
+      id="process-list"
+      className="process-list"
+      aria-label="Processes"
+      style={props.width === null ? undefined : { width: paneWidthStyle(props.width, GRID_KEEP) }}
+    >
       {searchBox}
       <DataGrid
         gridId="processes"
