@@ -21,9 +21,11 @@ import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { LinuxConnectionsCollector } from ${JSON.stringify(join(here, 'linux.ts'))};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sockstat = () => readFileSync('/proc/net/sockstat', 'latin1') + readFileSync('/proc/net/sockstat6', 'latin1');
 const FORK = [
   'import os, socket, sys, time',
   's = socket.socket(); s.bind(("127.0.0.1", 7103)); s.listen()',
@@ -59,8 +61,16 @@ void (async () => {
   // the page then).
   const read = async (step: string, during?: () => void) => {
     // As ticks are apart: the sockets of the last read's netlink dumps are freed after their close (RCU), and
-    // until then sockstat counts them.
+    // until then sockstat counts them. On a busy machine that took longer than the 150 ms waited here before (a full
+    // read where none was due, 12-05): sockstat is waited on until it stands still, as a second apart would find it.
     await sleep(150);
+    let last = sockstat();
+    for (let i = 0; i < 60; i++) {
+      await sleep(50);
+      const now = sockstat();
+      if (now === last) break;
+      last = now;
+    }
     const before = collector.readCounts.full;
     const reading = collector.read();
     during?.();
