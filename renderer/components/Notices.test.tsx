@@ -3,7 +3,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataStore, endNotices, pushNotice } from '../store/data.js';
-import { NoticeList } from './Notices.js';
+import { LostBanner, NEW_ADDRESS_HINT_MS, NoticeList } from './Notices.js';
 
 // The list as the store holds it (a server render reads a store's initial state: the list is given its notices).
 const render = () =>
@@ -47,5 +47,24 @@ describe('the notices', () => {
     pushNotice('error', 'capture', 'Could not open notes.txt: not a capture NetLens knows.');
     endNotices('capture', 'info');
     expect(dataStore.getState().notices.map((n) => n.code)).toEqual(['alert-new-listener', 'capture']);
+  });
+});
+
+describe('the banner while the connection is lost', () => {
+  const at = new Date(2026, 11, 5, 9, 12, 30).getTime();
+
+  it('says since when, and after a while on the browser host that a new launch answers at the address it printed', () => {
+    const long = renderToStaticMarkup(<LostBanner browser since={Date.now() - NEW_ADDRESS_HINT_MS - 1} />);
+    expect(long).toContain('reconnecting');
+    expect(long).toContain('may answer at another address: open the one it printed');
+    const fresh = renderToStaticMarkup(<LostBanner browser since={Date.now()} />);
+    expect(fresh).not.toContain('another address');
+    expect(renderToStaticMarkup(<LostBanner browser since={at} />)).toContain(
+      'Lost the connection to NetLens at 09:12:30',
+    );
+  });
+
+  it('says nothing of addresses in the desktop app, whose window has none', () => {
+    expect(renderToStaticMarkup(<LostBanner browser={false} since={at} />)).not.toContain('address');
   });
 });

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useId, useState, type KeyboardEvent } from 'rea
 import { useClient } from '../api/context.js';
 import { dismissNotice, useData, type Notice } from '../store/data.js';
 import { showAlerts } from '../store/view.js';
+import { formatClock } from '../../shared/format.js';
 import { Inert } from './Inert.js';
 
 export function Notices() {
@@ -18,9 +19,7 @@ export function Notices() {
     <>
       {notices.length > 0 ? <NoticeList notices={notices} retry={retry} /> : null}
       {connection === 'closed' ? (
-        <div className="notice error" role="alert">
-          Lost the connection to NetLens; reconnecting… What is shown is as it was when the connection was lost.
-        </div>
+        <LostBanner browser={client.hostKind === 'browser'} />
       ) : connection === 'gone' ? (
         <div className="notice error" role="alert">
           <span>
@@ -31,6 +30,37 @@ export function Notices() {
         </div>
       ) : null}
     </>
+  );
+}
+
+/** How long the page retries before it says a new launch would be at another address (the browser host's port is
+ *  chosen afresh at each start unless `--port` names one). */
+export const NEW_ADDRESS_HINT_MS = 10_000;
+
+/** While the connection is lost: since when, and, on the browser host after a while, that a NetLens started again
+ *  answers at the address it printed, which this page cannot find (a new review of 12-05: a host started again on
+ *  another port left this page "reconnecting…" for ever). */
+export function LostBanner({ browser, since }: { browser: boolean; since?: number }) {
+  const [lostAt] = useState(() => since ?? Date.now());
+  const [long, setLong] = useState(() => Date.now() - lostAt >= NEW_ADDRESS_HINT_MS);
+  useEffect(() => {
+    if (!browser || long) return;
+    const timer = setTimeout(() => setLong(true), Math.max(0, lostAt + NEW_ADDRESS_HINT_MS - Date.now()));
+    return () => clearTimeout(timer);
+  }, [browser, long, lostAt]);
+  return (
+    <div className="notice error" role="alert">
+      <span>
+        Lost the connection to NetLens at {formatClock(lostAt)}; reconnecting… What is shown is as it was then.
+        {browser && long ? (
+          <>
+            {' '}
+            If NetLens was started again, it may answer at another address: open the one it printed when it started (
+            <code>netlens web</code> prints it).
+          </>
+        ) : null}
+      </span>
+    </div>
   );
 }
 

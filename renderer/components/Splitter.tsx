@@ -2,7 +2,7 @@
 // bigger steps), Home and End; a double click or Enter gives the pane back its default width. While a drag lasts
 // the pane's width is set on its element alone (no render of the tab and its grids at each pointer move); the
 // width is handed to `onResize` when the drag ends, and by each key.
-import { type KeyboardEvent, type PointerEvent, useRef, useState } from 'react';
+import { type KeyboardEvent, type PointerEvent, memo, useEffect, useRef, useState } from 'react';
 
 /** The least a side pane may be; the most leaves `keep` px to what is beside it. */
 export const PANE_MIN = 240;
@@ -17,7 +17,15 @@ export function boundedWidth(width: number, room: number, keep: number): number 
   return Math.round(Math.max(PANE_MIN, Math.min(width, room - keep)));
 }
 
-export function Splitter(props: {
+/** The pane (the element before the handle), its width, and the most it may be in its container. */
+function measure(handle: HTMLElement, keep: number) {
+  const pane = handle.previousElementSibling as HTMLElement | null;
+  const room = handle.parentElement?.getBoundingClientRect().width ?? 0;
+  const width = pane?.getBoundingClientRect().width ?? 0;
+  return { pane, width, max: Math.max(PANE_MIN, Math.round(room - keep)), room };
+}
+
+export const Splitter = memo(function Splitter(props: {
   /** The pane's element id (aria-controls); the pane is the element right before the handle. */
   controls: string;
   label: string;
@@ -29,29 +37,39 @@ export function Splitter(props: {
 }) {
   const { onResize, keep } = props;
   const drag = useRef<{ startX: number; startWidth: number; width: number } | null>(null);
-  // Shown to assistive technology: the pane's width as last set or measured.
+  // Shown to assistive technology: the pane's width and its most, as measured whenever either box changes size.
   const [now, setNow] = useState<{ width: number; max: number } | null>(null);
+  const self = useRef<HTMLDivElement>(null);
 
-  const measure = (handle: HTMLElement) => {
-    const pane = handle.previousElementSibling as HTMLElement | null;
-    const room = handle.parentElement?.getBoundingClientRect().width ?? 0;
-    const width = pane?.getBoundingClientRect().width ?? 0;
-    return { pane, width, max: Math.max(PANE_MIN, Math.round(room - keep)), room };
-  };
+  useEffect(() => {
+    const handle = self.current;
+    const split = handle?.parentElement;
+    const pane = handle?.previousElementSibling;
+    if (!handle || !split || !pane) return;
+    const update = () => {
+      const m = measure(handle, keep);
+      const width = Math.round(m.width);
+      setNow((n) => (n && n.width === width && n.max === m.max ? n : { width, max: m.max }));
+    };
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(split);
+    observer.observe(pane);
+    return () => observer.disconnect();
+  }, [keep]);
 
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
     if (e.button !== 0) return;
-    const m = measure(e.currentTarget);
+    const m = measure(e.currentTarget, keep);
     if (!m.pane) return;
     e.preventDefault();
     e.currentTarget.setPointerCapture(e.pointerId);
     drag.current = { startX: e.clientX, startWidth: m.width, width: m.width };
-    setNow({ width: Math.round(m.width), max: m.max });
   };
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
     const d = drag.current;
     if (!d) return;
-    const m = measure(e.currentTarget);
+    const m = measure(e.currentTarget, keep);
     if (!m.pane) return;
     // The handle is right of the pane: moving right widens it.
     d.width = boundedWidth(d.startWidth + e.clientX - d.startX, m.room, keep);
@@ -62,14 +80,13 @@ export function Splitter(props: {
     if (!d) return;
     drag.current = null;
     if (e.currentTarget.hasPointerCapture(e.pointerId)) e.currentTarget.releasePointerCapture(e.pointerId);
-    const m = measure(e.currentTarget);
+    const m = measure(e.currentTarget, keep);
     // The element's style goes back to what React last rendered (the setting); the new setting's render follows.
     if (m.pane) m.pane.style.width = paneWidthStyle(props.width, keep) ?? '';
-    setNow({ width: d.width, max: m.max });
     if (Math.round(d.width) !== Math.round(d.startWidth)) onResize(d.width);
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const m = measure(e.currentTarget);
+    const m = measure(e.currentTarget, keep);
     let width: number | null;
     if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
       const step = (e.shiftKey ? 64 : 16) * (e.key === 'ArrowRight' ? 1 : -1);
@@ -80,13 +97,13 @@ export function Splitter(props: {
     else return;
     e.preventDefault();
     e.stopPropagation();
-    setNow(width === null ? null : { width, max: m.max });
     onResize(width);
   };
 
   return (
     // biome-ignore lint/a11y/useSemanticElements: a focusable separator (a splitter) has no HTML element of its own; <hr> cannot take focus or children
     <div
+      ref={self}
       className="splitter"
       role="separator"
       aria-orientation="vertical"
@@ -102,17 +119,8 @@ export function Splitter(props: {
       onPointerUp={endDrag}
       onPointerCancel={endDrag}
       onLostPointerCapture={endDrag}
-      onDoubleClick={() => {
-        setNow(null);
-        onResize(null);
-      }}
+      onDoubleClick={() => onResize(null)}
       onKeyDown={onKeyDown}
-      onFocus={(e) => {
-        if (now === null) {
-          const m = measure(e.currentTarget);
-          setNow({ width: Math.round(m.width), max: m.max });
-        }
-      }}
     />
   );
-}
+});

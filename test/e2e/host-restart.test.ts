@@ -27,6 +27,15 @@ describe('the browser host stopped under an open page', () => {
     await first.stop();
     await until('the reconnecting notice', async () => ((await alert.textContent()) ?? '').includes('reconnecting'));
     expect(await page.locator('.app').getAttribute('class')).toContain('offline');
+    // After a while it says where a NetLens started again would be: at the address it printed, which may be another
+    // (a host started again on another port left the page "reconnecting…" for ever: a new user's review of 12-05).
+    expect(await alert.textContent()).not.toContain('another address');
+    await until(
+      'the hint of a new address',
+      async () => ((await alert.textContent()) ?? '').includes('may answer at another address'),
+      20_000,
+    );
+    expect(await alert.textContent()).toContain('reconnecting');
 
     const second = await startHost(['--port', String(first.port)]);
     hosts.push(second);
