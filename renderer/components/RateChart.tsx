@@ -155,7 +155,9 @@ function options(p: Palette, width: number, height: number, labels = { rx: 'RX',
       { ...axis, size: 36, space: 80, values: (_u, splits) => splits.map((t) => formatClock(t * 1000)) },
       {
         ...axis,
-        label: 'Bytes per second',
+        // Short: the ticks say their unit (KiB/s), and a longer label was cut in the process list's chart, whose plot
+        // is about 120 px high ("Bytes per secon": a new user's review of 12-05).
+        label: 'Rate',
         labelSize: 16,
         size: 78,
         incrs: (_u, _axis, _min, max) => rateIncrs(max),
@@ -216,6 +218,10 @@ export function RateChart({ data, revision, label, labels }: RateChartProps) {
       if (next.width !== plot.width || next.height !== plot.height) plot.setSize(next);
     });
     observer.observe(box);
+    // The legend wraps onto a second line in a narrow box (the process list's chart): the plot then gives it the room,
+    // instead of the legend's last entry (Sent) falling out of sight below the box.
+    const legend = plot.root.querySelector('.u-legend');
+    if (legend) observer.observe(legend);
     return () => {
       observer.disconnect();
       plot.destroy();

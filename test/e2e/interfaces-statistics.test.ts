@@ -219,6 +219,29 @@ describe('Statistics tab', () => {
     await expect.poll(shown, { timeout: 15_000 }).toBeGreaterThanOrEqual(read);
   });
 
+  it('each section reached by Tab shows from its top: its headers below its sticky title, a long one not at its end', async () => {
+    // On main Icmp's headers sat under its title, and TcpExt (about 120 counters) showed its last rows.
+    await panel().getByRole('combobox', { name: 'Go to section' }).focus();
+    const seen: string[] = [];
+    for (let i = 0; i < 40 && !seen.includes('TcpExt'); i++) {
+      await page.keyboard.press('Tab');
+      const at = await page.evaluate(() => {
+        const section = document.activeElement?.closest<HTMLElement>('.stat-group');
+        if (!section) return null;
+        return {
+          group: section.dataset.group!,
+          title: section.querySelector('h3')!.getBoundingClientRect().bottom,
+          header: section.querySelector('.grid-header')!.getBoundingClientRect().top,
+        };
+      });
+      if (!at) continue;
+      seen.push(at.group);
+      expect(Math.abs(at.header - at.title), `${at.group}'s headers right below its title`).toBeLessThanOrEqual(2);
+    }
+    expect(seen).toContain('Icmp');
+    expect(seen).toContain('TcpExt');
+  });
+
   it('draws a value, rate or delta cell without its clip when its text fits whole, and none spills (issue 15)', async () => {
     // The three columns change each tick at rest; a clipped cell costs the browser a clip node and a paint chunk a
     // frame. A wrong judgement (DataGrid: textFits) would spill over the next cell.

@@ -7,6 +7,7 @@ import {
   connectionColumns,
   endpointText,
   localText,
+  pidsShort,
   pidsText,
   pidsValue,
   processText,
@@ -35,6 +36,13 @@ describe('connection cell text', () => {
   it('owners: every PID, each name once; a hidden owner says why', () => {
     const shared = conn('a', { processes: [proc(1, 'sshd'), proc(2, 'sshd'), proc(3, 'bash')] });
     expect(pidsText(shared)).toBe('1, 2, 3');
+    // The cell: the first and how many more (the list, cut by its column, showed "2584…").
+    expect(pidsShort(shared)).toBe('1 +2');
+    expect(pidsShort(conn('a', { processes: [proc(25849, 'socat')] }))).toBe('25849');
+    expect(pidsShort(conn('d', { ownerStatus: 'partial', processes: [proc(1, 'nginx'), proc(2, 'nginx')] }))).toBe(
+      '1 +more',
+    );
+    expect(pidsShort(conn('b', { ownerStatus: 'denied', user: null }))).toBe('?');
     expect(processText(shared)).toBe('sshd, bash');
     const denied = conn('b', { ownerStatus: 'denied', user: null });
     expect(pidsText(denied)).toBe('?');

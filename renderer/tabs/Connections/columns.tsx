@@ -54,6 +54,13 @@ export function pidsText(r: Connection): string {
   return ownersText(r.processes.map((p) => p.pid).join(', '), r.ownerStatus);
 }
 
+/** What a PID cell shows: a socket's one PID, or the first of several and how many more ("25849 +1"), whose whole
+ *  list is the cell's tooltip (the whole list, cut by its column, showed "2584…": a new user's review of 12-05). */
+export function pidsShort(r: Connection): string {
+  if (ownersHidden(r) || r.processes.length < 2) return pidsText(r);
+  return `${r.processes[0]!.pid} +${r.ownerStatus === 'partial' ? 'more' : r.processes.length - 1}`;
+}
+
 /** The PIDs as data: the one PID as a number, several as a list, none (or hidden) null. A list that is not all of
  *  them (a remote host's socket of more than 64 owners, ownerStatus 'partial') is a text that says so, as the grid's
  *  cell does: a list of numbers would read as complete. */
@@ -238,7 +245,10 @@ export function connectionColumns(
       sortValue: (r) => r.processes[0]?.pid ?? null,
       text: pidsText,
       value: pidsValue,
-      // A socket shared by many processes lists them all (its tooltip): the column fits one or two.
+      // A socket shared by many processes shows its first and how many more, and lists them all in its tooltip;
+      // the column fits one or two in full. Digits and "?" alone: nothing to escape.
+      render: (r) => (r.processes.length < 2 ? pidsText(r) : <span title={pidsText(r)}>{pidsShort(r)}</span>),
+      renderFitsText: true,
       maxWidth: PID_MAX,
     },
     {

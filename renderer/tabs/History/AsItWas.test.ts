@@ -1,7 +1,7 @@
 // History's As it was grid shows what the record keeps of a connection, each column once.
 import { describe, expect, it } from 'vitest';
 import { TRAFFIC_COLUMNS } from '../Connections/columns.js';
-import { historyColumns } from './AsItWas.js';
+import { asRange, historyColumns, RANGE_MS } from './AsItWas.js';
 
 describe("History's columns", () => {
   const columns = historyColumns(() => undefined, new Map());
@@ -24,5 +24,28 @@ describe("History's columns", () => {
       const recorded = { bytesSent: 2048, bytesReceived: 10 };
       expect(column.text({ recorded } as never)).toBe(id === 'bytesSent' ? '2.00 KiB' : '10 B');
     }
+  });
+});
+
+describe('a range made of a moment ("Over a range")', () => {
+  const now = Date.UTC(2026, 11, 5, 9, 12, 25);
+  const min = 60_000;
+
+  it('runs RANGE_MS from a moment long enough ago', () => {
+    expect(asRange({ from: now - 60 * min, to: now - 60 * min }, now)).toEqual({
+      from: now - 60 * min,
+      to: now - 45 * min,
+    });
+  });
+
+  it('is the last RANGE_MS for a moment less than that ago, the moment inside it', () => {
+    // On main a moment 2 s ago made a range of 2 s.
+    expect(asRange({ from: now - 2000, to: now - 2000 }, now)).toEqual({ from: now - RANGE_MS, to: now });
+    expect(asRange({ from: now - 10 * min, to: now - 10 * min }, now)).toEqual({ from: now - RANGE_MS, to: now });
+  });
+
+  it('leaves a range as it is', () => {
+    const range = { from: now - 3 * min, to: now - 2 * min };
+    expect(asRange(range, now)).toBe(range);
   });
 });

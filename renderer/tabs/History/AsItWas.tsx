@@ -109,6 +109,18 @@ const MOMENT_OR_RANGE = [
 
 const moment = (t: number) => ({ from: t, to: t });
 
+/** A range's length when one is made from a moment. */
+export const RANGE_MS = 15 * 60_000;
+
+/** The range "Over a range" makes of a moment (`from` = `to`) or keeps: RANGE_MS from the moment on, ending now at
+ *  the latest; a moment less than RANGE_MS ago gives the RANGE_MS up to now (from the moment alone, a moment just
+ *  before now made a range of 2 s: a new user's review of 12-05). A range stays as it is. */
+export function asRange(s: { from: number; to: number }, now: number): { from: number; to: number } {
+  if (s.to !== s.from) return s;
+  const to = Math.max(s.to, Math.min(now, s.from + RANGE_MS));
+  return { from: Math.min(s.from, to - RANGE_MS), to };
+}
+
 export function AsItWas() {
   const client = useClient();
   const [span, setSpan] = useState(SPANS[1]!.ms);
@@ -280,11 +292,7 @@ export function AsItWas() {
           options={MOMENT_OR_RANGE}
           value={isRange ? 'range' : 'moment'}
           onChange={(v) =>
-            setSelection((s) =>
-              v === 'moment'
-                ? { from: s.from, to: s.from }
-                : { from: s.from, to: Math.max(s.to, Math.min(Date.now(), s.from + 15 * 60_000)) },
-            )
+            setSelection((s) => (v === 'moment' ? { from: s.from, to: s.from } : asRange(s, Date.now())))
           }
         />
         <MomentField

@@ -2,7 +2,7 @@
 // with its description, value, per-second rate and delta since a baseline the user can reset; counters that
 // moved in the last tick are marked, error counters that rose are highlighted.
 import { SearchBox } from '../../components/SearchBox.js';
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { type FocusEvent, memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { createStore, useStore } from 'zustand';
 import { formatClock, formatCount, formatPerSecond, perSecondValue } from '../../../shared/format.js';
 import { ColumnsButton, DataGrid, ROW_HEIGHT } from '../../components/DataGrid.js';
@@ -245,6 +245,7 @@ const StatSection = memo(function StatSection(props: {
       // Sections out of view are not laid out or painted (content-visibility: auto): until one has been,
       // its height is reckoned from its rows, so the scrollbar and "Go to section" place it right.
       style={{ containIntrinsicBlockSize: `auto ${SECTION_CHROME + list.length * ROW_HEIGHT}px` }}
+      onFocus={showSectionTop}
     >
       <h3 id={`stat-h-${group}`}>
         {group}
@@ -270,6 +271,23 @@ const StatSection = memo(function StatSection(props: {
     </section>
   );
 });
+
+/** A section's table reached by Tab shows from its top: the browser scrolled it only as far as the focus needed, which
+ *  left a short one's headers under the sticky title and a long one (TcpExt) at its last rows (a new user's review of
+ *  12-05). A click on a row (no focus ring) leaves the scroll where it is. */
+function showSectionTop(e: FocusEvent<HTMLElement>): void {
+  const grid = e.target;
+  if (!grid.classList.contains('grid-scroll') || !grid.matches(':focus-visible')) return;
+  const section = e.currentTarget;
+  const stack = section.closest<HTMLElement>('.stat-stack');
+  const title = section.querySelector('h3');
+  const header = section.querySelector('.grid-header');
+  if (!stack || !title || !header) return;
+  const view = stack.getBoundingClientRect();
+  const top = header.getBoundingClientRect();
+  if (top.top < title.getBoundingClientRect().bottom - 1 || top.bottom > view.bottom)
+    stack.scrollTop += section.getBoundingClientRect().top - view.top;
+}
 
 export function StatisticsTab() {
   const { table, capture } = useDatasetSource('statistics');
