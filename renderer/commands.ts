@@ -83,6 +83,7 @@ export const TABLE_KEYS: readonly { keys: string; does: string }[] = [
   { keys: '↑ from the first row', does: 'To the headers: ←/→ move, Enter sorts, ↓ or Escape go back' },
   { keys: 'Shift+F10 or Menu', does: "The row's menu" },
   { keys: 'Escape', does: 'Close a menu or dialog' },
+  { keys: '← → Home End', does: 'In a group of options (All, Listening, Connected): choose another' },
   {
     keys: '← → Home End, Enter',
     does: "On the process list's edge: its width (Shift+←/→ by more); Enter gives back the default",

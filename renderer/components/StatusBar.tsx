@@ -148,6 +148,7 @@ export function StatusBar({
   // A tab may show a second dataset (Interfaces shows multicast): its collector's errors count too.
   const secondaryError = useData((s) => (secondary ? s.datasets[secondary].error : null));
   const status = useData((s) => s.status);
+  const connection = useData((s) => s.connection);
   const capture = useCapture();
   const agentRunning = useAgent((a) => a.status?.state === 'running');
   const durations = useRef<TickFigures | null>(null);
@@ -158,6 +159,13 @@ export function StatusBar({
   return (
     // Not a live region: it changes every tick, and announcing each would drown everything else out.
     <footer className="statusbar" role="contentinfo" aria-label="Status">
+      {connection === 'closed' || connection === 'gone' ? (
+        // The rows and figures stay as they were; said here too, where the tick's figures would read as live (a new
+        // user's review of 12-05).
+        <span className="badge error" data-status="offline">
+          Disconnected{ds.tick ? `: as at ${formatClock(ds.tick.at)}` : ''}
+        </span>
+      ) : null}
       {panel ? (
         <span data-status="rows">
           {formatCount(panel.shown)} of {formatCount(panel.total)} {panel.noun}

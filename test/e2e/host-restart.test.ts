@@ -15,7 +15,9 @@ afterAll(async () => {
 });
 
 describe('the browser host stopped under an open page', () => {
-  it('says it is reconnecting while nothing answers, then that the host now answering is a new launch', async () => {
+  it('says it is reconnecting while nothing answers, then that the host now answering is a new launch', {
+    timeout: 90_000,
+  }, async () => {
     const first = await startHost();
     hosts.push(first);
     browser = await launchChromium();
@@ -27,6 +29,10 @@ describe('the browser host stopped under an open page', () => {
     await first.stop();
     await until('the reconnecting notice', async () => ((await alert.textContent()) ?? '').includes('reconnecting'));
     expect(await page.locator('.app').getAttribute('class')).toContain('offline');
+    // The status bar says so too, beside the last tick's figures.
+    expect(await page.locator('footer [data-status="offline"]').textContent()).toMatch(
+      /^Disconnected: as at \d\d:\d\d:\d\d$/,
+    );
     // After a while it says where a NetLens started again would be: at the address it printed, which may be another
     // (a host started again on another port left the page "reconnecting…" for ever: a new user's review of 12-05).
     expect(await alert.textContent()).not.toContain('another address');
@@ -56,5 +62,6 @@ describe('the browser host stopped under an open page', () => {
     await page.goto(second.url);
     await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().waitFor();
     expect(await alert.count()).toBe(0);
+    expect(await page.locator('footer [data-status="offline"]').count()).toBe(0);
   });
 });

@@ -77,6 +77,11 @@ export function FilterBox(props: { query: string; onChange: (q: string) => void;
             Words are matched anywhere (case-insensitive); all terms must match. <code>-term</code> negates a term;{' '}
             <code>"quoted values"</code> may hold spaces.
           </p>
+          {/* Before the fields, which a short window shows only by scrolling (a new user's review of 12-05). */}
+          <p>
+            Examples: <code>proc:firefox state:est</code> · <code>port:80,443 -addr:127.0.0.0/8</code> ·{' '}
+            <code>user:root lport:1-1023</code>
+          </p>
           <table>
             <tbody>
               {Object.entries(FILTER_FIELDS).map(([k, v]) => (
@@ -89,10 +94,6 @@ export function FilterBox(props: { query: string; onChange: (q: string) => void;
               ))}
             </tbody>
           </table>
-          <p>
-            Examples: <code>proc:firefox state:est</code> · <code>port:80,443 -addr:127.0.0.0/8</code> ·{' '}
-            <code>user:root lport:1-1023</code>
-          </p>
           <button type="button" className="small" onClick={() => setHelp(false)}>
             Close
           </button>
