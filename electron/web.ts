@@ -86,6 +86,23 @@ export function tokenMatches(expected: string, given: string | null | undefined)
   return timingSafeEqual(a, b);
 }
 
+/** What a request without the token gets (401). */
+const NEEDS_TOKEN_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="color-scheme" content="light dark">
+<meta name="viewport" content="width=device-width">
+<title>NetLens: open the address it printed</title>
+</head>
+<body>
+<h1>NetLens: open the address it printed</h1>
+<p>NetLens: this page needs the address with its token, as NetLens printed it in the terminal when it started (npm start, npm run web or netlens web).</p>
+<p>The token keeps other users and other web pages on this machine out; each start makes a new one, so a page left open from an earlier start needs the new address.</p>
+</body>
+</html>
+`;
+
 /** The token a page offers as a WebSocket subprotocol (`netlens-token.<token>`), if any. */
 function protocolToken(header: string | string[] | undefined): string | null {
   const value = Array.isArray(header) ? header.join(',') : (header ?? '');
@@ -190,13 +207,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           `refused ${refused.status}`,
           `web: refused ${req.method ?? ''} ${(req.url ?? '').replace(/token=[^&]*/, 'token=…')}: ${refused.reason}`,
         );
+        if (refused.status === 401) {
+          // A page, as a browser meets it (a tab left open from an earlier start): in the reader's light or dark
+          // scheme (color-scheme; no style, which the CSP would refuse), text alone, nothing of the request in it.
+          res.writeHead(401, { ...securityHeaders, 'Content-Type': 'text/html; charset=utf-8' }).end(NEEDS_TOKEN_PAGE);
+          return;
+        }
         res.writeHead(refused.status, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
         res.end(
-          refused.status === 401
-            ? 'NetLens: this page needs the address with its token, as NetLens printed it in the terminal when it started (npm start, npm run web or netlens web). The token keeps other users and other web pages on this machine out; each start makes a new one.\n'
-            : refused.status === 403
-              ? "NetLens: this request does not come from this server's own address.\n"
-              : 'NetLens: bad request.\n',
+          refused.status === 403
+            ? "NetLens: this request does not come from this server's own address.\n"
+            : 'NetLens: bad request.\n',
         );
         return;
       }

@@ -100,9 +100,14 @@ describe('browser host security', () => {
     expect((await get(`/?token=${host.token.slice(0, -1)}`)).status).toBe(401);
     expect((await get('/', { Cookie: `netlens-token-${host.port}=nope` })).status).toBe(401);
     // The answer says where the address comes from whichever way NetLens was started, and what the token is for.
-    const body = (await get('/')).body;
+    const refused = await get('/');
+    const body = refused.body;
     expect(body).toMatch(/printed it in the terminal when it started \(npm start, npm run web or netlens web\)/);
     expect(body).toMatch(/keeps other users and other web pages on this machine out/);
+    // A page in the reader's scheme (it was plain text, black on white in a dark desktop), with nothing of the request.
+    expect(refused.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(body).toContain('<meta name="color-scheme" content="light dark">');
+    expect((await get('/?token=%3Cscript%3E')).body).toBe(body);
   });
 
   it('answers 403 to a foreign Host or Origin even with the right token', async () => {
