@@ -25,6 +25,8 @@ import { formatDateTime } from '../shared/format.js';
 import { AboutDialog } from './components/AboutDialog.js';
 import { ShortcutsDialog } from './components/ShortcutsDialog.js';
 import { TABS, type TabId } from '../shared/tabs.js';
+import { rovingStep } from './components/roving-keys.js';
+import { isOffline } from './api/client.js';
 
 function useTheme(choice: ThemeChoice): void {
   useEffect(() => {
@@ -173,13 +175,12 @@ export function App() {
   }, [client]);
 
   const onTabKey = (e: KeyboardEvent) => {
-    const i = TABS.findIndex((t) => t.id === activeTab);
-    let next = -1;
-    if (e.key === 'ArrowRight') next = (i + 1) % TABS.length;
-    else if (e.key === 'ArrowLeft') next = (i - 1 + TABS.length) % TABS.length;
-    else if (e.key === 'Home') next = 0;
-    else if (e.key === 'End') next = TABS.length - 1;
-    if (next < 0) return;
+    const next = rovingStep(
+      e.key,
+      TABS.findIndex((t) => t.id === activeTab),
+      TABS.length,
+    );
+    if (next === null) return;
     e.preventDefault();
     selectTab(TABS[next]!.id);
     document.getElementById(`tab-${TABS[next]!.id}`)?.focus();
@@ -195,7 +196,7 @@ export function App() {
   const hostItems = useHostBarItems();
 
   return (
-    <div className={`app${connection === 'open' || connection === 'connecting' ? '' : ' offline'}`}>
+    <div className={`app${isOffline(connection) ? ' offline' : ''}`}>
       <header className="toolbar">
         <div className="brand" aria-hidden="true">
           <img src="./icon.svg" alt="" width={20} height={20} />

@@ -9,6 +9,9 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 /** `gone`: the browser host this page came from stopped and another (a new launch) answers at its address. */
 export type ConnectionState = 'connecting' | 'open' | 'closed' | 'gone';
 
+/** Whether what the page shows is as it was when the connection was lost (the tabs greyed, the status bar says so). */
+export const isOffline = (s: ConnectionState): boolean => s === 'closed' || s === 'gone';
+
 export class NetlensClient {
   private nextId = 1;
   private pending = new Map<number, Pending>();

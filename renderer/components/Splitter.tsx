@@ -36,7 +36,11 @@ export const Splitter = memo(function Splitter(props: {
   onResize: (width: number | null) => void;
 }) {
   const { onResize, keep } = props;
-  const drag = useRef<{ startX: number; startWidth: number; width: number } | null>(null);
+  // The pane and its container's width are taken as the drag starts: neither changes while it lasts, and a move then
+  // writes the pane's width without reading the layout back.
+  const drag = useRef<{ pane: HTMLElement; room: number; startX: number; startWidth: number; width: number } | null>(
+    null,
+  );
   // Shown to assistive technology: the pane's width and its most, as measured whenever either box changes size.
   const [now, setNow] = useState<{ width: number; max: number } | null>(null);
   const self = useRef<HTMLDivElement>(null);
@@ -64,25 +68,22 @@ export const Splitter = memo(function Splitter(props: {
     if (!m.pane) return;
     e.preventDefault();
     e.currentTarget.setPointerCapture(e.pointerId);
-    drag.current = { startX: e.clientX, startWidth: m.width, width: m.width };
+    drag.current = { pane: m.pane, room: m.room, startX: e.clientX, startWidth: m.width, width: m.width };
   };
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
     const d = drag.current;
     if (!d) return;
-    const m = measure(e.currentTarget, keep);
-    if (!m.pane) return;
     // The handle is right of the pane: moving right widens it.
-    d.width = boundedWidth(d.startWidth + e.clientX - d.startX, m.room, keep);
-    m.pane.style.width = paneWidthStyle(d.width, keep) ?? '';
+    d.width = boundedWidth(d.startWidth + e.clientX - d.startX, d.room, keep);
+    d.pane.style.width = paneWidthStyle(d.width, keep) ?? '';
   };
   const endDrag = (e: PointerEvent<HTMLDivElement>) => {
     const d = drag.current;
     if (!d) return;
     drag.current = null;
     if (e.currentTarget.hasPointerCapture(e.pointerId)) e.currentTarget.releasePointerCapture(e.pointerId);
-    const m = measure(e.currentTarget, keep);
     // The element's style goes back to what React last rendered (the setting); the new setting's render follows.
-    if (m.pane) m.pane.style.width = paneWidthStyle(props.width, keep) ?? '';
+    d.pane.style.width = paneWidthStyle(props.width, keep) ?? '';
     if (Math.round(d.width) !== Math.round(d.startWidth)) onResize(d.width);
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {

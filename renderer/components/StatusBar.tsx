@@ -4,6 +4,7 @@ import type { HostInfo } from '../../shared/protocol.js';
 import { formatClock, formatCount } from '../../shared/format.js';
 import { inertText } from '../../shared/inert-text.js';
 import { useData } from '../store/data.js';
+import { isOffline } from '../api/client.js';
 import type { PanelStats } from '../store/view.js';
 import { useCapture } from '../store/capture.js';
 import { TABS, type TabId } from '../../shared/tabs.js';
@@ -148,7 +149,7 @@ export function StatusBar({
   // A tab may show a second dataset (Interfaces shows multicast): its collector's errors count too.
   const secondaryError = useData((s) => (secondary ? s.datasets[secondary].error : null));
   const status = useData((s) => s.status);
-  const connection = useData((s) => s.connection);
+  const offline = useData((s) => isOffline(s.connection));
   const capture = useCapture();
   const agentRunning = useAgent((a) => a.status?.state === 'running');
   const durations = useRef<TickFigures | null>(null);
@@ -159,7 +160,7 @@ export function StatusBar({
   return (
     // Not a live region: it changes every tick, and announcing each would drown everything else out.
     <footer className="statusbar" role="contentinfo" aria-label="Status">
-      {connection === 'closed' || connection === 'gone' ? (
+      {offline ? (
         // The rows and figures stay as they were; said here too, where the tick's figures would read as live (a new
         // user's review of 12-05).
         <span className="badge error" data-status="offline">

@@ -13,6 +13,11 @@ describe('sanitizeSettings', () => {
     expect(sanitizeSettings({ activeTab: 'history' }).activeTab).toBe('history');
     expect(sanitizeSettings({ activeTab: 'names' }).activeTab).toBe(DEFAULT_SETTINGS.activeTab);
   });
+  it('keeps a process list width within bounds, a whole number, and refuses any other', () => {
+    expect(sanitizeSettings({ processListWidth: 512.4 }).processListWidth).toBe(512);
+    for (const bad of [99, 4001, -1, Number.NaN, Number.POSITIVE_INFINITY, '500', null, {}])
+      expect(sanitizeSettings({ processListWidth: bad }).processListWidth, String(bad)).toBeNull();
+  });
   it('never breaks on a file that is not settings', () => {
     expect(sanitizeSettings(null)).toEqual(DEFAULT_SETTINGS);
     expect(sanitizeSettings([1, 2])).toEqual(DEFAULT_SETTINGS);
