@@ -286,3 +286,50 @@ describe('replyMessages', () => {
     expect(replyMessages([])).toEqual([]);
   });
 });
+
+describe('owner lists', () => {
+  const owner = (pid: number, name = `p${pid}`) => ({
+    pid,
+    name,
+    cmdline: name,
+    exe: null,
+    user: 'me',
+    startTime: pid * 1000,
+  });
+
+  it('rows of the same processes share one list in the table, from a snapshot, an added row and a patch', () => {
+    const { tables } = run([
+      [
+        snapshot('connections', 1, [
+          conn('a', { processes: [owner(7)] }),
+          conn('b', { processes: [owner(7)] }),
+          conn('c', { processes: [owner(8)] }),
+        ]),
+      ],
+      [
+        connDiff(2, {
+          added: [conn('d', { processes: [owner(7)] })],
+          changed: [{ id: 'c', processes: [owner(7)] }],
+        }),
+      ],
+    ]);
+    const rows = tables.connections.rows;
+    const list = rows.get('a')!.processes;
+    expect(list).toEqual([owner(7)]);
+    for (const id of ['b', 'c', 'd']) expect(rows.get(id)!.processes, id).toBe(list);
+  });
+
+  it('a process that differs in any field keeps a list of its own', () => {
+    const { tables } = run([
+      [
+        snapshot('connections', 1, [
+          conn('a', { processes: [owner(7)] }),
+          conn('b', { processes: [owner(7, 'renamed')] }),
+        ]),
+      ],
+    ]);
+    const rows = tables.connections.rows;
+    expect(rows.get('b')!.processes).not.toBe(rows.get('a')!.processes);
+    expect(rows.get('b')!.processes[0]!.name).toBe('renamed');
+  });
+});

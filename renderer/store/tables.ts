@@ -6,6 +6,7 @@ import type { DiffMessage, SnapshotMessage, StreamMessage, TickInfo } from '../.
 import { DATASETS, TRAFFIC_FIELDS, type Dataset, type Diagnostics, type RowTypes } from '../../shared/types.js';
 import { applyDiff } from '../../shared/diff.js';
 import type { TableChange } from '../../shared/sorted-view.js';
+import { OwnerLists } from './owner-lists.js';
 
 /** How long new and changed rows stay highlighted. */
 export const HIGHLIGHT_MS = 3000;
@@ -148,6 +149,7 @@ export function applyBatch(
       drafts.set(m.dataset, draft);
     }
     const { ds } = draft;
+    if (m.dataset === 'connections') shareOwners(m as SnapshotMessage<'connections'> | DiffMessage<'connections'>);
     if (m.type === 'snapshot') {
       ds.rows = new Map(m.rows.map((r) => [r.id, r]));
       ds.ordinals = ordinalsOf(m.rows);
@@ -181,6 +183,21 @@ export function applyBatch(
     (next as Record<Dataset, DatasetState<AnyRow>>)[d] = draft.ds;
   }
   return { tables: next ?? tables, replies };
+}
+
+/** The connections' owner lists, one per distinct list (owner-lists.ts): started again by each snapshot. */
+const owners = new OwnerLists();
+
+/** Gives the rows and patches of a connections message the owner lists the page already holds for the same
+ *  processes. The message's rows are the store's from here on (parsed for it): their lists are swapped in place. */
+function shareOwners(m: SnapshotMessage<'connections'> | DiffMessage<'connections'>): void {
+  if (m.type === 'snapshot') {
+    owners.clear();
+    for (const r of m.rows) r.processes = owners.share(r.processes);
+    return;
+  }
+  for (const r of m.diff.added) r.processes = owners.share(r.processes);
+  for (const c of m.diff.changed) if (c.processes !== undefined) c.processes = owners.share(c.processes);
 }
 
 /** Applies one diff to the draft's rows, remembering what it changed for the views. */
