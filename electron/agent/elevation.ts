@@ -3,11 +3,21 @@
 // NETLENS_ELEVATE_COMMAND when set (split on spaces, never given to a shell: `sudo -n`, `doas`), else the OS's
 // own prompt. Only argv arrays are built here; the OS-specific prompts that cannot pass stdin and stdout
 // through (macOS, Windows) are described in README.md and not offered.
+import { existsSync } from 'node:fs';
 import type { Capability } from '../../shared/protocol.js';
 import { linuxElevationCapability, probeLinuxElevation } from '../actions/elevate.js';
 import { builtPaths } from '../paths.js';
 
-export type ElevationPlan = { available: true; prefix: string[]; via: string } | { available: false; reason: string };
+export type ElevationPlan =
+  | {
+      available: true;
+      prefix: string[];
+      via: string;
+      /** The agent's whole argv when the elevation allows no other (the deb's wrapper behind pkexec), else null:
+       *  the host's own invocation follows the prefix. */
+      agent: string[] | null;
+    }
+  | { available: false; reason: string };
 
 export interface ElevationDeps {
   platform: NodeJS.Platform;
@@ -15,6 +25,24 @@ export interface ElevationDeps {
   uid: number;
   /** The Linux probe (pkexec path, polkit agent, graphical session). */
   linuxProbe?: typeof probeLinuxElevation;
+  /** The packaged wrapper NetLens's polkit action names, when installed (packagedAgentWrapper). */
+  agentWrapper?: string | null;
+}
+
+/**
+ * The deb's agent wrapper, `<binary>-agent` beside the packaged binary (scripts/polkit-policy.cjs writes it): the
+ * one program NetLens's polkit action lets pkexec run, taking the asking NetLens's pid and nothing else. Null
+ * outside Electron and where it is not installed (an AppImage, a checkout: pkexec's generic action runs the
+ * binary itself).
+ */
+export function packagedAgentWrapper(
+  execPath = process.execPath,
+  inElectron = Boolean(process.versions.electron),
+  exists: (path: string) => boolean = existsSync,
+): string | null {
+  if (!inElectron) return null;
+  const wrapper = `${execPath}-agent`;
+  return exists(wrapper) ? wrapper : null;
 }
 
 /** NETLENS_ELEVATE_COMMAND as argv: words split on white space; quoting is not interpreted (no shell). */
@@ -25,14 +53,20 @@ export function parseElevateCommand(value: string | undefined): string[] | null 
 
 export async function elevationPlan(deps: ElevationDeps): Promise<ElevationPlan> {
   const custom = parseElevateCommand(deps.env.NETLENS_ELEVATE_COMMAND);
-  if (custom) return { available: true, prefix: custom, via: custom.join(' ') };
+  if (custom) return { available: true, prefix: custom, via: custom.join(' '), agent: null };
   if (deps.uid === 0) return { available: false, reason: 'NetLens already runs as root and sees every process' };
   if (deps.platform === 'linux') {
     const probe = await (deps.linuxProbe ?? probeLinuxElevation)(deps.env);
     const cap: Capability = linuxElevationCapability(probe);
     if (!cap.available || probe.pkexecPath === null)
       return { available: false, reason: cap.reason ?? 'pkexec is not available' };
-    return { available: true, prefix: [probe.pkexecPath], via: 'pkexec' };
+    const wrapper = deps.agentWrapper === undefined ? packagedAgentWrapper() : deps.agentWrapper;
+    return {
+      available: true,
+      prefix: [probe.pkexecPath],
+      via: 'pkexec',
+      agent: wrapper === null ? null : [wrapper, String(process.pid)],
+    };
   }
   if (deps.platform === 'darwin') {
     return {

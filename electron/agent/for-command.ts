@@ -17,7 +17,7 @@ export async function startAgentFor(command: string): Promise<CommandAgent | nul
     warn(`--elevate: ${plan.reason}`);
     return null;
   }
-  const client = new AgentClient({ command: [...plan.prefix, ...agentInvocation()], log: warn });
+  const client = new AgentClient({ command: [...plan.prefix, ...(plan.agent ?? agentInvocation())], log: warn });
   try {
     await client.ready;
   } catch (err) {

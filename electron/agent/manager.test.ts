@@ -21,13 +21,13 @@ const FAKE_AGENT = `
   process.stdin.on('end', () => process.exit(0));
 `;
 
-function setup(command: string[]) {
+function setup(command: string[], agent: string[] | null = null) {
   const notices: ServerMessage[] = [];
   const sources: (PrivilegedOwners | null)[] = [];
   let starts = 0;
   const manager = createAgentManager({
     invocation: () => command,
-    plan: async () => ({ available: true, prefix: [], via: 'test' }),
+    plan: async () => ({ available: true, prefix: [], via: 'test', agent }),
     setOwnerSource: (s) => sources.push(s),
     notify: (m) => notices.push(m),
     log: () => {},
@@ -52,6 +52,16 @@ describe('agent manager', () => {
       expect(codes(notices)).toEqual(['agent-started']);
       expect(sources).toEqual([manager.owners]);
       expect((await manager.owners.owners([11]))?.owners).toEqual([[11, [0]]]);
+    } finally {
+      manager.stop();
+    }
+  });
+
+  it("starts the plan's own agent command where the elevation allows no other (the deb's wrapper)", async () => {
+    const { manager, notices } = setup(['/nonexistent/netlens-host-invocation'], [process.execPath, '-e', FAKE_AGENT]);
+    try {
+      expect((await manager.elevate()).state).toBe('running');
+      expect(codes(notices)).toEqual(['agent-started']);
     } finally {
       manager.stop();
     }

@@ -68,7 +68,7 @@ export function createAgentManager(options: AgentManagerOptions): AgentManager {
     state = 'starting';
     message = null;
     const c = startClient({
-      command: [...p.prefix, ...options.invocation()],
+      command: [...p.prefix, ...(p.agent ?? options.invocation())],
       env,
       log,
       onExit: (reason) => {
