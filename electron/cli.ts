@@ -5,6 +5,7 @@
 //   netlens watch <dataset>... [--interval S] --json
 //   netlens history [--since …] [--until …] [--changes] [--json|--format csv]
 //   netlens metrics [--port N] [--host ADDR] [--token-file FILE]
+import { commandError } from './commands/report.js';
 import { dataDirIn, defaultDataDir } from './collectors/data-dir.js';
 import { inertText } from '../shared/inert-text.js';
 import { APP_NAME, APP_VERSION } from './app-info.js';
@@ -110,7 +111,7 @@ export async function main(argv: string[]): Promise<CommandEnd> {
   }
   const command = commands[first];
   if (!command) {
-    console.error(`netlens: unknown command '${first}'\n\n${help()}`);
+    console.error(`${commandError(null, `unknown command '${first}'`)}\n\n${help()}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -132,7 +133,7 @@ function runCli(): void {
     },
     (err: unknown) => {
       // A command's error may carry what a remote host or a file said: inert on the terminal.
-      console.error(`netlens: ${inertText(err instanceof Error ? err.message : String(err))}`);
+      console.error(commandError(null, err));
       process.exitCode = 1;
     },
   );

@@ -1,6 +1,7 @@
 // The privileged helper for one command-line run (`netlens dump DATASET --elevate`): started before the
 // collectors read, stopped after. When it cannot start (no way to elevate, a refused prompt), the command says
 // why on stderr and carries on with what it can see.
+import { commandError } from '../commands/report.js';
 import type { PrivilegedOwners } from '../collectors/linux/socket-owners.js';
 import { AgentClient } from './client.js';
 import { agentInvocation, elevationPlan } from './elevation.js';
@@ -11,7 +12,7 @@ export interface CommandAgent {
 }
 
 export async function startAgentFor(command: string): Promise<CommandAgent | null> {
-  const warn = (line: string) => console.error(`netlens ${command}: ${line}`);
+  const warn = (line: string) => console.error(commandError(command, line));
   const plan = await elevationPlan({ platform: process.platform, env: process.env, uid: process.getuid?.() ?? -1 });
   if (!plan.available) {
     warn(`--elevate: ${plan.reason}`);

@@ -1,6 +1,7 @@
 // `netlens agent --parent PID`: the privileged helper (electron/agent/README.md). NetLens starts it through
 // the OS's elevation prompt or NETLENS_ELEVATE_COMMAND and talks to it over stdin and stdout; it is not meant
 // to be run by hand, and refuses a terminal as its input.
+import { commandError } from './report.js';
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
 import { APP_VERSION } from '../app-info.js';
@@ -19,7 +20,7 @@ export const agentCommand: Command = {
           throw new Error(`--parent wants a pid, not ${JSON.stringify(values.parent)}`);
       }
     } catch (err) {
-      console.error(`netlens agent: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(commandError('agent', err));
       return 2;
     }
     if (process.stdin.isTTY) {

@@ -3,6 +3,7 @@
 // --format json), or as CSV (the rows flattened, one column per field, safe to open in a spreadsheet);
 // --elevate asks the privileged helper for other users' processes; --host reads a remote Linux host over ssh
 // instead (electron/remote/).
+import { commandError } from './report.js';
 import { inertExcerpt, inertJson } from '../../shared/inert-text.js';
 import { parseArgs } from 'node:util';
 import { connectionNames } from '../../shared/names.js';
@@ -72,7 +73,7 @@ export const dumpCommand = {
         allowPositionals: true,
       });
     } catch (err) {
-      console.error(`netlens dump: ${optionError(err)}`);
+      console.error(commandError('dump', optionError(err)));
       return 2;
     }
     const [dataset, ...extra] = parsed.positionals;
@@ -102,12 +103,12 @@ export const dumpCommand = {
           ? '--elevate is for this machine; on a remote host log in as root or allow sudo -n ss'
           : checkDestination(host);
     if (bad) {
-      console.error(`netlens dump: ${bad}`);
+      console.error(commandError('dump', bad));
       return 2;
     }
     const server = dnsServerOption(parsed.values['dns-server']);
     if (typeof server === 'string') {
-      console.error(`netlens dump: ${server}`);
+      console.error(commandError('dump', server));
       return 2;
     }
     // Numeric unless --resolve, as netstat -n; one reading waits for every name it asked (each query has a
@@ -139,7 +140,7 @@ export const dumpCommand = {
       const lookup = new Map<string, NameEntry>((named?.rows ?? []).map((e) => [e.id, e]));
       const selection = dataset === 'connections' ? connectionSelection(parsed.values, lookup) : null;
       if (typeof selection === 'string') {
-        console.error(`netlens dump: ${inertExcerpt(selection, 500)}`);
+        console.error(commandError('dump', selection));
         return 2;
       }
       if (selection) rows = (rows as Connection[]).filter(selection.keep);
@@ -157,14 +158,13 @@ export const dumpCommand = {
             : `${formatRows(dataset, rows as never, resolve ? { names: lookup, fqdn: parsed.values.fqdn === true } : undefined, selection?.heading)}\n`,
         );
       }
-      for (const line of describeDiagnostics(result.diagnostics))
-        console.error(`netlens dump: ${inertExcerpt(line, 500)}`);
+      for (const line of describeDiagnostics(result.diagnostics)) console.error(commandError('dump', line));
       return 0;
     } catch (err) {
       // A remote host that cannot be read (refused key, no route, not Linux) is a message, not a crash.
       if (!remote) throw err;
       // Its words carry the remote's own output (C1 controls too, decoded as latin1): inert on the terminal.
-      console.error(`netlens dump: ${inertExcerpt(err instanceof Error ? err.message : String(err), 500)}`);
+      console.error(commandError('dump', err));
       return 1;
     } finally {
       for (const c of Object.values(collectors)) c.dispose?.();

@@ -2,6 +2,7 @@
 // the data folder, whether or not NetLens is running.
 //   netlens history [--since DURATION|TIME] [--until DURATION|TIME] [--json | --format table|csv|json]
 //   netlens history --changes [--since …] [--until …] [--json]
+import { commandError } from './report.js';
 import { lstatSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { inertJson, inertText } from '../../shared/inert-text.js';
@@ -160,7 +161,7 @@ export const historyCommand: Command = {
         allowPositionals: false,
       }));
     } catch (err) {
-      console.error(`netlens history: ${errorText(err)}\nUsage: netlens ${USAGE}`);
+      console.error(`${commandError('history', err)}\nUsage: netlens ${USAGE}`);
       return 2;
     }
     const now = Date.now();
@@ -181,7 +182,7 @@ export const historyCommand: Command = {
     try {
       file = values.db ?? recordFile(dataDirIn(defaultDataDir(), { create: false }));
     } catch (err) {
-      console.error(`netlens history: ${errorText(err)}`);
+      console.error(commandError('history', err));
       return 1;
     }
     // Its name, not what it leads to: a link to nothing, or a loop, is refused by readRecord, which says so.
@@ -197,7 +198,7 @@ export const historyCommand: Command = {
     const { NotARecordError, readRecord } = await import('../monitor/record/database.js');
     const { changes, connectionsBetween } = await import('../monitor/record/queries.js');
     // A stale lock read past (a folder this user may not write): said on stderr, inert (the path is --db's).
-    const warn = (text: string) => console.error(`netlens history: ${inertText(text)}`);
+    const warn = (text: string) => console.error(commandError('history', text));
     let output: string;
     try {
       if (values.changes) {

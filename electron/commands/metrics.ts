@@ -1,6 +1,7 @@
 // `netlens metrics [--port N] [--host ADDR] [--token-file FILE]`: serves /metrics in the Prometheus text
 // format (electron/metrics/). Loopback without a token; any other address with a bearer token, printed at
 // start or kept in --token-file (the same file Prometheus's `credentials_file` can read).
+import { commandError } from './report.js';
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -87,12 +88,14 @@ export const metricsCommand: Command = {
         allowPositionals: false,
       }));
     } catch (err) {
-      console.error(`netlens metrics: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(commandError('metrics', err));
       return 2;
     }
     const port = values.port === undefined ? DEFAULT_METRICS_PORT : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      console.error(`netlens metrics: --port wants a number from 0 to 65535, not ${JSON.stringify(values.port)}`);
+      console.error(
+        commandError('metrics', `--port wants a number from 0 to 65535, not ${JSON.stringify(values.port)}`),
+      );
       return 2;
     }
     const host = values.host ?? '127.0.0.1';
@@ -105,7 +108,7 @@ export const metricsCommand: Command = {
         if (t.created) console.log(`Wrote a new bearer token to ${values['token-file']} (readable by you only).`);
         if (t.warning) console.warn(t.warning);
       } catch (err) {
-        console.error(`netlens metrics: ${err instanceof Error ? err.message : String(err)}`);
+        console.error(commandError('metrics', err));
         return 2;
       }
     }
@@ -119,9 +122,10 @@ export const metricsCommand: Command = {
       for (const c of Object.values(collectors)) c.dispose?.();
       const code = (err as NodeJS.ErrnoException).code;
       console.error(
-        code === 'EADDRINUSE'
-          ? `netlens metrics: port ${port} on ${host} is in use; choose another with --port`
-          : `netlens metrics: ${err instanceof Error ? err.message : String(err)}`,
+        commandError(
+          'metrics',
+          code === 'EADDRINUSE' ? `port ${port} on ${host} is in use; choose another with --port` : err,
+        ),
       );
       return 1;
     }

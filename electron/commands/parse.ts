@@ -1,5 +1,6 @@
 // `netlens parse FILE [--format auto|NAME] [--json]`: reads a saved netstat/ss/ip/route/ifconfig/...
 // capture from any OS, names its format, and prints its rows as a table (or --json).
+import { commandError } from './report.js';
 import { inertExcerpt, inertJson, inertText } from '../../shared/inert-text.js';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -24,7 +25,7 @@ export const parseCommand: Command = {
         allowPositionals: true,
       });
     } catch (err) {
-      console.error(`netlens parse: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(commandError('parse', err));
       return 2;
     }
     const file = parsed.positionals[0];
@@ -34,7 +35,7 @@ export const parseCommand: Command = {
     }
     const read = await readCapture(file);
     if (!read.ok) {
-      console.error(`netlens parse: ${inertText(read.error)}`);
+      console.error(commandError('parse', read.error));
       return 1;
     }
     const bytes = read.bytes;
@@ -44,7 +45,7 @@ export const parseCommand: Command = {
       // The name is inert before the parser sees it: it comes back in its messages and the label.
       result = parseCapture(inertText(basename(file)), text, parsed.values.format ?? 'auto');
     } catch (err) {
-      console.error(`netlens parse: ${inertExcerpt(err instanceof Error ? err.message : String(err), 500)}`);
+      console.error(commandError('parse', err));
       return 1;
     }
     if (encoding !== 'utf-8') result.diagnostics.notes.push(`decoded as ${encoding}`);

@@ -7,6 +7,7 @@
 // The monitor runs on this thread (the CLI has nothing else to do). A diff is acknowledged once its line has
 // been written out, so a reader that falls behind gets later ticks folded into one diff (the monitor's
 // backpressure, electron/monitor/README.md) rather than an ever-growing buffer here.
+import { commandError } from './report.js';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import { inertJson } from '../../shared/inert-text.js';
@@ -133,13 +134,13 @@ export const watchCommand: Command = {
         allowPositionals: true,
       });
     } catch (err) {
-      console.error(`netlens watch: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(commandError('watch', err));
       return 2;
     }
     const datasets = [...new Set(parsed.positionals)];
     const unknown = datasets.filter((d) => !isDataset(d));
     if (datasets.length === 0 || unknown.length > 0) {
-      if (unknown.length > 0) console.error(`netlens watch: unknown dataset ${JSON.stringify(unknown[0])}`);
+      if (unknown.length > 0) console.error(commandError('watch', `unknown dataset ${JSON.stringify(unknown[0])}`));
       console.error(`Usage: netlens ${watchCommand.usage}`);
       return 2;
     }
@@ -160,7 +161,7 @@ export const watchCommand: Command = {
     const bad =
       host === undefined ? (sshConfig === undefined ? null : '--ssh-config goes with --host') : checkDestination(host);
     if (bad) {
-      console.error(`netlens watch: ${bad}`);
+      console.error(commandError('watch', bad));
       return 2;
     }
     const intervalMs = Math.round(seconds * 1000);

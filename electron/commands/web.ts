@@ -1,11 +1,11 @@
 // `netlens web`: the browser host, for machines without the Electron binary or for a browser by choice.
+import { commandError } from './report.js';
 import { parseArgs } from 'node:util';
 import { SERVING, type Command } from '../cli.js';
 import { startWebHost } from '../web.js';
 import { createBackend } from '../backend.js';
 import { LOOPBACK_HOSTS } from '../web.js';
 import { dataDirIn, defaultDataDir } from '../collectors/data-dir.js';
-import { errorText } from '../../shared/error-text.js';
 import { inertText } from '../../shared/inert-text.js';
 import { DNS_SERVER_OPTION, DNS_SERVER_USAGE, dnsServerOption } from './names-options.js';
 import { applyRecordOptions, loadRecordingConfig, RECORD_OPTIONS, RECORD_USAGE } from '../monitor/record/config.js';
@@ -29,12 +29,12 @@ export const webCommand: Command = {
         allowPositionals: false,
       }));
     } catch (err) {
-      console.error(`netlens web: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(commandError('web', err));
       return 2;
     }
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      console.error(`netlens web: --port wants a number from 0 to 65535, not ${JSON.stringify(values.port)}`);
+      console.error(commandError('web', `--port wants a number from 0 to 65535, not ${JSON.stringify(values.port)}`));
       return 2;
     }
     const host = values.host ?? '127.0.0.1';
@@ -47,7 +47,7 @@ export const webCommand: Command = {
     }
     const dnsServer = dnsServerOption(values['dns-server']);
     if (typeof dnsServer === 'string') {
-      console.error(`netlens web: ${dnsServer}`);
+      console.error(commandError('web', dnsServer));
       return 2;
     }
     const chosen = defaultDataDir();
@@ -55,7 +55,7 @@ export const webCommand: Command = {
     try {
       dataDir = dataDirIn(chosen);
     } catch (err) {
-      console.error(`netlens web: ${errorText(err)}`);
+      console.error(commandError('web', err));
       return 1;
     }
     if (dataDir !== chosen)
@@ -64,7 +64,7 @@ export const webCommand: Command = {
       );
     const config = applyRecordOptions(await loadRecordingConfig(dataDir), values);
     if (typeof config === 'string') {
-      console.error(`netlens web: ${config}`);
+      console.error(commandError('web', config));
       return 2;
     }
     const backend = createBackend({
@@ -79,9 +79,12 @@ export const webCommand: Command = {
       await backend.close();
       const code = (err as NodeJS.ErrnoException).code;
       console.error(
-        code === 'EADDRINUSE'
-          ? `netlens web: port ${port} on ${host} is in use; choose another with --port, or leave it out for a free one`
-          : `netlens web: ${err instanceof Error ? err.message : String(err)}`,
+        commandError(
+          'web',
+          code === 'EADDRINUSE'
+            ? `port ${port} on ${host} is in use; choose another with --port, or leave it out for a free one`
+            : err,
+        ),
       );
       return 1;
     }

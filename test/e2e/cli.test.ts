@@ -45,6 +45,34 @@ describe('netlens command', () => {
     expect(badPort.out).toContain('--port wants a number');
   });
 
+  it("quotes hostile arguments inertly in every command's complaint (no escape sequence or bidi control reaches the terminal)", () => {
+    // ESC ] 0 ; … BEL sets a terminal's title; U+009B is a C1 CSI; U+202E reverses what follows.
+    const hostile = 'x\u001b]0;owned\u0007\u009b31m\u202egnp.exe';
+    const cases: [string[], RegExp][] = [
+      [[hostile], /^netlens: unknown command 'x\\x1b\]0;owned\\x07\\x9b31m\\u202egnp\.exe'/],
+      [['parse', `--${hostile}`], /^netlens parse: /],
+      [['watch', `--${hostile}`], /^netlens watch: /],
+      [['watch', hostile, '--json'], /^netlens watch: unknown dataset /],
+      [['web', `--${hostile}`], /^netlens web: /],
+      [['web', '--port', hostile], /^netlens web: --port wants a number/],
+      [['metrics', `--${hostile}`], /^netlens metrics: /],
+      [['metrics', '--port', hostile], /^netlens metrics: --port wants a number/],
+      [['history', `--${hostile}`], /^netlens history: /],
+      [['dump', `--${hostile}`], /^netlens dump: /],
+      [['agent', `--${hostile}`], /^netlens agent: /],
+    ];
+    for (const [args, said] of cases) {
+      const r = cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.out, args.join(' ')).toMatch(said);
+      // Only line breaks of NetLens's own: no C0 or C1 control, DEL or bidi control from the argument.
+      expect(r.out, args.join(' ')).not.toMatch(
+        /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/,
+      );
+      expect(r.out, args.join(' ')).toContain('owned');
+    }
+  });
+
   it('says so and exits when the port is taken', async () => {
     const server = createServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
