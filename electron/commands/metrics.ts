@@ -1,6 +1,7 @@
 // `netlens metrics [--port N] [--host ADDR] [--token-file FILE]`: serves /metrics in the Prometheus text
-// format (electron/metrics/). Loopback without a token; any other address with a bearer token, printed at
-// start or kept in --token-file (the same file Prometheus's `credentials_file` can read).
+// format (electron/metrics/). Loopback without a token, unless --token-file names one or NetLens runs as root;
+// any other address with a bearer token, printed at start or kept in --token-file (the same file Prometheus's
+// `credentials_file` can read).
 import { commandError } from './report.js';
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
@@ -100,8 +101,12 @@ export const metricsCommand: Command = {
     }
     const host = values.host ?? '127.0.0.1';
     const loopback = LOOPBACK_HOSTS.has(host);
+    // As root, NetLens names the owners of every user's sockets and their traffic: what the other users who can
+    // reach a loopback port cannot read from /proc themselves. So a token is asked there too.
+    const asRoot = process.geteuid?.() === 0;
     let token: string | undefined;
-    if (!loopback && values['token-file'] !== undefined) {
+    if (values['token-file'] === undefined && loopback && asRoot) token = randomBytes(24).toString('hex');
+    if (values['token-file'] !== undefined) {
       try {
         const t = tokenFromFile(values['token-file']);
         token = t.token;
@@ -133,9 +138,15 @@ export const metricsCommand: Command = {
     if (server.token === null) {
       console.log('Loopback only: no token needed. Press Ctrl+C to stop.');
     } else {
-      console.warn(
-        `WARNING: --host ${host} exposes this machine's connections, interfaces and counters beyond it; the token is required.`,
-      );
+      if (!loopback) {
+        console.warn(
+          `WARNING: --host ${host} exposes this machine's connections, interfaces and counters beyond it; the token is required.`,
+        );
+      } else if (asRoot) {
+        console.log(
+          "Running as root: /metrics names every user's processes, so the token is required on loopback too (run it as another user to serve that user's view without one).",
+        );
+      } else console.log('The token is required on loopback too.');
       if (values['token-file'] !== undefined) console.log(`Bearer token: in ${values['token-file']}`);
       else console.log(`Bearer token: ${server.token}`);
       console.log(

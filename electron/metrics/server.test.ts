@@ -208,6 +208,14 @@ describe('netlens metrics server', () => {
     expect((await get(server, '/metrics', {}, 'POST')).status).toBe(405);
   });
 
+  it('on loopback requires a token given to it (NetLens as root gives one)', async () => {
+    const token = 'a'.repeat(48);
+    server = await startMetricsServer({ collectors: collectors(), token });
+    expect(server.token).toBe(token);
+    expect((await get(server)).status).toBe(401);
+    expect((await get(server, '/metrics', { Authorization: `Bearer ${token}` })).status).toBe(200);
+  });
+
   it('elsewhere requires the bearer token on every request', async () => {
     // 127.0.0.2 is not one of the loopback names the server trusts without a token.
     server = await startMetricsServer({ collectors: collectors(), host: '127.0.0.2' });

@@ -3,9 +3,10 @@
 //   come meanwhile (several Prometheus servers, a refresh) share that reading, and scrapes that come while one
 //   is being taken wait for it. A collector never runs twice at once, so scrapes cannot pile work onto the host.
 // - At most `maxConcurrent` scrapes are answered at a time; more get 503 with Retry-After.
-// - On a loopback address no token is asked (the data is what local users can read from /proc anyway), but
-//   the Host header must name this server, so a web page cannot read it through DNS rebinding. Anywhere else
-//   a bearer token is required on every request, compared in constant time (web.ts tokenMatches).
+// - On a loopback address no token is asked unless one is given (commands/metrics.ts gives one when NetLens runs
+//   as root: it then names other users' processes), but the Host header must name this server, so a web page
+//   cannot read it through DNS rebinding. Anywhere else a bearer token is required on every request, compared in
+//   constant time (web.ts tokenMatches).
 // - Connections are bounded so that whoever can connect cannot refuse scrapes by holding them
 //   (connection-bounds.ts, shared with the browser host): at most MAX_CONNECTIONS_PER_PEER from one address, a
 //   new one pushing out that address's oldest that is not being answered; at most MAX_CONNECTIONS in all, a new
@@ -47,7 +48,8 @@ export interface MetricsServerOptions {
   host?: string;
   /** Defaults to 0: a free port. */
   port?: number;
-  /** The bearer token. Required (a random one is made) when the host is not loopback; unused on loopback. */
+  /** The bearer token, required on every request: a random one is made when the host is not loopback; on loopback
+   *  none is asked unless one is given. */
   token?: string;
   maxConcurrent?: number;
   /** How many process names get their own traffic series (processes.ts); TOP_PROCESSES by default. */
@@ -61,7 +63,7 @@ export interface MetricsServer {
   url: string;
   host: string;
   port: number;
-  /** null on loopback: no token is asked there. */
+  /** null on loopback without a token given: none is asked. */
   token: string | null;
   /** How many times the collectors were read (each scrape that needed a fresh reading). */
   readonly readings: number;
@@ -117,7 +119,7 @@ class Readings {
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const bindHost = options.host ?? '127.0.0.1';
   const loopback = LOOPBACK_HOSTS.has(bindHost);
-  const token = loopback ? null : (options.token ?? randomBytes(24).toString('hex'));
+  const token = options.token ?? (loopback ? null : randomBytes(24).toString('hex'));
   const maxConcurrent = options.maxConcurrent ?? MAX_CONCURRENT_SCRAPES;
   const now = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => console.warn(line));

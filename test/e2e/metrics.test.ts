@@ -81,8 +81,13 @@ function loRxBytes(): number {
   return Number(line.split(':')[1]!.trim().split(/\s+/)[0]);
 }
 
-/** Prints the text at argv[1], run by node inside a namespace (its loopback is its own). */
-const FETCH_SCRIPT = 'fetch(process.argv[1]).then((r) => r.text()).then((t) => process.stdout.write(t))';
+/** Prints the text at argv[1], with the bearer token argv[2] when given, run by node inside a namespace (its
+ *  loopback is its own). */
+const FETCH_SCRIPT =
+  "fetch(process.argv[1], { headers: process.argv[2] ? { Authorization: 'Bearer ' + process.argv[2] } : {} })" +
+  '.then((r) => r.text()).then((t) => process.stdout.write(t))';
+/** Runs a command as nobody (a user who can read the build but owns no process here). */
+const AS_NOBODY = ['runuser', '-u', 'nobody', '--'];
 
 const started: Running[] = [];
 afterAll(async () => {
@@ -103,7 +108,8 @@ describe.skipIf(process.platform !== 'linux')('netlens metrics', () => {
       const m = await startMetrics([], ['ip', 'netns', 'exec', NS]);
       started.push(m);
       // Fetched from inside the namespace: its loopback is its own.
-      const text = execFileSync('ip', ['netns', 'exec', NS, process.execPath, '-e', FETCH_SCRIPT, m.url], {
+      // As root, a token on loopback too.
+      const text = execFileSync('ip', ['netns', 'exec', NS, process.execPath, '-e', FETCH_SCRIPT, m.url, m.token!], {
         encoding: 'utf8',
       });
       expect(text).toContain('netlens_interface_receive_bytes_total{interface="fl\\"q\\\\x"} 0\n');
@@ -137,7 +143,9 @@ describe.skipIf(process.platform !== 'linux')('netlens metrics', () => {
         const m = await startMetrics([], ['ip', 'netns', 'exec', ns]);
         started.push(m);
         const scrape = () =>
-          execFileSync('ip', ['netns', 'exec', ns, process.execPath, '-e', FETCH_SCRIPT, m.url], { encoding: 'utf8' });
+          execFileSync('ip', ['netns', 'exec', ns, process.execPath, '-e', FETCH_SCRIPT, m.url, m.token!], {
+            encoding: 'utf8',
+          });
         // 20 MB from one socat to another over the namespace's loopback, the connection held open afterwards.
         const BYTES = 20_000_000;
         started.push(inNs(['socat', '-u', 'TCP-LISTEN:7777,bind=127.0.0.1', 'OPEN:/dev/null']));
@@ -243,12 +251,39 @@ describe.skipIf(process.platform !== 'linux')('netlens metrics', () => {
     TEST_MS,
   );
 
+  it.skipIf(!isRoot)(
+    "as root asks a token on loopback too: its owners and traffic name other users' processes",
+    async () => {
+      requireBuild();
+      const root = await startMetrics([]);
+      started.push(root);
+      expect(root.output()).toContain("Running as root: /metrics names every user's processes");
+      expect(root.token).toMatch(/^[0-9a-f]{48}$/);
+      const denied = await fetch(root.url);
+      expect(denied.status).toBe(401);
+      expect(await denied.text()).not.toContain('netlens_');
+      const ok = await fetch(root.url, { headers: { Authorization: `Bearer ${root.token}` } });
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toMatch(/^netlens_process_others_sent_bytes_total \d+$/m);
+      await root.stop();
+      // Another user's metrics on loopback ask none: they name what that user may read.
+      const user = await startMetrics([], AS_NOBODY);
+      started.push(user);
+      expect(user.token).toBeNull();
+      expect(user.output()).toContain('Loopback only: no token needed.');
+      expect((await fetch(user.url)).status).toBe(200);
+      await user.stop();
+    },
+    TEST_MS,
+  );
+
   it.skipIf(!existsSync(PROMETHEUS))(
     'is scraped by a real Prometheus, with and without the token',
     async () => {
       requireBuild();
       const before = loRxBytes();
-      const open = await startMetrics([]);
+      // On loopback without a token as a user (as root it asks one: the next test).
+      const open = await startMetrics([], isRoot ? AS_NOBODY : []);
       started.push(open);
       const guarded = await startMetrics(['--host', '127.0.0.2']);
       started.push(guarded);
