@@ -105,7 +105,7 @@ export function OverflowBar(props: {
         ref={moreRef}
         type="button"
         className="bar-more"
-        aria-label={`More ${props.label.toLowerCase()}`}
+        aria-label={`More in ${props.label}`}
         title="More"
         aria-haspopup="menu"
         aria-expanded={menuAt !== null}
@@ -118,12 +118,7 @@ export function OverflowBar(props: {
         ⋯
       </button>
       {menuAt ? (
-        <Menu
-          label={`More ${props.label.toLowerCase()}`}
-          items={menuItems}
-          at={menuAt}
-          onClose={() => setMenuAt(null)}
-        />
+        <Menu label={`More in ${props.label}`} items={menuItems} at={menuAt} onClose={() => setMenuAt(null)} />
       ) : null}
     </div>
   );

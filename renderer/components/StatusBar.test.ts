@@ -8,6 +8,8 @@ import {
   steadyDuration,
   TickDurations,
   TickFigures,
+  LATE_SHOWN_MS,
+  LateTicks,
 } from './StatusBar.js';
 
 describe('the tick duration shown', () => {
@@ -91,5 +93,22 @@ describe('the sockets without an owner', () => {
     expect(deniedOwnersLead(1, false)).toBe('1 socket without an owner');
     expect(deniedOwnersLead(2_500, false)).toBe('2,500 sockets without an owner');
     expect(deniedOwnersLead(1, true)).toBe('1 socket without an owner in this capture');
+  });
+});
+
+describe('LateTicks', () => {
+  it('says late ticks for a minute after the count grew, not those from before the page saw it', () => {
+    const late = new LateTicks();
+    // The page opens on a host that skipped 3 ticks an hour ago: not news.
+    expect(late.recent(3, 1_000)).toBe(false);
+    expect(late.recent(3, 2_000)).toBe(false);
+    // One more now: said until a minute has passed without another.
+    expect(late.recent(4, 10_000)).toBe(true);
+    expect(late.recent(4, 10_000 + LATE_SHOWN_MS - 1)).toBe(true);
+    expect(late.recent(4, 10_000 + LATE_SHOWN_MS)).toBe(false);
+    expect(late.recent(5, 200_000)).toBe(true);
+    // A host started again counts from 0.
+    expect(late.recent(0, 201_000)).toBe(false);
+    expect(late.recent(1, 202_000)).toBe(true);
   });
 });

@@ -103,13 +103,32 @@ export class TickFigures {
   }
 }
 
+/** How long the bar says that ticks were skipped after the count last grew: news while it happens, then a fact in
+ *  the tick figure's description (a new user read "1 late tick skipped", there for hours, as a fault going on). */
+export const LATE_SHOWN_MS = 60_000;
+
+/** The host's count of late ticks as this page sees it grow: the count a page first meets happened before it. */
+export class LateTicks {
+  private count = -1;
+  private grewAt = Number.NEGATIVE_INFINITY;
+
+  /** Whether the count grew within LATE_SHOWN_MS of `at` (a tick's time). */
+  recent(count: number, at: number): boolean {
+    if (this.count >= 0 && count > this.count) this.grewAt = at;
+    this.count = count;
+    return count > 0 && at - this.grewAt < LATE_SHOWN_MS;
+  }
+}
+
+const lateText = (n: number) => `${n} late tick${n === 1 ? '' : 's'} skipped`;
+
 /** The tick's figure. The last collection's time changes every tick, and Blink recalculates style when an element's
  *  title changes (not its aria-description): as a title it cost every tab a style recalc, pre-paint and layerize a
  *  tick, the only ones on Routes and History at rest, for a tooltip read only under the pointer. So the time is the
  *  span's description (what a screen reader reads), and its title only while the pointer is on it. */
-function TickFigure({ at, children }: { at: number; children: ReactNode }) {
+function TickFigure({ at, lagCount, children }: { at: number; lagCount: number; children: ReactNode }) {
   const [hovered, setHovered] = useState(false);
-  const lastCollection = `Last collection at ${formatClock(at)}`;
+  const lastCollection = `Last collection at ${formatClock(at)}${lagCount > 0 ? ` · ${lateText(lagCount)} since NetLens started` : ''}`;
   return (
     <span
       data-status="tick"
@@ -155,6 +174,9 @@ export function StatusBar({
   const durations = useRef<TickFigures | null>(null);
   durations.current ??= new TickFigures();
   const duration = ds.tick ? durations.current.add(dataset, ds.tick.at, ds.tick.durationMs) : 0;
+  const late = useRef<LateTicks | null>(null);
+  late.current ??= new LateTicks();
+  const lateNow = ds.tick ? late.current.recent(ds.tick.lagCount, ds.tick.at) : false;
   const diag = ds.diagnostics;
   const { skippedTitle, missingTitle } = diagnosticsTitles(diag);
   return (
@@ -173,9 +195,9 @@ export function StatusBar({
         </span>
       ) : null}
       {capture ? null : ds.tick ? (
-        <TickFigure at={ds.tick.at}>
+        <TickFigure at={ds.tick.at} lagCount={ds.tick.lagCount}>
           tick {duration.toFixed(duration < 10 ? 1 : 0)} ms
-          {ds.tick.lagCount > 0 ? ` · ${ds.tick.lagCount} late tick${ds.tick.lagCount === 1 ? '' : 's'} skipped` : ''}
+          {lateNow ? ` · ${lateText(ds.tick.lagCount)}` : ''}
         </TickFigure>
       ) : null}
       {status?.paused ? (

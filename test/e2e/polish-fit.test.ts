@@ -117,9 +117,9 @@ describe('fit the window', () => {
     expect((await widths()).list).toBeGreaterThanOrEqual(300);
     await page.setViewportSize({ width: 1100, height: 700 });
     // At this width the toggle sits in the toolbar's More menu.
-    await page.getByRole('button', { name: 'More connection filters' }).click();
+    await page.getByRole('button', { name: 'More in Connection filters' }).click();
     const item = page
-      .getByRole('menu', { name: 'More connection filters' })
+      .getByRole('menu', { name: 'More in Connection filters' })
       .getByRole('menuitemcheckbox', { name: 'Processes' });
     expect(await item.getAttribute('aria-checked')).toBe('true');
     await item.click();
@@ -151,21 +151,21 @@ describe('fit the window', () => {
     }
     await page.getByRole('radio', { name: 'As it was' }).click();
     await show('Connections');
-    const more = page.getByRole('button', { name: 'More connection filters' });
+    const more = page.getByRole('button', { name: 'More in Connection filters' });
     await more.click();
-    const menu = page.getByRole('menu', { name: 'More connection filters' });
+    const menu = page.getByRole('menu', { name: 'More in Connection filters' });
     expect(await menu.getByRole('menuitem', { name: 'Action log…' }).count()).toBe(1);
     await page.keyboard.press('Escape');
     // The app's own toolbar keeps Theme reachable.
-    await page.getByRole('button', { name: 'More netlens' }).click();
+    await page.getByRole('button', { name: 'More in NetLens' }).click();
     await page
-      .getByRole('menu', { name: 'More netlens' })
+      .getByRole('menu', { name: 'More in NetLens' })
       .getByRole('menuitemcheckbox', { name: 'Theme: Dark' })
       .click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
-    await page.getByRole('button', { name: 'More netlens' }).click();
+    await page.getByRole('button', { name: 'More in NetLens' }).click();
     await page
-      .getByRole('menu', { name: 'More netlens' })
+      .getByRole('menu', { name: 'More in NetLens' })
       .getByRole('menuitemcheckbox', { name: 'Theme: System' })
       .click();
   });
@@ -299,7 +299,7 @@ describe('fit the window', () => {
           await show(tab);
           const processes = page.getByRole('button', { name: 'Processes' });
           if (tab === 'Connections' && w < 1400 && (await page.locator('#process-list').count()) > 0) {
-            await page.getByRole('button', { name: 'More connection filters' }).click();
+            await page.getByRole('button', { name: 'More in Connection filters' }).click();
             await page.getByRole('menuitemcheckbox', { name: 'Processes' }).click();
           }
           if (tab === 'Connections' && w >= 1400 && (await page.locator('#process-list').count()) === 0)

@@ -168,8 +168,8 @@ describe('polish for a new user', () => {
   it('with a remote host that does not answer, the toolbar at 1100 px keeps Refresh, Pause, Open capture… and Export…; the chip says why in its tooltip', {
     timeout: 60_000,
   }, async () => {
-    await page.getByRole('button', { name: 'More netlens' }).click();
-    await page.getByRole('menu', { name: 'More netlens' }).getByRole('menuitem', { name: 'Add host…' }).click();
+    await page.getByRole('button', { name: 'More in NetLens' }).click();
+    await page.getByRole('menu', { name: 'More in NetLens' }).getByRole('menuitem', { name: 'Add host…' }).click();
     await page.getByRole('textbox', { name: 'ssh destination' }).fill('revhost');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     const chip = page.getByRole('status', { name: 'Host revhost' });
@@ -197,8 +197,8 @@ describe('polish for a new user', () => {
     const box = (await chip.boundingBox())!;
     expect(box.width).toBeLessThan(120);
     // What moved into ⋯ is there, the host's state with its reason among it.
-    await page.getByRole('button', { name: 'More netlens' }).click();
-    const menu = page.getByRole('menu', { name: 'More netlens' });
+    await page.getByRole('button', { name: 'More in NetLens' }).click();
+    const menu = page.getByRole('menu', { name: 'More in NetLens' });
     expect(await menu.textContent()).toMatch(/Show revhost: disconnected \(.+\)/);
     await page.screenshot({ path: join(SCREENSHOTS, 'ux-host-chip-1100.png') });
     await page.keyboard.press('Escape');

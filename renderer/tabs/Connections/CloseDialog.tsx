@@ -69,7 +69,10 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
             <Inert text={r.host} max={60} />
           </>
         )}
-        . Both ends see the connection reset; the process keeps running.
+        .
+        {result === null
+          ? ' Both ends will see the connection reset. The process is not signalled, though it may end when its connection does.'
+          : null}
       </p>
       {result ? (
         <div className={`result ${result.outcome}`} role="alert" data-outcome={result.outcome}>

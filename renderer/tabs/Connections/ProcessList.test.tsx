@@ -188,3 +188,18 @@ describe('process names in the list', () => {
     expect(html).toContain('@playw');
   });
 });
+
+describe("the process list's PIDs", () => {
+  const pids = processListColumns.find((c) => c.id === 'pids')!;
+  const entry = (list: number[]) => ({ id: 'k', name: 'socat', pids: list, connections: 3, listening: 0 });
+
+  it('show the first and how many more, every one in the tooltip, the copy and the export', () => {
+    const several = entry([6670, 7667, 7669, 7702]);
+    const cell = (e: ReturnType<typeof entry>) => renderToStaticMarkup(<div>{pids.render!(e)}</div>);
+    expect(cell(several)).toBe('<div><span title="6670, 7667, 7669, 7702">6670 +3</span></div>');
+    expect(pids.text(several)).toBe('6670, 7667, 7669, 7702');
+    expect(pids.value!(several)).toEqual([6670, 7667, 7669, 7702]);
+    expect(cell(entry([42]))).toBe('<div>42</div>');
+    expect(cell(entry([]))).toBe('<div></div>');
+  });
+});

@@ -222,8 +222,17 @@ export const processListColumns: GridColumn<ProcessEntry>[] = [
     maxWidth: 80,
     align: 'right',
     sortValue: (p) => p.pids[0] ?? null,
-    text: (p) => (p.pids.length > 3 ? `${p.pids.slice(0, 3).join(', ')}…` : p.pids.join(', ')),
+    // All of them as its text (tooltip, copy, export); the cell shows the first and how many more, as the
+    // Connections grid's PID column does (a cut list read "6670, 7667, 7669…" with no way to see the rest).
+    text: (p) => p.pids.join(', '),
     value: (p) => p.pids,
+    render: (p) =>
+      p.pids.length < 2 ? (
+        p.pids.join(', ')
+      ) : (
+        <span title={p.pids.join(', ')}>{`${p.pids[0]} +${p.pids.length - 1}`}</span>
+      ),
+    renderFitsText: true,
   },
   {
     id: 'connections',
