@@ -10,7 +10,7 @@ import { emptyDiagnostics, type Connection } from '../../../shared/types.js';
 import { NameBook } from './book.js';
 import { testConnection } from './testing/connections.js';
 import { NamesCollector } from './index.js';
-import { cleanHostName, HostResolver, parseHostsFile, reverseName } from './resolver.js';
+import { cleanHostName, ptrAnswerName, HostResolver, parseHostsFile, reverseName } from './resolver.js';
 import { bundledServices } from './services.js';
 import { createInThreadMonitor } from '../../monitor/monitor.js';
 import { SyntheticConnections, syntheticCollectors } from '../../monitor/testing/synthetic.js';
@@ -59,6 +59,20 @@ describe('host names from files and answers', () => {
       expect(cleanHostName(ok), ok).toBe(ok);
   });
 
+  it('refuses a localhost name for an address that is not loopback (RFC 6761 names it loopback only)', () => {
+    for (const [address, name] of [
+      ['192.0.2.7', 'localhost'],
+      ['192.0.2.7', 'LOCALHOST.'],
+      ['2001:db8::7', 'db.localhost'],
+      ['::ffff:192.0.2.7', 'localhost'],
+    ])
+      expect(ptrAnswerName(address!, name), `${address} ${name}`).toBeNull();
+    expect(ptrAnswerName('127.0.0.1', 'localhost')).toBe('localhost');
+    expect(ptrAnswerName('::1', 'ip6-localhost.localhost')).toBe('ip6-localhost.localhost');
+    expect(ptrAnswerName('192.0.2.7', 'notlocalhost.example')).toBe('notlocalhost.example');
+    expect(ptrAnswerName('192.0.2.7', 'localhost.example')).toBe('localhost.example');
+  });
+
   it('asks for the PTR names of IPv4, IPv4-mapped and IPv6 addresses', () => {
     expect(reverseName('192.0.2.10')).toBe('10.2.0.192.in-addr.arpa');
     expect(reverseName('::ffff:192.0.2.10')).toBe('10.2.0.192.in-addr.arpa');
@@ -83,6 +97,8 @@ describe('reverse DNS against dnsmasq', () => {
         // A reverse zone's owner answering with another address, as a name.
         ['127.0.0.4', '127.0.0.1'],
         ['127.0.0.5', '10.0.0.1'],
+        // A documentation address's reverse zone claiming to be this machine (asked of dnsmasq on loopback).
+        ['192.0.2.7', 'localhost'],
       ],
       hosts: [['web.names.test', '127.0.0.3']],
     });
@@ -97,6 +113,14 @@ describe('reverse DNS against dnsmasq', () => {
     expect(r.host('127.0.0.5')).toBeNull();
     expect(r.host('127.0.0.2')).toBe('peer.names.test');
     expect(r.stats).toMatchObject({ queries: 3, answered: 1, failed: 2 });
+  });
+
+  it('never shows localhost for a peer that is not loopback', async () => {
+    const r = new HostResolver({ enabled: true, server: server(dnsmasq.server), hostsPath: hostsFile });
+    r.host('192.0.2.7');
+    await r.settle();
+    expect(r.host('192.0.2.7')).toBeNull();
+    expect(r.stats).toMatchObject({ queries: 1, failed: 1 });
   });
 
   it('asks a named server about every address, loopback included, and caches answers and failures', async () => {

@@ -111,6 +111,15 @@ export function cleanHostName(raw: string | undefined): string | null {
   return labels.every((label) => label.length > 0 && label.length <= 63) ? name : null;
 }
 
+/** A PTR answer as a name to show for `address`: cleanHostName, and never a `localhost` name (RFC 6761 §6.3: they
+ *  name loopback only) for an address that is not loopback: whoever answers for an address's reverse zone could
+ *  make a remote peer read as this machine. */
+export function ptrAnswerName(address: string, raw: string | undefined): string | null {
+  const name = cleanHostName(raw);
+  if (name === null) return null;
+  return /(^|\.)localhost$/i.test(name) && rangeLabel(address) !== 'loopback' ? null : name;
+}
+
 /** hosts(5): `address name [aliases...]`; the first name of the first line for an address wins. */
 export function parseHostsFile(text: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -347,7 +356,7 @@ export class HostResolver implements HostSource {
     }
     this.resolver.resolvePtr(ptr).then(
       (names) => {
-        const name = cleanHostName(names[0]);
+        const name = ptrAnswerName(address, names[0]);
         finish(name, name === null ? 'failed' : 'answered');
       },
       (err: NodeJS.ErrnoException) =>
