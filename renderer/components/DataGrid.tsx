@@ -416,6 +416,11 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   // Keyboard: arrows, Page Up/Down, Home/End move the selection; Enter activates; Menu or Shift+F10 opens
   // the row's context menu.
   const selectedIndex = useMemo(() => (selectedId === null ? -1 : sorted.indexOfId(selectedId)), [sorted, selectedId]);
+  // Where the selected row was last seen: when it leaves the grid (it closed and its 5 s are up, or a filter hid it),
+  // the keys go on from there instead of from the top (a keyboard user lost their place, and ↓ went to row 1).
+  const lastIndex = useRef(-1);
+  if (selectedIndex >= 0) lastIndex.current = selectedIndex;
+  const goneAt = selectedIndex < 0 && selectedId !== null && lastIndex.current >= 0 ? lastIndex.current : -1;
   const moveTo = useCallback(
     (index: number, extend = false) => {
       if (sorted.length === 0) return;
@@ -489,14 +494,17 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     }
     const mod = e.ctrlKey || e.metaKey;
     const extend = multi && e.shiftKey;
-    if (key === 'ArrowDown') moveTo(selectedIndex + 1, extend);
+    // The row before the place of a row that left (the one now in its place comes next), else the selected row.
+    const at = goneAt >= 0 ? Math.min(goneAt, sorted.length) - 1 : selectedIndex;
+    if (key === 'ArrowDown') moveTo(at + 1, extend);
+    else if (key === 'ArrowUp' && goneAt >= 0) moveTo(at, extend);
     else if (key === 'ArrowUp' && selectedIndex <= 0 && !extend && !mod && !e.altKey) {
       // Above the first row: the column headers (where the keyboard sorts, resizes and moves columns).
       const buttons = headerButtons();
       (buttons.find((b) => b.dataset.column === lastHeader.current) ?? buttons[0])?.focus();
     } else if (key === 'ArrowUp') moveTo(selectedIndex <= 0 ? 0 : selectedIndex - 1, extend);
-    else if (key === 'PageDown') moveTo(selectedIndex + page(), extend);
-    else if (key === 'PageUp') moveTo(selectedIndex - page(), extend);
+    else if (key === 'PageDown') moveTo(at + page(), extend);
+    else if (key === 'PageUp') moveTo(at - page(), extend);
     else if (key === 'Home') moveTo(0, extend);
     else if (key === 'End') moveTo(sorted.length - 1, extend);
     else if (mod && key.toLowerCase() === 'a' && multi) setPicked(new Set(sorted.all().map((r) => r.id)));

@@ -129,6 +129,33 @@ describe('selecting and copying', () => {
   });
 });
 
+describe('the keyboard position', () => {
+  it('goes on from where the selected row was once it leaves the grid (↓ the next row, ↑ the one before)', async () => {
+    const names = ['a', 'b', 'c'].map((x) => `nlkey${x}${tag}`);
+    const started: Probe[] = [];
+    for (const n of names) started.push(await listener(n, 0));
+    await filterBox().fill(`nlkey`);
+    await until('three rows', async () => (await dataRows().count()) === 3);
+    const ids = await dataRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row-id')!));
+    const middle = await dataRows().nth(1).textContent();
+    const owner = started[names.findIndex((n) => middle?.includes(n))]!;
+    await dataRows().nth(1).click();
+    expect(await selected().getAttribute('data-row-id')).toBe(ids[1]);
+    const exited = new Promise((r) => owner.child.once('exit', r));
+    owner.child.kill('SIGKILL');
+    await exited;
+    // Its row closes, lingers, and leaves.
+    await until('the row gone', async () => (await dataRows().count()) === 2, 30_000);
+    expect(await selected().count()).toBe(0);
+    await page.keyboard.press('ArrowDown');
+    expect(await selected().getAttribute('data-row-id')).toBe(ids[2]);
+    // From that row now: ↑ goes to the one before, as always.
+    await page.keyboard.press('ArrowUp');
+    expect(await selected().getAttribute('data-row-id')).toBe(ids[0]);
+    await filterBox().fill('');
+  });
+});
+
 describe('the process list menu', () => {
   it('offers Filter to, Kill… and Copy', async () => {
     const p = await listener(`nlplist${tag}`, 0);
