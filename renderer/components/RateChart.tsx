@@ -152,7 +152,14 @@ function options(p: Palette, width: number, height: number, labels = { rx: 'RX',
     },
     axes: [
       // The app's 24-hour clock, as in the tables and tooltips (uPlot's default reads "8:25am").
-      { ...axis, size: 36, space: 80, values: (_u, splits) => splits.map((t) => formatClock(t * 1000)) },
+      {
+        ...axis,
+        size: 36,
+        // Ticks a minute or more apart say their minute alone (12:05): narrower, so a narrow chart (a 640 px window's
+        // Interfaces tab, about 200 px) gets two or three of them over its 10 minutes, where it got one.
+        space: (_u, _i, min, max, dim) => timeAxisSpace(min, max, dim),
+        values: (_u, splits) => timeTicks(splits),
+      },
       {
         ...axis,
         // Short: the ticks say their unit (KiB/s), and a longer label was cut in the process list's chart, whose plot
@@ -186,6 +193,19 @@ function options(p: Palette, width: number, height: number, labels = { rx: 'RX',
       },
     ],
   };
+}
+
+/** The least room between two time ticks (px): 50 when ticks that close would still be a minute or more apart (their
+ *  labels are then HH:MM), else 80 for HH:MM:SS. The scale in seconds, the plot's width in px. */
+export function timeAxisSpace(min: number, max: number, dim: number): number {
+  return ((max - min) / Math.max(1, dim)) * 50 >= 60 ? 50 : 80;
+}
+
+/** The time axis's labels: HH:MM when every tick falls on a whole minute (ticks a minute or more apart), else
+ *  HH:MM:SS. Seconds since the epoch in, as uPlot gives them. */
+export function timeTicks(splits: readonly number[]): string[] {
+  const minutes = splits.every((t) => Math.round(t) % 60 === 0);
+  return splits.map((t) => (minutes ? formatClock(t * 1000).slice(0, 5) : formatClock(t * 1000)));
 }
 
 export function RateChart({ data, revision, label, labels }: RateChartProps) {

@@ -245,7 +245,11 @@ export function StatusBar({
       ) : null}
       <span className="statusbar-spacer" />
       {info ? (
-        <span data-status="host">
+        <span
+          data-status="host"
+          className="statusbar-host"
+          title={`${info.host === 'electron' ? 'Electron' : 'Browser'} host · ${info.platform} ${info.arch} · ${info.appName} ${info.appVersion}${info.privileged ? ' · administrator' : ''}`}
+        >
           {info.host === 'electron' ? 'Electron' : 'Browser'} host · <span data-status="platform">{info.platform}</span>{' '}
           {info.arch} · {info.appName} {info.appVersion}
           {info.privileged ? ' · administrator' : ''}

@@ -170,6 +170,40 @@ describe('fit the window', () => {
       .click();
   });
 
+  it('at 640×800 the status bar cuts only the host facts, and the Interfaces chart keeps both legends', async () => {
+    await page.setViewportSize({ width: 640, height: 800 });
+    await show('Interfaces');
+    // Badges and figures whole; the host's facts (the last, least urgent) cut with an ellipsis, whole in the tooltip.
+    const bar = await page.evaluate(() => {
+      const footer = document.querySelector<HTMLElement>('footer.statusbar')!;
+      const right = footer.getBoundingClientRect().right;
+      const host = footer.querySelector<HTMLElement>('[data-status="host"]')!;
+      return {
+        outside: Array.from(footer.children)
+          .filter((e) => e !== host && e.getBoundingClientRect().right > right + 0.5)
+          .map((e) => e.textContent),
+        hostInside: host.getBoundingClientRect().right <= right + 0.5,
+        hostTitle: host.title,
+        hostText: host.textContent,
+      };
+    });
+    expect(bar.outside).toEqual([]);
+    expect(bar.hostInside).toBe(true);
+    expect(bar.hostTitle).toBe(bar.hostText);
+    // The chart's header: RX and TX both inside it (TX was cut at 640 px).
+    await page.locator('.iface-now').waitFor();
+    const legend = await page.evaluate(() => {
+      const h = document.querySelector<HTMLElement>('.iface-chart > h3')!.getBoundingClientRect();
+      return Array.from(document.querySelectorAll<HTMLElement>('.iface-now .swatch')).map((e) => {
+        const r = e.getBoundingClientRect();
+        return r.right <= h.right + 0.5 && r.bottom <= h.bottom + 0.5 && r.width > 0;
+      });
+    });
+    expect(legend).toEqual([true, true]);
+    await page.setViewportSize({ width: 1100, height: 700 });
+    await show('Connections');
+  });
+
   it('a process chip never pushes controls onto a second row', async () => {
     const bar = page.getByRole('toolbar', { name: 'Connection filters' });
     const before = (await bar.boundingBox())!.height;
