@@ -14,6 +14,7 @@ import { applyBatch, emptyTables } from '../../store/tables.js';
 import { conn, diff, snapshot } from '../../store/test-rows.js';
 import {
   matchesProcess,
+  NO_SOCKETS_NOW,
   processListColumns,
   processTally,
   trafficByName,
@@ -201,5 +202,17 @@ describe("the process list's PIDs", () => {
     expect(pids.value!(several)).toEqual([6670, 7667, 7669, 7702]);
     expect(cell(entry([42]))).toBe('<div>42</div>');
     expect(cell(entry([]))).toBe('<div></div>');
+  });
+});
+
+describe('a process listed for its traffic alone', () => {
+  it('is drawn muted, and its tooltip says it has no open sockets now', () => {
+    const name = processListColumns.find((c) => c.id === 'name')!;
+    const gone = { id: 'secretroot', name: 'secretroot', pids: [], connections: 0, listening: 0 };
+    const html = renderToStaticMarkup(<div>{name.render!(gone)}</div>);
+    expect(html).toContain('class="muted"');
+    expect(html).toContain(`title="${NO_SOCKETS_NOW}"`);
+    const open = renderToStaticMarkup(<div>{name.render!({ ...gone, pids: [7], connections: 1 })}</div>);
+    expect(open).not.toContain('muted');
   });
 });

@@ -193,6 +193,10 @@ function trafficColumn(
   };
 }
 
+/** The tooltip of a process listed for its traffic alone. */
+export const NO_SOCKETS_NOW =
+  'No open sockets now (closed, or the process ended): listed for its traffic since NetLens started';
+
 export const processListColumns: GridColumn<ProcessEntry>[] = [
   {
     id: 'name',
@@ -206,6 +210,11 @@ export const processListColumns: GridColumn<ProcessEntry>[] = [
       isBucket(p.id) ? (
         <span className="muted process-bucket" title={p.traffic?.note ?? undefined}>
           {p.name}
+        </span>
+      ) : p.connections === 0 ? (
+        // Listed for its traffic alone: its sockets are closed (or it ended), drawn muted and said so.
+        <span className="muted" title={[NO_SOCKETS_NOW, p.traffic?.note].filter(Boolean).join('\n')}>
+          <MiddleCut text={p.name} />
         </span>
       ) : (
         <span title={p.traffic?.note ?? undefined}>
