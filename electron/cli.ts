@@ -5,7 +5,7 @@
 //   netlens watch <dataset>... [--interval S] --json
 //   netlens history [--since …] [--until …] [--changes] [--json|--format csv]
 //   netlens metrics [--port N] [--host ADDR] [--token-file FILE]
-import { commandError } from './commands/report.js';
+import { commandError } from '../shared/error-text.js';
 import { dataDirIn, defaultDataDir } from './collectors/data-dir.js';
 import { inertText } from '../shared/inert-text.js';
 import { APP_NAME, APP_VERSION } from './app-info.js';

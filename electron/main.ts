@@ -1,7 +1,7 @@
 // The Electron host: one hardened window serving the built renderer from app://netlens, a monitor in a
 // worker thread, and the service behind a MessagePort. README.md describes the architecture and the
 // security checklist this follows.
-import { commandError } from './commands/report.js';
+import { commandError } from '../shared/error-text.js';
 import { app, BrowserWindow, dialog, Menu, protocol, screen, session } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';

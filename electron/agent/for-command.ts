@@ -1,7 +1,7 @@
 // The privileged helper for one command-line run (`netlens dump DATASET --elevate`): started before the
 // collectors read, stopped after. When it cannot start (no way to elevate, a refused prompt), the command says
 // why on stderr and carries on with what it can see.
-import { commandError } from '../commands/report.js';
+import { commandError } from '../../shared/error-text.js';
 import type { PrivilegedOwners } from '../collectors/linux/socket-owners.js';
 import { AgentClient } from './client.js';
 import { agentInvocation, elevationPlan } from './elevation.js';

@@ -1,7 +1,7 @@
 // `netlens agent --parent PID`: the privileged helper (electron/agent/README.md). NetLens starts it through
 // the OS's elevation prompt or NETLENS_ELEVATE_COMMAND and talks to it over stdin and stdout; it is not meant
 // to be run by hand, and refuses a terminal as its input.
-import { commandError } from './report.js';
+import { commandError } from '../../shared/error-text.js';
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
 import { APP_VERSION } from '../app-info.js';

@@ -3,7 +3,7 @@
 // --format json), or as CSV (the rows flattened, one column per field, safe to open in a spreadsheet);
 // --elevate asks the privileged helper for other users' processes; --host reads a remote Linux host over ssh
 // instead (electron/remote/).
-import { commandError } from './report.js';
+import { commandError } from '../../shared/error-text.js';
 import { inertExcerpt, inertJson } from '../../shared/inert-text.js';
 import { parseArgs } from 'node:util';
 import { connectionNames } from '../../shared/names.js';

@@ -2,7 +2,7 @@
 // the data folder, whether or not NetLens is running.
 //   netlens history [--since DURATION|TIME] [--until DURATION|TIME] [--json | --format table|csv|json]
 //   netlens history --changes [--since …] [--until …] [--json]
-import { commandError } from './report.js';
+import { commandError } from '../../shared/error-text.js';
 import { lstatSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { inertJson, inertText } from '../../shared/inert-text.js';

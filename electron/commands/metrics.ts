@@ -2,7 +2,7 @@
 // format (electron/metrics/). Loopback without a token, unless --token-file names one or NetLens runs as root;
 // any other address with a bearer token, printed at start or kept in --token-file (the same file Prometheus's
 // `credentials_file` can read).
-import { commandError } from './report.js';
+import { commandError } from '../../shared/error-text.js';
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';

@@ -1,6 +1,6 @@
 // `netlens parse FILE [--format auto|NAME] [--json]`: reads a saved netstat/ss/ip/route/ifconfig/...
 // capture from any OS, names its format, and prints its rows as a table (or --json).
-import { commandError } from './report.js';
+import { commandError } from '../../shared/error-text.js';
 import { inertExcerpt, inertJson, inertText } from '../../shared/inert-text.js';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';

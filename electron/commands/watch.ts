@@ -7,7 +7,7 @@
 // The monitor runs on this thread (the CLI has nothing else to do). A diff is acknowledged once its line has
 // been written out, so a reader that falls behind gets later ticks folded into one diff (the monitor's
 // backpressure, electron/monitor/README.md) rather than an ever-growing buffer here.
-import { commandError } from './report.js';
+import { commandError } from '../../shared/error-text.js';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import { inertJson } from '../../shared/inert-text.js';

@@ -1,5 +1,5 @@
 // `netlens web`: the browser host, for machines without the Electron binary or for a browser by choice.
-import { commandError } from './report.js';
+import { commandError } from '../../shared/error-text.js';
 import { parseArgs } from 'node:util';
 import { SERVING, type Command } from '../cli.js';
 import { startWebHost } from '../web.js';

@@ -118,7 +118,7 @@ describe('the header and menus', () => {
     await page.keyboard.press('Control+1');
     // At 800×600 the toggle is surely in the ⋯ menu (at 1920 it is the toolbar's button).
     await page.setViewportSize({ width: 800, height: 600 });
-    const more = page.getByRole('button', { name: 'More connection filters' });
+    const more = page.getByRole('button', { name: 'More in Connection filters' });
     await page.getByRole('button', { name: 'Processes', exact: true }).waitFor({ state: 'detached' });
     await more.click();
     // On main: "Process list".
@@ -126,7 +126,7 @@ describe('the header and menus', () => {
     expect(await page.getByRole('menuitemcheckbox', { name: 'Process list' }).count()).toBe(0);
     await closeMenu();
     await shots('more-menu', async () => {
-      const button = page.getByRole('button', { name: 'More connection filters' });
+      const button = page.getByRole('button', { name: 'More in Connection filters' });
       await closeMenu();
       if ((await button.count()) === 1 && (await button.isVisible())) {
         await button.click();
