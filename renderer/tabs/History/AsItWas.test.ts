@@ -17,6 +17,14 @@ describe("History's columns", () => {
       expect(ids, live.id).not.toContain(live.id);
   });
 
+  it('say the last state the record saw a connection in, not CLOSED for one that closed after the moment', () => {
+    const state = columns.find((c) => c.id === 'state')!;
+    const row = { state: 'ESTABLISHED', closedAt: 1_700_000_000_000, recorded: {} } as never;
+    expect(state.header).toBe('Last state');
+    expect(state.text(row)).toBe('ESTABLISHED');
+    expect(state.sortValue!(row)).toBe('ESTABLISHED');
+  });
+
   it("show the record's byte totals by default, read from what it recorded", () => {
     for (const id of ['bytesSent', 'bytesReceived']) {
       const column = columns.find((c) => c.id === id)!;

@@ -59,7 +59,19 @@ export function historyColumns(onProcessClick: (name: string) => void, names: Na
   );
   const at = (t: number | null) => (t === null ? '' : formatDateTime(t));
   return [
-    ...base.map((c) => (c.id === 'state' ? { ...c, header: 'Last state' } : c)),
+    // The last state the record saw it in, open: a row of a moment when it was open read CLOSED (a new user's review
+    // of 12-05) because it closed later. Whether and when it closed is the Closed column's.
+    ...base.map((c) =>
+      c.id === 'state'
+        ? {
+            ...c,
+            header: 'Last state',
+            description: 'The last state the record saw it in; the Closed column says whether and when it closed',
+            sortValue: (r: HistoryRow) => r.state,
+            text: (r: HistoryRow) => r.state,
+          }
+        : c,
+    ),
     {
       id: 'states',
       header: 'States',
