@@ -48,7 +48,7 @@ async function watchClosedRows(): Promise<() => Promise<boolean>> {
       new Set(Array.from(grid.querySelectorAll('[role="row"][data-row-id]'), (r) => r.getAttribute('data-row-id')!));
     let present = rowIds();
     const seconds = () => {
-      const m = /(\d\d):(\d\d):(\d\d)$/.exec(
+      const m = /^Last collection at (\d\d):(\d\d):(\d\d)/.exec(
         document.querySelector('[data-status="tick"]')?.getAttribute('aria-description') ?? '',
       );
       return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : null;
