@@ -227,20 +227,11 @@ export function normalizeTcpState(text: string): string | null {
 export function connectionId(
   c: Pick<
     Connection,
-    'proto' | 'family' | 'localAddress' | 'localPort' | 'remoteAddress' | 'remotePort' | 'inode' | 'path' | 'state'
+    'proto' | 'family' | 'localAddress' | 'localPort' | 'remoteAddress' | 'remotePort' | 'inode' | 'path'
   >,
 ): string {
   if (c.proto === 'unix') return unixConnectionKey(c.path ?? '', c.inode);
-  return inetConnectionKey(
-    c.proto,
-    c.family,
-    c.localAddress,
-    c.localPort,
-    c.remoteAddress,
-    c.remotePort,
-    c.inode,
-    c.state,
-  );
+  return inetConnectionKey(c.proto, c.family, c.localAddress, c.localPort, c.remoteAddress, c.remotePort, c.inode);
 }
 
 export interface ConnectionFields {
