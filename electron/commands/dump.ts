@@ -38,7 +38,7 @@ function isDataset(s: string | undefined): s is Dataset {
 function optionError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const unknown = /^Unknown option '([^']{1,64})'/.exec(message);
-  if (!unknown) return inertExcerpt(message, 300);
+  if (!unknown) return message;
   return `unknown option ${inertExcerpt(unknown[1]!, 64)} (connections are chosen with netstat's -t -u -w -x -4 -6 -l -a, and --filter QUERY in the Connections tab's filter language; -n and -p are taken and change nothing: see netlens --help)`;
 }
 

@@ -105,7 +105,6 @@ export const metricsCommand: Command = {
     // reach a loopback port cannot read from /proc themselves. So a token is asked there too.
     const asRoot = process.geteuid?.() === 0;
     let token: string | undefined;
-    if (values['token-file'] === undefined && loopback && asRoot) token = randomBytes(24).toString('hex');
     if (values['token-file'] !== undefined) {
       try {
         const t = tokenFromFile(values['token-file']);
@@ -122,7 +121,7 @@ export const metricsCommand: Command = {
     collectors.connections.setExtras?.(['traffic']);
     let server;
     try {
-      server = await startMetricsServer({ collectors, host, port, token });
+      server = await startMetricsServer({ collectors, host, port, token, tokenOnLoopback: asRoot });
     } catch (err) {
       for (const c of Object.values(collectors)) c.dispose?.();
       const code = (err as NodeJS.ErrnoException).code;

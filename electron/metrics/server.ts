@@ -3,8 +3,8 @@
 //   come meanwhile (several Prometheus servers, a refresh) share that reading, and scrapes that come while one
 //   is being taken wait for it. A collector never runs twice at once, so scrapes cannot pile work onto the host.
 // - At most `maxConcurrent` scrapes are answered at a time; more get 503 with Retry-After.
-// - On a loopback address no token is asked unless one is given (commands/metrics.ts gives one when NetLens runs
-//   as root: it then names other users' processes), but the Host header must name this server, so a web page
+// - On a loopback address no token is asked unless one is given or asked for (commands/metrics.ts asks one when
+//   NetLens runs as root: it then names other users' processes), but the Host header must name this server, so a web page
 //   cannot read it through DNS rebinding. Anywhere else a bearer token is required on every request, compared in
 //   constant time (web.ts tokenMatches).
 // - Connections are bounded so that whoever can connect cannot refuse scrapes by holding them
@@ -48,9 +48,11 @@ export interface MetricsServerOptions {
   host?: string;
   /** Defaults to 0: a free port. */
   port?: number;
-  /** The bearer token, required on every request: a random one is made when the host is not loopback; on loopback
-   *  none is asked unless one is given. */
+  /** The bearer token, required on every request: a random one is made when the host is not loopback, or on
+   *  loopback with `tokenOnLoopback`; on loopback none is asked otherwise. */
   token?: string;
+  /** Ask a token on loopback too (NetLens as root: it names other users' processes). */
+  tokenOnLoopback?: boolean;
   maxConcurrent?: number;
   /** How many process names get their own traffic series (processes.ts); TOP_PROCESSES by default. */
   topProcesses?: number;
@@ -119,7 +121,7 @@ class Readings {
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const bindHost = options.host ?? '127.0.0.1';
   const loopback = LOOPBACK_HOSTS.has(bindHost);
-  const token = options.token ?? (loopback ? null : randomBytes(24).toString('hex'));
+  const token = options.token ?? (loopback && !options.tokenOnLoopback ? null : randomBytes(24).toString('hex'));
   const maxConcurrent = options.maxConcurrent ?? MAX_CONCURRENT_SCRAPES;
   const now = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => console.warn(line));

@@ -154,6 +154,20 @@ export function diagnosticsTitles(diag: Diagnostics | undefined | null): {
   };
 }
 
+/** What runs where: the host, its platform (a span of its own), version and rights; its whole text is its tooltip,
+ *  the bar cutting it first in a narrow window. */
+function HostFacts({ info }: { info: HostInfo }) {
+  const kind = `${info.host === 'electron' ? 'Electron' : 'Browser'} host · `;
+  const rest = ` ${info.arch} · ${info.appName} ${info.appVersion}${info.privileged ? ' · administrator' : ''}`;
+  return (
+    <span data-status="host" className="statusbar-host" title={kind + info.platform + rest}>
+      {kind}
+      <span data-status="platform">{info.platform}</span>
+      {rest}
+    </span>
+  );
+}
+
 export function StatusBar({
   info,
   activeTab,
@@ -244,19 +258,7 @@ export function StatusBar({
         </span>
       ) : null}
       <span className="statusbar-spacer" />
-      {info ? (
-        <span
-          data-status="host"
-          className="statusbar-host"
-          title={`${info.host === 'electron' ? 'Electron' : 'Browser'} host · ${info.platform} ${info.arch} · ${info.appName} ${info.appVersion}${info.privileged ? ' · administrator' : ''}`}
-        >
-          {info.host === 'electron' ? 'Electron' : 'Browser'} host · <span data-status="platform">{info.platform}</span>{' '}
-          {info.arch} · {info.appName} {info.appVersion}
-          {info.privileged ? ' · administrator' : ''}
-        </span>
-      ) : (
-        <span>connecting…</span>
-      )}
+      {info ? <HostFacts info={info} /> : <span>connecting…</span>}
     </footer>
   );
 }

@@ -211,13 +211,12 @@ export const processListColumns: GridColumn<ProcessEntry>[] = [
         <span className="muted process-bucket" title={p.traffic?.note ?? undefined}>
           {p.name}
         </span>
-      ) : p.connections === 0 ? (
-        // Listed for its traffic alone: its sockets are closed (or it ended), drawn muted and said so.
-        <span className="muted" title={[NO_SOCKETS_NOW, p.traffic?.note].filter(Boolean).join('\n')}>
-          <MiddleCut text={p.name} />
-        </span>
       ) : (
-        <span title={p.traffic?.note ?? undefined}>
+        // One listed for its traffic alone (its sockets closed, or it ended) is drawn muted and says so.
+        <span
+          className={p.connections === 0 ? 'muted' : undefined}
+          title={[p.connections === 0 ? NO_SOCKETS_NOW : null, p.traffic?.note].filter(Boolean).join('\n') || undefined}
+        >
           <MiddleCut text={p.name} />
         </span>
       ),
