@@ -266,7 +266,9 @@ export function connectionState(text: string): ConnectionState {
 }
 
 export interface Connection extends ConnectionTraffic, RemoteTagged {
-  /** Stable key: protocol, family, local and remote endpoint and inode. */
+  /** Stable key: protocol, family, local and remote endpoint, and the inode unless it is a TCP connection from SYN to
+   *  the end of TIME_WAIT (electron/collectors/connections/keys.ts keyedByEndpoints): it keeps its key as its process
+   *  closes it and it loses its inode. */
   id: string;
   proto: Protocol;
   family: Family;

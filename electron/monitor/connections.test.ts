@@ -296,6 +296,83 @@ describe('ConnectionTable closed sockets', () => {
   });
 });
 
+describe('ConnectionTable, a connection its process closed', () => {
+  const counters = (sent: number) => ({
+    ...conn(0, 'ESTABLISHED', 0, [], false),
+    bytesSent: sent,
+    bytesAcked: sent,
+    bytesReceived: 7,
+  });
+  const traffic = (sent: number) => {
+    const { id: _id, ...t } = counters(sent);
+    return t as unknown as ClosedSocket['traffic'];
+  };
+
+  it('keeps its row into TIME_WAIT (the same key, no inode, no counters), with its last counters, final after its destroy event', () => {
+    const table = new ConnectionTable();
+    const open: Connection = {
+      ...conn(1, 'ESTABLISHED', 0, [7], false),
+      bytesSent: 100,
+      bytesAcked: 100,
+      bytesReceived: 7,
+    };
+    table.update([open], 1000);
+    table.update([{ ...open, bytesSent: 300, bytesAcked: 300 }], 2000);
+    expect(table.get('c1')).toMatchObject({ sendRate: 200 });
+    const tw: Connection = { ...conn(1, 'TIME_WAIT', 0, [], false), inode: null };
+    const d = table.update([tw], 3000);
+    expect(d.added).toEqual([]);
+    expect(d.removed).toEqual([]);
+    expect(d.changed).toHaveLength(1);
+    expect(d.changed[0]).toMatchObject({
+      id: 'c1',
+      state: 'TIME_WAIT',
+      inode: null,
+      processes: [],
+      ownerStatus: 'none',
+    });
+    expect(d.changed[0]).not.toHaveProperty('bytesSent');
+    expect(table.get('c1')).toMatchObject({ state: 'TIME_WAIT', bytesSent: 300, sendRate: null, closedAt: null });
+    // The collector's same row again, or a copy of it: nothing changes.
+    expect(table.update([tw], 4000).changed).toEqual([]);
+    expect(table.update([{ ...tw }], 5000).changed).toEqual([]);
+    // Its destroy event brings the final counters, which stay.
+    const d2 = table.update([tw], 6000, [{ id: 'c1', traffic: traffic(5000), row: null }]);
+    expect(d2.changed).toContainEqual({ id: 'c1', bytesSent: 5000, bytesAcked: 5000 });
+    expect(table.update([tw], 7000).changed).toEqual([]);
+    expect(table.update([{ ...tw }], 8000).changed).toEqual([]);
+    expect(table.get('c1')).toMatchObject({ bytesSent: 5000, closedAt: null });
+    // TIME_WAIT over: the row closes with them.
+    table.update([], 9000);
+    expect(table.get('c1')).toMatchObject({ bytesSent: 5000, closedAt: 9000 });
+  });
+
+  it("keeps them too where the collector gives TIME_WAIT's counters as nulls with a note (Linux's tcp_info-less row)", () => {
+    const table = new ConnectionTable();
+    const open: Connection = { ...conn(1, 'ESTABLISHED', 0, [7], false), ...traffic(100) };
+    table.update([open], 1000);
+    table.update([{ ...open, ...traffic(300) }], 2000);
+    const nulls = Object.fromEntries(TRAFFIC_FIELDS.map((k) => [k, null]));
+    const note = 'n/a: the kernel gave no tcp_info for this socket';
+    const tw: Connection = {
+      ...conn(1, 'TIME_WAIT', 0, [], false),
+      inode: null,
+      ...nulls,
+      trafficNote: note,
+      sendRate: null,
+      recvRate: null,
+    };
+    const d = table.update([tw], 3000);
+    expect(d.changed).toHaveLength(1);
+    expect(d.changed[0]).toMatchObject({ id: 'c1', state: 'TIME_WAIT' });
+    expect(d.changed[0]).not.toHaveProperty('bytesSent');
+    expect(d.changed[0]).not.toHaveProperty('trafficNote');
+    expect(table.get('c1')).toMatchObject({ bytesSent: 300, bytesReceived: 7, sendRate: null, recvRate: null });
+    expect(table.get('c1')!.trafficNote).toBeUndefined();
+    expect(table.update([{ ...tw }], 4000).changed).toEqual([]);
+  });
+});
+
 /**
  * The table's update as plainly as it can be said (a Map, the generic rowPatch, no positions, no fast paths),
  * for the randomized comparison below.
@@ -320,15 +397,19 @@ class ReferenceTable {
         continue;
       }
       const open = before.closedAt === null;
+      // An open TCP row that lost its counters and inode (TIME_WAIT) keeps the last counters, without rates.
+      const carried =
+        open && f.bytesSent == null && typeof before.bytesSent === 'number' && f.proto === 'tcp' && f.inode === null;
+      const g: Connection = carried ? { ...f, ...pickTraffic(before) } : f;
       const rate = (a: number | null | undefined, b: number | null | undefined) =>
-        open && a != null && b != null ? perSecond(a, b, dt, MAX_BYTES_PER_SEC) : null;
+        open && !carried && a != null && b != null ? perSecond(a, b, dt, MAX_BYTES_PER_SEC) : null;
       const row = open
         ? lifecycle(
-            f,
+            g,
             before.firstSeen!,
             before.lastChanged!,
-            rate(before.bytesSent, f.bytesSent),
-            rate(before.bytesReceived, f.bytesReceived),
+            rate(before.bytesSent, g.bytesSent),
+            rate(before.bytesReceived, g.bytesReceived),
           )
         : lifecycle(f, now, now, null, null);
       const patch = rowPatch(before, row);

@@ -81,6 +81,9 @@ export class ConnectionTable {
   private sendRateAt = new Float64Array(256);
   private recvRateAt = new Float64Array(256);
   private holdsKept = false;
+  /** By slot: the collector's row whose traffic the table carried over from the row before it (carry), so that
+   *  that very row given again is known unchanged. */
+  private carriedFrom: (Connection | undefined)[] = [];
   private readonly free: number[] = [];
   /** The slots in the order of the last read. */
   private order = new Int32Array(0);
@@ -158,7 +161,7 @@ export class ConnectionTable {
       }
       const end = readingEnd(readings, s, i, fresh.length);
       for (; i < end; i++) {
-        const f = fresh[i]!;
+        let f = fresh[i]!;
         let slot = expected < previous.length ? previous[expected]! : -1;
         // A row given again is known by reference, without reading it.
         if (slot >= 0 && seenAt[slot] !== gen && ((keptAt[slot] === 1 && f === rowAt[slot]) || idAt[slot] === f.id)) {
@@ -190,9 +193,28 @@ export class ConnectionTable {
         )
           continue;
         const open = Number.isNaN(closedAtAt[slot]!);
+        let carried = false;
+        if (
+          open &&
+          f.bytesSent == null &&
+          typeof before.bytesSent === 'number' &&
+          f.proto === 'tcp' &&
+          f.inode === null
+        ) {
+          // A connection in TIME_WAIT: the kernel keeps no counters for it (the collector gives none, or nulls with
+          // a note), and its row (the same key as when it was open: keys.ts keyedByEndpoints) keeps the last ones it
+          // had, final once its destroy event came (closeWith), rather than losing its bytes. The same collector's
+          // row given again changed nothing.
+          if (this.carriedFrom[slot] === f) continue;
+          this.carriedFrom[slot] = f;
+          f = { ...f };
+          assignTraffic(f, before);
+          carried = true;
+        }
         let sendRate: number | null = null;
         let recvRate: number | null = null;
-        if (open && f.bytesSent !== undefined) {
+        // A carried row's counters are not read: no rates.
+        if (open && f.bytesSent !== undefined && !carried) {
           if (again) {
             sendRate = orNull(this.sendRateAt[slot]!);
             recvRate = orNull(this.recvRateAt[slot]!);
@@ -349,6 +371,7 @@ export class ConnectionTable {
       this.idAt[slot] = row.id;
     }
     this.hold(slot, row, kept);
+    this.carriedFrom[slot] = undefined;
     this.seenAt[slot] = gen;
     this.indexAt[slot] = index;
     this.firstSeenAt[slot] = at;
@@ -364,6 +387,7 @@ export class ConnectionTable {
     this.slots.delete(this.idAt[slot]!);
     this.slotsRoom.deleted();
     this.rowAt[slot] = undefined;
+    this.carriedFrom[slot] = undefined;
     this.keptAt[slot] = 0;
     this.idAt[slot] = '';
     this.indexAt[slot] = -1;

@@ -227,11 +227,20 @@ export function normalizeTcpState(text: string): string | null {
 export function connectionId(
   c: Pick<
     Connection,
-    'proto' | 'family' | 'localAddress' | 'localPort' | 'remoteAddress' | 'remotePort' | 'inode' | 'path'
+    'proto' | 'family' | 'localAddress' | 'localPort' | 'remoteAddress' | 'remotePort' | 'inode' | 'path' | 'state'
   >,
 ): string {
   if (c.proto === 'unix') return unixConnectionKey(c.path ?? '', c.inode);
-  return inetConnectionKey(c.proto, c.family, c.localAddress, c.localPort, c.remoteAddress, c.remotePort, c.inode);
+  return inetConnectionKey(
+    c.proto,
+    c.family,
+    c.localAddress,
+    c.localPort,
+    c.remoteAddress,
+    c.remotePort,
+    c.inode,
+    c.state,
+  );
 }
 
 export interface ConnectionFields {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { seededRandom } from '../../monitor/testing/synthetic.js';
-import { inetConnectionKey, rememberedKeys, unixConnectionKey } from './keys.js';
+import { inetConnectionKey, keyedByEndpoints, rememberedKeys, unixConnectionKey } from './keys.js';
 
 const built = (...a: [string, string, string, number, string, number, number | null]) => a.map(String).join('|');
 
@@ -25,6 +25,36 @@ describe('connection keys', () => {
     );
     expect(inetConnectionKey('tcp', 'inet6', '::1', 80, '::1', 5000, null)).toBe('tcp|inet6|::1|80|::1|5000|null');
     expect(unixConnectionKey('/run/x', 9)).toBe('unix|unix|/run/x|9');
+  });
+
+  it('keys a TCP connection by its endpoints from SYN to TIME_WAIT, so it keeps its key as its process closes it', () => {
+    const key = (inode: number | null, state: string | null, proto = 'tcp') =>
+      inetConnectionKey(proto, 'inet', '10.0.0.1', 40000, '10.0.0.2', 443, inode, state);
+    const open = key(88, 'ESTABLISHED');
+    expect(open).toBe('tcp|inet|10.0.0.1|40000|10.0.0.2|443');
+    // Closed by its process: no inode any more (FIN_WAIT2, then TIME_WAIT), the same key.
+    for (const state of [
+      'FIN_WAIT1',
+      'FIN_WAIT2',
+      'TIME_WAIT',
+      'CLOSE_WAIT',
+      'LAST_ACK',
+      'CLOSING',
+      'SYN_SENT',
+      'SYN_RECV',
+    ])
+      expect(key(0, state), state).toBe(open);
+    expect(keyedByEndpoints('tcp', 'TIME_WAIT')).toBe(true);
+    // Sockets that may share their endpoints with others keep the inode: listeners (SO_REUSEPORT), a closed or
+    // bound one, any UDP socket, and a row whose state is not known.
+    expect(key(88, 'LISTEN')).toBe('tcp|inet|10.0.0.1|40000|10.0.0.2|443|88');
+    expect(key(88, 'CLOSE')).toBe('tcp|inet|10.0.0.1|40000|10.0.0.2|443|88');
+    expect(key(88, 'ESTABLISHED', 'udp')).toBe('udp|inet|10.0.0.1|40000|10.0.0.2|443|88');
+    expect(key(88, null)).toBe('tcp|inet|10.0.0.1|40000|10.0.0.2|443|88');
+    // The remembered key of an inode is the one its state gives: a connection reset into CLOSE gets the inode back.
+    expect(key(89, 'ESTABLISHED')).toBe(open);
+    expect(key(89, 'CLOSE')).toBe('tcp|inet|10.0.0.1|40000|10.0.0.2|443|89');
+    expect(key(89, 'ESTABLISHED')).toBe(open);
   });
 
   it('is the joined fields whatever came before, over many random sockets sharing inodes', () => {

@@ -3,13 +3,38 @@
 // first reader (the monitor, looking 50,000 ids up per tick) must flatten, which measured twice as slow
 // (bench:pipeline). String(null) keeps an unknown inode as "null".
 //
+// A TCP connection from its SYN to the end of its TIME_WAIT is keyed by its endpoints alone (keyedByEndpoints): the
+// kernel holds one socket per endpoints in those states, and its process closing it takes its inode (FIN_WAIT,
+// TIME_WAIT), so a key with the inode made a closing connection a closed row and a new TIME_WAIT one.
+//
 // A socket listed again with the same endpoints gets the very string it got before (remembered by its inode,
 // which the kernel gives one open socket at a time): building the key is most of the cost of a row, and the
 // monitor, matching each read against its table, then compares two references instead of two strings of
 // ~50 characters in memory that is no longer in cache (bench:pipeline). The string is the one building it
 // would give: what is remembered is checked field by field against the arguments.
 
+/** TCP states in which the kernel keys a socket by its four endpoints (its established hash): one socket per
+ *  endpoints at a time, the same one from SYN to the end of TIME_WAIT. A listener, a bound or closed socket (LISTEN,
+ *  CLOSE) may share its endpoints with others: their keys keep the inode. */
+const ENDPOINT_STATES: ReadonlySet<string> = new Set([
+  'SYN_SENT',
+  'SYN_RECV',
+  'ESTABLISHED',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'CLOSE_WAIT',
+  'CLOSING',
+  'LAST_ACK',
+  'TIME_WAIT',
+]);
+
+/** Whether a socket's key is its endpoints alone (a TCP connection in one of ENDPOINT_STATES). */
+export function keyedByEndpoints(proto: string, state: string | null | undefined): boolean {
+  return proto === 'tcp' && state != null && ENDPOINT_STATES.has(state);
+}
+
 interface Known {
+  readonly byEndpoints: boolean;
   readonly proto: string;
   readonly family: string;
   readonly localAddress: string;
@@ -51,7 +76,7 @@ export function rememberedKeys(): number {
 }
 
 /**
- * The key of an inet row. `remember` false: made, neither looked up nor remembered (a collector that keeps its
+ * The key of an inet row: its protocol, family and endpoints, and its inode unless keyedByEndpoints. `remember` false: made, neither looked up nor remembered (a collector that keeps its
  * rows from read to read gives a socket found in the previous read that row's key, so it asks only for keys of
  * new sockets, which no cache has: remembered, they would be a second copy of what its rows hold, and the
  * keys of every open socket stay in it when nothing churns: 100,000 of them, about 12 MB, at 100,000 sockets).
@@ -64,13 +89,16 @@ export function inetConnectionKey(
   remoteAddress: string,
   remotePort: number,
   inode: number | null,
+  state: string | null = null,
   remember = true,
 ): string {
+  const byEndpoints = keyedByEndpoints(proto, state);
   // Without an inode (TIME_WAIT, captures) many sockets share the number: nothing to remember them by.
   const remembered = remember && inode !== null && inode !== 0;
   const known = remembered ? lookUp(inode) : undefined;
   if (
     known !== undefined &&
+    known.byEndpoints === byEndpoints &&
     known.localPort === localPort &&
     known.remotePort === remotePort &&
     known.localAddress === localAddress &&
@@ -80,12 +108,12 @@ export function inetConnectionKey(
   ) {
     return known.id;
   }
-  const id = [proto, family, localAddress, String(localPort), remoteAddress, String(remotePort), String(inode)].join(
-    '|',
-  );
+  const id = byEndpoints
+    ? [proto, family, localAddress, String(localPort), remoteAddress, String(remotePort)].join('|')
+    : [proto, family, localAddress, String(localPort), remoteAddress, String(remotePort), String(inode)].join('|');
   if (remembered) {
     if (Date.now() - generationStart >= GENERATION_MS) nextGeneration();
-    recent.set(inode, { proto, family, localAddress, localPort, remoteAddress, remotePort, id });
+    recent.set(inode, { byEndpoints, proto, family, localAddress, localPort, remoteAddress, remotePort, id });
   }
   return id;
 }

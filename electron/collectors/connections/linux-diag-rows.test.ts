@@ -139,10 +139,11 @@ describe('TCP rows from sock_diag, kept from read to read', () => {
     expect(a2).toBe(a);
     expect(b2).not.toBe(b);
     expect(b2!.id).toBe(b!.id);
-    expect(c!.id).toBe('tcp|inet|127.0.0.1|80|127.0.0.2|5005|35');
+    // A connection is keyed by its endpoints (keys.ts keyedByEndpoints).
+    expect(c!.id).toBe('tcp|inet|127.0.0.1|80|127.0.0.2|5005');
     // Found by inode with other endpoints (the key is made of them): its own key, not the row's.
     const [, , c2] = read([X, Y, { ...Z, ports: [81, 5005] }], kept);
-    expect(c2!.id).toBe('tcp|inet|127.0.0.1|81|127.0.0.2|5005|35');
+    expect(c2!.id).toBe('tcp|inet|127.0.0.1|81|127.0.0.2|5005');
     // The keys of the rows it holds are not remembered a second time.
     expect(rememberedKeys()).toBe(before);
     // Without KeptRows the cache is used as before.

@@ -8,7 +8,7 @@ import { assignTraffic, recordSkip } from '../../../shared/types.js';
 import { inetStateName, sendQueue, socketUid } from './kernel-states.js';
 import { AF_INET, forEachInetDiagSocket, type InetDiagSocket } from '../linux/sock-diag.js';
 import type { KeptRows } from './kept-rows.js';
-import { inetConnectionKey } from './keys.js';
+import { inetConnectionKey, keyedByEndpoints } from './keys.js';
 import { LISTEN_TRAFFIC, listenerUids, type SsTcpRows, tcpRow } from './linux-ss-rows.js';
 import { readTcpInfoStruct, unknownTraffic } from './tcp-info.js';
 
@@ -58,10 +58,20 @@ export function tcpRowsFromDiag(
         return;
       }
       infoRead = info.trafficNote !== UNREAD;
-      if (sameKey(previous, family, s)) id = previous.id;
+      if (sameKey(previous, family, s, state)) id = previous.id;
     }
     if (kept !== undefined && id === undefined)
-      id = inetConnectionKey('tcp', family, s.localAddress, s.localPort, s.remoteAddress, s.remotePort, s.inode, false);
+      id = inetConnectionKey(
+        'tcp',
+        family,
+        s.localAddress,
+        s.localPort,
+        s.remoteAddress,
+        s.remotePort,
+        s.inode,
+        state,
+        false,
+      );
     const row = tcpRow(
       family,
       s.localAddress,
@@ -137,8 +147,9 @@ const LINK_LOCAL = /^fe[89ab]/i;
 
 /** Whether a record's socket has the key of the previous row found for it (found by inode, or by endpoints
  *  without one): the same family, endpoints and inode. */
-function sameKey(row: Connection, family: 'inet' | 'inet6', s: InetDiagSocket): boolean {
+function sameKey(row: Connection, family: 'inet' | 'inet6', s: InetDiagSocket, state: ConnectionState): boolean {
   return (
+    keyedByEndpoints('tcp', row.state) === keyedByEndpoints('tcp', state) &&
     row.inode === (s.inode === 0 ? null : s.inode) &&
     row.localPort === s.localPort &&
     row.remotePort === s.remotePort &&

@@ -43,7 +43,7 @@ describe('tcpRowsFromSs', () => {
     expect(listen!.id).toBe('tcp|inet|0.0.0.0|22|0.0.0.0|0|2001');
     // A half-open connection has its listener's uid, as /proc/net/tcp prints it.
     expect(synRecv).toMatchObject({ uid: 105, inode: null, remoteAddress: '10.0.0.9', remotePort: 50000 });
-    expect(synRecv!.id).toBe('tcp|inet|10.0.0.1|22|10.0.0.9|50000|0');
+    expect(synRecv!.id).toBe('tcp|inet|10.0.0.1|22|10.0.0.9|50000');
     // The zone is left to the collector (if_inet6), as for /proc rows.
     expect(estab).toMatchObject({ family: 'inet6', localAddress: 'fe80::1', remoteAddress: 'fe80::2', sendQ: 36 });
     expect(estab).toMatchObject({ uid: 1000, bytesSent: 100, bytesReceived: 50, rttMs: 0.5, minRttMs: 0.1 });

@@ -109,7 +109,7 @@ export function tcpRow(
   uid: number,
   inode: number,
   traffic = true,
-  id = inetConnectionKey('tcp', family, localAddress, localPort, remoteAddress, remotePort, inode),
+  id = inetConnectionKey('tcp', family, localAddress, localPort, remoteAddress, remotePort, inode, state),
 ): Connection {
   const inodeOrNull = inode === 0 ? null : inode;
   const queued = sendQueue(state, sendQ);

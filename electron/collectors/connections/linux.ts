@@ -217,7 +217,7 @@ function parseInetLine(
   if (uid < 0 || inode < 0) return 'bad uid or inode';
   const state = inetStateName(proto, st);
   rows.push({
-    id: inetConnectionKey(proto, family, localAddress, localPort, remoteAddress, remotePort, inode),
+    id: inetConnectionKey(proto, family, localAddress, localPort, remoteAddress, remotePort, inode, state),
     proto,
     family,
     localAddress,
@@ -436,6 +436,7 @@ export function attachZones(rows: Connection[], ifInet6: string): boolean {
       r.remoteAddress,
       r.remotePort,
       r.inode ?? 0,
+      r.state,
     );
     changed = true;
   }

@@ -240,6 +240,36 @@ describe('the recorder', () => {
     r.recorder.close();
   });
 
+  it('ends a connection where its process lets go of it, though its row goes on in TIME_WAIT (one key)', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const r = rig(file);
+    r.tick([]);
+    const open = conn(1);
+    r.tick([open]);
+    const started = r.now;
+    r.tick([open]);
+    // The process closes it: the same row (keys.ts keys it by its endpoints), without its inode and owner.
+    const tail: Connection = { ...open, state: 'TIME_WAIT', inode: null, processes: [], ownerStatus: 'none' };
+    r.tick([tail]);
+    const letGo = r.now;
+    r.tick([tail]);
+    r.tick([tail]);
+    r.recorder.flush();
+    const db = r.recorder.database!;
+    const rows = connectionsBetween(db, 0, r.now).rows;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ process: 'app1', closedAt: letGo, states: ['ESTABLISHED', 'TIME_WAIT'] });
+    const summary = changes(db, started, r.now);
+    expect(summary.stoppedProcesses).toEqual([{ process: 'app1', lastSeen: letGo }]);
+    // The tail, changed later (the kernel's last counters), is a row of its own, owned by no process.
+    r.tick([{ ...tail, state: 'CLOSE' }]);
+    r.recorder.flush();
+    const after = connectionsBetween(db, 0, r.now).rows;
+    expect(after.map((x) => x.process ?? null)).toEqual(['app1', null]);
+    expect(changes(db, started, r.now).stoppedProcesses.map((p) => p.process)).toEqual(['app1']);
+    r.recorder.close();
+  });
+
   it("keeps what it recorded across restarts: rows left open end at their session's last write", () => {
     const file = join(tempDir(), 'history.sqlite');
     const first = rig(file);

@@ -767,6 +767,18 @@ export class Recorder {
       this.open.setStates(entry, withState(states, patch.state));
       pending = true;
     }
+    if (patch.processes !== undefined && patch.processes.length === 0 && this.open.processes(entry).length > 0) {
+      // Its process let go of it (closed it, or ended) and the kernel keeps its tail (FIN_WAIT, TIME_WAIT): one row
+      // in the table still (keys.ts keyedByEndpoints), but the process's use of it ends here, so that History says
+      // when the process stopped using the network. The ownerless tail, if it changes later, is a row of its own.
+      const row = get(patch.id);
+      if (row && isLeftBehind(row)) {
+        this.open.setClosedAt(entry, this.now());
+        this.dirty.add(entry);
+        this.countListener(this.open.row(entry), -1);
+        return;
+      }
+    }
     if (patch.processes !== undefined && patch.processes.length > 0 && this.open.processes(entry).length === 0) {
       this.open.setOwner(entry, patch.processes, patch.user ?? this.open.user(entry));
       touched = true;

@@ -68,7 +68,8 @@ function connection(serial: number, random: () => number): Connection {
 }
 
 /** Made on every read with the collectors' own key function from the row's fields, as a collector parsing
- *  /proc does (which hands a socket it listed before the string it gave it then: see keys.ts). */
+ *  /proc does (which hands a socket it listed before the string it gave it then: see keys.ts). Without the state,
+ *  so the key keeps the inode: a synthetic row changes state at random (to LISTEN too) and stays one row. */
 function connectionId(r: Connection): string {
   return inetConnectionKey(r.proto, r.family, r.localAddress, r.localPort, r.remoteAddress, r.remotePort, r.inode);
 }
