@@ -104,7 +104,7 @@ describe('safe by default', () => {
   let clientPort = 0;
   const name = `nlsafe${tag}`;
 
-  it('the Kill dialog opens on Cancel: Shift+F10, Enter, Enter kills nothing', async () => {
+  it('the row menu opens on a filter, Kill is last, and its dialog opens on Cancel: End, Enter, Enter kills nothing', async () => {
     pair = await started.start(name, PAIR);
     [, serverPort, clientPort] = /ready (\d+) (\d+)/.exec(pair.lines[0]!)!.map(Number) as [number, number, number];
     await rowsFor(`proc:${name}`, 3);
@@ -112,7 +112,18 @@ describe('safe by default', () => {
     await page.keyboard.press('Home');
     await page.keyboard.press('Shift+F10');
     await menu().waitFor();
-    await page.keyboard.press('Enter'); // Kill process…, the first item
+    // Enter at once would filter: what cannot be undone is last, after a separator.
+    await until('the menu to focus its first item', async () =>
+      (await page.evaluate(() => document.activeElement?.getAttribute('role'))) === 'menuitem' ? true : null,
+    );
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(`Filter to ${name}`);
+    const items = await menu().getByRole('menuitem').allTextContents();
+    // (This first row listens: Close connection… is disabled, its reason beside it.)
+    expect(items.at(-2)).toMatch(/^Close connection…/);
+    expect(items.at(-1)).toBe('Kill process…');
+    await page.keyboard.press('End');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Kill process…');
+    await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');

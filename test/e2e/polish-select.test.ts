@@ -157,7 +157,7 @@ describe('the keyboard position', () => {
 });
 
 describe('the process list menu', () => {
-  it('offers Filter to, Kill… and Copy', async () => {
+  it('offers Filter to, Copy and, last, Kill…', async () => {
     const p = await listener(`nlplist${tag}`, 0);
     await filterBox().fill('');
     const list = page.locator('[role="grid"][aria-label="Processes"]');
@@ -167,8 +167,8 @@ describe('the process list menu', () => {
     const menu = page.getByRole('menu', { name: 'Process' });
     expect(await menu.getByRole('menuitem').allTextContents()).toEqual([
       `Filter to nlplist${tag}`,
-      `Kill nlplist${tag}…`,
       'Copy',
+      `Kill nlplist${tag}…`,
     ]);
     await menu.getByRole('menuitem', { name: 'Copy' }).click();
     expect((await clipboard()).split('\n')[1]).toContain(`nlplist${tag}\t${p.child.pid}`);

@@ -260,18 +260,20 @@ export function ConnectionsTab() {
     [],
   );
 
-  /** The menu of several selected rows: kill the processes behind them, copy them. */
+  /** The menu of several selected rows: copy them, kill the processes behind them (last). */
   const selectionItems = (m: MenuState): MenuItem[] => {
     const procs = processesOf(m.selection);
     const many = killManyBlocked(m.selection, actions);
     const reason = many.reason ?? (procs.length === 0 ? 'no live process holds these sockets' : undefined);
     return [
+      { id: 'copy-rows', label: `Copy ${m.selection.length} rows`, onSelect: m.copy },
       {
         id: 'kill-many',
         label:
           procs.length === 1 ? `Kill ${procs[0]!.name} (PID ${procs[0]!.pid})…` : `Kill ${procs.length} processes…`,
         names: procs.length === 1 ? [procs[0]!.name] : [],
         danger: true,
+        separatorBefore: true,
         disabled: reason !== undefined,
         reason,
         onSelect: () =>
@@ -281,11 +283,10 @@ export function ConnectionsTab() {
               : { kind: 'killMany', processes: procs, host: many.host },
           ),
       },
-      { id: 'copy-rows', label: `Copy ${m.selection.length} rows`, separatorBefore: true, onSelect: m.copy },
     ];
   };
 
-  /** The process side list's menu: filter to it, kill every process of that name, copy it. */
+  /** The process side list's menu: filter to it, copy it, kill every process of that name (last). */
   const processItems = (entry: ProcessEntry, copy: () => void): MenuItem[] => {
     const rows = [...live.rows.values()].filter((r) => byToggles(r) && matchesProcess(r, entry.id));
     const procs = processesOf(rows, entry.id);
@@ -298,6 +299,7 @@ export function ConnectionsTab() {
         names: [entry.name],
         onSelect: () => setProcessFilter(entry.id),
       },
+      { id: 'copy', label: 'Copy', separatorBefore: true, onSelect: copy },
       {
         id: 'kill',
         label: procs.length > 1 ? `Kill ${procs.length} ${entry.name} processes…` : `Kill ${entry.name}…`,
@@ -308,7 +310,6 @@ export function ConnectionsTab() {
         reason,
         onSelect: () => setDialog({ kind: 'killMany', processes: procs, host: many.host }),
       },
-      { id: 'copy', label: 'Copy', separatorBefore: true, onSelect: copy },
     ];
   };
 
@@ -319,25 +320,9 @@ export function ConnectionsTab() {
     const hasRemote = hasRemoteAddress(row);
     return [
       {
-        id: 'kill',
-        label: 'Kill process…',
-        danger: true,
-        disabled: killReason !== undefined,
-        reason: killReason,
-        onSelect: () => setDialog({ kind: 'kill', row }),
-      },
-      {
-        id: 'close',
-        label: 'Close connection…',
-        disabled: closeReason !== undefined,
-        reason: closeReason,
-        onSelect: () => setDialog({ kind: 'close', row }),
-      },
-      {
         id: 'filter-process',
         label: owner ? `Filter to ${owner.name}` : 'Filter to this process',
         names: owner ? [owner.name] : [],
-        separatorBefore: true,
         disabled: !owner,
         reason: owner ? undefined : 'no known process',
         onSelect: () => owner && setProcessFilter(processKey(owner.name)),
@@ -364,6 +349,23 @@ export function ConnectionsTab() {
         disabled: !hasRemote,
         reason: hasRemote ? undefined : 'no remote address',
         onSelect: () => void copyText(endpointText(row.remoteAddress, row.remotePort, row.proto)),
+      },
+      // What cannot be undone last, apart: the menu opens on its first item, and Enter there only filters.
+      {
+        id: 'close',
+        label: 'Close connection…',
+        separatorBefore: true,
+        disabled: closeReason !== undefined,
+        reason: closeReason,
+        onSelect: () => setDialog({ kind: 'close', row }),
+      },
+      {
+        id: 'kill',
+        label: 'Kill process…',
+        danger: true,
+        disabled: killReason !== undefined,
+        reason: killReason,
+        onSelect: () => setDialog({ kind: 'kill', row }),
       },
     ];
   };
