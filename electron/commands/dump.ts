@@ -4,7 +4,7 @@
 // --elevate asks the privileged helper for other users' processes; --host reads a remote Linux host over ssh
 // instead (electron/remote/).
 import { commandError } from '../../shared/error-text.js';
-import { inertExcerpt, inertJson } from '../../shared/inert-text.js';
+import { inertJson } from '../../shared/inert-text.js';
 import { parseArgs } from 'node:util';
 import { connectionNames } from '../../shared/names.js';
 import {
@@ -39,7 +39,8 @@ function optionError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const unknown = /^Unknown option '([^']{1,64})'/.exec(message);
   if (!unknown) return message;
-  return `unknown option ${inertExcerpt(unknown[1]!, 64)} (connections are chosen with netstat's -t -u -w -x -4 -6 -l -a, and --filter QUERY in the Connections tab's filter language; -n and -p are taken and change nothing: see netlens --help)`;
+  // (The pattern takes at most 64 characters of it; commandError makes the whole line inert.)
+  return `unknown option ${unknown[1]} (connections are chosen with netstat's -t -u -w -x -4 -6 -l -a, and --filter QUERY in the Connections tab's filter language; -n and -p are taken and change nothing: see netlens --help)`;
 }
 
 function describeDiagnostics(d: Diagnostics): string[] {

@@ -108,9 +108,8 @@ export function inetConnectionKey(
   ) {
     return known.id;
   }
-  const id = byEndpoints
-    ? [proto, family, localAddress, String(localPort), remoteAddress, String(remotePort)].join('|')
-    : [proto, family, localAddress, String(localPort), remoteAddress, String(remotePort), String(inode)].join('|');
+  const endpoints = [proto, family, localAddress, String(localPort), remoteAddress, String(remotePort)].join('|');
+  const id = byEndpoints ? endpoints : `${endpoints}|${inode}`;
   if (remembered) {
     if (Date.now() - generationStart >= GENERATION_MS) nextGeneration();
     recent.set(inode, { byEndpoints, proto, family, localAddress, localPort, remoteAddress, remotePort, id });

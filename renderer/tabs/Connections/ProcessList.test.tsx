@@ -203,6 +203,18 @@ describe("the process list's PIDs", () => {
     expect(cell(entry([42]))).toBe('<div>42</div>');
     expect(cell(entry([]))).toBe('<div></div>');
   });
+
+  it('of a name 10,000 processes run under: the first 64 in the text and tooltip, every one in the export', () => {
+    const many = entry(Array.from({ length: 10_000 }, (_, i) => 1000 + i));
+    const text = pids.text(many);
+    expect(text.startsWith('1000, 1001, ')).toBe(true);
+    expect(text.endsWith('1063 and 9936 more')).toBe(true);
+    expect(text.length).toBeLessThan(500);
+    expect(renderToStaticMarkup(<div>{pids.render!(many)}</div>)).toBe(
+      `<div><span title="${text}">1000 +9999</span></div>`,
+    );
+    expect(pids.value!(many)).toHaveLength(10_000);
+  });
 });
 
 describe('a process listed for its traffic alone', () => {

@@ -12,6 +12,7 @@ import {
 import { formatBytes, formatCount, formatRate, rateValue } from '../../../shared/format.js';
 import { DataGrid } from '../../components/DataGrid.js';
 import { MiddleCut } from '../../components/MiddleCut.js';
+import { pidList, pidsCell } from './columns.js';
 import { paneWidthStyle } from '../../components/Splitter.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import type { Aggregate } from '../../store/live-rows.js';
@@ -232,14 +233,10 @@ export const processListColumns: GridColumn<ProcessEntry>[] = [
     sortValue: (p) => p.pids[0] ?? null,
     // All of them as its text (tooltip, copy, export); the cell shows the first and how many more, as the
     // Connections grid's PID column does (a cut list read "6670, 7667, 7669…" with no way to see the rest).
-    text: (p) => p.pids.join(', '),
+    text: (p) => pidList(p.pids),
     value: (p) => p.pids,
     render: (p) =>
-      p.pids.length < 2 ? (
-        p.pids.join(', ')
-      ) : (
-        <span title={p.pids.join(', ')}>{`${p.pids[0]} +${p.pids.length - 1}`}</span>
-      ),
+      pidsCell(pidList(p.pids), p.pids.length < 2 ? pidList(p.pids) : `${p.pids[0]} +${p.pids.length - 1}`),
     renderFitsText: true,
   },
   {

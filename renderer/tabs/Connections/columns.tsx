@@ -51,7 +51,24 @@ const ownersHidden = (r: Connection) => r.ownerStatus === 'denied' || r.ownerSta
 
 export function pidsText(r: Connection): string {
   if (ownersHidden(r)) return '?';
-  return ownersText(r.processes.map((p) => p.pid).join(', '), r.ownerStatus);
+  return ownersText(pidList(r.processes.map((p) => p.pid)), r.ownerStatus);
+}
+
+/** PIDs written out in a cell's text and tooltip, at most: a listener shared by a thousand forked workers, or a name
+ *  a thousand processes run under, would make a tooltip of thousands (the data, its export, keeps every one). As
+ *  many as a remote host's socket lists (electron/remote/, its owners past 64 are "more not listed"). */
+const PIDS_LISTED = 64;
+
+/** PIDs as a cell's text: all of them, or the first PIDS_LISTED and how many more. */
+export function pidList(pids: readonly number[]): string {
+  return pids.length > PIDS_LISTED
+    ? `${pids.slice(0, PIDS_LISTED).join(', ')} and ${pids.length - PIDS_LISTED} more`
+    : pids.join(', ');
+}
+
+/** A PID cell: its text, or its short form ("6670 +3") with the text as its tooltip. One for every grid of PIDs. */
+export function pidsCell(text: string, short: string): ReactNode {
+  return short === text ? text : <span title={text}>{short}</span>;
 }
 
 /** What a PID cell shows: a socket's one PID, or the first of several and how many more ("25849 +1"), whose whole
@@ -247,7 +264,7 @@ export function connectionColumns(
       value: pidsValue,
       // A socket shared by many processes shows its first and how many more, and lists them all in its tooltip;
       // the column fits one or two in full. Digits and "?" alone: nothing to escape.
-      render: (r) => (r.processes.length < 2 ? pidsText(r) : <span title={pidsText(r)}>{pidsShort(r)}</span>),
+      render: (r) => pidsCell(pidsText(r), pidsShort(r)),
       renderFitsText: true,
       maxWidth: PID_MAX,
     },
