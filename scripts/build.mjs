@@ -45,6 +45,10 @@ if (args.has('--if-needed') && existsSync(stamp) && statSync(stamp).mtimeMs >= n
 }
 
 const started = Date.now();
+// Always React's production build: Vite follows NODE_ENV where it is set, and a build run from a test (vitest sets
+// NODE_ENV=test) or a shell with NODE_ENV=development made a development one (its double effects asked History's
+// record twice, which a browser test caught mid-run after `start.mjs` rebuilt for an edited source).
+process.env.NODE_ENV = 'production';
 rmSync(join(root, 'out'), { recursive: true, force: true });
 
 const common = {
