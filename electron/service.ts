@@ -14,7 +14,7 @@ import {
 import { asHostLog } from './log-lines.js';
 import type { Actions } from './actions/api.js';
 import type { AgentManager } from './agent/manager.js';
-import type { Monitor, RemoteRequest } from './monitor/api.js';
+import type { ClientTransport, Monitor, RemoteRequest } from './monitor/api.js';
 import type { RecordMethod } from './monitor/record/requests.js';
 import type { SettingsStore } from './settings-store.js';
 
@@ -54,7 +54,8 @@ export interface Session {
 }
 
 export interface Service {
-  connect(send: (message: ServerMessage) => void, label: string): Session;
+  /** `transport`: the socket the client is reached over, where it is one (the browser host's WebSocket). */
+  connect(send: (message: ServerMessage) => void, label: string, transport?: ClientTransport): Session;
 }
 
 const NO_AGENT: AgentStatus = {
@@ -119,12 +120,12 @@ export function createService(options: ServiceOptions): Service {
   };
 
   return {
-    connect(send, label) {
+    connect(send, label, transport) {
       let open = true;
       const safeSend = (m: ServerMessage) => {
         if (open) send(m);
       };
-      const client = options.monitor.attach(safeSend);
+      const client = options.monitor.attach(safeSend, transport);
 
       // Heavy requests (a capture of up to 32 MB) run one at a time per client: a second one is refused,
       // never queued, so one client cannot pile up work or memory (the parser also caps them globally).

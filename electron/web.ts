@@ -272,23 +272,33 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     // remote host with 150,000 sockets: 54 MB); a client still reading it is not behind, so what waits unread
     // counts beyond it (it cut every page off in a loop: each reconnect asked the same snapshot again).
     let largest = 0;
-    const session = service.connect((message: ServerMessage) => {
-      if (ws.readyState !== ws.OPEN) return;
-      // A client that does not read its socket would make the host queue without end (issue 10: 10,000
-      // resyncs took it to 2.6 GB). Past the bound it is disconnected; its page reconnects and resyncs.
-      if (ws.bufferedAmount > MAX_UNREAD_BYTES + largest) {
-        log(
-          `web: [${label}] disconnected: ${Math.round(ws.bufferedAmount / 1048576)} MB sent to it are still unread (it fell too far behind)`,
-        );
-        session.close();
-        ws.terminate();
-        return;
-      }
-      const text = JSON.stringify(message);
-      // UTF-8 takes at most 3 bytes per UTF-16 unit: a text that short cannot be the largest, and is not measured.
-      if (text.length * 3 > largest) largest = Math.max(largest, Buffer.byteLength(text));
-      ws.send(text);
-    }, label);
+    // The page's connection is NetLens's own: its counters move because the page is sent what moved (quiet.ts).
+    const { localAddress, localPort, remoteAddress, remotePort } = req.socket;
+    const transport =
+      localAddress && localPort && remoteAddress && remotePort
+        ? { localAddress, localPort, remoteAddress, remotePort }
+        : undefined;
+    const session = service.connect(
+      (message: ServerMessage) => {
+        if (ws.readyState !== ws.OPEN) return;
+        // A client that does not read its socket would make the host queue without end (issue 10: 10,000
+        // resyncs took it to 2.6 GB). Past the bound it is disconnected; its page reconnects and resyncs.
+        if (ws.bufferedAmount > MAX_UNREAD_BYTES + largest) {
+          log(
+            `web: [${label}] disconnected: ${Math.round(ws.bufferedAmount / 1048576)} MB sent to it are still unread (it fell too far behind)`,
+          );
+          session.close();
+          ws.terminate();
+          return;
+        }
+        const text = JSON.stringify(message);
+        // UTF-8 takes at most 3 bytes per UTF-16 unit: a text that short cannot be the largest, and is not measured.
+        if (text.length * 3 > largest) largest = Math.max(largest, Buffer.byteLength(text));
+        ws.send(text);
+      },
+      label,
+      transport,
+    );
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
         session.receive(BINARY);

@@ -91,7 +91,8 @@ export function App() {
         visible.includes('connections') && extrasKey
           ? (extrasKey.split(',') as ReturnType<typeof connectionExtras>)
           : [];
-      client.send({ type: 'visibility', hidden: document.hidden, visible, extras });
+      // Quiet: a tick that moves nothing but this page's own connection may wait up to 5 s (quiet.ts).
+      client.send({ type: 'visibility', hidden: document.hidden, visible, extras, quiet: true });
     };
     report();
     document.addEventListener('visibilitychange', report);

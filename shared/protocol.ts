@@ -276,12 +276,15 @@ export const clientMessageSchema = v.variant('type', [
   }),
   v.strictObject({ type: v.literal('pause'), paused: v.boolean() }),
   /** Which datasets the client shows now, and whether its window or page is hidden. `extras`: optional
-   *  per-row data on screen (traffic columns, socket memory); left out, none is collected for this client. */
+   *  per-row data on screen (traffic columns, socket memory); left out, none is collected for this client.
+   *  `quiet`: a diff that moves nothing but NetLens's own connection to this client (or nothing at all) may wait
+   *  up to 5 s, and goes with the next that moves something else (electron/monitor/quiet.ts). */
   v.strictObject({
     type: v.literal('visibility'),
     hidden: v.boolean(),
     visible: v.pipe(v.array(datasetSchema), v.maxLength(DATASETS.length)),
     extras: v.optional(v.pipe(v.array(v.picklist(COLLECT_EXTRAS)), v.maxLength(COLLECT_EXTRAS.length))),
+    quiet: v.optional(v.boolean()),
   }),
   requestSchema,
 ]);

@@ -31,9 +31,19 @@ export interface MonitorClient {
   detach(): void;
 }
 
+/** The socket a client's messages travel over (the browser host's WebSocket to its page), as the host's end names
+ *  it: that connection is NetLens's own, and moves because the page is sent what moved (quiet.ts). */
+export interface ClientTransport {
+  localAddress: string;
+  localPort: number;
+  remoteAddress: string;
+  remotePort: number;
+}
+
 export interface Monitor {
-  /** Registers a client; everything for it (snapshots, diffs, status, notices, collector errors) goes to send. */
-  attach(send: (message: ServerMessage) => void): MonitorClient;
+  /** Registers a client; everything for it (snapshots, diffs, status, notices, collector errors) goes to send.
+   *  `transport`: the connection it is reached over, where it is a socket of this machine's. */
+  attach(send: (message: ServerMessage) => void, transport?: ClientTransport): MonitorClient;
   /** Up to 10 minutes of per-second rates of one interface, or (of 'process') of one process name. */
   history(iface: string, of?: HistoryOf): Promise<HistoryPoint[]>;
   /** After the monitor gave up (workers dying as soon as they start): try again now. False when it had not

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { HistoryPoint, RequestParams, ServerMessage, StreamMessage } from '../../shared/protocol.js';
 import type { RecordMethod } from './record/requests.js';
 import type { Dataset } from '../../shared/types.js';
-import type { HistoryOf, Monitor, MonitorClient, RemoteAnswer, RemoteRequest } from './api.js';
+import type { ClientTransport, HistoryOf, Monitor, MonitorClient, RemoteAnswer, RemoteRequest } from './api.js';
 import type { RemoteHostInfo } from '../../shared/remote.js';
 import { HostNetlinkDumps, HostSharedBuffers, letGo, packDump } from './netlink-relay.js';
 import { workerResourceLimits } from './heap.js';
@@ -46,6 +46,8 @@ export interface MonitorHandle extends Monitor {
 
 interface ClientRecord {
   send: (message: ServerMessage) => void;
+  /** The connection the client is reached over, replayed to a restarted worker. */
+  transport: ClientTransport | undefined;
   subscriptions: Set<Dataset>;
   visibility: StreamMessage | null;
   /** Resyncs passed to the worker whose snapshot has not come back yet: more for the same dataset are
@@ -220,7 +222,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
 
   function replayClient(id: number, c: ClientRecord): void {
     c.resyncing.clear();
-    post({ type: 'attach', client: id });
+    post({ type: 'attach', client: id, transport: c.transport });
     if (c.visibility) post({ type: 'message', client: id, message: c.visibility });
     for (const dataset of c.subscriptions)
       post({ type: 'message', client: id, message: { type: 'subscribe', dataset } });
@@ -333,11 +335,17 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
     retry() {
       return retryNow('requested');
     },
-    attach(send): MonitorClient {
+    attach(send, transport): MonitorClient {
       const id = ++nextClient;
-      const record: ClientRecord = { send, subscriptions: new Set(), visibility: null, resyncing: new Set() };
+      const record: ClientRecord = {
+        send,
+        transport,
+        subscriptions: new Set(),
+        visibility: null,
+        resyncing: new Set(),
+      };
       clients.set(id, record);
-      post({ type: 'attach', client: id });
+      post({ type: 'attach', client: id, transport });
       if (failedNotice) send(failedNotice);
       return {
         handle(message) {

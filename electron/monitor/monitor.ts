@@ -38,11 +38,12 @@ import {
 } from '../../shared/types.js';
 import type { Collectors } from '../collectors/collector.js';
 import { ephemeralPorts } from '../collectors/ephemeral-ports.js';
-import type { HistoryOf, Monitor } from './api.js';
+import type { ClientTransport, HistoryOf, Monitor } from './api.js';
 import { DatasetStream } from './clients.js';
 import { CLOSED_LINGER_MS } from './connections.js';
 import { createTable, type Table } from './tables.js';
 import { InterfaceHistory, SAMPLE_MS } from './history.js';
+import { QuietTicks } from './quiet.js';
 import { Recorder } from './record/recorder.js';
 import { answerRecordRequest, type RecordMethod } from './record/requests.js';
 import type { PlaceInfo, RecordingConfig } from '../../shared/record.js';
@@ -72,7 +73,9 @@ interface ClientState {
   send: (message: ServerMessage) => void;
   streams: Map<Dataset, DatasetStream>;
   /** null until the client reports visibility: it then counts as showing all it subscribes to. */
-  visibility: { hidden: boolean; visible: Set<Dataset>; extras: Set<CollectExtra> } | null;
+  visibility: { hidden: boolean; visible: Set<Dataset>; extras: Set<CollectExtra>; quiet: boolean } | null;
+  /** The tick (its `at`) in which a diff that was not quiet was sent to it: that tick's other datasets go too. */
+  loudAt: number;
 }
 
 interface DatasetState {
@@ -112,6 +115,7 @@ export class MonitorCore {
   /** In-flight collector reads, shared by whoever asks meanwhile (the tick and the history sampler). */
   private readonly reads = new Map<Dataset, Promise<DatasetResult<AnyRow>>>();
   private readonly interfaceHistory = new InterfaceHistory();
+  private readonly quietTicks = new QuietTicks();
   /** Ten minutes of per-second send/receive rates per process name, for the process chart. */
   private readonly processHistory = new InterfaceHistory();
   private intervalMs: IntervalMs;
@@ -187,8 +191,9 @@ export class MonitorCore {
   // ---------------------------------------------------------------------------------------------
   // Clients
 
-  attach(id: ClientId, send: (message: ServerMessage) => void): void {
-    this.clients.set(id, { send, streams: new Map(), visibility: null });
+  attach(id: ClientId, send: (message: ServerMessage) => void, transport?: ClientTransport): void {
+    this.clients.set(id, { send, streams: new Map(), visibility: null, loudAt: Number.NaN });
+    if (transport) this.quietTicks.add(id, transport);
     send({ type: 'status', status: this.status() });
     // A recording paused before this client came (a read-only folder at startup) is still news to it.
     const recording = this.recorder?.status();
@@ -203,6 +208,7 @@ export class MonitorCore {
   }
 
   detach(id: ClientId): void {
+    this.quietTicks.remove(id);
     if (this.clients.delete(id)) this.activityChanged();
   }
 
@@ -247,6 +253,7 @@ export class MonitorCore {
           hidden: message.hidden,
           visible: new Set(message.visible),
           extras: new Set(message.extras ?? []),
+          quiet: message.quiet === true,
         };
         // A hidden window gets no diffs (recording may keep connections read), nor does a dataset the window
         // does not show (its other tabs'): one, folded, when it shows.
@@ -478,12 +485,36 @@ export class MonitorCore {
     ds.diagnostics = result.diagnostics ?? emptyDiagnostics();
     ds.tick = tick;
     let rows: AnyRow[] | null = null;
+    // Quiet diffs are told apart only while some client asked for them (the page does).
+    const sameDiagnostics = this.quietAsked() && this.quietTicks.sameDiagnostics(d, ds.diagnostics);
+    let quiet: boolean | null = null;
     for (const c of this.clients.values()) {
       const stream = c.streams.get(d);
       if (!stream) continue;
-      if (stream.awaitingSnapshot) stream.snapshot((rows ??= ds.table.rows()), ds.diagnostics, tick);
-      else stream.diff(diff, ds.diagnostics, tick);
+      if (stream.awaitingSnapshot) {
+        stream.snapshot((rows ??= ds.table.rows()), ds.diagnostics, tick);
+        continue;
+      }
+      if (c.visibility?.quiet !== true) {
+        stream.diff(diff, ds.diagnostics, tick);
+        continue;
+      }
+      quiet ??= sameDiagnostics && this.quietTicks.quiet(d, diff, (id) => ds.table.get?.(id));
+      if (quiet && c.loudAt !== tick.at) {
+        stream.diff(diff, ds.diagnostics, tick, true);
+        continue;
+      }
+      // News for this client: what its tick held back as quiet goes with it.
+      stream.diff(diff, ds.diagnostics, tick);
+      c.loudAt = tick.at;
+      for (const other of c.streams.values()) if (other !== stream) other.release(tick.at);
     }
+  }
+
+  /** Some client asked to be sent quiet diffs only now and then. */
+  private quietAsked(): boolean {
+    for (const c of this.clients.values()) if (c.visibility?.quiet === true) return true;
+    return false;
   }
 }
 
@@ -504,9 +535,9 @@ export function createInThreadMonitor(options: MonitorCoreOptions): Monitor & { 
   let nextId = 0;
   return {
     core,
-    attach(send) {
+    attach(send, transport) {
       const id = ++nextId;
-      core.attach(id, send);
+      core.attach(id, send, transport);
       return { handle: (message) => core.handle(id, message), detach: () => core.detach(id) };
     },
     history: async (iface, of) => core.history(iface, of),

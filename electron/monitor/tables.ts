@@ -47,6 +47,10 @@ class KeyedTable implements Table {
   rows(): AnyRow[] {
     return Array.from(this.map.values());
   }
+
+  get(id: string): AnyRow | undefined {
+    return this.map.get(id);
+  }
 }
 
 export function createTable(

@@ -6,10 +6,10 @@ import type { HistoryPoint, ServerMessage, StreamMessage } from '../../shared/pr
 import type { GlobalMessage } from './monitor.js';
 import type { InodeOwners } from '../collectors/linux/socket-owners.js';
 import type { RecordMethod } from './record/requests.js';
-import type { HistoryOf, RemoteRequest } from './api.js';
+import type { ClientTransport, HistoryOf, RemoteRequest } from './api.js';
 
 export type ToWorker =
-  | { type: 'attach'; client: number }
+  | { type: 'attach'; client: number; transport?: ClientTransport }
   | { type: 'detach'; client: number }
   | { type: 'message'; client: number; message: StreamMessage }
   /** A setting for every client (interval, pause, name lookups), as the host replays it to a restarted worker:

@@ -20,7 +20,11 @@ export function serveMonitor(
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
       case 'attach':
-        core.attach(message.client, (m) => post({ type: 'send', client: message.client, message: m }));
+        core.attach(
+          message.client,
+          (m) => post({ type: 'send', client: message.client, message: m }),
+          message.transport,
+        );
         break;
       case 'detach':
         core.detach(message.client);

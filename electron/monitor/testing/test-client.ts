@@ -3,7 +3,7 @@
 import { applyDiff } from '../../../shared/diff.js';
 import type { ServerMessage, StreamMessage } from '../../../shared/protocol.js';
 import type { AnyRow, Dataset } from '../../../shared/types.js';
-import type { Monitor, MonitorClient } from '../api.js';
+import type { ClientTransport, Monitor, MonitorClient } from '../api.js';
 
 export class TestClient {
   readonly messages: ServerMessage[] = [];
@@ -18,13 +18,14 @@ export class TestClient {
   readonly client: MonitorClient | null;
   private readonly send: (message: StreamMessage) => void;
 
-  /** Attaches to a monitor, or sends through the given function (and gets messages via receive()). */
-  constructor(target: Monitor | ((message: StreamMessage) => void)) {
+  /** Attaches to a monitor (reached over `transport`, where given), or sends through the given function (and gets
+   *  messages via receive()). */
+  constructor(target: Monitor | ((message: StreamMessage) => void), transport?: ClientTransport) {
     if (typeof target === 'function') {
       this.client = null;
       this.send = target;
     } else {
-      const client = target.attach((m) => this.receive(m));
+      const client = target.attach((m) => this.receive(m), transport);
       this.client = client;
       this.send = (m) => client.handle(m);
     }
