@@ -3,7 +3,9 @@
 // thread of every Chromium process over a window, from /proc/<pid>/task/<tid>/stat (10 ms ticks, so a 20 s window
 // reads in steps of 0.05 % of a core), summed by process type and thread name. bench:idle gives the processes'
 // totals; this says which of their threads the time is on (the renderer's main thread, its compositor, the network
-// service's IO thread…). Prints one JSON line per window. Bench support only (not part of npm run bench).
+// service's IO thread…). A thread that ends within a window (a thread pool worker) is not counted, so the total
+// reads lower than bench:idle's process figures: it compares builds side by side, not a build with the target.
+// Prints one JSON line per window. Bench support only (not part of npm run bench).
 //   node scripts/run-ts.mjs bench/chromium-threads.ts              Connections, Routes, Connections; 20 s windows
 //   THREADS_TABS=statistics,connections THREADS_SECONDS=30 THREADS_SETTLE_MS=8000 THREADS_WARMUP_MS=30000
 import { readdirSync, readFileSync } from 'node:fs';
