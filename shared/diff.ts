@@ -172,6 +172,12 @@ export function diffRows<Row extends Keyed>(prev: Table<Row>, next: Table<Row>):
   return { added, removed, changed };
 }
 
+/** Whether every field a patch names is one of `fields`. */
+export function onlyFields(patch: object, fields: ReadonlySet<string>): boolean {
+  for (const k in patch) if (!fields.has(k)) return false;
+  return true;
+}
+
 export function isEmptyDiff(diff: Diff<unknown>): boolean {
   return diff.added.length === 0 && diff.removed.length === 0 && diff.changed.length === 0;
 }

@@ -187,6 +187,18 @@ export const TRAFFIC_FIELDS = [
   'trafficNote',
 ] as const satisfies readonly (keyof ConnectionTraffic)[];
 
+/** What moves on a connection when bytes cross it, and nothing else: news to no one (the page marks no change for
+ *  it, as TCPView marks state changes and not queue churn; the monitor holds it for a quiet client: quiet.ts). */
+export const CONNECTION_QUIET_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'recvQ',
+  'sendQ',
+  'lastChanged',
+  'sendRate',
+  'recvRate',
+  ...TRAFFIC_FIELDS,
+]);
+
 /** Copies a reading's traffic onto a row, field by field (every row then has the same shape, which keeps a
  *  large table's diff fast); the rates start null: the monitor sets them. The fields are named one by one, as
  *  sameTrafficFields names them: a loop over TRAFFIC_FIELDS stores by a key that changes at each step, which V8

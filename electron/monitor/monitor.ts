@@ -43,7 +43,7 @@ import { DatasetStream } from './clients.js';
 import { CLOSED_LINGER_MS } from './connections.js';
 import { createTable, type Table } from './tables.js';
 import { InterfaceHistory, SAMPLE_MS } from './history.js';
-import { QuietTicks } from './quiet.js';
+import { holdable, QuietTicks } from './quiet.js';
 import { Recorder } from './record/recorder.js';
 import { answerRecordRequest, type RecordMethod } from './record/requests.js';
 import type { PlaceInfo, RecordingConfig } from '../../shared/record.js';
@@ -485,8 +485,8 @@ export class MonitorCore {
     ds.diagnostics = result.diagnostics ?? emptyDiagnostics();
     ds.tick = tick;
     let rows: AnyRow[] | null = null;
-    // Quiet diffs are told apart only while some client asked for them (the page does).
-    const sameDiagnostics = this.quietAsked() && this.quietTicks.sameDiagnostics(d, ds.diagnostics);
+    // Quiet diffs are told apart only of the datasets that may wait, and while some client asked (the page does).
+    const sameDiagnostics = holdable(d) && this.quietAsked() && this.quietTicks.sameDiagnostics(d, ds.diagnostics);
     let quiet: boolean | null = null;
     for (const c of this.clients.values()) {
       const stream = c.streams.get(d);

@@ -9,24 +9,26 @@
 // (`visibility.quiet`, the page) is sent a quiet diff at most once every QUIET_MAX_MS (clients.ts): anything else
 // that moves in a tick sends every dataset of that tick at once. Interfaces and statistics are never held: their
 // tabs draw one point a tick (sparklines, the counters that moved).
-import { TRAFFIC_FIELDS, type AnyRow, type Connection, type Dataset, type Diagnostics } from '../../shared/types.js';
+import {
+  CONNECTION_QUIET_FIELDS,
+  type AnyRow,
+  type Connection,
+  type Dataset,
+  type Diagnostics,
+} from '../../shared/types.js';
 import type { Diff } from '../../shared/protocol.js';
+import { isEmptyDiff, onlyFields } from '../../shared/diff.js';
 import type { ClientTransport } from './api.js';
 
-/** What moves on a connection when bytes cross it. */
-const CONNECTION_QUIET: ReadonlySet<string> = new Set([
-  'id',
-  'recvQ',
-  'sendQ',
-  'lastChanged',
-  'sendRate',
-  'recvRate',
-  ...TRAFFIC_FIELDS,
-]);
 /** What moves on a process when bytes cross one of its connections. */
 const PROCESS_QUIET: ReadonlySet<string> = new Set(['id', 'bytesSent', 'bytesReceived', 'sendRate', 'recvRate']);
 /** The datasets whose quiet diffs may wait. */
 const HOLDABLE: ReadonlySet<Dataset> = new Set(['connections', 'processes', 'names', 'routes', 'multicast']);
+
+/** Whether a dataset's quiet diffs may wait (interfaces and statistics: never). */
+export function holdable(d: Dataset): boolean {
+  return HOLDABLE.has(d);
+}
 
 /** An address as both ends of a socket name it: an IPv4 address mapped into IPv6 is the IPv4 address. */
 function plainAddress(address: string): string {
@@ -37,11 +39,6 @@ function plainAddress(address: string): string {
 
 function endpointsKey(localAddress: string, localPort: number, remoteAddress: string, remotePort: number): string {
   return `${plainAddress(localAddress)}|${localPort}|${plainAddress(remoteAddress)}|${remotePort}`;
-}
-
-function onlyFields(patch: object, fields: ReadonlySet<string>): boolean {
-  for (const k in patch) if (!fields.has(k)) return false;
-  return true;
 }
 
 export class QuietTicks {
@@ -78,8 +75,9 @@ export class QuietTicks {
   /** Whether a dataset's diff, with the diagnostics of its last, is quiet (see the head of this file). `rowOf`
    *  gives a row as the diff left it. */
   quiet(d: Dataset, diff: Diff<AnyRow>, rowOf: (id: string) => AnyRow | undefined): boolean {
-    if (!HOLDABLE.has(d) || diff.added.length > 0 || diff.removed.length > 0) return false;
-    if (diff.changed.length === 0) return true;
+    if (!HOLDABLE.has(d)) return false;
+    if (isEmptyDiff(diff)) return true;
+    if (diff.added.length > 0 || diff.removed.length > 0) return false;
     if (d === 'connections') return diff.changed.every((patch) => this.ownConnection(patch, rowOf));
     if (d === 'processes')
       return diff.changed.every((patch) => {
@@ -90,7 +88,7 @@ export class QuietTicks {
   }
 
   private ownConnection(patch: object & { id: string }, rowOf: (id: string) => AnyRow | undefined): boolean {
-    if (this.keys.size === 0 || !onlyFields(patch, CONNECTION_QUIET)) return false;
+    if (this.keys.size === 0 || !onlyFields(patch, CONNECTION_QUIET_FIELDS)) return false;
     const row = rowOf(patch.id) as Connection | undefined;
     if (!row || row.host !== undefined || row.proto !== 'tcp') return false;
     if (!this.keys.has(endpointsKey(row.localAddress, row.localPort, row.remoteAddress, row.remotePort))) return false;

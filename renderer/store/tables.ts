@@ -3,8 +3,14 @@
 // (a resync for a sequence gap, an ack per dataset advanced). No store, no client, no clock: data.ts wires it
 // to those, and the unit tests call it directly.
 import type { DiffMessage, SnapshotMessage, StreamMessage, TickInfo } from '../../shared/protocol.js';
-import { DATASETS, TRAFFIC_FIELDS, type Dataset, type Diagnostics, type RowTypes } from '../../shared/types.js';
-import { applyDiff } from '../../shared/diff.js';
+import {
+  CONNECTION_QUIET_FIELDS,
+  DATASETS,
+  type Dataset,
+  type Diagnostics,
+  type RowTypes,
+} from '../../shared/types.js';
+import { applyDiff, onlyFields } from '../../shared/diff.js';
 import type { TableChange } from '../../shared/sorted-view.js';
 import { OwnerLists } from './owner-lists.js';
 
@@ -97,10 +103,8 @@ export function awaitSnapshots(tables: Tables): Tables {
   return Object.fromEntries(DATASETS.map((d) => [d, { ...tables[d], seq: null }])) as Tables;
 }
 
-/** Fields whose change is news to a person (TCPView marks state changes, not queue churn). */
-const QUIET_FIELDS: Partial<Record<Dataset, ReadonlySet<string>>> = {
-  connections: new Set(['id', 'recvQ', 'sendQ', 'lastChanged', 'sendRate', 'recvRate', ...TRAFFIC_FIELDS]),
-};
+/** Fields whose change is not news to a person (TCPView marks state changes, not queue churn). */
+const QUIET_FIELDS: Partial<Record<Dataset, ReadonlySet<string>>> = { connections: CONNECTION_QUIET_FIELDS };
 /** Datasets whose rows get new/changed highlights. Counters change every tick: they show rates instead. */
 const MARKED: ReadonlySet<Dataset> = new Set(['connections', 'routes', 'multicast']);
 
@@ -277,17 +281,11 @@ function markChanges(marks: Map<string, Mark>, m: DiffMessage, t: number): void 
   }
   for (const id of m.diff.removed) marks.delete(id);
   for (const patch of m.diff.changed) {
-    if (quiet && onlyQuiet(patch, quiet)) continue;
+    if (quiet && onlyFields(patch, quiet)) continue;
     if ('closedAt' in patch) continue; // closing shows through row.closedAt, in red
     const was = marks.get(patch.id);
     if (was?.kind === 'new') continue;
     if (was !== undefined) marks.delete(patch.id);
     marks.set(patch.id, { kind: 'changed', at: t });
   }
-}
-
-/** Whether every field of a patch is a quiet one. */
-function onlyQuiet(patch: object, quiet: ReadonlySet<string>): boolean {
-  for (const k in patch) if (!quiet.has(k)) return false;
-  return true;
 }

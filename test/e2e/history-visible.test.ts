@@ -4,14 +4,19 @@
 // WebSocket, routed here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, openRoutedPage, showTabByKey, until, type OpenApp } from './support.js';
+import { loopbackTraffic, openApp, openRoutedPage, showTabByKey, until, type OpenApp } from './support.js';
 
 let app: OpenApp;
+/** Bytes on a loopback pair the whole time: the connections change every tick, and every tick is sent. On a machine
+ *  at rest a tick that moves nothing but the page's own connection waits up to 5 s (electron/monitor/quiet.ts), and
+ *  this test counts ticks by the connections messages. */
+let traffic: { stop: () => Promise<void> } | null = null;
 let page: Page;
 /** The host's snapshots and diffs to the page, by dataset, in order of arrival. */
 const received: string[] = [];
 
 beforeAll(async () => {
+  traffic = await loopbackTraffic(() => 1024, 200);
   app = await openApp({ width: 1100, height: 700 });
   page = await openRoutedPage(
     app,
@@ -28,6 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
+  await traffic?.stop();
 });
 
 /** What arrives from now until `ticks` more connections messages came. */
