@@ -127,7 +127,12 @@ describe('host names in the app (dnsmasq on loopback as the DNS server)', () => 
     await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`rport:${peerPort}`);
     client = net.connect(peerPort, '127.0.0.2');
     await once(client, 'connect');
-    await until('the name in place of 127.0.0.2', async () => (await foreign()).join('|') === 'peer');
+    // (What the row shows is the probe's error, so that a timeout says it.)
+    await until('the name in place of 127.0.0.2', async () => {
+      const shown = (await foreign()).join('|');
+      if (shown !== 'peer') throw new Error(`the remote address column shows "${shown}"`);
+      return true;
+    });
     const resolveButton = page.getByRole('button', { name: 'Resolve names' });
     expect(await resolveButton.getAttribute('aria-pressed')).toBe('true');
     await page.screenshot({ path: join(SCREENSHOTS, 'names-resolved.png') });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, startHost, until, type RunningHost } from './support.js';
+import { CHROMIUM, settled, startHost, until, type RunningHost } from './support.js';
 
 const NS = `netlens-rfit-${process.pid}`;
 const isRoot = process.getuid?.() === 0;
@@ -93,7 +93,7 @@ describe.skipIf(process.platform !== 'linux' || !isRoot)('Routes tab: fitted col
       20_000,
     );
     // A frame for the widths to follow.
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await settled(page);
     expect(await cutCells('destination')).toEqual([]);
     expect(await cutCells('gateway')).toEqual([]);
   });

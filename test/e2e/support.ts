@@ -19,6 +19,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll } from 'vitest';
 import { stopProcess } from '../stop-process.js';
 import { until } from '../until.js';
+import { QUIET_MAX_MS } from '../../electron/monitor/clients.js';
 
 export { until };
 
@@ -165,19 +166,32 @@ export async function showTabByKey(page: Page, key: string, name: string): Promi
 }
 
 /** Resolves once the status bar reports `n` more collections than when called (each tick changes the time in its
- *  description). */
+ *  description). A page at rest hears of a tick at least every QUIET_MAX_MS (quiet ticks wait that long), so the
+ *  wait allows that for each. */
 export async function afterTicks(page: Page, n: number): Promise<void> {
   const tick = page.locator('footer[aria-label="Status"] [data-status="tick"]');
   let last = await tick.getAttribute('aria-description');
   let seen = 0;
-  await until(`${n} ticks`, async () => {
-    const now = await tick.getAttribute('aria-description');
-    if (now !== last) {
-      last = now;
-      seen++;
-    }
-    return seen >= n;
-  });
+  await until(
+    `${n} ticks`,
+    async () => {
+      const now = await tick.getAttribute('aria-description');
+      if (now !== last) {
+        last = now;
+        seen++;
+      }
+      return seen >= n;
+    },
+    10_000 + n * QUIET_MAX_MS,
+  );
+}
+
+/** Resolves once the page drew two more frames and ran the tasks queued meanwhile: what a resize or a change made
+ *  the page measure (ResizeObserver callbacks, the React renders they ask for) has been drawn. */
+export function settled(page: Page): Promise<unknown> {
+  return page.evaluate(
+    () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))),
+  );
 }
 
 /** The most samples a receive sparkline (components/Sparkline.tsx) inside `scope` draws: one point each. */

@@ -141,8 +141,8 @@ export function AsItWas() {
   // One moment is from = to: each is read once (two clocks read a millisecond apart would make a range).
   const [selection, setChosen] = useState(() => moment(Date.now() - 5 * 60_000));
   // The moment first shown is 5 minutes back, unless the record begins later (NetLens started minutes ago): then
-  // its first moment, where "Nothing recorded then." would be all it showed. Until a moment is chosen, or typing
-  // in the field begins one: the record's first moment arriving then would replace what is being typed.
+  // its first moment, where "Nothing recorded then." would be all it showed. Until a moment is chosen, or the user
+  // goes into the field to type one: the record's first moment arriving then would replace what is being typed.
   const defaultMoment = useRef(true);
   const setSelection: typeof setChosen = useCallback((s) => {
     defaultMoment.current = false;

@@ -22,7 +22,8 @@ export function MomentField(props: {
   caption: string;
   value: number;
   onChange: (ms: number) => void;
-  /** The user typed in the field (before any moment is asked). */
+  /** The user put the caret in the field or typed in it (before any moment is asked): from then on what the field
+   *  shows is the user's, and a moment chosen elsewhere for them (the record's first one) must not replace it. */
   onEdit?: () => void;
 }) {
   const shown = formatDateTime(props.value);
@@ -69,6 +70,9 @@ export function MomentField(props: {
           setDraft(e.target.value);
           props.onEdit?.();
         }}
+        // Focus, not only typing: a user (or a test's fill) selects the text, then types over it; the record's first
+        // moment drawn in between put the caret at the end and the typing after it (the clean-clone CI of 3ed666b).
+        onFocus={() => props.onEdit?.()}
         onBlur={() => {
           if (draft !== shown || error) commit(draft);
         }}
