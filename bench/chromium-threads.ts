@@ -33,7 +33,10 @@ function chromiumThreads(): Map<string, number> {
     } catch {
       continue; // gone meanwhile
     }
-    const type = /--type=([a-z-]+)/.exec(cmdline)?.[1] ?? 'browser';
+    // Chromium's own WebUI renderer (the omnibox's popup, which an Electron window has not) apart from the page's.
+    const type = cmdline.includes('\0--top-chrome-webui')
+      ? 'browser-ui-renderer'
+      : (/--type=([a-z-]+)/.exec(cmdline)?.[1] ?? 'browser');
     for (const tid of tids) {
       try {
         const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');

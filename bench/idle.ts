@@ -3,7 +3,8 @@
 // then the same page hidden (its window minimised, or told so where headless Chromium ignores that). CPU time is read from /proc/<pid>/stat (utime + stime of
 // the process and of its reaped children) for the host and for every Chromium process, over a window of
 // BENCH_IDLE_SECONDS (60 by default) per phase, after a settle time. Prints one JSON line: each phase's share
-// of one core for the host and for Chromium (all its processes, and by process type), beside three peers from
+// of one core for the host and for Chromium (all its processes but the renderer of Chromium's own WebUI, and by
+// process type; that renderer apart, as `chromiumBrowserUi`: see chromiumProcesses), beside three peers from
 // the same run: the host with no page open; `netstat -tanpc` (netstat refreshing every second, what one would
 // otherwise leave running in a terminal); and the kernel's floor, a bare Node process reading the /proc/net
 // tables the connections collector reads, once a second.
@@ -107,13 +108,18 @@ function descendants(root: number): ProcCpu[] {
   return out;
 }
 
-/** Chromium's processes by pid, with their type (browser, renderer, gpu-process, utility, zygote). */
-function chromiumProcesses(exclude: Set<number>): Map<number, string> {
+/** Chromium's processes by pid, with their type (browser, renderer, gpu-process, utility, zygote): those that serve
+ *  the page, or (`browserUi`) the renderer of Chromium's own WebUI (`--top-chrome-webui`: the omnibox's popup, which
+ *  Chromium 156 loads ahead in a renderer of its own). An Electron window has no omnibox and no such renderer, and
+ *  Playwright's --disable-background-timer-throttling keeps its timers running in full: 0.26 % of a core on average
+ *  10-120 s after the launch, 0.3-0.4 in the first tab's window, counted in the Chromium figures until 12-05
+ *  (docs/performance.md, _Chromium's own omnibox renderer counted apart_). */
+function chromiumProcesses(exclude: Set<number>, browserUi = false): Map<number, string> {
   const found = new Map<number, string>();
   for (const p of descendants(process.pid)) {
     if (exclude.has(p.pid) || exclude.has(p.ppid)) continue;
     const cmd = cmdline(p.pid);
-    if (!/chrom/i.test(cmd)) continue;
+    if (!/chrom/i.test(cmd) || cmd.includes(' --top-chrome-webui') !== browserUi) continue;
     found.set(p.pid, /--type=(\S+)/.exec(cmd)?.[1] ?? 'browser');
   }
   return found;
@@ -254,6 +260,7 @@ async function main(): Promise<void> {
 
     browser = await launchChromium();
     meters.chromium = new CpuMeter(() => chromiumProcesses(notChromium));
+    meters.chromiumBrowserUi = new CpuMeter(() => chromiumProcesses(notChromium, true));
     const page = await browser.newPage({ viewport: { width: 1360, height: 840 } });
     await page.goto(host.url);
     await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().waitFor();
