@@ -4,10 +4,11 @@
 // the process and of its reaped children) for the host and for every Chromium process, over a window of
 // BENCH_IDLE_SECONDS (60 by default) per phase, after a settle time. Prints one JSON line: each phase's share
 // of one core for the host and for Chromium (all its processes but the renderer of Chromium's own WebUI, and by
-// process type; that renderer apart, as `chromiumBrowserUi`: see chromiumProcesses), beside three peers from
+// process type; that renderer apart, as `chromiumBrowserUi`: see chromiumProcesses), beside four peers from
 // the same run: the host with no page open; `netstat -tanpc` (netstat refreshing every second, what one would
-// otherwise leave running in a terminal); and the kernel's floor, a bare Node process reading the /proc/net
-// tables the connections collector reads, once a second.
+// otherwise leave running in a terminal); the kernel's floor, a bare Node process reading the /proc/net
+// tables the connections collector reads, once a second; and the same Chromium showing a blank page (it is started
+// on one with the host, so that its own start-up is over before the app's page loads).
 //   npm run bench:idle            BENCH_IDLE_SECONDS=10 npm run bench:idle   (a quick run)
 //   BENCH_IDLE_ARGS=--no-record npm run bench:idle                           (host options, e.g. no recording)
 //   BENCH_NETNS=machine           measure in the machine's network namespace, not one of the bench's own
@@ -241,27 +242,36 @@ async function main(): Promise<void> {
     };
     const phases: Record<string, Record<string, Share>> = {};
 
+    // Chromium from the start, on a blank page: its own start-up (its profile's services, the omnibox renderer's
+    // first seconds: docs/performance.md, _Chromium at rest before the page_) is over before a tab is measured, and
+    // the blank page is a peer of the app's page, measured with the others below.
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1360, height: 840 } });
+    const chromiumMeters = {
+      chromium: new CpuMeter(() => chromiumProcesses(notChromium)),
+      chromiumBrowserUi: new CpuMeter(() => chromiumProcesses(notChromium, true)),
+    };
+
     // Peer 1: the host with no page open (the monitor polls nothing that nobody shows), past its start-up.
     await new Promise((r) => setTimeout(r, NO_PAGE_SETTLE_MS));
     phases.noPage = await measure(meters, SECONDS);
 
-    // Peers 2 and 3, over the same window in the same run: `netstat -tanpc`, and the kernel's floor: a bare
-    // Node process reading the socket tables the connections collector reads, once a second, and nothing else.
+    // Peers 2, 3 and 4, over the same window in the same run: `netstat -tanpc`; the kernel's floor, a bare Node
+    // process reading the socket tables the connections collector reads, once a second, and nothing else; and
+    // Chromium showing a blank page (what Chromium costs at rest with nothing of NetLens's in it).
     const netstat = spawn('netstat', ['-tanpc'], { stdio: ['ignore', 'ignore', 'ignore'] });
     const floor = spawn(process.execPath, ['-e', FLOOR_SCRIPT], { stdio: ['ignore', 'ignore', 'inherit'] });
     const peerMeters = {
       netstat: new CpuMeter(() => new Map([[netstat.pid!, 'netstat']])),
       floor: new CpuMeter(() => new Map([[floor.pid!, 'floor']])),
+      ...chromiumMeters,
     };
     await new Promise((r) => setTimeout(r, 1000));
     const peer = await measure(peerMeters, SECONDS);
     await stopProcess(netstat, 'SIGINT');
     await stopProcess(floor);
 
-    browser = await launchChromium();
-    meters.chromium = new CpuMeter(() => chromiumProcesses(notChromium));
-    meters.chromiumBrowserUi = new CpuMeter(() => chromiumProcesses(notChromium, true));
-    const page = await browser.newPage({ viewport: { width: 1360, height: 840 } });
+    Object.assign(meters, chromiumMeters);
     await page.goto(host.url);
     await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().waitFor();
     // The refresh interval users get by default (1 s), stated rather than assumed.
@@ -345,6 +355,9 @@ async function main(): Promise<void> {
         hostWithNoPageShare: phases.noPage.host!.coreShare,
         netstatTanpcShare: netstatShare,
         procNetFloorShare: peer.floor!.coreShare,
+        chromiumBlankPageShare: peer.chromium!.coreShare,
+        chromiumBlankPageBrowserUiShare: peer.chromiumBrowserUi!.coreShare,
+        chromiumBlankPageByKind: peer.chromium!.byKind,
       },
       worstShownTab: { host: worst('host'), chromium: worst('chromium') },
       ratios: {
@@ -357,6 +370,10 @@ async function main(): Promise<void> {
         hostHiddenVsNoPage: phases.noPage.host!.coreShare
           ? round2(phases.hidden.host!.coreShare / phases.noPage.host!.coreShare)
           : null,
+        chromiumConnectionsVsBlankPage:
+          peer.chromium!.coreShare && phases.connections
+            ? round2(phases.connections.chromium!.coreShare / peer.chromium!.coreShare)
+            : null,
       },
       targets: {
         hostAtMostHalfPercent: worst('host') <= 0.5,
