@@ -33,8 +33,9 @@ function chromiumThreads(): Map<string, number> {
     } catch {
       continue; // gone meanwhile
     }
-    // Chromium's own WebUI renderer (the omnibox's popup, which an Electron window has not) apart from the page's.
-    const type = cmdline.includes('\0--top-chrome-webui')
+    // Chromium's own WebUI renderer (the omnibox's popup, which an Electron window has not) apart from the page's. A
+    // process the zygote forked rewrites its command line as one string, its arguments apart by spaces, not NULs.
+    const type = /(?:^|[\0 ])--top-chrome-webui(?=[\0 ]|$)/.test(cmdline)
       ? 'browser-ui-renderer'
       : (/--type=([a-z-]+)/.exec(cmdline)?.[1] ?? 'browser');
     for (const tid of tids) {

@@ -141,8 +141,10 @@ export function AsItWas() {
   // One moment is from = to: each is read once (two clocks read a millisecond apart would make a range).
   const [selection, setChosen] = useState(() => moment(Date.now() - 5 * 60_000));
   // The moment first shown is 5 minutes back, unless the record begins later (NetLens started minutes ago): then
-  // its first moment, where "Nothing recorded then." would be all it showed. Until a moment is chosen, or the user
-  // goes into the field to type one: the record's first moment arriving then would replace what is being typed.
+  // its first moment, where "Nothing recorded then." would be all it showed. Until a moment is chosen, or typing
+  // in the field begins one: the record's first moment arriving then would replace what is being typed. Nor while
+  // the caret is in the field (its text selected to be typed over, say): that answer is then shown for the moment
+  // asked, and the field left as it is.
   const defaultMoment = useRef(true);
   const setSelection: typeof setChosen = useCallback((s) => {
     defaultMoment.current = false;
@@ -150,6 +152,10 @@ export function AsItWas() {
   }, []);
   const keepMoment = useCallback(() => {
     defaultMoment.current = false;
+  }, []);
+  const inField = useRef(false);
+  const fieldFocus = useCallback((focused: boolean) => {
+    inField.current = focused;
   }, []);
   const [rows, setRows] = useState<HistoryRow[]>([]);
   const [omitted, setOmitted] = useState(0);
@@ -223,7 +229,7 @@ export function AsItWas() {
     setOffer(null);
     // An answer for a moment no longer asked is dropped, as one arriving late is.
     if (offer.asked !== selection) return;
-    if (defaultMoment.current) {
+    if (defaultMoment.current && !inField.current) {
       defaultMoment.current = false;
       setChosen(moment(offer.begins));
     } else apply(offer.r, offer.asked);
@@ -313,6 +319,7 @@ export function AsItWas() {
           value={selection.from}
           onChange={(t) => setSelection((s) => (isRange ? { from: t, to: Math.max(t, s.to) } : { from: t, to: t }))}
           onEdit={keepMoment}
+          onFocusChange={fieldFocus}
         />
         {isRange ? (
           <MomentField

@@ -22,9 +22,11 @@ export function MomentField(props: {
   caption: string;
   value: number;
   onChange: (ms: number) => void;
-  /** The user put the caret in the field or typed in it (before any moment is asked): from then on what the field
-   *  shows is the user's, and a moment chosen elsewhere for them (the record's first one) must not replace it. */
+  /** The user typed in the field (before any moment is asked). */
   onEdit?: () => void;
+  /** The caret went into the field (true) or left it (false): while it is there, what the field shows is the user's
+   *  to type over, and a moment chosen for them elsewhere (the record's first one) must not replace it. */
+  onFocusChange?: (focused: boolean) => void;
 }) {
   const shown = formatDateTime(props.value);
   const [draft, setDraft] = useState(shown);
@@ -70,10 +72,11 @@ export function MomentField(props: {
           setDraft(e.target.value);
           props.onEdit?.();
         }}
-        // Focus, not only typing: a user (or a test's fill) selects the text, then types over it; the record's first
-        // moment drawn in between put the caret at the end and the typing after it (the clean-clone CI of 3ed666b).
-        onFocus={() => props.onEdit?.()}
+        // A user (or a test's fill) selects the text, then types over it: the record's first moment drawn in between
+        // put the caret at the end and the typing after it (the clean-clone CI of 3ed666b).
+        onFocus={() => props.onFocusChange?.(true)}
         onBlur={() => {
+          props.onFocusChange?.(false);
           if (draft !== shown || error) commit(draft);
         }}
         onKeyDown={(e) => {
