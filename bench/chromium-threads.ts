@@ -10,6 +10,7 @@
 //   THREADS_TABS=statistics,connections THREADS_SECONDS=30 THREADS_SETTLE_MS=8000 THREADS_WARMUP_MS=30000
 import { readdirSync, readFileSync } from 'node:fs';
 import { launchChromium, startHost } from '../test/e2e/support.js';
+import { chromiumKind } from './chromium-kind.js';
 import { inOwnNetns } from './netns.js';
 import { round2, startChild, stopChildren } from './loopback-sockets.js';
 
@@ -33,11 +34,7 @@ function chromiumThreads(): Map<string, number> {
     } catch {
       continue; // gone meanwhile
     }
-    // Chromium's own WebUI renderer (the omnibox's popup, which an Electron window has not) apart from the page's. A
-    // process the zygote forked rewrites its command line as one string, its arguments apart by spaces, not NULs.
-    const type = /(?:^|[\0 ])--top-chrome-webui(?=[\0 ]|$)/.test(cmdline)
-      ? 'browser-ui-renderer'
-      : (/--type=([a-z-]+)/.exec(cmdline)?.[1] ?? 'browser');
+    const type = chromiumKind(cmdline);
     for (const tid of tids) {
       try {
         const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');

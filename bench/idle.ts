@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, startHost, type RunningHost } from '../test/e2e/support.js';
 import { stopProcess } from '../test/stop-process.js';
+import { BROWSER_UI_RENDERER, chromiumKind } from './chromium-kind.js';
 import { inOwnNetns, netnsOfThisRun } from './netns.js';
 import { round2, startChild, stopChildren } from './loopback-sockets.js';
 
@@ -109,19 +110,16 @@ function descendants(root: number): ProcCpu[] {
   return out;
 }
 
-/** Chromium's processes by pid, with their type (browser, renderer, gpu-process, utility, zygote): those that serve
- *  the page, or (`browserUi`) the renderer of Chromium's own WebUI (`--top-chrome-webui`: the omnibox's popup, which
- *  Chromium 156 loads ahead in a renderer of its own). An Electron window has no omnibox and no such renderer, and
- *  Playwright's --disable-background-timer-throttling keeps its timers running in full: 0.26 % of a core on average
- *  10-120 s after the launch, 0.3-0.4 in the first tab's window, counted in the Chromium figures until 12-05
- *  (docs/performance.md, _Chromium's own omnibox renderer counted apart_). */
+/** Chromium's processes by pid, with their kind (chromium-kind.ts): those that serve the page, or (`browserUi`) the
+ *  renderer of Chromium's own WebUI, which an Electron window has not. */
 function chromiumProcesses(exclude: Set<number>, browserUi = false): Map<number, string> {
   const found = new Map<number, string>();
   for (const p of descendants(process.pid)) {
     if (exclude.has(p.pid) || exclude.has(p.ppid)) continue;
     const cmd = cmdline(p.pid);
-    if (!/chrom/i.test(cmd) || cmd.includes(' --top-chrome-webui') !== browserUi) continue;
-    found.set(p.pid, /--type=(\S+)/.exec(cmd)?.[1] ?? 'browser');
+    if (!/chrom/i.test(cmd)) continue;
+    const kind = chromiumKind(cmd);
+    if ((kind === BROWSER_UI_RENDERER) === browserUi) found.set(p.pid, kind);
   }
   return found;
 }

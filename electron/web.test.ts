@@ -1,19 +1,25 @@
-// The browser host's bound on what waits unread for a client, with a stand-in service: one message larger than
-// the bound (a snapshot of a host with many sockets) must not cut off a client that reads it.
+// The browser host with a stand-in service: its bound on what waits unread for a client (one message larger than
+// the bound, a snapshot of a host with many sockets, must not cut off a client that reads it), and the connection
+// each page is reached over, named to the service (NetLens's own, whose counters move because the page is sent what
+// moved: monitor/quiet.ts).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ServerMessage } from '../shared/protocol.js';
+import type { ClientTransport } from './monitor/api.js';
 import type { Service } from './service.js';
 import { MAX_UNREAD_BYTES, startWebHost, type WebHost } from './web.js';
+import { until } from '../test/until.js';
 
 const notice = (text: string) => ({ type: 'notice', level: 'info', code: 'test', text }) as ServerMessage;
 
 let dir = '';
 let web: WebHost;
 const logged: string[] = [];
+const transports: (ClientTransport | undefined)[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'netlens-web-'));
@@ -21,14 +27,17 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'renderer', 'index.html'), '');
   // On any message from the client: one message 8 MB over the bound, then two small ones at once.
   const service: Service = {
-    connect: (send) => ({
-      receive() {
-        send(notice('x'.repeat(MAX_UNREAD_BYTES + 8 * 1024 * 1024)));
-        send(notice('after 1'));
-        send(notice('after 2'));
-      },
-      close() {},
-    }),
+    connect: (send, _label, transport) => {
+      transports.push(transport);
+      return {
+        receive() {
+          send(notice('x'.repeat(MAX_UNREAD_BYTES + 8 * 1024 * 1024)));
+          send(notice('after 1'));
+          send(notice('after 2'));
+        },
+        close() {},
+      };
+    },
   };
   web = await startWebHost({ service, rendererDir: join(dir, 'renderer'), log: (l) => logged.push(l) });
 });
@@ -38,16 +47,24 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A client's WebSocket, once open; `listen` sets its handlers before it opens. */
+async function connected(listen: (ws: WebSocket) => void = () => {}): Promise<WebSocket> {
+  const ws = new WebSocket(`ws://127.0.0.1:${web.port}/ws?token=${web.token}`);
+  listen(ws);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  return ws;
+}
+
 describe('a client that reads a message larger than the unread bound', () => {
   it('gets it and what follows, and stays connected', async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/ws?token=${web.token}`);
     const texts: string[] = [];
     let closed = false;
-    ws.on('message', (data) => texts.push((JSON.parse(String(data)) as { text: string }).text));
-    ws.on('close', () => (closed = true));
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
+    const ws = await connected((ws) => {
+      ws.on('message', (data) => texts.push((JSON.parse(String(data)) as { text: string }).text));
+      ws.on('close', () => (closed = true));
     });
     ws.send('{}');
     const deadline = Date.now() + 30_000;
@@ -58,4 +75,21 @@ describe('a client that reads a message larger than the unread bound', () => {
     expect(texts.map((t) => t.length)).toEqual([MAX_UNREAD_BYTES + 8 * 1024 * 1024, 7, 7]);
     ws.close();
   }, 60_000);
+});
+
+describe("a page's WebSocket", () => {
+  it('is named to the service by its two ends, as the host sees them', async () => {
+    const from = transports.length;
+    const ws = await connected();
+    await until('the session', () => transports.length === from + 1);
+    const mine = (ws as unknown as { _socket: Socket })._socket;
+    expect(transports[from]).toEqual({
+      localAddress: mine.remoteAddress,
+      localPort: web.port,
+      remoteAddress: mine.localAddress,
+      remotePort: mine.localPort,
+    });
+    expect(transports[from]!.remoteAddress?.endsWith('127.0.0.1')).toBe(true);
+    ws.close();
+  });
 });

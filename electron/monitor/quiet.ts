@@ -44,23 +44,28 @@ function endpointsKey(localAddress: string, localPort: number, remoteAddress: st
 export class QuietTicks {
   /** Each client's transport, as the two rows' endpoint keys (the host's end and the page's). */
   private readonly transports = new Map<number, [string, string]>();
-  private keys = new Set<string>();
+  /** Every transport's keys (two sockets never share one: each client's are its own). */
+  private readonly keys = new Set<string>();
   /** The processes that hold a transport's connections, as the rows the diffs named show them. */
   private readonly owners = new Set<number>();
   /** The diagnostics of each dataset's last diff, as text. */
   private readonly diagnostics = new Map<Dataset, string>();
 
   add(client: number, t: ClientTransport): void {
-    this.transports.set(client, [
+    this.remove(client);
+    const ends: [string, string] = [
       endpointsKey(t.localAddress, t.localPort, t.remoteAddress, t.remotePort),
       endpointsKey(t.remoteAddress, t.remotePort, t.localAddress, t.localPort),
-    ]);
-    this.keys = new Set([...this.transports.values()].flat());
+    ];
+    this.transports.set(client, ends);
+    for (const k of ends) this.keys.add(k);
   }
 
   remove(client: number): void {
-    if (!this.transports.delete(client)) return;
-    this.keys = new Set([...this.transports.values()].flat());
+    const ends = this.transports.get(client);
+    if (!ends) return;
+    this.transports.delete(client);
+    for (const k of ends) this.keys.delete(k);
     this.owners.clear();
   }
 

@@ -9,39 +9,32 @@
 // is in it (the clean-clone CI of 3ed666b lost that race in polish-newuser.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, showTabByKey, until, type OpenApp } from './support.js';
+import { openApp, openRoutedPage, showTabByKey, until, type OpenApp } from './support.js';
 
 let app: OpenApp;
 
 /** A page of the app whose first answer saying the record begins after the moment asked is held until released. */
 async function heldAnswerPage(): Promise<{ page: Page; held: () => boolean; release: () => void }> {
-  let holding = true;
   let release: (() => void) | null = null;
-  const page = await app.browser.newPage({ viewport: { width: 1100, height: 700 }, timezoneId: 'UTC' });
-  await page.routeWebSocket(/\/ws$/, (ws) => {
-    const server = ws.connectToServer();
-    ws.onMessage((message) => server.send(message));
-    server.onMessage((message) => {
-      if (holding && typeof message === 'string' && message.includes('"kind":"before"')) {
+  const page = await openRoutedPage(
+    app,
+    (message, toPage) => {
+      if (release === null && typeof message === 'string' && message.includes('"kind":"before"')) {
         const m = JSON.parse(message) as { type?: string; result?: { gap?: { kind?: string } } };
         if (m.type === 'response' && m.result?.gap?.kind === 'before') {
-          holding = false;
-          release = () => ws.send(message);
+          release = () => toPage(message);
           return;
         }
       }
-      ws.send(message);
-    });
-  });
-  await page.goto(app.host.url);
-  // (The tab shown is the one last chosen: History, for a page after the first.)
-  await page.getByRole('tab', { name: 'History' }).waitFor();
+      toPage(message);
+    },
+    { viewport: { width: 1100, height: 700 }, timezoneId: 'UTC' },
+  );
   return { page, held: () => release !== null, release: () => release?.() };
 }
 
 beforeAll(async () => {
   app = await openApp({ width: 1100, height: 700 });
-  await app.page.close();
 }, 60_000);
 
 afterAll(async () => {

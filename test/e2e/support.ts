@@ -213,8 +213,8 @@ export interface OpenApp {
 
 /**
  * A page of the app whose WebSocket runs through the test: `fromHost` gets each of the host's messages and `toPage`, to
- * pass it on (or hold it); the page's messages go to the host as they are. It replaces the app's first page, and is
- * open once the Connections grid is.
+ * pass it on (or hold it); the page's messages go to the host as they are. It replaces the app's first page (another
+ * call opens one more), and is open once a tab's panel shows (the tab last chosen: the app keeps it).
  */
 export async function openRoutedPage(
   app: OpenApp,
@@ -229,7 +229,7 @@ export async function openRoutedPage(
     ws.onMessage((message) => server.send(message));
   });
   await page.goto(app.host.url);
-  await page.locator('[role="grid"][aria-label="Connections"]').waitFor();
+  await page.locator('[id^="panel-"]:not([hidden])').first().waitFor();
   return page;
 }
 
