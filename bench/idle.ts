@@ -7,8 +7,11 @@
 // process type; that renderer apart, as `chromiumBrowserUi`: see chromiumProcesses), beside four peers from
 // the same run: the host with no page open; `netstat -tanpc` (netstat refreshing every second, what one would
 // otherwise leave running in a terminal); the kernel's floor, a bare Node process reading the /proc/net
-// tables the connections collector reads, once a second; and the same Chromium showing a blank page (it is started
-// on one with the host, so that its own start-up is over before the app's page loads).
+// tables the connections collector reads, once a second; the same Chromium showing a blank page (it is started
+// on one with the host, so that its own start-up is over before the app's page loads); and, once the app's page is
+// closed, the same Chromium replaying each tab's changes without the app (page-replay.ts: the writes the tab made in
+// REPLAY_RECORD_SECONDS after its window, on the same schedule, in a copy of its document) and showing one number
+// that changes once a second (the least a tab showing a live figure can cost).
 //   npm run bench:idle            BENCH_IDLE_SECONDS=10 npm run bench:idle   (a quick run)
 //   BENCH_IDLE_ARGS=--no-record npm run bench:idle                           (host options, e.g. no recording)
 //   BENCH_NETNS=machine           measure in the machine's network namespace, not one of the bench's own
@@ -16,6 +19,7 @@
 //                                 Chromium trace of TRACE_SECONDS after each phase's window, there (the trace's summary,
 //                                 frames and main-thread work per second, goes into the JSON as `traces`)
 //   BENCH_IDLE_TABS=connections,statistics   only these tabs (a quicker run while working on one)
+//   BENCH_IDLE_REPLAY=0           without the replay peers (each adds a window per tab)
 //   BENCH_IDLE_WARMUP_MS=20000    the wait between the page's load and the first tab's settle time
 //   BENCH_IDLE_NO_PAGE_SETTLE_MS=40000  the wait between the host's start and the no-page window
 //   BENCH_IDLE_LATE=1             each tab measured again in a second window right after its first (`<tab>Late`: 35-65 s
@@ -30,6 +34,7 @@ import { stopProcess } from '../test/stop-process.js';
 import { BROWSER_UI_RENDERER, chromiumKind } from './chromium-kind.js';
 import { inOwnNetns, netnsOfThisRun } from './netns.js';
 import { round2, startChild, stopChildren } from './loopback-sockets.js';
+import { type Recording, type ReplayStats, recordChanges, replayChanges } from './page-replay.js';
 
 const SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const SETTLE_MS = Number(process.env.BENCH_IDLE_SETTLE_MS ?? 5000);
@@ -48,6 +53,10 @@ const PROFILE_DIR = process.env.BENCH_IDLE_PROFILE;
 const ONLY_TABS = process.env.BENCH_IDLE_TABS?.split(',').filter(Boolean);
 const LATE = Boolean(process.env.BENCH_IDLE_LATE);
 const TRACE_SECONDS = 5;
+// The replay peers (page-replay.ts): each tab's changes recorded over this long after its window, then replayed
+// without the app in a window of SECONDS. BENCH_IDLE_REPLAY=0 leaves them out (a quicker run).
+const REPLAY = process.env.BENCH_IDLE_REPLAY !== '0';
+const REPLAY_RECORD_SECONDS = Number(process.env.BENCH_IDLE_REPLAY_RECORD_SECONDS ?? 20);
 // /proc/<pid>/stat counts in clock ticks; Linux reports USER_HZ = 100 to user space on every architecture.
 const TICKS_PER_SECOND = 100;
 
@@ -218,9 +227,28 @@ function summariseTrace(trace: { traceEvents: TraceEvent[] }, seconds: number): 
   };
 }
 
-async function showTab(page: Page, id: string): Promise<void> {
-  await page.locator(`#tab-${id}`).click();
+/** Clicks the tab (the pointer then rests on it, as after a user's click) and returns where the pointer is. */
+async function showTab(page: Page, id: string): Promise<{ x: number; y: number } | null> {
+  const tab = page.locator(`#tab-${id}`);
+  await tab.click();
   await page.locator(`#panel-${id}:not([hidden])`).waitFor();
+  const box = await tab.boundingBox();
+  return box ? { x: box.x + box.width / 2, y: box.y + box.height / 2 } : null;
+}
+
+/** A page that shows one number and changes it once a second, and nothing else: what one small change a second
+ *  costs Chromium (style, layout, paint and a frame), the least a tab showing any live figure can cost. */
+async function showOneNumber(page: Page): Promise<void> {
+  await page.goto('about:blank');
+  await page.setContent('<p style="font: 13px system-ui; margin: 8px">Packets <span id="n">0</span></p>');
+  await page.evaluate(() => {
+    const n = document.getElementById('n')!;
+    let i = 0;
+    setInterval(() => {
+      i += 3;
+      n.textContent = i.toLocaleString('en');
+    }, 1000);
+  });
 }
 
 async function main(): Promise<void> {
@@ -305,11 +333,13 @@ async function main(): Promise<void> {
         .locator('[role="tablist"] [role="tab"]')
         .evaluateAll((els) => els.map((e) => e.id.replace(/^tab-/, '')))
     ).filter((t) => !ONLY_TABS || ONLY_TABS.includes(t));
+    const recordings: Record<string, Recording> = {};
     for (const tab of tabs) {
-      await showTab(page, tab);
+      const pointer = await showTab(page, tab);
       await new Promise((r) => setTimeout(r, SETTLE_MS));
       phases[tab] = await trace(tab, () => measure(meters, SECONDS));
       if (LATE) phases[`${tab}Late`] = await measure(meters, SECONDS);
+      if (REPLAY) recordings[tab] = await recordChanges(page, REPLAY_RECORD_SECONDS, pointer);
       await chromiumTrace(tab);
     }
 
@@ -336,6 +366,29 @@ async function main(): Promise<void> {
     await chromiumTrace('hidden');
     await cdp.send('Browser.setWindowBounds', { windowId, bounds: { windowState: 'normal' } });
 
+    // The replay peers, in a page of their own once the app's page is closed (it would cost beside them): each
+    // tab's recorded changes without the app, then one number changing once a second.
+    const replays: Record<string, ReplayStats> = {};
+    const replayShares: Record<string, Share> = {};
+    if (REPLAY) {
+      await page.close();
+      const replayPage = await browser.newPage({ viewport: { width: 1360, height: 840 } });
+      for (const [tab, recording] of Object.entries(recordings)) {
+        replays[tab] = await replayChanges(replayPage, recording);
+        await new Promise((r) => setTimeout(r, SETTLE_MS));
+        replayShares[tab] = (await measure(chromiumMeters, SECONDS)).chromium!;
+      }
+      await showOneNumber(replayPage);
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      replayShares.oneNumber = (await measure(chromiumMeters, SECONDS)).chromium!;
+    }
+    const vsReplay = Object.fromEntries(
+      Object.entries(replays).map(([tab]) => [
+        tab,
+        replayShares[tab]!.coreShare ? round2(phases[tab]!.chromium!.coreShare / replayShares[tab]!.coreShare) : null,
+      ]),
+    );
+
     const shown = tabs.map((t) => phases[t]!);
     const worst = (who: 'host' | 'chromium') => Math.max(...shown.map((p) => p[who]?.coreShare ?? 0));
     const netstatShare = peer.netstat!.coreShare;
@@ -356,6 +409,15 @@ async function main(): Promise<void> {
         chromiumBlankPageShare: peer.chromium!.coreShare,
         chromiumBlankPageBrowserUiShare: peer.chromiumBrowserUi!.coreShare,
         chromiumBlankPageByKind: peer.chromium!.byKind,
+        // Chromium showing each tab's recorded changes without the app (page-replay.ts), and a page changing one
+        // number once a second.
+        ...(REPLAY
+          ? {
+              chromiumReplayShare: Object.fromEntries(Object.entries(replayShares).map(([k, v]) => [k, v.coreShare])),
+              chromiumReplayByKind: Object.fromEntries(Object.entries(replayShares).map(([k, v]) => [k, v.byKind])),
+              replays,
+            }
+          : {}),
       },
       worstShownTab: { host: worst('host'), chromium: worst('chromium') },
       ratios: {
@@ -372,6 +434,8 @@ async function main(): Promise<void> {
           peer.chromium!.coreShare && phases.connections
             ? round2(phases.connections.chromium!.coreShare / peer.chromium!.coreShare)
             : null,
+        // Each tab's Chromium figure over its replay's: what the app's own work adds to the drawing of its changes.
+        ...(REPLAY ? { chromiumVsReplay: vsReplay } : {}),
       },
       targets: {
         hostAtMostHalfPercent: worst('host') <= 0.5,
