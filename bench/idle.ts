@@ -10,7 +10,7 @@
 // tables the connections collector reads, once a second; the same Chromium showing a blank page (it is started
 // on one with the host, so that its own start-up is over before the app's page loads); and, once the app's page is
 // closed, the same Chromium replaying each tab's changes without the app (page-replay.ts: the writes the tab made in
-// REPLAY_RECORD_SECONDS after its window, on the same schedule, in a copy of its document) and showing one number
+// the 20 s after its window (BENCH_IDLE_REPLAY_RECORD_SECONDS), on the same schedule, in a copy of its document) and showing one number
 // that changes once a second (the least a tab showing a live figure can cost).
 //   npm run bench:idle            BENCH_IDLE_SECONDS=10 npm run bench:idle   (a quick run)
 //   BENCH_IDLE_ARGS=--no-record npm run bench:idle                           (host options, e.g. no recording)
@@ -20,6 +20,7 @@
 //                                 frames and main-thread work per second, goes into the JSON as `traces`)
 //   BENCH_IDLE_TABS=connections,statistics   only these tabs (a quicker run while working on one)
 //   BENCH_IDLE_REPLAY=0           without the replay peers (each adds a window per tab)
+//   BENCH_IDLE_REPLAY_RECORD_SECONDS=20  how long each tab's changes are recorded for its replay
 //   BENCH_IDLE_WARMUP_MS=20000    the wait between the page's load and the first tab's settle time
 //   BENCH_IDLE_NO_PAGE_SETTLE_MS=40000  the wait between the host's start and the no-page window
 //   BENCH_IDLE_LATE=1             each tab measured again in a second window right after its first (`<tab>Late`: 35-65 s

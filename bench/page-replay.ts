@@ -1,167 +1,191 @@
 // A peer for bench:idle: what Chromium spends to show the changes a tab of NetLens shows at rest, with none of
-// NetLens's script. `recordChanges` watches the app's page for a while (a MutationObserver: each text and attribute
-// write, with its time; each canvas's picture once a second) and copies its document (its stylesheets inlined,
-// scripts and the Content-Security-Policy left out); `replayChanges` loads that copy into a page and repeats the
-// same writes on the same schedule, in a loop, with the pointer where the app's page had it. Chromium then does the
-// style, layout, paint, raster and compositing of the same changes, and nothing else: the app's figure over the
+// NetLens's script. `recordChanges` copies the app's page (its tree, node for node, as data: no script, no
+// stylesheet link or Content-Security-Policy, its stylesheets' rules inlined from the CSSOM) and then watches it for a
+// while: each text and attribute write, with its time and the copied node it went to, and each canvas's picture as
+// it changes. `replayChanges` builds that copy in a page of its own, node for node (not through the HTML parser,
+// which would merge adjacent texts and drop empty ones, so that a write would miss its node), puts the pointer where
+// the app's page had it, and repeats the writes, batch by batch, on the same schedule, in a loop. Chromium then does
+// the style, layout, paint, raster and compositing of the same changes, and nothing else: the app's figure over the
 // replay's is what its own work (script, garbage, the diffs' messages) adds to the drawing it asks for.
-// Added or removed nodes (a row appearing) are not replayed, only counted: the copy keeps the rows it has.
-// Bench support only.
+// Not replayed, only counted: nodes added or removed (the copy keeps the nodes it has), and writes to a node the copy
+// has not (one made after the copy, or written once detached). Bench support only.
 import type { Page } from 'playwright-core';
 
-/** One write the app made: where (child indices from <html>), what, and when (ms after the recording began). */
-interface Write {
+/** A node of the copy: an element (name, namespace, attributes, children), a text, or a comment. */
+type CopiedNode =
+  | { kind: 'element'; name: string; ns: string | null; attributes: [string, string][]; children: CopiedNode[] }
+  | { kind: 'text'; data: string }
+  | { kind: 'comment' };
+
+/** One batch of writes the app made (a MutationObserver delivery), `at` ms after the recording began. Each write
+ *  names its node by its place in the copy's pre-order (`node`), and the attribute (null: a text's data). */
+interface Batch {
   at: number;
-  path: number[];
-  /** 'text' (a text node's data) or the attribute's name. */
-  attribute: string | null;
-  value: string | null;
+  writes: { node: number; attribute: string | null; value: string | null }[];
+  /** Canvases (by node) whose picture changed in this batch, and the picture, as a data URL. */
+  pictures: { node: number; url: string }[];
 }
 
 export interface Recording {
-  html: string;
-  writes: Write[];
-  /** Each canvas (by its path) and its pictures, one a second, as data URLs; the time of each. */
-  canvases: { path: number[]; frames: { at: number; url: string }[] }[];
+  /** <html>'s attributes, and its <head> and <body>. */
+  root: Extract<CopiedNode, { kind: 'element' }>;
+  css: string;
+  batches: Batch[];
   ms: number;
-  /** Nodes added or removed during the recording: not replayed. */
+  /** Nodes added or removed during the recording. */
   structural: number;
+  /** Writes to a node the copy has not (made after it) or that was not in the document when written. */
+  unresolved: number;
   pointer: { x: number; y: number } | null;
 }
 
 export interface ReplayStats {
   writes: number;
-  canvasFrames: number;
+  pictures: number;
   structuralSkipped: number;
-  /** Writes whose node the copy has not (a path a structural change moved). */
   unresolved: number;
 }
 
-/** Watches `page` for `seconds` and returns what it wrote, and a copy of the document as it was at the start. */
+/** Copies `page` and watches it for `seconds`. */
 export async function recordChanges(
   page: Page,
   seconds: number,
   pointer: { x: number; y: number } | null,
 ): Promise<Recording> {
+  if (!(seconds > 0)) throw new Error(`a recording needs a time over 0 s, not ${seconds}`);
   const recorded = await page.evaluate(async (ms) => {
-    const pathOf = (n: Node): number[] => {
-      const p: number[] = [];
-      for (let x: Node = n; x !== document.documentElement && x.parentNode; x = x.parentNode)
-        p.unshift(Array.prototype.indexOf.call(x.parentNode.childNodes, x));
-      return p;
+    // The copy, node for node; each live node's place in its pre-order.
+    const place = new Map<Node, number>();
+    let next = 0;
+    const copy = (n: Node): CopiedNode => {
+      place.set(n, next++);
+      if (n instanceof Text) return { kind: 'text', data: n.data };
+      if (!(n instanceof Element)) return { kind: 'comment' };
+      // Nothing of the page's that runs or loads: its stylesheets come inlined, from the CSSOM.
+      const tag = n.localName;
+      if (tag === 'script' || tag === 'style' || (tag === 'link' && /stylesheet/i.test(n.getAttribute('rel') ?? '')))
+        return { kind: 'comment' };
+      if (tag === 'meta' && n.hasAttribute('http-equiv')) return { kind: 'comment' };
+      return {
+        kind: 'element',
+        name: tag,
+        ns: n.namespaceURI,
+        attributes: [...n.attributes].map((a) => [a.name, a.value]),
+        children: [...n.childNodes].map(copy),
+      };
     };
-    const copy = document.documentElement.cloneNode(true) as HTMLElement;
-    // Stylesheets inlined (the page's own, read from the CSSOM), scripts and the meta CSP out: the copy runs
-    // nothing of the app's and loads from nowhere.
+    const root = copy(document.documentElement) as Extract<CopiedNode, { kind: 'element' }>;
     const css = [...document.styleSheets].map((s) => [...s.cssRules].map((r) => r.cssText).join('\n')).join('\n');
-    for (const e of copy.querySelectorAll('script, link[rel=stylesheet], meta[http-equiv]'))
-      e.replaceWith(document.createComment(''));
-    const style = document.createElement('style');
-    style.textContent = css;
-    copy.querySelector('head')?.append(style);
-    const html = `<!doctype html>${copy.outerHTML}`;
 
+    const canvases = [...document.querySelectorAll('canvas')].filter((c) => place.has(c));
+    const lastPicture = new Map<HTMLCanvasElement, string>();
     const t0 = performance.now();
-    const writes: { at: number; path: number[]; attribute: string | null; value: string | null }[] = [];
+    const batches: Batch[] = [];
     let structural = 0;
+    let unresolved = 0;
     const observer = new MutationObserver((records) => {
-      const at = performance.now() - t0;
+      const batch: Batch = { at: performance.now() - t0, writes: [], pictures: [] };
       for (const r of records) {
-        if (r.type === 'childList') structural += r.addedNodes.length + r.removedNodes.length;
-        else if (r.type === 'characterData')
-          writes.push({ at, path: pathOf(r.target), attribute: null, value: (r.target as Text).data });
+        if (r.type === 'childList') {
+          structural += r.addedNodes.length + r.removedNodes.length;
+          continue;
+        }
+        const node = place.get(r.target);
+        if (node === undefined || !r.target.isConnected) {
+          unresolved++;
+          continue;
+        }
+        if (r.type === 'characterData') batch.writes.push({ node, attribute: null, value: (r.target as Text).data });
         else {
           const name = r.attributeName!;
-          writes.push({ at, path: pathOf(r.target), attribute: name, value: (r.target as Element).getAttribute(name) });
+          batch.writes.push({ node, attribute: name, value: (r.target as Element).getAttribute(name) });
         }
       }
+      // A canvas is drawn in the same task as the writes around it (the chart in the render's layout effects): its
+      // picture is taken with them, and kept when it changed.
+      for (const c of canvases) {
+        if (!c.isConnected) continue;
+        const url = c.toDataURL();
+        if (lastPicture.get(c) === url) continue;
+        lastPicture.set(c, url);
+        batch.pictures.push({ node: place.get(c)!, url });
+      }
+      if (batch.writes.length > 0 || batch.pictures.length > 0) batches.push(batch);
     });
+    for (const c of canvases) lastPicture.set(c, c.toDataURL());
     observer.observe(document.documentElement, {
       subtree: true,
       childList: true,
       attributes: true,
       characterData: true,
     });
-    const canvases = [...document.querySelectorAll('canvas')].map((c) => ({
-      canvas: c,
-      path: pathOf(c),
-      frames: [] as { at: number; url: string }[],
-    }));
-    const snap = () => {
-      const at = performance.now() - t0;
-      for (const c of canvases) if (c.canvas.isConnected) c.frames.push({ at, url: c.canvas.toDataURL() });
-    };
-    const timer = setInterval(snap, 1000);
     await new Promise((r) => setTimeout(r, ms));
-    clearInterval(timer);
     observer.disconnect();
-    return {
-      html,
-      writes,
-      structural,
-      ms,
-      canvases: canvases.map(({ path, frames }) => ({ path, frames })),
-    };
+    return { root, css, batches, structural, unresolved, ms };
   }, seconds * 1000);
   return { ...recorded, pointer };
 }
 
-/** Loads the recording's copy into `page` and repeats its writes and canvas pictures in a loop, until the page
- *  navigates. Returns what the replay does in each loop. */
+/** Builds the recording's copy in `page` and repeats its batches in a loop, until the page navigates. */
 export async function replayChanges(page: Page, recording: Recording): Promise<ReplayStats> {
+  // A document in standards mode, as the app's; its <html> then takes the copy's attributes, head and body.
   await page.goto('about:blank');
-  await page.setContent(recording.html);
+  await page.setContent('<!doctype html><html><head></head><body></body></html>');
   if (recording.pointer) await page.mouse.move(recording.pointer.x, recording.pointer.y);
-  const unresolved = await page.evaluate(async (r) => {
-    const at = (path: number[]): Node | null => {
-      let n: Node | null = document.documentElement;
-      for (const i of path) n = n?.childNodes[i] ?? null;
+  await page.evaluate(async (r) => {
+    const nodes: Node[] = [];
+    const build = (c: CopiedNode): Node => {
+      const at = nodes.length;
+      nodes.push(document.createComment(''));
+      let n: Node;
+      if (c.kind === 'text') n = document.createTextNode(c.data);
+      else if (c.kind === 'comment') n = document.createComment('');
+      else {
+        const e = c.ns ? document.createElementNS(c.ns, c.name) : document.createElement(c.name);
+        for (const [name, value] of c.attributes) e.setAttribute(name, value);
+        for (const child of c.children) e.append(build(child));
+        n = e;
+      }
+      nodes[at] = n;
       return n;
     };
-    let missing = 0;
-    const writes = r.writes.map((w) => {
-      const node = at(w.path);
-      if (!node) missing++;
-      return { ...w, node };
-    });
-    const pictures = await Promise.all(
-      r.canvases.map(async (c) => {
-        const canvas = at(c.path);
-        const images = await Promise.all(
-          // Decoded once, as bitmaps: each tick's draw is then a copy of pixels, as a chart's redraw ends in.
-          c.frames.map(async (f) => ({ at: f.at, img: await createImageBitmap(await (await fetch(f.url)).blob()) })),
-        );
-        return canvas instanceof HTMLCanvasElement ? { canvas, images } : null;
-      }),
-    );
+    const html = document.documentElement;
+    nodes.push(html);
+    for (const [name, value] of r.root.attributes) html.setAttribute(name, value);
+    html.replaceChildren(...r.root.children.map(build));
+    const style = document.createElement('style');
+    style.textContent = r.css;
+    document.head.append(style);
+
+    const pictures = new Map<string, ImageBitmap>();
+    for (const b of r.batches)
+      for (const p of b.pictures)
+        if (!pictures.has(p.url)) pictures.set(p.url, await createImageBitmap(await (await fetch(p.url)).blob()));
+    const apply = (b: Batch) => {
+      for (const w of b.writes) {
+        const n = nodes[w.node];
+        if (w.attribute === null) (n as Text).data = w.value ?? '';
+        else if (w.value === null) (n as Element).removeAttribute(w.attribute);
+        else (n as Element).setAttribute(w.attribute, w.value);
+      }
+      for (const p of b.pictures) {
+        const canvas = nodes[p.node] as HTMLCanvasElement;
+        const g = canvas.getContext('2d');
+        g?.clearRect(0, 0, canvas.width, canvas.height);
+        g?.drawImage(pictures.get(p.url)!, 0, 0);
+      }
+    };
+    // One task a batch, as the app's writes come (a message, a timer).
     const loop = () => {
-      for (const w of writes) {
-        const node = w.node;
-        if (!node) continue;
-        setTimeout(() => {
-          if (w.attribute === null) (node as Text).data = w.value ?? '';
-          else if (w.value === null) (node as Element).removeAttribute(w.attribute);
-          else (node as Element).setAttribute(w.attribute, w.value);
-        }, w.at);
-      }
-      for (const p of pictures) {
-        if (!p) continue;
-        const g = p.canvas.getContext('2d');
-        for (const { at, img } of p.images)
-          setTimeout(() => {
-            g?.clearRect(0, 0, p.canvas.width, p.canvas.height);
-            g?.drawImage(img, 0, 0);
-          }, at);
-      }
+      for (const b of r.batches) setTimeout(() => apply(b), b.at);
     };
     loop();
     setInterval(loop, r.ms);
-    return missing;
   }, recording);
   return {
-    writes: recording.writes.length,
-    canvasFrames: recording.canvases.reduce((n, c) => n + c.frames.length, 0),
+    writes: recording.batches.reduce((n, b) => n + b.writes.length, 0),
+    pictures: recording.batches.reduce((n, b) => n + b.pictures.length, 0),
     structuralSkipped: recording.structural,
-    unresolved,
+    unresolved: recording.unresolved,
   };
 }
