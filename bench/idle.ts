@@ -10,8 +10,8 @@
 // tables the connections collector reads, once a second; the same Chromium showing a blank page (it is started
 // on one with the host, so that its own start-up is over before the app's page loads); and, once the app's page is
 // closed, the same Chromium replaying each tab's changes without the app (page-replay.ts: the writes the tab made in
-// the 20 s after its window (BENCH_IDLE_REPLAY_RECORD_SECONDS), on the same schedule, in a copy of its document) and showing one number
-// that changes once a second (the least a tab showing a live figure can cost).
+// the 20 s after its window, BENCH_IDLE_REPLAY_RECORD_SECONDS, on the same schedule, in a copy of its document) and
+// showing one number that changes once a second (the least a tab showing a live figure can cost).
 //   npm run bench:idle            BENCH_IDLE_SECONDS=10 npm run bench:idle   (a quick run)
 //   BENCH_IDLE_ARGS=--no-record npm run bench:idle                           (host options, e.g. no recording)
 //   BENCH_NETNS=machine           measure in the machine's network namespace, not one of the bench's own
@@ -384,7 +384,7 @@ async function main(): Promise<void> {
       replayShares.oneNumber = (await measure(chromiumMeters, SECONDS)).chromium!;
     }
     const vsReplay = Object.fromEntries(
-      Object.entries(replays).map(([tab]) => [
+      Object.keys(replays).map((tab) => [
         tab,
         replayShares[tab]!.coreShare ? round2(phases[tab]!.chromium!.coreShare / replayShares[tab]!.coreShare) : null,
       ]),

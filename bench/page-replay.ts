@@ -134,19 +134,21 @@ export async function replayChanges(page: Page, recording: Recording): Promise<R
   if (recording.pointer) await page.mouse.move(recording.pointer.x, recording.pointer.y);
   await page.evaluate(async (r) => {
     const nodes: Node[] = [];
+    // In pre-order, as the record numbered them: a node before its children.
     const build = (c: CopiedNode): Node => {
-      const at = nodes.length;
-      nodes.push(document.createComment(''));
-      let n: Node;
-      if (c.kind === 'text') n = document.createTextNode(c.data);
-      else if (c.kind === 'comment') n = document.createComment('');
-      else {
-        const e = c.ns ? document.createElementNS(c.ns, c.name) : document.createElement(c.name);
-        for (const [name, value] of c.attributes) e.setAttribute(name, value);
-        for (const child of c.children) e.append(build(child));
-        n = e;
+      const n =
+        c.kind === 'text'
+          ? document.createTextNode(c.data)
+          : c.kind === 'comment'
+            ? document.createComment('')
+            : c.ns
+              ? document.createElementNS(c.ns, c.name)
+              : document.createElement(c.name);
+      nodes.push(n);
+      if (c.kind === 'element') {
+        for (const [name, value] of c.attributes) (n as Element).setAttribute(name, value);
+        for (const child of c.children) (n as Element).append(build(child));
       }
-      nodes[at] = n;
       return n;
     };
     const html = document.documentElement;
