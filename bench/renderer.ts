@@ -9,10 +9,10 @@
 // page beside the app's; the two take turns, BENCH_BLOCK ticks each (5). Ratios are against it and against the
 // 16.7 ms frame budget. A second process keeps one core busy throughout, as a collector tick or a build does
 // (BENCH_BUSY=0: nothing else running). BENCH_TRACE=FILE writes a Chromium trace of both pages' diffs to FILE
-// (each diff's arrival and frame marked) and of the app's sorts to FILE.sorts; BENCH_PROFILE=FILE a CPU profile of
-// the app's diffs to FILE and of its sorts to FILE.sorts; BENCH_SORT_ROUNDS=N repeats the sorts N times;
-// BENCH_WARMUP=N sends N ticks to each page before the BENCH_TICKS it measures; BENCH_PER_DIFF=1 adds each
-// measured diff's time to its frame, in order, for both pages.
+// (each diff's arrival and frame marked; the engine's compiler and collector threads too) and of the app's sorts to
+// FILE.sorts; BENCH_PROFILE=FILE a CPU profile of the app's diffs to FILE and of its sorts to FILE.sorts;
+// BENCH_SORT_ROUNDS=N repeats the sorts N times; BENCH_WARMUP=N sends N ticks to each page before the BENCH_TICKS
+// it measures; BENCH_PER_DIFF=1 adds each measured diff's time to its frame, in order, for both pages.
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { join } from 'node:path';
 import type { Monitor, MonitorClient } from '../electron/monitor/api.js';
@@ -287,6 +287,9 @@ const TRACE_CATEGORIES = [
   'disabled-by-default-devtools.timeline.frame',
   'blink.user_timing',
   'v8.execute',
+  // The engine's compiler and collector threads: what else the page's process runs while it sorts.
+  'disabled-by-default-v8.compile',
+  'disabled-by-default-v8.gc',
 ];
 
 const VIEWPORT = { width: 1400, height: 900 };
