@@ -16,6 +16,21 @@ import { until } from '../test/until.js';
 
 const notice = (text: string) => ({ type: 'notice', level: 'info', code: 'test', text }) as ServerMessage;
 
+/** A snapshot whose JSON would pass the longest string V8 makes (about 512 MB): 600 rows naming one process with a
+ *  command line of 1 MB (rows carry their owners, so the text repeats it; the objects share it). */
+function hugeSnapshot(): ServerMessage {
+  const cmdline = 'A'.repeat(1024 * 1024);
+  const processes = [{ pid: 4242, name: 'big', cmdline, exe: null, user: null, startTime: null }];
+  return {
+    type: 'snapshot',
+    dataset: 'connections',
+    seq: 1,
+    rows: Array.from({ length: 600 }, (_, i) => ({ id: `row${i}`, processes })),
+    diagnostics: { notes: [] },
+    tick: null,
+  } as unknown as ServerMessage;
+}
+
 let dir = '';
 let web: WebHost;
 const logged: string[] = [];
@@ -30,7 +45,12 @@ beforeAll(async () => {
     connect: (send, _label, transport) => {
       transports.push(transport);
       return {
-        receive() {
+        receive(message) {
+          if ((message as { big?: boolean }).big) {
+            send(hugeSnapshot());
+            send(notice('still here'));
+            return;
+          }
           send(notice('x'.repeat(MAX_UNREAD_BYTES + 8 * 1024 * 1024)));
           send(notice('after 1'));
           send(notice('after 2'));
@@ -75,6 +95,21 @@ describe('a client that reads a message larger than the unread bound', () => {
     expect(texts.map((t) => t.length)).toEqual([MAX_UNREAD_BYTES + 8 * 1024 * 1024, 7, 7]);
     ws.close();
   }, 60_000);
+});
+
+describe('a message too large to make into text', () => {
+  it("is the dataset's error for the client, logged, and the host goes on", async () => {
+    const got: ServerMessage[] = [];
+    const ws = await connected((ws) => ws.on('message', (data) => got.push(JSON.parse(String(data)) as ServerMessage)));
+    ws.send('{"big":true}');
+    await until('two messages', () => got.length >= 2, 60_000);
+    // On main JSON.stringify's RangeError went up through the send and the host process failed with it.
+    expect(got[0]).toMatchObject({ type: 'collectorError', dataset: 'connections' });
+    expect((got[0] as { message: string }).message).toContain('too large to send');
+    expect(got[1]).toMatchObject({ type: 'notice', text: 'still here' });
+    expect(logged.some((l) => l.includes('the connections table (snapshot) was too large to send'))).toBe(true);
+    ws.close();
+  }, 90_000);
 });
 
 describe("a page's WebSocket", () => {

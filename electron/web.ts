@@ -24,6 +24,7 @@ import { asHostLog } from './log-lines.js';
 import { boundConnections, type ConnectionBounds } from './connection-bounds.js';
 import { BINARY, NOT_JSON, TOO_LARGE, type Service } from './service.js';
 import { largeMessageShape, SCREENED_CHARS } from './large-message.js';
+import { messageText, unsendableMessage } from './unsendable.js';
 import { builtPaths } from './paths.js';
 import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
 
@@ -291,7 +292,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           ws.terminate();
           return;
         }
-        const text = JSON.stringify(message);
+        const text = messageText(message);
+        if (text === null) {
+          const what = unsendableMessage(message);
+          log(`web: [${label}] ${what.text}`);
+          ws.send(JSON.stringify(what.instead));
+          return;
+        }
         // UTF-8 takes at most 3 bytes per UTF-16 unit: a text that short cannot be the largest, and is not measured.
         if (text.length * 3 > largest) largest = Math.max(largest, Buffer.byteLength(text));
         ws.send(text);

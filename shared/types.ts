@@ -92,7 +92,8 @@ export interface ProcessInfo {
   pid: number;
   /** Short name (Linux comm, Windows image name). */
   name: string;
-  /** Full command line, arguments joined by spaces; '' when unreadable. */
+  /** Full command line, arguments joined by spaces; '' when unreadable. A longer one than MAX_CMDLINE_BYTES is cut
+   *  there and ends with CMDLINE_CUT. */
   cmdline: string;
   /** Executable path, or null when unreadable (other users' processes without privileges). */
   exe: string | null;
@@ -101,6 +102,16 @@ export interface ProcessInfo {
   startTime: number | null;
 }
 
+/** The owners listed of one socket: a kernel names a few, but forks share their parent's sockets, and a thousand
+ *  processes sharing a thousand sockets made a million owner entries (each row carries its owners). The others
+ *  are not listed (ownerStatus 'partial'). */
+export const MAX_SOCKET_OWNERS = 64;
+
+/** The bytes of a command line kept (each row carries its owners: a process may make its command line megabytes
+ *  long, and share its sockets with many others). Past it the text ends with CMDLINE_CUT. */
+export const MAX_CMDLINE_BYTES = 4096;
+export const CMDLINE_CUT = ' … [cut at 4,096 bytes]';
+
 /**
  * Whether the owning process is known.
  * - 'known': processes[] lists every process holding the socket.
@@ -108,8 +119,8 @@ export interface ProcessInfo {
  * - 'denied': it belongs to a process this user may not inspect ("unknown: needs privileges").
  * - 'capped': a remote host's socket past the owners NetLens keeps of a host (MAX_REMOTE_ROWS owner entries in
  *   all, electron/remote/datasets.ts): it may have owners, they are not listed (OWNER_NOT_LISTED).
- * - 'partial': a remote host's socket with more owners than NetLens keeps of one (MAX_REMOTE_OWNERS): processes[]
- *   lists those kept, the others are not listed (its owners' texts end with MORE_OWNERS_NOT_LISTED).
+ * - 'partial': a socket with more owners than NetLens keeps of one (MAX_SOCKET_OWNERS): processes[] lists those
+ *   kept (the fewest PIDs), the others are not listed (its owners' texts end with MORE_OWNERS_NOT_LISTED).
  */
 export type OwnerStatus = 'known' | 'none' | 'denied' | 'capped' | 'partial';
 

@@ -144,7 +144,12 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
         case 'send': {
           const client = clients.get(message.client);
           if (client && message.message.type === 'snapshot') client.resyncing.delete(message.message.dataset);
-          client?.send(message.message);
+          try {
+            client?.send(message.message);
+          } catch (err) {
+            // A client that cannot take a message (a transport's own failure) must not take the host down with it.
+            log(`a ${message.message.type} message was not sent: ${err instanceof Error ? err.message : String(err)}`);
+          }
           break;
         }
         case 'history': {

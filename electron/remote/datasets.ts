@@ -11,7 +11,7 @@ import type {
   ReadingTime,
   RowTypes,
 } from '../../shared/types.js';
-import { emptyDiagnostics, mergeDiagnostics } from '../../shared/types.js';
+import { emptyDiagnostics, MAX_SOCKET_OWNERS, mergeDiagnostics } from '../../shared/types.js';
 import { parseSs } from '../capture/ss.js';
 import { connectionsFromTables, fillTrafficGaps, trafficFailed } from '../collectors/connections/linux.js';
 import { endpointsKey, parseSsTraffic, trafficGap } from '../collectors/connections/tcp-info.js';
@@ -82,7 +82,7 @@ export const MAX_REMOTE_ROWS = 200_000;
 /** The owners kept of one remote socket (a kernel names a few; a hostile ss line may name thousands): the rest
  *  are counted in a note. Each inode's list is built once and shared by the rows that name it, and the owner
  *  entries of all rows together stay within MAX_REMOTE_ROWS (a hostile table may repeat one inode on every row). */
-export const MAX_REMOTE_OWNERS = 64;
+export const MAX_REMOTE_OWNERS = MAX_SOCKET_OWNERS;
 
 /** The rows a dataset's reading may still give (`left`), and the rows it left out (`cut`): lines of a table, elements
  *  of ip's JSON, counted as they are passed over, never parsed. */

@@ -18,6 +18,7 @@ import {
   assignTraffic,
   emptyDiagnostics,
   MAX_DIAGNOSTIC_SAMPLES,
+  MAX_SOCKET_OWNERS,
   mergeDiagnostics,
   recordSkip,
 } from '../../../shared/types.js';
@@ -591,6 +592,8 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   private readonly attributeOwners: boolean;
   private readonly privileged: PrivilegedOwnerCache | null;
   private readonly myUid = typeof process.getuid === 'function' ? process.getuid() : -1;
+  /** Rows of the last attachOwners whose owners were cut at MAX_SOCKET_OWNERS ('partial'). */
+  private partialOwners = 0;
   private traffic = false;
   private socketMemory = false;
   /** A private folder for ss's output (see runCommand's stdoutFile), made on first use. */
@@ -1080,6 +1083,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       let denied = this.attachOwners(rows);
       const sliced = slicedNote(this.owners.sliced());
       if (sliced !== null) diagnostics.notes.push(sliced);
+      if (this.partialOwners > 0) diagnostics.notes.push(partialOwnersNote(this.partialOwners));
       if (denied.length > 0 && this.privileged) denied = await this.askPrivileged(denied, diagnostics);
       if (denied.length > 0) {
         diagnostics.notes.push(
@@ -1145,6 +1149,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
    * about: a row once given is never changed.
    */
   private attachOwners(rows: Connection[]): Connection[] {
+    this.partialOwners = 0;
     const inodes = new Array<number>(rows.length);
     for (let i = 0; i < rows.length; i++) inodes[i] = rows[i]?.inode ?? 0;
     this.owners.update(inodes);
@@ -1156,9 +1161,11 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       const processes = row.inode === null ? null : this.owners.processesOf(row.inode);
       const known = processes !== null && processes.length > 0;
       const unknown = processes !== null && !known && someDenied && row.uid !== this.myUid;
+      const listed = known && this.owners.isPartial(processes) ? 'partial' : 'known';
+      if (known && listed === 'partial') this.partialOwners++;
       if (this.isKept(i)) {
         const shown =
-          row.ownerStatus === (known ? 'known' : unknown ? 'denied' : 'none') &&
+          row.ownerStatus === (known ? listed : unknown ? 'denied' : 'none') &&
           (known ? row.processes === processes : row.processes.length === 0) &&
           row.user === (known && row.uid === null ? (processes[0]?.user ?? null) : user);
         // The agent's answer would change the row.
@@ -1174,7 +1181,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       row.user = user;
       if (known) {
         row.processes = processes;
-        row.ownerStatus = 'known';
+        row.ownerStatus = listed;
         if (row.uid === null) row.user = processes[0]?.user ?? null;
       } else if (unknown) {
         row.ownerStatus = 'denied';
@@ -1211,18 +1218,27 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       diagnostics.notes.push(`the NetLens agent did not answer: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (!owners) return denied;
+    let partial = 0;
     for (const row of denied) {
       const processes = owners.get(row.inode!);
       if (processes && processes.length > 0) {
-        row.processes = processes;
-        row.ownerStatus = 'known';
+        const cut = processes.length > MAX_SOCKET_OWNERS;
+        row.processes = cut ? [...processes].sort((a, b) => a.pid - b.pid).slice(0, MAX_SOCKET_OWNERS) : processes;
+        row.ownerStatus = cut ? 'partial' : 'known';
+        if (cut) partial++;
         if (row.uid === null) row.user = processes[0]?.user ?? null;
       } else {
         row.ownerStatus = 'none';
       }
     }
+    if (partial > 0) diagnostics.notes.push(`the NetLens agent's answer: ${partialOwnersNote(partial)}`);
     return [];
   }
+}
+
+/** The note for sockets whose owners were cut at MAX_SOCKET_OWNERS. */
+function partialOwnersNote(sockets: number): string {
+  return `${sockets} socket${sockets === 1 ? ' has' : 's have'} more than ${MAX_SOCKET_OWNERS} owners: the ${MAX_SOCKET_OWNERS} with the lowest PIDs are listed`;
 }
 
 /** A sock_diag dump is about 300 bytes per TCP socket: a million sockets fit; a dump stuck longer than

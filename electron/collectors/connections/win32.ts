@@ -13,6 +13,7 @@ import { decodeCodePage } from '../oem-codepage.js';
 import { asArray, type PowerShellHelper } from '../win32-powershell.js';
 import { familyOfAddress, makeConnection, normalizeTcpState, splitColonEndpoint, withZone } from './endpoints.js';
 import { textLines, toCount, uniqueIds } from '../common.js';
+import { keptCmdline } from '../cmdline.js';
 
 const NETSTAT_SOURCE = 'netstat -ano';
 const PS_SOURCE = 'Get-NetTCPConnection/Get-NetUDPEndpoint';
@@ -139,7 +140,8 @@ export function parsePowerShellConnections(value: unknown): DatasetResult<Connec
   const procs = new Map<number, { name: string; startTime: number | null; cmdline: string; exe: string | null }>();
   for (const p of asArray(obj.procs)) {
     const id = num(p.i);
-    if (id !== null) procs.set(id, { name: str(p.n), startTime: num(p.s), cmdline: str(p.c), exe: str(p.e) || null });
+    if (id !== null)
+      procs.set(id, { name: str(p.n), startTime: num(p.s), cmdline: keptCmdline(str(p.c)), exe: str(p.e) || null });
   }
   const add = (proto: 'tcp' | 'udp', e: Record<string, unknown>): void => {
     const address = str(e.a);

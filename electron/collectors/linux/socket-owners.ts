@@ -45,10 +45,11 @@
 // thread, so this blocks no UI.
 import { linuxStartTimeMs, parseBtime, processUserUid } from './process-facts.js';
 import fs from 'node:fs';
-import type { ProcessInfo } from '../../../shared/types.js';
+import { MAX_SOCKET_OWNERS, type ProcessInfo } from '../../../shared/types.js';
 import { MapRoom } from '../../../shared/map-room.js';
 import { inertExcerpt } from '../../../shared/inert-text.js';
 import type { UserNames } from './users.js';
+import { readProcCmdline } from '../cmdline.js';
 
 /** Owners of some socket inodes, each process listed once and inodes pointing at them by index: the
  *  privileged helper's answer (electron/agent), compact for the thousands of root-owned unix sockets. */
@@ -64,6 +65,9 @@ export interface PrivilegedOwners {
   /** Whether it can answer now (an agent runs); when absent, asking is the only way to find out. */
   available?(): boolean;
 }
+
+/** The owner lists processesOf cut at MAX_SOCKET_OWNERS. */
+const partialLists = new WeakSet<readonly ProcessInfo[]>();
 
 /** Shared by every row without owners; frozen so no consumer can add to it by accident. */
 const NO_PROCESSES: ProcessInfo[] = Object.freeze([]) as unknown as ProcessInfo[];
@@ -448,15 +452,25 @@ export class SocketOwners {
       owner.infos = entry?.info ? (entry.alone ??= [entry.info]) : NO_PROCESSES;
       return owner.infos;
     }
-    const out: ProcessInfo[] = [];
+    let out: ProcessInfo[] = [];
     const first = this.pids.get(owner.pid);
     if (first?.info) out.push(first.info);
     for (const pid of owner.others) {
       const entry = this.pids.get(pid);
       if (entry?.info) out.push(entry.info);
     }
+    if (out.length > MAX_SOCKET_OWNERS) {
+      // The fewest PIDs (the first processes, before their forks); the rest counted, and the list marked.
+      out = out.sort((a, b) => a.pid - b.pid).slice(0, MAX_SOCKET_OWNERS);
+      partialLists.add(out);
+    }
     owner.infos = out;
     return out;
+  }
+
+  /** Whether a list processesOf gave is cut at MAX_SOCKET_OWNERS (the socket has more owners: 'partial'). */
+  isPartial(list: readonly ProcessInfo[]): boolean {
+    return partialLists.has(list);
   }
 
   /** Whether work waits for later updates: new processes not walked yet (a fork sharing its parent's sockets
@@ -1007,10 +1021,7 @@ export class SocketOwners {
       /* exited or hidden: keep the empty name */
     }
     try {
-      const raw = fs.readFileSync(`${base}/cmdline`, 'utf8');
-      let end = raw.length;
-      while (end > 0 && raw.charCodeAt(end - 1) === 0) end--; // the trailing NULs, without a backtracking regex
-      cmdline = raw.slice(0, end).replaceAll('\0', ' ');
+      cmdline = readProcCmdline(`${base}/cmdline`);
     } catch {
       /* as above */
     }
