@@ -14,6 +14,9 @@ describe('export', () => {
       ),
     ).toBe('a,b\r\n"x,y","say ""hi"""\r\nline\\nbreak,42\r\n');
     expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    // Split at `;` where that is the list separator, an unquoted path would give a formula cell (attack review 12-06).
+    expect(csvCell('/tmp/x;=2+5;y')).toBe('"/tmp/x;=2+5;y"');
+    expect(csvCell([4242, 4243])).toBe('"4242; 4243"');
     expect(csvCell('-1')).toBe('-1');
     expect(csvCell('+cmd')).toBe("'+cmd");
     expect(csvCell('evil\u001b[2Jname')).toBe('evil\\x1b[2Jname');
@@ -59,7 +62,7 @@ describe('export', () => {
   });
 
   it('values: numbers as plain digits (never defused), lists joined, none an empty cell; JSON keeps their types', () => {
-    expect(toCsv(['a', 'b', 'c', 'd'], [[-1e-7, null, [1, 2], '-x']])).toBe("a,b,c,d\r\n-1e-7,,1; 2,'-x\r\n");
+    expect(toCsv(['a', 'b', 'c', 'd'], [[-1e-7, null, [1, 2], '-x']])).toBe(`a,b,c,d\r\n-1e-7,,"1; 2",'-x\r\n`);
     expect(toTsv(['n'], [[1234567]])).toBe('n\n1234567');
     const t = {
       title: 't',

@@ -34,12 +34,14 @@ export interface ExportTable {
   rightAligned?: boolean[];
 }
 
-/** A CSV cell: quoted when it holds a quote or comma. A number is written as plain digits; a text a spreadsheet
+/** A CSV cell: quoted when it holds a quote, a comma or a semicolon. A number is written as plain digits; a text a spreadsheet
  *  would run as a formula (=, +, -, @ first, and not a number) gets a leading apostrophe; control characters (tabs
  *  and line breaks among them), bidi and invisible characters are written as escapes, as the grid shows them. */
 export function csvCell(value: ExportValue): string {
   const t = spreadsheetValue(value);
-  return /[",]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+  // `;` too: where the list separator is `;` (Excel in de-DE, fr-FR…) an opened CSV is split at it, and an unquoted
+  // `/tmp/x;=2+5` would give a cell `=2+5` that the formula guard (first character only) never saw.
+  return /[",;]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
 }
 
 /** A cell's text as a spreadsheet is to read it, from a file or pasted: a terminal escape or a bidi override in a
@@ -63,9 +65,13 @@ function spreadsheetValue(value: ExportValue): string {
 }
 
 export function toCsv(columns: readonly string[], rows: readonly (readonly ExportValue[])[]): string {
-  const lines = [columns.map(csvCell).join(',')];
-  for (const r of rows) lines.push(r.map(csvCell).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return [...csvLines(columns, rows)].join('');
+}
+
+/** The lines of toCsv, one at a time (a large table written out without one string of all of it). */
+export function* csvLines(columns: readonly string[], rows: readonly (readonly ExportValue[])[]): Generator<string> {
+  yield `${columns.map(csvCell).join(',')}\r\n`;
+  for (const r of rows) yield `${r.map(csvCell).join(',')}\r\n`;
 }
 
 /** Tab-separated text with a header line, as Copy puts rows on the clipboard (most often pasted into a

@@ -4,7 +4,7 @@
 // --elevate asks the privileged helper for other users' processes; --host reads a remote Linux host over ssh
 // instead (electron/remote/).
 import { commandError } from '../../shared/error-text.js';
-import { inertJson } from '../../shared/inert-text.js';
+import { jsonArrayPieces, writePieces } from './json-pieces.js';
 import { parseArgs } from 'node:util';
 import { connectionNames } from '../../shared/names.js';
 import {
@@ -20,7 +20,7 @@ import { createCollectors } from '../collectors/index.js';
 import { formatRows } from './text-table.js';
 import { startAgentFor } from '../agent/for-command.js';
 import { checkDestination, RemoteHost, remoteCollectors } from '../remote/host.js';
-import { flattenRows, toCsv } from '../../shared/export.js';
+import { csvLines, flattenRows } from '../../shared/export.js';
 import { connectionSelection, SELECTION_OPTIONS, SELECTION_USAGE, selects } from './netstat-selection.js';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
@@ -149,14 +149,15 @@ export const dumpCommand = {
         rows = (rows as Connection[]).map((r) => ({ ...r, ...connectionNames(lookup, r) }));
       }
       if (dataset === 'connections' && named) result.diagnostics.notes.push(...describeDiagnostics(named.diagnostics));
+      // JSON and CSV a row at a time (json-pieces.ts): one string of a large table could not be made.
       if (format === 'csv') {
         const flat = flattenRows(rows);
-        process.stdout.write(toCsv(flat.columns, flat.rows));
+        await writePieces(process.stdout, csvLines(flat.columns, flat.rows));
+      } else if (format === 'json') {
+        await writePieces(process.stdout, jsonArrayPieces(rows, '\n'));
       } else {
         process.stdout.write(
-          format === 'json'
-            ? `${inertJson(rows, 2)}\n`
-            : `${formatRows(dataset, rows as never, resolve ? { names: lookup, fqdn: parsed.values.fqdn === true } : undefined, selection?.heading)}\n`,
+          `${formatRows(dataset, rows as never, resolve ? { names: lookup, fqdn: parsed.values.fqdn === true } : undefined, selection?.heading)}\n`,
         );
       }
       for (const line of describeDiagnostics(result.diagnostics)) console.error(commandError('dump', line));

@@ -11,6 +11,7 @@ import { commandError } from '../../shared/error-text.js';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import { inertJson } from '../../shared/inert-text.js';
+import { gathered, messagePieces } from './json-pieces.js';
 import type { IntervalMs, ServerMessage } from '../../shared/protocol.js';
 import { DATASETS, type Dataset } from '../../shared/types.js';
 import type { Command } from '../cli.js';
@@ -84,6 +85,11 @@ export async function streamWatch(options: WatchOptions): Promise<number> {
         case 'diff':
         case 'collectorError':
         case 'notice': {
+          if (message.type === 'snapshot') {
+            // A row at a time (json-pieces.ts): one string of a large table could not be made.
+            for (const chunk of gathered(messagePieces(message, '\n'))) out.write(chunk);
+            break;
+          }
           const line = `${inertJson(message)}\n`;
           if (message.type === 'diff') {
             const { dataset, seq } = message;

@@ -97,7 +97,15 @@ describe('the Connections grid as the window changes size', () => {
 
       const at1100 = await resizeTo(1100, 700);
       expect(mainWidths(at1100).reduce((a, b) => a! + b!, 0)).toBeLessThan(total);
-      await resizeTo(800, 600);
+      const at800 = await resizeTo(800, 600);
+      // A PID is never cut (a new user's review of 12-06: at 800 px every PID from 10000 read "101…"): the column
+      // keeps room for Linux's largest, seven digits, as State keeps ESTABLISHED.
+      const pidNeeds = await page.evaluate(() => {
+        const c = document.createElement('canvas').getContext('2d')!;
+        c.font = `400 13px ${getComputedStyle(document.body).fontFamily}`;
+        return Math.ceil(c.measureText('4194304').width) + 12;
+      });
+      expect(at800.widths.pid).toBeGreaterThanOrEqual(pidNeeds);
       // Maximised again: the widths as fitted, not as narrowed.
       await resizeTo(1920, 1080, (l) => mainWidths(l).join() === natural.join());
 

@@ -267,6 +267,8 @@ export function connectionColumns(
       render: (r) => pidsCell(pidsText(r), pidsShort(r)),
       renderFitsText: true,
       maxWidth: PID_MAX,
+      // A PID is never cut, in a narrow window too: Linux's largest (pid_max 4194304), seven digits.
+      fitAtLeast: '4194304',
     },
     {
       id: 'process',
