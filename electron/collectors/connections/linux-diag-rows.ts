@@ -93,7 +93,7 @@ export function tcpRowsFromDiag(
     cookies.push(s.cookie);
     if (state === 'LISTEN') assignTraffic(row, LISTEN_TRAFFIC);
     else if (infoRead) assignTraffic(row, info);
-    else readTcpInfoStruct(s.buffer, s.infoStart, s.infoEnd, s.skmemStart, s.skmemEnd, at, row);
+    else readTcpInfoStruct(s.buffer, s.infoStart, s.infoEnd, s.skmemStart, s.skmemEnd, at, row, state);
   });
   for (let i = 0; i < bad; i++)
     recordSkip(diagnostics, source, '(binary record)', 'a record that does not fit its message');
@@ -139,7 +139,7 @@ function sameRecord(
   if (!traffic) return row.bytesSent === undefined;
   if (row.bytesSent === undefined) return false;
   if (state === 'LISTEN') return sameTrafficFields(row, LISTEN_TRAFFIC);
-  readTcpInfoStruct(s.buffer, s.infoStart, s.infoEnd, s.skmemStart, s.skmemEnd, at, info);
+  readTcpInfoStruct(s.buffer, s.infoStart, s.infoEnd, s.skmemStart, s.skmemEnd, at, info, state);
   return sameTrafficFields(row, info);
 }
 

@@ -230,7 +230,7 @@ export function tcpRowsFromSs(
       assignTraffic(row, LISTEN_TRAFFIC);
       return null;
     }
-    return readSsInfo(text, ssHead.end, detailEnd, at, row);
+    return readSsInfo(text, ssHead.end, detailEnd, at, row, state);
   });
   if (synRecv) listenerUids(rows);
   return { rows, cookies };

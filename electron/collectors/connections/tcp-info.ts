@@ -372,24 +372,46 @@ function instant(at: number | null, ageMs: number | null): number | null {
   return at === null ? null : Math.floor((at - (ageMs ?? 0)) / 1000) * 1000;
 }
 
+/** The FINs a TCP state says its counters hold: the kernel's bytes_received counts the peer's FIN once received
+ *  (a socket that took no data reads 1 in CLOSE-WAIT), bytes_acked the SYN and, once acknowledged, its own FIN.
+ *  `state` as ss prints it (FIN-WAIT-2) or as rows name it (FIN_WAIT2); unknown or empty: none known. */
+function finsOf(state: string): { received: boolean; acked: boolean } {
+  switch (state.toUpperCase().replaceAll('-', '_')) {
+    case 'CLOSE_WAIT':
+    case 'LAST_ACK':
+    case 'CLOSING':
+      return { received: true, acked: false };
+    case 'FIN_WAIT2':
+    case 'FIN_WAIT_2':
+      return { received: false, acked: true };
+    case 'TIME_WAIT':
+      return { received: true, acked: true };
+    default:
+      return { received: false, acked: false };
+  }
+}
+
 /** Writes what ss printed at `at` (ms since the epoch, null for a capture) into a row's traffic fields, in
- *  TRAFFIC_FIELDS order (so every row gets the same shape): counters it left out are zero (see the header). */
-function writeTraffic(t: ConnectionTraffic, r: RawInfo, at: number | null): void {
+ *  TRAFFIC_FIELDS order (so every row gets the same shape): counters it left out are zero (see the header). The
+ *  socket's `state` takes the FINs out of the byte counts (finsOf). */
+function writeTraffic(t: ConnectionTraffic, r: RawInfo, at: number | null, state = ''): void {
   if (!r.any) {
     assignTraffic(t, NO_INFO);
     t.skmem = r.skmem;
     return;
   }
   const retransBytes = r.bytesRetrans ?? 0;
-  // Before 4.19 there is no bytes_sent: the acknowledged bytes (less the SYN) are the best there is.
+  const fins = finsOf(state);
+  // Before 4.19 there is no bytes_sent (and ss leaves out a zero): the acknowledged bytes, less the SYN and an
+  // acknowledged FIN, are the best there is (and exact when nothing was sent).
   t.bytesSent =
     r.bytesSent !== null
       ? Math.max(0, r.bytesSent - retransBytes)
       : r.bytesAcked !== null
-        ? Math.max(0, r.bytesAcked - 1)
+        ? Math.max(0, r.bytesAcked - 1 - (fins.acked ? 1 : 0))
         : 0;
   t.bytesAcked = r.bytesAcked ?? 0;
-  t.bytesReceived = r.bytesReceived ?? 0;
+  t.bytesReceived = Math.max(0, (r.bytesReceived ?? 0) - (fins.received ? 1 : 0));
   t.bytesRetrans = retransBytes;
   t.rttMs = sharedMsValue(r.rtt);
   t.rttVarMs = sharedMsValue(r.rttVar);
@@ -412,12 +434,12 @@ const UNREADABLE = unknownTraffic(TRAFFIC_NOTES.unreadable);
 
 /** The traffic of one socket from the detail text ss printed for it (continuation lines, or the tail of a
  *  one-line `-O` row); `{ reason }` when a known field is unreadable. */
-export function parseTcpInfoText(text: string): ConnectionTraffic | { reason: string } {
+export function parseTcpInfoText(text: string, state = ''): ConnectionTraffic | { reason: string } {
   const info = rawInfo();
   const reason = readTokens(text, 0, text.length, info);
   if (reason !== null) return { reason };
   const t: ConnectionTraffic = {};
-  writeTraffic(t, info, null);
+  writeTraffic(t, info, null, state);
   return t;
 }
 
@@ -615,6 +637,7 @@ export function readSsInfo(
   to: number,
   at: number | null,
   target: ConnectionTraffic,
+  state = '',
 ): string | null {
   resetInfo(scratch);
   const reason = readTokens(text, from, to, scratch);
@@ -622,7 +645,7 @@ export function readSsInfo(
     assignTraffic(target, UNREADABLE);
     return reason;
   }
-  writeTraffic(target, scratch, at);
+  writeTraffic(target, scratch, at, state);
   return null;
 }
 
@@ -653,6 +676,7 @@ export function readTcpInfoStruct(
   skmemEnd: number,
   at: number | null,
   target: ConnectionTraffic,
+  state = '',
 ): void {
   const r = scratch;
   resetInfo(r);
@@ -706,7 +730,7 @@ export function readTcpInfoStruct(
       r.bytesSent !== null ||
       r.bytesRetrans !== null;
   }
-  writeTraffic(target, r, at);
+  writeTraffic(target, r, at, state);
 }
 
 function readSocket(
@@ -731,5 +755,5 @@ function readSocket(
   }
   // A socket no row wants (opened after the rows were read) is not even read.
   if (target === undefined) return null;
-  return readSsInfo(text, ssHead.end, detailEnd, at, target);
+  return readSsInfo(text, ssHead.end, detailEnd, at, target, text.slice(ssFieldStarts[0]!, ssFieldEnds[0]!));
 }
