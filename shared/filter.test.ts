@@ -97,6 +97,14 @@ describe('parseFilter', () => {
     expect(match('raddr:93.184.216.34')).toBe(1);
     expect(match('addr:::1')).toBe(1);
     expect(match('state:established')).toBe(1);
+    // A typo or an impossible address is an error, not a filter matching nothing (a new user's review of 12-06).
+    for (const q of ['state:establshed', 'addr:999.1.1.1', 'laddr:1.2.3.4.5', 'raddr:10.256']) {
+      const f = parseFilter(q);
+      expect(f.ok, q).toBe(false);
+    }
+    for (const q of ['state:est', 'state:close-wait', 'state:unconn', 'addr:192.168.', 'addr:2001', 'addr:10.0']) {
+      expect(parseFilter(q).ok, q).toBe(true);
+    }
     expect(match('state:time-wait')).toBe(1);
     expect(match('user:alice')).toBe(3);
     expect(match('proto:udp')).toBe(1);

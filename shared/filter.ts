@@ -18,7 +18,7 @@
 //   -term                   negates any term;  "quoted values" may hold spaces
 import { inCidr, isLoopback, isUnspecified, parseCidr, parseIp, type Cidr } from './address.js';
 import { countryName, NO_NAMES, remoteEntry, serviceName, type NameLookup } from './names.js';
-import type { Connection } from './types.js';
+import { KNOWN_STATES, type Connection } from './types.js';
 
 export const FILTER_FIELDS = {
   proc: 'process name contains',
@@ -118,6 +118,13 @@ function parseRanges(value: string, max: number): Range[] | null {
 
 const inRanges = (n: number, ranges: Range[]) => ranges.some(([lo, hi]) => n >= lo && n <= hi);
 
+/** Whether some IPv4 address begins with `value` (digits and dots): at most four parts, each a number to 255. */
+function ipv4Prefix(value: string): boolean {
+  const parts = value.split('.');
+  if (parts.length > 4) return false;
+  return parts.every((p, i) => (p === '' ? i === parts.length - 1 && i > 0 : p.length <= 3 && Number(p) <= 255));
+}
+
 function addressMatcher(value: string): ((a: string) => boolean) | null {
   if (value.includes('/')) {
     const cidr: Cidr | null = parseCidr(value);
@@ -127,7 +134,9 @@ function addressMatcher(value: string): ((a: string) => boolean) | null {
     const cidr = parseCidr(value)!;
     return (a) => inCidr(a, cidr);
   }
-  // A partial address ("192.168.", "fe80:") matches as a prefix.
+  // A partial address ("192.168.", "fe80:") matches as a prefix; one no IPv4 address begins with (999.1, 1.2.3.4.5)
+  // is an error, not a filter that matches nothing.
+  if (value.includes('.') && /^[0-9.]+$/.test(value) && !ipv4Prefix(value)) return null;
   if (/^[0-9a-fA-F:.]+$/.test(value)) {
     const v = value.toLowerCase();
     return (a) => a.toLowerCase().startsWith(v);
@@ -283,6 +292,9 @@ function termPredicate(t: Token, names: NameLookup): Predicate | string {
     }
     case 'state': {
       const want = lv.replace(/-/g, '_');
+      // A typo (state:establshed) would match nothing and look like no such socket: it is an error instead.
+      if (![...KNOWN_STATES].some((s) => s.toLowerCase().startsWith(want)))
+        return `state: '${v}' begins no state (listen, established, time_wait, close_wait, unconn, connected…)`;
       return (r) => r.state.toLowerCase().startsWith(want);
     }
     case 'user':

@@ -270,7 +270,7 @@ export type UnixState = 'LISTENING' | 'UNCONNECTED' | 'CONNECTING' | 'CONNECTED'
 export type UnknownState = 'UNKNOWN' | `UNKNOWN(${string})`;
 export type ConnectionState = TcpState | UnconnectedState | UnixState | UnknownState;
 
-const KNOWN_STATES: ReadonlySet<string> = new Set<ConnectionState>([
+export const KNOWN_STATES: ReadonlySet<string> = new Set<ConnectionState>([
   ...TCP_STATES,
   'UNCONN',
   'LISTENING',
