@@ -308,6 +308,21 @@ describe('the History tab', () => {
     await stopProcess(third.child);
   });
 
+  it('ticks and unticks Record connections at the click, before the host answers', async () => {
+    await page.getByRole('radio', { name: 'As it was' }).click();
+    const box = page.getByRole('checkbox', { name: 'Record connections' });
+    await poll(() => page.getByTestId('recording-state').textContent()).toMatch(/^Recording/);
+    // A new user's review of 12-06: the box kept its tick until the host answered (a second or two when busy).
+    await box.click();
+    expect(await box.isChecked()).toBe(false);
+    await poll(() => page.getByTestId('recording-state').textContent()).toBe('Recording is off');
+    expect(await box.isChecked()).toBe(false);
+    await box.click();
+    expect(await box.isChecked()).toBe(true);
+    await poll(() => page.getByTestId('recording-state').textContent()).toMatch(/^Recording( ·|$)/);
+    expect(await box.isChecked()).toBe(true);
+  });
+
   it('says so when the firewall cannot be asked, and reads it again when it can', async () => {
     const line = page.getByTestId('exposure').locator('p').first();
     await page.getByRole('radio', { name: 'Alerts' }).click();

@@ -58,6 +58,9 @@ function RecordingBar(props: { status: RecordingStatus | null; onConfigured: (s:
   const s = props.status;
   const [days, setDays] = useState('');
   const [mb, setMb] = useState('');
+  // The box shows what was asked at once (the host answers in a second or two, after the record is opened or
+  // closed); a second click meanwhile is ignored, and a refusal puts it back.
+  const [askedEnabled, setAskedEnabled] = useState<boolean | null>(null);
   const retentionDays = s?.config.retentionDays;
   const maxMb = s?.config.maxMb;
   useEffect(() => {
@@ -76,7 +79,17 @@ function RecordingBar(props: { status: RecordingStatus | null; onConfigured: (s:
   return (
     <div className="recording-bar" data-state={s.state}>
       <label className="check">
-        <input type="checkbox" checked={s.config.enabled} onChange={(e) => void apply({ enabled: e.target.checked })} />
+        <input
+          type="checkbox"
+          checked={askedEnabled ?? s.config.enabled}
+          aria-busy={askedEnabled !== null}
+          onChange={(e) => {
+            if (askedEnabled !== null) return;
+            const enabled = e.target.checked;
+            setAskedEnabled(enabled);
+            void apply({ enabled }).finally(() => setAskedEnabled(null));
+          }}
+        />
         Record connections
       </label>
       <span className={`recording-state ${s.state}`} data-testid="recording-state" title={s.message ?? s.file ?? ''}>
