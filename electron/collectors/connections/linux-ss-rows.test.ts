@@ -13,7 +13,7 @@ describe('tcpRowsFromSs', () => {
     '\t cubic cwnd:10',
     'SYN-RECV   0      0          10.0.0.1:22         10.0.0.9:50000 timer:(on,1.2sec,0) ino:0 sk:a2',
     'ESTAB      0      36     [fe80::1]%eth0:22   [fe80::2]%eth0:50001 uid:1000 ino:2002 sk:a3 cgroup:/ <->',
-    '\t ts sack cubic rtt:0.5/0.25 bytes_sent:100 bytes_acked:101 bytes_received:50 segs_out:4 segs_in:3 lastsnd:1500 lastrcv:2500 minrtt:0.1                ',
+    '\t ts sack cubic rtt:0.5/0.25 bytes_sent:100 bytes_acked:101 bytes_received:50 segs_out:4 segs_in:3 data_segs_in:2 data_segs_out:2 lastsnd:1500 lastrcv:2500 minrtt:0.1                ',
     'TIME-WAIT  0      0          127.0.0.1:40000       127.0.0.1:8080  timer:(timewait,59sec,0) ino:0 sk:a4',
     'UNCONN     0      0               *:8443               *:*    ino:2003 sk:a5 v6only:0 <->',
     'CLOSE-WAIT 1      0    [::ffff:10.0.0.1]:443 [::ffff:10.0.0.7]:5000 ino:2004 sk:a6 <->',

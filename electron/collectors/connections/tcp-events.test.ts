@@ -41,7 +41,8 @@ describe('TcpDestroyStream', () => {
       cookie: 'c0d1',
       family: 'inet',
       uid: 1000,
-      traffic: { bytesSent: 1048576, bytesReceived: 1 },
+      // bytes_received:1 is the peer's FIN: no data segment came in (no data_segs_in).
+      traffic: { bytesSent: 1048576, bytesReceived: 0 },
     });
     expect(stream.stats).toMatchObject({ events: 2, parseFailures: 0, running: true });
   });

@@ -4,7 +4,9 @@
 //
 // ss prints a counter only when it is not zero (misc/ss.c tcp_show_info: `if (s->bytes_acked) out(...)`), so
 // a socket with a tcp_info line and no `bytes_received:` has received nothing. Kernels before 4.19 have no
-// bytes_sent; there the bytes the peer acknowledged stand in for it.
+// bytes_sent; there the bytes the peer acknowledged stand in for it. The counters hold more than data: bytes_acked
+// the SYN and our FIN once acknowledged, bytes_received the peer's FIN once it came; a live socket's state says
+// which (writeTraffic), and a socket with no data segment (data_segs_in/out, 4.6+) carried no bytes at all.
 import type { Connection, ConnectionTraffic, Diagnostics, SocketMemory } from '../../../shared/types.js';
 import type { Collector } from '../collector.js';
 import { assignTraffic, recordSkip, TRAFFIC_FIELDS } from '../../../shared/types.js';
@@ -146,6 +148,9 @@ interface RawInfo {
   segsOut: number | null;
   segsIn: number | null;
   delivery: number | null;
+  /** Segments that carried data (Linux 4.6+, with min_rtt); null where not said: ss leaves out a zero. */
+  dataSegsIn: number | null;
+  dataSegsOut: number | null;
   skmem: SocketMemory | null;
   /** Whether a tcp_info field was seen at all (a socket line with none has no tcp_info). */
   any: boolean;
@@ -167,6 +172,8 @@ function rawInfo(): RawInfo {
     segsOut: null,
     segsIn: null,
     delivery: null,
+    dataSegsIn: null,
+    dataSegsOut: null,
     skmem: null,
     any: false,
   };
@@ -176,6 +183,7 @@ function rawInfo(): RawInfo {
 function resetInfo(r: RawInfo): void {
   r.bytesSent = r.bytesAcked = r.bytesReceived = r.bytesRetrans = r.rtt = r.rttVar = r.minRtt = null;
   r.retrans = r.cwnd = r.lastSnd = r.lastRcv = r.segsOut = r.segsIn = r.delivery = null;
+  r.dataSegsIn = r.dataSegsOut = null;
   r.skmem = null;
   r.any = false;
 }
@@ -195,6 +203,8 @@ const K = {
   minRtt: 11,
   retrans: 12,
   skmem: 13,
+  dataSegsIn: 14,
+  dataSegsOut: 15,
 } as const;
 const KEY_NAMES: [string, number][] = [
   ['bytes_sent', K.bytesSent],
@@ -210,6 +220,8 @@ const KEY_NAMES: [string, number][] = [
   ['minrtt', K.minRtt],
   ['retrans', K.retrans],
   ['skmem', K.skmem],
+  ['data_segs_in', K.dataSegsIn],
+  ['data_segs_out', K.dataSegsOut],
 ];
 /** Candidates by key length, so most tokens are dismissed by their length and first letter. */
 const KEYS_BY_LENGTH: [string, number][][] = [];
@@ -282,6 +294,8 @@ function readTokens(text: string, from: number, until: number, info: RawInfo): s
       case K.cwnd:
       case K.lastSnd:
       case K.lastRcv:
+      case K.dataSegsIn:
+      case K.dataSegsOut:
         n = numberAt(text, vs, e);
         if (!Number.isFinite(n)) return `unreadable ${text.slice(s, colon)}`;
         info.any = true;
@@ -293,6 +307,8 @@ function readTokens(text: string, from: number, until: number, info: RawInfo): s
         else if (key === K.segsIn) info.segsIn = n;
         else if (key === K.cwnd) info.cwnd = n;
         else if (key === K.lastSnd) info.lastSnd = n;
+        else if (key === K.dataSegsIn) info.dataSegsIn = n;
+        else if (key === K.dataSegsOut) info.dataSegsOut = n;
         else info.lastRcv = n;
         break;
       case K.rtt: {
@@ -412,6 +428,12 @@ function writeTraffic(t: ConnectionTraffic, r: RawInfo, at: number | null, state
         : 0;
   t.bytesAcked = r.bytesAcked ?? 0;
   t.bytesReceived = Math.max(0, (r.bytesReceived ?? 0) - (fins.received ? 1 : 0));
+  // No segment carried data (a zero ss leaves out, told from min_rtt, which came with the count in 4.6): whatever
+  // the counters hold is the SYN and FINs (a closed socket's state no longer says which).
+  if (r.minRtt !== null || r.dataSegsOut !== null) {
+    if (r.dataSegsOut === null) t.bytesSent = 0;
+    if (r.dataSegsIn === null) t.bytesReceived = 0;
+  }
   t.bytesRetrans = retransBytes;
   t.rttMs = sharedMsValue(r.rtt);
   t.rttVarMs = sharedMsValue(r.rttVar);
@@ -716,6 +738,8 @@ export function readTcpInfoStruct(
     // The kernel's "no sample yet" is ~0.
     r.minRtt = minRtt === null || minRtt === 0xffffffff ? null : minRtt / 1000;
     r.delivery = u64OrNull(b, start + 160, end);
+    r.dataSegsIn = u32OrNull(b, start + 152, end);
+    r.dataSegsOut = u32OrNull(b, start + 156, end);
     r.bytesSent = u64OrNull(b, start + 200, end);
     r.bytesRetrans = u64OrNull(b, start + 208, end);
     r.any =

@@ -3,6 +3,7 @@ import { NO_PROCESS, OTHER_USERS, OWNER_NOT_LISTED, type Connection, type Proces
 import { unknownTraffic } from './tcp-info.js';
 import type { DestroyedSocket } from './tcp-events.js';
 import { cookieKey, ownerCounts, TrafficTotals } from './traffic-totals.js';
+import { inetConnectionKey } from './keys.js';
 
 const proc = (pid: number, name: string): ProcessInfo => ({
   pid,
@@ -226,6 +227,24 @@ describe('TrafficTotals', () => {
       expect(keys.get(k) ?? t).toBe(t);
       keys.set(k, t);
     }
+  });
+
+  it('gives a connection that opened and closed between readings, now in TIME_WAIT, its counts: no second row', () => {
+    const t = new TrafficTotals(1000);
+    const id = inetConnectionKey('tcp', 'inet', '127.0.0.1', 5000, '127.0.0.1', 40000, null, 'TIME_WAIT', false);
+    // The TIME_WAIT row of the same endpoints, listed in the reading that brings the event (as the kernel keeps it).
+    const waiting = { ...row(id, 5000, 'TIME_WAIT', null, null, null, null), remotePort: 40000 };
+    const closed = t.update([waiting], [], [event('c9', 5000, 12, 34), event('c8', 5001, 1, 2)], 1);
+    expect(closed).toEqual([
+      { id, traffic: expect.objectContaining({ bytesSent: 12, bytesReceived: 34 }), row: null },
+      // Another connection (no TIME_WAIT row: reset, or the passive side) is a closed row of its own.
+      {
+        id: expect.stringContaining('|sk:c8'),
+        traffic: expect.objectContaining({ bytesSent: 1 }),
+        row: expect.objectContaining({ state: 'CLOSE' }),
+      },
+    ]);
+    expect(t.rows(ownerCounts([waiting]))[0]).toMatchObject({ bytesSent: 13, bytesReceived: 36, closedConnections: 2 });
   });
 
   it('follows a socket across readings and its destroy event by long cookies as by short ones', () => {

@@ -172,6 +172,7 @@ export class TrafficTotals {
     }
     const closed: ClosedSocket[] = [];
     let listeners: Map<number, Owner> | null = null;
+    let timeWait: Set<string> | null = null;
     for (const ev of destroyed) {
       // A listener closing carries no data.
       if (ev.remotePort === 0) continue;
@@ -187,7 +188,13 @@ export class TrafficTotals {
         listeners ??= listenerOwners(rows);
         const owner = listeners.get(ev.localPort) ?? (this.myUid !== 0 && ev.uid !== this.myUid ? OTHER : NOBODY);
         c = { sent: 0, received: 0, owner, rowId: '', seen: reading };
-        closed.push({ id: '', traffic: ev.traffic, row: closedRow(ev, owner, this.userName(ev.uid)) });
+        // A connection that opened and closed between two readings and is now in TIME_WAIT is that row (keyed by
+        // its endpoints): its final counts go to it, not to a second, closed row of the same endpoints (a new
+        // user's review of 12-06 saw each closing curl connection twice).
+        timeWait ??= timeWaitIds(rows);
+        const waiting = timeWait.size > 0 ? timeWaitId(ev) : null;
+        if (waiting !== null && timeWait.has(waiting)) closed.push({ id: waiting, traffic: ev.traffic, row: null });
+        else closed.push({ id: '', traffic: ev.traffic, row: closedRow(ev, owner, this.userName(ev.uid)) });
       }
       this.add(c, sent, received, ev.at);
       const t = this.totals.get(c.owner.key);
@@ -295,6 +302,28 @@ function listenerOwners(rows: readonly Connection[]): Map<number, Owner> {
     if (owner && !out.has(row.localPort)) out.set(row.localPort, owner);
   }
   return out;
+}
+
+/** The ids of the TCP rows in TIME_WAIT. */
+function timeWaitIds(rows: readonly Connection[]): Set<string> {
+  const out = new Set<string>();
+  for (const row of rows) if (row.proto === 'tcp' && row.state === 'TIME_WAIT') out.add(row.id);
+  return out;
+}
+
+/** The id the connection of a destroyed socket has in TIME_WAIT (its endpoints: keys.ts). */
+function timeWaitId(ev: DestroyedSocket): string {
+  return inetConnectionKey(
+    'tcp',
+    ev.family,
+    ev.localAddress,
+    ev.localPort,
+    ev.remoteAddress,
+    ev.remotePort,
+    null,
+    'TIME_WAIT',
+    false,
+  );
 }
 
 /** The row of a socket that opened and closed between two readings, as the destroy event describes it. */
