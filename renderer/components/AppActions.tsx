@@ -41,6 +41,7 @@ function selectItem<T extends string | number>(c: {
       id: `${c.id}-${value}`,
       label: c.menuLabel(label),
       checked: c.value === value,
+      radio: true,
       separatorBefore: i === 0,
       disabled: c.disabled,
       reason: c.reason,

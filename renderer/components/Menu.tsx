@@ -13,6 +13,8 @@ export interface MenuItem {
   /** Why the item is disabled: shown as its tooltip and read by screen readers. */
   reason?: string;
   checked?: boolean;
+  /** With `checked`: one of several choices, of which one is checked (a radio), not an independent checkbox. */
+  radio?: boolean;
   separatorBefore?: boolean;
   danger?: boolean;
   /** Leave the menu open after choosing it (checkboxes in a list of several). */
@@ -118,11 +120,14 @@ export function Menu(props: {
               <div role="menuitem" tabIndex={-1} {...common}>
                 {text}
               </div>
+            ) : item.radio ? (
+              <div role="menuitemradio" aria-checked={item.checked} tabIndex={-1} {...common}>
+                {checkMark(item.checked)}
+                {text}
+              </div>
             ) : (
               <div role="menuitemcheckbox" aria-checked={item.checked} tabIndex={-1} {...common}>
-                <span className="check" aria-hidden="true">
-                  {item.checked ? '✓' : ''}
-                </span>
+                {checkMark(item.checked)}
                 {text}
               </div>
             )}
@@ -131,5 +136,13 @@ export function Menu(props: {
       })}
       {props.footer}
     </div>
+  );
+}
+
+function checkMark(checked: boolean): ReactNode {
+  return (
+    <span className="check" aria-hidden="true">
+      {checked ? '✓' : ''}
+    </span>
   );
 }

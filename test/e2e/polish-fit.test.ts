@@ -160,13 +160,13 @@ describe('fit the window', () => {
     await page.getByRole('button', { name: 'More in NetLens' }).click();
     await page
       .getByRole('menu', { name: 'More in NetLens' })
-      .getByRole('menuitemcheckbox', { name: 'Theme: Dark' })
+      .getByRole('menuitemradio', { name: 'Theme: Dark' })
       .click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.getByRole('button', { name: 'More in NetLens' }).click();
     await page
       .getByRole('menu', { name: 'More in NetLens' })
-      .getByRole('menuitemcheckbox', { name: 'Theme: System' })
+      .getByRole('menuitemradio', { name: 'Theme: System' })
       .click();
   });
 
