@@ -59,7 +59,7 @@ const RULES: Rule[] = [
   {
     files: /^electron\/web\.ts$/,
     may: [
-      /^electron\/(service|log-lines|paths|renderer-files|connection-bounds|large-message)\.ts$/,
+      /^electron\/(service|log-lines|paths|renderer-files|connection-bounds|large-message|unsendable)\.ts$/,
       SHARED,
       NODE,
       'pkg:ws',

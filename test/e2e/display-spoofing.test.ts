@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, until, type OpenApp } from './support.js';
+import { CMDLINE_CUT, MAX_CMDLINE_BYTES } from '../../shared/types.js';
 
 let app: OpenApp;
 let child: ChildProcess;
@@ -123,15 +124,19 @@ describe('user-controlled text in the UI', () => {
     }
     const dialogBox = (await dialog.boundingBox())!;
     expect(dialogBox.height).toBeLessThan(viewport.height);
-    // The 100 KB command line is in a box that scrolls: all of it is there to read.
+    // The 100 KB command line, cut at MAX_CMDLINE_BYTES and marked so (a row carries its owners: a process could
+    // make every snapshot megabytes long), is in a box that scrolls: all that was kept is there to read.
     const cmdline = dialog.locator('.cmdline');
-    const { scroll, client, length } = await cmdline.evaluate((el) => ({
+    const { scroll, client, text } = await cmdline.evaluate((el) => ({
       scroll: el.scrollHeight,
       client: el.clientHeight,
-      length: el.textContent?.length ?? 0,
+      text: el.textContent ?? '',
     }));
     expect(scroll).toBeGreaterThan(client);
-    expect(length).toBeGreaterThan(100_000);
+    expect(text.endsWith(`${'A'.repeat(100)}${CMDLINE_CUT}`)).toBe(true);
+    // (The script's bidi override is shown as its escape, six characters for its three bytes.)
+    expect(text.length).toBeLessThan(MAX_CMDLINE_BYTES + CMDLINE_CUT.length + 100);
+    expect(text.length).toBeGreaterThan(MAX_CMDLINE_BYTES - 100);
     expect((await dialog.textContent()) ?? '').not.toContain(SPOOF);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(child.exitCode).toBeNull();
