@@ -107,6 +107,16 @@ export interface ProcessInfo {
  *  are not listed (ownerStatus 'partial'). */
 export const MAX_SOCKET_OWNERS = 64;
 
+/** The `max` owners of the lowest PIDs, in PID order (ties in the order given: the sort is stable), or the list itself
+ *  when it has no more: which are listed of a socket with more does not hang on the order a source listed them in. */
+export function fewestPids(processes: ProcessInfo[], max: number = MAX_SOCKET_OWNERS): ProcessInfo[] {
+  if (processes.length <= max) return processes;
+  return processes
+    .slice()
+    .sort((a, b) => a.pid - b.pid)
+    .slice(0, max);
+}
+
 /** The bytes of a command line kept (each row carries its owners: a process may make its command line megabytes
  *  long, and share its sockets with many others). Past it the text ends with CMDLINE_CUT. */
 export const MAX_CMDLINE_BYTES = 4096;

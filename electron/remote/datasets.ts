@@ -11,7 +11,7 @@ import type {
   ReadingTime,
   RowTypes,
 } from '../../shared/types.js';
-import { emptyDiagnostics, MAX_SOCKET_OWNERS, mergeDiagnostics } from '../../shared/types.js';
+import { emptyDiagnostics, fewestPids, MAX_SOCKET_OWNERS, mergeDiagnostics } from '../../shared/types.js';
 import { parseSs } from '../capture/ss.js';
 import { connectionsFromTables, fillTrafficGaps, trafficFailed } from '../collectors/connections/linux.js';
 import { endpointsKey, parseSsTraffic, trafficGap } from '../collectors/connections/tcp-info.js';
@@ -385,16 +385,6 @@ function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
     );
   }
   return result;
-}
-
-/** The `max` owners of the lowest PIDs, in PID order (ties in ss's order: the sort is stable): which are listed of a
- *  socket with more does not hang on the order ss printed them in. */
-function fewestPids(processes: ProcessInfo[], max: number): ProcessInfo[] {
-  if (processes.length <= max) return processes;
-  return processes
-    .slice()
-    .sort((a, b) => a.pid - b.pid)
-    .slice(0, max);
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   assignTraffic,
   emptyDiagnostics,
   MAX_DIAGNOSTIC_SAMPLES,
+  fewestPids,
   MAX_SOCKET_OWNERS,
   mergeDiagnostics,
   recordSkip,
@@ -592,8 +593,6 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   private readonly attributeOwners: boolean;
   private readonly privileged: PrivilegedOwnerCache | null;
   private readonly myUid = typeof process.getuid === 'function' ? process.getuid() : -1;
-  /** Rows of the last attachOwners whose owners were cut at MAX_SOCKET_OWNERS ('partial'). */
-  private partialOwners = 0;
   private traffic = false;
   private socketMemory = false;
   /** A private folder for ss's output (see runCommand's stdoutFile), made on first use. */
@@ -1080,10 +1079,11 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       if (ifs.ok) attachZones(rows, ifs.text);
     }
     if (this.attributeOwners) {
-      let denied = this.attachOwners(rows);
+      const attached = this.attachOwners(rows);
+      let denied = attached.denied;
       const sliced = slicedNote(this.owners.sliced());
       if (sliced !== null) diagnostics.notes.push(sliced);
-      if (this.partialOwners > 0) diagnostics.notes.push(partialOwnersNote(this.partialOwners));
+      if (attached.partial > 0) diagnostics.notes.push(partialOwnersNote(attached.partial));
       if (denied.length > 0 && this.privileged) denied = await this.askPrivileged(denied, diagnostics);
       if (denied.length > 0) {
         diagnostics.notes.push(
@@ -1143,13 +1143,14 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   }
 
   /**
-   * Attaches the owners this process can see; returns the rows whose owners it may not inspect. A row kept from
+   * Attaches the owners this process can see; returns the rows whose owners it may not inspect, and how many rows
+   * list only some of their owners ('partial', MAX_SOCKET_OWNERS). A row kept from
    * the last read (KeptRows) whose owners are not what it shows is replaced by a copy with them (in its place,
    * so its traffic cookie is still the one at that position), and so is one the privileged agent is to be asked
    * about: a row once given is never changed.
    */
-  private attachOwners(rows: Connection[]): Connection[] {
-    this.partialOwners = 0;
+  private attachOwners(rows: Connection[]): { denied: Connection[]; partial: number } {
+    let partial = 0;
     const inodes = new Array<number>(rows.length);
     for (let i = 0; i < rows.length; i++) inodes[i] = rows[i]?.inode ?? 0;
     this.owners.update(inodes);
@@ -1162,7 +1163,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       const known = processes !== null && processes.length > 0;
       const unknown = processes !== null && !known && someDenied && row.uid !== this.myUid;
       const listed = known && this.owners.isPartial(processes) ? 'partial' : 'known';
-      if (known && listed === 'partial') this.partialOwners++;
+      if (listed === 'partial') partial++;
       if (this.isKept(i)) {
         const shown =
           row.ownerStatus === (known ? listed : unknown ? 'denied' : 'none') &&
@@ -1188,7 +1189,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
         denied.push(row);
       }
     }
-    return denied;
+    return { denied, partial };
   }
 
   /** Whether this read's row at `i` is the last read's object (KeptRows: not to be changed). */
@@ -1223,7 +1224,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       const processes = owners.get(row.inode!);
       if (processes && processes.length > 0) {
         const cut = processes.length > MAX_SOCKET_OWNERS;
-        row.processes = cut ? [...processes].sort((a, b) => a.pid - b.pid).slice(0, MAX_SOCKET_OWNERS) : processes;
+        row.processes = fewestPids(processes);
         row.ownerStatus = cut ? 'partial' : 'known';
         if (cut) partial++;
         if (row.uid === null) row.user = processes[0]?.user ?? null;

@@ -287,7 +287,7 @@ export class TcpDestroyStream {
     }
     if (cookie === null || !/^[0-9a-f]+$/.test(cookie)) return 'no socket cookie (sk:)';
     if (!Number.isInteger(uid) || uid < 0) return 'bad uid';
-    const traffic = parseTcpInfoText(`${t.slice(5).join(' ')} ${detail}`, t[0]);
+    const traffic = parseTcpInfoText(`${t.slice(5).join(' ')} ${detail}`);
     if ('reason' in traffic) return traffic.reason;
     this.stats.events++;
     if (this.queue.length >= this.maxQueue) {

@@ -390,20 +390,28 @@ function instant(at: number | null, ageMs: number | null): number | null {
 
 /** The FINs a TCP state says its counters hold: the kernel's bytes_received counts the peer's FIN once received
  *  (a socket that took no data reads 1 in CLOSE-WAIT), bytes_acked the SYN and, once acknowledged, its own FIN.
- *  `state` as ss prints it (FIN-WAIT-2) or as rows name it (FIN_WAIT2); unknown or empty: none known. */
-function finsOf(state: string): { received: boolean; acked: boolean } {
-  switch (state.toUpperCase().replaceAll('-', '_')) {
+ *  `state` as ss prints it (FIN-WAIT-2) or as rows name it (FIN_WAIT2); any other: none known. Read for every TCP
+ *  row of a tick: no string made, one of four constant answers. */
+const NO_FINS = { received: false, acked: false } as const;
+const FIN_RECEIVED = { received: true, acked: false } as const;
+const FIN_ACKED = { received: false, acked: true } as const;
+const BOTH_FINS = { received: true, acked: true } as const;
+function finsOf(state: string): { readonly received: boolean; readonly acked: boolean } {
+  switch (state) {
     case 'CLOSE_WAIT':
+    case 'CLOSE-WAIT':
     case 'LAST_ACK':
+    case 'LAST-ACK':
     case 'CLOSING':
-      return { received: true, acked: false };
+      return FIN_RECEIVED;
     case 'FIN_WAIT2':
-    case 'FIN_WAIT_2':
-      return { received: false, acked: true };
+    case 'FIN-WAIT-2':
+      return FIN_ACKED;
     case 'TIME_WAIT':
-      return { received: true, acked: true };
+    case 'TIME-WAIT':
+      return BOTH_FINS;
     default:
-      return { received: false, acked: false };
+      return NO_FINS;
   }
 }
 
@@ -456,12 +464,12 @@ const UNREADABLE = unknownTraffic(TRAFFIC_NOTES.unreadable);
 
 /** The traffic of one socket from the detail text ss printed for it (continuation lines, or the tail of a
  *  one-line `-O` row); `{ reason }` when a known field is unreadable. */
-export function parseTcpInfoText(text: string, state = ''): ConnectionTraffic | { reason: string } {
+export function parseTcpInfoText(text: string): ConnectionTraffic | { reason: string } {
   const info = rawInfo();
   const reason = readTokens(text, 0, text.length, info);
   if (reason !== null) return { reason };
   const t: ConnectionTraffic = {};
-  writeTraffic(t, info, null, state);
+  writeTraffic(t, info, null);
   return t;
 }
 

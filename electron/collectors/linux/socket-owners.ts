@@ -45,7 +45,7 @@
 // thread, so this blocks no UI.
 import { linuxStartTimeMs, parseBtime, processUserUid } from './process-facts.js';
 import fs from 'node:fs';
-import { MAX_SOCKET_OWNERS, type ProcessInfo } from '../../../shared/types.js';
+import { fewestPids, MAX_SOCKET_OWNERS, type ProcessInfo } from '../../../shared/types.js';
 import { MapRoom } from '../../../shared/map-room.js';
 import { inertExcerpt } from '../../../shared/inert-text.js';
 import type { UserNames } from './users.js';
@@ -461,7 +461,7 @@ export class SocketOwners {
     }
     if (out.length > MAX_SOCKET_OWNERS) {
       // The fewest PIDs (the first processes, before their forks); the rest counted, and the list marked.
-      out = out.sort((a, b) => a.pid - b.pid).slice(0, MAX_SOCKET_OWNERS);
+      out = fewestPids(out);
       partialLists.add(out);
     }
     owner.infos = out;
