@@ -6,7 +6,10 @@
 // each column, how many rows are in the DOM and the elements each is drawn with, and the page's JS heap.
 // The peer, measured in the same run with the same rows and the same diffs over the same WebSocket: a plain
 // virtualized list (no framework: a Map, an array, the visible rows' text set by hand) timed the same way, in a
-// page beside the app's; the two take turns, BENCH_BLOCK ticks each (5). Ratios are against it and against the
+// page beside the app's; the pages take turns, BENCH_BLOCK ticks each (5). A second peer, the same list written in
+// React (react-list.tsx, bundled here), says what React's render and commit add to it (reactList,
+// ratioReactListToPlainList) and what the app adds to a React list (ratioFrameMedianToReactList); the two lists must
+// show the same rows at the end (peersShowTheSameRows). Ratios are against the plain list and against the
 // 16.7 ms frame budget. A second process keeps one core busy throughout, as a collector tick or a build does
 // (BENCH_BUSY=0: nothing else running). BENCH_TRACE=FILE writes a Chromium trace of both pages' diffs to FILE
 // (each diff's arrival and frame marked; the engine's compiler and collector threads too) and of the app's sorts to
@@ -27,6 +30,7 @@ import { seededRandom } from '../electron/monitor/testing/synthetic.js';
 import { metricsSession, pageMetrics } from './page-metrics.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { build } from 'esbuild';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
 const CHURN = 0.01;
@@ -296,10 +300,11 @@ const VIEWPORT = { width: 1400, height: 900 };
 
 /** The peer: a virtualized list with no framework, fed by the host's WebSocket like the app (token from the
  *  fragment), applying each diff to a Map and an array and setting the text of the ~40 visible rows. */
-const PLAIN_LIST_HTML = `<!doctype html><meta charset="utf-8"><title>plain list</title>
-<style>body{margin:0;font:13px system-ui}#v{height:100vh;overflow:auto;position:relative}
+const LIST_STYLE = `<style>body{margin:0;font:13px system-ui}#v{height:100vh;overflow:auto;position:relative}
 .row{position:absolute;left:0;right:0;height:22px;display:flex;white-space:nowrap}
-.row span{flex:1;overflow:hidden;text-overflow:ellipsis;padding:0 4px}</style>
+.row span{flex:1;overflow:hidden;text-overflow:ellipsis;padding:0 4px}</style>`;
+const PLAIN_LIST_HTML = `<!doctype html><meta charset="utf-8"><title>plain list</title>
+${LIST_STYLE}
 <div id="v"><div id="h"></div></div><script>
 const H = 22, v = document.getElementById('v'), h = document.getElementById('h');
 const rows = new Map(); let order = []; let seq = 0; const els = [];
@@ -336,6 +341,26 @@ ws.onmessage = (e) => {
   requestAnimationFrame(draw);
 };
 </script>`;
+
+/** The second peer (react-list.tsx): the plain list written in React, bundled here for production, in a page
+ *  styled as the plain list's. */
+async function reactListHtml(root: string): Promise<string> {
+  const out = await build({
+    entryPoints: [join(root, 'bench/react-list.tsx')],
+    bundle: true,
+    write: false,
+    minify: true,
+    format: 'iife',
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'error',
+  });
+  const script = out.outputFiles[0]!.text.replaceAll('</script', '<\\/script');
+  return `<!doctype html><meta charset="utf-8"><title>React list</title>
+${LIST_STYLE}
+<div id="config" data-protocol="${WS_PROTOCOL}" data-token-prefix="${WS_TOKEN_PROTOCOL_PREFIX}"></div><div id="root"></div>
+<script>${script}</script>`;
+}
 
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -433,21 +458,26 @@ async function main(): Promise<void> {
       .waitFor({ timeout: 60_000 });
     // The peer: the same rows and diffs, from the same host over the same WebSocket, into a plain virtualized
     // list, timed by the same script, in the same browser beside the app's page.
-    const plain = await browser.newPage({ viewport: VIEWPORT });
-    await plain.addInitScript(timeDiffs);
-    plain.on('pageerror', (e) => console.error('the plain list failed:', e));
     const origin = new URL(host.url).origin;
-    await plain.route(`${origin}/bench-plain-list`, (route) =>
-      route.fulfill({ contentType: 'text/html', body: PLAIN_LIST_HTML }),
-    );
     const token = new URL(host.url).searchParams.get('token') ?? '';
-    await plain.goto(`${origin}/bench-plain-list#${encodeURIComponent(token)}`);
-    await plain.locator('.row').first().waitFor({ timeout: 60_000 });
+    const openPeer = async (name: string, html: string) => {
+      const peer = await browser.newPage({ viewport: VIEWPORT });
+      await peer.addInitScript(timeDiffs);
+      peer.on('pageerror', (e) => console.error(`the ${name} failed:`, e));
+      await peer.route(`${origin}/bench-${name}`, (route) => route.fulfill({ contentType: 'text/html', body: html }));
+      await peer.goto(`${origin}/bench-${name}#${encodeURIComponent(token)}`);
+      await peer.locator('.row').first().waitFor({ timeout: 60_000 });
+      return peer;
+    };
+    const plain = await openPeer('plain-list', PLAIN_LIST_HTML);
+    // The second peer, the same list in React: what React's render and commit add to the plain list's.
+    const react = await openPeer('react-list', await reactListHtml(root));
     // The process list is a second view of the same rows; the bench measures the main grid with it shown, as
-    // users see it by default. The app subscribed first: it is client 0, the plain list client 1.
-    for (const p of [page, plain]) mainThread.set(p, { cdp: await metricsSession(p), ticks: 0, ms: {} });
+    // users see it by default. The app subscribed first: it is client 0, the plain list client 1, React's 2.
+    for (const p of [page, plain, react]) mainThread.set(p, { cdp: await metricsSession(p), ticks: 0, ms: {} });
     const first = await warmUp(0, page);
     const plainFirst = await warmUp(1, plain);
+    const reactFirst = await warmUp(2, react);
     const cdp = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
     if (cdp) {
       await cdp.send('Profiler.enable');
@@ -460,6 +490,7 @@ async function main(): Promise<void> {
       done = Math.min(TICKS, done + BLOCK);
       await ticks(0, page, WARMUP + done);
       await ticks(1, plain, WARMUP + done);
+      await ticks(2, react, WARMUP + done);
     }
     if (process.env.BENCH_TRACE) writeFileSync(process.env.BENCH_TRACE, await browser.stopTracing());
     if (cdp) {
@@ -470,7 +501,19 @@ async function main(): Promise<void> {
     const { perf: plainPerf, unshown: plainUnshown } = await plain.evaluate(readTimes);
     const appCpu = mainThreadPerTick(page);
     const plainCpu = mainThreadPerTick(plain);
+    const { perf: reactPerf, unshown: reactUnshown } = await react.evaluate(readTimes);
+    const reactCpu = mainThreadPerTick(react);
+    // The two peers, given the same diffs, must show the same rows (else one's figure is not of the same work).
+    const shown = (p: Page) =>
+      p.evaluate(() =>
+        Array.from(document.querySelectorAll('.row'), (r) => r.textContent)
+          .sort()
+          .join('\n'),
+      );
+    const peersShowTheSameRows = (await shown(plain)) === (await shown(react));
+    if (!peersShowTheSameRows) console.error('the plain list and the React list show different rows');
     await plain.close();
+    await react.close();
     const domRows = await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').count();
     // The elements a row is drawn with (itself included): what a sort, which draws the rows on screen anew, styles
     // and lays out per row.
@@ -523,8 +566,26 @@ async function main(): Promise<void> {
 
     const works = perf.slice(first).map((p) => p.work);
     const plainWorks = plainPerf.slice(plainFirst).map((p) => p.work);
+    const reactPaints = reactPerf.slice(reactFirst).map((p) => p.paint);
+    const reactWorks = reactPerf.slice(reactFirst).map((p) => p.work);
     const commits = perf.slice(first).map((p) => p.commit);
     const paints = perf.slice(first).map((p) => p.paint);
+    /** A peer page's figures, as the app's are printed. */
+    const peerFigures = (
+      client: number,
+      peerPaints: number[],
+      peerWorks: number[],
+      unshownDiffs: number,
+      cpu: Record<string, number>,
+    ) => ({
+      diffsMeasured: peerPaints.length,
+      diffsSkippedUnacked: monitor.skipped(client),
+      diffsNotShownBeforeTheNext: unshownDiffs,
+      diffToWorkDoneMedianMs: +quantile(peerWorks, 0.5).toFixed(1),
+      diffToFrameMedianMs: +quantile(peerPaints, 0.5).toFixed(1),
+      diffToFrameP95Ms: +quantile(peerPaints, 0.95).toFixed(1),
+      mainThreadMsPerTick: cpu,
+    });
     const result = {
       bench: 'renderer',
       rows: ROWS,
@@ -558,23 +619,23 @@ async function main(): Promise<void> {
       busyCore: busy !== null,
       rendererJsHeapMB: +(usedSize / 1048576).toFixed(1),
       mainThreadMsPerTick: appCpu,
-      plainList: {
-        diffsMeasured: plainPaints.length,
-        diffsSkippedUnacked: monitor.skipped(1),
-        diffsNotShownBeforeTheNext: plainUnshown,
-        diffToWorkDoneMedianMs: +quantile(plainWorks, 0.5).toFixed(1),
-        diffToFrameMedianMs: +quantile(plainPaints, 0.5).toFixed(1),
-        diffToFrameP95Ms: +quantile(plainPaints, 0.95).toFixed(1),
-        mainThreadMsPerTick: plainCpu,
-      },
+      plainList: peerFigures(1, plainPaints, plainWorks, plainUnshown, plainCpu),
       ratioFrameMedianToPlainList: +(quantile(paints, 0.5) / quantile(plainPaints, 0.5)).toFixed(2),
       ratioFrameP95ToPlainList: +(quantile(paints, 0.95) / quantile(plainPaints, 0.95)).toFixed(2),
       ratioMainThreadToPlainList: +((appCpu.tasks ?? NaN) / (plainCpu.tasks ?? NaN)).toFixed(2),
+      // The second peer (react-list.tsx): the plain list in React. Its ratio to the plain list is React's share;
+      // the app's ratio to it, what NetLens's store, sorted view, tallies and grid add beyond a React list.
+      reactList: peerFigures(2, reactPaints, reactWorks, reactUnshown, reactCpu),
+      peersShowTheSameRows,
+      ratioReactListToPlainList: +(quantile(reactPaints, 0.5) / quantile(plainPaints, 0.5)).toFixed(2),
+      ratioFrameMedianToReactList: +(quantile(paints, 0.5) / quantile(reactPaints, 0.5)).toFixed(2),
+      ratioMainThreadToReactList: +((appCpu.tasks ?? NaN) / (reactCpu.tasks ?? NaN)).toFixed(2),
       // BENCH_PER_DIFF=1: every measured diff's time to its frame, in arrival order, for both pages (where a p95 comes from).
       ...(process.env.BENCH_PER_DIFF
         ? {
             perDiffFrameMs: paints.map((ms) => Math.round(ms)),
             plainPerDiffFrameMs: plainPaints.map((ms) => Math.round(ms)),
+            reactPerDiffFrameMs: reactPaints.map((ms) => Math.round(ms)),
           }
         : {}),
     };
