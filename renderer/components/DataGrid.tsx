@@ -510,8 +510,17 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     else if (mod && key.toLowerCase() === 'a' && multi) setPicked(new Set(sorted.all().map((r) => r.id)));
     else if (mod && key.toLowerCase() === 'c') copySelection();
     else if (key === 'Enter' && selectedIndex >= 0) activateRow(sorted.at(selectedIndex)!);
-    else if ((key === 'ContextMenu' || (key === 'F10' && e.shiftKey)) && selectedIndex >= 0) {
-      openMenuFor(sorted.at(selectedIndex)!, scrollRef.current?.querySelector('.grid-row.active') ?? null);
+    else if (key === 'ContextMenu' || (key === 'F10' && e.shiftKey)) {
+      // On the cursor's row; with no cursor (Ctrl+A, or its row left) on the selection, from its first row shown.
+      const row = selectedIndex >= 0 ? sorted.at(selectedIndex) : multi ? pickedRows()[0] : undefined;
+      if (!row) return;
+      const grid = scrollRef.current;
+      openMenuFor(
+        row,
+        grid?.querySelector(selectedIndex >= 0 ? '.grid-row.active' : '.grid-row.selected') ??
+          grid?.querySelector('.grid-row') ??
+          null,
+      );
     } else return;
     e.preventDefault();
   };

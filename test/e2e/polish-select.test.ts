@@ -130,7 +130,7 @@ describe('selecting and copying', () => {
 });
 
 describe('the keyboard position', () => {
-  it('goes on from where the selected row was once it leaves the grid (↓ the next row, ↑ the one before)', async () => {
+  it('goes on from where the selected row was once it leaves the grid (↓ the next row, ↑ the one before); the menu key opens the selection’s menu with no cursor row', async () => {
     const names = ['a', 'b', 'c'].map((x) => `nlkey${x}${tag}`);
     const started: Probe[] = [];
     for (const n of names) started.push(await listener(n, 0));
@@ -147,6 +147,14 @@ describe('the keyboard position', () => {
     // Its row closes, lingers, and leaves.
     await until('the row gone', async () => (await dataRows().count()) === 2, 30_000);
     expect(await selected().count()).toBe(0);
+    // With no cursor row, Ctrl+A then the menu key opens the menu of the selection (it did nothing).
+    await page.keyboard.press('ControlOrMeta+a');
+    expect(await selected().count()).toBe(2);
+    await page.keyboard.press('Shift+F10');
+    await page.getByRole('menu', { name: '2 connections' }).waitFor({ timeout: 5_000 });
+    await page.keyboard.press('Escape');
+    await grid().focus();
+    // ↓ still goes on from where the cursor's row was.
     await page.keyboard.press('ArrowDown');
     expect(await selected().getAttribute('data-row-id')).toBe(ids[2]);
     // From that row now: ↑ goes to the one before, as always.
