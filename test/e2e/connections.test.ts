@@ -137,13 +137,15 @@ describe('Connections tab', () => {
     await setFilter(`proc:${name} port:99999`);
     expect(await filterBox().getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#filter-error').textContent()).toContain('not a port');
-    // The empty grid names the query in force (the last valid one), not the one with the error.
+    // The empty grid names the query in force (the last valid one), says so, and says the box's text is not applied.
     expect(
       (await page.locator('[role="grid"][aria-label="Connections"] .grid-empty').textContent())?.replace(
         /[\u2068\u2069]/g,
         '',
       ),
-    ).toBe(`No socket matches “proc:${name} addr:10.0.0.0/8” with these toggles.`);
+    ).toBe(
+      `No socket matches the last valid filter “proc:${name} addr:10.0.0.0/8” with these toggles. The filter box’s text has an error, so it is not applied.`,
+    );
     await setFilter(`proc:${name}`);
     await until('three rows', async () => (await rowCount()) === 3);
     await setFilter('');

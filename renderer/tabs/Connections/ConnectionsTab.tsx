@@ -449,7 +449,9 @@ export function ConnectionsTab() {
                 ? 'This capture holds bytes per process, not sockets: they are in the process list.'
                 : total === 0
                   ? (hostDown ?? 'No sockets.')
-                  : `No socket matches${shownQuery ? ` “${isolated(inertText(shownQuery))}”` : ''}${processFilter ? ` for ${isolated(inertText(keyName(processFilter)))}` : ''} with these toggles.`
+                  : // While the box holds an error, the grid keeps the last valid filter: said, so that the query
+                    // named is not taken for the text in the box.
+                    `No socket matches${!parsed.ok && shownQuery ? ' the last valid filter' : ''}${shownQuery ? ` “${isolated(inertText(shownQuery))}”` : ''}${processFilter ? ` for ${isolated(inertText(keyName(processFilter)))}` : ''} with these toggles.${!parsed.ok ? ' The filter box’s text has an error, so it is not applied.' : ''}`
           }
         />
       </div>
