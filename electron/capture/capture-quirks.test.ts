@@ -184,6 +184,45 @@ describe('ss -p with a process whose name looks like a field', () => {
   });
 });
 
+describe('ss -p with a process name of millions of characters (a remote host sends what it likes)', () => {
+  // Constructed from the line above: its name made 10 million characters long, escapes and quotes among them.
+  it('reads the name whole, its owners after it too, instead of overflowing the pattern engine', () => {
+    const name = `${'\x1b'.repeat(5_000_000)}\\"${'x'.repeat(5_000_000)}`;
+    const text = `LISTEN 0      128    127.0.0.1:47125 0.0.0.0:* users:(("${name}",pid=23535,fd=3),("sh",pid=7,fd=4)) ino:7054172 sk:1c3c3c cgroup:/ <->\n`;
+    const [row] = rowsOf<Connection>('ss.txt', text, 'ss-H');
+    expect(row?.processes.map((p) => [p.pid, p.name.length])).toEqual([
+      [23535, name.length],
+      [7, 2],
+    ]);
+    expect(row?.inode).toBe(7054172);
+  });
+
+  it('reads names with escaped quotes and parentheses, and skips an entry without its PID', () => {
+    const text =
+      'LISTEN 0 128 127.0.0.1:47125 0.0.0.0:* users:(("a\\",(\\"b",pid=1,fd=3),("c",fd=3),("d",2,5)) ino:1 sk:1 <->\n';
+    const [row] = rowsOf<Connection>('ss.txt', text, 'ss-H');
+    expect(row?.processes.map((p) => [p.pid, p.name])).toEqual([
+      [1, 'a\\",(\\"b'],
+      [2, 'd'],
+    ]);
+  });
+});
+
+describe('ss -xp with a socket held by millions of processes (a remote host sends what it likes)', () => {
+  it('counts the line it cannot read as a skip and reads the lines after it', () => {
+    // Constructed: 2,800,000 owners on one unix socket, past what the pattern engine's backtrack stack holds.
+    const users = Array.from({ length: 2_800_000 }, (_, i) => `("p",pid=${i + 1},fd=3)`).join(',');
+    const text =
+      `u_str LISTEN 0 128 /tmp/x 7404043 * 0 users:(${users}) <-> ino:2474562 dev:0/65024 peers:\n` +
+      'LISTEN 0      128    127.0.0.1:47125 0.0.0.0:* users:(("sshd",pid=23535,fd=3)) ino:7054172 sk:1c3c3c <->\n';
+    const r = parseCapture('ss.txt', text, 'ss-H');
+    expect((r.rows as Connection[]).map((c) => [c.inode, c.processes.map((p) => p.pid)])).toEqual([[7054172, [23535]]]);
+    expect(r.diagnostics.skipped).toBe(1);
+    expect(r.diagnostics.samples[0]?.reason).toMatch(/^unreadable line \(/);
+    expect(r.diagnostics.samples[0]?.line).toHaveLength(200);
+  });
+});
+
 describe('ss -xp with unix socket names that imitate columns and rows', () => {
   // Captured here (iproute2 6.1, `ss -tuwxanpeH` as the remote reader runs it) from two listeners of one
   // process bound at `/tmp/rv1/a 4242 * 0 users:(("sshd",pid=1,fd=3)) x` and at `/tmp/rv1/n`, a newline and a

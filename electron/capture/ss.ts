@@ -7,6 +7,7 @@ import { withoutZone } from '../../shared/address.js';
 import { lookup } from '../collectors/lookup.js';
 import type { Connection, DatasetResult, Diagnostics, ProcessInfo } from '../../shared/types.js';
 import { assignTraffic, emptyDiagnostics, recordSkip } from '../../shared/types.js';
+import { errorText } from '../../shared/error-text.js';
 import {
   familyOfAddress,
   makeConnection,
@@ -39,15 +40,31 @@ const UNIX_STATES: Record<string, string> = {
   'SYN-SENT': 'CONNECTING',
 };
 
-/** `users:(("sshd",pid=1231,fd=3),("sshd",pid=1300,fd=4))`, or the old `users:(("sshd",1231,3))`. */
+/** What follows a process's quoted name in `users:(…)`: its PID and fd, and the entry's end. */
+const SS_USER_TAIL = /,(?:pid=)?(\d+),(?:fd=)?\d+\)/y;
+
+/** `users:(("sshd",pid=1231,fd=3),("sshd",pid=1300,fd=4))`, or the old `users:(("sshd",1231,3))`. The quoted
+ *  name is scanned, not matched: a pattern for "any character but a quote, or an escaped one" takes one step of
+ *  the engine's backtrack stack per character, and a process name of 10 million characters (a remote host's `ss`
+ *  sends what it likes) overflowed it ("Maximum call stack size exceeded"), failing the whole table. */
 export function parseSsUsers(text: string): ProcessInfo[] {
   const out: ProcessInfo[] = [];
   const seen = new Set<number>();
-  for (const m of text.matchAll(/\("((?:[^"\\]|\\.)*)",(?:pid=)?(\d+),(?:fd=)?\d+\)/g)) {
-    const pid = Number(m[2]);
-    if (seen.has(pid)) continue;
-    seen.add(pid);
-    out.push({ pid, name: m[1] ?? '', cmdline: '', exe: null, user: null, startTime: null });
+  for (let at = text.indexOf('("'); at >= 0; ) {
+    // The name: up to the first quote not escaped by a backslash.
+    let end = at + 2;
+    while (end < text.length && text.charCodeAt(end) !== 0x22) end += text.charCodeAt(end) === 0x5c ? 2 : 1;
+    if (end >= text.length) break;
+    SS_USER_TAIL.lastIndex = end + 1;
+    const m = SS_USER_TAIL.exec(text);
+    if (m) {
+      const pid = Number(m[1]);
+      if (!seen.has(pid)) {
+        seen.add(pid);
+        out.push({ pid, name: text.slice(at + 2, end), cmdline: '', exe: null, user: null, startTime: null });
+      }
+    }
+    at = text.indexOf('("', m ? SS_USER_TAIL.lastIndex : end + 1);
   }
   return out;
 }
@@ -78,70 +95,78 @@ export function parseSs(text: string, source = 'ss', defaultProto: 'tcp' | 'udp'
   // A capture taken with -i (or -m) carries tcp_info: its rows get the same traffic columns as live ones.
   const traffic = hasTcpInfo(text);
   for (let n = 0; n < lines.length; n++) {
-    let raw = lines[n] ?? '';
-    if (raw.trim() === '' || /^\s/.test(raw)) continue; // continuation lines (-i, -m) belong to the row above
-    // ss wraps a row whose addresses do not fit the line width: they continue on the next, indented line.
-    const next = lines[n + 1];
-    if (
-      next !== undefined &&
-      /^\s/.test(next) &&
-      !/:/.test(raw.replace(/^\S+\s+\S+/, '')) &&
-      /^\s*\S(?:[^\s:]*:)+[^\s:]+\s+\S(?:[^\s:]*:)+[^\s:]/.test(next)
-    ) {
-      raw = `${raw.trimEnd()} ${next.trim()}`;
-      n++;
-    }
-    const line = raw.trim();
-    if (/^(Netid\s+)?State\s+Recv-Q/i.test(line) || /^Netid\s/i.test(line) || /^Recv-Q\s+Send-Q/i.test(line)) {
-      header = { netid: /^Netid/i.test(line), state: /\bState\b/i.test(line) };
-      continue;
-    }
-    const t = line.split(/\s+/);
-    const layout = layoutOf(t, header);
-    let i = 0;
-    const netid = layout.netid ? (t[i++] ?? '') : defaultProto;
-    const stateText = layout.state ? (t[i++] ?? '') : null;
-    const recvQ = toCount(t[i++]);
-    const sendQ = toCount(t[i++]);
-    if (recvQ === null || sendQ === null) {
-      recordSkip(d, source, raw, 'no Recv-Q/Send-Q columns');
-      continue;
-    }
-    const unixType = lookup(UNIX_NETIDS, netid);
-    const proto = lookup(INET_NETIDS, netid);
-    if (!unixType && !proto) {
-      others.set(netid, (others.get(netid) ?? 0) + 1);
-      continue;
-    }
-    const tail = t.slice(i);
-    if (unixType) {
-      parseUnix(tail, unixType, stateText, recvQ, sendQ, rows, d, source, raw);
-      const row = rows.at(-1);
-      if (traffic && row?.proto === 'unix' && row.bytesSent === undefined)
-        assignTraffic(row, unknownTraffic(TRAFFIC_NOTES.unix));
-      continue;
-    }
-    const before = rows.length;
-    parseInet(
-      tail,
-      proto as 'tcp' | 'udp' | 'raw' | 'udplite',
-      // icmp6 sockets are IPv6 whatever their address shows (`*%ens33:ipv6-icmp`).
-      netid === 'icmp6' ? 'inet6' : null,
-      stateText,
-      recvQ,
-      sendQ,
-      bracketStyle,
-      rows,
-      d,
-      source,
-      raw,
-    );
-    const row = rows[before];
-    if (traffic && row) {
-      // The details: what follows the addresses on a one-line (-O) row, and the indented lines under it.
-      let detail = tail.slice(2).join(' ');
-      for (let k = n + 1; k < lines.length && /^\s+\S/.test(lines[k] ?? ''); k++) detail += ` ${lines[k]}`;
-      setCaptureTraffic(row, detail, d, source, raw);
+    // A line the parser cannot read (one past what the pattern engine takes) is a counted skip, not the end of the
+    // table: its rows go, the next line is read.
+    const kept = rows.length;
+    try {
+      let raw = lines[n] ?? '';
+      if (raw.trim() === '' || /^\s/.test(raw)) continue; // continuation lines (-i, -m) belong to the row above
+      // ss wraps a row whose addresses do not fit the line width: they continue on the next, indented line.
+      const next = lines[n + 1];
+      if (
+        next !== undefined &&
+        /^\s/.test(next) &&
+        !/:/.test(raw.replace(/^\S+\s+\S+/, '')) &&
+        /^\s*\S(?:[^\s:]*:)+[^\s:]+\s+\S(?:[^\s:]*:)+[^\s:]/.test(next)
+      ) {
+        raw = `${raw.trimEnd()} ${next.trim()}`;
+        n++;
+      }
+      const line = raw.trim();
+      if (/^(Netid\s+)?State\s+Recv-Q/i.test(line) || /^Netid\s/i.test(line) || /^Recv-Q\s+Send-Q/i.test(line)) {
+        header = { netid: /^Netid/i.test(line), state: /\bState\b/i.test(line) };
+        continue;
+      }
+      const t = line.split(/\s+/);
+      const layout = layoutOf(t, header);
+      let i = 0;
+      const netid = layout.netid ? (t[i++] ?? '') : defaultProto;
+      const stateText = layout.state ? (t[i++] ?? '') : null;
+      const recvQ = toCount(t[i++]);
+      const sendQ = toCount(t[i++]);
+      if (recvQ === null || sendQ === null) {
+        recordSkip(d, source, raw, 'no Recv-Q/Send-Q columns');
+        continue;
+      }
+      const unixType = lookup(UNIX_NETIDS, netid);
+      const proto = lookup(INET_NETIDS, netid);
+      if (!unixType && !proto) {
+        others.set(netid, (others.get(netid) ?? 0) + 1);
+        continue;
+      }
+      const tail = t.slice(i);
+      if (unixType) {
+        parseUnix(tail, unixType, stateText, recvQ, sendQ, rows, d, source, raw);
+        const row = rows.at(-1);
+        if (traffic && row?.proto === 'unix' && row.bytesSent === undefined)
+          assignTraffic(row, unknownTraffic(TRAFFIC_NOTES.unix));
+        continue;
+      }
+      const before = rows.length;
+      parseInet(
+        tail,
+        proto as 'tcp' | 'udp' | 'raw' | 'udplite',
+        // icmp6 sockets are IPv6 whatever their address shows (`*%ens33:ipv6-icmp`).
+        netid === 'icmp6' ? 'inet6' : null,
+        stateText,
+        recvQ,
+        sendQ,
+        bracketStyle,
+        rows,
+        d,
+        source,
+        raw,
+      );
+      const row = rows[before];
+      if (traffic && row) {
+        // The details: what follows the addresses on a one-line (-O) row, and the indented lines under it.
+        let detail = tail.slice(2).join(' ');
+        for (let k = n + 1; k < lines.length && /^\s+\S/.test(lines[k] ?? ''); k++) detail += ` ${lines[k]}`;
+        setCaptureTraffic(row, detail, d, source, raw);
+      }
+    } catch (err) {
+      rows.length = kept;
+      recordSkip(d, source, lines[n] ?? '', `unreadable line (${errorText(err)})`);
     }
   }
   for (const [netid, count] of others)

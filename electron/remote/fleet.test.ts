@@ -4,13 +4,14 @@
 // a connected host.
 import { once } from 'node:events';
 import net from 'node:net';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { ServerMessage } from '../../shared/protocol.js';
 import type { NetInterface } from '../../shared/types.js';
 import { until } from '../../test/until.js';
 import { createInThreadMonitor } from '../monitor/monitor.js';
 import { SyntheticConnections, syntheticCollectors } from '../monitor/testing/synthetic.js';
 import { RemoteFleet } from './fleet.js';
+import { RemoteHost } from './host.js';
 import { fakeSshFolder } from './testing/fake-ssh.js';
 
 const fakes = fakeSshFolder();
@@ -126,5 +127,26 @@ describe.skipIf(process.platform !== 'linux')('RemoteFleet', () => {
     expect(() => fleet!.route('once')).toThrow(/once is disconnected/);
     expect((await fleet.remove('once')).map((h) => h.destination)).toEqual([]);
     expect((await wrapped.routes.read()).rows.every((r) => r.host === undefined)).toBe(true);
+  });
+
+  it("a host whose rows cannot be read is that host's error: this machine's rows are still read", async () => {
+    fleet = new RemoteFleet({ intervalMs: 200, ssh: fakeSsh('ok', 'exec sh -s -- 0.2 0') });
+    const collectors = fleet.wrap(syntheticCollectors(new SyntheticConnections(5, 0)));
+    fleet.add('web1');
+    await until('web1 connected', () => fleet!.list()[0]?.state === 'connected');
+    // Its frame's interfaces fail to parse, and so do those of its last frame (a parser's RangeError, as a remote's
+    // 10-million-character process name once made).
+    const read = vi
+      .spyOn(RemoteHost.prototype, 'read')
+      .mockRejectedValue(new RangeError('Maximum call stack size exceeded'));
+    const last = vi.spyOn(RemoteHost.prototype, 'lastReading', 'get').mockReturnValue({} as never);
+    try {
+      const r = await collectors.interfaces.read();
+      expect(r.rows.map((row) => [row.id, row.host])).toEqual([['lo', undefined]]);
+      expect(r.diagnostics.notes).toContainEqual(expect.stringMatching(/^web1: its interfaces could not be read: \S/));
+    } finally {
+      read.mockRestore();
+      last.mockRestore();
+    }
   });
 });

@@ -21,6 +21,7 @@ import { remoteRowId, type RemoteHostInfo } from '../../shared/remote.js';
 import type { Collector, Collectors } from '../collectors/collector.js';
 import type { NamesCollector } from '../collectors/names/index.js';
 import { formatClock } from '../../shared/format.js';
+import { errorText } from '../../shared/error-text.js';
 import { remoteRows } from './datasets.js';
 import { RemoteConnectionsCollector, RemoteHost } from './host.js';
 
@@ -111,7 +112,19 @@ export class RemoteFleet {
       const combined = async (): Promise<DatasetResult<unknown>> => {
         const [mine, ...theirs] = await Promise.all([
           own.read(),
-          ...[...this.members].map(([dest, m]) => this.readHost(dest, m, d)),
+          // One host's rows that cannot be read are that host's error, not the table's: this machine's rows and the
+          // other hosts' are shown (a remote's 10-million-character process name once failed the whole table).
+          ...[...this.members].map(([dest, m]) =>
+            this.readHost(dest, m, d).catch(
+              (err: unknown): DatasetResult<unknown> => ({
+                rows: [],
+                diagnostics: {
+                  ...emptyDiagnostics(),
+                  notes: [`${dest}: its ${d} could not be read: ${errorText(err)}`],
+                },
+              }),
+            ),
+          ),
         ]);
         if (theirs.length === 0) return mine!;
         const rows = [...mine!.rows];
