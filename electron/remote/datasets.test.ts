@@ -154,3 +154,21 @@ describe("a remote host's connections", () => {
     expect(inOrder.get(10_000)).toBe(`partial ${ownersOf(0).slice(0, MAX_REMOTE_OWNERS)}`);
   }, 60_000);
 });
+
+describe("a remote host's statistics", () => {
+  it('read each file to its first MB of whole lines and say what was past it (an attacker sent 38 MB of one snmp line)', () => {
+    const real = 'Tcp: RtoAlgorithm RtoMin ActiveOpens\nTcp: 1 200 7\nUdp: InDatagrams NoPorts\nUdp: 5 6\n';
+    // 4,000,000 counters on one header line and one value line: 38 MB, past the bound, after the real lines.
+    const names = Array.from({ length: 4_000_000 }, (_, i) => `X${i}`).join(' ');
+    const values = Array.from({ length: 4_000_000 }, () => '1').join(' ');
+    const snmp = `${real}Ip: ${names}\nIp: ${values}\n`;
+    const { rows, diagnostics } = remoteRows('statistics', reading('web1', 0, { 'net/snmp': snmp }));
+    const shown = new Map(rows.map((r) => [`${r.group} ${r.name}`, r.value]));
+    expect(shown.get('Tcp ActiveOpens')).toBe(7);
+    expect(shown.get('Udp NoPorts')).toBe(6);
+    expect(rows.some((r) => r.name.startsWith('X'))).toBe(false);
+    expect(diagnostics.notes).toContain(
+      `net/snmp on web1: ${(snmp.length - real.length).toLocaleString('en-US')} bytes past its first 1 MB not read`,
+    );
+  });
+});

@@ -118,6 +118,25 @@ function linesSection(r: RemoteReading, name: string, encoding: ProcTextEncoding
   return { ok: true, text: decodeProcText(s.data.subarray(0, kept.end), encoding) };
 }
 
+/** The most of a statistics file (net/snmp, snmp6, netstat, sockstat: a few KB on a real host) read from a remote:
+ *  its counters are parsed before any row is cut, and 38 MB of one snmp line took 18 s and 1.8 GB to parse. */
+export const MAX_STATISTICS_SECTION_BYTES = 1024 * 1024;
+/** The most of net/igmp read from a remote (its groups' lines are parsed before they are cut to MAX_REMOTE_ROWS):
+ *  room for some 300,000 lines. */
+export const MAX_IGMP_SECTION_BYTES = 16 * 1024 * 1024;
+
+/** A section cut to its whole lines within `max` bytes; the bytes past them are said in `notes`, not decoded. */
+function boundedSection(r: RemoteReading, name: string, max: number, notes: string[]): ReadOutcome {
+  const s = r.frame.sections.get(name);
+  if (!s?.ok || s.data.length <= max) return section(r, name);
+  const end = s.data.lastIndexOf(10, max - 1) + 1;
+  notes.push(
+    `${name} on ${r.host}: ${(s.data.length - end).toLocaleString('en-US')} bytes past its first ` +
+      `${max / 1024 / 1024} MB not read`,
+  );
+  return { ok: true, text: decodeProcText(s.data.subarray(0, end), 'names') };
+}
+
 /** `ip -j`'s answer in a section cut to the elements there is room for (ipJsonHead); the rest are counted, not
  *  parsed. */
 function ipJsonSection(r: RemoteReading, name: string, room: Room): ReadOutcome {
@@ -508,14 +527,26 @@ function rowsOf<D extends keyof OsCollectors>(dataset: D, r: RemoteReading, room
       return routes(r, room) as DatasetResult<RowTypes[D]>;
     case 'interfaces':
       return interfaces(r, room) as DatasetResult<RowTypes[D]>;
-    case 'statistics':
-      return parseProcNetSources(STATISTICS_SOURCES, (file) => section(r, `net/${file}`)) as DatasetResult<RowTypes[D]>;
-    case 'multicast':
+    case 'statistics': {
+      const notes: string[] = [];
+      const result = parseProcNetSources(STATISTICS_SOURCES, (file) =>
+        boundedSection(r, `net/${file}`, MAX_STATISTICS_SECTION_BYTES, notes),
+      );
+      result.diagnostics.notes.push(...notes);
+      return result as DatasetResult<RowTypes[D]>;
+    }
+    case 'multicast': {
       // igmp6 and dev_mcast give a membership a line (no header), cut as they are read; igmp's lines are groups
-      // and the interfaces they belong to, cut only once parsed.
-      return parseProcNetSources(MULTICAST_SOURCES, (file) =>
-        file === 'igmp' ? section(r, 'net/igmp') : linesSection(r, `net/${file}`, 'names', room, 0),
-      ) as DatasetResult<RowTypes[D]>;
+      // and the interfaces they belong to, cut only once parsed (and read to MAX_IGMP_SECTION_BYTES).
+      const notes: string[] = [];
+      const result = parseProcNetSources(MULTICAST_SOURCES, (file) =>
+        file === 'igmp'
+          ? boundedSection(r, 'net/igmp', MAX_IGMP_SECTION_BYTES, notes)
+          : linesSection(r, `net/${file}`, 'names', room, 0),
+      );
+      result.diagnostics.notes.push(...notes);
+      return result as DatasetResult<RowTypes[D]>;
+    }
     default:
       throw new Error(`unknown dataset ${String(dataset)}`);
   }
