@@ -62,10 +62,14 @@ export function connectionNames(names: NameLookup, r: Connection): ConnectionNam
   };
 }
 
-/** A host name as netstat shows it without -f: the first label. Addresses stay whole. */
+/** A host name as netstat shows it without -f: the first label. Addresses stay whole, and so does a name whose first
+ *  label alone would read as an address or as this machine (`2130706433.evil.test`, which inet_aton takes for
+ *  127.0.0.1; `0x7f000001.x`; `localhost.evil.test`): whoever answers for an address's reverse zone chooses it. */
 export function shortHost(host: string): string {
   const dot = host.indexOf('.');
-  return dot > 0 ? host.slice(0, dot) : host;
+  if (dot <= 0) return host;
+  const first = host.slice(0, dot);
+  return /^(\d+|0x[0-9a-f]*|localhost)$/i.test(first) ? host : first;
 }
 
 /** `AS15169 Google LLC`, or '' when unknown. */

@@ -11,6 +11,7 @@ import { NameBook } from './book.js';
 import { testConnection } from './testing/connections.js';
 import { NamesCollector } from './index.js';
 import { cleanHostName, ptrAnswerName, HostResolver, parseHostsFile, reverseName } from './resolver.js';
+import { shortHost } from '../../../shared/names.js';
 import { bundledServices } from './services.js';
 import { createInThreadMonitor } from '../../monitor/monitor.js';
 import { SyntheticConnections, syntheticCollectors } from '../../monitor/testing/synthetic.js';
@@ -71,6 +72,15 @@ describe('host names from files and answers', () => {
     expect(ptrAnswerName('::1', 'ip6-localhost.localhost')).toBe('ip6-localhost.localhost');
     expect(ptrAnswerName('192.0.2.7', 'notlocalhost.example')).toBe('notlocalhost.example');
     expect(ptrAnswerName('192.0.2.7', 'localhost.example')).toBe('localhost.example');
+  });
+
+  it('shows such a name whole where netstat shows a first label: the short form never reads as this machine or an address', () => {
+    // An attacker's PTR answers (review of 12-06): `localhost:4433` and `2130706433:4433` (127.0.0.1 to inet_aton).
+    for (const name of ['localhost.evil.test', 'LocalHost.evil.test', '2130706433.evil.test', '0x7f000001.evil.test'])
+      expect(shortHost(ptrAnswerName('192.0.2.7', name)!), name).toBe(name);
+    expect(shortHost('web1.example.com')).toBe('web1');
+    expect(shortHost('1e100.net')).toBe('1e100');
+    expect(shortHost('10-0-0-1.isp.example')).toBe('10-0-0-1');
   });
 
   it('asks for the PTR names of IPv4, IPv4-mapped and IPv6 addresses', () => {
