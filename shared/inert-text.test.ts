@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inertExcerpt, inertText, isInert } from './inert-text.js';
+import { inertExcerpt, inertJson, inertText, isInert } from './inert-text.js';
 
 // What must never reach a terminal or a log raw.
 const DANGEROUS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
@@ -41,6 +41,18 @@ describe('inertText', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  // A chunk at a time past 1 M characters: one replace over some 67 million unsafe characters (a crafted record's
+  // field, review of 12-06) ended the process with V8's fatal "invalid size error" (checked by hand: 70 million
+  // take 24 s, too long for the suite).
+  it('escapes a string of any length alike, a pair of surrogates across its chunks kept whole', () => {
+    const chunk = 1 << 20;
+    // An emoji (two UTF-16 units) across the first chunk's end, a lone surrogate and controls after it.
+    const text = `${'a'.repeat(chunk - 1)}🦊\x1b${'b'.repeat(chunk)}\udc00\u202e`;
+    expect(inertText(text)).toBe(`${'a'.repeat(chunk - 1)}🦊\\x1b${'b'.repeat(chunk)}\\udc00\\u202e`);
+    expect(JSON.parse(inertJson({ text }))).toEqual({ text });
+    expect(inertJson({ text })).toContain('🦊\\u001b');
   });
 
   it('excerpts cut long values and say how much was left out', () => {

@@ -18,10 +18,29 @@ function escapeChar(ch: string): string {
   return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
+/** Characters replaced at a time: one replace over a string with some 67 million unsafe characters (a crafted
+ *  record's field) ended the process with V8's fatal "invalid size error", which no catch sees. */
+const CHUNK = 1 << 20;
+
+/** `text.replace(UNSAFE, replacer)`, a CHUNK at a time past CHUNK characters, never between the halves of a
+ *  surrogate pair (each half alone would read as a lone surrogate). */
+function replaceUnsafe(text: string, replacer: (ch: string) => string): string {
+  if (text.length <= CHUNK) return text.replace(UNSAFE, replacer);
+  const parts: string[] = [];
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(text.length, at + CHUNK);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    parts.push(text.slice(at, end).replace(UNSAFE, replacer));
+    at = end;
+  }
+  return parts.join('');
+}
+
 /** The text with every unsafe character shown as an escape (`\x1b`, `\n`, `\u202e`); safe text is unchanged. */
 export function inertText(text: string): string {
   // Paired surrogates (emoji) match nothing: with the u flag the class sees whole code points.
-  return text.replace(UNSAFE, escapeChar);
+  return replaceUnsafe(text, escapeChar);
 }
 
 /** JSON.stringify, with every unsafe character inside a string written as its `\\uXXXX` escape: the same
@@ -29,7 +48,7 @@ export function inertText(text: string): string {
  *  as such (JSON.stringify escapes only C0 controls and lone surrogates). */
 export function inertJson(value: object, space?: number): string {
   // Outside strings JSON.stringify writes no character UNSAFE matches but the line breaks of `space`.
-  return JSON.stringify(value, null, space).replace(UNSAFE, (ch) =>
+  return replaceUnsafe(JSON.stringify(value, null, space), (ch) =>
     ch === '\n' ? ch : `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
   );
 }
