@@ -88,15 +88,23 @@ const RULES: Rule[] = [
   },
   {
     files: /^electron\/monitor\/testing\//,
-    may: [/^electron\/(monitor|collectors)\//, SHARED, NODE, 'pkg:esbuild'],
+    may: [
+      /^electron\/(monitor|collectors)\//,
+      // A synthetic worker makes an ssh folder as a remote host does (host.test.ts: the ended worker's are removed).
+      /^electron\/remote\/control-dirs\.ts$/,
+      SHARED,
+      NODE,
+      'pkg:esbuild',
+    ],
     why: 'synthetic collectors and a worker bundler for tests',
   },
   {
     files: /^electron\/monitor\//,
     may: [
       /^electron\/(monitor|collectors)\//,
-      // The worker reads the remote hosts a client added beside this machine's collectors.
-      /^electron\/remote\/fleet\.ts$/,
+      // The worker reads the remote hosts a client added beside this machine's collectors; the host removes the ssh
+      // folders of a worker it had to end.
+      /^electron\/remote\/(fleet|control-dirs)\.ts$/,
       /^electron\/actions\/process-identity\.ts$/,
       SHARED,
       NODE,
@@ -141,6 +149,10 @@ const RULES: Rule[] = [
       NODE,
       'pkg:playwright-core',
       'pkg:ws',
+      // bench:renderer's second peer: a list in React, bundled when the bench starts.
+      'pkg:esbuild',
+      'pkg:react',
+      'pkg:react-dom',
     ],
     why: 'benchmarks drive the Node side and a browser, like the end-to-end tests',
   },

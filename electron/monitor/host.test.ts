@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from '../../shared/types.js';
 import { startMonitor } from './host.js';
+import { CONTROL_DIR_PREFIX } from '../remote/control-dirs.js';
 import { bundleWorker } from './testing/bundle-worker.js';
 import { TestClient } from './testing/test-client.js';
 import type { SyntheticWorkerData } from './testing/synthetic.js';
@@ -105,13 +106,23 @@ describe('startMonitor (worker thread)', () => {
     return { logs, monitor, a };
   }
 
-  it('restarts a worker that hangs, as one that died', async () => {
-    const { logs, monitor, a } = watched({ rows: 30, churn: 0.1, hangOnRead: 3 }, 1500);
+  it('restarts a worker that hangs, as one that died, and removes the ssh folders it could not', async () => {
+    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith(CONTROL_DIR_PREFIX)));
+    const made = () => readdirSync(tmpdir()).filter((n) => n.startsWith(CONTROL_DIR_PREFIX) && !before.has(n));
+    const { logs, monitor, a } = watched({ rows: 30, churn: 0.1, hangOnRead: 3, controlDir: true }, 1500);
+    await until('the first worker’s folder', () => made().length === 1, 20_000, 20);
+    const first = made()[0]!;
     await until('a restart of the hung worker', () => monitor.restarts === 1, 20_000, 20);
     await until('the notice', () => a.of('notice').some((n) => n.code === 'monitor-restarted'), 20_000, 20);
     await until('a fresh snapshot', () => a.of('snapshot').length === 2, 20_000, 20);
     expect(logs.some((l) => /unresponsive/.test(l))).toBe(true);
+    // The ended worker's folder is gone (its remote hosts never closed); the new worker's is there, with a prefix
+    // of its own, until it exits.
+    await until('the ended worker’s folder removed', () => !made().includes(first), 20_000, 20);
+    expect(made()).toHaveLength(1);
+    expect(made()[0]!.slice(0, 19)).not.toBe(first.slice(0, 19));
     await monitor.close();
+    expect(made()).toEqual([]);
   });
 
   it('gives a worker whose first reading is only slow more time after each restart, until it answers', async () => {

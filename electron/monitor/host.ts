@@ -10,6 +10,7 @@ import type { ClientTransport, HistoryOf, Monitor, MonitorClient, RemoteAnswer, 
 import type { RemoteHostInfo } from '../../shared/remote.js';
 import { HostNetlinkDumps, HostSharedBuffers, letGo, packDump } from './netlink-relay.js';
 import { workerResourceLimits } from './heap.js';
+import { removeControlDirs, workerControlPrefix } from '../remote/control-dirs.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 import type { GlobalMessage } from './monitor.js';
 import type { PrivilegedOwners } from '../collectors/linux/socket-owners.js';
@@ -113,8 +114,11 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   function spawn(): void {
     startedAt = Date.now();
     lastBeat = Date.now();
+    // The folders of its remote hosts' ssh connections carry a prefix of its own: a worker ended by the watchdog
+    // closes none of them, and they are removed once it has exited (an attacker's review found them left behind).
+    const sshControlPrefix = workerControlPrefix();
     const w = new Worker(options.workerPath, {
-      workerData: { ...options.workerData, generation },
+      workerData: { ...options.workerData, generation, sshControlPrefix },
       resourceLimits: workerResourceLimits(),
     });
     worker = w;
@@ -207,6 +211,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
       log(`monitor worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     );
     w.on('exit', (code) => {
+      removeControlDirs(sshControlPrefix);
       if (worker !== w) return;
       worker = null;
       if (closing) {

@@ -49,8 +49,13 @@ try {
 }
 // Remote hosts the user adds are read here too, beside this machine (electron/remote/fleet.ts); `sshConfig`
 // is the host's --ssh-config.
-const sshConfig = (workerData as { sshConfig?: string } | null)?.sshConfig;
-const fleet = new RemoteFleet({ intervalMs: DEFAULT_INTERVAL_MS, ...(sshConfig ? { sshConfig } : {}) });
+const { sshConfig, sshControlPrefix } = (workerData ?? {}) as { sshConfig?: string; sshControlPrefix?: string };
+// Its hosts' ControlMaster folders carry this worker's prefix: the host removes them if it has to end this worker.
+const fleet = new RemoteFleet({
+  intervalMs: DEFAULT_INTERVAL_MS,
+  ...(sshConfig ? { sshConfig } : {}),
+  ...(sshControlPrefix ? { controlPrefix: sshControlPrefix } : {}),
+});
 collectors = fleet.wrap(collectors);
 async function remote(request: RemoteRequest) {
   switch (request.op) {

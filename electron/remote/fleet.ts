@@ -39,6 +39,8 @@ export interface RemoteFleetOptions {
   intervalMs: number;
   /** The ssh program (tests may wrap it). */
   ssh?: string;
+  /** The prefix of its hosts' ControlMaster folders (a monitor worker's own: control-dirs.ts). */
+  controlPrefix?: string;
   onChange?: (hosts: RemoteHostInfo[]) => void;
 }
 
@@ -78,6 +80,7 @@ export class RemoteFleet {
       sshConfig: this.options.sshConfig,
       intervalMs: this.options.intervalMs,
       ssh: this.options.ssh,
+      ...(this.options.controlPrefix ? { controlPrefix: this.options.controlPrefix } : {}),
       onStatus: () => this.options.onChange?.(this.list()),
     });
     const connections = new RemoteConnectionsCollector(host);

@@ -2,8 +2,8 @@
 // frames (frames.ts), its state, and reconnecting with backoff. Collectors for it (remoteCollectors) answer
 // from its latest frame with the Linux parsers (datasets.ts), so the monitor diffs it like local data.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { makeControlDir } from './control-dirs.js';
 import { join } from 'node:path';
 import type {
   CollectExtra,
@@ -48,6 +48,8 @@ export interface RemoteHostOptions {
   reconnect?: boolean;
   /** The ssh program (tests may wrap it). */
   ssh?: string;
+  /** The prefix of its ControlMaster folder's name in the temp folder (a monitor worker's own: control-dirs.ts). */
+  controlPrefix?: string;
   onStatus?: (status: RemoteStatus) => void;
 }
 
@@ -131,7 +133,7 @@ export class RemoteHost {
   constructor(private readonly options: RemoteHostOptions) {
     this.destination = options.destination;
     // The ControlMaster socket lives in a directory only this user can enter (mkdtemp makes it 0700).
-    this.controlDir = mkdtempSync(join(tmpdir(), 'netlens-ssh-'));
+    this.controlDir = makeControlDir(options.controlPrefix);
     this.connect();
     // A connection that stays open but sends nothing (a host that froze, a network that drops packets
     // silently) is given up after three intervals, at least 15 s.

@@ -4,6 +4,7 @@ import { inetConnectionKey } from '../../collectors/connections/keys.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Collector, Collectors } from '../../collectors/collector.js';
 import { serveMonitor } from '../worker-runtime.js';
+import { makeControlDir } from '../../remote/control-dirs.js';
 import {
   emptyDiagnostics,
   INTERFACE_COUNTER_NAMES,
@@ -210,13 +211,18 @@ export interface SyntheticWorkerData {
   hangOnRead?: number;
   /** With this, every worker's first connections read keeps its thread busy this long (a slow cold reading). */
   slowFirstReadMs?: number;
+  /** With this, the worker makes a ControlMaster folder under the host's prefix at its start, as a remote host does. */
+  controlDir?: boolean;
   /** Set by the host: 0 for the first worker, +1 per restart. */
   generation?: number;
+  /** Set by the host: the prefix of this worker's ssh ControlMaster folders (electron/remote/control-dirs.ts). */
+  sshControlPrefix?: string;
 }
 
 /** Runs this thread as a monitor worker over synthetic collectors, configured by workerData. */
 export function serveSynthetic(): void {
   const data = (workerData ?? {}) as SyntheticWorkerData;
+  if (data.controlDir && data.sshControlPrefix) makeControlDir(data.sshControlPrefix);
   const collectors = syntheticCollectors(new SyntheticConnections(data.rows ?? 100, data.churn ?? 0.05));
   const exitOnRead = data.exitOnRead;
   if (exitOnRead !== undefined && data.generation === 0) {
