@@ -25,20 +25,84 @@ function chipState(h: RemoteHostInfo): string {
   return h.state === 'connecting' && h.lastFrameAt === null ? 'connecting…' : h.state;
 }
 
+/** How often the Add host dialog asks for the new host's state while it waits for its first connection. */
+const CONNECTING_POLL_MS = 500;
+
+/** Add host: the destination, then its first connection waited for here. Once connected the dialog closes and the
+ *  tabs show that host; a host that cannot be reached says why in the dialog, which offers to remove it or keep it
+ *  (NetLens goes on trying), the tabs still on what they showed (a new user's review of 12-06: an unreachable host
+ *  replaced the whole view, and the way back was in the overflow menu). */
 function AddHostDialog(props: { onClose: () => void }) {
   const client = useClient();
   const add = useHosts((s) => s.add);
   const error = useHosts((s) => s.error);
   const [destination, setDestination] = useState('');
   const [busy, setBusy] = useState(false);
+  /** The host added, waited for. */
+  const [added, setAdded] = useState<string | null>(null);
+  const info = useHosts((s) => (added === null ? undefined : s.hosts.find((h) => h.destination === added)));
+  /** Why its first connection failed (kept: the host goes back to connecting between its tries). */
+  const [failure, setFailure] = useState<string | null>(null);
+  if (failure === null && info?.state === 'disconnected') setFailure(hostStateText(info));
   const why = destination === '' ? null : checkDestination(destination);
   const submit = async () => {
     if (destination === '' || why || busy) return;
     setBusy(true);
-    const added = await add(client, destination);
+    const ok = await add(client, destination);
     setBusy(false);
-    if (added) props.onClose();
+    if (ok) setAdded(destination);
   };
+  useEffect(() => {
+    if (added === null) return;
+    const timer = setInterval(() => void useHosts.getState().refresh(client), CONNECTING_POLL_MS);
+    return () => clearInterval(timer);
+  }, [added, client]);
+  const { onClose } = props;
+  useEffect(() => {
+    if (added === null || info?.state !== 'connected') return;
+    useHosts.getState().select({ kind: 'remote', destination: added });
+    onClose();
+  }, [added, info?.state, onClose]);
+  if (added !== null) {
+    const failed = failure !== null;
+    return (
+      <Dialog
+        title={failed ? `Cannot reach ${added}` : `Connecting to ${added}…`}
+        onClose={onClose}
+        describedBy="add-host-state"
+        actions={
+          failed ? (
+            <>
+              {/* Keyed apart from Don't wait: the focused button must not turn into Remove host under the keyboard. */}
+              <button
+                key="remove"
+                type="button"
+                onClick={async () => {
+                  await useHosts.getState().remove(client, added);
+                  onClose();
+                }}
+              >
+                Remove host
+              </button>
+              <button key="keep" type="button" className="primary" onClick={onClose} data-autofocus>
+                Keep it
+              </button>
+            </>
+          ) : (
+            <button key="wait" type="button" onClick={onClose} data-autofocus>
+              Don’t wait
+            </button>
+          )
+        }
+      >
+        <p id="add-host-state" role="status">
+          {failed
+            ? `${failure}. If you keep it, NetLens goes on trying; choose it under Host once it answers.`
+            : `Waiting for ${added} to answer through ssh. The tabs show it once it has.`}
+        </p>
+      </Dialog>
+    );
+  }
   return (
     <Dialog
       title="Add host"

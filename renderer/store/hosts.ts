@@ -17,6 +17,7 @@ interface HostsStore {
   openAdd(): void;
   closeAdd(): void;
   refresh(client: NetlensClient): Promise<void>;
+  /** Adds the host (the selection stays: the Add dialog selects it once it has connected). */
   add(client: NetlensClient, destination: string): Promise<boolean>;
   remove(client: NetlensClient, destination: string): Promise<void>;
   select(selection: HostSelection): void;
@@ -54,7 +55,6 @@ export const useHosts = create<HostsStore>((set, get) => {
       }
       try {
         apply(await client.request('addRemoteHost', { destination }));
-        set({ selection: { kind: 'remote', destination } });
         return true;
       } catch (err) {
         fail(err);

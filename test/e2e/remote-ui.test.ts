@@ -58,7 +58,10 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
       expect(await page.getByRole('button', { name: 'Add', exact: true }).isDisabled()).toBe(true);
       await input.fill(host.alias);
       await page.getByRole('button', { name: 'Add', exact: true }).click();
+      // The dialog waits for its first connection, then closes.
+      await page.getByRole('dialog', { name: `Connecting to ${host.alias}…` }).waitFor();
       await until('the host to connect', async () => (await chip().textContent())?.includes('connected'), WAIT_MS);
+      await until('the dialog closed', async () => (await page.getByRole('dialog').count()) === 0);
       // The added host is selected: only its rows, among them its listener.
       await until('its listener', async () => (await remoteRows().filter({ hasText: '7005' }).count()) > 0, WAIT_MS);
       expect(await localRows().count()).toBe(0);
@@ -255,6 +258,20 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
       await page.getByRole('button', { name: 'Add host…' }).click();
       await page.getByRole('textbox', { name: 'ssh destination' }).fill('nosuchhost.invalid');
       await page.getByRole('button', { name: 'Add', exact: true }).click();
+      // A new user's review (12-06): an unreachable host replaced the whole view. The dialog says why instead, and
+      // the tabs stay on what they showed until the host is chosen.
+      const dialog = page.getByRole('dialog', { name: 'Cannot reach nosuchhost.invalid' });
+      await dialog.waitFor({ timeout: WAIT_MS });
+      expect(await dialog.getByRole('status').textContent()).toMatch(
+        /^nosuchhost\.invalid: disconnected \(.+\)\. If you keep it, NetLens goes on trying/,
+      );
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep it');
+      await page.screenshot({ path: join(SCREENSHOTS, 'add-host-unreachable.png') });
+      expect(await page.getByRole('combobox', { name: 'Host', exact: true }).inputValue()).not.toBe(
+        'remote:nosuchhost.invalid',
+      );
+      await dialog.getByRole('button', { name: 'Keep it' }).click();
+      await page.getByRole('combobox', { name: 'Host', exact: true }).selectOption('remote:nosuchhost.invalid');
       const said = await until(
         'the reason in the empty grid',
         async () => {
