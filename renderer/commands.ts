@@ -82,7 +82,7 @@ export const TABLE_KEYS: readonly { keys: string; does: string }[] = [
   { keys: 'Enter', does: 'On a Connections row: filter to its process' },
   { keys: '↑ from the first row', does: 'To the headers: ←/→ move, Enter sorts, ↓ or Escape go back' },
   { keys: 'Shift+F10 or Menu', does: "The row's menu" },
-  { keys: 'Escape', does: 'Close a menu or dialog' },
+  { keys: 'Escape', does: 'Close a menu or dialog; in a table, clear its selection (the process list: its filter)' },
   { keys: '← → Home End', does: 'In a group of options (All, Listening, Connected): choose another' },
   {
     keys: '← → Home End, Enter',

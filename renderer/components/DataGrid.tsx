@@ -509,7 +509,13 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     else if (key === 'End') moveTo(sorted.length - 1, extend);
     else if (mod && key.toLowerCase() === 'a' && multi) setPicked(new Set(sorted.all().map((r) => r.id)));
     else if (mod && key.toLowerCase() === 'c') copySelection();
-    else if (key === 'Enter' && selectedIndex >= 0) activateRow(sorted.at(selectedIndex)!);
+    // Escape clears the selection (in the process list, the filter its selection is: a new user's review of 12-06
+    // found no key that undid it).
+    else if (key === 'Escape' && !mod && (selectedId !== null || picked.size > 0)) {
+      setPicked(NO_IDS);
+      anchor.current = null;
+      latest.current.onSelect(null);
+    } else if (key === 'Enter' && selectedIndex >= 0) activateRow(sorted.at(selectedIndex)!);
     else if (key === 'ContextMenu' || (key === 'F10' && e.shiftKey)) {
       // On the cursor's row; with no cursor (Ctrl+A, or its row left) on the selection, from its first row shown.
       const row = selectedIndex >= 0 ? sorted.at(selectedIndex) : multi ? pickedRows()[0] : undefined;

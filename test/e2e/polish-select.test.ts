@@ -165,7 +165,7 @@ describe('the keyboard position', () => {
 });
 
 describe('the process list menu', () => {
-  it('offers Filter to, Copy and, last, Kill…', async () => {
+  it('offers Filter to, Copy and, last, Kill…; Escape in the list clears its filter', async () => {
     const p = await listener(`nlplist${tag}`, 0);
     await filterBox().fill('');
     const list = page.locator('[role="grid"][aria-label="Processes"]');
@@ -190,6 +190,12 @@ describe('the process list menu', () => {
     await menu.getByRole('menuitem', { name: `Filter to nlplist${tag}` }).click();
     expect(await page.getByTestId('process-filter').textContent()).toContain(`nlplist${tag}`);
     await page.getByTestId('process-filter').getByRole('button').click();
+    // Choosing a process in the list filters to it; Escape there clears it (no key did: a new user's review).
+    await row.click();
+    await page.getByTestId('process-filter').waitFor();
+    await page.keyboard.press('Escape');
+    await until('the filter cleared', async () => (await page.getByTestId('process-filter').count()) === 0);
+    expect(await list.locator('[role="row"][aria-selected="true"]').count()).toBe(0);
   });
 });
 
