@@ -1,6 +1,17 @@
 // A modal dialog: focus moves in and stays in, Escape closes, focus returns to where it was.
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 
+/** Whether `el` is a Tab stop as a radio button goes: any element but a radio; a radio that is its group's checked
+ *  one, or its group's first where none is checked. */
+function radioStop(el: HTMLElement, within: HTMLElement): boolean {
+  if (!(el instanceof HTMLInputElement) || el.type !== 'radio' || !el.name) return true;
+  const group = Array.from(within.querySelectorAll<HTMLInputElement>('input[type="radio"]')).filter(
+    (r) => r.name === el.name && !r.disabled,
+  );
+  const checked = group.find((r) => r.checked);
+  return checked ? checked === el : group[0] === el;
+}
+
 function focusInside(dialog: HTMLElement | null): void {
   const el = dialog?.querySelector<HTMLElement>('[data-autofocus]') ?? dialog?.querySelector<HTMLElement>('button');
   el?.focus();
@@ -35,9 +46,11 @@ export function Dialog(props: {
       e.stopPropagation();
       props.onClose();
     } else if (e.key === 'Tab') {
+      // A group of radio buttons is one stop, as the browser makes it: its checked one (the first where none is),
+      // the arrows choosing within it (Export's three formats were three stops: a new user's review of 12-06).
       const focusable = Array.from(
         ref.current?.querySelectorAll<HTMLElement>('button, input, select, [tabindex="0"]') ?? [],
-      ).filter((el) => !el.hasAttribute('disabled'));
+      ).filter((el) => !el.hasAttribute('disabled') && radioStop(el, ref.current!));
       if (focusable.length === 0) return;
       const i = focusable.indexOf(document.activeElement as HTMLElement);
       const next = e.shiftKey ? (i <= 0 ? focusable.length - 1 : i - 1) : (i + 1) % focusable.length;

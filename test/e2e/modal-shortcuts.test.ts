@@ -44,3 +44,54 @@ describe('shortcuts under a modal dialog', () => {
     await until('Interfaces shown', async () => (await selectedTab()) === 'Interfaces');
   });
 });
+
+describe('dialogs by keyboard, in a small window (a new user’s review of 12-06)', () => {
+  it('the Export formats are one Tab stop, the arrows choosing among them', async () => {
+    await page.keyboard.press('Control+1');
+    await page.keyboard.press('Control+e');
+    const dialog = page.getByRole('dialog', { name: 'Export this view' });
+    await dialog.waitFor();
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLInputElement | null;
+        return el?.type === 'radio' ? `radio ${el.value}` : (el?.textContent ?? '');
+      });
+    // Tab from Export goes round: Cancel, then the checked format, then Export again.
+    const stops: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Tab');
+      stops.push(await focused());
+    }
+    expect(stops).toEqual(['Cancel', 'radio csv', 'Export']);
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('radio json');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Export');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('a dialog longer than the window keeps its title and its buttons in view, what is between them scrolling', async () => {
+    await page.setViewportSize({ width: 800, height: 600 });
+    try {
+      await page.keyboard.press('F1');
+      const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+      await dialog.waitFor();
+      const inView = async (locator: ReturnType<typeof dialog.locator>) => {
+        const box = (await locator.boundingBox())!;
+        const frame = (await dialog.boundingBox())!;
+        return box.y >= frame.y && box.y + box.height <= frame.y + frame.height;
+      };
+      // The focus on Close scrolled the whole dialog to its end: the title went out of view.
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Close');
+      expect(await inView(dialog.locator('.dialog-title'))).toBe(true);
+      expect(await inView(dialog.getByRole('button', { name: 'Close' }))).toBe(true);
+      const body = dialog.locator('.dialog-body');
+      expect(await body.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+      await page.keyboard.press('Escape');
+    } finally {
+      await page.setViewportSize({ width: 1100, height: 700 });
+    }
+  });
+});
