@@ -53,7 +53,11 @@ export const SHORTCUTS: readonly Shortcut[] = [
       return tab ? showTabCommand(tab.id) : null;
     },
   },
-  { keys: 'Ctrl+F', does: "Go to the tab's filter", command: (e) => (letter(e, 'f') ? 'focusFilter' : null) },
+  {
+    keys: 'Ctrl+F',
+    does: "Go to the tab's filter (Connections, Routes, Statistics)",
+    command: (e) => (letter(e, 'f') ? 'focusFilter' : null),
+  },
   { keys: 'Ctrl+O', does: 'Open a capture…', command: (e) => (letter(e, 'o') ? 'openCapture' : null) },
   { keys: 'Ctrl+E', does: 'Export this view…', command: (e) => (letter(e, 'e') ? 'export' : null) },
   {
