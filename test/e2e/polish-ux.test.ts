@@ -155,6 +155,11 @@ describe('polish for a new user', () => {
       const cutPath = long.first().locator('[data-column="localAddress"]');
       await cutPath.hover();
       await until('its tooltip', async () => (await cutPath.getAttribute('title')) === path);
+      // Cut in the middle: its file name, at its end, stays in view (the end was cut: a new user's review of 12-06).
+      const tail = cutPath.locator('.mid-tail');
+      expect(path.endsWith((await tail.textContent()) ?? '-')).toBe(true);
+      const [cell, end] = [(await cutPath.boundingBox())!, (await tail.boundingBox())!];
+      expect(end.x + end.width).toBeLessThanOrEqual(cell.x + cell.width + 1);
       expect((await header('pid').boundingBox())!.width).toBeLessThanOrEqual(100);
       await page.screenshot({ path: join(SCREENSHOTS, 'ux-unix-widths-1100.png') });
     } finally {

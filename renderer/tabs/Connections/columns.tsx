@@ -200,6 +200,11 @@ export function connectionColumns(
       width: 170,
       sortValue: (r) => (r.proto === 'unix' ? `~${r.path ?? ''}` : addressSortKey(r.localAddress)),
       text: localText,
+      // A unix socket's path cut in the middle where its column is narrow: its file name, at the end, is what tells
+      // sockets apart ("/tmp/ux-scripts/…" hid it: a new user's review of 12-06). A path with a character to escape
+      // is drawn escaped by the grid, cut at its end.
+      render: (r) => (r.proto === 'unix' ? <MiddleCut text={localText(r)} /> : localText(r)),
+      renderFitsText: true,
       value: (r) => (r.proto === 'unix' ? (r.path ?? '') : r.localAddress),
       maxWidth: ADDRESS_MAX,
       rowMaxWidth: (r) => (r.proto === 'unix' ? PATH_MAX : undefined),
