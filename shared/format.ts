@@ -72,10 +72,18 @@ export function formatClock(ms: number | null | undefined): string {
 }
 
 export function formatDateTime(ms: number | null | undefined): string {
-  if (!ms) return '';
+  return ms ? formatMoment(ms) : '';
+}
+
+/** A moment asked for, whatever it is (the epoch's 0 too, which formatDateTime takes for none), its year in four
+ *  digits (`0000-01-01 00:00:00`, not `0-01-01`); '' only for a time no Date holds. */
+export function formatMoment(ms: number): string {
   const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '';
   const p = (x: number) => String(x).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${formatClock(ms)}`;
+  const year = d.getFullYear();
+  const y = year < 0 ? `-${String(-year).padStart(4, '0')}` : String(year).padStart(4, '0');
+  return `${y}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 /** A moment as data (exports): ISO 8601 in local time with its offset and milliseconds,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  gapText,
   HISTORY_CSV_COLUMNS,
   historyCsv,
   networkNews,
@@ -111,5 +112,18 @@ describe('record helpers', () => {
     // A damaged record's time out of a Date's range: written as its number (on main a RangeError, no file).
     const far = historyCsv([{ ...row, closedAt: 9e15, lastSeen: Number.NaN }]).split('\r\n')[1];
     expect(far?.endsWith(',2026-01-02T03:04:05.000Z,,9000000000000000,,0')).toBe(true);
+  });
+});
+
+describe('gapText of a moment no recording covers', () => {
+  it('names the moment asked whatever it is: the epoch, a year of fewer than four digits (a reviewer’s finding)', () => {
+    const gap = { kind: 'before' as const, begins: Date.UTC(2026, 11, 6, 12) };
+    const text = (asked: number) => gapText(gap, asked, 'changes');
+    // `--since 1970-01-01` in UTC is 0, which read as no moment: "after : what was open".
+    expect(text(new Date(1970, 0, 1).getTime())).toContain(', after 1970-01-01 00:00:00: what was open');
+    expect(text(0)).toMatch(/, after 19(69|70)-\d\d-\d\d \d\d:\d\d:\d\d: what was open/);
+    const year0 = new Date(2000, 0, 1);
+    year0.setFullYear(0);
+    expect(text(year0.getTime())).toContain(', after 0000-01-01 00:00:00: what was open');
   });
 });

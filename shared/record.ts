@@ -2,7 +2,7 @@
 // CLI and the History view get back from it. Types and pure helpers only.
 import { isLoopback, isUnspecified } from './address.js';
 import { toCsv, type ExportValue } from './export.js';
-import { formatDateTime } from './format.js';
+import { formatDateTime, formatMoment } from './format.js';
 import { countryName } from './names.js';
 import type { Connection, NameEntry } from './types.js';
 
@@ -116,7 +116,8 @@ export type RecordGap = { kind: 'before'; begins: number } | { kind: 'between'; 
  * (`changes`), which moment it compared with instead; for the rows open then, that nothing was recorded.
  */
 export function gapText(gap: RecordGap, asked: number, what: 'changes' | 'rows'): string {
-  const t = formatDateTime;
+  // Any moment asked (`--since 1970-01-01` is 0 in UTC, which formatDateTime takes for none).
+  const t = formatMoment;
   if (gap.kind === 'before')
     return what === 'changes'
       ? `The record begins at ${t(gap.begins)}, after ${t(asked)}: what was open then is the baseline, not new.`
