@@ -105,35 +105,36 @@ export const ConnectionsToolbar = memo(function ConnectionsToolbar(props: {
         {
           id: 'filter',
           pinned: true,
-          node: <FilterBox query={query} onChange={props.onQuery} parsed={parsed} />,
+          node: (
+            <FilterBox
+              query={query}
+              onChange={props.onQuery}
+              parsed={parsed}
+              chip={
+                processFilter === null ? null : (
+                  <span
+                    className="chip"
+                    data-testid="process-filter"
+                    title={`Process: ${isolated(inertLabel(processFilter, 4000))}`}
+                  >
+                    <span className="chip-text">
+                      Process: <Inert text={processFilter} max={40} />
+                    </span>
+                    <button
+                      type="button"
+                      className="chip-clear"
+                      aria-label={`Clear the process filter ${isolated(inertLabel(processFilter))}`}
+                      onClick={() => props.onProcessFilter(null)}
+                    >
+                      ×
+                    </button>
+                  </span>
+                )
+              }
+            />
+          ),
           menu: [],
         },
-        processFilter !== null
-          ? {
-              id: 'chip',
-              pinned: true,
-              node: (
-                <span
-                  className="chip"
-                  data-testid="process-filter"
-                  title={`Process: ${isolated(inertLabel(processFilter, 4000))}`}
-                >
-                  <span className="chip-text">
-                    Process: <Inert text={processFilter} max={40} />
-                  </span>
-                  <button
-                    type="button"
-                    className="chip-clear"
-                    aria-label={`Clear the process filter ${isolated(inertLabel(processFilter))}`}
-                    onClick={() => props.onProcessFilter(null)}
-                  >
-                    ×
-                  </button>
-                </span>
-              ),
-              menu: [],
-            }
-          : null,
         null,
         {
           id: 'highlights',
