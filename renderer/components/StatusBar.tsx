@@ -120,7 +120,9 @@ export class LateTicks {
   }
 }
 
-const lateText = (n: number) => `${n} late tick${n === 1 ? '' : 's'} skipped`;
+// In the words of what a user sees: a reading of the system, not the monitor's tick ("tick 8.0 ms · 2 late ticks
+// skipped" meant little to a new user, review of 12-06).
+const lateText = (n: number) => `${n} late reading${n === 1 ? '' : 's'} skipped`;
 
 /** The tick's figure. The last collection's time changes every tick, and Blink recalculates style when an element's
  *  title changes (not its aria-description): as a title it cost every tab a style recalc, pre-paint and layerize a
@@ -210,7 +212,7 @@ export function StatusBar({
       ) : null}
       {capture ? null : ds.tick ? (
         <TickFigure at={ds.tick.at} lagCount={ds.tick.lagCount}>
-          tick {duration.toFixed(duration < 10 ? 1 : 0)} ms
+          read in {duration.toFixed(duration < 10 ? 1 : 0)} ms
           {lateNow ? ` · ${lateText(ds.tick.lagCount)}` : ''}
         </TickFigure>
       ) : null}
