@@ -20,7 +20,7 @@ import { AppActions } from './components/AppActions.js';
 import { Notices } from './components/Notices.js';
 import { isTyping, keyCommand, modalOpen, type AppCommand } from './commands.js';
 import { ExportDialog } from './components/ExportDialog.js';
-import { tabView } from './store/exports.js';
+import { tabSelection, tabView } from './store/exports.js';
 import { formatDateTime } from '../shared/format.js';
 import { AboutDialog } from './components/AboutDialog.js';
 import { ShortcutsDialog } from './components/ShortcutsDialog.js';
@@ -264,7 +264,8 @@ export function App() {
       {exporting ? (
         <ExportDialog
           tab={activeTab}
-          view={(format) => {
+          selection={() => tabSelection(activeTab)}
+          view={(format, selectedOnly) => {
             const label = TABS.find((t) => t.id === activeTab)?.label ?? activeTab;
             const where = info
               ? `${info.appName} ${info.appVersion} on ${info.hostname} (${info.platform} ${info.arch})`
@@ -274,6 +275,7 @@ export function App() {
               `${label} — NetLens`,
               [`Exported ${formatDateTime(Date.now())} from ${where}`],
               format,
+              selectedOnly,
             );
           }}
           onClose={() => setExporting(false)}

@@ -338,17 +338,27 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     };
   }, [cells, liveSizing]);
   // File → Export… reads the view as it is at that moment: visible columns in order, every sorted row.
-  const viewRef = useRef<(needs: ExportNeeds) => GridView>(() => ({ label: '', sort: '', ...exportRows([], []) }));
-  viewRef.current = (needs) => ({
+  const viewRef = useRef<(needs: ExportNeeds, selectedOnly: boolean) => GridView>(() => ({
+    label: '',
+    sort: '',
+    ...exportRows([], []),
+  }));
+  viewRef.current = (needs, selectedOnly) => ({
     label: props.label,
-    ...exportRows(cells, sorted.all(), needs),
+    // Export's "only the selected rows": those of the selection still in the view, in its order.
+    ...exportRows(cells, selectedOnly ? pickedRows() : sorted.all(), needs),
     sort: state.sort
       .map((x) => `${colById.get(x.id)?.header ?? x.id} ${x.desc ? 'descending' : 'ascending'}`)
       .join(', then '),
   });
   useEffect(
     () =>
-      props.exportTab ? registerGridView(props.exportTab, props.label, (needs) => viewRef.current(needs)) : undefined,
+      props.exportTab
+        ? registerGridView(props.exportTab, props.label, {
+            view: (needs, selectedOnly) => viewRef.current(needs, selectedOnly),
+            selected: () => selectedCountRef.current(),
+          })
+        : undefined,
     [props.exportTab, props.label],
   );
   // Handlers read the latest props through a ref, so rows need not re-render when a parent re-renders.
@@ -361,6 +371,9 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const isPicked = (id: string) => (multi ? picked.has(id) : id === selectedId);
   const pickedRows = () =>
     multi ? sorted.all().filter((r) => picked.has(r.id)) : sorted.all().filter((r) => r.id === selectedId);
+  /** The rows selected that are in the view, for Export (a multi-select grid's; a single row is not offered). */
+  const selectedCountRef = useRef<() => number>(() => 0);
+  selectedCountRef.current = () => (multi && picked.size > 0 ? pickedRows().length : 0);
   const sortedRef = useRef(sorted);
   sortedRef.current = sorted;
   const pickedRef = useRef(picked);

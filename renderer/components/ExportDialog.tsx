@@ -6,6 +6,7 @@ import { EXPORT_MIME, exportData, exportText, type ExportFormat, type ExportTabl
 import { useClient } from '../api/context.js';
 import { electronBridge } from '../api/transport.js';
 import { Dialog } from './Dialog.js';
+import { formatCount } from '../../shared/format.js';
 
 const FORMATS: { id: ExportFormat; label: string; hint: string }[] = [
   { id: 'csv', label: 'CSV', hint: 'values, for spreadsheets' },
@@ -33,16 +34,21 @@ function download(fileName: string, text: string, format: ExportFormat): void {
 
 export function ExportDialog(props: {
   tab: string;
-  /** The view as the format writes it (store/exports.ts tabView). */
-  view: (format: ExportFormat) => ExportTable | null;
+  /** The view as the format writes it (store/exports.ts tabView), or only its selected rows. */
+  view: (format: ExportFormat, selectedOnly: boolean) => ExportTable | null;
+  /** How many rows are selected in the tab's grids (read when the dialog opens): with some, it offers to write those
+   *  alone. */
+  selection: () => number;
   onClose: () => void;
 }) {
   const client = useClient();
   const [format, setFormat] = useState<ExportFormat>('csv');
+  const [selectedOnly, setSelectedOnly] = useState(false);
+  const [selected] = useState(props.selection);
   const [status, setStatus] = useState<{ kind: 'done' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const run = async () => {
-    const table = props.view(format);
+    const table = props.view(format, selectedOnly && selected > 0);
     if (!table) {
       setStatus({ kind: 'error', text: 'This tab shows no table to export yet.' });
       return;
@@ -99,6 +105,12 @@ export function ExportDialog(props: {
           </label>
         ))}
       </div>
+      {selected > 0 ? (
+        <label className="check">
+          <input type="checkbox" checked={selectedOnly} onChange={(e) => setSelectedOnly(e.target.checked)} /> Only the{' '}
+          {selected === 1 ? 'selected row' : `${formatCount(selected)} selected rows`}
+        </label>
+      ) : null}
       {status ? (
         <div
           className={`result ${status.kind === 'done' ? 'closed' : 'failed'}`}

@@ -55,7 +55,10 @@ const shared: Connection = conn('b', {
 
 /** What a tab's export writes for these columns and rows, in one format. */
 function exported<Row>(format: ExportFormat, columns: GridColumn<Row>[], rows: Row[]): string {
-  const withdraw = registerGridView('t', 'grid', () => ({ label: 'grid', sort: '', ...exportRows(columns, rows) }));
+  const withdraw = registerGridView('t', 'grid', {
+    view: () => ({ label: 'grid', sort: '', ...exportRows(columns, rows) }),
+    selected: () => 0,
+  });
   const table = tabView('t', 'T', []);
   withdraw();
   return exportText(format, table!);
@@ -177,8 +180,14 @@ describe('Interfaces exports', () => {
 describe('joined grids', () => {
   it('sections with the same columns export as one table, their values too', () => {
     const undo = [
-      registerGridView('s', 'Tcp', () => ({ label: 'Tcp', sort: '', ...exportRows(numeric, [talker]) })),
-      registerGridView('s', 'Udp', () => ({ label: 'Udp', sort: '', ...exportRows(numeric, [shared]) })),
+      registerGridView('s', 'Tcp', {
+        view: () => ({ label: 'Tcp', sort: '', ...exportRows(numeric, [talker]) }),
+        selected: () => 0,
+      }),
+      registerGridView('s', 'Udp', {
+        view: () => ({ label: 'Udp', sort: '', ...exportRows(numeric, [shared]) }),
+        selected: () => 0,
+      }),
     ];
     const t = tabView('s', 'S', [])!;
     for (const u of undo) u();

@@ -11,17 +11,30 @@ export interface GridView extends ExportRows {
   sort: string;
 }
 
-const grids = new Map<string, Map<string, (needs: ExportNeeds) => GridView>>();
+/** A grid's view (its selected rows alone with `selectedOnly`), and how many rows are selected in it. */
+interface GridSource {
+  view: (needs: ExportNeeds, selectedOnly: boolean) => GridView;
+  selected: () => number;
+}
+
+const grids = new Map<string, Map<string, GridSource>>();
 const describers = new Map<string, () => string[]>();
 
 /** A grid of a tab offers its view; returns the function that withdraws it. */
-export function registerGridView(tab: string, key: string, get: (needs: ExportNeeds) => GridView): () => void {
+export function registerGridView(tab: string, key: string, source: GridSource): () => void {
   let byKey = grids.get(tab);
   if (!byKey) grids.set(tab, (byKey = new Map()));
-  byKey.set(key, get);
+  byKey.set(key, source);
   return () => {
-    if (byKey.get(key) === get) byKey.delete(key);
+    if (byKey.get(key) === source) byKey.delete(key);
   };
+}
+
+/** How many rows are selected in the tab's grids (Export offers to write those alone). */
+export function tabSelection(tab: string): number {
+  let n = 0;
+  for (const source of grids.get(tab)?.values() ?? []) n += source.selected();
+  return n;
 }
 
 /** A tab says what filters its view (the query, the toggles, a process). */
@@ -36,14 +49,21 @@ export function registerViewDescription(tab: string, describe: () => string[]): 
  *  sections) are joined, each row saying which it came from; otherwise the first grid (the tab's main
  *  one) is the view. Null when the tab shows no grid. For a `format`, only what it writes is read of the rows:
  *  the HTML report's texts (no `data`), or CSV's and JSON's values (no texts: `rows` is empty). */
-export function tabView(tab: string, title: string, context: string[], format?: ExportFormat): ExportTable | null {
+export function tabView(
+  tab: string,
+  title: string,
+  context: string[],
+  format?: ExportFormat,
+  selectedOnly = false,
+): ExportTable | null {
   const needs: ExportNeeds = format === undefined ? 'both' : format === 'html' ? 'texts' : 'values';
-  const views = [...(grids.get(tab)?.values() ?? [])].map((get) => get(needs));
+  const views = [...(grids.get(tab)?.values() ?? [])].map((source) => source.view(needs, selectedOnly));
   const first = views[0];
   if (!first) return null;
   const same = views.filter((v) => v.valueColumns.join('\u0000') === first.valueColumns.join('\u0000'));
   const joined = same.length > 1;
   const notes = [...context, ...(describers.get(tab)?.() ?? [])];
+  if (selectedOnly) notes.push('Only the rows selected');
   if (first.sort) notes.push(`Sorted by ${first.sort}`);
   const table = (columns: string[]) => (joined ? ['Table', ...columns] : columns);
   return {
