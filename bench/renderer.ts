@@ -15,7 +15,8 @@
 // (each diff's arrival and frame marked; the engine's compiler and collector threads too) and of the app's sorts to
 // FILE.sorts; BENCH_PROFILE=FILE a CPU profile of the app's diffs to FILE and of its sorts to FILE.sorts;
 // BENCH_SORT_ROUNDS=N repeats the sorts N times; BENCH_WARMUP=N sends N ticks to each page before the BENCH_TICKS
-// it measures; BENCH_PER_DIFF=1 adds each measured diff's time to its frame, in order, for both pages.
+// it measures; BENCH_PER_DIFF=1 adds each measured diff's time to its frame, in order, for both pages;
+// BENCH_TRACE_EXTRA=a,b traces more categories (what invalidated a layout: disabled-by-default-devtools.timeline.invalidationTracking).
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { join } from 'node:path';
 import type { Monitor, MonitorClient } from '../electron/monitor/api.js';
@@ -294,6 +295,8 @@ const TRACE_CATEGORIES = [
   // The engine's compiler and collector threads: what else the page's process runs while it sorts.
   'disabled-by-default-v8.compile',
   'disabled-by-default-v8.gc',
+  // BENCH_TRACE_EXTRA=a,b: more categories (what invalidated a layout: disabled-by-default-devtools.timeline.invalidationTracking).
+  ...(process.env.BENCH_TRACE_EXTRA?.split(',') ?? []),
 ];
 
 const VIEWPORT = { width: 1400, height: 900 };
