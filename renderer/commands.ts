@@ -92,6 +92,10 @@ export const TABLE_KEYS: readonly { keys: string; does: string }[] = [
     keys: '← → Home End, Enter',
     does: "On the process list's edge: its width (Shift+←/→ by more); Enter gives back the default",
   },
+  {
+    keys: '← → PgUp PgDn Home End',
+    does: "On History's timeline: the moment a minute (ten) on or back, the span's start, now; Shift makes a range",
+  },
 ];
 
 /** The command a key press asks for, from SHORTCUTS; none under a modal dialog (Ctrl+3 behind "Export this

@@ -107,6 +107,35 @@ describe('the History tab', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'history-as-it-was.png') });
   });
 
+  it('moves the moment from the keyboard on the timeline, a minute an arrow, Shift making a range', async () => {
+    const slider = page.getByRole('slider', { name: 'Moment on the activity timeline' });
+    // The fields show a moment with a space between its day and time.
+    const shown = (ms: number) => localInput(ms).replace('T', ' ');
+    const now = () => slider.getAttribute('aria-valuenow').then(Number);
+    await page.getByRole('button', { name: 'Now', exact: true }).click();
+    // The next stop after Now.
+    await page.keyboard.press('Tab');
+    await poll(() => slider.evaluate((el) => el === document.activeElement)).toBe(true);
+    const t = await now();
+    await page.keyboard.press('ArrowLeft');
+    await poll(now).toBe(t - 60_000);
+    await poll(() => page.getByRole('textbox', { name: 'Moment' }).inputValue()).toBe(shown(t - 60_000));
+    // Shift+arrows: a range from the moment chosen to where the other end goes.
+    await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('Shift+ArrowLeft');
+    await poll(() => page.getByRole('radio', { name: 'Over a range' }).getAttribute('aria-checked')).toBe('true');
+    await poll(() => page.getByRole('textbox', { name: 'From' }).inputValue()).toBe(shown(t - 180_000));
+    await poll(() => page.getByRole('textbox', { name: 'To' }).inputValue()).toBe(shown(t - 60_000));
+    expect(await slider.getAttribute('aria-valuetext')).toMatch(/^from .+ to .+$/);
+    // An arrow alone: the moment the moving end had reached, a minute on.
+    await page.keyboard.press('ArrowRight');
+    await poll(() => page.getByRole('textbox', { name: 'Moment' }).inputValue()).toBe(shown(t - 120_000));
+    // Home: the span's first moment.
+    await page.keyboard.press('Home');
+    await poll(now).toBe(Number(await slider.getAttribute('aria-valuemin')));
+    await page.getByRole('button', { name: 'Now', exact: true }).click();
+  });
+
   it('says what changed between two moments: new listeners in green, gone ones in red', async () => {
     await page.getByRole('radio', { name: 'What changed' }).click();
     // Record the moments the page asks about (its WebSocket is open already: its prototype's send is wrapped).

@@ -337,7 +337,7 @@ export function AsItWas() {
           Now
         </button>
       </div>
-      <TimelineStrip points={points} from={from} to={now} selection={selection} onPick={pick} />
+      <TimelineStrip points={points} from={from} to={now} selection={selection} onPick={pick} onChoose={setSelection} />
       <OverflowBar
         label="Recorded connection filters"
         className="tab-toolbar"

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { anchorOf, MINUTE, timelineKey } from './timeline-keys.js';
+
+const bounds = { from: 0, to: 60 * MINUTE };
+const at = (m: number) => ({ from: m * MINUTE, to: m * MINUTE });
+const range = (a: number, b: number) => ({ from: a * MINUTE, to: b * MINUTE });
+
+describe('the timeline from the keyboard', () => {
+  it('moves a moment a minute with the arrows, ten with the page keys, to the ends with Home and End', () => {
+    const m = at(30);
+    expect(timelineKey('ArrowRight', false, m, m.from, bounds)).toEqual(at(31));
+    expect(timelineKey('ArrowUp', false, m, m.from, bounds)).toEqual(at(31));
+    expect(timelineKey('ArrowLeft', false, m, m.from, bounds)).toEqual(at(29));
+    expect(timelineKey('ArrowDown', false, m, m.from, bounds)).toEqual(at(29));
+    expect(timelineKey('PageUp', false, m, m.from, bounds)).toEqual(at(40));
+    expect(timelineKey('PageDown', false, m, m.from, bounds)).toEqual(at(20));
+    expect(timelineKey('Home', false, m, m.from, bounds)).toEqual(at(0));
+    expect(timelineKey('End', false, m, m.from, bounds)).toEqual(at(60));
+  });
+
+  it('keeps within the span, and keeps the seconds of a moment it moves', () => {
+    expect(timelineKey('PageUp', false, at(55), 55 * MINUTE, bounds)).toEqual(at(60));
+    expect(timelineKey('ArrowLeft', false, at(0), 0, bounds)).toEqual(at(0));
+    const odd = { from: 30 * MINUTE + 15_000, to: 30 * MINUTE + 15_000 };
+    expect(timelineKey('ArrowRight', false, odd, odd.from, bounds)).toEqual({
+      from: 31 * MINUTE + 15_000,
+      to: 31 * MINUTE + 15_000,
+    });
+  });
+
+  it('with Shift moves one end of a range and keeps the anchor', () => {
+    let s = at(30);
+    const anchor = s.from;
+    s = timelineKey('ArrowRight', true, s, anchor, bounds)!;
+    expect(s).toEqual(range(30, 31));
+    s = timelineKey('PageUp', true, s, anchor, bounds)!;
+    expect(s).toEqual(range(30, 41));
+    // Back past the anchor: the range turns to the other side of it.
+    s = timelineKey('PageDown', true, s, anchor, bounds)!;
+    expect(s).toEqual(range(30, 31));
+    s = timelineKey('PageDown', true, s, anchor, bounds)!;
+    expect(s).toEqual(range(21, 30));
+    expect(timelineKey('Home', true, s, anchor, bounds)).toEqual(range(0, 30));
+    // Without Shift the range becomes the moment its moving end reached.
+    expect(timelineKey('ArrowLeft', false, s, anchor, bounds)).toEqual(at(20));
+  });
+
+  it('ignores the keys it does not take', () => {
+    expect(timelineKey('Enter', false, at(1), MINUTE, bounds)).toBeNull();
+    expect(timelineKey('a', true, at(1), MINUTE, bounds)).toBeNull();
+  });
+
+  it('anchors a range typed in the fields at its start', () => {
+    expect(anchorOf(range(10, 20), null)).toBe(10 * MINUTE);
+    expect(anchorOf(range(10, 20), 20 * MINUTE)).toBe(20 * MINUTE);
+    expect(anchorOf(range(10, 20), 15 * MINUTE)).toBe(10 * MINUTE);
+    expect(anchorOf(at(5), 7 * MINUTE)).toBe(5 * MINUTE);
+  });
+});
