@@ -55,7 +55,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   },
   {
     keys: 'Ctrl+F',
-    does: "Go to the tab's filter (Connections, Routes, Statistics)",
+    does: "Go to the tab's filter (Connections, Routes, Interfaces, Statistics)",
     command: (e) => (letter(e, 'f') ? 'focusFilter' : null),
   },
   { keys: 'Ctrl+O', does: 'Open a capture…', command: (e) => (letter(e, 'o') ? 'openCapture' : null) },

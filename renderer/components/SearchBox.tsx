@@ -1,4 +1,4 @@
-// A tab's plain text filter box (Routes, Statistics): a search field that Ctrl+F reaches (App's focusFilter looks
+// A tab's plain text filter box (Routes, Interfaces, Statistics): a search field that Ctrl+F reaches (App's focusFilter looks
 // for the shown panel's search field) and Escape empties, the Escape kept from the tab while it has text.
 // Memoised: its tab renders every tick, and React writes a controlled input's attributes again at each render of
 // it (three attribute writes a tick on Routes, each a style invalidation), though nothing it shows changed.

@@ -8,6 +8,7 @@ import { RadioButtons } from '../../components/RadioButtons.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
 import { FilterBox } from './FilterBox.js';
 import { memo } from 'react';
+import { ToggleButton } from '../../components/ToggleButton.js';
 
 function setToggle(change: Partial<ConnectionToggles>): void {
   updateSettings((s) => ({ toggles: { ...s.toggles, ...change } }));
@@ -83,15 +84,13 @@ export const ConnectionsToolbar = memo(function ConnectionsToolbar(props: {
         {
           id: 'loopback',
           node: (
-            <button
-              type="button"
-              className="toggle"
-              aria-pressed={toggles.hideLoopback}
-              onClick={() => setToggle({ hideLoopback: !toggles.hideLoopback })}
+            <ToggleButton
+              pressed={toggles.hideLoopback}
+              onToggle={(hideLoopback) => setToggle({ hideLoopback })}
               title="Hide sockets that only talk to this machine"
             >
               Hide loopback
-            </button>
+            </ToggleButton>
           ),
           menu: [
             {
@@ -139,15 +138,13 @@ export const ConnectionsToolbar = memo(function ConnectionsToolbar(props: {
         {
           id: 'highlights',
           node: (
-            <button
-              type="button"
-              className="toggle"
-              aria-pressed={highlights}
-              onClick={() => updateSettings({ highlights: !highlights })}
+            <ToggleButton
+              pressed={highlights}
+              onToggle={(on) => updateSettings({ highlights: on })}
               title="Green: new; yellow: changed; red: closed"
             >
               Highlights
-            </button>
+            </ToggleButton>
           ),
           menu: [
             {
@@ -161,16 +158,14 @@ export const ConnectionsToolbar = memo(function ConnectionsToolbar(props: {
         {
           id: 'processes',
           node: (
-            <button
-              type="button"
-              className="toggle"
-              aria-pressed={showProcessList}
-              aria-controls="process-list"
-              onClick={props.onToggleProcessList}
+            <ToggleButton
+              pressed={showProcessList}
+              controls="process-list"
+              onToggle={props.onToggleProcessList}
               title="Show or hide the list of processes"
             >
               Processes
-            </button>
+            </ToggleButton>
           ),
           menu: [
             { id: 'processes', label: 'Processes', checked: showProcessList, onSelect: props.onToggleProcessList },

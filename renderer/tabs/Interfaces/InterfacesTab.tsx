@@ -13,8 +13,11 @@ import { updateSettings, useSettings } from '../../store/settings.js';
 import { captureInterfaceColumns, liveInterfaceColumns, multicastCaptureColumns, multicastColumns } from './columns.js';
 import { busiestInterface, rateRings } from './rate-series.js';
 import { useKeepSame } from '../../store/keep-same.js';
+import { SearchBox } from '../../components/SearchBox.js';
+import { interfaceFilter } from './filter.js';
 import type { NetInterface } from '../../../shared/types.js';
 import '../tabs-extra.css';
+import { ToggleButton } from '../../components/ToggleButton.js';
 
 /** A sparkline older than this (the tab was hidden, so nothing fed it) is refilled from the host's history. */
 const STALE_SPARK_MS = 15_000;
@@ -109,7 +112,18 @@ export function InterfacesTab() {
     }, [groupTable, multicast.capture, selectedRow]),
   );
 
-  useEffect(() => reportPanel({ shown: rows.length, total: rows.length, noun: 'interfaces' }), [rows.length]);
+  // The list's filter and "Hide down" (filter.ts): the list only; the chart and the groups keep the interface chosen.
+  const [filter, setFilter] = useState('');
+  const [hideDown, setHideDown] = useState(false);
+  const columns = capture ? captureInterfaceColumns : liveInterfaceColumns;
+  const listed = useMemo(
+    () => (filter.trim() === '' && !hideDown ? rows : rows.filter(interfaceFilter(columns, filter, hideDown))),
+    [rows, columns, filter, hideDown],
+  );
+  useEffect(
+    () => reportPanel({ shown: listed.length, total: rows.length, noun: 'interfaces' }),
+    [listed.length, rows.length],
+  );
   useEffect(() => () => reportPanel(null), []);
 
   const [selectedGroup, setSelectedGroup] = useState<string | null>(null);
@@ -120,24 +134,47 @@ export function InterfacesTab() {
     <div className="tab-body">
       {capture ? <CaptureBanner capture={capture} /> : null}
       {multicastCapture ? <CaptureBanner capture={multicastCapture} /> : null}
+      <div className="tab-toolbar" role="toolbar" aria-label="Interface options">
+        <SearchBox
+          label="Filter interfaces"
+          title="Matches the name, state, addresses, MTU, MAC, speed, type, flags or host as shown: veth, 192.168., up… (Ctrl+F)"
+          value={filter}
+          onChange={setFilter}
+        />
+        <ToggleButton
+          pressed={hideDown}
+          onToggle={setHideDown}
+          title="Hide the interfaces that are down (down, lower layer down, not present)"
+        >
+          Hide down
+        </ToggleButton>
+      </div>
       <div className="iface-layout">
         {/* As tall as its rows (a few interfaces leave the chart more room), at most half the tab. */}
         <div
           ref={listRef}
           className="iface-list"
-          style={{ height: around + LIST_HEADER + Math.max(rows.length, 3) * ROW_HEIGHT }}
+          style={{ height: around + LIST_HEADER + Math.max(listed.length, 3) * ROW_HEIGHT }}
         >
           <DataGrid
             gridId="interfaces"
             label="Interfaces"
             exportTab="interfaces"
-            columns={capture ? captureInterfaceColumns : liveInterfaceColumns}
-            rows={rows}
+            columns={columns}
+            rows={listed}
             defaultSort={INTERFACE_SORT}
             rowClass={interfaceClass}
             selectedId={selected}
             onSelect={chooseInterface}
-            empty={table.received ? 'No interfaces.' : 'Reading interfaces…'}
+            empty={
+              !table.received
+                ? 'Reading interfaces…'
+                : filter.trim() !== ''
+                  ? `No interface matches “${filter.trim()}”${hideDown ? ' among those up' : ''}.`
+                  : hideDown && rows.length > 0
+                    ? 'Every interface is down.'
+                    : 'No interfaces.'
+            }
           />
         </div>
         <div className="iface-detail">

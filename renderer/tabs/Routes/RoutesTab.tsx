@@ -9,6 +9,7 @@ import type { GridColumn } from '../../store/grid-model.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { reportPanel } from '../../store/view.js';
 import { useDatasetSource, useRowArray } from '../../store/source.js';
+import { ToggleButton } from '../../components/ToggleButton.js';
 
 const DEFAULT_SORT = [
   { id: 'table', desc: false },
@@ -147,15 +148,13 @@ export function RoutesTab() {
           onChange={setFilter}
         />
         {hasLocal ? (
-          <button
-            type="button"
-            className="toggle"
-            aria-pressed={showLocal}
-            onClick={() => setShowLocal(!showLocal)}
+          <ToggleButton
+            pressed={showLocal}
+            onToggle={setShowLocal}
             title="Show the kernel's local and broadcast routes (table local)"
           >
             Local table
-          </button>
+          </ToggleButton>
         ) : null}
       </div>
       <div className="stack">

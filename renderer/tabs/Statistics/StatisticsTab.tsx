@@ -30,6 +30,7 @@ import {
   type StatRow,
 } from './counter-groups.js';
 import '../tabs-extra.css';
+import { ToggleButton } from '../../components/ToggleButton.js';
 
 // In memory only, and kept across tab switches: a baseline is about this session.
 const baselineStore = createStore<{ baseline: Baseline | null; reset: boolean }>(() => ({
@@ -438,15 +439,13 @@ export function StatisticsTab() {
           {
             id: 'zero',
             node: (
-              <button
-                type="button"
-                className="toggle"
-                aria-pressed={hideZero}
-                onClick={() => setHideZero(!hideZero)}
+              <ToggleButton
+                pressed={hideZero}
+                onToggle={setHideZero}
                 title="Hide counters whose value is zero, as netstat -ss does"
               >
                 Hide zero counters
-              </button>
+              </ToggleButton>
             ),
             menu: [
               { id: 'zero', label: 'Hide zero counters', checked: hideZero, onSelect: () => setHideZero(!hideZero) },
