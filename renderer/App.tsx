@@ -6,7 +6,7 @@ import { electronBridge } from './api/transport.js';
 import { endNotices, pushNotice, useData } from './store/data.js';
 import { loadSettings, updateSettings, useSettings, type ThemeChoice } from './store/settings.js';
 import { captureStore, openCaptureFile, useCapture } from './store/capture.js';
-import { showAlerts, useView, viewStore } from './store/view.js';
+import { closeExport, openExport, showAlerts, useView, viewStore } from './store/view.js';
 import { useStore } from 'zustand';
 import { ConnectionsTab } from './tabs/Connections/ConnectionsTab.js';
 import { connectionExtras } from './tabs/Connections/columns.js';
@@ -40,7 +40,6 @@ export function App() {
   const client = useClient();
   const [info, setInfo] = useState<HostInfo | null>(null);
   const [ready, setReady] = useState(false);
-  const [exporting, setExporting] = useState(false);
   /** The header's help: the keyboard shortcuts, or About NetLens. */
   const [help, setHelp] = useState<'shortcuts' | 'about' | null>(null);
   const activeTab = useSettings((s) => s.activeTab);
@@ -124,7 +123,7 @@ export function App() {
       box.focus();
       box.select();
     } else if (command === 'openCapture') openCaptureFile(client);
-    else if (command === 'export') setExporting(true);
+    else if (command === 'export') openExport();
     else if (command === 'toggleResolveNames') toggleResolveNames();
     else if (command === 'pause') client.send({ type: 'pause', paused: !paused });
     else if (command === 'showAbout') setHelp('about');
@@ -193,7 +192,7 @@ export function App() {
     updateSettings({ intervalMs: v });
     client.send({ type: 'setInterval', intervalMs: v });
   };
-  const { panel } = useView();
+  const { panel, exporting } = useView();
   const hostItems = useHostBarItems();
 
   return (
@@ -228,7 +227,7 @@ export function App() {
           onInterval={setIntervalMs}
           onPause={togglePause}
           onOpen={() => openCaptureFile(client)}
-          onExport={() => setExporting(true)}
+          onExport={() => openExport()}
           onAbout={() => setHelp('about')}
           onShortcuts={() => setHelp('shortcuts')}
           hosts={hostItems}
@@ -265,6 +264,7 @@ export function App() {
         <ExportDialog
           tab={activeTab}
           selection={() => tabSelection(activeTab)}
+          selectedOnly={exporting.selectedOnly}
           view={(format, selectedOnly) => {
             const label = TABS.find((t) => t.id === activeTab)?.label ?? activeTab;
             const where = info
@@ -278,7 +278,7 @@ export function App() {
               selectedOnly,
             );
           }}
-          onClose={() => setExporting(false)}
+          onClose={closeExport}
         />
       ) : null}
     </div>

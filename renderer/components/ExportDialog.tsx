@@ -39,11 +39,13 @@ export function ExportDialog(props: {
   /** How many rows are selected in the tab's grids (read when the dialog opens): with some, it offers to write those
    *  alone. */
   selection: () => number;
+  /** Set to write the selected rows alone (the selection's menu: Export N rows…). */
+  selectedOnly?: boolean;
   onClose: () => void;
 }) {
   const client = useClient();
   const [format, setFormat] = useState<ExportFormat>('csv');
-  const [selectedOnly, setSelectedOnly] = useState(false);
+  const [selectedOnly, setSelectedOnly] = useState(props.selectedOnly ?? false);
   const [selected] = useState(props.selection);
   const [status, setStatus] = useState<{ kind: 'done' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);

@@ -1,5 +1,6 @@
 // What the active tab reports to the status bar: how many rows it shows out of how many. And which of its
-// views the History tab shows, so that an alert clicked (a notification, the tray, a notice) opens Alerts.
+// views the History tab shows, so that an alert clicked (a notification, the tray, a notice) opens Alerts. And
+// whether "Export this view" is open (Ctrl+E, the header's Export…, a selection's menu: its rows alone).
 import { createStore, useStore } from 'zustand';
 import { updateSettings } from './settings.js';
 
@@ -15,10 +16,25 @@ export interface PanelStats {
 export const HISTORY_VIEWS = ['timeline', 'changes', 'exposure', 'alerts'] as const;
 export type HistoryView = (typeof HISTORY_VIEWS)[number];
 
-export const viewStore = createStore<{ panel: PanelStats | null; historyView: HistoryView }>(() => ({
+export const viewStore = createStore<{
+  panel: PanelStats | null;
+  historyView: HistoryView;
+  /** The Export dialog, open; with `selectedOnly`, set to write the selected rows alone. */
+  exporting: { selectedOnly: boolean } | null;
+}>(() => ({
   panel: null,
   historyView: 'timeline',
+  exporting: null,
 }));
+
+/** Opens "Export this view", set to write the tab's selected rows alone or every row. */
+export function openExport(selectedOnly = false): void {
+  viewStore.setState({ exporting: { selectedOnly } });
+}
+
+export function closeExport(): void {
+  viewStore.setState({ exporting: null });
+}
 
 export function setHistoryView(historyView: HistoryView): void {
   viewStore.setState({ historyView });

@@ -127,6 +127,52 @@ describe('selecting and copying', () => {
     expect(await page.getByRole('dialog').locator('td[data-outcome="killed"]').count()).toBe(2);
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
   });
+
+  it('Close on a selection resets its established connections, one confirmation, and leaves the listener', async () => {
+    // A listener connected to itself twice: two client ends, two server ends, and the listening socket.
+    const pair = await listener(`nlclose${tag}`, 2);
+    await filterBox().fill(`nlclose${tag}`);
+    const established = () =>
+      grid().locator('[role="row"][data-row-id]:not(.closed) [data-column="state"]', { hasText: 'ESTABLISHED' });
+    await until(
+      'five rows, four established',
+      async () => (await dataRows().count()) === 5 && (await established().count()) === 4,
+    );
+    await dataRows().nth(0).click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await dataRows().nth(1).click({ button: 'right' });
+    await page
+      .getByRole('menu', { name: '5 connections' })
+      .getByRole('menuitem', { name: 'Close 4 connections…' })
+      .click();
+    const dialog = page.getByRole('dialog', { name: 'Close 4 connections?' });
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    expect(await dialog.locator('tbody tr').count()).toBe(4);
+    expect(await dialog.textContent()).toContain('1 of the selected rows is not an established TCP connection');
+    await dialog.getByRole('button', { name: 'Close 4' }).click();
+    // A reset reaches both ends: a row closed first may find its peer gone already, which is what was asked.
+    await page.getByRole('dialog', { name: 'Closed 4 connections' }).waitFor();
+    const outcomes = await page
+      .getByRole('dialog')
+      .locator('td[data-outcome]')
+      .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-outcome')));
+    expect(outcomes).toHaveLength(4);
+    expect(outcomes.every((o) => o === 'closed' || o === 'gone')).toBe(true);
+    expect(outcomes).toContain('closed');
+    await page.screenshot({ path: join(SCREENSHOTS, 'close-selection.png') });
+    await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
+    await until('none established', async () => (await established().count()) === 0);
+    // The process lives on, its listener too.
+    expect(pair.child.exitCode).toBeNull();
+    await until(
+      'the listener left',
+      async () => (await grid().locator('[data-column="state"]', { hasText: 'LISTEN' }).count()) === 1,
+    );
+    pair.child.kill('SIGKILL');
+    await grid().focus();
+    await page.keyboard.press('Escape');
+  });
 });
 
 describe('the keyboard position', () => {
@@ -286,6 +332,24 @@ describe('Export', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
     expect(two).toHaveLength(2);
     expect(two.map((r) => r.PID)).toEqual([p.child.pid, p.child.pid]);
+    // The selection's menu opens the same dialog set to those rows: Export 2 rows….
+    await dataRows().nth(0).click({ button: 'right' });
+    await page.getByRole('menu', { name: '2 connections' }).getByRole('menuitem', { name: 'Export 2 rows…' }).click();
+    expect(await dialog.getByRole('checkbox', { name: 'Only the 2 selected rows' }).isChecked()).toBe(true);
+    await dialog.getByRole('radio', { name: /JSON/ }).check();
+    const fromMenu = page.waitForEvent('download');
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    // The same two rows (their endpoints and owner; a counter may have moved since).
+    const endpoints = (rows: Record<string, unknown>[]) =>
+      rows.map((r) => [r['Local Address'], r['Local Port'], r['Foreign Address'], r['Foreign Port'], r.PID]);
+    const again = JSON.parse(readFileSync(await (await fromMenu).path(), 'utf8')) as Record<string, unknown>[];
+    expect(endpoints(again)).toEqual(endpoints(two));
+    expect(again).toHaveLength(2);
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    // Export… from the header after it: every row again, the choice not kept from the menu.
+    await page.getByRole('button', { name: 'Export…' }).click();
+    expect(await dialog.getByRole('checkbox', { name: 'Only the 2 selected rows' }).isChecked()).toBe(false);
+    await page.keyboard.press('Escape');
     // Without a selection (Escape in the grid clears it), no such choice.
     await grid().focus();
     await page.keyboard.press('Escape');

@@ -5,8 +5,37 @@ import type { CloseResult } from '../../../shared/protocol.js';
 import type { Connection } from '../../../shared/types.js';
 import { Inert, InertMessage } from '../../components/Inert.js';
 import { useClient } from '../../api/context.js';
+import type { NetlensClient } from '../../api/client.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
 import { endpointText, processText } from './columns.js';
+
+/** Resets one connection through the host (the same request for one row or a selection's), its outcome or why
+ *  it failed. */
+export async function closeConnection(client: NetlensClient, r: Connection): Promise<CloseResult> {
+  if (r.family === 'unix') return { outcome: 'failed', message: 'a unix socket cannot be closed' };
+  try {
+    return await client.request('closeConnection', {
+      proto: 'tcp',
+      family: r.family,
+      localAddress: r.localAddress,
+      localPort: r.localPort,
+      remoteAddress: r.remoteAddress,
+      remotePort: r.remotePort,
+      ...(r.host === undefined ? {} : { host: r.host }),
+      ...(r.processes[0]
+        ? { owner: { pid: r.processes[0].pid, name: r.processes[0].name, startTime: r.processes[0].startTime } }
+        : {}),
+    });
+  } catch (err) {
+    return { outcome: 'failed', message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** The names a Close's message may hold, shown inert (InertMessage): its processes' and its host's. */
+export const closeNames = (r: Connection) => [
+  ...r.processes.map((p) => p.name),
+  ...(r.host === undefined ? [] : [r.host]),
+];
 
 export function CloseDialog(props: { row: Connection; onClose: () => void }) {
   const client = useClient();
@@ -14,28 +43,9 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<CloseResult | null>(null);
   const run = async () => {
-    if (r.family === 'unix') return;
     setBusy(true);
-    try {
-      setResult(
-        await client.request('closeConnection', {
-          proto: 'tcp',
-          family: r.family,
-          localAddress: r.localAddress,
-          localPort: r.localPort,
-          remoteAddress: r.remoteAddress,
-          remotePort: r.remotePort,
-          ...(r.host === undefined ? {} : { host: r.host }),
-          ...(r.processes[0]
-            ? { owner: { pid: r.processes[0].pid, name: r.processes[0].name, startTime: r.processes[0].startTime } }
-            : {}),
-        }),
-      );
-    } catch (err) {
-      setResult({ outcome: 'failed', message: err instanceof Error ? err.message : String(err) });
-    } finally {
-      setBusy(false);
-    }
+    setResult(await closeConnection(client, r));
+    setBusy(false);
   };
   const local = endpointText(r.localAddress, r.localPort, r.proto);
   const remote = endpointText(r.remoteAddress, r.remotePort, r.proto);
@@ -76,10 +86,7 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
       </p>
       {result ? (
         <div className={`result ${result.outcome}`} role="alert" data-outcome={result.outcome}>
-          <InertMessage
-            text={result.message}
-            names={[...r.processes.map((p) => p.name), ...(r.host === undefined ? [] : [r.host])]}
-          />
+          <InertMessage text={result.message} names={closeNames(r)} />
         </div>
       ) : null}
     </Dialog>

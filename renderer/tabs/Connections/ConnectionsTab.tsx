@@ -23,7 +23,7 @@ import { keyName, processKey } from '../../../shared/process-key.js';
 import { copyText } from '../../components/clipboard.js';
 import { HIGHLIGHT_MS } from '../../store/tables.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
-import { reportPanel } from '../../store/view.js';
+import { openExport, reportPanel } from '../../store/view.js';
 import { rowShown, useHosts, useSelectedHostDown } from '../../store/hosts.js';
 import { useDatasetSource } from '../../store/source.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
@@ -32,6 +32,8 @@ import { NamesDialog } from './NamesDialog.js';
 import { useNames } from '../../store/names.js';
 import { KillDialog } from './KillDialog.js';
 import { MultiKillDialog } from './MultiKillDialog.js';
+import { MultiCloseDialog } from './MultiCloseDialog.js';
+import { formatCount } from '../../../shared/format.js';
 import { CloseDialog } from './CloseDialog.js';
 import { Splitter } from '../../components/Splitter.js';
 import {
@@ -49,6 +51,7 @@ import { registerViewDescription } from '../../store/exports.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
 import { ConnectionsToolbar } from './Toolbar.js';
 import {
+  closableOf,
   closeBlocked,
   connectionPredicate,
   countDenied,
@@ -76,6 +79,7 @@ type Dialogs =
   | { kind: 'kill'; row: Connection }
   | { kind: 'killMany'; processes: ProcessInfo[]; host: string | undefined }
   | { kind: 'close'; row: Connection }
+  | { kind: 'closeMany'; rows: Connection[]; skipped: number }
   | { kind: 'log' }
   | { kind: 'names' }
   | null;
@@ -260,20 +264,36 @@ export function ConnectionsTab() {
     [],
   );
 
-  /** The menu of several selected rows: copy them, kill the processes behind them (last). */
+  /** The menu of several selected rows: copy or export them, close them, kill the processes behind them (last). */
   const selectionItems = (m: MenuState): MenuItem[] => {
+    const closable = closableOf(m.selection, actions);
     const procs = processesOf(m.selection);
     const many = killManyBlocked(m.selection, actions);
     const reason = many.reason ?? (procs.length === 0 ? 'no live process holds these sockets' : undefined);
     return [
       { id: 'copy-rows', label: `Copy ${m.selection.length} rows`, onSelect: m.copy },
+      { id: 'export-rows', label: `Export ${m.selection.length} rows…`, onSelect: () => openExport(true) },
+      // What cannot be undone last, apart, as on one row's menu.
+      {
+        id: 'close-many',
+        label:
+          closable.rows.length === 1 ? 'Close connection…' : `Close ${formatCount(closable.rows.length)} connections…`,
+        separatorBefore: true,
+        disabled: closable.reason !== undefined,
+        reason: closable.reason,
+        onSelect: () =>
+          setDialog(
+            closable.rows.length === 1
+              ? { kind: 'close', row: closable.rows[0]! }
+              : { kind: 'closeMany', rows: closable.rows, skipped: m.selection.length - closable.rows.length },
+          ),
+      },
       {
         id: 'kill-many',
         label:
           procs.length === 1 ? `Kill ${procs[0]!.name} (PID ${procs[0]!.pid})…` : `Kill ${procs.length} processes…`,
         names: procs.length === 1 ? [procs[0]!.name] : [],
         danger: true,
-        separatorBefore: true,
         disabled: reason !== undefined,
         reason,
         onSelect: () =>
@@ -488,6 +508,9 @@ export function ConnectionsTab() {
         />
       ) : null}
       {dialog?.kind === 'close' ? <CloseDialog row={dialog.row} onClose={() => setDialog(null)} /> : null}
+      {dialog?.kind === 'closeMany' ? (
+        <MultiCloseDialog rows={dialog.rows} skipped={dialog.skipped} onClose={() => setDialog(null)} />
+      ) : null}
       {dialog?.kind === 'log' ? <ActionLogDialog onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === 'names' ? <NamesDialog onClose={() => setDialog(null)} /> : null}
     </div>

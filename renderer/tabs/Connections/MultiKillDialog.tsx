@@ -16,6 +16,16 @@ const SIGNALS = [
   { signal: 'KILL', label: 'Force kill', title: 'Stop each process at once (SIGKILL)' },
 ] as const;
 
+/** A row's Result cell in the dialogs that act on several (Kill, Close): its outcome, and its message with the
+ *  names it may hold shown inert. */
+export function OutcomeCell(props: { result: { outcome: string; message: string } | undefined; names: string[] }) {
+  return (
+    <td data-outcome={props.result?.outcome}>
+      <InertMessage text={props.result?.message ?? ''} names={props.names} />
+    </td>
+  );
+}
+
 export function MultiKillDialog(props: {
   processes: ProcessInfo[];
   /** The remote host they are on (the kill runs there); undefined for this machine. */
@@ -112,11 +122,7 @@ export function MultiKillDialog(props: {
                 <td>{p.pid}</td>
                 <td>{p.user === null ? 'unknown' : <Inert text={p.user} max={64} />}</td>
                 <td>{props.socketsOf(p.pid)}</td>
-                {results ? (
-                  <td data-outcome={r?.outcome}>
-                    <InertMessage text={r?.message ?? ''} names={[p.name]} />
-                  </td>
-                ) : null}
+                {results ? <OutcomeCell result={r} names={[p.name]} /> : null}
               </tr>
             );
           })}

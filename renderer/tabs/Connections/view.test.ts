@@ -8,7 +8,9 @@ import { conn } from '../../store/test-rows.js';
 import { HIGHLIGHT_MS } from '../../store/tables.js';
 import type { Capabilities, Capability } from '../../../shared/protocol.js';
 import {
+  closableOf,
   closeBlocked,
+  MAX_CLOSE,
   connectionPredicate,
   countDenied,
   effectiveFilter,
@@ -184,6 +186,36 @@ describe('why Kill or Close is unavailable', () => {
     expect(killManyBlocked([{ ...owned, host: 'web1' }], { ...weak, capture: true }).reason).toBe(
       'a capture is read-only',
     );
+  });
+});
+
+describe('closableOf', () => {
+  const can: Capability = { available: true, reason: null };
+  const cannot: Capability = { available: false, reason: 'needs root' };
+  const ctx = (close = can): ActionContext => ({
+    capture: false,
+    caps: { kill: can, killElevated: can, closeConnection: close },
+  });
+  const est = (id: string) => conn(id, { processes: [proc(1, 'curl')] });
+
+  it('keeps the established TCP rows of a selection and leaves the rest', () => {
+    const rows = [est('a'), conn('l', { state: 'LISTEN' }), est('b'), conn('u', { proto: 'udp' })];
+    const r = closableOf(rows, ctx());
+    expect(r.rows.map((c) => c.id)).toEqual(['a', 'b']);
+    expect(r.reason).toBeUndefined();
+  });
+  it('says why when none can be closed: their one reason, or that none is an established TCP connection', () => {
+    expect(closableOf([est('a'), est('b')], ctx(cannot))).toEqual({ rows: [], reason: 'needs root' });
+    expect(closableOf([est('a')], { ...ctx(), capture: true }).reason).toBe('a capture is read-only');
+    expect(closableOf([conn('l', { state: 'LISTEN' }), conn('u', { proto: 'udp' })], ctx()).reason).toBe(
+      'none of these is an established TCP connection that can be closed',
+    );
+    expect(closableOf([], ctx()).reason).toMatch(/none of these/);
+  });
+  it('refuses more than MAX_CLOSE at once, saying how many were chosen', () => {
+    const many = Array.from({ length: MAX_CLOSE + 1 }, (_, i) => est(`c${i}`));
+    expect(closableOf(many, ctx()).reason).toBe('1,001 connections: select at most 1,000 to close at once');
+    expect(closableOf(many.slice(1), ctx()).reason).toBeUndefined();
   });
 });
 

@@ -136,6 +136,34 @@ export function closeBlocked(row: Connection, ctx: ActionContext): string | unde
   return undefined;
 }
 
+/** The most connections one Close asks for: each is a request of its own, answered in turn. */
+export const MAX_CLOSE = 1000;
+
+/** Of the selected rows, those Close may reset (closeBlocked lets them), and why none may when none may: the
+ *  reason all of them share, or that they are too many for one Close. */
+export function closableOf(
+  rows: readonly Connection[],
+  ctx: ActionContext,
+): { rows: Connection[]; reason: string | undefined } {
+  const closable: Connection[] = [];
+  const reasons = new Set<string>();
+  for (const r of rows) {
+    const why = closeBlocked(r, ctx);
+    if (why === undefined) closable.push(r);
+    else reasons.add(why);
+  }
+  if (closable.length > MAX_CLOSE)
+    return {
+      rows: closable,
+      reason: `${formatCount(closable.length)} connections: select at most ${formatCount(MAX_CLOSE)} to close at once`,
+    };
+  if (closable.length > 0) return { rows: closable, reason: undefined };
+  return {
+    rows: closable,
+    reason: reasons.size === 1 ? [...reasons][0] : 'none of these is an established TCP connection that can be closed',
+  };
+}
+
 /** Why the processes behind these rows cannot be killed at once: they are on several hosts, or this machine
  *  cannot kill (a remote host's processes are killed there, whatever this machine may do); and their host. */
 export function killManyBlocked(
