@@ -1,7 +1,8 @@
 // A new user's review (review.md, L1, L3, L21): each grid is one Tab stop with its headers reached by the arrows;
 // fitted column widths have a cap per column and State fits ESTABLISHED whatever the first rows held; a remote
 // host's chip stays compact, so that at 1100 px the toolbar keeps Refresh, Pause, Open capture… and Export….
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -167,6 +168,57 @@ describe('polish for a new user', () => {
       await filter.fill('');
       await page.getByRole('button', { name: 'UNIX', exact: true }).click();
       await resetColumns();
+    }
+  });
+
+  it('a name cut in the middle stays in its cell however narrow the column: its end is cut, with an ellipsis, only where the column is narrower than it', {
+    timeout: 60_000,
+  }, async () => {
+    // A socket shared by a shell and a program with a long name (the shell's stdout, a socket pair): its Process
+    // reads "sh, nl-sleeper-with" (the kernel keeps 15 bytes of a name), cut as "sh, nl-" and "sleeper-with". On main
+    // a column narrower than that end showed its middle, cut on both sides ("leeper-wi"), as chromium's shared
+    // sockets did in a new user's UNIX view.
+    const exe = join(dir, 'nl-sleeper-with-a-long-name');
+    copyFileSync('/bin/sleep', exe);
+    chmodSync(exe, 0o755);
+    const shared = spawn('sh', ['-c', `"${exe}" 120 & wait`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const filter = page.getByRole('searchbox', { name: 'Filter connections' });
+    const header = grid().locator('[role="columnheader"]:has(> button[data-column="process"])');
+    const cell = grid().locator('[role="row"][data-row-id] [data-column="process"]', { hasText: 'sh, nl-' }).first();
+    /** Where the name's end lies against its cell's text box, and whether it is cut. */
+    const placed = () =>
+      cell.evaluate((c) => {
+        const tail = c.querySelector<HTMLElement>('.mid-tail')!;
+        const right = c.getBoundingClientRect().right - Number.parseFloat(getComputedStyle(c).paddingRight);
+        return { over: tail.getBoundingClientRect().right - right, cut: tail.scrollWidth > tail.clientWidth + 1 };
+      });
+    try {
+      await page.getByRole('button', { name: 'UNIX', exact: true }).click();
+      await filter.fill('proc:nl-sleeper');
+      await until('the shared socket', async () => (await cell.count()) > 0);
+      // Wide enough for the name's end: it shows whole.
+      await until('the end whole', async () => !(await placed()).cut);
+      // Narrowed by its edge to less than that end.
+      const edge = header.locator('.resizer');
+      const box = (await edge.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x - 200, box.y + box.height / 2, { steps: 4 });
+      await page.mouse.up();
+      const tailWidth = await cell.locator('.mid-tail').evaluate((t) => t.scrollWidth);
+      await until(
+        'the column narrower than the end',
+        async () => (await cell.evaluate((c) => c.clientWidth)) < tailWidth,
+      );
+      const now = await placed();
+      expect(now.over, 'the end stays inside its cell').toBeLessThanOrEqual(1);
+      expect(now.cut, 'the end is cut, with its ellipsis').toBe(true);
+    } finally {
+      shared.kill('SIGKILL');
+      await filter.fill('');
+      await page.getByRole('button', { name: 'UNIX', exact: true }).click();
+      await page.getByRole('button', { name: 'Columns…' }).last().click();
+      await page.getByRole('menu', { name: 'Columns' }).getByRole('menuitem', { name: 'Reset columns' }).click();
     }
   });
 
