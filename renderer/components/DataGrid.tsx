@@ -95,6 +95,10 @@ export interface GridProps<Row extends { id: string }> {
   /** The rows column widths are fitted to, when not the grid's own (grids sharing a gridId fit alike): read
    *  when the grid fits its columns. A getter keeps the grid from re-rendering each time those rows change. */
   fitTo?: Row[] | (() => Row[]);
+  /** What the rows are, as far as their widths go: the columns are fitted again, to the rows shown then, when it
+   *  changes (the Connections grid's protocols: a UNIX view's paths and shared sockets' PIDs want other widths than
+   *  TCP's). Widths the user set stay. */
+  fitKey?: string;
   /** The tab whose File → Export… writes this grid's view. */
   exportTab?: string;
   /** Rows keep their elements by place on screen, not by id: for a short list whose order changes on most ticks (the
@@ -153,18 +157,27 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   // Callers write their default sort inline: the same array while it says the same.
   const givenSort = props.defaultSort ?? NO_SORT;
   const defaultSort = useSameWhile(givenSort, givenSort.map((s) => `${s.id} ${s.desc}`).join(','));
-  // Widths fitted to the content once, when the first rows arrive (and again after Reset columns): fitting
-  // on every change would make columns jump as rows come and go. Then, once the grid is laid out, kept within its
-  // width, and again whenever that width changes (`placed`, below).
+  // Widths fitted to the content once, when the first rows arrive (and again after Reset columns, and when the kind
+  // of rows shown changes: fitKey): fitting on every change would make columns jump as rows come and go. Then, once
+  // the grid is laid out, kept within its width, and again whenever that width changes (`placed`, below).
   const fitSource = () => (typeof props.fitTo === 'function' ? props.fitTo() : (props.fitTo ?? allRows(rows)));
   const fittedRef = useRef<Fit | null>(null);
   const columnIds = columns.map((c) => c.id).join('\u0000');
-  if (fittedRef.current?.ids !== columnIds) {
+  if (fittedRef.current?.ids !== columnIds || fittedRef.current.key !== props.fitKey) {
     const source = fitSource();
     if (source.length > 0) {
       const sizes: Record<string, number> = {};
       for (const c of columns) if (!c.fixedWidth) sizes[c.id] = fitWidth(c, source, props.boldRow);
-      fittedRef.current = { ids: columnIds, natural: sizes, sizes, headers: {}, placed: false, room: 0, shown: '' };
+      fittedRef.current = {
+        ids: columnIds,
+        key: props.fitKey,
+        natural: sizes,
+        sizes,
+        headers: {},
+        placed: false,
+        room: 0,
+        shown: '',
+      };
       if (props.fitGrows === true)
         fittedRef.current.grow = { source, seen: new WeakSet<Row>(source.length <= GROW_ROWS ? source : NO_ROWS) };
     }
@@ -836,6 +849,8 @@ const GridHeader = memo(GridHeaderInner) as typeof GridHeaderInner;
  *  keepOnScreen); `room` the width they were placed in and `shown` the columns shown then (their ids). */
 interface Fit {
   ids: string;
+  /** The grid's fitKey when fitted. */
+  key: string | undefined;
   natural: Record<string, number>;
   sizes: Record<string, number>;
   /** Each column's header width and floor (keepOnScreen), measured once per fit. */

@@ -222,6 +222,43 @@ describe('polish for a new user', () => {
     }
   });
 
+  it('the columns are fitted again when the protocols shown change: a UNIX view its paths, back to TCP its addresses; a width the user set stays', {
+    timeout: 60_000,
+  }, async () => {
+    const header = (column: string) => grid().locator(`[role="columnheader"]:has(> button[data-column="${column}"])`);
+    const width = async (column: string) => Math.round((await header(column).boundingBox())!.width);
+    const unix = page.getByRole('button', { name: 'UNIX', exact: true });
+    // Sockets of its own folder: the test before leaves its datagram socket's file, which a second socat cannot bind.
+    const sockets = wideSockets(mkdtempSync(join(dir, 'fit-')));
+    try {
+      // The long path open before the view shows it (on main the widths stayed as first fitted, to TCP's rows).
+      await sockets.shown(page);
+      await unix.click();
+      await until('TCP only', async () => (await unix.getAttribute('aria-pressed')) === 'false');
+      await page.getByRole('button', { name: 'Columns…' }).last().click();
+      await page.getByRole('menu', { name: 'Columns' }).getByRole('menuitem', { name: 'Reset columns' }).click();
+      const tcp = await width('localAddress');
+      await unix.click();
+      await until('the paths fitted', async () => (await width('localAddress')) > tcp + 40);
+      await unix.click();
+      await until('TCP’s widths back', async () => Math.abs((await width('localAddress')) - tcp) <= 1);
+      // A width the user set is kept through the next change.
+      await header('localAddress').locator('button').focus();
+      await page.keyboard.press('Alt+ArrowRight');
+      await until('wider by hand', async () => (await width('localAddress')) > tcp + 5);
+      const own = await width('localAddress');
+      await unix.click();
+      await until('the UNIX view', async () => (await unix.getAttribute('aria-pressed')) === 'true');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await width('localAddress')).toBe(own);
+    } finally {
+      sockets.stop();
+      if ((await unix.getAttribute('aria-pressed')) === 'true') await unix.click();
+      await page.getByRole('button', { name: 'Columns…' }).last().click();
+      await page.getByRole('menu', { name: 'Columns' }).getByRole('menuitem', { name: 'Reset columns' }).click();
+    }
+  });
+
   it('with a remote host that does not answer, the toolbar at 1100 px keeps Refresh, Pause, Open capture… and Export…; the chip says why in its tooltip', {
     timeout: 60_000,
   }, async () => {

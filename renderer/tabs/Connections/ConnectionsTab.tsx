@@ -65,6 +65,7 @@ import {
   socketsText,
 } from './view.js';
 
+const PROTOCOL_TOGGLES = ['tcp', 'udp', 'raw', 'unix'] as const;
 const DEFAULT_SORT = [{ id: 'process', desc: false }];
 
 /** How long past a highlight's end the rows are drawn again when no tick has (ticks come every 1-2 s). */
@@ -107,6 +108,9 @@ export function ConnectionsTab() {
   const procSource = useDatasetSource('processes');
   const processCapture = procSource.capture?.dataset === 'processes' ? procSource.capture : null;
   const toggles = useSettings((s) => s.toggles);
+  // The protocols shown: the grid fits its columns again when they change (a UNIX view's paths and shared sockets'
+  // PIDs, then TCP's addresses, each in widths of their own).
+  const fitKey = PROTOCOL_TOGGLES.filter((k) => toggles[k]).join(',');
   const highlights = useSettings((s) => s.highlights);
   // The side list: the user's choice, else shown only when the window is wide enough for it and the
   // grid's main columns (collapsed by default below about 1100 px).
@@ -456,6 +460,7 @@ export function ConnectionsTab() {
           columns={columns}
           rows={shown}
           presorted
+          fitKey={fitKey}
           defaultSort={DEFAULT_SORT}
           rowClass={rowClass}
           selectedId={selectedId}
