@@ -30,11 +30,18 @@ export class NetlensClient {
       for (const d of this.subscriptions) transport.send({ type: 'subscribe', dataset: d });
     };
     transport.onClose = (reason) => {
-      for (const p of this.pending.values()) p.reject(new Error(`connection to NetLens lost: ${reason}`));
-      this.pending.clear();
+      this.rejectPending(`connection to NetLens lost: ${reason}`);
       this.setState('closed', reason);
     };
-    transport.onGone = (reason) => this.setState('gone', reason);
+    transport.onGone = (reason) => {
+      this.rejectPending(`NetLens was started again (${reason}): reload the page`);
+      this.setState('gone', reason);
+    };
+  }
+
+  private rejectPending(why: string): void {
+    for (const p of this.pending.values()) p.reject(new Error(why));
+    this.pending.clear();
   }
 
   get hostKind(): 'electron' | 'browser' {
@@ -45,7 +52,18 @@ export class NetlensClient {
     this.transport.start();
   }
 
+  /** Sends a request; while the connection is lost (closed, or gone for good) it fails at once rather than wait in
+   *  the transport for a reconnect that may come much later or never: a Kill or Close confirmed now is not done an
+   *  hour later (attack review of 12-06), nor does a dialog wait forever. Before the first connection it waits. */
   request<M extends Method>(method: M, params: RequestInput<M>): Promise<MethodResults[M]> {
+    if (isOffline(this.state))
+      return Promise.reject(
+        new Error(
+          this.state === 'gone'
+            ? 'not sent: NetLens was started again; reload the page'
+            : 'not sent: the connection to NetLens is lost (reconnecting)',
+        ),
+      );
     const id = this.nextId++;
     return new Promise<MethodResults[M]>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });

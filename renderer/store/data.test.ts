@@ -2,29 +2,11 @@
 // task, and the replies (acks, resyncs) go back through the client; a reconnect waits for new snapshots.
 import { describe, expect, it, vi } from 'vitest';
 import { NOTIFY_BURST, NOTIFY_WINDOW_MS } from '../../shared/alert-notifications.js';
-import type { ClientMessage, ServerMessage } from '../../shared/protocol.js';
 import { NetlensClient } from '../api/client.js';
-import type { Transport } from '../api/transport.js';
+import { FakeTransport } from '../api/fake-transport.js';
 import { connectStore, dataStore } from './data.js';
 import { conn, diff, route, snapshot, TICK } from './test-rows.js';
 import { GATHER_MS } from './tick-groups.js';
-
-class FakeTransport implements Transport {
-  readonly kind = 'browser' as const;
-  sent: ClientMessage[] = [];
-  onMessage: Transport['onMessage'] = null;
-  onOpen: Transport['onOpen'] = null;
-  onClose: Transport['onClose'] = null;
-  send(message: ClientMessage): void {
-    this.sent.push(message);
-  }
-  start(): void {
-    this.onOpen?.();
-  }
-  host(message: ServerMessage): void {
-    this.onMessage?.(message);
-  }
-}
 
 const transport = new FakeTransport();
 const client = new NetlensClient(transport);

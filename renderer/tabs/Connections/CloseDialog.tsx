@@ -9,27 +9,29 @@ import type { NetlensClient } from '../../api/client.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
 import { endpointText, processText } from './columns.js';
 
-/** Resets one connection through the host (the same request for one row or a selection's), its outcome or why
- *  it failed. */
-export async function closeConnection(client: NetlensClient, r: Connection): Promise<CloseResult> {
-  if (r.family === 'unix') return { outcome: 'failed', message: 'a unix socket cannot be closed' };
-  try {
-    return await client.request('closeConnection', {
-      proto: 'tcp',
-      family: r.family,
-      localAddress: r.localAddress,
-      localPort: r.localPort,
-      remoteAddress: r.remoteAddress,
-      remotePort: r.remotePort,
-      ...(r.host === undefined ? {} : { host: r.host }),
-      ...(r.processes[0]
-        ? { owner: { pid: r.processes[0].pid, name: r.processes[0].name, startTime: r.processes[0].startTime } }
-        : {}),
-    });
-  } catch (err) {
-    return { outcome: 'failed', message: err instanceof Error ? err.message : String(err) };
-  }
+/** Asks the host to reset one connection (the same request for one row or a selection's); fails as the request
+ *  does (the connection to NetLens lost). */
+export function requestClose(client: NetlensClient, r: Connection): Promise<CloseResult> {
+  if (r.family === 'unix') return Promise.resolve({ outcome: 'failed', message: 'a unix socket cannot be closed' });
+  return client.request('closeConnection', {
+    proto: 'tcp',
+    family: r.family,
+    localAddress: r.localAddress,
+    localPort: r.localPort,
+    remoteAddress: r.remoteAddress,
+    remotePort: r.remotePort,
+    ...(r.host === undefined ? {} : { host: r.host }),
+    ...(r.processes[0]
+      ? { owner: { pid: r.processes[0].pid, name: r.processes[0].name, startTime: r.processes[0].startTime } }
+      : {}),
+  });
 }
+
+/** A Close whose request failed, in the words of its failure. */
+export const failedClose = (err: unknown): CloseResult => ({
+  outcome: 'failed',
+  message: err instanceof Error ? err.message : String(err),
+});
 
 /** The names a Close's message may hold, shown inert (InertMessage): its processes' and its host's. */
 export const closeNames = (r: Connection) => [
@@ -44,7 +46,7 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
   const [result, setResult] = useState<CloseResult | null>(null);
   const run = async () => {
     setBusy(true);
-    setResult(await closeConnection(client, r));
+    setResult(await requestClose(client, r).catch((err: unknown) => failedClose(err)));
     setBusy(false);
   };
   const local = endpointText(r.localAddress, r.localPort, r.proto);

@@ -53,6 +53,8 @@ import { ConnectionsToolbar } from './Toolbar.js';
 import {
   closableOf,
   closeBlocked,
+  type CloseSkipped,
+  type OwnLink,
   connectionPredicate,
   countDenied,
   countOf,
@@ -66,6 +68,17 @@ import {
 } from './view.js';
 
 const PROTOCOL_TOGGLES = ['tcp', 'udp', 'raw', 'unix'] as const;
+
+/** Where this page reaches its browser host (a connection there is a page's own link: Close leaves it out), or
+ *  null in the desktop app (no socket between its window and its host). */
+function ownLink(kind: 'electron' | 'browser'): OwnLink | null {
+  if (kind !== 'browser') return null;
+  const port = Number(location.port || (location.protocol === 'https:' ? 443 : 80));
+  const host = location.hostname.replace(/^\[|\]$/g, '');
+  // The address as numbers (IPv4, or IPv6 with a colon): a name (localhost) leaves the port alone to say it.
+  const numeric = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
+  return { address: numeric ? host : null, port };
+}
 const DEFAULT_SORT = [{ id: 'process', desc: false }];
 
 /** How long past a highlight's end the rows are drawn again when no tick has (ticks come every 1-2 s). */
@@ -80,7 +93,7 @@ type Dialogs =
   | { kind: 'kill'; row: Connection }
   | { kind: 'killMany'; processes: ProcessInfo[]; host: string | undefined }
   | { kind: 'close'; row: Connection }
-  | { kind: 'closeMany'; rows: Connection[]; skipped: number }
+  | { kind: 'closeMany'; rows: Connection[]; skipped: CloseSkipped }
   | { kind: 'log' }
   | { kind: 'names' }
   | null;
@@ -131,6 +144,8 @@ export function ConnectionsTab() {
     copy: () => void;
   } | null>(null);
   const [dialog, setDialog] = useState<Dialogs>(null);
+  // Stable: the dialogs that act on a selection are memoised (a tick's render leaves them alone).
+  const closeDialog = useCallback(() => setDialog(null), []);
   const openToolbarDialog = useCallback((kind: 'log' | 'names') => setDialog({ kind }), []);
   const [caps, setCaps] = useState<Capabilities | null>(null);
 
@@ -270,7 +285,7 @@ export function ConnectionsTab() {
 
   /** The menu of several selected rows: copy or export them, close them, kill the processes behind them (last). */
   const selectionItems = (m: MenuState): MenuItem[] => {
-    const closable = closableOf(m.selection, actions);
+    const closable = closableOf(m.selection, actions, ownLink(client.hostKind));
     const procs = processesOf(m.selection);
     const many = killManyBlocked(m.selection, actions);
     const reason = many.reason ?? (procs.length === 0 ? 'no live process holds these sockets' : undefined);
@@ -281,7 +296,11 @@ export function ConnectionsTab() {
       {
         id: 'close-many',
         label:
-          closable.rows.length === 1 ? 'Close connection…' : `Close ${formatCount(closable.rows.length)} connections…`,
+          closable.rows.length === 0
+            ? 'Close connections…'
+            : closable.rows.length === 1
+              ? 'Close connection…'
+              : `Close ${formatCount(closable.rows.length)} connections…`,
         separatorBefore: true,
         disabled: closable.reason !== undefined,
         reason: closable.reason,
@@ -289,7 +308,7 @@ export function ConnectionsTab() {
           setDialog(
             closable.rows.length === 1
               ? { kind: 'close', row: closable.rows[0]! }
-              : { kind: 'closeMany', rows: closable.rows, skipped: m.selection.length - closable.rows.length },
+              : { kind: 'closeMany', rows: closable.rows, skipped: closable.skipped },
           ),
       },
       {
@@ -514,7 +533,7 @@ export function ConnectionsTab() {
       ) : null}
       {dialog?.kind === 'close' ? <CloseDialog row={dialog.row} onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === 'closeMany' ? (
-        <MultiCloseDialog rows={dialog.rows} skipped={dialog.skipped} onClose={() => setDialog(null)} />
+        <MultiCloseDialog rows={dialog.rows} skipped={dialog.skipped} onClose={closeDialog} />
       ) : null}
       {dialog?.kind === 'log' ? <ActionLogDialog onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === 'names' ? <NamesDialog onClose={() => setDialog(null)} /> : null}

@@ -1,56 +1,76 @@
 // Close on a multi-selection (TCPView closes every selected connection): the established TCP connections of the
-// selection listed for one confirmation, then reset one by one through the same request as a single Close, each
-// row saying what happened. The rows of the selection Close cannot act on (listening, UDP, closed) are left open
-// and counted. Focus starts on Cancel.
-import { useState } from 'react';
+// selection, of one host, listed for one confirmation, then reset one by one through the same request as a single
+// Close, each row saying what happened. The rows of the selection Close cannot act on (listening, UDP, closed) are
+// left open and counted. Focus starts on Cancel; Stop (or closing the dialog) sends no more (in-turn.ts).
+import { memo } from 'react';
 import type { CloseResult } from '../../../shared/protocol.js';
 import type { Connection } from '../../../shared/types.js';
 import { formatCount } from '../../../shared/format.js';
 import { useClient } from '../../api/context.js';
 import { Inert } from '../../components/Inert.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
-import { closeConnection, closeNames } from './CloseDialog.js';
+import { useInTurn, type InTurnOutcome } from '../../components/in-turn.js';
+import { closeNames, failedClose, requestClose } from './CloseDialog.js';
 import { OutcomeCell } from './MultiKillDialog.js';
 import { endpointText, processText } from './columns.js';
+import type { CloseSkipped } from './view.js';
 
-type Outcome = CloseResult | { outcome: 'pending'; message: string };
+/** What the selection's rows left out are, in words: each a sentence, none where none is left out. */
+export function skippedText(s: CloseSkipped): string[] {
+  const n = formatCount;
+  return [
+    s.other === 1
+      ? '1 of the selected rows is not an established TCP connection: it is left as it is.'
+      : s.other > 1
+        ? `${n(s.other)} of the selected rows are not established TCP connections: they are left as they are.`
+        : '',
+    s.own === 1
+      ? "1 is NetLens's own (a page's connection to this host): it is left open."
+      : s.own > 1
+        ? `${n(s.own)} are NetLens's own (pages' connections to this host): they are left open.`
+        : '',
+    s.ends === 1
+      ? '1 is the other end of a connection listed: resetting one end resets both.'
+      : s.ends > 1
+        ? `${n(s.ends)} are the other ends of connections listed: resetting one end resets both.`
+        : '',
+  ].filter(Boolean);
+}
 
-export function MultiCloseDialog(props: {
-  /** The connections to close (closableOf: established TCP, at most MAX_CLOSE). */
+/** A connection's outcome in a word or two (the row names its ends; the whole message is its tooltip), or the
+ *  reason where it was not closed. */
+function shortOutcome(r: InTurnOutcome<CloseResult> | undefined): { outcome: string; message: string } | undefined {
+  if (r?.outcome === 'closed') return { outcome: r.outcome, message: 'Closed' };
+  if (r?.outcome === 'gone') return { outcome: r.outcome, message: 'Already closed' };
+  return r;
+}
+
+const closedOrGone = (o: InTurnOutcome<CloseResult> | undefined) => o?.outcome === 'closed' || o?.outcome === 'gone';
+
+/** Memoised: the Connections tab renders every tick, and this table may hold a thousand rows. */
+export const MultiCloseDialog = memo(function MultiCloseDialog(props: {
+  /** The connections to close (closableOf: established TCP, of one host, at most MAX_CLOSE). */
   rows: Connection[];
-  /** The selected rows left out (not connections Close can reset). */
-  skipped: number;
+  /** The selected rows left out, by why (closableOf). */
+  skipped: CloseSkipped;
   onClose: () => void;
 }) {
   const client = useClient();
-  const [results, setResults] = useState<Map<string, Outcome> | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { results, busy, run: runInTurn, stop } = useInTurn<string, CloseResult>();
   const n = props.rows.length;
-
-  const closedOrGone = (o: Outcome | undefined) => o?.outcome === 'closed' || o?.outcome === 'gone';
-  /** Closes the rows not closed yet (all of them the first time; after a failure, the ones left). */
-  const run = async () => {
-    setBusy(true);
-    const next = new Map<string, Outcome>(results ?? []);
-    const left = props.rows.filter((r) => !closedOrGone(next.get(r.id)));
-    for (const r of left) next.set(r.id, { outcome: 'pending', message: 'waiting…' });
-    setResults(new Map(next));
-    // The table is drawn again at most every 100 ms while the answers come (a thousand rows, a thousand answers).
-    let drawn = performance.now();
-    for (const r of left) {
-      next.set(r.id, await closeConnection(client, r));
-      if (performance.now() - drawn >= 100) {
-        setResults(new Map(next));
-        drawn = performance.now();
-      }
-    }
-    setResults(new Map(next));
-    setBusy(false);
-  };
+  const byId = new Map(props.rows.map((r) => [r.id, r]));
+  /** Closes the rows not closed yet (all of them the first time; after a failure or a stop, the ones left). */
+  const run = () =>
+    runInTurn(
+      props.rows.filter((r) => !closedOrGone(results?.get(r.id))).map((r) => r.id),
+      (id) => requestClose(client, byId.get(id)!),
+      (message) => failedClose(new Error(message)),
+    );
 
   const done = results !== null && !busy;
   // Gone counts as closed: the connection is no longer there, which is what was asked.
   const ended = done ? [...results.values()].filter(closedOrGone).length : 0;
+  const pendingCount = busy && results ? [...results.values()].filter((r) => r.outcome === 'pending').length : 0;
   const what = `${formatCount(n)} connections`;
   const title = !done ? `Close ${what}?` : ended === n ? `Closed ${what}` : `${formatCount(ended)} of ${what} closed`;
   const hosts = new Set(props.rows.map((r) => r.host));
@@ -65,7 +85,13 @@ export function MultiCloseDialog(props: {
               {done ? `Close the ${formatCount(n - ended)} left` : `Close ${formatCount(n)}`}
             </button>
           ) : null}
-          <DismissButton done={done} doneLabel="Done" onClose={props.onClose} />
+          {busy ? (
+            <button type="button" onClick={stop} title="Send no more: the connections not asked yet stay open">
+              Stop ({formatCount(pendingCount)} left)
+            </button>
+          ) : (
+            <DismissButton done={done} doneLabel="Done" onClose={props.onClose} />
+          )}
         </>
       }
     >
@@ -73,10 +99,12 @@ export function MultiCloseDialog(props: {
         {results === null
           ? 'Both ends of each will see the connection reset. The processes are not signalled, though one may end when its connection does.'
           : null}
-        {props.skipped > 0
-          ? ` ${formatCount(props.skipped)} of the selected rows ${props.skipped === 1 ? 'is not an established TCP connection and is' : 'are not established TCP connections and are'} left as they are.`
-          : null}
       </p>
+      {skippedText(props.skipped).map((t) => (
+        <p key={t} className="muted">
+          {t}
+        </p>
+      ))}
       <table className="log-table" aria-label="Connections to close">
         <thead>
           <tr>
@@ -102,7 +130,9 @@ export function MultiCloseDialog(props: {
                   <Inert text={endpointText(r.remoteAddress, r.remotePort, r.proto)} />
                 </td>
                 <td>{processText(r) ? <Inert text={processText(r)} max={60} /> : 'no process'}</td>
-                {results ? <OutcomeCell result={result} names={closeNames(r)} /> : null}
+                {results ? (
+                  <OutcomeCell result={shortOutcome(result)} title={result?.message} names={closeNames(r)} />
+                ) : null}
               </tr>
             );
           })}
@@ -110,4 +140,4 @@ export function MultiCloseDialog(props: {
       </table>
     </Dialog>
   );
-}
+});

@@ -1,14 +1,15 @@
 // Kill on a multi-selection (or on a process name in the side list): the distinct processes behind the rows,
 // listed once for one confirmation, then killed one by one through the same request as a single Kill, each
-// with its start time so a PID that now belongs to another process is refused. Focus starts on Cancel.
+// with its start time so a PID that now belongs to another process is refused. Focus starts on Cancel; Stop (or
+// closing the dialog) sends no more (in-turn.ts).
 import { useState } from 'react';
 import type { KillResult } from '../../../shared/protocol.js';
 import type { ProcessInfo } from '../../../shared/types.js';
 import { useClient } from '../../api/context.js';
+import { inertText } from '../../../shared/inert-text.js';
 import { Inert, InertMessage, inertLabel, isolated } from '../../components/Inert.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
-
-type Outcome = KillResult | { outcome: 'pending'; message: string };
+import { useInTurn } from '../../components/in-turn.js';
 
 /** The dialog's two ways to kill, as its buttons offer them. */
 const SIGNALS = [
@@ -18,9 +19,14 @@ const SIGNALS = [
 
 /** A row's Result cell in the dialogs that act on several (Kill, Close): its outcome, and its message with the
  *  names it may hold shown inert. */
-export function OutcomeCell(props: { result: { outcome: string; message: string } | undefined; names: string[] }) {
+export function OutcomeCell(props: {
+  result: { outcome: string; message: string } | undefined;
+  names: string[];
+  /** The whole message, where the cell says it short. */
+  title?: string | undefined;
+}) {
   return (
-    <td data-outcome={props.result?.outcome}>
+    <td data-outcome={props.result?.outcome} title={props.title === undefined ? undefined : inertText(props.title)}>
       <InertMessage text={props.result?.message ?? ''} names={props.names} />
     </td>
   );
@@ -35,35 +41,25 @@ export function MultiKillDialog(props: {
   onClose: () => void;
 }) {
   const client = useClient();
-  const [results, setResults] = useState<Map<number, Outcome> | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { results, busy, run: runInTurn, stop } = useInTurn<number, KillResult>();
   const [signal, setSignal] = useState<'TERM' | 'KILL'>('TERM');
   const n = props.processes.length;
+  const byPid = new Map(props.processes.map((p) => [p.pid, p]));
 
   const run = async (sig: 'TERM' | 'KILL') => {
-    setBusy(true);
     setSignal(sig);
-    const next = new Map<number, Outcome>(
-      props.processes.map((p) => [p.pid, { outcome: 'pending', message: 'waiting…' }]),
-    );
-    setResults(new Map(next));
-    for (const p of props.processes) {
-      let r: KillResult;
-      try {
-        r = await client.request('kill', {
-          pid: p.pid,
-          startTime: p.startTime,
+    await runInTurn(
+      props.processes.map((p) => p.pid),
+      (pid) =>
+        client.request('kill', {
+          pid,
+          startTime: byPid.get(pid)!.startTime,
           signal: sig,
           elevate: false,
           ...(props.host === undefined ? {} : { host: props.host }),
-        });
-      } catch (err) {
-        r = { outcome: 'failed', message: err instanceof Error ? err.message : String(err) };
-      }
-      next.set(p.pid, r);
-      setResults(new Map(next));
-    }
-    setBusy(false);
+        }),
+      (message) => ({ outcome: 'failed', message }),
+    );
   };
 
   const done = results !== null && !busy;
@@ -97,7 +93,13 @@ export function MultiKillDialog(props: {
                 </button>
               ))
             : null}
-          <DismissButton done={Boolean(done)} onClose={props.onClose} />
+          {busy ? (
+            <button type="button" onClick={stop} title="Send no more: the processes not asked yet are left running">
+              Stop
+            </button>
+          ) : (
+            <DismissButton done={Boolean(done)} onClose={props.onClose} />
+          )}
         </>
       }
     >

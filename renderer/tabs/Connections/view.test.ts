@@ -10,6 +10,7 @@ import type { Capabilities, Capability } from '../../../shared/protocol.js';
 import {
   closableOf,
   closeBlocked,
+  isOwnLink,
   MAX_CLOSE,
   connectionPredicate,
   countDenied,
@@ -196,21 +197,59 @@ describe('closableOf', () => {
     capture: false,
     caps: { kill: can, killElevated: can, closeConnection: close },
   });
-  const est = (id: string) => conn(id, { processes: [proc(1, 'curl')] });
+  let port = 40000;
+  const est = (id: string, more: Partial<Connection> = {}) =>
+    conn(id, { processes: [proc(1, 'curl')], localPort: port++, remotePort: 443, ...more });
 
-  it('keeps the established TCP rows of a selection and leaves the rest', () => {
+  it('keeps the established TCP rows of a selection and counts the rest', () => {
     const rows = [est('a'), conn('l', { state: 'LISTEN' }), est('b'), conn('u', { proto: 'udp' })];
     const r = closableOf(rows, ctx());
     expect(r.rows.map((c) => c.id)).toEqual(['a', 'b']);
     expect(r.reason).toBeUndefined();
+    expect(r.skipped).toEqual({ other: 2, own: 0, ends: 0 });
   });
-  it('says why when none can be closed: their one reason, or that none is an established TCP connection', () => {
-    expect(closableOf([est('a'), est('b')], ctx(cannot))).toEqual({ rows: [], reason: 'needs root' });
+  it('closes a loopback connection once: its other end, also selected, is counted apart', () => {
+    const a = est('a', { localAddress: '127.0.0.1', localPort: 5000, remoteAddress: '127.0.0.1', remotePort: 6000 });
+    const b = est('b', { localAddress: '127.0.0.1', localPort: 6000, remoteAddress: '127.0.0.1', remotePort: 5000 });
+    const c = est('c', { localAddress: '127.0.0.1', localPort: 6000, remoteAddress: '127.0.0.1', remotePort: 5001 });
+    const r = closableOf([a, b, c], ctx());
+    expect(r.rows.map((x) => x.id)).toEqual(['a', 'c']);
+    expect(r.skipped.ends).toBe(1);
+    // The same endpoints on another host are another connection.
+    const remote = { ...b, id: 'rb', host: 'web1' };
+    expect(closableOf([a, remote], ctx()).skipped.ends).toBe(0);
+  });
+  it("leaves out a page's own link to the browser host, at either end", () => {
+    const own = { address: '127.0.0.1', port: 8080 };
+    const server = est('s', {
+      localAddress: '127.0.0.1',
+      localPort: 8080,
+      remoteAddress: '127.0.0.1',
+      remotePort: 5555,
+    });
+    const page = est('p', { localAddress: '127.0.0.1', localPort: 5555, remoteAddress: '127.0.0.1', remotePort: 8080 });
+    const other = est('o');
+    const r = closableOf([server, page, other], ctx(), own);
+    expect(r.rows.map((x) => x.id)).toEqual(['o']);
+    expect(r.skipped.own).toBe(2);
+    expect(closableOf([server, page], ctx(), own).reason).toMatch(/NetLens's own connections/);
+    // A name for the host's address: its port alone says it; a remote host's row never is.
+    expect(isOwnLink(page, { address: null, port: 8080 })).toBe(true);
+    expect(isOwnLink({ ...page, host: 'web1' }, own)).toBe(false);
+    expect(isOwnLink(page, null)).toBe(false);
+  });
+  it('says why when none can be closed: what this machine cannot do, or that none is an established TCP connection', () => {
+    expect(closableOf([est('a'), est('b')], ctx(cannot))).toMatchObject({ rows: [], reason: 'needs root' });
     expect(closableOf([est('a')], { ...ctx(), capture: true }).reason).toBe('a capture is read-only');
-    expect(closableOf([conn('l', { state: 'LISTEN' }), conn('u', { proto: 'udp' })], ctx()).reason).toBe(
+    // Listeners alone: in the plural, not one row's words.
+    expect(closableOf([conn('l', { state: 'LISTEN' }), conn('m', { state: 'LISTEN' })], ctx()).reason).toBe(
       'none of these is an established TCP connection that can be closed',
     );
     expect(closableOf([], ctx()).reason).toMatch(/none of these/);
+  });
+  it('refuses rows of several hosts at once, as Kill does', () => {
+    expect(closableOf([est('a'), est('b', { host: 'web1' })], ctx()).reason).toMatch(/more than one host/);
+    expect(closableOf([est('a', { host: 'web1' }), est('b', { host: 'web1' })], ctx()).reason).toBeUndefined();
   });
   it('refuses more than MAX_CLOSE at once, saying how many were chosen', () => {
     const many = Array.from({ length: MAX_CLOSE + 1 }, (_, i) => est(`c${i}`));

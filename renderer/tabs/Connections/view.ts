@@ -125,43 +125,96 @@ export function killBlocked(row: Connection, ctx: ActionContext): string | undef
   return undefined;
 }
 
+/** Why this machine (or a capture) cannot close this row's connection whatever its state, if it cannot. */
+function closeUnavailable(row: Connection, ctx: ActionContext): string | undefined {
+  if (ctx.capture) return READ_ONLY;
+  if (row.host === undefined && ctx.caps && !ctx.caps.closeConnection.available)
+    return ctx.caps.closeConnection.reason ?? 'not available';
+  return undefined;
+}
+
 /** Why Close connection… is unavailable for this row, if it is. */
 export function closeBlocked(row: Connection, ctx: ActionContext): string | undefined {
   if (ctx.capture) return READ_ONLY;
   if (row.closedAt) return 'the connection has already closed';
   if (row.proto !== 'tcp') return 'only a TCP connection can be closed';
   if (row.state !== 'ESTABLISHED') return `the connection is ${row.state}: only an established one can be closed`;
-  if (row.host === undefined && ctx.caps && !ctx.caps.closeConnection.available)
-    return ctx.caps.closeConnection.reason ?? 'not available';
-  return undefined;
+  return closeUnavailable(row, ctx);
 }
 
 /** The most connections one Close asks for: each is a request of its own, answered in turn. */
 export const MAX_CLOSE = 1000;
 
-/** Of the selected rows, those Close may reset (closeBlocked lets them), and why none may when none may: the
- *  reason all of them share, or that they are too many for one Close. */
+/** Where the page reaches its browser host (its address as numbers, or null for a name, and its port): a
+ *  connection of this machine at that end is a page's link to NetLens, this one's or another window's. */
+export interface OwnLink {
+  address: string | null;
+  port: number;
+}
+
+/** Whether `r` is a page's connection to this browser host (either end of it). */
+export function isOwnLink(r: Connection, own: OwnLink | null): boolean {
+  if (own === null || r.host !== undefined || r.proto !== 'tcp') return false;
+  const at = (address: string, port: number) => port === own.port && (own.address === null || address === own.address);
+  return at(r.localAddress, r.localPort) || at(r.remoteAddress, r.remotePort);
+}
+
+/** The selected rows Close leaves out, by why. */
+export interface CloseSkipped {
+  /** Not established TCP connections (listening, UDP, closed...). */
+  other: number;
+  /** A page's own link to NetLens (closing it cuts the page off). */
+  own: number;
+  /** The other end of a loopback connection also selected: resetting one end resets both. */
+  ends: number;
+}
+
+/** Of the selected rows, those Close may reset (closeBlocked lets them), one per connection (of a loopback
+ *  connection's two ends, the first), without NetLens's own links; what it leaves out; and why it can close none:
+ *  what this machine cannot do, rows of several hosts, too many, or none of them an established TCP connection. */
 export function closableOf(
   rows: readonly Connection[],
   ctx: ActionContext,
-): { rows: Connection[]; reason: string | undefined } {
+  own: OwnLink | null = null,
+): { rows: Connection[]; reason: string | undefined; skipped: CloseSkipped } {
   const closable: Connection[] = [];
-  const reasons = new Set<string>();
+  const skipped: CloseSkipped = { other: 0, own: 0, ends: 0 };
+  let unavailable: string | undefined;
+  const ends = new Set<string>();
+  const end = (host: string | undefined, a: string, p: number, b: string, q: number) =>
+    `${host ?? ''}\u0000${a}\u0000${p}\u0000${b}\u0000${q}`;
   for (const r of rows) {
-    const why = closeBlocked(r, ctx);
-    if (why === undefined) closable.push(r);
-    else reasons.add(why);
+    if (isOwnLink(r, own)) {
+      skipped.own++;
+      continue;
+    }
+    if (closeBlocked(r, ctx) !== undefined) {
+      unavailable ??= closeUnavailable(r, ctx);
+      skipped.other++;
+      continue;
+    }
+    if (ends.has(end(r.host, r.localAddress, r.localPort, r.remoteAddress, r.remotePort))) {
+      skipped.ends++;
+      continue;
+    }
+    ends.add(end(r.host, r.remoteAddress, r.remotePort, r.localAddress, r.localPort));
+    closable.push(r);
   }
+  const why = (reason: string) => ({ rows: closable, reason, skipped });
+  if (closable.length === 0)
+    return why(
+      unavailable ??
+        (skipped.own > 0 && skipped.other === 0
+          ? "these are NetLens's own connections: closing them would cut this page off"
+          : 'none of these is an established TCP connection that can be closed'),
+    );
+  if (new Set(closable.map((r) => r.host)).size > 1)
+    return why('these are on more than one host: choose one in the Host selector');
   if (closable.length > MAX_CLOSE)
-    return {
-      rows: closable,
-      reason: `${formatCount(closable.length)} connections: select at most ${formatCount(MAX_CLOSE)} to close at once`,
-    };
-  if (closable.length > 0) return { rows: closable, reason: undefined };
-  return {
-    rows: closable,
-    reason: reasons.size === 1 ? [...reasons][0] : 'none of these is an established TCP connection that can be closed',
-  };
+    return why(
+      `${formatCount(closable.length)} connections: select at most ${formatCount(MAX_CLOSE)} to close at once`,
+    );
+  return { rows: closable, reason: undefined, skipped };
 }
 
 /** Why the processes behind these rows cannot be killed at once: they are on several hosts, or this machine

@@ -1,0 +1,55 @@
+// The client's requests over a fake transport: answered by id; failed at once while the connection is lost or gone
+// (not queued for a reconnect that may come hours later or never); waiting before the first connection.
+import { describe, expect, it } from 'vitest';
+import type { ServerMessage } from '../../shared/protocol.js';
+import { NetlensClient } from './client.js';
+import { FakeTransport } from './fake-transport.js';
+
+/** The host's answer to request `id`. */
+const answer = (t: FakeTransport, id: number, result: unknown) =>
+  t.host({ type: 'response', id, ok: true, result } as ServerMessage);
+
+const requests = (t: FakeTransport) => t.sent.filter((m) => m.type === 'request');
+
+describe('NetlensClient requests', () => {
+  it('waits before the first connection, and is answered by id once open', async () => {
+    const t = new FakeTransport(false);
+    const client = new NetlensClient(t);
+    const asked = client.request('actionLog', { limit: 5 });
+    expect(requests(t)).toHaveLength(1);
+    t.onOpen?.();
+    answer(t, (requests(t)[0] as { id: number }).id, []);
+    await expect(asked).resolves.toEqual([]);
+  });
+
+  it('fails what was pending when the connection drops, and what is asked while it is lost, without sending it', async () => {
+    const t = new FakeTransport(false);
+    const client = new NetlensClient(t);
+    t.onOpen?.();
+    const pending = client.request('actionLog', { limit: 5 });
+    t.onClose?.('1006');
+    await expect(pending).rejects.toThrow('connection to NetLens lost: 1006');
+    const before = requests(t).length;
+    await expect(client.request('actionLog', { limit: 5 })).rejects.toThrow(
+      /^not sent: the connection to NetLens is lost/,
+    );
+    expect(requests(t)).toHaveLength(before);
+    // Back: requests go again.
+    t.onOpen?.();
+    const again = client.request('actionLog', { limit: 5 });
+    expect(requests(t)).toHaveLength(before + 1);
+    answer(t, (requests(t).at(-1) as { id: number }).id, []);
+    await expect(again).resolves.toEqual([]);
+  });
+
+  it('fails what was pending when the host is gone for good, and every request after', async () => {
+    const t = new FakeTransport(false);
+    const client = new NetlensClient(t);
+    t.onOpen?.();
+    const pending = client.request('actionLog', { limit: 5 });
+    t.onGone?.('another NetLens answers');
+    await expect(pending).rejects.toThrow(/NetLens was started again .*reload the page/);
+    await expect(client.request('actionLog', { limit: 5 })).rejects.toThrow(/reload the page/);
+    expect(client.state).toBe('gone');
+  });
+});
