@@ -90,8 +90,11 @@ export function ExportDialog(props: {
       }
     >
       <p>
-        The visible columns in their order, with the current filter and sort: every row, not only those on screen. CSV
-        and JSON carry values (bytes and rates as numbers, times in ISO 8601, addresses beside their names).
+        The visible columns in their order, with the current sort:{' '}
+        {selectedOnly && selected > 0
+          ? 'the selected rows alone.'
+          : 'every row the filter shows, not only those on screen.'}{' '}
+        CSV and JSON carry values (bytes and rates as numbers, times in ISO 8601, addresses beside their names).
       </p>
       <div role="radiogroup" aria-label="Format" className="export-formats">
         {FORMATS.map((f) => (

@@ -39,6 +39,12 @@ export interface Settings {
   fullHostNames: boolean;
   /** A DNS server to ask instead of the system's (ADDR[:PORT]); '' for the default. */
   dnsServer: string;
+  /** The Routes tab shows the kernel's local table. */
+  localRoutes: boolean;
+  /** The Interfaces tab hides the interfaces that are down. */
+  hideDownInterfaces: boolean;
+  /** The Statistics tab hides counters whose value is zero. */
+  hideZeroCounters: boolean;
 }
 
 export const DEFAULT_TOGGLES: ConnectionToggles = {
@@ -65,6 +71,9 @@ export const DEFAULT_SETTINGS: Settings = {
   resolveNames: true,
   fullHostNames: false,
   dnsServer: '',
+  localRoutes: false,
+  hideDownInterfaces: false,
+  hideZeroCounters: false,
 };
 
 function isRecord(x: unknown): x is Record<string, unknown> {
@@ -105,7 +114,8 @@ export function sanitizeSettings(raw: unknown): Settings {
   if (isTabId(raw.activeTab)) s.activeTab = raw.activeTab;
   if (typeof raw.selectedInterface === 'string') s.selectedInterface = raw.selectedInterface;
   if (typeof raw.resolveNames === 'boolean') s.resolveNames = raw.resolveNames;
-  if (typeof raw.fullHostNames === 'boolean') s.fullHostNames = raw.fullHostNames;
+  for (const k of ['fullHostNames', 'localRoutes', 'hideDownInterfaces', 'hideZeroCounters'] as const)
+    if (typeof raw[k] === 'boolean') s[k] = raw[k];
   if (typeof raw.dnsServer === 'string' && (raw.dnsServer === '' || parseDnsServer(raw.dnsServer)))
     s.dnsServer = raw.dnsServer;
   if (isRecord(raw.toggles)) {

@@ -73,4 +73,30 @@ describe.runIf(process.platform === 'linux')('the Interfaces filter', () => {
     await hide.click();
     await until('the down ones back', async () => (await listed()).length === before.length);
   });
+
+  it('keeps the filters while another tab is shown (each tab’s panel is taken down), and Hide down after a reload', async () => {
+    await page.getByLabel('Filter interfaces').fill('lo');
+    const hide = page.getByRole('button', { name: 'Hide down' });
+    await hide.click();
+    await showTabByKey(page, 'Control+1', 'Connections');
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill('proc:node');
+    await showTabByKey(page, 'Control+2', 'Routes');
+    await showTabByKey(page, 'Control+3', 'Interfaces');
+    expect(await page.getByLabel('Filter interfaces').inputValue()).toBe('lo');
+    expect(await hide.getAttribute('aria-pressed')).toBe('true');
+    await showTabByKey(page, 'Control+1', 'Connections');
+    expect(await page.getByRole('searchbox', { name: 'Filter connections' }).inputValue()).toBe('proc:node');
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill('');
+    // Hide down is a setting (saved as Hide loopback is); the text typed is for the page's life.
+    await showTabByKey(page, 'Control+3', 'Interfaces');
+    await new Promise((r) => setTimeout(r, 600));
+    await page.reload();
+    await until(
+      'Hide down still on',
+      async () => (await hide.getAttribute('aria-pressed').catch(() => null)) === 'true',
+    );
+    expect(await page.getByLabel('Filter interfaces').inputValue()).toBe('');
+    await hide.click();
+    await until('Hide down off', async () => (await hide.getAttribute('aria-pressed')) === 'false');
+  });
 });

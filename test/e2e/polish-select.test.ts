@@ -339,6 +339,8 @@ describe('Export', () => {
     await dataRows().nth(0).click({ button: 'right' });
     await page.getByRole('menu', { name: '2 connections' }).getByRole('menuitem', { name: 'Export 2 rows…' }).click();
     expect(await dialog.getByRole('checkbox', { name: 'Only the 2 selected rows' }).isChecked()).toBe(true);
+    // What it says it writes follows the choice (it said "every row" with the box ticked).
+    expect(await dialog.textContent()).toContain('the selected rows alone.');
     await dialog.getByRole('radio', { name: /JSON/ }).check();
     const fromMenu = page.waitForEvent('download');
     await dialog.getByRole('button', { name: 'Export', exact: true }).click();
@@ -352,6 +354,7 @@ describe('Export', () => {
     // Export… from the header after it: every row again, the choice not kept from the menu.
     await page.getByRole('button', { name: 'Export…' }).click();
     expect(await dialog.getByRole('checkbox', { name: 'Only the 2 selected rows' }).isChecked()).toBe(false);
+    expect(await dialog.textContent()).toContain('every row the filter shows, not only those on screen.');
     await page.keyboard.press('Escape');
     // Without a selection (Escape in the grid clears it), no such choice.
     await grid().focus();

@@ -66,6 +66,7 @@ import {
   socketsByPid,
   socketsText,
 } from './view.js';
+import { useTabText } from '../../store/tab-state.js';
 
 const PROTOCOL_TOGGLES = ['tcp', 'udp', 'raw', 'unix'] as const;
 
@@ -134,8 +135,11 @@ export function ConnectionsTab() {
   const toggleProcessList = useCallback(() => updateSettings({ showProcessList: !showProcessList }), [showProcessList]);
   const processListWidth = useSettings((s) => s.processListWidth);
   const resizeProcessList = useCallback((width: number | null) => updateSettings({ processListWidth: width }), []);
-  const [query, setQuery] = useState('');
-  const [processFilter, setProcessFilter] = useState<string | null>(null);
+  // The filter and the process chosen outlive the tab's panel (store/tab-state.ts).
+  const [query, setQuery] = useTabText('connections.query');
+  const [processKeyText, setProcessKeyText] = useTabText('connections.process');
+  const processFilter = processKeyText === '' ? null : processKeyText;
+  const setProcessFilter = useCallback((key: string | null) => setProcessKeyText(key ?? ''), [setProcessKeyText]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [menu, setMenu] = useState<MenuState | null>(null);
   const [processMenu, setProcessMenu] = useState<{
@@ -178,7 +182,7 @@ export function ConnectionsTab() {
     [byToggles, processFilter, effective, filterNamesEpoch],
   );
 
-  const onProcessClick = useCallback((name: string) => setProcessFilter(processKey(name)), []);
+  const onProcessClick = useCallback((name: string) => setProcessFilter(processKey(name)), [setProcessFilter]);
   const resolveNames = useSettings((s) => s.resolveNames);
   const fullHostNames = useSettings((s) => s.fullHostNames);
   const display = useMemo(

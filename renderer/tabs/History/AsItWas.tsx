@@ -33,6 +33,7 @@ import {
 } from './rows.js';
 import { MomentField } from './MomentField.js';
 import { TimelineStrip } from './Timeline.js';
+import { useTabText } from '../../store/tab-state.js';
 
 const SPANS = [
   { label: '15 min', ms: 15 * 60_000 },
@@ -168,7 +169,7 @@ export function AsItWas() {
   const [begins, setBegins] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const [query, setQuery] = useState('');
+  const [query, setQuery] = useTabText('history.query');
   const [mode, setMode] = useState<ConnectionMode>('all');
   const [selectedId, setSelectedId] = useState<string | null>(null);
 
@@ -239,7 +240,7 @@ export function AsItWas() {
   const { names, epoch } = useNames(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: epoch stands for the entries of the live names lookup (one object whose content changes), which the filter reads.
   const parsed = useMemo(() => parseFilter(query, names), [query, names, epoch]);
-  const onProcessClick = useCallback((name: string) => setQuery((q) => withTerm(q, 'proc', name)), []);
+  const onProcessClick = useCallback((name: string) => setQuery((q) => withTerm(q, 'proc', name)), [setQuery]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: epoch stands for the names' content, which the columns draw.
   const columns = useMemo(() => historyColumns(onProcessClick, names), [onProcessClick, names, epoch]);
   const shown = useMemo(() => {

@@ -18,6 +18,7 @@ import { interfaceFilter } from './filter.js';
 import type { NetInterface } from '../../../shared/types.js';
 import '../tabs-extra.css';
 import { ToggleButton } from '../../components/ToggleButton.js';
+import { useTabText } from '../../store/tab-state.js';
 
 /** A sparkline older than this (the tab was hidden, so nothing fed it) is refilled from the host's history. */
 const STALE_SPARK_MS = 15_000;
@@ -113,8 +114,9 @@ export function InterfacesTab() {
   );
 
   // The list's filter and "Hide down" (filter.ts): the list only; the chart and the groups keep the interface chosen.
-  const [filter, setFilter] = useState('');
-  const [hideDown, setHideDown] = useState(false);
+  const [filter, setFilter] = useTabText('interfaces.filter');
+  const hideDown = useSettings((s) => s.hideDownInterfaces);
+  const setHideDown = useCallback((on: boolean) => updateSettings({ hideDownInterfaces: on }), []);
   const columns = capture ? captureInterfaceColumns : liveInterfaceColumns;
   const listed = useMemo(
     () => (filter.trim() === '' && !hideDown ? rows : rows.filter(interfaceFilter(columns, filter, hideDown))),

@@ -1,6 +1,6 @@
 // The Routes tab: netstat -r made live, IPv4 and IPv6 grouped, default routes marked, every table.
 import { SearchBox } from '../../components/SearchBox.js';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { addressSortKey } from '../../../shared/address.js';
 import type { Route } from '../../../shared/types.js';
 import { tableOrder } from './table-order.js';
@@ -10,6 +10,8 @@ import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { reportPanel } from '../../store/view.js';
 import { useDatasetSource, useRowArray } from '../../store/source.js';
 import { ToggleButton } from '../../components/ToggleButton.js';
+import { useTabText } from '../../store/tab-state.js';
+import { updateSettings, useSettings } from '../../store/settings.js';
 
 const DEFAULT_SORT = [
   { id: 'table', desc: false },
@@ -111,10 +113,11 @@ const boldRow = (r: Route) => r.isDefault;
 export function RoutesTab() {
   const { table, capture } = useDatasetSource('routes');
   const [selected, setSelected] = useState<string | null>(null);
-  const [showLocal, setShowLocal] = useState(false);
+  const showLocal = useSettings((s) => s.localRoutes);
+  const setShowLocal = useCallback((on: boolean) => updateSettings({ localRoutes: on }), []);
   const all = useRowArray(table);
   // The kernel's `local` table (every address of this machine) is long and rarely what people look for.
-  const [filter, setFilter] = useState('');
+  const [filter, setFilter] = useTabText('routes.filter');
   const query = filter.trim().toLowerCase();
   // A route matches when any column's text holds the filter (destination with its prefix, gateway, interface,
   // table, flags…), as shown: `10.50`, `eth0`, `blackhole`, `table 100` by its number.

@@ -12,7 +12,7 @@ import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
 import { useSameWhile } from '../../components/same-while.js';
 import { reportPanel } from '../../store/view.js';
-import { useSettings } from '../../store/settings.js';
+import { updateSettings, useSettings } from '../../store/settings.js';
 import { sameRows, useDatasetSource, useRowArray } from '../../store/source.js';
 import { useSelectedHostDown } from '../../store/hosts.js';
 import {
@@ -31,6 +31,7 @@ import {
 } from './counter-groups.js';
 import '../tabs-extra.css';
 import { ToggleButton } from '../../components/ToggleButton.js';
+import { useTabText } from '../../store/tab-state.js';
 
 // In memory only, and kept across tab switches: a baseline is about this session.
 const baselineStore = createStore<{ baseline: Baseline | null; reset: boolean }>(() => ({
@@ -293,8 +294,9 @@ function showSectionTop(e: FocusEvent<HTMLElement>): void {
 export function StatisticsTab() {
   const { table, capture } = useDatasetSource('statistics');
   const { baseline, reset } = useStore(baselineStore);
-  const [filter, setFilter] = useState('');
-  const [hideZero, setHideZero] = useState(false);
+  const [filter, setFilter] = useTabText('statistics.filter');
+  const hideZero = useSettings((s) => s.hideZeroCounters);
+  const setHideZero = useCallback((on: boolean) => updateSettings({ hideZeroCounters: on }), []);
   const [selected, setSelected] = useState<string | null>(null);
   const stackRef = useRef<HTMLDivElement>(null);
 
@@ -505,7 +507,7 @@ export function StatisticsTab() {
         ]}
       />
     );
-  }, [filter, hideZero, sectionNames, columns, capture, baselineText, noCounters]);
+  }, [filter, hideZero, sectionNames, columns, capture, baselineText, noCounters, setHideZero, setFilter]);
 
   return (
     <div className="tab-body">
