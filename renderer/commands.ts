@@ -55,7 +55,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   },
   {
     keys: 'Ctrl+F',
-    does: "Go to the tab's filter (Connections, Routes, Interfaces, Statistics)",
+    does: "Go to the tab's filter (Connections, Routes, Interfaces, Statistics, History's As it was)",
     command: (e) => (letter(e, 'f') ? 'focusFilter' : null),
   },
   { keys: 'Ctrl+O', does: 'Open a capture…', command: (e) => (letter(e, 'o') ? 'openCapture' : null) },
@@ -94,7 +94,7 @@ export const TABLE_KEYS: readonly { keys: string; does: string }[] = [
   },
   {
     keys: '← → PgUp PgDn Home End',
-    does: "On History's timeline: the moment a minute (ten) on or back, the span's start, now; Shift makes a range",
+    does: "On History's timeline: the moment (or range) a minute (ten) on or back, the span's start, now; Shift moves one end",
   },
 ];
 

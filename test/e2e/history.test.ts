@@ -127,13 +127,23 @@ describe('the History tab', () => {
     await poll(() => page.getByRole('textbox', { name: 'From' }).inputValue()).toBe(shown(t - 180_000));
     await poll(() => page.getByRole('textbox', { name: 'To' }).inputValue()).toBe(shown(t - 60_000));
     expect(await slider.getAttribute('aria-valuetext')).toMatch(/^from .+ to .+$/);
-    // An arrow alone: the moment the moving end had reached, a minute on.
+    // An arrow alone slides the range, its length kept.
     await page.keyboard.press('ArrowRight');
-    await poll(() => page.getByRole('textbox', { name: 'Moment' }).inputValue()).toBe(shown(t - 120_000));
-    // Home: the span's first moment.
+    await poll(() => page.getByRole('textbox', { name: 'From' }).inputValue()).toBe(shown(t - 120_000));
+    await poll(() => page.getByRole('textbox', { name: 'To' }).inputValue()).toBe(shown(t));
+    // Home: to the span's first moment.
     await page.keyboard.press('Home');
-    await poll(now).toBe(Number(await slider.getAttribute('aria-valuemin')));
+    const first = Number(await slider.getAttribute('aria-valuemin'));
+    await poll(() => page.getByRole('textbox', { name: 'From' }).inputValue()).toBe(shown(first));
     await page.getByRole('button', { name: 'Now', exact: true }).click();
+    // End, from a moment: now, as the Now button (the strip's own end follows the clock every 30 s).
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await poll(now).toBe(first);
+    const before = Date.now();
+    await page.keyboard.press('End');
+    await poll(now).toBeGreaterThanOrEqual(before);
+    expect(await now()).toBeLessThanOrEqual(Number(await slider.getAttribute('aria-valuemax')));
   });
 
   it('says what changed between two moments: new listeners in green, gone ones in red', async () => {

@@ -134,6 +134,9 @@ export function asRange(s: { from: number; to: number }, now: number): { from: n
   return { from: Math.min(s.from, to - RANGE_MS), to };
 }
 
+/** How long a moment chosen waits before the record is asked for it (keys held on the timeline choose many). */
+const ASK_AFTER_MS = 120;
+
 export function AsItWas() {
   const client = useClient();
   const [span, setSpan] = useState(SPANS[1]!.ms);
@@ -206,22 +209,27 @@ export function AsItWas() {
   useEffect(() => {
     let live = true;
     setLoading(true);
-    client
-      .request('recordConnections', { from: Math.round(selection.from), to: Math.round(selection.to) })
-      .then(
-        (r) => {
-          if (!live) return;
-          if (r.gap?.kind === 'before') {
-            setBegins(r.gap.begins);
-            if (defaultMoment.current) return setOffer({ r, asked: selection, begins: r.gap.begins });
-          }
-          apply(r, selection);
-        },
-        (e: Error) => live && setError(e.message),
-      )
-      .finally(() => live && setLoading(false));
+    // Asked once the moment holds still for a moment: an arrow key held on the timeline chooses a moment every
+    // 30 ms, and each would be a query of the record (the host bounds them; the answers but the last are dropped).
+    const ask = () =>
+      client
+        .request('recordConnections', { from: Math.round(selection.from), to: Math.round(selection.to) })
+        .then(
+          (r) => {
+            if (!live) return;
+            if (r.gap?.kind === 'before') {
+              setBegins(r.gap.begins);
+              if (defaultMoment.current) return setOffer({ r, asked: selection, begins: r.gap.begins });
+            }
+            apply(r, selection);
+          },
+          (e: Error) => live && setError(e.message),
+        )
+        .finally(() => live && setLoading(false));
+    const timer = setTimeout(ask, ASK_AFTER_MS);
     return () => {
       live = false;
+      clearTimeout(timer);
     };
   }, [selection, client, apply]);
   // A layout effect: it runs before the browser handles another event, so the field cannot be typed in between.

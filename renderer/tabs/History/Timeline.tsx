@@ -33,7 +33,8 @@ export function TimelineStrip(props: {
   const moving = selection.from === anchor.current ? selection.to : selection.from;
   const key = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
-    const next = timelineKey(e.key, e.shiftKey, selection, anchor.current!, { from, to });
+    // Up to now (End is now, as the Now button is): the strip's end follows the clock every 30 s.
+    const next = timelineKey(e.key, e.shiftKey, selection, anchor.current!, { from, to: Math.max(to, Date.now()) });
     if (!next) return;
     e.preventDefault();
     props.onChoose(next);
@@ -49,7 +50,7 @@ export function TimelineStrip(props: {
         tabIndex={0}
         aria-label="Moment on the activity timeline"
         aria-valuemin={from}
-        aria-valuemax={to}
+        aria-valuemax={Math.max(to, selection.to)}
         aria-valuenow={moving}
         aria-valuetext={
           selection.to === selection.from
@@ -85,6 +86,12 @@ export function TimelineStrip(props: {
             </g>
           ))}
           <line className="timeline-axis" x1={0} x2={width} y1={32} y2={32} />
+          {/* The moment, or the range's ends, drawn over the bars in the text's colour: the selection's fill alone, a
+              2 px accent line, was lost among the accent bars (a new user's review of 12-06). */}
+          <line className="timeline-mark" x1={selX} x2={selX} y1={0} y2={64} />
+          {selection.to !== selection.from ? (
+            <line className="timeline-mark" x1={selX + selW} x2={selX + selW} y1={0} y2={64} />
+          ) : null}
         </svg>
       </div>
       <figcaption className="muted">

@@ -41,8 +41,17 @@ describe('the timeline from the keyboard', () => {
     s = timelineKey('PageDown', true, s, anchor, bounds)!;
     expect(s).toEqual(range(21, 30));
     expect(timelineKey('Home', true, s, anchor, bounds)).toEqual(range(0, 30));
-    // Without Shift the range becomes the moment its moving end reached.
-    expect(timelineKey('ArrowLeft', false, s, anchor, bounds)).toEqual(at(20));
+  });
+
+  it('without Shift slides a range whole, its length kept, within the span', () => {
+    const s = range(21, 30);
+    expect(timelineKey('ArrowLeft', false, s, 30 * MINUTE, bounds)).toEqual(range(20, 29));
+    expect(timelineKey('PageUp', false, s, 30 * MINUTE, bounds)).toEqual(range(31, 40));
+    expect(timelineKey('End', false, s, 30 * MINUTE, bounds)).toEqual(range(51, 60));
+    expect(timelineKey('Home', false, s, 30 * MINUTE, bounds)).toEqual(range(0, 9));
+    expect(timelineKey('PageUp', false, range(45, 58), 45 * MINUTE, bounds)).toEqual(range(47, 60));
+    // Longer than the span: from its start.
+    expect(timelineKey('ArrowRight', false, range(0, 90), 0, bounds)).toEqual(range(0, 90));
   });
 
   it('ignores the keys it does not take', () => {

@@ -172,7 +172,7 @@ export function InterfacesTab() {
               !table.received
                 ? 'Reading interfaces…'
                 : filter.trim() !== ''
-                  ? `No interface matches “${filter.trim()}”${hideDown ? ' among those up' : ''}.`
+                  ? `No interface matches “${filter.trim()}”${hideDown ? ' among those not down' : ''}.`
                   : hideDown && rows.length > 0
                     ? 'Every interface is down.'
                     : 'No interfaces.'

@@ -63,4 +63,12 @@ describe("the Interfaces tab's filter", () => {
     ];
     expect(other.filter(interfaceFilter(liveInterfaceColumns, '', true)).map((r) => r.name)).toEqual(['c']);
   });
+
+  it('matches a name as the grid shows it, a control or bidi character as its escape', () => {
+    const odd = iface('ev\u202eil0');
+    const f = interfaceFilter(liveInterfaceColumns, '\\u202e', false);
+    expect(f(odd)).toBe(true);
+    expect(f(rows[0]!)).toBe(false);
+    expect(interfaceFilter(liveInterfaceColumns, 'ev\u202eil', false)(odd)).toBe(true);
+  });
 });

@@ -3,6 +3,7 @@
 // `192.168.`, `02:42:`, `loopback`. Not its rates and counters, which change every second (a row would come
 // and go as they do). "Hide down" leaves out the interfaces that carry nothing: down, lower layer down, not
 // present.
+import { inertText } from '../../../shared/inert-text.js';
 import { rowHost } from '../../../shared/remote.js';
 import type { NetInterface } from '../../../shared/types.js';
 import type { GridColumn } from '../../store/grid-model.js';
@@ -25,6 +26,11 @@ const DOWN: ReadonlySet<string> = new Set(['down', 'lowerlayerdown', 'notpresent
 
 export const isDown = (r: NetInterface) => DOWN.has(r.operState);
 
+/** Whether the text holds the query, as the OS gave it or as the grid shows it (a control or bidi character drawn
+ *  as its escape, `\u202e`: what the user sees can be typed). */
+const matches = (text: string, q: string) =>
+  text.toLowerCase().includes(q) || (q.includes('\\') && inertText(text).toLowerCase().includes(q));
+
 /** Whether `r` is shown for `query` (any case; blank shows all) with the down ones hidden or not. */
 export function interfaceFilter(
   columns: readonly GridColumn<NetInterface>[],
@@ -34,6 +40,5 @@ export function interfaceFilter(
   const q = query.trim().toLowerCase();
   const texts = columns.filter((c) => FILTERED_COLUMNS.has(c.id)).map((c) => c.text);
   return (r) =>
-    !(hideDown && isDown(r)) &&
-    (q === '' || (rowHost(r) ?? '').toLowerCase().includes(q) || texts.some((t) => t(r).toLowerCase().includes(q)));
+    !(hideDown && isDown(r)) && (q === '' || [rowHost(r) ?? '', ...texts.map((t) => t(r))].some((t) => matches(t, q)));
 }
