@@ -167,20 +167,55 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
         owner: { pid: process.pid, name: 'whatever the UI showed', startTime: null },
       });
       expect((await actions.actionLog(1))[0]).toMatchObject({ outcome: 'closed', pid: process.pid, name: me });
-      // A client claiming that PID 1 ("sshd") held a connection this process holds: not written as such.
+      // A client claiming that PID 1 ("sshd") held a connection this process holds: the OS says PID 1 does not, so
+      // it is not closed (the connection confirmed may have ended and another taken its ends), nor logged as sshd's.
       const forged = await loop.pair();
-      await actions.closeConnection({
+      const refused = await actions.closeConnection({
         ...tupleOf(forged.client.socket, 'inet'),
         owner: { pid: 1, name: 'sshd', startTime: null },
       });
+      expect(refused).toMatchObject({
+        outcome: 'failed',
+        message: expect.stringMatching(/not closed: PID 1 no longer holds it/),
+      });
+      expect(await echoes(forged.client.socket)).toBe(true);
       const [entry] = await actions.actionLog(1);
       expect(entry).toMatchObject({
-        outcome: 'closed',
+        outcome: 'failed',
         pid: null,
         name: null,
-        message: expect.stringMatching(/owner not verified: the client named PID 1\)$/),
+        message: expect.stringMatching(/the client named PID 1\)$/),
       });
       expect(JSON.stringify(entry)).not.toContain('sshd');
+      // The process named no longer runs, or its PID is another process's now (its start time differs): not closed.
+      const exited = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
+      const gonePid = Number(exited.stdout.trim());
+      expect(
+        (
+          await actions.closeConnection({
+            ...tupleOf(forged.client.socket, 'inet'),
+            owner: { pid: gonePid, name: 'x', startTime: null },
+          })
+        ).message,
+      ).toMatch(new RegExp(`PID ${gonePid}, which held it, no longer runs`));
+      expect(
+        (
+          await actions.closeConnection({
+            ...tupleOf(forged.client.socket, 'inet'),
+            owner: { pid: process.pid, name: me, startTime: 1 },
+          })
+        ).message,
+      ).toMatch(/is now another process/);
+      expect(await echoes(forged.client.socket)).toBe(true);
+      // Named truly, it closes.
+      expect(
+        (
+          await actions.closeConnection({
+            ...tupleOf(forged.client.socket, 'inet'),
+            owner: { pid: process.pid, name: me, startTime: null },
+          })
+        ).outcome,
+      ).toBe('closed');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

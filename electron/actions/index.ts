@@ -187,7 +187,22 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
       if (params.host !== undefined) return closeOnHost(params.host, params);
       // The owner a client names goes into the log only once the OS confirms it (checked before closing,
       // while the socket exists); otherwise the claim is logged as unverified, without its name.
-      const owner = await verifiedCloseOwner(closeDeps, params, (pid) => readProcessIdentity(pid, { platform, run }));
+      const check = await verifiedCloseOwner(closeDeps, params, (pid) => readProcessIdentity(pid, { platform, run }));
+      if (check !== null && 'refused' in check) {
+        const refused: CloseResult = { outcome: 'failed', message: check.refused };
+        const claimed = params.owner!;
+        await record({
+          action: 'close-connection',
+          pid: null,
+          name: null,
+          startTime: null,
+          target: null,
+          outcome: refused.outcome,
+          message: `${refused.message} (the client named PID ${claimed.pid})`,
+        });
+        return refused;
+      }
+      const owner = check?.owner ?? null;
       const closed = await closeConnection(closeDeps, params);
       let raw = closed.result;
       const target = closed.target;
