@@ -87,6 +87,22 @@ describe('TcpDestroyStream', () => {
     expect(stream.take()).toHaveLength(10);
   });
 
+  it('says in plain words when the kernel’s queue of close events overflowed (ss -E ends on ENOBUFS)', async () => {
+    const notices: { code: string; text: string }[] = [];
+    const script =
+      "process.stderr.write('netlink receive error No buffer space available (105)\\n'); setTimeout(() => process.exit(1), 20);";
+    stream = new TcpDestroyStream({
+      command: [process.execPath, '-e', script],
+      restartDelayMs: 5_000,
+      onNotice: (_level, code, text) => notices.push({ code, text }),
+    });
+    stream.start();
+    await until('the notice', () => notices.length > 0);
+    expect(notices[0]!.code).toBe('traffic-events-restarted');
+    expect(notices[0]!.text).toMatch(/^More connections closed at once than NetLens could follow one by one/);
+    expect(notices[0]!.text).toContain('No buffer space available');
+  });
+
   it('keeps at most maxQueue events and counts the rest as dropped', async () => {
     stream = new TcpDestroyStream({ command: child(`${EVENTS.join('\n')}\n`.repeat(3), 4096), maxQueue: 4 });
     stream.start();

@@ -61,6 +61,9 @@ function defaultCommand(): string[] {
   return stdbuf ? [stdbuf, '-oL', 'ss', '-tinHeE'] : ['ss', '-tinHeE'];
 }
 
+/** ss -E's words when its netlink socket's queue overflowed (ENOBUFS): events were dropped, it ends. */
+const OVERFLOW = /No buffer space available|ENOBUFS/;
+
 export class TcpDestroyStream {
   private child: ChildProcess | null = null;
   private partial = '';
@@ -187,7 +190,11 @@ export class TcpDestroyStream {
     this.options.onNotice?.(
       'warning',
       'traffic-events-restarted',
-      `The destroy-event reader (ss -E) stopped (${reason}); restarting it. Connections closed meanwhile may be missing from the process totals.`,
+      // The usual cause in words a user reads (a new user's review of 12-06 met the raw one under heavy churn): the
+      // kernel's queue of close events overflowed, and ss -E ends when it does.
+      OVERFLOW.test(reason)
+        ? `More connections closed at once than NetLens could follow one by one (the kernel's queue of close events overflowed); it follows them again. The traffic of connections that opened and closed meanwhile may be missing from the process totals. (${reason})`
+        : `The destroy-event reader (ss -E) stopped (${reason}); restarting it. Connections closed meanwhile may be missing from the process totals.`,
     );
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
