@@ -95,11 +95,12 @@ export const MultiCloseDialog = memo(function MultiCloseDialog(props: {
         </>
       }
     >
-      <p>
-        {results === null
-          ? 'Both ends of each will see the connection reset. The processes are not signalled, though one may end when its connection does.'
-          : null}
-      </p>
+      {results === null ? (
+        <p>
+          Both ends of each will see the connection reset. The processes are not signalled, though one may end when its
+          connection does.
+        </p>
+      ) : null}
       {skippedText(props.skipped).map((t) => (
         <p key={t} className="muted">
           {t}
