@@ -46,7 +46,10 @@ describe.runIf(process.platform === 'linux')('the Interfaces filter', () => {
       async () => (await page.getByText('No interface matches “zz-no-such-interface”.').count()) > 0,
     );
     expect(await rows().count()).toBe(0);
+    // The chart keeps the interface it shows, and says the list hides it.
+    await until('the chart said hidden', async () => (await page.getByTestId('chart-hidden').count()) === 1);
     await page.keyboard.press('Escape');
+    await until('the note gone', async () => (await page.getByTestId('chart-hidden').count()) === 0);
     await until('every interface back', async () => (await listed()).length === all);
     expect(await page.getByLabel('Filter interfaces').inputValue()).toBe('');
   });

@@ -185,6 +185,14 @@ export function InterfacesTab() {
               {selected ? (
                 <>
                   <Inert text={label ?? selected} max={40} className="iface-name" /> · last 10 minutes
+                  {/* The chart keeps the interface chosen while the filter hides its row: said, so that it is not
+                      taken for one of the rows listed (a new user's review of 12-06). */}
+                  {listed !== rows && !listed.some((r) => r.id === selected) ? (
+                    <span className="muted" data-testid="chart-hidden">
+                      {' '}
+                      · not in the list as filtered
+                    </span>
+                  ) : null}
                   {selectedRow?.rates ? (
                     <span className="iface-now">
                       <span className="swatch rx" aria-hidden="true" /> RX {formatRate(selectedRow.rates.rxBytesPerSec)}
