@@ -161,6 +161,9 @@ export const requestSchemas = {
     remotePort: portSchema,
     /** A remote host shown beside this machine: the connection is there. */
     host: v.optional(destinationSchema),
+    /** The socket's inode as the UI saw it (this machine's rows): a socket with these ends and another inode is
+     *  another connection now, not closed. */
+    inode: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER))),
     /** The owner as the UI saw it, for the action log only (the connection is found by its endpoints). */
     owner: v.optional(
       plainObject({

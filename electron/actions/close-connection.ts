@@ -83,14 +83,13 @@ export function linuxInodeArgs(t: Tuple): string[] {
   return ['-H', '-n', '-t', '-e', ssFamily(t), 'state', 'all', ...ssTupleExpression(t)];
 }
 
-/** Whether pid has the socket with this inode open, from its fd links (not from a client's word): null when its fds
- *  cannot be read (another user's process, without the privilege), 'gone' when it no longer runs. */
-async function holdsSocket(pid: number, inode: number): Promise<boolean | 'gone' | null> {
+/** Whether pid has the socket with this inode open, from its fd links (not from a client's word). */
+async function holdsSocket(pid: number, inode: number): Promise<boolean> {
   let fds: string[];
   try {
     fds = await readdir(`/proc/${pid}/fd`);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : null;
+  } catch {
+    return false;
   }
   for (const fd of fds) {
     const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
@@ -99,36 +98,35 @@ async function holdsSocket(pid: number, inode: number): Promise<boolean | 'gone'
   return false;
 }
 
-/** What the owner a client names is, checked before the connection is closed: `owner` when the OS confirms it
- *  (the pid holds this very socket, Linux: the inode ss reports among the pid's fds, and its name and start time
- *  then read from the OS, never taken from the client), for the action log; `refused` when the OS says otherwise
- *  (the socket with these ends is there but that process no longer holds it, no longer runs, or is another process
- *  with its PID): the connection the user confirmed may have ended and another taken its ends, which is not closed
- *  (attack review of 12-06: a Close confirmed long before it ran). null when it cannot be told (no owner named,
- *  not Linux, no ss, the socket gone, another user's fds unreadable). */
+/**
+ * Checked before the connection is closed (Linux, with ss). `owner`: the owner a client names, for the action log,
+ * when the OS confirms it: the pid holds this very socket (the inode ss reports, found among the pid's fds), its
+ * name and start time then read from the OS, never taken from the client (null `owner` when it cannot be
+ * verified). `refused`: the client named the socket's inode and the socket with these ends now has another, so the
+ * connection it confirmed ended and another took its ends (attack review of 12-06: a Close confirmed long before
+ * it ran); that one is not closed. Whose the socket is never refuses a close (a process that forked and exited
+ * leaves the same socket to its child; another user's fds may be unreadable). null when nothing can be told.
+ */
 export async function verifiedCloseOwner(
   deps: CloseDeps,
   params: CloseParams,
   identity: (pid: number) => Promise<ProcessIdentity | null>,
-): Promise<{ owner: { pid: number; name: string; startTime: number | null } } | { refused: string } | null> {
+): Promise<{ owner: { pid: number; name: string; startTime: number | null } | null } | { refused: string } | null> {
   const claimed = params.owner;
   const t = checkTuple(params);
-  if (!claimed || typeof t === 'string' || deps.platform !== 'linux') return null;
+  if ((!claimed && params.inode === undefined) || typeof t === 'string' || deps.platform !== 'linux') return null;
   const support = await deps.linuxSupport();
   if (support.ssPath === null) return null;
   const r = await deps.run(support.ssPath, linuxInodeArgs(t), { timeoutMs: 10_000 });
   const inode = Number(/\bino:(\d+)\b/.exec(r.stdout)?.[1] ?? 0);
   if (!(inode > 0)) return null;
-  const refused = (why: string) => ({ refused: `${describe(t)} not closed: ${why}; look at it again` });
-  const holds = await holdsSocket(claimed.pid, inode);
-  if (holds === 'gone') return refused(`PID ${claimed.pid}, which held it, no longer runs`);
-  if (holds === false)
-    return refused(`PID ${claimed.pid} no longer holds it (another connection may have its ends now)`);
-  if (holds === null) return null;
+  if (params.inode !== undefined && params.inode !== inode)
+    return {
+      refused: `${describe(t)} not closed: it is another connection now (socket ${inode}, not ${params.inode}); look at it again`,
+    };
+  if (!claimed || !(await holdsSocket(claimed.pid, inode))) return { owner: null };
   const id = await identity(claimed.pid).catch(() => null);
-  if (!id) return null;
-  if (claimed.startTime !== null && id.startTime !== claimed.startTime)
-    return refused(`PID ${claimed.pid} is now another process`);
+  if (!id || (claimed.startTime !== null && id.startTime !== claimed.startTime)) return { owner: null };
   return { owner: { pid: id.pid, name: id.name, startTime: id.startTime } };
 }
 

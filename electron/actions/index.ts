@@ -190,7 +190,6 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
       const check = await verifiedCloseOwner(closeDeps, params, (pid) => readProcessIdentity(pid, { platform, run }));
       if (check !== null && 'refused' in check) {
         const refused: CloseResult = { outcome: 'failed', message: check.refused };
-        const claimed = params.owner!;
         await record({
           action: 'close-connection',
           pid: null,
@@ -198,7 +197,7 @@ export function createActions(options: ActionsOptions): Actions & { readonly log
           startTime: null,
           target: null,
           outcome: refused.outcome,
-          message: `${refused.message} (the client named PID ${claimed.pid})`,
+          message: refused.message,
         });
         return refused;
       }

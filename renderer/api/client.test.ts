@@ -22,7 +22,7 @@ describe('NetlensClient requests', () => {
     await expect(asked).resolves.toEqual([]);
   });
 
-  it('fails what was pending when the connection drops, and what is asked while it is lost, without sending it', async () => {
+  it('fails what was pending when the connection drops, and an action asked while it is lost, unsent; a read waits', async () => {
     const t = new FakeTransport(false);
     const client = new NetlensClient(t);
     t.onOpen?.();
@@ -30,16 +30,21 @@ describe('NetlensClient requests', () => {
     t.onClose?.('1006');
     await expect(pending).rejects.toThrow('connection to NetLens lost: 1006');
     const before = requests(t).length;
-    await expect(client.request('actionLog', { limit: 5 })).rejects.toThrow(
-      /^not sent: the connection to NetLens is lost/,
-    );
+    // An action fails at once, unsent; a read waits for the reconnect (the transport keeps it).
+    await expect(
+      client.request('kill', { pid: 4242, startTime: null, signal: 'TERM', elevate: false }),
+    ).rejects.toThrow(/^not sent: the connection to NetLens is lost/);
     expect(requests(t)).toHaveLength(before);
-    // Back: requests go again.
-    t.onOpen?.();
-    const again = client.request('actionLog', { limit: 5 });
+    const read = client.request('actionLog', { limit: 5 });
     expect(requests(t)).toHaveLength(before + 1);
+    t.onOpen?.();
     answer(t, (requests(t).at(-1) as { id: number }).id, []);
-    await expect(again).resolves.toEqual([]);
+    await expect(read).resolves.toEqual([]);
+    // Back: actions go again.
+    const again = client.request('kill', { pid: 4242, startTime: null, signal: 'TERM', elevate: false });
+    expect(requests(t)).toHaveLength(before + 2);
+    answer(t, (requests(t).at(-1) as { id: number }).id, { outcome: 'gone', message: 'gone' });
+    await expect(again).resolves.toMatchObject({ outcome: 'gone' });
   });
 
   it('fails what was pending when the host is gone for good, and every request after', async () => {

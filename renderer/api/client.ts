@@ -4,6 +4,9 @@ import type { Method, MethodResults, RequestInput, ServerMessage, StreamMessage 
 import type { Dataset } from '../../shared/types.js';
 import type { Transport } from './transport.js';
 
+/** Requests that act (on processes, connections, privileges): never kept for a reconnect. */
+const ACTIONS: ReadonlySet<Method> = new Set<Method>(['kill', 'closeConnection', 'elevate']);
+
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
 /** `gone`: the browser host this page came from stopped and another (a new launch) answers at its address. */
@@ -52,11 +55,13 @@ export class NetlensClient {
     this.transport.start();
   }
 
-  /** Sends a request; while the connection is lost (closed, or gone for good) it fails at once rather than wait in
-   *  the transport for a reconnect that may come much later or never: a Kill or Close confirmed now is not done an
-   *  hour later (attack review of 12-06), nor does a dialog wait forever. Before the first connection it waits. */
+  /** Sends a request. Once the host is gone for good it fails at once. While the connection is lost, an action
+   *  (kill, close, elevate) fails at once too, rather than wait in the transport for a reconnect that may come much
+   *  later: a Kill or Close confirmed now is not done an hour later (attack review of 12-06), nor does its dialog
+   *  wait; a read waits for the reconnect, as the views that asked expect an answer (a new review of 12-06 found
+   *  History's and Alerts' errors never cleared when reads failed too). Before the first connection all wait. */
   request<M extends Method>(method: M, params: RequestInput<M>): Promise<MethodResults[M]> {
-    if (isOffline(this.state))
+    if (this.state === 'gone' || (this.state === 'closed' && ACTIONS.has(method)))
       return Promise.reject(
         new Error(
           this.state === 'gone'

@@ -35,6 +35,7 @@ describe('loadSettings', () => {
         saved.push(args.settings);
         return Promise.resolve({});
       },
+      onState: () => undefined,
     };
     const loading = loadSettings(client as unknown as Parameters<typeof loadSettings>[0]);
     // A tab clicked and a column widened as the window opens, before the stored settings arrive.
@@ -50,5 +51,30 @@ describe('loadSettings', () => {
     expect(settingsStore.getState()).toMatchObject({ loaded: true, settings: { activeTab: 'routes', theme: 'dark' } });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(saved).toEqual([{ activeTab: 'routes', grids: { routes: settings.grids.routes } }]);
+  });
+
+  it('saves again once the connection is back what failed to save while it was lost', async () => {
+    const { loadSettings, updateSettings } = await import('./settings.js');
+    const saved: unknown[] = [];
+    let online = true;
+    const states: ((s: string) => void)[] = [];
+    const client = {
+      request: (type: string, args: { settings?: unknown }) => {
+        if (type === 'loadSettings') return Promise.resolve({});
+        if (!online) return Promise.reject(new Error('connection to NetLens lost: 1006'));
+        saved.push(args.settings);
+        return Promise.resolve({});
+      },
+      onState: (l: (s: string) => void) => states.push(l),
+    };
+    await loadSettings(client as unknown as Parameters<typeof loadSettings>[0]);
+    online = false;
+    updateSettings({ hideDownInterfaces: true });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(saved).toEqual([]);
+    online = true;
+    for (const l of states) l('open');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(saved).toEqual([{ hideDownInterfaces: true }]);
   });
 });

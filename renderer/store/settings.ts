@@ -192,6 +192,12 @@ export function updateGrid(id: string, change: Partial<GridSettings>): void {
 }
 
 export async function loadSettings(client: NetlensClient): Promise<Settings> {
+  // A save that failed while the connection was lost is tried again once it is back (it waited for the next change,
+  // and a reload before that lost it: a review of 12-06).
+  if (clientRef !== client)
+    client.onState((state) => {
+      if (state === 'open' && (dirty.size > 0 || dirtyGrids.size > 0)) scheduleSave();
+    });
   clientRef = client;
   let raw: unknown = {};
   try {

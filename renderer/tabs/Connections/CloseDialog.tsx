@@ -21,6 +21,8 @@ export function requestClose(client: NetlensClient, r: Connection): Promise<Clos
     remoteAddress: r.remoteAddress,
     remotePort: r.remotePort,
     ...(r.host === undefined ? {} : { host: r.host }),
+    // This machine's socket as the row showed it: another with the same ends by the time this runs is not closed.
+    ...(r.host === undefined && r.inode !== null && r.inode > 0 ? { inode: r.inode } : {}),
     ...(r.processes[0]
       ? { owner: { pid: r.processes[0].pid, name: r.processes[0].name, startTime: r.processes[0].startTime } }
       : {}),

@@ -53,6 +53,7 @@ import { ConnectionsToolbar } from './Toolbar.js';
 import {
   closableOf,
   closeBlocked,
+  isOwnLink,
   type CloseSkipped,
   type OwnLink,
   connectionPredicate,
@@ -363,7 +364,11 @@ export function ConnectionsTab() {
   const menuItems = (row: Connection, copy: () => void): MenuItem[] => {
     const owner = row.processes[0];
     const killReason = killBlocked(row, actions);
-    const closeReason = closeBlocked(row, actions);
+    const closeReason =
+      closeBlocked(row, actions) ??
+      (isOwnLink(row, ownLink(client.hostKind))
+        ? "this is a page's connection to NetLens: closing it would cut the page off"
+        : undefined);
     const hasRemote = hasRemoteAddress(row);
     return [
       {

@@ -11,7 +11,7 @@ import { Inert } from '../../components/Inert.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
 import { useInTurn, type InTurnOutcome } from '../../components/in-turn.js';
 import { closeNames, failedClose, requestClose } from './CloseDialog.js';
-import { OutcomeCell } from './MultiKillDialog.js';
+import { OutcomeCell, StopButton } from './MultiKillDialog.js';
 import { endpointText, processText } from './columns.js';
 import type { CloseSkipped } from './view.js';
 
@@ -86,9 +86,11 @@ export const MultiCloseDialog = memo(function MultiCloseDialog(props: {
             </button>
           ) : null}
           {busy ? (
-            <button type="button" onClick={stop} title="Send no more: the connections not asked yet stay open">
-              Stop ({formatCount(pendingCount)} left)
-            </button>
+            <StopButton
+              onStop={stop}
+              left={pendingCount}
+              title="Send no more: the connections not asked yet stay open"
+            />
           ) : (
             <DismissButton done={done} doneLabel="Done" onClose={props.onClose} />
           )}

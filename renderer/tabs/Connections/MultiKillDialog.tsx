@@ -2,7 +2,8 @@
 // listed once for one confirmation, then killed one by one through the same request as a single Kill, each
 // with its start time so a PID that now belongs to another process is refused. Focus starts on Cancel; Stop (or
 // closing the dialog) sends no more (in-turn.ts).
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { formatCount } from '../../../shared/format.js';
 import type { KillResult } from '../../../shared/protocol.js';
 import type { ProcessInfo } from '../../../shared/types.js';
 import { useClient } from '../../api/context.js';
@@ -29,6 +30,30 @@ export function OutcomeCell(props: {
     <td data-outcome={props.result?.outcome} title={props.title === undefined ? undefined : inertText(props.title)}>
       <InertMessage text={props.result?.message ?? ''} names={props.names} />
     </td>
+  );
+}
+
+/** Stop, while a run goes on: it takes the focus (the button that started the run is disabled, and the focus would
+ *  fall out of the dialog, where Escape closes nothing), and once pressed says "Stopping…" while the request out
+ *  is answered. */
+export function StopButton(props: { onStop: () => void; title: string; left?: number }) {
+  const ref = useRef<HTMLButtonElement>(null);
+  const [stopping, setStopping] = useState(false);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <button
+      ref={ref}
+      type="button"
+      aria-disabled={stopping}
+      onClick={() => {
+        if (stopping) return;
+        setStopping(true);
+        props.onStop();
+      }}
+      title={props.title}
+    >
+      {stopping ? 'Stopping…' : `Stop${props.left === undefined ? '' : ` (${formatCount(props.left)} left)`}`}
+    </button>
   );
 }
 
@@ -94,9 +119,7 @@ export function MultiKillDialog(props: {
               ))
             : null}
           {busy ? (
-            <button type="button" onClick={stop} title="Send no more: the processes not asked yet are left running">
-              Stop
-            </button>
+            <StopButton onStop={stop} title="Send no more: the processes not asked yet are left running" />
           ) : (
             <DismissButton done={Boolean(done)} onClose={props.onClose} />
           )}

@@ -215,6 +215,15 @@ describe('closableOf', () => {
     const r = closableOf([a, b, c], ctx());
     expect(r.rows.map((x) => x.id)).toEqual(['a', 'c']);
     expect(r.skipped.ends).toBe(1);
+    // An IPv6 server's end of an IPv4 connection (::ffff:127.0.0.1) is the same connection's other end.
+    const mapped = est('m', {
+      family: 'inet6',
+      localAddress: '::ffff:127.0.0.1',
+      localPort: 6000,
+      remoteAddress: '::ffff:127.0.0.1',
+      remotePort: 5000,
+    });
+    expect(closableOf([a, mapped], ctx()).skipped.ends).toBe(1);
     // The same endpoints on another host are another connection.
     const remote = { ...b, id: 'rb', host: 'web1' };
     expect(closableOf([a, remote], ctx()).skipped.ends).toBe(0);
@@ -229,9 +238,11 @@ describe('closableOf', () => {
     });
     const page = est('p', { localAddress: '127.0.0.1', localPort: 5555, remoteAddress: '127.0.0.1', remotePort: 8080 });
     const other = est('o');
-    const r = closableOf([server, page, other], ctx(), own);
+    // The host's listener is not a page's link: not an established connection, counted as such.
+    const listener = conn('l', { localAddress: '127.0.0.1', localPort: 8080, state: 'LISTEN' });
+    const r = closableOf([server, page, other, listener], ctx(), own);
     expect(r.rows.map((x) => x.id)).toEqual(['o']);
-    expect(r.skipped.own).toBe(2);
+    expect(r.skipped).toEqual({ other: 1, own: 2, ends: 0 });
     expect(closableOf([server, page], ctx(), own).reason).toMatch(/NetLens's own connections/);
     // A name for the host's address: its port alone says it; a remote host's row never is.
     expect(isOwnLink(page, { address: null, port: 8080 })).toBe(true);

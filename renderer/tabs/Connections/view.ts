@@ -152,10 +152,14 @@ export interface OwnLink {
   port: number;
 }
 
+/** An IPv4-mapped IPv6 address (::ffff:127.0.0.1) as the IPv4 address it maps; any other as it is. */
+const unmapped = (a: string) => (a.toLowerCase().startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a);
+
 /** Whether `r` is a page's connection to this browser host (either end of it). */
 export function isOwnLink(r: Connection, own: OwnLink | null): boolean {
   if (own === null || r.host !== undefined || r.proto !== 'tcp') return false;
-  const at = (address: string, port: number) => port === own.port && (own.address === null || address === own.address);
+  const at = (address: string, port: number) =>
+    port === own.port && (own.address === null || unmapped(address) === unmapped(own.address));
   return at(r.localAddress, r.localPort) || at(r.remoteAddress, r.remotePort);
 }
 
@@ -184,20 +188,22 @@ export function closableOf(
   const end = (host: string | undefined, a: string, p: number, b: string, q: number) =>
     `${host ?? ''}\u0000${a}\u0000${p}\u0000${b}\u0000${q}`;
   for (const r of rows) {
-    if (isOwnLink(r, own)) {
-      skipped.own++;
-      continue;
-    }
     if (closeBlocked(r, ctx) !== undefined) {
       unavailable ??= closeUnavailable(r, ctx);
       skipped.other++;
       continue;
     }
-    if (ends.has(end(r.host, r.localAddress, r.localPort, r.remoteAddress, r.remotePort))) {
+    if (isOwnLink(r, own)) {
+      skipped.own++;
+      continue;
+    }
+    // Ends compared as IPv4 where an IPv6 socket holds an IPv4-mapped address (a server on ::, a client to 127.0.0.1).
+    const [la, ra] = [unmapped(r.localAddress), unmapped(r.remoteAddress)];
+    if (ends.has(end(r.host, la, r.localPort, ra, r.remotePort))) {
       skipped.ends++;
       continue;
     }
-    ends.add(end(r.host, r.remoteAddress, r.remotePort, r.localAddress, r.localPort));
+    ends.add(end(r.host, ra, r.remotePort, la, r.localPort));
     closable.push(r);
   }
   const why = (reason: string) => ({ rows: closable, reason, skipped });

@@ -39,8 +39,10 @@ export function TimelineStrip(props: {
     e.preventDefault();
     props.onChoose(next);
   };
-  const selX = x(Math.max(from, selection.from));
-  const selW = Math.max(2, x(Math.min(to, selection.to)) - selX);
+  // Within the strip: a moment chosen past its end (End, Now: the strip's end follows the clock every 30 s) is
+  // drawn at its end, not beyond the view.
+  const selX = Math.min(width, x(Math.max(from, selection.from)));
+  const selW = Math.max(2, Math.min(width, x(Math.min(to, selection.to))) - selX);
   const total = points.reduce((n, p) => n + p.opened, 0);
   return (
     <figure className="timeline" aria-label="Activity timeline">
@@ -88,9 +90,21 @@ export function TimelineStrip(props: {
           <line className="timeline-axis" x1={0} x2={width} y1={32} y2={32} />
           {/* The moment, or the range's ends, drawn over the bars in the text's colour: the selection's fill alone, a
               2 px accent line, was lost among the accent bars (a new user's review of 12-06). */}
-          <line className="timeline-mark" x1={selX} x2={selX} y1={0} y2={64} />
+          <line
+            className="timeline-mark"
+            x1={Math.min(selX, width - 1)}
+            x2={Math.min(selX, width - 1)}
+            y1={0}
+            y2={64}
+          />
           {selection.to !== selection.from ? (
-            <line className="timeline-mark" x1={selX + selW} x2={selX + selW} y1={0} y2={64} />
+            <line
+              className="timeline-mark"
+              x1={Math.min(selX + selW, width - 1)}
+              x2={Math.min(selX + selW, width - 1)}
+              y1={0}
+              y2={64}
+            />
           ) : null}
         </svg>
       </div>
