@@ -3,7 +3,7 @@
 // out the interfaces that are down. The status bar counts what is shown of how many.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, showTabByKey, until, type OpenApp } from './support.js';
+import { openApp, savedSettings, showTabByKey, until, type OpenApp } from './support.js';
 
 let app: OpenApp;
 let page: Page;
@@ -92,7 +92,11 @@ describe.runIf(process.platform === 'linux')('the Interfaces filter', () => {
     await page.getByRole('searchbox', { name: 'Filter connections' }).fill('');
     // Hide down is a setting (saved as Hide loopback is); the text typed is for the page's life.
     await showTabByKey(page, 'Control+3', 'Interfaces');
-    await new Promise((r) => setTimeout(r, 600));
+    // Saved by the host before the reload (the page saves a moment after a change).
+    await until(
+      'Hide down saved',
+      () => (savedSettings(app.host) as { hideDownInterfaces?: boolean } | null)?.hideDownInterfaces === true,
+    );
     await page.reload();
     await until(
       'Hide down still on',
