@@ -2,7 +2,7 @@
 // (not queued for a reconnect that may come hours later or never); waiting before the first connection.
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../shared/protocol.js';
-import { NetlensClient } from './client.js';
+import { ConnectionLostError, NetlensClient } from './client.js';
 import { FakeTransport } from './fake-transport.js';
 
 /** The host's answer to request `id`. */
@@ -29,11 +29,16 @@ describe('NetlensClient requests', () => {
     const pending = client.request('actionLog', { limit: 5 });
     t.onClose?.('1006');
     await expect(pending).rejects.toThrow('connection to NetLens lost: 1006');
+    // A failure of the connection, not a refusal of the host's: what asked can stop asking.
+    await expect(pending).rejects.toBeInstanceOf(ConnectionLostError);
     const before = requests(t).length;
     // An action fails at once, unsent; a read waits for the reconnect (the transport keeps it).
     await expect(
       client.request('kill', { pid: 4242, startTime: null, signal: 'TERM', elevate: false }),
     ).rejects.toThrow(/^not sent: the connection to NetLens is lost/);
+    await expect(
+      client.request('kill', { pid: 4242, startTime: null, signal: 'TERM', elevate: false }),
+    ).rejects.toBeInstanceOf(ConnectionLostError);
     expect(requests(t)).toHaveLength(before);
     const read = client.request('actionLog', { limit: 5 });
     expect(requests(t)).toHaveLength(before + 1);

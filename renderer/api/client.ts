@@ -7,6 +7,12 @@ import type { Transport } from './transport.js';
 /** Requests that act (on processes, connections, privileges): never kept for a reconnect. */
 const ACTIONS: ReadonlySet<Method> = new Set<Method>(['kill', 'closeConnection', 'elevate']);
 
+/** A request the connection to NetLens failed (lost with the request out, or not sent while it was lost or gone):
+ *  what asked it can tell it from the host's own refusal, and stop asking (a run of Kill or Close in turn). */
+export class ConnectionLostError extends Error {
+  override name = 'ConnectionLostError';
+}
+
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
 /** `gone`: the browser host this page came from stopped and another (a new launch) answers at its address. */
@@ -43,7 +49,7 @@ export class NetlensClient {
   }
 
   private rejectPending(why: string): void {
-    for (const p of this.pending.values()) p.reject(new Error(why));
+    for (const p of this.pending.values()) p.reject(new ConnectionLostError(why));
     this.pending.clear();
   }
 
@@ -63,7 +69,7 @@ export class NetlensClient {
   request<M extends Method>(method: M, params: RequestInput<M>): Promise<MethodResults[M]> {
     if (this.state === 'gone' || (this.state === 'closed' && ACTIONS.has(method)))
       return Promise.reject(
-        new Error(
+        new ConnectionLostError(
           this.state === 'gone'
             ? 'not sent: NetLens was started again; reload the page'
             : 'not sent: the connection to NetLens is lost (reconnecting)',

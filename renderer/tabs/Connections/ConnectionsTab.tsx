@@ -54,6 +54,7 @@ import {
   closableOf,
   closeBlocked,
   isOwnLink,
+  OWN_LINK_REASON,
   type CloseSkipped,
   type OwnLink,
   connectionPredicate,
@@ -365,10 +366,7 @@ export function ConnectionsTab() {
     const owner = row.processes[0];
     const killReason = killBlocked(row, actions);
     const closeReason =
-      closeBlocked(row, actions) ??
-      (isOwnLink(row, ownLink(client.hostKind))
-        ? "this is a page's connection to NetLens: closing it would cut the page off"
-        : undefined);
+      closeBlocked(row, actions) ?? (isOwnLink(row, ownLink(client.hostKind)) ? OWN_LINK_REASON : undefined);
     const hasRemote = hasRemoteAddress(row);
     return [
       {

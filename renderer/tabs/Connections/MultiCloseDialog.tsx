@@ -1,7 +1,7 @@
 // Close on a multi-selection (TCPView closes every selected connection): the established TCP connections of the
 // selection, of one host, listed for one confirmation, then reset one by one through the same request as a single
 // Close, each row saying what happened. The rows of the selection Close cannot act on (listening, UDP, closed) are
-// left open and counted. Focus starts on Cancel; Stop (or closing the dialog) sends no more (in-turn.ts).
+// left open and counted. Focus starts on Cancel; Stop (or closing the dialog) sends no more (InTurn.tsx).
 import { memo } from 'react';
 import type { CloseResult } from '../../../shared/protocol.js';
 import type { Connection } from '../../../shared/types.js';
@@ -9,9 +9,8 @@ import { formatCount } from '../../../shared/format.js';
 import { useClient } from '../../api/context.js';
 import { Inert } from '../../components/Inert.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
-import { useInTurn, type InTurnOutcome } from '../../components/in-turn.js';
+import { OutcomeCell, StopButton, useInTurn, type InTurnOutcome } from '../../components/InTurn.js';
 import { closeNames, failedClose, requestClose } from './CloseDialog.js';
-import { OutcomeCell, StopButton } from './MultiKillDialog.js';
 import { endpointText, processText } from './columns.js';
 import type { CloseSkipped } from './view.js';
 

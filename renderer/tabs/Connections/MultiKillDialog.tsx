@@ -1,61 +1,20 @@
 // Kill on a multi-selection (or on a process name in the side list): the distinct processes behind the rows,
 // listed once for one confirmation, then killed one by one through the same request as a single Kill, each
 // with its start time so a PID that now belongs to another process is refused. Focus starts on Cancel; Stop (or
-// closing the dialog) sends no more (in-turn.ts).
-import { useEffect, useRef, useState } from 'react';
-import { formatCount } from '../../../shared/format.js';
+// closing the dialog) sends no more (InTurn.tsx).
+import { useState } from 'react';
 import type { KillResult } from '../../../shared/protocol.js';
 import type { ProcessInfo } from '../../../shared/types.js';
 import { useClient } from '../../api/context.js';
-import { inertText } from '../../../shared/inert-text.js';
-import { Inert, InertMessage, inertLabel, isolated } from '../../components/Inert.js';
+import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
-import { useInTurn } from '../../components/in-turn.js';
+import { StopButton, OutcomeCell, useInTurn } from '../../components/InTurn.js';
 
 /** The dialog's two ways to kill, as its buttons offer them. */
 const SIGNALS = [
   { signal: 'TERM', label: 'Terminate', title: 'Ask each process to exit (SIGTERM)' },
   { signal: 'KILL', label: 'Force kill', title: 'Stop each process at once (SIGKILL)' },
 ] as const;
-
-/** A row's Result cell in the dialogs that act on several (Kill, Close): its outcome, and its message with the
- *  names it may hold shown inert. */
-export function OutcomeCell(props: {
-  result: { outcome: string; message: string } | undefined;
-  names: string[];
-  /** The whole message, where the cell says it short. */
-  title?: string | undefined;
-}) {
-  return (
-    <td data-outcome={props.result?.outcome} title={props.title === undefined ? undefined : inertText(props.title)}>
-      <InertMessage text={props.result?.message ?? ''} names={props.names} />
-    </td>
-  );
-}
-
-/** Stop, while a run goes on: it takes the focus (the button that started the run is disabled, and the focus would
- *  fall out of the dialog, where Escape closes nothing), and once pressed says "Stopping…" while the request out
- *  is answered. */
-export function StopButton(props: { onStop: () => void; title: string; left?: number }) {
-  const ref = useRef<HTMLButtonElement>(null);
-  const [stopping, setStopping] = useState(false);
-  useEffect(() => ref.current?.focus(), []);
-  return (
-    <button
-      ref={ref}
-      type="button"
-      aria-disabled={stopping}
-      onClick={() => {
-        if (stopping) return;
-        setStopping(true);
-        props.onStop();
-      }}
-      title={props.title}
-    >
-      {stopping ? 'Stopping…' : `Stop${props.left === undefined ? '' : ` (${formatCount(props.left)} left)`}`}
-    </button>
-  );
-}
 
 export function MultiKillDialog(props: {
   processes: ProcessInfo[];

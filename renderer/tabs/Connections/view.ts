@@ -155,6 +155,9 @@ export interface OwnLink {
 /** An IPv4-mapped IPv6 address (::ffff:127.0.0.1) as the IPv4 address it maps; any other as it is. */
 const unmapped = (a: string) => (a.toLowerCase().startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a);
 
+/** Why one row's Close is refused on a page's own link. */
+export const OWN_LINK_REASON = "this is a page's connection to NetLens: closing it would cut the page off";
+
 /** Whether `r` is a page's connection to this browser host (either end of it). */
 export function isOwnLink(r: Connection, own: OwnLink | null): boolean {
   if (own === null || r.host !== undefined || r.proto !== 'tcp') return false;

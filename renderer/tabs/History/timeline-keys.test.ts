@@ -57,6 +57,9 @@ describe('the timeline from the keyboard', () => {
   it('ignores the keys it does not take', () => {
     expect(timelineKey('Enter', false, at(1), MINUTE, bounds)).toBeNull();
     expect(timelineKey('a', true, at(1), MINUTE, bounds)).toBeNull();
+    // Names of Object's members are not its keys (a page may dispatch any key name).
+    for (const k of ['constructor', 'toString', 'hasOwnProperty', '__proto__'])
+      expect(timelineKey(k, false, at(1), MINUTE, bounds)).toBeNull();
   });
 
   it('anchors a range typed in the fields at its start', () => {

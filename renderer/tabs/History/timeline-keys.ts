@@ -33,7 +33,8 @@ export function anchorOf(selection: Span, previous: number | null): number {
  *  does not take. Without Shift a moment moves, or a range slides whole; with Shift the end that moves is the one
  *  that is not the anchor (a moment's only one). The result stays within the span. */
 export function timelineKey(key: string, shift: boolean, selection: Span, anchor: number, bounds: Span): Span | null {
-  const step = STEPS[key];
+  // Its own keys only: a key named as an Object member (KeyboardEvent.key is any string a page dispatches) is not one.
+  const step = Object.hasOwn(STEPS, key) ? STEPS[key] : undefined;
   if (step === undefined) return null;
   if (!shift && selection.to !== selection.from) {
     // A range slides, as long as it was, within the span.
