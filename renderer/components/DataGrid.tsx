@@ -57,6 +57,22 @@ const GROW_MIN = 180;
 /** The header row's height with its border (styles.css .header-cell and .grid-header). */
 const HEADER_HEIGHT = 27;
 const GEOMETRY = { rowHeight: ROW_HEIGHT, headerHeight: HEADER_HEIGHT };
+/** Selections up to this size are counted by looking each id up in the view (a live view's lookup is a search of
+ *  its order, not a pass); larger ones by one pass over it. */
+const LOOKUP_COUNT_MAX = 256;
+
+/** How many of `ids` are rows of the view (a selection's rows that a filter hid or that closed are not). */
+export function countInView<Row extends { id: string }>(rows: RowList<Row>, ids: ReadonlySet<string>): number {
+  if (ids.size === 0) return 0;
+  let n = 0;
+  if (ids.size <= LOOKUP_COUNT_MAX) {
+    for (const id of ids) if (rows.indexOfId(id) >= 0) n++;
+    return n;
+  }
+  for (const r of rows.all()) if (ids.has(r.id)) n++;
+  return n;
+}
+
 /** Rows rendered past each edge of the screen, so that a scroll shows rows already there. */
 const OVERSCAN = 8;
 
@@ -83,6 +99,8 @@ export interface GridProps<Row extends { id: string }> {
   /** Several rows may be selected: click, Shift+click, Ctrl/Cmd+click, Ctrl/Cmd+A, Shift+arrows.
    *  `selectedId` is then the focused row. */
   multiSelect?: boolean;
+  /** How many rows of the view are selected (with multiSelect), told when it changes: the status bar says it. */
+  onSelectedCount?: (count: number) => void;
   onActivate?: (row: Row) => void;
   empty: ReactNode;
   /** Extra toolbar content placed next to the column chooser. */
@@ -387,6 +405,9 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   /** The rows selected that are in the view, for Export (a multi-select grid's; a single row is not offered). */
   const selectedCountRef = useRef<() => number>(() => 0);
   selectedCountRef.current = () => (multi && picked.size > 0 ? pickedRows().length : 0);
+  const pickedInView = useMemo(() => (multi ? countInView(sorted, picked) : 0), [multi, sorted, picked]);
+  const onSelectedCount = props.onSelectedCount;
+  useEffect(() => onSelectedCount?.(pickedInView), [onSelectedCount, pickedInView]);
   const sortedRef = useRef(sorted);
   sortedRef.current = sorted;
   const pickedRef = useRef(picked);

@@ -210,6 +210,7 @@ export function StatusBar({
           {formatCount(panel.shown)} of {formatCount(panel.total)} {panel.noun}
         </span>
       ) : null}
+      {panel?.selected ? <span data-status="selected">{formatCount(panel.selected)} selected</span> : null}
       {capture ? null : ds.tick ? (
         <TickFigure at={ds.tick.at} lagCount={ds.tick.lagCount}>
           read in {duration.toFixed(duration < 10 ? 1 : 0)} ms

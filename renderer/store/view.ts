@@ -11,6 +11,8 @@ export interface PanelStats {
   noun: string;
   /** Connections whose owner this user may not see. */
   denied?: number;
+  /** Rows of the view selected (a grid with several selectable rows). */
+  selected?: number;
 }
 
 export const HISTORY_VIEWS = ['timeline', 'changes', 'exposure', 'alerts'] as const;
@@ -58,7 +60,8 @@ export function reportPanel(stats: PanelStats | null): void {
     prev.shown === stats.shown &&
     prev.total === stats.total &&
     prev.noun === stats.noun &&
-    prev.denied === stats.denied
+    prev.denied === stats.denied &&
+    prev.selected === stats.selected
   )
     return;
   viewStore.setState({ panel: stats });

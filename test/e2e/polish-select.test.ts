@@ -21,6 +21,11 @@ const dataRows = () => grid().locator('[role="row"][data-row-id]');
 const selected = () => grid().locator('[role="row"][aria-selected="true"]');
 const filterBox = () => page.getByRole('searchbox', { name: 'Filter connections' });
 const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+/** The status bar's count of selected rows ('' when none is). */
+const selectedStatus = async () => {
+  const s = page.locator('footer [data-status="selected"]');
+  return (await s.count()) === 0 ? '' : ((await s.textContent()) ?? '');
+};
 
 /** The headers Copy, CSV and JSON give the grid's columns: the unit where the cells carried it, and with names
  *  resolved the remote host's name after its address (left out here: the test does not choose). */
@@ -66,12 +71,24 @@ describe('selecting and copying', () => {
       .nth(2)
       .click({ modifiers: ['Shift'] });
     expect(await selected().count()).toBe(3);
+    await until('the status bar says 3 selected', async () => (await selectedStatus()) === '3 selected');
     await dataRows()
       .nth(1)
       .click({ modifiers: ['ControlOrMeta'] });
     expect(await selected().count()).toBe(2);
     await page.keyboard.press('ControlOrMeta+a');
     expect(await selected().count()).toBe(4);
+    await until('the status bar says 4 selected', async () => (await selectedStatus()) === '4 selected');
+    // A selected row the filter hides is not counted: of the four, the listener of b is left.
+    await filterBox().fill(`nlselb${tag}`);
+    await until('one row', async () => (await dataRows().count()) === 1);
+    await until('the status bar says 1 selected', async () => (await selectedStatus()) === '1 selected');
+    await filterBox().fill(`nlsel`);
+    await until('four rows again', async () => (await dataRows().count()) === 4);
+    await until('the status bar says 4 selected again', async () => (await selectedStatus()) === '4 selected');
+    await dataRows().nth(0).click();
+    await page.keyboard.press('Escape');
+    await until('nothing selected, nothing said', async () => (await selectedStatus()) === '');
     await dataRows().nth(0).click();
     await page.keyboard.press('Shift+ArrowDown');
     await page.keyboard.press('Shift+ArrowDown');

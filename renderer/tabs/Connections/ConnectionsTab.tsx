@@ -242,9 +242,10 @@ export function ConnectionsTab() {
   const total = hostSelection.kind === 'all' ? live.rows.size : ofHosts;
   const hostDown = useSelectedHostDown();
 
+  const [selectedCount, setSelectedCount] = useState(0);
   useEffect(() => {
-    reportPanel({ shown: shown.length, total, noun: 'sockets', denied });
-  }, [shown.length, total, denied]);
+    reportPanel({ shown: shown.length, total, noun: 'sockets', denied, selected: selectedCount });
+  }, [shown.length, total, denied, selectedCount]);
   useEffect(() => () => reportPanel(null), []);
 
   // A new function for each version of the table (its marks change in place), so the rows redraw; and when the first
@@ -492,6 +493,7 @@ export function ConnectionsTab() {
           selectedId={selectedId}
           onSelect={setSelectedId}
           multiSelect
+          onSelectedCount={setSelectedCount}
           onContextMenu={openMenu}
           empty={
             loading
