@@ -1,8 +1,9 @@
-// The client's requests over a fake transport: answered by id; failed at once while the connection is lost or gone
-// (not queued for a reconnect that may come hours later or never); waiting before the first connection.
+// The client's requests over a fake transport: answered by id; actions failed at once while the connection is lost
+// or gone (not queued for a reconnect that may come hours later or never); reads held for the reconnect, however
+// many tries fail, up to a bound; everything waiting before the first connection.
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../shared/protocol.js';
-import { ConnectionLostError, NetlensClient } from './client.js';
+import { ConnectionLostError, MAX_WAITING, NetlensClient } from './client.js';
 import { FakeTransport } from './fake-transport.js';
 
 /** The host's answer to request `id`. */
@@ -16,8 +17,9 @@ describe('NetlensClient requests', () => {
     const t = new FakeTransport(false);
     const client = new NetlensClient(t);
     const asked = client.request('actionLog', { limit: 5 });
-    expect(requests(t)).toHaveLength(1);
+    expect(requests(t)).toHaveLength(0);
     t.onOpen?.();
+    expect(requests(t)).toHaveLength(1);
     answer(t, (requests(t)[0] as { id: number }).id, []);
     await expect(asked).resolves.toEqual([]);
   });
@@ -41,8 +43,19 @@ describe('NetlensClient requests', () => {
     ).rejects.toBeInstanceOf(ConnectionLostError);
     expect(requests(t)).toHaveLength(before);
     const read = client.request('actionLog', { limit: 5 });
-    expect(requests(t)).toHaveLength(before + 1);
+    let settled = false;
+    void read.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    // Tries to reconnect that fail close again: the read still waits, unsent.
+    t.onClose?.('1006');
+    t.onClose?.('1006');
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    expect(requests(t)).toHaveLength(before);
     t.onOpen?.();
+    expect(requests(t)).toHaveLength(before + 1);
     answer(t, (requests(t).at(-1) as { id: number }).id, []);
     await expect(read).resolves.toEqual([]);
     // Back: actions go again.
@@ -61,5 +74,20 @@ describe('NetlensClient requests', () => {
     await expect(pending).rejects.toThrow(/NetLens was started again .*reload the page/);
     await expect(client.request('actionLog', { limit: 5 })).rejects.toThrow(/reload the page/);
     expect(client.state).toBe('gone');
+  });
+
+  it('holds at most MAX_WAITING reads for the connection; the host gone fails those it holds', async () => {
+    const t = new FakeTransport(false);
+    const client = new NetlensClient(t);
+    t.onOpen?.();
+    t.onClose?.('1006');
+    const held = Array.from({ length: MAX_WAITING }, () => client.request('actionLog', { limit: 5 }));
+    await expect(client.request('actionLog', { limit: 5 })).rejects.toThrow(
+      `not sent: ${MAX_WAITING} requests already wait for the connection to NetLens`,
+    );
+    expect(requests(t)).toHaveLength(0);
+    t.onGone?.('another NetLens answers');
+    for (const r of held) await expect(r).rejects.toBeInstanceOf(ConnectionLostError);
+    expect(requests(t)).toHaveLength(0);
   });
 });
