@@ -1,7 +1,7 @@
 // Close connection…: resets one established TCP connection without killing its process (TCPView's
 // "Close Connection"; on Linux through sock_diag destroy).
 import { useState } from 'react';
-import type { CloseResult } from '../../../shared/protocol.js';
+import { type CloseResult, cutUnits, OWNER_NAME_MAX } from '../../../shared/protocol.js';
 import type { Connection } from '../../../shared/types.js';
 import { Inert, InertMessage } from '../../components/Inert.js';
 import { useClient } from '../../api/context.js';
@@ -24,7 +24,14 @@ export function requestClose(client: NetlensClient, r: Connection): Promise<Clos
     // This machine's socket as the row showed it: another with the same ends by the time this runs is not closed.
     ...(r.host === undefined && r.inode !== null && r.inode > 0 ? { inode: r.inode } : {}),
     ...(r.processes[0]
-      ? { owner: { pid: r.processes[0].pid, name: r.processes[0].name, startTime: r.processes[0].startTime } }
+      ? {
+          owner: {
+            pid: r.processes[0].pid,
+            // For the action log: a name past the request's limit (a remote host's) is cut, not the Close refused.
+            name: cutUnits(r.processes[0].name, OWNER_NAME_MAX),
+            startTime: r.processes[0].startTime,
+          },
+        }
       : {}),
   });
 }
