@@ -56,6 +56,32 @@ function run(file, args, env = process.env) {
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  stopWithParent(child);
+}
+
+/** What started this launcher (npm's `sh -c`, npm, a terminal's shell) ending leaves NetLens running unseen: the
+ *  prompt is back and Ctrl+C no longer reaches it (attack review of 12-06: a kill of `sh` from a row's menu; npm
+ *  stopped with a SIGTERM, by a process manager or a terminal's close, did the same). So the launcher stops it
+ *  then, as a SIGTERM would. The parent is gone when this process has another (Unix gives an orphan to init or a
+ *  subreaper) or when it no longer exists (Windows keeps the first parent's number). */
+function stopWithParent(child) {
+  const parent = process.ppid;
+  const gone = () => {
+    if (process.ppid !== parent) return true;
+    try {
+      process.kill(parent, 0);
+      return false;
+    } catch (err) {
+      return err.code === 'ESRCH';
+    }
+  };
+  const watch = setInterval(() => {
+    if (!gone()) return;
+    clearInterval(watch);
+    process.stderr.write(`NetLens: the process that started it (PID ${parent}) ended; stopping.\n`);
+    child.kill('SIGTERM');
+  }, 1000);
+  watch.unref();
 }
 
 const command = (args) =>

@@ -166,4 +166,49 @@ describe('npm run cli and npm run web (start.mjs --cli)', () => {
       }
     },
   );
+
+  it.runIf(process.platform === 'linux')(
+    'stops the host when what started the launcher ends (npm’s sh killed): it does not serve on unseen',
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'netlens-start-'));
+      const env = { ...process.env, NETLENS_DATA_DIR: dataDir, NETLENS_DNS_SERVER: '127.0.0.1:9' };
+      // As `npm run web` runs it: a shell, the launcher, the host.
+      const shell = spawn(
+        'sh',
+        ['-c', `"${process.execPath}" "${join(ROOT, 'scripts/start.mjs')}" --cli web --port 0`],
+        {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      shell.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      shell.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      const childrenOf = (pid: number) =>
+        readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim().split(' ').filter(Boolean).map(Number);
+      const alive = (pid: number) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      let pids: number[] = [];
+      try {
+        await until('the URL', () => /serving at http/.test(out), 60_000);
+        const [launcher] = childrenOf(shell.pid!);
+        const [host] = childrenOf(launcher!);
+        pids = [launcher!, host!];
+        expect(pids.every(alive)).toBe(true);
+        shell.kill('SIGKILL');
+        await until('the launcher and the host to end', () => !pids.some(alive), 20_000);
+        expect(out).toContain(`the process that started it (PID ${shell.pid}) ended; stopping`);
+      } finally {
+        for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+        shell.kill('SIGKILL');
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });
