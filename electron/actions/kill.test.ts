@@ -118,6 +118,10 @@ describe.runIf(linux)('kill, on real processes', () => {
       params({ pid: process.pid, startTime: await startTimeOf(process.pid), signal: 'KILL' }),
     );
     expect(self).toEqual({ outcome: 'refused', message: `PID ${process.pid} is part of NetLens itself` });
+    // The log names what was asked, not "unknown".
+    const [logged] = await actions.actionLog(1);
+    expect(logged).toMatchObject({ pid: process.pid, outcome: 'refused' });
+    expect(logged!.name).toBe((await readProcessIdentity(process.pid))!.name);
     const own = await actions.kill(
       params({ pid: sibling.pid!, startTime: await startTimeOf(sibling.pid!), signal: 'KILL' }),
     );

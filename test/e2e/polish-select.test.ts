@@ -97,6 +97,18 @@ describe('selecting and copying', () => {
     expect(await selected().count()).toBe(1);
   });
 
+  it('does not offer to kill NetLens itself: its listener’s Kill is disabled with the reason', async () => {
+    const port = new URL(session.app.host.url).port;
+    await filterBox().fill(`lport:${port} state:listen`);
+    await until('the host’s listener', async () => (await dataRows().count()) === 1);
+    await dataRows().nth(0).click({ button: 'right' });
+    const kill = page.getByRole('menu', { name: 'Connection' }).getByRole('menuitem', { name: /^Kill process/ });
+    expect(await kill.getAttribute('aria-disabled')).toBe('true');
+    expect(await kill.textContent()).toContain('this is NetLens itself');
+    await page.keyboard.press('Escape');
+    await filterBox().fill('');
+  });
+
   it('Copy puts the selected rows on the clipboard as TSV with a header line', async () => {
     await dataRows().nth(0).click();
     await dataRows()

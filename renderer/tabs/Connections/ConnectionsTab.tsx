@@ -63,8 +63,8 @@ import {
   effectiveFilter,
   firstHighlightEnd,
   killBlocked,
-  killManyBlocked,
-  processesOf,
+  killableProcesses,
+  killTargets,
   socketsByPid,
   socketsText,
 } from './view.js';
@@ -83,6 +83,7 @@ function ownLink(kind: 'electron' | 'browser'): OwnLink | null {
   return { address: numeric ? host : null, port };
 }
 const DEFAULT_SORT = [{ id: 'process', desc: false }];
+const NO_PIDS: ReadonlySet<number> = new Set();
 
 /** How long past a highlight's end the rows are drawn again when no tick has (ticks come every 1-2 s). */
 const HIGHLIGHT_GRACE_MS = 1000;
@@ -155,8 +156,14 @@ export function ConnectionsTab() {
   const openToolbarDialog = useCallback((kind: 'log' | 'names') => setDialog({ kind }), []);
   const [caps, setCaps] = useState<Capabilities | null>(null);
 
+  // The host's own process: Kill is not offered on it (the host would refuse it).
+  const [ownPids, setOwnPids] = useState<ReadonlySet<number>>(NO_PIDS);
   useEffect(() => {
     client.request('capabilities', {}).then(setCaps, () => setCaps(null));
+    client.request('hostInfo', {}).then(
+      (info) => setOwnPids(new Set([info.pid])),
+      () => undefined,
+    );
   }, [client]);
 
   const { names, epoch: namesEpoch } = useNames(capture);
@@ -278,7 +285,7 @@ export function ConnectionsTab() {
   const socketCounts = useMemo(() => (killing ? socketsByPid(live.rows.values()) : null), [killing, live]);
   const socketsOf = useCallback((pid: number) => socketsText(socketCounts?.get(pid)), [socketCounts]);
 
-  const actions = { capture: capture !== null, caps };
+  const actions = { capture: capture !== null, caps, ownPids };
   // Stable handlers: the grids re-render when their rows change, not with every render of the tab.
   const openMenu = useCallback(
     (row: Connection, at: { x: number; y: number }, selection: Connection[], copy: () => void) =>
@@ -293,9 +300,7 @@ export function ConnectionsTab() {
   /** The menu of several selected rows: copy or export them, close them, kill the processes behind them (last). */
   const selectionItems = (m: MenuState): MenuItem[] => {
     const closable = closableOf(m.selection, actions, ownLink(client.hostKind));
-    const procs = processesOf(m.selection);
-    const many = killManyBlocked(m.selection, actions);
-    const reason = many.reason ?? (procs.length === 0 ? 'no live process holds these sockets' : undefined);
+    const { processes: procs, reason, host } = killTargets(m.selection, actions, 'no live process holds these sockets');
     return [
       { id: 'copy-rows', label: `Copy ${m.selection.length} rows`, onSelect: m.copy },
       { id: 'export-rows', label: `Export ${m.selection.length} rows…`, onSelect: () => openExport(true) },
@@ -330,7 +335,7 @@ export function ConnectionsTab() {
           setDialog(
             procs.length === 1
               ? { kind: 'kill', row: { ...m.row, processes: procs } }
-              : { kind: 'killMany', processes: procs, host: many.host },
+              : { kind: 'killMany', processes: procs, host },
           ),
       },
     ];
@@ -339,9 +344,11 @@ export function ConnectionsTab() {
   /** The process side list's menu: filter to it, copy it, kill every process of that name (last). */
   const processItems = (entry: ProcessEntry, copy: () => void): MenuItem[] => {
     const rows = [...live.rows.values()].filter((r) => byToggles(r) && matchesProcess(r, entry.id));
-    const procs = processesOf(rows, entry.id);
-    const many = killManyBlocked(rows, actions);
-    const reason = many.reason ?? (procs.length === 0 ? 'no live process of this name holds a socket' : undefined);
+    const {
+      processes: procs,
+      reason,
+      host,
+    } = killTargets(rows, actions, 'no live process of this name holds a socket', entry.id);
     return [
       {
         id: 'filter',
@@ -358,7 +365,7 @@ export function ConnectionsTab() {
         separatorBefore: true,
         disabled: reason !== undefined,
         reason,
-        onSelect: () => setDialog({ kind: 'killMany', processes: procs, host: many.host }),
+        onSelect: () => setDialog({ kind: 'killMany', processes: procs, host }),
       },
     ];
   };
@@ -534,7 +541,7 @@ export function ConnectionsTab() {
       ) : null}
       {dialog?.kind === 'kill' ? (
         <KillDialog
-          processes={dialog.row.processes}
+          processes={killableProcesses(dialog.row, actions)}
           host={dialog.row.host}
           socketsOf={socketsOf}
           onClose={() => setDialog(null)}

@@ -18,6 +18,9 @@ import {
   firstHighlightEnd,
   killBlocked,
   killManyBlocked,
+  killableProcesses,
+  killTargets,
+  OWN_PROCESS_REASON,
   processesOf,
   socketsByPid,
   socketsText,
@@ -169,6 +172,23 @@ describe('why Kill or Close is unavailable', () => {
     expect(closeBlocked({ ...owned, closedAt: 1 }, here)).toBe('the connection has already closed');
     expect(closeBlocked({ ...owned, proto: 'udp' }, here)).toBe('only a TCP connection can be closed');
     expect(closeBlocked({ ...owned, state: 'LISTEN' }, here)).toMatch(/LISTEN: only an established/);
+  });
+  it('NetLens’s own process is not offered to Kill on this machine; another process sharing its socket is', () => {
+    const self: ActionContext = { ...here, ownPids: new Set([7]) };
+    const netlens = conn('s', { processes: [proc(7, 'node')] });
+    expect(killBlocked(netlens, self)).toBe(OWN_PROCESS_REASON);
+    expect(killBlocked({ ...netlens, host: 'web1' }, self)).toBeUndefined();
+    const shared = conn('sh', { processes: [proc(7, 'node'), proc(8, 'child')] });
+    expect(killBlocked(shared, self)).toBeUndefined();
+    expect(killableProcesses(shared, self).map((p) => p.pid)).toEqual([8]);
+    const none = 'no live process holds these sockets';
+    expect(killTargets([netlens], self, none)).toMatchObject({ processes: [], reason: OWN_PROCESS_REASON });
+    expect(killTargets([netlens, owned], self, none)).toMatchObject({
+      processes: [owned.processes[0]],
+      reason: undefined,
+    });
+    expect(killTargets([conn('n')], self, none).reason).toBe(none);
+    expect(killTargets([{ ...netlens, host: 'web1' }], self, none).processes).toHaveLength(1);
   });
   it('this machine’s capabilities apply to its own rows, not to a remote host’s', () => {
     const weak: ActionContext = { capture: false, caps: caps(cannot, cannot) };

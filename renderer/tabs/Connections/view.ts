@@ -103,6 +103,18 @@ export interface ActionContext {
   capture: boolean;
   /** This machine's capabilities (null until known); a remote host's processes are acted on there. */
   caps: Capabilities | null;
+  /** This machine's NetLens processes the page knows of (its host's): never offered to Kill, as the host refuses
+   *  them (a new user's review of 12-06 met the refusal only after confirming). */
+  ownPids?: ReadonlySet<number>;
+}
+
+/** Why Kill leaves a process out: it is NetLens's own. */
+export const OWN_PROCESS_REASON = 'this is NetLens itself';
+
+/** A row's processes Kill may offer: on this machine, all but NetLens's own. */
+export function killableProcesses(row: Connection, ctx: ActionContext): ProcessInfo[] {
+  const own = row.host === undefined ? ctx.ownPids : undefined;
+  return own && own.size > 0 ? row.processes.filter((p) => !own.has(p.pid)) : row.processes;
 }
 
 const READ_ONLY = 'a capture is read-only';
@@ -120,6 +132,7 @@ export function killBlocked(row: Connection, ctx: ActionContext): string | undef
   if (row.ownerStatus === 'capped')
     return 'the owner is not listed: the host has more socket owners than NetLens keeps';
   if (!row.processes[0]) return 'no process holds this socket';
+  if (killableProcesses(row, ctx).length === 0) return OWN_PROCESS_REASON;
   if (row.host === undefined && ctx.caps && !ctx.caps.kill.available) return ctx.caps.kill.reason ?? 'not available';
   if (row.closedAt) return 'the connection has closed';
   return undefined;
@@ -236,6 +249,23 @@ export function killManyBlocked(
   const host = hosts.size === 1 ? [...hosts][0] : undefined;
   if (hosts.size > 1) return { reason: 'these are on more than one host: choose one in the Host selector', host };
   return { reason: ctx.capture || host === undefined ? killUnavailable(ctx) : undefined, host };
+}
+
+/** What Kill on several rows (a selection, a name in the process list) would end: their live processes (of the
+ *  name `key`), NetLens's own left out, on one host; and why it cannot, if it cannot (`none`: the words for no
+ *  process at all). */
+export function killTargets(
+  rows: readonly Connection[],
+  ctx: ActionContext,
+  none: string,
+  key?: string,
+): { processes: ProcessInfo[]; reason: string | undefined; host: string | undefined } {
+  const many = killManyBlocked(rows, ctx);
+  const all = processesOf(rows, key);
+  const own = many.host === undefined ? ctx.ownPids : undefined;
+  const processes = own && own.size > 0 ? all.filter((p) => !own.has(p.pid)) : all;
+  const empty = processes.length === 0 ? (all.length > 0 ? OWN_PROCESS_REASON : none) : undefined;
+  return { processes, reason: many.reason ?? empty, host: many.host };
 }
 
 /** When the first highlight still shown at `now` ends, or null when none is (marks are in the order of their times:
