@@ -198,6 +198,22 @@ describe('joined grids', () => {
     ]);
     expect(t.rows.map((r) => r[t.columns.indexOf('PID')])).toEqual(['4398', '10, 11']);
   });
+
+  it('names the column saying which grid a row came from apart from the grids’ own (Routes has a Table)', () => {
+    const withTable = [...numeric, { ...numeric[0]!, id: 'table', header: 'Table' }];
+    const undo = ['IPv4 routes', 'IPv6 routes'].map((label) =>
+      registerGridView('r', label, {
+        view: () => ({ label, sort: '', ...exportRows(withTable, [talker]) }),
+        selected: () => 0,
+      }),
+    );
+    const t = tabView('r', 'Routes', [])!;
+    for (const u of undo) u();
+    expect(t.columns[0]).toBe('Section');
+    expect(t.columns.filter((c) => c === 'Table')).toHaveLength(1);
+    expect(new Set(t.data!.columns).size).toBe(t.data!.columns.length);
+    expect(t.rows.map((r) => r[0])).toEqual(['IPv4 routes', 'IPv6 routes']);
+  });
 });
 
 describe('isoTime', () => {

@@ -2,6 +2,7 @@
 // their order, filtered and sorted, every row, not only those scrolled into view), each cell as the screen shows
 // it and as data (grid-model.ts, exportRows), and the words that describe it (filter, sort). Grids and tabs
 // register a getter here; nothing is copied until an export.
+import { useEffect, useRef } from 'react';
 import type { ExportFormat, ExportTable } from '../../shared/export.js';
 import type { ExportNeeds, ExportRows } from './grid-model.js';
 
@@ -45,6 +46,21 @@ export function registerViewDescription(tab: string, describe: () => string[]): 
   };
 }
 
+/** The lines a tab's export writes under its title (its filter, toggles, a capture), as of its last render: read
+ *  only when an export is made, so a render costs one assignment. */
+export function useViewDescription(tab: string, lines: () => string[]): void {
+  const latest = useRef(lines);
+  latest.current = lines;
+  useEffect(() => registerViewDescription(tab, () => latest.current()), [tab]);
+}
+
+/** A filter box's text as an export says it. */
+export const filterLine = (text: string): string => `Filter: ${text.trim() === '' ? '(none)' : text.trim()}`;
+
+/** A capture shown instead of the live view, as an export says it. */
+export const captureLine = (capture: { fileName: string; format: string } | null): string[] =>
+  capture ? [`Capture: ${capture.fileName} (${capture.format})`] : [];
+
 /** The tab's view as one table. Grids with the same columns (IPv4 and IPv6 routes, the Statistics
  *  sections) are joined, each row saying which it came from; otherwise the first grid (the tab's main
  *  one) is the view. Null when the tab shows no grid. For a `format`, only what it writes is read of the rows:
@@ -65,7 +81,9 @@ export function tabView(
   const notes = [...context, ...(describers.get(tab)?.() ?? [])];
   if (selectedOnly) notes.push('Only the rows selected');
   if (first.sort) notes.push(`Sorted by ${first.sort}`);
-  const table = (columns: string[]) => (joined ? ['Table', ...columns] : columns);
+  // The column saying which grid a row came from, named apart from the grids' own (Routes has a Table column).
+  const source = ['Table', 'Section', 'Group'].find((name) => !first.columns.includes(name)) ?? 'Source';
+  const table = (columns: string[]) => (joined ? [source, ...columns] : columns);
   return {
     title,
     columns: table(first.columns),

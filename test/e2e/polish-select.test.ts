@@ -415,6 +415,30 @@ describe('Export', () => {
     expect(stats).toHaveLength(counters);
     expect(stats.some((r) => r.Table === 'Tcp counters' && r.Counter === 'InSegs')).toBe(true);
     await page.keyboard.press('Escape');
+    // Each tab's report says what filters its view (a new user's review of 12-06 found only Connections' did).
+    const exported = async (format: RegExp) => {
+      await page.keyboard.press('ControlOrMeta+e');
+      await dialog.getByRole('radio', { name: format }).check();
+      const file = page.waitForEvent('download');
+      await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+      const text = readFileSync(await (await file).path(), 'utf8');
+      await page.keyboard.press('Escape');
+      return text;
+    };
+    await page.getByRole('searchbox', { name: /Filter counters/ }).fill('retrans');
+    const statsHtml = await exported(/HTML/);
+    expect(statsHtml).toContain('Filter: retrans');
+    expect(statsHtml).toMatch(/Since baseline: (from \d|no baseline yet)/);
+    await page.getByRole('searchbox', { name: /Filter counters/ }).fill('');
+    await page.getByRole('tab', { name: 'Routes' }).click();
+    await page.locator('[role="grid"][aria-label="IPv4 routes"]').waitFor();
+    const routesHtml = await exported(/HTML/);
+    expect(routesHtml).toContain('Filter: (none)');
+    expect(routesHtml).toMatch(/Local routes: (shown|hidden)/);
+    // The grids' own Table column and the one saying which grid a row is from, told apart.
+    const header = (await exported(/CSV/)).split('\r\n')[0]!.split(',');
+    expect(header[0]).toBe('Section');
+    expect(header.filter((h) => h === 'Table')).toHaveLength(1);
     await page.getByRole('tab', { name: 'Connections' }).click();
     expect(total).toBeGreaterThan(0);
   });

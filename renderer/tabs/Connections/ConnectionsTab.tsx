@@ -47,7 +47,7 @@ import {
 } from './ProcessList.js';
 import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.js';
 import { useKeepSame } from '../../store/keep-same.js';
-import { registerViewDescription } from '../../store/exports.js';
+import { captureLine, filterLine, useViewDescription } from '../../store/exports.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
 import { ConnectionsToolbar } from './Toolbar.js';
 import {
@@ -429,16 +429,14 @@ export function ConnectionsTab() {
   };
 
   // What Export writes under the title: the filter that made this view.
-  const describe = useRef<() => string[]>(() => []);
-  describe.current = () => [
-    `Filter: ${effective.ok && effective.terms > 0 ? shownQuery : '(none)'}`,
+  useViewDescription('connections', () => [
+    filterLine(effective.ok && effective.terms > 0 ? shownQuery : ''),
     ...(processFilter !== null ? [`Process: ${keyName(processFilter)}`] : []),
     `Showing: ${SOCKET_TOGGLES.filter((b) => toggles[b.key])
       .map((b) => b.label)
       .join(', ')}; ${toggles.mode}${toggles.hideLoopback ? '; loopback hidden' : ''}`,
-    ...(capture ? [`Capture: ${capture.fileName} (${capture.format})`] : []),
-  ];
-  useEffect(() => registerViewDescription('connections', () => describe.current()), []);
+    ...captureLine(capture),
+  ]);
 
   const loading = !live.received;
 

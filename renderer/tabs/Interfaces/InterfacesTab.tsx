@@ -8,6 +8,7 @@ import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.js';
 import { useClient } from '../../api/context.js';
 import { reportPanel } from '../../store/view.js';
+import { captureLine, filterLine, useViewDescription } from '../../store/exports.js';
 import { useDatasetSource, useRowArray } from '../../store/source.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
 import { captureInterfaceColumns, liveInterfaceColumns, multicastCaptureColumns, multicastColumns } from './columns.js';
@@ -127,6 +128,11 @@ export function InterfacesTab() {
     [listed.length, rows.length],
   );
   useEffect(() => () => reportPanel(null), []);
+  useViewDescription('interfaces', () => [
+    filterLine(filter),
+    ...(hideDown ? ['Interfaces that are down: hidden'] : []),
+    ...captureLine(capture),
+  ]);
 
   const [selectedGroup, setSelectedGroup] = useState<string | null>(null);
   const listRef = useRef<HTMLDivElement>(null);

@@ -8,6 +8,7 @@ import { DataGrid } from '../../components/DataGrid.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { reportPanel } from '../../store/view.js';
+import { captureLine, filterLine, useViewDescription } from '../../store/exports.js';
 import { useDatasetSource, useRowArray } from '../../store/source.js';
 import { ToggleButton } from '../../components/ToggleButton.js';
 import { useTabText } from '../../store/tab-state.js';
@@ -133,6 +134,11 @@ export function RoutesTab() {
   const v4 = useMemo(() => rows.filter((r) => r.family === 'inet'), [rows]);
   const v6 = useMemo(() => rows.filter((r) => r.family === 'inet6'), [rows]);
   useEffect(() => reportPanel({ shown: rows.length, total: all.length, noun: 'routes' }), [rows.length, all.length]);
+  useViewDescription('routes', () => [
+    filterLine(filter),
+    `Local routes: ${showLocal ? 'shown' : 'hidden'}`,
+    ...captureLine(capture),
+  ]);
   useEffect(() => () => reportPanel(null), []);
   const hasLocal = all.some((r) => r.table === 'local');
   const empty = !table.received

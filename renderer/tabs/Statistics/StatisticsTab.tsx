@@ -4,7 +4,7 @@
 import { SearchBox } from '../../components/SearchBox.js';
 import { type FocusEvent, memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { createStore, useStore } from 'zustand';
-import { formatClock, formatCount, formatPerSecond, perSecondValue } from '../../../shared/format.js';
+import { formatClock, formatCount, formatDateTime, formatPerSecond, perSecondValue } from '../../../shared/format.js';
 import { ColumnsButton, DataGrid, ROW_HEIGHT } from '../../components/DataGrid.js';
 import { textFits } from '../../components/column-fit.js';
 import type { GridColumn } from '../../store/grid-model.js';
@@ -12,6 +12,7 @@ import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
 import { useSameWhile } from '../../components/same-while.js';
 import { reportPanel } from '../../store/view.js';
+import { captureLine, filterLine, useViewDescription } from '../../store/exports.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
 import { sameRows, useDatasetSource, useRowArray } from '../../store/source.js';
 import { useSelectedHostDown } from '../../store/hosts.js';
@@ -400,6 +401,17 @@ export function StatisticsTab() {
   const baselineText = baseline
     ? `Deltas since ${formatClock(baseline.at)}${reset ? '' : ' (first reading)'}`
     : 'No baseline yet';
+  useViewDescription('statistics', () => [
+    filterLine(filter),
+    ...(hideZero ? ['Counters at zero: hidden'] : []),
+    ...(capture
+      ? captureLine(capture)
+      : [
+          baseline
+            ? `Since baseline: from ${formatDateTime(baseline.at)}${reset ? '' : ' (the first reading)'}`
+            : 'Since baseline: no baseline yet',
+        ]),
+  ]);
   const tableRef = useRef(table);
   tableRef.current = table;
   const received = table.received;
