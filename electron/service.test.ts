@@ -277,10 +277,26 @@ describe('service', () => {
     t.session.receive({ type: 'request', id: 3, method: 'parseCapture', params: { name: 'x.txt', text: 'hello' } });
     await t.flush();
     expect(t.sent).toContainEqual({ type: 'response', id: 3, ok: false, error: 'unknown format' });
+    expect(t.logged).toContain('[test] parseCapture failed: unknown format');
     t.session.close();
     t.session.receive({ type: 'subscribe', dataset: 'routes' });
     expect(t.handled).toEqual([]);
     expect(t.detached()).toBe(1);
+  });
+});
+
+describe('service, a failure of several lines', () => {
+  it('logs its first line and how many more the answer holds; the page is answered with all of it', async () => {
+    const error = 'The format of x.txt was not recognised. Supported formats:\n  ss-tanp\n  proc-net-tcp';
+    const t = setup(undefined, () => {
+      throw new Error(error);
+    });
+    t.session.receive({ type: 'request', id: 4, method: 'parseCapture', params: { name: 'x.txt', text: 'hello' } });
+    await t.flush();
+    expect(t.sent).toContainEqual({ type: 'response', id: 4, ok: false, error });
+    expect(t.logged).toContain(
+      '[test] parseCapture failed: The format of x.txt was not recognised. Supported formats: (2 more lines in the answer)',
+    );
   });
 });
 

@@ -164,7 +164,11 @@ export function createService(options: ServiceOptions): Service {
           safeSend({ type: 'response', id: message.id, ok: true, result });
         } catch (err) {
           const text = err instanceof Error ? err.message : String(err);
-          log(`[${label}] ${message.method} failed: ${text}`);
+          // Its first line: the page shows the rest (a capture not recognised lists every format, 60 lines).
+          const [first, ...more] = text.split('\n');
+          log(
+            `[${label}] ${message.method} failed: ${first}${more.length > 0 ? ` (${more.length} more line${more.length === 1 ? '' : 's'} in the answer)` : ''}`,
+          );
           safeSend({ type: 'response', id: message.id, ok: false, error: text });
         } finally {
           running--;
