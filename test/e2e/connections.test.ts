@@ -146,6 +146,13 @@ describe('Connections tab', () => {
     ).toBe(
       `No socket matches the last valid filter “proc:${name} addr:10.0.0.0/8” with these toggles. The filter box’s text has an error, so it is not applied.`,
     );
+    // An unknown field's error lists every known one: it wraps inside the window, and says the list is unchanged.
+    await setFilter(`frob:${name}`);
+    const error = page.locator('#filter-error');
+    expect(await error.textContent()).toMatch(/^unknown field 'frob:'.*The list keeps the last valid filter\.$/);
+    const box = (await error.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(page.viewportSize()!.width);
     await setFilter(`proc:${name}`);
     await until('three rows', async () => (await rowCount()) === 3);
     await setFilter('');

@@ -1,10 +1,33 @@
 // The filter box with its query language, documented in a popover; an invalid query is marked as such and
 // leaves the view as it was (shared/filter.ts parses it).
-import { type ReactNode, useLayoutEffect, useRef, useState } from 'react';
+import { type ReactNode, type RefObject, useLayoutEffect, useRef, useState } from 'react';
 import { FILTER_FIELDS, type ParsedFilter } from '../../../shared/filter.js';
 
-/** Space kept between the filter help and the window's edges. */
+/** Space kept between the filter help (or error) and the window's edges. */
 const HELP_MARGIN = 8;
+
+/** Moves a popup under the box left as far as it runs past the window's right edge (never past its left one), and
+ *  with `fitHeight` makes it no taller than the room below it (it scrolls within itself). */
+function fitInWindow(el: HTMLElement, fitHeight: boolean): void {
+  el.style.maxHeight = '';
+  el.style.transform = '';
+  const r = el.getBoundingClientRect();
+  if (fitHeight) el.style.maxHeight = `${Math.max(120, window.innerHeight - r.top - HELP_MARGIN)}px`;
+  const over = r.right - (document.documentElement.clientWidth - HELP_MARGIN);
+  if (over > 0) el.style.transform = `translateX(${-Math.min(over, Math.max(0, r.left - HELP_MARGIN))}px)`;
+}
+
+/** Keeps `ref`'s popup inside the window while `shown` (and as the window is resized). */
+function useFitInWindow(ref: RefObject<HTMLElement | null>, shown: unknown, fitHeight: boolean): void {
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!shown || !el) return;
+    const place = () => fitInWindow(el, fitHeight);
+    place();
+    window.addEventListener('resize', place);
+    return () => window.removeEventListener('resize', place);
+  }, [ref, shown, fitHeight]);
+}
 
 /** `chip`: the process filter's chip, drawn in the box's place before its input (which narrows by as much), so that
  *  choosing a process moves nothing else in the toolbar (it pushed Highlights and Processes into ⋯, from under the
@@ -17,25 +40,15 @@ export function FilterBox(props: {
 }) {
   const [help, setHelp] = useState(false);
   const helpRef = useRef<HTMLDivElement>(null);
-  const invalid = !props.parsed.ok;
+  const errorRef = useRef<HTMLSpanElement>(null);
+  const error = props.parsed.ok ? null : props.parsed.error;
+  const invalid = error !== null;
   // The help is taller than a small window below the toolbars (754 px at 800x600 ran 300 px past the bottom,
   // scrolling the whole page) and wider than the room right of the box: it is fitted inside the window and
-  // scrolls within itself.
-  useLayoutEffect(() => {
-    const el = helpRef.current;
-    if (!help || !el) return;
-    const place = () => {
-      el.style.maxHeight = '';
-      el.style.transform = '';
-      const r = el.getBoundingClientRect();
-      el.style.maxHeight = `${Math.max(120, window.innerHeight - r.top - HELP_MARGIN)}px`;
-      const over = r.right - (document.documentElement.clientWidth - HELP_MARGIN);
-      if (over > 0) el.style.transform = `translateX(${-Math.min(over, Math.max(0, r.left - HELP_MARGIN))}px)`;
-    };
-    place();
-    window.addEventListener('resize', place);
-    return () => window.removeEventListener('resize', place);
-  }, [help]);
+  // scrolls within itself. The error, a line or two, wraps and moves left of the window's edge (the list of
+  // known fields ran past it: a new user's review of 12-06).
+  useFitInWindow(helpRef, help, true);
+  useFitInWindow(errorRef, error, false);
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: not a control: Escape bubbles here from the box, the help button and the help itself, and closes the help from any of them.
     <div
@@ -75,9 +88,9 @@ export function FilterBox(props: {
       >
         ?
       </button>
-      {!props.parsed.ok ? (
-        <span id="filter-error" className="filter-error" role="alert">
-          {props.parsed.error}
+      {error !== null ? (
+        <span id="filter-error" ref={errorRef} className="filter-error" role="alert">
+          {error.replace(/\.$/, '')}. The list keeps the last valid filter.
         </span>
       ) : null}
       {help ? (
