@@ -33,7 +33,7 @@ import { settingsStore, updateGrid, useSettings } from '../store/settings.js';
 import { ColumnChooser } from './ColumnChooser.js';
 import { fitWidth, headerWidth, keepOnScreen, leastReadable, textFits } from './column-fit.js';
 import { useSameWhile } from './same-while.js';
-import { copyText } from './clipboard.js';
+import { copyText, rowsWord } from './clipboard.js';
 import { toTsv } from '../../shared/export.js';
 import { registerGridView, type GridView } from '../store/exports.js';
 import { useHostGrid } from './HostColumn.js';
@@ -498,7 +498,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   copyRef.current = (list) => {
     if (list.length === 0) return;
     const copied = exportValues(cells, list);
-    void copyText(toTsv(copied.valueColumns, copied.values));
+    void copyText(toTsv(copied.valueColumns, copied.values), rowsWord(list.length));
   };
   const copySelection = () => copyRef.current(pickedRows());
   /** The header last focused: ↑ from the first row comes back to it. */

@@ -9,9 +9,10 @@ import type { PanelStats } from '../store/view.js';
 import { useCapture } from '../store/capture.js';
 import { TABS, type TabId } from '../../shared/tabs.js';
 import type { Dataset, Diagnostics } from '../../shared/types.js';
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { memo, type ReactNode, useEffect, useRef, useState } from 'react';
 import { isAgentNotice, useAgent } from '../store/agent.js';
 import { useClient } from '../api/context.js';
+import { useLastCopy } from './clipboard.js';
 
 /** What the denied-owners badge says first: "1 socket" or "N sockets" without an owner, "in this capture" for an
  *  opened capture (its owners are what the file held: running as administrator here would not add any). */
@@ -170,6 +171,17 @@ function HostFacts({ info }: { info: HostInfo }) {
   );
 }
 
+/** What the last copy put on the clipboard, for a few seconds; read out once (a polite live region, so always in the
+ *  bar, empty between copies). Memoised: the bar renders at every tick, this only when a copy is made or ends. */
+const CopyNews = memo(function CopyNews() {
+  const copy = useLastCopy();
+  return (
+    <span role="status" data-status="copied" className={copy && !copy.ok ? 'badge error' : undefined}>
+      {copy ? (copy.ok ? `Copied ${copy.what}` : `Could not copy ${copy.what}: the clipboard refused it`) : ''}
+    </span>
+  );
+});
+
 export function StatusBar({
   info,
   activeTab,
@@ -211,6 +223,7 @@ export function StatusBar({
         </span>
       ) : null}
       {panel?.selected ? <span data-status="selected">{formatCount(panel.selected)} selected</span> : null}
+      <CopyNews />
       {capture ? null : ds.tick ? (
         <TickFigure at={ds.tick.at} lagCount={ds.tick.lagCount}>
           read in {duration.toFixed(duration < 10 ? 1 : 0)} ms

@@ -106,7 +106,7 @@ describe('selecting and copying', () => {
     expect(await kill.getAttribute('aria-disabled')).toBe('true');
     expect(await kill.textContent()).toContain('this is NetLens itself');
     await page.keyboard.press('Escape');
-    await filterBox().fill('');
+    await filterBox().fill('nlsel');
   });
 
   it('Copy puts the selected rows on the clipboard as TSV with a header line', async () => {
@@ -119,6 +119,11 @@ describe('selecting and copying', () => {
       const t = await clipboard();
       return t.startsWith('Proto\t') ? t : null;
     });
+    // A copy shows nothing else: the status bar says what it put on the clipboard, for a few seconds.
+    const news = page.locator('footer [data-status="copied"]');
+    await until('the status bar says it', async () => (await news.textContent()) === 'Copied 2 rows');
+    expect(await news.getAttribute('role')).toBe('status');
+    await until('and then no longer', async () => (await news.textContent()) === '', 10_000);
     const lines = text.split('\n');
     const headers = await grid().locator('[role="columnheader"] .header-label').allTextContents();
     // The values CSV writes, under its headers: numbers without units, the address beside its name.

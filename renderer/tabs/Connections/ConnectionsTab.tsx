@@ -399,6 +399,7 @@ export function ConnectionsTab() {
         onSelect: () =>
           void copyText(
             row.proto === 'unix' ? (row.path ?? '') : endpointText(row.localAddress, row.localPort, row.proto),
+            'the local address',
           ),
       },
       {
@@ -406,7 +407,7 @@ export function ConnectionsTab() {
         label: 'Copy remote address',
         disabled: !hasRemote,
         reason: hasRemote ? undefined : 'no remote address',
-        onSelect: () => void copyText(endpointText(row.remoteAddress, row.remotePort, row.proto)),
+        onSelect: () => void copyText(endpointText(row.remoteAddress, row.remotePort, row.proto), 'the remote address'),
       },
       // What cannot be undone last, apart: the menu opens on its first item, and Enter there only filters.
       {
