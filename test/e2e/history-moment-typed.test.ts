@@ -171,3 +171,26 @@ describe('a moment typed just after the answer arrives, before it is drawn', () 
     await typed.close();
   });
 });
+
+describe('a moment typed in the future', () => {
+  it('is asked, and said to be ahead of the record rather than "Nothing recorded then."', async () => {
+    const page = await app.browser.newPage({ viewport: { width: 1100, height: 700 } });
+    await page.goto(app.host.url);
+    await showTabByKey(page, 'Control+5', 'History');
+    const moment = page.getByRole('textbox', { name: 'Moment' });
+    await moment.waitFor();
+    const next = new Date().getFullYear() + 1;
+    await moment.fill(`${next}-01-01 10:00`);
+    await moment.press('Enter');
+    const caption = page.getByTestId('history-caption');
+    await until('the future moment asked', async () =>
+      ((await caption.textContent()) ?? '').startsWith(`Open at ${next}-01-01 10:00:00, in the future`),
+    );
+    await until('the grid says why it is empty', async () =>
+      (
+        (await page.locator('[role="grid"][aria-label="Recorded connections"] .grid-empty').textContent()) ?? ''
+      ).includes('That moment is in the future: nothing is recorded for it yet.'),
+    );
+    await page.close();
+  });
+});

@@ -23,6 +23,13 @@ describe("History's columns", () => {
     expect(state.header).toBe('Last state');
     expect(state.text(row)).toBe('ESTABLISHED');
     expect(state.sortValue!(row)).toBe('ESTABLISHED');
+    // The kernel's CLOSE in the live tab's word.
+    expect(state.text({ ...(row as object), state: 'CLOSE' } as never)).toBe('CLOSED');
+  });
+
+  it('open with First seen, the column their rows are sorted by, where it is on screen', () => {
+    expect(ids[0]).toBe('firstSeen');
+    expect(columns[0]!.hiddenByDefault ?? false).toBe(false);
   });
 
   it("show the record's byte totals by default, read from what it recorded", () => {

@@ -59,20 +59,28 @@ export function historyColumns(onProcessClick: (name: string) => void, names: Na
     (c) => !NOT_RECORDED.has(c.id),
   );
   const at = (t: number | null) => (t === null ? '' : formatDateTime(t));
+  // The kernel's CLOSE, in the word the live tab uses for a connection gone (a new user's review of 12-06).
+  const lastState = (r: HistoryRow) => (r.state === 'CLOSE' ? 'CLOSED' : r.state);
+  // First seen first: the record is read in time, and its rows open sorted by it, newest first (at the far right,
+  // the sort had no marker on screen: the same review).
+  const firstSeen = base.filter((c) => c.id === 'firstSeen');
   return [
+    ...firstSeen,
     // The last state the record saw it in, open: a row of a moment when it was open read CLOSED (a new user's review
     // of 12-05) because it closed later. Whether and when it closed is the Closed column's.
-    ...base.map((c) =>
-      c.id === 'state'
-        ? {
-            ...c,
-            header: 'Last state',
-            description: 'The last state the record saw it in; the Closed column says whether and when it closed',
-            sortValue: (r: HistoryRow) => r.state,
-            text: (r: HistoryRow) => r.state,
-          }
-        : c,
-    ),
+    ...base
+      .filter((c) => c.id !== 'firstSeen')
+      .map((c) =>
+        c.id === 'state'
+          ? {
+              ...c,
+              header: 'Last state',
+              description: 'The last state the record saw it in; the Closed column says whether and when it closed',
+              sortValue: lastState,
+              text: lastState,
+            }
+          : c,
+      ),
     {
       id: 'states',
       header: 'States',
@@ -268,13 +276,19 @@ export function AsItWas() {
   const isRange = selection.to !== selection.from;
   const stamp = toLocalInput(answered.from).replace(/[:T]/g, '-');
 
+  // A moment typed past now is asked like any other, and said to be ahead of the record (a new user's review of
+  // 12-06 read its "Nothing recorded then." as a fault).
+  const future = selection.from > Date.now();
+  const closedBy = (r: HistoryRow) => r.recorded.closedAt !== null && r.recorded.closedAt <= selection.to;
+  // Rows drawn struck through say so (the same review found them unexplained).
+  const struck = shown.some(closedBy);
   const caption = `${
     isRange
       ? `Open between ${formatDateTime(selection.from)} and ${formatDateTime(selection.to)}`
-      : `Open at ${formatDateTime(selection.from)}${selection.from === begins ? ', when the record begins' : ''}`
+      : `Open at ${formatDateTime(selection.from)}${selection.from === begins ? ', when the record begins' : future ? ', in the future' : ''}`
   }${omitted > 0 ? ` (${omitted} more not shown: narrow the range)` : ''}${
     unreadable > 0 ? ` (${unreadableText(unreadable)})` : ''
-  }`;
+  }${struck ? `; struck through: closed by ${isRange ? 'the end of the range' : 'then'}` : ''}`;
   // What the record does not cover of the selection: its first moment, then the periods between recordings within it.
   const notRecorded = notRecordedText({ gap, ...pauses }, selection.from, 'rows', NARROW_VIEW, PAUSES_SHOWN);
   // The file is the rows alone, as `netlens history --format csv` writes them: what the view says of them besides
@@ -404,14 +418,16 @@ export function AsItWas() {
         columns={columns}
         rows={shown}
         defaultSort={DEFAULT_SORT}
-        rowClass={(r) => (r.recorded.closedAt !== null && r.recorded.closedAt <= selection.to ? 'closed-quiet' : '')}
+        rowClass={(r) => (closedBy(r) ? 'closed-quiet' : '')}
         selectedId={selectedId}
         onSelect={setSelectedId}
         empty={
           loading
             ? 'Reading the record…'
             : rows.length === 0
-              ? 'Nothing recorded then.'
+              ? future
+                ? 'That moment is in the future: nothing is recorded for it yet.'
+                : 'Nothing recorded then.'
               : `Nothing recorded then matches${query ? ` “${query}”` : ''}.`
         }
       />
