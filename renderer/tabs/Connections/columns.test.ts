@@ -32,6 +32,10 @@ describe('connection cell text', () => {
     expect(localText(conn('a', { proto: 'unix', family: 'unix' as Connection['family'], path: '/run/x.sock' }))).toBe(
       '/run/x.sock',
     );
+    // An unnamed one by its inode, as ss prints it: a process's many unnamed sockets are told apart.
+    const unnamed = conn('u', { proto: 'unix', family: 'unix' as Connection['family'], path: '', inode: 4242 });
+    expect(localText(unnamed)).toBe('(unnamed) #4242');
+    expect(localText({ ...unnamed, inode: null })).toBe('(unnamed)');
   });
   it('owners: every PID, each name once; a hidden owner says why', () => {
     const shared = conn('a', { processes: [proc(1, 'sshd'), proc(2, 'sshd'), proc(3, 'bash')] });
