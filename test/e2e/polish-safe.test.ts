@@ -133,6 +133,23 @@ describe('safe by default', () => {
     expect(() => process.kill(pair.child.pid!, 0)).not.toThrow();
   });
 
+  it('its dialog opened by the mouse shows the focus on Cancel too (the ring Enter would press)', async () => {
+    await rowsFor(`proc:${name}`, 3);
+    await dataRows().first().click({ button: 'right' });
+    await menu().getByRole('menuitem', { name: 'Kill process…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      const style = getComputedStyle(el);
+      return { text: el.textContent, outline: `${style.outlineStyle} ${style.outlineWidth}` };
+    });
+    expect(focused).toEqual({ text: 'Cancel', outline: 'solid 2px' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await until('the dialog to close', async () => (await page.getByRole('dialog').count()) === 0);
+    expect(pair.child.exitCode).toBeNull();
+  });
+
   it('Close connection… is disabled with the reason on a listening row', async () => {
     await rowsFor(`proc:${name} state:listen`, 1);
     await dataRows().first().click({ button: 'right' });
