@@ -34,6 +34,7 @@ import { ColumnChooser } from './ColumnChooser.js';
 import { fitWidth, headerWidth, keepOnScreen, leastReadable, textFits } from './column-fit.js';
 import { useSameWhile } from './same-while.js';
 import { copyText, rowsWord } from './clipboard.js';
+import { Menu } from './Menu.js';
 import { toTsv } from '../../shared/export.js';
 import { registerGridView, type GridView } from '../store/exports.js';
 import { useHostGrid } from './HostColumn.js';
@@ -431,6 +432,16 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     },
     [multi],
   );
+  // A grid whose tab has no menu of its own (Routes, Interfaces, Statistics, History) has this one: Copy, as Ctrl+C
+  // does (a right click there showed nothing, where Connections' rows have a menu: a new user's review of 12-06).
+  const [ownMenu, setOwnMenu] = useState<{ at: { x: number; y: number }; selection: Row[] } | null>(null);
+  const openRowMenu = (row: Row, at: { x: number; y: number }, selection: Row[]) => {
+    const handler = latest.current.onContextMenu;
+    if (handler) handler(row, at, selection, () => copyRef.current(selection));
+    else setOwnMenu({ at, selection });
+  };
+  const openRowMenuRef = useRef(openRowMenu);
+  openRowMenuRef.current = openRowMenu;
   const rowEvents = useMemo<RowEvents<Row>>(
     () => ({
       select: (id, e) => choose(id, { extend: e.shiftKey, toggle: e.ctrlKey || e.metaKey }),
@@ -443,7 +454,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
           multi && pickedRef.current.has(r.id)
             ? sortedRef.current.all().filter((x) => pickedRef.current.has(x.id))
             : [r];
-        latest.current.onContextMenu?.(r, at, selection, () => copyRef.current(selection));
+        openRowMenuRef.current(r, at, selection);
       },
     }),
     [choose, multi],
@@ -488,9 +499,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     const rect = el?.getBoundingClientRect();
     const inSelection = multi && picked.has(row.id);
     const selection = inSelection ? pickedRows() : [row];
-    props.onContextMenu?.(row, { x: rect ? rect.left + 40 : 100, y: rect ? rect.bottom : 100 }, selection, () =>
-      copyRef.current(selection),
-    );
+    openRowMenu(row, { x: rect ? rect.left + 40 : 100, y: rect ? rect.bottom : 100 }, selection);
   };
   /** Copy (Ctrl/Cmd+C, or the menu): rows as tab-separated text, the visible columns' headers first; as CSV writes
    *  them (values: bytes as numbers, addresses beside their names), since pasting goes most often into a spreadsheet. */
@@ -734,6 +743,20 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
         ) : null}
       </div>
       {bar === 'bottom' ? columnBar : null}
+      {ownMenu ? (
+        <Menu
+          label={ownMenu.selection.length > 1 ? `${ownMenu.selection.length} rows` : 'Row'}
+          items={[
+            {
+              id: 'copy',
+              label: ownMenu.selection.length > 1 ? `Copy ${ownMenu.selection.length} rows` : 'Copy row',
+              onSelect: () => copyRef.current(ownMenu.selection),
+            },
+          ]}
+          at={ownMenu.at}
+          onClose={() => setOwnMenu(null)}
+        />
+      ) : null}
     </div>
   );
 }

@@ -444,6 +444,18 @@ describe('Export', () => {
     const header = (await exported(/CSV/)).split('\r\n')[0]!.split(',');
     expect(header[0]).toBe('Section');
     expect(header.filter((h) => h === 'Table')).toHaveLength(1);
+    // A tab without a menu of its own: its rows' menu copies them, as Ctrl+C does.
+    const route = page.locator('[role="grid"][aria-label="IPv4 routes"] [role="row"][data-row-id]').first();
+    await route.click({ button: 'right' });
+    await page.getByRole('menu', { name: 'Row' }).getByRole('menuitem', { name: 'Copy row' }).click();
+    const copied = await until('the route copied', async () => {
+      const t = await clipboard();
+      return t.includes('Destination') ? t : null;
+    });
+    expect(copied.trimEnd().split('\n')).toHaveLength(2);
+    await until('the status bar says it', async () =>
+      ((await page.locator('footer [data-status="copied"]').textContent()) ?? '').startsWith('Copied 1 row'),
+    );
     await page.getByRole('tab', { name: 'Connections' }).click();
     expect(total).toBeGreaterThan(0);
   });
