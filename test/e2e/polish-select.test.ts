@@ -258,10 +258,10 @@ describe('the process list menu', () => {
     const menu = page.getByRole('menu', { name: 'Process' });
     expect(await menu.getByRole('menuitem').allTextContents()).toEqual([
       `Filter to nlplist${tag}`,
-      'Copy',
+      'Copy row',
       `Kill nlplist${tag}…`,
     ]);
-    await menu.getByRole('menuitem', { name: 'Copy' }).click();
+    await menu.getByRole('menuitem', { name: 'Copy row' }).click();
     expect((await clipboard()).split('\n')[1]).toContain(`nlplist${tag}\t${p.child.pid}`);
     await row.click({ button: 'right' });
     await menu.getByRole('menuitem', { name: `Kill nlplist${tag}…` }).click();

@@ -356,7 +356,7 @@ export function ConnectionsTab() {
         names: [entry.name],
         onSelect: () => setProcessFilter(entry.id),
       },
-      { id: 'copy', label: 'Copy', separatorBefore: true, onSelect: copy },
+      { id: 'copy', label: 'Copy row', separatorBefore: true, onSelect: copy },
       {
         id: 'kill',
         label: procs.length > 1 ? `Kill ${procs.length} ${entry.name} processes…` : `Kill ${entry.name}…`,
