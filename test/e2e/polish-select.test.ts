@@ -72,6 +72,24 @@ describe('selecting and copying', () => {
       .click({ modifiers: ['Shift'] });
     expect(await selected().count()).toBe(3);
     await until('the status bar says 3 selected', async () => (await selectedStatus()) === '3 selected');
+    // A selected row shows as selected while highlighted too (new, changed or closed): the highlight is the others'.
+    const backgrounds = await page.evaluate(() => {
+      const row = document.querySelector<HTMLElement>('[role="grid"][aria-label="Connections"] .grid-row.selected')!;
+      const probe = row.cloneNode(false) as HTMLElement;
+      row.parentElement!.append(probe);
+      const of = (extra: string) => {
+        probe.className = `grid-row selected ${extra}`;
+        return getComputedStyle(probe).backgroundColor;
+      };
+      const out = { plain: of(''), new: of('hl-new'), changed: of('hl-changed'), closed: of('closed') };
+      probe.remove();
+      return out;
+    });
+    expect([backgrounds.new, backgrounds.changed, backgrounds.closed]).toEqual([
+      backgrounds.plain,
+      backgrounds.plain,
+      backgrounds.plain,
+    ]);
     await dataRows()
       .nth(1)
       .click({ modifiers: ['ControlOrMeta'] });
