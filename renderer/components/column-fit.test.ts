@@ -88,6 +88,15 @@ describe('fitWidth', () => {
     // No row that long, yet the width shows ESTABLISHED (11 × 7 + 13).
     expect(fit.fitWidth({ ...col, fitAtLeast: 'ESTABLISHED' }, ['LISTEN'])).toBe(90);
   });
+
+  it('makes room for what a cell draws beside its text (Statistics’ moved mark before a counter’s name)', async () => {
+    const { fit } = await withCanvas(() => 7);
+    const col = { header: 'Counter', text: (r: string) => r };
+    const name = 'TCPSpuriousRtxHostQueues';
+    // 24 × 7 + 13, and the mark's 12.
+    expect(fit.fitWidth(col, [name])).toBe(181);
+    expect(fit.fitWidth({ ...col, fitExtra: 12 }, [name])).toBe(193);
+  });
 });
 
 describe('keepOnScreen', () => {

@@ -115,6 +115,8 @@ export interface FitColumn<Row> {
   rowMaxWidth?: (row: Row) => number | undefined;
   /** A text the fitted width shows whole, whatever the rows. */
   fitAtLeast?: string;
+  /** Pixels a cell draws beside its text (a mark before it), which the fitted width makes room for. */
+  fitExtra?: number;
 }
 
 /** The width that shows the header and every sampled cell whole (up to the column's cap), each cell measured at the
@@ -127,6 +129,7 @@ export function fitWidth<Row>(
   from = 0,
 ): number {
   const cap = col.maxWidth ?? DEFAULT_FIT_CAP;
+  const padding = CELL_PADDING + (col.fitExtra ?? 0);
   let widest = Math.max(from, atLeastWidth(col));
   const step = rows.length > SAMPLE ? rows.length / SAMPLE : 1;
   const seen = new Set<string>();
@@ -137,9 +140,9 @@ export function fitWidth<Row>(
     const heavy = bold?.(row) === true;
     // Tables repeat values (states, names, addresses): measure each distinct text once (at each weight).
     const measured = heavy ? seenBold : seen;
-    if (text.length * (heavy ? WIDEST_ASCII : 14) + CELL_PADDING <= widest || measured.has(text)) continue;
+    if (text.length * (heavy ? WIDEST_ASCII : 14) + padding <= widest || measured.has(text)) continue;
     measured.add(text);
-    const width = Math.ceil(textWidth(text, heavy ? 600 : 400)) + CELL_PADDING;
+    const width = Math.ceil(textWidth(text, heavy ? 600 : 400)) + padding;
     widest = Math.max(widest, Math.min(width, col.rowMaxWidth?.(row) ?? width));
     if (widest >= cap) break;
   }

@@ -53,6 +53,8 @@ export interface GridColumn<Row> extends ExportField<Row> {
   /** The column's longest usual text (a state's ESTABLISHED): the fitted width shows it whole whatever the rows held
    *  when the grid fitted its columns (a grid opened while only listeners existed). */
   fitAtLeast?: string;
+  /** Pixels its render draws beside the text (a mark before it): the fitted width makes room for them. */
+  fitExtra?: number;
   /** Keeps its width whatever the content (a drawing, such as a sparkline). */
   fixedWidth?: boolean;
   /** Fitted widths keep this column and the ones before it on screen, where their default widths (or their headers')

@@ -99,6 +99,9 @@ const nameColumn: GridColumn<CounterFacts> = {
   id: 'name',
   header: 'Counter',
   width: 210,
+  // The moved mark before the name (.moved-dot: 6 px and its 6 px margin): fitted without it, the longest names
+  // were cut while Description had room (a new user's review of 12-06).
+  fitExtra: 12,
   sortValue: (r) => r.name,
   text: (r) => r.name,
   render: (r) => (
