@@ -75,6 +75,22 @@ async function showRange(p: Page): Promise<void> {
   );
 }
 
+describe('As it was, opened on a record older than 5 minutes', () => {
+  it('opens at 5 minutes back, and says so', async () => {
+    const p = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    await p.goto(host.url);
+    await showTabByKey(p, 'Control+5', 'History');
+    const caption = p.getByTestId('history-caption');
+    await until('the caption', async () =>
+      ((await caption.textContent()) ?? '').endsWith(', 5 minutes back (the default)'),
+    );
+    // Chosen, a moment no longer says it.
+    await p.getByRole('button', { name: 'Now', exact: true }).click();
+    await until('the caption of Now', async () => !((await caption.textContent()) ?? '').includes('5 minutes back'));
+    await p.close();
+  }, 60_000);
+});
+
 describe('a range with periods nothing recorded', () => {
   it('says each of them (the first three, and how many more) beside the rows of the range', async () => {
     await showRange(page);
@@ -89,6 +105,10 @@ describe('a range with periods nothing recorded', () => {
           pause(42, 40),
           'Nothing was recorded once more within the range: narrow the range to see them.',
         ].join(' '),
+    );
+    // The listener closed 30 minutes ago, within the range: struck through, and that said beside the rows.
+    expect(await page.getByTestId('history-legend').textContent()).toBe(
+      'Rows struck through had closed by the end of the range.',
     );
     await page.screenshot({ path: join(SCREENSHOTS, 'history-gaps.png') });
   }, 60_000);

@@ -127,14 +127,14 @@ describe('the History tab', () => {
     await poll(() => page.getByRole('textbox', { name: 'From' }).inputValue()).toBe(shown(t - 180_000));
     await poll(() => page.getByRole('textbox', { name: 'To' }).inputValue()).toBe(shown(t - 60_000));
     expect(await slider.getAttribute('aria-valuetext')).toMatch(/^from .+ to .+$/);
-    // Rows struck through (closed by the range's end) are explained in the caption, and only then: both read in one
-    // task, so that the rows and the caption are of one render.
+    // Rows struck through (closed by the range's end) are explained beside them, and only then: both read in one
+    // task, so that the rows and the note are of one render.
     const seen = await page.evaluate(() => ({
       struck: document.querySelectorAll('[role="grid"][aria-label="Recorded connections"] .grid-row.closed-quiet')
         .length,
-      caption: document.querySelector('[data-testid="history-caption"]')?.textContent ?? '',
+      note: document.querySelector('[data-testid="history-legend"]')?.textContent ?? '',
     }));
-    expect(seen.caption.includes('struck through')).toBe(seen.struck > 0);
+    expect(seen.note === 'Rows struck through had closed by the end of the range.').toBe(seen.struck > 0);
     // An arrow alone slides the range, its length kept.
     await page.keyboard.press('ArrowRight');
     await poll(() => page.getByRole('textbox', { name: 'From' }).inputValue()).toBe(shown(t - 120_000));

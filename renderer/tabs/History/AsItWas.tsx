@@ -285,10 +285,21 @@ export function AsItWas() {
   const caption = `${
     isRange
       ? `Open between ${formatDateTime(selection.from)} and ${formatDateTime(selection.to)}`
-      : `Open at ${formatDateTime(selection.from)}${selection.from === begins ? ', when the record begins' : future ? ', in the future' : ''}`
+      : `Open at ${formatDateTime(selection.from)}${
+          selection.from === begins
+            ? ', when the record begins'
+            : future
+              ? ', in the future'
+              : // The moment it opens at, said (a new user's review of 12-06 took it for a fault).
+                defaultMoment.current
+                ? ', 5 minutes back (the default)'
+                : ''
+        }`
   }${omitted > 0 ? ` (${omitted} more not shown: narrow the range)` : ''}${
     unreadable > 0 ? ` (${unreadableText(unreadable)})` : ''
-  }${struck ? `; struck through: closed by ${isRange ? 'the end of the range' : 'then'}` : ''}`;
+  }`;
+  // Said beside the rows, not in the caption: a longer caption pushed the toolbar's Export buttons into its ⋯ menu.
+  const struckNote = struck ? `Rows struck through had closed by ${isRange ? 'the end of the range' : 'then'}.` : null;
   // What the record does not cover of the selection: its first moment, then the periods between recordings within it.
   const notRecorded = notRecordedText({ gap, ...pauses }, selection.from, 'rows', NARROW_VIEW, PAUSES_SHOWN);
   // The file is the rows alone, as `netlens history --format csv` writes them: what the view says of them besides
@@ -410,6 +421,11 @@ export function AsItWas() {
       {notRecorded.length > 0 ? (
         <div className="notice history-gap" role="status" data-testid="history-gap">
           {notRecorded.join(' ')}
+        </div>
+      ) : null}
+      {struckNote ? (
+        <div className="history-legend muted" data-testid="history-legend">
+          {struckNote}
         </div>
       ) : null}
       <DataGrid
