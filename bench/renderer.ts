@@ -17,6 +17,8 @@
 // BENCH_SORT_ROUNDS=N repeats the sorts N times; BENCH_WARMUP=N sends N ticks to each page before the BENCH_TICKS
 // it measures; BENCH_PER_DIFF=1 adds each measured diff's time to its frame, in order, for both pages;
 // BENCH_TRACE_EXTRA=a,b traces more categories (what invalidated a layout: disabled-by-default-devtools.timeline.invalidationTracking).
+// BENCH_ALLOC=FILE writes a sampling heap profile of what the app's page allocates over its diffs (collected or not) to
+// FILE, and of the plain list's to FILE.plain.
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { join } from 'node:path';
 import type { Monitor, MonitorClient } from '../electron/monitor/api.js';
@@ -487,6 +489,22 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.start');
     }
     if (process.env.BENCH_TRACE) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+    // BENCH_ALLOC=FILE: what each page allocates over its diffs, collected or not (a sampling heap profile of the app
+    // to FILE, of the plain list to FILE.plain; each sample's bytes stand for 32 KB allocated around it).
+    const alloc = process.env.BENCH_ALLOC
+      ? await Promise.all(
+          [page, plain].map(async (p) => {
+            const session = await p.context().newCDPSession(p);
+            await session.send('HeapProfiler.enable');
+            await session.send('HeapProfiler.startSampling', {
+              samplingInterval: 32_768,
+              includeObjectsCollectedByMajorGC: true,
+              includeObjectsCollectedByMinorGC: true,
+            });
+            return session;
+          }),
+        )
+      : null;
     // The two pages take turns, BLOCK ticks each, so that what else the machine does over the run weighs on both
     // alike (measured one after the other, a run's ratio moved with the load between its halves).
     for (let done = 0; done < TICKS; ) {
@@ -496,6 +514,11 @@ async function main(): Promise<void> {
       await ticks(2, react, WARMUP + done);
     }
     if (process.env.BENCH_TRACE) writeFileSync(process.env.BENCH_TRACE, await browser.stopTracing());
+    if (alloc) {
+      const [app, list] = await Promise.all(alloc.map((session) => session.send('HeapProfiler.stopSampling')));
+      writeFileSync(process.env.BENCH_ALLOC!, JSON.stringify(app!.profile));
+      writeFileSync(`${process.env.BENCH_ALLOC!}.plain`, JSON.stringify(list!.profile));
+    }
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop');
       writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
