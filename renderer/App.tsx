@@ -18,7 +18,7 @@ import { StatusBar } from './components/StatusBar.js';
 import { HostDialogs, useHostBarItems } from './components/HostSelector.js';
 import { AppActions } from './components/AppActions.js';
 import { Notices } from './components/Notices.js';
-import { isTyping, keyCommand, modalOpen, type AppCommand } from './commands.js';
+import { isTyping, keyCommand, modalOpen, pressesButton, type AppCommand } from './commands.js';
 import { ExportDialog } from './components/ExportDialog.js';
 import { tabSelection, tabView } from './store/exports.js';
 import { formatDateTime } from '../shared/format.js';
@@ -135,7 +135,7 @@ export function App() {
     const onKey = (e: globalThis.KeyboardEvent) => {
       const where = {
         typing: isTyping(e.target),
-        onButton: e.target instanceof HTMLButtonElement,
+        onButton: pressesButton(e.target),
         overlayOpen: document.querySelector('[role="dialog"], [role="menu"]') !== null,
         capture: captureStore.getState().capture !== null,
         modalOpen: modalOpen(),

@@ -67,7 +67,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   },
   {
     keys: 'Space',
-    does: 'Pause or resume (not in a field, on a button or on a capture)',
+    does: 'Pause or resume (not in a field, on a button other than the tab shown, or on a capture)',
     command: (e, where) => (e.key === ' ' && plain(e) && !where.capture && free(where) ? 'pause' : null),
   },
   {
@@ -117,6 +117,13 @@ export function isTyping(target: EventTarget | null): boolean {
       target.tagName === 'TEXTAREA' ||
       target.isContentEditable)
   );
+}
+
+/** Whether Space on `target` would press a button: not on the tab already shown (its Space does nothing, and a tab
+ *  is where Ctrl+1…5 leaves the focus: Space there did not pause, a new user's review of 12-06). */
+export function pressesButton(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLButtonElement)) return false;
+  return !(target.getAttribute('role') === 'tab' && target.getAttribute('aria-selected') === 'true');
 }
 
 /** Whether a modal dialog (components/Dialog.tsx) is open: the app's shortcuts and menu commands wait for it. */

@@ -114,5 +114,11 @@ describe('settings', () => {
     expect(await page.getByRole('button', { name: 'Resume' }).getAttribute('aria-pressed')).toBe('true');
     await page.keyboard.press('Space');
     await page.locator('[data-status="paused"]').waitFor({ state: 'detached' });
+    // On the tab shown, where Ctrl+1…5 leaves the focus, Space pauses too (it would press nothing).
+    await page.getByRole('tab', { name: 'Connections' }).focus();
+    await page.keyboard.press('Space');
+    await page.locator('[data-status="paused"]').waitFor();
+    await page.keyboard.press('Space');
+    await page.locator('[data-status="paused"]').waitFor({ state: 'detached' });
   });
 });
