@@ -27,9 +27,15 @@ describe("History's columns", () => {
     expect(state.text({ ...(row as object), state: 'CLOSE' } as never)).toBe('CLOSED');
   });
 
-  it('open with First seen, the column their rows are sorted by, where it is on screen', () => {
+  it('open with First seen, the column their rows are sorted by, where it is on screen, with its day', () => {
     expect(ids[0]).toBe('firstSeen');
     expect(columns[0]!.hiddenByDefault ?? false).toBe(false);
+    const at = new Date(2026, 11, 3, 14, 7, 32).getTime();
+    expect(columns[0]!.text({ firstSeen: at, recorded: {} } as never)).toBe('2026-12-03 14:07:32');
+    // Today's, its time alone.
+    const today = new Date();
+    today.setHours(9, 5, 1, 0);
+    expect(columns[0]!.text({ firstSeen: today.getTime(), recorded: {} } as never)).toBe('09:05:01');
   });
 
   it("show the record's byte totals by default, read from what it recorded", () => {

@@ -2,7 +2,7 @@
 // then, in the Connections grid with its filter language, and exportable.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { CONNECTION_MODES, parseFilter, withTerm, type ConnectionMode } from '../../../shared/filter.js';
-import { formatBytes, formatDateTime, isoTime } from '../../../shared/format.js';
+import { formatBytes, formatClock, formatDateTime, isoTime } from '../../../shared/format.js';
 import {
   notRecordedText,
   unreadableText,
@@ -63,7 +63,21 @@ export function historyColumns(onProcessClick: (name: string) => void, names: Na
   const lastState = (r: HistoryRow) => (r.state === 'CLOSE' ? 'CLOSED' : r.state);
   // First seen first: the record is read in time, and its rows open sorted by it, newest first (at the far right,
   // the sort had no marker on screen: the same review).
-  const firstSeen = base.filter((c) => c.id === 'firstSeen');
+  // With its day where it is not today's: the record spans a week, and the live grid's clock alone said nothing of
+  // which day (a whole date and time on every row took the width Process needs at 1100 px).
+  const firstSeenText = (r: HistoryRow) => {
+    const t = r.firstSeen ?? null;
+    if (t === null) return '';
+    return new Date(t).toDateString() === new Date().toDateString() ? formatClock(t) : at(t);
+  };
+  const firstSeen = base
+    .filter((c) => c.id === 'firstSeen')
+    .map((c) => ({
+      ...c,
+      text: firstSeenText,
+      render: (r: HistoryRow) => <span title={at(r.firstSeen ?? null)}>{firstSeenText(r)}</span>,
+      description: 'When the record first saw it (its day too, where not today)',
+    }));
   return [
     ...firstSeen,
     // The last state the record saw it in, open: a row of a moment when it was open read CLOSED (a new user's review
