@@ -517,6 +517,10 @@ export function ownersText(listed: string, status: OwnerStatus): string {
   return status === 'partial' ? `${listed} ${MORE_OWNERS_NOT_LISTED}` : listed;
 }
 
+/** Why a process's traffic is not a number: it holds no TCP connection (the host's rows say it; the page says it of a
+ *  process it lists that the host sent no row for, one with unix sockets alone). */
+export const NO_TCP_TRAFFIC_NOTE = 'n/a: no TCP connection (UDP, raw and unix sockets have no byte counters)';
+
 export interface ProcessTraffic {
   /** Stable key: `pid@startTime`, or OTHER_USERS / NO_PROCESS. */
   id: string;

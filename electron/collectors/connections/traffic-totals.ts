@@ -9,6 +9,7 @@
 // they belong to another user: the kernel reports their uid, not their process. A remote host's socket whose
 // owners were past its cap (ownerStatus 'capped') is counted under OWNER_NOT_LISTED, not as one no process holds.
 import {
+  NO_TCP_TRAFFIC_NOTE,
   assignTraffic,
   NO_PROCESS,
   OTHER_USERS,
@@ -248,16 +249,7 @@ export class TrafficTotals {
     }
     for (const [key, e] of counts) {
       if (this.totals.has(key)) continue;
-      out.push(
-        processRow(
-          e.owner,
-          e.n,
-          null,
-          null,
-          0,
-          'n/a: no TCP connection (UDP, raw and unix sockets have no byte counters)',
-        ),
-      );
+      out.push(processRow(e.owner, e.n, null, null, 0, NO_TCP_TRAFFIC_NOTE));
     }
     return out;
   }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isListening } from '../../../shared/filter.js';
 import {
   NO_PROCESS,
+  NO_TCP_TRAFFIC_NOTE,
   OTHER_USERS,
   OWNER_NOT_LISTED,
   type Connection,
@@ -122,6 +123,10 @@ describe('traffic per name', () => {
     ]);
     expect(withTraffic(entries, t, true).map((e) => e.name)).toEqual(['curl', 'wget', 'idle']);
     expect(withTraffic(entries, null)).toBe(entries);
+    // A name the host sent no traffic row for holds no TCP, UDP or raw socket: n/a with the reason, as the host says
+    // of UDP and raw ones, not a blank beside them.
+    const unixOnly = [{ id: 'cat', name: 'cat', pids: [4], connections: 1, listening: 0 }];
+    expect(withTraffic(unixOnly, t)[0]!.traffic).toMatchObject({ bytesSent: null, note: NO_TCP_TRAFFIC_NOTE });
   });
 });
 

@@ -4,6 +4,7 @@ import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { isBucket, keyName, processKey, trafficKey } from '../../../shared/process-key.js';
 import {
   NO_PROCESS,
+  NO_TCP_TRAFFIC_NOTE,
   OTHER_USERS,
   OWNER_NOT_LISTED,
   type Connection,
@@ -147,7 +148,9 @@ export function withTraffic(
   const out = entries.map((e) => {
     seen.add(e.id);
     const t = traffic.get(e.id);
-    return t ? { ...e, traffic: t } : e;
+    // A process the host has no traffic row for holds no TCP, UDP or raw socket (unix sockets alone): n/a, as the
+    // host says of one with UDP or raw ones, not blank beside them (a new user's review of 12-06).
+    return { ...e, traffic: t ?? NO_TCP_TRAFFIC };
   });
   for (const [key, t] of traffic) {
     if (seen.has(key) || (!all && (t.bytesSent ?? 0) + (t.bytesReceived ?? 0) === 0)) continue;
@@ -155,6 +158,15 @@ export function withTraffic(
   }
   return out;
 }
+
+/** The traffic of a process that holds no TCP connection. */
+const NO_TCP_TRAFFIC: NameTraffic = {
+  sendRate: null,
+  recvRate: null,
+  bytesSent: null,
+  bytesReceived: null,
+  note: NO_TCP_TRAFFIC_NOTE,
+};
 
 function trafficColumn(
   id: string,
