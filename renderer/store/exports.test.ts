@@ -191,7 +191,7 @@ describe('joined grids', () => {
     ];
     const t = tabView('s', 'S', [])!;
     for (const u of undo) u();
-    expect(t.data?.columns[0]).toBe('Table');
+    expect(t.data?.columns[0]).toBe('Section');
     expect(t.data?.rows.map((r) => [r[0], r[t.data!.columns.indexOf('PID')]])).toEqual([
       ['Tcp', 4398],
       ['Udp', [10, 11]],

@@ -81,8 +81,9 @@ export function tabView(
   const notes = [...context, ...(describers.get(tab)?.() ?? [])];
   if (selectedOnly) notes.push('Only the rows selected');
   if (first.sort) notes.push(`Sorted by ${first.sort}`);
-  // The column saying which grid a row came from, named apart from the grids' own (Routes has a Table column).
-  const source = ['Table', 'Section', 'Group'].find((name) => !first.columns.includes(name)) ?? 'Source';
+  // The column saying which grid a row came from: Section on every tab (Routes' IPv4 and IPv6, Statistics' Tcp, Ip…),
+  // named apart from a grid's own column should one be called so.
+  const source = ['Section', 'Group', 'Source'].find((name) => !first.columns.includes(name)) ?? 'Grid';
   const table = (columns: string[]) => (joined ? [source, ...columns] : columns);
   return {
     title,

@@ -75,22 +75,6 @@ async function showRange(p: Page): Promise<void> {
   );
 }
 
-describe('As it was, opened on a record older than 5 minutes', () => {
-  it('opens at 5 minutes back, and says so', async () => {
-    const p = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    await p.goto(host.url);
-    await showTabByKey(p, 'Control+5', 'History');
-    const caption = p.getByTestId('history-caption');
-    await until('the caption', async () =>
-      ((await caption.textContent()) ?? '').endsWith(', 5 minutes back (the default)'),
-    );
-    // Chosen, a moment no longer says it.
-    await p.getByRole('button', { name: 'Now', exact: true }).click();
-    await until('the caption of Now', async () => !((await caption.textContent()) ?? '').includes('5 minutes back'));
-    await p.close();
-  }, 60_000);
-});
-
 describe('a range with periods nothing recorded', () => {
   it('says each of them (the first three, and how many more) beside the rows of the range', async () => {
     await showRange(page);

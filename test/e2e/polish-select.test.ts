@@ -79,17 +79,19 @@ describe('selecting and copying', () => {
       row.parentElement!.append(probe);
       const of = (extra: string) => {
         probe.className = `grid-row selected ${extra}`;
-        return getComputedStyle(probe).backgroundColor;
+        const style = getComputedStyle(probe);
+        return { background: style.backgroundColor, bar: style.boxShadow };
       };
       const out = { plain: of(''), new: of('hl-new'), changed: of('hl-changed'), closed: of('closed') };
       probe.remove();
       return out;
     });
-    expect([backgrounds.new, backgrounds.changed, backgrounds.closed]).toEqual([
-      backgrounds.plain,
-      backgrounds.plain,
-      backgrounds.plain,
-    ]);
+    const highlighted = [backgrounds.new, backgrounds.changed, backgrounds.closed];
+    expect(highlighted.map((h) => h.background)).toEqual(Array(3).fill(backgrounds.plain.background));
+    // The highlight stays as a bar at the row's start, one colour each.
+    expect(backgrounds.plain.bar).toBe('none');
+    expect(new Set(highlighted.map((h) => h.bar)).size).toBe(3);
+    for (const h of highlighted) expect(h.bar).toContain('inset');
     await dataRows()
       .nth(1)
       .click({ modifiers: ['ControlOrMeta'] });
@@ -436,7 +438,7 @@ describe('Export', () => {
         .replace(/,/g, ''),
     );
     expect(stats).toHaveLength(counters);
-    expect(stats.some((r) => r.Table === 'Tcp counters' && r.Counter === 'InSegs')).toBe(true);
+    expect(stats.some((r) => r.Section === 'Tcp counters' && r.Counter === 'InSegs')).toBe(true);
     await page.keyboard.press('Escape');
     // Each tab's report says what filters its view (a new user's review of 12-06 found only Connections' did).
     const exported = async (format: RegExp) => {

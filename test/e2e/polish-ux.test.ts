@@ -196,6 +196,16 @@ describe('polish for a new user', () => {
       await page.getByRole('button', { name: 'UNIX', exact: true }).click();
       await filter.fill('proc:nl-sleeper');
       await until('the shared socket', async () => (await cell.count()) > 0);
+      // An unnamed socket (a socket pair) reads its inode in Local Address, and has no address to copy.
+      const local = await cell.evaluate(
+        (c) => c.closest('[role="row"]')?.querySelector('[data-column="localAddress"]')?.textContent ?? '',
+      );
+      expect(local).toMatch(/^\(unnamed\) #\d+$/);
+      await cell.click({ button: 'right' });
+      const copyLocal = page.getByRole('menuitem', { name: /^Copy local address/ });
+      expect(await copyLocal.getAttribute('aria-disabled')).toBe('true');
+      expect(await copyLocal.textContent()).toContain('an unnamed unix socket has no address');
+      await page.keyboard.press('Escape');
       // Wide enough for the name's end: it shows whole.
       await until('the end whole', async () => !(await placed()).cut);
       // Narrowed by its edge to less than that end.

@@ -326,7 +326,11 @@ export function ConnectionsTab() {
       {
         id: 'kill-many',
         label:
-          procs.length === 1 ? `Kill ${procs[0]!.name} (PID ${procs[0]!.pid})…` : `Kill ${procs.length} processes…`,
+          procs.length === 1
+            ? `Kill ${procs[0]!.name} (PID ${procs[0]!.pid})…`
+            : procs.length === 0
+              ? 'Kill processes…'
+              : `Kill ${procs.length} processes…`,
         names: procs.length === 1 ? [procs[0]!.name] : [],
         danger: true,
         disabled: reason !== undefined,
@@ -396,6 +400,9 @@ export function ConnectionsTab() {
       {
         id: 'copy-local',
         label: 'Copy local address',
+        // An unnamed unix socket has none (its cell shows its inode instead): nothing to copy.
+        disabled: row.proto === 'unix' && !row.path,
+        reason: row.proto === 'unix' && !row.path ? 'an unnamed unix socket has no address' : undefined,
         onSelect: () =>
           void copyText(
             row.proto === 'unix' ? (row.path ?? '') : endpointText(row.localAddress, row.localPort, row.proto),

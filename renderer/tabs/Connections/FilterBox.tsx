@@ -64,8 +64,8 @@ export function FilterBox(props: {
       <input
         type="search"
         className={invalid ? 'invalid' : ''}
-        // Beside the process chip the box is narrower: a shorter hint, not one cut mid-word ("Filter: text, prc").
-        placeholder={props.chip ? 'More: text, port:…' : 'Filter: text, proc:, pid:, port:, addr:, state:…'}
+        // Beside the process chip the box is narrower: a short hint, not one cut mid-word ("Filter: text, prc").
+        placeholder={props.chip ? 'More terms…' : 'Filter: text, proc:, pid:, port:, addr:, state:…'}
         aria-label="Filter connections"
         aria-invalid={invalid}
         aria-describedby={invalid ? 'filter-error' : undefined}

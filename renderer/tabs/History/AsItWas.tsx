@@ -300,14 +300,7 @@ export function AsItWas() {
     isRange
       ? `Open between ${formatDateTime(selection.from)} and ${formatDateTime(selection.to)}`
       : `Open at ${formatDateTime(selection.from)}${
-          selection.from === begins
-            ? ', when the record begins'
-            : future
-              ? ', in the future'
-              : // The moment it opens at, said (a new user's review of 12-06 took it for a fault).
-                defaultMoment.current
-                ? ', 5 minutes back (the default)'
-                : ''
+          selection.from === begins ? ', when the record begins' : future ? ', in the future' : ''
         }`
   }${omitted > 0 ? ` (${omitted} more not shown: narrow the range)` : ''}${
     unreadable > 0 ? ` (${unreadableText(unreadable)})` : ''
@@ -456,7 +449,7 @@ export function AsItWas() {
             ? 'Reading the record…'
             : rows.length === 0
               ? future
-                ? 'That moment is in the future: nothing is recorded for it yet.'
+                ? `That ${isRange ? 'range' : 'moment'} is in the future: nothing is recorded for it yet.`
                 : 'Nothing recorded then.'
               : `Nothing recorded then matches${query ? ` “${query}”` : ''}.`
         }
