@@ -263,7 +263,11 @@ describe('closableOf', () => {
     const r = closableOf([server, page, other, listener], ctx(), own);
     expect(r.rows.map((x) => x.id)).toEqual(['o']);
     expect(r.skipped).toEqual({ other: 1, own: 2, ends: 0 });
-    expect(closableOf([server, page], ctx(), own).reason).toMatch(/NetLens's own connections/);
+    expect(closableOf([server, page], ctx(), own).reason).toMatch(/^these are NetLens's own connections/);
+    // With the host's listener too: the established ones are said to be NetLens's own, not that none is established.
+    expect(closableOf([server, page, listener], ctx(), own).reason).toMatch(
+      /^the established ones are NetLens's own connections .*; the others are not established TCP connections$/,
+    );
     // A name for the host's address: its port alone says it; a remote host's row never is.
     expect(isOwnLink(page, { address: null, port: 8080 })).toBe(true);
     expect(isOwnLink({ ...page, host: 'web1' }, own)).toBe(false);

@@ -226,9 +226,13 @@ export function closableOf(
   if (closable.length === 0)
     return why(
       unavailable ??
-        (skipped.own > 0 && skipped.other === 0
-          ? "these are NetLens's own connections: closing them would cut this page off"
-          : 'none of these is an established TCP connection that can be closed'),
+        (skipped.own === 0
+          ? 'none of these is an established TCP connection that can be closed'
+          : skipped.other === 0
+            ? "these are NetLens's own connections: closing them would cut this page off"
+            : // Said whenever the established ones are the page's links (a second review of 12-06 was told none was
+              // established, of a selection holding the page's link and the host's listener).
+              "the established ones are NetLens's own connections (closing them would cut this page off); the others are not established TCP connections"),
     );
   if (new Set(closable.map((r) => r.host)).size > 1)
     return why('these are on more than one host: choose one in the Host selector');
