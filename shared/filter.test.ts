@@ -85,6 +85,15 @@ describe('parseFilter', () => {
     expect(match('FIREFOX')).toBe(1);
     expect(match('443')).toBe(2);
   });
+  it('matches an unnamed unix socket by what the grid shows of it, "(unnamed) #inode"', () => {
+    const unnamed = conn({ proto: 'unix', family: 'unix' as Connection['family'], path: '', inode: 440167 });
+    const named = conn({ proto: 'unix', family: 'unix' as Connection['family'], path: '/run/x.sock', inode: 5 });
+    for (const q of ['unnamed', '(unnamed)', '#440167', '440167']) {
+      const parsed = parseFilter(q);
+      if (!parsed.ok) throw new Error(parsed.error);
+      expect([unnamed, named].filter(parsed.predicate).length, q).toBe(1);
+    }
+  });
   it('narrows by field', () => {
     expect(match('proc:nginx')).toBe(1);
     expect(match('pid:200')).toBe(1);

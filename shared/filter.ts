@@ -152,8 +152,10 @@ function haystack(r: Connection): string {
   let h = haystacks.get(r);
   if (h === undefined) {
     const procs = r.processes.map((p) => `${p.name} ${p.pid} ${p.cmdline}`).join(' ');
+    // An unnamed unix socket as the grid shows it, "(unnamed) #inode": what is on screen can be typed.
+    const path = r.path || (r.proto === 'unix' ? `(unnamed) #${r.inode ?? ''}` : '');
     h =
-      `${r.proto} ${r.localAddress}:${r.localPort} ${r.remoteAddress}:${r.remotePort} ${r.state} ${r.user ?? ''} ${r.uid ?? ''} ${r.path ?? ''} ${procs}`.toLowerCase();
+      `${r.proto} ${r.localAddress}:${r.localPort} ${r.remoteAddress}:${r.remotePort} ${r.state} ${r.user ?? ''} ${r.uid ?? ''} ${path} ${procs}`.toLowerCase();
     haystacks.set(r, h);
   }
   return h;
