@@ -126,6 +126,23 @@ describe('selecting and copying', () => {
     expect(await kill.getAttribute('aria-disabled')).toBe('true');
     expect(await kill.textContent()).toContain('this is NetLens itself');
     await page.keyboard.press('Escape');
+    // Its rows with the page's own (Chromium's ends of the links): Kill offers the rest, and says what it left out.
+    await filterBox().fill(`port:${port}`);
+    await until('the links too', async () => (await dataRows().count()) > 1);
+    await dataRows().nth(0).click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await dataRows().nth(0).click({ button: 'right' });
+    await page
+      .getByRole('menu')
+      .getByRole('menuitem', { name: /^Kill / })
+      .click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('kill-left-out').textContent()).toMatch(
+      /^Left out, as NetLens itself: .+ \(PID \d+\)\.$/,
+    );
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await until('the dialog closed', async () => (await page.getByRole('dialog').count()) === 0);
     await filterBox().fill('nlsel');
   });
 

@@ -94,8 +94,8 @@ const warmRemoteKey = (r: Connection) => {
 };
 
 type Dialogs =
-  | { kind: 'kill'; row: Connection }
-  | { kind: 'killMany'; processes: ProcessInfo[]; host: string | undefined }
+  | { kind: 'kill'; row: Connection; leftOut?: ProcessInfo[] }
+  | { kind: 'killMany'; processes: ProcessInfo[]; host: string | undefined; leftOut?: ProcessInfo[] }
   | { kind: 'close'; row: Connection }
   | { kind: 'closeMany'; rows: Connection[]; skipped: CloseSkipped }
   | { kind: 'log' }
@@ -300,7 +300,12 @@ export function ConnectionsTab() {
   /** The menu of several selected rows: copy or export them, close them, kill the processes behind them (last). */
   const selectionItems = (m: MenuState): MenuItem[] => {
     const closable = closableOf(m.selection, actions, ownLink(client.hostKind));
-    const { processes: procs, reason, host } = killTargets(m.selection, actions, 'no live process holds these sockets');
+    const {
+      processes: procs,
+      reason,
+      host,
+      leftOut,
+    } = killTargets(m.selection, actions, 'no live process holds these sockets');
     return [
       { id: 'copy-rows', label: `Copy ${m.selection.length} rows`, onSelect: m.copy },
       { id: 'export-rows', label: `Export ${m.selection.length} rows…`, onSelect: () => openExport(true) },
@@ -338,8 +343,8 @@ export function ConnectionsTab() {
         onSelect: () =>
           setDialog(
             procs.length === 1
-              ? { kind: 'kill', row: { ...m.row, processes: procs } }
-              : { kind: 'killMany', processes: procs, host },
+              ? { kind: 'kill', row: { ...m.row, processes: procs }, leftOut }
+              : { kind: 'killMany', processes: procs, host, leftOut },
           ),
       },
     ];
@@ -352,6 +357,7 @@ export function ConnectionsTab() {
       processes: procs,
       reason,
       host,
+      leftOut,
     } = killTargets(rows, actions, 'no live process of this name holds a socket', entry.id);
     return [
       {
@@ -369,7 +375,7 @@ export function ConnectionsTab() {
         separatorBefore: true,
         disabled: reason !== undefined,
         reason,
-        onSelect: () => setDialog({ kind: 'killMany', processes: procs, host }),
+        onSelect: () => setDialog({ kind: 'killMany', processes: procs, host, leftOut }),
       },
     ];
   };
@@ -542,6 +548,7 @@ export function ConnectionsTab() {
           processes={dialog.processes}
           host={dialog.host}
           socketsOf={socketsOf}
+          leftOut={dialog.leftOut}
           onClose={() => setDialog(null)}
         />
       ) : null}
@@ -550,6 +557,7 @@ export function ConnectionsTab() {
           processes={killableProcesses(dialog.row, actions)}
           host={dialog.row.host}
           socketsOf={socketsOf}
+          leftOut={dialog.leftOut}
           onClose={() => setDialog(null)}
         />
       ) : null}

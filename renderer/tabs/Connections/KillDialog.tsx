@@ -19,12 +19,32 @@ const OUTCOME_TITLE: Record<KillResult['outcome'], string> = {
   failed: 'Failed',
 };
 
+/** NetLens's own processes a Kill on a selection leaves out, said in its dialog (they were dropped silently: a second
+ *  review of 12-06). */
+export function OwnLeftOut({ processes }: { processes: readonly ProcessInfo[] | undefined }) {
+  if (!processes || processes.length === 0) return null;
+  return (
+    <p className="muted" data-testid="kill-left-out">
+      Left out, as NetLens itself:{' '}
+      {processes.map((p, i) => (
+        <span key={p.pid}>
+          {i > 0 ? ', ' : ''}
+          <Inert text={p.name} max={60} /> (PID {p.pid})
+        </span>
+      ))}
+      .
+    </p>
+  );
+}
+
 export function KillDialog(props: {
   processes: ProcessInfo[];
   /** The remote host the process is on (the kill runs there, over its ssh); undefined for this machine. */
   host?: string | undefined;
   /** The open sockets the process holds, in words (socketsText). */
   socketsOf: (pid: number) => string;
+  /** NetLens's own processes of a selection, left out. */
+  leftOut?: readonly ProcessInfo[];
   onClose: () => void;
 }) {
   const client = useClient();
@@ -111,6 +131,7 @@ export function KillDialog(props: {
         </>
       }
     >
+      <OwnLeftOut processes={props.leftOut} />
       <dl id="kill-details" className="details">
         {props.processes.length > 1 ? (
           <>

@@ -9,6 +9,7 @@ import { useClient } from '../../api/context.js';
 import { Inert, inertLabel, isolated } from '../../components/Inert.js';
 import { Dialog, DismissButton } from '../../components/Dialog.js';
 import { StopButton, OutcomeCell, useInTurn } from '../../components/InTurn.js';
+import { OwnLeftOut } from './KillDialog.js';
 
 /** The dialog's two ways to kill, as its buttons offer them. */
 const SIGNALS = [
@@ -22,6 +23,8 @@ export function MultiKillDialog(props: {
   host: string | undefined;
   /** The open sockets the process holds, in words (socketsText). */
   socketsOf: (pid: number) => string;
+  /** NetLens's own processes of the selection, left out. */
+  leftOut?: readonly ProcessInfo[];
   onClose: () => void;
 }) {
   const client = useClient();
@@ -85,6 +88,7 @@ export function MultiKillDialog(props: {
         </>
       }
     >
+      <OwnLeftOut processes={props.leftOut} />
       <table className="log-table" aria-label="Processes to kill">
         <thead>
           <tr>

@@ -187,6 +187,8 @@ describe('why Kill or Close is unavailable', () => {
       processes: [owned.processes[0]],
       reason: undefined,
     });
+    // What it leaves out is said in its dialog.
+    expect(killTargets([netlens, owned], self, none).leftOut.map((p) => p.pid)).toEqual([7]);
     expect(killTargets([conn('n')], self, none).reason).toBe(none);
     expect(killTargets([{ ...netlens, host: 'web1' }], self, none).processes).toHaveLength(1);
   });

@@ -263,13 +263,14 @@ export function killTargets(
   ctx: ActionContext,
   none: string,
   key?: string,
-): { processes: ProcessInfo[]; reason: string | undefined; host: string | undefined } {
+): { processes: ProcessInfo[]; reason: string | undefined; host: string | undefined; leftOut: ProcessInfo[] } {
   const many = killManyBlocked(rows, ctx);
   const all = processesOf(rows, key);
   const own = many.host === undefined ? ctx.ownPids : undefined;
   const processes = own && own.size > 0 ? all.filter((p) => !own.has(p.pid)) : all;
+  const leftOut = own && own.size > 0 ? all.filter((p) => own.has(p.pid)) : [];
   const empty = processes.length === 0 ? (all.length > 0 ? OWN_PROCESS_REASON : none) : undefined;
-  return { processes, reason: many.reason ?? empty, host: many.host };
+  return { processes, reason: many.reason ?? empty, host: many.host, leftOut };
 }
 
 /** When the first highlight still shown at `now` ends, or null when none is (marks are in the order of their times:
