@@ -1,7 +1,7 @@
 // The service is the one door back up: every message is validated before anything acts on it.
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage, StreamMessage } from '../shared/protocol.js';
-import { createService, MAX_RUNNING, MAX_WAITING, type ServiceOptions } from './service.js';
+import { createService, firstLine, MAX_RUNNING, MAX_WAITING, type ServiceOptions } from './service.js';
 import type { Actions } from './actions/api.js';
 import type { Monitor } from './monitor/api.js';
 
@@ -297,6 +297,15 @@ describe('service, a failure of several lines', () => {
     expect(t.logged).toContain(
       '[test] parseCapture failed: The format of x.txt was not recognised. Supported formats: (2 more lines in the answer)',
     );
+  });
+});
+
+describe('firstLine', () => {
+  it('counts the lines after the first without splitting them out, a million of them too', () => {
+    expect(firstLine('one line')).toBe('one line');
+    expect(firstLine('a\nb\nc')).toBe('a (2 more lines in the answer)');
+    expect(firstLine('a\n')).toBe('a (1 more line in the answer)');
+    expect(firstLine(`head${'\n'.repeat(1_000_000)}`)).toBe('head (1000000 more lines in the answer)');
   });
 });
 

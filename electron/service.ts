@@ -75,6 +75,16 @@ type Request = Extract<ClientMessage, { type: 'request' }>;
 
 type Handlers = { [M in Method]: (params: RequestParams<M>) => Promise<MethodResults[M]> | MethodResults[M] };
 
+/** A message's first line for the log, and how many more the page is answered with (a capture not recognised lists
+ *  every format, 60 lines): counted, not split, so a message of a million lines makes no million strings. */
+export function firstLine(text: string): string {
+  const end = text.indexOf('\n');
+  if (end < 0) return text;
+  let more = 0;
+  for (let at = end; at >= 0; at = text.indexOf('\n', at + 1)) more++;
+  return `${text.slice(0, end)} (${more} more line${more === 1 ? '' : 's'} in the answer)`;
+}
+
 export function createService(options: ServiceOptions): Service {
   const log = asHostLog(options.log ?? ((line: string) => console.warn(line)));
   const record = <M extends RecordMethod>(method: M, params: RequestParams<M>): Promise<MethodResults[M]> =>
@@ -164,11 +174,7 @@ export function createService(options: ServiceOptions): Service {
           safeSend({ type: 'response', id: message.id, ok: true, result });
         } catch (err) {
           const text = err instanceof Error ? err.message : String(err);
-          // Its first line: the page shows the rest (a capture not recognised lists every format, 60 lines).
-          const [first, ...more] = text.split('\n');
-          log(
-            `[${label}] ${message.method} failed: ${first}${more.length > 0 ? ` (${more.length} more line${more.length === 1 ? '' : 's'} in the answer)` : ''}`,
-          );
+          log(`[${label}] ${message.method} failed: ${firstLine(text)}`);
           safeSend({ type: 'response', id: message.id, ok: false, error: text });
         } finally {
           running--;

@@ -175,6 +175,13 @@ export function ipv4Number(b: Uint8Array, at = 0): number {
   return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 }
 
+/** An IPv4-mapped IPv6 address as written (::ffff:127.0.0.1) as the IPv4 address it maps; any other as it is. */
+export function unmappedV4(address: string): string {
+  return address.length > 7 && address.slice(0, 7).toLowerCase() === '::ffff:' && address.includes('.')
+    ? address.slice(7)
+    : address;
+}
+
 export function isLoopback(address: string): boolean {
   const ip = parseIp(address);
   if (!ip) return false;

@@ -1,6 +1,6 @@
 // Who can reach a listening socket: only this machine (loopback), the networks of one interface's address,
 // or every interface. Computed from the live listeners and the interfaces' addresses, for the Exposure view.
-import { isLoopback, isUnspecified } from './address.js';
+import { isLoopback, isUnspecified, unmappedV4 } from './address.js';
 import { isListening } from './filter.js';
 import { MAX_FIREWALL_PORTS } from './protocol.js';
 import type { Connection, NetInterface } from './types.js';
@@ -59,7 +59,7 @@ export function exposure(connections: Iterable<Connection>, interfaces: Iterable
       out.push({
         row,
         group: 'interface',
-        iface: owner.get(address) ?? owner.get(address.replace(/^::ffff:/, '')) ?? null,
+        iface: owner.get(address) ?? owner.get(unmappedV4(address)) ?? null,
       });
   }
   return out;

@@ -18,7 +18,7 @@
 //   -term                   negates any term;  "quoted values" may hold spaces
 import { inCidr, isLoopback, isUnspecified, parseCidr, parseIp, type Cidr } from './address.js';
 import { countryName, NO_NAMES, remoteEntry, serviceName, type NameLookup } from './names.js';
-import { KNOWN_STATES, type Connection } from './types.js';
+import { KNOWN_STATES, unixName, type Connection } from './types.js';
 
 export const FILTER_FIELDS = {
   proc: 'process name contains',
@@ -152,8 +152,8 @@ function haystack(r: Connection): string {
   let h = haystacks.get(r);
   if (h === undefined) {
     const procs = r.processes.map((p) => `${p.name} ${p.pid} ${p.cmdline}`).join(' ');
-    // An unnamed unix socket as the grid shows it, "(unnamed) #inode": what is on screen can be typed.
-    const path = r.path || (r.proto === 'unix' ? `(unnamed) #${r.inode ?? ''}` : '');
+    // A unix socket's name as the grid shows it (an unnamed one's "(unnamed) #inode"): what is on screen can be typed.
+    const path = r.proto === 'unix' ? unixName(r) : (r.path ?? '');
     h =
       `${r.proto} ${r.localAddress}:${r.localPort} ${r.remoteAddress}:${r.remotePort} ${r.state} ${r.user ?? ''} ${r.uid ?? ''} ${path} ${procs}`.toLowerCase();
     haystacks.set(r, h);

@@ -22,15 +22,25 @@ function escapeChar(ch: string): string {
  *  record's field) ended the process with V8's fatal "invalid size error", which no catch sees. */
 const CHUNK = 1 << 20;
 
+/** `end`, or one less where it would part the halves of a surrogate pair (each half alone reads as a lone
+ *  surrogate). */
+function pairSafeEnd(text: string, end: number): number {
+  const last = text.charCodeAt(end - 1);
+  return end < text.length && last >= 0xd800 && last <= 0xdbff ? end - 1 : end;
+}
+
+/** `text` cut to at most `max` UTF-16 units, never between the two halves of a surrogate pair. */
+export function cutUnits(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, pairSafeEnd(text, max));
+}
+
 /** `text.replace(UNSAFE, replacer)`, a CHUNK at a time past CHUNK characters, never between the halves of a
- *  surrogate pair (each half alone would read as a lone surrogate). */
+ *  surrogate pair. */
 function replaceUnsafe(text: string, replacer: (ch: string) => string): string {
   if (text.length <= CHUNK) return text.replace(UNSAFE, replacer);
   const parts: string[] = [];
   for (let at = 0; at < text.length; ) {
-    let end = Math.min(text.length, at + CHUNK);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    const end = pairSafeEnd(text, Math.min(text.length, at + CHUNK));
     parts.push(text.slice(at, end).replace(UNSAFE, replacer));
     at = end;
   }

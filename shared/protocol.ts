@@ -28,13 +28,6 @@ import { showTabCommand, TAB_IDS } from './tabs.js';
 /** The longest owner name a Close's request carries for the action log (the page cuts a longer one to it). */
 export const OWNER_NAME_MAX = 256;
 
-/** `text` cut to at most `max` UTF-16 units, never between the two halves of a surrogate pair. */
-export function cutUnits(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const code = text.charCodeAt(max - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
-}
-
 export const PROTOCOL_VERSION = 1;
 export const INTERVALS_MS = [500, 1000, 2000, 5000, 10000] as const;
 export type IntervalMs = (typeof INTERVALS_MS)[number];

@@ -49,16 +49,20 @@ export interface RowList<Row> {
   at(index: number): Row | undefined;
   /** The position of the row with this id, or -1. */
   indexOfId(id: string): number;
+  /** Whether the row with this id is in the list (no search of its place: a selection's count at each tick). */
+  has(id: string): boolean;
   /** Every row, in order (a pass over all of them: for an export, a selection, a copy). */
   all(): Row[];
 }
 
 /** A RowList over an array. */
 export function arrayList<Row extends { id: string }>(rows: readonly Row[]): RowList<Row> {
+  let ids: Set<string> | null = null;
   return {
     length: rows.length,
     at: (i) => rows[i],
     indexOfId: (id) => rows.findIndex((r) => r.id === id),
+    has: (id) => (ids ??= new Set(rows.map((r) => r.id))).has(id),
     all: () => rows as Row[],
   };
 }
@@ -236,6 +240,10 @@ export class SortedView<Row extends { id: string }> {
         length,
         at: (i) => this.at(i),
         indexOfId: (id) => this.indexOfId(id),
+        has: (id) => {
+          const row = this.rowOf(id);
+          return row !== undefined && this.predicate(row);
+        },
         all: () => this.rows,
       };
     }

@@ -517,6 +517,12 @@ export function ownersText(listed: string, status: OwnerStatus): string {
   return status === 'partial' ? `${listed} ${MORE_OWNERS_NOT_LISTED}` : listed;
 }
 
+/** A unix socket's name as shown and matched: its path, or for an unnamed one its inode, as `ss` tells them apart (a
+ *  process's many unnamed sockets read alike: a new user's review of 12-06). */
+export function unixName(r: Pick<Connection, 'path' | 'inode'>): string {
+  return r.path || (r.inode ? `(unnamed) #${r.inode}` : '(unnamed)');
+}
+
 /** Why a process's traffic is not a number: it holds no TCP connection (the host's rows say it; the page says it of a
  *  process it lists that the host sent no row for, one with unix sockets alone). */
 export const NO_TCP_TRAFFIC_NOTE = 'n/a: no TCP connection (UDP, raw and unix sockets have no byte counters)';

@@ -151,18 +151,17 @@ async function checkTarget(deps: KillDeps, params: RequestParams<'kill'>): Promi
   if (reserved) return refuse(reserved);
   const own = deps.ownPids();
 
-  let current: ProcessIdentity | null;
+  let current: ProcessIdentity | null = null;
+  let unreadable: string | null = null;
   try {
     current = await deps.identity(pid);
   } catch (err) {
-    if (own.includes(pid)) return refuse(`PID ${pid} is part of NetLens itself`);
-    return {
-      result: { outcome: 'failed', message: `cannot check PID ${pid}: ${(err as Error).message}` },
-      identity: null,
-    };
+    unreadable = (err as Error).message;
   }
-  // Refused with its name when it can be read, so that the action log says what was asked (a new user's review).
+  // Refused with its name where it can be read, so that the action log says what was asked (a new user's review).
   if (own.includes(pid)) return refuse(`PID ${pid} is part of NetLens itself`, current);
+  if (unreadable !== null)
+    return { result: { outcome: 'failed', message: `cannot check PID ${pid}: ${unreadable}` }, identity: null };
   if (current === null) return { result: { outcome: 'gone', message: 'the process has exited' }, identity: null };
   // A thread id answers in /proc like a process; the rules above apply to its thread group, and only a
   // group's leader (the process itself) is ever signalled: a signal to a thread id reaches its whole process.

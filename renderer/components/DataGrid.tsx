@@ -58,19 +58,11 @@ const GROW_MIN = 180;
 /** The header row's height with its border (styles.css .header-cell and .grid-header). */
 const HEADER_HEIGHT = 27;
 const GEOMETRY = { rowHeight: ROW_HEIGHT, headerHeight: HEADER_HEIGHT };
-/** Selections up to this size are counted by looking each id up in the view (a live view's lookup is a search of
- *  its order, not a pass); larger ones by one pass over it. */
-const LOOKUP_COUNT_MAX = 256;
-
-/** How many of `ids` are rows of the view (a selection's rows that a filter hid or that closed are not). */
+/** How many of `ids` are rows of the view (a selection's rows that a filter hid or that closed are not): one lookup
+ *  each, no pass over the view nor search of a row's place (it runs at each tick while rows are selected). */
 export function countInView<Row extends { id: string }>(rows: RowList<Row>, ids: ReadonlySet<string>): number {
-  if (ids.size === 0) return 0;
   let n = 0;
-  if (ids.size <= LOOKUP_COUNT_MAX) {
-    for (const id of ids) if (rows.indexOfId(id) >= 0) n++;
-    return n;
-  }
-  for (const r of rows.all()) if (ids.has(r.id)) n++;
+  for (const id of ids) if (rows.has(id)) n++;
   return n;
 }
 
@@ -388,7 +380,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
       props.exportTab
         ? registerGridView(props.exportTab, props.label, {
             view: (needs, selectedOnly) => viewRef.current(needs, selectedOnly),
-            selected: () => selectedCountRef.current(),
+            selected: () => selectedCountRef.current,
           })
         : undefined,
     [props.exportTab, props.label],
@@ -403,10 +395,11 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   const isPicked = (id: string) => (multi ? picked.has(id) : id === selectedId);
   const pickedRows = () =>
     multi ? sorted.all().filter((r) => picked.has(r.id)) : sorted.all().filter((r) => r.id === selectedId);
-  /** The rows selected that are in the view, for Export (a multi-select grid's; a single row is not offered). */
-  const selectedCountRef = useRef<() => number>(() => 0);
-  selectedCountRef.current = () => (multi && picked.size > 0 ? pickedRows().length : 0);
+  /** The rows selected that are in the view: the status bar's count, and Export's (a multi-select grid's; a single
+   *  row is not offered). */
   const pickedInView = useMemo(() => (multi ? countInView(sorted, picked) : 0), [multi, sorted, picked]);
+  const selectedCountRef = useRef(0);
+  selectedCountRef.current = pickedInView;
   const onSelectedCount = props.onSelectedCount;
   useEffect(() => onSelectedCount?.(pickedInView), [onSelectedCount, pickedInView]);
   const sortedRef = useRef(sorted);
@@ -435,13 +428,12 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   // A grid whose tab has no menu of its own (Routes, Interfaces, Statistics, History) has this one: Copy, as Ctrl+C
   // does (a right click there showed nothing, where Connections' rows have a menu: a new user's review of 12-06).
   const [ownMenu, setOwnMenu] = useState<{ at: { x: number; y: number }; selection: Row[] } | null>(null);
-  const openRowMenu = (row: Row, at: { x: number; y: number }, selection: Row[]) => {
+  // Reads the latest props and copy through their refs: one function for the grid's life.
+  const openRowMenu = useCallback((row: Row, at: { x: number; y: number }, selection: Row[]) => {
     const handler = latest.current.onContextMenu;
     if (handler) handler(row, at, selection, () => copyRef.current(selection));
     else setOwnMenu({ at, selection });
-  };
-  const openRowMenuRef = useRef(openRowMenu);
-  openRowMenuRef.current = openRowMenu;
+  }, []);
   const rowEvents = useMemo<RowEvents<Row>>(
     () => ({
       select: (id, e) => choose(id, { extend: e.shiftKey, toggle: e.ctrlKey || e.metaKey }),
@@ -454,10 +446,10 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
           multi && pickedRef.current.has(r.id)
             ? sortedRef.current.all().filter((x) => pickedRef.current.has(x.id))
             : [r];
-        openRowMenuRef.current(r, at, selection);
+        openRowMenu(r, at, selection);
       },
     }),
-    [choose, multi],
+    [choose, multi, openRowMenu],
   );
 
   const setSort = (id: string, additive: boolean) => {
@@ -745,11 +737,11 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
       {bar === 'bottom' ? columnBar : null}
       {ownMenu ? (
         <Menu
-          label={ownMenu.selection.length > 1 ? `${ownMenu.selection.length} rows` : 'Row'}
+          label={ownMenu.selection.length > 1 ? rowsWord(ownMenu.selection.length) : 'Row'}
           items={[
             {
               id: 'copy',
-              label: ownMenu.selection.length > 1 ? `Copy ${ownMenu.selection.length} rows` : 'Copy row',
+              label: ownMenu.selection.length > 1 ? `Copy ${rowsWord(ownMenu.selection.length)}` : 'Copy row',
               onSelect: () => copyRef.current(ownMenu.selection),
             },
           ]}

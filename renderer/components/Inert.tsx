@@ -4,7 +4,7 @@
 // right-to-left text cannot reorder a PID or a label next to it, and long text is clamped with the whole of
 // it in the tooltip.
 import { memo } from 'react';
-import { inertText } from '../../shared/inert-text.js';
+import { cutUnits, inertText } from '../../shared/inert-text.js';
 
 /** Tooltips get the whole text, up to this much (a 100 KB command line still has a readable tooltip). */
 export const TOOLTIP_MAX = 4000;
@@ -13,7 +13,7 @@ export const TOOLTIP_MAX = 4000;
 export const CELL_MAX = 1000;
 
 export function clampText(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+  return text.length > max ? `${cutUnits(text, max)}…` : text;
 }
 
 /** The escaped text, clamped to `max` characters, as it should go into a title or an <option>. */

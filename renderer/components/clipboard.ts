@@ -1,8 +1,8 @@
 // Copy to the clipboard: the async Clipboard API where allowed, else the selection-based fallback. What was copied
 // (or that it could not be) is said in the status bar for a few seconds (useLastCopy): a copy changes nothing on
 // screen, and a new user could not tell whether Ctrl+C had done anything (review of 12-06).
-import { useEffect, useState } from 'react';
 import { createStore, useStore } from 'zustand';
+import { formatCount } from '../../shared/format.js';
 
 /** How long the status bar says what was copied. */
 export const COPY_SHOWN_MS = 3000;
@@ -11,7 +11,6 @@ export interface CopyReport {
   /** What was copied, in words: "3 rows", "the local address". */
   what: string;
   ok: boolean;
-  at: number;
 }
 
 const copies = createStore<{ last: CopyReport | null }>(() => ({ last: null }));
@@ -40,22 +39,19 @@ export async function copyText(text: string, what = 'the text'): Promise<boolean
     }
     area.remove();
   }
-  copies.setState({ last: { what, ok, at: Date.now() } });
+  const last: CopyReport = { what, ok };
+  copies.setState({ last });
+  // News for COPY_SHOWN_MS, unless a later copy took its place.
+  setTimeout(() => {
+    if (copies.getState().last === last) copies.setState({ last: null });
+  }, COPY_SHOWN_MS);
   return ok;
 }
 
 /** "N row(s)": what a copy of rows says it copied. */
-export const rowsWord = (n: number): string => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
+export const rowsWord = (n: number): string => `${formatCount(n)} row${n === 1 ? '' : 's'}`;
 
 /** The last copy while it is news (COPY_SHOWN_MS), else null. */
 export function useLastCopy(): CopyReport | null {
-  const last = useStore(copies, (s) => s.last);
-  const [, expire] = useState(0);
-  const fresh = last !== null && Date.now() - last.at < COPY_SHOWN_MS;
-  useEffect(() => {
-    if (!fresh || last === null) return;
-    const timer = setTimeout(() => expire((n) => n + 1), last.at + COPY_SHOWN_MS - Date.now() + 10);
-    return () => clearTimeout(timer);
-  }, [fresh, last]);
-  return fresh ? last : null;
+  return useStore(copies, (s) => s.last);
 }

@@ -1,7 +1,8 @@
 // Close connection…: resets one established TCP connection without killing its process (TCPView's
 // "Close Connection"; on Linux through sock_diag destroy).
 import { useState } from 'react';
-import { type CloseResult, cutUnits, OWNER_NAME_MAX } from '../../../shared/protocol.js';
+import { type CloseResult, OWNER_NAME_MAX } from '../../../shared/protocol.js';
+import { cutUnits } from '../../../shared/inert-text.js';
 import type { Connection } from '../../../shared/types.js';
 import { Inert, InertMessage } from '../../components/Inert.js';
 import { useClient } from '../../api/context.js';

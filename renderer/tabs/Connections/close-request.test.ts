@@ -1,7 +1,8 @@
 // What a Close asks of the host: a request the host's own schema takes, whatever the row's owner is called (a
 // remote host's process may have a name past the request's limit: cut for the action log, not the Close refused).
 import { describe, expect, it } from 'vitest';
-import { cutUnits, OWNER_NAME_MAX, validateClientMessage } from '../../../shared/protocol.js';
+import { OWNER_NAME_MAX, validateClientMessage } from '../../../shared/protocol.js';
+import { cutUnits } from '../../../shared/inert-text.js';
 import { NetlensClient } from '../../api/client.js';
 import { FakeTransport } from '../../api/fake-transport.js';
 import { conn } from '../../store/test-rows.js';

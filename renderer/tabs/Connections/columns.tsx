@@ -29,6 +29,7 @@ import {
 import type { ExportValue } from '../../../shared/export.js';
 import {
   OWNER_NOT_LISTED,
+  unixName,
   ownersText,
   type CollectExtra,
   type Connection,
@@ -41,13 +42,10 @@ export function protoLabel(r: Connection): string {
   return r.family === 'inet6' ? `${r.proto}6` : r.proto;
 }
 
-/** An unnamed unix socket's local address as the grid shows it: its inode, as `ss` prints it where the name would
- *  be, so that the rows of a process's many unnamed sockets can be told apart (a new user's review of 12-06 found
- *  261 alike). Its data (exports, copies) stays the empty path. */
-const unnamedUnix = (r: Connection) => (r.inode ? `(unnamed) #${r.inode}` : '(unnamed)');
-
+/** A unix socket's local address is its name (unixName: an unnamed one's inode); its data (exports, copies) stays
+ *  the path, empty for an unnamed one. */
 export function localText(r: Connection): string {
-  return r.proto === 'unix' ? r.path || unnamedUnix(r) : formatAddress(r.localAddress);
+  return r.proto === 'unix' ? unixName(r) : formatAddress(r.localAddress);
 }
 
 /** Whether a socket's owners are there but not shown: another user's (this user may not see them), or past a remote

@@ -4,6 +4,7 @@
 import type { ParsedFilter } from '../../../shared/filter.js';
 import type { Capabilities } from '../../../shared/protocol.js';
 import { formatCount } from '../../../shared/format.js';
+import { unmappedV4 } from '../../../shared/address.js';
 import type { Connection, ProcessInfo, Protocol } from '../../../shared/types.js';
 import type { Aggregate } from '../../store/live-rows.js';
 import { HIGHLIGHT_MS, type Mark } from '../../store/tables.js';
@@ -111,10 +112,23 @@ export interface ActionContext {
 /** Why Kill leaves a process out: it is NetLens's own. */
 export const OWN_PROCESS_REASON = 'this is NetLens itself';
 
+/** Processes of `host` (undefined: this machine) parted into those Kill may offer and NetLens's own. */
+function partOwn(
+  processes: ProcessInfo[],
+  host: string | undefined,
+  ctx: ActionContext,
+): { killable: ProcessInfo[]; own: ProcessInfo[] } {
+  const ownPids = host === undefined ? ctx.ownPids : undefined;
+  if (!ownPids || ownPids.size === 0) return { killable: processes, own: [] };
+  const killable: ProcessInfo[] = [];
+  const own: ProcessInfo[] = [];
+  for (const p of processes) (ownPids.has(p.pid) ? own : killable).push(p);
+  return { killable, own };
+}
+
 /** A row's processes Kill may offer: on this machine, all but NetLens's own. */
 export function killableProcesses(row: Connection, ctx: ActionContext): ProcessInfo[] {
-  const own = row.host === undefined ? ctx.ownPids : undefined;
-  return own && own.size > 0 ? row.processes.filter((p) => !own.has(p.pid)) : row.processes;
+  return partOwn(row.processes, row.host, ctx).killable;
 }
 
 const READ_ONLY = 'a capture is read-only';
@@ -165,9 +179,6 @@ export interface OwnLink {
   port: number;
 }
 
-/** An IPv4-mapped IPv6 address (::ffff:127.0.0.1) as the IPv4 address it maps; any other as it is. */
-const unmapped = (a: string) => (a.toLowerCase().startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a);
-
 /** Why one row's Close is refused on a page's own link. */
 export const OWN_LINK_REASON = "this is a page's connection to NetLens: closing it would cut the page off";
 
@@ -175,7 +186,7 @@ export const OWN_LINK_REASON = "this is a page's connection to NetLens: closing 
 export function isOwnLink(r: Connection, own: OwnLink | null): boolean {
   if (own === null || r.host !== undefined || r.proto !== 'tcp') return false;
   const at = (address: string, port: number) =>
-    port === own.port && (own.address === null || unmapped(address) === unmapped(own.address));
+    port === own.port && (own.address === null || unmappedV4(address) === unmappedV4(own.address));
   return at(r.localAddress, r.localPort) || at(r.remoteAddress, r.remotePort);
 }
 
@@ -214,7 +225,7 @@ export function closableOf(
       continue;
     }
     // Ends compared as IPv4 where an IPv6 socket holds an IPv4-mapped address (a server on ::, a client to 127.0.0.1).
-    const [la, ra] = [unmapped(r.localAddress), unmapped(r.remoteAddress)];
+    const [la, ra] = [unmappedV4(r.localAddress), unmappedV4(r.remoteAddress)];
     if (ends.has(end(r.host, la, r.localPort, ra, r.remotePort))) {
       skipped.ends++;
       continue;
@@ -265,11 +276,8 @@ export function killTargets(
   key?: string,
 ): { processes: ProcessInfo[]; reason: string | undefined; host: string | undefined; leftOut: ProcessInfo[] } {
   const many = killManyBlocked(rows, ctx);
-  const all = processesOf(rows, key);
-  const own = many.host === undefined ? ctx.ownPids : undefined;
-  const processes = own && own.size > 0 ? all.filter((p) => !own.has(p.pid)) : all;
-  const leftOut = own && own.size > 0 ? all.filter((p) => own.has(p.pid)) : [];
-  const empty = processes.length === 0 ? (all.length > 0 ? OWN_PROCESS_REASON : none) : undefined;
+  const { killable: processes, own: leftOut } = partOwn(processesOf(rows, key), many.host, ctx);
+  const empty = processes.length === 0 ? (leftOut.length > 0 ? OWN_PROCESS_REASON : none) : undefined;
   return { processes, reason: many.reason ?? empty, host: many.host, leftOut };
 }
 
