@@ -1,6 +1,6 @@
 // The app frame: toolbar, the tabs (ARIA tablist), the active tab's panel, notices and the status bar.
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { isMenuCommand, type HostInfo, type IntervalMs } from '../shared/protocol.js';
+import { isMenuCommand, type IntervalMs } from '../shared/protocol.js';
 import { useClient } from './api/context.js';
 import { electronBridge } from './api/transport.js';
 import { endNotices, pushNotice, useData } from './store/data.js';
@@ -27,6 +27,7 @@ import { ShortcutsDialog } from './components/ShortcutsDialog.js';
 import { TABS, type TabId } from '../shared/tabs.js';
 import { rovingStep } from './components/roving-keys.js';
 import { isOffline } from './api/client.js';
+import { followHostInfo, useHostInfo } from './store/host-info.js';
 
 function useTheme(choice: ThemeChoice): void {
   useEffect(() => {
@@ -38,7 +39,7 @@ function useTheme(choice: ThemeChoice): void {
 
 export function App() {
   const client = useClient();
-  const [info, setInfo] = useState<HostInfo | null>(null);
+  const info = useHostInfo();
   const [ready, setReady] = useState(false);
   /** The header's help: the keyboard shortcuts, or About NetLens. */
   const [help, setHelp] = useState<'shortcuts' | 'about' | null>(null);
@@ -65,11 +66,7 @@ export function App() {
       for (const t of TABS) for (const d of t.datasets) client.subscribe(d);
       setReady(true);
     });
-    const fetchInfo = () => client.request('hostInfo', {}).then(setInfo, () => undefined);
-    if (client.state === 'open') void fetchInfo();
-    return client.onState((s) => {
-      if (s === 'open') void fetchInfo();
-    });
+    return followHostInfo(client);
   }, [client]);
 
   // Tell the monitor what is on screen, so nothing that nobody sees is polled.

@@ -48,6 +48,7 @@ import {
 import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.js';
 import { useKeepSame } from '../../store/keep-same.js';
 import { captureLine, filterLine, useViewDescription } from '../../store/exports.js';
+import { useHostInfo } from '../../store/host-info.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
 import { ConnectionsToolbar } from './Toolbar.js';
 import {
@@ -157,13 +158,10 @@ export function ConnectionsTab() {
   const [caps, setCaps] = useState<Capabilities | null>(null);
 
   // The host's own process: Kill is not offered on it (the host would refuse it).
-  const [ownPids, setOwnPids] = useState<ReadonlySet<number>>(NO_PIDS);
+  const ownPid = useHostInfo()?.pid;
+  const ownPids = useMemo(() => (ownPid === undefined ? NO_PIDS : new Set([ownPid])), [ownPid]);
   useEffect(() => {
     client.request('capabilities', {}).then(setCaps, () => setCaps(null));
-    client.request('hostInfo', {}).then(
-      (info) => setOwnPids(new Set([info.pid])),
-      () => undefined,
-    );
   }, [client]);
 
   const { names, epoch: namesEpoch } = useNames(capture);
