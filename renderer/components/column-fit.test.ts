@@ -129,14 +129,15 @@ describe('keepOnScreen', () => {
     expect(keepOnScreen(columns, 1100, 6)).toEqual(columns.map((c) => c.width));
   });
 
-  it('never narrows a column below its least, and leaves the widths where their least ones do not fit', async () => {
+  it('never narrows a column below its least where no floor is given', async () => {
     const { keepOnScreen } = await import('./column-fit.js');
-    expect(keepOnScreen(at([400, 300]), 200, 0)).toEqual([400]);
+    // Its least does not fit either: at its least, no lower.
+    expect(keepOnScreen(at([400, 300]), 200, 0)).toEqual([300]);
     // The second column is cut at 500; at their least the two take 450: 300 px to give, 150 each.
     expect(keepOnScreen(at([400, 225], [400, 225]), 500, 1)).toEqual([250, 250]);
     // Wholly past the edge (a 900 px column first) and a kept column is brought back just the same.
     expect(keepOnScreen(at([900, 100], [150, 150]), 500, 1)).toEqual([350, 150]);
-    expect(keepOnScreen(at([400, 300], [400, 300]), 500, 1)).toEqual([400, 400]);
+    expect(keepOnScreen(at([400, 300], [400, 300]), 500, 1)).toEqual([300, 300]);
   });
 
   it('in a window too narrow for the least widths, brings every column to its least, then down toward its floor', async () => {
@@ -152,8 +153,8 @@ describe('keepOnScreen', () => {
     const placed = keepOnScreen(columns, 400, 2);
     expect(placed).toEqual([166, 133, 100, 500]);
     expect(placed.slice(0, 3).reduce((a, b) => a + b)).toBeLessThanOrEqual(400);
-    // The floors do not fit: as they were.
-    expect(keepOnScreen(columns, 299, 2)).toEqual([300, 150, 100, 500]);
+    // The floors do not fit: every column to the one kept in view at its floor (as many on screen as can be).
+    expect(keepOnScreen(columns, 299, 2)).toEqual([100, 100, 100, 500]);
     // The same columns with room for their least widths narrow only down to those.
     expect(keepOnScreen(columns, 500, 2)).toEqual([250, 150, 100, 500]);
     // And, the room growing again, are given back their widths whole (the widths are always placed from the fitted).

@@ -163,7 +163,8 @@ export interface PlacedColumn {
  *  proportion to what each has above it, where their least widths leave room for them all. So content elsewhere (an
  *  unconnected unix socket's state, a service name, a long IPv6 address) does not push Process off screen at
  *  1100 px. Where the least widths do not fit either (an 800 px window), every column at its least, then those with
- *  a lower floor giving in proportion down to it, where the floors leave room. The widths, in the same order. */
+ *  a lower floor giving in proportion down to it, where the floors leave room, and at its floor where they do not.
+ *  The widths, in the same order. */
 export function keepOnScreen(columns: readonly PlacedColumn[], room: number, last: number): number[] {
   const widths = columns.map((c) => c.width);
   const end = Math.min(last, widths.length - 1);
@@ -177,10 +178,17 @@ export function keepOnScreen(columns: readonly PlacedColumn[], room: number, las
     atLeast += least(i);
     atFloor += floor(i);
   }
-  if (wide <= room || atFloor > room) return widths;
+  if (wide <= room) return widths;
   if (atLeast <= room) return giveBack(widths, least, wide - room, end);
   const floors = widths.map((_, i) => (i <= end ? floor(i) : 0));
   for (let i = 0; i <= end; i++) widths[i] = least(i);
+  // Where even the floors leave no room (the process list beside the grid in a 900 px window), every column at its
+  // floor: as many on screen as can be, not a wide address column's empty space before the rest (a new user's
+  // review of 12-06).
+  if (atFloor > room) {
+    for (let i = 0; i <= end; i++) widths[i] = floors[i]!;
+    return widths;
+  }
   return giveBack(widths, (i) => floors[i]!, atLeast - room, end);
 }
 
