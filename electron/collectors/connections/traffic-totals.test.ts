@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NO_PROCESS, OTHER_USERS, OWNER_NOT_LISTED, type Connection, type ProcessInfo } from '../../../shared/types.js';
 import { unknownTraffic } from './tcp-info.js';
 import type { DestroyedSocket } from './tcp-events.js';
-import { cookieKey, ownerCounts, TrafficTotals } from './traffic-totals.js';
+import { cookieKey, MAX_PROCESSES, ownerCounts, TrafficTotals } from './traffic-totals.js';
 import { inetConnectionKey } from './keys.js';
 
 const proc = (pid: number, name: string): ProcessInfo => ({
@@ -258,5 +258,51 @@ describe('TrafficTotals', () => {
       expect(closed).toEqual([{ id: 'a', traffic: expect.objectContaining({ bytesSent: 450 }), row: null }]);
       expect(t.rows(ownerCounts([]))[0]).toMatchObject({ bytesSent: 450, bytesReceived: 31, closedConnections: 1 });
     }
+  });
+});
+
+describe('TrafficTotals past MAX_PROCESSES', () => {
+  /** `n` processes from `first`, one connection each, with cookies `c<pid>`. */
+  const sockets = (first: number, n: number, sent: number) => {
+    const rows = Array.from({ length: n }, (_, i) =>
+      row(`r${first + i}`, 10_000 + ((first + i) % 50_000), 'ESTABLISHED', sent, 0, proc(first + i, `p${first + i}`)),
+    );
+    return { rows, cookies: rows.map((r) => `c${r.processes[0]!.pid}`) };
+  };
+
+  it('forgets the processes that hold no socket, idle longest first, and never one that holds a socket', () => {
+    const t = new TrafficTotals(1000);
+    // MAX_PROCESSES processes moved bytes at 1, then closed their sockets unseen.
+    const old = sockets(1, MAX_PROCESSES, 10);
+    t.update(old.rows, old.cookies, [], 1);
+    // Half of them move again at 5 (still open), the rest go; two readings on, their sockets are forgotten.
+    const kept = { rows: old.rows.slice(0, MAX_PROCESSES / 2), cookies: old.cookies.slice(0, MAX_PROCESSES / 2) };
+    const moved = kept.rows.map((r) => ({ ...r, bytesSent: 20 }));
+    t.update(moved, kept.cookies, [], 5);
+    t.update(moved, kept.cookies, [], 6);
+    // 300 new processes at 7: 300 of the idle ones are forgotten, none of those still holding a socket.
+    const fresh = sockets(MAX_PROCESSES + 1, 300, 1);
+    t.update([...moved, ...fresh.rows], [...kept.cookies, ...fresh.cookies], [], 7);
+    const names = new Set(t.rows(ownerCounts([...moved, ...fresh.rows])).map((r) => r.name));
+    expect(names.size).toBe(MAX_PROCESSES);
+    for (const r of [...moved, ...fresh.rows]) expect(names.has(r.processes[0]!.name)).toBe(true);
+  });
+
+  it('reads the sockets and the totals once a reading however many new processes come (not once for each)', () => {
+    const t = new TrafficTotals(1000);
+    const first = sockets(1, MAX_PROCESSES, 1);
+    t.update(first.rows, first.cookies, [], 1);
+    t.update([], [], [], 2);
+    t.update([], [], [], 3);
+    const next = sockets(MAX_PROCESSES + 1, 1000, 1);
+    const values = vi.spyOn(Map.prototype, 'values');
+    try {
+      t.update(next.rows, next.cookies, [], 4);
+      // Evicting at each new owner read every socket and total 1,000 times over (quadratic at 20,000 owners).
+      expect(values.mock.calls.length).toBeLessThan(10);
+    } finally {
+      values.mockRestore();
+    }
+    expect(t.rows(ownerCounts(next.rows)).length).toBe(MAX_PROCESSES);
   });
 });
