@@ -48,7 +48,7 @@ export function csvCell(value: ExportValue): string {
  *  process name never reaches a file, a clipboard or a terminal as such, a line break in a socket's path is `\n`,
  *  as on screen, and a text a spreadsheet would run as a formula (=, +, -, @ first, and not a number: a command
  *  line `=HYPERLINK(…)` of anyone's process) gets a leading apostrophe, which spreadsheets show as text. */
-function spreadsheetCell(text: string): string {
+export function spreadsheetCell(text: string): string {
   const t = inertText(text);
   // (A tab or line break is an escape by now: no raw one starts or sits in a cell.)
   // Numbers as the grid writes them (`+1,234`, `-0.5`) stay numbers.

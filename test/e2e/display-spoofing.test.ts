@@ -4,6 +4,9 @@
 // a 100 KB argument shows escaped and isolated in the table and the Kill dialog, with name and PID in view
 // and the whole command line reachable.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, until, type OpenApp } from './support.js';
 import { CMDLINE_CUT, MAX_CMDLINE_BYTES } from '../../shared/types.js';
@@ -11,11 +14,18 @@ import { CMDLINE_CUT, MAX_CMDLINE_BYTES } from '../../shared/types.js';
 let app: OpenApp;
 let child: ChildProcess;
 let port = 0;
+// A unix socket of the child's whose name holds a line break, a terminal's title escape and a bidi override.
+const sockDir = mkdtempSync(join(tmpdir(), 'netlens-spoof-'));
+const SOCK_NAME = '=cmd\n\x1b]0;T\x07\u202e.sock';
 
 beforeAll(async () => {
   const script = `require('fs').writeFileSync('/proc/self/comm', '\\u202egnp.exe');
+    require('net').createServer().listen(process.env.NL_SOCK);
     const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log(s.address().port));`;
-  child = spawn(process.execPath, ['-e', script, 'A'.repeat(100_000)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child = spawn(process.execPath, ['-e', script, 'A'.repeat(100_000)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NL_SOCK: join(sockDir, SOCK_NAME) },
+  });
   port = Number(await new Promise<string>((r) => child.stdout!.once('data', (d: Buffer) => r(d.toString().trim()))));
   app = await openApp({ width: 1200, height: 760 });
 });
@@ -23,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   child?.kill('SIGKILL');
   await app?.close();
+  rmSync(sockDir, { recursive: true, force: true });
 });
 
 const SPOOF = '\u202e';
@@ -107,6 +118,28 @@ describe('user-controlled text in the UI', () => {
     await until('the child row again', async () =>
       ((await first.locator('[data-column="process"]').textContent()) ?? '').includes('gnp.exe'),
     );
+  });
+
+  it('copies a socket’s path as Copy row writes it: its line break, escape and bidi override as escapes', async () => {
+    const { page } = app;
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.host.origin });
+    const unix = page.getByRole('button', { name: 'UNIX', exact: true });
+    await unix.click();
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`pid:${child.pid} proto:unix`);
+    const row = page
+      .locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]')
+      .filter({ has: page.locator('[data-column="localAddress"]', { hasText: '.sock' }) });
+    await until('the child’s unix socket', async () => (await row.count()) === 1);
+    await row.click({ button: 'right' });
+    await page.getByRole('menu', { name: 'Connection' }).getByRole('menuitem', { name: 'Copy local address' }).click();
+    const copied = await until('the clipboard', async () => {
+      const t = await page.evaluate(() => navigator.clipboard.readText());
+      return t.includes('.sock') ? t : null;
+    });
+    expect(copied).toBe(`${sockDir}/=cmd\\n\\x1b]0;T\\x07\\u202e.sock`);
+    expect(copied).not.toMatch(/[\n\x1b\x07\u202e]/);
+    await unix.click();
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`lport:${port} -state:time_wait`);
   });
 
   it('keeps name and PID in view in the Kill dialog, the PID outside the name, the command line scrollable', async () => {

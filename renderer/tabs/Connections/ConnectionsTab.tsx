@@ -49,6 +49,7 @@ import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.j
 import { useKeepSame } from '../../store/keep-same.js';
 import { captureLine, filterLine, useViewDescription } from '../../store/exports.js';
 import { useHostInfo } from '../../store/host-info.js';
+import { spreadsheetCell } from '../../../shared/export.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
 import { ConnectionsToolbar } from './Toolbar.js';
 import {
@@ -407,9 +408,13 @@ export function ConnectionsTab() {
         // An unnamed unix socket has none (its cell shows its inode instead): nothing to copy.
         disabled: row.proto === 'unix' && !row.path,
         reason: row.proto === 'unix' && !row.path ? 'an unnamed unix socket has no address' : undefined,
+        // As Copy row writes a cell: a path's control and bidi characters as escapes, a formula guarded (an attacker's
+        // review of 12-06: a socket named `=cmd|…` with a line break and an escape reached the clipboard raw).
         onSelect: () =>
           void copyText(
-            row.proto === 'unix' ? (row.path ?? '') : endpointText(row.localAddress, row.localPort, row.proto),
+            spreadsheetCell(
+              row.proto === 'unix' ? (row.path ?? '') : endpointText(row.localAddress, row.localPort, row.proto),
+            ),
             'the local address',
           ),
       },
@@ -418,7 +423,11 @@ export function ConnectionsTab() {
         label: 'Copy remote address',
         disabled: !hasRemote,
         reason: hasRemote ? undefined : 'no remote address',
-        onSelect: () => void copyText(endpointText(row.remoteAddress, row.remotePort, row.proto), 'the remote address'),
+        onSelect: () =>
+          void copyText(
+            spreadsheetCell(endpointText(row.remoteAddress, row.remotePort, row.proto)),
+            'the remote address',
+          ),
       },
       // What cannot be undone last, apart: the menu opens on its first item, and Enter there only filters.
       {
