@@ -281,6 +281,8 @@ export class MonitorCore {
     } else {
       if (message.paused === this.paused) return;
       this.paused = message.paused;
+      // Paused, nothing is read: the recording ends there and a new one begins at the resume (Recorder.hold).
+      this.recorder?.hold(this.paused);
       this.schedule();
       this.refreshStatus();
       // Resuming shows fresh data now rather than one interval later.

@@ -6,7 +6,8 @@ import { DEFAULT_RECORDING } from '../../../shared/record.js';
 import { createInThreadMonitor } from '../monitor.js';
 import { SyntheticConnections, syntheticCollectors } from '../testing/synthetic.js';
 import { TestClient } from '../testing/test-client.js';
-import { connectionsBetween, timeline } from './queries.js';
+import { connectionsBetween, gapAt, gapsWithin, timeline } from './queries.js';
+import { HELD_REASON } from './recorder.js';
 
 let dir = '';
 beforeEach(() => {
@@ -38,6 +39,44 @@ describe('the monitor while recording', () => {
     expect(connectionsBetween(db, 0, Date.now()).rows.length).toBeGreaterThanOrEqual(50);
     // Interfaces, read once a second for the rate history, feed the per-minute traffic too.
     expect(timeline(db, 0, Date.now()).some((p) => p.rxBytes > 0)).toBe(true);
+    await monitor.close();
+  });
+
+  it('paused, ends the recording (the record says nothing was recorded then), and begins another at the resume', async () => {
+    const connections = new SyntheticConnections(50, 0.1);
+    const monitor = createInThreadMonitor({
+      collectors: syntheticCollectors(connections),
+      log: () => {},
+      record: { file: join(dir, 'history.sqlite'), config: DEFAULT_RECORDING },
+    });
+    const client = new TestClient(monitor);
+    client.handle({ type: 'visibility', hidden: true, visible: [] });
+    await vi.advanceTimersByTimeAsync(10_000);
+    const pausedAt = Date.now();
+    client.handle({ type: 'pause', paused: true });
+    const reads = connections.reads;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(connections.reads).toBe(reads);
+    expect(client.of('status').at(-1)!.status.recording).toMatchObject({ state: 'paused', message: HELD_REASON });
+    const resumedAt = Date.now();
+    client.handle({ type: 'pause', paused: false });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(client.of('status').at(-1)!.status.recording).toMatchObject({ state: 'recording', message: null });
+    const db = monitor.core.record!.database!;
+    // Within the pause, the record knows nothing; its ends are the last write before and the new recording's start.
+    expect(gapAt(db, pausedAt + 30_000)).toMatchObject({ kind: 'between' });
+    const { gaps } = gapsWithin(db, pausedAt - 5000, Date.now());
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]!.lastBefore).toBeGreaterThanOrEqual(pausedAt - 1000);
+    expect(gaps[0]!.lastBefore).toBeLessThanOrEqual(pausedAt);
+    expect(gaps[0]!.resumed).toBeGreaterThanOrEqual(resumedAt);
+    expect(gaps[0]!.resumed).toBeLessThanOrEqual(resumedAt + 2000);
+    // What was open before and is still open continues its row: no second row of the same socket, one opened before
+    // the pause among them.
+    const rows = connectionsBetween(db, resumedAt + 5000, Date.now()).rows.filter((r) => r.closedAt === null);
+    const ends = rows.map((r) => `${r.proto} ${r.localAddress}:${r.localPort} ${r.remoteAddress}:${r.remotePort}`);
+    expect(new Set(ends).size).toBe(rows.length);
+    expect(rows.some((r) => r.firstSeen < pausedAt)).toBe(true);
     await monitor.close();
   });
 

@@ -72,6 +72,9 @@ export const FLUSH_MS = 5000;
 /** States and byte totals of connections still open are written at most this often (and always at close). */
 export const CHECKPOINT_MS = 5 * 60_000;
 export const RETRY_MS = 60_000;
+
+/** What the status says while the monitor is paused (Recorder.hold). */
+export const HELD_REASON = 'NetLens itself is paused; Resume reads and records again';
 /** An open that meets another process's lock (`netlens history` reading), or another's turn (lock.ts Turn), is
  *  retried in its turn: after 50 ms, then twice as late each time up to BUSY_OPEN_RETRY_MS, BUSY_OPENS times without
  *  a notice (about 27 s; the worker's thread never sleeps on the lock), then like any failure (RETRY_MS). */
@@ -296,6 +299,8 @@ export class Recorder {
   private checkDue = false;
   /** A pause was announced (record-paused): its end is announced too (record-resumed). */
   private pauseAnnounced = false;
+  /** The monitor is paused (hold): no recording starts until it resumes. */
+  private held = false;
   private lastPrune = 0;
   private lastCheckpoint = 0;
   /** Statements prepared once per open database (preparing costs as much as running them). */
@@ -406,7 +411,8 @@ export class Recorder {
     if (!Object.values(config.alerts).some(Boolean)) this.knownSets = null;
     else if (this.db && !this.knownSets) this.loadKnown();
     if (config.enabled && !was.enabled) {
-      this.start(true);
+      if (this.held) this.setState('paused', HELD_REASON);
+      else this.start(true);
     } else if (!config.enabled && was.enabled) {
       const recording = this.state === 'recording';
       this.stop();
@@ -1368,7 +1374,7 @@ export class Recorder {
     this.retryTimer = setTimeout(
       () => {
         this.retryTimer = null;
-        if (!this.config.enabled || this.state !== 'paused') return;
+        if (!this.config.enabled || this.state !== 'paused' || this.held) return;
         this.start(true);
         if (this.pauseAnnounced && (this.state as RecordingState) === 'recording') {
           this.pauseAnnounced = false;
@@ -1446,6 +1452,28 @@ export class Recorder {
     this.state = state;
     this.message = message;
     this.options.changed?.();
+  }
+
+  /**
+   * The monitor paused (`on`: nothing is read) or resumed. Paused, the recording ends as at a quit: its last write
+   * says when, and what was open then stays open there, so that the record says nothing was recorded while paused
+   * (History's "Nothing was recorded from … to …") instead of showing what was open at the pause as open until the
+   * resume and what opened and closed meanwhile as never there (a new user's review of 12-06). The status says
+   * paused, and why; the writer's claim is kept, as at a failed write's pause. Resumed, a new recording begins from
+   * the rows open now, those still open continuing their rows.
+   */
+  hold(on: boolean): void {
+    if (on === this.held) return;
+    this.held = on;
+    if (on) {
+      if (this.state === 'off') return;
+      this.lastCheckpoint = -Infinity;
+      if (this.state === 'recording') this.flush(true);
+      this.stop();
+      this.setState('paused', HELD_REASON);
+    } else if (this.config.enabled) {
+      this.start(true);
+    }
   }
 
   /** Writes what is pending and closes the database. */
