@@ -43,9 +43,9 @@ describe('the monitor while recording', () => {
   });
 
   it('paused, ends the recording (the record says nothing was recorded then), and begins another at the resume', async () => {
-    const connections = new SyntheticConnections(50, 0.1);
+    const collectors = syntheticCollectors(new SyntheticConnections(50, 0.1));
     const monitor = createInThreadMonitor({
-      collectors: syntheticCollectors(connections),
+      collectors,
       log: () => {},
       record: { file: join(dir, 'history.sqlite'), config: DEFAULT_RECORDING },
     });
@@ -54,9 +54,9 @@ describe('the monitor while recording', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     const pausedAt = Date.now();
     client.handle({ type: 'pause', paused: true });
-    const reads = connections.reads;
+    const reads = collectors.connections.reads;
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(connections.reads).toBe(reads);
+    expect(collectors.connections.reads).toBe(reads);
     expect(client.of('status').at(-1)!.status.recording).toMatchObject({ state: 'paused', message: HELD_REASON });
     const resumedAt = Date.now();
     client.handle({ type: 'pause', paused: false });
