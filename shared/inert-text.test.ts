@@ -21,8 +21,18 @@ describe('inertText', () => {
     expect(inertText('\u2066x\u2069')).toBe('\\u2066x\\u2069');
   });
 
+  it('shows invisible characters past the format controls as escapes: a name followed by tags draws as itself', () => {
+    // U+034F, Khmer's inherent vowels, a musical format control, tag characters, a variation selector supplement.
+    const hidden = 'sshd\u034f\u17b4\u{1d173}\u{e0001}\u{e0073}\u{e007f}\u{e0100}';
+    expect(inertText(hidden)).toBe('sshd\\u034f\\u17b4\\u{1d173}\\u{e0001}\\u{e0073}\\u{e007f}\\u{e0100}');
+    expect(isInert(hidden)).toBe(false);
+    // JSON keeps the value, each astral character as its two surrogates' escapes.
+    expect(JSON.parse(inertJson({ hidden }))).toEqual({ hidden });
+    expect(inertJson({ hidden })).toContain('\\udb40\\udc01');
+  });
+
   it('leaves ordinary text alone: letters of any script, emoji, paths', () => {
-    for (const s of ['firefox', 'Служба', '東京', 'عربى', '🦊 fox', '/run/user/1000/bus', 'C:\\Program Files\\x.exe']) {
+    for (const s of ['firefox', 'Служба', '東京', 'عربى', '🦊 fox', '𝄞 clef', '/run/user/1000/bus', 'C:\\Program Files\\x.exe']) {
       expect(inertText(s)).toBe(s);
       expect(isInert(s)).toBe(true);
     }

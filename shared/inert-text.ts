@@ -3,11 +3,13 @@
 // set the window title), forge lines (a newline), or reorder what a reader sees (bidi overrides such as
 // U+202E turn "\u202egnp.exe" into "exe.png"). This is the one escaping every terminal and log output uses.
 
-/** C0 and C1 controls, DEL, bidi controls, zero-width and other invisible format characters, the line and
- *  paragraph separators, and lone surrogates. */
+/** C0 and C1 controls, DEL, bidi controls, zero-width and other invisible format characters (the combining grapheme
+ *  joiner, Khmer's inherent vowels, the musical format controls, the tag characters and the variation selectors: a
+ *  name followed by them draws as the name alone, an attacker's review of 12-06), the line and paragraph separators,
+ *  and lone surrogates. */
 const UNSAFE =
   // biome-ignore lint/suspicious/noMisleadingCharacterClass: the two surrogate ranges match lone surrogates, on purpose.
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\ufff9-\ufffb\udc00-\udfff\ud800-\udbff]/gu;
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\ufff9-\ufffb\u{1d173}-\u{1d17a}\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}\udc00-\udfff\ud800-\udbff]/gu;
 
 const NAMED: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
@@ -15,6 +17,7 @@ function escapeChar(ch: string): string {
   const named = NAMED[ch];
   if (named) return named;
   const code = ch.codePointAt(0) ?? 0;
+  if (code > 0xffff) return `\\u{${code.toString(16)}}`;
   return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
@@ -58,8 +61,10 @@ export function inertText(text: string): string {
  *  as such (JSON.stringify escapes only C0 controls and lone surrogates). */
 export function inertJson(value: object, space?: number): string {
   // Outside strings JSON.stringify writes no character UNSAFE matches but the line breaks of `space`.
+  // A character past U+FFFF (a tag character) as JSON writes one: its two surrogates' escapes.
+  const unit = (i: number) => `\\u${i.toString(16).padStart(4, '0')}`;
   return replaceUnsafe(JSON.stringify(value, null, space), (ch) =>
-    ch === '\n' ? ch : `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+    ch === '\n' ? ch : ch.length === 2 ? unit(ch.charCodeAt(0)) + unit(ch.charCodeAt(1)) : unit(ch.charCodeAt(0)),
   );
 }
 
