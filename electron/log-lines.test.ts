@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostLog } from './log-lines.js';
+import { hostLog, MAX_KINDS } from './log-lines.js';
 
 describe('host log lines', () => {
   it('writes every line inert and cut short', () => {
@@ -24,5 +24,21 @@ describe('host log lines', () => {
     expect(lines.at(-1)).toBe('refused later (and 997 more like it in the last 1 s, not logged)');
     log('an ordinary line is never limited');
     expect(lines.at(-1)).toBe('an ordinary line is never limited');
+  });
+
+  it('forgets the kinds whose window ended with nothing held back, past MAX_KINDS (a kind per client)', () => {
+    const lines: string[] = [];
+    let t = 0;
+    const log = hostLog((l) => lines.push(l), { perWindow: 1, windowMs: 1000, now: () => t });
+    // A client that held lines back keeps its count for its next line, however many came after it.
+    log.limited('web#0 refused', 'first');
+    log.limited('web#0 refused', 'held back');
+    for (let i = 1; i <= 10 * MAX_KINDS; i++) {
+      t += 10;
+      log.limited(`web#${i} refused`, `client ${i}`);
+    }
+    expect(log.kindsHeld()).toBeLessThanOrEqual(MAX_KINDS + 100);
+    log.limited('web#0 refused', 'again');
+    expect(lines.at(-1)).toBe('again (and 1 more like it in the last 1 s, not logged)');
   });
 });

@@ -19,21 +19,28 @@ export interface HostLogOptions {
   now?: () => number;
 }
 
+/** Kinds of rate-limited lines remembered before those whose window ended are forgotten. */
+export const MAX_KINDS = 256;
+
 /** Longest line written; long enough for a stack frame or two, short enough that no value floods the log. */
 export const MAX_LOG_LINE = 2000;
 
-export function hostLog(sink: LogLine, options: HostLogOptions = {}): HostLog {
+export function hostLog(sink: LogLine, options: HostLogOptions = {}): HostLog & { kindsHeld(): number } {
   const maxLength = options.maxLength ?? MAX_LOG_LINE;
   const perWindow = options.perWindow ?? 10;
   const windowMs = options.windowMs ?? 60_000;
   const now = options.now ?? Date.now;
   const kinds = new Map<string, { start: number; written: number; suppressed: number }>();
   const write: LogLine = (line) => sink(inertExcerpt(line, maxLength));
-  const log = ((line: string) => write(line)) as HostLog;
+  const log = ((line: string) => write(line)) as HostLog & { kindsHeld(): number };
+  log.kindsHeld = () => kinds.size;
   log.limited = (kind, line) => {
     const t = now();
     let k = kinds.get(kind);
     if (!k || t - k.start >= windowMs) {
+      // Kinds are per client ("web#12 refused"): past MAX_KINDS, those whose window ended and held nothing back go.
+      if (!k && kinds.size >= MAX_KINDS)
+        for (const [name, e] of kinds) if (t - e.start >= windowMs && e.suppressed === 0) kinds.delete(name);
       const suppressed = k?.suppressed ?? 0;
       k = { start: t, written: 0, suppressed: 0 };
       kinds.set(kind, k);

@@ -10,6 +10,7 @@ function setup(
   parseCapture: ServiceOptions['parseCapture'] = () => {
     throw new Error('unknown format');
   },
+  history?: Monitor['history'],
 ) {
   const handled: StreamMessage[] = [];
   const calls: string[] = [];
@@ -20,10 +21,12 @@ function setup(
       calls.push(`record ${method}`);
       return { state: 'off' } as never;
     },
-    history: async (iface) => {
-      calls.push(`history ${iface}`);
-      return [];
-    },
+    history:
+      history ??
+      (async (iface) => {
+        calls.push(`history ${iface}`);
+        return [];
+      }),
     remote: async (request) => {
       calls.push(`remote ${JSON.stringify(request)}`);
       return [];
@@ -310,6 +313,33 @@ describe('firstLine', () => {
 });
 
 describe('service, heavy requests', () => {
+  it('holds one export to save per client: a second, of up to MAX_EXPORT_BYTES, is refused while the first waits', async () => {
+    const finish: (() => void)[] = [];
+    const t = setup((_name, _text) => new Promise((resolve) => finish.push(() => resolve({ path: '/tmp/x.csv' }))));
+    const save = (id: number) => ({
+      type: 'request',
+      id,
+      method: 'saveExport',
+      params: { fileName: 'netlens.csv', text: 'x'.repeat(1000) },
+    });
+    // Queued requests hold their text until they run: a second export is not queued behind the first (an attacker's
+    // review of 12-06: twelve 32 MB exports queued behind slow kills raised the host from 131 to 368 MB).
+    t.session.receive(save(1));
+    t.session.receive(save(2));
+    await t.flush();
+    const answers = () =>
+      t.sent.filter((m): m is Extract<ServerMessage, { type: 'response' }> => m.type === 'response');
+    expect(answers().map((a) => [a.id, a.ok])).toEqual([[2, false]]);
+    expect(answers()[0]).toMatchObject({
+      error: expect.stringMatching(/saveExport request from this window is still running/),
+    });
+    finish[0]!();
+    await t.flush();
+    t.session.receive(save(3));
+    await t.flush();
+    expect(finish).toHaveLength(2);
+  });
+
   it('runs one capture parse at a time per client: a second is refused at once, with a clear answer', async () => {
     const finish: (() => void)[] = [];
     const t = setup(
@@ -464,9 +494,8 @@ describe('service, hostile shapes', () => {
 describe('requests unanswered at once (attack review of 12-05)', () => {
   it('run MAX_RUNNING at a time a client, the next MAX_WAITING wait in order, one more is refused', async () => {
     const pending: (() => void)[] = [];
-    const t = setup(() => new Promise((resolve) => pending.push(() => resolve({ path: null }))));
-    const save = (id: number) =>
-      t.session.receive({ type: 'request', id, method: 'saveExport', params: { fileName: 'a.csv', text: 'x' } });
+    const t = setup(undefined, undefined, () => new Promise((resolve) => pending.push(() => resolve([]))));
+    const save = (id: number) => t.session.receive({ type: 'request', id, method: 'history', params: { iface: 'lo' } });
     const total = MAX_RUNNING + MAX_WAITING;
     for (let id = 1; id <= total + 1; id++) save(id);
     await t.flush();

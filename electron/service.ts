@@ -65,8 +65,9 @@ const NO_AGENT: AgentStatus = {
   rejectedLines: 0,
 };
 
-/** Requests that cost real time and memory on the Node side. */
-const HEAVY_METHODS: ReadonlySet<Method> = new Set<Method>(['parseCapture']);
+/** Requests that cost real time and memory on the Node side, or hold much of it while they wait (an export's text,
+ *  up to MAX_EXPORT_BYTES): one of each at a time per client. */
+const HEAVY_METHODS: ReadonlySet<Method> = new Set<Method>(['parseCapture', 'saveExport']);
 /** Requests of one client run at once; the next MAX_WAITING wait, one more is refused. The page's own run a few at a
  *  time, and in a burst one per interface or per process killed. */
 export const MAX_RUNNING = 16;

@@ -128,3 +128,14 @@ describe("a page's WebSocket", () => {
     ws.close();
   });
 });
+
+describe('a refused request in the log', () => {
+  it('has every token in its address blanked, not the first alone', async () => {
+    // A wrong token first, the right one after it (a guess, or a token copied with a typo): refused and logged.
+    const res = await fetch(`http://127.0.0.1:${web.port}/?token=wrong-${web.token}&x=1&token=${web.token}`);
+    expect(res.status).toBe(401);
+    const line = await until('the refusal logged', () => logged.find((l) => l.includes('x=1')));
+    expect(line).toContain('token=…&x=1&token=…');
+    expect(line).not.toContain(web.token);
+  });
+});

@@ -206,7 +206,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (refused) {
         log.limited(
           `refused ${refused.status}`,
-          `web: refused ${req.method ?? ''} ${(req.url ?? '').replace(/token=[^&]*/, 'token=…')}: ${refused.reason}`,
+          `web: refused ${req.method ?? ''} ${(req.url ?? '').replace(/token=[^&]*/g, 'token=…')}: ${refused.reason}`,
         );
         if (refused.status === 401) {
           // A page, as a browser meets it (a tab left open from an earlier start): in the reader's light or dark
