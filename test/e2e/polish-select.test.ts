@@ -361,10 +361,13 @@ describe('Export', () => {
         .slice(1)
         .map((l) => cell(l, 'Foreign Address'))
         .sort(),
-    ).toEqual(['0.0.0.0', '127.0.0.1', '127.0.0.1']);
+    ).toEqual(['', '127.0.0.1', '127.0.0.1']);
 
     const json = JSON.parse(await exportAs('JSON')) as Record<string, unknown>[];
     expect(json).toHaveLength(3);
+    // The listener's `*` is no remote end: none, null (an empty cell in CSV), not 0.0.0.0 and 0.
+    const listening = json.find((r) => r['Foreign Address'] === null)!;
+    expect(listening['Foreign Port']).toBeNull();
     expect(Object.keys(json[0]!)).toEqual(csvHeaders);
     expect(json.map((r) => r.PID)).toEqual([p.child.pid, p.child.pid, p.child.pid]);
     expect(json.every((r) => typeof r['Local Port'] === 'number')).toBe(true);

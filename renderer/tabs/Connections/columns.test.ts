@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../../shared/types.js';
 import { conn } from '../../store/test-rows.js';
-import { sortRows } from '../../store/grid-model.js';
+import { exportValues, sortRows } from '../../store/grid-model.js';
 import {
   connectionColumns,
   endpointText,
@@ -91,14 +91,20 @@ describe('the Foreign Address sort', () => {
     conn('c', { remoteAddress: '10.0.0.3', proto: 'udp' }),
     conn('d', { proto: 'unix', family: 'unix' as Connection['family'], remoteAddress: '', path: '/x' }),
     conn('e', { remoteAddress: '192.0.2.10', remotePort: 80 }),
-    conn('f', { remoteAddress: '0.0.0.0' }),
+    conn('f', { remoteAddress: '0.0.0.0', remotePort: 0 }),
     conn('g', { remoteAddress: '192.0.2.9', state: 'TIME_WAIT' }),
   ];
   for (const resolve of [false, true]) {
     const columns = connectionColumns(() => undefined, named, { resolve, fqdn: false });
-    it(`sorts named hosts first, then addresses in address order, unix sockets last (names ${resolve ? 'on' : 'off'})`, () => {
+    it(`sorts named hosts first, then addresses in address order, no remote end (*, unix) last (names ${resolve ? 'on' : 'off'})`, () => {
       const order = sortRows(rows, columns, [{ id: 'remoteAddress', desc: false }]).map((r) => r.id);
-      expect(order).toEqual(resolve ? ['b', 'g', 'f', 'c', 'a', 'e', 'd'] : ['f', 'c', 'b', 'g', 'a', 'e', 'd']);
+      expect(order).toEqual(resolve ? ['b', 'g', 'c', 'a', 'e', 'd', 'f'] : ['c', 'b', 'g', 'a', 'e', 'd', 'f']);
+      // Foreign Port alike: `*` (a listener's 0) with the unix sockets, after every port; none exported as null.
+      const ports = sortRows(rows, columns, [{ id: 'remotePort', desc: false }]).map((r) => r.id);
+      expect(ports.slice(-2)).toEqual(['d', 'f']);
+      const { values, valueColumns } = exportValues(columns, [rows[5]!]);
+      expect(values[0]![valueColumns.indexOf('Foreign Address')]).toBeNull();
+      expect(values[0]![valueColumns.indexOf('Foreign Port')]).toBeNull();
     });
   }
 });
@@ -130,7 +136,7 @@ describe('the Foreign Address key of an address shown as itself', () => {
     expect(unnamedAddressKey('::ffff:10.0.2.15')).not.toBe(unnamedAddressKey('10.0.2.15'));
   });
 
-  it('orders the column as before: names first, then IPv4, IPv6, texts that are no address, unix sockets last', () => {
+  it('orders the column: names first, then IPv4, IPv6, texts that are no address, no remote end last', () => {
     const named = new Map([
       [
         'fe80::1%eth0',
@@ -148,25 +154,12 @@ describe('the Foreign Address key of an address shown as itself', () => {
       const desc = sortRows(rows, columns, [{ id: 'remoteAddress', desc: true }]).map((r) => r.id);
       // The zoned address shows its name when names are resolved, and sorts by it (lower case) before every address.
       const zoned = resolve ? ['r6'] : [];
-      const v6 = ['r7', 'r2', 'r11', 'r3', 'r4', 'r5', ...(resolve ? [] : ['r6'])];
-      expect(asc).toEqual([...zoned, 'r1', 'r0', ...v6, 'r8', 'r9', 'r10', 'u']);
+      const v6 = ['r2', 'r11', 'r3', 'r4', 'r5', ...(resolve ? [] : ['r6'])];
+      // No remote end (0.0.0.0, ::, netstat's * or nothing, a unix socket) last, in their order of arrival.
+      const none = ['r1', 'r7', 'r8', 'r9', 'u'];
+      expect(asc).toEqual([...zoned, 'r0', ...v6, 'r10', ...none]);
       // Descending: ties (one address in two spellings) keep their order (here by id), empty keys (unix) stay last.
-      expect(desc).toEqual([
-        'r10',
-        'r9',
-        'r8',
-        ...(resolve ? [] : ['r6']),
-        'r5',
-        'r11',
-        'r3',
-        'r4',
-        'r2',
-        'r7',
-        'r0',
-        'r1',
-        ...zoned,
-        'u',
-      ]);
+      expect(desc).toEqual(['r10', ...(resolve ? [] : ['r6']), 'r5', 'r11', 'r3', 'r4', 'r2', 'r0', ...zoned, ...none]);
     }
   });
 });

@@ -3,7 +3,7 @@
 import type { ReactNode } from 'react';
 import { MiddleCut } from '../../components/MiddleCut.js';
 import { inertLabel, isolated } from '../../components/Inert.js';
-import { addressSortKey } from '../../../shared/address.js';
+import { addressSortKey, isUnspecified } from '../../../shared/address.js';
 import { inertText } from '../../../shared/inert-text.js';
 import {
   formatAddress,
@@ -135,11 +135,16 @@ export interface HostDisplay {
 
 /** The remote address as exports carry it: the address itself (the grid shows its name when names are resolved),
  *  and then the name in a column of its own. */
+/** A row with no remote port: a unix socket's, or `*` (0) beside no remote address. */
+const noRemotePort = (r: Connection): boolean =>
+  r.proto === 'unix' || (r.remotePort === 0 && isUnspecified(r.remoteAddress));
+
 function remoteFields(names: NameLookup, display: HostDisplay): ExportField<Connection>[] {
   const address: ExportField<Connection> = {
     header: 'Foreign Address',
     text: (r) => (r.proto === 'unix' ? '' : formatAddress(r.remoteAddress)),
-    value: (r) => (r.proto === 'unix' ? null : r.remoteAddress),
+    // A listener's `*` is no remote end: none, as null (a new user's review of 12-06 found 0.0.0.0 written).
+    value: (r) => (hasRemoteAddress(r) ? r.remoteAddress : null),
   };
   if (!display.resolve) return [address];
   const host = (r: Connection) => (r.proto === 'unix' ? null : remoteHostText(names, r, display));
@@ -227,9 +232,10 @@ export function connectionColumns(
       id: 'remoteAddress',
       header: 'Foreign Address',
       width: 170,
-      // Named hosts first, by name; the rest in address order.
+      // Named hosts first, by name; the rest in address order; no remote end (`*`, a unix socket) last, as in Foreign
+      // Port (a new user's review of 12-06: `*` came first there and last here).
       sortValue: (r) => {
-        if (r.proto === 'unix') return null;
+        if (!hasRemoteAddress(r)) return null;
         const host = remoteHostText(names, r, display);
         return host === null ? unnamedAddressKey(r.remoteAddress) : host.toLowerCase();
       },
@@ -256,9 +262,10 @@ export function connectionColumns(
       header: 'Foreign Port',
       width: 110,
       align: 'right',
-      sortValue: (r) => (r.proto === 'unix' ? null : r.remotePort),
+      // No remote end (a listener's `*`): none, sorted last and exported as null, as Foreign Address's.
+      sortValue: (r) => (noRemotePort(r) ? null : r.remotePort),
       text: (r) => (hasRemoteAddress(r) ? portText(names, r, r.remotePort) : formatPort(r.remotePort, r.proto)),
-      value: (r) => (r.proto === 'unix' ? null : r.remotePort),
+      value: (r) => (noRemotePort(r) ? null : r.remotePort),
       description: 'Remote port, with its service name from the services database',
     },
     { id: 'state', header: 'State', width: 110, sortValue: stateText, text: stateText, fitAtLeast: 'ESTABLISHED' },
