@@ -330,7 +330,18 @@ describe('parseDnsServer', () => {
 
 describe('withTerm', () => {
   it('adds a term whose value is quoted as it needs, so the filter finds the name clicked', () => {
-    for (const name of ['nginx', 'Web Content', 'my "app"', "it's", 'a"b']) {
+    // Both kinds of quote in one name, a backslash, a name that would add a term of its own (an attacker's review of
+    // 12-06: `a'b"c` was quoted wrongly, and `x' -proc:x '"` added a -proc:x term).
+    for (const name of [
+      'nginx',
+      'Web Content',
+      'my "app"',
+      "it's",
+      'a"b',
+      `a'b"c \u202eexe`,
+      `x' -proc:x '"`,
+      'C:\\x "y"',
+    ]) {
       const query = withTerm(' tcp ', 'proc', name);
       const parsed = parseFilter(query);
       expect(parsed.ok && parsed.terms).toBe(2);
@@ -339,5 +350,24 @@ describe('withTerm', () => {
       expect(parsed.predicate(conn({ processes: [proc(1, 'other')], ownerStatus: 'known' }))).toBe(false);
     }
     expect(withTerm('', 'raddr', '10.0.0.1')).toBe('raddr:10.0.0.1');
+  });
+
+  it('writes a name as the grid shows it (controls and bidi characters as escapes), and the terms match it so', () => {
+    const name = '\x1b[2J\u202egnp.exe';
+    const query = withTerm('', 'proc', name);
+    expect(query).toBe('proc:\\x1b[2J\\u202egnp.exe');
+    const row = conn({ processes: [proc(1, name)], ownerStatus: 'known', path: '/tmp/\u202ex' });
+    for (const q of [query, '\\u202egnp', 'path:/tmp/\\u202ex', 'cmd:zz']) {
+      const parsed = parseFilter(q);
+      expect(parsed.ok, q).toBe(true);
+      if (parsed.ok) expect(parsed.predicate(row), q).toBe(q !== 'cmd:zz');
+    }
+    // Raw, as the OS gave it, it matches too; a backslash inside quotes before anything else is itself.
+    const raw = parseFilter(`proc:"${name}"`);
+    expect(raw.ok && raw.predicate(row)).toBe(true);
+    const win = parseFilter('cmd:"C:\\Program Files"');
+    expect(
+      win.ok && win.predicate(conn({ processes: [{ ...proc(1, 'x'), cmdline: 'C:\\Program Files\\x.exe' }] })),
+    ).toBe(true);
   });
 });

@@ -19,6 +19,7 @@
 import { inCidr, isLoopback, isUnspecified, parseCidr, parseIp, type Cidr } from './address.js';
 import { countryName, NO_NAMES, remoteEntry, serviceName, type NameLookup } from './names.js';
 import { KNOWN_STATES, unixName, type Connection } from './types.js';
+import { inertText } from './inert-text.js';
 
 export const FILTER_FIELDS = {
   proc: 'process name contains',
@@ -85,11 +86,19 @@ function tokenize(query: string): Token[] | { error: string; at: number } {
     }
     let value = '';
     if (query[i] === '"' || query[i] === "'") {
+      // Inside quotes a backslash before a quote or a backslash stands for it (a name holding both kinds of quote:
+      // an attacker's review of 12-06); before anything else it is itself (C:\Program Files, \u202e as shown).
       const quote = query[i]!;
-      const end = query.indexOf(quote, i + 1);
-      if (end < 0) return { error: `unterminated ${quote} quote`, at: i };
-      value = query.slice(i + 1, end);
-      i = end + 1;
+      const start = i;
+      i++;
+      while (i < query.length && query[i] !== quote) {
+        const next = query[i + 1];
+        if (query[i] === '\\' && (next === '"' || next === "'" || next === '\\')) i++;
+        value += query[i];
+        i++;
+      }
+      if (i >= query.length) return { error: `unterminated ${quote} quote`, at: start };
+      i++;
     } else {
       const start = i;
       while (i < query.length && !/\s/.test(query[i]!)) i++;
@@ -247,11 +256,11 @@ function termPredicate(t: Token, names: NameLookup): Predicate | string {
   const lv = v.toLowerCase();
   switch (t.field) {
     case null:
-      return (r) => haystack(r).includes(lv) || namesText(r, names).includes(lv);
+      return (r) => holdsLower(haystack(r), lv) || namesText(r, names).includes(lv);
     case 'proc':
-      return (r) => r.processes.some((p) => lower(p.name).includes(lv));
+      return (r) => r.processes.some((p) => holds(p.name, lv));
     case 'cmd':
-      return (r) => r.processes.some((p) => lower(p.cmdline).includes(lv));
+      return (r) => r.processes.some((p) => holds(p.cmdline, lv));
     case 'pid': {
       const ranges = parseRanges(v, 2 ** 32);
       if (!ranges) return `pid: '${v}' is not a process id`;
@@ -313,7 +322,7 @@ function termPredicate(t: Token, names: NameLookup): Predicate | string {
       return (r) => r.inode === n;
     }
     case 'path':
-      return (r) => lower(r.path).includes(lv);
+      return (r) => holds(r.path, lv);
     case 'bytes':
     case 'sent':
     case 'recv':
@@ -349,15 +358,29 @@ export function parseFilter(query: string, names: NameLookup = NO_NAMES): Parsed
   return { ok: true, predicate: (r) => preds.every((p) => p(r)), terms: preds.length, usesNames };
 }
 
-/** Quotes a value for the filter box when it holds spaces or quotes (a process name like "Web Content"). */
+/** Quotes a value for the filter box when it holds spaces or quotes (a process name like "Web Content"), a quote or
+ *  backslash inside it escaped. */
 function quoteFilterValue(value: string): string {
   if (/^[^\s"']+$/.test(value)) return value;
-  return value.includes('"') ? `'${value}'` : `"${value}"`;
+  return `"${value.replace(/["\\]/g, '\\$&')}"`;
 }
 
-/** The query with one more term, `field:value`, its value quoted as it needs (a "Filter to" menu item). */
+/** The query with one more term, `field:value`, its value as the grid shows it (a control or bidi character as its
+ *  escape, which the terms match: the box never holds a raw U+202E that turns what it shows around) and quoted as it
+ *  needs (a "Filter to" menu item, History's process links). */
 export function withTerm(query: string, field: string, value: string): string {
-  return `${query.trim()} ${field}:${quoteFilterValue(value)}`.trim();
+  return `${query.trim()} ${field}:${quoteFilterValue(inertText(value))}`.trim();
+}
+
+/** Whether `text` holds `lv` (lower case), as the OS gave it or as the grid shows it (a control or bidi character
+ *  drawn as its escape, `\u202e`): what the user sees can be typed. */
+function holds(text: string | null | undefined, lv: string): boolean {
+  return holdsLower(lower(text), lv);
+}
+
+/** holds, of a text already in lower case (the free text's haystack). */
+function holdsLower(t: string, lv: string): boolean {
+  return t.includes(lv) || (lv.includes('\\') && inertText(t).includes(lv));
 }
 
 /** The Connections tab's protocol and family toggles, in the toolbar's order: the one list the toolbar, its

@@ -73,6 +73,18 @@ describe('user-controlled text in the UI', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('quotes a filter term in error as the grid draws text: its bidi override as the escape', async () => {
+    const { page } = app;
+    const box = page.getByRole('searchbox', { name: 'Filter connections' });
+    // On main the error echoed the raw U+202E, turning the message around.
+    await box.fill(`proc:x pid:\u202e1`);
+    const error = page.locator('#filter-error');
+    await until('the error', async () => (await error.count()) > 0);
+    expect(await error.textContent()).toContain('\\u202e1');
+    expect(await error.textContent()).not.toContain(SPOOF);
+    await box.fill(`lport:${port} -state:time_wait`);
+  });
+
   it('draws a 100 KB command line clamped in its cell and its tooltip, not whole', async () => {
     const { page } = app;
     const columnsMenu = () => page.getByRole('menu', { name: 'Columns' });

@@ -2,6 +2,8 @@
 // leaves the view as it was (shared/filter.ts parses it).
 import { type ReactNode, type RefObject, useLayoutEffect, useRef, useState } from 'react';
 import { FILTER_FIELDS, type ParsedFilter } from '../../../shared/filter.js';
+import { inertText } from '../../../shared/inert-text.js';
+import { isolated } from '../../components/Inert.js';
 
 /** Space kept between the filter help (or error) and the window's edges. */
 const HELP_MARGIN = 8;
@@ -91,7 +93,8 @@ export function FilterBox(props: {
       </button>
       {error !== null ? (
         <span id="filter-error" ref={errorRef} className="filter-error" role="alert">
-          {error.replace(/\.$/, '')}. The list keeps the last valid filter.
+          {/* The error quotes what was typed: its controls and bidi characters as escapes, as the grid draws them. */}
+          {isolated(inertText(error.replace(/\.$/, '')))}. The list keeps the last valid filter.
         </span>
       ) : null}
       {help ? (

@@ -34,6 +34,8 @@ import {
 import { MomentField } from './MomentField.js';
 import { TimelineStrip } from './Timeline.js';
 import { useTabText } from '../../store/tab-state.js';
+import { inertText } from '../../../shared/inert-text.js';
+import { isolated } from '../../components/Inert.js';
 
 const SPANS = [
   { label: '15 min', ms: 15 * 60_000 },
@@ -451,7 +453,7 @@ export function AsItWas() {
               ? future
                 ? `That ${isRange ? 'range' : 'moment'} is in the future: nothing is recorded for it yet.`
                 : 'Nothing recorded then.'
-              : `Nothing recorded then matches${query ? ` “${query}”` : ''}.`
+              : `Nothing recorded then matches${query ? ` “${isolated(inertText(query))}”` : ''}.`
         }
       />
     </div>
