@@ -3,7 +3,6 @@
 import { type ReactNode, type RefObject, useLayoutEffect, useRef, useState } from 'react';
 import { FILTER_FIELDS, type ParsedFilter } from '../../../shared/filter.js';
 import { inertText } from '../../../shared/inert-text.js';
-import { isolated } from '../../components/Inert.js';
 
 /** Space kept between the filter help (or error) and the window's edges. */
 const HELP_MARGIN = 8;
@@ -94,7 +93,7 @@ export function FilterBox(props: {
       {error !== null ? (
         <span id="filter-error" ref={errorRef} className="filter-error" role="alert">
           {/* The error quotes what was typed: its controls and bidi characters as escapes, as the grid draws them. */}
-          {isolated(inertText(error.replace(/\.$/, '')))}. The list keeps the last valid filter.
+          {inertText(error.replace(/\.$/, ''))}. The list keeps the last valid filter.
         </span>
       ) : null}
       {help ? (
