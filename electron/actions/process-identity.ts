@@ -10,9 +10,11 @@ import {
   parseLinuxStat,
   parseStatusTgid,
   parseStatusUid,
+  processName,
   userFromPasswd,
 } from '../collectors/linux/process-facts.js';
-import { readFile } from 'node:fs/promises';
+import { readFile, readlink } from 'node:fs/promises';
+import { readProcCmdline } from '../collectors/cmdline.js';
 import { basename } from 'node:path';
 import { runCommand, type RunCommand } from './command.js';
 import { isValidPid } from './validation.js';
@@ -72,10 +74,20 @@ function isGoneError(err: unknown): boolean {
   return code === 'ENOENT' || code === 'ESRCH';
 }
 
+/** What `read` gives, or `fallback` where it cannot be read (gone, or another user's). */
+async function readOr<T>(read: () => T | Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await read();
+  } catch {
+    return fallback;
+  }
+}
+
 async function readLinuxIdentity(pid: number): Promise<ProcessIdentity | null> {
   let statLine: string;
   try {
-    statLine = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Latin-1: comm's bytes kept as they are, for processName (a UTF-8 name the kernel cut mid-character).
+    statLine = await readFile(`/proc/${pid}/stat`, 'latin1');
   } catch (err) {
     if (isGoneError(err)) return null;
     throw err;
@@ -102,7 +114,12 @@ async function readLinuxIdentity(pid: number): Promise<ProcessIdentity | null> {
   }
   return {
     pid,
-    name: stat.comm,
+    // The name as the Connections grid shows it (the socket owners read it so too).
+    name: processName(
+      Buffer.from(stat.comm, 'latin1'),
+      await readOr(() => readProcCmdline(`/proc/${pid}/cmdline`), ''),
+      await readOr(() => readlink(`/proc/${pid}/exe`), null),
+    ),
     startTime: btime === null ? null : linuxStartTimeFromTicks(stat.startTicks, btime),
     ppid: stat.ppid,
     uid,

@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../../test/until.js';
 import { readProcessIdentity } from '../../actions/process-identity.js';
 import { startNamedProcess, type NamedProcess } from '../../actions/test-support/named-process.js';
-import { parsePasswd, parseStatusUid, processUserUid, userFromPasswd } from './process-facts.js';
+import {
+  COMM_MAX_BYTES,
+  parsePasswd,
+  parseStatusUid,
+  processName,
+  processUserUid,
+  userFromPasswd,
+} from './process-facts.js';
 import { SocketOwners } from './socket-owners.js';
 import { UserNames } from './users.js';
 
@@ -89,5 +96,33 @@ describe('the uids of a /proc/<pid>/status', () => {
       expect(processUserUid(bad)).toBeNull();
       expect(parseStatusUid(bad)).toBeNull();
     }
+  });
+});
+
+describe('processName', () => {
+  const comm = (text: string, cut = COMM_MAX_BYTES) =>
+    Buffer.concat([Buffer.from(text, 'utf8').subarray(0, cut), Buffer.from('\n')]);
+
+  it('drops a character the kernel cut in two, never shows it as U+FFFD', () => {
+    const full = 'ünïcødé-сервер-日本語';
+    // 15 bytes end inside е (ü, ï, ø, é, с and е take two bytes each): the name up to it, the full one from argv[0].
+    expect(processName(comm(full), '', null)).toBe('ünïcødé-с');
+    expect(processName(comm(full), `/tmp/x/${full} --flag`, null)).toBe(full);
+    expect(processName(comm(full), '', `/tmp/x/${full} (deleted)`)).toBe(full);
+  });
+
+  it('gives the full name where comm was cut and argv[0] or the executable begins with it', () => {
+    expect(processName(comm('chrome_crashpad_handler'), '/usr/lib/chromium/chrome_crashpad_handler --x', null)).toBe(
+      'chrome_crashpad_handler',
+    );
+    expect(processName(comm('systemd-journald'), '', '/usr/lib/systemd/systemd-journald')).toBe('systemd-journald');
+    // Shorter than 15 bytes: comm is whole, whatever argv[0] says.
+    expect(processName(comm('sh'), '/bin/sh -c x', '/usr/bin/dash')).toBe('sh');
+    expect(processName(comm('nginx'), 'nginx: worker process', null)).toBe('nginx');
+    // A process that named itself (15 bytes) otherwise keeps its name.
+    expect(processName(comm('worker-pool-001'), '/usr/bin/python3 app.py', '/usr/bin/python3.11')).toBe(
+      'worker-pool-001',
+    );
+    expect(processName(Buffer.alloc(0), '/bin/x', null)).toBe('');
   });
 });

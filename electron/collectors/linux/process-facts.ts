@@ -107,3 +107,29 @@ export function parsePasswd(text: string, wanted?: ReadonlySet<number>): Map<num
 export function userFromPasswd(passwd: string, uid: number): string | null {
   return parsePasswd(passwd).get(uid) ?? null;
 }
+
+/** The kernel keeps TASK_COMM_LEN - 1 bytes of a process's name (comm). */
+export const COMM_MAX_BYTES = 15;
+
+/**
+ * A process's name from its comm's bytes (the trailing newline dropped): UTF-8, less a character the kernel's cut at
+ * 15 bytes split (which would read as U+FFFD: "ünïcødé-с�"), and where that cut may have shortened it, the name in
+ * full as ps's and psutil's users know it: the base name of argv[0] (`cmdline`, its arguments joined by spaces), else
+ * of the executable (`exe`), when it begins with what comm kept ("chrome_crashpad" → "chrome_crashpad_handler",
+ * "systemd-journal" → "systemd-journald"; a new user's review of 12-06). A process that named itself otherwise keeps
+ * its own name.
+ */
+export function processName(comm: Buffer, cmdline: string, exe: string | null): string {
+  let bytes = comm;
+  if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0a) bytes = bytes.subarray(0, bytes.length - 1);
+  // A streaming decode returns whole characters only: the bytes of one cut short are held back, not replaced.
+  const name = new TextDecoder('utf-8').decode(bytes, { stream: true });
+  if (bytes.length < COMM_MAX_BYTES || name === '') return name;
+  const space = cmdline.indexOf(' ');
+  const argv0 = space < 0 ? cmdline : cmdline.slice(0, space);
+  for (const path of [argv0, exe?.replace(/ \(deleted\)$/, '') ?? '']) {
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    if (base.length > name.length && base.startsWith(name)) return base;
+  }
+  return name;
+}

@@ -43,7 +43,7 @@
 // The walk uses synchronous fs calls on purpose: it is thousands of tiny procfs syscalls, and a thread-pool
 // round trip per readlink costs several times the syscall itself. Collectors run in the monitor's worker
 // thread, so this blocks no UI.
-import { linuxStartTimeMs, parseBtime, processUserUid } from './process-facts.js';
+import { linuxStartTimeMs, parseBtime, processName, processUserUid } from './process-facts.js';
 import fs from 'node:fs';
 import { fewestPids, MAX_SOCKET_OWNERS, type ProcessInfo } from '../../../shared/types.js';
 import { MapRoom } from '../../../shared/map-room.js';
@@ -499,7 +499,7 @@ export class SocketOwners {
         let name = this.pids.get(pid)?.info?.name;
         if (name === undefined) {
           try {
-            name = fs.readFileSync(`${this.procRoot}/${pid}/comm`, 'utf8').replace(/\n$/, '');
+            name = processName(fs.readFileSync(`${this.procRoot}/${pid}/comm`), '', null);
           } catch {
             name = '';
           }
@@ -1010,13 +1010,13 @@ export class SocketOwners {
 
   private readInfo(pid: number): ProcessInfo {
     const base = `${this.procRoot}/${pid}`;
-    let name = '';
+    let comm: Buffer = Buffer.alloc(0);
     let cmdline = '';
     let exe: string | null = null;
     let user: string | null = null;
     let startTime: number | null = null;
     try {
-      name = fs.readFileSync(`${base}/comm`, 'utf8').replace(/\n$/, '');
+      comm = fs.readFileSync(`${base}/comm`);
     } catch {
       /* exited or hidden: keep the empty name */
     }
@@ -1041,7 +1041,7 @@ export class SocketOwners {
     } catch {
       startTime = null;
     }
-    return { pid, name, cmdline, exe, user, startTime };
+    return { pid, name: processName(comm, cmdline, exe), cmdline, exe, user, startTime };
   }
 
   private bootTime(): number | null {
