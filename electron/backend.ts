@@ -6,7 +6,7 @@ import { tightenDataDir } from './collectors/data-dir.js';
 import type { DnsServer } from '../shared/names.js';
 import type { HostKind } from '../shared/protocol.js';
 import type { RecordingConfig } from '../shared/record.js';
-import { createActions } from './actions/index.js';
+import { createActions, ownProcessIds } from './actions/index.js';
 import type { Actions } from './actions/api.js';
 import { agentInvocation } from './agent/elevation.js';
 import { createAgentManager, type AgentManager } from './agent/manager.js';
@@ -106,7 +106,8 @@ export function createBackend(options: BackendOptions): Backend {
         : {}),
     });
   const service = createService({
-    hostInfo: () => hostInfo(options.host),
+    // With every process of NetLens's own (the page offers no Kill on them; the actions refuse them all the same).
+    hostInfo: () => ({ ...hostInfo(options.host), ownPids: ownProcessIds(options.ownPids) }),
     monitor,
     actions,
     parseCapture: options.parseCapture ?? ((name, text, format) => captureParser!.parse(name, text, format)),

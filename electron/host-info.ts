@@ -19,6 +19,7 @@ export function hostInfo(host: HostKind): HostInfo {
     hostname: hostname(),
     privileged: isPrivileged(),
     pid: process.pid,
+    ownPids: [process.pid],
     live: true,
   };
 }

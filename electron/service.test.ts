@@ -61,6 +61,7 @@ function setup(
       hostname: 'h',
       privileged: true,
       pid: 1,
+      ownPids: [1],
       live: true,
     }),
     monitor,

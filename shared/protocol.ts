@@ -414,6 +414,9 @@ export interface HostInfo {
   /** Whether the backend runs with full privileges (root / administrator). */
   privileged: boolean;
   pid: number;
+  /** NetLens's own processes (this one, the Electron app's others, the launcher that started it): Kill is not
+   *  offered on them, and the host refuses them. */
+  ownPids: number[];
   /** A read-only capture host has no live data (none yet: reserved for `netlens parse --serve`). */
   live: boolean;
 }

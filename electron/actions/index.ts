@@ -57,13 +57,19 @@ function launcherPid(): number[] {
   return Number.isSafeInteger(pid) && pid > 1 && pid === process.ppid ? [pid] : [];
 }
 
+/** NetLens's own processes, which kill refuses (and the page does not offer Kill on): this one, the Electron parent
+ *  or the launcher that started it, and `extra` (the Electron app's other processes, app.getAppMetrics). */
+export function ownProcessIds(extra?: () => number[]): number[] {
+  return [process.pid, ...electronParentPid(), ...launcherPid(), ...(extra?.() ?? [])];
+}
+
 export function createActions(options: ActionsOptions): Actions & { readonly log: ActionLog | null } {
   const platform = options.platform ?? process.platform;
   const run = options.run ?? runCommand;
   const now = options.now ?? Date.now;
   const log = options.dataDir === null ? null : createActionLog(options.dataDir);
   const agent = () => options.agent?.() ?? null;
-  const ownPids = () => [process.pid, ...electronParentPid(), ...launcherPid(), ...(options.ownPids?.() ?? [])];
+  const ownPids = () => ownProcessIds(options.ownPids);
   // The polkit agent may start or stop with the session: re-check now and then. Privileges and the kernel
   // do not change while NetLens runs.
   const elevation = cached(() => elevationCapability(platform), 15_000, now);

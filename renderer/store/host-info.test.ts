@@ -13,6 +13,7 @@ const info = (pid: number): HostInfo => ({
   hostname: 'box',
   privileged: false,
   pid,
+  ownPids: [pid, pid + 1],
   live: true,
 });
 

@@ -159,8 +159,8 @@ export function ConnectionsTab() {
   const [caps, setCaps] = useState<Capabilities | null>(null);
 
   // The host's own process: Kill is not offered on it (the host would refuse it).
-  const ownPid = useHostInfo()?.pid;
-  const ownPids = useMemo(() => (ownPid === undefined ? NO_PIDS : new Set([ownPid])), [ownPid]);
+  const ownList = useHostInfo()?.ownPids;
+  const ownPids = useMemo(() => (ownList === undefined ? NO_PIDS : new Set(ownList)), [ownList]);
   useEffect(() => {
     client.request('capabilities', {}).then(setCaps, () => setCaps(null));
   }, [client]);
