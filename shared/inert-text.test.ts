@@ -32,7 +32,16 @@ describe('inertText', () => {
   });
 
   it('leaves ordinary text alone: letters of any script, emoji, paths', () => {
-    for (const s of ['firefox', 'Служба', '東京', 'عربى', '🦊 fox', '𝄞 clef', '/run/user/1000/bus', 'C:\\Program Files\\x.exe']) {
+    for (const s of [
+      'firefox',
+      'Служба',
+      '東京',
+      'عربى',
+      '🦊 fox',
+      '𝄞 clef',
+      '/run/user/1000/bus',
+      'C:\\Program Files\\x.exe',
+    ]) {
       expect(inertText(s)).toBe(s);
       expect(isInert(s)).toBe(true);
     }
