@@ -272,7 +272,9 @@ export function connectionColumns(
     {
       id: 'pid',
       header: 'PID',
-      width: 70,
+      // The least it gives back to where Process needs room: a shared socket's "18247 +1" whole (at 70 its "+1" was
+      // cut beside the process list at 1400 px: a new user's review of 12-06).
+      width: 80,
       align: 'right',
       sortValue: (r) => r.processes[0]?.pid ?? null,
       text: pidsText,
