@@ -28,7 +28,7 @@ import { NamesCollector } from '../../collectors/names/index.js';
 import { unknownTraffic } from '../../collectors/connections/tcp-info.js';
 import { clearStaleLock, Database, openRecord, readRecord, type RecordDatabase } from './database.js';
 import { changes, connectionsBetween, MAX_RECORDED_ROWS, timeline } from './queries.js';
-import { PRUNE_BATCH, Recorder, type NoticeLevel } from './recorder.js';
+import { HELD_REASON, PRUNE_BATCH, Recorder, type NoticeLevel } from './recorder.js';
 import { conn } from './testing/rows.js';
 
 const dirs: string[] = [];
@@ -621,6 +621,21 @@ describe('the recorder', () => {
     second.recorder.close();
     first.recorder.close();
     expect(existsSync(file)).toBe(true);
+  });
+
+  it('held (NetLens paused), says why, starts again at the release, and closed while held leaves no claim behind', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const r = rig(file);
+    expect(r.recorder.status()).toMatchObject({ state: 'recording' });
+    r.recorder.hold(true);
+    expect(r.recorder.status()).toMatchObject({ state: 'paused', message: HELD_REASON });
+    expect(r.recorder.database).toBeNull();
+    r.recorder.hold(false);
+    expect(r.recorder.status()).toMatchObject({ state: 'recording', message: null });
+    r.recorder.hold(true);
+    // Closed while paused, as a user quits: a clean end, so the next start checks nothing it need not.
+    r.recorder.close();
+    expect(existsSync(`${file}.pid`)).toBe(false);
   });
 
   it('removes at its close only its own claim, not one of this pid and another thread (another pid namespace)', () => {

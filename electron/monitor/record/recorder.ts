@@ -301,6 +301,8 @@ export class Recorder {
   private pauseAnnounced = false;
   /** The monitor is paused (hold): no recording starts until it resumes. */
   private held = false;
+  /** The hold ended a recording cleanly (everything written): a close then releases the file as at a quit. */
+  private heldClean = false;
   private lastPrune = 0;
   private lastCheckpoint = 0;
   /** Statements prepared once per open database (preparing costs as much as running them). */
@@ -1469,6 +1471,8 @@ export class Recorder {
       if (this.state === 'off') return;
       this.lastCheckpoint = -Infinity;
       if (this.state === 'recording') this.flush(true);
+      // (A failed write during that last flush pauses: then the claim stays, as after any failed write.)
+      this.heldClean = this.state === 'recording';
       this.stop();
       this.setState('paused', HELD_REASON);
     } else if (this.config.enabled) {
@@ -1482,7 +1486,7 @@ export class Recorder {
     this.lastCheckpoint = -Infinity;
     if (this.state === 'recording') this.flush(true);
     this.stop();
-    if (this.state === 'recording') releaseWriter(this.file);
+    if (this.state === 'recording' || (this.held && this.heldClean)) releaseWriter(this.file);
     this.closeReader();
     this.state = 'off';
   }
