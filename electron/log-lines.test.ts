@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { hostLog, MAX_KINDS } from './log-lines.js';
 
 describe('host log lines', () => {
@@ -40,5 +40,37 @@ describe('host log lines', () => {
     expect(log.kindsHeld()).toBeLessThanOrEqual(MAX_KINDS + 100);
     log.limited('web#0 refused', 'again');
     expect(lines.at(-1)).toBe('again (and 1 more like it in the last 1 s, not logged)');
+  });
+});
+
+describe('many kinds of limited lines', () => {
+  it('costs a pass over the kinds per doubling, not per new kind, with 10,000 clients refused in one window', () => {
+    const lines: string[] = [];
+    const t = 0;
+    const log = hostLog((l) => lines.push(l), { perWindow: 1, windowMs: 1000, now: () => t });
+    // A pass over the kinds is a for-of over their Map.
+    const passes = vi.spyOn(Map.prototype as unknown as Record<symbol, () => unknown>, Symbol.iterator);
+    try {
+      for (let i = 0; i < 10_000; i++) log.limited(`web#${i} refused`, `client ${i}`);
+      // All within their window: each kept, each line written.
+      expect(log.kindsHeld()).toBe(10_000);
+      expect(passes.mock.calls.length).toBeLessThan(20);
+    } finally {
+      passes.mockRestore();
+    }
+    expect(lines).toHaveLength(10_000);
+  });
+
+  it('forgets a kind that held lines back after a while, logging what it held back', () => {
+    const lines: string[] = [];
+    let t = 0;
+    const log = hostLog((l) => lines.push(l), { perWindow: 1, windowMs: 1000, now: () => t });
+    log.limited('web#0 refused', 'first');
+    log.limited('web#0 refused', 'held back');
+    t = 61 * 1000;
+    for (let i = 1; i <= MAX_KINDS; i++) log.limited(`web#${i} refused`, `client ${i}`);
+    expect(lines).toContain('web#0 refused: 1 more like it in 1 s, not logged');
+    log.limited('web#0 refused', 'again');
+    expect(lines.at(-1)).toBe('again');
   });
 });

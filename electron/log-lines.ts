@@ -21,6 +21,9 @@ export interface HostLogOptions {
 
 /** Kinds of rate-limited lines remembered before those whose window ended are forgotten. */
 export const MAX_KINDS = 256;
+/** A kind that held lines back is remembered this many windows (its count goes with its next line), then its count is
+ *  logged on its own and it is forgotten. */
+const HELD_KEPT_WINDOWS = 60;
 
 /** Longest line written; long enough for a stack frame or two, short enough that no value floods the log. */
 export const MAX_LOG_LINE = 2000;
@@ -34,18 +37,29 @@ export function hostLog(sink: LogLine, options: HostLogOptions = {}): HostLog & 
   const write: LogLine = (line) => sink(inertExcerpt(line, maxLength));
   const log = ((line: string) => write(line)) as HostLog & { kindsHeld(): number };
   log.kindsHeld = () => kinds.size;
+  const seconds = Math.round(windowMs / 1000);
+  // Kinds are per client ("web#12 refused"): from `sweepAt` kinds on, those whose window ended are forgotten (one that
+  // held lines back once it is HELD_KEPT_WINDOWS old, its count logged), and the next sweep waits until the map has
+  // doubled, so that many clients refused within one window cost one pass per doubling, not one per new kind.
+  let sweepAt = MAX_KINDS;
+  const sweep = (t: number) => {
+    for (const [name, e] of kinds) {
+      const age = t - e.start;
+      if (age < windowMs || (e.suppressed > 0 && age < HELD_KEPT_WINDOWS * windowMs)) continue;
+      if (e.suppressed > 0) write(`${name}: ${e.suppressed} more like it in ${seconds} s, not logged`);
+      kinds.delete(name);
+    }
+    sweepAt = Math.max(MAX_KINDS, 2 * kinds.size);
+  };
   log.limited = (kind, line) => {
     const t = now();
     let k = kinds.get(kind);
     if (!k || t - k.start >= windowMs) {
-      // Kinds are per client ("web#12 refused"): past MAX_KINDS, those whose window ended and held nothing back go.
-      if (!k && kinds.size >= MAX_KINDS)
-        for (const [name, e] of kinds) if (t - e.start >= windowMs && e.suppressed === 0) kinds.delete(name);
+      if (!k && kinds.size >= sweepAt) sweep(t);
       const suppressed = k?.suppressed ?? 0;
       k = { start: t, written: 0, suppressed: 0 };
       kinds.set(kind, k);
-      if (suppressed > 0)
-        line = `${line} (and ${suppressed} more like it in the last ${Math.round(windowMs / 1000)} s, not logged)`;
+      if (suppressed > 0) line = `${line} (and ${suppressed} more like it in the last ${seconds} s, not logged)`;
     }
     if (k.written >= perWindow) {
       k.suppressed++;

@@ -5,6 +5,7 @@
 // parseDarwinPsLine and parseWindowsIdentity below.
 import { WINDOWS_START_MS, linuxStartTimeFromTicks, parseLstart } from '../collectors/process-start-time.js';
 import {
+  COMM_MAX_BYTES,
   isLinuxKernelThread,
   parseBtime,
   parseLinuxStat,
@@ -112,13 +113,16 @@ async function readLinuxIdentity(pid: number): Promise<ProcessIdentity | null> {
       user = null; // no passwd file (a minimal container): the uid alone still identifies the owner
     }
   }
+  // The name as the Connections grid shows it (the socket owners read it so too). Its command line and executable only
+  // where comm may be cut: kill's wait for an exit reads the identity again and again.
+  const comm = Buffer.from(stat.comm, 'latin1');
+  const cut = comm.length >= COMM_MAX_BYTES;
   return {
     pid,
-    // The name as the Connections grid shows it (the socket owners read it so too).
     name: processName(
-      Buffer.from(stat.comm, 'latin1'),
-      await readOr(() => readProcCmdline(`/proc/${pid}/cmdline`), ''),
-      await readOr(() => readlink(`/proc/${pid}/exe`), null),
+      comm,
+      cut ? await readOr(() => readProcCmdline(`/proc/${pid}/cmdline`), '') : '',
+      cut ? await readOr(() => readlink(`/proc/${pid}/exe`), null) : null,
     ),
     startTime: btime === null ? null : linuxStartTimeFromTicks(stat.startTicks, btime),
     ppid: stat.ppid,

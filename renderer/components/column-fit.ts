@@ -181,15 +181,12 @@ export function keepOnScreen(columns: readonly PlacedColumn[], room: number, las
   if (wide <= room) return widths;
   if (atLeast <= room) return giveBack(widths, least, wide - room, end);
   const floors = widths.map((_, i) => (i <= end ? floor(i) : 0));
-  for (let i = 0; i <= end; i++) widths[i] = least(i);
   // Where even the floors leave no room (the process list beside the grid in a 900 px window), every column at its
   // floor: as many on screen as can be, not a wide address column's empty space before the rest (a new user's
   // review of 12-06).
-  if (atFloor > room) {
-    for (let i = 0; i <= end; i++) widths[i] = floors[i]!;
-    return widths;
-  }
-  return giveBack(widths, (i) => floors[i]!, atLeast - room, end);
+  const fits = atFloor <= room;
+  for (let i = 0; i <= end; i++) widths[i] = fits ? least(i) : floors[i]!;
+  return fits ? giveBack(widths, (i) => floors[i]!, atLeast - room, end) : widths;
 }
 
 /** `widths` (to `end`) narrowed by `over` px in all, each in proportion to what it has above its `lower` width (which

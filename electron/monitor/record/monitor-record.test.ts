@@ -19,17 +19,24 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A monitor recording to this test's file with `config`, of 50 synthetic connections (10 % changing a tick), and
+ *  a client whose window is hidden and shows nothing. */
+function recordingMonitor(config = DEFAULT_RECORDING) {
+  const collectors = syntheticCollectors(new SyntheticConnections(50, 0.1));
+  const monitor = createInThreadMonitor({
+    collectors,
+    log: () => {},
+    record: { file: join(dir, 'history.sqlite'), config },
+  });
+  const client = new TestClient(monitor);
+  client.handle({ type: 'visibility', hidden: true, visible: [] });
+  return { collectors, monitor, client };
+}
+
 describe('the monitor while recording', () => {
   it('keeps connections read whatever the clients show, and records them', async () => {
-    const collectors = syntheticCollectors(new SyntheticConnections(50, 0.1));
-    const monitor = createInThreadMonitor({
-      collectors,
-      log: () => {},
-      record: { file: join(dir, 'history.sqlite'), config: DEFAULT_RECORDING },
-    });
-    const client = new TestClient(monitor);
     // A hidden window that shows nothing.
-    client.handle({ type: 'visibility', hidden: true, visible: [] });
+    const { collectors, monitor, client } = recordingMonitor();
     await vi.advanceTimersByTimeAsync(5000);
     const status = client.of('status').at(-1)!.status;
     expect(status.polling).toEqual(['connections']);
@@ -43,14 +50,7 @@ describe('the monitor while recording', () => {
   });
 
   it('paused, ends the recording (the record says nothing was recorded then), and begins another at the resume', async () => {
-    const collectors = syntheticCollectors(new SyntheticConnections(50, 0.1));
-    const monitor = createInThreadMonitor({
-      collectors,
-      log: () => {},
-      record: { file: join(dir, 'history.sqlite'), config: DEFAULT_RECORDING },
-    });
-    const client = new TestClient(monitor);
-    client.handle({ type: 'visibility', hidden: true, visible: [] });
+    const { collectors, monitor, client } = recordingMonitor();
     await vi.advanceTimersByTimeAsync(10_000);
     const pausedAt = Date.now();
     client.handle({ type: 'pause', paused: true });
@@ -81,14 +81,7 @@ describe('the monitor while recording', () => {
   });
 
   it('switched off, polls only what is shown', async () => {
-    const collectors = syntheticCollectors(new SyntheticConnections(50, 0.1));
-    const monitor = createInThreadMonitor({
-      collectors,
-      log: () => {},
-      record: { file: join(dir, 'history.sqlite'), config: { ...DEFAULT_RECORDING, enabled: false } },
-    });
-    const client = new TestClient(monitor);
-    client.handle({ type: 'visibility', hidden: true, visible: [] });
+    const { collectors, monitor, client } = recordingMonitor({ ...DEFAULT_RECORDING, enabled: false });
     await vi.advanceTimersByTimeAsync(3000);
     expect(client.of('status').at(-1)!.status).toMatchObject({ polling: [], recording: { state: 'off' } });
     expect(collectors.connections.reads).toBe(0);

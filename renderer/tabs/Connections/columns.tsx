@@ -133,12 +133,12 @@ export interface HostDisplay {
   fqdn: boolean;
 }
 
-/** The remote address as exports carry it: the address itself (the grid shows its name when names are resolved),
- *  and then the name in a column of its own. */
 /** A row with no remote port: a unix socket's, or `*` (0) beside no remote address. */
 const noRemotePort = (r: Connection): boolean =>
   r.proto === 'unix' || (r.remotePort === 0 && isUnspecified(r.remoteAddress));
 
+/** The remote address as exports carry it: the address itself (the grid shows its name when names are resolved),
+ *  and then the name in a column of its own. */
 function remoteFields(names: NameLookup, display: HostDisplay): ExportField<Connection>[] {
   const address: ExportField<Connection> = {
     header: 'Foreign Address',
