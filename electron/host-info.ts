@@ -2,6 +2,8 @@
 import { arch, hostname, platform, release } from 'node:os';
 import type { HostInfo, HostKind } from '../shared/protocol.js';
 import { APP_NAME, APP_VERSION } from './app-info.js';
+import type { ServiceVocabulary } from '../shared/names.js';
+import { loadServices, serviceVocabulary } from './collectors/names/services.js';
 
 export function isPrivileged(): boolean {
   // Windows has no getuid; the actions module answers the finer question of elevation per action.
@@ -21,5 +23,9 @@ export function hostInfo(host: HostKind): HostInfo {
     pid: process.pid,
     ownPids: [process.pid],
     live: true,
+    services: (vocabulary ??= serviceVocabulary(loadServices())),
   };
 }
+
+/** The services database's names, read at the first hostInfo (the file is read once, as the names book reads it). */
+let vocabulary: ServiceVocabulary | null = null;

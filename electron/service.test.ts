@@ -63,6 +63,7 @@ function setup(
       pid: 1,
       ownPids: [1],
       live: true,
+      services: { source: 'test', names: [], aliases: [] },
     }),
     monitor,
     actions,

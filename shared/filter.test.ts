@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFilter, togglesPredicate, withTerm, type ConnectionToggles } from './filter.js';
 import type { Connection, NameEntry } from './types.js';
-import type { NameLookup } from './names.js';
+import { serviceIndex, type NameLookup } from './names.js';
 
 function conn(p: Partial<Connection>): Connection {
   return {
@@ -180,6 +180,43 @@ describe('parseFilter on names and places', () => {
     expect(
       rows.filter((parseFilter('port:https') as { predicate: (r: Connection) => boolean }).predicate),
     ).toHaveLength(0);
+  });
+
+  it("checks a service name against the host's database: a typo is an error naming the nearest, an alias finds its ports", () => {
+    const services = serviceIndex({
+      source: '/etc/services',
+      names: ['http', 'https', 'mdns', 'gopher'],
+      aliases: [
+        ['www', 'http'],
+        ['https-alt', 'https'],
+        ['mdns', 'https'],
+      ],
+    });
+    const withServices = (q: string) => {
+      const f = parseFilter(q, names, services);
+      if (!f.ok) throw new Error(f.error);
+      return rows.filter(f.predicate).length;
+    };
+    expect(withServices('port:https')).toBe(2);
+    expect(withServices('port:HTTPS')).toBe(2);
+    expect(withServices('port:https-alt')).toBe(2);
+    expect(withServices('port:gopher')).toBe(0);
+    // A word that names one port and is another's alias finds both.
+    expect(withServices('port:mdns')).toBe(3);
+    const typo = parseFilter('proc:x port:htps', names, services);
+    expect(typo).toMatchObject({ ok: false, at: 7 });
+    expect(!typo.ok && typo.error).toBe(
+      "port: no service is named 'htps' in /etc/services (did you mean https?); a port, range or list (443, 8000-8100, 80,443) works too",
+    );
+    const far = parseFilter('rport:80,zzzzzzzz', names, services);
+    expect(!far.ok && far.error).toBe(
+      "rport: no service is named 'zzzzzzzz' in /etc/services; a port, range or list (443, 8000-8100, 80,443) works too",
+    );
+    // Names shown in other case than the database's still match.
+    const upper = new Map(table);
+    upper.set('tcp/443', entry('tcp/443', { service: 'HTTPS' }));
+    const f = parseFilter('port:https', upper, services);
+    expect(f.ok && rows.filter(f.predicate).length).toBe(2);
   });
 
   it('matches host, country, AS number and organisation of the remote address', () => {

@@ -17,7 +17,7 @@
 //                           (UDP, unix, traffic not collected) never match
 //   -term                   negates any term;  "quoted values" may hold spaces
 import { inCidr, isLoopback, isUnspecified, parseCidr, parseIp, type Cidr } from './address.js';
-import { countryName, NO_NAMES, remoteEntry, serviceName, type NameLookup } from './names.js';
+import { countryName, NO_NAMES, remoteEntry, serviceName, type NameLookup, type ServiceIndex } from './names.js';
 import { KNOWN_STATES, unixName, type Connection } from './types.js';
 import { inertText } from './inert-text.js';
 
@@ -251,7 +251,7 @@ function sum(a: number | null | undefined, b: number | null | undefined): number
   return a === null || a === undefined || b === null || b === undefined ? null : a + b;
 }
 
-function termPredicate(t: Token, names: NameLookup): Predicate | string {
+function termPredicate(t: Token, names: NameLookup, services: ServiceIndex | null): Predicate | string {
   const v = t.value;
   const lv = v.toLowerCase();
   switch (t.field) {
@@ -271,9 +271,11 @@ function termPredicate(t: Token, names: NameLookup): Predicate | string {
     case 'rport': {
       const term = parsePortTerm(v);
       if (!term) return `${t.field}: '${v}' is not a port, range, list (0-65535) or service name`;
-      const { ranges, services } = term;
+      const { ranges } = term;
+      const shown = services ? shownServices(term.services, services) : term.services;
+      if (typeof shown === 'string') return `${t.field}: ${shown}`;
       const matches = (r: Connection, port: number) =>
-        inRanges(port, ranges) || (services.size > 0 && services.has(serviceName(names, r.proto, port) ?? ''));
+        inRanges(port, ranges) || (shown.size > 0 && shown.has(serviceName(names, r.proto, port)?.toLowerCase() ?? ''));
       if (t.field === 'lport') return (r) => r.proto !== 'unix' && matches(r, r.localPort);
       if (t.field === 'rport') return (r) => r.proto !== 'unix' && matches(r, r.remotePort);
       return (r) => r.proto !== 'unix' && (matches(r, r.localPort) || matches(r, r.remotePort));
@@ -342,14 +344,80 @@ function termPredicate(t: Token, names: NameLookup): Predicate | string {
   }
 }
 
+/** The names shown for the ports a `port:` term's words stand for (`www` is shown as `http`), or why a word stands
+ *  for none: a typo (`port:htps`) would match nothing and look like no such socket, so it is an error, with the
+ *  known name nearest to it. */
+function shownServices(words: ReadonlySet<string>, index: ServiceIndex): Set<string> | string {
+  const shown = new Set<string>();
+  for (const word of words) {
+    const names = index.words.get(word);
+    if (!names) {
+      const near = nearestWord(word, index.words.keys());
+      return `no service is named '${word}' in ${index.source}${near ? ` (did you mean ${near}?)` : ''}; a port, range or list (443, 8000-8100, 80,443) works too`;
+    }
+    for (const n of names) shown.add(n);
+  }
+  return shown;
+}
+
+/** The word nearest to `word` within two edits (a letter left out, added or changed); of the nearest, one that holds
+ *  the letters typed in their order (`htps`: `https` rather than `ftps`, letters left out being the usual slip), then
+ *  the first; null when none is within two. Only words within two letters of its length are compared, each with its
+ *  work cut off past the best distance so far. */
+function nearestWord(word: string, words: Iterable<string>): string | null {
+  let best: string | null = null;
+  // Twice the distance, less one for a word that holds the typed letters in order.
+  let bestScore = 5;
+  for (const w of words) {
+    if (Math.abs(w.length - word.length) * 2 - 1 >= bestScore) continue;
+    const d = editDistance(word, w, Math.min(2, Math.floor(bestScore / 2)));
+    const score = d * 2 - (holdsInOrder(w, word) ? 1 : 0);
+    if (d <= 2 && score < bestScore) {
+      best = w;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** Whether `text` holds the letters of `letters` in their order. */
+function holdsInOrder(text: string, letters: string): boolean {
+  let at = 0;
+  for (let i = 0; i < text.length && at < letters.length; i++) if (text[i] === letters[at]) at++;
+  return at === letters.length;
+}
+
+/** Levenshtein's distance between `a` and `b`, or more than `limit` when it is more (the rows stop there). */
+function editDistance(a: string, b: string, limit: number): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let lowest = i;
+    for (let j = 1; j <= b.length; j++) {
+      const d = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row.push(d);
+      if (d < lowest) lowest = d;
+    }
+    if (lowest > limit) return limit + 1;
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
 /** Parses a query. `names` answers the terms about names and places (host:, country:, port:https, free
- *  text); it is read when the predicate runs, so the same predicate follows names as they arrive. */
-export function parseFilter(query: string, names: NameLookup = NO_NAMES): ParsedFilter {
+ *  text); it is read when the predicate runs, so the same predicate follows names as they arrive. `services`, the
+ *  host's services database, makes a `port:` term's name an error when the database has no such name, and lets an
+ *  alias (`www`) find the ports of the name shown for them (`http`); without it a name matches the name shown. */
+export function parseFilter(
+  query: string,
+  names: NameLookup = NO_NAMES,
+  services: ServiceIndex | null = null,
+): ParsedFilter {
   const tokens = tokenize(query);
   if (!Array.isArray(tokens)) return { ok: false, ...tokens };
   const preds: Predicate[] = [];
   for (const t of tokens) {
-    const p = termPredicate(t, names);
+    const p = termPredicate(t, names, services);
     if (typeof p === 'string') return { ok: false, error: p, at: t.at };
     preds.push(t.negate ? (r) => !p(r) : p);
   }

@@ -17,6 +17,34 @@ export function serviceKey(proto: Protocol, port: number): string | null {
   return p === null || port <= 0 ? null : `${p}/${port}`;
 }
 
+/** The service names a host's database knows, as a filter's `port:` term needs them: each name shown for a port
+ *  (lower case), and each other name a port is listed under (an alias, a later entry) with the name shown for it.
+ *  The page has it from HostInfo; the CLI makes it from the table it names rows with. */
+export interface ServiceVocabulary {
+  /** Where the names came from: `/etc/services`, or the bundled registry. */
+  source: string;
+  names: string[];
+  aliases: [word: string, shown: string][];
+}
+
+/** A vocabulary as a filter reads it: each word, with the names shown for the ports it stands for. */
+export interface ServiceIndex {
+  source: string;
+  words: Map<string, Set<string>>;
+}
+
+export function serviceIndex(v: ServiceVocabulary): ServiceIndex {
+  const words = new Map<string, Set<string>>();
+  const add = (word: string, shown: string) => {
+    const set = words.get(word);
+    if (set) set.add(shown);
+    else words.set(word, new Set([shown]));
+  };
+  for (const name of v.names) add(name, name);
+  for (const [word, shown] of v.aliases) add(word, shown);
+  return { source: v.source, words };
+}
+
 /** Whether a remote address is one the names dataset describes (a real endpoint, not `*`). */
 export function hasRemoteAddress(r: Pick<Connection, 'proto' | 'remoteAddress'>): boolean {
   return r.proto !== 'unix' && !isUnspecified(r.remoteAddress);

@@ -21,7 +21,7 @@ import {
   type RecordingStatus,
   type TimelinePoint,
 } from './record.js';
-import { parseDnsServer } from './names.js';
+import { parseDnsServer, type ServiceVocabulary } from './names.js';
 import { checkDestination, type RemoteHostInfo } from './remote.js';
 import { showTabCommand, TAB_IDS } from './tabs.js';
 
@@ -419,6 +419,8 @@ export interface HostInfo {
   ownPids: number[];
   /** A read-only capture host has no live data (none yet: reserved for `netlens parse --serve`). */
   live: boolean;
+  /** The service names of the host's database, which a filter's `port:` term may name. */
+  services: ServiceVocabulary;
 }
 
 export interface Capability {

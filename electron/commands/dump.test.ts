@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -195,6 +195,14 @@ describe.skipIf(process.platform !== 'linux')('netlens dump', () => {
       const badFilter = await run(['connections', '--filter', 'port:']);
       expect(badFilter.code).toBe(2);
       expect(badFilter.errors.join('\n')).toMatch(/--filter: port: needs a value/);
+      // A service name this machine's database does not know is a typo, not "no such socket".
+      if (existsSync('/etc/services')) {
+        const typo = await run(['connections', '--filter', 'port:htps']);
+        expect(typo.code).toBe(2);
+        expect(typo.errors.join('\n')).toMatch(
+          /--filter: port: no service is named 'htps' in \/etc\/services \(did you mean https\?\)/,
+        );
+      }
       const routes = await run(['routes', '-t']);
       expect(routes.code).toBe(2);
       expect(routes.errors.join('\n')).toMatch(/go with dump connections/);

@@ -6,7 +6,7 @@
 import { commandError } from '../../shared/error-text.js';
 import { jsonArrayPieces, writePieces } from './json-pieces.js';
 import { parseArgs } from 'node:util';
-import { connectionNames } from '../../shared/names.js';
+import { connectionNames, serviceIndex } from '../../shared/names.js';
 import {
   DATASETS,
   type AnyRow,
@@ -27,6 +27,7 @@ const FORMATS = ['table', 'json', 'csv'] as const;
 type DumpFormat = (typeof FORMATS)[number];
 import { DNS_SERVER_OPTION, DNS_SERVER_USAGE, dnsServerOption } from './names-options.js';
 import { NamesCollector } from '../collectors/names/index.js';
+import { serviceVocabulary } from '../collectors/names/services.js';
 import type { HostResolver } from '../collectors/names/resolver.js';
 
 function isDataset(s: string | undefined): s is Dataset {
@@ -139,7 +140,9 @@ export const dumpCommand = {
         dataset === 'connections' ? connections! : dataset === 'names' ? named! : await collectors[dataset].read();
       let rows: AnyRow[] = result.rows;
       const lookup = new Map<string, NameEntry>((named?.rows ?? []).map((e) => [e.id, e]));
-      const selection = dataset === 'connections' ? connectionSelection(parsed.values, lookup) : null;
+      // A service name in --filter is checked against this machine's database (a remote's names are its own).
+      const services = () => (remote ? null : serviceIndex(serviceVocabulary(names.book.serviceTable())));
+      const selection = dataset === 'connections' ? connectionSelection(parsed.values, lookup, services()) : null;
       if (typeof selection === 'string') {
         console.error(commandError('dump', selection));
         return 2;

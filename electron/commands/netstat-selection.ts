@@ -4,7 +4,7 @@
 // netstat's habits (dump is numeric unless --resolve and always names the owner), and --filter QUERY in the
 // Connections tab's filter language. The toggles and the filter are the app's own predicates (shared/filter.ts).
 import { parseFilter, togglesPredicate, type ConnectionToggles } from '../../shared/filter.js';
-import type { NameLookup } from '../../shared/names.js';
+import type { NameLookup, ServiceIndex } from '../../shared/names.js';
 import type { Connection } from '../../shared/types.js';
 
 export const SELECTION_OPTIONS = {
@@ -38,8 +38,13 @@ export interface Selection {
   heading: string;
 }
 
-/** The selection the options ask for, or what is wrong with them (the filter's own message). */
-export function connectionSelection(v: SelectionValues, names: NameLookup): Selection | string {
+/** The selection the options ask for, or what is wrong with them (the filter's own message). `services` checks a
+ *  `port:` term's service names, as the app's filter box does. */
+export function connectionSelection(
+  v: SelectionValues,
+  names: NameLookup,
+  services: ServiceIndex | null = null,
+): Selection | string {
   const anyProto = v.tcp || v.udp || v.raw || v.unix;
   const anyFamily = v.inet || v.inet6;
   const toggles: ConnectionToggles = {
@@ -55,7 +60,7 @@ export function connectionSelection(v: SelectionValues, names: NameLookup): Sele
     hideLoopback: false,
   };
   const byToggles = togglesPredicate(toggles);
-  const parsed = v.filter === undefined ? null : parseFilter(v.filter, names);
+  const parsed = v.filter === undefined ? null : parseFilter(v.filter, names, services);
   if (parsed && !parsed.ok) return `--filter: ${parsed.error}`;
   const predicate = parsed?.predicate;
   const keep = predicate ? (r: Connection) => byToggles(r) && predicate(r) : byToggles;

@@ -15,6 +15,7 @@ const info = (pid: number): HostInfo => ({
   pid,
   ownPids: [pid, pid + 1],
   live: true,
+  services: { source: 'test', names: [], aliases: [] },
 });
 
 /** A client whose host answers hostInfo with `pids` in turn. */

@@ -146,6 +146,12 @@ describe('Connections tab', () => {
     ).toBe(
       `No socket matches the last valid filter “proc:${name} addr:10.0.0.0/8” with these toggles. The filter box’s text has an error, so it is not applied.`,
     );
+    // A service name the host's database does not know is a typo (it would match nothing): the error names the nearest.
+    await setFilter(`proc:${name} port:htps`);
+    await until('the typo marked', async () => (await filterBox().getAttribute('aria-invalid')) === 'true');
+    expect(await page.locator('#filter-error').textContent()).toMatch(
+      /^port: no service is named 'htps' in \/etc\/services \(did you mean https\?\)/,
+    );
     // An unknown field's error lists every known one: it wraps inside the window, and says the list is unchanged.
     await setFilter(`frob:${name}`);
     const error = page.locator('#filter-error');

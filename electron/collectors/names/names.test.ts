@@ -12,7 +12,7 @@ import { NameBook } from './book.js';
 import { testConnection } from './testing/connections.js';
 import { NamesCollector, withNames } from './index.js';
 import { Places, PLACE_CACHE_MAX } from './places.js';
-import { bundledServices, loadServices, parseServices, servicesPath } from './services.js';
+import { bundledServices, loadServices, parseServices, serviceVocabulary, servicesPath } from './services.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'names-services-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -44,6 +44,44 @@ describe('services(5)', () => {
     expect(t.tcp.has(1)).toBe(false);
     expect(t.tcp.has(9)).toBe(false);
     expect(t.diagnostics.skipped).toBe(2);
+  });
+
+  it("keeps a port's other names, and gives a filter every name with the name shown for its port", () => {
+    const t = parseServices(
+      [
+        'http\t\t80/tcp\t\twww WWW-http\t# WorldWideWeb HTTP',
+        'www-alt\t\t80/tcp',
+        'Domain\t\t53/udp\tnameserver',
+        'http\t\t80/udp\twww',
+        'bad\t\t81/tcp\t\t$(x) ok-alias',
+      ].join('\n'),
+      '/etc/services',
+    );
+    expect(t.tcp.get(80)).toBe('http');
+    expect(t.others).toEqual([
+      { proto: 'tcp', port: 80, name: 'www' },
+      { proto: 'tcp', port: 80, name: 'WWW-http' },
+      { proto: 'tcp', port: 80, name: 'www-alt' },
+      { proto: 'udp', port: 53, name: 'nameserver' },
+      { proto: 'udp', port: 80, name: 'www' },
+      { proto: 'tcp', port: 81, name: 'ok-alias' },
+    ]);
+    expect(serviceVocabulary(t)).toEqual({
+      source: '/etc/services',
+      names: ['bad', 'domain', 'http'],
+      aliases: [
+        ['www', 'http'],
+        ['www-http', 'http'],
+        ['www-alt', 'http'],
+        ['nameserver', 'domain'],
+        ['ok-alias', 'bad'],
+      ],
+    });
+    // The bundled registry has one name a port.
+    const b = serviceVocabulary(bundledServices());
+    expect(b.names).toContain('https');
+    expect(b.aliases).toEqual([]);
+    expect(b.source).toBe('the IANA registry NetLens bundles');
   });
 
   it('reads the OS database where it exists, else falls back to the bundled IANA registry and says so', () => {

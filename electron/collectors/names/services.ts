@@ -4,11 +4,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emptyDiagnostics, recordSkip, type Diagnostics } from '../../../shared/types.js';
+import type { ServiceVocabulary } from '../../../shared/names.js';
 import bundled from './iana-services.json';
 
 export interface ServiceTable {
   tcp: Map<number, string>;
   udp: Map<number, string>;
+  /** The names a port is listed under besides the one shown for it: aliases (`http 80/tcp www`) and the names of
+   *  later entries for the same port and protocol. A filter's `port:www` finds the port by them. */
+  others: { proto: 'tcp' | 'udp'; port: number; name: string }[];
   /** Where the names came from: the file's path, or the bundled registry. */
   source: string;
   diagnostics: Diagnostics;
@@ -16,11 +20,12 @@ export interface ServiceTable {
 
 // name  port/proto  [aliases...]  [# comment]; names are letters, digits and . _ + - (services(5)).
 const LINE = /^([A-Za-z0-9][\w.+-]*)\s+(\d{1,5})\/([A-Za-z]+)(?:\s|$)/;
+const NAME = /^[A-Za-z0-9][\w.+-]*$/;
 
 /** Parses a services(5) file. The first name listed for a port and protocol wins, as getservbyport(3)
- *  returns it; lines that are not entries are counted, never fatal. */
+ *  returns it (the others are kept in `others`); lines that are not entries are counted, never fatal. */
 export function parseServices(text: string, source = 'services'): ServiceTable {
-  const table: ServiceTable = { tcp: new Map(), udp: new Map(), source, diagnostics: emptyDiagnostics() };
+  const table: ServiceTable = { tcp: new Map(), udp: new Map(), others: [], source, diagnostics: emptyDiagnostics() };
   for (const raw of text.split('\n')) {
     const hash = raw.indexOf('#');
     const line = (hash >= 0 ? raw.slice(0, hash) : raw).trim();
@@ -34,15 +39,45 @@ export function parseServices(text: string, source = 'services'): ServiceTable {
     const proto = m[3]!.toLowerCase();
     // ddp, sctp and other protocols have no sockets NetLens names.
     if (proto !== 'tcp' && proto !== 'udp') continue;
-    if (!table[proto].has(port)) table[proto].set(port, m[1]!);
+    const names = [
+      m[1]!,
+      ...line
+        .slice(m[0].length)
+        .split(/\s+/)
+        .filter((a) => NAME.test(a)),
+    ];
+    for (const name of names) {
+      if (!table[proto].has(port)) table[proto].set(port, name);
+      else if (table[proto].get(port) !== name) table.others.push({ proto, port, name });
+    }
   }
   return table;
+}
+
+/** The words a filter's `port:` term may use, for the page (in HostInfo) and the CLI: each name shown for a port,
+ *  lower-cased as the filter compares them, and each other name with the names shown for its ports. */
+export function serviceVocabulary(table: ServiceTable): ServiceVocabulary {
+  const names = new Set<string>();
+  for (const proto of ['tcp', 'udp'] as const) for (const name of table[proto].values()) names.add(name.toLowerCase());
+  const aliases = new Map<string, string>();
+  for (const { proto, port, name } of table.others) {
+    const word = name.toLowerCase();
+    const shown = table[proto].get(port)!.toLowerCase();
+    aliases.set(`${word} ${shown}`, shown);
+  }
+  return {
+    // (The registry's own title names its source and licence: too long for a filter's error.)
+    source: table.source === bundled.source ? 'the IANA registry NetLens bundles' : table.source,
+    names: [...names].sort(),
+    aliases: [...aliases].map(([key, shown]) => [key.slice(0, key.indexOf(' ')), shown]),
+  };
 }
 
 export function bundledServices(): ServiceTable {
   const table: ServiceTable = {
     tcp: new Map(),
     udp: new Map(),
+    others: [],
     source: bundled.source,
     diagnostics: emptyDiagnostics(),
   };

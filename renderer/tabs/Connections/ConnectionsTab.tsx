@@ -48,7 +48,7 @@ import {
 import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.js';
 import { useKeepSame } from '../../store/keep-same.js';
 import { captureLine, filterLine, useViewDescription } from '../../store/exports.js';
-import { useHostInfo } from '../../store/host-info.js';
+import { useHostInfo, useServiceIndex } from '../../store/host-info.js';
 import { spreadsheetCell } from '../../../shared/export.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
 import { ConnectionsToolbar } from './Toolbar.js';
@@ -166,7 +166,10 @@ export function ConnectionsTab() {
   }, [client]);
 
   const { names, epoch: namesEpoch } = useNames(capture);
-  const parsed = useMemo(() => parseFilter(query, names), [query, names]);
+  // A port's service name is checked against the host's database, but in a capture (another machine's names).
+  const hostServices = useServiceIndex();
+  const services = capture ? null : hostServices;
+  const parsed = useMemo(() => parseFilter(query, names, services), [query, names, services]);
   const lastValid = useRef<ParsedFilter>(parsed);
   const effective = effectiveFilter(parsed, lastValid.current);
   lastValid.current = effective;

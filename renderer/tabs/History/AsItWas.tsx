@@ -18,6 +18,7 @@ import { DataGrid } from '../../components/DataGrid.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { reportPanel } from '../../store/view.js';
 import { useNames } from '../../store/names.js';
+import { useServiceIndex } from '../../store/host-info.js';
 import type { NameLookup } from '../../../shared/names.js';
 import { connectionColumns, TRAFFIC_COLUMNS } from '../Connections/columns.js';
 import { FilterBox } from '../Connections/FilterBox.js';
@@ -270,8 +271,9 @@ export function AsItWas() {
 
   // Service names, host names and places as they are known now (the record keeps addresses and ports).
   const { names, epoch } = useNames(null);
+  const services = useServiceIndex();
   // biome-ignore lint/correctness/useExhaustiveDependencies: epoch stands for the entries of the live names lookup (one object whose content changes), which the filter reads.
-  const parsed = useMemo(() => parseFilter(query, names), [query, names, epoch]);
+  const parsed = useMemo(() => parseFilter(query, names, services), [query, names, services, epoch]);
   const onProcessClick = useCallback((name: string) => setQuery((q) => withTerm(q, 'proc', name)), [setQuery]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: epoch stands for the names' content, which the columns draw.
   const columns = useMemo(() => historyColumns(onProcessClick, names), [onProcessClick, names, epoch]);
