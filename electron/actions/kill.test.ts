@@ -77,6 +77,35 @@ describe.runIf(linux)('kill, on real processes', () => {
     expect(child.signalCode).toBe('SIGKILL');
   });
 
+  it('reads the start again right before the signal: a pid that changed hands while the identity was read lives on', async () => {
+    const child = await startChild(false);
+    const identity = (await readProcessIdentity(child.pid!))!;
+    // As if the process had exited while its status and the users file were read, and its pid gone to another.
+    const deps: KillDeps = {
+      ...fakeDeps('linux', async () => ({ code: 0, stdout: '', stderr: '', error: null })),
+      identity: async () => identity,
+      startTicksNow: () => identity.startTicks! + 1,
+    };
+    const r = await killProcess(deps, params({ pid: child.pid!, startTime: identity.startTime, signal: 'KILL' }));
+    expect(r.result).toEqual({
+      outcome: 'refused',
+      message: `the process has exited; PID ${child.pid} now belongs to another process`,
+    });
+    expect(isAlive(child)).toBe(true);
+    const gone = await killProcess(
+      { ...deps, startTicksNow: () => null },
+      params({ pid: child.pid!, startTime: identity.startTime, signal: 'KILL' }),
+    );
+    expect(gone.result.outcome).toBe('gone');
+    expect(isAlive(child)).toBe(true);
+    // Read for real, the start is the same: killed.
+    const real = await killProcess(
+      { ...deps, startTicksNow: undefined, identity: (pid) => readProcessIdentity(pid), graceMs: 5000 },
+      params({ pid: child.pid!, startTime: identity.startTime, signal: 'KILL' }),
+    );
+    expect(real.result.outcome).toBe('killed');
+  });
+
   it('refuses when the start time differs (a reused pid) and the process lives on', async () => {
     const actions = createActions({ dataDir });
     const child = await startChild(false);

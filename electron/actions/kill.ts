@@ -5,7 +5,7 @@ import { inertText } from '../../shared/inert-text.js';
 import type { Capability, KillResult, RequestParams } from '../../shared/protocol.js';
 import type { RunCommand } from './command.js';
 import { elevatedKillCommand, interpretElevatedResult, type KillSignal } from './elevate.js';
-import type { ProcessIdentity } from './process-identity.js';
+import { linuxStartTicksNow, type ProcessIdentity } from './process-identity.js';
 import { isValidPid } from './validation.js';
 
 export interface KillDeps {
@@ -17,6 +17,9 @@ export interface KillDeps {
   run: RunCommand;
   /** The path of pkexec when known (Linux). */
   pkexecPath?: () => Promise<string | null>;
+  /** Linux: the start ticks of the process that has the pid now, read with nothing awaited before the signal
+   *  (linuxStartTicksNow; null: none has it). */
+  startTicksNow?: (pid: number) => number | null;
   /** How long to wait for a process to exit after a signal. */
   graceMs: number;
   pollMs: number;
@@ -275,6 +278,22 @@ export async function killProcess(deps: KillDeps, params: RequestParams<'kill'>)
   const signal = params.signal;
   if (params.elevate) return { result: await killElevated(deps, target, signal), identity: target };
   if (deps.platform === 'win32') return { result: await killWindows(deps, target, signal), identity: target };
+  // The identity was read over several awaits (its status, the users file, maybe its command line), in which time the
+  // process may have exited and its pid gone to another (an attack review of 12-06 killed an innocent `sleep` so, as
+  // root): read its start again, with no await between that and the signal. (What is left is the kernel handing the
+  // pid on between two system calls; only a pidfd closes that.)
+  if (deps.platform === 'linux' && target.startTicks !== undefined) {
+    const now = (deps.startTicksNow ?? linuxStartTicksNow)(target.pid);
+    if (now === null) return { result: { outcome: 'gone', message: 'the process has exited' }, identity: target };
+    if (now !== target.startTicks)
+      return {
+        result: {
+          outcome: 'refused',
+          message: `the process has exited; PID ${target.pid} now belongs to another process`,
+        },
+        identity: target,
+      };
+  }
   try {
     process.kill(target.pid, SIGNAL_NAMES[signal]);
   } catch (err) {

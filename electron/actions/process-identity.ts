@@ -14,6 +14,7 @@ import {
   processName,
   userFromPasswd,
 } from '../collectors/linux/process-facts.js';
+import { readFileSync } from 'node:fs';
 import { readFile, readlink } from 'node:fs/promises';
 import { readProcCmdline } from '../collectors/cmdline.js';
 import { basename } from 'node:path';
@@ -81,6 +82,17 @@ async function readOr<T>(read: () => T | Promise<T>, fallback: T): Promise<T> {
     return await read();
   } catch {
     return fallback;
+  }
+}
+
+/** Linux: the start ticks of the process that has `pid` now (field 22 of /proc/<pid>/stat), read synchronously, or
+ *  null when none has it or it cannot be read. A kill reads it right before its signal, with nothing awaited between:
+ *  readLinuxIdentity awaits other files after the stat, in which time the pid may change hands. */
+export function linuxStartTicksNow(pid: number, procRoot = '/proc'): number | null {
+  try {
+    return parseLinuxStat(readFileSync(`${procRoot}/${pid}/stat`, 'latin1'))?.startTicks ?? null;
+  } catch {
+    return null;
   }
 }
 

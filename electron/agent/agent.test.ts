@@ -3,7 +3,18 @@
 // socket, refuses what it must, listens on nothing, and goes away with its input or its NetLens.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireBuild, CLI, until } from '../../test/e2e/support.js';
 import { dropPrivilegesPrefix } from '../actions/test-support/as-user.js';
@@ -77,6 +88,49 @@ describe.runIf(linuxRoot)('netlens agent', () => {
     expect(answer.processes[0]!.startTime).toBe((await readProcessIdentity(child.pid!))!.startTime);
   });
 
+  it('answers for 350 processes of another user named with 4,096 control characters each, and one named past a file name', async () => {
+    // One line for all of them ran past the protocol's 8 MiB (each character a 6-byte escape), and a name of 615
+    // characters failed the parent's schema: either way every hidden owner stayed hidden (an attack review of 12-06).
+    const client = startClient();
+    await client.ready;
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-agent-names-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    chmodSync(dir, 0o755);
+    // comm keeps 15 bytes of the executable's name: the name in full is then looked for in argv[0] (past a file
+    // name's length: not taken) and in the executable's path.
+    const sleeper = join(dir, 'sleepsleepsleeps');
+    copyFileSync(execFileSync('sh', ['-c', 'command -v sleep'], { encoding: 'utf8' }).trim(), sleeper);
+    chmodSync(sleeper, 0o755);
+    const n = 350;
+    const code = `const net = require('net'), { spawn } = require('child_process'); const pids = []; let done = 0;
+      for (let i = 0; i <= ${n}; i++) { const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const long = i === ${n};
+        const c = spawn(long ? ${JSON.stringify(sleeper)} : 'sleep', ['600'], { argv0: long ? 'sleepsleepsleep' + 'b'.repeat(600) : '\\x01'.repeat(4096), stdio: ['ignore', 'ignore', 'ignore', s._handle.fd] });
+        pids[i] = c.pid; if (++done === ${n + 1}) console.log(JSON.stringify(pids)); }); }`;
+    const prefix = dropPrivilegesPrefix()!;
+    const group = spawn(prefix[0]!, [...prefix.slice(1), process.execPath, '-e', code], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    });
+    cleanup.push(() => {
+      try {
+        process.kill(-group.pid!, 'SIGKILL');
+      } catch {}
+    });
+    let out = '';
+    group.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    await until('the sleepers started', () => out.includes('\n'), 60_000);
+    const pids = JSON.parse(out) as number[];
+    const inodes = pids.map((pid) => Number(/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/3`))![1]));
+    const answer = await client.owners(inodes);
+    expect(client.stats.rejected).toBe(0);
+    expect(answer.owners).toHaveLength(n + 1);
+    const byPid = new Map(answer.processes.map((p) => [p.pid, p]));
+    for (const pid of pids.slice(0, n)) expect(byPid.get(pid)).toMatchObject({ name: 'sleep', user: 'nobody' });
+    expect(byPid.get(pids[0]!)!.cmdline).toMatch(/^\x01{4000}/);
+    expect(byPid.get(pids[n]!)).toMatchObject({ name: 'sleepsleepsleeps', exe: sleeper });
+  }, 120_000);
+
   it('opens no socket and listens on nothing, after serving every kind of request', async () => {
     const client = startClient();
     const { pid } = await client.ready;
@@ -135,6 +189,21 @@ describe.runIf(linuxRoot)('netlens agent', () => {
     expect(killed.outcome).toBe('killed');
   });
 
+  it('refuses to signal any process between it and NetLens (sudo, and the second sudo of its use_pty)', async () => {
+    // NetLens -> sh -> sh -> agent: the outer sh stands for sudo, the inner for its monitor.
+    const inner = `${process.execPath} ${CLI} agent --parent ${process.pid}; true`;
+    const client = startClient(['sh', '-c', `sh -c '${inner}'; true`]);
+    const { pid } = await client.ready;
+    const outer = client.pid!;
+    const middle = Number(readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ')[1]);
+    expect(middle).not.toBe(outer);
+    for (const target of [outer, middle]) {
+      const id = (await readProcessIdentity(target))!;
+      const r = await client.kill({ pid: target, startTime: id.startTime, signal: 'KILL', elevate: false });
+      expect(r).toEqual({ outcome: 'refused', message: `PID ${target} is part of NetLens itself` });
+    }
+  });
+
   it('exits when its stdin closes', async () => {
     const client = startClient();
     const { pid } = await client.ready;
@@ -160,7 +229,7 @@ describe.runIf(linuxRoot)('netlens agent', () => {
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     // owners walks /proc (asynchronous): its answer is still to come when stdin ends right behind it.
     child.stdin!.end(
-      '{"v":1,"id":1,"method":"owners","params":{"inodes":[1]}}\n{"v":1,"id":2,"method":"capabilities","params":{}}\n',
+      '{"v":2,"id":1,"method":"owners","params":{"inodes":[1]}}\n{"v":2,"id":2,"method":"capabilities","params":{}}\n',
     );
     const [code] = (await once(child, 'exit')) as [number];
     expect(code).toBe(0);
@@ -213,7 +282,7 @@ describe.runIf(linuxRoot)('netlens agent', () => {
     );
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stdin!.write('{"v":1,"id":1,"method":"exec","params":{"argv":["id"]}}\n');
+    child.stdin!.write('{"v":2,"id":1,"method":"exec","params":{"argv":["id"]}}\n');
     child.stdin!.write(`${'x'.repeat(9 * 1024 * 1024)}\n`);
     for (let i = 0; i < MAX_REJECTED_LINES; i++) child.stdin!.write('garbage\n');
     const [code] = (await once(child, 'exit')) as [number];

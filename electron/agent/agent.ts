@@ -4,7 +4,9 @@
 // kills or closes through the same createActions guards as the unprivileged backend. It exits when its stdin
 // closes, when its parent process changes (the parent died and it was re-parented) or when the NetLens process
 // that started it (--parent, which may sit behind sudo) is gone.
+import { readFileSync } from 'node:fs';
 import type { Actions } from '../actions/api.js';
+import { parseLinuxStat } from '../collectors/linux/process-facts.js';
 import { createActions } from '../actions/index.js';
 import { pidExists } from '../actions/process-identity.js';
 import { SocketOwners } from '../collectors/linux/socket-owners.js';
@@ -14,6 +16,7 @@ import {
   AGENT_PROTOCOL_VERSION,
   LineSplitter,
   encodeLine,
+  ownersLines,
   parseAgentRequest,
   type AgentRequest,
   type InodeOwners,
@@ -69,6 +72,22 @@ export class OwnerLookup {
   }
 }
 
+/** The processes from `first` (the agent's parent) up its parents to `last` (NetLens), both included; only `first` when
+ *  `last` is not among its first 32 ancestors. */
+export function ancestorsUpTo(first: number, last: number | null, procRoot = '/proc'): number[] {
+  const chain = [first];
+  for (let pid = first; last !== null && pid !== last && chain.length <= 32; ) {
+    let stat: ReturnType<typeof parseLinuxStat> = null;
+    try {
+      stat = parseLinuxStat(readFileSync(`${procRoot}/${pid}/stat`, 'latin1'));
+    } catch {}
+    if (!stat || stat.ppid <= 1) return [first];
+    pid = stat.ppid;
+    chain.push(pid);
+  }
+  return last === null || chain.includes(last) ? chain : [first];
+}
+
 /** Serves requests until stdin closes or the parent goes; resolves with the exit code. */
 export function runAgent(options: AgentOptions): Promise<number> {
   const platform = options.platform ?? process.platform;
@@ -77,11 +96,15 @@ export function runAgent(options: AgentOptions): Promise<number> {
   const firstPpid = process.ppid;
   const lookup = platform === 'linux' ? new OwnerLookup(options.procRoot) : null;
   // No action log here: the NetLens process that asked records every action in the user's log.
+  // Never signalled: NetLens and every process between it and the agent (sudo, and with sudo's use_pty a second sudo
+  // under it: an attack review of 12-06 had the agent signal the outer one).
+  const guarded = platform === 'linux' ? ancestorsUpTo(firstPpid, parentPid, options.procRoot) : [firstPpid];
+  if (parentPid !== null && !guarded.includes(parentPid)) guarded.push(parentPid);
   const actions: Actions = createActions({
     dataDir: null,
     platform,
     socketProbe: false,
-    ownPids: () => [firstPpid, ...(parentPid ? [parentPid] : [])],
+    ownPids: () => guarded,
   });
   let rejected = 0;
 
@@ -110,7 +133,10 @@ export function runAgent(options: AgentOptions): Promise<number> {
       inFlight++;
       try {
         const result = await perform(request);
-        write({ v: AGENT_PROTOCOL_VERSION, type: 'result', id: request.id, ok: true, result });
+        // Owners go in parts, each process's texts cut to what the parent takes (ownersLines).
+        if (request.method === 'owners') {
+          for (const line of ownersLines(request.id, result as InodeOwners)) if (!done) options.output.write(line);
+        } else write({ v: AGENT_PROTOCOL_VERSION, type: 'result', id: request.id, ok: true, result });
       } catch (err) {
         write({
           v: AGENT_PROTOCOL_VERSION,

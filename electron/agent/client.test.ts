@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { until } from '../../test/until.js';
 import { AgentClient, MAX_REJECTED_FROM_AGENT, inertText, refusalReason } from './client.js';
 
-const HELLO = JSON.stringify({ v: 1, type: 'hello', pid: 4242, uid: 0, appVersion: 'x' });
+const HELLO = JSON.stringify({ v: 2, type: 'hello', pid: 4242, uid: 0, appVersion: 'x' });
 
 /** A fake agent: `script` runs in Node with `hello` and `answer(id, result)` helpers and stdin lines as `lines`. */
 function fake(script: string, onRejected?: (n: number) => void, onExit?: (r: string) => void): AgentClient {
   const prelude = `
     const out = (m) => process.stdout.write(typeof m === 'string' ? m : JSON.stringify(m) + '\\n');
-    const answer = (id, result) => out({ v: 1, type: 'result', id, ok: true, result });
+    const answer = (id, result) => out({ v: 2, type: 'result', id, ok: true, result });
     const lines = [];
     let onLine = () => {};
     let buf = '';
@@ -33,9 +33,9 @@ describe('AgentClient against fake agents', () => {
       `out(${JSON.stringify(HELLO)} + '\\n');
        onLine = (req) => {
          out('not json at all\\n');
-         out({ v: 1, type: 'result', id: 999, ok: true, result: {} });
+         out({ v: 2, type: 'result', id: 999, ok: true, result: {} });
          out({ v: 9, type: 'result', id: req.id, ok: true, result: {} });
-         out({ v: 1, type: 'exec', cmd: 'rm -rf /' });
+         out({ v: 2, type: 'exec', cmd: 'rm -rf /' });
          out('\\u001b]0;evil\\u0007\\n');
          if (req.params.inodes[0] === 1) answer(req.id, { processes: [], owners: [[5, [3]]] });
          else answer(req.id, { processes: [{ pid: 7, name: 'sshd', cmdline: 'sshd', exe: null, user: 'root', startTime: 1 }], owners: [[5, [0]]] });
@@ -51,6 +51,36 @@ describe('AgentClient against fake agents', () => {
       expect(client.stats.rejected).toBe(11);
       expect(counts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
       expect(client.running).toBe(true);
+    } finally {
+      client.stop();
+    }
+  });
+
+  it('puts an owners answer together from its parts, and refuses a part of any other answer', async () => {
+    const proc = (pid: number) => ({ pid, name: 'p', cmdline: 'p', exe: null, user: 'nobody', startTime: pid });
+    const client = fake(
+      `out(${JSON.stringify(HELLO)} + '\\n');
+       onLine = (req) => {
+         if (req.method === 'capabilities') {
+           out({ v: 2, type: 'part', id: req.id, processes: [], owners: [] });
+           return out({ v: 2, type: 'result', id: req.id, ok: false, error: 'no' });
+         }
+         out({ v: 2, type: 'part', id: req.id, processes: [${JSON.stringify(proc(7))}], owners: [] });
+         out({ v: 2, type: 'part', id: req.id, processes: [${JSON.stringify(proc(8))}], owners: [[5, [0, 1]]] });
+         answer(req.id, { processes: [${JSON.stringify(proc(9))}], owners: [[6, [2]]] });
+       };`,
+    );
+    try {
+      await client.ready;
+      expect(await client.owners([5, 6])).toEqual({
+        processes: [proc(7), proc(8), proc(9)],
+        owners: [
+          [5, [0, 1]],
+          [6, [2]],
+        ],
+      });
+      await expect(client.capabilities()).rejects.toThrow('no');
+      expect(client.stats.rejected).toBe(1);
     } finally {
       client.stop();
     }
@@ -72,7 +102,7 @@ describe('AgentClient against fake agents', () => {
 
   it('a line before hello does not count as a hello; an agent that never says it is refused when it exits', async () => {
     const client = fake(
-      `out({ v: 1, type: 'result', id: 1, ok: true, result: {} }); process.stderr.write('sudo: a password is required\\n'); process.exit(1);`,
+      `out({ v: 2, type: 'result', id: 1, ok: true, result: {} }); process.stderr.write('sudo: a password is required\\n'); process.exit(1);`,
     );
     await expect(client.ready).rejects.toThrow(
       /sudo needs a password it cannot ask for here \(sudo: a password is required\)/,

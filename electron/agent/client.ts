@@ -7,6 +7,7 @@ import type { Capabilities, CloseResult, KillResult, RequestParams } from '../..
 import {
   AGENT_PROTOCOL_VERSION,
   LineSplitter,
+  MAX_ANSWER_BYTES,
   checkResult,
   encodeLine,
   parseAgentMessage,
@@ -53,6 +54,8 @@ type Pending = {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   timer: ReturnType<typeof setTimeout>;
+  /** An owners answer's parts so far (ownersLines), and their lines' length (at most MAX_ANSWER_BYTES are kept). */
+  parts?: InodeOwners & { bytes: number };
 };
 
 /** Printable, bounded text from an outside program (sudo, pkexec): no control characters reach a UI or log. */
@@ -71,6 +74,14 @@ export function refusalReason(code: number | null, signal: NodeJS.Signals | null
     return `sudo needs a password it cannot ask for here${last ? ` (${last})` : ''}`;
   const how = signal ? `was stopped by ${signal}` : `exited with code ${String(code)}`;
   return `the helper ${how}${last ? `: ${last}` : ''}`;
+}
+
+/** An owners result with the parts before it in front: its own processes and owners after theirs (indices count
+ *  across the whole answer). A result that is not of the owners' shape comes back as it is, for its check to fail. */
+function withParts(parts: InodeOwners, result: unknown): unknown {
+  const r = result as Partial<InodeOwners> | null;
+  if (!r || Object.keys(r).length !== 2 || !Array.isArray(r.processes) || !Array.isArray(r.owners)) return result;
+  return { processes: parts.processes.concat(r.processes), owners: parts.owners.concat(r.owners) };
 }
 
 export class AgentClient {
@@ -216,13 +227,31 @@ export class AgentClient {
       this.rejectLine(`an answer to nothing asked (id ${m.id})`);
       return;
     }
+    if (m.type === 'part') {
+      if (p.method !== 'owners') {
+        this.rejectLine(`a part of a ${p.method} answer`);
+        return;
+      }
+      // Past MAX_ANSWER_BYTES the parts are not kept (bytes still counted): the result then fails the answer.
+      const parts = (p.parts ??= { processes: [], owners: [], bytes: 0 });
+      parts.bytes += line.length;
+      if (parts.bytes <= MAX_ANSWER_BYTES) {
+        for (const proc of m.processes) parts.processes.push(proc);
+        for (const entry of m.owners) parts.owners.push(entry);
+      }
+      return;
+    }
     this.pending.delete(m.id);
     clearTimeout(p.timer);
     if (!m.ok) {
       p.reject(new Error(inertText(m.error, 2000)));
       return;
     }
-    const result = checkResult(p.method, m.result);
+    if (p.parts && p.parts.bytes > MAX_ANSWER_BYTES) {
+      p.reject(new Error(`the NetLens agent's answer ran past ${MAX_ANSWER_BYTES / 2 ** 20} MiB`));
+      return;
+    }
+    const result = checkResult(p.method, p.parts ? withParts(p.parts, m.result) : m.result);
     if (!result.ok) {
       this.rejectLine(result.error);
       p.reject(new Error(`the NetLens agent sent an invalid answer (${result.error})`));

@@ -36,13 +36,23 @@ describe('elevationPlan', () => {
     });
   });
 
-  it("leaves the agent's invocation to the host elsewhere, and always behind a command the user named", async () => {
+  it("leaves the agent's invocation to the host where no wrapper is installed, behind pkexec or a command named", async () => {
     expect(await elevationPlan({ ...linux, agentWrapper: null })).toMatchObject({ available: true, agent: null });
+    const custom = await elevationPlan({ ...linux, env: { NETLENS_ELEVATE_COMMAND: 'sudo -n' }, agentWrapper: null });
+    expect(custom).toEqual({ available: true, prefix: ['sudo', '-n'], via: 'sudo -n', agent: null });
+  });
+
+  it('runs the wrapper behind a command the user named too, so that a sudoers rule can name it', async () => {
     const custom = await elevationPlan({
       ...linux,
       env: { NETLENS_ELEVATE_COMMAND: 'sudo -n' },
       agentWrapper: '/opt/NetLens/netlens-agent',
     });
-    expect(custom).toEqual({ available: true, prefix: ['sudo', '-n'], via: 'sudo -n', agent: null });
+    expect(custom).toEqual({
+      available: true,
+      prefix: ['sudo', '-n'],
+      via: 'sudo -n',
+      agent: ['/opt/NetLens/netlens-agent', String(process.pid)],
+    });
   });
 });

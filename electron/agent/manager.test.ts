@@ -8,14 +8,14 @@ import type { PrivilegedOwners } from '../collectors/linux/socket-owners.js';
 import { AgentClient } from './client.js';
 import { createAgentManager } from './manager.js';
 
-const HELLO = JSON.stringify({ v: 1, type: 'hello', pid: 4242, uid: 0, appVersion: 'x' });
+const HELLO = JSON.stringify({ v: 2, type: 'hello', pid: 4242, uid: 0, appVersion: 'x' });
 /** A fake agent: hello, then answers owners with one process for every inode, until stdin closes. */
 const FAKE_AGENT = `
   process.stdout.write(${JSON.stringify(HELLO)} + '\\n');
   let buf = '';
   process.stdin.on('data', (d) => { buf += d; let i; while ((i = buf.indexOf('\\n')) >= 0) { const r = JSON.parse(buf.slice(0, i)); buf = buf.slice(i + 1);
-    if (r.method === 'owners') process.stdout.write(JSON.stringify({ v: 1, type: 'result', id: r.id, ok: true, result: { processes: [{ pid: 7, name: 'sshd', cmdline: 'sshd', exe: null, user: 'root', startTime: 1 }], owners: r.params.inodes.map((n) => [n, [0]]) } }) + '\\n');
-    if (r.method === 'kill') process.stdout.write(JSON.stringify({ v: 1, type: 'result', id: r.id, ok: true, result: { outcome: 'killed', message: 'killed by the agent' } }) + '\\n');
+    if (r.method === 'owners') process.stdout.write(JSON.stringify({ v: 2, type: 'result', id: r.id, ok: true, result: { processes: [{ pid: 7, name: 'sshd', cmdline: 'sshd', exe: null, user: 'root', startTime: 1 }], owners: r.params.inodes.map((n) => [n, [0]]) } }) + '\\n');
+    if (r.method === 'kill') process.stdout.write(JSON.stringify({ v: 2, type: 'result', id: r.id, ok: true, result: { outcome: 'killed', message: 'killed by the agent' } }) + '\\n');
     if (r.method === 'garbage') process.stdout.write('garbage\\n');
   } });
   process.stdin.on('end', () => process.exit(0));

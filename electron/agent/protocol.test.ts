@@ -6,8 +6,11 @@ import {
   AGENT_PROTOCOL_VERSION,
   LineSplitter,
   MAX_INODES,
+  PROCESS_TEXT_LIMITS,
   checkResult,
   encodeLine,
+  fitProcess,
+  ownersLines,
   parseAgentMessage,
   parseAgentRequest,
 } from './protocol.js';
@@ -79,7 +82,7 @@ describe('agent requests', () => {
   it('refuses another version, an unknown method, extra keys, bad values and too many inodes', () => {
     const bad = [
       parseAgentRequest('not json'),
-      parseAgentRequest(JSON.stringify({ v: 2, id: 1, method: 'owners', params: { inodes: [] } })),
+      parseAgentRequest(JSON.stringify({ v: 3, id: 1, method: 'owners', params: { inodes: [] } })),
       ok({ method: 'exec', params: { argv: ['sh'] } }),
       ok({ method: 'owners', params: { inodes: [1], path: '/etc/shadow' } }),
       ok({ method: 'owners', params: { inodes: [-1] } }),
@@ -97,8 +100,8 @@ describe('agent requests', () => {
           remotePort: 2,
         },
       }),
-      parseAgentRequest(JSON.stringify({ v: 1, id: 0, method: 'capabilities', params: {} })),
-      parseAgentRequest(JSON.stringify({ v: 1, id: 1, method: 'capabilities', params: {}, extra: true })),
+      parseAgentRequest(JSON.stringify({ v: 2, id: 0, method: 'capabilities', params: {} })),
+      parseAgentRequest(JSON.stringify({ v: 2, id: 1, method: 'capabilities', params: {}, extra: true })),
     ];
     expect(bad.map((r) => r.ok)).toEqual(bad.map(() => false));
   });
@@ -106,12 +109,12 @@ describe('agent requests', () => {
 
 describe('agent messages and results', () => {
   it('checks hello, results and refusals, and the owners answer indices', () => {
-    expect(parseAgentMessage(JSON.stringify({ v: 1, type: 'hello', pid: 5, uid: 0, appVersion: '1.0' })).ok).toBe(true);
-    expect(parseAgentMessage(JSON.stringify({ v: 1, type: 'hello', pid: 5, uid: 0 })).ok).toBe(false);
-    expect(parseAgentMessage(JSON.stringify({ v: 1, type: 'result', id: 3, ok: false, error: 'x' })).ok).toBe(true);
-    expect(parseAgentMessage(JSON.stringify({ v: 1, type: 'result', id: 3, ok: true, result: null })).ok).toBe(true);
-    expect(parseAgentMessage(JSON.stringify({ v: 1, type: 'result', id: 3, ok: true })).ok).toBe(false);
-    expect(parseAgentMessage(JSON.stringify({ v: 1, type: 'shell', cmd: 'x' })).ok).toBe(false);
+    expect(parseAgentMessage(JSON.stringify({ v: 2, type: 'hello', pid: 5, uid: 0, appVersion: '1.0' })).ok).toBe(true);
+    expect(parseAgentMessage(JSON.stringify({ v: 2, type: 'hello', pid: 5, uid: 0 })).ok).toBe(false);
+    expect(parseAgentMessage(JSON.stringify({ v: 2, type: 'result', id: 3, ok: false, error: 'x' })).ok).toBe(true);
+    expect(parseAgentMessage(JSON.stringify({ v: 2, type: 'result', id: 3, ok: true, result: null })).ok).toBe(true);
+    expect(parseAgentMessage(JSON.stringify({ v: 2, type: 'result', id: 3, ok: true })).ok).toBe(false);
+    expect(parseAgentMessage(JSON.stringify({ v: 2, type: 'shell', cmd: 'x' })).ok).toBe(false);
     const proc = { pid: 9, name: 'sshd', cmdline: 'sshd -D', exe: '/usr/sbin/sshd', user: 'root', startTime: 1 };
     expect(checkResult('owners', { processes: [proc], owners: [[77, [0]]] }).ok).toBe(true);
     expect(checkResult('owners', { processes: [proc], owners: [[77, [1]]] })).toEqual({
@@ -121,5 +124,55 @@ describe('agent messages and results', () => {
     expect(checkResult('owners', { processes: [{ ...proc, pid: -1 }], owners: [] }).ok).toBe(false);
     expect(checkResult('kill', { outcome: 'exploded', message: '' }).ok).toBe(false);
     expect(checkResult('kill', { outcome: 'killed', message: 'ok' }).ok).toBe(true);
+  });
+});
+
+describe('owners answers in parts', () => {
+  const proc = (pid: number, name = 'sleep', cmdline = 'sleep 600') => ({
+    pid,
+    name,
+    cmdline,
+    exe: '/usr/bin/sleep',
+    user: 'nobody',
+    startTime: pid,
+  });
+
+  it('cuts each text to its limit, never between the halves of a character', () => {
+    const p = proc(1);
+    expect(fitProcess(p)).toBe(p);
+    const long = fitProcess({ ...proc(2, `${'n'.repeat(255)}😀x`, 'c'.repeat(200_000)), user: 'u'.repeat(300) });
+    expect(long.name).toBe('n'.repeat(255));
+    expect(long.cmdline).toHaveLength(PROCESS_TEXT_LIMITS.cmdline);
+    expect(long.user).toHaveLength(PROCESS_TEXT_LIMITS.user);
+    expect(checkResult('owners', { processes: [long], owners: [] }).ok).toBe(true);
+  });
+
+  it('splits an answer into parts of about the size asked, which put together give the answer back', () => {
+    const processes = Array.from({ length: 300 }, (_, i) => proc(i + 1, 'sleep', '\x01'.repeat(4096)));
+    const owners = processes.map((_, i) => [1000 + i, [i, (i + 1) % 300]] as [number, number[]]);
+    const lines = ownersLines(7, { processes, owners }, 100_000);
+    expect(lines.length).toBeGreaterThan(20);
+    for (const line of lines) expect(Buffer.byteLength(line)).toBeLessThan(130_000);
+    const messages = lines.map((l) => {
+      const m = parseAgentMessage(l.trimEnd());
+      if (!m.ok) throw new Error(m.error);
+      return m.value as { type: string; id: number; processes?: unknown[]; owners?: unknown[]; result?: unknown };
+    });
+    expect(messages.map((m) => m.type)).toEqual([...Array(lines.length - 1).fill('part'), 'result']);
+    expect(messages.every((m) => m.id === 7)).toBe(true);
+    const last = messages.at(-1)!.result as { processes: unknown[]; owners: unknown[] };
+    const parts = messages.slice(0, -1);
+    expect([...parts.flatMap((m) => m.processes!), ...last.processes]).toEqual(processes);
+    expect([...parts.flatMap((m) => m.owners!), ...last.owners]).toEqual(owners);
+    // A small answer is one result, as before.
+    expect(ownersLines(8, { processes: [proc(1)], owners: [[5, [0]]] })).toEqual([
+      encodeLine({
+        v: AGENT_PROTOCOL_VERSION,
+        type: 'result',
+        id: 8,
+        ok: true,
+        result: { processes: [proc(1)], owners: [[5, [0]]] },
+      }),
+    ]);
   });
 });

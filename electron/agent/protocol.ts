@@ -5,11 +5,19 @@ import * as v from 'valibot';
 import { requestSchemas } from '../../shared/protocol.js';
 import type { Capabilities, CloseResult, KillResult } from '../../shared/protocol.js';
 import type { InodeOwners } from '../collectors/linux/socket-owners.js';
+import type { ProcessInfo } from '../../shared/types.js';
 
-/** Bumped on any change either side could misread; a parent refuses an agent that says another version. */
-export const AGENT_PROTOCOL_VERSION = 1;
-/** A request or an answer longer than this is refused: 100,000 inodes or their owners fit well within it. */
+/** Bumped on any change either side could misread; a parent refuses an agent that says another version. (2: owners
+ *  answered in parts, each process's texts cut to the schema's limits.) */
+export const AGENT_PROTOCOL_VERSION = 2;
+/** A request or an answer's line longer than this is refused. */
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;
+/** An owners answer goes in lines of about this size: its processes and owners in `part` messages, the rest in its
+ *  `result`. One line for all of it ran past MAX_LINE_BYTES when 400 processes of any user named themselves with
+ *  4,096 control characters (each written as a 6-byte escape), which blinded the helper (an attack review of 12-06). */
+export const PART_BYTES = 1024 * 1024;
+/** The parts of one answer, at most (beyond it the answer fails; memory stays bounded). */
+export const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 /** The most inodes one `owners` request may ask about. */
 export const MAX_INODES = 200_000;
 
@@ -41,21 +49,82 @@ const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const finiteOrNull = v.nullable(v.pipe(v.number(), v.finite()));
 const pid = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(2 ** 32 - 1));
 
+/** The longest text of each of a process's fields an answer may carry: the agent cuts what is longer (fitProcess),
+ *  so that a process's own choice of name cannot make an answer fail. */
+export const PROCESS_TEXT_LIMITS = { name: 256, cmdline: 128 * 1024, exe: 4096, user: 256 } as const;
+
 const processSchema = v.strictObject({
   pid,
-  name: text(256),
-  cmdline: text(128 * 1024),
-  exe: v.nullable(text(4096)),
-  user: v.nullable(text(256)),
+  name: text(PROCESS_TEXT_LIMITS.name),
+  cmdline: text(PROCESS_TEXT_LIMITS.cmdline),
+  exe: v.nullable(text(PROCESS_TEXT_LIMITS.exe)),
+  user: v.nullable(text(PROCESS_TEXT_LIMITS.user)),
   startTime: finiteOrNull,
 });
+const ownerEntry = v.strictTuple([inode, v.array(v.pipe(v.number(), v.integer(), v.minValue(0)))]);
 
 /** Owners of the asked inodes: each process once, inodes pointing at them by index. */
 export const inodeOwnersSchema = v.strictObject({
   processes: v.array(processSchema),
-  owners: v.array(v.strictTuple([inode, v.array(v.pipe(v.number(), v.integer(), v.minValue(0)))])),
+  owners: v.array(ownerEntry),
 });
 export type { InodeOwners };
+
+/** `text` cut to `max` UTF-16 units, never between the two halves of a character. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
+  return text.slice(0, end);
+}
+
+/** The process with each text cut to PROCESS_TEXT_LIMITS (the same object when none is longer). */
+export function fitProcess(p: ProcessInfo): ProcessInfo {
+  const L = PROCESS_TEXT_LIMITS;
+  if (
+    p.name.length <= L.name &&
+    p.cmdline.length <= L.cmdline &&
+    (p.exe?.length ?? 0) <= L.exe &&
+    (p.user?.length ?? 0) <= L.user
+  )
+    return p;
+  return {
+    ...p,
+    name: cut(p.name, L.name),
+    cmdline: cut(p.cmdline, L.cmdline),
+    exe: p.exe === null ? null : cut(p.exe, L.exe),
+    user: p.user === null ? null : cut(p.user, L.user),
+  };
+}
+
+/** An owners answer as the lines that carry it: `part` messages of about PART_BYTES each (processes first, then
+ *  owners; indices count across the whole answer), then the `result` with what is left. */
+export function ownersLines(id: number, answer: InodeOwners, partBytes = PART_BYTES): string[] {
+  const lines: string[] = [];
+  let processes: ProcessInfo[] = [];
+  let owners: InodeOwners['owners'] = [];
+  let bytes = 0;
+  const flush = () => {
+    lines.push(encodeLine({ v: AGENT_PROTOCOL_VERSION, type: 'part', id, processes, owners }));
+    processes = [];
+    owners = [];
+    bytes = 0;
+  };
+  for (const p of answer.processes) {
+    const fitted = fitProcess(p);
+    const size = Buffer.byteLength(JSON.stringify(fitted));
+    if (bytes > 0 && bytes + size > partBytes) flush();
+    processes.push(fitted);
+    bytes += size + 1;
+  }
+  for (const entry of answer.owners) {
+    const size = 16 + entry[1].length * 8;
+    if (bytes > 0 && bytes + size > partBytes) flush();
+    owners.push(entry);
+    bytes += size;
+  }
+  lines.push(encodeLine({ v: AGENT_PROTOCOL_VERSION, type: 'result', id, ok: true, result: { processes, owners } }));
+  return lines;
+}
 
 const capabilitySchema = v.strictObject({ available: v.boolean(), reason: v.nullable(text(1000)) });
 const resultSchemas = {
@@ -93,6 +162,14 @@ export const agentMessageSchema = v.variant('type', [
     appVersion: text(64),
   }),
   v.strictObject({ v: version, type: v.literal('result'), id, ok: v.literal(true), result: v.unknown() }),
+  /** Part of an owners answer (ownersLines): its result follows. */
+  v.strictObject({
+    v: version,
+    type: v.literal('part'),
+    id,
+    processes: v.array(processSchema),
+    owners: v.array(ownerEntry),
+  }),
   v.strictObject({ v: version, type: v.literal('result'), id, ok: v.literal(false), error: text(2000) }),
   /** The agent refused a line of ours (counted on its side too). */
   v.strictObject({ v: version, type: v.literal('rejected'), error: text(2000) }),

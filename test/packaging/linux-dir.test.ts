@@ -275,7 +275,7 @@ describe("the packaged binary's headless modes", () => {
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdin.write('{"v":1,"id":1,"method":"owners","params":{"inodes":[1]}}\n');
+    child.stdin.write('{"v":2,"id":1,"method":"owners","params":{"inodes":[1]}}\n');
     const exited = once(child, 'exit');
     // Ends its input once it answered: the agent then exits by itself.
     child.stdout.on('data', () => {

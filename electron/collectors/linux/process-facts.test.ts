@@ -125,4 +125,11 @@ describe('processName', () => {
     );
     expect(processName(Buffer.alloc(0), '/bin/x', null)).toBe('');
   });
+
+  it('takes no argv[0] longer than a file name can be: a process may name itself with 4,096 bytes', () => {
+    const long = `pythonpythonpyt${'b'.repeat(600)}`;
+    expect(processName(comm(long), `${long} -c x`, '/usr/bin/python3.11')).toBe('pythonpythonpyt');
+    const longest = `pythonpythonpyt${'b'.repeat(240)}`;
+    expect(processName(comm(longest), longest, null)).toBe(longest);
+  });
 });

@@ -110,6 +110,8 @@ export function userFromPasswd(passwd: string, uid: number): string | null {
 
 /** The kernel keeps TASK_COMM_LEN - 1 bytes of a process's name (comm). */
 export const COMM_MAX_BYTES = 15;
+/** The longest name of a file (NAME_MAX): a full name taken from argv[0] is at most this long. */
+const NAME_MAX_BYTES = 255;
 
 /**
  * A process's name from its comm's bytes (the trailing newline dropped): UTF-8, less a character the kernel's cut at
@@ -129,7 +131,8 @@ export function processName(comm: Buffer, cmdline: string, exe: string | null): 
   const argv0 = space < 0 ? cmdline : cmdline.slice(0, space);
   for (const path of [argv0, exe?.replace(/ \(deleted\)$/, '') ?? '']) {
     const base = path.slice(path.lastIndexOf('/') + 1);
-    if (base.length > name.length && base.startsWith(name)) return base;
+    // Longer than a file's name can be (NAME_MAX), it is not one: a process's own choice, 4,096 bytes of it.
+    if (base.length > name.length && base.startsWith(name) && Buffer.byteLength(base) <= NAME_MAX_BYTES) return base;
   }
   return name;
 }
