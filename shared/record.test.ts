@@ -96,6 +96,7 @@ describe('record helpers', () => {
       user: 'a,"b"',
       exe: '-x',
       path: null,
+      inode: null,
       firstSeen: Date.UTC(2026, 0, 2, 3, 4, 5),
       lastSeen: Date.UTC(2026, 0, 2, 3, 4, 6),
       closedAt: Date.UTC(2026, 0, 2, 3, 4, 6),

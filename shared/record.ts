@@ -90,6 +90,8 @@ export interface RecordedConnection extends Pick<Connection, (typeof ENDPOINT_FI
   /** Final byte totals, where the collector reports them. */
   bytesSent: number | null;
   bytesReceived: number | null;
+  /** The socket's inode as first seen (an unnamed unix socket is shown by it); null in rows recorded before it was kept. */
+  inode: number | null;
 }
 
 export const MAX_STATES = 16;

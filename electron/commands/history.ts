@@ -20,6 +20,7 @@ import { dataDirIn, defaultDataDir } from '../collectors/data-dir.js';
 import { recordFile } from '../monitor/record/config.js';
 import type { RecordedRows } from '../monitor/record/queries.js';
 import { columns } from './text-table.js';
+import { unixName } from '../../shared/types.js';
 import { errorText } from '../../shared/error-text.js';
 
 /** Whether something has this name (a link counts, wherever it leads). */
@@ -47,7 +48,7 @@ function time(t: number | null): string {
 const endpoint = (address: string, port: number) =>
   address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 const where = (c: RecordedConnection) =>
-  c.proto === 'unix' ? c.path || '(unnamed)' : endpoint(c.localAddress, c.localPort);
+  c.proto === 'unix' ? unixName({ path: c.path ?? undefined, inode: c.inode }) : endpoint(c.localAddress, c.localPort);
 const owner = (c: RecordedConnection) => (c.pid === null ? (c.process ?? '-') : `${c.pid}/${c.process ?? '?'}`);
 const ended = (c: RecordedConnection) => (c.closedAt !== null ? time(c.closedAt) : `open at ${time(c.lastSeen)}`);
 

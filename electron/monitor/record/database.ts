@@ -97,7 +97,7 @@ export class RecordBusyError extends Error {
     this.name = 'RecordBusyError';
   }
 }
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * The classes of a closed connection's duration (closed_at - first_seen) that conns_span indexes: under 1 s, 4 s,
@@ -123,7 +123,9 @@ CREATE TABLE IF NOT EXISTS conns (
   pid INTEGER, process TEXT, user TEXT, exe TEXT, path TEXT,
   first_seen INTEGER NOT NULL,
   closed_at INTEGER,
-  bytes_sent INTEGER, bytes_received INTEGER
+  bytes_sent INTEGER, bytes_received INTEGER,
+  -- The socket's inode (schema 3): tells apart a process's unnamed unix and raw sockets, which share all else.
+  inode INTEGER
 );
 -- Indexes on conns (each costs every insert and close: bench:history). first_seen: the timeline, and pruning.
 CREATE INDEX IF NOT EXISTS conns_first ON conns (first_seen);
@@ -203,6 +205,8 @@ function migrate(db: Database, from: number | null): void {
       INSERT OR IGNORE INTO remotes (address, first_seen, process)
         SELECT remote_addr, min(first_seen), process FROM conns WHERE proto != 'unix' AND listener = 0 GROUP BY remote_addr`);
   }
+  // Schema 3 keeps each socket's inode (rows written before have none).
+  if (from !== null && from < 3) db.exec('ALTER TABLE conns ADD COLUMN inode INTEGER');
   db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)", [String(SCHEMA_VERSION)]);
   db.exec('COMMIT');
 }

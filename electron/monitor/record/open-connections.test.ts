@@ -20,6 +20,7 @@ const tcp: RecordedRow = {
   ownerStatus: 'known',
   path: undefined,
   firstSeen: 1764630000123,
+  inode: 77,
 };
 
 const unix: RecordedRow = {
@@ -36,6 +37,7 @@ const unix: RecordedRow = {
   ownerStatus: 'denied',
   path: '/run/x.sock',
   firstSeen: undefined,
+  inode: 9,
 };
 
 describe('OpenConnections', () => {

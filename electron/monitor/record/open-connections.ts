@@ -31,6 +31,7 @@ export type RecordedRow = Pick<
   | 'ownerStatus'
   | 'path'
   | 'firstSeen'
+  | 'inode'
 >;
 
 /** NaN in a Float64Array: null (or undefined, for firstSeen). No field it stands for is ever NaN: byte totals
@@ -96,6 +97,7 @@ export class OpenConnections {
   private closedAtAt = new Float64Array(INITIAL);
   private bytesSentAt = new Float64Array(INITIAL);
   private bytesReceivedAt = new Float64Array(INITIAL);
+  private inodeAt = new Float64Array(INITIAL);
 
   /** Connections under an id (open, or closed and not written yet). */
   get size(): number {
@@ -148,6 +150,7 @@ export class OpenConnections {
     this.closedAtAt[slot] = closedAt ?? NONE;
     this.bytesSentAt[slot] = bytesSent ?? NONE;
     this.bytesReceivedAt[slot] = bytesReceived ?? NONE;
+    this.inodeAt[slot] = row.inode ? row.inode : NONE;
     this.pendingAt[slot] = 0;
     this.slots.set(row.id, slot);
     return slot;
@@ -204,6 +207,7 @@ export class OpenConnections {
       ownerStatus: uncoded?.ownerStatus ?? (this.codes.name(this.ownerStatusAt[slot]!) as RecordedRow['ownerStatus']),
       path: this.paths.get(slot),
       firstSeen: Number.isNaN(this.firstSeenAt[slot]!) ? undefined : this.firstSeenAt[slot]!,
+      inode: orNull(this.inodeAt[slot]!),
     };
   }
 
@@ -273,6 +277,7 @@ export class OpenConnections {
     this.closedAtAt = grown(this.closedAtAt, size);
     this.bytesSentAt = grown(this.bytesSentAt, size);
     this.bytesReceivedAt = grown(this.bytesReceivedAt, size);
+    this.inodeAt = grown(this.inodeAt, size);
   }
 }
 

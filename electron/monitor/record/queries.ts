@@ -44,6 +44,7 @@ interface ConnRow {
   ended: number;
   bytes_sent: number | null;
   bytes_received: number | null;
+  inode: number | null;
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -85,7 +86,8 @@ function connectionRow(r: ConnRow): boolean {
     orNull(r.closed_at, TIME) &&
     TIME(r.ended) &&
     orNull(r.bytes_sent, BYTES) &&
-    orNull(r.bytes_received, BYTES)
+    orNull(r.bytes_received, BYTES) &&
+    orNull(r.inode, TIME)
   );
 }
 
@@ -116,6 +118,7 @@ function toRecorded(r: ConnRow): RecordedConnection {
     closedAt: num(r.closed_at),
     bytesSent: num(r.bytes_sent),
     bytesReceived: num(r.bytes_received),
+    inode: num(r.inode),
   };
 }
 

@@ -359,6 +359,50 @@ describe('the recorder', () => {
     }
   });
 
+  it("continues each of a process's unnamed unix sockets by its inode, across a pause and a restart", () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const socat = { pid: 300, name: 'socat', cmdline: 'socat', exe: '/usr/bin/socat', user: 'ann', startTime: 1 };
+    const pair = (inode: number) =>
+      conn(inode, {
+        id: `unix|${inode}`,
+        proto: 'unix',
+        family: 'unix',
+        localAddress: '',
+        localPort: 0,
+        remoteAddress: '',
+        remotePort: 0,
+        state: 'CONNECTED',
+        path: undefined,
+        processes: [socat],
+      });
+    const first = rig(file, { bootedAt: () => 0 });
+    first.tick([pair(11), pair(12)]);
+    const started = first.now;
+    first.tick([pair(11), pair(12)]);
+    // Paused (Space) and resumed: the sockets still open go on in their rows.
+    first.recorder.hold(true);
+    first.advance(6000);
+    first.recorder.hold(false);
+    first.tick([pair(11), pair(12)]);
+    first.recorder.close();
+    // Restarted: one of them closed meanwhile, and the process opened another.
+    const second = rig(file, { bootedAt: () => 0 });
+    second.advance(60_000);
+    second.tick([pair(12), pair(13)]);
+    second.recorder.flush();
+    const db = second.recorder.database!;
+    const rows = connectionsBetween(db, 0, second.now).rows.filter((r) => r.proto === 'unix');
+    // On main: the two taken for one (one key): recorded afresh at each start, first seen as the monitor first saw
+    // them, so a moment before the pause showed four.
+    expect(rows.map((r) => [r.inode, r.firstSeen]).sort()).toEqual([
+      [11, started],
+      [12, started],
+      [13, second.now],
+    ]);
+    expect(connectionsBetween(db, started, started).rows.filter((r) => r.proto === 'unix')).toHaveLength(2);
+    second.recorder.close();
+  });
+
   it('says what changed since before the record began: what was open as it began is its baseline, not new', () => {
     const file = join(tempDir(), 'history.sqlite');
     const r = rig(file);
@@ -1379,7 +1423,7 @@ describe('opening the record', () => {
     // made later (a record kept by an older NetLens gets them at its next open).
     for (const index of ['conns_live', 'conns_span', 'processes_first', 'remotes_first', 'reached_first', 'known_at'])
       db.exec(`DROP INDEX ${index}`);
-    db.exec(`ALTER TABLE conns ADD COLUMN key TEXT NOT NULL DEFAULT '';
+    db.exec(`ALTER TABLE conns DROP COLUMN inode; ALTER TABLE conns ADD COLUMN key TEXT NOT NULL DEFAULT '';
       CREATE INDEX conns_open ON conns (closed_at); CREATE INDEX conns_remote ON conns (remote_addr, first_seen);
       CREATE INDEX conns_process ON conns (process, first_seen); DELETE FROM processes; DELETE FROM remotes;
       INSERT INTO sessions (started, alive) VALUES (1000, 2000);
@@ -1388,7 +1432,8 @@ describe('opening the record', () => {
       UPDATE meta SET value = '1' WHERE key = 'version'`);
     db.close();
     const reopened = openRecord(file, { create: true }).db;
-    expect(reopened.get("SELECT value FROM meta WHERE key = 'version'")).toEqual({ value: '2' });
+    expect(reopened.get("SELECT value FROM meta WHERE key = 'version'")).toEqual({ value: '3' });
+    expect(reopened.all('SELECT inode FROM conns')).toEqual([{ inode: null }]);
     expect(
       reopened.all("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"),
     ).toEqual(
@@ -1405,6 +1450,21 @@ describe('opening the record', () => {
     );
     expect(reopened.all('SELECT name, first_seen FROM processes')).toEqual([{ name: 'curl', first_seen: 1500 }]);
     expect(reopened.all('SELECT address, process FROM remotes')).toEqual([{ address: '192.0.2.7', process: 'curl' }]);
+    reopened.close();
+  });
+
+  it('brings a record of schema 2 up to date: each socket kept with its inode from now on', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const { db } = openRecord(file, { create: true });
+    db.exec(`ALTER TABLE conns DROP COLUMN inode; INSERT INTO sessions (started, alive) VALUES (1000, 2000);
+      INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener, process, first_seen)
+        VALUES (1, 'unix', 'unix', '', 0, '', 0, 'CONNECTED', 0, 'socat', 1500);
+      UPDATE meta SET value = '2' WHERE key = 'version'`);
+    db.close();
+    expect(() => readRecord(file, () => null)).toThrow(/written by an older NetLens \(schema 2\)/);
+    const reopened = openRecord(file, { create: true }).db;
+    expect(reopened.get("SELECT value FROM meta WHERE key = 'version'")).toEqual({ value: '3' });
+    expect(reopened.all('SELECT process, inode FROM conns')).toEqual([{ process: 'socat', inode: null }]);
     reopened.close();
   });
 

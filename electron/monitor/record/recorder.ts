@@ -235,13 +235,19 @@ function continuationKey(
   pid: unknown,
   name: unknown,
   path: unknown,
+  inode: unknown,
 ): string | null {
   if (pid !== null && (typeof pid !== 'number' || !Number.isInteger(pid))) return null;
-  // With no owner, only what its endpoints name alone: not an unnamed unix socket nor a raw one (many share one key,
-  // and one of them would continue another's row at random), nor a port 0.
+  // An unnamed unix socket and a raw one are told apart by their inode alone: a process's many share all else (its
+  // two socketpair ends, say), and one of them would continue another's row, the other a row of its own first seen
+  // before the pause, beside the old one (a new user's review of 12-06). A row recorded without one (schema 2) is
+  // continued by its owner where it is its owner's only such socket.
   const [proto, , , localPort] = endpoints;
-  if (pid === null && (proto === 'unix' ? !path : proto === 'raw' || localPort === 0)) return null;
-  return JSON.stringify([...endpoints, listener, pid, name, path ?? null]);
+  const byInode = proto === 'unix' ? !path : proto === 'raw';
+  const knownInode = typeof inode === 'number' && Number.isInteger(inode) && inode > 0 ? inode : null;
+  // With no owner, only what its endpoints name alone: nor a port 0.
+  if (pid === null && ((byInode && knownInode === null) || (!byInode && localPort === 0))) return null;
+  return JSON.stringify([...endpoints, listener, pid, name, path ?? null, byInode ? knownInode : null]);
 }
 
 /** Over the size cap: the oldest first sightings of each kind go, a batch at a time (found by first_seen's index). */
@@ -905,8 +911,8 @@ export class Recorder {
       remote: db.prepare('INSERT OR IGNORE INTO remotes (address, first_seen, process) VALUES (?, ?, ?)'),
       reached: db.prepare('INSERT OR IGNORE INTO reached (subject, first_seen) VALUES (?, ?)'),
       insert: db.prepare(`INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port,
-        states, listener, pid, process, user, exe, path, first_seen, closed_at, bytes_sent, bytes_received)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        states, listener, pid, process, user, exe, path, first_seen, closed_at, bytes_sent, bytes_received, inode)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       update: db.prepare(`UPDATE conns SET states = ?, pid = ?, process = ?, user = ?, exe = ?, closed_at = ?,
         bytes_sent = ?, bytes_received = ? WHERE id = ?`),
       // A row still open: closed_at not set, so its entries in conns_live and conns_span are left as they are
@@ -943,6 +949,7 @@ export class Recorder {
           closedAt,
           bytesSent,
           bytesReceived,
+          e.inode,
         ]);
         open.setRowid(slot, Number(result.lastInsertRowid));
         this.sighted(e, statements, at);
@@ -969,7 +976,7 @@ export class Recorder {
   private continued(db: RecordDatabase, slot: number, owner: unknown[]): number | null {
     const e = this.open.row(slot);
     const ends = [e.proto, e.family, e.localAddress, e.localPort, e.remoteAddress, e.remotePort];
-    const key = continuationKey(ends, isListener(e) ? 1 : 0, owner[0], owner[1], e.path);
+    const key = continuationKey(ends, isListener(e) ? 1 : 0, owner[0], owner[1], e.path, e.inode);
     const earlier = key === null ? undefined : this.continuing?.get(key);
     if (earlier === undefined) return null;
     this.continuing!.delete(key!);
@@ -999,11 +1006,11 @@ export class Recorder {
     const bootedAt = this.options.bootedAt?.() ?? Date.now() - uptime() * 1000;
     if (previous === null || !(Number(previous.alive) >= bootedAt)) return rows;
     const open = db.prepare(`SELECT id, proto, family, local_addr, local_port, remote_addr, remote_port, listener, pid,
-      process, path, states FROM conns WHERE session = ? AND closed_at IS NULL`);
+      process, path, states, inode FROM conns WHERE session = ? AND closed_at IS NULL`);
     try {
       for (const r of open.iterate([previous.id]) as Iterable<Record<string, unknown>>) {
         const ends = [r.proto, r.family, r.local_addr, r.local_port, r.remote_addr, r.remote_port];
-        const key = continuationKey(ends, r.listener, r.pid, r.process, r.path);
+        const key = continuationKey(ends, r.listener, r.pid, r.process, r.path, r.inode);
         // Two rows of one key (a record altered by hand): neither is continued.
         if (key === null || typeof r.states !== 'string') continue;
         if (rows.has(key)) rows.set(key, { id: -1, states: '' });

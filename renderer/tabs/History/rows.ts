@@ -35,7 +35,7 @@ export function toHistoryRow(r: RecordedConnection): HistoryRow {
     sendQ: 0,
     uid: null,
     user: r.user,
-    inode: null,
+    inode: r.inode,
     processes: known
       ? [{ pid: r.pid ?? 0, name: r.process ?? '?', cmdline: '', exe: r.exe, user: r.user, startTime: null }]
       : [],
