@@ -29,7 +29,7 @@ import { unknownTraffic } from '../../collectors/connections/tcp-info.js';
 import { clearStaleLock, Database, openRecord, readRecord, type RecordDatabase } from './database.js';
 import { changes, connectionsBetween, MAX_RECORDED_ROWS, timeline } from './queries.js';
 import { HELD_REASON, PRUNE_BATCH, Recorder, type NoticeLevel } from './recorder.js';
-import { conn } from './testing/rows.js';
+import { conn, unnamedUnix } from './testing/rows.js';
 
 const dirs: string[] = [];
 
@@ -299,20 +299,7 @@ describe('the recorder', () => {
       const file = join(tempDir(), 'history.sqlite');
       const first = rig(file, { bootedAt: () => 0 });
       const ownerless = conn(5, { ...listen, processes: [], ownerStatus: 'none' });
-      const unnamed = (id: number) =>
-        conn(id, {
-          id: `unix|${id}`,
-          proto: 'unix',
-          family: 'unix',
-          localAddress: '',
-          localPort: 0,
-          remoteAddress: '',
-          remotePort: 0,
-          state: 'CONNECTED',
-          path: undefined,
-          processes: [],
-          ownerStatus: 'none',
-        });
+      const unnamed = (id: number) => unnamedUnix(id, { processes: [], ownerStatus: 'none' });
       first.tick([conn(1), conn(2, listen), conn(4, listen), ownerless, unnamed(6)]);
       const started = first.now;
       first.recorder.close();
@@ -362,19 +349,7 @@ describe('the recorder', () => {
   it("continues each of a process's unnamed unix sockets by its inode, across a pause and a restart", () => {
     const file = join(tempDir(), 'history.sqlite');
     const socat = { pid: 300, name: 'socat', cmdline: 'socat', exe: '/usr/bin/socat', user: 'ann', startTime: 1 };
-    const pair = (inode: number) =>
-      conn(inode, {
-        id: `unix|${inode}`,
-        proto: 'unix',
-        family: 'unix',
-        localAddress: '',
-        localPort: 0,
-        remoteAddress: '',
-        remotePort: 0,
-        state: 'CONNECTED',
-        path: undefined,
-        processes: [socat],
-      });
+    const pair = (inode: number) => unnamedUnix(inode, { processes: [socat] });
     const first = rig(file, { bootedAt: () => 0 });
     first.tick([pair(11), pair(12)]);
     const started = first.now;

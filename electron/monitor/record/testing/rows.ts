@@ -22,3 +22,19 @@ export function conn(id: number, over: Partial<Connection> = {}): Connection {
     ...over,
   };
 }
+
+/** An unnamed unix socket of inode `id` (connected, owned as `conn` owns it unless given). */
+export function unnamedUnix(id: number, over: Partial<Connection> = {}): Connection {
+  return conn(id, {
+    id: `unix|${id}`,
+    proto: 'unix',
+    family: 'unix',
+    localAddress: '',
+    localPort: 0,
+    remoteAddress: '',
+    remotePort: 0,
+    state: 'CONNECTED',
+    path: undefined,
+    ...over,
+  });
+}
