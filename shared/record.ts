@@ -185,6 +185,8 @@ export interface ChangesSummary {
   gapsOmitted: number;
   newListeners: RecordedConnection[];
   goneListeners: RecordedConnection[];
+  /** Listeners first seen in (from, to] and gone again by `to` (neither moment shows them). */
+  briefListeners: RecordedConnection[];
   /** Remote addresses talked to in (from, to] and never before `from` in the record. */
   newRemoteHosts: { address: string; network: string; process: string | null; firstSeen: number }[];
   /** Networks (/24, /48) of those hosts that are new too. */

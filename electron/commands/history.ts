@@ -120,6 +120,10 @@ function changesText(c: ChangesSummary): string {
     c.goneListeners.map((l) => `${listener(l)}  until ${ended(l)}`),
   );
   section(
+    'Listeners that came and went',
+    c.briefListeners.map((l) => `${listener(l)}  until ${ended(l)}`),
+  );
+  section(
     'New remote hosts',
     c.newRemoteHosts.map(
       (h) =>

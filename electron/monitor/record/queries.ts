@@ -330,10 +330,55 @@ function listenersAt(db: RecordDatabase, t: number): Map<string, number> {
   ) as Pick<ConnRow, 'id' | 'proto' | 'family' | 'local_addr' | 'local_port' | 'path' | 'process'>[];
   const ids = new Map<string, number>();
   for (const r of rows) {
-    const key = `${r.proto}|${r.family}|${r.local_addr}|${r.local_port}|${r.path ?? ''}|${r.process ?? ''}`;
+    const key = listenerKey(r);
     if (!ids.has(key)) ids.set(key, Number(r.id));
   }
   return ids;
+}
+
+/** Where a listener listens, and who: listeners of one key at two moments are the same listener. */
+function listenerKey(r: Pick<ConnRow, 'proto' | 'family' | 'local_addr' | 'local_port' | 'path' | 'process'>): string {
+  return `${r.proto}|${r.family}|${r.local_addr}|${r.local_port}|${r.path ?? ''}|${r.process ?? ''}`;
+}
+
+/** The listeners first seen in (?1, ?2], read by conns_listen. */
+export const LISTENERS_FIRST_SEEN = `SELECT id, proto, family, local_addr, local_port, path, process FROM conns
+  WHERE listener = 1 AND first_seen > ? AND first_seen <= ? ORDER BY first_seen, id`;
+
+/**
+ * The listeners first seen in (from, to] that were gone again by `to`: neither moment shows them (a port opened for
+ * half a minute in the last hour, which raised an alert: a new user's review of 12-06). One row a listener (its
+ * first), none of a key open at either moment (those are new, gone or there all along), at most MAX_RECORDED_ROWS;
+ * read by conns_listen, the listeners alone.
+ */
+function listenersBetween(
+  db: RecordDatabase,
+  from: number,
+  to: number,
+  before: Map<string, number>,
+  after: Map<string, number>,
+): { rows: RecordedConnection[]; unreadable: number } {
+  const rows = db.all(LISTENERS_FIRST_SEEN, [from, to]) as Pick<
+    ConnRow,
+    'id' | 'proto' | 'family' | 'local_addr' | 'local_port' | 'path' | 'process'
+  >[];
+  const ids = new Map<string, number>();
+  for (const r of rows) {
+    const key = listenerKey(r);
+    if (!before.has(key) && !after.has(key) && !ids.has(key)) ids.set(key, Number(r.id));
+  }
+  return recordedById(db, [...ids.values()]);
+}
+
+/** The rows of these ids, in order of first sighting, at most MAX_RECORDED_ROWS (those that can be connections:
+ *  connectionRow; the others counted). */
+function recordedById(db: RecordDatabase, ids: number[]): { rows: RecordedConnection[]; unreadable: number } {
+  if (ids.length === 0) return { rows: [], unreadable: 0 };
+  return toRecordedRows(
+    db.all(`${SELECT} WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.first_seen, c.id`, [
+      JSON.stringify(ids.slice(0, MAX_RECORDED_ROWS)),
+    ]) as unknown as ConnRow[],
+  );
 }
 
 /** The listeners of `these` that `other` does not have: their first rows, at most MAX_RECORDED_ROWS (those that
@@ -343,12 +388,9 @@ function listenersNotIn(
   these: Map<string, number>,
   other: Map<string, number>,
 ): { rows: RecordedConnection[]; unreadable: number } {
-  const ids = [...these].filter(([key]) => !other.has(key)).map(([, id]) => id);
-  if (ids.length === 0) return { rows: [], unreadable: 0 };
-  return toRecordedRows(
-    db.all(`${SELECT} WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.first_seen, c.id`, [
-      JSON.stringify(ids.slice(0, MAX_RECORDED_ROWS)),
-    ]) as unknown as ConnRow[],
+  return recordedById(
+    db,
+    [...these].filter(([key]) => !other.has(key)).map(([, id]) => id),
   );
 }
 
@@ -416,8 +458,9 @@ export function changes(db: RecordDatabase, asked: number, askedTo: number): Cha
   const after = listenersAt(db, to);
   const newListeners = listenersNotIn(db, after, before);
   const goneListeners = listenersNotIn(db, before, after);
+  const briefListeners = listenersBetween(db, from, to, before, after);
   // Rows of the small tables (first sightings) whose values cannot be what the recorder writes: skipped, counted.
-  let unreadable = newListeners.unreadable + goneListeners.unreadable;
+  let unreadable = newListeners.unreadable + goneListeners.unreadable + briefListeners.unreadable;
   const valid = <T>(rows: T[], ok: (r: T) => boolean): T[] => {
     const kept = rows.filter(ok);
     unreadable += rows.length - kept.length;
@@ -527,6 +570,7 @@ export function changes(db: RecordDatabase, asked: number, askedTo: number): Cha
     ...gapsWithin(db, asked, to),
     newListeners: newListeners.rows,
     goneListeners: goneListeners.rows,
+    briefListeners: briefListeners.rows,
     newRemoteHosts,
     newNetworks,
     newPlaces,

@@ -27,7 +27,7 @@ import { syntheticInterface, SyntheticConnections } from '../testing/synthetic.j
 import { NamesCollector } from '../../collectors/names/index.js';
 import { unknownTraffic } from '../../collectors/connections/tcp-info.js';
 import { clearStaleLock, Database, openRecord, readRecord, type RecordDatabase } from './database.js';
-import { changes, connectionsBetween, MAX_RECORDED_ROWS, timeline } from './queries.js';
+import { changes, connectionsBetween, LISTENERS_FIRST_SEEN, MAX_RECORDED_ROWS, timeline } from './queries.js';
 import { HELD_REASON, PRUNE_BATCH, Recorder, type NoticeLevel } from './recorder.js';
 import { conn, unnamedUnix } from './testing/rows.js';
 
@@ -376,6 +376,44 @@ describe('the recorder', () => {
     ]);
     expect(connectionsBetween(db, started, started).rows.filter((r) => r.proto === 'unix')).toHaveLength(2);
     second.recorder.close();
+  });
+
+  it('says what changed of a listener that came and went within the range, which neither end of it shows', () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const r = rig(file);
+    const listen = { state: 'LISTEN', localAddress: '0.0.0.0', remoteAddress: '0.0.0.0', remotePort: 0 } as const;
+    r.tick([conn(1)]);
+    const from = r.now;
+    r.advance(60_000);
+    r.tick([conn(1), conn(7, listen)]);
+    const opened = r.now;
+    r.tick([conn(1), conn(7, listen)], 30_000);
+    // Closed half a minute later: gone from the table (the monitor marks it closed, then drops it).
+    r.tick([conn(1)]);
+    const closed = r.now;
+    r.advance(60_000);
+    r.tick([conn(1)]);
+    r.recorder.flush();
+    const db = r.recorder.database!;
+    // On main: in neither list.
+    const summary = changes(db, from, r.now);
+    expect(summary.newListeners).toEqual([]);
+    expect(summary.goneListeners).toEqual([]);
+    expect(summary.briefListeners.map((l) => [l.localPort, l.firstSeen, l.closedAt])).toEqual([
+      [40007, opened, closed],
+    ]);
+    // A range that ends while it listened: new, not come and gone; one that begins after: none.
+    expect(changes(db, from, opened + 1000)).toMatchObject({
+      briefListeners: [],
+      newListeners: [{ localPort: 40007 }],
+    });
+    expect(changes(db, closed, r.now).briefListeners).toEqual([]);
+    // Read by the listeners' own index, not every connection first seen in the range.
+    const plan = (db.all(`EXPLAIN QUERY PLAN ${LISTENERS_FIRST_SEEN}`, [from, r.now]) as { detail: string }[])
+      .map((p) => p.detail)
+      .join(' | ');
+    expect(plan).toMatch(/USING INDEX conns_listen \(first_seen>\? AND first_seen<\?\)/);
+    r.recorder.close();
   });
 
   it('says what changed since before the record began: what was open as it began is its baseline, not new', () => {
@@ -1396,7 +1434,15 @@ describe('opening the record', () => {
     const { db } = openRecord(file, { create: true });
     // What schema 1 had that 2 has not: three more indexes on conns and a key column; and none of the indexes
     // made later (a record kept by an older NetLens gets them at its next open).
-    for (const index of ['conns_live', 'conns_span', 'processes_first', 'remotes_first', 'reached_first', 'known_at'])
+    for (const index of [
+      'conns_live',
+      'conns_span',
+      'conns_listen',
+      'processes_first',
+      'remotes_first',
+      'reached_first',
+      'known_at',
+    ])
       db.exec(`DROP INDEX ${index}`);
     db.exec(`ALTER TABLE conns DROP COLUMN inode; ALTER TABLE conns ADD COLUMN key TEXT NOT NULL DEFAULT '';
       CREATE INDEX conns_open ON conns (closed_at); CREATE INDEX conns_remote ON conns (remote_addr, first_seen);
@@ -1415,6 +1461,7 @@ describe('opening the record', () => {
       [
         'alerts_at',
         'conns_first',
+        'conns_listen',
         'conns_live',
         'conns_span',
         'known_at',

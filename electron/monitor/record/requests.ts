@@ -78,6 +78,7 @@ export async function answerRecordRequest<M extends RecordMethod>(
           gapsOmitted: 0,
           newListeners: [],
           goneListeners: [],
+          briefListeners: [],
           newRemoteHosts: [],
           newNetworks: [],
           newPlaces: [],

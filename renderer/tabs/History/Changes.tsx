@@ -53,8 +53,9 @@ export const SECTION_ROWS = 100;
 /** New rows are highlighted as new rows are in the live tabs, gone ones as closed rows are. */
 const ROW_CLASS = { new: 'hl-new', gone: 'closed' } as const;
 
-/** A listener's row: where it listens, who listens, and when it began (new) or ended (gone). */
-function listenerRow(l: RecordedConnection, kind: 'new' | 'gone', at: number): ReactNode {
+/** A listener's row: where it listens, who listens, and when it began (new) or ended (gone); both for one that came
+ *  and went within the range. */
+function listenerRow(l: RecordedConnection, kind: 'new' | 'gone', at: number, until?: number): ReactNode {
   return (
     <tr key={l.id} className={ROW_CLASS[kind]}>
       <td>
@@ -65,6 +66,7 @@ function listenerRow(l: RecordedConnection, kind: 'new' | 'gone', at: number): R
         <Inert text={l.user ?? ''} />
       </td>
       <td>{formatDateTime(at)}</td>
+      {until === undefined ? null : <td>{formatDateTime(until)}</td>}
     </tr>
   );
 }
@@ -267,6 +269,14 @@ export function Changes() {
             headers={['Listened on', 'Process', 'User', 'Until']}
             headerTitles={{ User: USER_MEANING }}
             row={(l) => listenerRow(l, 'gone', l.closedAt ?? l.lastSeen)}
+          />
+          <Section
+            title="Listeners that came and went"
+            kind="gone"
+            items={summary.briefListeners}
+            headers={['Listened on', 'Process', 'User', 'From', 'Until']}
+            headerTitles={{ User: USER_MEANING }}
+            row={(l) => listenerRow(l, 'gone', l.firstSeen, l.closedAt ?? l.lastSeen)}
           />
           <Section
             title="New remote hosts"
