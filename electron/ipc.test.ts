@@ -37,6 +37,7 @@ vi.mock('electron', () => ({
 
 const { registerIpc, isTrustedFrame } = await import('./ipc.js');
 const { IPC, PROTOCOL_VERSION } = await import('../shared/protocol.js');
+const { NOT_JSON, TOO_LARGE } = await import('./service.js');
 
 function fakeEvent(url: string, parent: unknown = null) {
   const sender = Object.assign(new EventEmitter(), {
@@ -110,8 +111,41 @@ describe('registerIpc', () => {
     expect(posted[0]!.ports[0]).toBe(channel.port2);
     expect(channel.port1.started).toBe(true);
     expect(channel.port1.sent).toEqual([{ type: 'notice', level: 'info', code: 'hello', text: 'hi' }]);
-    channel.port1.emit('message', { data: { type: 'pause', paused: true } });
+    channel.port1.emit('message', { data: JSON.stringify({ type: 'pause', paused: true }) });
     expect(received).toEqual([{ type: 'pause', paused: true }]);
+  });
+
+  it("reads the page's messages as text, as the browser host does: a large one screened unparsed, a clone refused", () => {
+    const handler = handlers.get(IPC.connect)!;
+    handler(fakeEvent('app://netlens/index.html'), PROTOCOL_VERSION);
+    const port = channels.at(-1)!.port1;
+    // 100,000 setting keys (the review's 3,000,000, a structured clone, held the main thread 10 s before a cap refused it).
+    const keys = `{"type":"request","id":1,"method":"saveSettings","params":{${Array.from({ length: 100_000 }, (_, i) => `"k${i}":0`).join(',')}}}`;
+    port.emit('message', { data: keys });
+    port.emit('message', { data: '{"type":' });
+    port.emit('message', { data: { type: 'pause', paused: true } });
+    expect(received).toEqual([TOO_LARGE, NOT_JSON, NOT_JSON]);
+  });
+
+  it('ends the earlier session of a page that connects again', () => {
+    const closed: number[] = [];
+    handlers.clear();
+    registerIpc(
+      {
+        connect: () => {
+          const n = ++sessions;
+          return { receive: () => undefined, close: () => closed.push(n) };
+        },
+      } as never,
+      () => undefined,
+    );
+    const handler = handlers.get(IPC.connect)!;
+    const event = fakeEvent('app://netlens/index.html');
+    for (let i = 0; i < 3; i++) handler(event, PROTOCOL_VERSION);
+    expect(sessions).toBe(3);
+    expect([...new Set(closed)]).toEqual([1, 2]);
+    (event.sender as unknown as EventEmitter).emit('destroyed');
+    expect([...new Set(closed)]).toEqual([1, 2, 3]);
   });
 });
 

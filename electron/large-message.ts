@@ -4,6 +4,8 @@
 // a 38 MB frame of 3,000,000 setting keys, or one of 20,000,000 nested brackets, held the host ~30 s and restarted
 // its monitor (attack review of 12-05). Read once, left to right: linear in the frame, no regular expression over it.
 
+import { NOT_JSON, TOO_LARGE } from './service.js';
+
 /** Frames longer than this (UTF-16 units) are screened by largeMessageShape before JSON.parse. */
 export const SCREENED_CHARS = 1024 * 1024;
 
@@ -36,4 +38,17 @@ export function largeMessageShape(text: string): boolean {
     } else if (c === 0x3a && ++keys > MAX_LARGE_KEYS) return false;
   }
   return true;
+}
+
+/** A message of the page as its text, as a session receives it: TOO_LARGE, unparsed, where it is large and not of a
+ *  large message's shape; NOT_JSON where it does not parse; else the value. The browser host's WebSocket and the
+ *  desktop's MessagePort (where the page posts text, not a structured clone that the main thread would decode
+ *  whatever its size: an attack review of 12-06) read the page's messages the same way. */
+export function clientMessage(text: string): unknown {
+  if (text.length > SCREENED_CHARS && !largeMessageShape(text)) return TOO_LARGE;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
 }

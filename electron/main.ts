@@ -126,6 +126,8 @@ async function saveExport(fileName: string, text: string): Promise<{ path: strin
   const options = {
     defaultPath: join(app.getPath('documents'), basename(fileName)),
     filters: [{ name: ext.toUpperCase(), extensions: [ext] }],
+    // GTK's dialog asks before replacing a file only when told to (Electron passes the flag through).
+    properties: ['showOverwriteConfirmation' as const],
   };
   const win = BrowserWindow.getFocusedWindow();
   const choice = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);

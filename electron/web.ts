@@ -22,8 +22,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CAPTURE_BYTES, WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, type ServerMessage } from '../shared/protocol.js';
 import { asHostLog } from './log-lines.js';
 import { boundConnections, type ConnectionBounds } from './connection-bounds.js';
-import { BINARY, NOT_JSON, TOO_LARGE, type Service } from './service.js';
-import { largeMessageShape, SCREENED_CHARS } from './large-message.js';
+import { BINARY, type Service } from './service.js';
+import { clientMessage } from './large-message.js';
 import { messageText, unsendableMessage } from './unsendable.js';
 import { builtPaths } from './paths.js';
 import { contentSecurityPolicy, readRendererFile } from './renderer-files.js';
@@ -311,19 +311,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         session.receive(BINARY);
         return;
       }
-      const text = data.toString();
       // Only a capture or an export may be large, and then flat: anything else is refused unparsed (large-message.ts).
-      if (text.length > SCREENED_CHARS && !largeMessageShape(text)) {
-        session.receive(TOO_LARGE);
-        return;
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = NOT_JSON;
-      }
-      session.receive(parsed);
+      session.receive(clientMessage(data.toString()));
     });
     ws.on('close', () => session.close());
     ws.on('error', () => session.close());

@@ -54,7 +54,7 @@ class PortTransport implements Transport {
       this.port = port;
       port.onmessage = (e: MessageEvent<ServerMessage>) => this.onMessage?.(e.data);
       port.start();
-      for (const m of this.queue.splice(0)) port.postMessage(m);
+      for (const m of this.queue.splice(0)) port.postMessage(JSON.stringify(m));
       this.onOpen?.();
     };
     window.addEventListener('message', onWindowMessage);
@@ -62,7 +62,8 @@ class PortTransport implements Transport {
   }
 
   send(message: ClientMessage): void {
-    if (this.port) this.port.postMessage(message);
+    // As text, which the main process screens and parses as the browser host does (electron/large-message.ts).
+    if (this.port) this.port.postMessage(JSON.stringify(message));
     else this.queue.push(message);
   }
 }

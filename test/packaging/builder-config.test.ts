@@ -50,6 +50,16 @@ describe('electron-builder.yml', () => {
     });
   });
 
+  it("signs the macOS app with JIT allowed and nothing else, not electron-builder's template", async () => {
+    const config = await loadConfig();
+    const mac = config.mac as Record<string, string>;
+    for (const file of [mac.entitlements!, mac.entitlementsInherit!]) {
+      const text = readFileSync(join(root, file), 'utf8');
+      const keys = [...text.matchAll(/<key>([^<]*)<\/key>/g)].map((m) => m[1]);
+      expect(keys, file).toEqual(['com.apple.security.cs.allow-jit']);
+    }
+  });
+
   it('packs only the build output and package.json, and unpacks nothing from the asar', async () => {
     const config = await loadConfig();
     // getConfig normalises `files` to [{ filter: [...] }].
