@@ -68,7 +68,8 @@ export function detectFormat(text: string, name = ''): string | null {
   return null;
 }
 
-function supportedList(): string {
+/** The formats NetLens reads, a line each (`  name, variants: description`). */
+export function supportedList(): string {
   return FORMATS.map((f) => `  ${[f.name, ...(f.variants ?? [])].join(', ')}: ${f.description}`).join('\n');
 }
 

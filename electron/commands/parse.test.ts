@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommand } from './parse.js';
+import { supportedList } from '../capture/index.js';
 
 const file = (p: string): string => fileURLToPath(new URL(`../../test/fixtures/captures/${p}`, import.meta.url));
 
@@ -121,5 +122,9 @@ describe('netlens parse', () => {
     const said = io.err.join('\n');
     expect(said).toMatch(/^netlens parse: The format of x\\x1b\[2J\\u202etxt\.exe was not recognised/);
     expect(said).not.toMatch(/[\u001b\u202e]/);
+    // The formats it knows, a line each and all of them (one line of `\n`s, cut at 500 characters, before).
+    expect(io.err[0]).toMatch(/was not recognised\. Supported formats:$/);
+    expect(io.err.slice(1)).toEqual(supportedList().split('\n'));
+    expect(io.err.at(-1)).not.toMatch(/more characters/);
   });
 });

@@ -1,6 +1,6 @@
 // `netlens parse FILE [--format auto|NAME] [--json]`: reads a saved netstat/ss/ip/route/ifconfig/...
 // capture from any OS, names its format, and prints its rows as a table (or --json).
-import { commandError } from '../../shared/error-text.js';
+import { commandError, errorText } from '../../shared/error-text.js';
 import { inertExcerpt, inertJson, inertText } from '../../shared/inert-text.js';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -12,6 +12,9 @@ import { MAX_CAPTURE_BYTES } from '../../shared/protocol.js';
 import { connectionNames } from '../../shared/names.js';
 import type { Connection, Dataset, RowTypes } from '../../shared/types.js';
 import { formatRows } from './text-table.js';
+
+/** Lines of a parser's message printed after its first, at most (the formats NetLens knows: 34 today). */
+const MAX_MESSAGE_LINES = 200;
 
 export const parseCommand: Command = {
   summary: 'parse a saved netstat/ss/ip/route/ifconfig capture from any OS (table, or --json rows)',
@@ -45,7 +48,11 @@ export const parseCommand: Command = {
       // The name is inert before the parser sees it: it comes back in its messages and the label.
       result = parseCapture(inertText(basename(file)), text, parsed.values.format ?? 'auto');
     } catch (err) {
-      console.error(commandError('parse', err));
+      // The parser's own message, the formats it knows on lines of their own: one line of `\n`s cut at 500
+      // characters before (a new user's review of 12-06). Each line inert, the list whole.
+      const [first, ...more] = errorText(err).split('\n');
+      console.error(commandError('parse', first));
+      for (const line of more.slice(0, MAX_MESSAGE_LINES)) console.error(inertExcerpt(line, 500));
       return 1;
     }
     if (encoding !== 'utf-8') result.diagnostics.notes.push(`decoded as ${encoding}`);
