@@ -7,6 +7,7 @@ import { useClient } from '../api/context.js';
 import { electronBridge } from '../api/transport.js';
 import { Dialog } from './Dialog.js';
 import { formatCount } from '../../shared/format.js';
+import { updateSettings, useSettings } from '../store/settings.js';
 
 const FORMATS: { id: ExportFormat; label: string; hint: string }[] = [
   { id: 'csv', label: 'CSV', hint: 'values, for spreadsheets' },
@@ -44,7 +45,9 @@ export function ExportDialog(props: {
   onClose: () => void;
 }) {
   const client = useClient();
-  const [format, setFormat] = useState<ExportFormat>('csv');
+  // The format chosen last (kept with the settings): one who exports JSON is not reset to CSV each time.
+  const format = useSettings((s) => s.exportFormat);
+  const setFormat = (f: ExportFormat) => updateSettings({ exportFormat: f });
   const [selectedOnly, setSelectedOnly] = useState(props.selectedOnly ?? false);
   const [selected] = useState(props.selection);
   const [status, setStatus] = useState<{ kind: 'done' | 'error'; text: string } | null>(null);

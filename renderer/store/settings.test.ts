@@ -18,6 +18,11 @@ describe('sanitizeSettings', () => {
     for (const bad of [99, 4001, -1, Number.NaN, Number.POSITIVE_INFINITY, '500', null, {}])
       expect(sanitizeSettings({ processListWidth: bad }).processListWidth, String(bad)).toBeNull();
   });
+  it('keeps the export format chosen last only if it is one NetLens writes', () => {
+    expect(sanitizeSettings({ exportFormat: 'json' }).exportFormat).toBe('json');
+    for (const bad of ['xlsx', 'JSON', 1, null])
+      expect(sanitizeSettings({ exportFormat: bad }).exportFormat).toBe('csv');
+  });
   it('never breaks on a file that is not settings', () => {
     expect(sanitizeSettings(null)).toEqual(DEFAULT_SETTINGS);
     expect(sanitizeSettings([1, 2])).toEqual(DEFAULT_SETTINGS);

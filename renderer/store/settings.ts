@@ -7,6 +7,7 @@ import { DEFAULT_INTERVAL_MS, INTERVALS_MS, type IntervalMs } from '../../shared
 import { isTabId, type TabId } from '../../shared/tabs.js';
 import { CONNECTION_MODES, SOCKET_TOGGLES, type ConnectionToggles } from '../../shared/filter.js';
 import { parseDnsServer } from '../../shared/names.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../../shared/export.js';
 
 export type { ConnectionToggles };
 import type { NetlensClient } from '../api/client.js';
@@ -45,6 +46,8 @@ export interface Settings {
   hideDownInterfaces: boolean;
   /** The Statistics tab hides counters whose value is zero. */
   hideZeroCounters: boolean;
+  /** The format Export… chose last, which it offers first next time. */
+  exportFormat: ExportFormat;
 }
 
 export const DEFAULT_TOGGLES: ConnectionToggles = {
@@ -74,6 +77,7 @@ export const DEFAULT_SETTINGS: Settings = {
   localRoutes: false,
   hideDownInterfaces: false,
   hideZeroCounters: false,
+  exportFormat: 'csv',
 };
 
 function isRecord(x: unknown): x is Record<string, unknown> {
@@ -116,6 +120,7 @@ export function sanitizeSettings(raw: unknown): Settings {
   if (typeof raw.resolveNames === 'boolean') s.resolveNames = raw.resolveNames;
   for (const k of ['fullHostNames', 'localRoutes', 'hideDownInterfaces', 'hideZeroCounters'] as const)
     if (typeof raw[k] === 'boolean') s[k] = raw[k];
+  if (EXPORT_FORMATS.includes(raw.exportFormat as ExportFormat)) s.exportFormat = raw.exportFormat as ExportFormat;
   if (typeof raw.dnsServer === 'string' && (raw.dnsServer === '' || parseDnsServer(raw.dnsServer)))
     s.dnsServer = raw.dnsServer;
   if (isRecord(raw.toggles)) {

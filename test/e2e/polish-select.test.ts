@@ -428,6 +428,8 @@ describe('Export', () => {
     // Export… from the header after it: every row again, the choice not kept from the menu.
     await page.getByRole('button', { name: 'Export…' }).click();
     expect(await dialog.getByRole('checkbox', { name: 'Only the 2 selected rows' }).isChecked()).toBe(false);
+    // The format chosen last is offered first (it went back to CSV each time: a new user's review of 12-06).
+    expect(await dialog.getByRole('radio', { name: /JSON/ }).isChecked()).toBe(true);
     expect(await dialog.textContent()).toContain('every row the filter shows, not only those on screen.');
     await page.keyboard.press('Escape');
     // Without a selection (Escape in the grid clears it), no such choice.
