@@ -19,9 +19,9 @@ beforeAll(async () => {
     ({ tag }) => {
       const w = window as unknown as {
         netlens: unknown;
-        __bridge: { connects: number; menu: ((c: string) => void) | null; pageSockets: number };
+        __bridge: { connects: number; menu: ((c: string) => void) | null; pageSockets: number; notText: number };
       };
-      const stats = { connects: 0, menu: null as ((c: string) => void) | null, pageSockets: 0 };
+      const stats = { connects: 0, menu: null as ((c: string) => void) | null, pageSockets: 0, notText: 0 };
       w.__bridge = stats;
       const NativeWebSocket = window.WebSocket;
       // Count sockets the page opens itself: with the bridge present it must open none.
@@ -40,7 +40,12 @@ beforeAll(async () => {
           const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
           const ws = new NativeWebSocket(`ws://${location.host}/ws`, ['netlens', `netlens-token.${token}`]);
           await new Promise((r) => (ws.onopen = r));
-          channel.port1.onmessage = (e) => ws.send(JSON.stringify(e.data));
+          // The page posts its messages as text, which main reads as the WebSocket's (electron/ipc.ts): anything
+          // else is counted, and main would refuse it.
+          channel.port1.onmessage = (e) => {
+            if (typeof e.data === 'string') ws.send(e.data);
+            else stats.notText++;
+          };
           ws.onmessage = (e) => channel.port1.postMessage(JSON.parse(e.data as string));
           window.postMessage(tag, location.origin, [channel.port2]);
         },
@@ -66,10 +71,11 @@ describe('the Electron bridge path', () => {
       .first()
       .waitFor({ timeout: 20_000 });
     const stats = await page.evaluate(
-      () => (window as unknown as { __bridge: { connects: number; pageSockets: number } }).__bridge,
+      () => (window as unknown as { __bridge: { connects: number; pageSockets: number; notText: number } }).__bridge,
     );
     expect(stats.connects).toBe(1);
     expect(stats.pageSockets).toBe(0);
+    expect(stats.notText).toBe(0);
   });
 
   it('follows menu commands from main', async () => {
