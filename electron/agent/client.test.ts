@@ -8,7 +8,12 @@ import { AgentClient, MAX_REJECTED_FROM_AGENT, inertText, refusalReason } from '
 const HELLO = JSON.stringify({ v: 2, type: 'hello', pid: 4242, uid: 0, appVersion: 'x' });
 
 /** A fake agent: `script` runs in Node with `hello` and `answer(id, result)` helpers and stdin lines as `lines`. */
-function fake(script: string, onRejected?: (n: number) => void, onExit?: (r: string) => void): AgentClient {
+function fake(
+  script: string,
+  onRejected?: (n: number) => void,
+  onExit?: (r: string) => void,
+  requestTimeoutMs?: number,
+): AgentClient {
   const prelude = `
     const out = (m) => process.stdout.write(typeof m === 'string' ? m : JSON.stringify(m) + '\\n');
     const answer = (id, result) => out({ v: 2, type: 'result', id, ok: true, result });
@@ -23,6 +28,7 @@ function fake(script: string, onRejected?: (n: number) => void, onExit?: (r: str
     log: () => {},
     ...(onRejected ? { onRejected } : {}),
     ...(onExit ? { onExit } : {}),
+    ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
   });
 }
 
@@ -81,6 +87,33 @@ describe('AgentClient against fake agents', () => {
       });
       await expect(client.capabilities()).rejects.toThrow('no');
       expect(client.stats.rejected).toBe(1);
+    } finally {
+      client.stop();
+    }
+  });
+
+  it('drops the parts of an answer that came too late without counting them, and goes on serving', async () => {
+    const client = fake(
+      `out(${JSON.stringify(HELLO)} + '\\n');
+       onLine = (req) => {
+         if (req.method === 'capabilities') return answer(req.id, { kill: { available: true, reason: null }, killElevated: { available: true, reason: null }, closeConnection: { available: true, reason: null } });
+         setTimeout(() => {
+           for (let i = 0; i < 80; i++) out({ v: 2, type: 'part', id: req.id, processes: [], owners: [[i + 1, []]] });
+           answer(req.id, { processes: [], owners: [] });
+         }, 400);
+       };`,
+      undefined,
+      undefined,
+      100,
+    );
+    try {
+      await client.ready;
+      await expect(client.owners([1])).rejects.toThrow(/did not answer owners in time/);
+      await new Promise((r) => setTimeout(r, 800));
+      // On main: 81 lines taken for answers to nothing asked, and the agent stopped at 50.
+      expect(client.stats.rejected).toBe(0);
+      expect(client.running).toBe(true);
+      expect((await client.capabilities()).kill.available).toBe(true);
     } finally {
       client.stop();
     }

@@ -19,6 +19,8 @@ import {
 
 /** Past this many invalid lines the agent is stopped: whatever it is, it is not speaking our protocol. */
 export const MAX_REJECTED_FROM_AGENT = 50;
+/** Requests given up on whose late answers are dropped quietly, at most. */
+const MAX_LATE = 64;
 /** The user may take a while with a password prompt. */
 const HELLO_TIMEOUT_MS = 5 * 60_000;
 const REQUEST_TIMEOUT_MS: Record<AgentMethod, number> = {
@@ -39,6 +41,8 @@ export interface AgentClientOptions {
   helloTimeoutMs?: number;
   /** Called once when the agent is gone (after or instead of its hello), with why. */
   onExit?: (reason: string) => void;
+  /** How long a request waits for its answer (by default per method: REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
   /** Called for each line dropped as invalid, with the running count. */
   onRejected?: (count: number, error: string) => void;
 }
@@ -190,8 +194,9 @@ export class AgentClient {
     return new Promise<AgentResults[M]>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
+        this.late(id);
         reject(new Error(`the NetLens agent did not answer ${method} in time`));
-      }, REQUEST_TIMEOUT_MS[method]);
+      }, this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS[method]);
       this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject, timer });
       this.child.stdin!.write(encodeLine({ v: AGENT_PROTOCOL_VERSION, id, method, params }));
     });
@@ -224,6 +229,12 @@ export class AgentClient {
     }
     const p = this.pending.get(m.id);
     if (!p) {
+      // The rest of an answer that came too late (an owners answer may be many parts) is dropped, not counted: a slow
+      // answer is no protocol error, and its parts would have stopped the agent.
+      if (this.lateIds.has(m.id)) {
+        if (m.type === 'result') this.lateIds.delete(m.id);
+        return;
+      }
       this.rejectLine(`an answer to nothing asked (id ${m.id})`);
       return;
     }
@@ -258,6 +269,14 @@ export class AgentClient {
       return;
     }
     p.resolve(result.value);
+  }
+
+  /** Requests given up on (timed out), whose answers may still come: the last MAX_LATE of them. */
+  private readonly lateIds = new Set<number>();
+
+  private late(id: number): void {
+    this.lateIds.add(id);
+    if (this.lateIds.size > MAX_LATE) this.lateIds.delete(this.lateIds.values().next().value!);
   }
 
   private rejectLine(error: string): void {
