@@ -164,6 +164,14 @@ describe('owners answers in parts', () => {
     const parts = messages.slice(0, -1);
     expect([...parts.flatMap((m) => m.processes!), ...last.processes]).toEqual(processes);
     expect([...parts.flatMap((m) => m.owners!), ...last.owners]).toEqual(owners);
+    // Past the answer's budget for whole texts, the command lines and executables that follow are cut short.
+    const budget = ownersLines(9, { processes, owners }, 100_000, 200_000).map(
+      (l) => JSON.parse(l) as { processes?: { cmdline: string }[]; result?: { processes: { cmdline: string }[] } },
+    );
+    const lengths = budget.flatMap((m) => (m.processes ?? m.result!.processes).map((p) => p.cmdline.length));
+    expect(lengths).toHaveLength(300);
+    expect(lengths.filter((n) => n === 4096).length).toBeGreaterThan(5);
+    expect(lengths.filter((n) => n === 256).length).toBeGreaterThan(250);
     // A small answer is one result, as before.
     expect(ownersLines(8, { processes: [proc(1)], owners: [[5, [0]]] })).toEqual([
       encodeLine({

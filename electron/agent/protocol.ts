@@ -17,7 +17,11 @@ export const MAX_LINE_BYTES = 8 * 1024 * 1024;
  *  4,096 control characters (each written as a 6-byte escape), which blinded the helper (an attack review of 12-06). */
 export const PART_BYTES = 1024 * 1024;
 /** The parts of one answer, at most (beyond it the answer fails; memory stays bounded). */
-export const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+export const MAX_ANSWER_BYTES = 128 * 1024 * 1024;
+/** Past this much of an answer, each further process's command line and executable are cut to SHORT_TEXT: tens of
+ *  thousands of processes named with 4,096 control characters each still fit MAX_ANSWER_BYTES, their owners known. */
+export const FULL_TEXT_BYTES = 32 * 1024 * 1024;
+const SHORT_TEXT = 256;
 /** The most inodes one `owners` request may ask about. */
 export const MAX_INODES = 200_000;
 
@@ -98,11 +102,17 @@ export function fitProcess(p: ProcessInfo): ProcessInfo {
 
 /** An owners answer as the lines that carry it: `part` messages of about PART_BYTES each (processes first, then
  *  owners; indices count across the whole answer), then the `result` with what is left. */
-export function ownersLines(id: number, answer: InodeOwners, partBytes = PART_BYTES): string[] {
+export function ownersLines(
+  id: number,
+  answer: InodeOwners,
+  partBytes = PART_BYTES,
+  fullTextBytes = FULL_TEXT_BYTES,
+): string[] {
   const lines: string[] = [];
   let processes: ProcessInfo[] = [];
   let owners: InodeOwners['owners'] = [];
   let bytes = 0;
+  let total = 0;
   const flush = () => {
     lines.push(encodeLine({ v: AGENT_PROTOCOL_VERSION, type: 'part', id, processes, owners }));
     processes = [];
@@ -110,11 +120,18 @@ export function ownersLines(id: number, answer: InodeOwners, partBytes = PART_BY
     bytes = 0;
   };
   for (const p of answer.processes) {
-    const fitted = fitProcess(p);
+    let fitted = fitProcess(p);
+    if (total > fullTextBytes)
+      fitted = {
+        ...fitted,
+        cmdline: cut(fitted.cmdline, SHORT_TEXT),
+        exe: fitted.exe === null ? null : cut(fitted.exe, SHORT_TEXT),
+      };
     const size = Buffer.byteLength(JSON.stringify(fitted));
     if (bytes > 0 && bytes + size > partBytes) flush();
     processes.push(fitted);
     bytes += size + 1;
+    total += size + 1;
   }
   for (const entry of answer.owners) {
     const size = 16 + entry[1].length * 8;
