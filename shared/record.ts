@@ -185,8 +185,11 @@ export interface ChangesSummary {
   gapsOmitted: number;
   newListeners: RecordedConnection[];
   goneListeners: RecordedConnection[];
-  /** Listeners first seen in (from, to] and gone again by `to` (neither moment shows them). */
+  /** Listeners first seen in (from, to] and gone again by `to` (neither moment shows them): TCP and unix ones, and
+   *  UDP and raw ones on ports below 32768 (above, a client's short-lived socket on an ephemeral port). */
   briefListeners: RecordedConnection[];
+  /** Listeners first seen in the range that were not read to find those (past MAX_LISTENERS_READ), else 0. */
+  briefListenersUnread: number;
   /** Remote addresses talked to in (from, to] and never before `from` in the record. */
   newRemoteHosts: { address: string; network: string; process: string | null; firstSeen: number }[];
   /** Networks (/24, /48) of those hosts that are new too. */
@@ -201,6 +204,10 @@ export interface ChangesSummary {
   /** Rows of the record whose values cannot be what NetLens writes (a record altered by hand): skipped, counted. */
   unreadable: number;
 }
+
+/** What the CLI and the History tab say of the listeners of a range not read to find those that came and went. */
+export const briefUnreadText = (n: number): string =>
+  `${n} more ${n === 1 ? 'listener' : 'listeners'} first seen in the range were not read for those that came and went: narrow the range to see them`;
 
 /** What the CLI and the History tab say of rows of the record skipped as no connection's (RecordedRows, ChangesSummary
  *  `unreadable`). */

@@ -12,6 +12,7 @@ import {
   parseMoment,
   placeText,
   unreadableText,
+  briefUnreadText,
   type ChangesSummary,
   type RecordedConnection,
 } from '../../shared/record.js';
@@ -123,6 +124,7 @@ function changesText(c: ChangesSummary): string {
     'Listeners that came and went',
     c.briefListeners.map((l) => `${listener(l)}  until ${ended(l)}`),
   );
+  if (c.briefListenersUnread > 0) out.push(`  (${briefUnreadText(c.briefListenersUnread)})`);
   section(
     'New remote hosts',
     c.newRemoteHosts.map(

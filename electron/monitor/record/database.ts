@@ -135,8 +135,9 @@ CREATE INDEX IF NOT EXISTS conns_first ON conns (first_seen);
 CREATE INDEX IF NOT EXISTS conns_live ON conns (session, first_seen) WHERE closed_at IS NULL;
 CREATE INDEX IF NOT EXISTS conns_span ON conns (${SPAN}, first_seen) WHERE closed_at IS NOT NULL;
 -- Listeners by first sighting (what changed: those that opened and closed within a range, which neither end of it
--- shows); a few rows of the many, so a week's range reads them and not every connection of the week.
-CREATE INDEX IF NOT EXISTS conns_listen ON conns (first_seen) WHERE listener = 1;
+-- shows), with what chooses among them (queries.ts LISTENERS_FIRST_SEEN): a few rows of the many, so a week's range
+-- reads them and not every connection of the week.
+CREATE INDEX IF NOT EXISTS conns_listeners ON conns (first_seen, proto, local_port) WHERE listener = 1;
 -- When each process and remote address was first seen: "what changed" and alerts ask these small tables
 -- instead of searching every connection. Kept beyond the retention (names and addresses only).
 CREATE TABLE IF NOT EXISTS processes (name TEXT PRIMARY KEY, first_seen INTEGER NOT NULL) WITHOUT ROWID;

@@ -341,9 +341,18 @@ function listenerKey(r: Pick<ConnRow, 'proto' | 'family' | 'local_addr' | 'local
   return `${r.proto}|${r.family}|${r.local_addr}|${r.local_port}|${r.path ?? ''}|${r.process ?? ''}`;
 }
 
-/** The listeners first seen in (?1, ?2], read by conns_listen. */
-export const LISTENERS_FIRST_SEEN = `SELECT id, proto, family, local_addr, local_port, path, process FROM conns
-  WHERE listener = 1 AND first_seen > ? AND first_seen <= ? ORDER BY first_seen, id`;
+/** The listeners listenersBetween reads of a range, at most: past them it counts the rest (briefListenersUnread). */
+export const MAX_LISTENERS_READ = 100_000;
+
+/** Which listeners first seen in (?1, ?2] listenersBetween reads: TCP and unix ones, and UDP and raw ones on ports
+ *  below 32768, where no OS's ephemeral range begins (an unconnected UDP socket on one is a client's, made for a
+ *  query and gone: a resolver makes thousands). Read by conns_listeners, without the table where it chooses. */
+const LISTENERS_WHERE = `listener = 1 AND first_seen > ? AND first_seen <= ?
+  AND (proto IN ('tcp', 'unix') OR local_port < 32768)`;
+// (By first_seen alone: the index's order after it, proto, port and row, is as good a tie-break, and one by id the
+// index does not give would have the planner read conns_first and every connection of the range instead.)
+export const LISTENERS_FIRST_SEEN = `SELECT id FROM conns WHERE ${LISTENERS_WHERE} ORDER BY first_seen
+  LIMIT ${MAX_LISTENERS_READ}`;
 
 /**
  * The listeners first seen in (from, to] that were gone again by `to`: neither moment shows them (a port opened for
@@ -357,17 +366,26 @@ function listenersBetween(
   to: number,
   before: Map<string, number>,
   after: Map<string, number>,
-): { rows: RecordedConnection[]; unreadable: number } {
-  const rows = db.all(LISTENERS_FIRST_SEEN, [from, to]) as Pick<
-    ConnRow,
-    'id' | 'proto' | 'family' | 'local_addr' | 'local_port' | 'path' | 'process'
-  >[];
+): { rows: RecordedConnection[]; unreadable: number; unread: number } {
+  // Their ids from the index alone (covering), then what names each.
+  const found = (db.all(LISTENERS_FIRST_SEEN, [from, to]) as { id: number }[]).map((r) => r.id);
+  const rows = db.all(
+    `SELECT id, proto, family, local_addr, local_port, path, process FROM conns
+      WHERE id IN (SELECT value FROM json_each(?)) ORDER BY first_seen, id`,
+    [JSON.stringify(found)],
+  ) as Pick<ConnRow, 'id' | 'proto' | 'family' | 'local_addr' | 'local_port' | 'path' | 'process'>[];
   const ids = new Map<string, number>();
   for (const r of rows) {
     const key = listenerKey(r);
     if (!before.has(key) && !after.has(key) && !ids.has(key)) ids.set(key, Number(r.id));
   }
-  return recordedById(db, [...ids.values()]);
+  // Past the rows read, those left are counted (from the index alone) and said, not read.
+  const unread =
+    found.length < MAX_LISTENERS_READ
+      ? 0
+      : Number((db.get(`SELECT count(*) AS n FROM conns WHERE ${LISTENERS_WHERE}`, [from, to]) as { n: number }).n) -
+        found.length;
+  return { ...recordedById(db, [...ids.values()]), unread };
 }
 
 /** The rows of these ids, in order of first sighting, at most MAX_RECORDED_ROWS (those that can be connections:
@@ -571,6 +589,7 @@ export function changes(db: RecordDatabase, asked: number, askedTo: number): Cha
     newListeners: newListeners.rows,
     goneListeners: goneListeners.rows,
     briefListeners: briefListeners.rows,
+    briefListenersUnread: briefListeners.unread,
     newRemoteHosts,
     newNetworks,
     newPlaces,

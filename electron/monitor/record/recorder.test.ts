@@ -27,7 +27,14 @@ import { syntheticInterface, SyntheticConnections } from '../testing/synthetic.j
 import { NamesCollector } from '../../collectors/names/index.js';
 import { unknownTraffic } from '../../collectors/connections/tcp-info.js';
 import { clearStaleLock, Database, openRecord, readRecord, type RecordDatabase } from './database.js';
-import { changes, connectionsBetween, LISTENERS_FIRST_SEEN, MAX_RECORDED_ROWS, timeline } from './queries.js';
+import {
+  changes,
+  connectionsBetween,
+  LISTENERS_FIRST_SEEN,
+  MAX_LISTENERS_READ,
+  MAX_RECORDED_ROWS,
+  timeline,
+} from './queries.js';
 import { HELD_REASON, PRUNE_BATCH, Recorder, type NoticeLevel } from './recorder.js';
 import { conn, unnamedUnix } from './testing/rows.js';
 
@@ -382,10 +389,12 @@ describe('the recorder', () => {
     const file = join(tempDir(), 'history.sqlite');
     const r = rig(file);
     const listen = { state: 'LISTEN', localAddress: '0.0.0.0', remoteAddress: '0.0.0.0', remotePort: 0 } as const;
+    // A resolver's unconnected UDP socket on an ephemeral port, made for one query: a client's, not a service.
+    const query = conn(8, { proto: 'udp', state: 'UNCONN', localAddress: '0.0.0.0', localPort: 53124, remotePort: 0 });
     r.tick([conn(1)]);
     const from = r.now;
     r.advance(60_000);
-    r.tick([conn(1), conn(7, listen)]);
+    r.tick([conn(1), conn(7, listen), query]);
     const opened = r.now;
     r.tick([conn(1), conn(7, listen)], 30_000);
     // Closed half a minute later: gone from the table (the monitor marks it closed, then drops it).
@@ -403,16 +412,24 @@ describe('the recorder', () => {
       [40007, opened, closed],
     ]);
     // A range that ends while it listened: new, not come and gone; one that begins after: none.
+    // (The resolver's socket, open then, is new there as any socket open at the end is; it came and went unlisted.)
     expect(changes(db, from, opened + 1000)).toMatchObject({
       briefListeners: [],
-      newListeners: [{ localPort: 40007 }],
+      newListeners: [{ localPort: 40007 }, { localPort: 53124 }],
     });
     expect(changes(db, closed, r.now).briefListeners).toEqual([]);
     // Read by the listeners' own index, not every connection first seen in the range.
     const plan = (db.all(`EXPLAIN QUERY PLAN ${LISTENERS_FIRST_SEEN}`, [from, r.now]) as { detail: string }[])
       .map((p) => p.detail)
       .join(' | ');
-    expect(plan).toMatch(/USING INDEX conns_listen \(first_seen>\? AND first_seen<\?\)/);
+    expect(plan).toMatch(/USING COVERING INDEX conns_listeners \(first_seen>\? AND first_seen<\?\)/);
+    expect(summary.briefListenersUnread).toBe(0);
+    // Past MAX_LISTENERS_READ listeners first seen in the range, the rest are counted and said, not read.
+    db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${MAX_LISTENERS_READ + 5})
+      INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener,
+        first_seen, closed_at) SELECT 1, 'tcp', 'inet', '0.0.0.0', 1 + i % 60000, '0.0.0.0', 0, 'LISTEN', 1, ${from} + 1 + i % 1000, ${from} + 2000 FROM n`);
+    // (app7's among them: MAX_LISTENERS_READ + 6 in all.)
+    expect(changes(db, from, r.now).briefListenersUnread).toBe(6);
     r.recorder.close();
   });
 
@@ -1437,7 +1454,7 @@ describe('opening the record', () => {
     for (const index of [
       'conns_live',
       'conns_span',
-      'conns_listen',
+      'conns_listeners',
       'processes_first',
       'remotes_first',
       'reached_first',
@@ -1461,7 +1478,7 @@ describe('opening the record', () => {
       [
         'alerts_at',
         'conns_first',
-        'conns_listen',
+        'conns_listeners',
         'conns_live',
         'conns_span',
         'known_at',

@@ -6,6 +6,7 @@ import {
   notRecordedText,
   placeText,
   unreadableText,
+  briefUnreadText,
   type ChangesSummary,
   type RecordedConnection,
 } from '../../../shared/record.js';
@@ -278,6 +279,11 @@ export function Changes() {
             headerTitles={{ User: USER_MEANING }}
             row={(l) => listenerRow(l, 'gone', l.firstSeen, l.closedAt ?? l.lastSeen)}
           />
+          {summary.briefListenersUnread > 0 ? (
+            <p className="notice" role="status">
+              {briefUnreadText(summary.briefListenersUnread)}.
+            </p>
+          ) : null}
           <Section
             title="New remote hosts"
             kind="new"
