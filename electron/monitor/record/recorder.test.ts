@@ -35,7 +35,7 @@ import {
   MAX_RECORDED_ROWS,
   timeline,
 } from './queries.js';
-import { HELD_REASON, PRUNE_BATCH, Recorder, type NoticeLevel } from './recorder.js';
+import { HELD_REASON, PRUNE_BATCH, Recorder, RESUMES_AT_ONCE, type NoticeLevel } from './recorder.js';
 import { conn, unnamedUnix } from './testing/rows.js';
 
 const dirs: string[] = [];
@@ -710,6 +710,32 @@ describe('the recorder', () => {
     // Closed while paused, as a user quits: a clean end, so the next start checks nothing it need not.
     r.recorder.close();
     expect(existsSync(`${file}.pid`)).toBe(false);
+  });
+
+  it(`starts again at most ${RESUMES_AT_ONCE} times a window when paused and resumed over and over, then at its end`, async () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const r = rig(file, { resumesWindowMs: 600 });
+    for (let i = 0; i < 20; i++) {
+      r.recorder.hold(true);
+      r.recorder.hold(false);
+    }
+    // On main: 21 sessions, each a baseline written.
+    expect(r.recorder.status()).toMatchObject({
+      state: 'paused',
+      message: expect.stringMatching(/^NetLens was resumed 3 times within 0.6 s: recording starts again in 1 s$/),
+    });
+    await until('recording again', () => r.recorder.status().state === 'recording', 3000, 20);
+    const sessions = () => Number((r.recorder.database!.get('SELECT count(*) AS n FROM sessions') as { n: number }).n);
+    expect(sessions()).toBe(1 + RESUMES_AT_ONCE + 1);
+    // Paused while a resume waits: it never starts.
+    for (let i = 0; i < 4; i++) {
+      r.recorder.hold(true);
+      r.recorder.hold(false);
+    }
+    r.recorder.hold(true);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(r.recorder.status()).toMatchObject({ state: 'paused', message: HELD_REASON });
+    r.recorder.close();
   });
 
   it('removes at its close only its own claim, not one of this pid and another thread (another pid namespace)', () => {

@@ -73,6 +73,16 @@ export const FLUSH_MS = 5000;
 export const CHECKPOINT_MS = 5 * 60_000;
 export const RETRY_MS = 60_000;
 
+/** Resumes that start recording at once within RESUMES_WINDOW_MS, at most; the next waits for the window's end. Each
+ *  begins a session and writes its baseline: Pause toggled by a script (any client may pause) would otherwise open
+ *  the record and write a session many times a second. */
+export const RESUMES_AT_ONCE = 3;
+export const RESUMES_WINDOW_MS = 10_000;
+
+/** Why a resume's recording waits (Recorder.resume). */
+export const resumedTooOften = (times: number, windowMs: number): string =>
+  `NetLens was resumed ${times} times within ${windowMs / 1000} s`;
+
 /** What the status says while the monitor is paused (Recorder.hold). */
 export const HELD_REASON = 'NetLens itself is paused; Resume reads and records again';
 /** An open that meets another process's lock (`netlens history` reading), or another's turn (lock.ts Turn), is
@@ -131,6 +141,8 @@ export interface RecorderOptions {
   maxRememberedRemotes?: number;
   /** MAX_WAITING_ROWS, smaller in tests. */
   maxWaitingRows?: number;
+  /** RESUMES_WINDOW_MS, shorter in tests. */
+  resumesWindowMs?: number;
   /** MAX_KNOWN, smaller in tests. */
   maxKnown?: number;
   /** When this machine booted (by `now`'s clock): a recording that ended before it ended before a reboot, and none of
@@ -292,6 +304,9 @@ export class Recorder {
   private flushTurn: Turn | null = null;
   private busyFlushes = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A resume's start put off (RESUMES_AT_ONCE), and when the last ones started (real clock). */
+  private resumeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly resumedAt: number[] = [];
   /** Opens in a row that met another process's lock (start): retried soon, and quietly, up to BUSY_OPENS. */
   private busyOpens = 0;
   /** While opens wait their turn (lock.ts Turn): this thread named among the record's users by a placeholder, as
@@ -1475,6 +1490,13 @@ export class Recorder {
     if (on === this.held) return;
     this.held = on;
     if (on) {
+      // Paused again before a resume put off started: it never did, and stays paused.
+      if (this.resumeTimer !== null) {
+        clearTimeout(this.resumeTimer);
+        this.resumeTimer = null;
+        this.setState('paused', HELD_REASON);
+        return;
+      }
       if (this.state === 'off') return;
       this.lastCheckpoint = -Infinity;
       if (this.state === 'recording') this.flush(true);
@@ -1483,12 +1505,36 @@ export class Recorder {
       this.stop();
       this.setState('paused', HELD_REASON);
     } else if (this.config.enabled) {
-      this.start(true);
+      this.resume();
     }
+  }
+
+  /** Starts recording again, or puts it off to the end of RESUMES_WINDOW_MS after RESUMES_AT_ONCE resumes in it. */
+  private resume(): void {
+    const now = Date.now();
+    const windowMs = this.options.resumesWindowMs ?? RESUMES_WINDOW_MS;
+    while (this.resumedAt.length > 0 && now - this.resumedAt[0]! >= windowMs) this.resumedAt.shift();
+    if (this.resumedAt.length < RESUMES_AT_ONCE) {
+      this.resumedAt.push(now);
+      this.start(true);
+      return;
+    }
+    const wait = this.resumedAt[0]! + windowMs - now;
+    this.setState(
+      'paused',
+      `${resumedTooOften(RESUMES_AT_ONCE, windowMs)}: recording starts again in ${Math.ceil(wait / 1000)} s`,
+    );
+    this.resumeTimer = setTimeout(() => {
+      this.resumeTimer = null;
+      if (!this.held && this.config.enabled && this.state !== 'off') this.resume();
+    }, wait);
+    this.resumeTimer.unref?.();
   }
 
   /** Writes what is pending and closes the database. */
   close(): void {
+    if (this.resumeTimer !== null) clearTimeout(this.resumeTimer);
+    this.resumeTimer = null;
     // The last flush writes every open connection's latest states and totals too.
     this.lastCheckpoint = -Infinity;
     if (this.state === 'recording') this.flush(true);
