@@ -142,6 +142,21 @@ describe('parseFilter', () => {
       if (!f.ok) expect(f.error).toContain(part);
     }
   });
+  it('says what a typo was probably meant to be, and refuses a country no code or range names', () => {
+    // On main: country:XX and country:germany matched nothing without a word; the others named no nearest value.
+    const error = (q: string) => {
+      const f = parseFilter(q);
+      return f.ok ? null : f.error;
+    };
+    expect(error('state:establshed')).toMatch(/^state: 'establshed' begins no state \(did you mean established\?\)/);
+    expect(error('proto:tpc')).toMatch(/: did you mean tcp\?$/);
+    expect(error('port:443-80')).toBe("port: '443-80' is a range backwards: 80-443");
+    expect(error('rport:22,9000-8000')).toBe("rport: '9000-8000' is a range backwards: 8000-9000");
+    expect(error('country:XX')).toMatch(/^country: 'XX' is no country code \(US, DE, JP…\) nor range \(loopback, LAN,/);
+    expect(error('country:Germany')).toMatch(/^country: 'Germany' is no country code \(Germany is DE\)/);
+    for (const ok of ['country:de', 'country:US', 'country:lan', 'country:loopback', 'country:CGNAT'])
+      expect(error(ok), ok).toBeNull();
+  });
 });
 
 describe('parseFilter on names and places', () => {

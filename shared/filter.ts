@@ -17,7 +17,17 @@
 //                           (UDP, unix, traffic not collected) never match
 //   -term                   negates any term;  "quoted values" may hold spaces
 import { inCidr, isLoopback, isUnspecified, parseCidr, parseIp, type Cidr } from './address.js';
-import { countryName, NO_NAMES, remoteEntry, serviceName, type NameLookup, type ServiceIndex } from './names.js';
+import {
+  countriesNamed,
+  countryCodeOf,
+  countryName,
+  NO_NAMES,
+  remoteEntry,
+  serviceName,
+  type NameLookup,
+  type ServiceIndex,
+} from './names.js';
+import { RANGE_LABELS } from './ranges.js';
 import { KNOWN_STATES, unixName, type Connection } from './types.js';
 import { inertText } from './inert-text.js';
 
@@ -270,7 +280,12 @@ function termPredicate(t: Token, names: NameLookup, services: ServiceIndex | nul
     case 'lport':
     case 'rport': {
       const term = parsePortTerm(v);
-      if (!term) return `${t.field}: '${v}' is not a port, range, list (0-65535) or service name`;
+      if (!term) {
+        const backwards = /(?:^|,)(\d{1,5})-(\d{1,5})(?:,|$)/.exec(v);
+        if (backwards && Number(backwards[1]) > Number(backwards[2]))
+          return `${t.field}: '${backwards[1]}-${backwards[2]}' is a range backwards: ${backwards[2]}-${backwards[1]}`;
+        return `${t.field}: '${v}' is not a port, range, list (0-65535) or service name`;
+      }
       const { ranges } = term;
       const shown = services ? shownServices(term.services, services) : term.services;
       if (typeof shown === 'string') return `${t.field}: ${shown}`;
@@ -282,8 +297,16 @@ function termPredicate(t: Token, names: NameLookup, services: ServiceIndex | nul
     }
     case 'host':
       return (r) => lower(remoteEntry(names, r)?.host).includes(lv);
-    case 'country':
+    case 'country': {
+      // A typo or a country's name (`country:germany`) would match nothing and look like no such socket.
+      const range = RANGE_LABELS.some((l) => l.toLowerCase() === lv);
+      const code = /^[a-z]{2}$/.test(lv) && (!countriesNamed() || countryName(v.toUpperCase()) !== '');
+      if (!range && !code) {
+        const named = countryCodeOf(v);
+        return `country: '${v}' is no country code${named ? ` (${v} is ${named})` : ' (US, DE, JP…)'} nor range (${RANGE_LABELS.join(', ')})`;
+      }
       return (r) => lower(remoteEntry(names, r)?.country) === lv;
+    }
     case 'asn': {
       const ranges = parseRanges(lv.replace(/(^|,)as/g, '$1'), 2 ** 32 - 1);
       if (!ranges) return `asn: '${v}' is not an AS number or list (15169, AS15169)`;
@@ -306,15 +329,23 @@ function termPredicate(t: Token, names: NameLookup, services: ServiceIndex | nul
     case 'state': {
       const want = lv.replace(/-/g, '_');
       // A typo (state:establshed) would match nothing and look like no such socket: it is an error instead.
-      if (![...KNOWN_STATES].some((s) => s.toLowerCase().startsWith(want)))
-        return `state: '${v}' begins no state (listen, established, time_wait, close_wait, unconn, connected…)`;
+      if (![...KNOWN_STATES].some((s) => s.toLowerCase().startsWith(want))) {
+        const near = nearestWord(
+          want,
+          [...KNOWN_STATES].map((s) => s.toLowerCase()),
+        );
+        return `state: '${v}' begins no state${near ? ` (did you mean ${near}?)` : ''}: listen, established, time_wait, close_wait, unconn, connected…`;
+      }
       return (r) => r.state.toLowerCase().startsWith(want);
     }
     case 'user':
       return (r) => lower(r.user) === lv || String(r.uid ?? '') === v || r.processes.some((p) => lower(p.user) === lv);
     case 'proto': {
       const m = /^(tcp|udp|udplite|raw|unix)(6|4)?$/.exec(lv);
-      if (!m) return `proto: '${v}' is not one of tcp, udp, udplite, raw, unix (add 4 or 6 for a family)`;
+      if (!m) {
+        const near = nearestWord(lv, ['tcp', 'udp', 'udplite', 'raw', 'unix', 'tcp4', 'tcp6', 'udp4', 'udp6']);
+        return `proto: '${v}' is not one of tcp, udp, udplite, raw, unix (add 4 or 6 for a family)${near ? `: did you mean ${near}?` : ''}`;
+      }
       const family = m[2] === '6' ? 'inet6' : m[2] === '4' ? 'inet' : null;
       return (r) => r.proto === m[1] && (family === null || r.family === family);
     }

@@ -132,6 +132,28 @@ export function countryName(code: string | null): string {
   return name;
 }
 
+/** Whether this runtime names countries (ICU's region names: Node, Chromium and Electron have them; a runtime built
+ *  without them knows none, and then no code can be told from a typo). */
+export function countriesNamed(): boolean {
+  return countryName('US') !== '';
+}
+
+let codesByName: Map<string, string> | null = null;
+
+/** The ISO code of a country given by its English name, in any case (`germany`: DE), or null. */
+export function countryCodeOf(name: string): string | null {
+  if (codesByName === null) {
+    codesByName = new Map();
+    for (let a = 65; a <= 90; a++)
+      for (let b = 65; b <= 90; b++) {
+        const code = String.fromCharCode(a, b);
+        const known = countryName(code);
+        if (known !== '') codesByName.set(known.toLowerCase(), code);
+      }
+  }
+  return codesByName.get(name.trim().toLowerCase()) ?? null;
+}
+
 /** A DNS server the user named (`--dns-server`, the setting): a numeric address and a port. */
 export interface DnsServer {
   address: string;
