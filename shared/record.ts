@@ -188,8 +188,9 @@ export interface ChangesSummary {
   /** Listeners first seen in (from, to] and gone again by `to` (neither moment shows them): TCP and unix ones, and
    *  UDP and raw ones on ports below 32768 (above, a client's short-lived socket on an ephemeral port). */
   briefListeners: RecordedConnection[];
-  /** Listeners first seen in the range that were not read to find those (past MAX_LISTENERS_READ), else 0. */
-  briefListenersUnread: number;
+  /** Listeners of the range left out of briefListeners: not read (past the first 100,000 first seen in it) or not
+   *  listed (past MAX_RECORDED_ROWS), else 0. */
+  briefListenersOmitted: number;
   /** Remote addresses talked to in (from, to] and never before `from` in the record. */
   newRemoteHosts: { address: string; network: string; process: string | null; firstSeen: number }[];
   /** Networks (/24, /48) of those hosts that are new too. */
@@ -206,8 +207,8 @@ export interface ChangesSummary {
 }
 
 /** What the CLI and the History tab say of the listeners of a range not read to find those that came and went. */
-export const briefUnreadText = (n: number): string =>
-  `${n} more ${n === 1 ? 'listener' : 'listeners'} first seen in the range were not read for those that came and went: narrow the range to see them`;
+export const briefOmittedText = (n: number): string =>
+  `${n} more ${n === 1 ? 'listener' : 'listeners'} first seen in the range ${n === 1 ? 'was' : 'were'} not read or not listed here: narrow the range to see them`;
 
 /** What the CLI and the History tab say of rows of the record skipped as no connection's (RecordedRows, ChangesSummary
  *  `unreadable`). */

@@ -171,7 +171,19 @@ describe('owners answers in parts', () => {
     const lengths = budget.flatMap((m) => (m.processes ?? m.result!.processes).map((p) => p.cmdline.length));
     expect(lengths).toHaveLength(300);
     expect(lengths.filter((n) => n === 4096).length).toBeGreaterThan(5);
-    expect(lengths.filter((n) => n === 256).length).toBeGreaterThan(250);
+    expect(lengths.filter((n) => n === 256).length).toBeGreaterThan(100);
+    // Past twice that, a name and no texts: each process a few dozen bytes, whatever it named itself.
+    const named = processes.map((p) => ({ ...p, name: '\x01'.repeat(256), exe: `/${'\x01'.repeat(4000)}` }));
+    const tiers = ownersLines(9, { processes: named, owners }, 100_000, 200_000).map(
+      (l) =>
+        JSON.parse(l) as {
+          processes?: { name: string; cmdline: string; exe: string | null }[];
+          result?: { processes: { name: string; cmdline: string; exe: string | null }[] };
+        },
+    );
+    const latest = tiers.flatMap((m) => m.processes ?? m.result!.processes).slice(-50);
+    expect(latest.every((p) => p.name.length === 15 && p.cmdline === '' && p.exe === null)).toBe(true);
+    expect(tiers.reduce((sum, m) => sum + JSON.stringify(m).length, 0)).toBeLessThan(600_000);
     // A small answer is one result, as before.
     expect(ownersLines(8, { processes: [proc(1)], owners: [[5, [0]]] })).toEqual([
       encodeLine({

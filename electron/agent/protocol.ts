@@ -18,10 +18,13 @@ export const MAX_LINE_BYTES = 8 * 1024 * 1024;
 export const PART_BYTES = 1024 * 1024;
 /** The parts of one answer, at most (beyond it the answer fails; memory stays bounded). */
 export const MAX_ANSWER_BYTES = 128 * 1024 * 1024;
-/** Past this much of an answer, each further process's command line and executable are cut to SHORT_TEXT: tens of
- *  thousands of processes named with 4,096 control characters each still fit MAX_ANSWER_BYTES, their owners known. */
+/** Past this much of an answer, each further process's command line and executable are cut to SHORT_TEXT; past twice
+ *  as much, each further process is sent with its name cut to NAME_ONLY and neither (an attacker's review of 12-06:
+ *  29,000 processes of one user, each with 4,000 control characters in argv[0] and its path, still ran an answer past
+ *  MAX_ANSWER_BYTES, and every other user's owners stayed hidden). The owners are what the answer is for. */
 export const FULL_TEXT_BYTES = 32 * 1024 * 1024;
 const SHORT_TEXT = 256;
+const NAME_ONLY = 15;
 /** The most inodes one `owners` request may ask about. */
 export const MAX_INODES = 200_000;
 
@@ -121,7 +124,15 @@ export function ownersLines(
   };
   for (const p of answer.processes) {
     let fitted = fitProcess(p);
-    if (total > fullTextBytes)
+    if (total > 2 * fullTextBytes)
+      fitted = {
+        ...fitted,
+        name: cut(fitted.name, NAME_ONLY),
+        cmdline: '',
+        exe: null,
+        user: fitted.user === null ? null : cut(fitted.user, NAME_ONLY * 2),
+      };
+    else if (total > fullTextBytes)
       fitted = {
         ...fitted,
         cmdline: cut(fitted.cmdline, SHORT_TEXT),

@@ -12,7 +12,7 @@ import {
   parseMoment,
   placeText,
   unreadableText,
-  briefUnreadText,
+  briefOmittedText,
   type ChangesSummary,
   type RecordedConnection,
 } from '../../shared/record.js';
@@ -124,7 +124,7 @@ function changesText(c: ChangesSummary): string {
     'Listeners that came and went',
     c.briefListeners.map((l) => `${listener(l)}  until ${ended(l)}`),
   );
-  if (c.briefListenersUnread > 0) out.push(`  (${briefUnreadText(c.briefListenersUnread)})`);
+  if (c.briefListenersOmitted > 0) out.push(`  (${briefOmittedText(c.briefListenersOmitted)})`);
   section(
     'New remote hosts',
     c.newRemoteHosts.map(

@@ -341,7 +341,7 @@ function listenerKey(r: Pick<ConnRow, 'proto' | 'family' | 'local_addr' | 'local
   return `${r.proto}|${r.family}|${r.local_addr}|${r.local_port}|${r.path ?? ''}|${r.process ?? ''}`;
 }
 
-/** The listeners listenersBetween reads of a range, at most: past them it counts the rest (briefListenersUnread). */
+/** The listeners listenersBetween reads of a range, at most: past them it counts the rest (briefListenersOmitted). */
 export const MAX_LISTENERS_READ = 100_000;
 
 /** Which listeners first seen in (?1, ?2] listenersBetween reads: TCP and unix ones, and UDP and raw ones on ports
@@ -366,7 +366,7 @@ function listenersBetween(
   to: number,
   before: Map<string, number>,
   after: Map<string, number>,
-): { rows: RecordedConnection[]; unreadable: number; unread: number } {
+): { rows: RecordedConnection[]; unreadable: number; omitted: number } {
   // Their ids from the index alone (covering), then what names each.
   const found = (db.all(LISTENERS_FIRST_SEEN, [from, to]) as { id: number }[]).map((r) => r.id);
   const rows = db.all(
@@ -385,18 +385,23 @@ function listenersBetween(
       ? 0
       : Number((db.get(`SELECT count(*) AS n FROM conns WHERE ${LISTENERS_WHERE}`, [from, to]) as { n: number }).n) -
         found.length;
-  return { ...recordedById(db, [...ids.values()]), unread };
+  const listed = recordedById(db, [...ids.values()]);
+  return { ...listed, omitted: listed.omitted + unread };
 }
 
 /** The rows of these ids, in order of first sighting, at most MAX_RECORDED_ROWS (those that can be connections:
- *  connectionRow; the others counted). */
-function recordedById(db: RecordDatabase, ids: number[]): { rows: RecordedConnection[]; unreadable: number } {
-  if (ids.length === 0) return { rows: [], unreadable: 0 };
-  return toRecordedRows(
+ *  connectionRow; the others counted), and how many were past that. */
+function recordedById(
+  db: RecordDatabase,
+  ids: number[],
+): { rows: RecordedConnection[]; unreadable: number; omitted: number } {
+  if (ids.length === 0) return { rows: [], unreadable: 0, omitted: 0 };
+  const read = toRecordedRows(
     db.all(`${SELECT} WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.first_seen, c.id`, [
       JSON.stringify(ids.slice(0, MAX_RECORDED_ROWS)),
     ]) as unknown as ConnRow[],
   );
+  return { ...read, omitted: Math.max(0, ids.length - MAX_RECORDED_ROWS) };
 }
 
 /** The listeners of `these` that `other` does not have: their first rows, at most MAX_RECORDED_ROWS (those that
@@ -589,7 +594,7 @@ export function changes(db: RecordDatabase, asked: number, askedTo: number): Cha
     newListeners: newListeners.rows,
     goneListeners: goneListeners.rows,
     briefListeners: briefListeners.rows,
-    briefListenersUnread: briefListeners.unread,
+    briefListenersOmitted: briefListeners.omitted,
     newRemoteHosts,
     newNetworks,
     newPlaces,

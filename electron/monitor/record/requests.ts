@@ -79,7 +79,7 @@ export async function answerRecordRequest<M extends RecordMethod>(
           newListeners: [],
           goneListeners: [],
           briefListeners: [],
-          briefListenersUnread: 0,
+          briefListenersOmitted: 0,
           newRemoteHosts: [],
           newNetworks: [],
           newPlaces: [],

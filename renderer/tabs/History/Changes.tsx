@@ -6,7 +6,7 @@ import {
   notRecordedText,
   placeText,
   unreadableText,
-  briefUnreadText,
+  briefOmittedText,
   type ChangesSummary,
   type RecordedConnection,
 } from '../../../shared/record.js';
@@ -279,9 +279,9 @@ export function Changes() {
             headerTitles={{ User: USER_MEANING }}
             row={(l) => listenerRow(l, 'gone', l.firstSeen, l.closedAt ?? l.lastSeen)}
           />
-          {summary.briefListenersUnread > 0 ? (
+          {summary.briefListenersOmitted > 0 ? (
             <p className="notice" role="status">
-              {briefUnreadText(summary.briefListenersUnread)}.
+              {briefOmittedText(summary.briefListenersOmitted)}.
             </p>
           ) : null}
           <Section
