@@ -3,7 +3,7 @@ import { arch, hostname, platform, release } from 'node:os';
 import type { HostInfo, HostKind } from '../shared/protocol.js';
 import { APP_NAME, APP_VERSION } from './app-info.js';
 import type { ServiceVocabulary } from '../shared/names.js';
-import { loadServices, serviceVocabulary } from './collectors/names/services.js';
+import { loadServices, tableVocabulary } from './collectors/names/services.js';
 
 export function isPrivileged(): boolean {
   // Windows has no getuid; the actions module answers the finer question of elevation per action.
@@ -23,7 +23,7 @@ export function hostInfo(host: HostKind): HostInfo {
     pid: process.pid,
     ownPids: [process.pid],
     live: true,
-    services: (vocabulary ??= serviceVocabulary(loadServices())),
+    services: (vocabulary ??= tableVocabulary(loadServices())),
   };
 }
 

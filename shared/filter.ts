@@ -122,14 +122,17 @@ function tokenize(query: string): Token[] | { error: string; at: number } {
 
 type Range = [number, number];
 
-function parseRanges(value: string, max: number): Range[] | null {
+/** Numbers and ranges, comma-separated (`80,8000-8100`), each at most `max`; null where one is not, or why where a
+ *  range is written backwards (`443-80`: what was meant is plain, and it would match nothing). */
+function parseRanges(value: string, max: number): Range[] | string | null {
   const out: Range[] = [];
   for (const part of value.split(',')) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
     if (!m) return null;
     const lo = Number(m[1]);
     const hi = m[2] === undefined ? lo : Number(m[2]);
-    if (lo > max || hi > max || lo > hi) return null;
+    if (lo > max || hi > max) return null;
+    if (lo > hi) return `'${m[1]}-${m[2]}' is a range backwards: ${m[2]}-${m[1]}`;
     out.push([lo, hi]);
   }
   return out;
@@ -190,7 +193,7 @@ function namesText(r: Connection, names: NameLookup): string {
 }
 
 /** A port term's value: numbers, ranges and service names, comma-separated ("80,https,8000-8100"). */
-function parsePortTerm(value: string): { ranges: Range[]; services: Set<string> } | null {
+function parsePortTerm(value: string): { ranges: Range[]; services: Set<string> } | string | null {
   const ranges: Range[] = [];
   const services = new Set<string>();
   for (const part of value.split(',')) {
@@ -198,7 +201,7 @@ function parsePortTerm(value: string): { ranges: Range[]; services: Set<string> 
     if (/^[a-z][a-z0-9._+-]*$/.test(p) && p.length <= 64) services.add(p);
     else {
       const r = parseRanges(p, 65535);
-      if (!r) return null;
+      if (r === null || typeof r === 'string') return r;
       ranges.push(...r);
     }
   }
@@ -273,6 +276,7 @@ function termPredicate(t: Token, names: NameLookup, services: ServiceIndex | nul
       return (r) => r.processes.some((p) => holds(p.cmdline, lv));
     case 'pid': {
       const ranges = parseRanges(v, 2 ** 32);
+      if (typeof ranges === 'string') return `pid: ${ranges}`;
       if (!ranges) return `pid: '${v}' is not a process id`;
       return (r) => r.processes.some((p) => inRanges(p.pid, ranges));
     }
@@ -280,12 +284,8 @@ function termPredicate(t: Token, names: NameLookup, services: ServiceIndex | nul
     case 'lport':
     case 'rport': {
       const term = parsePortTerm(v);
-      if (!term) {
-        const backwards = /(?:^|,)(\d{1,5})-(\d{1,5})(?:,|$)/.exec(v);
-        if (backwards && Number(backwards[1]) > Number(backwards[2]))
-          return `${t.field}: '${backwards[1]}-${backwards[2]}' is a range backwards: ${backwards[2]}-${backwards[1]}`;
-        return `${t.field}: '${v}' is not a port, range, list (0-65535) or service name`;
-      }
+      if (typeof term === 'string') return `${t.field}: ${term}`;
+      if (!term) return `${t.field}: '${v}' is not a port, range, list (0-65535) or service name`;
       const { ranges } = term;
       const shown = services ? shownServices(term.services, services) : term.services;
       if (typeof shown === 'string') return `${t.field}: ${shown}`;
@@ -309,6 +309,7 @@ function termPredicate(t: Token, names: NameLookup, services: ServiceIndex | nul
     }
     case 'asn': {
       const ranges = parseRanges(lv.replace(/(^|,)as/g, '$1'), 2 ** 32 - 1);
+      if (typeof ranges === 'string') return `asn: ${ranges}`;
       if (!ranges) return `asn: '${v}' is not an AS number or list (15169, AS15169)`;
       return (r) => {
         const asn = remoteEntry(names, r)?.asn;

@@ -33,16 +33,33 @@ export interface ServiceIndex {
   words: Map<string, Set<string>>;
 }
 
-export function serviceIndex(v: ServiceVocabulary): ServiceIndex {
+type WordPair = readonly [word: string, shown: string];
+
+/** Each word with the names it stands for, from pairs of them (a name shown for a port stands for itself). */
+function wordsOf(pairs: readonly WordPair[]): Map<string, Set<string>> {
   const words = new Map<string, Set<string>>();
-  const add = (word: string, shown: string) => {
+  for (const [word, shown] of pairs) {
     const set = words.get(word);
     if (set) set.add(shown);
     else words.set(word, new Set([shown]));
-  };
-  for (const name of v.names) add(name, name);
-  for (const [word, shown] of v.aliases) add(word, shown);
-  return { source: v.source, words };
+  }
+  return words;
+}
+
+export function serviceIndex(v: ServiceVocabulary): ServiceIndex {
+  return { source: v.source, words: wordsOf([...v.names.map((name) => [name, name] as const), ...v.aliases]) };
+}
+
+/** A vocabulary from each word a database lists with the name shown for its port (lower-cased, as the filter
+ *  compares them; each pair once): the names shown, sorted, then the other words with theirs, in their order. */
+export function serviceVocabulary(source: string, pairs: readonly WordPair[]): ServiceVocabulary {
+  const names: string[] = [];
+  const aliases: [string, string][] = [];
+  for (const [word, shown] of wordsOf(pairs.map(([w, s]) => [w.toLowerCase(), s.toLowerCase()] as const)))
+    for (const name of shown)
+      if (name === word) names.push(word);
+      else aliases.push([word, name]);
+  return { source, names: names.sort(), aliases };
 }
 
 /** Whether a remote address is one the names dataset describes (a real endpoint, not `*`). */

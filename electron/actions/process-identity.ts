@@ -13,6 +13,7 @@ import {
   parseStatusUid,
   processName,
   userFromPasswd,
+  type LinuxStat,
 } from '../collectors/linux/process-facts.js';
 import { readFileSync } from 'node:fs';
 import { readFile, readlink } from 'node:fs/promises';
@@ -85,15 +86,21 @@ async function readOr<T>(read: () => T | Promise<T>, fallback: T): Promise<T> {
   }
 }
 
-/** Linux: the start ticks of the process that has `pid` now (field 22 of /proc/<pid>/stat), read synchronously, or
- *  null when none has it or it cannot be read. A kill reads it right before its signal, with nothing awaited between:
- *  readLinuxIdentity awaits other files after the stat, in which time the pid may change hands. */
-export function linuxStartTicksNow(pid: number, procRoot = '/proc'): number | null {
+/** Linux: /proc/<pid>/stat of the process that has `pid` now, read synchronously, or null when none has it or it
+ *  cannot be read (the agent's walk up its parents). */
+export function linuxStatNow(pid: number, procRoot = '/proc'): LinuxStat | null {
   try {
-    return parseLinuxStat(readFileSync(`${procRoot}/${pid}/stat`, 'latin1'))?.startTicks ?? null;
+    return parseLinuxStat(readFileSync(`${procRoot}/${pid}/stat`, 'latin1'));
   } catch {
     return null;
   }
+}
+
+/** Linux: the start ticks of the process that has `pid` now (field 22 of /proc/<pid>/stat), or null. A kill reads it
+ *  right before its signal, with nothing awaited between: readLinuxIdentity awaits other files after the stat, in
+ *  which time the pid may change hands. */
+export function linuxStartTicksNow(pid: number, procRoot = '/proc'): number | null {
+  return linuxStatNow(pid, procRoot)?.startTicks ?? null;
 }
 
 async function readLinuxIdentity(pid: number): Promise<ProcessIdentity | null> {

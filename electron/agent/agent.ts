@@ -4,11 +4,9 @@
 // kills or closes through the same createActions guards as the unprivileged backend. It exits when its stdin
 // closes, when its parent process changes (the parent died and it was re-parented) or when the NetLens process
 // that started it (--parent, which may sit behind sudo) is gone.
-import { readFileSync } from 'node:fs';
 import type { Actions } from '../actions/api.js';
-import { parseLinuxStat } from '../collectors/linux/process-facts.js';
 import { createActions } from '../actions/index.js';
-import { pidExists } from '../actions/process-identity.js';
+import { linuxStatNow, pidExists } from '../actions/process-identity.js';
 import { SocketOwners } from '../collectors/linux/socket-owners.js';
 import { UserNames } from '../collectors/linux/users.js';
 import type { ProcessInfo } from '../../shared/types.js';
@@ -77,10 +75,7 @@ export class OwnerLookup {
 export function ancestorsUpTo(first: number, last: number | null, procRoot = '/proc'): number[] {
   const chain = [first];
   for (let pid = first; last !== null && pid !== last && chain.length <= 32; ) {
-    let stat: ReturnType<typeof parseLinuxStat> = null;
-    try {
-      stat = parseLinuxStat(readFileSync(`${procRoot}/${pid}/stat`, 'latin1'));
-    } catch {}
+    const stat = linuxStatNow(pid, procRoot);
     if (!stat || stat.ppid <= 1) return [first];
     pid = stat.ppid;
     chain.push(pid);

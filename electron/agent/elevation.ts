@@ -56,29 +56,18 @@ export async function elevationPlan(deps: ElevationDeps): Promise<ElevationPlan>
   // Behind a command the user named (sudo, doas) the wrapper too, where installed: a sudoers rule then names the
   // wrapper, which takes one pid and nothing else; one naming the binary would need a `*` that lets any switch of
   // Chromium's through as root (an attack review of 12-06).
-  const wrapper = () => (deps.agentWrapper === undefined ? packagedAgentWrapper() : deps.agentWrapper);
-  if (custom) {
-    const w = wrapper();
-    return {
-      available: true,
-      prefix: custom,
-      via: custom.join(' '),
-      agent: w === null ? null : [w, String(process.pid)],
-    };
-  }
+  const agent = () => {
+    const wrapper = deps.agentWrapper === undefined ? packagedAgentWrapper() : deps.agentWrapper;
+    return wrapper === null ? null : [wrapper, String(process.pid)];
+  };
+  if (custom) return { available: true, prefix: custom, via: custom.join(' '), agent: agent() };
   if (deps.uid === 0) return { available: false, reason: 'NetLens already runs as root and sees every process' };
   if (deps.platform === 'linux') {
     const probe = await (deps.linuxProbe ?? probeLinuxElevation)(deps.env);
     const cap: Capability = linuxElevationCapability(probe);
     if (!cap.available || probe.pkexecPath === null)
       return { available: false, reason: cap.reason ?? 'pkexec is not available' };
-    const w = wrapper();
-    return {
-      available: true,
-      prefix: [probe.pkexecPath],
-      via: 'pkexec',
-      agent: w === null ? null : [w, String(process.pid)],
-    };
+    return { available: true, prefix: [probe.pkexecPath], via: 'pkexec', agent: agent() };
   }
   if (deps.platform === 'darwin') {
     return {

@@ -112,35 +112,23 @@ export function ownersLines(
   fullTextBytes = FULL_TEXT_BYTES,
 ): string[] {
   const lines: string[] = [];
-  let processes: ProcessInfo[] = [];
+  // Each process's JSON, made once: measured here, then joined into its line (as encodeLine would write it).
+  let processes: string[] = [];
   let owners: InodeOwners['owners'] = [];
   let bytes = 0;
   let total = 0;
+  const body = () => `"processes":[${processes.join(',')}],"owners":${JSON.stringify(owners)}`;
   const flush = () => {
-    lines.push(encodeLine({ v: AGENT_PROTOCOL_VERSION, type: 'part', id, processes, owners }));
+    lines.push(`{"v":${AGENT_PROTOCOL_VERSION},"type":"part","id":${id},${body()}}\n`);
     processes = [];
     owners = [];
     bytes = 0;
   };
   for (const p of answer.processes) {
-    let fitted = fitProcess(p);
-    if (total > 2 * fullTextBytes)
-      fitted = {
-        ...fitted,
-        name: cut(fitted.name, NAME_ONLY),
-        cmdline: '',
-        exe: null,
-        user: fitted.user === null ? null : cut(fitted.user, NAME_ONLY * 2),
-      };
-    else if (total > fullTextBytes)
-      fitted = {
-        ...fitted,
-        cmdline: cut(fitted.cmdline, SHORT_TEXT),
-        exe: fitted.exe === null ? null : cut(fitted.exe, SHORT_TEXT),
-      };
-    const size = Buffer.byteLength(JSON.stringify(fitted));
+    const json = JSON.stringify(shortened(fitProcess(p), total, fullTextBytes));
+    const size = Buffer.byteLength(json);
     if (bytes > 0 && bytes + size > partBytes) flush();
-    processes.push(fitted);
+    processes.push(json);
     bytes += size + 1;
     total += size + 1;
   }
@@ -150,8 +138,17 @@ export function ownersLines(
     owners.push(entry);
     bytes += size;
   }
-  lines.push(encodeLine({ v: AGENT_PROTOCOL_VERSION, type: 'result', id, ok: true, result: { processes, owners } }));
+  lines.push(`{"v":${AGENT_PROTOCOL_VERSION},"type":"result","id":${id},"ok":true,"result":{${body()}}}\n`);
   return lines;
+}
+
+/** A process as an answer `total` bytes long so far sends it: whole, its command line and executable cut short past
+ *  `fullTextBytes`, its name alone past twice that. */
+function shortened(p: ProcessInfo, total: number, fullTextBytes: number): ProcessInfo {
+  if (total > 2 * fullTextBytes)
+    return { ...p, name: cut(p.name, NAME_ONLY), cmdline: '', exe: null, user: p.user && cut(p.user, NAME_ONLY * 2) };
+  if (total > fullTextBytes) return { ...p, cmdline: cut(p.cmdline, SHORT_TEXT), exe: p.exe && cut(p.exe, SHORT_TEXT) };
+  return p;
 }
 
 const capabilitySchema = v.strictObject({ available: v.boolean(), reason: v.nullable(text(1000)) });

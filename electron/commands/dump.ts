@@ -27,7 +27,7 @@ const FORMATS = ['table', 'json', 'csv'] as const;
 type DumpFormat = (typeof FORMATS)[number];
 import { DNS_SERVER_OPTION, DNS_SERVER_USAGE, dnsServerOption } from './names-options.js';
 import { NamesCollector } from '../collectors/names/index.js';
-import { serviceVocabulary } from '../collectors/names/services.js';
+import { tableVocabulary } from '../collectors/names/services.js';
 import type { HostResolver } from '../collectors/names/resolver.js';
 
 function isDataset(s: string | undefined): s is Dataset {
@@ -141,7 +141,7 @@ export const dumpCommand = {
       let rows: AnyRow[] = result.rows;
       const lookup = new Map<string, NameEntry>((named?.rows ?? []).map((e) => [e.id, e]));
       // A service name in --filter is checked against this machine's database (a remote's names are its own).
-      const services = () => (remote ? null : serviceIndex(serviceVocabulary(names.book.serviceTable())));
+      const services = () => (remote ? null : serviceIndex(tableVocabulary(names.book.serviceTable())));
       const selection = dataset === 'connections' ? connectionSelection(parsed.values, lookup, services()) : null;
       if (typeof selection === 'string') {
         console.error(commandError('dump', selection));

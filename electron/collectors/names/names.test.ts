@@ -12,7 +12,7 @@ import { NameBook } from './book.js';
 import { testConnection } from './testing/connections.js';
 import { NamesCollector, withNames } from './index.js';
 import { Places, PLACE_CACHE_MAX } from './places.js';
-import { bundledServices, loadServices, parseServices, serviceVocabulary, servicesPath } from './services.js';
+import { bundledServices, loadServices, parseServices, tableVocabulary, servicesPath } from './services.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'names-services-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -66,7 +66,7 @@ describe('services(5)', () => {
       { proto: 'udp', port: 80, name: 'www' },
       { proto: 'tcp', port: 81, name: 'ok-alias' },
     ]);
-    expect(serviceVocabulary(t)).toEqual({
+    expect(tableVocabulary(t)).toEqual({
       source: '/etc/services',
       names: ['bad', 'domain', 'http'],
       aliases: [
@@ -78,7 +78,7 @@ describe('services(5)', () => {
       ],
     });
     // The bundled registry has one name a port.
-    const b = serviceVocabulary(bundledServices());
+    const b = tableVocabulary(bundledServices());
     expect(b.names).toContain('https');
     expect(b.aliases).toEqual([]);
     expect(b.source).toBe('the IANA registry NetLens bundles');

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emptyDiagnostics, recordSkip, type Diagnostics } from '../../../shared/types.js';
-import type { ServiceVocabulary } from '../../../shared/names.js';
+import { serviceVocabulary, type ServiceVocabulary } from '../../../shared/names.js';
 import bundled from './iana-services.json';
 
 export interface ServiceTable {
@@ -54,23 +54,15 @@ export function parseServices(text: string, source = 'services'): ServiceTable {
   return table;
 }
 
-/** The words a filter's `port:` term may use, for the page (in HostInfo) and the CLI: each name shown for a port,
- *  lower-cased as the filter compares them, and each other name with the names shown for its ports. */
-export function serviceVocabulary(table: ServiceTable): ServiceVocabulary {
-  const names = new Set<string>();
-  for (const proto of ['tcp', 'udp'] as const) for (const name of table[proto].values()) names.add(name.toLowerCase());
-  const aliases = new Map<string, string>();
-  for (const { proto, port, name } of table.others) {
-    const word = name.toLowerCase();
-    const shown = table[proto].get(port)!.toLowerCase();
-    aliases.set(`${word} ${shown}`, shown);
-  }
-  return {
-    // (The registry's own title names its source and licence: too long for a filter's error.)
-    source: table.source === bundled.source ? 'the IANA registry NetLens bundles' : table.source,
-    names: [...names].sort(),
-    aliases: [...aliases].map(([key, shown]) => [key.slice(0, key.indexOf(' ')), shown]),
-  };
+/** The words a filter's `port:` term may use, for the page (in HostInfo) and the CLI: each name shown for a port, and
+ *  each other name with the names shown for its ports (shared/names.ts serviceVocabulary). */
+export function tableVocabulary(table: ServiceTable): ServiceVocabulary {
+  const pairs = [
+    ...[...table.tcp.values(), ...table.udp.values()].map((name) => [name, name] as const),
+    ...table.others.map(({ proto, port, name }) => [name, table[proto].get(port)!] as const),
+  ];
+  // (The registry's own title names its source and licence: too long for a filter's error.)
+  return serviceVocabulary(table.source === bundled.source ? 'the IANA registry NetLens bundles' : table.source, pairs);
 }
 
 export function bundledServices(): ServiceTable {

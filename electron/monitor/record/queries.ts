@@ -358,7 +358,7 @@ export const LISTENERS_FIRST_SEEN = `SELECT id FROM conns WHERE ${LISTENERS_WHER
  * The listeners first seen in (from, to] that were gone again by `to`: neither moment shows them (a port opened for
  * half a minute in the last hour, which raised an alert: a new user's review of 12-06). One row a listener (its
  * first), none of a key open at either moment (those are new, gone or there all along), at most MAX_RECORDED_ROWS;
- * read by conns_listen, the listeners alone.
+ * read by conns_listeners, the listeners alone.
  */
 function listenersBetween(
   db: RecordDatabase,
@@ -367,24 +367,24 @@ function listenersBetween(
   before: Map<string, number>,
   after: Map<string, number>,
 ): { rows: RecordedConnection[]; unreadable: number; omitted: number } {
-  // Their ids from the index alone (covering), then what names each.
-  const found = (db.all(LISTENERS_FIRST_SEEN, [from, to]) as { id: number }[]).map((r) => r.id);
-  const rows = db.all(
-    `SELECT id, proto, family, local_addr, local_port, path, process FROM conns
-      WHERE id IN (SELECT value FROM json_each(?)) ORDER BY first_seen, id`,
-    [JSON.stringify(found)],
+  // The first row of each listener among the first MAX_LISTENERS_READ first seen in the range (their ids from the index
+  // alone, covering), grouped in SQLite: neither those rows nor their ids cross into JavaScript, only one a listener.
+  const firsts = db.all(
+    `SELECT id, proto, family, local_addr, local_port, path, process, min(first_seen) AS first FROM conns
+      WHERE id IN (${LISTENERS_FIRST_SEEN}) GROUP BY proto, family, local_addr, local_port, path, process
+      ORDER BY first, id`,
+    [from, to],
   ) as Pick<ConnRow, 'id' | 'proto' | 'family' | 'local_addr' | 'local_port' | 'path' | 'process'>[];
   const ids = new Map<string, number>();
-  for (const r of rows) {
+  for (const r of firsts) {
     const key = listenerKey(r);
     if (!before.has(key) && !after.has(key) && !ids.has(key)) ids.set(key, Number(r.id));
   }
   // Past the rows read, those left are counted (from the index alone) and said, not read.
-  const unread =
-    found.length < MAX_LISTENERS_READ
-      ? 0
-      : Number((db.get(`SELECT count(*) AS n FROM conns WHERE ${LISTENERS_WHERE}`, [from, to]) as { n: number }).n) -
-        found.length;
+  const all = Number(
+    (db.get(`SELECT count(*) AS n FROM conns WHERE ${LISTENERS_WHERE}`, [from, to]) as { n: number }).n,
+  );
+  const unread = Math.max(0, all - MAX_LISTENERS_READ);
   const listed = recordedById(db, [...ids.values()]);
   return { ...listed, omitted: listed.omitted + unread };
 }
