@@ -31,7 +31,7 @@ import {
 } from 'react';
 import { settingsStore, updateGrid, useSettings } from '../store/settings.js';
 import { ColumnChooser } from './ColumnChooser.js';
-import { fitWidth, headerWidth, keepOnScreen, leastReadable, textFits } from './column-fit.js';
+import { fitWidth, headerWidth, keepOnScreen, leastReadable, sortMarkFitsBeside, textFits } from './column-fit.js';
 import { useSameWhile } from './same-while.js';
 import { copyText, rowsWord } from './clipboard.js';
 import { Menu } from './Menu.js';
@@ -812,6 +812,9 @@ function GridHeaderInner<Row extends { id: string }>(p: GridHeaderProps<Row>) {
         {hg?.headers.map((h) => {
           const col = colById.get(h.column.id)!;
           const s = p.sort.find((x) => x.id === col.id);
+          const numbered = p.sort.length > 1;
+          // At a column's floor (a narrow window) the mark goes above the label rather than cut it ("Local P… ▲2").
+          const over = s !== undefined && !sortMarkFitsBeside(col.header, h.column.getSize(), numbered);
           return (
             <div
               key={h.id}
@@ -835,7 +838,7 @@ function GridHeaderInner<Row extends { id: string }>(p: GridHeaderProps<Row>) {
             >
               <button
                 type="button"
-                className="sort-button"
+                className={over ? 'sort-button mark-over' : 'sort-button'}
                 onClick={(e) => act().setSort(col.id, e.shiftKey)}
                 onKeyDown={(e) => act().onHeaderKey(e, col)}
                 onFocus={() => act().headerFocused(col.id)}
@@ -846,9 +849,9 @@ function GridHeaderInner<Row extends { id: string }>(p: GridHeaderProps<Row>) {
               >
                 <span className="header-label">{col.header}</span>
                 {s ? (
-                  <span className="sort-mark" aria-hidden="true">
+                  <span className={over ? 'sort-mark over' : 'sort-mark'} aria-hidden="true">
                     {s.desc ? '▼' : '▲'}
-                    {p.sort.length > 1 ? (
+                    {numbered ? (
                       <span className="sort-priority" data-priority>
                         {p.sort.indexOf(s) + 1}
                       </span>

@@ -99,6 +99,17 @@ describe('fitWidth', () => {
   });
 });
 
+describe('sortMarkFitsBeside', () => {
+  it('says whether a header shows its label and its mark side by side, the priority number counted', async () => {
+    const { fit } = await withCanvas(() => 7);
+    // 'Local Port': 10 × 7 + 13 = 83 px for the label; the mark 13 more, its number 8 more.
+    expect(fit.sortMarkFitsBeside('Local Port', 96, false)).toBe(true);
+    expect(fit.sortMarkFitsBeside('Local Port', 95, false)).toBe(false);
+    expect(fit.sortMarkFitsBeside('Local Port', 104, true)).toBe(true);
+    expect(fit.sortMarkFitsBeside('Local Port', 103, true)).toBe(false);
+  });
+});
+
 describe('keepOnScreen', () => {
   /** Columns as [width, least] pairs. */
   const at = (...pairs: [number, number][]) => pairs.map(([width, least]) => ({ width, least }));

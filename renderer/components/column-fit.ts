@@ -96,6 +96,18 @@ export function headerWidth(header: string): number {
   return Math.ceil(textWidth(header, 600)) + CELL_PADDING + HEADER_EXTRA;
 }
 
+/** What a sort mark takes beside a header's label (styles.css .sort-button's gap, .sort-mark): the arrow, and the
+ *  priority number of a sort by several keys. */
+const SORT_MARK = 13;
+const SORT_PRIORITY = 8;
+
+/** Whether a header `width` px wide shows its label whole with its sort mark beside it (`numbered`: the mark carries
+ *  a priority number). Where it does not (a column at its floor in a narrow window), the grid draws the mark above the
+ *  label, as Windows' lists do, so that the label is not cut for it. */
+export function sortMarkFitsBeside(header: string, width: number, numbered: boolean): boolean {
+  return width >= Math.ceil(textWidth(header, 600)) + CELL_PADDING + SORT_MARK + (numbered ? SORT_PRIORITY : 0);
+}
+
 /** The narrowest a column becomes to keep a column after it on screen in a narrow window (keepOnScreen's floor): its
  *  header's label whole (a sort mark may then cut it) and its longest usual text (State's ESTABLISHED). */
 export function leastReadable(col: Pick<FitColumn<never>, 'header' | 'fitAtLeast'>): number {

@@ -334,6 +334,32 @@ describe('fit the window', () => {
     expect(await grid().locator('[data-priority]').count()).toBe(0);
   });
 
+  it('in a narrow window a sorted header keeps its label whole: the mark goes above it', async () => {
+    await show('Connections');
+    await page.setViewportSize({ width: 800, height: 600 });
+    await header('state').locator('button').click();
+    await header('localPort')
+      .locator('button')
+      .click({ modifiers: ['Shift'] });
+    await header('remotePort')
+      .locator('button')
+      .click({ modifiers: ['Shift'] });
+    // Placed for 800 px: Process ends on screen, the columns before it at their floors.
+    await until('Process on screen', async () => {
+      const box = await header('process').boundingBox();
+      return box !== null && box.x + box.width <= 801;
+    });
+    await expect
+      .poll(() => truncated('[role="grid"][aria-label="Connections"] .header-label'), { timeout: 3000 })
+      .toEqual([]);
+    // The marks are there, numbered; the cramped ones above their labels.
+    expect(await header('localPort').locator('[data-priority]').textContent()).toBe('2');
+    expect(await header('remotePort').locator('[data-priority]').textContent()).toBe('3');
+    expect(await grid().locator('.sort-mark.over').count()).toBeGreaterThan(0);
+    await header('process').locator('button').click();
+    await page.setViewportSize({ width: 1400, height: 900 });
+  });
+
   it('Routes: the sections and the shown sort agree (IPv4 and IPv6 sections, keys numbered)', async () => {
     await show('Routes');
     const headings = await page.locator('[role="tabpanel"]:not([hidden]) .group > h3').allTextContents();
