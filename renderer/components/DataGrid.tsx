@@ -456,7 +456,10 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     const current = state.sort;
     const existing = current.find((s) => s.id === id);
     let next: SortState;
-    if (!existing) next = additive ? [...current, { id, desc: false }] : [{ id, desc: false }];
+    // A plain click on a column that is not the main key (absent, or a later key of a sort by several) makes it the
+    // only key, ascending: a later key's direction is not flipped nor the sort dropped for it (a new user's review).
+    if (!existing || (!additive && current[0]?.id !== id))
+      next = additive ? [...current, { id, desc: false }] : [{ id, desc: false }];
     else if (!existing.desc)
       next = current.map((s) => (s.id === id ? { id, desc: true } : s)).filter((s) => additive || s.id === id);
     else next = additive ? current.filter((s) => s.id !== id) : [];

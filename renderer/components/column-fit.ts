@@ -121,6 +121,8 @@ function atLeastWidth(col: Pick<FitColumn<never>, 'fitAtLeast'>): number {
 export interface FitColumn<Row> {
   header: string;
   text: (row: Row) => string;
+  /** The text a cell draws, where it is not `text` (a list drawn as its first item and a count): the width fitted. */
+  fitText?: (row: Row) => string;
   /** Cap on the fitted width (px). */
   maxWidth?: number;
   /** A lower cap for a row's text (px), where it has one. */
@@ -148,7 +150,7 @@ export function fitWidth<Row>(
   const seenBold = new Set<string>();
   for (let i = 0; i < rows.length; i += step) {
     const row = rows[Math.floor(i)]!;
-    const text = col.text(row);
+    const text = (col.fitText ?? col.text)(row);
     const heavy = bold?.(row) === true;
     // Tables repeat values (states, names, addresses): measure each distinct text once (at each weight).
     const measured = heavy ? seenBold : seen;

@@ -59,6 +59,19 @@ describe('captures in the app', () => {
       .allTextContents();
     expect(new Set(states)).toEqual(new Set(['LISTEN']));
     await page.getByRole('searchbox', { name: 'Filter connections' }).fill('');
+    // A capture of sockets has no per-process traffic: the process list's traffic cells are blank, as the grid's are
+    // (they read "n/a: no TCP connection" beside processes whose TCP connections the capture lists).
+    const list = page.locator('[role="grid"][aria-label="Processes"]');
+    const toggle = page.getByRole('button', { name: 'Processes' });
+    const shownBefore = (await page.locator('#process-list').count()) === 1;
+    if (!shownBefore) await toggle.click();
+    await list.locator('[role="row"][data-row-id]').first().waitFor();
+    const traffic = await list
+      .locator('[role="gridcell"][data-column="recvRate"], [role="gridcell"][data-column="bytesSent"]')
+      .allTextContents();
+    expect(traffic.length).toBeGreaterThan(0);
+    expect(traffic.filter((t) => t.trim() !== '')).toEqual([]);
+    if (!shownBefore) await toggle.click();
     const opened = page.locator('.notice', { hasText: 'Opened netstat-ano.win10.txt' });
     expect(await opened.count()).toBe(1);
     await page.getByRole('button', { name: 'Back to live data' }).click();

@@ -159,6 +159,13 @@ describe('Connections tab', () => {
     const box = (await error.boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(page.viewportSize()!.width);
+    // It lies over the grid's headers: once the focus goes elsewhere it steps aside (still the box's description and
+    // its tooltip), and comes back with the focus.
+    await page.locator('footer.statusbar').click();
+    await until('the error aside', async () => ((await error.boundingBox())?.height ?? 0) <= 1);
+    expect(await filterBox().getAttribute('title')).toMatch(/^unknown field 'frob:'/);
+    await filterBox().focus();
+    await until('the error back', async () => ((await error.boundingBox())?.height ?? 0) > 10);
     await setFilter(`proc:${name}`);
     await until('three rows', async () => (await rowCount()) === 3);
     await setFilter('');

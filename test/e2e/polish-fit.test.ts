@@ -179,6 +179,77 @@ describe('fit the window', () => {
       .click();
   });
 
+  it('at 1366×768 the process list shows its columns whole, and the filter box its whole hint', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await show('Connections');
+    const opened = (await page.locator('#process-list').count()) === 0;
+    if (opened) await page.getByRole('button', { name: 'Processes' }).click();
+    const list = page.locator('[role="grid"][aria-label="Processes"]');
+    await list.locator('[role="row"][data-row-id]').first().waitFor();
+    // Every column ends inside the list (its totals ran past the pane's edge, cut mid-figure: a new user's review).
+    await until('the list’s columns placed', async () => {
+      const right = (await list.boundingBox())!;
+      const headers = await list.locator('[role="columnheader"]').all();
+      const boxes = await Promise.all(headers.map((h) => h.boundingBox()));
+      return boxes.every((b) => b !== null && b.x + b.width <= right.x + right.width + 1);
+    });
+    await expect
+      .poll(
+        () =>
+          truncated(
+            '[role="grid"][aria-label="Processes"] [role="gridcell"], [role="grid"][aria-label="Processes"] .header-label',
+          ),
+        {
+          timeout: 3000,
+        },
+      )
+      .toEqual([]);
+    // The filter's hint, whole at 1366 and at 1024.
+    const hintFits = () =>
+      page.getByRole('searchbox', { name: 'Filter connections' }).evaluate((el: HTMLInputElement) => {
+        const c = document.createElement('canvas').getContext('2d')!;
+        const cs = getComputedStyle(el);
+        c.font = `${cs.fontSize} ${cs.fontFamily}`;
+        return (
+          c.measureText(el.placeholder).width <=
+          el.clientWidth - Number.parseFloat(cs.paddingLeft) - Number.parseFloat(cs.paddingRight)
+        );
+      });
+    expect(await hintFits()).toBe(true);
+    await page.setViewportSize({ width: 1024, height: 640 });
+    await until('the hint whole at 1024', hintFits, 3000);
+    await page.setViewportSize({ width: 1366, height: 768 });
+    // As the tests after this one expect it: the list as it was.
+    if (opened) await page.getByRole('button', { name: 'Processes' }).click();
+    await page.setViewportSize({ width: 1100, height: 700 });
+  });
+
+  it('at 640 the History toolbar keeps one row: the record’s limits move into its menu, and open there in a dialog', async () => {
+    await page.setViewportSize({ width: 640, height: 600 });
+    await show('History');
+    await until('no toolbar problem', async () => (await toolbarProblems()).length === 0, 3000);
+    await page.getByRole('button', { name: 'More in History' }).click();
+    const item = page
+      .getByRole('menu', { name: 'More in History' })
+      .getByRole('menuitem', { name: /^Keep \d+ days, at most \d+ MB…$/ });
+    await item.click();
+    const dialog = page.getByRole('dialog', { name: 'Keep the record' });
+    const days = dialog.getByRole('spinbutton', { name: 'Keep days' });
+    const before = await days.inputValue();
+    await days.fill(before === '8' ? '9' : '8');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    // Applied: the menu's item says the new figure.
+    await page.setViewportSize({ width: 1400, height: 900 });
+    const field = page.getByRole('spinbutton', { name: 'Keep days' });
+    await until('the new figure kept', async () => (await field.inputValue()) === (before === '8' ? '9' : '8'), 5000);
+    await field.fill(before);
+    await page.getByRole('checkbox', { name: 'Record connections' }).focus();
+    await until('the figure back', async () => (await field.inputValue()) === before, 5000);
+    await page.setViewportSize({ width: 1100, height: 700 });
+    await show('Connections');
+  });
+
   it('at 640×800 the status bar cuts only the host facts, and the Interfaces chart keeps both legends', async () => {
     await page.setViewportSize({ width: 640, height: 800 });
     await show('Interfaces');
@@ -332,6 +403,28 @@ describe('fit the window', () => {
     expect(await header('localPort').locator('[data-priority]').textContent()).toBe('2');
     await header('process').locator('button').click(); // back to one key: no numbers
     expect(await grid().locator('[data-priority]').count()).toBe(0);
+    // A plain click on a later key makes it the only key, ascending (it flipped that key and dropped the others, or
+    // dropped the sort altogether when the key was descending: a new user's review).
+    await header('state')
+      .locator('button')
+      .click({ modifiers: ['Shift'] });
+    await header('state')
+      .locator('button')
+      .click({ modifiers: ['Shift'] });
+    expect(await header('state').getAttribute('aria-sort')).toBe('descending');
+    await header('state').locator('button').click();
+    expect(await header('state').getAttribute('aria-sort')).toBe('ascending');
+    expect(await header('process').getAttribute('aria-sort')).toBe('none');
+    await header('localPort')
+      .locator('button')
+      .click({ modifiers: ['Shift'] });
+    await header('localPort').locator('button').click();
+    expect(await header('localPort').getAttribute('aria-sort')).toBe('ascending');
+    expect(await header('state').getAttribute('aria-sort')).toBe('none');
+    // The main key still turns: ascending, descending, then the grid's own order.
+    await header('localPort').locator('button').click();
+    expect(await header('localPort').getAttribute('aria-sort')).toBe('descending');
+    await header('process').locator('button').click();
   });
 
   it('in a narrow window a sorted header keeps its label whole: the mark goes above it', async () => {

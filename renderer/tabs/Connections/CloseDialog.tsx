@@ -82,20 +82,23 @@ export function CloseDialog(props: { row: Connection; onClose: () => void }) {
         </>
       }
     >
-      <p>
-        <Inert text={local} /> ⇄ <Inert text={remote} /> (
-        {processText(r) ? <Inert text={processText(r)} max={120} /> : 'no process'})
-        {r.host === undefined ? null : (
-          <>
-            {' on '}
-            <Inert text={r.host} max={60} />
-          </>
-        )}
-        .
-        {result === null
-          ? ' Both ends will see the connection reset. The process is not signalled, though it may end when its connection does.'
-          : null}
-      </p>
+      {/* Once closed, the result names the connection (its endpoints and owner): said once, not twice. */}
+      {result?.outcome === 'closed' ? null : (
+        <p>
+          <Inert text={local} /> ⇄ <Inert text={remote} /> (
+          {processText(r) ? <Inert text={processText(r)} max={120} /> : 'no process'})
+          {r.host === undefined ? null : (
+            <>
+              {' on '}
+              <Inert text={r.host} max={60} />
+            </>
+          )}
+          .
+          {result === null
+            ? ' Both ends will see the connection reset. The process is not signalled, though it may end when its connection does.'
+            : null}
+        </p>
+      )}
       {result ? (
         <div className={`result ${result.outcome}`} role="alert" data-outcome={result.outcome}>
           <InertMessage text={result.message} names={closeNames(r)} />

@@ -223,9 +223,12 @@ export function ConnectionsTab() {
   const procTable = procSource.table;
   // This machine's: a remote host's per-process traffic is not read.
   const localTraffic = hostSelection.kind !== 'remote';
+  // A capture of sockets has no per-process traffic: its list's traffic cells are blank, as its grid's are (they read
+  // "n/a: no TCP connection" beside processes whose TCP connections the capture lists: a new user's review).
+  const socketsCapture = capture !== null && processCapture === null;
   const traffic = useMemo(
-    () => (procTable.received && localTraffic ? trafficByName(procTable.rows.values()) : null),
-    [procTable, localTraffic],
+    () => (procTable.received && localTraffic && !socketsCapture ? trafficByName(procTable.rows.values()) : null),
+    [procTable, localTraffic, socketsCapture],
   );
   // Counted and summed again for each version of either table: entries that say the same keep their object.
   const processes = useKeepSame(

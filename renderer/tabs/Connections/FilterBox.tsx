@@ -44,6 +44,19 @@ export function FilterBox(props: {
   const errorRef = useRef<HTMLSpanElement>(null);
   const error = props.parsed.ok ? null : props.parsed.error;
   const invalid = error !== null;
+  // The error shows below the box while the focus is in it (or its help): it lies over the grid's headers, so it steps
+  // aside once the user goes elsewhere (a new user's review: it hid the sort marks for as long as the text stayed
+  // wrong). It stays in the page for screen readers (the box's description) and as the box's tooltip; the box stays
+  // marked invalid.
+  const [within, setWithin] = useState(false);
+  // The error quotes what was typed: its controls and bidi characters as escapes, as the grid draws them. A message
+  // that ends in an ellipsis (a list cut short) takes no full stop after it.
+  const errorText =
+    error === null
+      ? ''
+      : ((t) => `${t}${t.endsWith('…') ? '' : '.'} The list keeps the last valid filter.`)(
+          inertText(error.replace(/\.$/, '')),
+        );
   // The help is taller than a small window below the toolbars (754 px at 800x600 ran 300 px past the bottom,
   // scrolling the whole page) and wider than the room right of the box: it is fitted inside the window and
   // scrolls within itself. The error, a line or two, wraps and moves left of the window's edge (the list of
@@ -54,6 +67,10 @@ export function FilterBox(props: {
     // biome-ignore lint/a11y/noStaticElementInteractions: not a control: Escape bubbles here from the box, the help button and the help itself, and closes the help from any of them.
     <div
       className="filter"
+      onFocus={() => setWithin(true)}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setWithin(false);
+      }}
       onKeyDown={(e) => {
         if (e.key === 'Escape' && help) {
           setHelp(false);
@@ -66,10 +83,11 @@ export function FilterBox(props: {
         type="search"
         className={invalid ? 'invalid' : ''}
         // Beside the process chip the box is narrower: a short hint, not one cut mid-word ("Filter: text, prc").
-        placeholder={props.chip ? 'More terms…' : 'Filter: text, proc:, pid:, port:, addr:, state:…'}
+        placeholder={props.chip ? 'More terms…' : 'Filter: text, proc:, port:, state:…'}
         aria-label="Filter connections"
         aria-invalid={invalid}
         aria-describedby={invalid ? 'filter-error' : undefined}
+        title={invalid && !within ? errorText : undefined}
         value={props.query}
         onChange={(e) => props.onChange(e.target.value)}
         onKeyDown={(e) => {
@@ -91,9 +109,8 @@ export function FilterBox(props: {
         ?
       </button>
       {error !== null ? (
-        <span id="filter-error" ref={errorRef} className="filter-error" role="alert">
-          {/* The error quotes what was typed: its controls and bidi characters as escapes, as the grid draws them. */}
-          {inertText(error.replace(/\.$/, ''))}. The list keeps the last valid filter.
+        <span id="filter-error" ref={errorRef} className={within ? 'filter-error' : 'filter-error away'} role="alert">
+          {errorText}
         </span>
       ) : null}
       {help ? (
@@ -104,8 +121,10 @@ export function FilterBox(props: {
           </p>
           {/* Before the fields, which a short window shows only by scrolling (a new user's review of 12-05). */}
           <p>
-            Examples: <code>proc:firefox state:est</code> · <code>port:80,443 -addr:127.0.0.0/8</code> ·{' '}
-            <code>user:root lport:1-1023</code>
+            {/* Each example whole on its line: a wrap after `-` left the negation apart from its term. */}
+            Examples: <code className="example">proc:firefox state:est</code> ·{' '}
+            <code className="example">port:80,443 -addr:127.0.0.0/8</code> ·{' '}
+            <code className="example">user:root lport:1-1023</code>
           </p>
           <table>
             <tbody>

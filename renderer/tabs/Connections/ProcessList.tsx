@@ -168,6 +168,10 @@ const NO_TCP_TRAFFIC: NameTraffic = {
   note: NO_TCP_TRAFFIC_NOTE,
 };
 
+/** A process's PIDs as its cell draws them: the first and how many more. */
+const shortPids = (p: ProcessEntry): string =>
+  p.pids.length < 2 ? pidList(p.pids) : `${p.pids[0]} +${p.pids.length - 1}`;
+
 function trafficColumn(
   id: string,
   header: string,
@@ -194,6 +198,8 @@ function trafficColumn(
     text,
     value: (p) => (p.traffic ? asData(value(p.traffic)) : null),
     valueHeader,
+    // A figure's usual longest text, whole even where the list is narrowed to keep its last column on screen.
+    fitAtLeast: format === formatRate ? '999 KiB/s' : '99.9 MiB',
     render: (p) =>
       p.traffic && value(p.traffic) === null && p.traffic.note ? (
         <span className="muted" title={p.traffic.note}>
@@ -216,6 +222,8 @@ export const processListColumns: GridColumn<ProcessEntry>[] = [
     header: 'Process',
     width: 100,
     maxWidth: 150,
+    // A Linux process name's longest (15 bytes): whole where the list narrows its columns to end in the pane.
+    fitAtLeast: 'systemd-resolve',
     sortValue: (p) => p.name.toLowerCase(),
     text: (p) => p.name,
     // A bucket is drawn apart (muted, italic): a process named "(no process)" is drawn as any other.
@@ -240,15 +248,15 @@ export const processListColumns: GridColumn<ProcessEntry>[] = [
     id: 'pids',
     header: 'PIDs',
     width: 50,
-    maxWidth: 80,
+    maxWidth: 100,
     align: 'right',
     sortValue: (p) => p.pids[0] ?? null,
     // All of them as its text (tooltip, copy, export); the cell shows the first and how many more, as the
     // Connections grid's PID column does (a cut list read "6670, 7667, 7669…" with no way to see the rest).
     text: (p) => pidList(p.pids),
+    fitText: shortPids,
     value: (p) => p.pids,
-    render: (p) =>
-      pidsCell(pidList(p.pids), p.pids.length < 2 ? pidList(p.pids) : `${p.pids[0]} +${p.pids.length - 1}`),
+    render: (p) => pidsCell(pidList(p.pids), shortPids(p)),
     renderFitsText: true,
   },
   {
@@ -290,15 +298,21 @@ export const processListColumns: GridColumn<ProcessEntry>[] = [
     'TCP bytes received by the connections NetLens has seen, including those that closed since it started',
     'Recv (bytes)',
   ),
-  trafficColumn(
-    'bytesSent',
-    'Sent',
-    70,
-    (t) => t.bytesSent,
-    formatBytes,
-    'TCP bytes sent by the connections NetLens has seen, including those that closed since it started',
-    'Sent (bytes)',
-  ),
+  {
+    ...trafficColumn(
+      'bytesSent',
+      'Sent',
+      70,
+      (t) => t.bytesSent,
+      formatBytes,
+      'TCP bytes sent by the connections NetLens has seen, including those that closed since it started',
+      'Sent (bytes)',
+    ),
+    // The list is narrower than its columns at its default width below about 1700 px (35 % of the window): its
+    // columns give back what they were fitted wider than their least, so that the last one shown ends in the pane
+    // where they can (the totals ran past its edge, cut mid-figure, at 1366 px: a new user's review).
+    keepInView: true,
+  },
   {
     id: 'listening',
     header: 'Listen',
@@ -308,6 +322,7 @@ export const processListColumns: GridColumn<ProcessEntry>[] = [
     text: (p) => formatCount(p.listening),
     value: (p) => p.listening,
     hiddenByDefault: true,
+    keepInView: true,
   },
 ];
 

@@ -171,7 +171,8 @@ describe('why Kill or Close is unavailable', () => {
     expect(killBlocked({ ...owned, closedAt: 1 }, here)).toBe('the connection has closed');
     expect(closeBlocked({ ...owned, closedAt: 1 }, here)).toBe('the connection has already closed');
     expect(closeBlocked({ ...owned, proto: 'udp' }, here)).toBe('only a TCP connection can be closed');
-    expect(closeBlocked({ ...owned, state: 'LISTEN' }, here)).toMatch(/LISTEN: only an established/);
+    expect(closeBlocked({ ...owned, state: 'LISTEN' }, here)).toMatch(/^a listening socket is not a connection/);
+    expect(closeBlocked({ ...owned, state: 'SYN_SENT' }, here)).toMatch(/SYN_SENT: only an established/);
   });
   it('NetLens’s own process is not offered to Kill on this machine; another process sharing its socket is', () => {
     const self: ActionContext = { ...here, ownPids: new Set([7]) };

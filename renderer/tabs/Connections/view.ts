@@ -165,6 +165,7 @@ export function closeBlocked(row: Connection, ctx: ActionContext): string | unde
   if (ctx.capture) return READ_ONLY;
   if (row.closedAt) return 'the connection has already closed';
   if (row.proto !== 'tcp') return 'only a TCP connection can be closed';
+  if (row.state === 'LISTEN') return 'a listening socket is not a connection: only an established one can be closed';
   if (row.state !== 'ESTABLISHED') return `the connection is ${row.state}: only an established one can be closed`;
   return closeUnavailable(row, ctx);
 }

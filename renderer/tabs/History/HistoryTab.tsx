@@ -1,10 +1,12 @@
 // The History tab: the connection record the monitor keeps (electron/monitor/record/). As it was (a moment
 // or a range on a timeline), What changed, Exposure, Alerts, and the recording's own settings.
-import { type InputHTMLAttributes, useEffect, useState } from 'react';
+import { type InputHTMLAttributes, type ReactNode, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { formatBytes, formatDateTime } from '../../../shared/format.js';
 import type { RecordingStatus } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
+import { Dialog } from '../../components/Dialog.js';
+import { type BarItem, OverflowBar } from '../../components/OverflowBar.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
 import { pushNotice, useData } from '../../store/data.js';
 import { setHistoryView, viewStore, type HistoryView } from '../../store/view.js';
@@ -53,11 +55,18 @@ function limitField(props: {
   };
 }
 
-function RecordingBar(props: { status: RecordingStatus | null; onConfigured: (s: RecordingStatus) => void }) {
+/** The recording's controls, as items of the History toolbar (an OverflowBar: in a narrow window they move, from
+ *  the end, into its ⋯ menu, where the bar wrapped onto two or three rows: a new user's review of 12-06). The limits,
+ *  in the menu, open a dialog with their fields. */
+function useRecordingItems(props: { status: RecordingStatus | null; onConfigured: (s: RecordingStatus) => void }): {
+  items: BarItem[];
+  dialog: ReactNode;
+} {
   const client = useClient();
   const s = props.status;
   const [days, setDays] = useState('');
   const [mb, setMb] = useState('');
+  const [limitsOpen, setLimitsOpen] = useState(false);
   // The box shows what was asked at once (the host answers in a second or two, after the record is opened or
   // closed); a second click meanwhile is ignored, and a refusal puts it back.
   const [askedEnabled, setAskedEnabled] = useState<boolean | null>(null);
@@ -68,7 +77,19 @@ function RecordingBar(props: { status: RecordingStatus | null; onConfigured: (s:
     setDays(String(retentionDays));
     setMb(String(maxMb));
   }, [retentionDays, maxMb]);
-  if (!s) return <span className="muted">This NetLens keeps no record.</span>;
+  if (!s) {
+    const none = 'This NetLens keeps no record.';
+    return {
+      items: [
+        {
+          id: 'no-record',
+          node: <span className="muted">{none}</span>,
+          menu: [{ id: 'no-record', label: none, disabled: true }],
+        },
+      ],
+      dialog: null,
+    };
+  }
   const apply = async (change: Partial<RecordingStatus['config']>) => {
     try {
       props.onConfigured(await client.request('recordConfigure', { config: { ...s.config, ...change } }));
@@ -76,58 +97,104 @@ function RecordingBar(props: { status: RecordingStatus | null; onConfigured: (s:
       pushNotice('error', 'record-configure', `Could not change recording: ${(e as Error).message}`);
     }
   };
-  return (
-    <div className="recording-bar" data-state={s.state}>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={askedEnabled ?? s.config.enabled}
-          aria-busy={askedEnabled !== null}
-          onChange={(e) => {
-            if (askedEnabled !== null) return;
-            const enabled = e.target.checked;
-            setAskedEnabled(enabled);
-            void apply({ enabled }).finally(() => setAskedEnabled(null));
-          }}
-        />
-        Record connections
-      </label>
-      <span className={`recording-state ${s.state}`} data-testid="recording-state" title={s.message ?? s.file ?? ''}>
-        {STATE_TEXT[s.state]}
-        {s.state === 'recording'
-          ? ` · ${formatBytes(s.sizeBytes)}${s.oldest ? ` since ${formatDateTime(s.oldest)}` : ''}`
-          : ''}
-        {s.message && s.state !== 'recording' ? `: ${s.message}` : ''}
-      </span>
-      <label className="field">
-        <span>Keep</span>
-        <input
-          {...limitField({
-            label: 'Keep days',
-            min: 1,
-            max: 365,
-            text: days,
-            onText: setDays,
-            current: s.config.retentionDays,
-            onApply: (n) => void apply({ retentionDays: n }),
-          })}
-        />
-        <span>days, at most</span>
-        <input
-          {...limitField({
-            label: 'Size cap in MB',
-            min: 10,
-            max: 10000,
-            text: mb,
-            onText: setMb,
-            current: s.config.maxMb,
-            onApply: (n) => void apply({ maxMb: n }),
-          })}
-        />
-        <span>MB</span>
-      </label>
-    </div>
+  const enabled = askedEnabled ?? s.config.enabled;
+  const setEnabled = (on: boolean) => {
+    if (askedEnabled !== null) return;
+    setAskedEnabled(on);
+    void apply({ enabled: on }).finally(() => setAskedEnabled(null));
+  };
+  const stateText = `${STATE_TEXT[s.state]}${
+    s.state === 'recording'
+      ? ` · ${formatBytes(s.sizeBytes)}${s.oldest ? ` since ${formatDateTime(s.oldest)}` : ''}`
+      : ''
+  }${s.message && s.state !== 'recording' ? `: ${s.message}` : ''}`;
+  const limits = (
+    <label className="field recording-limits">
+      <span>Keep</span>
+      <input
+        {...limitField({
+          label: 'Keep days',
+          min: 1,
+          max: 365,
+          text: days,
+          onText: setDays,
+          current: s.config.retentionDays,
+          onApply: (n) => void apply({ retentionDays: n }),
+        })}
+      />
+      <span>days, at most</span>
+      <input
+        {...limitField({
+          label: 'Size cap in MB',
+          min: 10,
+          max: 10000,
+          text: mb,
+          onText: setMb,
+          current: s.config.maxMb,
+          onApply: (n) => void apply({ maxMb: n }),
+        })}
+      />
+      <span>MB</span>
+    </label>
   );
+  return {
+    items: [
+      {
+        id: 'record',
+        node: (
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={enabled}
+              aria-busy={askedEnabled !== null}
+              onChange={(e) => setEnabled(e.target.checked)}
+            />
+            Record connections
+          </label>
+        ),
+        menu: [{ id: 'record', label: 'Record connections', checked: enabled, onSelect: () => setEnabled(!enabled) }],
+      },
+      {
+        id: 'recording-state',
+        node: (
+          <span
+            className={`recording-state ${s.state}`}
+            data-state={s.state}
+            data-testid="recording-state"
+            title={s.message ?? s.file ?? ''}
+          >
+            {stateText}
+          </span>
+        ),
+        menu: [{ id: 'recording-state', label: stateText, disabled: true }],
+      },
+      {
+        id: 'limits',
+        node: limits,
+        menu: [
+          {
+            id: 'limits',
+            label: `Keep ${s.config.retentionDays} days, at most ${s.config.maxMb} MB…`,
+            onSelect: () => setLimitsOpen(true),
+          },
+        ],
+      },
+    ],
+    dialog: limitsOpen ? (
+      <Dialog
+        title="Keep the record"
+        onClose={() => setLimitsOpen(false)}
+        actions={
+          <button type="button" onClick={() => setLimitsOpen(false)}>
+            Done
+          </button>
+        }
+      >
+        <p className="muted">Connections older than this, or past this size, are cut from the record.</p>
+        {limits}
+      </Dialog>
+    ) : null,
+  };
 }
 
 export function HistoryTab() {
@@ -142,18 +209,31 @@ export function HistoryTab() {
   useEffect(() => {
     if (streamed) setStatus(streamed);
   }, [streamed]);
+  const recording = useRecordingItems({ status, onConfigured: setStatus });
   return (
     <div className="tab-body">
-      <div className="tab-toolbar" role="toolbar" aria-label="History">
-        <RadioButtons
-          label="History views"
-          options={VIEWS.map((v) => ({ value: v.id, label: v.label, id: `history-${v.id}` }))}
-          value={view}
-          onChange={setHistoryView}
-        />
-        <div className="toolbar-spacer" />
-        <RecordingBar status={status} onConfigured={setStatus} />
-      </div>
+      <OverflowBar
+        label="History"
+        className="tab-toolbar"
+        items={[
+          {
+            id: 'views',
+            pinned: true,
+            node: (
+              <RadioButtons
+                label="History views"
+                options={VIEWS.map((v) => ({ value: v.id, label: v.label, id: `history-${v.id}` }))}
+                value={view}
+                onChange={setHistoryView}
+              />
+            ),
+            menu: [],
+          },
+          null,
+          ...recording.items,
+        ]}
+      />
+      {recording.dialog}
       <section className="history-body" aria-labelledby={`history-${view}`}>
         {view === 'timeline' ? (
           <AsItWas />
