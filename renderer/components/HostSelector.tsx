@@ -7,6 +7,7 @@ import { checkDestination, type HostSelection, type RemoteHostInfo } from '../..
 import { useClient } from '../api/context.js';
 import { hostStateText, useHosts } from '../store/hosts.js';
 import { Dialog } from './Dialog.js';
+import { Menu } from './Menu.js';
 
 /** How often the hosts' states are asked for while there are any. */
 const POLL_MS = 2000;
@@ -152,6 +153,70 @@ function AddHostDialog(props: { onClose: () => void }) {
   );
 }
 
+/** A host's chip: its name and a mark of its state (the state in words for screen readers, why and since when in its
+ *  tooltip). A button: a click (or Enter, the context menu, Shift+F10) opens what can be done with the host, Show it
+ *  alone and Remove it, where Remove was only in the Host selector, shown once a host is chosen there. */
+function HostChip({ host: h }: { host: RemoteHostInfo }) {
+  const client = useClient();
+  const [menuAt, setMenuAt] = useState<{ x: number; y: number } | null>(null);
+  const below = (el: HTMLElement) => {
+    const r = el.getBoundingClientRect();
+    setMenuAt({ x: r.left, y: r.bottom + 2 });
+  };
+  const { select, remove } = useHosts.getState();
+  return (
+    <span
+      className={`host-chip ${h.state}`}
+      role="status"
+      aria-label={`Host ${h.destination}`}
+      title={hostStateText(h)}
+    >
+      <button
+        type="button"
+        className="host-chip-button"
+        aria-haspopup="menu"
+        aria-expanded={menuAt !== null}
+        onClick={(e) => below(e.currentTarget)}
+        onContextMenu={(e) => {
+          e.preventDefault();
+          setMenuAt({ x: e.clientX, y: e.clientY });
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) {
+            e.preventDefault();
+            below(e.currentTarget);
+          }
+        }}
+      >
+        <bdi className="host-chip-name">{h.destination}</bdi>
+        <span className="visually-hidden">: {chipState(h)}</span>
+      </button>
+      {menuAt ? (
+        <Menu
+          label={`Host ${h.destination}`}
+          at={menuAt}
+          onClose={() => setMenuAt(null)}
+          items={[
+            {
+              id: 'show',
+              label: `Show ${h.destination} alone`,
+              names: [h.destination],
+              onSelect: () => select({ kind: 'remote', destination: h.destination }),
+            },
+            {
+              id: 'remove',
+              label: `Remove ${h.destination}`,
+              names: [h.destination],
+              separatorBefore: true,
+              onSelect: () => void remove(client, h.destination),
+            },
+          ]}
+        />
+      ) : null}
+    </span>
+  );
+}
+
 /** The toolbar's host controls, as items of the app's OverflowBar (what does not fit goes into ⋯, with the
  *  hosts' states in the menu's labels): a compact chip per host (its name and a mark of its state; the state in
  *  words for screen readers, why and since when in its tooltip), then the selector. */
@@ -174,16 +239,7 @@ export function useHostBarItems(): { chips: BarItem | null; selector: BarItem | 
           node: (
             <span className="host-chips">
               {hosts.map((h) => (
-                <span
-                  key={h.destination}
-                  className={`host-chip ${h.state}`}
-                  role="status"
-                  aria-label={`Host ${h.destination}`}
-                  title={hostStateText(h)}
-                >
-                  <bdi className="host-chip-name">{h.destination}</bdi>
-                  <span className="visually-hidden">: {chipState(h)}</span>
-                </span>
+                <HostChip key={h.destination} host={h} />
               ))}
             </span>
           ),

@@ -296,6 +296,25 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
             .count()) > 0,
       );
       await page.getByRole('tab', { name: 'Connections' }).click();
+      // Its chip's menu: show it alone, or remove it (Remove was only beside the Host selector, once it was chosen).
+      const viewport = page.viewportSize()!;
+      await page.setViewportSize({ width: 1920, height: viewport.height });
+      await page.getByRole('combobox', { name: 'Host', exact: true }).selectOption('all');
+      const chipButton = page.getByRole('status', { name: 'Host nosuchhost.invalid' }).getByRole('button');
+      await chipButton.click();
+      const menu = page.getByRole('menu', { name: 'Host nosuchhost.invalid' });
+      await menu.getByRole('menuitem', { name: 'Show nosuchhost.invalid alone' }).click();
+      expect(await page.getByRole('combobox', { name: 'Host', exact: true }).inputValue()).toBe(
+        'remote:nosuchhost.invalid',
+      );
+      await chipButton.press('Shift+F10');
+      await menu.getByRole('menuitem', { name: 'Remove nosuchhost.invalid' }).click();
+      await until(
+        'the host removed',
+        async () => (await page.getByRole('status', { name: 'Host nosuchhost.invalid' }).count()) === 0,
+        WAIT_MS,
+      );
+      await page.setViewportSize(viewport);
     },
     TEST_MS,
   );
