@@ -13,6 +13,7 @@ import { memo, type ReactNode, useEffect, useRef, useState } from 'react';
 import { isAgentNotice, useAgent } from '../store/agent.js';
 import { useClient } from '../api/context.js';
 import { useLastCopy } from './clipboard.js';
+import { hostStateText, useHosts } from '../store/hosts.js';
 
 /** What the denied-owners badge says first: "1 socket" or "N sockets" without an owner, "in this capture" for an
  *  opened capture (its owners are what the file held: running as administrator here would not add any). */
@@ -207,6 +208,14 @@ export function StatusBar({
   const lateNow = ds.tick ? late.current.recent(ds.tick.lagCount, ds.tick.at) : false;
   const diag = ds.diagnostics;
   const { skippedTitle, missingTitle } = diagnosticsTitles(diag);
+  // A remote host shown alone and not connected: its state where the tick's figure would be (the figure is this
+  // machine's read, which said "read in 1.0 ms" beside a host that never answered).
+  const unreached = useHosts((h) => {
+    const sel = h.selection;
+    if (sel.kind !== 'remote') return null;
+    const host = h.hosts.find((x) => x.destination === sel.destination);
+    return host && host.state !== 'connected' ? hostStateText(host) : null;
+  });
   return (
     // Not a live region: it changes every tick, and announcing each would drown everything else out.
     <footer className="statusbar" role="contentinfo" aria-label="Status">
@@ -224,7 +233,11 @@ export function StatusBar({
       ) : null}
       {panel?.selected ? <span data-status="selected">{formatCount(panel.selected)} selected</span> : null}
       <CopyNews />
-      {capture ? null : ds.tick ? (
+      {capture ? null : unreached !== null ? (
+        <span className="badge warn" data-status="host-state" title={inertText(unreached)}>
+          {inertText(unreached)}
+        </span>
+      ) : ds.tick ? (
         <TickFigure at={ds.tick.at} lagCount={ds.tick.lagCount}>
           read in {duration.toFixed(duration < 10 ? 1 : 0)} ms
           {lateNow ? ` · ${lateText(ds.tick.lagCount)}` : ''}

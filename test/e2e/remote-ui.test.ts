@@ -295,6 +295,12 @@ describe.skipIf(process.platform !== 'linux' || !isRoot || !existsSync(SSHD))('r
             .filter({ hasText: /^Nothing read from nosuchhost/ })
             .count()) > 0,
       );
+      // The status bar says the host's state where this machine's read time would be ("read in 1.0 ms", beside a host
+      // that never answered).
+      expect(await page.locator('footer [data-status="host-state"]').textContent()).toMatch(
+        /^nosuchhost\.invalid: disconnected/,
+      );
+      expect(await page.locator('footer').textContent()).not.toContain('read in');
       await page.getByRole('tab', { name: 'Connections' }).click();
       // Its chip's menu: show it alone, or remove it (Remove was only beside the Host selector, once it was chosen).
       const viewport = page.viewportSize()!;
