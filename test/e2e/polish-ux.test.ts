@@ -201,6 +201,12 @@ describe('polish for a new user', () => {
         (c) => c.closest('[role="row"]')?.querySelector('[data-column="localAddress"]')?.textContent ?? '',
       );
       expect(local).toMatch(/^\(unnamed\) #\d+$/);
+      // Drawn as NetLens's words, apart from a path (one spelled "(unnamed) #1" would pass for it otherwise).
+      expect(
+        await cell.evaluate(
+          (c) => c.closest('[role="row"]')?.querySelector('[data-column="localAddress"] .process-bucket') !== null,
+        ),
+      ).toBe(true);
       await cell.click({ button: 'right' });
       const copyLocal = page.getByRole('menuitem', { name: /^Copy local address/ });
       expect(await copyLocal.getAttribute('aria-disabled')).toBe('true');

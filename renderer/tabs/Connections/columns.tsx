@@ -211,7 +211,16 @@ export function connectionColumns(
       // A unix socket's path cut in the middle where its column is narrow: its file name, at the end, is what tells
       // sockets apart ("/tmp/ux-scripts/…" hid it: a new user's review of 12-06). A path with a character to escape
       // is drawn escaped by the grid, cut at its end.
-      render: (r) => (r.proto === 'unix' ? <MiddleCut text={localText(r)} /> : localText(r)),
+      // An unnamed unix socket's "(unnamed) #inode" is NetLens's words, not a path: drawn apart (muted, italic), so a
+      // socket bound to a path spelled like it ("(unnamed) #1", a relative path) does not pass for one.
+      render: (r) =>
+        r.proto !== 'unix' ? (
+          localText(r)
+        ) : r.path ? (
+          <MiddleCut text={localText(r)} />
+        ) : (
+          <span className="muted process-bucket">{localText(r)}</span>
+        ),
       renderFitsText: true,
       value: (r) => (r.proto === 'unix' ? (r.path ?? '') : r.localAddress),
       maxWidth: ADDRESS_MAX,
