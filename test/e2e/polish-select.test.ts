@@ -465,7 +465,7 @@ describe('Export', () => {
     // Each tab's report says what filters its view (a new user's review of 12-06 found only Connections' did).
     const exported = async (format: RegExp) => {
       await page.keyboard.press('ControlOrMeta+e');
-      await dialog.getByRole('radio', { name: format }).check();
+      await dialog.getByRole('radio', { name: format }).check({ timeout: 10_000 });
       const file = page.waitForEvent('download');
       await dialog.getByRole('button', { name: 'Export', exact: true }).click();
       const text = readFileSync(await (await file).path(), 'utf8');
@@ -498,6 +498,20 @@ describe('Export', () => {
     await until('the status bar says it', async () =>
       ((await page.locator('footer [data-status="copied"]').textContent()) ?? '').startsWith('Copied 1 row'),
     );
+    // History's As it was: its grid as the other tabs' are, with the moment and filter that chose the rows (Ctrl+E said
+    // "This tab shows no table to export yet": a new user's review).
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page.getByRole('radio', { name: 'As it was' }).click();
+    await page.getByRole('button', { name: 'Now', exact: true }).click();
+    await until(
+      'recorded rows',
+      async () =>
+        (await page.locator('[role="grid"][aria-label="Recorded connections"] [role="row"][data-row-id]').count()) > 0,
+    );
+    const historyHtml = await exported(/HTML/);
+    expect(historyHtml).toMatch(/Open at \d{4}-\d\d-\d\d/);
+    expect(historyHtml).toContain('Filter: (none)');
+    expect(historyHtml).toContain('<table');
     await page.getByRole('tab', { name: 'Connections' }).click();
     expect(total).toBeGreaterThan(0);
   });

@@ -17,6 +17,7 @@ import { RadioButtons } from '../../components/RadioButtons.js';
 import { DataGrid } from '../../components/DataGrid.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { reportPanel } from '../../store/view.js';
+import { filterLine, useViewDescription } from '../../store/exports.js';
 import { useNames } from '../../store/names.js';
 import { useServiceIndex } from '../../store/host-info.js';
 import type { NameLookup } from '../../../shared/names.js';
@@ -330,6 +331,8 @@ export function AsItWas() {
         filterText === '' ? null : filterText,
       ),
     );
+  // File → Export… (Ctrl+E) writes the grid as the other tabs' grids are written, with what chose its rows.
+  useViewDescription('history', () => [caption, filterLine(filterText), ...notRecorded]);
   const exportItem = (id: string, label: string, run: () => void) => ({
     id,
     node: (
@@ -441,6 +444,7 @@ export function AsItWas() {
       ) : null}
       <DataGrid
         gridId="history"
+        exportTab="history"
         label="Recorded connections"
         columns={columns}
         rows={shown}
