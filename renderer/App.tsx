@@ -4,7 +4,7 @@ import { isMenuCommand, type IntervalMs } from '../shared/protocol.js';
 import { useClient } from './api/context.js';
 import { electronBridge } from './api/transport.js';
 import { endNotices, pushNotice, useData } from './store/data.js';
-import { loadSettings, updateSettings, useSettings, type ThemeChoice } from './store/settings.js';
+import { loadSettings, settingsStore, updateSettings, useSettings, type ThemeChoice } from './store/settings.js';
 import { captureStore, openCaptureFile, useCapture } from './store/capture.js';
 import { closeExport, openExport, showAlerts, useView, viewStore } from './store/view.js';
 import { useStore } from 'zustand';
@@ -25,6 +25,7 @@ import { formatDateTime } from '../shared/format.js';
 import { AboutDialog } from './components/AboutDialog.js';
 import { ShortcutsDialog } from './components/ShortcutsDialog.js';
 import { TABS, type TabId } from '../shared/tabs.js';
+import { captureFor, showsCapture } from './store/source.js';
 import { rovingStep } from './components/roving-keys.js';
 import { isOffline } from './api/client.js';
 import { followHostInfo, useHostInfo } from './store/host-info.js';
@@ -76,13 +77,13 @@ export function App() {
       // The process list's dataset while the list shows; History's live interfaces for its Exposure view alone (its
       // other views show the record, and the connections' tick in the status bar): an interfaces diff a tick is
       // otherwise parsed, applied and answered for nothing on screen.
-      const visible = capture
-        ? []
-        : tab.datasets.filter(
-            (d) =>
-              (d !== 'processes' || showProcessList !== false) &&
-              (tab.id !== 'history' || d !== 'interfaces' || historyView === 'exposure'),
-          );
+      // A dataset whose place a capture takes is not polled for this page; the tab's others, and the other tabs, are.
+      const visible = tab.datasets.filter(
+        (d) =>
+          captureFor(capture, d) === null &&
+          (d !== 'processes' || showProcessList !== false) &&
+          (tab.id !== 'history' || d !== 'interfaces' || historyView === 'exposure'),
+      );
       const extras =
         visible.includes('connections') && extrasKey
           ? (extrasKey.split(',') as ReturnType<typeof connectionExtras>)
@@ -134,7 +135,10 @@ export function App() {
         typing: isTyping(e.target),
         onButton: pressesButton(e.target),
         overlayOpen: document.querySelector('[role="dialog"], [role="menu"]') !== null,
-        capture: captureStore.getState().capture !== null,
+        capture: showsCapture(
+          captureStore.getState().capture,
+          (TABS.find((t) => t.id === settingsStore.getState().settings.activeTab) ?? TABS[0]!).datasets,
+        ),
         modalOpen: modalOpen(),
       };
       const command = keyCommand(e, where);
@@ -219,7 +223,7 @@ export function App() {
         </div>
         <AppActions
           paused={paused}
-          capture={capture !== null}
+          capture={showsCapture(capture, (TABS.find((t) => t.id === activeTab) ?? TABS[0]!).datasets)}
           intervalMs={currentInterval}
           onInterval={setIntervalMs}
           onPause={togglePause}

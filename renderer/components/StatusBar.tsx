@@ -7,6 +7,7 @@ import { useData } from '../store/data.js';
 import { isOffline } from '../api/client.js';
 import type { PanelStats } from '../store/view.js';
 import { useCapture } from '../store/capture.js';
+import { showsCapture } from '../store/source.js';
 import { TABS, type TabId } from '../../shared/tabs.js';
 import type { Dataset, Diagnostics } from '../../shared/types.js';
 import { memo, type ReactNode, useEffect, useRef, useState } from 'react';
@@ -198,7 +199,9 @@ export function StatusBar({
   const secondaryError = useData((s) => (secondary ? s.datasets[secondary].error : null));
   const status = useData((s) => s.status);
   const offline = useData((s) => isOffline(s.connection));
+  // The capture in the shown tab's place: a tab whose datasets are live shows its tick's figures beside an open one.
   const capture = useCapture();
+  const captured = showsCapture(capture, [dataset, ...(secondary ? [secondary] : [])]);
   const agentRunning = useAgent((a) => a.status?.state === 'running');
   const durations = useRef<TickFigures | null>(null);
   durations.current ??= new TickFigures();
@@ -233,7 +236,7 @@ export function StatusBar({
       ) : null}
       {panel?.selected ? <span data-status="selected">{formatCount(panel.selected)} selected</span> : null}
       <CopyNews />
-      {capture ? null : unreached !== null ? (
+      {captured ? null : unreached !== null ? (
         <span className="badge warn" data-status="host-state" title={inertText(unreached)}>
           {inertText(unreached)}
         </span>
@@ -269,7 +272,7 @@ export function StatusBar({
         </span>
       ) : null}
       {panel?.denied ? (
-        capture ? (
+        captured ? (
           <span className="badge warn" data-status="denied">
             {deniedOwnersLead(panel.denied, true)}
           </span>
@@ -277,7 +280,7 @@ export function StatusBar({
           <DeniedOwners denied={panel.denied} />
         )
       ) : null}
-      {agentRunning && !capture ? (
+      {agentRunning && !captured ? (
         <span
           className="badge"
           data-status="agent"

@@ -30,6 +30,12 @@ export function captureFor(capture: OpenCapture | null, dataset: Dataset): OpenC
   return capture && (capture.dataset === dataset || EMPTIED_BY[dataset] === capture.dataset) ? capture : null;
 }
 
+/** Whether a tab showing `datasets` shows the open capture in any of them (the others show live data: Pause,
+ *  Refresh and the tick's figures are theirs). */
+export function showsCapture(capture: OpenCapture | null, datasets: readonly Dataset[]): boolean {
+  return datasets.some((d) => captureFor(capture, d) !== null);
+}
+
 /** A capture as a dataset's table: its rows when it is of that dataset, else none. */
 export function capturedTable<D extends Dataset>(capture: OpenCapture, dataset: D): DatasetState<RowTypes[D]> {
   const rows = capture.dataset === dataset ? (capture.rows as RowTypes[D][]) : [];

@@ -72,6 +72,18 @@ describe('captures in the app', () => {
     expect(traffic.length).toBeGreaterThan(0);
     expect(traffic.filter((t) => t.trim() !== '')).toEqual([]);
     if (!shownBefore) await toggle.click();
+    // The other tabs are live beside it: Pause and the refresh work there, and the status bar gives their tick's figures
+    // (a capture of one tab turned them off on every tab: a new user's review).
+    const pause = page.getByRole('button', { name: 'Pause', exact: true });
+    expect(await pause.isDisabled()).toBe(true);
+    await page.getByRole('tab', { name: 'Routes' }).click();
+    await until('Pause usable on Routes', async () => !(await pause.isDisabled()));
+    await until('the tick’s figures on Routes', async () =>
+      /read in/.test((await page.locator('footer.statusbar').textContent()) ?? ''),
+    );
+    await page.getByRole('tab', { name: 'Connections' }).click();
+    await until('Pause off on the capture again', () => pause.isDisabled());
+    expect(await page.locator('footer.statusbar').textContent()).not.toContain('read in');
     const opened = page.locator('.notice', { hasText: 'Opened netstat-ano.win10.txt' });
     expect(await opened.count()).toBe(1);
     await page.getByRole('button', { name: 'Back to live data' }).click();
