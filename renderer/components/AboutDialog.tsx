@@ -17,7 +17,10 @@ export function AboutDialog(props: { info: HostInfo | null; onClose: () => void 
     >
       <p>
         NetLens {info?.appVersion ?? ''}: live connections, routes, interfaces and protocol statistics.
-        {info ? ` ${info.platform} ${info.arch}, ${info.host} host.` : ''}
+        {/* A sentence of its own, starting with a capital (it read "… statistics. linux x64, browser host."). */}
+        {info
+          ? ` Running on ${info.platform} ${info.arch}, in the ${info.host === 'electron' ? 'desktop app' : 'browser host'}.`
+          : ''}
       </p>
       <p>
         Places (country, network) are looked up offline in the databases below; no address leaves this machine for them.

@@ -164,7 +164,12 @@ describe('Interfaces tab with an opened capture', () => {
     expect(await grid.locator('[role="columnheader"] [data-column="rxRate"]').count()).toBe(0);
     expect(await panel().locator('.uplot').count()).toBe(0);
     expect(await panel().getByText('A capture is a single reading').count()).toBe(1);
+    // Its heading names the interface, and no 10 minutes its body says it has not.
+    expect(await panel().locator('.iface-chart > h3').textContent()).not.toContain('last 10 minutes');
     await backToLive();
+    await until('the live heading', async () =>
+      ((await panel().locator('.iface-chart > h3').textContent()) ?? '').includes('last 10 minutes'),
+    );
     await until('live lo again', () => cell('Interfaces', 'lo', 'rxRate').count());
   });
 });

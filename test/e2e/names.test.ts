@@ -92,6 +92,10 @@ describe('names and places', () => {
     expect(text).toMatch(/CC BY 4\.0/);
     expect(text).toMatch(/DB-IP/);
     expect(text).toMatch(/IANA/);
+    // Where it runs, as a sentence of its own (it read "… statistics. linux x64, browser host.").
+    expect(await page.getByRole('dialog', { name: 'About NetLens' }).locator('p').first().textContent()).toMatch(
+      /statistics\. Running on linux x64, in the browser host\.$/,
+    );
     await page.keyboard.press('Escape');
     expect(await page.getByRole('dialog', { name: 'About NetLens' }).count()).toBe(0);
   });

@@ -255,6 +255,8 @@ export const processListColumns: GridColumn<ProcessEntry>[] = [
     // Connections grid's PID column does (a cut list read "6670, 7667, 7669…" with no way to see the rest).
     text: (p) => pidList(p.pids),
     fitText: shortPids,
+    // A PID as long as Linux makes them (pid_max, 4194304): whole where the list narrows its columns to end in it.
+    fitAtLeast: '4194304',
     value: (p) => p.pids,
     render: (p) => pidsCell(pidList(p.pids), shortPids(p)),
     renderFitsText: true,

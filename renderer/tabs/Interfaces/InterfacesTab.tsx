@@ -170,6 +170,8 @@ export function InterfacesTab() {
             exportTab="interfaces"
             columns={columns}
             rows={listed}
+            // An interface made later (a container's veth, a VPN's tun) widens Name to its name, as Routes does.
+            fitGrows
             defaultSort={INTERFACE_SORT}
             rowClass={interfaceClass}
             selectedId={selected}
@@ -190,7 +192,9 @@ export function InterfacesTab() {
             <h3>
               {selected ? (
                 <>
-                  <Inert text={label ?? selected} max={40} className="iface-name" /> · last 10 minutes
+                  <Inert text={label ?? selected} max={40} className="iface-name" />
+                  {/* A capture is one reading: it has no 10 minutes (the chart's body says so). */}
+                  {capture ? null : ' · last 10 minutes'}
                   {/* The chart keeps the interface chosen while the filter hides its row: said, so that it is not
                       taken for one of the rows listed (a new user's review of 12-06). */}
                   {listed !== rows && !listed.some((r) => r.id === selected) ? (
