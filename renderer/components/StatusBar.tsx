@@ -232,6 +232,7 @@ export function StatusBar({
       {panel ? (
         <span data-status="rows">
           {formatCount(panel.shown)} of {formatCount(panel.total)} {panel.noun}
+          {panel.note ? ` (${panel.note})` : ''}
         </span>
       ) : null}
       {panel?.selected ? <span data-status="selected">{formatCount(panel.selected)} selected</span> : null}

@@ -13,6 +13,8 @@ export interface PanelStats {
   denied?: number;
   /** Rows of the view selected (a grid with several selectable rows). */
   selected?: number;
+  /** What the count leaves unsaid, after it ("13 in the local table, hidden"). */
+  note?: string;
 }
 
 export const HISTORY_VIEWS = ['timeline', 'changes', 'exposure', 'alerts'] as const;
@@ -61,7 +63,8 @@ export function reportPanel(stats: PanelStats | null): void {
     prev.total === stats.total &&
     prev.noun === stats.noun &&
     prev.denied === stats.denied &&
-    prev.selected === stats.selected
+    prev.selected === stats.selected &&
+    prev.note === stats.note
   )
     return;
   viewStore.setState({ panel: stats });
