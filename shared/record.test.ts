@@ -121,10 +121,12 @@ describe('gapText of a moment no recording covers', () => {
     const gap = { kind: 'before' as const, begins: Date.UTC(2026, 11, 6, 12) };
     const text = (asked: number) => gapText(gap, asked, 'changes');
     // `--since 1970-01-01` in UTC is 0, which read as no moment: "after : what was open".
-    expect(text(new Date(1970, 0, 1).getTime())).toContain(', after 1970-01-01 00:00:00: what was open');
-    expect(text(0)).toMatch(/, after 19(69|70)-\d\d-\d\d \d\d:\d\d:\d\d: what was open/);
+    expect(text(new Date(1970, 0, 1).getTime())).toContain(
+      ', later than the 1970-01-01 00:00:00 asked for: what was open',
+    );
+    expect(text(0)).toMatch(/, later than the 19(69|70)-\d\d-\d\d \d\d:\d\d:\d\d asked for: what was open/);
     const year0 = new Date(2000, 0, 1);
     year0.setFullYear(0);
-    expect(text(year0.getTime())).toContain(', after 0000-01-01 00:00:00: what was open');
+    expect(text(year0.getTime())).toContain(', later than the 0000-01-01 00:00:00 asked for: what was open');
   });
 });

@@ -122,7 +122,7 @@ export function gapText(gap: RecordGap, asked: number, what: 'changes' | 'rows')
   const t = formatMoment;
   if (gap.kind === 'before')
     return what === 'changes'
-      ? `The record begins at ${t(gap.begins)}, after ${t(asked)}: what was open then is the baseline, not new.`
+      ? `The record begins at ${t(gap.begins)}, later than the ${t(asked)} asked for: what was open then is the baseline, not new.`
       : `The record begins at ${t(gap.begins)}: nothing was recorded before it.`;
   const nothing = `Nothing was recorded from ${t(gap.lastBefore)} to ${t(gap.resumed)} (NetLens was not recording)`;
   return what === 'changes'

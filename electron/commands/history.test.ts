@@ -131,7 +131,7 @@ describe('a moment before the record began', () => {
       db.run('INSERT INTO processes (name, first_seen) VALUES (?, ?)', [process, first]);
     }
     db.close();
-    const said = `The record begins at ${formatDateTime(begins)}, after `;
+    const said = `The record begins at ${formatDateTime(begins)}, later than the `;
     const changed = await run(['--changes', '--since', '2h', '--db', file]);
     expect(changed.code).toBe(0);
     // On main: "What changed from <2 hours ago>", sshd among the new listeners and the processes that started.

@@ -98,7 +98,7 @@ describe('a record that began minutes ago', () => {
     // On main: no such line, and the host's own listener (and every other one open) among the new listeners.
     expect(await gap.textContent()).toMatch(
       new RegExp(
-        `^The record begins at ${localTime(begins)}, after \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d: what was open then is the baseline, not new\\.$`,
+        `^The record begins at ${localTime(begins)}, later than the \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d asked for: what was open then is the baseline, not new\\.$`,
       ),
     );
     expect(await page.getByTestId('changes').locator('p').first().textContent()).toMatch(

@@ -104,8 +104,15 @@ describe('History moments in 24-hour form', () => {
     await page.getByRole('radio', { name: 'What changed' }).click();
     const since = page.getByRole('textbox', { name: 'Since' });
     await since.waitFor();
+    // It opens at 1 hour ago, shown pressed (none was: a second new user's review).
+    const hour = page.getByRole('button', { name: '1 hour ago', exact: true });
+    if ((await hour.count()) > 0) expect(await hour.getAttribute('aria-pressed')).toBe('true');
     // On main: no such button (1 hour, 24 hours and 7 days ago only).
     await page.getByRole('button', { name: '5 min ago', exact: true }).click();
+    expect(await page.getByRole('button', { name: '5 min ago', exact: true }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
+    if ((await hour.count()) > 0) expect(await hour.getAttribute('aria-pressed')).toBe('false');
     // (The page's time zone is UTC: the field's moment read as UTC is the moment.)
     const ago = async () => Date.now() - Date.parse(`${(await since.inputValue()).replace(' ', 'T')}Z`);
     await until('Since 5 minutes ago', async () => Math.abs((await ago()) - 5 * 60_000) < 60_000);

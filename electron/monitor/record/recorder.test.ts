@@ -459,7 +459,7 @@ describe('the recorder', () => {
     expect(summary.startedProcesses.map((p) => p.process).sort()).toEqual(['app3', 'app4']);
     expect(summary.newRemoteHosts.map((h) => h.address)).toEqual(['10.9.9.9']);
     expect(gapText(summary.gap!, summary.asked, 'changes')).toBe(
-      `The record begins at ${formatDateTime(begins)}, after ${formatDateTime(summary.asked)}: what was open then is the baseline, not new.`,
+      `The record begins at ${formatDateTime(begins)}, later than the ${formatDateTime(summary.asked)} asked for: what was open then is the baseline, not new.`,
     );
     // The record begins when its baseline was read, not as the recorder opened the file (nothing was known then).
     expect(begins).toBeGreaterThan(recordingStarted);

@@ -148,6 +148,9 @@ export function Changes() {
   const client = useClient();
   const [twoMoments, setTwoMoments] = useState(false);
   const [a, setA] = useState(() => wholeSecond(Date.now() - 3_600_000));
+  // The "… ago" the first moment was set by, shown pressed (the view opened at 1 hour ago with none pressed: a new
+  // user's review); a moment typed or picked otherwise presses none.
+  const [ago, setAgo] = useState<number | null>(3_600_000);
   const [b, setB] = useState(() => wholeSecond(Date.now()));
   const [summary, setSummary] = useState<ChangesSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -182,7 +185,14 @@ export function Changes() {
 
   const firstLabel = twoMoments ? 'First moment' : 'Since';
   /** The first moment, `ms` before now. */
-  const back = (ms: number) => setA(wholeSecond(Date.now() - ms));
+  const back = (ms: number) => {
+    setA(wholeSecond(Date.now() - ms));
+    setAgo(ms);
+  };
+  const setFirst = (t: number) => {
+    setA(t);
+    setAgo(null);
+  };
 
   return (
     <div className="history-view scroll">
@@ -209,15 +219,23 @@ export function Changes() {
               onSelect: () => setTwoMoments(c.value === 'two'),
             })),
           },
-          { id: 'first', pinned: true, node: input(firstLabel, a, setA), menu: [] },
+          { id: 'first', pinned: true, node: input(firstLabel, a, setFirst), menu: [] },
           ...AGO.map((x) => ({
             id: `ago-${x.ms}`,
             node: (
-              <button type="button" onClick={() => back(x.ms)}>
+              <button type="button" className="toggle" aria-pressed={ago === x.ms} onClick={() => back(x.ms)}>
                 {x.label}
               </button>
             ),
-            menu: [{ id: `ago-${x.ms}`, label: `${firstLabel}: ${x.label}`, onSelect: () => back(x.ms) }],
+            menu: [
+              {
+                id: `ago-${x.ms}`,
+                label: `${firstLabel}: ${x.label}`,
+                checked: ago === x.ms,
+                radio: true,
+                onSelect: () => back(x.ms),
+              },
+            ],
           })),
           twoMoments
             ? { id: 'second', pinned: true, node: input('Second moment', b, setB), menu: [] }
