@@ -33,6 +33,18 @@ function download(fileName: string, text: string, format: ExportFormat): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+/** What CSV and JSON carry as values, said of the tab's own columns (addresses and names on Connections and History
+ *  alone, a chart's peaks on Interfaces: one sentence for every tab named what some had not, a new user's review). */
+const VALUES_SAY: Record<string, string> = {
+  connections:
+    'CSV and JSON carry values (bytes and rates as numbers, times in ISO 8601, addresses beside their names).',
+  history: 'CSV and JSON carry values (bytes as numbers, times in ISO 8601, addresses beside their names).',
+  interfaces:
+    'CSV and JSON carry values (bytes and rates as numbers; the Activity sparkline as its receive and transmit peaks).',
+  statistics: 'CSV and JSON carry values (counters and their changes as numbers).',
+  default: 'CSV and JSON carry values (numbers as numbers).',
+};
+
 export function ExportDialog(props: {
   tab: string;
   /** The view as the format writes it (store/exports.ts tabView), or only its selected rows. */
@@ -97,7 +109,7 @@ export function ExportDialog(props: {
         {selectedOnly && selected > 0
           ? 'the selected rows alone.'
           : 'every row the filter shows, not only those on screen.'}{' '}
-        CSV and JSON carry values (bytes and rates as numbers, times in ISO 8601, addresses beside their names).
+        {VALUES_SAY[props.tab] ?? VALUES_SAY.default}
       </p>
       <div role="radiogroup" aria-label="Format" className="export-formats">
         {FORMATS.map((f) => (

@@ -450,6 +450,9 @@ describe('Export', () => {
     await page.locator('[role="grid"][aria-label="Tcp counters"]').waitFor();
     await page.keyboard.press('ControlOrMeta+e');
     const dialog = page.getByRole('dialog', { name: 'Export this view' });
+    // What the values are, said of this tab's columns (it spoke of addresses and names on every tab).
+    expect(await dialog.textContent()).toContain('counters and their changes as numbers');
+    expect(await dialog.textContent()).not.toContain('addresses');
     await dialog.getByRole('radio', { name: /JSON/ }).check();
     const download = page.waitForEvent('download');
     await dialog.getByRole('button', { name: 'Export', exact: true }).click();
