@@ -67,7 +67,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   },
   {
     keys: 'Space',
-    does: 'Pause or resume (not in a field, on a button other than the tab shown, or on a capture)',
+    does: 'Pause or resume (not in a field, on a button other than the tab shown, or on a tab showing a capture)',
     command: (e, where) => (e.key === ' ' && plain(e) && !where.capture && free(where) ? 'pause' : null),
   },
   {
