@@ -2,7 +2,7 @@
 // keyboard, the width is kept in the settings and comes back after a reload, and it never leaves the connections
 // less than their share. At its default share of a 1280 px window the list's last totals column is cut (a new
 // user's review of 12-05: the totals showed only from about 1830 px; since 12-06 the list takes more than 35 % where
-// the connections keep 848 px beside it, and its columns narrow to end in it, so from about 1340 px every column
+// the connections keep 832 px beside it, and its columns narrow to end in it, so from about 1366 px every column
 // shows at the default share); dragged wider, every column shows.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,9 +26,9 @@ const cutHeaders = () =>
       .filter((h) => h.getBoundingClientRect().right > list.right + 1)
       .map((h) => h.textContent?.trim() ?? '');
   });
-/** The list's default share of the split (styles.css .process-list): 35 %, or what leaves the connections 848 px
+/** The list's default share of the split (styles.css .process-list): 35 %, or what leaves the connections 832 px
  *  where that is more, between 300 and 600 px. */
-const defaultShare = (split: number) => Math.min(600, Math.max(300, 0.35 * split, split - 848));
+const defaultShare = (split: number) => Math.min(600, Math.max(300, 0.35 * split, split - 832));
 const saved = () =>
   (savedSettings(app.host) as { processListWidth?: number | null } | null)?.processListWidth ?? undefined;
 

@@ -199,7 +199,7 @@ function trafficColumn(
     value: (p) => (p.traffic ? asData(value(p.traffic)) : null),
     valueHeader,
     // A figure's usual longest text, whole even where the list is narrowed to keep its last column on screen.
-    fitAtLeast: format === formatRate ? '999 KiB/s' : '99.9 MiB',
+    fitAtLeast: format === formatRate ? '99.9 KiB/s' : '99.9 MiB',
     render: (p) =>
       p.traffic && value(p.traffic) === null && p.traffic.note ? (
         <span className="muted" title={p.traffic.note}>
