@@ -24,7 +24,7 @@ import { tabSelection, tabView } from './store/exports.js';
 import { formatDateTime } from '../shared/format.js';
 import { AboutDialog } from './components/AboutDialog.js';
 import { ShortcutsDialog } from './components/ShortcutsDialog.js';
-import { TABS, type TabId } from '../shared/tabs.js';
+import { TABS, tabById, type TabId } from '../shared/tabs.js';
 import { captureFor, showsCapture } from './store/source.js';
 import { rovingStep } from './components/roving-keys.js';
 import { isOffline } from './api/client.js';
@@ -73,7 +73,7 @@ export function App() {
   // Tell the monitor what is on screen, so nothing that nobody sees is polled.
   useEffect(() => {
     const report = () => {
-      const tab = TABS.find((t) => t.id === activeTab) ?? TABS[0]!;
+      const tab = tabById(activeTab);
       // The process list's dataset while the list shows; History's live interfaces for its Exposure view alone (its
       // other views show the record, and the connections' tick in the status bar): an interfaces diff a tick is
       // otherwise parsed, applied and answered for nothing on screen.
@@ -137,7 +137,7 @@ export function App() {
         overlayOpen: document.querySelector('[role="dialog"], [role="menu"]') !== null,
         capture: showsCapture(
           captureStore.getState().capture,
-          (TABS.find((t) => t.id === settingsStore.getState().settings.activeTab) ?? TABS[0]!).datasets,
+          tabById(settingsStore.getState().settings.activeTab).datasets,
         ),
         modalOpen: modalOpen(),
       };
@@ -223,7 +223,7 @@ export function App() {
         </div>
         <AppActions
           paused={paused}
-          capture={showsCapture(capture, (TABS.find((t) => t.id === activeTab) ?? TABS[0]!).datasets)}
+          capture={showsCapture(capture, tabById(activeTab).datasets)}
           intervalMs={currentInterval}
           onInterval={setIntervalMs}
           onPause={togglePause}
@@ -267,7 +267,7 @@ export function App() {
           selection={() => tabSelection(activeTab)}
           selectedOnly={exporting.selectedOnly}
           view={(format, selectedOnly) => {
-            const label = TABS.find((t) => t.id === activeTab)?.label ?? activeTab;
+            const label = tabById(activeTab).label;
             const where = info
               ? `${info.appName} ${info.appVersion} on ${info.hostname} (${info.platform} ${info.arch})`
               : 'NetLens';

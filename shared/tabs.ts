@@ -22,6 +22,11 @@ export function isTabId(x: unknown): x is TabId {
   return (TAB_IDS as readonly unknown[]).includes(x);
 }
 
+/** The tab of an id (the first tab for one no tab has, as a setting from another version may hold). */
+export function tabById(id: string): (typeof TABS)[number] {
+  return TABS.find((t) => t.id === id) ?? TABS[0];
+}
+
 /** The tab that shows a dataset: the first that lists it (a capture of it opens there). */
 export function tabOf(dataset: Dataset): TabId {
   return (TABS.find((t) => (t.datasets as readonly Dataset[]).includes(dataset)) ?? TABS[0]).id;

@@ -8,13 +8,13 @@ import { isOffline } from '../api/client.js';
 import type { PanelStats } from '../store/view.js';
 import { useCapture } from '../store/capture.js';
 import { showsCapture } from '../store/source.js';
-import { TABS, type TabId } from '../../shared/tabs.js';
+import { tabById, type TabId } from '../../shared/tabs.js';
 import type { Dataset, Diagnostics } from '../../shared/types.js';
 import { memo, type ReactNode, useEffect, useRef, useState } from 'react';
 import { isAgentNotice, useAgent } from '../store/agent.js';
 import { useClient } from '../api/context.js';
 import { useLastCopy } from './clipboard.js';
-import { hostStateText, useHosts } from '../store/hosts.js';
+import { useSelectedHostState } from '../store/hosts.js';
 
 /** What the denied-owners badge says first: "1 socket" or "N sockets" without an owner, "in this capture" for an
  *  opened capture (its owners are what the file held: running as administrator here would not add any). */
@@ -193,7 +193,8 @@ export function StatusBar({
   activeTab: TabId;
   panel: PanelStats | null;
 }) {
-  const [dataset, secondary] = TABS.find((t) => t.id === activeTab)!.datasets as [Dataset, Dataset | undefined];
+  const tab = tabById(activeTab);
+  const [dataset, secondary] = tab.datasets as [Dataset, Dataset | undefined];
   const ds = useData((s) => s.datasets[dataset]);
   // A tab may show a second dataset (Interfaces shows multicast): its collector's errors count too.
   const secondaryError = useData((s) => (secondary ? s.datasets[secondary].error : null));
@@ -201,7 +202,7 @@ export function StatusBar({
   const offline = useData((s) => isOffline(s.connection));
   // The capture in the shown tab's place: a tab whose datasets are live shows its tick's figures beside an open one.
   const capture = useCapture();
-  const captured = showsCapture(capture, [dataset, ...(secondary ? [secondary] : [])]);
+  const captured = showsCapture(capture, tab.datasets);
   const agentRunning = useAgent((a) => a.status?.state === 'running');
   const durations = useRef<TickFigures | null>(null);
   durations.current ??= new TickFigures();
@@ -213,12 +214,8 @@ export function StatusBar({
   const { skippedTitle, missingTitle } = diagnosticsTitles(diag);
   // A remote host shown alone and not connected: its state where the tick's figure would be (the figure is this
   // machine's read, which said "read in 1.0 ms" beside a host that never answered).
-  const unreached = useHosts((h) => {
-    const sel = h.selection;
-    if (sel.kind !== 'remote') return null;
-    const host = h.hosts.find((x) => x.destination === sel.destination);
-    return host && host.state !== 'connected' ? hostStateText(host) : null;
-  });
+  const unreachedState = useSelectedHostState();
+  const unreached = unreachedState === null ? null : inertText(unreachedState);
   return (
     // Not a live region: it changes every tick, and announcing each would drown everything else out.
     <footer className="statusbar" role="contentinfo" aria-label="Status">
@@ -238,8 +235,8 @@ export function StatusBar({
       {panel?.selected ? <span data-status="selected">{formatCount(panel.selected)} selected</span> : null}
       <CopyNews />
       {captured ? null : unreached !== null ? (
-        <span className="badge warn" data-status="host-state" title={inertText(unreached)}>
-          {inertText(unreached)}
+        <span className="badge warn" data-status="host-state" title={unreached}>
+          {unreached}
         </span>
       ) : ds.tick ? (
         <TickFigure at={ds.tick.at} lagCount={ds.tick.lagCount}>

@@ -97,11 +97,17 @@ export function hostStateText(h: RemoteHostInfo): string {
  *  read from db1: disconnected (unknown host name)"); null otherwise. An unreachable host said "No socket matches
  *  with these toggles" and "this system reported no protocol statistics" (a new user's review of 12-03). */
 export function useSelectedHostDown(): string | null {
+  const state = useSelectedHostState();
+  return state === null ? null : `Nothing read from ${state}`;
+}
+
+/** The state of the remote host shown alone, where it is not connected (hostStateText), else null. */
+export function useSelectedHostState(): string | null {
   return useHosts((s) => {
     const sel = s.selection;
     if (sel.kind !== 'remote') return null;
     const info = s.hosts.find((h) => h.destination === sel.destination);
-    return info && info.state !== 'connected' ? `Nothing read from ${hostStateText(info)}` : null;
+    return info && info.state !== 'connected' ? hostStateText(info) : null;
   });
 }
 

@@ -19,6 +19,11 @@ const MAIN = ['proto', 'localAddress', 'localPort', 'remoteAddress', 'remotePort
 
 const grid = () => page.locator('[role="grid"][aria-label="Connections"]');
 const header = (column: string) => grid().locator(`[role="columnheader"]:has(> button[data-column="${column}"])`);
+/** Shift+click on a header: the column added to the sort as its next key (or turned, where it is one). */
+const addSortKey = (column: string) =>
+  header(column)
+    .locator('button')
+    .click({ modifiers: ['Shift'] });
 
 async function show(tab: (typeof TABS)[number]): Promise<void> {
   await page.getByRole('tab', { name: tab }).click();
@@ -396,28 +401,20 @@ describe('fit the window', () => {
 
   it('a multi-column sort numbers its keys on the headers', async () => {
     await header('state').locator('button').click();
-    await header('localPort')
-      .locator('button')
-      .click({ modifiers: ['Shift'] });
+    await addSortKey('localPort');
     expect(await header('state').locator('[data-priority]').textContent()).toBe('1');
     expect(await header('localPort').locator('[data-priority]').textContent()).toBe('2');
     await header('process').locator('button').click(); // back to one key: no numbers
     expect(await grid().locator('[data-priority]').count()).toBe(0);
     // A plain click on a later key makes it the only key, ascending (it flipped that key and dropped the others, or
     // dropped the sort altogether when the key was descending: a new user's review).
-    await header('state')
-      .locator('button')
-      .click({ modifiers: ['Shift'] });
-    await header('state')
-      .locator('button')
-      .click({ modifiers: ['Shift'] });
+    await addSortKey('state');
+    await addSortKey('state');
     expect(await header('state').getAttribute('aria-sort')).toBe('descending');
     await header('state').locator('button').click();
     expect(await header('state').getAttribute('aria-sort')).toBe('ascending');
     expect(await header('process').getAttribute('aria-sort')).toBe('none');
-    await header('localPort')
-      .locator('button')
-      .click({ modifiers: ['Shift'] });
+    await addSortKey('localPort');
     await header('localPort').locator('button').click();
     expect(await header('localPort').getAttribute('aria-sort')).toBe('ascending');
     expect(await header('state').getAttribute('aria-sort')).toBe('none');
@@ -440,12 +437,8 @@ describe('fit the window', () => {
     }
     await until('the grid alone', async () => (await page.locator('#process-list').count()) === 0);
     await header('state').locator('button').click();
-    await header('localPort')
-      .locator('button')
-      .click({ modifiers: ['Shift'] });
-    await header('remotePort')
-      .locator('button')
-      .click({ modifiers: ['Shift'] });
+    await addSortKey('localPort');
+    await addSortKey('remotePort');
     // Placed for 800 px: Process ends on screen, the columns before it at their floors.
     await until('Process on screen', async () => {
       const box = await header('process').boundingBox();

@@ -51,12 +51,8 @@ export function FilterBox(props: {
   const [within, setWithin] = useState(false);
   // The error quotes what was typed: its controls and bidi characters as escapes, as the grid draws them. A message
   // that ends in an ellipsis (a list cut short) takes no full stop after it.
-  const errorText =
-    error === null
-      ? ''
-      : ((t) => `${t}${t.endsWith('…') ? '' : '.'} The list keeps the last valid filter.`)(
-          inertText(error.replace(/\.$/, '')),
-        );
+  const said = error === null ? '' : inertText(error.replace(/\.$/, ''));
+  const errorText = `${said}${said.endsWith('…') ? '' : '.'} The list keeps the last valid filter.`;
   // The help is taller than a small window below the toolbars (754 px at 800x600 ran 300 px past the bottom,
   // scrolling the whole page) and wider than the room right of the box: it is fitted inside the window and
   // scrolls within itself. The error, a line or two, wraps and moves left of the window's edge (the list of

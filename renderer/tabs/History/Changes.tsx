@@ -27,6 +27,9 @@ export const AGO = [
   { label: '7 days ago', ms: 7 * 86_400_000 },
 ];
 
+/** How far back the view's first moment is when it opens: 1 hour ago. */
+const OPENS_AGO = 3_600_000;
+
 function endpoint(r: RecordedConnection): string {
   const proto = r.family === 'inet6' ? `${r.proto}6` : r.proto;
   if (r.proto === 'unix') return `${proto} ${r.path ?? ''}`;
@@ -147,10 +150,10 @@ const wholeSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
 export function Changes() {
   const client = useClient();
   const [twoMoments, setTwoMoments] = useState(false);
-  const [a, setA] = useState(() => wholeSecond(Date.now() - 3_600_000));
+  const [a, setA] = useState(() => wholeSecond(Date.now() - OPENS_AGO));
   // The "… ago" the first moment was set by, shown pressed (the view opened at 1 hour ago with none pressed: a new
   // user's review); a moment typed or picked otherwise presses none.
-  const [ago, setAgo] = useState<number | null>(3_600_000);
+  const [ago, setAgo] = useState<number | null>(OPENS_AGO);
   const [b, setB] = useState(() => wholeSecond(Date.now()));
   const [summary, setSummary] = useState<ChangesSummary | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -159,7 +159,6 @@ function useRecordingItems(props: { status: RecordingStatus | null; onConfigured
         node: (
           <span
             className={`recording-state ${s.state}`}
-            data-state={s.state}
             data-testid="recording-state"
             title={s.message ?? s.file ?? ''}
           >

@@ -135,7 +135,8 @@ export function RoutesTab() {
   const v4 = useMemo(() => rows.filter((r) => r.family === 'inet'), [rows]);
   const v6 = useMemo(() => rows.filter((r) => r.family === 'inet6'), [rows]);
   // The routes the Local toggle hides, said beside the count: "7 of 20 routes" with an empty filter read as 13 lost.
-  const localHidden = useMemo(() => (showLocal ? 0 : all.filter((r) => r.table === 'local').length), [all, showLocal]);
+  const local = useMemo(() => all.filter((r) => r.table === 'local').length, [all]);
+  const localHidden = showLocal ? 0 : local;
   useEffect(
     () =>
       reportPanel({
@@ -152,7 +153,7 @@ export function RoutesTab() {
     ...captureLine(capture),
   ]);
   useEffect(() => () => reportPanel(null), []);
-  const hasLocal = all.some((r) => r.table === 'local');
+  const hasLocal = local > 0;
   const empty = !table.received
     ? 'Reading the routing table…'
     : query
