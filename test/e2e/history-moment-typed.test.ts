@@ -9,7 +9,7 @@
 // is in it (the clean-clone CI of 3ed666b lost that race in polish-newuser.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, openRoutedPage, showTabByKey, until, type OpenApp } from './support.js';
+import { openApp, openRoutedPage, showTabByKey, textNow, until, type OpenApp } from './support.js';
 
 let app: OpenApp;
 
@@ -159,9 +159,7 @@ describe('a moment typed just after the answer arrives, before it is drawn', () 
     // Drawn: the moment still asked is 5 minutes ago, and what the answer says of it is shown (on 0b7f88c the field
     // took the record's first moment instead, and this waited for a notice that never came).
     const gap = typed.getByTestId('history-gap');
-    await until('the answer shown', async () =>
-      (await gap.count()) > 0 ? ((await gap.textContent()) ?? '').includes('The record begins at') : false,
-    );
+    await until('the answer shown', async () => ((await textNow(gap)) ?? '').includes('The record begins at'));
     expect(await moment.inputValue()).toBe(`${day} 14:05`);
     await moment.press('Enter');
     const caption = typed.getByTestId('history-caption');

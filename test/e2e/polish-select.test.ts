@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { until, fastConnectionsSession, SCREENSHOTS, type Probe } from './support.js';
+import { until, fastConnectionsSession, SCREENSHOTS, textNow, type Probe } from './support.js';
 
 const session = fastConnectionsSession();
 let page: Page;
@@ -22,10 +22,7 @@ const selected = () => grid().locator('[role="row"][aria-selected="true"]');
 const filterBox = () => page.getByRole('searchbox', { name: 'Filter connections' });
 const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
 /** The status bar's count of selected rows ('' when none is). */
-const selectedStatus = async () => {
-  const s = page.locator('footer [data-status="selected"]');
-  return (await s.count()) === 0 ? '' : ((await s.textContent()) ?? '');
-};
+const selectedStatus = async () => (await textNow(page.locator('footer [data-status="selected"]'))) ?? '';
 
 /** The headers Copy, CSV and JSON give the grid's columns: the unit where the cells carried it, and with names
  *  resolved the remote host's name after its address (left out here: the test does not choose). */

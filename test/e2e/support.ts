@@ -194,6 +194,13 @@ export function settled(page: Page): Promise<unknown> {
   );
 }
 
+/** The text of the first element `locator` matches now, or null when none does: it does not wait. A locator's
+ *  textContent() waits for its element, so a probe that counted an element then read it hung when the element left in
+ *  between (polish-select's "nothing selected" waited 30 s for a status that Escape had just removed). */
+export function textNow(locator: Locator): Promise<string | null> {
+  return locator.evaluateAll((els) => (els.length === 0 ? null : (els[0]!.textContent ?? '')));
+}
+
 /** The most samples a receive sparkline (components/Sparkline.tsx) inside `scope` draws: one point each. */
 export function sparklinePoints(scope: Locator): Promise<number> {
   return scope
