@@ -370,6 +370,47 @@ describe('the History tab', () => {
     expect(await box.isChecked()).toBe(true);
   });
 
+  it('keeps a click on Record connections made before the host answered the one before', async () => {
+    // The host's answers to recordConfigure held back 2 s (the state it streams is not): the state may say
+    // "Recording is off" before the answer comes, and a click then was ignored (the box went back under it).
+    const second = await app.browser.newPage({ viewport: { width: 1400, height: 860 } });
+    const held = new Set<number>();
+    await second.routeWebSocket(/./, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => {
+        const msg = typeof m === 'string' ? JSON.parse(m) : null;
+        if (msg?.type === 'request' && msg.method === 'recordConfigure') held.add(msg.id);
+        server.send(m);
+      });
+      server.onMessage((m) => {
+        const msg = typeof m === 'string' ? JSON.parse(m) : null;
+        if (msg?.type === 'response' && held.has(msg.id))
+          setTimeout(() => {
+            held.delete(msg.id);
+            ws.send(m);
+          }, 2000);
+        else ws.send(m);
+      });
+    });
+    try {
+      await second.goto(app.host.url);
+      await second.getByRole('tab', { name: 'History' }).click();
+      const box = second.getByRole('checkbox', { name: 'Record connections' });
+      const state = second.getByTestId('recording-state');
+      await poll(() => state.textContent()).toMatch(/^Recording/);
+      await box.click();
+      await poll(() => state.textContent()).toBe('Recording is off');
+      expect(held.size).toBe(1); // the answer is still on its way
+      await box.click();
+      expect(await box.isChecked()).toBe(true);
+      await poll(() => state.textContent()).toMatch(/^Recording( ·|$)/);
+      await until('both answers in', () => held.size === 0);
+      expect(await box.isChecked()).toBe(true);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('says so when the firewall cannot be asked, and reads it again when it can', async () => {
     const line = page.getByTestId('exposure').locator('p').first();
     await page.getByRole('radio', { name: 'Alerts' }).click();

@@ -1,11 +1,12 @@
 // The History tab: the connection record the monitor keeps (electron/monitor/record/). As it was (a moment
 // or a range on a timeline), What changed, Exposure, Alerts, and the recording's own settings.
-import { type InputHTMLAttributes, type ReactNode, useEffect, useState } from 'react';
+import { type InputHTMLAttributes, type ReactNode, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { formatBytes, formatDateTime } from '../../../shared/format.js';
 import type { RecordingStatus } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
 import { Dialog } from '../../components/Dialog.js';
+import { latestWins } from '../../components/latest-wins.js';
 import { type BarItem, OverflowBar } from '../../components/OverflowBar.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
 import { pushNotice, useData } from '../../store/data.js';
@@ -68,8 +69,26 @@ function useRecordingItems(props: { status: RecordingStatus | null; onConfigured
   const [mb, setMb] = useState('');
   const [limitsOpen, setLimitsOpen] = useState(false);
   // The box shows what was asked at once (the host answers in a second or two, after the record is opened or
-  // closed); a second click meanwhile is ignored, and a refusal puts it back.
+  // closed); a click meanwhile is asked once that answer comes (the last one; the streamed state may say the
+  // change was made before the answer does), and a refusal puts the box back.
   const [askedEnabled, setAskedEnabled] = useState<boolean | null>(null);
+  const applyConfig = async (next: RecordingStatus['config']) => {
+    try {
+      props.onConfigured(await client.request('recordConfigure', { config: next }));
+    } catch (e) {
+      pushNotice('error', 'record-configure', `Could not change recording: ${(e as Error).message}`);
+    }
+  };
+  // A waiting click's request is sent with the configuration as last streamed or answered, through this render's.
+  const enabledTo = useRef<(on: boolean) => Promise<void>>(async () => undefined);
+  enabledTo.current = async (on) => {
+    if (s) await applyConfig({ ...s.config, enabled: on });
+  };
+  const askEnabled = useRef<((on: boolean) => void) | null>(null);
+  askEnabled.current ??= latestWins(
+    (on: boolean) => enabledTo.current(on),
+    () => setAskedEnabled(null),
+  );
   const retentionDays = s?.config.retentionDays;
   const maxMb = s?.config.maxMb;
   useEffect(() => {
@@ -90,18 +109,11 @@ function useRecordingItems(props: { status: RecordingStatus | null; onConfigured
       dialog: null,
     };
   }
-  const apply = async (change: Partial<RecordingStatus['config']>) => {
-    try {
-      props.onConfigured(await client.request('recordConfigure', { config: { ...s.config, ...change } }));
-    } catch (e) {
-      pushNotice('error', 'record-configure', `Could not change recording: ${(e as Error).message}`);
-    }
-  };
+  const apply = (change: Partial<RecordingStatus['config']>) => applyConfig({ ...s.config, ...change });
   const enabled = askedEnabled ?? s.config.enabled;
   const setEnabled = (on: boolean) => {
-    if (askedEnabled !== null) return;
     setAskedEnabled(on);
-    void apply({ enabled: on }).finally(() => setAskedEnabled(null));
+    askEnabled.current?.(on);
   };
   const stateText = `${STATE_TEXT[s.state]}${
     s.state === 'recording'
