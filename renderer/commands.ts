@@ -84,7 +84,14 @@ export const TABLE_KEYS: readonly { keys: string; does: string }[] = [
   { keys: 'Shift+↑/↓, Ctrl+A', does: 'Select rows' },
   { keys: 'Ctrl+C', does: 'Copy the selected rows' },
   { keys: 'Enter', does: 'On a Connections row: filter to its process' },
-  { keys: '↑ from the first row', does: 'To the headers: ←/→ Home End move, ↓ or Escape go back' },
+  {
+    keys: '↑ ↓ PgUp PgDn, Ctrl+Home/End',
+    does: 'On Statistics: its sections are one Tab stop and the keys go on from one into the next; Ctrl+Home/End: the first or last counter',
+  },
+  {
+    keys: '↑ from the first row',
+    does: "To the headers (on Statistics the first section's, which sort and size every section): ←/→ Home End move, ↓ or Escape go back",
+  },
   { keys: 'Enter, Shift+Enter', does: 'On a header: sort by it; add it as the next sort key' },
   { keys: 'Alt+←/→, Alt+Shift+←/→', does: 'On a header: make the column narrower or wider; move it left or right' },
   { keys: 'Alt+Home', does: 'On a header: fit the column to its content' },

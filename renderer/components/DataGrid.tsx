@@ -117,6 +117,23 @@ export interface GridProps<Row extends { id: string }> {
    *  and paint its whole subtree again; by place, a tick rewrites the texts that changed. Not for long lists, whose
    *  scrolling would then rewrite every row. */
   rowsByPlace?: boolean;
+  /** One of several grids stacked as one list (the Statistics sections, each still a grid with its own label): the
+   *  stack is one Tab stop and the keys go on from one grid into the next (StackedGrids). Off, the grid is a Tab stop
+   *  of its own and its keys stop at its first and last rows. */
+  stacked?: StackedGrids;
+}
+
+/** What a grid of a stack (GridProps.stacked) asks of the stack. */
+export interface StackedGrids {
+  /** This grid takes the stack's Tab stop (the one holding the selected row); the others are not Tab stops. */
+  tabStop: boolean;
+  /** A move past this grid's rows: `by` rows after its last (> 0: ↓, Page Down; Ctrl+End with Infinity) or before
+   *  its first (< 0: ↑, Page Up, Ctrl+Home), which the stack makes in the grids after or before it, selecting and
+   *  focusing the row it comes to (as far as the stack's first or last row). False when no grid lies that way: the
+   *  grid then keeps the move (↑ from the first row of the stack's first grid goes to its headers). */
+  past: (by: number) => boolean;
+  /** Rows per Page Up/Down: a grid as tall as its rows (fitRows) pages by the view that scrolls the stack. */
+  page: () => number;
 }
 
 const features = tableFeatures({
@@ -489,6 +506,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   // Rows per page, read when a key asks for it: reading the height while rendering would make the browser lay
   // out the page on every render (a forced layout per grid per tick).
   const page = () =>
+    props.stacked?.page() ??
     Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? 400) - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
   const openMenuFor = (row: Row, el: Element | null) => {
     const rect = el?.getBoundingClientRect();
@@ -536,6 +554,26 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     e.stopPropagation();
     next?.focus();
   };
+  /** In a stack (Statistics' sections), a move past this grid's first or last row goes on in the grid before or after
+   *  it (the stack's own: true when it took the key); Ctrl+Home and Ctrl+End go to the stack's first and last rows.
+   *  `at`: the row the move starts from (onKeyDown's). */
+  const goOnInStack = (stack: StackedGrids, e: KeyboardEvent, at: number): boolean => {
+    const key = e.key;
+    const mod = e.ctrlKey || e.metaKey;
+    const last = sorted.length - 1;
+    const past = (target: number) =>
+      target > last ? stack.past(target - last) : target < 0 && goneAt < 0 && stack.past(target);
+    if (mod && (key === 'Home' || key === 'End')) {
+      if (!stack.past(key === 'Home' ? -Infinity : Infinity)) moveTo(key === 'Home' ? 0 : last);
+      return true;
+    }
+    if (key === 'ArrowDown') return past(at + 1);
+    // ↑ from the first row (or none): the grid before, else (the stack's first grid) this grid's headers.
+    if (key === 'ArrowUp') return selectedIndex <= 0 && !mod && !e.altKey && past(-1);
+    if (key === 'PageDown') return past(at + page());
+    if (key === 'PageUp') return at >= 0 && past(at - page());
+    return false;
+  };
   const onKeyDown = (e: KeyboardEvent) => {
     const key = e.key;
     const inHeader = (e.target as HTMLElement).closest?.('.sort-button');
@@ -547,6 +585,10 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     const extend = multi && e.shiftKey;
     // The row before the place of a row that left (the one now in its place comes next), else the selected row.
     const at = goneAt >= 0 ? Math.min(goneAt, sorted.length) - 1 : selectedIndex;
+    if (!extend && props.stacked && goOnInStack(props.stacked, e, at)) {
+      e.preventDefault();
+      return;
+    }
     if (key === 'ArrowDown') moveTo(at + 1, extend);
     else if (key === 'ArrowUp' && goneAt >= 0) moveTo(at, extend);
     else if (key === 'ArrowUp' && selectedIndex <= 0 && !extend && !mod && !e.altKey) {
@@ -694,7 +736,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
         aria-colcount={cells.length}
         aria-multiselectable={multi}
         aria-activedescendant={selectedIndex >= 0 ? rowDomId(selectedId!) : undefined}
-        tabIndex={0}
+        tabIndex={props.stacked?.tabStop === false ? -1 : 0}
         onKeyDown={onKeyDown}
         data-grid={gridId}
       >

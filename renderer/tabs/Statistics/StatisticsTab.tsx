@@ -5,7 +5,7 @@ import { SearchBox } from '../../components/SearchBox.js';
 import { type FocusEvent, memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { createStore, useStore } from 'zustand';
 import { formatClock, formatCount, formatDateTime, formatPerSecond, perSecondValue } from '../../../shared/format.js';
-import { ColumnsButton, DataGrid, ROW_HEIGHT } from '../../components/DataGrid.js';
+import { ColumnsButton, DataGrid, ROW_HEIGHT, type StackedGrids } from '../../components/DataGrid.js';
 import { textFits } from '../../components/column-fit.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
@@ -241,8 +241,17 @@ const StatSection = memo(function StatSection(props: {
   selected: string | null;
   onSelect: (id: string | null) => void;
   fitTo: () => CounterFacts[];
+  /** This section's grid is the stack's Tab stop. */
+  tabStop: boolean;
+  /** A keyboard move past this section's rows (StackedGrids.past), from the section named. */
+  past: (group: string, by: number) => boolean;
+  page: () => number;
 }) {
-  const { group, list } = props;
+  const { group, list, tabStop, past, page } = props;
+  const stacked = useMemo<StackedGrids>(
+    () => ({ tabStop, past: (by) => past(group, by), page }),
+    [tabStop, past, group, page],
+  );
   return (
     <section
       className="stat-group"
@@ -273,6 +282,7 @@ const StatSection = memo(function StatSection(props: {
         fitRows
         fitTo={props.fitTo}
         columnBar="none"
+        stacked={stacked}
       />
     </section>
   );
@@ -280,20 +290,39 @@ const StatSection = memo(function StatSection(props: {
 
 /** A section's table reached by Tab shows from its top: the browser scrolled it only as far as the focus needed, which
  *  left a short one's headers under the sticky title and a long one (TcpExt) at its last rows (a new user's review of
- *  12-05). A click on a row (no focus ring) leaves the scroll where it is. */
+ *  12-05); and with its selected counter in view, where the keys go on from. A click on a row (no focus ring) leaves
+ *  the scroll where it is, and so does a move from another section (the keys scroll for it: StatisticsTab's `past`). */
 function showSectionTop(e: FocusEvent<HTMLElement>): void {
   const grid = e.target;
   if (!grid.classList.contains('grid-scroll') || !grid.matches(':focus-visible')) return;
-  const section = e.currentTarget;
-  const stack = section.closest<HTMLElement>('.stat-stack');
+  const stack = e.currentTarget.closest<HTMLElement>('.stat-stack');
+  if (!stack || (e.relatedTarget instanceof Node && stack.contains(e.relatedTarget))) return;
+  sectionTopInView(e.currentTarget, stack);
+  const active = grid.getAttribute('aria-activedescendant');
+  if (active) document.getElementById(active)?.scrollIntoView({ block: 'nearest' });
+}
+
+/** Scrolls the stack to `section`'s top when its column headers are hidden under its sticky title or below the view. */
+function sectionTopInView(section: HTMLElement, stack: HTMLElement): void {
   const title = section.querySelector('h3');
   const header = section.querySelector('.grid-header');
-  if (!stack || !title || !header) return;
+  if (!title || !header) return;
   const view = stack.getBoundingClientRect();
   const top = header.getBoundingClientRect();
   if (top.top < title.getBoundingClientRect().bottom - 1 || top.bottom > view.bottom)
     stack.scrollTop += section.getBoundingClientRect().top - view.top;
 }
+
+/** A section's rows in the order its grid shows them (it renders them all: fitRows). */
+function sectionRows(section: Element): HTMLElement[] {
+  const rows = Array.from(section.querySelectorAll<HTMLElement>('[role="row"][data-row-id]'));
+  const place = (row: HTMLElement) => Number(row.getAttribute('aria-rowindex'));
+  return rows.sort((a, b) => place(a) - place(b));
+}
+
+/** The sections of the stack, in order. */
+const stackSections = (stack: HTMLElement) =>
+  Array.from(stack.querySelectorAll<HTMLElement>(':scope > section.stat-group'));
 
 export function StatisticsTab() {
   const { table, capture } = useDatasetSource('statistics');
@@ -387,6 +416,49 @@ export function StatisticsTab() {
   const factsRef = useRef(facts);
   factsRef.current = facts;
   const fitTo = useCallback(() => factsRef.current, []);
+
+  // The sections read as one list from the keyboard (DataGrid's `stacked`): one Tab stop, the section holding the
+  // selected counter (with none, the one that last held it, else the first), and the arrows, Page Up/Down and
+  // Ctrl+Home/End going on from one section into the next.
+  const selectedGroup = useMemo(
+    () => (selected === null ? null : (groups.find(([, list]) => list.some((r) => r.id === selected))?.[0] ?? null)),
+    [groups, selected],
+  );
+  const lastGroup = useRef<string | null>(null);
+  if (selectedGroup !== null) lastGroup.current = selectedGroup;
+  const tabGroup =
+    selectedGroup ?? (groups.some(([g]) => g === lastGroup.current) ? lastGroup.current : (groups[0]?.[0] ?? null));
+  const past = useCallback((group: string, by: number) => {
+    const stack = stackRef.current;
+    if (!stack) return false;
+    const sections = stackSections(stack);
+    const from = sections.findIndex((s) => s.dataset.group === group);
+    if (from < 0) return false;
+    const step = by > 0 ? 1 : -1;
+    let left = Math.abs(by);
+    let to: { section: HTMLElement; row: HTMLElement; first: boolean } | null = null;
+    for (let i = from + step; i >= 0 && i < sections.length; i += step) {
+      const rows = sectionRows(sections[i]!);
+      if (rows.length === 0) continue;
+      // Within this section, or its far end (the stack's first or last row when no section follows).
+      const at = left <= rows.length ? (step > 0 ? left - 1 : rows.length - left) : step > 0 ? rows.length - 1 : 0;
+      to = { section: sections[i]!, row: rows[at]!, first: at === 0 };
+      if (left <= rows.length) break;
+      left -= rows.length;
+    }
+    if (to === null) return false;
+    setSelected(to.row.dataset.rowId!);
+    to.section.querySelector<HTMLElement>('[role="grid"]')?.focus({ preventScroll: true });
+    // A section entered at its first row shows from its top (its title and headers), as one reached by Tab does.
+    if (to.first) sectionTopInView(to.section, stack);
+    to.row.scrollIntoView({ block: 'nearest' });
+    return true;
+  }, []);
+  // A page of rows: the stack's height less a section's sticky title and headers (the rows' scroll margin).
+  const page = useCallback(
+    () => Math.max(1, Math.floor(((stackRef.current?.clientHeight ?? 400) - 64) / ROW_HEIGHT) - 1),
+    [],
+  );
 
   // The sections do not scroll themselves (the stack does): keep a row chosen with the keyboard in view.
   useEffect(() => {
@@ -553,6 +625,9 @@ export function StatisticsTab() {
             selected={selected}
             onSelect={setSelected}
             fitTo={fitTo}
+            tabStop={group === tabGroup}
+            past={past}
+            page={page}
           />
         ))}
       </div>

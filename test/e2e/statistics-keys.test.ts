@@ -1,0 +1,179 @@
+// The Statistics tab by keyboard, in headless Chromium against the browser host: its sections (one grid each) are
+// one Tab stop and read as one list (↓ past a section's last counter goes on into the next, ↑ back, Page Up/Down
+// across them, Ctrl+Home/End to the first and last counter) (a new user's review).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openApp, until, type OpenApp } from './support.js';
+
+let app: OpenApp;
+let page: Page;
+
+beforeAll(async () => {
+  app = await openApp({ width: 1100, height: 700 });
+  page = app.page;
+  await page.getByRole('tab', { name: 'Statistics' }).click();
+  await page.locator('[role="grid"][aria-label="Tcp counters"]').waitFor();
+});
+afterAll(async () => {
+  await app?.close();
+});
+afterEach(async () => {
+  for (let i = 0; i < 3 && (await page.locator('[role="menu"]').count()) > 0; i++) await page.keyboard.press('Escape');
+  await page.setViewportSize({ width: 1100, height: 700 });
+  await page.getByRole('searchbox', { name: 'Filter counters' }).fill('');
+});
+
+const stack = () => page.locator('#panel-statistics .stat-stack');
+
+/** The sections in order, each with its counters' ids in the order its grid shows them. */
+const sections = () =>
+  stack().evaluate((el) =>
+    Array.from(el.querySelectorAll<HTMLElement>(':scope > section.stat-group'), (s) => ({
+      group: s.dataset.group!,
+      rows: Array.from(s.querySelectorAll<HTMLElement>('[role="row"][data-row-id]'))
+        .sort((a, b) => Number(a.getAttribute('aria-rowindex')) - Number(b.getAttribute('aria-rowindex')))
+        .map((r) => r.dataset.rowId!),
+    })),
+  );
+
+/** Where the keyboard is: the grid holding the focus (its section), the row it points at (aria-activedescendant),
+ *  whether that row is selected and shown in full below its section's sticky title, and a header button focused. */
+const focus = () =>
+  page.evaluate(() => {
+    const a = document.activeElement as HTMLElement | null;
+    const grid = a?.closest<HTMLElement>('[role="grid"]') ?? null;
+    const section = grid?.closest<HTMLElement>('section.stat-group') ?? null;
+    const activeId = grid?.getAttribute('aria-activedescendant');
+    const row = activeId ? document.getElementById(activeId) : null;
+    const view = document.querySelector('#panel-statistics .stat-stack')!.getBoundingClientRect();
+    const title = section?.querySelector('h3')?.getBoundingClientRect();
+    const box = row?.getBoundingClientRect();
+    return {
+      group: section?.dataset.group ?? null,
+      onGrid: a === grid,
+      header: a?.classList.contains('sort-button') ?? false,
+      row: row?.getAttribute('data-row-id') ?? null,
+      selected: row?.getAttribute('aria-selected') === 'true',
+      inView: !!box && !!title && box.top >= title.bottom - 1 && box.bottom <= view.bottom + 1,
+    };
+  });
+
+/** Presses `key` and waits for the keyboard to be on `row` of `group`'s grid, selected and in view. */
+async function pressTo(key: string, group: string, row: string): Promise<void> {
+  await page.keyboard.press(key);
+  await until(`${key} to reach ${group} ${row}`, async () => {
+    const f = await focus();
+    return f.group === group && f.onGrid && f.row === row && f.selected && f.inView;
+  });
+}
+
+/** The focus in the sections by Tab from the toolbar, then on the first counter of all (Ctrl+Home). */
+async function intoFirstSection(): Promise<void> {
+  await page.getByRole('button', { name: 'Reset baseline' }).focus();
+  await page.keyboard.press('Tab');
+  await until('the focus in the sections', async () => (await focus()).onGrid);
+  const [first] = await sections();
+  await pressTo('Control+Home', first!.group, first!.rows[0]!);
+}
+
+describe('Statistics by keyboard', () => {
+  it('the sections are one Tab stop: the one holding the selected counter, else the first', async () => {
+    const list = await sections();
+    expect(list.length).toBeGreaterThan(5);
+    const tabStops = () =>
+      stack()
+        .locator('[role="grid"]')
+        .evaluateAll((grids) =>
+          grids.filter((g) => (g as HTMLElement).tabIndex === 0).map((g) => g.getAttribute('aria-label')),
+        );
+    await until(
+      'one Tab stop, the first section',
+      async () => JSON.stringify(await tabStops()) === JSON.stringify([`${list[0]!.group} counters`]),
+    );
+    // Tab from the toolbar's last control comes to the first section, and the next Tab leaves the stack.
+    await page.getByRole('button', { name: 'Reset baseline' }).focus();
+    await page.keyboard.press('Tab');
+    await until('Tab into the first section', async () => {
+      const f = await focus();
+      return f.onGrid && f.group === list[0]!.group;
+    });
+    await page.keyboard.press('Tab');
+    await until('the focus out of the sections', () =>
+      page.evaluate(() => !document.activeElement?.closest('.stat-stack')),
+    );
+    // A counter selected in Tcp: Tcp's grid is the Tab stop, and Shift+Tab from after the stack comes back to it.
+    await stack().locator('[role="row"][data-row-id="Tcp.InSegs"]').click();
+    await until('the Tab stop on Tcp', async () => JSON.stringify(await tabStops()) === '["Tcp counters"]');
+    await page.getByRole('button', { name: 'Reset baseline' }).focus();
+    await page.keyboard.press('Tab');
+    await until('Tab into Tcp', async () => {
+      const f = await focus();
+      return f.group === 'Tcp' && f.row === 'Tcp.InSegs';
+    });
+  });
+
+  it('↓ past a section goes on into the next one, ↑ back; ↑ on the very first counter reaches the headers', async () => {
+    const list = await sections();
+    await intoFirstSection();
+    // Through every section to the last by End and ↓, each entered at its first counter, in view.
+    for (let i = 0; i + 1 < list.length; i++) {
+      const [here, next] = [list[i]!, list[i + 1]!];
+      await pressTo('End', here.group, here.rows.at(-1)!);
+      await pressTo('ArrowDown', next.group, next.rows[0]!);
+    }
+    // ↓ on the last counter of all stays there.
+    const last = list.at(-1)!;
+    await pressTo('End', last.group, last.rows.at(-1)!);
+    await pressTo('ArrowDown', last.group, last.rows.at(-1)!);
+    // And back up: ↑ from a section's first counter goes to the previous section's last one.
+    for (let i = list.length - 1; i > 0; i--) {
+      const [here, before] = [list[i]!, list[i - 1]!];
+      await pressTo('Home', here.group, here.rows[0]!);
+      await pressTo('ArrowUp', before.group, before.rows.at(-1)!);
+    }
+    // Only above the first section's first counter are the headers (which sort and size every section).
+    await pressTo('Home', list[0]!.group, list[0]!.rows[0]!);
+    await page.keyboard.press('ArrowUp');
+    await until('the headers', async () => {
+      const f = await focus();
+      return f.header && f.group === list[0]!.group;
+    });
+    await pressTo('ArrowDown', list[0]!.group, list[0]!.rows[0]!);
+  });
+
+  it('a section entered by ↓ shows from its top, its headers right below its title', async () => {
+    const list = await sections();
+    await intoFirstSection();
+    for (let i = 0; i + 1 < list.length; i++) {
+      await pressTo('End', list[i]!.group, list[i]!.rows.at(-1)!);
+      await pressTo('ArrowDown', list[i + 1]!.group, list[i + 1]!.rows[0]!);
+      const gap = await stack()
+        .locator(`section[data-group="${list[i + 1]!.group}"]`)
+        .evaluate(
+          (s) =>
+            s.querySelector('.grid-header')!.getBoundingClientRect().top -
+            s.querySelector('h3')!.getBoundingClientRect().bottom,
+        );
+      expect(Math.abs(gap), `${list[i + 1]!.group}'s headers right below its title`).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('Page Down and Up go on across sections; Ctrl+End and Ctrl+Home reach the last and first counters', async () => {
+    const list = await sections();
+    await intoFirstSection();
+    const first = list[0]!;
+    await pressTo('End', first.group, first.rows.at(-1)!);
+    await page.keyboard.press('PageDown');
+    const down = await until('Page Down into a later section', async () => {
+      const f = await focus();
+      return f.group !== first.group && f.onGrid && f.selected && f.inView ? f : null;
+    });
+    expect(list.findIndex((s) => s.group === down.group)).toBeGreaterThan(0);
+    // A page on, not the next section's first counter (a page is more than one row at this height).
+    expect(down.row).not.toBe(list[1]!.rows[0]);
+    // Page Up goes back the same number of rows.
+    await pressTo('PageUp', first.group, first.rows.at(-1)!);
+    await pressTo('Control+End', list.at(-1)!.group, list.at(-1)!.rows.at(-1)!);
+    await pressTo('Control+Home', first.group, first.rows[0]!);
+  });
+});
