@@ -1,6 +1,7 @@
 // The Statistics tab by keyboard, in headless Chromium against the browser host: its sections (one grid each) are
 // one Tab stop and read as one list (↓ past a section's last counter goes on into the next, ↑ back, Page Up/Down
-// across them, Ctrl+Home/End to the first and last counter) (a new user's review).
+// across them, Ctrl+Home/End to the first and last counter), and "Go to section" puts the focus on the section's
+// first counter (from the toolbar and from its More menu) (a new user's review).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openApp, until, type OpenApp } from './support.js';
@@ -175,5 +176,39 @@ describe('Statistics by keyboard', () => {
     await pressTo('PageUp', first.group, first.rows.at(-1)!);
     await pressTo('Control+End', list.at(-1)!.group, list.at(-1)!.rows.at(-1)!);
     await pressTo('Control+Home', first.group, first.rows[0]!);
+  });
+
+  it('"Go to section" puts the focus on the section\'s first counter, selected: the arrows go on from there', async () => {
+    const list = await sections();
+    const tcp = list.find((s) => s.group === 'Tcp')!;
+    await page.getByRole('combobox', { name: 'Go to section' }).selectOption('Tcp');
+    await until('the focus on Tcp', async () => {
+      const f = await focus();
+      return f.group === 'Tcp' && f.onGrid && f.row === tcp.rows[0] && f.selected && f.inView;
+    });
+    // The section at the top of the view.
+    const top = await stack().evaluate((el) => {
+      const s = el.querySelector('section[data-group="Tcp"]')!;
+      return s.getBoundingClientRect().top - el.getBoundingClientRect().top;
+    });
+    expect(Math.abs(top)).toBeLessThanOrEqual(2);
+    await pressTo('ArrowDown', 'Tcp', tcp.rows[1]!);
+  });
+
+  it('"Go to …" in the toolbar\'s More menu (a narrow window) puts the focus there too', async () => {
+    await page.setViewportSize({ width: 560, height: 700 });
+    const more = page.getByRole('button', { name: 'More in Statistics options' });
+    await more.waitFor();
+    const udp = (await sections()).find((s) => s.group === 'Udp')!;
+    await more.click();
+    await page
+      .getByRole('menu', { name: 'More in Statistics options' })
+      .getByText('Go to Udp', { exact: true })
+      .click();
+    await until('the focus on Udp', async () => {
+      const f = await focus();
+      return f.group === 'Udp' && f.onGrid && f.row === udp.rows[0] && f.selected;
+    });
+    await pressTo('ArrowDown', 'Udp', udp.rows[1]!);
   });
 });

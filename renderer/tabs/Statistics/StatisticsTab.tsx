@@ -332,6 +332,15 @@ export function StatisticsTab() {
   const setHideZero = useCallback((on: boolean) => updateSettings({ hideZeroCounters: on }), []);
   const [selected, setSelected] = useState<string | null>(null);
   const stackRef = useRef<HTMLDivElement>(null);
+  // "Go to section" asks for the focus in the section it chose, given once the menu that chose it (the toolbar's More)
+  // has closed and handed the focus back to its button.
+  const [focusAsk, setFocusAsk] = useState<{ group: string } | null>(null);
+  useEffect(() => {
+    if (focusAsk === null) return;
+    stackRef.current
+      ?.querySelector<HTMLElement>(`[data-group="${CSS.escape(focusAsk.group)}"] [role="grid"]`)
+      ?.focus({ preventScroll: true });
+  }, [focusAsk]);
 
   const counters = useRowArray(table);
   const hostDown = useSelectedHostDown();
@@ -504,8 +513,14 @@ export function StatisticsTab() {
         baseline: takeBaseline(tableRef.current.rows.values(), tableRef.current.tick?.at ?? Date.now()),
         reset: true,
       });
+    // The section at the top, its first counter selected and the focus in it: the keys go on there.
     const jumpTo = (group: string) => {
-      stackRef.current?.querySelector(`[data-group="${CSS.escape(group)}"]`)?.scrollIntoView({ block: 'start' });
+      const section = stackRef.current?.querySelector(`[data-group="${CSS.escape(group)}"]`);
+      if (!section) return;
+      section.scrollIntoView({ block: 'start' });
+      const first = sectionRows(section)[0]?.dataset.rowId;
+      if (first !== undefined) setSelected(first);
+      setFocusAsk({ group });
     };
     return (
       <OverflowBar
