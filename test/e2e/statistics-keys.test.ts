@@ -1,7 +1,8 @@
 // The Statistics tab by keyboard, in headless Chromium against the browser host: its sections (one grid each) are
 // one Tab stop and read as one list (↓ past a section's last counter goes on into the next, ↑ back, Page Up/Down
-// across them, Ctrl+Home/End to the first and last counter), and "Go to section" puts the focus on the section's
-// first counter (from the toolbar and from its More menu) (a new user's review).
+// across them, Ctrl+Home/End to the first and last counter), "Go to section" puts the focus on the section's first
+// counter (from the toolbar and from its More menu), and the section list keeps its width as the filter hides
+// sections (a new user's review).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openApp, until, type OpenApp } from './support.js';
@@ -210,5 +211,20 @@ describe('Statistics by keyboard', () => {
       return f.group === 'Udp' && f.onGrid && f.row === udp.rows[0] && f.selected;
     });
     await pressTo('ArrowDown', 'Udp', udp.rows[1]!);
+  });
+
+  it('the section list keeps its width as the filter hides sections', async () => {
+    const select = page.getByRole('combobox', { name: 'Go to section' });
+    const width = async () => (await select.boundingBox())!.width;
+    const before = await width();
+    // Only short names left (Tcp's InSegs; the list's widest names, as MPTcpExt, hidden).
+    await page.getByRole('searchbox', { name: 'Filter counters' }).fill('insegs');
+    await until('Udp hidden', async () => (await stack().locator('section[data-group="Udp"]').count()) === 0);
+    expect(await stack().locator('section[data-group="MPTcpExt"], section[data-group="UdpLite6"]').count()).toBe(0);
+    expect(await width()).toBe(before);
+    // The sections hidden are not offered.
+    const offered = await select.locator('option:not([hidden])').allTextContents();
+    expect(offered).toContain('Tcp');
+    expect(offered).not.toContain('Udp');
   });
 });

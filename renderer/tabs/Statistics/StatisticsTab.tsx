@@ -20,6 +20,7 @@ import {
   CounterFigures,
   CounterWatch,
   FactRows,
+  GROUP_ORDER,
   GROUP_TITLE,
   compareGroups,
   counterMatches,
@@ -502,6 +503,14 @@ export function StatisticsTab() {
   const noCounters = counters.length === 0;
   const groupNames = groups.map(([g]) => g);
   const sectionNames = useSameWhile(groupNames, groupNames.join(' '));
+  // The section list holds every section known or seen, those the filter hides hidden: a list sized by its widest
+  // name, which does not change width (nor move the toolbar) as the filter hides sections.
+  const everyGroup = useMemo(() => {
+    const all = new Set<string>(GROUP_ORDER);
+    for (const r of rows) all.add(r.group);
+    return [...all].sort(compareGroups);
+  }, [rows]);
+  const everyName = useSameWhile(everyGroup, everyGroup.join(' '));
 
   // The toolbar changes with the user's choices and the sections shown, not with the counters: the same element
   // while those say the same, so a tick does not re-render it (each render rewrote the filter box's attributes
@@ -562,11 +571,14 @@ export function StatisticsTab() {
                 <span>Section</span>
                 <select aria-label="Go to section" value="" onChange={(e) => e.target.value && jumpTo(e.target.value)}>
                   <option value="">Go to…</option>
-                  {sectionNames.map((g) => (
-                    <option key={g} value={g}>
-                      {g}
-                    </option>
-                  ))}
+                  {everyName.map((g) => {
+                    const out = !sectionNames.includes(g);
+                    return (
+                      <option key={g} value={g} hidden={out} disabled={out}>
+                        {g}
+                      </option>
+                    );
+                  })}
                 </select>
               </label>
             ),
@@ -609,7 +621,7 @@ export function StatisticsTab() {
         ]}
       />
     );
-  }, [filter, hideZero, sectionNames, columns, capture, baselineText, noCounters, setHideZero, setFilter]);
+  }, [filter, hideZero, sectionNames, everyName, columns, capture, baselineText, noCounters, setHideZero, setFilter]);
 
   return (
     <div className="tab-body">
