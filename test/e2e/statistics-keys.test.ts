@@ -1,11 +1,11 @@
 // The Statistics tab by keyboard, in headless Chromium against the browser host: its sections (one grid each) are
 // one Tab stop and read as one list (↓ past a section's last counter goes on into the next, ↑ back, Page Up/Down
 // across them, Ctrl+Home/End to the first and last counter), "Go to section" puts the focus on the section's first
-// counter (from the toolbar and from its More menu), and the section list keeps its width as the filter hides
-// sections (a new user's review).
+// counter (from the toolbar and from its More menu), the section list keeps its width as the filter hides sections,
+// and the stack's "no counter matches" sits where an empty grid's message does (a new user's review).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, until, type OpenApp } from './support.js';
+import { openApp, textNow, until, type OpenApp } from './support.js';
 
 let app: OpenApp;
 let page: Page;
@@ -226,5 +226,24 @@ describe('Statistics by keyboard', () => {
     const offered = await select.locator('option:not([hidden])').allTextContents();
     expect(offered).toContain('Tcp');
     expect(offered).not.toContain('Udp');
+  });
+
+  it('"No counter matches" sits centred below the toolbar, as an empty grid says so', async () => {
+    await page.getByRole('searchbox', { name: 'Filter counters' }).fill('no-such-counter-anywhere');
+    const message = stack().locator('.loading[role="status"]');
+    await until('the message', async () => ((await textNow(message)) ?? '').includes('No counter matches'));
+    const place = await message.evaluate((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const text = range.getBoundingClientRect();
+      const box = el.parentElement!.getBoundingClientRect();
+      return {
+        centre: text.left + text.width / 2 - (box.left + box.width / 2),
+        top: text.top - box.top,
+      };
+    });
+    expect(Math.abs(place.centre)).toBeLessThanOrEqual(2);
+    expect(place.top).toBeGreaterThanOrEqual(30);
+    expect(place.top).toBeLessThanOrEqual(80);
   });
 });
