@@ -206,6 +206,28 @@ export interface ChangesSummary {
   unreadable: number;
 }
 
+/** What changed from `from` to `to` by a record that holds nothing of the range. */
+export function noChanges(from: number, to: number): ChangesSummary {
+  return {
+    from,
+    to,
+    asked: from,
+    gap: null,
+    gaps: [],
+    gapsOmitted: 0,
+    newListeners: [],
+    goneListeners: [],
+    briefListeners: [],
+    briefListenersOmitted: 0,
+    newRemoteHosts: [],
+    newNetworks: [],
+    newPlaces: [],
+    startedProcesses: [],
+    stoppedProcesses: [],
+    unreadable: 0,
+  };
+}
+
 /** What the CLI and the History tab say of the listeners of a range not read to find those that came and went. */
 export const briefOmittedText = (n: number): string =>
   `${n} more ${n === 1 ? 'listener' : 'listeners'} first seen in the range ${n === 1 ? 'was' : 'were'} not read or not listed here: narrow the range to see them`;

@@ -10,6 +10,7 @@ import {
   TickFigures,
   LATE_SHOWN_MS,
   LateTicks,
+  rowsText,
 } from './StatusBar.js';
 
 describe('the tick duration shown', () => {
@@ -83,6 +84,23 @@ describe('the diagnostics tooltips', () => {
       `ip -j -4 addr show: ip's answer could not be read ("oops \\x1b\\u202e" is not valid JSON); IPv4 addresses unknown for core0\n/proc/net/if_inet6: permission denied`,
     );
     expect(skippedTitle).toBe('/proc/net/dev: malformed interface line: e\\u202eth0: 1 2');
+  });
+});
+
+describe('the count of rows', () => {
+  it('says "N of M" where a filter chose the rows, with its note after', () => {
+    expect(rowsText({ shown: 7, total: 1_220, noun: 'routes' })).toBe('7 of 1,220 routes');
+    expect(rowsText({ shown: 1, total: 1, noun: 'sockets', one: 'socket' })).toBe('1 of 1 sockets');
+    expect(rowsText({ shown: 7, total: 20, noun: 'routes', note: '13 in the local table, hidden' })).toBe(
+      '7 of 20 routes (13 in the local table, hidden)',
+    );
+  });
+
+  it('says "N things" for a view that lists all it has, one in the singular', () => {
+    expect(rowsText({ shown: 12, noun: 'changes', one: 'change' })).toBe('12 changes');
+    expect(rowsText({ shown: 1, noun: 'changes', one: 'change' })).toBe('1 change');
+    expect(rowsText({ shown: 0, noun: 'alerts', one: 'alert' })).toBe('0 alerts');
+    expect(rowsText({ shown: 2_000, noun: 'listeners', note: 'a note' })).toBe('2,000 listeners (a note)');
   });
 });
 

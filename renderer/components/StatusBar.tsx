@@ -23,6 +23,16 @@ export function deniedOwnersLead(denied: number, capture: boolean): string {
   return capture ? `${lead} in this capture` : lead;
 }
 
+/** What the bar says of the rows a tab shows: "3 of 40 routes" where a filter chose them from a total, "12 changes" (or
+ *  "1 change") where the view lists all it has, then what the count leaves unsaid in brackets. */
+export function rowsText(panel: PanelStats): string {
+  const count =
+    panel.total === undefined
+      ? `${formatCount(panel.shown)} ${panel.shown === 1 ? (panel.one ?? panel.noun) : panel.noun}`
+      : `${formatCount(panel.shown)} of ${formatCount(panel.total)} ${panel.noun}`;
+  return panel.note ? `${count} (${panel.note})` : count;
+}
+
 /** "N sockets without an owner" and, where the host can start its administrator helper, the way to see them. */
 function DeniedOwners({ denied }: { denied: number }) {
   const client = useClient();
@@ -226,12 +236,7 @@ export function StatusBar({
           Disconnected{ds.tick ? `: as at ${formatClock(ds.tick.at)}` : ''}
         </span>
       ) : null}
-      {panel ? (
-        <span data-status="rows">
-          {formatCount(panel.shown)} of {formatCount(panel.total)} {panel.noun}
-          {panel.note ? ` (${panel.note})` : ''}
-        </span>
-      ) : null}
+      {panel ? <span data-status="rows">{rowsText(panel)}</span> : null}
       {panel?.selected ? <span data-status="selected">{formatCount(panel.selected)} selected</span> : null}
       <CopyNews />
       {captured ? null : unreached !== null ? (

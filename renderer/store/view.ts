@@ -6,9 +6,12 @@ import { updateSettings } from './settings.js';
 
 export interface PanelStats {
   shown: number;
-  total: number;
-  /** What a row is ("connections", "routes"...). */
+  /** The rows a filter chose from ("3 of 40 routes"); none for a view that lists all it has ("12 changes"). */
+  total?: number;
+  /** What the rows are ("connections", "routes"...). */
   noun: string;
+  /** What one row is, for a count of one without a total ("1 change"); the noun when not given. */
+  one?: string;
   /** Connections whose owner this user may not see. */
   denied?: number;
   /** Rows of the view selected (a grid with several selectable rows). */
@@ -62,6 +65,7 @@ export function reportPanel(stats: PanelStats | null): void {
     prev.shown === stats.shown &&
     prev.total === stats.total &&
     prev.noun === stats.noun &&
+    prev.one === stats.one &&
     prev.denied === stats.denied &&
     prev.selected === stats.selected &&
     prev.note === stats.note

@@ -240,9 +240,14 @@ export async function openRoutedPage(
   return page;
 }
 
-/** The browser host, a headless Chromium and the app's page, opened with the host's token. */
-export async function openApp(viewport = { width: 1360, height: 840 }, args: string[] = []): Promise<OpenApp> {
-  const host = await startHost(args);
+/** The browser host, a headless Chromium and the app's page, opened with the host's token; `env` for the host (a
+ *  NETLENS_DATA_DIR holding a record made beforehand). */
+export async function openApp(
+  viewport = { width: 1360, height: 840 },
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<OpenApp> {
+  const host = await startHost(args, env);
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport });
   await page.goto(host.url);

@@ -2,6 +2,7 @@
 // the timeline, connections as they were, what changed, alerts and the known baseline.
 import { dirname } from 'node:path';
 import type { MethodResults, RequestParams } from '../../../shared/protocol.js';
+import { noChanges } from '../../../shared/record.js';
 import { saveRecordingConfig } from './config.js';
 import { REQUEST_WAIT, snapshot, whenFree, type BusyWait } from './database.js';
 import { changes, connectionsBetween, timeline } from './queries.js';
@@ -69,25 +70,7 @@ export async function answerRecordRequest<M extends RecordMethod>(
       }
       case 'recordChanges': {
         const p = params as RequestParams<'recordChanges'>;
-        const empty = {
-          from: p.from,
-          to: p.to,
-          asked: p.from,
-          gap: null,
-          gaps: [],
-          gapsOmitted: 0,
-          newListeners: [],
-          goneListeners: [],
-          briefListeners: [],
-          briefListenersOmitted: 0,
-          newRemoteHosts: [],
-          newNetworks: [],
-          newPlaces: [],
-          startedProcesses: [],
-          stoppedProcesses: [],
-          unreadable: 0,
-        };
-        return read(empty, (db) => changes(db, p.from, p.to));
+        return read(noChanges(p.from, p.to), (db) => changes(db, p.from, p.to));
       }
       case 'recordAlerts': {
         const { limit } = params as RequestParams<'recordAlerts'>;

@@ -11,6 +11,8 @@ import {
 } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
 import { dataStore, pushNotice, useData } from '../../store/data.js';
+import { reportPanel } from '../../store/view.js';
+import { alertsStats } from './counts.js';
 import { alertLabels, mergeAlerts } from './rows.js';
 
 /** What the Alerts view changes of the recording settings. */
@@ -23,13 +25,20 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
   const client = useClient();
   const live = useData((s) => s.alerts);
   const [alerts, setAlerts] = useState<Alert[]>([]);
+  // Whether the record's list came: before, the status bar has no count (not "0 alerts").
+  const [fetched, setFetched] = useState(false);
   const [refresh, setRefresh] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: refresh is the trigger: a change made here (Mark as known) fetches the list again.
   useEffect(() => {
     let on = true;
     client.request('recordAlerts', { limit: LIST_LIMIT }).then(
-      (a) => on && setAlerts(mergeAlerts(dataStore.getState().alerts, a, LIST_LIMIT)),
-      () => undefined,
+      (a) => {
+        if (!on) return;
+        setAlerts(mergeAlerts(dataStore.getState().alerts, a, LIST_LIMIT));
+        setFetched(true);
+      },
+      // Without the record's list, the alerts that arrived are the list, and counted.
+      () => on && setFetched(true),
     );
     return () => {
       on = false;
@@ -37,6 +46,8 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
   }, [refresh, client]);
   // Alerts that arrive join the list from the store: no request per alert (a storm would make thousands).
   useEffect(() => setAlerts((list) => mergeAlerts(live, list, LIST_LIMIT)), [live]);
+  useEffect(() => reportPanel(fetched ? alertsStats(alerts.length, LIST_LIMIT) : null), [fetched, alerts.length]);
+  useEffect(() => () => reportPanel(null), []);
 
   const saved = props.status?.config ?? null;
   // A click shows at once (a round trip to the host takes 100 ms to a second under load, and a second click meanwhile
