@@ -3,22 +3,14 @@
 // destinations of the Local table, shown later, were cut as the columns were fitted only to the first rows. A
 // namespace of the test's own holds the routes; the host and Debian's Chromium both run in it (the host listens on
 // the namespace's loopback), through wrappers on PATH and as Chromium's executable.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, settled, startHost, until, type RunningHost } from './support.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { namespaceSession, settled, until } from './support.js';
 
 const NS = `netlens-rfit-${process.pid}`;
 const isRoot = process.getuid?.() === 0;
-const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
 
-let host: RunningHost;
-let browser: Browser;
 let page: Page;
-let dir: string;
 
 /** Each cell of the IPv6 grid in column `column` that its text does not fit (its text, with the widths). */
 function cutCells(column: string) {
@@ -32,45 +24,15 @@ function cutCells(column: string) {
 }
 
 describe.skipIf(process.platform !== 'linux' || !isRoot)('Routes tab: fitted columns show IPv6 addresses whole', () => {
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'netlens-routes-fit-'));
-    spawnSync('ip', ['netns', 'del', NS]);
-    ip('netns', 'add', NS);
-    // A veth pair with both ends in the namespace, an IPv6 address on one and a default route through a gateway.
-    for (const command of [
-      'link set lo up',
-      'link add rfit0 type veth peer name rfit1',
-      'link set rfit0 up',
-      'link set rfit1 up',
-      '-6 addr add 2001:db8:9::1/64 dev rfit0 nodad',
-      '-6 route add default via 2001:db8:9::fe dev rfit0',
-    ])
-      ip('-n', NS, ...command.split(' '));
-    const wrap = (name: string, target: string) => {
-      const file = join(dir, name);
-      writeFileSync(file, `#!/bin/sh\nexec ip netns exec ${NS} ${target} "$@"\n`);
-      chmodSync(file, 0o755);
-      return file;
-    };
-    wrap('node', process.execPath);
-    const browserInNs = wrap('chromium-in-ns', CHROMIUM);
-    host = await startHost([], { PATH: `${dir}:${process.env.PATH}` });
-    browser = await chromium.launch({
-      executablePath: browserInNs,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    await page.goto(host.url);
-    await page.locator('#tab-routes').click();
-    await page.locator('#panel-routes [role="row"][data-row-id]').first().waitFor();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    spawnSync('ip', ['netns', 'del', NS]);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+  // A veth pair with both ends in the namespace, an IPv6 address on one and a default route through a gateway.
+  const session = namespaceSession(
+    NS,
+    ['-6 addr add 2001:db8:9::1/64 dev nl0 nodad', '-6 route add default via 2001:db8:9::fe dev nl0'],
+    { width: 1600, height: 900 },
+    'routes',
+  );
+  beforeAll(() => {
+    page = session.page;
   });
 
   it('the default route (drawn bold) shows its gateway whole', async () => {

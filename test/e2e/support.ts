@@ -1,7 +1,8 @@
 // Shared by the end-to-end tests: start the real browser host (the built CLI, as a user would) and a
 // headless Debian Chromium driven by playwright-core.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
+  chmodSync,
   closeSync,
   existsSync,
   mkdirSync,
@@ -11,6 +12,7 @@ import {
   readSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, connect, type Socket } from 'node:net';
@@ -261,6 +263,56 @@ export async function openApp(
       await host.stop();
     },
   };
+}
+
+/** For a describe block of tests of what a network namespace of their own holds (routes, interfaces): before them, the
+ *  namespace `ns` made, its loopback up and a veth pair nl0-nl1 up in it, then set up by `ip -n ns` `commands` (each
+ *  split at spaces, such as `addr add 10.0.0.1/24 dev nl0`); the browser host and Debian's Chromium both run in it
+ *  (the host listens on its loopback) through wrappers on the host's PATH and as Chromium's executable; the app's
+ *  page on the tab `tab` once its rows show. After them, all taken down, the namespace too. */
+export function namespaceSession(
+  ns: string,
+  commands: readonly string[],
+  viewport: { width: number; height: number },
+  tab: string,
+): { page: Page } {
+  const session = { page: null as unknown as Page };
+  let dir = '';
+  let host: RunningHost | null = null;
+  let browser: Browser | null = null;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'netlens-netns-'));
+    spawnSync('ip', ['netns', 'del', ns]);
+    execFileSync('ip', ['netns', 'add', ns]);
+    const all = ['link set lo up', 'link add nl0 type veth peer name nl1', 'link set nl0 up', 'link set nl1 up'];
+    for (const command of [...all, ...commands])
+      execFileSync('ip', ['-n', ns, ...command.split(' ')], { stdio: 'pipe' });
+    const wrap = (name: string, target: string) => {
+      const file = join(dir, name);
+      writeFileSync(file, `#!/bin/sh\nexec ip netns exec ${ns} ${target} "$@"\n`);
+      chmodSync(file, 0o755);
+      return file;
+    };
+    wrap('node', process.execPath);
+    const browserInNs = wrap('chromium-in-ns', CHROMIUM);
+    host = await startHost([], { PATH: `${dir}:${process.env.PATH}` });
+    browser = await chromium.launch({
+      executablePath: browserInNs,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+    session.page = await browser.newPage({ viewport });
+    await session.page.goto(host.url);
+    await session.page.locator(`#tab-${tab}`).click();
+    await session.page.locator(`#panel-${tab} [role="row"][data-row-id]`).first().waitFor();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    spawnSync('ip', ['netns', 'del', ns]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return session;
 }
 
 export interface Probe {

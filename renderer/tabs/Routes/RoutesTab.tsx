@@ -1,6 +1,6 @@
 // The Routes tab: netstat -r made live, IPv4 and IPv6 grouped, default routes marked, every table.
 import { SearchBox } from '../../components/SearchBox.js';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { type CSSProperties, useCallback, useEffect, useMemo, useState } from 'react';
 import { addressSortKey } from '../../../shared/address.js';
 import type { Route } from '../../../shared/types.js';
 import { tableOrder } from './table-order.js';
@@ -186,7 +186,14 @@ export function RoutesTab() {
             ['IPv6', v6],
           ] as const
         ).map(([family, familyRows], i) => (
-          <section key={family} className="group" aria-label={`${family} routes`}>
+          <section
+            key={family}
+            className="group"
+            aria-label={`${family} routes`}
+            // The rows' room it keeps when the height is short for both (styles.css .group): up to three rows; an empty
+            // group two, for its message and a sideways scrollbar under it.
+            style={{ '--rows': familyRows.length === 0 ? 2 : Math.min(3, familyRows.length) } as CSSProperties}
+          >
             <h3>
               {family} <span className="muted">({familyRows.length})</span>
             </h3>
