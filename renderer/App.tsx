@@ -135,10 +135,7 @@ export function App() {
         typing: isTyping(e.target),
         onButton: pressesButton(e.target),
         overlayOpen: document.querySelector('[role="dialog"], [role="menu"]') !== null,
-        capture: showsCapture(
-          captureStore.getState().capture,
-          tabById(settingsStore.getState().settings.activeTab).datasets,
-        ),
+        capture: showsCapture(captureStore.getState().capture, tabById(settingsStore.getState().settings.activeTab).id),
         modalOpen: modalOpen(),
       };
       const command = keyCommand(e, where);
@@ -223,7 +220,7 @@ export function App() {
         </div>
         <AppActions
           paused={paused}
-          capture={showsCapture(capture, tabById(activeTab).datasets)}
+          capture={showsCapture(capture, tabById(activeTab).id)}
           intervalMs={currentInterval}
           onInterval={setIntervalMs}
           onPause={togglePause}

@@ -212,7 +212,7 @@ export function StatusBar({
   const offline = useData((s) => isOffline(s.connection));
   // The capture in the shown tab's place: a tab whose datasets are live shows its tick's figures beside an open one.
   const capture = useCapture();
-  const captured = showsCapture(capture, tab.datasets);
+  const captured = showsCapture(capture, activeTab);
   const agentRunning = useAgent((a) => a.status?.state === 'running');
   const durations = useRef<TickFigures | null>(null);
   durations.current ??= new TickFigures();

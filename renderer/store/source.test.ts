@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyDiagnostics, type Dataset } from '../../shared/types.js';
 import type { OpenCapture } from './capture.js';
 import { followView } from './live-rows.js';
-import { captureFor, capturedTable, sameRows } from './source.js';
+import { captureFor, capturedTable, sameRows, showsCapture } from './source.js';
 import { route } from './test-rows.js';
 
 function capture(dataset: Dataset, rows: unknown[]): OpenCapture {
@@ -23,6 +23,19 @@ describe('captureFor', () => {
     expect(captureFor(groups, 'interfaces')).toBeNull();
     expect(captureFor(capture('interfaces', []), 'multicast')).not.toBeNull();
     expect(captureFor(null, 'routes')).toBeNull();
+  });
+});
+
+describe('showsCapture', () => {
+  it('is true of the tab a capture opens in alone: History, which reads the live connections, never shows one', () => {
+    const sockets = capture('connections', []);
+    expect(showsCapture(sockets, 'connections')).toBe(true);
+    expect(showsCapture(sockets, 'history')).toBe(false);
+    expect(showsCapture(sockets, 'routes')).toBe(false);
+    expect(showsCapture(capture('processes', []), 'connections')).toBe(true);
+    expect(showsCapture(capture('multicast', []), 'interfaces')).toBe(true);
+    expect(showsCapture(capture('interfaces', []), 'history')).toBe(false);
+    expect(showsCapture(null, 'connections')).toBe(false);
   });
 });
 

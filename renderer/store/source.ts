@@ -3,6 +3,7 @@
 // look at `capture` only for what a capture changes (its banner, read-only actions, capture columns).
 import { useMemo, useRef } from 'react';
 import { useStore } from 'zustand';
+import { type TabId, tabOf } from '../../shared/tabs.js';
 import type { Dataset, RowTypes } from '../../shared/types.js';
 import { captureStore, type OpenCapture } from './capture.js';
 import { useData } from './data.js';
@@ -30,10 +31,11 @@ export function captureFor(capture: OpenCapture | null, dataset: Dataset): OpenC
   return capture && (capture.dataset === dataset || EMPTIED_BY[dataset] === capture.dataset) ? capture : null;
 }
 
-/** Whether a tab showing `datasets` shows the open capture in any of them (the others show live data: Pause,
- *  Refresh and the tick's figures are theirs). */
-export function showsCapture(capture: OpenCapture | null, datasets: readonly Dataset[]): boolean {
-  return datasets.some((d) => captureFor(capture, d) !== null);
+/** Whether a tab shows the open capture: the tab it opens in, its dataset's (the others show live data: Pause,
+ *  Refresh and the tick's figures are theirs; History too, whose Exposure reads the live connections a capture of
+ *  them would otherwise have been taken for). */
+export function showsCapture(capture: OpenCapture | null, tab: TabId): boolean {
+  return capture !== null && tabOf(capture.dataset) === tab;
 }
 
 /** A capture as a dataset's table: its rows when it is of that dataset, else none. */
