@@ -232,7 +232,7 @@ describe('Statistics tab', () => {
       await stack.evaluate((el) => {
         el.scrollTop = 0;
       });
-      await panel().getByRole('combobox', { name: 'Go to section' }).focus();
+      await panel().getByRole('button', { name: 'Go to section…' }).focus();
       for (let i = 0; i < 6 && !(await page.evaluate(() => !!document.activeElement?.closest('.stat-stack'))); i++)
         await page.keyboard.press('Tab');
       return page.evaluate((g) => {

@@ -1,8 +1,8 @@
 // The Statistics tab by keyboard, in headless Chromium against the browser host: its sections (one grid each) are
 // one Tab stop and read as one list (↓ past a section's last counter goes on into the next, ↑ back, Page Up/Down
 // across them, Ctrl+Home/End to the first and last counter), "Go to section" puts the focus on the section's first
-// counter (from the toolbar and from its More menu), the section list keeps its width as the filter hides sections,
-// and the stack's "no counter matches" sits where an empty grid's message does (a new user's review).
+// counter (from the toolbar's menu button, by mouse or keys, and from its More menu), the button keeps its width as
+// the filter hides sections and offers the ones shown, and the stack's "no counter matches" sits where an empty grid's message does (a new user's review).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openApp, textNow, until, type OpenApp } from './support.js';
@@ -182,7 +182,8 @@ describe('Statistics by keyboard', () => {
   it('"Go to section" puts the focus on the section\'s first counter, selected: the arrows go on from there', async () => {
     const list = await sections();
     const tcp = list.find((s) => s.group === 'Tcp')!;
-    await page.getByRole('combobox', { name: 'Go to section' }).selectOption('Tcp');
+    await page.getByRole('button', { name: 'Go to section…' }).click();
+    await page.getByRole('menu', { name: 'Go to section' }).getByRole('menuitem', { name: 'Tcp', exact: true }).click();
     await until('the focus on Tcp', async () => {
       const f = await focus();
       return f.group === 'Tcp' && f.onGrid && f.row === tcp.rows[0] && f.selected && f.inView;
@@ -213,19 +214,39 @@ describe('Statistics by keyboard', () => {
     await pressTo('ArrowDown', 'Udp', udp.rows[1]!);
   });
 
-  it('the section list keeps its width as the filter hides sections', async () => {
-    const select = page.getByRole('combobox', { name: 'Go to section' });
-    const width = async () => (await select.boundingBox())!.width;
+  it('the section button keeps its width as the filter hides sections, and offers the sections shown', async () => {
+    const button = page.getByRole('button', { name: 'Go to section…' });
+    const width = async () => (await button.boundingBox())!.width;
     const before = await width();
-    // Only short names left (Tcp's InSegs; the list's widest names, as MPTcpExt, hidden).
+    // Only short names left (Tcp's InSegs; the widest names, as MPTcpExt, hidden).
     await page.getByRole('searchbox', { name: 'Filter counters' }).fill('insegs');
     await until('Udp hidden', async () => (await stack().locator('section[data-group="Udp"]').count()) === 0);
     expect(await stack().locator('section[data-group="MPTcpExt"], section[data-group="UdpLite6"]').count()).toBe(0);
     expect(await width()).toBe(before);
-    // The sections hidden are not offered.
-    const offered = await select.locator('option:not([hidden])').allTextContents();
+    await button.click();
+    const offered = await page.getByRole('menu', { name: 'Go to section' }).getByRole('menuitem').allTextContents();
     expect(offered).toContain('Tcp');
     expect(offered).not.toContain('Udp');
+  });
+
+  it('the section button by keyboard: ↓ on it leaves the focus there; Enter opens its menu, whose choice moves the keyboard', async () => {
+    const list = await sections();
+    const button = page.getByRole('button', { name: 'Go to section…' });
+    await button.focus();
+    // A closed select took ↓ for a choice: it jumped to the first section and took the focus out of the toolbar.
+    await page.keyboard.press('ArrowDown');
+    expect(await button.evaluate((b) => b === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    const menu = page.getByRole('menu', { name: 'Go to section' });
+    await menu.waitFor();
+    expect(await menu.getByRole('menuitem').allTextContents()).toEqual(list.map((s) => s.group));
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const second = list[1]!;
+    await until(`the focus on ${second.group}`, async () => {
+      const f = await focus();
+      return f.group === second.group && f.onGrid && f.row === second.rows[0] && f.selected;
+    });
   });
 
   it('"No counter matches" sits centred below the toolbar, as an empty grid says so', async () => {

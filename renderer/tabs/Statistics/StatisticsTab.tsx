@@ -9,6 +9,7 @@ import { ColumnsButton, DataGrid, ROW_HEIGHT, type StackedGrids } from '../../co
 import { textFits } from '../../components/column-fit.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
+import { Menu } from '../../components/Menu.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
 import { useSameWhile } from '../../components/same-while.js';
 import { reportPanel } from '../../store/view.js';
@@ -20,7 +21,6 @@ import {
   CounterFigures,
   CounterWatch,
   FactRows,
-  GROUP_ORDER,
   GROUP_TITLE,
   compareGroups,
   counterMatches,
@@ -325,6 +325,40 @@ function sectionRows(section: Element): HTMLElement[] {
 const stackSections = (stack: HTMLElement) =>
   Array.from(stack.querySelectorAll<HTMLElement>(':scope > section.stat-group'));
 
+/** "Go to section…": a menu of the sections shown, whose choice puts the keyboard on that section's first counter. A
+ *  menu rather than a select: Chromium's closed select changes its value on ↓ and on a typed letter, which jumped to a
+ *  section (and, since the choice moves the focus, out of the list) before the user had chosen one; and its width
+ *  followed the names the filter left. */
+function SectionMenu(props: { sections: readonly string[]; onChoose: (group: string) => void }) {
+  const [at, setAt] = useState<{ x: number; y: number } | null>(null);
+  const empty = props.sections.length === 0;
+  return (
+    <>
+      <button
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={at !== null}
+        disabled={empty}
+        title="Scroll to a section and put the keyboard on its first counter"
+        onClick={(e) => {
+          const r = e.currentTarget.getBoundingClientRect();
+          setAt({ x: r.left, y: r.bottom + 4 });
+        }}
+      >
+        Go to section…
+      </button>
+      {at ? (
+        <Menu
+          label="Go to section"
+          items={props.sections.map((g) => ({ id: `section-${g}`, label: g, onSelect: () => props.onChoose(g) }))}
+          at={at}
+          onClose={() => setAt(null)}
+        />
+      ) : null}
+    </>
+  );
+}
+
 export function StatisticsTab() {
   const { table, capture } = useDatasetSource('statistics');
   const { baseline, reset } = useStore(baselineStore);
@@ -503,15 +537,6 @@ export function StatisticsTab() {
   const noCounters = counters.length === 0;
   const groupNames = groups.map(([g]) => g);
   const sectionNames = useSameWhile(groupNames, groupNames.join(' '));
-  // The section list holds every section known or seen, those the filter hides hidden: a list sized by its widest
-  // name, which does not change width (nor move the toolbar) as the filter hides sections.
-  const everyGroup = useMemo(() => {
-    const all = new Set<string>(GROUP_ORDER);
-    for (const r of rows) all.add(r.group);
-    return [...all].sort(compareGroups);
-  }, [rows]);
-  const everyName = useSameWhile(everyGroup, everyGroup.join(' '));
-
   // The toolbar changes with the user's choices and the sections shown, not with the counters: the same element
   // while those say the same, so a tick does not re-render it (each render rewrote the filter box's attributes
   // and the section list's options, a style recalculation a tick: issue 15).
@@ -566,22 +591,7 @@ export function StatisticsTab() {
           },
           {
             id: 'section',
-            node: (
-              <label className="field">
-                <span>Section</span>
-                <select aria-label="Go to section" value="" onChange={(e) => e.target.value && jumpTo(e.target.value)}>
-                  <option value="">Go to…</option>
-                  {everyName.map((g) => {
-                    const out = !sectionNames.includes(g);
-                    return (
-                      <option key={g} value={g} hidden={out} disabled={out}>
-                        {g}
-                      </option>
-                    );
-                  })}
-                </select>
-              </label>
-            ),
+            node: <SectionMenu sections={sectionNames} onChoose={jumpTo} />,
             menu: sectionNames.map((g, i) => ({
               id: `section-${g}`,
               label: `Go to ${g}`,
@@ -621,7 +631,7 @@ export function StatisticsTab() {
         ]}
       />
     );
-  }, [filter, hideZero, sectionNames, everyName, columns, capture, baselineText, noCounters, setHideZero, setFilter]);
+  }, [filter, hideZero, sectionNames, columns, capture, baselineText, noCounters, setHideZero, setFilter]);
 
   return (
     <div className="tab-body">
