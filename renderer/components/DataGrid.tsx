@@ -321,7 +321,11 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
       if (own !== undefined || c.grow || !Object.hasOwn(fit.natural, c.id)) return { width, least: width };
       fit.headers[c.id] ??= { header: headerWidth(c.header), floor: leastReadable(c) };
       const { header, floor } = fit.headers[c.id]!;
-      return { width, least: Math.min(width, Math.max(c.width, header)), floor: Math.min(width, floor) };
+      return {
+        width,
+        least: c.keepFitted ? width : Math.min(width, Math.max(c.width, header)),
+        floor: Math.min(width, floor),
+      };
     });
     const placed = keepOnScreen(shown, room, last);
     const sizes = { ...fit.natural };

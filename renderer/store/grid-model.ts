@@ -57,6 +57,9 @@ export interface GridColumn<Row> extends ExportField<Row> {
   fitAtLeast?: string;
   /** Pixels its render draws beside the text (a mark before it): the fitted width makes room for them. */
   fitExtra?: number;
+  /** Its fitted width is the least it gives where the columns are narrowed to keep one in view (keepInView): the
+   *  others give first, down to their floors (a short form, "18152 +1", cut to "18152 +…" in a narrow list). */
+  keepFitted?: boolean;
   /** Keeps its width whatever the content (a drawing, such as a sparkline). */
   fixedWidth?: boolean;
   /** Fitted widths keep this column and the ones before it on screen, where their default widths (or their headers')

@@ -255,8 +255,12 @@ export const processListColumns: GridColumn<ProcessEntry>[] = [
     // Connections grid's PID column does (a cut list read "6670, 7667, 7669…" with no way to see the rest).
     text: (p) => pidList(p.pids),
     fitText: shortPids,
-    // A PID as long as Linux makes them (pid_max, 4194304): whole where the list narrows its columns to end in it.
-    fitAtLeast: '4194304',
+    // A process's first PID and a count (a server and its workers) whole where the list narrows its columns to end
+    // in it, whatever the rows at the fit: "18152 +1" was cut at 1366 px where this was a PID alone ("4194304", as
+    // long as Linux makes them: that one whole still, and a longer first PID and count as fitted, the others giving
+    // first).
+    fitAtLeast: '99999 +9',
+    keepFitted: true,
     value: (p) => p.pids,
     render: (p) => pidsCell(pidList(p.pids), shortPids(p)),
     renderFitsText: true,
