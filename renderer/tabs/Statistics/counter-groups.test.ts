@@ -114,13 +114,16 @@ describe('counter groups', () => {
     const keeper = new FactRows();
     const shape = (r: StatRow) => String(String(r.value).length);
     const first = keeper.facts([row(10), other], shape);
-    expect(first[0]).toEqual({ ...counter('Tcp', 'InSegs', 0), value: undefined, alarm: false });
+    expect(first[0]).toEqual({ ...counter('Tcp', 'InSegs', 0), value: undefined, alarm: false, shape: '2' });
     expect(Object.keys(first[0]!)).not.toContain('value');
     // Moved on, the same length: the same rows and list.
     expect(keeper.facts([row(12, { moved: false }), other], shape)).toBe(first);
     // Another shape (here a figure one digit longer), an alarm: a new row for that counter alone.
     const longer = keeper.facts([row(100), other], shape);
     expect(longer[0]).not.toBe(first[0]);
+    // The new row says so: its fields differ from the one it replaces (which read the same, all but the figures).
+    expect(longer[0]).not.toEqual(first[0]);
+    expect(longer[0]!.shape).toBe('3');
     expect(longer[1]).toBe(first[1]);
     const alarmed = keeper.facts([row(100), { ...other, value: 1, alarm: true }], shape);
     expect(alarmed[0]).toBe(longer[0]);
