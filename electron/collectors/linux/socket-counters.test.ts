@@ -73,6 +73,21 @@ describe('socketCountersText', () => {
     }
   });
 
+  it("does not move with sockstat's fields counted for every namespace at once: TCP's allocated, the buffers' memory", () => {
+    const base = socketCountersText(proc());
+    const elsewhere = SOCKSTAT('9')
+      .replace('alloc 1 mem 0', 'alloc 7 mem 113')
+      .replace('UDP: inuse 0 mem 0', 'UDP: inuse 0 mem 4');
+    expect(socketCountersText(proc({ sockstat: elsewhere }))).toBe(base);
+    // This namespace's counts still move it: TCP's in use, the fragments' memory.
+    expect(socketCountersText(proc({ sockstat: SOCKSTAT('9').replace('TCP: inuse 1', 'TCP: inuse 2') }))).not.toBe(
+      base,
+    );
+    expect(socketCountersText(proc({ sockstat: SOCKSTAT('9').replace('memory 0', 'memory 512') }))).not.toBe(base);
+    // The whole file is still given as read (which tables are empty).
+    expect(readSocketCounters(proc({ sockstat: elsewhere }))?.whole.get('sockstat')).toBe(elsewhere);
+  });
+
   it("gives TCP's segments in and out apart from the text, which they do not move", () => {
     const base = readSocketCounters(proc());
     expect(base?.segs).toEqual({ in: 409, out: 350 });

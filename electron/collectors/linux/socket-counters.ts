@@ -2,7 +2,8 @@
 // walking a table: TCP's segments, opens, resets and retransmissions (/proc/net/snmp's Tcp lines, one MIB for
 // both families), UDP's and UDP-Lite's datagrams and errors (snmp's Udp and UdpLite lines, snmp6's Udp6 and
 // UdpLite6 ones), and what /proc/net/sockstat and sockstat6 count in use: every socket of the namespace
-// (`sockets: used`, unix ones too), TCP's in use, orphans and time-wait sockets, UDP's, UDP-Lite's and raw.
+// (`sockets: used`, unix ones too), TCP's in use, orphans and time-wait sockets, UDP's, UDP-Lite's and raw (not the
+// sockets allocated nor the buffers' memory, which the kernel counts for all namespaces at once).
 //
 // A TCP socket cannot open, close, change state or move a byte without a segment or a change in those counts,
 // nor a UDP socket receive or send a datagram; the connections collector gives its last reading again while this
@@ -53,7 +54,7 @@ export function readSocketCounters(procRoot: string): SocketCounters | null {
     if (!r.ok || r.text.length > MAX_FILE_CHARS) return null;
     if (lines === null) {
       whole.set(file, r.text);
-      text += r.text;
+      text += withoutGlobalFields(r.text);
     } else {
       const kept = keptLines(r.text, lines);
       if (file === 'snmp') segs = withoutSegments(kept);
@@ -71,6 +72,14 @@ export function readSocketCounters(procRoot: string): SocketCounters | null {
 export function readTcpSegments(procRoot: string): SocketCounters['segs'] {
   const r = readProcTextSync(`${procRoot}/net/snmp`, 'latin1');
   return r.ok && r.text.length <= MAX_FILE_CHARS ? withoutSegments(keptLines(r.text, ['Tcp:'])) : null;
+}
+
+/** Sockstat's text without the fields the kernel counts for every network namespace at once (TCP's sockets allocated
+ *  and the memory of TCP's and UDP's buffers, in pages): traffic in another namespace (a container, a test's) moved
+ *  them, and every read there was a full one, while no socket table of this one had changed. Its `memory` of
+ *  fragments is this namespace's and stays. */
+function withoutGlobalFields(text: string): string {
+  return text.replace(/ (?:alloc|mem) \d+/g, '');
 }
 
 function keptLines(text: string, starts: readonly string[]): string[] {
