@@ -1,6 +1,7 @@
 // A long name cut in the middle, not at its end, when its column is too narrow: names alike at their start
 // ("npm exec @playw", "npm exec typesc": four rows of "npm exec …" in a new user's review of 12-03) differ at
-// their end. The head takes the ellipsis, the tail always shows; the cut cell's tooltip has the whole text.
+// their end. The head takes the ellipsis and keeps its first letters, the tail shows its end; the cut cell's tooltip
+// has the whole text.
 import { inertText } from '../../shared/inert-text.js';
 import { memo } from 'react';
 import { CELL_MAX, clampText, Inert, TOOLTIP_MAX } from './Inert.js';
@@ -36,7 +37,10 @@ function MiddleCutInner(props: { text: string }) {
       title={safe.length > CELL_MAX || safe !== props.text ? clampText(safe, TOOLTIP_MAX) : undefined}
     >
       <span className="mid-head">{cut.head}</span>
-      <span className="mid-tail">{cut.tail}</span>
+      {/* Cut at its start where even the tail does not fit (styles.css): its text kept left to right inside. */}
+      <span className="mid-tail">
+        <bdi dir="ltr">{cut.tail}</bdi>
+      </span>
     </bdi>
   );
 }

@@ -7,9 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { spawn } from 'node:child_process';
 import { TABS as APP_TABS } from '../../shared/tabs.js';
-import { until, openApp, settled, SCREENSHOTS, type OpenApp } from './support.js';
+import { until, openApp, probes, settled, SCREENSHOTS, textNow, type OpenApp } from './support.js';
 
 let app: OpenApp;
 let page: Page;
@@ -215,26 +214,29 @@ describe('fit the window', () => {
     const list = page.locator('[role="grid"][aria-label="Processes"]');
     await list.locator('[role="row"][data-row-id]').first().waitFor();
     // A process of two PIDs sharing its sockets (a server and its worker): its PIDs' short form, "18152 +1", is wider
-    // than the column's least and was cut to "18152 +…" (a clean-clone CI run, its test workers listed so).
-    const forked = spawn(
-      'python3',
-      [
-        '-c',
-        [
-          'import os, socket, sys',
-          's = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()',
-          'c = socket.create_connection(s.getsockname()); a = s.accept()',
-          'os.fork()',
-          'sys.stdin.read()',
-        ].join('\n'),
-      ],
-      { stdio: ['pipe', 'ignore', 'inherit'] },
+    // than the column's least and was cut to "18152 +…" (a clean-clone CI run, its test workers listed so). Named
+    // its own (the list groups by name: other python3 or node processes beside would be counted in).
+    const worker = `nlfitpids${process.pid % 10000}`;
+    const started = probes();
+    await started.start(
+      worker,
+      `const net = require('net');
+       const { spawn } = require('child_process');
+       const s = net.createServer((c) => c.on('error', () => {})).listen(0, '127.0.0.1', () => {
+         const c = net.connect(s.address().port, '127.0.0.1', () => {
+           // The worker ends with its parent (its stdin closes then): cleanup() kills the parent alone.
+           spawn(process.argv0, ['-e', 'process.stdin.resume().on("end", () => process.exit())'], {
+             stdio: ['pipe', 'ignore', 'ignore', c],
+           });
+           console.log('up');
+         }).on('error', () => {});
+       });
+       setInterval(() => {}, 1000);`,
     );
     try {
-      await until('python3 with two PIDs in the list', async () =>
-        (await list.locator('[role="gridcell"][data-column="pids"]').allTextContents()).some((t) =>
-          t.startsWith(`${forked.pid} +1`),
-        ),
+      const row = list.locator('[role="row"][data-row-id]', { hasText: worker });
+      await until('the process of two PIDs in the list', async () =>
+        /^\d+ \+1$/.test((await textNow(row.locator('[role="gridcell"][data-column="pids"]'))) ?? ''),
       );
       await checkListFits(list);
       // The filter's hint, whole at 1366 and at 1024.
@@ -252,9 +254,58 @@ describe('fit the window', () => {
       await page.setViewportSize({ width: 1024, height: 640 });
       await until('the hint whole at 1024', hintFits, 3000);
     } finally {
-      forked.stdin!.end();
+      started.cleanup();
       // As the tests after this one expect it, whatever this one found: the list as it was.
       await page.setViewportSize({ width: 1366, height: 768 });
+      if (opened && (await page.locator('#process-list').count()) === 1)
+        await page.getByRole('button', { name: 'Processes' }).click();
+      await page.setViewportSize({ width: 1100, height: 700 });
+    }
+  });
+
+  it('at 1366×768 a long process name keeps its first letters, its ellipsis and its end, in the list and the grid', async () => {
+    const name = 'a_really_quite_long_process_name_for_netlens_review';
+    const started = probes();
+    await started.start(
+      name,
+      `const net = require('net');
+       const s = net.createServer((c) => c.on('error', () => {})).listen(0, '127.0.0.1', () =>
+         net.connect(s.address().port, '127.0.0.1', () => console.log('up')).on('error', () => {}));
+       setInterval(() => {}, 1000);`,
+    );
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await show('Connections');
+    const opened = (await page.locator('#process-list').count()) === 0;
+    if (opened) await page.getByRole('button', { name: 'Processes' }).click();
+    try {
+      const cuts = () =>
+        page.evaluate((n) => {
+          const heads = Array.from(document.querySelectorAll<HTMLElement>('.mid-cut')).filter(
+            (c) => c.textContent === n,
+          );
+          return heads.map((c) => {
+            const head = c.querySelector<HTMLElement>('.mid-head')!;
+            const tail = c.querySelector<HTMLElement>('.mid-tail')!;
+            return {
+              grid: c.closest('[role="grid"]')?.getAttribute('aria-label') ?? '',
+              head: head.getBoundingClientRect().width,
+              em: Number.parseFloat(getComputedStyle(head).fontSize),
+              tailEndShown: tail.scrollWidth <= tail.clientWidth || getComputedStyle(tail).direction === 'rtl',
+            };
+          });
+        }, name);
+      const seen = await until('the name in both grids', async () => {
+        const c = await cuts();
+        return c.some((x) => x.grid === 'Processes') && c.some((x) => x.grid === 'Connections') ? c : null;
+      });
+      // At 1366 the list's Process column is narrower than the name's tail: the head had no room left and the name read
+      // "atlens_review" (its last letters alone, no ellipsis seen).
+      for (const c of seen) {
+        expect(c.head, JSON.stringify(c)).toBeGreaterThanOrEqual(2.4 * c.em);
+        expect(c.tailEndShown, JSON.stringify(c)).toBe(true);
+      }
+    } finally {
+      started.cleanup();
       if (opened && (await page.locator('#process-list').count()) === 1)
         await page.getByRole('button', { name: 'Processes' }).click();
       await page.setViewportSize({ width: 1100, height: 700 });
