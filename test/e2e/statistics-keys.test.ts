@@ -229,15 +229,20 @@ describe('Statistics by keyboard', () => {
     expect(offered).not.toContain('Udp');
   });
 
-  it('the section button by keyboard: ↓ on it leaves the focus there; Enter opens its menu, whose choice moves the keyboard', async () => {
+  it('the section button by keyboard: ↓ opens its menu (a closed select took it for a choice), whose choice moves the keyboard', async () => {
     const list = await sections();
     const button = page.getByRole('button', { name: 'Go to section…' });
     await button.focus();
+    const scrolled = await stack().evaluate((el) => el.scrollTop);
     // A closed select took ↓ for a choice: it jumped to the first section and took the focus out of the toolbar.
     await page.keyboard.press('ArrowDown');
-    expect(await button.evaluate((b) => b === document.activeElement)).toBe(true);
-    await page.keyboard.press('Enter');
     const menu = page.getByRole('menu', { name: 'Go to section' });
+    await menu.waitFor();
+    expect(await stack().evaluate((el) => el.scrollTop)).toBe(scrolled);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('menuitem');
+    await page.keyboard.press('Escape');
+    await until('the focus back on the button', () => button.evaluate((b) => b === document.activeElement));
+    await page.keyboard.press('Enter');
     await menu.waitFor();
     expect(await menu.getByRole('menuitem').allTextContents()).toEqual(list.map((s) => s.group));
     await page.keyboard.press('ArrowDown');
@@ -247,6 +252,56 @@ describe('Statistics by keyboard', () => {
       const f = await focus();
       return f.group === second.group && f.onGrid && f.row === second.rows[0] && f.selected;
     });
+  });
+
+  it('Tab back to a counter on screen moves nothing', async () => {
+    // A new user's review of 12-07: the stack jumped 536 px to show the section's top though its counter showed.
+    const icmp = (await sections()).find((s) => s.group === 'Icmp')!;
+    await stack().evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    const row = stack().locator(`[data-row-id="${icmp.rows[1]}"]`);
+    await row.scrollIntoViewIfNeeded();
+    await row.click();
+    const before = await stack().evaluate((el) => el.scrollTop);
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    await until('the focus back on Icmp', async () => (await focus()).group === 'Icmp');
+    expect(await stack().evaluate((el) => el.scrollTop)).toBe(before);
+    expect((await focus()).inView).toBe(true);
+  });
+
+  it('sorts the descriptions regardless of case', async () => {
+    const header = page.locator('#panel-statistics section[data-group="Ip"] .sort-button[data-column="description"]');
+    await header.click();
+    const descriptions = () =>
+      stack().evaluate((el) =>
+        Array.from(el.querySelectorAll<HTMLElement>('section[data-group="Ip"] [role="row"][data-row-id]'))
+          .sort((a, b) => Number(a.getAttribute('aria-rowindex')) - Number(b.getAttribute('aria-rowindex')))
+          .map((r) => r.querySelector('[data-column="description"]')?.textContent ?? ''),
+      );
+    try {
+      await until(
+        'sorted by description',
+        async () => {
+          const d = await descriptions();
+          return (
+            d.length > 3 &&
+            d.join('\n') === [...d].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())).join('\n')
+          );
+        },
+        5000,
+      );
+      // "IP forwarding…" came before "default time-to-live…", a capital before every small letter.
+      const d = await descriptions();
+      expect(d.findIndex((x) => x.startsWith('default'))).toBeLessThan(
+        d.findIndex((x) => x.startsWith('IP forwarding')),
+      );
+    } finally {
+      // Back to the sections' own order: descending, then none.
+      await header.click();
+      await header.click();
+    }
   });
 
   it('"No counter matches" sits centred below the toolbar, as an empty grid says so', async () => {

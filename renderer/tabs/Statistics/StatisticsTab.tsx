@@ -2,7 +2,17 @@
 // with its description, value, per-second rate and delta since a baseline the user can reset; counters that
 // moved in the last tick are marked, error counters that rose are highlighted.
 import { SearchBox } from '../../components/SearchBox.js';
-import { type FocusEvent, memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import {
+  type FocusEvent,
+  type UIEvent,
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { createStore, useStore } from 'zustand';
 import { formatClock, formatCount, formatDateTime, formatPerSecond, perSecondValue } from '../../../shared/format.js';
 import { ColumnsButton, DataGrid, ROW_HEIGHT, type StackedGrids } from '../../components/DataGrid.js';
@@ -128,7 +138,8 @@ const descriptionColumn: GridColumn<CounterFacts> = {
   header: 'Description',
   width: 440,
   grow: true,
-  sortValue: (r) => r.description,
+  // Regardless of case: "default time-to-live" among the d's, not after every capital ("IP forwarding", "SYN…").
+  sortValue: (r) => r.description?.toLowerCase() ?? null,
   text: (r) => r.description ?? '',
 };
 
@@ -298,9 +309,32 @@ function showSectionTop(e: FocusEvent<HTMLElement>): void {
   if (!grid.classList.contains('grid-scroll') || !grid.matches(':focus-visible')) return;
   const stack = e.currentTarget.closest<HTMLElement>('.stat-stack');
   if (!stack || (e.relatedTarget instanceof Node && stack.contains(e.relatedTarget))) return;
-  sectionTopInView(e.currentTarget, stack);
+  const section = e.currentTarget;
   const active = grid.getAttribute('aria-activedescendant');
-  if (active) document.getElementById(active)?.scrollIntoView({ block: 'nearest' });
+  const row = active ? document.getElementById(active) : null;
+  // Back to a counter on screen: nothing moves (the stack jumped 536 px to show its section's top, a new user's
+  // review of 12-07). Else the section's top for its first counter or none, and the counter in view.
+  if (row) {
+    // The browser scrolled the grid it focused into view before this ran: as it was, does the counter show?
+    const now = stack.scrollTop;
+    stack.scrollTop = shownScroll.get(stack) ?? now;
+    if (rowInView(row, section, stack)) return;
+    stack.scrollTop = now;
+  }
+  if (!row || row.getAttribute('aria-rowindex') === '2') sectionTopInView(section, stack);
+  row?.scrollIntoView({ block: 'nearest' });
+}
+
+/** Each stack's scroll as its last scroll event left it: the place before a focus moved it (scroll events come after). */
+const shownScroll = new WeakMap<Element, number>();
+const keepScroll = (e: UIEvent<HTMLElement>) => shownScroll.set(e.currentTarget, e.currentTarget.scrollTop);
+
+/** Whether `row` shows whole in the stack, below its section's sticky title. */
+function rowInView(row: HTMLElement, section: HTMLElement, stack: HTMLElement): boolean {
+  const box = row.getBoundingClientRect();
+  const title = section.querySelector('h3')?.getBoundingClientRect();
+  const view = stack.getBoundingClientRect();
+  return box.top >= (title?.bottom ?? view.top) - 1 && box.bottom <= view.bottom + 1;
 }
 
 /** Scrolls the stack to `section`'s top when its column headers are hidden under its sticky title or below the view. */
@@ -332,6 +366,10 @@ const stackSections = (stack: HTMLElement) =>
 function SectionMenu(props: { sections: readonly string[]; onChoose: (group: string) => void }) {
   const [at, setAt] = useState<{ x: number; y: number } | null>(null);
   const empty = props.sections.length === 0;
+  const open = (button: HTMLElement) => {
+    const r = button.getBoundingClientRect();
+    setAt({ x: r.left, y: r.bottom + 4 });
+  };
   return (
     <>
       <button
@@ -340,9 +378,12 @@ function SectionMenu(props: { sections: readonly string[]; onChoose: (group: str
         aria-expanded={at !== null}
         disabled={empty}
         title="Scroll to a section and put the keyboard on its first counter"
-        onClick={(e) => {
-          const r = e.currentTarget.getBoundingClientRect();
-          setAt({ x: r.left, y: r.bottom + 4 });
+        onClick={(e) => open(e.currentTarget)}
+        onKeyDown={(e) => {
+          // ↓ or ↑ open it too, as a menu button's do (Enter and Space click it).
+          if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+          e.preventDefault();
+          open(e.currentTarget);
         }}
       >
         Go to section…
@@ -637,7 +678,7 @@ export function StatisticsTab() {
     <div className="tab-body">
       {capture ? <CaptureBanner capture={capture} /> : null}
       {toolbar}
-      <div className="stat-stack" ref={stackRef}>
+      <div className="stat-stack" ref={stackRef} onScroll={keepScroll}>
         {!received ? (
           <div className="loading" role="status">
             Reading protocol statistics…
