@@ -155,7 +155,12 @@ export function useGridSort(
 
 /** The Columns… button for a grid whose column bar lives elsewhere (a tab's toolbar): the same chooser,
  *  reading and writing the grid's saved layout. */
-export function ColumnsButton<Row>(props: { gridId: string; columns: GridColumn<Row>[] }) {
+export function ColumnsButton<Row>(props: {
+  gridId: string;
+  columns: GridColumn<Row>[];
+  /** Small in a bar under grids (a grid's own column bar's size), normal in a tab's toolbar (the default). */
+  size?: 'small' | 'normal';
+}) {
   const saved = useSettings((s) => s.grids[props.gridId]);
   const state = useMemo(() => gridArrangement(saved, props.columns, []), [saved, props.columns]);
   return (
@@ -172,7 +177,7 @@ export function ColumnsButton<Row>(props: { gridId: string; columns: GridColumn<
         });
       }}
       onReset={() => updateGrid(props.gridId, { order: [], hidden: undefined, sizes: {}, sort: [] })}
-      size="normal"
+      size={props.size ?? 'normal'}
     />
   );
 }

@@ -4,7 +4,7 @@ import { type CSSProperties, useCallback, useEffect, useMemo, useState } from 'r
 import { addressSortKey } from '../../../shared/address.js';
 import type { Route } from '../../../shared/types.js';
 import { tableOrder } from './table-order.js';
-import { DataGrid } from '../../components/DataGrid.js';
+import { ColumnsButton, DataGrid } from '../../components/DataGrid.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { reportPanel } from '../../store/view.js';
@@ -185,7 +185,7 @@ export function RoutesTab() {
             ['IPv4', v4],
             ['IPv6', v6],
           ] as const
-        ).map(([family, familyRows], i) => (
+        ).map(([family, familyRows]) => (
           <section
             key={family}
             className="group"
@@ -211,11 +211,16 @@ export function RoutesTab() {
               onSelect={setSelected}
               empty={empty}
               defaultSort={DEFAULT_SORT}
-              // The two grids share one layout: the column bar sits once, on the second.
-              columnBar={i === 0 ? 'none' : undefined}
+              // The two grids share one layout, whose column bar sits once, under the stack.
+              columnBar="none"
             />
           </section>
         ))}
+      </div>
+      {/* At the tab's foot as on the other tabs: on the second grid it floated mid-page under two short tables (a
+          new user's review of 12-07). */}
+      <div className="grid-footer bottom">
+        <ColumnsButton gridId="routes" columns={columns} size="small" />
       </div>
     </div>
   );
