@@ -43,16 +43,23 @@ export function OverflowBar(props: {
       }
       if (more) more.style.display = 'none';
       const next = new Set<string>();
-      const gap = Number.parseFloat(getComputedStyle(bar).columnGap) || 0;
+      const style = getComputedStyle(bar);
+      const gap = Number.parseFloat(style.columnGap) || 0;
+      // The room inside the bar's padding, and a gap beside each spacer too: counted from the bar's whole width and
+      // without those, items seemed to fit by up to 26 px and the pinned ones shrank for them (History's views wrapped
+      // their labels at 1100 px, "What / changed": a new user's review of 12-07).
+      const room =
+        bar.clientWidth - (Number.parseFloat(style.paddingLeft) || 0) - (Number.parseFloat(style.paddingRight) || 0);
+      const spacers = bar.querySelectorAll(':scope > .toolbar-spacer').length;
       const fits = () => {
         let width = 0;
-        let count = 0;
+        let count = spacers;
         for (const el of [...els, more]) {
           if (!el || el.style.display === 'none') continue;
           width += el.getBoundingClientRect().width;
           count++;
         }
-        return width + gap * Math.max(0, count - 1) <= bar.clientWidth + 0.5;
+        return width + gap * Math.max(0, count - 1) <= room + 0.5;
       };
       for (let i = els.length - 1; i >= 0 && !fits(); i--) {
         const el = els[i]!;
