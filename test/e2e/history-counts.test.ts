@@ -119,4 +119,26 @@ describe("History's views in the status bar", () => {
     await switchTo('Exposure', /^[\d,]+ listeners?$/);
     await switchTo('As it was', / recorded sockets$/);
   }, 60_000);
+
+  it('As it was shown again says no count while it reads the record, not "0 of 0 recorded sockets"', async () => {
+    await switchTo('Alerts', /^3 alerts$/);
+    // Every text the bar's count takes, however briefly (a poll every 100 ms missed the flash a reviewer saw), and
+    // whether the view was then still reading its first answer.
+    await page.evaluate(() => {
+      const seen: { count: string; reading: boolean }[] = [];
+      (window as unknown as { __counts: typeof seen }).__counts = seen;
+      const footer = document.querySelector('footer[aria-label="Status"]')!;
+      new MutationObserver(() => {
+        const c = footer.querySelector('[data-status="rows"]');
+        const reading = (document.querySelector('#panel-history')?.textContent ?? '').includes('Reading the record…');
+        if (c) seen.push({ count: c.textContent ?? '', reading });
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await switchTo('As it was', / recorded sockets$/);
+    const seen = await page.evaluate(
+      () => (window as unknown as { __counts: { count: string; reading: boolean }[] }).__counts,
+    );
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((c) => c.reading && c.count.endsWith('recorded sockets'))).toEqual([]);
+  }, 60_000);
 });

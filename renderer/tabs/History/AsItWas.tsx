@@ -218,7 +218,11 @@ export function AsItWas() {
       live = false;
     };
   }, [from, now, client]);
+  // Whether an answer came: the status bar counts the rows from then (it said "0 of 0 recorded sockets" while the
+  // first was on its way, each time the view was shown again: a new user's review of 12-07).
+  const [received, setReceived] = useState(false);
   const apply = useCallback((r: RecordedRows, asked: typeof selection) => {
+    setReceived(true);
     setRows(r.rows.map(toHistoryRow));
     setAnswered(asked);
     setOmitted(r.omitted);
@@ -284,10 +288,10 @@ export function AsItWas() {
       (r) => (mode === 'all' || (mode === 'listening') === r.recorded.listener) && (q === null || q(r)),
     );
   }, [rows, parsed, mode]);
-  useEffect(
-    () => reportPanel({ shown: shown.length, total: rows.length + omitted, noun: 'recorded sockets', denied: 0 }),
-    [shown.length, rows.length, omitted],
-  );
+  useEffect(() => {
+    if (received)
+      reportPanel({ shown: shown.length, total: rows.length + omitted, noun: 'recorded sockets', denied: 0 });
+  }, [received, shown.length, rows.length, omitted]);
   useEffect(() => () => reportPanel(null), []);
 
   const pick = (t: number, extend: boolean) =>
