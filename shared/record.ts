@@ -147,7 +147,11 @@ export function pausesText(pauses: readonly RecordPause[], total: number, narrow
   );
   const more = total - pauses.length;
   if (more > 0)
-    lines.push(`Nothing was recorded ${more === 1 ? 'once more' : `${more} more times`} within the range: ${narrow}.`);
+    // Said as what is left out ("Nothing was recorded once more within the range" read as a riddle: a new user's
+    // review of 12-07).
+    lines.push(
+      `Not listed: ${more === 1 ? 'one more period' : `${more} more periods`} in the range when nothing was recorded (${narrow}).`,
+    );
   return lines;
 }
 

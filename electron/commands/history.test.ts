@@ -525,13 +525,15 @@ describe('the history CSV', () => {
   it('lists the periods between recordings of the answer and says how many more there are', async () => {
     const { file, now } = pausedEachMinute();
     const table = (await run(['--since', '3h', '--db', file])).out.split('\n');
-    const notes = table.filter((l) => l.startsWith('Nothing was recorded'));
+    const notes = table.filter((l) => l.startsWith('Nothing was recorded') || l.startsWith('Not listed:'));
     // The first ten are listed (a month of daily pauses would push the table a screen down), the rest counted.
     expect(notes).toHaveLength(11);
     expect(notes[0]).toBe(
       `Nothing was recorded from ${formatDateTime(now - 180 * 60_000 + 50_000)} to ${formatDateTime(now - 179 * 60_000)} (NetLens was not recording).`,
     );
-    expect(notes[10]).toBe('Nothing was recorded 169 more times within the range: narrow --since/--until.');
+    expect(notes[10]).toBe(
+      'Not listed: 169 more periods in the range when nothing was recorded (narrow --since/--until).',
+    );
     const csv = await run(['--since', '3h', '--format', 'csv', '--db', file]);
     expect(csv.err.split('\n').filter(Boolean)).toEqual(notes.map((l) => `netlens history: ${l}`));
     const json = JSON.parse((await run(['--since', '3h', '--json', '--db', file])).out);
@@ -567,9 +569,11 @@ describe('the history CSV', () => {
     const { file } = pausedEachMinute();
     const notes = (await run(['--changes', '--since', '3h', '--db', file])).out
       .split('\n')
-      .filter((l) => l.startsWith('Nothing was recorded'));
+      .filter((l) => l.startsWith('Nothing was recorded') || l.startsWith('Not listed:'));
     expect(notes).toHaveLength(11);
-    expect(notes[10]).toBe('Nothing was recorded 169 more times within the range: narrow --since/--until.');
+    expect(notes[10]).toBe(
+      'Not listed: 169 more periods in the range when nothing was recorded (narrow --since/--until).',
+    );
     const json = JSON.parse((await run(['--changes', '--since', '3h', '--json', '--db', file])).out);
     expect(json.gaps).toHaveLength(MAX_RECORD_GAPS);
     expect(json.gapsOmitted).toBe(179 - MAX_RECORD_GAPS);

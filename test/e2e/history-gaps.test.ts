@@ -87,7 +87,7 @@ describe('a range with periods nothing recorded', () => {
           pause(50, 48),
           pause(46, 44),
           pause(42, 40),
-          'Nothing was recorded once more within the range: narrow the range to see them.',
+          'Not listed: one more period in the range when nothing was recorded (narrow the range to see them).',
         ].join(' '),
     );
     // The listener closed 30 minutes ago, within the range: struck through, and that said beside the rows.
@@ -187,7 +187,7 @@ describe('a range with periods nothing recorded', () => {
       pause(50, 48),
       pause(46, 44),
       pause(42, 40),
-      'Nothing was recorded once more within the range: narrow the range to see them.',
+      'Not listed: one more period in the range when nothing was recorded (narrow the range to see them).',
     ].join(' ');
     await page.getByRole('textbox', { name: 'First moment' }).fill(localInput(ago(55)));
     await page.keyboard.press('Enter');
