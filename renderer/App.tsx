@@ -144,6 +144,10 @@ export function App() {
       // host Ctrl+R reloaded the page, and the dialog with it; Ctrl+1..5 switched the browser's tabs).
       else if (!command && where.modalOpen && keyCommand(e, { ...where, modalOpen: false }) !== null)
         e.preventDefault();
+      // Ctrl+A outside a text field and a table (which selects its rows) selected every word of the page, labels and
+      // buttons too (on History's timeline: a new user's review of 12-07): as in a desktop app, nothing there.
+      else if (!where.typing && (e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'a')
+        e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     const bridge = electronBridge();

@@ -117,6 +117,9 @@ describe('the History tab', () => {
     await page.keyboard.press('Tab');
     await poll(() => slider.evaluate((el) => el === document.activeElement)).toBe(true);
     const t = await now();
+    // Ctrl+A there selects nothing: it selected every word of the page (a new user's review of 12-07).
+    await page.keyboard.press('ControlOrMeta+a');
+    expect(await page.evaluate(() => window.getSelection()?.toString() ?? '')).toBe('');
     await page.keyboard.press('ArrowLeft');
     await poll(now).toBe(t - 60_000);
     await poll(() => page.getByRole('textbox', { name: 'Moment' }).inputValue()).toBe(shown(t - 60_000));
