@@ -363,9 +363,13 @@ describe('the History tab', () => {
     const box = page.getByRole('checkbox', { name: 'Record connections' });
     await poll(() => page.getByTestId('recording-state').textContent()).toMatch(/^Recording/);
     // A new user's review of 12-06: the box kept its tick until the host answered (a second or two when busy).
+    const placed = async () => Math.round((await box.boundingBox())!.x);
+    const at = await placed();
     await box.click();
     expect(await box.isChecked()).toBe(false);
     await poll(() => page.getByTestId('recording-state').textContent()).toBe('Recording is off');
+    // The state's text, shorter now, moved the box (a new user's review of 12-07).
+    expect(await placed()).toBe(at);
     expect(await box.isChecked()).toBe(false);
     await box.click();
     expect(await box.isChecked()).toBe(true);

@@ -167,6 +167,19 @@ function useRecordingItems(props: { status: RecordingStatus | null; onConfigured
         menu: [{ id: 'record', label: 'Record connections', checked: enabled, onSelect: () => setEnabled(!enabled) }],
       },
       {
+        id: 'limits',
+        node: limits,
+        menu: [
+          {
+            id: 'limits',
+            label: `Keep ${s.config.retentionDays} days, at most ${s.config.maxMb} MB…`,
+            onSelect: () => setLimitsOpen(true),
+          },
+        ],
+      },
+      // Last, so that its text, which changes length (recording, off, paused and why), moves nothing else: before the
+      // limits it moved them, and with the bar's spacer the box too (a new user's review of 12-07).
+      {
         id: 'recording-state',
         node: (
           <span
@@ -178,17 +191,6 @@ function useRecordingItems(props: { status: RecordingStatus | null; onConfigured
           </span>
         ),
         menu: [{ id: 'recording-state', label: stateText, disabled: true }],
-      },
-      {
-        id: 'limits',
-        node: limits,
-        menu: [
-          {
-            id: 'limits',
-            label: `Keep ${s.config.retentionDays} days, at most ${s.config.maxMb} MB…`,
-            onSelect: () => setLimitsOpen(true),
-          },
-        ],
       },
     ],
     dialog: limitsOpen ? (
@@ -240,7 +242,6 @@ export function HistoryTab() {
             ),
             menu: [],
           },
-          null,
           ...recording.items,
         ]}
       />
