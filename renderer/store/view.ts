@@ -1,6 +1,7 @@
 // What the active tab reports to the status bar: how many rows it shows out of how many. And which of its
 // views the History tab shows, so that an alert clicked (a notification, the tray, a notice) opens Alerts. And
 // whether "Export this view" is open (Ctrl+E, the header's Export…, a selection's menu: its rows alone).
+import { useEffect } from 'react';
 import { createStore, useStore } from 'zustand';
 import { updateSettings } from './settings.js';
 
@@ -59,6 +60,7 @@ export function useView() {
 
 export function reportPanel(stats: PanelStats | null): void {
   const prev = viewStore.getState().panel;
+  if (prev === stats) return;
   if (
     prev &&
     stats &&
@@ -72,4 +74,13 @@ export function reportPanel(stats: PanelStats | null): void {
   )
     return;
   viewStore.setState({ panel: stats });
+}
+
+/**
+ * A tab's or view's count in the status bar while it is shown: `stats` after each render (the store keeps its state
+ * when the figures are the same), none while it has nothing to count yet, and none once it is gone.
+ */
+export function usePanelReport(stats: PanelStats | null): void {
+  useEffect(() => reportPanel(stats));
+  useEffect(() => () => reportPanel(null), []);
 }

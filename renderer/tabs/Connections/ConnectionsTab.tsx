@@ -23,7 +23,7 @@ import { keyName, processKey } from '../../../shared/process-key.js';
 import { copyText } from '../../components/clipboard.js';
 import { HIGHLIGHT_MS } from '../../store/tables.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
-import { openExport, reportPanel } from '../../store/view.js';
+import { openExport, usePanelReport } from '../../store/view.js';
 import { rowShown, useHosts, useSelectedHostDown } from '../../store/hosts.js';
 import { useDatasetSource } from '../../store/source.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
@@ -255,10 +255,7 @@ export function ConnectionsTab() {
   const hostDown = useSelectedHostDown();
 
   const [selectedCount, setSelectedCount] = useState(0);
-  useEffect(() => {
-    reportPanel({ shown: shown.length, total, noun: 'sockets', denied, selected: selectedCount });
-  }, [shown.length, total, denied, selectedCount]);
-  useEffect(() => () => reportPanel(null), []);
+  usePanelReport({ shown: shown.length, total, noun: 'sockets', denied, selected: selectedCount });
 
   // A new function for each version of the table (its marks change in place), so the rows redraw; and when the first
   // highlight still shown is due to end with no tick since (`ended`), so that it does not stay (they do not fade).

@@ -11,7 +11,7 @@ import {
 } from '../../../shared/record.js';
 import { useClient } from '../../api/context.js';
 import { dataStore, pushNotice, useData } from '../../store/data.js';
-import { reportPanel } from '../../store/view.js';
+import { usePanelReport } from '../../store/view.js';
 import { alertsStats } from './counts.js';
 import { alertLabels, mergeAlerts } from './rows.js';
 
@@ -46,8 +46,7 @@ export function Alerts(props: { status: RecordingStatus | null; onConfigured: (s
   }, [refresh, client]);
   // Alerts that arrive join the list from the store: no request per alert (a storm would make thousands).
   useEffect(() => setAlerts((list) => mergeAlerts(live, list, LIST_LIMIT)), [live]);
-  useEffect(() => reportPanel(fetched ? alertsStats(alerts.length, LIST_LIMIT) : null), [fetched, alerts.length]);
-  useEffect(() => () => reportPanel(null), []);
+  usePanelReport(fetched ? alertsStats(alerts.length, LIST_LIMIT) : null);
 
   const saved = props.status?.config ?? null;
   // A click shows at once (a round trip to the host takes 100 ms to a second under load, and a second click meanwhile

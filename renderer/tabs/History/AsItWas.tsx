@@ -16,7 +16,7 @@ import { OverflowBar } from '../../components/OverflowBar.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
 import { DataGrid } from '../../components/DataGrid.js';
 import type { GridColumn } from '../../store/grid-model.js';
-import { reportPanel } from '../../store/view.js';
+import { usePanelReport } from '../../store/view.js';
 import { filterLine, useViewDescription } from '../../store/exports.js';
 import { useNames } from '../../store/names.js';
 import { useServiceIndex } from '../../store/host-info.js';
@@ -288,11 +288,9 @@ export function AsItWas() {
       (r) => (mode === 'all' || (mode === 'listening') === r.recorded.listener) && (q === null || q(r)),
     );
   }, [rows, parsed, mode]);
-  useEffect(() => {
-    if (received)
-      reportPanel({ shown: shown.length, total: rows.length + omitted, noun: 'recorded sockets', denied: 0 });
-  }, [received, shown.length, rows.length, omitted]);
-  useEffect(() => () => reportPanel(null), []);
+  usePanelReport(
+    received ? { shown: shown.length, total: rows.length + omitted, noun: 'recorded sockets', denied: 0 } : null,
+  );
 
   const pick = (t: number, extend: boolean) =>
     setSelection((s) => (extend ? { from: Math.min(s.from, t), to: Math.max(s.to, t) } : { from: t, to: t }));

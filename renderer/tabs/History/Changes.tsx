@@ -15,7 +15,7 @@ import { Inert } from '../../components/Inert.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
 import { USER_MEANING } from '../Connections/columns.js';
-import { reportPanel } from '../../store/view.js';
+import { usePanelReport } from '../../store/view.js';
 import { changesStats } from './counts.js';
 import { MomentField } from './MomentField.js';
 import { NARROW_VIEW, PAUSES_SHOWN } from './rows.js';
@@ -180,8 +180,7 @@ export function Changes() {
   }, [a, b, twoMoments, asked, client]);
 
   // The status bar counts what the lists hold (none before the first answer: not the count of the view left).
-  useEffect(() => reportPanel(summary ? changesStats(summary) : null), [summary]);
-  useEffect(() => () => reportPanel(null), []);
+  usePanelReport(summary ? changesStats(summary) : null);
 
   // What the record does not cover of the range: its first moment, then the periods between recordings within it
   // (what opened and closed then is in no list).

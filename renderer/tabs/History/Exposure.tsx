@@ -10,7 +10,7 @@ import { useClient } from '../../api/context.js';
 import { Inert } from '../../components/Inert.js';
 import { useData } from '../../store/data.js';
 import { processText, USER_MEANING, userText } from '../Connections/columns.js';
-import { reportPanel } from '../../store/view.js';
+import { usePanelReport } from '../../store/view.js';
 import { exposureStats } from './counts.js';
 import { ExposureFollower } from './exposure-live.js';
 
@@ -24,8 +24,7 @@ export function Exposure() {
   const list = useData((s) => follower.select(s.datasets.connections, s.datasets.interfaces));
   const received = useData((s) => s.datasets.connections.received);
   // The status bar counts the listeners once this machine's sockets were read (before, none is not a count).
-  useEffect(() => reportPanel(received ? exposureStats(list) : null), [received, list]);
-  useEffect(() => () => reportPanel(null), []);
+  usePanelReport(received ? exposureStats(list) : null);
   const listening = useMemo(() => firewallPorts(list), [list]);
   // The same array while the same ports listen, so the firewall is asked again only when they change.
   const ports = useSameWhile(listening, listening.map((p) => `${p.proto}/${p.family}/${p.port}`).join(' '));

@@ -7,7 +7,7 @@ import { DataGrid, ROW_HEIGHT } from '../../components/DataGrid.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.js';
 import { useClient } from '../../api/context.js';
-import { reportPanel } from '../../store/view.js';
+import { usePanelReport } from '../../store/view.js';
 import { captureLine, filterLine, useViewDescription } from '../../store/exports.js';
 import { useDatasetSource, useRowArray } from '../../store/source.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
@@ -123,11 +123,7 @@ export function InterfacesTab() {
     () => (filter.trim() === '' && !hideDown ? rows : rows.filter(interfaceFilter(columns, filter, hideDown))),
     [rows, columns, filter, hideDown],
   );
-  useEffect(
-    () => reportPanel({ shown: listed.length, total: rows.length, noun: 'interfaces' }),
-    [listed.length, rows.length],
-  );
-  useEffect(() => () => reportPanel(null), []);
+  usePanelReport({ shown: listed.length, total: rows.length, noun: 'interfaces' });
   useViewDescription('interfaces', () => [
     filterLine(filter),
     ...(hideDown ? ['Interfaces that are down: hidden'] : []),

@@ -1,13 +1,13 @@
 // The Routes tab: netstat -r made live, IPv4 and IPv6 grouped, default routes marked, every table.
 import { SearchBox } from '../../components/SearchBox.js';
-import { type CSSProperties, useCallback, useEffect, useMemo, useState } from 'react';
+import { type CSSProperties, useCallback, useMemo, useState } from 'react';
 import { addressSortKey } from '../../../shared/address.js';
 import type { Route } from '../../../shared/types.js';
 import { tableOrder } from './table-order.js';
 import { ColumnsButton, DataGrid } from '../../components/DataGrid.js';
 import type { GridColumn } from '../../store/grid-model.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
-import { reportPanel } from '../../store/view.js';
+import { usePanelReport } from '../../store/view.js';
 import { formatCount } from '../../../shared/format.js';
 import { captureLine, filterLine, useViewDescription } from '../../store/exports.js';
 import { useDatasetSource, useRowArray } from '../../store/source.js';
@@ -137,22 +137,17 @@ export function RoutesTab() {
   // The routes the Local toggle hides, said beside the count: "7 of 20 routes" with an empty filter read as 13 lost.
   const local = useMemo(() => all.filter((r) => r.table === 'local').length, [all]);
   const localHidden = showLocal ? 0 : local;
-  useEffect(
-    () =>
-      reportPanel({
-        shown: rows.length,
-        total: all.length,
-        noun: 'routes',
-        ...(localHidden > 0 ? { note: `${formatCount(localHidden)} in the local table, hidden` } : {}),
-      }),
-    [rows.length, all.length, localHidden],
-  );
+  usePanelReport({
+    shown: rows.length,
+    total: all.length,
+    noun: 'routes',
+    ...(localHidden > 0 ? { note: `${formatCount(localHidden)} in the local table, hidden` } : {}),
+  });
   useViewDescription('routes', () => [
     filterLine(filter),
     `Local routes: ${showLocal ? 'shown' : 'hidden'}`,
     ...captureLine(capture),
   ]);
-  useEffect(() => () => reportPanel(null), []);
   const hasLocal = local > 0;
   const empty = !table.received
     ? 'Reading the routing table…'

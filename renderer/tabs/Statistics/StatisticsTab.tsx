@@ -22,7 +22,7 @@ import { CaptureBanner } from '../../components/CaptureBanner.js';
 import { Menu } from '../../components/Menu.js';
 import { OverflowBar } from '../../components/OverflowBar.js';
 import { useSameWhile } from '../../components/same-while.js';
-import { reportPanel } from '../../store/view.js';
+import { usePanelReport } from '../../store/view.js';
 import { captureLine, filterLine, useViewDescription } from '../../store/exports.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
 import { sameRows, useDatasetSource, useRowArray } from '../../store/source.js';
@@ -551,11 +551,7 @@ export function StatisticsTab() {
       stackRef.current?.querySelector(`[data-row-id="${CSS.escape(selected)}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
 
-  useEffect(
-    () => reportPanel({ shown: shown.rows.length, total: rows.length, noun: 'counters' }),
-    [shown.rows.length, rows.length],
-  );
-  useEffect(() => () => reportPanel(null), []);
+  usePanelReport({ shown: shown.rows.length, total: rows.length, noun: 'counters' });
 
   const columns = capture ? CAPTURE_COLUMNS : LIVE_COLUMNS;
   const baselineText = baseline
