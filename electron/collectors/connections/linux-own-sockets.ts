@@ -10,7 +10,9 @@
 // and after it are equal (no segment crossed it: its counts are those of the counters' reading), else that dump
 // (made after the counters' reading); and the quiet read's get is answered before the counters are read again: the
 // sockets' growth from baseline to get is at most what they moved the counters by from the one reading to the other.
-// So the counters' growth, equal to it, holds no other socket's segment, where the kernel counts both alike. The
+// So the counters' growth, equal to it, holds no other socket's segment, where the kernel counts both alike; and
+// that get and that reading of the counters are the baseline of the reads after it (the sockets' counts then are
+// the get's: no segment of theirs came between the two, or the counters would have grown past them). The
 // get's baseline is the one that holds while the host writes to its page as the dump runs, which moves the dump's.
 // A segment of theirs sent as a tick's read runs (the host writing another dataset's diff to the page) is in both
 // when sent before the get; sent between the get and the counters' reading, it leaves them unequal, and the get is

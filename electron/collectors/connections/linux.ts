@@ -566,11 +566,13 @@ const FULL_READ_EVERY_MS = 5000;
  */
 interface QuietRead {
   counters: string;
-  /** TCP's segments in and out just before the full read's TCP dump (readFully): read before every row it gives. */
+  /** TCP's segments in and out just before the full read's TCP dump (readFully): read before every row it gives;
+   *  since a quiet read's get found NetLens's own connections alone in moving them, as read after that get. */
   segs: SocketCounters['segs'];
   /** NetLens's own TCP connections and their peers (linux-own-sockets.ts), their counts as a get made with `segs`'
    *  reading gave them where it answered for all of them, else as the full read's dump did (segsBeforeDump): while
-   *  the segments moved by exactly theirs, the read is given again with these rows read afresh. */
+   *  the segments moved by exactly theirs, the read is given again with these rows read afresh (and their counts, the
+   *  rows and `segs` become that get's). */
   own: OwnSocket[];
   /** The TCP rows' cookies by position (the traffic totals'). */
   cookies: SsTcpRows['cookies'];
@@ -920,6 +922,13 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
         // Their counters grew: the totals too (every row, so none is taken for closed).
         this.totals.update(fresh.rows, q.cookies, [], Date.now());
         this.readCounts.gets++;
+        // This reading is the baseline from now on (the counters as `after` read them, these sockets as the get
+        // found them, which no segment crossed: the equality says so), and these rows are those given again: a
+        // read that finds the counters where they are now needs no get. From the full read's baseline, every
+        // tick after the page's last message asked one, until the next full read.
+        q.segs = after;
+        q.own = countedAt(q.own, got);
+        q.result = { ...q.result, rows: fresh.rows };
         return again(fresh.rows);
       }
       if (after.in === seen.in && after.out === seen.out) return null;

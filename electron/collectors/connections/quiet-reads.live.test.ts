@@ -56,7 +56,7 @@ void (async () => {
   for (let i = 0; i < 100 && !collector.destroyed.stats.running; i++) await sleep(20);
   // ss -E subscribes once it has started.
   await sleep(300);
-  const steps: { step: string; full: boolean; rows: object[] }[] = [];
+  const steps: { step: string; full: boolean; got: boolean; rows: object[] }[] = [];
   // during: called as the read has read the counters and asked its get (the host writing another dataset's diff to
   // the page then).
   const read = async (step: string, during?: () => void) => {
@@ -72,12 +72,14 @@ void (async () => {
       last = now;
     }
     const before = collector.readCounts.full;
+    const gotBefore = collector.readCounts.gets;
     const reading = collector.read();
     during?.();
     const r = await reading;
     steps.push({
       step,
       full: collector.readCounts.full > before,
+      got: collector.readCounts.gets > gotBefore,
       rows: r.rows.map((row) => ({
         id: row.id,
         localPort: row.localPort,
@@ -107,6 +109,9 @@ void (async () => {
   await sleep(100);
   await read('more own bytes');
   await read('still after own bytes');
+  // Bytes before the read (its counters moved: a get) and as it runs, after its get was asked (a second get).
+  client.write('x'.repeat(100));
+  await sleep(100);
   await read('own bytes as the read runs', () => client.write('x'.repeat(700)));
   talker.stdin!.write('send\\n');
   await once(talker.stdout!, 'data');
@@ -173,6 +178,8 @@ const dir = mkdtempSync(join(tmpdir(), 'rv5-quiet-'));
 interface Step {
   step: string;
   full: boolean;
+  /** Given again with NetLens's own connections read by a get. */
+  got: boolean;
   rows: {
     id: string;
     localPort: number | null;
@@ -245,11 +252,24 @@ describe.runIf(root)('connections read again while the kernel counters stand sti
       ['time', true],
     ]);
     // The first read, then each step's.
-    // The own connection's four reads given again read it by a get (the segments had moved since the full read); a
-    // fifth after 'bytes' where the peer's acknowledgement of its 300 bytes was delayed past the dump.
-    // A sixth (or fifth) after the dump's own bytes.
+    // The own connection's reads given again read it by a get where its segments had moved since the last reading
+    // (a full read's, or a get's that found them alone in moving): its bytes, more of them, those sent as the read
+    // runs, those sent as the dump is asked; and after 'bytes' where the peer's acknowledgement of its 300 bytes was
+    // delayed past the dump. Not the read after a get found nothing else moving: the counters stood still since.
     expect({ ...out.counts, gets: 0 }).toEqual({ full: 12, again: 13, gets: 0 });
-    expect([5, 6]).toContain(out.counts.gets);
+    expect([4, 5]).toContain(out.counts.gets);
+    expect(
+      ['own bytes', 'more own bytes', 'still after own bytes', 'own bytes as the read runs'].map((s) => [
+        s,
+        step(s).got,
+      ]),
+    ).toEqual([
+      ['own bytes', true],
+      ['more own bytes', true],
+      ['still after own bytes', false],
+      ['own bytes as the read runs', true],
+    ]);
+    expect(step('still after the dump').got).toBe(true);
     // What each full read saw, and each read of the own connection.
     const sent = (name: string) => step(name).rows.find((r) => r.remotePort === 7100)?.bytesSent;
     expect(sent('still')).toBe(0);
@@ -257,15 +277,15 @@ describe.runIf(root)('connections read again while the kernel counters stand sti
     expect(sent('more own bytes')).toBe(1500);
     expect(sent('still after own bytes')).toBe(1500);
     // Sent after the get was asked: asked again, as the counters had moved by them.
-    expect(sent('own bytes as the read runs')).toBe(2200);
+    expect(sent('own bytes as the read runs')).toBe(2300);
     const talked = (name: string) => step(name).rows.find((r) => r.remotePort === 7105)?.bytesSent;
     expect(talked('still after own bytes')).toBe(0);
     expect(talked('bytes')).toBe(1000);
-    expect(sent('bytes')).toBe(2500);
-    expect(sent('still after bytes')).toBe(2500);
+    expect(sent('bytes')).toBe(2600);
+    expect(sent('still after bytes')).toBe(2600);
     expect(talked('own bytes as the dump is asked')).toBe(2000);
-    expect(sent('own bytes as the dump is asked')).toBe(2900);
-    expect(sent('still after the dump')).toBe(2900);
+    expect(sent('own bytes as the dump is asked')).toBe(3000);
+    expect(sent('still after the dump')).toBe(3000);
     // Given again with the own connection's two ends afresh: every other row as the full read gave it.
     const others = (name: string) => step(name).rows.filter((r) => r.localPort !== 7100 && r.remotePort !== 7100);
     expect(others('more own bytes')).toEqual(others('start'));
