@@ -14,7 +14,7 @@ import type {
 } from '../../../shared/types.js';
 import { emptyDiagnostics, noteInexactCounter, mergeDiagnostics, recordSkip } from '../../../shared/types.js';
 import { decodeNetworkIPv6 } from '../linux/addresses.js';
-import { kernelFields, readProcTextSync, readSysAttr } from '../linux/proc-files.js';
+import { kernelFields, readProcTextAgain, readProcTextSync, readSysAttr } from '../linux/proc-files.js';
 import { emptyInterface, zeroCounters } from './common.js';
 import { parseIpJson, runIp } from '../linux/ip.js';
 import type { ReadOutcome } from '../linux/proc-files.js';
@@ -346,7 +346,7 @@ export class LinuxInterfacesCollector implements Collector<NetInterface> {
   /** /proc/net/dev's rows (names and counters), or no rows and why it could not be read. Small files are read
    *  synchronously, as the sysfs attributes are (see readSysAttr). */
   private readDev(): { ok: boolean; table: DatasetResult<NetInterface> } {
-    const dev = readProcTextSync(`${this.procRoot}/net/dev`, 'names');
+    const dev = readProcTextAgain(`${this.procRoot}/net/dev`, 'names');
     if (dev.ok) return { ok: true, table: parseProcNetDev(dev.text) };
     const diagnostics = emptyDiagnostics();
     diagnostics.missing.push({ source: '/proc/net/dev', reason: dev.reason });

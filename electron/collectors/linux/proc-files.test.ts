@@ -1,6 +1,11 @@
-// How procfs text with interface names is decoded: UTF-8 per line when valid, latin1 (every byte) otherwise.
+// How procfs text with interface names is decoded: UTF-8 per line when valid, latin1 (every byte) otherwise. And a
+// file of /proc read every tick from a file kept open: its text of now each time, whole, a path elsewhere read anew.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeProcText } from './proc-files.js';
+import { decodeProcText, readProcTextAgain } from './proc-files.js';
 
 describe('decodeProcText', () => {
   it("reads a name's UTF-8 as UTF-8, and a line that is not UTF-8 byte for byte, without spoiling the others", () => {
@@ -12,5 +17,48 @@ describe('decodeProcText', () => {
     expect(Buffer.from(text.split('\n')[1]!, 'latin1')).toEqual(bad);
     // The socket tables keep reading latin1.
     expect(decodeProcText(good, 'latin1')).toBe(good.toString('latin1'));
+  });
+});
+
+const text = (r: ReturnType<typeof readProcTextAgain>) => {
+  if (!r.ok) throw new Error(r.reason);
+  return r.text;
+};
+const lastPid = (loadavg: string) => Number(loadavg.trim().split(' ').pop());
+
+describe.runIf(process.platform === 'linux')('readProcTextAgain', () => {
+  it('reads the text of now each time from the file it keeps open', () => {
+    const before = lastPid(text(readProcTextAgain('/proc/loadavg')));
+    execFileSync('true');
+    const after = lastPid(text(readProcTextAgain('/proc/loadavg')));
+    // A process started since: the kernel's last pid moved (it may have moved more, others start too).
+    expect(before).toBeGreaterThan(0);
+    expect(after).toBeGreaterThan(0);
+    expect(after).not.toBe(before);
+  });
+
+  it('reads a file larger than its first buffer whole', () => {
+    // About 4-5 kB, past the 4 kB it starts with; its first lines' names do not change between two reads.
+    const names = (t: string) => t.split('\n').map((l) => l.split(' ')[0]);
+    const again = text(readProcTextAgain('/proc/zoneinfo'));
+    expect(again.length).toBeGreaterThan(4096);
+    expect(names(again)).toEqual(names(readFileSync('/proc/zoneinfo', 'latin1')));
+    expect(names(text(readProcTextAgain('/proc/zoneinfo')))).toEqual(names(again));
+  });
+
+  it('says why a file cannot be read, and reads a path outside /proc (a fixture replaced between reads) anew', () => {
+    const missing = readProcTextAgain('/proc/net/no-such-table');
+    expect(missing).toMatchObject({ ok: false, code: 'ENOENT' });
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-proc-again-'));
+    try {
+      const file = join(dir, 'sockstat');
+      writeFileSync(file, 'first');
+      expect(text(readProcTextAgain(file))).toBe('first');
+      writeFileSync(`${file}.new`, 'second');
+      renameSync(`${file}.new`, file);
+      expect(text(readProcTextAgain(file))).toBe('second');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -17,7 +17,7 @@
 // TCP's segments in and out are apart from the text (`segs`): NetLens's own connections move them (the browser
 // host's page over its WebSocket, about 6 a second), and the collector compares them with what its own sockets
 // account for, read by a get of those sockets alone (linux.ts, QuietRead's `own`).
-import { readProcTextSync } from './proc-files.js';
+import { readProcTextAgain } from './proc-files.js';
 
 /** The lines of each file kept in the text (by their start); null: the whole file. */
 const FILES: readonly { file: string; lines: readonly string[] | null }[] = [
@@ -50,7 +50,7 @@ export function readSocketCounters(procRoot: string): SocketCounters | null {
   const whole = new Map<string, string>();
   let segs: SocketCounters['segs'] = null;
   for (const { file, lines } of FILES) {
-    const r = readProcTextSync(`${procRoot}/net/${file}`, 'latin1');
+    const r = readProcTextAgain(`${procRoot}/net/${file}`, 'latin1');
     if (!r.ok || r.text.length > MAX_FILE_CHARS) return null;
     if (lines === null) {
       whole.set(file, r.text);
@@ -62,7 +62,7 @@ export function readSocketCounters(procRoot: string): SocketCounters | null {
     }
     text += '\0';
   }
-  const load = readProcTextSync(`${procRoot}/loadavg`, 'latin1');
+  const load = readProcTextAgain(`${procRoot}/loadavg`, 'latin1');
   if (!load.ok || load.text.length > MAX_FILE_CHARS) return null;
   return { text: text + load.text.slice(load.text.lastIndexOf(' ') + 1), whole, segs };
 }
@@ -70,7 +70,7 @@ export function readSocketCounters(procRoot: string): SocketCounters | null {
 /** TCP's InSegs and OutSegs now (snmp alone: the collector's second look after a get, whose own netlink socket
  *  sockstat counts until the kernel frees it); null where they cannot be read. */
 export function readTcpSegments(procRoot: string): SocketCounters['segs'] {
-  const r = readProcTextSync(`${procRoot}/net/snmp`, 'latin1');
+  const r = readProcTextAgain(`${procRoot}/net/snmp`, 'latin1');
   return r.ok && r.text.length <= MAX_FILE_CHARS ? withoutSegments(keptLines(r.text, ['Tcp:'])) : null;
 }
 
