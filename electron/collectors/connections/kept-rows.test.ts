@@ -25,6 +25,19 @@ function read(kept: KeptRows, inodes: readonly (number | null)[]): { rows: Conne
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
 describe('KeptRows', () => {
+  it('gives a reading again whole: every row kept, and the rows the next read finds', () => {
+    const kept = new KeptRows();
+    const { rows } = read(kept, [1, 2, 3]);
+    // A copy given before in place of row 2 (a row once given is never changed), as the reading given again has it.
+    const again = [rows[0]!, { ...rows[1]! }, rows[2]!];
+    kept.again(again);
+    expect([0, 1, 2, 3].map((i) => kept.isKept(i))).toEqual([true, true, true, false]);
+    const next = read(kept, [3, 2, 1]);
+    expect(next.found).toBe(3);
+    expect(next.rows).toEqual([again[2], again[1], again[0]]);
+    expect(next.rows[1]).toBe(again[1]);
+  });
+
   it('finds each socket by inode in any order, from one table of positions used again read after read', () => {
     const kept = new KeptRows();
     // Inodes whose low bits agree (multiples of 4,096), large ones (up to 2^32 - 1), one listed twice.

@@ -146,6 +146,14 @@ export class KeptRows {
     this.sameUnnamed = null;
   }
 
+  /** A read that gives `rows` again, every one as it was given before (not to be changed), and looks for none: they
+   *  are the rows the next read compares with. */
+  again(rows: readonly Connection[]): void {
+    this.begin();
+    for (const row of rows) this.give(row, true);
+    this.end();
+  }
+
   /** Ends a read's search: the previous read's rows that this one did not give again are let go. */
   end(): void {
     this.previous = [];

@@ -556,7 +556,8 @@ export interface LinuxConnectionsOptions {
 }
 
 /** A full read at least this often while the counters stay still: what moves without them (a queue read by its
- *  process, an owner's name) is then at most this late. */
+ *  process, an owner's name) is then at most this late. Where no TCP row of the last reading has a queue, that
+ *  read takes its TCP rows from it (see QuietRead's `tcpRows`). */
 const FULL_READ_EVERY_MS = 5000;
 
 /**
@@ -584,7 +585,25 @@ interface QuietRead {
    *  not running. */
   eventRestarts: number;
   result: DatasetResult<Connection>;
+  /**
+   * How many of `result`'s rows, from the first, are TCP rows read from sock_diag (null: none were, they came from
+   * /proc or ss). A full read due by time alone (FULL_READ_EVERY_MS) while the counters stood still takes these
+   * rows again rather than dumping TCP, where none has a queue (a listener's accept queue, a receive or send queue):
+   * a TCP socket cannot open, close, change state, or fill or empty a queue that was empty without a segment or a
+   * change in the counters; only what is in a queue can leave it without one (read by its process, accepted). A
+   * dump walks the kernel's whole TCP hash, whatever the namespace holds: 2.4 ms of system time here, 262,144
+   * buckets (docs/performance.md, 12-07). The unix sockets, UDP tables and owners are read as in any full read.
+   */
+  tcpRows: number | null;
+  /** What the dump of those rows skipped or noted: a read that takes them again says it again. */
+  tcpDiagnostics: Diagnostics;
   holders: [pid: number, fds: number][];
+}
+
+/** A quiet read's rows, due for a full read by time alone; `tcp`: its TCP rows, to be taken again by it where none
+ *  has a queue (QuietRead's `tcpRows`), else null. */
+interface DueRead {
+  tcp: Connection[] | null;
 }
 
 export class LinuxConnectionsCollector implements Collector<Connection> {
@@ -630,8 +649,9 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   private readonly quietFor: number | null;
   private quiet: QuietRead | null = null;
   /** Reads made in full, and given again from the last full one since nothing could have changed; of those, the
-   *  ones whose own connections (QuietRead's `own`) were read afresh by a get. */
-  readonly readCounts = { full: 0, again: 0, gets: 0 };
+   *  ones whose own connections (QuietRead's `own`) were read afresh by a get; of the full ones, those that took the
+   *  last reading's TCP rows again rather than dumping TCP (QuietRead's `tcpRows`). */
+  readonly readCounts = { full: 0, again: 0, gets: 0, tcpKept: 0 };
   /** Why gets of NetLens's own connections are not made (GETS_FAIL_AT_MOST failed in a row), or null. */
   private getsRefused: string | null = null;
   /** Gets of NetLens's own connections that failed in a row. */
@@ -752,11 +772,14 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     wanted: (family: 'inet' | 'inet6') => boolean,
     traffic: boolean,
     socketMemory: boolean,
-  ): Promise<SsTcpRows | string | null> {
+  ): Promise<(SsTcpRows & { diag?: true }) | string | null> {
     const dumped = await this.dumpTcp(wanted, traffic, socketMemory);
     if (typeof dumped !== 'string') {
       try {
-        return tcpRowsFromDiag(dumped.datagrams, diagnostics, at, wanted, traffic, undefined, this.kept);
+        return {
+          ...tcpRowsFromDiag(dumped.datagrams, diagnostics, at, wanted, traffic, undefined, this.kept),
+          diag: true,
+        };
       } finally {
         dumped.release();
       }
@@ -836,10 +859,13 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     const socketMemory = this.socketMemory;
     const read = this.quietFor === null ? null : readSocketCounters(this.procRoot);
     const again = await this.readAgain(read, at, traffic, socketMemory);
-    if (again !== null) {
+    if (again !== null && !('tcp' in again)) {
       this.readCounts.again++;
       return again;
     }
+    // Due by time alone: the quiet read's TCP rows, its segments' baseline and its own connections stand.
+    const previous = this.quiet;
+    const tcpAgain = again?.tcp ?? null;
     // Whether a reading looks for NetLens's own connections: with their counters (traffic), gets of them and the dumps
     // their rows come from (asked again after this read: it may find sock_diag unusable).
     const looksForOwn = () => traffic && this.getsRefused === null && this.whyNoDiag() === null;
@@ -847,47 +873,57 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     const ownBefore = looksForOwn() ? (this.quiet?.own ?? []) : [];
     this.quiet = null;
     const eventRestarts = this.destroyed.stats.running ? this.destroyed.stats.restarts : -1;
-    const { result, cookies, segs, ownGot } = await this.readFully(
+    const { result, cookies, segs, ownGot, tcpRows, tcpDiagnostics } = await this.readFully(
       read?.whole,
       traffic,
       socketMemory,
       read === null ? null : ownBefore,
+      tcpAgain === null
+        ? null
+        : { rows: tcpAgain, cookies: previous!.cookies, diagnostics: structuredClone(previous!.tcpDiagnostics) },
     );
     this.readCounts.full++;
+    if (tcpAgain !== null) this.readCounts.tcpKept++;
     if (this.getsRefused !== null)
       result.diagnostics.notes.push(
         `every reading is made in full while NetLens's own connections move: sock_diag gets failed (${this.getsRefused})`,
       );
     if (read !== null) {
       const own =
-        segs === null || !looksForOwn()
-          ? []
-          : ownSockets(result.rows, cookies, process.pid, this.diagExt(socketMemory));
+        tcpAgain !== null
+          ? previous!.own
+          : segs === null || !looksForOwn()
+            ? []
+            : countedAt(ownSockets(result.rows, cookies, process.pid, this.diagExt(socketMemory)), ownGot);
       this.quiet = {
         counters: read.text,
-        segs,
-        own: countedAt(own, ownGot),
+        segs: tcpAgain !== null ? previous!.segs : segs,
+        own,
         cookies,
         at,
         traffic,
         socketMemory,
-        eventRestarts,
+        eventRestarts: tcpAgain !== null ? previous!.eventRestarts : eventRestarts,
         result,
+        tcpRows,
+        tcpDiagnostics: structuredClone(tcpDiagnostics),
         holders: this.holdersOf(result.rows),
       };
     }
     return result;
   }
 
-  /** The last full read again, or null: a full read is due (see QuietRead and FULL_READ_EVERY_MS). */
+  /** The last full read again; or, due by time alone, its TCP rows where a full read may take them again (DueRead);
+   *  or null: a full read is due (see QuietRead and FULL_READ_EVERY_MS). */
   private async readAgain(
     read: SocketCounters | null,
     now: number,
     traffic: boolean,
     socketMemory: boolean,
-  ): Promise<DatasetResult<Connection> | null> {
+  ): Promise<DatasetResult<Connection> | DueRead | null> {
     const q = this.quiet;
-    if (q === null || read === null || read.text !== q.counters || now - q.at >= this.quietFor!) return null;
+    if (q === null || read === null || read.text !== q.counters) return null;
+    const due = now - q.at >= this.quietFor!;
     if (q.traffic !== traffic || q.socketMemory !== socketMemory) return null;
     if (this.attributeOwners && this.owners.waiting) return null;
     // A TCP socket closed while another opened would leave sockstat's counts as they were: its destroy event
@@ -896,11 +932,10 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     if (!events.running || events.restarts !== q.eventRestarts || this.destroyed.queued > 0) return null;
     for (const [pid, fds] of q.holders) if (fdCount(this.procRoot, pid) !== fds) return null;
     const { diagnostics } = q.result;
-    const again = (rows: Connection[]) => ({
-      rows,
-      diagnostics: mergeDiagnostics(emptyDiagnostics(), diagnostics),
-      keptRows: true,
-    });
+    const again = (rows: Connection[]): DatasetResult<Connection> | DueRead =>
+      due
+        ? { tcp: q.tcpRows !== null && queuesEmpty(rows, q.tcpRows) ? rows.slice(0, q.tcpRows) : null }
+        : { rows, diagnostics: mergeDiagnostics(emptyDiagnostics(), diagnostics), keptRows: true };
     const { segs } = read;
     const base = q.segs;
     // Rows are never changed once given, and every one is the last read's: the monitor knows them unchanged.
@@ -1001,48 +1036,56 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     return { segs: before, ownGot: null };
   }
 
-  /** A full read, and its TCP rows' cookies by position; `sockstat`: sockstat and sockstat6 as this tick's counters
-   *  read them, not read again; `ss` and `socketMemory`: whether it collects traffic and socket memory, as the read
-   *  began (readNow); `own`: null, no segments read (no quiet reads), else the last full read's own connections
-   *  (segsBeforeDump). */
+  /** A full read, its TCP rows' cookies by position, and how many of its rows (the first) are TCP rows from
+   *  sock_diag (QuietRead's `tcpRows`); `sockstat`: sockstat and sockstat6 as this tick's counters read them, not
+   *  read again; `ss` and `socketMemory`: whether it collects traffic and socket memory, as the read began
+   *  (readNow); `own`: null, no segments read (no quiet reads), else the last full read's own connections
+   *  (segsBeforeDump); `tcpAgain`: the last reading's TCP rows and cookies, taken again rather than dumping TCP
+   *  (readAgain's DueRead: no segment read, no dump). */
   private async readFully(
     sockstat: ReadonlyMap<string, string> | undefined,
     ss: boolean,
     socketMemory: boolean,
     own: readonly OwnSocket[] | null,
+    tcpAgain: (SsTcpRows & { diagnostics: Diagnostics }) | null = null,
   ): Promise<{
     result: DatasetResult<Connection>;
     cookies: SsTcpRows['cookies'];
     segs: SocketCounters['segs'];
     ownGot: SsTcpRows | null;
+    tcpRows: number | null;
+    tcpDiagnostics: Diagnostics;
   }> {
     // sock_diag (or, with traffic, ss) gives the TCP rows, with their counters while traffic is collected:
     // the kernel walks its TCP hash once per tick, and the rows are binary records rather than text.
     const wanted = (file: string) => this.tables === null || this.tables.has(file);
-    const fromSs = emptyDiagnostics();
+    // A reading's TCP rows taken again come with what their dump skipped or noted.
+    const fromSs = tcpAgain?.diagnostics ?? emptyDiagnostics();
     // Where /proc is the machine's own (a test may point procRoot at a fixture, which the kernel's tables
     // would not match), TCP and unix sockets come from sock_diag; with traffic, TCP always does (only the
     // kernel has the counters).
     // The last read's TCP and unix rows become those to compare with; a read whose rows of either kind do not come
     // from sock_diag keeps none of that kind for the next.
-    this.kept.begin();
+    if (tcpAgain === null) this.kept.begin();
+    else this.kept.again(tcpAgain.rows);
     this.keptUnix.begin();
     // TCP's segments just before its dump, with NetLens's own connections' counts where a get that no segment crosses
     // gives them: the baseline of a quiet read (QuietRead.segs and own), read before any row is, and as near to the
     // dump as can be, so that NetLens's own segments in between (its page answering a diff of another dataset,
     // written as this read runs) seldom stand later as another socket's.
-    const { segs, ownGot } = own === null ? { segs: null, ownGot: null } : await this.segsBeforeDump(own);
-    this.beforeTcpDump?.();
+    const { segs, ownGot } =
+      own === null || tcpAgain !== null ? { segs: null, ownGot: null } : await this.segsBeforeDump(own);
+    if (tcpAgain === null) this.beforeTcpDump?.();
     // The rows' time (their last send and receive are ages from it): after the get's wait.
     const ssAt = Date.now();
     const tcpRead =
-      ss || (this.ownProc && (wanted('tcp') || wanted('tcp6')))
+      tcpAgain === null && (ss || (this.ownProc && (wanted('tcp') || wanted('tcp6'))))
         ? this.readTcpRows(ssAt, fromSs, (f) => wanted(f === 'inet' ? 'tcp' : 'tcp6'), ss, socketMemory)
         : null;
     const fromDiag = emptyDiagnostics();
     const unixDiag = this.ownProc && wanted('unix') ? this.readUnixDiag(fromDiag, ss) : null;
     await this.users.refresh();
-    let tcp: SsTcpRows | null = null;
+    let tcp: (SsTcpRows & { diag?: true }) | null = tcpAgain;
     let ssFailure: string | null = null;
     if (tcpRead) {
       const out = await tcpRead;
@@ -1050,7 +1093,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       else tcp = out;
     }
     // The last read's rows that this one did not give again are garbage now, not held until the next read.
-    this.kept.end();
+    if (tcpAgain === null) this.kept.end();
     // Unix sockets from sock_diag, else (with a note saying why, unless sock_diag was turned off) from /proc.
     const unix = unixDiag ? await unixDiag : null;
     this.keptUnix.end();
@@ -1127,7 +1170,14 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       closed && closed.length > 0
         ? { rows, diagnostics, closed, keptRows: true }
         : { rows, diagnostics, keptRows: true };
-    return { result, cookies, segs, ownGot };
+    return {
+      result,
+      cookies,
+      segs,
+      ownGot,
+      tcpRows: tcp !== null && (tcpAgain !== null || tcp.diag) ? tcp.rows.length : null,
+      tcpDiagnostics: fromSs,
+    };
   }
 
   /** The destroy-event reader's state, in every read's diagnostics: skipped records since the last read,
@@ -1257,6 +1307,21 @@ const DIAG_LIMITS = { timeoutMs: 10_000, maxBytes: 512 * 1024 * 1024 };
 /** A get of NetLens's own connections: a few records, answered within a millisecond; given up well within a tick
  *  (a full read follows). */
 const GET_LIMITS = { timeoutMs: 500, maxBytes: 1024 * 1024 };
+/**
+ * Whether none of the first `count` rows (a reading's TCP rows) has anything in a queue (a listener's accept queue
+ * is its receive queue; its send queue is its backlog, a setting) nor a link-local address (whose zone a full read
+ * attaches to a row afresh): what can then change without a segment or a change in the counters, nothing (QuietRead's
+ * `tcpRows`).
+ */
+function queuesEmpty(rows: readonly Connection[], count: number): boolean {
+  for (let i = 0; i < count; i++) {
+    const r = rows[i]!;
+    if (r.recvQ !== 0 || (r.state !== 'LISTEN' && r.sendQ !== 0)) return false;
+    if (r.family === 'inet6' && /^fe[89ab]/i.test(r.localAddress)) return false;
+  }
+  return true;
+}
+
 /** Gets that fail this many times in a row are asked no more: every reading is then full while they move. */
 const GETS_FAIL_AT_MOST = 3;
 /** Gets of NetLens's own connections in one read, while the counters move during each (readAgain). */

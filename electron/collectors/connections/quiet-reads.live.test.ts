@@ -35,14 +35,17 @@ const FORK = [
   'else:',
   '    print(pid, flush=True); sys.stdin.read()',
 ].join('\\n');
-// Another process's connection to itself, which sends 1,000 bytes for each line it reads.
+// Another process's connection to itself, which sends 1,000 bytes for each line it reads; or, told "hold", 100 bytes
+// that its other end leaves in its receive queue until told "drain".
 const TALKER = [
   'import socket, sys',
   'l = socket.socket(); l.bind(("127.0.0.1", 7105)); l.listen()',
   'c = socket.create_connection(("127.0.0.1", 7105)); s, _ = l.accept()',
   'print("ready", flush=True)',
   'for line in sys.stdin:',
-  '    c.sendall(b"y" * 1000); s.recv(1000); print("sent", flush=True)',
+  '    if line.startswith("hold"): c.sendall(b"z" * 100); print("held", flush=True)',
+  '    elif line.startswith("drain"): s.recv(100); print("drained", flush=True)',
+  '    else: c.sendall(b"y" * 1000); s.recv(1000); print("sent", flush=True)',
 ].join('\\n');
 
 void (async () => {
@@ -56,7 +59,7 @@ void (async () => {
   for (let i = 0; i < 100 && !collector.destroyed.stats.running; i++) await sleep(20);
   // ss -E subscribes once it has started.
   await sleep(300);
-  const steps: { step: string; full: boolean; got: boolean; rows: object[] }[] = [];
+  const steps: { step: string; full: boolean; got: boolean; tcpKept: boolean; rows: object[] }[] = [];
   // during: called as the read has read the counters and asked its get (the host writing another dataset's diff to
   // the page then).
   const read = async (step: string, during?: () => void) => {
@@ -73,6 +76,7 @@ void (async () => {
     }
     const before = collector.readCounts.full;
     const gotBefore = collector.readCounts.gets;
+    const keptBefore = collector.readCounts.tcpKept;
     const reading = collector.read();
     during?.();
     const r = await reading;
@@ -80,11 +84,13 @@ void (async () => {
       step,
       full: collector.readCounts.full > before,
       got: collector.readCounts.gets > gotBefore,
+      tcpKept: collector.readCounts.tcpKept > keptBefore,
       rows: r.rows.map((row) => ({
         id: row.id,
         localPort: row.localPort,
         remotePort: row.remotePort,
         state: row.state,
+        recvQ: row.recvQ,
         bytesSent: row.bytesSent ?? null,
         pids: row.processes.map((p) => p.pid),
       })),
@@ -162,6 +168,18 @@ void (async () => {
   await sleep(100);
   await read('parent gone');
   await read('still after the parent');
+  // 100 bytes left in a receive queue, then read by their process: no segment, no counter moves.
+  talker.stdin!.write('hold\\n');
+  await once(talker.stdout!, 'data');
+  await sleep(100);
+  await read('queued');
+  talker.stdin!.write('drain\\n');
+  await once(talker.stdout!, 'data');
+  await sleep(100);
+  await read('drained');
+  // Due by time with a queue in the last reading: TCP dumped. Then with none: its TCP rows taken again.
+  await sleep(3100);
+  await read('time, after a queue');
   await sleep(3100);
   await read('time');
   process.kill(child, 'SIGKILL');
@@ -180,11 +198,14 @@ interface Step {
   full: boolean;
   /** Given again with NetLens's own connections read by a get. */
   got: boolean;
+  /** A full read that took the last reading's TCP rows again rather than dumping TCP. */
+  tcpKept: boolean;
   rows: {
     id: string;
     localPort: number | null;
     remotePort: number | null;
     state: string;
+    recvQ: number | null;
     bytesSent: number | null;
     pids: number[];
   }[];
@@ -249,14 +270,26 @@ describe.runIf(root)('connections read again while the kernel counters stand sti
       ['still after the fork', false],
       ['parent gone', true],
       ['still after the parent', false],
+      ['queued', true],
+      ['drained', false],
+      ['time, after a queue', true],
       ['time', true],
     ]);
+    // Full reads due by time alone: TCP dumped while the last reading held a queue, taken again once none did.
+    expect(out.steps.filter((s) => s.tcpKept).map((s) => s.step)).toEqual(['time']);
+    // The talker's receiving end (7105, accepted): its queue read fully, given again as it was once read by its
+    // process (nothing moved the counters), emptied by the read due by time, and so taken again.
+    const queue = (name: string) =>
+      step(name).rows.find((r) => r.localPort === 7105 && r.state === 'ESTABLISHED')?.recvQ;
+    expect(['queued', 'drained', 'time, after a queue', 'time'].map(queue)).toEqual([100, 100, 0, 0]);
+    // Taken again, every row as the full read before it gave it (the TCP rows, the others read afresh).
+    expect(step('time').rows).toEqual(step('time, after a queue').rows);
     // The first read, then each step's.
     // The own connection's reads given again read it by a get where its segments had moved since the last reading
     // (a full read's, or a get's that found them alone in moving): its bytes, more of them, those sent as the read
     // runs, those sent as the dump is asked; and after 'bytes' where the peer's acknowledgement of its 300 bytes was
     // delayed past the dump. Not the read after a get found nothing else moving: the counters stood still since.
-    expect({ ...out.counts, gets: 0 }).toEqual({ full: 12, again: 13, gets: 0 });
+    expect({ ...out.counts, gets: 0 }).toEqual({ full: 14, again: 14, gets: 0, tcpKept: 1 });
     expect([4, 5]).toContain(out.counts.gets);
     expect(
       ['own bytes', 'more own bytes', 'still after own bytes', 'own bytes as the read runs'].map((s) => [
