@@ -595,7 +595,8 @@ interface QuietRead {
    * buckets (docs/performance.md, 12-07). The unix sockets, UDP tables and owners are read as in any full read.
    */
   tcpRows: number | null;
-  /** What the dump of those rows skipped or noted: a read that takes them again says it again. */
+  /** What the dump of those rows skipped or noted: a read that takes them again says it again (merged from, never
+   *  changed: no TCP read writes to it once it is here). */
   tcpDiagnostics: Diagnostics;
   holders: [pid: number, fds: number][];
 }
@@ -870,7 +871,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     // their rows come from (asked again after this read: it may find sock_diag unusable).
     const looksForOwn = () => traffic && this.getsRefused === null && this.whyNoDiag() === null;
     // The last full read's: read by a get just before this one's dump (segsBeforeDump).
-    const ownBefore = looksForOwn() ? (this.quiet?.own ?? []) : [];
+    const ownBefore = looksForOwn() ? (previous?.own ?? []) : [];
     this.quiet = null;
     const eventRestarts = this.destroyed.stats.running ? this.destroyed.stats.restarts : -1;
     const { result, cookies, segs, ownGot, tcpRows, tcpDiagnostics } = await this.readFully(
@@ -878,9 +879,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       traffic,
       socketMemory,
       read === null ? null : ownBefore,
-      tcpAgain === null
-        ? null
-        : { rows: tcpAgain, cookies: previous!.cookies, diagnostics: structuredClone(previous!.tcpDiagnostics) },
+      tcpAgain === null ? null : { rows: tcpAgain, cookies: previous!.cookies, diagnostics: previous!.tcpDiagnostics },
     );
     this.readCounts.full++;
     if (tcpAgain !== null) this.readCounts.tcpKept++;
@@ -903,10 +902,10 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
         at,
         traffic,
         socketMemory,
-        eventRestarts: tcpAgain !== null ? previous!.eventRestarts : eventRestarts,
+        eventRestarts,
         result,
         tcpRows,
-        tcpDiagnostics: structuredClone(tcpDiagnostics),
+        tcpDiagnostics,
         holders: this.holdersOf(result.rows),
       };
     }
@@ -1126,7 +1125,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       mergeDiagnostics(diagnostics, fromDiag);
     } else if (unixNote !== null) diagnostics.notes.push(`unix sockets read from /proc/net/unix: ${unixNote}`);
     // Link-local sockets are rare: if_inet6 is read only when there is one.
-    if (rows.some((r) => r.family === 'inet6' && /^fe[89ab]/i.test(r.localAddress))) {
+    if (rows.some((r) => r.family === 'inet6' && LINK_LOCAL_TEXT.test(r.localAddress))) {
       const ifs = readProcTextSync(`${this.procRoot}/net/if_inet6`, 'names');
       if (ifs.ok) attachZones(rows, ifs.text);
     }
@@ -1317,10 +1316,13 @@ function queuesEmpty(rows: readonly Connection[], count: number): boolean {
   for (let i = 0; i < count; i++) {
     const r = rows[i]!;
     if (r.recvQ !== 0 || (r.state !== 'LISTEN' && r.sendQ !== 0)) return false;
-    if (r.family === 'inet6' && /^fe[89ab]/i.test(r.localAddress)) return false;
+    if (r.family === 'inet6' && LINK_LOCAL_TEXT.test(r.localAddress)) return false;
   }
   return true;
 }
+
+/** An IPv6 address as a row writes it that is link-local (fe80::/10): its zone comes from if_inet6 (attachZones). */
+const LINK_LOCAL_TEXT = /^fe[89ab]/i;
 
 /** Gets that fail this many times in a row are asked no more: every reading is then full while they move. */
 const GETS_FAIL_AT_MOST = 3;

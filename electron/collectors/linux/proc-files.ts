@@ -103,6 +103,10 @@ export function readProcTextSync(path: string, encoding: ProcTextEncoding = 'lat
 const HELD_AT_MOST = 16;
 /** Larger than any file kept open is (/proc/net/dev of tens of thousands of interfaces): past it, the read fails. */
 const HELD_MAX_BYTES = 64 * 1024 * 1024;
+/** The buffer a file kept open keeps between reads, at most: one that grew past it for a large read (a burst of
+ *  interfaces) is let go after it, not held for the process's life (six files of up to HELD_MAX_BYTES each). */
+const HELD_KEPT_BYTES = 64 * 1024;
+const HELD_FIRST_BYTES = 4096;
 const held = new Map<string, HeldProcFile>();
 
 /**
@@ -127,7 +131,7 @@ export function readProcTextAgain(path: string, encoding: ProcTextEncoding = 'la
 
 class HeldProcFile {
   private fd: number | null = null;
-  private buffer = Buffer.allocUnsafe(4096);
+  private buffer = Buffer.allocUnsafe(HELD_FIRST_BYTES);
 
   constructor(private readonly path: string) {}
 
@@ -146,8 +150,11 @@ class HeldProcFile {
         if (n === 0) break;
         length += n;
       }
-      return { ok: true, text: decodeProcText(this.buffer.subarray(0, length), encoding) };
+      const text = decodeProcText(this.buffer.subarray(0, length), encoding);
+      if (this.buffer.length > HELD_KEPT_BYTES) this.buffer = Buffer.allocUnsafe(HELD_FIRST_BYTES);
+      return { ok: true, text };
     } catch (err) {
+      if (this.buffer.length > HELD_KEPT_BYTES) this.buffer = Buffer.allocUnsafe(HELD_FIRST_BYTES);
       if (this.fd !== null) {
         try {
           fs.closeSync(this.fd);
