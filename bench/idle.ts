@@ -23,6 +23,8 @@
 //   BENCH_IDLE_REPLAY_RECORD_SECONDS=20  how long each tab's changes are recorded for its replay
 //   BENCH_IDLE_WARMUP_MS=20000    the wait between the page's load and the first tab's settle time
 //   BENCH_IDLE_NO_PAGE_SETTLE_MS=40000  the wait between the host's start and the no-page window
+//   BENCH_IDLE_RESTED_MS=240000   Connections measured again once the page has been open this long (`connectionsRested`,
+//                                 the figure at rest: past V8's compiling of what serves the page; 0: not measured)
 //   BENCH_IDLE_LATE=1             each tab measured again in a second window right after its first (`<tab>Late`: 35-65 s
 //                                 after the switch with 30 s windows): shows whether the switch's after-effects (the new
 //                                 tab's garbage, V8's memory reducer) weigh on the figure taken from BENCH_IDLE_SETTLE_MS on
@@ -35,6 +37,7 @@ import { stopProcess } from '../test/stop-process.js';
 import { BROWSER_UI_RENDERER, chromiumKind } from './chromium-kind.js';
 import { inOwnNetns, netnsOfThisRun } from './netns.js';
 import { round2, startChild, stopChildren } from './loopback-sockets.js';
+import { threadNs, threadShares } from './threads.js';
 import { type Recording, type ReplayStats, recordChanges, replayChanges } from './page-replay.js';
 
 const SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
@@ -48,6 +51,12 @@ const NO_PAGE_SETTLE_MS = Number(process.env.BENCH_IDLE_NO_PAGE_SETTLE_MS ?? 40_
 // compiled, and the connections Chromium opened to load the page, closed some seconds later and highlighted
 // as they go: measured from 5 s after the load, the first tab's figure moved between 2.6 and 4.6 %).
 const WARMUP_MS = Number(process.env.BENCH_IDLE_WARMUP_MS ?? 20_000);
+// Connections measured again once the page has been open this long (`connectionsRested`): the figure at rest. In the
+// first minutes after the page loads, V8 is still compiling the code that serves it, in the host (its platform
+// threads: 7-17 functions a minute optimised up to 6 minutes after the load, against 1-6 with no page, counted with
+// --trace-opt on 12-07) and in the page, which the first window (`connections`, 25-85 s after the load) includes.
+// 0: no such window.
+const RESTED_MS = Number(process.env.BENCH_IDLE_RESTED_MS ?? 240_000);
 const CONNECTIONS = Number(process.env.BENCH_IDLE_CONNECTIONS ?? 250);
 const HOST_ARGS = (process.env.BENCH_IDLE_ARGS ?? '').split(' ').filter(Boolean);
 const PROFILE_DIR = process.env.BENCH_IDLE_PROFILE;
@@ -137,7 +146,12 @@ function chromiumProcesses(exclude: Set<number>, browserUi = false): Map<number,
 /** CPU ticks of a set of pids; a process that exited during the window keeps its last reading. */
 class CpuMeter {
   private readonly last = new Map<number, number>();
-  constructor(private readonly pids: () => Map<number, string>) {}
+  /** `threadsOf`: a process whose threads' share is also given (threads.ts: its main thread, its busiest other, the
+   *  rest), as `threads` in ms per second. */
+  constructor(
+    private readonly pids: () => Map<number, string>,
+    readonly threadsOf?: number,
+  ) {}
   read(): Map<number, { ticks: number; kind: string }> {
     const out = new Map<number, { ticks: number; kind: string }>();
     for (const [pid, kind] of this.pids()) {
@@ -153,10 +167,14 @@ class CpuMeter {
 interface Share {
   coreShare: number;
   byKind?: Record<string, number>;
+  threads?: ReturnType<typeof threadShares>;
 }
 
 async function measure(meters: Record<string, CpuMeter>, seconds: number): Promise<Record<string, Share>> {
   const before = Object.fromEntries(Object.entries(meters).map(([k, m]) => [k, m.read()]));
+  const threadsBefore = new Map(
+    Object.entries(meters).flatMap(([k, m]) => (m.threadsOf ? [[k, threadNs(m.threadsOf)] as const] : [])),
+  );
   const t0 = process.hrtime.bigint();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -173,6 +191,9 @@ async function measure(meters: Record<string, CpuMeter>, seconds: number): Promi
     }
     const share = (t: number) => round2((100 * t) / TICKS_PER_SECOND / wallS);
     out[name] = { coreShare: share(total) };
+    const threadsThen = threadsBefore.get(name);
+    if (meter.threadsOf && threadsThen)
+      out[name].threads = threadShares(meter.threadsOf, threadsThen, threadNs(meter.threadsOf), wallS);
     if (Object.keys(byKind).length > 1)
       out[name].byKind = Object.fromEntries(Object.entries(byKind).map(([k, t]) => [k, share(t)]));
   }
@@ -265,7 +286,7 @@ async function main(): Promise<void> {
     const hostPid = host.child.pid!;
     const notChromium = new Set([hostPid, ...held.map((c) => c.pid!)]);
     const meters: Record<string, CpuMeter> = {
-      host: new CpuMeter(() => new Map([[hostPid, 'host']])),
+      host: new CpuMeter(() => new Map([[hostPid, 'host']]), hostPid),
     };
     const phases: Record<string, Record<string, Share>> = {};
 
@@ -303,6 +324,7 @@ async function main(): Promise<void> {
     await page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first().waitFor();
     // The refresh interval users get by default (1 s), stated rather than assumed.
     await page.getByRole('combobox', { name: 'Refresh interval' }).selectOption('1000');
+    const pageLoadedAt = Date.now();
     const cdp = await page.context().newCDPSession(page);
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     // The page's JavaScript profile of each phase (the sampling profiler costs less than a full trace).
@@ -344,9 +366,14 @@ async function main(): Promise<void> {
       await chromiumTrace(tab);
     }
 
-    // Hidden: back on Connections (the default tab), then the window minimised, as a user leaves it.
+    // Hidden: back on Connections (the default tab), then the window minimised, as a user leaves it. First, with
+    // RESTED_MS, Connections at rest: once the page has been open that long.
     await showTab(page, 'connections');
     await new Promise((r) => setTimeout(r, SETTLE_MS));
+    if (RESTED_MS > 0 && tabs.includes('connections')) {
+      await new Promise((r) => setTimeout(r, Math.max(0, pageLoadedAt + RESTED_MS - Date.now())));
+      phases.connectionsRested = await measure(meters, SECONDS);
+    }
     const { windowId } = (await cdp.send('Browser.getWindowForTarget')) as { windowId: number };
     await cdp.send('Browser.setWindowBounds', { windowId, bounds: { windowState: 'minimized' } });
     await new Promise((r) => setTimeout(r, 500));
@@ -393,6 +420,7 @@ async function main(): Promise<void> {
     const shown = tabs.map((t) => phases[t]!);
     const worst = (who: 'host' | 'chromium') => Math.max(...shown.map((p) => p[who]?.coreShare ?? 0));
     const netstatShare = peer.netstat!.coreShare;
+    const rested = phases.connectionsRested;
     const result = {
       bench: 'idle',
       seconds: SECONDS,
@@ -424,6 +452,7 @@ async function main(): Promise<void> {
       ratios: {
         hostConnectionsVsNetstat:
           netstatShare && phases.connections ? round2(phases.connections.host!.coreShare / netstatShare) : null,
+        hostConnectionsRestedVsNetstat: netstatShare && rested ? round2(rested.host!.coreShare / netstatShare) : null,
         hostConnectionsVsFloor:
           peer.floor!.coreShare && phases.connections
             ? round2(phases.connections.host!.coreShare / peer.floor!.coreShare)
@@ -439,8 +468,16 @@ async function main(): Promise<void> {
         ...(REPLAY ? { chromiumVsReplay: vsReplay } : {}),
       },
       targets: {
+        // Each tab's first window (its first minute shown, V8 still compiling what it runs).
         hostAtMostHalfPercent: worst('host') <= 0.5,
         chromiumAtMostOnePercent: worst('chromium') <= 1,
+        // At rest: Connections once the page has been open RESTED_MS.
+        ...(rested
+          ? {
+              hostAtRestAtMostHalfPercent: rested.host!.coreShare <= 0.5,
+              chromiumAtRestAtMostOnePercent: rested.chromium!.coreShare <= 1,
+            }
+          : {}),
       },
       ...(PROFILE_DIR ? { traces } : {}),
     };

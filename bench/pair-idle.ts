@@ -24,12 +24,15 @@
 //   PAIR_CPU_PROF=/tmp/d  the hosts run with --cpu-prof into /tmp/d-a and /tmp/d-b (a profile per thread, the
 //                     monitor's worker included, written when the host exits; `startTime` and `timeDeltas` say
 //                     which samples fall in the windows, printed as `windowsUs`)
+//   PAIR_NODE_ARGS="--trace-opt --trace-deopt"  more Node options for the hosts (V8's flags reach the monitor's worker
+//                     too); PAIR_STDOUT=/tmp/o writes each host's standard output to /tmp/o-a, /tmp/o-b, each chunk after
+//                     `@` and the milliseconds since the host started (what V8 compiled when)
 // Each window also prints, per host, the CPU of its threads from /proc/<pid>/task/*/schedstat (nanoseconds, not
 // stat's 10 ms ticks), in ms per second: `main` (the host's thread), `worker` (its busiest other thread, the
 // monitor's worker at rest: Node names no thread) and `rest` (V8's platform threads, libuv's pool).
 // Bench support only (not part of npm run bench).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -37,6 +40,7 @@ import { cliCommand, launchChromium } from '../test/e2e/support.js';
 import { stopProcess } from '../test/stop-process.js';
 import { inOwnNetns, netnsOfThisRun } from './netns.js';
 import { round2, startChild, stopChildren } from './loopback-sockets.js';
+import { threadNs, threadShares } from './threads.js';
 
 const [A_CLI, B_CLI] = process.argv.slice(2, 4) as [string, string];
 const WINDOWS = Number(process.argv[4] ?? 6);
@@ -130,69 +134,12 @@ function read(pid: number): { all: number; main: number } {
   };
 }
 
-/** Each thread's CPU so far in ns and its minor page faults (threads that ended are left out: at rest the host
- *  starts none). */
-function threadNs(pid: number): Map<string, { ns: number; faults: number }> {
-  const out = new Map<string, { ns: number; faults: number }>();
-  let tids: string[] = [];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return out;
-  }
-  for (const tid of tids) {
-    try {
-      const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
-      const faults = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
-      out.set(tid, { ns, faults });
-    } catch {
-      // The thread ended meanwhile.
-    }
-  }
-  return out;
-}
-
-/** ms of CPU per second of the main thread, the busiest other thread, and the rest, between two readings; and
- *  the minor page faults a second of the first two. */
-function threadShares(
-  pid: number,
-  before: Map<string, { ns: number; faults: number }>,
-  after: Map<string, { ns: number; faults: number }>,
-  wallS: number,
-): { main: number; worker: number; rest: number; mainFaults: number; workerFaults: number } {
-  let main = 0;
-  let worker = 0;
-  let total = 0;
-  let mainFaults = 0;
-  let workerFaults = 0;
-  for (const [tid, t] of after) {
-    const d = t.ns - (before.get(tid)?.ns ?? 0);
-    const f = t.faults - (before.get(tid)?.faults ?? 0);
-    total += d;
-    if (tid === String(pid)) {
-      main = d;
-      mainFaults = f;
-    } else if (d > worker) {
-      worker = d;
-      workerFaults = f;
-    }
-  }
-  const ms = (ns: number) => round2(ns / 1e6 / wallS);
-  return {
-    main: ms(main),
-    worker: ms(worker),
-    rest: ms(total - main - worker),
-    mainFaults: round2(mainFaults / wallS),
-    workerFaults: round2(workerFaults / wallS),
-  };
-}
-
 async function startHost(cli: string, i: number): Promise<{ child: ChildProcess; url: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'netlens-pair-'));
   const nodeArgs = process.env.PAIR_PERF ? ['--perf-basic-prof'] : [];
   if (process.env.PAIR_CPU_PROF)
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${process.env.PAIR_CPU_PROF}-${'abcd'[i]}`);
+  if (process.env.PAIR_NODE_ARGS) nodeArgs.push(...process.env.PAIR_NODE_ARGS.split(' ').filter(Boolean));
   const command = cliCommand(cli, ['web', '--port', '0'], nodeArgs);
   const child = spawn(command.file, command.args, {
     env: { ...process.env, NETLENS_DATA_DIR: dir, NETLENS_DNS_SERVER: '127.0.0.1:9' },
@@ -200,6 +147,12 @@ async function startHost(cli: string, i: number): Promise<{ child: ChildProcess;
   });
   let out = '';
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  if (process.env.PAIR_STDOUT) {
+    // Each chunk the host writes, after the milliseconds since it started (its lines placed in time).
+    const file = createWriteStream(`${process.env.PAIR_STDOUT}-${'abcd'[i]}`);
+    const t0 = Date.now();
+    child.stdout!.on('data', (d: Buffer) => file.write(`@${Date.now() - t0}\n${d.toString()}`));
+  }
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();

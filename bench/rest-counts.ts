@@ -10,6 +10,8 @@
 //   host: its syscalls (`strace -c -f`), the files it opened (`strace -e openat`), by path pattern, and its netlink
 //         requests (sock_diag and rtnetlink dumps by kind, sock_diag gets)
 // Prints one JSON line.   npm run bench:rest-counts     BENCH_REST_TABS=connections,statistics
+// (BENCH_REST_TABS in that order, a tab named again counted again: connections,routes,connections gives
+// `connections`, `routes` and `connections@2`, what a tab costs after another was shown)
 // BENCH_REST_HISTORY_VIEW: the History tab's view to count (its radio's label: Exposure, What changed…; As it was
 // when unset). BENCH_REST_CSS: a style sheet added to the page (a CSS change counted without a build).
 // BENCH_REST_ALLOC=1: the page's allocations a tick (V8's sampling heap profiler), in all and by function.
@@ -302,13 +304,15 @@ async function main(): Promise<void> {
     await page.getByRole('combobox', { name: 'Refresh interval' }).selectOption('1000');
     const cdp = await metricsSession(page);
     await new Promise((r) => setTimeout(r, 15_000));
-    const tabs = (
-      await page
-        .locator('[role="tablist"] [role="tab"]')
-        .evaluateAll((els) => els.map((e) => e.id.replace(/^tab-/, '')))
-    ).filter((t) => !ONLY_TABS || ONLY_TABS.includes(t));
+    const allTabs = await page
+      .locator('[role="tablist"] [role="tab"]')
+      .evaluateAll((els) => els.map((e) => e.id.replace(/^tab-/, '')));
+    const tabs = ONLY_TABS ? ONLY_TABS.filter((t) => allTabs.includes(t)) : allTabs;
     const result: Record<string, unknown> = {};
+    const shownTimes = new Map<string, number>();
     for (const tab of tabs) {
+      const times = (shownTimes.get(tab) ?? 0) + 1;
+      shownTimes.set(tab, times);
       await page.locator(`#tab-${tab}`).click();
       await page.locator(`#panel-${tab}:not([hidden])`).waitFor();
       if (tab === 'history' && HISTORY_VIEW) await page.getByRole('radio', { name: HISTORY_VIEW }).click();
@@ -419,7 +423,7 @@ async function main(): Promise<void> {
           : round2((m1[k]! - m0[k]!) / ticks);
       const h = await hostCounts;
       const renders = Object.fromEntries(Object.entries(counts.renders).sort((a, b) => b[1] - a[1]));
-      result[tab] = {
+      result[times === 1 ? tab : `${tab}@${times}`] = {
         ticks,
         page: {
           ...perTick(
