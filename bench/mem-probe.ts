@@ -18,13 +18,14 @@
 //   monitor's worker) and the rest (V8's background threads: concurrent marking, compilation), in ms a second,
 //   and each isolate's garbage collections so far (count and ms by kind, from a `gc` PerformanceObserver).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
 import { startHost } from '../test/e2e/support.js';
 import { inOwnNetns } from './netns.js';
 import { cpuSeconds, startChild, stopChildren } from './loopback-sockets.js';
+import { threadNs, threadShares } from './threads.js';
 
 const { values } = parseArgs({
   options: {
@@ -180,34 +181,6 @@ function smaps(pid: number) {
     if (rss) out[name] = (out[name] ?? 0) + Number(rss[1]);
   }
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Math.round(v / 102.4) / 10]));
-}
-
-/** Each thread's CPU so far, in ns (schedstat). */
-function threadNs(pid: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      out.set(tid, Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]));
-    } catch {
-      // The thread ended meanwhile.
-    }
-  }
-  return out;
-}
-
-/** ms of CPU a second between two readings: the main thread, the busiest other (the worker), the rest. */
-function threadCpu(pid: number, before: Map<string, number>, after: Map<string, number>, seconds: number) {
-  let main = 0;
-  let worker = 0;
-  let total = 0;
-  for (const [tid, ns] of after) {
-    const d = ns - (before.get(tid) ?? 0);
-    total += d;
-    if (tid === String(pid)) main = d;
-    else if (d > worker) worker = d;
-  }
-  const ms = (ns: number) => Math.round(ns / 1e5 / seconds) / 10;
-  return { main: ms(main), worker: ms(worker), rest: ms(total - main - worker) };
 }
 
 function status(pid: number) {
@@ -486,7 +459,8 @@ inOwnNetns('mem-probe', async () => {
       const cpu = cpuSeconds(pid);
       const threads = threadNs(pid);
       const cpuPct = Math.round(((cpu - cpu0) / ((Date.now() - at0) / 1000)) * 1000) / 10;
-      const threadMsPerS = threadCpu(pid, threads0, threads, (Date.now() - at0) / 1000);
+      const { main, worker, rest } = threadShares(pid, threads0, threads, (Date.now() - at0) / 1000);
+      const threadMsPerS = { main, worker, rest };
       cpu0 = cpu;
       threads0 = threads;
       at0 = Date.now();

@@ -154,11 +154,16 @@ async function startHost(cli: string, i: number): Promise<{ child: ChildProcess;
     child.stdout!.on('data', (d: Buffer) => file.write(`@${Date.now() - t0}\n${d.toString()}`));
   }
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
+    // Until the address is there: then no more (a host run with --trace-opt writes megabytes, each chunk of which
+    // would have been added to `out` and the whole searched again).
+    const started = (d: Buffer) => {
       out += d.toString();
       const m = /serving at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
+      if (!m) return;
+      child.stdout!.off('data', started);
+      resolve(m[1]!);
+    };
+    child.stdout!.on('data', started);
     child.on('exit', (code) => reject(new Error(`${cli} exited with ${code}: ${out}`)));
   });
   return { child, url, dir };

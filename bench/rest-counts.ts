@@ -313,6 +313,7 @@ async function main(): Promise<void> {
     for (const tab of tabs) {
       const times = (shownTimes.get(tab) ?? 0) + 1;
       shownTimes.set(tab, times);
+      const key = times === 1 ? tab : `${tab}@${times}`;
       await page.locator(`#tab-${tab}`).click();
       await page.locator(`#panel-${tab}:not([hidden])`).waitFor();
       if (tab === 'history' && HISTORY_VIEW) await page.getByRole('radio', { name: HISTORY_VIEW }).click();
@@ -354,7 +355,7 @@ async function main(): Promise<void> {
       await hostCounts;
       const counts = await page.evaluate(() => structuredClone(window.__restCounts!));
       const ticks = Math.max(1, counts.ticks);
-      if (SAMPLES) writeFileSync(`${SAMPLES}-${tab}.json`, JSON.stringify(counts.samples, null, 1));
+      if (SAMPLES) writeFileSync(`${SAMPLES}-${key}.json`, JSON.stringify(counts.samples, null, 1));
       const m1 = await metrics();
       const alloc = ALLOC
         ? allocations((await cdp.send('HeapProfiler.stopSampling')).profile.head as HeapNode, ticks)
@@ -423,7 +424,7 @@ async function main(): Promise<void> {
           : round2((m1[k]! - m0[k]!) / ticks);
       const h = await hostCounts;
       const renders = Object.fromEntries(Object.entries(counts.renders).sort((a, b) => b[1] - a[1]));
-      result[times === 1 ? tab : `${tab}@${times}`] = {
+      result[key] = {
         ticks,
         page: {
           ...perTick(

@@ -150,11 +150,8 @@ class HeldProcFile {
         if (n === 0) break;
         length += n;
       }
-      const text = decodeProcText(this.buffer.subarray(0, length), encoding);
-      if (this.buffer.length > HELD_KEPT_BYTES) this.buffer = Buffer.allocUnsafe(HELD_FIRST_BYTES);
-      return { ok: true, text };
+      return { ok: true, text: decodeProcText(this.buffer.subarray(0, length), encoding) };
     } catch (err) {
-      if (this.buffer.length > HELD_KEPT_BYTES) this.buffer = Buffer.allocUnsafe(HELD_FIRST_BYTES);
       if (this.fd !== null) {
         try {
           fs.closeSync(this.fd);
@@ -169,6 +166,8 @@ class HeldProcFile {
         code,
         reason: code === 'EFBIG' ? `larger than ${HELD_MAX_BYTES} bytes` : describeReadError(code),
       };
+    } finally {
+      if (this.buffer.length > HELD_KEPT_BYTES) this.buffer = Buffer.allocUnsafe(HELD_FIRST_BYTES);
     }
   }
 }
