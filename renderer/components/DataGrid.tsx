@@ -387,6 +387,19 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
       widths: cells.map(widthOf),
     };
   }, [cells, liveSizing]);
+  // A grid as tall as its rows scrolls with the page around it, not on its own: where its columns fit its width it is
+  // no scroll container (styles.css .fit-rows), so that its sticky header keeps to that page (a Statistics section
+  // of 135 counters read without its headers past its first screen). Where they do not (a narrow window), it scrolls
+  // sideways on its own, as before. Its width read as it changes (a ResizeObserver's report costs no layout).
+  const [fitRowsRoom, setFitRowsRoom] = useState(0);
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!fitRows || el === null || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => setFitRowsRoom(el.clientWidth));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [fitRows]);
+  const sideways = fitRows && fitRowsRoom > 0 && totalWidth > fitRowsRoom;
   // File → Export… reads the view as it is at that moment: visible columns in order, every sorted row.
   const viewRef = useRef<(needs: ExportNeeds, selectedOnly: boolean) => GridView>(() => ({
     label: '',
@@ -737,7 +750,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
       {bar === 'top' ? columnBar : null}
       <div
         ref={scrollRef}
-        className="grid-scroll"
+        className={sideways ? 'grid-scroll sideways' : 'grid-scroll'}
         style={fitHeight !== undefined ? { height: fitHeight } : undefined}
         role="grid"
         aria-label={props.label}

@@ -39,7 +39,8 @@ const sections = () =>
   );
 
 /** Where the keyboard is: the grid holding the focus (its section), the row it points at (aria-activedescendant),
- *  whether that row is selected and shown in full below its section's sticky title, and a header button focused. */
+ *  whether that row is selected and shown in full below its section's sticky title and headers, and a header button
+ *  focused. */
 const focus = () =>
   page.evaluate(() => {
     const a = document.activeElement as HTMLElement | null;
@@ -48,7 +49,8 @@ const focus = () =>
     const activeId = grid?.getAttribute('aria-activedescendant');
     const row = activeId ? document.getElementById(activeId) : null;
     const view = document.querySelector('#panel-statistics .stat-stack')!.getBoundingClientRect();
-    const title = section?.querySelector('h3')?.getBoundingClientRect();
+    // The section's column headers, which stay under its title as its rows scroll by: a row is in view below them.
+    const title = section?.querySelector('.grid-header')?.getBoundingClientRect();
     const box = row?.getBoundingClientRect();
     return {
       group: section?.dataset.group ?? null,
@@ -158,6 +160,32 @@ describe('Statistics by keyboard', () => {
         );
       expect(Math.abs(gap), `${list[i + 1]!.group}'s headers right below its title`).toBeLessThanOrEqual(2);
     }
+  });
+
+  it("a long section's column headers stay under its title as its rows scroll by; a narrow one scrolls sideways", async () => {
+    const headerUnderTitle = () =>
+      stack().evaluate((el) => {
+        // The longest section (TcpExt on Linux), scrolled to its middle.
+        const longest = Array.from(el.querySelectorAll<HTMLElement>(':scope > section.stat-group')).sort(
+          (a, b) => b.offsetHeight - a.offsetHeight,
+        )[0]!;
+        el.scrollTop = longest.offsetTop + longest.offsetHeight / 2 - el.clientHeight / 2;
+        const title = longest.querySelector('h3')!.getBoundingClientRect();
+        const header = longest.querySelector('.grid-header')!.getBoundingClientRect();
+        const scroller = longest.querySelector<HTMLElement>('.grid-scroll')!;
+        return {
+          rows: longest.querySelectorAll('[role="row"][data-row-id]').length,
+          gap: header.top - title.bottom,
+          sideways: scroller.scrollWidth > scroller.clientWidth && getComputedStyle(scroller).overflowX === 'auto',
+        };
+      });
+    const wide = await headerUnderTitle();
+    expect(wide.rows, 'a section longer than the window').toBeGreaterThan(30);
+    expect(Math.abs(wide.gap), 'its headers right below its title, mid-section').toBeLessThanOrEqual(2);
+    expect(wide.sideways).toBe(false);
+    // At the window's least width its columns do not all fit: the section scrolls sideways to its last one.
+    await page.setViewportSize({ width: 720, height: 600 });
+    await until('the section to scroll sideways', async () => (await headerUnderTitle()).sideways);
   });
 
   it('Page Down and Up go on across sections; Ctrl+End and Ctrl+Home reach the last and first counters', async () => {
