@@ -101,6 +101,54 @@ export function tcpRowsFromDiag(
   return { rows, cookies };
 }
 
+/** Whether a record gives the fields a row made from it has, its traffic aside (sameRecord). */
+function sameFields(row: Connection, s: InetDiagSocket, family: 'inet' | 'inet6', state: ConnectionState): boolean {
+  return (
+    row.state === state &&
+    row.recvQ === s.rqueue &&
+    row.sendQ === sendQueue(state, s.wqueue) &&
+    row.localPort === s.localPort &&
+    row.remotePort === s.remotePort &&
+    row.uid === socketUid(state, s.uid, s.inode) &&
+    row.inode === (s.inode === 0 ? null : s.inode) &&
+    row.family === family &&
+    row.localAddress === s.localAddress &&
+    row.remoteAddress === s.remoteAddress &&
+    state !== 'SYN_RECV' &&
+    !(family === 'inet6' && LINK_LOCAL.test(s.localAddress))
+  );
+}
+
+/**
+ * Whether a dump of the TCP listeners alone (both families' datagrams; a record in another state counts as a
+ * change) lists the very listeners among the first `count` of `rows` (a reading's TCP rows), field for field, in
+ * the families `wanted`: none gone, moved (a listener taken to CLOSE by shutdown(2) and bound and listening again
+ * elsewhere keeps its inode), or new.
+ */
+export function sameListeners(
+  datagrams: readonly Buffer[],
+  rows: readonly Connection[],
+  count: number,
+  wanted: (family: 'inet' | 'inet6') => boolean,
+): boolean {
+  const listeners = new Map<number, Connection>();
+  for (let i = 0; i < count; i++) {
+    const r = rows[i]!;
+    if (r.state === 'LISTEN' && r.inode !== null) listeners.set(r.inode, r);
+    else if (r.state === 'LISTEN') return false;
+  }
+  let same = true;
+  let found = 0;
+  const bad = forEachInetDiagSocket(datagrams, (s) => {
+    const family = s.family === AF_INET ? 'inet' : 'inet6';
+    if (!same || !wanted(family)) return;
+    const row = listeners.get(s.inode);
+    if (row === undefined || !sameFields(row, s, family, inetStateName('tcp', s.state))) same = false;
+    else found++;
+  });
+  return same && bad === 0 && found === listeners.size;
+}
+
 /** The traffic sameRecord read last (UNREAD when it read none). */
 const UNREAD = '(unread)';
 const info: ConnectionTraffic = unknownTraffic(UNREAD);
@@ -120,22 +168,7 @@ function sameRecord(
   at: number,
 ): boolean {
   info.trafficNote = UNREAD;
-  if (
-    row.state !== state ||
-    row.recvQ !== s.rqueue ||
-    row.sendQ !== sendQueue(state, s.wqueue) ||
-    row.localPort !== s.localPort ||
-    row.remotePort !== s.remotePort ||
-    row.uid !== socketUid(state, s.uid, s.inode) ||
-    row.inode !== (s.inode === 0 ? null : s.inode) ||
-    row.family !== family ||
-    row.localAddress !== s.localAddress ||
-    row.remoteAddress !== s.remoteAddress ||
-    state === 'SYN_RECV' ||
-    (family === 'inet6' && LINK_LOCAL.test(s.localAddress))
-  ) {
-    return false;
-  }
+  if (!sameFields(row, s, family, state)) return false;
   if (!traffic) return row.bytesSent === undefined;
   if (row.bytesSent === undefined) return false;
   if (state === 'LISTEN') return sameTrafficFields(row, LISTEN_TRAFFIC);

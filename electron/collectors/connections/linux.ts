@@ -47,7 +47,7 @@ import { parseIpv6 } from '../../../shared/address.js';
 import { run, type CommandResult, type RunResult } from '../run-command.js';
 import { TRAFFIC_NOTES, trafficGap, unknownTraffic } from './tcp-info.js';
 import { tcpRowsFromSs, type SsTcpRows } from './linux-ss-rows.js';
-import { tcpRowsFromDiag } from './linux-diag-rows.js';
+import { sameListeners, tcpRowsFromDiag } from './linux-diag-rows.js';
 import { KeptRows } from './kept-rows.js';
 import { type DumpLimits, type DumpResult, NETLINK_SOCK_DIAG, NetlinkDumper, releaseDump } from '../linux/netlink.js';
 import {
@@ -62,6 +62,7 @@ import {
   SOCK_DIAG_BY_FAMILY,
   TCPDIAG_GETSOCK,
   TCP_DUMP_STATES,
+  TCPF_LISTEN,
   unixDiagRequest,
   UNIX_PATH_MAX,
 } from '../linux/sock-diag.js';
@@ -591,6 +592,8 @@ interface QuietRead {
    * rows again rather than dumping TCP, where none has a queue (a listener's accept queue, a receive or send queue):
    * a TCP socket cannot open, close, change state, or fill or empty a queue that was empty without a segment or a
    * change in the counters; only what is in a queue can leave it without one (read by its process, accepted). A
+   * listener can: shutdown(2) takes it out of the tables and listen(2) back in, elsewhere, so the listeners are
+   * dumped alone first and TCP in full where they are not these rows' (listenersAsKept). A
    * dump walks the kernel's whole TCP hash, whatever the namespace holds: 2.4 ms of system time here, 262,144
    * buckets (docs/performance.md, 12-07). The unix sockets, UDP tables and owners are read as in any full read.
    */
@@ -651,8 +654,9 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
   private quiet: QuietRead | null = null;
   /** Reads made in full, and given again from the last full one since nothing could have changed; of those, the
    *  ones whose own connections (QuietRead's `own`) were read afresh by a get; of the full ones, those that took the
-   *  last reading's TCP rows again rather than dumping TCP (QuietRead's `tcpRows`). */
-  readonly readCounts = { full: 0, again: 0, gets: 0, tcpKept: 0 };
+   *  last reading's TCP rows again rather than dumping TCP (QuietRead's `tcpRows`); and the full reads due by time
+   *  that dumped TCP as the listeners were not those rows' (listenersAsKept). */
+  readonly readCounts = { full: 0, again: 0, gets: 0, tcpKept: 0, listenersMoved: 0 };
   /** Why gets of NetLens's own connections are not made (GETS_FAIL_AT_MOST failed in a row), or null. */
   private getsRefused: string | null = null;
   /** Gets of NetLens's own connections that failed in a row. */
@@ -734,26 +738,47 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     wanted: (family: 'inet' | 'inet6') => boolean,
     traffic: boolean,
     socketMemory: boolean,
+    states = TCP_DUMP_STATES,
   ): Promise<Dumped | string> {
     const unavailable = this.whyNoDiag();
     if (unavailable !== null) return unavailable;
     const ext = !traffic ? 0 : this.diagExt(socketMemory);
     if (wanted('inet') && wanted('inet6') && this.bothFamiliesDump) {
-      const both = await this.dumpDiag([
-        { type: TCPDIAG_GETSOCK, payload: inetDiagBothFamiliesRequest(ext, TCP_DUMP_STATES) },
-      ]);
+      const both = await this.dumpDiag([{ type: TCPDIAG_GETSOCK, payload: inetDiagBothFamiliesRequest(ext, states) }]);
       if (typeof both !== 'string') return both;
       // A kernel that refuses it is asked per family from now on.
       this.bothFamiliesDump = false;
     }
     const byFamily = (af: number) => ({
       type: SOCK_DIAG_BY_FAMILY,
-      payload: inetDiagRequest(af, IPPROTO_TCP, ext, TCP_DUMP_STATES),
+      payload: inetDiagRequest(af, IPPROTO_TCP, ext, states),
     });
     const requests: DiagRequest[] = [];
     if (wanted('inet')) requests.push(byFamily(AF_INET));
     if (wanted('inet6')) requests.push(byFamily(AF_INET6));
     return this.dumpDiag(requests);
+  }
+
+  /**
+   * Whether the kernel's TCP listeners are those of `rows` (a quiet read's TCP rows, which a full read due by time
+   * alone would take again): a listener leaves the kernel's tables and comes back elsewhere without a segment, a
+   * change in the counters or a destroy event (shutdown(2) takes it to CLOSE and frees a port it did not bind by
+   * number; bind(2) and listen(2) put it back, on any address and port), so a listener moved from loopback to every
+   * address stayed shown where it was, with no alert, until something else moved (an attack review of 12-07). A dump
+   * of the listeners alone: the kernel walks its listening hash and skips the established one. No answer counts as
+   * a change (TCP is then dumped in full).
+   */
+  private async listenersAsKept(rows: readonly Connection[]): Promise<boolean> {
+    const wanted = (f: 'inet' | 'inet6') => this.tables === null || this.tables.has(f === 'inet' ? 'tcp' : 'tcp6');
+    const dumped = await this.dumpTcp(wanted, false, false, TCPF_LISTEN);
+    if (typeof dumped === 'string') return false;
+    try {
+      const same = sameListeners(dumped.datagrams, rows, rows.length, wanted);
+      if (!same) this.readCounts.listenersMoved++;
+      return same;
+    } finally {
+      dumped.release();
+    }
   }
 
   /** Why sock_diag is not used (turned off, or netlink's binary does not load), or null. */
@@ -864,9 +889,10 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       this.readCounts.again++;
       return again;
     }
-    // Due by time alone: the quiet read's TCP rows, its segments' baseline and its own connections stand.
+    // Due by time alone: the quiet read's TCP rows, its segments' baseline and its own connections stand, where the
+    // kernel's listeners are still theirs.
     const previous = this.quiet;
-    const tcpAgain = again?.tcp ?? null;
+    const tcpAgain = again?.tcp != null && (await this.listenersAsKept(again.tcp)) ? again.tcp : null;
     // Whether a reading looks for NetLens's own connections: with their counters (traffic), gets of them and the dumps
     // their rows come from (asked again after this read: it may find sock_diag unusable).
     const looksForOwn = () => traffic && this.getsRefused === null && this.whyNoDiag() === null;

@@ -2,6 +2,7 @@
 // there): the connections collector gives its last read again while the kernel's socket counters stand still
 // (QuietRead in linux.ts), and reads in full at the next read after anything it shows changes: bytes sent by
 // another process, a listener opened, a listener closed while another opens (sockstat's counts unmoved: the destroy event tells), a
+// listener moved to another address and port without closing (due by time: a dump of the listeners tells), a
 // unix socket, a UDP datagram, a listener shared by a fork, the parent's exit, and after fullReadEveryMs with
 // nothing moving. Bytes on its own process's connections (as the browser host's page's WebSocket moves them) are
 // read by a get of those sockets alone: the read is given again with their rows fresh (bytes sent as the read runs
@@ -48,6 +49,17 @@ const TALKER = [
   '    else: c.sendall(b"y" * 1000); s.recv(1000); print("sent", flush=True)',
 ].join('\\n');
 
+// A listener on loopback, on a port the kernel chose, that on "move" leaves the kernel's tables and comes back on every
+// address at 7106, the same socket: shutdown(2) takes it to CLOSE (its port, not bound by number, freed), bind(2) and
+// listen(2) put it back. No segment, sockstat's counts as they were, no destroy event, the same descriptors.
+const MOVER = [
+  'import socket, sys',
+  's = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()',
+  'print(s.getsockname()[1], flush=True)',
+  'for line in sys.stdin:',
+  '    s.shutdown(socket.SHUT_RDWR); s.bind(("0.0.0.0", 7106)); s.listen(); print("moved", flush=True)',
+].join('\\n');
+
 void (async () => {
   // Called as a full read's TCP dump is about to be asked.
   let beforeTcpDump: (() => void) | null = null;
@@ -87,6 +99,7 @@ void (async () => {
       tcpKept: collector.readCounts.tcpKept > keptBefore,
       rows: r.rows.map((row) => ({
         id: row.id,
+        localAddress: row.localAddress,
         localPort: row.localPort,
         remotePort: row.remotePort,
         state: row.state,
@@ -182,9 +195,25 @@ void (async () => {
   await read('time, after a queue');
   await sleep(3100);
   await read('time');
+  const mover = spawn('python3', ['-c', MOVER], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [moverLine] = (await once(mover.stdout!, 'data')) as [Buffer];
+  const moverPort = Number(String(moverLine).trim());
+  await sleep(100);
+  await read('mover');
+  await read('still after the mover');
+  mover.stdin!.write('move\\n');
+  await once(mover.stdout!, 'data');
+  await sleep(3100);
+  // Due by time: the listeners dumped are not those of the last reading's rows, so TCP is dumped in full.
+  await read('time, a listener moved');
+  await sleep(3100);
+  await read('time after the move');
+  mover.kill('SIGKILL');
   process.kill(child, 'SIGKILL');
   talker.kill('SIGKILL');
-  console.log(JSON.stringify({ parent: parent.pid, child, me: process.pid, steps, counts: collector.readCounts }));
+  console.log(
+    JSON.stringify({ parent: parent.pid, child, me: process.pid, moverPort, steps, counts: collector.readCounts }),
+  );
   collector.dispose();
   process.exit(0);
 })();
@@ -202,6 +231,7 @@ interface Step {
   tcpKept: boolean;
   rows: {
     id: string;
+    localAddress: string;
     localPort: number | null;
     remotePort: number | null;
     state: string;
@@ -241,8 +271,9 @@ describe.runIf(root)('connections read again while the kernel counters stand sti
       parent: number;
       child: number;
       me: number;
+      moverPort: number;
       steps: Step[];
-      counts: { full: number; again: number; gets: number };
+      counts: { full: number; again: number; gets: number; tcpKept: number; listenersMoved: number };
     };
     const step = (name: string) => out.steps.find((s) => s.step === name)!;
     const row = (name: string, port: number) => step(name).rows.find((r) => r.localPort === port);
@@ -274,9 +305,21 @@ describe.runIf(root)('connections read again while the kernel counters stand sti
       ['drained', false],
       ['time, after a queue', true],
       ['time', true],
+      ['mover', true],
+      ['still after the mover', false],
+      ['time, a listener moved', true],
+      ['time after the move', true],
     ]);
-    // Full reads due by time alone: TCP dumped while the last reading held a queue, taken again once none did.
-    expect(out.steps.filter((s) => s.tcpKept).map((s) => s.step)).toEqual(['time']);
+    // Full reads due by time alone: TCP dumped while the last reading held a queue, taken again once none did; dumped
+    // where a listener had moved since (its row there at once), taken again after.
+    expect(out.steps.filter((s) => s.tcpKept).map((s) => s.step)).toEqual(['time', 'time after the move']);
+    const mover = (name: string) =>
+      step(name)
+        .rows.filter((r) => r.state === 'LISTEN' && (r.localPort === out.moverPort || r.localPort === 7106))
+        .map((r) => `${r.localAddress}:${r.localPort}`);
+    expect(mover('still after the mover')).toEqual([`127.0.0.1:${out.moverPort}`]);
+    expect(mover('time, a listener moved')).toEqual(['0.0.0.0:7106']);
+    expect(mover('time after the move')).toEqual(['0.0.0.0:7106']);
     // The talker's receiving end (7105, accepted): its queue read fully, given again as it was once read by its
     // process (nothing moved the counters), emptied by the read due by time, and so taken again.
     const queue = (name: string) =>
@@ -289,7 +332,7 @@ describe.runIf(root)('connections read again while the kernel counters stand sti
     // (a full read's, or a get's that found them alone in moving): its bytes, more of them, those sent as the read
     // runs, those sent as the dump is asked; and after 'bytes' where the peer's acknowledgement of its 300 bytes was
     // delayed past the dump. Not the read after a get found nothing else moving: the counters stood still since.
-    expect({ ...out.counts, gets: 0 }).toEqual({ full: 14, again: 14, gets: 0, tcpKept: 1 });
+    expect({ ...out.counts, gets: 0 }).toEqual({ full: 17, again: 15, gets: 0, tcpKept: 2, listenersMoved: 1 });
     expect([4, 5]).toContain(out.counts.gets);
     expect(
       ['own bytes', 'more own bytes', 'still after own bytes', 'own bytes as the read runs'].map((s) => [

@@ -19,6 +19,8 @@ export const extBit = (attribute: number): number => 1 << (attribute - 1);
  * `ss -a` does. Not TCP_CLOSE sockets that are only bound (BOUND_INACTIVE, 13): /proc has none of those.
  */
 export const TCP_DUMP_STATES = 0x1ffe;
+/** TCP's listeners alone (1 << TCP_LISTEN): a dump of them walks the kernel's listening hash, not its established one. */
+export const TCPF_LISTEN = 1 << 10;
 
 /** struct inet_diag_req_v2 (56 bytes): a dump of every socket of a family and protocol in `states`. */
 export function inetDiagRequest(family: number, protocol: number, ext: number, states: number): Buffer {
