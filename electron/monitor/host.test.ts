@@ -56,6 +56,36 @@ describe('startMonitor (worker thread)', () => {
     await expect(monitor.history('lo')).rejects.toThrow(/closed/);
   });
 
+  it('folds a flood of subscribes and unsubscribes into the snapshots on their way, ending where the client left off', async () => {
+    const monitor = startMonitor({ workerPath, workerData: { rows: 2000, churn: 0.01 }, log: () => {} });
+    const on = new TestClient(monitor);
+    const off = new TestClient(monitor);
+    on.handle({ type: 'setInterval', intervalMs: 500 });
+    on.handle({ type: 'subscribe', dataset: 'connections' });
+    await until('the first snapshot', () => on.of('snapshot').length === 1, 20_000, 20);
+    // 5,000 pairs, one ending subscribed and one unsubscribed: each subscribe would have the worker send (and the host
+    // hold) a snapshot of the whole table.
+    for (let i = 0; i < 5000; i++) {
+      for (const c of [on, off]) {
+        c.handle({ type: 'subscribe', dataset: 'connections' });
+        c.handle({ type: 'unsubscribe', dataset: 'connections' });
+      }
+    }
+    on.handle({ type: 'subscribe', dataset: 'connections' });
+    const before = on.of('diff').length;
+    await until('diffs after the flood', () => on.of('diff').length >= before + 3, 20_000, 20);
+    expect(on.gaps).toEqual([]);
+    // The one on its way when the flood began, and one for where it ended, at most (not 5,000).
+    expect(on.of('snapshot').length).toBeLessThanOrEqual(3);
+    expect(off.of('snapshot').length).toBeLessThanOrEqual(2);
+    expect(openRows(on)).toBe(2000);
+    // Unsubscribed in the end: no diffs come.
+    const offDiffs = off.of('diff').length;
+    await until('two more ticks', () => on.of('diff').length >= before + 5, 20_000, 20);
+    expect(off.of('diff').length).toBe(offDiffs);
+    await monitor.close();
+  });
+
   it('restarts a worker that dies, tells every client and sends fresh snapshots of what each subscribed to', async () => {
     const logs: string[] = [];
     const monitor = startMonitor({
