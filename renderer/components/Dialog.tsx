@@ -1,5 +1,5 @@
 // A modal dialog: focus moves in and stays in, Escape closes, focus returns to where it was.
-import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 
 /** Whether `el` is a Tab stop as a radio button goes: any element but a radio; a radio that is its group's checked
  *  one, or its group's first where none is checked. */
@@ -11,6 +11,26 @@ function radioStop(el: HTMLElement, within: HTMLElement): boolean {
   const checked = group.find((r) => r.checked);
   return checked ? checked === el : group[0] === el;
 }
+
+/** How far a key scrolls the dialog's body: a line, or a page less a line so that the reader keeps their place. */
+const LINE_PX = 40;
+const SCROLL_KEYS: Record<string, (body: HTMLElement) => number> = {
+  ArrowDown: () => LINE_PX,
+  ArrowUp: () => -LINE_PX,
+  PageDown: (body) => Math.max(LINE_PX, body.clientHeight - LINE_PX),
+  PageUp: (body) => -Math.max(LINE_PX, body.clientHeight - LINE_PX),
+  Home: (body) => -body.scrollHeight,
+  End: (body) => body.scrollHeight,
+};
+
+/** Whether a key pressed on `el` is free to scroll the body: a plain button does nothing with it (a field, a select,
+ *  a radio or a menu's item has its own use for the arrows and Home/End; the focused body scrolls itself). */
+function leavesScrollKeys(el: EventTarget): boolean {
+  return el instanceof HTMLButtonElement && (el.getAttribute('role') ?? 'button') === 'button';
+}
+
+/** Whether `body` has more than it shows (a pixel of rounding is not worth a Tab stop). */
+const overflowing = (body: HTMLElement) => body.scrollHeight - body.clientHeight > 1;
 
 function focusInside(dialog: HTMLElement | null): void {
   const el = dialog?.querySelector<HTMLElement>('[data-autofocus]') ?? dialog?.querySelector<HTMLElement>('button');
@@ -28,6 +48,22 @@ export function Dialog(props: {
   describedBy?: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  const bodyRef = useRef<HTMLElement>(null);
+  // A body taller than the dialog's room scrolls: it is then a Tab stop (a named region) and the scrolling keys on a
+  // button move it, or a keyboard never saw its end (the shortcuts' last eight rows at 900 × 600, Escape among them:
+  // the focus went round the buttons alone, and no key scrolled: a new user's review). Read after each render (the
+  // content changed) and as its box changes size (the window did).
+  const [overflows, setOverflows] = useState(false);
+  useLayoutEffect(() => {
+    if (bodyRef.current) setOverflows(overflowing(bodyRef.current));
+  });
+  useEffect(() => {
+    const body = bodyRef.current;
+    if (!body || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => setOverflows(overflowing(body)));
+    observer.observe(body);
+    return () => observer.disconnect();
+  }, []);
   useEffect(() => {
     const previous = document.activeElement;
     focusInside(ref.current);
@@ -56,6 +92,16 @@ export function Dialog(props: {
       const next = e.shiftKey ? (i <= 0 ? focusable.length - 1 : i - 1) : (i + 1) % focusable.length;
       focusable[next]!.focus();
       e.preventDefault();
+    } else if (
+      overflows &&
+      bodyRef.current &&
+      SCROLL_KEYS[e.key] &&
+      !(e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) &&
+      !e.defaultPrevented &&
+      leavesScrollKeys(e.target)
+    ) {
+      bodyRef.current.scrollTop += SCROLL_KEYS[e.key]!(bodyRef.current);
+      e.preventDefault();
     }
   };
   return (
@@ -71,7 +117,14 @@ export function Dialog(props: {
         onKeyDown={onKeyDown}
       >
         <h2 className="dialog-title">{props.heading ?? props.title}</h2>
-        <div className="dialog-body">{props.children}</div>
+        <section
+          ref={bodyRef}
+          className="dialog-body"
+          tabIndex={overflows ? 0 : undefined}
+          aria-label={overflows ? `${props.title} (scrolls)` : undefined}
+        >
+          {props.children}
+        </section>
         <div className="dialog-actions">{props.actions}</div>
       </div>
     </div>
