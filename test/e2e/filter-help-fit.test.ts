@@ -54,4 +54,32 @@ describe('fitting the window', () => {
       await help.waitFor({ state: 'detached' });
     }
   });
+
+  it('closing the help by its Close or by Escape puts the focus back on its ?', async () => {
+    // The popover closed and the focus fell to the page: the next Tab began again from the window's top (a new
+    // user's review, at 1366 × 768).
+    await page.setViewportSize({ width: 1366, height: 768 });
+    const box = page.getByRole('searchbox', { name: 'Filter connections' });
+    const button = page.getByRole('button', { name: '?', exact: true }).first();
+    const help = page.getByRole('dialog', { name: 'Filter syntax' });
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return 'the page';
+        return `${el.tagName.toLowerCase()} ${el.getAttribute('title') ?? el.textContent}`;
+      });
+    for (const close of ['Enter', 'Escape']) {
+      await box.focus();
+      await page.keyboard.press('Tab');
+      expect(await focused()).toBe('button Filter syntax');
+      await page.keyboard.press('Enter');
+      await help.waitFor();
+      await page.keyboard.press('Tab');
+      expect(await focused()).toBe('button Close');
+      await page.keyboard.press(close);
+      await help.waitFor({ state: 'detached' });
+      expect(await focused()).toBe('button Filter syntax');
+      expect(await button.getAttribute('aria-expanded')).toBe('false');
+    }
+  });
 });

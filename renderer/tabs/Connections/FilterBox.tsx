@@ -41,6 +41,13 @@ export function FilterBox(props: {
 }) {
   const [help, setHelp] = useState(false);
   const helpRef = useRef<HTMLDivElement>(null);
+  const helpButtonRef = useRef<HTMLButtonElement>(null);
+  // The help's Close, or whatever in it has the focus, leaves with it: the focus goes back to the ? that opened it
+  // (it fell to the page, and the next Tab started again from the window's top: a new user's review).
+  const closeHelp = () => {
+    if (helpRef.current?.contains(document.activeElement)) helpButtonRef.current?.focus();
+    setHelp(false);
+  };
   const errorRef = useRef<HTMLSpanElement>(null);
   const error = props.parsed.ok ? null : props.parsed.error;
   const invalid = error !== null;
@@ -69,7 +76,7 @@ export function FilterBox(props: {
       }}
       onKeyDown={(e) => {
         if (e.key === 'Escape' && help) {
-          setHelp(false);
+          closeHelp();
           e.stopPropagation();
         }
       }}
@@ -95,6 +102,7 @@ export function FilterBox(props: {
         spellCheck={false}
       />
       <button
+        ref={helpButtonRef}
         type="button"
         className="small"
         aria-expanded={help}
@@ -134,7 +142,7 @@ export function FilterBox(props: {
               ))}
             </tbody>
           </table>
-          <button type="button" className="small" onClick={() => setHelp(false)}>
+          <button type="button" className="small" onClick={closeHelp}>
             Close
           </button>
         </div>
