@@ -121,4 +121,27 @@ describe('settings', () => {
     await page.keyboard.press('Space');
     await page.locator('[data-status="paused"]').waitFor({ state: 'detached' });
   });
+
+  it('keeps the status bar as tall with the Paused badge as without it, in both themes', async () => {
+    // The badge's border made the bar 2 px taller (23.19 to 25.19 px): the grid and its bottom bar jumped at each
+    // Space (a new user's review).
+    const footer = page.locator('footer[aria-label="Status"]');
+    const height = () => footer.evaluate((el) => el.getBoundingClientRect().height);
+    const theme = page.getByRole('combobox', { name: 'Theme' });
+    try {
+      for (const name of ['light', 'dark']) {
+        await theme.selectOption(name);
+        const without = await height();
+        await page.locator('body').click({ position: { x: 5, y: 300 } });
+        await page.keyboard.press('Space');
+        await page.locator('[data-status="paused"]').waitFor();
+        expect(await height()).toBe(without);
+        await page.keyboard.press('Space');
+        await page.locator('[data-status="paused"]').waitFor({ state: 'detached' });
+        expect(await height()).toBe(without);
+      }
+    } finally {
+      await theme.selectOption('system');
+    }
+  });
 });
