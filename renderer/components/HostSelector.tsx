@@ -280,6 +280,7 @@ export function useHostBarItems(): { chips: BarItem | null; selector: BarItem | 
                 id: `host-${value}`,
                 label: h ? `Show ${hostStateText(h)}` : `Show ${label.toLowerCase()}`,
                 checked: value === current,
+                radio: true,
                 separatorBefore: i === 0,
                 onSelect: () => select(selectionOf(value)),
               };

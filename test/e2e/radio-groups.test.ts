@@ -55,3 +55,56 @@ describe('a radio group from the keyboard', () => {
     expect(await focused()).toEqual({ name: 'All', role: 'radio', checked: 'true' });
   });
 });
+
+describe('a radio group moved into a toolbar’s ⋯ menu', () => {
+  /** The items of the toolbar `label`'s More menu named in `names`: role and aria-checked, in order. */
+  const moreItems = async (label: string, names: readonly string[]) => {
+    await page.getByRole('button', { name: `More in ${label}` }).click();
+    const menu = page.getByRole('menu', { name: `More in ${label}` });
+    await menu.waitFor();
+    const items = await menu
+      .locator('[role^="menuitem"]')
+      .evaluateAll(
+        (els, wanted) =>
+          els
+            .filter((el) => wanted.includes(el.textContent?.replace(/^✓/, '') ?? ''))
+            .map((el) => `${el.getAttribute('role')} ${el.getAttribute('aria-checked')}`),
+        names,
+      );
+    return { menu, items };
+  };
+
+  it('is a group of menu radios, the chosen one checked (they were checkboxes, though one alone is ever on)', async () => {
+    const modes = ['Show all', 'Show listening', 'Show connected'];
+    try {
+      await page.setViewportSize({ width: 900, height: 600 });
+      const before = await moreItems('Connection filters', modes);
+      expect(before.items).toEqual(['menuitemradio true', 'menuitemradio false', 'menuitemradio false']);
+      await before.menu.getByRole('menuitemradio', { name: 'Show listening' }).click();
+      const after = await moreItems('Connection filters', modes);
+      expect(after.items).toEqual(['menuitemradio false', 'menuitemradio true', 'menuitemradio false']);
+      await after.menu.getByRole('menuitemradio', { name: 'Show all' }).click();
+      // History's groups, in a window narrow enough to move them: As it was's modes, What changed's comparisons.
+      await page.setViewportSize({ width: 600, height: 600 });
+      await page.getByRole('tab', { name: 'History' }).click();
+      await page.getByRole('radio', { name: 'As it was' }).click();
+      await until('As it was’s modes in its ⋯', () =>
+        page.getByRole('button', { name: 'More in Recorded connection filters' }).isVisible(),
+      );
+      const recorded = await moreItems('Recorded connection filters', modes);
+      expect(recorded.items).toEqual(['menuitemradio true', 'menuitemradio false', 'menuitemradio false']);
+      await page.keyboard.press('Escape');
+      await page.getByRole('radio', { name: 'What changed' }).click();
+      await until('What changed’s comparisons in its ⋯', () =>
+        page.getByRole('button', { name: 'More in What changed' }).isVisible(),
+      );
+      const compare = await moreItems('What changed', ['Now vs a moment', 'Two moments']);
+      expect(compare.items).toEqual(['menuitemradio true', 'menuitemradio false']);
+      await page.keyboard.press('Escape');
+      await page.getByRole('radio', { name: 'As it was' }).click();
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+      await page.getByRole('tab', { name: 'Connections' }).click();
+    }
+  });
+});

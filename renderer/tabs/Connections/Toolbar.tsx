@@ -1,9 +1,15 @@
 // The Connections tab's toolbar: protocol and family toggles, listening or connected, loopback, the filter
 // and the process chip, then highlights, the process list, the action log and host names. What does not fit
 // moves into its ⋯ menu (OverflowBar).
-import { CONNECTION_MODES, SOCKET_TOGGLES, type ConnectionToggles, type ParsedFilter } from '../../../shared/filter.js';
+import {
+  CONNECTION_MODES,
+  SOCKET_TOGGLES,
+  type ConnectionMode,
+  type ConnectionToggles,
+  type ParsedFilter,
+} from '../../../shared/filter.js';
 import { Inert, inertLabel, isolated } from '../../components/Inert.js';
-import { OverflowBar } from '../../components/OverflowBar.js';
+import { type BarItem, OverflowBar } from '../../components/OverflowBar.js';
 import { RadioButtons } from '../../components/RadioButtons.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
 import { FilterBox } from './FilterBox.js';
@@ -12,6 +18,29 @@ import { ToggleButton } from '../../components/ToggleButton.js';
 
 function setToggle(change: Partial<ConnectionToggles>): void {
   updateSettings((s) => ({ toggles: { ...s.toggles, ...change } }));
+}
+
+/** Listening or connected, as a toolbar item: a radio group on the bar and radios in its ⋯ menu (they were
+ *  checkboxes there, though one alone is ever on: a new user's review). History's "As it was" has the same. */
+export function connectionModeItem(mode: ConnectionMode, onChange: (mode: ConnectionMode) => void): BarItem {
+  return {
+    id: 'mode',
+    node: (
+      <RadioButtons
+        label="Listening or connected"
+        options={CONNECTION_MODES.map((m) => ({ value: m.mode, label: m.label }))}
+        value={mode}
+        onChange={onChange}
+      />
+    ),
+    menu: CONNECTION_MODES.map(({ mode: m, label }) => ({
+      id: `mode-${m}`,
+      label: `Show ${label.toLowerCase()}`,
+      checked: mode === m,
+      radio: true,
+      onSelect: () => onChange(m),
+    })),
+  };
 }
 
 /** Memoised: its props change with the user's choices, not with the rows, so a tick does not re-render it
@@ -64,23 +93,7 @@ export const ConnectionsToolbar = memo(function ConnectionsToolbar(props: {
             onSelect: () => setToggle({ [b.key]: !toggles[b.key] }),
           })),
         },
-        {
-          id: 'mode',
-          node: (
-            <RadioButtons
-              label="Listening or connected"
-              options={CONNECTION_MODES.map(({ mode, label }) => ({ value: mode, label }))}
-              value={toggles.mode}
-              onChange={(mode) => setToggle({ mode })}
-            />
-          ),
-          menu: CONNECTION_MODES.map(({ mode: m, label }) => ({
-            id: `mode-${m}`,
-            label: `Show ${label.toLowerCase()}`,
-            checked: toggles.mode === m,
-            onSelect: () => setToggle({ mode: m }),
-          })),
-        },
+        connectionModeItem(toggles.mode, (mode) => setToggle({ mode })),
         {
           id: 'loopback',
           node: (

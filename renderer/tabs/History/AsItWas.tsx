@@ -1,7 +1,7 @@
 // "As it was": a moment or a range picked on the timeline or typed, and the connections and listeners open
 // then, in the Connections grid with its filter language, and exportable.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { CONNECTION_MODES, parseFilter, withTerm, type ConnectionMode } from '../../../shared/filter.js';
+import { parseFilter, withTerm, type ConnectionMode } from '../../../shared/filter.js';
 import { formatBytes, formatClock, formatDateTime, isoTime } from '../../../shared/format.js';
 import {
   notRecordedText,
@@ -23,6 +23,7 @@ import { useServiceIndex } from '../../store/host-info.js';
 import type { NameLookup } from '../../../shared/names.js';
 import { connectionColumns, TRAFFIC_COLUMNS } from '../Connections/columns.js';
 import { FilterBox } from '../Connections/FilterBox.js';
+import { connectionModeItem } from '../Connections/Toolbar.js';
 import {
   download,
   historyCsv,
@@ -392,23 +393,7 @@ export function AsItWas() {
         label="Recorded connection filters"
         className="tab-toolbar"
         items={[
-          {
-            id: 'mode',
-            node: (
-              <RadioButtons
-                label="Listening or connected"
-                options={CONNECTION_MODES.map(({ mode, label }) => ({ value: mode, label }))}
-                value={mode}
-                onChange={setMode}
-              />
-            ),
-            menu: CONNECTION_MODES.map(({ mode: m, label }) => ({
-              id: `mode-${m}`,
-              label: `Show ${label.toLowerCase()}`,
-              checked: mode === m,
-              onSelect: () => setMode(m),
-            })),
-          },
+          connectionModeItem(mode, setMode),
           {
             id: 'filter',
             pinned: true,

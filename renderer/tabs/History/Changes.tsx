@@ -224,6 +224,7 @@ export function Changes() {
               id: `compare-${c.value}`,
               label: c.label,
               checked: twoMoments === (c.value === 'two'),
+              radio: true,
               onSelect: () => setTwoMoments(c.value === 'two'),
             })),
           },
