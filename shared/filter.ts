@@ -1,4 +1,5 @@
-// The Connections filter language. Terms are separated by spaces and all must match:
+// The Connections filter language. Terms are separated by spaces and all must match (there is no OR: a list is the
+// way to say either, and a bare OR, AND or NOT is refused, where it was a word that matched nothing):
 //   firefox                 free text: any column contains it (case-insensitive)
 //   proc:firefox            process name contains
 //   pid:1234                owning process id
@@ -16,6 +17,8 @@
 //                           sizes are binary as the columns show them (K = 1024); rows without counters
 //                           (UDP, unix, traffic not collected) never match
 //   -term                   negates any term;  "quoted values" may hold spaces
+//   state:listen,established  a comma lists values, any of which matches, in every field but the traffic ones (whose
+//                           comparisons take one number each); a comma inside quotes is part of a name (proc:"a,b")
 import { inCidr, isLoopback, isUnspecified, parseCidr, parseIp, type Cidr } from './address.js';
 import {
   countriesNamed,
@@ -29,11 +32,11 @@ import {
 } from './names.js';
 import { RANGE_LABELS } from './ranges.js';
 import { KNOWN_STATES, unixName, type Connection } from './types.js';
-import { inertText } from './inert-text.js';
+import { inertExcerpt, inertText } from './inert-text.js';
 
 export const FILTER_FIELDS = {
   proc: 'process name contains',
-  pid: 'owning process id (list with commas)',
+  pid: 'owning process id',
   port: 'local or remote port (80, 8000-8100, 80,443) or service name (https)',
   lport: 'local port',
   rport: 'remote (foreign) port',
@@ -48,7 +51,7 @@ export const FILTER_FIELDS = {
   path: 'unix socket path contains',
   host: 'remote host name contains (when names are resolved)',
   country: 'remote country code (US) or range (LAN, loopback, link-local, CGNAT, multicast...)',
-  asn: 'remote autonomous system number (15169, AS15169, lists with commas)',
+  asn: 'remote autonomous system number (15169, AS15169)',
   org: 'remote autonomous system organisation contains',
   bytes: 'bytes sent + received (>10M, <=512K)',
   sent: 'bytes sent (>1G)',
@@ -73,6 +76,8 @@ interface Token {
   negate: boolean;
   field: string | null;
   value: string;
+  /** Written in quotes: a comma in it is part of a name, not a list's separator. */
+  quoted: boolean;
   at: number;
 }
 
@@ -95,7 +100,8 @@ function tokenize(query: string): Token[] | { error: string; at: number } {
       i += m[0].length;
     }
     let value = '';
-    if (query[i] === '"' || query[i] === "'") {
+    const quoted = query[i] === '"' || query[i] === "'";
+    if (quoted) {
       // Inside quotes a backslash before a quote or a backslash stands for it (a name holding both kinds of quote:
       // an attacker's review of 12-06); before anything else it is itself (C:\Program Files, \u202e as shown).
       const quote = query[i]!;
@@ -115,7 +121,7 @@ function tokenize(query: string): Token[] | { error: string; at: number } {
       value = query.slice(start, i);
     }
     if (field !== null && value === '') return { error: `${field}: needs a value`, at };
-    tokens.push({ negate, field, value, at });
+    tokens.push({ negate, field, value, quoted, at });
   }
   return tokens;
 }
@@ -264,20 +270,46 @@ function sum(a: number | null | undefined, b: number | null | undefined): number
   return a === null || a === undefined || b === null || b === undefined ? null : a + b;
 }
 
+/** A value as an error quotes it: inert, and cut (a 1 MB value is not repeated whole in a message). */
+const said = (v: string) => `'${inertExcerpt(v, 80)}'`;
+
+/** Fields whose values are names or text (a process name may hold a comma): one in quotes is one value. */
+const TEXT_FIELDS: ReadonlySet<string> = new Set(['proc', 'cmd', 'path', 'host', 'org', 'user']);
+
+/** A term whose value may be a comma list, any of whose values matches: `make` gives each value's predicate (from the
+ *  value and its lower case) or why it cannot. An empty value is an error: in a text field it would match every row. */
+function anyOf(t: Token, make: (v: string, lv: string) => Predicate | string): Predicate | string {
+  const values = t.quoted && TEXT_FIELDS.has(t.field ?? '') ? [t.value] : t.value.split(',');
+  if (values.includes('')) {
+    return `${t.field}: ${said(t.value)} has an empty value: a list is values between commas, any of which matches (${t.field}:a,b)`;
+  }
+  const preds: Predicate[] = [];
+  for (const v of values) {
+    const p = make(v, v.toLowerCase());
+    if (typeof p === 'string') return p;
+    preds.push(p);
+  }
+  return preds.length === 1 ? preds[0]! : (r) => preds.some((p) => p(r));
+}
+
+const STATES = [...KNOWN_STATES].map((s) => s.toLowerCase());
+
 function termPredicate(t: Token, names: NameLookup, services: ServiceIndex | null): Predicate | string {
   const v = t.value;
-  const lv = v.toLowerCase();
   switch (t.field) {
-    case null:
+    case null: {
+      // Free text is matched as typed, comma and all: lists belong to fields.
+      const lv = v.toLowerCase();
       return (r) => holdsLower(haystack(r), lv) || namesText(r, names).includes(lv);
+    }
     case 'proc':
-      return (r) => r.processes.some((p) => holds(p.name, lv));
+      return anyOf(t, (_, lv) => (r) => r.processes.some((p) => holds(p.name, lv)));
     case 'cmd':
-      return (r) => r.processes.some((p) => holds(p.cmdline, lv));
+      return anyOf(t, (_, lv) => (r) => r.processes.some((p) => holds(p.cmdline, lv)));
     case 'pid': {
       const ranges = parseRanges(v, 2 ** 32);
       if (typeof ranges === 'string') return `pid: ${ranges}`;
-      if (!ranges) return `pid: '${v}' is not a process id`;
+      if (!ranges) return `pid: ${said(v)} is not a process id`;
       return (r) => r.processes.some((p) => inRanges(p.pid, ranges));
     }
     case 'port':
@@ -285,7 +317,7 @@ function termPredicate(t: Token, names: NameLookup, services: ServiceIndex | nul
     case 'rport': {
       const term = parsePortTerm(v);
       if (typeof term === 'string') return `${t.field}: ${term}`;
-      if (!term) return `${t.field}: '${v}' is not a port, range, list (0-65535) or service name`;
+      if (!term) return `${t.field}: ${said(v)} is not a port, range, list (0-65535) or service name`;
       const { ranges } = term;
       const shown = services ? shownServices(term.services, services) : term.services;
       if (typeof shown === 'string') return `${t.field}: ${shown}`;
@@ -296,67 +328,75 @@ function termPredicate(t: Token, names: NameLookup, services: ServiceIndex | nul
       return (r) => r.proto !== 'unix' && (matches(r, r.localPort) || matches(r, r.remotePort));
     }
     case 'host':
-      return (r) => lower(remoteEntry(names, r)?.host).includes(lv);
-    case 'country': {
-      // A typo or a country's name (`country:germany`) would match nothing and look like no such socket.
-      const range = RANGE_LABELS.some((l) => l.toLowerCase() === lv);
-      const code = /^[a-z]{2}$/.test(lv) && (!countriesNamed() || countryName(v.toUpperCase()) !== '');
-      if (!range && !code) {
-        const named = countryCodeOf(v);
-        return `country: '${v}' is no country code${named ? ` (${v} is ${named})` : ' (US, DE, JP…)'} nor range (${RANGE_LABELS.join(', ')})`;
-      }
-      return (r) => lower(remoteEntry(names, r)?.country) === lv;
-    }
+      return anyOf(t, (_, lv) => (r) => lower(remoteEntry(names, r)?.host).includes(lv));
+    case 'country':
+      return anyOf(t, (v, lv) => {
+        // A typo or a country's name (`country:germany`) would match nothing and look like no such socket.
+        const range = RANGE_LABELS.some((l) => l.toLowerCase() === lv);
+        const code = /^[a-z]{2}$/.test(lv) && (!countriesNamed() || countryName(v.toUpperCase()) !== '');
+        if (!range && !code) {
+          const named = countryCodeOf(v);
+          return `country: ${said(v)} is no country code${named ? ` (${inertExcerpt(v, 80)} is ${named})` : ' (US, DE, JP…)'} nor range (${RANGE_LABELS.join(', ')})`;
+        }
+        return (r) => lower(remoteEntry(names, r)?.country) === lv;
+      });
     case 'asn': {
-      const ranges = parseRanges(lv.replace(/(^|,)as/g, '$1'), 2 ** 32 - 1);
+      const ranges = parseRanges(v.toLowerCase().replace(/(^|,)as/g, '$1'), 2 ** 32 - 1);
       if (typeof ranges === 'string') return `asn: ${ranges}`;
-      if (!ranges) return `asn: '${v}' is not an AS number or list (15169, AS15169)`;
+      if (!ranges) return `asn: ${said(v)} is not an AS number or list (15169, AS15169)`;
       return (r) => {
         const asn = remoteEntry(names, r)?.asn;
         return asn !== null && asn !== undefined && inRanges(asn, ranges);
       };
     }
     case 'org':
-      return (r) => lower(remoteEntry(names, r)?.asOrg).includes(lv);
+      return anyOf(t, (_, lv) => (r) => lower(remoteEntry(names, r)?.asOrg).includes(lv));
     case 'addr':
     case 'laddr':
     case 'raddr': {
-      const m = addressMatcher(v);
-      if (!m) return `${t.field}: '${v}' is not an address or network`;
-      if (t.field === 'laddr') return (r) => m(r.localAddress);
-      if (t.field === 'raddr') return (r) => m(r.remoteAddress);
-      return (r) => m(r.localAddress) || m(r.remoteAddress);
+      const field = t.field;
+      return anyOf(t, (v) => {
+        const m = addressMatcher(v);
+        if (!m) return `${field}: ${said(v)} is not an address or network`;
+        if (field === 'laddr') return (r) => m(r.localAddress);
+        if (field === 'raddr') return (r) => m(r.remoteAddress);
+        return (r) => m(r.localAddress) || m(r.remoteAddress);
+      });
     }
-    case 'state': {
-      const want = lv.replace(/-/g, '_');
-      // A typo (state:establshed) would match nothing and look like no such socket: it is an error instead.
-      if (![...KNOWN_STATES].some((s) => s.toLowerCase().startsWith(want))) {
-        const near = nearestWord(
-          want,
-          [...KNOWN_STATES].map((s) => s.toLowerCase()),
-        );
-        return `state: '${v}' begins no state${near ? ` (did you mean ${near}?)` : ''}: listen, established, time_wait, close_wait, unconn, connected…`;
-      }
-      return (r) => r.state.toLowerCase().startsWith(want);
-    }
+    case 'state':
+      return anyOf(t, (v, lv) => {
+        const want = lv.replace(/-/g, '_');
+        // A typo (state:establshed) would match nothing and look like no such socket: it is an error instead.
+        if (!STATES.some((s) => s.startsWith(want))) {
+          const near = nearestWord(want, STATES);
+          return `state: ${said(v)} begins no state${near ? ` (did you mean ${near}?)` : ''}: listen, established, time_wait, close_wait, unconn, connected…`;
+        }
+        return (r) => r.state.toLowerCase().startsWith(want);
+      });
     case 'user':
-      return (r) => lower(r.user) === lv || String(r.uid ?? '') === v || r.processes.some((p) => lower(p.user) === lv);
-    case 'proto': {
-      const m = /^(tcp|udp|udplite|raw|unix)(6|4)?$/.exec(lv);
-      if (!m) {
-        const near = nearestWord(lv, ['tcp', 'udp', 'udplite', 'raw', 'unix', 'tcp4', 'tcp6', 'udp4', 'udp6']);
-        return `proto: '${v}' is not one of tcp, udp, udplite, raw, unix (add 4 or 6 for a family)${near ? `: did you mean ${near}?` : ''}`;
-      }
-      const family = m[2] === '6' ? 'inet6' : m[2] === '4' ? 'inet' : null;
-      return (r) => r.proto === m[1] && (family === null || r.family === family);
-    }
-    case 'inode': {
-      if (!/^\d+$/.test(v)) return `inode: '${v}' is not a number`;
-      const n = Number(v);
-      return (r) => r.inode === n;
-    }
+      return anyOf(
+        t,
+        (v, lv) => (r) =>
+          lower(r.user) === lv || String(r.uid ?? '') === v || r.processes.some((p) => lower(p.user) === lv),
+      );
+    case 'proto':
+      return anyOf(t, (v, lv) => {
+        const m = /^(tcp|udp|udplite|raw|unix)(6|4)?$/.exec(lv);
+        if (!m) {
+          const near = nearestWord(lv, ['tcp', 'udp', 'udplite', 'raw', 'unix', 'tcp4', 'tcp6', 'udp4', 'udp6']);
+          return `proto: ${said(v)} is not one of tcp, udp, udplite, raw, unix (add 4 or 6 for a family)${near ? `: did you mean ${near}?` : ''}`;
+        }
+        const family = m[2] === '6' ? 'inet6' : m[2] === '4' ? 'inet' : null;
+        return (r) => r.proto === m[1] && (family === null || r.family === family);
+      });
+    case 'inode':
+      return anyOf(t, (v) => {
+        if (!/^\d+$/.test(v)) return `inode: ${said(v)} is not a number`;
+        const n = Number(v);
+        return (r) => r.inode === n;
+      });
     case 'path':
-      return (r) => holds(r.path, lv);
+      return anyOf(t, (_, lv) => (r) => holds(r.path, lv));
     case 'bytes':
     case 'sent':
     case 'recv':
@@ -364,15 +404,19 @@ function termPredicate(t: Token, names: NameLookup, services: ServiceIndex | nul
     case 'rtt':
     case 'retrans': {
       const term = TRAFFIC_TERMS[t.field]!;
+      // A list of comparisons would read a thousands separator (>1,000) or a range (>1K,<2K) as either of two.
+      if (v.includes(',')) {
+        return `${t.field}: ${said(v)} holds a comma: a comparison takes one number, without thousands separators; for a range write two terms (${t.field}:>1K ${t.field}:<2K)`;
+      }
       const test = comparison(v, term.kind);
-      if (!test) return `${t.field}: '${v}' is not a comparison such as ${t.field}:${term.example}`;
+      if (!test) return `${t.field}: ${said(v)} is not a comparison such as ${t.field}:${term.example}`;
       return (r) => {
         const n = term.value(r);
         return n !== null && n !== undefined && test(n);
       };
     }
     default:
-      return `unknown field '${t.field}:' (known: ${Object.keys(FILTER_FIELDS).join(', ')})`;
+      return `unknown field ${said(`${t.field}:`)} (known: ${Object.keys(FILTER_FIELDS).join(', ')})`;
   }
 }
 
@@ -436,6 +480,44 @@ function editDistance(a: string, b: string, limit: number): number {
   return previous[b.length]!;
 }
 
+/** Why the i-th term, a bare OR, AND or NOT, is refused, or null when it is none: each was a word that matched
+ *  nothing (rport:8765 OR rport:9911 gave no rows without a word: a new user's review). OR is refused rather than
+ *  read: terms join by AND, with no parentheses to say how the two would group, and a comma list already says either
+ *  of a field's values; a term that is either of two fields' has no way to be written. Quoted, each is a word. */
+function operatorWord(tokens: Token[], i: number): string | null {
+  const t = tokens[i]!;
+  if (t.field !== null || t.negate || t.quoted) return null;
+  const word = t.value.toLowerCase();
+  const quote = `quote it ("${t.value}")`;
+  const prev = tokens[i - 1];
+  const next = tokens[i + 1];
+  // A term the error may repeat as it is: short, plain and a list may hold it.
+  const plain = (u: Token | undefined): u is Token & { field: string } =>
+    u !== undefined &&
+    u.field !== null &&
+    !u.quoted &&
+    !(u.field in TRAFFIC_TERMS) &&
+    u.value.length <= 40 &&
+    /^[^"'\\]+$/.test(u.value);
+  if (word === 'or') {
+    const list =
+      plain(prev) && plain(next) && prev.field === next.field && !prev.negate && !next.negate
+        ? inertText(`${prev.field}:${prev.value},${next.value}`)
+        : null;
+    return list
+      ? `'${t.value}' is no operator: all terms must match; for any of several values list them with commas (${list})`
+      : `'${t.value}' is no operator: all terms must match; for any of several values list them with commas (port:80,443, proc:sshd,nginx); to find the word, ${quote}`;
+  }
+  if (word === 'and') {
+    return `'${t.value}' is no operator: all terms must match already, so leave it out; to find the word, ${quote}`;
+  }
+  if (word === 'not') {
+    const term = plain(next) && !next.negate ? inertText(`-${next.field}:${next.value}`) : '-state:listen';
+    return `'${t.value}' is no operator: a - before a term negates it (${term}); to find the word, ${quote}`;
+  }
+  return null;
+}
+
 /** Parses a query. `names` answers the terms about names and places (host:, country:, port:https, free
  *  text); it is read when the predicate runs, so the same predicate follows names as they arrive. `services`, the
  *  host's services database, makes a `port:` term's name an error when the database has no such name, and lets an
@@ -448,7 +530,9 @@ export function parseFilter(
   const tokens = tokenize(query);
   if (!Array.isArray(tokens)) return { ok: false, ...tokens };
   const preds: Predicate[] = [];
-  for (const t of tokens) {
+  for (const [i, t] of tokens.entries()) {
+    const operator = operatorWord(tokens, i);
+    if (operator !== null) return { ok: false, error: operator, at: t.at };
     const p = termPredicate(t, names, services);
     if (typeof p === 'string') return { ok: false, error: p, at: t.at };
     preds.push(t.negate ? (r) => !p(r) : p);
@@ -461,7 +545,8 @@ export function parseFilter(
 /** Quotes a value for the filter box when it holds spaces or quotes (a process name like "Web Content"), a quote or
  *  backslash inside it escaped. */
 function quoteFilterValue(value: string): string {
-  if (/^[^\s"']+$/.test(value)) return value;
+  // A comma too: unquoted, `a,b` would be a list finding the processes named like either part.
+  if (/^[^\s"',]+$/.test(value)) return value;
   return `"${value.replace(/["\\]/g, '\\$&')}"`;
 }
 
