@@ -50,6 +50,8 @@ describe('fitting the window', () => {
       const [row, box] = await Promise.all([last.boundingBox(), help.boundingBox()]);
       expect(row!.y + row!.height).toBeLessThanOrEqual(box!.y + box!.height);
       expect(await help.locator('p').first().textContent()).toContain('negates a term; "quoted values"');
+      // Lists are the filter's way to say either (there is no OR), in every field: the help says so before the fields.
+      expect(await help.locator('p').nth(1).textContent()).toContain('A comma lists values, any of which matches');
       await page.keyboard.press('Escape');
       await help.waitFor({ state: 'detached' });
     }

@@ -120,8 +120,13 @@ export function FilterBox(props: {
       {help ? (
         <div id="filter-help" ref={helpRef} className="popover" role="dialog" aria-label="Filter syntax">
           <p>
-            Words are matched anywhere (case-insensitive); all terms must match. <code>-term</code> negates a term;{' '}
-            <code>"quoted values"</code> may hold spaces.
+            Words are matched anywhere (case-insensitive); all terms must match (there is no <code>OR</code>).{' '}
+            <code>-term</code> negates a term; <code>"quoted values"</code> may hold spaces.
+          </p>
+          <p>
+            A comma lists values, any of which matches: <code>state:listen,established</code>,{' '}
+            <code>proc:sshd,nginx</code>; inside quotes a comma is part of a name. The traffic terms take one comparison
+            each.
           </p>
           {/* Before the fields, which a short window shows only by scrolling (a new user's review of 12-05). */}
           <p>
