@@ -131,8 +131,17 @@ describe('Connections tab', () => {
     await until('the client end', async () => (await rowCount()) === 1);
     await setFilter(`"${name}" addr:127.0.0.0/8 port:${port}`);
     await until('all three again', async () => (await rowCount()) === 3);
+    // A comma lists values, any of which matches, in every field (state: and proc: lists were an error and nothing).
+    await setFilter(`proc:nlnosuch,${name} state:listen,established`);
+    await until('all three from lists', async () => (await rowCount()) === 3);
     await setFilter(`proc:${name} addr:10.0.0.0/8`);
     await until('none', async () => (await rowCount()) === 0);
+    // A bare OR is refused with the list that says it (it was a word to find, and found nothing).
+    await setFilter(`proc:${name} rport:${port} OR rport:1`);
+    await until('the OR marked', async () => (await filterBox().getAttribute('aria-invalid')) === 'true');
+    expect(await page.locator('#filter-error').textContent()).toBe(
+      `'OR' is no operator: all terms must match; for any of several values list them with commas (rport:${port},1). The list keeps the last valid filter.`,
+    );
     // An invalid query is marked and leaves the last good view.
     await setFilter(`proc:${name} port:99999`);
     expect(await filterBox().getAttribute('aria-invalid')).toBe('true');
