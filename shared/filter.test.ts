@@ -188,6 +188,23 @@ describe('comma lists and operator words', () => {
       expect(match(q), q).toBe(n);
   });
 
+  it('refuses a list of more than 1,000 values, in every field that takes one', () => {
+    // Each row is tested against each value: a pasted list of 100,000 would have held the filter for minutes.
+    const list = (n: number, v: (i: number) => string) => Array.from({ length: n }, (_, i) => v(i)).join(',');
+    for (const field of ['proc', 'user', 'state', 'addr', 'pid', 'port', 'asn']) {
+      const value = (i: number) =>
+        field === 'state'
+          ? 'listen'
+          : field === 'addr'
+            ? `10.0.0.${i % 250}`
+            : field === 'proc' || field === 'user'
+              ? `n${i}`
+              : String(i + 1);
+      expect(error(`${field}:${list(1000, value)}`), field).toBeNull();
+      expect(error(`${field}:${list(1001, value)}`), field).toMatch(/a list holds at most 1,000 values/);
+    }
+  });
+
   it('keeps a comma inside quotes as part of a name, and free text as typed', () => {
     const named = (name: string) => conn({ processes: [proc(1, name)], ownerStatus: 'known' });
     const both = [named('sshd'), named('sshd,x')];

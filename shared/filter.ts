@@ -128,11 +128,18 @@ function tokenize(query: string): Token[] | { error: string; at: number } {
 
 type Range = [number, number];
 
+/** Values in one term's list, at most: each row is tested against each value, so a pasted list of 100,000 names or
+ *  PIDs would have held the table's filter for minutes. */
+const MAX_LIST = 1000;
+const TOO_LONG = `a list holds at most ${MAX_LIST.toLocaleString('en-US')} values`;
+
 /** Numbers and ranges, comma-separated (`80,8000-8100`), each at most `max`; null where one is not, or why where a
  *  range is written backwards (`443-80`: what was meant is plain, and it would match nothing). */
 function parseRanges(value: string, max: number): Range[] | string | null {
   const out: Range[] = [];
-  for (const part of value.split(',')) {
+  const parts = value.split(',');
+  if (parts.length > MAX_LIST) return TOO_LONG;
+  for (const part of parts) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
     if (!m) return null;
     const lo = Number(m[1]);
@@ -202,7 +209,9 @@ function namesText(r: Connection, names: NameLookup): string {
 function parsePortTerm(value: string): { ranges: Range[]; services: Set<string> } | string | null {
   const ranges: Range[] = [];
   const services = new Set<string>();
-  for (const part of value.split(',')) {
+  const parts = value.split(',');
+  if (parts.length > MAX_LIST) return TOO_LONG;
+  for (const part of parts) {
     const p = part.trim().toLowerCase();
     if (/^[a-z][a-z0-9._+-]*$/.test(p) && p.length <= 64) services.add(p);
     else {
@@ -280,6 +289,7 @@ const TEXT_FIELDS: ReadonlySet<string> = new Set(['proc', 'cmd', 'path', 'host',
  *  value and its lower case) or why it cannot. An empty value is an error: in a text field it would match every row. */
 function anyOf(t: Token, make: (v: string, lv: string) => Predicate | string): Predicate | string {
   const values = t.quoted && TEXT_FIELDS.has(t.field ?? '') ? [t.value] : t.value.split(',');
+  if (values.length > MAX_LIST) return `${t.field}: ${TOO_LONG}`;
   if (values.includes('')) {
     return `${t.field}: ${said(t.value)} has an empty value: a list is values between commas, any of which matches (${t.field}:a,b)`;
   }
