@@ -24,8 +24,20 @@ export function middleCut(text: string): { head: string; tail: string } | null {
 }
 
 /** An OS string drawn as Inert draws it (escaped, isolated, clamped to CELL_MAX with the whole escaped text as its
- *  title where clamped or escaped), a long one cut in the middle. */
-function MiddleCutInner(props: { text: string }) {
+ *  title where clamped or escaped), a long one cut in the middle; `more` (our words: "+1", how many more names) after
+ *  it, outside its isolation, never cut: the name gives way. */
+function MiddleCutInner(props: { text: string; more?: string | undefined }) {
+  const name = <CutName text={props.text} />;
+  if (props.more === undefined) return name;
+  return (
+    <span className="mid-more-of">
+      {name}
+      <span className="mid-more"> {props.more}</span>
+    </span>
+  );
+}
+
+function CutName(props: { text: string }) {
   const safe = inertText(props.text);
   // Clamped before it is cut: a name of a megabyte (a remote host's, a capture's) is not split code point by code
   // point at each render, nor drawn whole.

@@ -171,31 +171,44 @@ describe('polish for a new user', () => {
     }
   });
 
-  it('a name cut in the middle stays in its cell however narrow the column: its end is cut only where the column is narrower than it', {
+  it('a name cut in the middle stays in its cell however narrow the column: its end is cut only where the column is narrower than it; a shared socket shows its first name and how many more', {
     timeout: 60_000,
   }, async () => {
-    // A socket shared by a shell and a program with a long name (the shell's stdout, a socket pair): its Process
-    // reads "sh, nl-sleeper-with" (the kernel keeps 15 bytes of a name), cut as "sh, nl-" and "sleeper-with". On main
-    // a column narrower than that end showed its middle, cut on both sides ("leeper-wi"), as chromium's shared
-    // sockets did in a new user's UNIX view.
+    // A socket shared by a shell with a long name and its child (the shell's stdout, a socket pair): its Process is
+    // "nl-sleeper-with-a-long-name, sleep". The cell shows the first name, cut in its middle as "nl-sleeper-with" and
+    // "-a-long-name", and "+1": the list cut as one text read "chromium…hpad_handler", a name no process has (a new
+    // user's review of 12-07). On main a column narrower than the end showed its middle, cut on
+    // both sides ("leeper-wi"), as chromium's shared sockets did in a new user's UNIX view.
     const exe = join(dir, 'nl-sleeper-with-a-long-name');
-    copyFileSync('/bin/sleep', exe);
+    copyFileSync('/bin/sh', exe);
     chmodSync(exe, 0o755);
-    const shared = spawn('sh', ['-c', `"${exe}" 120 & wait`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const shared = spawn(exe, ['-c', 'sleep 120 & wait'], { stdio: ['ignore', 'pipe', 'ignore'] });
     const filter = page.getByRole('searchbox', { name: 'Filter connections' });
     const header = grid().locator('[role="columnheader"]:has(> button[data-column="process"])');
-    const cell = grid().locator('[role="row"][data-row-id] [data-column="process"]', { hasText: 'sh, nl-' }).first();
-    /** Where the name's end lies against its cell's text box, and whether it is cut. */
+    const cell = grid()
+      .locator('[role="row"][data-row-id] [data-column="process"]', { hasText: /^nl-sleeper-with-a-long-name \+1$/ })
+      .first();
+    /** Where the name's end and the count lie against its cell's text box, and whether they are cut. */
     const placed = () =>
       cell.evaluate((c) => {
         const tail = c.querySelector<HTMLElement>('.mid-tail')!;
+        const more = c.querySelector<HTMLElement>('.mid-more')!;
         const right = c.getBoundingClientRect().right - Number.parseFloat(getComputedStyle(c).paddingRight);
-        return { over: tail.getBoundingClientRect().right - right, cut: tail.scrollWidth > tail.clientWidth + 1 };
+        return {
+          over: tail.getBoundingClientRect().right - right,
+          cut: tail.scrollWidth > tail.clientWidth + 1,
+          moreOver: more.getBoundingClientRect().right - right,
+          moreCut: more.scrollWidth > more.clientWidth + 1,
+        };
       });
     try {
       await page.getByRole('button', { name: 'UNIX', exact: true }).click();
       await filter.fill('proc:nl-sleeper');
       await until('the shared socket', async () => (await cell.count()) > 0);
+      // The whole list is the name's tooltip, above what a click does (filter to the first).
+      expect(await cell.getByRole('button').getAttribute('title')).toBe(
+        '\u2068nl-sleeper-with-a-long-name\u2069, \u2068sleep\u2069\nFilter to \u2068nl-sleeper-with-a-long-name\u2069',
+      );
       // An unnamed socket (a socket pair) reads its inode in Local Address, and has no address to copy.
       const local = await cell.evaluate(
         (c) => c.closest('[role="row"]')?.querySelector('[data-column="localAddress"]')?.textContent ?? '',
@@ -230,6 +243,9 @@ describe('polish for a new user', () => {
       expect(now.over, 'the end stays inside its cell').toBeLessThanOrEqual(1);
       // Cut at its start since 12-07, its first letters and ellipsis kept before it (MiddleCut).
       expect(now.cut, 'the end is cut').toBe(true);
+      // The count stays whole, in the cell: the name gives way.
+      expect(now.moreOver, 'the count stays inside its cell').toBeLessThanOrEqual(1);
+      expect(now.moreCut, 'the count is whole').toBe(false);
     } finally {
       shared.kill('SIGKILL');
       await filter.fill('');

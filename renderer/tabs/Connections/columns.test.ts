@@ -10,6 +10,7 @@ import {
   pidsShort,
   pidsText,
   pidsValue,
+  processShort,
   processText,
   protoLabel,
   stateText,
@@ -48,6 +49,19 @@ describe('connection cell text', () => {
     );
     expect(pidsShort(conn('b', { ownerStatus: 'denied', user: null }))).toBe('?');
     expect(processText(shared)).toBe('sshd, bash');
+    // The cell: the first name and how many more names, as PID's (the list, middle-cut as one text, made up a name:
+    // "chromium…hpad_handler").
+    expect(processShort(shared)).toBe('sshd +1');
+    const chrome = conn('c', { processes: [proc(1, 'chromium'), proc(2, 'chrome_crashpad_handler')] });
+    expect(processShort(chrome)).toBe('chromium +1');
+    expect(processShort(conn('w', { processes: [proc(1, 'nginx'), proc(2, 'nginx')] }))).toBe('nginx');
+    expect(processShort(conn('p', { ownerStatus: 'partial', processes: [proc(1, 'a'), proc(2, 'b')] }))).toBe(
+      'a +more',
+    );
+    // Exported and filtered as before: the whole list.
+    const column = connectionColumns(() => undefined, new Map()).find((c) => c.id === 'process')!;
+    expect(column.text(chrome)).toBe('chromium, chrome_crashpad_handler');
+    expect(exportValues([column], [chrome]).values).toEqual([['chromium, chrome_crashpad_handler']]);
     const denied = conn('b', { ownerStatus: 'denied', user: null });
     expect(pidsText(denied)).toBe('?');
     expect(processText(denied)).toBe('unknown: needs privileges');

@@ -2,7 +2,7 @@
 // port, protoN for IPv6, numeric addresses, and the owning process.
 import type { ReactNode } from 'react';
 import { MiddleCut } from '../../components/MiddleCut.js';
-import { inertLabel, isolated } from '../../components/Inert.js';
+import { clampText, inertLabel, isolated, TOOLTIP_MAX } from '../../components/Inert.js';
 import { addressSortKey, isUnspecified } from '../../../shared/address.js';
 import { inertText } from '../../../shared/inert-text.js';
 import {
@@ -90,10 +90,38 @@ export function pidsValue(r: Connection): ExportValue {
   return r.processes.length === 1 ? r.processes[0]!.pid : r.processes.map((p) => p.pid);
 }
 
+/** The names of a socket's processes, each once, in PID order. */
+const processNames = (r: Connection): string[] => [...new Set(r.processes.map((p) => p.name))];
+
 export function processText(r: Connection): string {
   if (r.ownerStatus === 'denied') return 'unknown: needs privileges';
   if (r.ownerStatus === 'capped') return OWNER_NOT_LISTED;
-  return ownersText([...new Set(r.processes.map((p) => p.name))].join(', '), r.ownerStatus);
+  return ownersText(processNames(r).join(', '), r.ownerStatus);
+}
+
+/** How many more names a Process cell shows beside its first ("+1"), as PID's cell does; null for a socket of one
+ *  name (or none, or hidden owners): its text is drawn whole. */
+export function processMore(r: Connection): string | null {
+  if (ownersHidden(r) || r.processes.length === 0) return null;
+  const names = processNames(r).length;
+  return names < 2 ? null : `+${r.ownerStatus === 'partial' ? 'more' : names - 1}`;
+}
+
+/** What a Process cell shows: the one name, or the first and how many more ("chromium +1"), whose whole list is the
+ *  cell's tooltip. The list cut as one text read "chromium…hpad_handler", a name no process has (a new user's review
+ *  of 12-07). */
+export function processShort(r: Connection): string {
+  const more = processMore(r);
+  return more === null ? processText(r) : `${r.processes[0]!.name} ${more}`;
+}
+
+/** A socket's names as a tooltip says them: each escaped and isolated (one's right-to-left text does not reorder the
+ *  list), clamped as tooltips are. */
+function processListLabel(r: Connection): string {
+  const list = processNames(r)
+    .map((n) => isolated(inertLabel(n)))
+    .join(', ');
+  return ownersText(clampText(list, TOOLTIP_MAX), r.ownerStatus);
 }
 
 /** What the User column means, in the grid, Exposure and What changed alike (the record keeps the same user). */
@@ -305,10 +333,13 @@ export function connectionColumns(
       maxWidth: PROCESS_MAX,
       // At 1100×700, Proto to Process stay on screen whatever the content: the columns before it give back width.
       keepInView: true,
-      render: (r) =>
-        r.processes.length === 0 ? (
-          <span className="muted">{processText(r)}</span>
-        ) : (
+      fitText: processShort,
+      render: (r) => {
+        if (r.processes.length === 0) return <span className="muted">{processText(r)}</span>;
+        const first = r.processes[0]!.name;
+        const more = processMore(r);
+        const filter = `Filter to ${isolated(inertLabel(first))}`;
+        return (
           <button
             type="button"
             className="link"
@@ -316,13 +347,15 @@ export function connectionColumns(
             // presses the one control a row names as its action).
             tabIndex={-1}
             data-row-action=""
-            title={`Filter to ${isolated(inertLabel(r.processes[0]!.name))}`}
+            // A shared socket's whole list of names above what a click does (the cell shows the first alone).
+            title={more === null ? filter : `${processListLabel(r)}\n${filter}`}
             onMouseDown={(e) => e.stopPropagation()}
-            onClick={() => onProcessClick(r.processes[0]!.name)}
+            onClick={() => onProcessClick(first)}
           >
-            <MiddleCut text={processText(r)} />
+            <MiddleCut text={first} more={more ?? undefined} />
           </button>
-        ),
+        );
+      },
       renderFitsText: true,
       renderInert: true,
       description: 'Owning process; click a name to filter to it',
