@@ -81,6 +81,19 @@ function truncated(selector: string): Promise<string[]> {
   }, selector);
 }
 
+/** A process named `name` connected to itself on loopback: a row of its own in the grid and the process list. */
+async function loopbackProcess(name: string): Promise<ReturnType<typeof probes>> {
+  const started = probes();
+  await started.start(
+    name,
+    `const net = require('net');
+     const s = net.createServer((c) => c.on('error', () => {})).listen(0, '127.0.0.1', () =>
+       net.connect(s.address().port, '127.0.0.1', () => console.log('up')).on('error', () => {}));
+     setInterval(() => {}, 1000);`,
+  );
+  return started;
+}
+
 beforeAll(async () => {
   app = await openApp({ width: 1100, height: 700 });
   page = app.page;
@@ -294,14 +307,7 @@ describe('fit the window', () => {
 
   it('at 1366×768 a long process name keeps its first letters, its ellipsis and its end, in the list and the grid', async () => {
     const name = 'a_really_quite_long_process_name_for_netlens_review';
-    const started = probes();
-    await started.start(
-      name,
-      `const net = require('net');
-       const s = net.createServer((c) => c.on('error', () => {})).listen(0, '127.0.0.1', () =>
-         net.connect(s.address().port, '127.0.0.1', () => console.log('up')).on('error', () => {}));
-       setInterval(() => {}, 1000);`,
-    );
+    const started = await loopbackProcess(name);
     await page.setViewportSize({ width: 1366, height: 768 });
     await show('Connections');
     const opened = (await page.locator('#process-list').count()) === 0;
@@ -338,6 +344,69 @@ describe('fit the window', () => {
       if (opened && (await page.locator('#process-list').count()) === 1)
         await page.getByRole('button', { name: 'Processes' }).click();
       await page.setViewportSize({ width: 1100, height: 700 });
+    }
+  });
+
+  it('chrome_crashpad_handler shows whole at 1920×1080 in the grid and the process list, and in the grid at 1366×768', async () => {
+    // The README's example of a name in full (23 characters): the grid read "chrome_cr…pad_handler" at any width and
+    // the list "ch…pad_handler" at 1920 (a new user's review of 12-07).
+    const name = 'chrome_crashpad_handler';
+    const started = await loopbackProcess(name);
+    /** Where the name is drawn, in which grid, and whether any of it is cut (its head, its tail or its cell). */
+    const shown = () =>
+      page.evaluate((n) => {
+        return Array.from(document.querySelectorAll<HTMLElement>('[role="gridcell"]'))
+          .filter((c) => c.textContent === n && c.offsetParent)
+          .map((c) => ({
+            grid: c.closest('[role="grid"]')?.getAttribute('aria-label') ?? '',
+            cut: [c, ...c.querySelectorAll<HTMLElement>('.mid-head, .mid-tail, button')].some(
+              (e) => e.scrollWidth > e.clientWidth,
+            ),
+          }));
+      }, name);
+    const resetColumns = async () => {
+      await page.getByRole('button', { name: 'Columns…' }).last().click();
+      await page.getByRole('menu', { name: 'Columns' }).getByRole('menuitem', { name: 'Reset columns' }).click();
+    };
+    const listShown = async () => (await page.locator('#process-list').count()) === 1;
+    /** The process list shown or hidden, by its toolbar button (there from 1366 px). */
+    const showList = async (want: boolean) => {
+      if ((await listShown()) !== want) await page.getByRole('button', { name: 'Processes' }).click();
+      await until('the process list as wanted', async () => (await listShown()) === want, 3000);
+    };
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await show('Connections');
+    const wasShown = await listShown();
+    try {
+      // Fitted to the rows as they are now, the probe's among them: the grid by Reset columns, the list as it opens.
+      await until('the name in the grid', async () => (await shown()).some((c) => c.grid === 'Connections'));
+      await showList(false);
+      await resetColumns();
+      await showList(true);
+      await until('the name in both grids', async () => (await shown()).some((c) => c.grid === 'Processes'));
+      await settled(page);
+      await expect
+        .poll(async () => [...new Set((await shown()).map((c) => `${c.grid}${c.cut ? ' cut' : ''}`))].sort(), {
+          timeout: 3000,
+        })
+        .toEqual(['Connections', 'Processes']);
+      // At 1366 the grid alone (the list starts collapsed there): the room to show it whole.
+      await showList(false);
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await resetColumns();
+      await settled(page);
+      await expect
+        .poll(async () => [...new Set((await shown()).map((c) => `${c.grid}${c.cut ? ' cut' : ''}`))], {
+          timeout: 3000,
+        })
+        .toEqual(['Connections']);
+    } finally {
+      started.cleanup();
+      // As the tests after this one expect it: the list as it was, the columns fitted again.
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await showList(wasShown);
+      await page.setViewportSize({ width: 1100, height: 700 });
+      await resetColumns();
     }
   });
 

@@ -27,8 +27,8 @@ const cutHeaders = () =>
       .map((h) => h.textContent?.trim() ?? '');
   });
 /** The list's default share of the split (styles.css .process-list): 35 %, or what leaves the connections 832 px
- *  where that is more, between 300 and 600 px. */
-const defaultShare = (split: number) => Math.min(600, Math.max(300, 0.35 * split, split - 832));
+ *  where that is more, between 300 and 680 px. */
+const defaultShare = (split: number) => Math.min(680, Math.max(300, 0.35 * split, split - 832));
 const saved = () =>
   (savedSettings(app.host) as { processListWidth?: number | null } | null)?.processListWidth ?? undefined;
 

@@ -221,7 +221,9 @@ export const processListColumns: GridColumn<ProcessEntry>[] = [
     id: 'name',
     header: 'Process',
     width: 100,
-    maxWidth: 150,
+    // A long name whole where the list has the room (chrome_crashpad_handler, 185 px, at 1920 px; at 150 it read
+    // "ch…pad_handler" there: a new user's review of 12-07), Process in the grid as wide.
+    maxWidth: 192,
     // A Linux process name's longest (15 bytes): whole where the list narrows its columns to end in the pane.
     fitAtLeast: 'systemd-resolve',
     sortValue: (p) => p.name.toLowerCase(),

@@ -210,11 +210,12 @@ export function unnamedAddressKey(address: string): string {
 
 // Caps on the widths fitted to the content (a cut cell keeps its whole text as its tooltip), so that at 1100×700 Proto
 // to Process stay on screen whatever one row holds: an address column fits a full IPv6 address (about 290 px), a
-// unix socket's path counts up to 240 px of it, PID one or two PIDs, Process a long name.
+// unix socket's path counts up to 240 px of it, PID one or two PIDs, Process a long name: chrome_crashpad_handler whole
+// (185 px; at 180 it read "chrome_cr…pad_handler" even at 1920 px: a new user's review of 12-07).
 const ADDRESS_MAX = 300;
 const PATH_MAX = 240;
 const PID_MAX = 96;
-const PROCESS_MAX = 180;
+const PROCESS_MAX = 192;
 
 export function connectionColumns(
   onProcessClick: (name: string) => void,
