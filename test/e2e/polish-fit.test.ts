@@ -275,11 +275,34 @@ describe('fit the window', () => {
        });
        setInterval(() => {}, 1000);`,
     );
+    // A process sending and receiving about 2 MiB/s (an echo on loopback): its rates, "1.89 MiB/s", were 1 px wider
+    // than the columns' least ("99.9 KiB/s") and read "1.89 Mi…" with no tooltip (a new user's review of 12-07).
+    const talker = `nlfitrates${process.pid % 10000}`;
+    await started.start(
+      talker,
+      `const net = require('net');
+       const s = net.createServer((c) => { c.on('error', () => {}); c.pipe(c); }).listen(0, '127.0.0.1', () => {
+         const c = net.connect(s.address().port, '127.0.0.1', () => console.log('up')).on('error', () => {});
+         c.on('data', () => {});
+         setInterval(() => c.write(Buffer.alloc(200_000, 97)), 100);
+       });`,
+    );
     try {
       const row = list.locator('[role="row"][data-row-id]', { hasText: worker });
       await until('the process of two PIDs in the list', async () =>
         /^\d+ \+1$/.test((await textNow(row.locator('[role="gridcell"][data-column="pids"]'))) ?? ''),
       );
+      const rates = list
+        .locator('[role="row"][data-row-id]', { hasText: talker })
+        .locator('[role="gridcell"][data-column$="Rate"]');
+      // Both rates in MiB/s at once, and whole: not a pixel cut (checkListFits allows one).
+      const rateCells = () =>
+        rates.evaluateAll((cells) => cells.map((c) => ({ text: c.textContent, cut: c.scrollWidth > c.clientWidth })));
+      const read = await until('the rates in MiB/s', async () => {
+        const now = await rateCells();
+        return now.length === 2 && now.every((c) => / MiB\/s$/.test(c.text ?? '')) && now;
+      });
+      expect(read.filter((c) => c.cut)).toEqual([]);
       await checkListFits(list);
       // The filter's hint, whole at 1366 and at 1024.
       const hintFits = () =>

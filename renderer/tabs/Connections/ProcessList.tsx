@@ -198,8 +198,9 @@ function trafficColumn(
     text,
     value: (p) => (p.traffic ? asData(value(p.traffic)) : null),
     valueHeader,
-    // A figure's usual longest text, whole even where the list is narrowed to keep its last column on screen.
-    fitAtLeast: format === formatRate ? '99.9 KiB/s' : '99.9 MiB',
+    // A figure's usual longest text, whole even where the list is narrowed to keep its last column on screen: a rate
+    // in MiB/s (GiB/s is narrower; at "99.9 KiB/s" one read "1.04 Mi…" at 1366 px, a new user's review of 12-07).
+    fitAtLeast: format === formatRate ? '99.9 MiB/s' : '99.9 MiB',
     render: (p) =>
       p.traffic && value(p.traffic) === null && p.traffic.note ? (
         <span className="muted" title={p.traffic.note}>
@@ -220,7 +221,9 @@ export const processListColumns: GridColumn<ProcessEntry>[] = [
   {
     id: 'name',
     header: 'Process',
-    width: 100,
+    // The least it gives back where the list narrows its columns to end in its pane (the name is cut in its middle,
+    // whole in its tooltip): at 1366 px the rates take the 5 px more they need whole from it.
+    width: 95,
     // A long name whole where the list has the room (chrome_crashpad_handler, 185 px, at 1920 px; at 150 it read
     // "ch…pad_handler" there: a new user's review of 12-07), Process in the grid as wide.
     maxWidth: 192,
