@@ -525,6 +525,10 @@ export interface RecordedRows {
   gaps: RecordPause[];
   /** How many more such periods there are than `gaps` lists. */
   gapsOmitted: number;
+  /** The last write of the recording running now (the app's answer, flushed for it; none in `netlens history`,
+   *  which cannot tell): a row left open (closedAt null) whose lastSeen is this is open now, not one left open when
+   *  its recording stopped. */
+  recordingAt?: number | null;
 }
 
 export type FirewallVerdict = 'admitted' | 'blocked' | 'cannot tell';

@@ -108,6 +108,18 @@ describe('netlens history', () => {
     expect(out).toContain(`  ${inertText(name)}  first `);
     expect(out).not.toMatch(/[\u061c\u2028\u200b\u001b]/);
   });
+
+  it("says a connection never closed in the record is still open at its recording's last write", async () => {
+    const { file } = record();
+    const db = new Database(file, { fileMustExist: true });
+    const alive = Number((db.get('SELECT alive FROM sessions WHERE id = 1') as { alive: number }).alive);
+    db.close();
+    const { code, out } = await run(['--db', file]);
+    expect(code).toBe(0);
+    const row = out.split('\n').find((l) => l.includes('10.0.0.2:5000'))!;
+    // On main "open at …", which read as when it opened.
+    expect(row).toMatch(new RegExp(` still open at ${formatDateTime(alive)}$`));
+  });
 });
 
 describe('a moment before the record began', () => {

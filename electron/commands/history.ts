@@ -51,7 +51,9 @@ const endpoint = (address: string, port: number) =>
 const where = (c: RecordedConnection) =>
   c.proto === 'unix' ? unixName({ path: c.path ?? undefined, inode: c.inode }) : endpoint(c.localAddress, c.localPort);
 const owner = (c: RecordedConnection) => (c.pid === null ? (c.process ?? '-') : `${c.pid}/${c.process ?? '?'}`);
-const ended = (c: RecordedConnection) => (c.closedAt !== null ? time(c.closedAt) : `open at ${time(c.lastSeen)}`);
+// Never closed in the record: open still at its recording's last write (now, while NetLens records; "open at" read as
+// when it opened: a new user's review of 12-07).
+const ended = (c: RecordedConnection) => (c.closedAt !== null ? time(c.closedAt) : `still open at ${time(c.lastSeen)}`);
 
 const omittedText = (n: number) => `${n} more rows not shown: narrow --since/--until`;
 

@@ -67,6 +67,14 @@ describe('the History tab', () => {
       await page.getByRole('button', { name: 'Now', exact: true }).click();
       return (await rowsWith(`${first.wildcard}`).count()) > 0;
     });
+    // Open now, as recording runs: "still open" (on main "open at <the last write>", as if it opened then), and the
+    // header says both cases.
+    await poll(() => rowsWith(`${first.wildcard}`).first().locator('[data-column="closed"]').textContent()).toBe(
+      'still open',
+    );
+    expect(
+      await grid().locator('[role="columnheader"]:has(> button[data-column="closed"])').getAttribute('title'),
+    ).toMatch(/^When it closed; "still open" where it is open now \(recording runs\), "still open at" the moment/);
     // A moment the probe was surely open, a whole second after it was first seen (the pickers have seconds:
     // time itself is what this waits for).
     await new Promise((r) => setTimeout(r, 1100));

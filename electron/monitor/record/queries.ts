@@ -242,9 +242,17 @@ export function gapsWithin(db: RecordDatabase, from: number, to: number): { gaps
 
 /** Connections and listeners open at some moment in [from, to] (from = to: as they were at that moment); `gap`: where
  *  `from` lies before the record or between two recordings (gapAt); `gaps`: the periods between recordings after it
- *  within the range (gapsWithin). */
-export function connectionsBetween(db: RecordDatabase, from: number, to: number): RecordedRows {
-  return { ...rowsBetween(db, from, to), gap: gapAt(db, from), ...gapsWithin(db, from, to) };
+ *  within the range (gapsWithin); with the session of the recording running now (`running`), its last write
+ *  (`recordingAt`: the rows it left open are open now). */
+export function connectionsBetween(
+  db: RecordDatabase,
+  from: number,
+  to: number,
+  running: number | null = null,
+): RecordedRows {
+  const rows = { ...rowsBetween(db, from, to), gap: gapAt(db, from), ...gapsWithin(db, from, to) };
+  if (running === null) return rows;
+  return { ...rows, recordingAt: sessionMoment(db.get('SELECT alive AS t FROM sessions WHERE id = ?', [running])) };
 }
 
 function rowsBetween(db: RecordDatabase, from: number, to: number): Omit<RecordedRows, 'gap' | 'gaps' | 'gapsOmitted'> {

@@ -732,6 +732,11 @@ export class Recorder {
 
   /** The database for queries: the recording one, or (off or paused) the file opened for reading. Throws a busy
    *  error when that open met another process's lock (the request retries: requests.ts). */
+  /** The session of the recording running now (the rows it left open are open now), or null while none runs. */
+  runningSession(): number | null {
+    return this.db !== null && this.state === 'recording' && this.session > 0 ? this.session : null;
+  }
+
   readable(): RecordDatabase | null {
     if (this.db) return this.db;
     if (this.reader) return this.reader;

@@ -17,7 +17,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-/** A recorder with two connections recorded, and its file. */
+/** A recorder with two connections recorded (by a recording that stopped since), and its file. */
 function recorded(enabled: boolean): { recorder: Recorder; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'record-requests-'));
   dirs.push(dir);
@@ -49,6 +49,39 @@ function holdLock(file: string): { release: () => void } {
     },
   };
 }
+
+describe('connections as they were', () => {
+  it('say the last write of the recording running now, which tells the rows open now from those left open', async () => {
+    for (const enabled of [true, false]) {
+      const { recorder } = recorded(enabled);
+      try {
+        const ask = () => answerRecordRequest(recorder, 'recordConnections', { from: 0, to: Date.now() + 1000 });
+        if (enabled) {
+          // Not yet seen by the recording running now: left open by the one before, as it stopped.
+          const before = await ask();
+          expect(typeof before.recordingAt).toBe('number');
+          expect(before.rows.every((r) => r.closedAt === null && r.lastSeen < before.recordingAt!)).toBe(true);
+          // Seen again: the same sockets go on in the running recording.
+          const seen = new ConnectionTable(0);
+          recorder.connections(seen.update([conn(1), conn(2)], Date.now()), (id) => seen.get(id));
+        }
+        const answer = await ask();
+        const open = answer.rows.filter((r) => r.closedAt === null);
+        expect(open.map((r) => r.process).sort(), `recording ${enabled}`).toEqual(['app1', 'app2']);
+        if (!enabled) {
+          // Nothing records: every row left open is as its recording stopped (the History tab: "still open at …").
+          expect(answer.recordingAt).toBeUndefined();
+          continue;
+        }
+        // Recording: its rows go on in the running recording, last written at its last write (History: "still open").
+        expect(typeof answer.recordingAt).toBe('number');
+        expect(open.map((r) => r.lastSeen)).toEqual([answer.recordingAt, answer.recordingAt]);
+      } finally {
+        recorder.close();
+      }
+    }
+  });
+});
 
 describe('a record request that meets another process lock', () => {
   for (const enabled of [true, false])

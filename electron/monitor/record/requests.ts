@@ -65,7 +65,7 @@ export async function answerRecordRequest<M extends RecordMethod>(
       case 'recordConnections': {
         const p = params as RequestParams<'recordConnections'>;
         return read({ rows: [], omitted: 0, unreadable: 0, gap: null, gaps: [], gapsOmitted: 0 }, (db) =>
-          connectionsBetween(db, p.from, p.to),
+          connectionsBetween(db, p.from, p.to, recorder.runningSession()),
         );
       }
       case 'recordChanges': {

@@ -1,7 +1,33 @@
 // History's As it was grid shows what the record keeps of a connection, each column once.
 import { describe, expect, it } from 'vitest';
 import { TRAFFIC_COLUMNS } from '../Connections/columns.js';
-import { asRange, historyColumns, RANGE_MS } from './AsItWas.js';
+import type { RecordedConnection } from '../../../shared/record.js';
+import { asRange, CLOSED_MEANING, historyColumns, RANGE_MS } from './AsItWas.js';
+import { toHistoryRow } from './rows.js';
+
+/** A recorded connection's fields, as the record keeps them. */
+const CONN: RecordedConnection = {
+  id: '1',
+  proto: 'tcp',
+  family: 'inet',
+  localAddress: '127.0.0.1',
+  localPort: 5000,
+  remoteAddress: '127.0.0.1',
+  remotePort: 443,
+  states: ['ESTABLISHED'],
+  listener: false,
+  pid: 7,
+  process: 'app',
+  user: null,
+  exe: null,
+  path: null,
+  firstSeen: 0,
+  lastSeen: 0,
+  closedAt: null,
+  bytesSent: null,
+  bytesReceived: null,
+  inode: null,
+};
 
 describe("History's columns", () => {
   const columns = historyColumns(() => undefined, new Map());
@@ -36,6 +62,26 @@ describe("History's columns", () => {
     const today = new Date();
     today.setHours(9, 5, 1, 0);
     expect(columns[0]!.text({ firstSeen: today.getTime(), recorded: {} } as never)).toBe('09:05:01');
+  });
+
+  it('say a connection never closed in the record is still open: now, while its recording runs; at its last write, where that recording stopped', () => {
+    const closed = columns.find((c) => c.id === 'closed')!;
+    const t = new Date(2026, 11, 7, 10, 30, 8).getTime();
+    const recorded = { closedAt: null, lastSeen: t };
+    // On main both read "open at 2026-12-07 10:30:08", as if it opened then, and the tooltip said recording stopped.
+    expect(closed.text({ recorded, openNow: true } as never)).toBe('still open');
+    expect(closed.text({ recorded, openNow: false } as never)).toBe('still open at 2026-12-07 10:30:08');
+    expect(closed.text({ recorded: { closedAt: t, lastSeen: t }, openNow: false } as never)).toBe(
+      '2026-12-07 10:30:08',
+    );
+    expect(closed.description).toBe(CLOSED_MEANING);
+    expect(closed.description).toContain('"still open" where it is open now (recording runs)');
+    // Open now where the answer's running recording last wrote it (RecordedRows recordingAt).
+    const row = (lastSeen: number, closedAt: number | null) => ({ ...CONN, lastSeen, closedAt });
+    expect(toHistoryRow(row(t, null), t).openNow).toBe(true);
+    expect(toHistoryRow(row(t - 1000, null), t).openNow).toBe(false);
+    expect(toHistoryRow(row(t, t), t).openNow).toBe(false);
+    expect(toHistoryRow(row(t, null), null).openNow).toBe(false);
   });
 
   it("show the record's byte totals by default, read from what it recorded", () => {

@@ -57,6 +57,10 @@ const NOT_RECORDED: ReadonlySet<string> = new Set([
   ...TRAFFIC_COLUMNS.map((c) => c.id),
 ]);
 
+/** The Closed column's meaning (its header's tooltip). */
+export const CLOSED_MEANING =
+  'When it closed; "still open" where it is open now (recording runs), "still open at" the moment recording stopped while it was open (when it closed after is not known)';
+
 export function historyColumns(onProcessClick: (name: string) => void, names: NameLookup): GridColumn<HistoryRow>[] {
   // What the record keeps of a connection: not its queues, inode or command line, nor the live traffic columns
   // (rates, tcp_info, socket memory: read each tick, never recorded); its byte totals are its own columns below.
@@ -64,6 +68,15 @@ export function historyColumns(onProcessClick: (name: string) => void, names: Na
     (c) => !NOT_RECORDED.has(c.id),
   );
   const at = (t: number | null) => (t === null ? '' : formatDateTime(t));
+  // Open now (its recording runs) or open when its recording stopped, then not seen again: "open at <the last write>"
+  // read as when it opened, and said "when recording stopped" of a recording that had not (a new user's review of
+  // 12-07).
+  const closedText = (r: HistoryRow) =>
+    r.recorded.closedAt !== null
+      ? at(r.recorded.closedAt)
+      : r.openNow
+        ? 'still open'
+        : `still open at ${at(r.recorded.lastSeen)}`;
   // The kernel's CLOSE, in the word the live tab uses for a connection gone (a new user's review of 12-06).
   const lastState = (r: HistoryRow) => (r.state === 'CLOSE' ? 'CLOSED' : r.state);
   // First seen first: the record is read in time, and its rows open sorted by it, newest first (at the far right,
@@ -113,9 +126,20 @@ export function historyColumns(onProcessClick: (name: string) => void, names: Na
       header: 'Closed',
       width: 150,
       sortValue: (r) => r.recorded.closedAt ?? r.recorded.lastSeen,
-      text: (r) => (r.recorded.closedAt !== null ? at(r.recorded.closedAt) : `open at ${at(r.recorded.lastSeen)}`),
+      text: closedText,
       value: (r) => isoTime(r.recorded.closedAt),
-      description: 'When it closed; "open at" when recording stopped while it was open',
+      render: (r) =>
+        r.recorded.closedAt === null && !r.openNow ? (
+          <span
+            title={`Recording stopped at ${at(r.recorded.lastSeen)} while it was open: when it closed is not known`}
+          >
+            {closedText(r)}
+          </span>
+        ) : (
+          closedText(r)
+        ),
+      renderFitsText: true,
+      description: CLOSED_MEANING,
     },
     {
       id: 'bytesSent',
@@ -224,7 +248,7 @@ export function AsItWas() {
   const [received, setReceived] = useState(false);
   const apply = useCallback((r: RecordedRows, asked: typeof selection) => {
     setReceived(true);
-    setRows(r.rows.map(toHistoryRow));
+    setRows(r.rows.map((row) => toHistoryRow(row, r.recordingAt ?? null)));
     setAnswered(asked);
     setOmitted(r.omitted);
     setUnreadable(r.unreadable);

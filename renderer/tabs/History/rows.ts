@@ -18,9 +18,12 @@ export const NARROW_VIEW = 'narrow the range to see them';
 
 export interface HistoryRow extends Connection {
   recorded: RecordedConnection;
+  /** Left open by the recording running now (RecordedRows recordingAt): open now, not open when recording stopped. */
+  openNow: boolean;
 }
 
-export function toHistoryRow(r: RecordedConnection): HistoryRow {
+/** A recorded connection as a row of the grid; `recordingAt`, the answer's (RecordedRows), tells the rows open now. */
+export function toHistoryRow(r: RecordedConnection, recordingAt: number | null = null): HistoryRow {
   const known = r.pid !== null || r.process !== null;
   return {
     id: r.id,
@@ -45,6 +48,7 @@ export function toHistoryRow(r: RecordedConnection): HistoryRow {
     lastChanged: r.lastSeen,
     closedAt: r.closedAt,
     recorded: r,
+    openNow: r.closedAt === null && recordingAt !== null && r.lastSeen === recordingAt,
   };
 }
 
