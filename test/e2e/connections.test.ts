@@ -183,6 +183,23 @@ describe('Connections tab', () => {
     await setFilter(`proc:${name}`);
   });
 
+  it('the row menu says which end it filters to: the remote address, with the name Foreign Address shows', async () => {
+    // The client end: 127.0.0.1 at both ends, its Foreign Address perhaps "localhost" (names resolved). The item read
+    // "Filter to 127.0.0.1", which said neither end (a new user's review of 12-07).
+    await setFilter(`pid:${listener.child.pid} rport:${port}`);
+    await until('the client end', async () => (await rowCount()) === 1);
+    const shown = (await cell(dataRows().first(), 'remoteAddress').textContent()) ?? '';
+    await dataRows().first().click({ button: 'right' });
+    const item = page.getByRole('menu', { name: 'Connection' }).locator('[data-item="filter-remote"]');
+    expect(await item.textContent()).toBe(
+      `Filter to remote address 127.0.0.1${shown === '127.0.0.1' ? '' : ` (${shown})`}`,
+    );
+    await item.click();
+    expect(await filterBox().inputValue()).toBe(`pid:${listener.child.pid} rport:${port} raddr:127.0.0.1`);
+    await setFilter(`proc:${name}`);
+    await until('three rows', async () => (await rowCount()) === 3);
+  });
+
   it('Kill process… then Cancel leaves the process running', async () => {
     const row = dataRows().first();
     await row.click({ button: 'right' });

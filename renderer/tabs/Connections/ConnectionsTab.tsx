@@ -27,7 +27,7 @@ import { openExport, usePanelReport } from '../../store/view.js';
 import { rowShown, useHosts, useSelectedHostDown } from '../../store/hosts.js';
 import { useDatasetSource } from '../../store/source.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
-import { connectionColumns, endpointText, nameColumns, unnamedAddressKey } from './columns.js';
+import { connectionColumns, endpointText, nameColumns, remoteHostText, unnamedAddressKey } from './columns.js';
 import { NamesDialog } from './NamesDialog.js';
 import { useNames } from '../../store/names.js';
 import { KillDialog } from './KillDialog.js';
@@ -388,6 +388,8 @@ export function ConnectionsTab() {
     const closeReason =
       closeBlocked(row, actions) ?? (isOwnLink(row, ownLink(client.hostKind)) ? OWN_LINK_REASON : undefined);
     const hasRemote = hasRemoteAddress(row);
+    // The name Foreign Address shows for it, said beside the address the filter takes.
+    const remoteHost = hasRemote ? remoteHostText(names, row, display) : null;
     return [
       {
         id: 'filter-process',
@@ -399,7 +401,12 @@ export function ConnectionsTab() {
       },
       {
         id: 'filter-remote',
-        label: hasRemote ? `Filter to ${row.remoteAddress}` : 'Filter to this remote address',
+        // Which end, as Copy local/remote address say: on a loopback row both ends are 127.0.0.1, and Foreign Address
+        // shows "localhost" ("Filter to 127.0.0.1" said neither: a new user's review of 12-07).
+        label: hasRemote
+          ? `Filter to remote address ${row.remoteAddress}${remoteHost === null ? '' : ` (${remoteHost})`}`
+          : 'Filter to remote address',
+        names: remoteHost === null ? [] : [remoteHost],
         disabled: !hasRemote,
         reason: hasRemote ? undefined : 'no remote address',
         onSelect: () => setQuery((q) => withTerm(q, 'raddr', row.remoteAddress)),
