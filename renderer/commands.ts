@@ -94,7 +94,10 @@ export const TABLE_KEYS: readonly { keys: string; does: string }[] = [
   },
   { keys: 'Enter, Shift+Enter', does: 'On a header: sort by it; add it as the next sort key' },
   { keys: 'Alt+←/→, Alt+Shift+←/→', does: 'On a header: make the column narrower or wider; move it left or right' },
-  { keys: 'Alt+Home', does: 'On a header: fit the column to its content' },
+  {
+    keys: 'Alt+Home',
+    does: "On a header: the column's automatic width again (fitted to its content, as a new window has it)",
+  },
   { keys: 'Shift+F10 or Menu', does: "The row's menu" },
   { keys: 'Escape', does: 'Close a menu or dialog; in a table, clear its selection (the process list: its filter)' },
   { keys: '← → Home End', does: 'In a group of options (All, Listening, Connected): choose another' },

@@ -46,8 +46,8 @@ export function ColumnChooser(props: {
           onClose={() => setAt(null)}
           footer={
             <div className="menu-hint">
-              Drag a column header to move it; drag its right edge to resize; double-click the edge to fit it to its
-              content.
+              Drag a column header to move it; drag its right edge to resize; double-click the edge to give it back its
+              automatic width.
             </div>
           }
         />

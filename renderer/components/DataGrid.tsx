@@ -658,16 +658,21 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   }, []);
   const setWidth = (id: string, width: number) =>
     changeSizing((old) => ({ ...old, [id]: Math.max(36, Math.min(2000, Math.round(width))) }));
-  /** Double-click on a header's edge: the column as wide as its header and every row's text. */
-  const autoFit = (col: GridColumn<Row>) =>
-    setWidth(
-      col.id,
-      fitWidth(
-        { ...col, maxWidth: 2000, rowMaxWidth: undefined },
-        props.fitTo ? fitSource() : sorted.all(),
-        props.boldRow,
-      ),
-    );
+  /** Double-click on a header's edge (Alt+Home): the column's automatic width back, as a fresh window gives it: fitted
+   *  to the rows shown now within its cap, placed with the others (keepOnScreen), and no longer a width the user set.
+   *  It fitted every row's text uncapped and kept that as the user's width: Foreign Address came back 10 px wider
+   *  than placed, and Process read "chromi…" at 1366 px for the rest of the session (a new user's review). */
+  const autoFit = (col: GridColumn<Row>) => {
+    const fit = fittedRef.current;
+    if (fit !== null && Object.hasOwn(fit.natural, col.id)) {
+      const width = fitWidth(col, fitSource(), props.boldRow);
+      const natural = { ...fit.natural, [col.id]: width };
+      fittedRef.current = { ...fit, natural, sizes: { ...fit.sizes, [col.id]: width }, placed: false };
+    }
+    const own = settingsStore.getState().settings.grids[gridId]?.sizes ?? {};
+    updateGrid(gridId, { sizes: Object.fromEntries(Object.entries(own).filter(([id]) => id !== col.id)) });
+    refit((n) => n + 1);
+  };
   const moveColumn = (id: string, by: -1 | 1) => {
     const visible = cells.map((c) => c.id);
     const target = visible[visible.indexOf(id) + by];
@@ -676,7 +681,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     order.splice(order.indexOf(target) + (by > 0 ? 1 : 0), 0, id);
     changeOrder(order);
   };
-  // Keyboard parity for the header: Alt+←/→ narrows or widens, Alt+Shift+←/→ moves, Alt+Home fits.
+  // Keyboard parity for the header: Alt+←/→ narrows or widens, Alt+Shift+←/→ moves, Alt+Home gives the automatic width.
   const onHeaderKey = (e: KeyboardEvent, col: GridColumn<Row>) => {
     if (!e.altKey) return;
     const size = liveSizing[col.id] ?? col.width;
@@ -939,7 +944,7 @@ function GridHeaderInner<Row extends { id: string }>(p: GridHeaderProps<Row>) {
                 role="separator"
                 aria-orientation="vertical"
                 aria-label={`Resize ${col.header}`}
-                title="Drag to resize; double-click to fit the content"
+                title="Drag to resize; double-click for the automatic width"
               />
             </div>
           );

@@ -1,14 +1,14 @@
 // Issue 13, "fit the window": at 900×600 nothing clips, wraps or scrolls the page sideways (toolbars move
 // what does not fit into a More menu); at 1100×700 the Connections grid shows its eight main columns
 // without scrolling; columns are fitted to their content, headers and cells are not cut while there is
-// room, a header's edge resizes (double-click fits) and its body reorders, multi-column sorts number their
+// room, a header's edge resizes (double-click gives the automatic width back) and its body reorders, multi-column sorts number their
 // keys. Screenshots of every tab (shared/tabs.ts) at each size, light and dark, go to test-results/screenshots/fit.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { TABS as APP_TABS } from '../../shared/tabs.js';
-import { until, openApp, probes, settled, SCREENSHOTS, textNow, type OpenApp } from './support.js';
+import { until, openApp, probes, savedSettings, settled, SCREENSHOTS, textNow, type OpenApp } from './support.js';
 
 let app: OpenApp;
 let page: Page;
@@ -433,6 +433,65 @@ describe('fit the window', () => {
     }
   });
 
+  it('at 1366×768 a double-click on a header’s edge gives the column back its automatic width, in every grid', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await show('Connections');
+    const opened = (await page.locator('#process-list').count()) === 0;
+    if (opened) await page.getByRole('button', { name: 'Processes' }).click();
+    /** Drags the edge of `column`'s header in `within` 40 px left, then double-clicks it. */
+    const narrowThenFit = async (within: Locator, column: string) => {
+      const edge = within.locator(`[role="columnheader"]:has(> button[data-column="${column}"]) .resizer`);
+      const box = (await edge.boundingBox())!;
+      const y = box.y + box.height / 2;
+      await page.mouse.move(box.x + box.width / 2, y);
+      await page.mouse.down();
+      await page.mouse.move(box.x - 40, y, { steps: 4 });
+      await page.mouse.up();
+      const narrowed = (await edge.boundingBox())!;
+      expect(narrowed.x).toBeLessThan(box.x - 30);
+      await page.mouse.dblclick(narrowed.x + narrowed.width / 2, y);
+    };
+    const width = async (within: Locator, column: string) =>
+      Math.round(
+        (await within.locator(`[role="columnheader"]:has(> button[data-column="${column}"])`).boundingBox())!.width,
+      );
+    const ownSizes = (grid: string) =>
+      (savedSettings(app.host) as { grids?: Record<string, { sizes?: Record<string, number> }> } | null)?.grids?.[grid]
+        ?.sizes ?? {};
+    try {
+      await page.locator('#process-list [role="row"][data-row-id]').first().waitFor();
+      await settled(page);
+      const fresh = await width(grid(), 'remoteAddress');
+      const processEnd = async () => {
+        const g = (await grid().boundingBox())!;
+        const p = (await header('process').boundingBox())!;
+        return g.x + g.width - (p.x + p.width);
+      };
+      expect(await processEnd(), 'Process on screen in a fresh window').toBeGreaterThanOrEqual(0);
+      // It became the width fitted to every row uncapped (157 px where the fit had placed 147), kept as the user's:
+      // Process read "chromi…" for the rest of the session (a new user's review).
+      await narrowThenFit(grid(), 'remoteAddress');
+      await until(
+        'Foreign Address at its automatic width',
+        async () => (await width(grid(), 'remoteAddress')) === fresh,
+      );
+      expect(await processEnd(), 'Process on screen').toBeGreaterThanOrEqual(0);
+      await until('no width the user set', async () => !('remoteAddress' in ownSizes('connections')));
+      // A grid without a column kept in view (Routes) alike: its fitted width back, not one the user set.
+      await show('Routes');
+      const routes = page.locator('#panel-routes [role="grid"]').first();
+      const gateway = await width(routes, 'gateway');
+      await narrowThenFit(routes, 'gateway');
+      await until('Gateway at its automatic width', async () => (await width(routes, 'gateway')) === gateway);
+      await until('no Routes width the user set', async () => !('gateway' in ownSizes('routes')));
+    } finally {
+      await show('Connections');
+      if (opened && (await page.locator('#process-list').count()) === 1)
+        await page.getByRole('button', { name: 'Processes' }).click();
+      await page.setViewportSize({ width: 1100, height: 700 });
+    }
+  });
+
   it('at 640 the History toolbar keeps one row: the record’s limits move into its menu, and open there in a dialog', async () => {
     await page.setViewportSize({ width: 640, height: 600 });
     await show('History');
@@ -579,7 +638,7 @@ describe('fit the window', () => {
     const narrowed = (await header('state').boundingBox())!;
     expect(narrowed.width).toBeLessThan(state.width - 40);
     expect(await order()).toEqual(before);
-    // Double-click on the edge: as wide as its widest state again.
+    // Double-click on the edge: its automatic width again, as wide as its widest state.
     await page.mouse.dblclick(narrowed.x + narrowed.width - 2, narrowed.y + narrowed.height / 2);
     await until('the column to fit', async () => (await header('state').boundingBox())!.width >= state.width - 1);
     expect(await truncated('[role="grid"][aria-label="Connections"] [role="gridcell"][data-column="state"]')).toEqual(
