@@ -326,10 +326,13 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
       if (own !== undefined || c.grow || !Object.hasOwn(fit.natural, c.id)) return { width, least: width };
       fit.headers[c.id] ??= { header: headerWidth(c.header), floor: leastReadable(c) };
       const { header, floor } = fit.headers[c.id]!;
+      // A text kept whole (keepAtLeast) is its least too, given up only where even the floors leave no room: there
+      // its header's label.
       return {
         width,
-        least: c.keepFitted ? width : Math.min(width, Math.max(c.width, header)),
+        least: c.keepFitted ? width : Math.min(width, Math.max(c.width, header, c.keepAtLeast ? floor : 0)),
         floor: Math.min(width, floor),
+        last: c.keepAtLeast ? Math.min(width, leastReadable({ header: c.header })) : undefined,
       };
     });
     const placed = keepOnScreen(shown, room, last);

@@ -171,4 +171,17 @@ describe('keepOnScreen', () => {
     // And, the room growing again, are given back their widths whole (the widths are always placed from the fitted).
     expect(keepOnScreen(columns, 550, 2)).toEqual([300, 150, 100, 500]);
   });
+
+  it('where even the floors do not fit, a column with a lower last gives down to it, as far as the room needs', async () => {
+    const { keepOnScreen } = await import('./column-fit.js');
+    // The first keeps a text whole (its floor, 180) while there is room, and its header's label (100) last.
+    const columns = [
+      { width: 200, least: 180, floor: 180, last: 100 },
+      { width: 150, least: 150, floor: 100 },
+      { width: 100, least: 100 },
+    ];
+    expect(keepOnScreen(columns, 400, 2)).toEqual([180, 120, 100]);
+    expect(keepOnScreen(columns, 350, 2)).toEqual([150, 100, 100]);
+    expect(keepOnScreen(columns, 250, 2)).toEqual([100, 100, 100]);
+  });
 });

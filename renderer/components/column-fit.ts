@@ -170,6 +170,9 @@ export interface PlacedColumn {
   width: number;
   least: number;
   floor?: number;
+  /** Where even the floors leave no room, the narrowest it may then become (its floor where not given): a floor that
+   *  is a text kept whole while there is room for it (an unnamed unix socket's inode) gives first, as far as this. */
+  last?: number;
 }
 
 /** Fitted widths within the grid's `room` (px): the columns up to the one at `last` (a column kept in view: the
@@ -200,7 +203,13 @@ export function keepOnScreen(columns: readonly PlacedColumn[], room: number, las
   // review of 12-06).
   const fits = atFloor <= room;
   for (let i = 0; i <= end; i++) widths[i] = fits ? least(i) : floors[i]!;
-  return fits ? giveBack(widths, (i) => floors[i]!, atLeast - room, end) : widths;
+  if (fits) return giveBack(widths, (i) => floors[i]!, atLeast - room, end);
+  // Those with a lower last give down to it, as far as keeps the columns on screen where it can (the Local Address
+  // of a UNIX view at 800 px: its inode's room took Process off screen).
+  const lasts = floors.map((f, i) => (i <= end ? Math.min(f, columns[i]!.last ?? f) : 0));
+  let slack = 0;
+  for (let i = 0; i <= end; i++) slack += floors[i]! - lasts[i]!;
+  return slack > 0 ? giveBack(widths, (i) => lasts[i]!, Math.min(slack, atFloor - room), end) : widths;
 }
 
 /** `widths` (to `end`) narrowed by `over` px in all, each in proportion to what it has above its `lower` width (which

@@ -60,6 +60,9 @@ export interface GridColumn<Row> extends ExportField<Row> {
   /** Its fitted width is the least it gives where the columns are narrowed to keep one in view (keepInView): the
    *  others give first, down to their floors (a short form, "18152 +1", cut to "18152 +…" in a narrow list). */
   keepFitted?: boolean;
+  /** Its fitAtLeast is the least it gives there, and its floor: a text that must stay whole in a narrow window too (an
+   *  unnamed unix socket's inode, all that tells such rows apart), not only a usual one (State's ESTABLISHED). */
+  keepAtLeast?: boolean;
   /** Keeps its width whatever the content (a drawing, such as a sparkline). */
   fixedWidth?: boolean;
   /** Fitted widths keep this column and the ones before it on screen, where their default widths (or their headers')

@@ -201,8 +201,8 @@ export function ConnectionsTab() {
     [resolveNames, fullHostNames, capture],
   );
   const sortColumns = useMemo(
-    () => connectionColumns(onProcessClick, names, display),
-    [onProcessClick, names, display],
+    () => connectionColumns(onProcessClick, names, display, toggles.unix),
+    [onProcessClick, names, display, toggles.unix],
   );
   // A new array when names change, so the rows on screen (memoised on their columns) draw the new names.
   // biome-ignore lint/correctness/useExhaustiveDependencies: namesEpoch stands for the names' content, which the same columns read.

@@ -216,11 +216,15 @@ const ADDRESS_MAX = 300;
 const PATH_MAX = 240;
 const PID_MAX = 96;
 const PROCESS_MAX = 192;
+/** An unnamed unix socket's name with the largest inode (sockfs numbers them in 32 bits). */
+const UNNAMED_WIDEST = unixName({ inode: 0xffff_ffff });
 
+/** `unix`: unix sockets are shown (the UNIX toggle). */
 export function connectionColumns(
   onProcessClick: (name: string) => void,
   names: NameLookup,
   display: HostDisplay = { resolve: false, fqdn: false },
+  unix = false,
 ): GridColumn<Connection>[] {
   return [
     {
@@ -254,6 +258,11 @@ export function connectionColumns(
       value: (r) => (r.proto === 'unix' ? (r.path ?? '') : r.localAddress),
       maxWidth: ADDRESS_MAX,
       rowMaxWidth: (r) => (r.proto === 'unix' ? PATH_MAX : undefined),
+      // With unix sockets shown, an unnamed one's "(unnamed) #inode" whole, in a narrow window too: its inode is all
+      // that tells such rows apart, and at 1366 px beside the process list it read "(unnamed) #961…" while the port and
+      // foreign columns, empty on those rows, kept their room (a new user's review). They give it first.
+      fitAtLeast: unix ? UNNAMED_WIDEST : undefined,
+      keepAtLeast: unix,
       description: 'Local address (* = any); the path for unix sockets',
     },
     {
