@@ -260,6 +260,16 @@ describe('comma lists and operator words', () => {
       expect(error(q), q).toBeNull();
   });
 
+  it('refuses a ! before a term, as other tools negate, saying that - does', () => {
+    // `!proc:sshd` was a free-text word that matched nothing.
+    expect(error('!proc:sshd')).toBe(
+      "'!' does not negate: a - before a term does ('-proc:sshd'); to find the text, quote it ('\"!proc:sshd\"')",
+    );
+    // What it repeats is inert (a bidi override shows as its code).
+    expect(error('!\u202e')).toContain('\\u202e');
+    for (const q of ['"!x"', '!', 'proc:!x', 'a!b']) expect(error(q), q).toBeNull();
+  });
+
   it('parses a long list or a long run of operator words in time linear in its length', () => {
     // Doubled from a quarter of a megabyte to half of one: a quadratic cost measures 4 as well at these sizes, at a
     // quarter of the test's time.

@@ -490,7 +490,7 @@ function editDistance(a: string, b: string, limit: number): number {
   return previous[b.length]!;
 }
 
-/** Why the i-th term, a bare OR, AND or NOT, is refused, or null when it is none: each was a word that matched
+/** Why the i-th term, a bare OR, AND or NOT (or a term after a !), is refused, or null when it is none: each was a word that matched
  *  nothing (rport:8765 OR rport:9911 gave no rows without a word: a new user's review). OR is refused rather than
  *  read: terms join by AND, with no parentheses to say how the two would group, and a comma list already says either
  *  of a field's values; a term that is either of two fields' has no way to be written. Quoted, each is a word. */
@@ -524,6 +524,11 @@ function operatorWord(tokens: Token[], i: number): string | null {
   if (word === 'not') {
     const term = plain(next) && !next.negate ? inertText(`-${next.field}:${next.value}`) : '-state:listen';
     return `'${t.value}' is no operator: a - before a term negates it (${term}); to find the word, ${quote}`;
+  }
+  // `!proc:x`, as other tools negate, was a word of free text that matched nothing.
+  if (t.value.length > 1 && t.value.startsWith('!')) {
+    const rest = t.value.slice(1);
+    return `'!' does not negate: a - before a term does (${said(`-${rest}`)}); to find the text, quote it (${said(`"${t.value}"`)})`;
   }
   return null;
 }
