@@ -98,10 +98,12 @@ export function Menu(props: {
           'data-item': item.id,
           onClick: select,
           onKeyDown: (e: KeyboardEvent) => {
-            if ((e.key === 'Enter' || e.key === ' ') && !item.disabled) {
-              e.preventDefault();
-              select();
-            }
+            if (e.key !== 'Enter' && e.key !== ' ') return;
+            // The item's key alone: Space went on to the page's shortcuts once the menu had closed, and paused NetLens
+            // as it chose the item (a new user's review of 12-07).
+            e.preventDefault();
+            e.stopPropagation();
+            select();
           },
         };
         const text = (

@@ -84,6 +84,15 @@ describe('a radio group moved into a toolbar’s ⋯ menu', () => {
       const after = await moreItems('Connection filters', modes);
       expect(after.items).toEqual(['menuitemradio false', 'menuitemradio true', 'menuitemradio false']);
       await after.menu.getByRole('menuitemradio', { name: 'Show all' }).click();
+      // Space on an item chooses it and nothing else: it went on to the page's shortcut and paused NetLens too (a new
+      // user's review of 12-07).
+      const bySpace = await moreItems('Connection filters', modes);
+      await bySpace.menu.getByRole('menuitemradio', { name: 'Show connected' }).focus();
+      await page.keyboard.press(' ');
+      const spaced = await moreItems('Connection filters', modes);
+      expect(spaced.items).toEqual(['menuitemradio false', 'menuitemradio false', 'menuitemradio true']);
+      await spaced.menu.getByRole('menuitemradio', { name: 'Show all' }).click();
+      expect(await page.locator('.statusbar').textContent(), 'not paused').not.toContain('Paused');
       // History's groups, in a window narrow enough to move them: As it was's modes, What changed's comparisons.
       await page.setViewportSize({ width: 600, height: 600 });
       await page.getByRole('tab', { name: 'History' }).click();
