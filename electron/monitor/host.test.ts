@@ -86,6 +86,29 @@ describe('startMonitor (worker thread)', () => {
     await monitor.close();
   });
 
+  it('passes a flood of visibility changes on as the latest of them, a few a second', async () => {
+    const monitor = startMonitor({ workerPath, workerData: { rows: 500, churn: 0.01 }, log: () => {} });
+    const flipper = new TestClient(monitor);
+    const other = new TestClient(monitor);
+    flipper.handle({ type: 'setInterval', intervalMs: 500 });
+    flipper.handle({ type: 'subscribe', dataset: 'connections' });
+    other.handle({ type: 'subscribe', dataset: 'statistics' });
+    await until('both snapshots', () => flipper.of('snapshot').length === 1 && other.of('snapshot').length === 1);
+    const statuses = other.of('status').length;
+    // 5,000 hidden/shown pairs at once: each reached the worker, changed what it reads (a status to every client) and
+    // started a read of what it showed; 420,000 held every other client's answers for minutes (an attack review).
+    for (let i = 0; i < 5000; i++) {
+      flipper.handle({ type: 'visibility', hidden: true, visible: [] });
+      flipper.handle({ type: 'visibility', hidden: false, visible: ['connections'] });
+    }
+    // The last one holds: shown, so its diffs come.
+    const diffs = flipper.of('diff').length;
+    await until('diffs after the flood', () => flipper.of('diff').length >= diffs + 2, 20_000, 20);
+    expect(other.of('status').length - statuses).toBeLessThanOrEqual(10);
+    expect(flipper.gaps).toEqual([]);
+    await monitor.close();
+  });
+
   it('restarts a worker that dies, tells every client and sends fresh snapshots of what each subscribed to', async () => {
     const logs: string[] = [];
     const monitor = startMonitor({

@@ -60,8 +60,17 @@ interface ClientRecord {
    *  turn, cannot make the worker queue snapshot after snapshot: 20,000 such pairs grew the browser host to 1.9 GB
    *  and held its other clients' answers for 10 s (an attack review of 12-07). */
   resyncing: Set<Dataset>;
+  /** While set, a visibility message waits for it and goes (the latest only) when it fires: see VISIBILITY_EVERY_MS. */
+  visibilityTimer: ReturnType<typeof setTimeout> | null;
+  /** The visibility message the worker was last given. */
+  visibilityPosted: StreamMessage | null;
 }
 
+/** A client's visibility goes to the worker at most this often, the latest kept meanwhile: a window shown and hidden
+ *  by hand changes a few times a second at most, and each change may start a read of every dataset it shows. 420,000
+ *  messages of a client flipping hidden and shown queued in the worker, each a read, and no other client got a status
+ *  or a snapshot for minutes (an attack review of 12-07). */
+const VISIBILITY_EVERY_MS = 100;
 const STABLE_AFTER_MS = 5000;
 const HANG_TIMEOUT_MS = 15_000;
 /** A worker ended for its silence makes the next one's patience twice as long, up to this many times the timeout. */
@@ -257,6 +266,7 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
   function replayClient(id: number, c: ClientRecord): void {
     c.resyncing.clear();
     c.posted = new Set(c.subscriptions);
+    c.visibilityPosted = c.visibility;
     post({ type: 'attach', client: id, transport: c.transport });
     if (c.visibility) post({ type: 'message', client: id, message: c.visibility });
     for (const dataset of c.subscriptions)
@@ -379,6 +389,20 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
         posted: new Set(),
         visibility: null,
         resyncing: new Set(),
+        visibilityTimer: null,
+        visibilityPosted: null,
+      };
+      /** The client's latest visibility to the worker, unless it was the last given; then none for a while. */
+      const postVisibility = () => {
+        const latest = record.visibility;
+        if (latest === null || latest === record.visibilityPosted || !clients.has(id)) return;
+        record.visibilityPosted = latest;
+        post({ type: 'message', client: id, message: latest });
+        record.visibilityTimer = setTimeout(() => {
+          record.visibilityTimer = null;
+          postVisibility();
+        }, VISIBILITY_EVERY_MS);
+        record.visibilityTimer.unref?.();
       };
       clients.set(id, record);
       post({ type: 'attach', client: id, transport });
@@ -400,13 +424,17 @@ export function startMonitor(options: StartMonitorOptions): MonitorHandle {
               record.posted.add(dataset);
               record.resyncing.add(dataset);
             } else record.posted.delete(dataset);
-          } else if (message.type === 'visibility') record.visibility = message;
-          else if (message.type === 'setInterval') intervalMessage = message;
+          } else if (message.type === 'visibility') {
+            record.visibility = message;
+            if (record.visibilityTimer === null) postVisibility();
+            return;
+          } else if (message.type === 'setInterval') intervalMessage = message;
           else if (message.type === 'pause') pauseMessage = message;
           else if (message.type === 'setNames') namesMessage = message;
           post({ type: 'message', client: id, message });
         },
         detach() {
+          if (record.visibilityTimer !== null) clearTimeout(record.visibilityTimer);
           if (clients.delete(id)) post({ type: 'detach', client: id });
         },
       };

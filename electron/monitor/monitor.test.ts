@@ -265,6 +265,30 @@ describe('scheduling', () => {
     await monitor.close();
   });
 
+  it('reads a dataset shown again at once only where its last read began a second ago or more', async () => {
+    const { monitor, collectors } = setup();
+    const a = new TestClient(monitor);
+    a.handle({ type: 'subscribe', dataset: 'routes' });
+    a.handle({ type: 'visibility', hidden: false, visible: ['routes'] });
+    await tick(0);
+    const reads = collectors.routes.reads;
+    // Hidden and shown 100 times at once: one read at most (each started one where none was running: a client
+    // flipping so kept the worker reading back to back, an attack review of 12-07).
+    for (let i = 0; i < 100; i++) {
+      a.handle({ type: 'visibility', hidden: true, visible: [] });
+      a.handle({ type: 'visibility', hidden: false, visible: ['routes'] });
+      await tick(0);
+    }
+    expect(collectors.routes.reads).toBe(reads);
+    // Hidden a while, then shown: read at once, as a tab shown again is.
+    a.handle({ type: 'visibility', hidden: true, visible: [] });
+    await tick(1500);
+    a.handle({ type: 'visibility', hidden: false, visible: ['routes'] });
+    await tick(0);
+    expect(collectors.routes.reads).toBe(reads + 1);
+    await monitor.close();
+  });
+
   it('collects traffic only while a client shows it with the connections, and reads at once when it starts', async () => {
     const { monitor, collectors } = setup();
     const asked: string[][] = [];

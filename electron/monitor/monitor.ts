@@ -78,6 +78,9 @@ interface ClientState {
   loudAt: number;
 }
 
+/** A dataset that becomes shown is read at once unless its last read began less than this long ago. */
+const SHOWN_READ_AFTER_MS = 1000;
+
 interface DatasetState {
   /** The published table: what every client's view converges to. */
   table: Table;
@@ -374,11 +377,11 @@ export class MonitorCore {
     // interval later.
     const at = Date.now();
     for (const d of active) {
-      if (
-        (!before.has(d) || ((d === 'connections' || d === 'processes') && moreExtras)) &&
-        !this.datasets.get(d)!.polling
-      )
-        void this.poll(d, at);
+      const ds = this.datasets.get(d)!;
+      // A dataset shown again within a second of its last read has that read's data (its diffs folded meanwhile):
+      // a client flipping hidden and shown would otherwise have it read back to back (an attack review of 12-07).
+      const shown = !before.has(d) && !(ds.tick !== null && at >= ds.tick.at && at - ds.tick.at < SHOWN_READ_AFTER_MS);
+      if ((shown || ((d === 'connections' || d === 'processes') && moreExtras)) && !ds.polling) void this.poll(d, at);
     }
   }
 
