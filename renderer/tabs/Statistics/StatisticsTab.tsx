@@ -239,7 +239,7 @@ const LIVE_COLUMNS = [nameColumn, descriptionColumn, valueColumn, rateColumn, de
 const CAPTURE_COLUMNS = [nameColumn, descriptionColumn, valueColumn, kindColumn];
 
 /** A section's heading and its grid's column header, around its rows (tabs-extra.css, styles.css). */
-const SECTION_CHROME = 29 + 27;
+const SECTION_CHROME = 30 + 27;
 
 // The moved mark is drawn by the cells (FigureCell); the alarm, rare, is a fact (a new row when it changes).
 const rowClass = (r: CounterFacts) => (r.alarm ? 'stat-alarm' : '');
