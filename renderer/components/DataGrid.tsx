@@ -322,7 +322,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
     const shown = cells.map((c) => {
       const own = saved?.sizes[c.id];
       const size = columnSize(c, own === undefined && Object.hasOwn(fit.natural, c.id) ? fit.natural : state.sizing);
-      const width = c.grow ? Math.min(GROW_MIN, size) : size;
+      const width = c.grow ? Math.min(c.growMin ?? GROW_MIN, size) : size;
       if (own !== undefined || c.grow || !Object.hasOwn(fit.natural, c.id)) return { width, least: width };
       fit.headers[c.id] ??= { header: headerWidth(c.header), floor: leastReadable(c) };
       const { header, floor } = fit.headers[c.id]!;
@@ -381,7 +381,7 @@ function GridInner<Row extends { id: string }>(props: GridProps<Row>) {
   // `widths`: each shown column's width, at least (a growing one may be wider), for the cells' clips (GridRow).
   const { template, totalWidth, widths } = useMemo(() => {
     const widthOf = (c: GridColumn<Row>) =>
-      c.grow ? Math.min(GROW_MIN, columnSize(c, liveSizing)) : columnSize(c, liveSizing);
+      c.grow ? Math.min(c.growMin ?? GROW_MIN, columnSize(c, liveSizing)) : columnSize(c, liveSizing);
     return {
       template: cells
         .map((c) => (c.grow ? `minmax(${widthOf(c)}px, 1fr)` : `${columnSize(c, liveSizing)}px`))

@@ -46,6 +46,8 @@ export interface GridColumn<Row> extends ExportField<Row> {
   hiddenByDefault?: boolean;
   /** Takes the grid's free width (a description column), instead of leaving blank space beside it. */
   grow?: boolean;
+  /** The least a growing column keeps as the window narrows (DataGrid's GROW_MIN where not given). */
+  growMin?: number;
   /** The text a cell draws, where it is not `text` (a list drawn as its first item and a count): the width fitted. */
   fitText?: (row: Row) => string;
   /** Cap on the width fitted to the content (px); a cut cell keeps its whole text as its tooltip. */

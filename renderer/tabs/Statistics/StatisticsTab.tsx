@@ -138,6 +138,9 @@ const descriptionColumn: GridColumn<CounterFacts> = {
   header: 'Description',
   width: 440,
   grow: true,
+  // Cut before the window's least width (720 px) makes a section scroll sideways, where its headers cannot stay in view
+  // under its title (a new user's review of 12-07): the whole text is its tooltip.
+  growMin: 100,
   // Regardless of case: "default time-to-live" among the d's, not after every capital ("IP forwarding", "SYN…").
   sortValue: (r) => r.description?.toLowerCase() ?? null,
   text: (r) => r.description ?? '',
