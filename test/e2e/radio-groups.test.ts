@@ -67,7 +67,7 @@ describe('a radio group moved into a toolbar’s ⋯ menu', () => {
       .evaluateAll(
         (els, wanted) =>
           els
-            .filter((el) => wanted.includes(el.textContent?.replace(/^✓/, '') ?? ''))
+            .filter((el) => wanted.includes(el.textContent?.replace(/^[✓•]/, '') ?? ''))
             .map((el) => `${el.getAttribute('role')} ${el.getAttribute('aria-checked')}`),
         names,
       );
@@ -80,6 +80,9 @@ describe('a radio group moved into a toolbar’s ⋯ menu', () => {
       await page.setViewportSize({ width: 900, height: 600 });
       const before = await moreItems('Connection filters', modes);
       expect(before.items).toEqual(['menuitemradio true', 'menuitemradio false', 'menuitemradio false']);
+      // Drawn as a choice of a group, a dot, where an option on (Highlights) has a tick.
+      expect(await before.menu.getByRole('menuitemradio', { name: 'Show all' }).textContent()).toBe('•Show all');
+      expect(await before.menu.getByRole('menuitemcheckbox', { name: 'Highlights' }).textContent()).toBe('✓Highlights');
       await before.menu.getByRole('menuitemradio', { name: 'Show listening' }).click();
       const after = await moreItems('Connection filters', modes);
       expect(after.items).toEqual(['menuitemradio false', 'menuitemradio true', 'menuitemradio false']);
