@@ -1,5 +1,6 @@
 // A modal dialog: focus moves in and stays in, Escape closes, focus returns to where it was.
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useOverflows } from './overflows.js';
 
 /** Whether `el` is a Tab stop as a radio button goes: any element but a radio; a radio that is its group's checked
  *  one, or its group's first where none is checked. */
@@ -29,9 +30,6 @@ function leavesScrollKeys(el: EventTarget): boolean {
   return el instanceof HTMLButtonElement && (el.getAttribute('role') ?? 'button') === 'button';
 }
 
-/** Whether `body` has more than it shows (a pixel of rounding is not worth a Tab stop). */
-const overflowing = (body: HTMLElement) => body.scrollHeight - body.clientHeight > 1;
-
 function focusInside(dialog: HTMLElement | null): void {
   const el = dialog?.querySelector<HTMLElement>('[data-autofocus]') ?? dialog?.querySelector<HTMLElement>('button');
   el?.focus();
@@ -53,17 +51,7 @@ export function Dialog(props: {
   // button move it, or a keyboard never saw its end (the shortcuts' last eight rows at 900 × 600, Escape among them:
   // the focus went round the buttons alone, and no key scrolled: a new user's review). Read after each render (the
   // content changed) and as its box changes size (the window did).
-  const [overflows, setOverflows] = useState(false);
-  useLayoutEffect(() => {
-    if (bodyRef.current) setOverflows(overflowing(bodyRef.current));
-  });
-  useEffect(() => {
-    const body = bodyRef.current;
-    if (!body || typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => setOverflows(overflowing(body)));
-    observer.observe(body);
-    return () => observer.disconnect();
-  }, []);
+  const overflows = useOverflows(bodyRef);
   useEffect(() => {
     const previous = document.activeElement;
     focusInside(ref.current);

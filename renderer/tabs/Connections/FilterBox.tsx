@@ -3,6 +3,7 @@
 import { type ReactNode, type RefObject, useLayoutEffect, useRef, useState } from 'react';
 import { FILTER_FIELDS, type ParsedFilter } from '../../../shared/filter.js';
 import { inertText } from '../../../shared/inert-text.js';
+import { useOverflows } from '../../components/overflows.js';
 
 /** Space kept between the filter help (or error) and the window's edges. */
 const HELP_MARGIN = 8;
@@ -42,6 +43,9 @@ export function FilterBox(props: {
   const [help, setHelp] = useState(false);
   const helpRef = useRef<HTMLDivElement>(null);
   const helpButtonRef = useRef<HTMLButtonElement>(null);
+  // A help taller than its room scrolls within itself: then a Tab stop, so that the arrows and Page Down scroll it (the
+  // Tab went from the ? to its Close, past fields a keyboard never saw, at 900 × 600: a new user's review of 12-07).
+  const helpScrolls = useOverflows(helpRef, help);
   // The help's Close, or whatever in it has the focus, leaves with it: the focus goes back to the ? that opened it
   // (it fell to the page, and the next Tab started again from the window's top: a new user's review).
   const closeHelp = () => {
@@ -118,7 +122,14 @@ export function FilterBox(props: {
         </span>
       ) : null}
       {help ? (
-        <div id="filter-help" ref={helpRef} className="popover" role="dialog" aria-label="Filter syntax">
+        <div
+          id="filter-help"
+          ref={helpRef}
+          className="popover"
+          role="dialog"
+          aria-label="Filter syntax"
+          tabIndex={helpScrolls ? 0 : undefined}
+        >
           <p>
             Words are matched anywhere (case-insensitive); all terms must match (there is no <code>OR</code>).{' '}
             <code>-term</code> negates a term; <code>"quoted values"</code> may hold spaces.
