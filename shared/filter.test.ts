@@ -284,6 +284,13 @@ describe('comma lists and operator words', () => {
       expect(error(q), q).toBeNull();
   });
 
+  it('says a list takes no spaces, where a comma ends a term and a bare value follows', () => {
+    // `port:18765,` was not a port and `state:listen,` had an empty value: neither said the space was the matter.
+    expect(error('port:18765, 18766')).toBe("port: a list takes no spaces ('port:18765,18766')");
+    expect(error('state:listen, established')).toBe("state: a list takes no spaces ('state:listen,established')");
+    expect(error('proc:a,')).toMatch(/has an empty value/);
+  });
+
   it('refuses a ! before a term, as other tools negate, saying that - does', () => {
     // `!proc:sshd` was a free-text word that matched nothing.
     expect(error('!proc:sshd')).toBe(

@@ -619,6 +619,23 @@ export function parseFilter(
   for (const [i, t] of tokens.entries()) {
     const operator = operatorWord(tokens, i);
     if (operator !== null) return { ok: false, error: operator, at: t.at };
+    // `port:80, 443`: the list ends at the space, and its empty last value or a value alone in the next term said
+    // nothing of the space (a new user's review of 12-07).
+    const next = tokens[i + 1];
+    if (
+      t.field !== null &&
+      !t.quoted &&
+      t.value.endsWith(',') &&
+      next !== undefined &&
+      next.field === null &&
+      !next.negate
+    ) {
+      return {
+        ok: false,
+        error: `${t.field}: a list takes no spaces (${said(`${t.field}:${t.value}${next.value}`)})`,
+        at: t.at,
+      };
+    }
     const p = termPredicate(t, names, services);
     if (typeof p === 'string') return { ok: false, error: p, at: t.at };
     preds.push(t.negate ? (r) => !p(r) : p);
