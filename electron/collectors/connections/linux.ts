@@ -591,7 +591,8 @@ interface QuietRead {
    * /proc or ss). A full read due by time alone (FULL_READ_EVERY_MS) while the counters stood still takes these
    * rows again rather than dumping TCP, where none has a queue (a listener's accept queue, a receive or send queue):
    * a TCP socket cannot open, close, change state, or fill or empty a queue that was empty without a segment or a
-   * change in the counters; only what is in a queue can leave it without one (read by its process, accepted). A
+   * change in the counters; only what is in a queue can leave it without one (read by its process, accepted; a Fast
+   * Open connect() that defers its SYN is one more: socket-counters.ts). A
    * listener can: shutdown(2) takes it out of the tables and listen(2) back in, elsewhere, so the listeners are
    * dumped alone first and TCP in full where they are not these rows' (listenersAsKept). A
    * dump walks the kernel's whole TCP hash, whatever the namespace holds: 2.4 ms of system time here, 262,144

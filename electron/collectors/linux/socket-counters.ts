@@ -10,7 +10,11 @@
 // text stays the same (electron/collectors/connections/linux.ts, QuietRead). What can change without them: a
 // queue read by its process without a window update (Recv-Q), a listener's queue taken by accept(), a unix
 // socket's queues, one socket closed and another of the same kind opened between two looks (the counts in use
-// would not move), and owners. The text also holds the last pid the kernel gave (/proc/loadavg's last field): a
+// would not move), and owners; and a few moves of a TCP socket that send no segment (an attack review of 12-07): a
+// listener taken to CLOSE by shutdown(2) and listening again elsewhere (the full reads check the listeners: linux.ts,
+// listenersAsKept), and a TCP Fast Open connect() that defers its SYN (SYN-SENT, no segment yet), then connect(AF_UNSPEC)
+// and another connect(): shown where it was until the next full read (in that review's run the full read due by time
+// dumped TCP and showed it; it did not establish why). The text also holds the last pid the kernel gave (/proc/loadavg's last field): a
 // new process (a fork that shares its parent's sockets) is seen as an owner at the next full read. The collector
 // reads fully at least every few seconds, and when the fd table of a process holding sockets changes.
 //
