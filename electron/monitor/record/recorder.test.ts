@@ -473,6 +473,19 @@ describe('the recorder', () => {
     r.recorder.close();
   });
 
+  it('says it holds what it holds since its first recording began, not since a connection it found open was first seen', () => {
+    // The History tab read "Recording · 1.49 MiB since 11:05:39" beside "The record begins at 11:13:25": the first
+    // sighting, by the live table, of a connection open when recording began (a new user's review of 12-07).
+    const r = rig(join(tempDir(), 'history.sqlite'));
+    r.table.update([conn(1)], r.now - 600_000);
+    r.tick([conn(1)]);
+    r.recorder.flush();
+    const begins = Number((r.recorder.database!.get('SELECT min(started) AS t FROM sessions') as { t: number }).t);
+    expect(r.recorder.status().oldest).toBe(begins);
+    expect(begins).toBeGreaterThan(r.now - 600_000);
+    r.recorder.close();
+  });
+
   it('prunes past retention in small batches, then over the size cap, oldest first', () => {
     const file = join(tempDir(), 'history.sqlite');
     const r = rig(file, { config: { ...DEFAULT_RECORDING, retentionDays: 1 } });

@@ -859,6 +859,15 @@ export class Recorder {
     }, this.options.flushMs ?? FLUSH_MS);
   }
 
+  /** Since when the record holds what it holds: its first recording's start (queries.ts's RecordGap says "the record
+   *  begins at" the same), not the first sighting of a connection open then, which the live table may have made long
+   *  before recording began (the History tab said "since 11:05:39" beside "The record begins at 11:13:25": a new
+   *  user's review of 12-07). */
+  private readOldest(db: RecordDatabase): void {
+    const oldest = db.get('SELECT min(started) AS t FROM sessions') as { t: number | null };
+    this.oldest = oldest.t === null ? null : Number(oldest.t);
+  }
+
   /** Writes everything observed since the last flush in one transaction, then one pruning batch if due. `last`:
    *  the recorder closes (nothing is observed after): in no turn, and a lock met is waited for a moment. */
   flush(last = false): void {
@@ -911,6 +920,8 @@ export class Recorder {
       return;
     }
     this.endFlushTurn();
+    // A recording's start written (its baseline's moment): where the record begins may have moved.
+    if (this.baselineAt !== null) this.readOldest(db);
     this.baselineAt = null;
     // A closed connection written is let go (its id, unless it reopened meanwhile under a slot of its own).
     for (const slot of this.dirty) if (this.open.closedAt(slot) !== null) this.open.release(slot);
@@ -1156,8 +1167,7 @@ export class Recorder {
       this.stats.pruned += deleted;
       this.pruning = deleted > 0;
       this.sizeBytes = used();
-      const oldest = db.get('SELECT min(first_seen) AS t FROM conns') as { t: number | null };
-      this.oldest = oldest.t === null ? null : Number(oldest.t);
+      this.readOldest(db);
     } catch (err) {
       // The count of marks known may have been lowered by a batch rolled back: counted again.
       this.knownRows = null;
