@@ -43,9 +43,6 @@ export function FilterBox(props: {
   const [help, setHelp] = useState(false);
   const helpRef = useRef<HTMLDivElement>(null);
   const helpButtonRef = useRef<HTMLButtonElement>(null);
-  // A help taller than its room scrolls within itself: then a Tab stop, so that the arrows and Page Down scroll it (the
-  // Tab went from the ? to its Close, past fields a keyboard never saw, at 900 × 600: a new user's review of 12-07).
-  const helpScrolls = useOverflows(helpRef, help);
   // The help's Close, or whatever in it has the focus, leaves with it: the focus goes back to the ? that opened it
   // (it fell to the page, and the next Tab started again from the window's top: a new user's review).
   const closeHelp = () => {
@@ -69,6 +66,11 @@ export function FilterBox(props: {
   // scrolls within itself. The error, a line or two, wraps and moves left of the window's edge (the list of
   // known fields ran past it: a new user's review of 12-06).
   useFitInWindow(helpRef, help, true);
+  // A help taller than its room scrolls within itself: then a Tab stop, so that the arrows and Page Down scroll it (the
+  // Tab went from the ? to its Close, past fields a keyboard never saw, at 900 × 600: a new user's review of 12-07).
+  // Measured after useFitInWindow has given it its height (layout effects run in order): before, it was found not to
+  // overflow, and its Tab stop came a frame later, with the ResizeObserver's report.
+  const helpScrolls = useOverflows(helpRef, help);
   useFitInWindow(errorRef, error, false);
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: not a control: Escape bubbles here from the box, the help button and the help itself, and closes the help from any of them.
