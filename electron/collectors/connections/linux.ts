@@ -770,7 +770,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
    * a change (TCP is then dumped in full).
    */
   private async listenersAsKept(rows: readonly Connection[]): Promise<boolean> {
-    const wanted = (f: 'inet' | 'inet6') => this.tables === null || this.tables.has(f === 'inet' ? 'tcp' : 'tcp6');
+    const wanted = this.tcpWanted;
     const dumped = await this.dumpTcp(wanted, false, false, TCPF_LISTEN);
     if (typeof dumped === 'string') return false;
     try {
@@ -781,6 +781,10 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
       dumped.release();
     }
   }
+
+  /** Whether this collector reads the TCP table of a family (its `tables`: tcp, tcp6). */
+  private readonly tcpWanted = (f: 'inet' | 'inet6'): boolean =>
+    this.tables === null || this.tables.has(f === 'inet' ? 'tcp' : 'tcp6');
 
   /** Why sock_diag is not used (turned off, or netlink's binary does not load), or null. */
   private whyNoDiag(): string | null {
@@ -1106,7 +1110,7 @@ export class LinuxConnectionsCollector implements Collector<Connection> {
     const ssAt = Date.now();
     const tcpRead =
       tcpAgain === null && (ss || (this.ownProc && (wanted('tcp') || wanted('tcp6'))))
-        ? this.readTcpRows(ssAt, fromSs, (f) => wanted(f === 'inet' ? 'tcp' : 'tcp6'), ss, socketMemory)
+        ? this.readTcpRows(ssAt, fromSs, this.tcpWanted, ss, socketMemory)
         : null;
     const fromDiag = emptyDiagnostics();
     const unixDiag = this.ownProc && wanted('unix') ? this.readUnixDiag(fromDiag, ss) : null;
