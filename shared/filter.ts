@@ -20,6 +20,7 @@
 //   state:listen,established  a comma lists values, any of which matches, in every field but the traffic ones (whose
 //                           comparisons take one number each); a comma inside quotes is part of a name (proc:"a,b")
 import { ipInCidr, isLoopback, isUnspecified, parseCidr, parseIp, type Cidr, type ParsedIp } from './address.js';
+import { groupDigits } from './format.js';
 import {
   countriesNamed,
   countryCodeOf,
@@ -131,7 +132,7 @@ type Range = [number, number];
 /** Values in one term's list, at most: each row is tested against each value, so a pasted list of 100,000 names or
  *  PIDs would have held the table's filter for minutes. */
 const MAX_LIST = 1000;
-const TOO_MANY_VALUES = `${MAX_LIST.toLocaleString('en-US')} values`;
+const TOO_MANY_VALUES = `${groupDigits(MAX_LIST)} values`;
 const TOO_LONG = `a list holds at most ${TOO_MANY_VALUES}`;
 /** Terms in one filter, at most. */
 const MAX_TERMS = 64;

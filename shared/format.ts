@@ -43,10 +43,30 @@ export function perSecondValue(n: number | null | undefined): number | null {
   return n === null || n === undefined || !Number.isFinite(n) ? null : Math.round(n * 100) / 100;
 }
 
-const grouped = new Intl.NumberFormat('en-US');
+/** en-US's grouping for what is not a safe whole number (fractions, past 2^53), made when first needed. */
+let fractions: Intl.NumberFormat | null = null;
+
+/**
+ * A number as en-US writes it ("12,345", "-1,000", "1,234.568"), as `Intl.NumberFormat('en-US')` does. Whole
+ * numbers are grouped here, without ICU: the host formats counts into its messages, and ICU's number-format data
+ * and code, once loaded, stay resident in the process (docs/performance.md, "ICU's number formats out of the
+ * host").
+ */
+export function groupDigits(n: number): string {
+  if (!Number.isSafeInteger(n)) {
+    fractions ??= new Intl.NumberFormat('en-US');
+    return fractions.format(n);
+  }
+  const digits = String(Math.abs(n));
+  const head = digits.length % 3 || 3;
+  let out = digits.slice(0, head);
+  for (let i = head; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 || Object.is(n, -0) ? `-${out}` : out;
+}
+
 export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '';
-  return grouped.format(n);
+  return groupDigits(n);
 }
 
 /** Events per second, one format everywhere: one decimal below 100 ("0.0/s", "7.0/s"), whole numbers with
@@ -54,7 +74,7 @@ export function formatCount(n: number | null | undefined): string {
 export function formatPerSecond(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '';
   if (n > 0 && n < 0.05) return '<0.1/s';
-  return `${Math.abs(n) >= 99.95 ? grouped.format(Math.round(n)) : n.toFixed(1)}/s`;
+  return `${Math.abs(n) >= 99.95 ? groupDigits(Math.round(n)) : n.toFixed(1)}/s`;
 }
 
 /** A duration in milliseconds as ss prints round-trip times: `0.48 ms`, `36.8 ms`, `1.2 s`. */

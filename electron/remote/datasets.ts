@@ -36,6 +36,7 @@ import { routesFromIpJson, routesFromProc } from '../collectors/routes/linux.js'
 import { ipJsonHead } from '../collectors/linux/ip.js';
 import { STATISTICS_SOURCES } from '../collectors/statistics/linux.js';
 import { MAX_SECTION_BYTES, type Frame, type Hello } from './frames.js';
+import { groupDigits } from '../../shared/format.js';
 import type { OsCollectors } from '../collectors/names/index.js';
 
 export interface RemoteReading {
@@ -131,7 +132,7 @@ function boundedSection(r: RemoteReading, name: string, max: number, notes: stri
   if (!s?.ok || s.data.length <= max) return section(r, name);
   const end = s.data.lastIndexOf(10, max - 1) + 1;
   notes.push(
-    `${name} on ${r.host}: ${(s.data.length - end).toLocaleString('en-US')} bytes past its first ` +
+    `${name} on ${r.host}: ${groupDigits(s.data.length - end)} bytes past its first ` +
       `${max / 1024 / 1024} MB not read`,
   );
   return { ok: true, text: decodeProcText(s.data.subarray(0, end), 'names') };
@@ -170,8 +171,8 @@ function shown<Row>(result: DatasetResult<Row>, room: Room, what: string, host: 
   }
   if (room.cut > 0)
     result.diagnostics.notes.push(
-      `${room.cut.toLocaleString('en-US')} ${what} of ${host} not shown (NetLens shows at most ` +
-        `${MAX_REMOTE_ROWS.toLocaleString('en-US')} ${what} of a remote host)`,
+      `${groupDigits(room.cut)} ${what} of ${host} not shown (NetLens shows at most ` +
+        `${groupDigits(MAX_REMOTE_ROWS)} ${what} of a remote host)`,
     );
   return result;
 }
@@ -179,7 +180,7 @@ function shown<Row>(result: DatasetResult<Row>, room: Room, what: string, host: 
 /** A section passed over for its size, in words. */
 function tooLargeText(bytes: number, host: string): string {
   return (
-    `${bytes.toLocaleString('en-US')} bytes on ${host}, more than the ${MAX_SECTION_BYTES / 1024 / 1024} MB ` +
+    `${groupDigits(bytes)} bytes on ${host}, more than the ${MAX_SECTION_BYTES / 1024 / 1024} MB ` +
     'a section may hold: not read'
   );
 }
@@ -386,13 +387,13 @@ function connections(r: RemoteReading, room: Room): DatasetResult<Connection> {
   }
   if (ownersCut > 0)
     result.diagnostics.notes.push(
-      `${ownersCut.toLocaleString('en-US')} owners of sockets of ${r.host} not shown (NetLens shows at most ` +
+      `${groupDigits(ownersCut)} owners of sockets of ${r.host} not shown (NetLens shows at most ` +
         `${MAX_REMOTE_OWNERS} owners of a socket)`,
     );
   if (rowsOwnersCut > 0)
     result.diagnostics.notes.push(
-      `the owners of ${rowsOwnersCut.toLocaleString('en-US')} sockets of ${r.host} not shown (NetLens shows at most ` +
-        `${MAX_REMOTE_ROWS.toLocaleString('en-US')} owners of a remote host's sockets in all)`,
+      `the owners of ${groupDigits(rowsOwnersCut)} sockets of ${r.host} not shown (NetLens shows at most ` +
+        `${groupDigits(MAX_REMOTE_ROWS)} owners of a remote host's sockets in all)`,
     );
   if (!r.hello.hasSs)
     result.diagnostics.notes.push(`process owners unknown: ss (iproute2) is not installed on ${r.host}`);

@@ -48,6 +48,7 @@ import fs from 'node:fs';
 import { fewestPids, MAX_SOCKET_OWNERS, type ProcessInfo } from '../../../shared/types.js';
 import { MapRoom } from '../../../shared/map-room.js';
 import { inertExcerpt } from '../../../shared/inert-text.js';
+import { groupDigits } from '../../../shared/format.js';
 import type { UserNames } from './users.js';
 import { readProcCmdline } from '../cmdline.js';
 
@@ -147,11 +148,11 @@ export interface SlicedProcess {
 /** The diagnostics' note for the processes read in slices, or null when none is. */
 export function slicedNote(sliced: { processes: SlicedProcess[]; count: number }): string | null {
   if (sliced.count === 0) return null;
-  const named = sliced.processes.map((p) => `${p.pid} (${p.name}, ${p.fds.toLocaleString('en-US')} fds)`).join(', ');
+  const named = sliced.processes.map((p) => `${p.pid} (${p.name}, ${groupDigits(p.fds)} fds)`).join(', ');
   const more = sliced.count > sliced.processes.length ? ` and ${sliced.count - sliced.processes.length} more` : '';
   return (
     `process${sliced.count === 1 ? '' : 'es'} ${named}${more} hold${sliced.count === 1 ? 's' : ''} far more fds than ` +
-    `there are sockets: their fd links are read ${LARGE_LINKS_PER_TICK.toLocaleString('en-US')} a tick, so the ` +
+    `there are sockets: their fd links are read ${groupDigits(LARGE_LINKS_PER_TICK)} a tick, so the ` +
     'owners of their sockets may lag'
   );
 }
