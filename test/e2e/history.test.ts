@@ -108,6 +108,50 @@ describe('the History tab', () => {
     expect(csv.split('\r\n')).toHaveLength(4);
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv).toContain(`tcp,inet,0.0.0.0,${first.wildcard},0.0.0.0,0,LISTEN,true,${first.child.pid},historyprobe,`);
+
+    // A recorded row's menu: the Connections tab's filters and copies (its grid's own menu had Copy row alone), and
+    // nothing to close or kill. A listener has no remote address to filter to.
+    await rowsWith(`${first.wildcard}`).first().click({ button: 'right' });
+    const menu = page.getByRole('menu', { name: 'Recorded connection' });
+    // (A disabled item's text ends with its reason, which screen readers read.)
+    expect(await menu.getByRole('menuitem').allTextContents()).toEqual([
+      'Filter to historyprobe',
+      'Filter to remote addressno remote address',
+      'Copy row',
+      'Copy local address',
+      'Copy remote addressno remote address',
+    ]);
+    expect(await menu.getByRole('menuitem', { name: /^Filter to remote address/ }).getAttribute('aria-disabled')).toBe(
+      'true',
+    );
+    await page.keyboard.press('Escape');
+    // Its connection's row: Filter to remote address narrows this view's filter to its far end.
+    await page.getByRole('radio', { name: 'Connected' }).click();
+    const connected = rowsWith(`${first.loopback}`)
+      .filter({ hasNotText: 'LISTEN', has: page.locator('[data-column="process"]', { hasText: 'historyprobe' }) })
+      .first();
+    await until('the probe’s connection at that moment', async () => (await connected.count()) > 0);
+    await connected.click({ button: 'right' });
+    await menu.waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'history-row-menu.png') });
+    await menu.getByRole('menuitem', { name: 'Filter to remote address 127.0.0.1' }).click();
+    await poll(() => page.getByRole('searchbox', { name: 'Filter connections' }).inputValue()).toBe(
+      'proc:historyprobe raddr:127.0.0.1',
+    );
+    await poll(() => grid().locator('[role="row"][data-row-id]').count()).toBeGreaterThan(0);
+    for (const remote of await grid()
+      .locator('[role="row"][data-row-id] [data-column="remoteAddress"]')
+      .allTextContents())
+      expect(remote).toBe('127.0.0.1');
+    // The process item puts its `proc:` term in the filter.
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill('raddr:127.0.0.1');
+    await connected.click({ button: 'right' });
+    await menu.getByRole('menuitem', { name: 'Filter to historyprobe' }).click();
+    await poll(() => page.getByRole('searchbox', { name: 'Filter connections' }).inputValue()).toBe(
+      'raddr:127.0.0.1 proc:historyprobe',
+    );
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill('proc:historyprobe');
+    await page.getByRole('radio', { name: 'Listening' }).click();
     // Before the probe started, nothing of it.
     await page.getByRole('textbox', { name: 'Moment' }).fill(localInput(before));
     await page.keyboard.press('Enter');

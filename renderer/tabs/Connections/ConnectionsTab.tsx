@@ -3,7 +3,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Capabilities } from '../../../shared/protocol.js';
 import type { Connection, ProcessInfo } from '../../../shared/types.js';
-import { hasRemoteAddress } from '../../../shared/names.js';
 import {
   isListening,
   parseFilter,
@@ -20,14 +19,13 @@ import { Menu, type MenuItem } from '../../components/Menu.js';
 import { isolated } from '../../components/Inert.js';
 import { inertText } from '../../../shared/inert-text.js';
 import { keyName, processKey } from '../../../shared/process-key.js';
-import { copyText } from '../../components/clipboard.js';
 import { HIGHLIGHT_MS } from '../../store/tables.js';
 import { updateSettings, useSettings } from '../../store/settings.js';
 import { openExport, usePanelReport } from '../../store/view.js';
 import { rowShown, useHosts, useSelectedHostDown } from '../../store/hosts.js';
 import { useDatasetSource } from '../../store/source.js';
 import { CaptureBanner } from '../../components/CaptureBanner.js';
-import { connectionColumns, endpointText, nameColumns, remoteHostText, unnamedAddressKey } from './columns.js';
+import { connectionColumns, nameColumns, unnamedAddressKey } from './columns.js';
 import { NamesDialog } from './NamesDialog.js';
 import { useNames } from '../../store/names.js';
 import { KillDialog } from './KillDialog.js';
@@ -49,9 +47,9 @@ import { RateHistoryChart, useRateHistory } from '../../components/RateHistory.j
 import { useKeepSame } from '../../store/keep-same.js';
 import { captureLine, filterLine, useViewDescription } from '../../store/exports.js';
 import { useHostInfo, useServiceIndex } from '../../store/host-info.js';
-import { spreadsheetCell } from '../../../shared/export.js';
 import { ActionLogDialog } from './ActionLogDialog.js';
 import { ConnectionsToolbar } from './Toolbar.js';
+import { connectionRowItems } from './row-items.js';
 import {
   closableOf,
   closeBlocked,
@@ -383,62 +381,17 @@ export function ConnectionsTab() {
   };
 
   const menuItems = (row: Connection, copy: () => void): MenuItem[] => {
-    const owner = row.processes[0];
     const killReason = killBlocked(row, actions);
     const closeReason =
       closeBlocked(row, actions) ?? (isOwnLink(row, ownLink(client.hostKind)) ? OWN_LINK_REASON : undefined);
-    const hasRemote = hasRemoteAddress(row);
-    // The name Foreign Address shows for it, said beside the address the filter takes.
-    const remoteHost = hasRemote ? remoteHostText(names, row, display) : null;
     return [
-      {
-        id: 'filter-process',
-        label: owner ? `Filter to ${owner.name}` : 'Filter to this process',
-        names: owner ? [owner.name] : [],
-        disabled: !owner,
-        reason: owner ? undefined : 'no known process',
-        onSelect: () => owner && setProcessFilter(processKey(owner.name)),
-      },
-      {
-        id: 'filter-remote',
-        // Which end, as Copy local/remote address say: on a loopback row both ends are 127.0.0.1, and Foreign Address
-        // shows "localhost" ("Filter to 127.0.0.1" said neither: a new user's review of 12-07).
-        label: hasRemote
-          ? `Filter to remote address ${row.remoteAddress}${remoteHost === null ? '' : ` (${remoteHost})`}`
-          : 'Filter to remote address',
-        names: remoteHost === null ? [] : [remoteHost],
-        disabled: !hasRemote,
-        reason: hasRemote ? undefined : 'no remote address',
-        onSelect: () => setQuery((q) => withTerm(q, 'raddr', row.remoteAddress)),
-      },
-      { id: 'copy-row', label: 'Copy row', separatorBefore: true, onSelect: copy },
-      {
-        id: 'copy-local',
-        label: 'Copy local address',
-        // An unnamed unix socket has none (its cell shows its inode instead): nothing to copy.
-        disabled: row.proto === 'unix' && !row.path,
-        reason: row.proto === 'unix' && !row.path ? 'an unnamed unix socket has no address' : undefined,
-        // As Copy row writes a cell: a path's control and bidi characters as escapes, a formula guarded (an attacker's
-        // review of 12-06: a socket named `=cmd|…` with a line break and an escape reached the clipboard raw).
-        onSelect: () =>
-          void copyText(
-            spreadsheetCell(
-              row.proto === 'unix' ? (row.path ?? '') : endpointText(row.localAddress, row.localPort, row.proto),
-            ),
-            'the local address',
-          ),
-      },
-      {
-        id: 'copy-remote',
-        label: 'Copy remote address',
-        disabled: !hasRemote,
-        reason: hasRemote ? undefined : 'no remote address',
-        onSelect: () =>
-          void copyText(
-            spreadsheetCell(endpointText(row.remoteAddress, row.remotePort, row.proto)),
-            'the remote address',
-          ),
-      },
+      ...connectionRowItems(row, {
+        filterProcess: (name) => setProcessFilter(processKey(name)),
+        filterRemote: (address) => setQuery((q) => withTerm(q, 'raddr', address)),
+        copy,
+        names,
+        display,
+      }),
       // What cannot be undone last, apart: the menu opens on its first item, and Enter there only filters.
       {
         id: 'close',

@@ -21,8 +21,10 @@ import { filterLine, useViewDescription } from '../../store/exports.js';
 import { useNames } from '../../store/names.js';
 import { useServiceIndex } from '../../store/host-info.js';
 import type { NameLookup } from '../../../shared/names.js';
-import { connectionColumns, TRAFFIC_COLUMNS } from '../Connections/columns.js';
+import { connectionColumns, type HostDisplay, TRAFFIC_COLUMNS } from '../Connections/columns.js';
 import { FilterBox } from '../Connections/FilterBox.js';
+import { connectionRowItems } from '../Connections/row-items.js';
+import { Menu } from '../../components/Menu.js';
 import { connectionModeItem } from '../Connections/Toolbar.js';
 import {
   download,
@@ -61,12 +63,15 @@ const NOT_RECORDED: ReadonlySet<string> = new Set([
 export const CLOSED_MEANING =
   'When it closed; "still open" where it is open now (recording runs), "still open at" the moment recording stopped while it was open (when it closed after is not known)';
 
+/** Foreign Address shows the recorded address itself (host names and places have columns of their own). */
+const HISTORY_DISPLAY: HostDisplay = { resolve: false, fqdn: false };
+
 export function historyColumns(onProcessClick: (name: string) => void, names: NameLookup): GridColumn<HistoryRow>[] {
   // What the record keeps of a connection: not its queues, inode or command line, nor the live traffic columns
   // (rates, tcp_info, socket memory: read each tick, never recorded); its byte totals are its own columns below.
-  const base = (connectionColumns(onProcessClick, names) as unknown as GridColumn<HistoryRow>[]).filter(
-    (c) => !NOT_RECORDED.has(c.id),
-  );
+  const base = (
+    connectionColumns(onProcessClick, names, HISTORY_DISPLAY) as unknown as GridColumn<HistoryRow>[]
+  ).filter((c) => !NOT_RECORDED.has(c.id));
   const at = (t: number | null) => (t === null ? '' : formatDateTime(t));
   // Open now (its recording runs) or open when its recording stopped, then not seen again: "open at <the last write>"
   // read as when it opened, and said "when recording stopped" of a recording that had not (a new user's review of
@@ -307,6 +312,14 @@ export function AsItWas() {
   const onProcessClick = useCallback((name: string) => setQuery((q) => withTerm(q, 'proc', name)), [setQuery]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: epoch stands for the names' content, which the columns draw.
   const columns = useMemo(() => historyColumns(onProcessClick, names), [onProcessClick, names, epoch]);
+  // A recorded connection's menu: the Connections tab's first items, its filters narrowing this view's query (the
+  // grid's own menu had Copy row alone: a new user's review of 12-07). Nothing to close or kill in the past.
+  const [menu, setMenu] = useState<{ row: HistoryRow; at: { x: number; y: number }; copy: () => void } | null>(null);
+  const openMenu = useCallback(
+    (row: HistoryRow, at: { x: number; y: number }, _selection: HistoryRow[], copy: () => void) =>
+      setMenu({ row, at, copy }),
+    [],
+  );
   const shown = useMemo(() => {
     const q = parsed.ok && parsed.terms > 0 ? parsed.predicate : null;
     return rows.filter(
@@ -463,6 +476,7 @@ export function AsItWas() {
         rowClass={(r) => (closedBy(r) ? 'closed-quiet' : '')}
         selectedId={selectedId}
         onSelect={setSelectedId}
+        onContextMenu={openMenu}
         empty={
           loading
             ? 'Reading the record…'
@@ -473,6 +487,20 @@ export function AsItWas() {
               : `Nothing recorded then matches${query ? ` “${isolated(inertText(query))}”` : ''}.`
         }
       />
+      {menu ? (
+        <Menu
+          label="Recorded connection"
+          items={connectionRowItems(menu.row, {
+            filterProcess: onProcessClick,
+            filterRemote: (address) => setQuery((q) => withTerm(q, 'raddr', address)),
+            copy: menu.copy,
+            names,
+            display: HISTORY_DISPLAY,
+          })}
+          at={menu.at}
+          onClose={() => setMenu(null)}
+        />
+      ) : null}
     </div>
   );
 }
