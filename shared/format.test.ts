@@ -63,7 +63,8 @@ function warm(i) {
   const s = String(i * 7);
   let o = s.slice(0, 1);
   for (let k = 1; k < s.length; k++) o += '.' + s.slice(k, k + 1);
-  return o + (i * 0.5).toFixed(1);
+  const parts = Array.from(o.split('.'), (p) => /^[0-9]+$/i.test(p) ? Number(p) : p);
+  return o + (i * 0.5).toFixed(1) + JSON.stringify({ parts, at: new Map([[i, o]]).size });
 }
 let text = '';
 for (let i = 0; i < 200000; i++) text = warm(i);
