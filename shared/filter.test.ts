@@ -582,6 +582,22 @@ describe('withTerm', () => {
     expect(withTerm('', 'raddr', '10.0.0.1')).toBe('raddr:10.0.0.1');
   });
 
+  it('leaves a query that holds the very term already as it is, and adds one that differs', () => {
+    expect(withTerm('proc:nginx tcp', 'proc', 'nginx')).toBe('proc:nginx tcp');
+    expect(withTerm('tcp PROC:nginx', 'proc', 'nginx')).toBe('tcp PROC:nginx');
+    expect(withTerm('proc:"Web Content"', 'proc', 'Web Content')).toBe('proc:"Web Content"');
+    expect(withTerm('proc:\\u202egnp.exe', 'proc', '\u202egnp.exe')).toBe('proc:\\u202egnp.exe');
+    expect(withTerm('raddr:10.0.0.1', 'raddr', '10.0.0.1')).toBe('raddr:10.0.0.1');
+    // Another value, another field, a negated term, a list or free text holding it: one more term.
+    expect(withTerm('proc:nginx', 'proc', 'nginx2')).toBe('proc:nginx proc:nginx2');
+    expect(withTerm('raddr:10.0.0.1', 'addr', '10.0.0.1')).toBe('raddr:10.0.0.1 addr:10.0.0.1');
+    expect(withTerm('-proc:nginx', 'proc', 'nginx')).toBe('-proc:nginx proc:nginx');
+    expect(withTerm('proc:nginx,sshd', 'proc', 'nginx')).toBe('proc:nginx,sshd proc:nginx');
+    expect(withTerm('"x proc:nginx y"', 'proc', 'nginx')).toBe('"x proc:nginx y" proc:nginx');
+    // A query that does not parse (half typed) gets the term as before.
+    expect(withTerm('proc:"abc', 'proc', 'abc')).toBe('proc:"abc proc:abc');
+  });
+
   it('writes a name as the grid shows it (controls and bidi characters as escapes), and the terms match it so', () => {
     const name = '\x1b[2J\u202egnp.exe';
     const query = withTerm('', 'proc', name);

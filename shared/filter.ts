@@ -656,9 +656,13 @@ function quoteFilterValue(value: string): string {
 
 /** The query with one more term, `field:value`, its value as the grid shows it (a control or bidi character as its
  *  escape, which the terms match: the box never holds a raw U+202E that turns what it shows around) and quoted as it
- *  needs (a "Filter to" menu item, History's process links). */
+ *  needs (a "Filter to" menu item, History's process links). A query that holds that very term already is left as
+ *  it is: a second "Filter to" the same process or address added it again, changing nothing but the box. */
 export function withTerm(query: string, field: string, value: string): string {
-  return `${query.trim()} ${field}:${quoteFilterValue(inertText(value))}`.trim();
+  const shown = inertText(value);
+  const tokens = tokenize(query);
+  if (Array.isArray(tokens) && tokens.some((t) => !t.negate && t.field === field && t.value === shown)) return query;
+  return `${query.trim()} ${field}:${quoteFilterValue(shown)}`.trim();
 }
 
 /** Whether a text in lower case holds `lv` (lower case), as the OS gave it or as the grid shows it (a control or bidi
