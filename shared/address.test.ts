@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addressSortKey, compareAddresses, inCidr, isLoopback, isUnspecified, parseCidr, parseIp } from './address.js';
+import {
+  addressSortKey,
+  compareAddresses,
+  ipInCidr,
+  isLoopback,
+  isUnspecified,
+  parseCidr,
+  parseIp,
+  type Cidr,
+} from './address.js';
+
+const inCidr = (address: string, cidr: Cidr) => ipInCidr(parseIp(address)!, cidr);
 
 describe('parseIp', () => {
   it('reads IPv4, IPv6, compressed forms, zones and IPv4-mapped tails', () => {

@@ -153,12 +153,8 @@ function prefixMatches(bytes: Uint8Array, net: Uint8Array, prefix: number): bool
   return true;
 }
 
-export function inCidr(address: string, cidr: Cidr): boolean {
-  const ip = parseIp(address);
-  return ip !== null && ipInCidr(ip, cidr);
-}
-
-/** inCidr of an address already parsed (a filter testing one address against a list of networks parses it once). */
+/** Whether an address (parsed: parseIp) is in a network; a filter testing one address against a list of networks
+ *  parses it once. */
 export function ipInCidr(ip: ParsedIp, cidr: Cidr): boolean {
   if (ip.family === cidr.family) return prefixMatches(ip.bytes, cidr.bytes, cidr.prefix);
   // An IPv4-mapped IPv6 address belongs to the IPv4 network it maps.

@@ -333,6 +333,28 @@ describe('comma lists and operator words', () => {
   });
 });
 
+describe('a list over texts with escapes typed', () => {
+  it('makes each text as the grid shows it once for the whole list, not once per value', () => {
+    // A value with a backslash (an escape as the grid draws one, `\\u202e`) is matched against the text as shown: 999
+    // of them over 5,000 command lines of 4 KB took 20 s, each value escaping each text again.
+    const rows = Array.from({ length: 200 }, (_, i) =>
+      conn({ processes: [proc(i, 'p', `cmd${i} ${'x'.repeat(4000)}`)], ownerStatus: 'known' }),
+    );
+    const list = (mark: string) => `cmd:${Array.from({ length: 300 }, (_, i) => `z${mark}${i}`).join(',')}`;
+    const test = (query: string) => () => {
+      const parsed = parseFilter(query);
+      if (!parsed.ok) throw new Error(parsed.error);
+      for (const r of rows) expect(parsed.predicate(r)).toBe(false);
+    };
+    // Against the same list without backslashes: its cost is the one search of each text per value, and the escaped
+    // list's the same and one escaping of each text (40 times it before).
+    expect(ratioOf(test(list('q')), test(list('\\\\')), 4)).toBeLessThan(4);
+    const escaped = parseFilter('cmd:zz,\\u202egnp');
+    expect(escaped.ok && escaped.predicate(rows[0]!)).toBe(false);
+    expect(escaped.ok && escaped.predicate(conn({ processes: [proc(1, 'p', 'a \u202egnp.exe')] }))).toBe(true);
+  });
+});
+
 describe('parseFilter on names and places', () => {
   const entry = (id: string, e: Partial<NameEntry>): NameEntry => ({
     id,

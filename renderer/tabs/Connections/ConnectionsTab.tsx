@@ -7,7 +7,6 @@ import {
   isListening,
   parseFilter,
   SOCKET_TOGGLES,
-  withTerm,
   togglesPredicate,
   type ParsedFilter,
 } from '../../../shared/filter.js';
@@ -387,7 +386,7 @@ export function ConnectionsTab() {
     return [
       ...connectionRowItems(row, {
         filterProcess: (name) => setProcessFilter(processKey(name)),
-        filterRemote: (address) => setQuery((q) => withTerm(q, 'raddr', address)),
+        setQuery,
         copy,
         names,
         display,

@@ -161,6 +161,9 @@ export interface HostDisplay {
   fqdn: boolean;
 }
 
+/** Addresses as numbers (the recorded ones of History, netstat -n). */
+export const ADDRESSES_ONLY: HostDisplay = { resolve: false, fqdn: false };
+
 /** A row with no remote port: a unix socket's, or `*` (0) beside no remote address. */
 const noRemotePort = (r: Connection): boolean =>
   r.proto === 'unix' || (r.remotePort === 0 && isUnspecified(r.remoteAddress));
@@ -223,7 +226,7 @@ const UNNAMED_WIDEST = unixName({ inode: 0xffff_ffff });
 export function connectionColumns(
   onProcessClick: (name: string) => void,
   names: NameLookup,
-  display: HostDisplay = { resolve: false, fqdn: false },
+  display: HostDisplay = ADDRESSES_ONLY,
   unix = false,
 ): GridColumn<Connection>[] {
   return [

@@ -2,6 +2,7 @@
 // Close and Kill after them) and the History tab's recorded connections. Filter to its process or its remote
 // address, copy it whole or one of its ends.
 import { spreadsheetCell } from '../../../shared/export.js';
+import { withTerm } from '../../../shared/filter.js';
 import { hasRemoteAddress, type NameLookup } from '../../../shared/names.js';
 import type { Connection } from '../../../shared/types.js';
 import { copyText } from '../../components/clipboard.js';
@@ -11,8 +12,8 @@ import { endpointText, type HostDisplay, remoteHostText } from './columns.js';
 export interface RowItemActions {
   /** Narrows the view to the process of this name (the side list's filter, or a `proc:` term). */
   filterProcess: (name: string) => void;
-  /** Adds a `raddr:` term for this address to the view's filter. */
-  filterRemote: (address: string) => void;
+  /** Changes the view's filter text (Filter to remote address adds its `raddr:` term). */
+  setQuery: (update: (query: string) => string) => void;
   /** Copies the row (or the selection it is in) as the grid's Copy does. */
   copy: () => void;
   names: NameLookup;
@@ -44,7 +45,7 @@ export function connectionRowItems(row: Connection, a: RowItemActions): MenuItem
       names: remoteHost === null ? [] : [remoteHost],
       disabled: !hasRemote,
       reason: hasRemote ? undefined : 'no remote address',
-      onSelect: () => a.filterRemote(row.remoteAddress),
+      onSelect: () => a.setQuery((q) => withTerm(q, 'raddr', row.remoteAddress)),
     },
     { id: 'copy-row', label: 'Copy row', separatorBefore: true, onSelect: a.copy },
     {

@@ -21,7 +21,7 @@ import { filterLine, useViewDescription } from '../../store/exports.js';
 import { useNames } from '../../store/names.js';
 import { useServiceIndex } from '../../store/host-info.js';
 import type { NameLookup } from '../../../shared/names.js';
-import { connectionColumns, type HostDisplay, TRAFFIC_COLUMNS } from '../Connections/columns.js';
+import { ADDRESSES_ONLY, connectionColumns, TRAFFIC_COLUMNS } from '../Connections/columns.js';
 import { FilterBox } from '../Connections/FilterBox.js';
 import { connectionRowItems } from '../Connections/row-items.js';
 import { Menu } from '../../components/Menu.js';
@@ -63,15 +63,12 @@ const NOT_RECORDED: ReadonlySet<string> = new Set([
 export const CLOSED_MEANING =
   'When it closed; "still open" where it is open now (recording runs), "still open at" the moment recording stopped while it was open (when it closed after is not known)';
 
-/** Foreign Address shows the recorded address itself (host names and places have columns of their own). */
-const HISTORY_DISPLAY: HostDisplay = { resolve: false, fqdn: false };
-
 export function historyColumns(onProcessClick: (name: string) => void, names: NameLookup): GridColumn<HistoryRow>[] {
   // What the record keeps of a connection: not its queues, inode or command line, nor the live traffic columns
   // (rates, tcp_info, socket memory: read each tick, never recorded); its byte totals are its own columns below.
-  const base = (
-    connectionColumns(onProcessClick, names, HISTORY_DISPLAY) as unknown as GridColumn<HistoryRow>[]
-  ).filter((c) => !NOT_RECORDED.has(c.id));
+  const base = (connectionColumns(onProcessClick, names, ADDRESSES_ONLY) as unknown as GridColumn<HistoryRow>[]).filter(
+    (c) => !NOT_RECORDED.has(c.id),
+  );
   const at = (t: number | null) => (t === null ? '' : formatDateTime(t));
   // Open now (its recording runs) or open when its recording stopped, then not seen again: "open at <the last write>"
   // read as when it opened, and said "when recording stopped" of a recording that had not (a new user's review of
@@ -492,10 +489,10 @@ export function AsItWas() {
           label="Recorded connection"
           items={connectionRowItems(menu.row, {
             filterProcess: onProcessClick,
-            filterRemote: (address) => setQuery((q) => withTerm(q, 'raddr', address)),
+            setQuery,
             copy: menu.copy,
             names,
-            display: HISTORY_DISPLAY,
+            display: ADDRESSES_ONLY,
           })}
           at={menu.at}
           onClose={() => setMenu(null)}
