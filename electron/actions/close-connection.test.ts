@@ -230,11 +230,14 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
     p.server.socket.destroy();
     await p.client.fate;
     p.client.socket.destroy();
-    // Let the client's LAST-ACK finish so the tuple has really left the kernel's tables.
+    // Let the client's LAST-ACK finish so the tuple has really left the kernel's tables. Both ports: its source port,
+    // once free, may be taken at once by another test's socket beside it (a full run waited 10 s on such a one).
     const listed = () =>
-      spawnSync('ss', ['-H', '-n', '-t', 'state', 'all', 'sport', '=', `:${params.localPort}`], {
-        encoding: 'utf8',
-      }).stdout.trim();
+      spawnSync(
+        'ss',
+        ['-H', '-n', '-t', 'state', 'all', 'sport', '=', `:${params.localPort}`, 'dport', '=', `:${params.remotePort}`],
+        { encoding: 'utf8' },
+      ).stdout.trim();
     await until('the tuple to leave the kernel', () => listed() === '', 10_000, 20);
     const dir = mkdtempSync(join(tmpdir(), 'netlens-close-log-'));
     try {
