@@ -18,29 +18,44 @@ afterAll(async () => {
 });
 
 const menu = () => page.getByRole('menu', { name: 'Connection' });
-const firstRow = () => page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]').first();
+const rows = () => page.locator('[role="grid"][aria-label="Connections"] [role="row"][data-row-id]');
+/** A listening row (the host's own listener among them): there for the whole test, so both menus are its menu (the
+ *  grid's first row changed between two opens, and with it the menu's labels and width). */
+let listenerId = '';
+const firstRow = () =>
+  page.locator(`[role="grid"][aria-label="Connections"] [role="row"][data-row-id="${listenerId}"]`);
 
-async function openAt(x: number, y: number) {
-  await page.mouse.click(x, y, { button: 'right' });
-  await menu().waitFor();
-  return (await menu().boundingBox())!;
+/** Opens the listening row's menu, clicked `x` px from the row's left (or its right, if negative) edge on screen: the
+ *  row's place read just before the click, and the click made again where the live rows moved it meanwhile. */
+async function openAt(x: number) {
+  return until('the listening row’s menu', async () => {
+    const row = (await firstRow().boundingBox())!;
+    const width = await page.evaluate(() => window.innerWidth);
+    // The row's last pixels on screen: the grid may be wider than the window, scrolled sideways.
+    const at = x >= 0 ? row.x + x : Math.min(row.x + row.width, width) + x;
+    await page.mouse.click(at, row.y + row.height / 2, { button: 'right' });
+    await menu().waitFor();
+    if ((await firstRow().getAttribute('aria-selected')) === 'true') return (await menu().boundingBox())!;
+    await page.keyboard.press('Escape');
+    await menu().waitFor({ state: 'detached' });
+    return null;
+  });
 }
 
 describe('the row menu', () => {
   it("keeps its own width at the window's right edge, off the edge, each label on one line", async () => {
-    await until('a row', async () => (await firstRow().count()) > 0);
-    const row = (await firstRow().boundingBox())!;
-    const y = row.y + row.height / 2;
-    const left = await openAt(row.x + 20, y);
+    const listener = rows().filter({ hasText: 'LISTEN' }).first();
+    await until('a listening row', async () => (await listener.count()) > 0);
+    listenerId = (await listener.getAttribute('data-row-id'))!;
+    const left = await openAt(20);
     const lineHeights = await menu()
       .locator('[role="menuitem"]:not([aria-disabled="true"]) .menu-text > span:first-child')
       .evaluateAll((spans) => spans.map((s) => s.getBoundingClientRect().height));
     await page.keyboard.press('Escape');
     await menu().waitFor({ state: 'detached' });
 
-    // The row's last pixels on screen (the grid may be wider than the window, scrolled sideways).
+    const right = await openAt(-8);
     const width = await page.evaluate(() => window.innerWidth);
-    const right = await openAt(Math.min(row.x + row.width, width) - 8, y);
     await page.screenshot({ path: join(SCREENSHOTS, 'menu-right-edge.png') });
     // Where it opened it did not fit: moved left, whole, 4 px off the edge.
     expect(right.width).toBeCloseTo(left.width, 0);
@@ -53,8 +68,7 @@ describe('the row menu', () => {
   });
 
   it('moves the focus with the pointer: one item highlighted, a disabled one passed over', async () => {
-    const row = (await firstRow().boundingBox())!;
-    await openAt(row.x + 20, row.y + row.height / 2);
+    await openAt(20);
     const items = menu().locator('[role="menuitem"]');
     const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-item') ?? null);
     const first = await items.first().getAttribute('data-item');
