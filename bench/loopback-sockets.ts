@@ -84,6 +84,15 @@ export function timeCommand(cmd: string, args: string[]): number {
 
 export const round2 = (x: number) => Math.round(x * 100) / 100;
 
+/** `K=V,K=V` (a bench's option giving a host environment variables of its own) as an object. */
+export const envList = (text: string): Record<string, string> =>
+  Object.fromEntries(
+    text
+      .split(',')
+      .filter((kv) => kv.includes('='))
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+
 export async function stopChildren(children: ChildProcess[]): Promise<void> {
   for (const c of children) {
     c.stdin?.end();

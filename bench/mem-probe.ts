@@ -24,7 +24,7 @@ import type { ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
 import { startHost } from '../test/e2e/support.js';
 import { inOwnNetns } from './netns.js';
-import { cpuSeconds, startChild, stopChildren } from './loopback-sockets.js';
+import { cpuSeconds, envList, startChild, stopChildren } from './loopback-sockets.js';
 import { threadNs, threadShares } from './threads.js';
 
 const { values } = parseArgs({
@@ -426,13 +426,7 @@ inOwnNetns('mem-probe', async () => {
   for (let i = 0; i < children; i++) held.push(await startChild(perChild, churn));
   const hostArgs = values['host-args'] ? values['host-args'].split(' ') : [];
   const nodeArgs = ['--inspect=127.0.0.1:0', ...(values['node-args'] ? values['node-args'].split(' ') : [])];
-  const hostEnv = Object.fromEntries(
-    values['host-env']
-      .split(',')
-      .filter((kv) => kv.includes('='))
-      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
-  );
-  const host = await startHost(hostArgs, hostEnv, nodeArgs);
+  const host = await startHost(hostArgs, envList(values['host-env']), nodeArgs);
   const pid = host.child.pid!;
   try {
     const url = /ws:\/\/\S+/.exec(host.output())?.[0];

@@ -27,6 +27,7 @@
 //   PAIR_NODE_ARGS="--trace-opt --trace-deopt"  more Node options for the hosts (V8's flags reach the monitor's worker
 //                     too); PAIR_STDOUT=/tmp/o writes each host's standard output to /tmp/o-a, /tmp/o-b, each chunk after
 //                     `@` and the milliseconds since the host started (what V8 compiled when)
+//   PAIR_B_ENV=K=V,K=V  environment variables for host B alone (glibc's MALLOC_* settings, which it reads only at start)
 // Each window also prints, per host, the CPU of its threads from /proc/<pid>/task/*/schedstat (nanoseconds, not
 // stat's 10 ms ticks), in ms per second: `main` (the host's thread), `worker` (its busiest other thread, the
 // monitor's worker at rest: Node names no thread) and `rest` (V8's platform threads, libuv's pool).
@@ -39,7 +40,7 @@ import type { Browser } from 'playwright-core';
 import { cliCommand, launchChromium } from '../test/e2e/support.js';
 import { stopProcess } from '../test/stop-process.js';
 import { inOwnNetns, netnsOfThisRun } from './netns.js';
-import { round2, startChild, stopChildren } from './loopback-sockets.js';
+import { envList, round2, startChild, stopChildren } from './loopback-sockets.js';
 import { threadNs, threadShares } from './threads.js';
 
 const [A_CLI, B_CLI] = process.argv.slice(2, 4) as [string, string];
@@ -53,6 +54,8 @@ const TAB = process.env.PAIR_TAB ?? 'connections';
 const HISTORY_VIEW = process.env.PAIR_HISTORY_VIEW;
 const EXTRA = (process.env.PAIR_EXTRA ?? '').split(',').filter(Boolean);
 const BROWSERS = process.env.PAIR_BROWSERS === '1';
+/** Host B's own environment (PAIR_B_ENV), the other hosts' none. */
+const hostEnv = (i: number): Record<string, string> => (i === 1 ? envList(process.env.PAIR_B_ENV ?? '') : {});
 
 /** Every process's parent, read now. */
 function parents(): Map<number, number> {
@@ -142,7 +145,7 @@ async function startHost(cli: string, i: number): Promise<{ child: ChildProcess;
   if (process.env.PAIR_NODE_ARGS) nodeArgs.push(...process.env.PAIR_NODE_ARGS.split(' ').filter(Boolean));
   const command = cliCommand(cli, ['web', '--port', '0'], nodeArgs);
   const child = spawn(command.file, command.args, {
-    env: { ...process.env, NETLENS_DATA_DIR: dir, NETLENS_DNS_SERVER: '127.0.0.1:9' },
+    env: { ...process.env, NETLENS_DATA_DIR: dir, NETLENS_DNS_SERVER: '127.0.0.1:9', ...hostEnv(i) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -16,6 +16,7 @@ import { agentCommand } from './commands/agent.js';
 import { watchCommand } from './commands/watch.js';
 import { historyCommand } from './commands/history.js';
 import { metricsCommand } from './commands/metrics.js';
+import { restartWithMallocSettings } from './malloc-settings.js';
 
 /** How a command's run ends: an exit code, or SERVING when it started a server that keeps the process alive
  *  until a signal (web, metrics), so the caller must not exit. */
@@ -121,11 +122,15 @@ export async function main(argv: string[]): Promise<CommandEnd> {
   return command.run(rest);
 }
 
+/** The commands that run a monitor until stopped: worth a restart with glibc's malloc settings (malloc-settings.ts). */
+const LONG_RUNNING = new Set(['web', 'metrics', 'watch']);
+
 // Run only as the entry point (the bundled out/main/cli.cjs), not when a test imports this module, and not
 // inside Electron, where main.ts bundles this file and dispatches headless commands itself.
 if (typeof require !== 'undefined' && require.main === module && !process.versions.electron) runCli();
 
 function runCli(): void {
+  if (LONG_RUNNING.has(process.argv[2] ?? '')) restartWithMallocSettings();
   main(process.argv.slice(2)).then(
     (code) => {
       // A server command keeps the process alive itself; others exit with their code.

@@ -4,10 +4,11 @@
 // (no network, a mirror that refuses or never answers) does it explain why in one paragraph and start the
 // browser host instead.
 // `start.mjs --cli ARGS` (`npm run cli -- ARGS`, `npm run web`): builds if needed, quietly, and runs the command
-// line with ARGS. The command line, and the browser host where Electron is missing, run with MALLOC_ARENA_MAX=2
-// unless the environment names a value: glibc reads it only as a process starts, and with it the host's threads
-// share two malloc arenas instead of one each (docs/performance.md, "glibc's arenas at the host's start").
+// line with ARGS. The command line, and the browser host where Electron is missing, run with glibc's malloc set
+// as MALLOC_SETTINGS says, each variable unless the environment names a value: glibc reads them only as a process
+// starts (docs/performance.md, "glibc's arenas at the host's start", "glibc's thresholds fixed at the host's start").
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installElectron, installedElectron } from './electron-binary.mjs';
@@ -84,11 +85,12 @@ function stopWithParent(child) {
   watch.unref();
 }
 
+// glibc's malloc settings for the host (two arenas, thresholds fixed at 128 KiB), one list with the command's own
+// restart (electron/malloc-settings.ts says why each).
+const MALLOC_SETTINGS = JSON.parse(readFileSync(join(root, 'electron/malloc-settings.json'), 'utf8'));
+
 const command = (args) =>
-  run(process.execPath, [join(root, 'out/main/cli.cjs'), ...args], {
-    MALLOC_ARENA_MAX: '2',
-    ...process.env,
-  });
+  run(process.execPath, [join(root, 'out/main/cli.cjs'), ...args], { ...MALLOC_SETTINGS, ...process.env });
 
 if (cliMode) {
   command(process.argv.slice(3));

@@ -1,9 +1,9 @@
 // The command line and `npm start` as a user meets them on a machine without the Electron binary.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pkg from '../../package.json' with { type: 'json' };
 import { CLI, ROOT, cliCommand, requireBuild, until } from './support.js';
@@ -127,6 +127,75 @@ describe('npm start without the Electron binary', () => {
   });
 });
 
+/** glibc's malloc settings as the hosts get them (electron/malloc-settings.json). */
+const MALLOC_NAMES = ['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_'];
+const DEFAULT_MALLOC = ['MALLOC_ARENA_MAX=2', 'MALLOC_MMAP_THRESHOLD_=131072', 'MALLOC_TRIM_THRESHOLD_=131072'];
+
+/** A host's environment for these tests: a data folder of its own, none of the settings but `mine`. */
+function mallocTestEnv(mine: Readonly<Record<string, string>>, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...extra,
+    NETLENS_DATA_DIR: mkdtempSync(join(tmpdir(), 'netlens-malloc-')),
+    NETLENS_DNS_SERVER: '127.0.0.1:9',
+  };
+  for (const name of MALLOC_NAMES) delete env[name];
+  return Object.assign(env, mine);
+}
+
+/** The settings a running process has in its environment, sorted. */
+const mallocGiven = (pid: number) =>
+  environ(pid)
+    .filter((v) => MALLOC_NAMES.some((name) => v.startsWith(`${name}=`)))
+    .sort();
+
+/**
+ * A node with process.execve (22.15, 23.11 and later): this one, or the one NETLENS_TEST_EXECVE_NODE names
+ * (.ci/run fetches node 22 from the npm registry for it); null when neither is.
+ */
+function execveNode(): string | null {
+  const named = process.env.NETLENS_TEST_EXECVE_NODE;
+  if (named) return named;
+  return typeof (process as unknown as { execve?: unknown }).execve === 'function' ? process.execPath : null;
+}
+
+describe('the netlens command on a node with process.execve', () => {
+  const node = execveNode();
+  it.runIf(process.platform === 'linux' && node !== null)(
+    "restarts `netlens web` in its own pid with glibc's malloc settings, each unless the environment names a value",
+    async () => {
+      requireBuild();
+      for (const [mine, expected] of [
+        [{}, DEFAULT_MALLOC],
+        [
+          { MALLOC_ARENA_MAX: '4', MALLOC_MMAP_THRESHOLD_: '' },
+          ['MALLOC_ARENA_MAX=4', 'MALLOC_MMAP_THRESHOLD_=', 'MALLOC_TRIM_THRESHOLD_=131072'],
+        ],
+      ] as const) {
+        // The command's first line finds node on the PATH, as where a user installed it.
+        const env = mallocTestEnv(mine, { PATH: `${dirname(node!)}:${process.env.PATH ?? ''}` });
+        const command = cliCommand(CLI, ['web', '--port', '0']);
+        const child = spawn(command.file, command.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+        try {
+          const url = await until('the URL', () => /serving at (http:\/\/\S+)/.exec(out)?.[1], 60_000);
+          // The process spawned is the host, on that node, with the settings: a process started in its place would
+          // have them and leave this one without.
+          expect(realpathSync(`/proc/${child.pid}/exe`)).toBe(realpathSync(node!));
+          expect(mallocGiven(child.pid!)).toEqual([...expected]);
+          expect((await fetch(url)).status).toBe(200);
+          expect(out).not.toMatch(/warning/i);
+        } finally {
+          await stopProcess(child);
+          rmSync(env.NETLENS_DATA_DIR!, { recursive: true, force: true });
+        }
+      }
+    },
+  );
+});
+
 describe('npm run cli and npm run web (start.mjs --cli)', () => {
   it('runs the command line with its arguments', () => {
     const out = execFileSync(process.execPath, [join(ROOT, 'scripts/start.mjs'), '--cli', '--version'], {
@@ -136,19 +205,16 @@ describe('npm run cli and npm run web (start.mjs --cli)', () => {
   });
 
   it.runIf(process.platform === 'linux')(
-    "gives the host glibc's MALLOC_ARENA_MAX=2 unless the environment names a value",
+    "gives the host glibc's malloc settings (two arenas, thresholds fixed), each unless the environment names a value",
     async () => {
       for (const [mine, expected] of [
-        [undefined, 'MALLOC_ARENA_MAX=2'],
-        ['4', 'MALLOC_ARENA_MAX=4'],
+        [{}, DEFAULT_MALLOC],
+        [
+          { MALLOC_ARENA_MAX: '4', MALLOC_TRIM_THRESHOLD_: '1048576' },
+          ['MALLOC_ARENA_MAX=4', 'MALLOC_MMAP_THRESHOLD_=131072', 'MALLOC_TRIM_THRESHOLD_=1048576'],
+        ],
       ] as const) {
-        const env: NodeJS.ProcessEnv = {
-          ...process.env,
-          NETLENS_DATA_DIR: mkdtempSync(join(tmpdir(), 'netlens-start-')),
-          NETLENS_DNS_SERVER: '127.0.0.1:9',
-        };
-        delete env.MALLOC_ARENA_MAX;
-        if (mine) env.MALLOC_ARENA_MAX = mine;
+        const env = mallocTestEnv(mine);
         const child = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs'), '--cli', 'web', '--port', '0'], {
           env,
           stdio: ['ignore', 'pipe', 'pipe'],
@@ -158,7 +224,7 @@ describe('npm run cli and npm run web (start.mjs --cli)', () => {
         try {
           await until('the URL', () => /serving at http/.test(out), 60_000);
           const [host] = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'latin1').trim().split(' ');
-          expect(environ(Number(host))).toContain(expected);
+          expect(mallocGiven(Number(host))).toEqual([...expected]);
         } finally {
           await stopProcess(child);
           rmSync(env.NETLENS_DATA_DIR!, { recursive: true, force: true });
