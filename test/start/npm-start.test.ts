@@ -110,11 +110,15 @@ let work: string;
 let root: string;
 let child: ChildProcess | null = null;
 
-/** A scratch checkout: the real start scripts, the built app, and an electron package without a binary. */
+/** A scratch checkout: the real start scripts and the settings they read, the built app, and an electron package
+ *  without a binary. */
 function scratchCheckout(): string {
   const dir = join(work, 'checkout');
   mkdirSync(join(dir, 'scripts'), { recursive: true });
   for (const f of ['start.mjs', 'electron-binary.mjs']) copyFileSync(join(ROOT, 'scripts', f), join(dir, 'scripts', f));
+  // glibc's malloc settings, which start.mjs gives the browser host it falls back to.
+  mkdirSync(join(dir, 'electron'));
+  copyFileSync(join(ROOT, 'electron', 'malloc-settings.json'), join(dir, 'electron', 'malloc-settings.json'));
   // The build is not under test here (npm test has just built out/): a build step that has nothing to do.
   writeFileSync(join(dir, 'scripts', 'build.mjs'), 'process.exit(0);\n');
   symlinkSync(join(ROOT, 'out'), join(dir, 'out'));
