@@ -12,17 +12,25 @@ import settings from './malloc-settings.json';
 export const MALLOC_SETTINGS: Readonly<Record<string, string>> = settings;
 
 /**
+ * Set in the environment of the restart: a process started with it is never restarted again, even where the
+ * settings did not reach it (glibc erases MALLOC_* variables from a program run with raised privileges, a node
+ * given file capabilities by setcap among them: without this, such a host would restart itself for ever).
+ */
+export const RESTARTED = 'NETLENS_MALLOC_RESTARTED';
+
+/**
  * The environment to run with `settings` added, each unless `env` names a value (a user's own, or the restart's
- * already given); null when `env` lacks none, or off Linux (the variables are glibc's).
+ * already given), and RESTARTED; null when `env` lacks none or is a restart's, or off Linux (the variables are
+ * glibc's).
  */
 export function withMallocSettings(
   env: NodeJS.ProcessEnv,
   platform: NodeJS.Platform,
   given: Readonly<Record<string, string>> = MALLOC_SETTINGS,
 ): NodeJS.ProcessEnv | null {
-  if (platform !== 'linux') return null;
+  if (platform !== 'linux' || env[RESTARTED] !== undefined) return null;
   const missing = Object.entries(given).filter(([name]) => env[name] === undefined);
-  return missing.length === 0 ? null : { ...env, ...Object.fromEntries(missing) };
+  return missing.length === 0 ? null : { ...env, ...Object.fromEntries(missing), [RESTARTED]: '1' };
 }
 
 type Execve = (file: string, args: string[], env: NodeJS.ProcessEnv) => never;

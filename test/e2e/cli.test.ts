@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pkg from '../../package.json' with { type: 'json' };
 import { CLI, ROOT, cliCommand, requireBuild, until } from './support.js';
+import { MALLOC_SETTINGS } from '../../electron/malloc-settings.js';
 import { stopProcess } from '../stop-process.js';
 
 /** Runs the built command as `netlens` runs (through its first line). */
@@ -127,8 +128,8 @@ describe('npm start without the Electron binary', () => {
   });
 });
 
-/** glibc's malloc settings as the hosts get them (electron/malloc-settings.json). */
-const MALLOC_NAMES = ['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_'];
+/** glibc's malloc settings the hosts get (their values are spelled out below: electron/malloc-settings.json's). */
+const MALLOC_NAMES = Object.keys(MALLOC_SETTINGS);
 const DEFAULT_MALLOC = ['MALLOC_ARENA_MAX=2', 'MALLOC_MMAP_THRESHOLD_=131072', 'MALLOC_TRIM_THRESHOLD_=131072'];
 
 /** A host's environment for these tests: a data folder of its own, none of the settings but `mine`. */
