@@ -24,10 +24,12 @@ export const HEAP_GROWING_PERCENT = 30;
  * grows the semi-spaces to 16 MB each when much survives a scavenge, and a tick at 20,000 sockets allocates
  * about 35 MB: the worker ran with 32 MB of young generation, resident, which held little but the garbage of
  * the tick in progress. At 12 (semi-spaces of 4 MB) the old generation was no larger and the host's CPU the
- * same; at 6, 2-3 % of a core more (bench/mem-probe.ts at 20,000 sockets with 1 % churn: docs/performance.md,
- * "The host's memory"). Given to the worker when it starts (host.ts): a worker's V8 limits are set then.
+ * same; at 6, 2-3 % of a core more then (bench/mem-probe.ts at 20,000 sockets with 1 % churn: docs/performance.md,
+ * "The host's memory"). Since the worker holds a third of what it held then and a tick allocates less, 6 (semi-
+ * spaces of 2 MB) costs no CPU the probes can see and keeps 2-4 MB less resident ("The worker's young generation
+ * at 6 MB"). Given to the worker when it starts (host.ts): a worker's V8 limits are set then.
  */
-export const WORKER_YOUNG_GENERATION_MB = 12;
+export const WORKER_YOUNG_GENERATION_MB = 6;
 
 export function workerResourceLimits(): ResourceLimits {
   return { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
