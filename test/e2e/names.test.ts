@@ -128,7 +128,9 @@ describe('host names in the app (dnsmasq on loopback as the DNS server)', () => 
 
   it('fills the name in when it arrives; short or fully qualified; Ctrl+R turns names off and on', async () => {
     const page = named.page;
-    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`rport:${peerPort}`);
+    // The address too: the port alone also matches any other socket on the machine whose remote port has that number
+    // (a client's ephemeral port, or a server on another address: a CI run's other tests showed twelve).
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`raddr:127.0.0.2 rport:${peerPort}`);
     client = net.connect(peerPort, '127.0.0.2');
     await once(client, 'connect');
     // (What the row shows is the probe's error, so that a timeout says it.)
@@ -151,7 +153,7 @@ describe('host names in the app (dnsmasq on loopback as the DNS server)', () => 
     await until('host: finds the row', async () => (await foreign()).length === 1);
     await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`rport:${peerPort} peer.names`);
     await until('free text finds the row', async () => (await foreign()).length === 1);
-    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`rport:${peerPort}`);
+    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`raddr:127.0.0.2 rport:${peerPort}`);
 
     await page.locator('body').click({ position: { x: 5, y: 790 } });
     await page.keyboard.press('Control+r');

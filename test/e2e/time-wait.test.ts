@@ -49,7 +49,8 @@ describe('a connection its own side closes', () => {
     await once(client, 'connect');
     client.write(Buffer.alloc(70_000, 0x61));
     const clientPort = client.localPort!;
-    await filterBox().fill(`lport:${clientPort}`);
+    // Both ports: a client's ephemeral port alone may be another socket's too, to another destination.
+    await filterBox().fill(`lport:${clientPort} rport:${port}`);
     const open = await until('the client row, ESTABLISHED, with its bytes', async () => {
       const r = await rows();
       return r.length === 1 && r[0]!.state === 'ESTABLISHED' && r[0]!.sent !== '' ? r[0]! : null;
