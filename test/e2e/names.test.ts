@@ -109,6 +109,10 @@ describe('host names in the app (dnsmasq on loopback as the DNS server)', () => 
   let peerPort = 0;
   const grid = () => named.page.locator(GRID);
   const foreign = () => grid().locator('[role="row"][data-row-id] [data-column="remoteAddress"]').allTextContents();
+  const filterTo = (terms: string) => named.page.getByRole('searchbox', { name: 'Filter connections' }).fill(terms);
+  // The address too: the port alone also matches any other socket on the machine whose remote port has that number
+  // (a client's ephemeral port, or a server on another address: a CI run's other tests showed twelve).
+  const peerRows = () => `raddr:127.0.0.2 rport:${peerPort}`;
 
   beforeAll(async () => {
     dnsmasq = await startDnsmasq({ ptr: [['127.0.0.2', 'peer.names.test']] });
@@ -128,9 +132,7 @@ describe('host names in the app (dnsmasq on loopback as the DNS server)', () => 
 
   it('fills the name in when it arrives; short or fully qualified; Ctrl+R turns names off and on', async () => {
     const page = named.page;
-    // The address too: the port alone also matches any other socket on the machine whose remote port has that number
-    // (a client's ephemeral port, or a server on another address: a CI run's other tests showed twelve).
-    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`raddr:127.0.0.2 rport:${peerPort}`);
+    await filterTo(peerRows());
     client = net.connect(peerPort, '127.0.0.2');
     await once(client, 'connect');
     // (What the row shows is the probe's error, so that a timeout says it.)
@@ -149,11 +151,11 @@ describe('host names in the app (dnsmasq on loopback as the DNS server)', () => 
     await until('the fully qualified name', async () => (await foreign()).join('|') === 'peer.names.test');
 
     // Filter and free text find names.
-    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`rport:${peerPort} host:names.test`);
+    await filterTo(`rport:${peerPort} host:names.test`);
     await until('host: finds the row', async () => (await foreign()).length === 1);
-    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`rport:${peerPort} peer.names`);
+    await filterTo(`rport:${peerPort} peer.names`);
     await until('free text finds the row', async () => (await foreign()).length === 1);
-    await page.getByRole('searchbox', { name: 'Filter connections' }).fill(`raddr:127.0.0.2 rport:${peerPort}`);
+    await filterTo(peerRows());
 
     await page.locator('body').click({ position: { x: 5, y: 790 } });
     await page.keyboard.press('Control+r');
