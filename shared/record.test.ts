@@ -102,17 +102,21 @@ describe('record helpers', () => {
       closedAt: Date.UTC(2026, 0, 2, 3, 4, 6),
       bytesSent: null,
       bytesReceived: 0,
+      others: [
+        { pid: 7, name: '=w' },
+        { pid: 9, name: 'x; y' },
+      ],
     };
     const [header, line, end] = historyCsv([row]).split('\r\n');
     expect(header?.split(',')).toEqual([...HISTORY_CSV_COLUMNS]);
     expect(line).toBe(
       `tcp,inet6,::1,80,::,0,LISTEN CLOSE,true,,'=cmd|calc,"a,""b""",'-x,,2026-01-02T03:04:05.000Z,` +
-        '2026-01-02T03:04:06.000Z,2026-01-02T03:04:06.000Z,,0',
+        '2026-01-02T03:04:06.000Z,2026-01-02T03:04:06.000Z,,0,"7/=w; 9/x; y"',
     );
     expect(end).toBe('');
     // A damaged record's time out of a Date's range: written as its number (on main a RangeError, no file).
-    const far = historyCsv([{ ...row, closedAt: 9e15, lastSeen: Number.NaN }]).split('\r\n')[1];
-    expect(far?.endsWith(',2026-01-02T03:04:05.000Z,,9000000000000000,,0')).toBe(true);
+    const far = historyCsv([{ ...row, closedAt: 9e15, lastSeen: Number.NaN, others: [] }]).split('\r\n')[1];
+    expect(far?.endsWith(',2026-01-02T03:04:05.000Z,,9000000000000000,,0,')).toBe(true);
   });
 });
 

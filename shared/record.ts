@@ -4,7 +4,7 @@ import { isLoopback, isUnspecified } from './address.js';
 import { toCsv, type ExportValue } from './export.js';
 import { formatDateTime, formatMoment } from './format.js';
 import { countryName } from './names.js';
-import type { Connection, NameEntry } from './types.js';
+import { MAX_SOCKET_OWNERS, type Connection, type NameEntry } from './types.js';
 
 export type RecordingState = 'off' | 'recording' | 'paused' | 'failed';
 
@@ -92,6 +92,23 @@ export interface RecordedConnection extends Pick<Connection, (typeof ENDPOINT_FI
   bytesReceived: number | null;
   /** The socket's inode as first seen (an unnamed unix socket is shown by it); null in rows recorded before it was kept. */
   inode: number | null;
+  /** The socket's other owners, after `pid` and `process` (a socket shared by a server's workers, or inherited by a
+   *  child), in PID order as last written; empty for a socket of one owner, and in rows recorded before they were kept. */
+  others: RecordedOwner[];
+}
+
+/** One of a recorded socket's other owners. */
+export interface RecordedOwner {
+  pid: number;
+  name: string;
+}
+
+/** The most other owners a recorded row keeps: a live row lists at most MAX_SOCKET_OWNERS in all. */
+export const MAX_RECORDED_OTHERS = MAX_SOCKET_OWNERS - 1;
+
+/** A row's other owners as one text (`netlens history`'s table and CSV): `pid/name` each, `; ` between. */
+export function othersText(others: readonly RecordedOwner[]): string {
+  return others.map((o) => `${o.pid}/${o.name}`).join('; ');
 }
 
 export const MAX_STATES = 16;
@@ -425,6 +442,7 @@ export const HISTORY_CSV_COLUMNS = [
   'closedAt',
   'bytesSent',
   'bytesReceived',
+  'others',
 ] as const satisfies readonly (keyof RecordedConnection)[];
 
 /**
@@ -433,8 +451,8 @@ export const HISTORY_CSV_COLUMNS = [
  * CLI's stderr and in the tab's notice: a section of notes after the rows is read as rows by pandas' read_csv and
  * Python's csv.DictReader, silently): export.ts's toCsv (RFC 4180, CRLF line ends, formulas defused, OS text inert), a header line of
  * HISTORY_CSV_COLUMNS, the states a socket went through joined with spaces, listener `true` or `false`, times in
- * ISO 8601 (UTC; one out of a Date's range as its number of ms), ports, PIDs and bytes as plain numbers, none as
- * an empty cell.
+ * ISO 8601 (UTC; one out of a Date's range as its number of ms), ports, PIDs and bytes as plain numbers, a shared socket's other owners
+ * as `pid/name; pid/name` (othersText), none as an empty cell.
  */
 export function historyCsv(rows: readonly RecordedConnection[]): string {
   // A time no Date holds (a record edited by hand or damaged: NaN, past year 275760) is written as its number,
@@ -448,6 +466,7 @@ export function historyCsv(rows: readonly RecordedConnection[]): string {
         if (f === 'states') return c.states.join(' ');
         if (f === 'listener') return c.listener ? 'true' : 'false';
         if (f === 'firstSeen' || f === 'lastSeen' || f === 'closedAt') return iso(c[f]);
+        if (f === 'others') return c.others.length === 0 ? null : othersText(c.others);
         return c[f];
       }),
     ),

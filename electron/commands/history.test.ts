@@ -597,7 +597,11 @@ describe('the history CSV', () => {
     const spans = [...told.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
     const { out } = await run(['--format', 'csv', '--db', record().file]);
     // On main there was no docs/CHANGES.md.
-    expect(spans.filter((t) => t.includes(',')).join('')).toBe(out.split('\r\n')[0]);
+    // The header of 12-06, then the columns the entries since say were added at its end.
+    const since = changes.slice(0, changes.indexOf(told));
+    const added = [...since.matchAll(/a column more at its end, `(\w+)`/g)].map((m) => m[1]!).reverse();
+    expect([spans.filter((t) => t.includes(',')).join(''), ...added].join(',')).toBe(out.split('\r\n')[0]);
+    expect(added).toEqual(['others']);
     const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
     expect(spans.filter((t) => /^[a-z]+(?:_[a-z]+)+$/.test(t)).sort()).toEqual(
       HISTORY_CSV_COLUMNS.map(snake)
@@ -631,6 +635,10 @@ describe('the history CSV', () => {
 
   it("is one file whether the CLI or the History tab's Export CSV writes it: RFC 4180 lines, the JSON's names", async () => {
     const { file } = record();
+    // The socket shared with another process (schema 4): its other owners in the last column.
+    const db = new Database(file, { fileMustExist: true });
+    db.run(`UPDATE conns SET others = '[[8,"app"],[9,"app, helper"]]'`);
+    db.close();
     const json = await run(['--json', '--db', file]);
     const rows = (JSON.parse(json.out) as { rows: RecordedConnection[] }).rows;
     expect(rows).toHaveLength(1);
@@ -641,8 +649,11 @@ describe('the history CSV', () => {
     const iso = (t: number) => new Date(t).toISOString();
     expect(out).toBe(
       'proto,family,localAddress,localPort,remoteAddress,remotePort,states,listener,pid,process,user,exe,path,' +
-        'firstSeen,lastSeen,closedAt,bytesSent,bytesReceived\r\n' +
-        `tcp,inet,10.0.0.2,5000,10.0.0.1,443,ESTABLISHED,false,7,app,ann,,,${iso(rows[0]!.firstSeen)},${iso(rows[0]!.lastSeen)},,,\r\n`,
+        'firstSeen,lastSeen,closedAt,bytesSent,bytesReceived,others\r\n' +
+        `tcp,inet,10.0.0.2,5000,10.0.0.1,443,ESTABLISHED,false,7,app,ann,,,${iso(rows[0]!.firstSeen)},${iso(rows[0]!.lastSeen)},,,,"8/app; 9/app, helper"\r\n`,
     );
+    // The table says how many more, as the History tab's Process and PID cells do.
+    const table = await run(['--db', file]);
+    expect(table.out).toContain('7/app +2');
   });
 });

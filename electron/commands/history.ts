@@ -50,7 +50,10 @@ const endpoint = (address: string, port: number) =>
   address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 const where = (c: RecordedConnection) =>
   c.proto === 'unix' ? unixName({ path: c.path ?? undefined, inode: c.inode }) : endpoint(c.localAddress, c.localPort);
-const owner = (c: RecordedConnection) => (c.pid === null ? (c.process ?? '-') : `${c.pid}/${c.process ?? '?'}`);
+/** netstat -p's `pid/name`, and how many more processes shared the socket (`1234/nginx +2`). */
+const owner = (c: RecordedConnection) =>
+  (c.pid === null ? (c.process ?? '-') : `${c.pid}/${c.process ?? '?'}`) +
+  (c.others.length > 0 ? ` +${c.others.length}` : '');
 // Never closed in the record: open still at its recording's last write (now, while NetLens records; "open at" read as
 // when it opened: a new user's review of 12-07).
 const ended = (c: RecordedConnection) => (c.closedAt !== null ? time(c.closedAt) : `still open at ${time(c.lastSeen)}`);

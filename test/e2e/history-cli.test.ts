@@ -70,6 +70,56 @@ async function probe(): Promise<{ pid: number; port: number; close: () => Promis
 }
 
 describe('netlens history', () => {
+  it('keeps the other processes of a listener a process shares with the child it forked', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'history-e2e-'));
+    dirs.push(dataDir);
+    const host = await startHost([], { NETLENS_DATA_DIR: dataDir });
+    hosts.push(host);
+    const rows = () =>
+      JSON.parse(history(dataDir, ['--since', '10m', '--json']).out || '{"rows":[]}').rows as RecordedConnection[];
+    await until('the baseline in the record', () => rows().length > 0, 30_000, 500);
+    // A listener, then a fork that inherits it (as a server's workers do): two owners of one socket, until stdin ends.
+    const child = spawn(
+      'python3',
+      [
+        '-c',
+        `import os, socket, sys
+s = socket.socket()
+s.bind(('127.0.0.1', 0))
+s.listen()
+pid = os.fork()
+if pid == 0:
+    sys.stdin.read()
+    os._exit(0)
+print(s.getsockname()[1], pid, flush=True)
+sys.stdin.read()
+os.waitpid(pid, 0)`,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise((r) => child.once('exit', r));
+    const [port, forked] = String(await until('the listener and its fork', () => /^\d+ \d+\n/.test(out) && out))
+      .trim()
+      .split(' ')
+      .map(Number);
+    const listener = (closed: boolean) =>
+      rows().find((r) => r.listener && r.localPort === port && (r.closedAt !== null) === closed);
+    await until('the listener in the record', () => listener(false), 30_000, 500);
+    child.stdin!.end();
+    await exited;
+    // Written at its close whatever the host saw first (the fork may come after the socket's first sighting).
+    const closed = await until('its close in the record', () => listener(true), 30_000, 500);
+    await host.stop();
+    // On main the record kept the parent alone.
+    expect(closed).toMatchObject({ pid: child.pid, process: 'python3', others: [{ pid: forked, name: 'python3' }] });
+    const table = history(dataDir, ['--since', '10m']);
+    expect(table.out).toMatch(new RegExp(`listen +tcp +127\\.0\\.0\\.1:${port} +${child.pid}/python3 \\+1`));
+    const csv = history(dataDir, ['--since', '10m', '--format', 'csv']).out.split('\r\n');
+    expect(csv.find((l) => l.startsWith(`tcp,inet,127.0.0.1,${port},`))?.endsWith(`,${forked}/python3`)).toBe(true);
+  });
+
   it('finds a probe that listened, connected and exited, after the host restarts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'history-e2e-'));
     dirs.push(dataDir);
@@ -121,7 +171,7 @@ describe('netlens history', () => {
     );
     const csv = history(dataDir, ['--since', '10m', '--format', 'csv']).out.split('\r\n');
     expect(csv[0]).toBe(
-      'proto,family,localAddress,localPort,remoteAddress,remotePort,states,listener,pid,process,user,exe,path,firstSeen,lastSeen,closedAt,bytesSent,bytesReceived',
+      'proto,family,localAddress,localPort,remoteAddress,remotePort,states,listener,pid,process,user,exe,path,firstSeen,lastSeen,closedAt,bytesSent,bytesReceived,others',
     );
     expect(csv.some((l) => l.startsWith(`tcp,inet,127.0.0.1,${p.port},0.0.0.0,0,LISTEN,true,${p.pid},node,`))).toBe(
       true,

@@ -97,7 +97,7 @@ export class RecordBusyError extends Error {
     this.name = 'RecordBusyError';
   }
 }
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * The classes of a closed connection's duration (closed_at - first_seen) that conns_span indexes: under 1 s, 4 s,
@@ -125,7 +125,10 @@ CREATE TABLE IF NOT EXISTS conns (
   closed_at INTEGER,
   bytes_sent INTEGER, bytes_received INTEGER,
   -- The socket's inode (schema 3): tells apart a process's unnamed unix and raw sockets, which share all else.
-  inode INTEGER
+  inode INTEGER,
+  -- The socket's other owners (schema 4), after the one in pid and process: a JSON array of [pid, name] in PID
+  -- order (recorder.ts othersJson), NULL for a socket of one owner or none.
+  others TEXT
 );
 -- Indexes on conns (each costs every insert and close: bench:history). first_seen: the timeline, and pruning.
 CREATE INDEX IF NOT EXISTS conns_first ON conns (first_seen);
@@ -211,6 +214,8 @@ function migrate(db: Database, from: number | null): void {
   }
   // Schema 3 keeps each socket's inode (rows written before have none).
   if (from !== null && from < 3) db.exec('ALTER TABLE conns ADD COLUMN inode INTEGER');
+  // Schema 4 keeps a shared socket's other owners (rows written before have one).
+  if (from !== null && from < 4) db.exec('ALTER TABLE conns ADD COLUMN others TEXT');
   db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)", [String(SCHEMA_VERSION)]);
   db.exec('COMMIT');
 }

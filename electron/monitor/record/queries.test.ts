@@ -486,6 +486,42 @@ describe('a record altered by hand (values of the wrong type)', () => {
   });
 });
 
+describe("a recorded socket's other owners", () => {
+  it('are read back as written, and a row whose list is not one the recorder writes is skipped and counted', () => {
+    const { db } = newRecord();
+    const at = 1_764_680_000_000;
+    db.run('INSERT INTO sessions (id, started, alive) VALUES (1, ?, ?)', [at - 1000, at + 60_000]);
+    const insert = db.prepare(`INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr,
+      remote_port, states, listener, pid, process, others, first_seen) VALUES (1, 'tcp', 'inet', '10.0.0.2', ?,
+      '0.0.0.0', 0, 'LISTEN', 1, 7, ?, ?, ?)`);
+    const others: [number, string, unknown][] = [
+      [80, 'none', null],
+      [81, 'workers', '[[8,"nginx"],[9,"nginx: worker"]]'],
+      [82, 'not json', '[[8,'],
+      [83, 'an object', '{"pid":8}'],
+      [84, 'a negative pid', '[[-8,"x"]]'],
+      [85, 'a name not text', '[[8,9]]'],
+      [86, 'too many', JSON.stringify(Array.from({ length: 64 }, (_, i) => [i, 'w']))],
+      [87, 'a blob', new Uint8Array([91, 93])],
+    ];
+    for (const [port, name, list] of others) insert.run([port, name, list, at] as never);
+    insert.finalize();
+    const read = connectionsBetween(db, at, at + 1000);
+    expect(read.rows.map((r) => [r.process, r.others])).toEqual([
+      ['none', []],
+      [
+        'workers',
+        [
+          { pid: 8, name: 'nginx' },
+          { pid: 9, name: 'nginx: worker' },
+        ],
+      ],
+    ]);
+    expect(read.unreadable).toBe(6);
+    db.close();
+  });
+});
+
 // Records of recordings with pauses between them (gaps): moments are minutes after `at`.
 const at = 1_764_680_000_000;
 const min = 60_000;

@@ -6,7 +6,9 @@ import {
   splitReached,
   usesNetwork,
   type ChangesSummary,
+  MAX_RECORDED_OTHERS,
   type RecordedConnection,
+  type RecordedOwner,
   type RecordGap,
   type RecordPause,
   type TimelinePoint,
@@ -45,6 +47,7 @@ interface ConnRow {
   bytes_sent: number | null;
   bytes_received: number | null;
   inode: number | null;
+  others: string | null;
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -87,8 +90,32 @@ function connectionRow(r: ConnRow): boolean {
     TIME(r.ended) &&
     orNull(r.bytes_sent, BYTES) &&
     orNull(r.bytes_received, BYTES) &&
-    orNull(r.inode, TIME)
+    orNull(r.inode, TIME) &&
+    orNull(r.others, (v) => parseOthers(v) !== null)
   );
+}
+
+/** The longest `others` text read: MAX_RECORDED_OTHERS owners with names of the longest a process has (a command
+ *  line's first word, at most a few KB each) fit well within it; a longer one is no recorder's. */
+const MAX_OTHERS_TEXT = 256 * 1024;
+
+/** A row's `others` column as the recorder writes it (othersJson: an array of [pid, name]), or null when it is not
+ *  that (the row is then unreadable). */
+function parseOthers(v: unknown): RecordedOwner[] | null {
+  if (typeof v !== 'string' || v.length > MAX_OTHERS_TEXT) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed) || parsed.length > MAX_RECORDED_OTHERS) return null;
+  const out: RecordedOwner[] = [];
+  for (const o of parsed) {
+    if (!Array.isArray(o) || o.length !== 2 || !PID(o[0]) || typeof o[1] !== 'string') return null;
+    out.push({ pid: o[0] as number, name: o[1] });
+  }
+  return out;
 }
 
 /** The rows that can be connections (connectionRow), as the answers give them, and how many could not. */
@@ -119,6 +146,7 @@ function toRecorded(r: ConnRow): RecordedConnection {
     bytesSent: num(r.bytes_sent),
     bytesReceived: num(r.bytes_received),
     inode: num(r.inode),
+    others: r.others === null ? [] : (parseOthers(r.others) ?? []),
   };
 }
 

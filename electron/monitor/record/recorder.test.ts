@@ -35,7 +35,7 @@ import {
   MAX_RECORDED_ROWS,
   timeline,
 } from './queries.js';
-import { HELD_REASON, PRUNE_BATCH, Recorder, RESUMES_AT_ONCE, type NoticeLevel } from './recorder.js';
+import { CHECKPOINT_MS, HELD_REASON, PRUNE_BATCH, Recorder, RESUMES_AT_ONCE, type NoticeLevel } from './recorder.js';
 import { conn, unnamedUnix } from './testing/rows.js';
 
 const dirs: string[] = [];
@@ -351,6 +351,53 @@ describe('the recorder', () => {
       expect(rows.find((r) => r.localPort === 40002 && r.lastSeen === second.now)!.closedAt).toBeNull();
       second.recorder.close();
     }
+  });
+
+  it("keeps a shared socket's other owners beside its owner, and those that come and go while it is open", () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const r = rig(file);
+    const nginx = (pid: number) => ({
+      pid,
+      name: 'nginx',
+      cmdline: '',
+      exe: '/usr/sbin/nginx',
+      user: 'www',
+      startTime: 1,
+    });
+    const listen = { state: 'LISTEN', localAddress: '0.0.0.0', remoteAddress: '0.0.0.0', remotePort: 0 } as const;
+    const owned = (...pids: number[]) => conn(1, { ...listen, processes: pids.map(nginx) });
+    r.tick([owned(100, 101), conn(2)]);
+    r.recorder.flush();
+    const db = r.recorder.database!;
+    const read = () =>
+      connectionsBetween(db, 0, r.now)
+        .rows.map((row) => [row.pid, row.others.map((o) => o.pid)])
+        .sort();
+    // On main the record kept the first owner alone.
+    expect(read()).toEqual([
+      [100, [101]],
+      [102, []],
+    ]);
+    // A worker more, then the master gone: the row keeps the owner it was recorded with, and the others as they
+    // were last, written with its next checkpoint.
+    r.tick([owned(100, 101, 102), conn(2)]);
+    r.tick([owned(101, 102), conn(2)]);
+    r.advance(CHECKPOINT_MS);
+    r.tick([owned(101, 102), conn(2)]);
+    r.recorder.flush();
+    expect(read()).toEqual([
+      [100, [101, 102]],
+      [102, []],
+    ]);
+    // Closed: the close writes them too.
+    r.tick([owned(101, 102, 103), conn(2)]);
+    r.tick([conn(2)]);
+    r.recorder.flush();
+    expect(read()).toEqual([
+      [100, [101, 102, 103]],
+      [102, []],
+    ]);
+    r.recorder.close();
   });
 
   it("continues each of a process's unnamed unix sockets by its inode, across a pause and a restart", () => {
@@ -1505,7 +1552,8 @@ describe('opening the record', () => {
       'known_at',
     ])
       db.exec(`DROP INDEX ${index}`);
-    db.exec(`ALTER TABLE conns DROP COLUMN inode; ALTER TABLE conns ADD COLUMN key TEXT NOT NULL DEFAULT '';
+    db.exec(`ALTER TABLE conns DROP COLUMN inode; ALTER TABLE conns DROP COLUMN others;
+      ALTER TABLE conns ADD COLUMN key TEXT NOT NULL DEFAULT '';
       CREATE INDEX conns_open ON conns (closed_at); CREATE INDEX conns_remote ON conns (remote_addr, first_seen);
       CREATE INDEX conns_process ON conns (process, first_seen); DELETE FROM processes; DELETE FROM remotes;
       INSERT INTO sessions (started, alive) VALUES (1000, 2000);
@@ -1514,8 +1562,8 @@ describe('opening the record', () => {
       UPDATE meta SET value = '1' WHERE key = 'version'`);
     db.close();
     const reopened = openRecord(file, { create: true }).db;
-    expect(reopened.get("SELECT value FROM meta WHERE key = 'version'")).toEqual({ value: '3' });
-    expect(reopened.all('SELECT inode FROM conns')).toEqual([{ inode: null }]);
+    expect(reopened.get("SELECT value FROM meta WHERE key = 'version'")).toEqual({ value: '4' });
+    expect(reopened.all('SELECT inode, others FROM conns')).toEqual([{ inode: null, others: null }]);
     expect(
       reopened.all("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"),
     ).toEqual(
@@ -1539,15 +1587,35 @@ describe('opening the record', () => {
   it('brings a record of schema 2 up to date: each socket kept with its inode from now on', () => {
     const file = join(tempDir(), 'history.sqlite');
     const { db } = openRecord(file, { create: true });
-    db.exec(`ALTER TABLE conns DROP COLUMN inode; INSERT INTO sessions (started, alive) VALUES (1000, 2000);
+    db.exec(`ALTER TABLE conns DROP COLUMN inode; ALTER TABLE conns DROP COLUMN others;
+      INSERT INTO sessions (started, alive) VALUES (1000, 2000);
       INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener, process, first_seen)
         VALUES (1, 'unix', 'unix', '', 0, '', 0, 'CONNECTED', 0, 'socat', 1500);
       UPDATE meta SET value = '2' WHERE key = 'version'`);
     db.close();
     expect(() => readRecord(file, () => null)).toThrow(/written by an older NetLens \(schema 2\)/);
     const reopened = openRecord(file, { create: true }).db;
-    expect(reopened.get("SELECT value FROM meta WHERE key = 'version'")).toEqual({ value: '3' });
-    expect(reopened.all('SELECT process, inode FROM conns')).toEqual([{ process: 'socat', inode: null }]);
+    expect(reopened.get("SELECT value FROM meta WHERE key = 'version'")).toEqual({ value: '4' });
+    expect(reopened.all('SELECT process, inode, others FROM conns')).toEqual([
+      { process: 'socat', inode: null, others: null },
+    ]);
+    reopened.close();
+  });
+
+  it("brings a record of schema 3 up to date: a shared socket's other owners kept from now on", () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const { db } = openRecord(file, { create: true });
+    db.exec(`ALTER TABLE conns DROP COLUMN others; INSERT INTO sessions (started, alive) VALUES (1000, 2000);
+      INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener, pid, process, first_seen, inode)
+        VALUES (1, 'tcp', 'inet', '0.0.0.0', 80, '0.0.0.0', 0, 'LISTEN', 1, 7, 'nginx', 1500, 42);
+      UPDATE meta SET value = '3' WHERE key = 'version'`);
+    db.close();
+    expect(() => readRecord(file, () => null)).toThrow(/written by an older NetLens \(schema 3\)/);
+    const reopened = openRecord(file, { create: true }).db;
+    expect(reopened.get("SELECT value FROM meta WHERE key = 'version'")).toEqual({ value: '4' });
+    expect(connectionsBetween(reopened, 1500, 1500).rows).toMatchObject([
+      { process: 'nginx', pid: 7, inode: 42, others: [] },
+    ]);
     reopened.close();
   });
 

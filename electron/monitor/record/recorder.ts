@@ -27,6 +27,7 @@ import type { PortRange } from '../../collectors/ephemeral-ports.js';
 import type { Diff, RowPatch } from '../../../shared/protocol.js';
 import {
   DEFAULT_RECORDING,
+  MAX_RECORDED_OTHERS,
   MAX_STATES,
   networkNews,
   usesNetwork,
@@ -38,7 +39,7 @@ import {
   type RecordingState,
   type RecordingStatus,
 } from '../../../shared/record.js';
-import type { Connection, NetInterface } from '../../../shared/types.js';
+import type { Connection, NetInterface, ProcessInfo } from '../../../shared/types.js';
 import { isLoopback } from '../../../shared/address.js';
 import { inertText } from '../../../shared/inert-text.js';
 import type { Statement } from 'node-sqlite3-wasm';
@@ -222,6 +223,23 @@ const CLOSING: ReadonlySet<string> = new Set(['FIN_WAIT1', 'FIN_WAIT2', 'TIME_WA
 /** A closing socket that no process owns (not one whose owner this user cannot see: that is 'denied'). */
 function isLeftBehind(row: RecordedRow): boolean {
   return row.processes.length === 0 && row.ownerStatus === 'none' && CLOSING.has(row.state);
+}
+
+/** A row's owners after its first, as its `others` column keeps them (database.ts): [pid, name] pairs, at most
+ *  MAX_RECORDED_OTHERS; null for one owner or none. */
+export function othersJson(processes: readonly ProcessInfo[]): string | null {
+  if (processes.length < 2) return null;
+  return JSON.stringify(processes.slice(1, 1 + MAX_RECORDED_OTHERS).map((p) => [p.pid, p.name]));
+}
+
+/** `processes` with `first` ahead of them (once): a row's owners when the ones beside its recorded owner change. */
+function withFirst(first: ProcessInfo, processes: readonly ProcessInfo[]): ProcessInfo[] {
+  return [first, ...processes.filter((p) => p.pid !== first.pid)];
+}
+
+/** Whether two owner lists name the same pids in the same order. */
+function samePids(a: readonly ProcessInfo[], b: readonly ProcessInfo[]): boolean {
+  return a.length === b.length && a.every((p, i) => p.pid === b[i]!.pid);
 }
 
 /** Byte totals, once the collector reports them (the traffic collector adds these fields). */
@@ -813,9 +831,20 @@ export class Recorder {
         return;
       }
     }
-    if (patch.processes !== undefined && patch.processes.length > 0 && this.open.processes(entry).length === 0) {
-      this.open.setOwner(entry, patch.processes, patch.user ?? this.open.user(entry));
-      touched = true;
+    if (patch.processes !== undefined && patch.processes.length > 0) {
+      const had = this.open.processes(entry);
+      if (had.length === 0) {
+        this.open.setOwner(entry, patch.processes, patch.user ?? this.open.user(entry));
+        touched = true;
+      } else {
+        // Owners that came or went beside the one recorded (a server's workers, a child that inherited it): the
+        // row keeps its owner and writes the others with its next checkpoint or its close.
+        const others = withFirst(had[0]!, patch.processes);
+        if (!samePids(others, had)) {
+          this.open.setOwner(entry, others, this.open.user(entry));
+          pending = true;
+        }
+      }
     }
     // An owner found late is written with the next batch; states and totals wait for the close or a
     // checkpoint (at 1% churn they are half the writes, and what matters most of them is the last).
@@ -942,13 +971,13 @@ export class Recorder {
       remote: db.prepare('INSERT OR IGNORE INTO remotes (address, first_seen, process) VALUES (?, ?, ?)'),
       reached: db.prepare('INSERT OR IGNORE INTO reached (subject, first_seen) VALUES (?, ?)'),
       insert: db.prepare(`INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port,
-        states, listener, pid, process, user, exe, path, first_seen, closed_at, bytes_sent, bytes_received, inode)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      update: db.prepare(`UPDATE conns SET states = ?, pid = ?, process = ?, user = ?, exe = ?, closed_at = ?,
-        bytes_sent = ?, bytes_received = ? WHERE id = ?`),
+        states, listener, pid, process, user, exe, others, path, first_seen, closed_at, bytes_sent, bytes_received, inode)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      update: db.prepare(`UPDATE conns SET states = ?, pid = ?, process = ?, user = ?, exe = ?, others = ?,
+        closed_at = ?, bytes_sent = ?, bytes_received = ? WHERE id = ?`),
       // A row still open: closed_at not set, so its entries in conns_live and conns_span are left as they are
       // (SQLite rewrites an index's entry whenever the UPDATE sets a column the index or its WHERE names).
-      checkpoint: db.prepare(`UPDATE conns SET states = ?, pid = ?, process = ?, user = ?, exe = ?,
+      checkpoint: db.prepare(`UPDATE conns SET states = ?, pid = ?, process = ?, user = ?, exe = ?, others = ?,
         bytes_sent = ?, bytes_received = ? WHERE id = ?`),
     });
     const { insert, update, checkpoint } = statements;
@@ -960,7 +989,7 @@ export class Recorder {
       const bytesReceived = open.bytesReceived(slot);
       const rowid = open.rowid(slot);
       const p = e.processes[0];
-      const owner = [p?.pid ?? null, p?.name ?? null, p?.user ?? e.user, p?.exe ?? null];
+      const owner = [p?.pid ?? null, p?.name ?? null, p?.user ?? e.user, p?.exe ?? null, othersJson(e.processes)];
       // A socket of the baseline may continue a row the previous recording left open (continued).
       const id = rowid ?? (this.mayContinue.delete(slot) ? this.continued(db, slot, owner) : null);
       if (id === null) {

@@ -27,6 +27,7 @@ const CONN: RecordedConnection = {
   bytesSent: null,
   bytesReceived: null,
   inode: null,
+  others: [],
 };
 
 describe("History's columns", () => {
@@ -82,6 +83,25 @@ describe("History's columns", () => {
     expect(toHistoryRow(row(t - 1000, null), t).openNow).toBe(false);
     expect(toHistoryRow(row(t, t), t).openNow).toBe(false);
     expect(toHistoryRow(row(t, null), null).openNow).toBe(false);
+  });
+
+  it("show a shared socket's other owners as the live grid does: the first name and how many more", () => {
+    const process = columns.find((c) => c.id === 'process')!;
+    const pid = columns.find((c) => c.id === 'pid')!;
+    const shared = toHistoryRow({
+      ...CONN,
+      process: 'nginx',
+      others: [
+        { pid: 8, name: 'nginx' },
+        { pid: 9, name: 'php-fpm' },
+      ],
+    });
+    // On main the record kept the first owner alone: "nginx", "7".
+    expect(shared.processes.map((p) => p.pid)).toEqual([7, 8, 9]);
+    expect(process.text(shared)).toBe('nginx, php-fpm');
+    expect(process.fitText!(shared)).toBe('nginx +1');
+    expect(pid.value!(shared)).toEqual([7, 8, 9]);
+    expect(process.fitText!(toHistoryRow(CONN))).toBe('app');
   });
 
   it("show the record's byte totals by default, read from what it recorded", () => {

@@ -39,8 +39,13 @@ export function toHistoryRow(r: RecordedConnection, recordingAt: number | null =
     uid: null,
     user: r.user,
     inode: r.inode,
+    // The owner recorded, then the others that shared the socket (a server's workers): the cells show "nginx +2",
+    // as the live grid's do.
     processes: known
-      ? [{ pid: r.pid ?? 0, name: r.process ?? '?', cmdline: '', exe: r.exe, user: r.user, startTime: null }]
+      ? [
+          { pid: r.pid ?? 0, name: r.process ?? '?', cmdline: '', exe: r.exe, user: r.user, startTime: null },
+          ...r.others.map((o) => ({ pid: o.pid, name: o.name, cmdline: '', exe: null, user: r.user, startTime: null })),
+        ]
       : [],
     ownerStatus: known ? 'known' : 'none',
     ...(r.path !== null ? { path: r.path } : {}),
