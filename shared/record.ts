@@ -128,7 +128,10 @@ export interface TimelinePoint {
  * first recording read what was open: its baseline), or between two recordings (NetLens not running, recording off
  * or paused). Null for a moment a recording covers (or after the last one, or in an empty record).
  */
-export type RecordGap = { kind: 'before'; begins: number } | { kind: 'between'; lastBefore: number; resumed: number };
+export type RecordGap =
+  /** `cut`: the record began earlier, but its connections before `begins` were removed to keep it under its size
+   *  cap (the last close among them): what was open before it is there only where it stayed open until then. */
+  { kind: 'before'; begins: number; cut?: true } | { kind: 'between'; lastBefore: number; resumed: number };
 
 /**
  * What the CLI and the History tab say of a moment asked that no recording covers (RecordGap): for "what changed"
@@ -137,6 +140,10 @@ export type RecordGap = { kind: 'before'; begins: number } | { kind: 'between'; 
 export function gapText(gap: RecordGap, asked: number, what: 'changes' | 'rows'): string {
   // Any moment asked (`--since 1970-01-01` is 0 in UTC, which formatDateTime takes for none).
   const t = formatMoment;
+  if (gap.kind === 'before' && gap.cut)
+    return what === 'changes'
+      ? `The record's connections before ${t(gap.begins)} were removed to keep it under its size limit: compared with ${t(gap.begins)}, not the ${t(asked)} asked for (what was open then is the baseline, not new).`
+      : `The record's connections before ${t(gap.begins)} were removed to keep it under its size limit: what was open before it is shown only where it stayed open until then.`;
   if (gap.kind === 'before')
     return what === 'changes'
       ? `The record begins at ${t(gap.begins)}, later than the ${t(asked)} asked for: what was open then is the baseline, not new.`

@@ -99,6 +99,19 @@ export class RecordBusyError extends Error {
 }
 export const SCHEMA_VERSION = 4;
 
+/** The meta key of the last close among the connections removed to keep the record under its size cap: before it,
+ *  what was open is no longer all there (queries.ts recordBegins). */
+export const CUT_UNTIL = 'cut_until';
+
+/** Keeps `t` as the record's CUT_UNTIL, unless a later one is kept already. */
+export function cutUntil(db: RecordDatabase, t: number): void {
+  db.run(
+    `INSERT INTO meta (key, value) VALUES ('${CUT_UNTIL}', ?1) ON CONFLICT (key) DO UPDATE SET value = ?1
+      WHERE CAST(value AS INTEGER) < ?1`,
+    [t],
+  );
+}
+
 /**
  * The classes of a closed connection's duration (closed_at - first_seen) that conns_span indexes: under 1 s, 4 s,
  * 16 s, ... (x4 each) up to about 194 days, then one class for longer. A row of class k open at a moment t was

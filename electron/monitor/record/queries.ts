@@ -15,7 +15,7 @@ import {
 } from '../../../shared/record.js';
 import type { Family, Protocol } from '../../../shared/types.js';
 import type { RecordedRows } from '../../../shared/protocol.js';
-import { SPAN, SPAN_BOUNDS, type RecordDatabase } from './database.js';
+import { CUT_UNTIL, SPAN, SPAN_BOUNDS, type RecordDatabase } from './database.js';
 import { isLoopback, isUnspecified } from '../../../shared/address.js';
 
 /** At most this many rows per answer: the rest is counted, not sent. */
@@ -201,15 +201,26 @@ function sessionMoment(row: unknown): number | null {
 }
 
 /**
+ * Where the record begins to be whole: the start of its first recording, or later where connections were removed to
+ * keep it under its size cap (database.ts CUT_UNTIL: the last close among them; `cut`). Null for an empty record.
+ */
+export function recordBegins(db: RecordDatabase): { begins: number; cut?: true } | null {
+  const first = sessionMoment(db.get('SELECT min(started) AS t FROM sessions'));
+  if (first === null) return null;
+  const cut = sessionMoment(db.get(`SELECT CAST(value AS INTEGER) AS t FROM meta WHERE key = '${CUT_UNTIL}'`));
+  return cut !== null && cut > first ? { begins: cut, cut: true } : { begins: first };
+}
+
+/**
  * Where `t` lies in the record, when no recording covers it (RecordGap): before the first one began (its `started`,
  * which the recorder moves to the moment its baseline was read: recorder.ts), or between the last write of one
  * and the start of the next. Null within a recording, after the last one (the CLI after NetLens quit: "now" is as
  * last recorded), or in an empty record. The sessions table holds a row per recording (a few a day at most).
  */
 export function gapAt(db: RecordDatabase, t: number): RecordGap | null {
-  const begins = sessionMoment(db.get('SELECT min(started) AS t FROM sessions'));
-  if (begins === null) return null;
-  if (t < begins) return { kind: 'before', begins };
+  const start = recordBegins(db);
+  if (start === null) return null;
+  if (t < start.begins) return { kind: 'before', ...start };
   if (db.get('SELECT 1 AS k FROM sessions WHERE started <= ?1 AND alive >= ?1 LIMIT 1', [t]) !== null) return null;
   const resumed = sessionMoment(db.get('SELECT min(started) AS t FROM sessions WHERE started > ?', [t]));
   const lastBefore = sessionMoment(db.get('SELECT max(alive) AS t FROM sessions WHERE alive < ?', [t]));

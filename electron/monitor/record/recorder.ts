@@ -46,12 +46,14 @@ import type { Statement } from 'node-sqlite3-wasm';
 import {
   busy,
   clearStaleLock,
+  cutUntil,
   failureKind,
   NotARecordError,
   openRecord,
   type RecordDatabase,
   recordPath,
 } from './database.js';
+import { recordBegins } from './queries.js';
 import type { JournalOutcome } from './journal.js';
 import {
   type LockUser,
@@ -893,8 +895,7 @@ export class Recorder {
    *  before recording began (the History tab said "since 11:05:39" beside "The record begins at 11:13:25": a new
    *  user's review of 12-07). */
   private readOldest(db: RecordDatabase): void {
-    const oldest = db.get('SELECT min(started) AS t FROM sessions') as { t: number | null };
-    this.oldest = oldest.t === null ? null : Number(oldest.t);
+    this.oldest = recordBegins(db)?.begins ?? null;
   }
 
   /** Writes everything observed since the last flush in one transaction, then one pruning batch if due. `last`:
@@ -1160,10 +1161,14 @@ export class Recorder {
       ).changes;
       if (deleted === 0 && overCap) {
         // Over the cap: the oldest connections go, and the oldest first sightings with them (those are kept
-        // beyond the retention otherwise).
-        deleted = db.run(
-          `DELETE FROM conns WHERE id IN (SELECT id FROM conns WHERE closed_at IS NOT NULL ORDER BY id LIMIT ${PRUNE_BATCH})`,
-        ).changes;
+        // beyond the retention otherwise). Before the last close among them the record is no longer whole: that
+        // moment is kept (CUT_UNTIL), and the record said to begin there (queries.ts gapAt), so that a flood of
+        // connections that pushed older ones out (anyone's loopback churn can) does not leave a History that
+        // looks complete.
+        const oldest = `SELECT id, closed_at FROM conns WHERE closed_at IS NOT NULL ORDER BY id LIMIT ${PRUNE_BATCH}`;
+        const lastClose = (db.get(`SELECT max(closed_at) AS t FROM (${oldest})`) as { t: number | null }).t;
+        deleted = db.run(`DELETE FROM conns WHERE id IN (SELECT id FROM (${oldest}))`).changes;
+        if (deleted > 0 && lastClose !== null) cutUntil(db, Number(lastClose));
         for (const sql of PRUNE_FIRST_SIGHTINGS) deleted += db.run(sql).changes;
       }
       const oldestMinute = (table: string) =>
