@@ -156,7 +156,9 @@ CREATE INDEX IF NOT EXISTS conns_span ON conns (${SPAN}, first_seen) WHERE close
 CREATE INDEX IF NOT EXISTS conns_listeners ON conns (first_seen, proto, local_port) WHERE listener = 1;
 -- When each process and remote address was first seen: "what changed" and alerts ask these small tables
 -- instead of searching every connection. Kept beyond the retention (names and addresses only).
-CREATE TABLE IF NOT EXISTS processes (name TEXT PRIMARY KEY, first_seen INTEGER NOT NULL) WITHOUT ROWID;
+-- A process's user and executable as first seen using the network (schema 4; NULL where unknown): a name is anybody's
+-- choice, so another user's or program's use of a name seen before is news too (recorder.ts otherProgram).
+CREATE TABLE IF NOT EXISTS processes (name TEXT PRIMARY KEY, first_seen INTEGER NOT NULL, user TEXT, exe TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS remotes (address TEXT PRIMARY KEY, first_seen INTEGER NOT NULL, process TEXT) WITHOUT ROWID;
 -- By first sighting: "new since" lists (what changed) and over-cap pruning, oldest first.
 CREATE INDEX IF NOT EXISTS processes_first ON processes (first_seen);
@@ -227,8 +229,12 @@ function migrate(db: Database, from: number | null): void {
   }
   // Schema 3 keeps each socket's inode (rows written before have none).
   if (from !== null && from < 3) db.exec('ALTER TABLE conns ADD COLUMN inode INTEGER');
-  // Schema 4 keeps a shared socket's other owners (rows written before have one).
-  if (from !== null && from < 4) db.exec('ALTER TABLE conns ADD COLUMN others TEXT');
+  // Schema 4 keeps a shared socket's other owners (rows written before have one), and the user and executable a
+  // process name was first seen with (filled at its next sighting for the names seen before).
+  if (from !== null && from < 4)
+    db.exec(
+      'ALTER TABLE conns ADD COLUMN others TEXT; ALTER TABLE processes ADD COLUMN user TEXT; ALTER TABLE processes ADD COLUMN exe TEXT',
+    );
   db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)", [String(SCHEMA_VERSION)]);
   db.exec('COMMIT');
 }

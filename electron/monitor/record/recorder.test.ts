@@ -935,6 +935,53 @@ describe('alerts', () => {
     r.recorder.close();
   });
 
+  it("say so when a process name seen before uses the network as another user or executable (a name is anybody's)", () => {
+    const file = join(tempDir(), 'history.sqlite');
+    const alerts: Alert[] = [];
+    const config = { ...DEFAULT_RECORDING, alerts: { listener: false, process: true, network: false } };
+    const owner = (pid: number, user: string, exe: string | null) => [
+      { pid, name: 'legitd', cmdline: '', exe, user, startTime: 1 },
+    ];
+    const out = (id: number, processes: Connection['processes']) => conn(id, { remoteAddress: '10.1.2.3', processes });
+    const first = rig(file, { config, alert: (a) => alerts.push(a) });
+    first.tick([]);
+    first.tick([out(1, owner(200, 'root', '/usr/sbin/legitd'))]);
+    expect(alerts.map((a) => a.text)).toEqual(['legitd is using the network for the first time']);
+    first.recorder.flush();
+    // Its own again, another instance of it, or one whose executable this user may not read: nothing new.
+    first.tick([
+      out(1, owner(200, 'root', '/usr/sbin/legitd')),
+      out(2, owner(201, 'root', '/usr/sbin/legitd')),
+      out(3, owner(202, 'root', null)),
+    ]);
+    expect(alerts).toHaveLength(1);
+    // Another program named so, run by another user: on main nothing at all (the name was known).
+    const impostor = owner(300, 'nobody', '/usr/bin/python3.11');
+    first.tick([out(1, owner(200, 'root', '/usr/sbin/legitd')), out(4, impostor)]);
+    expect(alerts.slice(1).map((a) => [a.subject, a.text])).toEqual([
+      [
+        'legitd · nobody · /usr/bin/python3.11',
+        'legitd is using the network as user nobody, /usr/bin/python3.11; it was first seen as user root, /usr/sbin/legitd',
+      ],
+    ]);
+    first.tick([out(4, impostor), out(5, impostor)]);
+    expect(alerts).toHaveLength(2);
+    first.recorder.close();
+    // After a restart the record says who the name was first: the same program run by yet another user is news, once.
+    const second = rig(file, { config, alert: (a) => alerts.push(a) });
+    second.tick([]);
+    second.tick([out(6, owner(400, 'ann', '/usr/sbin/legitd'))]);
+    expect(alerts.slice(2).map((a) => a.subject)).toEqual(['legitd · ann · /usr/sbin/legitd']);
+    // Marked known: no more news of it, in this recording or a later one.
+    second.recorder.markKnown('process', 'legitd · nobody · /usr/bin/python3.11');
+    second.recorder.close();
+    const third = rig(file, { config, alert: (a) => alerts.push(a) });
+    third.tick([]);
+    third.tick([out(7, impostor)]);
+    expect(alerts).toHaveLength(3);
+    third.recorder.close();
+  });
+
   it('count a process that only talks to itself over loopback as not using the network, until it does', () => {
     const file = join(tempDir(), 'history.sqlite');
     const alerts: Alert[] = [];
@@ -1567,7 +1614,7 @@ describe('opening the record', () => {
       'known_at',
     ])
       db.exec(`DROP INDEX ${index}`);
-    db.exec(`ALTER TABLE conns DROP COLUMN inode; ALTER TABLE conns DROP COLUMN others;
+    db.exec(`ALTER TABLE conns DROP COLUMN inode; ALTER TABLE conns DROP COLUMN others; ALTER TABLE processes DROP COLUMN user; ALTER TABLE processes DROP COLUMN exe;
       ALTER TABLE conns ADD COLUMN key TEXT NOT NULL DEFAULT '';
       CREATE INDEX conns_open ON conns (closed_at); CREATE INDEX conns_remote ON conns (remote_addr, first_seen);
       CREATE INDEX conns_process ON conns (process, first_seen); DELETE FROM processes; DELETE FROM remotes;
@@ -1602,7 +1649,7 @@ describe('opening the record', () => {
   it('brings a record of schema 2 up to date: each socket kept with its inode from now on', () => {
     const file = join(tempDir(), 'history.sqlite');
     const { db } = openRecord(file, { create: true });
-    db.exec(`ALTER TABLE conns DROP COLUMN inode; ALTER TABLE conns DROP COLUMN others;
+    db.exec(`ALTER TABLE conns DROP COLUMN inode; ALTER TABLE conns DROP COLUMN others; ALTER TABLE processes DROP COLUMN user; ALTER TABLE processes DROP COLUMN exe;
       INSERT INTO sessions (started, alive) VALUES (1000, 2000);
       INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener, process, first_seen)
         VALUES (1, 'unix', 'unix', '', 0, '', 0, 'CONNECTED', 0, 'socat', 1500);
@@ -1620,7 +1667,8 @@ describe('opening the record', () => {
   it("brings a record of schema 3 up to date: a shared socket's other owners kept from now on", () => {
     const file = join(tempDir(), 'history.sqlite');
     const { db } = openRecord(file, { create: true });
-    db.exec(`ALTER TABLE conns DROP COLUMN others; INSERT INTO sessions (started, alive) VALUES (1000, 2000);
+    db.exec(`ALTER TABLE conns DROP COLUMN others; ALTER TABLE processes DROP COLUMN user; ALTER TABLE processes DROP COLUMN exe;
+      INSERT INTO sessions (started, alive) VALUES (1000, 2000); INSERT INTO processes (name, first_seen) VALUES ('app1', 1500);
       INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port, states, listener, pid, process, first_seen, inode)
         VALUES (1, 'tcp', 'inet', '0.0.0.0', 80, '0.0.0.0', 0, 'LISTEN', 1, 7, 'nginx', 1500, 42);
       UPDATE meta SET value = '3' WHERE key = 'version'`);
@@ -1631,7 +1679,16 @@ describe('opening the record', () => {
     expect(connectionsBetween(reopened, 1500, 1500).rows).toMatchObject([
       { process: 'nginx', pid: 7, inode: 42, others: [] },
     ]);
+    // Who ran a name seen before is not known: filled at its next sighting.
+    expect(reopened.all('SELECT name, user, exe FROM processes')).toEqual([{ name: 'app1', user: null, exe: null }]);
     reopened.close();
+    const r = rig(file);
+    r.tick([conn(1)]);
+    r.recorder.flush();
+    expect(r.recorder.database!.all('SELECT name, first_seen, user, exe FROM processes')).toEqual([
+      { name: 'app1', first_seen: 1500, user: 'ann', exe: '/usr/bin/app1' },
+    ]);
+    r.recorder.close();
   });
 
   it('keeps a live holder lock however long it holds it, and takes a killed one over', async () => {

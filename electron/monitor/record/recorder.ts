@@ -197,6 +197,18 @@ const KNOWN_SQL: Record<AlertKind, string> = {
 /** Ephemeral-port alert subjects remembered at most (then forgotten all at once). */
 const MAX_EPHEMERAL_ALERTED = 10_000;
 
+/** Who a process is beyond its name: the user it runs as and its executable, each null where not known. */
+interface Program {
+  user: string | null;
+  exe: string | null;
+}
+
+/** A row's owner as a Program (its first process's user, else the socket's). */
+function programOf(row: RecordedRow): Program {
+  const p = row.processes[0];
+  return { user: p?.user ?? row.user ?? null, exe: p?.exe ?? null };
+}
+
 /** The key of a TCP port this machine listens on: a connection on such a port came in (its peer connected). */
 function listenKey(row: RecordedRow): string | null {
   return row.proto === 'tcp' ? String(row.localPort) : null;
@@ -311,6 +323,9 @@ export class Recorder {
   private readonly listening = new Map<string, number>();
   /** Ephemeral-port subjects alerted while NetLens runs (bounded: a flood of process names starts it over). */
   private readonly ephemeralAlerted = new Set<string>();
+  /** The Program each process name was first seen as (recordedProgram), as far as asked (bounded). */
+  private readonly programs = new Map<string, Program>();
+  private programLookup: Statement | null = null;
   /** The slots (in `open`) of connections to write at the next flush. */
   private readonly dirty = new Set<number>();
   /** Each interface's counters at the last read: of the interfaces that read had (containers come and go, each
@@ -348,7 +363,7 @@ export class Recorder {
   private lastCheckpoint = 0;
   /** Statements prepared once per open database (preparing costs as much as running them). */
   private statements: Record<
-    'insert' | 'update' | 'checkpoint' | 'process' | 'remote' | 'reached',
+    'insert' | 'update' | 'checkpoint' | 'process' | 'program' | 'remote' | 'reached',
     ReturnType<RecordDatabase['prepare']>
   > | null = null;
   /** Process names, remote addresses and places reached (networkNews subjects) already in the record's
@@ -598,6 +613,53 @@ export class Recorder {
     }
   }
 
+  /**
+   * A process name seen before, used now by another user or executable than the one it was first seen with (both
+   * known, either different): news of its own (subject `name · user · exe`, which Mark as known matches), once. A
+   * process may name itself anything, so a name alone would let any program use the network as one seen before,
+   * unannounced. Null when nothing differs, or either side is not known.
+   */
+  private otherProgram(name: string, row: RecordedRow): { subject: string; text: string } | null {
+    const now = programOf(row);
+    let was = this.programs.get(name);
+    if (was === undefined) {
+      was = this.recordedProgram(name) ?? now;
+      if (this.programs.size >= MAX_EPHEMERAL_ALERTED) this.programs.clear();
+      this.programs.set(name, was);
+    }
+    const differs = (a: string | null, b: string | null) => a !== null && b !== null && a !== b;
+    if (!differs(was.user, now.user) && !differs(was.exe, now.exe)) return null;
+    const subject = `${name} · ${now.user ?? '?'} · ${now.exe ?? '?'}`;
+    if (this.ephemeralAlerted.has(subject) || this.isKnown('process', subject)) return null;
+    if (this.ephemeralAlerted.size >= MAX_EPHEMERAL_ALERTED) this.ephemeralAlerted.clear();
+    this.ephemeralAlerted.add(subject);
+    const as = (p: Program) => `user ${p.user ?? 'unknown'}, ${p.exe ?? 'executable unknown'}`;
+    return {
+      subject,
+      text: `${name} is using the network as ${as(now)}; it was first seen as ${as(was)}`,
+    };
+  }
+
+  /** The user and executable the record keeps for a process name, or null (none kept, or not readable now). */
+  private recordedProgram(name: string): Program | null {
+    const db = this.db;
+    if (!db) return null;
+    try {
+      if (this.lookupTransaction === 'idle' && !db.inTransaction) {
+        db.exec('BEGIN');
+        this.lookupTransaction = 'open';
+      }
+      this.programLookup ??= db.prepare('SELECT user, exe FROM processes WHERE name = ?');
+      const row = this.programLookup.all([name])[0] as { user: unknown; exe: unknown } | undefined;
+      if (row === undefined) return null;
+      const text = (v: unknown) => (typeof v === 'string' ? v : null);
+      return { user: text(row.user), exe: text(row.exe) };
+    } catch {
+      // Another process holds the record's lock for a moment: this sighting is compared with the next.
+      return null;
+    }
+  }
+
   /** Empties the caches of known subjects past the bound, after a flush wrote every first sighting they hold. */
   private trimKnown(): void {
     const max = this.options.maxRememberedRemotes ?? MAX_REMEMBERED_REMOTES;
@@ -645,9 +707,15 @@ export class Recorder {
           news.push(['listener', subject, `New listener reachable beyond this machine: ${subject}`]);
       }
     }
-    if (process !== null && networkUse(row) && !this.isKnown('process', process)) {
-      sets.process.add(process);
-      news.push(['process', process, `${process} is using the network for the first time`]);
+    if (process !== null && networkUse(row)) {
+      if (!this.isKnown('process', process)) {
+        sets.process.add(process);
+        this.programs.set(process, programOf(row));
+        news.push(['process', process, `${process} is using the network for the first time`]);
+      } else {
+        const other = this.otherProgram(process, row);
+        if (other !== null) news.push(['process', other.subject, other.text]);
+      }
     }
     for (const { subject, text } of this.reachedBy(row)) {
       if (this.isKnown('network', subject)) continue;
@@ -968,7 +1036,9 @@ export class Recorder {
   private writeConnections(db: RecordDatabase, at: number): number {
     if (this.dirty.size === 0) return 0;
     const statements = (this.statements ??= {
-      process: db.prepare('INSERT OR IGNORE INTO processes (name, first_seen) VALUES (?, ?)'),
+      process: db.prepare('INSERT OR IGNORE INTO processes (name, first_seen, user, exe) VALUES (?, ?, ?, ?)'),
+      // A name first seen before the record kept who ran it (schema 4): its next sighting says.
+      program: db.prepare('UPDATE processes SET user = ?, exe = ? WHERE name = ? AND user IS NULL AND exe IS NULL'),
       remote: db.prepare('INSERT OR IGNORE INTO remotes (address, first_seen, process) VALUES (?, ?, ?)'),
       reached: db.prepare('INSERT OR IGNORE INTO reached (subject, first_seen) VALUES (?, ?)'),
       insert: db.prepare(`INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port,
@@ -1085,7 +1155,11 @@ export class Recorder {
   }
 
   /** First sightings of a process, a remote address and a place reached: a row in a small table, once each. */
-  private sighted(r: RecordedRow, st: Record<'process' | 'remote' | 'reached', Statement>, at: number): void {
+  private sighted(
+    r: RecordedRow,
+    st: Record<'process' | 'program' | 'remote' | 'reached', Statement>,
+    at: number,
+  ): void {
     const seen = this.sightings!;
     const name = r.processes[0]?.name;
     const first = r.firstSeen ?? at;
@@ -1099,7 +1173,9 @@ export class Recorder {
     };
     // A process is first seen using the network (networkUse): what it did over loopback alone is not that.
     if (name !== undefined && !seen.process.has(name) && networkUse(r)) {
-      st.process.run([name, first]);
+      const { user, exe } = programOf(r);
+      st.process.run([name, first, user, exe]);
+      st.program.run([user, exe, name]);
       remember(seen.process, name);
     }
     // Remote hosts are other machines: a loopback peer (any of 127.0.0.0/8) is this one.
@@ -1504,15 +1580,19 @@ export class Recorder {
   private closeDb(): void {
     // Each on its own: finalize reports the statement's last error (a full disk), and one left unfinalized keeps
     // the database open after close (sqlite3_close_v2 leaves it a zombie: the file stays open, its mount busy).
-    for (const st of [...Object.values(this.statements ?? {}), ...Object.values(this.knownLookups)]) {
+    const prepared = [...Object.values(this.statements ?? {}), ...Object.values(this.knownLookups), this.programLookup];
+    for (const st of prepared) {
       try {
-        st.finalize();
+        st?.finalize();
       } catch {
         // Finalizing cannot lose data.
       }
     }
     this.statements = null;
     this.knownLookups = {};
+    this.programLookup = null;
+    // What another record said of the names is not this one's.
+    this.programs.clear();
     try {
       this.db?.close();
     } catch (err) {
