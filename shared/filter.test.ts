@@ -123,6 +123,82 @@ describe('parseFilter', () => {
     expect(match('inode:777')).toBe(1);
     expect(match('path:"my socket"')).toBe(1);
   });
+  it('reads a state as the State column shows it: a closed row lingering is CLOSED, found by state:closed', () => {
+    const est = conn({ localPort: 45003, state: 'ESTABLISHED' });
+    const closed = { ...conn({ localPort: 45004, state: 'ESTABLISHED' }), closedAt: 1 };
+    const closedWait = { ...conn({ localPort: 45005, state: 'TIME_WAIT' }), closedAt: 1 };
+    const live = [est, closed, closedWait];
+    const ports = (q: string, rows: 'live' | 'recorded' = 'live') => {
+      const f = parseFilter(q, undefined, null, rows);
+      if (!f.ok) throw new Error(f.error);
+      return live.filter(f.predicate).map((r) => r.localPort);
+    };
+    // On main `state:closed` was an error ("did you mean close?"), and `state:established` listed the CLOSED rows.
+    expect(ports('state:closed')).toEqual([45004, 45005]);
+    expect(ports('state:CLOSED')).toEqual([45004, 45005]);
+    expect(ports('state:established')).toEqual([45003]);
+    expect(ports('state:time_wait')).toEqual([]);
+    expect(ports('-state:est,listen')).toEqual([45004, 45005]);
+    expect(ports('closed')).toEqual([45004, 45005]);
+    // History's rows keep the last state they were recorded in (its Closed column says when they closed).
+    expect(ports('state:established', 'recorded')).toEqual([45003, 45004]);
+    expect(parseFilter('state:closed', undefined, null, 'recorded').ok).toBe(false);
+  });
+  it("finds ss's and netstat's spellings of a state alike: fin-wait-2, FIN_WAIT2, finwait2", () => {
+    const rows = [conn({ state: 'FIN_WAIT2' }), conn({ state: 'FIN_WAIT1' }), conn({ state: 'CLOSE_WAIT' })];
+    for (const q of ['state:fin-wait-2', 'state:FIN_WAIT2', 'state:finwait2', 'state:fin_wait_2']) {
+      const f = parseFilter(q);
+      // On main fin-wait-2 was an error ("begins no state"), though close-wait was taken.
+      expect(f.ok, q).toBe(true);
+      if (f.ok)
+        expect(
+          rows.filter(f.predicate).map((r) => r.state),
+          q,
+        ).toEqual(['FIN_WAIT2']);
+    }
+  });
+  it('finds an IPv6 endpoint pasted as Copy writes it, [::1]:45003', () => {
+    const v6 = conn({
+      family: 'inet6',
+      localAddress: '::1',
+      localPort: 55936,
+      remoteAddress: '::1',
+      remotePort: 45003,
+    });
+    const v4 = conn({ localAddress: '127.0.0.1', localPort: 45001 });
+    for (const [q, want] of [
+      ['[::1]:45003', [v6]],
+      ['::1:45003', [v6]],
+      ['[::1]:55936', [v6]],
+      ['127.0.0.1:45001', [v4]],
+    ] as const) {
+      const f = parseFilter(q);
+      if (!f.ok) throw new Error(f.error);
+      // On main `[::1]:45003` found no socket.
+      expect([v6, v4].filter(f.predicate), q).toEqual(want);
+    }
+  });
+  it("takes ss's habits for ports: sport: and dport:, and comparisons (port:>1024)", () => {
+    const rows = [
+      conn({ localPort: 22, remotePort: 50000 }),
+      conn({ localPort: 40000, remotePort: 443 }),
+      conn({ localPort: 1024, remotePort: 1025 }),
+    ];
+    const ports = (q: string) => {
+      const f = parseFilter(q);
+      if (!f.ok) throw new Error(f.error);
+      return rows.filter(f.predicate).map((r) => r.localPort);
+    };
+    // On main: "unknown field 'sport:'", and port:>1024 "is not a port, range, list…".
+    expect(ports('sport:22')).toEqual([22]);
+    expect(ports('dport:443')).toEqual([40000]);
+    expect(ports('lport:>1024')).toEqual([40000]);
+    expect(ports('lport:>=1024')).toEqual([40000, 1024]);
+    expect(ports('rport:<1024')).toEqual([40000]);
+    expect(ports('rport:<=1025,50000')).toEqual([22, 40000, 1024]);
+    expect(ports('-port:<1024')).toEqual([1024]);
+    for (const q of ['port:>65535', 'port:<0', 'port:>99999']) expect(parseFilter(q).ok, q).toBe(false);
+  });
   it('negates with - and combines terms with AND', () => {
     expect(match('-proto:unix')).toBe(4);
     expect(match('proto:tcp -state:listen')).toBe(2);

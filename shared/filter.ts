@@ -32,19 +32,19 @@ import {
   type ServiceIndex,
 } from './names.js';
 import { RANGE_LABELS } from './ranges.js';
-import { KNOWN_STATES, unixName, type Connection } from './types.js';
+import { KNOWN_STATES, shownState, unixName, type Connection } from './types.js';
 import { inertExcerpt, inertText } from './inert-text.js';
 
 export const FILTER_FIELDS = {
   proc: 'process name contains',
   pid: 'owning process id',
-  port: 'local or remote port (80, 8000-8100, 80,443) or service name (https)',
-  lport: 'local port',
-  rport: 'remote (foreign) port',
+  port: 'local or remote port (80, 8000-8100, 80,443, >1024) or service name (https)',
+  lport: 'local port (sport: too, as ss says)',
+  rport: 'remote (foreign) port (dport: too)',
   addr: 'local or remote address, or a network in CIDR form (10.0.0.0/8)',
   laddr: 'local address or network',
   raddr: 'remote (foreign) address or network',
-  state: 'state begins with (listen, established, time_wait, unconn...)',
+  state: 'state begins with (listen, established, time_wait, closed, unconn...)',
   user: 'user name or uid',
   proto: 'protocol: tcp, udp, udplite, raw, unix (tcp6, udp6 for IPv6 only)',
   cmd: 'command line contains',
@@ -98,6 +98,7 @@ function tokenize(query: string): Token[] | { error: string; at: number } {
     const m = /^([a-zA-Z]+):/.exec(query.slice(i));
     if (m) {
       field = m[1]!.toLowerCase();
+      field = FIELD_ALIASES[field] ?? field;
       i += m[0].length;
     }
     let value = '';
@@ -222,6 +223,12 @@ const holdsAnyOf = (values: readonly string[]) => {
 };
 
 /** Everything free text looks at, lower-cased once per row object. */
+/** An endpoint as free text finds it: `addr:port`, and an IPv6 one also as Copy writes it and ss prints it,
+ *  `[::1]:443` (pasted from the row's menu it found nothing: a new user's review of 12-07). */
+function endpointText(address: string, port: number): string {
+  return address.includes(':') ? `${address}:${port} [${address}]:${port}` : `${address}:${port}`;
+}
+
 const haystacks = new WeakMap<Connection, string>();
 function haystack(r: Connection): string {
   let h = haystacks.get(r);
@@ -230,7 +237,7 @@ function haystack(r: Connection): string {
     // A unix socket's name as the grid shows it (an unnamed one's "(unnamed) #inode"): what is on screen can be typed.
     const path = r.proto === 'unix' ? unixName(r) : (r.path ?? '');
     h =
-      `${r.proto} ${r.localAddress}:${r.localPort} ${r.remoteAddress}:${r.remotePort} ${r.state} ${r.user ?? ''} ${r.uid ?? ''} ${path} ${procs}`.toLowerCase();
+      `${r.proto} ${endpointText(r.localAddress, r.localPort)} ${endpointText(r.remoteAddress, r.remotePort)} ${r.state}${r.closedAt ? ' closed' : ''} ${r.user ?? ''} ${r.uid ?? ''} ${path} ${procs}`.toLowerCase();
     haystacks.set(r, h);
   }
   return h;
@@ -245,7 +252,11 @@ function namesText(r: Connection, names: NameLookup): string {
   return `${e?.host ?? ''} ${e?.country ?? ''} ${countryName(e?.country ?? null)} ${e?.asn === null || e?.asn === undefined ? '' : `as${e.asn}`} ${e?.asOrg ?? ''} ${local ?? ''} ${remote ?? ''}`.toLowerCase();
 }
 
-/** A port term's value: numbers, ranges and service names, comma-separated ("80,https,8000-8100"). */
+/** ss's names for the ports (its filter's `sport` and `dport`): the local and the remote one here. */
+const FIELD_ALIASES: Readonly<Record<string, string>> = { sport: 'lport', dport: 'rport' };
+
+/** A port term's value: numbers, ranges, comparisons and service names, comma-separated ("80,https,8000-8100",
+ *  ">1024"). */
 function parsePortTerm(value: string): { ranges: Range[]; services: Set<string> } | string | null {
   const ranges: Range[] = [];
   const services = new Set<string>();
@@ -253,7 +264,21 @@ function parsePortTerm(value: string): { ranges: Range[]; services: Set<string> 
   if (parts.length > MAX_LIST) return TOO_LONG;
   for (const part of parts) {
     const p = part.trim().toLowerCase();
-    if (/^[a-z][a-z0-9._+-]*$/.test(p) && p.length <= 64) services.add(p);
+    const compared = /^(>=|<=|>|<)(\d{1,5})$/.exec(p);
+    if (compared) {
+      // `>1024`, `<=1023`: a range to the end (or from 0), as ss's `sport > :1024` and the traffic terms read.
+      const n = Number(compared[2]);
+      const [lo, hi] =
+        compared[1] === '>'
+          ? [n + 1, 65535]
+          : compared[1] === '>='
+            ? [n, 65535]
+            : compared[1] === '<'
+              ? [0, n - 1]
+              : [0, n];
+      if (n > 65535 || lo > hi) return `${said(p)} leaves no port (0-65535)`;
+      ranges.push([lo, hi]);
+    } else if (/^[a-z][a-z0-9._+-]*$/.test(p) && p.length <= 64) services.add(p);
     else {
       const r = parseRanges(p, 65535);
       if (r === null || typeof r === 'string') return r;
@@ -363,8 +388,33 @@ function heldBy(
 }
 
 const STATES = [...KNOWN_STATES].map((s) => s.toLowerCase());
+/** The states a live row can show: the sockets', and CLOSED for a closed row lingering (shownState). */
+const SHOWN_STATES = [...STATES, 'closed'];
 
-function termPredicate(t: Token, names: NameLookup, services: ServiceIndex | null): Predicate | string {
+/** A state as `state:` compares it: in lower case, without its `_` or `-` (ss writes fin-wait-2, netstat FIN_WAIT2,
+ *  the grid FIN_WAIT2: each finds the others). Kept per text: a handful of states over every row. */
+const stateKeys = new Map<string, string>();
+function stateKey(state: string): string {
+  let key = stateKeys.get(state);
+  if (key === undefined) {
+    key = state.toLowerCase().replace(/[-_]/g, '');
+    // States are a few known names, and UNKNOWN(…) texts a capture brought: kept within bounds all the same.
+    if (stateKeys.size >= 1000) stateKeys.clear();
+    stateKeys.set(state, key);
+  }
+  return key;
+}
+
+/** Which rows a filter reads: the live table's (a closed row shows, and is found by, CLOSED), or the record's
+ *  (History: a row keeps the last state it was recorded in, and says when it closed in a column of its own). */
+export type FilterRows = 'live' | 'recorded';
+
+function termPredicate(
+  t: Token,
+  names: NameLookup,
+  services: ServiceIndex | null,
+  rows: FilterRows = 'live',
+): Predicate | string {
   const v = t.value;
   switch (t.field) {
     case null: {
@@ -443,16 +493,21 @@ function termPredicate(t: Token, names: NameLookup, services: ServiceIndex | nul
       if (field === 'raddr') return (r) => within(r.remoteAddress);
       return (r) => within(r.localAddress) || within(r.remoteAddress);
     }
-    case 'state':
+    case 'state': {
+      const words = rows === 'live' ? SHOWN_STATES : STATES;
+      const of = rows === 'live' ? shownState : (r: Connection) => r.state;
       return anyOf(t, (v, lv) => {
-        const want = lv.replace(/-/g, '_');
+        const want = stateKey(lv);
         // A typo (state:establshed) would match nothing and look like no such socket: it is an error instead.
-        if (!STATES.some((s) => s.startsWith(want))) {
-          const near = nearestWord(want, STATES);
+        if (!words.some((s) => stateKey(s).startsWith(want))) {
+          const near = nearestWord(lv.replace(/-/g, '_'), words);
           return `state: ${said(v)} begins no state${near ? ` (did you mean ${near}?)` : ''}: listen, established, time_wait, close_wait, unconn, connected…`;
         }
-        return (r) => r.state.toLowerCase().startsWith(want);
+        // What the State column shows: a closed row lingering is CLOSED, not the state it had (on main
+        // `state:established` listed rows reading CLOSED, and `state:closed` was refused: a new user's review).
+        return (r) => stateKey(of(r)).startsWith(want);
       });
+    }
     case 'user': {
       const values = listOf(t);
       if (typeof values === 'string') return values;
@@ -614,6 +669,7 @@ export function parseFilter(
   query: string,
   names: NameLookup = NO_NAMES,
   services: ServiceIndex | null = null,
+  rows: FilterRows = 'live',
 ): ParsedFilter {
   const tokens = tokenize(query);
   if (!Array.isArray(tokens)) return { ok: false, ...tokens };
@@ -648,7 +704,7 @@ export function parseFilter(
         at: t.at,
       };
     }
-    const p = termPredicate(t, names, services);
+    const p = termPredicate(t, names, services, rows);
     if (typeof p === 'string') return { ok: false, error: p, at: t.at };
     preds.push(t.negate ? (r) => !p(r) : p);
   }

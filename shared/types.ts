@@ -291,6 +291,12 @@ export const KNOWN_STATES: ReadonlySet<string> = new Set<ConnectionState>([
   'UNKNOWN',
 ]);
 
+/** The state a live row shows: CLOSED for a closed one lingering (red), else its socket's state. The grid's State
+ *  column and the filter's `state:` read this one. */
+export function shownState(r: Pick<Connection, 'state' | 'closedAt'>): string {
+  return r.closedAt ? 'CLOSED' : r.state;
+}
+
 /** A state as a tool printed it, once normalized: a name NetLens knows stays itself, any other text is kept
  *  inside UNKNOWN(…). */
 export function connectionState(text: string): ConnectionState {

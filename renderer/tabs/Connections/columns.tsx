@@ -29,6 +29,7 @@ import {
 import type { ExportValue } from '../../../shared/export.js';
 import {
   OWNER_NOT_LISTED,
+  shownState,
   unixName,
   ownersText,
   type CollectExtra,
@@ -133,10 +134,8 @@ export function userText(r: Connection): string {
   return r.processes[0]?.user ?? r.user ?? (r.uid !== null ? String(r.uid) : '');
 }
 
-/** A closed row (lingering, red) says so instead of its last live state. */
-export function stateText(r: Connection): string {
-  return r.closedAt ? 'CLOSED' : r.state;
-}
+/** A closed row (lingering, red) says so instead of its last live state (shownState, which the filter reads too). */
+export const stateText = (r: Connection): string => shownState(r);
 
 export function endpointText(address: string, port: number, proto: string): string {
   const a = formatAddress(address);

@@ -305,7 +305,7 @@ export function AsItWas() {
   const { names, epoch } = useNames(null);
   const services = useServiceIndex();
   // biome-ignore lint/correctness/useExhaustiveDependencies: epoch stands for the entries of the live names lookup (one object whose content changes), which the filter reads.
-  const parsed = useMemo(() => parseFilter(query, names, services), [query, names, services, epoch]);
+  const parsed = useMemo(() => parseFilter(query, names, services, 'recorded'), [query, names, services, epoch]);
   const onProcessClick = useCallback((name: string) => setQuery((q) => withTerm(q, 'proc', name)), [setQuery]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: epoch stands for the names' content, which the columns draw.
   const columns = useMemo(() => historyColumns(onProcessClick, names), [onProcessClick, names, epoch]);
