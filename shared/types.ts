@@ -271,6 +271,21 @@ export const TCP_STATES = [
   'BOUND',
 ] as const;
 export type TcpState = (typeof TCP_STATES)[number];
+/** The TCP states of a connection Close connection… can reset: one still open at an end (a peer to reset, a process
+ *  that may still hold it: a CLOSE_WAIT its process never closes is the classic case), not a listener nor the
+ *  TIME_WAIT the kernel keeps after both ends closed. Linux resets them with sock_diag (`ss -K`), Windows with
+ *  SetTcpEntry, as TCPView does. */
+export const CLOSABLE_TCP_STATES: ReadonlySet<string> = new Set<TcpState>([
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'CLOSING',
+]);
+
 /** A UDP, UDP-Lite or raw socket that is not connected (ss and netstat say UNCONN). */
 export type UnconnectedState = 'UNCONN';
 /** Unix sockets (include/uapi/linux/net.h socket_state, with LISTENING for a listening one). */

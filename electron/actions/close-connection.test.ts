@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { RequestParams } from '../../shared/protocol.js';
 import { until } from '../../test/until.js';
 import type { CommandOptions, CommandResult } from './command.js';
@@ -260,15 +260,74 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
     const loop = await startLoop('127.0.0.1');
     const p = await loop.pair();
     const params = tupleOf(p.client.socket, 'inet');
-    // The client closes first: its end of the tuple lingers in TIME-WAIT.
+    // The client closes first: its end of the tuple lingers in TIME-WAIT once the server's FIN arrived.
     p.client.socket.end();
     await p.server.fate;
+    const state = () =>
+      spawnSync(
+        'ss',
+        ['-H', '-n', '-t', 'state', 'all', 'sport', '=', `:${params.localPort}`, 'dport', '=', `:${params.remotePort}`],
+        { encoding: 'utf8' },
+      ).stdout.trim();
+    await until('the client end in TIME-WAIT', () => state().startsWith('TIME-WAIT'), 10_000, 20);
     const r = await createActions({ dataDir }).closeConnection(params);
     expect(r.outcome).toBe('failed');
-    // TIME-WAIT once the server's FIN arrived; FIN-WAIT-1/2 if the test asks a moment sooner.
-    expect(r.message).toMatch(
-      /is in state (TIME_WAIT|FIN_WAIT1|FIN_WAIT2): only established connections can be closed/,
-    );
+    expect(r.message).toMatch(/is in state TIME_WAIT: only a connection open at an end \(established, closing\)/);
+  });
+
+  it('resets a connection stuck in CLOSE-WAIT, whose process never closed its end, and its peer in FIN-WAIT-2', async () => {
+    // The peer closed (FIN): the client, half open, stays in CLOSE-WAIT for as long as its process keeps the socket.
+    const server = createServer((s) => {
+      s.on('error', () => {}); // the reset this test causes
+      s.end();
+    });
+    onTestFinished(() => {
+      server.close();
+      client.destroy();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    const client = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    client.on('error', () => {});
+    client.resume();
+    await once(client, 'end');
+    const params = tupleOf(client, 'inet');
+    const ends = () =>
+      spawnSync(
+        'ss',
+        [
+          '-H',
+          '-n',
+          '-t',
+          'state',
+          'all',
+          '(',
+          'sport',
+          '=',
+          `:${params.localPort}`,
+          'or',
+          'dport',
+          '=',
+          `:${params.localPort}`,
+          ')',
+        ],
+        {
+          encoding: 'utf8',
+        },
+      )
+        .stdout.trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(/\s+/)[0])
+        .sort();
+    await until('CLOSE-WAIT and FIN-WAIT-2', () => ends().join() === 'CLOSE-WAIT,FIN-WAIT-2', 10_000, 20);
+    const r = await createActions({ dataDir }).closeConnection(params);
+    // On main: "is in state CLOSE_WAIT: only established connections can be closed".
+    expect(r).toMatchObject({ outcome: 'closed' });
+    // (Its process reads nothing more from it, so it is told nothing: the kernel's tables say it is gone, the peer's
+    // end reset with it.)
+    await until('both ends gone', () => ends().length === 0, 10_000, 20);
   });
 
   it('the self-owned probe detects SOCK_DESTROY support empirically, agreeing with the kernel config', async () => {
@@ -313,6 +372,20 @@ describe('Close connection: checks and per-OS commands', () => {
       '-4',
       'state',
       'established',
+      'state',
+      'syn-sent',
+      'state',
+      'syn-recv',
+      'state',
+      'fin-wait-1',
+      'state',
+      'fin-wait-2',
+      'state',
+      'close-wait',
+      'state',
+      'last-ack',
+      'state',
+      'closing',
       'src',
       '127.0.0.1',
       'sport',
@@ -329,6 +402,20 @@ describe('Close connection: checks and per-OS commands', () => {
       '-6',
       'state',
       'established',
+      'state',
+      'syn-sent',
+      'state',
+      'syn-recv',
+      'state',
+      'fin-wait-1',
+      'state',
+      'fin-wait-2',
+      'state',
+      'close-wait',
+      'state',
+      'last-ack',
+      'state',
+      'closing',
       'src',
       '[fe80::1]',
       'sport',

@@ -13,6 +13,7 @@ import { normalizeTcpState } from '../collectors/connections/endpoints.js';
 import { findExecutable } from './elevate.js';
 import type { ProcessIdentity } from './process-identity.js';
 import { isUnspecified } from '../../shared/address.js';
+import { CLOSABLE_TCP_STATES } from '../../shared/types.js';
 import { isValidPort, parseNumericAddress, type ParsedAddress } from './validation.js';
 
 export type CloseParams = RequestParams<'closeConnection'>;
@@ -68,9 +69,23 @@ function ssFamily(t: Tuple): string {
   return t.family === 'inet' ? '-4' : '-6';
 }
 
-/** Destroys the socket with this four-tuple, if it is established: `ss -K ... state established <tuple>`. */
+/** ss's words for CLOSABLE_TCP_STATES in its state filter. */
+const SS_STATE: Readonly<Record<string, string>> = {
+  ESTABLISHED: 'established',
+  SYN_SENT: 'syn-sent',
+  SYN_RECV: 'syn-recv',
+  FIN_WAIT1: 'fin-wait-1',
+  FIN_WAIT2: 'fin-wait-2',
+  CLOSE_WAIT: 'close-wait',
+  LAST_ACK: 'last-ack',
+  CLOSING: 'closing',
+};
+const SS_CLOSABLE = [...CLOSABLE_TCP_STATES].map((st) => SS_STATE[st]!);
+
+/** Destroys the socket with this four-tuple, if it is open at an end (CLOSABLE_TCP_STATES): `ss -K ... state
+ *  established state close-wait … <tuple>`. */
 export function linuxCloseArgs(t: Tuple): string[] {
-  return ['-K', '-H', '-n', '-t', ssFamily(t), 'state', 'established', ...ssTupleExpression(t)];
+  return ['-K', '-H', '-n', '-t', ssFamily(t), ...SS_CLOSABLE.flatMap((st) => ['state', st]), ...ssTupleExpression(t)];
 }
 
 /** Lists the socket with this four-tuple in any state, the state first: to explain why nothing was closed. */
@@ -245,10 +260,11 @@ async function closeLinux(run: RunCommand, support: LinuxCloseSupport, t: Tuple)
   const still = await run(support.ssPath, linuxListArgs(t), { timeoutMs: 10_000 });
   const state = still.stdout.trim().split(/\s+/)[0];
   if (!state) return { outcome: 'gone', message: `${describe(t)} no longer exists` };
-  if (state === 'ESTAB') return { outcome: 'failed', message: `The kernel did not close ${describe(t)}` };
+  const named = normalizeTcpState(state) ?? state;
+  if (CLOSABLE_TCP_STATES.has(named)) return { outcome: 'failed', message: `The kernel did not close ${describe(t)}` };
   return {
     outcome: 'failed',
-    message: `${describe(t)} is in state ${normalizeTcpState(state) ?? state}: only established connections can be closed`,
+    message: `${describe(t)} is in state ${named}: only a connection open at an end (established, closing) can be closed`,
   };
 }
 

@@ -176,6 +176,8 @@ describe.skipIf(process.platform !== 'linux')('remote actions', () => {
     });
     expect(none.result.outcome).toBe('gone');
     expect(none.target).toBe('127.0.0.1:1 → 127.0.0.1:2');
-    expect(none.result.message).toBe('127.0.0.1:1 → 127.0.0.1:2 on web1 is not an established connection now');
+    expect(none.result.message).toBe(
+      '127.0.0.1:1 → 127.0.0.1:2 on web1 is not open now (gone, or closed at both ends)',
+    );
   });
 });

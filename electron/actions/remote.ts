@@ -153,7 +153,7 @@ export async function killRemote(
   return { result, name };
 }
 
-/** Closes an established TCP connection on `host` with its ss -K (as root, or through sudo -n there). */
+/** Closes a TCP connection open at an end on `host` with its ss -K (as root, or through sudo -n there). */
 export async function closeRemote(
   run: RunCommand,
   route: readonly string[],
@@ -176,7 +176,7 @@ export async function closeRemote(
   }
   if (verdict === 'ok' && printed !== '') return { result: { outcome: 'closed', message: `Closed ${where}` }, target };
   if (verdict === 'ok') {
-    return { result: { outcome: 'gone', message: `${where} is not an established connection now` }, target };
+    return { result: { outcome: 'gone', message: `${where} is not open now (gone, or closed at both ends)` }, target };
   }
   const why = inertExcerpt(printed || r.error?.message || r.stderr.trim() || `ssh exited with code ${r.code}`);
   return { result: { outcome: 'failed', message: `Could not close ${where}: ${why}` }, target };

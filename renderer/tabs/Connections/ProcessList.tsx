@@ -13,6 +13,8 @@ import {
 import { formatBytes, formatCount, formatRate, rateValue } from '../../../shared/format.js';
 import { DataGrid } from '../../components/DataGrid.js';
 import { MiddleCut } from '../../components/MiddleCut.js';
+import { clampText, TOOLTIP_MAX } from '../../components/Inert.js';
+import { inertText } from '../../../shared/inert-text.js';
 import { pidList, pidsCell } from './columns.js';
 import { paneWidthStyle } from '../../components/Splitter.js';
 import type { GridColumn } from '../../store/grid-model.js';
@@ -241,7 +243,19 @@ export const processListColumns: GridColumn<ProcessEntry>[] = [
         // One listed for its traffic alone (its sockets closed, or it ended) is drawn muted and says so.
         <span
           className={p.connections === 0 ? 'muted' : undefined}
-          title={[p.connections === 0 ? NO_SOCKETS_NOW : null, p.traffic?.note].filter(Boolean).join('\n') || undefined}
+          // The whole name first where a note takes the tooltip: the cell may show it cut in its middle (an ended
+          // process's tooltip said only that it had ended: a new user's review of 12-07).
+          title={
+            p.connections === 0 || p.traffic?.note
+              ? [
+                  clampText(inertText(p.name), TOOLTIP_MAX),
+                  p.connections === 0 ? NO_SOCKETS_NOW : null,
+                  p.traffic?.note,
+                ]
+                  .filter(Boolean)
+                  .join('\n')
+              : undefined
+          }
         >
           <MiddleCut text={p.name} />
         </span>

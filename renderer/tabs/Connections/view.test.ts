@@ -172,7 +172,21 @@ describe('why Kill or Close is unavailable', () => {
     expect(closeBlocked({ ...owned, closedAt: 1 }, here)).toBe('the connection has already closed');
     expect(closeBlocked({ ...owned, proto: 'udp' }, here)).toBe('only a TCP connection can be closed');
     expect(closeBlocked({ ...owned, state: 'LISTEN' }, here)).toMatch(/^a listening socket is not a connection/);
-    expect(closeBlocked({ ...owned, state: 'SYN_SENT' }, here)).toMatch(/SYN_SENT: only an established/);
+    expect(closeBlocked({ ...owned, state: 'TIME_WAIT' }, here)).toMatch(/^both ends have closed it/);
+    expect(closeBlocked({ ...owned, state: 'CLOSE' }, here)).toMatch(/CLOSE: only one open at an end/);
+  });
+  it('a connection still open at an end can be closed: a CLOSE_WAIT its process never closes above all', () => {
+    // On main only ESTABLISHED: "the connection is CLOSE_WAIT: only an established one can be closed".
+    for (const state of [
+      'CLOSE_WAIT',
+      'FIN_WAIT1',
+      'FIN_WAIT2',
+      'SYN_SENT',
+      'SYN_RECV',
+      'LAST_ACK',
+      'CLOSING',
+    ] as const)
+      expect(closeBlocked({ ...owned, state }, here), state).toBeUndefined();
   });
   it('NetLens’s own process is not offered to Kill on this machine; another process sharing its socket is', () => {
     const self: ActionContext = { ...here, ownPids: new Set([7]) };

@@ -5,7 +5,7 @@ import type { ParsedFilter } from '../../../shared/filter.js';
 import type { Capabilities } from '../../../shared/protocol.js';
 import { formatCount } from '../../../shared/format.js';
 import { unmappedV4 } from '../../../shared/address.js';
-import type { Connection, ProcessInfo, Protocol } from '../../../shared/types.js';
+import { CLOSABLE_TCP_STATES, type Connection, type ProcessInfo, type Protocol } from '../../../shared/types.js';
 import type { Aggregate } from '../../store/live-rows.js';
 import { HIGHLIGHT_MS, type Mark } from '../../store/tables.js';
 import { processKey } from '../../../shared/process-key.js';
@@ -166,7 +166,9 @@ export function closeBlocked(row: Connection, ctx: ActionContext): string | unde
   if (row.closedAt) return 'the connection has already closed';
   if (row.proto !== 'tcp') return 'only a TCP connection can be closed';
   if (row.state === 'LISTEN') return 'a listening socket is not a connection: only an established one can be closed';
-  if (row.state !== 'ESTABLISHED') return `the connection is ${row.state}: only an established one can be closed`;
+  if (row.state === 'TIME_WAIT') return 'both ends have closed it: the kernel only waits out its last packets';
+  if (!CLOSABLE_TCP_STATES.has(row.state))
+    return `the connection is ${row.state}: only one open at an end (established, closing) can be closed`;
   return closeUnavailable(row, ctx);
 }
 
