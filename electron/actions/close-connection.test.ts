@@ -363,6 +363,18 @@ describe('Close connection: checks and per-OS commands', () => {
     for (const b of bad) expect(typeof checkTuple({ ...base, ...b })).toBe('string');
   });
 
+  // Every state of a connection open at an end (CLOSABLE_TCP_STATES) in ss's words: on main `state established` alone.
+  const CLOSABLE_ARGS = [
+    'established',
+    'syn-sent',
+    'syn-recv',
+    'fin-wait-1',
+    'fin-wait-2',
+    'close-wait',
+    'last-ack',
+    'closing',
+  ].flatMap((st) => ['state', st]);
+
   it('Linux: ss -K with each part of the four-tuple as its own argument', () => {
     expect(linuxCloseArgs(checkTuple(base) as Tuple)).toEqual([
       '-K',
@@ -370,22 +382,7 @@ describe('Close connection: checks and per-OS commands', () => {
       '-n',
       '-t',
       '-4',
-      'state',
-      'established',
-      'state',
-      'syn-sent',
-      'state',
-      'syn-recv',
-      'state',
-      'fin-wait-1',
-      'state',
-      'fin-wait-2',
-      'state',
-      'close-wait',
-      'state',
-      'last-ack',
-      'state',
-      'closing',
+      ...CLOSABLE_ARGS,
       'src',
       '127.0.0.1',
       'sport',
@@ -400,22 +397,7 @@ describe('Close connection: checks and per-OS commands', () => {
     const v6 = checkTuple({ ...base, family: 'inet6', localAddress: 'fe80::1%eth0', remoteAddress: '::1' }) as Tuple;
     expect(linuxCloseArgs(v6).slice(4)).toEqual([
       '-6',
-      'state',
-      'established',
-      'state',
-      'syn-sent',
-      'state',
-      'syn-recv',
-      'state',
-      'fin-wait-1',
-      'state',
-      'fin-wait-2',
-      'state',
-      'close-wait',
-      'state',
-      'last-ack',
-      'state',
-      'closing',
+      ...CLOSABLE_ARGS,
       'src',
       '[fe80::1]',
       'sport',
