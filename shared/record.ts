@@ -404,6 +404,7 @@ export const MOMENT_FORMAT = 'YYYY-MM-DD HH:MM:SS';
 
 // Linear: fixed digit runs, one optional seconds part.
 const MOMENT = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*$/;
+const CLOCK = /^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$/;
 
 /**
  * A moment typed into the History tab's fields (MomentField), in the 24-hour form the rest of NetLens shows (`2026-12-03 14:07:32`, seconds optional, a T
@@ -411,9 +412,29 @@ const MOMENT = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))
  * not exist (02-30) or a local time a clock change skipped is refused, not moved to a neighbour.
  * parseMoment above reads the CLI's --since and --until, which also take durations and ISO strings.
  */
-export function parseTypedMoment(text: string): { ok: true; ms: number } | { ok: false; error: string } {
+export function parseTypedMoment(
+  text: string,
+  now = Date.now(),
+): { ok: true; ms: number } | { ok: false; error: string } {
+  // A time alone (`22:55`, seconds optional) is its last occurrence: today's, or yesterday's where today's is still
+  // to come, as the CLI's --since 22:55 reads it (refused on main: a new user's review of 12-07).
+  const clock = CLOCK.exec(text);
+  if (clock) {
+    const [h, mi, s] = clock.slice(1).map((x) => Number(x ?? 0)) as [number, number, number];
+    if (h > 23 || mi > 59 || s > 59)
+      return { ok: false, error: 'Hours are 00 to 23, minutes and seconds 00 to 59 (24-hour clock)' };
+    const today = new Date(now);
+    const at = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate(), h, mi, s);
+    const t =
+      at(today).getTime() <= now ? at(today) : at(new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1));
+    return { ok: true, ms: t.getTime() };
+  }
   const m = MOMENT.exec(text);
-  if (!m) return { ok: false, error: `Type a moment as ${MOMENT_FORMAT} (24-hour), e.g. 2026-12-03 14:05:00` };
+  if (!m)
+    return {
+      ok: false,
+      error: `Type a moment as ${MOMENT_FORMAT} (24-hour), e.g. 2026-12-03 14:05:00, or a time alone (14:05)`,
+    };
   const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [
     number,
     number,

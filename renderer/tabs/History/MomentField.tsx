@@ -89,7 +89,8 @@ export function MomentField(props: {
             setError(null);
           } else if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && !e.altKey && !e.ctrlKey && !e.metaKey) {
             const parsed = parseTypedMoment(draft);
-            if (!parsed.ok) return;
+            // The caret names a part of the whole form (a time alone is made whole by Enter first).
+            if (!parsed.ok || draft.trim().length < MOMENT_FORMAT.length - 3) return;
             e.preventDefault();
             const input = e.currentTarget;
             const caret = input.selectionStart ?? draft.length;

@@ -16,6 +16,20 @@ describe('a typed moment', () => {
     expect(parseMoment(formatDateTime(t))).toEqual({ ok: true, ms: t });
   });
 
+  it('reads a time alone as its last occurrence: today, or yesterday where it is still to come', () => {
+    const now = new Date(2026, 11, 7, 23, 10, 0).getTime();
+    // On main "Type a moment as YYYY-MM-DD HH:MM:SS".
+    expect(parseMoment('22:55', now)).toEqual({ ok: true, ms: new Date(2026, 11, 7, 22, 55, 0).getTime() });
+    expect(parseMoment(' 9:05:30 ', now)).toEqual({ ok: true, ms: new Date(2026, 11, 7, 9, 5, 30).getTime() });
+    expect(parseMoment('23:30', now)).toEqual({ ok: true, ms: new Date(2026, 11, 6, 23, 30, 0).getTime() });
+    expect(parseMoment('00:00', new Date(2026, 0, 1, 0, 0, 0).getTime())).toEqual({
+      ok: true,
+      ms: new Date(2026, 0, 1).getTime(),
+    });
+    const r = parseMoment('24:00', now);
+    expect(r.ok ? null : r.error).toMatch(/00 to 23/);
+  });
+
   it('refuses what is not a moment with a sentence saying why', () => {
     const refused = (text: string) => {
       const r = parseMoment(text);
