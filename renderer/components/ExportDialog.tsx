@@ -1,7 +1,7 @@
 // File → Export… (menu, Ctrl+E, toolbar): the active tab's view as CSV, JSON or a self-contained HTML report.
 // In Electron the host shows a save dialog and writes the file (the page cannot write files); in a browser
 // the page downloads it.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { EXPORT_MIME, exportData, exportText, type ExportFormat, type ExportTable } from '../../shared/export.js';
 import { useClient } from '../api/context.js';
 import { electronBridge } from '../api/transport.js';
@@ -64,6 +64,12 @@ export function ExportDialog(props: {
   const [selected] = useState(props.selection);
   const [status, setStatus] = useState<{ kind: 'done' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  // Once a file is written, Close takes the focus (and the primary look): Enter, pressed again, wrote a second file.
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const done = status?.kind === 'done';
+  useEffect(() => {
+    if (done) closeButton.current?.focus();
+  }, [done]);
   const run = async () => {
     const table = props.view(format, selectedOnly && selected > 0);
     if (!table) {
@@ -91,15 +97,21 @@ export function ExportDialog(props: {
   };
   return (
     <Dialog
-      title={status?.kind === 'done' ? 'Exported' : 'Export this view'}
+      title={done ? 'Exported' : 'Export this view'}
       onClose={props.onClose}
       actions={
         <>
-          <button type="button" className="primary" disabled={busy} onClick={() => void run()} data-autofocus>
-            Export
+          <button
+            type="button"
+            className={done ? undefined : 'primary'}
+            disabled={busy}
+            onClick={() => void run()}
+            data-autofocus
+          >
+            {done ? 'Export again' : 'Export'}
           </button>
-          <button type="button" onClick={props.onClose}>
-            {status?.kind === 'done' ? 'Close' : 'Cancel'}
+          <button type="button" className={done ? 'primary' : undefined} ref={closeButton} onClick={props.onClose}>
+            {done ? 'Close' : 'Cancel'}
           </button>
         </>
       }

@@ -326,7 +326,11 @@ describe('Export', () => {
     const download = page.waitForEvent('download');
     await dialog.getByRole('button', { name: 'Export', exact: true }).click();
     const file = await (await download).path();
-    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    // Close has the focus once the file is written, so Enter closes (on main Export kept it: Enter wrote a second
+    // file, a new user's review of 12-07).
+    await until('Close to take the focus', () => page.evaluate(() => document.activeElement?.textContent === 'Close'));
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
     return readFileSync(file, 'utf8');
   }
 
