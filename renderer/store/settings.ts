@@ -160,22 +160,33 @@ const dirtyGrids = new Set<string>();
 
 function scheduleSave(): void {
   clearTimeout(saveTimer);
-  saveTimer = setTimeout(() => {
-    const c = clientRef;
-    if (!c || !settingsStore.getState().loaded) return;
-    const s = settingsStore.getState().settings;
-    const changes: Record<string, unknown> = {};
-    for (const k of dirty) changes[k] = s[k];
-    if (dirtyGrids.size > 0) changes.grids = Object.fromEntries([...dirtyGrids].map((id) => [id, s.grids[id]]));
-    dirty.clear();
-    dirtyGrids.clear();
-    if (Object.keys(changes).length === 0) return;
-    c.request('saveSettings', { settings: changes }).catch(() => {
-      // Not fatal: the keys count as changed again, and the next change tries again.
-      for (const k of Object.keys(changes)) if (k !== 'grids') dirty.add(k as keyof Settings);
-      for (const id of Object.keys((changes.grids as object | undefined) ?? {})) dirtyGrids.add(id);
-    });
-  }, 400);
+  saveTimer = setTimeout(saveNow, 400);
+}
+
+/** A save still waiting for its timer, made now: the page is going away (closed, reloaded) or hidden. A change made
+ *  in the last 400 ms before the window closed was lost (a new user's review of 12-07). */
+function flushSave(): void {
+  if (saveTimer === undefined) return;
+  clearTimeout(saveTimer);
+  saveNow();
+}
+
+function saveNow(): void {
+  saveTimer = undefined;
+  const c = clientRef;
+  if (!c || !settingsStore.getState().loaded) return;
+  const s = settingsStore.getState().settings;
+  const changes: Record<string, unknown> = {};
+  for (const k of dirty) changes[k] = s[k];
+  if (dirtyGrids.size > 0) changes.grids = Object.fromEntries([...dirtyGrids].map((id) => [id, s.grids[id]]));
+  dirty.clear();
+  dirtyGrids.clear();
+  if (Object.keys(changes).length === 0) return;
+  c.request('saveSettings', { settings: changes }).catch(() => {
+    // Not fatal: the keys count as changed again, and the next change tries again.
+    for (const k of Object.keys(changes)) if (k !== 'grids') dirty.add(k as keyof Settings);
+    for (const id of Object.keys((changes.grids as object | undefined) ?? {})) dirtyGrids.add(id);
+  });
 }
 
 export function updateSettings(
@@ -203,6 +214,12 @@ export async function loadSettings(client: NetlensClient): Promise<Settings> {
     client.onState((state) => {
       if (state === 'open' && (dirty.size > 0 || dirtyGrids.size > 0)) scheduleSave();
     });
+  if (clientRef === null && typeof window !== 'undefined') {
+    window.addEventListener('pagehide', flushSave);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') flushSave();
+    });
+  }
   clientRef = client;
   let raw: unknown = {};
   try {

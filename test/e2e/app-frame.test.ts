@@ -107,6 +107,19 @@ describe('settings', () => {
     expect(await grid.getByRole('columnheader', { name: /Local Port/ }).getAttribute('aria-sort')).toBe('ascending');
   });
 
+  it('keep a change made just before the page closes', async () => {
+    // A second page of the same host: the theme chosen, then the page closed at once (within the 400 ms the saves
+    // wait for more changes: on main that change was lost, a new user's review of 12-07).
+    const other = await app.browser.newPage();
+    await other.goto(app.host.url);
+    const theme = other.getByRole('combobox', { name: 'Theme' });
+    await theme.waitFor();
+    const next = (await theme.inputValue()) === 'light' ? 'dark' : 'light';
+    await theme.selectOption(next);
+    await other.close({ runBeforeUnload: true });
+    await until('the theme saved', () => savedSettings(app.host)?.theme === next, 5_000);
+  });
+
   it('pauses and resumes with Space', async () => {
     await page.locator('body').click({ position: { x: 5, y: 300 } });
     await page.keyboard.press('Space');
