@@ -542,6 +542,20 @@ describe('periods no recording covers within a range (gaps)', () => {
   const asked = (db: RecordDatabase, from: number, to: number) =>
     connectionsBetween(db, at + from * min, at + to * min);
 
+  it('takes a pause of under SHORTEST_GAP_MS (Space pressed twice) for none, at a moment within it too', () => {
+    const sec = 1000 / min;
+    // Recording 0-60, paused for 0.5 s, recording again to 90; then a pause of 3 s, and to 120.
+    const db = recorded([
+      [0, 60],
+      [60 + 0.5 * sec, 90],
+      [90 + 3 * sec, 120],
+    ]);
+    // On main: "Nothing was recorded from 23:07:43 to 23:07:43", and "nothing recorded" at a moment within it.
+    expect(asked(db, 10, 110)).toMatchObject({ gap: null, gaps: [pause(90, 90 + 3 * sec)] });
+    expect(asked(db, 60 + 0.2 * sec, 60 + 0.2 * sec).gap).toBeNull();
+    expect(asked(db, 90 + 1.5 * sec, 90 + 1.5 * sec).gap).toEqual(pause(90, 90 + 3 * sec));
+  });
+
   it('lists each period between two recordings inside the range, with its start and end', () => {
     // Recording 0-60, closed 60-120, recording 120-150, closed 150-155, recording 155-240.
     const db = recorded([

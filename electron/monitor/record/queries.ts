@@ -224,8 +224,14 @@ export function gapAt(db: RecordDatabase, t: number): RecordGap | null {
   if (db.get('SELECT 1 AS k FROM sessions WHERE started <= ?1 AND alive >= ?1 LIMIT 1', [t]) !== null) return null;
   const resumed = sessionMoment(db.get('SELECT min(started) AS t FROM sessions WHERE started > ?', [t]));
   const lastBefore = sessionMoment(db.get('SELECT max(alive) AS t FROM sessions WHERE alive < ?', [t]));
-  return resumed === null || lastBefore === null ? null : { kind: 'between', lastBefore, resumed };
+  if (resumed === null || lastBefore === null || resumed - lastBefore < SHORTEST_GAP_MS) return null;
+  return { kind: 'between', lastBefore, resumed };
 }
+
+/** A period between two recordings shorter than this is none: within a reading's interval (Space pressed twice, a
+ *  pause of a moment), nothing a reading would have seen was missed, and it read "Nothing was recorded from 23:07:43 to
+ *  23:07:43" (a new user's review of 12-07). */
+export const SHORTEST_GAP_MS = 2000;
 
 /** At most this many periods between recordings per answer (RecordedRows `gaps`): the rest is counted. */
 export const MAX_RECORD_GAPS = 100;
@@ -248,6 +254,7 @@ export function gapsWithin(db: RecordDatabase, from: number, to: number): { gaps
   let count = 0;
   if (to <= from) return { gaps, gapsOmitted: 0 };
   const add = (lastBefore: number, resumed: number) => {
+    if (resumed - lastBefore < SHORTEST_GAP_MS) return;
     count++;
     if (gaps.length < MAX_RECORD_GAPS) gaps.push({ kind: 'between', lastBefore, resumed });
   };
