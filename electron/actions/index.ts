@@ -1,5 +1,7 @@
 // The process and connection actions, assembled for a host: createActions() is what electron/service.ts
 // calls through the Actions interface. Every action, whatever its outcome, is appended to the action log.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { inertText } from '../../shared/inert-text.js';
 import type {
   ActionKind,
@@ -57,10 +59,56 @@ function launcherPid(): number[] {
   return Number.isSafeInteger(pid) && pid > 1 && pid === process.ppid ? [pid] : [];
 }
 
+/** The most children of this process read as its own (its helpers are a handful: ss's destroy events, an ssh
+ *  ControlMaster per remote host). */
+const MAX_CHILDREN = 1000;
+
+/** The programs NetLens runs as its helpers: its long-lived `ss -tinHeE` (through stdbuf), ssh to remote hosts (a
+ *  ControlMaster each), ip. */
+const HELPERS: ReadonlySet<string> = new Set(['ss', 'stdbuf', 'ssh', 'ip']);
+
+/** This process's children that run one of its helper programs (Linux: each thread's `children` in /proc, and each
+ *  child's `comm`; none elsewhere, or where the kernel keeps no such list): the `ss -tinHeE` showed as any process,
+ *  with Kill offered (a new user's review of 12-07). A child of another program is not NetLens's own (a test runner
+ *  that holds the actions kills children of its own). */
+export function helperPids(procRoot = '/proc/self', procs = '/proc'): number[] {
+  return childPids(procRoot).filter((pid) => {
+    try {
+      return HELPERS.has(readFileSync(join(procs, String(pid), 'comm'), 'utf8').trim());
+    } catch {
+      return false; // ended meanwhile
+    }
+  });
+}
+
+/** This process's children (each thread's `children` in /proc), at most MAX_CHILDREN. */
+function childPids(procRoot: string): number[] {
+  if (process.platform !== 'linux') return [];
+  const out: number[] = [];
+  try {
+    for (const task of readdirSync(join(procRoot, 'task'))) {
+      let text = '';
+      try {
+        text = readFileSync(join(procRoot, 'task', task, 'children'), 'utf8');
+      } catch {
+        continue; // a thread that ended meanwhile, or no such file
+      }
+      for (const word of text.split(' ')) {
+        if (/^\d{1,10}$/.test(word)) out.push(Number(word));
+        if (out.length >= MAX_CHILDREN) return out;
+      }
+    }
+  } catch {
+    // No /proc: none known.
+  }
+  return out;
+}
+
 /** NetLens's own processes, which kill refuses (and the page does not offer Kill on): this one, the Electron parent
- *  or the launcher that started it, and `extra` (the Electron app's other processes, app.getAppMetrics). */
+ *  or the launcher that started it, the helpers it started (helperPids), and `extra` (the Electron app's other
+ *  processes, app.getAppMetrics). */
 export function ownProcessIds(extra?: () => number[]): number[] {
-  return [process.pid, ...electronParentPid(), ...launcherPid(), ...(extra?.() ?? [])];
+  return [process.pid, ...electronParentPid(), ...launcherPid(), ...helperPids(), ...(extra?.() ?? [])];
 }
 
 export function createActions(options: ActionsOptions): Actions & { readonly log: ActionLog | null } {

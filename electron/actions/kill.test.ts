@@ -1,13 +1,14 @@
 // Kill on real child processes: Terminate, Force kill, the start-time guard and the refusals.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestParams } from '../../shared/protocol.js';
 import type { CommandOptions, CommandResult } from './command.js';
 import { WINDOWS_ELEVATED_KILL_SCRIPT, elevatedKillCommand } from './elevate.js';
-import { createActions } from './index.js';
+import { createActions, ownProcessIds } from './index.js';
+import { until } from '../../test/until.js';
 import { killProcess, windowsKillArgs, type KillDeps } from './kill.js';
 import { readProcessIdentity } from './process-identity.js';
 
@@ -53,6 +54,27 @@ function params(p: Partial<RequestParams<'kill'>> & { pid: number }): RequestPar
 }
 
 describe.runIf(linux)('kill, on real processes', () => {
+  it("refuses NetLens's own helpers (its ss -tinHeE, an ssh), and its page is told them; not another child", async () => {
+    // This process stands for the host: its children running ss or ssh are its helpers.
+    const ss = spawn('ss', ['-tinHeE'], { stdio: ['ignore', 'ignore', 'ignore'] });
+    children.push(ss);
+    const other = await startChild(false);
+    await until('the ss child to run ss', () => {
+      try {
+        return readFileSync(`/proc/${ss.pid}/comm`, 'utf8').trim() === 'ss';
+      } catch {
+        return false;
+      }
+    });
+    // On main only this process, its parent and its launcher: ss showed as any process, with Kill offered.
+    expect(ownProcessIds()).toContain(ss.pid);
+    expect(ownProcessIds()).not.toContain(other.pid);
+    const actions = createActions({ dataDir });
+    const r = await actions.kill(params({ pid: ss.pid!, startTime: await startTimeOf(ss.pid!) }));
+    expect(r).toMatchObject({ outcome: 'refused', message: `PID ${ss.pid} is part of NetLens itself` });
+    expect(isAlive(ss)).toBe(true);
+  });
+
   it('Terminate ends a cooperative child', async () => {
     const actions = createActions({ dataDir });
     const child = await startChild(false);
