@@ -110,6 +110,8 @@ describe("History's columns", () => {
       expect(column.hiddenByDefault ?? false, id).toBe(false);
       const recorded = { bytesSent: 2048, bytesReceived: 10 };
       expect(column.text({ recorded } as never)).toBe(id === 'bytesSent' ? '2.00 KiB' : '10 B');
+      // Totals, not bytes up to the moment shown: the header says so (on main it said nothing).
+      expect(column.description).toMatch(/^Bytes (sent|received) over the whole connection: its total at its close/);
     }
   });
 });

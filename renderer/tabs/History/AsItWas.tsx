@@ -152,6 +152,7 @@ export function historyColumns(onProcessClick: (name: string) => void, names: Na
       text: (r) => formatBytes(r.recorded.bytesSent),
       value: (r) => r.recorded.bytesSent,
       valueHeader: 'Sent (bytes)',
+      description: bytesMeaning('sent'),
     },
     {
       id: 'bytesReceived',
@@ -162,9 +163,15 @@ export function historyColumns(onProcessClick: (name: string) => void, names: Na
       text: (r) => formatBytes(r.recorded.bytesReceived),
       value: (r) => r.recorded.bytesReceived,
       valueHeader: 'Received (bytes)',
+      description: bytesMeaning('received'),
     },
   ];
 }
+
+/** What the record's byte columns hold: a connection's total, not its bytes up to the moment shown (a still-open row's
+ *  read 2.08 MiB at a moment it had moved 0.9: a new user's review of 12-07). */
+export const bytesMeaning = (way: 'sent' | 'received') =>
+  `Bytes ${way} over the whole connection: its total at its close, or for one still open its total when the record last wrote it (every 5 minutes), whatever the moment shown`;
 
 const DEFAULT_SORT = [{ id: 'firstSeen', desc: true }];
 
