@@ -11,6 +11,8 @@ import {
   LATE_SHOWN_MS,
   LateTicks,
   rowsText,
+  tickDescription,
+  LATE_MEANS,
 } from './StatusBar.js';
 
 describe('the tick duration shown', () => {
@@ -128,5 +130,17 @@ describe('LateTicks', () => {
     // A host started again counts from 0.
     expect(late.recent(0, 201_000)).toBe(false);
     expect(late.recent(1, 202_000)).toBe(true);
+  });
+});
+
+describe("the tick figure's description", () => {
+  it('says what a late reading is and what to do about it', () => {
+    const at = new Date(2026, 11, 7, 23, 40, 5).getTime();
+    expect(tickDescription(at, 0)).toBe('Last collection at 23:40:05');
+    // On main "2 late readings skipped since NetLens started", and no more.
+    expect(tickDescription(at, 2)).toBe(
+      `Last collection at 23:40:05 · 2 late readings skipped since NetLens started${LATE_MEANS}`,
+    );
+    expect(LATE_MEANS).toMatch(/skipped, not queued.*Refresh sets it/);
   });
 });

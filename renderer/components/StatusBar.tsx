@@ -136,6 +136,17 @@ export class LateTicks {
 // In the words of what a user sees: a reading of the system, not the monitor's tick ("tick 8.0 ms · 2 late ticks
 // skipped" meant little to a new user, review of 12-06).
 const lateText = (n: number) => `${n} late reading${n === 1 ? '' : 's'} skipped`;
+/** What a late reading is, and what to do about it ("N late readings skipped" said neither: a new user's review of
+ *  12-07). */
+export const LATE_MEANS =
+  '. A reading still running when the next was due: that one was skipped, not queued. The machine was busy, or the refresh is short for this many sockets (Refresh sets it).';
+
+/** What the tick's figure says under the pointer: the last collection's time, and the late readings, with what they
+ *  mean. */
+export function tickDescription(at: number, lagCount: number): string {
+  const late = lagCount > 0 ? ` · ${lateText(lagCount)} since NetLens started${LATE_MEANS}` : '';
+  return `Last collection at ${formatClock(at)}${late}`;
+}
 
 /** The tick's figure. The last collection's time changes every tick, and Blink recalculates style when an element's
  *  title changes (not its aria-description): as a title it cost every tab a style recalc, pre-paint and layerize a
@@ -143,7 +154,7 @@ const lateText = (n: number) => `${n} late reading${n === 1 ? '' : 's'} skipped`
  *  span's description (what a screen reader reads), and its title only while the pointer is on it. */
 function TickFigure({ at, lagCount, children }: { at: number; lagCount: number; children: ReactNode }) {
   const [hovered, setHovered] = useState(false);
-  const lastCollection = `Last collection at ${formatClock(at)}${lagCount > 0 ? ` · ${lateText(lagCount)} since NetLens started` : ''}`;
+  const lastCollection = tickDescription(at, lagCount);
   return (
     <span
       data-status="tick"
