@@ -75,6 +75,10 @@ export class ConnectionTable {
   private countersAt = new Uint8Array(256);
   /** By slot, the lifecycle: when first seen and last changed, and when closed (NONE while open). */
   private firstSeenAt = new Float64Array(256);
+  /** When a socket seen for the first time was seen before this NetLens started (the record's row it continues,
+   *  recorder.ts continuedSince), or null: its First seen then (a restart made every socket new: a new user's review of
+   *  12-07). */
+  earlierSighting: ((row: Connection) => number | null) | null = null;
   private lastChangedAt = new Float64Array(256);
   private closedAtAt = new Float64Array(256);
   /** By slot, the rates (NONE for null); a row without traffic counters has none. */
@@ -171,9 +175,11 @@ export class ConnectionTable {
           if (slot >= 0 && seenAt[slot] !== gen && indexAt[slot]! >= 0) expected = indexAt[slot]! + 1;
         }
         if (slot < 0) {
+          // First seen now, unless it is a socket NetLens saw before it last started (the record's: earlierSighting).
+          const first = this.earlierSighting?.(f) ?? now;
           // The collector's row under keptRows; else the table's own, which is then the published one.
-          const own = keptRows ? f : withLifecycle(f, now, now);
-          slot = this.place(own, gen, count, kept, now);
+          const own = keptRows ? f : withLifecycle(f, first, now);
+          slot = this.place(own, gen, count, kept, now, first);
           if (seenAt !== this.seenAt)
             ({ seenAt, indexAt, keptAt, countersAt, firstSeenAt, lastChangedAt, closedAtAt } = this);
           order[count++] = slot;
@@ -359,8 +365,8 @@ export class ConnectionTable {
     this.recvRateAt = grown(this.recvRateAt, size);
   }
 
-  /** A slot for a new row (a free one when there is one), first seen `at`, open, without rates. */
-  private place(row: Connection, gen: number, index: number, kept: number, at: number): number {
+  /** A slot for a new row (a free one when there is one), seen `at` (first seen `firstSeen`), open, without rates. */
+  private place(row: Connection, gen: number, index: number, kept: number, at: number, firstSeen = at): number {
     let slot = this.free.pop();
     if (slot === undefined) {
       slot = this.rowAt.length;
@@ -374,7 +380,7 @@ export class ConnectionTable {
     this.carriedFrom[slot] = undefined;
     this.seenAt[slot] = gen;
     this.indexAt[slot] = index;
-    this.firstSeenAt[slot] = at;
+    this.firstSeenAt[slot] = firstSeen;
     this.lastChangedAt[slot] = at;
     this.closedAtAt[slot] = NONE;
     this.sendRateAt[slot] = NONE;

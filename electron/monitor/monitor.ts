@@ -144,6 +144,8 @@ export class MonitorCore {
         lingerMs: this.lingerMs,
         history: this.interfaceHistory,
         processHistory: this.processHistory,
+        // A socket open since before this start, that the record saw then, keeps its First seen.
+        ...(options.record ? { earlierSighting: (row: Connection) => this.recorder?.continuedSince(row) ?? null } : {}),
       });
       this.datasets.set(d, { table, loaded: false, diagnostics: emptyDiagnostics(), tick: null, polling: false });
     }

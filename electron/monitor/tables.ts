@@ -55,11 +55,18 @@ class KeyedTable implements Table {
 
 export function createTable(
   dataset: Dataset,
-  options: { lingerMs: number; history: InterfaceHistory; processHistory?: InterfaceHistory },
+  options: {
+    lingerMs: number;
+    history: InterfaceHistory;
+    processHistory?: InterfaceHistory;
+    /** Connections: when a socket was first seen before this start (ConnectionTable.earlierSighting). */
+    earlierSighting?: (row: Connection) => number | null;
+  },
 ): Table {
   switch (dataset) {
     case 'connections': {
       const table = new ConnectionTable(options.lingerMs);
+      table.earlierSighting = options.earlierSighting ?? null;
       return {
         update: (rows, at, facts) =>
           table.update(rows as Connection[], at, facts?.closed, facts?.keptRows, facts?.readAt) as Diff<AnyRow>,

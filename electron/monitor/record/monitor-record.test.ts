@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_RECORDING } from '../../../shared/record.js';
+import type { Connection } from '../../../shared/types.js';
 import { createInThreadMonitor } from '../monitor.js';
 import { SyntheticConnections, syntheticCollectors } from '../testing/synthetic.js';
 import { TestClient } from '../testing/test-client.js';
@@ -19,10 +20,10 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A monitor recording to this test's file with `config`, of 50 synthetic connections (10 % changing a tick), and
- *  a client whose window is hidden and shows nothing. */
-function recordingMonitor(config = DEFAULT_RECORDING) {
-  const collectors = syntheticCollectors(new SyntheticConnections(50, 0.1));
+/** A monitor recording to this test's file with `config`, of 50 synthetic connections (`churn` of them changing a
+ *  tick: 10 %), and a client whose window is hidden and shows nothing. */
+function recordingMonitor(config = DEFAULT_RECORDING, churn = 0.1) {
+  const collectors = syntheticCollectors(new SyntheticConnections(50, churn));
   const monitor = createInThreadMonitor({
     collectors,
     log: () => {},
@@ -78,6 +79,30 @@ describe('the monitor while recording', () => {
     expect(new Set(ends).size).toBe(rows.length);
     expect(rows.some((r) => r.firstSeen < pausedAt)).toBe(true);
     await monitor.close();
+  });
+
+  it('restarted, gives a socket open all along the First seen the record has of it, and a new one its own', async () => {
+    const first = recordingMonitor(DEFAULT_RECORDING, 0);
+    await vi.advanceTimersByTimeAsync(10_000);
+    const db = first.monitor.core.record!.database!;
+    const recorded = new Map(connectionsBetween(db, 0, Date.now()).rows.map((r) => [r.localPort, r.firstSeen]));
+    const startedBefore = Math.min(...recorded.values());
+    await first.monitor.close();
+    // A minute later, NetLens again: the same 50 sockets, open all along.
+    await vi.advanceTimersByTimeAsync(60_000);
+    const restartedAt = Date.now();
+    const second = recordingMonitor(DEFAULT_RECORDING, 0);
+    second.client.handle({ type: 'visibility', hidden: false, visible: ['connections'] });
+    second.client.handle({ type: 'subscribe', dataset: 'connections' });
+    await vi.advanceTimersByTimeAsync(3000);
+    const snapshot = second.client.of('snapshot').find((m) => m.dataset === 'connections')!;
+    const rows = snapshot.rows as Connection[];
+    expect(rows).toHaveLength(50);
+    // On main every row read as first seen at the restart.
+    for (const r of rows) expect(r.firstSeen, r.id).toBe(recorded.get(r.localPort));
+    expect(Math.max(...rows.map((r) => r.firstSeen!))).toBeLessThan(restartedAt);
+    expect(Math.min(...rows.map((r) => r.firstSeen!))).toBe(startedBefore);
+    await second.monitor.close();
   });
 
   it('switched off, polls only what is shown', async () => {

@@ -392,7 +392,7 @@ export class Recorder {
   /** The rows the previous recording of the record left open (its last session's, since this boot), by what the
    *  socket is (continuationKey): a socket of the baseline that is one of them continues its row (see start). Null
    *  once the baseline is written. */
-  private continuing: Map<string, { id: number; states: string }> | null = null;
+  private continuing: Map<string, { id: number; states: string; firstSeen: number }> | null = null;
   /** The baseline's slots not written yet, which may continue a row of `continuing`. */
   private readonly mayContinue = new Set<number>();
   /** A database opened for reading while recording is off or paused (the History view still reads). */
@@ -1126,10 +1126,22 @@ export class Recorder {
     return earlier.id;
   }
 
+  /** When the socket of a live row, seen for the first time since NetLens started, was first seen by the recording
+   *  before this one, where this one's baseline continues its row (continuing: the previous recording's rows left
+   *  open, until the baseline is written); else null. This machine's rows alone. */
+  continuedSince(row: Connection): number | null {
+    const continuing = this.continuing;
+    if (continuing === null || continuing.size === 0 || row.host !== undefined) return null;
+    const p = row.processes[0];
+    const ends = [row.proto, row.family, row.localAddress, row.localPort, row.remoteAddress, row.remotePort];
+    const key = continuationKey(ends, isListener(row) ? 1 : 0, p?.pid ?? null, p?.name ?? null, row.path, row.inode);
+    return key === null ? null : (continuing.get(key)?.firstSeen ?? null);
+  }
+
   /** The rows the last session before this one left open, by continuationKey, when that session's last write was
    *  after this machine booted (else none: a reboot ended every socket, whatever pids came back the same). */
-  private previousOpen(db: RecordDatabase): Map<string, { id: number; states: string }> {
-    const rows = new Map<string, { id: number; states: string }>();
+  private previousOpen(db: RecordDatabase): Map<string, { id: number; states: string; firstSeen: number }> {
+    const rows = new Map<string, { id: number; states: string; firstSeen: number }>();
     const previous = db.get('SELECT id, alive FROM sessions WHERE id < ? ORDER BY id DESC LIMIT 1', [this.session]) as {
       id: number;
       alive: number;
@@ -1137,15 +1149,15 @@ export class Recorder {
     const bootedAt = this.options.bootedAt?.() ?? Date.now() - uptime() * 1000;
     if (previous === null || !(Number(previous.alive) >= bootedAt)) return rows;
     const open = db.prepare(`SELECT id, proto, family, local_addr, local_port, remote_addr, remote_port, listener, pid,
-      process, path, states, inode FROM conns WHERE session = ? AND closed_at IS NULL`);
+      process, path, states, inode, first_seen FROM conns WHERE session = ? AND closed_at IS NULL`);
     try {
       for (const r of open.iterate([previous.id]) as Iterable<Record<string, unknown>>) {
         const ends = [r.proto, r.family, r.local_addr, r.local_port, r.remote_addr, r.remote_port];
         const key = continuationKey(ends, r.listener, r.pid, r.process, r.path, r.inode);
         // Two rows of one key (a record altered by hand): neither is continued.
-        if (key === null || typeof r.states !== 'string') continue;
-        if (rows.has(key)) rows.set(key, { id: -1, states: '' });
-        else rows.set(key, { id: Number(r.id), states: r.states });
+        if (key === null || typeof r.states !== 'string' || typeof r.first_seen !== 'number') continue;
+        if (rows.has(key)) rows.set(key, { id: -1, states: '', firstSeen: 0 });
+        else rows.set(key, { id: Number(r.id), states: r.states, firstSeen: r.first_seen });
       }
     } finally {
       open.finalize();

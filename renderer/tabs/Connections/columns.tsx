@@ -436,7 +436,8 @@ export function connectionColumns(
       text: (r) => formatClock(r.firstSeen),
       value: (r) => isoTime(r.firstSeen),
       render: (r) => <span title={formatDateTime(r.firstSeen)}>{formatClock(r.firstSeen)}</span>,
-      description: 'When NetLens first saw this connection',
+      description:
+        'When NetLens first saw this connection (before NetLens last started too, where it was recording then and the socket stayed open)',
     },
     {
       id: 'cmdline',
