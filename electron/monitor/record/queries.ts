@@ -91,7 +91,7 @@ function connectionRow(r: ConnRow): boolean {
     orNull(r.bytes_sent, BYTES) &&
     orNull(r.bytes_received, BYTES) &&
     orNull(r.inode, TIME) &&
-    orNull(r.others, (v) => parseOthers(v) !== null)
+    orNull(r.others, text)
   );
 }
 
@@ -120,11 +120,16 @@ function parseOthers(v: unknown): RecordedOwner[] | null {
 
 /** The rows that can be connections (connectionRow), as the answers give them, and how many could not. */
 function toRecordedRows(rows: ConnRow[]): { rows: RecordedConnection[]; unreadable: number } {
-  const readable = rows.filter(connectionRow);
-  return { rows: readable.map(toRecorded), unreadable: rows.length - readable.length };
+  const out: RecordedConnection[] = [];
+  for (const r of rows) {
+    // Its other owners parsed once, and the row unreadable where they are not a list the recorder writes.
+    const others = connectionRow(r) ? (r.others === null ? [] : parseOthers(r.others)) : null;
+    if (others !== null) out.push(toRecorded(r, others));
+  }
+  return { rows: out, unreadable: rows.length - out.length };
 }
 
-function toRecorded(r: ConnRow): RecordedConnection {
+function toRecorded(r: ConnRow, others: RecordedOwner[]): RecordedConnection {
   return {
     id: String(r.id),
     proto: r.proto as Protocol,
@@ -146,7 +151,7 @@ function toRecorded(r: ConnRow): RecordedConnection {
     bytesSent: num(r.bytes_sent),
     bytesReceived: num(r.bytes_received),
     inode: num(r.inode),
-    others: r.others === null ? [] : (parseOthers(r.others) ?? []),
+    others,
   };
 }
 
