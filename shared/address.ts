@@ -227,3 +227,9 @@ export function addressSortKey(address: string): string {
   sortKeys.set(address, key);
   return key;
 }
+
+/** An address and port as one text, an IPv6 address in brackets (`[::1]:443`, `10.0.0.2:443`), as ss prints them
+ *  and URLs write them. */
+export function hostPort(address: string, port: number | string): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}

@@ -19,7 +19,16 @@
 //   -term                   negates any term;  "quoted values" may hold spaces
 //   state:listen,established  a comma lists values, any of which matches, in every field but the traffic ones (whose
 //                           comparisons take one number each); a comma inside quotes is part of a name (proc:"a,b")
-import { ipInCidr, isLoopback, isUnspecified, parseCidr, parseIp, type Cidr, type ParsedIp } from './address.js';
+import {
+  hostPort,
+  ipInCidr,
+  isLoopback,
+  isUnspecified,
+  parseCidr,
+  parseIp,
+  type Cidr,
+  type ParsedIp,
+} from './address.js';
 import { groupDigits } from './format.js';
 import {
   countriesNamed,
@@ -222,13 +231,13 @@ const holdsAnyOf = (values: readonly string[]) => {
   });
 };
 
-/** Everything free text looks at, lower-cased once per row object. */
 /** An endpoint as free text finds it: `addr:port`, and an IPv6 one also as Copy writes it and ss prints it,
  *  `[::1]:443` (pasted from the row's menu it found nothing: a new user's review of 12-07). */
 function endpointText(address: string, port: number): string {
-  return address.includes(':') ? `${address}:${port} [${address}]:${port}` : `${address}:${port}`;
+  return address.includes(':') ? `${address}:${port} ${hostPort(address, port)}` : `${address}:${port}`;
 }
 
+/** Everything free text looks at, lower-cased once per row object. */
 const haystacks = new WeakMap<Connection, string>();
 function haystack(r: Connection): string {
   let h = haystacks.get(r);
@@ -268,14 +277,8 @@ function parsePortTerm(value: string): { ranges: Range[]; services: Set<string> 
     if (compared) {
       // `>1024`, `<=1023`: a range to the end (or from 0), as ss's `sport > :1024` and the traffic terms read.
       const n = Number(compared[2]);
-      const [lo, hi] =
-        compared[1] === '>'
-          ? [n + 1, 65535]
-          : compared[1] === '>='
-            ? [n, 65535]
-            : compared[1] === '<'
-              ? [0, n - 1]
-              : [0, n];
+      const bounds: Record<string, Range> = { '>': [n + 1, 65535], '>=': [n, 65535], '<': [0, n - 1], '<=': [0, n] };
+      const [lo, hi] = bounds[compared[1]!]!;
       if (n > 65535 || lo > hi) return `${said(p)} leaves no port (0-65535)`;
       ranges.push([lo, hi]);
     } else if (/^[a-z][a-z0-9._+-]*$/.test(p) && p.length <= 64) services.add(p);

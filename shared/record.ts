@@ -382,14 +382,8 @@ export function parseDuration(text: string): number | null {
 export function parseMoment(text: string, now: number): number | null {
   const ago = parseDuration(text);
   if (ago !== null) return now - ago;
-  const clock = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
-  if (clock) {
-    // 25:99 or 11:60 is a typo, not a time to roll over into the next hour or day.
-    if (Number(clock[1]) > 23 || Number(clock[2]) > 59 || Number(clock[3] ?? 0) > 59) return null;
-    const d = new Date(now);
-    d.setHours(Number(clock[1]), Number(clock[2]), Number(clock[3] ?? 0), 0);
-    return d.getTime() > now ? d.getTime() - 86_400_000 : d.getTime();
-  }
+  const clock = timeOfDay(text, now);
+  if (clock !== null) return clock === 'invalid' ? null : clock;
   const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(text.trim());
   if (!date) return null;
   // Date.parse rolls 2026-02-31 over into March: a day the month does not have is refused instead.
@@ -404,7 +398,24 @@ export const MOMENT_FORMAT = 'YYYY-MM-DD HH:MM:SS';
 
 // Linear: fixed digit runs, one optional seconds part.
 const MOMENT = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*$/;
+const HOURS_ERROR = 'Hours are 00 to 23, minutes and seconds 00 to 59 (24-hour clock)';
 const CLOCK = /^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$/;
+
+/** Whether a text is a time of day alone (`14:05`, `9:05:30`), which timeOfDay reads. */
+export const isTimeOfDay = (text: string): boolean => CLOCK.test(text);
+
+/** A time of day alone (`22:55`, seconds optional) as its last occurrence by `now`: today's, or yesterday's where
+ *  today's is still to come; 'invalid' for 25:99 or 11:60 (a typo, not a time to roll over into the next hour or
+ *  day); null for a text that is no time of day. The CLI's --since and the History tab's moment fields read it. */
+function timeOfDay(text: string, now: number): number | 'invalid' | null {
+  const clock = CLOCK.exec(text);
+  if (!clock) return null;
+  const [h, mi, s] = clock.slice(1).map((x) => Number(x ?? 0)) as [number, number, number];
+  if (h > 23 || mi > 59 || s > 59) return 'invalid';
+  const day = new Date(now);
+  const at = (back: number) => new Date(day.getFullYear(), day.getMonth(), day.getDate() - back, h, mi, s).getTime();
+  return at(0) <= now ? at(0) : at(1);
+}
 
 /**
  * A moment typed into the History tab's fields (MomentField), in the 24-hour form the rest of NetLens shows (`2026-12-03 14:07:32`, seconds optional, a T
@@ -418,17 +429,9 @@ export function parseTypedMoment(
 ): { ok: true; ms: number } | { ok: false; error: string } {
   // A time alone (`22:55`, seconds optional) is its last occurrence: today's, or yesterday's where today's is still
   // to come, as the CLI's --since 22:55 reads it (refused on main: a new user's review of 12-07).
-  const clock = CLOCK.exec(text);
-  if (clock) {
-    const [h, mi, s] = clock.slice(1).map((x) => Number(x ?? 0)) as [number, number, number];
-    if (h > 23 || mi > 59 || s > 59)
-      return { ok: false, error: 'Hours are 00 to 23, minutes and seconds 00 to 59 (24-hour clock)' };
-    const today = new Date(now);
-    const at = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate(), h, mi, s);
-    const t =
-      at(today).getTime() <= now ? at(today) : at(new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1));
-    return { ok: true, ms: t.getTime() };
-  }
+  const clock = timeOfDay(text, now);
+  if (clock === 'invalid') return { ok: false, error: HOURS_ERROR };
+  if (clock !== null) return { ok: true, ms: clock };
   const m = MOMENT.exec(text);
   if (!m)
     return {
@@ -444,8 +447,7 @@ export function parseTypedMoment(
     number,
   ];
   if (mo < 1 || mo > 12) return { ok: false, error: `Month ${mo} does not exist: months are 01 to 12` };
-  if (h > 23 || mi > 59 || s > 59)
-    return { ok: false, error: 'Hours are 00 to 23, minutes and seconds 00 to 59 (24-hour clock)' };
+  if (h > 23 || mi > 59 || s > 59) return { ok: false, error: HOURS_ERROR };
   const t = new Date(y, mo - 1, d, h, mi, s);
   if (t.getMonth() !== mo - 1 || t.getDate() !== d || y < 1970)
     return { ok: false, error: `${m[1]}-${m[2]}-${m[3]} is not a date` };

@@ -109,6 +109,15 @@ function tupleOf(socket: Socket, family: 'inet' | 'inet6'): RequestParams<'close
   };
 }
 
+/** What ss lists of this tuple's ports in any state (its state first), trimmed: '' once it left the kernel. */
+function ssListed(params: RequestParams<'closeConnection'>): string {
+  return spawnSync(
+    'ss',
+    ['-H', '-n', '-t', 'state', 'all', 'sport', '=', `:${params.localPort}`, 'dport', '=', `:${params.remotePort}`],
+    { encoding: 'utf8' },
+  ).stdout.trim();
+}
+
 let dataDir: string;
 beforeAll(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'netlens-close-'));
@@ -232,13 +241,7 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
     p.client.socket.destroy();
     // Let the client's LAST-ACK finish so the tuple has really left the kernel's tables. Both ports: its source port,
     // once free, may be taken at once by another test's socket beside it (a full run waited 10 s on such a one).
-    const listed = () =>
-      spawnSync(
-        'ss',
-        ['-H', '-n', '-t', 'state', 'all', 'sport', '=', `:${params.localPort}`, 'dport', '=', `:${params.remotePort}`],
-        { encoding: 'utf8' },
-      ).stdout.trim();
-    await until('the tuple to leave the kernel', () => listed() === '', 10_000, 20);
+    await until('the tuple to leave the kernel', () => ssListed(params) === '', 10_000, 20);
     const dir = mkdtempSync(join(tmpdir(), 'netlens-close-log-'));
     try {
       const actions = createActions({ dataDir: dir });
@@ -263,13 +266,7 @@ describe.runIf(canDestroy)('Close connection on Linux, on real loopback connecti
     // The client closes first: its end of the tuple lingers in TIME-WAIT once the server's FIN arrived.
     p.client.socket.end();
     await p.server.fate;
-    const state = () =>
-      spawnSync(
-        'ss',
-        ['-H', '-n', '-t', 'state', 'all', 'sport', '=', `:${params.localPort}`, 'dport', '=', `:${params.remotePort}`],
-        { encoding: 'utf8' },
-      ).stdout.trim();
-    await until('the client end in TIME-WAIT', () => state().startsWith('TIME-WAIT'), 10_000, 20);
+    await until('the client end in TIME-WAIT', () => ssListed(params).startsWith('TIME-WAIT'), 10_000, 20);
     const r = await createActions({ dataDir }).closeConnection(params);
     expect(r.outcome).toBe('failed');
     expect(r.message).toMatch(/is in state TIME_WAIT: only a connection open at an end \(established, closing\)/);

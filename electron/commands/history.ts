@@ -2,6 +2,7 @@
 // the data folder, whether or not NetLens is running.
 //   netlens history [--since DURATION|TIME] [--until DURATION|TIME] [--json | --format table|csv|json]
 //   netlens history --changes [--since …] [--until …] [--json]
+import { hostPort } from '../../shared/address.js';
 import { commandError } from '../../shared/error-text.js';
 import { lstatSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -46,10 +47,8 @@ function time(t: number | null): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-const endpoint = (address: string, port: number) =>
-  address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 const where = (c: RecordedConnection) =>
-  c.proto === 'unix' ? unixName({ path: c.path ?? undefined, inode: c.inode }) : endpoint(c.localAddress, c.localPort);
+  c.proto === 'unix' ? unixName({ path: c.path ?? undefined, inode: c.inode }) : hostPort(c.localAddress, c.localPort);
 /** netstat -p's `pid/name`, and how many more processes shared the socket (`1234/nginx +2`). */
 const owner = (c: RecordedConnection) =>
   (c.pid === null ? (c.process ?? '-') : `${c.pid}/${c.process ?? '?'}`) +
@@ -81,7 +80,7 @@ function table(result: RecordedRows, from: number, to: number): string {
         [
           c.family === 'inet6' ? `${c.proto}6` : c.proto,
           where(c),
-          c.proto === 'unix' ? '' : endpoint(c.remoteAddress, c.remotePort),
+          c.proto === 'unix' ? '' : hostPort(c.remoteAddress, c.remotePort),
           c.states.join('>'),
           owner(c),
           time(c.firstSeen),

@@ -75,7 +75,7 @@ export class ConnectionTable {
   private countersAt = new Uint8Array(256);
   /** By slot, the lifecycle: when first seen and last changed, and when closed (NONE while open). */
   private firstSeenAt = new Float64Array(256);
-  /** When a socket seen for the first time was seen before this NetLens started (the record's row it continues,
+  /** When a socket of the first read was seen before this NetLens started (the record's row it continues,
    *  recorder.ts continuedSince), or null: its First seen then (a restart made every socket new: a new user's review of
    *  12-07). */
   earlierSighting: ((row: Connection) => number | null) | null = null;
@@ -146,6 +146,9 @@ export class ConnectionTable {
     const order = new Int32Array(fresh.length);
     let expected = 0;
     let count = 0;
+    // A socket open since before NetLens started is in its first read: only then is earlierSighting asked (not for
+    // each socket born on every tick after).
+    const earlier = this.lastUpdate === null ? this.earlierSighting : null;
     const dt = this.lastUpdate === null ? 0 : now - this.lastUpdate;
     this.lastUpdate = now;
     // The rows read at the tick (this machine's: s = -1), then those of each reading: the time between two reads
@@ -176,7 +179,7 @@ export class ConnectionTable {
         }
         if (slot < 0) {
           // First seen now, unless it is a socket NetLens saw before it last started (the record's: earlierSighting).
-          const first = this.earlierSighting?.(f) ?? now;
+          const first = earlier?.(f) ?? now;
           // The collector's row under keptRows; else the table's own, which is then the published one.
           const own = keptRows ? f : withLifecycle(f, first, now);
           slot = this.place(own, gen, count, kept, now, first);

@@ -69,15 +69,22 @@ async function probe(): Promise<{ pid: number; port: number; close: () => Promis
   };
 }
 
+/** A browser host recording to a data folder of its own, once its first read (its baseline) is in the record, and
+ *  the rows `netlens history --json` lists of the last 10 minutes. */
+async function recordingHost(): Promise<{ dataDir: string; host: RunningHost; rows: () => RecordedConnection[] }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'history-e2e-'));
+  dirs.push(dataDir);
+  const host = await startHost([], { NETLENS_DATA_DIR: dataDir });
+  hosts.push(host);
+  const rows = () =>
+    JSON.parse(history(dataDir, ['--since', '10m', '--json']).out || '{"rows":[]}').rows as RecordedConnection[];
+  await until('the baseline in the record', () => rows().length > 0, 30_000, 500);
+  return { dataDir, host, rows };
+}
+
 describe('netlens history', () => {
   it('keeps the other processes of a listener a process shares with the child it forked', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'history-e2e-'));
-    dirs.push(dataDir);
-    const host = await startHost([], { NETLENS_DATA_DIR: dataDir });
-    hosts.push(host);
-    const rows = () =>
-      JSON.parse(history(dataDir, ['--since', '10m', '--json']).out || '{"rows":[]}').rows as RecordedConnection[];
-    await until('the baseline in the record', () => rows().length > 0, 30_000, 500);
+    const { dataDir, host, rows } = await recordingHost();
     // A listener, then a fork that inherits it (as a server's workers do): two owners of one socket, until stdin ends.
     const child = spawn(
       'python3',
@@ -121,15 +128,9 @@ os.waitpid(pid, 0)`,
   });
 
   it('finds a probe that listened, connected and exited, after the host restarts', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'history-e2e-'));
-    dirs.push(dataDir);
-    const first = await startHost([], { NETLENS_DATA_DIR: dataDir });
-    hosts.push(first);
-    const rows = () =>
-      JSON.parse(history(dataDir, ['--since', '10m', '--json']).out || '{"rows":[]}').rows as RecordedConnection[];
     // The record's first read (its baseline: the host's own listener among it) written before the probe starts: a
     // socket open as the record began is no change since.
-    await until('the baseline in the record', () => rows().length > 0, 30_000, 500);
+    const { dataDir, host: first, rows } = await recordingHost();
     const p = await probe();
     const inRecord = (closed: boolean) =>
       rows().some((r) => r.listener && r.localPort === p.port && r.pid === p.pid && (r.closedAt !== null) === closed);

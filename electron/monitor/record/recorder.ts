@@ -194,8 +194,8 @@ const KNOWN_SQL: Record<AlertKind, string> = {
     "SELECT 1 AS k FROM reached WHERE subject = ? UNION ALL SELECT 1 FROM known WHERE kind = 'network' AND subject = ? LIMIT 1",
 };
 
-/** Ephemeral-port alert subjects remembered at most (then forgotten all at once). */
-const MAX_EPHEMERAL_ALERTED = 10_000;
+/** Subjects alerted once per run remembered at most (then forgotten all at once). */
+const MAX_ALERTED_ONCE = 10_000;
 
 /** Who a process is beyond its name: the user it runs as and its executable, each null where not known. */
 interface Program {
@@ -321,8 +321,9 @@ export class Recorder {
   /** Open TCP listeners per port (v4 and v6, or several addresses, may share one; a v6 socket may take v4 peers): what makes a
    *  connection inbound in the alerts' words. */
   private readonly listening = new Map<string, number>();
-  /** Ephemeral-port subjects alerted while NetLens runs (bounded: a flood of process names starts it over). */
-  private readonly ephemeralAlerted = new Set<string>();
+  /** Subjects alerted once while NetLens runs: ephemeral-port listeners, a process name's other programs (bounded: a
+   *  flood of process names starts it over). */
+  private readonly alertedOnce = new Set<string>();
   /** The Program each process name was first seen as (recordedProgram), as far as asked (bounded). */
   private readonly programs = new Map<string, Program>();
   private programLookup: Statement | null = null;
@@ -363,7 +364,7 @@ export class Recorder {
   private lastCheckpoint = 0;
   /** Statements prepared once per open database (preparing costs as much as running them). */
   private statements: Record<
-    'insert' | 'update' | 'checkpoint' | 'process' | 'program' | 'remote' | 'reached',
+    'insert' | 'update' | 'checkpoint' | 'process' | 'remote' | 'reached',
     ReturnType<RecordDatabase['prepare']>
   > | null = null;
   /** Process names, remote addresses and places reached (networkNews subjects) already in the record's
@@ -567,25 +568,33 @@ export class Recorder {
   private isKnown(kind: AlertKind, subject: string): boolean {
     const sets = this.knownSets!;
     if (sets[kind].has(subject)) return true;
+    // Another process holding the record's lock for a moment: rather an alert that may repeat one than none.
+    const found =
+      (this.lookUp(
+        (db) => (this.knownLookups[kind] ??= db.prepare(KNOWN_SQL[kind])),
+        kind === 'listener' ? [subject] : [subject, subject],
+      )?.length ?? 0) > 0;
+    if (found) sets[kind].add(subject);
+    return found;
+  }
+
+  /** The rows of an alert's lookup in the record, or null when there is none open or it cannot be read now (another
+   *  process holds its lock for a moment). One read transaction for the whole read observed, begun by its first
+   *  lookup (none when the caches answer everything): the lock is taken once, not once per lookup (an alert storm
+   *  asks thousands in one read). The statement is prepared once per database; all(), not get(): a statement left
+   *  on its row would keep the record locked for every other process. */
+  private lookUp(statement: (db: RecordDatabase) => Statement, params: unknown[]): unknown[] | null {
     const db = this.db;
-    if (!db) return false;
-    let found = false;
+    if (!db) return null;
     try {
-      // One read transaction for the whole read observed, begun by its first lookup (none when the cache answers
-      // everything): the lock is taken once, not once per lookup (an alert storm asks thousands in one read).
       if (this.lookupTransaction === 'idle' && !db.inTransaction) {
         db.exec('BEGIN');
         this.lookupTransaction = 'open';
       }
-      // Prepared once per database (an alert storm asks thousands); all(), not get(): a statement left on its
-      // row would keep the record locked for every other process.
-      const lookup = (this.knownLookups[kind] ??= db.prepare(KNOWN_SQL[kind]));
-      found = lookup.all(kind === 'listener' ? [subject] : [subject, subject]).length > 0;
+      return statement(db).all(params as never) as unknown[];
     } catch {
-      // Another process holds the record's lock for a moment: rather an alert that may repeat one than none.
+      return null;
     }
-    if (found) sets[kind].add(subject);
-    return found;
   }
 
   /** Runs `observe` with the lookups of alerts (isKnown) in one read transaction, begun by the first of them. */
@@ -624,15 +633,15 @@ export class Recorder {
     let was = this.programs.get(name);
     if (was === undefined) {
       was = this.recordedProgram(name) ?? now;
-      if (this.programs.size >= MAX_EPHEMERAL_ALERTED) this.programs.clear();
+      if (this.programs.size >= MAX_ALERTED_ONCE) this.programs.clear();
       this.programs.set(name, was);
     }
     const differs = (a: string | null, b: string | null) => a !== null && b !== null && a !== b;
     if (!differs(was.user, now.user) && !differs(was.exe, now.exe)) return null;
     const subject = `${name} · ${now.user ?? '?'} · ${now.exe ?? '?'}`;
-    if (this.ephemeralAlerted.has(subject) || this.isKnown('process', subject)) return null;
-    if (this.ephemeralAlerted.size >= MAX_EPHEMERAL_ALERTED) this.ephemeralAlerted.clear();
-    this.ephemeralAlerted.add(subject);
+    if (this.alertedOnce.has(subject) || this.isKnown('process', subject)) return null;
+    if (this.alertedOnce.size >= MAX_ALERTED_ONCE) this.alertedOnce.clear();
+    this.alertedOnce.add(subject);
     const as = (p: Program) => `user ${p.user ?? 'unknown'}, ${p.exe ?? 'executable unknown'}`;
     return {
       subject,
@@ -642,22 +651,15 @@ export class Recorder {
 
   /** The user and executable the record keeps for a process name, or null (none kept, or not readable now). */
   private recordedProgram(name: string): Program | null {
-    const db = this.db;
-    if (!db) return null;
-    try {
-      if (this.lookupTransaction === 'idle' && !db.inTransaction) {
-        db.exec('BEGIN');
-        this.lookupTransaction = 'open';
-      }
-      this.programLookup ??= db.prepare('SELECT user, exe FROM processes WHERE name = ?');
-      const row = this.programLookup.all([name])[0] as { user: unknown; exe: unknown } | undefined;
-      if (row === undefined) return null;
-      const text = (v: unknown) => (typeof v === 'string' ? v : null);
-      return { user: text(row.user), exe: text(row.exe) };
-    } catch {
-      // Another process holds the record's lock for a moment: this sighting is compared with the next.
-      return null;
-    }
+    // Not readable now: this sighting is compared with the next.
+    const rows = this.lookUp(
+      (db) => (this.programLookup ??= db.prepare('SELECT user, exe FROM processes WHERE name = ?')),
+      [name],
+    );
+    const row = rows?.[0] as { user: unknown; exe: unknown } | undefined;
+    if (row === undefined) return null;
+    const text = (v: unknown) => (typeof v === 'string' ? v : null);
+    return { user: text(row.user), exe: text(row.exe) };
   }
 
   /** Empties the caches of known subjects past the bound, after a flush wrote every first sighting they hold. */
@@ -691,9 +693,9 @@ export class Recorder {
       if (ephemeral !== null) {
         // A UDP client's sockets (dgram, WebRTC) get a random port each: one alert per process, and one Mark
         // as known covers them all.
-        if (!this.ephemeralAlerted.has(ephemeral) && !this.isKnown('listener', ephemeral)) {
-          if (this.ephemeralAlerted.size >= MAX_EPHEMERAL_ALERTED) this.ephemeralAlerted.clear();
-          this.ephemeralAlerted.add(ephemeral);
+        if (!this.alertedOnce.has(ephemeral) && !this.isKnown('listener', ephemeral)) {
+          if (this.alertedOnce.size >= MAX_ALERTED_ONCE) this.alertedOnce.clear();
+          this.alertedOnce.add(ephemeral);
           news.push([
             'listener',
             ephemeral,
@@ -1036,9 +1038,9 @@ export class Recorder {
   private writeConnections(db: RecordDatabase, at: number): number {
     if (this.dirty.size === 0) return 0;
     const statements = (this.statements ??= {
-      process: db.prepare('INSERT OR IGNORE INTO processes (name, first_seen, user, exe) VALUES (?, ?, ?, ?)'),
       // A name first seen before the record kept who ran it (schema 4): its next sighting says.
-      program: db.prepare('UPDATE processes SET user = ?, exe = ? WHERE name = ? AND user IS NULL AND exe IS NULL'),
+      process: db.prepare(`INSERT INTO processes (name, first_seen, user, exe) VALUES (?, ?, ?, ?) ON CONFLICT (name)
+        DO UPDATE SET user = excluded.user, exe = excluded.exe WHERE user IS NULL AND exe IS NULL`),
       remote: db.prepare('INSERT OR IGNORE INTO remotes (address, first_seen, process) VALUES (?, ?, ?)'),
       reached: db.prepare('INSERT OR IGNORE INTO reached (subject, first_seen) VALUES (?, ?)'),
       insert: db.prepare(`INSERT INTO conns (session, proto, family, local_addr, local_port, remote_addr, remote_port,
@@ -1167,11 +1169,7 @@ export class Recorder {
   }
 
   /** First sightings of a process, a remote address and a place reached: a row in a small table, once each. */
-  private sighted(
-    r: RecordedRow,
-    st: Record<'process' | 'program' | 'remote' | 'reached', Statement>,
-    at: number,
-  ): void {
+  private sighted(r: RecordedRow, st: Record<'process' | 'remote' | 'reached', Statement>, at: number): void {
     const seen = this.sightings!;
     const name = r.processes[0]?.name;
     const first = r.firstSeen ?? at;
@@ -1187,7 +1185,6 @@ export class Recorder {
     if (name !== undefined && !seen.process.has(name) && networkUse(r)) {
       const { user, exe } = programOf(r);
       st.process.run([name, first, user, exe]);
-      st.program.run([user, exe, name]);
       remember(seen.process, name);
     }
     // Remote hosts are other machines: a loopback peer (any of 127.0.0.0/8) is this one.

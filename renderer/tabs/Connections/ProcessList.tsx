@@ -215,6 +215,13 @@ function trafficColumn(
   };
 }
 
+/** A name cell's tooltip where it has notes (no sockets now, why its traffic is unknown): the whole name first, then
+ *  them; none else (the grid titles a cut name itself). */
+function nameNotes(p: ProcessEntry): string | undefined {
+  const notes = [p.connections === 0 ? NO_SOCKETS_NOW : null, p.traffic?.note].filter(Boolean);
+  return notes.length === 0 ? undefined : [clampText(inertText(p.name), TOOLTIP_MAX), ...notes].join('\n');
+}
+
 /** The tooltip of a process listed for its traffic alone. */
 export const NO_SOCKETS_NOW =
   'No open sockets now (closed, or the process ended): listed for its traffic since NetLens started';
@@ -245,17 +252,7 @@ export const processListColumns: GridColumn<ProcessEntry>[] = [
           className={p.connections === 0 ? 'muted' : undefined}
           // The whole name first where a note takes the tooltip: the cell may show it cut in its middle (an ended
           // process's tooltip said only that it had ended: a new user's review of 12-07).
-          title={
-            p.connections === 0 || p.traffic?.note
-              ? [
-                  clampText(inertText(p.name), TOOLTIP_MAX),
-                  p.connections === 0 ? NO_SOCKETS_NOW : null,
-                  p.traffic?.note,
-                ]
-                  .filter(Boolean)
-                  .join('\n')
-              : undefined
-          }
+          title={nameNotes(p)}
         >
           <MiddleCut text={p.name} />
         </span>

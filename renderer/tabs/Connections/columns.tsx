@@ -3,7 +3,7 @@
 import type { ReactNode } from 'react';
 import { MiddleCut } from '../../components/MiddleCut.js';
 import { clampText, inertLabel, isolated, TOOLTIP_MAX } from '../../components/Inert.js';
-import { addressSortKey, isUnspecified } from '../../../shared/address.js';
+import { addressSortKey, hostPort, isUnspecified } from '../../../shared/address.js';
 import { inertText } from '../../../shared/inert-text.js';
 import {
   formatAddress,
@@ -135,12 +135,10 @@ export function userText(r: Connection): string {
 }
 
 /** A closed row (lingering, red) says so instead of its last live state (shownState, which the filter reads too). */
-export const stateText = (r: Connection): string => shownState(r);
+export const stateText: (r: Connection) => string = shownState;
 
 export function endpointText(address: string, port: number, proto: string): string {
-  const a = formatAddress(address);
-  const p = formatPort(port, proto);
-  return a.includes(':') ? `[${a}]:${p}` : `${a}:${p}`;
+  return hostPort(formatAddress(address), formatPort(port, proto));
 }
 
 /** A port with its service name, as `443 (https)`; the number alone where there is none. */

@@ -5,7 +5,7 @@
 // (year, month, day, hour, minute or second) by one, as a date picker's arrows do.
 import { useId, useState } from 'react';
 import { formatDateTime } from '../../../shared/format.js';
-import { MOMENT_FORMAT, parseTypedMoment } from '../../../shared/record.js';
+import { isTimeOfDay, MOMENT_FORMAT, parseTypedMoment } from '../../../shared/record.js';
 
 /** The part of `YYYY-MM-DD HH:MM:SS` a caret at `at` is in, as the Date setter that steps it. */
 function partAt(at: number): (d: Date, by: number) => void {
@@ -90,7 +90,7 @@ export function MomentField(props: {
           } else if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && !e.altKey && !e.ctrlKey && !e.metaKey) {
             const parsed = parseTypedMoment(draft);
             // The caret names a part of the whole form (a time alone is made whole by Enter first).
-            if (!parsed.ok || draft.trim().length < MOMENT_FORMAT.length - 3) return;
+            if (!parsed.ok || isTimeOfDay(draft)) return;
             e.preventDefault();
             const input = e.currentTarget;
             const caret = input.selectionStart ?? draft.length;
